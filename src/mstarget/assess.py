@@ -1,0 +1,234 @@
+"""Target attainment: will each plan target be met?
+
+For every plan row, the quantity the target is about is simulated from joint forecast paths:
+
+* ``level``       the value in the target year
+* ``cumulative``  the stock at the end of the target year
+* ``increment``   the sum of the yearly flows from ``baseline_year + 1`` to ``target_year``,
+                  counting the flows already observed and simulating the rest
+
+``p_meet`` is the share of sample paths on which that quantity meets the target (``>=`` or
+``<=``). ``status`` follows :class:`Thresholds`.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import ParameterError
+from .forecast import DEFAULT_PATHS, SeriesForecast, forecast_paths
+from .history import read_history
+from .plan import read_plan
+from .transforms import Bounds
+
+STATUSES = ("met", "on_track", "at_risk", "off_track", "no_data")
+
+RESULT_COLUMNS = ["region", "indicator", "target_year", "target", "direction", "kind", "last_year",
+                  "last_value", "forecast", "lo_80", "hi_80", "p_meet", "status", "required_pace",
+                  "observed_pace", "model"]
+EXTRA_COLUMNS = ["name", "unit", "attribute", "as_of", "note"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Status rules on ``p_meet`` (probability 0-1).
+
+    ``on_track`` if p >= ``on_track``; ``at_risk`` if ``at_risk`` <= p < ``on_track``;
+    ``off_track`` below. ``met``: a cumulative / increment (``>=``) quantity already at the target
+    (it cannot fall back), or a level whose last value meets the target with p >= ``met_level``;
+    a target year already observed is ``met`` or ``off_track`` by its observed value.
+    """
+
+    on_track: float = 0.7
+    at_risk: float = 0.3
+    met_level: float = 0.9
+
+    def __post_init__(self):
+        if not (0 <= self.at_risk <= self.on_track <= 1 and 0 <= self.met_level <= 1):
+            raise ParameterError.invalid("thresholds", "assess",
+                                         "0 <= at_risk <= on_track <= 1 and 0 <= met_level <= 1", self)
+
+
+def _meets(x, target: float, direction: str):
+    return (x >= target) if direction == ">=" else (x <= target)
+
+
+@dataclass
+class TargetAssessment:
+    """Internal: one plan row's result plus the simulated compared quantity (for charts)."""
+
+    row: dict
+    samples: np.ndarray | None
+    series: SeriesForecast | None
+
+
+def _augment_history(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None,
+                     use_plan_baseline: bool) -> pd.DataFrame:
+    """Add the plan's baseline values as observations where the history lacks that year."""
+    if not use_plan_baseline:
+        return hist
+    add = []
+    have = set(zip(hist["region"], hist["indicator"], hist["year"]))
+    for r in plan.itertuples(index=False):
+        if r.kind == "increment" or pd.isna(r.baseline) or pd.isna(r.baseline_year):
+            continue
+        y = int(r.baseline_year)
+        if as_of is not None and y > as_of:
+            continue
+        if (r.region, r.indicator, y) in have:
+            continue
+        have.add((r.region, r.indicator, y))
+        add.append({"region": r.region, "indicator": r.indicator, "year": y,
+                    "value": float(r.baseline), "unit": r.unit, "source": "plan baseline"})
+    if not add:
+        return hist
+    out = pd.concat([hist, pd.DataFrame(add)], ignore_index=True)
+    out = out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
+    return out
+
+
+def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0, *,
+           n_paths: int = DEFAULT_PATHS, thresholds: Thresholds = Thresholds(),
+           use_plan_baseline: bool = True, progress: bool = False) -> pd.DataFrame:
+    """Probability that each plan target is met, with forecast, interval, pace and status.
+
+    Parameters
+    ----------
+    history : DataFrame or path
+        Observations ``region, indicator, year, value`` (see :func:`mstarget.read_history`).
+        For ``increment`` targets, values are yearly flows.
+    plan : DataFrame or path
+        Plan table (see :func:`mstarget.read_plan`), raw notation accepted.
+    as_of : int, optional
+        Only history with ``year <= as_of`` is used (default: all of it). Use it to see what
+        the mid-term evaluation would have said.
+    model : str or ModelSpec
+        Forecasting model (default ``"auto"``).
+    seed : int
+        Seed of the sample paths; the same seed gives the same table.
+    n_paths : int
+        Sample paths per series.
+    thresholds : Thresholds
+        Status rules.
+    use_plan_baseline : bool
+        Use the plan's baseline value as an observation in its baseline year when the history
+        has none (default True).
+
+    Returns
+    -------
+    DataFrame
+        One row per plan row, in plan order: ``region, indicator, target_year, target,
+        direction, kind, last_year, last_value, forecast (median), lo_80, hi_80, p_meet (0-1),
+        status, required_pace, observed_pace (per year, in the indicator's unit), model``, then
+        ``name, unit, attribute, as_of, note``.
+    """
+    return assess_detailed(history, plan, as_of=as_of, model=model, seed=seed, n_paths=n_paths,
+                           thresholds=thresholds, use_plan_baseline=use_plan_baseline,
+                           progress=progress)[0]
+
+
+def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=DEFAULT_PATHS,
+                    thresholds=Thresholds(), use_plan_baseline=True, progress=False):
+    """Like :func:`assess`, also returning per-row :class:`TargetAssessment` (paths for charts)."""
+    plan = read_plan(plan)
+    hist = read_history(history) if history is not None else read_history(
+        pd.DataFrame(columns=["region", "indicator", "year", "value"]))
+    if as_of is not None:
+        if not isinstance(as_of, (int, np.integer)):
+            raise ParameterError.invalid("as_of", "assess", "an int year or None", as_of)
+        hist = hist[hist["year"] <= int(as_of)]
+    hist = _augment_history(hist, plan, as_of, use_plan_baseline)
+    hist = hist.dropna(subset=["value"])
+
+    last_year = hist.groupby(["region", "indicator"])["year"].max().to_dict()
+    horizons: dict[tuple[str, str], int] = {}
+    bounds: dict[tuple[str, str], Bounds] = {}
+    for r in plan.itertuples(index=False):
+        key = (r.region, r.indicator)
+        if key not in last_year:
+            continue
+        h = int(r.target_year) - int(last_year[key])
+        horizons[key] = max(horizons.get(key, 1), h, 1)
+        if not (pd.isna(r.lower) and pd.isna(r.upper)):
+            lo = None if pd.isna(r.lower) else float(r.lower)
+            hi = None if pd.isna(r.upper) else float(r.upper)
+            bounds[key] = (lo, hi)
+
+    sfs = forecast_paths(hist, horizons, model=model, seed=seed, n_paths=n_paths, bounds=bounds,
+                         progress=progress) if horizons else []
+    by_key = {(sf.region, sf.indicator): sf for sf in sfs}
+
+    results = [_assess_row(r._asdict(), by_key.get((r.region, r.indicator)), thresholds, as_of)
+               for r in plan.itertuples(index=False)]
+    table = pd.DataFrame([t.row for t in results], columns=RESULT_COLUMNS + EXTRA_COLUMNS)
+    for c in ("last_year",):
+        table[c] = table[c].astype("Int64")
+    return table, results
+
+
+def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of) -> TargetAssessment:
+    target, direction, kind = float(r["target"]), r["direction"], r["kind"]
+    ty = int(r["target_year"])
+    row = {"region": r["region"], "indicator": r["indicator"], "target_year": ty, "target": target,
+           "direction": direction, "kind": kind, "last_year": None, "last_value": np.nan,
+           "forecast": np.nan, "lo_80": np.nan, "hi_80": np.nan, "p_meet": np.nan,
+           "status": "no_data", "required_pace": np.nan, "observed_pace": np.nan, "model": "",
+           "name": r.get("name"), "unit": r.get("unit"), "attribute": r.get("attribute"),
+           "as_of": as_of, "note": ""}
+    if sf is None:
+        row["note"] = "no observation up to as_of"
+        return TargetAssessment(row, None, None)
+
+    row["last_year"], row["last_value"], row["model"] = sf.last_year, sf.last_value, sf.model
+    notes = list(sf.notes)
+    years, values = sf.years, sf.values
+    span = years[-1] - years[0]
+
+    if kind == "increment":
+        by = int(r["baseline_year"])
+        obs_years = np.arange(by + 1, min(sf.last_year, ty) + 1)
+        observed = np.array([sf.at(int(y))[0] for y in obs_years]) if obs_years.size else np.array([])
+        if obs_years.size and obs_years[0] < years[0]:
+            notes.append(f"flows before {years[0]} not observed; taken equal to the first observation")
+        done = float(observed.sum())
+        fut = np.arange(sf.last_year + 1, ty + 1)
+        samples = done + (np.column_stack([sf.at(int(y)) for y in fut]).sum(axis=1)
+                          if fut.size else np.zeros(sf.paths.shape[0]))
+        remaining = max(ty - sf.last_year, 0)
+        row["required_pace"] = (target - done) / remaining if remaining else np.nan
+        in_period = values[(years > by) & (years <= ty)]
+        row["observed_pace"] = float(in_period.mean()) if in_period.size else float(values.mean())
+        already = _meets(done, target, direction) and direction == ">="
+        current = done
+    else:
+        samples = sf.at(ty)
+        remaining = ty - sf.last_year
+        row["required_pace"] = (target - sf.last_value) / remaining if remaining > 0 else np.nan
+        row["observed_pace"] = (values[-1] - values[0]) / span if span > 0 else np.nan
+        already = kind == "cumulative" and direction == ">=" and _meets(sf.last_value, target, direction)
+        current = sf.last_value
+
+    samples = np.asarray(samples, dtype=float)
+    p = float(np.mean(_meets(samples, target, direction)))
+    row["forecast"] = float(np.median(samples))
+    row["lo_80"], row["hi_80"] = (float(v) for v in np.quantile(samples, [0.1, 0.9]))
+    row["p_meet"] = p
+
+    if ty <= sf.last_year:
+        row["status"] = "met" if p >= 0.5 else "off_track"
+        notes.append(f"target year {ty} already observed")
+    elif already:
+        row["status"] = "met"
+    elif kind == "level" and _meets(current, target, direction) and p >= th.met_level:
+        row["status"] = "met"
+    elif p >= th.on_track:
+        row["status"] = "on_track"
+    elif p >= th.at_risk:
+        row["status"] = "at_risk"
+    else:
+        row["status"] = "off_track"
+    row["note"] = "; ".join(notes)
+    return TargetAssessment(row, samples, sf)

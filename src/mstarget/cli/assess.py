@@ -1,0 +1,85 @@
+"""``mstarget assess``: will each plan target be met?"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from .. import tracking
+from ..assess import assess_detailed
+from ..io import write_table
+from ..plan import read_plan
+from ..history import read_history
+from . import common
+
+ORDER = {"binding": 0, "expected": 1}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("assess", help="probability that each plan target is met",
+                       description="Forecast each indicator to its target year and say, with a "
+                                   "probability, whether the target will be met.")
+    p.add_argument("--plan", required=True, help="plan table (.csv in UTF-8 or GBK, .xlsx)")
+    p.add_argument("--history", required=False, help="history table (region, indicator, year, value)")
+    p.add_argument("--as-of", type=int, default=None, help="use only history up to this year")
+    p.add_argument("--model", default="auto", help="model name or spec file (default: auto)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--chart", default=None, help="also draw fan charts to this .png/.pdf/.svg")
+    common.add_out_flag(p)
+    common.add_tracking_flags(p)
+    p.set_defaults(func=run)
+
+
+def display_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """Binding indicators first, then by status severity; readable columns."""
+    t = table.copy()
+    t["_a"] = t["attribute"].map(ORDER).fillna(2)
+    t = t.sort_values(["_a"], kind="stable")
+    t["attribute"] = t["attribute"].map({"binding": "约束性", "expected": "预期性"}).fillna("")
+    t["p_meet"] = t["p_meet"].map(lambda v: "-" if v != v else f"{v:.2f}")
+    cols = ["attribute", "name", "unit", "target_year", "direction", "target", "last_year",
+            "last_value", "forecast", "lo_80", "hi_80", "p_meet", "status", "model"]
+    return t[cols]
+
+
+def run(args: argparse.Namespace) -> int:
+    plan = read_plan(args.plan)  # refuse bad input before anything is written
+    history = read_history(args.history) if args.history else None
+    table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
+                                     seed=args.seed, progress=True)
+    if args.out:
+        write_table(table, args.out)
+    fig = None
+    if args.chart or not args.no_track:
+        from ..report import fan_chart, save_figure
+
+        fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")
+        if args.chart:
+            Path(args.chart).parent.mkdir(parents=True, exist_ok=True)
+            fig.savefig(args.chart, dpi=110)
+    common.echo(common.format_table(display_frame(table)))
+    counts = table["status"].value_counts()
+    common.echo("\n" + ", ".join(f"{k}: {counts.get(k, 0)}" for k in
+                                  ("met", "on_track", "at_risk", "off_track", "no_data")))
+    if args.out:
+        common.echo(f"written: {args.out}")
+    settings = common.tracking_settings(args)
+    params = {"command": "assess", "model": args.model, "as_of": args.as_of, "seed": args.seed,
+              "plan": args.plan, "history": args.history or "",
+              "data_fingerprint": tracking.data_fingerprint(plan, history),
+              **tracking.package_versions()}
+    metrics = {f"n_{k}": int(counts.get(k, 0)) for k in ("met", "on_track", "at_risk", "off_track", "no_data")}
+    metrics["mean_p_meet"] = float(table["p_meet"].mean()) if table["p_meet"].notna().any() else float("nan")
+    with tracking.start_run("assess", settings, params=params) as run:
+        if run is not None:
+            run.log_metrics(metrics)
+            run.log_table(table, "assessment.csv")
+            if fig is not None:
+                run.log_figure(fig, "fan_chart.png")
+            common.echo(f"MLflow run {run.run_id} logged to {run.uri}")
+    if fig is not None:
+        from ..report import _pyplot
+
+        _pyplot().close(fig)
+    return common.EXIT_OK

@@ -1,0 +1,80 @@
+"""Shared pieces of the command line: tracking flags, output, readable tables, exit codes.
+
+Exit codes (documented in the README):
+  0  success
+  1  internal error (a bug: please report it)
+  2  bad input (validation message on stderr, nothing written to --out)
+  3  results computed and written, but the MLflow tracking store failed
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+
+import pandas as pd
+
+from ..tracking import TrackingSettings
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+EXIT_TRACKING = 3
+
+
+def add_tracking_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("tracking (MLflow)")
+    g.add_argument("--tracking-uri", default=None,
+                   help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI, else sqlite:///mlflow.db)")
+    g.add_argument("--experiment", default=None, help="MLflow experiment name (default: mstarget)")
+    g.add_argument("--no-track", action="store_true", help="do not log an MLflow run")
+
+
+def tracking_settings(args: argparse.Namespace) -> TrackingSettings:
+    return TrackingSettings.from_env(enabled=False if args.no_track else None,
+                                     tracking_uri=args.tracking_uri, experiment=args.experiment)
+
+
+def add_out_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", default=None, help="write the result table here (.csv, .xlsx or .json)")
+
+
+def display_width(text: str) -> int:
+    """Terminal columns taken by ``text``: CJK (wide / full-width) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill
+
+
+def format_table(df: pd.DataFrame, *, floatfmt: str = "{:.3g}", max_rows: int = 200) -> str:
+    """Render a DataFrame as an aligned text table that keeps Chinese names in their columns."""
+    if df.empty:
+        return "(no rows)"
+    df = df.head(max_rows)
+    cols = [str(c) for c in df.columns]
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
+
+    def cell(v) -> str:
+        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+            return "-"
+        if isinstance(v, float):
+            return floatfmt.format(v)
+        return str(v)
+
+    rows = [[cell(v) for v in r] for r in df.itertuples(index=False, name=None)]
+    widths = [max([display_width(c)] + [display_width(r[i]) for r in rows]) for i, c in enumerate(cols)]
+    lines = ["  ".join(_pad(c, w, num) for c, w, num in zip(cols, widths, numeric)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(_pad(v, w, num) for v, w, num in zip(r, widths, numeric)) for r in rows]
+    return "\n".join(lines)
+
+
+def echo(text: str = "") -> None:
+    print(text, file=sys.stdout, flush=True)
+
+
+def error(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)

@@ -1,0 +1,104 @@
+"""All exceptions and warnings raised by mstarget live here.
+
+Catch :class:`MstargetError` to handle anything the library refuses on purpose;
+:class:`DataValidationError` carries every problem found in an input table as data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+
+class MstargetError(Exception):
+    """Base class of every error mstarget raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad cell (or row, or column) of an input table.
+
+    Attributes
+    ----------
+    source : str
+        File name, or ``"<DataFrame>"`` for an in-memory table.
+    row : int or None
+        Row as a spreadsheet user counts it: the header is row 1, the first data row is row 2.
+        ``None`` when the problem concerns a whole column or the whole table.
+    column : str or None
+        Column name, ``None`` for a whole row or table.
+    value : str or None
+        The cell's text as read.
+    expected : str
+        What was expected instead, phrased as advice on how to fix the input.
+    """
+
+    source: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = [self.source]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        text = ", ".join(where)
+        if self.value is not None:
+            text += f": {self.value!r}"
+        return f"{text}: {self.expected}"
+
+
+class DataValidationError(MstargetError, ValueError):
+    """An input table was refused; ``.problems`` lists every bad cell found, not only the first.
+
+    The message names the file, the spreadsheet row, the column, the cell's text and what was
+    expected, one problem per line.
+    """
+
+    def __init__(self, problems: Iterable[Problem] | str, *, source: str = "<input>"):
+        if isinstance(problems, str):
+            problems = [Problem(source, None, None, None, problems)]
+        self.problems: list[Problem] = list(problems)
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the input:" if n > 1 else ""
+        lines = [str(p) for p in self.problems[:50]]
+        if n > 50:
+            lines.append(f"... and {n - 50} more")
+        msg = "\n".join(([head] if head else []) + lines)
+        super().__init__(msg)
+
+
+class ParameterError(MstargetError, ValueError):
+    """A function argument is out of its allowed range (scikit-learn style message)."""
+
+    @classmethod
+    def invalid(cls, name: str, owner: str, expected: str, got: object) -> "ParameterError":
+        return cls(f"The '{name}' parameter of {owner} must be {expected}. Got {got!r} instead.")
+
+
+class UnknownModelError(MstargetError, KeyError):
+    """A model name or spec that is not registered."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+        return str(self.args[0]) if self.args else "unknown model"
+
+
+class TrackingError(MstargetError):
+    """The MLflow tracking store could not be reached or failed during a run.
+
+    Results already computed are kept; the run, if started, is ended as FAILED.
+    """
+
+
+class MstargetWarning(UserWarning):
+    """Base class of mstarget's warnings."""
+
+
+class ShortHistoryWarning(MstargetWarning):
+    """A series has too few points for the chosen model; uncertainty is widened honestly."""
+
+
+class ModelFallbackWarning(MstargetWarning):
+    """A model failed to fit a series and a simpler model was used instead."""

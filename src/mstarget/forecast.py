@@ -1,0 +1,336 @@
+"""Run models over many yearly series: sample paths, quantiles and the forecast table.
+
+Data flow for one series (``region``, ``indicator``)::
+
+    observed years/values --bounds--> transform (logit / log / identity)
+        --fill inner gaps on the model scale--> model.fit --> model.sample_paths
+        --inverse transform--> paths on the natural scale --> mean, median, quantiles
+
+Every series draws from its own generator seeded by ``(seed, crc32(region, indicator))``, so a
+series' forecast does not depend on which other series are in the table or on their order.
+"""
+from __future__ import annotations
+
+import warnings
+import zlib
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import ModelFallbackWarning, ParameterError, ShortHistoryWarning
+from .history import read_history
+from .models import ModelSpec, model_class, resolve
+from .models.base import Forecaster
+from .transforms import Bounds, Transform, choose_transform
+
+DEFAULT_PATHS = 2000
+DEFAULT_LEVELS = (80, 95)
+#: fallback order when a series is too short for the requested model or its fit fails
+FALLBACK = ("drift", "naive")
+
+
+@dataclass
+class SeriesForecast:
+    """Forecast of one series: observed data and joint sample paths on the natural scale.
+
+    Attributes
+    ----------
+    years, values : arrays, shape (n,)
+        Observed years and values (as given, gaps not filled).
+    future_years : array, shape (h,)
+        ``last observed year + 1 ... + h``.
+    paths : array, shape (n_paths, h)
+        Joint sample paths in the indicator's own unit; within ``bounds``.
+    model : str
+        The model actually used (after ``auto`` choice or fallback).
+    """
+
+    region: str
+    indicator: str
+    years: np.ndarray
+    values: np.ndarray
+    future_years: np.ndarray
+    paths: np.ndarray
+    model: str
+    bounds: Bounds
+    transform: str = "identity"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def last_year(self) -> int:
+        return int(self.years[-1])
+
+    @property
+    def last_value(self) -> float:
+        return float(self.values[-1])
+
+    def at(self, year: int) -> np.ndarray:
+        """Sample of the value in ``year`` (shape (n_paths,)); observed years give a constant."""
+        if year <= self.last_year:
+            hit = np.nonzero(self.years == year)[0]
+            if hit.size:
+                return np.full(self.paths.shape[0], self.values[hit[-1]])
+            # an unobserved year inside the history: interpolate linearly
+            return np.full(self.paths.shape[0], float(np.interp(year, self.years, self.values)))
+        j = year - self.last_year - 1
+        if j >= self.paths.shape[1]:
+            raise ValueError(f"year {year} is beyond the forecast horizon ({self.future_years[-1]})")
+        return self.paths[:, j]
+
+
+def series_rng(seed: int, region: str, indicator: str) -> np.random.Generator:
+    key = zlib.crc32(f"{region}\x1f{indicator}".encode("utf-8"))
+    return np.random.default_rng([int(seed), key])
+
+
+def auto_model_name(n_points: int) -> str:
+    """The ``auto`` rule for short yearly series (documented in the README).
+
+    * 1 point: ``naive`` (no trend can be seen; the noise prior sets the width)
+    * 2-4 points: ``drift`` (the average yearly change, with its uncertainty)
+    * 5 or more: ``theta`` (SES with drift; the strongest simple method on yearly data)
+    """
+    if n_points <= 1:
+        return "naive"
+    if n_points < 5:
+        return "drift"
+    return "theta"
+
+
+@dataclass
+class _Prepared:
+    region: str
+    indicator: str
+    years: np.ndarray
+    values: np.ndarray
+    bounds: Bounds
+    h: int
+    spec: ModelSpec
+    transform: Transform | None = None
+    z: np.ndarray | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _fill_gaps(years: np.ndarray, z: np.ndarray) -> np.ndarray:
+    full = np.arange(years[0], years[-1] + 1)
+    if full.size == years.size:
+        return z
+    return np.interp(full, years, z)
+
+
+def _effective_spec(spec: ModelSpec, n: int, region: str, indicator: str,
+                    notes: list[str]) -> ModelSpec:
+    if spec.name == "auto":
+        chosen = ModelSpec(auto_model_name(n))
+        return chosen
+    cls = model_class(spec.name)
+    if n >= cls.min_points:
+        return spec
+    for name in FALLBACK:
+        if n >= model_class(name).min_points:
+            msg = (f"{region}/{indicator}: {n} point(s) is too few for model {spec.display!r} "
+                   f"(needs {cls.min_points}); used {name!r} instead")
+            warnings.warn(msg, ShortHistoryWarning, stacklevel=4)
+            notes.append(msg)
+            return ModelSpec(name)
+    return ModelSpec("naive")
+
+
+def forecast_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int,
+                    progress: bool = False) -> list[SeriesForecast]:
+    """Fit and sample every prepared series; series sharing a model are fitted together."""
+    out: dict[int, SeriesForecast] = {}
+    groups: dict[tuple, list[int]] = {}
+    for i, p in enumerate(prepared):
+        n = p.values.size
+        if n == 1:
+            msg = (f"{p.region}/{p.indicator}: a single observation; the forecast has no trend "
+                   "information and its interval is wide")
+            warnings.warn(msg, ShortHistoryWarning, stacklevel=3)
+            p.notes.append(msg)
+        p.spec = _effective_spec(p.spec, n, p.region, p.indicator, p.notes)
+        cls = model_class(p.spec.name)
+        p.transform = choose_transform(p.bounds, p.values, prefer=cls.prefer_transform)
+        p.z = _fill_gaps(p.years, p.transform.forward(p.values))
+        key = (p.spec.name, tuple(sorted(p.spec.params.items())))
+        groups.setdefault(key, []).append(i)
+
+    bar = _progress(len(prepared), progress)
+    for (name, _), idx in groups.items():
+        spec = prepared[idx[0]].spec
+        cls = model_class(name)
+        ys = [prepared[i].z for i in idx]
+        priors = [prepared[i].transform.noise_prior(prepared[i].z) for i in idx]
+        try:
+            fitted = cls.fit_many(ys, priors, **spec.params)
+        except Exception:
+            fitted = [None] * len(idx)  # fit one by one below, with fallbacks
+        for i, model in zip(idx, fitted):
+            p = prepared[i]
+            out[i] = _sample_one(p, model, spec, n_paths, seed)
+            bar.update(1)
+    bar.close()
+    return [out[i] for i in range(len(prepared))]
+
+
+def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths: int,
+                seed: int) -> SeriesForecast:
+    used = spec.display
+    prior = p.transform.noise_prior(p.z)
+    if model is None:
+        try:
+            model = spec.build().fit(p.z, noise_prior=prior)
+        except Exception as exc:
+            for name in FALLBACK:
+                if p.z.size >= model_class(name).min_points:
+                    break
+            msg = (f"{p.region}/{p.indicator}: model {spec.display!r} failed to fit "
+                   f"({type(exc).__name__}: {exc}); used {name!r} instead")
+            warnings.warn(msg, ModelFallbackWarning, stacklevel=4)
+            p.notes.append(msg)
+            model, used = model_class(name)().fit(p.z, noise_prior=prior), name
+    rng = series_rng(seed, p.region, p.indicator)
+    z_paths = np.asarray(model.sample_paths(p.h, n_paths, rng), dtype=float)
+    paths = p.transform.inverse(z_paths)
+    last = int(p.years[-1])
+    return SeriesForecast(p.region, p.indicator, p.years, p.values,
+                          np.arange(last + 1, last + 1 + p.h), paths, used, p.bounds,
+                          p.transform.name, p.notes)
+
+
+class _NoBar:
+    def update(self, n=1):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled or total < 2:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="forecasting series", unit="series", leave=False)
+
+
+def _check_levels(levels: Iterable[int]) -> tuple[int, ...]:
+    out = []
+    for lv in levels:
+        if not (isinstance(lv, (int, np.integer, float)) and 0 < float(lv) < 100):
+            raise ParameterError.invalid("levels", "forecast", "a list of numbers in (0, 100)", levels)
+        out.append(int(lv) if float(lv).is_integer() else float(lv))
+    return tuple(out)
+
+
+def quantile_table(sf: SeriesForecast, levels: Sequence[int]) -> pd.DataFrame:
+    """Summaries of one series' paths: one row per future year."""
+    paths = sf.paths
+    data = {
+        "region": sf.region, "indicator": sf.indicator, "year": sf.future_years.astype(int),
+        "mean": paths.mean(axis=0), "median": np.median(paths, axis=0),
+    }
+    for lv in levels:
+        a = (100 - lv) / 200
+        data[f"lo_{lv}"] = np.quantile(paths, a, axis=0)
+        data[f"hi_{lv}"] = np.quantile(paths, 1 - a, axis=0)
+    data["model"] = sf.model
+    return pd.DataFrame(data)
+
+
+def series_bounds(history: pd.DataFrame, bounds: Mapping | None = None) -> dict[tuple[str, str], Bounds]:
+    """Natural bounds per (region, indicator): explicit ``bounds`` entries win over the unit rule."""
+    out = {}
+    bounds = bounds or {}
+    for (region, indicator), g in history.groupby(["region", "indicator"], sort=False):
+        unit = g["unit"].iloc[0] if "unit" in g else None
+        b = bounds.get((region, indicator), bounds.get(indicator))
+        if isinstance(b, Bounds):
+            out[(region, indicator)] = b
+        else:
+            lo, hi = (b if b is not None else (None, None))
+            out[(region, indicator)] = Bounds.for_unit(unit, g["value"].to_numpy(), lo, hi)
+    return out
+
+
+def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int,
+            spec: ModelSpec, bounds: Mapping | None = None) -> list[_Prepared]:
+    """Group a validated history into per-series inputs (skipping series with no usable value)."""
+    bmap = series_bounds(history, bounds)
+    out = []
+    for (region, indicator), g in history.groupby(["region", "indicator"], sort=False):
+        g = g.dropna(subset=["value"]).sort_values("year")
+        if g.empty:
+            continue
+        h = horizons if isinstance(horizons, int) else horizons.get((region, indicator))
+        if not h or h < 1:
+            continue
+        out.append(_Prepared(str(region), str(indicator), g["year"].to_numpy(dtype=int),
+                             g["value"].to_numpy(dtype=float), bmap[(region, indicator)], int(h), spec))
+    return out
+
+
+def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, seed: int = 0, *,
+             n_paths: int = DEFAULT_PATHS, as_of: int | None = None, bounds: Mapping | None = None,
+             progress: bool = False) -> pd.DataFrame:
+    """Probabilistic forecasts of every series in a history table.
+
+    Parameters
+    ----------
+    history : DataFrame or path
+        Long table ``region, indicator, year, value`` (optional ``unit``), see :func:`read_history`.
+    horizon : int
+        Years ahead of each series' last observation (1-50).
+    model : str or ModelSpec
+        A registered name, a spec file, or ``"auto"`` (see :func:`auto_model_name`).
+    levels : sequence of int
+        Central interval levels in %, e.g. ``(80, 95)`` gives ``lo_80, hi_80, lo_95, hi_95``.
+    seed : int
+        Seed of the sample paths; the same seed gives the same table.
+    n_paths : int
+        Sample paths per series (default 2000).
+    as_of : int, optional
+        Use only observations with ``year <= as_of``.
+    bounds : mapping, optional
+        ``{(region, indicator) or indicator: (lower, upper) | Bounds}`` overriding the unit rule
+        (``%`` -> [0, 100], otherwise >= 0 when all values are >= 0).
+
+    Returns
+    -------
+    DataFrame
+        One row per series and future year: ``region, indicator, year, mean, median,
+        lo_<L>, hi_<L> for each level, model``. Values are in each indicator's own unit.
+    """
+    sfs = forecast_paths(history, horizon, model=model, seed=seed, n_paths=n_paths, as_of=as_of,
+                         bounds=bounds, progress=progress)
+    lv = _check_levels(levels)
+    cols = ["region", "indicator", "year", "mean", "median"]
+    cols += [c for level in lv for c in (f"lo_{level}", f"hi_{level}")] + ["model"]
+    if not sfs:
+        return pd.DataFrame(columns=cols)
+    return pd.concat([quantile_table(sf, lv) for sf in sfs], ignore_index=True)[cols]
+
+
+def forecast_paths(history, horizon: int | Mapping[tuple[str, str], int], *, model="auto",
+                   seed: int = 0, n_paths: int = DEFAULT_PATHS, as_of: int | None = None,
+                   bounds: Mapping | None = None, progress: bool = False) -> list[SeriesForecast]:
+    """Like :func:`forecast` but returns the joint sample paths of every series.
+
+    ``horizon`` may be a mapping ``{(region, indicator): h}`` to forecast each series only as far
+    as needed; series missing from it are skipped.
+    """
+    if isinstance(horizon, (int, np.integer)) and not (1 <= int(horizon) <= 50):
+        raise ParameterError.invalid("horizon", "forecast", "an int in [1, 50]", horizon)
+    if not (isinstance(n_paths, (int, np.integer)) and 10 <= n_paths <= 1_000_000):
+        raise ParameterError.invalid("n_paths", "forecast", "an int in [10, 1000000]", n_paths)
+    if not isinstance(seed, (int, np.integer)):
+        raise ParameterError.invalid("seed", "forecast", "an int", seed)
+    hist = read_history(history)
+    if as_of is not None:
+        hist = hist[hist["year"] <= int(as_of)]
+    spec = resolve(model)
+    prepared = prepare(hist, int(horizon) if isinstance(horizon, (int, np.integer)) else horizon,
+                       spec, bounds)
+    return forecast_series(prepared, n_paths=int(n_paths), seed=int(seed), progress=progress)

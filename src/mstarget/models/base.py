@@ -1,0 +1,115 @@
+"""The one contract every forecasting model follows.
+
+A model works on **one series on the model scale** (already transformed, see
+:mod:`mstarget.transforms`), as a numpy array of yearly values with no gaps::
+
+    m = DriftModel().fit(y, noise_prior=0.15)      # y: shape (n,)
+    m.predict(h)                                   # point forecast, shape (h,)
+    m.sample_paths(h, n_paths, rng)                # joint sample paths, shape (n_paths, h)
+
+Sample paths are joint over the horizon (year-to-year dependence is kept), which the
+``increment`` kind needs to sum flows. ``rng`` is a :class:`numpy.random.Generator`; models use no
+other randomness, so the same generator state gives the same paths.
+
+Short series and honest noise
+-----------------------------
+Noise scales are estimated with a weak prior worth ``PRIOR_WEIGHT`` pseudo-residuals of size
+``noise_prior`` (the caller's guess of a typical yearly change on the model scale), and each
+path draws its own scale from the scaled-inverse-chi-square posterior. With many residuals the
+data dominate; with one or two the prior keeps intervals wide instead of absurdly narrow, and
+the Student-t-like tails reflect that the scale itself is uncertain.
+
+Models that serve many series at once (a global model) override :meth:`Forecaster.fit_many`.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar, Sequence
+
+import numpy as np
+
+PRIOR_WEIGHT = 4.0  # pseudo-residuals the noise prior is worth (t-tails with >= 4 dof)
+
+
+class Forecaster(ABC):
+    """Base class: ``fit`` one series, then ``predict`` / ``sample_paths``.
+
+    Subclasses set ``name`` (the registry name, also written to the result's ``model`` column)
+    and ``min_points`` (fewer points make the engine fall back to a simpler model with a
+    :class:`~mstarget.exceptions.ShortHistoryWarning`).
+    """
+
+    name: ClassVar[str] = "base"
+    min_points: ClassVar[int] = 1
+    #: transform this model prefers for an unbounded positive series (``"log"`` or ``None``)
+    prefer_transform: ClassVar[str | None] = None
+
+    def get_params(self) -> dict:
+        return {}
+
+    @abstractmethod
+    def fit(self, y: np.ndarray, *, noise_prior: float = 1.0) -> "Forecaster":
+        """Fit on ``y`` (shape (n,), finite, model scale). Returns ``self``."""
+
+    @abstractmethod
+    def predict(self, h: int) -> np.ndarray:
+        """Point forecast for the next ``h`` years, shape (h,)."""
+
+    @abstractmethod
+    def sample_paths(self, h: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
+        """Joint sample paths for the next ``h`` years, shape (n_paths, h)."""
+
+    @classmethod
+    def fit_many(cls, ys: Sequence[np.ndarray], noise_priors: Sequence[float], **params) -> list["Forecaster"]:
+        """Fit one model per series (a global model overrides this to learn across series)."""
+        return [cls(**params).fit(y, noise_prior=p) for y, p in zip(ys, noise_priors)]
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+
+def check_series(y, owner: str) -> np.ndarray:
+    y = np.asarray(y, dtype=float).ravel()
+    if y.size == 0:
+        raise ValueError(f"{owner}.fit needs at least one observation")
+    if not np.all(np.isfinite(y)):
+        raise ValueError(f"{owner}.fit got non-finite values; fill or drop them first")
+    return y
+
+
+def draw_noise_scales(resid: np.ndarray, dof_used: int, noise_prior: float, n_paths: int,
+                      rng: np.random.Generator) -> np.ndarray:
+    """Per-path noise standard deviations from a scaled-inverse-chi-square posterior.
+
+    Parameters
+    ----------
+    resid : array, shape (m,)
+        In-sample one-step residuals.
+    dof_used : int
+        Parameters estimated from the same data (lost degrees of freedom).
+    noise_prior : float
+        Prior guess of the yearly noise s.d. (model scale).
+
+    Returns
+    -------
+    array, shape (n_paths,)
+    """
+    resid = np.asarray(resid, dtype=float)
+    resid = resid[np.isfinite(resid)]
+    dof = max(resid.size - dof_used, 0)
+    nu = PRIOR_WEIGHT + dof
+    ss = PRIOR_WEIGHT * noise_prior ** 2 + float(np.sum(resid ** 2)) * (dof / max(resid.size, 1))
+    s2 = ss / nu
+    chi = rng.chisquare(nu, size=n_paths)
+    return np.sqrt(s2 * nu / np.maximum(chi, 1e-12))
+
+
+def noise_scale(resid: np.ndarray, dof_used: int, noise_prior: float) -> float:
+    """Posterior point estimate of the noise s.d. (same prior as :func:`draw_noise_scales`)."""
+    resid = np.asarray(resid, dtype=float)
+    resid = resid[np.isfinite(resid)]
+    dof = max(resid.size - dof_used, 0)
+    nu = PRIOR_WEIGHT + dof
+    ss = PRIOR_WEIGHT * noise_prior ** 2 + float(np.sum(resid ** 2)) * (dof / max(resid.size, 1))
+    return float(np.sqrt(ss / nu))

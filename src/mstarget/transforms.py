@@ -1,0 +1,192 @@
+"""Bounded transforms and cumulative / increment aggregation.
+
+Forecasts respect natural bounds by modelling on a transformed scale, never by clipping:
+
+* both bounds (a ``%`` indicator lives in [0, 100]) -> scaled logit
+* a lower bound only (counts, amounts, per-capita ratios are >= 0) -> log of the distance to it
+* no bound -> identity
+
+Values exactly on a bound (a 100 % pass rate, a count of 0) are moved inside by a small margin
+(``EDGE`` of the range for logit; a per-series offset for log) so the transform stays finite.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+EDGE = 1e-3  # share of the [lower, upper] range kept free at each edge (0.1 point for a %)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Natural bounds of an indicator, in its own unit (``None`` = unbounded on that side)."""
+
+    lower: float | None = None
+    upper: float | None = None
+
+    @classmethod
+    def for_unit(cls, unit: str | None, values=None, lower=None, upper=None) -> "Bounds":
+        """Bounds implied by a unit: ``%`` -> [0, 100]; else >= 0 when all observed values are >= 0.
+
+        Explicit ``lower`` / ``upper`` (e.g. plan columns) win over the unit.
+        """
+        lo = _num_or_none(lower)
+        hi = _num_or_none(upper)
+        text = (unit or "").strip()
+        if "%" in text or "％" in text or text == "百分比":
+            lo = 0.0 if lo is None else lo
+            hi = 100.0 if hi is None else hi
+        elif lo is None:
+            arr = np.asarray(values if values is not None else [], dtype=float)
+            arr = arr[np.isfinite(arr)]
+            if arr.size == 0 or arr.min() >= 0:
+                lo = 0.0
+        return cls(lo, hi)
+
+    def contains(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        ok = np.ones_like(x, dtype=bool)
+        if self.lower is not None:
+            ok &= x >= self.lower - 1e-9
+        if self.upper is not None:
+            ok &= x <= self.upper + 1e-9
+        return ok
+
+
+def _num_or_none(v):
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(f) else f
+
+
+class Transform:
+    """Maps values of one series to the unbounded model scale and back (vectorised)."""
+
+    name = "identity"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(x, dtype=float)
+
+    def inverse(self, z: np.ndarray) -> np.ndarray:
+        return np.asarray(z, dtype=float)
+
+    #: typical size of one year's change on the model scale, used as a weak prior for the noise
+    #: of series too short to estimate it (documented in ``models/base.py``)
+    def noise_prior(self, y: np.ndarray) -> float:
+        scale = float(np.nanmean(np.abs(y))) if len(y) else 1.0
+        return 0.1 * scale if scale > 0 else 1.0
+
+
+class LogitTransform(Transform):
+    name = "logit"
+
+    def __init__(self, lower: float, upper: float):
+        if not upper > lower:
+            raise ValueError(f"upper bound {upper} must exceed lower bound {lower}")
+        self.lower, self.upper = float(lower), float(upper)
+
+    def forward(self, x):
+        p = (np.asarray(x, dtype=float) - self.lower) / (self.upper - self.lower)
+        p = np.clip(p, EDGE, 1 - EDGE)
+        return np.log(p) - np.log1p(-p)
+
+    def inverse(self, z):
+        with np.errstate(over="ignore"):
+            return self.lower + (self.upper - self.lower) / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+
+    def noise_prior(self, y):
+        return 0.3  # ~ a 7-point move of a 50 % rate, ~ 0.3 points of a 99 % rate, per year
+
+
+class LogTransform(Transform):
+    name = "log"
+
+    def __init__(self, lower: float, offset: float = 0.0):
+        self.lower, self.offset = float(lower), float(offset)
+
+    def forward(self, x):
+        d = np.asarray(x, dtype=float) - self.lower + self.offset
+        return np.log(np.maximum(d, 1e-12))
+
+    def inverse(self, z):
+        # exp(z) > 0, so the result never goes below ``lower - offset``; with offset > 0 (series
+        # that touch the bound) the draw is floored at the bound: the offset keeps log(0) finite.
+        with np.errstate(over="ignore"):
+            x = np.exp(np.minimum(np.asarray(z, dtype=float), 700.0)) - self.offset + self.lower
+        return np.maximum(x, self.lower)
+
+    def noise_prior(self, y):
+        return 0.15  # ~15 % a year
+
+
+class NegLogTransform(Transform):
+    """An upper bound only: log of the distance below it."""
+
+    name = "neglog"
+
+    def __init__(self, upper: float, offset: float = 0.0):
+        self.upper, self.offset = float(upper), float(offset)
+
+    def forward(self, x):
+        d = self.upper - np.asarray(x, dtype=float) + self.offset
+        return np.log(np.maximum(d, 1e-12))
+
+    def inverse(self, z):
+        d = np.exp(np.minimum(np.asarray(z, dtype=float), 700.0)) - self.offset
+        return np.minimum(self.upper - d, self.upper)
+
+    def noise_prior(self, y):
+        return 0.15
+
+
+def choose_transform(bounds: Bounds, values: np.ndarray, prefer: str | None = None) -> Transform:
+    """The transform for one series, given its bounds and observed values (natural scale).
+
+    ``prefer="log"`` (used by the ``loglinear`` model) asks for a log scale on a positive,
+    unbounded series; bounded series keep the transform their bounds require.
+    """
+    y = np.asarray(values, dtype=float)
+    y = y[np.isfinite(y)]
+    lo, hi = bounds.lower, bounds.upper
+    if lo is not None and hi is not None:
+        return LogitTransform(lo, hi)
+    if lo is not None:
+        return LogTransform(lo, _offset(y - lo))
+    if hi is not None:
+        return NegLogTransform(hi, _offset(hi - y))
+    if prefer == "log" and y.size and y.min() > 0:
+        return LogTransform(0.0, 0.0)
+    return Transform()
+
+
+def _offset(dist: np.ndarray) -> float:
+    """Offset for a log of distances that may be 0: 0 if all > 0, else a small share of the scale."""
+    if dist.size == 0 or dist.min() > 0:
+        return 0.0
+    pos = dist[dist > 0]
+    return float(0.1 * np.median(pos)) if pos.size else 1.0
+
+
+def sum_flows(observed_flows: np.ndarray, forecast_paths: np.ndarray) -> np.ndarray:
+    """Total of yearly flows over a plan period for each sample path.
+
+    Parameters
+    ----------
+    observed_flows : array, shape (k,)
+        Flows already observed inside the plan period (natural scale).
+    forecast_paths : array, shape (n_paths, h)
+        Sampled future flows for the remaining years of the period (``h`` may be 0).
+
+    Returns
+    -------
+    array, shape (n_paths,)
+    """
+    base = float(np.nansum(observed_flows))
+    if forecast_paths.ndim != 2 or forecast_paths.shape[1] == 0:
+        return np.full(max(forecast_paths.shape[0], 1), base)
+    return base + forecast_paths.sum(axis=1)
