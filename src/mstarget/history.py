@@ -107,9 +107,9 @@ def read_history(data, *, source: str | None = None) -> pd.DataFrame:
             if (pd.isna(v) and pd.isna(first_v)) or v == first_v:
                 drop.append(pos)
             else:
-                problems.cell(pos, "value", v,
+                problems.cell(pos, "value", raw.at[pos, "value"],
                               f"one value per region/indicator/year; row {first_pos + 2} already gives "
-                              f"{first_v!r} for {key[0]}/{key[1]}/{key[2]} — remove one of them")
+                              f"{float(first_v):g} for {key[0]}/{key[1]}/{key[2]} — remove one of them")
         else:
             seen[key] = (pos, v)
     problems.raise_if_any()

@@ -37,7 +37,10 @@ def parse_number(value) -> float | None:
         text = text[:-1]
     if not _NUMBER.match(text):
         raise ValueError(text)
-    return float(text)
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
 
 
 def parse_year(value) -> int | None:

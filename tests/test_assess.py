@@ -1,0 +1,133 @@
+"""assess on the real national data: probabilities, bounds, kinds, as_of, monotonicity (issue 2)."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mstarget as mt
+from mstarget.assess import RESULT_COLUMNS
+
+
+@pytest.fixture(scope="module")
+def national(data_dir):
+    return (mt.read_history(data_dir / "china" / "national_history.csv"),
+            mt.read_plan(data_dir / "china" / "national_targets.csv"))
+
+
+@pytest.fixture(scope="module")
+def result(national):
+    history, plan = national
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mt.ShortHistoryWarning)
+        return mt.assess(history, plan, as_of=2022, seed=0)
+
+
+def test_columns_and_one_row_per_plan_row(result, national):
+    assert list(result.columns[: len(RESULT_COLUMNS)]) == RESULT_COLUMNS
+    assert list(result["indicator"]) == list(national[1]["indicator"])
+
+
+def test_p_meet_is_a_probability_and_status_is_known(result):
+    p = result["p_meet"].dropna()
+    assert ((p >= 0) & (p <= 1)).all()
+    assert set(result["status"]) <= {"met", "on_track", "at_risk", "off_track", "no_data"}
+
+
+def test_expected_calls_on_national_targets(result):
+    by = result.set_index("indicator")
+    # 13th plan: 12 invention patents per 10k by 2020; 15.8 observed in 2020
+    assert by.loc["invention_patents_per_10k", "status"] == "met"
+    # no observation at all
+    assert by.loc["manufacturing_product_pass_rate", "status"] == "no_data"
+    assert np.isnan(by.loc["manufacturing_product_pass_rate", "p_meet"])
+    # unqualified rate rising 2.31 -> 2.69 -> 2.86 against a <= 2 target: unlikely
+    assert by.loc["food_sampling_unqualified_rate", "p_meet"] < 0.5
+    # high-value patents 6.3 -> 7.5 -> 9.4, target 12 in 2025: more likely than not
+    assert by.loc["high_value_invention_patents_per_10k", "p_meet"] > 0.5
+    assert by.loc["high_value_invention_patents_per_10k", "required_pace"] == pytest.approx((12 - 9.4) / 3)
+    assert by.loc["high_value_invention_patents_per_10k", "observed_pace"] == pytest.approx((9.4 - 6.3) / 2)
+
+
+def test_percent_forecasts_stay_within_0_100(national):
+    history, _ = national
+    fc = mt.forecast(history, horizon=8, seed=0, as_of=2022)
+    rates = fc[fc["indicator"].str.endswith("_rate")]
+    assert not rates.empty
+    assert (rates[["lo_95", "hi_95", "mean", "median"]] >= 0).all().all()
+    assert (rates[["lo_95", "hi_95", "mean", "median"]] <= 100).all().all()
+    counts = fc[fc["indicator"].str.endswith("_batches")]
+    assert (counts["lo_95"] >= 0).all()
+
+
+def test_as_of_really_hides_later_years(national):
+    history, plan = national
+    early = mt.assess(history, plan.iloc[[0]], as_of=2021, seed=0)
+    assert early["last_year"].iloc[0] == 2021 and early["last_value"].iloc[0] == 7.5
+    # changing a value after as_of changes nothing
+    edited = history.copy()
+    edited.loc[edited["year"] == 2022, "value"] *= 10
+    again = mt.assess(edited, plan.iloc[[0]], as_of=2021, seed=0)
+    pd.testing.assert_frame_equal(early, again)
+
+
+def test_raising_a_ge_target_never_raises_p_meet(national):
+    history, plan = national
+    row = plan.iloc[[0]].copy()
+    ps = []
+    for target in (8, 10, 12, 14, 18, 25):
+        row["target"] = float(target)
+        ps.append(mt.assess(history, row, as_of=2022, seed=3)["p_meet"].iloc[0])
+    assert all(a >= b for a, b in zip(ps, ps[1:]))
+    assert ps[0] > ps[-1]
+
+
+def test_same_seed_same_output_and_other_seed_differs(national):
+    history, plan = national
+    a = mt.assess(history, plan.iloc[[0, 4]], as_of=2022, seed=7)
+    b = mt.assess(history, plan.iloc[[0, 4]], as_of=2022, seed=7)
+    c = mt.assess(history, plan.iloc[[0, 4]], as_of=2022, seed=8)
+    pd.testing.assert_frame_equal(a, b)
+    assert not np.allclose(a["p_meet"], c["p_meet"]) or not np.allclose(a["forecast"], c["forecast"])
+
+
+def test_increment_is_the_sum_of_flows(national):
+    """Food-sampling batches as yearly flows: a 〈x〉 target over 2021-2025 counts 2021 and 2022 as observed."""
+    history, _ = national
+    flows = history[history["indicator"] == "food_sampling_batches"]
+    observed = flows.loc[flows["year"].isin([2021, 2022]), "value"].sum()
+    plan = pd.DataFrame({"region": ["全国"], "indicator": ["food_sampling_batches"], "unit": ["批次"],
+                         "baseline_year": ["2020"], "baseline": ["〈0〉"], "target_year": ["2025"],
+                         "target": ["〈30000000〉"]})
+    res = mt.assess(history, plan, as_of=2022, seed=0)
+    r = res.iloc[0]
+    assert r["kind"] == "increment"
+    # three more years at ~6.5-7 million each: the total lands near 13.5 + 3*6.6 million
+    assert 25e6 < r["forecast"] < 45e6
+    assert r["required_pace"] == pytest.approx((30e6 - observed) / 3)
+    # the observed part alone already meets a small target: met, and it cannot fall back
+    plan["target"] = ["〈10000000〉"]
+    small = mt.assess(history, plan, as_of=2022, seed=0).iloc[0]
+    assert small["status"] == "met" and small["p_meet"] == 1.0
+
+
+def test_single_observation_warns_and_gives_wide_uncertainty():
+    history = pd.DataFrame({"region": ["R"], "indicator": ["x"], "year": [2020], "value": [50.0], "unit": ["%"]})
+    plan = pd.DataFrame({"region": ["R"], "indicator": ["x"], "unit": ["%"], "baseline_year": ["2020"],
+                         "baseline": ["50"], "target_year": ["2025"], "target": ["≥60"]})
+    with pytest.warns(mt.ShortHistoryWarning, match="single observation"):
+        r = mt.assess(history, plan, seed=0).iloc[0]
+    assert 0.05 < r["p_meet"] < 0.5
+    assert r["hi_80"] - r["lo_80"] > 10  # percentage points: honest, wide
+    assert 0 <= r["lo_80"] and r["hi_80"] <= 100
+
+
+def test_plan_baseline_is_used_when_history_is_silent(data_dir):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mt.ShortHistoryWarning)
+        res = mt.assess(None, data_dir / "dinghu_14th_fyp_plan.csv", seed=0)
+    by = res.set_index("indicator")
+    assert by.loc["open_kitchen_coverage", "last_value"] == 81
+    assert by.loc["ip_pledge_financing", "status"] == "no_data"  # flows unknown: 〈0〉 is not a flow

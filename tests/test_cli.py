@@ -1,0 +1,99 @@
+"""Command line: exit codes, messages and files for assess / forecast / demo (issue 2)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from mstarget.cli.common import display_width, format_table
+from mstarget.cli.main import main
+
+
+def _bad_plan(tmp_path):
+    path = tmp_path / "bad_plan.csv"
+    pd.DataFrame({"region": ["R", "R"], "indicator": ["a", "b"], "unit": ["%", "项"],
+                  "baseline_year": ["2020", "2020"], "baseline": ["81", "3"],
+                  "target_year": ["2025", "2025"], "target": ["≥abc", "〔9〕"],
+                  "attribute": ["约束性", "预期性"]}).to_csv(path, index=False, encoding="gbk")
+    return path
+
+
+def test_bad_plan_exit_2_message_on_stderr_no_output(tmp_path, data_dir, capsys):
+    out = tmp_path / "result.csv"
+    code = main(["assess", "--plan", str(_bad_plan(tmp_path)), "--history",
+                 str(data_dir / "china" / "national_history.csv"), "--out", str(out), "--no-track"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "bad_plan.csv, row 2, column 'target': '≥abc'" in captured.err
+    assert "Traceback" not in captured.err
+    assert not out.exists()
+    assert list(tmp_path.glob("*result*")) == []
+
+
+def test_bad_plan_in_a_subprocess_has_no_traceback(tmp_path):
+    out = tmp_path / "result.json"
+    proc = subprocess.run([sys.executable, "-m", "mstarget", "assess", "--plan", str(_bad_plan(tmp_path)),
+                           "--out", str(out), "--no-track"], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "row 2, column 'target'" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def test_assess_writes_out_and_prints_binding_first(tmp_path, data_dir, capsys):
+    out = tmp_path / "dinghu.json"
+    code = main(["assess", "--plan", str(data_dir / "dinghu_14th_fyp_plan.csv"), "--out", str(out), "--no-track"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert len(rows) == 14 and {"p_meet", "status", "forecast"} <= set(rows[0])
+    table_lines = [ln for ln in printed.splitlines() if ln.startswith(("约束性", "预期性"))]
+    assert [ln[:3] for ln in table_lines[:2]] == ["约束性", "约束性"]
+    assert all(ln[:3] == "预期性" for ln in table_lines[2:])
+
+
+def test_assess_xlsx_output_and_missing_history_file(tmp_path, data_dir, capsys):
+    out = tmp_path / "national.xlsx"
+    code = main(["assess", "--plan", str(data_dir / "china" / "national_targets.csv"), "--history",
+                 str(data_dir / "china" / "national_history.csv"), "--as-of", "2022", "--out", str(out),
+                 "--no-track"])
+    assert code == 0
+    assert len(pd.read_excel(out)) == 5
+    code = main(["assess", "--plan", str(data_dir / "china" / "national_targets.csv"), "--history",
+                 str(tmp_path / "missing.csv"), "--no-track"])
+    assert code == 2
+    assert "missing.csv: file not found" in capsys.readouterr().err
+
+
+def test_unknown_model_is_bad_input(tmp_path, data_dir, capsys):
+    code = main(["forecast", "--history", str(data_dir / "china" / "national_history.csv"),
+                 "--model", "crystal_ball", "--no-track"])
+    assert code == 2
+    assert "unknown model 'crystal_ball'" in capsys.readouterr().err
+
+
+def test_forecast_and_default_tracking_store(tmp_path, data_dir, capsys):
+    out = tmp_path / "fc.csv"
+    code = main(["forecast", "--history", str(data_dir / "china" / "national_history.csv"),
+                 "--horizon", "2", "--out", str(out)])
+    assert code == 0
+    fc = pd.read_csv(out)
+    assert {"lo_80", "hi_95", "median", "model"} <= set(fc.columns)
+    assert "MLflow run" in capsys.readouterr().out
+
+
+def test_chinese_names_align():
+    t = format_table(pd.DataFrame({"name": ["药品抽检合格率", "x"], "v": [1.0, 22.0]}))
+    lines = t.splitlines()
+    assert len({display_width(ln) for ln in lines}) == 1
+    assert display_width("药品") == 4
+
+
+@pytest.mark.parametrize("argv", [["--version"]])
+def test_version(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 0
+    assert "mstarget" in capsys.readouterr().out

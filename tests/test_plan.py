@@ -1,0 +1,156 @@
+"""read_plan: the plan notation of DESIGN.md, file encodings, and errors naming row and column (issue 2)."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mstarget as mt
+from mstarget.plan import Cell, parse_cell
+
+# (indicator, kind, direction, attribute, baseline, target) exactly as the Dinghu table writes them
+DINGHU = [
+    ("market_entities_total", "cumulative", ">=", "expected", 1.89, 3.12),
+    ("enterprises_per_1000_people", "cumulative", ">=", "expected", 16.22, 25.64),
+    ("high_value_invention_patents_per_10k", "cumulative", ">=", "expected", 1.04, 3.0),
+    ("ip_pledge_financing", "increment", ">=", "expected", 0.0, 5.0),
+    ("local_standards", "cumulative", ">=", "expected", 0.0, 2.0),
+    ("enterprise_standards", "cumulative", ">=", "expected", 38.0, 117.0),
+    ("valid_certificates", "cumulative", ">=", "expected", 108.0, 120.0),
+    ("food_samples_per_1000_people", "level", ">=", "binding", 5.0, 6.0),
+    ("medical_device_sampling_batches", "level", ">=", "expected", 8.0, 9.0),
+    ("cosmetics_sampling_batches", "level", ">=", "expected", 9.0, 10.0),
+    ("open_kitchen_coverage", "level", ">=", "binding", 81.0, 90.0),
+    ("industrial_product_sampling_coverage", "level", ">=", "expected", 0.3, 1.0),
+    ("drug_sampling_pass_rate", "level", ">=", "expected", 98.0, 99.0),
+    ("licensed_pharmacists_per_10k", "level", ">=", "expected", 4.4, 4.6),
+]
+
+
+@pytest.fixture(scope="module")
+def dinghu(data_dir):
+    return mt.read_plan(data_dir / "dinghu_14th_fyp_plan.csv")
+
+
+def test_every_dinghu_row_parses_as_written(dinghu):
+    assert list(dinghu["indicator"]) == [row[0] for row in DINGHU]
+    for (ind, kind, direction, attribute, baseline, target), r in zip(DINGHU, dinghu.itertuples()):
+        assert (r.kind, r.direction, r.attribute) == (kind, direction, attribute), ind
+        assert r.baseline == pytest.approx(baseline) and r.target == pytest.approx(target), ind
+        assert r.baseline_year == 2020 and r.target_year == 2025
+
+
+def test_percent_unit_gives_natural_bounds(dinghu):
+    pct = dinghu[dinghu["unit"] == "%"]
+    assert len(pct) == 3
+    assert (pct["lower"] == 0).all() and (pct["upper"] == 100).all()
+    assert dinghu.loc[dinghu["unit"] != "%", "upper"].isna().all()
+
+
+def test_gbk_and_bom_csv_and_xlsx_read_the_same(dinghu, data_dir, tmp_path):
+    raw = pd.read_csv(data_dir / "dinghu_14th_fyp_plan.csv", dtype=str)
+    gbk = tmp_path / "plan_gbk.csv"
+    raw.to_csv(gbk, index=False, encoding="gbk")
+    bom = tmp_path / "plan_bom.csv"
+    raw.to_csv(bom, index=False, encoding="utf-8-sig")
+    xlsx = tmp_path / "plan.xlsx"
+    raw.to_excel(xlsx, index=False)
+    for path in (gbk, bom, xlsx):
+        got = mt.read_plan(path)
+        pd.testing.assert_frame_equal(got[dinghu.columns], dinghu, check_dtype=False)
+
+
+def test_fullwidth_digits_spaces_and_words():
+    assert parse_cell("〔３．１２〕") == Cell(3.12, "cumulative", None)
+    assert parse_cell(" ≥ 99 ") == Cell(99.0, "level", ">=")
+    assert parse_cell("不低于90%") == Cell(90.0, "level", ">=")
+    assert parse_cell("<=3") == Cell(3.0, "level", "<=")
+    assert parse_cell("〈5〉") == Cell(5.0, "increment", None)
+    assert parse_cell("3以内") == Cell(3.0, "level", "<=")
+    assert parse_cell("") == Cell(None)
+
+
+def _plan(**cols):
+    base = {"region": ["R"], "indicator": ["x"], "name": ["指标"], "unit": ["项"], "baseline_year": ["2020"],
+            "baseline": ["5"], "target_year": ["2025"], "target": ["6"], "attribute": ["预期性"]}
+    base.update({k: [v] for k, v in cols.items()})
+    return pd.DataFrame(base)
+
+
+def test_direction_follows_the_baseline_side():
+    assert mt.read_plan(_plan(target="4"))["direction"].iloc[0] == "<="
+    assert mt.read_plan(_plan(target="〔9〕", baseline="〔5〕"))["direction"].iloc[0] == ">="
+
+
+def test_no_direction_and_no_baseline_is_an_error_not_a_guess():
+    with pytest.raises(mt.DataValidationError, match=r"row 2, column 'target'.*direction"):
+        mt.read_plan(_plan(baseline="", baseline_year=""))
+    with pytest.raises(mt.DataValidationError, match="equals the baseline"):
+        mt.read_plan(_plan(target="5"))
+    # a direction column settles it
+    got = mt.read_plan(_plan(baseline="", baseline_year="", direction="<="))
+    assert got["direction"].iloc[0] == "<="
+
+
+def test_every_bad_cell_is_reported_at_once_with_file_row_column(tmp_path):
+    path = tmp_path / "bad_plan.csv"
+    pd.DataFrame({
+        "region": ["R", "R", "R"], "indicator": ["a", "b", "c"], "unit": ["%", "项", "项"],
+        "baseline_year": ["2020", "2020", "二〇二〇"], "baseline": ["81", "〔3〕", "4"],
+        "target_year": ["2025", "2025", "2025"], "target": ["≥120", "〔abc〕", "≥5"],
+        "attribute": ["约束性", "maybe", "预期性"],
+    }).to_csv(path, index=False)
+    with pytest.raises(mt.DataValidationError) as info:
+        mt.read_plan(path)
+    problems = info.value.problems
+    where = {(p.row, p.column) for p in problems}
+    assert (2, "target") in where          # 120 % is outside 0-100
+    assert (3, "target") in where          # 〔abc〕 is not a number
+    assert (3, "attribute") in where       # maybe is neither 约束性 nor 预期性
+    assert (4, "baseline_year") in where   # not an integer year
+    assert all(p.source == str(path) for p in problems)
+    text = str(info.value)
+    assert "bad_plan.csv, row 3, column 'target': '〔abc〕'" in text
+    assert "约束性 / 预期性" in text
+
+
+def test_missing_columns_are_named(tmp_path):
+    with pytest.raises(mt.DataValidationError, match="missing column.*target_year"):
+        mt.read_plan(pd.DataFrame({"region": ["R"], "indicator": ["x"], "target": ["5"]}))
+
+
+def test_baseline_notation_must_agree_with_target():
+    with pytest.raises(mt.DataValidationError, match="same notation as the target"):
+        mt.read_plan(_plan(baseline="〈5〉", target="〔6〕"))
+
+
+# --- property tests of the notation parser -------------------------------------------------------
+
+numbers = st.decimals(min_value=0, max_value=10**7, places=3, allow_nan=False, allow_infinity=False)
+WRAP = {None: "{}", "cumulative": "〔{}〕", "increment": "〈{}〉"}
+SIGN = {None: "", ">=": "≥", "<=": "≤"}
+
+
+@given(numbers, st.sampled_from([None, "cumulative", "increment"]), st.sampled_from([None, ">=", "<="]))
+@settings(max_examples=300, deadline=None)
+def test_parse_cell_round_trips(value, kind, direction):
+    text = SIGN[direction] + WRAP[kind].format(value)
+    cell = parse_cell(text)
+    assert math.isclose(cell.value, float(value), rel_tol=1e-12, abs_tol=1e-12)
+    assert cell.kind == (kind or "level")
+    assert cell.direction == direction
+
+
+@given(st.text(max_size=12))
+@settings(max_examples=400, deadline=None)
+def test_garbage_target_gives_data_validation_error_only(text):
+    frame = _plan(target=text)
+    try:
+        out = mt.read_plan(frame)
+    except mt.DataValidationError as exc:
+        assert exc.problems and all(p.row == 2 for p in exc.problems)
+    else:  # accepted: then it really was a number in plan notation
+        assert math.isfinite(out["target"].iloc[0])
