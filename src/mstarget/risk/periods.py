@@ -1,0 +1,133 @@
+"""Reporting periods of sampling tables: parsing, canonical labels and order.
+
+A period is a span of calendar months. Understood spellings (case-insensitive, spaces ignored):
+
+=====================  ==================================  ===============
+written                example                             canonical label
+=====================  ==================================  ===============
+year                   ``2023``, ``2023.0``, ``2023年``    ``2023``
+half-year              ``2023H1``, ``2023-H2``,            ``2023H1``
+                       ``2023年上半年``, ``2023年下半年``
+quarter                ``2023Q2``, ``2023-Q2``,            ``2023Q2``
+                       ``2023年第二季度``, ``2023年2季度``
+month                  ``2023-03``, ``2023-3``,            ``2023-03``
+                       ``2023M03``, ``2023/03``, ``2023年3月``
+=====================  ==================================  ===============
+
+Periods are ordered by their last month, then by their first month, so ``2023Q1 < 2023H1 <
+2023Q3 < 2023``. ``p <= as_of`` means that ``p`` ends no later than ``as_of`` ends: with
+``as_of=2022``, ``2022H1`` and ``2022-07`` are used; with ``as_of="2022H1"``, ``2022`` is not.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+_YEAR = re.compile(r"^(\d{4})(?:\.0+)?年?(?:度)?$")
+_HALF = re.compile(r"^(\d{4})[-_/]?H([12])$", re.I)
+_HALF_CN = re.compile(r"^(\d{4})年?(上|下)半年$")
+_QUARTER = re.compile(r"^(\d{4})[-_/]?Q([1-4])$", re.I)
+_QUARTER_CN = re.compile(r"^(\d{4})年?第?([一二三四1-4])季度?$")
+_MONTH = re.compile(r"^(\d{4})(?:[-_/.]|M|年)(\d{1,2})月?$", re.I)
+
+EXPECTED_PERIOD = ("a period such as 2023 (year), 2023H1 (half-year), 2023Q2 (quarter) or "
+                   "2023-03 (month)")
+
+
+@dataclass(frozen=True, order=False)
+class Period:
+    """A reporting period: months ``start`` to ``end`` inclusive, counted as ``year * 12 + month - 1``.
+
+    Attributes
+    ----------
+    label : str
+        Canonical spelling (``2023``, ``2023H1``, ``2023Q2``, ``2023-03``).
+    start, end : int
+        First and last month of the period (month index, see above).
+    """
+
+    label: str
+    start: int
+    end: int
+
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        return (self.end, self.start)
+
+    @property
+    def end_year(self) -> float:
+        """Middle of the last month, in fractional years (for decay weights)."""
+        return (self.end + 0.5) / 12.0
+
+    def __lt__(self, other: "Period") -> bool:
+        return self.sort_key < other.sort_key
+
+    def __le__(self, other: "Period") -> bool:
+        return self.sort_key <= other.sort_key
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _check_year(y: int) -> int:
+    if not 1900 <= y <= 2200:
+        raise ValueError(f"year {y} out of range 1900-2200")
+    return y
+
+
+def parse_period(value) -> Period:
+    """Parse one period cell; raises ``ValueError`` with advice if the format is unknown.
+
+    Parameters
+    ----------
+    value : int, float, str or Period
+        ``2023``, ``"2023H1"``, ``"2023Q2"``, ``"2023-03"`` and the Chinese spellings listed in
+        the module docstring.
+
+    Returns
+    -------
+    Period
+    """
+    if isinstance(value, Period):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"expected {EXPECTED_PERIOD}")
+    if isinstance(value, (int,)) or (hasattr(value, "dtype") and getattr(value, "dtype").kind in "iu"):
+        y = _check_year(int(value))
+        return Period(str(y), y * 12, y * 12 + 11)
+    if isinstance(value, float):
+        if value != value or not float(value).is_integer():
+            raise ValueError(f"expected {EXPECTED_PERIOD}")
+        return parse_period(int(value))
+    text = re.sub(r"\s+", "", str(value))
+    m = _YEAR.match(text)
+    if m:
+        return parse_period(int(m.group(1)))
+    m = _HALF.match(text) or _HALF_CN.match(text)
+    if m:
+        y = _check_year(int(m.group(1)))
+        h = m.group(2)
+        h = 1 if h in ("1", "上") else 2
+        s = y * 12 + 6 * (h - 1)
+        return Period(f"{y}H{h}", s, s + 5)
+    m = _QUARTER.match(text) or _QUARTER_CN.match(text)
+    if m:
+        y = _check_year(int(m.group(1)))
+        q = _CN_NUM[m.group(2)]
+        s = y * 12 + 3 * (q - 1)
+        return Period(f"{y}Q{q}", s, s + 2)
+    m = _MONTH.match(text)
+    if m:
+        y = _check_year(int(m.group(1)))
+        mo = int(m.group(2))
+        if 1 <= mo <= 12:
+            return Period(f"{y}-{mo:02d}", y * 12 + mo - 1, y * 12 + mo - 1)
+    raise ValueError(f"expected {EXPECTED_PERIOD}")
+
+
+def period_order(labels) -> list[str]:
+    """Sort period spellings chronologically (by last month, then first month); canonical labels."""
+    ps = sorted({parse_period(v) for v in labels})
+    return [p.label for p in ps]

@@ -1,0 +1,298 @@
+"""``fit``: a calibrated failure-probability model for per-record inspection data.
+
+One row per inspection (or sampled batch) with an outcome 0/1. Rows are ordered by ``time``; the
+most recent ``holdout`` share (split at a time boundary, never shuffled across time) is held out:
+the model is trained on the earlier rows and its probabilities are calibrated on the held-out,
+later rows (``CalibratedClassifierCV`` on the frozen model, sigmoid by default so the ranking has no
+ties; ``"isotonic"`` as an option). Validation metrics on that holdout are kept in
+``RiskModel.validation_``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import DataValidationError, ParameterError, Problem
+from .samples import _cell_text, _parse_outcome, load
+
+MODELS = ("logistic", "gbm")
+CALIBRATIONS = ("sigmoid", "isotonic", "none")
+
+
+def _split_features(df: pd.DataFrame, features: Sequence[str]) -> tuple[list[str], list[str]]:
+    cats, nums = [], []
+    for c in features:
+        s = df[c]
+        if pd.api.types.is_bool_dtype(s):
+            nums.append(c)
+        elif pd.api.types.is_numeric_dtype(s):
+            nums.append(c)
+        else:
+            conv = pd.to_numeric(s, errors="coerce")
+            filled = s.notna() & (s.astype(str).str.strip() != "")
+            if filled.any() and conv[filled].notna().all():
+                nums.append(c)
+            else:
+                cats.append(c)
+    return cats, nums
+
+
+def _prepare(df: pd.DataFrame, cats: list[str], nums: list[str]) -> pd.DataFrame:
+    out = pd.DataFrame(index=df.index)
+    for c in cats:
+        out[c] = df[c].map(lambda v: "<missing>" if _cell_text(v).strip() == "" else str(v)).astype(object)
+    for c in nums:
+        out[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
+    return out
+
+
+def _build_pipeline(model: str, cats: list[str], nums: list[str], *, C: float, seed: int,
+                    gbm_params: dict | None):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline, make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+
+    if model == "logistic":
+        pre = ColumnTransformer([
+            ("cat", OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=20,
+                                  sparse_output=False), cats),
+            ("num", make_pipeline(SimpleImputer(strategy="median", add_indicator=True),
+                                  StandardScaler()), nums),
+        ], verbose_feature_names_out=True)
+        clf = LogisticRegression(C=C, max_iter=5000)
+        return Pipeline([("pre", pre), ("clf", clf)])
+    pre = ColumnTransformer([
+        ("cat", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
+                               encoded_missing_value=np.nan, min_frequency=20, max_categories=250), cats),
+        ("num", "passthrough", nums),
+    ], verbose_feature_names_out=True)
+    params = dict(learning_rate=0.05, max_iter=300, max_leaf_nodes=15, min_samples_leaf=40,
+                  l2_regularization=1.0, early_stopping=False, random_state=seed)
+    params.update(gbm_params or {})
+    clf = HistGradientBoostingClassifier(categorical_features=[True] * len(cats) + [False] * len(nums),
+                                         **params)
+    return Pipeline([("pre", pre), ("clf", clf)])
+
+
+def _metrics(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
+    from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+
+    out = {"n": float(len(y)), "base_rate": float(np.mean(y)) if len(y) else float("nan")}
+    if len(np.unique(y)) == 2:
+        out["auc"] = float(roc_auc_score(y, p))
+        out["brier"] = float(brier_score_loss(y, p))
+        out["log_loss"] = float(log_loss(y, np.clip(p, 1e-12, 1 - 1e-12), labels=[0, 1]))
+    return out
+
+
+@dataclass
+class RiskModel:
+    """A fitted per-record failure model (returned by :func:`fit`).
+
+    Attributes
+    ----------
+    model : str
+        ``"logistic"`` or ``"gbm"``.
+    outcome, time : str
+        Column names used.
+    features_ : list of str
+        Input columns used as features.
+    categorical_, numeric_ : list of str
+        How each feature was treated (one-hot / ordinal vs standardised numeric).
+    validation_ : dict
+        Metrics on the time-ordered holdout (``auc``, ``brier``, ``log_loss`` of the calibrated
+        probabilities, ``auc_uncalibrated``, ``n``, ``base_rate``, ``holdout_from``).
+    """
+
+    model: str
+    outcome: str
+    time: str | None
+    features_: list[str]
+    categorical_: list[str]
+    numeric_: list[str]
+    validation_: dict
+    estimator_: object = field(repr=False)
+    calibrated_: object = field(repr=False)
+    seed: int = 0
+    _holdout: tuple = field(repr=False, default=())
+
+    def _x(self, records) -> pd.DataFrame:
+        df, src = load(records)
+        missing = [c for c in self.features_ if c not in df.columns]
+        if missing:
+            raise DataValidationError([Problem(src, None, c, None,
+                                               "feature column missing; predict needs the same "
+                                               "columns as fit") for c in missing], source=src)
+        return _prepare(df, self.categorical_, self.numeric_)
+
+    def predict(self, records) -> np.ndarray:
+        """Calibrated failure probability of each record.
+
+        Parameters
+        ----------
+        records : DataFrame or path
+            Rows with (at least) the feature columns.
+
+        Returns
+        -------
+        ndarray of float, shape (n_rows,)
+            Probability (0-1) that each row's inspection finds a failure, aligned with the rows.
+        """
+        x = self._x(records)
+        model = self.calibrated_ if self.calibrated_ is not None else self.estimator_
+        return model.predict_proba(x)[:, 1]
+
+    def explain(self, n_repeats: int = 5) -> pd.DataFrame:
+        """What drives the predictions.
+
+        Returns
+        -------
+        DataFrame
+            For ``logistic``: ``feature`` (after one-hot / standardisation), ``coefficient`` (log-odds
+            per standard deviation or per category), ``odds_ratio``; sorted by ``|coefficient|``.
+            For ``gbm``: ``feature`` (input column), ``importance`` (mean drop in ROC AUC on the
+            holdout when the column is permuted, ``n_repeats`` times, seeded), ``std``.
+        """
+        if self.model == "logistic":
+            names = self.estimator_.named_steps["pre"].get_feature_names_out()
+            coef = self.estimator_.named_steps["clf"].coef_[0]
+            out = pd.DataFrame({"feature": names, "coefficient": coef, "odds_ratio": np.exp(coef)})
+            return out.reindex(out["coefficient"].abs().sort_values(ascending=False).index) \
+                      .reset_index(drop=True)
+        from sklearn.inspection import permutation_importance
+
+        x, y = self._holdout
+        if len(np.unique(y)) < 2:
+            raise ParameterError("explain() needs failures and passes in the holdout; "
+                                 "fit on more data or a larger holdout.")
+        r = permutation_importance(self.estimator_, x, y, scoring="roc_auc", n_repeats=n_repeats,
+                                   random_state=self.seed)
+        out = pd.DataFrame({"feature": list(x.columns), "importance": r.importances_mean,
+                            "std": r.importances_std})
+        return out.sort_values("importance", ascending=False).reset_index(drop=True)
+
+
+def _time_values(df: pd.DataFrame, time: str, src: str) -> np.ndarray:
+    s = df[time]
+    if pd.api.types.is_numeric_dtype(s):
+        v = s.to_numpy(float)
+        bad = np.flatnonzero(~np.isfinite(v))
+    else:
+        t = pd.to_datetime(s, errors="coerce", format="mixed")
+        v = t.to_numpy("datetime64[ns]").astype("int64").astype(float)
+        bad = np.flatnonzero(t.isna().to_numpy())
+    if len(bad):
+        raise DataValidationError([Problem(src, int(i) + 2, time, _cell_text(s.iloc[i]),
+                                           "a date such as 2014-09-02 (or a number)")
+                                   for i in bad], source=src)
+    return v
+
+
+def fit(records, outcome: str, features: Sequence[str] | None = None, time: str | None = None,
+        exclude: Sequence[str] = (), *, model: str = "logistic", calibration: str = "sigmoid",
+        holdout: float = 0.2, C: float = 1.0, seed: int = 0,
+        gbm_params: dict | None = None) -> RiskModel:
+    """Fit a calibrated failure-probability model on per-record data.
+
+    Parameters
+    ----------
+    records : DataFrame or path
+        One row per inspection / batch.
+    outcome : str
+        Column with 0/1 (1 = failure / unqualified / critical violation found).
+    features : list of str, optional
+        Feature columns. Default: every column except ``outcome``, ``time`` and ``exclude``.
+        Text columns are one-hot encoded (``logistic``) or treated as categorical (``gbm``);
+        numeric columns are median-imputed with a missing indicator and standardised.
+    time : str, optional
+        Date or number ordering the rows; the most recent ``holdout`` share is held out for
+        calibration and validation. ``None``: the table's row order is taken as time order.
+    exclude : list of str
+        Columns never used as features (e.g. who inspected, identifiers).
+    model : {"logistic", "gbm"}, default "logistic"
+        L2-regularised logistic regression (``C``) or histogram gradient boosting.
+    calibration : {"sigmoid", "isotonic", "none"}, default "sigmoid"
+        Calibration fitted on the time-ordered holdout.
+    holdout : float, default 0.2
+        Share (0-0.5] of the most recent rows held out.
+    C : float, default 1.0
+        Inverse regularisation strength of the logistic regression.
+    seed : int, default 0
+        Seed of every random step.
+    gbm_params : dict, optional
+        Overrides of the ``HistGradientBoostingClassifier`` defaults.
+
+    Returns
+    -------
+    RiskModel
+        ``.predict(records)`` -> probabilities, ``.explain()`` -> DataFrame, ``.validation_``.
+    """
+    if model not in MODELS:
+        raise ParameterError.invalid("model", "mstarget.risk.fit", f"one of {MODELS}", model)
+    if calibration not in CALIBRATIONS:
+        raise ParameterError.invalid("calibration", "mstarget.risk.fit", f"one of {CALIBRATIONS}",
+                                     calibration)
+    if not (isinstance(holdout, (int, float)) and 0 < holdout <= 0.5):
+        raise ParameterError.invalid("holdout", "mstarget.risk.fit", "a share in (0, 0.5]", holdout)
+    df, src = load(records)
+    exclude = list(exclude or [])
+    if features is None:
+        features = [c for c in df.columns if c not in {outcome, time, *exclude}]
+    else:
+        features = [c for c in features if c not in exclude]
+    need = [outcome] + ([time] if time else []) + list(features)
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise DataValidationError([Problem(src, None, c, None, "column missing; the table has: "
+                                           + ", ".join(map(str, df.columns))) for c in missing],
+                                  source=src)
+    if not features:
+        raise ParameterError.invalid("features", "mstarget.risk.fit", "at least one column", features)
+    problems, y = [], np.zeros(len(df), dtype=np.int64)
+    for i, v in enumerate(df[outcome].tolist()):
+        try:
+            y[i] = _parse_outcome(v)
+        except ValueError as exc:
+            problems.append(Problem(src, i + 2, outcome, _cell_text(v), str(exc)))
+    if problems:
+        raise DataValidationError(problems, source=src)
+    t = _time_values(df, time, src) if time else np.arange(len(df), dtype=float)
+    order = np.argsort(t, kind="stable")
+    cut_value = t[order[int(np.floor(len(df) * (1 - holdout)))]] if len(df) else 0
+    train = t < cut_value
+    if train.sum() == 0:  # all rows at one time: fall back to row order
+        train = np.zeros(len(df), bool)
+        train[order[: int(np.floor(len(df) * (1 - holdout)))]] = True
+    test = ~train
+    if len(np.unique(y[train])) < 2 or len(np.unique(y[test])) < 2:
+        raise DataValidationError([Problem(src, None, outcome, None,
+                                           "both outcomes (0 and 1) in the earlier and in the later "
+                                           f"{holdout:.0%} of the rows; add data or change holdout")],
+                                  source=src)
+    cats, nums = _split_features(df, features)
+    x = _prepare(df, cats, nums)
+    pipe = _build_pipeline(model, cats, nums, C=C, seed=seed, gbm_params=gbm_params)
+    pipe.fit(x[train], y[train])
+    p_raw = pipe.predict_proba(x[test])[:, 1]
+    calibrated = None
+    if calibration != "none":
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.frozen import FrozenEstimator
+
+        calibrated = CalibratedClassifierCV(FrozenEstimator(pipe), method=calibration)
+        calibrated.fit(x[test], y[test])
+        p_cal = calibrated.predict_proba(x[test])[:, 1]
+    else:
+        p_cal = p_raw
+    val = _metrics(y[test], p_cal)
+    val["auc_uncalibrated"] = _metrics(y[test], p_raw).get("auc", float("nan"))
+    val["holdout_from"] = float(cut_value)
+    return RiskModel(model=model, outcome=outcome, time=time, features_=list(features),
+                     categorical_=cats, numeric_=nums, validation_=val, estimator_=pipe,
+                     calibrated_=calibrated, seed=seed, _holdout=(x[test], y[test]))
