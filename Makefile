@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench install fonts clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,20 @@ $(STAMP): pyproject.toml | $(PY)
 install: $(STAMP)
 
 demo: $(STAMP)
+	-@$(MAKE) --no-print-directory fonts
 	$(PY) -m mstarget demo
+
+# Chinese labels in charts need a CJK font. Best effort: Debian's fonts-wqy-microhei (1.6 MB) when we are root
+# and none is installed; without it charts still draw, labelling panels by indicator id.
+fonts:
+	@if ! fc-list 2>/dev/null | grep -qiE 'wqy|cjk|simhei|yahei'; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing a CJK font for chart labels (fonts-wqy-microhei)"; \
+	    (apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 || \
+	     (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1)) && \
+	    rm -f $$HOME/.cache/matplotlib/fontlist-*.json || echo "note: could not install a CJK font; charts will use ids"; \
+	  else echo "note: no CJK font found; install fonts-wqy-microhei for Chinese chart labels"; fi; \
+	fi
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -11,20 +11,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC",
-             "Source Han Sans SC", "Source Han Sans CN", "SimHei", "Microsoft YaHei", "PingFang SC",
-             "Heiti SC", "AR PL UMing CN", "Droid Sans Fallback")
-
-
-def cjk_font() -> str | None:
-    """Name of an installed CJK-capable font, or ``None``."""
-    try:
-        from matplotlib import font_manager
-
-        names = {f.name for f in font_manager.fontManager.ttflist}
-    except Exception:  # a broken font cache must never stop a chart
-        return None
-    return next((n for n in CJK_FONTS if n in names), None)
+from ..plotting import quiet_glyphs, save_figure, use_cjk_font  # noqa: F401  (save_figure re-exported)
 
 
 def plot_risk(scores: pd.DataFrame, by: Sequence[str] | None = None, *, top: int = 40,
@@ -47,8 +34,6 @@ def plot_risk(scores: pd.DataFrame, by: Sequence[str] | None = None, *, top: int
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    import matplotlib
-
     from .allocate import infer_by
 
     by = list(by) if by is not None else infer_by(scores)
@@ -58,49 +43,23 @@ def plot_risk(scores: pd.DataFrame, by: Sequence[str] | None = None, *, top: int
     risk = d["risk"].to_numpy(float) * 100
     lo = d["risk_lo"].to_numpy(float) * 100 if "risk_lo" in d else risk
     hi = d["risk_hi"].to_numpy(float) * 100 if "risk_hi" in d else risk
-    font = cjk_font()
-    rc = {"font.sans-serif": [font] + list(matplotlib.rcParams["font.sans-serif"])} if font else {}
-    rc["axes.unicode_minus"] = False
-    with matplotlib.rc_context(rc):
-        fig = Figure(figsize=(8, max(2.5, 0.32 * len(d) + 1.2)), layout="constrained")
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
-        ypos = np.arange(len(d))[::-1]
-        ax.errorbar(risk, ypos, xerr=[np.maximum(risk - lo, 0), np.maximum(hi - risk, 0)], fmt="o",
-                    color="#b2182b", ecolor="#999999", capsize=3, label="risk (interval)")
-        if "rate" in d:
-            ax.scatter(d["rate"].to_numpy(float) * 100, ypos, marker="x", color="#2166ac",
-                       label="raw rate", zorder=3)
-        ax.set_yticks(ypos)
-        ax.set_yticklabels(labels)
-        meta = scores.attrs.get("risk", {}) if hasattr(scores, "attrs") else {}
-        lvl = meta.get("level")
-        ax.set_xlabel("failure probability of a batch next period (%)"
-                      + (f", {lvl:.0%} interval" if lvl else ""))
-        ax.set_title(title or "Sampling-failure risk by " + " / ".join(by))
-        ax.grid(axis="x", alpha=0.3)
-        ax.legend(loc="lower right", fontsize="small")
-        # render once inside the rc context so the font choice sticks
-        with quiet_glyphs():
-            fig.canvas.draw()
+    use_cjk_font()
+    fig = Figure(figsize=(8, max(2.5, 0.32 * len(d) + 1.2)), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ypos = np.arange(len(d))[::-1]
+    ax.errorbar(risk, ypos, xerr=[np.maximum(risk - lo, 0), np.maximum(hi - risk, 0)], fmt="o",
+                color="#b2182b", ecolor="#999999", capsize=3, label="risk (interval)")
+    if "rate" in d:
+        ax.scatter(d["rate"].to_numpy(float) * 100, ypos, marker="x", color="#2166ac",
+                   label="raw rate", zorder=3)
+    ax.set_yticks(ypos)
+    ax.set_yticklabels(labels)
+    meta = scores.attrs.get("risk", {}) if hasattr(scores, "attrs") else {}
+    lvl = meta.get("level")
+    ax.set_xlabel("failure probability of a batch next period (%)"
+                  + (f", {lvl:.0%} interval" if lvl else ""))
+    ax.set_title(title or "Sampling-failure risk by " + " / ".join(by))
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="lower right", fontsize="small")
     return fig
-
-
-def quiet_glyphs():
-    """Context silencing matplotlib's 'Glyph ... missing from font' warnings (no CJK font installed)."""
-    import contextlib
-    import warnings
-
-    @contextlib.contextmanager
-    def _ctx():
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
-            yield
-
-    return _ctx()
-
-
-def save_figure(fig, path) -> None:
-    """Save a chart (PNG, SVG or PDF by extension) without font warnings."""
-    with quiet_glyphs():
-        fig.savefig(path, dpi=120)

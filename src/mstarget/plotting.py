@@ -1,0 +1,66 @@
+"""Matplotlib set-up shared by every chart: Agg backend, a CJK font for Chinese labels, quiet saving.
+
+Chinese names need a CJK font (``make demo`` installs Debian's fonts-wqy-microhei when it can).
+:func:`use_cjk_font` puts the first installed one at the front of ``font.sans-serif``; fonts are
+resolved when a figure is drawn, so this is done once for the process, not in a temporary
+``rc_context`` that would be gone by ``savefig`` time.
+"""
+from __future__ import annotations
+
+import contextlib
+import warnings
+
+CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC",
+             "Source Han Sans SC", "Source Han Sans CN", "SimHei", "Microsoft YaHei", "PingFang SC",
+             "Heiti SC", "AR PL UMing CN", "Droid Sans Fallback")
+
+
+def pyplot():
+    """``matplotlib.pyplot`` on the Agg backend (no display needed), with a CJK font if installed."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    use_cjk_font()
+    return plt
+
+
+def cjk_font() -> str | None:
+    """Name of an installed font that can draw Chinese, or ``None``."""
+    try:
+        from matplotlib import font_manager
+
+        names = {f.name for f in font_manager.fontManager.ttflist}
+    except Exception:  # a broken font cache must never stop a chart
+        return None
+    return next((n for n in CJK_FONTS if n in names), None)
+
+
+def use_cjk_font() -> str | None:
+    """Prefer the installed CJK font for sans-serif text (idempotent); returns its name or ``None``."""
+    import matplotlib
+
+    font = cjk_font()
+    if font:
+        current = list(matplotlib.rcParams["font.sans-serif"])
+        if not current or current[0] != font:
+            matplotlib.rcParams["font.sans-serif"] = [font] + [f for f in current if f != font]
+        matplotlib.rcParams["axes.unicode_minus"] = False
+    return font
+
+
+@contextlib.contextmanager
+def quiet_glyphs():
+    """Silence matplotlib's 'Glyph ... missing from font' warnings (no CJK font installed)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
+        yield
+
+
+def save_figure(fig, path, dpi: int = 120) -> None:
+    """Save a figure (PNG, SVG or PDF by extension) without font warnings, then release it."""
+    with quiet_glyphs():
+        fig.savefig(path, dpi=dpi)
+    with contextlib.suppress(Exception):
+        pyplot().close(fig)
