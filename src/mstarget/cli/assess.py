@@ -69,17 +69,12 @@ def run(args: argparse.Namespace) -> int:
               "plan": args.plan, "history": args.history or "",
               "data_fingerprint": tracking.data_fingerprint(plan, history),
               **tracking.package_versions()}
-    metrics = {f"n_{k}": int(counts.get(k, 0)) for k in ("met", "on_track", "at_risk", "off_track", "no_data")}
-    metrics["mean_p_meet"] = float(table["p_meet"].mean()) if table["p_meet"].notna().any() else float("nan")
-    with tracking.start_run("assess", settings, params=params) as run:
-        if run is not None:
-            run.log_metrics(metrics)
-            run.log_table(table, "assessment.csv")
-            if fig is not None:
-                run.log_figure(fig, "fan_chart.png")
-            common.echo(f"MLflow run {run.run_id} logged to {run.uri}")
+    # the same logging as the API's assess(track=True): metrics, assessment.csv, fan_chart.png
+    run_id = tracking.log_assessment(table, params, settings, figure=fig)
+    if run_id is not None:
+        common.echo(f"MLflow run {run_id} logged to {settings.store_uri()}")
     if fig is not None:
-        from ..report import _pyplot
+        from ..plotting import pyplot
 
-        _pyplot().close(fig)
+        pyplot().close(fig)
     return common.EXIT_OK

@@ -19,12 +19,19 @@ def register(sub) -> None:
     p.add_argument("--levels", default="80,95", help="interval levels in %% (default 80,95)")
     p.add_argument("--as-of", type=int, default=None, help="use only history up to this year")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--register", default=None, metavar="NAME",
+                   help="also register the logged forecaster (an MLflow pyfunc model) in the "
+                        "MLflow model registry under NAME")
     common.add_out_flag(p)
     common.add_tracking_flags(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    settings = common.tracking_settings(args)
+    if args.register and not settings.enabled:
+        common.error("error: --register needs tracking; drop --no-track (or unset MSTARGET_NO_TRACK)")
+        return common.EXIT_BAD_INPUT
     history = read_history(args.history)
     try:
         levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
@@ -41,10 +48,13 @@ def run(args: argparse.Namespace) -> int:
     params = {"command": "forecast", "model": args.model, "horizon": args.horizon, "as_of": args.as_of,
               "seed": args.seed, "levels": levels, "history": args.history,
               "data_fingerprint": tracking.data_fingerprint(history), **tracking.package_versions()}
-    with tracking.start_run("forecast", common.tracking_settings(args), params=params) as run:
+    with tracking.start_run("forecast", settings, params=params) as run:
         if run is not None:
-            run.log_metrics({"n_series": table[["region", "indicator"]].drop_duplicates().shape[0],
-                             "n_rows": len(table)})
-            run.log_table(table, "forecast.csv")
+            # metrics, forecast.csv, and the forecaster as a pyfunc model (same as the API)
+            model_uri = tracking.record_forecast(
+                run, table, register_name=args.register,
+                forecaster={"model": args.model, "horizon": args.horizon, "levels": levels,
+                            "seed": args.seed, "as_of": args.as_of})
             common.echo(f"MLflow run {run.run_id} logged to {run.uri}")
+            common.echo(f"forecaster model: {model_uri}  (mlflow.pyfunc.load_model(uri).predict(history))")
     return common.EXIT_OK
