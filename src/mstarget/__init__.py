@@ -24,6 +24,7 @@ from .exceptions import (  # noqa: E402
     ParameterError,
     ShortHistoryWarning,
     TrackingError,
+    TrackingWarning,
     UnknownModelError,
 )
 from .forecast import forecast  # noqa: E402
@@ -35,7 +36,7 @@ __all__ = [
     "__version__", "read_plan", "read_history", "forecast", "assess", "backtest", "risk",
     "Thresholds", "available_models",
     "DataValidationError", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
-    "ParameterError", "ShortHistoryWarning", "TrackingError", "UnknownModelError",
+    "ParameterError", "ShortHistoryWarning", "TrackingError", "TrackingWarning", "UnknownModelError",
 ]
 
 

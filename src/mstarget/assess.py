@@ -92,7 +92,8 @@ def _augment_history(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None,
 
 def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0, *,
            n_paths: int = DEFAULT_PATHS, thresholds: Thresholds = Thresholds(),
-           use_plan_baseline: bool = True, progress: bool = False) -> pd.DataFrame:
+           use_plan_baseline: bool = True, progress: bool = False, track: bool = False,
+           tracking_settings=None) -> pd.DataFrame:
     """Probability that each plan target is met, with forecast, interval, pace and status.
 
     Parameters
@@ -116,6 +117,12 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
     use_plan_baseline : bool
         Use the plan's baseline value as an observation in its baseline year when the history
         has none (default True).
+    track : bool
+        Log one MLflow run (parameters, status counts, the table and fan charts) to the store of
+        ``tracking_settings`` (default: ``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db``).
+        If the store fails, a :class:`~mstarget.exceptions.TrackingWarning` is issued and the
+        table is still returned.
+    tracking_settings : mstarget.tracking.TrackingSettings, optional
 
     Returns
     -------
@@ -125,9 +132,28 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         status, required_pace, observed_pace (per year, in the indicator's unit), model``, then
         ``name, unit, attribute, as_of, note``.
     """
-    return assess_detailed(history, plan, as_of=as_of, model=model, seed=seed, n_paths=n_paths,
-                           thresholds=thresholds, use_plan_baseline=use_plan_baseline,
-                           progress=progress)[0]
+    table, details = assess_detailed(history, plan, as_of=as_of, model=model, seed=seed,
+                                     n_paths=n_paths, thresholds=thresholds,
+                                     use_plan_baseline=use_plan_baseline, progress=progress)
+    if track:
+        from . import tracking
+        from .plotting import pyplot
+        from .report import fan_chart
+
+        fig = fan_chart(details, title=f"as of {as_of or 'latest'}")
+        params = {"model": str(model), "as_of": as_of, "seed": seed, "n_paths": n_paths,
+                  "thresholds": thresholds.__dict__,
+                  "data_fingerprint": tracking.data_fingerprint(read_plan(plan), _read_optional(history))}
+        try:
+            tracking.log_assessment(table, params, tracking_settings or tracking.TrackingSettings(),
+                                    figure=fig, on_error="warn")
+        finally:
+            pyplot().close(fig)
+    return table
+
+
+def _read_optional(history):
+    return read_history(history) if history is not None else None
 
 
 def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=DEFAULT_PATHS,

@@ -100,5 +100,9 @@ class ShortHistoryWarning(MstargetWarning):
     """A series has too few points for the chosen model; uncertainty is widened honestly."""
 
 
+class TrackingWarning(MstargetWarning):
+    """An API call asked for tracking and the store failed: the result is returned, the run is not kept."""
+
+
 class ModelFallbackWarning(MstargetWarning):
     """A model failed to fit a series and a simpler model was used instead."""
