@@ -6,6 +6,11 @@ Data flow for one series (``region``, ``indicator``)::
         --fill inner gaps on the model scale--> model.fit --> model.sample_paths
         --inverse transform--> paths on the natural scale --> mean, median, quantiles
 
+``model="auto"`` is chosen per series by :mod:`mstarget.selection` (the ``model`` column reads
+``auto:<chosen>``). Sample paths are then calibrated (:mod:`mstarget.calibration`): deviations
+from the median are stretched on the model scale by conformal factors learned out of sample, so
+80 % / 95 % intervals cover about 80 % / 95 % and bounds still hold.
+
 Every series draws from its own generator seeded by ``(seed, crc32(region, indicator))``, so a
 series' forecast does not depend on which other series are in the table or on their order.
 """
@@ -24,6 +29,7 @@ from .history import read_history
 from .models import ModelSpec, model_class, resolve
 from .models.base import Forecaster
 from .transforms import Bounds, Transform, choose_transform
+from . import calibration as _cal
 
 DEFAULT_PATHS = 2000
 DEFAULT_LEVELS = (80, 95)
@@ -57,6 +63,8 @@ class SeriesForecast:
     bounds: Bounds
     transform: str = "identity"
     notes: list[str] = field(default_factory=list)
+    #: the transform object (model scale <-> natural scale), for backtests and calibration
+    z_transform: Transform | None = field(default=None, repr=False)
 
     @property
     def last_year(self) -> int:
@@ -86,17 +94,13 @@ def series_rng(seed: int, region: str, indicator: str) -> np.random.Generator:
 
 
 def auto_model_name(n_points: int) -> str:
-    """The ``auto`` rule for short yearly series (documented in the README).
+    """The ``auto`` fallback for a series too short to backtest: the robust ``ensemble``.
 
-    * 1 point: ``naive`` (no trend can be seen; the noise prior sets the width)
-    * 2-4 points: ``drift`` (the average yearly change, with its uncertainty)
-    * 5 or more: ``theta`` (SES with drift; the strongest simple method on yearly data)
+    The full rule (backtest-based choice for series of 8+ points) is in :mod:`mstarget.selection`.
     """
-    if n_points <= 1:
-        return "naive"
-    if n_points < 5:
-        return "drift"
-    return "theta"
+    from .selection import DEFAULT
+
+    return DEFAULT
 
 
 @dataclass
@@ -123,8 +127,8 @@ def _fill_gaps(years: np.ndarray, z: np.ndarray) -> np.ndarray:
 def _effective_spec(spec: ModelSpec, n: int, region: str, indicator: str,
                     notes: list[str]) -> ModelSpec:
     if spec.name == "auto":
-        chosen = ModelSpec(auto_model_name(n))
-        return chosen
+        name = auto_model_name(n)
+        return ModelSpec(name, label=f"auto:{name}")
     cls = model_class(spec.name)
     if n >= cls.min_points:
         return spec
@@ -138,11 +142,39 @@ def _effective_spec(spec: ModelSpec, n: int, region: str, indicator: str,
     return ModelSpec("naive")
 
 
+def _choose_auto(prepared: Sequence[_Prepared]) -> None:
+    """Resolve ``auto`` per series by rolling-origin backtest (see :mod:`mstarget.selection`)."""
+    from .selection import choose
+
+    idx = [i for i, p in enumerate(prepared) if p.spec.name == "auto"]
+    if not idx:
+        return
+    zs, priors = [], []
+    for i in idx:
+        p = prepared[i]
+        tr = choose_transform(p.bounds, p.values)
+        z = _fill_gaps(p.years, tr.forward(p.values))
+        zs.append(z)
+        priors.append(tr.noise_prior(z))
+    for i, name in zip(idx, choose(zs, priors)):
+        prepared[i].spec = ModelSpec(name, label=f"auto:{name}")
+
+
+def _calibration_key(spec: ModelSpec) -> str:
+    return spec.name if not spec.params else spec.display
+
+
 def forecast_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int,
-                    progress: bool = False) -> list[SeriesForecast]:
-    """Fit and sample every prepared series; series sharing a model are fitted together."""
+                    progress: bool = False, calibration="default") -> list[SeriesForecast]:
+    """Fit and sample every prepared series; series sharing a model are fitted together.
+
+    ``calibration``: ``"default"`` (shipped factors, for the models they cover), ``None`` (raw
+    model paths) or a :class:`~mstarget.calibration.Calibration`.
+    """
+    cal = _cal.resolve_calibration(calibration)
     out: dict[int, SeriesForecast] = {}
     groups: dict[tuple, list[int]] = {}
+    _choose_auto(prepared)
     for i, p in enumerate(prepared):
         n = p.values.size
         if n == 1:
@@ -154,7 +186,7 @@ def forecast_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int,
         cls = model_class(p.spec.name)
         p.transform = choose_transform(p.bounds, p.values, prefer=cls.prefer_transform)
         p.z = _fill_gaps(p.years, p.transform.forward(p.values))
-        key = (p.spec.name, tuple(sorted(p.spec.params.items())))
+        key = (p.spec.name, repr(sorted(p.spec.params.items())))  # params may hold lists
         groups.setdefault(key, []).append(i)
 
     bar = _progress(len(prepared), progress)
@@ -169,14 +201,14 @@ def forecast_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int,
             fitted = [None] * len(idx)  # fit one by one below, with fallbacks
         for i, model in zip(idx, fitted):
             p = prepared[i]
-            out[i] = _sample_one(p, model, spec, n_paths, seed)
+            out[i] = _sample_one(p, model, prepared[i].spec, n_paths, seed, cal)
             bar.update(1)
     bar.close()
     return [out[i] for i in range(len(prepared))]
 
 
 def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths: int,
-                seed: int) -> SeriesForecast:
+                seed: int, cal=None) -> SeriesForecast:
     used = spec.display
     prior = p.transform.noise_prior(p.z)
     if model is None:
@@ -191,13 +223,17 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
             warnings.warn(msg, ModelFallbackWarning, stacklevel=4)
             p.notes.append(msg)
             model, used = model_class(name)().fit(p.z, noise_prior=prior), name
+            spec = ModelSpec(name)
     rng = series_rng(seed, p.region, p.indicator)
     z_paths = np.asarray(model.sample_paths(p.h, n_paths, rng), dtype=float)
+    key = _calibration_key(spec)
+    if cal is not None and cal.has(key):
+        z_paths = _cal.apply(z_paths, cal.factors_for(key, p.values.size, p.h))
     paths = p.transform.inverse(z_paths)
     last = int(p.years[-1])
     return SeriesForecast(p.region, p.indicator, p.years, p.values,
                           np.arange(last + 1, last + 1 + p.h), paths, used, p.bounds,
-                          p.transform.name, p.notes)
+                          p.transform.name, p.notes, p.transform)
 
 
 class _NoBar:
@@ -240,41 +276,64 @@ def quantile_table(sf: SeriesForecast, levels: Sequence[int]) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+def _groups(history: pd.DataFrame):
+    """(region, indicator, row positions sorted by year) per series, in order of first appearance."""
+    keys = pd.MultiIndex.from_arrays([history["region"].to_numpy(), history["indicator"].to_numpy()])
+    codes, uniques = pd.factorize(keys)
+    order = np.lexsort((history["year"].to_numpy(), codes))
+    cuts = np.flatnonzero(np.diff(codes[order])) + 1
+    for pos in np.split(order, cuts):
+        if pos.size:
+            region, indicator = uniques[codes[pos[0]]]
+            yield region, indicator, pos
+
+
+def _bounds_for(bounds: Mapping, region, indicator, unit, values) -> Bounds:
+    b = bounds.get((region, indicator), bounds.get(indicator))
+    if isinstance(b, Bounds):
+        return b
+    lo, hi = (b if b is not None else (None, None))
+    return Bounds.for_unit(unit, values, lo, hi)
+
+
 def series_bounds(history: pd.DataFrame, bounds: Mapping | None = None) -> dict[tuple[str, str], Bounds]:
     """Natural bounds per (region, indicator): explicit ``bounds`` entries win over the unit rule."""
-    out = {}
     bounds = bounds or {}
-    for (region, indicator), g in history.groupby(["region", "indicator"], sort=False):
-        unit = g["unit"].iloc[0] if "unit" in g else None
-        b = bounds.get((region, indicator), bounds.get(indicator))
-        if isinstance(b, Bounds):
-            out[(region, indicator)] = b
-        else:
-            lo, hi = (b if b is not None else (None, None))
-            out[(region, indicator)] = Bounds.for_unit(unit, g["value"].to_numpy(), lo, hi)
+    units = history["unit"].to_numpy() if "unit" in history else None
+    vals = history["value"].to_numpy(dtype=float)
+    out = {}
+    for region, indicator, pos in _groups(history):
+        unit = units[pos[0]] if units is not None else None
+        out[(region, indicator)] = _bounds_for(bounds, region, indicator, unit, vals[pos])
     return out
 
 
 def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int,
             spec: ModelSpec, bounds: Mapping | None = None) -> list[_Prepared]:
     """Group a validated history into per-series inputs (skipping series with no usable value)."""
-    bmap = series_bounds(history, bounds)
+    bounds = bounds or {}
+    units = history["unit"].to_numpy() if "unit" in history else None
+    vals = history["value"].to_numpy(dtype=float)
+    years = history["year"].to_numpy()
     out = []
-    for (region, indicator), g in history.groupby(["region", "indicator"], sort=False):
-        g = g.dropna(subset=["value"]).sort_values("year")
-        if g.empty:
+    for region, indicator, pos in _groups(history):
+        unit = units[pos[0]] if units is not None else None
+        b = _bounds_for(bounds, region, indicator, unit, vals[pos])
+        v = vals[pos]
+        ok = ~np.isnan(v)
+        if not ok.any():
             continue
         h = horizons if isinstance(horizons, int) else horizons.get((region, indicator))
         if not h or h < 1:
             continue
-        out.append(_Prepared(str(region), str(indicator), g["year"].to_numpy(dtype=int),
-                             g["value"].to_numpy(dtype=float), bmap[(region, indicator)], int(h), spec))
+        out.append(_Prepared(str(region), str(indicator), years[pos][ok].astype(int), v[ok], b,
+                             int(h), spec))
     return out
 
 
 def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, seed: int = 0, *,
              n_paths: int = DEFAULT_PATHS, as_of: int | None = None, bounds: Mapping | None = None,
-             progress: bool = False) -> pd.DataFrame:
+             progress: bool = False, calibration="default") -> pd.DataFrame:
     """Probabilistic forecasts of every series in a history table.
 
     Parameters
@@ -284,7 +343,8 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
     horizon : int
         Years ahead of each series' last observation (1-50).
     model : str or ModelSpec
-        A registered name, a spec file, or ``"auto"`` (see :func:`auto_model_name`).
+        A registered name, a spec file, or ``"auto"`` (per-series choice, see
+        :mod:`mstarget.selection`; the ``model`` column then reads ``auto:<chosen>``).
     levels : sequence of int
         Central interval levels in %, e.g. ``(80, 95)`` gives ``lo_80, hi_80, lo_95, hi_95``.
     seed : int
@@ -296,6 +356,9 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
     bounds : mapping, optional
         ``{(region, indicator) or indicator: (lower, upper) | Bounds}`` overriding the unit rule
         (``%`` -> [0, 100], otherwise >= 0 when all values are >= 0).
+    calibration : "default", None or Calibration
+        Interval calibration (see :mod:`mstarget.calibration`): the shipped factors cover
+        ``auto`` / ``ensemble``; ``None`` gives each model's raw intervals.
 
     Returns
     -------
@@ -304,18 +367,41 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
         lo_<L>, hi_<L> for each level, model``. Values are in each indicator's own unit.
     """
     sfs = forecast_paths(history, horizon, model=model, seed=seed, n_paths=n_paths, as_of=as_of,
-                         bounds=bounds, progress=progress)
+                         bounds=bounds, progress=progress, calibration=calibration)
     lv = _check_levels(levels)
     cols = ["region", "indicator", "year", "mean", "median"]
     cols += [c for level in lv for c in (f"lo_{level}", f"hi_{level}")] + ["model"]
     if not sfs:
         return pd.DataFrame(columns=cols)
-    return pd.concat([quantile_table(sf, lv) for sf in sfs], ignore_index=True)[cols]
+    return _bulk_table(sfs, lv)[cols]
+
+
+def _bulk_table(sfs: Sequence[SeriesForecast], levels: Sequence) -> pd.DataFrame:
+    """Same rows as concatenated :func:`quantile_table` calls, built in one go (fast)."""
+    probs = [0.5] + [p for lv in levels for p in ((100 - lv) / 200, 1 - (100 - lv) / 200)]
+    qs, means, reg, ind, yrs, mods = [], [], [], [], [], []
+    for sf in sfs:
+        h = sf.paths.shape[1]
+        qs.append(np.quantile(sf.paths, probs, axis=0).T)
+        means.append(sf.paths.mean(axis=0))
+        reg += [sf.region] * h
+        ind += [sf.indicator] * h
+        mods += [sf.model] * h
+        yrs.append(sf.future_years.astype(int))
+    q = np.vstack(qs)
+    data = {"region": reg, "indicator": ind, "year": np.concatenate(yrs),
+            "mean": np.concatenate(means), "median": q[:, 0]}
+    for k, lv in enumerate(levels):
+        data[f"lo_{lv}"] = q[:, 1 + 2 * k]
+        data[f"hi_{lv}"] = q[:, 2 + 2 * k]
+    data["model"] = mods
+    return pd.DataFrame(data)
 
 
 def forecast_paths(history, horizon: int | Mapping[tuple[str, str], int], *, model="auto",
                    seed: int = 0, n_paths: int = DEFAULT_PATHS, as_of: int | None = None,
-                   bounds: Mapping | None = None, progress: bool = False) -> list[SeriesForecast]:
+                   bounds: Mapping | None = None, progress: bool = False,
+                   calibration="default") -> list[SeriesForecast]:
     """Like :func:`forecast` but returns the joint sample paths of every series.
 
     ``horizon`` may be a mapping ``{(region, indicator): h}`` to forecast each series only as far
@@ -333,4 +419,5 @@ def forecast_paths(history, horizon: int | Mapping[tuple[str, str], int], *, mod
     spec = resolve(model)
     prepared = prepare(hist, int(horizon) if isinstance(horizon, (int, np.integer)) else horizon,
                        spec, bounds)
-    return forecast_series(prepared, n_paths=int(n_paths), seed=int(seed), progress=progress)
+    return forecast_series(prepared, n_paths=int(n_paths), seed=int(seed), progress=progress,
+                           calibration=calibration)

@@ -1,0 +1,175 @@
+"""MDG 4.A attainment backtest: would mstarget have called each country right, as of 2000 / 2005?
+
+Target (MDG 4.A): under-five mortality in 2015 at most one third of 1990. Series: UN IGME child
+mortality, **CME Info 2018 vintage** (``u5mr_per1000_igme_cme2018`` in ``data/backtest_mdg``: the
+vintage closest to the 2015 final evaluation; deaths per 1,000 live births). Countries only:
+entities without data in 1990 / 2015 and regional or income aggregates are dropped.
+
+For each ``as_of`` year, only observations ``<= as_of`` are used, and three calls are compared
+with the realised outcome (U5MR 2015 <= U5MR 1990 / 3 in the same vintage):
+
+* **mstarget**: ``p_meet`` = share of ``model="auto"`` sample paths with U5MR(2015) <= target;
+* **UN SDG Progress Chart rule**: ratio of the actual compound annual growth rate (1990 -> as_of)
+  to the required one (1990 -> 2015 target) >= 0.95 means on track (called "met");
+* **Eurostat rule**: the same ratio in four classes, >= 95 % / 60-95 % / 0-60 % / < 0 %; only
+  the first is a "met" call, so its accuracy equals the UN rule's; the class table shows how
+  often each class actually met the target.
+
+Metrics: accuracy (mstarget calls "met" when ``p_meet >= 0.5``), Brier score (the rules' 0/1
+calls have Brier = error rate), and a calibration table of ``p_meet``. Logged to MLflow: one
+parent run, one child run per method and ``as_of``.
+
+    .venv/bin/python experiments/mdg_attainment/run.py [--no-track] [--out-dir DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data" / "backtest_mdg" / "mdg_series.csv"
+INDICATOR = "u5mr_per1000_igme_cme2018"
+AGGREGATE_WORDS = ("world", "region", "income", "countries", "developing", "developed", "africa (",
+                   "asia (", "europe (", "america (", "oceania (", "sub-saharan", "latin america",
+                   "middle east", "european union", "oecd", "ldc", "least developed", "small states",
+                   "fragile", "ida ", "ibrd", "euro area", "arab world", "caribbean")
+
+
+def is_aggregate(name: str) -> bool:
+    n = name.lower()
+    return any(w in n for w in AGGREGATE_WORDS)
+
+
+def load() -> pd.DataFrame:
+    d = pd.read_csv(DATA)
+    d = d[d["indicator"] == INDICATOR]
+    d = d[~d["country"].map(is_aggregate)]
+    wide = d.pivot_table(index="country", columns="year", values="value")
+    keep = wide.index[wide[1990].notna() & wide[2015].notna()]
+    d = d[d["country"].isin(keep)]
+    return d.rename(columns={"country": "region"})[["region", "indicator", "year", "value"]]
+
+
+def rule_ratio(hist: pd.DataFrame, as_of: int) -> pd.Series:
+    w = hist.pivot_table(index="region", columns="year", values="value")
+    v0, v1 = w[1990], w[as_of]
+    actual = (v1 / v0) ** (1 / (as_of - 1990)) - 1
+    required = (1 / 3) ** (1 / 25) - 1
+    return actual / required
+
+
+def eurostat_class(r: float) -> str:
+    if r >= 0.95:
+        return "on track (>=95%)"
+    if r >= 0.60:
+        return "moderate (60-95%)"
+    if r >= 0.0:
+        return "insufficient (0-60%)"
+    return "moving away (<0%)"
+
+
+def calibration_table(p: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    bins = np.array([0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0001])
+    idx = np.digitize(p, bins) - 1
+    rows = []
+    for b in range(len(bins) - 1):
+        m = idx == b
+        rows.append({"bin": f"[{bins[b]:.1f}, {min(bins[b + 1], 1):.1f}{']' if b == len(bins) - 2 else ')'}",
+                     "n": int(m.sum()), "mean_p_meet": float(p[m].mean()) if m.any() else np.nan,
+                     "observed_met": float(y[m].mean()) if m.any() else np.nan})
+    return pd.DataFrame(rows)
+
+
+def evaluate(hist: pd.DataFrame, as_of: int, model: str, seed: int):
+    from mstarget.forecast import forecast_paths
+
+    full = hist.pivot_table(index="region", columns="year", values="value")
+    target = full[1990] / 3
+    met = (full[2015] <= target).astype(int)
+    past = hist[hist["year"] <= as_of]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sfs = forecast_paths(past, 2015 - as_of, model=model, seed=seed, n_paths=2000)
+    p = pd.Series({sf.region: float(np.mean(sf.at(2015) <= target[sf.region])) for sf in sfs})
+    chosen = pd.Series({sf.region: sf.model for sf in sfs})
+    ratio = rule_ratio(past, as_of)
+    df = pd.DataFrame({"p_meet": p, "model": chosen, "ratio": ratio, "u5mr_1990": full[1990],
+                       f"u5mr_{as_of}": full[as_of], "u5mr_2015": full[2015], "target": target,
+                       "met": met}).dropna(subset=["p_meet", "ratio"])
+    df["un_call"] = (df["ratio"] >= 0.95).astype(int)
+    df["eurostat_class"] = df["ratio"].map(eurostat_class)
+    df["as_of"] = as_of
+    y = df["met"].to_numpy()
+    res = {
+        "mstarget": {"accuracy": float(((df["p_meet"] >= 0.5).astype(int) == y).mean()),
+                     "brier": float(np.mean((df["p_meet"] - y) ** 2))},
+        "un_rule": {"accuracy": float((df["un_call"] == y).mean()),
+                    "brier": float(np.mean((df["un_call"] - y) ** 2))},
+        "eurostat_rule": {"accuracy": float((df["un_call"] == y).mean()),
+                          "brier": float(np.mean((df["un_call"] - y) ** 2))},
+    }
+    for k in res:
+        res[k]["n_countries"] = int(len(df))
+        res[k]["share_met"] = float(y.mean())
+    cal = calibration_table(df["p_meet"].to_numpy(), y)
+    euro = df.groupby("eurostat_class")["met"].agg(n="size", observed_met="mean").reset_index()
+    return df.reset_index(names="country"), res, cal, euro
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default="auto")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out-dir", default=str(Path(__file__).parent / "out"))
+    ap.add_argument("--no-track", action="store_true")
+    ap.add_argument("--tracking-uri", default=None)
+    ap.add_argument("--experiment", default="mdg_attainment")
+    args = ap.parse_args(argv)
+    from mstarget import tracking
+
+    out = Path(args.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    hist = load()
+    results, tables = {}, {}
+    for as_of in (2000, 2005):
+        df, res, cal, euro = evaluate(hist, as_of, args.model, args.seed)
+        results[as_of], tables[as_of] = res, (df, cal, euro)
+        df.to_csv(out / f"calls_{as_of}.csv", index=False)
+        cal.to_csv(out / f"calibration_{as_of}.csv", index=False)
+        euro.to_csv(out / f"eurostat_classes_{as_of}.csv", index=False)
+        print(f"\n== as of {as_of}: {len(df)} countries, {df['met'].mean():.1%} met MDG 4.A")
+        for k, v in res.items():
+            print(f"  {k:14s} accuracy {v['accuracy']:.3f}  Brier {v['brier']:.3f}")
+        print("  calibration of p_meet:\n" + cal.to_string(index=False))
+        print("  Eurostat classes:\n" + euro.to_string(index=False))
+    summary = pd.DataFrame([{"as_of": a, "method": k, **v} for a, r in results.items() for k, v in r.items()])
+    summary.to_csv(out / "summary.csv", index=False)
+    settings = tracking.TrackingSettings.from_env(enabled=False if args.no_track else None,
+                                                  tracking_uri=args.tracking_uri, experiment=args.experiment)
+    with tracking.start_run("mdg_attainment", settings,
+                            params={"indicator": INDICATOR, "model": args.model, "seed": args.seed,
+                                    "data": tracking.data_fingerprint(hist)}) as parent:
+        if parent is not None:
+            parent.log_table(summary, "summary.csv")
+            for as_of, res in results.items():
+                df, cal, euro = tables[as_of]
+                for method, v in res.items():
+                    with tracking.start_run(f"{method}@{as_of}", settings, nested=True,
+                                            params={"method": method, "as_of": as_of}) as child:
+                        child.log_metrics(v)
+                        if method == "mstarget":
+                            child.log_table(df, f"calls_{as_of}.csv")
+                            child.log_table(cal, f"calibration_{as_of}.csv")
+                        if method == "eurostat_rule":
+                            child.log_table(euro, f"eurostat_classes_{as_of}.csv")
+    print(f"\nwritten {out}/summary.csv")
+    return summary
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() is not None else 1)

@@ -1,0 +1,221 @@
+"""Rolling-origin evaluation: ``mt.backtest(history, model="auto", horizon=2)``.
+
+For each origin (a cut-off year ``T``), every series is forecast from its history up to ``T``
+(all series together, as :func:`mstarget.forecast` does) and compared with what was observed in
+``T+1 .. T+horizon``. Metrics (see :mod:`mstarget.metrics`): sMAPE, MASE, coverage of the 80 %
+and 95 % intervals, MSIS of the 95 % interval (scaled like MASE), CRPS (raw and scaled).
+
+With a ``plan``, attainment calls are scored too: for each origin before a target year whose
+outcome is in the history, :func:`mstarget.assess.assess` gives ``p_meet`` as of the origin, and
+the realised outcome (level / cumulative: the value in the target year; increment: the sum of
+yearly flows after the baseline year) says whether the target was met. Brier score and accuracy
+(``p_meet >= 0.5`` called as "met") are reported per model.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import metrics as M
+from .calibration import required_stretch
+from .exceptions import ParameterError
+from .forecast import forecast_paths
+from .history import read_history
+from .models import resolve
+
+DETAIL_COLUMNS = ["model", "region", "indicator", "origin", "h", "year", "n_train", "actual", "mean",
+                  "median", "lo_80", "hi_80", "lo_95", "hi_95", "scale", "smape", "mase", "in_80",
+                  "in_95", "msis", "crps", "crps_scaled", "r_80", "r_95", "chosen"]
+SUMMARY_COLUMNS = ["model", "n_series", "n_forecasts", "smape", "mase", "coverage_80", "coverage_95",
+                   "msis", "crps_scaled", "brier", "accuracy", "n_calls"]
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """``summary``: one row per model (``SUMMARY_COLUMNS``); ``details``: one row per model,
+    series, origin and horizon (``DETAIL_COLUMNS``); ``calls``: attainment calls (or empty)."""
+
+    summary: pd.DataFrame
+    details: pd.DataFrame
+    calls: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.summary
+
+    def metrics(self, model: str) -> dict[str, float]:
+        row = self.summary[self.summary["model"] == model]
+        if row.empty:
+            raise KeyError(model)
+        return {k: float(v) for k, v in row.iloc[0].items()
+                if k != "model" and isinstance(v, (int, float, np.number))}
+
+
+def _model_list(model) -> list:
+    if isinstance(model, str) and "," in model:
+        return [m.strip() for m in model.split(",") if m.strip()]
+    if isinstance(model, (list, tuple)):
+        return list(model)
+    return [model]
+
+
+def _origins(hist: pd.DataFrame, origins) -> list[int]:
+    if isinstance(origins, (int, np.integer)):
+        if not 1 <= int(origins) <= 50:
+            raise ParameterError.invalid("origins", "backtest", "an int in [1, 50] or a list of years",
+                                         origins)
+        last = int(hist["year"].max())
+        return [last - k for k in range(int(origins), 0, -1)]
+    out = sorted({int(o) for o in origins})
+    if not out:
+        raise ParameterError.invalid("origins", "backtest", "a non-empty list of years", origins)
+    return out
+
+
+def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[int] = 3, *,
+             seed: int = 0, n_paths: int = 1000, bounds=None, calibration="default",
+             plan=None, min_train: int = 1) -> BacktestResult:
+    """Rolling-origin backtest of one or several models.
+
+    Parameters
+    ----------
+    history : DataFrame or path
+        Long table ``region, indicator, year, value`` (see :func:`mstarget.read_history`).
+    model : str, ModelSpec, or a list / comma-separated string of them
+    horizon : int
+        Years ahead evaluated from each origin (1-20).
+    origins : int or list of int
+        An int ``k`` uses the cut-off years ``last - k, ..., last - 1`` (``last`` = latest year of
+        the history); a list gives the cut-off years themselves.
+    seed, n_paths, bounds, calibration
+        As for :func:`mstarget.forecast`.
+    plan : DataFrame or path, optional
+        Plan table; attainment calls are scored against realised outcomes.
+    min_train : int
+        Series with fewer observed points up to an origin are skipped at that origin.
+
+    Returns
+    -------
+    BacktestResult
+    """
+    if not (isinstance(horizon, (int, np.integer)) and 1 <= horizon <= 20):
+        raise ParameterError.invalid("horizon", "backtest", "an int in [1, 20]", horizon)
+    hist = read_history(history)
+    cutoffs = _origins(hist, origins)
+    actual = {(r, i): dict(zip(g["year"].astype(int), g["value"].astype(float)))
+              for (r, i), g in hist.dropna(subset=["value"]).groupby(["region", "indicator"], sort=False)}
+    frames, summaries, calls = [], [], []
+    for m in _model_list(model):
+        label = resolve(m).display
+        rows = []
+        for T in cutoffs:
+            train = hist[hist["year"] <= T]
+            if train.empty:
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                sfs = forecast_paths(train, int(horizon), model=m, seed=seed, n_paths=n_paths,
+                                     bounds=bounds, calibration=calibration)
+            for sf in sfs:
+                if sf.values.size < min_train:
+                    continue
+                obs = actual[(sf.region, sf.indicator)]
+                scale = M.naive_scale(sf.values)
+                for j, yr in enumerate(sf.future_years):
+                    if int(yr) not in obs:
+                        continue
+                    rows.append(_detail_row(label, sf, T, j, int(yr), obs[int(yr)], scale))
+        det = pd.DataFrame(rows, columns=DETAIL_COLUMNS)
+        frames.append(det)
+        summary = _summarise(label, det)
+        if plan is not None:
+            c = _attainment_calls(hist, plan, m, label, cutoffs, seed)
+            calls.append(c)
+            if not c.empty:
+                summary.update({"brier": M.brier(c["p_meet"], c["met"]),
+                                "accuracy": float(((c["p_meet"] >= 0.5) == c["met"].astype(bool)).mean()),
+                                "n_calls": int(len(c))})
+        summaries.append(summary)
+    details = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=DETAIL_COLUMNS)
+    summary = pd.DataFrame(summaries)
+    for col in SUMMARY_COLUMNS:
+        if col not in summary:
+            summary[col] = np.nan
+    calls_df = pd.concat(calls, ignore_index=True) if calls else pd.DataFrame()
+    return BacktestResult(summary[SUMMARY_COLUMNS], details, calls_df)
+
+
+def _detail_row(label, sf, T, j, yr, a, scale) -> dict:
+    col = sf.paths[:, j]
+    q = np.quantile(col, [0.025, 0.10, 0.5, 0.90, 0.975])
+    med = q[2]
+    r80 = r95 = np.nan
+    if sf.z_transform is not None:
+        z = sf.z_transform.forward(col)[:, None]
+        za = sf.z_transform.forward(np.array([a]))
+        r80, r95 = required_stretch(z, za)[0]
+    crps = float(M.crps_samples(col, a))
+    sc = scale if np.isfinite(scale) else np.nan
+    return {
+        "model": label, "region": sf.region, "indicator": sf.indicator, "origin": int(T),
+        "h": j + 1, "year": yr, "n_train": int(sf.values.size), "actual": a,
+        "mean": float(col.mean()), "median": med, "lo_80": q[1], "hi_80": q[3], "lo_95": q[0],
+        "hi_95": q[4], "scale": scale, "smape": float(M.smape(a, med)),
+        "mase": float(M.mase(a, med, sc)), "in_80": float(q[1] <= a <= q[3]),
+        "in_95": float(q[0] <= a <= q[4]), "msis": float(M.msis(a, q[0], q[4], sc)),
+        "crps": crps, "crps_scaled": crps / sc, "r_80": r80, "r_95": r95, "chosen": sf.model,
+    }
+
+
+def _summarise(label: str, det: pd.DataFrame) -> dict:
+    if det.empty:
+        return {"model": label, "n_series": 0, "n_forecasts": 0}
+    fin = lambda c: det[c].replace([np.inf, -np.inf], np.nan).mean()  # noqa: E731
+    return {"model": label,
+            "n_series": int(det[["region", "indicator"]].drop_duplicates().shape[0]),
+            "n_forecasts": int(len(det)), "smape": fin("smape"), "mase": fin("mase"),
+            "coverage_80": det["in_80"].mean(), "coverage_95": det["in_95"].mean(),
+            "msis": fin("msis"), "crps_scaled": fin("crps_scaled")}
+
+
+def realised_outcome(hist: pd.DataFrame, row) -> float:
+    """The realised compared quantity of a plan row (``nan`` if not fully observed)."""
+    g = hist[(hist["region"] == row["region"]) & (hist["indicator"] == row["indicator"])]
+    vals = dict(zip(g["year"].astype(int), g["value"].astype(float)))
+    ty = int(row["target_year"])
+    if row.get("kind", "level") == "increment":
+        years = range(int(row["baseline_year"]) + 1, ty + 1)
+        if not all(y in vals for y in years):
+            return float("nan")
+        return float(sum(vals[y] for y in years))
+    return float(vals.get(ty, np.nan))
+
+
+def _attainment_calls(hist, plan, m, label, cutoffs: Sequence[int], seed: int) -> pd.DataFrame:
+    from .assess import assess
+    from .plan import read_plan
+
+    plan_df = read_plan(plan)
+    outcome = [realised_outcome(hist, r) for _, r in plan_df.iterrows()]
+    plan_df = plan_df.assign(_outcome=outcome)
+    plan_df = plan_df[np.isfinite(plan_df["_outcome"])]
+    out = []
+    for T in cutoffs:
+        sub = plan_df[plan_df["target_year"].astype(int) > T]
+        if sub.empty:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = assess(hist, sub.drop(columns="_outcome"), as_of=T, model=m, seed=seed)
+        res = res.reset_index(drop=True)
+        sub = sub.reset_index(drop=True)
+        met = np.where(sub["direction"] == ">=", sub["_outcome"] >= sub["target"],
+                       sub["_outcome"] <= sub["target"])
+        out.append(pd.DataFrame({"model": label, "origin": T, "region": res["region"],
+                                 "indicator": res["indicator"], "target_year": res["target_year"],
+                                 "p_meet": res["p_meet"], "outcome": sub["_outcome"], "met": met}))
+    df = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+    return df[np.isfinite(df["p_meet"])] if not df.empty else df

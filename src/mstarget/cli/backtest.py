@@ -1,0 +1,70 @@
+"""``mstarget backtest``: rolling-origin comparison of one or several models."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .. import tracking
+from ..backtest import backtest
+from ..history import read_history
+from ..io import write_table
+from . import common
+
+
+def register(sub) -> None:
+    p = sub.add_parser("backtest", help="rolling-origin backtest of forecasting models",
+                       description="Forecast from past origins and score against what happened: "
+                                   "sMAPE, MASE, 80/95 %% coverage, MSIS, CRPS; with --plan also "
+                                   "the Brier score and accuracy of attainment calls.")
+    p.add_argument("--history", required=True, help="history table (region, indicator, year, value)")
+    p.add_argument("--models", default="auto", help="comma-separated model names or spec files "
+                                                   "(default: auto)")
+    p.add_argument("--horizon", type=int, default=2, help="years ahead from each origin (default 2)")
+    p.add_argument("--origins", default="3", help="number of origins (the last N years), or "
+                                                  "comma-separated cut-off years (default 3)")
+    p.add_argument("--plan", default=None, help="plan table: also score attainment calls")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--paths", type=int, default=1000, help="sample paths per series (default 1000)")
+    common.add_out_flag(p)
+    common.add_tracking_flags(p)
+    p.set_defaults(func=run)
+
+
+def _parse_origins(text: str):
+    parts = [t.strip() for t in str(text).split(",") if t.strip()]
+    nums = [int(t) for t in parts]
+    return nums[0] if len(nums) == 1 and nums[0] < 1000 else nums
+
+
+def run(args: argparse.Namespace) -> int:
+    history = read_history(args.history)
+    try:
+        origins = _parse_origins(args.origins)
+    except ValueError:
+        common.error(f"error: --origins must be a count or comma-separated years; got {args.origins!r}")
+        return common.EXIT_BAD_INPUT
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    res = backtest(history, model=models, horizon=args.horizon, origins=origins, seed=args.seed,
+                   n_paths=args.paths, plan=args.plan)
+    if args.out:
+        write_table(res.summary, args.out)
+        out = Path(args.out)
+        write_table(res.details, out.with_name(f"{out.stem}_details{out.suffix}"))
+    common.echo(common.format_table(res.summary))
+    if args.out:
+        common.echo(f"written: {args.out} (details: {out.stem}_details{out.suffix})")
+    settings = common.tracking_settings(args)
+    params = {"models": models, "horizon": args.horizon, "origins": args.origins, "seed": args.seed,
+              "n_paths": args.paths, "data": tracking.data_fingerprint(history),
+              **tracking.package_versions()}
+    with tracking.start_run("backtest", settings, params=params) as parent:
+        if parent is not None:
+            parent.log_table(res.summary, "backtest_summary.csv")
+            for _, row in res.summary.iterrows():
+                label = str(row["model"])
+                with tracking.start_run(f"backtest:{label}", settings, params={"model": label},
+                                        nested=True) as child:
+                    child.log_metrics({k: row[k] for k in res.summary.columns if k != "model"})
+                    child.log_table(res.details[res.details["model"] == label],
+                                    "backtest_details.csv")
+    return common.EXIT_OK

@@ -1,0 +1,88 @@
+"""Forecast accuracy and calibration metrics (vectorised numpy, no pandas).
+
+Conventions follow the M3 / M4 competitions:
+
+* ``smape`` -- symmetric MAPE in percent, ``200 |a - f| / (|a| + |f|)`` (0 when both are 0);
+* ``mase`` -- absolute error divided by the in-sample mean absolute yearly change of the
+  training series (the naive-1 scale used for yearly data);
+* ``coverage`` -- share of actuals inside ``[lo, hi]``;
+* ``msis`` -- the M4 mean scaled interval score of a ``1 - alpha`` interval:
+  ``(hi - lo) + 2/alpha (lo - a)[a < lo] + 2/alpha (a - hi)[a > hi]``, divided by the scale;
+* ``crps_samples`` -- CRPS of a sample ``x`` for outcome ``a``: ``E|X - a| - E|X - X'| / 2``;
+* ``pinball`` -- quantile loss ``max(q (a - f), (q - 1)(a - f))``;
+* ``brier`` -- mean squared difference between probabilities and 0/1 outcomes.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def smape(actual, forecast) -> np.ndarray:
+    a, f = np.asarray(actual, dtype=float), np.asarray(forecast, dtype=float)
+    den = np.abs(a) + np.abs(f)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(den > 0, 200.0 * np.abs(a - f) / den, 0.0)
+    return out
+
+
+def naive_scale(train) -> float:
+    """Mean absolute yearly change of a training series (``nan`` with fewer than 2 points)."""
+    y = np.asarray(train, dtype=float)
+    y = y[np.isfinite(y)]
+    if y.size < 2:
+        return float("nan")
+    s = float(np.mean(np.abs(np.diff(y))))
+    return s if s > 0 else float("nan")
+
+
+def mase(actual, forecast, scale) -> np.ndarray:
+    return np.abs(np.asarray(actual, dtype=float) - np.asarray(forecast, dtype=float)) / scale
+
+
+def coverage(actual, lo, hi) -> np.ndarray:
+    a = np.asarray(actual, dtype=float)
+    return ((a >= np.asarray(lo, dtype=float)) & (a <= np.asarray(hi, dtype=float))).astype(float)
+
+
+def interval_score(actual, lo, hi, alpha: float) -> np.ndarray:
+    a, lo, hi = (np.asarray(v, dtype=float) for v in (actual, lo, hi))
+    return (hi - lo) + (2.0 / alpha) * (lo - a) * (a < lo) + (2.0 / alpha) * (a - hi) * (a > hi)
+
+
+def msis(actual, lo, hi, scale, alpha: float = 0.05) -> np.ndarray:
+    return interval_score(actual, lo, hi, alpha) / scale
+
+
+def crps_samples(samples, actual) -> np.ndarray:
+    """CRPS of each column's sample for its outcome.
+
+    Parameters
+    ----------
+    samples : array, shape (n_samples,) or (n_samples, k)
+    actual : float or array, shape (k,)
+
+    Returns
+    -------
+    array, shape () or (k,)
+    """
+    x = np.sort(np.asarray(samples, dtype=float), axis=0)
+    a = np.asarray(actual, dtype=float)
+    n = x.shape[0]
+    term1 = np.mean(np.abs(x - a), axis=0)
+    # E|X - X'| = 2/n^2 * sum_i (2i - n - 1) x_(i)   (sorted sample, i = 1..n)
+    w = (2 * np.arange(1, n + 1) - n - 1).astype(float)
+    if x.ndim > 1:
+        w = w[:, None]
+    term2 = np.sum(w * x, axis=0) / (n * n)
+    return term1 - term2
+
+
+def pinball(actual, forecast, q: float) -> np.ndarray:
+    d = np.asarray(actual, dtype=float) - np.asarray(forecast, dtype=float)
+    return np.maximum(q * d, (q - 1) * d)
+
+
+def brier(prob, outcome) -> float:
+    p, o = np.asarray(prob, dtype=float), np.asarray(outcome, dtype=float)
+    ok = np.isfinite(p) & np.isfinite(o)
+    return float(np.mean((p[ok] - o[ok]) ** 2)) if ok.any() else float("nan")

@@ -1,0 +1,358 @@
+"""Fast closed-form members and their robust combination (the ``ensemble`` model, auto's default).
+
+The lesson of the M3 / M4 yearly data is that a robust combination of simple trend-aware
+methods beats any single one. The members here are vectorised numpy with tiny parameter grids
+instead of per-series optimisers, so one series costs well under a millisecond:
+
+* ``ses_theta`` -- the Theta method (Hyndman & Billah 2003): SES with half the OLS slope as drift,
+  ``alpha`` chosen on a 20-value grid by in-sample one-step squared error;
+* ``damped`` -- additive damped-trend Holt, ``(alpha, beta, phi)`` on a 5 x 3 x 4 grid;
+* ``drift`` -- random walk with the mean yearly change;
+* ``robust_drift`` -- random walk with a damped *median* yearly change (robust to one-off jumps).
+
+:class:`EnsembleModel` (default members: Theta + the cross-learned ``global`` model, see
+:mod:`mstarget.models.global_model`) takes the **mean** (or median) of the members' point
+forecasts year by year and
+builds sample paths by pooling the members' own deviations around their point forecasts,
+recentred on the combined point. Interval widths are then set by calibration (see
+:mod:`mstarget.calibration`); members' raw paths only give the shape.
+
+All of this works on the model scale the engine hands over (log for positive series, logit for
+``%``), so combined paths respect natural bounds after the inverse transform.
+"""
+from __future__ import annotations
+
+from typing import ClassVar, Sequence
+
+import numpy as np
+
+from .base import Forecaster, check_series, draw_noise_scales
+
+_ALPHAS = np.linspace(0.05, 1.0, 20)
+_D_ALPHA = np.array([0.1, 0.3, 0.5, 0.7, 0.95])
+_D_BETA = np.array([0.02, 0.1, 0.3])
+_D_PHI = np.array([0.8, 0.9, 0.95, 0.98])
+_GRID = np.array(np.meshgrid(_D_ALPHA, _D_BETA, _D_PHI, indexing="ij")).reshape(3, -1)
+
+
+def _ses_grid(y: np.ndarray, alphas: np.ndarray):
+    """SES for many alphas at once: final levels and one-step errors, shapes (k,), (n-1, k)."""
+    level = np.full(alphas.shape, y[0])
+    errs = np.empty((y.size - 1, alphas.size))
+    for t in range(1, y.size):
+        e = y[t] - level
+        errs[t - 1] = e
+        level = level + alphas * e
+    return level, errs
+
+
+class _Member(Forecaster):
+    """A fast member: subclasses set ``point_`` (callable of h), ``resid_`` and ``alpha_``.
+
+    Paths follow the single-source-of-error form ``e_h + alpha * (e_1 + ... + e_{h-1})`` (plus a
+    drawn trend error for trend members), with per-path noise scales from one-step residuals.
+    """
+
+    dof: ClassVar[int] = 1
+    trend_dof: ClassVar[bool] = True
+
+    def sample_paths(self, h, n_paths, rng):
+        sig = draw_noise_scales(self.resid_, self.dof, self.noise_prior_, n_paths, rng)
+        e = rng.standard_normal((n_paths, h)) * sig[:, None]
+        carried = self.alpha_ * (np.cumsum(e, axis=1) - e)
+        dev = e + carried
+        if self.trend_dof:
+            # uncertainty of the estimated yearly trend grows linearly with the horizon
+            se = sig / np.sqrt(max(self.n_ - 1, 1))
+            dev = dev + (rng.standard_normal(n_paths) * se)[:, None] * np.arange(1, h + 1) * self.trend_share_
+        return self.predict(h)[None, :] + dev
+
+
+class SESThetaModel(_Member):
+    """The Theta method (SES + half the linear-trend slope), closed form on an alpha grid."""
+
+    name = "ses_theta"
+    min_points = 2
+    dof = 2
+
+    def fit(self, y, *, noise_prior=1.0):
+        y = check_series(y, "SESThetaModel")
+        self.n_, self.noise_prior_ = y.size, float(noise_prior)
+        if y.size < 3:
+            self.level_, self.alpha_, self.b_ = y[-1], 1.0, float(np.mean(np.diff(y))) * 2 if y.size > 1 else 0.0
+            self.resid_ = np.diff(y) - (np.mean(np.diff(y)) if y.size > 1 else 0.0)
+            self.trend_share_ = 1.0
+            return self
+        levels, errs = _ses_grid(y, _ALPHAS)
+        k = int(np.argmin((errs ** 2).sum(axis=0)))
+        self.alpha_, self.level_ = float(_ALPHAS[k]), float(levels[k])
+        t = np.arange(y.size, dtype=float)
+        self.b_ = float(np.polyfit(t, y, 1)[0])
+        self.resid_ = errs[:, k]
+        self.trend_share_ = 0.5
+        return self
+
+    def predict(self, h):
+        a, n = self.alpha_, self.n_
+        steps = np.arange(1, h + 1, dtype=float)
+        return self.level_ + 0.5 * self.b_ * (steps - 1 + 1 / a - (1 - a) ** n / a)
+
+
+class DampedTrendModel(_Member):
+    """Additive damped-trend Holt, parameters on a small grid (the M3/M4 'DAMPEN' benchmark)."""
+
+    name = "damped"
+    min_points = 3
+    dof = 4
+
+    def fit(self, y, *, noise_prior=1.0):
+        y = check_series(y, "DampedTrendModel")
+        self.n_, self.noise_prior_ = y.size, float(noise_prior)
+        d = np.diff(y)
+        b0 = float(d[: min(3, d.size)].mean()) if d.size else 0.0
+        if y.size < 3:
+            self.level_, self.b_, self.phi_, self.alpha_ = y[-1], b0, 0.9, 1.0
+            self.resid_ = d - b0
+            self.trend_share_ = 1.0
+            return self
+        a, b, phi = _GRID
+        beta = a * b
+        level = np.full(a.shape, y[0])
+        trend = np.full(a.shape, b0)
+        sse = np.zeros(a.shape)
+        errs = np.empty((y.size - 1, a.size))
+        for t in range(1, y.size):
+            f = level + phi * trend
+            e = y[t] - f
+            errs[t - 1] = e
+            sse += e * e
+            level = f + a * e
+            trend = phi * trend + beta * e
+        k = int(np.argmin(sse))
+        self.level_, self.b_, self.phi_, self.alpha_ = float(level[k]), float(trend[k]), float(phi[k]), float(a[k])
+        self.resid_ = errs[:, k]
+        self.trend_share_ = float(b[k])
+        return self
+
+    def predict(self, h):
+        return self.level_ + self.b_ * np.cumsum(self.phi_ ** np.arange(1, h + 1))
+
+
+class FastDriftModel(_Member):
+    """Random walk with drift (mean yearly change)."""
+
+    name = "drift_fast"
+    min_points = 1
+    robust: ClassVar[bool] = False
+
+    def fit(self, y, *, noise_prior=1.0):
+        y = check_series(y, type(self).__name__)
+        self.n_, self.noise_prior_ = y.size, float(noise_prior)
+        d = np.diff(y)
+        if d.size == 0:
+            self.drift_ = 0.0
+        elif self.robust:
+            self.drift_ = float(np.median(d[-min(d.size, 8):]))
+        else:
+            self.drift_ = float(d.mean())
+        self.last_ = float(y[-1])
+        self.resid_ = d - self.drift_
+        self.alpha_ = 1.0
+        self.trend_share_ = 1.0
+        return self
+
+    def predict(self, h):
+        steps = np.arange(1, h + 1, dtype=float)
+        if self.robust:  # damp the median drift: phi = 0.9
+            return self.last_ + self.drift_ * np.cumsum(0.9 ** steps)
+        return self.last_ + self.drift_ * steps
+
+
+class RobustDriftModel(FastDriftModel):
+    """Random walk with a damped median drift over the last (up to) eight changes."""
+
+    name = "robust_drift"
+    robust = True
+
+
+class FastNaiveModel(FastDriftModel):
+    name = "naive_fast"
+
+    def fit(self, y, *, noise_prior=1.0):
+        super().fit(y, noise_prior=noise_prior)
+        self.resid_ = np.diff(check_series(y, "FastNaiveModel"))
+        self.drift_ = 0.0
+        self.trend_share_ = 0.0
+        self.dof = 0
+        return self
+
+    def predict(self, h):
+        return np.full(h, self.last_)
+
+
+#: fast members by name (not registered on their own; ``ensemble`` combines them)
+MEMBERS: dict[str, type[_Member]] = {
+    c.name: c for c in (SESThetaModel, DampedTrendModel, FastDriftModel, RobustDriftModel, FastNaiveModel)
+}
+DEFAULT_MEMBERS = ("ses_theta", "global")
+
+
+def _member(name: str):
+    if name in MEMBERS:
+        return MEMBERS[name]
+    if name == "global":
+        from .global_model import GlobalModel
+
+        return GlobalModel
+    from .registry import model_class
+
+    return model_class(name)
+
+
+class EnsembleModel(Forecaster):
+    """Robust combination: the median (or mean) of member point forecasts.
+
+    Parameters
+    ----------
+    members : sequence of str, default ("ses_theta", "global")
+        Fast members (see :data:`MEMBERS`) or registered model names (slower). Members that need
+        more points than the series has drop out; with none left the drift member is used. A
+        member with its own ``fit_many`` (``global``) is trained across all series the engine
+        hands over together.
+    combine : {"median", "mean"}, default "mean"
+        With two members both are the same; "median" is the robust choice for 3+ members.
+    global_oof : bool, default True
+        Passed to the ``global`` member (``False``: skip out-of-fold residuals, faster).
+    """
+
+    name = "ensemble"
+    min_points = 1
+
+    def __init__(self, *, members: Sequence[str] = DEFAULT_MEMBERS, combine: str = "mean",
+                 global_oof: bool = True):
+        self.members = tuple(members)
+        self.combine = combine
+        self.global_oof = global_oof
+
+    def get_params(self):
+        return {"members": list(self.members), "combine": self.combine, "global_oof": self.global_oof}
+
+    def _member_params(self, name):
+        return {"oof": self.global_oof} if name == "global" else {}
+
+    @classmethod
+    def fit_many(cls, ys, noise_priors, **params):
+        self0 = cls(**params)
+        self0._check()
+        ys = [check_series(y, "EnsembleModel") for y in ys]
+        shared = {}
+        for name in self0.members:
+            mcls = _member(name)
+            if mcls.fit_many.__func__ is not Forecaster.fit_many.__func__:
+                try:
+                    shared[name] = mcls.fit_many(ys, noise_priors, **self0._member_params(name))
+                except Exception:
+                    shared[name] = None
+        out = []
+        for i, (y, p) in enumerate(zip(ys, noise_priors)):
+            pre = {k: (v[i] if v is not None else None) for k, v in shared.items()}
+            out.append(cls(**params)._fit(y, p, pre))
+        return out
+
+    def _check(self):
+        if self.combine not in ("median", "mean"):
+            raise ValueError(f"The 'combine' parameter of EnsembleModel must be 'median' or 'mean'. "
+                             f"Got {self.combine!r} instead.")
+
+    def fit(self, y, *, noise_prior=1.0):
+        self._check()
+        return self._fit(check_series(y, "EnsembleModel"), noise_prior, {})
+
+    def _fit(self, y, noise_prior, prefitted):
+        fitted = []
+        for name in self.members:
+            cls = _member(name)
+            if y.size < cls.min_points:
+                continue
+            if prefitted.get(name) is not None:
+                fitted.append(prefitted[name])
+                continue
+            try:
+                fitted.append(cls(**self._member_params(name)).fit(y, noise_prior=noise_prior))
+            except Exception:  # a failing member drops out; the others carry on
+                continue
+        if not fitted:
+            fitted = [FastDriftModel().fit(y, noise_prior=noise_prior)]
+        self.fitted_ = fitted
+        self.n_ = y.size
+        return self
+
+    def _points(self, h):
+        return np.stack([m.predict(h) for m in self.fitted_])
+
+    def predict(self, h):
+        pts = self._points(h)
+        return np.median(pts, axis=0) if self.combine == "median" else pts.mean(axis=0)
+
+    def sample_paths(self, h, n_paths, rng):
+        k = len(self.fitted_)
+        sizes = [n_paths // k + (1 if i < n_paths % k else 0) for i in range(k)]
+        devs = []
+        for m, s in zip(self.fitted_, sizes):
+            if s == 0:
+                continue
+            devs.append(m.sample_paths(h, s, rng) - m.predict(h)[None, :])
+        dev = np.concatenate(devs, axis=0)
+        dev = dev[rng.permutation(n_paths)]
+        return self.predict(h)[None, :] + dev
+
+
+_THETAS = np.array([1.0, 1.5, 2.0, 2.5, 3.0, 4.0])
+
+
+class OptimisedThetaModel(_Member):
+    """Optimised Theta (OTM, Fiorucci et al. 2016): the theta coefficient on a grid.
+
+    The theta line ``Z_t = theta y_t + (1 - theta)(A + B t)`` (``A, B``: OLS line) is smoothed by
+    SES; the forecast is ``(1/theta) SES_Z + (1 - 1/theta)(A + B (n + h))``. ``(theta, alpha)``
+    minimise the in-sample one-step squared error over a 6 x 20 grid (``theta = 2`` is the
+    classic Theta method).
+    """
+
+    name = "otm"
+    min_points = 3
+    dof = 3
+
+    def fit(self, y, *, noise_prior=1.0):
+        y = check_series(y, "OptimisedThetaModel")
+        self.n_, self.noise_prior_ = y.size, float(noise_prior)
+        n = y.size
+        t = np.arange(n, dtype=float)
+        B, A = np.polyfit(t, y, 1)
+        line = A + B * t
+        th = _THETAS[:, None]
+        al = _ALPHAS[None, :]
+        Z = th[..., None] * y[None, None, :] + (1 - th[..., None]) * line[None, None, :]  # (6,1,n)
+        level = np.broadcast_to(Z[..., 0], (th.size, al.size)).copy()
+        sse = np.zeros_like(level)
+        errs = np.empty((n - 1,) + level.shape)
+        for k in range(1, n):
+            f = level / th + (1 - 1 / th) * (A + B * k)
+            e = y[k] - f
+            errs[k - 1] = e
+            sse += e * e
+            level = level + al * (Z[..., k] - level)
+        i, j = np.unravel_index(int(np.argmin(sse)), sse.shape)
+        self.theta_, self.alpha_ = float(_THETAS[i]), float(_ALPHAS[j])
+        self.level_, self.A_, self.B_ = float(level[i, j]), float(A), float(B)
+        self.resid_ = errs[:, i, j]
+        self.trend_share_ = 1 - 1 / self.theta_
+        return self
+
+    def predict(self, h):
+        steps = np.arange(self.n_, self.n_ + h, dtype=float)
+        th = self.theta_
+        return self.level_ / th + (1 - 1 / th) * (self.A_ + self.B_ * steps)
+
+
+MEMBERS[OptimisedThetaModel.name] = OptimisedThetaModel

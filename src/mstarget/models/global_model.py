@@ -1,0 +1,234 @@
+"""``global``: one scikit-learn model trained across many series (cross-learning).
+
+A region with 4 points borrows strength from the others: every series contributes rolling
+windows, described by **scale-free** features, and one regressor learns how such windows move
+``h`` years ahead.
+
+Features of a window ending at time ``t`` (the last ``MAX_ORIGINS`` windows of each series) (model scale ``z``, scale ``s`` = mean absolute
+yearly change of the series, or the noise prior when it has one point):
+
+* the last ``LAGS`` yearly changes divided by ``s`` (missing ones as 0, plus their count),
+* the position of ``z_t`` within the window's range, the window's OLS slope / ``s``,
+* the horizon ``h`` and the number of points seen.
+
+Target: ``(z_{t+h} - z_t) / s``. The regressor is a
+:class:`~sklearn.ensemble.HistGradientBoostingRegressor` with absolute-error loss (a median
+forecast), seeded. Sample paths come from **pooled out-of-fold residuals per horizon**
+(two-fold split by series): each path draws one uniform ``u`` and takes the ``u``-quantile of
+the horizon's residuals, times ``s`` -- joint over the horizon, comonotone, seeded by ``rng``.
+
+``fit`` on a single series (or fewer than ``MIN_SERIES`` series) cannot cross-learn and uses a
+damped median drift; the engine calls :meth:`GlobalModel.fit_many` with every series of the same model.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .base import Forecaster, check_series
+
+LAGS = 6
+MAX_H = 8
+MIN_ROWS = 100  # fewer training rows (or series) than this: fall back to drift-like extrapolation
+MIN_SERIES = 5
+MAX_ORIGINS = 12  # training windows per series (the most recent ones)
+
+
+def _scale(z: np.ndarray, prior: float) -> float:
+    d = np.abs(np.diff(z))
+    s = float(d.mean()) if d.size else 0.0
+    return s if s > 1e-9 else max(float(prior), 1e-6)
+
+
+def _features(z: np.ndarray, t: int, s: float, h: np.ndarray) -> np.ndarray:
+    """Feature rows for the window ending at index ``t`` (inclusive), one per horizon in ``h``."""
+    start = max(0, t - LAGS)
+    w = z[start:t + 1]
+    m = w.size
+    lags = np.zeros(LAGS)
+    if m > 1:
+        lags[LAGS - (m - 1):] = (w[1:] - w[:-1]) / s
+    lo, hi = w.min(), w.max()
+    pos = (w[-1] - lo) / (hi - lo) if hi > lo else 0.5
+    if m >= 2:
+        tc = np.arange(m) - (m - 1) / 2.0
+        slope = float(tc @ w) / float(tc @ tc) / s
+    else:
+        slope = 0.0
+    out = np.empty((h.size, LAGS + 5))
+    out[:, :LAGS] = lags
+    out[:, LAGS:LAGS + 4] = (m - 1, pos, slope, min(t + 1, 30))
+    out[:, -1] = h
+    return out
+
+
+def _windows(z: np.ndarray, s: float, group: int):
+    """Training windows of one series: the last ``MAX_ORIGINS`` origins, horizons up to MAX_H."""
+    X, y, g = [], [], []
+    n = z.size
+    for t in range(max(0, n - 1 - MAX_ORIGINS), n - 1):
+        hs = np.arange(1, min(MAX_H, n - 1 - t) + 1)
+        X.append(_features(z, t, s, hs))
+        y.append((z[t + hs] - z[t]) / s)
+        g.append(np.full(hs.size, group))
+    return X, y, g
+
+
+class _SingleThread:
+    """Run a scikit-learn estimator on one thread: tiny tables, and OpenMP threads spin badly when
+    the machine is busy (tens of times slower)."""
+
+    def __init__(self, est):
+        self.est = est
+
+    def fit(self, X, y):
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):
+            self.est.fit(X, y)
+        return self
+
+    def predict(self, X):
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):
+            return self.est.predict(X)
+
+
+class GlobalModel(Forecaster):
+    """Cross-learned gradient boosting on normalised windows (see module docstring).
+
+    Parameters
+    ----------
+    max_iter : int, default 60
+    learning_rate : float, default 0.1
+    random_state : int, default 0
+    oof : bool, default True
+        Compute out-of-fold residuals for the sample paths (two extra fits). ``False`` keeps
+        in-sample residuals: faster, narrower; used when only point forecasts matter.
+    """
+
+    name = "global"
+    min_points = 1
+
+    def __init__(self, *, max_iter: int = 60, learning_rate: float = 0.1, random_state: int = 0,
+                 oof: bool = True):
+        self.oof = oof
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.random_state = random_state
+
+    def get_params(self):
+        return {"max_iter": self.max_iter, "learning_rate": self.learning_rate,
+                "random_state": self.random_state, "oof": self.oof}
+
+    # -- training across series -------------------------------------------------------------
+    def _regressor(self):
+        from sklearn.ensemble import HistGradientBoostingRegressor
+
+        return _SingleThread(HistGradientBoostingRegressor(loss="absolute_error", max_iter=self.max_iter,
+                                             learning_rate=self.learning_rate, max_leaf_nodes=15,
+                                             min_samples_leaf=20, random_state=self.random_state))
+
+    def _train(self, ys: Sequence[np.ndarray], priors: Sequence[float]) -> None:
+        Xs, Ys, Gs = [], [], []
+        for i, (z, p) in enumerate(zip(ys, priors)):
+            X, y, g = _windows(z, _scale(z, p), i)
+            Xs += X
+            Ys += y
+            Gs += g
+        self.reg_ = None
+        self.resid_q_ = None
+        if len(ys) < MIN_SERIES or not Xs or sum(len(y) for y in Ys) < MIN_ROWS:
+            return
+        X, y, g = np.vstack(Xs), np.concatenate(Ys), np.concatenate(Gs)
+        # out-of-fold residuals: two folds split by series
+        fold = (g % 2).astype(bool)
+        oof = np.full(y.shape, np.nan)
+        if self.oof and min(fold.sum(), (~fold).sum()) >= MIN_ROWS // 2:
+            for k in (True, False):
+                m = self._regressor().fit(X[fold != k], y[fold != k])
+                oof[fold == k] = m.predict(X[fold == k])
+        self.reg_ = self._regressor().fit(X, y)
+        if np.isnan(oof).any():
+            oof = self.reg_.predict(X)  # too few series for folds: in-sample (narrower) residuals
+        res = y - oof
+        hcol = X[:, -1].astype(int)
+        qs = np.linspace(0.0, 1.0, 201)
+        table = np.zeros((MAX_H, qs.size))
+        for hh in range(1, MAX_H + 1):
+            r = res[hcol == hh]
+            if r.size < 10:  # grow like a random walk from the last horizon with data
+                table[hh - 1] = table[hh - 2] * np.sqrt(hh / (hh - 1)) if hh > 1 else np.quantile(res, qs)
+            else:
+                table[hh - 1] = np.quantile(r, qs)
+        self.resid_q_ = table - table[:, [qs.size // 2]]  # centred: the paths' median is the point
+
+    def _attach(self, z: np.ndarray, prior: float, shared: "GlobalModel") -> "GlobalModel":
+        self.z_ = z
+        self.steps_ = None
+        self.s_ = _scale(z, prior)
+        self.noise_prior_ = float(prior)
+        self.reg_ = shared.reg_
+        self.resid_q_ = shared.resid_q_
+        return self
+
+    @classmethod
+    def fit_many(cls, ys, noise_priors, **params):
+        ys = [check_series(y, "GlobalModel") for y in ys]
+        shared = cls(**params)
+        shared._train(ys, noise_priors)
+        return cls.attach_many(ys, noise_priors, shared)
+
+    @classmethod
+    def attach_many(cls, ys, noise_priors, shared: "GlobalModel") -> list["GlobalModel"]:
+        """Forecasters for ``ys`` that use the regressor already trained in ``shared``."""
+        out = [cls(**shared.get_params())._attach(np.asarray(z, dtype=float), p, shared)
+               for z, p in zip(ys, noise_priors)]
+        if shared.reg_ is not None and out:  # one batched prediction for every series
+            hh = np.arange(1, MAX_H + 1)
+            X = np.vstack([_features(m.z_, m.z_.size - 1, m.s_, hh) for m in out])
+            pred = shared.reg_.predict(X).reshape(len(out), MAX_H)
+            for m, row in zip(out, pred):
+                m.steps_ = row
+        return out
+
+    def fit(self, y, *, noise_prior=1.0):
+        z = check_series(y, "GlobalModel")
+        self._train([z], [noise_prior])
+        return self._attach(z, noise_prior, self)
+
+    # -- forecasting --------------------------------------------------------------------------
+    def _steps(self, h: int) -> np.ndarray:
+        """Predicted normalised change for horizons 1..h (extended linearly beyond MAX_H)."""
+        z = self.z_
+        if self.reg_ is None:  # not enough series to learn from: damped median drift
+            d = np.diff(z)[-8:]
+            drift = float(np.median(d)) / self.s_ if d.size else 0.0
+            return drift * np.cumsum(0.9 ** np.arange(1, h + 1))
+        if getattr(self, "steps_", None) is None:
+            self.steps_ = self.reg_.predict(_features(z, z.size - 1, self.s_, np.arange(1, MAX_H + 1)))
+        out = self.steps_[: min(h, MAX_H)]
+        if h > MAX_H:
+            step = out[-1] - out[-2] if out.size >= 2 else out[-1]
+            out = np.concatenate([out, out[-1] + step * np.arange(1, h - MAX_H + 1)])
+        return out
+
+    def predict(self, h):
+        return self.z_[-1] + self.s_ * self._steps(h)
+
+    def sample_paths(self, h, n_paths, rng):
+        point = self.predict(h)
+        u = rng.uniform(0.0, 1.0, size=n_paths)
+        if self.resid_q_ is None:
+            sig = max(self.s_, self.noise_prior_)
+            e = rng.standard_normal((n_paths, h)) * sig
+            return point[None, :] + np.cumsum(e, axis=1)
+        qs = np.linspace(0.0, 1.0, self.resid_q_.shape[1])
+        dev = np.empty((n_paths, h))
+        for j in range(h):
+            row = self.resid_q_[min(j, MAX_H - 1)]
+            extra = np.sqrt((j + 1) / MAX_H) if j >= MAX_H else 1.0
+            dev[:, j] = np.interp(u, qs, row) * extra
+        return point[None, :] + self.s_ * dev

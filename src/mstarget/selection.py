@@ -1,0 +1,118 @@
+"""``model="auto"``: a per-series choice by rolling-origin backtest, with a robust default.
+
+The rule (also in the README of the ``forecast`` command):
+
+* Every series starts from the **ensemble** (Theta + cross-learned global model, see
+  :mod:`mstarget.models.ensemble`): on M3 / Tourism yearly data it beats each candidate on
+  average, so it is the default and the fallback.
+* A series with at least ``MIN_POINTS`` (8) points is backtested on its own history: for the
+  last ``ORIGINS`` (3) origins, each candidate in ``CANDIDATES`` is fitted on the truncated series
+  (all series together, so the global member still cross-learns -- one global regressor trained
+  on the data before the earliest origin serves all origins) and scored by its mean absolute
+  error over up to ``SCORE_H`` (3) years ahead, scaled by the series' mean yearly change.
+* A challenger replaces the ensemble only if its score is lower by more than ``MARGIN`` (25 %):
+  three or four errors per series are noisy, and switching on noise loses accuracy (measured in
+  ``benchmarks/RESULTS.md``).
+* Shorter series (1-7 points) keep the ensemble, which degrades gracefully: with one point it
+  is the naive forecast, with two or three a damped drift and the global model's view.
+
+The result's ``model`` column reads ``auto:<chosen>`` (e.g. ``auto:ensemble``, ``auto:drift``).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .models import ModelSpec, model_class
+
+DEFAULT = "ensemble"
+CANDIDATES = ("ensemble", "drift")
+MIN_POINTS = 8
+ORIGINS = 3
+SCORE_H = 3
+MARGIN = 0.5
+
+
+def _scale(z: np.ndarray) -> float:
+    d = np.abs(np.diff(z))
+    s = float(d.mean()) if d.size else 0.0
+    return s if s > 1e-12 else 1.0
+
+
+def _spec_for_scoring(name: str) -> ModelSpec:
+    # point forecasts only: the global member can skip its out-of-fold residual fits
+    return ModelSpec(name, {"global_oof": False}) if name == "ensemble" else ModelSpec(name)
+
+
+def _fit_candidate(name: str, train: list, pri: list, shared_global):
+    spec = _spec_for_scoring(name)
+    if name == "ensemble" and shared_global is not None:
+        from .models.ensemble import EnsembleModel
+        from .models.global_model import GlobalModel
+
+        glob = GlobalModel.attach_many(train, pri, shared_global)
+        return [EnsembleModel(**spec.params)._fit(z, p, {"global": g}) for z, p, g in zip(train, pri, glob)]
+    return model_class(spec.name).fit_many(train, pri, **spec.params)
+
+
+def backtest_scores(zs: Sequence[np.ndarray], priors: Sequence[float],
+                    candidates: Sequence[str], *, origins: int = ORIGINS,
+                    score_h: int = SCORE_H, min_points: int = MIN_POINTS) -> np.ndarray:
+    """Scaled mean absolute errors, shape (n_series, n_candidates); ``nan`` where not scored."""
+    n_s = len(zs)
+    err = np.zeros((n_s, len(candidates)))
+    cnt = np.zeros((n_s, len(candidates)))
+    eligible = [i for i, z in enumerate(zs) if z.size >= min_points]
+    if not eligible:
+        return np.full((n_s, len(candidates)), np.nan)
+    scales = {i: _scale(zs[i]) for i in eligible}
+    shared_global = None
+    if "ensemble" in candidates:
+        # one global model for all origins, trained on data before the earliest origin (no leak)
+        from .models.global_model import GlobalModel
+
+        shared_global = GlobalModel(oof=False)
+        shared_global._train([zs[i][:-origins] for i in eligible], [priors[i] for i in eligible])
+    for k in range(1, origins + 1):
+        idx = [i for i in eligible if zs[i].size - k >= min_points - origins]
+        if not idx:
+            continue
+        train = [zs[i][:-k] for i in idx]
+        pri = [priors[i] for i in idx]
+        h = min(k, score_h)
+        for c, name in enumerate(candidates):
+            try:
+                fitted = _fit_candidate(name, train, pri, shared_global)
+            except Exception:
+                continue
+            for i, m in zip(idx, fitted):
+                actual = zs[i][-k:][:h]
+                try:
+                    f = m.predict(h)
+                except Exception:
+                    continue
+                err[i, c] += float(np.abs(actual - f).sum()) / scales[i]
+                cnt[i, c] += h
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = err / cnt
+    out[cnt == 0] = np.nan
+    return out
+
+
+def choose(zs: Sequence[np.ndarray], priors: Sequence[float], *,
+           candidates: Sequence[str] | None = None, margin: float | None = None) -> list[str]:
+    """The ``auto`` choice for each series (model-scale values), see the module docstring."""
+    margin = MARGIN if margin is None else margin
+    candidates = CANDIDATES if candidates is None else tuple(candidates)
+    scores = backtest_scores(zs, priors, candidates)
+    out = []
+    d = list(candidates).index(DEFAULT)
+    for row in scores:
+        pick = DEFAULT
+        if np.isfinite(row[d]):
+            best = int(np.nanargmin(np.where(np.isfinite(row), row, np.inf)))
+            if best != d and row[best] < (1.0 - margin) * row[d]:
+                pick = candidates[best]
+        out.append(pick)
+    return out
