@@ -77,7 +77,8 @@ def _origins(hist: pd.DataFrame, origins) -> list[int]:
 
 def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[int] = 3, *,
              seed: int = 0, n_paths: int = 1000, bounds=None, calibration="default",
-             plan=None, min_train: int = 1) -> BacktestResult:
+             plan=None, min_train: int = 1, track: bool = False,
+             tracking_settings=None) -> BacktestResult:
     """Rolling-origin backtest of one or several models.
 
     Parameters
@@ -96,6 +97,10 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         Plan table; attainment calls are scored against realised outcomes.
     min_train : int
         Series with fewer observed points up to an origin are skipped at that origin.
+    track : bool
+        Log a parent MLflow run with one child run per model (same metric names), to the store
+        of ``tracking_settings``; a failing store gives a ``TrackingWarning``.
+    tracking_settings : mstarget.tracking.TrackingSettings, optional
 
     Returns
     -------
@@ -145,7 +150,15 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         if col not in summary:
             summary[col] = np.nan
     calls_df = pd.concat(calls, ignore_index=True) if calls else pd.DataFrame()
-    return BacktestResult(summary[SUMMARY_COLUMNS], details, calls_df)
+    result = BacktestResult(summary[SUMMARY_COLUMNS], details, calls_df)
+    if track:
+        from . import tracking
+
+        params = {"models": [resolve(m).display for m in _model_list(model)], "horizon": horizon,
+                  "origins": list(cutoffs), "seed": seed, "n_paths": n_paths}
+        tracking.log_backtest(result, params, tracking_settings or tracking.TrackingSettings(),
+                              inputs=(hist,), on_error="warn")
+    return result
 
 
 def _detail_row(label, sf, T, j, yr, a, scale) -> dict:

@@ -333,7 +333,8 @@ def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int
 
 def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, seed: int = 0, *,
              n_paths: int = DEFAULT_PATHS, as_of: int | None = None, bounds: Mapping | None = None,
-             progress: bool = False, calibration="default") -> pd.DataFrame:
+             progress: bool = False, calibration="default", track: bool = False,
+             tracking_settings=None) -> pd.DataFrame:
     """Probabilistic forecasts of every series in a history table.
 
     Parameters
@@ -359,6 +360,12 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
     calibration : "default", None or Calibration
         Interval calibration (see :mod:`mstarget.calibration`): the shipped factors cover
         ``auto`` / ``ensemble``; ``None`` gives each model's raw intervals.
+    track : bool
+        Log one MLflow run (parameters, metrics, ``forecast.csv`` and the forecaster as a pyfunc
+        model) to the store of ``tracking_settings`` (default ``MLFLOW_TRACKING_URI``, else
+        ``sqlite:///mlflow.db``); a failing store gives a
+        :class:`~mstarget.exceptions.TrackingWarning`, never a lost result.
+    tracking_settings : mstarget.tracking.TrackingSettings, optional
 
     Returns
     -------
@@ -366,6 +373,20 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
         One row per series and future year: ``region, indicator, year, mean, median,
         lo_<L>, hi_<L> for each level, model``. Values are in each indicator's own unit.
     """
+    table = _forecast_table(history, horizon, model, levels, seed, n_paths=n_paths, as_of=as_of,
+                            bounds=bounds, progress=progress, calibration=calibration)
+    if track:
+        from . import tracking
+
+        params = {"model": str(model), "horizon": horizon, "levels": list(levels), "seed": seed,
+                  "n_paths": n_paths, "as_of": as_of}
+        tracking.log_forecast(table, params, tracking_settings or tracking.TrackingSettings(),
+                              inputs=(read_history(history),), on_error="warn")
+    return table
+
+
+def _forecast_table(history, horizon, model, levels, seed, *, n_paths, as_of, bounds, progress,
+                    calibration) -> pd.DataFrame:
     sfs = forecast_paths(history, horizon, model=model, seed=seed, n_paths=n_paths, as_of=as_of,
                          bounds=bounds, progress=progress, calibration=calibration)
     lv = _check_levels(levels)

@@ -1,6 +1,7 @@
 """History tables: one row per observation ``region, indicator, year, value`` (+ ``unit``, ``source``)."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .io import read_table, source_name
@@ -15,10 +16,6 @@ ALIASES = {
     "值": "value", "数值": "value", "实际值": "value",
     "单位": "unit", "来源": "source", "数据来源": "source",
 }
-
-
-def _is_percent(unit: str) -> bool:
-    return "%" in unit or "％" in unit
 
 
 def read_history(data, *, source: str | None = None) -> pd.DataFrame:
@@ -59,59 +56,65 @@ def read_history(data, *, source: str | None = None) -> pd.DataFrame:
         problems.raise_if_any()
     raw = raw.reset_index(drop=True)
 
-    regions, indicators, years, values, units = [], [], [], [], []
-    for pos, row in raw.iterrows():
-        region = normalize_text(row["region"])
-        indicator = normalize_text(row["indicator"])
-        unit = normalize_text(row["unit"]) if "unit" in raw.columns else ""
-        if not indicator:
-            problems.cell(pos, "indicator", row["indicator"], "an indicator id (text), not blank")
+    def text_column(name):
+        col = raw[name] if name in raw.columns else pd.Series([""] * len(raw), index=raw.index)
+        uniq = pd.unique(col.astype(object))
+        return col.astype(object).map(dict(zip(uniq, (normalize_text(u) for u in uniq))))
+
+    regions, indicators, units = text_column("region"), text_column("indicator"), text_column("unit")
+    # fast path: whole columns at once; cells it cannot read are parsed one by one for the message
+    years = pd.to_numeric(raw["year"], errors="coerce")
+    values = pd.to_numeric(raw["value"], errors="coerce")
+    year_ok = years.notna() & (years % 1 == 0) & years.between(1000, 3000)
+    value_ok = values.notna() & np.isfinite(values)
+    for pos in raw.index[~year_ok.to_numpy()]:
         try:
-            year = parse_year(row["year"])
-            if year is None:
-                problems.cell(pos, "year", row["year"], "a year such as 2021, not blank")
+            y = parse_year(raw.at[pos, "year"])
+            years.at[pos] = y if y is not None else np.nan
+            if y is None:
+                problems.cell(pos, "year", raw.at[pos, "year"], "a year such as 2021, not blank")
         except ValueError:
-            year = None
-            problems.cell(pos, "year", row["year"], "an integer year such as 2021")
+            years.at[pos] = np.nan
+            problems.cell(pos, "year", raw.at[pos, "year"], "an integer year such as 2021")
+    for pos in raw.index[~value_ok.to_numpy()]:
         try:
-            value = parse_number(row["value"])
+            v = parse_number(raw.at[pos, "value"])
+            values.at[pos] = v if v is not None else np.nan
         except ValueError:
-            value = None
-            problems.cell(pos, "value", row["value"], "a number (e.g. 95.01 or 1234); "
+            values.at[pos] = np.nan
+            problems.cell(pos, "value", raw.at[pos, "value"], "a number (e.g. 95.01 or 1234); "
                           "leave the cell blank for a missing value")
-        if value is not None and _is_percent(unit) and not (0 <= value <= 100):
-            problems.cell(pos, "value", row["value"], "a percentage between 0 and 100 (unit is %)")
-        regions.append(region)
-        indicators.append(indicator)
-        years.append(year)
-        values.append(value)
-        units.append(unit)
+    for pos in raw.index[(indicators == "").to_numpy()]:
+        problems.cell(pos, "indicator", raw.at[pos, "indicator"], "an indicator id (text), not blank")
+    pct = units.astype(str).str.contains("%|％", regex=True) & values.notna() & ~values.between(0, 100)
+    for pos in raw.index[pct.to_numpy()]:
+        problems.cell(pos, "value", raw.at[pos, "value"], "a percentage between 0 and 100 (unit is %)")
 
     out = raw.copy()
     out["region"] = regions
     out["indicator"] = indicators
-    out["year"] = years
-    out["value"] = pd.to_numeric(pd.Series(values, dtype="float64"))
+    out["year"] = years.astype("float64")
+    out["value"] = values.astype("float64")
     out["unit"] = units
     if "source" not in out.columns:
         out["source"] = ""
-
     ok = out["year"].notna() & (out["indicator"] != "")
-    seen: dict[tuple, tuple[int, float]] = {}
+    keys = ["region", "indicator", "year"]
+    dup = out[ok & out[ok].duplicated(keys, keep=False).reindex(out.index, fill_value=False)]
     drop = []
-    for pos in out.index[ok]:
-        key = (out.at[pos, "region"], out.at[pos, "indicator"], int(out.at[pos, "year"]))
-        v = out.at[pos, "value"]
-        if key in seen:
-            first_pos, first_v = seen[key]
+    for _, group in dup.groupby(keys, sort=False):
+        first_pos, first_v = group.index[0], group["value"].iloc[0]
+        for pos, v in zip(group.index[1:], group["value"].iloc[1:]):
             if (pd.isna(v) and pd.isna(first_v)) or v == first_v:
                 drop.append(pos)
             else:
+                r, i, y = group.loc[pos, keys]
                 problems.cell(pos, "value", raw.at[pos, "value"],
                               f"one value per region/indicator/year; row {first_pos + 2} already gives "
-                              f"{float(first_v):g} for {key[0]}/{key[1]}/{key[2]} — remove one of them")
-        else:
-            seen[key] = (pos, v)
+                              f"{float(first_v):g} for {r}/{i}/{int(y)} — remove one of them")
+    # report cells in reading order, as a spreadsheet user scans them
+    columns = list(raw.columns)
+    problems.items.sort(key=lambda p: (p.row or 0, columns.index(p.column) if p.column in columns else 0))
     problems.raise_if_any()
 
     out = out.drop(index=drop)

@@ -706,6 +706,57 @@ def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings |
         return None
 
 
+def log_backtest(result, params: dict, settings: TrackingSettings | None = None, *,
+                 inputs: Sequence[pd.DataFrame] | None = None, on_error: str = "raise") -> str | None:
+    """Log a backtest as one parent run with one child run per model (same metric names).
+
+    The parent holds ``backtest_summary.csv`` (and ``attainment_calls.csv`` when a plan was
+    scored); each child holds its model's metrics and ``backtest_details.csv``, so the MLflow
+    UI's compare view lines the models up. Returns the parent run id.
+    """
+    summary, details = result.summary, result.details
+    calls = getattr(result, "calls", None)
+    try:
+        with start_run("backtest", settings, params=_run_params("backtest", params, inputs)) as parent:
+            if parent is None:
+                return None
+            parent.log_table(summary, "backtest_summary.csv")
+            if calls is not None and len(calls):
+                parent.log_table(calls, "attainment_calls.csv")
+            for _, row in summary.iterrows():
+                label = str(row["model"])
+                with start_run(f"backtest:{label}", settings, params={"model": label},
+                               nested=True) as child:
+                    child.log_metrics({k: row[k] for k in summary.columns if k != "model"})
+                    child.log_table(details[details["model"] == label], "backtest_details.csv")
+            return parent.run_id
+    except TrackingError as exc:
+        _handle(exc, on_error)
+        return None
+
+
+def log_result(command: str, table: pd.DataFrame, params: dict,
+               settings: TrackingSettings | None = None, *, metrics: Mapping[str, float] | None = None,
+               figure=None, artifact: str = "result.csv", inputs: Sequence[pd.DataFrame] | None = None,
+               on_error: str = "raise") -> str | None:
+    """Log any other tracked call (e.g. ``risk score``) as one run: params, metrics, one table."""
+    try:
+        nested = active_run() is not None
+        with start_run(command, settings, params=_run_params(command, params, inputs),
+                       nested=nested) as run:
+            if run is None:
+                return None
+            if metrics:
+                run.log_metrics(metrics)
+            run.log_table(table, artifact)
+            if figure is not None:
+                run.log_figure(figure, artifact.rsplit(".", 1)[0] + ".png")
+            return run.run_id
+    except TrackingError as exc:
+        _handle(exc, on_error)
+        return None
+
+
 # --------------------------------------------------------------------------------------------
 # the forecaster as an MLflow pyfunc model
 # --------------------------------------------------------------------------------------------

@@ -55,16 +55,8 @@ def run(args: argparse.Namespace) -> int:
         common.echo(f"written: {args.out} (details: {out.stem}_details{out.suffix})")
     settings = common.tracking_settings(args)
     params = {"models": models, "horizon": args.horizon, "origins": args.origins, "seed": args.seed,
-              "n_paths": args.paths, "data": tracking.data_fingerprint(history),
-              **tracking.package_versions()}
-    with tracking.start_run("backtest", settings, params=params) as parent:
-        if parent is not None:
-            parent.log_table(res.summary, "backtest_summary.csv")
-            for _, row in res.summary.iterrows():
-                label = str(row["model"])
-                with tracking.start_run(f"backtest:{label}", settings, params={"model": label},
-                                        nested=True) as child:
-                    child.log_metrics({k: row[k] for k in res.summary.columns if k != "model"})
-                    child.log_table(res.details[res.details["model"] == label],
-                                    "backtest_details.csv")
+              "n_paths": args.paths, "plan": args.plan or ""}
+    run_id = tracking.log_backtest(res, params, settings, inputs=(history,))
+    if run_id is not None:
+        common.echo(f"MLflow run {run_id} (one child run per model) logged to {settings.store_uri()}")
     return common.EXIT_OK

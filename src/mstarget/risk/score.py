@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..exceptions import ParameterError
+from ..exceptions import MstargetWarning, ParameterError
 from .samples import check_by, resolve_as_of, validate_samples
 from .shrinkage import shrink
 
@@ -41,7 +41,7 @@ def decay_weights(ends: np.ndarray, ref_end: int, half_life: float | None) -> np
 def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
           half_life: float | None = DEFAULT_HALF_LIFE, level: float = DEFAULT_LEVEL,
           hierarchical: bool = True, period: str | None = "period", outcome: str | None = None,
-          drop_totals: bool = True) -> pd.DataFrame:
+          drop_totals: bool = True, track: bool = False, tracking_settings=None) -> pd.DataFrame:
     """Predicted probability that a batch of each group fails in the next period, with an interval.
 
     Raw rates are shrunk by empirical-Bayes beta-binomial pooling (see
@@ -76,6 +76,10 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     drop_totals : bool, default True
         Drop rows whose group is a total (``合计``, ``总计``, ``小计``, ``total``, ``all``) so they
         are not counted twice; a warning says how many.
+    track : bool, default False
+        Log one MLflow run (parameters, the score table, the ranked-risk chart) to the store of
+        ``tracking_settings``; a failing store gives a ``TrackingWarning``, never a lost result.
+    tracking_settings : mstarget.tracking.TrackingSettings, optional
 
     Returns
     -------
@@ -110,7 +114,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         if is_total.any() and not is_total.all():
             warnings.warn(f"{int(is_total.sum())} total rows (合计/总计/total) were left out of "
                           f"{src} so that batches are not counted twice; pass drop_totals=False "
-                          "to keep them", UserWarning, stacklevel=2)
+                          "to keep them", MstargetWarning, stacklevel=2)
             agg = agg[~is_total].reset_index(drop=True)
 
     if as_of_p is not None:
@@ -151,4 +155,21 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         "level": level, "hierarchical": bool(hierarchical and len(by) > 1),
         "periods": periods, "priors": priors, "source": src,
     }
+    if track:
+        _track_scores(out, agg, tracking_settings)
     return out
+
+
+def _track_scores(out: pd.DataFrame, agg: pd.DataFrame, settings) -> None:
+    from .. import tracking
+    from .plot import plot_risk
+
+    meta = out.attrs["risk"]
+    params = {"by": meta["by"], "as_of": meta["as_of"], "half_life": meta["half_life"],
+              "level": meta["level"], "hierarchical": meta["hierarchical"], "periods": meta["periods"]}
+    metrics = {"n_groups": len(out), "tested": int(out["tested"].sum()), "failed": int(out["failed"].sum()),
+               "max_risk": float(out["risk"].max())}
+    inputs = agg.drop(columns=[c for c in agg.columns if c.startswith("_")])
+    tracking.log_result("risk score", out, params, settings or tracking.TrackingSettings(),
+                        metrics=metrics, figure=plot_risk(out), artifact="risk_scores.csv",
+                        inputs=(inputs,), on_error="warn")
