@@ -16,6 +16,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .assess import Thresholds, assess  # noqa: E402
+from .backtest import backtest  # noqa: E402
 from .exceptions import (  # noqa: E402
     DataValidationError,
     ModelFallbackWarning,
@@ -41,12 +42,10 @@ __all__ = [
 
 
 def __getattr__(name):
-    # ``mt.risk`` and ``mt.backtest`` are imported on first use: risk pulls in scikit-learn,
-    # which plan/forecast users need not wait for.
+    # ``mt.risk`` is imported on first use: it pulls in scikit-learn's model zoo, which
+    # plan/forecast users need not wait for.
     import importlib
 
     if name == "risk":
         return importlib.import_module(".risk", __name__)
-    if name == "backtest":
-        return importlib.import_module(".backtest", __name__).backtest
     raise AttributeError(f"module 'mstarget' has no attribute {name!r}")

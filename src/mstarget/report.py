@@ -67,7 +67,7 @@ def fan_chart(assessments: Sequence, *, title: str | None = None, ncols: int = 3
             ax.plot([row["target_year"]], [row["target"]], marker="*", color=colour, ms=10)
         ax.text(0.02, 0.96, f"{row['status']}  p={row['p_meet']:.2f}" if row["p_meet"] == row["p_meet"]
                 else row["status"], transform=ax.transAxes, va="top", fontsize=8, color=colour,
-                fontweight="bold")
+)
         if row["kind"] == "increment":
             ax.text(0.02, 0.84, f"flows; target: sum {row['direction']} {row['target']:g}",
                     transform=ax.transAxes, va="top", fontsize=7)
