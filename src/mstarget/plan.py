@@ -70,6 +70,15 @@ class Cell:
     direction: str | None = None
 
 
+def _strip_direction(s: str) -> tuple[str | None, str]:
+    """Split a leading ``≥`` / ``≤`` (or its words) off ``s``: ``("≥99")`` -> ``(">=", "99")``."""
+    for prefixes, direction in ((_GE_PREFIX, ">="), (_LE_PREFIX, "<=")):
+        for pre in prefixes:
+            if s.startswith(pre):
+                return direction, s[len(pre):]
+    return None, s
+
+
 def parse_cell(text) -> Cell:
     """Parse one baseline / target cell in plan notation.
 
@@ -88,16 +97,7 @@ def parse_cell(text) -> Cell:
     s = s.replace("−", "-").replace("－", "-")
     if s == "":
         return Cell(None)
-    direction = None
-    for pre in _GE_PREFIX:
-        if s.startswith(pre):
-            direction, s = ">=", s[len(pre):]
-            break
-    else:
-        for pre in _LE_PREFIX:
-            if s.startswith(pre):
-                direction, s = "<=", s[len(pre):]
-                break
+    direction, s = _strip_direction(s)
     for suf, d in [(x, ">=") for x in _GE_SUFFIX] + [(x, "<=") for x in _LE_SUFFIX]:
         if s.endswith(suf):
             if direction is not None and direction != d:
@@ -112,15 +112,7 @@ def parse_cell(text) -> Cell:
         if kind != "level":
             break
     if kind != "level" and direction is None:  # 〔≥3〕: direction inside the brackets
-        for pre in _GE_PREFIX:
-            if s.startswith(pre):
-                direction, s = ">=", s[len(pre):]
-                break
-        else:
-            for pre in _LE_PREFIX:
-                if s.startswith(pre):
-                    direction, s = "<=", s[len(pre):]
-                    break
+        direction, s = _strip_direction(s)
     if s.startswith("+"):
         s = s[1:]
     value = parse_number(s)  # raises ValueError on garbage

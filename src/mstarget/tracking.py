@@ -666,17 +666,8 @@ def log_assessment(table: pd.DataFrame, params: dict, settings: TrackingSettings
     :func:`start_run` block the run is a child of it. ``on_error="warn"`` turns a
     :class:`TrackingError` into a warning (for API callers, so the result is never lost).
     """
-    try:
-        nested = active_run() is not None
-        with start_run(run_name, settings, params=_run_params("assess", params, inputs),
-                       nested=nested) as run:
-            if run is None:
-                return None
-            record_assessment(run, table, figure)
-            return run.run_id
-    except TrackingError as exc:
-        _handle(exc, on_error)
-        return None
+    return _log_one(run_name, "assess", params, settings, inputs, on_error,
+                    lambda run: record_assessment(run, table, figure))
 
 
 def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings | None = None,
@@ -693,17 +684,9 @@ def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings |
     if log_model and "horizon" in params:
         forecaster = {k: params[k] for k in ("model", "horizon", "levels", "seed", "n_paths", "as_of")
                       if k in params and params[k] is not None}
-    try:
-        nested = active_run() is not None
-        with start_run(run_name, settings, params=_run_params("forecast", params, inputs),
-                       nested=nested) as run:
-            if run is None:
-                return None
-            record_forecast(run, table, figure, forecaster=forecaster, register_name=register_name)
-            return run.run_id
-    except TrackingError as exc:
-        _handle(exc, on_error)
-        return None
+    return _log_one(run_name, "forecast", params, settings, inputs, on_error,
+                    lambda run: record_forecast(run, table, figure, forecaster=forecaster,
+                                                register_name=register_name))
 
 
 def log_backtest(result, params: dict, settings: TrackingSettings | None = None, *,
@@ -740,17 +723,26 @@ def log_result(command: str, table: pd.DataFrame, params: dict,
                figure=None, artifact: str = "result.csv", inputs: Sequence[pd.DataFrame] | None = None,
                on_error: str = "raise") -> str | None:
     """Log any other tracked call (e.g. ``risk score``) as one run: params, metrics, one table."""
+    def record(run: Run) -> None:
+        if metrics:
+            run.log_metrics(metrics)
+        run.log_table(table, artifact)
+        if figure is not None:
+            run.log_figure(figure, artifact.rsplit(".", 1)[0] + ".png")
+
+    return _log_one(command, command, params, settings, inputs, on_error, record)
+
+
+def _log_one(run_name: str, command: str, params: Mapping[str, Any], settings: TrackingSettings | None,
+             inputs: Sequence[pd.DataFrame] | None, on_error: str, record) -> str | None:
+    """One run (a child run inside an open one) whose content ``record(run)`` logs; its id or None."""
     try:
         nested = active_run() is not None
-        with start_run(command, settings, params=_run_params(command, params, inputs),
+        with start_run(run_name, settings, params=_run_params(command, params, inputs),
                        nested=nested) as run:
             if run is None:
                 return None
-            if metrics:
-                run.log_metrics(metrics)
-            run.log_table(table, artifact)
-            if figure is not None:
-                run.log_figure(figure, artifact.rsplit(".", 1)[0] + ".png")
+            record(run)
             return run.run_id
     except TrackingError as exc:
         _handle(exc, on_error)
