@@ -97,3 +97,18 @@ def test_version(argv, capsys):
         main(argv)
     assert info.value.code == 0
     assert "mstarget" in capsys.readouterr().out
+
+
+def test_output_file_is_complete_and_readable_by_others(tmp_path, data_dir):
+    import os
+    import stat
+
+    out = tmp_path / "fc.csv"
+    old = os.umask(0o022)
+    try:
+        assert main(["forecast", "--history", str(data_dir / "china" / "national_history.csv"),
+                     "--horizon", "1", "--out", str(out), "--no-track"]) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o644
+    assert list(tmp_path.glob(".fc.csv.*")) == []  # no temporary file left behind

@@ -82,6 +82,9 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=ext, dir=p.parent)
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; results are ordinary files
     try:
         if ext == ".csv":
             df.to_csv(tmp, index=False, encoding="utf-8-sig")
