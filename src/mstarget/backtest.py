@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import metrics as M
 from .calibration import required_stretch
+from .engine import run_tasks
 from .exceptions import ParameterError
 from .forecast import forecast_paths
 from .history import read_history
@@ -77,8 +78,9 @@ def _origins(hist: pd.DataFrame, origins) -> list[int]:
 
 def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[int] = 3, *,
              seed: int = 0, n_paths: int = 1000, bounds=None, calibration="default",
-             plan=None, min_train: int = 1, track: bool = False,
-             tracking_settings=None) -> BacktestResult:
+             plan=None, min_train: int = 1, track: bool = False, tracking_settings=None,
+             backend: str = "serial", n_jobs: int | None = None, scheduler: str | None = None,
+             progress: bool = False) -> BacktestResult:
     """Rolling-origin backtest of one or several models.
 
     Parameters
@@ -101,6 +103,12 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         Log a parent MLflow run with one child run per model (same metric names), to the store
         of ``tracking_settings``; a failing store gives a ``TrackingWarning``.
     tracking_settings : mstarget.tracking.TrackingSettings, optional
+    backend, n_jobs, scheduler : str, int, str
+        Where the (model, origin) tasks run: ``"serial"``, ``"loky"`` (local processes) or
+        ``"dask"`` (a Dask scheduler address, or a local cluster); see :mod:`mstarget.engine`.
+        Results are identical across backends.
+    progress : bool
+        Show a progress bar (serial backend).
 
     Returns
     -------
@@ -112,27 +120,15 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
     cutoffs = _origins(hist, origins)
     actual = {(r, i): dict(zip(g["year"].astype(int), g["value"].astype(float)))
               for (r, i), g in hist.dropna(subset=["value"]).groupby(["region", "indicator"], sort=False)}
+    models = _model_list(model)
+    tasks = [(hist, m, resolve(m).display, T, int(horizon), seed, n_paths, bounds, calibration,
+              min_train, actual) for m in models for T in cutoffs]
+    per_task = run_tasks(_origin_rows, tasks, backend=backend, n_jobs=n_jobs, scheduler=scheduler,
+                         progress=progress, desc="backtest origins")
     frames, summaries, calls = [], [], []
-    for m in _model_list(model):
+    for k, m in enumerate(models):
         label = resolve(m).display
-        rows = []
-        for T in cutoffs:
-            train = hist[hist["year"] <= T]
-            if train.empty:
-                continue
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                sfs = forecast_paths(train, int(horizon), model=m, seed=seed, n_paths=n_paths,
-                                     bounds=bounds, calibration=calibration)
-            for sf in sfs:
-                if sf.values.size < min_train:
-                    continue
-                obs = actual[(sf.region, sf.indicator)]
-                scale = M.naive_scale(sf.values)
-                for j, yr in enumerate(sf.future_years):
-                    if int(yr) not in obs:
-                        continue
-                    rows.append(_detail_row(label, sf, T, j, int(yr), obs[int(yr)], scale))
+        rows = [row for i in range(k * len(cutoffs), (k + 1) * len(cutoffs)) for row in per_task[i]]
         det = pd.DataFrame(rows, columns=DETAIL_COLUMNS)
         frames.append(det)
         summary = _summarise(label, det)
@@ -159,6 +155,28 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         tracking.log_backtest(result, params, tracking_settings or tracking.TrackingSettings(),
                               inputs=(hist,), on_error="warn")
     return result
+
+
+def _origin_rows(hist, m, label, T, horizon, seed, n_paths, bounds, calibration, min_train,
+                 actual) -> list[dict]:
+    """Detail rows of one model at one origin ``T`` (one task of the engine)."""
+    train = hist[hist["year"] <= T]
+    if train.empty:
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sfs = forecast_paths(train, horizon, model=m, seed=seed, n_paths=n_paths, bounds=bounds,
+                             calibration=calibration)
+    rows = []
+    for sf in sfs:
+        if sf.values.size < min_train:
+            continue
+        obs = actual[(sf.region, sf.indicator)]
+        scale = M.naive_scale(sf.values)
+        for j, yr in enumerate(sf.future_years):
+            if int(yr) in obs:
+                rows.append(_detail_row(label, sf, T, j, int(yr), obs[int(yr)], scale))
+    return rows
 
 
 def _detail_row(label, sf, T, j, yr, a, scale) -> dict:

@@ -25,6 +25,7 @@ def register(sub) -> None:
     p.add_argument("--plan", default=None, help="plan table: also score attainment calls")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--paths", type=int, default=1000, help="sample paths per series (default 1000)")
+    common.add_engine_flags(p)
     common.add_out_flag(p)
     common.add_tracking_flags(p)
     p.set_defaults(func=run)
@@ -45,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
         return common.EXIT_BAD_INPUT
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     res = backtest(history, model=models, horizon=args.horizon, origins=origins, seed=args.seed,
-                   n_paths=args.paths, plan=args.plan)
+                   n_paths=args.paths, plan=args.plan, backend=args.backend, n_jobs=args.n_jobs,
+                   scheduler=args.scheduler, progress=True)
     if args.out:
         write_table(res.summary, args.out)
         out = Path(args.out)

@@ -78,3 +78,11 @@ def echo(text: str = "") -> None:
 
 def error(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
+
+
+def add_engine_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("execution")
+    g.add_argument("--backend", choices=("serial", "loky", "dask"), default="serial",
+                   help="where the work runs: this process, local worker processes, or a Dask cluster")
+    g.add_argument("--n-jobs", type=int, default=None, help="worker processes (loky / local dask)")
+    g.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
