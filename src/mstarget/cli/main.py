@@ -17,7 +17,7 @@ from ..exceptions import DataValidationError, MstargetError, MstargetWarning, Tr
 from .common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_TRACKING, error
 
 # subcommand modules, in the order `mstarget --help` lists them
-SUBCOMMANDS = ("assess", "forecast", "backtest", "risk", "ui", "demo")
+SUBCOMMANDS = ("assess", "forecast", "backtest", "report", "risk", "ui", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:
