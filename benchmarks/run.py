@@ -166,7 +166,8 @@ def main(argv=None):
         rows = merged if done else old
     df = pd.DataFrame(rows)
     (HERE / "results.json").write_text(json.dumps(rows, indent=1))
-    meta = {"command": f"benchmarks/run.py{' --quick ' + str(args.quick) if args.quick else ''}",
+    cmd = " ".join(sys.argv[1:] if argv is None else argv)
+    meta = {"command": f"benchmarks/run.py {cmd}".strip(),
             "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
             "machine": f"{platform.platform()}, {platform.processor() or platform.machine()}, "
                        f"os.cpu_count()={os.cpu_count()}",

@@ -10,7 +10,7 @@ import pytest
 
 from mstarget.backtest import backtest
 from mstarget.calibration import (Calibration, apply, default_calibration, factors_from_stretch,
-                                  length_class, required_stretch)
+                                  length_class, required_stretch, tail_exponents)
 from mstarget.forecast import forecast_paths
 
 
@@ -85,3 +85,35 @@ def test_out_of_sample_coverage_on_synthetic_series():
     s = res.summary.iloc[0]
     assert abs(s["coverage_80"] - 0.80) < 0.07
     assert abs(s["coverage_95"] - 0.95) < 0.04
+
+
+def test_tail_extends_factors_beyond_the_table_as_a_power_of_h():
+    f = np.ones((4, 6, 2))
+    f[..., 1] = 1.5
+    g = np.array([[0.5, 0.0]] * 4)
+    cal = Calibration({"m": f}, tail={"m": g})
+    out = cal.factors_for("m", 20, 24)
+    np.testing.assert_allclose(out[:6], f[3])
+    np.testing.assert_allclose(out[23], [(24 / 6) ** 0.5, 1.5])  # c(h) = c(6) (h/6)^g
+    # without a tail entry the last factor is held
+    np.testing.assert_allclose(Calibration({"m": f}).factors_for("m", 20, 24)[23], [1.0, 1.5])
+
+
+def test_tail_exponents_recover_a_known_power_and_are_clipped():
+    hh = np.arange(1, 16, dtype=float)
+    f = np.empty((4, 15, 2))
+    f[..., 0] = 0.9 * hh ** 0.3
+    f[..., 1] = 1.2 * hh ** -0.4  # shrinking factors are clipped to 0 (never narrower than at h=6)
+    g = tail_exponents(f)
+    np.testing.assert_allclose(g[:, 0], 0.3, atol=1e-9)
+    np.testing.assert_allclose(g[:, 1], 0.0)
+    with pytest.raises(ValueError, match="beyond h=6"):
+        tail_exponents(f[:, :6])
+
+
+def test_default_calibration_has_tail_for_its_models():
+    cal = default_calibration()
+    for m in cal.factors:
+        assert m in cal.tail and np.asarray(cal.tail[m]).shape == (4, 2)
+        f = cal.factors_for(m, 20, 15)
+        assert (np.diff(f[5:], axis=0) >= -1e-12).all()  # non-decreasing beyond the table

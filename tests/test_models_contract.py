@@ -138,3 +138,23 @@ def test_direct_contract(model):
     p2 = _quiet(m.sample_paths, 3, 50, np.random.default_rng(1))
     assert p1.shape == (50, 3)
     np.testing.assert_array_equal(p1, p2)
+
+
+def test_rate_model_extrapolates_the_recent_slope_with_pooled_errors():
+    """``rate``: full-strength recent log slope; pooled past errors set the (joint) spread."""
+    from mstarget.models.rate import RateModel
+
+    rng = np.random.default_rng(3)
+    ys = [np.log(100.0) - 0.05 * np.arange(20) + rng.normal(0, 0.02, 20).cumsum() for _ in range(40)]
+    ms = RateModel.fit_many(ys, [0.05] * 40, window=5)
+    m = ms[0]
+    y = ys[0]
+    t = np.arange(6) - 2.5
+    b = float(t @ y[-6:]) / float(t @ t)
+    np.testing.assert_allclose(m.predict(3), y[-1] + b * np.arange(1, 4))
+    p = m.sample_paths(30, 4000, np.random.default_rng(0))
+    np.testing.assert_allclose(np.median(p, axis=0), m.predict(30), atol=0.01)
+    spread = np.quantile(p, 0.9, axis=0) - np.quantile(p, 0.1, axis=0)
+    assert (np.diff(spread) >= -1e-9).all() and spread[0] > 0
+    with pytest.raises(ValueError, match="'window' parameter of RateModel"):
+        RateModel(window=0).fit(y)

@@ -18,6 +18,12 @@ How (the same recipe learns and applies the factors):
    (beyond the 95 % band), according to the deviation's own rank. The median is unchanged and
    the paths stay joint; because it happens on the model scale, the inverse transform keeps
    every path within the natural bounds.
+3. **Long horizons.** The table stops at ``H`` (6) years. Beyond it the factor follows
+   ``c(h) = c(H) (h / H) ** g`` with one exponent ``g`` per model, length class and level,
+   learned from backtests that reach 15 years ahead (:func:`tail_exponents`,
+   :data:`DEFAULT_TAIL`). On the M1 / M3 / Tourism windows the ensemble's factors are nearly
+   flat from h=6 to 15 (``g`` <= 0.15), naive's grow (``g`` up to 0.32): the paths' own growth
+   is about right for the ensemble and too slow for a random walk.
 
 Shipped defaults (:data:`DEFAULT_FACTORS`) were learned by ``benchmarks/learn_calibration.py``
 from rolling-origin backtests on the *training* parts of the yearly series of M1, M3 and the
@@ -51,14 +57,18 @@ class Calibration:
     Attributes
     ----------
     factors : dict
-        ``{model_name: array (n_classes, H, 2)}`` -- the last axis is (c_80, c_95); horizons
-        beyond ``H`` use the factor of ``H``.
+        ``{model_name: array (n_classes, H, 2)}`` -- the last axis is (c_80, c_95).
     provenance : str
+    tail : dict, optional
+        ``{model_name: array (n_classes, 2)}`` -- exponents ``g`` of the long-horizon extension
+        ``c(h) = c(H) * (h / H) ** g`` for ``h > H`` (learned from long backtests, see
+        :func:`tail_exponents`). Models without an entry keep ``c(H)`` beyond ``H``.
     """
 
     factors: dict[str, np.ndarray]
     provenance: str = ""
     meta: dict = field(default_factory=dict)
+    tail: dict[str, np.ndarray] = field(default_factory=dict)
 
     def has(self, model: str) -> bool:
         return model in self.factors
@@ -67,8 +77,15 @@ class Calibration:
         """Array (h, 2) of (c_80, c_95) for a series of ``n`` points, horizons 1..h."""
         f = np.asarray(self.factors[model], dtype=float)
         c = min(length_class(n), f.shape[0] - 1)
-        idx = np.minimum(np.arange(h), f.shape[1] - 1)
-        return f[c, idx]
+        H = f.shape[1]
+        idx = np.minimum(np.arange(h), H - 1)
+        out = f[c, idx].copy()
+        g = self.tail.get(model)
+        if g is not None and h > H:
+            g = np.asarray(g, dtype=float)[min(c, len(g) - 1)]  # (2,)
+            hh = np.arange(H + 1, h + 1, dtype=float)
+            out[H:] = f[c, H - 1][None, :] * (hh[:, None] / H) ** g[None, :]
+        return out
 
     def to_frame(self) -> pd.DataFrame:
         rows = []
@@ -80,6 +97,11 @@ class Calibration:
                                  "c_80": f[c, j, 0], "c_95": f[c, j, 1]})
         return pd.DataFrame(rows)
 
+    def tail_frame(self) -> pd.DataFrame:
+        """The long-horizon exponents: ``model, length_class, g_80, g_95``."""
+        return pd.DataFrame([{"model": m, "length_class": _class_label(c), "g_80": g[c][0],
+                              "g_95": g[c][1]} for m, g in self.tail.items() for c in range(len(g))])
+
 
 def _class_label(c: int) -> str:
     lo = LENGTH_EDGES[c]
@@ -90,7 +112,8 @@ def _class_label(c: int) -> str:
 def default_calibration() -> Calibration:
     """The shipped factors (see module docstring for their provenance)."""
     return Calibration({k: np.asarray(v, dtype=float) for k, v in DEFAULT_FACTORS.items()},
-                       PROVENANCE)
+                       PROVENANCE + ("; beyond h=6: " + TAIL_PROVENANCE if TAIL_PROVENANCE else ""),
+                       tail={k: np.asarray(v, dtype=float) for k, v in DEFAULT_TAIL.items()})
 
 
 def resolve_calibration(calibration) -> Calibration | None:
@@ -185,6 +208,25 @@ def factors_from_stretch(details: pd.DataFrame, *, max_h: int | None = None,
     return np.clip(out, 0.5, 20.0)
 
 
+def tail_exponents(long_factors: np.ndarray, *, from_h: int = 6, lo: float = 0.0,
+                   hi: float = 1.0) -> np.ndarray:
+    """Long-horizon growth exponents (n_classes, 2) from factors learned to a long horizon.
+
+    ``long_factors`` (n_classes, H_long, 2) comes from :func:`factors_from_stretch` on a backtest
+    that reaches ``H_long`` (> ``from_h``) years ahead. Per length class and level, ``g`` is the
+    least-squares slope of ``log c(h)`` on ``log h`` over ``h = from_h .. H_long``, clipped to
+    ``[lo, hi]`` (``0``: never narrower than at ``from_h``; ``1``: at most linear growth).
+    """
+    f = np.asarray(long_factors, dtype=float)
+    hh = np.arange(from_h, f.shape[1] + 1, dtype=float)
+    if hh.size < 2:
+        raise ValueError(f"tail_exponents needs factors beyond h={from_h}; got H={f.shape[1]}")
+    x = np.log(hh) - np.log(hh).mean()
+    y = np.log(np.maximum(f[:, from_h - 1:, :], 1e-6))  # (nc, k, 2)
+    g = np.einsum("k,ckl->cl", x, y - y.mean(axis=1, keepdims=True)) / float(x @ x)
+    return np.clip(g, lo, hi)
+
+
 def learn(history, *, model="ensemble", horizon: int = 4, origins: int = 4, seed: int = 0,
           min_count: int = 30) -> Calibration:
     """Learn factors for ``model`` from a rolling-origin backtest of ``history`` itself.
@@ -220,3 +262,12 @@ DEFAULT_FACTORS: dict = {'drift': [[[0.752, 0.985], [0.773, 0.945], [0.796, 0.95
            [[0.741, 0.89], [0.831, 0.92], [0.891, 0.97], [0.926, 1.0], [0.977, 1.046], [0.947, 0.952]],
            [[0.806, 0.918], [0.928, 0.965], [0.973, 0.975], [1.069, 1.062], [1.149, 1.137], [1.125, 1.229]]]}
 # END FACTORS
+
+# Long-horizon exponents (see :func:`tail_exponents`), rewritten by
+# ``benchmarks/learn_calibration.py --tail``: {model: [length class][g_80, g_95]}.
+# BEGIN TAIL
+TAIL_PROVENANCE = 'learned 2026-11-23 by benchmarks/learn_calibration.py --tail from 2133 windows (last 4/6/8/12/20/all points before a cut 15 years from the end of the training parts of M1/M3/Tourism yearly; test periods unused), one origin, h<=15, slope of log c on log h over h=6..15, clipped to [0, 1]; ensemble: c_95(15)/c_95(6) by class = 1.04/1.06/1.14/0.93; naive: c_95(15)/c_95(6) by class = 1.16/1.26/1.37/1.23; drift: c_95(15)/c_95(6) by class = 0.98/1.09/1.18/0.99'
+DEFAULT_TAIL: dict = {'drift': [[0.113, 0.0], [0.033, 0.069], [0.106, 0.136], [0.067, 0.0]],
+ 'ensemble': [[0.0, 0.0], [0.0, 0.005], [0.151, 0.063], [0.107, 0.0]],
+ 'naive': [[0.248, 0.082], [0.204, 0.19], [0.192, 0.317], [0.089, 0.171]]}
+# END TAIL

@@ -8,11 +8,12 @@ from .arima import ARIMAModel
 from .ensemble import EnsembleModel
 from .global_model import GlobalModel
 from .prophet import ProphetModel
+from .rate import RateModel
 
 for _cls in (NaiveModel, DriftModel, LinearTrendModel, LogLinearTrendModel, ETSModel, ThetaModel,
-             ARIMAModel, ProphetModel, GlobalModel, EnsembleModel):
+             ARIMAModel, ProphetModel, GlobalModel, EnsembleModel, RateModel):
     register(_cls)
 
 __all__ = ["Forecaster", "ModelSpec", "available_models", "model_class", "register", "resolve",
            "NaiveModel", "DriftModel", "LinearTrendModel", "LogLinearTrendModel", "ETSModel",
-           "ThetaModel", "ARIMAModel", "ProphetModel", "GlobalModel", "EnsembleModel"]
+           "ThetaModel", "ARIMAModel", "ProphetModel", "GlobalModel", "EnsembleModel", "RateModel"]

@@ -194,6 +194,8 @@ class FastNaiveModel(FastDriftModel):
 MEMBERS: dict[str, type[_Member]] = {
     c.name: c for c in (SESThetaModel, DampedTrendModel, FastDriftModel, RobustDriftModel, FastNaiveModel)
 }
+#: (the median of Theta, damped, robust drift and global -- ``models/ensemble_robust.toml`` -- was
+#: better on validation but worse on the M3 / Tourism test periods; see benchmarks/RESULTS.md)
 DEFAULT_MEMBERS = ("ses_theta", "global")
 
 
