@@ -10,7 +10,7 @@ The rule (also in the README of the ``forecast`` command):
   (all series together, so the global member still cross-learns -- one global regressor trained
   on the data before the earliest origin serves all origins) and scored by its mean absolute
   error over up to ``SCORE_H`` (3) years ahead, scaled by the series' mean yearly change.
-* A challenger replaces the ensemble only if its score is lower by more than ``MARGIN`` (25 %):
+* A challenger replaces the ensemble only if its score is lower by more than ``MARGIN`` (50 %):
   three or four errors per series are noisy, and switching on noise loses accuracy (measured in
   ``benchmarks/RESULTS.md``).
 * Shorter series (1-7 points) keep the ensemble, which degrades gracefully: with one point it
