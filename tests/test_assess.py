@@ -6,6 +6,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mstarget as mt
 from mstarget.assess import RESULT_COLUMNS
@@ -131,3 +133,16 @@ def test_plan_baseline_is_used_when_history_is_silent(data_dir):
     by = res.set_index("indicator")
     assert by.loc["open_kitchen_coverage", "last_value"] == 81
     assert by.loc["ip_pledge_financing", "status"] == "no_data"  # flows unknown: 〈0〉 is not a flow
+
+
+@given(low=st.floats(min_value=5, max_value=30), step=st.floats(min_value=0.01, max_value=10),
+       seed=st.integers(min_value=0, max_value=2**31))
+@settings(max_examples=25, deadline=None)
+def test_property_raising_a_ge_target_never_raises_p_meet(national, low, step, seed):
+    history, plan = national
+    row = plan.iloc[[0]].copy()  # high-value patents per 10k, >= target in 2025
+    row["target"] = low
+    p_low = mt.assess(history, row, as_of=2022, seed=seed, n_paths=500)["p_meet"].iloc[0]
+    row["target"] = low + step
+    p_high = mt.assess(history, row, as_of=2022, seed=seed, n_paths=500)["p_meet"].iloc[0]
+    assert p_high <= p_low
