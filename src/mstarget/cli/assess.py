@@ -20,11 +20,7 @@ def register(sub) -> None:
     p = sub.add_parser("assess", help="probability that each plan target is met",
                        description="Forecast each indicator to its target year and say, with a "
                                    "probability, whether the target will be met.")
-    p.add_argument("--plan", required=True, help="plan table (.csv in UTF-8 or GBK, .xlsx)")
-    p.add_argument("--history", required=False, help="history table (region, indicator, year, value)")
-    p.add_argument("--as-of", type=int, default=None, help="use only history up to this year")
-    p.add_argument("--model", default="auto", help="model name or spec file (default: auto)")
-    p.add_argument("--seed", type=int, default=0)
+    common.add_assessment_inputs(p)
     p.add_argument("--chart", default=None, help="also draw fan charts to this .png/.pdf/.svg")
     common.add_out_flag(p)
     common.add_tracking_flags(p)

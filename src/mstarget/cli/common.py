@@ -86,3 +86,13 @@ def add_engine_flags(p: argparse.ArgumentParser) -> None:
                    help="where the work runs: this process, local worker processes, or a Dask cluster")
     g.add_argument("--n-jobs", type=int, default=None, help="worker processes (loky / local dask)")
     g.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+
+
+def add_assessment_inputs(p: argparse.ArgumentParser, *, history_required: bool = False) -> None:
+    """``--plan --history --as-of --model --seed``: the inputs of an assessment."""
+    p.add_argument("--plan", required=True, help="plan table (.csv in UTF-8 or GBK, .xlsx)")
+    p.add_argument("--history", required=history_required,
+                   help="history table (region, indicator, year, value)")
+    p.add_argument("--as-of", type=int, default=None, help="use only history up to this year")
+    p.add_argument("--model", default="auto", help="model name or spec file (default: auto)")
+    p.add_argument("--seed", type=int, default=0)

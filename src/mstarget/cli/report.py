@@ -15,11 +15,7 @@ def register(sub) -> None:
     p = sub.add_parser("report", help="assessment report as .html or .xlsx (tables and fan charts)",
                        description="Assess a plan and write a report: status counts, the table "
                                    "(binding indicators first, coloured by status) and fan charts.")
-    p.add_argument("--plan", required=True, help="plan table (.csv in UTF-8 or GBK, .xlsx)")
-    p.add_argument("--history", default=None, help="history table (region, indicator, year, value)")
-    p.add_argument("--as-of", type=int, default=None, help="use only history up to this year")
-    p.add_argument("--model", default="auto", help="model name or spec file (default: auto)")
-    p.add_argument("--seed", type=int, default=0)
+    common.add_assessment_inputs(p)
     p.add_argument("--title", default="规划主要指标评估 Plan target assessment")
     p.add_argument("--out", required=True, help="report file: .html or .xlsx")
     common.add_tracking_flags(p)
