@@ -12,7 +12,10 @@ from the median are stretched on the model scale by conformal factors learned ou
 80 % / 95 % intervals cover about 80 % / 95 % and bounds still hold.
 
 Every series draws from its own generator seeded by ``(seed, crc32(region, indicator))``, so a
-series' forecast does not depend on which other series are in the table or on their order.
+series' draws do not depend on the order of the table. Local models (``naive`` ... ``theta``,
+``arima``, ``prophet``, ``rate``) give a series the same forecast whatever else is in the table;
+models that learn across series (``global``, and through it ``ensemble`` and ``auto``) depend, by
+design, on the other series they are fitted with: that is how a 4-point series borrows strength.
 """
 from __future__ import annotations
 
