@@ -154,3 +154,15 @@ def test_garbage_target_gives_data_validation_error_only(text):
         assert exc.problems and all(p.row == 2 for p in exc.problems)
     else:  # accepted: then it really was a number in plan notation
         assert math.isfinite(out["target"].iloc[0])
+
+
+def test_chinese_headers_in_xlsx_with_names_only(tmp_path):
+    path = tmp_path / "cn_plan.xlsx"
+    pd.DataFrame({"地区": ["鼎湖区", "鼎湖区"], "指标名称": ["药品抽检合格率", "企业标准"], "单位": ["%", "项"],
+                  "基期年": [2020, 2020], "基期值": [98, "〔38〕"], "目标年": [2025, 2025],
+                  "规划值": ["≥99", "〔117〕"], "属性": ["预期性", "约束性"]}).to_excel(path, index=False)
+    got = mt.read_plan(path)
+    assert list(got["indicator"]) == ["药品抽检合格率", "企业标准"]
+    assert list(got["kind"]) == ["level", "cumulative"]
+    assert list(got["attribute"]) == ["expected", "binding"]
+    assert got["target_year"].tolist() == [2025, 2025] and got["baseline"].tolist() == [98.0, 38.0]

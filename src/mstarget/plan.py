@@ -151,6 +151,8 @@ def read_plan(data, *, source: str | None = None) -> pd.DataFrame:
     raw = data.copy() if isinstance(data, pd.DataFrame) else read_table(data)
     raw = rename_aliases(raw, ALIASES).reset_index(drop=True)
     problems = Problems(src)
+    if "indicator" not in raw.columns and "name" in raw.columns:
+        raw["indicator"] = raw["name"]  # a table with names only: the name is the id
     if not require_columns(raw, REQUIRED, problems, "plan"):
         problems.raise_if_any()
 
