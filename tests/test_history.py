@@ -60,3 +60,11 @@ def test_numbers_with_percent_sign_and_thousands_separators(tmp_path):
     path = _write(tmp_path, [["R", "x", "2020", "1,234", ""], ["R", "y", "2020", "95.01%", "%"]])
     h = mt.read_history(path)
     assert sorted(h["value"]) == [95.01, 1234.0]
+
+
+def test_chinese_headers(tmp_path):
+    path = tmp_path / "history_gbk.csv"
+    pd.DataFrame({"地区": ["鼎湖区", "鼎湖区"], "指标名称": ["企业年报率", "企业年报率"], "年份": ["2016", "2020"],
+                  "数值": ["84.05", "95.01"], "单位": ["%", "%"]}).to_csv(path, index=False, encoding="gbk")
+    h = mt.read_history(path)
+    assert list(h["indicator"]) == ["企业年报率", "企业年报率"] and list(h["value"]) == [84.05, 95.01]

@@ -11,7 +11,7 @@ REQUIRED = ("region", "indicator", "year", "value")
 
 ALIASES = {
     "地区": "region", "区域": "region", "地区名称": "region",
-    "指标": "indicator", "指标代码": "indicator", "indicator_id": "indicator",
+    "指标": "indicator", "指标代码": "indicator", "indicator_id": "indicator", "指标名称": "indicator",
     "年份": "year", "年度": "year", "period": "year",
     "值": "value", "数值": "value", "实际值": "value",
     "单位": "unit", "来源": "source", "数据来源": "source",
