@@ -199,7 +199,8 @@ def forecast_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int,
         ys = [prepared[i].z for i in idx]
         priors = [prepared[i].transform.noise_prior(prepared[i].z) for i in idx]
         try:
-            fitted = cls.fit_many(ys, priors, **spec.params)
+            # a model that needs each series' bounds is fitted one series at a time below
+            fitted = [None] * len(idx) if cls.needs_bounds else cls.fit_many(ys, priors, **spec.params)
         except Exception:
             fitted = [None] * len(idx)  # fit one by one below, with fallbacks
         for i, model in zip(idx, fitted):
@@ -216,7 +217,10 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
     prior = p.transform.noise_prior(p.z)
     if model is None:
         try:
-            model = spec.build().fit(p.z, noise_prior=prior)
+            model = spec.build()
+            if model.needs_bounds:
+                model.use_bounds(p.bounds, p.transform)
+            model = model.fit(p.z, noise_prior=prior)
         except Exception as exc:
             for name in FALLBACK:
                 if p.z.size >= model_class(name).min_points:

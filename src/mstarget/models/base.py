@@ -44,8 +44,16 @@ class Forecaster(ABC):
     #: transform this model prefers for an unbounded positive series (``"log"`` or ``None``)
     prefer_transform: ClassVar[str | None] = None
 
+    #: models that need the series' natural bounds (e.g. Prophet's logistic growth) set this; the
+    #: engine then fits them one series at a time and calls :meth:`use_bounds` before ``fit``
+    needs_bounds: ClassVar[bool] = False
+
     def get_params(self) -> dict:
         return {}
+
+    def use_bounds(self, bounds, transform) -> None:
+        """Receive the series' natural :class:`~mstarget.transforms.Bounds` and the transform
+        between natural and model scale (only called when ``needs_bounds``)."""
 
     @abstractmethod
     def fit(self, y: np.ndarray, *, noise_prior: float = 1.0) -> "Forecaster":

@@ -1,16 +1,18 @@
 """Prophet configured for short yearly series.
 
-Choice (documented): the engine hands every model values on the **model scale** -- logit for a
-``%`` indicator, log for a count -- where the natural bounds are already enforced by the inverse
-transform. Prophet therefore fits **linear growth** on those values; logistic growth with
-``cap`` / ``floor`` would apply the bounds a second time on a scale where they do not exist.
-No seasonal terms (``yearly/weekly/daily_seasonality=False``), ``ds`` on 1 January of each year
-(frequency ``"YS"``), the changepoint range widened to the whole history (short series), and the
-``cmdstanpy`` / ``prophet`` loggers silenced.
+* No seasonal terms (``yearly/weekly/daily_seasonality=False``: on one point a year they only
+  absorb the level), ``ds`` on 1 January of each year (frequency ``"YS"``), the changepoint range
+  widened to the whole history (short series), and the ``cmdstanpy`` / ``prophet`` loggers silenced.
+* **Bounded indicators** (a ``%`` rate: both natural bounds known): **logistic growth** with
+  ``floor`` / ``cap`` at the natural bounds, in both the fit and the future frames, fitted on the
+  natural scale. Sample paths take Prophet's own trend samples (changepoint uncertainty, always
+  inside ``(floor, cap)``) and add the yearly noise on the logit scale, so draws never cross the
+  bounds (Prophet's own ``yhat`` samples add Gaussian noise that can).
+* Other series: linear growth on the engine's model scale (log for counts), where the lower
+  bound is already enforced by the inverse transform.
 
-Sample paths come from :meth:`prophet.Prophet.predictive_samples`, which draws from numpy's
-*global* random state: it is seeded from ``rng`` and restored afterwards, so results are
-reproducible and the caller's global state is untouched.
+Prophet draws from numpy's *global* random state: it is seeded from ``rng`` and restored
+afterwards, so results are reproducible and the caller's global state is untouched.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import logging
 
 import numpy as np
 
-from .base import Forecaster, check_series
+from .base import Forecaster, check_series, draw_noise_scales
 
 _QUIET = False
 
@@ -44,7 +46,7 @@ def _frame(n: int, start: int = 2000):
 
 
 class ProphetModel(Forecaster):
-    """Prophet, linear growth, no seasonality (see module docstring).
+    """Prophet for yearly data: logistic growth between natural bounds, else linear growth.
 
     Parameters
     ----------
@@ -53,12 +55,29 @@ class ProphetModel(Forecaster):
 
     name = "prophet"
     min_points = 2
+    needs_bounds = True
 
     def __init__(self, *, changepoint_prior_scale: float = 0.05):
         self.changepoint_prior_scale = changepoint_prior_scale
+        self.bounds_ = None
+        self.transform_ = None
 
     def get_params(self):
         return {"changepoint_prior_scale": self.changepoint_prior_scale}
+
+    def use_bounds(self, bounds, transform) -> None:
+        if bounds is not None and bounds.lower is not None and bounds.upper is not None:
+            self.bounds_, self.transform_ = bounds, transform
+
+    @property
+    def logistic(self) -> bool:
+        return self.bounds_ is not None
+
+    def _with_bounds(self, df):
+        if self.logistic:
+            df["floor"] = self.bounds_.lower
+            df["cap"] = self.bounds_.upper
+        return df
 
     def fit(self, y, *, noise_prior=1.0):
         _silence()
@@ -68,24 +87,30 @@ class ProphetModel(Forecaster):
         if y.size < self.min_points:
             raise ValueError(f"ProphetModel needs at least {self.min_points} points, got {y.size}")
         df = _frame(y.size)
-        df["y"] = y
-        m = Prophet(growth="linear", yearly_seasonality=False, weekly_seasonality=False,
-                    daily_seasonality=False, changepoint_range=1.0,
+        df["y"] = self.transform_.inverse(y) if self.logistic else y
+        m = Prophet(growth="logistic" if self.logistic else "linear", yearly_seasonality=False,
+                    weekly_seasonality=False, daily_seasonality=False,
+                    # logistic: prophet's trend sampling fails on a changepoint at the last point
+                    changepoint_range=0.9 if self.logistic else 1.0,
                     n_changepoints=min(25, max(y.size - 2, 0)),
                     changepoint_prior_scale=self.changepoint_prior_scale, uncertainty_samples=0)
-        m.fit(df)
+        m.fit(self._with_bounds(df))
         self.m_ = m
         self.n_ = y.size
         self.noise_prior_ = float(noise_prior)
         self._cache = {}
+        if self.logistic:  # yearly noise around the logistic trend, on the logit (model) scale
+            trend = np.asarray(m.predict(self._with_bounds(_frame(y.size)))["trend"], dtype=float)
+            self.resid_ = y - self.transform_.forward(trend)
         return self
 
     def _future(self, h):
-        return _frame(self.n_ + h).iloc[self.n_:].reset_index(drop=True)
+        return self._with_bounds(_frame(self.n_ + h).iloc[self.n_:].reset_index(drop=True))
 
     def predict(self, h):
         if h not in self._cache:
-            self._cache[h] = np.asarray(self.m_.predict(self._future(h))["yhat"], dtype=float)
+            yhat = np.asarray(self.m_.predict(self._future(h))["yhat"], dtype=float)
+            self._cache[h] = self.transform_.forward(yhat) if self.logistic else yhat
         return self._cache[h]
 
     def sample_paths(self, h, n_paths, rng):
@@ -93,8 +118,12 @@ class ProphetModel(Forecaster):
         try:
             np.random.seed(int(rng.integers(0, 2**32 - 1)))
             self.m_.uncertainty_samples = int(n_paths)
-            samples = self.m_.predictive_samples(self._future(h))["yhat"]
+            samples = self.m_.predictive_samples(self._future(h))
         finally:
             self.m_.uncertainty_samples = 0
             np.random.set_state(state)
-        return np.asarray(samples, dtype=float).T[:n_paths]
+        if not self.logistic:
+            return np.asarray(samples["yhat"], dtype=float).T[:n_paths]
+        z_trend = self.transform_.forward(np.asarray(samples["trend"], dtype=float).T[:n_paths])
+        sig = draw_noise_scales(self.resid_, 2, self.noise_prior_, z_trend.shape[0], rng)
+        return z_trend + rng.standard_normal(z_trend.shape) * sig[:, None]
