@@ -112,3 +112,11 @@ def test_output_file_is_complete_and_readable_by_others(tmp_path, data_dir):
         os.umask(old)
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o644
     assert list(tmp_path.glob(".fc.csv.*")) == []  # no temporary file left behind
+
+
+def test_repeated_warnings_are_grouped_into_one_line(data_dir, capsys):
+    assert main(["assess", "--plan", str(data_dir / "dinghu_14th_fyp_plan.csv"), "--no-track"]) == 0
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if "single observation" in ln]
+    assert len(lines) == 1
+    assert lines[0].startswith("warning: 13 series: a single observation") and "(+8 more)" in lines[0]

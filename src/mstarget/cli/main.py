@@ -40,8 +40,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None):
-    error(f"warning: {message}")
+class _WarningDigest:
+    """Collects mstarget warnings during a command and prints them once, grouped.
+
+    Per-series warnings read ``"region/indicator: what happened"``; the same event for many
+    series becomes one line naming the series, instead of a screenful of repeats.
+    """
+
+    SHOW = 5
+
+    def __init__(self):
+        self.messages: list[str] = []
+
+    def show(self, message, category, filename, lineno, file=None, line=None):
+        text = str(message)
+        if text not in self.messages:
+            self.messages.append(text)
+
+    def flush(self) -> None:
+        groups: dict[str, list[str]] = {}
+        for text in self.messages:
+            head, sep, rest = text.partition(": ")
+            if sep and "/" in head and " " not in head.strip():
+                groups.setdefault(rest, []).append(head)
+            else:
+                groups.setdefault(text, [])
+        for rest, series in groups.items():
+            if len(series) <= 1:
+                error(f"warning: {series[0] + ': ' if series else ''}{rest}")
+                continue
+            shown = ", ".join(series[: self.SHOW])
+            more = f" (+{len(series) - self.SHOW} more)" if len(series) > self.SHOW else ""
+            error(f"warning: {len(series)} series: {rest} — {shown}{more}")
+        self.messages.clear()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,12 +82,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_BAD_INPUT
     debug = os.environ.get("MSTARGET_DEBUG", "") not in ("", "0")
+    digest = _WarningDigest()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # third-party deprecation noise is not the user's business
             warnings.simplefilter("default", MstargetWarning)
-            warnings.showwarning = _show_warning
-            return int(args.func(args) or 0)
+            warnings.showwarning = digest.show
+            try:
+                return int(args.func(args) or 0)
+            finally:
+                digest.flush()
     except DataValidationError as exc:
         error(f"error: the input was refused.\n{exc}")
         return EXIT_BAD_INPUT
