@@ -1,7 +1,7 @@
 """Issue 3: sampling tables are validated cell by cell; periods are parsed and ordered."""
 import pandas as pd
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 import mstarget as mt
 from mstarget.exceptions import DataValidationError
@@ -28,6 +28,7 @@ def test_unknown_period_is_refused(bad):
 
 
 @given(st.integers(1990, 2100), st.integers(1, 12))
+@settings(deadline=None)  # no wall-clock limits in tests (a busy CI machine is not a failure)
 def test_month_inside_its_quarter_half_and_year(y, m):
     mon = parse_period(f"{y}-{m:02d}")
     q = parse_period(f"{y}Q{(m - 1) // 3 + 1}")
