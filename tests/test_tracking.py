@@ -23,6 +23,7 @@ import mstarget as mt
 from mstarget import tracking
 from mstarget.cli.main import main
 from mstarget.exceptions import MstargetWarning, TrackingError
+from mlflow_helpers import runs_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "china"
@@ -38,13 +39,6 @@ def store_uri(tmp_path_factory) -> str:
 @pytest.fixture
 def experiment() -> str:
     return f"test-{uuid.uuid4().hex[:8]}"
-
-
-def runs_of(uri: str, experiment: str):
-    client = MlflowClient(tracking_uri=uri)
-    exp = client.get_experiment_by_name(experiment)
-    assert exp is not None, f"experiment {experiment!r} was not created"
-    return client, client.search_runs([exp.experiment_id], order_by=["attributes.start_time ASC"])
 
 
 def closed_port() -> int:

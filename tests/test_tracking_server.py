@@ -26,6 +26,7 @@ from mlflow import MlflowClient
 import mstarget as mt
 from mstarget import tracking
 from mstarget.cli.main import main
+from mlflow_helpers import runs_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "china"
@@ -82,13 +83,6 @@ def server(tmp_path_factory):
 @pytest.fixture
 def experiment() -> str:
     return f"server-{uuid.uuid4().hex[:8]}"
-
-
-def runs_of(url: str, experiment: str):
-    client = MlflowClient(tracking_uri=url)
-    exp = client.get_experiment_by_name(experiment)
-    assert exp is not None, f"experiment {experiment!r} was not created on the server"
-    return client, client.search_runs([exp.experiment_id])
 
 
 def test_assess_logs_params_metrics_and_artifacts_to_the_server(server, experiment, tmp_path,
