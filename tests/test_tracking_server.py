@@ -21,7 +21,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import requests
-from mlflow import MlflowClient
 
 import mstarget as mt
 from mstarget import tracking
