@@ -48,41 +48,61 @@ def _scale(z: np.ndarray, prior: float) -> float:
 N_FEATURES = LAGS + 10
 
 
-def _origin_features(z: np.ndarray, ts: np.ndarray, s: float, prior: float) -> np.ndarray:
-    """Features of the windows ending at indices ``ts`` (inclusive), without the horizon:
-    shape ``(ts.size, N_FEATURES - 1)``. Vectorised over origins (the training table of a few
-    thousand series is built in tens of milliseconds)."""
-    ts = np.asarray(ts, dtype=int)
-    cnt = np.minimum(ts, LAGS)  # yearly changes in each window (window size - 1)
-    d = np.diff(z)
-    D = np.concatenate([np.zeros(LAGS), d])[ts[:, None] + np.arange(LAGS)]  # 0 where missing
-    W = np.concatenate([np.full(LAGS, z[0]), z])[ts[:, None] + np.arange(LAGS + 1)]
+def _window_table(W: np.ndarray, cnt: np.ndarray, t: np.ndarray, s: np.ndarray,
+                  prior: np.ndarray) -> np.ndarray:
+    """Features of windows given as rows of ``W`` (``(k, LAGS + 1)`` model-scale values, ending at
+    the origin; the first ``LAGS - cnt`` entries of a row are padding equal to its first real
+    value), ``cnt`` yearly changes per window, origin index ``t``, series scale ``s`` and noise
+    prior per row. Returns ``(k, N_FEATURES - 1)`` (everything but the horizon)."""
+    D = np.diff(W, axis=1)  # padding gives 0 changes
     lo, hi = W.min(axis=1), W.max(axis=1)
-    last = z[ts]
     span = np.where(hi > lo, hi - lo, 1.0)
-    pos = np.where(hi > lo, (last - lo) / span, 0.5)
+    pos = np.where(hi > lo, (W[:, -1] - lo) / span, 0.5)
     # OLS slope over the window's real points (the last cnt + 1 columns of W)
     col = np.arange(LAGS + 1)[None, :]
     first = (LAGS - cnt)[:, None]
     tc = np.where(col >= first, col - first - cnt[:, None] / 2.0, 0.0)
     ss = (tc * tc).sum(axis=1)
     slope = np.where(cnt >= 1, (tc * W).sum(axis=1) / np.where(ss > 0, ss, 1.0) / s, 0.0)
-    p = max(float(prior), 1e-9)
+    p = np.maximum(prior, 1e-9)
     k = np.maximum(cnt, 1)
     mean_d = D.sum(axis=1) / k
     abs_d = np.abs(D).sum(axis=1) / k
-    out = np.empty((ts.size, N_FEATURES - 1))
-    out[:, :LAGS] = D / s
+    out = np.empty((W.shape[0], N_FEATURES - 1))
+    out[:, :LAGS] = D / s[:, None]
     out[:, LAGS] = cnt
     out[:, LAGS + 1] = pos
     out[:, LAGS + 2] = slope
-    out[:, LAGS + 3] = np.minimum(ts + 1, 30)
+    out[:, LAGS + 3] = np.minimum(t + 1, 30)
     out[:, LAGS + 4] = mean_d / p
     out[:, LAGS + 5] = s / p
     out[:, LAGS + 6] = np.where(cnt >= 1, D[:, -1], 0.0) / p
     out[:, LAGS + 7] = np.sign(D).sum(axis=1) / k
     out[:, LAGS + 8] = np.where(abs_d > 0, np.abs(mean_d) / np.where(abs_d > 0, abs_d, 1.0), 0.0)
     return out
+
+
+def _origin_features(z: np.ndarray, ts: np.ndarray, s: float, prior: float) -> np.ndarray:
+    """Features of one series' windows ending at indices ``ts`` (inclusive), without the
+    horizon: shape ``(ts.size, N_FEATURES - 1)``."""
+    ts = np.asarray(ts, dtype=int)
+    W = np.concatenate([np.full(LAGS, z[0]), z])[ts[:, None] + np.arange(LAGS + 1)]
+    k = ts.size
+    return _window_table(W, np.minimum(ts, LAGS), ts, np.full(k, float(s)), np.full(k, float(prior)))
+
+
+def _last_window_features(zs: Sequence[np.ndarray], scales: Sequence[float],
+                          priors: Sequence[float]) -> np.ndarray:
+    """Features of the last window of every series at once: ``(len(zs), N_FEATURES - 1)``."""
+    W = np.empty((len(zs), LAGS + 1))
+    n = np.empty(len(zs), dtype=int)
+    for i, z in enumerate(zs):
+        w = z[-(LAGS + 1):]
+        W[i, LAGS + 1 - w.size:] = w
+        W[i, :LAGS + 1 - w.size] = w[0]
+        n[i] = z.size
+    return _window_table(W, np.minimum(n - 1, LAGS), n - 1, np.asarray(scales, dtype=float),
+                         np.asarray(priors, dtype=float))
 
 
 def _features(z: np.ndarray, t: int, s: float, h: np.ndarray, prior: float) -> np.ndarray:
@@ -219,8 +239,10 @@ class GlobalModel(Forecaster):
         out = [cls(**shared.get_params())._attach(np.asarray(z, dtype=float), p, shared)
                for z, p in zip(ys, noise_priors)]
         if shared.reg_ is not None and out:  # one batched prediction for every series
-            hh = np.arange(1, MAX_H + 1)
-            X = np.vstack([_features(m.z_, m.z_.size - 1, m.s_, hh, m.noise_prior_) for m in out])
+            F = _last_window_features([m.z_ for m in out], [m.s_ for m in out],
+                                      [m.noise_prior_ for m in out])
+            X = np.hstack([np.repeat(F, MAX_H, axis=0),
+                           np.tile(np.arange(1.0, MAX_H + 1), len(out))[:, None]])
             pred = shared.reg_.predict(X).reshape(len(out), MAX_H)
             for m, row in zip(out, pred):
                 m.steps_ = row
