@@ -179,9 +179,12 @@ class GlobalModel(Forecaster):
     def _regressor(self):
         from sklearn.ensemble import HistGradientBoostingRegressor
 
+        # early stopping off: scikit-learn switches it on by itself above 10,000 rows, so the same
+        # series would be fitted differently in a small and a large panel (and it costs time)
         return _SingleThread(HistGradientBoostingRegressor(loss="absolute_error", max_iter=self.max_iter,
                                              learning_rate=self.learning_rate, max_leaf_nodes=15,
-                                             min_samples_leaf=20, random_state=self.random_state))
+                                             min_samples_leaf=20, early_stopping=False,
+                                             random_state=self.random_state))
 
     def _train(self, ys: Sequence[np.ndarray], priors: Sequence[float]) -> None:
         Xs, Ys, Gs = [], [], []
