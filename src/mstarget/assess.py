@@ -12,7 +12,6 @@ For every plan row, the quantity the target is about is simulated from joint for
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np

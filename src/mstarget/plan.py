@@ -13,7 +13,6 @@ column it is an error, not a guess. 约束性 / 预期性 become ``binding`` / `
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pandas as pd

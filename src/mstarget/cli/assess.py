@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         write_table(table, args.out)
     fig = None
     if args.chart or not args.no_track:
-        from ..report import fan_chart, save_figure
+        from ..report import fan_chart
 
         fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")
         if args.chart:

@@ -1,0 +1,74 @@
+"""MLflow tracking: the only package of mstarget that imports ``mlflow`` (and only when a run is logged).
+
+One tracked call logs one run: parameters (model spec, ``as_of``, horizon, seed, a fingerprint of
+the input data, package versions), summary metrics and artifacts (result tables, charts, the
+forecaster as an MLflow pyfunc model). Thousands of series still mean one run: per-series results go
+into one table artifact. Comparisons log one child run per model under a parent run
+(``start_run(..., nested=True)`` or ``parent_run_id=...``).
+
+Store
+    In order of precedence: the ``tracking_uri`` argument (CLI ``--tracking-uri``), the
+    ``MLFLOW_TRACKING_URI`` environment variable, then MLflow's embedded default, a SQLite file
+    ``mlflow.db`` in the working directory (no server needed). A relative SQLite path is made
+    absolute; new experiments in a SQLite store keep their artifacts next to the database file
+    (``<db folder>/mlruns/``). ``mstarget ui`` opens the same store.
+
+Failures
+    Every failure of the store becomes :class:`~mstarget.exceptions.TrackingError` (the CLI exits
+    with code 3, after the results were written). Before a run starts the store is checked: an
+    ``http(s)`` server must accept a TCP connection within ``MSTARGET_TRACKING_TIMEOUT`` seconds
+    (default 10), a SQLite file must lie in an existing, writable folder. During our calls to an
+    HTTP store MLflow's own retry policy (by default 7 retries with exponential backoff, minutes in
+    total) is shortened, unless the user set those variables: ``MLFLOW_HTTP_REQUEST_MAX_RETRIES=2``,
+    ``MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR=1``, ``MLFLOW_HTTP_REQUEST_BACKOFF_JITTER=0.5`` and
+    ``MLFLOW_HTTP_REQUEST_TIMEOUT`` = the tracking timeout. A run that was started is ended with
+    status FAILED (tag ``mstarget.error`` says why) whenever its block raises, and a parent run
+    whose child failed ends FAILED too (tag ``mstarget.failed_children``): never left RUNNING,
+    unless the store itself is gone and cannot be told.
+
+Modules
+    :mod:`.store` settings, URIs, store checks and clients; :mod:`.runs` the :class:`Run` and the
+    ``log_*`` helpers; :mod:`.forecaster` the forecaster as a pyfunc model; :mod:`.ui` the
+    ``mstarget ui`` command. Import the names from ``mstarget.tracking``.
+"""
+from __future__ import annotations
+
+from .forecaster import forecaster_config, load_forecaster, log_forecaster  # noqa: F401
+from .runs import (  # noqa: F401
+    Run,
+    active_run,
+    assessment_metrics,
+    forecast_metrics,
+    log_assessment,
+    log_backtest,
+    log_forecast,
+    log_result,
+    record_assessment,
+    record_forecast,
+    start_run,
+)
+from .store import (  # noqa: F401
+    DEFAULT_EXPERIMENT,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TRACKING_URI,
+    FORECASTER_NAME,
+    STATUSES,
+    TrackingSettings,
+    _fail_fast,  # noqa: F401  (used by tests)
+    check_store,
+    data_fingerprint,
+    normalize_uri,
+    package_versions,
+    sqlite_path,
+)
+from .ui import ui_command, ui_env  # noqa: F401
+
+
+def __getattr__(name: str):
+    # ``MstargetForecaster`` is built on first use (importing mstarget must not import mlflow);
+    # logged models refer to it as ``mstarget.tracking.MstargetForecaster``
+    if name == "MstargetForecaster":
+        from .forecaster import _forecaster_class
+
+        return _forecaster_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
