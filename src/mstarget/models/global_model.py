@@ -4,8 +4,9 @@ A region with 4 points borrows strength from the others: every series contribute
 windows, described by **scale-free** features, and one regressor learns how such windows move
 ``h`` years ahead.
 
-Features of a window ending at time ``t`` (the last ``MAX_ORIGINS`` windows of each series) (model scale ``z``, scale ``s`` = mean absolute
-yearly change of the series, or the noise prior when it has one point):
+Features of a window ending at time ``t`` (the last ``MAX_ORIGINS`` windows of each series; model
+scale ``z``; scale ``s`` = mean absolute yearly change of the series, or the noise prior when it
+has one point):
 
 * the last ``LAGS`` yearly changes divided by ``s`` (missing ones as 0, plus their count),
 * the position of ``z_t`` within the window's range, the window's OLS slope / ``s``,
