@@ -34,20 +34,25 @@ def test_window_features_match_their_definition():
     for n in (1, 2, 4, 7, 8, 15):
         z = np.cumsum(rng.normal(0.03, 0.1, n))
         z[min(2, n - 1)] = z[0]  # a flat step: zero changes count in the sign mean
-        s, prior = 0.07, 0.15
-        X, y, _ = _windows(z, s, prior, group=0)
+        prior = 0.15
+        X, y, _ = _windows(z, prior, group=0)
         if n == 1:
             assert X == []
             continue
         X, y = X[0], y[0]
         row = 0
         for t in range(max(0, n - 1 - 12), n - 1):
+            # the scale known at the origin: no look-ahead into the changes being predicted
+            s = np.abs(np.diff(z[:t + 1])).mean() if t > 0 else prior
+            s = s if s > 1e-9 else prior
             for h in range(1, min(8, n - 1 - t) + 1):
                 np.testing.assert_allclose(X[row, :-1], _window_reference(z, t, s, prior), atol=1e-12)
                 assert X[row, -1] == h
                 np.testing.assert_allclose(y[row], (z[t + h] - z[t]) / s)
                 row += 1
         assert row == X.shape[0] and X.shape[1] == N_FEATURES
+        s = np.abs(np.diff(z)).mean()
+        s = s if s > 1e-9 else prior
         last = _features(z, n - 1, s, np.arange(1, 4), prior)
         np.testing.assert_allclose(last[:, :-1], np.tile(_window_reference(z, n - 1, s, prior), (3, 1)),
                                    atol=1e-12)
@@ -88,3 +93,17 @@ def test_forecasts_do_not_depend_on_the_unit():
         b = forecast(big, horizon=3, model="global", seed=1, n_paths=400)
     np.testing.assert_allclose(b["median"].to_numpy(), a["median"].to_numpy() * 10_000, rtol=1e-9)
     np.testing.assert_allclose(b["hi_95"].to_numpy(), a["hi_95"].to_numpy() * 10_000, rtol=1e-9)
+
+
+def test_the_panel_table_is_the_series_windows_stacked():
+    """The vectorised training table of many series equals their windows one by one."""
+    from mstarget.models.global_model import _training_table
+
+    rng = np.random.default_rng(11)
+    ys = [np.cumsum(rng.normal(0.02, 0.1, n)) for n in (1, 2, 5, 9, 16, 30)]
+    priors = [0.15, 0.3, 0.15, 0.05, 0.15, 0.2]
+    X, y, g = _training_table(ys, priors)
+    parts = [_windows(z, p, i) for i, (z, p) in enumerate(zip(ys, priors))]
+    np.testing.assert_array_equal(X, np.vstack([x for part in parts for x in part[0]]))
+    np.testing.assert_array_equal(y, np.concatenate([t for part in parts for t in part[1]]))
+    np.testing.assert_array_equal(g, np.concatenate([k for part in parts for k in part[2]]))

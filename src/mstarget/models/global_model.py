@@ -16,7 +16,8 @@ has one point):
   are told apart, which the ``s``-normalised features cannot do),
 * the mean sign of the window's changes and its smoothness ``|mean change| / mean |change|``.
 
-Target: ``(z_{t+h} - z_t) / s``. The regressor is a
+Target: ``(z_{t+h} - z_t) / s``. In training, ``s`` is the scale known at the window's origin
+(changes up to ``t`` only), as it is when forecasting. The regressor is a
 :class:`~sklearn.ensemble.HistGradientBoostingRegressor` with absolute-error loss (a median
 forecast), seeded. Sample paths come from **pooled out-of-fold residuals per horizon**
 (two-fold split by series): each path draws one uniform ``u`` and takes the ``u``-quantile of
@@ -44,6 +45,17 @@ def _scale(z: np.ndarray, prior: float) -> float:
     d = np.abs(np.diff(z))
     s = float(d.mean()) if d.size else 0.0
     return s if s > 1e-9 else max(float(prior), 1e-6)
+
+
+def _scales_to(z: np.ndarray, ts: np.ndarray, prior: float) -> np.ndarray:
+    """``_scale(z[:t + 1])`` for every origin ``t`` in ``ts``: the scale known at that time.
+
+    Training windows are normalised by what was known at their origin, as the forecast is: a
+    scale taken over the whole series would include the very changes the window is asked to
+    predict (validation: ensemble sMAPE / MASE 18.33 / 2.907 -> 18.20 / 2.884)."""
+    csum = np.concatenate([[0.0], np.cumsum(np.abs(np.diff(z)))])
+    s = csum[ts] / np.maximum(ts, 1)
+    return np.where(s > 1e-9, s, max(float(prior), 1e-6))
 
 
 N_FEATURES = LAGS + 10
@@ -83,13 +95,14 @@ def _window_table(W: np.ndarray, cnt: np.ndarray, t: np.ndarray, s: np.ndarray,
     return out
 
 
-def _origin_features(z: np.ndarray, ts: np.ndarray, s: float, prior: float) -> np.ndarray:
+def _origin_features(z: np.ndarray, ts: np.ndarray, s, prior: float) -> np.ndarray:
     """Features of one series' windows ending at indices ``ts`` (inclusive), without the
-    horizon: shape ``(ts.size, N_FEATURES - 1)``."""
+    horizon: shape ``(ts.size, N_FEATURES - 1)``; ``s``: one scale, or one per origin."""
     ts = np.asarray(ts, dtype=int)
     W = np.concatenate([np.full(LAGS, z[0]), z])[ts[:, None] + np.arange(LAGS + 1)]
     k = ts.size
-    return _window_table(W, np.minimum(ts, LAGS), ts, np.full(k, float(s)), np.full(k, float(prior)))
+    s = np.broadcast_to(np.asarray(s, dtype=float), (k,))
+    return _window_table(W, np.minimum(ts, LAGS), ts, s, np.full(k, float(prior)))
 
 
 def _last_window_features(zs: Sequence[np.ndarray], scales: Sequence[float],
@@ -113,8 +126,9 @@ def _features(z: np.ndarray, t: int, s: float, h: np.ndarray, prior: float) -> n
     return np.hstack([np.repeat(f, h.size, axis=0), np.asarray(h, dtype=float)[:, None]])
 
 
-def _windows(z: np.ndarray, s: float, prior: float, group: int):
-    """Training windows of one series: the last ``MAX_ORIGINS`` origins, horizons up to MAX_H.
+def _windows(z: np.ndarray, prior: float, group: int):
+    """Training windows of one series: the last ``MAX_ORIGINS`` origins, horizons up to MAX_H,
+    each normalised by the scale known at its origin (:func:`_scales_to`).
     Returns lists holding one feature table, one target vector and one group vector."""
     n = z.size
     ts = np.arange(max(0, n - 1 - MAX_ORIGINS), n - 1)
@@ -123,9 +137,43 @@ def _windows(z: np.ndarray, s: float, prior: float, group: int):
     T, H = np.meshgrid(ts, np.arange(1, MAX_H + 1), indexing="ij")
     ok = T + H <= n - 1
     t_rows, h_rows = T[ok], H[ok]
+    s = _scales_to(z, ts, prior)
     F = _origin_features(z, ts, s, prior)
     X = np.hstack([F[t_rows - ts[0]], h_rows[:, None].astype(float)])
-    return [X], [(z[t_rows + h_rows] - z[t_rows]) / s], [np.full(t_rows.size, group)]
+    y = (z[t_rows + h_rows] - z[t_rows]) / s[t_rows - ts[0]]
+    return [X], [y], [np.full(t_rows.size, group)]
+
+
+def _training_table(ys: Sequence[np.ndarray], priors: Sequence[float]):
+    """The windows of every series at once (same rows, in the same order, as :func:`_windows`
+    series after series): features ``(rows, N_FEATURES)``, targets ``(rows,)``, series index."""
+    sizes = np.array([z.size for z in ys], dtype=int)
+    flat = np.concatenate([np.asarray(z, dtype=float) for z in ys])
+    offset = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    # origins: the last MAX_ORIGINS of each series (t = n-1-MAX_ORIGINS .. n-2, t >= 0)
+    first_t = np.maximum(0, sizes - 1 - MAX_ORIGINS)
+    n_org = np.maximum(sizes - 1 - first_t, 0)
+    sid = np.repeat(np.arange(len(ys)), n_org)
+    if sid.size == 0:
+        return np.empty((0, N_FEATURES)), np.empty(0), np.empty(0, dtype=int)
+    ts = np.arange(sid.size) - np.repeat(np.cumsum(n_org) - n_org, n_org) + first_t[sid]
+    base = offset[sid]
+    W = flat[base[:, None] + np.maximum(ts[:, None] - LAGS + np.arange(LAGS + 1), 0)]
+    # the scale known at each origin: mean |change| up to t (cumulated within each series, so the
+    # sums are bit-for-bit those of _scales_to)
+    csum = np.concatenate([np.concatenate([[0.0], np.cumsum(np.abs(np.diff(z)))]) for z in ys])
+    prior = np.asarray(priors, dtype=float)[sid]
+    scale = csum[base + ts] / np.maximum(ts, 1)
+    scale = np.where(scale > 1e-9, scale, np.maximum(prior, 1e-6))
+    F = _window_table(W, np.minimum(ts, LAGS), ts, scale, prior)
+    # one row per (origin, horizon) with an outcome: h = 1 .. min(MAX_H, n - 1 - t)
+    hmax = np.minimum(MAX_H, sizes[sid] - 1 - ts)
+    row = np.repeat(np.arange(ts.size), hmax)
+    h = np.arange(row.size) - np.repeat(np.cumsum(hmax) - hmax, hmax) + 1
+    X = np.hstack([F[row], h[:, None].astype(float)])
+    at = base[row] + ts[row]
+    y = (flat[at + h] - flat[at]) / scale[row]
+    return X, y, sid[row]
 
 
 class _SingleThread:
@@ -188,17 +236,11 @@ class GlobalModel(Forecaster):
                                              random_state=self.random_state))
 
     def _train(self, ys: Sequence[np.ndarray], priors: Sequence[float]) -> None:
-        Xs, Ys, Gs = [], [], []
-        for i, (z, p) in enumerate(zip(ys, priors)):
-            X, y, g = _windows(z, _scale(z, p), p, i)
-            Xs += X
-            Ys += y
-            Gs += g
+        X, y, g = _training_table(ys, priors)
         self.reg_ = None
         self.resid_q_ = None
-        if len(ys) < MIN_SERIES or not Xs or sum(len(y) for y in Ys) < MIN_ROWS:
+        if len(ys) < MIN_SERIES or y.size < MIN_ROWS:
             return
-        X, y, g = np.vstack(Xs), np.concatenate(Ys), np.concatenate(Gs)
         # out-of-fold residuals: two folds split by series
         fold = (g % 2).astype(bool)
         oof = np.full(y.shape, np.nan)
