@@ -36,7 +36,7 @@ from datasets import load  # noqa: E402
 from mstarget.backtest import backtest  # noqa: E402
 from mstarget.calibration import factors_from_stretch, tail_exponents  # noqa: E402
 
-MODELS = ("ensemble", "naive", "drift")
+MODELS = ("ensemble", "naive", "drift", "global")
 LONG_H = 15
 LONG_L = (4, 6, 8, 12, 20, None)
 TARGET = Path(__file__).resolve().parents[1] / "src" / "mstarget" / "calibration.py"
