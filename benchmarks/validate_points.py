@@ -20,8 +20,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from datasets import load  # noqa: E402
 
-from mstarget.models.registry import model_class  # noqa: E402
+from mstarget.metrics import mase, naive_scale, smape  # noqa: E402
 from mstarget.models.ensemble import MEMBERS  # noqa: E402
+from mstarget.models.registry import model_class  # noqa: E402
 
 
 def validation_sets(test: bool = False):
@@ -41,10 +42,9 @@ def validation_sets(test: bool = False):
 
 
 def scores(pairs, fc):
-    sm, ms = [], []
-    for (x, xx), f in zip(pairs, fc):
-        sm.append(np.mean(200 * np.abs(xx - f) / (np.abs(xx) + np.abs(f))))
-        ms.append(np.mean(np.abs(xx - f)) / np.mean(np.abs(np.diff(x))))
+    """Mean sMAPE and MASE over series (``mstarget.metrics``, as the backtests use)."""
+    sm = [np.mean(smape(xx, f)) for (_, xx), f in zip(pairs, fc)]
+    ms = [np.mean(mase(xx, f, naive_scale(x))) for (x, xx), f in zip(pairs, fc)]
     return float(np.mean(sm)), float(np.mean(ms))
 
 

@@ -9,7 +9,13 @@ import numpy as np
 import pandas as pd
 
 from mstarget.forecast import forecast
-from mstarget.models.global_model import LAGS, N_FEATURES, GlobalModel, _features, _windows
+from mstarget.models.global_model import (
+    LAGS,
+    N_FEATURES,
+    GlobalModel,
+    _features,
+    _training_table,
+)
 
 
 def _window_reference(z, t, s, prior):
@@ -35,11 +41,10 @@ def test_window_features_match_their_definition():
         z = np.cumsum(rng.normal(0.03, 0.1, n))
         z[min(2, n - 1)] = z[0]  # a flat step: zero changes count in the sign mean
         prior = 0.15
-        X, y, _ = _windows(z, prior, group=0)
+        X, y, _ = _training_table([z], [prior])
         if n == 1:
-            assert X == []
+            assert X.shape == (0, N_FEATURES)
             continue
-        X, y = X[0], y[0]
         row = 0
         for t in range(max(0, n - 1 - 12), n - 1):
             # the scale known at the origin: no look-ahead into the changes being predicted
@@ -96,14 +101,12 @@ def test_forecasts_do_not_depend_on_the_unit():
 
 
 def test_the_panel_table_is_the_series_windows_stacked():
-    """The vectorised training table of many series equals their windows one by one."""
-    from mstarget.models.global_model import _training_table
-
+    """The training table of a panel equals the tables of its series one by one, stacked."""
     rng = np.random.default_rng(11)
     ys = [np.cumsum(rng.normal(0.02, 0.1, n)) for n in (1, 2, 5, 9, 16, 30)]
     priors = [0.15, 0.3, 0.15, 0.05, 0.15, 0.2]
     X, y, g = _training_table(ys, priors)
-    parts = [_windows(z, p, i) for i, (z, p) in enumerate(zip(ys, priors))]
-    np.testing.assert_array_equal(X, np.vstack([x for part in parts for x in part[0]]))
-    np.testing.assert_array_equal(y, np.concatenate([t for part in parts for t in part[1]]))
-    np.testing.assert_array_equal(g, np.concatenate([k for part in parts for k in part[2]]))
+    parts = [_training_table([z], [p]) for z, p in zip(ys, priors)]
+    np.testing.assert_array_equal(X, np.vstack([part[0] for part in parts]))
+    np.testing.assert_array_equal(y, np.concatenate([part[1] for part in parts]))
+    np.testing.assert_array_equal(g, np.concatenate([np.full(part[1].size, i) for i, part in enumerate(parts)]))

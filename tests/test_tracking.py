@@ -23,6 +23,7 @@ import mstarget as mt
 from mstarget import tracking
 from mstarget.cli.main import main
 from mstarget.exceptions import MstargetWarning, TrackingError
+from mstarget.tracking.store import _fail_fast
 from mlflow_helpers import runs_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -298,7 +299,7 @@ def test_timeout_setting_and_http_retry_policy_are_scoped(monkeypatch):
         tracking.TrackingSettings.from_env().resolved_timeout()
     monkeypatch.delenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", raising=False)
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "60")  # the user's own choice wins
-    with tracking._fail_fast("http://example.invalid:5000", 3):
+    with _fail_fast("http://example.invalid:5000", 3):
         assert os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] == "2"
         assert os.environ["MLFLOW_HTTP_REQUEST_TIMEOUT"] == "60"
     assert "MLFLOW_HTTP_REQUEST_MAX_RETRIES" not in os.environ

@@ -11,9 +11,8 @@ instead of per-series optimisers, so one series costs well under a millisecond:
 * ``robust_drift`` -- random walk with a damped *median* yearly change (robust to one-off jumps).
 
 :class:`EnsembleModel` (default members: Theta, the cross-learned ``global`` model, see
-:mod:`mstarget.models.global_model`, and the damped median drift) takes the **mean** (or median) of the members' point
-forecasts year by year and
-builds sample paths by pooling the members' own deviations around their point forecasts,
+:mod:`mstarget.models.global_model`, and the damped median drift) takes the **mean** (or median)
+of the members' point forecasts year by year and builds sample paths by pooling the members' own deviations around their point forecasts,
 recentred on the combined point. Interval widths are then set by calibration (see
 :mod:`mstarget.calibration`); members' raw paths only give the shape.
 

@@ -54,7 +54,6 @@ from .store import (  # noqa: F401
     FORECASTER_NAME,
     STATUSES,
     TrackingSettings,
-    _fail_fast,  # noqa: F401  (used by tests)
     check_store,
     data_fingerprint,
     normalize_uri,
