@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from mstarget.backtest import backtest
-from mstarget.calibration import (Calibration, apply, default_calibration, factors_from_stretch,
-                                  length_class, required_stretch, tail_exponents)
+from mstarget.calibration import (N_LENGTH, Calibration, apply, default_calibration,
+                                  factors_from_stretch, is_steady, length_class, required_stretch,
+                                  series_class, tail_exponents)
 from mstarget.forecast import forecast_paths
 
 
@@ -114,6 +115,63 @@ def test_tail_exponents_recover_a_known_power_and_are_clipped():
 def test_default_calibration_has_tail_for_its_models():
     cal = default_calibration()
     for m in cal.factors:
-        assert m in cal.tail and np.asarray(cal.tail[m]).shape == (4, 2)
+        assert m in cal.tail and np.asarray(cal.tail[m]).shape == (N_LENGTH, 2)  # per length class
         f = cal.factors_for(m, 20, 15)
         assert (np.diff(f[5:], axis=0) >= -1e-12).all()  # non-decreasing beyond the table
+
+
+def test_steady_means_changes_in_one_direction():
+    assert is_steady(np.log([85.0, 88.0, 90.0, 91.0]))          # annual-report rate rising each year
+    assert is_steady([10.0, 9.0, 7.5, 7.0, 6.2])                 # a steady decline
+    assert not is_steady([10.0, 11.0])                            # one change says nothing
+    assert not is_steady([10.0, 12.0, 11.0, 13.0])                # back and forth
+    assert not is_steady([5.0, 5.0, 5.0])                         # flat
+    # a reversal worth 1 % of the movement still counts as steady, 5 % does not
+    assert is_steady([0.0, 1.0, 0.99, 2.0]) and not is_steady([0.0, 1.0, 0.9, 2.0])
+
+
+def test_factors_learned_separately_for_steady_series():
+    rng = np.random.default_rng(3)
+    r = np.abs(rng.standard_normal(4000))
+    det = pd.DataFrame({"n_train": 10, "h": 1, "r_80": np.r_[r, 0.5 * r], "r_95": np.r_[r, 0.5 * r],
+                        "steady": np.r_[np.zeros(4000, bool), np.ones(4000, bool)]})
+    f = factors_from_stretch(det, max_h=1)
+    assert f.shape == (2 * N_LENGTH, 1, 2)
+    irregular, steady = f[series_class(10, False), 0], f[series_class(10, True), 0]
+    np.testing.assert_allclose(steady / irregular, 0.5, rtol=0.08)
+    cal = Calibration({"m": f})
+    np.testing.assert_allclose(cal.factors_for("m", 10, 1, steady=True)[0], steady)
+    np.testing.assert_allclose(cal.factors_for("m", 10, 1, steady=False)[0], irregular)
+    # a table with one row per length class (older or user-made) ignores steadiness
+    old = Calibration({"m": f[:N_LENGTH]})
+    np.testing.assert_allclose(old.factors_for("m", 10, 1, steady=True), old.factors_for("m", 10, 1))
+
+
+def test_thin_steady_cell_borrows_from_its_length_class():
+    rng = np.random.default_rng(4)
+    r = np.abs(rng.standard_normal(3000))
+    det = pd.DataFrame({"n_train": 10, "h": 1, "r_80": np.r_[r, [9.0] * 5], "r_95": np.r_[r, [9.0] * 5],
+                        "steady": np.r_[np.zeros(3000, bool), np.ones(5, bool)]})
+    f = factors_from_stretch(det, max_h=1)
+    # 5 steady errors are too few (min_count 30): the cell pools both kinds of its length class
+    assert f[series_class(10, True), 0, 0] == pytest.approx(f[series_class(10, False), 0, 0], rel=0.05)
+
+
+def test_engine_and_backtest_use_the_steady_class():
+    years = np.arange(2014, 2023)
+    steady = pd.DataFrame({"region": "R", "indicator": "entities", "year": years,
+                           "value": 100 * 1.06 ** np.arange(years.size) * (1 + 0.004 * np.sin(years))})
+    assert is_steady(np.log(steady["value"]))
+    f = np.ones((2 * N_LENGTH, 6, 2))
+    f[N_LENGTH:] = 0.5  # steady rows: half the width
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        split = forecast_paths(steady, 3, model="drift", calibration=Calibration({"drift": f}), seed=1)[0]
+        plain = forecast_paths(steady, 3, model="drift", calibration=Calibration({"drift": f[:N_LENGTH]}),
+                               seed=1)[0]
+        det = backtest(steady, model="drift", horizon=2, origins=2, calibration=None, n_paths=200).details
+    z = np.log(split.paths)
+    width = lambda p: np.subtract(*np.quantile(np.log(p), [0.975, 0.025], axis=0))  # noqa: E731
+    np.testing.assert_allclose(width(split.paths) / width(plain.paths), 0.5, rtol=0.02)
+    np.testing.assert_allclose(np.median(z, axis=0), np.median(np.log(plain.paths), axis=0), rtol=1e-9)
+    assert det["steady"].dtype == bool and det["steady"].all()

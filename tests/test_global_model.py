@@ -129,3 +129,19 @@ def test_short_series_get_the_shipped_calibration_of_global():
     raw_width = (raw["hi_95"] - raw["lo_95"]).to_numpy()
     assert np.median(width / raw_width) > 1.4
     np.testing.assert_allclose(cal["median"], raw["median"], rtol=1e-5)  # the centre stays
+
+
+def test_sample_paths_stay_sane_when_a_window_scale_rests_on_one_tiny_change():
+    """Synthetic panel: every series starts with a near-zero first change, then moves ~10 % a
+    year. The window whose scale is that one tiny change has a normalised target in the
+    thousands; it must not reach the paths (it once sent single paths to e^26)."""
+    rng = np.random.default_rng(5)
+    ys = []
+    for _ in range(40):
+        z = np.log(100.0) + np.r_[0.0, 1e-4, 1e-4 + np.cumsum(0.1 + 0.05 * rng.standard_normal(10))]
+        ys.append(z)
+    models = GlobalModel.fit_many(ys, [0.1] * len(ys))
+    assert np.abs(models[0].resid_q_).max() < 50  # normalised units; thousands without the guard
+    paths = models[0].sample_paths(6, 2000, np.random.default_rng(0))
+    dev = paths - models[0].predict(6)[None, :]
+    assert np.abs(dev).max() < 3.0  # log units: at most ~20x the point after 6 years

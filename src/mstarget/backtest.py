@@ -21,15 +21,15 @@ import numpy as np
 import pandas as pd
 
 from . import metrics as M
-from .calibration import required_stretch
+from .calibration import is_steady, required_stretch
 from .engine import run_tasks
 from .exceptions import ParameterError
 from .forecast import forecast_paths
 from .history import read_history
 from .models import resolve
 
-DETAIL_COLUMNS = ["model", "region", "indicator", "origin", "h", "year", "n_train", "actual", "mean",
-                  "median", "lo_80", "hi_80", "lo_95", "hi_95", "scale", "smape", "mase", "in_80",
+DETAIL_COLUMNS = ["model", "region", "indicator", "origin", "h", "year", "n_train", "steady", "actual",
+                  "mean", "median", "lo_80", "hi_80", "lo_95", "hi_95", "scale", "smape", "mase", "in_80",
                   "in_95", "msis", "crps", "crps_scaled", "r_80", "r_95", "chosen"]
 SUMMARY_COLUMNS = ["model", "n_series", "n_forecasts", "smape", "mase", "coverage_80", "coverage_95",
                    "msis", "crps_scaled", "brier", "accuracy", "n_calls"]
@@ -173,13 +173,15 @@ def _origin_rows(hist, m, label, T, horizon, seed, n_paths, bounds, calibration,
             continue
         obs = actual[(sf.region, sf.indicator)]
         scale = M.naive_scale(sf.values)
+        z = sf.z_transform.forward(sf.values) if sf.z_transform is not None else sf.values
+        steady = is_steady(z)
         for j, yr in enumerate(sf.future_years):
             if int(yr) in obs:
-                rows.append(_detail_row(label, sf, T, j, int(yr), obs[int(yr)], scale))
+                rows.append(_detail_row(label, sf, T, j, int(yr), obs[int(yr)], scale, steady))
     return rows
 
 
-def _detail_row(label, sf, T, j, yr, a, scale) -> dict:
+def _detail_row(label, sf, T, j, yr, a, scale, steady) -> dict:
     col = sf.paths[:, j]
     q = np.quantile(col, [0.025, 0.10, 0.5, 0.90, 0.975])
     med = q[2]
@@ -192,7 +194,7 @@ def _detail_row(label, sf, T, j, yr, a, scale) -> dict:
     sc = scale if np.isfinite(scale) else np.nan
     return {
         "model": label, "region": sf.region, "indicator": sf.indicator, "origin": int(T),
-        "h": j + 1, "year": yr, "n_train": int(sf.values.size), "actual": a,
+        "h": j + 1, "year": yr, "n_train": int(sf.values.size), "steady": bool(steady), "actual": a,
         "mean": float(col.mean()), "median": med, "lo_80": q[1], "hi_80": q[3], "lo_95": q[0],
         "hi_95": q[4], "scale": scale, "smape": float(M.smape(a, med)),
         "mase": float(M.mase(a, med, sc)), "in_80": float(q[1] <= a <= q[3]),

@@ -235,7 +235,7 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
     z_paths = np.asarray(model.sample_paths(p.h, n_paths, rng), dtype=float)
     key = _calibration_key(spec)
     if cal is not None and cal.has(key):
-        z_paths = _cal.apply(z_paths, cal.factors_for(key, p.values.size, p.h))
+        z_paths = _cal.apply(z_paths, cal.factors_for(key, p.values.size, p.h, _cal.is_steady(p.z)))
     paths = p.transform.inverse(z_paths)
     last = int(p.years[-1])
     return SeriesForecast(p.region, p.indicator, p.years, p.values,

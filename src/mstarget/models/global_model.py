@@ -17,11 +17,15 @@ has one point):
 * the mean sign of the window's changes and its smoothness ``|mean change| / mean |change|``.
 
 Target: ``(z_{t+h} - z_t) / s``. In training, ``s`` is the scale known at the window's origin
-(changes up to ``t`` only), as it is when forecasting. The regressor is a
+(changes up to ``t`` only), as it is when forecasting; it is never below a tenth of the noise prior
+(``SCALE_FLOOR``), so a window that has seen one tiny change does not get a tiny scale. The regressor is a
 :class:`~sklearn.ensemble.HistGradientBoostingRegressor` with absolute-error loss (a median
 forecast), seeded. Sample paths come from **pooled out-of-fold residuals per horizon**
 (two-fold split by series): each path draws one uniform ``u`` and takes the ``u``-quantile of
 the horizon's residuals, times ``s`` -- joint over the horizon, comonotone, seeded by ``rng``.
+Only windows whose scale rests on 3+ yearly changes feed that table, and its outer 0.5 % on each
+side is cut: a scale taken from one tiny change makes normalised residuals of +-200, which sent
+single paths to e^26 times the last value and ruined the paths' mean and CRPS.
 
 ``fit`` on a single series (or fewer than ``MIN_SERIES`` series) cannot cross-learn and uses a
 damped median drift; the engine calls :meth:`GlobalModel.fit_many` with every series of the same model.
@@ -39,12 +43,15 @@ MAX_H = 8
 MIN_ROWS = 100  # fewer training rows (or series) than this: fall back to drift-like extrapolation
 MIN_SERIES = 5
 MAX_ORIGINS = 12  # training windows per series (the most recent ones)
+SCALE_FLOOR = 0.1  # the scale s is at least this share of the noise prior (one tiny change is no scale)
+RELIABLE_CHANGES = 3  # sample-path residuals come from windows with at least this many changes
+RESID_TRIM = 0.005  # and leave out this share of each tail
 
 
 def _scale(z: np.ndarray, prior: float) -> float:
     d = np.abs(np.diff(z))
     s = float(d.mean()) if d.size else 0.0
-    return s if s > 1e-9 else max(float(prior), 1e-6)
+    return max(s, SCALE_FLOOR * float(prior)) if s > 1e-9 else max(float(prior), 1e-6)
 
 
 N_FEATURES = LAGS + 10
@@ -130,7 +137,7 @@ def _training_table(ys: Sequence[np.ndarray], priors: Sequence[float]):
     csum = np.concatenate([np.concatenate([[0.0], np.cumsum(np.abs(np.diff(z)))]) for z in ys])
     prior = np.asarray(priors, dtype=float)[sid]
     scale = csum[base + ts] / np.maximum(ts, 1)
-    scale = np.where(scale > 1e-9, scale, np.maximum(prior, 1e-6))
+    scale = np.where(scale > 1e-9, np.maximum(scale, SCALE_FLOOR * prior), np.maximum(prior, 1e-6))
     F = _window_table(W, np.minimum(ts, LAGS), ts, scale, prior)
     # one row per (origin, horizon) with an outcome: h = 1 .. min(MAX_H, n - 1 - t)
     hmax = np.minimum(MAX_H, sizes[sid] - 1 - ts)
@@ -222,14 +229,20 @@ class GlobalModel(Forecaster):
             oof = self.reg_.predict(X)  # too few series for folds: in-sample (narrower) residuals
         res = y - oof
         hcol = X[:, -1].astype(int)
-        qs = np.linspace(0.0, 1.0, 201)
+        # residuals of windows whose scale rests on at least RELIABLE_CHANGES yearly changes: with one
+        # tiny change as the scale, a normalised residual can reach +-200 and a path e^26 times the
+        # last value (seen on M3); and the outer RESID_TRIM of each tail is cut for the same reason
+        reliable = X[:, LAGS] >= RELIABLE_CHANGES
+        qs = np.linspace(RESID_TRIM, 1.0 - RESID_TRIM, 201)
         table = np.zeros((MAX_H, qs.size))
         for hh in range(1, MAX_H + 1):
-            r = res[hcol == hh]
-            if r.size < 10:  # grow like a random walk from the last horizon with data
-                table[hh - 1] = table[hh - 2] * np.sqrt(hh / (hh - 1)) if hh > 1 else np.quantile(res, qs)
-            else:
+            r = res[(hcol == hh) & reliable]
+            if r.size >= 30:
                 table[hh - 1] = np.quantile(r, qs)
+            elif hh > 1:  # too few: grow like a random walk from the previous horizon
+                table[hh - 1] = table[hh - 2] * np.sqrt(hh / (hh - 1))
+            else:
+                table[0] = np.quantile(res[hcol == 1] if (hcol == 1).sum() >= 10 else res, qs)
         self.resid_q_ = table - table[:, [qs.size // 2]]  # centred: the paths' median is the point
 
     def _attach(self, z: np.ndarray, prior: float, shared: "GlobalModel") -> "GlobalModel":
