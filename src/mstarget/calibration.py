@@ -85,7 +85,7 @@ def series_class(n: int, steady: bool, n_classes: int = 2 * N_LENGTH) -> int:
 
 @dataclass(frozen=True)
 class Calibration:
-    """Stretch factors per model, length class and horizon.
+    """Stretch factors per model, class of series (length, steady or not) and horizon.
 
     Attributes
     ----------
@@ -227,7 +227,7 @@ def factors_from_stretch(details: pd.DataFrame, *, max_h: int | None = None,
     nc = 2 * N_LENGTH if split else N_LENGTH
     out = np.full((nc, H, 2), np.nan)
     length = details["n_train"].map(length_class).to_numpy()
-    kind = details["steady"].fillna(False).astype(bool).to_numpy() if split else np.zeros(len(details), bool)
+    kind = details["steady"].eq(True).to_numpy() if split else np.zeros(len(details), bool)
     hh = details["h"].to_numpy()
     for c in range(nc):
         lc, st = c % N_LENGTH, c >= N_LENGTH
