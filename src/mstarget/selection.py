@@ -2,8 +2,8 @@
 
 The rule (also in the README of the ``forecast`` command):
 
-* Every series starts from the **ensemble** (LGT-style trend model, cross-learned global model,
-  damped drift; see :mod:`mstarget.models.ensemble`): on M3 / Tourism yearly data it beats each candidate on
+* Every series starts from the **ensemble** (Theta, cross-learned global model, damped drift; see
+  :mod:`mstarget.models.ensemble`): on M3 / Tourism yearly data it beats each candidate on
   average, so it is the default and the fallback.
 * A series with at least ``MIN_POINTS`` (8) points is backtested on its own history: for the
   last ``ORIGINS`` (3) origins, each candidate in ``CANDIDATES`` is fitted on the truncated series
