@@ -179,8 +179,9 @@ class LocalGlobalTrendModel(_Member):
     In the ensemble in Theta's place it improved the six validation sets' mean sMAPE / MASE from
     18.21 / 2.883 to 18.03 / 2.856 (most on M1), but on the M3 / Tourism *test* periods the
     ensemble got worse in MASE on all four sets and in sMAPE on three (M3 16.01 -> 16.32, M3 last-8
-    16.47 -> 17.14; ``benchmarks/RESULTS_NOTES.md``, round 5), so it is not a default member; ``model="ensemble_lgt"`` (``models/ensemble_lgt.toml``) uses it. Series
-    shorter than 5 points, or spanning more than e^30 on the model scale, use the Theta method.
+    16.47 -> 17.14; ``benchmarks/RESULTS_NOTES.md``, round 5), so it is not a default member;
+    ``model="ensemble_lgt"`` (``models/ensemble_lgt.toml``) uses it. Series shorter than 5 points,
+    or spanning more than e^30 on the model scale, use the Theta method.
     """
 
     name = "lgt"
