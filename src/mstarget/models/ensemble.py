@@ -213,7 +213,7 @@ class LocalGlobalTrendModel(_Member):
             lam = np.clip(np.where(det > 1e-18, (s11 * t2 - s12 * t1) / det, 0.0), -1.0, 1.0)
         gam = (t1 - lam * s12) / s11
         fitted = L + gam * P + lam * B
-        sse = ((T - gam * P - lam * B) ** 2).sum(0)
+        sse = ((x[1:, None] - fitted) ** 2).sum(0)
         m = x.size - 1
         ll = -0.5 * m * np.log(np.maximum(sse / m, 1e-300)) * _LGT_TEMPERATURE
         w = np.exp(ll - ll.max())
