@@ -14,7 +14,7 @@ from . import common
 def register(sub) -> None:
     p = sub.add_parser("backtest", help="rolling-origin backtest of forecasting models",
                        description="Forecast from past origins and score against what happened: "
-                                   "sMAPE, MASE, 80/95 %% coverage, MSIS, CRPS; with --plan also "
+                                   "sMAPE, MASE, 80/95 % coverage, MSIS, CRPS; with --plan also "
                                    "the Brier score and accuracy of attainment calls.")
     p.add_argument("--history", required=True, help="history table (region, indicator, year, value)")
     p.add_argument("--models", default="auto", help="comma-separated model names or spec files "
