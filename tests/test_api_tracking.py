@@ -46,6 +46,20 @@ def test_backtest_track_parent_and_children_share_metric_names(data_dir, store):
     assert set(children[0].data.metrics) == set(children[1].data.metrics)
     by_model = {c.data.params["model"]: c for c in children}
     assert by_model["naive"].data.metrics["smape"] == pytest.approx(res.metrics("naive")["smape"])
+    names = {a.path for a in client.list_artifacts(parents[0].info.run_id)}
+    assert {"backtest_summary.csv", "coverage_by_horizon.csv", "backtest_chart.png"} <= names
+
+
+def test_backtest_track_with_plan_logs_calls_and_reliability(data_dir, store):
+    uri, settings = store
+    history = mt.read_history(data_dir / "china" / "national_history.csv")
+    plan = mt.read_plan(data_dir / "china" / "national_targets.csv")
+    mt.backtest(history, model="drift", horizon=1, origins=[2016, 2017], plan=plan, n_paths=200,
+                track=True, tracking_settings=settings)
+    client, runs = _runs(uri)
+    parent = next(r for r in runs if "mlflow.parentRunId" not in r.data.tags)
+    names = {a.path for a in client.list_artifacts(parent.info.run_id)}
+    assert {"attainment_calls.csv", "reliability.csv", "backtest_chart.png"} <= names
 
 
 def test_risk_score_track(data_dir, store):

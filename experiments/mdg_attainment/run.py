@@ -21,8 +21,9 @@ with the realised outcome (U5MR 2015 <= U5MR 1990 / 3 in the same vintage):
   often each class actually met the target.
 
 Metrics: accuracy (mstarget calls "met" when ``p_meet >= 0.5``), Brier score (the rules' 0/1
-calls have Brier = error rate), and a calibration table of ``p_meet``. Logged to MLflow: one
-parent run, one child run per method and ``as_of``.
+calls have Brier = error rate), and a calibration (reliability) table of ``p_meet`` with 95 %
+Wilson intervals (``out/calibration_<as_of>.csv``), drawn as ``out/reliability.png``. Logged to
+MLflow: one parent run, one child run per method and ``as_of``.
 
     .venv/bin/python experiments/mdg_attainment/run.py [--no-track] [--out-dir DIR]
 """
@@ -35,6 +36,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from mstarget.reliability import reliability_table
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "backtest_mdg" / "mdg_series.csv"
@@ -78,18 +81,6 @@ def eurostat_class(r: float) -> str:
     return "moving away (<0%)"
 
 
-def calibration_table(p: np.ndarray, y: np.ndarray) -> pd.DataFrame:
-    bins = np.array([0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0001])
-    idx = np.digitize(p, bins) - 1
-    rows = []
-    for b in range(len(bins) - 1):
-        m = idx == b
-        rows.append({"bin": f"[{bins[b]:.1f}, {min(bins[b + 1], 1):.1f}{']' if b == len(bins) - 2 else ')'}",
-                     "n": int(m.sum()), "mean_p_meet": float(p[m].mean()) if m.any() else np.nan,
-                     "observed_met": float(y[m].mean()) if m.any() else np.nan})
-    return pd.DataFrame(rows)
-
-
 RATE_GRID = [(w, s) for w in (3, 5, 10, 15) for s in ("none", "series")]
 
 
@@ -127,6 +118,26 @@ def select_rate(hist: pd.DataFrame, seed: int, as_of: int = 2000):
     return spec, table
 
 
+def _called(df: pd.DataFrame) -> list[tuple[str, str]]:
+    """(method, probability column) of the calls in ``df``; the UN rule's 0/1 call counts as p."""
+    cols = [("mstarget", "p_meet"), ("mstarget_rate", "p_meet_rate"), ("un_rule", "un_call")]
+    return [(m, c) for m, c in cols if c in df]
+
+
+def reliability_figure(calls: dict[int, pd.DataFrame]):
+    """One reliability diagram per ``as_of``: mstarget, mstarget_rate and the UN rule's calls."""
+    from mstarget.plotting import pyplot
+    from mstarget.report import reliability_chart
+
+    fig, axes = pyplot().subplots(1, len(calls), figsize=(4.6 * len(calls), 4.4), squeeze=False)
+    for ax, (as_of, df) in zip(axes[0], calls.items()):
+        long = pd.concat([pd.DataFrame({"method": m, "p_meet": df[c].astype(float), "met": df["met"]})
+                          for m, c in _called(df)], ignore_index=True)
+        reliability_chart(long, by="method", ax=ax, title=f"MDG 4.A calls as of {as_of}")
+    fig.tight_layout()
+    return fig
+
+
 def evaluate(hist: pd.DataFrame, as_of: int, model, seed: int, rate_spec=None):
     full = hist.pivot_table(index="region", columns="year", values="value")
     target = full[1990] / 3
@@ -159,11 +170,8 @@ def evaluate(hist: pd.DataFrame, as_of: int, model, seed: int, rate_spec=None):
     for k in res:
         res[k]["n_countries"] = int(len(df))
         res[k]["share_met"] = float(y.mean())
-    cal = calibration_table(df["p_meet"].to_numpy(), y)
-    if rate_spec is not None:
-        cr = calibration_table(df["p_meet_rate"].to_numpy(), y)
-        cal = pd.concat([cal.assign(method="mstarget"), cr.assign(method="mstarget_rate")],
-                        ignore_index=True)
+    cal = pd.concat([reliability_table(df[col], y).assign(method=method)
+                     for method, col in _called(df)], ignore_index=True)
     euro = df.groupby("eurostat_class")["met"].agg(n="size", observed_met="mean").reset_index()
     return df.reset_index(names="country"), res, cal, euro
 
@@ -178,6 +186,7 @@ def main(argv=None):
     ap.add_argument("--experiment", default="mdg_attainment")
     args = ap.parse_args(argv)
     from mstarget import tracking
+    from mstarget.plotting import save_figure
 
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -200,6 +209,8 @@ def main(argv=None):
         print("  Eurostat classes:\n" + euro.to_string(index=False))
     summary = pd.DataFrame([{"as_of": a, "method": k, **v} for a, r in results.items() for k, v in r.items()])
     summary.to_csv(out / "summary.csv", index=False)
+    fig = reliability_figure({a: t[0] for a, t in tables.items()})
+    save_figure(fig, out / "reliability.png")
     settings = tracking.TrackingSettings.from_env(enabled=False if args.no_track else None,
                                                   tracking_uri=args.tracking_uri, experiment=args.experiment)
     with tracking.start_run("mdg_attainment", settings,
@@ -208,6 +219,7 @@ def main(argv=None):
                                     "data": tracking.data_fingerprint(hist)}) as parent:
         if parent is not None:
             parent.log_table(summary, "summary.csv")
+            parent.log_figure(fig, "reliability.png")
             for as_of, res in results.items():
                 df, cal, euro = tables[as_of]
                 for method, v in res.items():

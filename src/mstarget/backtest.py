@@ -38,7 +38,10 @@ SUMMARY_COLUMNS = ["model", "n_series", "n_forecasts", "smape", "mase", "coverag
 @dataclass(frozen=True)
 class BacktestResult:
     """``summary``: one row per model (``SUMMARY_COLUMNS``); ``details``: one row per model,
-    series, origin and horizon (``DETAIL_COLUMNS``); ``calls``: attainment calls (or empty)."""
+    series, origin and horizon (``DETAIL_COLUMNS``); ``calls``: attainment calls (or empty).
+
+    ``coverage_by_horizon()`` and ``reliability()`` say whether intervals and ``p_meet`` were
+    honest; ``plot()`` draws both."""
 
     summary: pd.DataFrame
     details: pd.DataFrame
@@ -46,6 +49,31 @@ class BacktestResult:
 
     def to_frame(self) -> pd.DataFrame:
         return self.summary
+
+    def coverage_by_horizon(self) -> pd.DataFrame:
+        """Observed 80 % / 95 % coverage per model and horizon, with 95 % Wilson intervals
+        (:func:`mstarget.reliability.coverage_by_horizon`)."""
+        from .reliability import coverage_by_horizon
+
+        return coverage_by_horizon(self.details)
+
+    def reliability(self) -> pd.DataFrame:
+        """``p_meet`` of the attainment calls in bins against the share met, per model
+        (:func:`mstarget.reliability.reliability_table`); empty without a plan."""
+        from .reliability import RELIABILITY_COLUMNS, reliability_table
+
+        if self.calls is None or self.calls.empty:
+            return pd.DataFrame(columns=["model"] + RELIABILITY_COLUMNS)
+        parts = [reliability_table(g["p_meet"], g["met"].astype(float)).assign(model=m)
+                 for m, g in self.calls.groupby("model", sort=False)]
+        return pd.concat(parts, ignore_index=True)[["model"] + RELIABILITY_COLUMNS]
+
+    def plot(self, *, title: str | None = None):
+        """Calibration chart (coverage per horizon; reliability of ``p_meet`` with a plan):
+        :func:`mstarget.report.backtest_chart`. Returns a matplotlib Figure."""
+        from .report import backtest_chart
+
+        return backtest_chart(self, title=title)
 
     def metrics(self, model: str) -> dict[str, float]:
         row = self.summary[self.summary["model"] == model]
@@ -100,8 +128,9 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
     min_train : int
         Series with fewer observed points up to an origin are skipped at that origin.
     track : bool
-        Log a parent MLflow run with one child run per model (same metric names), to the store
-        of ``tracking_settings``; a failing store gives a ``TrackingWarning``.
+        Log a parent MLflow run with one child run per model (same metric names) and the
+        calibration chart, to the store of ``tracking_settings``; a failing store gives a
+        ``TrackingWarning``.
     tracking_settings : mstarget.tracking.TrackingSettings, optional
     backend, n_jobs, scheduler : str, int, str
         Where the (model, origin) tasks run: ``"serial"``, ``"loky"`` (local processes) or
@@ -152,8 +181,14 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
 
         params = {"models": [resolve(m).display for m in _model_list(model)], "horizon": horizon,
                   "origins": list(cutoffs), "seed": seed, "n_paths": n_paths}
-        tracking.log_backtest(result, params, tracking_settings or tracking.TrackingSettings(),
-                              inputs=(hist,), on_error="warn")
+        from .plotting import pyplot
+
+        fig = result.plot()
+        try:
+            tracking.log_backtest(result, params, tracking_settings or tracking.TrackingSettings(),
+                                  inputs=(hist,), figure=fig, on_error="warn")
+        finally:
+            pyplot().close(fig)
     return result
 
 

@@ -58,9 +58,46 @@ def quiet_glyphs():
         yield
 
 
+FIGURE_TYPES = (".png", ".svg", ".pdf")
+
+
 def save_figure(fig, path, dpi: int = 120) -> None:
-    """Save a figure (PNG, SVG or PDF by extension) without font warnings, then release it."""
-    with quiet_glyphs():
-        fig.savefig(path, dpi=dpi)
+    """Save a figure (PNG, SVG or PDF by extension) atomically and without font warnings, then
+    release it from pyplot (the Figure object itself stays usable, e.g. for MLflow).
+
+    The chart is drawn to a temporary file beside ``path`` and renamed into place, so a failure
+    never leaves a half-written chart or destroys an earlier one.
+    """
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from .exceptions import ParameterError
+
+    p = Path(path)
+    ext = p.suffix.lower()
+    if ext not in FIGURE_TYPES:
+        raise ParameterError(f"cannot draw a chart to '{p}': use a file name ending in "
+                             f"{', '.join(FIGURE_TYPES)}.")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=ext, dir=p.parent)
+    os.close(fd)
+    try:
+        with quiet_glyphs():
+            fig.savefig(tmp, dpi=dpi)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, p)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
     with contextlib.suppress(Exception):
         pyplot().close(fig)
+
+
+def _umask() -> int:
+    import os
+
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import pandas as pd
 
@@ -21,7 +20,7 @@ def register(sub) -> None:
                        description="Forecast each indicator to its target year and say, with a "
                                    "probability, whether the target will be met.")
     common.add_assessment_inputs(p)
-    p.add_argument("--chart", default=None, help="also draw fan charts to this .png/.pdf/.svg")
+    common.add_chart_flag(p, "fan charts")
     common.add_out_flag(p)
     common.add_tracking_flags(p)
     p.set_defaults(func=run)
@@ -40,6 +39,7 @@ def display_frame(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def run(args: argparse.Namespace) -> int:
+    common.check_chart_path(args.chart)
     plan = read_plan(args.plan)  # refuse bad input before anything is written
     history = read_history(args.history) if args.history else None
     table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
@@ -48,12 +48,11 @@ def run(args: argparse.Namespace) -> int:
         write_table(table, args.out)
     fig = None
     if args.chart or not args.no_track:
-        from ..report import fan_chart
+        from ..report import fan_chart, save_figure
 
         fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")
         if args.chart:
-            Path(args.chart).parent.mkdir(parents=True, exist_ok=True)
-            fig.savefig(args.chart, dpi=110)
+            save_figure(fig, args.chart, dpi=110)
     common.echo(common.format_table(display_frame(table)))
     counts = table["status"].value_counts()
     common.echo("\n" + ", ".join(f"{k}: {counts.get(k, 0)}" for k in

@@ -8,6 +8,7 @@ from .. import tracking
 from ..backtest import backtest
 from ..history import read_history
 from ..io import write_table
+from ..plotting import pyplot, save_figure
 from . import common
 
 
@@ -27,6 +28,7 @@ def register(sub) -> None:
     p.add_argument("--paths", type=int, default=1000, help="sample paths per series (default 1000)")
     common.add_engine_flags(p)
     common.add_out_flag(p)
+    common.add_chart_flag(p, "the calibration chart (coverage per horizon; p_meet reliability with --plan)")
     common.add_tracking_flags(p)
     p.set_defaults(func=run)
 
@@ -38,6 +40,7 @@ def _parse_origins(text: str):
 
 
 def run(args: argparse.Namespace) -> int:
+    common.check_chart_path(args.chart)
     history = read_history(args.history)
     try:
         origins = _parse_origins(args.origins)
@@ -52,13 +55,24 @@ def run(args: argparse.Namespace) -> int:
         write_table(res.summary, args.out)
         out = Path(args.out)
         write_table(res.details, out.with_name(f"{out.stem}_details{out.suffix}"))
+    fig = None
+    if args.chart or not args.no_track:
+        fig = res.plot(title=f"backtest: {', '.join(models)}, horizon {args.horizon}")
+        if args.chart:
+            save_figure(fig, args.chart, dpi=110)
     common.echo(common.format_table(res.summary))
     if args.out:
         common.echo(f"written: {args.out} (details: {out.stem}_details{out.suffix})")
+    if args.chart:
+        common.echo(f"calibration chart: {args.chart}")
     settings = common.tracking_settings(args)
     params = {"models": models, "horizon": args.horizon, "origins": args.origins, "seed": args.seed,
               "n_paths": args.paths, "plan": args.plan or ""}
-    run_id = tracking.log_backtest(res, params, settings, inputs=(history,))
+    try:
+        run_id = tracking.log_backtest(res, params, settings, inputs=(history,), figure=fig)
+    finally:
+        if fig is not None:
+            pyplot().close(fig)
     if run_id is not None:
         common.echo(f"MLflow run {run_id} (one child run per model) logged to {settings.store_uri()}")
     return common.EXIT_OK

@@ -39,6 +39,22 @@ def add_out_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default=None, help="write the result table here (.csv, .xlsx or .json)")
 
 
+def add_chart_flag(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--chart", default=None, help=f"also draw {what} to this .png, .svg or .pdf")
+
+
+def check_chart_path(path: str | None) -> None:
+    """Refuse a chart file type we cannot draw before any work is done (ParameterError)."""
+    from pathlib import Path
+
+    from ..exceptions import ParameterError
+    from ..plotting import FIGURE_TYPES
+
+    if path and Path(path).suffix.lower() not in FIGURE_TYPES:
+        raise ParameterError(f"--chart {path}: cannot draw a chart to this file type; use a file "
+                             f"name ending in {', '.join(FIGURE_TYPES)}.")
+
+
 def display_width(text: str) -> int:
     """Terminal columns taken by ``text``: CJK (wide / full-width) characters take two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -391,12 +391,15 @@ def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings |
 
 
 def log_backtest(result, params: dict, settings: TrackingSettings | None = None, *,
-                 inputs: Sequence[pd.DataFrame] | None = None, on_error: str = "raise") -> str | None:
+                 inputs: Sequence[pd.DataFrame] | None = None, figure=None,
+                 on_error: str = "raise") -> str | None:
     """Log a backtest as one parent run with one child run per model (same metric names).
 
-    The parent holds ``backtest_summary.csv`` (and ``attainment_calls.csv`` when a plan was
-    scored); each child holds its model's metrics and ``backtest_details.csv``, so the MLflow
-    UI's compare view lines the models up. Returns the parent run id.
+    The parent holds ``backtest_summary.csv``, ``coverage_by_horizon.csv`` (and
+    ``attainment_calls.csv`` / ``reliability.csv`` when a plan was scored) and the calibration
+    chart ``backtest_chart.png`` when a ``figure`` is given; each child holds its model's
+    metrics and ``backtest_details.csv``, so the MLflow UI's compare view lines the models up.
+    Returns the parent run id.
     """
     summary, details = result.summary, result.details
     calls = getattr(result, "calls", None)
@@ -405,8 +408,13 @@ def log_backtest(result, params: dict, settings: TrackingSettings | None = None,
             if parent is None:
                 return None
             parent.log_table(summary, "backtest_summary.csv")
+            if hasattr(result, "coverage_by_horizon"):
+                parent.log_table(result.coverage_by_horizon(), "coverage_by_horizon.csv")
             if calls is not None and len(calls):
                 parent.log_table(calls, "attainment_calls.csv")
+                parent.log_table(result.reliability(), "reliability.csv")
+            if figure is not None:
+                parent.log_figure(figure, "backtest_chart.png")
             for _, row in summary.iterrows():
                 label = str(row["model"])
                 with start_run(f"backtest:{label}", settings, params={"model": label},
