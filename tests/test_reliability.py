@@ -91,6 +91,13 @@ def test_backtest_chart_panels(patent_backtest, data_dir):
     assert len(no_plan.plot().axes) == 2
 
 
+def test_reliability_chart_names_missing_columns():
+    from mstarget.report import reliability_chart
+
+    with pytest.raises(mt.ParameterError, match=r"missing \['met'\]"):
+        reliability_chart(pd.DataFrame({"model": ["a"], "p_meet": [0.5]}))
+
+
 def test_cli_backtest_draws_calibration_chart(tmp_path, data_dir):
     chart = tmp_path / "charts" / "calibration.png"
     code = main(["backtest", "--history", str(data_dir / "china" / "national_history.csv"),

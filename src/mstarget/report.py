@@ -90,6 +90,15 @@ def fan_chart(assessments: Sequence, *, title: str | None = None, ncols: int = 3
 MODEL_COLOURS = ("#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363", "#d6616b", "#8c6d31")
 
 
+def _share_with_bars(ax, x, share, lo, hi, colour: str, label: str) -> None:
+    """Observed shares as points joined by a line, with their (Wilson) interval as bars."""
+    y = np.asarray(share, dtype=float)
+    err = np.vstack([y - np.asarray(lo, dtype=float), np.asarray(hi, dtype=float) - y])
+    err = np.clip(err, 0, None)  # Wilson bounds can miss 0 / 1 by a rounding error
+    ax.errorbar(np.asarray(x, dtype=float), y, yerr=err, fmt="o-", color=colour, ms=4, lw=1,
+                capsize=2, label=label)
+
+
 def reliability_chart(calls, *, by: str | None = "model", ax=None, title: str | None = None):
     """Reliability diagram: ``p_meet`` (binned) against the share of targets actually met.
 
@@ -109,8 +118,13 @@ def reliability_chart(calls, *, by: str | None = "model", ax=None, title: str | 
         :data:`mstarget.reliability.RELIABILITY_BINS`, with 95 % Wilson bars and the number of
         calls; the diagonal is perfect calibration.
     """
+    from .exceptions import ParameterError
     from .reliability import reliability_table
 
+    needed = {"p_meet", "met"} | ({by} if by is not None else set())
+    if not needed <= set(calls.columns):
+        raise ParameterError(f"reliability_chart needs a table of calls with columns "
+                             f"{sorted(needed)}; missing {sorted(needed - set(calls.columns))}.")
     plt = pyplot()
     if ax is None:
         fig, ax = plt.subplots(figsize=(4.4, 4.2))
@@ -123,10 +137,8 @@ def reliability_chart(calls, *, by: str | None = "model", ax=None, title: str | 
         t = t[t["n"] > 0]
         x = t["mean_p_meet"].to_numpy() + dx
         y = t["observed_met"].to_numpy()
-        err = np.clip(np.vstack([y - t["observed_lo"].to_numpy(), t["observed_hi"].to_numpy() - y]),
-                      0, None)  # Wilson bounds can miss 0 / 1 by a rounding error
-        ax.errorbar(x, y, yerr=err, fmt="o-", color=colour, ms=4, lw=1, capsize=2,
-                    label=f"{label} ({len(g)} calls)" if label is not None else f"{len(g)} calls")
+        _share_with_bars(ax, x, y, t["observed_lo"], t["observed_hi"], colour,
+                         f"{label} ({len(g)} calls)" if label is not None else f"{len(g)} calls")
         for xi, yi, ni in zip(x, y, t["n"]):
             ax.annotate(str(ni), (xi, yi), textcoords="offset points", xytext=(4, -9), fontsize=6,
                         color=colour)
@@ -168,11 +180,9 @@ def backtest_chart(result, *, title: str | None = None):
         offsets = np.linspace(-0.12, 0.12, len(models)) if len(models) > 1 else [0.0]
         for m, colour, dx in zip(models, MODEL_COLOURS * 3, offsets):
             c = cov[cov["model"] == m]
-            y = c[f"coverage_{level}"].to_numpy(dtype=float)
-            err = np.clip(np.vstack([y - c[f"coverage_{level}_lo"].to_numpy(dtype=float),
-                                     c[f"coverage_{level}_hi"].to_numpy(dtype=float) - y]), 0, None)
-            ax.errorbar(c["h"].to_numpy() + dx, y, yerr=err, fmt="o-", color=colour, ms=4, lw=1,
-                        capsize=2, label=f"{m} (n={int(c['n'].sum())})")
+            _share_with_bars(ax, c["h"].to_numpy() + dx, c[f"coverage_{level}"],
+                             c[f"coverage_{level}_lo"], c[f"coverage_{level}_hi"], colour,
+                             f"{m} (n={int(c['n'].sum())})")
         if not models:
             ax.text(0.5, 0.5, "no forecasts scored", ha="center", va="center", transform=ax.transAxes)
         lows = cov[f"coverage_{level}_lo"].dropna().tolist() if len(cov) else []
