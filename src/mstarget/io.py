@@ -6,6 +6,7 @@ never leaves a half-written result.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -79,13 +80,7 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
         raise DataValidationError([Problem(str(p), None, None, None,
                                            "unsupported output type; use .csv, .xlsx, .json or .parquet")],
                                   source=str(p))
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=ext, dir=p.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; results are ordinary files
-    try:
+    with atomic_path(p) as tmp:
         if ext == ".csv":
             df.to_csv(tmp, index=False, encoding="utf-8-sig")
         elif ext == ".xlsx":
@@ -94,9 +89,25 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
             df.to_json(tmp, orient="records", force_ascii=False, indent=2)
         else:
             df.to_parquet(tmp, index=False)
+    return p
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike):
+    """Yield a temporary path beside ``path`` (same extension) to write to; on success it is
+    renamed to ``path`` (permissions as for a new file), on any failure it is removed -- so an
+    earlier file is never destroyed and no half-written one is left."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=p.suffix.lower(), dir=p.parent)
+    os.close(fd)
+    try:
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; results are ordinary files
         os.replace(tmp, p)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return p

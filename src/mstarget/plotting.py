@@ -68,36 +68,16 @@ def save_figure(fig, path, dpi: int = 120) -> None:
     The chart is drawn to a temporary file beside ``path`` and renamed into place, so a failure
     never leaves a half-written chart or destroys an earlier one.
     """
-    import os
-    import tempfile
     from pathlib import Path
 
     from .exceptions import ParameterError
+    from .io import atomic_path
 
     p = Path(path)
-    ext = p.suffix.lower()
-    if ext not in FIGURE_TYPES:
+    if p.suffix.lower() not in FIGURE_TYPES:
         raise ParameterError(f"cannot draw a chart to '{p}': use a file name ending in "
                              f"{', '.join(FIGURE_TYPES)}.")
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=ext, dir=p.parent)
-    os.close(fd)
-    try:
-        with quiet_glyphs():
-            fig.savefig(tmp, dpi=dpi)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, p)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_path(p) as tmp, quiet_glyphs():
+        fig.savefig(tmp, dpi=dpi)
     with contextlib.suppress(Exception):
         pyplot().close(fig)
-
-
-def _umask() -> int:
-    import os
-
-    current = os.umask(0)
-    os.umask(current)
-    return current

@@ -244,11 +244,10 @@ def write_report(table, details, path, *, title: str = "Plan target assessment",
     path : str or Path
         Output file; its extension chooses the format.
     """
-    import os
-    import tempfile
     from pathlib import Path
 
     from .exceptions import DataValidationError, Problem
+    from .io import atomic_path
 
     p = Path(path)
     ext = p.suffix.lower()
@@ -259,22 +258,11 @@ def write_report(table, details, path, *, title: str = "Plan target assessment",
     png = _figure_png(fig)
     pyplot().close(fig)
     shown = _report_table(table)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=ext, dir=p.parent)
-    os.close(fd)
-    try:
+    with atomic_path(p) as tmp:
         if ext == ".xlsx":
             _write_xlsx(shown, png, tmp, title)
         else:
             Path(tmp).write_text(_html(shown, png, title, as_of), encoding="utf-8")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, p)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _counts(shown) -> dict:

@@ -408,8 +408,7 @@ def log_backtest(result, params: dict, settings: TrackingSettings | None = None,
             if parent is None:
                 return None
             parent.log_table(summary, "backtest_summary.csv")
-            if hasattr(result, "coverage_by_horizon"):
-                parent.log_table(result.coverage_by_horizon(), "coverage_by_horizon.csv")
+            parent.log_table(result.coverage_by_horizon(), "coverage_by_horizon.csv")
             if calls is not None and len(calls):
                 parent.log_table(calls, "attainment_calls.csv")
                 parent.log_table(result.reliability(), "reliability.csv")
