@@ -120,3 +120,20 @@ def test_repeated_warnings_are_grouped_into_one_line(data_dir, capsys):
     lines = [ln for ln in err.splitlines() if "single observation" in ln]
     assert len(lines) == 1
     assert lines[0].startswith("warning: 13 series: a single observation") and "(+8 more)" in lines[0]
+
+
+def test_progress_in_a_log_ends_its_line_before_the_table(tmp_path, data_dir):
+    """Standard output and error both sent to one log file (as in CI): the bar's last line shows the
+    final count and the table starts on a line of its own."""
+    log = tmp_path / "log.txt"
+    with open(log, "w", encoding="utf-8") as fh:
+        proc = subprocess.run([sys.executable, "-m", "mstarget", "assess", "--plan",
+                               str(data_dir / "china" / "national_targets.csv"), "--history",
+                               str(data_dir / "china" / "national_history.csv"), "--as-of", "2022",
+                               "--out", str(tmp_path / "a.csv"), "--no-track"],
+                              stdout=fh, stderr=subprocess.STDOUT, cwd=tmp_path)
+    assert proc.returncode == 0
+    lines = log.read_text(encoding="utf-8").splitlines()
+    bar = [ln for ln in lines if "forecasting series" in ln]
+    assert bar and "4/4" in bar[-1].split("\r")[-1]
+    assert any(ln.startswith("attribute") for ln in lines)  # the table header is not glued to the bar

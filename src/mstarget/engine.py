@@ -63,6 +63,6 @@ def run_tasks(fn: Callable[..., Any], tasks: Sequence[tuple], *, backend: str = 
 def _serial(fn, tasks, progress, desc):
     if not progress or len(tasks) < 2:
         return [fn(*t) for t in tasks]
-    from tqdm.auto import tqdm
+    from .progress import progress_bar
 
-    return [fn(*t) for t in tqdm(tasks, desc=desc, unit="task", leave=False)]
+    return [fn(*t) for t in progress_bar(tasks, desc=desc, unit="task")]

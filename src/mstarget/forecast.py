@@ -254,9 +254,9 @@ class _NoBar:
 def _progress(total: int, enabled: bool):
     if not enabled or total < 2:
         return _NoBar()
-    from tqdm.auto import tqdm
+    from .progress import progress_bar
 
-    return tqdm(total=total, desc="forecasting series", unit="series", leave=False)
+    return progress_bar(total=total, desc="forecasting series", unit="series")
 
 
 def _check_levels(levels: Iterable[int]) -> tuple[int, ...]:
