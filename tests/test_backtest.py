@@ -80,3 +80,19 @@ def test_cli_backtest_writes_out(tmp_path):
     assert s["model"].tolist() == ["naive", "drift"]
     assert {"smape", "mase", "coverage_80", "coverage_95", "msis", "crps_scaled"} <= set(s.columns)
     assert (tmp_path / "bt_details.csv").exists()
+
+
+def test_backtest_scores_the_intervals_forecast_gives(data_dir):
+    """By default a backtest draws as many paths as ``forecast`` (the factors were learned for that
+    number), so its intervals at an origin are exactly those of a forecast made at that origin."""
+    import mstarget as mt
+
+    hist = mt.read_history(data_dir / "china" / "national_history.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = backtest(hist, model="ensemble", horizon=2, origins=[2020])
+        fc = mt.forecast(hist[hist["year"] <= 2020], horizon=2, model="ensemble", seed=0)
+    merged = res.details.merge(fc, on=["region", "indicator", "year"], suffixes=("", "_fc"))
+    assert len(merged) == len(res.details) >= 5
+    for col in ("median", "lo_80", "hi_80", "lo_95", "hi_95"):
+        np.testing.assert_allclose(merged[col], merged[f"{col}_fc"], rtol=1e-12)

@@ -24,7 +24,7 @@ from . import metrics as M
 from .calibration import is_steady, required_stretch
 from .engine import run_tasks
 from .exceptions import ParameterError
-from .forecast import forecast_paths
+from .forecast import DEFAULT_PATHS, forecast_paths
 from .history import read_history
 from .models import resolve
 
@@ -105,7 +105,7 @@ def _origins(hist: pd.DataFrame, origins) -> list[int]:
 
 
 def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[int] = 3, *,
-             seed: int = 0, n_paths: int = 1000, bounds=None, calibration="default",
+             seed: int = 0, n_paths: int = DEFAULT_PATHS, bounds=None, calibration="default",
              plan=None, min_train: int = 1, track: bool = False, tracking_settings=None,
              backend: str = "serial", n_jobs: int | None = None, scheduler: str | None = None,
              progress: bool = False) -> BacktestResult:
@@ -122,7 +122,9 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         An int ``k`` uses the cut-off years ``last - k, ..., last - 1`` (``last`` = latest year of
         the history); a list gives the cut-off years themselves.
     seed, n_paths, bounds, calibration
-        As for :func:`mstarget.forecast`.
+        As for :func:`mstarget.forecast` (same default number of paths, so a backtest scores the
+        forecasts :func:`~mstarget.forecast` makes: the quantile noise of fewer paths changes the
+        interval widths slightly).
     plan : DataFrame or path, optional
         Plan table; attainment calls are scored against realised outcomes.
     min_train : int

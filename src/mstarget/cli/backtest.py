@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .. import tracking
 from ..backtest import backtest
+from ..forecast import DEFAULT_PATHS
 from ..history import read_history
 from ..io import write_table
 from ..plotting import pyplot, save_figure
@@ -25,7 +26,8 @@ def register(sub) -> None:
                                                   "comma-separated cut-off years (default 3)")
     p.add_argument("--plan", default=None, help="plan table: also score attainment calls")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--paths", type=int, default=1000, help="sample paths per series (default 1000)")
+    p.add_argument("--paths", type=int, default=DEFAULT_PATHS,
+                   help=f"sample paths per series (default {DEFAULT_PATHS}, as for forecasts)")
     common.add_engine_flags(p)
     common.add_out_flag(p)
     common.add_chart_flag(p, "the calibration chart (coverage per horizon; p_meet reliability with --plan)")
