@@ -76,7 +76,7 @@ def learn_plan(dry_run: bool = False, stretch_files=None) -> None:
     sys.path.insert(0, str(ROOT / "experiments" / "plan_regime"))
     from corpus import corpus  # noqa: E402
 
-    from mstarget.calibration import plan_factors
+    from mstarget.calibration import plan_table
     from mstarget.pace_check import equal_weights, stretch_table
 
     if stretch_files:
@@ -87,15 +87,17 @@ def learn_plan(dry_run: bool = False, stretch_files=None) -> None:
                           for a in (False, True)], ignore_index=True)
     rows = rows[np.isfinite(rows["r_80"]) & np.isfinite(rows["r_95"])].reset_index(drop=True)
     w = equal_weights(rows, ("family", "indicator"))
-    f = plan_factors(rows, w, max_h=6)
+    t = plan_table(rows, w, max_h=6)
+    f, shift = t.factors[PLAN_MODEL], t.shifts[PLAN_MODEL]
     prov = (f"learned {dt.date.today().isoformat()} by benchmarks/learn_calibration.py --plan from "
             f"{len(rows)} errors of {rows[['family', 'indicator']].drop_duplicates().shape[0]} indicators in "
             f"{rows['family'].nunique()} families of the policy corpus (data/china/provincial_panels.csv, "
             f"data/backtest_mdg without child mortality, data/china/national_history.csv): windows of 1-7 "
             f"consecutive yearly points forecast 1-6 years ahead with and without peers, {DEFAULT_PATHS} "
-            f"sample paths, weighted equally per family and per indicator within a family")
+            f"sample paths, weighted equally per family and per indicator within a family; median "
+            f"corrections then stretches (calibration.plan_table)")
     write_models({PLAN_MODEL: {"scheme": "plan", "factors": np.round(f, 4).tolist(), "tail": None,
-                               "provenance": prov}}, dry_run)
+                               "shift": np.round(shift, 4).tolist(), "provenance": prov}}, dry_run)
 
 
 def history(quick=None) -> pd.DataFrame:

@@ -5,7 +5,7 @@
   (AgriMachine, PublicBudget, ..., LivestockBreeding). ``hitech_industry_profit_margin`` is a
   margin in % that can be negative, not a share: its unit is read as ``百分点`` (unbounded).
 * ``data/backtest_mdg/mdg_series.csv``: MDG-era country series (water, sanitation, TB, maternal
-  mortality, undernourishment); ``family`` = ``MDG_<topic>``. Child-mortality series (u5mr / imr /
+  mortality, undernourishment); ``family`` = ``MDG_<source vintage>`` (jmp2021, who2019, fao_sofi2018). Child-mortality series (u5mr / imr /
   nmr) are left out: they are the MDG 4.A experiment's test data.
 * ``data/china/national_history.csv``: national market-regulation series (one region: no peers).
 """
@@ -31,7 +31,9 @@ def mdg() -> pd.DataFrame:
     d = pd.read_csv(DATA / "backtest_mdg" / "mdg_series.csv").rename(columns={"country": "region"})
     d = d[~d["indicator"].str.match(r"(u5mr|imr|nmr)_")]
     d["unit"] = np.where(d["indicator"].str.contains("_pct_"), "%", "per")
-    d["family"] = "MDG_" + d["indicator"].str.split("_").str[0]
+    # one family per source data set: JMP 2021 (water, sanitation, open defecation), WHO TB,
+    # WHO maternal mortality, FAO undernourishment
+    d["family"] = "MDG_" + d["indicator"].str.rsplit("_", n=1).str[-1]
     d["source"] = "owid/owid-datasets (data/backtest_mdg)"
     return d
 

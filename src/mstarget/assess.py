@@ -91,8 +91,8 @@ def _augment_history(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None,
 
 def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0, *,
            n_paths: int = DEFAULT_PATHS, thresholds: Thresholds = Thresholds(),
-           use_plan_baseline: bool = True, progress: bool = False, track: bool = False,
-           tracking_settings=None) -> pd.DataFrame:
+           use_plan_baseline: bool = True, progress: bool = False, calibration="default",
+           reference=None, track: bool = False, tracking_settings=None) -> pd.DataFrame:
     """Probability that each plan target is met, with forecast, interval, pace and status.
 
     Parameters
@@ -116,6 +116,11 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
     use_plan_baseline : bool
         Use the plan's baseline value as an observation in its baseline year when the history
         has none (default True).
+    calibration : "default", None or Calibration
+        Interval calibration, e.g. ``mt.calibration.learn(panel)`` (see :func:`mstarget.forecast`).
+    reference : DataFrame or path, optional
+        A peer panel of the same indicators in other regions: short series borrow their trend
+        and noise (see :func:`mstarget.forecast` and :mod:`mstarget.pooling`).
     track : bool
         Log one MLflow run (parameters, status counts, the table and fan charts) to the store of
         ``tracking_settings`` (default: ``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db``).
@@ -133,7 +138,8 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
     """
     table, details = assess_detailed(history, plan, as_of=as_of, model=model, seed=seed,
                                      n_paths=n_paths, thresholds=thresholds,
-                                     use_plan_baseline=use_plan_baseline, progress=progress)
+                                     use_plan_baseline=use_plan_baseline, progress=progress,
+                                     calibration=calibration, reference=reference)
     if track:
         from . import tracking
         from .plotting import pyplot
@@ -156,7 +162,8 @@ def _read_optional(history):
 
 
 def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=DEFAULT_PATHS,
-                    thresholds=Thresholds(), use_plan_baseline=True, progress=False):
+                    thresholds=Thresholds(), use_plan_baseline=True, progress=False,
+                    calibration="default", reference=None):
     """Like :func:`assess`, also returning per-row :class:`TargetAssessment` (paths for charts)."""
     plan = read_plan(plan)
     hist = read_history(history) if history is not None else read_history(
@@ -183,7 +190,8 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
             bounds[key] = (lo, hi)
 
     sfs = forecast_paths(hist, horizons, model=model, seed=seed, n_paths=n_paths, bounds=bounds,
-                         progress=progress) if horizons else []
+                         progress=progress, calibration=calibration,
+                         reference=reference) if horizons else []
     by_key = {(sf.region, sf.indicator): sf for sf in sfs}
 
     results = [_assess_row(r._asdict(), by_key.get((r.region, r.indicator)), thresholds, as_of)

@@ -151,6 +151,10 @@ class Calibration:
     tail: dict[str, np.ndarray] = field(default_factory=dict)
     #: ``{model_name: "length_steady" | "plan"}``; models not listed use ``length_steady``
     schemes: dict[str, str] = field(default_factory=dict)
+    #: ``{model_name: array (n_classes, H)}``: median correction in units of the 80 % half-width,
+    #: signed along the forecast's own trend (negative: less trend than the raw paths; see
+    #: :func:`plan_shifts`). Models without an entry keep their median.
+    shifts: dict[str, np.ndarray] = field(default_factory=dict)
 
     def has(self, model: str) -> bool:
         return model in self.factors
@@ -183,6 +187,15 @@ class Calibration:
             out[H:] = f[c, H - 1][None, :] * (hh[:, None] / H) ** g[None, :]
         return out
 
+    def shift_for(self, model: str, n: int, h: int, *, z=None, peers: bool = False) -> np.ndarray | None:
+        """Array (h,) of median corrections for horizons 1..h (``None`` without a shift table)."""
+        s = self.shifts.get(model)
+        if s is None:
+            return None
+        s = np.asarray(s, dtype=float)
+        c = min(self.row_for(model, n, False, z=z, peers=peers), s.shape[0] - 1)
+        return s[c, np.minimum(np.arange(h), s.shape[1] - 1)]
+
     def to_frame(self) -> pd.DataFrame:
         """One row per model, class and horizon: ``model, scheme, class, length_class, steady, h,
         c_80, c_95`` (``length_class`` / ``steady`` only for the ``length_steady`` scheme)."""
@@ -205,6 +218,7 @@ class Calibration:
         return {"format": 1, "provenance": self.provenance, "models": {
             m: {"scheme": self.scheme(m), "factors": np.round(np.asarray(f, dtype=float), 4).tolist(),
                 "tail": (np.round(np.asarray(self.tail[m], dtype=float), 4).tolist() if m in self.tail else None),
+                "shift": (np.round(np.asarray(self.shifts[m], dtype=float), 4).tolist() if m in self.shifts else None),
                 "provenance": prov.get(m, self.provenance)} for m, f in self.factors.items()}}
 
     @classmethod
@@ -213,7 +227,7 @@ class Calibration:
         models = data.get("models") or {}
         if not models:
             raise ValueError("calibration data has no 'models' entry")
-        factors, tail, schemes, prov = {}, {}, {}, {}
+        factors, tail, schemes, prov, shifts = {}, {}, {}, {}, {}
         for m, e in models.items():
             scheme = e.get("scheme", "length_steady")
             if scheme not in SCHEMES:
@@ -224,9 +238,11 @@ class Calibration:
             factors[m], schemes[m] = f, scheme
             if e.get("tail") is not None:
                 tail[m] = np.asarray(e["tail"], dtype=float)
+            if e.get("shift") is not None:
+                shifts[m] = np.asarray(e["shift"], dtype=float)
             prov[m] = e.get("provenance", "")
         text = data.get("provenance") or "; ".join(f"{m}: {p}" for m, p in prov.items())
-        return cls(factors, text, meta={"model_provenance": prov}, tail=tail, schemes=schemes)
+        return cls(factors, text, meta={"model_provenance": prov}, tail=tail, schemes=schemes, shifts=shifts)
 
     def merged(self, other: "Calibration") -> "Calibration":
         """This table with ``other``'s models added (``other`` wins for a model in both)."""
@@ -235,7 +251,8 @@ class Calibration:
             prov.setdefault(m, other.provenance)
         return Calibration({**self.factors, **other.factors}, self.provenance, {"model_provenance": prov},
                            {**{k: v for k, v in self.tail.items() if k not in other.factors}, **other.tail},
-                           {**self.schemes, **{m: other.scheme(m) for m in other.factors}})
+                           {**self.schemes, **{m: other.scheme(m) for m in other.factors}},
+                           {**{k: v for k, v in self.shifts.items() if k not in other.factors}, **other.shifts})
 
     def tail_frame(self) -> pd.DataFrame:
         """The long-horizon exponents: ``model, length_class, steady, g_80, g_95``."""
@@ -281,7 +298,8 @@ def resolve_calibration(calibration) -> Calibration | None:
                      f"Got {calibration!r} instead.")
 
 
-def apply(z_paths: np.ndarray, factors: np.ndarray) -> np.ndarray:
+def apply(z_paths: np.ndarray, factors: np.ndarray, shift: np.ndarray | None = None,
+          z_last: float | None = None) -> np.ndarray:
     """Stretch deviations from the per-year median (model scale), see module docstring.
 
     Parameters
@@ -289,12 +307,22 @@ def apply(z_paths: np.ndarray, factors: np.ndarray) -> np.ndarray:
     z_paths : array, shape (n_paths, h)
     factors : array, shape (h, 2)
         (c_80, c_95) per horizon.
+    shift : array, shape (h,), optional
+        Median corrections (``plan`` scheme): every path moves by ``shift * (q90 - q10) / 2``
+        along the sign of the forecast's trend ``median - z_last``, before the stretch.
+    z_last : float, optional
+        The series' last value on the model scale (needed with ``shift``).
     """
     z = np.asarray(z_paths, dtype=float)
     n = z.shape[0]
     if n < 2:
         return z
     med = np.median(z, axis=0)
+    if shift is not None and z_last is not None:
+        q10, q90 = np.quantile(z, [0.1, 0.9], axis=0)
+        move = np.sign(med - z_last) * np.asarray(shift, dtype=float) * (q90 - q10) / 2.0
+        z = z + move[None, :]
+        med = med + move
     dev = z - med
     order = np.argsort(z, axis=0)
     ranks = np.empty_like(order)
@@ -429,12 +457,12 @@ def learn(history, *, model="auto", horizon: int | None = None, origins: int = 4
             raise ValueError("calibration.learn found no window with an outcome: the panel needs series "
                              "with at least two consecutive years")
         by = [c for c in weight_by if c in rows and rows[c].notna().any()]
-        f = plan_factors(rows, equal_weights(rows, by) if by else None, max_h=H, min_count=min_count)
+        t = plan_table(rows, equal_weights(rows, by) if by else None, max_h=H, min_count=min_count)
         n_ind = rows["indicator"].nunique()
-        prov = (f"learned by calibration.learn from {len(rows)} errors of {n_ind} indicators "
-                f"({'' if frame is None else len(frame)} rows), windows of {min(lengths)}-{max(lengths)} points, "
-                f"h<={H}, {n_paths} paths")
-        return default_calibration().merged(Calibration({"pooled_drift": f}, prov, schemes={"pooled_drift": "plan"}))
+        prov = (f"learned by calibration.learn from {len(rows)} errors of {n_ind} indicators"
+                f"{'' if frame is None else f' ({len(frame)} rows)'}, windows of {min(lengths)}-{max(lengths)} "
+                f"points, h<={H}, {n_paths} paths")
+        return default_calibration().merged(Calibration(t.factors, prov, schemes=t.schemes, shifts=t.shifts))
     H = int(horizon or 4)
     res = backtest(history, model=model, horizon=H, origins=origins, seed=seed,
                    calibration=None, n_paths=n_paths)
@@ -452,6 +480,75 @@ def weighted_quantile(x: np.ndarray, q: float, w: np.ndarray) -> float:
     return float(x[o][min(k, x.size - 1)])
 
 
+def plan_shifts(rows: pd.DataFrame, weights: np.ndarray | None = None, *, max_h: int = 6,
+                min_count: int = 30) -> np.ndarray:
+    """Median corrections (``N_PLAN_CLASSES``, ``max_h``) from raw forecasts and outcomes.
+
+    For each error, ``u = sign(q50 - z_last) * (z_actual - q50) / ((q90 - q10) / 2)`` is how far the
+    outcome fell beyond the raw median along the forecast's own trend, in 80 %-half-widths; the
+    correction is the weighted median of ``u`` per class and horizon (with the same borrowing as
+    :func:`plan_factors`), clipped to [-1.5, 1.5]. Negative: outcomes keep less of the recent trend
+    than the model extrapolates (mean reversion across regions, slowing growth).
+    """
+    half = (rows["q90"] - rows["q10"]).to_numpy(dtype=float) / 2.0
+    o = np.sign((rows["q50"] - rows["z_last"]).to_numpy(dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = np.where(half > 1e-12, o * (rows["z_actual"] - rows["q50"]).to_numpy(dtype=float) / half, np.nan)
+    tab = _plan_cells(rows, weights, max_h, min_count, [u], [0.5], conformal=False)[..., 0]
+    return np.clip(np.where(np.isnan(tab), 0.0, tab), -1.5, 1.5)
+
+
+def shifted_stretch(rows: pd.DataFrame, shift: np.ndarray) -> pd.DataFrame:
+    """``rows`` with ``r_80`` / ``r_95`` recomputed around the shifted median (see :func:`apply`)."""
+    s = np.asarray(shift)[rows["cls"].to_numpy(), np.minimum(rows["h"].to_numpy() - 1, shift.shape[1] - 1)]
+    q = {k: rows[k].to_numpy(dtype=float) for k in ("q025", "q10", "q50", "q90", "q975", "z_last", "z_actual")}
+    move = np.sign(q["q50"] - q["z_last"]) * s * (q["q90"] - q["q10"]) / 2.0
+    med = q["q50"] + move
+    a = q["z_actual"]
+    up = a >= med
+    d = np.abs(a - med)
+    out = rows.copy()
+    for col, lo, hi in (("r_80", "q10", "q90"), ("r_95", "q025", "q975")):
+        half = np.where(up, q[hi] - q["q50"], q["q50"] - q[lo])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[col] = np.where(half > 1e-12, d / half, np.where(d > 1e-12, 1e6, 0.0))
+    return out
+
+
+def _plan_cells(rows, weights, max_h, min_count, values, levels, conformal=True) -> np.ndarray:
+    """Weighted quantiles of ``values`` (one array per level) per ``plan`` class and horizon,
+    shape (``N_PLAN_CLASSES``, ``max_h``, len(levels)); ``nan`` where no cell had enough rows."""
+    w_all = np.ones(len(rows)) if weights is None else np.asarray(weights, dtype=float)
+    cls_all = rows["cls"].to_numpy()
+    hh = rows["h"].to_numpy()
+    out = np.full((N_PLAN_CLASSES, max_h, len(levels)), np.nan)
+    for j in range(max_h):
+        sel = np.flatnonzero(hh == j + 1)
+        cls = cls_all[sel]
+        peers_of, sm_of, len_of = cls % 2, (cls // 2) % N_PLAN_SMOOTH, cls // (2 * N_PLAN_SMOOTH)
+        for c in range(N_PLAN_CLASSES):
+            pe, sm, lc = c % 2, (c // 2) % N_PLAN_SMOOTH, c // (2 * N_PLAN_SMOOTH)
+            for m in (cls == c,
+                      (sm_of == sm) & (len_of == lc),
+                      (sm_of == sm) & (peers_of == pe) & (np.abs(len_of - lc) <= 1),
+                      (sm_of == sm) & (np.abs(len_of - lc) <= 1)):
+                if m.sum() >= min_count:
+                    break
+            else:
+                continue
+            m = sel[m]
+            w = w_all[m]
+            m_eff = w.sum() ** 2 / max(float((w ** 2).sum()), 1e-300)
+            for k, (x, lv) in enumerate(zip(values, levels)):
+                x = np.asarray(x)[m]
+                ok = np.isfinite(x)
+                if ok.sum() == 0:
+                    continue
+                level = min(1.0, lv * (1 + 1 / m_eff)) if conformal else lv
+                out[c, j, k] = weighted_quantile(x[ok], level, w[ok])
+    return out
+
+
 def plan_factors(rows: pd.DataFrame, weights: np.ndarray | None = None, *, max_h: int = 6,
                  min_count: int = 30) -> np.ndarray:
     """``plan``-scheme factors (``N_PLAN_CLASSES``, ``max_h``, 2) from required stretches.
@@ -464,31 +561,8 @@ def plan_factors(rows: pd.DataFrame, weights: np.ndarray | None = None, *, max_h
     ``min_count`` errors borrows, in turn, from the same length and smoothness with or without
     peers, from the neighbouring length classes, and from the previous horizon.
     """
-    w_all = np.ones(len(rows)) if weights is None else np.asarray(weights, dtype=float)
-    cls = rows["cls"].to_numpy()
-    hh = rows["h"].to_numpy()
-    r = rows[["r_80", "r_95"]].to_numpy(dtype=float)
-    n_len = len(PLAN_LENGTH_EDGES)
-    out = np.full((N_PLAN_CLASSES, max_h, 2), np.nan)
-    peers_of, sm_of, len_of = cls % 2, (cls // 2) % N_PLAN_SMOOTH, cls // (2 * N_PLAN_SMOOTH)
-    for c in range(N_PLAN_CLASSES):
-        pe, sm, lc = c % 2, (c // 2) % N_PLAN_SMOOTH, c // (2 * N_PLAN_SMOOTH)
-        for j in range(max_h):
-            at_h = hh == j + 1
-            for m in (at_h & (cls == c),
-                      at_h & (sm_of == sm) & (len_of == lc),
-                      at_h & (sm_of == sm) & (peers_of == pe) & (np.abs(len_of - lc) <= 1),
-                      at_h & (sm_of == sm) & (np.abs(len_of - lc) <= 1)):
-                if m.sum() >= min_count:
-                    break
-            else:
-                continue
-            w = w_all[m]
-            m_eff = w.sum() ** 2 / max(float((w ** 2).sum()), 1e-300)
-            for k, lv in enumerate((0.80, 0.95)):
-                x = r[m, k]
-                ok = np.isfinite(x)
-                out[c, j, k] = weighted_quantile(x[ok], min(1.0, lv * (1 + 1 / m_eff)), w[ok])
+    out = _plan_cells(rows, weights, max_h, min_count,
+                      [rows["r_80"].to_numpy(dtype=float), rows["r_95"].to_numpy(dtype=float)], [0.80, 0.95])
     for c in range(N_PLAN_CLASSES):
         for j in range(1, max_h):
             if np.isnan(out[c, j]).any():
@@ -502,3 +576,14 @@ def plan_factors(rows: pd.DataFrame, weights: np.ndarray | None = None, *, max_h
                                                       k % 2 != c % 2))]
     out = np.where(np.isnan(out), 1.0, out)
     return np.clip(out, 0.2, 20.0)
+
+
+def plan_table(rows: pd.DataFrame, weights: np.ndarray | None = None, *, max_h: int = 6,
+               min_count: int = 30) -> Calibration:
+    """A ``plan``-scheme :class:`Calibration` of ``pooled_drift`` from a
+    :func:`mstarget.pace_check.stretch_table`: median corrections (:func:`plan_shifts`) first, then
+    the stretch factors around the corrected median (:func:`plan_factors`)."""
+    shift = plan_shifts(rows, weights, max_h=max_h, min_count=min_count)
+    f = plan_factors(shifted_stretch(rows, shift), weights, max_h=max_h, min_count=min_count)
+    return Calibration({"pooled_drift": f}, "", schemes={"pooled_drift": "plan"},
+                       shifts={"pooled_drift": shift})

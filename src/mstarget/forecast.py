@@ -283,8 +283,10 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
     z_paths = np.asarray(model.sample_paths(p.h, n_paths, rng), dtype=float)
     key = _calibration_key(spec)
     if cal is not None and cal.has(key):
+        peers = _has_peers(p, model)
         z_paths = _cal.apply(z_paths, cal.factors_for(key, p.values.size, p.h, _cal.is_steady(p.z),
-                                                      z=p.z, peers=_has_peers(p, model)))
+                                                      z=p.z, peers=peers),
+                             cal.shift_for(key, p.values.size, p.h, z=p.z, peers=peers), float(p.z[-1]))
     paths = p.transform.inverse(z_paths)
     last = int(p.years[-1])
     return SeriesForecast(p.region, p.indicator, p.years, p.values,

@@ -238,6 +238,12 @@ def _windows_ahead(hist: pd.DataFrame, n_points: int, max_h: int, end_years=None
     return pd.DataFrame(rows, columns=["region", "indicator", "end_year", "values", "outcomes", "unit", "family"])
 
 
+#: columns of :func:`stretch_table`: ``z_last`` the window's last value, ``q025 .. q975`` the raw
+#: forecast's quantiles and ``z_actual`` the outcome, all on the model scale
+STRETCH_COLUMNS = ["region", "indicator", "family", "end_year", "n", "h", "cls", "r_80", "r_95",
+                   "z_last", "q025", "q10", "q50", "q90", "q975", "z_actual"]
+
+
 def stretch_table(panel, *, lengths: Sequence[int] = range(1, 8), max_h: int = 6,
                   model="pooled_drift", seed: int = 0, n_paths: int = DEFAULT_PATHS,
                   end_years=None, reference=None, alone: bool = False) -> pd.DataFrame:
@@ -276,29 +282,32 @@ def stretch_table(panel, *, lengths: Sequence[int] = range(1, 8), max_h: int = 6
                 tr = sf.z_transform
                 zp = tr.forward(sf.paths[:, hs])
                 za = tr.forward(a[hs])
+                zv = tr.forward(sf.values)
                 rr = required_stretch(zp, za)
-                cls = plan_class(int(n), smoothness(tr.forward(sf.values)), sf.n_peers > 0)
+                q = np.quantile(zp, [0.025, 0.1, 0.5, 0.9, 0.975], axis=0)
+                cls = plan_class(int(n), smoothness(zv), sf.n_peers > 0)
                 for j, h in enumerate(hs):
                     out.append((r.region, r.indicator, r.family, int(t), int(n), int(h) + 1, cls,
-                                rr[j, 0], rr[j, 1]))
-    return pd.DataFrame(out, columns=["region", "indicator", "family", "end_year", "n", "h", "cls",
-                                      "r_80", "r_95"])
+                                rr[j, 0], rr[j, 1], zv[-1], *q[:, j], za[j]))
+    return pd.DataFrame(out, columns=STRETCH_COLUMNS)
 
 
 def equal_weights(rows: pd.DataFrame, by: Sequence[str] = ("family", "indicator")) -> np.ndarray:
     """Weights giving every group of ``by[0]`` the same total, within it every ``by[1]`` group the
     same share, and so on (rows with a missing key form their own group). Sums to 1."""
+    keys = [c for c in by if c in rows and not rows[c].isna().all()]
+    if not keys:
+        return np.full(len(rows), 1.0 / max(len(rows), 1))
     w = np.ones(len(rows))
-    keys: list[str] = []
-    for col in by:
-        if col not in rows or rows[col].isna().all():
-            continue
-        keys.append(col)
-        parent = rows[keys[:-1]].astype(str).agg("|".join, axis=1) if len(keys) > 1 else pd.Series("", index=rows.index)
-        child = rows[keys].astype(str).agg("|".join, axis=1)
-        n_children = child.groupby(parent).transform("nunique").to_numpy(dtype=float)
-        w = w / n_children
-    size = rows[keys].astype(str).agg("|".join, axis=1).map(
-        rows[keys].astype(str).agg("|".join, axis=1).value_counts()).to_numpy(dtype=float) if keys else np.full(len(rows), float(len(rows)))
+    parent = np.zeros(len(rows), dtype=np.int64)
+    for col in keys:
+        code = pd.factorize(rows[col].astype(str))[0]
+        child = pd.factorize(pd.MultiIndex.from_arrays([parent, code]))[0]
+        # number of distinct children per parent, mapped back to rows
+        pairs = pd.DataFrame({"p": parent, "c": child}).drop_duplicates()
+        n_children = pairs.groupby("p")["c"].size()
+        w = w / n_children.reindex(parent).to_numpy(dtype=float)
+        parent = child
+    size = np.bincount(parent)[parent].astype(float)
     w = w / size
     return w / w.sum()

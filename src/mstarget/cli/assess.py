@@ -20,6 +20,9 @@ def register(sub) -> None:
                        description="Forecast each indicator to its target year and say, with a "
                                    "probability, whether the target will be met.")
     common.add_assessment_inputs(p)
+    p.add_argument("--reference", default=None, metavar="PANEL",
+                   help="peer panel (region, indicator, year, value) of the same indicators in other "
+                        "regions: short series borrow their trend and noise")
     common.add_chart_flag(p, "fan charts")
     common.add_out_flag(p)
     common.add_tracking_flags(p)
@@ -42,8 +45,9 @@ def run(args: argparse.Namespace) -> int:
     common.check_chart_path(args.chart)
     plan = read_plan(args.plan)  # refuse bad input before anything is written
     history = read_history(args.history) if args.history else None
+    reference = read_history(args.reference) if args.reference else None
     table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
-                                     seed=args.seed, progress=True)
+                                     seed=args.seed, progress=True, reference=reference)
     if args.out:
         write_table(table, args.out)
     fig = None
