@@ -59,11 +59,15 @@ LEVELS = (80, 95)
 
 #: the ``plan`` scheme (short policy indicators, :mod:`mstarget.models.pooled`): length classes
 #: 1-2, 3, 4, 5-6, 7+ points; smoothness classes by ``sd(changes) / |mean change|`` (see
-#: :func:`smoothness`) below 0.5, 0.5-1, above 1 (or fewer than 2 changes); with or without peers
+#: :func:`smoothness`) below 0.5, 0.5-1, above 1 (or fewer than 2 changes); peers: none, peers
+#: whose trends disagree, peers that mostly move one way (agreement >= ``AGREEMENT_MIN``; on the
+#: corpus their outcomes needed 40 % narrower stretches: a shared policy trend is predictable)
 PLAN_LENGTH_EDGES = (1, 3, 4, 5, 7)
 PLAN_SMOOTH_EDGES = (0.5, 1.0)
 N_PLAN_SMOOTH = len(PLAN_SMOOTH_EDGES) + 1
-N_PLAN_CLASSES = len(PLAN_LENGTH_EDGES) * N_PLAN_SMOOTH * 2
+N_PEER_KINDS = 3
+AGREEMENT_MIN = 0.8
+N_PLAN_CLASSES = len(PLAN_LENGTH_EDGES) * N_PLAN_SMOOTH * N_PEER_KINDS
 SCHEMES = ("length_steady", "plan")
 FACTORS_FILE = "calibration_factors.json"
 
@@ -80,22 +84,36 @@ def smoothness(z) -> float:
     return float(d.std(ddof=1)) / m if m > 1e-12 else float("inf")
 
 
-def plan_class(n: int, ratio: float, peers: bool) -> int:
-    """Row of a ``plan``-scheme factor table: ``(length class * 3 + smoothness class) * 2 + peers``."""
+def peer_kind(peers) -> int:
+    """0: no peers; 1: peers whose trends disagree; 2: peers agreeing (see :data:`AGREEMENT_MIN`).
+    ``peers`` is a bool (no agreement known: 1 when true) or the peers' agreement share."""
+    if peers is None or peers is False:
+        return 0
+    if peers is True:
+        return 1
+    a = float(peers)
+    if not np.isfinite(a):
+        return 0
+    return 2 if a >= AGREEMENT_MIN else 1
+
+
+def plan_class(n: int, ratio: float, peers) -> int:
+    """Row of a ``plan``-scheme factor table:
+    ``(length class * 3 + smoothness class) * 3 + peer kind`` (:func:`peer_kind`)."""
     lc = int(np.searchsorted(PLAN_LENGTH_EDGES, n, side="right") - 1)
     sc = int(np.searchsorted(PLAN_SMOOTH_EDGES, ratio, side="right")) if np.isfinite(ratio) else N_PLAN_SMOOTH - 1
-    return (max(lc, 0) * N_PLAN_SMOOTH + sc) * 2 + int(bool(peers))
+    return (max(lc, 0) * N_PLAN_SMOOTH + sc) * N_PEER_KINDS + peer_kind(peers)
 
 
 def plan_class_label(c: int) -> str:
-    """Readable name of a ``plan``-scheme row, e.g. ``"4 pts, smooth (<0.5), peers"``."""
-    peers, c = c % 2, c // 2
+    """Readable name of a ``plan``-scheme row, e.g. ``"4 pts, smooth (<0.5), agreeing peers"``."""
+    peers, c = c % N_PEER_KINDS, c // N_PEER_KINDS
     sc, lc = c % N_PLAN_SMOOTH, c // N_PLAN_SMOOTH
     lo = PLAN_LENGTH_EDGES[lc]
     hi = PLAN_LENGTH_EDGES[lc + 1] - 1 if lc + 1 < len(PLAN_LENGTH_EDGES) else None
     length = f"{lo}" if hi == lo else (f"{lo}-{hi}" if hi is not None else f"{lo}+")
     smooth = ("smooth (<0.5)", "steady (0.5-1)", "irregular (>1)")[sc]
-    return f"{length} pts, {smooth}, {'peers' if peers else 'alone'}"
+    return f"{length} pts, {smooth}, {('alone', 'mixed peers', 'agreeing peers')[peers]}"
 
 
 def length_class(n: int) -> int:
@@ -162,7 +180,7 @@ class Calibration:
     def scheme(self, model: str) -> str:
         return self.schemes.get(model, "length_steady")
 
-    def row_for(self, model: str, n: int, steady: bool = False, *, z=None, peers: bool = False) -> int:
+    def row_for(self, model: str, n: int, steady: bool = False, *, z=None, peers=False) -> int:
         """Row of ``model``'s table for a series of ``n`` points (model-scale values ``z``)."""
         f = np.asarray(self.factors[model])
         if self.scheme(model) == "plan":
@@ -170,11 +188,11 @@ class Calibration:
         return series_class(n, steady, f.shape[0])
 
     def factors_for(self, model: str, n: int, h: int, steady: bool = False, *, z=None,
-                    peers: bool = False) -> np.ndarray:
+                    peers=False) -> np.ndarray:
         """Array (h, 2) of (c_80, c_95) for a series of ``n`` points, horizons 1..h; ``steady``
         (see :func:`is_steady`) picks the steady-series rows where the table has them; a
-        ``plan``-scheme table also uses the smoothness of ``z`` and whether the series had
-        ``peers``."""
+        ``plan``-scheme table also uses the smoothness of ``z`` and its ``peers`` (``False``, or
+        the pooled peers' agreement share, see :func:`peer_kind`)."""
         f = np.asarray(self.factors[model], dtype=float)
         c = self.row_for(model, n, steady, z=z, peers=peers)
         H = f.shape[1]
@@ -187,7 +205,7 @@ class Calibration:
             out[H:] = f[c, H - 1][None, :] * (hh[:, None] / H) ** g[None, :]
         return out
 
-    def shift_for(self, model: str, n: int, h: int, *, z=None, peers: bool = False) -> np.ndarray | None:
+    def shift_for(self, model: str, n: int, h: int, *, z=None, peers=False) -> np.ndarray | None:
         """Array (h,) of median corrections for horizons 1..h (``None`` without a shift table)."""
         s = self.shifts.get(model)
         if s is None:
@@ -525,12 +543,13 @@ def _plan_cells(rows, weights, max_h, min_count, values, levels, conformal=True)
     for j in range(max_h):
         sel = np.flatnonzero(hh == j + 1)
         cls = cls_all[sel]
-        peers_of, sm_of, len_of = cls % 2, (cls // 2) % N_PLAN_SMOOTH, cls // (2 * N_PLAN_SMOOTH)
+        peers_of, sm_of, len_of = cls % N_PEER_KINDS, (cls // N_PEER_KINDS) % N_PLAN_SMOOTH, cls // (N_PEER_KINDS * N_PLAN_SMOOTH)
         for c in range(N_PLAN_CLASSES):
-            pe, sm, lc = c % 2, (c // 2) % N_PLAN_SMOOTH, c // (2 * N_PLAN_SMOOTH)
+            pe, sm, lc = c % N_PEER_KINDS, (c // N_PEER_KINDS) % N_PLAN_SMOOTH, c // (N_PEER_KINDS * N_PLAN_SMOOTH)
             for m in (cls == c,
-                      (sm_of == sm) & (len_of == lc),
+                      (sm_of == sm) & (len_of == lc) & ((peers_of > 0) == (pe > 0)),
                       (sm_of == sm) & (peers_of == pe) & (np.abs(len_of - lc) <= 1),
+                      (sm_of == sm) & (len_of == lc),
                       (sm_of == sm) & (np.abs(len_of - lc) <= 1)):
                 if m.sum() >= min_count:
                     break
@@ -558,8 +577,9 @@ def plan_factors(rows: pd.DataFrame, weights: np.ndarray | None = None, *, max_h
     each error counts, e.g. equal per data set and indicator so that no family of many similar
     indicators dominates. The factor is the weighted conformal quantile at level
     ``L (1 + 1/m)`` with ``m`` the effective number of errors. A cell with fewer than
-    ``min_count`` errors borrows, in turn, from the same length and smoothness with or without
-    peers, from the neighbouring length classes, and from the previous horizon.
+    ``min_count`` errors borrows, in turn, from the same length and smoothness with peers of
+    either kind, the neighbouring length classes, the same length with or without peers, and
+    the previous horizon.
     """
     out = _plan_cells(rows, weights, max_h, min_count,
                       [rows["r_80"].to_numpy(dtype=float), rows["r_95"].to_numpy(dtype=float)], [0.80, 0.95])
@@ -571,9 +591,10 @@ def plan_factors(rows: pd.DataFrame, weights: np.ndarray | None = None, *, max_h
         if np.isnan(out[c]).all():
             near = [k for k in range(N_PLAN_CLASSES) if not np.isnan(out[k]).all()]
             if near:
-                out[c] = out[min(near, key=lambda k: (abs(k // (2 * N_PLAN_SMOOTH) - c // (2 * N_PLAN_SMOOTH)),
-                                                      (k // 2) % N_PLAN_SMOOTH != (c // 2) % N_PLAN_SMOOTH,
-                                                      k % 2 != c % 2))]
+                g = N_PEER_KINDS * N_PLAN_SMOOTH
+                out[c] = out[min(near, key=lambda k: (abs(k // g - c // g),
+                                                      (k // N_PEER_KINDS) % N_PLAN_SMOOTH != (c // N_PEER_KINDS) % N_PLAN_SMOOTH,
+                                                      k % N_PEER_KINDS != c % N_PEER_KINDS))]
     out = np.where(np.isnan(out), 1.0, out)
     return np.clip(out, 0.2, 20.0)
 

@@ -70,8 +70,9 @@ class SeriesForecast:
     notes: list[str] = field(default_factory=list)
     #: the transform object (model scale <-> natural scale), for backtests and calibration
     z_transform: Transform | None = field(default=None, repr=False)
-    #: peer series the forecast pooled from (:mod:`mstarget.pooling`; 0: none)
+    #: peer series the forecast pooled from (:mod:`mstarget.pooling`; 0: none) and their agreement
     n_peers: int = 0
+    peer_agreement: float = float("nan")
 
     @property
     def last_year(self) -> int:
@@ -282,21 +283,27 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
     rng = series_rng(seed, p.region, p.indicator)
     z_paths = np.asarray(model.sample_paths(p.h, n_paths, rng), dtype=float)
     key = _calibration_key(spec)
+    peers = _has_peers(p, model)
     if cal is not None and cal.has(key):
-        peers = _has_peers(p, model)
         z_paths = _cal.apply(z_paths, cal.factors_for(key, p.values.size, p.h, _cal.is_steady(p.z),
-                                                      z=p.z, peers=peers),
-                             cal.shift_for(key, p.values.size, p.h, z=p.z, peers=peers), float(p.z[-1]))
+                                                      z=p.z, peers=_peer_feature(p, model)),
+                             cal.shift_for(key, p.values.size, p.h, z=p.z, peers=_peer_feature(p, model)),
+                             float(p.z[-1]))
     paths = p.transform.inverse(z_paths)
     last = int(p.years[-1])
     return SeriesForecast(p.region, p.indicator, p.years, p.values,
                           np.arange(last + 1, last + 1 + p.h), paths, used, p.bounds,
                           p.transform.name, p.notes, p.transform,
-                          p.peer.n_peers if (p.peer is not None and getattr(model, "uses_peers", False)) else 0)
+                          p.peer.n_peers if peers else 0, p.peer.agreement if peers else float("nan"))
 
 
 def _has_peers(p: _Prepared, model) -> bool:
     return bool(getattr(model, "uses_peers", False) and p.peer is not None and p.peer.n_peers > 0)
+
+
+def _peer_feature(p: _Prepared, model):
+    """What calibration classes need about the peers: ``False`` or their agreement share."""
+    return p.peer.agreement if _has_peers(p, model) else False
 
 
 class _NoBar:

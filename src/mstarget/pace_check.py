@@ -285,7 +285,7 @@ def stretch_table(panel, *, lengths: Sequence[int] = range(1, 8), max_h: int = 6
                 zv = tr.forward(sf.values)
                 rr = required_stretch(zp, za)
                 q = np.quantile(zp, [0.025, 0.1, 0.5, 0.9, 0.975], axis=0)
-                cls = plan_class(int(n), smoothness(zv), sf.n_peers > 0)
+                cls = plan_class(int(n), smoothness(zv), sf.peer_agreement if sf.n_peers > 0 else False)
                 for j, h in enumerate(hs):
                     out.append((r.region, r.indicator, r.family, int(t), int(n), int(h) + 1, cls,
                                 rr[j, 0], rr[j, 1], zv[-1], *q[:, j], za[j]))

@@ -49,15 +49,20 @@ class PeerPrior:
         Pooled yearly noise s.d. ``s0`` (deviation of a yearly change from the slope).
     n_peers : int
         Peer series it rests on (0 for a prior stated by the user only).
+    agreement : float
+        Share of peers whose yearly change has the sign of ``b0`` (0.5-1): near 1 when the whole
+        indicator moves one way (a national policy trend), lower when regions go their own ways.
+        Calibration classes use it (:data:`mstarget.calibration.AGREEMENT_MIN`).
     """
 
     slope: float
     slope_sd: float
     noise: float
     n_peers: int
+    agreement: float = float("nan")
 
     def with_slope(self, slope: float) -> "PeerPrior":
-        return PeerPrior(float(slope), self.slope_sd, self.noise, self.n_peers)
+        return PeerPrior(float(slope), self.slope_sd, self.noise, self.n_peers, self.agreement)
 
 
 def _slope_noise(z: np.ndarray) -> tuple[float, float, int]:
@@ -83,7 +88,8 @@ def peer_prior(series: Sequence[np.ndarray]) -> PeerPrior | None:
     own2 = float(np.median(s2 / k)) if s2.size >= 3 else 0.0
     noise = float(np.sqrt(max(noise2, 1e-12)))
     tau = float(np.sqrt(max(spread2 - own2, (TAU_FLOOR * noise) ** 2, 1e-12)))
-    return PeerPrior(b0, tau, noise, int(b.size))
+    agree = float(np.mean(np.sign(b) == np.sign(b0))) if b0 != 0 else 0.5
+    return PeerPrior(b0, tau, noise, int(b.size), agree)
 
 
 def pooled_priors(groups: Sequence[str], zs: Sequence[np.ndarray],
