@@ -2,7 +2,20 @@
 
 Why: a model's own sample paths are usually too narrow on yearly data (parameter and model
 uncertainty are missing), so "95 %" intervals cover 80-85 % of outcomes and ``p_meet`` is
-overconfident. Calibration fixes the *width* of the fan, never its centre.
+overconfident. Calibration fixes the *width* of the fan; for short policy series (``plan`` scheme,
+below) it also corrects the median by a learned share of the trend.
+
+**Short series (``plan`` scheme, issue 17).** ``pooled_drift`` (``auto``'s model for 1-7 points)
+is calibrated per class of length (1-2, 3, 4, 5-6, 7+), smoothness of the recent changes
+(:func:`smoothness`: sd / |mean| below 0.5, 0.5-1, above 1) and peers (none; pooled peers whose
+trends disagree; peers that mostly move one way, :data:`AGREEMENT_MIN`) and horizon 1-6, on a
+corpus of real policy indicators (Chinese provincial panels, MDG-era country series without child
+mortality, national series; ``benchmarks/learn_calibration.py --plan``), every family of
+indicators weighted equally. First a **median correction** (:func:`plan_shifts`): the weighted
+median of how far outcomes fell beyond the raw median along the forecast's own trend, in units of
+the 80 % half-width (negative: trends kept less than fully, as on most of the corpus); then the
+stretch factors around the corrected median. A trend the user stated (``prior_change``) is not
+corrected. Held-out results: ``experiments/plan_regime``.
 
 How (the same recipe learns and applies the factors):
 

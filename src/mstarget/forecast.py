@@ -287,6 +287,7 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
     if cal is not None and cal.has(key):
         z_paths = _cal.apply(z_paths, cal.factors_for(key, p.values.size, p.h, _cal.is_steady(p.z),
                                                       z=p.z, peers=_peer_feature(p, model)),
+                             None if np.isfinite(p.prior_change) else  # a stated trend is kept
                              cal.shift_for(key, p.values.size, p.h, z=p.z, peers=_peer_feature(p, model)),
                              float(p.z[-1]))
     paths = p.transform.inverse(z_paths)
