@@ -106,3 +106,11 @@ class TrackingWarning(MstargetWarning):
 
 class ModelFallbackWarning(MstargetWarning):
     """A model failed to fit a series and a simpler model was used instead."""
+
+
+class PoolingWarning(MstargetWarning):
+    """Rows of several regions (or other units) were added up into the same risk groups."""
+
+
+class ConcentrationWarning(MstargetWarning):
+    """A sampling plan puts more than the allowed share of the budget into one group."""
