@@ -98,7 +98,8 @@ def test_evaluate_groups_time_split(tmp_path, capsys):
     assert rc == 0
     m = pd.read_csv(out, encoding="utf-8-sig").set_index("metric")
     assert m.loc["groups", "value"] == 7  # categories published both for 2019H2 and 2022 nationally
-    assert m.loc["est_found_plan", "value"] > m.loc["est_found_volume", "value"] > m.loc["est_found_even", "value"]
+    found = m["value"]
+    assert found["est_found_plan"] > found["est_found_volume"] > found["est_found_even"]
     assert m.loc["est_found_plan", "baseline"] == m.loc["est_found_volume", "value"]
     assert m.loc["plan_largest_share", "value"] <= 0.3
     text = capsys.readouterr().out
@@ -116,7 +117,8 @@ def test_several_regions_are_refused_unless_named(tmp_path, capsys):
     assert rc == 2 and not out.exists()
     err = capsys.readouterr().err
     assert "全国, 广东省" in err and "--by region,category" in err and "--region 全国" in err
-    rc = main(["risk", "score", "--samples", SAMR, "--by", "region,category", "--out", str(out), "--no-track"])
+    rc = main(["risk", "score", "--samples", SAMR, "--by", "region,category", "--out", str(out),
+               "--no-track"])
     assert rc == 0
     s = pd.read_csv(out, encoding="utf-8-sig")
     assert set(s.region) == {"全国", "广东省"}
@@ -194,3 +196,16 @@ def test_cli_defaults_match_the_library():
     assert cli.HALF_LIFE_DEFAULT == S.DEFAULT_HALF_LIFE and cli.LEVEL_DEFAULT == S.DEFAULT_LEVEL
     assert cli.RISK_SHARE_DEFAULT == A.DEFAULT_RISK_SHARE and cli.MAX_SHARE_DEFAULT == A.DEFAULT_MAX_SHARE
     assert inspect.signature(A.allocate).parameters["risk_share"].default == cli.RISK_SHARE_DEFAULT
+
+
+def test_per_batch_records_with_a_named_outcome_column(tmp_path, capsys):
+    f = tmp_path / "batches.csv"
+    f.write_text("period,category,结果\n2023H1,乳制品,合格\n2023H1,乳制品,不合格\n2023H1,饮料,合格\n"
+                 "2023H2,饮料,合格\n", encoding="utf-8")
+    assert main(["risk", "score", "--samples", str(f), "--no-track"]) == 2
+    assert "CLI --outcome" in capsys.readouterr().err  # the message names an option the CLI has
+    out = tmp_path / "s.csv"
+    assert main(["risk", "score", "--samples", str(f), "--outcome", "结果", "--out", str(out),
+                 "--no-track"]) == 0
+    s = pd.read_csv(out, encoding="utf-8-sig").set_index("category")
+    assert s.loc["乳制品", "tested"] == 2 and s.loc["乳制品", "failed"] == 1 and s.loc["饮料", "tested"] == 2

@@ -129,6 +129,7 @@ def test_chicago_library_features_alone_beat_the_city_without_clusters():
     train = x[(x.in_published_model_sample == 1) & (x.published_test_period == 0)
               & (x.Inspection_Date < "2014-09-02")]
     m = mt.risk.fit(train, outcome="criticalFound", features=city + lib, time="Inspection_Date")
-    ev = mt.risk.evaluate(test.criticalFound.to_numpy(), m.predict(test), dates=test.Inspection_Date.to_numpy())
+    ev = mt.risk.evaluate(test.criticalFound.to_numpy(), m.predict(test),
+                          dates=test.Inspection_Date.to_numpy())
     assert ev["n"] == 1637 and ev["failures"] == 258
     assert ev["auc"] >= 0.66 and ev["days_earlier"] >= 6.0

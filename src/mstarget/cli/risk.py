@@ -125,7 +125,7 @@ def _refuse_pooled_regions(df: pd.DataFrame, by: list[str], src: str) -> None:
 
 
 def _add_samples_flags(p: argparse.ArgumentParser, required: bool,
-                       by_default: str | None = "category") -> None:
+                       by_default: str | None = "category", outcome: bool = True) -> None:
     p.add_argument("--samples", required=required, help="sampling counts table (CSV/XLSX/Parquet): "
                    "period, group columns, tested, failed; or one row per batch with a 0/1 outcome")
     p.add_argument("--by", default=by_default,
@@ -147,6 +147,10 @@ def _add_samples_flags(p: argparse.ArgumentParser, required: bool,
                         "out so that batches are not counted twice")
     p.add_argument("--where", action="append", default=[], metavar="COL=VALUE",
                    help="keep only rows where COL equals VALUE (repeatable), e.g. region=全国")
+    if outcome:
+        p.add_argument("--outcome", default=None,
+                       help="per-batch records: the 0/1 (合格/不合格) outcome column (default: failed, "
+                            "outcome or unqualified)")
 
 
 def _rename_source(exc: DataValidationError, src: str) -> DataValidationError:
@@ -164,7 +168,8 @@ def _score_from_args(args) -> tuple[pd.DataFrame, pd.DataFrame]:
     _refuse_pooled_regions(raw, by, src)
     try:
         scores = R.score(raw, by, as_of=args.as_of, half_life=args.half_life, level=args.level,
-                         hierarchical=not args.flat, drop_totals=not args.keep_totals)
+                         hierarchical=not args.flat, drop_totals=not args.keep_totals,
+                         outcome=getattr(args, "outcome", None))
     except DataValidationError as exc:  # name the file, not "<DataFrame>"
         raise _rename_source(exc, src) from None
     scores.attrs["risk"]["source"] = src
@@ -409,7 +414,7 @@ def run_evaluate(args) -> int:
                              test_period=args.test_period, budget=args.budget,
                              risk_share=args.risk_share, max_share=args.max_share,
                              half_life=args.half_life, level=args.level, hierarchical=not args.flat,
-                             drop_totals=not args.keep_totals)
+                             drop_totals=not args.keep_totals, outcome=args.outcome)
         except DataValidationError as exc:
             raise _rename_source(exc, src) from None
         params = {"mode": "groups", "samples": args.samples, "by": by, "region": args.region,
@@ -498,14 +503,15 @@ def register(subparsers) -> None:
 
     e = sub.add_parser("evaluate", help="time-split evaluation in words: AUC, Brier, capture, failures "
                                         "found against even and volume plans, days earlier")
-    _add_samples_flags(e, required=False)
+    _add_samples_flags(e, required=False, outcome=False)
     e.add_argument("--train-until", default=None, help="groups: last training period")
     e.add_argument("--test-period", default=None, help="groups: test period (default: the next one)")
     e.add_argument("--budget", type=int, default=None,
                    help="groups: batches to plan (default: the number tested in the test period)")
     _add_plan_flags(e)
     e.add_argument("--records", default=None, help="per-record table (one row per inspection)")
-    e.add_argument("--outcome", default=None, help="records: 0/1 outcome column")
+    e.add_argument("--outcome", default=None,
+                   help="records: 0/1 outcome column (also the outcome of per-batch --samples)")
     e.add_argument("--time", default=None, help="records: date column")
     e.add_argument("--test-from", default=None, help="records: first date of the test period")
     e.add_argument("--features", default=None, help="records: feature columns (default: all others)")

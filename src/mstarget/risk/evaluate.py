@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, ParameterError, Problem
-from .allocate import (DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, even_allocation,
-                       expected_found, infer_by, proportional_allocation)
+from .allocate import (DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, even_allocation, infer_by,
+                       proportional_allocation)
 from .periods import parse_period
 from .samples import check_by, total_rows, validate_samples
 from .score import score
@@ -534,7 +534,7 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
                                  "train_until=P to score the periods up to P and test on the next.")
         by = check_by(by or ["category"])
         period = score_kwargs.get("period", "period")
-        full, _ = validate_samples(data, by, period=period)
+        full, _ = validate_samples(data, by, period=period, outcome=score_kwargs.get("outcome"))
         try:
             cut = parse_period(train_until)
         except ValueError:

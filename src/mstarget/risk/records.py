@@ -43,7 +43,9 @@ def _split_features(df: pd.DataFrame, features: Sequence[str]) -> tuple[list[str
 def _prepare(df: pd.DataFrame, cats: list[str], nums: list[str]) -> pd.DataFrame:
     out = pd.DataFrame(index=df.index)
     for c in cats:
-        out[c] = df[c].map(lambda v: "<missing>" if _cell_text(v).strip() == "" else str(v)).astype(object)
+        text = df[c].astype("string")
+        empty = text.isna() | (text.str.strip() == "")
+        out[c] = text.where(~empty, "<missing>").astype(object)
     for c in nums:
         out[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
     return out

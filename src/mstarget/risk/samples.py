@@ -267,7 +267,8 @@ def validate_samples(samples, by: Sequence[str], *, period: str | None = "period
             raise DataValidationError([Problem(
                 src, None, "tested", None,
                 "column missing; give aggregated counts in columns 'tested' and 'failed', or one row "
-                "per batch with a 0/1 outcome column 'failed' (or pass outcome=...)")], source=src)
+                "per batch with a 0/1 outcome column 'failed' (or name it: outcome=..., CLI --outcome)")],
+                source=src)
     else:
         need = list(by) + ([period] if period else []) + ["tested", "failed"]
     missing = [c for c in need if c not in df.columns]

@@ -10,12 +10,13 @@ marginal log-likelihood over the groups (``scipy.optimize``)::
 (the binomial coefficients do not depend on the prior and are dropped, so non-integer, decay-weighted
 counts are allowed), plus a weak log-normal hyperprior on the concentration (median
 :data:`KAPPA_PRIOR_MEDIAN` = 100 batches, :data:`KAPPA_PRIOR_SD` = 2 on the log scale): with dozens
-of groups the data decide (the national food categories move by less than 10 %), while a table of
+of groups the data decide (the national food categories' prior moves by less than 10 %), while a table of
 three tiny groups (1 of 1, 0 of 10, 0 of 10) can no longer claim that rates sit at 0 and 100 %
 (the likelihood alone sends the concentration to 0 there, and a 1-of-1 group to a risk of 99 %).
 The prior mean stays within ``[0.5 / (N + 1), 1 - 0.5 / (N + 1)]`` for ``N`` batches in all,
-so a table without any failure gets a small positive risk, not 1e-8. The posterior of group ``i`` is ``Beta(m kappa + k_i, (1 - m) kappa + n_i - k_i)``:
-a group with few batches stays near ``m``, a large group keeps its own rate.
+so a table without any failure gets a small positive risk, not 1e-8. The posterior of group ``i`` is
+``Beta(m kappa + k_i, (1 - m) kappa + n_i - k_i)``: a group with few batches stays near ``m``, a
+large group keeps its own rate.
 
 Hierarchical pooling (``by=["sector", "category"]``): sectors are shrunk toward the overall rate with
 a fitted ``(m, kappa)``; then each category is shrunk toward *its sector's posterior mean* with one
