@@ -169,7 +169,7 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         fig = fan_chart(details, title=f"as of {as_of or 'latest'}")
         params = {"model": str(model), "as_of": as_of, "seed": seed, "n_paths": n_paths,
                   "thresholds": thresholds.__dict__,
-                  "data_fingerprint": tracking.data_fingerprint(*_read_inputs(history, plan, region))}
+                  "data_fingerprint": tracking.data_fingerprint(*read_inputs(history, plan, region))}
         try:
             tracking.log_assessment(table, params, tracking_settings or tracking.TrackingSettings(),
                                     figure=fig, on_error="warn")
@@ -178,7 +178,7 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
     return table
 
 
-def _read_inputs(history, plan, region=None):
+def read_inputs(history, plan, region=None):
     """``(plan, history)`` as read (history None stays None); a history without a region column
     takes ``region``, else the plan's region when the plan has only one."""
     plan = read_plan(plan, region=region)
@@ -195,7 +195,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     """Like :func:`assess`, also returning per-row :class:`TargetAssessment` (paths for charts)."""
     if as_of is not None and not isinstance(as_of, (int, np.integer)):
         raise ParameterError.invalid("as_of", "assess", "an int year or None", as_of)
-    plan, hist = _read_inputs(history, plan, region)
+    plan, hist = read_inputs(history, plan, region)
     unmatched = (AttrFrame(columns=PLAN_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS))
     if hist is None:
         hist = read_history(pd.DataFrame(columns=["region", "indicator", "year", "value"]))

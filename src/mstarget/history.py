@@ -122,6 +122,8 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     problems.raise_if_any()
 
     out = out.drop(index=drop)
+    first = ["region", "indicator", "year", "value", "unit", "source"]
+    out = out[first + [c for c in out.columns if c not in first]]
     out["year"] = out["year"].astype(int)
     out = out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
     out.attrs["mstarget_clean"] = True

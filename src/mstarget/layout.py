@@ -271,9 +271,11 @@ def _canonicalise(table: Table, written: list[str], schema: Schema) -> Table:
         _plan_years(frame, years, taken, rename, defaults, table.headers, dict(zip(frame.columns, written)))
     frame = frame.rename(columns=rename)
     table.frame = frame
-    if schema.what == "history" and years and "year" not in frame.columns and "value" not in frame.columns:
-        _melt_years(table, years, dict(zip(rename.get(c, c) for c in years), years.values()))
-        frame = table.frame
+    if schema.what == "history" and "year" not in frame.columns and "value" not in frame.columns:
+        observed = {c: yr for c, yr in years.items() if yr[1] != "target"}
+        if observed:
+            _melt_years(table, observed, dict(zip(frame.columns, written)))
+            frame = table.frame
     for col, value in defaults.items():
         _fill_blank(frame, col, value)
     unit = next(iter(header_units.values()), "") or sheet_unit
