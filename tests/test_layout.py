@@ -183,3 +183,21 @@ def test_units_inside_names():
 ])
 def test_percent_rule(unit, name, kind):
     assert percent_kind(unit, name) == kind
+
+
+def test_two_row_header_with_a_merged_parent_cell(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["鼎湖区主要指标", None, None, None, None])
+    ws.merge_cells("A1:E1")
+    ws.append(["指标名称", "单位", "主要指标值", None, "属性"])
+    ws.merge_cells("C2:D2")
+    for col in "ABE":  # the other headers span both rows
+        ws.merge_cells(f"{col}2:{col}3")
+    ws.append([None, None, "2020年基数", "2025年目标", None])
+    ws.append(["企业标准", "项", "〔38〕", "〔117〕", "预期性"])
+    path = tmp_path / "plan.xlsx"
+    wb.save(path)
+    plan = mt.read_plan(path, region="鼎湖区")
+    assert plan[["name", "baseline", "target", "target_year"]].values.tolist() == [["企业标准", 38.0, 117.0, 2025]]
+    assert plan.attrs["title"] == "鼎湖区主要指标"

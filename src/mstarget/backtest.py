@@ -26,7 +26,9 @@ from .engine import run_tasks
 from .exceptions import MstargetWarning, ParameterError, UnmatchedWarning
 from .forecast import DEFAULT_PATHS, forecast_paths
 from .history import read_history
+from .matching import match
 from .models import resolve
+from .plan import read_plan
 
 DETAIL_COLUMNS = ["model", "region", "indicator", "origin", "h", "year", "n_train", "steady", "actual",
                   "mean", "median", "lo_80", "hi_80", "lo_95", "hi_95", "scale", "smape", "mase", "in_80",
@@ -270,9 +272,6 @@ def realised_outcome(hist: pd.DataFrame, row) -> float:
 def _plan_for_calls(plan, hist: pd.DataFrame):
     """The plan as read and the history joined to it (:func:`mstarget.matching.match`); plan rows
     without history, and rows whose outcome is not observed yet, are reported as warnings."""
-    from .matching import match
-    from .plan import read_plan
-
     plan_df = read_plan(plan)
     m = match(plan_df, hist)
     if not m.unmatched_plan.empty:

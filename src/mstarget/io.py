@@ -16,6 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .exceptions import DataValidationError, Problem
@@ -109,30 +110,29 @@ def read_grid(path: str | os.PathLike) -> pd.DataFrame:
                                            ".xlsx or .xls")], source=src)
     try:
         if ext in (".csv", ".txt", ".tsv"):
-            rows = _csv_rows(p, src, "\t" if ext == ".tsv" else ",")
-        elif ext == ".xls":
-            rows = _xls_rows(p)
+            grid = _csv_grid(p, src, "\t" if ext == ".tsv" else ",")
         else:
-            rows = _xlsx_rows(p)
+            rows = _xls_rows(p) if ext == ".xls" else _xlsx_rows(p)
+            width = max((len(r) for r in rows), default=0)
+            grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
     except DataValidationError:
         raise
     except Exception as exc:  # a damaged or mislabelled file: say which, not a deep traceback
         raise DataValidationError([Problem(src, None, None, None,
                                            f"cannot read the file as {ext[1:].upper()}: "
                                            f"{type(exc).__name__}: {exc}")], source=src) from None
-    width = max((len(r) for r in rows), default=0)
-    while width and all(len(r) < width or r[width - 1] == "" for r in rows):
-        width -= 1  # trailing blank columns
-    if not rows or width == 0:
+    cells = grid.to_numpy(dtype=object)
+    used = np.flatnonzero((cells != "").any(axis=0)) if cells.size else np.array([], dtype=int)
+    if used.size == 0:
         raise DataValidationError([Problem(src, None, None, None,
                                            "the file is empty; expected a header row and data rows")],
                                   source=src)
-    grid = pd.DataFrame([(r + [""] * width)[:width] for r in rows], dtype=object)
-    grid.index = pd.RangeIndex(1, len(rows) + 1)
+    grid = pd.DataFrame(cells[:, : used[-1] + 1])  # trailing blank columns dropped
+    grid.index = pd.RangeIndex(1, len(grid) + 1)
     return grid
 
 
-def _csv_rows(p: Path, src: str, sep: str) -> list[list[str]]:
+def _csv_grid(p: Path, src: str, sep: str) -> pd.DataFrame:
     raw = p.read_bytes()
     for enc in CSV_ENCODINGS:
         try:
@@ -144,7 +144,18 @@ def _csv_rows(p: Path, src: str, sep: str) -> list[list[str]]:
         raise DataValidationError([Problem(src, None, None, None,
                                            "cannot decode the file; save it as UTF-8 or GBK "
                                            f"({last_exc})")], source=src)
-    return [[c.strip() for c in row] for row in csv.reader(_io.StringIO(text, newline=""), delimiter=sep)]
+    try:  # a rectangular file (most large ones): pandas' C parser
+        grid = pd.read_csv(_io.StringIO(text), header=None, dtype=str, sep=sep, keep_default_na=False,
+                           na_filter=False, skip_blank_lines=False)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(dtype=object)
+    except pd.errors.ParserError:  # rows of different lengths (a title line above the header)
+        rows = list(csv.reader(_io.StringIO(text, newline=""), delimiter=sep))
+        width = max((len(r) for r in rows), default=0)
+        grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    for c in grid.columns:
+        grid[c] = grid[c].str.strip()
+    return grid
 
 
 def cell_text(value, number_format: str = "") -> str:

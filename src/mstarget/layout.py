@@ -27,11 +27,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .io import read_grid
+from .io import GRID_TYPES, read_grid, read_table
 from .units import split_unit
 
 HEADER_SCAN = 30  # rows searched for the header
@@ -159,10 +160,6 @@ def load(data, schema: Schema) -> Table:
             frame.notna(), "").astype(str).to_numpy().tolist())
         grid.index = pd.RangeIndex(1, len(grid) + 1)
         return _from_grid(grid, schema)
-    from pathlib import Path
-
-    from .io import GRID_TYPES, read_table
-
     if Path(str(data)).suffix.lower() not in GRID_TYPES and Path(str(data)).exists():
         frame = read_table(data).fillna("").reset_index(drop=True)
         table = Table(frame, np.arange(2, len(frame) + 2))
@@ -172,17 +169,18 @@ def load(data, schema: Schema) -> Table:
 
 def _from_grid(grid: pd.DataFrame, schema: Schema) -> Table:
     h = find_header(grid, schema)
-    above = grid.iloc[:h]
+    header = [str(v).strip() for v in grid.iloc[h].tolist()]
+    h, header = _two_row_header(grid, h, header, schema)
     title_lines, unit = [], ""
-    for _, row in above.iterrows():
-        texts = list(dict.fromkeys(t for t in row.tolist() if t))
+    for pos in range(h):
+        cells = [str(t) for t in grid.iloc[pos].tolist()]
+        texts = list(dict.fromkeys(t for t in cells if t))
         line = " ".join(texts)
         m = _UNIT_LINE.match(line) if len(texts) == 1 else None
         if m:
             unit = m.group("unit")
-        elif line:
+        elif line and _score(cells, schema) < 2:  # the upper row of a two-row header is no title
             title_lines.append(line)
-    header = [str(v).strip() for v in grid.iloc[h].tolist()]
     body = grid.iloc[h + 1:]
     keep = [k for k, name in enumerate(header) if name or (body.iloc[:, k] != "").any()]
     body = body.iloc[:, keep]
@@ -196,6 +194,26 @@ def _from_grid(grid: pd.DataFrame, schema: Schema) -> Table:
     if unit:
         table.frame.attrs["_sheet_unit"] = unit
     return _canonicalise(table, names, schema)
+
+
+def _two_row_header(grid: pd.DataFrame, h: int, header: list[str], schema: Schema):
+    """Headers on two rows: a parent cell (``主要指标值``, merged across) over ``2020年基数 |
+    2025年目标``, or the other way round. Returns the last header row and the combined names:
+    in each column the row whose text is a known header."""
+    def known(t):
+        return bool(t) and (_canonical(t, schema) is not None or year_role(t) is not None)
+
+    for lo, hi in ((h, h + 1), (h - 1, h)):
+        if lo < 0 or hi >= len(grid):
+            continue
+        upper = [str(v).strip() for v in grid.iloc[lo].tolist()]
+        lower = [str(v).strip() for v in grid.iloc[hi].tolist()]
+        adds = [k for k in range(len(upper)) if known(lower[k]) and not known(upper[k])]
+        fits = all(not t or known(t) or t == u for t, u in zip(lower, upper))
+        if adds and fits and sum(map(known, upper)) >= 1:
+            return hi, [lower[k] if known(lower[k]) or not upper[k] else upper[k]
+                        for k in range(len(upper))]
+    return h, header
 
 
 def _blank_header(column: pd.Series) -> str:
@@ -222,15 +240,16 @@ def _drop_layout_rows(body: pd.DataFrame):
     """Remove blank rows, notes rows and section rows (one text across the row)."""
     if body.empty:
         return body, [], None
-    nonblank = body != ""
+    cells = body.to_numpy(dtype=object)
+    nonblank = cells != ""
     count = nonblank.sum(axis=1)
-    first = body.where(nonblank).bfill(axis=1).iloc[:, 0]
-    same = (body.eq(first, axis=0) | ~nonblank).all(axis=1)
-    candidates = np.flatnonzero(((count >= 1) & same).to_numpy())
-    drop = set(np.flatnonzero((count == 0).to_numpy()))
+    # one text across the row: a single filled cell, or a merged row repeating its first cell
+    same = ((cells == cells[:, :1]) | ~nonblank).all(axis=1) & nonblank[:, 0]
+    candidates = np.flatnonzero((count == 1) | ((count >= 1) & same))
+    drop = set(np.flatnonzero(count == 0))
     notes, labels, in_notes = [], {}, False
     for pos in candidates:
-        text = str(first.iloc[pos]).strip()
+        text = str(cells[pos][nonblank[pos]][0]).strip()
         if in_notes or _NOTE.match(text):
             in_notes = True
             notes.append(text)
