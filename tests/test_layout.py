@@ -201,3 +201,11 @@ def test_two_row_header_with_a_merged_parent_cell(tmp_path):
     plan = mt.read_plan(path, region="鼎湖区")
     assert plan[["name", "baseline", "target", "target_year"]].values.tolist() == [["企业标准", 38.0, 117.0, 2025]]
     assert plan.attrs["title"] == "鼎湖区主要指标"
+
+
+def test_plan_period_from_the_title_when_headers_carry_no_year(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text("鼎湖区市场监管“十四五”规划主要指标\n指标名称,单位,基期值,目标值,属性\n"
+                    "企业标准,项,〔38〕,〔117〕,预期性\n", encoding="utf-8")
+    plan = mt.read_plan(path, region="鼎湖区")
+    assert plan[["baseline_year", "target_year"]].values.tolist() == [[2020, 2025]]

@@ -99,3 +99,17 @@ def test_backtest_with_a_plan_reports_rows_without_history(data_dir):
         res = mt.backtest(history, model="drift", horizon=1, origins=[2021], plan=plan, n_paths=100)
     w = next(r.message for r in record if isinstance(r.message, mt.UnmatchedWarning))
     assert len(w.plan_rows) == 14 and res.calls.empty
+
+
+def test_a_parenthesised_note_in_the_name_still_matches_when_unambiguous():
+    """issue 18: the real provincial panel writes 高技术产业利润率(利润总额/主营业务收入,派生)."""
+    hist = mt.read_history(pd.DataFrame({
+        "region": "广东", "indicator": ["hitech_industry_profit_margin"] * 2 + ["hitech_profit"] * 2,
+        "name": ["高技术产业利润率(利润总额/主营业务收入,派生)"] * 2 + ["高技术产业_利润总额"] * 2,
+        "year": [2022, 2023] * 2, "value": [6.1, 5.8, 1200.0, 1300.0],
+        "unit": ["%", "%", "亿元", "亿元"]}))
+    plan = mt.read_plan(pd.DataFrame({"region": ["广东"], "指标名称": ["高技术产业利润率"], "单位": ["%"],
+                                      "基期值（2020年）": ["5"], "目标值（2025年）": ["≥6"]}))
+    m = match(plan, hist)
+    assert m.unmatched_plan.empty and m.unmatched_history["indicator"].tolist() == ["hitech_profit"]
+    assert "高技术产业利润率" in set(m.history["indicator"])

@@ -100,7 +100,8 @@ def edge_cases():
                         + _series("baseline_only", [(2020, 3)]))
     plan = pd.DataFrame([_row("cap", 2020, "3", 2025, "≤2", "%"), _row("cap_met", 2020, "2.7", 2025, "≤2", "%"),
                          _row("year_met", 2020, "8", 2022, "≥10"), _row("year_missed", 2020, "8", 2022, "≥10"),
-                         _row("no_baseline", "", "", 2025, "≥70"), _row("baseline_only", 2020, "3", 2025, "≥5")])
+                         _row("no_baseline", "", "", 2025, "≥70"),
+                         _row("baseline_only", 2020, "3", 2025, "≥5")])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", mt.ShortHistoryWarning)
         return mt.assess(hist, plan, as_of=2023, seed=0, n_paths=500).set_index("indicator")

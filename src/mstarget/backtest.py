@@ -283,8 +283,9 @@ def _plan_for_calls(plan, hist: pd.DataFrame):
             f"backtest: {len(m.unmatched_plan)} plan row(s) have no history, so no attainment call "
             "can be scored for them (未匹配到历史数据):\n" + "\n".join(lines + more),
             plan_rows=m.unmatched_plan, history_series=m.unmatched_history.iloc[0:0]), stacklevel=3)
+    lonely = set(zip(m.unmatched_plan["region"], m.unmatched_plan["indicator"]))
     unseen = [f"{r.region}/{r.indicator} {int(r.target_year)}" for r in plan_df.itertuples()
-              if (r.region, r.indicator) not in set(zip(m.unmatched_plan["region"], m.unmatched_plan["indicator"]))
+              if (r.region, r.indicator) not in lonely
               and not np.isfinite(realised_outcome(m.history, r._asdict()))]
     if unseen:
         warnings.warn(MstargetWarning(

@@ -13,6 +13,8 @@ Statistics offices rarely hand over a bare table. :func:`load` accepts:
   ``第三部分``) labels the rows below it in a ``group`` column; category cells merged down a column
   are read into every row they span (:func:`mstarget.io.read_grid`);
 * **units inside headers** (``数值（万户）``) set the unit of rows that give none;
+* **the plan period in the title**: without year columns, “十四五” (the 14th plan, 2021-2025) gives
+  baseline year 2020 and target year 2025;
 * **years in headers** -- plans: ``2020年基数`` / ``基期值（2020年）`` give ``baseline`` and its
   ``baseline_year``, ``2025年目标`` / ``2025年规划值`` give ``target`` and ``target_year``; two bare
   year columns (``2020年``, ``2025年``) are the baseline (earlier) and the target (later), one bare
@@ -297,6 +299,8 @@ def _canonicalise(table: Table, written: list[str], schema: Schema) -> Table:
             frame = table.frame
     for col, value in defaults.items():
         _fill_blank(frame, col, value)
+    if schema.what == "plan":
+        _years_from_title(frame, table.title)
     unit = next(iter(header_units.values()), "") or sheet_unit
     if unit:
         _fill_blank(frame, "unit", unit)
@@ -324,6 +328,22 @@ def _plan_years(frame, years, taken, rename, defaults, headers, written):
         rename[col], headers["baseline"] = "baseline", written[col]
         taken.add("baseline")
         defaults["baseline_year"] = str(year)
+
+
+_FYP = re.compile(r"十([一二三四五六七八九])五")
+_FYP_NUMBER = {c: k for k, c in enumerate("一二三四五六七八九", start=11)}
+
+
+def _years_from_title(frame: pd.DataFrame, title: str) -> None:
+    """A plan whose headers carry no years (``基期值 | 目标值``) but whose title names the period
+    (“十四五” = the 14th plan, 2021-2025): baseline year 2020, target year 2025."""
+    m = _FYP.search(title or "")
+    if not m or "target_year" in frame.columns:
+        return
+    target = 2010 + 5 * (_FYP_NUMBER[m.group(1)] - 11)
+    frame["target_year"] = str(target)
+    if "baseline_year" not in frame.columns and "baseline" in frame.columns:
+        frame["baseline_year"] = str(target - 5)
 
 
 def _melt_years(table: Table, years: dict, written_of: dict) -> None:

@@ -31,6 +31,7 @@ REGION_SUFFIXES = ("自治区", "自治州", "自治县", "特别行政区", "�
                    "州", "盟", "旗", "镇", "乡")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉<>]")
 _SPACE = re.compile(r"\s+")
+_NO_REGION = "the plan has no region"
 PLAN_COLUMNS = ["region", "indicator", "name", "target_year", "suggestion"]
 HISTORY_COLUMNS = ["region", "indicator", "name", "n_obs", "first_year", "last_year", "suggestion"]
 
@@ -70,6 +71,15 @@ def name_key(text) -> str:
     return t.lower()
 
 
+_PARENS = re.compile(r"\([^()]*\)")
+
+
+def loose_key(text) -> str:
+    """:func:`name_key` without any parenthesised note (``利润率(利润总额/主营业务收入,派生)`` ->
+    ``利润率``): used only when it singles out one plan row and one series."""
+    return name_key(_PARENS.sub("", unicodedata.normalize("NFKC", str(text or ""))))
+
+
 def region_key(text) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", str(text or ""))).strip()
 
@@ -103,12 +113,21 @@ class Match:
         """A readable account of what did not match (Chinese first), at most ``limit`` lines each."""
         lines = []
         if not self.unmatched_history.empty:
-            n = len(self.unmatched_history)
+            h = self.unmatched_history
+            n = len(h)
             lines.append(f"未匹配: {n} 个历史序列在规划表中找不到对应指标 ({n} history series match no plan "
                          "row; not used):")
-            lines += [f"  {_series_text(r)}" for r in self.unmatched_history.head(limit).itertuples()]
-            if n > limit:
-                lines.append(f"  ... and {n - limit} more")
+            elsewhere = h["suggestion"].str.startswith(_NO_REGION)
+            near = h[~elsewhere]
+            lines += [f"  {_series_text(r)}" for r in near.head(limit).itertuples()]
+            if len(near) > limit:
+                lines.append(f"  ... and {len(near) - limit} more")
+            groups = list(h[elsewhere].groupby("region", sort=False))
+            for region, g in groups[:limit]:  # whole regions the plan does not have: one line each
+                names = ", ".join(map(str, g["name"].head(3))) + (" ..." if len(g) > 3 else "")
+                lines.append(f"  {region}: {len(g)} series ({names}); {g['suggestion'].iloc[0]}")
+            if len(groups) > limit:
+                lines.append(f"  ... and {len(groups) - limit} more regions the plan does not have")
         if not self.unmatched_plan.empty:
             n = len(self.unmatched_plan)
             lines.append(f"未匹配: {n} 个规划指标没有历史数据 ({n} plan rows have no history; assessed "
@@ -143,7 +162,9 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     A series matches a plan row of the same region when the ids are equal, else when the
     normalised names (:func:`name_key` of the series' ``name`` or id, and of the plan row's
     ``name`` or id) are equal. An id match wins over a name match; a plan id already taken by
-    an id match is not given a second series by name. Regions are never guessed.
+    an id match is not given a second series by name. Regions are never guessed. Last, names
+    equal once every parenthesised note is dropped (:func:`loose_key`) match when that pairs
+    exactly one plan id with exactly one series.
     """
     series = _series_table(history)
     plan_keys = _plan_keys(plan)
@@ -162,6 +183,7 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
                 target_of[k] = ind
                 taken.add((s.region, ind))
                 break
+    _loose_matches(series, plan, target_of, taken)
     relabelled = _relabel(history, series, target_of, plan)
     matched_plan = {(series.at[k, "region"], ind) for k, ind in target_of.items()}
     free = series.drop(index=list(target_of))
@@ -169,6 +191,29 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     lonely = plan[[(r, i) not in matched_plan for r, i in zip(plan["region"], plan["indicator"])]]
     unmatched_plan = _suggest_for_plan(lonely, free)
     return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history))
+
+
+def _loose_matches(series: pd.DataFrame, plan: pd.DataFrame, target_of: dict, taken: set) -> None:
+    names = plan["name"] if "name" in plan.columns else plan["indicator"]
+    plan_ids: dict = {}
+    for r, i, n in zip(plan["region"], plan["indicator"], names):
+        if (r, i) not in taken:
+            for key in {loose_key(n), loose_key(i)} - {""}:
+                plan_ids.setdefault((r, key), set()).add(i)
+    if not plan_ids:
+        return
+    free: dict = {}
+    for k, s in enumerate(series.itertuples(index=False)):
+        if k not in target_of:
+            for key in {loose_key(s.name), loose_key(s.indicator)} - {""}:
+                free.setdefault((s.region, key), set()).add(k)
+    for (region, key), ids in plan_ids.items():
+        ks = free.get((region, key), set())
+        if len(ids) == 1 and len(ks) == 1:
+            (ind,), (k,) = ids, ks
+            if k not in target_of and (region, ind) not in taken:
+                target_of[k] = ind
+                taken.add((region, ind))
 
 
 def warn_unmatched(m: Match, *, stacklevel: int = 3) -> None:
@@ -212,7 +257,8 @@ def _relabel(history: pd.DataFrame, series: pd.DataFrame, target_of: dict, plan:
     if "unit" in out.columns:
         blank = out["unit"].isna() | (out["unit"].astype(str) == "")
         if blank.any():
-            fill = [unit_of.get((r, i), "") for r, i in zip(out.loc[blank, "region"], out.loc[blank, "indicator"])]
+            keys = zip(out.loc[blank, "region"], out.loc[blank, "indicator"])
+            fill = [unit_of.get(k, "") for k in keys]
             out.loc[blank, "unit"] = fill
     if moved:
         out = out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
@@ -256,7 +302,7 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict)
                 ind, nm = pool[close[0]]
                 hint = f"did you mean {nm}" + (f" ({ind})" if ind != nm else "") + "?"
         elif regions:
-            hint = f"the plan has no region {s.region} (plan regions: {', '.join(map(str, regions[:5]))})"
+            hint = f"{_NO_REGION} {s.region} (plan regions: {', '.join(map(str, regions[:5]))})"
         out.append({**s._asdict(), "suggestion": hint})
     return pd.DataFrame(out, columns=HISTORY_COLUMNS)
 
