@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import warnings
 
 from .. import tracking
-from ..assess import assess_detailed
-from ..history import read_history
-from ..plan import read_plan
+from ..assess import assess_detailed, read_inputs
+from ..exceptions import UnmatchedWarning
+from ..matching import match
 from ..report import write_report
 from . import common
 
@@ -26,10 +27,15 @@ def run(args: argparse.Namespace) -> int:
     if not args.out.lower().endswith((".html", ".htm", ".xlsx")):
         common.error(f"error: --out must end in .html or .xlsx; got {args.out!r}")
         return common.EXIT_BAD_INPUT
-    plan = read_plan(args.plan)
-    history = read_history(args.history) if args.history else None
-    table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
-                                     seed=args.seed, progress=True)
+    plan, history = read_inputs(args.history, args.plan, args.region)
+    code = common.report_unmatched(match(plan, history) if history is not None else None,
+                                   strict=args.strict)
+    if code is not None:
+        return code
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
+        table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
+                                         seed=args.seed, progress=True)
     write_report(table, details, args.out, title=args.title, as_of=args.as_of)
     common.echo(f"report written: {args.out}")
     settings = common.tracking_settings(args)
