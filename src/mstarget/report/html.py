@@ -29,7 +29,7 @@ td.text{text-align:left;white-space:normal;min-width:9em}td.wrap{white-space:nor
 tr.binding td:first-child{border-left:3px solid #b2182b}
 .scroll{overflow-x:auto;max-width:100%}
 .chip{display:inline-block;color:#fff;border-radius:9px;padding:0 9px;font-size:13px;font-weight:normal;margin-left:8px}
-figure{margin:6px 0 14px}img.chart{max-width:100%;height:auto;display:block;border:1px solid #eee}
+figure{margin:6px 0 14px}img.chart{max-width:100%;height:auto;display:block;border:1px solid #eee;box-sizing:border-box}
 figcaption{font-size:12px;color:#666}ol.notes{font-size:13px;color:#444}
 footer{margin-top:30px;color:#888;font-size:12px}
 @media print{.scroll{overflow:visible}main{max-width:none}article.target{break-inside:avoid}}
