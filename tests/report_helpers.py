@@ -4,8 +4,8 @@ The plan is the real Dinghu district "十四五" main-indicator table shipped in
 after its 2020 baseline is SYNTHETIC (made up here by code, not observed), chosen so that every
 case of the narrative occurs: ahead / behind / on schedule / achieved early, a 〈〉 sum of flows,
 a ``%`` rate, a series moving away from its target, baseline only (数据不足). ``EDGE_PLAN`` adds
-synthetic rows for the remaining cases: a ``<=`` target, a 〈〉 cap, no data at all, and a target
-year already observed.
+synthetic rows for the remaining cases: a ``<=`` target, a 〈〉 cap, no data at all, a baseline value
+known only from the history, and a target year already observed.
 """
 from __future__ import annotations
 
@@ -45,12 +45,16 @@ EDGE_PLAN = pd.DataFrame([
     # no history at all (the plan gives no baseline value)
     {"region": REGION, "indicator": "no_history", "name": "无数据指标（合成）", "unit": "万元",
      "baseline_year": 2020, "baseline": "", "target_year": 2025, "target": "≥120", "attribute": "预期性"},
+    # the plan leaves the baseline value blank; the history has the baseline year
+    {"region": REGION, "indicator": "baseline_in_history", "name": "基期值取自历史数据的指标（合成）",
+     "unit": "家", "baseline_year": 2020, "baseline": "", "target_year": 2025, "target": "≥650", "attribute": "预期性"},
     # target year already observed
     {"region": REGION, "indicator": "annual_target_2022", "name": "2022年度抽检任务（合成）", "unit": "批次",
      "baseline_year": 2020, "baseline": "5000", "target_year": 2022, "target": "≥5600", "attribute": "预期性"},
 ])
 EDGE_HISTORY = {
     "complaint_rate": (3.0, 2.9, 2.8),
+    "baseline_in_history": (420, 470, 510, 560),  # 2021-2024 after the 2020 value below
     "new_licences_cap": (9, 11, 12),
     "annual_target_2022": (5300, 5750, 5900),
 }
@@ -61,6 +65,9 @@ def dinghu_history(*, edge: bool = False) -> pd.DataFrame:
     values = dict(SYNTHETIC_2021_2023, **(EDGE_HISTORY if edge else {}))
     rows = [{"region": REGION, "indicator": ind, "year": 2021 + k, "value": float(v), "source": "synthetic"}
             for ind, vals in values.items() for k, v in enumerate(vals)]
+    if edge:  # the baseline year of the row whose plan leaves the baseline blank
+        rows.append({"region": REGION, "indicator": "baseline_in_history", "year": 2020, "value": 380.0,
+                     "source": "synthetic"})
     return pd.DataFrame(rows)
 
 

@@ -24,7 +24,7 @@ from mstarget.report.model import COLUMNS
 from mstarget.report.narrative import RANGE_LABEL
 
 TITLE = "肇庆市鼎湖区市场监管现代化“十四五”规划"
-N = 18
+N = 19
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +129,7 @@ def test_xlsx_has_chinese_headers_number_formats_and_a_frozen_header(written):  
     assert ws.column_dimensions["B"].width >= 14
     assert len(wb["图表"]._images) == N + 1
     summary = wb["概况"]
-    assert summary["A1"].value == f"《{TITLE}》主要指标中期评估" and summary["A4"].value.startswith("本次评估共18项指标")
+    assert summary["A1"].value == f"《{TITLE}》主要指标中期评估" and summary["A4"].value.startswith("本次评估共19项指标")
 
 
 def test_xlsx_narratives_state_the_figures_of_their_table_rows(written):  # issue 12
@@ -216,6 +216,13 @@ def test_chart_cap_keeps_binding_and_most_at_risk_targets(assessed, tmp_path):  
     others = sorted((r for r in report.rows if not r.binding), key=lambda r: (r.category != "behind", r.raw["p_meet"]))
     assert {r.number for r in charted if not r.binding} == {r.number for r in others[:2]}
     assert "扇形图仅列出5项" in page
+
+
+def test_an_empty_assessment_still_gives_readable_files(assessed, tmp_path):
+    _, table, details = assessed
+    outs = [tmp_path / "empty.html", tmp_path / "empty.xlsx", tmp_path / "empty.docx"]
+    report = write_report(table.iloc[:0], [], outs, lang="zh")
+    assert report.overall == "本次评估没有指标。" and all(p.stat().st_size > 0 for p in outs)
 
 
 def test_report_refuses_other_extensions_and_bad_plan(tmp_path, data_dir, capsys):

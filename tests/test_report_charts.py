@@ -89,7 +89,7 @@ def test_grid_panels_follow_the_table_order_and_are_capped(assessed, close_figur
     capped = fan_chart(details, max_panels=4)
     shown = [ax.get_title(loc="left").split(". ")[0] for ax in capped.axes if ax.get_title(loc="left")]
     assert len(shown) == 4 and shown[:3] == ["1", "2", "3"]  # binding ones first, in table order
-    assert "4/18" in capped._suptitle.get_text()
+    assert "4/19" in capped._suptitle.get_text()
 
 
 def test_overview_numbers_every_target_without_overlapping_labels(assessed, close_figures):  # issue 12

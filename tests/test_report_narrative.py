@@ -28,8 +28,8 @@ def assessed():
 
 @pytest.fixture(scope="module")
 def reports(assessed):
-    table, _ = assessed
-    return {lang: build_report(table, None, lang=lang, date="2024-03-01") for lang in ("zh", "en")}
+    table, details = assessed
+    return {lang: build_report(table, details, lang=lang, date="2024-03-01") for lang in ("zh", "en")}
 
 
 def _value(token: str) -> float:
@@ -52,7 +52,7 @@ def narrative_figures(row) -> list[float]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_figure_in_a_narrative_is_a_figure_of_its_table_row(reports, lang):  # issue 12
     report = reports[lang]
-    assert len(report.rows) == 18
+    assert len(report.rows) == 19
     for row in report.rows:
         figures = narrative_figures(row)
         assert figures, row.narrative
@@ -103,7 +103,7 @@ def test_comparison_words_follow_the_rounded_figures(reports):  # issue 12
     assert "反向变化，目标进度为-200%" in _row(reports["zh"], "化妆品抽检批次数").narrative
 
 
-def test_every_case_has_its_own_wording(reports):  # issue 12
+def test_every_case_has_its_own_wording(reports, assessed):  # issue 12
     zh = reports["zh"]
     sums = _row(zh, "知识产权质押登记融资金额")  # 〈5〉: sum of flows since 2020
     assert "2020年基期以来至2023年累计完成3.20亿元，占目标（≥5.00亿元）的64%" in sums.narrative
@@ -115,6 +115,12 @@ def test_every_case_has_its_own_wording(reports):  # issue 12
     base_only = _row(zh, "地方标准")
     assert "尚无2020年基期以后的监测数据" in base_only.narrative and "仅供参考" in base_only.narrative
     assert base_only.narrative.endswith("评价：数据不足。")
+    from_history = _row(zh, "基期值取自历史数据的指标（合成）")  # the plan leaves the baseline blank
+    assert from_history.cells["baseline"].text == "380"
+    without_details = _row(build_report(assessed[0]), from_history.name)  # no series: the year, no value
+    assert without_details.cells["baseline"].text == "–" and "较2020年基期完成目标增量的48%" in without_details.narrative
+    assert from_history.narrative.startswith("基期值取自历史数据的指标（合成）：2023年为510家，较2020年基期（380家）"
+                                             "完成目标增量的48%，慢于时间进度（60%）。")
     observed = _row(zh, "2022年度抽检任务（合成）")
     assert observed.narrative == ("2022年度抽检任务（合成）：目标年2022年实际为5,750批次，已达到目标（≥5,600批次）。"
                                   "评价：提前实现。")
@@ -128,8 +134,8 @@ def test_every_case_has_its_own_wording(reports):  # issue 12
 def test_overall_paragraph_counts_and_names_the_binding_targets_at_risk(reports):  # issue 12
     zh, en = reports["zh"], reports["en"]
     counts = dict(zip(zh.summary["category"], zh.summary["total"]))
-    assert zh.overall.startswith("本次评估共18项指标（约束性3项、预期性15项），数据截至2023年。")
-    assert (f"有进度数据的{18 - counts['insufficient_data']}项中，提前实现{counts['achieved']}项、快于预期"
+    assert zh.overall.startswith("本次评估共19项指标（约束性3项、预期性16项），数据截至2023年。")
+    assert (f"有进度数据的{19 - counts['insufficient_data']}项中，提前实现{counts['achieved']}项、快于预期"
             f"{counts['ahead']}项、基本符合预期{counts['on_schedule']}项、滞后{counts['behind']}项") in zh.overall
     at_risk = [r for r in zh.rows if r.binding and (r.category == "behind" or percent_int(r.raw["p_meet"]) < 50)]
     safe = [r for r in zh.rows if r.binding and r not in at_risk]
@@ -138,14 +144,14 @@ def test_overall_paragraph_counts_and_names_the_binding_targets_at_risk(reports)
         assert f"{r.name}（实现概率{r.cells['p_meet'].text}，{r.cells['category'].text}）" in zh.overall
     for r in safe:
         assert r.name not in zh.overall
-    assert en.overall.startswith("This evaluation covers 18 indicators (3 binding, 15 expected), with data up to 2023.")
+    assert en.overall.startswith("This evaluation covers 19 indicators (3 binding, 16 expected), with data up to 2023.")
 
 
 def test_summary_by_category_lists_binding_indicators_first(reports):  # issue 12
     zh = reports["zh"]
     assert [r.binding for r in zh.rows[:3]] == [True, True, True] and not zh.rows[3].binding
     assert list(zh.summary["label"]) == ["提前实现", "快于预期", "基本符合预期", "滞后", "数据不足"]
-    assert zh.summary["total"].sum() == 18
+    assert zh.summary["total"].sum() == 19
     for s in zh.summary.itertuples():
         members = [r for r in zh.rows if r.category == s.category]
         assert s.indicators == "、".join(f"{r.number}. {r.name}" for r in

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import math
-import textwrap
 from typing import Sequence
 
 import numpy as np

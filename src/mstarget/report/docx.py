@@ -19,13 +19,16 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from .formatting import display_width
-from .model import CATEGORY_COLOURS, Report
+from .model import (
+    CATEGORY_COLOURS,
+    OVERVIEW_CAPTION,
+    SECTION_HEADINGS,
+    SUMMARY_HEADERS,
+    TOTAL_LABEL,
+    Report,
+    unmatched_label,
+)
 
-HEADINGS = {
-    "zh": ("一、总体情况", "二、分类汇总", "三、主要指标评估表", "四、总览图", "五、逐项评估", "六、未匹配的数据", "说明"),
-    "en": ("1. Overview", "2. Summary by category", "3. Main indicators", "4. Overview chart",
-           "5. Target by target", "6. Unmatched data", "Notes"),
-}
 BODY_FONT = {"zh": ("Times New Roman", "宋体"), "en": ("Calibri", "宋体")}
 HEADING_FONT = ("Arial", "黑体")
 
@@ -116,20 +119,33 @@ def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float]
                        align=WD_ALIGN_PARAGRAPH.LEFT if j == 1 or widths_cm[j] > 5 else WD_ALIGN_PARAGRAPH.RIGHT)
             if fill:
                 _shade(c, fill)
+    # Word reads the cell widths, LibreOffice the grid columns: set both, with a fixed layout
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
     for j, w in enumerate(widths_cm):
+        table.columns[j].width = Cm(w)
         for row in table.rows:
             row.cells[j].width = Cm(w)
     return table
 
 
-def _widths(texts_by_col: list[list[str]], total_cm: float, wide: set[int]) -> list[float]:
-    """Column widths (cm) proportional to the longest text, wide columns capped, summing to ``total_cm``."""
-    raw = []
-    for j, texts in enumerate(texts_by_col):
-        longest = max(display_width(t) for t in texts)
-        raw.append(min(longest, 22 if j in wide else 12) + 1.5)
-    scale = total_cm / sum(raw)
-    return [w * scale for w in raw]
+def _widths(header: list[str], rows: list[list[str]], total_cm: float, *, size: float, wide: int = 1) -> list[float]:
+    """Column widths (cm) that fit each column's longest value on one line (headers may wrap onto two
+    lines), summing to ``total_cm``: the ``wide`` column (the name) absorbs the difference first."""
+    unit = size / 72 * 2.54 * 0.62  # cm per display column (about half an em) at ``size`` points
+    pad = 0.4  # cell margins
+    need = []
+    for j, h in enumerate(header):
+        longest = max([display_width(r[j]) for r in rows] or [0])
+        need.append(max(longest, -(-display_width(h) // 2), 2) * unit + pad)
+    name_cap = max(3.0, min(need[wide], 22 * unit + pad)) if wide is not None else None
+    if wide is not None:
+        need[wide] = name_cap
+        rest = total_cm - (sum(need) - need[wide])
+        need[wide] = max(rest, 3.0)
+    scale = total_cm / sum(need)
+    return [w * scale for w in need] if scale < 1 else need
 
 
 def _paragraph(doc, text: str, *, indent: bool = True, size: float | None = None):
@@ -147,7 +163,7 @@ def _paragraph(doc, text: str, *, indent: bool = True, size: float | None = None
 def write_docx(report: Report, path, overview: bytes | None, fans: dict[int, bytes]) -> None:
     """Write the Word document to ``path`` (the caller makes the write atomic)."""
     zh = report.lang == "zh"
-    h = HEADINGS[report.lang]
+    h = SECTION_HEADINGS[report.lang]
     doc = Document()
     _styles(doc, report.lang)
     _a4(doc.sections[0])
@@ -163,11 +179,11 @@ def write_docx(report: Report, path, overview: bytes | None, fans: dict[int, byt
     _paragraph(doc, report.overall)
 
     doc.add_heading(h[1], level=1)
-    head = ["评价", "约束性", "预期性", "合计", "指标"] if zh else ["Assessment", "Binding", "Expected", "Total", "Indicators"]
+    head = list(SUMMARY_HEADERS[report.lang])
     srows = [[s.label, str(s.binding), str(s.expected), str(s.total), s.indicators]
              for s in report.summary.itertuples(index=False)]
     tot = report.summary[["binding", "expected", "total"]].sum()
-    srows.append(["合计" if zh else "Total", str(tot["binding"]), str(tot["expected"]), str(tot["total"]), ""])
+    srows.append([TOTAL_LABEL[report.lang], str(tot["binding"]), str(tot["expected"]), str(tot["total"]), ""])
     fills = {(i, 0): CATEGORY_COLOURS[c] for i, c in enumerate(report.summary["category"])}
     _table(doc, head, srows, [2.8, 1.4, 1.4, 1.4, 9.2], size=9.5, fills=fills)
 
@@ -177,8 +193,7 @@ def write_docx(report: Report, path, overview: bytes | None, fans: dict[int, byt
     cols = report.columns(docx=True)
     header = [c.header(report.lang) for c in cols]
     body = [[row.cells[c.id].text for c in cols] for row in report.rows]
-    texts = [[header[j]] + [b[j] for b in body] for j in range(len(cols))]
-    widths = _widths(texts, 29.7 - 3.2 - 0.2, wide={1})
+    widths = _widths(header, body, 29.7 - 3.2 - 0.2, size=7.5)
     cat_col = [c.id for c in cols].index("category")
     fills = {(i, cat_col): CATEGORY_COLOURS[row.category] for i, row in enumerate(report.rows)}
     _table(doc, header, body, widths, size=7.5, fills=fills)
@@ -188,27 +203,25 @@ def write_docx(report: Report, path, overview: bytes | None, fans: dict[int, byt
     if overview is not None:
         doc.add_heading(h[3], level=1)
         doc.add_picture(io.BytesIO(overview), width=Cm(16))
-        _paragraph(doc, "横轴为目标进度减时间进度（百分点），纵轴为实现概率；点旁数字为表中序号。" if zh else
-                   "x: progress minus time elapsed (points); y: chance of meeting the target; numbers are the "
-                   "table's No.", indent=False, size=9)
+        _paragraph(doc, OVERVIEW_CAPTION[report.lang], indent=False, size=9)
     doc.add_heading(h[4], level=1)
     for row in report.rows:
         doc.add_heading(f"{row.number}. {row.name}（{row.cells['category'].text}）" if zh else
                         f"{row.number}. {row.name} ({row.cells['category'].text})", level=2)
-        _paragraph(doc, row.narrative)
+        para = _paragraph(doc, row.narrative)
         png = fans.get(row.number)
+        para.paragraph_format.keep_with_next = png is not None  # the chart stays with its text
         if png is not None:
             doc.add_picture(io.BytesIO(png), width=Cm(14.5))
     if report.unmatched:
         doc.add_heading(h[5], level=1)
-        labels = {"unmatched_plan": ("规划中未找到历史数据的指标", "plan rows without matching history"),
-                  "unmatched_history": ("未对应规划指标的历史数据", "history without a matching plan row")}
         for key, df in report.unmatched.items():
-            doc.add_heading(labels.get(key, (key, key))[0 if zh else 1] + f"（{len(df)}）", level=2)
+            doc.add_heading(unmatched_label(key, report.lang) + (f"（{len(df)}）" if zh else f" ({len(df)})"),
+                            level=2)
             shown = df.head(200)
             cells = [["" if pd.isna(v) else str(v) for v in r] for r in shown.itertuples(index=False, name=None)]
-            texts = [[str(c)] + [r[j] for r in cells] for j, c in enumerate(shown.columns)]
-            _table(doc, [str(c) for c in shown.columns], cells, _widths(texts, 16.0, wide=set()), size=8)
+            head = [str(c) for c in shown.columns]
+            _table(doc, head, cells, _widths(head, cells, 16.0, size=8, wide=None), size=8)
     doc.add_heading(h[6], level=1)
     for i, note in enumerate(report.notes, start=1):
         _paragraph(doc, f"{i}. {note}", indent=False, size=9.5)

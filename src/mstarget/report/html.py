@@ -14,7 +14,15 @@ import html
 import pandas as pd
 
 from .. import __version__
-from .model import CATEGORY_COLOURS, Report
+from .model import (
+    CATEGORY_COLOURS,
+    OVERVIEW_CAPTION,
+    SECTION_HEADINGS,
+    SUMMARY_HEADERS,
+    TOTAL_LABEL,
+    Report,
+    unmatched_label,
+)
 
 CSS = """
 body{font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",
@@ -35,12 +43,6 @@ footer{margin-top:30px;color:#888;font-size:12px}
 @media print{.scroll{overflow:visible}main{max-width:none}article.target{break-inside:avoid}}
 """
 
-HEADINGS = {
-    "zh": ("一、总体情况", "二、分类汇总", "三、主要指标评估表", "四、总览图", "五、逐项评估", "六、未匹配的数据", "说明"),
-    "en": ("1. Overview", "2. Summary by category", "3. Main indicators", "4. Overview chart",
-           "5. Target by target", "6. Unmatched data", "Notes"),
-}
-
 
 def _e(text) -> str:
     return html.escape(str(text), quote=True)
@@ -51,20 +53,19 @@ def _img(png: bytes, alt: str, cls: str) -> str:
     return f'<img class="chart {cls}" alt="{_e(alt)}" src="data:image/png;base64,{data}">'
 
 
-def _chip(report: Report, category: str, label: str) -> str:
+def _chip(category: str, label: str) -> str:
     return f'<span class="chip" style="background:{CATEGORY_COLOURS[category]}">{_e(label)}</span>'
 
 
 def summary_table(report: Report) -> str:
-    zh = report.lang == "zh"
-    head = ["评价", "约束性", "预期性", "合计", "指标"] if zh else ["Assessment", "Binding", "Expected", "Total", "Indicators"]
+    head = SUMMARY_HEADERS[report.lang]
     out = ["<table class=\"summary\"><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for s in report.summary.itertuples(index=False):
-        out.append(f'<tr data-category="{_e(s.category)}"><td class="text">{_chip(report, s.category, s.label)}</td>'
+        out.append(f'<tr data-category="{_e(s.category)}"><td class="text">{_chip(s.category, s.label)}</td>'
                    f"<td>{s.binding}</td><td>{s.expected}</td><td>{s.total}</td>"
                    f'<td class="wrap">{_e(s.indicators)}</td></tr>')
     total = report.summary[["binding", "expected", "total"]].sum()
-    out.append(f'<tr><td class="text"><b>{"合计" if zh else "Total"}</b></td><td>{total["binding"]}</td>'
+    out.append(f'<tr><td class="text"><b>{TOTAL_LABEL[report.lang]}</b></td><td>{total["binding"]}</td>'
                f'<td>{total["expected"]}</td><td>{total["total"]}</td><td></td></tr></tbody></table>')
     return "".join(out)
 
@@ -110,7 +111,7 @@ def render_html(report: Report, overview: bytes | None, fans: dict[int, bytes]) 
         PNG of the fan chart per 序号 (rows without one say why).
     """
     zh = report.lang == "zh"
-    h = HEADINGS[report.lang]
+    h = SECTION_HEADINGS[report.lang]
     parts = [f'<!doctype html><html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">'
              f'<meta name="viewport" content="width=device-width, initial-scale=1">'
              f"<title>{_e(report.title)}</title><style>{CSS}</style></head><body><main>",
@@ -119,15 +120,13 @@ def render_html(report: Report, overview: bytes | None, fans: dict[int, bytes]) 
              f'<section id="summary"><h2>{h[1]}</h2><div class="scroll">{summary_table(report)}</div></section>',
              f'<section id="table"><h2>{h[2]}</h2><div class="scroll">{main_table(report)}</div></section>']
     if overview is not None:
-        cap = ("横轴为目标进度减时间进度（百分点），纵轴为实现概率；点旁数字为表中序号。" if zh else
-               "x: progress minus time elapsed (percentage points); y: chance of meeting the target; "
-               "numbers are the table's No.")
+        cap = OVERVIEW_CAPTION[report.lang]
         parts.append(f'<section id="overview"><h2>{h[3]}</h2><figure>'
                      f'{_img(overview, h[3], "overview")}<figcaption>{_e(cap)}</figcaption></figure></section>')
     parts.append(f'<section id="targets"><h2>{h[4]}</h2>')
     for row in report.rows:
         parts.append(f'<article class="target" id="t{row.number}" data-row="{row.number}">'
-                     f"<h3>{row.number}. {_e(row.name)}{_chip(report, row.category, row.cells['category'].text)}</h3>"
+                     f"<h3>{row.number}. {_e(row.name)}{_chip(row.category, row.cells['category'].text)}</h3>"
                      f'<p class="narrative" data-row="{row.number}">{_e(row.narrative)}</p>')
         png = fans.get(row.number)
         if png is not None:
@@ -138,11 +137,9 @@ def render_html(report: Report, overview: bytes | None, fans: dict[int, bytes]) 
         parts.append("</article>")
     parts.append("</section>")
     if report.unmatched:
-        labels = {"unmatched_plan": ("规划中未找到历史数据的指标", "plan rows without matching history"),
-                  "unmatched_history": ("未对应规划指标的历史数据", "history without a matching plan row")}
         parts.append(f'<section id="unmatched"><h2>{h[5]}</h2>')
         for key, df in report.unmatched.items():
-            title = labels.get(key, (key, key))[0 if zh else 1]
+            title = unmatched_label(key, report.lang)
             parts.append(f"<h3>{_e(title)}（{len(df)}）</h3>" if zh else f"<h3>{_e(title)} ({len(df)})</h3>")
             parts.append(_frame_table(df))
         parts.append("</section>")

@@ -47,6 +47,25 @@ ATTRIBUTE_EN = {"binding": "binding", "expected": "expected"}
 DIRECTION_SIGN = {">=": "≥", "<=": "≤"}
 
 
+SUMMARY_HEADERS = {"zh": ("评价", "约束性", "预期性", "合计", "指标"),
+                   "en": ("Assessment", "Binding", "Expected", "Total", "Indicators")}
+TOTAL_LABEL = {"zh": "合计", "en": "Total"}
+UNMATCHED_LABELS = {"unmatched_plan": {"zh": "规划中未找到历史数据的指标", "en": "Plan rows without matching history"},
+                    "unmatched_history": {"zh": "未对应规划指标的历史数据", "en": "History without a matching plan row"}}
+OVERVIEW_CAPTION = {"zh": "横轴为目标进度减时间进度（百分点），纵轴为实现概率；点旁数字为表中序号。",
+                    "en": "x: progress minus time elapsed (percentage points); y: chance of meeting the target; "
+                          "numbers are the table's No."}
+SECTION_HEADINGS = {
+    "zh": ("一、总体情况", "二、分类汇总", "三、主要指标评估表", "四、总览图", "五、逐项评估", "六、未匹配的数据", "说明"),
+    "en": ("1. Overview", "2. Summary by category", "3. Main indicators", "4. Overview chart",
+           "5. Target by target", "6. Unmatched data", "Notes"),
+}
+
+
+def unmatched_label(key: str, lang: str) -> str:
+    return UNMATCHED_LABELS.get(key, {}).get(lang, key)
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of the main table: id, headers in both languages, and where it is shown."""
@@ -151,9 +170,6 @@ class Report:
     def columns(self, *, docx: bool = False) -> list[Column]:
         return [c for c in COLUMNS if c.in_docx or not docx]
 
-    def text(self, zh: str, en: str) -> str:
-        return zh if self.lang == "zh" else en
-
 
 # --------------------------------------------------------------------------------------------
 # order and chart selection (shared with the charts)
@@ -205,9 +221,22 @@ def _num(v) -> float:
     return math.nan if is_missing(v) else float(v)
 
 
-def _cells(r: dict, number: int, lang: str) -> tuple[dict[str, Cell], int]:
+def history_baseline(r: dict, assessment) -> float:
+    """The plan's baseline, else the history's value in the baseline year (as the schedule view
+    uses it, :mod:`mstarget.schedule`), else NaN."""
+    baseline = _num(r.get("baseline"))
+    sf = getattr(assessment, "series", None)
+    by = r.get("baseline_year")
+    if math.isnan(baseline) and sf is not None and not is_missing(by) and r.get("kind") != "increment":
+        hit = sf.years == int(by)
+        if hit.any():
+            return float(sf.values[hit][-1])
+    return baseline
+
+
+def _cells(r: dict, number: int, lang: str, assessment=None) -> tuple[dict[str, Cell], int]:
     kind, direction = r.get("kind"), r.get("direction")
-    baseline, target, last_value = _num(r.get("baseline")), _num(r.get("target")), _num(r.get("last_value"))
+    baseline, target, last_value = history_baseline(r, assessment), _num(r.get("target")), _num(r.get("last_value"))
     current = _num(r.get("sum_so_far")) if kind == "increment" else last_value
     dec = row_decimals(reference=(target, baseline, last_value, current),
                        exact=(baseline, target))
@@ -353,9 +382,9 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     rows: list[ReportRow] = []
     for number, i in enumerate(order, start=1):
         r = records[i]
-        cells, dec = _cells(r, number, lang)
-        row = ReportRow(number=number, raw=r, cells=cells, lang=lang, decimals=dec,
-                        assessment=details[i] if details is not None else None)
+        detail = details[i] if details is not None else None
+        cells, dec = _cells(r, number, lang, detail)
+        row = ReportRow(number=number, raw=r, cells=cells, lang=lang, decimals=dec, assessment=detail)
         row.narrative = narrative.target_sentence(row)
         rows.append(row)
 

@@ -138,9 +138,10 @@ def _zh(x: _Row) -> str:
         if x.has("forecast", "p_meet"):
             s += f"按当前趋势预计{ty}年为{x.u('forecast')}（{rng}），届时达标的概率为{c['p_meet']}。"
         return s + f"评价：{cat}。"
-    if x.has("progress_share", "baseline"):
+    if x.has("progress_share"):
         word = "增量" if x.direction == ">=" else "降幅"
-        base = f"较{by}年基期（{x.u('baseline')}）" if x.has("baseline_year") else f"较基期（{x.u('baseline')}）"
+        value = f"（{x.u('baseline')}）" if x.has("baseline") else ""
+        base = f"较{by}年基期{value}" if x.has("baseline_year") else f"较基期{value}"
         cmp = x.schedule_cmp()
         if percent_int(x.r["progress_share"]) < 0:
             s += f"，{base}反向变化，目标进度为{c['progress_share']}"
@@ -224,7 +225,8 @@ def _en(x: _Row) -> str:
         if x.has("observed_pace"):
             pace.append(f"{x.pu('observed_abs')} a year has been observed")
         if pace:
-            s += " " + "; ".join(pace).capitalize() + "."
+            text = "; ".join(pace)
+            s += " " + text[0].upper() + text[1:] + "."
         return s + f" Assessment: {cat}."
 
     s = f"{name}: {x.u('current')} in {ly}"
@@ -234,8 +236,9 @@ def _en(x: _Row) -> str:
             s += (f" On the current trend {x.u('forecast')} in {ty} ({rng}); the chance of still "
                   f"meeting it then is {c['p_meet']}.")
         return s + f" Assessment: {cat}."
-    if x.has("progress_share", "baseline"):
-        base = f"the base year {by} ({x.u('baseline')})" if x.has("baseline_year") else f"the baseline ({x.u('baseline')})"
+    if x.has("progress_share"):
+        value = f" ({x.u('baseline')})" if x.has("baseline") else ""
+        base = f"the base year {by}{value}" if x.has("baseline_year") else f"the baseline{value}"
         cmp = x.schedule_cmp()
         if percent_int(x.r["progress_share"]) < 0:
             s += f", moving away from the target since {base}: progress {c['progress_share']}"
@@ -296,6 +299,8 @@ def overall_paragraph(report) -> str:
     binding_nodata = [r for r in binding if r.category == "insufficient_data"]
     expected_flagged = [r for r in expected if needs_attention(r)]
     zh = report.lang == "zh"
+    if n == 0:
+        return "本次评估没有指标。" if zh else "This evaluation has no indicators."
     if zh:
         s = f"本次评估共{n}项指标"
         if binding or expected:

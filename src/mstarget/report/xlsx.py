@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .formatting import Cell, display_width
-from .model import CATEGORY_COLOURS, Report
+from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, TOTAL_LABEL, Report, unmatched_label
 
 SHEETS = {"zh": ("评估表", "概况", "逐项说明", "图表", "未匹配的数据", "说明"),
           "en": ("Assessment", "Summary", "Narrative", "Charts", "Unmatched", "Notes")}
@@ -94,7 +94,6 @@ def _text_rows(text: str, width_chars: float) -> int:
 
 
 def _summary_sheet(ws, report: Report) -> None:
-    zh = report.lang == "zh"
     ws["A1"] = report.title
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = report.subtitle
@@ -106,8 +105,7 @@ def _summary_sheet(ws, report: Report) -> None:
     for col, w in zip("ABCDE", widths):
         ws.column_dimensions[col].width = w
     ws.row_dimensions[4].height = 15 * (_text_rows(report.overall, sum(widths) * 0.95) + 1)
-    head = ["评价", "约束性", "预期性", "合计", "指标"] if zh else ["Assessment", "Binding", "Expected", "Total", "Indicators"]
-    for j, h in enumerate(head, start=1):
+    for j, h in enumerate(SUMMARY_HEADERS[report.lang], start=1):
         c = ws.cell(row=6, column=j, value=h)
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -120,7 +118,7 @@ def _summary_sheet(ws, report: Report) -> None:
         ws.cell(row=i, column=5, value=s.indicators).alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[i].height = 15 * _text_rows(s.indicators, 66)
     last = 7 + len(report.summary)
-    ws.cell(row=last, column=1, value="合计" if zh else "Total").font = Font(bold=True)
+    ws.cell(row=last, column=1, value=TOTAL_LABEL[report.lang]).font = Font(bold=True)
     for j, key in enumerate(("binding", "expected", "total"), start=2):
         ws.cell(row=last, column=j, value=int(report.summary[key].sum())).font = Font(bold=True)
 
@@ -160,11 +158,9 @@ def _charts_sheet(ws, report: Report, overview: bytes | None, fans: dict[int, by
 
 
 def _frame_sheet(ws, frames: dict[str, pd.DataFrame], lang: str) -> None:
-    labels = {"unmatched_plan": ("规划中未找到历史数据的指标", "plan rows without matching history"),
-              "unmatched_history": ("未对应规划指标的历史数据", "history without a matching plan row")}
     r = 1
     for key, df in frames.items():
-        ws.cell(row=r, column=1, value=labels.get(key, (key, key))[0 if lang == "zh" else 1]).font = Font(bold=True)
+        ws.cell(row=r, column=1, value=unmatched_label(key, lang)).font = Font(bold=True)
         r += 1
         for j, col in enumerate(df.columns, start=1):
             ws.cell(row=r, column=j, value=str(col)).font = Font(bold=True)
