@@ -131,6 +131,18 @@ def test_every_case_has_its_own_wording(reports, assessed):  # issue 12
         assert not re.search(r"\d\.\d{5,}", row.narrative)
 
 
+def test_a_target_year_between_two_observations_is_not_called_observed(assessed):
+    table, details = assessed
+    k = table.index[table["indicator"] == "annual_target_2022"][0]
+    sf = details[k].series
+    gap = sf.years != 2022  # drop the 2022 observation: the value is interpolated from 2021 and 2023
+    details = list(details)
+    details[k] = type(details[k])(details[k].row, details[k].samples,
+                                  type(sf)(**{**sf.__dict__, "years": sf.years[gap], "values": sf.values[gap]}))
+    row = _row(build_report(table, details), "2022年度抽检任务（合成）")
+    assert "目标年2022年按前后年份插值估计为" in row.narrative and "实际为" not in row.narrative
+
+
 def test_overall_paragraph_counts_and_names_the_binding_targets_at_risk(reports):  # issue 12
     zh, en = reports["zh"], reports["en"]
     counts = dict(zip(zh.summary["category"], zh.summary["total"]))

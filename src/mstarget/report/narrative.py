@@ -47,6 +47,11 @@ class _Row:
         self.unit = self.r.get("unit")
         self.kind = self.r.get("kind")
         self.direction = self.r.get("direction")
+        sf = getattr(row.assessment, "series", None)
+        ty = self.r.get("target_year")
+        #: the target year's value lies between two observations (interpolated, not observed)
+        self.interpolated = sf is not None and ty is not None and int(ty) <= sf.last_year and \
+            not bool((sf.years == int(ty)).any())
 
     def u(self, key: str) -> str:
         return with_unit(self.c[key], self.unit, self.lang)
@@ -101,7 +106,8 @@ def _zh(x: _Row) -> str:
         if x.kind == "increment":
             return (f"{name}：{by}年基期以来至目标年{ty}年累计完成{x.u('forecast_value')}，{met}目标"
                     f"（{target}）。评价：{cat}。")
-        return f"{name}：目标年{ty}年实际为{x.u('forecast_value')}，{met}目标（{target}）。评价：{cat}。"
+        seen = "按前后年份插值估计为" if x.interpolated else "实际为"
+        return f"{name}：目标年{ty}年{seen}{x.u('forecast_value')}，{met}目标（{target}）。评价：{cat}。"
     rng = f"{RANGE_LABEL['zh']}{x.u('range_80')}"
     if x.kind == "increment":
         s = f"{name}：{by}年基期以来至{ly}年累计完成{x.u('current_value')}"
@@ -194,7 +200,8 @@ def _en(x: _Row) -> str:
         if x.kind == "increment":
             return (f"{name}: the sum from the base year {by} to the target year {ty} is "
                     f"{x.u('forecast_value')}, so the target ({target}) was {met}. Assessment: {cat}.")
-        return (f"{name}: in the target year {ty} the value was {x.u('forecast_value')}, so the target "
+        seen = "was (interpolated between observations)" if x.interpolated else "was"
+        return (f"{name}: in the target year {ty} the value {seen} {x.u('forecast_value')}, so the target "
                 f"({target}) was {met}. Assessment: {cat}.")
     rng = f"{RANGE_LABEL['en']} {x.u('range_80')}"
     if x.kind == "increment":
