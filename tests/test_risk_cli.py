@@ -205,7 +205,8 @@ def test_per_batch_records_with_a_named_outcome_column(tmp_path, capsys):
     assert main(["risk", "score", "--samples", str(f), "--no-track"]) == 2
     assert "CLI --outcome" in capsys.readouterr().err  # the message names an option the CLI has
     out = tmp_path / "s.csv"
-    assert main(["risk", "score", "--samples", str(f), "--outcome", "结果", "--out", str(out),
-                 "--no-track"]) == 0
+    assert main(["risk", "score", "--samples", str(f), "--outcome", "结果", "--region", "肇庆市",
+                 "--out", str(out), "--no-track"]) == 0  # no region column: --region names the table
+    assert "地区 region: 肇庆市" in capsys.readouterr().out
     s = pd.read_csv(out, encoding="utf-8-sig").set_index("category")
     assert s.loc["乳制品", "tested"] == 2 and s.loc["乳制品", "failed"] == 1 and s.loc["饮料", "tested"] == 2

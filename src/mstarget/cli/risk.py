@@ -77,13 +77,8 @@ def _load_filtered(path: str, where: list[str], region: str | None = None) -> pd
     df = df.assign(_sheet_row=np.arange(2, len(df) + 2))
     problems = []
     conds = list(where or [])
-    if region is not None:
-        col = _region_column(df)
-        if col is None:
-            raise DataValidationError([Problem(src, None, "region", None,
-                                               "a region column (region / 地区 / 省份) for --region; "
-                                               "the table has: " + ", ".join(map(str, df.columns)))],
-                                      source=src)
+    col = _region_column(df) if region is not None else None
+    if col is not None:  # without a region column, --region only names the table's region
         have = sorted(pd.unique(df[col].dropna().astype(str).str.strip()))
         if region.strip() not in have:
             raise DataValidationError([Problem(src, None, col, region,
@@ -132,7 +127,8 @@ def _add_samples_flags(p: argparse.ArgumentParser, required: bool,
                    help="group columns, comma-separated, outermost first (default: category). A "
                         "table with several regions needs the region column here, or --region")
     p.add_argument("--region", default=None, metavar="NAME",
-                   help="keep only this region of the table's region column (e.g. 全国)")
+                   help="keep only this region of the table's region column (e.g. 全国); for a table "
+                        "without a region column, the region it describes")
     p.add_argument("--as-of", default=None, help="use periods ending on or before this one "
                    "(2022, 2022H1, 2022Q3, 2022-07)")
     p.add_argument("--half-life", type=_half_life, default=HALF_LIFE_DEFAULT,
