@@ -80,6 +80,7 @@ def test_infeasible_budget_exits_2_and_writes_nothing(tmp_path, capsys):
     ("period,category,tested,failed\n2022,肉制品,100,120\n", "row 2, column 'failed'"),
     ("period,category,tested,failed\n2022,肉制品,-3,0\n", "row 2, column 'tested'"),
     ("period,category,tested,failed\n22年,肉制品,10,0\n", "unknown period format"),
+    ("period,category,tested,failed\n2022,肉制品,1e20,0\n", "at most 1,000,000,000,000"),  # issue 14
 ])
 def test_bad_file_exits_2_names_row_and_column_and_writes_nothing(tmp_path, capsys, content, needle):
     bad = tmp_path / "bad.csv"
