@@ -30,8 +30,7 @@ def naive(df, i, half_life=30.0, prior=20.0, eprior=1.0):
     base = past["failed"].mean() if len(past) else np.nan
     mine = past[past["shop"] == df["shop"].iloc[i]].sort_values("date", kind="stable")
     out = {"base_rate_past": base, "entity_n_past": len(mine), "entity_failures_past": mine["failed"].sum()}
-    b = 0.0 if np.isnan(base) else base
-    out["entity_fail_rate_past"] = (mine["failed"].sum() + eprior * b) / (len(mine) + eprior)
+    out["entity_fail_rate_past"] = (mine["failed"].sum() + eprior * base) / (len(mine) + eprior)
     if len(mine):
         last_t = mine["date"].max()
         out["entity_last_failed"] = mine.loc[mine["date"] == last_t, "failed"].mean()
@@ -89,6 +88,7 @@ def test_same_day_records_do_not_see_each_other_and_unknown_outcomes_count_for_n
     assert f["entity_last_failed"].iloc[3] == 0.5  # two inspections on Jan 5: one failed
     assert f["entity_days_since_failure"].tolist()[1:] == [4, 4, 27, 55]
     assert np.isnan(f["base_rate_past"].iloc[0]) and f["entity_first_record"].tolist() == [1, 0, 0, 0, 0]
+    assert np.isnan(f["entity_fail_rate_past"].iloc[0])  # nothing known before the first day
 
 
 def test_decayed_sums_stay_exact_over_long_spans():

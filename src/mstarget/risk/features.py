@@ -213,7 +213,8 @@ def features(records, *, time: str, outcome: str, entity: str | None = None,
     Raises
     ------
     DataValidationError
-        Missing columns, unreadable times, outcomes other than 0/1, non-numeric ``values``.
+        Missing columns, no rows, unreadable times, outcomes other than 0/1, non-numeric
+        ``values``.
     ParameterError
         Non-positive half-lives or negative priors.
     """
@@ -234,6 +235,9 @@ def features(records, *, time: str, outcome: str, entity: str | None = None,
         have = ", ".join(map(str, df.columns))
         raise DataValidationError([Problem(src, None, c, None, f"column missing; the table has: {have}")
                                    for c in missing], source=src)
+    if len(df) == 0:
+        raise DataValidationError([Problem(src, None, None, None, "the table has no data rows")],
+                                  source=src)
     t, is_date = _times(df, time, src)
     y = outcome_array(df[outcome], src, outcome, allow_missing=True)
     known = ~np.isnan(y)
@@ -320,7 +324,7 @@ def _entity_history(df, entity, t, yk, ck, known, value_arr, base, prior, unit) 
     res["entity_failures_past"] = f_rec
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = (f_rec + prior * b) / (n_rec + prior)
-    res["entity_fail_rate_past"] = np.where((n_rec + prior) > 0, rate, np.nan)
+    res["entity_fail_rate_past"] = np.where(((n_rec + prior) > 0) & ~np.isnan(base), rate, np.nan)
     res["entity_last_failed"] = back(last_rate)
     res[f"entity_{unit}_since_last"] = back(since)
     res[f"entity_{unit}_since_failure"] = back(since_fail)
