@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .arguments import check_int, check_seed, check_table
 from .exceptions import ParameterError
 from .forecast import DEFAULT_PATHS, SeriesForecast, forecast_paths
 from .history import read_history
@@ -131,6 +132,11 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         status, required_pace, observed_pace (per year, in the indicator's unit), model``, then
         ``name, unit, attribute, as_of, note``.
     """
+    # argument types first, before any work (issue 14)
+    check_table(plan, "plan", "assess")
+    check_table(history, "history", "assess", optional=True)
+    check_int(as_of, "as_of", "assess", optional=True)
+    check_seed(seed, "assess")
     table, details = assess_detailed(history, plan, as_of=as_of, model=model, seed=seed,
                                      n_paths=n_paths, thresholds=thresholds,
                                      use_plan_baseline=use_plan_baseline, progress=progress)

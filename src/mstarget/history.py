@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .arguments import check_table
 from .io import read_table, source_name
 from .validation import Problems, normalize_text, parse_number, parse_year, rename_aliases, require_columns
 
@@ -43,6 +44,7 @@ def read_history(data, *, source: str | None = None) -> pd.DataFrame:
         Listing every problem: missing columns, non-numeric values, non-integer years, the same
         (region, indicator, year) twice with different values, a ``%`` value outside 0-100.
     """
+    check_table(data, "data", "read_history")
     src = source or source_name(data)
     if isinstance(data, pd.DataFrame):
         if {"region", "indicator", "year", "value"} <= set(data.columns) and _already_clean(data):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .arguments import check_table
 from .io import read_table, source_name
 from .validation import (Problems, normalize_text, parse_number, parse_year, rename_aliases,
                          require_columns)
@@ -146,6 +147,7 @@ def read_plan(data, *, source: str | None = None) -> pd.DataFrame:
         Naming file, spreadsheet row, column, the cell's text and what was expected, for every
         bad cell at once.
     """
+    check_table(data, "data", "read_plan")
     src = source or source_name(data)
     raw = data.copy() if isinstance(data, pd.DataFrame) else read_table(data)
     raw = rename_aliases(raw, ALIASES).reset_index(drop=True)

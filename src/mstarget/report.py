@@ -330,6 +330,8 @@ def _write_xlsx(shown, png: bytes, path, title: str) -> None:
     from openpyxl.drawing.image import Image
     from openpyxl.styles import Font, PatternFill
 
+    from .io import save_workbook
+
     wb = Workbook()
     ws = wb.active
     ws.title = "assessment"
@@ -350,4 +352,4 @@ def _write_xlsx(shown, png: bytes, path, title: str) -> None:
         ws.column_dimensions[col].width = width
     charts = wb.create_sheet("fan charts")
     charts.add_image(Image(io.BytesIO(png)), "A1")
-    wb.save(path)
+    save_workbook(wb, path)  # text cells stay text (no formula injection); one write

@@ -39,20 +39,20 @@ def display_frame(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def run(args: argparse.Namespace) -> int:
-    common.check_chart_path(args.chart)
+    common.check_outputs(args, "plan", "history")  # --out / --chart: writable, not an input
     plan = read_plan(args.plan)  # refuse bad input before anything is written
     history = read_history(args.history) if args.history else None
     table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
                                      seed=args.seed, progress=True)
-    if args.out:
-        write_table(table, args.out)
     fig = None
     if args.chart or not args.no_track:
         from ..report import fan_chart, save_figure
 
-        fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")
+        fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")  # drawn before any write
         if args.chart:
             save_figure(fig, args.chart, dpi=110)
+    if args.out:
+        write_table(table, args.out)
     common.echo(common.format_table(display_frame(table)))
     counts = table["status"].value_counts()
     common.echo("\n" + ", ".join(f"{k}: {counts.get(k, 0)}" for k in

@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.out.lower().endswith((".html", ".htm", ".xlsx")):
         common.error(f"error: --out must end in .html or .xlsx; got {args.out!r}")
         return common.EXIT_BAD_INPUT
+    common.check_outputs(args, "plan", "history")
     plan = read_plan(args.plan)
     history = read_history(args.history) if args.history else None
     table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
