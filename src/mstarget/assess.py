@@ -22,6 +22,7 @@ from .exceptions import ParameterError
 from .forecast import DEFAULT_PATHS, SeriesForecast, forecast_paths
 from .history import read_history
 from .plan import read_plan
+from .schedule import CATEGORY_ZH, ScheduleRules, categorise, progress_share, time_share
 from .transforms import Bounds
 
 STATUSES = ("met", "on_track", "at_risk", "off_track", "no_data")
@@ -29,6 +30,9 @@ STATUSES = ("met", "on_track", "at_risk", "off_track", "no_data")
 RESULT_COLUMNS = ["region", "indicator", "target_year", "target", "direction", "kind", "last_year",
                   "last_value", "forecast", "lo_80", "hi_80", "p_meet", "status", "required_pace",
                   "observed_pace", "model"]
+#: the schedule view (:mod:`mstarget.schedule`): progress against the time elapsed, NDRC categories
+SCHEDULE_COLUMNS = ["baseline_year", "baseline", "sum_so_far", "remaining", "time_share",
+                    "progress_share", "category", "category_zh"]
 EXTRA_COLUMNS = ["name", "unit", "attribute", "as_of", "note"]
 
 
@@ -92,8 +96,8 @@ def _augment_history(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None,
 
 def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0, *,
            n_paths: int = DEFAULT_PATHS, thresholds: Thresholds = Thresholds(),
-           use_plan_baseline: bool = True, progress: bool = False, track: bool = False,
-           tracking_settings=None) -> pd.DataFrame:
+           use_plan_baseline: bool = True, schedule_rules: ScheduleRules = ScheduleRules(),
+           progress: bool = False, track: bool = False, tracking_settings=None) -> pd.DataFrame:
     """Probability that each plan target is met, with forecast, interval, pace and status.
 
     Parameters
@@ -114,6 +118,8 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         Sample paths per series.
     thresholds : Thresholds
         Status rules.
+    schedule_rules : ScheduleRules
+        Rules of the schedule categories (:mod:`mstarget.schedule`).
     use_plan_baseline : bool
         Use the plan's baseline value as an observation in its baseline year when the history
         has none (default True).
@@ -129,8 +135,11 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
     DataFrame
         One row per plan row, in plan order: ``region, indicator, target_year, target,
         direction, kind, last_year, last_value, forecast (median), lo_80, hi_80, p_meet (0-1),
-        status, required_pace, observed_pace (per year, in the indicator's unit), model``, then
-        ``name, unit, attribute, as_of, note``.
+        status, required_pace, observed_pace (per year, in the indicator's unit), model``; the
+        schedule view ``baseline_year, baseline, sum_so_far`` (〈〉 targets: flows summed since the
+        baseline year), ``remaining`` (distance still to cover, >= 0, in the indicator's unit),
+        ``time_share, progress_share`` (0-1 shares), ``category, category_zh`` (see
+        :mod:`mstarget.schedule`); then ``name, unit, attribute, as_of, note``.
     """
     # argument types first, before any work (issue 14)
     check_table(plan, "plan", "assess")
@@ -139,7 +148,8 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
     check_seed(seed, "assess")
     table, details = assess_detailed(history, plan, as_of=as_of, model=model, seed=seed,
                                      n_paths=n_paths, thresholds=thresholds,
-                                     use_plan_baseline=use_plan_baseline, progress=progress)
+                                     use_plan_baseline=use_plan_baseline,
+                                     schedule_rules=schedule_rules, progress=progress)
     if track:
         from . import tracking
         from .plotting import pyplot
@@ -162,7 +172,8 @@ def _read_optional(history):
 
 
 def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=DEFAULT_PATHS,
-                    thresholds=Thresholds(), use_plan_baseline=True, progress=False):
+                    thresholds=Thresholds(), use_plan_baseline=True,
+                    schedule_rules=ScheduleRules(), progress=False):
     """Like :func:`assess`, also returning per-row :class:`TargetAssessment` (paths for charts)."""
     plan = read_plan(plan)
     hist = read_history(history) if history is not None else read_history(
@@ -192,21 +203,31 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
                          progress=progress) if horizons else []
     by_key = {(sf.region, sf.indicator): sf for sf in sfs}
 
-    results = [_assess_row(r._asdict(), by_key.get((r.region, r.indicator)), thresholds, as_of)
+    results = [_assess_row(r._asdict(), by_key.get((r.region, r.indicator)), thresholds, as_of,
+                           schedule_rules)
                for r in plan.itertuples(index=False)]
-    table = pd.DataFrame([t.row for t in results], columns=RESULT_COLUMNS + EXTRA_COLUMNS)
-    for c in ("last_year",):
+    table = pd.DataFrame([t.row for t in results],
+                         columns=RESULT_COLUMNS + SCHEDULE_COLUMNS + EXTRA_COLUMNS)
+    for c in ("last_year", "baseline_year"):
         table[c] = table[c].astype("Int64")
     return table, results
 
 
-def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of) -> TargetAssessment:
+def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
+                rules: ScheduleRules = ScheduleRules()) -> TargetAssessment:
     target, direction, kind = float(r["target"]), r["direction"], r["kind"]
     ty = int(r["target_year"])
+    by = r.get("baseline_year")
+    by = None if by is None or pd.isna(by) else int(by)
+    baseline = r.get("baseline")
+    baseline = np.nan if baseline is None or pd.isna(baseline) else float(baseline)
     row = {"region": r["region"], "indicator": r["indicator"], "target_year": ty, "target": target,
            "direction": direction, "kind": kind, "last_year": None, "last_value": np.nan,
            "forecast": np.nan, "lo_80": np.nan, "hi_80": np.nan, "p_meet": np.nan,
            "status": "no_data", "required_pace": np.nan, "observed_pace": np.nan, "model": "",
+           "baseline_year": by, "baseline": baseline, "sum_so_far": np.nan, "remaining": np.nan,
+           "time_share": np.nan, "progress_share": np.nan, "category": "insufficient_data",
+           "category_zh": CATEGORY_ZH["insufficient_data"],
            "name": r.get("name"), "unit": r.get("unit"), "attribute": r.get("attribute"),
            "as_of": as_of, "note": ""}
     if sf is None:
@@ -261,5 +282,32 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of) -> Ta
         row["status"] = "at_risk"
     else:
         row["status"] = "off_track"
+    # a level already at its target counts as achieved early (提前实现); a stock or sum of flows
+    # only for a ">=" target -- under a "<=" cap it can still grow past the target
+    achieved = _meets(current, target, direction) and (kind == "level" or direction == ">=")
+    _schedule(row, sf, current, achieved, rules)
     row["note"] = "; ".join(notes)
     return TargetAssessment(row, samples, sf)
+
+
+def _schedule(row: dict, sf: SeriesForecast, current: float, already_met: bool,
+              rules: ScheduleRules) -> None:
+    """Fill the schedule view of one row (see :mod:`mstarget.schedule`)."""
+    by, target, direction = row["baseline_year"], row["target"], row["direction"]
+    if row["kind"] == "increment":
+        row["sum_so_far"] = current
+        start = 0.0
+    else:
+        start = row["baseline"]
+        if np.isnan(start) and by is not None and np.any(sf.years == by):
+            start = float(sf.values[sf.years == by][-1])  # the history's own baseline-year value
+    row["remaining"] = max(target - current, 0.0) if direction == ">=" else max(current - target, 0.0)
+    row["time_share"] = time_share(by, row["target_year"], sf.last_year)
+    row["progress_share"] = progress_share(start, target, current, direction)
+    # progress needs a reference: an observation after the baseline year, or (no baseline year
+    # given) at least two observations
+    has_data = bool(np.any(sf.years > by)) if by is not None else sf.years.size >= 2
+    row["category"] = categorise(has_progress_data=has_data, already_met=already_met,
+                                 time=row["time_share"], progress=row["progress_share"],
+                                 p_meet=row["p_meet"], rules=rules)
+    row["category_zh"] = CATEGORY_ZH[row["category"]]

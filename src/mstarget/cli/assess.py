@@ -6,10 +6,11 @@ import argparse
 import pandas as pd
 
 from .. import tracking
-from ..assess import assess_detailed
+from ..assess import STATUSES, assess_detailed
 from ..io import write_table
 from ..plan import read_plan
 from ..history import read_history
+from ..schedule import CATEGORIES, CATEGORY_ZH
 from . import common
 
 ORDER = {"binding": 0, "expected": 1}
@@ -33,9 +34,21 @@ def display_frame(table: pd.DataFrame) -> pd.DataFrame:
     t = t.sort_values(["_a"], kind="stable")
     t["attribute"] = t["attribute"].map({"binding": "约束性", "expected": "预期性"}).fillna("")
     t["p_meet"] = t["p_meet"].map(lambda v: "-" if v != v else f"{v:.2f}")
+    for c in ("time_share", "progress_share"):
+        t[c] = t[c].map(lambda v: "-" if v != v else f"{100 * v:.0f}%")
     cols = ["attribute", "name", "unit", "target_year", "direction", "target", "last_year",
-            "last_value", "forecast", "lo_80", "hi_80", "p_meet", "status", "model"]
+            "last_value", "forecast", "lo_80", "hi_80", "p_meet", "status", "time_share",
+            "progress_share", "category_zh", "model"]
     return t[cols]
+
+
+def summary_line(table: pd.DataFrame) -> str:
+    """Counts per status, then per schedule category with 数据不足 counted apart."""
+    counts = table["status"].value_counts()
+    status = ", ".join(f"{k}: {counts.get(k, 0)}" for k in STATUSES)
+    cats = table["category"].value_counts()
+    assessed = ", ".join(f"{CATEGORY_ZH[k]} {cats.get(k, 0)}" for k in CATEGORIES[:-1])
+    return f"{status}\n{assessed}; {CATEGORY_ZH['insufficient_data']} {cats.get('insufficient_data', 0)} (not assessed)"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,9 +67,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         write_table(table, args.out)
     common.echo(common.format_table(display_frame(table)))
-    counts = table["status"].value_counts()
-    common.echo("\n" + ", ".join(f"{k}: {counts.get(k, 0)}" for k in
-                                  ("met", "on_track", "at_risk", "off_track", "no_data")))
+    common.echo("\n" + summary_line(table))
     if args.out:
         common.echo(f"written: {args.out}")
     settings = common.tracking_settings(args)
