@@ -302,8 +302,9 @@ def _client(uri: str):
 def store_lock(uri: str, timeout: float = STORE_LOCK_TIMEOUT) -> Iterator[None]:
     """Hold an inter-process file lock for the SQLite store ``uri`` (nothing for other stores).
 
-    The lock file is ``.<database name>.lock`` beside the database, or in the temporary folder
-    when that folder is not writable. :class:`TrackingError` after ``timeout`` seconds.
+    The lock file is ``.<database name>.lock`` beside the database (readable and writable by
+    all, for folders shared by several users), or one in the temporary folder when that one
+    cannot be used. :class:`TrackingError` after ``timeout`` seconds.
     """
     db = sqlite_path(uri)
     if db is None:
@@ -311,17 +312,27 @@ def store_lock(uri: str, timeout: float = STORE_LOCK_TIMEOUT) -> Iterator[None]:
         return
     from filelock import FileLock, Timeout
 
-    lock_path = db.parent / f".{db.name}.lock"
-    if not os.access(db.parent, os.W_OK | os.X_OK):
-        digest = hashlib.sha1(str(db).encode("utf-8")).hexdigest()[:16]
-        lock_path = Path(tempfile.gettempdir()) / f"mstarget-store-{digest}.lock"
-    try:
-        with FileLock(str(lock_path), timeout=timeout):
+    digest = hashlib.sha1(str(db).encode("utf-8")).hexdigest()[:16]
+    candidates = [Path(tempfile.gettempdir()) / f"mstarget-store-{digest}.lock"]
+    if os.access(db.parent, os.W_OK | os.X_OK):
+        candidates.insert(0, db.parent / f".{db.name}.lock")
+    for i, lock_path in enumerate(candidates):
+        lock = FileLock(str(lock_path), timeout=timeout, mode=0o666)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise TrackingError(f"another process has held the lock {str(lock_path)!r} of the "
+                                f"tracking store {uri} for {timeout:g} s. If no other mstarget "
+                                "command is running there, delete that file; or pass --no-track.") from None
+        except OSError:  # e.g. a lock file left by another user without write permission
+            if i == len(candidates) - 1:
+                raise
+            continue
+        try:
             yield
-    except Timeout:
-        raise TrackingError(f"another process has held the lock {str(lock_path)!r} of the tracking "
-                            f"store {uri} for {timeout:g} s. If no other mstarget command is running "
-                            "there, delete that file; or pass --no-track.") from None
+        finally:
+            lock.release()
+        return
 
 
 def _is_locked_error(exc: BaseException) -> bool:
