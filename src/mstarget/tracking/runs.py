@@ -298,28 +298,31 @@ def _end_failed(run: Run, exc: BaseException | None) -> None:
 # runs of processes that died (SIGKILL, power loss) and SIGTERM
 # --------------------------------------------------------------------------------------------
 
-def _process_start(pid: int) -> str | None:
-    """Start time of process ``pid`` in clock ticks since boot (Linux ``/proc``), else ``None``;
-    with the pid it names one process even after the pid is reused."""
+def _process_state(pid: int) -> tuple[str, str] | None:
+    """``(state, start time in clock ticks since boot)`` of process ``pid`` from Linux's
+    ``/proc``, else ``None``; the start time and the pid name one process even after the pid
+    is reused, state ``"Z"`` is a process that has ended (a zombie)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     fields = stat[stat.rindex(")") + 2:].split()  # after "pid (command) "
-    return None if fields[0] == "Z" else fields[19]  # a zombie has ended: no start time
+    return fields[0], fields[19]
 
 
 def _process_tags() -> dict[str, str]:
     """``mstarget.host`` / ``mstarget.pid`` (/ ``mstarget.pid_start``) of this process, set
     when a run is created so that a later start can tell the run's process has died."""
     tags = {"mstarget.host": socket.gethostname(), "mstarget.pid": str(os.getpid())}
-    started = _process_start(os.getpid())
-    if started is not None:
-        tags["mstarget.pid_start"] = started
+    state = _process_state(os.getpid())
+    if state is not None:
+        tags["mstarget.pid_start"] = state[1]
     return tags
 
 
 def _process_alive(pid: int, started: str | None) -> bool:
+    """Whether process ``pid`` (started at ``started``, if known) still runs on this host;
+    ``True`` when in doubt."""
     if pid <= 0:
         return True  # not a process id we wrote: leave the run alone
     try:
@@ -327,12 +330,11 @@ def _process_alive(pid: int, started: str | None) -> bool:
     except ProcessLookupError:
         return False
     except (PermissionError, OverflowError):
-        return pid > 0
-    if Path("/proc/self/stat").exists():
-        now = _process_start(pid)
-        if now is None or (started is not None and now != started):
-            return False  # a zombie, or the pid now belongs to another process
-    return True
+        pass
+    state = _process_state(pid)
+    if state is None:
+        return True
+    return state[0] != "Z" and (started is None or state[1] == started)
 
 
 _SWEPT: set[str] = set()
