@@ -83,7 +83,7 @@ def test_xlsx_report_title_and_names_stay_text(injected_plan, tmp_path):
 @pytest.mark.parametrize("text, safe", [
     ("=1+1", "'=1+1"), ("+86 758 1234", "'+86 758 1234"), ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
     ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1"),
-    ("-3.5", "-3.5"), ("+12%", "+12%"), ("期末市场主体总量", "期末市场主体总量"), ("", ""),
+    ("-3.5", "-3.5"), ("+12%", "+12%"), ("-", "-"), ("期末市场主体总量", "期末市场主体总量"), ("", ""),
 ])
 def test_spreadsheet_text_prefixes_only_formula_like_text(text, safe):
     assert spreadsheet_text(text) == safe

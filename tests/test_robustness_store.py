@@ -162,7 +162,7 @@ def test_a_run_of_a_live_process_is_left_alone(store, monkeypatch):
 
 def test_sigterm_during_a_cli_command_is_handled_like_ctrl_c(store, tmp_path, monkeypatch, capsys):
     """SIGTERM while the CLI logs its run: exit 143, the run FAILED, no temporary file left."""
-    def terminated_meanwhile(run, table, figure=None):
+    def terminated_meanwhile(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGTERM)
 
     monkeypatch.setattr(runs_module, "record_assessment", terminated_meanwhile)

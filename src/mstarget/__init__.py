@@ -24,10 +24,12 @@ from .exceptions import (  # noqa: E402
     MstargetError,
     MstargetWarning,
     ParameterError,
+    RunningTotalWarning,
     ShortHistoryWarning,
     TrackingError,
     TrackingWarning,
     UnknownModelError,
+    UnmatchedWarning,
 )
 from .forecast import forecast  # noqa: E402
 from .history import read_history  # noqa: E402
@@ -38,7 +40,8 @@ __all__ = [
     "__version__", "read_plan", "read_history", "forecast", "assess", "backtest", "risk",
     "Thresholds", "available_models",
     "DataValidationError", "EnvironmentProblem", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
-    "ParameterError", "ShortHistoryWarning", "TrackingError", "TrackingWarning", "UnknownModelError",
+    "ParameterError", "RunningTotalWarning", "ShortHistoryWarning", "TrackingError", "TrackingWarning",
+    "UnknownModelError", "UnmatchedWarning",
 ]
 
 

@@ -9,21 +9,31 @@ For every plan row, the quantity the target is about is simulated from joint for
 
 ``p_meet`` is the share of sample paths on which that quantity meets the target (``>=`` or
 ``<=``). ``status`` follows :class:`Thresholds`.
+
+History is joined to the plan by :mod:`mstarget.matching` (by id or by Chinese name); plan rows
+without history and series matching no plan row are reported in an
+:class:`~mstarget.exceptions.UnmatchedWarning` and in ``table.attrs["unmatched_plan"]`` /
+``table.attrs["unmatched_history"]``. A 〈〉 series given as running totals (``measure`` =
+``running_total``) is turned into yearly flows first (:func:`mstarget.transforms.running_total_to_flows`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from .arguments import check_int, check_seed, check_table
-from .exceptions import ParameterError
+from .exceptions import ParameterError, RunningTotalWarning
 from .forecast import DEFAULT_PATHS, SeriesForecast, forecast_paths
 from .history import read_history
+from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, warn_unmatched
 from .plan import read_plan
 from .schedule import CATEGORY_ZH, ScheduleRules, categorise, progress_share, time_share
-from .transforms import Bounds
+from .transforms import Bounds, running_total_to_flows
+from .units import percent_kind
 
 STATUSES = ("met", "on_track", "at_risk", "off_track", "no_data")
 
@@ -95,6 +105,7 @@ def _augment_history(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None,
 
 
 def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0, *,
+           region: str | None = None,
            n_paths: int = DEFAULT_PATHS, thresholds: Thresholds = Thresholds(),
            use_plan_baseline: bool = True, schedule_rules: ScheduleRules = ScheduleRules(),
            progress: bool = False, track: bool = False, tracking_settings=None) -> pd.DataFrame:
@@ -110,6 +121,9 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
     as_of : int, optional
         Only history with ``year <= as_of`` is used (default: all of it). Use it to see what
         the mid-term evaluation would have said.
+    region : str, optional
+        Region of a plan or history without a region column (a district's own tables). A
+        history without one takes the plan's region when the plan has a single one.
     model : str or ModelSpec
         Forecasting model (default ``"auto"``).
     seed : int
@@ -140,6 +154,9 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         baseline year), ``remaining`` (distance still to cover, >= 0, in the indicator's unit),
         ``time_share, progress_share`` (0-1 shares), ``category, category_zh`` (see
         :mod:`mstarget.schedule`); then ``name, unit, attribute, as_of, note``.
+        ``attrs["unmatched_plan"]`` / ``attrs["unmatched_history"]``: what did not match
+        (:class:`mstarget.matching.Match`), also issued as an
+        :class:`~mstarget.exceptions.UnmatchedWarning`.
     """
     # argument types first, before any work (issue 14)
     check_table(plan, "plan", "assess")
@@ -147,7 +164,7 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
     check_int(as_of, "as_of", "assess", optional=True)
     check_seed(seed, "assess")
     table, details = assess_detailed(history, plan, as_of=as_of, model=model, seed=seed,
-                                     n_paths=n_paths, thresholds=thresholds,
+                                     region=region, n_paths=n_paths, thresholds=thresholds,
                                      use_plan_baseline=use_plan_baseline,
                                      schedule_rules=schedule_rules, progress=progress)
     if track:
@@ -158,7 +175,7 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         fig = fan_chart(details, title=f"as of {as_of or 'latest'}")
         params = {"model": str(model), "as_of": as_of, "seed": seed, "n_paths": n_paths,
                   "thresholds": thresholds.__dict__,
-                  "data_fingerprint": tracking.data_fingerprint(read_plan(plan), _read_optional(history))}
+                  "data_fingerprint": tracking.data_fingerprint(*read_inputs(history, plan, region))}
         try:
             tracking.log_assessment(table, params, tracking_settings or tracking.TrackingSettings(),
                                     figure=fig, on_error="warn")
@@ -167,23 +184,36 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
     return table
 
 
-def _read_optional(history):
-    return read_history(history) if history is not None else None
+def read_inputs(history, plan, region=None):
+    """``(plan, history)`` as read (history None stays None); a history without a region column
+    takes ``region``, else the plan's region when the plan has only one."""
+    plan = read_plan(plan, region=region)
+    if history is None:
+        return plan, None
+    regions = pd.unique(plan["region"])
+    default = region or (regions[0] if len(regions) == 1 and regions[0] else None)
+    return plan, read_history(history, region=default)
 
 
 def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=DEFAULT_PATHS,
                     thresholds=Thresholds(), use_plan_baseline=True,
-                    schedule_rules=ScheduleRules(), progress=False):
+                    schedule_rules=ScheduleRules(), progress=False, region=None):
     """Like :func:`assess`, also returning per-row :class:`TargetAssessment` (paths for charts)."""
-    plan = read_plan(plan)
-    hist = read_history(history) if history is not None else read_history(
-        pd.DataFrame(columns=["region", "indicator", "year", "value"]))
+    if as_of is not None and not isinstance(as_of, (int, np.integer)):
+        raise ParameterError.invalid("as_of", "assess", "an int year or None", as_of)
+    plan, hist = read_inputs(history, plan, region)
+    unmatched = (AttrFrame(columns=PLAN_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS))
+    if hist is None:
+        hist = read_history(pd.DataFrame(columns=["region", "indicator", "year", "value"]))
+    else:
+        m = match(plan, hist)
+        warn_unmatched(m, stacklevel=4)
+        hist, unmatched = m.history, (m.unmatched_plan, m.unmatched_history)
     if as_of is not None:
-        if not isinstance(as_of, (int, np.integer)):
-            raise ParameterError.invalid("as_of", "assess", "an int year or None", as_of)
         hist = hist[hist["year"] <= int(as_of)]
-    hist = _augment_history(hist, plan, as_of, use_plan_baseline)
     hist = hist.dropna(subset=["value"])
+    hist, converted = _running_totals_to_flows(hist, plan)
+    hist = _augment_history(hist, plan, as_of, use_plan_baseline)
 
     last_year = hist.groupby(["region", "indicator"])["year"].max().to_dict()
     horizons: dict[tuple[str, str], int] = {}
@@ -194,27 +224,74 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
             continue
         h = int(r.target_year) - int(last_year[key])
         horizons[key] = max(horizons.get(key, 1), h, 1)
-        if not (pd.isna(r.lower) and pd.isna(r.upper)):
-            lo = None if pd.isna(r.lower) else float(r.lower)
-            hi = None if pd.isna(r.upper) else float(r.upper)
-            bounds[key] = (lo, hi)
+        b = _plan_bounds(r)
+        if b is not None:
+            bounds[key] = b
 
     sfs = forecast_paths(hist, horizons, model=model, seed=seed, n_paths=n_paths, bounds=bounds,
                          progress=progress) if horizons else []
     by_key = {(sf.region, sf.indicator): sf for sf in sfs}
 
     results = [_assess_row(r._asdict(), by_key.get((r.region, r.indicator)), thresholds, as_of,
-                           schedule_rules)
+                           schedule_rules, (r.region, r.indicator) in converted)
                for r in plan.itertuples(index=False)]
     table = pd.DataFrame([t.row for t in results],
                          columns=RESULT_COLUMNS + SCHEDULE_COLUMNS + EXTRA_COLUMNS)
     for c in ("last_year", "baseline_year"):
         table[c] = table[c].astype("Int64")
+    if len(unmatched[0]) and history is not None:
+        lonely = pd.MultiIndex.from_frame(unmatched[0][["region", "indicator"]])
+        rows = pd.MultiIndex.from_frame(table[["region", "indicator"]]).isin(lonely)
+        table.loc[rows, "note"] = [("no history matched (未匹配到历史数据); " + n).rstrip("; ")
+                                   for n in table.loc[rows, "note"]]
+    table.attrs["unmatched_plan"], table.attrs["unmatched_history"] = unmatched
     return table, results
 
 
+def _plan_bounds(r):
+    """Bounds of a plan row for the forecast: a ``%`` share [0, 100] (or declared), a rate of
+    change or margin in ``%`` only what is declared (identity if nothing), other units the
+    declared ``(lower, upper)`` (the unit rule fills the rest); None: the unit rule decides."""
+    lo = None if pd.isna(r.lower) else float(r.lower)
+    hi = None if pd.isna(r.upper) else float(r.upper)
+    if percent_kind(r.unit, r.name, r.indicator) is not None:
+        return Bounds(lo, hi)
+    return None if lo is None and hi is None else (lo, hi)
+
+
+def _running_totals_to_flows(hist: pd.DataFrame, plan: pd.DataFrame):
+    """Yearly flows for the 〈〉 series declared as running totals (``measure`` =
+    ``running_total``), counted from the plan's baseline year. Returns ``(history, keys)``."""
+    if "measure" not in hist.columns:
+        return hist, set()
+    starts = {(r.region, r.indicator): int(r.baseline_year) for r in plan.itertuples(index=False)
+              if r.kind == "increment" and not pd.isna(r.baseline_year)}
+    totals = hist[(hist["measure"] == "running_total").to_numpy()]
+    keys = set(zip(totals["region"], totals["indicator"])) & set(starts)
+    if not keys:
+        return hist, set()
+    parts, drop = [], np.zeros(len(hist), dtype=bool)
+    for (region, indicator), g in totals.groupby(["region", "indicator"], sort=False):
+        if (region, indicator) not in keys:
+            continue
+        drop |= ((hist["region"] == region) & (hist["indicator"] == indicator)).to_numpy()
+        years, flows = running_total_to_flows(g["year"].to_numpy(), g["value"].to_numpy(),
+                                              starts[(region, indicator)])
+        first = g.iloc[0]
+        part = pd.DataFrame({"region": region, "indicator": indicator, "year": years, "value": flows})
+        for c in ("unit", "name", "lower", "upper"):
+            if c in g.columns:
+                part[c] = first[c]
+        part["source"] = "flows from running totals"
+        part["measure"] = "flow"
+        parts.append(part)
+    out = pd.concat([hist[~drop]] + parts, ignore_index=True)
+    out = out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
+    return out, keys
+
+
 def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
-                rules: ScheduleRules = ScheduleRules()) -> TargetAssessment:
+                rules: ScheduleRules = ScheduleRules(), from_totals: bool = False) -> TargetAssessment:
     target, direction, kind = float(r["target"]), r["direction"], r["kind"]
     ty = int(r["target_year"])
     by = r.get("baseline_year")
@@ -246,6 +323,10 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         if obs_years.size and obs_years[0] < years[0]:
             notes.append(f"flows before {years[0]} not observed; taken equal to the first observation")
         done = float(observed.sum())
+        if from_totals:
+            notes.append("running totals (累计) turned into yearly flows")
+        else:
+            _check_running_totals(r, years, values, by, ty, target, direction, done, notes)
         fut = np.arange(sf.last_year + 1, ty + 1)
         samples = done + (np.column_stack([sf.at(int(y)) for y in fut]).sum(axis=1)
                           if fut.size else np.zeros(sf.paths.shape[0]))
@@ -260,8 +341,9 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         remaining = ty - sf.last_year
         row["required_pace"] = (target - sf.last_value) / remaining if remaining > 0 else np.nan
         row["observed_pace"] = (values[-1] - values[0]) / span if span > 0 else np.nan
-        already = kind == "cumulative" and direction == ">=" and _meets(sf.last_value, target, direction)
-        current = sf.last_value
+        # the value compared: the last one, or the target year's when that is already observed
+        current = float(samples[0]) if ty <= sf.last_year else sf.last_value
+        already = kind == "cumulative" and direction == ">=" and _meets(current, target, direction)
 
     samples = np.asarray(samples, dtype=float)
     p = float(np.mean(_meets(samples, target, direction)))
@@ -288,6 +370,24 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     _schedule(row, sf, current, achieved, rules)
     row["note"] = "; ".join(notes)
     return TargetAssessment(row, samples, sf)
+
+
+def _check_running_totals(r, years, values, by, ty, target, direction, done, notes) -> None:
+    """Warn when a 〈〉 history taken as yearly flows looks like running totals (累计完成):
+    never falling, the last value already half the target or more, and the flows summing to
+    at least 1.5 times the target."""
+    inside = (years > by) & (years <= ty)
+    flows = values[inside]
+    if (direction != ">=" or target <= 0 or flows.size < 2 or np.any(np.diff(flows) < 0)
+            or flows[-1] < 0.5 * target or done < 1.5 * target):
+        return
+    msg = (f"{r['region']}/{r['indicator']}: the yearly values of this 〈{target:g}〉 target look like "
+           f"running totals (累计完成): they never fall, the last ({flows[-1]:g}) is already "
+           f"{flows[-1] / target:.0%} of the target and summed as yearly flows they give {done:g}, "
+           f"{done / target:.1f} times the target. If they are totals since {by}, add a column "
+           "measure = running_total (累计); if they are yearly flows, ignore this warning")
+    warnings.warn(msg, RunningTotalWarning, stacklevel=5)
+    notes.append("values look like running totals (see warning)")
 
 
 def _schedule(row: dict, sf: SeriesForecast, current: float, already_met: bool,

@@ -180,3 +180,25 @@ class TrackingWarning(MstargetWarning):
 
 class ModelFallbackWarning(MstargetWarning):
     """A model failed to fit a series and a simpler model was used instead."""
+
+
+class UnmatchedWarning(MstargetWarning):
+    """Plan rows without history, or history series matching no plan row (never dropped silently).
+
+    Attributes
+    ----------
+    plan_rows : DataFrame
+        ``region, indicator, name, target_year, suggestion``: plan rows no history series matched.
+    history_series : DataFrame
+        ``region, indicator, name, n_obs, first_year, last_year, suggestion``: series matching no
+        plan row, with a "did you mean" suggestion (``did you mean region 鼎湖区?``) where one is found.
+    """
+
+    def __init__(self, message: str, plan_rows=None, history_series=None):
+        super().__init__(message)
+        self.plan_rows = plan_rows
+        self.history_series = history_series
+
+
+class RunningTotalWarning(MstargetWarning):
+    """A 〈〉 history declared (or taken) as yearly flows looks like running totals (累计完成)."""

@@ -291,12 +291,21 @@ def _groups(history: pd.DataFrame):
             yield region, indicator, pos
 
 
-def _bounds_for(bounds: Mapping, region, indicator, unit, values) -> Bounds:
+def _bounds_for(bounds: Mapping, region, indicator, unit, values, history=None, pos=None) -> Bounds:
     b = bounds.get((region, indicator), bounds.get(indicator))
     if isinstance(b, Bounds):
         return b
     lo, hi = (b if b is not None else (None, None))
-    return Bounds.for_unit(unit, values, lo, hi)
+    name = indicator
+    if history is not None:  # the history's own name and declared bounds (read_history columns)
+        first = pos[0]
+        if "name" in history:
+            name = f"{history['name'].iat[first]} {indicator}"
+        if lo is None and "lower" in history:
+            lo = history["lower"].iat[first]
+        if hi is None and "upper" in history:
+            hi = history["upper"].iat[first]
+    return Bounds.for_unit(unit, values, lo, hi, name=name)
 
 
 def series_bounds(history: pd.DataFrame, bounds: Mapping | None = None) -> dict[tuple[str, str], Bounds]:
@@ -307,7 +316,7 @@ def series_bounds(history: pd.DataFrame, bounds: Mapping | None = None) -> dict[
     out = {}
     for region, indicator, pos in _groups(history):
         unit = units[pos[0]] if units is not None else None
-        out[(region, indicator)] = _bounds_for(bounds, region, indicator, unit, vals[pos])
+        out[(region, indicator)] = _bounds_for(bounds, region, indicator, unit, vals[pos], history, pos)
     return out
 
 
@@ -321,7 +330,7 @@ def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int
     out = []
     for region, indicator, pos in _groups(history):
         unit = units[pos[0]] if units is not None else None
-        b = _bounds_for(bounds, region, indicator, unit, vals[pos])
+        b = _bounds_for(bounds, region, indicator, unit, vals[pos], history, pos)
         v = vals[pos]
         ok = ~np.isnan(v)
         if not ok.any():

@@ -1,22 +1,27 @@
-"""Reading and writing tables by file extension (CSV, XLSX, Parquet, JSON).
+"""Reading and writing tables by file extension (CSV, XLSX, XLS, Parquet, JSON).
 
 CSV files are tried as UTF-8 (with or without BOM) then GBK / GB18030, the encodings Chinese
-offices save in. Writing goes to a temporary file first and is renamed into place, so a failure
-never leaves a half-written result; a failure of the machine (full disk, read-only folder, a
-folder where a file should be) is an :class:`~mstarget.exceptions.EnvironmentProblem` naming the
-path. Text written to CSV / XLSX never runs as a spreadsheet formula (:func:`spreadsheet_safe`).
+offices save in. :func:`read_grid` reads a sheet as it is laid out (no header assumed, merged cells
+filled, cells formatted as percentages read as percentages) for :mod:`mstarget.layout` to find the
+table in it. Writing goes to a temporary file first and is renamed into place, so a failure never
+leaves a half-written result; a failure of the machine (full disk, read-only folder, a folder where
+a file should be) is an :class:`~mstarget.exceptions.EnvironmentProblem` naming the path. Text
+written to CSV / XLSX never runs as a spreadsheet formula (:func:`spreadsheet_safe`).
 """
 from __future__ import annotations
 
 import contextlib
+import csv
+import datetime as _dt
 import errno
-import io
+import io as _io
 import os
 import re
 import tempfile
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from .exceptions import (
@@ -87,6 +92,157 @@ def read_table(path: str | os.PathLike, *, dtype=str) -> pd.DataFrame:
                               source=src)
 
 
+GRID_TYPES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+
+
+def read_grid(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a CSV / XLSX / XLS sheet as a grid of text, exactly as laid out (no header row assumed).
+
+    Returns
+    -------
+    DataFrame
+        Object columns ``0 .. k-1``, every cell a ``str`` (blank -> ``""``); the index is the
+        spreadsheet row number (the first line is row 1). In a workbook the first sheet is read,
+        every merged range holds its top-left value in all its cells (a category merged over five
+        rows labels all five), formulas give their saved values, and a number formatted as a
+        percentage (``0.95`` shown as ``95%``) reads ``"95%"``.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file if it is missing, empty, undecodable or not a table.
+    """
+    p = Path(path)
+    src = str(path)
+    if not p.exists():
+        raise DataValidationError([Problem(src, None, None, None, "file not found; check the path")],
+                                  source=src)
+    ext = p.suffix.lower()
+    if ext not in GRID_TYPES:
+        raise DataValidationError([Problem(src, None, None, None,
+                                           f"unsupported file type '{ext}' for this reader; use .csv, "
+                                           ".xlsx or .xls")], source=src)
+    try:
+        if ext in (".csv", ".txt", ".tsv"):
+            grid = _csv_grid(p, src, "\t" if ext == ".tsv" else ",")
+        else:
+            rows = _xls_rows(p) if ext == ".xls" else _xlsx_rows(p)
+            width = max((len(r) for r in rows), default=0)
+            grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    except DataValidationError:
+        raise
+    except Exception as exc:  # a damaged or mislabelled file: say which, not a deep traceback
+        raise DataValidationError([Problem(src, None, None, None,
+                                           f"cannot read the file as {ext[1:].upper()}: "
+                                           f"{type(exc).__name__}: {exc}")], source=src) from None
+    cells = grid.to_numpy(dtype=object)
+    used = np.flatnonzero((cells != "").any(axis=0)) if cells.size else np.array([], dtype=int)
+    if used.size == 0:
+        raise DataValidationError([Problem(src, None, None, None,
+                                           "the file is empty; expected a header row and data rows")],
+                                  source=src)
+    grid = pd.DataFrame(cells[:, : used[-1] + 1])  # trailing blank columns dropped
+    grid.index = pd.RangeIndex(1, len(grid) + 1)
+    return grid
+
+
+def _csv_grid(p: Path, src: str, sep: str) -> pd.DataFrame:
+    raw = p.read_bytes()
+    for enc in CSV_ENCODINGS:
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError as exc:
+            last_exc = exc
+    else:
+        raise DataValidationError([Problem(src, None, None, None,
+                                           "cannot decode the file; save it as UTF-8 or GBK "
+                                           f"({last_exc})")], source=src)
+    try:  # a rectangular file (most large ones): pandas' C parser
+        grid = pd.read_csv(_io.StringIO(text), header=None, dtype=str, sep=sep, keep_default_na=False,
+                           na_filter=False, skip_blank_lines=False)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(dtype=object)
+    except pd.errors.ParserError:  # rows of different lengths (a title line above the header)
+        rows = list(csv.reader(_io.StringIO(text, newline=""), delimiter=sep))
+        width = max((len(r) for r in rows), default=0)
+        grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    for c in grid.columns:
+        grid[c] = grid[c].str.strip()
+    return grid
+
+
+def cell_text(value, number_format: str = "") -> str:
+    """The text of one spreadsheet cell as a reader sees it (``0.95`` formatted ``0%`` -> ``"95%"``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, (int, float)):
+        if "%" in (number_format or ""):
+            return f"{round(float(value) * 100, 10):.15g}%"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return f"{value:.15g}" if isinstance(value, float) else str(value)
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _xlsx_rows(p: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(p, data_only=True)  # merged ranges need the full (not read-only) mode
+    try:
+        ws = wb.worksheets[0]
+        rows = [[cell_text(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
+        for rng in ws.merged_cells.ranges:
+            top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else ""
+            for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
+                row = rows[r]
+                row.extend([""] * (rng.max_col - len(row)))
+                for c in range(rng.min_col - 1, rng.max_col):
+                    row[c] = top
+    finally:
+        wb.close()
+    return rows
+
+
+def _xls_rows(p: Path) -> list[list[str]]:
+    import xlrd
+
+    book = xlrd.open_workbook(str(p), formatting_info=True)
+    sh = book.sheet_by_index(0)
+
+    def fmt(cell) -> str:
+        try:
+            return book.format_map[book.xf_list[cell.xf_index].format_key].format_str
+        except (IndexError, KeyError, AttributeError):
+            return ""
+
+    rows = []
+    for r in range(sh.nrows):
+        out = []
+        for c, cell in enumerate(sh.row(r)):
+            v = cell.value
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                v = xlrd.xldate.xldate_as_datetime(v, book.datemode)
+            elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                v = None
+            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                v = bool(v)
+            out.append(cell_text(v, fmt(cell) if cell.ctype == xlrd.XL_CELL_NUMBER else ""))
+        rows.append(out)
+    for rlo, rhi, clo, chi in sh.merged_cells:
+        top = rows[rlo][clo]
+        for r in range(rlo, rhi):
+            for c in range(clo, chi):
+                rows[r][c] = top
+    return rows
+
+
 #: first characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
@@ -94,9 +250,11 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
 
 def spreadsheet_text(value):
     """``value`` unchanged, unless it is text a spreadsheet would run as a formula (it starts
-    with ``= + - @``, a tab or a carriage return and is not a plain number such as ``-3.5``):
-    then ``"'"`` + value, as OWASP advises, so Excel / WPS show it as the text it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+    with ``= + - @``, a tab or a carriage return and is neither a plain number such as ``-3.5``
+    nor a lone ``-`` placeholder): then ``"'"`` + value, as OWASP advises, so Excel / WPS show it
+    as the text it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and value != "-" \
+            and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
@@ -127,7 +285,7 @@ def save_workbook(workbook, path: str | os.PathLike) -> None:
                 if isinstance(cell.value, str):
                     cell.value = spreadsheet_text(cell.value)
                     cell.data_type = "s"
-    buf = io.BytesIO()
+    buf = _io.BytesIO()
     workbook.save(buf)
     Path(path).write_bytes(buf.getvalue())
 
@@ -151,7 +309,7 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
         if ext == ".csv":
             df.to_csv(tmp, index=False, encoding="utf-8-sig")
         elif ext == ".xlsx":
-            with pd.ExcelWriter(io.BytesIO(), engine="openpyxl") as writer:
+            with pd.ExcelWriter(_io.BytesIO(), engine="openpyxl") as writer:
                 df.to_excel(writer, index=False)
                 save_workbook(writer.book, tmp)
         elif ext == ".json":

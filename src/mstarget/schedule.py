@@ -26,6 +26,11 @@ and classify it in the National Development and Reform Commission's vocabulary:
   baseline is 0: ``progress_share = sum_so_far / target``. It is NaN when the distance is zero or
   on the wrong side (a target the baseline already meets) or the baseline is unknown; the category
   then follows ``p_meet`` alone (``achieved`` if already met, else ``behind`` when p_meet < 0.5).
+* A target year already observed is judged on that year's value (``time_share`` is then 1); for a
+  〈〉 target ``current`` is the sum of the yearly flows (running totals are turned into flows first,
+  :func:`mstarget.transforms.running_total_to_flows`), shown as ``sum_so_far`` beside ``remaining``.
+* Rows of ``insufficient_data`` (only the plan's baseline, or nothing) keep their prior-based
+  ``p_meet`` but are counted apart from the assessed rows in every summary.
 * ``p_meet`` settles disagreements: a target behind the linear schedule that the forecast still
   expects to meet (an accelerating series) reads 基本符合预期, as does one ahead of schedule that
   the forecast expects to miss.

@@ -128,10 +128,36 @@ def add_engine_flags(p: argparse.ArgumentParser) -> None:
 
 
 def add_assessment_inputs(p: argparse.ArgumentParser, *, history_required: bool = False) -> None:
-    """``--plan --history --as-of --model --seed``: the inputs of an assessment."""
-    p.add_argument("--plan", required=True, help="plan table (.csv in UTF-8 or GBK, .xlsx)")
+    """``--plan --history --region --strict --as-of --model --seed``: the inputs of an assessment."""
+    p.add_argument("--plan", required=True,
+                   help="plan table (.csv in UTF-8 or GBK, .xlsx, .xls; bureau layouts accepted)")
     p.add_argument("--history", required=history_required,
-                   help="history table (region, indicator, year, value)")
+                   help="history table: region, indicator or 指标名称, year, value -- or one column "
+                        "per year (2021年, 2022年 ...)")
+    add_region_flag(p)
+    p.add_argument("--strict", action="store_true",
+                   help="refuse (exit 2, nothing written) when a plan row has no history or a "
+                        "history series matches no plan row")
     p.add_argument("--as-of", type=int, default=None, help="use only history up to this year")
     p.add_argument("--model", default="auto", help="model name or spec file (default: auto)")
     p.add_argument("--seed", type=int, default=0)
+
+
+def add_region_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--region", default=None,
+                   help="region of tables without a region column (a district's own plan or "
+                        "history), e.g. --region 鼎湖区")
+
+
+def report_unmatched(m, *, strict: bool = False, limit: int = 10) -> int | None:
+    """Print what did not match (:class:`mstarget.matching.Match`) to stderr, with suggestions;
+    with ``strict`` return the bad-input exit code when anything did not match."""
+    if m is None or m.complete:
+        return None
+    error(m.message(limit=limit))
+    if strict:
+        error(f"error: --strict: {len(m.unmatched_plan)} plan row(s) without history and "
+              f"{len(m.unmatched_history)} history series matching no plan row; nothing was "
+              "assessed. Fix the region or names (see the suggestions above), or drop --strict.")
+        return EXIT_BAD_INPUT
+    return None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import hashlib
 import json
 import os
 import re
@@ -443,12 +444,85 @@ def forecast_metrics(table: pd.DataFrame) -> dict[str, float]:
     return out
 
 
-def record_assessment(run: Run, table: pd.DataFrame, figure=None) -> None:
-    """Log an ``assess`` result into an open run: metrics, ``assessment.csv``, ``fan_chart.png``."""
-    run.log_metrics(assessment_metrics(table))
+#: per-target metrics are logged for the first this many rows (the full table is an artifact)
+MAX_TARGET_METRICS = 200
+TARGET_METRICS = ("p_meet", "forecast")
+
+
+def _id_token(text: Any) -> str:
+    """A metric-name part for an id: kept when it is plain ASCII (letters, digits, ``_ -``), else its
+    ASCII letters and digits plus the first 8 hex digits of its SHA-1 (``鼎湖区`` -> ``h5d1c…``), so
+    the same id always gives the same key, in every run and on every platform."""
+    text = str(text)
+    if re.fullmatch(r"[A-Za-z0-9_\-]+", text):
+        return text
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    ascii_part = re.sub(r"[^A-Za-z0-9_\-]+", "_", text).strip("_")[:40]
+    return f"{ascii_part}_{digest}" if ascii_part else f"h{digest}"
+
+
+def target_metric_keys(table: pd.DataFrame, limit: int = MAX_TARGET_METRICS) -> pd.DataFrame:
+    """The per-target metric names of an ``assess`` table's first ``limit`` rows.
+
+    Returns a frame ``region, indicator, target_year, name, key`` where ``key`` is
+    ``<region>.<indicator>`` (plus ``.<target_year>`` when the same indicator has several targets),
+    each part through :func:`_id_token`; the metric names are ``p_meet.<key>`` and
+    ``forecast.<key>``. Logged as ``per_target_metrics.csv`` so a hashed key can be read back.
+    """
+    cols = [c for c in ("region", "indicator", "target_year", "name") if c in table]
+    rows = table[cols].head(limit).copy()
+    if not {"region", "indicator"} <= set(cols):
+        rows["key"] = [f"row{i + 1}" for i in range(len(rows))]
+        return rows
+    dup = rows.duplicated(["region", "indicator"], keep=False)
+    rows["key"] = [f"{_id_token(r)}.{_id_token(i)}" + (f".{int(y)}" if d and pd.notna(y) else "")
+                   for r, i, y, d in zip(rows["region"], rows["indicator"],
+                                         rows.get("target_year", pd.Series([None] * len(rows))), dup)]
+    return rows
+
+
+def target_metrics(table: pd.DataFrame, limit: int = MAX_TARGET_METRICS) -> dict[str, float]:
+    """``p_meet.<key>`` and ``forecast.<key>`` per target (first ``limit`` rows; see
+    :func:`target_metric_keys`), so the MLflow UI compares two runs target by target."""
+    keys = target_metric_keys(table, limit)["key"]
+    out: dict[str, float] = {}
+    for metric in TARGET_METRICS:
+        if metric not in table:
+            continue
+        values = pd.to_numeric(table[metric].head(limit), errors="coerce")
+        for key, v in zip(keys, values):
+            if pd.notna(v):
+                out[f"{metric}.{key}"[:250]] = float(v)
+    return out
+
+
+def describe_run(command: str, table: pd.DataFrame, params: Mapping[str, Any]) -> str:
+    """A run name that says what ran: ``assess 鼎湖区 as of 2023 · auto``."""
+    regions = [str(r) for r in pd.unique(table["region"].dropna())] if "region" in table else []
+    where = "、".join(regions) if 0 < len(regions) <= 2 else (f"{len(regions)} regions" if regions else "")
+    as_of = params.get("as_of")
+    if as_of is None and "last_year" in table and pd.to_numeric(table["last_year"], errors="coerce").notna().any():
+        as_of = int(pd.to_numeric(table["last_year"], errors="coerce").max())
+    model = params.get("model")
+    parts = [command] + ([where] if where else []) + ([f"as of {as_of}"] if as_of is not None else [])
+    name = " ".join(parts) + (f" · {model}" if model else "")
+    return name[:250]
+
+
+def record_assessment(run: Run, table: pd.DataFrame, figure=None, files: Sequence[str | Path] = ()) -> None:
+    """Log an ``assess`` result into an open run: summary and per-target metrics (first
+    :data:`MAX_TARGET_METRICS` rows), ``assessment.csv``, ``per_target_metrics.csv``,
+    ``fan_chart.png`` and any report ``files`` (under ``report/``)."""
+    per_target = target_metrics(table)
+    run.log_metrics({**assessment_metrics(table), **per_target})
     run.log_table(table, "assessment.csv")
+    run.log_table(target_metric_keys(table), "per_target_metrics.csv")
+    run.set_tags({"mstarget.per_target_rows": min(len(table), MAX_TARGET_METRICS),
+                  "mstarget.per_target_truncated": len(table) > MAX_TARGET_METRICS})
     if figure is not None:
         run.log_figure(figure, "fan_chart.png")
+    for path in files:
+        run.log_file(path, "report")
 
 
 def record_forecast(run: Run, table: pd.DataFrame, figure=None, *,
@@ -489,16 +563,21 @@ def _run_params(command: str, params: Mapping[str, Any], inputs: Sequence[pd.Dat
 
 def log_assessment(table: pd.DataFrame, params: dict, settings: TrackingSettings | None = None,
                    figure=None, *, inputs: Sequence[pd.DataFrame] | None = None,
-                   on_error: str = "raise", run_name: str = "assess") -> str | None:
+                   on_error: str = "raise", run_name: str | None = None, command: str = "assess",
+                   files: Sequence[str | Path] = ()) -> str | None:
     """Log one ``assess`` run; returns its run id (``None`` when tracking is disabled).
 
     ``params`` should hold ``model, as_of, seed`` and ``data_fingerprint`` (or pass ``inputs=
     (history, plan)`` to compute it); package versions are added. Inside an open
     :func:`start_run` block the run is a child of it. ``on_error="warn"`` turns a
     :class:`TrackingError` into a warning (for API callers, so the result is never lost).
+    ``run_name`` defaults to :func:`describe_run` (``assess 鼎湖区 as of 2023 · auto``);
+    ``command`` (tag ``mstarget.command``) is ``report`` for ``mstarget report``, whose report
+    ``files`` are attached under ``report/``.
     """
-    return _log_one(run_name, "assess", params, settings, inputs, on_error,
-                    lambda run: record_assessment(run, table, figure))
+    name = run_name or describe_run(command, table, params)
+    return _log_one(name, command, params, settings, inputs, on_error,
+                    lambda run: record_assessment(run, table, figure, files))
 
 
 def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings | None = None,
@@ -583,7 +662,7 @@ def _log_one(run_name: str, command: str, params: Mapping[str, Any], settings: T
     try:
         nested = active_run() is not None
         with start_run(run_name, settings, params=_run_params(command, params, inputs),
-                       nested=nested) as run:
+                       tags={"mstarget.command": command}, nested=nested) as run:
             if run is None:
                 return None
             record(run)
