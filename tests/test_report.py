@@ -75,7 +75,10 @@ def test_html_is_a_self_contained_chinese_report(written):  # issue 12
     assert not re.search(r'(src|href)="(https?:|//|file:)', page) and "<link" not in page and "<script" not in page
     assert len(re.findall(r'<img class="chart fan"', page)) == N  # one fan chart per target
     assert len(re.findall(r'<img class="chart overview"', page)) == 1
-    assert "未匹配的数据" not in page  # no unmatched rows given: no section
+    # the plan row with only its 2020 baseline has no history after it: listed, never dropped (issue 18)
+    unmatched = re.search(r'<section id="unmatched">(.*?)</section>', page, re.S).group(1)
+    assert "规划中未找到历史数据的指标" in unmatched and "地方标准" in unmatched
+    assert "未对应规划指标的历史数据" not in unmatched
     assert not re.search(r"\d\.\d{5,}", re.sub(r'src="data:[^"]+"', "", page))  # no raw floats
 
 
@@ -110,7 +113,8 @@ def _shown(cell) -> list[float]:
 
 def test_xlsx_has_chinese_headers_number_formats_and_a_frozen_header(written):  # issue 12
     wb = load_workbook(written["xlsx"])
-    assert wb.sheetnames == ["评估表", "概况", "逐项说明", "图表", "说明"]
+    # the baseline-only row (地方标准) is listed as a plan row without history (issue 18)
+    assert wb.sheetnames == ["评估表", "概况", "逐项说明", "图表", "未匹配的数据", "说明"]
     ws = wb["评估表"]
     header = [c.value for c in ws[1]]
     assert header[:4] == ["序号", "指标名称", "属性", "单位"] and "实现概率" in header and "80%区间下限" in header
@@ -151,8 +155,10 @@ def test_docx_is_laid_out_as_an_evaluation_report(written):  # issue 12
     paragraphs = [p for p in doc.paragraphs if p.text.strip()]
     assert paragraphs[0].style.name == "Title" and paragraphs[0].text == f"《{TITLE}》主要指标中期评估"
     headings = [p.text for p in paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["一、总体情况", "二、分类汇总", "三、主要指标评估表", "四、总览图", "五、逐项评估", "说明"]
-    summary, main_table = doc.tables
+    assert headings == ["一、总体情况", "二、分类汇总", "三、主要指标评估表", "四、总览图", "五、逐项评估",
+                        "六、未匹配的数据", "说明"]
+    summary, main_table, unmatched = doc.tables
+    assert "地方标准" in [c.text for r in unmatched.rows for c in r.cells]
     assert [c.text for c in summary.rows[0].cells] == ["评价", "约束性", "预期性", "合计", "指标"]
     assert [c.text for c in main_table.rows[0].cells] == [c.zh for c in COLUMNS if c.in_docx]
     assert len(main_table.rows) == N + 1
@@ -165,7 +171,7 @@ def test_docx_narratives_state_the_figures_of_their_table_rows(written):  # issu
     main_table = doc.tables[1]
     header = [c.text for c in main_table.rows[0].cells]
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in main_table.rows[1:]}
-    heads = [p for p in doc.paragraphs if p.style.name == "Heading 2"]
+    heads = [p for p in doc.paragraphs if p.style.name == "Heading 2" and re.match(r"\d+\. ", p.text)]
     assert len(heads) == N
     body = doc.paragraphs
     for h in heads:

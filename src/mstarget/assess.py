@@ -401,6 +401,7 @@ def _schedule(row: dict, sf: SeriesForecast, current: float, already_met: bool,
         start = row["baseline"]
         if np.isnan(start) and by is not None and np.any(sf.years == by):
             start = float(sf.values[sf.years == by][-1])  # the history's own baseline-year value
+            row["baseline"] = start  # show the baseline progress is measured from
     row["remaining"] = max(target - current, 0.0) if direction == ">=" else max(current - target, 0.0)
     row["time_share"] = time_share(by, row["target_year"], sf.last_year)
     row["progress_share"] = progress_share(start, target, current, direction)

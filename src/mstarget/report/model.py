@@ -221,22 +221,9 @@ def _num(v) -> float:
     return math.nan if is_missing(v) else float(v)
 
 
-def history_baseline(r: dict, assessment) -> float:
-    """The plan's baseline, else the history's value in the baseline year (as the schedule view
-    uses it, :mod:`mstarget.schedule`), else NaN."""
-    baseline = _num(r.get("baseline"))
-    sf = getattr(assessment, "series", None)
-    by = r.get("baseline_year")
-    if math.isnan(baseline) and sf is not None and not is_missing(by) and r.get("kind") != "increment":
-        hit = sf.years == int(by)
-        if hit.any():
-            return float(sf.values[hit][-1])
-    return baseline
-
-
 def _cells(r: dict, number: int, lang: str, assessment=None) -> tuple[dict[str, Cell], int]:
     kind, direction = r.get("kind"), r.get("direction")
-    baseline, target, last_value = history_baseline(r, assessment), _num(r.get("target")), _num(r.get("last_value"))
+    baseline, target, last_value = _num(r.get("baseline")), _num(r.get("target")), _num(r.get("last_value"))
     current = _num(r.get("sum_so_far")) if kind == "increment" else last_value
     dec = row_decimals(reference=(target, baseline, last_value, current),
                        exact=(baseline, target))
