@@ -70,14 +70,17 @@ def test_xlsx_output_has_no_formula_cells_and_numbers_stay_numbers(injected_plan
     assert all(isinstance(v, (int, float)) for v in targets)
 
 
-def test_xlsx_report_title_and_names_stay_text(injected_plan, tmp_path):
+def test_xlsx_report_names_and_narratives_stay_text(injected_plan, tmp_path):
     out = tmp_path / "report.xlsx"
     assert main(["report", "--plan", str(injected_plan), "--model", "naive", "--no-track",
                  "--title", "=1+1 鼎湖区评估", "--out", str(out)]) == 0
     book = openpyxl.load_workbook(out)
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
-    assert book["assessment"]["A1"].value == "'=1+1 鼎湖区评估"
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert not [t for t in texts if t.startswith(("=", "+", "@"))]
+    assert "'" + EVIL_NAME in texts  # the name in the main table, as text
+    assert any(t.startswith("'" + EVIL_NAME) and len(t) > len(EVIL_NAME) + 1 for t in texts)  # its narrative
 
 
 @pytest.mark.parametrize("text, safe", [
