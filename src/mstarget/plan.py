@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .arguments import check_table
 from . import layout
 from .io import source_name
 from .units import percent_kind, split_unit
@@ -177,6 +178,7 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
         Naming file, spreadsheet row, column (as written), the cell's text and what was
         expected, for every bad cell at once.
     """
+    check_table(data, "data", "read_plan")
     src = source or source_name(data)
     table = layout.load(data, SCHEMA)
     raw = table.frame

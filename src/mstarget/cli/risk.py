@@ -206,16 +206,16 @@ def _scope(meta: dict, args) -> str:
 
 # ----------------------------------------------------------------------------- score
 def run_score(args) -> int:
-    common.check_chart_path(args.chart)
+    common.check_outputs(args, "samples")
     raw, scores = _score_from_args(args)
     fig = None
-    if args.out:
-        write_table(scores, args.out)
-    if args.chart:
+    if args.chart:  # drawn before anything is written
         from ..risk.plot import plot_risk, save_figure
 
         fig = plot_risk(scores)
         save_figure(fig, args.chart)
+    if args.out:
+        write_table(scores, args.out)
     meta = scores.attrs["risk"]
     by = meta["by"]
     common.echo(f"抽检不合格风险 Sampling-failure risk（{_scope(meta, args)}；{meta['level']:.0%} 区间；"
@@ -288,7 +288,7 @@ def run_allocate(args) -> int:
     if bool(args.scores) == bool(args.samples):
         raise ParameterError("Give exactly one of --scores (a table from 'risk score') or "
                              "--samples (sampling counts, scored on the fly).")
-    common.check_chart_path(args.chart)
+    common.check_outputs(args, "scores", "samples")
     if args.scores:
         scores = _read_scores(args.scores)
         raw = scores
@@ -304,11 +304,11 @@ def run_allocate(args) -> int:
     meta = plan.attrs["allocation"]
     by = meta["by"]
     fig = None
-    if args.out:
-        write_table(plan, args.out)
-    if args.chart:
+    if args.chart:  # drawn before anything is written
         fig = plot_allocation(plan)
         save_figure(fig, args.chart)
+    if args.out:
+        write_table(plan, args.out)
     cap = "不设上限 no cap" if meta["max_share"] is None else f"每组不超过 {meta['max_share']:.0%}"
     common.echo(f"抽检方案 Sampling plan：预算 {meta['budget']:,} 批分到 {len(plan)} 组；"
                 f"{1 - meta['risk_share']:.0%} 按 {meta['proportional_to']} 比例覆盖，"
@@ -397,6 +397,7 @@ def run_evaluate(args) -> int:
     if bool(args.records) == bool(args.samples):
         raise ParameterError("Give exactly one of --samples (group counts, with --train-until) or "
                              "--records (one row per inspection, with --outcome and --test-from).")
+    common.check_outputs(args, "samples", "records")
     if args.samples:
         if not args.train_until:
             raise ParameterError("--samples needs --train-until P: periods up to P are scored and the "
