@@ -202,3 +202,11 @@ class UnmatchedWarning(MstargetWarning):
 
 class RunningTotalWarning(MstargetWarning):
     """A 〈〉 history declared (or taken) as yearly flows looks like running totals (累计完成)."""
+
+
+class PoolingWarning(MstargetWarning):
+    """Rows of several regions (or other units) were added up into the same risk groups."""
+
+
+class ConcentrationWarning(MstargetWarning):
+    """A sampling plan puts more than the allowed share of the budget into one group."""
