@@ -1,12 +1,13 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11:
 #   make demo   creates .venv, installs mstarget, assesses the shipped national targets (mid-term view)
-#   make test   creates or reuses .venv, installs with the dev extra, runs the test suite
+#   make test   creates or reuses .venv, installs with the dev extra (and, as root, the CJK font and chromium
+#               for the report tests), runs the test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test bench install fonts clean
+.PHONY: demo test bench install fonts browser clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,13 +29,28 @@ fonts:
 	@if ! fc-list 2>/dev/null | grep -qiE 'wqy|cjk|simhei|yahei'; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing a CJK font for chart labels (fonts-wqy-microhei)"; \
-	    (apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 || \
-	     (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1)) && \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 || \
+	     (apt-get update -qq >/dev/null 2>&1 && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1)) && \
 	    rm -f $$HOME/.cache/matplotlib/fontlist-*.json || echo "note: could not install a CJK font; charts will use ids"; \
 	  else echo "note: no CJK font found; install fonts-wqy-microhei for Chinese chart labels"; fi; \
 	fi
 
+# The HTML report's real-browser test (tests/test_report_browser.py) needs Debian's chromium. Best effort, like
+# `fonts`: installed when we are root and it is missing; otherwise that test is skipped, saying why.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium for the HTML report's browser test"; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	     (apt-get update -qq >/dev/null 2>&1 && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1)) || \
+	    echo "note: could not install chromium; the browser test will be skipped"; \
+	  else echo "note: chromium not found; the browser test will be skipped (apt-get install chromium)"; fi; \
+	fi
+
 test: $(STAMP)
+	-@$(MAKE) --no-print-directory fonts browser
 	$(PY) -m pytest -q
 
 $(VENV)/.bench-installed: $(STAMP)

@@ -68,3 +68,67 @@ def test_chinese_headers(tmp_path):
                   "数值": ["84.05", "95.01"], "单位": ["%", "%"]}).to_csv(path, index=False, encoding="gbk")
     h = mt.read_history(path)
     assert list(h["indicator"]) == ["企业年报率", "企业年报率"] and list(h["value"]) == [84.05, 95.01]
+
+
+# --- issue 18: shares vs rates of change in %, running totals, names ------------------------------
+
+def _panels_path():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    for cand in (root / "data" / "china", root.parent / "shared" / "data" / "china",
+                 root.parents[1] / "shared" / "data" / "china", Path("/work/shared/data/china")):
+        if (cand / "provincial_panels.csv").exists():
+            return cand / "provincial_panels.csv"
+    pytest.skip("provincial_panels.csv not found beside the repository")
+
+
+def test_provincial_panels_load_with_a_negative_profit_margin():
+    """issue 18: one negative high-tech profit margin (-0.31 %) refused the whole real file."""
+    h = mt.read_history(_panels_path())
+    margin = h[h["indicator"] == "hitech_industry_profit_margin"]
+    assert margin["value"].min() == pytest.approx(-0.314465)
+    assert h["indicator"].nunique() == 135 and len(h) > 35000
+
+
+def test_growth_rate_in_percent_may_be_negative_but_a_share_may_not():
+    rows = {"region": ["R"] * 4, "indicator": ["rd", "rd", "rd", "pass"],
+            "name": ["研发经费增长（%）"] * 3 + ["药品抽检合格率"], "year": [2021, 2022, 2023, 2023],
+            "value": ["-3.2", "12.5", "7.1", "101"], "unit": ["", "", "", "%"]}
+    with pytest.raises(mt.DataValidationError) as info:
+        mt.read_history(pd.DataFrame(rows))
+    (problem,) = info.value.problems
+    assert problem.row == 5 and "between 0 and 100" in problem.expected and "增速" in problem.expected
+    h = mt.read_history(pd.DataFrame(rows).iloc[:3])
+    assert h["value"].tolist() == [-3.2, 12.5, 7.1] and set(h["unit"]) == {"%"}
+
+
+def test_declared_bounds_win_over_the_rule():
+    rows = pd.DataFrame({"region": ["R"] * 2, "indicator": ["growth"] * 2, "year": [2022, 2023],
+                         "value": [-120, 5], "unit": ["%", "%"], "lower": [-100, -100]})
+    with pytest.raises(mt.DataValidationError, match=r"declared bounds \[-100, inf\]"):
+        mt.read_history(rows)
+
+
+def test_change_percent_is_forecast_without_the_0_100_logit():
+    from mstarget.forecast import forecast_paths
+
+    hist = pd.DataFrame({"region": "R", "indicator": ["rd_growth"] * 6 + ["pass_rate"] * 6,
+                         "year": list(range(2018, 2024)) * 2, "unit": "%",
+                         "value": [8.0, 3.1, -2.5, 1.0, -4.0, -1.5, 97.0, 97.6, 98.1, 98.4, 98.9, 99.3]})
+    sfs = {sf.indicator: sf for sf in forecast_paths(hist, 3, model="drift", seed=0, n_paths=500)}
+    assert sfs["rd_growth"].transform == "identity" and sfs["rd_growth"].bounds.upper is None
+    assert (sfs["rd_growth"].paths < 0).mean() > 0.2  # a growth rate can stay negative
+    assert sfs["pass_rate"].transform == "logit" and sfs["pass_rate"].paths.max() <= 100
+
+
+def test_measure_column_values_and_one_measure_per_series():
+    rows = pd.DataFrame({"region": "R", "indicator": ["a", "a", "b", "b"], "year": [2021, 2022] * 2,
+                         "value": [1, 2, 1, 2], "口径": ["累计", "当年", "累计完成", "sum"]})
+    with pytest.raises(mt.DataValidationError) as info:
+        mt.read_history(rows)
+    where = {(p.row, p.column) for p in info.value.problems}
+    assert where == {(3, "口径"), (5, "口径")}
+    assert "one measure per series" in str(info.value) and "running_total (累计" in str(info.value)
+    ok = mt.read_history(rows.iloc[[0, 2]])
+    assert ok["measure"].tolist() == ["running_total", "running_total"]

@@ -166,3 +166,33 @@ def test_chinese_headers_in_xlsx_with_names_only(tmp_path):
     assert list(got["kind"]) == ["level", "cumulative"]
     assert list(got["attribute"]) == ["expected", "binding"]
     assert got["target_year"].tolist() == [2025, 2025] and got["baseline"].tolist() == [98.0, 38.0]
+
+
+def test_growth_and_margin_targets_in_percent_are_not_shares():
+    """issue 18: 研发经费年均增长7%以上 and profit margins are rates in %, not shares of a whole."""
+    got = mt.read_plan(pd.DataFrame({
+        "region": ["R", "R", "R"], "指标名称": ["研发经费年均增长（%）", "高技术产业利润率", "药品抽检合格率（%）"],
+        "单位": ["", "%", ""], "基期值（2020年）": ["-2.5", "-0.31", "98"], "目标值（2025年）": ["≥7", "≥5", "≥99"]}))
+    assert got["unit"].tolist() == ["%", "%", "%"]
+    assert got["lower"].isna().tolist() == [True, True, False]
+    assert got.loc[2, ["lower", "upper"]].tolist() == [0.0, 100.0]
+    with pytest.raises(mt.DataValidationError, match="between 0 and 100.*利润率"):
+        mt.read_plan(_plan(unit="%", name="药品抽检合格率", baseline="-1", target="≥99"))
+
+
+def test_read_plan_is_vectorised_on_many_rows():
+    """issue 13 item 3: readers linear in rows -- each distinct cell is parsed once (10k rows here)."""
+    import mstarget.plan as plan_module
+
+    calls = []
+    real = plan_module.parse_cell
+    plan_module.parse_cell = lambda text: calls.append(text) or real(text)
+    try:
+        big = _plan().loc[[0] * 10_000].reset_index(drop=True)
+        big["indicator"] = [f"x{k}" for k in range(10_000)]
+        big["target"] = [f"≥{6 + k % 7}" for k in range(10_000)]
+        got = mt.read_plan(big)
+    finally:
+        plan_module.parse_cell = real
+    assert len(got) == 10_000 and got["target"].max() == 12
+    assert len(calls) <= 8 + 1  # 7 distinct targets + 1 baseline, not one call per row

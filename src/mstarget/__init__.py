@@ -19,14 +19,17 @@ from .assess import Thresholds, assess  # noqa: E402
 from .backtest import backtest  # noqa: E402
 from .exceptions import (  # noqa: E402
     DataValidationError,
+    EnvironmentProblem,
     ModelFallbackWarning,
     MstargetError,
     MstargetWarning,
     ParameterError,
+    RunningTotalWarning,
     ShortHistoryWarning,
     TrackingError,
     TrackingWarning,
     UnknownModelError,
+    UnmatchedWarning,
 )
 from .forecast import forecast  # noqa: E402
 from .history import read_history  # noqa: E402
@@ -36,8 +39,9 @@ from .plan import read_plan  # noqa: E402
 __all__ = [
     "__version__", "read_plan", "read_history", "forecast", "assess", "backtest", "risk",
     "Thresholds", "available_models",
-    "DataValidationError", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
-    "ParameterError", "ShortHistoryWarning", "TrackingError", "TrackingWarning", "UnknownModelError",
+    "DataValidationError", "EnvironmentProblem", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
+    "ParameterError", "RunningTotalWarning", "ShortHistoryWarning", "TrackingError", "TrackingWarning",
+    "UnknownModelError", "UnmatchedWarning",
 ]
 
 

@@ -23,10 +23,13 @@ import pandas as pd
 from . import metrics as M
 from .calibration import is_steady, required_stretch
 from .engine import run_tasks
-from .exceptions import ParameterError
+from .arguments import check_horizon, check_seed, check_table
+from .exceptions import MstargetWarning, ParameterError, UnmatchedWarning
 from .forecast import DEFAULT_PATHS, forecast_paths
 from .history import read_history
+from .matching import match
 from .models import resolve
+from .plan import read_plan
 
 DETAIL_COLUMNS = ["model", "region", "indicator", "origin", "h", "year", "n_train", "steady", "actual",
                   "mean", "median", "lo_80", "hi_80", "lo_95", "hi_95", "scale", "smape", "mase", "in_80",
@@ -126,7 +129,9 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         forecasts :func:`~mstarget.forecast` makes: the quantile noise of fewer paths changes the
         interval widths slightly).
     plan : DataFrame or path, optional
-        Plan table; attainment calls are scored against realised outcomes.
+        Plan table; attainment calls are scored against realised outcomes. History joins it by
+        id or Chinese name (:mod:`mstarget.matching`); plan rows without history, or whose
+        outcome is not observed yet, are reported as warnings (:class:`UnmatchedWarning`).
     min_train : int
         Series with fewer observed points up to an origin are skipped at that origin.
     track : bool
@@ -145,13 +150,16 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
     -------
     BacktestResult
     """
-    if not (isinstance(horizon, (int, np.integer)) and 1 <= horizon <= 20):
-        raise ParameterError.invalid("horizon", "backtest", "an int in [1, 20]", horizon)
+    check_table(history, "history", "backtest")  # argument types first (issue 14)
+    check_table(plan, "plan", "backtest", optional=True)
+    check_horizon(horizon, "backtest", high=20)
+    check_seed(seed, "backtest")
     hist = read_history(history)
     cutoffs = _origins(hist, origins)
     actual = {(r, i): dict(zip(g["year"].astype(int), g["value"].astype(float)))
               for (r, i), g in hist.dropna(subset=["value"]).groupby(["region", "indicator"], sort=False)}
     models = _model_list(model)
+    plan_df, plan_hist = _plan_for_calls(plan, hist) if plan is not None else (None, None)
     tasks = [(hist, m, resolve(m).display, T, int(horizon), seed, n_paths, bounds, calibration,
               min_train, actual) for m in models for T in cutoffs]
     per_task = run_tasks(_origin_rows, tasks, backend=backend, n_jobs=n_jobs, scheduler=scheduler,
@@ -164,7 +172,7 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         frames.append(det)
         summary = _summarise(label, det)
         if plan is not None:
-            c = _attainment_calls(hist, plan, m, label, cutoffs, seed)
+            c = _attainment_calls(plan_hist, plan_df, m, label, cutoffs, seed)
             calls.append(c)
             if not c.empty:
                 summary.update({"brier": M.brier(c["p_meet"], c["met"]),
@@ -264,11 +272,35 @@ def realised_outcome(hist: pd.DataFrame, row) -> float:
     return float(vals.get(ty, np.nan))
 
 
-def _attainment_calls(hist, plan, m, label, cutoffs: Sequence[int], seed: int) -> pd.DataFrame:
-    from .assess import assess
-    from .plan import read_plan
-
+def _plan_for_calls(plan, hist: pd.DataFrame):
+    """The plan as read and the history joined to it (:func:`mstarget.matching.match`); plan rows
+    without history, and rows whose outcome is not observed yet, are reported as warnings."""
     plan_df = read_plan(plan)
+    m = match(plan_df, hist)
+    if not m.unmatched_plan.empty:
+        lines = [f"  {r.region}/{r.indicator} ({r.name}), target {r.target_year}"
+                 + (f"; {r.suggestion}" if r.suggestion else "")
+                 for r in m.unmatched_plan.head(10).itertuples()]
+        more = [f"  ... and {len(m.unmatched_plan) - 10} more"] if len(m.unmatched_plan) > 10 else []
+        warnings.warn(UnmatchedWarning(
+            f"backtest: {len(m.unmatched_plan)} plan row(s) have no history, so no attainment call "
+            "can be scored for them (未匹配到历史数据):\n" + "\n".join(lines + more),
+            plan_rows=m.unmatched_plan, history_series=m.unmatched_history.iloc[0:0]), stacklevel=3)
+    lonely = set(zip(m.unmatched_plan["region"], m.unmatched_plan["indicator"]))
+    unseen = [f"{r.region}/{r.indicator} {int(r.target_year)}" for r in plan_df.itertuples()
+              if (r.region, r.indicator) not in lonely
+              and not np.isfinite(realised_outcome(m.history, r._asdict()))]
+    if unseen:
+        warnings.warn(MstargetWarning(
+            f"backtest: {len(unseen)} plan row(s) have history but their outcome (the target year, "
+            f"or every flow of a 〈〉 period) is not observed yet, so they are not scored: "
+            f"{', '.join(unseen[:10])}" + (" ..." if len(unseen) > 10 else "")), stacklevel=3)
+    return plan_df, m.history
+
+
+def _attainment_calls(hist, plan_df, m, label, cutoffs: Sequence[int], seed: int) -> pd.DataFrame:
+    from .assess import assess
+
     outcome = [realised_outcome(hist, r) for _, r in plan_df.iterrows()]
     plan_df = plan_df.assign(_outcome=outcome)
     plan_df = plan_df[np.isfinite(plan_df["_outcome"])]
@@ -286,6 +318,7 @@ def _attainment_calls(hist, plan, m, label, cutoffs: Sequence[int], seed: int) -
                        sub["_outcome"] <= sub["target"])
         out.append(pd.DataFrame({"model": label, "origin": T, "region": res["region"],
                                  "indicator": res["indicator"], "target_year": res["target_year"],
-                                 "p_meet": res["p_meet"], "outcome": sub["_outcome"], "met": met}))
+                                 "p_meet": res["p_meet"], "outcome": sub["_outcome"], "met": met,
+                                 "category": res["category"]}))
     df = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
     return df[np.isfinite(df["p_meet"])] if not df.empty else df

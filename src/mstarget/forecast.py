@@ -27,6 +27,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .arguments import check_horizon, check_levels, check_seed, check_table
 from .exceptions import ModelFallbackWarning, ParameterError, ShortHistoryWarning
 from .history import read_history
 from .models import ModelSpec, model_class, resolve
@@ -324,12 +325,7 @@ def _progress(total: int, enabled: bool):
 
 
 def _check_levels(levels: Iterable[int]) -> tuple[int, ...]:
-    out = []
-    for lv in levels:
-        if not (isinstance(lv, (int, np.integer, float)) and 0 < float(lv) < 100):
-            raise ParameterError.invalid("levels", "forecast", "a list of numbers in (0, 100)", levels)
-        out.append(int(lv) if float(lv).is_integer() else float(lv))
-    return tuple(out)
+    return check_levels(levels, "forecast")
 
 
 def quantile_table(sf: SeriesForecast, levels: Sequence[int]) -> pd.DataFrame:
@@ -359,12 +355,21 @@ def _groups(history: pd.DataFrame):
             yield region, indicator, pos
 
 
-def _bounds_for(bounds: Mapping, region, indicator, unit, values) -> Bounds:
+def _bounds_for(bounds: Mapping, region, indicator, unit, values, history=None, pos=None) -> Bounds:
     b = bounds.get((region, indicator), bounds.get(indicator))
     if isinstance(b, Bounds):
         return b
     lo, hi = (b if b is not None else (None, None))
-    return Bounds.for_unit(unit, values, lo, hi)
+    name = indicator
+    if history is not None:  # the history's own name and declared bounds (read_history columns)
+        first = pos[0]
+        if "name" in history:
+            name = f"{history['name'].iat[first]} {indicator}"
+        if lo is None and "lower" in history:
+            lo = history["lower"].iat[first]
+        if hi is None and "upper" in history:
+            hi = history["upper"].iat[first]
+    return Bounds.for_unit(unit, values, lo, hi, name=name)
 
 
 def series_bounds(history: pd.DataFrame, bounds: Mapping | None = None) -> dict[tuple[str, str], Bounds]:
@@ -375,7 +380,7 @@ def series_bounds(history: pd.DataFrame, bounds: Mapping | None = None) -> dict[
     out = {}
     for region, indicator, pos in _groups(history):
         unit = units[pos[0]] if units is not None else None
-        out[(region, indicator)] = _bounds_for(bounds, region, indicator, unit, vals[pos])
+        out[(region, indicator)] = _bounds_for(bounds, region, indicator, unit, vals[pos], history, pos)
     return out
 
 
@@ -391,7 +396,7 @@ def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int
     out = []
     for region, indicator, pos in _groups(history):
         unit = units[pos[0]] if units is not None else None
-        b = _bounds_for(bounds, region, indicator, unit, vals[pos])
+        b = _bounds_for(bounds, region, indicator, unit, vals[pos], history, pos)
         v = vals[pos]
         ok = ~np.isnan(v)
         if not ok.any():
@@ -454,6 +459,11 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
         One row per series and future year: ``region, indicator, year, mean, median,
         lo_<L>, hi_<L> for each level, model``. Values are in each indicator's own unit.
     """
+    # argument types first, before any work (issue 14)
+    check_table(history, "history", "forecast")
+    check_horizon(horizon, "forecast")
+    levels = check_levels(levels, "forecast")
+    check_seed(seed, "forecast")
     table = _forecast_table(history, horizon, model, levels, seed, n_paths=n_paths, as_of=as_of,
                             bounds=bounds, progress=progress, calibration=calibration,
                             reference=reference)
@@ -511,12 +521,10 @@ def forecast_paths(history, horizon: int | Mapping[tuple[str, str], int], *, mod
     ``horizon`` may be a mapping ``{(region, indicator): h}`` to forecast each series only as far
     as needed; series missing from it are skipped.
     """
-    if isinstance(horizon, (int, np.integer)) and not (1 <= int(horizon) <= 50):
-        raise ParameterError.invalid("horizon", "forecast", "an int in [1, 50]", horizon)
+    check_horizon(horizon, "forecast", mapping=True)
     if not (isinstance(n_paths, (int, np.integer)) and 10 <= n_paths <= 1_000_000):
         raise ParameterError.invalid("n_paths", "forecast", "an int in [10, 1000000]", n_paths)
-    if not isinstance(seed, (int, np.integer)):
-        raise ParameterError.invalid("seed", "forecast", "an int", seed)
+    check_seed(seed, "forecast")
     hist = read_history(history)
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]

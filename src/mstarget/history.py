@@ -1,107 +1,273 @@
-"""History tables: one row per observation ``region, indicator, year, value`` (+ ``unit``, ``source``)."""
+"""History tables: one row per observation ``region, indicator, year, value`` (+ ``unit``, ``source``).
+
+Bureau layouts are accepted (:mod:`mstarget.layout`): title and notes rows, and a history kept one
+column per year (``指标名称 | 单位 | 2021年 | 2022年 | 2023年``), which is turned into one row per
+observation. A history may be keyed by indicator id, by Chinese name (指标名称 -> ``name``, as in
+plans), or both; :mod:`mstarget.matching` joins it to a plan either way. Each field is parsed by
+its own function, once per distinct cell, so reading is linear in the number of rows.
+
+Optional columns: ``measure`` says how the values of a series are counted -- ``flow`` (当年, the
+default: the amount of that year) or ``running_total`` (累计: the total since the start of the
+plan period, as bureaus often report 〈〉 indicators); :func:`mstarget.assess.assess` turns running
+totals into yearly flows for 〈〉 targets. ``lower`` / ``upper`` declare natural bounds (they win
+over the ``%`` rule of :mod:`mstarget.units`).
+"""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .io import read_table, source_name
-from .validation import Problems, normalize_text, parse_number, parse_year, rename_aliases, require_columns
+from .arguments import check_table
+from . import layout
+from .io import source_name
+from .units import percent_kind, split_unit
+from .validation import (Problems, map_unique, normalize_text, parse_number, parse_year,
+                         require_columns, text_column)
 
 REQUIRED = ("region", "indicator", "year", "value")
+REQUIRED_CLEAN = set(REQUIRED)
+MEASURES = ("flow", "running_total")
 
+#: header aliases; the words shared with :data:`mstarget.plan.ALIASES` mean the same fields
 ALIASES = {
-    "地区": "region", "区域": "region", "地区名称": "region",
-    "指标": "indicator", "指标代码": "indicator", "indicator_id": "indicator", "指标名称": "indicator",
-    "年份": "year", "年度": "year", "period": "year",
-    "值": "value", "数值": "value", "实际值": "value",
-    "单位": "unit", "来源": "source", "数据来源": "source",
+    "地区": "region", "区域": "region", "地区名称": "region", "行政区": "region", "行政区划": "region",
+    "指标": "indicator", "指标代码": "indicator", "indicator_id": "indicator", "指标编码": "indicator",
+    "指标名称": "name", "名称": "name", "主要指标": "name", "指标名": "name",
+    "年份": "year", "年度": "year", "period": "year", "年": "year",
+    "值": "value", "数值": "value", "实际值": "value", "完成值": "value", "数据": "value",
+    "单位": "unit", "计量单位": "unit", "来源": "source", "数据来源": "source", "资料来源": "source",
+    "口径": "measure", "统计口径": "measure", "数据口径": "measure", "计数方式": "measure",
+    "下限": "lower", "上限": "upper",
 }
+SCHEMA = layout.Schema("history", ALIASES, REQUIRED + ("name", "unit", "source", "measure",
+                                                       "lower", "upper"))
+MEASURE_WORDS = {
+    "flow": "flow", "当年": "flow", "当年值": "flow", "当期": "flow", "年度": "flow", "本年": "flow",
+    "年度值": "flow", "yearly": "flow", "annual": "flow",
+    "running_total": "running_total", "running total": "running_total", "累计": "running_total",
+    "累计值": "running_total", "累计数": "running_total", "累计完成": "running_total",
+    "累计新增": "running_total", "cumulative": "running_total",
+}
+PERCENT_HELP = ("a percentage between 0 and 100 (unit is %, read as a share); a rate of change or a "
+                "margin in % may be negative or above 100: say so in the name (增长, 增速, 利润率 ...) "
+                "or the unit (%/年, 百分点), or give 'lower' / 'upper' columns")
 
 
-def read_history(data, *, source: str | None = None) -> pd.DataFrame:
+def read_history(data, *, source: str | None = None, region: str | None = None) -> pd.DataFrame:
     """Read and validate a history table.
 
     Parameters
     ----------
-    data : path (CSV, XLSX, Parquet, JSON) or DataFrame
-        One row per observation: ``region`` (str), ``indicator`` (str id), ``year`` (int),
-        ``value`` (float; ``"95.01%"`` and ``"1,234"`` are read as numbers). Optional ``unit``
-        (``%`` values must lie in 0-100) and ``source``. For an ``increment`` indicator the value
-        is the yearly flow.
+    data : path (CSV, XLSX, XLS, Parquet, JSON) or DataFrame
+        One row per observation: ``region`` (str), ``indicator`` (str id) and/or ``name``
+        (指标名称), ``year`` (int), ``value`` (float; ``"95.01%"`` and ``"1,234"`` are read as
+        numbers) -- or one column per year (``2021年``, ``2022年`` ...). Optional ``unit`` (also
+        read from a name such as ``覆盖率（%）``), ``source``, ``measure`` (``flow`` / 当年 or
+        ``running_total`` / 累计), ``lower`` / ``upper``. ``%`` values of a share must lie in
+        0-100; rates of change and margins in ``%`` need not (:mod:`mstarget.units`).
     source : str, optional
         Name used in error messages (defaults to the file name).
+    region : str, optional
+        Region of a history without a region column, and of rows whose region cell is blank.
 
     Returns
     -------
     DataFrame
-        Columns ``region, indicator, year (int), value (float), unit, source`` (plus any extra
-        columns given), sorted by region, indicator, year; exact duplicate observations dropped.
+        Columns ``region, indicator, year (int), value (float), unit, source`` (plus ``name``,
+        ``measure``, ``lower``, ``upper`` and any extra columns given), sorted by region,
+        indicator, year; exact duplicate observations dropped. Without an indicator column the
+        name is the id.
 
     Raises
     ------
     DataValidationError
         Listing every problem: missing columns, non-numeric values, non-integer years, the same
-        (region, indicator, year) twice with different values, a ``%`` value outside 0-100.
+        (region, indicator, year) twice with different values, a ``%`` share outside 0-100, an
+        unknown ``measure``; each names file, spreadsheet row, column as written and cell text.
     """
+    check_table(data, "data", "read_history")
     src = source or source_name(data)
-    if isinstance(data, pd.DataFrame):
-        if {"region", "indicator", "year", "value"} <= set(data.columns) and _already_clean(data):
-            return data
-        raw = data.copy()
-    else:
-        raw = read_table(data)
-    raw = rename_aliases(raw, ALIASES)
-    problems = Problems(src)
+    if isinstance(data, pd.DataFrame) and REQUIRED_CLEAN <= set(data.columns) and _already_clean(data):
+        return data
+    table = layout.load(data, SCHEMA)
+    raw = table.frame
+    _apply_region(raw, region)
+    if "indicator" not in raw.columns and "name" in raw.columns:
+        raw["indicator"] = raw["name"]
+        table.headers.setdefault("indicator", table.headers.get("name", "name"))
+    problems = Problems(src, rows=table.rows, headers=table.headers, order=list(raw.columns))
     if not require_columns(raw, REQUIRED, problems, "history"):
         problems.raise_if_any()
-    raw = raw.reset_index(drop=True)
 
-    def text_column(name):
-        col = raw[name] if name in raw.columns else pd.Series([""] * len(raw), index=raw.index)
-        uniq = pd.unique(col.astype(object))
-        return col.astype(object).map(dict(zip(uniq, (normalize_text(u) for u in uniq))))
-
-    regions, indicators, units = text_column("region"), text_column("indicator"), text_column("unit")
-    # fast path: whole columns at once; cells it cannot read are parsed one by one for the message
-    years = pd.to_numeric(raw["year"], errors="coerce")
-    values = pd.to_numeric(raw["value"], errors="coerce")
-    year_ok = years.notna() & (years % 1 == 0) & years.between(1000, 3000)
-    value_ok = values.notna() & np.isfinite(values)
-    for pos in raw.index[~year_ok.to_numpy()]:
-        try:
-            y = parse_year(raw.at[pos, "year"])
-            years.at[pos] = y if y is not None else np.nan
-            if y is None:
-                problems.cell(pos, "year", raw.at[pos, "year"], "a year such as 2021, not blank")
-        except ValueError:
-            years.at[pos] = np.nan
-            problems.cell(pos, "year", raw.at[pos, "year"], "an integer year such as 2021")
-    for pos in raw.index[~value_ok.to_numpy()]:
-        try:
-            v = parse_number(raw.at[pos, "value"])
-            values.at[pos] = v if v is not None else np.nan
-        except ValueError:
-            values.at[pos] = np.nan
-            problems.cell(pos, "value", raw.at[pos, "value"], "a number (e.g. 95.01 or 1234); "
-                          "leave the cell blank for a missing value")
-    for pos in raw.index[(indicators == "").to_numpy()]:
-        problems.cell(pos, "indicator", raw.at[pos, "indicator"], "an indicator id (text), not blank")
-    pct = units.astype(str).str.contains("%|％", regex=True) & values.notna() & ~values.between(0, 100)
-    for pos in raw.index[pct.to_numpy()]:
-        problems.cell(pos, "value", raw.at[pos, "value"], "a percentage between 0 and 100 (unit is %)")
+    ident = _identity(raw)
+    problems.cells(ident["indicator"] == "", "indicator", raw["indicator"],
+                   "an indicator id (text), not blank")
+    years = _years(raw, problems)
+    values = _values(raw, table.cell_columns, problems)
+    measure = _measures(raw, ident, problems) if "measure" in raw.columns else None
+    lower, upper = _declared_bounds(raw, problems)
+    _percent_range(raw, ident, values, lower, upper, table.cell_columns, problems)
 
     out = raw.copy()
-    out["region"] = regions
-    out["indicator"] = indicators
-    out["year"] = years.astype("float64")
-    out["value"] = values.astype("float64")
-    out["unit"] = units
+    out["region"], out["indicator"], out["unit"] = ident["region"], ident["indicator"], ident["unit"]
+    if "name" in raw.columns:
+        out["name"] = ident["name"]
+    out["year"] = years
+    out["value"] = values
+    if measure is not None:
+        out["measure"] = measure
+    if lower is not None:
+        out["lower"], out["upper"] = lower, upper
     if "source" not in out.columns:
         out["source"] = ""
-    ok = out["year"].notna() & (out["indicator"] != "")
+    drop = _duplicates(out, raw, table.cell_columns, problems)
+    problems.raise_if_any()
+
+    out = out.drop(index=drop)
+    first = ["region", "indicator", "year", "value", "unit", "source"]
+    out = out[first + [c for c in out.columns if c not in first]]
+    out["year"] = out["year"].astype(int)
+    out = out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
+    out.attrs["mstarget_clean"] = True
+    out.attrs["title"] = table.title
+    return out
+
+
+def _apply_region(raw: pd.DataFrame, region: str | None) -> None:
+    if not region:
+        return
+    region = normalize_text(region)
+    if "region" not in raw.columns:
+        raw["region"] = region
+        return
+    blank = raw["region"].isna() | (raw["region"].astype(str).str.strip() == "")
+    if blank.any():
+        raw["region"] = raw["region"].astype(object)
+        raw.loc[blank, "region"] = region
+
+
+def _identity(raw: pd.DataFrame) -> dict:
+    """``region, indicator, name, unit`` as text; a unit in a name or id fills a blank unit."""
+    region, indicator, unit = (text_column(raw, c) for c in ("region", "indicator", "unit"))
+    name = text_column(raw, "name") if "name" in raw.columns else indicator.copy()
+    for arr in (name, indicator):
+        parts = map_unique(arr, lambda t: split_unit(t) if t else (t, ""))
+        has_unit = np.array([bool(u) for _, u in parts], dtype=bool)
+        if has_unit.any():
+            arr[has_unit] = [b for (b, _), h in zip(parts, has_unit) if h]
+            fill = has_unit & (unit == "")
+            unit[fill] = [u for (_, u), f in zip(parts, fill) if f]
+    indicator[indicator == ""] = name[indicator == ""]
+    return {"region": region, "indicator": indicator, "name": name, "unit": unit}
+
+
+def _years(raw: pd.DataFrame, problems: Problems) -> np.ndarray:
+    """Integer years as floats (NaN where bad); whole columns at once, odd cells one by one."""
+    years = np.array(pd.to_numeric(raw["year"], errors="coerce"), dtype=float)
+    ok = ~np.isnan(years) & (years % 1 == 0) & (years >= 1000) & (years <= 3000)
+    odd = np.flatnonzero(~ok)
+    if odd.size:
+        cells = raw["year"].to_numpy(dtype=object)
+        parsed = map_unique(cells[odd], parse_year)
+        for pos, y in zip(odd, parsed):
+            if isinstance(y, ValueError):
+                years[pos] = np.nan
+                problems.cell(pos, "year", cells[pos], "an integer year such as 2021")
+            elif y is None:
+                years[pos] = np.nan
+                problems.cell(pos, "year", cells[pos], "a year such as 2021, not blank")
+            else:
+                years[pos] = y
+    return years
+
+
+def _values(raw: pd.DataFrame, cell_columns, problems: Problems) -> np.ndarray:
+    values = np.array(pd.to_numeric(raw["value"], errors="coerce"), dtype=float)
+    odd = np.flatnonzero(~np.isfinite(values))
+    if odd.size:
+        cells = raw["value"].to_numpy(dtype=object)
+        parsed = map_unique(cells[odd], parse_number)
+        for pos, v in zip(odd, parsed):
+            if isinstance(v, ValueError):
+                values[pos] = np.nan
+                problems.cell(pos, _value_column(cell_columns, pos), cells[pos],
+                              "a number (e.g. 95.01 or 1234); leave the cell blank for a missing value")
+            else:
+                values[pos] = np.nan if v is None else v
+    return values
+
+
+def _value_column(cell_columns, pos) -> str:
+    return "value" if cell_columns is None else str(cell_columns[pos])
+
+
+def _measures(raw: pd.DataFrame, ident: dict, problems: Problems) -> np.ndarray:
+    """``flow`` / ``running_total`` (blank stays blank: read as flows); one measure per series."""
+    text = map_unique(raw["measure"], lambda v: normalize_text(v).lower())
+    measure = np.array([MEASURE_WORDS.get(t, MEASURE_WORDS.get(t.replace(" ", "_"))) if t else ""
+                        for t in text], dtype=object)
+    unknown = np.array([m is None for m in measure], dtype=bool)
+    problems.cells(unknown, "measure", raw["measure"],
+                   "flow (当年: the amount of that year) or running_total (累计: the total since the "
+                   "plan period began)")
+    measure[unknown] = ""
+    frame = pd.DataFrame({"r": ident["region"], "i": ident["indicator"], "m": measure})
+    given = frame[frame["m"] != ""]
+    first = given.groupby(["r", "i"], sort=False)["m"].transform("first")
+    for pos in given.index[(given["m"] != first).to_numpy()]:
+        problems.cell(pos, "measure", raw["measure"].iloc[pos],
+                      f"one measure per series: {ident['region'][pos]}/{ident['indicator'][pos]} is "
+                      f"declared {first.loc[pos]} in another row")
+    return measure
+
+
+def _declared_bounds(raw: pd.DataFrame, problems: Problems):
+    if "lower" not in raw.columns and "upper" not in raw.columns:
+        return None, None
+    out = []
+    for column in ("lower", "upper"):
+        if column not in raw.columns:
+            out.append(np.full(len(raw), np.nan))
+            continue
+        parsed = map_unique(raw[column], parse_number)
+        bad = np.array([isinstance(v, ValueError) for v in parsed], dtype=bool)
+        problems.cells(bad, column, raw[column], "a number (natural bound of the indicator) or blank")
+        out.append(np.array([np.nan if (b or v is None) else v for v, b in zip(parsed, bad)], dtype=float))
+    return out[0], out[1]
+
+
+def _percent_range(raw, ident, values, lower, upper, cell_columns, problems: Problems) -> None:
+    """A ``%`` share lies in 0-100; declared bounds are checked whatever the unit."""
+    kinds = map_unique(pd.Series(list(zip(ident["unit"], ident["name"], ident["indicator"])),
+                                 dtype=object), lambda t: percent_kind(*t))
+    share = kinds == "share"
+    n = len(values)
+    lo = np.full(n, np.nan) if lower is None else lower
+    hi = np.full(n, np.nan) if upper is None else upper
+    declared = ~np.isnan(lo) | ~np.isnan(hi)
+    lo = np.where(share & ~declared, 0.0, lo)
+    hi = np.where(share & ~declared, 100.0, hi)
+    with np.errstate(invalid="ignore"):
+        outside = ~np.isnan(values) & ((~np.isnan(lo) & (values < lo)) | (~np.isnan(hi) & (values > hi)))
+    cells = raw["value"].to_numpy(dtype=object)
+    for pos in np.flatnonzero(outside):
+        expected = (PERCENT_HELP if not declared[pos] else
+                    f"a value within the declared bounds [{_fmt(lo[pos], '-inf')}, {_fmt(hi[pos], 'inf')}]")
+        problems.cell(pos, _value_column(cell_columns, pos), cells[pos], expected)
+
+
+def _fmt(v: float, unbounded: str) -> str:
+    return unbounded if np.isnan(v) else f"{v:g}"
+
+
+def _duplicates(out: pd.DataFrame, raw: pd.DataFrame, cell_columns, problems: Problems) -> list:
+    """Exact duplicates are dropped; the same observation with another value is refused."""
+    ok = ~np.isnan(out["year"].to_numpy(dtype=float)) & (out["indicator"] != "").to_numpy()
     keys = ["region", "indicator", "year"]
-    dup = out[ok & out[ok].duplicated(keys, keep=False).reindex(out.index, fill_value=False)]
+    sub = out[ok]
+    dup = sub[sub.duplicated(keys, keep=False)]
     drop = []
+    cells = raw["value"].to_numpy(dtype=object)
     for _, group in dup.groupby(keys, sort=False):
         first_pos, first_v = group.index[0], group["value"].iloc[0]
         for pos, v in zip(group.index[1:], group["value"].iloc[1:]):
@@ -109,19 +275,10 @@ def read_history(data, *, source: str | None = None) -> pd.DataFrame:
                 drop.append(pos)
             else:
                 r, i, y = group.loc[pos, keys]
-                problems.cell(pos, "value", raw.at[pos, "value"],
-                              f"one value per region/indicator/year; row {first_pos + 2} already gives "
-                              f"{float(first_v):g} for {r}/{i}/{int(y)} — remove one of them")
-    # report cells in reading order, as a spreadsheet user scans them
-    columns = list(raw.columns)
-    problems.items.sort(key=lambda p: (p.row or 0, columns.index(p.column) if p.column in columns else 0))
-    problems.raise_if_any()
-
-    out = out.drop(index=drop)
-    out["year"] = out["year"].astype(int)
-    out = out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
-    out.attrs["mstarget_clean"] = True
-    return out
+                problems.cell(pos, _value_column(cell_columns, pos), cells[pos],
+                              f"one value per region/indicator/year; row {problems.row_of(first_pos)} "
+                              f"already gives {float(first_v):g} for {r}/{i}/{int(y)} — remove one of them")
+    return drop
 
 
 def _already_clean(df: pd.DataFrame) -> bool:

@@ -10,16 +10,24 @@ Cell notation (see DESIGN.md)::
 Where no direction is written it follows from the baseline: a target above the baseline
 means ``>=``, below means ``<=``; with no baseline (or an equal one) and no ``direction``
 column it is an error, not a guess. 约束性 / 预期性 become ``binding`` / ``expected``.
+
+Bureau layouts (title rows, notes rows, merged category cells, ``2020年基数`` / ``2025年目标``
+headers, units inside names) are found by :mod:`mstarget.layout`; each field is then parsed by
+its own function below, once per distinct cell, so reading is linear in the number of rows.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from .io import read_table, source_name
-from .validation import (Problems, normalize_text, parse_number, parse_year, rename_aliases,
-                         require_columns)
+from .arguments import check_table
+from . import layout
+from .io import source_name
+from .units import percent_kind, split_unit
+from .validation import (Problems, map_unique, normalize_text, parse_number, parse_year,
+                         require_columns, text_column)
 
 KINDS = ("level", "cumulative", "increment")
 DIRECTIONS = (">=", "<=")
@@ -29,17 +37,24 @@ REQUIRED = ("region", "indicator", "target_year", "target")
 COLUMNS = ["region", "indicator", "name", "unit", "baseline_year", "baseline", "target_year",
            "target", "direction", "kind", "attribute", "lower", "upper"]
 
+#: header aliases (looked up by :func:`mstarget.layout.header_key`); the same words mean the same
+#: fields in :data:`mstarget.history.ALIASES`
 ALIASES = {
-    "地区": "region", "区域": "region",
-    "指标": "indicator", "指标代码": "indicator", "indicator_id": "indicator",
-    "指标名称": "name", "名称": "name", "主要指标": "name",
-    "单位": "unit",
+    "地区": "region", "区域": "region", "地区名称": "region", "行政区": "region", "行政区划": "region",
+    "指标": "indicator", "指标代码": "indicator", "indicator_id": "indicator", "指标编码": "indicator",
+    "指标名称": "name", "名称": "name", "主要指标": "name", "指标名": "name",
+    "单位": "unit", "计量单位": "unit",
     "基期年": "baseline_year", "基期年份": "baseline_year", "基年": "baseline_year",
-    "基期值": "baseline", "基期": "baseline", "基数": "baseline",
+    "基准年": "baseline_year",
+    "基期值": "baseline", "基期": "baseline", "基数": "baseline", "基期数": "baseline",
+    "基准值": "baseline", "现状值": "baseline",
     "目标年": "target_year", "目标年份": "target_year", "规划年": "target_year",
-    "规划值": "target", "目标值": "target", "目标": "target",
+    "规划值": "target", "目标值": "target", "目标": "target", "规划目标": "target",
+    "预期目标": "target",
     "方向": "direction", "类型": "kind", "属性": "attribute", "指标属性": "attribute",
+    "指标性质": "attribute", "性质": "attribute",
     "下限": "lower", "上限": "upper",
+    "类别": "group", "领域": "group", "分类": "group", "指标类别": "group", "板块": "group",
 }
 
 _CUMULATIVE = ("〔", "〕"), ("[", "]"), ("【", "】"), ("［", "］")
@@ -120,180 +135,292 @@ def parse_cell(text) -> Cell:
     return Cell(value, kind, direction)
 
 
-def read_plan(data, *, source: str | None = None) -> pd.DataFrame:
+SCHEMA = layout.Schema("plan", ALIASES, tuple(COLUMNS) + ("group",))
+_DIRECTION_WORDS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "ge": ">=", "le": "<=",
+                    "up": ">=", "down": "<=", "increase": ">=", "decrease": "<="}
+PERCENT_HELP = ("a percentage between 0 and 100 (unit is %, read as a share); a rate of change or a "
+                "margin in % may be negative or above 100: say so in the name (增长, 增速, 利润率 ...) "
+                "or the unit (%/年, 百分点), or give 'lower' / 'upper' columns")
+
+
+def read_plan(data, *, source: str | None = None, region: str | None = None) -> pd.DataFrame:
     """Read and validate a plan's main-indicator table.
 
     Parameters
     ----------
-    data : path (CSV in UTF-8 / UTF-8 with BOM / GBK, XLSX) or DataFrame
+    data : path (CSV in UTF-8 / UTF-8 with BOM / GBK, XLSX, XLS) or DataFrame
         One row per target. Needs ``region, indicator, target_year, target``; usually also
         ``name, unit, baseline_year, baseline, attribute``; optional ``direction, kind, lower,
         upper``. ``baseline`` / ``target`` may be written in plan notation (module docstring).
-        Common Chinese headers (指标名称, 单位, 基期值, 规划值, 属性 ...) are understood.
+        Common Chinese headers (指标名称, 单位, 基期值, 规划值, 属性 ...) are understood, and so are
+        bureau layouts (:mod:`mstarget.layout`): title and notes rows, merged category cells,
+        ``2020年基数`` / ``2025年目标`` headers, units inside names (``覆盖率（%）``).
+        Without an ``indicator`` column the name is the id.
     source : str, optional
         Name used in error messages (defaults to the file name).
+    region : str, optional
+        Region of a plan without a region column (a district's own plan), and of rows whose
+        region cell is blank.
 
     Returns
     -------
     DataFrame
         Columns ``region, indicator, name, unit, baseline_year (Int64), baseline (float),
         target_year (int), target (float), direction, kind, attribute, lower, upper`` then any
-        other columns of the input. ``lower`` / ``upper`` are the natural bounds (``%`` -> 0 / 100).
+        other columns of the input (``group`` for category cells). ``lower`` / ``upper`` are the
+        natural bounds: a ``%`` share gets 0 / 100, a rate of change or margin in ``%`` none
+        unless declared (:mod:`mstarget.units`). ``attrs["title"]`` / ``attrs["notes"]`` hold the
+        table's title and notes rows.
 
     Raises
     ------
     DataValidationError
-        Naming file, spreadsheet row, column, the cell's text and what was expected, for every
-        bad cell at once.
+        Naming file, spreadsheet row, column (as written), the cell's text and what was
+        expected, for every bad cell at once.
     """
+    check_table(data, "data", "read_plan")
     src = source or source_name(data)
-    raw = data.copy() if isinstance(data, pd.DataFrame) else read_table(data)
-    raw = rename_aliases(raw, ALIASES).reset_index(drop=True)
-    problems = Problems(src)
+    table = layout.load(data, SCHEMA)
+    raw = table.frame
+    _apply_region(raw, region)
     if "indicator" not in raw.columns and "name" in raw.columns:
         raw["indicator"] = raw["name"]  # a table with names only: the name is the id
+        table.headers.setdefault("indicator", table.headers.get("name", "name"))
+    problems = Problems(src, rows=table.rows, headers=table.headers, order=list(raw.columns))
     if not require_columns(raw, REQUIRED, problems, "plan"):
         problems.raise_if_any()
 
-    def col(name):
-        return raw[name] if name in raw.columns else pd.Series([None] * len(raw), index=raw.index)
-
-    rows = []
-    for pos in raw.index:
-        r = {c: None for c in COLUMNS}
-        r["region"] = normalize_text(col("region")[pos])
-        r["indicator"] = normalize_text(col("indicator")[pos])
-        name = col("name")[pos]
-        r["name"] = (str(name).strip() if isinstance(name, str) else normalize_text(name)) or r["indicator"]
-        r["unit"] = normalize_text(col("unit")[pos])
-        if not r["indicator"]:
-            if r["name"]:
-                r["indicator"] = r["name"]
-            else:
-                problems.cell(pos, "indicator", col("indicator")[pos], "an indicator id (text), not blank")
-
-        def year_of(column, required):
-            v = col(column)[pos]
-            try:
-                y = parse_year(v)
-            except ValueError:
-                problems.cell(pos, column, v, "an integer year such as 2025")
-                return None
-            if y is None and required:
-                problems.cell(pos, column, v, "a year such as 2025, not blank")
-            return y
-
-        r["target_year"] = year_of("target_year", True)
-        r["baseline_year"] = year_of("baseline_year", False)
-
-        def cell_of(column, required):
-            v = col(column)[pos]
-            try:
-                c = parse_cell(v)
-            except ValueError:
-                problems.cell(pos, column, v, CELL_HELP)
-                return None
-            if c.value is None and required:
-                problems.cell(pos, column, v, "a target value, not blank; " + CELL_HELP)
-                return None
-            return c
-
-        tcell = cell_of("target", True)
-        bcell = cell_of("baseline", False)
-        r["target"] = tcell.value if tcell else None
-        r["baseline"] = bcell.value if bcell else None
-        if bcell and bcell.value is not None and r["baseline_year"] is None:
-            problems.cell(pos, "baseline_year", col("baseline_year")[pos],
-                          "the year of the baseline value (a baseline is given)")
-
-        # kind: from the target's notation, agreeing with the baseline's and a 'kind' column
-        kind = tcell.kind if tcell else None
-        if bcell and bcell.value is not None and tcell and bcell.kind != tcell.kind:
-            if not (bcell.kind == "level" and tcell.kind != "level"):
-                problems.cell(pos, "baseline", col("baseline")[pos],
-                              f"the same notation as the target ({_kind_hint(tcell.kind)}); "
-                              f"the baseline reads as {bcell.kind}")
-        kind_text = normalize_text(col("kind")[pos]).lower()
-        if kind_text:
-            k = _KIND_WORDS.get(kind_text)
-            if k is None:
-                problems.cell(pos, "kind", col("kind")[pos], "one of level, cumulative, increment")
-            elif tcell and tcell.kind not in (None, "level") and tcell.kind != k:
-                problems.cell(pos, "kind", col("kind")[pos],
-                              f"'{tcell.kind}' as the target cell's notation says, or no kind column")
-            else:
-                kind = k
-        r["kind"] = kind
-
-        # direction: the cell, a 'direction' column, else the baseline's side
-        direction = tcell.direction if tcell else None
-        dir_text = normalize_text(col("direction")[pos]).replace(" ", "")
-        if dir_text:
-            d = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "ge": ">=", "le": "<=",
-                 "up": ">=", "down": "<=", "increase": ">=", "decrease": "<="}.get(dir_text.lower())
-            if d is None:
-                problems.cell(pos, "direction", col("direction")[pos], "'>=' or '<='")
-            elif direction is not None and direction != d:
-                problems.cell(pos, "direction", col("direction")[pos],
-                              f"'{direction}' as the target cell '{normalize_text(col('target')[pos])}' says")
-            else:
-                direction = d
-        if direction is None and tcell and tcell.value is not None:
-            b = r["baseline"]
-            if b is not None and tcell.value > b:
-                direction = ">="
-            elif b is not None and tcell.value < b:
-                direction = "<="
-            else:
-                why = "no baseline" if b is None else "the target equals the baseline"
-                problems.cell(pos, "target", col("target")[pos],
-                              f"a direction: {why}, so write '≥x' or '≤x' in the cell or add a "
-                              "'direction' column with '>=' or '<='")
-        r["direction"] = direction
-
-        attr_text = normalize_text(col("attribute")[pos]).lower()
-        if attr_text:
-            a = _ATTRIBUTE_WORDS.get(attr_text)
-            if a is None:
-                problems.cell(pos, "attribute", col("attribute")[pos],
-                              "约束性 / 预期性 (or binding / expected)")
-            r["attribute"] = a
-        else:
-            r["attribute"] = "expected"
-
-        for bcol in ("lower", "upper"):
-            v = col(bcol)[pos]
-            try:
-                r[bcol] = parse_number(v)
-            except ValueError:
-                problems.cell(pos, bcol, v, "a number (natural bound of the indicator) or blank")
-        if "%" in r["unit"] or "％" in r["unit"]:
-            r["lower"] = 0.0 if r["lower"] is None else r["lower"]
-            r["upper"] = 100.0 if r["upper"] is None else r["upper"]
-            for column in ("target", "baseline"):
-                v = r[column]
-                if v is not None and not (r["lower"] <= v <= r["upper"]):
-                    problems.cell(pos, column, col(column)[pos], "a percentage between 0 and 100 (unit is %)")
-        if r["kind"] == "increment" and r["baseline_year"] is None:
-            problems.cell(pos, "baseline_year", col("baseline_year")[pos],
-                          "the year before the plan period starts (e.g. 2020 for 2021-2025): an "
-                          "increment 〈x〉 target sums the yearly flows after it")
-        if (r["target_year"] is not None and r["baseline_year"] is not None
-                and r["target_year"] <= r["baseline_year"]):
-            problems.cell(pos, "target_year", col("target_year")[pos],
-                          f"a year after the baseline year {r['baseline_year']}")
-        rows.append(r)
-
+    ident = _identity(raw, problems)
+    target_year = _years(raw, "target_year", problems, required=True)
+    baseline_year = _years(raw, "baseline_year", problems, required=False)
+    target = _cells(raw, "target", problems, required=True)
+    baseline = _cells(raw, "baseline", problems, required=False)
+    _baseline_needs_year(raw, baseline, baseline_year, problems)
+    _notation_agrees(raw, target, baseline, problems)
+    kind = _kinds(raw, target, problems)
+    direction = _directions(raw, target, baseline, problems)
+    attribute = _attributes(raw, problems)
+    lower, upper = _bounds(raw, ident, target, baseline, problems)
+    _years_agree(raw, kind, baseline_year, target_year, problems)
     problems.raise_if_any()
-    out = pd.DataFrame(rows, columns=COLUMNS)
-    out["baseline_year"] = out["baseline_year"].astype("Int64")
-    out["target_year"] = out["target_year"].astype(int)
-    for c in ("baseline", "target", "lower", "upper"):
-        out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
-    extra = [c for c in raw.columns if c not in COLUMNS]
-    for c in extra:
-        out[c] = raw[c].values
+
+    out = pd.DataFrame({**ident,
+                        "baseline_year": pd.array(baseline_year, dtype="Int64"),
+                        "baseline": baseline.value, "target_year": target_year.astype(int),
+                        "target": target.value, "direction": direction, "kind": kind,
+                        "attribute": attribute, "lower": lower, "upper": upper}, columns=COLUMNS)
+    for c in raw.columns:
+        if c not in COLUMNS:
+            out[c] = raw[c].to_numpy()
+    out.attrs["title"] = table.title
+    out.attrs["notes"] = list(table.notes)
     return out
+
+
+def _apply_region(raw: pd.DataFrame, region: str | None) -> None:
+    """A table without a region column (or with blank cells) takes ``region`` when given."""
+    if not region:
+        return
+    region = normalize_text(region)
+    if "region" not in raw.columns:
+        raw["region"] = region
+        return
+    blank = raw["region"].isna() | (raw["region"].astype(str).str.strip() == "")
+    if blank.any():
+        raw["region"] = raw["region"].astype(object)
+        raw.loc[blank, "region"] = region
+
+
+def _identity(raw: pd.DataFrame, problems: Problems) -> dict:
+    """``region, indicator, name, unit`` as text; a unit written in the name (``覆盖率（%）``)
+    moves to ``unit`` when that is blank; a blank id takes the name."""
+    region = text_column(raw, "region")
+    indicator = text_column(raw, "indicator")
+    unit = text_column(raw, "unit")
+    if "name" in raw.columns:
+        name = map_unique(raw["name"], lambda v: v.strip() if isinstance(v, str) else normalize_text(v))
+    else:
+        name = indicator.copy()
+    for arr in (name, indicator):
+        parts = map_unique(arr, _name_and_unit)
+        has_unit = np.array([bool(u) for _, u in parts], dtype=bool)
+        if has_unit.any():
+            arr[has_unit] = [b for (b, _), h in zip(parts, has_unit) if h]
+            fill = has_unit & (unit == "")
+            unit[fill] = [u for (_, u), f in zip(parts, fill) if f]
+    blank_id = indicator == ""
+    indicator[blank_id] = name[blank_id]
+    name[name == ""] = indicator[name == ""]
+    problems.cells(indicator == "", "indicator", raw["indicator"], "an indicator id (text), not blank")
+    return {"region": region, "indicator": indicator, "name": name, "unit": unit}
+
+
+def _name_and_unit(text) -> tuple[str, str]:
+    base, unit = split_unit(text) if text else (text, "")
+    return (base, unit) if unit else (text, "")
+
+
+def _years(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool) -> np.ndarray:
+    """Integer years (float array, NaN where blank or bad)."""
+    if column not in raw.columns:
+        return np.full(len(raw), np.nan)
+    parsed = map_unique(raw[column], parse_year)
+    bad = np.array([isinstance(v, ValueError) for v in parsed], dtype=bool)
+    blank = np.array([v is None for v in parsed], dtype=bool)
+    problems.cells(bad, column, raw[column], "an integer year such as 2025")
+    if required:
+        problems.cells(blank, column, raw[column], "a year such as 2025, not blank")
+    return np.array([np.nan if (b or k) else float(v) for v, b, k in zip(parsed, bad, blank)])
+
+
+@dataclass
+class _Cells:
+    """A parsed plan column: ``value`` (float, NaN blank or bad), ``kind`` / ``direction``
+    (object, None where not stated), ``ok`` (parsed and not blank)."""
+
+    value: np.ndarray
+    kind: np.ndarray
+    direction: np.ndarray
+    ok: np.ndarray
+
+
+def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool) -> _Cells:
+    n = len(raw)
+    if column not in raw.columns:
+        none = np.full(n, None, dtype=object)
+        return _Cells(np.full(n, np.nan), none, none.copy(), np.zeros(n, dtype=bool))
+    parsed = map_unique(raw[column], parse_cell)
+    bad = np.array([isinstance(c, ValueError) for c in parsed], dtype=bool)
+    cells = [Cell(None) if b else c for c, b in zip(parsed, bad)]
+    value = np.array([np.nan if c.value is None else c.value for c in cells], dtype=float)
+    problems.cells(bad, column, raw[column], CELL_HELP)
+    if required:
+        problems.cells(~bad & np.isnan(value), column, raw[column],
+                       "a target value, not blank; " + CELL_HELP)
+    return _Cells(value, np.array([c.kind for c in cells], dtype=object),
+                  np.array([c.direction for c in cells], dtype=object), ~np.isnan(value))
+
+
+def _baseline_needs_year(raw, baseline: _Cells, baseline_year: np.ndarray, problems: Problems) -> None:
+    problems.cells(baseline.ok & np.isnan(baseline_year), "baseline_year",
+                   _column_or_blank(raw, "baseline_year"),
+                   "the year of the baseline value (a baseline is given)")
+
+
+def _notation_agrees(raw, target: _Cells, baseline: _Cells, problems: Problems) -> None:
+    """The baseline is written in the target's notation (a plain baseline is always accepted)."""
+    differ = baseline.ok & target.ok & (baseline.kind != target.kind)
+    differ &= ~((baseline.kind == "level") & (target.kind != "level"))
+    for pos in np.flatnonzero(differ):
+        problems.cell(pos, "baseline", raw["baseline"].iloc[pos],
+                      f"the same notation as the target ({_kind_hint(target.kind[pos])}); "
+                      f"the baseline reads as {baseline.kind[pos]}")
+
+
+def _kinds(raw, target: _Cells, problems: Problems) -> np.ndarray:
+    """``kind`` from the target's notation, or a ``kind`` column agreeing with it."""
+    kind = target.kind.copy()
+    if "kind" not in raw.columns:
+        return kind
+    text = map_unique(raw["kind"], lambda v: normalize_text(v).lower())
+    given = np.array([_KIND_WORDS.get(t) if t else "" for t in text], dtype=object)
+    unknown = np.array([g is None for g in given], dtype=bool)
+    problems.cells(unknown, "kind", raw["kind"], "one of level, cumulative, increment")
+    stated = np.array([k in ("cumulative", "increment") for k in target.kind], dtype=bool)
+    clash = ~unknown & (given != "") & stated & (target.kind != given)
+    for pos in np.flatnonzero(clash):
+        problems.cell(pos, "kind", raw["kind"].iloc[pos],
+                      f"'{target.kind[pos]}' as the target cell's notation says, or no kind column")
+    use = ~unknown & (given != "") & ~clash
+    kind[use] = given[use]
+    return kind
+
+
+def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems) -> np.ndarray:
+    """``direction``: the target cell's sign, a ``direction`` column, else the baseline's side."""
+    direction = target.direction.copy()
+    if "direction" in raw.columns:
+        text = map_unique(raw["direction"], lambda v: normalize_text(v).replace(" ", "").lower())
+        given = np.array([_DIRECTION_WORDS.get(t) if t else "" for t in text], dtype=object)
+        unknown = np.array([g is None for g in given], dtype=bool)
+        problems.cells(unknown, "direction", raw["direction"], "'>=' or '<='")
+        clash = ~unknown & (given != "") & (direction != None) & (direction != given)  # noqa: E711
+        for pos in np.flatnonzero(clash):
+            problems.cell(pos, "direction", raw["direction"].iloc[pos],
+                          f"'{direction[pos]}' as the target cell "
+                          f"'{normalize_text(raw['target'].iloc[pos])}' says")
+        use = ~unknown & (given != "") & ~clash
+        direction[use] = given[use]
+    open_ = (direction == None) & target.ok  # noqa: E711
+    up = open_ & baseline.ok & (target.value > np.where(baseline.ok, baseline.value, 0))
+    down = open_ & baseline.ok & (target.value < np.where(baseline.ok, baseline.value, 0))
+    direction[up], direction[down] = ">=", "<="
+    for pos in np.flatnonzero(open_ & ~up & ~down):
+        why = "no baseline" if not baseline.ok[pos] else "the target equals the baseline"
+        problems.cell(pos, "target", raw["target"].iloc[pos],
+                      f"a direction: {why}, so write '≥x' or '≤x' in the cell or add a "
+                      "'direction' column with '>=' or '<='")
+    return direction
+
+
+def _attributes(raw, problems: Problems) -> np.ndarray:
+    """约束性 / 预期性 -> ``binding`` / ``expected`` (blank: expected)."""
+    if "attribute" not in raw.columns:
+        return np.full(len(raw), "expected", dtype=object)
+    text = map_unique(raw["attribute"], lambda v: normalize_text(v).lower())
+    attr = np.array([_ATTRIBUTE_WORDS.get(t) if t else "expected" for t in text], dtype=object)
+    problems.cells(attr == None, "attribute", raw["attribute"],  # noqa: E711
+                   "约束性 / 预期性 (or binding / expected)")
+    return attr
+
+
+def _bounds(raw, ident: dict, target: _Cells, baseline: _Cells, problems: Problems):
+    """Natural bounds: declared ``lower`` / ``upper``, else 0 / 100 for a ``%`` share
+    (:func:`mstarget.units.percent_kind`); target and baseline must lie within them."""
+    out = []
+    for column in ("lower", "upper"):
+        if column not in raw.columns:
+            out.append(np.full(len(raw), np.nan))
+            continue
+        parsed = map_unique(raw[column], parse_number)
+        bad = np.array([isinstance(v, ValueError) for v in parsed], dtype=bool)
+        problems.cells(bad, column, raw[column], "a number (natural bound of the indicator) or blank")
+        out.append(np.array([np.nan if (b or v is None) else v for v, b in zip(parsed, bad)], dtype=float))
+    lower, upper = out
+    kinds = map_unique(pd.Series(list(zip(ident["unit"], ident["name"], ident["indicator"])), dtype=object),
+                       lambda t: percent_kind(*t))
+    share = kinds == "share"
+    declared = ~np.isnan(lower) | ~np.isnan(upper)
+    lower = np.where(share & np.isnan(lower), 0.0, lower)
+    upper = np.where(share & np.isnan(upper), 100.0, upper)
+    for column, cells in (("target", target), ("baseline", baseline)):
+        v = cells.value
+        outside = cells.ok & ((~np.isnan(lower) & (v < lower)) | (~np.isnan(upper) & (v > upper)))
+        problems.cells(outside & share & ~declared, column, _column_or_blank(raw, column), PERCENT_HELP)
+        for pos in np.flatnonzero(outside & declared):
+            problems.cell(pos, column, raw[column].iloc[pos],
+                          f"a value within the declared bounds "
+                          f"[{_fmt(lower[pos], '-inf')}, {_fmt(upper[pos], 'inf')}]")
+    return lower, upper
+
+
+def _years_agree(raw, kind, baseline_year, target_year, problems: Problems) -> None:
+    problems.cells((kind == "increment") & np.isnan(baseline_year), "baseline_year",
+                   _column_or_blank(raw, "baseline_year"),
+                   "the year before the plan period starts (e.g. 2020 for 2021-2025): an "
+                   "increment 〈x〉 target sums the yearly flows after it")
+    late = ~np.isnan(baseline_year) & ~np.isnan(target_year) & (target_year <= baseline_year)
+    for pos in np.flatnonzero(late):
+        problems.cell(pos, "target_year", raw["target_year"].iloc[pos],
+                      f"a year after the baseline year {int(baseline_year[pos])}")
+
+
+def _column_or_blank(raw: pd.DataFrame, column: str) -> np.ndarray:
+    return raw[column].to_numpy(dtype=object) if column in raw.columns else np.full(len(raw), "", dtype=object)
+
+
+def _fmt(v, unbounded: str) -> str:
+    return unbounded if np.isnan(v) else f"{v:g}"
 
 
 def _kind_hint(kind):

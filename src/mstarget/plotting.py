@@ -8,6 +8,7 @@ resolved when a figure is drawn, so this is done once for the process, not in a 
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 
 CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC",
@@ -26,15 +27,36 @@ def pyplot():
     return plt
 
 
+#: file names of CJK fonts, to find one installed after matplotlib cached its font list
+CJK_FILES = re.compile(r"wqy|NotoSansCJK|NotoSerifCJK|SourceHanSans|simhei|msyh|DroidSansFallback|uming",
+                       re.IGNORECASE)
+_rescanned = False
+
+
 def cjk_font() -> str | None:
-    """Name of an installed font that can draw Chinese, or ``None``."""
+    """Name of an installed font that can draw Chinese, or ``None``.
+
+    matplotlib caches the system's font list once (``~/.cache/matplotlib``); a CJK font installed
+    afterwards (``make fonts``) is found by scanning the system font folders once per process and
+    adding it to the running font manager.
+    """
+    global _rescanned
     try:
         from matplotlib import font_manager
 
         names = {f.name for f in font_manager.fontManager.ttflist}
+        found = next((n for n in CJK_FONTS if n in names), None)
+        if found is None and not _rescanned:
+            _rescanned = True
+            for path in font_manager.findSystemFonts():
+                if CJK_FILES.search(path):
+                    with contextlib.suppress(Exception):
+                        font_manager.fontManager.addfont(path)
+            names = {f.name for f in font_manager.fontManager.ttflist}
+            found = next((n for n in CJK_FONTS if n in names), None)
     except Exception:  # a broken font cache must never stop a chart
         return None
-    return next((n for n in CJK_FONTS if n in names), None)
+    return found
 
 
 def use_cjk_font() -> str | None:

@@ -2,9 +2,9 @@
 
 Forecasts respect natural bounds by modelling on a transformed scale, never by clipping:
 
-* both bounds (a ``%`` indicator lives in [0, 100]) -> scaled logit
+* both bounds (a ``%`` share lives in [0, 100]) -> scaled logit
 * a lower bound only (counts, amounts, per-capita ratios are >= 0) -> log of the distance to it
-* no bound -> identity
+* no bound (a rate of change or a margin in ``%``, see :mod:`mstarget.units`) -> identity
 
 Values exactly on a bound (a 100 % pass rate, a count of 0) are moved inside by a small margin
 (``EDGE`` of the range for logit; a per-series offset for log) so the transform stays finite.
@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from .units import percent_kind
 
 EDGE = 1e-3  # share of the [lower, upper] range kept free at each edge (0.1 point for a %)
 
@@ -26,17 +28,22 @@ class Bounds:
     upper: float | None = None
 
     @classmethod
-    def for_unit(cls, unit: str | None, values=None, lower=None, upper=None) -> "Bounds":
-        """Bounds implied by a unit: ``%`` -> [0, 100]; else >= 0 when all observed values are >= 0.
+    def for_unit(cls, unit: str | None, values=None, lower=None, upper=None, *,
+                 name: str | None = None) -> "Bounds":
+        """Bounds implied by a unit: a ``%`` share -> [0, 100]; a rate of change or margin in
+        ``%`` (by its unit or ``name``, :func:`mstarget.units.percent_kind`) -> unbounded; any
+        other unit -> >= 0 when all observed values are >= 0.
 
-        Explicit ``lower`` / ``upper`` (e.g. plan columns) win over the unit.
+        Explicit ``lower`` / ``upper`` (plan or history columns) win over the unit.
         """
         lo = _num_or_none(lower)
         hi = _num_or_none(upper)
-        text = (unit or "").strip()
-        if "%" in text or "％" in text or text == "百分比":
+        kind = percent_kind(unit, name)
+        if kind == "share":
             lo = 0.0 if lo is None else lo
             hi = 100.0 if hi is None else hi
+        elif kind == "change":
+            pass  # may be negative or above 100: only declared bounds
         elif lo is None:
             arr = np.asarray(values if values is not None else [], dtype=float)
             arr = arr[np.isfinite(arr)]
@@ -170,6 +177,38 @@ def _offset(dist: np.ndarray) -> float:
         return 0.0
     pos = dist[dist > 0]
     return float(0.1 * np.median(pos)) if pos.size else 1.0
+
+
+def running_total_to_flows(years: np.ndarray, totals: np.ndarray,
+                           start_year: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Yearly flows from running totals (累计完成: the total since the plan period began).
+
+    Parameters
+    ----------
+    years, totals : arrays, shape (n,)
+        Observed years (ascending) and running totals (natural units).
+    start_year : int, optional
+        The year before counting began (a plan's baseline year): the running total is 0 there
+        unless observed. Without it the first observation only anchors the differences.
+
+    Returns
+    -------
+    years, flows : arrays
+        One flow per year after the first anchor: ``total[y] - total[previous]``, a difference
+        over several years (a gap, or the first observation after ``start_year``) spread evenly
+        over them, so the flows of a period always sum to its last running total.
+    """
+    y = np.asarray(years, dtype=int)
+    v = np.asarray(totals, dtype=float)
+    if start_year is not None and (y.size == 0 or y[0] > start_year):
+        y = np.concatenate([[int(start_year)], y])
+        v = np.concatenate([[0.0], v])
+    out_y, out_f = [], []
+    for (y0, v0), (y1, v1) in zip(zip(y[:-1], v[:-1]), zip(y[1:], v[1:])):
+        step = (v1 - v0) / (y1 - y0)
+        out_y.extend(range(int(y0) + 1, int(y1) + 1))
+        out_f.extend([step] * int(y1 - y0))
+    return np.asarray(out_y, dtype=int), np.asarray(out_f, dtype=float)
 
 
 def sum_flows(observed_flows: np.ndarray, forecast_paths: np.ndarray) -> np.ndarray:

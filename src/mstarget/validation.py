@@ -5,6 +5,7 @@ import math
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 from .exceptions import DataValidationError, Problem
@@ -57,23 +58,72 @@ def parse_year(value) -> int | None:
 
 
 class Problems:
-    """Collects problems for one input table; rows are data positions (0-based) internally."""
+    """Collects problems for one input table, then refuses it once with all of them.
 
-    def __init__(self, source: str):
+    Rows are data positions (0-based) internally; ``rows`` maps them to spreadsheet rows (default:
+    header in row 1, so position ``p`` is row ``p + 2``), ``headers`` maps canonical column names
+    to the headers as written, so messages name what the user sees. ``order`` (canonical columns
+    in file order) sorts the problems of a row as a spreadsheet user scans them.
+    """
+
+    def __init__(self, source: str, rows=None, headers: dict | None = None, order=None):
         self.source = source
         self.items: list[Problem] = []
+        self.rows = None if rows is None else np.asarray(rows)
+        self.headers = dict(headers or {})
+        self._order = {self.headers.get(c, c): k for k, c in enumerate(order or [])}
+
+    def row_of(self, pos) -> int:
+        """Spreadsheet row of data position ``pos``."""
+        return int(self.rows[int(pos)]) if self.rows is not None else int(pos) + 2
+
+    def column_of(self, column: str | None) -> str | None:
+        return None if column is None else self.headers.get(column, column)
 
     def cell(self, pos: int | None, column: str | None, value, expected: str) -> None:
-        row = None if pos is None else int(pos) + 2  # header is row 1
+        row = None if pos is None else self.row_of(pos)
         text = None if value is None else normalize_text(value) if not isinstance(value, str) else value
-        self.items.append(Problem(self.source, row, column, text, expected))
+        self.items.append(Problem(self.source, row, self.column_of(column), text, expected))
+
+    def cells(self, mask, column: str, values, expected: str) -> None:
+        """One problem per position where ``mask`` is true (``values``: the cells as read)."""
+        vals = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
+        for pos in np.flatnonzero(np.asarray(mask, dtype=bool)):
+            self.cell(pos, column, vals[pos], expected)
 
     def table(self, expected: str, column: str | None = None) -> None:
         self.items.append(Problem(self.source, None, column, None, expected))
 
     def raise_if_any(self) -> None:
         if self.items:
+            big = len(self._order) + 1
+            self.items.sort(key=lambda p: (p.row or 0, self._order.get(p.column, big)))
             raise DataValidationError(self.items, source=self.source)
+
+
+def map_unique(values, fn) -> np.ndarray:
+    """``fn`` applied once per distinct cell (so readers stay linear in rows), as an object array.
+
+    ``fn`` may return anything; a ``ValueError`` it raises is returned in place of the result.
+    """
+    arr = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+    if arr.size == 0:
+        return np.empty(0, dtype=object)
+    codes, uniq = pd.factorize(pd.Series(arr, dtype=object), use_na_sentinel=False)
+    out = np.empty(len(uniq), dtype=object)
+    for k, u in enumerate(uniq):
+        try:
+            out[k] = fn(u)
+        except ValueError as exc:
+            out[k] = exc
+    return out[codes]
+
+
+def text_column(df: pd.DataFrame, name: str) -> np.ndarray:
+    """A column as NFKC-normalised, stripped text (blank for a missing column)."""
+    if name not in df.columns:
+        return np.full(len(df), "", dtype=object)
+    return map_unique(df[name], normalize_text)
 
 
 def rename_aliases(df: pd.DataFrame, aliases: dict[str, str]) -> pd.DataFrame:
@@ -91,7 +141,11 @@ def rename_aliases(df: pd.DataFrame, aliases: dict[str, str]) -> pd.DataFrame:
 def require_columns(df: pd.DataFrame, required, problems: Problems, what: str) -> bool:
     missing = [c for c in required if c not in df.columns]
     if missing:
+        hint = ""
+        if "region" in missing:
+            hint = ("; a table for one district or county without a region column takes "
+                    "region='鼎湖区' (command line: --region 鼎湖区)")
         problems.table(f"missing column(s) {', '.join(missing)}; a {what} table needs columns "
-                       f"{', '.join(required)} (found: {', '.join(map(str, df.columns)) or 'none'})")
+                       f"{', '.join(required)} (found: {', '.join(map(str, df.columns)) or 'none'}){hint}")
         return False
     return True

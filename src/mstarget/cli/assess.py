@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import warnings
 
 import pandas as pd
 
 from .. import tracking
-from ..assess import assess_detailed
-from ..io import write_table
-from ..plan import read_plan
+from ..assess import STATUSES, assess_detailed, read_inputs
+from ..exceptions import UnmatchedWarning
 from ..history import read_history
+from ..io import write_table
+from ..matching import match
+from ..schedule import CATEGORIES, CATEGORY_ZH
 from . import common
 
 ORDER = {"binding": 0, "expected": 1}
@@ -29,38 +32,78 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+_NOTATION = {"cumulative": "〔{}〕", "increment": "〈{}〉", "level": "{}"}
+
+
+def target_text(row) -> str:
+    """The target as the plan writes it: ``≥〈5〉``, ``≥90``, ``≤2``."""
+    value = row["target"]
+    text = "-" if value != value else f"{value:.4g}"
+    sign = {">=": "≥", "<=": "≤"}.get(row["direction"], "")
+    return sign + _NOTATION.get(row["kind"], "{}").format(text)
+
+
 def display_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """Binding indicators first, then by status severity; readable columns."""
+    """Binding indicators first; the target in plan notation; for 〈〉 targets the sum so far
+    (``last_value`` is the last yearly flow) and what remains; schedule shares in %."""
     t = table.copy()
     t["_a"] = t["attribute"].map(ORDER).fillna(2)
     t = t.sort_values(["_a"], kind="stable")
     t["attribute"] = t["attribute"].map({"binding": "约束性", "expected": "预期性"}).fillna("")
+    t["target"] = [target_text(r) for _, r in t.iterrows()]
     t["p_meet"] = t["p_meet"].map(lambda v: "-" if v != v else f"{v:.2f}")
-    cols = ["attribute", "name", "unit", "target_year", "direction", "target", "last_year",
-            "last_value", "forecast", "lo_80", "hi_80", "p_meet", "status", "model"]
+    for c in ("time_share", "progress_share"):
+        t[c] = t[c].map(lambda v: "-" if v != v else f"{100 * v:.0f}%")
+    flows = t["kind"] == "increment"
+    t["sum_so_far"] = t["sum_so_far"].where(flows)
+    cols = ["attribute", "name", "unit", "target_year", "target", "last_year", "last_value",
+            "sum_so_far", "remaining", "forecast", "lo_80", "hi_80", "p_meet", "status", "time_share",
+            "progress_share", "category_zh", "model"]
     return t[cols]
 
 
+def summary_line(table: pd.DataFrame) -> str:
+    """Counts per status and per schedule category, over the rows with data after the baseline
+    year; the rows with only a baseline (数据不足) are counted apart, never in the headline."""
+    assessed = table[table["category"] != "insufficient_data"]
+    counts = assessed["status"].value_counts()
+    status = ", ".join(f"{k}: {counts.get(k, 0)}" for k in STATUSES if k != "no_data")
+    cats = table["category"].value_counts()
+    schedule = ", ".join(f"{CATEGORY_ZH[k]} {cats.get(k, 0)}" for k in CATEGORIES[:-1])
+    apart = table[table["category"] == "insufficient_data"]
+    n_none = int((apart["status"] == "no_data").sum())
+    detail = (f"{len(apart) - n_none} with a baseline only, {n_none} with no data"
+              if len(apart) else "none")
+    return (f"{len(assessed)} assessed -- {status}\n{schedule}\n"
+            f"{CATEGORY_ZH['insufficient_data']} {len(apart)} (not assessed: {detail}; "
+            "their p_meet rests on the baseline alone)")
+
+
 def run(args: argparse.Namespace) -> int:
-    common.check_chart_path(args.chart)
-    plan = read_plan(args.plan)  # refuse bad input before anything is written
-    history = read_history(args.history) if args.history else None
+    common.check_outputs(args, "plan", "history")  # --out / --chart: writable, not an input
+    region = getattr(args, "region", None)
+    # refuse bad input, and with --strict anything unmatched, before anything is written
+    plan, history = read_inputs(args.history, args.plan, region)
     reference = read_history(args.reference) if args.reference else None
-    table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
-                                     seed=args.seed, progress=True, reference=reference)
-    if args.out:
-        write_table(table, args.out)
+    code = common.report_unmatched(match(plan, history) if history is not None else None,
+                                   strict=getattr(args, "strict", False))
+    if code is not None:
+        return code
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
+        table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
+                                         seed=args.seed, progress=True, reference=reference)
     fig = None
     if args.chart or not args.no_track:
         from ..report import fan_chart, save_figure
 
-        fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")
+        fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")  # drawn before any write
         if args.chart:
             save_figure(fig, args.chart, dpi=110)
+    if args.out:
+        write_table(table, args.out)
     common.echo(common.format_table(display_frame(table)))
-    counts = table["status"].value_counts()
-    common.echo("\n" + ", ".join(f"{k}: {counts.get(k, 0)}" for k in
-                                  ("met", "on_track", "at_risk", "off_track", "no_data")))
+    common.echo("\n" + summary_line(table))
     if args.out:
         common.echo(f"written: {args.out}")
     settings = common.tracking_settings(args)

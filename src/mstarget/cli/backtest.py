@@ -8,6 +8,7 @@ from .. import tracking
 from ..backtest import backtest
 from ..forecast import DEFAULT_PATHS
 from ..history import read_history
+from ..plan import read_plan
 from ..io import write_table
 from ..plotting import pyplot, save_figure
 from . import common
@@ -19,6 +20,7 @@ def register(sub) -> None:
                                    "sMAPE, MASE, 80/95 % coverage, MSIS, CRPS; with --plan also "
                                    "the Brier score and accuracy of attainment calls.")
     p.add_argument("--history", required=True, help="history table (region, indicator, year, value)")
+    common.add_region_flag(p)
     p.add_argument("--models", default="auto", help="comma-separated model names or spec files "
                                                    "(default: auto)")
     p.add_argument("--horizon", type=int, default=2, help="years ahead from each origin (default 2)")
@@ -42,8 +44,14 @@ def _parse_origins(text: str):
 
 
 def run(args: argparse.Namespace) -> int:
-    common.check_chart_path(args.chart)
-    history = read_history(args.history)
+    details_out = None
+    if args.out:
+        out = Path(args.out)
+        details_out = str(out.with_name(f"{out.stem}_details{out.suffix}"))
+    common.check_outputs(args, "history", "plan",
+                         extra=(("--out (details)", details_out),) if details_out else ())
+    history = read_history(args.history, region=args.region)
+    plan = read_plan(args.plan, region=args.region) if args.plan else None
     try:
         origins = _parse_origins(args.origins)
     except ValueError:
@@ -51,17 +59,16 @@ def run(args: argparse.Namespace) -> int:
         return common.EXIT_BAD_INPUT
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     res = backtest(history, model=models, horizon=args.horizon, origins=origins, seed=args.seed,
-                   n_paths=args.paths, plan=args.plan, backend=args.backend, n_jobs=args.n_jobs,
+                   n_paths=args.paths, plan=plan, backend=args.backend, n_jobs=args.n_jobs,
                    scheduler=args.scheduler, progress=True)
-    if args.out:
-        write_table(res.summary, args.out)
-        out = Path(args.out)
-        write_table(res.details, out.with_name(f"{out.stem}_details{out.suffix}"))
     fig = None
-    if args.chart or not args.no_track:
+    if args.chart or not args.no_track:  # drawn before anything is written
         fig = res.plot(title=f"backtest: {', '.join(models)}, horizon {args.horizon}")
         if args.chart:
             save_figure(fig, args.chart, dpi=110)
+    if args.out:
+        write_table(res.summary, args.out)
+        write_table(res.details, details_out)
     common.echo(common.format_table(res.summary))
     if args.out:
         common.echo(f"written: {args.out} (details: {out.stem}_details{out.suffix})")

@@ -14,6 +14,7 @@ def register(sub) -> None:
     p = sub.add_parser("forecast", help="forecast every series of a history table",
                        description="Forecast each (region, indicator) series with intervals.")
     p.add_argument("--history", required=True, help="history table (region, indicator, year, value)")
+    common.add_region_flag(p)
     p.add_argument("--horizon", type=int, default=3, help="years ahead (default 3)")
     p.add_argument("--model", default="auto", help="model name or spec file (default: auto)")
     p.add_argument("--levels", default="80,95", help="interval levels in %% (default 80,95)")
@@ -34,11 +35,12 @@ def run(args: argparse.Namespace) -> int:
     if args.register and not settings.enabled:
         common.error("error: --register needs tracking; drop --no-track (or unset MSTARGET_NO_TRACK)")
         return common.EXIT_BAD_INPUT
-    history = read_history(args.history)
-    try:
-        levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
+    common.check_outputs(args, "history")
+    history = read_history(args.history, region=args.region)
+    try:  # numbers in %: forecast() refuses fractions such as 0.8 with a hint
+        levels = tuple(float(x) if "." in x else int(x) for x in args.levels.split(",") if x.strip())
     except ValueError:
-        common.error(f"error: --levels must be comma-separated integers such as 80,95; got {args.levels!r}")
+        common.error(f"error: --levels must be comma-separated percentages such as 80,95; got {args.levels!r}")
         return common.EXIT_BAD_INPUT
     table = forecast(history, horizon=args.horizon, model=args.model, levels=levels, seed=args.seed,
                      as_of=args.as_of, progress=True,

@@ -1,42 +1,61 @@
-"""``mstarget report``: an assessment as a report to hand round (HTML page or Excel workbook)."""
+"""``mstarget report``: an assessment as a report to hand in (HTML page, Excel workbook, Word document)."""
 from __future__ import annotations
 
 import argparse
+import warnings
 
 from .. import tracking
-from ..assess import assess_detailed
-from ..history import read_history
-from ..plan import read_plan
-from ..report import write_report
+from ..assess import assess_detailed, read_inputs
+from ..exceptions import UnmatchedWarning
+from ..matching import match
+from ..report import check_report_paths, write_report
 from . import common
 
 
 def register(sub) -> None:
-    p = sub.add_parser("report", help="assessment report as .html or .xlsx (tables and fan charts)",
-                       description="Assess a plan and write a report: status counts, the table "
-                                   "(binding indicators first, coloured by status) and fan charts.")
+    p = sub.add_parser("report", help="evaluation report as .html, .xlsx and/or .docx",
+                       description="Assess a plan and write an evaluation report (中期评估): title, "
+                                   "overall paragraph, summary by category, the main table, a "
+                                   "narrative and a fan chart per target, an overview chart. "
+                                   "Give --out several times for several formats.")
     common.add_assessment_inputs(p)
-    p.add_argument("--title", default="规划主要指标评估 Plan target assessment")
-    p.add_argument("--out", required=True, help="report file: .html or .xlsx")
+    p.add_argument("--out", required=True, action="append",
+                   help="report file: .html, .xlsx or .docx (repeat for several)")
+    p.add_argument("--title", default=None,
+                   help="the plan's title, e.g. 《肇庆市鼎湖区市场监管现代化“十四五”规划》 (default: the "
+                        "plan table's own title, else the region)")
+    p.add_argument("--lang", choices=("zh", "en"), default=None,
+                   help="language of the report (default: Chinese when the plan's names are Chinese)")
+    p.add_argument("--max-charts", type=int, default=40,
+                   help="at most this many fan charts: binding targets plus the most at risk "
+                        "(default 40; the overview chart always covers every target)")
     common.add_tracking_flags(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.out.lower().endswith((".html", ".htm", ".xlsx")):
-        common.error(f"error: --out must end in .html or .xlsx; got {args.out!r}")
-        return common.EXIT_BAD_INPUT
-    plan = read_plan(args.plan)
-    history = read_history(args.history) if args.history else None
-    table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
-                                     seed=args.seed, progress=True)
-    write_report(table, details, args.out, title=args.title, as_of=args.as_of)
-    common.echo(f"report written: {args.out}")
+    paths = check_report_paths(args.out)  # refuse a bad file type before any work is done
+    for p in paths:  # writable, and none of them an input
+        common.check_output_path(str(p), flag="--out", inputs=[("--plan", args.plan),
+                                                              ("--history", args.history)])
+    plan, history = read_inputs(args.history, args.plan, args.region)
+    code = common.report_unmatched(match(plan, history) if history is not None else None,
+                                   strict=args.strict)
+    if code is not None:
+        return code
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
+        table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
+                                         seed=args.seed, progress=True)
+    write_report(table, details, paths, title=args.title, plan=plan, lang=args.lang, as_of=args.as_of,
+                 max_charts=args.max_charts)
+    for p in paths:
+        common.echo(f"report written: {p}")
     settings = common.tracking_settings(args)
     params = {"model": args.model, "as_of": args.as_of, "seed": args.seed, "plan": args.plan,
-              "history": args.history or ""}
-    run_id = tracking.log_result("report", table, params, settings, metrics=tracking.assessment_metrics(table),
-                                 artifact="assessment.csv", inputs=(plan, history), files=[args.out])
+              "history": args.history or "", "lang": args.lang or "auto"}
+    run_id = tracking.log_assessment(table, params, settings, inputs=(plan, history), command="report",
+                                     files=paths)
     if run_id is not None:
         common.echo(f"MLflow run {run_id} logged to {settings.store_uri()}")
     return common.EXIT_OK

@@ -1,0 +1,374 @@
+"""Find the table in a sheet as bureaus lay it out, and give its columns canonical names.
+
+Statistics offices rarely hand over a bare table. :func:`load` accepts:
+
+* **title rows above the header** (often one merged cell: 《……“十四五”规划主要指标》); their text is
+  kept as ``Table.title`` (``plan.attrs["title"]``), a ``单位：万元`` line there sets the unit of
+  rows that give none;
+* **the header row anywhere in the first 30 rows**: the row naming most known columns;
+* **notes and blank rows below**: rows holding one text that starts with 注 / 备注 / 说明 / 附注 /
+  资料来源 / 数据来源 (and every single-text row after the first note) are kept as ``Table.notes``,
+  blank rows are skipped;
+* **section rows and merged category cells**: a row holding only ``一、市场主体`` (or ``（二）``,
+  ``第三部分``) labels the rows below it in a ``group`` column; category cells merged down a column
+  are read into every row they span (:func:`mstarget.io.read_grid`);
+* **units inside headers** (``数值（万户）``) set the unit of rows that give none;
+* **the plan period in the title**: without year columns, “十四五” (the 14th plan, 2021-2025) gives
+  baseline year 2020 and target year 2025;
+* **years in headers** -- plans: ``2020年基数`` / ``基期值（2020年）`` give ``baseline`` and its
+  ``baseline_year``, ``2025年目标`` / ``2025年规划值`` give ``target`` and ``target_year``; two bare
+  year columns (``2020年``, ``2025年``) are the baseline (earlier) and the target (later), one bare
+  year column is the target. Histories: one column per year (``2021年``, ``2021``, ``2022年度``) is
+  turned into one row per observation, blank cells skipped.
+
+Spreadsheet row numbers and headers as written are kept, so errors name the row and column the
+user sees (``Table.rows``, ``Table.headers``, and for a wide history ``Table.cell_columns``).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .io import GRID_TYPES, read_grid, read_table
+from .units import split_unit
+
+HEADER_SCAN = 30  # rows searched for the header
+_NOTE = re.compile(r"^(注|备注|说明|附注|注释|填表说明|填报说明)\s*[:：\d一二三四五六七八九十.、)）(（]"
+                   r"|^(注释|附注|资料来源|数据来源|来源)\s*[:：]?|^[*※]")
+_SECTION = re.compile(r"^([一二三四五六七八九十]+\s*[、.．]"
+                      r"|[(（][一二三四五六七八九十]+[)）]"
+                      r"|第[一二三四五六七八九十]+[部分类章项])")
+_UNIT_LINE = re.compile(r"^\s*(计量)?单位\s*[:：]\s*(?P<unit>\S{1,12})\s*$")
+_YEAR = r"(?P<year>(19|20)\d{2})"
+_YEAR_FIRST = re.compile(rf"^{_YEAR}\s*(年度|年)?\s*(?P<role>.*)$")
+_YEAR_LAST = re.compile(rf"^(?P<role>.*?)\s*\(?{_YEAR}\s*(年度|年)?\)?$")
+_BASELINE_ROLES = {"基数", "基期", "基期值", "基期数", "基准", "基准值", "基础", "基础值", "现状",
+                   "现状值", "实际", "实际值", "完成", "完成值", "基数值"}
+_TARGET_ROLES = {"目标", "目标值", "目标数", "规划", "规划值", "规划目标", "预期目标", "预期值",
+                 "预期", "计划", "计划值"}
+_WIDE_ROLES = {"", "实际", "实际值", "完成", "完成值", "数值", "数据", "值"}
+
+
+@dataclass(frozen=True)
+class Schema:
+    """What a reader looks for: ``aliases`` maps header keys (:func:`header_key`) to canonical
+    column names; ``what`` is ``"plan"`` or ``"history"``."""
+
+    what: str
+    aliases: dict
+    canonical: tuple
+
+
+@dataclass
+class Table:
+    """A table found in a sheet: canonical column names, cells as read.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        Index ``0 .. n-1``; canonical column names where recognised, the header as written
+        otherwise. Cells are text for files, as given for a DataFrame.
+    rows : array of int, shape (n,)
+        Spreadsheet row of each frame row (header = the row found, data below it).
+    headers : dict
+        Canonical column name -> header as written in the file.
+    title, notes : str, list of str
+        Title lines above the header; notes rows below it.
+    cell_columns : array of str, shape (n,), or None
+        For a history laid out one column per year: the year header each value was read from.
+    """
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    headers: dict = field(default_factory=dict)
+    title: str = ""
+    notes: list = field(default_factory=list)
+    cell_columns: np.ndarray | None = None
+
+
+def header_key(text) -> str:
+    """How a header is looked up: NFKC, no unit in parentheses, no ``*`` marks, lower case, ``_`` for spaces."""
+    name, _ = split_unit(unicodedata.normalize("NFKC", str(text)))
+    name = name.replace("*", "").replace("\u3000", " ").strip().lower()
+    return re.sub(r"\s+", "_", name)
+
+
+def year_role(text) -> tuple[int, str] | None:
+    """``(year, role)`` of a header with a year in it: ``"2020年基数"`` -> ``(2020, "baseline")``,
+    ``"目标值（2025年）"`` -> ``(2025, "target")``, ``"2021年"`` -> ``(2021, "")``; else None."""
+    t = unicodedata.normalize("NFKC", str(text)).replace(" ", "").replace("\u3000", "")
+    t = t.strip("“”\"'")
+    for rx in (_YEAR_FIRST, _YEAR_LAST):
+        m = rx.match(t)
+        if m:
+            role = m.group("role").strip("()（）:：-_ ")
+            role = re.sub(r"^[“\"]?(十[一二三四五六七八九]五|\d+五)[”\"]?", "", role)  # “十四五”目标
+            if role in _BASELINE_ROLES:
+                return int(m.group("year")), "baseline"
+            if role in _TARGET_ROLES:
+                return int(m.group("year")), "target"
+            if role in _WIDE_ROLES:
+                return int(m.group("year")), ""
+    return None
+
+
+def _canonical(text, schema: Schema) -> str | None:
+    key = header_key(text)
+    if key in schema.aliases:
+        return schema.aliases[key]
+    if key in schema.canonical:
+        return key
+    return None
+
+
+def _score(cells, schema: Schema) -> int:
+    found = {c for c in (_canonical(t, schema) for t in cells if t) if c}
+    years = sum(1 for t in cells if t and year_role(t) is not None)
+    return len(found) + min(years, 2)
+
+
+def find_header(grid: pd.DataFrame, schema: Schema) -> int:
+    """Position (0-based) of the header row: the row among the first :data:`HEADER_SCAN` naming
+    most known columns (at least two), else the first non-blank row."""
+    best, best_score = None, 1
+    for pos in range(min(HEADER_SCAN, len(grid))):
+        cells = [str(v) for v in grid.iloc[pos].tolist()]
+        s = _score(cells, schema)
+        if s > best_score:
+            best, best_score = pos, s
+    if best is not None:
+        return best
+    blank = (grid == "").all(axis=1).to_numpy()
+    return int(np.argmin(blank)) if (~blank).any() else 0
+
+
+def load(data, schema: Schema) -> Table:
+    """Find the table in ``data`` (a path to CSV / XLSX / XLS, another table file, or a DataFrame).
+
+    Parquet and JSON files are read as plain tables (header in the first row).
+    """
+    if isinstance(data, pd.DataFrame):
+        frame = data.copy().reset_index(drop=True)
+        if _score([str(c) for c in frame.columns], schema) >= 2 or frame.empty:
+            table = Table(frame, np.arange(2, len(frame) + 2))
+            return _canonicalise(table, [str(c) for c in frame.columns], schema)
+        # an untitled header: look for it in the rows, as in a file
+        grid = pd.DataFrame([list(map(str, frame.columns))] + frame.astype(object).where(
+            frame.notna(), "").astype(str).to_numpy().tolist())
+        grid.index = pd.RangeIndex(1, len(grid) + 1)
+        return _from_grid(grid, schema)
+    if Path(str(data)).suffix.lower() not in GRID_TYPES and Path(str(data)).exists():
+        frame = read_table(data).fillna("").reset_index(drop=True)
+        table = Table(frame, np.arange(2, len(frame) + 2))
+        return _canonicalise(table, [str(c) for c in frame.columns], schema)
+    return _from_grid(read_grid(data), schema)
+
+
+def _from_grid(grid: pd.DataFrame, schema: Schema) -> Table:
+    h = find_header(grid, schema)
+    header = [str(v).strip() for v in grid.iloc[h].tolist()]
+    h, header = _two_row_header(grid, h, header, schema)
+    title_lines, unit = [], ""
+    for pos in range(h):
+        cells = [str(t) for t in grid.iloc[pos].tolist()]
+        texts = list(dict.fromkeys(t for t in cells if t))
+        line = " ".join(texts)
+        m = _UNIT_LINE.match(line) if len(texts) == 1 else None
+        if m:
+            unit = m.group("unit")
+        elif line and _score(cells, schema) < 2:  # the upper row of a two-row header is no title
+            title_lines.append(line)
+    body = grid.iloc[h + 1:]
+    keep = [k for k, name in enumerate(header) if name or (body.iloc[:, k] != "").any()]
+    body = body.iloc[:, keep]
+    names = _unique_names([header[k] or _blank_header(body.iloc[:, j]) for j, k in enumerate(keep)])
+    body.columns = names
+    body, notes, sections = _drop_layout_rows(body)
+    frame = body.reset_index(drop=True)
+    table = Table(frame, body.index.to_numpy(dtype=int), title=" ".join(title_lines), notes=notes)
+    if sections is not None and "group" not in frame.columns:
+        frame["group"] = sections
+    if unit:
+        table.frame.attrs["_sheet_unit"] = unit
+    return _canonicalise(table, names, schema)
+
+
+def _two_row_header(grid: pd.DataFrame, h: int, header: list[str], schema: Schema):
+    """Headers on two rows: a parent cell (``主要指标值``, merged across) over ``2020年基数 |
+    2025年目标``, or the other way round. Returns the last header row and the combined names:
+    in each column the row whose text is a known header."""
+    def known(t):
+        return bool(t) and (_canonical(t, schema) is not None or year_role(t) is not None)
+
+    for lo, hi in ((h, h + 1), (h - 1, h)):
+        if lo < 0 or hi >= len(grid):
+            continue
+        upper = [str(v).strip() for v in grid.iloc[lo].tolist()]
+        lower = [str(v).strip() for v in grid.iloc[hi].tolist()]
+        adds = [k for k in range(len(upper)) if known(lower[k]) and not known(upper[k])]
+        fits = all(not t or known(t) or t == u for t, u in zip(lower, upper))
+        if adds and fits and sum(map(known, upper)) >= 1:
+            return hi, [lower[k] if known(lower[k]) or not upper[k] else upper[k]
+                        for k in range(len(upper))]
+    return h, header
+
+
+def _blank_header(column: pd.Series) -> str:
+    vals = [v for v in column.tolist() if v]
+    if vals and all(_SECTION.match(v) for v in vals):
+        return "group"  # a merged category column without a header: 一、市场主体 / 二、质量 ...
+    return ""
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    out, seen = [], {}
+    for k, n in enumerate(names):
+        n = n or f"column_{k + 1}"
+        if n in seen:
+            seen[n] += 1
+            n = f"{n}_{seen[n]}"
+        else:
+            seen[n] = 1
+        out.append(n)
+    return out
+
+
+def _drop_layout_rows(body: pd.DataFrame):
+    """Remove blank rows, notes rows and section rows (one text across the row)."""
+    if body.empty:
+        return body, [], None
+    cells = body.to_numpy(dtype=object)
+    nonblank = cells != ""
+    count = nonblank.sum(axis=1)
+    # one text across the row: a single filled cell, or a merged row repeating its first cell
+    same = ((cells == cells[:, :1]) | ~nonblank).all(axis=1) & nonblank[:, 0]
+    candidates = np.flatnonzero((count == 1) | ((count >= 1) & same))
+    drop = set(np.flatnonzero(count == 0))
+    notes, labels, in_notes = [], {}, False
+    for pos in candidates:
+        text = str(cells[pos][nonblank[pos]][0]).strip()
+        if in_notes or _NOTE.match(text):
+            in_notes = True
+            notes.append(text)
+            drop.add(pos)
+        elif _SECTION.match(text):
+            labels[pos] = text
+            drop.add(pos)
+    sections = None
+    if labels:
+        lab = pd.Series(np.nan, index=range(len(body)), dtype=object)
+        for pos, text in labels.items():
+            lab.iloc[pos] = text
+        sections = lab.ffill().fillna("").to_numpy()
+    keep = np.setdiff1d(np.arange(len(body)), np.fromiter(drop, dtype=int, count=len(drop)))
+    if sections is not None:
+        sections = sections[keep]
+    return body.iloc[keep], notes, sections
+
+
+def _canonicalise(table: Table, written: list[str], schema: Schema) -> Table:
+    """Rename recognised headers, resolve years in headers, melt a wide history."""
+    frame = table.frame
+    sheet_unit = frame.attrs.pop("_sheet_unit", "")
+    rename, defaults, header_units = {}, {}, {}
+    taken = set()
+    for col, text in zip(frame.columns, written):
+        canon = _canonical(text, schema)
+        if canon and canon not in taken and (canon == col or canon not in frame.columns):
+            rename[col] = canon
+            taken.add(canon)
+            table.headers[canon] = text
+            unit = split_unit(text)[1]
+            if unit and canon in ("value", "baseline", "target"):
+                header_units[canon] = unit
+    years = {col: year_role(text) for col, text in zip(frame.columns, written)
+             if col not in rename and year_role(text) is not None}
+    if schema.what == "plan":
+        _plan_years(frame, years, taken, rename, defaults, table.headers, dict(zip(frame.columns, written)))
+    frame = frame.rename(columns=rename)
+    table.frame = frame
+    if schema.what == "history" and "year" not in frame.columns and "value" not in frame.columns:
+        observed = {c: yr for c, yr in years.items() if yr[1] != "target"}
+        if observed:
+            _melt_years(table, observed, dict(zip(frame.columns, written)))
+            frame = table.frame
+    for col, value in defaults.items():
+        _fill_blank(frame, col, value)
+    if schema.what == "plan":
+        _years_from_title(frame, table.title)
+    unit = next(iter(header_units.values()), "") or sheet_unit
+    if unit:
+        _fill_blank(frame, "unit", unit)
+    return table
+
+
+def _plan_years(frame, years, taken, rename, defaults, headers, written):
+    bare = []
+    for col, (year, role) in years.items():
+        if role in ("baseline", "target") and role not in taken:
+            rename[col] = role
+            taken.add(role)
+            headers[role] = written[col]
+            defaults[f"{role}_year"] = str(year)
+        elif role == "":
+            bare.append((year, col))
+    bare.sort()
+    if bare and "target" not in taken:
+        year, col = bare.pop()
+        rename[col], headers["target"] = "target", written[col]
+        taken.add("target")
+        defaults["target_year"] = str(year)
+    if bare and "baseline" not in taken:
+        year, col = bare.pop(0)
+        rename[col], headers["baseline"] = "baseline", written[col]
+        taken.add("baseline")
+        defaults["baseline_year"] = str(year)
+
+
+_FYP = re.compile(r"十([一二三四五六七八九])五")
+_FYP_NUMBER = {c: k for k, c in enumerate("一二三四五六七八九", start=11)}
+
+
+def _years_from_title(frame: pd.DataFrame, title: str) -> None:
+    """A plan whose headers carry no years (``基期值 | 目标值``) but whose title names the period
+    (“十四五” = the 14th plan, 2021-2025): baseline year 2020, target year 2025."""
+    m = _FYP.search(title or "")
+    if not m or "target_year" in frame.columns:
+        return
+    target = 2010 + 5 * (_FYP_NUMBER[m.group(1)] - 11)
+    frame["target_year"] = str(target)
+    if "baseline_year" not in frame.columns and "baseline" in frame.columns:
+        frame["baseline_year"] = str(target - 5)
+
+
+def _melt_years(table: Table, years: dict, written_of: dict) -> None:
+    frame = table.frame
+    cols = list(years)
+    ids = [c for c in frame.columns if c not in cols]
+    vals = frame[cols].to_numpy(dtype=object)
+    filled = ~pd.isna(vals)
+    filled[filled] = np.array([str(v).strip() != "" for v in vals[filled]], dtype=bool)
+    ri, ci = np.nonzero(filled)
+    long = frame[ids].iloc[ri].reset_index(drop=True)
+    long["year"] = np.array([str(years[c][0]) for c in cols], dtype=object)[ci]
+    long["value"] = vals[ri, ci]
+    headers = np.array([str(written_of.get(c, c)) for c in cols], dtype=object)
+    table.cell_columns = headers[ci]
+    table.rows = table.rows[ri]
+    table.headers.update({"year": "year", "value": "value"})
+    table.frame = long
+
+
+def _fill_blank(frame: pd.DataFrame, col: str, value) -> None:
+    if col not in frame.columns:
+        frame[col] = value
+        return
+    blank = frame[col].isna() | (frame[col].astype(str).str.strip() == "")
+    if blank.any():
+        frame[col] = frame[col].astype(object)
+        frame.loc[blank, col] = value

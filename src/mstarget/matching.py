@@ -1,0 +1,329 @@
+"""Join a history to a plan: by (region, indicator id) or by (region, Chinese name), never silently.
+
+A bureau's history is often keyed by 指标名称 rather than by the plan's ids, with names written
+slightly differently (full-width brackets, quotes, spaces, a unit in parentheses). :func:`match`
+pairs each history series with the plan rows of the same region whose id equals the series' id,
+or whose normalised name (:func:`name_key`) equals the series' normalised name or id; the series is
+then relabelled with the plan's id. Regions must be equal as written (after NFKC and trimming):
+``鼎湖`` is *not* taken for ``鼎湖区`` -- it is reported, with the suggestion.
+
+Everything left over is reported: plan rows without history and history series matching no plan
+row, with "did you mean" suggestions (a region differing by a suffix such as 区 / 县 / 市 / 省 /
+自治区, or a close name by :mod:`difflib`). :func:`match` returns them; :func:`warn_unmatched`
+issues an :class:`~mstarget.exceptions.UnmatchedWarning` carrying them.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import UnmatchedWarning
+from .units import split_unit
+
+#: suffixes of Chinese administrative names: 鼎湖 / 鼎湖区, 广东 / 广东省, 内蒙古 / 内蒙古自治区
+REGION_SUFFIXES = ("自治区", "自治州", "自治县", "特别行政区", "新区", "街道", "区", "县", "市", "省",
+                   "州", "盟", "旗", "镇", "乡")
+_QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉<>]")
+_SPACE = re.compile(r"\s+")
+_NO_REGION = "the plan has no region"
+PLAN_COLUMNS = ["region", "indicator", "name", "target_year", "suggestion"]
+HISTORY_COLUMNS = ["region", "indicator", "name", "n_obs", "first_year", "last_year", "suggestion"]
+
+
+class AttrFrame(pd.DataFrame):
+    """A DataFrame kept in another frame's ``attrs``: it compares equal to another as a whole.
+
+    pandas compares ``attrs`` when it concatenates frames; a plain DataFrame there would make
+    ``pd.concat([result_a, result_b])`` raise ("truth value of a DataFrame is ambiguous").
+    """
+
+    def __eq__(self, other):  # whole-table equality, only for attrs bookkeeping
+        return isinstance(other, pd.DataFrame) and self.equals(other)
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    __hash__ = None
+
+    def __deepcopy__(self, memo=None):
+        return AttrFrame(pd.DataFrame(self).copy(deep=True))
+
+
+def name_key(text) -> str:
+    """A name as compared when matching: NFKC (full-width -> ASCII), no spaces, no quotes or book
+    brackets, no trailing unit in parentheses, lower case.
+
+    >>> name_key("“明厨亮灶”覆盖率（%）") == name_key("明厨亮灶覆盖率")
+    True
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    t = unicodedata.normalize("NFKC", str(text))
+    t, _ = split_unit(t)
+    t = _QUOTES.sub("", t)
+    t = _SPACE.sub("", t).strip("：:;；,，。.、")
+    return t.lower()
+
+
+_PARENS = re.compile(r"\([^()]*\)")
+
+
+def loose_key(text) -> str:
+    """:func:`name_key` without any parenthesised note (``利润率(利润总额/主营业务收入,派生)`` ->
+    ``利润率``): used only when it singles out one plan row and one series."""
+    return name_key(_PARENS.sub("", unicodedata.normalize("NFKC", str(text or ""))))
+
+
+def region_key(text) -> str:
+    return _SPACE.sub("", unicodedata.normalize("NFKC", str(text or ""))).strip()
+
+
+@dataclass
+class Match:
+    """Result of :func:`match`.
+
+    Attributes
+    ----------
+    history : DataFrame
+        The history with every matched series relabelled to the plan's ``indicator`` id (a blank
+        ``unit`` takes the plan's); series matching no plan row are kept as they were.
+    unmatched_plan : DataFrame
+        Plan rows without any history: ``region, indicator, name, target_year, suggestion``.
+    unmatched_history : DataFrame
+        History series matching no plan row: ``region, indicator, name, n_obs, first_year,
+        last_year, suggestion`` (e.g. ``did you mean region 鼎湖区?``).
+    """
+
+    history: pd.DataFrame
+    unmatched_plan: pd.DataFrame
+    unmatched_history: pd.DataFrame
+
+    @property
+    def complete(self) -> bool:
+        """True when every plan row has history and every history series a plan row."""
+        return self.unmatched_plan.empty and self.unmatched_history.empty
+
+    def message(self, limit: int = 10) -> str:
+        """A readable account of what did not match (Chinese first), at most ``limit`` lines each."""
+        lines = []
+        if not self.unmatched_history.empty:
+            h = self.unmatched_history
+            n = len(h)
+            lines.append(f"未匹配: {n} 个历史序列在规划表中找不到对应指标 ({n} history series match no plan "
+                         "row; not used):")
+            elsewhere = h["suggestion"].str.startswith(_NO_REGION)
+            near = h[~elsewhere]
+            lines += [f"  {_series_text(r)}" for r in near.head(limit).itertuples()]
+            if len(near) > limit:
+                lines.append(f"  ... and {len(near) - limit} more")
+            groups = list(h[elsewhere].groupby("region", sort=False))
+            for region, g in groups[:limit]:  # whole regions the plan does not have: one line each
+                names = ", ".join(map(str, g["name"].head(3))) + (" ..." if len(g) > 3 else "")
+                lines.append(f"  {region}: {len(g)} series ({names}); {g['suggestion'].iloc[0]}")
+            if len(groups) > limit:
+                lines.append(f"  ... and {len(groups) - limit} more regions the plan does not have")
+        if not self.unmatched_plan.empty:
+            n = len(self.unmatched_plan)
+            lines.append(f"未匹配: {n} 个规划指标没有历史数据 ({n} plan rows have no history; assessed "
+                         "from the plan's baseline alone, or no_data):")
+            lines += [f"  {_plan_text(r)}" for r in self.unmatched_plan.head(limit).itertuples()]
+            if n > limit:
+                lines.append(f"  ... and {n - limit} more")
+        return "\n".join(lines)
+
+
+def _label(region, indicator, name) -> str:
+    label = f"{region}/{indicator}"
+    if name and name_key(name) != name_key(indicator):
+        label += f" ({name})"
+    return label
+
+
+def _series_text(r) -> str:
+    years = f"{r.first_year}-{r.last_year}" if r.first_year != r.last_year else f"{r.first_year}"
+    text = f"{_label(r.region, r.indicator, r.name)}: {r.n_obs} obs, {years}"
+    return f"{text}; {r.suggestion}" if r.suggestion else text
+
+
+def _plan_text(r) -> str:
+    text = f"{_label(r.region, r.indicator, r.name)}, target {r.target_year}"
+    return f"{text}; {r.suggestion}" if r.suggestion else text
+
+
+def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
+    """Pair the series of ``history`` with the rows of ``plan`` (both as read by their readers).
+
+    A series matches a plan row of the same region when the ids are equal, else when the
+    normalised names (:func:`name_key` of the series' ``name`` or id, and of the plan row's
+    ``name`` or id) are equal. An id match wins over a name match; a plan id already taken by
+    an id match is not given a second series by name. Regions are never guessed. Last, names
+    equal once every parenthesised note is dropped (:func:`loose_key`) match when that pairs
+    exactly one plan id with exactly one series.
+    """
+    series = _series_table(history)
+    plan_keys = _plan_keys(plan)
+    by_id = {(r, i): i for r, i in zip(plan["region"], plan["indicator"])}
+    target_of: dict[int, str] = {}
+    for k, s in enumerate(series.itertuples(index=False)):
+        if (s.region, s.indicator) in by_id:
+            target_of[k] = s.indicator
+    taken = {(series.at[k, "region"], ind) for k, ind in target_of.items()}
+    for k, s in enumerate(series.itertuples(index=False)):
+        if k in target_of:
+            continue
+        for key in (name_key(s.name), name_key(s.indicator)):
+            ind = plan_keys.get((s.region, key))
+            if ind is not None and (s.region, ind) not in taken:
+                target_of[k] = ind
+                taken.add((s.region, ind))
+                break
+    _loose_matches(series, plan, target_of, taken)
+    relabelled = _relabel(history, series, target_of, plan)
+    matched_plan = {(series.at[k, "region"], ind) for k, ind in target_of.items()}
+    free = series.drop(index=list(target_of))
+    unmatched_history = _suggest_for_series(free, plan, plan_keys)
+    lonely = plan[[(r, i) not in matched_plan for r, i in zip(plan["region"], plan["indicator"])]]
+    unmatched_plan = _suggest_for_plan(lonely, free)
+    return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history))
+
+
+def _loose_matches(series: pd.DataFrame, plan: pd.DataFrame, target_of: dict, taken: set) -> None:
+    names = plan["name"] if "name" in plan.columns else plan["indicator"]
+    plan_ids: dict = {}
+    for r, i, n in zip(plan["region"], plan["indicator"], names):
+        if (r, i) not in taken:
+            for key in {loose_key(n), loose_key(i)} - {""}:
+                plan_ids.setdefault((r, key), set()).add(i)
+    if not plan_ids:
+        return
+    free: dict = {}
+    for k, s in enumerate(series.itertuples(index=False)):
+        if k not in target_of:
+            for key in {loose_key(s.name), loose_key(s.indicator)} - {""}:
+                free.setdefault((s.region, key), set()).add(k)
+    for (region, key), ids in plan_ids.items():
+        ks = free.get((region, key), set())
+        if len(ids) == 1 and len(ks) == 1:
+            (ind,), (k,) = ids, ks
+            if k not in target_of and (region, ind) not in taken:
+                target_of[k] = ind
+                taken.add((region, ind))
+
+
+def warn_unmatched(m: Match, *, stacklevel: int = 3) -> None:
+    """Issue an :class:`~mstarget.exceptions.UnmatchedWarning` when anything did not match."""
+    if not m.complete:
+        warnings.warn(UnmatchedWarning(m.message(), plan_rows=m.unmatched_plan,
+                                       history_series=m.unmatched_history), stacklevel=stacklevel)
+
+
+def _series_table(history: pd.DataFrame) -> pd.DataFrame:
+    cols = ["region", "indicator"] + (["name"] if "name" in history.columns else [])
+    g = history.groupby(["region", "indicator"], sort=False)
+    out = g["year"].agg(n_obs="size", first_year="min", last_year="max").reset_index()
+    if "name" in history.columns:
+        out["name"] = g["name"].first().to_numpy()
+    else:
+        out["name"] = out["indicator"]
+    return out[cols + (["name"] if "name" not in cols else []) + ["n_obs", "first_year", "last_year"]]
+
+
+def _plan_keys(plan: pd.DataFrame) -> dict:
+    """(region, normalised name or id) -> plan id (the first plan row giving it)."""
+    keys: dict = {}
+    names = plan["name"] if "name" in plan.columns else plan["indicator"]
+    for r, i, n in zip(plan["region"], plan["indicator"], names):
+        for key in (name_key(n), name_key(i)):
+            if key:
+                keys.setdefault((r, key), i)
+    return keys
+
+
+def _relabel(history: pd.DataFrame, series: pd.DataFrame, target_of: dict, plan: pd.DataFrame):
+    moved = {(series.at[k, "region"], series.at[k, "indicator"]): ind
+             for k, ind in target_of.items() if series.at[k, "indicator"] != ind}
+    unit_of = {(r, i): u for r, i, u in zip(plan["region"], plan["indicator"],
+                                            plan["unit"] if "unit" in plan.columns else [""] * len(plan))}
+    out = history.copy()
+    if moved:
+        keys = list(zip(out["region"], out["indicator"]))
+        out["indicator"] = [moved.get(k, k[1]) for k in keys]
+    if "unit" in out.columns:
+        blank = out["unit"].isna() | (out["unit"].astype(str) == "")
+        if blank.any():
+            keys = zip(out.loc[blank, "region"], out.loc[blank, "indicator"])
+            fill = [unit_of.get(k, "") for k in keys]
+            out.loc[blank, "unit"] = fill
+    if moved:
+        out = out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
+    return out
+
+
+def region_suggestion(region: str, candidates) -> str | None:
+    """A plan region that ``region`` probably means: equal but for an administrative suffix
+    (鼎湖 -> 鼎湖区), else the closest by :func:`difflib.get_close_matches` (cutoff 0.6)."""
+    r = region_key(region)
+    cands = [c for c in dict.fromkeys(candidates) if c != region]
+    for c in cands:
+        ck = region_key(c)
+        for suf in REGION_SUFFIXES:
+            if ck == r + suf or r == ck + suf:
+                return c
+    close = difflib.get_close_matches(r, [region_key(c) for c in cands], n=1, cutoff=0.6)
+    if close:
+        return next(c for c in cands if region_key(c) == close[0])
+    return None
+
+
+def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict) -> pd.DataFrame:
+    regions = list(dict.fromkeys(plan["region"]))
+    names_by_region: dict = {}
+    for r, i, n in zip(plan["region"], plan["indicator"],
+                       plan["name"] if "name" in plan.columns else plan["indicator"]):
+        names_by_region.setdefault(r, {})[name_key(n) or name_key(i)] = (i, n)
+    out = []
+    for s in free.itertuples(index=False):
+        keys = {name_key(s.name), name_key(s.indicator)}
+        hint = ""
+        other = region_suggestion(s.region, regions)
+        if other is not None and any((other, k) in plan_keys for k in keys):
+            hint = f"did you mean region {other}? (是否应为 {other}; regions are not matched by guess)"
+        elif s.region in names_by_region:
+            pool = names_by_region[s.region]
+            close = difflib.get_close_matches(name_key(s.name) or name_key(s.indicator), list(pool),
+                                              n=1, cutoff=0.6)
+            if close:
+                ind, nm = pool[close[0]]
+                hint = f"did you mean {nm}" + (f" ({ind})" if ind != nm else "") + "?"
+        elif regions:
+            hint = f"{_NO_REGION} {s.region} (plan regions: {', '.join(map(str, regions[:5]))})"
+        out.append({**s._asdict(), "suggestion": hint})
+    return pd.DataFrame(out, columns=HISTORY_COLUMNS)
+
+
+def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame) -> pd.DataFrame:
+    free_regions = list(dict.fromkeys(free["region"]))
+    pool: dict = {}
+    for r, i, n in zip(free["region"], free["indicator"], free["name"]):
+        pool.setdefault(r, {})[name_key(n) or name_key(i)] = (r, i, n)
+    out = []
+    names = lonely["name"] if "name" in lonely.columns else lonely["indicator"]
+    for r, i, n, ty in zip(lonely["region"], lonely["indicator"], names, lonely["target_year"]):
+        hint = ""
+        key = name_key(n) or name_key(i)
+        other = region_suggestion(r, free_regions)
+        if other is not None and (key in pool.get(other, {}) or name_key(i) in pool.get(other, {})):
+            hint = f"the history has it under region {other}: fix the region (是否应为 {r})"
+        elif r in pool:
+            close = difflib.get_close_matches(key, list(pool[r]), n=1, cutoff=0.6)
+            if close:
+                _, hi, hn = pool[r][close[0]]
+                hint = f"closest unmatched history series: {hn}" + (f" ({hi})" if hi != hn else "")
+        out.append({"region": r, "indicator": i, "name": n, "target_year": int(ty), "suggestion": hint})
+    return pd.DataFrame(out, columns=PLAN_COLUMNS)

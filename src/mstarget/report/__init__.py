@@ -1,0 +1,79 @@
+"""Reports and charts of an assessment: one report model, three renderings.
+
+* :mod:`.model` -- :func:`build_report`: the assessment as a :class:`Report` (title, rows in display
+  order with every figure formatted once, narrative, summary by category, unmatched rows).
+* :mod:`.formatting` -- the one number formatting used by tables and narrative alike.
+* :mod:`.narrative` -- a paragraph per target and an overall paragraph, in Chinese or English.
+* :mod:`.charts` -- fan charts per target or in a grid, the overview chart.
+* :mod:`.backtest_charts` -- calibration charts of a backtest.
+* :mod:`.html`, :mod:`.xlsx`, :mod:`.docx` -- the renderings; :func:`write_report` writes any of them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from ..exceptions import ParameterError
+from ..io import atomic_path
+from ..plotting import save_figure
+from .backtest_charts import backtest_chart, reliability_chart
+from .charts import fan_chart, figure_png, overview_chart, report_charts, target_chart
+from .docx import write_docx
+from .html import render_html
+from .model import COLUMNS, Report, ReportRow, build_report
+from .xlsx import write_xlsx
+
+REPORT_TYPES = (".html", ".htm", ".xlsx", ".docx")
+
+__all__ = ["fan_chart", "target_chart", "overview_chart", "figure_png", "save_figure", "backtest_chart",
+           "reliability_chart", "build_report", "Report", "ReportRow", "COLUMNS", "write_report",
+           "REPORT_TYPES", "check_report_paths"]
+
+
+def check_report_paths(paths: Sequence) -> list[Path]:
+    """The report files as paths; :class:`ParameterError` for a type that cannot be written."""
+    out = [Path(p) for p in paths]
+    if not out:
+        raise ParameterError("no report file given: name one ending in .html, .xlsx or .docx.")
+    bad = [str(p) for p in out if p.suffix.lower() not in REPORT_TYPES]
+    if bad:
+        raise ParameterError(f"cannot write a report to {', '.join(repr(b) for b in bad)}: use a file name "
+                             f"ending in .html, .xlsx or .docx.")
+    return out
+
+
+def write_report(table, details, path, *, title: str | None = None, plan=None, lang: str | None = None,
+                 as_of: int | None = None, date=None, max_charts: int | None = 40) -> Report:
+    """Write an assessment report to one or several files: ``.html`` (self-contained page),
+    ``.xlsx`` (workbook) and / or ``.docx`` (Word), all from the same :class:`Report`.
+
+    Parameters
+    ----------
+    table, details
+        The two results of :func:`mstarget.assess.assess_detailed` (``details`` may be ``None``:
+        no fan charts).
+    path : str or Path, or a sequence of them
+        Output file(s); the extension chooses the format. Each is written to a temporary name and
+        renamed into place, so a failure leaves no half-written file.
+    title, plan, lang, as_of, date, max_charts
+        See :func:`build_report`.
+
+    Returns
+    -------
+    Report
+        The model that was rendered.
+    """
+    paths = check_report_paths([path] if isinstance(path, (str, Path)) else list(path))
+    report = build_report(table, details, title=title, plan=plan, lang=lang, as_of=as_of, date=date,
+                          max_charts=max_charts, source=paths[0].stem)
+    overview, fans = report_charts(report)
+    for p in paths:
+        ext = p.suffix.lower()
+        with atomic_path(p) as tmp:
+            if ext == ".xlsx":
+                write_xlsx(report, tmp, overview, fans)
+            elif ext == ".docx":
+                write_docx(report, tmp, overview, fans)
+            else:
+                Path(tmp).write_text(render_html(report, overview, fans), encoding="utf-8")
+    return report

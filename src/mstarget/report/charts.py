@@ -1,0 +1,422 @@
+"""Charts of an assessment people can read: fan charts per target and an overview of all targets.
+
+* :func:`target_chart` -- one target: history points, the plan's baseline (open square), the
+  forecast median with 50 / 80 / 95 % bands, the target as a dashed line and a star in the
+  target year (dotted vertical line); the unit on the y axis; the legend below the plot and the
+  category / probability in the title, so no text is drawn over the data. A 〈〉 target
+  (``increment``) is drawn as the running sum since the baseline year, the quantity the target is
+  about.
+* :func:`fan_chart` -- the same panels in a grid (the table's order), one shared legend; at most
+  ``max_panels`` (binding targets plus the most at risk).
+* :func:`overview_chart` -- every target at (progress minus time elapsed, ``p_meet``), numbered
+  as in the table, coloured by category.
+
+Matplotlib's Agg backend; Chinese text needs a CJK font (:mod:`mstarget.plotting`). Without one,
+labels fall back to English and panels to the indicator id, so no box glyphs appear.
+"""
+from __future__ import annotations
+
+import io
+import math
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..plotting import cjk_font, pyplot, quiet_glyphs, save_figure  # noqa: F401  (save_figure re-exported)
+from ..schedule import CATEGORY_ZH
+from .formatting import contains_cjk, display_width, is_missing, number_text, probability_cell, row_decimals
+from .model import (
+    CATEGORY_COLOURS,
+    CATEGORY_EN,
+    DIRECTION_SIGN,
+    ReportRow,
+    chart_selection,
+    display_order,
+)
+
+BAND_COLOUR = "#3182bd"
+TARGET_COLOUR = "#b2182b"
+HISTORY_COLOUR = "#252525"
+BANDS = ((95, 0.16), (80, 0.28), (50, 0.45))  # (level %, alpha), widest first
+
+LABELS = {
+    "zh": {"observed": "实际值", "baseline": "基期值", "median": "预测中位数", "band": "{}%预测区间",
+           "target": "目标值", "target_year": "目标年", "year": "年份", "p": "实现概率",
+           "no_data": "暂无监测数据", "sum": "基期以来累计", "overview": "实现概率与目标进度（全部{}项）",
+           "x": "目标进度 − 时间进度（百分点）：← 慢于时间进度 | 快于时间进度 →", "y": "实现概率（%）",
+           "no_progress": "进度\n无法计算", "shown": "（图示{}/{}项：约束性指标及风险最高者）"},
+    "en": {"observed": "observed", "baseline": "baseline", "median": "forecast median", "band": "{}% interval",
+           "target": "target", "target_year": "target year", "year": "year", "p": "P(met)",
+           "no_data": "no observation yet", "sum": "sum since base year", "overview": "Chance of meeting the target vs progress (all {} targets)",
+           "x": "progress minus time elapsed (points): ← behind schedule | ahead of schedule →",
+           "y": "P(target met) (%)", "no_progress": "progress\nunknown",
+           "shown": " (showing {} of {}: binding and most at risk)"},
+}
+
+
+def chart_language(lang: str) -> str:
+    """The language charts can be drawn in: Chinese needs an installed CJK font."""
+    return "zh" if lang == "zh" and cjk_font() is not None else "en"
+
+
+def _label_name(row: dict, lang: str) -> str:
+    name = row.get("name")
+    if isinstance(name, str) and name.strip() and (lang == "zh" or not contains_cjk(name)):
+        return name
+    return str(row.get("indicator"))
+
+
+def _wrap(text: str, width: int) -> str:
+    """Wrap by display width (a CJK character counts two)."""
+    lines, line = [], ""
+    for ch in text:
+        if display_width(line + ch) > width:
+            lines.append(line)
+            line = ch
+        else:
+            line += ch
+    lines.append(line)
+    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
+
+
+def _decimals(row: dict) -> int:
+    return row_decimals(reference=(row.get("target"), row.get("baseline"), row.get("last_value")),
+                        exact=(row.get("baseline"), row.get("target")))
+
+
+def _target_text(row: dict, lang: str) -> str:
+    sign = DIRECTION_SIGN.get(row.get("direction"), "")
+    text = sign + number_text(row.get("target"), _decimals(row))
+    unit = row.get("unit")
+    if isinstance(unit, str) and unit and (lang == "zh" or not contains_cjk(unit)):
+        text += unit if (unit == "%" or contains_cjk(unit)) else f" {unit}"
+    year = int(row["target_year"])
+    return f"{text}（{year}年）" if lang == "zh" else f"{text} ({year})"
+
+
+def _subtitle(row: dict, lang: str, with_target: bool) -> str:
+    cat = str(row.get("category") or "insufficient_data")
+    L = LABELS[lang]
+    parts = [CATEGORY_ZH[cat] if lang == "zh" else CATEGORY_EN[cat]]
+    if row.get("status") == "no_data":
+        parts.append(L["no_data"])
+    elif not is_missing(row.get("p_meet")):
+        parts.append(f"{L['p']}{'' if lang == 'zh' else ' '}{probability_cell(row['p_meet']).text}")
+    if with_target:
+        parts.append(("目标" if lang == "zh" else "target ") + _target_text(row, lang))
+    return " · ".join(parts)
+
+
+def _series_to_draw(a, row: dict):
+    """History (years, values), fan x (years) and fan paths (n, len(x)) up to the target year.
+
+    For an ``increment`` target both are the running sum of flows since the baseline year.
+    """
+    sf = getattr(a, "series", None)
+    if sf is None:
+        return np.array([]), np.array([]), None, None
+    ty = int(row["target_year"])
+    if row.get("kind") == "increment" and not is_missing(row.get("baseline_year")):
+        by = int(row["baseline_year"])
+        end = min(sf.last_year, ty)
+        years = np.arange(by, end + 1)
+        flows = np.array([0.0] + [float(sf.at(int(y))[0]) for y in years[1:]])
+        hist_y, hist_v = years, np.cumsum(flows)
+        done = hist_v[-1]
+        fut = np.arange(sf.last_year + 1, ty + 1)
+        if fut.size == 0 or sf.paths.shape[1] == 0:
+            return hist_y, hist_v, None, None
+        k = min(fut.size, sf.paths.shape[1])
+        paths = done + np.cumsum(sf.paths[:, :k], axis=1)
+        return hist_y, hist_v, np.r_[end, fut[:k]], np.column_stack([np.full(len(paths), done), paths])
+    keep = sf.future_years <= ty
+    if not keep.any() or sf.paths.shape[1] == 0:
+        return sf.years, sf.values, None, None
+    k = int(keep.sum())
+    paths = sf.paths[:, :k]
+    return (sf.years, sf.values, np.r_[sf.last_year, sf.future_years[:k]],
+            np.column_stack([np.full(len(paths), sf.last_value), paths]))
+
+
+def _draw_panel(ax, a, row: dict, lang: str):
+    """Draw one target into ``ax``; returns the legend handles of what was drawn."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    L = LABELS[lang]
+    handles: list = []
+    hist_y, hist_v, fan_x, fan = _series_to_draw(a, row)
+    if fan is not None:
+        for level, alpha in BANDS:
+            lo, hi = np.percentile(fan, [50 - level / 2, 50 + level / 2], axis=0)
+            ax.fill_between(fan_x, lo, hi, color=BAND_COLOUR, alpha=alpha, lw=0)
+        ax.plot(fan_x, np.median(fan, axis=0), color=BAND_COLOUR, lw=1.4)
+    if len(hist_y):
+        ax.plot(hist_y, hist_v, "-", color=HISTORY_COLOUR, lw=1.0)
+        ax.plot(hist_y, hist_v, "o", color=HISTORY_COLOUR, ms=3.5)
+    by, base = row.get("baseline_year"), row.get("baseline")
+    increment = row.get("kind") == "increment"
+    drew_baseline = not increment and not is_missing(by) and not is_missing(base)
+    if drew_baseline:
+        ax.plot([int(by)], [float(base)], "s", mfc="none", mec=HISTORY_COLOUR, ms=8, mew=1.2)
+    ty, target = int(row["target_year"]), float(row["target"])
+    ax.axhline(target, color=TARGET_COLOUR, ls="--", lw=1.1)
+    ax.axvline(ty, color="#888888", ls=":", lw=0.9)
+    ax.plot([ty], [target], marker="*", color=TARGET_COLOUR, ms=12, ls="none")
+    # keep the target year and the baseline inside the x range even without data
+    xs = [ty] + list(hist_y) + ([int(by)] if not is_missing(by) else [])
+    ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
+    unit = row.get("unit") if isinstance(row.get("unit"), str) else ""
+    if unit and lang == "en" and contains_cjk(unit):
+        unit = ""
+    ylabel = (f"{L['sum']}（{unit}）" if lang == "zh" else f"{L['sum']} ({unit})") if increment and unit else \
+        (L["sum"] if increment else unit)
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.set_xlabel(L["year"], fontsize=8)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
+    ax.tick_params(labelsize=7)
+    ax.grid(axis="y", color="#e5e5e5", lw=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+    # the legend names only what is drawn
+    if len(hist_y):
+        handles.append(Line2D([], [], color=HISTORY_COLOUR, marker="o", ms=3.5, lw=1.0, label=L["observed"]))
+    if drew_baseline:
+        handles.append(Line2D([], [], color=HISTORY_COLOUR, marker="s", mfc="none", ms=7, ls="none",
+                              label=L["baseline"]))
+    if fan is not None:
+        handles.append(Line2D([], [], color=BAND_COLOUR, lw=1.4, label=L["median"]))
+        handles += [Patch(color=BAND_COLOUR, alpha=alpha, lw=0, label=L["band"].format(level))
+                    for level, alpha in reversed(BANDS)]
+    handles += [Line2D([], [], color=TARGET_COLOUR, ls="--", marker="*", ms=9, lw=1.1, label=L["target"]),
+                Line2D([], [], color="#888888", ls=":", lw=0.9, label=L["target_year"])]
+    return handles
+
+
+def target_chart(assessment, *, number: int | None = None, lang: str = "zh"):
+    """Fan chart of one target.
+
+    Parameters
+    ----------
+    assessment : TargetAssessment
+        One entry of :func:`mstarget.assess.assess_detailed`'s details (``.row``, ``.series``).
+    number : int, optional
+        序号 shown before the name (the table's numbering).
+    lang : {"zh", "en"}
+        Chinese needs a CJK font; without one the chart is drawn in English.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        About 6.4 x 4.4 inches: title (name; category, probability and target), the panel, the
+        legend below it.
+    """
+    plt = pyplot()
+    lang = chart_language(lang)
+    row = assessment.row
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    handles = _draw_panel(ax, assessment, row, lang)
+    name = _label_name(row, lang)
+    head = f"{number}. {name}" if number is not None else name
+    ax.set_title(_wrap(head, 52) + "\n" + _subtitle(row, lang, with_target=True), fontsize=9.5, loc="left")
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=4, fontsize=7.5,
+              frameon=False)
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.86, bottom=0.3)
+    return fig
+
+
+def fan_chart(assessments: Sequence, *, title: str | None = None, ncols: int = 3, lang: str | None = None,
+              max_panels: int | None = 24):
+    """Fan charts of several targets in a grid, in the report table's order (binding first).
+
+    Parameters
+    ----------
+    assessments : sequence of :class:`mstarget.assess.TargetAssessment`
+        From :func:`mstarget.assess.assess_detailed` (plan order); rows without data get a panel
+        showing the baseline and the target.
+    title : str, optional
+        Figure title.
+    lang : {"zh", "en"}, optional
+        Default: Chinese when the names are Chinese (and a CJK font is installed).
+    max_panels : int or None
+        At most this many panels: binding targets plus the most at risk (``None``: all).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    plt = pyplot()
+    rows = [a.row for a in assessments]
+    if lang is None:
+        lang = "zh" if any(contains_cjk(r.get("name")) for r in rows) else "en"
+    lang = chart_language(lang)
+    table = pd.DataFrame({"attribute": [r.get("attribute") for r in rows]})
+    order = display_order(table) if len(rows) else []
+    ordered = [(number, assessments[i]) for number, i in enumerate(order, start=1)]
+    keep = chart_selection([a.row for _, a in ordered], max_panels)
+    shown = [ordered[k] for k in keep]
+    n = max(len(shown), 1)
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.4 * ncols, 3.4 * nrows + 0.7), squeeze=False)
+    handles = []
+    for ax, (number, a) in zip(axes.flat, shown):
+        drawn = _draw_panel(ax, a, a.row, lang)
+        handles = drawn if len(drawn) > len(handles) else handles  # the fullest legend
+        head = f"{number}. {_label_name(a.row, lang)}"
+        ax.set_title(_wrap(head, 36) + "\n" + _subtitle(a.row, lang, with_target=True), fontsize=8, loc="left")
+    for ax in list(axes.flat)[len(shown):]:
+        ax.axis("off")
+    suptitle = title or ""
+    if len(shown) < len(assessments):
+        suptitle += LABELS[lang]["shown"].format(len(shown), len(assessments))
+    bottom = 0.55 / (3.4 * nrows + 0.7)
+    if handles:
+        fig.legend(handles=handles, loc="lower center", ncol=8, fontsize=7.5, frameon=False)
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=11)
+    top = 1 - 0.45 / (3.4 * nrows + 0.7) if suptitle else 1
+    fig.tight_layout(rect=(0, bottom, 1, top))
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# overview: every target at (progress - time elapsed, p_meet)
+# --------------------------------------------------------------------------------------------
+
+OFFSETS_PT = ((5, 4), (5, -10), (-11, 4), (-11, -10), (7, -3), (-14, -3), (-3, 8), (-3, -14),
+              (12, 10), (12, -16), (-18, 10), (-18, -16))
+
+
+def _place_labels(ax, points: list[tuple[float, float, str]], fontsize: float = 7) -> None:
+    """Annotate points with short labels, choosing per label the first offset whose box overlaps no
+    other label or marker (greedy; falls back to the least overlapping offset, with a leader line)."""
+    fig = ax.figure
+    px = fig.dpi / 72.0
+    placed: list[tuple[float, float, float, float]] = []
+    marks = [ax.transData.transform((x, y)) for x, y, _ in points]
+    r = 4.5 * px
+    marker_boxes = [(mx - r, my - r, mx + r, my + r) for mx, my in marks]
+
+    def overlap(a, b) -> float:
+        w = min(a[2], b[2]) - max(a[0], b[0])
+        h = min(a[3], b[3]) - max(a[1], b[1])
+        return w * h if w > 0 and h > 0 else 0.0
+
+    for (x, y, text), (mx, my) in zip(points, marks):
+        w, h = 0.62 * fontsize * len(text) * px, 1.15 * fontsize * px
+        best, best_cost = OFFSETS_PT[0], math.inf
+        for dx, dy in OFFSETS_PT:
+            x0, y0 = mx + dx * px, my + dy * px
+            box = (x0, y0, x0 + w, y0 + h)
+            cost = sum(overlap(box, b) for b in placed) + sum(overlap(box, b) for b in marker_boxes)
+            if cost < best_cost:
+                best, best_cost = (dx, dy), cost
+            if cost == 0:
+                break
+        x0, y0 = mx + best[0] * px, my + best[1] * px
+        placed.append((x0, y0, x0 + w, y0 + h))
+        far = abs(best[0]) > 10 or abs(best[1]) > 10
+        ax.annotate(text, (x, y), xytext=best, textcoords="offset points", fontsize=fontsize,
+                    color="#222222", arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5} if far else None)
+
+
+def overview_chart(rows: Sequence[ReportRow], *, lang: str = "zh", label_limit: int = 120):
+    """Every target at (progress share minus time share, ``p_meet``), numbered as in the table.
+
+    Parameters
+    ----------
+    rows : sequence of :class:`~.model.ReportRow`
+        All rows of the report (targets without ``p_meet`` are left out; those whose progress
+        cannot be computed sit in a narrow strip on the left).
+    lang : {"zh", "en"}
+    label_limit : int
+        Number points up to this many targets (beyond it only binding and behind ones).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        x: progress minus time elapsed in percentage points (clipped to ±100, clipped points drawn
+        as triangles), y: ``p_meet`` in %; the band ±5 points is "on schedule"; colours by category.
+    """
+    from matplotlib.lines import Line2D
+
+    plt = pyplot()
+    lang = chart_language(lang)
+    L = LABELS[lang]
+    fig = plt.figure(figsize=(8.4, 5.6))
+    grid = fig.add_gridspec(1, 2, width_ratios=(1, 9), wspace=0.04)
+    side, ax = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+    plotted = [r for r in rows if not is_missing(r.raw.get("p_meet"))]
+    main_pts, side_pts = [], []
+    for r in plotted:
+        p = 100 * float(r.raw["p_meet"])
+        prog, time = r.raw.get("progress_share"), r.raw.get("time_share")
+        if is_missing(prog) or is_missing(time):
+            side_pts.append((r, 0.0, p))
+        else:
+            main_pts.append((r, 100 * (float(prog) - float(time)), p))
+    ax.axvspan(-5, 5, color="#f0f0f0", lw=0)
+    ax.axvline(0, color="#888888", ls="--", lw=0.8)
+    for a in (ax, side):
+        a.axhline(50, color="#888888", ls="--", lw=0.8)
+        a.set_ylim(-4, 104)
+    xs = [x for _, x, _ in main_pts]
+    lim = min(max([abs(x) for x in xs] + [20]) * 1.15, 110)
+    ax.set_xlim(-lim, lim)
+    for r, x, p in main_pts:
+        clipped = abs(x) > 100
+        marker = (">" if x > 0 else "<") if clipped else "o"
+        ax.plot([max(min(x, 100), -100)], [p], marker=marker, ms=7, color=CATEGORY_COLOURS[r.category],
+                mec="white", mew=0.6, ls="none")
+    for r, x, p in side_pts:
+        side.plot([x], [p], "o", ms=7, color=CATEGORY_COLOURS[r.category], mec="white", mew=0.6)
+    side.set_xlim(-1, 1)
+    side.set_xticks([0])
+    side.set_xticklabels([L["no_progress"]], fontsize=7)
+    side.set_ylabel(L["y"], fontsize=8)
+    side.tick_params(labelsize=7)
+    ax.tick_params(labelsize=7, labelleft=False)
+    ax.set_xlabel(L["x"], fontsize=8)
+    ax.set_title(L["overview"].format(len(rows)), fontsize=10, loc="left")
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.92, bottom=0.17)
+    label_all = len(plotted) <= label_limit
+    for a, pts in ((ax, main_pts), (side, side_pts)):
+        todo = [(max(min(x, 100), -100), p, str(r.number)) for r, x, p in pts
+                if label_all or r.binding or r.category == "behind"]
+        _place_labels(a, todo)
+    cats = [c for c in CATEGORY_COLOURS if any(r.category == c for r in plotted)]
+    names = CATEGORY_ZH if lang == "zh" else CATEGORY_EN
+    handles = [Line2D([], [], marker="o", ls="none", ms=7, color=CATEGORY_COLOURS[c], label=names[c]) for c in cats]
+    if handles:
+        fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False)
+    return fig
+
+
+def figure_png(fig, *, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes (tight bounding box, so no label is cut), then released."""
+    buf = io.BytesIO()
+    with quiet_glyphs():
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.12, facecolor="white")
+    pyplot().close(fig)
+    return buf.getvalue()
+
+
+def report_charts(report, *, dpi: int = 100) -> tuple[bytes | None, dict[int, bytes]]:
+    """PNG of the overview chart and of the fan chart of every charted row (keyed by 序号)."""
+    overview = figure_png(overview_chart(report.rows, lang=report.lang), dpi=dpi) if report.rows else None
+    fans = {}
+    for k in report.charted:
+        row = report.rows[k]
+        if row.assessment is not None:
+            fans[row.number] = figure_png(target_chart(row.assessment, number=row.number, lang=report.lang), dpi=dpi)
+    return overview, fans
+
+
+__all__ = ["fan_chart", "target_chart", "overview_chart", "figure_png", "report_charts", "save_figure",
+           "chart_language"]

@@ -1,0 +1,228 @@
+"""The report as a Word document (python-docx), laid out like an evaluation report.
+
+A4, 宋体 body text and 黑体 headings: title and date line; 一、总体情况 (overall paragraph);
+二、分类汇总 (counts by category); 三、主要指标评估表 (on a landscape page, header row repeated on
+every page); 四、总览图; 五、逐项评估 (per target: heading, narrative, fan chart); 六、未匹配的数据
+(when present); 说明.
+"""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from .formatting import display_width
+from .model import (
+    CATEGORY_COLOURS,
+    OVERVIEW_CAPTION,
+    SECTION_HEADINGS,
+    SUMMARY_HEADERS,
+    TOTAL_LABEL,
+    Report,
+    unmatched_label,
+)
+
+BODY_FONT = {"zh": ("Times New Roman", "宋体"), "en": ("Calibri", "宋体")}
+HEADING_FONT = ("Arial", "黑体")
+
+
+def _east_asian(element, font: str) -> None:
+    """Set the East Asian font of a style's or run's run properties (Word ignores ``font.name`` for 汉字)."""
+    rpr = element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    rfonts.set(qn("w:eastAsia"), font)
+
+
+def _styles(doc, lang: str) -> None:
+    latin, cjk = BODY_FONT[lang]
+    normal = doc.styles["Normal"]
+    normal.font.name = latin
+    normal.font.size = Pt(11)
+    _east_asian(normal.element, cjk)
+    for name, size in (("Title", 18), ("Heading 1", 15), ("Heading 2", 12.5)):
+        st = doc.styles[name]
+        st.font.name = HEADING_FONT[0]
+        st.font.size = Pt(size)
+        st.font.color.rgb = RGBColor(0x22, 0x22, 0x22)
+        st.font.bold = True
+        _east_asian(st.element, HEADING_FONT[1])
+        # the template's theme fonts would win over font.name: drop them
+        rfonts = st.element.rPr.find(qn("w:rFonts"))
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            rfonts.attrib.pop(qn(attr), None)
+
+
+def _a4(section, landscape: bool = False) -> None:
+    w, h = Cm(21.0), Cm(29.7)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (h, w) if landscape else (w, h)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(1.6 if landscape else 2.4))
+    section.top_margin = section.bottom_margin = Cm(2.0)
+
+
+def _shade(cell, colour: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), colour.lstrip("#").upper())
+    tcpr.append(shd)
+
+
+def _repeat_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def _cell_text(cell, text: str, *, size: float, bold: bool = False, colour: str | None = None,
+               align=None) -> None:
+    cell.text = ""
+    par = cell.paragraphs[0]
+    run = par.add_run(text)
+    run.font.size = Pt(size)
+    run.bold = bold
+    if colour:
+        run.font.color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
+    if align is not None:
+        par.alignment = align
+
+
+def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float], *, size: float,
+           fills: dict[tuple[int, int], str] | None = None):
+    table = doc.add_table(rows=1 + len(rows), cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for j, h in enumerate(header):
+        c = table.rows[0].cells[j]
+        _cell_text(c, h, size=size, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _shade(c, "#EEF3F8")
+    _repeat_header(table.rows[0])
+    for i, values in enumerate(rows, start=1):
+        for j, text in enumerate(values):
+            fill = (fills or {}).get((i - 1, j))
+            c = table.rows[i].cells[j]
+            _cell_text(c, text, size=size, colour="#FFFFFF" if fill else None,
+                       align=WD_ALIGN_PARAGRAPH.LEFT if j == 1 or widths_cm[j] > 5 else WD_ALIGN_PARAGRAPH.RIGHT)
+            if fill:
+                _shade(c, fill)
+    # Word reads the cell widths, LibreOffice the grid columns: set both, with a fixed layout
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for j, w in enumerate(widths_cm):
+        table.columns[j].width = Cm(w)
+        for row in table.rows:
+            row.cells[j].width = Cm(w)
+    return table
+
+
+def _widths(header: list[str], rows: list[list[str]], total_cm: float, *, size: float, wide: int = 1) -> list[float]:
+    """Column widths (cm) that fit each column's longest value on one line (headers may wrap onto two
+    lines), summing to ``total_cm``: the ``wide`` column (the name) absorbs the difference first."""
+    unit = size / 72 * 2.54 * 0.62  # cm per display column (about half an em) at ``size`` points
+    pad = 0.4  # cell margins
+    need = []
+    for j, h in enumerate(header):
+        longest = max([display_width(r[j]) for r in rows] or [0])
+        need.append(max(longest, -(-display_width(h) // 2), 2) * unit + pad)
+    name_cap = max(3.0, min(need[wide], 22 * unit + pad)) if wide is not None else None
+    if wide is not None:
+        need[wide] = name_cap
+        rest = total_cm - (sum(need) - need[wide])
+        need[wide] = max(rest, 3.0)
+    scale = total_cm / sum(need)
+    return [w * scale for w in need] if scale < 1 else need
+
+
+def _paragraph(doc, text: str, *, indent: bool = True, size: float | None = None):
+    p = doc.add_paragraph(text)
+    if indent:
+        p.paragraph_format.first_line_indent = Pt(22)
+    p.paragraph_format.space_after = Pt(4)
+    p.paragraph_format.line_spacing = 1.3
+    if size:
+        for r in p.runs:
+            r.font.size = Pt(size)
+    return p
+
+
+def write_docx(report: Report, path, overview: bytes | None, fans: dict[int, bytes]) -> None:
+    """Write the Word document to ``path`` (the caller makes the write atomic)."""
+    zh = report.lang == "zh"
+    h = SECTION_HEADINGS[report.lang]
+    doc = Document()
+    _styles(doc, report.lang)
+    _a4(doc.sections[0])
+    doc.core_properties.title = report.title
+    doc.core_properties.author = "mstarget"
+
+    title = doc.add_paragraph(report.title, style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    sub = doc.add_paragraph(report.subtitle)
+    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    doc.add_heading(h[0], level=1)
+    _paragraph(doc, report.overall)
+
+    doc.add_heading(h[1], level=1)
+    head = list(SUMMARY_HEADERS[report.lang])
+    srows = [[s.label, str(s.binding), str(s.expected), str(s.total), s.indicators]
+             for s in report.summary.itertuples(index=False)]
+    tot = report.summary[["binding", "expected", "total"]].sum()
+    srows.append([TOTAL_LABEL[report.lang], str(tot["binding"]), str(tot["expected"]), str(tot["total"]), ""])
+    fills = {(i, 0): CATEGORY_COLOURS[c] for i, c in enumerate(report.summary["category"])}
+    _table(doc, head, srows, [2.8, 1.4, 1.4, 1.4, 9.2], size=9.5, fills=fills)
+
+    landscape = doc.add_section(WD_SECTION.NEW_PAGE)
+    _a4(landscape, landscape=True)
+    doc.add_heading(h[2], level=1)
+    cols = report.columns(docx=True)
+    header = [c.header(report.lang) for c in cols]
+    body = [[row.cells[c.id].text for c in cols] for row in report.rows]
+    widths = _widths(header, body, 29.7 - 3.2 - 0.2, size=7.5)
+    cat_col = [c.id for c in cols].index("category")
+    fills = {(i, cat_col): CATEGORY_COLOURS[row.category] for i, row in enumerate(report.rows)}
+    _table(doc, header, body, widths, size=7.5, fills=fills)
+
+    portrait = doc.add_section(WD_SECTION.NEW_PAGE)
+    _a4(portrait)
+    if overview is not None:
+        doc.add_heading(h[3], level=1)
+        doc.add_picture(io.BytesIO(overview), width=Cm(16))
+        _paragraph(doc, OVERVIEW_CAPTION[report.lang], indent=False, size=9)
+    doc.add_heading(h[4], level=1)
+    for row in report.rows:
+        doc.add_heading(f"{row.number}. {row.name}（{row.cells['category'].text}）" if zh else
+                        f"{row.number}. {row.name} ({row.cells['category'].text})", level=2)
+        para = _paragraph(doc, row.narrative)
+        png = fans.get(row.number)
+        para.paragraph_format.keep_with_next = png is not None  # the chart stays with its text
+        if png is not None:
+            doc.add_picture(io.BytesIO(png), width=Cm(14.5))
+    if report.unmatched:
+        doc.add_heading(h[5], level=1)
+        for key, df in report.unmatched.items():
+            doc.add_heading(unmatched_label(key, report.lang) + (f"（{len(df)}）" if zh else f" ({len(df)})"),
+                            level=2)
+            shown = df.head(200)
+            cells = [["" if pd.isna(v) else str(v) for v in r] for r in shown.itertuples(index=False, name=None)]
+            head = [str(c) for c in shown.columns]
+            _table(doc, head, cells, _widths(head, cells, 16.0, size=8, wide=None), size=8)
+    doc.add_heading(h[6], level=1)
+    for i, note in enumerate(report.notes, start=1):
+        _paragraph(doc, f"{i}. {note}", indent=False, size=9.5)
+    doc.save(path)

@@ -1,0 +1,239 @@
+"""Number formatting shared by every rendering of a report (HTML, XLSX, DOCX) and its narrative.
+
+One rule makes the text and the tables agree: a figure is rounded once, by :func:`number_cell`,
+:func:`share_cell` or :func:`probability_cell`, into a :class:`Cell` holding the rounded value
+(what Excel stores), its text (what the HTML / Word table and the narrative show) and an Excel
+number format that displays the value as that text. The narrative is written from ``Cell.text``
+only, so every figure in a sentence is a figure of the table.
+
+Rules
+-----
+* Decimals per indicator (:func:`row_decimals`): about three significant digits at the magnitude of
+  the indicator (target, baseline, latest value), whole numbers for counts (all of them integers,
+  10 or more; one decimal below 10), and never fewer than the plan itself wrote (a target of 25.64
+  is shown as 25.64, not 25.6); at most 4.
+* Yearly paces get enough decimals for two significant digits (:func:`pace_decimals`).
+* Thousands separators (``6,563,388``); a missing value is an en dash (``–``).
+* Shares (time elapsed, progress) as whole percentages (``66%``), probabilities too, except that
+  a probability that rounds to 0 % or 100 % is written ``<1%`` / ``>99%``: a forecast never
+  promises certainty that 2,000 sample paths cannot support.
+* Rounding is half-up on the decimal value (``0.125 -> 0.13``), as people round, not
+  banker's rounding.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+MISSING = "–"  # en dash for a missing value
+RANGE_DASH = "–"  # between the bounds of an interval: "3.05–3.60" (never read as a minus sign)
+MAX_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure of the report.
+
+    Attributes
+    ----------
+    value : float, int, str or None
+        What a spreadsheet stores: the number rounded to what ``text`` shows (shares and
+        probabilities as fractions 0-1), or plain text; ``None`` when missing.
+    text : str
+        What a reader sees in the HTML / Word table and in the narrative.
+    number_format : str or None
+        Excel number format displaying ``value`` as ``text`` (``None`` for text cells).
+    """
+
+    value: object
+    text: str
+    number_format: str | None = None
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+
+def is_missing(v) -> bool:
+    """True for ``None``, ``pd.NA``, NaN and anything that is not a number."""
+    if v is None:
+        return True
+    try:
+        return math.isnan(float(v))
+    except (TypeError, ValueError):
+        return True
+
+
+def round_half_up(v: float, decimals: int) -> float:
+    """``v`` rounded to ``decimals`` places, halves away from zero (``2.675 -> 2.68``)."""
+    try:
+        d = Decimal(repr(float(v)))
+        return float(d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    except InvalidOperation:  # inf
+        return float(v)
+
+
+def written_decimals(v, limit: int = MAX_DECIMALS) -> int:
+    """Decimals needed to write ``v`` exactly (at most ``limit``): ``25.64 -> 2``, ``117 -> 0``."""
+    if is_missing(v):
+        return 0
+    for d in range(limit + 1):
+        if abs(round(float(v), d) - float(v)) < 1e-9 * max(1.0, abs(float(v))):
+            return d
+    return limit
+
+
+def row_decimals(*, reference=(), exact=(), significant: int = 3) -> int:
+    """Decimals for every level figure of one indicator.
+
+    Parameters
+    ----------
+    reference : iterable of float
+        Figures whose largest magnitude sets the scale (target, baseline, latest value).
+    exact : iterable of float
+        Figures to be shown as written (the plan's baseline and target).
+    significant : int
+        Significant digits at that magnitude.
+    """
+    present = [float(v) for v in reference if not is_missing(v)]
+    mags = [abs(v) for v in present if v != 0]
+    by_size = 0
+    if mags:
+        by_size = significant - 1 - math.floor(math.log10(max(mags)))
+        if all(v == round(v) for v in present):  # counts (批次, 项, 张): whole numbers, one decimal below 10
+            by_size = min(by_size, 0 if max(mags) >= 10 else 1)
+    by_plan = max([written_decimals(v) for v in exact] or [0])
+    return int(min(max(by_size, by_plan, 0), MAX_DECIMALS))
+
+
+def pace_decimals(decimals: int, *paces) -> int:
+    """Decimals for yearly paces: those of the level figures, more if a pace would show fewer than
+    two significant digits (at most 6)."""
+    out = decimals
+    for v in paces:
+        if is_missing(v) or float(v) == 0:
+            continue
+        need = 2 - 1 - math.floor(math.log10(abs(float(v))))
+        out = max(out, need)
+    return int(min(max(out, 0), 6))
+
+
+def number_text(v, decimals: int, *, sign: bool = False) -> str:
+    """``v`` with ``decimals`` places and thousands separators (``6,563,388``, ``2.70``)."""
+    if is_missing(v):
+        return MISSING
+    r = round_half_up(v, decimals)
+    if r == 0:
+        r = 0.0  # no "-0.00"
+    text = f"{r:,.{decimals}f}"
+    return f"+{text}" if sign and r > 0 else text
+
+
+def excel_format(decimals: int, *, prefix: str = "", sign: bool = False) -> str:
+    """Excel number format showing ``decimals`` places with separators and an optional text prefix."""
+    body = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    quoted = f'"{prefix}"' if prefix else ""
+    if sign:
+        return f'{quoted}"+"{body};{quoted}-{body};{quoted}{body}'
+    return f"{quoted}{body}"
+
+
+def number_cell(v, decimals: int, *, prefix: str = "", sign: bool = False) -> Cell:
+    """A number rounded to ``decimals``; ``prefix`` (e.g. ``"≥"``, ``"累计 "``) precedes the text."""
+    if is_missing(v):
+        return Cell(None, MISSING)
+    r = round_half_up(v, decimals)
+    return Cell(r if decimals else int(r), prefix + number_text(v, decimals, sign=sign),
+                excel_format(decimals, prefix=prefix, sign=sign))
+
+
+def percent_int(share) -> int | None:
+    """A share (0-1, may lie outside) as a whole percentage, rounded half-up; ``None`` if missing."""
+    if is_missing(share):
+        return None
+    return int(round_half_up(100 * float(share), 0))
+
+
+def share_cell(share) -> Cell:
+    """Time or progress share (0-1, progress may be < 0 or > 1) as a whole percentage ``66%``."""
+    pct = percent_int(share)
+    if pct is None:
+        return Cell(None, MISSING)
+    return Cell(pct / 100, f"{pct}%", "0%")
+
+
+PROBABILITY_FORMAT = '[>=0.995]">99%";[<0.005]"<1%";0%'
+
+
+def probability_cell(p) -> Cell:
+    """Probability (0-1) as a whole percentage; ``>99%`` / ``<1%`` rather than 100 % / 0 %."""
+    if is_missing(p):
+        return Cell(None, MISSING)
+    p = float(p)
+    if p >= 0.995:
+        return Cell(round(p, 4), ">99%", PROBABILITY_FORMAT)
+    if p < 0.005:
+        return Cell(round(p, 4), "<1%", PROBABILITY_FORMAT)
+    pct = percent_int(p)
+    return Cell(pct / 100, f"{pct}%", PROBABILITY_FORMAT)
+
+
+def text_cell(v) -> Cell:
+    """Plain text (``None`` / NaN -> missing)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return Cell(None, MISSING)
+    return Cell(str(v), str(v))
+
+
+def year_cell(v) -> Cell:
+    """A year as an integer without separators (``2023``)."""
+    if is_missing(v):
+        return Cell(None, MISSING)
+    return Cell(int(v), str(int(v)), "0")
+
+
+def contains_cjk(text) -> bool:
+    """True if ``text`` holds a CJK ideograph (a Chinese name)."""
+    return isinstance(text, str) and any("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+                                         for c in text)
+
+
+def with_unit(text: str, unit, lang: str = "zh") -> str:
+    """A figure followed by its unit: ``2.70万户``, ``98.6%``, ``86.0 index``; a missing figure alone."""
+    if text == MISSING or not unit or (isinstance(unit, float) and math.isnan(unit)):
+        return text
+    unit = str(unit)
+    if unit == "%" or contains_cjk(unit) or unit.startswith(("/", "‰")):
+        return text + unit
+    return f"{text} {unit}"
+
+
+def pace_unit(unit, lang: str = "zh") -> str:
+    """Unit of a yearly change: percentage points for a ``%`` indicator, else the unit itself."""
+    if unit == "%":
+        return "个百分点" if lang == "zh" else " percentage points"
+    return "" if unit is None or (isinstance(unit, float) and math.isnan(unit)) else str(unit)
+
+
+def with_pace_unit(text: str, unit, lang: str = "zh") -> str:
+    """A yearly change with its unit: ``0.5个百分点``, ``0.21万户``."""
+    if unit == "%":
+        return text + pace_unit(unit, lang)
+    return with_unit(text, unit, lang)
+
+
+def display_width(text: str) -> int:
+    """Columns taken by ``text`` in a monospaced layout: CJK (wide / full-width) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))
+
+
+NUMBER_PATTERN = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+
+
+def numbers_in(text: str) -> list[str]:
+    """The figures written in ``text`` (``"2.70万户（80%区间3.05–3.60）"`` -> ``['2.70', '80', '3.05',
+    '3.60']``), as written; used to check a narrative against its table."""
+    return NUMBER_PATTERN.findall(text)

@@ -1,0 +1,149 @@
+"""The report as one self-contained HTML page: CSS inline, charts embedded as base64 PNG.
+
+Sections (Chinese report; English headings in an English one): 一、总体情况 (overall paragraph),
+二、分类汇总 (counts by category and attribute), 三、主要指标评估表 (the table; it scrolls inside its
+box on a narrow screen, the page never does), 四、总览图, 五、逐项评估 (per target: narrative and fan
+chart), 六、未匹配的数据 (only when the assessment carries unmatched rows), 说明 (definitions).
+Table cells carry ``data-col`` and rows ``data-row`` (the 序号), so a script can read figures back.
+"""
+from __future__ import annotations
+
+import base64
+import html
+
+import pandas as pd
+
+from .. import __version__
+from .model import (
+    CATEGORY_COLOURS,
+    OVERVIEW_CAPTION,
+    SECTION_HEADINGS,
+    SUMMARY_HEADERS,
+    TOTAL_LABEL,
+    Report,
+    unmatched_label,
+)
+
+CSS = """
+body{font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",
+"PingFang SC","SimHei",sans-serif;color:#222;margin:0;background:#fff;line-height:1.6}
+main{max-width:1180px;margin:0 auto;padding:24px 28px}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;border-bottom:2px solid #3182bd;padding-bottom:3px;margin-top:30px}
+h3{font-size:16px;margin:18px 0 4px}.meta{color:#555;margin:0 0 10px}
+p.narrative{font-size:15px;margin:4px 0 8px;text-indent:2em}
+table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #c8c8c8;padding:4px 5px}
+th{background:#eef3f8;font-weight:bold;min-width:2.6em}td{text-align:right;white-space:nowrap}
+td.text{text-align:left;white-space:normal;min-width:9em}td.wrap{white-space:normal;text-align:left}
+tr.binding td:first-child{border-left:3px solid #b2182b}
+.scroll{overflow-x:auto;max-width:100%}
+.chip{display:inline-block;color:#fff;border-radius:9px;padding:0 9px;font-size:13px;font-weight:normal;margin-left:8px}
+figure{margin:6px 0 14px}img.chart{max-width:100%;height:auto;display:block;border:1px solid #eee;box-sizing:border-box}
+figcaption{font-size:12px;color:#666}ol.notes{font-size:13px;color:#444}
+footer{margin-top:30px;color:#888;font-size:12px}
+@media print{.scroll{overflow:visible}main{max-width:none}article.target{break-inside:avoid}}
+"""
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _img(png: bytes, alt: str, cls: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img class="chart {cls}" alt="{_e(alt)}" src="data:image/png;base64,{data}">'
+
+
+def _chip(category: str, label: str) -> str:
+    return f'<span class="chip" style="background:{CATEGORY_COLOURS[category]}">{_e(label)}</span>'
+
+
+def summary_table(report: Report) -> str:
+    head = SUMMARY_HEADERS[report.lang]
+    out = ["<table class=\"summary\"><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
+    for s in report.summary.itertuples(index=False):
+        out.append(f'<tr data-category="{_e(s.category)}"><td class="text">{_chip(s.category, s.label)}</td>'
+                   f"<td>{s.binding}</td><td>{s.expected}</td><td>{s.total}</td>"
+                   f'<td class="wrap">{_e(s.indicators)}</td></tr>')
+    total = report.summary[["binding", "expected", "total"]].sum()
+    out.append(f'<tr><td class="text"><b>{TOTAL_LABEL[report.lang]}</b></td><td>{total["binding"]}</td>'
+               f'<td>{total["expected"]}</td><td>{total["total"]}</td><td></td></tr></tbody></table>')
+    return "".join(out)
+
+
+def main_table(report: Report) -> str:
+    cols = report.columns()
+    out = ['<table class="main"><thead><tr>' + "".join(f'<th data-col="{c.id}">{_e(c.header(report.lang))}</th>'
+                                                        for c in cols) + "</tr></thead><tbody>"]
+    for row in report.rows:
+        cells = []
+        for c in cols:
+            cell = row.cells[c.id]
+            if c.id == "category":
+                cells.append(f'<td data-col="category" style="background:{CATEGORY_COLOURS[row.category]};'
+                             f'color:#fff;text-align:center">{_e(cell.text)}</td>')
+            else:
+                cls = ' class="text"' if c.id == "name" else (' class="wrap"' if c.id in ("unit", "model") else "")
+                cells.append(f'<td data-col="{c.id}"{cls}>{_e(cell.text)}</td>')
+        cls = ' class="binding"' if row.binding else ""
+        out.append(f'<tr data-row="{row.number}"{cls}>' + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _frame_table(df: pd.DataFrame, limit: int = 200) -> str:
+    shown = df.head(limit)
+    head = "".join(f"<th>{_e(c)}</th>" for c in shown.columns)
+    body = "".join("<tr>" + "".join(f'<td class="wrap">{_e("" if pd.isna(v) else v)}</td>' for v in r) + "</tr>"
+                   for r in shown.itertuples(index=False, name=None))
+    more = f"<p>… {len(df) - limit}</p>" if len(df) > limit else ""
+    return f'<div class="scroll"><table class="unmatched"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{more}'
+
+
+def render_html(report: Report, overview: bytes | None, fans: dict[int, bytes]) -> str:
+    """The page as a string.
+
+    Parameters
+    ----------
+    report : Report
+    overview : bytes or None
+        PNG of the overview chart.
+    fans : dict[int, bytes]
+        PNG of the fan chart per 序号 (rows without one say why).
+    """
+    zh = report.lang == "zh"
+    h = SECTION_HEADINGS[report.lang]
+    parts = [f'<!doctype html><html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">'
+             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+             f"<title>{_e(report.title)}</title><style>{CSS}</style></head><body><main>",
+             f"<header><h1>{_e(report.title)}</h1><p class=\"meta\">{_e(report.subtitle)}</p></header>",
+             f'<section id="overall"><h2>{h[0]}</h2><p class="narrative overall">{_e(report.overall)}</p></section>',
+             f'<section id="summary"><h2>{h[1]}</h2><div class="scroll">{summary_table(report)}</div></section>',
+             f'<section id="table"><h2>{h[2]}</h2><div class="scroll">{main_table(report)}</div></section>']
+    if overview is not None:
+        cap = OVERVIEW_CAPTION[report.lang]
+        parts.append(f'<section id="overview"><h2>{h[3]}</h2><figure>'
+                     f'{_img(overview, h[3], "overview")}<figcaption>{_e(cap)}</figcaption></figure></section>')
+    parts.append(f'<section id="targets"><h2>{h[4]}</h2>')
+    for row in report.rows:
+        parts.append(f'<article class="target" id="t{row.number}" data-row="{row.number}">'
+                     f"<h3>{row.number}. {_e(row.name)}{_chip(row.category, row.cells['category'].text)}</h3>"
+                     f'<p class="narrative" data-row="{row.number}">{_e(row.narrative)}</p>')
+        png = fans.get(row.number)
+        if png is not None:
+            alt = f"{row.name}：扇形图" if zh else f"{row.name}: fan chart"
+            parts.append(f"<figure>{_img(png, alt, 'fan')}</figure>")
+        elif fans:
+            parts.append(f'<p class="meta">{"（图略）" if zh else "(chart omitted)"}</p>')
+        parts.append("</article>")
+    parts.append("</section>")
+    if report.unmatched:
+        parts.append(f'<section id="unmatched"><h2>{h[5]}</h2>')
+        for key, df in report.unmatched.items():
+            title = unmatched_label(key, report.lang)
+            parts.append(f"<h3>{_e(title)}（{len(df)}）</h3>" if zh else f"<h3>{_e(title)} ({len(df)})</h3>")
+            parts.append(_frame_table(df))
+        parts.append("</section>")
+    parts.append(f'<section id="notes"><h2>{h[6]}</h2><ol class="notes">'
+                 + "".join(f"<li>{_e(n)}</li>" for n in report.notes) + "</ol></section>")
+    parts.append(f"<footer>mstarget {__version__} · {_e(report.date)}</footer></main></body></html>")
+    return "".join(parts)

@@ -1,0 +1,405 @@
+"""The report model: one assessment turned into what every rendering shows.
+
+:func:`build_report` takes the table of :func:`mstarget.assess.assess_detailed` (and, for charts,
+its per-row details) and returns a :class:`Report`: title, rows in display order (binding 约束性
+indicators first, then plan order) with every figure already formatted once
+(:mod:`.formatting`), a narrative per row and an overall paragraph (:mod:`.narrative`), the summary
+by category and the unmatched rows. HTML, XLSX and DOCX (:mod:`.html`, :mod:`.xlsx`, :mod:`.docx`)
+only lay this model out, so the three files and the narrative cannot disagree.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import pandas as pd
+
+from ..schedule import CATEGORIES, CATEGORY_ZH
+from . import narrative
+from .formatting import (
+    Cell,
+    contains_cjk,
+    is_missing,
+    number_cell,
+    pace_decimals,
+    probability_cell,
+    row_decimals,
+    share_cell,
+    text_cell,
+    year_cell,
+)
+
+LANGS = ("zh", "en")
+
+CATEGORY_EN = {"achieved": "achieved early", "ahead": "ahead of schedule",
+               "on_schedule": "broadly on schedule", "behind": "behind schedule",
+               "insufficient_data": "insufficient data"}
+CATEGORY_COLOURS = {"achieved": "#1a9850", "ahead": "#66bd63", "on_schedule": "#4575b4",
+                    "behind": "#d73027", "insufficient_data": "#969696"}
+STATUS_ZH = {"met": "已实现", "on_track": "进展顺利", "at_risk": "存在风险", "off_track": "难以实现",
+             "no_data": "无数据"}
+STATUS_EN = {"met": "met", "on_track": "on track", "at_risk": "at risk", "off_track": "off track",
+             "no_data": "no data"}
+ATTRIBUTE_ZH = {"binding": "约束性", "expected": "预期性"}
+ATTRIBUTE_EN = {"binding": "binding", "expected": "expected"}
+DIRECTION_SIGN = {">=": "≥", "<=": "≤"}
+
+
+SUMMARY_HEADERS = {"zh": ("评价", "约束性", "预期性", "合计", "指标"),
+                   "en": ("Assessment", "Binding", "Expected", "Total", "Indicators")}
+TOTAL_LABEL = {"zh": "合计", "en": "Total"}
+UNMATCHED_LABELS = {"unmatched_plan": {"zh": "规划中未找到历史数据的指标", "en": "Plan rows without matching history"},
+                    "unmatched_history": {"zh": "未对应规划指标的历史数据", "en": "History without a matching plan row"}}
+OVERVIEW_CAPTION = {"zh": "横轴为目标进度减时间进度（百分点），纵轴为实现概率；点旁数字为表中序号。",
+                    "en": "x: progress minus time elapsed (percentage points); y: chance of meeting the target; "
+                          "numbers are the table's No."}
+SECTION_HEADINGS = {
+    "zh": ("一、总体情况", "二、分类汇总", "三、主要指标评估表", "四、总览图", "五、逐项评估", "六、未匹配的数据", "说明"),
+    "en": ("1. Overview", "2. Summary by category", "3. Main indicators", "4. Overview chart",
+           "5. Target by target", "6. Unmatched data", "Notes"),
+}
+
+
+def unmatched_label(key: str, lang: str) -> str:
+    return UNMATCHED_LABELS.get(key, {}).get(lang, key)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the main table: id, headers in both languages, and where it is shown."""
+
+    id: str
+    zh: str
+    en: str
+    in_docx: bool = True
+
+    def header(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("no", "序号", "No."),
+    Column("name", "指标名称", "Indicator"),
+    Column("attribute", "属性", "Attribute"),
+    Column("unit", "单位", "Unit"),
+    Column("baseline_year", "基期年", "Base year"),
+    Column("baseline", "基期值", "Baseline"),
+    Column("last_year", "最新年", "Latest year"),
+    Column("current", "最新值", "Latest value"),
+    Column("target_year", "目标年", "Target year"),
+    Column("target", "目标值", "Target"),
+    Column("time_share", "时间进度", "Time elapsed"),
+    Column("progress_share", "目标进度", "Progress"),
+    Column("remaining", "距目标差距", "Gap to target"),
+    Column("forecast", "目标年预测值", "Forecast (target year)"),
+    Column("range_80", "80%区间", "80% range"),
+    Column("p_meet", "实现概率", "P(target met)"),
+    Column("category", "评价", "Assessment"),
+    Column("required_pace", "尚需年均变化", "Required change per year"),
+    Column("observed_pace", "已观测年均变化", "Observed change per year"),
+    Column("status", "风险状态", "Status", in_docx=False),
+    Column("model", "预测模型", "Model", in_docx=False),
+)
+COLUMN_IDS = tuple(c.id for c in COLUMNS)
+
+
+@dataclass
+class ReportRow:
+    """One target as shown: formatted cells (:class:`~.formatting.Cell` by column id), narrative.
+
+    Attributes
+    ----------
+    number : int
+        序号, 1-based position in the display order (the same in the table, the narrative and
+        the charts).
+    cells : dict[str, Cell]
+        Every column of :data:`COLUMNS`, plus ``lo_80`` / ``hi_80`` (the bounds of ``range_80``).
+    raw : dict
+        The assessment row as returned by ``assess`` (unformatted).
+    assessment : TargetAssessment or None
+        Sample paths for the fan chart (``None`` when no details were given).
+    """
+
+    number: int
+    raw: dict
+    cells: dict[str, Cell]
+    lang: str
+    decimals: int
+    narrative: str = ""
+    assessment: object = None
+
+    @property
+    def name(self) -> str:
+        return self.cells["name"].text
+
+    @property
+    def category(self) -> str:
+        return str(self.raw.get("category") or "insufficient_data")
+
+    @property
+    def binding(self) -> bool:
+        return self.raw.get("attribute") == "binding"
+
+    def figures(self) -> dict[str, str]:
+        """Column id -> text, for tests and for the narrative."""
+        return {k: c.text for k, c in self.cells.items()}
+
+
+@dataclass
+class Report:
+    """Everything a rendering shows; built by :func:`build_report`."""
+
+    title: str
+    subtitle: str
+    lang: str
+    regions: list[str]
+    as_of: int | None
+    date: str
+    rows: list[ReportRow]
+    summary: pd.DataFrame
+    overall: str
+    unmatched: dict[str, pd.DataFrame] = field(default_factory=dict)
+    charted: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def headers(self, *, docx: bool = False) -> list[str]:
+        return [c.header(self.lang) for c in COLUMNS if c.in_docx or not docx]
+
+    def columns(self, *, docx: bool = False) -> list[Column]:
+        return [c for c in COLUMNS if c.in_docx or not docx]
+
+
+# --------------------------------------------------------------------------------------------
+# order and chart selection (shared with the charts)
+# --------------------------------------------------------------------------------------------
+
+def display_order(table: pd.DataFrame) -> list[int]:
+    """Positions of ``table``'s rows in display order: binding (约束性) first, then plan order."""
+    rank = {"binding": 0, "expected": 1}
+    attr = table["attribute"] if "attribute" in table else pd.Series([None] * len(table))
+    keys = [(rank.get(a, 2), i) for i, a in enumerate(attr.tolist())]
+    return [i for _, i in sorted(keys)]
+
+
+def risk_rank(row: dict) -> tuple:
+    """Sort key, most at risk first: behind schedule, then lowest ``p_meet``."""
+    cat_rank = {"behind": 0, "on_schedule": 1, "ahead": 2, "insufficient_data": 3, "achieved": 4}
+    p = row.get("p_meet")
+    return (cat_rank.get(row.get("category"), 3), 1.0 if is_missing(p) else float(p))
+
+
+def chart_selection(rows: Sequence[dict], max_charts: int | None) -> list[int]:
+    """Positions (in ``rows``' order) that get a chart: all if they fit in ``max_charts``, else the
+    binding targets plus the most at risk up to ``max_charts`` (binding ones first if they alone
+    exceed it). The result keeps ``rows``' order."""
+    n = len(rows)
+    if max_charts is None or n <= max_charts:
+        return list(range(n))
+    binding = [i for i, r in enumerate(rows) if r.get("attribute") == "binding"]
+    others = sorted((i for i, r in enumerate(rows) if r.get("attribute") != "binding"),
+                    key=lambda i: risk_rank(rows[i]))
+    binding = sorted(binding, key=lambda i: risk_rank(rows[i]))
+    chosen = (binding + others)[:max(max_charts, 0)]
+    return sorted(chosen)
+
+
+# --------------------------------------------------------------------------------------------
+# building the model
+# --------------------------------------------------------------------------------------------
+
+def detect_language(table: pd.DataFrame) -> str:
+    """``"zh"`` when the plan's names (or units, regions) are Chinese, else ``"en"``."""
+    for col in ("name", "unit", "region"):
+        if col in table and any(contains_cjk(v) for v in table[col].tolist()):
+            return "zh"
+    return "en"
+
+
+def _num(v) -> float:
+    return math.nan if is_missing(v) else float(v)
+
+
+def _cells(r: dict, number: int, lang: str, assessment=None) -> tuple[dict[str, Cell], int]:
+    kind, direction = r.get("kind"), r.get("direction")
+    baseline, target, last_value = _num(r.get("baseline")), _num(r.get("target")), _num(r.get("last_value"))
+    current = _num(r.get("sum_so_far")) if kind == "increment" else last_value
+    dec = row_decimals(reference=(target, baseline, last_value, current),
+                       exact=(baseline, target))
+    pdec = pace_decimals(dec, r.get("required_pace"), r.get("observed_pace"))
+    sign = DIRECTION_SIGN.get(direction, "")
+    accumulated = ("累计 " if lang == "zh" else "sum ") if kind == "increment" else ""
+    name = r.get("name")
+    name = str(name) if isinstance(name, str) and name.strip() else str(r.get("indicator"))
+    attr_labels = ATTRIBUTE_ZH if lang == "zh" else ATTRIBUTE_EN
+    cat = str(r.get("category") or "insufficient_data")
+    lo, hi = number_cell(r.get("lo_80"), dec), number_cell(r.get("hi_80"), dec)
+    rng = Cell(None, lo.text) if lo.missing else Cell(f"{lo.text}–{hi.text}", f"{lo.text}–{hi.text}")
+    unit = r.get("unit")
+    cells = {
+        "no": Cell(number, str(number), "0"),
+        "name": Cell(name, name),
+        "attribute": text_cell(attr_labels.get(r.get("attribute"), "")) if r.get("attribute") else Cell("", ""),
+        "unit": text_cell(unit) if isinstance(unit, str) and unit else Cell("", ""),
+        "baseline_year": year_cell(r.get("baseline_year")),
+        "baseline": number_cell(baseline, dec),
+        "last_year": year_cell(r.get("last_year")),
+        "current": number_cell(current, dec, prefix=accumulated),
+        "target_year": year_cell(r.get("target_year")),
+        "target": number_cell(target, dec, prefix=sign),
+        "time_share": share_cell(r.get("time_share")),
+        "progress_share": share_cell(r.get("progress_share")),
+        "remaining": number_cell(r.get("remaining"), dec),
+        "forecast": number_cell(r.get("forecast"), dec, prefix=accumulated),
+        "range_80": rng,
+        "lo_80": lo,
+        "hi_80": hi,
+        "p_meet": probability_cell(r.get("p_meet")),
+        "required_pace": number_cell(r.get("required_pace"), pdec, sign=True),
+        "observed_pace": number_cell(r.get("observed_pace"), pdec, sign=True),
+        "category": Cell(CATEGORY_ZH[cat] if lang == "zh" else CATEGORY_EN[cat],
+                         CATEGORY_ZH[cat] if lang == "zh" else CATEGORY_EN[cat]),
+        "status": text_cell((STATUS_ZH if lang == "zh" else STATUS_EN).get(r.get("status"), r.get("status"))),
+        "model": text_cell(r.get("model") or ""),
+    }
+    # the target in plain figures (no sign): the narrative writes "≥" itself
+    cells["target_value"] = number_cell(target, dec)
+    cells["current_value"] = number_cell(current, dec)
+    cells["forecast_value"] = number_cell(r.get("forecast"), dec)
+    cells["required_abs"] = number_cell(abs(_num(r.get("required_pace"))), pdec)
+    cells["observed_abs"] = number_cell(abs(_num(r.get("observed_pace"))), pdec)
+    return cells, dec
+
+
+def _regions(table: pd.DataFrame) -> list[str]:
+    if "region" not in table:
+        return []
+    return [str(r) for r in pd.unique(table["region"].dropna())]
+
+
+def plan_title(table: pd.DataFrame, plan: pd.DataFrame | None = None, title: str | None = None) -> str:
+    """The plan's title: ``title``, else ``plan.attrs["title"]``, else a ``plan`` column with one
+    value, else derived from the region(s) (or the file name)."""
+    if title:
+        return str(title)
+    for frame in (plan, table):
+        if frame is None:
+            continue
+        t = frame.attrs.get("title") if hasattr(frame, "attrs") else None
+        if t:
+            return str(t)
+        if "plan" in frame and frame["plan"].nunique(dropna=True) == 1:
+            return str(frame["plan"].dropna().iloc[0])
+    return ""
+
+
+def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, final: bool) -> str:
+    kind_zh, kind_en = ("总结评估", "Final evaluation") if final else ("中期评估", "Mid-term evaluation")
+    where = "、".join(regions[:3]) + (f"等{len(regions)}个地区" if len(regions) > 3 else "") if lang == "zh" \
+        else ", ".join(regions[:3]) + (f" and {len(regions) - 3} more regions" if len(regions) > 3 else "")
+    if plan_name:
+        if lang == "zh":
+            shown = plan_name if plan_name.startswith("《") else f"《{plan_name}》"
+            prefix = where if where and where not in plan_name else ""
+            return f"{prefix}{shown}主要指标{kind_zh}"
+        return f"{kind_en} of the main indicators: {plan_name}" + (f" ({where})" if where else "")
+    if where:
+        return f"{where}规划主要指标{kind_zh}" if lang == "zh" else f"{kind_en} of the plan targets: {where}"
+    stem = source or ""
+    return (f"{stem}规划主要指标{kind_zh}" if lang == "zh"
+            else f"{kind_en} of the plan targets{': ' + stem if stem else ''}")
+
+
+def _summary(rows: list[ReportRow], lang: str) -> pd.DataFrame:
+    """Counts by category (rows) and attribute (columns), with the indicators named."""
+    labels = CATEGORY_ZH if lang == "zh" else CATEGORY_EN
+    recs = []
+    for cat in CATEGORIES:
+        members = [r for r in rows if r.category == cat]
+        b = [r for r in members if r.binding]
+        e = [r for r in members if not r.binding]
+        names = "、".join(f"{r.number}. {r.name}" for r in b + e) if lang == "zh" else \
+            "; ".join(f"{r.number}. {r.name}" for r in b + e)
+        recs.append({"category": cat, "label": labels[cat], "binding": len(b), "expected": len(e),
+                     "total": len(members), "indicators": names})
+    return pd.DataFrame(recs)
+
+
+def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title: str | None = None,
+                 plan: pd.DataFrame | None = None, lang: str | None = None, as_of: int | None = None,
+                 date: str | _dt.date | None = None, max_charts: int | None = 40,
+                 source: str | None = None) -> Report:
+    """Turn an assessment into a :class:`Report`.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The table of :func:`mstarget.assess.assess` / ``assess_detailed`` (one row per target).
+        ``table.attrs["unmatched_plan"]`` / ``["unmatched_history"]`` (DataFrames), when present,
+        become the section 未匹配的数据.
+    details : sequence of TargetAssessment, optional
+        ``assess_detailed``'s second result, in the table's row order (needed for fan charts).
+    title : str, optional
+        The plan's title (default: ``plan.attrs["title"]``, a ``plan`` column with a single value,
+        else derived from the region).
+    plan : DataFrame, optional
+        The plan as read by :func:`mstarget.read_plan` (only for its title).
+    lang : {"zh", "en"}, optional
+        Language of headers and text (default: Chinese when the plan's names are Chinese).
+    as_of : int, optional
+        Evaluation year shown in the title (default: the latest year observed).
+    date : str or date, optional
+        Date shown in the title (default: today).
+    max_charts : int or None
+        At most this many fan charts: binding targets plus the most at risk (``None``: all).
+    source : str, optional
+        Name of the plan file (for a title when nothing better is known).
+    """
+    from ..exceptions import ParameterError
+
+    if lang is not None and lang not in LANGS:
+        raise ParameterError(f"lang must be one of {', '.join(LANGS)}; got {lang!r}.")
+    lang = lang or detect_language(table)
+    if details is not None and len(details) != len(table):
+        raise ParameterError(f"details has {len(details)} entries but the table {len(table)} rows: "
+                             "pass both results of the same assess_detailed call.")
+    order = display_order(table)
+    records = table.to_dict("records")
+    rows: list[ReportRow] = []
+    for number, i in enumerate(order, start=1):
+        r = records[i]
+        detail = details[i] if details is not None else None
+        cells, dec = _cells(r, number, lang, detail)
+        row = ReportRow(number=number, raw=r, cells=cells, lang=lang, decimals=dec, assessment=detail)
+        row.narrative = narrative.target_sentence(row)
+        rows.append(row)
+
+    if as_of is None and "as_of" in table and table["as_of"].notna().any():
+        as_of = int(table["as_of"].dropna().iloc[0])
+    if as_of is None and "last_year" in table and table["last_year"].notna().any():
+        as_of = int(pd.to_numeric(table["last_year"], errors="coerce").max())
+    regions = _regions(table)
+    final = as_of is not None and "target_year" in table and len(table) > 0 and \
+        as_of >= int(pd.to_numeric(table["target_year"], errors="coerce").max())
+    heading = _heading(plan_title(table, plan, title), regions, lang, source, final)
+    if date is None:
+        date = _dt.date.today()
+    date_text = date.isoformat() if isinstance(date, _dt.date) else str(date)
+    region_text = "、".join(regions) if lang == "zh" else ", ".join(regions)
+    if lang == "zh":
+        parts = ([f"地区：{region_text}"] if region_text else []) + \
+                ([f"评估基准年：{as_of}年"] if as_of is not None else []) + [f"报告日期：{date_text}"]
+    else:
+        parts = ([f"Region: {region_text}"] if region_text else []) + \
+                ([f"data as of {as_of}"] if as_of is not None else []) + [f"report date {date_text}"]
+    subtitle = " · ".join(parts)
+    unmatched = {k: v for k in ("unmatched_plan", "unmatched_history")
+                 if isinstance(v := table.attrs.get(k), pd.DataFrame) and len(v)}
+    charted = chart_selection([r.raw for r in rows], max_charts) if details is not None else []
+    report = Report(title=heading, subtitle=subtitle, lang=lang, regions=regions, as_of=as_of,
+                    date=date_text, rows=rows, summary=_summary(rows, lang), overall="",
+                    unmatched=unmatched, charted=charted)
+    report.overall = narrative.overall_paragraph(report)
+    report.notes = narrative.method_notes(report, n_charts=len(charted))
+    return report

@@ -1,0 +1,390 @@
+"""Plain-language text of a report: one paragraph per target, an overall paragraph, method notes.
+
+Every figure in a sentence is the text of a table cell (:class:`~.formatting.Cell`), never a number
+formatted again here, and every comparison word (快于 / 慢于 / 持平, 低于50%) is decided on those
+same rounded figures, so a sentence cannot say more than the table shows. Chinese (``zh``) and
+English (``en``) follow the same cases:
+
+* no observation at all (无数据), or none after the baseline year (数据不足: the prior-based
+  probability is given as indicative only);
+* the target year already observed (达到 / 未达到);
+* already at the target (提前实现);
+* otherwise latest value, progress against the time elapsed, forecast with its 80 % range,
+  probability, required against observed yearly change, and the category.
+
+〈〉 targets (``increment``) speak of the sum since the baseline year (累计完成 / 尚余); ``<=`` targets
+of a reduction (降幅, 下降); ``%`` indicators change by percentage points (个百分点).
+"""
+from __future__ import annotations
+
+from .formatting import MISSING, percent_int, with_pace_unit, with_unit
+
+RANGE_LABEL = {"zh": "80%区间", "en": "80% range"}
+
+
+def _word_zh(value: float, unit) -> str:
+    up = value > 0
+    if unit == "%":
+        return "提高" if up else "降低"
+    return "增长" if up else "下降"
+
+
+def _word_en(value: float) -> str:
+    return "a rise of" if value > 0 else "a fall of"
+
+
+def _is_zero(text: str) -> bool:
+    return text != MISSING and float(text.lstrip("+").replace(",", "")) == 0
+
+
+class _Row:
+    """Shorthands over one :class:`~.model.ReportRow`."""
+
+    def __init__(self, row):
+        self.c = row.figures()
+        self.r = row.raw
+        self.lang = row.lang
+        self.unit = self.r.get("unit")
+        self.kind = self.r.get("kind")
+        self.direction = self.r.get("direction")
+        sf = getattr(row.assessment, "series", None)
+        ty = self.r.get("target_year")
+        #: the target year's value lies between two observations (interpolated, not observed)
+        self.interpolated = sf is not None and ty is not None and int(ty) <= sf.last_year and \
+            not bool((sf.years == int(ty)).any())
+
+    def u(self, key: str) -> str:
+        return with_unit(self.c[key], self.unit, self.lang)
+
+    def pu(self, key: str) -> str:
+        return with_pace_unit(self.c[key], self.unit, self.lang)
+
+    def has(self, *keys: str) -> bool:
+        return all(self.c[k] != MISSING for k in keys)
+
+    @property
+    def target_observed(self) -> bool:
+        ly, ty = self.r.get("last_year"), self.r.get("target_year")
+        return self.has("last_year") and int(ly) >= int(ty)
+
+    def schedule_cmp(self) -> int | None:
+        """Sign of rounded progress minus rounded time share (None if either is missing)."""
+        if not self.has("progress_share", "time_share"):
+            return None
+        p, t = percent_int(self.r["progress_share"]), percent_int(self.r["time_share"])
+        return (p > t) - (p < t)
+
+
+# --------------------------------------------------------------------------------------------
+# one target
+# --------------------------------------------------------------------------------------------
+
+def target_sentence(row) -> str:
+    """The paragraph of one :class:`~.model.ReportRow`, in the row's language."""
+    x = _Row(row)
+    return _zh(x) if x.lang == "zh" else _en(x)
+
+
+def _zh(x: _Row) -> str:
+    c, name, cat = x.c, x.c["name"], x.c["category"]
+    target = x.u("target")
+    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    if x.r.get("status") == "no_data" or not x.has("last_year"):
+        return f"{name}：暂无监测数据，无法评估进展（目标：{ty}年{target}）。评价：{cat}。"
+    if x.r.get("category") == "insufficient_data":
+        if x.kind == "increment" or not x.has("current"):
+            s = f"{name}：尚无{by}年基期以后的监测数据，无法判断进度。"
+        elif x.has("baseline_year"):
+            s = f"{name}：仅有{ly}年数据（{x.u('current')}），尚无{by}年基期以后的监测数据，无法判断进度。"
+        else:
+            s = f"{name}：仅有{ly}年数据（{x.u('current')}），不足以判断进度。"
+        if x.has("p_meet"):
+            s += f"按缺少进度数据时的宽泛估计，{ty}年实现目标（{target}）的概率为{c['p_meet']}，仅供参考。"
+        return s + f"评价：{cat}。"
+    if x.target_observed:
+        met = "已达到" if x.r.get("status") == "met" else "未达到"
+        if x.kind == "increment":
+            return (f"{name}：{by}年基期以来至目标年{ty}年累计完成{x.u('forecast_value')}，{met}目标"
+                    f"（{target}）。评价：{cat}。")
+        seen = "按前后年份插值估计为" if x.interpolated else "实际为"
+        return f"{name}：目标年{ty}年{seen}{x.u('forecast_value')}，{met}目标（{target}）。评价：{cat}。"
+    rng = f"{RANGE_LABEL['zh']}{x.u('range_80')}"
+    if x.kind == "increment":
+        s = f"{name}：{by}年基期以来至{ly}年累计完成{x.u('current_value')}"
+        if x.r.get("category") == "achieved":
+            return s + f"，已达到目标（{target}）。评价：{cat}。"
+        if x.direction == ">=":
+            if x.has("progress_share"):
+                s += f"，占目标（{target}）的{c['progress_share']}"
+                cmp = x.schedule_cmp()
+                if cmp is not None:
+                    s += {1: "，快于", -1: "，慢于", 0: "，与"}[cmp] + f"时间进度（{c['time_share']}）" + \
+                         ("持平" if cmp == 0 else "")
+            else:
+                s += f"，目标为{target}"
+            s += f"，尚余{x.u('remaining')}。"
+        else:
+            s += f"，目标为累计{target}" + (f"，已超出{x.u('remaining')}" if not _is_zero(c["remaining"]) else "") + "。"
+        s += f"按当前趋势预计至{ty}年累计{x.u('forecast_value')}（{rng}），实现目标的概率为{c['p_meet']}。"
+        pace = []
+        if x.has("required_pace"):
+            if x.direction == ">=":
+                pace.append(f"尚需年均完成{x.pu('required_abs')}")
+            elif x.r["required_pace"] >= 0:
+                pace.append(f"此后年均不超过{x.pu('required_abs')}方可达标")
+        if x.has("observed_pace"):
+            pace.append(f"已观测年份年均{x.pu('observed_abs')}")
+        if pace:
+            s += "，".join(pace) + "。"
+        return s + f"评价：{cat}。"
+
+    s = f"{name}：{ly}年为{x.u('current')}"
+    if x.r.get("category") == "achieved":
+        s += f"，已达到目标（{target}）。"
+        if x.has("forecast", "p_meet"):
+            s += f"按当前趋势预计{ty}年为{x.u('forecast')}（{rng}），届时达标的概率为{c['p_meet']}。"
+        return s + f"评价：{cat}。"
+    if x.has("progress_share"):
+        word = "增量" if x.direction == ">=" else "降幅"
+        value = f"（{x.u('baseline')}）" if x.has("baseline") else ""
+        base = f"较{by}年基期{value}" if x.has("baseline_year") else f"较基期{value}"
+        cmp = x.schedule_cmp()
+        if percent_int(x.r["progress_share"]) < 0:
+            s += f"，{base}反向变化，目标进度为{c['progress_share']}"
+            if cmp is not None:
+                s += f"，慢于时间进度（{c['time_share']}）"
+        else:
+            s += f"，{base}完成目标{word}的{c['progress_share']}"
+            if cmp is not None:
+                s += {1: "，快于", -1: "，慢于", 0: "，与"}[cmp] + f"时间进度（{c['time_share']}）" + \
+                     ("持平" if cmp == 0 else "")
+    elif not x.has("baseline"):
+        s += "（规划未给出基期值，无法计算目标进度）"
+    else:
+        s += f"，基期值（{x.u('baseline')}）已处于目标一侧，不计算目标进度"
+    s += "。"
+    s += f"按当前趋势预计{ty}年为{x.u('forecast')}（{rng}），实现目标（{target}）的概率为{c['p_meet']}。"
+    pace = []
+    if x.has("required_pace") and not _is_zero(c["required_abs"]):
+        pace.append(f"尚需年均{_word_zh(x.r['required_pace'], x.unit)}{x.pu('required_abs')}")
+    if x.has("observed_pace"):
+        if _is_zero(c["observed_abs"]):
+            pace.append(f"已观测期间年均变化{x.pu('observed_abs')}")
+        else:
+            pace.append(f"已观测期间年均{_word_zh(x.r['observed_pace'], x.unit)}{x.pu('observed_abs')}")
+    if pace:
+        s += "，".join(pace) + "。"
+    return s + f"评价：{cat}。"
+
+
+def _en(x: _Row) -> str:
+    c, name, cat = x.c, x.c["name"], x.c["category"]
+    target = x.u("target")
+    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    if x.r.get("status") == "no_data" or not x.has("last_year"):
+        return f"{name}: no observation yet, progress cannot be assessed (target: {target} in {ty}). Assessment: {cat}."
+    if x.r.get("category") == "insufficient_data":
+        if x.kind == "increment" or not x.has("current"):
+            s = f"{name}: no observation after the base year {by} yet, so progress cannot be judged."
+        elif x.has("baseline_year"):
+            s = (f"{name}: only {ly} is observed ({x.u('current')}), nothing after the base year {by}, "
+                 f"so progress cannot be judged.")
+        else:
+            s = f"{name}: only {ly} is observed ({x.u('current')}), too little to judge progress."
+        if x.has("p_meet"):
+            s += (f" A broad estimate without progress data puts the chance of meeting the target "
+                  f"({target} in {ty}) at {c['p_meet']}, for reference only.")
+        return s + f" Assessment: {cat}."
+    if x.target_observed:
+        met = "met" if x.r.get("status") == "met" else "missed"
+        if x.kind == "increment":
+            return (f"{name}: the sum from the base year {by} to the target year {ty} is "
+                    f"{x.u('forecast_value')}, so the target ({target}) was {met}. Assessment: {cat}.")
+        seen = "was (interpolated between observations)" if x.interpolated else "was"
+        return (f"{name}: in the target year {ty} the value {seen} {x.u('forecast_value')}, so the target "
+                f"({target}) was {met}. Assessment: {cat}.")
+    rng = f"{RANGE_LABEL['en']} {x.u('range_80')}"
+    if x.kind == "increment":
+        s = f"{name}: {x.u('current_value')} added from the base year {by} to {ly}"
+        if x.r.get("category") == "achieved":
+            return s + f", already meeting the target ({target}). Assessment: {cat}."
+        if x.direction == ">=":
+            if x.has("progress_share"):
+                s += f", {c['progress_share']} of the target ({target})"
+                cmp = x.schedule_cmp()
+                if cmp is not None:
+                    s += {1: ", ahead of", -1: ", behind", 0: ", level with"}[cmp] + \
+                         f" the time elapsed ({c['time_share']})"
+            else:
+                s += f"; the target is {target}"
+            s += f"; {x.u('remaining')} still to go."
+        else:
+            s += f"; the target is a sum {target}" + \
+                 (f", already exceeded by {x.u('remaining')}" if not _is_zero(c["remaining"]) else "") + "."
+        s += (f" On the current trend the sum reaches {x.u('forecast_value')} by {ty} ({rng}); the "
+              f"chance of meeting the target is {c['p_meet']}.")
+        pace = []
+        if x.has("required_pace"):
+            if x.direction == ">=":
+                pace.append(f"{x.pu('required_abs')} a year is still needed")
+            elif x.r["required_pace"] >= 0:
+                pace.append(f"at most {x.pu('required_abs')} a year keeps it within the target")
+        if x.has("observed_pace"):
+            pace.append(f"{x.pu('observed_abs')} a year has been observed")
+        if pace:
+            text = "; ".join(pace)
+            s += " " + text[0].upper() + text[1:] + "."
+        return s + f" Assessment: {cat}."
+
+    s = f"{name}: {x.u('current')} in {ly}"
+    if x.r.get("category") == "achieved":
+        s += f", already meeting the target ({target})."
+        if x.has("forecast", "p_meet"):
+            s += (f" On the current trend {x.u('forecast')} in {ty} ({rng}); the chance of still "
+                  f"meeting it then is {c['p_meet']}.")
+        return s + f" Assessment: {cat}."
+    if x.has("progress_share"):
+        value = f" ({x.u('baseline')})" if x.has("baseline") else ""
+        base = f"the base year {by}{value}" if x.has("baseline_year") else f"the baseline{value}"
+        cmp = x.schedule_cmp()
+        if percent_int(x.r["progress_share"]) < 0:
+            s += f", moving away from the target since {base}: progress {c['progress_share']}"
+            if cmp is not None:
+                s += f", behind the time elapsed ({c['time_share']})"
+        else:
+            s += f", {c['progress_share']} of the way from {base} to the target"
+            if cmp is not None:
+                s += {1: ", ahead of", -1: ", behind", 0: ", level with"}[cmp] + \
+                     f" the time elapsed ({c['time_share']})"
+    elif not x.has("baseline"):
+        s += " (the plan gives no baseline, so progress cannot be computed)"
+    else:
+        s += f"; the baseline ({x.u('baseline')}) is already on the target's side, so progress is not computed"
+    s += "."
+    s += (f" On the current trend {x.u('forecast')} in {ty} ({rng}); the chance of meeting the "
+          f"target ({target}) is {c['p_meet']}.")
+    pace = []
+    if x.has("required_pace") and not _is_zero(c["required_abs"]):
+        pace.append(f"{_word_en(x.r['required_pace'])} {x.pu('required_abs')} a year is still needed")
+    if x.has("observed_pace"):
+        if _is_zero(c["observed_abs"]):
+            pace.append(f"the observed change was {x.pu('observed_abs')} a year")
+        else:
+            pace.append(f"the observed change was {_word_en(x.r['observed_pace'])} {x.pu('observed_abs')} a year")
+    if pace:
+        text = "; ".join(pace)
+        s += " " + text[0].upper() + text[1:] + "."
+    return s + f" Assessment: {cat}."
+
+
+# --------------------------------------------------------------------------------------------
+# the whole report
+# --------------------------------------------------------------------------------------------
+
+def _low_chance(row) -> bool:
+    """``p_meet`` shows below 50 % (decided on the rounded figure the table shows)."""
+    p = row.raw.get("p_meet")
+    pct = percent_int(p)
+    return pct is not None and pct < 50
+
+
+def needs_attention(row) -> bool:
+    """Assessed (not 数据不足) and either behind schedule or with a shown probability below 50 %."""
+    return row.category != "insufficient_data" and (row.category == "behind" or _low_chance(row))
+
+
+def overall_paragraph(report) -> str:
+    """Counts by category, binding indicators needing attention named (in the report's language)."""
+    rows = report.rows
+    n = len(rows)
+    counts = {k: int(v) for k, v in zip(report.summary["category"], report.summary["total"])}
+    binding = [r for r in rows if r.binding]
+    expected = [r for r in rows if r.raw.get("attribute") == "expected"]
+    insufficient = counts.get("insufficient_data", 0)
+    assessed = n - insufficient
+    flagged = [r for r in binding if needs_attention(r)]
+    binding_nodata = [r for r in binding if r.category == "insufficient_data"]
+    expected_flagged = [r for r in expected if needs_attention(r)]
+    zh = report.lang == "zh"
+    if n == 0:
+        return "本次评估没有指标。" if zh else "This evaluation has no indicators."
+    if zh:
+        s = f"本次评估共{n}项指标"
+        if binding or expected:
+            s += f"（约束性{len(binding)}项、预期性{len(expected)}项）"
+        s += f"，数据截至{report.as_of}年。" if report.as_of is not None else "。"
+        if assessed:
+            s += (f"有进度数据的{assessed}项中，提前实现{counts.get('achieved', 0)}项、快于预期"
+                  f"{counts.get('ahead', 0)}项、基本符合预期{counts.get('on_schedule', 0)}项、滞后"
+                  f"{counts.get('behind', 0)}项")
+            s += f"；另有{insufficient}项数据不足，暂不评价。" if insufficient else "。"
+        else:
+            s += f"{insufficient}项均数据不足，暂不评价。"
+        if flagged:
+            s += "约束性指标中需重点关注：" + "、".join(
+                f"{r.name}（实现概率{r.cells['p_meet'].text}，{r.cells['category'].text}）" for r in flagged) + "。"
+        elif [r for r in binding if r.category != "insufficient_data"]:
+            s += "有进度数据的约束性指标均未滞后，实现概率均不低于50%。"
+        if binding_nodata:
+            s += "约束性指标中数据不足的有：" + "、".join(r.name for r in binding_nodata) + "。"
+        if expected_flagged:
+            s += f"预期性指标中进度滞后或实现概率低于50%的有{len(expected_flagged)}项。"
+        return s
+    s = f"This evaluation covers {n} indicators"
+    if binding or expected:
+        s += f" ({len(binding)} binding, {len(expected)} expected)"
+    s += f", with data up to {report.as_of}." if report.as_of is not None else "."
+    if assessed:
+        s += (f" Of the {assessed} with progress data, {counts.get('achieved', 0)} achieved early, "
+              f"{counts.get('ahead', 0)} ahead of schedule, {counts.get('on_schedule', 0)} broadly on "
+              f"schedule and {counts.get('behind', 0)} behind schedule")
+        s += f"; {insufficient} have insufficient data and are not assessed." if insufficient else "."
+    else:
+        s += f" All {insufficient} have insufficient data and are not assessed."
+    if flagged:
+        s += " Binding indicators needing attention: " + "; ".join(
+            f"{r.name} (P {r.cells['p_meet'].text}, {r.cells['category'].text})" for r in flagged) + "."
+    elif [r for r in binding if r.category != "insufficient_data"]:
+        s += " No binding indicator with progress data is behind schedule or below a 50% chance."
+    if binding_nodata:
+        s += " Binding indicators with insufficient data: " + "; ".join(r.name for r in binding_nodata) + "."
+    if expected_flagged:
+        s += f" {len(expected_flagged)} expected indicators are behind schedule or below a 50% chance."
+    return s
+
+
+def method_notes(report, *, n_charts: int) -> list[str]:
+    """How to read the figures (definitions, rules, what the charts show)."""
+    n = len(report.rows)
+    if report.lang == "zh":
+        notes = [
+            "时间进度：最新数据年份距基期的年数占规划期（基期至目标年）的比例；目标进度：最新值较基期完成的"
+            "目标增量（或降幅）比例，〈〉期间新增类指标为基期以来累计完成量占目标的比例。",
+            "评价口径（国家发展改革委中期评估用语）：已达到目标为提前实现；目标进度高于时间进度5个百分点以上且"
+            "实现概率不低于50%为快于预期；低于时间进度5个百分点以上且实现概率低于50%为滞后；其余为基本符合预期；"
+            "基期以后尚无数据的为数据不足。",
+            "目标年预测值为预测样本路径的中位数，80%区间为其第10至第90百分位；实现概率为样本路径中达到目标的"
+            "比例（经样本外校准）。尚需年均变化为自最新年份至目标年每年还需的变化量，已观测年均变化为历史数据的"
+            "年均变化量（〈〉类为年均新增量）。",
+            "扇形图：深浅色带依次为50%、80%、95%预测区间，虚线为目标值，竖虚线为目标年，圆点为实际值，"
+            "空心方块为基期值。",
+        ]
+        if n_charts < n:
+            notes.append(f"为控制篇幅，扇形图仅列出{n_charts}项（约束性指标及风险最高的指标），总览图覆盖全部{n}项。")
+        return notes
+    notes = [
+        "Time elapsed: years from the base year to the latest observation over the plan period (base "
+        "year to target year). Progress: share of the baseline-to-target change achieved; for 〈〉 "
+        "targets, the sum since the base year over the target.",
+        "Assessment (NDRC mid-term vocabulary): already at the target = achieved early; progress at least "
+        "5 points above time elapsed with P >= 50% = ahead; at least 5 points below with P < 50% = behind; "
+        "otherwise broadly on schedule; no observation after the base year = insufficient data.",
+        "Forecast: median of the forecast sample paths in the target year; 80% range: their 10th to 90th "
+        "percentile; P(target met): share of paths meeting the target (calibrated out of sample).",
+        "Fan charts: bands are the 50%, 80% and 95% forecast intervals; the dashed line is the target, "
+        "the dotted vertical line the target year, dots are observations, the open square the baseline.",
+    ]
+    if n_charts < n:
+        notes.append(f"To keep the report short, fan charts cover {n_charts} targets (binding ones and the most "
+                     f"at risk); the overview chart covers all {n}.")
+    return notes

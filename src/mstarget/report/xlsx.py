@@ -1,0 +1,195 @@
+"""The report as an Excel workbook (openpyxl).
+
+Sheets: 评估表 (the main table: header in row 1, frozen with the 序号 / 指标名称 columns; numbers
+stored as numbers rounded to what they show, with a number format per indicator, e.g. ``#,##0.00``,
+``0%``, ``"≥"#,##0.00``; the 80 % range as two numeric columns), 概况 (title, date, overall
+paragraph, summary by category), 逐项说明 (one narrative per target), 图表 (the overview and the
+fan charts), 未匹配的数据 (when present) and 说明. English sheet names in an English report.
+"""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.drawing.image import Image
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from ..io import save_workbook
+from .formatting import Cell, display_width
+from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, TOTAL_LABEL, Report, unmatched_label
+
+SHEETS = {"zh": ("评估表", "概况", "逐项说明", "图表", "未匹配的数据", "说明"),
+          "en": ("Assessment", "Summary", "Narrative", "Charts", "Unmatched", "Notes")}
+RANGE_HEADERS = {"zh": ("80%区间下限", "80%区间上限"), "en": ("80% range low", "80% range high")}
+HEADER_FILL = "FFEEF3F8"
+
+
+def _argb(colour: str) -> str:
+    return "FF" + colour.lstrip("#").upper()
+
+
+def _width(texts, lo: float = 6, hi: float = 40) -> float:
+    return max(lo, min(hi, max((display_width(t) for t in texts), default=0) + 2))
+
+
+def _columns(report: Report) -> list[tuple[str, str]]:
+    """(cell key, header) of the workbook's main table: the 80 % range split into two columns."""
+    out = []
+    for c in report.columns():
+        if c.id == "range_80":
+            lo, hi = RANGE_HEADERS[report.lang]
+            out += [("lo_80", lo), ("hi_80", hi)]
+        else:
+            out.append((c.id, c.header(report.lang)))
+    return out
+
+
+def _put(ws, row: int, col: int, cell: Cell):
+    target = ws.cell(row=row, column=col, value=cell.value)
+    if cell.number_format and cell.value is not None and not isinstance(cell.value, str):
+        target.number_format = cell.number_format
+    return target
+
+
+def _main_sheet(ws, report: Report) -> None:
+    cols = _columns(report)
+    thin = Side(style="thin", color="FFC8C8C8")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for j, (_, header) in enumerate(cols, start=1):
+        c = ws.cell(row=1, column=j, value=header)
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        c.border = border
+    for i, row in enumerate(report.rows, start=2):
+        for j, (key, _) in enumerate(cols, start=1):
+            c = _put(ws, i, j, row.cells[key])
+            c.border = border
+            if key == "category":
+                c.fill = PatternFill("solid", fgColor=_argb(CATEGORY_COLOURS[row.category]))
+                c.font = Font(color="FFFFFFFF")
+                c.alignment = Alignment(horizontal="center")
+            elif key == "name":
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+            elif key == "attribute" and row.binding:
+                c.font = Font(bold=True, color="FFB2182B")
+    for j, (key, header) in enumerate(cols, start=1):
+        texts = [header] + [r.cells[key].text for r in report.rows]
+        ws.column_dimensions[get_column_letter(j)].width = _width(texts, hi=36 if key == "name" else 22)
+    ws.row_dimensions[1].height = 30
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(report.rows) + 1}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.oddHeader.center.text = report.title
+    ws.oddFooter.center.text = report.subtitle
+
+
+def _text_rows(text: str, width_chars: float) -> int:
+    return max(1, -(-display_width(text) // max(int(width_chars), 1)))
+
+
+def _summary_sheet(ws, report: Report) -> None:
+    ws["A1"] = report.title
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = report.subtitle
+    ws["A2"].font = Font(color="FF555555")
+    ws["A4"] = report.overall
+    ws.merge_cells("A4:E4")
+    ws["A4"].alignment = Alignment(wrap_text=True, vertical="top")
+    widths = (16, 9, 9, 9, 70)
+    for col, w in zip("ABCDE", widths):
+        ws.column_dimensions[col].width = w
+    ws.row_dimensions[4].height = 15 * (_text_rows(report.overall, sum(widths) * 0.95) + 1)
+    for j, h in enumerate(SUMMARY_HEADERS[report.lang], start=1):
+        c = ws.cell(row=6, column=j, value=h)
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor=HEADER_FILL)
+    for i, s in enumerate(report.summary.itertuples(index=False), start=7):
+        c = ws.cell(row=i, column=1, value=s.label)
+        c.fill = PatternFill("solid", fgColor=_argb(CATEGORY_COLOURS[s.category]))
+        c.font = Font(color="FFFFFFFF")
+        for j, v in enumerate((s.binding, s.expected, s.total), start=2):
+            ws.cell(row=i, column=j, value=int(v))
+        ws.cell(row=i, column=5, value=s.indicators).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[i].height = 15 * _text_rows(s.indicators, 66)
+    last = 7 + len(report.summary)
+    ws.cell(row=last, column=1, value=TOTAL_LABEL[report.lang]).font = Font(bold=True)
+    for j, key in enumerate(("binding", "expected", "total"), start=2):
+        ws.cell(row=last, column=j, value=int(report.summary[key].sum())).font = Font(bold=True)
+
+
+def _narrative_sheet(ws, report: Report) -> None:
+    zh = report.lang == "zh"
+    head = ["序号", "指标名称", "评价", "说明"] if zh else ["No.", "Indicator", "Assessment", "Narrative"]
+    for j, h in enumerate(head, start=1):
+        c = ws.cell(row=1, column=j, value=h)
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor=HEADER_FILL)
+    for col, w in zip("ABCD", (6, 30, 14, 100)):
+        ws.column_dimensions[col].width = w
+    for i, row in enumerate(report.rows, start=2):
+        ws.cell(row=i, column=1, value=row.number)
+        ws.cell(row=i, column=2, value=row.name).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=i, column=3, value=row.cells["category"].text)
+        ws.cell(row=i, column=4, value=row.narrative).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[i].height = 15 * _text_rows(row.narrative, 96)
+    ws.freeze_panes = "A2"
+
+
+def _charts_sheet(ws, report: Report, overview: bytes | None, fans: dict[int, bytes]) -> None:
+    row = 1
+    if overview is not None:
+        img = Image(io.BytesIO(overview))
+        ws.add_image(img, f"A{row}")
+        row += int(img.height / 20) + 2
+    numbers = [r.number for r in report.rows if r.number in fans]
+    for k in range(0, len(numbers), 2):
+        heights = []
+        for col, number in zip(("A", "L"), numbers[k:k + 2]):
+            img = Image(io.BytesIO(fans[number]))
+            ws.add_image(img, f"{col}{row}")
+            heights.append(img.height)
+        row += int(max(heights) / 20) + 2
+
+
+def _frame_sheet(ws, frames: dict[str, pd.DataFrame], lang: str) -> None:
+    r = 1
+    for key, df in frames.items():
+        ws.cell(row=r, column=1, value=unmatched_label(key, lang)).font = Font(bold=True)
+        r += 1
+        for j, col in enumerate(df.columns, start=1):
+            ws.cell(row=r, column=j, value=str(col)).font = Font(bold=True)
+        for rec in df.itertuples(index=False, name=None):
+            r += 1
+            for j, v in enumerate(rec, start=1):
+                ws.cell(row=r, column=j, value=None if pd.isna(v) else (v.item() if hasattr(v, "item") else v))
+        r += 2
+
+
+def write_xlsx(report: Report, path, overview: bytes | None, fans: dict[int, bytes]) -> None:
+    """Write the workbook to ``path`` (the caller makes the write atomic)."""
+    names = SHEETS[report.lang]
+    wb = Workbook()
+    main = wb.active
+    main.title = names[0]
+    _main_sheet(main, report)
+    _summary_sheet(wb.create_sheet(names[1]), report)
+    _narrative_sheet(wb.create_sheet(names[2]), report)
+    if overview is not None or fans:
+        _charts_sheet(wb.create_sheet(names[3]), report, overview, fans)
+    if report.unmatched:
+        _frame_sheet(wb.create_sheet(names[4]), report.unmatched, report.lang)
+    notes = wb.create_sheet(names[5])
+    notes.column_dimensions["A"].width = 120
+    for i, text in enumerate(report.notes, start=1):
+        notes.cell(row=i, column=1, value=text).alignment = Alignment(wrap_text=True, vertical="top")
+        notes.row_dimensions[i].height = 15 * _text_rows(text, 115)
+    wb.properties.title = report.title
+    wb.properties.creator = "mstarget"
+    save_workbook(wb, path)  # text cells stay text (no formula injection); one write

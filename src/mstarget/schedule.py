@@ -1,0 +1,137 @@
+"""Schedule progress: how far each target has come against the time elapsed (时间过半、任务过半).
+
+Mid-term evaluations of five-year plans (中期评估) judge every main indicator by comparing the share of
+the plan period already elapsed with the share of the baseline-to-target distance already covered,
+and classify it in the National Development and Reform Commission's vocabulary:
+
+============================  =====================  ==========================================
+``category``                  ``category_zh``        rule (first that applies)
+============================  =====================  ==========================================
+``insufficient_data``         数据不足               no observation after the baseline year
+``achieved``                  提前实现               the compared quantity already meets the
+                                                     target (level, stock, or sum of flows)
+``ahead``                     快于预期               progress_share >= time_share + tolerance
+                                                     and p_meet >= 0.5
+``behind``                    滞后                   progress_share <= time_share - tolerance
+                                                     and p_meet < 0.5
+``on_schedule``               基本符合预期           otherwise (within the tolerance, or the
+                                                     schedule and the forecast disagree)
+============================  =====================  ==========================================
+
+* ``time_share = (last_year - baseline_year) / (target_year - baseline_year)``, clipped to [0, 1]:
+  the elapsed share of the plan period at the last observation.
+* ``progress_share = (current - baseline) / (target - baseline)``: the share of the distance covered
+  (for a ``<=`` target both differences are negative, so the share is positive when moving the
+  right way). For an ``increment`` (〈〉) target ``current`` is the sum of flows so far and the
+  baseline is 0: ``progress_share = sum_so_far / target``. It is NaN when the distance is zero or
+  on the wrong side (a target the baseline already meets) or the baseline is unknown; the category
+  then follows ``p_meet`` alone (``achieved`` if already met, else ``behind`` when p_meet < 0.5).
+* A target year already observed is judged on that year's value (``time_share`` is then 1); for a
+  〈〉 target ``current`` is the sum of the yearly flows (running totals are turned into flows first,
+  :func:`mstarget.transforms.running_total_to_flows`), shown as ``sum_so_far`` beside ``remaining``.
+* Rows of ``insufficient_data`` (only the plan's baseline, or nothing) keep their prior-based
+  ``p_meet`` but are counted apart from the assessed rows in every summary.
+* ``p_meet`` settles disagreements: a target behind the linear schedule that the forecast still
+  expects to meet (an accelerating series) reads 基本符合预期, as does one ahead of schedule that
+  the forecast expects to miss.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .exceptions import ParameterError
+
+CATEGORIES = ("achieved", "ahead", "on_schedule", "behind", "insufficient_data")
+CATEGORY_ZH = {"achieved": "提前实现", "ahead": "快于预期", "on_schedule": "基本符合预期",
+               "behind": "滞后", "insufficient_data": "数据不足"}
+
+
+@dataclass(frozen=True)
+class ScheduleRules:
+    """Rules turning progress, time and ``p_meet`` into a category (see the module docstring).
+
+    Attributes
+    ----------
+    tolerance : float
+        Band around the time share (in shares, 0.05 = 5 percentage points) within which a target
+        counts as on schedule (default 5 percentage points).
+    p_split : float
+        ``p_meet`` at or above which the forecast expects the target to be met.
+    """
+
+    tolerance: float = 0.05
+    p_split: float = 0.5
+
+    def __post_init__(self):
+        if not (0 <= self.tolerance < 1 and 0 < self.p_split < 1):
+            raise ParameterError.invalid("schedule_rules", "assess",
+                                         "0 <= tolerance < 1 and 0 < p_split < 1", self)
+
+
+def time_share(baseline_year, target_year, last_year) -> float:
+    """Elapsed share of the plan period at ``last_year`` (0-1); NaN if a year is unknown."""
+    if any(_missing(v) for v in (baseline_year, target_year, last_year)):
+        return math.nan
+    span = float(target_year) - float(baseline_year)
+    if span <= 0:
+        return math.nan
+    return min(max((float(last_year) - float(baseline_year)) / span, 0.0), 1.0)
+
+
+def progress_share(baseline, target, current, direction: str = ">=") -> float:
+    """Share of the baseline-to-target distance covered by ``current`` (may exceed 1 or be < 0).
+
+    NaN when the baseline or current value is unknown, or the target is not beyond the baseline
+    in ``direction`` (a ``>=`` target at or below the baseline: nothing to cover).
+    """
+    if any(_missing(v) for v in (baseline, target, current)):
+        return math.nan
+    distance = float(target) - float(baseline)
+    if distance == 0 or (distance > 0) != (direction == ">="):
+        return math.nan
+    return (float(current) - float(baseline)) / distance
+
+
+def meets(value, target, direction: str) -> bool:
+    """Whether ``value`` meets ``target`` in ``direction`` (``>=`` or ``<=``)."""
+    return bool(value >= target) if direction == ">=" else bool(value <= target)
+
+
+def categorise(*, has_progress_data: bool, already_met: bool, time: float, progress: float,
+               p_meet: float, rules: ScheduleRules = ScheduleRules()) -> str:
+    """The category of one target (one of :data:`CATEGORIES`), by the rules of the module docstring.
+
+    Parameters
+    ----------
+    has_progress_data : bool
+        Whether at least one observation lies after the baseline year.
+    already_met : bool
+        Whether the compared quantity (last level, stock, or sum of flows so far) meets the target.
+    time, progress : float
+        :func:`time_share` and :func:`progress_share` (progress may be NaN).
+    p_meet : float
+        Probability (0-1) that the target is met in the target year (may be NaN).
+    """
+    if not has_progress_data:
+        return "insufficient_data"
+    if already_met:
+        return "achieved"
+    likely = (not _missing(p_meet)) and p_meet >= rules.p_split
+    if _missing(progress) or _missing(time):
+        return "on_schedule" if likely else "behind"
+    gap = progress - time
+    if gap >= rules.tolerance and likely:
+        return "ahead"
+    if gap <= -rules.tolerance and not likely:
+        return "behind"
+    return "on_schedule"
+
+
+def _missing(v) -> bool:
+    if v is None:
+        return True
+    try:
+        return math.isnan(float(v))
+    except (TypeError, ValueError):
+        return True

@@ -1,0 +1,92 @@
+"""Units of plan and history indicators: units written inside names, and the ``%`` rule.
+
+Bureau tables often write the unit inside the indicator's name or a header: ``“明厨亮灶”覆盖率（%）``,
+``知识产权质押融资金额(亿元)``, ``数值（万户）``. :func:`split_unit` takes such a trailing unit off.
+
+**The % rule** (:func:`percent_kind`). An indicator in ``%`` is a *share* -- bounded to 0-100,
+forecast on a logit scale -- unless it is a *rate of change or a margin*, which can be negative or
+above 100 (研发经费年均增长7%以上, 高技术产业利润率 -0.31 %):
+
+1. explicit ``lower`` / ``upper`` bounds (plan or history columns) always win;
+2. the unit says change: ``%/年``, ``百分点``, ``pp``;
+3. the name (or the indicator id) says change or margin: 增长, 增速, 增幅, 增长率, 增加 (but not
+   增加值 "value added"), 下降, 降低, 减少, 变化, 变动, 同比, 环比, 利润率, 毛利率, 净利率,
+   收益率, 回报率, 利率, or ``growth``, ``change``, ``margin``, ``yoy`` -- unless the name speaks
+   of a share of a whole (比重, 占比), as in 高技术制造业增加值占规模以上工业增加值比重;
+4. otherwise a ``%`` is a share.
+
+A rate of change or margin without declared bounds is unbounded (forecast on its own scale).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+PERCENT_UNITS = ("%", "％", "百分比", "percent")
+CHANGE_UNITS = ("%/年", "%每年", "百分点", "pp", "个百分点", "%/a")
+CHANGE_WORDS = ("增长", "增速", "增幅", "增加", "下降", "降低", "减少", "变化", "变动", "同比", "环比",
+                "利润率", "毛利率", "净利率", "收益率", "回报率", "利率",
+                "growth", "change", "margin", "yoy", "increase", "decrease")
+SHARE_WORDS = ("比重", "占比")
+#: "value added" is a level, not a change, even though it starts with 增加
+_NOT_CHANGE = ("增加值",)
+
+# characters a unit is written with: counting words, magnitudes, measures, per-signs
+_UNIT_CHARS = set("%‰‱/·.万亿千百十个户件项张批次人口元吨公顷亩家座所台套辆部只头匹枚份箱册"
+                  "小时天年月日里米平方立克斤度瓦时升标准煤kmgtwhl²³")
+_UNIT_WORDS = ("index", "指数", "倍", "人次", "万人次", "岁", "年", "天", "小时", "个百分点", "百分点",
+               "百分比", "元/人", "分")
+_TRAILING_PARENS = re.compile(r"^(?P<body>.*?)\s*\((?P<unit>[^()]{1,12})\)\s*$")
+
+
+def is_unit_text(text: str) -> bool:
+    """Whether ``text`` (already NFKC-normalised) reads as a unit: ``%``, ``亿元``, ``件/万人``, ``批次/千人``."""
+    t = text.strip().lower().replace(" ", "")
+    if not t or len(t) > 12:
+        return False
+    if t in _UNIT_WORDS:
+        return True
+    return all(c in _UNIT_CHARS for c in t)
+
+
+def split_unit(text: str) -> tuple[str, str]:
+    """Take a trailing unit in parentheses off a name or header.
+
+    >>> split_unit("“明厨亮灶”覆盖率（%）")
+    ('“明厨亮灶”覆盖率', '%')
+    >>> split_unit("高技术产业利润率(利润总额/主营业务收入,派生)")  # not a unit: kept
+    ('高技术产业利润率(利润总额/主营业务收入,派生)', '')
+    """
+    norm = unicodedata.normalize("NFKC", str(text)).replace("\u3000", " ").strip()
+    m = _TRAILING_PARENS.match(norm)
+    if m and m.group("body") and is_unit_text(m.group("unit")):
+        unit = m.group("unit").strip()
+        return m.group("body").strip(), unit
+    return norm, ""
+
+
+def is_percent(unit: str | None) -> bool:
+    """Whether a unit is a percentage of any kind (share, change or margin)."""
+    u = (unit or "").strip().lower()
+    return any(p in u for p in PERCENT_UNITS) or u in CHANGE_UNITS
+
+
+def percent_kind(unit: str | None, *names: str | None) -> str | None:
+    """``"share"``, ``"change"`` (rate of change or margin) or ``None`` (not a ``%`` unit).
+
+    ``names`` are the indicator's name and id; see the module docstring for the rule (explicit
+    bounds are handled by the callers, they win over this).
+    """
+    u = unicodedata.normalize("NFKC", unit or "").strip().lower().replace(" ", "")
+    if u in CHANGE_UNITS or u.startswith("%/") or "百分点" in u:
+        return "change"
+    if not is_percent(u):
+        return None
+    text = " ".join(unicodedata.normalize("NFKC", n or "").lower() for n in names)
+    if any(w in text for w in SHARE_WORDS):
+        return "share"
+    for w in _NOT_CHANGE:
+        text = text.replace(w, "")
+    if any(w in text for w in CHANGE_WORDS):
+        return "change"
+    return "share"

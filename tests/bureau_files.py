@@ -1,0 +1,100 @@
+"""Bureau-style tables built by code for the reader and journey tests (issue 18).
+
+The plan rows are the real Dinghu district "十四五" main indicators (data/dinghu_14th_fyp_plan.csv),
+laid out as a district office keeps them: a merged title row, a 类别 column merged down each
+category, ``2020年基数`` / ``2025年目标`` headers, no region column, a unit written inside a name,
+and a 注 row below. The history values are SYNTHETIC (generated here, plausible mid-term figures,
+not published data), kept one column per year and keyed by 指标名称 as statistics offices keep them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+TITLE = "肇庆市鼎湖区市场监管现代化“十四五”规划主要指标"
+NOTE = "注：〔〕内为累计数，〈〉内为“十四五”期间累计新增数。"
+PLAN_HEADER = ["类别", "序号", "指标名称", "单位", "2020年基数", "2025年目标", "属性"]
+# (category, name, unit, baseline, target, attribute) -- the Dinghu table; one unit moved into its name
+PLAN_ROWS = [
+    ("一、市场主体", "期末市场主体总量", "万户", "〔1.89〕", "〔3.12〕", "预期性"),
+    ("一、市场主体", "全区每千人拥有企业户", "户/千人", "〔16.22〕", "〔25.64〕", "预期性"),
+    ("二、知识产权", "每万人口高价值发明专利拥有量", "件/万人", "〔1.04〕", "〔3〕", "预期性"),
+    ("二、知识产权", "知识产权质押登记融资金额", "亿元", "〈0〉", "〈5〉", "预期性"),
+    ("三、质量和标准", "地方标准", "项", "〔0〕", "〔2〕", "预期性"),
+    ("三、质量和标准", "企业标准", "项", "〔38〕", "〔117〕", "预期性"),
+    ("三、质量和标准", "有效期内认证证书", "张", "〔108〕", "〔120〕", "预期性"),
+    ("四、安全监管", "千人食品检验量", "批次/千人", "5", "6", "约束性"),
+    ("四、安全监管", "医疗器械抽检批次数", "批次/年", "8", "≥9", "预期性"),
+    ("四、安全监管", "化妆品抽检批次数", "批次/年", "9", "≥10", "预期性"),
+    ("四、安全监管", "“明厨亮灶”覆盖率（%）", "", "81", "≥90", "约束性"),
+    ("四、安全监管", "生产领域区级工业产品质量监督抽查覆盖率", "%", "0.3", "≥1", "预期性"),
+    ("四、安全监管", "药品抽检合格率", "%", "98", "≥99", "预期性"),
+    ("四、安全监管", "执业药师数", "人/万人口", "4.4", "≥4.6", "预期性"),
+]
+HISTORY_TITLE = "鼎湖区市场监管主要指标完成情况（2020—2023年）"
+HISTORY_HEADER = ["指标名称", "单位", "口径", "2020年", "2021年", "2022年", "2023年"]
+# synthetic mid-term values; names written as a statistics office might (no quotes, full-width
+# brackets, a unit in the name); pledge financing reported as running totals (累计)
+HISTORY_ROWS = [
+    ("期末市场主体总量", "万户", "", 1.89, 2.15, 2.42, 2.70),
+    ("全区每千人拥有企业户", "户/千人", "", 16.22, 18.1, 20.3, 22.0),
+    ("每万人口高价值发明专利拥有量（件/万人）", "", "", 1.04, 1.3, 1.6, 1.9),
+    ("知识产权质押登记融资金额", "亿元", "累计", None, 1.2, 2.5, 3.1),
+    ("地方标准", "项", "", 0, 0, 1, 1),
+    ("企业标准", "项", "", 38, 52, 69, 84),
+    ("有效期内认证证书", "张", "", 108, 110, 113, 117),
+    ("千人食品检验量", "批次/千人", "", 5, 5.3, 5.5, 5.8),
+    ("医疗器械抽检批次数", "批次/年", "", 8, 8, 9, 9),
+    ("化妆品抽检批次数", "批次/年", "", 9, 9, 10, 10),
+    ("明厨亮灶覆盖率", "%", "", 81, 84, 86, 88),
+    ("生产领域区级工业产品质量监督抽查覆盖率", "%", "", 0.3, 0.5, 0.7, 0.8),
+    ("药品抽检合格率", "%", "", 98, 98.6, 99.1, 99.2),
+    ("执业药师数", "人/万人口", "", 4.4, 4.5, 4.5, 4.6),
+    # not a plan indicator: must be reported, never silently dropped
+    ("食品安全抽检合格率", "%", "", 97.8, 98.1, 98.3, 98.4),
+]
+UNMATCHED_NAME = "食品安全抽检合格率"
+
+
+def write_plan_xlsx(path: Path) -> Path:
+    """The Dinghu main-indicator table as a district office lays it out in Excel."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "主要指标"
+    width = len(PLAN_HEADER)
+    ws.append([TITLE] + [None] * (width - 1))
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append(PLAN_HEADER)
+    first = {}
+    for k, (cat, name, unit, base, target, attr) in enumerate(PLAN_ROWS, start=1):
+        row = ws.max_row + 1
+        first.setdefault(cat, [row, row])[1] = row
+        ws.append([cat if first[cat][0] == row else None, k, name, unit or None, base, target, attr])
+    for cat, (r0, r1) in first.items():
+        if r1 > r0:
+            ws.merge_cells(start_row=r0, start_column=1, end_row=r1, end_column=1)
+    ws.append([NOTE] + [None] * (width - 1))
+    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=width)
+    wb.save(path)
+    return path
+
+
+def write_history_xlsx(path: Path) -> Path:
+    """The district's yearly figures, one column per year, keyed by 指标名称, no region column."""
+    wb = Workbook()
+    ws = wb.active
+    width = len(HISTORY_HEADER)
+    ws.append([HISTORY_TITLE] + [None] * (width - 1))
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.append([None] * width)
+    ws.append(HISTORY_HEADER)
+    for row in HISTORY_ROWS:
+        ws.append(list(row))
+    ws.append([None] * width)
+    ws.append(["资料来源：区统计局、区市场监管局（本表数值为测试用合成数据）"] + [None] * (width - 1))
+    wb.save(path)
+    return path

@@ -1,0 +1,77 @@
+"""Inputs for the report tests (issue 12).
+
+The plan is the real Dinghu district "十四五" main-indicator table shipped in ``data/``; the history
+after its 2020 baseline is SYNTHETIC (made up here by code, not observed), chosen so that every
+case of the narrative occurs: ahead / behind / on schedule / achieved early, a 〈〉 sum of flows,
+a ``%`` rate, a series moving away from its target, baseline only (数据不足). ``EDGE_PLAN`` adds
+synthetic rows for the remaining cases: a ``<=`` target, a 〈〉 cap, no data at all, a baseline value
+known only from the history, and a target year already observed.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+DINGHU_PLAN = DATA / "dinghu_14th_fyp_plan.csv"
+REGION = "鼎湖区"
+
+#: SYNTHETIC yearly values 2021-2023 per Dinghu indicator (the 2020 baseline comes from the plan)
+SYNTHETIC_2021_2023 = {
+    "market_entities_total": (2.16, 2.43, 2.70),
+    "enterprises_per_1000_people": (16.9, 17.4, 18.0),
+    "high_value_invention_patents_per_10k": (1.6, 2.3, 3.1),
+    "ip_pledge_financing": (0.8, 1.1, 1.3),          # yearly flows; the target is their sum 〈5〉
+    # local_standards: nothing after the baseline -> 数据不足
+    "enterprise_standards": (52, 66, 79),
+    "valid_certificates": (110, 113, 115),
+    "food_samples_per_1000_people": (5.2, 5.4, 5.7),
+    "medical_device_sampling_batches": (8, 9, 9),
+    "cosmetics_sampling_batches": (9, 8, 7),         # moving away from >= 10
+    "open_kitchen_coverage": (83.5, 85.2, 86.9),
+    "industrial_product_sampling_coverage": (0.45, 0.6, 0.72),
+    "drug_sampling_pass_rate": (98.6, 99.1, 99.3),
+    "licensed_pharmacists_per_10k": (4.45, 4.52, 4.6),
+}
+
+EDGE_PLAN = pd.DataFrame([
+    # a "<=" level target (a rate to bring down)
+    {"region": REGION, "indicator": "complaint_rate", "name": "消费投诉率（合成）", "unit": "%",
+     "baseline_year": 2020, "baseline": "3.2", "target_year": 2025, "target": "≤2.5", "attribute": "约束性"},
+    # a 〈〉 cap: new additions over the period at most 40
+    {"region": REGION, "indicator": "new_licences_cap", "name": "新增特种设备许可（合成）", "unit": "项",
+     "baseline_year": 2020, "baseline": "〈0〉", "target_year": 2025, "target": "〈≤40〉", "attribute": "预期性"},
+    # no history at all (the plan gives no baseline value)
+    {"region": REGION, "indicator": "no_history", "name": "无数据指标（合成）", "unit": "万元",
+     "baseline_year": 2020, "baseline": "", "target_year": 2025, "target": "≥120", "attribute": "预期性"},
+    # the plan leaves the baseline value blank; the history has the baseline year
+    {"region": REGION, "indicator": "baseline_in_history", "name": "基期值取自历史数据的指标（合成）",
+     "unit": "家", "baseline_year": 2020, "baseline": "", "target_year": 2025, "target": "≥650", "attribute": "预期性"},
+    # target year already observed
+    {"region": REGION, "indicator": "annual_target_2022", "name": "2022年度抽检任务（合成）", "unit": "批次",
+     "baseline_year": 2020, "baseline": "5000", "target_year": 2022, "target": "≥5600", "attribute": "预期性"},
+])
+EDGE_HISTORY = {
+    "complaint_rate": (3.0, 2.9, 2.8),
+    "baseline_in_history": (420, 470, 510, 560),  # 2021-2024 after the 2020 value below
+    "new_licences_cap": (9, 11, 12),
+    "annual_target_2022": (5300, 5750, 5900),
+}
+
+
+def dinghu_history(*, edge: bool = False) -> pd.DataFrame:
+    """The SYNTHETIC 2021-2023 history (plus the edge rows' history when ``edge``)."""
+    values = dict(SYNTHETIC_2021_2023, **(EDGE_HISTORY if edge else {}))
+    rows = [{"region": REGION, "indicator": ind, "year": 2021 + k, "value": float(v), "source": "synthetic"}
+            for ind, vals in values.items() for k, v in enumerate(vals)]
+    if edge:  # the baseline year of the row whose plan leaves the baseline blank
+        rows.append({"region": REGION, "indicator": "baseline_in_history", "year": 2020, "value": 380.0,
+                     "source": "synthetic"})
+    return pd.DataFrame(rows)
+
+
+def dinghu_plan(*, edge: bool = False) -> pd.DataFrame:
+    """The real Dinghu plan table (raw notation), plus the synthetic edge rows when ``edge``."""
+    plan = pd.read_csv(DINGHU_PLAN, dtype=str)
+    return pd.concat([plan, EDGE_PLAN.astype(str).replace("", None)], ignore_index=True) if edge else plan

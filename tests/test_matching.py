@@ -1,0 +1,115 @@
+"""History joins plan by id or by Chinese name; nothing unmatched is dropped silently (issue 18 item 1)."""
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+import mstarget as mt
+from mstarget.cli.main import main
+from mstarget.matching import match, name_key, region_suggestion
+
+# synthetic mid-term values (generated here) for three Dinghu plan rows, keyed by 指标名称
+ROWS = [("期末市场主体总量", 2021, 2.15), ("期末市场主体总量", 2022, 2.42), ("期末市场主体总量", 2023, 2.70),
+        ("“明厨亮灶”覆盖率（%）", 2021, 84.0), ("“明厨亮灶”覆盖率（%）", 2022, 86.0),
+        ("“明厨亮灶”覆盖率（%）", 2023, 88.0)]
+
+
+@pytest.fixture(scope="module")
+def dinghu(data_dir):
+    return mt.read_plan(data_dir / "dinghu_14th_fyp_plan.csv")
+
+
+def _history(region="鼎湖区", rows=ROWS):
+    return pd.DataFrame([{"地区": region, "指标名称": n, "年份": y, "数值": v} for n, y, v in rows])
+
+
+def test_names_are_compared_normalised():
+    assert name_key("“明厨亮灶”覆盖率（%）") == name_key("明厨亮灶覆盖率") == name_key(" 明厨亮灶 覆盖率 ")
+    assert name_key("ＡＢＣ指数") == "abc指数"
+
+
+def test_history_keyed_by_chinese_name_matches_plan_ids(dinghu):
+    h = mt.read_history(_history())
+    assert "name" in h.columns  # 指标名称 is the name in both readers
+    m = match(dinghu, h)
+    assert set(m.history["indicator"]) == {"market_entities_total", "open_kitchen_coverage"}
+    assert m.unmatched_history.empty
+    assert len(m.unmatched_plan) == 12  # the other plan rows have no history: listed, not dropped
+
+
+def test_region_without_suffix_is_not_guessed_but_suggested(dinghu):
+    m = match(dinghu, mt.read_history(_history(region="鼎湖")))
+    assert len(m.unmatched_history) == 2 and len(m.unmatched_plan) == 14
+    assert m.unmatched_history["suggestion"].str.contains("did you mean region 鼎湖区").all()
+    assert region_suggestion("广东", ["广东省", "广西壮族自治区"]) == "广东省"
+
+
+def test_assess_warns_with_the_lists_and_attaches_them(dinghu):
+    with pytest.warns(mt.UnmatchedWarning) as record:
+        res = mt.assess(_history(region="鼎湖"), dinghu, as_of=2023, seed=0, n_paths=200)
+    w = next(r.message for r in record if isinstance(r.message, mt.UnmatchedWarning))
+    assert set(w.history_series["name"]) == {"期末市场主体总量", "“明厨亮灶”覆盖率"}
+    assert len(w.plan_rows) == 14 and "鼎湖区" in str(w)
+    assert res.attrs["unmatched_history"]["indicator"].tolist() == w.history_series["indicator"].tolist()
+    assert len(res.attrs["unmatched_plan"]) == 14
+    # nothing was assessed from those baselines as if it were progress
+    assert (res["category"] == "insufficient_data").all()
+    assert res["note"].str.contains("no history matched").all()
+    # two results with these attrs still concatenate
+    assert len(pd.concat([res, res])) == 28
+
+
+def test_matched_rows_are_assessed_and_no_warning_when_complete(dinghu):
+    plan = dinghu[dinghu["indicator"].isin(["market_entities_total", "open_kitchen_coverage"])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", mt.UnmatchedWarning)
+        res = mt.assess(_history(), plan, as_of=2023, seed=0, n_paths=200)
+    assert res["last_year"].tolist() == [2023, 2023]
+    assert res.attrs["unmatched_plan"].empty and res.attrs["unmatched_history"].empty
+
+
+def test_history_without_region_takes_the_plans_single_region(dinghu):
+    plan = dinghu[dinghu["indicator"] == "market_entities_total"]
+    hist = _history().drop(columns="地区").iloc[:3]
+    res = mt.assess(hist, plan, as_of=2023, seed=0, n_paths=200)
+    assert res["last_value"].iloc[0] == 2.70
+
+
+def test_cli_prints_unmatched_before_the_table_and_strict_exits_2(tmp_path, data_dir, capsys):
+    path = tmp_path / "history.csv"
+    _history(region="鼎湖").to_csv(path, index=False)
+    out = tmp_path / "r.csv"
+    code = main(["assess", "--plan", str(data_dir / "dinghu_14th_fyp_plan.csv"), "--history", str(path),
+                 "--strict", "--out", str(out), "--no-track"])
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert "鼎湖/期末市场主体总量" in err and "did you mean region 鼎湖区" in err and "--strict" in err
+    code = main(["assess", "--plan", str(data_dir / "dinghu_14th_fyp_plan.csv"), "--history", str(path),
+                 "--out", str(out), "--no-track"])
+    assert code == 0 and out.exists()
+    assert "did you mean region 鼎湖区" in capsys.readouterr().err
+
+
+def test_backtest_with_a_plan_reports_rows_without_history(data_dir):
+    history = mt.read_history(data_dir / "china" / "national_history.csv")
+    plan = mt.read_plan(data_dir / "dinghu_14th_fyp_plan.csv")  # the README's example: other regions
+    with pytest.warns(mt.UnmatchedWarning, match="14 plan row") as record:
+        res = mt.backtest(history, model="drift", horizon=1, origins=[2021], plan=plan, n_paths=100)
+    w = next(r.message for r in record if isinstance(r.message, mt.UnmatchedWarning))
+    assert len(w.plan_rows) == 14 and res.calls.empty
+
+
+def test_a_parenthesised_note_in_the_name_still_matches_when_unambiguous():
+    """issue 18: the real provincial panel writes 高技术产业利润率(利润总额/主营业务收入,派生)."""
+    hist = mt.read_history(pd.DataFrame({
+        "region": "广东", "indicator": ["hitech_industry_profit_margin"] * 2 + ["hitech_profit"] * 2,
+        "name": ["高技术产业利润率(利润总额/主营业务收入,派生)"] * 2 + ["高技术产业_利润总额"] * 2,
+        "year": [2022, 2023] * 2, "value": [6.1, 5.8, 1200.0, 1300.0],
+        "unit": ["%", "%", "亿元", "亿元"]}))
+    plan = mt.read_plan(pd.DataFrame({"region": ["广东"], "指标名称": ["高技术产业利润率"], "单位": ["%"],
+                                      "基期值（2020年）": ["5"], "目标值（2025年）": ["≥6"]}))
+    m = match(plan, hist)
+    assert m.unmatched_plan.empty and m.unmatched_history["indicator"].tolist() == ["hitech_profit"]
+    assert "高技术产业利润率" in set(m.history["indicator"])
