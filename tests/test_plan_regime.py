@@ -125,3 +125,19 @@ def test_plan_protocol_on_a_held_out_family():  # issue 17
     assert by.loc[0.5, "mean_p_meet"] > by.loc[1.0, "mean_p_meet"] > by.loc[1.5, "mean_p_meet"]
     w = pace_windows(test, 4, 2, [2019])
     assert len(w) == 3 * 31 and all(len(v) == 4 for v in w["values"])
+
+
+def test_plan_prior_change_column_reaches_the_forecast():  # issue 17
+    hist = pd.DataFrame({"region": ["鼎湖区"], "indicator": ["x"], "year": [2021], "value": [100.0],
+                         "unit": ["个"]})
+    plan = pd.DataFrame({"region": ["鼎湖区"], "indicator": ["x"], "name": ["市场主体"], "unit": ["个"],
+                         "baseline_year": [2021], "baseline": [100], "target_year": [2025],
+                         "target": ["≥130"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = mt.assess(hist, plan, seed=0)
+        stated = mt.assess(hist, plan.assign(prior_change=10.0), seed=0)
+    assert float(plain["forecast"].iloc[0]) == pytest.approx(100, rel=0.03)
+    # 10 a year from 100 is read as +10 % a year on the model (log) scale, compounding over 4 years
+    assert float(stated["forecast"].iloc[0]) == pytest.approx(100 * 1.1 ** 4, rel=0.03)
+    assert float(stated["p_meet"].iloc[0]) > float(plain["p_meet"].iloc[0])

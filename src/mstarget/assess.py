@@ -104,6 +104,25 @@ def _augment_history(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None,
     return out
 
 
+def _stated_prior_change(hist: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    """Carry an optional plan column ``prior_change`` (a stated yearly change, in the indicator's
+    unit) to the history rows of its series, where the forecast reads it (issue 17; a history
+    column of the same name wins)."""
+    if "prior_change" not in plan.columns:
+        return hist
+    stated = pd.to_numeric(plan["prior_change"], errors="coerce")
+    keyed = pd.Series(stated.to_numpy(), index=pd.MultiIndex.from_frame(plan[["region", "indicator"]]))
+    keyed = keyed[keyed.notna() & ~keyed.index.duplicated(keep="last")]
+    if keyed.empty:
+        return hist
+    out = hist.copy()
+    from_plan = keyed.reindex(pd.MultiIndex.from_frame(out[["region", "indicator"]])).to_numpy()
+    own = (pd.to_numeric(out["prior_change"], errors="coerce").to_numpy()
+           if "prior_change" in out.columns else np.full(len(out), np.nan))
+    out["prior_change"] = np.where(np.isfinite(own), own, from_plan)
+    return out
+
+
 def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0, *,
            region: str | None = None,
            n_paths: int = DEFAULT_PATHS, thresholds: Thresholds = Thresholds(),
@@ -222,6 +241,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     hist = hist.dropna(subset=["value"])
     hist, converted = _running_totals_to_flows(hist, plan)
     hist = _augment_history(hist, plan, as_of, use_plan_baseline)
+    hist = _stated_prior_change(hist, plan)
 
     last_year = hist.groupby(["region", "indicator"])["year"].max().to_dict()
     horizons: dict[tuple[str, str], int] = {}

@@ -329,6 +329,16 @@ def resolve_calibration(calibration) -> Calibration | None:
                      f"Got {calibration!r} instead.")
 
 
+TREND_MIN = 0.05  # a forecast trend below this share of the 80 % half-width has no direction
+
+
+def trend_sign(trend, half):
+    """Direction of the forecast's trend (+1 / -1), 0 when it is within ``TREND_MIN`` of the
+    80 % half-width ``half`` of no change (a series with one point: no trend to correct)."""
+    trend = np.asarray(trend, dtype=float)
+    return np.where(np.abs(trend) > TREND_MIN * np.asarray(half, dtype=float), np.sign(trend), 0.0)
+
+
 def apply(z_paths: np.ndarray, factors: np.ndarray, shift: np.ndarray | None = None,
           z_last: float | None = None) -> np.ndarray:
     """Stretch deviations from the per-year median (model scale), see module docstring.
@@ -351,7 +361,7 @@ def apply(z_paths: np.ndarray, factors: np.ndarray, shift: np.ndarray | None = N
     med = np.median(z, axis=0)
     if shift is not None and z_last is not None:
         q10, q90 = np.quantile(z, [0.1, 0.9], axis=0)
-        move = np.sign(med - z_last) * np.asarray(shift, dtype=float) * (q90 - q10) / 2.0
+        move = trend_sign(med - z_last, (q90 - q10) / 2.0) * np.asarray(shift, dtype=float) * (q90 - q10) / 2.0
         z = z + move[None, :]
         med = med + move
     dev = z - med
@@ -522,7 +532,7 @@ def plan_shifts(rows: pd.DataFrame, weights: np.ndarray | None = None, *, max_h:
     than the model extrapolates (mean reversion across regions, slowing growth).
     """
     half = (rows["q90"] - rows["q10"]).to_numpy(dtype=float) / 2.0
-    o = np.sign((rows["q50"] - rows["z_last"]).to_numpy(dtype=float))
+    o = trend_sign((rows["q50"] - rows["z_last"]).to_numpy(dtype=float), half)
     with np.errstate(divide="ignore", invalid="ignore"):
         u = np.where(half > 1e-12, o * (rows["z_actual"] - rows["q50"]).to_numpy(dtype=float) / half, np.nan)
     tab = _plan_cells(rows, weights, max_h, min_count, [u], [0.5], conformal=False)[..., 0]
@@ -533,7 +543,7 @@ def shifted_stretch(rows: pd.DataFrame, shift: np.ndarray) -> pd.DataFrame:
     """``rows`` with ``r_80`` / ``r_95`` recomputed around the shifted median (see :func:`apply`)."""
     s = np.asarray(shift)[rows["cls"].to_numpy(), np.minimum(rows["h"].to_numpy() - 1, shift.shape[1] - 1)]
     q = {k: rows[k].to_numpy(dtype=float) for k in ("q025", "q10", "q50", "q90", "q975", "z_last", "z_actual")}
-    move = np.sign(q["q50"] - q["z_last"]) * s * (q["q90"] - q["q10"]) / 2.0
+    move = trend_sign(q["q50"] - q["z_last"], (q["q90"] - q["q10"]) / 2.0) * s * (q["q90"] - q["q10"]) / 2.0
     med = q["q50"] + move
     a = q["z_actual"]
     up = a >= med
