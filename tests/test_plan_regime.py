@@ -141,3 +141,30 @@ def test_plan_prior_change_column_reaches_the_forecast():  # issue 17
     # 10 a year from 100 is read as +10 % a year on the model (log) scale, compounding over 4 years
     assert float(stated["forecast"].iloc[0]) == pytest.approx(100 * 1.1 ** 4, rel=0.03)
     assert float(stated["p_meet"].iloc[0]) > float(plain["p_meet"].iloc[0])
+
+
+def test_cli_forecast_and_assess_take_a_reference_panel(tmp_path):  # issue 17
+    from mstarget.cli.main import main
+
+    d = pd.read_csv(PANEL)
+    d = d[d["indicator"] == "local_budget_expenditure_total"]
+    one = d[(d["region"] == "江苏") & d["year"].between(2020, 2021)]
+    hist, ref = tmp_path / "h.csv", tmp_path / "ref.csv"
+    one.to_csv(hist, index=False)
+    d[(d["region"] != "江苏") & (d["year"] <= 2021)].to_csv(ref, index=False)
+    outs = {}
+    for name, extra in (("alone", []), ("pooled", ["--reference", str(ref)])):
+        out = tmp_path / f"{name}.csv"
+        assert main(["forecast", "--history", str(hist), "--horizon", "2", "--out", str(out),
+                     "--no-track", *extra]) == 0
+        outs[name] = pd.read_csv(out)
+    w = {k: float(v["hi_80"].iloc[1] - v["lo_80"].iloc[1]) for k, v in outs.items()}
+    assert w["pooled"] < w["alone"]
+    plan = tmp_path / "plan.csv"
+    pd.DataFrame({"region": ["江苏"], "indicator": ["local_budget_expenditure_total"], "name": ["一般公共预算支出"],
+                  "unit": ["亿元"], "baseline_year": [2020], "baseline": [13682], "target_year": [2023],
+                  "target": ["≥15000"]}).to_csv(plan, index=False)
+    out = tmp_path / "assess.csv"
+    assert main(["assess", "--plan", str(plan), "--history", str(hist), "--reference", str(ref),
+                 "--out", str(out), "--no-track"]) == 0
+    assert pd.read_csv(out)["model"].iloc[0] == "auto:pooled_drift"
