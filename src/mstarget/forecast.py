@@ -14,8 +14,10 @@ from the median are stretched on the model scale by conformal factors learned ou
 Every series draws from its own generator seeded by ``(seed, crc32(region, indicator))``, so a
 series' draws do not depend on the order of the table. Local models (``naive`` ... ``theta``,
 ``arima``, ``prophet``, ``rate``) give a series the same forecast whatever else is in the table;
-models that learn across series (``global``, and through it ``ensemble`` and ``auto``) depend, by
-design, on the other series they are fitted with: that is how a 4-point series borrows strength.
+models that learn across series (``global``, and through it ``ensemble`` and ``auto``) and
+``pooled_drift`` (``auto``'s model for 1-7 points, which pools the other regions of the same indicator,
+:mod:`mstarget.pooling`) depend, by design, on the other series they are fitted with: that is how a
+4-point series borrows strength.
 """
 from __future__ import annotations
 
