@@ -25,6 +25,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .consistency import check_against_plan
 from .exceptions import ParameterError, RunningTotalWarning
 from .forecast import DEFAULT_PATHS, SeriesForecast, forecast_paths
 from .history import read_history
@@ -202,6 +203,8 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     else:
         m = match(plan, hist)
         warn_unmatched(m, stacklevel=4)
+        # where plan and history meet: units, magnitudes, baseline values (mstarget.consistency)
+        check_against_plan(plan, hist, m.pairs, as_of)
         hist, unmatched = m.history, (m.unmatched_plan, m.unmatched_history)
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import layout
+from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_unit
 from .validation import (Problems, map_unique, normalize_text, parse_number, parse_year,
@@ -87,7 +87,14 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     src = source or source_name(data)
     if isinstance(data, pd.DataFrame) and REQUIRED_CLEAN <= set(data.columns) and _already_clean(data):
         return data
-    table = layout.load(data, SCHEMA)
+    carried = consistency.sheet_of(data) if isinstance(data, pd.DataFrame) else None
+    if carried is not None and source is None:
+        src = carried.source
+    table = layout.load(data, SCHEMA, source=src)
+    if carried is not None:  # a history read before: messages keep naming its file's rows
+        table.rows, table.headers = carried.rows, dict(carried.headers)
+        if carried.value_columns is not None:
+            table.cell_columns = carried.value_columns
     raw = table.frame
     _apply_region(raw, region)
     if "indicator" not in raw.columns and "name" in raw.columns:
@@ -119,15 +126,25 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     if "source" not in out.columns:
         out["source"] = ""
     drop = _duplicates(out, raw, table.cell_columns, problems)
+    # across rows: one unit per series, no negative counts (mstarget.consistency)
+    consistency.check_history(out.assign(name=ident["name"]), raw,
+                              lambda pos: _value_column(table.cell_columns, pos), problems)
     problems.raise_if_any()
 
     out = out.drop(index=drop)
     first = ["region", "indicator", "year", "value", "unit", "source"]
     out = out[first + [c for c in out.columns if c not in first]]
     out["year"] = out["year"].astype(int)
-    out = out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
+    out = out.sort_values(["region", "indicator", "year"], kind="stable")
+    order = out.index.to_numpy()
+    out = out.reset_index(drop=True)
+    value_columns = (np.asarray(table.cell_columns, dtype=object)[order] if table.cell_columns is not None
+                     else np.full(len(order), table.headers.get("value", "value"), dtype=object))
+    out.attrs["sheet"] = consistency.SheetCells(src, np.asarray(table.rows)[order], table.headers,
+                                                value_columns)
     out.attrs["mstarget_clean"] = True
     out.attrs["title"] = table.title
+    consistency.warn_history(out)  # observations after this year, % shares jumping ~100x
     return out
 
 

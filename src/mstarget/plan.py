@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import layout
+from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_unit
 from .validation import (Problems, map_unique, normalize_text, parse_number, parse_year,
@@ -177,8 +177,11 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
         Naming file, spreadsheet row, column (as written), the cell's text and what was
         expected, for every bad cell at once.
     """
-    src = source or source_name(data)
-    table = layout.load(data, SCHEMA)
+    carried = consistency.sheet_of(data) if isinstance(data, pd.DataFrame) else None
+    src = source or (carried.source if carried else source_name(data))
+    table = layout.load(data, SCHEMA, source=src)
+    if carried is not None:  # a plan read before: messages keep naming its file's rows and headers
+        table.rows, table.headers = carried.rows, dict(carried.headers)
     raw = table.frame
     _apply_region(raw, region)
     if "indicator" not in raw.columns and "name" in raw.columns:
@@ -186,6 +189,9 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
         table.headers.setdefault("indicator", table.headers.get("name", "name"))
     problems = Problems(src, rows=table.rows, headers=table.headers, order=list(raw.columns))
     if not require_columns(raw, REQUIRED, problems, "plan"):
+        problems.raise_if_any()
+    if raw.empty:
+        problems.table("the plan table has no rows; expected one row per target under the header")
         problems.raise_if_any()
 
     ident = _identity(raw, problems)
@@ -210,6 +216,12 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     for c in raw.columns:
         if c not in COLUMNS:
             out[c] = raw[c].to_numpy()
+    # across rows: repeated rows (conflicting: refused; exact: kept once), negative counts
+    keep = consistency.check_plan(out, raw, problems)
+    problems.raise_if_any()
+    if len(keep) < len(out):
+        out = out.iloc[keep].reset_index(drop=True)
+    out.attrs["sheet"] = consistency.SheetCells(src, np.asarray(table.rows)[keep], table.headers)
     out.attrs["title"] = table.title
     out.attrs["notes"] = list(table.notes)
     return out
