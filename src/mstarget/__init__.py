@@ -19,6 +19,7 @@ from .assess import Thresholds, assess  # noqa: E402
 from .backtest import backtest  # noqa: E402
 from .exceptions import (  # noqa: E402
     DataValidationError,
+    EnvironmentProblem,
     ModelFallbackWarning,
     MstargetError,
     MstargetWarning,
@@ -38,7 +39,7 @@ from .plan import read_plan  # noqa: E402
 __all__ = [
     "__version__", "read_plan", "read_history", "forecast", "assess", "backtest", "risk",
     "Thresholds", "available_models",
-    "DataValidationError", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
+    "DataValidationError", "EnvironmentProblem", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
     "ParameterError", "RunningTotalWarning", "ShortHistoryWarning", "TrackingError", "TrackingWarning",
     "UnknownModelError", "UnmatchedWarning",
 ]

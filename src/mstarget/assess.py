@@ -25,6 +25,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .arguments import check_int, check_seed, check_table
 from .consistency import check_against_plan
 from .exceptions import ParameterError, RunningTotalWarning
 from .forecast import DEFAULT_PATHS, SeriesForecast, forecast_paths
@@ -158,6 +159,11 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         (:class:`mstarget.matching.Match`), also issued as an
         :class:`~mstarget.exceptions.UnmatchedWarning`.
     """
+    # argument types first, before any work (issue 14)
+    check_table(plan, "plan", "assess")
+    check_table(history, "history", "assess", optional=True)
+    check_int(as_of, "as_of", "assess", optional=True)
+    check_seed(seed, "assess")
     table, details = assess_detailed(history, plan, as_of=as_of, model=model, seed=seed,
                                      region=region, n_paths=n_paths, thresholds=thresholds,
                                      use_plan_baseline=use_plan_baseline,

@@ -23,6 +23,7 @@ import pandas as pd
 from . import metrics as M
 from .calibration import is_steady, required_stretch
 from .engine import run_tasks
+from .arguments import check_horizon, check_seed, check_table
 from .exceptions import MstargetWarning, ParameterError, UnmatchedWarning
 from .forecast import DEFAULT_PATHS, forecast_paths
 from .history import read_history
@@ -149,8 +150,10 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
     -------
     BacktestResult
     """
-    if not (isinstance(horizon, (int, np.integer)) and 1 <= horizon <= 20):
-        raise ParameterError.invalid("horizon", "backtest", "an int in [1, 20]", horizon)
+    check_table(history, "history", "backtest")  # argument types first (issue 14)
+    check_table(plan, "plan", "backtest", optional=True)
+    check_horizon(horizon, "backtest", high=20)
+    check_seed(seed, "backtest")
     hist = read_history(history)
     cutoffs = _origins(hist, origins)
     actual = {(r, i): dict(zip(g["year"].astype(int), g["value"].astype(float)))

@@ -8,14 +8,24 @@ is seeded by the task itself, so all three backends give identical numbers.
 
 Scripts using ``loky`` or ``dask`` start worker processes: guard them with
 ``if __name__ == "__main__":``.
+
+A scheduler that cannot be reached within ``MSTARGET_DASK_TIMEOUT`` seconds (default 10) --
+nothing listening, or a listener that never answers -- raises
+:class:`~mstarget.exceptions.EnvironmentProblem` naming its address.
 """
 from __future__ import annotations
 
+import math
+import os
+import socket
+import time
 from typing import Any, Callable, Sequence
 
-from .exceptions import MstargetError, ParameterError
+from .exceptions import EnvironmentProblem, MstargetError, ParameterError
 
 BACKENDS = ("serial", "loky", "dask")
+#: seconds to reach a Dask scheduler (``MSTARGET_DASK_TIMEOUT``)
+DEFAULT_DASK_TIMEOUT = 10.0
 
 
 def run_tasks(fn: Callable[..., Any], tasks: Sequence[tuple], *, backend: str = "serial",
@@ -51,13 +61,65 @@ def run_tasks(fn: Callable[..., Any], tasks: Sequence[tuple], *, backend: str = 
         from dask.distributed import Client
     except ImportError:
         raise MstargetError("backend 'dask' needs Dask distributed: pip install 'mstarget[dask]'") from None
-    client = Client(scheduler) if scheduler else Client(n_workers=n_jobs or None, processes=True,
-                                                         dashboard_address=None)
+    if scheduler:
+        client = _connect(Client, scheduler, dask_timeout())
+    else:
+        client = Client(n_workers=n_jobs or None, processes=True, dashboard_address=None)
     try:
         with parallel_config(backend="dask"):
             return Parallel()(delayed(fn)(*t) for t in tasks)
     finally:
         client.close()
+
+
+def dask_timeout() -> float:
+    """Seconds allowed to reach a Dask scheduler: ``MSTARGET_DASK_TIMEOUT``, default 10."""
+    raw = os.environ.get("MSTARGET_DASK_TIMEOUT", "").strip()
+    if not raw:
+        return DEFAULT_DASK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not (value > 0 and math.isfinite(value)):
+        raise ParameterError(f"MSTARGET_DASK_TIMEOUT must be a number of seconds > 0; got {raw!r}.")
+    return value
+
+
+def _connect(Client, address: str, timeout: float):
+    """A Dask client of the scheduler at ``address``, or an error naming it within ``timeout`` s.
+
+    Dask bounds its connection attempts by ``timeout`` but then waits without limit for the
+    scheduler's greeting, so a listener that never answers would hang: a TCP scheduler is
+    first probed for that greeting (a scheduler sends it as soon as a connection opens).
+    """
+    unreachable = (f"cannot reach the Dask scheduler at {address}: {{}}. Start the scheduler, fix "
+                   "--scheduler, or use --backend loky (local processes) or serial.")
+    scheme, sep, rest = address.rpartition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme in ("", "tcp") and host and port.isdigit():
+        deadline = time.monotonic() + timeout
+        try:
+            with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout) as sock:
+                sock.settimeout(max(0.01, deadline - time.monotonic()))
+                if not sock.recv(1):
+                    raise ConnectionError("it closed the connection without a word")
+        except OSError as exc:
+            if isinstance(exc, (TimeoutError, socket.timeout)):
+                reason = f"no answer within {timeout:g} s (MSTARGET_DASK_TIMEOUT)"
+            elif isinstance(exc, socket.gaierror):
+                reason = f"unknown host {host!r}"
+            else:
+                reason = exc.strerror or str(exc) or type(exc).__name__
+            raise EnvironmentProblem(unreachable.format(reason), address=address) from exc
+    try:
+        return Client(address, timeout=timeout)
+    except ValueError as exc:
+        raise ParameterError(f"--scheduler {address!r} is not a Dask scheduler address ({exc}); "
+                             "write it like tcp://10.0.0.5:8786.") from exc
+    except OSError as exc:
+        raise EnvironmentProblem(unreachable.format(str(exc) or type(exc).__name__),
+                                 address=address) from exc
 
 
 def _serial(fn, tasks, progress, desc):

@@ -5,6 +5,7 @@ Catch :class:`MstargetError` to handle anything the library refuses on purpose;
 """
 from __future__ import annotations
 
+import errno as _errno
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -90,6 +91,79 @@ class TrackingError(MstargetError):
 
     Results already computed are kept; the run, if started, is ended as FAILED.
     """
+
+
+class EnvironmentProblem(MstargetError, OSError):
+    """The machine, not the input, stopped the work: a full disk, a read-only or forbidden folder,
+    an output path that is a folder or has a file as parent, an unreachable Dask scheduler.
+
+    The message names the path or address and how to fix it (the CLI exits with code 4). It is
+    an :class:`OSError` too, so code catching ``OSError`` still catches it.
+
+    Attributes
+    ----------
+    path : str or None
+        The file or folder concerned.
+    address : str or None
+        The server address concerned (e.g. a Dask scheduler).
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, address: str | None = None,
+                 errno: int | None = None):
+        super().__init__(message)
+        self.path, self.address = path, address
+        self.errno = errno
+        self.filename = path
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "environment problem"
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, path=None, action: str = "write") -> "EnvironmentProblem":
+        """``exc`` (whose errno is in :data:`ENVIRONMENT_ERRNOS`) as a one-line message naming
+        ``path`` (default: the file the error names)."""
+        where = str(path if path is not None else (exc.filename or "?"))
+        reason, fix = _ENVIRONMENT_REASONS.get(exc.errno, (exc.strerror or str(exc), ""))
+        text = f"cannot {action} '{where}': {reason}"
+        if exc.filename and str(exc.filename) != where and exc.errno in (_errno.ENOTDIR, _errno.EEXIST):
+            text += f" ('{exc.filename}')"
+        return cls(f"{text}. {fix}".strip(), path=where, errno=exc.errno)
+
+
+#: OSError numbers that mean "the machine", not the input or a bug
+ENVIRONMENT_ERRNOS = frozenset(e for e in (
+    _errno.ENOSPC, getattr(_errno, "EDQUOT", None), _errno.EACCES, _errno.EPERM, _errno.EROFS,
+    _errno.EISDIR, _errno.ENOTDIR, _errno.EEXIST, _errno.ENAMETOOLONG, _errno.EMFILE,
+    _errno.ENFILE, _errno.ENOMEM, _errno.EIO) if e is not None)
+
+_ENVIRONMENT_REASONS = {
+    _errno.ENOSPC: ("no space left on the disk", "Free some space or choose another folder."),
+    _errno.EACCES: ("permission denied", "Choose a folder you may write to, or ask for access."),
+    _errno.EPERM: ("operation not permitted", "Choose a folder you may write to, or ask for access."),
+    _errno.EROFS: ("the file system is read-only", "Choose a folder on a writable disk."),
+    _errno.EISDIR: ("it is a folder, not a file", "Give a file name inside it, e.g. result.csv."),
+    _errno.ENOTDIR: ("a part of the path is a file, not a folder", "Fix the folder part of the path."),
+    _errno.EEXIST: ("a part of the path is a file, not a folder", "Fix the folder part of the path."),
+    _errno.ENAMETOOLONG: ("the name is too long", "Choose a shorter file name."),
+    _errno.EMFILE: ("too many open files", "Close other programs and try again."),
+    _errno.ENFILE: ("too many open files", "Close other programs and try again."),
+    _errno.ENOMEM: ("out of memory", "Close other programs or use a machine with more memory."),
+    _errno.EIO: ("input/output error on the disk", "Check the disk, or choose another folder."),
+}
+if getattr(_errno, "EDQUOT", None) is not None:
+    _ENVIRONMENT_REASONS[_errno.EDQUOT] = ("disk quota exceeded", "Free some space or choose another folder.")
+
+
+def environment_cause(exc: BaseException | None) -> OSError | None:
+    """The OSError with an environment errno in ``exc`` or its chain (``__cause__`` /
+    ``__context__``), else ``None``: e.g. a library's own error raised while a full disk failed."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 class MstargetWarning(UserWarning):

@@ -27,6 +27,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .arguments import check_horizon, check_levels, check_seed, check_table
 from .exceptions import ModelFallbackWarning, ParameterError, ShortHistoryWarning
 from .history import read_history
 from .models import ModelSpec, model_class, resolve
@@ -260,12 +261,7 @@ def _progress(total: int, enabled: bool):
 
 
 def _check_levels(levels: Iterable[int]) -> tuple[int, ...]:
-    out = []
-    for lv in levels:
-        if not (isinstance(lv, (int, np.integer, float)) and 0 < float(lv) < 100):
-            raise ParameterError.invalid("levels", "forecast", "a list of numbers in (0, 100)", levels)
-        out.append(int(lv) if float(lv).is_integer() else float(lv))
-    return tuple(out)
+    return check_levels(levels, "forecast")
 
 
 def quantile_table(sf: SeriesForecast, levels: Sequence[int]) -> pd.DataFrame:
@@ -389,6 +385,11 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
         One row per series and future year: ``region, indicator, year, mean, median,
         lo_<L>, hi_<L> for each level, model``. Values are in each indicator's own unit.
     """
+    # argument types first, before any work (issue 14)
+    check_table(history, "history", "forecast")
+    check_horizon(horizon, "forecast")
+    levels = check_levels(levels, "forecast")
+    check_seed(seed, "forecast")
     table = _forecast_table(history, horizon, model, levels, seed, n_paths=n_paths, as_of=as_of,
                             bounds=bounds, progress=progress, calibration=calibration)
     if track:
@@ -444,12 +445,10 @@ def forecast_paths(history, horizon: int | Mapping[tuple[str, str], int], *, mod
     ``horizon`` may be a mapping ``{(region, indicator): h}`` to forecast each series only as far
     as needed; series missing from it are skipped.
     """
-    if isinstance(horizon, (int, np.integer)) and not (1 <= int(horizon) <= 50):
-        raise ParameterError.invalid("horizon", "forecast", "an int in [1, 50]", horizon)
+    check_horizon(horizon, "forecast", mapping=True)
     if not (isinstance(n_paths, (int, np.integer)) and 10 <= n_paths <= 1_000_000):
         raise ParameterError.invalid("n_paths", "forecast", "an int in [10, 1000000]", n_paths)
-    if not isinstance(seed, (int, np.integer)):
-        raise ParameterError.invalid("seed", "forecast", "an int", seed)
+    check_seed(seed, "forecast")
     hist = read_history(history)
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]

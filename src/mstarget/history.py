@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .arguments import check_table
 from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_unit
@@ -84,6 +85,7 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
         (region, indicator, year) twice with different values, a ``%`` share outside 0-100, an
         unknown ``measure``; each names file, spreadsheet row, column as written and cell text.
     """
+    check_table(data, "data", "read_history")
     src = source or source_name(data)
     if isinstance(data, pd.DataFrame) and REQUIRED_CLEAN <= set(data.columns) and _already_clean(data):
         return data

@@ -4,22 +4,34 @@ CSV files are tried as UTF-8 (with or without BOM) then GBK / GB18030, the encod
 offices save in. :func:`read_grid` reads a sheet as it is laid out (no header assumed, merged cells
 filled, cells formatted as percentages read as percentages) for :mod:`mstarget.layout` to find the
 table in it. Writing goes to a temporary file first and is renamed into place, so a failure never
-leaves a half-written result.
+leaves a half-written result; a failure of the machine (full disk, read-only folder, a folder where
+a file should be) is an :class:`~mstarget.exceptions.EnvironmentProblem` naming the path. Text
+written to CSV / XLSX never runs as a spreadsheet formula (:func:`spreadsheet_safe`).
 """
 from __future__ import annotations
 
 import contextlib
 import csv
 import datetime as _dt
+import errno
 import io as _io
 import os
+import re
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
-from .exceptions import DataValidationError, Problem
+from .exceptions import (
+    DataValidationError,
+    ENVIRONMENT_ERRNOS,
+    EnvironmentProblem,
+    ParameterError,
+    Problem,
+    environment_cause,
+)
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -36,6 +48,8 @@ def read_table(path: str | os.PathLike, *, dtype=str) -> pd.DataFrame:
 
     Raises :class:`DataValidationError` naming the file if it is missing, empty or unreadable.
     """
+    if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
+        raise ParameterError.invalid("path", "read_table", "a file path (str or pathlib.Path)", path)
     p = Path(path)
     src = str(path)
     if not p.exists():
@@ -229,19 +243,75 @@ def _xls_rows(p: Path) -> list[list[str]]:
     return rows
 
 
+#: first characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
+def spreadsheet_text(value):
+    """``value`` unchanged, unless it is text a spreadsheet would run as a formula (it starts
+    with ``= + - @``, a tab or a carriage return and is neither a plain number such as ``-3.5``
+    nor a lone ``-`` placeholder): then ``"'"`` + value, as OWASP advises, so Excel / WPS show it
+    as the text it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and value != "-" \
+            and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells and column names cannot run as spreadsheet formulas
+    (see :func:`spreadsheet_text`); numbers stay numbers. ``df`` itself is not changed."""
+    out = df.rename(columns=lambda c: spreadsheet_text(c) if isinstance(c, str) else c)
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if pd.api.types.is_object_dtype(col.dtype) or pd.api.types.is_string_dtype(col.dtype):
+            text = col.astype(object)
+            if text.map(lambda v: spreadsheet_text(v) is not v).any():
+                out.isetitem(i, text.map(spreadsheet_text))
+    return out
+
+
+def save_workbook(workbook, path: str | os.PathLike) -> None:
+    """Save an openpyxl workbook to ``path`` with every text cell stored as text (``data_type``
+    ``"s"``, formula-like text prefixed as in :func:`spreadsheet_text`).
+
+    The workbook is built in memory and written in one go: a full disk then fails with one
+    plain OSError, not a half-closed zip archive. Use it inside :func:`atomic_path`.
+    """
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = spreadsheet_text(cell.value)
+                    cell.data_type = "s"
+    buf = _io.BytesIO()
+    workbook.save(buf)
+    Path(path).write_bytes(buf.getvalue())
+
+
 def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write ``df`` to CSV (UTF-8 with BOM), XLSX or JSON by extension, atomically."""
+    """Write ``df`` to CSV (UTF-8 with BOM), XLSX, JSON or Parquet by extension, atomically.
+
+    In CSV and XLSX, text that a spreadsheet would run as a formula is written as text
+    (:func:`spreadsheet_safe`). A full disk, a read-only folder or a path that is a folder
+    raise :class:`~mstarget.exceptions.EnvironmentProblem` naming ``path``.
+    """
     p = Path(path)
     ext = p.suffix.lower()
     if ext not in (".csv", ".xlsx", ".json", ".parquet"):
         raise DataValidationError([Problem(str(p), None, None, None,
                                            "unsupported output type; use .csv, .xlsx, .json or .parquet")],
                                   source=str(p))
+    if ext in (".csv", ".xlsx"):
+        df = spreadsheet_safe(df)
     with atomic_path(p) as tmp:
         if ext == ".csv":
             df.to_csv(tmp, index=False, encoding="utf-8-sig")
         elif ext == ".xlsx":
-            df.to_excel(tmp, index=False)
+            with pd.ExcelWriter(_io.BytesIO(), engine="openpyxl") as writer:
+                df.to_excel(writer, index=False)
+                save_workbook(writer.book, tmp)
         elif ext == ".json":
             df.to_json(tmp, orient="records", force_ascii=False, indent=2)
         else:
@@ -253,10 +323,21 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
 def atomic_path(path: str | os.PathLike):
     """Yield a temporary path beside ``path`` (same extension) to write to; on success it is
     renamed to ``path`` (permissions as for a new file), on any failure it is removed -- so an
-    earlier file is never destroyed and no half-written one is left."""
+    earlier file is never destroyed and no half-written one is left.
+
+    A failure of the machine (full disk, no permission, read-only disk, ``path`` a folder or a
+    parent a file; also when a library wrapped it in an error of its own) becomes
+    :class:`~mstarget.exceptions.EnvironmentProblem` naming ``path``.
+    """
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=p.suffix.lower(), dir=p.parent)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=p.suffix.lower(), dir=p.parent)
+    except OSError as exc:
+        problem = _write_problem(exc, p)
+        if problem is exc:
+            raise
+        raise problem from exc
     os.close(fd)
     try:
         yield tmp
@@ -264,7 +345,87 @@ def atomic_path(path: str | os.PathLike):
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; results are ordinary files
         os.replace(tmp, p)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        cause = environment_cause(exc)
+        if cause is None or isinstance(exc, EnvironmentProblem):
+            raise
+        raise _write_problem(cause, p) from exc
+
+
+def _write_problem(exc: OSError, path: Path) -> OSError:
+    """``exc`` as an :class:`EnvironmentProblem` naming ``path``; ``exc`` itself if the machine is
+    not to blame."""
+    if exc.errno not in ENVIRONMENT_ERRNOS:
+        return exc
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        blocker = _file_in_the_way(path)
+        if blocker is not None:
+            return EnvironmentProblem(f"cannot write '{path}': '{blocker}' is a file, not a folder. "
+                                      "Fix the folder part of the path.", path=str(path),
+                                      errno=exc.errno)
+    return EnvironmentProblem.from_os_error(exc, path)
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    """The nearest ancestor of ``path`` that exists; returned only if it is not a folder."""
+    for parent in path.parents:
+        if os.path.lexists(parent):
+            return None if parent.is_dir() else parent
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# before any work: can the outputs be written, and do they spare the inputs?
+# --------------------------------------------------------------------------------------------
+
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Whether two paths name the same file (symbolic links, ``..`` and hard links seen through)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): compare the resolved names
+        return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+
+
+def check_output_path(path: str | os.PathLike, *, flag: str = "--out",
+                      inputs: Iterable[tuple[str, object]] = ()) -> None:
+    """Refuse, before any work is done, an output that would destroy an input or cannot be written.
+
+    Parameters
+    ----------
+    path : str or Path
+        The output file.
+    flag : str
+        How the output is named in messages (``--out``, ``--chart``).
+    inputs : iterable of (flag, path)
+        The inputs of the command; ``None`` and DataFrames are skipped.
+
+    Raises
+    ------
+    ParameterError
+        ``path`` is one of the inputs (it would be overwritten).
+    EnvironmentProblem
+        ``path`` is a folder, a parent is a file, or the folder it goes in is not writable.
+    """
+    p = Path(path)
+    for in_flag, src in inputs:
+        if src is None or isinstance(src, pd.DataFrame):
+            continue
+        if same_file(p, src):
+            raise ParameterError(f"{flag} {path} names the same file as {in_flag} {src}: writing "
+                                 f"there would overwrite it. Choose another file name for {flag}.")
+    if p.is_dir():
+        raise EnvironmentProblem(f"cannot write {flag} '{p}': it is a folder, not a file. Give a file "
+                                 f"name inside it, e.g. '{p / ('result' + (p.suffix or '.csv'))}'.",
+                                 path=str(p), errno=errno.EISDIR)
+    blocker = _file_in_the_way(p)
+    if blocker is not None:
+        raise EnvironmentProblem(f"cannot write {flag} '{p}': '{blocker}' is a file, not a folder. "
+                                 "Fix the folder part of the path.", path=str(p), errno=errno.ENOTDIR)
+    folder = next((a for a in p.parents if a.exists()), None)
+    if folder is not None and not os.access(folder, os.W_OK | os.X_OK):
+        raise EnvironmentProblem(f"cannot write {flag} '{p}': folder '{folder}' is not writable "
+                                 "(permission denied or a read-only disk). Choose a folder you may "
+                                 "write to.", path=str(p), errno=errno.EACCES)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .arguments import check_table
 from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_unit
@@ -177,6 +178,7 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
         Naming file, spreadsheet row, column (as written), the cell's text and what was
         expected, for every bad cell at once.
     """
+    check_table(data, "data", "read_plan")
     carried = consistency.sheet_of(data) if isinstance(data, pd.DataFrame) else None
     src = source or (carried.source if carried else source_name(data))
     table = layout.load(data, SCHEMA, source=src)

@@ -76,7 +76,7 @@ def summary_line(table: pd.DataFrame) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    common.check_chart_path(args.chart)
+    common.check_outputs(args, "plan", "history")  # --out / --chart: writable, not an input
     region = getattr(args, "region", None)
     # refuse bad input, and with --strict anything unmatched, before anything is written
     plan, history = read_inputs(args.history, args.plan, region)
@@ -88,15 +88,15 @@ def run(args: argparse.Namespace) -> int:
         warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
                                          seed=args.seed, progress=True)
-    if args.out:
-        write_table(table, args.out)
     fig = None
     if args.chart or not args.no_track:
         from ..report import fan_chart, save_figure
 
-        fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")
+        fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")  # drawn before any write
         if args.chart:
             save_figure(fig, args.chart, dpi=110)
+    if args.out:
+        write_table(table, args.out)
     common.echo(common.format_table(display_frame(table)))
     common.echo("\n" + summary_line(table))
     if args.out:

@@ -44,7 +44,12 @@ def _parse_origins(text: str):
 
 
 def run(args: argparse.Namespace) -> int:
-    common.check_chart_path(args.chart)
+    details_out = None
+    if args.out:
+        out = Path(args.out)
+        details_out = str(out.with_name(f"{out.stem}_details{out.suffix}"))
+    common.check_outputs(args, "history", "plan",
+                         extra=(("--out (details)", details_out),) if details_out else ())
     history = read_history(args.history, region=args.region)
     plan = read_plan(args.plan, region=args.region) if args.plan else None
     try:
@@ -56,15 +61,14 @@ def run(args: argparse.Namespace) -> int:
     res = backtest(history, model=models, horizon=args.horizon, origins=origins, seed=args.seed,
                    n_paths=args.paths, plan=plan, backend=args.backend, n_jobs=args.n_jobs,
                    scheduler=args.scheduler, progress=True)
-    if args.out:
-        write_table(res.summary, args.out)
-        out = Path(args.out)
-        write_table(res.details, out.with_name(f"{out.stem}_details{out.suffix}"))
     fig = None
-    if args.chart or not args.no_track:
+    if args.chart or not args.no_track:  # drawn before anything is written
         fig = res.plot(title=f"backtest: {', '.join(models)}, horizon {args.horizon}")
         if args.chart:
             save_figure(fig, args.chart, dpi=110)
+    if args.out:
+        write_table(res.summary, args.out)
+        write_table(res.details, details_out)
     common.echo(common.format_table(res.summary))
     if args.out:
         common.echo(f"written: {args.out} (details: {out.stem}_details{out.suffix})")

@@ -1,25 +1,33 @@
 """Shared pieces of the command line: tracking flags, output, readable tables, exit codes.
 
-Exit codes (documented in the README):
+Exit codes (documented in the README and ``mstarget --help``; exceptions are mapped to them in
+one place, :data:`mstarget.cli.main.EXIT_CODES`):
   0  success
   1  internal error (a bug: please report it)
-  2  bad input (validation message on stderr, nothing written to --out)
-  3  results computed and written, but the MLflow tracking store failed
+  2  bad input or usage (validation message on stderr, nothing written to --out)
+  3  results computed and written, but the MLflow tracking store failed (whatever the failure)
+  4  environment: disk full, permission, read-only disk, a folder where a file should be,
+     an unreachable Dask scheduler (the message names the path or address)
 """
 from __future__ import annotations
 
 import argparse
 import sys
 import unicodedata
+from pathlib import Path
 
 import pandas as pd
 
+from ..io import check_output_path
 from ..tracking import TrackingSettings
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_TRACKING = 3
+EXIT_ENVIRONMENT = 4
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 
 def add_tracking_flags(p: argparse.ArgumentParser) -> None:
@@ -45,14 +53,29 @@ def add_chart_flag(p: argparse.ArgumentParser, what: str) -> None:
 
 def check_chart_path(path: str | None) -> None:
     """Refuse a chart file type we cannot draw before any work is done (ParameterError)."""
-    from pathlib import Path
-
     from ..exceptions import ParameterError
     from ..plotting import FIGURE_TYPES
 
     if path and Path(path).suffix.lower() not in FIGURE_TYPES:
         raise ParameterError(f"--chart {path}: cannot draw a chart to this file type; use a file "
                              f"name ending in {', '.join(FIGURE_TYPES)}.")
+
+
+def check_outputs(args: argparse.Namespace, *inputs: str,
+                  extra: tuple[tuple[str, str], ...] = ()) -> None:
+    """Before any work: ``--out`` and ``--chart`` (when given) can be written and spare the inputs.
+
+    ``inputs`` are the attribute names of the input flags (``"plan"``, ``"history"``); ``extra``
+    adds (flag, path) outputs written besides ``--out`` (e.g. a details table). An output that
+    names an input or another output raises ParameterError (exit 2); one that cannot be written
+    (a folder, a file as parent, a read-only folder) EnvironmentProblem (exit 4).
+    """
+    check_chart_path(getattr(args, "chart", None))
+    given = [(f"--{name.replace('_', '-')}", getattr(args, name, None)) for name in inputs]
+    outs = [(flag, path) for flag, path in (("--out", getattr(args, "out", None)),
+                                             ("--chart", getattr(args, "chart", None)), *extra) if path]
+    for i, (flag, path) in enumerate(outs):
+        check_output_path(path, flag=flag, inputs=given + outs[:i])
 
 
 def display_width(text: str) -> int:

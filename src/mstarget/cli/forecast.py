@@ -33,11 +33,12 @@ def run(args: argparse.Namespace) -> int:
     if args.register and not settings.enabled:
         common.error("error: --register needs tracking; drop --no-track (or unset MSTARGET_NO_TRACK)")
         return common.EXIT_BAD_INPUT
+    common.check_outputs(args, "history")
     history = read_history(args.history, region=args.region)
-    try:
-        levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
+    try:  # numbers in %: forecast() refuses fractions such as 0.8 with a hint
+        levels = tuple(float(x) if "." in x else int(x) for x in args.levels.split(",") if x.strip())
     except ValueError:
-        common.error(f"error: --levels must be comma-separated integers such as 80,95; got {args.levels!r}")
+        common.error(f"error: --levels must be comma-separated percentages such as 80,95; got {args.levels!r}")
         return common.EXIT_BAD_INPUT
     table = forecast(history, horizon=args.horizon, model=args.model, levels=levels, seed=args.seed,
                      as_of=args.as_of, progress=True)

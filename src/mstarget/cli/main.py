@@ -1,7 +1,8 @@
 """``mstarget`` command line: one module per subcommand, each with ``register(subparsers)``.
 
-Each subcommand's ``run(args)`` returns an exit code; errors are turned into exit codes here
-(see :mod:`mstarget.cli.common`). Set ``MSTARGET_DEBUG=1`` to see tracebacks.
+Each subcommand's ``run(args)`` returns an exit code; errors are turned into exit codes here, in
+one place (:data:`EXIT_CODES`, by exception class). Set ``MSTARGET_DEBUG=1`` to see tracebacks.
+SIGTERM is handled like Ctrl+C: an open MLflow run is ended FAILED, no temporary file is left.
 """
 from __future__ import annotations
 
@@ -9,12 +10,46 @@ import argparse
 import contextlib
 import importlib
 import os
+import signal
 import sys
+import threading
 import traceback
 import warnings
 
-from ..exceptions import DataValidationError, MstargetError, MstargetWarning, TrackingError
-from .common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_TRACKING, error
+from ..exceptions import (
+    DataValidationError,
+    EnvironmentProblem,
+    MstargetError,
+    MstargetWarning,
+    TrackingError,
+    environment_cause,
+)
+from .common import (
+    EXIT_BAD_INPUT,
+    EXIT_ENVIRONMENT,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    EXIT_TRACKING,
+    error,
+)
+
+#: exception class -> exit code; the first match wins (README "Exit codes", ``mstarget --help``)
+EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (TrackingError, EXIT_TRACKING),          # results written, tracking failed: whatever the failure
+    (EnvironmentProblem, EXIT_ENVIRONMENT),  # disk full, permission, a folder as --out, no scheduler
+    (MstargetError, EXIT_BAD_INPUT),         # DataValidationError, ParameterError, UnknownModelError
+)
+
+EPILOG = """exit codes:
+  0  success
+  1  internal error: a bug in mstarget (MSTARGET_DEBUG=1 shows the traceback; please report it)
+  2  bad input or usage (the message says which file, row, column or option; nothing written)
+  3  results written to --out, but the MLflow tracking store failed (the run is ended FAILED)
+  4  environment: disk full, no permission, read-only disk, --out is a folder or its parent a
+     file, Dask scheduler unreachable within MSTARGET_DASK_TIMEOUT s (the message names the
+     path or address)
+  130 / 143  interrupted by Ctrl+C / terminated by SIGTERM"""
 
 # subcommand modules, in the order `mstarget --help` lists them
 SUBCOMMANDS = ("assess", "forecast", "backtest", "report", "risk", "ui", "demo")
@@ -26,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mstarget",
         description="Will each plan target be met? Where will sampling fail next? "
-                    "Probabilistic answers, tracked in MLflow.")
+                    "Probabilistic answers, tracked in MLflow.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"mstarget {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
@@ -75,6 +111,51 @@ class _WarningDigest:
         self.messages.clear()
 
 
+def exit_code(exc: BaseException) -> int:
+    """The documented exit code of an error that ended a command (see :data:`EXIT_CODES`)."""
+    for cls, code in EXIT_CODES:
+        if isinstance(exc, cls):
+            return code
+    if environment_cause(exc) is not None or isinstance(exc, MemoryError):
+        return EXIT_ENVIRONMENT
+    return EXIT_INTERNAL
+
+
+def _message(exc: BaseException, debug: bool) -> str:
+    code = exit_code(exc)
+    if isinstance(exc, DataValidationError):
+        return f"error: the input was refused.\n{exc}"
+    if code == EXIT_ENVIRONMENT and not isinstance(exc, EnvironmentProblem):
+        if isinstance(exc, MemoryError):
+            return "error: out of memory. Close other programs, or work on fewer series at a time."
+        return f"error: {EnvironmentProblem.from_os_error(environment_cause(exc), action='use')}"
+    if code == EXIT_INTERNAL:
+        if debug:
+            traceback.print_exc()
+        return (f"internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in mstarget; rerun with MSTARGET_DEBUG=1 for the traceback and report it.")
+    return f"error: {exc}"
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt("SIGTERM")
+
+
+@contextlib.contextmanager
+def _sigterm_like_sigint():
+    """SIGTERM raises KeyboardInterrupt("SIGTERM") while a command runs (main thread only)."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        with contextlib.suppress(ValueError, OSError):
+            previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -84,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = os.environ.get("MSTARGET_DEBUG", "") not in ("", "0")
     digest = _WarningDigest()
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _sigterm_like_sigint():
             warnings.simplefilter("ignore")  # third-party deprecation noise is not the user's business
             warnings.simplefilter("default", MstargetWarning)
             warnings.showwarning = digest.show
@@ -92,28 +173,19 @@ def main(argv: list[str] | None = None) -> int:
                 return int(args.func(args) or 0)
             finally:
                 digest.flush()
-    except DataValidationError as exc:
-        error(f"error: the input was refused.\n{exc}")
-        return EXIT_BAD_INPUT
-    except TrackingError as exc:
-        error(f"error: {exc}")
-        return EXIT_TRACKING
-    except MstargetError as exc:
-        error(f"error: {exc}")
-        return EXIT_BAD_INPUT
     except BrokenPipeError:  # output piped into `head`: not an error
         with contextlib.suppress(Exception):
             sys.stdout = open(os.devnull, "w")
         return 0
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        if str(exc) == "SIGTERM":
+            error("terminated (SIGTERM); nothing was left half-written")
+            return EXIT_TERMINATED
         error("interrupted")
-        return 130
-    except Exception as exc:  # a bug: say so, keep the traceback for MSTARGET_DEBUG
-        if debug:
-            traceback.print_exc()
-        error(f"internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug in mstarget; rerun with MSTARGET_DEBUG=1 for the traceback and report it.")
-        return EXIT_INTERNAL
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # one mapping from exception class to exit code: exit_code()
+        error(_message(exc, debug))
+        return exit_code(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -35,6 +35,9 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     paths = check_report_paths(args.out)  # refuse a bad file type before any work is done
+    for p in paths:  # writable, and none of them an input
+        common.check_output_path(str(p), flag="--out", inputs=[("--plan", args.plan),
+                                                              ("--history", args.history)])
     plan, history = read_inputs(args.history, args.plan, args.region)
     code = common.report_unmatched(match(plan, history) if history is not None else None,
                                    strict=args.strict)

@@ -125,12 +125,13 @@ def _log_figure(run, fig, name: str) -> None:
 
 # ----------------------------------------------------------------------------- score
 def run_score(args) -> int:
+    common.check_outputs(args, "samples")
     raw, scores = _score_from_args(args)
     fig = None
+    if args.chart:  # drawn before anything is written
+        fig = _chart(scores, args.chart)
     if args.out:
         write_table(scores, args.out)
-    if args.chart:
-        fig = _chart(scores, args.chart)
     meta = scores.attrs["risk"]
     common.echo(f"Sampling-failure risk by {', '.join(meta['by'])} (periods {', '.join(meta['periods'])}; "
                 f"{meta['level']:.0%} intervals; rank 1 = riskiest)")
@@ -181,6 +182,7 @@ def run_allocate(args) -> int:
     if bool(args.scores) == bool(args.samples):
         raise ParameterError("Give exactly one of --scores (a table from 'risk score') or "
                              "--samples (sampling counts, scored on the fly).")
+    common.check_outputs(args, "scores", "samples")
     if args.scores:
         scores = _read_scores(args.scores)
         raw = scores
@@ -222,6 +224,7 @@ def run_evaluate(args) -> int:
     if bool(args.records) == bool(args.samples):
         raise ParameterError("Give exactly one of --samples (group counts, with --train-until) or "
                              "--records (one row per inspection, with --outcome and --test-from).")
+    common.check_outputs(args, "samples", "records")
     if args.samples:
         if not args.train_until:
             raise ParameterError("--samples needs --train-until P: periods up to P are scored and the "

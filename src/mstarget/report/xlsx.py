@@ -16,6 +16,7 @@ from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..io import save_workbook
 from .formatting import Cell, display_width
 from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, TOTAL_LABEL, Report, unmatched_label
 
@@ -191,4 +192,4 @@ def write_xlsx(report: Report, path, overview: bytes | None, fans: dict[int, byt
         notes.row_dimensions[i].height = 15 * _text_rows(text, 115)
     wb.properties.title = report.title
     wb.properties.creator = "mstarget"
-    wb.save(path)
+    save_workbook(wb, path)  # text cells stay text (no formula injection); one write

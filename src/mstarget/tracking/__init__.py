@@ -15,16 +15,24 @@ Store
 
 Failures
     Every failure of the store becomes :class:`~mstarget.exceptions.TrackingError` (the CLI exits
-    with code 3, after the results were written). Before a run starts the store is checked: an
-    ``http(s)`` server must accept a TCP connection within ``MSTARGET_TRACKING_TIMEOUT`` seconds
-    (default 10), a SQLite file must lie in an existing, writable folder. During our calls to an
-    HTTP store MLflow's own retry policy (by default 7 retries with exponential backoff, minutes in
-    total) is shortened, unless the user set those variables: ``MLFLOW_HTTP_REQUEST_MAX_RETRIES=2``,
-    ``MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR=1``, ``MLFLOW_HTTP_REQUEST_BACKOFF_JITTER=0.5`` and
-    ``MLFLOW_HTTP_REQUEST_TIMEOUT`` = the tracking timeout. A run that was started is ended with
-    status FAILED (tag ``mstarget.error`` says why) whenever its block raises, and a parent run
-    whose child failed ends FAILED too (tag ``mstarget.failed_children``): never left RUNNING,
-    unless the store itself is gone and cannot be told.
+    with code 3, after the results were written), including a store that cannot even be opened
+    (a damaged file, an unknown URI scheme). Before a run starts the store is checked: an
+    ``http(s)`` server must answer one HTTP request within ``MSTARGET_TRACKING_TIMEOUT`` seconds
+    (default 10) in total, a SQLite file must lie in an existing, writable folder. During our calls
+    to an HTTP store MLflow's own retry policy (by default 7 retries with exponential backoff,
+    minutes in total) is shortened, unless the user set those variables:
+    ``MLFLOW_HTTP_REQUEST_MAX_RETRIES=1``, ``MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR=1``,
+    ``MLFLOW_HTTP_REQUEST_BACKOFF_JITTER=0.5`` and ``MLFLOW_HTTP_REQUEST_TIMEOUT`` = the tracking
+    timeout. A run that was started is ended with status FAILED (tag ``mstarget.error`` says why)
+    whenever its block raises -- also on SIGTERM -- and a parent run whose child failed ends
+    FAILED too (tag ``mstarget.failed_children``). A run whose process was killed outright is
+    ended FAILED by the next run started against the store on that host (tags ``mstarget.host``,
+    ``mstarget.pid``).
+
+Concurrency
+    MLflow creates the tables of a new SQLite store without a lock; the first opening of a SQLite
+    store is serialised by a lock file ``.<name>.lock`` beside the database, so many commands can
+    start together on an empty folder. SQLite's "database is locked" is retried briefly.
 
 Modules
     :mod:`.store` settings, URIs, store checks and clients; :mod:`.runs` the :class:`Run` and the

@@ -5,9 +5,13 @@ import contextlib
 import contextvars
 import hashlib
 import json
+import os
 import re
+import signal
+import socket
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -26,6 +30,7 @@ from .store import (
     _describe_failure,
     _experiment_id,
     _fail_fast,
+    _retry_if_locked,
     check_store,
     data_fingerprint,
     package_versions,
@@ -57,7 +62,7 @@ class Run:
     def _call(self, fn, *args, **kwargs):
         try:
             with _fail_fast(self.uri, self.timeout):
-                return fn(*args, **kwargs)
+                return _retry_if_locked(lambda: fn(*args, **kwargs), self.uri)
         except TrackingError:
             raise
         except Exception as exc:  # mlflow raises many types; one readable error for the user
@@ -97,11 +102,17 @@ class Run:
 
         ``name`` may contain a folder (``"tables/assessment.csv"``).
         """
+        from ..io import spreadsheet_safe
+
         target = Path(name)
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / target.name
-            df.to_csv(path, index=False, encoding="utf-8-sig")
-            self.log_file(path, str(target.parent) if str(target.parent) != "." else None)
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / target.name
+                # opened in Excel from the MLflow UI: user text must not run as a formula
+                spreadsheet_safe(df).to_csv(path, index=False, encoding="utf-8-sig")
+                self.log_file(path, str(target.parent) if str(target.parent) != "." else None)
+        except OSError as exc:  # the temporary copy (e.g. a full disk): a tracking failure
+            raise TrackingError(_describe_failure(self.uri, exc)) from exc
 
     def log_file(self, path: str | Path, artifact_path: str | None = None) -> None:
         self._call(self.client.log_artifact, self.run_id, str(path), artifact_path)
@@ -204,11 +215,13 @@ def start_run(run_name: str, settings: TrackingSettings | None = None, *,
     uri = parent.uri if parent else settings.store_uri()
     timeout = parent.timeout if parent else settings.resolved_timeout()
     check_store(uri, timeout)
-    client = _client(uri)
-    run = Run(run_id="", uri=uri, experiment_id="", _client=client, name=run_name, timeout=timeout,
+    run = Run(run_id="", uri=uri, experiment_id="", name=run_name, timeout=timeout,
               parent_run_id=parent.run_id if parent else parent_run_id)
-    try:
+    try:  # a store that cannot even be opened (damaged file, unknown scheme) is a TrackingError too
         with _fail_fast(uri, timeout):
+            client = run._client = _client(uri)
+            if parent is None:
+                _end_stale_runs(client, uri)
             experiment_id = parent.experiment_id if parent is not None else None
             if experiment_id is None and run.parent_run_id is not None:
                 try:
@@ -220,10 +233,11 @@ def start_run(run_name: str, settings: TrackingSettings | None = None, *,
             if experiment_id is None:
                 experiment_id = _experiment_id(client, uri, settings.resolved_experiment())
             start_tags = {**(_context_tags() if run.parent_run_id is None else {}),
-                          "mstarget.command": run_name}
+                          **_process_tags(), "mstarget.command": run_name}
             if run.parent_run_id:
                 start_tags["mlflow.parentRunId"] = run.parent_run_id
-            created = client.create_run(experiment_id, run_name=run_name, tags=start_tags)
+            created = _retry_if_locked(
+                lambda: client.create_run(experiment_id, run_name=run_name, tags=start_tags), uri)
     except TrackingError:
         raise
     except Exception as exc:
@@ -231,6 +245,7 @@ def start_run(run_name: str, settings: TrackingSettings | None = None, *,
     run.run_id, run.experiment_id = created.info.run_id, created.info.experiment_id
 
     token = _RUN_STACK.set(stack + (run,))
+    sigterm = _catch_sigterm() if parent is None else None
     try:
         from .. import __version__
 
@@ -255,6 +270,7 @@ def start_run(run_name: str, settings: TrackingSettings | None = None, *,
                 _end_failed(run, None)
                 raise
     finally:
+        _restore_sigterm(sigterm)
         _RUN_STACK.reset(token)
 
 
@@ -264,7 +280,11 @@ def _end_failed(run: Run, exc: BaseException | None) -> None:
         tags = {}
         if run.failed_children:
             tags["mstarget.failed_children"] = ",".join(run.failed_children)
-        if exc is not None and not isinstance(exc, TrackingError):
+        if isinstance(exc, KeyboardInterrupt):
+            tags["mstarget.error"] = f"interrupted ({exc or 'SIGINT / Ctrl+C'})"
+        elif isinstance(exc, SystemExit):
+            tags["mstarget.error"] = f"the process exited (code {exc.code}) while the run was open"
+        elif exc is not None and not isinstance(exc, TrackingError):
             tags["mstarget.error"] = f"{type(exc).__name__}: {exc}"[:5000]
         if tags:
             with contextlib.suppress(Exception):
@@ -273,6 +293,116 @@ def _end_failed(run: Run, exc: BaseException | None) -> None:
                 run.client.log_batch(run.run_id, tags=[RunTag(k, v) for k, v in tags.items()])
         with contextlib.suppress(Exception):
             run.client.set_terminated(run.run_id, "FAILED")
+
+
+# --------------------------------------------------------------------------------------------
+# runs of processes that died (SIGKILL, power loss) and SIGTERM
+# --------------------------------------------------------------------------------------------
+
+def _process_state(pid: int) -> tuple[str, str] | None:
+    """``(state, start time in clock ticks since boot)`` of process ``pid`` from Linux's
+    ``/proc``, else ``None``; the start time and the pid name one process even after the pid
+    is reused, state ``"Z"`` is a process that has ended (a zombie)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()  # after "pid (command) "
+    return fields[0], fields[19]
+
+
+def _process_tags() -> dict[str, str]:
+    """``mstarget.host`` / ``mstarget.pid`` (/ ``mstarget.pid_start``) of this process, set
+    when a run is created so that a later start can tell the run's process has died."""
+    tags = {"mstarget.host": socket.gethostname(), "mstarget.pid": str(os.getpid())}
+    state = _process_state(os.getpid())
+    if state is not None:
+        tags["mstarget.pid_start"] = state[1]
+    return tags
+
+
+def _process_alive(pid: int, started: str | None) -> bool:
+    """Whether process ``pid`` (started at ``started``, if known) still runs on this host;
+    ``True`` when in doubt."""
+    if pid <= 0:
+        return True  # not a process id we wrote: leave the run alone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        pass
+    state = _process_state(pid)
+    if state is None:
+        return True
+    return state[0] != "Z" and (started is None or state[1] == started)
+
+
+_SWEPT: set[str] = set()
+
+
+def _end_stale_runs(client, uri: str) -> list[str]:
+    """End as FAILED the RUNNING runs of this store whose process (on this host) has died.
+
+    A run is left RUNNING when its process is killed with SIGKILL or the machine stops; the
+    next run started against the store (once per process) finds such runs by their
+    ``mstarget.host`` / ``mstarget.pid`` tags and ends them, tag ``mstarget.error`` saying why.
+    Runs of other hosts, of live processes and without these tags are left alone. Best effort.
+    Returns the ids of the runs ended.
+    """
+    if uri in _SWEPT:
+        return []
+    _SWEPT.add(uri)
+    host = socket.gethostname()
+    ended = []
+    with contextlib.suppress(Exception):
+        experiments = [e.experiment_id for e in client.search_experiments(max_results=1000)]
+        if not experiments:
+            return []
+        quoted = host.replace("'", "\\'")
+        runs = client.search_runs(experiments, max_results=1000,
+                                  filter_string=f"attributes.status = 'RUNNING' and "
+                                                f"tags.`mstarget.host` = '{quoted}'")
+        for r in runs:
+            tags = r.data.tags
+            try:
+                pid = int(tags.get("mstarget.pid", ""))
+            except ValueError:
+                continue
+            if pid == os.getpid() or _process_alive(pid, tags.get("mstarget.pid_start")):
+                continue
+            client.set_tag(r.info.run_id, "mstarget.error",
+                           f"process {pid} on {host} ended without closing this run (killed, e.g. "
+                           f"SIGKILL, or the machine stopped); marked FAILED by mstarget process "
+                           f"{os.getpid()} on {time.strftime('%Y-%m-%d %H:%M:%S')}")
+            client.set_terminated(r.info.run_id, "FAILED")
+            ended.append(r.info.run_id)
+    return ended
+
+
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _catch_sigterm():
+    """While a run is open, SIGTERM (whose default handler kills the process on the spot and
+    leaves the run RUNNING) raises ``SystemExit(143)``, so the run is ended FAILED first.
+
+    Only in the main thread and when SIGTERM has its default handler (the CLI and callers with
+    a handler of their own keep theirs). Returns what :func:`_restore_sigterm` needs."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    with contextlib.suppress(ValueError, OSError):
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
+            return signal.SIG_DFL
+    return None
+
+
+def _restore_sigterm(previous) -> None:
+    if previous is not None:
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(signal.SIGTERM, previous)
 
 
 # --------------------------------------------------------------------------------------------
@@ -503,6 +633,9 @@ def log_backtest(result, params: dict, settings: TrackingSettings | None = None,
     except TrackingError as exc:
         _handle(exc, on_error)
         return None
+    except Exception as exc:  # whatever the failure, the result is kept (issue 14)
+        _handle(TrackingError(_describe_failure(_store_of(settings), exc)), on_error)
+        return None
 
 
 def log_result(command: str, table: pd.DataFrame, params: dict,
@@ -537,5 +670,18 @@ def _log_one(run_name: str, command: str, params: Mapping[str, Any], settings: T
     except TrackingError as exc:
         _handle(exc, on_error)
         return None
+    except Exception as exc:  # whatever the failure, the result is kept (issue 14)
+        _handle(TrackingError(_describe_failure(_store_of(settings), exc)), on_error)
+        return None
+
+
+def _store_of(settings: TrackingSettings | None) -> str:
+    run = active_run()
+    if run is not None:
+        return run.uri
+    try:
+        return (settings or TrackingSettings.from_env()).store_uri()
+    except Exception:
+        return "?"
 
 

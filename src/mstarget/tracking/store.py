@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import http.client
 import math
 import os
 import re
 import socket
+import ssl
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -20,6 +24,8 @@ DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
 DEFAULT_EXPERIMENT = "mstarget"
 #: seconds: reachability check of an HTTP store and timeout of each HTTP request
 DEFAULT_TIMEOUT = 10.0
+#: seconds to wait for another process creating the tables of the same SQLite store
+STORE_LOCK_TIMEOUT = 180.0
 #: artifact name of the pyfunc forecaster inside a run
 FORECASTER_NAME = "forecaster"
 STATUSES = ("met", "on_track", "at_risk", "off_track", "no_data")
@@ -154,32 +160,31 @@ def _quiet(*names: str) -> Iterator[None]:
 
 def _describe_failure(uri: str, exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return (f"MLflow tracking store {uri!r} failed: {type(exc).__name__}: {text[:500]}. "
-            "Check --tracking-uri / MLFLOW_TRACKING_URI, or pass --no-track to skip tracking.")
+    message = f"MLflow tracking store {uri!r} failed: {type(exc).__name__}: {text[:500]}. "
+    db = sqlite_path(uri)
+    damaged = re.compile(r"file is not a database|database disk image is malformed|no such table|"
+                         r"out-of-date database schema|table \w+ already exists|duplicate column|"
+                         r"alembic|can't locate revision", re.IGNORECASE)
+    if db is not None and damaged.search(str(exc)):
+        message += (f"The database file {str(db)!r} looks damaged or half-created: move it aside "
+                    "(rename it) to start a new store there, or choose another --tracking-uri. ")
+    elif db is not None and ("disk is full" in str(exc) or "No space left" in str(exc)):
+        message += f"The disk holding {str(db)!r} is full: free some space. "
+    return message + "Check --tracking-uri / MLFLOW_TRACKING_URI, or pass --no-track to skip tracking."
 
 
 def check_store(uri: str, timeout: float = DEFAULT_TIMEOUT) -> None:
     """Fail fast, before a run starts, if the store obviously cannot work.
 
-    HTTP(S): a TCP connection to the server within ``timeout`` seconds. SQLite / file: the folder
+    HTTP(S): the server must answer one HTTP request (``GET <uri>/health``; any status will do)
+    within ``timeout`` seconds in total -- a listener that accepts connections but never answers
+    is reported after ``timeout`` seconds, not after MLflow's retries. SQLite / file: the folder
     exists and is writable (and so is the database file if it exists).
     """
     uri = normalize_uri(uri)
     scheme = urlparse(uri).scheme
     if scheme in ("http", "https"):
-        parts = urlparse(uri)
-        host, port = parts.hostname, parts.port or (443 if scheme == "https" else 80)
-        if not host:
-            raise TrackingError(f"tracking URI {uri!r} names no host")
-        try:
-            socket.create_connection((host, port), timeout=timeout).close()
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            if isinstance(exc, TimeoutError) or isinstance(exc, socket.timeout):
-                reason = f"no answer within {timeout:g} s (MSTARGET_TRACKING_TIMEOUT)"
-            raise TrackingError(
-                f"cannot reach the MLflow tracking server at {uri}: {reason}. Start the server, "
-                "fix --tracking-uri / MLFLOW_TRACKING_URI, or pass --no-track.") from exc
+        _probe_http(uri, timeout)
         return
     db = sqlite_path(uri)
     if db is not None:
@@ -188,6 +193,40 @@ def check_store(uri: str, timeout: float = DEFAULT_TIMEOUT) -> None:
         path = Path(urlparse(uri).path if scheme == "file" else uri)
         if not path.exists():
             _check_writable(path, "MLflow file store", uri)
+
+
+def _probe_http(uri: str, timeout: float) -> None:
+    """One HTTP request to the server with a deadline of ``timeout`` seconds for connecting,
+    sending and the first line of the answer together; :class:`TrackingError` if it fails."""
+    parts = urlparse(uri)
+    host = parts.hostname
+    if not host:
+        raise TrackingError(f"tracking URI {uri!r} names no host")
+    deadline = time.monotonic() + timeout
+    if parts.scheme == "https":  # only asks whether something answers: no credentials are sent
+        conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+            host, parts.port or 443, timeout=timeout, context=ssl._create_unverified_context())
+    else:
+        conn = http.client.HTTPConnection(host, parts.port or 80, timeout=timeout)
+    try:
+        conn.connect()
+        conn.sock.settimeout(max(0.01, deadline - time.monotonic()))
+        conn.request("GET", parts.path.rstrip("/") + "/health")
+        conn.getresponse()
+    except (OSError, http.client.HTTPException) as exc:
+        if isinstance(exc, (TimeoutError, socket.timeout)):
+            reason = f"no answer within {timeout:g} s (MSTARGET_TRACKING_TIMEOUT)"
+        elif isinstance(exc, socket.gaierror):
+            reason = f"unknown host {host!r}"
+        elif isinstance(exc, http.client.HTTPException):
+            reason = f"what answers there does not speak HTTP ({type(exc).__name__})"
+        else:
+            reason = exc.strerror or str(exc) or type(exc).__name__
+        raise TrackingError(
+            f"cannot reach the MLflow tracking server at {uri}: {reason}. Start the server, "
+            "fix --tracking-uri / MLFLOW_TRACKING_URI, or pass --no-track.") from exc
+    finally:
+        conn.close()
 
 
 def _check_writable(path: Path, what: str, uri: str) -> None:
@@ -205,7 +244,10 @@ def _check_writable(path: Path, what: str, uri: str) -> None:
                             "or pass --no-track.")
 
 
-_HTTP_DEFAULTS = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2", "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
+#: MLflow's HTTP retry policy during our calls (MLflow's own default: 7 retries, exponential
+#: back-off, minutes in total); one retry for a transient error of a server that answered the
+#: probe of :func:`check_store`. MLflow reads these variables at every request.
+_HTTP_DEFAULTS = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1", "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
                   "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER": "0.5"}
 
 
@@ -241,10 +283,72 @@ _CLIENTS: dict[str, Any] = {}
 
 
 def _client(uri: str):
-    if uri not in _CLIENTS:
+    """The :class:`mlflow.MlflowClient` of ``uri`` (one per process and store).
+
+    MLflow creates and migrates the tables of a new SQLite store when the client is made, with
+    no lock: several processes starting together on an empty folder corrupted it (issue 14).
+    Here the first opening of a SQLite store is serialised by a file lock beside the database.
+    """
+    client = _CLIENTS.get(uri)
+    if client is None:
         mlflow = _mlflow()
-        _CLIENTS[uri] = mlflow.MlflowClient(tracking_uri=uri)
-    return _CLIENTS[uri]
+        with store_lock(uri):
+            client = _retry_if_locked(lambda: mlflow.MlflowClient(tracking_uri=uri), uri)
+        _CLIENTS[uri] = client
+    return client
+
+
+@contextlib.contextmanager
+def store_lock(uri: str, timeout: float = STORE_LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold an inter-process file lock for the SQLite store ``uri`` (nothing for other stores).
+
+    The lock file is ``.<database name>.lock`` beside the database (readable and writable by
+    all, for folders shared by several users), or one in the temporary folder when that one
+    cannot be used. :class:`TrackingError` after ``timeout`` seconds.
+    """
+    db = sqlite_path(uri)
+    if db is None:
+        yield
+        return
+    from filelock import FileLock, Timeout
+
+    digest = hashlib.sha1(str(db).encode("utf-8")).hexdigest()[:16]
+    candidates = [Path(tempfile.gettempdir()) / f"mstarget-store-{digest}.lock"]
+    if os.access(db.parent, os.W_OK | os.X_OK):
+        candidates.insert(0, db.parent / f".{db.name}.lock")
+    for i, lock_path in enumerate(candidates):
+        lock = FileLock(str(lock_path), timeout=timeout, mode=0o666)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise TrackingError(f"another process has held the lock {str(lock_path)!r} of the "
+                                f"tracking store {uri} for {timeout:g} s. If no other mstarget "
+                                "command is running there, delete that file; or pass --no-track.") from None
+        except OSError:  # e.g. a lock file left by another user without write permission
+            if i == len(candidates) - 1:
+                raise
+            continue
+        try:
+            yield
+        finally:
+            lock.release()
+        return
+
+
+def _is_locked_error(exc: BaseException) -> bool:
+    return "database is locked" in str(exc) or "database table is locked" in str(exc)
+
+
+def _retry_if_locked(fn, uri: str, attempts: int = 5):
+    """Call ``fn()``; on SQLite's "database is locked" (another process writing to the same
+    store for longer than SQLite's own busy wait) try again after a short pause."""
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except Exception as exc:
+            if attempt == attempts - 1 or sqlite_path(uri) is None or not _is_locked_error(exc):
+                raise
+            time.sleep(0.2 * 2 ** attempt)
 
 
 @contextlib.contextmanager

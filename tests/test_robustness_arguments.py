@@ -1,0 +1,67 @@
+"""Bad argument types in the public API give a ParameterError naming the argument and what is
+expected -- not pathlib's TypeError, an AttributeError or a failure deep in NumPy (issue 14 cause 10).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import mstarget as mt
+from mstarget.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAN = ROOT / "data" / "china" / "national_targets.csv"
+HISTORY = ROOT / "data" / "china" / "national_history.csv"
+
+
+@pytest.mark.parametrize("call, fragment", [
+    (lambda: mt.read_plan(None), "The 'data' parameter of read_plan must be a file path"),
+    (lambda: mt.read_plan([str(PLAN)]), "Got ['"),
+    (lambda: mt.read_plan(2025), "Got 2025 instead"),
+    (lambda: mt.read_history(None), "The 'data' parameter of read_history"),
+    (lambda: mt.read_history(""), "The 'data' parameter of read_history"),
+    (lambda: mt.assess(HISTORY, None), "The 'plan' parameter of assess"),
+    (lambda: mt.assess(123, PLAN), "The 'history' parameter of assess"),
+    (lambda: mt.assess(HISTORY, PLAN, seed=-1), "The 'seed' parameter of assess must be an int >= 0"),
+    (lambda: mt.assess(HISTORY, PLAN, as_of="2022"), "The 'as_of' parameter of assess"),
+    (lambda: mt.forecast(HISTORY, horizon="3"), "The 'horizon' parameter of forecast must be an int in [1, 50]. Got '3'"),
+    (lambda: mt.forecast(HISTORY, horizon=True), "The 'horizon' parameter of forecast"),
+    (lambda: mt.forecast(HISTORY, horizon=2.0), "The 'horizon' parameter of forecast"),
+    (lambda: mt.forecast(HISTORY, seed=-1), "The 'seed' parameter of forecast must be an int >= 0. Got -1"),
+    (lambda: mt.forecast(HISTORY, seed="0"), "The 'seed' parameter of forecast"),
+    (lambda: mt.forecast(HISTORY, levels=[]), "The 'levels' parameter of forecast"),
+    (lambda: mt.forecast(HISTORY, levels="80,95"), "The 'levels' parameter of forecast"),
+    (lambda: mt.forecast(HISTORY, levels=(80, 100)), "percentages in (1, 100)"),
+    (lambda: mt.forecast(None), "The 'history' parameter of forecast"),
+    (lambda: mt.backtest(HISTORY, seed=-5), "The 'seed' parameter of backtest"),
+    (lambda: mt.backtest(HISTORY, horizon="2"), "The 'horizon' parameter of backtest"),
+    (lambda: mt.backtest(HISTORY, plan=3), "The 'plan' parameter of backtest"),
+])
+def test_bad_argument_names_itself(call, fragment):
+    with pytest.raises(mt.ParameterError) as info:
+        call()
+    assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize("levels", [(0.8,), (0.8, 0.95), (1,)])
+def test_levels_given_as_fractions_are_refused_with_the_percent_to_write(levels):
+    with pytest.raises(mt.ParameterError) as info:
+        mt.forecast(HISTORY, horizon=1, model="naive", levels=levels)
+    text = str(info.value)
+    assert f"write {levels[0] * 100:g} for the {levels[0] * 100:g} % interval" in text
+    assert "risk.score" in text  # the other convention is pointed out
+
+
+def test_percent_levels_still_work():
+    table = mt.forecast(HISTORY, horizon=1, model="naive", levels=(50, 99.5), n_paths=200)
+    assert {"lo_50", "hi_50", "lo_99.5", "hi_99.5"} <= set(table.columns)
+    assert (table["lo_99.5"] <= table["lo_50"]).all()
+
+
+def test_cli_levels_as_a_fraction_exit_2_with_the_hint(tmp_path, capsys):
+    out = tmp_path / "fc.csv"
+    assert main(["forecast", "--history", str(HISTORY), "--levels", "0.8", "--model", "naive",
+                 "--no-track", "--out", str(out)]) == 2
+    assert "write 80 for the 80 % interval" in capsys.readouterr().err
+    assert not out.exists()
