@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import DataValidationError, Problem
-from .io import GRID_TYPES, read_grid, read_table, source_name
+from .io import GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, read_grid, read_table, source_name
 from .units import split_unit
 
 HEADER_SCAN = 30  # rows searched for the header
@@ -158,7 +158,7 @@ def load(data, schema: Schema, *, source: str | None = None) -> Table:
     """
     src = source or source_name(data)
     if isinstance(data, pd.DataFrame):
-        frame = _drop_repeated_labels(data.copy().reset_index(drop=True), src)
+        frame = drop_repeated_columns(data.copy().reset_index(drop=True), src)
         if _score([str(c) for c in frame.columns], schema) >= 2 or frame.empty:
             table = Table(frame, np.arange(2, len(frame) + 2))
             return _canonicalise(table, [str(c) for c in frame.columns], schema, src)
@@ -168,7 +168,7 @@ def load(data, schema: Schema, *, source: str | None = None) -> Table:
         grid.index = pd.RangeIndex(1, len(grid) + 1)
         return _from_grid(grid, schema, src)
     if Path(str(data)).suffix.lower() not in GRID_TYPES and Path(str(data)).exists():
-        frame = _drop_repeated_labels(read_table(data).fillna("").reset_index(drop=True), src)
+        frame = drop_repeated_columns(read_table(data).fillna("").reset_index(drop=True), src)
         table = Table(frame, np.arange(2, len(frame) + 2))
         return _canonicalise(table, [str(c) for c in frame.columns], schema, src)
     return _from_grid(read_grid(data), schema, src)
@@ -176,30 +176,6 @@ def load(data, schema: Schema, *, source: str | None = None) -> Table:
 
 def _as_text(column: pd.Series) -> list[str]:
     return ["" if pd.isna(v) else str(v).strip() for v in column.tolist()]
-
-
-def _drop_repeated_labels(frame: pd.DataFrame, src: str) -> pd.DataFrame:
-    """A DataFrame with two columns of one name: the repeat is dropped when its cells are the
-    same, else the table is refused naming the column."""
-    dup = frame.columns.duplicated()
-    if not dup.any():
-        return frame
-    keep = np.ones(frame.shape[1], dtype=bool)
-    problems = []
-    for k in np.flatnonzero(dup):
-        name = frame.columns[k]
-        first = int(np.flatnonzero(frame.columns == name)[0])
-        if _as_text(frame.iloc[:, k]) == _as_text(frame.iloc[:, first]):
-            keep[k] = False
-        else:
-            problems.append(Problem(src, None, str(name), None, _TWICE.format(name=name)))
-    if problems:
-        raise DataValidationError(problems, source=src)
-    return frame.iloc[:, keep]
-
-
-_TWICE = ("表中有两列表头都是 '{name}' 且内容不同，无法判断使用哪一列 (two columns are headed '{name}' "
-          "with different cells); delete one of them or give it another header")
 
 
 def _from_grid(grid: pd.DataFrame, schema: Schema, src: str = "<input>") -> Table:
@@ -351,7 +327,7 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
 
 def _repeated(frame: pd.DataFrame, col, first, text: str, src: str, problems: list) -> None:
     if _as_text(frame[col]) != _as_text(frame[first]):
-        problems.append(Problem(src, None, str(text), None, _TWICE.format(name=text)))
+        problems.append(Problem(src, None, str(text), None, REPEATED_HEADER.format(name=text)))
 
 
 def _roles_once(frame, years: dict, written: dict, src: str, problems: list) -> None:
