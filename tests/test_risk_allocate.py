@@ -1,4 +1,7 @@
-"""Issue 3: allocation sums to the budget, respects floors/caps and finds more failures."""
+"""Issues 3 and 15: allocation sums to the budget, respects floors/caps, covers every group and
+finds more failures than even and volume-proportional plans."""
+import ast
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -7,8 +10,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import mstarget as mt
-from mstarget.exceptions import ParameterError
-from mstarget.risk.allocate import even_allocation, expected_found, greedy_allocate
+from mstarget.exceptions import ConcentrationWarning, ParameterError
+from mstarget.risk.allocate import (even_allocation, expected_found, greedy_allocate,
+                                    proportional_allocation)
+from mstarget.risk.plot import plot_allocation
 
 SAMR = Path(__file__).resolve().parents[1] / "data" / "china" / "food_sampling_by_category.csv"
 
@@ -18,12 +23,16 @@ def _scores(risk, tested):
                          "risk": risk})
 
 
+PURE = dict(risk_share=1.0, max_share=None, warn_share=None)  # the find-the-most objective alone
+
+
 def test_budget_spent_floors_and_caps_respected_and_beats_even():
     s = _scores([0.10, 0.05, 0.02, 0.01, 0.003], [500, 2000, 8000, 20000, 50000])
-    a = mt.risk.allocate(s, 10_000, min_per_group=200, max_per_group=4000)
+    a = mt.risk.allocate(s, 10_000, min_per_group=200, max_per_group=4000, **PURE)
     assert a["batches"].sum() == 10_000
     assert (a["batches"] >= 200).all() and (a["batches"] <= 4000).all()
-    assert list(a.columns) == ["category", "batches", "expected_failures"]
+    assert {"category", "batches", "share", "expected_failures", "batches_volume",
+            "expected_failures_volume", "batches_even", "expected_failures_even"} <= set(a.columns)
     even = expected_found(even_allocation(5, 10_000), s.risk, s.tested).sum()
     assert a["expected_failures"].sum() > 1.15 * even
     # the riskiest small group saturates (diminishing returns): not everything goes there
@@ -45,6 +54,8 @@ def test_infeasible_floors_and_caps_are_explained():
         mt.risk.allocate(s, 10, min_per_group=6)
     with pytest.raises(ParameterError, match="more than the sum of the caps"):
         mt.risk.allocate(s, 100, max_per_group=40)
+    with pytest.raises(ParameterError, match="risk_share"):
+        mt.risk.allocate(s, 100, risk_share=1.5)
     with pytest.raises(ParameterError, match="budget"):
         mt.risk.allocate(s, -1)
 
@@ -58,9 +69,9 @@ def test_allocation_properties(groups, budget, floor, cap):
     feasible = G * floor <= budget and (cap is None or G * cap >= budget)
     if not feasible:
         with pytest.raises(ParameterError):
-            mt.risk.allocate(s, budget, floor, cap)
+            mt.risk.allocate(s, budget, floor, cap, **PURE)
         return
-    a = mt.risk.allocate(s, budget, floor, cap)
+    a = mt.risk.allocate(s, budget, floor, cap, **PURE)
     n = a["batches"].to_numpy()
     assert n.dtype.kind == "i" and n.sum() == budget
     assert (n >= floor).all() and (cap is None or (n <= cap).all())
@@ -70,10 +81,74 @@ def test_allocation_properties(groups, budget, floor, cap):
         assert a["expected_failures"].sum() >= expected_found(ev, s.risk, s.tested).sum() - 1e-6
 
 
-def test_score_then_allocate_on_real_table():
-    with pytest.warns(UserWarning, match="total rows"):
-        s = mt.risk.score(SAMR, by="category")
-    a = mt.risk.allocate(s, 20_000, min_per_group=100)
-    assert a["batches"].sum() == 20_000 and (a["batches"] >= 100).all()
-    top = a.set_index("category")["batches"].idxmax()
-    assert top == "餐饮具"
+def _national_scores():
+    df = pd.read_csv(SAMR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mt.MstargetWarning)
+        return mt.risk.score(df[df.region == "全国"], by="category")
+
+
+def test_default_plan_covers_every_category_and_beats_volume_plan():
+    # issue 15: the find-the-most plan put 91 % of 20,000 batches into tableware (餐饮具)
+    s = _national_scores()
+    with pytest.warns(ConcentrationWarning, match="餐饮具 91%"):
+        pure = mt.risk.allocate(s, 20_000, min_per_group=50, risk_share=1.0, max_share=None)
+    assert pure.set_index("category").loc["餐饮具", "batches"] == 18_250
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConcentrationWarning)  # the default plan needs no warning
+        a = mt.risk.allocate(s, 20_000)
+    assert a["batches"].sum() == 20_000 and a["batches"].dtype.kind == "i"
+    assert a["share"].max() <= 0.30 + 1e-12
+    by_cat = a.set_index("category")
+    assert by_cat.loc["餐饮具", "batches"] == 6_000  # capped at 30 %, still the largest
+    # coverage: every category keeps at least a quarter of its volume-proportional batches
+    assert (a["batches"] >= np.floor(0.25 * a["batches_volume"])).all()
+    assert by_cat.loc["食用农产品", "batches"] >= 0.2 * by_cat.loc["食用农产品", "batches_volume"]
+    meta = a.attrs["allocation"]
+    assert meta["expected_failures"] == pytest.approx(a["expected_failures"].sum())
+    assert meta["expected_failures"] > 2 * meta["expected_failures_volume"]
+    assert meta["expected_failures_volume"] > meta["expected_failures_even"]
+    assert meta["risk_share"] == 0.75 and meta["max_share"] == 0.3
+
+
+def test_shares_and_volume_plan_limits():
+    s = _scores([0.10, 0.05, 0.02, 0.01], [100, 2000, 8000, 20000])
+    vol = mt.risk.allocate(s, 3_000, risk_share=0.0, max_share=None, warn_share=None)
+    assert vol["batches"].tolist() == proportional_allocation(s["tested"], 3_000).tolist()
+    a = mt.risk.allocate(s, 3_000, min_share=0.1, max_share=0.4, warn_share=0.4)
+    assert (a["batches"] >= 300).all() and (a["batches"] <= 1200).all() and a["batches"].sum() == 3000
+    # two groups cannot each stay below 30 %: the cap is raised to half, and said so
+    two = mt.risk.allocate(_scores([0.1, 0.01], [100, 100]), 1_000, volume=None)
+    assert two["batches"].tolist() == [500, 500]
+    assert "raised" in two.attrs["allocation"]["notes"][0]
+
+
+def test_budget_beyond_exact_integers_is_refused_clearly():
+    # issue 14: --budget 9007199254740993 tripped an assert
+    s = _scores([0.1, 0.2], [100, 100])
+    with pytest.raises(ParameterError, match="at most 1,000,000,000,000 batches"):
+        mt.risk.allocate(s, 9_007_199_254_740_993)
+    big = mt.risk.allocate(s, 10 ** 12, volume=None)
+    assert int(big["batches"].sum()) == 10 ** 12
+
+
+def test_no_assert_used_for_validation_in_risk():
+    # issue 14: input checks raise MstargetError subclasses, never AssertionError
+    src = Path(mt.__file__).parent / "risk"
+    asserts = [(f.name, node.lineno) for f in sorted(src.glob("*.py"))
+               for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))) if isinstance(node, ast.Assert)]
+    assert asserts == []
+
+
+def test_allocation_chart_has_chinese_labels_and_both_plans(tmp_path):
+    s = _national_scores()
+    plan = mt.risk.allocate(s, 20_000)
+    fig = plot_allocation(plan)
+    left, right = fig.axes[:2]
+    labels = [t.get_text() for t in left.get_yticklabels()]
+    assert labels[0] == plan.sort_values("batches", ascending=False).iloc[0]["category"]
+    assert "食用农产品" in labels and "抽检批次" in left.get_xlabel() and "预计发现" in right.get_xlabel()
+    assert "按量比例" in fig._suptitle.get_text()
+    out = tmp_path / "plan.png"
+    fig.savefig(out)
+    assert out.stat().st_size > 10_000

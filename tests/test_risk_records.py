@@ -123,6 +123,12 @@ def test_group_evaluation_time_split_on_synthetic_panel():
     m = ev.metrics
     assert m["groups"] == 25 and m["budget"] == 20_000
     assert m["auc"] > 0.65
-    assert m["lift_vs_even"] > 1.3 and m["lift_vs_volume"] > 1.3
+    assert m["plan_vs_even"] > 1.3 and m["plan_vs_volume"] > 1.3  # default plan: coverage + risk
+    assert m["est_found_risk_only"] >= m["est_found_plan"] * 0.98  # coverage costs little here
+    assert m["plan_largest_share"] <= 0.3 and m["plan_min_volume_ratio"] >= 0.2
     assert m["log_loss"] <= m["log_loss_raw"] + 1e-3  # shrinkage never costs more than noise
-    assert ev.table["batches_risk"].sum() == 20_000
+    assert ev.table["batches_plan"].sum() == 20_000 == ev.table["batches_risk_only"].sum()
+    report = ev.report().set_index("metric")
+    assert report.loc["est_found_plan", "baseline"] == m["est_found_volume"]
+    assert report.loc["auc", "verdict"] and "e+" not in " ".join(report["shown"])
+    assert ev.periods == {"train": "2021, 2022", "test": "2023"}

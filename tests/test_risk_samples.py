@@ -1,4 +1,5 @@
 """Issue 3: sampling tables are validated cell by cell; periods are parsed and ordered."""
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -78,10 +79,46 @@ def test_records_are_aggregated():
 
 def test_thousands_separators_accepted_and_as_of_filters(tmp_path):
     f = tmp_path / "s.csv"
-    f.write_text("period,category,tested,failed\n2021,a,\"1,000\",10\n2022H1,a,500,5\n2022,a,900,90\n",
+    f.write_text("period,category,tested,failed\n2021,a,\"1,000\",10\n2022H1,a,500,5\n2022H2,a,900,90\n",
                  encoding="utf-8")
     s = mt.risk.score(f, by="category", as_of="2022H1")
     assert s.loc[0, "tested"] == 1500 and s.loc[0, "failed"] == 15
     assert s.attrs["risk"]["periods"] == ["2021", "2022H1"]
     with pytest.raises(mt.ParameterError, match="as_of"):
         mt.risk.score(f, by="category", as_of="2020")
+
+
+@pytest.mark.parametrize("cell", ["1e20", "100000000000000000000", 1e20])
+def test_absurd_counts_are_refused_not_overflowed(cell):
+    # issue 14: counts of 1e20 overflowed (exit 1)
+    df = pd.DataFrame({"period": [2022, 2022], "category": ["a", "b"], "tested": [cell, 10],
+                       "failed": [0, 1]})
+    with pytest.raises(DataValidationError, match="row 2, column 'tested'.*at most 1,000,000,000,000"):
+        mt.risk.score(df, by="category")
+
+
+def test_int64_wraparound_never_gives_negative_counts():
+    # issue 14: int64 wrap-around gave negative tested counts with exit 0
+    big = np.array([2 ** 63 - 1, 2 ** 63 - 1, 5], dtype=np.uint64)
+    df = pd.DataFrame({"period": 2022, "category": ["a", "a", "b"], "tested": big,
+                       "failed": np.array([1, 1, 0], dtype=np.uint64)})
+    with pytest.raises(DataValidationError) as exc:
+        mt.risk.score(df, by="category")
+    assert {(p.row, p.column) for p in exc.value.problems} == {(2, "tested"), (3, "tested")}
+    wrapped = pd.DataFrame({"period": 2022, "category": ["a"], "tested": np.array([-5], np.int64),
+                            "failed": [0]})
+    with pytest.raises(DataValidationError, match="cannot be negative"):
+        mt.risk.score(wrapped, by="category")
+
+
+def test_rows_are_counted_in_the_file_after_filtering(tmp_path):
+    # a bad cell in a region kept by the CLI is reported at its own row of the file
+    from mstarget.cli.main import main
+
+    f = tmp_path / "s.csv"
+    f.write_text("region,period,category,tested,failed\n甲,2022,a,10,1\n乙,2022,a,10,1\n"
+                 "乙,2022,b,10,x\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"s\.csv, row 4, column 'failed'"):
+        from mstarget.cli.risk import _load_filtered
+        mt.risk.score(_load_filtered(str(f), [], "乙"), by="category")
+    assert main(["risk", "score", "--samples", str(f), "--region", "乙", "--no-track"]) == 2

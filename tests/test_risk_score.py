@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 import mstarget as mt
+from mstarget.exceptions import PoolingWarning
 from mstarget.risk.shrinkage import fit_prior
 
 from pathlib import Path
@@ -89,7 +90,8 @@ def test_recent_periods_weigh_more_so_drift_is_tracked():
 def test_real_samr_table_scores_every_category():
     with pytest.warns(UserWarning, match="total rows"):
         s = mt.risk.score(SAMR, by=["category"], as_of=2022)
-    assert list(s.columns) == ["category", "tested", "failed", "rate", "risk", "risk_lo", "risk_hi", "rank"]
+    assert list(s.columns[:8]) == ["category", "tested", "failed", "rate", "risk", "risk_lo", "risk_hi",
+                                   "rank"]
     assert "合计" not in set(s.category)
     # tableware (餐饮具) is by far the most failing category in the published 2022 figures
     assert s.iloc[0]["category"] == "餐饮具" and 0.18 < s.iloc[0]["risk"] < 0.2
@@ -97,3 +99,79 @@ def test_real_samr_table_scores_every_category():
     with pytest.warns(UserWarning, match="total rows"):
         only_2019 = mt.risk.score(SAMR, by=["category"], as_of="2019H2")
     assert only_2019.attrs["risk"]["periods"] == ["2019H2"]
+
+
+def test_columns_say_why_risk_differs_from_the_raw_rate():
+    # issue 15: a shrunken risk above the raw rate was not explained
+    df = pd.read_csv(SAMR)
+    with pytest.warns(mt.MstargetWarning, match="--keep-totals"):
+        s = mt.risk.score(df[df.region == "全国"], by="category")
+    assert list(s.columns[:9]) == ["category", "tested", "failed", "rate", "risk", "risk_lo",
+                                   "risk_hi", "rank", "recent_rate"]
+    assert {"prior_rate", "prior_weight", "evidence_weight", "shrink_share", "explanation"} <= set(s.columns)
+    # risk is exactly the prior and the group's recency-weighted rate mixed by shrink_share
+    mix = s.shrink_share * s.prior_rate + (1 - s.shrink_share) * s.recent_rate
+    np.testing.assert_allclose(mix, s.risk, rtol=1e-9)
+    row = s.set_index("category").loc["食用农产品"]  # 2.96 % raw, 3.31 % risk: 2022 fails more
+    assert row.risk > row.rate + 0.003 and row.recent_rate == pytest.approx(row.risk, abs=1e-4)
+    assert row.explanation.startswith("近期加权 3.31% > 原始 2.96%") and "几乎不收缩" in row.explanation
+
+
+def test_small_group_pulled_up_says_so():
+    s = mt.risk.score(_panel(), by="category").set_index("category")
+    good = s.loc["tiny_good"]  # 0 of 4: risk above its raw 0 % because of the prior
+    assert good.risk > good.rate and good.shrink_share > 0.9
+    assert "样本较少" in good.explanation and "故高于原始" in good.explanation
+
+
+def test_intervals_contain_their_estimate_even_without_failures():
+    # issue 14: no failures gave [2e-308, 2e-308] around a positive estimate
+    df = pd.DataFrame({"period": 2023, "category": ["a", "b", "c"], "tested": [5, 10, 100],
+                       "failed": [0, 0, 0]})
+    s = mt.risk.score(df, by="category")
+    assert ((s.risk_lo <= s.risk) & (s.risk <= s.risk_hi)).all()
+    assert (s.risk_lo < 1e-5).all() and (s.risk_hi > 0.005).all() and (s.risk > 1e-4).all()
+
+
+def test_one_of_one_group_is_not_ranked_first():
+    # issue 14: a group with 1 failure in 1 batch must not top the list
+    df = pd.read_csv(SAMR)
+    nat = df[(df.region == "全国") & (df.period == "2019H2") & (df.category != "合计")]
+    one = pd.DataFrame({"region": ["全国"], "period": ["2019H2"], "category": ["新类别"],
+                        "tested": [1], "failed": [1], "source": ["test"]})
+    s = mt.risk.score(pd.concat([nat, one]), by="category").set_index("category")
+    assert s.loc["新类别", "rank"] > 3 and s.loc["新类别", "risk"] < 0.05
+    # three tiny groups: the likelihood alone sent the 1-of-1 group to 99 %
+    tiny = pd.DataFrame({"period": 2023, "category": ["a", "b", "c"], "tested": [1, 10, 10],
+                         "failed": [1, 0, 0]})
+    t = mt.risk.score(tiny, by="category").set_index("category")
+    assert t.loc["a", "risk"] < 0.2
+    small = pd.DataFrame({"period": 2023, "category": ["a", "b", "c", "d"],
+                          "tested": [1000, 1000, 300, 1], "failed": [30, 80, 24, 1]})
+    assert mt.risk.score(small, by="category").set_index("category").loc["d", "rank"] > 1
+
+
+def test_several_regions_pooled_only_with_a_warning():
+    df = pd.read_csv(SAMR)
+    with pytest.warns(mt.MstargetWarning) as rec:
+        s = mt.risk.score(df, by="category")
+    text = " ".join(str(w.message) for w in rec if isinstance(w.message, PoolingWarning))
+    assert "全国" in text and "广东省" in text and "--region" in text
+    assert s.attrs["risk"]["pooled"] == {"region": ["全国", "广东省"]}
+    h = mt.risk.score(df, by=["region", "category"])
+    assert set(h.region) == {"全国", "广东省"} and h.attrs["risk"]["pooled"] == {}
+
+
+def test_overlapping_periods_of_a_group_are_refused_naming_rows():
+    # issue 14: 2023, 2023H1 and 2023Q1 of one group were summed (batches counted three times)
+    df = pd.DataFrame({"period": ["2022", "2023", "2023H1", "2023Q1", "2023"],
+                       "category": ["a", "a", "a", "a", "b"],
+                       "tested": [100, 400, 200, 100, 50], "failed": [1, 4, 2, 1, 0]})
+    with pytest.raises(mt.DataValidationError) as exc:
+        mt.risk.score(df, by="category")
+    rows = {(p.row, p.column) for p in exc.value.problems}
+    assert rows == {(4, "period"), (5, "period")} or rows == {(3, "period"), (4, "period")}
+    assert "counted twice" in str(exc.value) and "row " in str(exc.value)
+    # the same periods in different groups, or one level of periods per group, are fine
+    ok = df.iloc[[0, 1, 4]]
+    assert len(mt.risk.score(ok, by="category")) == 2

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 import mstarget as mt
+from mstarget.risk.samples import validate_samples
 
 HERE = Path(__file__).resolve().parent
 
@@ -56,18 +57,38 @@ def main():
     t, s2 = best_of(lambda: mt.risk.score(panel, by=["region", "category"]))
     out.append(("score by region>category (hierarchical)", f"{n_rows} rows, {len(s2)} groups", t))
     t, a = best_of(lambda: mt.risk.allocate(s2, 7_000_000, min_per_group=50))
-    assert a.batches.sum() == 7_000_000
-    out.append(("allocate 7,000,000 batches", f"{len(s2)} groups, floor 50", t))
+    if a.batches.sum() != 7_000_000:
+        raise RuntimeError("allocation did not spend the budget")
+    out.append(("allocate 7,000,000 batches (default plan)", f"{len(s2)} groups, floor 50", t))
     t, _ = best_of(lambda: mt.risk.allocate(s2, 20_000, min_per_group=5, max_per_group=200))
     out.append(("allocate 20,000 batches", f"{len(s2)} groups, floor 5, cap 200", t))
-    recs = panel[panel.region == "r00"].head(34)
     rng = np.random.default_rng(1)
     big = pd.DataFrame({"period": rng.choice(["2022H1", "2022H2", "2023H1"], 1_000_000),
                         "category": rng.choice([f"c{i}" for i in range(34)], 1_000_000),
                         "failed": rng.binomial(1, 0.03, 1_000_000)})
     t, _ = best_of(lambda: mt.risk.score(big, by="category"), repeat=1)
     out.append(("score from per-batch records", "1,000,000 records", t))
-    del recs
+    # issue 13: the readers are linear in rows (10k vs 100k rows of a realistic aggregated table)
+    for n in (10_000, 100_000):
+        rows = panel.sample(n, replace=True, random_state=n).reset_index(drop=True)
+        rows["tested"] = rows["tested"].map("{:,}".format)  # text cells with separators, as in files
+        t, _ = best_of(lambda: validate_samples(rows, ["region", "category"]))
+        out.append(("validate samples table", f"{n:,} rows (text counts)", t))
+    for n in (100_000, 1_000_000):
+        t, _ = best_of(lambda: validate_samples(big.head(n), ["category"]), repeat=1)
+        out.append(("validate per-batch records", f"{n:,} records", t))
+    chi_all = pd.read_csv("data/inspections/chicago_food_inspections_2011_2014.csv")
+    kw = dict(time="Inspection_Date", outcome="criticalFound", entity="License", area=["Ward", "Zip"],
+              values=["minorCount"])
+    t, _ = best_of(lambda: mt.risk.features(chi_all, **kw))
+    out.append(("features (entity history + 2 areas x 2 half-lives)", f"{len(chi_all):,} Chicago records", t))
+    tenfold = pd.concat([chi_all.assign(License=chi_all.License.astype(str) + f"-{i}",
+                                        Ward=chi_all.Ward.astype(str) + f"-{i}",
+                                        Zip=chi_all.Zip.astype(str) + f"-{i}") for i in range(10)],
+                        ignore_index=True)
+    t, _ = best_of(lambda: mt.risk.features(tenfold, **kw), repeat=1)
+    out.append(("features (entity history + 2 areas x 2 half-lives)", f"{len(tenfold):,} records "
+                "(Chicago x 10, relabelled)", t))
     chi = pd.read_csv("data/inspections/chicago_food_inspections_2011_2014.csv")
     chi = chi[chi.in_published_model_sample == 1]
     feats = ["pastCritical", "pastSerious", "pastMinor", "timeSinceLast", "ageAtInspection", "Risk",

@@ -223,3 +223,11 @@ class InconsistentDataWarning(MstargetWarning):
     def __init__(self, message: str, problems=()):
         super().__init__(message)
         self.problems = list(problems)
+
+
+class PoolingWarning(MstargetWarning):
+    """Rows of several regions (or other units) were added up into the same risk groups."""
+
+
+class ConcentrationWarning(MstargetWarning):
+    """A sampling plan puts more than the allowed share of the budget into one group."""

@@ -2,13 +2,17 @@
 
 Examples::
 
-    mstarget risk score --samples food_sampling_by_category.csv --by category --as-of 2022 \\
-        --where region=全国 --out scores.csv --chart scores.png
-    mstarget risk allocate --scores scores.csv --budget 20000 --min-per-group 50 --out plan.csv
-    mstarget risk allocate --samples food_sampling_by_category.csv --by category --budget 20000
-    mstarget risk evaluate --samples food_sampling_by_category.csv --by category --train-until 2019H2
+    mstarget risk score --samples food_sampling_by_category.csv --by category --region 全国 \\
+        --as-of 2022 --out scores.csv --chart scores.png
+    mstarget risk allocate --scores scores.csv --budget 20000 --out plan.csv --chart plan.png
+    mstarget risk allocate --samples food_sampling_by_category.csv --by region,category --budget 20000
+    mstarget risk evaluate --samples food_sampling_by_category.csv --region 全国 --by category \\
+        --train-until 2019H2
     mstarget risk evaluate --records inspections.csv --outcome criticalFound \\
-        --time Inspection_Date --test-from 2014-09-01 --exclude sanitarian_cluster
+        --time Inspection_Date --test-from 2014-09-01 --entity License --area Ward,Zip
+
+The risk modules (which load scipy and scikit-learn) are imported when a command runs, not when
+the parser is built, so ``mstarget --help`` stays fast.
 """
 from __future__ import annotations
 
@@ -17,14 +21,17 @@ import argparse
 import numpy as np
 import pandas as pd
 
-from .. import risk as R
 from ..exceptions import DataValidationError, ParameterError, Problem
 from ..io import write_table
 from ..tracking import data_fingerprint, package_versions, start_run
-from ..risk import records as _records
-from ..risk import samples as _samples
-from ..risk.score import DEFAULT_HALF_LIFE, DEFAULT_LEVEL
 from . import common
+
+# defaults shown in --help; the library's own defaults (mstarget.risk.score / allocate) are the
+# same, and a test checks that they agree
+HALF_LIFE_DEFAULT = 2.0
+LEVEL_DEFAULT = 0.90
+RISK_SHARE_DEFAULT = 0.75
+MAX_SHARE_DEFAULT = 0.3
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -44,11 +51,41 @@ def _half_life(text: str) -> float | None:
     return v
 
 
-def _load_filtered(path: str, where: list[str]) -> pd.DataFrame:
-    """Read a table and keep the rows matching every ``COL=VALUE`` filter."""
+def _share(text: str) -> float | None:
+    if text.strip().lower() in ("none", "off"):
+        return None
+    try:
+        v = float(text.strip().rstrip("%")) / (100.0 if text.strip().endswith("%") else 1.0)
+    except ValueError:
+        raise argparse.ArgumentTypeError("a share such as 0.3 (or 30%), or 'none'") from None
+    if not 0 <= v <= 1:
+        raise argparse.ArgumentTypeError("a share between 0 and 1 (or 0% and 100%)")
+    return v
+
+
+def _region_column(df: pd.DataFrame) -> str | None:
+    from ..risk.samples import REGION_COLUMNS
+
+    return next((c for c in REGION_COLUMNS if c in df.columns), None)
+
+
+def _load_filtered(path: str, where: list[str], region: str | None = None) -> pd.DataFrame:
+    """Read a table and keep the rows matching every ``COL=VALUE`` filter and ``--region``."""
+    from ..risk import samples as _samples
+
     df, src = _samples.load(path)
+    df = df.assign(_sheet_row=np.arange(2, len(df) + 2))
     problems = []
-    for cond in where or []:
+    conds = list(where or [])
+    col = _region_column(df) if region is not None else None
+    if col is not None:  # without a region column, --region only names the table's region
+        have = sorted(pd.unique(df[col].dropna().astype(str).str.strip()))
+        if region.strip() not in have:
+            raise DataValidationError([Problem(src, None, col, region,
+                                               f"one of the regions in the table: {', '.join(have[:20])}")],
+                                      source=src)
+        conds.append(f"{col}={region}")
+    for cond in conds:
         if "=" not in cond:
             raise ParameterError(f"--where must look like COLUMN=VALUE (e.g. region=全国); got {cond!r}.")
         col, val = (s.strip() for s in cond.split("=", 1))
@@ -61,66 +98,110 @@ def _load_filtered(path: str, where: list[str]) -> pd.DataFrame:
         raise DataValidationError(problems, source=src)
     if df.empty:
         raise DataValidationError([Problem(src, None, None, None,
-                                           f"no rows match --where {' '.join(where)}")], source=src)
-    df.attrs["source"] = src
-    return df.reset_index(drop=True)
+                                           f"no rows match {' '.join(conds)}")], source=src)
+    rows = df["_sheet_row"].to_numpy()
+    df = df.drop(columns="_sheet_row").reset_index(drop=True)
+    df.attrs["source"] = src  # messages name the file and its own rows
+    df.attrs["sheet_rows"] = rows
+    return df
+
+
+def _refuse_pooled_regions(df: pd.DataFrame, by: list[str], src: str) -> None:
+    """Exit 2 when rows of several regions would be added up into the same groups."""
+    from ..risk.samples import pooled_regions
+
+    for col, values in pooled_regions(df, by).items():
+        shown = ", ".join(values[:6]) + (" ..." if len(values) > 6 else "")
+        raise ParameterError(
+            f"{src} holds {len(values)} regions in column '{col}' ({shown}); scoring by "
+            f"{','.join(by)} alone would add their batches up (a province's batches into the national "
+            f"figures). Use --by {col},{','.join(by)} to score each region, or --region "
+            f"{values[0]} to keep one.")
 
 
 def _add_samples_flags(p: argparse.ArgumentParser, required: bool,
-                       by_default: str | None = "category") -> None:
+                       by_default: str | None = "category", outcome: bool = True) -> None:
     p.add_argument("--samples", required=required, help="sampling counts table (CSV/XLSX/Parquet): "
                    "period, group columns, tested, failed; or one row per batch with a 0/1 outcome")
     p.add_argument("--by", default=by_default,
-                   help="group columns, comma-separated, outermost first (default: category)")
+                   help="group columns, comma-separated, outermost first (default: category). A "
+                        "table with several regions needs the region column here, or --region")
+    p.add_argument("--region", default=None, metavar="NAME",
+                   help="keep only this region of the table's region column (e.g. 全国); for a table "
+                        "without a region column, the region it describes")
     p.add_argument("--as-of", default=None, help="use periods ending on or before this one "
                    "(2022, 2022H1, 2022Q3, 2022-07)")
-    p.add_argument("--half-life", type=_half_life, default=DEFAULT_HALF_LIFE,
-                   help="years after which a period's batches count half (default 2; 'none' = equal)")
-    p.add_argument("--level", type=float, default=DEFAULT_LEVEL,
-                   help="interval probability (default 0.90)")
+    p.add_argument("--half-life", type=_half_life, default=HALF_LIFE_DEFAULT,
+                   help=f"years after which a period's batches count half (default {HALF_LIFE_DEFAULT:g}; "
+                        "'none' = all periods equal)")
+    p.add_argument("--level", type=float, default=LEVEL_DEFAULT,
+                   help=f"interval probability (default {LEVEL_DEFAULT:.2f})")
     p.add_argument("--flat", action="store_true",
                    help="pool all groups toward one rate instead of along the --by hierarchy")
+    p.add_argument("--keep-totals", action="store_true",
+                   help="keep rows whose group is a total (合计/总计/total); by default they are left "
+                        "out so that batches are not counted twice")
     p.add_argument("--where", action="append", default=[], metavar="COL=VALUE",
                    help="keep only rows where COL equals VALUE (repeatable), e.g. region=全国")
+    if outcome:
+        p.add_argument("--outcome", default=None,
+                       help="per-batch records: the 0/1 (合格/不合格) outcome column (default: failed, "
+                            "outcome or unqualified)")
+
+
+def _rename_source(exc: DataValidationError, src: str) -> DataValidationError:
+    return DataValidationError([Problem(src if p.source == "<DataFrame>" else p.source, p.row,
+                                        p.column, p.value, p.expected) for p in exc.problems],
+                               source=src)
 
 
 def _score_from_args(args) -> tuple[pd.DataFrame, pd.DataFrame]:
-    raw = _load_filtered(args.samples, args.where)
+    from .. import risk as R
+
+    raw = _load_filtered(args.samples, args.where, args.region)
     src = raw.attrs.get("source", args.samples)
-    raw.attrs = {}
     by = _list(args.by or "category")
+    _refuse_pooled_regions(raw, by, src)
     try:
         scores = R.score(raw, by, as_of=args.as_of, half_life=args.half_life, level=args.level,
-                         hierarchical=not args.flat)
+                         hierarchical=not args.flat, drop_totals=not args.keep_totals,
+                         outcome=getattr(args, "outcome", None))
     except DataValidationError as exc:  # name the file, not "<DataFrame>"
-        raise DataValidationError([Problem(src if p.source == "<DataFrame>" else p.source, p.row,
-                                           p.column, p.value, p.expected) for p in exc.problems],
-                                  source=src) from None
+        raise _rename_source(exc, src) from None
+    scores.attrs["risk"]["source"] = src
     return raw, scores
 
 
-def _display(df: pd.DataFrame, pct_cols=("rate", "risk", "risk_lo", "risk_hi")) -> pd.DataFrame:
-    d = df.copy()
-    for c in pct_cols:
-        if c in d.columns:
-            d[c] = d[c].map(lambda v: f"{100 * v:.2f}%" if pd.notna(v) else "-")
+def _pct(v) -> str:
+    return f"{100 * v:.2f}%" if pd.notna(v) else "-"
+
+
+def _display_scores(scores: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    d = scores[by + ["tested", "failed"]].copy()
+    d["rate"] = scores["rate"].map(_pct)
+    d["risk"] = scores["risk"].map(_pct)
+    d["interval"] = [f"{_pct(lo)}–{_pct(hi)}" for lo, hi in zip(scores["risk_lo"], scores["risk_hi"])]
+    d["rank"] = scores["rank"]
+    d["explanation"] = scores["explanation"]
     return d
 
 
-def _chart(scores: pd.DataFrame, path: str | None):
-    from ..risk.plot import plot_risk, save_figure
-
-    fig = plot_risk(scores)
-    if path:
-        save_figure(fig, path)
-    return fig
-
-
 def _log_figure(run, fig, name: str) -> None:
-    from ..risk.plot import quiet_glyphs
+    from ..plotting import quiet_glyphs
 
     with quiet_glyphs():
         run.log_figure(fig, name)
+
+
+def _scope(meta: dict, args) -> str:
+    """Where the scores come from, in words: grouping, region, periods."""
+    parts = [f"分组 by: {', '.join(meta['by'])}"]
+    if getattr(args, "region", None):
+        parts.append(f"地区 region: {args.region}")
+    parts.append(f"期间 periods: {', '.join(meta['periods'])}")
+    hl = meta.get("half_life")
+    parts.append("各期等权 equal period weights" if hl is None else f"近期权重半衰期 half-life {hl:g} 年")
+    return "；".join(parts)
 
 
 # ----------------------------------------------------------------------------- score
@@ -129,29 +210,37 @@ def run_score(args) -> int:
     raw, scores = _score_from_args(args)
     fig = None
     if args.chart:  # drawn before anything is written
-        fig = _chart(scores, args.chart)
+        from ..risk.plot import plot_risk, save_figure
+
+        fig = plot_risk(scores)
+        save_figure(fig, args.chart)
     if args.out:
         write_table(scores, args.out)
     meta = scores.attrs["risk"]
-    common.echo(f"Sampling-failure risk by {', '.join(meta['by'])} (periods {', '.join(meta['periods'])}; "
-                f"{meta['level']:.0%} intervals; rank 1 = riskiest)")
-    common.echo(common.format_table(_display(scores)))
+    by = meta["by"]
+    common.echo(f"抽检不合格风险 Sampling-failure risk（{_scope(meta, args)}；{meta['level']:.0%} 区间；"
+                "第 1 名风险最高 rank 1 = riskiest）")
+    prior0 = meta["priors"][0]
+    common.echo(f"先验 prior: 各组总体不合格率 {_pct(prior0['mean'])}，相当于 {prior0['concentration']:,.0f} "
+                "批的证据；样本少的组向它靠拢（见 explanation 列）")
+    common.echo(common.format_table(_display_scores(scores, by)))
     if args.out:
         common.echo(f"\nwritten: {args.out}")
     settings = common.tracking_settings(args)
     with start_run("risk score", settings, params={
-            "command": "risk score", "samples": args.samples, "by": meta["by"],
+            "command": "risk score", "samples": args.samples, "by": by, "region": args.region,
             "as_of": meta["as_of"], "half_life": meta["half_life"], "level": meta["level"],
             "hierarchical": meta["hierarchical"], "where": args.where,
-            "periods": meta["periods"], "data_fingerprint": data_fingerprint(raw),
-            **package_versions()}) as run:
+            "keep_totals": args.keep_totals, "periods": meta["periods"],
+            "data_fingerprint": data_fingerprint(raw), **package_versions()}) as run:
         if run is not None:
-            prior0 = meta["priors"][0]
+            from ..risk.plot import plot_risk
+
             run.log_metrics({"groups": len(scores), "tested": scores["tested"].sum(),
                              "failed": scores["failed"].sum(), "top_risk": scores["risk"].max(),
                              "prior_mean": prior0["mean"], "prior_concentration": prior0["concentration"]})
             run.log_table(scores, "risk_scores.csv")
-            _log_figure(run, fig if fig is not None else _chart(scores, None), "risk_scores.png")
+            _log_figure(run, fig if fig is not None else plot_risk(scores), "risk_scores.png")
             common.echo(f"MLflow run: {run.run_id} ({run.uri})")
     return common.EXIT_OK
 
@@ -161,6 +250,8 @@ _NUMERIC_SCORE_COLS = ("tested", "failed", "rate", "risk", "risk_lo", "risk_hi",
 
 
 def _read_scores(path: str) -> pd.DataFrame:
+    from ..risk import samples as _samples
+
     df, src = _samples.load(path)
     if "risk" not in df.columns:
         raise DataValidationError([Problem(src, None, "risk", None,
@@ -178,7 +269,22 @@ def _read_scores(path: str) -> pd.DataFrame:
     return df
 
 
+def _display_plan(plan: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    d = plan[by].copy()
+    d["risk"] = plan["risk"].map(_pct)
+    d["volume_share"] = plan["volume_share"].map(_pct)
+    d["batches"] = plan["batches"].map(lambda v: f"{v:,}")
+    d["share"] = plan["share"].map(_pct)
+    d["batches_volume"] = plan["batches_volume"].map(lambda v: f"{v:,}")
+    d["expected_failures"] = plan["expected_failures"].map(lambda v: f"{v:,.1f}")
+    d["expected_failures_volume"] = plan["expected_failures_volume"].map(lambda v: f"{v:,.1f}")
+    return d
+
+
 def run_allocate(args) -> int:
+    from .. import risk as R
+    from ..risk.plot import plot_allocation, save_figure
+
     if bool(args.scores) == bool(args.samples):
         raise ParameterError("Give exactly one of --scores (a table from 'risk score') or "
                              "--samples (sampling counts, scored on the fly).")
@@ -191,36 +297,103 @@ def run_allocate(args) -> int:
         raw, scores = _score_from_args(args)
         by = scores.attrs["risk"]["by"]
     volume = None if str(args.volume).lower() in ("none", "inf") else args.volume
-    plan = R.allocate(scores, args.budget, args.min_per_group, args.max_per_group, volume=volume, by=by)
-    by = plan.attrs["allocation"]["by"]
-    table = plan.merge(scores[by + ["risk"]], on=by, how="left")
-    table = table[by + ["risk", "batches", "expected_failures"]]
+    plan = R.allocate(scores, args.budget, args.min_per_group, args.max_per_group,
+                      risk_share=args.risk_share, max_share=args.max_share, min_share=args.min_share,
+                      warn_share=args.warn_share, volume=volume, proportional_to=args.proportional_to,
+                      by=by)
+    meta = plan.attrs["allocation"]
+    by = meta["by"]
+    fig = None
+    if args.chart:  # drawn before anything is written
+        fig = plot_allocation(plan)
+        save_figure(fig, args.chart)
     if args.out:
-        write_table(table, args.out)
-    total = float(plan["expected_failures"].sum())
-    common.echo(f"Sampling plan: {args.budget} batches over {len(plan)} groups; expected unqualified "
-                f"batches found: {total:.1f}")
-    common.echo(common.format_table(_display(table.sort_values("batches", ascending=False))))
+        write_table(plan, args.out)
+    cap = "不设上限 no cap" if meta["max_share"] is None else f"每组不超过 {meta['max_share']:.0%}"
+    common.echo(f"抽检方案 Sampling plan：预算 {meta['budget']:,} 批分到 {len(plan)} 组；"
+                f"{1 - meta['risk_share']:.0%} 按 {meta['proportional_to']} 比例覆盖，"
+                f"{meta['risk_share']:.0%} 按风险；{cap}")
+    common.echo(f"预计发现不合格 expected unqualified found：本方案 {meta['expected_failures']:,.1f} 批；"
+                f"按抽检量比例 {meta['expected_failures_volume']:,.1f}（本方案为其 {meta['vs_volume']:.2f} 倍）；"
+                f"平均分配 {meta['expected_failures_even']:,.1f}（{meta['vs_even']:.2f} 倍）")
+    for note in meta["notes"]:
+        common.echo(f"note: {note}")
+    common.echo(common.format_table(_display_plan(plan.sort_values("batches", ascending=False,
+                                                                     kind="stable"), by)))
     if args.out:
         common.echo(f"\nwritten: {args.out}")
     settings = common.tracking_settings(args)
     with start_run("risk allocate", settings, params={
             "command": "risk allocate", "scores": args.scores, "samples": args.samples, "by": by,
             "budget": args.budget, "min_per_group": args.min_per_group,
-            "max_per_group": args.max_per_group, "volume": args.volume,
+            "max_per_group": args.max_per_group, "risk_share": args.risk_share,
+            "max_share": args.max_share, "min_share": args.min_share, "volume": args.volume,
+            "proportional_to": meta["proportional_to"],
             "data_fingerprint": data_fingerprint(raw), **package_versions()}) as run:
         if run is not None:
-            run.log_metrics({"expected_failures": total, "groups": len(plan),
+            run.log_metrics({"expected_failures": meta["expected_failures"],
+                             "expected_failures_volume": meta["expected_failures_volume"],
+                             "expected_failures_even": meta["expected_failures_even"],
+                             "largest_share": meta["largest_share"], "groups": len(plan),
                              "groups_funded": int((plan["batches"] > 0).sum())})
-            run.log_table(table, "risk_allocation.csv")
-            if {"risk_lo", "risk_hi"} <= set(scores.columns):
-                _log_figure(run, _chart(scores, None), "risk_scores.png")
+            run.log_table(plan, "risk_allocation.csv")
+            _log_figure(run, fig if fig is not None else plot_allocation(plan), "risk_allocation.png")
             common.echo(f"MLflow run: {run.run_id} ({run.uri})")
     return common.EXIT_OK
 
 
 # ----------------------------------------------------------------------------- evaluate
+def _evaluate_records(args):
+    from .. import risk as R
+    from ..risk import samples as _samples
+    from ..risk.evaluate import evaluate_records
+
+    if not (args.outcome and args.test_from):
+        raise ParameterError("--records needs --outcome COLUMN and --test-from DATE "
+                             "(rows from that date on are the test period).")
+    raw, src = _samples.load(args.records)
+    time = args.time
+    if not time or time not in raw.columns:
+        raise DataValidationError([Problem(src, None, time or "--time", None,
+                                           "a date column given with --time")], source=src)
+    dates = pd.to_datetime(raw[time], errors="coerce", format="mixed")
+    try:
+        cut = pd.Timestamp(args.test_from)
+    except ValueError:
+        raise ParameterError(f"--test-from {args.test_from!r}: expected a date such as 2014-09-01.") from None
+    table = raw
+    built: list[str] = []
+    if args.entity or args.area:
+        feats = R.features(raw, time=time, outcome=args.outcome, entity=args.entity,
+                           area=_list(args.area))
+        built = [c for c in feats.columns if c.startswith("entity_") or "_rate_" in c]
+        table = pd.concat([raw, feats[built]], axis=1)
+    train, test = table[dates < cut], table[dates >= cut]
+    if train.empty or test.empty:
+        raise DataValidationError([Problem(src, None, time, None,
+                                           f"rows before and from --test-from {args.test_from}")],
+                                  source=src)
+    feats_arg = (_list(args.features) + built) if args.features else None
+    exclude = _list(args.exclude) + ([args.entity] if args.entity else [])
+    model = R.fit(train, outcome=args.outcome, features=feats_arg, time=time, exclude=exclude,
+                  model=args.model, seed=args.seed)
+    p = model.predict(test)
+    y = _samples.outcome_array(test[args.outcome], src, args.outcome).astype(int)
+    y_train = _samples.outcome_array(train[args.outcome], src, args.outcome)
+    periods = {"train": f"{dates[dates < cut].min():%Y-%m-%d} – {dates[dates < cut].max():%Y-%m-%d}"}
+    res = evaluate_records(y, p, dates=pd.to_datetime(test[time], format="mixed").to_numpy(),
+                           window_days=args.window_days, train_rate=float(np.mean(y_train)),
+                           periods=periods)
+    params = {"mode": "records", "records": args.records, "outcome": args.outcome,
+              "time": time, "test_from": args.test_from, "model": args.model,
+              "features": model.features_, "exclude": exclude, "entity": args.entity,
+              "area": args.area, "seed": args.seed}
+    return raw, res, params
+
+
 def run_evaluate(args) -> int:
+    from .. import risk as R
+
     if bool(args.records) == bool(args.samples):
         raise ParameterError("Give exactly one of --samples (group counts, with --train-until) or "
                              "--records (one row per inspection, with --outcome and --test-from).")
@@ -229,50 +402,45 @@ def run_evaluate(args) -> int:
         if not args.train_until:
             raise ParameterError("--samples needs --train-until P: periods up to P are scored and the "
                                  "next period (or --test-period) is the test.")
-        raw = _load_filtered(args.samples, args.where)
-        raw.attrs = {}
-        res = R.evaluate(raw, by=_list(args.by), train_until=args.train_until,
-                         test_period=args.test_period, budget=args.budget,
-                         half_life=args.half_life, level=args.level, hierarchical=not args.flat)
-        params = {"mode": "groups", "samples": args.samples, "by": _list(args.by),
+        raw = _load_filtered(args.samples, args.where, args.region)
+        src = raw.attrs.get("source", args.samples)
+        by = _list(args.by)
+        _refuse_pooled_regions(raw, by, src)
+        try:
+            res = R.evaluate(raw, by=by, train_until=args.train_until,
+                             test_period=args.test_period, budget=args.budget,
+                             risk_share=args.risk_share, max_share=args.max_share,
+                             half_life=args.half_life, level=args.level, hierarchical=not args.flat,
+                             drop_totals=not args.keep_totals, outcome=args.outcome)
+        except DataValidationError as exc:
+            raise _rename_source(exc, src) from None
+        params = {"mode": "groups", "samples": args.samples, "by": by, "region": args.region,
                   "train_until": args.train_until, "test_period": args.test_period,
-                  "budget": args.budget, "half_life": args.half_life}
+                  "budget": args.budget, "half_life": args.half_life, "risk_share": args.risk_share,
+                  "max_share": args.max_share}
     else:
-        if not (args.outcome and args.test_from):
-            raise ParameterError("--records needs --outcome COLUMN and --test-from DATE "
-                                 "(rows from that date on are the test period).")
-        raw, src = _samples.load(args.records)
-        time = args.time
-        if not time or time not in raw.columns:
-            raise DataValidationError([Problem(src, None, time or "--time", None,
-                                               "a date column given with --time")], source=src)
-        dates = pd.to_datetime(raw[time], errors="coerce", format="mixed")
-        cut = pd.Timestamp(args.test_from)
-        train, test = raw[dates < cut], raw[dates >= cut]
-        if train.empty or test.empty:
-            raise DataValidationError([Problem(src, None, time, None,
-                                               f"rows before and from --test-from {args.test_from}")],
-                                      source=src)
-        feats = _list(args.features) or None
-        model = R.fit(train, outcome=args.outcome, features=feats, time=time,
-                      exclude=_list(args.exclude), model=args.model, seed=args.seed)
-        p = model.predict(test)
-        y = _samples.parse_outcomes(test[args.outcome].tolist(), src, args.outcome)
-        res = R.evaluate(y, p, dates=pd.to_datetime(test[time], format="mixed").to_numpy(),
-                         window_days=args.window_days)
-        params = {"mode": "records", "records": args.records, "outcome": args.outcome,
-                  "time": time, "test_from": args.test_from, "model": args.model,
-                  "features": model.features_, "exclude": _list(args.exclude), "seed": args.seed}
-    frame = res.to_frame()
+        raw, res, params = _evaluate_records(args)
+    report = res.report()
+    shown = set(report["metric"])
+    rest = res.to_frame()
+    rest = rest[~rest["metric"].isin(shown)]
+    frame = pd.concat([report, rest.assign(name=rest["metric"])], ignore_index=True)
     if args.out:
         write_table(frame, args.out)
-    common.echo(common.format_table(frame, floatfmt="{:.4g}"))
+    common.echo(f"训练期 train: {res.periods.get('train', '-')}；测试期 test: {res.periods.get('test', '-')}")
+    view = pd.DataFrame({
+        "指标 metric": report["name"], "数值 value": report["shown"],
+        "对照 baseline": [f"{v}（{w}）" if v else "" for v, w in zip(report["baseline_shown"],
+                                                                report["baseline_is"])],
+        "结论 verdict": report["verdict"]})
+    common.echo(common.format_table(view))
+    common.echo(f"注 note: {res.note}")
     if args.out:
         common.echo(f"\nwritten: {args.out}")
     settings = common.tracking_settings(args)
     with start_run("risk evaluate", settings, params={
-            "command": "risk evaluate", **params, "data_fingerprint": data_fingerprint(raw),
-            **package_versions()}) as run:
+            "command": "risk evaluate", **params, "periods": dict(res.periods),
+            "data_fingerprint": data_fingerprint(raw), **package_versions()}) as run:
         if run is not None:
             run.log_metrics(res.metrics)
             run.log_table(frame, "risk_evaluation.csv")
@@ -283,6 +451,15 @@ def run_evaluate(args) -> int:
 
 
 # ----------------------------------------------------------------------------- wiring
+def _add_plan_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("plan (see mstarget.risk.allocate)")
+    g.add_argument("--risk-share", type=_share, default=RISK_SHARE_DEFAULT,
+                   help=f"share of the budget targeted at risk; the rest follows volume "
+                        f"(default {RISK_SHARE_DEFAULT:g}; 0 = volume-proportional, 1 = pure targeting)")
+    g.add_argument("--max-share", type=_share, default=MAX_SHARE_DEFAULT,
+                   help=f"cap per group as a share of the budget (default {MAX_SHARE_DEFAULT:g}; 'none')")
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser("risk", help="sampling-failure risk: score, allocate, evaluate",
                               description="Where will the next samples fail, and where should the "
@@ -290,10 +467,11 @@ def register(subparsers) -> None:
     sub = p.add_subparsers(dest="risk_command", metavar="ACTION")
     p.set_defaults(func=lambda a: (p.print_help(), common.EXIT_BAD_INPUT)[1])
 
-    s = sub.add_parser("score", help="shrunken failure probability per group, with intervals and rank")
+    s = sub.add_parser("score", help="shrunken failure probability per group, with intervals, rank "
+                                     "and why each differs from the raw rate")
     _add_samples_flags(s, required=True)
     common.add_out_flag(s)
-    s.add_argument("--chart", default=None, help="write a PNG chart of the ranked risks here")
+    s.add_argument("--chart", default=None, help="write a chart of the ranked risks here (.png/.svg/.pdf)")
     common.add_tracking_flags(s)
     s.set_defaults(func=run_score)
 
@@ -301,28 +479,47 @@ def register(subparsers) -> None:
     a.add_argument("--scores", default=None, help="scores table written by 'mstarget risk score --out'")
     _add_samples_flags(a, required=False, by_default=None)
     a.add_argument("--budget", type=int, required=True, help="batches to allocate in total")
-    a.add_argument("--min-per-group", type=int, default=0, help="coverage floor per group (default 0)")
-    a.add_argument("--max-per-group", type=int, default=None, help="cap per group (default none)")
+    _add_plan_flags(a)
+    a.add_argument("--min-per-group", type=int, default=0, help="floor per group in batches (default 0)")
+    a.add_argument("--max-per-group", type=int, default=None, help="cap per group in batches (default none)")
+    a.add_argument("--min-share", type=_share, default=0.0,
+                   help="floor per group as a share of the budget (default 0)")
+    a.add_argument("--warn-share", type=_share, default=MAX_SHARE_DEFAULT,
+                   help="warn when one group gets more than this share (default 0.3; 'none')")
     a.add_argument("--volume", default="tested",
                    help="column of lots per group for diminishing returns (default tested; 'none' = "
                         "unlimited market)")
+    a.add_argument("--proportional-to", default=None, metavar="COLUMN",
+                   help="column of weights for the coverage share and the volume plan (consumption, "
+                        "market volume...; default: the --volume column)")
     common.add_out_flag(a)
+    a.add_argument("--chart", default=None,
+                   help="write a chart of the plan (batches and expected finds per group) here")
     common.add_tracking_flags(a)
     a.set_defaults(func=run_allocate)
 
-    e = sub.add_parser("evaluate", help="time-split evaluation: AUC, Brier, capture@k, lift, days earlier")
-    _add_samples_flags(e, required=False)
+    e = sub.add_parser("evaluate", help="time-split evaluation in words: AUC, Brier, capture, failures "
+                                        "found against even and volume plans, days earlier")
+    _add_samples_flags(e, required=False, outcome=False)
     e.add_argument("--train-until", default=None, help="groups: last training period")
     e.add_argument("--test-period", default=None, help="groups: test period (default: the next one)")
     e.add_argument("--budget", type=int, default=None,
                    help="groups: batches to plan (default: the number tested in the test period)")
+    _add_plan_flags(e)
     e.add_argument("--records", default=None, help="per-record table (one row per inspection)")
-    e.add_argument("--outcome", default=None, help="records: 0/1 outcome column")
+    e.add_argument("--outcome", default=None,
+                   help="records: 0/1 outcome column (also the outcome of per-batch --samples)")
     e.add_argument("--time", default=None, help="records: date column")
     e.add_argument("--test-from", default=None, help="records: first date of the test period")
     e.add_argument("--features", default=None, help="records: feature columns (default: all others)")
     e.add_argument("--exclude", default=None, help="records: columns never used as features")
-    e.add_argument("--model", default="logistic", choices=list(_records.MODELS))
+    e.add_argument("--entity", default=None,
+                   help="records: column naming what is inspected again (licence...): adds its own "
+                        "history from strictly earlier records (mstarget.risk.features)")
+    e.add_argument("--area", default=None,
+                   help="records: place columns, comma-separated (ward, zip...): adds their recent, "
+                        "exponentially weighted failure rates from strictly earlier records")
+    e.add_argument("--model", default="logistic", help="records: logistic (default) or gbm")
     e.add_argument("--window-days", type=int, default=None,
                    help="records: re-order within windows of this many days (default: whole test period)")
     e.add_argument("--seed", type=int, default=0)

@@ -3,8 +3,9 @@
 Two kinds of data:
 
 * **Per-record** (``evaluate(y, p, dates=...)``): one inspection per row with outcome 0/1 and a
-  predicted probability. Metrics: ROC AUC, Brier score, log loss, ``capture@k`` (share of all
-  failures found in the first ``k`` % of inspections when they are done in order of predicted
+  predicted probability. Metrics: ROC AUC, Brier score, log loss (each with the baseline of one
+  rate for everybody: the training base rate if given, else the test rate), ``capture@k`` (share of
+  all failures found in the first ``k`` % of inspections when they are done in order of predicted
   risk), and, with ``dates``, the *Chicago method*: within each window of days (default the whole
   test period) the same inspections are re-ordered by predicted risk keeping the number done per
   day, and ``days_earlier`` is the mean (``days_earlier_median`` the median) of actual date minus
@@ -12,8 +13,15 @@ Two kinds of data:
   are the shares of failures found on days that lie in the first half of all inspections.
 * **Aggregated** (``evaluate(test_samples, scores, budget=...)``): the groups' scores are judged on
   a later period's counts: per-batch AUC / Brier / log loss, ``capture@k`` along the risk ranking,
-  and the failures a risk-based :func:`~mstarget.risk.allocate` plan would have found against an
-  even plan and a plan proportional to volume (realised rate of the test period x batches planned).
+  and the unqualified batches each plan would have found -- the default
+  :func:`~mstarget.risk.allocate` plan, an even plan, a volume-proportional plan and pure risk
+  targeting -- *estimated* as planned batches x the group's realised test-period rate. Such an
+  estimate can exceed the failures actually found in the test period: a plan that samples more
+  batches of a risky group than were actually sampled is credited with that group's rate on the
+  extra batches (hence the names ``est_found_*``).
+
+:meth:`RiskEvaluation.report` turns the metrics into a readable table: each metric in words, its
+baseline and a one-line verdict.
 """
 from __future__ import annotations
 
@@ -24,9 +32,11 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, ParameterError, Problem
-from .allocate import (allocate, even_allocation, expected_found, infer_by,
+from .allocate import (DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, even_allocation, infer_by,
                        proportional_allocation)
-from .samples import validate_samples
+from .periods import parse_period
+from .samples import check_by, total_rows, validate_samples
+from .score import score
 
 DEFAULT_KS = (10, 20, 50)
 
@@ -43,13 +53,16 @@ class RiskEvaluation:
         See the module docstring; probabilities and shares in 0-1, days in days.
     table : DataFrame
         Detail: per day (records with dates: ``date, inspections, failures_actual,
-        failures_model``) or per group (groups: ``by..., tested, failed, risk, batches_risk,
-        batches_even, batches_volume``).
+        failures_model``) or per group (groups: ``by..., tested, failed, rate, risk,
+        batches_plan, batches_even, batches_volume, batches_risk_only``).
+    periods : dict
+        ``train`` and ``test``: the periods (groups) or date ranges (records) used, as text.
     """
 
     kind: str
     metrics: Mapping[str, float]
     table: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    periods: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, float]:
         return dict(self.metrics)
@@ -58,19 +71,198 @@ class RiskEvaluation:
         """Metrics as a two-column DataFrame (``metric``, ``value``)."""
         return pd.DataFrame({"metric": list(self.metrics), "value": list(self.metrics.values())})
 
+    def report(self) -> pd.DataFrame:
+        """The metrics a reader needs, in words, with baselines and verdicts.
+
+        Returns
+        -------
+        DataFrame
+            One row per metric: ``metric`` (key of :attr:`metrics`), ``name`` (short, Chinese
+            then English), ``value`` (float), ``shown`` (formatted: percentages, whole numbers
+            with thousands separators, no scientific notation), ``baseline`` (float or NaN),
+            ``baseline_shown``, ``baseline_is`` (what the baseline is), ``verdict`` (one line)
+            and ``description`` (the metric in words, English).
+        """
+        rows = _RECORD_ROWS if self.kind == "records" else _GROUP_ROWS
+        out = []
+        for key, name, fmt, base_key, base_text, judge, description in rows:
+            if key not in self.metrics:
+                continue
+            v = float(self.metrics[key])
+            b = _baseline(self.metrics, base_key)
+            out.append({"metric": key, "name": name, "value": v, "shown": _fmt(v, fmt),
+                        "baseline": b, "baseline_shown": "" if b != b else _fmt(b, fmt),
+                        "baseline_is": base_text, "verdict": judge(v, b, self.metrics),
+                        "description": description})
+        return pd.DataFrame(out)
+
+    @property
+    def note(self) -> str:
+        """What the report's figures mean where a reader could misread them (one paragraph)."""
+        return NOTES[self.kind]
+
     def __getitem__(self, key: str) -> float:
         return self.metrics[key]
 
 
-def _weighted_auc(score, pos, neg) -> float:
+# ----------------------------------------------------------------------------- readable report
+def _fmt(v: float, fmt: str) -> str:
+    if v != v:
+        return "-"
+    if fmt == "pct":
+        return f"{100 * v:.2f}%"
+    if fmt == "int":
+        return f"{v:,.0f}"
+    if fmt == "days":
+        return f"{v:.2f} 天"
+    return f"{v:.3f}"
+
+
+def _baseline(m: Mapping[str, float], key) -> float:
+    if key is None:
+        return float("nan")
+    if isinstance(key, (int, float)):
+        return float(key)
+    return float(m.get(key, float("nan")))
+
+
+def _auc_verdict(v, b, m) -> str:
+    if v != v:
+        return "测试期只有一种结果，无法计算"
+    if v < 0.52:
+        return "与随机差不多"
+    if v < 0.6:
+        return "略好于随机"
+    if v < 0.7:
+        return "有一定区分能力"
+    return "区分能力较强"
+
+
+def _lower_better(v, b, m) -> str:
+    if v != v or b != b or b <= 0:
+        return ""
+    d = (b - v) / b
+    if abs(d) < 0.005:
+        return "与对照相同"
+    return f"比对照好 {d:.1%}" if d > 0 else f"比对照差 {-d:.1%}"
+
+
+def _ratio_verdict(v, b, m) -> str:
+    if v != v or b != b or b <= 0:
+        return ""
+    return f"对照的 {v / b:.2f} 倍（{'多' if v >= b else '少'} {abs(v - b):,.0f}）"
+
+
+def _times_verdict(v, b, m) -> str:
+    return "" if v != v or b != b or b <= 0 else f"对照的 {v / b:.2f} 倍"
+
+
+def _found_verdict(v, b, m) -> str:
+    text = _ratio_verdict(v, b, m)
+    actual = m.get("failures", float("nan"))
+    if v == v and actual == actual and v > actual:
+        text += "；估算值高于实际不合格数，见注"
+    return text
+
+
+def _share_verdict(v, b, m) -> str:
+    return "没有一组超过 30%" if v <= 0.3 + 1e-9 else "有一组超过 30%，方案集中"
+
+
+def _min_ratio_verdict(v, b, m) -> str:
+    if v != v:
+        return ""
+    return (f"每组至少得到按量份额的 {v:.0%}" + ("（不少于五分之一）" if v >= 0.2 - 1e-9
+                                               else "（有组少于五分之一）"))
+
+
+def _days_verdict(v, b, m) -> str:
+    if v != v:
+        return ""
+    return f"发现问题平均提前 {v:.1f} 天" if v > 0 else "没有更早发现"
+
+
+def _plain(v, b, m) -> str:
+    return ""
+
+
+# (metric, short name, format, baseline (metric key or number), baseline is, verdict, description)
+_GROUP_ROWS = (
+    ("groups", "评估组数 groups", "int", None, "", _plain,
+     "groups scored on the training periods and tested in the test period"),
+    ("groups_not_scored", "未评分的测试组 unscored", "int", None, "", _plain,
+     "groups with test counts but no training data (left out)"),
+    ("batches", "测试期批次 batches", "int", None, "", _plain, "batches tested in the test period"),
+    ("failures", "测试期不合格 failures", "int", None, "", _plain,
+     "unqualified batches actually found in the test period"),
+    ("base_rate", "测试期不合格率 rate", "pct", "train_rate", "训练期", _plain,
+     "failure rate of the test period; baseline: of the training periods"),
+    ("auc", "AUC 排序能力", "num", 0.5, "随机排序", _auc_verdict,
+     "probability that a random unqualified batch has a higher score than a random qualified one"),
+    ("brier", "Brier（越低越好）", "num", "brier_base", "统一用训练期不合格率", _lower_better,
+     "mean squared error of the probabilities per batch; baseline: one pooled training rate"),
+    ("log_loss", "对数损失（越低越好）", "num", "log_loss_base", "统一用训练期不合格率", _lower_better,
+     "log loss per batch; baseline: one pooled training rate"),
+    ("log_loss_raw", "对数损失：未收缩原始率", "num", "log_loss", "收缩后的风险分", _lower_better,
+     "log loss of the raw training rates; baseline: the shrunken scores"),
+    ("capture@20", "风险最高 20% 批次的发现占比", "pct", 0.2, "随机 20%", _times_verdict,
+     "share of the test failures within the riskiest 20 % of batches"),
+    ("budget", "方案预算（批）", "int", None, "", _plain, "batches given to each plan"),
+    ("est_found_plan", "默认方案估算发现", "int", "est_found_volume", "按量比例方案", _found_verdict,
+     "default plan (coverage + risk): planned batches x each group's realised test rate"),
+    ("est_found_volume", "按量比例方案估算发现", "int", "est_found_even", "平均分配", _found_verdict,
+     "volume-proportional plan: planned batches x realised test rate"),
+    ("est_found_even", "平均分配估算发现", "int", None, "", _plain,
+     "even plan: planned batches x realised test rate"),
+    ("est_found_risk_only", "纯按风险估算发现", "int", "est_found_plan", "默认方案", _found_verdict,
+     "pure risk targeting without coverage or caps (not adoptable; for comparison)"),
+    ("plan_largest_share", "默认方案单组最大份额", "pct", None, "", _share_verdict,
+     "largest share of the budget given to one group by the default plan"),
+    ("plan_min_volume_ratio", "默认方案/按量方案 最小比", "pct", None, "", _min_ratio_verdict,
+     "smallest ratio of a group's planned batches to its volume-proportional batches"),
+)
+
+_RECORD_ROWS = (
+    ("n", "测试期检查次数 inspections", "int", None, "", _plain, "inspections in the test period"),
+    ("failures", "发现问题次数 failures", "int", None, "", _plain, "inspections with a failure"),
+    ("base_rate", "测试期发现率 rate", "pct", "train_rate", "训练期", _plain,
+     "failure rate of the test period; baseline: of the training records"),
+    ("auc", "AUC 排序能力", "num", 0.5, "随机排序", _auc_verdict,
+     "probability that a random failing inspection has a higher score than a random passing one"),
+    ("brier", "Brier（越低越好）", "num", "brier_base", "统一发现率", _lower_better,
+     "mean squared error of the probabilities; baseline: one rate for all"),
+    ("log_loss", "对数损失（越低越好）", "num", "log_loss_base", "统一发现率", _lower_better,
+     "log loss; baseline: one rate for all"),
+    ("capture@20", "风险最高 20% 检查的发现占比", "pct", 0.2, "随机 20%", _times_verdict,
+     "share of the failures within the riskiest 20 % of inspections"),
+    ("days_earlier", "重排后平均提前（天）", "days", 0.0, "实际顺序", _days_verdict,
+     "same inspections re-ordered by risk (same number per day): mean days earlier a failure is found"),
+    ("days_earlier_median", "提前天数中位数", "days", 0.0, "实际顺序", _plain, "median of the same"),
+    ("first_half_model", "前一半检查日内发现占比", "pct", "first_half_actual", "实际顺序", _times_verdict,
+     "share of failures found on the days holding the first half of inspections, re-ordered"),
+)
+
+#: Notes printed under the report (Chinese, then English).
+NOTES = {
+    "groups": ("估算发现（est_found_*）= 计划批次 × 测试期各组实际不合格率，是估算：方案在高风险组安排的批次多于实际抽检时，"
+               "估算可超过测试期实际不合格数。 / est_found_* = planned batches x realised test rate of each "
+               "group: an estimate, which can exceed the failures actually found when a plan samples risky "
+               "groups more than they were sampled."),
+    "records": ("重排 = 同一批检查、每天检查次数不变、按风险从高到低排（芝加哥方法）。 / Re-ordered = the same "
+                "inspections, the same number per day, riskiest first (the City of Chicago's method)."),
+}
+
+
+# ----------------------------------------------------------------------------- metrics
+def _weighted_auc(score_, pos, neg) -> float:
     """ROC AUC when ``pos[i]`` failures and ``neg[i]`` passes share the score ``score[i]`` (ties 1/2)."""
-    score = np.asarray(score, float)
+    score_ = np.asarray(score_, float)
     pos = np.asarray(pos, float)
     neg = np.asarray(neg, float)
     P, Nn = pos.sum(), neg.sum()
     if P == 0 or Nn == 0:
         return float("nan")
-    uniq, inv = np.unique(score, return_inverse=True)
+    uniq, inv = np.unique(score_, return_inverse=True)
     pu = np.bincount(inv, weights=pos)
     nu = np.bincount(inv, weights=neg)
     below = np.concatenate([[0.0], np.cumsum(nu)[:-1]])
@@ -95,11 +287,21 @@ def _capture(order_counts: np.ndarray, order_fails: np.ndarray, ks) -> dict[str,
     return out
 
 
+def _losses(k, n, p) -> tuple[float, float]:
+    """Brier score and log loss per batch when ``k`` of ``n`` batches fail at probability ``p``."""
+    k, n = np.asarray(k, float), np.asarray(n, float)
+    p = np.broadcast_to(np.asarray(p, float), n.shape)
+    pc = np.clip(p, 1e-12, 1 - 1e-12)
+    N = n.sum()
+    brier = float(np.sum(k * (1 - p) ** 2 + (n - k) * p ** 2) / N)
+    ll = float(-np.sum(k * np.log(pc) + (n - k) * np.log(1 - pc)) / N)
+    return brier, ll
+
+
 def _days_earlier(dates: np.ndarray, p: np.ndarray, y: np.ndarray, window_days: int | None):
     """Chicago re-ordering: same inspections per day, highest predicted risk first."""
     d = pd.to_datetime(pd.Series(dates)).dt.normalize().to_numpy("datetime64[D]")
     day = d.astype("int64").astype(float)
-    order_actual = np.lexsort((np.arange(len(d)), day))
     sim_day = np.empty(len(d))
     if window_days is None:
         windows = np.zeros(len(d), dtype=np.int64)
@@ -115,14 +317,15 @@ def _days_earlier(dates: np.ndarray, p: np.ndarray, y: np.ndarray, window_days: 
     # first half of all inspections: days whose cumulative count (through the day) < N/2
     days, counts = np.unique(day, return_counts=True)
     cum = np.cumsum(counts)
-    first_half_days = set(days[cum < len(d) / 2.0].tolist())
-    in_first = np.array([v in first_half_days for v in day])
-    in_first_sim = np.array([v in first_half_days for v in sim_day])
+    first_half_days = days[cum < len(d) / 2.0]
+    in_first = np.isin(day, first_half_days)
+    in_first_sim = np.isin(sim_day, first_half_days)
     P = max(int(pos.sum()), 1)
+    day_idx = np.searchsorted(days, day)
+    sim_idx = np.searchsorted(days, sim_day)
     table = pd.DataFrame({"date": days.astype("datetime64[D]"), "inspections": counts,
-                          "failures_actual": [int(((day == v) & pos).sum()) for v in days],
-                          "failures_model": [int(((sim_day == v) & pos).sum()) for v in days]})
-    del order_actual
+                          "failures_actual": np.bincount(day_idx[pos], minlength=len(days)),
+                          "failures_model": np.bincount(sim_idx[pos], minlength=len(days))})
     return {
         "days_earlier": float(diff.mean()) if pos.any() else float("nan"),
         "days_earlier_median": float(np.median(diff)) if pos.any() else float("nan"),
@@ -131,8 +334,14 @@ def _days_earlier(dates: np.ndarray, p: np.ndarray, y: np.ndarray, window_days: 
     }, table
 
 
+def _date_range(dates) -> str:
+    d = pd.to_datetime(pd.Series(dates))
+    return f"{d.min():%Y-%m-%d} – {d.max():%Y-%m-%d}" if len(d) else ""
+
+
 def evaluate_records(y, p, *, dates=None, ks: Sequence[float] = DEFAULT_KS,
-                     window_days: int | None = None) -> RiskEvaluation:
+                     window_days: int | None = None, train_rate: float | None = None,
+                     periods: Mapping[str, str] | None = None) -> RiskEvaluation:
     """Evaluate per-record probabilities against outcomes (see the module docstring).
 
     Parameters
@@ -145,8 +354,13 @@ def evaluate_records(y, p, *, dates=None, ks: Sequence[float] = DEFAULT_KS,
         Percentages of inspections for ``capture@k`` and ``lift@k``.
     window_days : int, optional
         Re-order within consecutive windows of this many days (default: the whole period).
+    train_rate : float, optional
+        Failure rate of the training records: the one-rate baseline of Brier and log loss
+        (default: the test period's own rate, a baseline that knows the future).
+    periods : dict, optional
+        ``train`` / ``test`` descriptions for the report (default: the test dates' range).
     """
-    from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+    from sklearn.metrics import roc_auc_score
 
     y = np.asarray(y).astype(float)
     p = np.asarray(p, float)
@@ -159,25 +373,32 @@ def evaluate_records(y, p, *, dates=None, ks: Sequence[float] = DEFAULT_KS,
     y = y.astype(int)
     m: dict[str, float] = {"n": float(len(y)), "failures": float(y.sum()),
                            "base_rate": float(y.mean()) if len(y) else float("nan")}
+    ref = float(train_rate) if train_rate is not None else m["base_rate"]
+    if train_rate is not None:
+        m["train_rate"] = ref
     if len(np.unique(y)) == 2:
         m["auc"] = float(roc_auc_score(y, p))
-        m["brier"] = float(brier_score_loss(y, p))
-        m["log_loss"] = float(log_loss(y, np.clip(p, 1e-12, 1 - 1e-12), labels=[0, 1]))
+        ones = np.ones(len(y))
+        m["brier"], m["log_loss"] = _losses(y, ones, p)
+        m["brier_base"], m["log_loss_base"] = _losses(y, ones, ref)
     order = np.lexsort((np.arange(len(p)), -p))
     m.update(_capture(np.ones(len(p)), y[order], ks))
     table = pd.DataFrame()
+    per = dict(periods or {})
     if dates is not None:
         if len(dates) != len(y):
             raise ParameterError("dates must have one entry per record.")
         extra, table = _days_earlier(np.asarray(dates), p, y, window_days)
         m.update(extra)
-    return RiskEvaluation("records", m, table)
+        per.setdefault("test", _date_range(dates))
+    return RiskEvaluation("records", m, table, per)
 
 
 def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | None = None,
                     budget: int | None = None, ks: Sequence[float] = DEFAULT_KS,
                     period: str | None = "period", volume: str | None = "tested",
-                    min_per_group=0, max_per_group=None) -> RiskEvaluation:
+                    min_per_group=0, max_per_group=None, risk_share: float = DEFAULT_RISK_SHARE,
+                    max_share: float | None = DEFAULT_MAX_SHARE) -> RiskEvaluation:
     """Judge group scores on a later period's counts (see the module docstring).
 
     Parameters
@@ -189,23 +410,28 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     budget : int, optional
         Batches to plan; default the number tested in the evaluation data (common groups).
     volume : str or None
-        Column of ``scores`` used as lots per group, for the risk plan's diminishing returns and
+        Column of ``scores`` used as lots per group, for the plans' diminishing returns and
         for the volume-proportional plan (default ``tested``, the batches of the scored periods).
+    min_per_group, max_per_group, risk_share, max_share
+        Passed to :func:`~mstarget.risk.allocate` for the default plan.
 
     Returns
     -------
     RiskEvaluation
-        Metrics ``groups``, ``batches``, ``failures``, ``auc``, ``brier``, ``log_loss``,
-        ``log_loss_raw`` (the raw training rates, clipped to [1e-4, 1 - 1e-4], for comparison),
-        ``capture@k``, ``found_risk``, ``found_even``, ``found_volume``, ``lift_vs_even``,
-        ``lift_vs_volume``, and ``found_*`` per unit of budget.
+        Metrics ``groups``, ``groups_not_scored``, ``batches``, ``failures``, ``base_rate``,
+        ``train_rate``, ``auc``, ``brier``, ``brier_base``, ``log_loss``, ``log_loss_base``,
+        ``log_loss_raw`` (the raw training rates, clipped to [1e-4, 1 - 1e-4]), ``capture@k``,
+        ``lift@k``, ``budget``, ``est_found_plan`` / ``_even`` / ``_volume`` / ``_risk_only``
+        (see the module docstring), ``plan_vs_volume``, ``plan_vs_even``,
+        ``plan_largest_share``, ``plan_min_volume_ratio`` (smallest ratio of a group's planned
+        batches to its volume-proportional batches) and ``model_expected_found_plan`` (what the
+        scores themselves expect the plan to find).
     """
     by = list(by) if by is not None else infer_by(scores)
     test, src = validate_samples(test_samples, by, period=period)
     t = test.groupby(by, as_index=False)[["tested", "failed"]].sum()
-    keys = scores[by].astype(str)
     s = scores.copy()
-    s[by] = keys
+    s[by] = scores[by].astype(str)
     t[by] = t[by].astype(str)
     merged = s.merge(t, on=by, how="inner", suffixes=("_train", ""))
     if merged.empty:
@@ -216,16 +442,20 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     n = merged["tested"].to_numpy(float)
     k = merged["failed"].to_numpy(float)
     N, K = n.sum(), k.sum()
-    pc = np.clip(risk, 1e-12, 1 - 1e-12)
     m: dict[str, float] = {"groups": float(len(merged)), "groups_not_scored": float(len(t) - len(merged)),
-                           "batches": float(N), "failures": float(K)}
+                           "batches": float(N), "failures": float(K), "base_rate": K / N if N else np.nan}
+    if {"tested_train", "failed_train"} <= set(merged.columns):
+        tt = pd.to_numeric(merged["tested_train"], errors="coerce").to_numpy(float)
+        ft = pd.to_numeric(merged["failed_train"], errors="coerce").to_numpy(float)
+        m["train_rate"] = float(np.nansum(ft) / np.nansum(tt)) if np.nansum(tt) > 0 else float("nan")
     m["auc"] = _weighted_auc(risk, k, n - k)
-    m["brier"] = float(np.sum(k * (1 - risk) ** 2 + (n - k) * risk ** 2) / N)
-    m["log_loss"] = float(-np.sum(k * np.log(pc) + (n - k) * np.log(1 - pc)) / N)
+    m["brier"], m["log_loss"] = _losses(k, n, risk)
+    ref = m.get("train_rate", m["base_rate"])
+    m["brier_base"], m["log_loss_base"] = _losses(k, n, ref)
     if "rate" in merged.columns:
         raw = np.clip(pd.to_numeric(merged["rate"], errors="coerce").fillna(K / N).to_numpy(float),
                       1e-4, 1 - 1e-4)
-        m["log_loss_raw"] = float(-np.sum(k * np.log(raw) + (n - k) * np.log(1 - raw)) / N)
+        m["log_loss_raw"] = _losses(k, n, raw)[1]
     order = np.lexsort((np.arange(len(risk)), -risk))
     m.update(_capture(n[order], k[order], ks))
 
@@ -233,36 +463,51 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     vol_col = f"{volume}_train" if volume and f"{volume}_train" in merged.columns else volume
     plan_scores = merged[by + ["risk"]].copy()
     if vol_col and vol_col in merged.columns:
-        plan_scores["volume"] = merged[vol_col].to_numpy(float)
-        vol_arg = "volume"
+        plan_scores["lots"] = pd.to_numeric(merged[vol_col], errors="coerce").to_numpy(float)
+        vol_arg = "lots"
     else:
         vol_arg = None
-    plan = allocate(plan_scores, budget, min_per_group, max_per_group, volume=vol_arg, by=by)
+    plan = allocate(plan_scores, budget, min_per_group, max_per_group, volume=vol_arg, by=by,
+                    risk_share=risk_share, max_share=max_share, warn_share=None)
+    risk_only = allocate(plan_scores, budget, volume=vol_arg, by=by, risk_share=1.0, max_share=None,
+                         warn_share=None)
     realised = np.where(n > 0, k / np.where(n > 0, n, 1), 0.0)
-    b_risk = plan["batches"].to_numpy()
+    b_plan = plan["batches"].to_numpy()
     b_even = even_allocation(len(merged), budget)
-    b_vol = proportional_allocation(plan_scores["volume"] if vol_arg else np.ones(len(merged)), budget)
-    for name, b in (("risk", b_risk), ("even", b_even), ("volume", b_vol)):
-        m[f"found_{name}"] = float(np.sum(b * realised))
-    m["lift_vs_even"] = m["found_risk"] / m["found_even"] if m["found_even"] > 0 else float("nan")
-    m["lift_vs_volume"] = m["found_risk"] / m["found_volume"] if m["found_volume"] > 0 else float("nan")
+    b_vol = proportional_allocation(plan_scores["lots"] if vol_arg else np.ones(len(merged)), budget)
+    b_risk = risk_only["batches"].to_numpy()
     m["budget"] = float(budget)
-    m["expected_found_risk"] = float(expected_found(b_risk, risk, plan_scores["volume"]
-                                                    if vol_arg else np.full(len(risk), np.inf)).sum())
+    for name, b in (("plan", b_plan), ("volume", b_vol), ("even", b_even), ("risk_only", b_risk)):
+        m[f"est_found_{name}"] = float(np.sum(b * realised))
+    m["plan_vs_volume"] = m["est_found_plan"] / m["est_found_volume"] if m["est_found_volume"] > 0 \
+        else float("nan")
+    m["plan_vs_even"] = m["est_found_plan"] / m["est_found_even"] if m["est_found_even"] > 0 \
+        else float("nan")
+    m["plan_largest_share"] = float(b_plan.max() / budget) if budget else 0.0
+    has_vol = b_vol > 0
+    m["plan_min_volume_ratio"] = float(np.min(b_plan[has_vol] / b_vol[has_vol])) if has_vol.any() \
+        else float("nan")
+    m["model_expected_found_plan"] = float(plan["expected_failures"].sum())
     table = merged[by].copy()
     table["tested"] = n.astype(np.int64)
     table["failed"] = k.astype(np.int64)
     table["rate"] = realised
     table["risk"] = risk
-    table["batches_risk"] = b_risk
+    table["batches_plan"] = b_plan
     table["batches_even"] = b_even
     table["batches_volume"] = b_vol
-    return RiskEvaluation("groups", m, table)
+    table["batches_risk_only"] = b_risk
+    meta = scores.attrs.get("risk", {}) if hasattr(scores, "attrs") else {}
+    periods = {"train": ", ".join(meta.get("periods", [])),
+               "test": ", ".join(test.drop_duplicates("period").sort_values(["_end", "_start"])
+                                 ["period"].tolist())}
+    return RiskEvaluation("groups", m, table, periods)
 
 
 def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget: int | None = None,
              dates=None, ks: Sequence[float] = DEFAULT_KS, window_days: int | None = None,
-             train_until=None, test_period=None, **score_kwargs) -> RiskEvaluation:
+             train_until=None, test_period=None, risk_share: float = DEFAULT_RISK_SHARE,
+             max_share: float | None = DEFAULT_MAX_SHARE, **score_kwargs) -> RiskEvaluation:
     """Time-split evaluation of a risk ranking.
 
     Three ways to call it:
@@ -277,23 +522,27 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
     Returns
     -------
     RiskEvaluation
-        ``.metrics`` (dict), ``.to_frame()``, ``.table`` (details); see :func:`evaluate_records` and
-        :func:`evaluate_groups` for the metrics.
+        ``.metrics`` (dict), ``.report()`` (readable), ``.to_frame()``, ``.table`` (details),
+        ``.periods``; see :func:`evaluate_records` and :func:`evaluate_groups` for the metrics.
     """
     if isinstance(predictions, pd.DataFrame):
-        return evaluate_groups(data, predictions, by=by, budget=budget, ks=ks)
+        return evaluate_groups(data, predictions, by=by, budget=budget, ks=ks, risk_share=risk_share,
+                               max_share=max_share)
     if predictions is None:
         if train_until is None:
             raise ParameterError("evaluate needs predictions (probabilities or a scores table) or "
                                  "train_until=P to score the periods up to P and test on the next.")
-        from .periods import parse_period
-        from .samples import check_by
-        from .score import score
-
         by = check_by(by or ["category"])
-        full, _ = validate_samples(data, by, period=score_kwargs.get("period", "period"))
-        cut = parse_period(train_until)
+        period = score_kwargs.get("period", "period")
+        full, _ = validate_samples(data, by, period=period, outcome=score_kwargs.get("outcome"))
+        try:
+            cut = parse_period(train_until)
+        except ValueError:
+            raise ParameterError.invalid("train_until", "mstarget.risk.evaluate", "a period such as "
+                                         "2019H2", train_until) from None
         scores = score(data, by, as_of=cut.label, **score_kwargs)
+        if score_kwargs.get("drop_totals", True):
+            full = full[~total_rows(full, by)]
         later = full[full["_end"] > cut.end]
         scored = set(map(tuple, scores[by].astype(str).to_numpy()))
         later = later[[tuple(r) in scored for r in later[by].astype(str).to_numpy()]]
@@ -307,5 +556,6 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
             raise ParameterError(f"No period after train_until={cut.label} has counts for the scored "
                                  "groups; choose an earlier train_until or another test_period.")
         test = later[by + ["period", "tested", "failed"]].reset_index(drop=True)
-        return evaluate_groups(test, scores, by=by, budget=budget, ks=ks)
+        return evaluate_groups(test, scores, by=by, budget=budget, ks=ks, risk_share=risk_share,
+                               max_share=max_share)
     return evaluate_records(data, predictions, dates=dates, ks=ks, window_days=window_days)

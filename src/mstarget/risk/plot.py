@@ -1,8 +1,13 @@
-"""Charts of risk scores: ranked risks with their intervals (horizontal error bars).
+"""Charts of risk scores and sampling plans.
+
+``plot_risk``: ranked risks with their intervals (horizontal error bars) and the raw rates.
+``plot_allocation``: per group, the batches of a plan against the volume-proportional plan, and
+the unqualified batches each is expected to find. Labels are Chinese first (the data are).
 
 Uses matplotlib's object API with the Agg canvas (no pyplot, no display needed). Chinese group
 names are drawn with a CJK font if one is installed (WenQuanYi, Noto Sans CJK, Source Han, SimHei,
-Microsoft YaHei...); otherwise the default font is used silently.
+Microsoft YaHei...); otherwise the default font is used silently. This module imports from
+``score`` / ``allocate``, never the reverse.
 """
 from __future__ import annotations
 
@@ -11,7 +16,22 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..plotting import quiet_glyphs, save_figure, use_cjk_font  # noqa: F401  (save_figure re-exported)
+from ..plotting import quiet_glyphs, save_figure, use_cjk_font  # noqa: F401  (re-exported)
+from .allocate import infer_by
+
+
+def _figure(height: float, width: float = 8.0):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    use_cjk_font()
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _labels(d: pd.DataFrame, by: Sequence[str]) -> list[str]:
+    return [" / ".join(str(v) for v in r) for r in d[list(by)].itertuples(index=False, name=None)]
 
 
 def plot_risk(scores: pd.DataFrame, by: Sequence[str] | None = None, *, top: int = 40,
@@ -32,34 +52,80 @@ def plot_risk(scores: pd.DataFrame, by: Sequence[str] | None = None, *, top: int
     -------
     matplotlib.figure.Figure
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from .allocate import infer_by
-
     by = list(by) if by is not None else infer_by(scores)
     d = scores.sort_values("rank" if "rank" in scores.columns else "risk",
                            ascending="rank" in scores.columns).head(top)
-    labels = [" / ".join(str(v) for v in r) for r in d[by].itertuples(index=False, name=None)]
     risk = d["risk"].to_numpy(float) * 100
     lo = d["risk_lo"].to_numpy(float) * 100 if "risk_lo" in d else risk
     hi = d["risk_hi"].to_numpy(float) * 100 if "risk_hi" in d else risk
-    use_cjk_font()
-    fig = Figure(figsize=(8, max(2.5, 0.32 * len(d) + 1.2)), layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = _figure(max(2.5, 0.32 * len(d) + 1.2))
     ax = fig.add_subplot()
     ypos = np.arange(len(d))[::-1]
     ax.errorbar(risk, ypos, xerr=[np.maximum(risk - lo, 0), np.maximum(hi - risk, 0)], fmt="o",
-                color="#b2182b", ecolor="#999999", capsize=3, label="risk (interval)")
+                color="#b2182b", ecolor="#999999", capsize=3, label="风险 risk（区间 interval）")
     if "rate" in d:
         ax.scatter(d["rate"].to_numpy(float) * 100, ypos, marker="x", color="#2166ac",
-                   label="raw rate", zorder=3)
+                   label="原始不合格率 raw rate", zorder=3)
     ax.set_yticks(ypos)
-    ax.set_yticklabels(labels)
+    ax.set_yticklabels(_labels(d, by))
     meta = scores.attrs.get("risk", {}) if hasattr(scores, "attrs") else {}
     lvl = meta.get("level")
-    ax.set_xlabel("failure probability of a batch next period (%)"
-                  + (f", {lvl:.0%} interval" if lvl else ""))
-    ax.set_title(title or "Sampling-failure risk by " + " / ".join(by))
+    ax.set_xlabel("下期单批次不合格概率 (%) failure probability of a batch next period"
+                  + (f", {lvl:.0%} 区间" if lvl else ""))
+    ax.set_title(title or "抽检不合格风险 Sampling-failure risk: " + " / ".join(by))
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="lower right", fontsize="small")
+    return fig
+
+
+def plot_allocation(plan: pd.DataFrame, by: Sequence[str] | None = None, *, top: int = 40,
+                    title: str | None = None):
+    """A sampling plan per group: batches (left) and expected unqualified batches found (right).
+
+    Bars are this plan; markers the volume-proportional plan for comparison. Groups are sorted by
+    this plan's batches, largest first; the title carries the totals of both plans.
+
+    Parameters
+    ----------
+    plan : DataFrame
+        Output of :func:`mstarget.risk.allocate` (needs ``batches`` and ``expected_failures``;
+        ``batches_volume`` and ``expected_failures_volume`` are drawn when present).
+    by : list of str, optional
+        Group columns (default: those recorded by ``allocate``).
+    top : int, default 40
+        Show at most this many groups (the largest allocations).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    meta = plan.attrs.get("allocation", {}) if hasattr(plan, "attrs") else {}
+    by = list(by) if by is not None else list(meta.get("by") or infer_by(plan))
+    d = plan.sort_values("batches", ascending=False, kind="stable").head(top)
+    ypos = np.arange(len(d))[::-1]
+    fig = _figure(max(2.8, 0.32 * len(d) + 1.6), width=10.0)
+    ax1, ax2 = fig.subplots(1, 2, sharey=True)
+    ax1.barh(ypos, d["batches"].to_numpy(float), color="#4393c3", label="本方案 this plan")
+    ax2.barh(ypos, d["expected_failures"].to_numpy(float), color="#d6604d", label="本方案 this plan")
+    if "batches_volume" in d:
+        ax1.scatter(d["batches_volume"].to_numpy(float), ypos, marker="|", s=120, color="black",
+                    label="按抽检量比例 volume plan", zorder=3)
+    if "expected_failures_volume" in d:
+        ax2.scatter(d["expected_failures_volume"].to_numpy(float), ypos, marker="|", s=120,
+                    color="black", label="按抽检量比例 volume plan", zorder=3)
+    ax1.set_yticks(ypos)
+    ax1.set_yticklabels(_labels(d, by))
+    ax1.set_xlabel("抽检批次 batches")
+    ax2.set_xlabel("预计发现不合格批次 expected unqualified batches found")
+    for ax in (ax1, ax2):
+        ax.grid(axis="x", alpha=0.3)
+        ax.legend(loc="lower right", fontsize="small")
+    if title is None:
+        title = "抽检批次分配 Sampling plan"
+        if meta:
+            title += (f"：预算 {meta.get('budget', 0):,} 批，预计发现 {meta.get('expected_failures', 0):,.0f}"
+                      f"（按量比例 {meta.get('expected_failures_volume', 0):,.0f}，"
+                      f"平均分配 {meta.get('expected_failures_even', 0):,.0f}）")
+    fig.suptitle(title, fontsize="medium")
     return fig

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, ParameterError, Problem
-from .samples import _cell_text, _parse_outcome, load
+from .samples import _cell_text, load, outcome_array
 
 MODELS = ("logistic", "gbm")
 CALIBRATIONS = ("sigmoid", "isotonic", "none")
@@ -43,7 +43,9 @@ def _split_features(df: pd.DataFrame, features: Sequence[str]) -> tuple[list[str
 def _prepare(df: pd.DataFrame, cats: list[str], nums: list[str]) -> pd.DataFrame:
     out = pd.DataFrame(index=df.index)
     for c in cats:
-        out[c] = df[c].map(lambda v: "<missing>" if _cell_text(v).strip() == "" else str(v)).astype(object)
+        text = df[c].astype("string")
+        empty = text.isna() | (text.str.strip() == "")
+        out[c] = text.where(~empty, "<missing>").astype(object)
     for c in nums:
         out[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
     return out
@@ -254,14 +256,7 @@ def fit(records, outcome: str, features: Sequence[str] | None = None, time: str 
                                   source=src)
     if not features:
         raise ParameterError.invalid("features", "mstarget.risk.fit", "at least one column", features)
-    problems, y = [], np.zeros(len(df), dtype=np.int64)
-    for i, v in enumerate(df[outcome].tolist()):
-        try:
-            y[i] = _parse_outcome(v)
-        except ValueError as exc:
-            problems.append(Problem(src, i + 2, outcome, _cell_text(v), str(exc)))
-    if problems:
-        raise DataValidationError(problems, source=src)
+    y = outcome_array(df[outcome], src, outcome).astype(np.int64)
     t = _time_values(df, time, src) if time else np.arange(len(df), dtype=float)
     order = np.argsort(t, kind="stable")
     cut_value = t[order[int(np.floor(len(df) * (1 - holdout)))]] if len(df) else 0

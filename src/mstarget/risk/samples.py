@@ -6,6 +6,14 @@ Per-batch records (no ``tested`` column, one row per batch with an outcome 0/1) 
 
 Every bad cell is collected before raising one :class:`~mstarget.exceptions.DataValidationError`
 whose problems name the spreadsheet row (header = row 1), the column, the cell and how to fix it.
+Checks are vectorised (one pass per column, distinct period spellings parsed once), so the cost
+is linear in the number of rows.
+
+Consistency checks after aggregation: a count above :data:`MAX_COUNT` (a trillion batches: no
+register holds that many, it is a unit or column mix-up) is refused, as are totals that would
+overflow 64-bit integers; periods of one group that overlap without being equal (``2023``,
+``2023H1`` and ``2023Q1`` for the same category) are refused, naming the rows, because their
+batches would be counted twice.
 """
 from __future__ import annotations
 
@@ -22,12 +30,23 @@ from .periods import EXPECTED_PERIOD, Period, parse_period
 OUTCOME_CANDIDATES = ("failed", "outcome", "unqualified", "fail")
 _TRUE = {"1", "1.0", "true", "yes", "y", "fail", "failed", "不合格"}
 _FALSE = {"0", "0.0", "false", "no", "n", "pass", "passed", "合格"}
+#: Largest count accepted in one cell (batches); above it the column or unit is surely wrong.
+MAX_COUNT = 10 ** 12
+_MAX_TOTAL = 2.0 ** 62  # sums of counts stay far from the int64 limit
+#: Column names read as "region" (several values in one table must not be pooled silently).
+REGION_COLUMNS = ("region", "地区", "区域", "省份", "地市")
+TOTAL_LABELS = frozenset({"合计", "总计", "小计", "全部", "total", "all", "sum"})
 
 
 def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
-    """Return ``(table, source name)``; a path is read with :func:`mstarget.io.read_table`."""
+    """Return ``(table, source name)``; a path is read with :func:`mstarget.io.read_table`.
+
+    A DataFrame cut from a file may carry ``attrs["source"]`` (the file name) and
+    ``attrs["sheet_rows"]`` (each row's spreadsheet row in that file), so that messages point at
+    the file's own rows (the command line sets both after ``--where`` / ``--region``).
+    """
     if isinstance(samples, pd.DataFrame):
-        return samples, source_name(samples)
+        return samples, str(samples.attrs.get("source") or source_name(samples))
     if isinstance(samples, (str, os.PathLike)):
         return read_table(samples), str(samples)
     raise ParameterError.invalid("samples", "mstarget.risk", "a DataFrame or a path to a table",
@@ -72,7 +91,50 @@ def parse_count(v) -> int:
         n = int(x)
     if n < 0:
         raise ValueError("a count >= 0 (batches cannot be negative)")
+    if n > MAX_COUNT:
+        raise ValueError(f"a count of at most {MAX_COUNT:,} batches; this is far more than any "
+                         "register holds -- check the column and its unit (批次, not 元 or 件)")
     return n
+
+
+def sheet_rows(df: pd.DataFrame) -> np.ndarray:
+    """Spreadsheet row of each row of ``df`` (header = row 1): ``attrs["sheet_rows"]`` or 2, 3, ..."""
+    rows = df.attrs.get("sheet_rows") if hasattr(df, "attrs") else None
+    if rows is not None and len(rows) == len(df):
+        return np.asarray(rows, dtype=np.int64)
+    return np.arange(2, len(df) + 2, dtype=np.int64)
+
+
+def parse_counts(series: pd.Series, src: str, column: str,
+                 rows: np.ndarray | None = None) -> tuple[np.ndarray, list[Problem]]:
+    """A count column as int64 (0 where bad) and the problems of its bad cells, vectorised."""
+    rows = np.arange(2, len(series) + 2) if rows is None else rows
+    s = series
+    if pd.api.types.is_bool_dtype(s):
+        num = pd.Series(np.nan, index=s.index)
+    elif pd.api.types.is_numeric_dtype(s):
+        num = s.astype(float)
+    else:
+        text = s.astype("string").str.strip().str.replace(",", "", regex=False) \
+                .str.replace("，", "", regex=False)
+        num = pd.to_numeric(text, errors="coerce").astype(float)
+    x = num.to_numpy(float)
+    ok = np.isfinite(x) & (x >= 0) & (x <= MAX_COUNT) & (np.floor(x) == x)
+    out = np.where(ok, x, 0).astype(np.int64)
+    if pd.api.types.is_integer_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        raw = s.to_numpy()  # exact for big ints (float conversion rounds)
+        ok &= (raw >= 0) & (raw <= MAX_COUNT)
+        out = np.where(ok, raw, 0).astype(np.int64)
+    problems = []
+    for i in np.flatnonzero(~ok):
+        v = s.iloc[i]
+        try:
+            parse_count(v)
+            reason = "a whole number of batches such as 120"
+        except ValueError as exc:
+            reason = str(exc)
+        problems.append(Problem(src, int(rows[i]), column, _cell_text(v), reason))
+    return out, problems
 
 
 def _parse_outcome(v) -> int:
@@ -90,18 +152,77 @@ def _parse_outcome(v) -> int:
     raise ValueError("an outcome 0 (qualified / 合格) or 1 (unqualified / 不合格)")
 
 
+def outcome_array(series, src: str, column: str, *, allow_missing: bool = False,
+                  rows: np.ndarray | None = None) -> np.ndarray:
+    """0/1 outcomes as a float array (NaN for empty cells when ``allow_missing``), vectorised.
+
+    Each distinct spelling is parsed once; every bad cell becomes a :class:`Problem` in one
+    :class:`DataValidationError`.
+    """
+    s = pd.Series(series).reset_index(drop=True)
+    rows = np.arange(2, len(s) + 2) if rows is None else rows
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    parsed = np.empty(len(uniques), float)
+    bad_u = np.zeros(len(uniques), bool)
+    for j, u in enumerate(uniques):
+        if allow_missing and isinstance(u, str) and not u.strip():
+            parsed[j] = np.nan
+            continue
+        try:
+            parsed[j] = _parse_outcome(u)
+        except ValueError:
+            bad_u[j] = True
+            parsed[j] = np.nan
+    out = np.where(codes >= 0, parsed[np.maximum(codes, 0)], np.nan)
+    bad = (codes >= 0) & bad_u[np.maximum(codes, 0)]
+    if not allow_missing:
+        bad |= codes < 0
+    if bad.any():
+        msg = "an outcome 0 (qualified / 合格) or 1 (unqualified / 不合格)"
+        raise DataValidationError([Problem(src, int(rows[i]), column, _cell_text(s.iloc[i]),
+                                           msg + ("" if codes[i] >= 0 else "; this cell is empty"))
+                                   for i in np.flatnonzero(bad)], source=src)
+    return out
+
+
 def parse_outcomes(values, src: str, column: str, first_row: int = 2) -> np.ndarray:
     """0/1 outcomes as an int array; every bad cell becomes a :class:`Problem` in one error."""
-    out = np.zeros(len(values), dtype=np.int64)
-    problems = []
-    for i, v in enumerate(values):
+    del first_row  # rows are counted from the first data row (spreadsheet row 2)
+    return outcome_array(pd.Series(list(values), dtype=object), src, column).astype(np.int64)
+
+
+def _group_labels(df: pd.DataFrame, c: str, src: str,
+                  rows: np.ndarray) -> tuple[np.ndarray, list[Problem]]:
+    s = df[c]
+    text = s.astype("string").str.strip()
+    empty = (s.isna() | text.isna() | (text == "")).to_numpy()
+    probs = [Problem(src, int(rows[i]), c, _cell_text(s.iloc[i]), "a group name; this cell is empty")
+             for i in np.flatnonzero(empty)]
+    return text.fillna("").to_numpy(dtype=object), probs
+
+
+def _periods(df: pd.DataFrame, period: str, src: str, rows: np.ndarray):
+    codes, uniques = pd.factorize(df[period], use_na_sentinel=True)
+    labels = np.empty(len(uniques), dtype=object)
+    starts = np.zeros(len(uniques), np.int64)
+    ends = np.zeros(len(uniques), np.int64)
+    bad_u = {}
+    for j, u in enumerate(uniques):
         try:
-            out[i] = _parse_outcome(v)
-        except ValueError as exc:
-            problems.append(Problem(src, i + first_row, column, _cell_text(v), str(exc)))
-    if problems:
-        raise DataValidationError(problems, source=src)
-    return out
+            p = parse_period(u)
+            labels[j], starts[j], ends[j] = p.label, p.start, p.end
+        except (ValueError, TypeError) as exc:
+            bad_u[j] = str(exc)
+    probs = []
+    for i in np.flatnonzero((codes < 0) | np.isin(codes, list(bad_u))):
+        why = bad_u.get(int(codes[i]), f"expected {EXPECTED_PERIOD}; this cell is empty")
+        probs.append(Problem(src, int(rows[i]), period, _cell_text(df[period].iloc[i]),
+                             f"unknown period format; {why}"))
+    c = np.maximum(codes, 0)
+    if len(uniques) == 0:
+        return np.array([""] * len(df), dtype=object), np.zeros(len(df), np.int64), \
+            np.zeros(len(df), np.int64), probs
+    return labels[c], starts[c], ends[c], probs
 
 
 def validate_samples(samples, by: Sequence[str], *, period: str | None = "period",
@@ -123,13 +244,17 @@ def validate_samples(samples, by: Sequence[str], *, period: str | None = "period
     Returns
     -------
     (DataFrame, str)
-        Columns ``by..., period, tested, failed`` (ints) and ``_start``, ``_end`` (month indices of
-        the period), one row per group and period, sorted; and the source name for messages.
+        Columns ``by..., period, tested, failed`` (ints), ``_start``, ``_end`` (month indices of
+        the period) and ``_row`` (first spreadsheet row of the group and period), one row per
+        group and period, sorted; and the source name for messages. ``attrs["pooled"]`` maps
+        each region-like column that is not in ``by`` but holds several values to those values
+        (their rows were added up into the same groups).
 
     Raises
     ------
     DataValidationError
-        Listing every missing column or bad cell.
+        Listing every missing column or bad cell, counts above :data:`MAX_COUNT`, totals that
+        would overflow.
     """
     df, src = load(samples)
     by = check_by(by)
@@ -142,7 +267,8 @@ def validate_samples(samples, by: Sequence[str], *, period: str | None = "period
             raise DataValidationError([Problem(
                 src, None, "tested", None,
                 "column missing; give aggregated counts in columns 'tested' and 'failed', or one row "
-                "per batch with a 0/1 outcome column 'failed' (or pass outcome=...)")], source=src)
+                "per batch with a 0/1 outcome column 'failed' (or name it: outcome=..., CLI --outcome)")],
+                source=src)
     else:
         need = list(by) + ([period] if period else []) + ["tested", "failed"]
     missing = [c for c in need if c not in df.columns]
@@ -151,76 +277,133 @@ def validate_samples(samples, by: Sequence[str], *, period: str | None = "period
         raise DataValidationError([Problem(src, None, c, None,
                                            f"column missing; the table has: {have}")
                                    for c in missing], source=src)
-
-    problems: list[Problem] = []
     n = len(df)
     if n == 0:
         raise DataValidationError([Problem(src, None, None, None,
                                            "the table has no data rows")], source=src)
-    groups = {c: df[c].tolist() for c in by}
-    for c in by:
-        for i, v in enumerate(groups[c]):
-            t = _cell_text(v).strip()
-            if not t:
-                problems.append(Problem(src, i + 2, c, _cell_text(v),
-                                        "a group name; this cell is empty"))
-            groups[c][i] = t
 
-    starts = np.zeros(n, dtype=np.int64)
-    ends = np.zeros(n, dtype=np.int64)
-    labels: list[str] = [""] * n
+    problems: list[Problem] = []
+    rows = sheet_rows(df)
+    groups = {}
+    for c in by:
+        groups[c], probs = _group_labels(df, c, src, rows)
+        problems += probs
     if period:
-        cache: dict[object, Period] = {}
-        for i, v in enumerate(df[period].tolist()):
-            key = v if not isinstance(v, float) or v == v else "nan"
-            try:
-                p = cache.get(key) or parse_period(v)
-                cache[key] = p
-            except (ValueError, TypeError) as exc:
-                problems.append(Problem(src, i + 2, period, _cell_text(v),
-                                        f"unknown period format; {exc}"))
-                continue
-            labels[i], starts[i], ends[i] = p.label, p.start, p.end
+        labels, starts, ends, probs = _periods(df, period, src, rows)
+        problems += probs
+    else:
+        labels = np.full(n, "all", dtype=object)
+        starts = ends = np.zeros(n, np.int64)
 
     if records:
         tested = np.ones(n, dtype=np.int64)
-        failed = np.zeros(n, dtype=np.int64)
-        for i, v in enumerate(df[outcome].tolist()):
-            try:
-                failed[i] = _parse_outcome(v)
-            except ValueError as exc:
-                problems.append(Problem(src, i + 2, outcome, _cell_text(v), str(exc)))
+        try:
+            failed = outcome_array(df[outcome], src, outcome, rows=rows).astype(np.int64)
+        except DataValidationError as exc:
+            problems += exc.problems
+            failed = np.zeros(n, np.int64)
     else:
-        tested = np.zeros(n, dtype=np.int64)
-        failed = np.zeros(n, dtype=np.int64)
-        ok_t = np.zeros(n, dtype=bool)
-        ok_f = np.zeros(n, dtype=bool)
-        for col, arr, ok in (("tested", tested, ok_t), ("failed", failed, ok_f)):
-            for i, v in enumerate(df[col].tolist()):
-                try:
-                    arr[i] = parse_count(v)
-                    ok[i] = True
-                except ValueError as exc:
-                    problems.append(Problem(src, i + 2, col, _cell_text(v), str(exc)))
-        bad = np.flatnonzero(ok_t & ok_f & (failed > tested))
-        for i in bad:
-            problems.append(Problem(src, int(i) + 2, "failed", str(failed[i]),
+        tested, p_t = parse_counts(df["tested"], src, "tested", rows)
+        failed, p_f = parse_counts(df["failed"], src, "failed", rows)
+        problems += p_t + p_f
+        bad_rows = {p.row for p in p_t + p_f}
+        for i in np.flatnonzero(failed > tested):
+            if int(rows[i]) in bad_rows:
+                continue
+            problems.append(Problem(src, int(rows[i]), "failed", str(failed[i]),
                                     f"failed <= tested ({tested[i]} batches tested in this row); "
                                     "check whether the two columns are swapped"))
     if problems:
         problems.sort(key=lambda p: (p.row or 0, need.index(p.column) if p.column in need else 99))
         raise DataValidationError(problems, source=src)
+    for name, arr in (("tested", tested), ("failed", failed)):
+        if float(np.sum(arr, dtype=float)) > _MAX_TOTAL:
+            raise DataValidationError([Problem(src, None, name, None,
+                                               "counts whose total fits in 64-bit integers; the "
+                                               "column adds up to more than 4.6e18 batches -- check "
+                                               "its unit")], source=src)
 
     out = pd.DataFrame({c: groups[c] for c in by})
-    out["period"] = labels if period else "all"
+    out["period"] = labels
     out["_start"] = starts
     out["_end"] = ends
     out["tested"] = tested
     out["failed"] = failed
+    out["_row"] = rows
     keys = list(by) + ["period", "_start", "_end"]
-    out = (out.groupby(keys, sort=False, as_index=False)[["tested", "failed"]].sum()
+    out = (out.groupby(keys, sort=False, as_index=False)
+              .agg(tested=("tested", "sum"), failed=("failed", "sum"), _row=("_row", "min"))
               .sort_values(["_end", "_start"] + list(by), kind="stable").reset_index(drop=True))
+    out.attrs["pooled"] = pooled_regions(df, by)
     return out, src
+
+
+def pooled_regions(df: pd.DataFrame, by: Sequence[str]) -> dict[str, list[str]]:
+    """Region-like columns not in ``by`` holding several values: ``{column: [values...]}``."""
+    out = {}
+    for c in REGION_COLUMNS:
+        if c in df.columns and c not in by:
+            vals = pd.unique(df[c].dropna().astype(str).str.strip())
+            vals = [v for v in vals if v]
+            if len(vals) > 1:
+                out[c] = sorted(vals)
+    return out
+
+
+def total_rows(agg: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
+    """Mask of rows whose group (in any ``by`` column) is a total such as 合计 / 总计 / total."""
+    is_total = np.zeros(len(agg), dtype=bool)
+    for c in by:
+        is_total |= agg[c].astype(str).str.strip().str.lower().isin(TOTAL_LABELS).to_numpy()
+    return is_total
+
+
+def check_overlaps(agg: pd.DataFrame, by: Sequence[str], src: str) -> None:
+    """Refuse groups whose periods overlap without being equal (batches counted twice).
+
+    Parameters
+    ----------
+    agg : DataFrame
+        Output of :func:`validate_samples` (one row per group and period, ``_start``, ``_end``,
+        ``_row``).
+
+    Raises
+    ------
+    DataValidationError
+        One problem per offending row, naming the earlier row it overlaps.
+    """
+    if agg.empty:
+        return
+    d = agg.sort_values(list(by) + ["_start", "_end"], kind="stable")
+    same = np.ones(len(d), bool)
+    for c in by:
+        v = d[c].to_numpy()
+        same[1:] &= v[1:] == v[:-1]
+    same[0] = False
+    # the largest end among earlier periods of the group, and the row holding it
+    ends = d["_end"].to_numpy()
+    starts = d["_start"].to_numpy()
+    grp = np.cumsum(~same)
+    prev_end = pd.Series(ends).groupby(grp).cummax().shift(1).fillna(-1).to_numpy(float).copy()
+    prev_end[~same] = -1
+    bad = np.flatnonzero(starts <= prev_end)
+    if not len(bad):
+        return
+    rows = d["_row"].to_numpy()
+    periods = d["period"].to_numpy()
+    problems = []
+    for i in bad[:50]:
+        j = i - 1
+        while j >= 0 and grp[j] == grp[i] and ends[j] < starts[i]:
+            j -= 1
+        group = ", ".join(f"{c}={d[c].iloc[i]}" for c in by)
+        problems.append(Problem(
+            src, int(rows[i]), "period", str(periods[i]),
+            f"a period that does not overlap the group's other periods: {periods[i]} overlaps "
+            f"{periods[j]} (row {int(rows[j])}) for {group}, so its batches would be counted twice. "
+            "Keep one level of periods per group (only years, or only half-years), or drop the "
+            "rows that sum others up"))
+    raise DataValidationError(problems, source=src)
 
 
 def resolve_as_of(as_of) -> Period | None:

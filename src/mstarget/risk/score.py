@@ -1,4 +1,20 @@
-"""``score``: where will the next samples fail? Shrunken, recency-weighted failure probabilities."""
+"""``score``: where will the next samples fail? Shrunken, recency-weighted failure probabilities.
+
+Every score says why it differs from the raw rate. For each group::
+
+    recent_rate = weighted failed / weighted tested        (recent periods weigh more)
+    risk        = shrink_share * prior_rate + (1 - shrink_share) * recent_rate
+    shrink_share = prior_weight / (prior_weight + evidence_weight)
+
+``prior_rate`` is what the group is pulled toward (the rate of all groups, or of the group's parent
+in a hierarchy), ``prior_weight`` how many batches that prior is worth (fitted from the spread of
+the groups' rates) and ``evidence_weight`` the group's own recency-weighted batches. A risk above
+the raw rate therefore has one of two causes, both written in the ``explanation`` column: recent
+periods fail more often than older ones, or a small group is pulled up toward a riskier prior.
+
+This module only computes; ``mstarget.risk.score`` (see :mod:`mstarget.risk.api`) adds the
+optional MLflow run.
+"""
 from __future__ import annotations
 
 import math
@@ -9,14 +25,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..exceptions import MstargetWarning, ParameterError
-from .samples import check_by, resolve_as_of, validate_samples
+from ..exceptions import MstargetWarning, ParameterError, PoolingWarning
+from .samples import (TOTAL_LABELS, check_by, check_overlaps, resolve_as_of, total_rows,  # noqa: F401
+                      validate_samples)
 from .shrinkage import shrink
 
 SCORE_COLUMNS = ("tested", "failed", "rate", "risk", "risk_lo", "risk_hi", "rank")
-TOTAL_LABELS = frozenset({"合计", "总计", "小计", "全部", "total", "all", "sum"})
+#: Columns that explain each score (after ``SCORE_COLUMNS``).
+EXPLAIN_COLUMNS = ("recent_rate", "prior_rate", "prior_weight", "evidence_weight", "shrink_share",
+                   "explanation")
 DEFAULT_HALF_LIFE = 2.0
 DEFAULT_LEVEL = 0.90
+_RANK_DIGITS = 12  # risks equal to 12 decimals are ties (broken by batches tested, more first)
 
 
 def decay_weights(ends: np.ndarray, ref_end: int, half_life: float | None) -> np.ndarray:
@@ -41,7 +61,7 @@ def decay_weights(ends: np.ndarray, ref_end: int, half_life: float | None) -> np
 def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
           half_life: float | None = DEFAULT_HALF_LIFE, level: float = DEFAULT_LEVEL,
           hierarchical: bool = True, period: str | None = "period", outcome: str | None = None,
-          drop_totals: bool = True, track: bool = False, tracking_settings=None) -> pd.DataFrame:
+          drop_totals: bool = True) -> pd.DataFrame:
     """Predicted probability that a batch of each group fails in the next period, with an interval.
 
     Raw rates are shrunk by empirical-Bayes beta-binomial pooling (see
@@ -58,7 +78,8 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         ``tested`` and ``failed`` (integer batches). Per-batch records (one row per batch, an
         outcome column of 0/1 and no ``tested`` column) are aggregated first.
     by : str or list of str
-        Grouping columns, outermost level first.
+        Grouping columns, outermost level first. A region column (``region``, ``地区``...)
+        holding several regions that is not in ``by`` is pooled with a :class:`PoolingWarning`.
     as_of : int or str, optional
         Use only periods ending no later than this one (``2022``, ``"2022H1"``, ``"2022-06"``).
         Default: all periods.
@@ -66,7 +87,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         Half-life of period weights, in years. ``None`` weighs all periods equally.
     level : float, default 0.90
         Probability content of the interval ``[risk_lo, risk_hi]`` (equal-tailed, from the beta
-        posterior of the group's failure rate).
+        posterior of the group's failure rate; widened if needed so that it contains ``risk``).
     hierarchical : bool, default True
         Pool along the ``by`` hierarchy; ``False`` pools all groups toward one overall rate.
     period : str or None, default "period"
@@ -75,11 +96,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         Outcome column of per-batch records (default: ``failed``/``outcome``/``unqualified``).
     drop_totals : bool, default True
         Drop rows whose group is a total (``合计``, ``总计``, ``小计``, ``total``, ``all``) so they
-        are not counted twice; a warning says how many.
-    track : bool, default False
-        Log one MLflow run (parameters, the score table, the ranked-risk chart) to the store of
-        ``tracking_settings``; a failing store gives a ``TrackingWarning``, never a lost result.
-    tracking_settings : mstarget.tracking.TrackingSettings, optional
+        are not counted twice; a warning says how many (CLI: ``--keep-totals`` keeps them).
 
     Returns
     -------
@@ -88,13 +105,20 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         ``failed`` (int, batches in the periods used, unweighted); ``rate`` (``failed / tested``,
         raw); ``risk`` (posterior mean failure probability of one batch next period, 0-1);
         ``risk_lo``, ``risk_hi`` (``level`` interval of that probability); ``rank`` (int, 1 =
-        riskiest). ``.attrs["risk"]`` holds the settings, the periods used and the fitted priors.
+        riskiest; equal risks are ranked by batches tested, more first); and why ``risk``
+        differs from ``rate``: ``recent_rate`` (recency-weighted rate), ``prior_rate`` (the rate
+        the group is pulled toward), ``prior_weight`` (batches the prior is worth),
+        ``evidence_weight`` (the group's recency-weighted batches), ``shrink_share`` (0-1: the
+        prior's share in ``risk``), ``explanation`` (one sentence, Chinese).
+        ``.attrs["risk"]`` holds the settings, the periods used, the fitted priors, the totals
+        left out and any pooled region column.
 
     Raises
     ------
     DataValidationError
         Missing columns, non-integer or negative counts, ``failed > tested``, unknown period
-        formats (every bad cell, with spreadsheet row and column).
+        formats (every bad cell, with spreadsheet row and column); periods of one group that
+        overlap (``2023`` and ``2023H1``), naming the rows.
     ParameterError
         Bad ``as_of``, ``half_life`` or ``level``, or no period on or before ``as_of``.
     """
@@ -106,16 +130,24 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         raise ParameterError.invalid("level", "mstarget.risk.score", "a probability in (0, 1)", level)
     as_of_p = resolve_as_of(as_of)
     agg, src = validate_samples(samples, by, period=period, outcome=outcome)
+    pooled = agg.attrs.get("pooled", {})
+    for col, values in pooled.items():
+        warnings.warn(f"{src}: column '{col}' holds {len(values)} regions ({', '.join(values[:5])}"
+                      f"{'...' if len(values) > 5 else ''}) and is not in by={by}; their batches are "
+                      f"added up per group. Put '{col}' first in by (CLI: --by {col},{by[-1]}) to "
+                      f"score each region, or keep one region (CLI: --region NAME).",
+                      PoolingWarning, stacklevel=3)
 
+    n_totals = 0
     if drop_totals:
-        is_total = np.zeros(len(agg), dtype=bool)
-        for c in by:
-            is_total |= agg[c].str.strip().str.lower().isin(TOTAL_LABELS).to_numpy()
+        is_total = total_rows(agg, by)
         if is_total.any() and not is_total.all():
-            warnings.warn(f"{int(is_total.sum())} total rows (合计/总计/total) were left out of "
-                          f"{src} so that batches are not counted twice; pass drop_totals=False "
-                          "to keep them", MstargetWarning, stacklevel=2)
+            n_totals = int(is_total.sum())
+            warnings.warn(f"{n_totals} total rows (合计/总计/total) were left out of {src} so that "
+                          "batches are not counted twice; pass drop_totals=False (CLI: --keep-totals) "
+                          "to keep them", MstargetWarning, stacklevel=3)
             agg = agg[~is_total].reset_index(drop=True)
+    check_overlaps(agg, by, src)
 
     if as_of_p is not None:
         used = agg[agg["_end"] <= as_of_p.end]
@@ -131,45 +163,86 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     g = agg.groupby(by, sort=True, as_index=False).agg(
         tested=("tested", "sum"), failed=("failed", "sum"), _wt=("_wt", "sum"), _wf=("_wf", "sum"))
     parents = [g[c].to_numpy() for c in by[:-1]] if hierarchical else []
-    if not hierarchical and len(by) > 1:
-        parents = []
     post, priors = shrink(g["_wf"].to_numpy(), g["_wt"].to_numpy(), parents)
-    alpha = (1.0 - level) / 2.0
     out = g[by].copy()
     out["tested"] = g["tested"].astype("int64")
     out["failed"] = g["failed"].astype("int64")
+    tested = g["tested"].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["rate"] = np.where(g["tested"] > 0, g["failed"] / g["tested"].where(g["tested"] > 0, 1),
+        out["rate"] = np.where(tested > 0, g["failed"].to_numpy(float) / np.where(tested > 0, tested, 1),
                                np.nan)
-    out["risk"] = post.mean
-    out["risk_lo"] = stats.beta.ppf(alpha, post.a, post.b)
-    out["risk_hi"] = stats.beta.ppf(1.0 - alpha, post.a, post.b)
-    order = np.lexsort((np.arange(len(out)), -out["tested"].to_numpy(), -out["risk"].to_numpy()))
+    risk = post.mean
+    lo, hi = interval(post.a, post.b, level)
+    out["risk"] = risk
+    out["risk_lo"] = np.minimum(lo, risk)
+    out["risk_hi"] = np.maximum(hi, risk)
+    order = np.lexsort((np.arange(len(out)), -out["tested"].to_numpy(),
+                        -np.round(risk, _RANK_DIGITS)))
     rank = np.empty(len(out), dtype="int64")
     rank[order] = np.arange(1, len(out) + 1)
     out["rank"] = rank
+    _explain(out, g, post, half_life)
     out = out.sort_values("rank").reset_index(drop=True)
     periods = agg.drop_duplicates("period").sort_values(["_end", "_start"])["period"].tolist()
     out.attrs["risk"] = {
         "by": list(by), "as_of": as_of_p.label if as_of_p else None, "half_life": half_life,
         "level": level, "hierarchical": bool(hierarchical and len(by) > 1),
-        "periods": periods, "priors": priors, "source": src,
+        "periods": periods, "priors": priors, "source": src, "totals_dropped": n_totals,
+        "pooled": pooled,
     }
-    if track:
-        _track_scores(out, agg, tracking_settings)
     return out
 
 
-def _track_scores(out: pd.DataFrame, agg: pd.DataFrame, settings) -> None:
-    from .. import tracking
-    from .plot import plot_risk
+def interval(a: np.ndarray, b: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Equal-tailed ``level`` interval of Beta(a, b); bounds below 1e-12 are reported as 0."""
+    alpha = (1.0 - level) / 2.0
+    lo = stats.beta.ppf(alpha, a, b)
+    hi = stats.beta.ppf(1.0 - alpha, a, b)
+    lo = np.where(lo < 1e-12, 0.0, lo)
+    hi = np.where(hi < 1e-12, 0.0, hi)
+    return lo, hi
 
-    meta = out.attrs["risk"]
-    params = {"by": meta["by"], "as_of": meta["as_of"], "half_life": meta["half_life"],
-              "level": meta["level"], "hierarchical": meta["hierarchical"], "periods": meta["periods"]}
-    metrics = {"n_groups": len(out), "tested": int(out["tested"].sum()), "failed": int(out["failed"].sum()),
-               "max_risk": float(out["risk"].max())}
-    inputs = agg.drop(columns=[c for c in agg.columns if c.startswith("_")])
-    tracking.log_result("risk score", out, params, settings or tracking.TrackingSettings(),
-                        metrics=metrics, figure=plot_risk(out), artifact="risk_scores.csv",
-                        inputs=(inputs,), on_error="warn")
+
+def _explain(out: pd.DataFrame, g: pd.DataFrame, post, half_life) -> None:
+    """Add the columns that say why ``risk`` differs from ``rate`` (see the module docstring)."""
+    wt = g["_wt"].to_numpy(float)
+    wf = g["_wf"].to_numpy(float)
+    kappa = post.prior_a + post.prior_b
+    prior = np.where(kappa > 0, post.prior_a / np.where(kappa > 0, kappa, 1.0), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        recent = np.where(wt > 0, wf / np.where(wt > 0, wt, 1.0), np.nan)
+    share = kappa / (kappa + wt)
+    out["recent_rate"] = recent
+    out["prior_rate"] = prior
+    out["prior_weight"] = kappa
+    out["evidence_weight"] = wt
+    out["shrink_share"] = share
+    rate = out["rate"].to_numpy(float)
+    risk = out["risk"].to_numpy(float)
+    texts = []
+    for i in range(len(out)):
+        parts = []
+        if wt[i] <= 0:
+            texts.append(f"无抽检数据：风险取先验均值 {_pct(prior[i])}")
+            continue
+        if half_life is not None and abs(recent[i] - rate[i]) > max(0.001, 0.05 * rate[i]):
+            sign = ">" if recent[i] > rate[i] else "<"
+            parts.append(f"近期加权 {_pct(recent[i])} {sign} 原始 {_pct(rate[i])}（近期各期权重更高）")
+        size = ("充足" if share[i] < 0.01 else "较多" if share[i] < 0.2 else "中等" if share[i] < 0.5
+                else "较少")
+        text = f"样本{size}（有效 {wt[i]:,.0f} 批，先验 {kappa[i]:,.0f} 批）："
+        if share[i] < 0.01:
+            text += "几乎不收缩"
+        else:
+            text += f"向先验 {_pct(prior[i])} 靠拢 {share[i]:.0%}"
+            if risk[i] > rate[i] + 1e-12 and prior[i] > recent[i]:
+                text += "，故高于原始"
+            elif risk[i] < rate[i] - 1e-12 and prior[i] < recent[i]:
+                text += "，故低于原始"
+        parts.append(text)
+        texts.append("；".join(parts))
+    out["explanation"] = texts
+
+
+def _pct(x: float) -> str:
+    return "-" if x != x else f"{100 * x:.2f}%"
