@@ -217,6 +217,9 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     hist = hist.dropna(subset=["value"])
     hist, converted = _running_totals_to_flows(hist, plan)
     hist = _augment_history(hist, plan, as_of, use_plan_baseline)
+    # every row was validated by read_history / read_plan: forecast_paths need not read (and warn
+    # about) it again; flows from running totals may be negative, as flows may
+    hist.attrs["mstarget_clean"] = True
 
     last_year = hist.groupby(["region", "indicator"])["year"].max().to_dict()
     horizons: dict[tuple[str, str], int] = {}

@@ -65,15 +65,12 @@ _PER_YEAR = ("/年", "每年", "/a", "/yr", "/y", "/年度")
 COUNT_UNITS = frozenset("批次 批 户 件 项 张 人 家 个 次 人次 台 套 辆 座 所 只 头 份 起 宗 例 场 篇 本 册 "
                         "株 棵 条 处 间 床".split())
 _NET_WORDS = ("净", "差额", "差值", "余额", "结余", "平衡")
-#: what a power of ten between history and plan usually means
+#: what a power of ten between history and plan usually means: (Chinese, English)
 _CONFUSIONS = {
-    2: "比例(0-1)与百分数(%)混用 (a ratio 0-1 against a percentage)",
-    3: "单位差一千倍，如 克/千克、元/千元 (a factor of 1,000, e.g. 元 vs 千元)",
-    4: "单位差一万倍，如 户/万户、元/万元、万元/亿元、批次/万批次 (a factor of 10,000, e.g. 元 vs 万元)",
-    5: "单位差十万倍 (a factor of 100,000)",
-    6: "单位差一百万倍，如 元/百万元 (a factor of 1,000,000)",
-    7: "单位差一千万倍 (a factor of 10,000,000)",
-    8: "单位差一亿倍，如 元/亿元 (a factor of 100,000,000, e.g. 元 vs 亿元)",
+    3: ("如 克/千克、元/千元", "such as 元 vs 千元"),
+    4: ("如 户/万户、元/万元、万元/亿元、批次/万批次", "such as 户 vs 万户, 元 vs 万元, 万元 vs 亿元"),
+    6: ("如 元/百万元", "such as 元 vs 百万元"),
+    8: ("如 元/亿元", "such as 元 vs 亿元"),
 }
 
 
@@ -251,13 +248,14 @@ def _same(a, b) -> bool:
     return str(a) == str(b)
 
 
-def check_plan(plan: pd.DataFrame, raw: pd.DataFrame, problems) -> np.ndarray:
+def check_plan(plan: pd.DataFrame, raw: pd.DataFrame, problems, *, warn: bool = True) -> np.ndarray:
     """Checks across the rows of a plan just read (:func:`mstarget.plan.read_plan`).
 
     Adds to ``problems`` (a :class:`mstarget.validation.Problems`) every plan row repeating an
     earlier one (same region, indicator and target year) with another target, baseline, unit or
-    attribute, and every negative count; warns about exact repeats and 〈〉 baselines that are not
-    zero. Returns the positions of the rows to keep (exact repeats dropped).
+    attribute, and every negative count; warns (unless ``warn`` is false: a plan read before)
+    about exact repeats and 〈〉 baselines that are not zero. Returns the positions of the rows to
+    keep (exact repeats dropped).
     """
     keep = np.ones(len(plan), dtype=bool)
     cells = {c: raw[c].to_numpy(dtype=object) for c in raw.columns if isinstance(c, str)}
@@ -277,10 +275,11 @@ def check_plan(plan: pd.DataFrame, raw: pd.DataFrame, problems) -> np.ndarray:
         what = _label(key[0], key[1], plan["name"].iat[pos])
         if not differ:
             keep[pos] = False
-            _warn(f"{problems.source}, row {r}: 重复的规划行，与第 {r0} 行完全相同，只保留一行 "
-                  f"(an exact repeat of row {r0}: {what}, {key[2]} target "
-                  f"{target_text(plan['direction'].iat[pos], plan['kind'].iat[pos], plan['target'].iat[pos])}; "
-                  "kept once)", [Problem(problems.source, r, None, None, f"repeats row {r0}")], 4)
+            if warn:
+                _warn(f"{problems.source}, row {r}: 重复的规划行，与第 {r0} 行完全相同，只保留一行 "
+                      f"(an exact repeat of row {r0}: {what}, {key[2]} target "
+                      f"{target_text(plan['direction'].iat[pos], plan['kind'].iat[pos], plan['target'].iat[pos])}"
+                      "; kept once)", [Problem(problems.source, r, None, None, f"repeats row {r0}")], 4)
             continue
         field = differ[0]
         column = _FIELD_COLUMN.get(field, field)
@@ -295,7 +294,8 @@ def check_plan(plan: pd.DataFrame, raw: pd.DataFrame, problems) -> np.ndarray:
                       f"目标年 (one row per region, indicator and target year: row {r0} already gives "
                       f"{that} for {what} in {key[2]}; keep one of the two rows)")
     _plan_counts(plan, problems, text)
-    _increment_baselines(plan, problems, text, keep)
+    if warn:
+        _increment_baselines(plan, problems, text, keep)
     return np.flatnonzero(keep)
 
 
@@ -498,8 +498,8 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
     groups = history.groupby(["region", "indicator"], sort=False).indices
     hunits = history["unit"].fillna("").astype(str).to_numpy() if "unit" in history.columns else None
     measure = history["measure"].to_numpy(dtype=object) if "measure" in history.columns else None
-    hbounds = ((history["lower"].to_numpy(dtype=float), history["upper"].to_numpy(dtype=float))
-               if {"lower", "upper"} <= set(history.columns) else None)
+    hbounds = ((_column(history, "lower"), _column(history, "upper"))
+               if {"lower", "upper"} & set(history.columns) else None)
     errors: list[Problem] = []
     for pos, r in enumerate(plan.itertuples(index=False)):
         hind = pairs.get((r.region, r.indicator))
@@ -536,17 +536,16 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
                                       f"计数（{unit}）不能为负数 (a count in {unit}, as the plan "
                                       f"({plan_at}) says, is never negative)"))
         # 3. magnitudes: history about 1,000 times the plan (or a ratio against a %)
-        declared = _declares_bounds(r.lower, r.upper) or (hbounds is not None and any(
-            _declares_bounds(lo, hi) for lo, hi in zip(hbounds[0][hpos], hbounds[1][hpos])))
-        problem = _scale_problem(r, v, measure[hpos] if measure is not None else None, declared)
+        # bounds declared in the plan (other than a share's 0 / 100) or in the history (any)
+        declared = _declares_bounds(r.lower, r.upper) or (hbounds is not None and bool(
+            np.isfinite(hbounds[0][hpos]).any() or np.isfinite(hbounds[1][hpos]).any()))
+        plan_text = (f"{what}: plan {plan_at}, target {target_text(r.direction, r.kind, r.target)}"
+                     + (f", baseline {_num(r.baseline)}" if not pd.isna(r.baseline) else "")
+                     + (f" {r.unit}" if r.unit else ""))
+        problem = _scale_problem(r, v, measure[hpos] if measure is not None else None, declared, plan_text)
         if problem:
             p0 = int(hpos[0])
-            errors.append(Problem(hsrc, hrow(p0), hcol("value", p0), f"{values[p0]:g}",
-                                  f"{problem} ({what}; plan {plan_at}, column '{pcol('target')}': "
-                                  f"{target_text(r.direction, r.kind, r.target)}"
-                                  + (f", baseline {_num(r.baseline)}" if not pd.isna(r.baseline) else "")
-                                  + f"{' ' + r.unit if r.unit else ''}). Convert the history to the "
-                                  "plan's unit, or fix the plan"))
+            errors.append(Problem(hsrc, hrow(p0), hcol("value", p0), f"{values[p0]:g}", problem))
             continue
         # 4. the history's baseline-year value against the plan's baseline
         if r.kind != "increment" and not pd.isna(r.baseline) and not pd.isna(r.baseline_year):
@@ -564,6 +563,10 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
                            Problem(hsrc, hrow(p), hcol("value", p), f"{h:g}", f"the plan's {_num(b)}")], 4)
     if errors:
         raise DataValidationError(errors, source=hsrc)
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return frame[name].to_numpy(dtype=float) if name in frame.columns else np.full(len(frame), np.nan)
 
 
 def _declares_bounds(lower, upper) -> bool:
@@ -586,9 +589,14 @@ def _baseline_tolerance(b: float) -> float:
     return max(BASELINE_TOLERANCE * abs(b), 0.5 * 10.0 ** (-decimals))
 
 
-def _scale_problem(r, v: np.ndarray, measure, declared: bool) -> str:
+def _scale_problem(r, v: np.ndarray, measure, declared: bool, plan_text: str) -> str:
     """The message for a history whose figures are orders of magnitude off the plan's, else ``""``.
-    ``declared``: plan or history declares bounds other than a share's 0 / 100."""
+
+    ``declared``: plan or history declares bounds other than a share's 0 / 100; ``plan_text``
+    names the plan row. The plan's scale is the larger of its baseline and target (for a 〈〉
+    target given as yearly flows, the target spread over the plan's years); the history's is the
+    median of its non-zero figures.
+    """
     plan_vals = np.array([x for x in (r.baseline, r.target) if not pd.isna(x)], dtype=float)
     if r.kind == "increment":
         plan_vals = np.array([r.target], dtype=float)
@@ -605,17 +613,25 @@ def _scale_problem(r, v: np.ndarray, measure, declared: bool) -> str:
         # a ratio 0-1 against a percentage: the smaller side never above 1, about 100x apart
         small_max = float(hist.max()) if ratio < 1 else float(plan_vals.max())
         if small_max <= 1 and (ratio >= PERCENT_FACTOR or ratio <= 1 / PERCENT_FACTOR):
-            side = "历史数据像比例(0-1)而规划为百分数" if ratio < 1 else "规划像比例(0-1)而历史数据为百分数"
-            return (f"{side}，相差约 {_times(ratio)} 倍 (history figures around {hist_scale:g} against "
-                    f"plan figures up to {plan_scale:g} in %: a ratio 0-1 mixed with a percentage? "
-                    f"write both as percentages, e.g. 0.95 -> 95; if the figures really are that far "
-                    f"apart, declare the bounds in 'lower' / 'upper' columns, e.g. 0 and 100)")
+            if ratio < 1:
+                zh = "历史数据像比例(0-1)，规划为百分数"
+                fix = f"write the history as percentages ({hist_scale:g} -> {hist_scale * 100:g})"
+            else:
+                zh = "规划像比例(0-1)，历史数据为百分数"
+                fix = f"write the plan as percentages ({plan_scale:g} -> {plan_scale * 100:g})"
+            return (f"{zh}，历史数据约为规划数值的 {_times(ratio)} (history figures around {hist_scale:g} "
+                    f"against plan figures up to {plan_scale:g}, {plan_text}: a ratio 0-1 mixed with "
+                    f"a percentage? {fix}; if the figures really are this far apart, give the "
+                    "history 'lower' / 'upper' columns (0 and 100) to say so)")
     if ratio < SCALE_FACTOR and ratio > 1 / SCALE_FACTOR:
         return ""
-    k = int(round(math.log10(ratio)))
-    guess = _CONFUSIONS.get(abs(k), "单位可能混用 (probably a unit mix-up)")
-    return (f"历史数据约为规划数值的 {_times(ratio)} 倍，{guess} (history figures around {hist_scale:g} are "
-            f"about {_times(ratio)} times the plan's {plan_scale:g})")
+    k = abs(int(round(math.log10(ratio))))
+    zh_eg, en_eg = _CONFUSIONS.get(k, ("", ""))
+    return (f"历史数据约为规划数值的 {_times(ratio)}{' 倍' if ratio > 1 else ''}，可能单位混用"
+            f"{'（' + zh_eg + '）' if zh_eg else ''} (history figures around {hist_scale:g} are about "
+            f"{_times(ratio)} {'times' if ratio > 1 else 'of'} the plan's {plan_scale:g}, {plan_text}: "
+            f"a unit mix-up{' ' + en_eg if en_eg else ''}? convert the history to the plan's unit"
+            f"{' (' + str(r.unit) + ')' if r.unit else ''}, or fix the plan)")
 
 
 def _times(ratio: float) -> str:

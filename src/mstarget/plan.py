@@ -219,7 +219,7 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
         if c not in COLUMNS:
             out[c] = raw[c].to_numpy()
     # across rows: repeated rows (conflicting: refused; exact: kept once), negative counts
-    keep = consistency.check_plan(out, raw, problems)
+    keep = consistency.check_plan(out, raw, problems, warn=carried is None)
     problems.raise_if_any()
     if len(keep) < len(out):
         out = out.iloc[keep].reset_index(drop=True)
@@ -305,7 +305,9 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
     bad = np.array([isinstance(c, ValueError) for c in parsed], dtype=bool)
     cells = [Cell(None) if b else c for c, b in zip(parsed, bad)]
     value = np.array([np.nan if c.value is None else c.value for c in cells], dtype=float)
-    problems.cells(bad, column, raw[column], CELL_HELP)
+    hints = map_unique(raw[column].where(bad, ""), _cell_hint) if bad.any() else None
+    for pos in np.flatnonzero(bad):
+        problems.cell(pos, column, raw[column].iloc[pos], hints[pos] + CELL_HELP)
     if required:
         problems.cells(~bad & np.isnan(value), column, raw[column],
                        "a target value, not blank; " + CELL_HELP)
@@ -313,9 +315,43 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
                   np.array([c.direction for c in cells], dtype=object), ~np.isnan(value))
 
 
+_APPROX = ("约", "大约", "左右", "力争", "争取", "达到", "~", "≈")
+_CN_DIGITS = set("〇零一二三四五六七八九十百千万亿两")
+
+
+def _cell_hint(text) -> str:
+    """What is wrong with a cell :func:`parse_cell` refused, when it can be said (else "")."""
+    s = normalize_text(text).replace(" ", "")
+    if not s:
+        return ""
+    if any(w in s for w in _APPROX):
+        return ("约 / 左右 / 力争 are not read: write the number, with ≥ or ≤ if it is a floor or a "
+                "cap (约90 -> 90 or ≥90); ")
+    if sum(s.count(c) for c in "≥≤<>") + sum(s.count(w) for w in ("不低于", "不超过")) > 1 and \
+            not (s.startswith(("〈", "<")) and s.endswith(("〉", ">"))):
+        return "one direction sign only (≥≥9 -> ≥9); "
+    opened = sum(s.count(c) for c in "〔【［[〈⟨《<")
+    closed = sum(s.count(c) for c in "〕】］]〉⟩》>")
+    if opened != closed:
+        return "brackets in pairs: 〔x〕 or 〈x〉 (a bracket is missing); "
+    if any(c in _CN_DIGITS for c in s):
+        return "digits, not Chinese numerals (九十九 -> 99); "
+    if s.startswith("="):
+        return "the value, not a spreadsheet formula (save the sheet with values); "
+    if s.lower().strip("+-") in ("nan", "inf", "infinity", "none", "null"):
+        return "a number, not a placeholder; "
+    try:
+        if not np.isfinite(float(s.lstrip("≥≤<>=").strip("〔〕〈〉"))):
+            return "a number of a sensible size (it overflows); "
+    except ValueError:
+        pass
+    return ""
+
+
 def _baseline_needs_year(raw, baseline: _Cells, baseline_year: np.ndarray, problems: Problems) -> None:
-    problems.cells(baseline.ok & np.isnan(baseline_year), "baseline_year",
-                   _column_or_blank(raw, "baseline_year"),
+    cells = _column_or_blank(raw, "baseline_year")
+    blank = np.array([normalize_text(c) == "" for c in cells], dtype=bool)  # a bad year is reported already
+    problems.cells(baseline.ok & np.isnan(baseline_year) & blank, "baseline_year", cells,
                    "the year of the baseline value (a baseline is given)")
 
 
@@ -364,6 +400,9 @@ def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems) -> np
         use = ~unknown & (given != "") & ~clash
         direction[use] = given[use]
     open_ = (direction == None) & target.ok  # noqa: E711
+    if "baseline" in raw.columns:  # a baseline cell that could not be read is reported already
+        written = np.array([normalize_text(c) != "" for c in raw["baseline"].to_numpy(dtype=object)], dtype=bool)
+        open_ &= baseline.ok | ~written
     up = open_ & baseline.ok & (target.value > np.where(baseline.ok, baseline.value, 0))
     down = open_ & baseline.ok & (target.value < np.where(baseline.ok, baseline.value, 0))
     direction[up], direction[down] = ">=", "<="

@@ -222,19 +222,19 @@ def plan_cases() -> None:
     # notation cells
     write_csv("p_unbalanced_open.csv", dinghu(set_cell("market_entities_total", "target", "〔3.12")))
     case("p_unbalanced_open", PLAN_ONLY % "p_unbalanced_open.csv", 2,
-         "p_unbalanced_open.csv, row 2, column 'target': '〔3.12'", "〔 without its 〕")
+         "p_unbalanced_open.csv, row 2, column 'target': '〔3.12': brackets in pairs", "〔 without its 〕")
     write_csv("p_unbalanced_close.csv", dinghu(set_cell("enterprise_standards", "baseline", "38〕")))
     case("p_unbalanced_close", PLAN_ONLY % "p_unbalanced_close.csv", 2,
-         "p_unbalanced_close.csv, row 7, column 'baseline': '38〕'", "〕 without its 〔")
+         "p_unbalanced_close.csv, row 7, column 'baseline': '38〕': brackets in pairs", "〕 without its 〔")
     write_csv("p_double_sign.csv", dinghu(set_cell("medical_device_sampling_batches", "target", "≥≥9")))
     case("p_double_sign", PLAN_ONLY % "p_double_sign.csv", 2,
-         "p_double_sign.csv, row 10, column 'target': '≥≥9'", "≥ typed twice")
+         "p_double_sign.csv, row 10, column 'target': '≥≥9': one direction sign only", "≥ typed twice")
     write_csv("p_approx.csv", dinghu(set_cell("open_kitchen_coverage", "target", "约90")))
-    case("p_approx", PLAN_ONLY % "p_approx.csv", 2, "p_approx.csv, row 12, column 'target': '约90'",
+    case("p_approx", PLAN_ONLY % "p_approx.csv", 2, "p_approx.csv, row 12, column 'target': '约90': 约 / 左右 / 力争 are not read",
          "约 (about) before the number")
     write_csv("p_text_number.csv", dinghu(set_cell("drug_sampling_pass_rate", "target", "九十九")))
     case("p_text_number", PLAN_ONLY % "p_text_number.csv", 2,
-         "p_text_number.csv, row 14, column 'target': '九十九'", "a number in Chinese words")
+         "p_text_number.csv, row 14, column 'target': '九十九': digits, not Chinese numerals", "a number in Chinese words")
 
     def fullwidth(rows):
         set_cell("open_kitchen_coverage", "target", "≥９０")(rows)
@@ -247,17 +247,17 @@ def plan_cases() -> None:
          "p_empty_target.csv, row 6, column 'target': '': a target value, not blank", "target left blank")
     write_csv("p_nan_target.csv", dinghu(set_cell("local_standards", "target", "NaN")))
     case("p_nan_target", PLAN_ONLY % "p_nan_target.csv", 2,
-         "p_nan_target.csv, row 6, column 'target': 'NaN': a number, optionally in plan notation",
+         "p_nan_target.csv, row 6, column 'target': 'NaN': a number, not a placeholder",
          "NaN exported by a script")
     write_csv("p_inf_target.csv", dinghu(set_cell("local_standards", "target", "inf")))
-    case("p_inf_target", PLAN_ONLY % "p_inf_target.csv", 2, "p_inf_target.csv, row 6, column 'target': 'inf'",
+    case("p_inf_target", PLAN_ONLY % "p_inf_target.csv", 2, "p_inf_target.csv, row 6, column 'target': 'inf': a number, not a placeholder",
          "inf exported by a script")
     write_csv("p_huge_number.csv", dinghu(set_cell("valid_certificates", "target", "1e400")))
     case("p_huge_number", PLAN_ONLY % "p_huge_number.csv", 2,
-         "p_huge_number.csv, row 8, column 'target': '1e400'", "a number beyond floating point")
+         "p_huge_number.csv, row 8, column 'target': '1e400': a number of a sensible size", "a number beyond floating point")
     write_csv("p_formula_text.csv", dinghu(set_cell("valid_certificates", "target", "=G8*1.1")))
     case("p_formula_text", PLAN_ONLY % "p_formula_text.csv", 2,
-         "p_formula_text.csv, row 8, column 'target': '=G8*1.1'", "a formula saved as text")
+         "p_formula_text.csv, row 8, column 'target': '=G8*1.1': the value, not a spreadsheet formula", "a formula saved as text")
     write_csv("p_notation_mismatch.csv", dinghu(set_cell("ip_pledge_financing", "baseline", "〔0〕")))
     case("p_notation_mismatch", PLAN_ONLY % "p_notation_mismatch.csv", 2,
          "p_notation_mismatch.csv, row 5, column 'baseline': '〔0〕': the same notation as the target",
@@ -479,7 +479,7 @@ def history_cases() -> None:
               history(series_values("open_kitchen_coverage", {2020: 0.81, 2021: 0.84, 2022: 0.86, 2023: 0.88})))
     case("h_ratio_not_percent", WITH_DINGHU % "h_ratio_not_percent.csv", 2,
          f"h_ratio_not_percent.csv, row {H('open_kitchen_coverage', 2020)}, column 'value': '0.81': "
-         "历史数据像比例(0-1)而规划为百分数",
+         "历史数据像比例(0-1)，规划为百分数",
          "a whole % series as ratios 0-1 against a plan in %")
     write_csv("h_wanyuan.csv",
               history(series_values("ip_pledge_financing", {2021: 12000, 2022: 13000, 2023: 6000}, "万元")))
