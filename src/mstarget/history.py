@@ -181,7 +181,8 @@ def _identity(raw: pd.DataFrame) -> dict:
 def _years(raw: pd.DataFrame, problems: Problems) -> np.ndarray:
     """Integer years as floats (NaN where bad); whole columns at once, odd cells one by one."""
     years = np.array(pd.to_numeric(raw["year"], errors="coerce"), dtype=float)
-    ok = ~np.isnan(years) & (years % 1 == 0) & (years >= 1000) & (years <= 3000)
+    with np.errstate(invalid="ignore"):  # "inf" typed as a year: refused below, quietly
+        ok = np.isfinite(years) & (years % 1 == 0) & (years >= 1000) & (years <= 3000)
     odd = np.flatnonzero(~ok)
     if odd.size:
         cells = raw["year"].to_numpy(dtype=object)

@@ -19,7 +19,10 @@ and ``fragment`` (text the message must contain: file, row and column where they
 from __future__ import annotations
 
 import csv
+import io
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -155,6 +158,23 @@ def set_food(period: str, category: str, column: str, value: str):
     return edit
 
 
+def save_workbook(wb: Workbook, name: str) -> str:
+    """Save ``wb`` byte for byte the same on every run (fixed zip times and document dates), so
+    regenerating the catalogue changes no committed file."""
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2024-01-01T00:00:00Z", data)
+            dst.writestr(zipfile.ZipInfo(item.filename, date_time=(2024, 1, 1, 0, 0, 0)), data,
+                         compress_type=zipfile.ZIP_DEFLATED)
+    (FILES / name).write_bytes(out.getvalue())
+    return name
+
+
 # ----------------------------------------------------------------------------- bureau workbooks
 TITLE = "肇庆市鼎湖区市场监管现代化“十四五”规划主要指标"
 GROUPS = ["一、市场主体"] * 2 + ["二、知识产权"] * 2 + ["三、质量和标准"] * 3 + ["四、安全监管"] * 7
@@ -188,8 +208,7 @@ def bureau_plan_xlsx(name: str, header=None, edit=None) -> str:
             ws.merge_cells(start_row=r0, start_column=1, end_row=r1, end_column=1)
     ws.append([NOTE] + [None] * (width - 1))
     ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=width)
-    wb.save(FILES / name)
-    return name
+    return save_workbook(wb, name)
 
 
 def bureau_history_xlsx(name: str, rows) -> str:
@@ -206,8 +225,7 @@ def bureau_history_xlsx(name: str, rows) -> str:
         ws.append(list(r))
     ws.append([None] * len(header))
     ws.append(["资料来源：区统计局、区市场监管局（本表数值为测试用合成数据）"] + [None] * (len(header) - 1))
-    wb.save(FILES / name)
-    return name
+    return save_workbook(wb, name)
 
 
 WIDE = [
@@ -394,7 +412,7 @@ def plan_cases() -> None:
          "p_html_saved_as.xls: cannot read the file as XLS", "a web page saved as .xls by a portal")
     wb = Workbook()
     wb.active.append([TITLE])
-    wb.save(FILES / "p_title_only.xlsx")
+    save_workbook(wb, "p_title_only.xlsx")
     case("p_title_only_xlsx", PLAN_ONLY % "p_title_only.xlsx", 2, "p_title_only.xlsx: missing column(s)",
          "a workbook holding only the title")
     (FILES / "p_plan.docx").write_bytes(b"PK\x03\x04 not really a document")
@@ -600,6 +618,17 @@ def history_cases() -> None:
          "h_bureau_hu.xlsx, row 4, column '单位': '户': 历史数据单位 户 与规划单位 万户 不一致（1 万户 = 10,000 户）",
          "market entities in 户 in a wide workbook against a plan in 万户")
 
+    wide = [list(r) + [r[0] + "（本级）"] for r in WIDE]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["指标名称", "单位", "2020年", "2021年", "2022年", "2023年", "指标名称"])
+    for r in wide:
+        ws.append(r)
+    save_workbook(wb, "h_repeated_name_header.xlsx")
+    case("h_repeated_name_header", WITH_DINGHU % "h_repeated_name_header.xlsx", 2,
+         "h_repeated_name_header.xlsx, column '指标名称': 表中有两列表头都是 '指标名称'",
+         "指标名称 twice with different names (found by the fuzz: was a pandas error for a DataFrame)")
+
     # national data
     rows = read_rows(NATIONAL_HISTORY)
     k = next(i for i, r in enumerate(rows) if r[1] == "high_value_invention_patents_per_10k" and r[2] == "2021")
@@ -667,6 +696,11 @@ def risk_cases() -> None:
          "two tested columns that differ")
     write_csv("r_gbk.csv", food(), encoding="gbk")
     case("r_gbk", RISK % "r_gbk.csv", 0, "乳制品", "GBK (valid)", "stdout")
+    rows = [["period", "category", "failed"]] + [["2023H1", "乳制品", ""] for _ in range(3)]
+    write_csv("r_records_blank_outcome.csv", rows)
+    case("r_records_blank_outcome", RISK % "r_records_blank_outcome.csv", 2,
+         "r_records_blank_outcome.csv, row 2, column 'failed': '': an outcome 0 (qualified / 合格) or 1",
+         "per-batch records whose outcome cells are all blank (found by the fuzz: was an IndexError)")
     (FILES / "r_empty_file.csv").write_bytes(b"")
     case("r_empty_file", RISK % "r_empty_file.csv", 2, "r_empty_file.csv: the file is empty", "a 0-byte file")
 
