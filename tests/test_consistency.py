@@ -174,5 +174,7 @@ def test_rows_carried_through_a_second_read_and_concat(tmp_path, dinghu_plan):  
         mt.read_plan(plan)
     a = mt.read_history(_history([("x", 2021, 1.0, "项")]))
     b = mt.read_history(_history([("y", 2021, 2.0, "项")]))
-    both = pd.concat([a, b], ignore_index=True)  # attrs of two reads never break pandas
-    assert len(both) == 2 and sheet_of(both) is None
+    both = pd.concat([a, b], ignore_index=True)
+    assert len(both) == 2 and sheet_of(both) is None  # a derived frame: rows named by position
+    a.to_parquet(tmp_path / "a.parquet")  # what the readers remember never gets in pandas' way
+    assert pd.read_parquet(tmp_path / "a.parquet")["value"].tolist() == [1.0]

@@ -27,7 +27,9 @@ plan and history in different units              ``assess``                warni
 Errors are :class:`~mstarget.exceptions.DataValidationError` and warnings
 :class:`~mstarget.exceptions.InconsistentDataWarning`, both naming the file, the spreadsheet row,
 the column as written and, Chinese first, what to fix. To name rows after a table has been read,
-the readers keep where each row came from in ``attrs["sheet"]`` (:class:`SheetCells`).
+the readers remember where each row of the frame they return came from (:func:`remember`,
+:class:`SheetCells`); a frame derived from it (filtered, sorted, concatenated) has no such memory
+and its rows are named by position.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ import datetime as _dt
 import math
 import unicodedata
 import warnings
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -78,9 +81,8 @@ _CONFUSIONS = {
 class SheetCells:
     """Where the rows of a table were read: file, spreadsheet rows, headers as written.
 
-    Kept by the readers in ``attrs["sheet"]`` so that later checks (after matching) name the
-    file's own rows. Immutable: copying a frame shares it (pandas deep-copies ``attrs`` on every
-    operation), and two are equal when they describe the same rows.
+    Remembered by the readers for the frame they return (:func:`remember`), so that later checks
+    (after matching) and a second read of the same frame name the file's own rows. Immutable.
 
     Attributes
     ----------
@@ -104,15 +106,6 @@ class SheetCells:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def __eq__(self, other) -> bool:
-        return self is other or (isinstance(other, SheetCells) and self.source == other.source
-                                 and np.array_equal(self.rows, other.rows))
-
-    __hash__ = None
-
-    def __deepcopy__(self, memo=None) -> "SheetCells":
-        return self  # never modified in place
-
     def __repr__(self) -> str:
         return f"SheetCells({self.source!r}, {len(self)} rows)"
 
@@ -129,11 +122,25 @@ class SheetCells:
         return str(self.headers.get(name, name))
 
 
+#: id(frame) -> SheetCells of the frames the readers returned, while they live. Not in
+#: ``frame.attrs``: pandas deep-copies attrs on every operation and writes them into Parquet
+#: files as JSON, and a copy would carry rows that no longer describe it.
+_SHEETS: dict[int, SheetCells] = {}
+
+
+def remember(frame: pd.DataFrame, sheet: SheetCells) -> None:
+    """Remember where the rows of ``frame`` (a reader's result) were read, for its lifetime."""
+    key = id(frame)
+    if key not in _SHEETS:
+        weakref.finalize(frame, _SHEETS.pop, key, None)
+    _SHEETS[key] = sheet
+
+
 def sheet_of(frame: pd.DataFrame) -> SheetCells | None:
-    """``frame.attrs["sheet"]`` if it still describes ``frame`` row by row (same length, index
-    ``0..n-1`` as the reader left it), else None: a frame filtered or re-sorted since."""
-    sheet = frame.attrs.get("sheet") if isinstance(frame, pd.DataFrame) else None
-    if not isinstance(sheet, SheetCells) or len(sheet) != len(frame):
+    """Where the rows of ``frame`` were read, if ``frame`` is a reader's result still describing
+    them row by row (same length, index ``0..n-1`` as the reader left it), else None."""
+    sheet = _SHEETS.get(id(frame)) if isinstance(frame, pd.DataFrame) else None
+    if sheet is None or len(sheet) != len(frame):
         return None
     if not frame.index.equals(pd.RangeIndex(len(frame))):
         return None

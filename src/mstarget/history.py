@@ -142,8 +142,8 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     out = out.reset_index(drop=True)
     value_columns = (np.asarray(table.cell_columns, dtype=object)[order] if table.cell_columns is not None
                      else np.full(len(order), table.headers.get("value", "value"), dtype=object))
-    out.attrs["sheet"] = consistency.SheetCells(src, np.asarray(table.rows)[order], table.headers,
-                                                value_columns)
+    consistency.remember(out, consistency.SheetCells(src, np.asarray(table.rows)[order], table.headers,
+                                                     value_columns))
     out.attrs["mstarget_clean"] = True
     out.attrs["title"] = table.title
     consistency.warn_history(out)  # observations after this year, % shares jumping ~100x

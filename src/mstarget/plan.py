@@ -223,7 +223,7 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     problems.raise_if_any()
     if len(keep) < len(out):
         out = out.iloc[keep].reset_index(drop=True)
-    out.attrs["sheet"] = consistency.SheetCells(src, np.asarray(table.rows)[keep], table.headers)
+    consistency.remember(out, consistency.SheetCells(src, np.asarray(table.rows)[keep], table.headers))
     out.attrs["title"] = table.title
     out.attrs["notes"] = list(table.notes)
     return out
