@@ -44,6 +44,7 @@ import pandas as pd
 
 from .exceptions import DataValidationError, InconsistentDataWarning, Problem
 from .units import CHANGE_WORDS, percent_kind
+from .validation import map_unique
 
 #: relative difference between the plan's baseline and the history's value for that year above
 #: which they are said to contradict each other (plans round their figures)
@@ -343,35 +344,45 @@ def _increment_baselines(plan: pd.DataFrame, problems, text, keep) -> None:
 # ----------------------------------------------------------------------------- history
 def check_history(frame: pd.DataFrame, raw: pd.DataFrame, value_column, problems) -> None:
     """Checks across the rows of a history being read (:func:`mstarget.history.read_history`):
-    one unit per series (else a problem), negative counts (a warning). ``frame`` has ``region, indicator, name, unit, year,
-    value`` (and ``lower`` if declared) at the positions of ``raw``; ``value_column(pos)`` is the
-    header a value was read from. Adds to ``problems``."""
-    units = np.array([normalize_unit(u) for u in frame["unit"]], dtype=object)
-    unit_col = "unit" if "unit" in raw.columns else "name" if "name" in raw.columns else "indicator"
-    unit_cells = raw[unit_col].to_numpy(dtype=object) if unit_col in raw.columns else frame["unit"].to_numpy()
+    one unit per series (else a problem), negative counts (a warning). ``frame`` has ``region,
+    indicator, name, unit, year, value`` (and ``lower`` if declared) at the positions of ``raw``;
+    ``value_column(pos)`` is the header a value was read from. Adds to ``problems``. Linear in the
+    rows: only series with two units are looked at one by one."""
+    units = map_unique(frame["unit"], normalize_unit)
     given = np.flatnonzero(units != "")
     if given.size:
-        sub = pd.DataFrame({"r": frame["region"].to_numpy()[given], "i": frame["indicator"].to_numpy()[given],
+        sub = pd.DataFrame({"r": frame["region"].to_numpy(dtype=object)[given],
+                            "i": frame["indicator"].to_numpy(dtype=object)[given],
                             "u": units[given], "pos": given})
-        for (region, indicator), g in sub.groupby(["r", "i"], sort=False):
-            if g["u"].nunique() < 2:
-                continue
-            counts = g["u"].value_counts(sort=False)
-            ref = counts.index[int(np.argmax(counts.to_numpy()))]  # the commonest, first on ties
-            ref_pos = g["pos"][g["u"] == ref].to_numpy()
-            ref_unit = frame["unit"].iat[ref_pos[0]]
-            others = f" and {len(ref_pos) - 1} more" if len(ref_pos) > 1 else ""
-            for pos, u in zip(g["pos"], g["u"]):
-                if u == ref:
-                    continue
-                unit = frame["unit"].iat[pos]
-                conv = conversion(ref_unit, unit)
-                conv = f"; {conv}" if conv else ""
-                problems.cell(pos, unit_col, unit_cells[pos],
-                              f"同一指标的历史数据须使用同一单位 (one unit per series): "
-                              f"{_label(region, indicator)} is in {ref_unit} in row "
-                              f"{problems.row_of(ref_pos[0])}{others} but in {unit} here{conv}; "
-                              f"convert this row's value to {ref_unit} and write {ref_unit}")
+        sub["s"] = sub.groupby(["r", "i"], sort=False).ngroup().to_numpy()
+        n_units = sub.drop_duplicates(["s", "u"]).groupby("s").size()
+        mixed = sub[sub["s"].isin(n_units.index[n_units.to_numpy() > 1])]
+        for _, g in mixed.groupby("s", sort=False):
+            _mixed_units(frame, raw, g, problems)
+    _history_counts(frame, raw, value_column, problems)
+
+
+def _mixed_units(frame, raw, g: pd.DataFrame, problems) -> None:
+    """One problem per row of series ``g`` (columns ``r, i, u, pos``) not in its commonest unit."""
+    unit_col = "unit" if "unit" in raw.columns else "name" if "name" in raw.columns else "indicator"
+    counts = g["u"].value_counts(sort=False)
+    ref = counts.index[int(np.argmax(counts.to_numpy()))]  # the commonest, the first on ties
+    ref_pos = g["pos"][g["u"] == ref].to_numpy()
+    ref_unit = frame["unit"].iat[ref_pos[0]]
+    others = f" and {len(ref_pos) - 1} more" if len(ref_pos) > 1 else ""
+    region, indicator = g["r"].iat[0], g["i"].iat[0]
+    for pos, u in zip(g["pos"], g["u"]):
+        if u == ref:
+            continue
+        unit = frame["unit"].iat[pos]
+        conv = conversion(ref_unit, unit)
+        conv = f"; {conv}" if conv else ""
+        cell = raw[unit_col].iat[pos] if unit_col in raw.columns else unit
+        problems.cell(pos, unit_col, cell,
+                      f"同一指标的历史数据须使用同一单位 (one unit per series): "
+                      f"{_label(region, indicator)} is in {ref_unit} in row "
+                      f"{problems.row_of(ref_pos[0])}{others} but in {unit} here{conv}; "
+                      f"convert this row's value to {ref_unit} and write {ref_unit}")
     _history_counts(frame, raw, value_column, problems)
 
 
@@ -428,9 +439,14 @@ def warn_history(history: pd.DataFrame, *, today: _dt.date | None = None) -> Non
 
 def _percent_jumps(history: pd.DataFrame, src: str, row) -> None:
     names = history["name"] if "name" in history.columns else history["indicator"]
-    keys = list(zip(history["unit"].fillna(""), names.fillna(""), history["indicator"]))
-    kind = {k: percent_kind(*k) for k in set(keys)}
-    share = np.array([kind[k] == "share" for k in keys], dtype=bool)
+    keys = pd.DataFrame({"u": history["unit"].fillna("").astype(str).to_numpy(dtype=object),
+                         "n": names.fillna("").astype(str).to_numpy(dtype=object),
+                         "i": history["indicator"].astype(str).to_numpy(dtype=object)})
+    group = keys.groupby(["u", "n", "i"], sort=False).ngroup().to_numpy()
+    firsts = keys.drop_duplicates()  # in order of first appearance, as ngroup numbers them
+    kinds = np.array([percent_kind(u, n, i) == "share" for u, n, i in firsts.itertuples(index=False)],
+                     dtype=bool)
+    share = kinds[group] if len(group) else np.zeros(0, dtype=bool)
     if "lower" in history.columns:
         share &= history["lower"].isna().to_numpy() & history["upper"].isna().to_numpy()
     if not share.any():
