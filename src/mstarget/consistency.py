@@ -383,7 +383,6 @@ def _mixed_units(frame, raw, g: pd.DataFrame, problems) -> None:
                       f"{_label(region, indicator)} is in {ref_unit} in row "
                       f"{problems.row_of(ref_pos[0])}{others} but in {unit} here{conv}; "
                       f"convert this row's value to {ref_unit} and write {ref_unit}")
-    _history_counts(frame, raw, value_column, problems)
 
 
 def _history_counts(frame, raw, value_column, problems) -> None:
