@@ -4,11 +4,13 @@ Cases live in ``tests/bad_inputs/cases.csv`` with their files in ``tests/bad_inp
 (both built by ``tests/bad_inputs/make_cases.py`` and committed). Each runs the command line
 in-process. The contract: exit 0 (the fragment then is a warning or a line of the table), 2 for
 any input or usage problem with a message naming the file and, where it applies, the row and
-column; never 1 (a bug), never a traceback; nothing written to ``--out`` unless the exit is 0.
+column, 4 for the environment (an output path under a file); never 1 (a bug), never a traceback;
+nothing written to ``--out`` unless the exit is 0, and no input file ever changed.
 """
 from __future__ import annotations
 
 import csv
+import hashlib
 import shlex
 from pathlib import Path
 
@@ -34,12 +36,19 @@ def test_catalogue_holds_at_least_60_cases_each_file_used():  # issue 14
     used = " ".join(c["args"] for c in CASES)
     files = sorted(p.name for p in (CATALOGUE / "files").iterdir())
     assert [f for f in files if f not in used] == []
-    assert {c["code"] for c in CASES} <= {"0", "2"}  # 3 / 4 are the tracking / environment tests
+    assert {c["code"] for c in CASES} <= {"0", "2", "4"}  # 3 (tracking) has tests of its own
 
 
 def _fill(text: str, out: Path) -> str:
     return (text.replace("{files}", str(CATALOGUE / "files")).replace("{data}", str(DATA))
             .replace("{out}", str(out)))
+
+
+def _fingerprint() -> dict:
+    return {p.name: hashlib.sha1(p.read_bytes()).hexdigest() for p in sorted((CATALOGUE / "files").iterdir())}
+
+
+FILES_BEFORE = _fingerprint()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
@@ -50,6 +59,7 @@ def test_bad_input(case, tmp_path, capsys):  # issue 14
         code = main(argv)
     except SystemExit as exc:  # argparse refuses a malformed option with exit 2
         code = exc.code
+    assert _fingerprint() == FILES_BEFORE, "an input file was changed or a file written beside it"
     captured = capsys.readouterr()
     text = captured.out if case["stream"] == "stdout" else captured.err
     assert code == int(case["code"]), f"{case['what']}: exit {code}\n{captured.err}"

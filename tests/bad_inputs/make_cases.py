@@ -12,7 +12,7 @@ every deliberate fault: each case changes one thing an office really gets wrong.
 
 Manifest columns: ``id``; ``args`` (the command line; ``{files}`` = this folder's ``files/``,
 ``{data}`` = the repository's ``data/``, ``{out}`` = a fresh output path); ``code`` (expected exit
-code: 0 ok, 2 input or usage problem -- 1 would be a bug); ``stream`` (``stderr`` / ``stdout``)
+code: 0 ok, 2 input or usage problem, 4 environment -- 1 would be a bug); ``stream`` (``stderr`` / ``stdout``)
 and ``fragment`` (text the message must contain: file, row and column where they apply);
 ``what`` (the fault, in words).
 """
@@ -716,6 +716,16 @@ def usage_cases() -> None:
          "budget", "a negative sampling budget")
 
 
+def output_cases() -> None:
+    """Where the result goes (the rules of the robustness work, checked on these files too)."""
+    case("o_out_is_plan", "assess --no-track --model naive --plan {files}/p_gbk.csv --out {files}/p_gbk.csv", 2,
+         "--out {files}/p_gbk.csv names the same file as --plan", "--out naming the plan itself")
+    case("o_out_is_samples", "risk score --by category --no-track --samples {files}/r_ok.csv --out {files}/r_ok.csv",
+         2, "--out {files}/r_ok.csv names the same file as --samples", "--out naming the samples file itself")
+    case("o_out_under_a_file", ASSESS.replace("{out}", "{files}/p_gbk.csv/result.csv") + " --plan {files}/p_gbk.csv",
+         4, "'{files}/p_gbk.csv' is a file, not a folder", "--out inside a path whose 'folder' is a file")
+
+
 def main() -> None:
     if FILES.exists():
         shutil.rmtree(FILES)
@@ -724,6 +734,7 @@ def main() -> None:
     history_cases()
     risk_cases()
     usage_cases()
+    output_cases()
     ids = [c["id"] for c in CASES]
     assert len(ids) == len(set(ids)), "case ids must be unique"
     with open(HERE / "cases.csv", "w", encoding="utf-8", newline="") as f:
