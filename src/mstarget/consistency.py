@@ -3,26 +3,17 @@
 The readers check each cell on its own; these checks look across cells, rows and tables, where a
 unit mix-up or a copy-paste slip hides among values that are each fine:
 
-===============================================  ========================  =====================
-check                                            where                     outcome
-===============================================  ========================  =====================
-one series in two units (批次 / 万批次, % / ‰)     ``read_history``          error
-a count (批次, 户, 件 ...) below zero              ``read_plan``, ``assess`` error
-                                                 ``read_history``          warning
-a ``%`` share jumping ~100x between two years    ``read_history``          warning
-an observation dated after the current year      ``read_history``          warning
-a plan row repeated with another target          ``read_plan``             error
-  (≥12 and ≥15, same region, indicator, year)
-a plan row repeated exactly                      ``read_plan``             warning, kept once
-a 〈〉 baseline that is not zero                   ``read_plan``             warning (not used)
-plan and history in one unit at two magnitudes   ``assess``                error
-  (万元 / 亿元, 户 / 万户)
-history ~1,000 times the plan's figures, or      ``assess``                error
-  ratios 0-1 against a plan in %
-the history's baseline-year value differing from ``assess``                warning
-  the plan's baseline by more than rounding
-plan and history in different units              ``assess``                warning
-===============================================  ========================  =====================
+* ``read_history``: one series in two units (批次 / 万批次, % / ‰) -- error; a count (批次, 户, 件 ...)
+  below zero, a ``%`` share jumping ~100x between two years, an observation dated after the
+  current year -- warnings;
+* ``read_plan``: a plan row repeated with another target (≥12 and ≥15 for one region, indicator
+  and target year), a count below zero -- errors; a row repeated exactly (kept once), a 〈〉
+  baseline that is not zero (not used) -- warnings;
+* ``assess``, after matching: plan and history in one unit at two magnitudes (万元 / 亿元), history
+  figures :data:`SCALE_FACTOR` times the plan's or more (or less by as much), ratios 0-1 against a
+  plan in %, a negative count in an assessed series -- errors; the history's baseline-year value
+  differing from the plan's baseline by more than rounding, plan and history in different units
+  -- warnings.
 
 Errors are :class:`~mstarget.exceptions.DataValidationError` and warnings
 :class:`~mstarget.exceptions.InconsistentDataWarning`, both naming the file, the spreadsheet row,
