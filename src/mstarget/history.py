@@ -83,7 +83,15 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     DataValidationError
         Listing every problem: missing columns, non-numeric values, non-integer years, the same
         (region, indicator, year) twice with different values, a ``%`` share outside 0-100, an
-        unknown ``measure``; each names file, spreadsheet row, column as written and cell text.
+        unknown ``measure``, one series in two units (批次 / 万批次); each names file, spreadsheet
+        row, column as written and cell text.
+
+    Warns
+    -----
+    InconsistentDataWarning
+        A ``%`` share jumping about 100 times between two years (a ratio 0-1 among
+        percentages), observations dated after the current year, negative counts
+        (:mod:`mstarget.consistency`).
     """
     check_table(data, "data", "read_history")
     src = source or source_name(data)

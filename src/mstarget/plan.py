@@ -176,7 +176,14 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     ------
     DataValidationError
         Naming file, spreadsheet row, column (as written), the cell's text and what was
-        expected, for every bad cell at once.
+        expected, for every bad cell at once; also a row repeating another's region, indicator
+        and target year with a different target (≥12 and ≥15), a negative count, two columns
+        under one header with different cells (:mod:`mstarget.consistency`).
+
+    Warns
+    -----
+    InconsistentDataWarning
+        A row repeated exactly (kept once); a 〈〉 baseline that is not zero (not used).
     """
     check_table(data, "data", "read_plan")
     carried = consistency.sheet_of(data) if isinstance(data, pd.DataFrame) else None
@@ -350,7 +357,7 @@ def _cell_hint(text) -> str:
 
 def _baseline_needs_year(raw, baseline: _Cells, baseline_year: np.ndarray, problems: Problems) -> None:
     cells = _column_or_blank(raw, "baseline_year")
-    blank = np.array([normalize_text(c) == "" for c in cells], dtype=bool)  # a bad year is reported already
+    blank = map_unique(cells, normalize_text) == ""  # a year that could not be read is reported already
     problems.cells(baseline.ok & np.isnan(baseline_year) & blank, "baseline_year", cells,
                    "the year of the baseline value (a baseline is given)")
 
@@ -401,8 +408,7 @@ def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems) -> np
         direction[use] = given[use]
     open_ = (direction == None) & target.ok  # noqa: E711
     if "baseline" in raw.columns:  # a baseline cell that could not be read is reported already
-        written = np.array([normalize_text(c) != "" for c in raw["baseline"].to_numpy(dtype=object)], dtype=bool)
-        open_ &= baseline.ok | ~written
+        open_ &= baseline.ok | (map_unique(raw["baseline"], normalize_text) == "")
     up = open_ & baseline.ok & (target.value > np.where(baseline.ok, baseline.value, 0))
     down = open_ & baseline.ok & (target.value < np.where(baseline.ok, baseline.value, 0))
     direction[up], direction[down] = ">=", "<="
