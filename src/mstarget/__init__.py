@@ -20,6 +20,7 @@ from .backtest import backtest  # noqa: E402
 from .exceptions import (  # noqa: E402
     DataValidationError,
     EnvironmentProblem,
+    InconsistentDataWarning,
     ModelFallbackWarning,
     MstargetError,
     MstargetWarning,
@@ -39,7 +40,7 @@ from .plan import read_plan  # noqa: E402
 __all__ = [
     "__version__", "read_plan", "read_history", "forecast", "assess", "backtest", "risk",
     "Thresholds", "available_models",
-    "DataValidationError", "EnvironmentProblem", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
+    "DataValidationError", "EnvironmentProblem", "InconsistentDataWarning", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
     "ParameterError", "RunningTotalWarning", "ShortHistoryWarning", "TrackingError", "TrackingWarning",
     "UnknownModelError", "UnmatchedWarning",
 ]

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .arguments import check_int, check_seed, check_table
+from .consistency import check_against_plan
 from .exceptions import ParameterError, RunningTotalWarning
 from .forecast import DEFAULT_PATHS, SeriesForecast, forecast_paths
 from .history import read_history
@@ -235,6 +236,8 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     else:
         m = match(plan, hist)
         warn_unmatched(m, stacklevel=4)
+        # where plan and history meet: units, magnitudes, baseline values (mstarget.consistency)
+        check_against_plan(plan, hist, m.pairs, as_of)
         hist, unmatched = m.history, (m.unmatched_plan, m.unmatched_history)
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]
@@ -242,6 +245,9 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     hist, converted = _running_totals_to_flows(hist, plan)
     hist = _augment_history(hist, plan, as_of, use_plan_baseline)
     hist = _stated_prior_change(hist, plan)
+    # every row was validated by read_history / read_plan: forecast_paths need not read (and warn
+    # about) it again; flows from running totals may be negative, as flows may
+    hist.attrs["mstarget_clean"] = True
 
     last_year = hist.groupby(["region", "indicator"])["year"].max().to_dict()
     horizons: dict[tuple[str, str], int] = {}

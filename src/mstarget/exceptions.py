@@ -204,6 +204,27 @@ class RunningTotalWarning(MstargetWarning):
     """A 〈〉 history declared (or taken) as yearly flows looks like running totals (累计完成)."""
 
 
+class InconsistentDataWarning(MstargetWarning):
+    """Inputs that disagree with themselves or with each other, used anyway (issue 14).
+
+    Issued by :mod:`mstarget.consistency`: a plan row repeated exactly (kept once), a plan baseline
+    contradicting the history's value for that year, a ``%`` series jumping about 100 times between
+    two years (a ratio 0-1 among percentages), plan and history in different units, observations
+    dated after the current year, a 〈〉 baseline that is not used. The message says, Chinese first,
+    what disagrees, where (file, spreadsheet row, column) and which value is used.
+
+    Attributes
+    ----------
+    problems : list of Problem
+        The cells concerned (file, row, column, value, what to check), as in
+        :class:`DataValidationError`.
+    """
+
+    def __init__(self, message: str, problems=()):
+        super().__init__(message)
+        self.problems = list(problems)
+
+
 class PoolingWarning(MstargetWarning):
     """Rows of several regions (or other units) were added up into the same risk groups."""
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .arguments import check_table
-from . import layout
+from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_unit
 from .validation import (Problems, map_unique, normalize_text, parse_number, parse_year,
@@ -83,13 +83,28 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     DataValidationError
         Listing every problem: missing columns, non-numeric values, non-integer years, the same
         (region, indicator, year) twice with different values, a ``%`` share outside 0-100, an
-        unknown ``measure``; each names file, spreadsheet row, column as written and cell text.
+        unknown ``measure``, one series in two units (批次 / 万批次); each names file, spreadsheet
+        row, column as written and cell text.
+
+    Warns
+    -----
+    InconsistentDataWarning
+        A ``%`` share jumping about 100 times between two years (a ratio 0-1 among
+        percentages), observations dated after the current year, negative counts
+        (:mod:`mstarget.consistency`).
     """
     check_table(data, "data", "read_history")
     src = source or source_name(data)
     if isinstance(data, pd.DataFrame) and REQUIRED_CLEAN <= set(data.columns) and _already_clean(data):
         return data
-    table = layout.load(data, SCHEMA)
+    carried = consistency.sheet_of(data) if isinstance(data, pd.DataFrame) else None
+    if carried is not None and source is None:
+        src = carried.source
+    table = layout.load(data, SCHEMA, source=src)
+    if carried is not None:  # a history read before: messages keep naming its file's rows
+        table.rows, table.headers = carried.rows, dict(carried.headers)
+        if carried.value_columns is not None:
+            table.cell_columns = carried.value_columns
     raw = table.frame
     _apply_region(raw, region)
     if "indicator" not in raw.columns and "name" in raw.columns:
@@ -121,15 +136,25 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     if "source" not in out.columns:
         out["source"] = ""
     drop = _duplicates(out, raw, table.cell_columns, problems)
+    # across rows: one unit per series, no negative counts (mstarget.consistency)
+    consistency.check_history(out.assign(name=ident["name"]), raw,
+                              lambda pos: _value_column(table.cell_columns, pos), problems)
     problems.raise_if_any()
 
     out = out.drop(index=drop)
     first = ["region", "indicator", "year", "value", "unit", "source"]
     out = out[first + [c for c in out.columns if c not in first]]
     out["year"] = out["year"].astype(int)
-    out = out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
+    out = out.sort_values(["region", "indicator", "year"], kind="stable")
+    order = out.index.to_numpy()
+    out = out.reset_index(drop=True)
+    value_columns = (np.asarray(table.cell_columns, dtype=object)[order] if table.cell_columns is not None
+                     else np.full(len(order), table.headers.get("value", "value"), dtype=object))
+    consistency.remember(out, consistency.SheetCells(src, np.asarray(table.rows)[order], table.headers,
+                                                     value_columns))
     out.attrs["mstarget_clean"] = True
     out.attrs["title"] = table.title
+    consistency.warn_history(out)  # observations after this year, % shares jumping ~100x
     return out
 
 
@@ -164,7 +189,8 @@ def _identity(raw: pd.DataFrame) -> dict:
 def _years(raw: pd.DataFrame, problems: Problems) -> np.ndarray:
     """Integer years as floats (NaN where bad); whole columns at once, odd cells one by one."""
     years = np.array(pd.to_numeric(raw["year"], errors="coerce"), dtype=float)
-    ok = ~np.isnan(years) & (years % 1 == 0) & (years >= 1000) & (years <= 3000)
+    with np.errstate(invalid="ignore"):  # "inf" typed as a year: refused below, quietly
+        ok = np.isfinite(years) & (years % 1 == 0) & (years >= 1000) & (years <= 3000)
     odd = np.flatnonzero(~ok)
     if odd.size:
         cells = raw["year"].to_numpy(dtype=object)

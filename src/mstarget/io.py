@@ -52,25 +52,20 @@ def read_table(path: str | os.PathLike, *, dtype=str) -> pd.DataFrame:
         raise ParameterError.invalid("path", "read_table", "a file path (str or pathlib.Path)", path)
     p = Path(path)
     src = str(path)
-    if not p.exists():
-        raise DataValidationError([Problem(src, None, None, None,
-                                           "file not found; check the path")], source=src)
+    _check_file(p, src)
     ext = p.suffix.lower()
     try:
         if ext in (".csv", ".txt", ".tsv"):
-            sep = "\t" if ext == ".tsv" else ","
-            last_exc: Exception | None = None
-            for enc in CSV_ENCODINGS:
-                try:
-                    return pd.read_csv(p, dtype=dtype, encoding=enc, sep=sep, keep_default_na=False,
-                                       na_values=[""], skipinitialspace=True)
-                except UnicodeDecodeError as exc:
-                    last_exc = exc
-            raise DataValidationError([Problem(src, None, None, None,
-                                               "cannot decode the file; save it as UTF-8 or GBK "
-                                               f"({last_exc})")], source=src)
+            text = decode_text(p.read_bytes(), src)
+            sep = sniff_separator(text, "\t" if ext == ".tsv" else ",")
+            df = pd.read_csv(_io.StringIO(text), dtype=dtype, sep=sep, keep_default_na=False,
+                             na_values=[""], skipinitialspace=True)
+            header = next(csv.reader(_io.StringIO(text, newline=""), delimiter=sep), [])
+            return _repeated_headers(df, [h.strip() for h in header], src)
         if ext in (".xlsx", ".xlsm", ".xls"):
-            return pd.read_excel(p, dtype=dtype, keep_default_na=False, na_values=[""])
+            df = pd.read_excel(p, dtype=dtype, keep_default_na=False, na_values=[""])
+            header = pd.read_excel(p, header=None, nrows=1, dtype=str).iloc[0].tolist() if len(df.columns) else []
+            return _repeated_headers(df, ["" if pd.isna(h) else str(h).strip() for h in header], src)
         if ext == ".parquet":
             df = pd.read_parquet(p)
             return df.astype(dtype) if dtype is str else df
@@ -95,6 +90,54 @@ def read_table(path: str | os.PathLike, *, dtype=str) -> pd.DataFrame:
 GRID_TYPES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
 
 
+def _check_file(p: Path, src: str) -> None:
+    """A missing path or a folder is refused naming it."""
+    if not p.exists():
+        raise DataValidationError([Problem(src, None, None, None,
+                                           "file not found; check the path")], source=src)
+    if p.is_dir():
+        raise DataValidationError([Problem(src, None, None, None,
+                                           "is a folder, not a file; give the table's file name "
+                                           "(e.g. 历史数据.xlsx inside it)")], source=src)
+
+
+REPEATED_HEADER = ("表中有两列表头都是 '{name}' 且内容不同，无法判断使用哪一列 (two columns are headed '{name}' "
+          "with different cells); delete one of them or give it another header")
+
+
+def drop_repeated_columns(frame: pd.DataFrame, src: str) -> pd.DataFrame:
+    """A table with two columns under one header: the repeat is dropped when its cells are the
+    same, else the table is refused naming the header (:class:`DataValidationError`)."""
+    dup = frame.columns.duplicated() & (frame.columns.astype(str) != "")
+    if not dup.any():
+        return frame
+    keep = np.ones(frame.shape[1], dtype=bool)
+    problems = []
+    for k in np.flatnonzero(dup):
+        name = frame.columns[k]
+        first = int(np.flatnonzero(frame.columns == name)[0])
+        if _cells_text(frame.iloc[:, k]) == _cells_text(frame.iloc[:, first]):
+            keep[k] = False
+        elif not any(p.column == str(name) for p in problems):
+            problems.append(Problem(src, None, str(name), None, REPEATED_HEADER.format(name=name)))
+    if problems:
+        raise DataValidationError(problems, source=src)
+    return frame.iloc[:, keep]
+
+
+def _cells_text(column: pd.Series) -> list[str]:
+    return ["" if pd.isna(v) else str(v).strip() for v in column.tolist()]
+
+
+def _repeated_headers(df: pd.DataFrame, header: list, src: str) -> pd.DataFrame:
+    """pandas renames a repeated header (``tested``, ``tested.1``): put the header as written back
+    and let :func:`drop_repeated_columns` decide."""
+    if len(header) != df.shape[1] or len(set(h for h in header if h)) == len([h for h in header if h]):
+        return df
+    named = [h if h else c for h, c in zip(header, df.columns)]
+    return drop_repeated_columns(df.set_axis(named, axis=1), src)
+
+
 def read_grid(path: str | os.PathLike) -> pd.DataFrame:
     """Read a CSV / XLSX / XLS sheet as a grid of text, exactly as laid out (no header row assumed).
 
@@ -114,9 +157,7 @@ def read_grid(path: str | os.PathLike) -> pd.DataFrame:
     """
     p = Path(path)
     src = str(path)
-    if not p.exists():
-        raise DataValidationError([Problem(src, None, None, None, "file not found; check the path")],
-                                  source=src)
+    _check_file(p, src)
     ext = p.suffix.lower()
     if ext not in GRID_TYPES:
         raise DataValidationError([Problem(src, None, None, None,
@@ -126,7 +167,11 @@ def read_grid(path: str | os.PathLike) -> pd.DataFrame:
         if ext in (".csv", ".txt", ".tsv"):
             grid = _csv_grid(p, src, "\t" if ext == ".tsv" else ",")
         else:
-            rows = _xls_rows(p) if ext == ".xls" else _xlsx_rows(p)
+            with open(p, "rb") as f:
+                magic = f.read(8)
+            # a workbook saved under the other Excel extension is read for what it is
+            old = magic.startswith(b"\xd0\xcf\x11\xe0") or (ext == ".xls" and not magic.startswith(b"PK"))
+            rows = _xls_rows(p) if old else _xlsx_rows(p)
             width = max((len(r) for r in rows), default=0)
             grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
     except DataValidationError:
@@ -134,7 +179,8 @@ def read_grid(path: str | os.PathLike) -> pd.DataFrame:
     except Exception as exc:  # a damaged or mislabelled file: say which, not a deep traceback
         raise DataValidationError([Problem(src, None, None, None,
                                            f"cannot read the file as {ext[1:].upper()}: "
-                                           f"{type(exc).__name__}: {exc}")], source=src) from None
+                                           f"{_mislabelled(p) or f'{type(exc).__name__}: {exc}'}")],
+                                  source=src) from None
     cells = grid.to_numpy(dtype=object)
     used = np.flatnonzero((cells != "").any(axis=0)) if cells.size else np.array([], dtype=int)
     if used.size == 0:
@@ -146,18 +192,68 @@ def read_grid(path: str | os.PathLike) -> pd.DataFrame:
     return grid
 
 
-def _csv_grid(p: Path, src: str, sep: str) -> pd.DataFrame:
-    raw = p.read_bytes()
+def decode_text(raw: bytes, src: str) -> str:
+    """The text of a CSV file: UTF-16 with a byte-order mark (Excel's "Unicode text"), else UTF-8
+    (with or without BOM), else GBK / GB18030. Binary content (NUL bytes: a workbook, a UTF-32
+    file, a picture named .csv) is refused naming the file."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) and not raw.startswith(b"\xff\xfe\x00\x00"):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and "\x00" not in text:
+            return text
+    if b"\x00" in raw:
+        kind = "an Excel workbook" if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) else \
+            "binary data, or text in an encoding such as UTF-32"
+        raise DataValidationError([Problem(src, None, None, None,
+                                           f"not a text table: the file holds {kind}; save the table "
+                                           "as CSV in UTF-8 or GBK (or give the workbook its .xlsx / "
+                                           ".xls name)")], source=src)
+    last_exc = None
     for enc in CSV_ENCODINGS:
         try:
-            text = raw.decode(enc)
-            break
+            return raw.decode(enc)
         except UnicodeDecodeError as exc:
             last_exc = exc
-    else:
-        raise DataValidationError([Problem(src, None, None, None,
-                                           "cannot decode the file; save it as UTF-8 or GBK "
-                                           f"({last_exc})")], source=src)
+    raise DataValidationError([Problem(src, None, None, None,
+                                       "cannot decode the file; save it as UTF-8 or GBK "
+                                       f"({last_exc})")], source=src)
+
+
+def sniff_separator(text: str, sep: str = ",") -> str:
+    """``sep``, unless no line of the file holds one and its lines are separated by ``;`` or tabs
+    instead (a CSV saved with European settings, or Excel's tab-separated "Unicode text")."""
+    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    if not lines or any(sep in ln for ln in lines):
+        return sep
+    for other in ("\t", ";", ","):
+        if other != sep and sum(other in ln for ln in lines) * 2 >= len(lines):
+            return other
+    return sep
+
+
+def _mislabelled(p: Path) -> str:
+    """What a file named .xlsx / .xls that is no workbook really is, with the fix; else ``""``."""
+    try:
+        head = p.read_bytes()[:2048]
+    except OSError:
+        return ""
+    if not head.strip():
+        return "the file is empty; expected a header row and data rows"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta", b"<head")):
+        return ("it is a web page (HTML) with a spreadsheet name, as some portals export; open it in "
+                "Excel or WPS and save it as .xlsx, or copy the table into a CSV file")
+    if b"\x00" not in head:
+        return ("it is a text file (CSV?) with a spreadsheet name; rename it to .csv, or open it in "
+                "Excel and save it as .xlsx")
+    return ""
+
+
+def _csv_grid(p: Path, src: str, sep: str) -> pd.DataFrame:
+    text = decode_text(p.read_bytes(), src)
+    sep = sniff_separator(text, sep)
     try:  # a rectangular file (most large ones): pandas' C parser
         grid = pd.read_csv(_io.StringIO(text), header=None, dtype=str, sep=sep, keep_default_na=False,
                            na_filter=False, skip_blank_lines=False)

@@ -34,7 +34,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .io import GRID_TYPES, read_grid, read_table
+from .exceptions import DataValidationError, Problem
+from .io import GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, read_grid, read_table, source_name
 from .units import split_unit
 
 HEADER_SCAN = 30  # rows searched for the header
@@ -147,29 +148,37 @@ def find_header(grid: pd.DataFrame, schema: Schema) -> int:
     return int(np.argmin(blank)) if (~blank).any() else 0
 
 
-def load(data, schema: Schema) -> Table:
+def load(data, schema: Schema, *, source: str | None = None) -> Table:
     """Find the table in ``data`` (a path to CSV / XLSX / XLS, another table file, or a DataFrame).
 
-    Parquet and JSON files are read as plain tables (header in the first row).
+    Parquet and JSON files are read as plain tables (header in the first row). ``source`` names
+    the table in messages (default: the file name). Two columns under the same known header
+    (``规划值`` twice, or two ``2025年目标``) holding different cells are refused
+    (:class:`~mstarget.exceptions.DataValidationError`); a repeated identical column is read once.
     """
+    src = source or source_name(data)
     if isinstance(data, pd.DataFrame):
-        frame = data.copy().reset_index(drop=True)
+        frame = drop_repeated_columns(data.copy().reset_index(drop=True), src)
         if _score([str(c) for c in frame.columns], schema) >= 2 or frame.empty:
             table = Table(frame, np.arange(2, len(frame) + 2))
-            return _canonicalise(table, [str(c) for c in frame.columns], schema)
+            return _canonicalise(table, [str(c) for c in frame.columns], schema, src)
         # an untitled header: look for it in the rows, as in a file
         grid = pd.DataFrame([list(map(str, frame.columns))] + frame.astype(object).where(
             frame.notna(), "").astype(str).to_numpy().tolist())
         grid.index = pd.RangeIndex(1, len(grid) + 1)
-        return _from_grid(grid, schema)
+        return _from_grid(grid, schema, src)
     if Path(str(data)).suffix.lower() not in GRID_TYPES and Path(str(data)).exists():
-        frame = read_table(data).fillna("").reset_index(drop=True)
+        frame = drop_repeated_columns(read_table(data).fillna("").reset_index(drop=True), src)
         table = Table(frame, np.arange(2, len(frame) + 2))
-        return _canonicalise(table, [str(c) for c in frame.columns], schema)
-    return _from_grid(read_grid(data), schema)
+        return _canonicalise(table, [str(c) for c in frame.columns], schema, src)
+    return _from_grid(read_grid(data), schema, src)
 
 
-def _from_grid(grid: pd.DataFrame, schema: Schema) -> Table:
+def _as_text(column: pd.Series) -> list[str]:
+    return ["" if pd.isna(v) else str(v).strip() for v in column.tolist()]
+
+
+def _from_grid(grid: pd.DataFrame, schema: Schema, src: str = "<input>") -> Table:
     h = find_header(grid, schema)
     header = [str(v).strip() for v in grid.iloc[h].tolist()]
     h, header = _two_row_header(grid, h, header, schema)
@@ -186,7 +195,9 @@ def _from_grid(grid: pd.DataFrame, schema: Schema) -> Table:
     body = grid.iloc[h + 1:]
     keep = [k for k, name in enumerate(header) if name or (body.iloc[:, k] != "").any()]
     body = body.iloc[:, keep]
-    names = _unique_names([header[k] or _blank_header(body.iloc[:, j]) for j, k in enumerate(keep)])
+    texts = [header[k] or _blank_header(body.iloc[:, j]) for j, k in enumerate(keep)]
+    names = _unique_names(texts)
+    written = [t or n for t, n in zip(texts, names)]  # a repeated header stays as written
     body.columns = names
     body, notes, sections = _drop_layout_rows(body)
     frame = body.reset_index(drop=True)
@@ -195,7 +206,7 @@ def _from_grid(grid: pd.DataFrame, schema: Schema) -> Table:
         frame["group"] = sections
     if unit:
         table.frame.attrs["_sheet_unit"] = unit
-    return _canonicalise(table, names, schema)
+    return _canonicalise(table, written, schema, src)
 
 
 def _two_row_header(grid: pd.DataFrame, h: int, header: list[str], schema: Schema):
@@ -271,17 +282,21 @@ def _drop_layout_rows(body: pd.DataFrame):
     return body.iloc[keep], notes, sections
 
 
-def _canonicalise(table: Table, written: list[str], schema: Schema) -> Table:
+def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "<input>") -> Table:
     """Rename recognised headers, resolve years in headers, melt a wide history."""
     frame = table.frame
     sheet_unit = frame.attrs.pop("_sheet_unit", "")
     rename, defaults, header_units = {}, {}, {}
-    taken = set()
+    taken, taken_by = set(), {}
+    problems = []
     for col, text in zip(frame.columns, written):
         canon = _canonical(text, schema)
+        if canon and canon in taken and header_key(text) == header_key(taken_by[canon][1]):
+            _repeated(frame, col, taken_by[canon][0], text, src, problems)  # 规划值 twice
         if canon and canon not in taken and (canon == col or canon not in frame.columns):
             rename[col] = canon
             taken.add(canon)
+            taken_by[canon] = (col, text)
             table.headers[canon] = text
             unit = split_unit(text)[1]
             if unit and canon in ("value", "baseline", "target"):
@@ -289,7 +304,10 @@ def _canonicalise(table: Table, written: list[str], schema: Schema) -> Table:
     years = {col: year_role(text) for col, text in zip(frame.columns, written)
              if col not in rename and year_role(text) is not None}
     if schema.what == "plan":
+        _roles_once(frame, years, dict(zip(frame.columns, written)), src, problems)
         _plan_years(frame, years, taken, rename, defaults, table.headers, dict(zip(frame.columns, written)))
+    if problems:
+        raise DataValidationError(problems, source=src)
     frame = frame.rename(columns=rename)
     table.frame = frame
     if schema.what == "history" and "year" not in frame.columns and "value" not in frame.columns:
@@ -305,6 +323,25 @@ def _canonicalise(table: Table, written: list[str], schema: Schema) -> Table:
     if unit:
         _fill_blank(frame, "unit", unit)
     return table
+
+
+def _repeated(frame: pd.DataFrame, col, first, text: str, src: str, problems: list) -> None:
+    if _as_text(frame[col]) != _as_text(frame[first]):
+        problems.append(Problem(src, None, str(text), None, REPEATED_HEADER.format(name=text)))
+
+
+def _roles_once(frame, years: dict, written: dict, src: str, problems: list) -> None:
+    """A plan has one baseline and one target column: two ``…年目标`` columns are refused."""
+    for role, what in (("baseline", "基期值 (baseline)"), ("target", "目标值 (target)")):
+        cols = [c for c, (_, r) in years.items() if r == role]
+        filled = [c for c in cols if any(_as_text(frame[c]))]
+        if len(filled) > 1:
+            names = "', '".join(str(written[c]) for c in filled)
+            problems.append(Problem(
+                src, None, str(written[filled[1]]), None,
+                f"表中有多个{what}列 ('{names}')：每行只能有一个{what.split(' ')[0]}；请只保留一列，其他年份的"
+                f"目标另起一行并写明目标年 (one {role} column per plan table; for targets of several "
+                "years, give one row per target year with a target_year column)"))
 
 
 def _plan_years(frame, years, taken, rename, defaults, headers, written):

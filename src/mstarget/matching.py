@@ -18,7 +18,7 @@ import difflib
 import re
 import unicodedata
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -98,11 +98,15 @@ class Match:
     unmatched_history : DataFrame
         History series matching no plan row: ``region, indicator, name, n_obs, first_year,
         last_year, suggestion`` (e.g. ``did you mean region 鼎湖区?``).
+    pairs : dict
+        ``(region, plan indicator) -> history indicator`` (as the history wrote it) of every
+        matched series.
     """
 
     history: pd.DataFrame
     unmatched_plan: pd.DataFrame
     unmatched_history: pd.DataFrame
+    pairs: dict = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -190,7 +194,8 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     unmatched_history = _suggest_for_series(free, plan, plan_keys)
     lonely = plan[[(r, i) not in matched_plan for r, i in zip(plan["region"], plan["indicator"])]]
     unmatched_plan = _suggest_for_plan(lonely, free)
-    return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history))
+    pairs = {(series.at[k, "region"], ind): series.at[k, "indicator"] for k, ind in target_of.items()}
+    return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs)
 
 
 def _loose_matches(series: pd.DataFrame, plan: pd.DataFrame, target_of: dict, taken: set) -> None:

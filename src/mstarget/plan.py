@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .arguments import check_table
-from . import layout
+from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_unit
 from .validation import (Problems, map_unique, normalize_text, parse_number, parse_year,
@@ -176,11 +176,21 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     ------
     DataValidationError
         Naming file, spreadsheet row, column (as written), the cell's text and what was
-        expected, for every bad cell at once.
+        expected, for every bad cell at once; also a row repeating another's region, indicator
+        and target year with a different target (≥12 and ≥15), a negative count, two columns
+        under one header with different cells (:mod:`mstarget.consistency`).
+
+    Warns
+    -----
+    InconsistentDataWarning
+        A row repeated exactly (kept once); a 〈〉 baseline that is not zero (not used).
     """
     check_table(data, "data", "read_plan")
-    src = source or source_name(data)
-    table = layout.load(data, SCHEMA)
+    carried = consistency.sheet_of(data) if isinstance(data, pd.DataFrame) else None
+    src = source or (carried.source if carried else source_name(data))
+    table = layout.load(data, SCHEMA, source=src)
+    if carried is not None:  # a plan read before: messages keep naming its file's rows and headers
+        table.rows, table.headers = carried.rows, dict(carried.headers)
     raw = table.frame
     _apply_region(raw, region)
     if "indicator" not in raw.columns and "name" in raw.columns:
@@ -188,6 +198,9 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
         table.headers.setdefault("indicator", table.headers.get("name", "name"))
     problems = Problems(src, rows=table.rows, headers=table.headers, order=list(raw.columns))
     if not require_columns(raw, REQUIRED, problems, "plan"):
+        problems.raise_if_any()
+    if raw.empty:
+        problems.table("the plan table has no rows; expected one row per target under the header")
         problems.raise_if_any()
 
     ident = _identity(raw, problems)
@@ -212,6 +225,12 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     for c in raw.columns:
         if c not in COLUMNS:
             out[c] = raw[c].to_numpy()
+    # across rows: repeated rows (conflicting: refused; exact: kept once), negative counts
+    keep = consistency.check_plan(out, raw, problems, warn=carried is None)
+    problems.raise_if_any()
+    if len(keep) < len(out):
+        out = out.iloc[keep].reset_index(drop=True)
+    consistency.remember(out, consistency.SheetCells(src, np.asarray(table.rows)[keep], table.headers))
     out.attrs["title"] = table.title
     out.attrs["notes"] = list(table.notes)
     return out
@@ -293,7 +312,9 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
     bad = np.array([isinstance(c, ValueError) for c in parsed], dtype=bool)
     cells = [Cell(None) if b else c for c, b in zip(parsed, bad)]
     value = np.array([np.nan if c.value is None else c.value for c in cells], dtype=float)
-    problems.cells(bad, column, raw[column], CELL_HELP)
+    hints = map_unique(raw[column].where(bad, ""), _cell_hint) if bad.any() else None
+    for pos in np.flatnonzero(bad):
+        problems.cell(pos, column, raw[column].iloc[pos], hints[pos] + CELL_HELP)
     if required:
         problems.cells(~bad & np.isnan(value), column, raw[column],
                        "a target value, not blank; " + CELL_HELP)
@@ -301,9 +322,43 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
                   np.array([c.direction for c in cells], dtype=object), ~np.isnan(value))
 
 
+_APPROX = ("约", "大约", "左右", "力争", "争取", "达到", "~", "≈")
+_CN_DIGITS = set("〇零一二三四五六七八九十百千万亿两")
+
+
+def _cell_hint(text) -> str:
+    """What is wrong with a cell :func:`parse_cell` refused, when it can be said (else "")."""
+    s = normalize_text(text).replace(" ", "")
+    if not s:
+        return ""
+    if any(w in s for w in _APPROX):
+        return ("约 / 左右 / 力争 are not read: write the number, with ≥ or ≤ if it is a floor or a "
+                "cap (约90 -> 90 or ≥90); ")
+    if sum(s.count(c) for c in "≥≤<>") + sum(s.count(w) for w in ("不低于", "不超过")) > 1 and \
+            not (s.startswith(("〈", "<")) and s.endswith(("〉", ">"))):
+        return "one direction sign only (≥≥9 -> ≥9); "
+    opened = sum(s.count(c) for c in "〔【［[〈⟨《<")
+    closed = sum(s.count(c) for c in "〕】］]〉⟩》>")
+    if opened != closed:
+        return "brackets in pairs: 〔x〕 or 〈x〉 (a bracket is missing); "
+    if any(c in _CN_DIGITS for c in s):
+        return "digits, not Chinese numerals (九十九 -> 99); "
+    if s.startswith("="):
+        return "the value, not a spreadsheet formula (save the sheet with values); "
+    if s.lower().strip("+-") in ("nan", "inf", "infinity", "none", "null"):
+        return "a number, not a placeholder; "
+    try:
+        if not np.isfinite(float(s.lstrip("≥≤<>=").strip("〔〕〈〉"))):
+            return "a number of a sensible size (it overflows); "
+    except ValueError:
+        pass
+    return ""
+
+
 def _baseline_needs_year(raw, baseline: _Cells, baseline_year: np.ndarray, problems: Problems) -> None:
-    problems.cells(baseline.ok & np.isnan(baseline_year), "baseline_year",
-                   _column_or_blank(raw, "baseline_year"),
+    cells = _column_or_blank(raw, "baseline_year")
+    blank = map_unique(cells, normalize_text) == ""  # a year that could not be read is reported already
+    problems.cells(baseline.ok & np.isnan(baseline_year) & blank, "baseline_year", cells,
                    "the year of the baseline value (a baseline is given)")
 
 
@@ -352,6 +407,8 @@ def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems) -> np
         use = ~unknown & (given != "") & ~clash
         direction[use] = given[use]
     open_ = (direction == None) & target.ok  # noqa: E711
+    if "baseline" in raw.columns:  # a baseline cell that could not be read is reported already
+        open_ &= baseline.ok | (map_unique(raw["baseline"], normalize_text) == "")
     up = open_ & baseline.ok & (target.value > np.where(baseline.ok, baseline.value, 0))
     down = open_ & baseline.ok & (target.value < np.where(baseline.ok, baseline.value, 0))
     direction[up], direction[down] = ">=", "<="

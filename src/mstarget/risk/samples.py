@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, ParameterError, Problem
-from ..io import read_table, source_name
+from ..io import drop_repeated_columns, read_table, source_name
 from .periods import EXPECTED_PERIOD, Period, parse_period
 
 OUTCOME_CANDIDATES = ("failed", "outcome", "unqualified", "fail")
@@ -46,7 +46,8 @@ def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
     the file's own rows (the command line sets both after ``--where`` / ``--region``).
     """
     if isinstance(samples, pd.DataFrame):
-        return samples, str(samples.attrs.get("source") or source_name(samples))
+        src = str(samples.attrs.get("source") or source_name(samples))
+        return drop_repeated_columns(samples, src), src  # a header twice: read once or refused
     if isinstance(samples, (str, os.PathLike)):
         return read_table(samples), str(samples)
     raise ParameterError.invalid("samples", "mstarget.risk", "a DataFrame or a path to a table",
@@ -162,8 +163,8 @@ def outcome_array(series, src: str, column: str, *, allow_missing: bool = False,
     s = pd.Series(series).reset_index(drop=True)
     rows = np.arange(2, len(s) + 2) if rows is None else rows
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    parsed = np.empty(len(uniques), float)
-    bad_u = np.zeros(len(uniques), bool)
+    parsed = np.full(max(len(uniques), 1), np.nan)  # at least one slot: every cell may be empty
+    bad_u = np.zeros(len(parsed), bool)
     for j, u in enumerate(uniques):
         if allow_missing and isinstance(u, str) and not u.strip():
             parsed[j] = np.nan

@@ -1,0 +1,652 @@
+"""Consistency checks: inputs that disagree with themselves or with each other (issue 14).
+
+The readers check each cell on its own; these checks look across cells, rows and tables, where a
+unit mix-up or a copy-paste slip hides among values that are each fine:
+
+* ``read_history``: one series in two units (批次 / 万批次, % / ‰) -- error; a count (批次, 户, 件 ...)
+  below zero, a ``%`` share jumping ~100x between two years, an observation dated after the
+  current year -- warnings;
+* ``read_plan``: a plan row repeated with another target (≥12 and ≥15 for one region, indicator
+  and target year), a count below zero -- errors; a row repeated exactly (kept once), a 〈〉
+  baseline that is not zero (not used) -- warnings;
+* ``assess``, after matching: plan and history in one unit at two magnitudes (万元 / 亿元), history
+  figures :data:`SCALE_FACTOR` times the plan's or more (or less by as much), ratios 0-1 against a
+  plan in %, a negative count in an assessed series -- errors; the history's baseline-year value
+  differing from the plan's baseline by more than rounding, plan and history in different units
+  -- warnings.
+
+Errors are :class:`~mstarget.exceptions.DataValidationError` and warnings
+:class:`~mstarget.exceptions.InconsistentDataWarning`, both naming the file, the spreadsheet row,
+the column as written and, Chinese first, what to fix. To name rows after a table has been read,
+the readers remember where each row of the frame they return came from (:func:`remember`,
+:class:`SheetCells`); a frame derived from it (filtered, sorted, concatenated) has no such memory
+and its rows are named by position.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import unicodedata
+import warnings
+import weakref
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import DataValidationError, InconsistentDataWarning, Problem
+from .units import CHANGE_WORDS, percent_kind
+from .validation import map_unique
+
+#: relative difference between the plan's baseline and the history's value for that year above
+#: which they are said to contradict each other (plans round their figures)
+BASELINE_TOLERANCE = 0.05
+#: history / plan magnitude (either way) from which the two are taken to be in different units
+SCALE_FACTOR = 300.0
+#: a ``%`` share: history / plan magnitude (either way) from which, the smaller side never above
+#: 1, a ratio 0-1 is taken to be mixed with percentages
+PERCENT_FACTOR = 30.0
+#: a ``%`` share jumping by this factor or more between two consecutive observations ...
+JUMP_FACTOR = 30.0
+#: ... from (or to) a value at most this (a ratio 0-1 written among percentages)
+JUMP_RATIO_MAX = 1.5
+
+#: magnitude prefixes of Chinese units, longest first (万元 = 10^4 元, 亿元 = 10^8 元)
+_PREFIXES = (("万亿", 1e12), ("千万", 1e7), ("百万", 1e6), ("十万", 1e5), ("亿", 1e8), ("万", 1e4),
+             ("千", 1e3), ("百", 1e2))
+_PERCENT = {"%": 1.0, "百分比": 1.0, "percent": 1.0, "pct": 1.0, "‰": 0.1, "千分比": 0.1}
+_POINTS = ("百分点", "个百分点", "pp")
+_PER_YEAR = ("/年", "每年", "/a", "/yr", "/y", "/年度")
+#: units counting things: never negative (a net change says so in its name, 净增 / 增加 ...)
+COUNT_UNITS = frozenset("批次 批 户 件 项 张 人 家 个 次 人次 台 套 辆 座 所 只 头 份 起 宗 例 场 篇 本 册 "
+                        "株 棵 条 处 间 床".split())
+_NET_WORDS = ("净", "差额", "差值", "余额", "结余", "平衡")
+#: what a power of ten between history and plan usually means: (Chinese, English)
+_CONFUSIONS = {
+    3: ("如 克/千克、元/千元", "such as 元 vs 千元"),
+    4: ("如 户/万户、元/万元、万元/亿元、批次/万批次", "such as 户 vs 万户, 元 vs 万元, 万元 vs 亿元"),
+    6: ("如 元/百万元", "such as 元 vs 百万元"),
+    8: ("如 元/亿元", "such as 元 vs 亿元"),
+}
+
+
+# ----------------------------------------------------------------------------- where rows came from
+class SheetCells:
+    """Where the rows of a table were read: file, spreadsheet rows, headers as written.
+
+    Remembered by the readers for the frame they return (:func:`remember`), so that later checks
+    (after matching) and a second read of the same frame name the file's own rows. Immutable.
+
+    Attributes
+    ----------
+    source : str
+        File name (or ``"<DataFrame>"``).
+    rows : ndarray of int, shape (n,)
+        Spreadsheet row of each table row (header = row 1 in a plain table).
+    headers : dict
+        Canonical column name -> header as written.
+    value_columns : ndarray of str, shape (n,), or None
+        For a history: the header each value was read from (``2021年`` in a wide table).
+    """
+
+    def __init__(self, source: str, rows, headers: dict | None = None, value_columns=None):
+        self.source = str(source)
+        self.rows = np.array(rows, dtype=np.int64)
+        self.rows.flags.writeable = False
+        self.headers = dict(headers or {})
+        self.value_columns = None if value_columns is None else np.array(value_columns, dtype=object)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        return f"SheetCells({self.source!r}, {len(self)} rows)"
+
+    def take(self, positions) -> "SheetCells":
+        """The rows at ``positions`` (after rows were dropped or reordered)."""
+        pos = np.asarray(positions, dtype=np.int64)
+        cols = None if self.value_columns is None else self.value_columns[pos]
+        return SheetCells(self.source, self.rows[pos], self.headers, cols)
+
+    def column(self, name: str, pos: int | None = None) -> str:
+        """The header as written for canonical column ``name`` (a history value: its year header)."""
+        if name == "value" and pos is not None and self.value_columns is not None:
+            return str(self.value_columns[pos])
+        return str(self.headers.get(name, name))
+
+
+#: id(frame) -> SheetCells of the frames the readers returned, while they live. Not in
+#: ``frame.attrs``: pandas deep-copies attrs on every operation and writes them into Parquet
+#: files as JSON, and a copy would carry rows that no longer describe it.
+_SHEETS: dict[int, SheetCells] = {}
+
+
+def remember(frame: pd.DataFrame, sheet: SheetCells) -> None:
+    """Remember where the rows of ``frame`` (a reader's result) were read, for its lifetime."""
+    key = id(frame)
+    if key not in _SHEETS:
+        weakref.finalize(frame, _SHEETS.pop, key, None)
+    _SHEETS[key] = sheet
+
+
+def sheet_of(frame: pd.DataFrame) -> SheetCells | None:
+    """Where the rows of ``frame`` were read, if ``frame`` is a reader's result still describing
+    them row by row (same length, index ``0..n-1`` as the reader left it), else None."""
+    sheet = _SHEETS.get(id(frame)) if isinstance(frame, pd.DataFrame) else None
+    if sheet is None or len(sheet) != len(frame):
+        return None
+    if not frame.index.equals(pd.RangeIndex(len(frame))):
+        return None
+    return sheet
+
+
+# ----------------------------------------------------------------------------- units
+def normalize_unit(unit) -> str:
+    """A unit as compared: NFKC, lower case, no spaces, 人口 -> 人, no ``/年`` (a yearly count)."""
+    if unit is None or (isinstance(unit, float) and math.isnan(unit)):
+        return ""
+    u = unicodedata.normalize("NFKC", str(unit)).strip().lower().replace(" ", "")
+    u = u.replace("人口", "人")
+    for suffix in _PER_YEAR:
+        if u.endswith(suffix) and len(u) > len(suffix):
+            u = u[: -len(suffix)]
+            break
+    return u
+
+
+def _split_prefix(text: str) -> tuple[float, str]:
+    for prefix, factor in _PREFIXES:
+        if text.startswith(prefix) and len(text) > len(prefix):
+            return factor, text[len(prefix):]
+    return 1.0, text
+
+
+def unit_scale(unit) -> tuple[float, str] | None:
+    """``(factor, base)`` of a unit: ``"万元"`` -> ``(1e4, "元")``, ``"件/万人"`` -> ``(1e-4, "件/人")``,
+    ``"‰"`` -> ``(0.1, "%")``; None for a blank unit.
+
+    Two units with the same ``base`` measure the same thing at magnitudes ``factor`` apart.
+    """
+    u = normalize_unit(unit)
+    if not u:
+        return None
+    if u in _PERCENT:
+        return _PERCENT[u], "%"
+    if u in _POINTS:
+        return 1.0, "百分点"
+    num, sep, den = u.partition("/")
+    f_num, b_num = _split_prefix(num)
+    if not sep:
+        return f_num, b_num
+    f_den, b_den = _split_prefix(den)
+    return f_num / f_den, f"{b_num}/{b_den}"
+
+
+def _factor_text(f: float) -> str:
+    if f >= 1 and abs(f - round(f)) < 1e-9 * f:
+        return f"{int(round(f)):,}"
+    return f"{f:.6g}"
+
+
+def conversion(unit_a: str, unit_b: str) -> str:
+    """``"1 亿元 = 10,000 万元"`` for two units of one kind, else ``""``."""
+    sa, sb = unit_scale(unit_a), unit_scale(unit_b)
+    if sa is None or sb is None or sa[1] != sb[1] or math.isclose(sa[0], sb[0]):
+        return ""
+    (big, fb), (small, fs) = ((unit_a, sa[0]), (unit_b, sb[0])) if sa[0] > sb[0] else \
+        ((unit_b, sb[0]), (unit_a, sa[0]))
+    return f"1 {big} = {_factor_text(fb / fs)} {small}"
+
+
+def is_count(unit, name="", indicator="") -> bool:
+    """Whether an indicator counts things (批次, 户, 件/万人 ...) and so is never negative: not when
+    its name says it is a change or a net figure (净增, 增加, 变化 ...)."""
+    scale = unit_scale(unit)
+    if scale is None or scale[1].split("/")[0] not in COUNT_UNITS:
+        return False
+    text = unicodedata.normalize("NFKC", f"{name or ''} {indicator or ''}").lower()
+    return not any(w in text for w in CHANGE_WORDS + _NET_WORDS)
+
+
+def _num(v) -> str:
+    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{float(v):g}"
+
+
+_NOTATION = {"cumulative": "〔{}〕", "increment": "〈{}〉"}
+
+
+def target_text(direction, kind, value) -> str:
+    """A target as a plan writes it: ``≥〔3.12〕``, ``≤2``."""
+    sign = {">=": "≥", "<=": "≤"}.get(direction, "")
+    return sign + _NOTATION.get(kind, "{}").format(_num(value))
+
+
+def _warn(message: str, problems=(), stacklevel: int = 3) -> None:
+    warnings.warn(InconsistentDataWarning(message, problems), stacklevel=stacklevel)
+
+
+def _label(region, indicator, name=None) -> str:
+    text = f"{region}/{indicator}"
+    if name and str(name) != str(indicator):
+        text += f" ({name})"
+    return text
+
+
+# ----------------------------------------------------------------------------- plan
+_PLAN_FIELDS = ("target", "direction", "kind", "baseline", "baseline_year", "unit", "attribute",
+                "name", "lower", "upper")
+_FIELD_COLUMN = {"direction": "target", "kind": "target"}
+
+
+def _same(a, b) -> bool:
+    a_na = a is None or a is pd.NA or (isinstance(a, float) and math.isnan(a))
+    b_na = b is None or b is pd.NA or (isinstance(b, float) and math.isnan(b))
+    if a_na or b_na:
+        return a_na and b_na
+    if isinstance(a, (int, float, np.number)) and isinstance(b, (int, float, np.number)):
+        return math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=0.0)
+    return str(a) == str(b)
+
+
+def check_plan(plan: pd.DataFrame, raw: pd.DataFrame, problems, *, warn: bool = True) -> np.ndarray:
+    """Checks across the rows of a plan just read (:func:`mstarget.plan.read_plan`).
+
+    Adds to ``problems`` (a :class:`mstarget.validation.Problems`) every plan row repeating an
+    earlier one (same region, indicator and target year) with another target, baseline, unit or
+    attribute, and every negative count; warns (unless ``warn`` is false: a plan read before)
+    about exact repeats and 〈〉 baselines that are not zero. Returns the positions of the rows to
+    keep (exact repeats dropped).
+    """
+    keep = np.ones(len(plan), dtype=bool)
+    cells = {c: raw[c].to_numpy(dtype=object) for c in raw.columns if isinstance(c, str)}
+
+    def text(col, pos, fallback):
+        return str(cells[col][pos]) if col in cells else fallback
+
+    keys = list(zip(plan["region"], plan["indicator"], plan["target_year"]))
+    first: dict = {}
+    for pos, key in enumerate(keys):
+        if key not in first:
+            first[key] = pos
+            continue
+        p0 = first[key]
+        differ = [f for f in _PLAN_FIELDS if not _same(plan[f].iat[pos], plan[f].iat[p0])]
+        r0, r = problems.row_of(p0), problems.row_of(pos)
+        what = _label(key[0], key[1], plan["name"].iat[pos])
+        if not differ:
+            keep[pos] = False
+            if warn:
+                _warn(f"{problems.source}, row {r}: 重复的规划行，与第 {r0} 行完全相同，只保留一行 "
+                      f"(an exact repeat of row {r0}: {what}, {key[2]} target "
+                      f"{target_text(plan['direction'].iat[pos], plan['kind'].iat[pos], plan['target'].iat[pos])}"
+                      "; kept once)", [Problem(problems.source, r, None, None, f"repeats row {r0}")], 4)
+            continue
+        field = differ[0]
+        column = _FIELD_COLUMN.get(field, field)
+        if field in ("target", "direction", "kind"):
+            this = target_text(plan["direction"].iat[pos], plan["kind"].iat[pos], plan["target"].iat[pos])
+            that = target_text(plan["direction"].iat[p0], plan["kind"].iat[p0], plan["target"].iat[p0])
+        else:
+            this, that = _num_or_text(plan[field].iat[pos]), _num_or_text(plan[field].iat[p0])
+        problems.cell(pos, column, text(column, pos, this),
+                      f"同一指标同一目标年只能有一行：{what} 的 {key[2]} 年目标已在第 {r0} 行给出 "
+                      f"({problems.column_of(column)} {that})，此行为 {this}；删除其中一行，或改正指标/"
+                      f"目标年 (one row per region, indicator and target year: row {r0} already gives "
+                      f"{that} for {what} in {key[2]}; keep one of the two rows)")
+    _plan_counts(plan, problems, text)
+    if warn:
+        _increment_baselines(plan, problems, text, keep)
+    return np.flatnonzero(keep)
+
+
+def _num_or_text(v) -> str:
+    if isinstance(v, (int, float, np.number)) and not isinstance(v, bool):
+        return _num(v)
+    return "-" if v is None or v is pd.NA else str(v)
+
+
+def _plan_counts(plan: pd.DataFrame, problems, text) -> None:
+    for column in ("baseline", "target"):
+        v = plan[column].to_numpy(dtype=float)
+        neg = np.flatnonzero(~np.isnan(v) & (v < 0) & plan["lower"].isna().to_numpy())
+        for pos in neg:
+            unit = plan["unit"].iat[pos]
+            if is_count(unit, plan["name"].iat[pos], plan["indicator"].iat[pos]):
+                problems.cell(pos, column, text(column, pos, _num(v[pos])),
+                              f"计数（{unit}）不能为负数 (a count in {unit} is never negative); if this "
+                              "indicator is a net change, say so in its name (净增, 增加 ...) or give "
+                              "a 'lower' column")
+
+
+def _increment_baselines(plan: pd.DataFrame, problems, text, keep) -> None:
+    v = plan["baseline"].to_numpy(dtype=float)
+    for pos in np.flatnonzero(keep & (plan["kind"] == "increment").to_numpy() & ~np.isnan(v) & (v != 0)):
+        by = plan["baseline_year"].iat[pos]
+        since = "" if pd.isna(by) else f" from {int(by) + 1}"
+        r = problems.row_of(pos)
+        column = problems.column_of("baseline")
+        _warn(f"{problems.source}, row {r}, column '{column}': "
+              f"{text('baseline', pos, _num(v[pos]))!r}: 〈〉基期值是上一规划期的新增数，不参与本期评估 "
+              f"(an increment baseline is the previous period's additions and is not used: the "
+              f"{target_text(plan['direction'].iat[pos], 'increment', plan['target'].iat[pos])} target "
+              f"counts additions{since}; {_label(plan['region'].iat[pos], plan['indicator'].iat[pos])})",
+              [Problem(problems.source, r, column, _num(v[pos]), "not used")], 5)
+
+
+# ----------------------------------------------------------------------------- history
+def check_history(frame: pd.DataFrame, raw: pd.DataFrame, value_column, problems) -> None:
+    """Checks across the rows of a history being read (:func:`mstarget.history.read_history`):
+    one unit per series (else a problem), negative counts (a warning). ``frame`` has ``region,
+    indicator, name, unit, year, value`` (and ``lower`` if declared) at the positions of ``raw``;
+    ``value_column(pos)`` is the header a value was read from. Adds to ``problems``. Linear in the
+    rows: only series with two units are looked at one by one."""
+    units = map_unique(frame["unit"], normalize_unit)
+    given = np.flatnonzero(units != "")
+    if given.size:
+        sub = pd.DataFrame({"r": frame["region"].to_numpy(dtype=object)[given],
+                            "i": frame["indicator"].to_numpy(dtype=object)[given],
+                            "u": units[given], "pos": given})
+        sub["s"] = sub.groupby(["r", "i"], sort=False).ngroup().to_numpy()
+        n_units = sub.drop_duplicates(["s", "u"]).groupby("s").size()
+        mixed = sub[sub["s"].isin(n_units.index[n_units.to_numpy() > 1])]
+        for _, g in mixed.groupby("s", sort=False):
+            _mixed_units(frame, raw, g, problems)
+    _history_counts(frame, raw, value_column, problems)
+
+
+def _mixed_units(frame, raw, g: pd.DataFrame, problems) -> None:
+    """One problem per row of series ``g`` (columns ``r, i, u, pos``) not in its commonest unit."""
+    unit_col = "unit" if "unit" in raw.columns else "name" if "name" in raw.columns else "indicator"
+    counts = g["u"].value_counts(sort=False)
+    ref = counts.index[int(np.argmax(counts.to_numpy()))]  # the commonest, the first on ties
+    ref_pos = g["pos"][g["u"] == ref].to_numpy()
+    ref_unit = frame["unit"].iat[ref_pos[0]]
+    others = f" and {len(ref_pos) - 1} more" if len(ref_pos) > 1 else ""
+    region, indicator = g["r"].iat[0], g["i"].iat[0]
+    for pos, u in zip(g["pos"], g["u"]):
+        if u == ref:
+            continue
+        unit = frame["unit"].iat[pos]
+        conv = conversion(ref_unit, unit)
+        conv = f"; {conv}" if conv else ""
+        cell = raw[unit_col].iat[pos] if unit_col in raw.columns else unit
+        problems.cell(pos, unit_col, cell,
+                      f"同一指标的历史数据须使用同一单位 (one unit per series): "
+                      f"{_label(region, indicator)} is in {ref_unit} in row "
+                      f"{problems.row_of(ref_pos[0])}{others} but in {unit} here{conv}; "
+                      f"convert this row's value to {ref_unit} and write {ref_unit}")
+
+
+def _history_counts(frame, raw, value_column, problems) -> None:
+    """Negative counts: a warning here (a panel of thousands of series is not refused for one bad
+    cell in a series nobody assesses); :func:`check_against_plan` refuses them where used."""
+    v = frame["value"].to_numpy(dtype=float)
+    lower = frame["lower"].to_numpy(dtype=float) if "lower" in frame.columns else np.full(len(v), np.nan)
+    with np.errstate(invalid="ignore"):
+        neg = np.flatnonzero(~np.isnan(v) & (v < 0) & np.isnan(lower))
+    if not neg.size:
+        return
+    cells = raw["value"].to_numpy(dtype=object)
+    counts, found = {}, []
+    for pos in neg:
+        key = (frame["unit"].iat[pos], frame["name"].iat[pos], frame["indicator"].iat[pos])
+        if key not in counts:
+            counts[key] = is_count(*key)
+        if counts[key]:
+            found.append(Problem(problems.source, problems.row_of(pos),
+                                 problems.column_of(value_column(pos)), str(cells[pos]),
+                                 f"a count in {key[0]} >= 0"))
+    if found:
+        shown = "; ".join(f"row {p.row}, column '{p.column}': {p.value!r}" for p in found[:5])
+        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        _warn(f"{problems.source}: {len(found)} 个计数值为负数，请核对 ({len(found)} negative count(s) "
+              f"-- {shown}{more}; a count (批次, 户, 件 ...) is never negative: an assessment against "
+              "a plan refuses them; a net change says so in its name (净增, 增加 ...) or declares a "
+              "'lower' column)", found, 5)
+
+
+def warn_history(history: pd.DataFrame, *, today: _dt.date | None = None) -> None:
+    """Warnings on a history just read (sorted by region, indicator, year): observations dated
+    after the current year, and ``%`` shares jumping about 100 times between two years."""
+    sheet = sheet_of(history)
+    src = sheet.source if sheet else "<DataFrame>"
+
+    def row(pos) -> int:
+        return int(sheet.rows[pos]) if sheet else int(pos) + 2
+
+    year_now = (today or _dt.date.today()).year
+    years = history["year"].to_numpy()
+    late = np.flatnonzero(years > year_now)
+    if late.size:
+        shown = ", ".join(f"row {row(p)} ({history['region'].iat[p]}/{history['indicator'].iat[p]} "
+                          f"{int(years[p])})" for p in late[:5])
+        more = f" and {late.size - 5} more" if late.size > 5 else ""
+        _warn(f"{src}: {late.size} 个观测值的年份晚于今年 {year_now}，请检查是否录入错误 "
+              f"({late.size} observation(s) dated after this year {year_now}: {shown}{more}; a typo? "
+              "they are used as written -- pass as_of / --as-of to leave them out)",
+              [Problem(src, row(p), "year", str(int(years[p])), f"a year up to {year_now}") for p in late], 4)
+    _percent_jumps(history, src, row)
+
+
+def _percent_jumps(history: pd.DataFrame, src: str, row) -> None:
+    names = history["name"] if "name" in history.columns else history["indicator"]
+    keys = pd.DataFrame({"u": history["unit"].fillna("").astype(str).to_numpy(dtype=object),
+                         "n": names.fillna("").astype(str).to_numpy(dtype=object),
+                         "i": history["indicator"].astype(str).to_numpy(dtype=object)})
+    group = keys.groupby(["u", "n", "i"], sort=False).ngroup().to_numpy()
+    firsts = keys.drop_duplicates()  # in order of first appearance, as ngroup numbers them
+    kinds = np.array([percent_kind(u, n, i) == "share" for u, n, i in firsts.itertuples(index=False)],
+                     dtype=bool)
+    share = kinds[group] if len(group) else np.zeros(0, dtype=bool)
+    if "lower" in history.columns:
+        share &= history["lower"].isna().to_numpy() & history["upper"].isna().to_numpy()
+    if not share.any():
+        return
+    v = history["value"].to_numpy(dtype=float)
+    same = (history["region"].to_numpy()[1:] == history["region"].to_numpy()[:-1]) & \
+           (history["indicator"].to_numpy()[1:] == history["indicator"].to_numpy()[:-1])
+    a, b = v[:-1], v[1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo, hi = np.minimum(np.abs(a), np.abs(b)), np.maximum(np.abs(a), np.abs(b))
+        jump = same & share[1:] & (lo > 0) & (lo <= JUMP_RATIO_MAX) & (hi / lo >= JUMP_FACTOR)
+    reported = set()
+    for k in np.flatnonzero(jump):
+        key = (history["region"].iat[k], history["indicator"].iat[k])
+        if key in reported:
+            continue
+        reported.add(key)
+        ya, yb = int(history["year"].iat[k]), int(history["year"].iat[k + 1])
+        small = a[k] if abs(a[k]) < abs(b[k]) else b[k]
+        _warn(f"{src}, rows {row(k)} and {row(k + 1)}: {_label(*key)} 以 % 为单位，但 {ya} 年为 "
+              f"{a[k]:g}、{yb} 年为 {b[k]:g}，相差约 {hi[k] / lo[k]:.0f} 倍：是否把比例(0-1)与百分数混用？"
+              f"(a % share jumping about {hi[k] / lo[k]:.0f} times between {ya} and {yb}: if {small:g} "
+              f"means {small * 100:g} %, write it as a percentage; the values are used as written)",
+              [Problem(src, row(k), "value", f"{a[k]:g}", "a percentage 0-100"),
+               Problem(src, row(k + 1), "value", f"{b[k]:g}", "a percentage 0-100")], 4)
+
+
+# ----------------------------------------------------------------------------- plan against history
+def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
+                       as_of: int | None = None) -> None:
+    """Where plan and history meet (:func:`mstarget.assess.assess`, after matching).
+
+    Parameters
+    ----------
+    plan : DataFrame
+        As read by :func:`mstarget.plan.read_plan`.
+    history : DataFrame
+        As read by :func:`mstarget.history.read_history` (before matching relabels it).
+    pairs : dict
+        ``(region, plan indicator) -> history indicator`` of the matched series
+        (:attr:`mstarget.matching.Match.pairs`).
+    as_of : int, optional
+        Only observations up to this year are compared (those the assessment uses).
+
+    Raises
+    ------
+    DataValidationError
+        History and plan in one unit at two magnitudes (万元 / 亿元), history figures about
+        1,000 times the plan's (or ratios 0-1 against a plan in %), negative counts.
+    """
+    if not pairs or history is None or history.empty:
+        return
+    psheet, hsheet = sheet_of(plan), sheet_of(history)
+    psrc = psheet.source if psheet else "<DataFrame>"
+    hsrc = hsheet.source if hsheet else "<DataFrame>"
+
+    def prow(pos):
+        return int(psheet.rows[pos]) if psheet else int(pos) + 2
+
+    def hrow(pos):
+        return int(hsheet.rows[pos]) if hsheet else int(pos) + 2
+
+    def hcol(name, pos):
+        return hsheet.column(name, pos) if hsheet else name
+
+    def pcol(name):
+        return psheet.column(name) if psheet else name
+
+    years = history["year"].to_numpy()
+    values = history["value"].to_numpy(dtype=float)
+    use = np.isfinite(values) & ((years <= as_of) if as_of is not None else True)
+    groups = history.groupby(["region", "indicator"], sort=False).indices
+    hunits = history["unit"].fillna("").astype(str).to_numpy() if "unit" in history.columns else None
+    measure = history["measure"].to_numpy(dtype=object) if "measure" in history.columns else None
+    hbounds = ((_column(history, "lower"), _column(history, "upper"))
+               if {"lower", "upper"} & set(history.columns) else None)
+    errors: list[Problem] = []
+    for pos, r in enumerate(plan.itertuples(index=False)):
+        hind = pairs.get((r.region, r.indicator))
+        if hind is None or (r.region, hind) not in groups:
+            continue
+        hpos = np.asarray(groups[(r.region, hind)])
+        hpos = hpos[use[hpos]]
+        if not hpos.size:
+            continue
+        plan_at = f"{psrc} row {prow(pos)}"
+        what = _label(r.region, r.indicator, r.name)
+        hist_unit = next((u for u in hunits[hpos] if u.strip()), "") if hunits is not None else ""
+        unit = r.unit or hist_unit
+        # 1. units of one kind at two magnitudes (万元 / 亿元); other differences: a warning
+        if hist_unit and r.unit and normalize_unit(hist_unit) != normalize_unit(r.unit):
+            conv = conversion(r.unit, hist_unit)
+            p0 = int(hpos[0])
+            if conv:
+                errors.append(Problem(
+                    hsrc, hrow(p0), hcol("unit", p0), hist_unit,
+                    f"历史数据单位 {hist_unit} 与规划单位 {r.unit} 不一致（{conv}）：请把 {what} 的历史数据换算为 "
+                    f"{r.unit} (the history is in {hist_unit}, the plan ({plan_at}) in {r.unit}; {conv}: "
+                    f"convert the history to {r.unit})"))
+                continue
+            _warn(f"{hsrc}, row {hrow(p0)}, column '{hcol('unit', p0)}': {what} 的历史数据单位 {hist_unit} 与"
+                  f"规划单位 {r.unit} 不同，请确认口径一致 (the history is in {hist_unit}, the plan "
+                  f"({plan_at}) in {r.unit}: check they measure the same thing; used as they are)",
+                  [Problem(hsrc, hrow(p0), "unit", hist_unit, f"the plan's unit {r.unit}")], 4)
+        v = values[hpos]
+        # 2. counts are never negative (a history without units takes the plan's)
+        if is_count(unit, r.name, r.indicator) and pd.isna(r.lower):
+            for p in hpos[v < 0]:
+                errors.append(Problem(hsrc, hrow(p), hcol("value", p), f"{values[p]:g}",
+                                      f"计数（{unit}）不能为负数 (a count in {unit}, as the plan "
+                                      f"({plan_at}) says, is never negative)"))
+        # 3. magnitudes: history about 1,000 times the plan (or a ratio against a %)
+        # bounds declared in the plan (other than a share's 0 / 100) or in the history (any)
+        declared = _declares_bounds(r.lower, r.upper) or (hbounds is not None and bool(
+            np.isfinite(hbounds[0][hpos]).any() or np.isfinite(hbounds[1][hpos]).any()))
+        plan_text = (f"{what}: plan {plan_at}, target {target_text(r.direction, r.kind, r.target)}"
+                     + (f", baseline {_num(r.baseline)}" if not pd.isna(r.baseline) else "")
+                     + (f" {r.unit}" if r.unit else ""))
+        problem = _scale_problem(r, v, measure[hpos] if measure is not None else None, declared, plan_text)
+        if problem:
+            p0 = int(hpos[0])
+            errors.append(Problem(hsrc, hrow(p0), hcol("value", p0), f"{values[p0]:g}", problem))
+            continue
+        # 4. the history's baseline-year value against the plan's baseline
+        if r.kind != "increment" and not pd.isna(r.baseline) and not pd.isna(r.baseline_year):
+            at = hpos[years[hpos] == int(r.baseline_year)]
+            if at.size:
+                p, h, b = int(at[0]), float(values[at[0]]), float(r.baseline)
+                if abs(h - b) > _baseline_tolerance(b):
+                    _warn(f"{psrc}, row {prow(pos)}, column '{pcol('baseline')}' / {hsrc}, row {hrow(p)}: "
+                          f"{what} 规划基期值 {_num(b)} 与历史数据 {int(r.baseline_year)} 年值 {h:g} 不一致"
+                          f"（相差 {_rel(h, b)}）；预测使用历史数据 {h:g}，进度以规划基期值 {_num(b)} 计算 "
+                          f"(the plan's baseline {_num(b)} and the history's {int(r.baseline_year)} value "
+                          f"{h:g} disagree by {_rel(h, b)}: the forecast uses the history's {h:g}, "
+                          f"progress is measured from the plan's {_num(b)}; correct the one that is wrong)",
+                          [Problem(psrc, prow(pos), pcol("baseline"), _num(b), f"the history's {h:g}"),
+                           Problem(hsrc, hrow(p), hcol("value", p), f"{h:g}", f"the plan's {_num(b)}")], 4)
+    if errors:
+        raise DataValidationError(errors, source=hsrc)
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return frame[name].to_numpy(dtype=float) if name in frame.columns else np.full(len(frame), np.nan)
+
+
+def _declares_bounds(lower, upper) -> bool:
+    """Bounds other than nothing or a share's 0 / 100."""
+    lo = None if lower is None or pd.isna(lower) else float(lower)
+    hi = None if upper is None or pd.isna(upper) else float(upper)
+    return (lo not in (None, 0.0)) or (hi not in (None, 100.0))
+
+
+def _rel(h: float, b: float) -> str:
+    if b == 0:
+        return f"{abs(h - b):g}"
+    return f"{abs(h - b) / abs(b):.0%}"
+
+
+def _baseline_tolerance(b: float) -> float:
+    """Rounding allowed around a plan figure: 5 % of it, or half a unit of its last written decimal."""
+    text = f"{b:.10g}"
+    decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+    return max(BASELINE_TOLERANCE * abs(b), 0.5 * 10.0 ** (-decimals))
+
+
+def _scale_problem(r, v: np.ndarray, measure, declared: bool, plan_text: str) -> str:
+    """The message for a history whose figures are orders of magnitude off the plan's, else ``""``.
+
+    ``declared``: plan or history declares bounds other than a share's 0 / 100; ``plan_text``
+    names the plan row. The plan's scale is the larger of its baseline and target (for a 〈〉
+    target given as yearly flows, the target spread over the plan's years); the history's is the
+    median of its non-zero figures.
+    """
+    plan_vals = np.array([x for x in (r.baseline, r.target) if not pd.isna(x)], dtype=float)
+    if r.kind == "increment":
+        plan_vals = np.array([r.target], dtype=float)
+        running = measure is not None and np.any(measure == "running_total")
+        if not running and not pd.isna(r.baseline_year):
+            plan_vals = plan_vals / max(int(r.target_year) - int(r.baseline_year), 1)
+    plan_vals = np.abs(plan_vals[plan_vals != 0])
+    hist = np.abs(v[v != 0])
+    if not plan_vals.size or not hist.size:
+        return ""
+    plan_scale, hist_scale = float(plan_vals.max()), float(np.median(hist))
+    ratio = hist_scale / plan_scale
+    if percent_kind(r.unit, r.name, r.indicator) == "share" and not declared:
+        # a ratio 0-1 against a percentage: the smaller side never above 1, about 100x apart
+        small_max = float(hist.max()) if ratio < 1 else float(plan_vals.max())
+        if small_max <= 1 and (ratio >= PERCENT_FACTOR or ratio <= 1 / PERCENT_FACTOR):
+            if ratio < 1:
+                zh = "历史数据像比例(0-1)，规划为百分数"
+                fix = f"write the history as percentages ({hist_scale:g} -> {hist_scale * 100:g})"
+            else:
+                zh = "规划像比例(0-1)，历史数据为百分数"
+                fix = f"write the plan as percentages ({plan_scale:g} -> {plan_scale * 100:g})"
+            return (f"{zh}，历史数据约为规划数值的 {_times(ratio)} (history figures around {hist_scale:g} "
+                    f"against plan figures up to {plan_scale:g}, {plan_text}: a ratio 0-1 mixed with "
+                    f"a percentage? {fix}; if the figures really are this far apart, give the "
+                    "history 'lower' / 'upper' columns (0 and 100) to say so)")
+    if ratio < SCALE_FACTOR and ratio > 1 / SCALE_FACTOR:
+        return ""
+    k = abs(int(round(math.log10(ratio))))
+    zh_eg, en_eg = _CONFUSIONS.get(k, ("", ""))
+    return (f"历史数据约为规划数值的 {_times(ratio)}{' 倍' if ratio > 1 else ''}，可能单位混用"
+            f"{'（' + zh_eg + '）' if zh_eg else ''} (history figures around {hist_scale:g} are about "
+            f"{_times(ratio)} {'times' if ratio > 1 else 'of'} the plan's {plan_scale:g}, {plan_text}: "
+            f"a unit mix-up{' ' + en_eg if en_eg else ''}? convert the history to the plan's unit"
+            f"{' (' + str(r.unit) + ')' if r.unit else ''}, or fix the plan)")
+
+
+def _times(ratio: float) -> str:
+    k = round(math.log10(ratio))
+    return f"{10 ** k:,}" if k >= 0 else f"1/{10 ** -k:,}"

@@ -1,0 +1,180 @@
+"""Consistency checks across rows and tables (issue 14): mstarget.consistency through the API.
+
+Plans are the real Dinghu / national tables; histories are the shipped national figures or
+SYNTHETIC Dinghu mid-term values (tests/bureau_files.py), each test changing one thing.
+"""
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+import mstarget as mt
+from mstarget.consistency import conversion, is_count, sheet_of, unit_scale
+from mstarget.exceptions import InconsistentDataWarning
+
+from bureau_files import write_history_xlsx, write_plan_xlsx
+
+
+@pytest.fixture
+def dinghu_plan(data_dir):
+    return pd.read_csv(data_dir / "dinghu_14th_fyp_plan.csv", dtype=str)
+
+
+def _history(rows):
+    """Long Dinghu history: (indicator, year, value, unit)."""
+    return pd.DataFrame([{"region": "鼎湖区", "indicator": i, "year": y, "value": v, "unit": u}
+                         for i, y, v, u in rows])
+
+
+def _caught(call):
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        result = call()
+    return result, [w.message for w in seen if issubclass(w.category, InconsistentDataWarning)]
+
+
+def test_units_of_one_kind_at_two_magnitudes():  # issue 14
+    assert unit_scale("万元") == (1e4, "元") and unit_scale("亿元") == (1e8, "元")
+    assert unit_scale("件/万人口") == (1e-4, "件/人") and unit_scale("批次/年") == (1.0, "批次")
+    assert unit_scale("‰") == (0.1, "%") and unit_scale("") is None
+    assert conversion("万元", "亿元") == "1 亿元 = 10,000 万元"
+    assert conversion("件/万人", "件/千人") == "1 件/千人 = 10 件/万人"
+    assert conversion("批次", "批次/千人") == "" and conversion("%", "％") == ""
+    assert is_count("批次/年") and is_count("户/千人") and not is_count("亿元")
+    assert not is_count("户", "市场主体净增户数")  # a net change may be negative
+
+
+def test_conflicting_plan_rows_refused_naming_both(dinghu_plan):  # issue 14
+    extra = dinghu_plan[dinghu_plan["indicator"] == "licensed_pharmacists_per_10k"].assign(target="≥5.0")
+    plan = pd.concat([dinghu_plan, extra], ignore_index=True)
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_plan(plan)
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column, problem.value) == (16, "target", "≥5.0")
+    assert "row 15 already gives ≥4.6" in problem.expected
+
+
+def test_exact_duplicate_plan_row_kept_once_with_a_warning(dinghu_plan):  # issue 14
+    plan = pd.concat([dinghu_plan.iloc[:3], dinghu_plan.iloc[2:]], ignore_index=True)
+    out, seen = _caught(lambda: mt.read_plan(plan))
+    assert len(out) == len(dinghu_plan) and out["indicator"].is_unique
+    (w,) = seen
+    assert "row 5: 重复的规划行，与第 4 行完全相同" in str(w) and w.problems[0].row == 5
+    # the rows after the dropped one still name their own spreadsheet rows
+    assert list(sheet_of(out).rows[:5]) == [2, 3, 4, 6, 7]
+
+
+def test_history_mixing_units_in_one_series_refused():  # issue 14
+    hist = _history([("cosmetics_sampling_batches", 2020, 9, "批次"), ("cosmetics_sampling_batches", 2021, 9, "批次"),
+                     ("cosmetics_sampling_batches", 2022, 0.001, "万批次")])
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_history(hist)
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column, problem.value) == (4, "unit", "万批次")
+    assert "1 万批次 = 10,000 批次" in problem.expected and "in 批次 in row 2 and 1 more" in problem.expected
+
+
+def test_percent_share_jumping_100_times_warned_not_refused():  # issue 14
+    hist = _history([("drug_sampling_pass_rate", 2020, 0.98, "%"), ("drug_sampling_pass_rate", 2021, 0.986, "%"),
+                     ("drug_sampling_pass_rate", 2022, 99.1, "%"), ("drug_sampling_pass_rate", 2023, 99.2, "%")])
+    out, seen = _caught(lambda: mt.read_history(hist))
+    assert out["value"].tolist() == [0.98, 0.986, 99.1, 99.2]  # used as written
+    (w,) = seen
+    assert [p.row for p in w.problems] == [3, 4] and "0.986 means 98.6 %" in str(w)
+    # a share growing from under 1 % to 25 % over years is no jump
+    steady = _history([("nev_share", y, v, "%") for y, v in zip(range(2014, 2023), (0.3, 1.3, 1.8, 2.7, 4.5, 4.7,
+                                                                                    5.4, 13.4, 25.6))])
+    assert _caught(lambda: mt.read_history(steady))[1] == []
+
+
+def test_future_year_and_negative_count_warned_by_the_reader():  # issue 14
+    hist = _history([("cosmetics_sampling_batches", 2021, 9, "批次"), ("cosmetics_sampling_batches", 2999, 10, "批次"),
+                     ("medical_device_sampling_batches", 2021, -8, "批次")])
+    _, seen = _caught(lambda: mt.read_history(hist))
+    texts = " | ".join(map(str, seen))
+    assert "row 3 (鼎湖区/cosmetics_sampling_batches 2999)" in texts
+    assert "row 4, column 'value': '-8'" in texts
+
+
+def test_baseline_contradiction_warned_with_both_rows_and_which_is_used(dinghu_plan):  # issue 14
+    hist = _history([("open_kitchen_coverage", 2020, 50.0, "%"), ("open_kitchen_coverage", 2021, 84.0, "%"),
+                     ("open_kitchen_coverage", 2022, 86.0, "%")])
+    plan = dinghu_plan[dinghu_plan["indicator"] == "open_kitchen_coverage"]
+    res, seen = _caught(lambda: mt.assess(hist, plan, as_of=2022, model="naive"))
+    (w,) = seen
+    assert "规划基期值 81 与历史数据 2020 年值 50 不一致" in str(w)
+    assert "the forecast uses the history's 50, progress is measured from the plan's 81" in str(w)
+    assert [(p.row, p.value) for p in w.problems] == [(2, "81"), (2, "50")]
+    assert res["baseline"].iloc[0] == 81  # progress from the plan's baseline, as said
+    # within rounding (81 written for 80.6): nothing to say
+    hist.loc[0, "value"] = 80.6
+    assert _caught(lambda: mt.assess(hist, plan, as_of=2022, model="naive"))[1] == []
+
+
+def test_history_1000_times_the_plan_refused(dinghu_plan):  # issue 14
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "market_entities_total", "year": [2020, 2021, 2022],
+                         "value": [18900, 21500, 24200]})
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.assess(hist, dinghu_plan, as_of=2022, model="naive")
+    (problem,) = err.value.problems
+    assert problem.row == 2 and problem.column == "value"
+    assert "约为规划数值的 10,000 倍" in problem.expected and "户 vs 万户" in problem.expected
+    assert "row 2, target ≥〔3.12〕, baseline 1.89 万户" in problem.expected
+
+
+def test_units_at_two_magnitudes_refused_other_units_warned(dinghu_plan):  # issue 14
+    hist = _history([("ip_pledge_financing", 2021, 12000, "万元"), ("ip_pledge_financing", 2022, 13000, "万元")])
+    with pytest.raises(mt.DataValidationError, match="1 亿元 = 10,000 万元"):
+        mt.assess(hist, dinghu_plan, as_of=2022, model="naive")
+    hist = _history([("food_samples_per_1000_people", 2021, 5.3, "批次"),
+                     ("food_samples_per_1000_people", 2022, 5.5, "批次")])
+    _, seen = _caught(lambda: mt.assess(hist, dinghu_plan, as_of=2022, model="naive"))
+    assert any("历史数据单位 批次 与规划单位 批次/千人 不同" in str(w) for w in seen)
+
+
+def test_ratio_against_percent_refused_unless_bounds_declared(data_dir):  # issue 14
+    hist = mt.read_history(data_dir / "china" / "national_history.csv")
+    rate = hist["indicator"] == "food_sampling_unqualified_rate"
+    hist.loc[rate, "value"] = hist.loc[rate, "value"] / 100  # 2.31 % written 0.0231
+    plan = data_dir / "china" / "national_targets.csv"
+    with pytest.raises(mt.DataValidationError, match=r"历史数据像比例\(0-1\)，规划为百分数") as err:
+        mt.assess(hist, plan, as_of=2022, model="naive")
+    assert err.value.problems[0].row == 7  # the file's own row, kept through the edit
+    # the history says its figures are shares 0-100 and this small: believed
+    declared = hist.assign(lower=0.0, upper=100.0)
+    mt.assess(declared, plan, as_of=2022, model="naive")
+
+
+def test_negative_count_in_an_assessed_series_refused(dinghu_plan):  # issue 14
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "cosmetics_sampling_batches",
+                         "year": [2020, 2021, 2022], "value": [9, -10, 10]})  # no unit: the plan's 批次/年
+    with pytest.raises(mt.DataValidationError, match=r"row 3, column 'value': '-10': 计数（批次/年）不能为负数"):
+        mt.assess(hist, dinghu_plan, as_of=2022, model="naive")
+
+
+def test_real_and_bureau_data_pass_without_a_word(data_dir, tmp_path):  # issue 14
+    """No consistency warning on the shipped national data nor on a district's bureau workbooks."""
+    _, seen = _caught(lambda: mt.assess(data_dir / "china" / "national_history.csv",
+                                        data_dir / "china" / "national_targets.csv", as_of=2022, model="naive"))
+    assert seen == []
+    plan, hist = write_plan_xlsx(tmp_path / "plan.xlsx"), write_history_xlsx(tmp_path / "history.xlsx")
+    _, seen = _caught(lambda: mt.assess(hist, plan, as_of=2023, region="鼎湖区", model="naive"))
+    assert seen == []
+
+
+def test_rows_carried_through_a_second_read_and_concat(tmp_path, dinghu_plan):  # issue 14
+    path = tmp_path / "plan.csv"
+    dinghu_plan.to_csv(path, index=False)
+    plan = mt.read_plan(path)
+    plan["target"] = plan["target"].astype(object)
+    plan.loc[3, "target"] = "约〈5〉"  # an edit after reading: the error still names the file's row
+    with pytest.raises(mt.DataValidationError, match=r"plan.csv, row 5, column 'target': '约〈5〉'"):
+        mt.read_plan(plan)
+    a = mt.read_history(_history([("x", 2021, 1.0, "项")]))
+    b = mt.read_history(_history([("y", 2021, 2.0, "项")]))
+    both = pd.concat([a, b], ignore_index=True)
+    assert len(both) == 2 and sheet_of(both) is None  # a derived frame: rows named by position
+    a.to_parquet(tmp_path / "a.parquet")  # what the readers remember never gets in pandas' way
+    assert pd.read_parquet(tmp_path / "a.parquet")["value"].tolist() == [1.0]
