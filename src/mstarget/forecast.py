@@ -14,8 +14,10 @@ from the median are stretched on the model scale by conformal factors learned ou
 Every series draws from its own generator seeded by ``(seed, crc32(region, indicator))``, so a
 series' draws do not depend on the order of the table. Local models (``naive`` ... ``theta``,
 ``arima``, ``prophet``, ``rate``) give a series the same forecast whatever else is in the table;
-models that learn across series (``global``, and through it ``ensemble`` and ``auto``) depend, by
-design, on the other series they are fitted with: that is how a 4-point series borrows strength.
+models that learn across series (``global``, and through it ``ensemble`` and ``auto``) and
+``pooled_drift`` (``auto``'s model for 1-7 points, which pools the other regions of the same indicator,
+:mod:`mstarget.pooling`) depend, by design, on the other series they are fitted with: that is how a
+4-point series borrows strength.
 """
 from __future__ import annotations
 
@@ -34,6 +36,8 @@ from .models import ModelSpec, model_class, resolve
 from .models.base import Forecaster
 from .transforms import Bounds, Transform, choose_transform
 from . import calibration as _cal
+from . import pooling as _pool
+from . import selection as _sel
 
 DEFAULT_PATHS = 2000
 DEFAULT_LEVELS = (80, 95)
@@ -69,6 +73,9 @@ class SeriesForecast:
     notes: list[str] = field(default_factory=list)
     #: the transform object (model scale <-> natural scale), for backtests and calibration
     z_transform: Transform | None = field(default=None, repr=False)
+    #: peer series the forecast pooled from (:mod:`mstarget.pooling`; 0: none) and their agreement
+    n_peers: int = 0
+    peer_agreement: float = float("nan")
 
     @property
     def last_year(self) -> int:
@@ -98,13 +105,10 @@ def series_rng(seed: int, region: str, indicator: str) -> np.random.Generator:
 
 
 def auto_model_name(n_points: int) -> str:
-    """The ``auto`` fallback for a series too short to backtest: the robust ``ensemble``.
-
-    The full rule (backtest-based choice for series of 8+ points) is in :mod:`mstarget.selection`.
-    """
-    from .selection import DEFAULT
-
-    return DEFAULT
+    """``auto``'s model for a series of ``n_points``: ``pooled_drift`` below
+    :data:`mstarget.selection.MIN_POINTS` (8), else the robust ``ensemble`` (which
+    :mod:`mstarget.selection` may replace after a backtest on the series' own history)."""
+    return _sel.SHORT if n_points < _sel.MIN_POINTS else _sel.DEFAULT
 
 
 @dataclass
@@ -119,6 +123,10 @@ class _Prepared:
     transform: Transform | None = None
     z: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
+    #: a stated prior yearly change (natural unit; history column ``prior_change``), or nan
+    prior_change: float = float("nan")
+    #: pooled prior of the series' indicator (model scale), set by :func:`_attach_peers`
+    peer: _pool.PeerPrior | None = None
 
 
 def _fill_gaps(years: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -147,10 +155,14 @@ def _effective_spec(spec: ModelSpec, n: int, region: str, indicator: str,
 
 
 def _choose_auto(prepared: Sequence[_Prepared]) -> None:
-    """Resolve ``auto`` per series by rolling-origin backtest (see :mod:`mstarget.selection`)."""
-    from .selection import choose
-
+    """Resolve ``auto`` per series: ``pooled_drift`` for short series, else a rolling-origin
+    backtest choice (see :mod:`mstarget.selection`)."""
     idx = [i for i, p in enumerate(prepared) if p.spec.name == "auto"]
+    for i in idx:
+        p = prepared[i]
+        name = auto_model_name(p.values.size)
+        p.spec = ModelSpec(name, label=f"auto:{name}")
+    idx = [i for i in idx if prepared[i].spec.name == _sel.DEFAULT]
     if not idx:
         return
     zs, priors = [], []
@@ -160,7 +172,7 @@ def _choose_auto(prepared: Sequence[_Prepared]) -> None:
         z = _fill_gaps(p.years, tr.forward(p.values))
         zs.append(z)
         priors.append(tr.noise_prior(z))
-    for i, name in zip(idx, choose(zs, priors)):
+    for i, name in zip(idx, _sel.choose(zs, priors)):
         prepared[i].spec = ModelSpec(name, label=f"auto:{name}")
 
 
@@ -168,12 +180,48 @@ def _calibration_key(spec: ModelSpec) -> str:
     return spec.name if not spec.params else spec.display
 
 
+def _reference_series(reference) -> dict[str, list[np.ndarray]]:
+    """Model-scale series of a reference panel, per indicator (each with its own transform)."""
+    if reference is None:
+        return {}
+    ref = read_history(reference)
+    out: dict[str, list[np.ndarray]] = {}
+    for p in prepare(ref, 1, ModelSpec("naive")):
+        tr = choose_transform(p.bounds, p.values)
+        out.setdefault(p.indicator, []).append(_fill_gaps(p.years, tr.forward(p.values)))
+    return out
+
+
+def _attach_peers(prepared: Sequence[_Prepared], reference) -> None:
+    """Pooled priors (:mod:`mstarget.pooling`) for series whose model uses peers: from the other
+    series of the same indicator in this call and in ``reference``; a stated ``prior_change``
+    replaces the pooled slope (or, without peers, gives a prior of its own)."""
+    idx = [i for i, p in enumerate(prepared) if getattr(model_class(p.spec.name), "uses_peers", False)]
+    if not idx:
+        return
+    priors = _pool.pooled_priors([prepared[i].indicator for i in idx], [prepared[i].z for i in idx],
+                                 _reference_series(reference))
+    for i in idx:
+        p = prepared[i]
+        p.peer = priors.get(p.indicator)
+        if np.isfinite(p.prior_change):
+            last = float(p.values[-1])
+            b = float(p.transform.forward(np.array([last + p.prior_change]))[0] - p.z[-1])
+            if p.peer is not None:
+                p.peer = p.peer.with_slope(b)
+            else:
+                s = p.transform.noise_prior(p.z)
+                p.peer = _pool.PeerPrior(b, s, s, 0)
+
+
 def forecast_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int,
-                    progress: bool = False, calibration="default") -> list[SeriesForecast]:
+                    progress: bool = False, calibration="default",
+                    reference=None) -> list[SeriesForecast]:
     """Fit and sample every prepared series; series sharing a model are fitted together.
 
     ``calibration``: ``"default"`` (shipped factors, for the models they cover), ``None`` (raw
-    model paths) or a :class:`~mstarget.calibration.Calibration`.
+    model paths) or a :class:`~mstarget.calibration.Calibration`. ``reference``: a peer panel
+    for models that pool across the regions of an indicator (:mod:`mstarget.pooling`).
     """
     cal = _cal.resolve_calibration(calibration)
     out: dict[int, SeriesForecast] = {}
@@ -192,6 +240,7 @@ def forecast_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int,
         p.z = _fill_gaps(p.years, p.transform.forward(p.values))
         key = (p.spec.name, repr(sorted(p.spec.params.items())))  # params may hold lists
         groups.setdefault(key, []).append(i)
+    _attach_peers(prepared, reference)
 
     bar = _progress(len(prepared), progress)
     for (name, _), idx in groups.items():
@@ -201,7 +250,8 @@ def forecast_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int,
         priors = [prepared[i].transform.noise_prior(prepared[i].z) for i in idx]
         try:
             # a model that needs each series' bounds is fitted one series at a time below
-            fitted = [None] * len(idx) if cls.needs_bounds else cls.fit_many(ys, priors, **spec.params)
+            extra = {"peers": [prepared[i].peer for i in idx]} if getattr(cls, "uses_peers", False) else {}
+            fitted = [None] * len(idx) if cls.needs_bounds else cls.fit_many(ys, priors, **extra, **spec.params)
         except Exception:
             fitted = [None] * len(idx)  # fit one by one below, with fallbacks
         for i, model in zip(idx, fitted):
@@ -221,7 +271,8 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
             model = spec.build()
             if model.needs_bounds:
                 model.use_bounds(p.bounds, p.transform)
-            model = model.fit(p.z, noise_prior=prior)
+            extra = {"peer": p.peer} if getattr(model, "uses_peers", False) else {}
+            model = model.fit(p.z, noise_prior=prior, **extra)
         except Exception as exc:
             for name in FALLBACK:
                 if p.z.size >= model_class(name).min_points:
@@ -235,13 +286,28 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
     rng = series_rng(seed, p.region, p.indicator)
     z_paths = np.asarray(model.sample_paths(p.h, n_paths, rng), dtype=float)
     key = _calibration_key(spec)
+    peers = _has_peers(p, model)
     if cal is not None and cal.has(key):
-        z_paths = _cal.apply(z_paths, cal.factors_for(key, p.values.size, p.h, _cal.is_steady(p.z)))
+        z_paths = _cal.apply(z_paths, cal.factors_for(key, p.values.size, p.h, _cal.is_steady(p.z),
+                                                      z=p.z, peers=_peer_feature(p, model)),
+                             None if np.isfinite(p.prior_change) else  # a stated trend is kept
+                             cal.shift_for(key, p.values.size, p.h, z=p.z, peers=_peer_feature(p, model)),
+                             float(p.z[-1]))
     paths = p.transform.inverse(z_paths)
     last = int(p.years[-1])
     return SeriesForecast(p.region, p.indicator, p.years, p.values,
                           np.arange(last + 1, last + 1 + p.h), paths, used, p.bounds,
-                          p.transform.name, p.notes, p.transform)
+                          p.transform.name, p.notes, p.transform,
+                          p.peer.n_peers if peers else 0, p.peer.agreement if peers else float("nan"))
+
+
+def _has_peers(p: _Prepared, model) -> bool:
+    return bool(getattr(model, "uses_peers", False) and p.peer is not None and p.peer.n_peers > 0)
+
+
+def _peer_feature(p: _Prepared, model):
+    """What calibration classes need about the peers: ``False`` or their agreement share."""
+    return p.peer.agreement if _has_peers(p, model) else False
 
 
 class _NoBar:
@@ -327,6 +393,8 @@ def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int
     units = history["unit"].to_numpy() if "unit" in history else None
     vals = history["value"].to_numpy(dtype=float)
     years = history["year"].to_numpy()
+    stated = (pd.to_numeric(history["prior_change"], errors="coerce").to_numpy(dtype=float)
+              if "prior_change" in history else None)
     out = []
     for region, indicator, pos in _groups(history):
         unit = units[pos[0]] if units is not None else None
@@ -338,14 +406,16 @@ def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int
         h = horizons if isinstance(horizons, int) else horizons.get((region, indicator))
         if not h or h < 1:
             continue
+        pc = stated[pos] if stated is not None else np.array([])
+        pc = pc[np.isfinite(pc)]
         out.append(_Prepared(str(region), str(indicator), years[pos][ok].astype(int), v[ok], b,
-                             int(h), spec))
+                             int(h), spec, prior_change=float(pc[-1]) if pc.size else float("nan")))
     return out
 
 
 def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, seed: int = 0, *,
              n_paths: int = DEFAULT_PATHS, as_of: int | None = None, bounds: Mapping | None = None,
-             progress: bool = False, calibration="default", track: bool = False,
+             progress: bool = False, calibration="default", reference=None, track: bool = False,
              tracking_settings=None) -> pd.DataFrame:
     """Probabilistic forecasts of every series in a history table.
 
@@ -371,7 +441,13 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
         (``%`` -> [0, 100], otherwise >= 0 when all values are >= 0).
     calibration : "default", None or Calibration
         Interval calibration (see :mod:`mstarget.calibration`): the shipped factors cover
-        ``auto`` / ``ensemble``; ``None`` gives each model's raw intervals.
+        ``auto`` and its candidates; ``None`` gives each model's raw intervals; a
+        :class:`~mstarget.calibration.Calibration` (e.g. from ``calibration.learn(panel)``) your own.
+    reference : DataFrame or path, optional
+        A peer panel (long history of many regions): short series borrow the yearly change and
+        noise of the regions of the same indicator in it and in ``history`` itself
+        (:mod:`mstarget.pooling`; used by ``pooled_drift``, ``auto``'s model for 1-7 points).
+        An optional ``prior_change`` column of ``history`` states a prior yearly change per series.
     track : bool
         Log one MLflow run (parameters, metrics, ``forecast.csv`` and the forecaster as a pyfunc
         model) to the store of ``tracking_settings`` (default ``MLFLOW_TRACKING_URI``, else
@@ -391,7 +467,8 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
     levels = check_levels(levels, "forecast")
     check_seed(seed, "forecast")
     table = _forecast_table(history, horizon, model, levels, seed, n_paths=n_paths, as_of=as_of,
-                            bounds=bounds, progress=progress, calibration=calibration)
+                            bounds=bounds, progress=progress, calibration=calibration,
+                            reference=reference)
     if track:
         from . import tracking
 
@@ -403,9 +480,10 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
 
 
 def _forecast_table(history, horizon, model, levels, seed, *, n_paths, as_of, bounds, progress,
-                    calibration) -> pd.DataFrame:
+                    calibration, reference=None) -> pd.DataFrame:
     sfs = forecast_paths(history, horizon, model=model, seed=seed, n_paths=n_paths, as_of=as_of,
-                         bounds=bounds, progress=progress, calibration=calibration)
+                         bounds=bounds, progress=progress, calibration=calibration,
+                         reference=reference)
     lv = _check_levels(levels)
     cols = ["region", "indicator", "year", "mean", "median"]
     cols += [c for level in lv for c in (f"lo_{level}", f"hi_{level}")] + ["model"]
@@ -439,7 +517,7 @@ def _bulk_table(sfs: Sequence[SeriesForecast], levels: Sequence) -> pd.DataFrame
 def forecast_paths(history, horizon: int | Mapping[tuple[str, str], int], *, model="auto",
                    seed: int = 0, n_paths: int = DEFAULT_PATHS, as_of: int | None = None,
                    bounds: Mapping | None = None, progress: bool = False,
-                   calibration="default") -> list[SeriesForecast]:
+                   calibration="default", reference=None) -> list[SeriesForecast]:
     """Like :func:`forecast` but returns the joint sample paths of every series.
 
     ``horizon`` may be a mapping ``{(region, indicator): h}`` to forecast each series only as far
@@ -456,4 +534,4 @@ def forecast_paths(history, horizon: int | Mapping[tuple[str, str], int], *, mod
     prepared = prepare(hist, int(horizon) if isinstance(horizon, (int, np.integer)) else horizon,
                        spec, bounds)
     return forecast_series(prepared, n_paths=int(n_paths), seed=int(seed), progress=progress,
-                           calibration=calibration)
+                           calibration=calibration, reference=reference)

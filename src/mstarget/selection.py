@@ -15,8 +15,14 @@ The rule (also in the README of the ``forecast`` command):
   was chosen on validation data only (M1 and the training parts of M3 / Tourism, through the
   engine; 0.5 / 0.6 / 0.7 / 0.8 gave mean sMAPE 18.26 / 18.21 / 18.17 / 18.24, the plain
   ensemble 18.23; ``benchmarks/RESULTS.md``).
-* Shorter series (1-7 points) keep the ensemble, which degrades gracefully: with one point it
-  is the naive forecast, with two or three a damped drift and the global model's view.
+* Shorter series (1-7 points, ``SHORT``) use ``pooled_drift`` (:mod:`mstarget.models.pooled`): a
+  drift on the model scale whose slope and noise are shrunk toward those of the other regions of
+  the same indicator (:mod:`mstarget.pooling`), with interval factors learned on real policy
+  indicators (classes by length, smoothness and peers, :mod:`mstarget.calibration`). This is the
+  regime plans live in; the ensemble's damping and its M1 / M3 / Tourism factors made short,
+  steady policy series' fans too wide and ``p_meet`` too pessimistic (issue 17; the evidence is
+  in ``experiments/plan_regime``). Series of 8+ points (all of the M3 / Tourism benchmarks) are
+  unaffected.
 
 The result's ``model`` column reads ``auto:<chosen>`` (e.g. ``auto:ensemble``, ``auto:drift``).
 """
@@ -29,6 +35,8 @@ import numpy as np
 from .models import ModelSpec, model_class
 
 DEFAULT = "ensemble"
+#: ``auto``'s model for series shorter than ``MIN_POINTS``
+SHORT = "pooled_drift"
 CANDIDATES = ("ensemble", "drift")
 MIN_POINTS = 8
 ORIGINS = 3

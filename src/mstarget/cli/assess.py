@@ -9,6 +9,7 @@ import pandas as pd
 from .. import tracking
 from ..assess import STATUSES, assess_detailed, read_inputs
 from ..exceptions import UnmatchedWarning
+from ..history import read_history
 from ..io import write_table
 from ..matching import match
 from ..schedule import CATEGORIES, CATEGORY_ZH
@@ -22,6 +23,9 @@ def register(sub) -> None:
                        description="Forecast each indicator to its target year and say, with a "
                                    "probability, whether the target will be met.")
     common.add_assessment_inputs(p)
+    p.add_argument("--reference", default=None, metavar="PANEL",
+                   help="peer panel (region, indicator, year, value) of the same indicators in other "
+                        "regions: short series borrow their trend and noise")
     common.add_chart_flag(p, "fan charts")
     common.add_out_flag(p)
     common.add_tracking_flags(p)
@@ -80,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     region = getattr(args, "region", None)
     # refuse bad input, and with --strict anything unmatched, before anything is written
     plan, history = read_inputs(args.history, args.plan, region)
+    reference = read_history(args.reference) if args.reference else None
     code = common.report_unmatched(match(plan, history) if history is not None else None,
                                    strict=getattr(args, "strict", False))
     if code is not None:
@@ -87,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
-                                         seed=args.seed, progress=True)
+                                         seed=args.seed, progress=True, reference=reference)
     fig = None
     if args.chart or not args.no_track:
         from ..report import fan_chart, save_figure

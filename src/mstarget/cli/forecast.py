@@ -20,6 +20,8 @@ def register(sub) -> None:
     p.add_argument("--levels", default="80,95", help="interval levels in %% (default 80,95)")
     p.add_argument("--as-of", type=int, default=None, help="use only history up to this year")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--reference", default=None, metavar="PANEL",
+                   help="peer panel of the same indicators in other regions (pooling for short series)")
     p.add_argument("--register", default=None, metavar="NAME",
                    help="also register the logged forecaster (an MLflow pyfunc model) in the "
                         "MLflow model registry under NAME")
@@ -41,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
         common.error(f"error: --levels must be comma-separated percentages such as 80,95; got {args.levels!r}")
         return common.EXIT_BAD_INPUT
     table = forecast(history, horizon=args.horizon, model=args.model, levels=levels, seed=args.seed,
-                     as_of=args.as_of, progress=True)
+                     as_of=args.as_of, progress=True,
+                     reference=read_history(args.reference) if args.reference else None)
     if args.out:
         write_table(table, args.out)
     common.echo(common.format_table(table))

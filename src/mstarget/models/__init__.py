@@ -9,11 +9,13 @@ from .ensemble import EnsembleModel
 from .global_model import GlobalModel
 from .prophet import ProphetModel
 from .rate import RateModel
+from .pooled import PooledDriftModel
 
 for _cls in (NaiveModel, DriftModel, LinearTrendModel, LogLinearTrendModel, ETSModel, ThetaModel,
-             ARIMAModel, ProphetModel, GlobalModel, EnsembleModel, RateModel):
+             ARIMAModel, ProphetModel, GlobalModel, EnsembleModel, RateModel, PooledDriftModel):
     register(_cls)
 
 __all__ = ["Forecaster", "ModelSpec", "available_models", "model_class", "register", "resolve",
            "NaiveModel", "DriftModel", "LinearTrendModel", "LogLinearTrendModel", "ETSModel",
-           "ThetaModel", "ARIMAModel", "ProphetModel", "GlobalModel", "EnsembleModel", "RateModel"]
+           "ThetaModel", "ARIMAModel", "ProphetModel", "GlobalModel", "EnsembleModel", "RateModel",
+           "PooledDriftModel"]
