@@ -18,20 +18,22 @@ without history and series matching no plan row are reported in an
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import functools
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .arguments import check_int, check_seed, check_table
 from .consistency import check_against_plan
+from .engine import Engine
 from .exceptions import ParameterError, RunningTotalWarning
-from .forecast import DEFAULT_PATHS, SeriesForecast, forecast_paths
+from .forecast import DEFAULT_PATHS, SeriesForecast, run_forecast
 from .history import read_history
 from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, warn_unmatched
 from .plan import read_plan
+from .progress import Progress
 from .schedule import CATEGORY_ZH, ScheduleRules, categorise, progress_share, time_share
 from .transforms import Bounds, running_total_to_flows
 from .units import percent_kind
@@ -71,13 +73,85 @@ def _meets(x, target: float, direction: str):
     return (x >= target) if direction == ">=" else (x <= target)
 
 
+#: quantiles a fan chart draws: the 95 / 80 / 50 % bands and the median
+FAN_PROBS = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
+
+
+@dataclass(frozen=True)
+class FanBands:
+    """Quantiles of the charted quantity per year, from the last observation to the target year.
+
+    ``values[k, j]`` is the ``probs[k]`` quantile in ``years[j]`` (float32); the first column is
+    the last observed value (or, for a 〈〉 target, the sum of flows so far), where the fan starts.
+    For a 〈〉 target the quantity is the running sum of flows since the baseline year.
+    """
+
+    years: np.ndarray
+    probs: tuple
+    values: np.ndarray
+
+    def quantile(self, p: float) -> np.ndarray:
+        """The ``p`` quantile per year (``p`` one of ``probs``)."""
+        return self.values[self.probs.index(p)].astype(float)
+
+    def interval(self, level: float) -> tuple[np.ndarray, np.ndarray]:
+        """The central ``level`` % band per year: ``(lower, upper)``."""
+        a = round((100 - level) / 200, 6)
+        return self.quantile(a), self.quantile(round(1 - a, 6))
+
+    @property
+    def median(self) -> np.ndarray:
+        return self.quantile(0.5)
+
+
 @dataclass
 class TargetAssessment:
-    """Internal: one plan row's result plus the simulated compared quantity (for charts)."""
+    """One plan row's result (``row``, as in the table) and what its charts need.
+
+    ``series`` is the row's :class:`~mstarget.forecast.SeriesForecast` (observed data, model);
+    ``bands`` the fan chart's quantiles (:class:`FanBands`). By default
+    :func:`assess_detailed` drops the sample paths once summarised (``series.paths`` and
+    ``samples`` are ``None``), so memory does not grow with paths x targets; with
+    ``keep_paths=True`` ``series.paths`` holds the joint paths and ``samples`` the simulated
+    compared quantity (shape (n_paths,)).
+    """
 
     row: dict
     samples: np.ndarray | None
     series: SeriesForecast | None
+    bands: FanBands | None = None
+
+
+def fan_bands(sf: SeriesForecast | None, row: dict, probs=FAN_PROBS) -> FanBands | None:
+    """Quantiles of the charted quantity per year up to the target year (``None``: no fan).
+
+    The quantity is the value (level, stock) or, for a 〈〉 target with a baseline year, the
+    running sum of yearly flows since the baseline year. Needs the series' paths.
+    """
+    if sf is None or sf.paths is None or sf.paths.shape[1] == 0:
+        return None
+    ty = int(row["target_year"])
+    by = row.get("baseline_year")
+    if row.get("kind") == "increment" and by is not None and not pd.isna(by):
+        end = min(sf.last_year, ty)
+        years = np.arange(int(by), end + 1)
+        done = float(sum(float(sf.at(int(y))[0]) for y in years[1:]))
+        fut = np.arange(sf.last_year + 1, ty + 1)
+        if fut.size == 0:
+            return None
+        k = min(fut.size, sf.paths.shape[1])
+        fan = done + np.cumsum(sf.paths[:, :k], axis=1)
+        x, anchor = np.r_[end, fut[:k]], done
+    else:
+        keep = sf.future_years <= ty
+        if not keep.any():
+            return None
+        k = int(keep.sum())
+        fan = sf.paths[:, :k]
+        x, anchor = np.r_[sf.last_year, sf.future_years[:k]], sf.last_value
+    q = np.quantile(fan, list(probs), axis=0)
+    values = np.column_stack([np.full(len(probs), anchor), q]).astype(np.float32)
+    return FanBands(x.astype(int), tuple(probs), values)
 
 
 def _augment_history(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None,
@@ -129,7 +203,8 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
            n_paths: int = DEFAULT_PATHS, thresholds: Thresholds = Thresholds(),
            use_plan_baseline: bool = True, schedule_rules: ScheduleRules = ScheduleRules(),
            progress: bool = False, calibration="default", reference=None, track: bool = False,
-           tracking_settings=None) -> pd.DataFrame:
+           tracking_settings=None, backend: str = "serial", n_jobs: int | None = None,
+           scheduler: str | None = None) -> pd.DataFrame:
     """Probability that each plan target is met, with forecast, interval, pace and status.
 
     Parameters
@@ -169,6 +244,13 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         If the store fails, a :class:`~mstarget.exceptions.TrackingWarning` is issued and the
         table is still returned.
     tracking_settings : mstarget.tracking.TrackingSettings, optional
+    backend, n_jobs, scheduler : str, int, str
+        Where the series are forecast and assessed, in chunks: ``"serial"`` (this process),
+        ``"loky"`` (``n_jobs`` local processes) or ``"dask"`` (the scheduler at ``scheduler``,
+        else ``$MSTARGET_DASK_SCHEDULER``, else a local cluster reused by later calls); see
+        :mod:`mstarget.engine`. The same seed gives the same table on every backend.
+    progress : bool
+        Report progress on standard error (reading, model choice, a bar over series).
 
     Returns
     -------
@@ -189,11 +271,12 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
     check_table(history, "history", "assess", optional=True)
     check_int(as_of, "as_of", "assess", optional=True)
     check_seed(seed, "assess")
+    engine = Engine.of(backend, n_jobs, scheduler, caller="assess")
     table, details = assess_detailed(history, plan, as_of=as_of, model=model, seed=seed,
                                      region=region, n_paths=n_paths, thresholds=thresholds,
                                      use_plan_baseline=use_plan_baseline,
                                      schedule_rules=schedule_rules, progress=progress,
-                                     calibration=calibration, reference=reference)
+                                     calibration=calibration, reference=reference, backend=engine)
     if track:
         from . import tracking
         from .plotting import pyplot
@@ -225,19 +308,31 @@ def read_inputs(history, plan, region=None):
 def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=DEFAULT_PATHS,
                     thresholds=Thresholds(), use_plan_baseline=True,
                     schedule_rules=ScheduleRules(), progress=False, region=None,
-                    calibration="default", reference=None):
-    """Like :func:`assess`, also returning per-row :class:`TargetAssessment` (paths for charts)."""
+                    calibration="default", reference=None, backend="serial", n_jobs=None,
+                    scheduler=None, keep_paths: bool = False):
+    """Like :func:`assess`, also returning one :class:`TargetAssessment` per plan row (for charts).
+
+    Each chunk of series (:mod:`mstarget.engine`) reduces its sample paths to the table's
+    figures and each row's fan-chart quantiles (:class:`FanBands`) before the next chunk, so
+    memory does not grow with paths x targets. ``keep_paths=True`` keeps every series' joint
+    paths and each row's simulated compared quantity (``samples``) as well: for small plans only
+    (``n_paths`` x horizon floats per series).
+    """
     if as_of is not None and not isinstance(as_of, (int, np.integer)):
         raise ParameterError.invalid("as_of", "assess", "an int year or None", as_of)
-    plan, hist = read_inputs(history, plan, region)
+    engine = Engine.of(backend, n_jobs, scheduler, caller="assess")
+    prog = Progress.of(progress)
+    with prog.step("reading plan and history"):
+        plan, hist = read_inputs(history, plan, region)
     unmatched = (AttrFrame(columns=PLAN_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS))
     if hist is None:
         hist = read_history(pd.DataFrame(columns=["region", "indicator", "year", "value"]))
     else:
-        m = match(plan, hist)
-        warn_unmatched(m, stacklevel=4)
-        # where plan and history meet: units, magnitudes, baseline values (mstarget.consistency)
-        check_against_plan(plan, hist, m.pairs, as_of)
+        with prog.step("matching history to the plan"):
+            m = match(plan, hist)
+            warn_unmatched(m, stacklevel=4)
+            # where plan and history meet: units, magnitudes, baseline values (mstarget.consistency)
+            check_against_plan(plan, hist, m.pairs, as_of)
         hist, unmatched = m.history, (m.unmatched_plan, m.unmatched_history)
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]
@@ -245,31 +340,40 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     hist, converted = _running_totals_to_flows(hist, plan)
     hist = _augment_history(hist, plan, as_of, use_plan_baseline)
     hist = _stated_prior_change(hist, plan)
-    # every row was validated by read_history / read_plan: forecast_paths need not read (and warn
+    # every row was validated by read_history / read_plan: the forecast need not read (and warn
     # about) it again; flows from running totals may be negative, as flows may
     hist.attrs["mstarget_clean"] = True
 
     last_year = hist.groupby(["region", "indicator"])["year"].max().to_dict()
     horizons: dict[tuple[str, str], int] = {}
     bounds: dict[tuple[str, str], Bounds] = {}
-    for r in plan.itertuples(index=False):
-        key = (r.region, r.indicator)
+    rows_of: dict[tuple[str, str], list] = {}
+    plan_rows = [r._asdict() for r in plan.itertuples(index=False)]
+    for pos, r in enumerate(plan_rows):
+        key = (r["region"], r["indicator"])
         if key not in last_year:
             continue
-        h = int(r.target_year) - int(last_year[key])
+        h = int(r["target_year"]) - int(last_year[key])
         horizons[key] = max(horizons.get(key, 1), h, 1)
         b = _plan_bounds(r)
         if b is not None:
             bounds[key] = b
+        rows_of.setdefault(key, []).append((pos, r))
 
-    sfs = forecast_paths(hist, horizons, model=model, seed=seed, n_paths=n_paths, bounds=bounds,
-                         progress=progress, calibration=calibration,
-                         reference=reference) if horizons else []
-    by_key = {(sf.region, sf.indicator): sf for sf in sfs}
-
-    results = [_assess_row(r._asdict(), by_key.get((r.region, r.indicator)), thresholds, as_of,
-                           schedule_rules, (r.region, r.indicator) in converted)
-               for r in plan.itertuples(index=False)]
+    # each series is assessed where its chunk runs: only the rows and their fans come back
+    reduce = functools.partial(_assess_series, thresholds=thresholds, as_of=as_of,
+                               rules=schedule_rules, keep_paths=bool(keep_paths))
+    extras = {key: (rows, key in converted) for key, rows in rows_of.items()}
+    parts = run_forecast(hist, horizons, model=model, seed=seed, n_paths=n_paths, bounds=bounds,
+                         progress=prog, calibration=calibration, reference=reference,
+                         engine=engine, reduce=reduce, extras=extras) if horizons else []
+    results: list = [None] * len(plan_rows)
+    for part in parts:
+        for pos, t in part:
+            results[pos] = t
+    for pos, r in enumerate(plan_rows):
+        if results[pos] is None:  # no observation up to as_of
+            results[pos] = _assess_row(r, None, thresholds, as_of, schedule_rules)
     table = pd.DataFrame([t.row for t in results],
                          columns=RESULT_COLUMNS + SCHEDULE_COLUMNS + EXTRA_COLUMNS)
     for c in ("last_year", "baseline_year"):
@@ -283,13 +387,27 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     return table, results
 
 
-def _plan_bounds(r):
+def _assess_series(sf: SeriesForecast, extra, *, thresholds: Thresholds, as_of, rules: ScheduleRules,
+                   keep_paths: bool) -> list[tuple[int, TargetAssessment]]:
+    """Engine reduction: the plan rows of one series assessed from its paths, each with its fan
+    quantiles; the paths are dropped unless ``keep_paths``. Returns ``[(plan position, result)]``."""
+    rows, from_totals = extra
+    light = sf if keep_paths else sf.without_paths()
+    out = []
+    for pos, r in rows:
+        t = _assess_row(r, sf, thresholds, as_of, rules, from_totals)
+        bands = fan_bands(sf, t.row)
+        out.append((pos, TargetAssessment(t.row, t.samples if keep_paths else None, light, bands)))
+    return out
+
+
+def _plan_bounds(r: dict):
     """Bounds of a plan row for the forecast: a ``%`` share [0, 100] (or declared), a rate of
     change or margin in ``%`` only what is declared (identity if nothing), other units the
     declared ``(lower, upper)`` (the unit rule fills the rest); None: the unit rule decides."""
-    lo = None if pd.isna(r.lower) else float(r.lower)
-    hi = None if pd.isna(r.upper) else float(r.upper)
-    if percent_kind(r.unit, r.name, r.indicator) is not None:
+    lo = None if pd.isna(r["lower"]) else float(r["lower"])
+    hi = None if pd.isna(r["upper"]) else float(r["upper"])
+    if percent_kind(r["unit"], r["name"], r["indicator"]) is not None:
         return Bounds(lo, hi)
     return None if lo is None and hi is None else (lo, hi)
 

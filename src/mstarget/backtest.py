@@ -13,6 +13,7 @@ yearly flows after the baseline year) says whether the target was met. Brier sco
 """
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -22,14 +23,15 @@ import pandas as pd
 
 from . import metrics as M
 from .calibration import is_steady, required_stretch
-from .engine import run_tasks
+from .engine import Engine
 from .arguments import check_horizon, check_seed, check_table
 from .exceptions import MstargetWarning, ParameterError, UnmatchedWarning
-from .forecast import DEFAULT_PATHS, forecast_paths
+from .forecast import DEFAULT_PATHS, run_forecast
 from .history import read_history
 from .matching import match
 from .models import resolve
 from .plan import read_plan
+from .progress import Progress
 
 DETAIL_COLUMNS = ["model", "region", "indicator", "origin", "h", "year", "n_train", "steady", "actual",
                   "mean", "median", "lo_80", "hi_80", "lo_95", "hi_95", "scale", "smape", "mase", "in_80",
@@ -140,11 +142,12 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         ``TrackingWarning``.
     tracking_settings : mstarget.tracking.TrackingSettings, optional
     backend, n_jobs, scheduler : str, int, str
-        Where the (model, origin) tasks run: ``"serial"``, ``"loky"`` (local processes) or
-        ``"dask"`` (a Dask scheduler address, or a local cluster); see :mod:`mstarget.engine`.
-        Results are identical across backends.
+        Where the series of each (model, origin) forecast run, in chunks: ``"serial"``,
+        ``"loky"`` (``n_jobs`` local processes) or ``"dask"`` (the scheduler at ``scheduler``,
+        else ``$MSTARGET_DASK_SCHEDULER``, else a local cluster reused by later calls); see
+        :mod:`mstarget.engine`. Results are identical across backends.
     progress : bool
-        Show a progress bar (serial backend).
+        Report progress on standard error (a step per model and origin, a bar over series).
 
     Returns
     -------
@@ -154,16 +157,22 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
     check_table(plan, "plan", "backtest", optional=True)
     check_horizon(horizon, "backtest", high=20)
     check_seed(seed, "backtest")
-    hist = read_history(history)
+    engine = Engine.of(backend, n_jobs, scheduler, caller="backtest")
+    prog = Progress.of(progress)
+    with prog.step("reading the history"):
+        hist = read_history(history)
     cutoffs = _origins(hist, origins)
     actual = {(r, i): dict(zip(g["year"].astype(int), g["value"].astype(float)))
               for (r, i), g in hist.dropna(subset=["value"]).groupby(["region", "indicator"], sort=False)}
     models = _model_list(model)
     plan_df, plan_hist = _plan_for_calls(plan, hist) if plan is not None else (None, None)
-    tasks = [(hist, m, resolve(m).display, T, int(horizon), seed, n_paths, bounds, calibration,
-              min_train, actual) for m in models for T in cutoffs]
-    per_task = run_tasks(_origin_rows, tasks, backend=backend, n_jobs=n_jobs, scheduler=scheduler,
-                         progress=progress, desc="backtest origins")
+    per_task = []
+    for m in models:
+        for T in cutoffs:
+            with prog.step(f"backtest of {resolve(m).display} from {T}"):
+                per_task.append(_origin_rows(hist, m, resolve(m).display, T, int(horizon), seed,
+                                             n_paths, bounds, calibration, min_train, actual,
+                                             engine=engine, progress=prog))
     frames, summaries, calls = [], [], []
     for k, m in enumerate(models):
         label = resolve(m).display
@@ -172,7 +181,7 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         frames.append(det)
         summary = _summarise(label, det)
         if plan is not None:
-            c = _attainment_calls(plan_hist, plan_df, m, label, cutoffs, seed)
+            c = _attainment_calls(plan_hist, plan_df, m, label, cutoffs, seed, engine)
             calls.append(c)
             if not c.empty:
                 summary.update({"brier": M.brier(c["p_meet"], c["met"]),
@@ -203,27 +212,30 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
 
 
 def _origin_rows(hist, m, label, T, horizon, seed, n_paths, bounds, calibration, min_train,
-                 actual) -> list[dict]:
-    """Detail rows of one model at one origin ``T`` (one task of the engine)."""
+                 actual, *, engine: Engine | None = None, progress=None) -> list[dict]:
+    """Detail rows of one model at one origin ``T``: its series forecast in chunks on ``engine``,
+    each reduced to its rows where the chunk runs."""
     train = hist[hist["year"] <= T]
     if train.empty:
         return []
+    reduce = functools.partial(_series_rows, label=label, T=int(T), min_train=min_train)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sfs = forecast_paths(train, horizon, model=m, seed=seed, n_paths=n_paths, bounds=bounds,
-                             calibration=calibration)
-    rows = []
-    for sf in sfs:
-        if sf.values.size < min_train:
-            continue
-        obs = actual[(sf.region, sf.indicator)]
-        scale = M.naive_scale(sf.values)
-        z = sf.z_transform.forward(sf.values) if sf.z_transform is not None else sf.values
-        steady = is_steady(z)
-        for j, yr in enumerate(sf.future_years):
-            if int(yr) in obs:
-                rows.append(_detail_row(label, sf, T, j, int(yr), obs[int(yr)], scale, steady))
-    return rows
+        parts = run_forecast(train, horizon, model=m, seed=seed, n_paths=n_paths, bounds=bounds,
+                             calibration=calibration, engine=engine, progress=progress,
+                             reduce=reduce, extras=actual)
+    return [row for part in parts for row in part]
+
+
+def _series_rows(sf, obs, *, label, T, min_train) -> list[dict]:
+    """Engine reduction: one series' detail rows at one origin (its observed outcomes ``obs``)."""
+    if sf.values.size < min_train:
+        return []
+    scale = M.naive_scale(sf.values)
+    z = sf.z_transform.forward(sf.values) if sf.z_transform is not None else sf.values
+    steady = is_steady(z)
+    return [_detail_row(label, sf, T, j, int(yr), obs[int(yr)], scale, steady)
+            for j, yr in enumerate(sf.future_years) if int(yr) in obs]
 
 
 def _detail_row(label, sf, T, j, yr, a, scale, steady) -> dict:
@@ -298,7 +310,8 @@ def _plan_for_calls(plan, hist: pd.DataFrame):
     return plan_df, m.history
 
 
-def _attainment_calls(hist, plan_df, m, label, cutoffs: Sequence[int], seed: int) -> pd.DataFrame:
+def _attainment_calls(hist, plan_df, m, label, cutoffs: Sequence[int], seed: int,
+                      engine: Engine | None = None) -> pd.DataFrame:
     from .assess import assess
 
     outcome = [realised_outcome(hist, r) for _, r in plan_df.iterrows()]
@@ -311,7 +324,8 @@ def _attainment_calls(hist, plan_df, m, label, cutoffs: Sequence[int], seed: int
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = assess(hist, sub.drop(columns="_outcome"), as_of=T, model=m, seed=seed)
+            res = assess(hist, sub.drop(columns="_outcome"), as_of=T, model=m, seed=seed,
+                         backend=engine or "serial")
         res = res.reset_index(drop=True)
         sub = sub.reset_index(drop=True)
         met = np.where(sub["direction"] == ">=", sub["_outcome"] >= sub["target"],

@@ -1,10 +1,23 @@
 """Where independent pieces of work run: in this process, on local worker processes, or on a Dask cluster.
 
-``backend="serial"`` (default) runs tasks one after another with a progress counter;
-``"loky"`` runs them on ``n_jobs`` local processes (joblib); ``"dask"`` sends them to a Dask
-``distributed`` scheduler (``scheduler="tcp://host:8786"``, or a local cluster when omitted;
-needs ``pip install mstarget[dask]``). Results come back in task order, and every random draw
-is seeded by the task itself, so all three backends give identical numbers.
+One execution layer for :func:`~mstarget.forecast`, :func:`~mstarget.assess` and
+:func:`~mstarget.backtest`. The work of a call is cut into **chunks of series**; what is learned
+across series (the global model's regressor, pooled priors per indicator, the ``auto`` choice) is
+computed once in the calling process and shipped with the chunks, so the per-task cost is paid per
+chunk, not per series. Every series draws from its own generator seeded by ``(seed, crc32(region,
+indicator))`` (:func:`mstarget.forecast.series_rng`), so the numbers do not depend on the backend,
+the number of workers or how the series are cut.
+
+Backends (:class:`Engine`):
+
+* ``"serial"`` (default): in this process, chunk after chunk.
+* ``"loky"``: ``n_jobs`` local worker processes (joblib's loky executor, started on first use and
+  reused by later calls of the same process).
+* ``"dask"``: a Dask ``distributed`` cluster (``pip install 'mstarget[dask]'``): the scheduler at
+  ``scheduler=`` (CLI ``--scheduler``, else the environment variable ``MSTARGET_DASK_SCHEDULER``),
+  or, without an address, a local cluster of ``n_jobs`` single-threaded worker processes started on
+  first use, reused by every later call of the process and closed when it exits. Workers need the
+  same version of mstarget installed.
 
 Scripts using ``loky`` or ``dask`` start worker processes: guard them with
 ``if __name__ == "__main__":``.
@@ -15,17 +28,169 @@ nothing listening, or a listener that never answers -- raises
 """
 from __future__ import annotations
 
+import atexit
 import math
 import os
 import socket
+import threading
 import time
-from typing import Any, Callable, Sequence
+import warnings
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
 
 from .exceptions import EnvironmentProblem, MstargetError, ParameterError
 
 BACKENDS = ("serial", "loky", "dask")
 #: seconds to reach a Dask scheduler (``MSTARGET_DASK_TIMEOUT``)
 DEFAULT_DASK_TIMEOUT = 10.0
+#: environment variable naming a Dask scheduler used when ``backend="dask"`` and no ``scheduler=``
+SCHEDULER_ENV = "MSTARGET_DASK_SCHEDULER"
+#: series per chunk in this process (only progress granularity: no transfer to pay for)
+SERIAL_CHUNK = 256
+#: chunks per worker on a parallel backend (load balance), and bounds on a chunk's series
+CHUNKS_PER_WORKER = 4
+MIN_CHUNK = 64
+MAX_CHUNK = 4000
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Where the chunks of a call run (see the module docstring).
+
+    Parameters
+    ----------
+    backend : {"serial", "loky", "dask"}
+    n_jobs : int, optional
+        Worker processes for ``loky`` and a local Dask cluster (default: the machine's cores).
+    scheduler : str, optional
+        Dask scheduler address (``tcp://10.0.0.5:8786``); ``dask`` only.
+    """
+
+    backend: str = "serial"
+    n_jobs: int | None = None
+    scheduler: str | None = None
+
+    @classmethod
+    def of(cls, backend: "str | Engine | None" = "serial", n_jobs: int | None = None,
+           scheduler: str | None = None, *, caller: str = "forecast") -> "Engine":
+        """Validated settings; ``scheduler`` defaults to ``$MSTARGET_DASK_SCHEDULER`` for dask."""
+        if isinstance(backend, Engine):
+            return backend
+        backend = "serial" if backend is None else backend
+        if backend not in BACKENDS:
+            raise ParameterError.invalid("backend", caller, f"one of {', '.join(BACKENDS)}", backend)
+        if n_jobs is not None and not (isinstance(n_jobs, int) and not isinstance(n_jobs, bool)
+                                       and (n_jobs >= 1 or n_jobs == -1)):
+            raise ParameterError.invalid("n_jobs", caller, "an int >= 1 (or -1: all cores) or None", n_jobs)
+        if scheduler is not None and not isinstance(scheduler, str):
+            raise ParameterError.invalid("scheduler", caller, "a Dask scheduler address such as "
+                                         "tcp://10.0.0.5:8786, or None", scheduler)
+        if scheduler and backend != "dask":
+            raise ParameterError(f"{caller}: scheduler={scheduler!r} needs backend='dask' "
+                                 f"(got backend={backend!r}); add --backend dask.")
+        if backend == "dask" and not scheduler:
+            scheduler = os.environ.get(SCHEDULER_ENV, "").strip() or None
+        return cls(backend, None if n_jobs == -1 else n_jobs, scheduler)
+
+    @property
+    def parallel(self) -> bool:
+        return self.backend != "serial"
+
+    def workers(self) -> int:
+        """Parallel width: worker processes (threads, on a Dask cluster) that run chunks."""
+        if self.backend == "serial":
+            return 1
+        if self.backend == "loky" or not self.scheduler:
+            return self.n_jobs or os.cpu_count() or 1
+        info = _dask_client(self).scheduler_info()
+        return max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
+
+    def chunks(self, n: int) -> list[range]:
+        """``range(n)`` cut into consecutive chunks (serial: small ones for progress; parallel:
+        about :data:`CHUNKS_PER_WORKER` per worker, :data:`MIN_CHUNK`-:data:`MAX_CHUNK` series)."""
+        if n <= 0:
+            return []
+        if not self.parallel:
+            size = SERIAL_CHUNK
+        else:
+            size = min(MAX_CHUNK, max(MIN_CHUNK, math.ceil(n / (CHUNKS_PER_WORKER * self.workers()))))
+        return [range(i, min(i + size, n)) for i in range(0, n, size)]
+
+    def map(self, fn: Callable[..., Any], tasks: Sequence[tuple], *, shared: Mapping[str, Any] | None = None,
+            on_done: Callable[[int], None] | None = None) -> list[Any]:
+        """``[fn(*task, **shared) for task in tasks]``, run on this engine; results in task order.
+
+        ``fn`` must be a module-level function (it is pickled). ``shared`` holds what every task
+        needs (a trained regressor, calibration factors): sent once per worker on Dask, with each
+        task on loky. Warnings raised by ``fn`` in a worker are raised again here, in task order.
+        ``on_done(k)`` is called as task ``k`` finishes (progress).
+        """
+        tasks = list(tasks)
+        shared = dict(shared or {})
+        if not tasks:
+            return []
+        if not self.parallel or len(tasks) == 1:
+            out = []
+            for k, t in enumerate(tasks):
+                out.append(fn(*t, **shared))
+                if on_done:
+                    on_done(k)
+            return out
+        if self.backend == "loky":
+            results = self._loky(fn, tasks, shared, on_done)
+        else:
+            results = self._dask(fn, tasks, shared, on_done)
+        out = []
+        for value, caught in results:
+            for category, message in caught:
+                warnings.warn(message, category, stacklevel=3)
+            out.append(value)
+        return out
+
+    # -- backends -----------------------------------------------------------------------------
+    def _loky(self, fn, tasks, shared, on_done):
+        from joblib import Parallel, delayed
+
+        results: list = [None] * len(tasks)
+        run = Parallel(n_jobs=self.n_jobs or -1, backend="loky", return_as="generator_unordered")
+        for k, value in run(delayed(_call_indexed)(fn, k, t, shared) for k, t in enumerate(tasks)):
+            results[k] = value
+            if on_done:
+                on_done(k)
+        return results
+
+    def _dask(self, fn, tasks, shared, on_done):
+        from dask.distributed import as_completed
+
+        client = _dask_client(self)
+        scattered = {k: client.scatter(v, broadcast=True, hash=False) for k, v in shared.items()}
+        futures = [client.submit(_call_indexed, fn, k, t, scattered, pure=False)
+                   for k, t in enumerate(tasks)]
+        results: list = [None] * len(tasks)
+        try:
+            for fut in as_completed(futures):
+                k, value = fut.result()
+                results[k] = value
+                if on_done:
+                    on_done(k)
+        except BaseException:
+            client.cancel(futures)
+            raise
+        return results
+
+
+def _call_indexed(fn, k, task, shared):
+    """Run one task in a worker, catching its warnings to raise them again in the caller."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = fn(*task, **shared)
+    seen, kept = set(), []
+    for w in caught:
+        item = (w.category, str(w.message))
+        if item not in seen and not issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning)):
+            seen.add(item)
+            kept.append(item)
+    return k, (value, kept)
 
 
 def run_tasks(fn: Callable[..., Any], tasks: Sequence[tuple], *, backend: str = "serial",
@@ -41,35 +206,73 @@ def run_tasks(fn: Callable[..., Any], tasks: Sequence[tuple], *, backend: str = 
         Positional arguments of each call.
     backend : {"serial", "loky", "dask"}
     n_jobs : int, optional
-        Worker processes for ``loky`` (default: all cores).
+        Worker processes for ``loky`` and a local Dask cluster (default: all cores).
     scheduler : str, optional
-        Address of a Dask scheduler for ``dask``; without one a local cluster is started and
-        closed again.
+        Address of a Dask scheduler for ``dask``; without one (and without
+        ``MSTARGET_DASK_SCHEDULER``) a local cluster is started once and reused.
     progress : bool
-        Show a progress bar on stderr (serial backend).
+        Show a progress bar on stderr.
     """
-    if backend not in BACKENDS:
-        raise ParameterError.invalid("backend", "run_tasks", f"one of {', '.join(BACKENDS)}", backend)
+    engine = Engine.of(backend, n_jobs, scheduler, caller="run_tasks")
     tasks = list(tasks)
-    if backend == "serial" or len(tasks) <= 1:
-        return _serial(fn, tasks, progress, desc)
-    from joblib import Parallel, delayed, parallel_config
+    from .progress import Progress
 
-    if backend == "loky":
-        return Parallel(n_jobs=n_jobs or -1, backend="loky")(delayed(fn)(*t) for t in tasks)
+    bar = Progress(progress).bar(len(tasks), desc, unit="task")
     try:
-        from dask.distributed import Client
+        return engine.map(fn, tasks, on_done=lambda k: bar.update(1))
+    finally:
+        bar.close()
+
+
+# -- Dask clients: one per process and address, reused ---------------------------------------------
+
+_CLIENTS: dict[tuple, Any] = {}
+_LOCK = threading.Lock()
+
+
+def _dask_client(engine: Engine):
+    """The Dask client of ``engine``: connected once per process and scheduler address; a local
+    cluster (no address) started once per process for a given number of workers."""
+    try:
+        from dask.distributed import Client, LocalCluster
     except ImportError:
         raise MstargetError("backend 'dask' needs Dask distributed: pip install 'mstarget[dask]'") from None
-    if scheduler:
-        client = _connect(Client, scheduler, dask_timeout())
-    else:
-        client = Client(n_workers=n_jobs or None, processes=True, dashboard_address=None)
+    key = ("remote", engine.scheduler) if engine.scheduler else ("local", engine.n_jobs or os.cpu_count() or 1)
+    with _LOCK:
+        client = _CLIENTS.get(key)
+        if client is not None and client.status == "running":
+            return client
+        if engine.scheduler:
+            client = _connect(Client, engine.scheduler, dask_timeout())
+        else:
+            for old in [k for k in _CLIENTS if k[0] == "local"]:  # one local cluster at a time
+                _close(_CLIENTS.pop(old))
+            cluster = LocalCluster(n_workers=key[1], threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
+        _CLIENTS[key] = client
+        return client
+
+
+def _close(client) -> None:
+    cluster = getattr(client, "cluster", None)
     try:
-        with parallel_config(backend="dask"):
-            return Parallel()(delayed(fn)(*t) for t in tasks)
-    finally:
         client.close()
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+@atexit.register
+def close_clients() -> None:
+    """Close every Dask client (and local cluster) this process opened; run at exit."""
+    with _LOCK:
+        while _CLIENTS:
+            _, client = _CLIENTS.popitem()
+            try:
+                _close(client)
+            except Exception:  # noqa: BLE001 -- closing at exit: nothing left to report to
+                pass
 
 
 def dask_timeout() -> float:
@@ -94,7 +297,8 @@ def _connect(Client, address: str, timeout: float):
     first probed for that greeting (a scheduler sends it as soon as a connection opens).
     """
     unreachable = (f"cannot reach the Dask scheduler at {address}: {{}}. Start the scheduler, fix "
-                   "--scheduler, or use --backend loky (local processes) or serial.")
+                   "--scheduler (or MSTARGET_DASK_SCHEDULER), or use --backend loky (local "
+                   "processes) or serial.")
     scheme, sep, rest = address.rpartition("://")
     host, _, port = rest.rpartition(":")
     if scheme in ("", "tcp") and host and port.isdigit():
@@ -120,11 +324,3 @@ def _connect(Client, address: str, timeout: float):
     except OSError as exc:
         raise EnvironmentProblem(unreachable.format(str(exc) or type(exc).__name__),
                                  address=address) from exc
-
-
-def _serial(fn, tasks, progress, desc):
-    if not progress or len(tasks) < 2:
-        return [fn(*t) for t in tasks]
-    from .progress import progress_bar
-
-    return [fn(*t) for t in progress_bar(tasks, desc=desc, unit="task")]

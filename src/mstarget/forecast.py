@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import warnings
 import zlib
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
@@ -30,10 +31,12 @@ import numpy as np
 import pandas as pd
 
 from .arguments import check_horizon, check_levels, check_seed, check_table
+from .engine import Engine
 from .exceptions import ModelFallbackWarning, ParameterError, ShortHistoryWarning
 from .history import read_history
 from .models import ModelSpec, model_class, resolve
 from .models.base import Forecaster
+from .progress import Progress
 from .transforms import Bounds, Transform, choose_transform
 from . import calibration as _cal
 from . import pooling as _pool
@@ -55,8 +58,10 @@ class SeriesForecast:
         Observed years and values (as given, gaps not filled).
     future_years : array, shape (h,)
         ``last observed year + 1 ... + h``.
-    paths : array, shape (n_paths, h)
-        Joint sample paths in the indicator's own unit; within ``bounds``.
+    paths : array, shape (n_paths, h), or None
+        Joint sample paths in the indicator's own unit; within ``bounds``. ``None`` once
+        summarised (:meth:`without_paths`: :func:`mstarget.assess.assess_detailed` keeps
+        quantiles per row instead, so memory does not grow with paths x series).
     model : str
         The model actually used (after ``auto`` choice or fallback).
     """
@@ -66,7 +71,7 @@ class SeriesForecast:
     years: np.ndarray
     values: np.ndarray
     future_years: np.ndarray
-    paths: np.ndarray
+    paths: np.ndarray | None
     model: str
     bounds: Bounds
     transform: str = "identity"
@@ -86,17 +91,30 @@ class SeriesForecast:
         return float(self.values[-1])
 
     def at(self, year: int) -> np.ndarray:
-        """Sample of the value in ``year`` (shape (n_paths,)); observed years give a constant."""
+        """Sample of the value in ``year`` (shape (n_paths,)); observed years give a constant
+        (one value when the paths were dropped, see :meth:`without_paths`)."""
+        n = self.paths.shape[0] if self.paths is not None else 1
         if year <= self.last_year:
             hit = np.nonzero(self.years == year)[0]
             if hit.size:
-                return np.full(self.paths.shape[0], self.values[hit[-1]])
+                return np.full(n, self.values[hit[-1]])
             # an unobserved year inside the history: interpolate linearly
-            return np.full(self.paths.shape[0], float(np.interp(year, self.years, self.values)))
+            return np.full(n, float(np.interp(year, self.years, self.values)))
+        if self.paths is None:
+            raise ValueError(f"{self.region}/{self.indicator}: the sample paths were summarised "
+                             "(assess keeps quantiles only); ask for them with keep_paths=True")
         j = year - self.last_year - 1
         if j >= self.paths.shape[1]:
             raise ValueError(f"year {year} is beyond the forecast horizon ({self.future_years[-1]})")
         return self.paths[:, j]
+
+
+    def without_paths(self) -> "SeriesForecast":
+        """The same forecast without its sample paths (``paths`` None): what a table needs to
+        keep of a series once its paths were summarised (observed data, years, model, notes)."""
+        return SeriesForecast(self.region, self.indicator, self.years, self.values, self.future_years,
+                              None, self.model, self.bounds, self.transform, self.notes,
+                              self.z_transform, self.n_peers, self.peer_agreement)
 
 
 def series_rng(seed: int, region: str, indicator: str) -> np.random.Generator:
@@ -154,9 +172,13 @@ def _effective_spec(spec: ModelSpec, n: int, region: str, indicator: str,
     return ModelSpec("naive")
 
 
-def _choose_auto(prepared: Sequence[_Prepared]) -> None:
+def _choose_auto(prepared: Sequence[_Prepared], engine: Engine | None = None,
+                 progress: Progress | None = None) -> None:
     """Resolve ``auto`` per series: ``pooled_drift`` for short series, else a rolling-origin
-    backtest choice (see :mod:`mstarget.selection`)."""
+    backtest choice (see :mod:`mstarget.selection`): the global regressor the backtest shares is
+    trained here once, the series are scored in chunks on ``engine``."""
+    engine = engine or Engine()
+    progress = progress or Progress(False)
     idx = [i for i, p in enumerate(prepared) if p.spec.name == "auto"]
     for i in idx:
         p = prepared[i]
@@ -172,8 +194,22 @@ def _choose_auto(prepared: Sequence[_Prepared]) -> None:
         z = _fill_gaps(p.years, tr.forward(p.values))
         zs.append(z)
         priors.append(tr.noise_prior(z))
-    for i, name in zip(idx, _sel.choose(zs, priors)):
+    with progress.step(f"auto: learning across {len(idx)} series for the model choice"):
+        scoring = _sel.scoring_model(zs, priors)
+    chunks = engine.chunks(len(idx))
+    bar = progress.bar(len(idx), "auto: backtesting series", unit="series")
+    try:
+        parts = engine.map(_score_chunk, [([zs[j] for j in c], [priors[j] for j in c]) for c in chunks],
+                           shared={"scoring": scoring}, on_done=lambda k: bar.update(len(chunks[k])))
+    finally:
+        bar.close()
+    for i, name in zip(idx, _sel.pick(np.vstack(parts))):
         prepared[i].spec = ModelSpec(name, label=f"auto:{name}")
+
+
+def _score_chunk(zs, priors, *, scoring):
+    """Engine task: ``auto``'s backtest scores of a chunk of series (:func:`selection.score_series`)."""
+    return _sel.score_series(zs, priors, _sel.CANDIDATES, scoring)
 
 
 def _calibration_key(spec: ModelSpec) -> str:
@@ -214,25 +250,68 @@ def _attach_peers(prepared: Sequence[_Prepared], reference) -> None:
                 p.peer = _pool.PeerPrior(b, s, s, 0)
 
 
+#: what a model group learned when its cross-series learning failed (then fitted per series)
+_LEARNING_FAILED = "learning failed"
+
+
 def forecast_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int,
                     progress: bool = False, calibration="default",
-                    reference=None) -> list[SeriesForecast]:
-    """Fit and sample every prepared series; series sharing a model are fitted together.
+                    reference=None, engine: Engine | None = None) -> list[SeriesForecast]:
+    """Fit and sample every prepared series (joint paths kept): :func:`run_series` without a
+    reduction."""
+    return run_series(prepared, n_paths=n_paths, seed=seed, progress=progress,
+                      calibration=calibration, reference=reference, engine=engine)
 
-    ``calibration``: ``"default"`` (shipped factors, for the models they cover), ``None`` (raw
-    model paths) or a :class:`~mstarget.calibration.Calibration`. ``reference``: a peer panel
-    for models that pool across the regions of an indicator (:mod:`mstarget.pooling`).
+
+def run_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int, progress=False,
+               calibration="default", reference=None, engine: Engine | None = None,
+               reduce=None, extras: Sequence | None = None) -> list:
+    """Fit, sample and (optionally) reduce every prepared series, in chunks on ``engine``.
+
+    First, in this process, what is learned across series: ``auto``'s choice (its backtest runs
+    in chunks too), transforms, pooled priors per indicator (:mod:`mstarget.pooling`) and, per
+    group of series sharing a model, :meth:`~mstarget.models.base.Forecaster.learn_shared` (the
+    global model's regressor). Then each chunk of a group fits its series with that, draws each
+    series' seeded joint paths, calibrates them and -- with ``reduce`` -- reduces them at once
+    to what the caller needs, so a chunk holds one series' paths at a time.
+
+    Parameters
+    ----------
+    prepared : sequence of _Prepared
+        From :func:`prepare`.
+    n_paths, seed : int
+        Sample paths per series; seed of every series' generator.
+    progress : bool or Progress
+    calibration : "default", None or Calibration
+        ``"default"`` (shipped factors, for the models they cover), ``None`` (raw model paths).
+    reference : DataFrame or path, optional
+        A peer panel for models that pool across the regions of an indicator.
+    engine : Engine, optional
+        Where the chunks run (default: this process).
+    reduce : callable, optional
+        Module-level function ``reduce(series_forecast, extra)``, run where the chunk runs; its
+        result replaces the :class:`SeriesForecast` (with its paths) in the returned list.
+    extras : sequence, optional
+        ``extras[i]`` is passed to ``reduce`` with series ``i`` (default None).
+
+    Returns
+    -------
+    list
+        One entry per prepared series, in order: ``reduce(...)``'s result, or the
+        :class:`SeriesForecast`.
     """
+    engine = engine or Engine()
+    progress = Progress.of(progress)
     cal = _cal.resolve_calibration(calibration)
-    out: dict[int, SeriesForecast] = {}
+    extras = list(extras) if extras is not None else [None] * len(prepared)
     groups: dict[tuple, list[int]] = {}
-    _choose_auto(prepared)
+    _choose_auto(prepared, engine, progress)
     for i, p in enumerate(prepared):
         n = p.values.size
         if n == 1:
             msg = (f"{p.region}/{p.indicator}: a single observation; the forecast has no trend "
                    "information and its interval is wide")
-            warnings.warn(msg, ShortHistoryWarning, stacklevel=3)
+            warnings.warn(msg, ShortHistoryWarning, stacklevel=4)
             p.notes.append(msg)
         p.spec = _effective_spec(p.spec, n, p.region, p.indicator, p.notes)
         cls = model_class(p.spec.name)
@@ -242,24 +321,61 @@ def forecast_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int,
         groups.setdefault(key, []).append(i)
     _attach_peers(prepared, reference)
 
-    bar = _progress(len(prepared), progress)
-    for (name, _), idx in groups.items():
+    learned: dict[tuple, object] = {}
+    tasks, sizes, order = [], [], []
+    for key, idx in groups.items():
         spec = prepared[idx[0]].spec
-        cls = model_class(name)
-        ys = [prepared[i].z for i in idx]
-        priors = [prepared[i].transform.noise_prior(prepared[i].z) for i in idx]
+        cls = model_class(spec.name)
+        if not cls.needs_bounds:  # a model that needs each series' bounds is fitted one by one
+            ys = [prepared[i].z for i in idx]
+            priors = [prepared[i].transform.noise_prior(prepared[i].z) for i in idx]
+            overridden = cls.learn_shared.__func__ is not Forecaster.learn_shared.__func__
+            with progress.step(f"{spec.display}: learning across {len(idx)} series") if overridden \
+                    else nullcontext():
+                try:
+                    learned[key] = cls.learn_shared(ys, priors, **spec.params)
+                except Exception:
+                    learned[key] = _LEARNING_FAILED  # fit one by one, with fallbacks
+        for c in engine.chunks(len(idx)):
+            part = [idx[j] for j in c]
+            tasks.append(([prepared[i] for i in part], key, [extras[i] for i in part]))
+            sizes.append(len(part))
+            order.extend(part)
+    bar = progress.bar(len(prepared), "forecasting series", unit="series")
+    try:
+        parts = engine.map(_forecast_chunk, tasks,
+                           shared={"learned": learned, "cal": cal, "n_paths": n_paths, "seed": seed,
+                                   "reduce": reduce},
+                           on_done=lambda k: bar.update(sizes[k]))
+    finally:
+        bar.close()
+    out: list = [None] * len(prepared)
+    for i, r in zip(order, (r for part in parts for r in part)):
+        out[i] = r
+    return out
+
+
+def _forecast_chunk(items: Sequence[_Prepared], key: tuple, extras: Sequence, *, learned: dict, cal,
+                    n_paths: int, seed: int, reduce) -> list:
+    """Engine task: fit a chunk of series sharing a model (with what the group learned across
+    all its series), sample, calibrate and reduce each series in turn."""
+    spec = items[0].spec
+    cls = model_class(spec.name)
+    shared = learned.get(key, _LEARNING_FAILED)
+    fitted = [None] * len(items)
+    if not cls.needs_bounds and not (isinstance(shared, str) and shared == _LEARNING_FAILED):
+        ys = [p.z for p in items]
+        priors = [p.transform.noise_prior(p.z) for p in items]
+        extra = {"peers": [p.peer for p in items]} if getattr(cls, "uses_peers", False) else {}
         try:
-            # a model that needs each series' bounds is fitted one series at a time below
-            extra = {"peers": [prepared[i].peer for i in idx]} if getattr(cls, "uses_peers", False) else {}
-            fitted = [None] * len(idx) if cls.needs_bounds else cls.fit_many(ys, priors, **extra, **spec.params)
+            fitted = cls.fit_shared(ys, priors, shared, **extra, **spec.params)
         except Exception:
-            fitted = [None] * len(idx)  # fit one by one below, with fallbacks
-        for i, model in zip(idx, fitted):
-            p = prepared[i]
-            out[i] = _sample_one(p, model, prepared[i].spec, n_paths, seed, cal)
-            bar.update(1)
-    bar.close()
-    return [out[i] for i in range(len(prepared))]
+            fitted = [None] * len(items)  # fit one by one below, with fallbacks
+    out = []
+    for p, model, ex in zip(items, fitted, extras):
+        sf = _sample_one(p, model, p.spec, n_paths, seed, cal)
+        out.append(reduce(sf, ex) if reduce is not None else sf)
+    return out
 
 
 def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths: int,
@@ -308,22 +424,6 @@ def _has_peers(p: _Prepared, model) -> bool:
 def _peer_feature(p: _Prepared, model):
     """What calibration classes need about the peers: ``False`` or their agreement share."""
     return p.peer.agreement if _has_peers(p, model) else False
-
-
-class _NoBar:
-    def update(self, n=1):
-        pass
-
-    def close(self):
-        pass
-
-
-def _progress(total: int, enabled: bool):
-    if not enabled or total < 2:
-        return _NoBar()
-    from .progress import progress_bar
-
-    return progress_bar(total=total, desc="forecasting series", unit="series")
 
 
 def _check_levels(levels: Iterable[int]) -> tuple[int, ...]:
@@ -416,7 +516,8 @@ def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int
 def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, seed: int = 0, *,
              n_paths: int = DEFAULT_PATHS, as_of: int | None = None, bounds: Mapping | None = None,
              progress: bool = False, calibration="default", reference=None, track: bool = False,
-             tracking_settings=None) -> pd.DataFrame:
+             tracking_settings=None, backend: str = "serial", n_jobs: int | None = None,
+             scheduler: str | None = None) -> pd.DataFrame:
     """Probabilistic forecasts of every series in a history table.
 
     Parameters
@@ -454,6 +555,13 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
         ``sqlite:///mlflow.db``); a failing store gives a
         :class:`~mstarget.exceptions.TrackingWarning`, never a lost result.
     tracking_settings : mstarget.tracking.TrackingSettings, optional
+    backend, n_jobs, scheduler : str, int, str
+        Where the series are forecast, in chunks: ``"serial"`` (this process), ``"loky"``
+        (``n_jobs`` local processes) or ``"dask"`` (the scheduler at ``scheduler``, else
+        ``$MSTARGET_DASK_SCHEDULER``, else a local cluster reused by later calls); see
+        :mod:`mstarget.engine`. The same seed gives the same table on every backend.
+    progress : bool
+        Report progress on standard error (steps and a bar over series).
 
     Returns
     -------
@@ -466,9 +574,10 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
     check_horizon(horizon, "forecast")
     levels = check_levels(levels, "forecast")
     check_seed(seed, "forecast")
+    engine = Engine.of(backend, n_jobs, scheduler, caller="forecast")
     table = _forecast_table(history, horizon, model, levels, seed, n_paths=n_paths, as_of=as_of,
                             bounds=bounds, progress=progress, calibration=calibration,
-                            reference=reference)
+                            reference=reference, engine=engine)
     if track:
         from . import tracking
 
@@ -480,30 +589,38 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
 
 
 def _forecast_table(history, horizon, model, levels, seed, *, n_paths, as_of, bounds, progress,
-                    calibration, reference=None) -> pd.DataFrame:
-    sfs = forecast_paths(history, horizon, model=model, seed=seed, n_paths=n_paths, as_of=as_of,
-                         bounds=bounds, progress=progress, calibration=calibration,
-                         reference=reference)
+                    calibration, reference=None, engine: Engine | None = None) -> pd.DataFrame:
     lv = _check_levels(levels)
+    probs = [0.5] + [p for level in lv for p in ((100 - level) / 200, 1 - (100 - level) / 200)]
+    summaries = run_forecast(history, horizon, model=model, seed=seed, n_paths=n_paths,
+                             as_of=as_of, bounds=bounds, progress=progress,
+                             calibration=calibration, reference=reference, engine=engine,
+                             reduce=summarise_paths, extra=tuple(probs))
     cols = ["region", "indicator", "year", "mean", "median"]
     cols += [c for level in lv for c in (f"lo_{level}", f"hi_{level}")] + ["model"]
-    if not sfs:
+    if not summaries:
         return pd.DataFrame(columns=cols)
-    return _bulk_table(sfs, lv)[cols]
+    return _bulk_table(summaries, lv)[cols]
 
 
-def _bulk_table(sfs: Sequence[SeriesForecast], levels: Sequence) -> pd.DataFrame:
-    """Same rows as concatenated :func:`quantile_table` calls, built in one go (fast)."""
-    probs = [0.5] + [p for lv in levels for p in ((100 - lv) / 200, 1 - (100 - lv) / 200)]
+def summarise_paths(sf: SeriesForecast, probs) -> tuple:
+    """A series' paths reduced to what the forecast table holds (run where the chunk runs):
+    ``(region, indicator, future_years, mean (h,), quantiles (len(probs), h), model)``."""
+    return (sf.region, sf.indicator, sf.future_years.astype(int), sf.paths.mean(axis=0),
+            np.quantile(sf.paths, list(probs), axis=0), sf.model)
+
+
+def _bulk_table(summaries: Sequence[tuple], levels: Sequence) -> pd.DataFrame:
+    """The forecast table from :func:`summarise_paths` results, built in one go (fast)."""
     qs, means, reg, ind, yrs, mods = [], [], [], [], [], []
-    for sf in sfs:
-        h = sf.paths.shape[1]
-        qs.append(np.quantile(sf.paths, probs, axis=0).T)
-        means.append(sf.paths.mean(axis=0))
-        reg += [sf.region] * h
-        ind += [sf.indicator] * h
-        mods += [sf.model] * h
-        yrs.append(sf.future_years.astype(int))
+    for region, indicator, years, mean, q, model in summaries:
+        h = years.size
+        qs.append(q.T)
+        means.append(mean)
+        reg += [region] * h
+        ind += [indicator] * h
+        mods += [model] * h
+        yrs.append(years)
     q = np.vstack(qs)
     data = {"region": reg, "indicator": ind, "year": np.concatenate(yrs),
             "mean": np.concatenate(means), "median": q[:, 0]}
@@ -517,21 +634,41 @@ def _bulk_table(sfs: Sequence[SeriesForecast], levels: Sequence) -> pd.DataFrame
 def forecast_paths(history, horizon: int | Mapping[tuple[str, str], int], *, model="auto",
                    seed: int = 0, n_paths: int = DEFAULT_PATHS, as_of: int | None = None,
                    bounds: Mapping | None = None, progress: bool = False,
-                   calibration="default", reference=None) -> list[SeriesForecast]:
+                   calibration="default", reference=None, backend: str = "serial",
+                   n_jobs: int | None = None, scheduler: str | None = None) -> list[SeriesForecast]:
     """Like :func:`forecast` but returns the joint sample paths of every series.
 
     ``horizon`` may be a mapping ``{(region, indicator): h}`` to forecast each series only as far
-    as needed; series missing from it are skipped.
+    as needed; series missing from it are skipped. Every path is kept (``n_paths x h`` floats
+    per series): for many series use :func:`forecast`, whose chunks keep only quantiles.
     """
+    engine = Engine.of(backend, n_jobs, scheduler, caller="forecast")
+    return run_forecast(history, horizon, model=model, seed=seed, n_paths=n_paths, as_of=as_of,
+                        bounds=bounds, progress=progress, calibration=calibration,
+                        reference=reference, engine=engine)
+
+
+def run_forecast(history, horizon, *, model="auto", seed: int = 0, n_paths: int = DEFAULT_PATHS,
+                 as_of: int | None = None, bounds: Mapping | None = None, progress=False,
+                 calibration="default", reference=None, engine: Engine | None = None,
+                 reduce=None, extra=None, extras: Mapping | None = None) -> list:
+    """Read, prepare and run every series (:func:`run_series`); ``extra`` goes to ``reduce``
+    with every series, or ``extras[(region, indicator)]`` with that series."""
     check_horizon(horizon, "forecast", mapping=True)
     if not (isinstance(n_paths, (int, np.integer)) and 10 <= n_paths <= 1_000_000):
         raise ParameterError.invalid("n_paths", "forecast", "an int in [10, 1000000]", n_paths)
     check_seed(seed, "forecast")
-    hist = read_history(history)
+    progress = Progress.of(progress)
+    with progress.step("reading the history") if not isinstance(history, pd.DataFrame) else nullcontext():
+        hist = read_history(history)
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]
     spec = resolve(model)
-    prepared = prepare(hist, int(horizon) if isinstance(horizon, (int, np.integer)) else horizon,
-                       spec, bounds)
-    return forecast_series(prepared, n_paths=int(n_paths), seed=int(seed), progress=progress,
-                           calibration=calibration, reference=reference)
+    with progress.step("preparing series"):
+        prepared = prepare(hist, int(horizon) if isinstance(horizon, (int, np.integer)) else horizon,
+                           spec, bounds)
+    per_series = ([extras.get((p.region, p.indicator)) for p in prepared] if extras is not None
+                  else [extra] * len(prepared))
+    return run_series(prepared, n_paths=int(n_paths), seed=int(seed), progress=progress,
+                      calibration=calibration, reference=reference, engine=engine, reduce=reduce,
+                      extras=per_series)

@@ -1,13 +1,22 @@
-"""Progress bars for long work (forecasting many series, backtest origins).
+"""Progress of long calls: named steps and bars over series, on standard error.
 
-In a terminal the bar redraws in place and disappears when the work is done. When standard error
-goes to a file or a pipe (CI logs, ``mstarget demo > log.txt 2>&1``) the bar is written as a few
-whole lines instead -- at most one every 10 seconds, plus the final count -- so the lines that
-follow it (a table, "written: ...") start on a line of their own.
+A :class:`Progress` follows one call from start to end -- reading the tables, choosing models,
+learning across series, forecasting the series (a bar), logging the run. In a terminal each step
+shows on one line that is redrawn in place and cleared when the call moves on. When standard
+error goes to a file or a pipe (CI logs, ``mstarget assess ... 2> log.txt``) everything is written
+as whole lines: one per step as it starts, a bar at most every 10 seconds plus its final count, so
+the lines that follow (a table, "written: ...") start on a line of their own.
+
+``progress=False`` (the API's default) gives a :class:`Progress` that writes nothing.
 """
 from __future__ import annotations
 
 import sys
+import time
+from contextlib import contextmanager
+
+#: seconds between two whole-line updates of a bar outside a terminal
+LOG_INTERVAL = 10.0
 
 
 def _to_terminal() -> bool:
@@ -18,10 +27,77 @@ def _to_terminal() -> bool:
 
 
 def progress_bar(iterable=None, *, total: int | None = None, desc: str, unit: str):
-    """A ``tqdm`` bar over ``iterable`` (or with ``total`` steps, advanced by ``.update(1)``)."""
+    """A ``tqdm`` bar over ``iterable`` (or with ``total`` steps, advanced by ``.update(n)``)."""
     from tqdm.auto import tqdm
 
     if _to_terminal():
         return tqdm(iterable, total=total, desc=desc, unit=unit, leave=False)
-    return tqdm(iterable, total=total, desc=desc, unit=unit, leave=True, mininterval=10.0,
+    return tqdm(iterable, total=total, desc=desc, unit=unit, leave=True, mininterval=LOG_INTERVAL,
                 ascii=True, file=sys.stderr)
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class Progress:
+    """Steps and bars of one call (see the module docstring); silent when not ``enabled``.
+
+    Pass one object down a call so the whole call reports on one stream::
+
+        prog = Progress(True)
+        with prog.step("reading plan and history"):
+            ...
+        bar = prog.bar(n_series, "forecasting", unit="series")
+    """
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = bool(enabled)
+        self._open = False
+
+    @classmethod
+    def of(cls, progress) -> "Progress":
+        """``progress=`` of a public function: a bool or a :class:`Progress` passed along."""
+        return progress if isinstance(progress, Progress) else cls(bool(progress))
+
+    @contextmanager
+    def step(self, desc: str):
+        """A named step of the call: ``with prog.step("learning across series"): ...``."""
+        if not self.enabled:
+            yield
+            return
+        start = time.monotonic()
+        if _to_terminal():
+            self._clear()
+            sys.stderr.write(f"{desc} ...")
+            sys.stderr.flush()
+            self._open = True
+            try:
+                yield
+            finally:
+                self._clear()
+        else:
+            sys.stderr.write(f"[mstarget] {desc} ...\n")
+            sys.stderr.flush()
+            yield
+            took = time.monotonic() - start
+            if took >= LOG_INTERVAL:
+                sys.stderr.write(f"[mstarget] {desc}: {took:.0f} s\n")
+                sys.stderr.flush()
+
+    def bar(self, total: int, desc: str, unit: str = "series"):
+        """A bar of ``total`` steps (``.update(n)``, ``.close()``); nothing below two steps."""
+        if not self.enabled or total < 2:
+            return _NoBar()
+        self._clear()
+        return progress_bar(total=total, desc=desc, unit=unit)
+
+    def _clear(self) -> None:
+        if self._open:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self._open = False

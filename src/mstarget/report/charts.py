@@ -23,6 +23,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from ..assess import fan_bands
 from ..plotting import cjk_font, pyplot, quiet_glyphs, save_figure  # noqa: F401  (save_figure re-exported)
 from ..schedule import CATEGORY_ZH
 from .formatting import contains_cjk, display_width, is_missing, number_text, probability_cell, row_decimals
@@ -109,34 +110,26 @@ def _subtitle(row: dict, lang: str, with_target: bool) -> str:
 
 
 def _series_to_draw(a, row: dict):
-    """History (years, values), fan x (years) and fan paths (n, len(x)) up to the target year.
+    """History (years, values) and the fan (:class:`~mstarget.assess.FanBands`, or None) up to the
+    target year.
 
-    For an ``increment`` target both are the running sum of flows since the baseline year.
+    For an ``increment`` target both are the running sum of flows since the baseline year. The
+    fan comes from the quantiles the assessment kept (``a.bands``), or from the series' paths.
     """
     sf = getattr(a, "series", None)
     if sf is None:
-        return np.array([]), np.array([]), None, None
+        return np.array([]), np.array([]), None
+    bands = getattr(a, "bands", None)
+    if bands is None and sf.paths is not None:
+        bands = fan_bands(sf, row)
     ty = int(row["target_year"])
     if row.get("kind") == "increment" and not is_missing(row.get("baseline_year")):
         by = int(row["baseline_year"])
         end = min(sf.last_year, ty)
         years = np.arange(by, end + 1)
         flows = np.array([0.0] + [float(sf.at(int(y))[0]) for y in years[1:]])
-        hist_y, hist_v = years, np.cumsum(flows)
-        done = hist_v[-1]
-        fut = np.arange(sf.last_year + 1, ty + 1)
-        if fut.size == 0 or sf.paths.shape[1] == 0:
-            return hist_y, hist_v, None, None
-        k = min(fut.size, sf.paths.shape[1])
-        paths = done + np.cumsum(sf.paths[:, :k], axis=1)
-        return hist_y, hist_v, np.r_[end, fut[:k]], np.column_stack([np.full(len(paths), done), paths])
-    keep = sf.future_years <= ty
-    if not keep.any() or sf.paths.shape[1] == 0:
-        return sf.years, sf.values, None, None
-    k = int(keep.sum())
-    paths = sf.paths[:, :k]
-    return (sf.years, sf.values, np.r_[sf.last_year, sf.future_years[:k]],
-            np.column_stack([np.full(len(paths), sf.last_value), paths]))
+        return years, np.cumsum(flows), bands
+    return sf.years, sf.values, bands
 
 
 def _draw_panel(ax, a, row: dict, lang: str):
@@ -147,12 +140,12 @@ def _draw_panel(ax, a, row: dict, lang: str):
 
     L = LABELS[lang]
     handles: list = []
-    hist_y, hist_v, fan_x, fan = _series_to_draw(a, row)
+    hist_y, hist_v, fan = _series_to_draw(a, row)
     if fan is not None:
         for level, alpha in BANDS:
-            lo, hi = np.percentile(fan, [50 - level / 2, 50 + level / 2], axis=0)
-            ax.fill_between(fan_x, lo, hi, color=BAND_COLOUR, alpha=alpha, lw=0)
-        ax.plot(fan_x, np.median(fan, axis=0), color=BAND_COLOUR, lw=1.4)
+            lo, hi = fan.interval(level)
+            ax.fill_between(fan.years, lo, hi, color=BAND_COLOUR, alpha=alpha, lw=0)
+        ax.plot(fan.years, fan.median, color=BAND_COLOUR, lw=1.4)
     if len(hist_y):
         ax.plot(hist_y, hist_v, "-", color=HISTORY_COLOUR, lw=1.0)
         ax.plot(hist_y, hist_v, "o", color=HISTORY_COLOUR, ms=3.5)
