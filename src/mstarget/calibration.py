@@ -64,6 +64,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from .quantiles import sorted_median, sorted_quantiles
+
 
 LENGTH_EDGES = (1, 5, 9, 16)  # classes: 1-4, 5-8, 9-15, 16+ training points
 N_LENGTH = len(LENGTH_EDGES)
@@ -358,14 +360,18 @@ def apply(z_paths: np.ndarray, factors: np.ndarray, shift: np.ndarray | None = N
     n = z.shape[0]
     if n < 2:
         return z
-    med = np.median(z, axis=0)
+    # one sort per year gives the ranks, the median and the 10 / 90 % quantiles (the same numbers
+    # as np.median / np.quantile, :mod:`mstarget.quantiles`); a shift moves a whole year, so the
+    # ranks stay
+    order = np.argsort(z, axis=0)
+    ordered = np.take_along_axis(z, order, axis=0)
+    med = sorted_median(ordered)
     if shift is not None and z_last is not None:
-        q10, q90 = np.quantile(z, [0.1, 0.9], axis=0)
+        q10, q90 = sorted_quantiles(ordered, [0.1, 0.9])
         move = trend_sign(med - z_last, (q90 - q10) / 2.0) * np.asarray(shift, dtype=float) * (q90 - q10) / 2.0
         z = z + move[None, :]
         med = med + move
     dev = z - med
-    order = np.argsort(z, axis=0)
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, np.broadcast_to(np.arange(n)[:, None], order.shape), axis=0)
     level = np.abs(2.0 * (ranks + 0.5) / n - 1.0)  # central level reached by each path

@@ -37,6 +37,7 @@ from .history import read_history
 from .models import ModelSpec, model_class, resolve
 from .models.base import Forecaster
 from .progress import Progress
+from .quantiles import sorted_quantiles
 from .transforms import Bounds, Transform, choose_transform
 from . import calibration as _cal
 from . import pooling as _pool
@@ -607,7 +608,7 @@ def summarise_paths(sf: SeriesForecast, probs) -> tuple:
     """A series' paths reduced to what the forecast table holds (run where the chunk runs):
     ``(region, indicator, future_years, mean (h,), quantiles (len(probs), h), model)``."""
     return (sf.region, sf.indicator, sf.future_years.astype(int), sf.paths.mean(axis=0),
-            np.quantile(sf.paths, list(probs), axis=0), sf.model)
+            sorted_quantiles(np.sort(sf.paths, axis=0), probs), sf.model)
 
 
 def _bulk_table(summaries: Sequence[tuple], levels: Sequence) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import warnings
 
 import pandas as pd
@@ -12,6 +13,7 @@ from ..exceptions import UnmatchedWarning
 from ..history import read_history
 from ..io import write_table
 from ..matching import match
+from ..progress import Progress
 from ..schedule import CATEGORIES, CATEGORY_ZH
 from . import common
 
@@ -27,6 +29,7 @@ def register(sub) -> None:
                    help="peer panel (region, indicator, year, value) of the same indicators in other "
                         "regions: short series borrow their trend and noise")
     common.add_chart_flag(p, "fan charts")
+    common.add_engine_flags(p)
     common.add_out_flag(p)
     common.add_tracking_flags(p)
     p.set_defaults(func=run)
@@ -43,12 +46,19 @@ def target_text(row) -> str:
     return sign + _NOTATION.get(row["kind"], "{}").format(text)
 
 
-def display_frame(table: pd.DataFrame) -> pd.DataFrame:
+#: rows printed on the terminal (all of them are in --out and in the MLflow run's table)
+SHOWN_ROWS = 200
+
+
+def display_frame(table: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """Binding indicators first; the target in plan notation; for 〈〉 targets the sum so far
-    (``last_value`` is the last yearly flow) and what remains; schedule shares in %."""
-    t = table.copy()
-    t["_a"] = t["attribute"].map(ORDER).fillna(2)
+    (``last_value`` is the last yearly flow) and what remains; schedule shares in %. With
+    ``limit``, only the first ``limit`` rows of that order."""
+    t = table.assign(_a=table["attribute"].map(ORDER).fillna(2))
     t = t.sort_values(["_a"], kind="stable")
+    if limit is not None:
+        t = t.head(limit)
+    t = t.copy()
     t["attribute"] = t["attribute"].map({"binding": "约束性", "expected": "预期性"}).fillna("")
     t["target"] = [target_text(r) for _, r in t.iterrows()]
     t["p_meet"] = t["p_meet"].map(lambda v: "-" if v != v else f"{v:.2f}")
@@ -81,10 +91,13 @@ def summary_line(table: pd.DataFrame) -> str:
 
 def run(args: argparse.Namespace) -> int:
     common.check_outputs(args, "plan", "history")  # --out / --chart: writable, not an input
+    engine = common.engine_of(args, "assess")
     region = getattr(args, "region", None)
+    prog = Progress(True)
     # refuse bad input, and with --strict anything unmatched, before anything is written
-    plan, history = read_inputs(args.history, args.plan, region)
-    reference = read_history(args.reference) if args.reference else None
+    with prog.step("reading plan and history"):
+        plan, history = read_inputs(args.history, args.plan, region)
+        reference = read_history(args.reference) if args.reference else None
     code = common.report_unmatched(match(plan, history) if history is not None else None,
                                    strict=getattr(args, "strict", False))
     if code is not None:
@@ -92,31 +105,44 @@ def run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
-                                         seed=args.seed, progress=True, reference=reference)
-    fig = None
-    if args.chart or not args.no_track:
-        from ..report import fan_chart, save_figure
+                                         seed=args.seed, progress=prog, reference=reference,
+                                         backend=engine)
+    settings = common.tracking_settings(args)
+    fig = overview = None
+    if args.chart or settings.enabled:
+        from ..report import fan_chart, overview_chart, save_figure
 
-        fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")  # drawn before any write
+        with prog.step("drawing charts"):  # before any write; capped: binding plus most at risk
+            fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")
+            if settings.enabled:
+                overview = overview_chart(table)
         if args.chart:
             save_figure(fig, args.chart, dpi=110)
     if args.out:
-        write_table(table, args.out)
-    common.echo(common.format_table(display_frame(table)))
+        with prog.step(f"writing {args.out}"):
+            write_table(table, args.out)
+    common.echo(common.format_table(display_frame(table, SHOWN_ROWS), max_rows=SHOWN_ROWS))
+    if len(table) > SHOWN_ROWS:
+        common.echo(f"... {len(table) - SHOWN_ROWS} more rows (共 {len(table)} 行): all in "
+                    + (args.out if args.out else "--out FILE") + " and in the MLflow run's assessment.csv")
     common.echo("\n" + summary_line(table))
     if args.out:
         common.echo(f"written: {args.out}")
-    settings = common.tracking_settings(args)
     params = {"command": "assess", "model": args.model, "as_of": args.as_of, "seed": args.seed,
-              "plan": args.plan, "history": args.history or "",
-              "data_fingerprint": tracking.data_fingerprint(plan, history),
+              "plan": args.plan, "history": args.history or "", "backend": engine.backend,
               **tracking.package_versions()}
-    # the same logging as the API's assess(track=True): metrics, assessment.csv, fan_chart.png
-    run_id = tracking.log_assessment(table, params, settings, figure=fig)
-    if run_id is not None:
-        common.echo(f"MLflow run {run_id} logged to {settings.store_uri()}")
-    if fig is not None:
+    try:
+        # the same logging as the API's assess(track=True): metrics, assessment.csv, charts
+        with prog.step("logging the MLflow run") if settings.enabled else contextlib.nullcontext():
+            if settings.enabled:
+                params["data_fingerprint"] = tracking.data_fingerprint(plan, history)
+            run_id = tracking.log_assessment(table, params, settings, figure=fig, overview=overview)
+    finally:
         from ..plotting import pyplot
 
-        pyplot().close(fig)
+        for f in (fig, overview):
+            if f is not None:
+                pyplot().close(f)
+    if run_id is not None:
+        common.echo(f"MLflow run {run_id} logged to {settings.store_uri()}")
     return common.EXIT_OK

@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         details_out = str(out.with_name(f"{out.stem}_details{out.suffix}"))
     common.check_outputs(args, "history", "plan",
                          extra=(("--out (details)", details_out),) if details_out else ())
+    engine = common.engine_of(args, "backtest")
     history = read_history(args.history, region=args.region)
     plan = read_plan(args.plan, region=args.region) if args.plan else None
     try:
@@ -59,8 +60,7 @@ def run(args: argparse.Namespace) -> int:
         return common.EXIT_BAD_INPUT
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     res = backtest(history, model=models, horizon=args.horizon, origins=origins, seed=args.seed,
-                   n_paths=args.paths, plan=plan, backend=args.backend, n_jobs=args.n_jobs,
-                   scheduler=args.scheduler, progress=True)
+                   n_paths=args.paths, plan=plan, backend=engine, progress=True)
     fig = None
     if args.chart or not args.no_track:  # drawn before anything is written
         fig = res.plot(title=f"backtest: {', '.join(models)}, horizon {args.horizon}")

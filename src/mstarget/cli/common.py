@@ -120,11 +120,30 @@ def error(text: str) -> None:
 
 
 def add_engine_flags(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("execution")
-    g.add_argument("--backend", choices=("serial", "loky", "dask"), default="serial",
-                   help="where the work runs: this process, local worker processes, or a Dask cluster")
-    g.add_argument("--n-jobs", type=int, default=None, help="worker processes (loky / local dask)")
-    g.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    g = p.add_argument_group("execution (mstarget.engine)")
+    g.add_argument("--backend", choices=("serial", "loky", "dask"), default=None,
+                   help="where the series are forecast, in chunks: this process (serial, the "
+                        "default), local worker processes (loky), or a Dask cluster (dask; "
+                        "implied by --scheduler)")
+    g.add_argument("--n-jobs", type=int, default=None,
+                   help="worker processes for loky or a local Dask cluster (default: all cores)")
+    g.add_argument("--scheduler", default=None,
+                   help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: "
+                        "$MSTARGET_DASK_SCHEDULER, else a local cluster)")
+
+
+def engine_of(args: argparse.Namespace, command: str):
+    """The :class:`~mstarget.engine.Engine` of ``--backend / --n-jobs / --scheduler``: a
+    scheduler address alone means ``dask``; bad values are refused before any work."""
+    from ..engine import Engine
+    from ..exceptions import ParameterError
+
+    backend = args.backend or ("dask" if args.scheduler else "serial")
+    if args.n_jobs is not None and args.n_jobs < 1:
+        raise ParameterError(f"--n-jobs must be a number of worker processes >= 1; got {args.n_jobs}.")
+    if args.scheduler and backend != "dask":
+        raise ParameterError(f"--scheduler {args.scheduler} needs --backend dask (got --backend {backend}).")
+    return Engine.of(backend, args.n_jobs, args.scheduler, caller=command)
 
 
 def add_assessment_inputs(p: argparse.ArgumentParser, *, history_required: bool = False) -> None:

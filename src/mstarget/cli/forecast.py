@@ -25,6 +25,7 @@ def register(sub) -> None:
     p.add_argument("--register", default=None, metavar="NAME",
                    help="also register the logged forecaster (an MLflow pyfunc model) in the "
                         "MLflow model registry under NAME")
+    common.add_engine_flags(p)
     common.add_out_flag(p)
     common.add_tracking_flags(p)
     p.set_defaults(func=run)
@@ -36,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
         common.error("error: --register needs tracking; drop --no-track (or unset MSTARGET_NO_TRACK)")
         return common.EXIT_BAD_INPUT
     common.check_outputs(args, "history")
+    engine = common.engine_of(args, "forecast")
     history = read_history(args.history, region=args.region)
     try:  # numbers in %: forecast() refuses fractions such as 0.8 with a hint
         levels = tuple(float(x) if "." in x else int(x) for x in args.levels.split(",") if x.strip())
@@ -43,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         common.error(f"error: --levels must be comma-separated percentages such as 80,95; got {args.levels!r}")
         return common.EXIT_BAD_INPUT
     table = forecast(history, horizon=args.horizon, model=args.model, levels=levels, seed=args.seed,
-                     as_of=args.as_of, progress=True,
+                     as_of=args.as_of, progress=True, backend=engine,
                      reference=read_history(args.reference) if args.reference else None)
     if args.out:
         write_table(table, args.out)

@@ -8,6 +8,7 @@ from .. import tracking
 from ..assess import assess_detailed, read_inputs
 from ..exceptions import UnmatchedWarning
 from ..matching import match
+from ..progress import Progress
 from ..report import check_report_paths, write_report
 from . import common
 
@@ -29,6 +30,7 @@ def register(sub) -> None:
     p.add_argument("--max-charts", type=int, default=40,
                    help="at most this many fan charts: binding targets plus the most at risk "
                         "(default 40; the overview chart always covers every target)")
+    common.add_engine_flags(p)
     common.add_tracking_flags(p)
     p.set_defaults(func=run)
 
@@ -38,7 +40,10 @@ def run(args: argparse.Namespace) -> int:
     for p in paths:  # writable, and none of them an input
         common.check_output_path(str(p), flag="--out", inputs=[("--plan", args.plan),
                                                               ("--history", args.history)])
-    plan, history = read_inputs(args.history, args.plan, args.region)
+    engine = common.engine_of(args, "report")
+    prog = Progress(True)
+    with prog.step("reading plan and history"):
+        plan, history = read_inputs(args.history, args.plan, args.region)
     code = common.report_unmatched(match(plan, history) if history is not None else None,
                                    strict=args.strict)
     if code is not None:
@@ -46,9 +51,10 @@ def run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
-                                         seed=args.seed, progress=True)
-    write_report(table, details, paths, title=args.title, plan=plan, lang=args.lang, as_of=args.as_of,
-                 max_charts=args.max_charts)
+                                         seed=args.seed, progress=prog, backend=engine)
+    with prog.step("writing the report"):
+        write_report(table, details, paths, title=args.title, plan=plan, lang=args.lang,
+                     as_of=args.as_of, max_charts=args.max_charts)
     for p in paths:
         common.echo(f"report written: {p}")
     settings = common.tracking_settings(args)

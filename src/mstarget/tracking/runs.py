@@ -509,10 +509,13 @@ def describe_run(command: str, table: pd.DataFrame, params: Mapping[str, Any]) -
     return name[:250]
 
 
-def record_assessment(run: Run, table: pd.DataFrame, figure=None, files: Sequence[str | Path] = ()) -> None:
+def record_assessment(run: Run, table: pd.DataFrame, figure=None, files: Sequence[str | Path] = (),
+                      overview=None) -> None:
     """Log an ``assess`` result into an open run: summary and per-target metrics (first
-    :data:`MAX_TARGET_METRICS` rows), ``assessment.csv``, ``per_target_metrics.csv``,
-    ``fan_chart.png`` and any report ``files`` (under ``report/``)."""
+    :data:`MAX_TARGET_METRICS` rows), the full table ``assessment.csv``,
+    ``per_target_metrics.csv``, ``fan_chart.png`` (a capped grid: binding targets plus the most
+    at risk), ``overview_chart.png`` (every target in one chart) and any report ``files`` (under
+    ``report/``). Whatever the number of rows, only the table grows: the cost is bounded."""
     per_target = target_metrics(table)
     run.log_metrics({**assessment_metrics(table), **per_target})
     run.log_table(table, "assessment.csv")
@@ -521,6 +524,8 @@ def record_assessment(run: Run, table: pd.DataFrame, figure=None, files: Sequenc
                   "mstarget.per_target_truncated": len(table) > MAX_TARGET_METRICS})
     if figure is not None:
         run.log_figure(figure, "fan_chart.png")
+    if overview is not None:
+        run.log_figure(overview, "overview_chart.png")
     for path in files:
         run.log_file(path, "report")
 
@@ -564,7 +569,7 @@ def _run_params(command: str, params: Mapping[str, Any], inputs: Sequence[pd.Dat
 def log_assessment(table: pd.DataFrame, params: dict, settings: TrackingSettings | None = None,
                    figure=None, *, inputs: Sequence[pd.DataFrame] | None = None,
                    on_error: str = "raise", run_name: str | None = None, command: str = "assess",
-                   files: Sequence[str | Path] = ()) -> str | None:
+                   files: Sequence[str | Path] = (), overview=None) -> str | None:
     """Log one ``assess`` run; returns its run id (``None`` when tracking is disabled).
 
     ``params`` should hold ``model, as_of, seed`` and ``data_fingerprint`` (or pass ``inputs=
@@ -573,11 +578,12 @@ def log_assessment(table: pd.DataFrame, params: dict, settings: TrackingSettings
     :class:`TrackingError` into a warning (for API callers, so the result is never lost).
     ``run_name`` defaults to :func:`describe_run` (``assess 鼎湖区 as of 2023 · auto``);
     ``command`` (tag ``mstarget.command``) is ``report`` for ``mstarget report``, whose report
-    ``files`` are attached under ``report/``.
+    ``files`` are attached under ``report/``. ``figure`` is logged as ``fan_chart.png``,
+    ``overview`` as ``overview_chart.png``.
     """
     name = run_name or describe_run(command, table, params)
     return _log_one(name, command, params, settings, inputs, on_error,
-                    lambda run: record_assessment(run, table, figure, files))
+                    lambda run: record_assessment(run, table, figure, files, overview))
 
 
 def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings | None = None,
