@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import DataValidationError, InconsistentDataWarning, Problem
+from .quantiles import sorted_median
 from .units import CHANGE_WORDS, percent_kind
 from .validation import map_unique
 
@@ -514,6 +515,8 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
     hbounds = ((_column(history, "lower"), _column(history, "upper"))
                if {"lower", "upper"} & set(history.columns) else None)
     errors: list[Problem] = []
+    unit_kinds: dict = {}
+    same_unit: dict = {}
     for pos, r in enumerate(plan.itertuples(index=False)):
         hind = pairs.get((r.region, r.indicator))
         if hind is None or (r.region, hind) not in groups:
@@ -527,7 +530,10 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
         hist_unit = next((u for u in hunits[hpos] if u.strip()), "") if hunits is not None else ""
         unit = r.unit or hist_unit
         # 1. units of one kind at two magnitudes (万元 / 亿元); other differences: a warning
-        if hist_unit and r.unit and normalize_unit(hist_unit) != normalize_unit(r.unit):
+        same = same_unit.get((hist_unit, r.unit))
+        if same is None and hist_unit and r.unit:
+            same = same_unit[(hist_unit, r.unit)] = normalize_unit(hist_unit) == normalize_unit(r.unit)
+        if hist_unit and r.unit and not same:
             conv = conversion(r.unit, hist_unit)
             p0 = int(hpos[0])
             if conv:
@@ -543,7 +549,12 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
                   [Problem(hsrc, hrow(p0), "unit", hist_unit, f"the plan's unit {r.unit}")], 4)
         v = values[hpos]
         # 2. counts are never negative (a history without units takes the plan's)
-        if is_count(unit, r.name, r.indicator) and pd.isna(r.lower):
+        kinds = unit_kinds.get((unit, r.name, r.indicator))
+        if kinds is None:  # a unit and name decided once (plans repeat them across regions)
+            kinds = unit_kinds[(unit, r.name, r.indicator)] = (
+                is_count(unit, r.name, r.indicator), percent_kind(r.unit, r.name, r.indicator) == "share")
+        counted, share = kinds
+        if counted and pd.isna(r.lower):
             for p in hpos[v < 0]:
                 errors.append(Problem(hsrc, hrow(p), hcol("value", p), f"{values[p]:g}",
                                       f"计数（{unit}）不能为负数 (a count in {unit}, as the plan "
@@ -552,10 +563,13 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
         # bounds declared in the plan (other than a share's 0 / 100) or in the history (any)
         declared = _declares_bounds(r.lower, r.upper) or (hbounds is not None and bool(
             np.isfinite(hbounds[0][hpos]).any() or np.isfinite(hbounds[1][hpos]).any()))
-        plan_text = (f"{what}: plan {plan_at}, target {target_text(r.direction, r.kind, r.target)}"
-                     + (f", baseline {_num(r.baseline)}" if not pd.isna(r.baseline) else "")
-                     + (f" {r.unit}" if r.unit else ""))
-        problem = _scale_problem(r, v, measure[hpos] if measure is not None else None, declared, plan_text)
+        def plan_text(r=r, what=what, plan_at=plan_at):  # written only for a message
+            return (f"{what}: plan {plan_at}, target {target_text(r.direction, r.kind, r.target)}"
+                    + (f", baseline {_num(r.baseline)}" if not pd.isna(r.baseline) else "")
+                    + (f" {r.unit}" if r.unit else ""))
+
+        problem = _scale_problem(r, v, measure[hpos] if measure is not None else None, declared, plan_text,
+                                 share)
         if problem:
             p0 = int(hpos[0])
             errors.append(Problem(hsrc, hrow(p0), hcol("value", p0), f"{values[p0]:g}", problem))
@@ -602,11 +616,11 @@ def _baseline_tolerance(b: float) -> float:
     return max(BASELINE_TOLERANCE * abs(b), 0.5 * 10.0 ** (-decimals))
 
 
-def _scale_problem(r, v: np.ndarray, measure, declared: bool, plan_text: str) -> str:
+def _scale_problem(r, v: np.ndarray, measure, declared: bool, plan_text, share: bool | None = None) -> str:
     """The message for a history whose figures are orders of magnitude off the plan's, else ``""``.
 
-    ``declared``: plan or history declares bounds other than a share's 0 / 100; ``plan_text``
-    names the plan row. The plan's scale is the larger of its baseline and target (for a 〈〉
+    ``declared``: plan or history declares bounds other than a share's 0 / 100; ``plan_text()``
+    names the plan row; ``share``: whether the row is a ``%`` share (computed when None). The plan's scale is the larger of its baseline and target (for a 〈〉
     target given as yearly flows, the target spread over the plan's years); the history's is the
     median of its non-zero figures.
     """
@@ -620,9 +634,11 @@ def _scale_problem(r, v: np.ndarray, measure, declared: bool, plan_text: str) ->
     hist = np.abs(v[v != 0])
     if not plan_vals.size or not hist.size:
         return ""
-    plan_scale, hist_scale = float(plan_vals.max()), float(np.median(hist))
+    plan_scale, hist_scale = float(plan_vals.max()), float(sorted_median(np.sort(hist)))  # = np.median
     ratio = hist_scale / plan_scale
-    if percent_kind(r.unit, r.name, r.indicator) == "share" and not declared:
+    if share is None:
+        share = percent_kind(r.unit, r.name, r.indicator) == "share"
+    if share and not declared:
         # a ratio 0-1 against a percentage: the smaller side never above 1, about 100x apart
         small_max = float(hist.max()) if ratio < 1 else float(plan_vals.max())
         if small_max <= 1 and (ratio >= PERCENT_FACTOR or ratio <= 1 / PERCENT_FACTOR):
@@ -633,7 +649,7 @@ def _scale_problem(r, v: np.ndarray, measure, declared: bool, plan_text: str) ->
                 zh = "规划像比例(0-1)，历史数据为百分数"
                 fix = f"write the plan as percentages ({plan_scale:g} -> {plan_scale * 100:g})"
             return (f"{zh}，历史数据约为规划数值的 {_times(ratio)} (history figures around {hist_scale:g} "
-                    f"against plan figures up to {plan_scale:g}, {plan_text}: a ratio 0-1 mixed with "
+                    f"against plan figures up to {plan_scale:g}, {plan_text()}: a ratio 0-1 mixed with "
                     f"a percentage? {fix}; if the figures really are this far apart, give the "
                     "history 'lower' / 'upper' columns (0 and 100) to say so)")
     if ratio < SCALE_FACTOR and ratio > 1 / SCALE_FACTOR:
@@ -642,7 +658,7 @@ def _scale_problem(r, v: np.ndarray, measure, declared: bool, plan_text: str) ->
     zh_eg, en_eg = _CONFUSIONS.get(k, ("", ""))
     return (f"历史数据约为规划数值的 {_times(ratio)}{' 倍' if ratio > 1 else ''}，可能单位混用"
             f"{'（' + zh_eg + '）' if zh_eg else ''} (history figures around {hist_scale:g} are about "
-            f"{_times(ratio)} {'times' if ratio > 1 else 'of'} the plan's {plan_scale:g}, {plan_text}: "
+            f"{_times(ratio)} {'times' if ratio > 1 else 'of'} the plan's {plan_scale:g}, {plan_text()}: "
             f"a unit mix-up{' ' + en_eg if en_eg else ''}? convert the history to the plan's unit"
             f"{' (' + str(r.unit) + ')' if r.unit else ''}, or fix the plan)")
 

@@ -448,59 +448,87 @@ def quantile_table(sf: SeriesForecast, levels: Sequence[int]) -> pd.DataFrame:
 
 def _groups(history: pd.DataFrame):
     """(region, indicator, row positions sorted by year) per series, in order of first appearance."""
-    keys = pd.MultiIndex.from_arrays([history["region"].to_numpy(), history["indicator"].to_numpy()])
-    codes, uniques = pd.factorize(keys)
+    codes, regions, indicators = _series_codes(history)
     order = np.lexsort((history["year"].to_numpy(), codes))
     cuts = np.flatnonzero(np.diff(codes[order])) + 1
     for pos in np.split(order, cuts):
         if pos.size:
-            region, indicator = uniques[codes[pos[0]]]
-            yield region, indicator, pos
+            k = codes[pos[0]]
+            yield regions[k], indicators[k], pos
 
 
-def _bounds_for(bounds: Mapping, region, indicator, unit, values, history=None, pos=None) -> Bounds:
-    b = bounds.get((region, indicator), bounds.get(indicator))
-    if isinstance(b, Bounds):
-        return b
-    lo, hi = (b if b is not None else (None, None))
-    name = indicator
-    if history is not None:  # the history's own name and declared bounds (read_history columns)
+def _series_codes(history: pd.DataFrame):
+    """Series number of every row (in order of first appearance) and each series' region and
+    indicator, as plain arrays (a MultiIndex lookup per series costs more than the series)."""
+    r_codes, r_uni = pd.factorize(history["region"].to_numpy())
+    i_codes, i_uni = pd.factorize(history["indicator"].to_numpy())
+    codes, pairs = pd.factorize(r_codes.astype(np.int64) * max(len(i_uni), 1) + i_codes)
+    n_ind = max(len(i_uni), 1)
+    return codes, np.asarray(r_uni)[pairs // n_ind], np.asarray(i_uni)[pairs % n_ind]
+
+
+class _BoundsOf:
+    """Natural bounds of each series of a history (:meth:`__call__`), reading the columns once and
+    deciding each distinct (unit, name, declared bounds, sign) once: a country-sized call has
+    100,000 series but a few dozen indicators."""
+
+    def __init__(self, history: pd.DataFrame, bounds: Mapping | None):
+        self.bounds = bounds or {}
+        self.units = history["unit"].to_numpy() if "unit" in history else None
+        self.names = history["name"].to_numpy() if "name" in history else None
+        self.lower = history["lower"].to_numpy() if "lower" in history else None
+        self.upper = history["upper"].to_numpy() if "upper" in history else None
+        self.cache: dict = {}
+
+    def __call__(self, region, indicator, pos, values: np.ndarray) -> Bounds:
+        b = self.bounds.get((region, indicator), self.bounds.get(indicator))
+        if isinstance(b, Bounds):
+            return b
+        lo, hi = (b if b is not None else (None, None))
         first = pos[0]
-        if "name" in history:
-            name = f"{history['name'].iat[first]} {indicator}"
-        if lo is None and "lower" in history:
-            lo = history["lower"].iat[first]
-        if hi is None and "upper" in history:
-            hi = history["upper"].iat[first]
-    return Bounds.for_unit(unit, values, lo, hi, name=name)
+        unit = self.units[first] if self.units is not None else None
+        # the history's own name and declared bounds (read_history columns)
+        name = f"{self.names[first]} {indicator}" if self.names is not None else indicator
+        if lo is None and self.lower is not None:
+            lo = self.lower[first]
+        if hi is None and self.upper is not None:
+            hi = self.upper[first]
+        lo = None if lo is None or pd.isna(lo) else lo
+        hi = None if hi is None or pd.isna(hi) else hi
+        finite = values[np.isfinite(values)]
+        nonneg = bool(finite.size == 0 or finite.min() >= 0)
+        key = (unit, name, lo, hi, nonneg)
+        try:
+            return self.cache[key]
+        except (KeyError, TypeError):  # TypeError: an unhashable cell
+            out = Bounds.for_unit(unit, [] if nonneg else [-1.0], lo, hi, name=name)
+        try:
+            self.cache[key] = out
+        except TypeError:
+            pass
+        return out
 
 
 def series_bounds(history: pd.DataFrame, bounds: Mapping | None = None) -> dict[tuple[str, str], Bounds]:
     """Natural bounds per (region, indicator): explicit ``bounds`` entries win over the unit rule."""
-    bounds = bounds or {}
-    units = history["unit"].to_numpy() if "unit" in history else None
+    bounds_of = _BoundsOf(history, bounds)
     vals = history["value"].to_numpy(dtype=float)
-    out = {}
-    for region, indicator, pos in _groups(history):
-        unit = units[pos[0]] if units is not None else None
-        out[(region, indicator)] = _bounds_for(bounds, region, indicator, unit, vals[pos], history, pos)
-    return out
+    return {(region, indicator): bounds_of(region, indicator, pos, vals[pos])
+            for region, indicator, pos in _groups(history)}
 
 
 def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int,
             spec: ModelSpec, bounds: Mapping | None = None) -> list[_Prepared]:
     """Group a validated history into per-series inputs (skipping series with no usable value)."""
-    bounds = bounds or {}
-    units = history["unit"].to_numpy() if "unit" in history else None
+    bounds_of = _BoundsOf(history, bounds)
     vals = history["value"].to_numpy(dtype=float)
     years = history["year"].to_numpy()
     stated = (pd.to_numeric(history["prior_change"], errors="coerce").to_numpy(dtype=float)
               if "prior_change" in history else None)
     out = []
     for region, indicator, pos in _groups(history):
-        unit = units[pos[0]] if units is not None else None
-        b = _bounds_for(bounds, region, indicator, unit, vals[pos], history, pos)
         v = vals[pos]
+        b = bounds_of(region, indicator, pos, v)
         ok = ~np.isnan(v)
         if not ok.any():
             continue

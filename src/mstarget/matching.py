@@ -177,7 +177,8 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     for k, s in enumerate(series.itertuples(index=False)):
         if (s.region, s.indicator) in by_id:
             target_of[k] = s.indicator
-    taken = {(series.at[k, "region"], ind) for k, ind in target_of.items()}
+    regions, ids = series["region"].to_numpy(), series["indicator"].to_numpy()  # (not .at per row)
+    taken = {(regions[k], ind) for k, ind in target_of.items()}
     for k, s in enumerate(series.itertuples(index=False)):
         if k in target_of:
             continue
@@ -189,12 +190,12 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
                 break
     _loose_matches(series, plan, target_of, taken)
     relabelled = _relabel(history, series, target_of, plan)
-    matched_plan = {(series.at[k, "region"], ind) for k, ind in target_of.items()}
+    matched_plan = {(regions[k], ind) for k, ind in target_of.items()}
     free = series.drop(index=list(target_of))
     unmatched_history = _suggest_for_series(free, plan, plan_keys)
     lonely = plan[[(r, i) not in matched_plan for r, i in zip(plan["region"], plan["indicator"])]]
     unmatched_plan = _suggest_for_plan(lonely, free)
-    pairs = {(series.at[k, "region"], ind): series.at[k, "indicator"] for k, ind in target_of.items()}
+    pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
     return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs)
 
 
@@ -243,16 +244,29 @@ def _plan_keys(plan: pd.DataFrame) -> dict:
     """(region, normalised name or id) -> plan id (the first plan row giving it)."""
     keys: dict = {}
     names = plan["name"] if "name" in plan.columns else plan["indicator"]
+    known: dict = {}  # each distinct name normalised once (plans repeat names across regions)
+
+    def norm(text):
+        try:
+            return known[text]
+        except (KeyError, TypeError):
+            out = name_key(text)
+        try:
+            known[text] = out
+        except TypeError:
+            pass
+        return out
+
     for r, i, n in zip(plan["region"], plan["indicator"], names):
-        for key in (name_key(n), name_key(i)):
+        for key in (norm(n), norm(i)):
             if key:
                 keys.setdefault((r, key), i)
     return keys
 
 
 def _relabel(history: pd.DataFrame, series: pd.DataFrame, target_of: dict, plan: pd.DataFrame):
-    moved = {(series.at[k, "region"], series.at[k, "indicator"]): ind
-             for k, ind in target_of.items() if series.at[k, "indicator"] != ind}
+    regions, ids = series["region"].to_numpy(), series["indicator"].to_numpy()
+    moved = {(regions[k], ids[k]): ind for k, ind in target_of.items() if ids[k] != ind}
     unit_of = {(r, i): u for r, i, u in zip(plan["region"], plan["indicator"],
                                             plan["unit"] if "unit" in plan.columns else [""] * len(plan))}
     out = history.copy()
