@@ -1,10 +1,12 @@
-"""serial, loky and dask backends give identical backtests (DESIGN §4: distributed runs)."""
+"""serial, loky and dask backends give identical backtests (DESIGN §4: distributed runs); a local
+Dask cluster is reused across calls (issue 13)."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
 import mstarget as mt
+from mstarget import engine
 from mstarget.engine import run_tasks
 
 
@@ -30,6 +32,13 @@ def test_backends_give_identical_results(small_mdg):
     pd.testing.assert_frame_equal(serial.details, loky.details)
     dask = _bt(small_mdg, backend="dask", n_jobs=1)
     pd.testing.assert_frame_equal(serial.summary, dask.summary)
+    # the local cluster is started once per process and reused by the next call (issue 13)
+    client = engine._dask_client(engine.Engine("dask", 1))
+    assert _bt(small_mdg, backend="dask", n_jobs=1).summary.equals(dask.summary)
+    assert engine._dask_client(engine.Engine("dask", 1)) is client
+    assert [k for k in engine._CLIENTS if k[0] == "local"] == [("local", 1)]
+    engine.close_clients()
+    assert not engine._CLIENTS and client.status == "closed"
 
 
 def test_unknown_backend_is_refused():

@@ -105,15 +105,16 @@ class Engine:
         info = _dask_client(self).scheduler_info()
         return max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
 
-    def chunks(self, n: int) -> list[range]:
+    def chunks(self, n: int, *, min_size: int = MIN_CHUNK) -> list[range]:
         """``range(n)`` cut into consecutive chunks (serial: small ones for progress; parallel:
-        about :data:`CHUNKS_PER_WORKER` per worker, :data:`MIN_CHUNK`-:data:`MAX_CHUNK` series)."""
+        about :data:`CHUNKS_PER_WORKER` per worker, ``min_size``-:data:`MAX_CHUNK` series; a slow
+        model fitted one series at a time, such as Prophet, passes ``min_size=1``)."""
         if n <= 0:
             return []
         if not self.parallel:
             size = SERIAL_CHUNK
         else:
-            size = min(MAX_CHUNK, max(MIN_CHUNK, math.ceil(n / (CHUNKS_PER_WORKER * self.workers()))))
+            size = min(MAX_CHUNK, max(min_size, math.ceil(n / (CHUNKS_PER_WORKER * self.workers()))))
         return [range(i, min(i + size, n)) for i in range(0, n, size)]
 
     def map(self, fn: Callable[..., Any], tasks: Sequence[tuple], *, shared: Mapping[str, Any] | None = None,
@@ -129,7 +130,7 @@ class Engine:
         shared = dict(shared or {})
         if not tasks:
             return []
-        if not self.parallel or len(tasks) == 1:
+        if not self.parallel:
             out = []
             for k, t in enumerate(tasks):
                 out.append(fn(*t, **shared))
@@ -163,7 +164,8 @@ class Engine:
         from dask.distributed import as_completed
 
         client = _dask_client(self)
-        scattered = {k: client.scatter(v, broadcast=True, hash=False) for k, v in shared.items()}
+        # one object each (scatter would split a dict or list into items), sent to every worker once
+        scattered = {k: client.scatter([v], broadcast=True, hash=False)[0] for k, v in shared.items()}
         futures = [client.submit(_call_indexed, fn, k, t, scattered, pure=False)
                    for k, t in enumerate(tasks)]
         results: list = [None] * len(tasks)

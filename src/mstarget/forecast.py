@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .arguments import check_horizon, check_levels, check_seed, check_table
-from .engine import Engine
+from .engine import MIN_CHUNK, Engine
 from .exceptions import ModelFallbackWarning, ParameterError, ShortHistoryWarning
 from .history import read_history
 from .models import ModelSpec, model_class, resolve
@@ -337,7 +337,8 @@ def run_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int, progre
                     learned[key] = cls.learn_shared(ys, priors, **spec.params)
                 except Exception:
                     learned[key] = _LEARNING_FAILED  # fit one by one, with fallbacks
-        for c in engine.chunks(len(idx)):
+        # a model fitted series by series (Prophet: a second each) is worth spreading finely
+        for c in engine.chunks(len(idx), min_size=1 if cls.needs_bounds else MIN_CHUNK):
             part = [idx[j] for j in c]
             tasks.append(([prepared[i] for i in part], key, [extras[i] for i in part]))
             sizes.append(len(part))

@@ -1,0 +1,33 @@
+"""A provincial panel with a plan, from the real data in ``data/china`` (issue 13 tests)."""
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def province_panel(n_indicators: int = 8, as_of: int = 2019) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Provincial panels (real data, counts and amounts): ``n_indicators`` x 31 provinces up to
+    ``as_of``; about half the series cut to their last 4 points (``auto`` gives them
+    ``pooled_drift``, pooled across provinces), the others kept at 8-10 points (``auto``'s backtest,
+    the ensemble and its cross-learned global member). One plan row per series: target 2022 at
+    10 % above the last value, every fifth row binding."""
+    d = pd.read_csv(DATA / "china" / "provincial_panels.csv")
+    d = d[(d["region"] != "全国") & (d["year"] <= as_of) & (d["unit"] != "%")]
+    keep = sorted(d["indicator"].unique())[:n_indicators]
+    d = d[d["indicator"].isin(keep)]
+    short = np.array([zlib.crc32(f"{r}/{i}".encode()) % 2 == 0 for r, i in zip(d["region"], d["indicator"])])
+    d = d[~short | (d["year"] >= as_of - 3)]
+    hist = d[["region", "indicator", "name", "year", "value", "unit"]].reset_index(drop=True)
+    last = hist.sort_values("year").groupby(["region", "indicator"], sort=False).tail(1)
+    last = last.sort_values(["region", "indicator"])
+    plan = pd.DataFrame({"region": last["region"], "indicator": last["indicator"], "name": last["name"],
+                         "unit": last["unit"], "baseline_year": 2015, "baseline": np.nan,
+                         "target_year": 2022, "target": (last["value"] * 1.1).round(2),
+                         "direction": ">=", "kind": "level",
+                         "attribute": np.where(np.arange(len(last)) % 5 == 0, "binding", "expected")})
+    return hist, plan.reset_index(drop=True)
