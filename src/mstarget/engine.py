@@ -166,17 +166,20 @@ class Engine:
         client = _dask_client(self)
         # one object each (scatter would split a dict or list into items), sent to every worker once
         scattered = {k: client.scatter([v], broadcast=True, hash=False)[0] for k, v in shared.items()}
-        futures = [client.submit(_call_indexed, fn, k, t, scattered, pure=False)
-                   for k, t in enumerate(tasks)]
+        # a result is dropped from the cluster as soon as it is here: only pending futures are
+        # referenced, so a worker does not keep every chunk's result until the call ends
+        pending = {k: client.submit(_call_indexed, fn, k, t, scattered, pure=False)
+                   for k, t in enumerate(tasks)}
         results: list = [None] * len(tasks)
         try:
-            for fut in as_completed(futures):
+            for fut in as_completed(list(pending.values())):
                 k, value = fut.result()
+                del pending[k], fut
                 results[k] = value
                 if on_done:
                     on_done(k)
         except BaseException:
-            client.cancel(futures)
+            client.cancel(list(pending.values()))
             raise
         return results
 
