@@ -66,10 +66,30 @@ def _fit_candidate(name: str, train: list, pri: list, shared_global):
     return model_class(spec.name).fit_many(train, pri, **spec.params)
 
 
-def backtest_scores(zs: Sequence[np.ndarray], priors: Sequence[float],
-                    candidates: Sequence[str], *, origins: int = ORIGINS,
-                    score_h: int = SCORE_H, min_points: int = MIN_POINTS) -> np.ndarray:
-    """Scaled mean absolute errors, shape (n_series, n_candidates); ``nan`` where not scored."""
+def scoring_model(zs: Sequence[np.ndarray], priors: Sequence[float],
+                  candidates: Sequence[str] = CANDIDATES, *, origins: int = ORIGINS,
+                  min_points: int = MIN_POINTS):
+    """What the backtest learns across series, once: the global regressor the ``ensemble``
+    candidate uses at every origin, trained on every eligible series' data before its earliest
+    origin (no leak); ``None`` when no candidate needs one or no series is eligible."""
+    eligible = [i for i, z in enumerate(zs) if z.size >= min_points]
+    if "ensemble" not in candidates or not eligible:
+        return None
+    from .models.global_model import GlobalModel
+
+    shared_global = GlobalModel(oof=False)
+    shared_global._train([zs[i][:-origins] for i in eligible], [priors[i] for i in eligible])
+    return shared_global
+
+
+def score_series(zs: Sequence[np.ndarray], priors: Sequence[float], candidates: Sequence[str],
+                 shared_global, *, origins: int = ORIGINS, score_h: int = SCORE_H,
+                 min_points: int = MIN_POINTS) -> np.ndarray:
+    """Scaled mean absolute errors, shape (n_series, n_candidates); ``nan`` where not scored.
+
+    Each series' scores depend only on the series and ``shared_global``
+    (:func:`scoring_model` of all the series), so any chunk of the series gives the same rows.
+    """
     n_s = len(zs)
     err = np.zeros((n_s, len(candidates)))
     cnt = np.zeros((n_s, len(candidates)))
@@ -77,13 +97,6 @@ def backtest_scores(zs: Sequence[np.ndarray], priors: Sequence[float],
     if not eligible:
         return np.full((n_s, len(candidates)), np.nan)
     scales = {i: _scale(zs[i]) for i in eligible}
-    shared_global = None
-    if "ensemble" in candidates:
-        # one global model for all origins, trained on data before the earliest origin (no leak)
-        from .models.global_model import GlobalModel
-
-        shared_global = GlobalModel(oof=False)
-        shared_global._train([zs[i][:-origins] for i in eligible], [priors[i] for i in eligible])
     for k in range(1, origins + 1):
         idx = [i for i in eligible if zs[i].size - k >= min_points - origins]
         if not idx:
@@ -110,19 +123,35 @@ def backtest_scores(zs: Sequence[np.ndarray], priors: Sequence[float],
     return out
 
 
-def choose(zs: Sequence[np.ndarray], priors: Sequence[float], *,
-           candidates: Sequence[str] | None = None, margin: float | None = None) -> list[str]:
-    """The ``auto`` choice for each series (model-scale values), see the module docstring."""
+def backtest_scores(zs: Sequence[np.ndarray], priors: Sequence[float],
+                    candidates: Sequence[str], *, origins: int = ORIGINS,
+                    score_h: int = SCORE_H, min_points: int = MIN_POINTS) -> np.ndarray:
+    """Scaled mean absolute errors, shape (n_series, n_candidates); ``nan`` where not scored
+    (:func:`scoring_model` then :func:`score_series` on every series)."""
+    shared = scoring_model(zs, priors, candidates, origins=origins, min_points=min_points)
+    return score_series(zs, priors, candidates, shared, origins=origins, score_h=score_h,
+                        min_points=min_points)
+
+
+def pick(scores: np.ndarray, *, candidates: Sequence[str] | None = None,
+         margin: float | None = None) -> list[str]:
+    """The ``auto`` choice per row of :func:`score_series`'s scores (see the module docstring)."""
     margin = MARGIN if margin is None else margin
     candidates = CANDIDATES if candidates is None else tuple(candidates)
-    scores = backtest_scores(zs, priors, candidates)
     out = []
     d = list(candidates).index(DEFAULT)
     for row in scores:
-        pick = DEFAULT
+        choice = DEFAULT
         if np.isfinite(row[d]):
             best = int(np.nanargmin(np.where(np.isfinite(row), row, np.inf)))
             if best != d and row[best] < (1.0 - margin) * row[d]:
-                pick = candidates[best]
-        out.append(pick)
+                choice = candidates[best]
+        out.append(choice)
     return out
+
+
+def choose(zs: Sequence[np.ndarray], priors: Sequence[float], *,
+           candidates: Sequence[str] | None = None, margin: float | None = None) -> list[str]:
+    """The ``auto`` choice for each series (model-scale values), see the module docstring."""
+    candidates = CANDIDATES if candidates is None else tuple(candidates)
+    return pick(backtest_scores(zs, priors, candidates), candidates=candidates, margin=margin)

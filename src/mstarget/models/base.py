@@ -19,7 +19,13 @@ path draws its own scale from the scaled-inverse-chi-square posterior. With many
 data dominate; with one or two the prior keeps intervals wide instead of absurdly narrow, and
 the Student-t-like tails reflect that the scale itself is uncertain.
 
-Models that serve many series at once (a global model) override :meth:`Forecaster.fit_many`.
+Models that learn across the series handed over together (the global model, the ``rate`` model's
+pooled errors, an ensemble with a global member) split :meth:`Forecaster.fit_many` in two:
+:meth:`Forecaster.learn_shared` (once, on every series: what is learned across them) and
+:meth:`Forecaster.fit_shared` (per series, given that; any subset of the series in any order gives
+each series the same model). The engine runs the first in the calling process and the second on
+chunks of series on worker processes (:mod:`mstarget.engine`), so results do not depend on how the
+series are split.
 """
 from __future__ import annotations
 
@@ -69,7 +75,26 @@ class Forecaster(ABC):
 
     @classmethod
     def fit_many(cls, ys: Sequence[np.ndarray], noise_priors: Sequence[float], **params) -> list["Forecaster"]:
-        """Fit one model per series (a global model overrides this to learn across series)."""
+        """Fit one model per series: :meth:`fit_shared` with what :meth:`learn_shared` learns
+        across ``ys`` (for a local model, nothing: each series is fitted on its own)."""
+        shared = cls.learn_shared(ys, noise_priors, **params)
+        return cls.fit_shared(ys, noise_priors, shared, **params)
+
+    @classmethod
+    def learn_shared(cls, ys: Sequence[np.ndarray], noise_priors: Sequence[float], **params):
+        """What the model learns across all ``ys`` (model scale) -- ``None`` for a local model.
+
+        The result is pickled to worker processes: keep it small (a fitted regressor, an error
+        table), never the series themselves. Keyword ``params`` are the model's parameters
+        (models that take per-series arguments such as ``peers`` ignore them here).
+        """
+        return None
+
+    @classmethod
+    def fit_shared(cls, ys: Sequence[np.ndarray], noise_priors: Sequence[float], shared,
+                   **params) -> list["Forecaster"]:
+        """One fitted model per series of ``ys``, given ``shared`` (:meth:`learn_shared` of a
+        superset of ``ys``); a series' model must not depend on the other series of ``ys``."""
         return [cls(**params).fit(y, noise_prior=p) for y, p in zip(ys, noise_priors)]
 
     def __repr__(self) -> str:

@@ -307,6 +307,10 @@ MEMBERS: dict[str, type[_Member]] = {
 DEFAULT_MEMBERS = ("ses_theta", "global", "robust_drift")
 
 
+#: a member whose cross-series learning failed (it is then fitted per series)
+_FAILED = "failed"
+
+
 def _member(name: str):
     if name in MEMBERS:
         return MEMBERS[name]
@@ -354,21 +358,40 @@ class EnsembleModel(Forecaster):
         return {"oof": self.global_oof} if name == "global" else {}
 
     @classmethod
-    def fit_many(cls, ys, noise_priors, **params):
+    def learn_shared(cls, ys, noise_priors, **params) -> dict:
+        """What the members that learn across series (``global``) learn from every series:
+        ``{member: shared}``; a member whose learning fails is fitted per series instead."""
         self0 = cls(**params)
         self0._check()
         ys = [check_series(y, "EnsembleModel") for y in ys]
         shared = {}
         for name in self0.members:
             mcls = _member(name)
-            if mcls.fit_many.__func__ is not Forecaster.fit_many.__func__:
+            if mcls.learn_shared.__func__ is not Forecaster.learn_shared.__func__:
                 try:
-                    shared[name] = mcls.fit_many(ys, noise_priors, **self0._member_params(name))
+                    shared[name] = mcls.learn_shared(ys, noise_priors, **self0._member_params(name))
                 except Exception:
-                    shared[name] = None
+                    shared[name] = _FAILED
+        return shared
+
+    @classmethod
+    def fit_shared(cls, ys, noise_priors, shared, **params):
+        self0 = cls(**params)
+        self0._check()
+        ys = [check_series(y, "EnsembleModel") for y in ys]
+        pre_fitted = {}
+        for name, learned in (shared or {}).items():
+            pre_fitted[name] = None
+            if learned is _FAILED:
+                continue
+            try:
+                pre_fitted[name] = _member(name).fit_shared(ys, noise_priors, learned,
+                                                            **self0._member_params(name))
+            except Exception:
+                pass
         out = []
         for i, (y, p) in enumerate(zip(ys, noise_priors)):
-            pre = {k: (v[i] if v is not None else None) for k, v in shared.items()}
+            pre = {k: (v[i] if v is not None else None) for k, v in pre_fitted.items()}
             out.append(cls(**params)._fit(y, p, pre))
         return out
 

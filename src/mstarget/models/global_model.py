@@ -255,11 +255,15 @@ class GlobalModel(Forecaster):
         return self
 
     @classmethod
-    def fit_many(cls, ys, noise_priors, **params):
-        ys = [check_series(y, "GlobalModel") for y in ys]
+    def learn_shared(cls, ys, noise_priors, **params) -> "GlobalModel":
+        """The regressor and residual table trained on every series (no series kept)."""
         shared = cls(**params)
-        shared._train(ys, noise_priors)
-        return cls.attach_many(ys, noise_priors, shared)
+        shared._train([check_series(y, "GlobalModel") for y in ys], noise_priors)
+        return shared
+
+    @classmethod
+    def fit_shared(cls, ys, noise_priors, shared, **params):
+        return cls.attach_many([check_series(y, "GlobalModel") for y in ys], noise_priors, shared)
 
     @classmethod
     def attach_many(cls, ys, noise_priors, shared: "GlobalModel") -> list["GlobalModel"]:

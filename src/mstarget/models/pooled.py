@@ -72,6 +72,11 @@ class PooledDriftModel(Forecaster):
 
     @classmethod
     def fit_many(cls, ys: Sequence[np.ndarray], noise_priors: Sequence[float], *, peers=None, **params):
+        return cls.fit_shared(ys, noise_priors, None, peers=peers, **params)
+
+    @classmethod
+    def fit_shared(cls, ys, noise_priors, shared, *, peers=None, **params):
+        """Per series, with its pooled prior (``peers``, learned before: :mod:`mstarget.pooling`)."""
         peers = peers if peers is not None else [None] * len(ys)
         return [cls(**params).fit(y, noise_prior=p, peer=q) for y, p, q in zip(ys, noise_priors, peers)]
 

@@ -120,15 +120,18 @@ class RateModel(Forecaster):
         return table
 
     @classmethod
-    def fit_many(cls, ys, noise_priors, **params):
-        ys = [check_series(y, "RateModel") for y in ys]
+    def learn_shared(cls, ys, noise_priors, **params):
+        """The pooled error table (or ``None`` with too few series)."""
         shared = cls(**params)
         shared._check()
-        table = shared._pool(ys, noise_priors)
+        return shared._pool([check_series(y, "RateModel") for y in ys], noise_priors)
+
+    @classmethod
+    def fit_shared(cls, ys, noise_priors, shared, **params):
         out = []
         for z, p in zip(ys, noise_priors):
-            m = cls(**params)._attach(z, p)
-            m.table_ = table
+            m = cls(**params)._attach(check_series(z, "RateModel"), p)
+            m.table_ = shared
             out.append(m)
         return out
 
