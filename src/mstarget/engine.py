@@ -22,6 +22,7 @@ import time
 from typing import Any, Callable, Sequence
 
 from .exceptions import EnvironmentProblem, MstargetError, ParameterError
+from .progress import progress_bar
 
 BACKENDS = ("serial", "loky", "dask")
 #: seconds to reach a Dask scheduler (``MSTARGET_DASK_TIMEOUT``)
@@ -53,12 +54,12 @@ def run_tasks(fn: Callable[..., Any], tasks: Sequence[tuple], *, backend: str = 
     tasks = list(tasks)
     if backend == "serial" or len(tasks) <= 1:
         return _serial(fn, tasks, progress, desc)
-    from joblib import Parallel, delayed, parallel_config
+    from joblib import Parallel, delayed, parallel_config  # lazy: joblib, only for process backends
 
     if backend == "loky":
         return Parallel(n_jobs=n_jobs or -1, backend="loky")(delayed(fn)(*t) for t in tasks)
     try:
-        from dask.distributed import Client
+        from dask.distributed import Client  # lazy: heavy (dask)
     except ImportError:
         raise MstargetError("backend 'dask' needs Dask distributed: pip install 'mstarget[dask]'") from None
     if scheduler:
@@ -125,6 +126,4 @@ def _connect(Client, address: str, timeout: float):
 def _serial(fn, tasks, progress, desc):
     if not progress or len(tasks) < 2:
         return [fn(*t) for t in tasks]
-    from .progress import progress_bar
-
     return [fn(*t) for t in progress_bar(tasks, desc=desc, unit="task")]

@@ -34,6 +34,7 @@ from .exceptions import ModelFallbackWarning, ParameterError, ShortHistoryWarnin
 from .history import read_history
 from .models import ModelSpec, model_class, resolve
 from .models.base import Forecaster
+from .progress import progress_bar
 from .transforms import Bounds, Transform, choose_transform
 from . import calibration as _cal
 from . import pooling as _pool
@@ -321,8 +322,6 @@ class _NoBar:
 def _progress(total: int, enabled: bool):
     if not enabled or total < 2:
         return _NoBar()
-    from .progress import progress_bar
-
     return progress_bar(total=total, desc="forecasting series", unit="series")
 
 
@@ -415,8 +414,7 @@ def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int
 
 def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, seed: int = 0, *,
              n_paths: int = DEFAULT_PATHS, as_of: int | None = None, bounds: Mapping | None = None,
-             progress: bool = False, calibration="default", reference=None, track: bool = False,
-             tracking_settings=None) -> pd.DataFrame:
+             progress: bool = False, calibration="default", reference=None) -> pd.DataFrame:
     """Probabilistic forecasts of every series in a history table.
 
     Parameters
@@ -448,12 +446,6 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
         noise of the regions of the same indicator in it and in ``history`` itself
         (:mod:`mstarget.pooling`; used by ``pooled_drift``, ``auto``'s model for 1-7 points).
         An optional ``prior_change`` column of ``history`` states a prior yearly change per series.
-    track : bool
-        Log one MLflow run (parameters, metrics, ``forecast.csv`` and the forecaster as a pyfunc
-        model) to the store of ``tracking_settings`` (default ``MLFLOW_TRACKING_URI``, else
-        ``sqlite:///mlflow.db``); a failing store gives a
-        :class:`~mstarget.exceptions.TrackingWarning`, never a lost result.
-    tracking_settings : mstarget.tracking.TrackingSettings, optional
 
     Returns
     -------
@@ -466,17 +458,9 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
     check_horizon(horizon, "forecast")
     levels = check_levels(levels, "forecast")
     check_seed(seed, "forecast")
-    table = _forecast_table(history, horizon, model, levels, seed, n_paths=n_paths, as_of=as_of,
-                            bounds=bounds, progress=progress, calibration=calibration,
-                            reference=reference)
-    if track:
-        from . import tracking
-
-        params = {"model": str(model), "horizon": horizon, "levels": list(levels), "seed": seed,
-                  "n_paths": n_paths, "as_of": as_of}
-        tracking.log_forecast(table, params, tracking_settings or tracking.TrackingSettings(),
-                              inputs=(read_history(history),), on_error="warn")
-    return table
+    return _forecast_table(history, horizon, model, levels, seed, n_paths=n_paths, as_of=as_of,
+                           bounds=bounds, progress=progress, calibration=calibration,
+                           reference=reference)
 
 
 def _forecast_table(history, horizon, model, levels, seed, *, n_paths, as_of, bounds, progress,

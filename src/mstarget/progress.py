@@ -19,7 +19,7 @@ def _to_terminal() -> bool:
 
 def progress_bar(iterable=None, *, total: int | None = None, desc: str, unit: str):
     """A ``tqdm`` bar over ``iterable`` (or with ``total`` steps, advanced by ``.update(1)``)."""
-    from tqdm.auto import tqdm
+    from tqdm.auto import tqdm  # lazy: tqdm, only when a bar is shown
 
     if _to_terminal():
         return tqdm(iterable, total=total, desc=desc, unit=unit, leave=False)

@@ -12,6 +12,8 @@ from ..exceptions import UnmatchedWarning
 from ..history import read_history
 from ..io import write_table
 from ..matching import match
+from ..plotting import pyplot, save_figure
+from ..report import fan_chart
 from ..schedule import CATEGORIES, CATEGORY_ZH
 from . import common
 
@@ -93,11 +95,10 @@ def run(args: argparse.Namespace) -> int:
         warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
                                          seed=args.seed, progress=True, reference=reference)
+    settings = common.tracking_settings(args)
     fig = None
-    if args.chart or not args.no_track:
-        from ..report import fan_chart, save_figure
-
-        fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")  # drawn before any write
+    if args.chart or settings.enabled:  # drawn once, before anything is written
+        fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")
         if args.chart:
             save_figure(fig, args.chart, dpi=110)
     if args.out:
@@ -106,17 +107,18 @@ def run(args: argparse.Namespace) -> int:
     common.echo("\n" + summary_line(table))
     if args.out:
         common.echo(f"written: {args.out}")
-    settings = common.tracking_settings(args)
     params = {"command": "assess", "model": args.model, "as_of": args.as_of, "seed": args.seed,
               "plan": args.plan, "history": args.history or "",
               "data_fingerprint": tracking.data_fingerprint(plan, history),
               **tracking.package_versions()}
-    # the same logging as the API's assess(track=True): metrics, assessment.csv, fan_chart.png
-    run_id = tracking.log_assessment(table, params, settings, figure=fig)
+    # the same logging as the API's assess(track=True): metrics, assessment.csv, fan_chart.png --
+    # the --chart file itself when it is a PNG, else the figure drawn above (never drawn twice)
+    chart = args.chart if args.chart and args.chart.lower().endswith(".png") else fig
+    try:
+        run_id = tracking.log_assessment(table, params, settings, figure=chart)
+    finally:
+        if fig is not None:
+            pyplot().close(fig)
     if run_id is not None:
         common.echo(f"MLflow run {run_id} logged to {settings.store_uri()}")
-    if fig is not None:
-        from ..plotting import pyplot
-
-        pyplot().close(fig)
     return common.EXIT_OK

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..exceptions import ParameterError
 from ..io import check_output_path
+from ..plotting import FIGURE_TYPES
 from ..tracking import TrackingSettings
 
 EXIT_OK = 0
@@ -53,9 +55,6 @@ def add_chart_flag(p: argparse.ArgumentParser, what: str) -> None:
 
 def check_chart_path(path: str | None) -> None:
     """Refuse a chart file type we cannot draw before any work is done (ParameterError)."""
-    from ..exceptions import ParameterError
-    from ..plotting import FIGURE_TYPES
-
     if path and Path(path).suffix.lower() not in FIGURE_TYPES:
         raise ParameterError(f"--chart {path}: cannot draw a chart to this file type; use a file "
                              f"name ending in {', '.join(FIGURE_TYPES)}.")

@@ -13,7 +13,7 @@ ORDERS = ((0, 1, 0), (1, 1, 0), (0, 1, 1), (1, 1, 1), (0, 2, 1), (1, 0, 0), (2, 
 
 def _psi_weights(ar: np.ndarray, ma: np.ndarray, d: int, h: int) -> np.ndarray:
     """MA(infinity) weights psi_0..psi_{h-1} of the integrated ARMA (psi_0 = 1)."""
-    from statsmodels.tsa.arima_process import arma2ma
+    from statsmodels.tsa.arima_process import arma2ma  # lazy: heavy (statsmodels)
 
     ar_poly = np.r_[1.0, -np.asarray(ar, dtype=float)]
     for _ in range(d):
@@ -44,7 +44,7 @@ class ARIMAModel(Forecaster):
         return {"orders": [list(o) for o in self.orders]}
 
     def fit(self, y, *, noise_prior=1.0):
-        from statsmodels.tsa.arima.model import ARIMA
+        from statsmodels.tsa.arima.model import ARIMA  # lazy: heavy (statsmodels)
 
         y = check_series(y, "ARIMAModel")
         if y.size < self.min_points:

@@ -31,7 +31,7 @@ class ETSModel(Forecaster):
         return {"damped": self.damped}
 
     def fit(self, y, *, noise_prior=1.0):
-        from statsmodels.tsa.exponential_smoothing.ets import ETSModel as _ETS
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel as _ETS  # lazy: heavy (statsmodels)
 
         y = check_series(y, "ETSModel")
         if y.size < self.min_points:

@@ -157,14 +157,14 @@ class _SingleThread:
         self.est = est
 
     def fit(self, X, y):
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import threadpool_limits  # lazy: threadpoolctl, with scikit-learn
 
         with threadpool_limits(1):
             self.est.fit(X, y)
         return self
 
     def predict(self, X):
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import threadpool_limits  # lazy: threadpoolctl, with scikit-learn
 
         with threadpool_limits(1):
             return self.est.predict(X)
@@ -202,7 +202,7 @@ class GlobalModel(Forecaster):
 
     # -- training across series -------------------------------------------------------------
     def _regressor(self):
-        from sklearn.ensemble import HistGradientBoostingRegressor
+        from sklearn.ensemble import HistGradientBoostingRegressor  # lazy: heavy (scikit-learn)
 
         # early stopping off: scikit-learn switches it on by itself above 10,000 rows, so the same
         # series would be fitted differently in a small and a large panel (and it costs time)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 
 import numpy as np
+import pandas as pd
 
 from .base import Forecaster, check_series, draw_noise_scales
 
@@ -29,6 +30,7 @@ def _silence() -> None:
     global _QUIET
     if _QUIET:
         return
+    # lazy: heavy (cmdstanpy)
     import cmdstanpy  # noqa: F401  (configures its logger on import: silence it afterwards)
 
     for name in ("cmdstanpy", "prophet", "prophet.plot"):
@@ -40,8 +42,6 @@ def _silence() -> None:
 
 
 def _frame(n: int, start: int = 2000):
-    import pandas as pd
-
     return pd.DataFrame({"ds": pd.date_range(f"{start}-01-01", periods=n, freq="YS")})
 
 
@@ -81,7 +81,7 @@ class ProphetModel(Forecaster):
 
     def fit(self, y, *, noise_prior=1.0):
         _silence()
-        from prophet import Prophet
+        from prophet import Prophet  # lazy: heavy (prophet, cmdstanpy)
 
         y = check_series(y, "ProphetModel")
         if y.size < self.min_points:

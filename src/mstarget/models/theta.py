@@ -20,7 +20,7 @@ class ThetaModel(Forecaster):
     min_points = 3
 
     def fit(self, y, *, noise_prior=1.0):
-        from statsmodels.tsa.forecasting.theta import ThetaModel as _Theta
+        from statsmodels.tsa.forecasting.theta import ThetaModel as _Theta  # lazy: heavy (statsmodels)
 
         y = check_series(y, "ThetaModel")
         if y.size < self.min_points:
