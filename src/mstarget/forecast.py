@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .arguments import check_horizon, check_levels, check_seed, check_table
-from .exceptions import ModelFallbackWarning, ParameterError, ShortHistoryWarning
+from .exceptions import ModelFallbackWarning, ModelFitError, ParameterError, ShortHistoryWarning
 from .history import read_history
 from .models import ModelSpec, model_class, resolve
 from .models.base import Forecaster
@@ -43,7 +43,10 @@ from . import selection as _sel
 DEFAULT_PATHS = 2000
 DEFAULT_LEVELS = (80, 95)
 #: fallback order when a series is too short for the requested model or its fit fails
+#: (:class:`~mstarget.exceptions.ModelFitError`); the result's ``model`` column then reads
+#: ``fallback:<model>`` and the note says why. A configuration error is never a fallback.
 FALLBACK = ("drift", "naive")
+FALLBACK_PREFIX = "fallback:"
 
 
 @dataclass
@@ -59,7 +62,8 @@ class SeriesForecast:
     paths : array, shape (n_paths, h)
         Joint sample paths in the indicator's own unit; within ``bounds``.
     model : str
-        The model actually used (after ``auto`` choice or fallback).
+        The model actually used: the spec's label, ``auto:<chosen>``, or ``fallback:<model>``
+        when the requested model could not be used for this series (``notes`` say why).
     """
 
     region: str
@@ -96,7 +100,8 @@ class SeriesForecast:
             return np.full(self.paths.shape[0], float(np.interp(year, self.years, self.values)))
         j = year - self.last_year - 1
         if j >= self.paths.shape[1]:
-            raise ValueError(f"year {year} is beyond the forecast horizon ({self.future_years[-1]})")
+            raise ParameterError(f"year {year} is beyond the forecast horizon ({self.future_years[-1]}) "
+                                 f"of {self.region}/{self.indicator}; forecast further ahead")
         return self.paths[:, j]
 
 
@@ -151,8 +156,8 @@ def _effective_spec(spec: ModelSpec, n: int, region: str, indicator: str,
                    f"(needs {cls.min_points}); used {name!r} instead")
             warnings.warn(msg, ShortHistoryWarning, stacklevel=4)
             notes.append(msg)
-            return ModelSpec(name)
-    return ModelSpec("naive")
+            return ModelSpec(name, label=FALLBACK_PREFIX + name)
+    return ModelSpec("naive", label=FALLBACK_PREFIX + "naive")
 
 
 def _choose_auto(prepared: Sequence[_Prepared]) -> None:
@@ -253,8 +258,8 @@ def forecast_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int,
             # a model that needs each series' bounds is fitted one series at a time below
             extra = {"peers": [prepared[i].peer for i in idx]} if getattr(cls, "uses_peers", False) else {}
             fitted = [None] * len(idx) if cls.needs_bounds else cls.fit_many(ys, priors, **extra, **spec.params)
-        except Exception:
-            fitted = [None] * len(idx)  # fit one by one below, with fallbacks
+        except ModelFitError:
+            fitted = [None] * len(idx)  # fit one by one below, with recorded fallbacks
         for i, model in zip(idx, fitted):
             p = prepared[i]
             out[i] = _sample_one(p, model, prepared[i].spec, n_paths, seed, cal)
@@ -274,16 +279,17 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
                 model.use_bounds(p.bounds, p.transform)
             extra = {"peer": p.peer} if getattr(model, "uses_peers", False) else {}
             model = model.fit(p.z, noise_prior=prior, **extra)
-        except Exception as exc:
+        except ModelFitError as exc:  # a model that cannot fit this series: the recorded fallback
             for name in FALLBACK:
                 if p.z.size >= model_class(name).min_points:
                     break
             msg = (f"{p.region}/{p.indicator}: model {spec.display!r} failed to fit "
-                   f"({type(exc).__name__}: {exc}); used {name!r} instead")
+                   f"({exc}); used {name!r} instead")
             warnings.warn(msg, ModelFallbackWarning, stacklevel=4)
             p.notes.append(msg)
-            model, used = model_class(name)().fit(p.z, noise_prior=prior), name
+            model, used = model_class(name)().fit(p.z, noise_prior=prior), FALLBACK_PREFIX + name
             spec = ModelSpec(name)
+    p.notes.extend(n for n in getattr(model, "notes_", ()) if n not in p.notes)
     rng = series_rng(seed, p.region, p.indicator)
     z_paths = np.asarray(model.sample_paths(p.h, n_paths, rng), dtype=float)
     key = _calibration_key(spec)

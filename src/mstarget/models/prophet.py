@@ -21,7 +21,8 @@ import logging
 import numpy as np
 import pandas as pd
 
-from .base import Forecaster, check_series, draw_noise_scales
+from .base import Forecaster, check_series, draw_noise_scales, fitting
+from .params import Float
 
 _QUIET = False
 
@@ -56,8 +57,10 @@ class ProphetModel(Forecaster):
     name = "prophet"
     min_points = 2
     needs_bounds = True
+    parameters = {"changepoint_prior_scale": Float(0.0, low_open=True)}
 
     def __init__(self, *, changepoint_prior_scale: float = 0.05):
+        self.check_params({"changepoint_prior_scale": changepoint_prior_scale})
         self.changepoint_prior_scale = changepoint_prior_scale
         self.bounds_ = None
         self.transform_ = None
@@ -83,9 +86,7 @@ class ProphetModel(Forecaster):
         _silence()
         from prophet import Prophet  # lazy: heavy (prophet, cmdstanpy)
 
-        y = check_series(y, "ProphetModel")
-        if y.size < self.min_points:
-            raise ValueError(f"ProphetModel needs at least {self.min_points} points, got {y.size}")
+        y = check_series(y, "ProphetModel", self.min_points)
         df = _frame(y.size)
         df["y"] = self.transform_.inverse(y) if self.logistic else y
         m = Prophet(growth="logistic" if self.logistic else "linear", yearly_seasonality=False,
@@ -94,7 +95,8 @@ class ProphetModel(Forecaster):
                     changepoint_range=0.9 if self.logistic else 1.0,
                     n_changepoints=min(25, max(y.size - 2, 0)),
                     changepoint_prior_scale=self.changepoint_prior_scale, uncertainty_samples=0)
-        m.fit(self._with_bounds(df))
+        with fitting("ProphetModel"):
+            m.fit(self._with_bounds(df))
         self.m_ = m
         self.n_ = y.size
         self.noise_prior_ = float(noise_prior)

@@ -159,7 +159,11 @@ def record_forecast(run: Run, table: pd.DataFrame, figure=None, *,
     return log_forecaster(run=run, register_name=register_name, **dict(forecaster))
 
 
-def _handle(exc: TrackingError, on_error: str) -> None:
+def _handle(exc: Exception, on_error: str, settings: TrackingSettings | None) -> None:
+    """A call that could not be tracked: whatever the failure, the result is kept (issue 14); a
+    :class:`TrackingError` naming the store is raised or (``on_error="warn"``) warned."""
+    if not isinstance(exc, TrackingError):
+        exc = TrackingError(_describe_failure(_store_of(settings), exc))
     if on_error == "warn":
         warnings.warn(f"the result was not tracked: {exc}", TrackingWarning, stacklevel=3)
         return
@@ -242,11 +246,8 @@ def log_backtest(result, params: dict, settings: TrackingSettings | None = None,
                     child.log_metrics({k: row[k] for k in summary.columns if k != "model"})
                     child.log_table(details[details["model"] == label], "backtest_details.csv")
             return parent.run_id
-    except TrackingError as exc:
-        _handle(exc, on_error)
-        return None
     except Exception as exc:  # whatever the failure, the result is kept (issue 14)
-        _handle(TrackingError(_describe_failure(_store_of(settings), exc)), on_error)
+        _handle(exc, on_error, settings)
         return None
 
 
@@ -279,11 +280,8 @@ def _log_one(run_name: str, command: str, params: Mapping[str, Any], settings: T
                 return None
             record(run)
             return run.run_id
-    except TrackingError as exc:
-        _handle(exc, on_error)
-        return None
     except Exception as exc:  # whatever the failure, the result is kept (issue 14)
-        _handle(TrackingError(_describe_failure(_store_of(settings), exc)), on_error)
+        _handle(exc, on_error, settings)
         return None
 
 
