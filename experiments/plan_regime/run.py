@@ -53,9 +53,10 @@ def pace_windows_years(panel: pd.DataFrame) -> set[int]:
 OUT = Path(__file__).parent / "out"
 
 
-def calibration_without(rows: pd.DataFrame, keep: np.ndarray, shift: bool = True) -> Calibration:
+def calibration_without(rows: pd.DataFrame, keep: np.ndarray, shift: bool = False) -> Calibration:
     """Shipped calibration with ``pooled_drift``'s factors re-learned on ``rows[keep]`` only
-    (``shift=False``: stretch factors only, the raw median kept)."""
+    (``shift=False``, as shipped: stretch factors only, the raw median kept; ``True``: median
+    corrections too, as ``calibration.learn`` does on a user's own panel)."""
     r = rows[keep].reset_index(drop=True)
     w = equal_weights(r, ("family", "indicator"))
     if shift:
@@ -122,7 +123,9 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="only 4 points / 2 years ahead")
     ap.add_argument("--stretch", nargs="*", help="stretch tables (peers, alone) already computed")
     ap.add_argument("--sf", action="store_true", help="add statsforecast AutoETS / AutoTheta coverage")
-    ap.add_argument("--no-shift", action="store_true", help="stretch factors only (no median correction)")
+    ap.add_argument("--shift", action="store_true",
+                    help="held-out factors with median corrections learned on the other families too "
+                         "(not shipped; the default is stretch factors only, as shipped)")
     ap.add_argument("--no-track", action="store_true")
     ap.add_argument("--tracking-uri", default=None)
     ap.add_argument("--experiment", default="plan_regime")
@@ -147,7 +150,7 @@ def main(argv=None):
     families = sorted(c["family"].unique())
     dets = []
     for fam in families:
-        cal = calibration_without(rows, (rows["family"] != fam).to_numpy(), not args.no_shift)
+        cal = calibration_without(rows, (rows["family"] != fam).to_numpy(), args.shift)
         panel = c[c["family"] == fam]
         for n, h in grid:
             for method, model, calib in (("auto", "auto", cal), ("old_ensemble", "ensemble", "default")):
@@ -168,7 +171,7 @@ def main(argv=None):
         print(f"  {fam}: done ({time.time() - t0:.0f}s)", flush=True)
     # later years: learn on outcomes <= 2018, score windows ending >= 2019 (provincial + MDG)
     early = (rows["end_year"] + rows["h"] <= 2018).to_numpy()
-    cal_t = calibration_without(rows, early, not args.no_shift)
+    cal_t = calibration_without(rows, early, args.shift)
     for n, h in grid:
         d = pace_backtest(c, n_points=n, horizon=h, multiples=MULTIPLES, calibration=cal_t,
                           end_years=list(range(2019, 2030)))
@@ -181,7 +184,7 @@ def main(argv=None):
         keep = ((rows["family"] == fam) & early).to_numpy()
         if keep.sum() < 2000:
             continue
-        cal_f = calibration_without(rows, keep, not args.no_shift)
+        cal_f = calibration_without(rows, keep, True)  # calibration.learn's default on an own panel
         panel = c[c["family"] == fam]
         for n, h in grid:
             d = pace_backtest(panel, n_points=n, horizon=h, multiples=MULTIPLES, calibration=cal_f,

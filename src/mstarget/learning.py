@@ -21,7 +21,7 @@ from .pace_check import equal_weights, stretch_table
 
 def learn(history, *, model="auto", horizon: int | None = None, origins: int = 4, seed: int = 0,
           min_count: int = 30, n_paths: int | None = None, lengths=range(1, 8),
-          weight_by=("family", "indicator")) -> Calibration:
+          weight_by=("family", "indicator"), shift: bool = True) -> Calibration:
     """Learn calibration factors for ``model`` from ``history`` itself (your own panel).
 
     * ``model="auto"`` (default) or ``"pooled_drift"``: ``plan``-scheme factors of
@@ -31,7 +31,11 @@ def learn(history, *, model="auto", horizon: int | None = None, origins: int = 4
       errors weighted equally per ``weight_by`` group (columns of ``history`` that exist, e.g. a
       ``family`` of indicators, then ``indicator``). The result also holds the shipped factors of
       the other models, so it can be passed as ``calibration=`` to ``forecast`` / ``assess``.
-      Worth it with a panel of many regions (20+) per indicator and 6+ years.
+      Worth it with a panel of many regions (20+) per indicator and 6+ years. ``shift`` (default
+      True) also learns median corrections: how much of the recent trend your indicators kept in
+      the past. Learned on a family's own past they carry over to its later years (held out on
+      the corpus: ECE 0.039 on windows ending 2019 or later), unlike corrections learned across
+      other families, which the shipped table therefore leaves out.
     * any other model: a rolling-origin backtest (``origins``, ``horizon`` default 4) of the whole
       series, factors per length class and steadiness (worthwhile with roughly 30+ series of 8+
       points).
@@ -52,7 +56,8 @@ def learn(history, *, model="auto", horizon: int | None = None, origins: int = 4
             raise DataValidationError("calibration.learn found no window with an outcome: the panel needs "
                                       "series with at least two consecutive years")
         by = [c for c in weight_by if c in rows and rows[c].notna().any()]
-        t = plan_table(rows, equal_weights(rows, by) if by else None, max_h=H, min_count=min_count)
+        t = plan_table(rows, equal_weights(rows, by) if by else None, max_h=H, min_count=min_count,
+                       shift=shift)
         n_ind = rows["indicator"].nunique()
         prov = (f"learned by calibration.learn from {len(rows)} errors of {n_ind} indicators"
                 f"{'' if frame is None else f' ({len(frame)} rows)'}, windows of {min(lengths)}-{max(lengths)} "

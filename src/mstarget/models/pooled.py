@@ -10,8 +10,11 @@ points cannot give, the other regions of the same indicator can (:mod:`mstarget.
   uncertainty is ``1 / (1/tau^2 + k/s^2)``. A single observation takes the peers' slope;
   a stated ``prior_change`` replaces ``b0``.
 * **noise** ``s``: the variance of the series' own changes pooled with the peers' ``s0^2`` worth
-  ``PRIOR_DOF`` pseudo-changes; without peers, with the transform's weak prior
-  (``noise_prior``: ~15 % a year for counts) worth ``ALONE_DOF``.
+  ``PRIOR_DOF`` pseudo-changes; without peers, with a prior of the series' own scale -- its mean
+  absolute yearly change (at least a tenth of the transform's generic ``noise_prior``, ~15 % a year
+  for counts, which a single observation gets) -- worth ``ALONE_DOF``. Over a plan's few years
+  the risk for a steady series is its trend changing, which scales with the trend itself: a stock
+  growing 12 % a year and an index creeping up 0.5 % a year must not get the same fan.
 
 Sample paths draw a slope and a noise scale per path (scaled-inverse-chi-square, so t-like tails)
 and accumulate yearly changes: the fan widens with both the noise (``~ sqrt(h)``) and the slope's
@@ -27,7 +30,8 @@ import numpy as np
 from .base import Forecaster, check_series
 
 PRIOR_DOF = 4.0  # pseudo-changes the peers' pooled noise is worth
-ALONE_DOF = 4.0  # pseudo-changes the transform's generic noise prior is worth (no peers)
+ALONE_DOF = 4.0  # pseudo-changes the own-scale noise prior is worth (no peers)
+ALONE_FLOOR = 0.1  # the own-scale prior is at least this share of the transform's noise_prior
 
 
 class PooledDriftModel(Forecaster):
@@ -50,7 +54,8 @@ class PooledDriftModel(Forecaster):
         if peer is not None:
             s2_prior, nu0 = peer.noise ** 2, PRIOR_DOF
         else:
-            s2_prior, nu0 = float(noise_prior) ** 2, ALONE_DOF
+            scale = float(np.abs(d).mean()) if k else float(noise_prior)
+            s2_prior, nu0 = max(scale, ALONE_FLOOR * float(noise_prior)) ** 2, ALONE_DOF
         own_ss = float(((d - d.mean()) ** 2).sum()) if k >= 2 else 0.0
         own_dof = max(k - 1, 0)
         self.nu_ = nu0 + own_dof
