@@ -19,6 +19,7 @@ import mstarget as mt
 from mstarget.exceptions import ModelFitError, MstargetError, ParameterError, UnknownModelError
 from mstarget.models import (DriftModel, EnsembleModel, ModelSpec, RobustDriftModel, SESThetaModel,
                              available_models, model_class, registry, resolve)
+from mstarget.forecast import forecast_paths
 from mstarget.models.base import Forecaster
 
 
@@ -181,3 +182,11 @@ def test_the_wheel_ships_the_named_specs_and_the_calibration_factors():  # issue
     assert len(shipped) >= 3
     for rel in shipped + ["calibration_factors.json"]:
         assert any(fnmatch.fnmatch(rel, g) for g in globs), f"{rel} is not package data"
+
+
+def test_members_left_out_of_a_short_series_are_noted():  # issue 16: recorded, not silent
+    hist = pd.DataFrame({"region": "R", "indicator": "x", "year": [2021, 2022], "value": [10.0, 11.0]})
+    spec = ModelSpec("ensemble", {"members": ["damped", "robust_drift"]}, label="pair")
+    (sf,) = forecast_paths(hist, 1, model=spec, seed=0, n_paths=100)
+    assert sf.model == "pair"
+    assert "ensemble member 'damped' left out: it needs 3 points, the series has 2" in sf.notes

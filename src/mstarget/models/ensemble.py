@@ -56,9 +56,9 @@ class EnsembleModel(Forecaster):
     ----------
     members : sequence of str, default ("ses_theta", "global", "robust_drift")
         Registered model names (:func:`mstarget.available_models`; the closed-form smoothing
-        models are the fast ones). Members that need more points than the series has drop out; a
-        member whose fit fails (:class:`~mstarget.exceptions.ModelFitError`) drops out too, said
-        in the result's note. With none left the ensemble cannot be fitted to that series and the
+        models are the fast ones). Members that need more points than the series has drop out, and
+        so does a member whose fit fails (:class:`~mstarget.exceptions.ModelFitError`); the
+        result's note says which and why. With none left the ensemble cannot be fitted to that series and the
         engine's recorded fallback applies (``fallback:drift``). A member that learns across
         series (``global``) is trained across all series the engine hands over together.
     combine : {"median", "mean"}, default "mean"
@@ -142,6 +142,8 @@ class EnsembleModel(Forecaster):
         for name in self.members:
             cls = _member(name)
             if y.size < cls.min_points:
+                self.notes_.append(f"ensemble member {name!r} left out: it needs {cls.min_points} points, "
+                                   f"the series has {y.size}")
                 continue
             if prefitted.get(name) is not None:
                 fitted.append(prefitted[name])

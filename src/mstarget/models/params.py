@@ -27,6 +27,19 @@ class Constraint:
         raise NotImplementedError
 
 
+def _interval(kind: str, low, high, low_open: bool = False) -> str:
+    """``"an int in [1, 50]"``, ``"a number in (0, 1]"``, ``"an int >= 1"`` (``kind`` alone
+    without a lower bound)."""
+    def text(x):
+        return str(x) if isinstance(x, numbers.Integral) else f"{x:g}"
+
+    if low is None:
+        return kind
+    if high is not None:
+        return f"{kind} in {'(' if low_open else '['}{text(low)}, {text(high)}]"
+    return f"{kind} {'>' if low_open else '>='} {text(low)}"
+
+
 def _number(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and \
         type(value).__name__ != "bool_"
@@ -44,11 +57,7 @@ class Int(Constraint):
                 and (self.low is None or value >= self.low) and (self.high is None or value <= self.high))
 
     def describe(self) -> str:
-        if self.low is not None and self.high is not None:
-            return f"an int in [{self.low}, {self.high}]"
-        if self.low is not None:
-            return f"an int >= {self.low}"
-        return "an int"
+        return _interval("an int", self.low, self.high)
 
 
 @dataclass(frozen=True)
@@ -68,12 +77,8 @@ class Float(Constraint):
         return self.high is None or v <= self.high
 
     def describe(self) -> str:
-        left = "(" if self.low_open else "["
-        if self.low is not None and self.high is not None:
-            return f"a number in {left}{self.low:g}, {self.high:g}]"
-        if self.low is not None:
-            return f"a number {'>' if self.low_open else '>='} {self.low:g}"
-        return "a finite number"
+        return _interval("a number", self.low, self.high, self.low_open) if self.low is not None \
+            else "a finite number"
 
 
 @dataclass(frozen=True)
