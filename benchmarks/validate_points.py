@@ -21,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 from datasets import load  # noqa: E402
 
 from mstarget.metrics import mase, naive_scale, smape  # noqa: E402
-from mstarget.models.ensemble import MEMBERS  # noqa: E402
 from mstarget.models.registry import model_class  # noqa: E402
 
 
@@ -49,14 +48,12 @@ def scores(pairs, fc):
 
 
 def forecast_points(rule: str, zs, h):
-    """Point forecasts (n, h) on the log scale for a registered model or a fast member name;
-    ``a+b`` means the mean of several."""
+    """Point forecasts (n, h) on the log scale for a registered model (the ensemble's members
+    are registered models too); ``a+b`` means the mean of several."""
     parts = rule.split("+")
     if len(parts) > 1:
         return np.mean([forecast_points(p, zs, h) for p in parts], axis=0)
     priors = [0.15] * len(zs)
-    if rule in MEMBERS:
-        return np.stack([MEMBERS[rule]().fit(z, noise_prior=0.15).predict(h) for z in zs])
     cls = model_class(rule)
     fitted = cls.fit_many(zs, priors)
     return np.stack([m.predict(h) for m in fitted])

@@ -96,3 +96,20 @@ def test_backtest_scores_the_intervals_forecast_gives(data_dir):
     assert len(merged) == len(res.details) >= 5
     for col in ("median", "lo_80", "hi_80", "lo_95", "hi_95"):
         np.testing.assert_allclose(merged[col], merged[f"{col}_fc"], rtol=1e-12)
+
+
+def test_warnings_of_past_origins_are_kept_on_the_result():  # issue 16: no longer silenced
+    hist = pd.concat([_hist(), pd.DataFrame({"region": "B", "indicator": "short", "year": [2018, 2019, 2020, 2021],
+                                             "value": [3.0, 3.5, 3.9, 4.4]})], ignore_index=True)
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        res = backtest(hist, model="theta", horizon=1, origins=[2018, 2019], n_paths=100)
+    kept = res.warnings
+    assert list(kept.columns) == ["model", "origin", "category", "message"]
+    # B/short has 1 and 2 points at these origins: theta needs 3, so drift / naive were used instead
+    assert set(kept["origin"]) == {2018, 2019} and set(kept["category"]) == {"ShortHistoryWarning"}
+    assert kept["message"].str.startswith("B/short:").all()
+    assert not [w for w in shown if "B/short" in str(w.message)]  # kept, not repeated on screen
+    chosen = res.details[res.details["region"] == "B"]["chosen"]
+    assert set(chosen) == {"fallback:naive", "fallback:drift"}
+    assert res.origins == (2018, 2019)

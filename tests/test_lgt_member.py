@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mstarget.models.ensemble import LocalGlobalTrendModel, SESThetaModel
+from mstarget.models import LocalGlobalTrendModel, SESThetaModel
 
 
 def _lgt_process(n, alpha, beta, rho, gamma, lam, level=1.0):

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from mstarget.calibration import default_calibration
+from mstarget.exceptions import ParameterError
 from mstarget.forecast import forecast, forecast_paths, quantile_table, series_bounds
 from mstarget.models import available_models, model_class
 from mstarget.transforms import choose_transform
@@ -161,5 +162,5 @@ def test_rate_model_extrapolates_the_recent_slope_with_pooled_errors():
     np.testing.assert_allclose(np.median(p, axis=0), m.predict(30), atol=0.01)
     spread = np.quantile(p, 0.9, axis=0) - np.quantile(p, 0.1, axis=0)
     assert (np.diff(spread) >= -1e-9).all() and spread[0] > 0
-    with pytest.raises(ValueError, match="'window' parameter of RateModel"):
-        RateModel(window=0).fit(y)
+    with pytest.raises(ParameterError, match=r"The 'window' parameter of rate must be an int in \[1, 50\]"):
+        RateModel(window=0)  # issue 16: refused when built, as a spec is when resolved

@@ -11,7 +11,7 @@ from mlflow_helpers import runs_of
 from report_helpers import dinghu_history, dinghu_plan
 
 from mstarget.cli.main import main
-from mstarget.tracking.runs import (
+from mstarget.tracking.records import (
     MAX_TARGET_METRICS,
     _id_token,
     describe_run,

@@ -19,6 +19,7 @@ from mlflow import MlflowClient
 import mstarget as mt
 from mstarget import tracking
 from mstarget.cli.main import main
+from mstarget.tracking import records as records_module
 from mstarget.tracking import runs as runs_module
 from mlflow_helpers import runs_of
 from robustness_helpers import silent_listener
@@ -165,7 +166,7 @@ def test_sigterm_during_a_cli_command_is_handled_like_ctrl_c(store, tmp_path, mo
     def terminated_meanwhile(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGTERM)
 
-    monkeypatch.setattr(runs_module, "record_assessment", terminated_meanwhile)
+    monkeypatch.setattr(records_module, "record_assessment", terminated_meanwhile)
     experiment = f"term-{uuid.uuid4().hex[:6]}"
     out = tmp_path / "assessment.csv"
     assert main(assess_argv(store, out, experiment)) == 143

@@ -13,11 +13,13 @@ Public API (stable names)::
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
 
-from .assess import Thresholds, assess  # noqa: E402
-from .backtest import backtest  # noqa: E402
-from .exceptions import (  # noqa: E402
+from ._version import __version__
+from . import calibration, learning
+from .api import assess, backtest, forecast  # the compute functions plus track= (mstarget.api)
+from .assess import Thresholds
+from .exceptions import (
     DataValidationError,
     EnvironmentProblem,
     InconsistentDataWarning,
@@ -32,10 +34,9 @@ from .exceptions import (  # noqa: E402
     UnknownModelError,
     UnmatchedWarning,
 )
-from .forecast import forecast  # noqa: E402
-from .history import read_history  # noqa: E402
-from .models import available_models  # noqa: E402
-from .plan import read_plan  # noqa: E402
+from .history import read_history
+from .models import available_models
+from .plan import read_plan
 
 __all__ = [
     "__version__", "read_plan", "read_history", "forecast", "assess", "backtest", "risk",
@@ -46,11 +47,15 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
-    # ``mt.risk`` is imported on first use: it pulls in scikit-learn's model zoo, which
-    # plan/forecast users need not wait for.
-    import importlib
+# ``mt.calibration.learn(panel)`` (issue 17): learning factors runs backtests, so it lives in
+# mstarget.learning, above them; the top layer attaches it to the calibration module it is
+# documented under, which itself imports nothing above the exceptions (docs/ARCHITECTURE.md).
+calibration.learn = learning.learn
 
+
+def __getattr__(name):
+    # ``mt.risk`` is imported on first use: it pulls in scipy.stats and scikit-learn's model zoo,
+    # which plan/forecast users need not wait for.
     if name == "risk":
         return importlib.import_module(".risk", __name__)
     raise AttributeError(f"module 'mstarget' has no attribute {name!r}")

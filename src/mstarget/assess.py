@@ -203,9 +203,8 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
            region: str | None = None,
            n_paths: int = DEFAULT_PATHS, thresholds: Thresholds = Thresholds(),
            use_plan_baseline: bool = True, schedule_rules: ScheduleRules = ScheduleRules(),
-           progress: bool = False, calibration="default", reference=None, track: bool = False,
-           tracking_settings=None, backend: str = "serial", n_jobs: int | None = None,
-           scheduler: str | None = None) -> pd.DataFrame:
+           progress: bool = False, calibration="default", reference=None, backend: str = "serial",
+           n_jobs: int | None = None, scheduler: str | None = None) -> pd.DataFrame:
     """Probability that each plan target is met, with forecast, interval, pace and status.
 
     Parameters
@@ -239,12 +238,6 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
     reference : DataFrame or path, optional
         A peer panel of the same indicators in other regions: short series borrow their trend
         and noise (see :func:`mstarget.forecast` and :mod:`mstarget.pooling`).
-    track : bool
-        Log one MLflow run (parameters, status counts, the table and fan charts) to the store of
-        ``tracking_settings`` (default: ``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db``).
-        If the store fails, a :class:`~mstarget.exceptions.TrackingWarning` is issued and the
-        table is still returned.
-    tracking_settings : mstarget.tracking.TrackingSettings, optional
     backend, n_jobs, scheduler : str, int, str
         Where the series are forecast and assessed, in chunks: ``"serial"`` (this process),
         ``"loky"`` (``n_jobs`` local processes) or ``"dask"`` (the scheduler at ``scheduler``,
@@ -267,31 +260,12 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         (:class:`mstarget.matching.Match`), also issued as an
         :class:`~mstarget.exceptions.UnmatchedWarning`.
     """
-    # argument types first, before any work (issue 14)
-    check_table(plan, "plan", "assess")
-    check_table(history, "history", "assess", optional=True)
-    check_int(as_of, "as_of", "assess", optional=True)
-    check_seed(seed, "assess")
     engine = Engine.of(backend, n_jobs, scheduler, caller="assess")
-    table, details = assess_detailed(history, plan, as_of=as_of, model=model, seed=seed,
-                                     region=region, n_paths=n_paths, thresholds=thresholds,
-                                     use_plan_baseline=use_plan_baseline,
-                                     schedule_rules=schedule_rules, progress=progress,
-                                     calibration=calibration, reference=reference, backend=engine)
-    if track:
-        from . import tracking
-        from .plotting import pyplot
-        from .report import fan_chart
-
-        fig = fan_chart(details, title=f"as of {as_of or 'latest'}")
-        params = {"model": str(model), "as_of": as_of, "seed": seed, "n_paths": n_paths,
-                  "thresholds": thresholds.__dict__,
-                  "data_fingerprint": tracking.data_fingerprint(*read_inputs(history, plan, region))}
-        try:
-            tracking.log_assessment(table, params, tracking_settings or tracking.TrackingSettings(),
-                                    figure=fig, on_error="warn")
-        finally:
-            pyplot().close(fig)
+    table, _ = assess_detailed(history, plan, as_of=as_of, model=model, seed=seed,
+                               region=region, n_paths=n_paths, thresholds=thresholds,
+                               use_plan_baseline=use_plan_baseline,
+                               schedule_rules=schedule_rules, progress=progress,
+                               calibration=calibration, reference=reference, backend=engine)
     return table
 
 
@@ -319,8 +293,11 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     paths and each row's simulated compared quantity (``samples``) as well: for small plans only
     (``n_paths`` x horizon floats per series).
     """
-    if as_of is not None and not isinstance(as_of, (int, np.integer)):
-        raise ParameterError.invalid("as_of", "assess", "an int year or None", as_of)
+    # argument types first, before any work (issue 14)
+    check_table(plan, "plan", "assess")
+    check_table(history, "history", "assess", optional=True)
+    check_int(as_of, "as_of", "assess", optional=True)
+    check_seed(seed, "assess")
     engine = Engine.of(backend, n_jobs, scheduler, caller="assess")
     prog = Progress.of(progress)
     with prog.step("reading plan and history"):

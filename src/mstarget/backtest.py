@@ -8,15 +8,18 @@ and 95 % intervals, MSIS of the 95 % interval (scaled like MASE), CRPS (raw and 
 With a ``plan``, attainment calls are scored too: for each origin before a target year whose
 outcome is in the history, :func:`mstarget.assess.assess` gives ``p_meet`` as of the origin, and
 the realised outcome (level / cumulative: the value in the target year; increment: the sum of
-yearly flows after the baseline year) says whether the target was met. Brier score and accuracy
-(``p_meet >= 0.5`` called as "met") are reported per model.
+yearly flows after the baseline year) says whether the target was met (:mod:`mstarget.outcomes`).
+Brier score and accuracy (``p_meet >= 0.5`` called as "met") are reported per model.
+
+The warnings of the forecasts from past origins (short series, fallbacks ...) are kept on the
+result (``BacktestResult.warnings``), one row per distinct warning, model and origin, instead of
+repeating on the screen.
 """
 from __future__ import annotations
 
 import functools
-import warnings
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -25,25 +28,30 @@ from . import metrics as M
 from .calibration import is_steady, required_stretch
 from .engine import Engine
 from .arguments import check_horizon, check_seed, check_table
-from .exceptions import MstargetWarning, ParameterError, UnmatchedWarning
+from .exceptions import ParameterError, UnknownModelError, kept_warnings
 from .forecast import DEFAULT_PATHS, run_forecast
 from .history import read_history
-from .matching import match
 from .models import resolve
-from .plan import read_plan
+from .outcomes import attainment_calls, plan_for_calls, realised_outcome  # noqa: F401  (realised_outcome: public here too)
 from .progress import Progress
+from .reliability import RELIABILITY_COLUMNS, coverage_by_horizon, reliability_table
+from .reliability_charts import backtest_chart
 
 DETAIL_COLUMNS = ["model", "region", "indicator", "origin", "h", "year", "n_train", "steady", "actual",
                   "mean", "median", "lo_80", "hi_80", "lo_95", "hi_95", "scale", "smape", "mase", "in_80",
                   "in_95", "msis", "crps", "crps_scaled", "r_80", "r_95", "chosen"]
 SUMMARY_COLUMNS = ["model", "n_series", "n_forecasts", "smape", "mase", "coverage_80", "coverage_95",
                    "msis", "crps_scaled", "brier", "accuracy", "n_calls"]
+WARNING_COLUMNS = ["model", "origin", "category", "message"]
 
 
 @dataclass(frozen=True)
 class BacktestResult:
     """``summary``: one row per model (``SUMMARY_COLUMNS``); ``details``: one row per model,
-    series, origin and horizon (``DETAIL_COLUMNS``); ``calls``: attainment calls (or empty).
+    series, origin and horizon (``DETAIL_COLUMNS``); ``calls``: attainment calls (or empty);
+    ``warnings``: the mstarget warnings of the forecasts and calls from past origins
+    (``WARNING_COLUMNS``: model, origin, warning class, message; one row per distinct warning);
+    ``origins``: the cut-off years.
 
     ``coverage_by_horizon()`` and ``reliability()`` say whether intervals and ``p_meet`` were
     honest; ``plot()`` draws both."""
@@ -51,6 +59,8 @@ class BacktestResult:
     summary: pd.DataFrame
     details: pd.DataFrame
     calls: pd.DataFrame
+    warnings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=WARNING_COLUMNS))
+    origins: tuple = ()
 
     def to_frame(self) -> pd.DataFrame:
         return self.summary
@@ -58,15 +68,11 @@ class BacktestResult:
     def coverage_by_horizon(self) -> pd.DataFrame:
         """Observed 80 % / 95 % coverage per model and horizon, with 95 % Wilson intervals
         (:func:`mstarget.reliability.coverage_by_horizon`)."""
-        from .reliability import coverage_by_horizon
-
         return coverage_by_horizon(self.details)
 
     def reliability(self) -> pd.DataFrame:
         """``p_meet`` of the attainment calls in bins against the share met, per model
         (:func:`mstarget.reliability.reliability_table`); empty without a plan."""
-        from .reliability import RELIABILITY_COLUMNS, reliability_table
-
         if self.calls is None or self.calls.empty:
             return pd.DataFrame(columns=["model"] + RELIABILITY_COLUMNS)
         parts = [reliability_table(g["p_meet"], g["met"].astype(float)).assign(model=m)
@@ -75,15 +81,14 @@ class BacktestResult:
 
     def plot(self, *, title: str | None = None):
         """Calibration chart (coverage per horizon; reliability of ``p_meet`` with a plan):
-        :func:`mstarget.report.backtest_chart`. Returns a matplotlib Figure."""
-        from .report import backtest_chart
-
+        :func:`mstarget.reliability_charts.backtest_chart`. Returns a matplotlib Figure."""
         return backtest_chart(self, title=title)
 
     def metrics(self, model: str) -> dict[str, float]:
         row = self.summary[self.summary["model"] == model]
         if row.empty:
-            raise KeyError(model)
+            raise UnknownModelError(f"no model {model!r} in this backtest; it scored "
+                                    f"{', '.join(map(str, self.summary['model']))}")
         return {k: float(v) for k, v in row.iloc[0].items()
                 if k != "model" and isinstance(v, (int, float, np.number))}
 
@@ -111,7 +116,7 @@ def _origins(hist: pd.DataFrame, origins) -> list[int]:
 
 def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[int] = 3, *,
              seed: int = 0, n_paths: int = DEFAULT_PATHS, bounds=None, calibration="default",
-             plan=None, min_train: int = 1, track: bool = False, tracking_settings=None,
+             plan=None, min_train: int = 1,
              backend: str = "serial", n_jobs: int | None = None, scheduler: str | None = None,
              progress: bool = False) -> BacktestResult:
     """Rolling-origin backtest of one or several models.
@@ -136,11 +141,6 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         outcome is not observed yet, are reported as warnings (:class:`UnmatchedWarning`).
     min_train : int
         Series with fewer observed points up to an origin are skipped at that origin.
-    track : bool
-        Log a parent MLflow run with one child run per model (same metric names) and the
-        calibration chart, to the store of ``tracking_settings``; a failing store gives a
-        ``TrackingWarning``.
-    tracking_settings : mstarget.tracking.TrackingSettings, optional
     backend, n_jobs, scheduler : str, int, str
         Where the series of each (model, origin) forecast run, in chunks: ``"serial"``,
         ``"loky"`` (``n_jobs`` local processes) or ``"dask"`` (the scheduler at ``scheduler``,
@@ -165,14 +165,16 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
     actual = {(r, i): dict(zip(g["year"].astype(int), g["value"].astype(float)))
               for (r, i), g in hist.dropna(subset=["value"]).groupby(["region", "indicator"], sort=False)}
     models = _model_list(model)
-    plan_df, plan_hist = _plan_for_calls(plan, hist) if plan is not None else (None, None)
-    per_task = []
+    plan_df, plan_hist = plan_for_calls(plan, hist) if plan is not None else (None, None)
+    per_task, kept = [], []
     for m in models:
+        label = resolve(m).display
         for T in cutoffs:
-            with prog.step(f"backtest of {resolve(m).display} from {T}"):
-                per_task.append(_origin_rows(hist, m, resolve(m).display, T, int(horizon), seed,
-                                             n_paths, bounds, calibration, min_train, actual,
-                                             engine=engine, progress=prog))
+            with prog.step(f"backtest of {label} from {T}"), \
+                    kept_warnings(kept, model=label, origin=int(T)):
+                per_task.append(_origin_rows(hist, m, label, T, int(horizon), seed, n_paths, bounds,
+                                             calibration, min_train, actual, engine=engine,
+                                             progress=prog))
     frames, summaries, calls = [], [], []
     for k, m in enumerate(models):
         label = resolve(m).display
@@ -181,7 +183,8 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         frames.append(det)
         summary = _summarise(label, det)
         if plan is not None:
-            c = _attainment_calls(plan_hist, plan_df, m, label, cutoffs, seed, engine)
+            with kept_warnings(kept, model=label, origin=np.nan):
+                c = attainment_calls(plan_hist, plan_df, m, label, cutoffs, seed, engine)
             calls.append(c)
             if not c.empty:
                 summary.update({"brier": M.brier(c["p_meet"], c["met"]),
@@ -194,21 +197,8 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         if col not in summary:
             summary[col] = np.nan
     calls_df = pd.concat(calls, ignore_index=True) if calls else pd.DataFrame()
-    result = BacktestResult(summary[SUMMARY_COLUMNS], details, calls_df)
-    if track:
-        from . import tracking
-
-        params = {"models": [resolve(m).display for m in _model_list(model)], "horizon": horizon,
-                  "origins": list(cutoffs), "seed": seed, "n_paths": n_paths}
-        from .plotting import pyplot
-
-        fig = result.plot()
-        try:
-            tracking.log_backtest(result, params, tracking_settings or tracking.TrackingSettings(),
-                                  inputs=(hist,), figure=fig, on_error="warn")
-        finally:
-            pyplot().close(fig)
-    return result
+    return BacktestResult(summary[SUMMARY_COLUMNS], details, calls_df,
+                          pd.DataFrame(kept, columns=WARNING_COLUMNS), tuple(cutoffs))
 
 
 def _origin_rows(hist, m, label, T, horizon, seed, n_paths, bounds, calibration, min_train,
@@ -219,11 +209,9 @@ def _origin_rows(hist, m, label, T, horizon, seed, n_paths, bounds, calibration,
     if train.empty:
         return []
     reduce = functools.partial(_series_rows, label=label, T=int(T), min_train=min_train)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        parts = run_forecast(train, horizon, model=m, seed=seed, n_paths=n_paths, bounds=bounds,
-                             calibration=calibration, engine=engine, progress=progress,
-                             reduce=reduce, extras=actual)
+    parts = run_forecast(train, horizon, model=m, seed=seed, n_paths=n_paths, bounds=bounds,
+                         calibration=calibration, engine=engine, progress=progress,
+                         reduce=reduce, extras=actual)
     return [row for part in parts for row in part]
 
 
@@ -269,70 +257,3 @@ def _summarise(label: str, det: pd.DataFrame) -> dict:
             "n_forecasts": int(len(det)), "smape": fin("smape"), "mase": fin("mase"),
             "coverage_80": det["in_80"].mean(), "coverage_95": det["in_95"].mean(),
             "msis": fin("msis"), "crps_scaled": fin("crps_scaled")}
-
-
-def realised_outcome(hist: pd.DataFrame, row) -> float:
-    """The realised compared quantity of a plan row (``nan`` if not fully observed)."""
-    g = hist[(hist["region"] == row["region"]) & (hist["indicator"] == row["indicator"])]
-    vals = dict(zip(g["year"].astype(int), g["value"].astype(float)))
-    ty = int(row["target_year"])
-    if row.get("kind", "level") == "increment":
-        years = range(int(row["baseline_year"]) + 1, ty + 1)
-        if not all(y in vals for y in years):
-            return float("nan")
-        return float(sum(vals[y] for y in years))
-    return float(vals.get(ty, np.nan))
-
-
-def _plan_for_calls(plan, hist: pd.DataFrame):
-    """The plan as read and the history joined to it (:func:`mstarget.matching.match`); plan rows
-    without history, and rows whose outcome is not observed yet, are reported as warnings."""
-    plan_df = read_plan(plan)
-    m = match(plan_df, hist)
-    if not m.unmatched_plan.empty:
-        lines = [f"  {r.region}/{r.indicator} ({r.name}), target {r.target_year}"
-                 + (f"; {r.suggestion}" if r.suggestion else "")
-                 for r in m.unmatched_plan.head(10).itertuples()]
-        more = [f"  ... and {len(m.unmatched_plan) - 10} more"] if len(m.unmatched_plan) > 10 else []
-        warnings.warn(UnmatchedWarning(
-            f"backtest: {len(m.unmatched_plan)} plan row(s) have no history, so no attainment call "
-            "can be scored for them (未匹配到历史数据):\n" + "\n".join(lines + more),
-            plan_rows=m.unmatched_plan, history_series=m.unmatched_history.iloc[0:0]), stacklevel=3)
-    lonely = set(zip(m.unmatched_plan["region"], m.unmatched_plan["indicator"]))
-    unseen = [f"{r.region}/{r.indicator} {int(r.target_year)}" for r in plan_df.itertuples()
-              if (r.region, r.indicator) not in lonely
-              and not np.isfinite(realised_outcome(m.history, r._asdict()))]
-    if unseen:
-        warnings.warn(MstargetWarning(
-            f"backtest: {len(unseen)} plan row(s) have history but their outcome (the target year, "
-            f"or every flow of a 〈〉 period) is not observed yet, so they are not scored: "
-            f"{', '.join(unseen[:10])}" + (" ..." if len(unseen) > 10 else "")), stacklevel=3)
-    return plan_df, m.history
-
-
-def _attainment_calls(hist, plan_df, m, label, cutoffs: Sequence[int], seed: int,
-                      engine: Engine | None = None) -> pd.DataFrame:
-    from .assess import assess
-
-    outcome = [realised_outcome(hist, r) for _, r in plan_df.iterrows()]
-    plan_df = plan_df.assign(_outcome=outcome)
-    plan_df = plan_df[np.isfinite(plan_df["_outcome"])]
-    out = []
-    for T in cutoffs:
-        sub = plan_df[plan_df["target_year"].astype(int) > T]
-        if sub.empty:
-            continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = assess(hist, sub.drop(columns="_outcome"), as_of=T, model=m, seed=seed,
-                         backend=engine or "serial")
-        res = res.reset_index(drop=True)
-        sub = sub.reset_index(drop=True)
-        met = np.where(sub["direction"] == ">=", sub["_outcome"] >= sub["target"],
-                       sub["_outcome"] <= sub["target"])
-        out.append(pd.DataFrame({"model": label, "origin": T, "region": res["region"],
-                                 "indicator": res["indicator"], "target_year": res["target_year"],
-                                 "p_meet": res["p_meet"], "outcome": sub["_outcome"], "met": met,
-                                 "category": res["category"]}))
-    df = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
-    return df[np.isfinite(df["p_meet"])] if not df.empty else df

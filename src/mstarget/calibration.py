@@ -57,19 +57,24 @@ They are used for the models listed in them at the end of this module (the ``ens
 candidates, and ``global``, whose raw intervals were far too narrow on series of 1-4 points:
 factors 1.6-3.8 for its 95 % band there). Other
 models get raw intervals unless you pass your own :class:`Calibration` learned with
-:func:`learn` on your history (worthwhile with roughly 30+ series of 8+ points).
+``mt.calibration.learn(panel)`` on your history (worthwhile with roughly 30+ series of 8+ points).
+
+Layers: this module holds the factors and applies them (every forecast does, :mod:`mstarget.forecast`)
+and imports nothing of mstarget but :mod:`mstarget.exceptions`. Learning them runs backtests, so
+``learn`` is defined in :mod:`mstarget.learning`, above the backtest, and attached here as
+``mstarget.calibration.learn`` by the package's top layer (``mstarget/__init__.py``).
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from .quantiles import sorted_median, sorted_quantiles
+from .exceptions import DataValidationError, ParameterError
 
 
 LENGTH_EDGES = (1, 5, 9, 16)  # classes: 1-4, 5-8, 9-15, 16+ training points
@@ -264,15 +269,15 @@ class Calibration:
         """Inverse of :meth:`to_json` (also reads the shipped file's layout)."""
         models = data.get("models") or {}
         if not models:
-            raise ValueError("calibration data has no 'models' entry")
+            raise DataValidationError("calibration data has no 'models' entry")
         factors, tail, schemes, prov, shifts = {}, {}, {}, {}, {}
         for m, e in models.items():
             scheme = e.get("scheme", "length_steady")
             if scheme not in SCHEMES:
-                raise ValueError(f"calibration model {m!r}: unknown scheme {scheme!r} (expected one of {SCHEMES})")
+                raise DataValidationError(f"calibration model {m!r}: unknown scheme {scheme!r} (expected one of {SCHEMES})")
             f = np.asarray(e["factors"], dtype=float)
             if f.ndim != 3 or f.shape[2] != 2:
-                raise ValueError(f"calibration model {m!r}: factors must be [class][horizon][c_80, c_95]")
+                raise DataValidationError(f"calibration model {m!r}: factors must be [class][horizon][c_80, c_95]")
             factors[m], schemes[m] = f, scheme
             if e.get("tail") is not None:
                 tail[m] = np.asarray(e["tail"], dtype=float)
@@ -332,8 +337,8 @@ def resolve_calibration(calibration) -> Calibration | None:
         return calibration
     if calibration in ("default", True):
         return default_calibration()
-    raise ValueError(f"The 'calibration' parameter must be 'default', None or a Calibration. "
-                     f"Got {calibration!r} instead.")
+    raise ParameterError(f"The 'calibration' parameter must be 'default', None or a Calibration. "
+                         f"Got {calibration!r} instead.")
 
 
 TREND_MIN = 0.05  # a forecast trend below this share of the 80 % half-width has no direction
@@ -464,69 +469,11 @@ def tail_exponents(long_factors: np.ndarray, *, from_h: int = 6, lo: float = 0.0
     f = np.asarray(long_factors, dtype=float)
     hh = np.arange(from_h, f.shape[1] + 1, dtype=float)
     if hh.size < 2:
-        raise ValueError(f"tail_exponents needs factors beyond h={from_h}; got H={f.shape[1]}")
+        raise ParameterError(f"tail_exponents needs factors beyond h={from_h}; got H={f.shape[1]}")
     x = np.log(hh) - np.log(hh).mean()
     y = np.log(np.maximum(f[:, from_h - 1:, :], 1e-6))  # (nc, k, 2)
     g = np.einsum("k,ckl->cl", x, y - y.mean(axis=1, keepdims=True)) / float(x @ x)
     return np.clip(g, lo, hi)
-
-
-def learn(history, *, model="auto", horizon: int | None = None, origins: int = 4, seed: int = 0,
-          min_count: int = 30, n_paths: int | None = None, lengths=range(1, 8),
-          weight_by=("family", "indicator"), shift: bool = True) -> Calibration:
-    """Learn calibration factors for ``model`` from ``history`` itself (your own panel).
-
-    * ``model="auto"`` (default) or ``"pooled_drift"``: ``plan``-scheme factors of
-      ``pooled_drift``, the model ``auto`` uses for series of 1-7 points, from every window of
-      ``lengths`` consecutive points of the panel forecast ``horizon`` (default 6) years ahead, with
-      its indicator's other regions as peers and alone (:func:`mstarget.pace_check.stretch_table`);
-      errors weighted equally per ``weight_by`` group (columns of ``history`` that exist, e.g. a
-      ``family`` of indicators, then ``indicator``). The result also holds the shipped factors of
-      the other models, so it can be passed as ``calibration=`` to ``forecast`` / ``assess``.
-      Worth it with a panel of many regions (20+) per indicator and 6+ years. ``shift`` (default
-      True) also learns median corrections: how much of the recent trend your indicators kept in
-      the past. Learned on a family's own past they carry over to its later years (held out on
-      the corpus: ECE 0.039 on windows ending 2019 or later), unlike corrections learned across
-      other families, which the shipped table therefore leaves out.
-    * any other model: a rolling-origin backtest (``origins``, ``horizon`` default 4) of the whole
-      series, factors per length class and steadiness (worthwhile with roughly 30+ series of 8+
-      points).
-
-    ``n_paths`` (default: the engine's, :data:`mstarget.forecast.DEFAULT_PATHS`) should be the
-    number of paths the forecasts will be drawn with: with fewer, the sampled quantiles are
-    noisier and the learned stretches come out larger (400 instead of 2,000 paths: +2 % at 95 %).
-    """
-    from .backtest import backtest
-    from .forecast import DEFAULT_PATHS
-    from .models import resolve
-    from .pace_check import equal_weights, stretch_table
-
-    spec = resolve(model)
-    n_paths = n_paths or DEFAULT_PATHS
-    if spec.name in ("auto", "pooled_drift"):
-        H = int(horizon or 6)
-        frame = history if isinstance(history, pd.DataFrame) else None
-        rows = pd.concat([stretch_table(history, lengths=lengths, max_h=H, model="pooled_drift", seed=seed,
-                                        n_paths=n_paths, alone=a) for a in (False, True)], ignore_index=True)
-        rows = rows[np.isfinite(rows["r_80"]) & np.isfinite(rows["r_95"])].reset_index(drop=True)
-        if rows.empty:
-            raise ValueError("calibration.learn found no window with an outcome: the panel needs series "
-                             "with at least two consecutive years")
-        by = [c for c in weight_by if c in rows and rows[c].notna().any()]
-        t = plan_table(rows, equal_weights(rows, by) if by else None, max_h=H, min_count=min_count,
-                       shift=shift)
-        n_ind = rows["indicator"].nunique()
-        prov = (f"learned by calibration.learn from {len(rows)} errors of {n_ind} indicators"
-                f"{'' if frame is None else f' ({len(frame)} rows)'}, windows of {min(lengths)}-{max(lengths)} "
-                f"points, h<={H}, {n_paths} paths")
-        return default_calibration().merged(Calibration(t.factors, prov, schemes=t.schemes, shifts=t.shifts))
-    H = int(horizon or 4)
-    res = backtest(history, model=model, horizon=H, origins=origins, seed=seed,
-                   calibration=None, n_paths=n_paths)
-    name = spec.display
-    f = factors_from_stretch(res.details, max_h=H, min_count=min_count)
-    return Calibration({name: f}, f"learned from {res.details[['region', 'indicator']].drop_duplicates().shape[0]} "
-                                  f"series, {origins} origins, horizon {H}")
 
 
 def weighted_quantile(x: np.ndarray, q: float, w: np.ndarray) -> float:

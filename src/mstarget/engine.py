@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from .exceptions import EnvironmentProblem, MstargetError, ParameterError
+from .progress import Progress
 
 BACKENDS = ("serial", "loky", "dask")
 #: seconds to reach a Dask scheduler (``MSTARGET_DASK_TIMEOUT``)
@@ -150,7 +151,7 @@ class Engine:
 
     # -- backends -----------------------------------------------------------------------------
     def _loky(self, fn, tasks, shared, on_done):
-        from joblib import Parallel, delayed
+        from joblib import Parallel, delayed  # lazy: joblib, only for process backends
 
         results: list = [None] * len(tasks)
         run = Parallel(n_jobs=self.n_jobs or -1, backend="loky", return_as="generator_unordered")
@@ -161,7 +162,7 @@ class Engine:
         return results
 
     def _dask(self, fn, tasks, shared, on_done):
-        from dask.distributed import as_completed
+        from dask.distributed import as_completed  # lazy: heavy (dask)
 
         client = _dask_client(self)
         # one object each (scatter would split a dict or list into items), sent to every worker once
@@ -220,8 +221,6 @@ def run_tasks(fn: Callable[..., Any], tasks: Sequence[tuple], *, backend: str = 
     """
     engine = Engine.of(backend, n_jobs, scheduler, caller="run_tasks")
     tasks = list(tasks)
-    from .progress import Progress
-
     bar = Progress(progress).bar(len(tasks), desc, unit="task")
     try:
         return engine.map(fn, tasks, on_done=lambda k: bar.update(1))
@@ -239,7 +238,7 @@ def _dask_client(engine: Engine):
     """The Dask client of ``engine``: connected once per process and scheduler address; a local
     cluster (no address) started once per process for a given number of workers."""
     try:
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client, LocalCluster  # lazy: heavy (dask)
     except ImportError:
         raise MstargetError("backend 'dask' needs Dask distributed: pip install 'mstarget[dask]'") from None
     key = ("remote", engine.scheduler) if engine.scheduler else ("local", engine.n_jobs or os.cpu_count() or 1)

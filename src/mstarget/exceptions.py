@@ -1,13 +1,18 @@
 """All exceptions and warnings raised by mstarget live here.
 
-Catch :class:`MstargetError` to handle anything the library refuses on purpose;
-:class:`DataValidationError` carries every problem found in an input table as data.
+Catch :class:`MstargetError` to handle anything the library refuses on purpose -- every error
+mstarget raises is one of its subclasses (a bad argument or model spec: :class:`ParameterError`;
+a model that cannot be fitted to a series: :class:`ModelFitError`; bad input tables:
+:class:`DataValidationError`); :class:`DataValidationError` carries every problem found in an
+input table as data.
 """
 from __future__ import annotations
 
+import contextlib
 import errno as _errno
+import warnings
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 
 class MstargetError(Exception):
@@ -77,6 +82,16 @@ class ParameterError(MstargetError, ValueError):
     @classmethod
     def invalid(cls, name: str, owner: str, expected: str, got: object) -> "ParameterError":
         return cls(f"The '{name}' parameter of {owner} must be {expected}. Got {got!r} instead.")
+
+
+class ModelFitError(MstargetError, ValueError):
+    """A model could not be fitted to a series: too few points, non-finite values, or its
+    numerical routine failed (statsmodels, Prophet, scikit-learn).
+
+    The forecast engine catches it -- and only it -- to fall back to a simpler model, recorded in
+    the result (``model`` column ``fallback:drift``, the note saying why). A configuration error
+    (:class:`ParameterError`) is never turned into a fallback.
+    """
 
 
 class UnknownModelError(MstargetError, KeyError):
@@ -179,7 +194,8 @@ class TrackingWarning(MstargetWarning):
 
 
 class ModelFallbackWarning(MstargetWarning):
-    """A model failed to fit a series and a simpler model was used instead."""
+    """A model failed to fit a series (:class:`ModelFitError`) and a simpler model was used
+    instead; the result's ``model`` column reads ``fallback:<model>`` and its note says why."""
 
 
 class UnmatchedWarning(MstargetWarning):
@@ -231,3 +247,27 @@ class PoolingWarning(MstargetWarning):
 
 class ConcentrationWarning(MstargetWarning):
     """A sampling plan puts more than the allowed share of the budget into one group."""
+
+
+@contextlib.contextmanager
+def kept_warnings(into: list, **context) -> Iterator[list]:
+    """Keep the mstarget warnings raised inside the block as data instead of showing them.
+
+    Each distinct :class:`MstargetWarning` (by category and message) is appended to ``into`` as a
+    dict ``{**context, "category": <class name>, "message": <text>}`` -- e.g. the warnings of every
+    past origin of a backtest, which would otherwise repeat on the screen, are kept on its result.
+    Other warnings (NumPy, statsmodels ...) are shown once each, as usual.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield into
+    seen: set = set()
+    for w in caught:
+        key = (w.category, str(w.message))
+        if key in seen:
+            continue
+        seen.add(key)
+        if issubclass(w.category, MstargetWarning):
+            into.append({**context, "category": w.category.__name__, "message": str(w.message)})
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

@@ -32,7 +32,7 @@ import pandas as pd
 
 from .arguments import check_horizon, check_levels, check_seed, check_table
 from .engine import MIN_CHUNK, Engine
-from .exceptions import ModelFallbackWarning, ParameterError, ShortHistoryWarning
+from .exceptions import ModelFallbackWarning, ModelFitError, ParameterError, ShortHistoryWarning
 from .history import read_history
 from .models import ModelSpec, model_class, resolve
 from .models.base import Forecaster
@@ -46,7 +46,10 @@ from . import selection as _sel
 DEFAULT_PATHS = 2000
 DEFAULT_LEVELS = (80, 95)
 #: fallback order when a series is too short for the requested model or its fit fails
+#: (:class:`~mstarget.exceptions.ModelFitError`); the result's ``model`` column then reads
+#: ``fallback:<model>`` and the note says why. A configuration error is never a fallback.
 FALLBACK = ("drift", "naive")
+FALLBACK_PREFIX = "fallback:"
 
 
 @dataclass
@@ -64,7 +67,8 @@ class SeriesForecast:
         summarised (:meth:`without_paths`: :func:`mstarget.assess.assess_detailed` keeps
         quantiles per row instead, so memory does not grow with paths x series).
     model : str
-        The model actually used (after ``auto`` choice or fallback).
+        The model actually used: the spec's label, ``auto:<chosen>``, or ``fallback:<model>``
+        when the requested model could not be used for this series (``notes`` say why).
     """
 
     region: str
@@ -106,7 +110,8 @@ class SeriesForecast:
                              "(assess keeps quantiles only); ask for them with keep_paths=True")
         j = year - self.last_year - 1
         if j >= self.paths.shape[1]:
-            raise ValueError(f"year {year} is beyond the forecast horizon ({self.future_years[-1]})")
+            raise ParameterError(f"year {year} is beyond the forecast horizon ({self.future_years[-1]}) "
+                                 f"of {self.region}/{self.indicator}; forecast further ahead")
         return self.paths[:, j]
 
 
@@ -169,8 +174,8 @@ def _effective_spec(spec: ModelSpec, n: int, region: str, indicator: str,
                    f"(needs {cls.min_points}); used {name!r} instead")
             warnings.warn(msg, ShortHistoryWarning, stacklevel=4)
             notes.append(msg)
-            return ModelSpec(name)
-    return ModelSpec("naive")
+            return ModelSpec(name, label=FALLBACK_PREFIX + name)
+    return ModelSpec("naive", label=FALLBACK_PREFIX + "naive")
 
 
 def _choose_auto(prepared: Sequence[_Prepared], engine: Engine | None = None,
@@ -335,8 +340,8 @@ def run_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int, progre
                     else nullcontext():
                 try:
                     learned[key] = cls.learn_shared(ys, priors, **spec.params)
-                except Exception:
-                    learned[key] = _LEARNING_FAILED  # fit one by one, with fallbacks
+                except ModelFitError:
+                    learned[key] = _LEARNING_FAILED  # fit one by one, with recorded fallbacks
         # a model fitted series by series (Prophet: a second each) is worth spreading finely
         for c in engine.chunks(len(idx), min_size=1 if cls.needs_bounds else MIN_CHUNK):
             part = [idx[j] for j in c]
@@ -371,8 +376,8 @@ def _forecast_chunk(items: Sequence[_Prepared], key: tuple, extras: Sequence, *,
         extra = {"peers": [p.peer for p in items]} if getattr(cls, "uses_peers", False) else {}
         try:
             fitted = cls.fit_shared(ys, priors, shared, **extra, **spec.params)
-        except Exception:
-            fitted = [None] * len(items)  # fit one by one below, with fallbacks
+        except ModelFitError:
+            fitted = [None] * len(items)  # fit one by one below, with recorded fallbacks
     out = []
     for p, model, ex in zip(items, fitted, extras):
         sf = _sample_one(p, model, p.spec, n_paths, seed, cal)
@@ -391,16 +396,17 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
                 model.use_bounds(p.bounds, p.transform)
             extra = {"peer": p.peer} if getattr(model, "uses_peers", False) else {}
             model = model.fit(p.z, noise_prior=prior, **extra)
-        except Exception as exc:
+        except ModelFitError as exc:  # a model that cannot fit this series: the recorded fallback
             for name in FALLBACK:
                 if p.z.size >= model_class(name).min_points:
                     break
             msg = (f"{p.region}/{p.indicator}: model {spec.display!r} failed to fit "
-                   f"({type(exc).__name__}: {exc}); used {name!r} instead")
+                   f"({exc}); used {name!r} instead")
             warnings.warn(msg, ModelFallbackWarning, stacklevel=4)
             p.notes.append(msg)
-            model, used = model_class(name)().fit(p.z, noise_prior=prior), name
+            model, used = model_class(name)().fit(p.z, noise_prior=prior), FALLBACK_PREFIX + name
             spec = ModelSpec(name)
+    p.notes.extend(n for n in getattr(model, "notes_", ()) if n not in p.notes)
     rng = series_rng(seed, p.region, p.indicator)
     z_paths = np.asarray(model.sample_paths(p.h, n_paths, rng), dtype=float)
     key = _calibration_key(spec)
@@ -545,9 +551,8 @@ def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int
 
 def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, seed: int = 0, *,
              n_paths: int = DEFAULT_PATHS, as_of: int | None = None, bounds: Mapping | None = None,
-             progress: bool = False, calibration="default", reference=None, track: bool = False,
-             tracking_settings=None, backend: str = "serial", n_jobs: int | None = None,
-             scheduler: str | None = None) -> pd.DataFrame:
+             progress: bool = False, calibration="default", reference=None, backend: str = "serial",
+             n_jobs: int | None = None, scheduler: str | None = None) -> pd.DataFrame:
     """Probabilistic forecasts of every series in a history table.
 
     Parameters
@@ -579,12 +584,6 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
         noise of the regions of the same indicator in it and in ``history`` itself
         (:mod:`mstarget.pooling`; used by ``pooled_drift``, ``auto``'s model for 1-7 points).
         An optional ``prior_change`` column of ``history`` states a prior yearly change per series.
-    track : bool
-        Log one MLflow run (parameters, metrics, ``forecast.csv`` and the forecaster as a pyfunc
-        model) to the store of ``tracking_settings`` (default ``MLFLOW_TRACKING_URI``, else
-        ``sqlite:///mlflow.db``); a failing store gives a
-        :class:`~mstarget.exceptions.TrackingWarning`, never a lost result.
-    tracking_settings : mstarget.tracking.TrackingSettings, optional
     backend, n_jobs, scheduler : str, int, str
         Where the series are forecast, in chunks: ``"serial"`` (this process), ``"loky"``
         (``n_jobs`` local processes) or ``"dask"`` (the scheduler at ``scheduler``, else
@@ -605,17 +604,9 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
     levels = check_levels(levels, "forecast")
     check_seed(seed, "forecast")
     engine = Engine.of(backend, n_jobs, scheduler, caller="forecast")
-    table = _forecast_table(history, horizon, model, levels, seed, n_paths=n_paths, as_of=as_of,
-                            bounds=bounds, progress=progress, calibration=calibration,
-                            reference=reference, engine=engine)
-    if track:
-        from . import tracking
-
-        params = {"model": str(model), "horizon": horizon, "levels": list(levels), "seed": seed,
-                  "n_paths": n_paths, "as_of": as_of}
-        tracking.log_forecast(table, params, tracking_settings or tracking.TrackingSettings(),
-                              inputs=(read_history(history),), on_error="warn")
-    return table
+    return _forecast_table(history, horizon, model, levels, seed, n_paths=n_paths, as_of=as_of,
+                           bounds=bounds, progress=progress, calibration=calibration,
+                           reference=reference, engine=engine)
 
 
 def _forecast_table(history, horizon, model, levels, seed, *, n_paths, as_of, bounds, progress,

@@ -288,7 +288,7 @@ def cell_text(value, number_format: str = "") -> str:
 
 
 def _xlsx_rows(p: Path) -> list[list[str]]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # lazy: openpyxl, only for .xlsx files
 
     wb = load_workbook(p, data_only=True)  # merged ranges need the full (not read-only) mode
     try:
@@ -307,7 +307,7 @@ def _xlsx_rows(p: Path) -> list[list[str]]:
 
 
 def _xls_rows(p: Path) -> list[list[str]]:
-    import xlrd
+    import xlrd  # lazy: xlrd, only for .xls files
 
     book = xlrd.open_workbook(str(p), formatting_info=True)
     sh = book.sheet_by_index(0)

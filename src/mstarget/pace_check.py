@@ -27,6 +27,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from .calibration import plan_class, required_stretch, smoothness
 from .exceptions import ParameterError
 from .forecast import DEFAULT_PATHS, forecast_paths
 from .history import read_history
@@ -256,8 +257,6 @@ def stretch_table(panel, *, lengths: Sequence[int] = range(1, 8), max_h: int = 6
     one row: ``region, indicator, family, end_year, n, h, cls`` (the ``plan`` class), ``r_80, r_95``.
     ``alone=True`` forecasts every window without peers (as a call with one series would).
     """
-    from .calibration import plan_class, required_stretch, smoothness
-
     hist = read_history(panel)
     if isinstance(panel, pd.DataFrame) and "family" in panel.columns and "family" not in hist:
         fam = pd.DataFrame(panel)[["indicator", "family"]].drop_duplicates("indicator")

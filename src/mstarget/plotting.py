@@ -10,6 +10,10 @@ from __future__ import annotations
 import contextlib
 import re
 import warnings
+from pathlib import Path
+
+from .exceptions import ParameterError
+from .io import atomic_path
 
 CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC",
              "Source Han Sans SC", "Source Han Sans CN", "SimHei", "Microsoft YaHei", "PingFang SC",
@@ -18,10 +22,10 @@ CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "No
 
 def pyplot():
     """``matplotlib.pyplot`` on the Agg backend (no display needed), with a CJK font if installed."""
-    import matplotlib
+    import matplotlib  # lazy: heavy (matplotlib)
 
     matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # lazy: heavy (matplotlib)
 
     use_cjk_font()
     return plt
@@ -42,7 +46,7 @@ def cjk_font() -> str | None:
     """
     global _rescanned
     try:
-        from matplotlib import font_manager
+        from matplotlib import font_manager  # lazy: heavy (matplotlib)
 
         names = {f.name for f in font_manager.fontManager.ttflist}
         found = next((n for n in CJK_FONTS if n in names), None)
@@ -61,7 +65,7 @@ def cjk_font() -> str | None:
 
 def use_cjk_font() -> str | None:
     """Prefer the installed CJK font for sans-serif text (idempotent); returns its name or ``None``."""
-    import matplotlib
+    import matplotlib  # lazy: heavy (matplotlib)
 
     font = cjk_font()
     if font:
@@ -90,11 +94,6 @@ def save_figure(fig, path, dpi: int = 120) -> None:
     The chart is drawn to a temporary file beside ``path`` and renamed into place, so a failure
     never leaves a half-written chart or destroys an earlier one.
     """
-    from pathlib import Path
-
-    from .exceptions import ParameterError
-    from .io import atomic_path
-
     p = Path(path)
     if p.suffix.lower() not in FIGURE_TYPES:
         raise ParameterError(f"cannot draw a chart to '{p}': use a file name ending in "

@@ -30,7 +30,7 @@ def progress_bar(*, total: int, desc: str, unit: str):
     """A bar of ``total`` steps advanced by ``.update(n)``: a ``tqdm`` bar redrawn in place in a
     terminal, whole lines (:class:`LineBar`) in a file or pipe."""
     if _to_terminal():
-        from tqdm.auto import tqdm
+        from tqdm.auto import tqdm  # lazy: tqdm, only when a bar is shown in a terminal
 
         return tqdm(total=total, desc=desc, unit=unit, leave=False)
     return LineBar(total, desc, unit)

@@ -11,8 +11,8 @@ of miscalibration.
 * :func:`coverage_by_horizon` -- observed coverage of the 80 % and 95 % intervals per model and
   horizon, from backtest details.
 
-The charts are drawn by :func:`mstarget.report.backtest_chart` and
-:func:`mstarget.report.reliability_chart`.
+The charts are drawn by :func:`mstarget.reliability_charts.backtest_chart` and
+:func:`mstarget.reliability_charts.reliability_chart` (also ``mstarget.report.*``).
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ COVERAGE_COLUMNS = ["model", "h", "n", "coverage_80", "coverage_80_lo", "coverag
 
 def wilson_interval(successes, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of a binomial share (arrays broadcast; ``nan`` where ``n == 0``)."""
-    from statsmodels.stats.proportion import proportion_confint
+    from statsmodels.stats.proportion import proportion_confint  # lazy: heavy (statsmodels)
 
     k = np.asarray(successes, dtype=float)
     m = np.asarray(n, dtype=float)

@@ -32,7 +32,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .models import ModelSpec, model_class
+from .exceptions import ModelFitError
+from .models import GlobalModel, ModelSpec, model_class
 
 DEFAULT = "ensemble"
 #: ``auto``'s model for series shorter than ``MIN_POINTS``
@@ -56,14 +57,14 @@ def _spec_for_scoring(name: str) -> ModelSpec:
 
 
 def _fit_candidate(name: str, train: list, pri: list, shared_global):
+    """The candidate fitted to every truncated series (the ensemble's ``global`` member given the
+    regressor learned once, through the model contract's public hook ``fit_shared``); a series
+    the candidate cannot be fitted to gets ``None``."""
     spec = _spec_for_scoring(name)
+    cls = model_class(spec.name)
     if name == "ensemble" and shared_global is not None:
-        from .models.ensemble import EnsembleModel
-        from .models.global_model import GlobalModel
-
-        glob = GlobalModel.attach_many(train, pri, shared_global)
-        return [EnsembleModel(**spec.params)._fit(z, p, {"global": g}) for z, p, g in zip(train, pri, glob)]
-    return model_class(spec.name).fit_many(train, pri, **spec.params)
+        return cls.fit_shared(train, pri, {"global": shared_global}, **spec.params)
+    return cls.fit_many(train, pri, **spec.params)
 
 
 def scoring_model(zs: Sequence[np.ndarray], priors: Sequence[float],
@@ -75,11 +76,8 @@ def scoring_model(zs: Sequence[np.ndarray], priors: Sequence[float],
     eligible = [i for i, z in enumerate(zs) if z.size >= min_points]
     if "ensemble" not in candidates or not eligible:
         return None
-    from .models.global_model import GlobalModel
-
-    shared_global = GlobalModel(oof=False)
-    shared_global._train([zs[i][:-origins] for i in eligible], [priors[i] for i in eligible])
-    return shared_global
+    return GlobalModel.learn_shared([zs[i][:-origins] for i in eligible], [priors[i] for i in eligible],
+                                    oof=False)
 
 
 def score_series(zs: Sequence[np.ndarray], priors: Sequence[float], candidates: Sequence[str],
@@ -107,14 +105,13 @@ def score_series(zs: Sequence[np.ndarray], priors: Sequence[float], candidates: 
         for c, name in enumerate(candidates):
             try:
                 fitted = _fit_candidate(name, train, pri, shared_global)
-            except Exception:
+            except ModelFitError:  # this candidate cannot be scored at this origin
                 continue
             for i, m in zip(idx, fitted):
-                actual = zs[i][-k:][:h]
-                try:
-                    f = m.predict(h)
-                except Exception:
+                if m is None:
                     continue
+                actual = zs[i][-k:][:h]
+                f = m.predict(h)
                 err[i, c] += float(np.abs(actual - f).sum()) / scales[i]
                 cnt[i, c] += h
     with np.errstate(invalid="ignore", divide="ignore"):

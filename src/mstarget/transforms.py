@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .exceptions import ParameterError
 from .units import percent_kind
 
 EDGE = 1e-3  # share of the [lower, upper] range kept free at each edge (0.1 point for a %)
@@ -94,7 +95,8 @@ class LogitTransform(Transform):
 
     def __init__(self, lower: float, upper: float):
         if not upper > lower:
-            raise ValueError(f"upper bound {upper} must exceed lower bound {lower}")
+            raise ParameterError(f"upper bound {upper} must exceed lower bound {lower}; fix the "
+                                 "declared lower / upper bounds")
         self.lower, self.upper = float(lower), float(upper)
 
     def forward(self, x):

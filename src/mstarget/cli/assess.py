@@ -13,7 +13,9 @@ from ..exceptions import UnmatchedWarning
 from ..history import read_history
 from ..io import write_table
 from ..matching import match
+from ..plotting import pyplot, save_figure
 from ..progress import Progress
+from ..report import fan_chart, overview_chart
 from ..schedule import CATEGORIES, CATEGORY_ZH
 from . import common
 
@@ -109,10 +111,8 @@ def run(args: argparse.Namespace) -> int:
                                          backend=engine)
     settings = common.tracking_settings(args)
     fig = overview = None
-    if args.chart or settings.enabled:
-        from ..report import fan_chart, overview_chart, save_figure
-
-        with prog.step("drawing charts"):  # before any write; capped: binding plus most at risk
+    if args.chart or settings.enabled:  # drawn once, before anything is written
+        with prog.step("drawing charts"):  # capped: binding targets plus the most at risk
             fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")
             if settings.enabled:
                 overview = overview_chart(table)
@@ -131,15 +131,15 @@ def run(args: argparse.Namespace) -> int:
     params = {"command": "assess", "model": args.model, "as_of": args.as_of, "seed": args.seed,
               "plan": args.plan, "history": args.history or "", "backend": engine.backend,
               **tracking.package_versions()}
+    # the same logging as the API's assess(track=True): metrics, assessment.csv, fan_chart.png --
+    # the --chart file itself when it is a PNG, else the figure drawn above (never drawn twice)
+    chart = args.chart if args.chart and args.chart.lower().endswith(".png") else fig
     try:
-        # the same logging as the API's assess(track=True): metrics, assessment.csv, charts
         with prog.step("logging the MLflow run") if settings.enabled else contextlib.nullcontext():
             if settings.enabled:
                 params["data_fingerprint"] = tracking.data_fingerprint(plan, history)
-            run_id = tracking.log_assessment(table, params, settings, figure=fig, overview=overview)
+            run_id = tracking.log_assessment(table, params, settings, figure=chart, overview=overview)
     finally:
-        from ..plotting import pyplot
-
         for f in (fig, overview):
             if f is not None:
                 pyplot().close(f)

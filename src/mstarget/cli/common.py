@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..engine import Engine
+from ..exceptions import ParameterError
 from ..io import check_output_path
+from ..plotting import FIGURE_TYPES
 from ..tracking import TrackingSettings
 
 EXIT_OK = 0
@@ -53,9 +56,6 @@ def add_chart_flag(p: argparse.ArgumentParser, what: str) -> None:
 
 def check_chart_path(path: str | None) -> None:
     """Refuse a chart file type we cannot draw before any work is done (ParameterError)."""
-    from ..exceptions import ParameterError
-    from ..plotting import FIGURE_TYPES
-
     if path and Path(path).suffix.lower() not in FIGURE_TYPES:
         raise ParameterError(f"--chart {path}: cannot draw a chart to this file type; use a file "
                              f"name ending in {', '.join(FIGURE_TYPES)}.")
@@ -135,9 +135,6 @@ def add_engine_flags(p: argparse.ArgumentParser) -> None:
 def engine_of(args: argparse.Namespace, command: str):
     """The :class:`~mstarget.engine.Engine` of ``--backend / --n-jobs / --scheduler``: a
     scheduler address alone means ``dask``; bad values are refused before any work."""
-    from ..engine import Engine
-    from ..exceptions import ParameterError
-
     backend = args.backend or ("dask" if args.scheduler else "serial")
     if args.n_jobs is not None and args.n_jobs < 1:
         raise ParameterError(f"--n-jobs must be a number of worker processes >= 1; got {args.n_jobs}.")

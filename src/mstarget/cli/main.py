@@ -16,6 +16,7 @@ import threading
 import traceback
 import warnings
 
+from .._version import __version__
 from ..exceptions import (
     DataValidationError,
     EnvironmentProblem,
@@ -56,8 +57,6 @@ SUBCOMMANDS = ("assess", "forecast", "backtest", "report", "risk", "ui", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .. import __version__
-
     parser = argparse.ArgumentParser(
         prog="mstarget",
         description="Will each plan target be met? Where will sampling fail next? "

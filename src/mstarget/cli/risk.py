@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..exceptions import DataValidationError, ParameterError, Problem
 from ..io import write_table
+from ..plotting import quiet_glyphs
 from ..tracking import data_fingerprint, package_versions, start_run
 from . import common
 
@@ -64,14 +65,14 @@ def _share(text: str) -> float | None:
 
 
 def _region_column(df: pd.DataFrame) -> str | None:
-    from ..risk.samples import REGION_COLUMNS
+    from ..risk.samples import REGION_COLUMNS  # lazy: scipy.stats, scikit-learn (mstarget.risk)
 
     return next((c for c in REGION_COLUMNS if c in df.columns), None)
 
 
 def _load_filtered(path: str, where: list[str], region: str | None = None) -> pd.DataFrame:
     """Read a table and keep the rows matching every ``COL=VALUE`` filter and ``--region``."""
-    from ..risk import samples as _samples
+    from ..risk import samples as _samples  # lazy: scipy.stats, scikit-learn (mstarget.risk)
 
     df, src = _samples.load(path)
     df = df.assign(_sheet_row=np.arange(2, len(df) + 2))
@@ -108,7 +109,7 @@ def _load_filtered(path: str, where: list[str], region: str | None = None) -> pd
 
 def _refuse_pooled_regions(df: pd.DataFrame, by: list[str], src: str) -> None:
     """Exit 2 when rows of several regions would be added up into the same groups."""
-    from ..risk.samples import pooled_regions
+    from ..risk.samples import pooled_regions  # lazy: scipy.stats, scikit-learn (mstarget.risk)
 
     for col, values in pooled_regions(df, by).items():
         shown = ", ".join(values[:6]) + (" ..." if len(values) > 6 else "")
@@ -156,7 +157,7 @@ def _rename_source(exc: DataValidationError, src: str) -> DataValidationError:
 
 
 def _score_from_args(args) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from .. import risk as R
+    from .. import risk as R  # lazy: scipy.stats, scikit-learn (mstarget.risk)
 
     raw = _load_filtered(args.samples, args.where, args.region)
     src = raw.attrs.get("source", args.samples)
@@ -187,8 +188,6 @@ def _display_scores(scores: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def _log_figure(run, fig, name: str) -> None:
-    from ..plotting import quiet_glyphs
-
     with quiet_glyphs():
         run.log_figure(fig, name)
 
@@ -210,7 +209,7 @@ def run_score(args) -> int:
     raw, scores = _score_from_args(args)
     fig = None
     if args.chart:  # drawn before anything is written
-        from ..risk.plot import plot_risk, save_figure
+        from ..risk.plot import plot_risk, save_figure  # lazy: matplotlib
 
         fig = plot_risk(scores)
         save_figure(fig, args.chart)
@@ -234,7 +233,7 @@ def run_score(args) -> int:
             "keep_totals": args.keep_totals, "periods": meta["periods"],
             "data_fingerprint": data_fingerprint(raw), **package_versions()}) as run:
         if run is not None:
-            from ..risk.plot import plot_risk
+            from ..risk.plot import plot_risk  # lazy: matplotlib
 
             run.log_metrics({"groups": len(scores), "tested": scores["tested"].sum(),
                              "failed": scores["failed"].sum(), "top_risk": scores["risk"].max(),
@@ -250,7 +249,7 @@ _NUMERIC_SCORE_COLS = ("tested", "failed", "rate", "risk", "risk_lo", "risk_hi",
 
 
 def _read_scores(path: str) -> pd.DataFrame:
-    from ..risk import samples as _samples
+    from ..risk import samples as _samples  # lazy: scipy.stats, scikit-learn (mstarget.risk)
 
     df, src = _samples.load(path)
     if "risk" not in df.columns:
@@ -282,8 +281,8 @@ def _display_plan(plan: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def run_allocate(args) -> int:
-    from .. import risk as R
-    from ..risk.plot import plot_allocation, save_figure
+    from .. import risk as R  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+    from ..risk.plot import plot_allocation, save_figure  # lazy: matplotlib
 
     if bool(args.scores) == bool(args.samples):
         raise ParameterError("Give exactly one of --scores (a table from 'risk score') or "
@@ -344,9 +343,9 @@ def run_allocate(args) -> int:
 
 # ----------------------------------------------------------------------------- evaluate
 def _evaluate_records(args):
-    from .. import risk as R
-    from ..risk import samples as _samples
-    from ..risk.evaluate import evaluate_records
+    from .. import risk as R  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+    from ..risk import samples as _samples  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+    from ..risk.evaluate import evaluate_records  # lazy: scipy.stats, scikit-learn (mstarget.risk)
 
     if not (args.outcome and args.test_from):
         raise ParameterError("--records needs --outcome COLUMN and --test-from DATE "
@@ -392,7 +391,7 @@ def _evaluate_records(args):
 
 
 def run_evaluate(args) -> int:
-    from .. import risk as R
+    from .. import risk as R  # lazy: scipy.stats, scikit-learn (mstarget.risk)
 
     if bool(args.records) == bool(args.samples):
         raise ParameterError("Give exactly one of --samples (group counts, with --train-until) or "

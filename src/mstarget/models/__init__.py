@@ -1,9 +1,27 @@
-"""Forecasting models: one module per family, all behind :class:`~mstarget.models.base.Forecaster`."""
+"""Forecasting models: one module per family, all behind :class:`~mstarget.models.base.Forecaster`,
+all in one registry (:mod:`mstarget.models.registry`) -- the ensemble's members included.
+
+========================  ==========================================================================
+family (module)           registered models
+========================  ==========================================================================
+``simple``                ``naive``, ``drift``, ``linear``, ``loglinear``, ``robust_drift``
+``theta``                 ``theta`` (statsmodels), ``ses_theta`` (closed form), ``otm`` (optimised)
+``ets``                   ``ets`` (statsmodels), ``damped`` (damped-trend Holt on a grid)
+``lgt``                   ``lgt`` (local and global trend, after Smyl)
+``arima``                 ``arima``
+``prophet``               ``prophet``
+``rate``                  ``rate`` (constant recent rate, errors pooled across series)
+``pooled``                ``pooled_drift`` (drift shrunk toward the indicator's other regions)
+``global_model``          ``global`` (one gradient-boosting model across series)
+``ensemble``              ``ensemble`` (mean / median of registered members)
+========================  ==========================================================================
+"""
 from .base import Forecaster
-from .ets import ETSModel
-from .registry import ModelSpec, available_models, model_class, register, resolve
-from .simple import DriftModel, LinearTrendModel, LogLinearTrendModel, NaiveModel
-from .theta import ThetaModel
+from .registry import ModelSpec, available_models, check_spec, model_class, register, resolve
+from .simple import DriftModel, LinearTrendModel, LogLinearTrendModel, NaiveModel, RobustDriftModel
+from .theta import OptimisedThetaModel, SESThetaModel, ThetaModel
+from .ets import DampedTrendModel, ETSModel
+from .lgt import LocalGlobalTrendModel
 from .arima import ARIMAModel
 from .ensemble import EnsembleModel
 from .global_model import GlobalModel
@@ -11,11 +29,13 @@ from .prophet import ProphetModel
 from .rate import RateModel
 from .pooled import PooledDriftModel
 
-for _cls in (NaiveModel, DriftModel, LinearTrendModel, LogLinearTrendModel, ETSModel, ThetaModel,
+for _cls in (NaiveModel, DriftModel, LinearTrendModel, LogLinearTrendModel, RobustDriftModel, ETSModel,
+             DampedTrendModel, ThetaModel, SESThetaModel, OptimisedThetaModel, LocalGlobalTrendModel,
              ARIMAModel, ProphetModel, GlobalModel, EnsembleModel, RateModel, PooledDriftModel):
     register(_cls)
 
-__all__ = ["Forecaster", "ModelSpec", "available_models", "model_class", "register", "resolve",
-           "NaiveModel", "DriftModel", "LinearTrendModel", "LogLinearTrendModel", "ETSModel",
-           "ThetaModel", "ARIMAModel", "ProphetModel", "GlobalModel", "EnsembleModel", "RateModel",
-           "PooledDriftModel"]
+__all__ = ["Forecaster", "ModelSpec", "available_models", "check_spec", "model_class", "register",
+           "resolve", "NaiveModel", "DriftModel", "LinearTrendModel", "LogLinearTrendModel",
+           "RobustDriftModel", "ETSModel", "DampedTrendModel", "ThetaModel", "SESThetaModel",
+           "OptimisedThetaModel", "LocalGlobalTrendModel", "ARIMAModel", "ProphetModel", "GlobalModel",
+           "EnsembleModel", "RateModel", "PooledDriftModel"]

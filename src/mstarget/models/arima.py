@@ -5,7 +5,9 @@ import warnings
 
 import numpy as np
 
-from .base import Forecaster, check_series, draw_noise_scales
+from .base import FIT_FAILURES, Forecaster, check_series, draw_noise_scales
+from ..exceptions import ModelFitError
+from .params import Orders
 
 #: (p, d, q) candidates; d = 1 models carry a drift term, d = 0 a constant
 ORDERS = ((0, 1, 0), (1, 1, 0), (0, 1, 1), (1, 1, 1), (0, 2, 1), (1, 0, 0), (2, 0, 0))
@@ -13,7 +15,7 @@ ORDERS = ((0, 1, 0), (1, 1, 0), (0, 1, 1), (1, 1, 1), (0, 2, 1), (1, 0, 0), (2, 
 
 def _psi_weights(ar: np.ndarray, ma: np.ndarray, d: int, h: int) -> np.ndarray:
     """MA(infinity) weights psi_0..psi_{h-1} of the integrated ARMA (psi_0 = 1)."""
-    from statsmodels.tsa.arima_process import arma2ma
+    from statsmodels.tsa.arima_process import arma2ma  # lazy: heavy (statsmodels)
 
     ar_poly = np.r_[1.0, -np.asarray(ar, dtype=float)]
     for _ in range(d):
@@ -36,19 +38,19 @@ class ARIMAModel(Forecaster):
 
     name = "arima"
     min_points = 4
+    parameters = {"orders": Orders()}
 
     def __init__(self, *, orders=ORDERS):
+        self.check_params({"orders": orders})
         self.orders = tuple(tuple(int(v) for v in o) for o in orders)
 
     def get_params(self):
         return {"orders": [list(o) for o in self.orders]}
 
     def fit(self, y, *, noise_prior=1.0):
-        from statsmodels.tsa.arima.model import ARIMA
+        from statsmodels.tsa.arima.model import ARIMA  # lazy: heavy (statsmodels)
 
-        y = check_series(y, "ARIMAModel")
-        if y.size < self.min_points:
-            raise ValueError(f"ARIMAModel needs at least {self.min_points} points, got {y.size}")
+        y = check_series(y, "ARIMAModel", self.min_points)
         n = y.size
         best = None
         for p, d, q in self.orders:
@@ -60,14 +62,15 @@ class ARIMAModel(Forecaster):
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     res = ARIMA(y, order=(p, d, q), trend=trend).fit()
-            except Exception:
+            except FIT_FAILURES:  # this order cannot be fitted: try the next
                 continue
             m = n - d
             aicc = res.aic + (2 * k * (k + 1)) / max(m - k - 1, 1)
             if np.isfinite(aicc) and (best is None or aicc < best[0]):
                 best = (aicc, (p, d, q), res, k)
         if best is None:
-            raise ValueError("no ARIMA order could be fitted")
+            raise ModelFitError(f"ARIMAModel: none of the orders {', '.join(map(str, self.orders))} "
+                                f"could be fitted to {n} points")
         _, self.order_, self.res_, self.k_ = best
         p, d, q = self.order_
         params = dict(zip(self.res_.param_names, np.asarray(self.res_.params, dtype=float)))

@@ -29,10 +29,15 @@ series are split.
 """
 from __future__ import annotations
 
+import contextlib
+import difflib
 from abc import ABC, abstractmethod
-from typing import ClassVar, Sequence
+from typing import ClassVar, Iterator, Mapping, Sequence
 
 import numpy as np
+
+from ..exceptions import ModelFitError, MstargetError, ParameterError
+from .params import Constraint
 
 PRIOR_WEIGHT = 4.0  # pseudo-residuals the noise prior is worth (t-tails with >= 4 dof)
 
@@ -40,13 +45,23 @@ PRIOR_WEIGHT = 4.0  # pseudo-residuals the noise prior is worth (t-tails with >=
 class Forecaster(ABC):
     """Base class: ``fit`` one series, then ``predict`` / ``sample_paths``.
 
-    Subclasses set ``name`` (the registry name, also written to the result's ``model`` column)
-    and ``min_points`` (fewer points make the engine fall back to a simpler model with a
-    :class:`~mstarget.exceptions.ShortHistoryWarning`).
+    Subclasses set ``name`` (the registry name, also written to the result's ``model`` column),
+    ``min_points`` (fewer points make the engine fall back to a simpler model with a
+    :class:`~mstarget.exceptions.ShortHistoryWarning`) and ``parameters`` (the keyword arguments
+    of ``__init__`` and their allowed values, :mod:`mstarget.models.params`; a spec is checked
+    against it when it is resolved). A fit that fails raises
+    :class:`~mstarget.exceptions.ModelFitError` (see :func:`fitting`), the only error the engine
+    turns into a recorded fallback. A fitted model may say in ``notes_`` (a list of short
+    sentences) what it did instead of what its name says, e.g. a member that dropped out; the
+    engine copies them to the result's notes.
     """
 
     name: ClassVar[str] = "base"
     min_points: ClassVar[int] = 1
+    #: keyword arguments of ``__init__`` -> allowed values (checked by :meth:`check_params`)
+    parameters: ClassVar[dict[str, Constraint]] = {}
+    #: what a fitted model did differently from what its name says (copied to the result's notes)
+    notes_: Sequence[str] = ()
     #: transform this model prefers for an unbounded positive series (``"log"`` or ``None``)
     prefer_transform: ClassVar[str | None] = None
 
@@ -56,6 +71,23 @@ class Forecaster(ABC):
 
     def get_params(self) -> dict:
         return {}
+
+    @classmethod
+    def check_params(cls, params: Mapping, *, owner: str | None = None) -> None:
+        """Refuse an unknown parameter or a bad value with a :class:`ParameterError` naming the
+        model (``owner``, default its name), the parameter and what is allowed."""
+        owner = owner or cls.name
+        for key, value in params.items():
+            rule = cls.parameters.get(key)
+            if rule is None:
+                allowed = list(cls.parameters)
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else "."
+                choices = (f" Its parameters: {', '.join(repr(k) for k in allowed)}." if allowed
+                           else f" {cls.name} takes no parameters.")
+                raise ParameterError(f"{owner} has no parameter {key!r}{hint}{choices}")
+            if not rule.accepts(value):
+                raise ParameterError.invalid(key, owner, rule.describe(), value)
 
     def use_bounds(self, bounds, transform) -> None:
         """Receive the series' natural :class:`~mstarget.transforms.Bounds` and the transform
@@ -102,13 +134,34 @@ class Forecaster(ABC):
         return f"{type(self).__name__}({args})"
 
 
-def check_series(y, owner: str) -> np.ndarray:
+def check_series(y, owner: str, min_points: int = 1) -> np.ndarray:
+    """``y`` as a 1-d float array; :class:`ModelFitError` if it is shorter than ``min_points`` or
+    holds non-finite values."""
     y = np.asarray(y, dtype=float).ravel()
-    if y.size == 0:
-        raise ValueError(f"{owner}.fit needs at least one observation")
+    if y.size < max(min_points, 1):
+        raise ModelFitError(f"{owner} needs at least {max(min_points, 1)} point"
+                            f"{'s' if min_points > 1 else ''}, got {y.size}")
     if not np.all(np.isfinite(y)):
-        raise ValueError(f"{owner}.fit got non-finite values; fill or drop them first")
+        raise ModelFitError(f"{owner}.fit got non-finite values; fill or drop them first")
     return y
+
+
+#: what a numerical routine of statsmodels / Prophet / scikit-learn raises when it cannot fit a
+#: series (numpy's LinAlgError is a ValueError; cmdstanpy raises RuntimeError)
+FIT_FAILURES = (ValueError, ArithmeticError, RuntimeError, IndexError)
+
+
+@contextlib.contextmanager
+def fitting(owner: str) -> Iterator[None]:
+    """Turn a failure of a third-party fitting routine inside the block into
+    :class:`ModelFitError` naming the model; mstarget's own errors (a :class:`ParameterError`)
+    and anything else (a bug) pass through unchanged."""
+    try:
+        yield
+    except MstargetError:
+        raise
+    except FIT_FAILURES as exc:
+        raise ModelFitError(f"{owner} could not be fitted: {type(exc).__name__}: {exc}") from exc
 
 
 def draw_noise_scales(resid: np.ndarray, dof_used: int, noise_prior: float, n_paths: int,
@@ -146,3 +199,30 @@ def noise_scale(resid: np.ndarray, dof_used: int, noise_prior: float) -> float:
     nu = PRIOR_WEIGHT + dof
     ss = PRIOR_WEIGHT * noise_prior ** 2 + float(np.sum(resid ** 2)) * (dof / max(resid.size, 1))
     return float(np.sqrt(ss / nu))
+
+
+class SmoothingForecaster(Forecaster):
+    """Base of the closed-form smoothing models (``ses_theta``, ``otm``, ``damped``, ``lgt``,
+    ``robust_drift``): fitted on small parameter grids in vectorised numpy (well under a
+    millisecond a series), they share one form of sample paths.
+
+    Subclasses set ``predict`` and, in ``fit``, ``resid_`` (one-step residuals), ``alpha_`` (the
+    level's smoothing weight), ``n_`` (points), ``noise_prior_`` and ``trend_share_``. Paths follow
+    the single-source-of-error form ``e_h + alpha * (e_1 + ... + e_{h-1})`` with a per-path noise
+    scale drawn from the residuals (:func:`draw_noise_scales`, ``dof`` parameters lost), plus, for
+    trend models (``trend_dof``), a drawn trend error growing linearly with the horizon.
+    """
+
+    dof: ClassVar[int] = 1
+    trend_dof: ClassVar[bool] = True
+
+    def sample_paths(self, h, n_paths, rng):
+        sig = draw_noise_scales(self.resid_, self.dof, self.noise_prior_, n_paths, rng)
+        e = rng.standard_normal((n_paths, h)) * sig[:, None]
+        carried = self.alpha_ * (np.cumsum(e, axis=1) - e)
+        dev = e + carried
+        if self.trend_dof:
+            # uncertainty of the estimated yearly trend grows linearly with the horizon
+            se = sig / np.sqrt(max(self.n_ - 1, 1))
+            dev = dev + (rng.standard_normal(n_paths) * se)[:, None] * np.arange(1, h + 1) * self.trend_share_
+        return self.predict(h)[None, :] + dev

@@ -28,7 +28,9 @@ side is cut: a scale taken from one tiny change makes normalised residuals of +-
 single paths to e^26 times the last value and ruined the paths' mean and CRPS.
 
 ``fit`` on a single series (or fewer than ``MIN_SERIES`` series) cannot cross-learn and uses a
-damped median drift; the engine calls :meth:`GlobalModel.fit_many` with every series of the same model.
+damped median drift, which the result's note says; the engine fits every series of the same model
+together (:meth:`GlobalModel.learn_shared` / :meth:`GlobalModel.fit_shared`, the model contract's
+hook for cross-learning).
 """
 from __future__ import annotations
 
@@ -36,7 +38,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .base import Forecaster, check_series
+from .base import Forecaster, check_series, fitting
+from .params import Bool, Float, Int
 
 LAGS = 6
 MAX_H = 8
@@ -182,14 +185,14 @@ class _SingleThread:
         self.est = est
 
     def fit(self, X, y):
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import threadpool_limits  # lazy: threadpoolctl, with scikit-learn
 
         with threadpool_limits(1):
             self.est.fit(X, y)
         return self
 
     def predict(self, X):
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import threadpool_limits  # lazy: threadpoolctl, with scikit-learn
 
         with threadpool_limits(1):
             return self.est.predict(X)
@@ -213,9 +216,13 @@ class GlobalModel(Forecaster):
 
     name = "global"
     min_points = 1
+    parameters = {"max_iter": Int(1, 10_000), "learning_rate": Float(0.0, 1.0, low_open=True),
+                  "random_state": Int(0, 2**32 - 1), "oof": Bool()}
 
     def __init__(self, *, max_iter: int = 40, learning_rate: float = 0.15, random_state: int = 0,
                  oof: bool = True):
+        self.check_params({"max_iter": max_iter, "learning_rate": learning_rate,
+                           "random_state": random_state, "oof": oof})
         self.oof = oof
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -227,7 +234,7 @@ class GlobalModel(Forecaster):
 
     # -- training across series -------------------------------------------------------------
     def _regressor(self):
-        from sklearn.ensemble import HistGradientBoostingRegressor
+        from sklearn.ensemble import HistGradientBoostingRegressor  # lazy: heavy (scikit-learn)
 
         # early stopping off: scikit-learn switches it on by itself above 10,000 rows, so the same
         # series would be fitted differently in a small and a large panel (and it costs time)
@@ -242,17 +249,21 @@ class GlobalModel(Forecaster):
         self.reg_ = None
         self.resid_q_ = None
         if len(ys) < MIN_SERIES or y.size < MIN_ROWS:
+            self.notes_ = [f"global: too few series to learn across ({len(ys)} series, {y.size} "
+                           f"training windows; needs {MIN_SERIES} and {MIN_ROWS}): a damped median drift"]
             return
+        self.notes_ = []
         # out-of-fold residuals: two folds split by series
         fold = (g % 2).astype(bool)
         oof = np.full(y.shape, np.nan)
-        if self.oof and min(fold.sum(), (~fold).sum()) >= MIN_ROWS // 2:
-            for k in (True, False):
-                m = self._regressor().fit(X[fold != k], y[fold != k])
-                oof[fold == k] = m.predict(X[fold == k])
-        self.reg_ = self._regressor().fit(X, y)
-        if np.isnan(oof).any():
-            oof = self.reg_.predict(X)  # too few series for folds: in-sample (narrower) residuals
+        with fitting("GlobalModel"):
+            if self.oof and min(fold.sum(), (~fold).sum()) >= MIN_ROWS // 2:
+                for k in (True, False):
+                    m = self._regressor().fit(X[fold != k], y[fold != k])
+                    oof[fold == k] = m.predict(X[fold == k])
+            self.reg_ = self._regressor().fit(X, y)
+            if np.isnan(oof).any():
+                oof = self.reg_.predict(X)  # too few series for folds: in-sample (narrower) residuals
         res = y - oof
         hcol = X[:, -1].astype(int)
         # residuals of windows whose scale rests on at least RELIABLE_CHANGES yearly changes: with one
@@ -272,6 +283,7 @@ class GlobalModel(Forecaster):
         self.resid_q_ = table - table[:, [qs.size // 2]]  # centred: the paths' median is the point
 
     def _attach(self, z: np.ndarray, prior: float, shared: "GlobalModel") -> "GlobalModel":
+        self.notes_ = list(getattr(shared, "notes_", ()))
         self.z_ = z
         self.steps_ = None
         self.s_ = _scale(z, prior)

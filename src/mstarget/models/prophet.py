@@ -19,8 +19,10 @@ from __future__ import annotations
 import logging
 
 import numpy as np
+import pandas as pd
 
-from .base import Forecaster, check_series, draw_noise_scales
+from .base import Forecaster, check_series, draw_noise_scales, fitting
+from .params import Float
 
 _QUIET = False
 
@@ -29,6 +31,7 @@ def _silence() -> None:
     global _QUIET
     if _QUIET:
         return
+    # lazy: heavy (cmdstanpy)
     import cmdstanpy  # noqa: F401  (configures its logger on import: silence it afterwards)
 
     for name in ("cmdstanpy", "prophet", "prophet.plot"):
@@ -40,8 +43,6 @@ def _silence() -> None:
 
 
 def _frame(n: int, start: int = 2000):
-    import pandas as pd
-
     return pd.DataFrame({"ds": pd.date_range(f"{start}-01-01", periods=n, freq="YS")})
 
 
@@ -56,8 +57,10 @@ class ProphetModel(Forecaster):
     name = "prophet"
     min_points = 2
     needs_bounds = True
+    parameters = {"changepoint_prior_scale": Float(0.0, low_open=True)}
 
     def __init__(self, *, changepoint_prior_scale: float = 0.05):
+        self.check_params({"changepoint_prior_scale": changepoint_prior_scale})
         self.changepoint_prior_scale = changepoint_prior_scale
         self.bounds_ = None
         self.transform_ = None
@@ -81,11 +84,9 @@ class ProphetModel(Forecaster):
 
     def fit(self, y, *, noise_prior=1.0):
         _silence()
-        from prophet import Prophet
+        from prophet import Prophet  # lazy: heavy (prophet, cmdstanpy)
 
-        y = check_series(y, "ProphetModel")
-        if y.size < self.min_points:
-            raise ValueError(f"ProphetModel needs at least {self.min_points} points, got {y.size}")
+        y = check_series(y, "ProphetModel", self.min_points)
         df = _frame(y.size)
         df["y"] = self.transform_.inverse(y) if self.logistic else y
         m = Prophet(growth="logistic" if self.logistic else "linear", yearly_seasonality=False,
@@ -94,7 +95,8 @@ class ProphetModel(Forecaster):
                     changepoint_range=0.9 if self.logistic else 1.0,
                     n_changepoints=min(25, max(y.size - 2, 0)),
                     changepoint_prior_scale=self.changepoint_prior_scale, uncertainty_samples=0)
-        m.fit(self._with_bounds(df))
+        with fitting("ProphetModel"):
+            m.fit(self._with_bounds(df))
         self.m_ = m
         self.n_ = y.size
         self.noise_prior_ = float(noise_prior)

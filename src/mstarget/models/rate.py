@@ -28,6 +28,7 @@ from typing import ClassVar, Sequence
 import numpy as np
 
 from .base import Forecaster, check_series, draw_noise_scales
+from .params import Choice, Int
 
 MIN_SERIES = 5
 _QS = np.linspace(0.0, 1.0, 201)
@@ -62,23 +63,17 @@ class RateModel(Forecaster):
 
     name = "rate"
     min_points = 1
+    parameters = {"window": Int(1, 50), "scale": Choice("none", "series"), "min_pool": Int(1)}
     prefer_transform: ClassVar[str | None] = "log"
 
     def __init__(self, *, window: int = 5, scale: str = "none", min_pool: int = 30):
+        self.check_params({"window": window, "scale": scale, "min_pool": min_pool})
         self.window = window
         self.scale = scale
         self.min_pool = min_pool
 
     def get_params(self):
         return {"window": self.window, "scale": self.scale, "min_pool": self.min_pool}
-
-    def _check(self):
-        if not (isinstance(self.window, (int, np.integer)) and 1 <= self.window <= 50):
-            raise ValueError(f"The 'window' parameter of RateModel must be an int in [1, 50]. "
-                             f"Got {self.window!r} instead.")
-        if self.scale not in ("none", "series"):
-            raise ValueError(f"The 'scale' parameter of RateModel must be 'none' or 'series'. "
-                             f"Got {self.scale!r} instead.")
 
     def _attach(self, z: np.ndarray, prior: float) -> "RateModel":
         self.z_ = z
@@ -123,7 +118,6 @@ class RateModel(Forecaster):
     def learn_shared(cls, ys, noise_priors, **params):
         """The pooled error table (or ``None`` with too few series)."""
         shared = cls(**params)
-        shared._check()
         return shared._pool([check_series(y, "RateModel") for y in ys], noise_priors)
 
     @classmethod
@@ -136,7 +130,6 @@ class RateModel(Forecaster):
         return out
 
     def fit(self, y, *, noise_prior=1.0):
-        self._check()
         return self._attach(check_series(y, "RateModel"), noise_prior)
 
     # -- forecasting ----------------------------------------------------------------------------

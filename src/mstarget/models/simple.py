@@ -1,4 +1,5 @@
-"""Benchmark models with closed forms: naive, drift, linear trend, log-linear trend.
+"""Benchmark models with closed forms: naive, drift, linear trend, log-linear trend, and the
+damped median drift (``robust_drift``, a member of the default ``ensemble``).
 
 All are Bayesian-flavoured in their uncertainty: each sample path draws its own noise scale
 (see :func:`~mstarget.models.base.draw_noise_scales`) and, for trend models, its own slope from
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Forecaster, check_series, draw_noise_scales
+from .base import Forecaster, SmoothingForecaster, check_series, draw_noise_scales
 
 
 class NaiveModel(Forecaster):
@@ -114,3 +115,28 @@ class LogLinearTrendModel(LinearTrendModel):
 
     name = "loglinear"
     prefer_transform = "log"
+
+
+class RobustDriftModel(SmoothingForecaster):
+    """Random walk with a damped *median* drift: the median of the last (up to) eight yearly
+    changes, damped by ``phi = 0.9`` a year -- robust to one-off jumps. Paths in the smoothing
+    models' form (:class:`~mstarget.models.base.SmoothingForecaster`, ``alpha = 1``: a random walk)
+    with the drift's error growing with the horizon. A member of the default ``ensemble``."""
+
+    name = "robust_drift"
+    min_points = 1
+
+    def fit(self, y, *, noise_prior=1.0):
+        y = check_series(y, "RobustDriftModel")
+        self.n_, self.noise_prior_ = y.size, float(noise_prior)
+        d = np.diff(y)
+        self.drift_ = float(np.median(d[-min(d.size, 8):])) if d.size else 0.0
+        self.last_ = float(y[-1])
+        self.resid_ = d - self.drift_
+        self.alpha_ = 1.0
+        self.trend_share_ = 1.0
+        return self
+
+    def predict(self, h):
+        steps = np.arange(1, h + 1, dtype=float)
+        return self.last_ + self.drift_ * np.cumsum(0.9 ** steps)

@@ -5,7 +5,8 @@
 * :mod:`.formatting` -- the one number formatting used by tables and narrative alike.
 * :mod:`.narrative` -- a paragraph per target and an overall paragraph, in Chinese or English.
 * :mod:`.charts` -- fan charts per target or in a grid, the overview chart.
-* :mod:`.backtest_charts` -- calibration charts of a backtest.
+* :func:`backtest_chart` / :func:`reliability_chart` -- calibration charts of a backtest (defined in
+  :mod:`mstarget.reliability_charts`, beside the tables they draw, so that ``BacktestResult.plot`` needs no report).
 * :mod:`.html`, :mod:`.xlsx`, :mod:`.docx` -- the renderings; :func:`write_report` writes any of them.
 """
 from __future__ import annotations
@@ -16,12 +17,10 @@ from typing import Sequence
 from ..exceptions import ParameterError
 from ..io import atomic_path
 from ..plotting import save_figure
-from .backtest_charts import backtest_chart, reliability_chart
+from ..reliability_charts import backtest_chart, reliability_chart
 from .charts import fan_chart, figure_png, overview_chart, report_charts, target_chart
-from .docx import write_docx
 from .html import render_html
 from .model import COLUMNS, Report, ReportRow, build_report
-from .xlsx import write_xlsx
 
 REPORT_TYPES = (".html", ".htm", ".xlsx", ".docx")
 
@@ -71,8 +70,12 @@ def write_report(table, details, path, *, title: str | None = None, plan=None, l
         ext = p.suffix.lower()
         with atomic_path(p) as tmp:
             if ext == ".xlsx":
+                from .xlsx import write_xlsx  # lazy: openpyxl, only when a workbook is written
+
                 write_xlsx(report, tmp, overview, fans)
             elif ext == ".docx":
+                from .docx import write_docx  # lazy: python-docx, only when a document is written
+
                 write_docx(report, tmp, overview, fans)
             else:
                 Path(tmp).write_text(render_html(report, overview, fans), encoding="utf-8")

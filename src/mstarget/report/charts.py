@@ -135,9 +135,9 @@ def _series_to_draw(a, row: dict):
 
 def _draw_panel(ax, a, row: dict, lang: str):
     """Draw one target into ``ax``; returns the legend handles of what was drawn."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    from matplotlib.lines import Line2D  # lazy: heavy (matplotlib)
+    from matplotlib.patches import Patch  # lazy: heavy (matplotlib)
+    from matplotlib.ticker import FuncFormatter, MaxNLocator  # lazy: heavy (matplotlib)
 
     L = LABELS[lang]
     handles: list = []
@@ -369,7 +369,7 @@ def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
         x: progress minus time elapsed in percentage points (clipped to ±100, clipped points drawn
         as triangles), y: ``p_meet`` in %; the band ±5 points is "on schedule"; colours by category.
     """
-    from matplotlib.lines import Line2D
+    from matplotlib.lines import Line2D  # lazy: heavy (matplotlib)
 
     plt = pyplot()
     lang = chart_language(lang)

@@ -13,7 +13,7 @@ import html
 
 import pandas as pd
 
-from .. import __version__
+from .._version import __version__
 from .model import (
     CATEGORY_COLOURS,
     OVERVIEW_CAPTION,

@@ -16,6 +16,7 @@ from typing import Sequence
 
 import pandas as pd
 
+from ..exceptions import ParameterError
 from ..schedule import CATEGORIES, CATEGORY_ZH
 from . import narrative
 from .formatting import (
@@ -356,8 +357,6 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     source : str, optional
         Name of the plan file (for a title when nothing better is known).
     """
-    from ..exceptions import ParameterError
-
     if lang is not None and lang not in LANGS:
         raise ParameterError(f"lang must be one of {', '.join(LANGS)}; got {lang!r}.")
     lang = lang or detect_language(table)

@@ -360,7 +360,7 @@ def evaluate_records(y, p, *, dates=None, ks: Sequence[float] = DEFAULT_KS,
     periods : dict, optional
         ``train`` / ``test`` descriptions for the report (default: the test dates' range).
     """
-    from sklearn.metrics import roc_auc_score
+    from sklearn.metrics import roc_auc_score  # lazy: heavy (scikit-learn)
 
     y = np.asarray(y).astype(float)
     p = np.asarray(p, float)

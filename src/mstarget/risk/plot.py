@@ -21,8 +21,8 @@ from .allocate import infer_by
 
 
 def _figure(height: float, width: float = 8.0):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: heavy (matplotlib)
+    from matplotlib.figure import Figure  # lazy: heavy (matplotlib)
 
     use_cjk_font()
     fig = Figure(figsize=(width, height), layout="constrained")

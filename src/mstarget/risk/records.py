@@ -53,12 +53,12 @@ def _prepare(df: pd.DataFrame, cats: list[str], nums: list[str]) -> pd.DataFrame
 
 def _build_pipeline(model: str, cats: list[str], nums: list[str], *, C: float, seed: int,
                     gbm_params: dict | None):
-    from sklearn.compose import ColumnTransformer
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline, make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+    from sklearn.compose import ColumnTransformer  # lazy: heavy (scikit-learn)
+    from sklearn.ensemble import HistGradientBoostingClassifier  # lazy: heavy (scikit-learn)
+    from sklearn.impute import SimpleImputer  # lazy: heavy (scikit-learn)
+    from sklearn.linear_model import LogisticRegression  # lazy: heavy (scikit-learn)
+    from sklearn.pipeline import Pipeline, make_pipeline  # lazy: heavy (scikit-learn)
+    from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler  # lazy: heavy (scikit-learn)
 
     if model == "logistic":
         pre = ColumnTransformer([
@@ -83,7 +83,7 @@ def _build_pipeline(model: str, cats: list[str], nums: list[str], *, C: float, s
 
 
 def _metrics(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
-    from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+    from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score  # lazy: heavy (scikit-learn)
 
     out = {"n": float(len(y)), "base_rate": float(np.mean(y)) if len(y) else float("nan")}
     if len(np.unique(y)) == 2:
@@ -167,7 +167,7 @@ class RiskModel:
             out = pd.DataFrame({"feature": names, "coefficient": coef, "odds_ratio": np.exp(coef)})
             return out.reindex(out["coefficient"].abs().sort_values(ascending=False).index) \
                       .reset_index(drop=True)
-        from sklearn.inspection import permutation_importance
+        from sklearn.inspection import permutation_importance  # lazy: heavy (scikit-learn)
 
         x, y = self._holdout
         if len(np.unique(y)) < 2:
@@ -277,8 +277,8 @@ def fit(records, outcome: str, features: Sequence[str] | None = None, time: str 
     p_raw = pipe.predict_proba(x[test])[:, 1]
     calibrated = None
     if calibration != "none":
-        from sklearn.calibration import CalibratedClassifierCV
-        from sklearn.frozen import FrozenEstimator
+        from sklearn.calibration import CalibratedClassifierCV  # lazy: heavy (scikit-learn)
+        from sklearn.frozen import FrozenEstimator  # lazy: heavy (scikit-learn)
 
         calibrated = CalibratedClassifierCV(FrozenEstimator(pipe), method=calibration)
         calibrated.fit(x[test], y[test])

@@ -35,16 +35,17 @@ Concurrency
     start together on an empty folder. SQLite's "database is locked" is retried briefly.
 
 Modules
-    :mod:`.store` settings, URIs, store checks and clients; :mod:`.runs` the :class:`Run` and the
-    ``log_*`` helpers; :mod:`.forecaster` the forecaster as a pyfunc model; :mod:`.ui` the
-    ``mstarget ui`` command. Import the names from ``mstarget.tracking``.
+    :mod:`.store` settings, URIs, store checks and clients; :mod:`.runs` the :class:`Run` (start,
+    nest, end FAILED); :mod:`.forecaster` the forecaster as a pyfunc model; :mod:`.records` what
+    one tracked call logs and the ``log_*`` helpers; :mod:`.ui` the ``mstarget ui`` command. Import
+    the names from ``mstarget.tracking``. The package sits at the top, with :mod:`mstarget.api` and
+    the command line: it wraps results from below and nothing below imports it.
 """
 from __future__ import annotations
 
+from . import forecaster as _forecaster
 from .forecaster import forecaster_config, load_forecaster, log_forecaster  # noqa: F401
-from .runs import (  # noqa: F401
-    Run,
-    active_run,
+from .records import (  # noqa: F401
     assessment_metrics,
     forecast_metrics,
     log_assessment,
@@ -53,8 +54,8 @@ from .runs import (  # noqa: F401
     log_result,
     record_assessment,
     record_forecast,
-    start_run,
 )
+from .runs import Run, active_run, start_run  # noqa: F401
 from .store import (  # noqa: F401
     DEFAULT_EXPERIMENT,
     DEFAULT_TIMEOUT,
@@ -75,7 +76,5 @@ def __getattr__(name: str):
     # ``MstargetForecaster`` is built on first use (importing mstarget must not import mlflow);
     # logged models refer to it as ``mstarget.tracking.MstargetForecaster``
     if name == "MstargetForecaster":
-        from .forecaster import _forecaster_class
-
-        return _forecaster_class()
+        return _forecaster._forecaster_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

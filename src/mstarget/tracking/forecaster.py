@@ -1,6 +1,8 @@
 """The forecaster as an MLflow pyfunc model (models from code: settings, not a pickle)."""
 from __future__ import annotations
 
+import importlib.metadata as md
+import inspect
 import numbers
 import tempfile
 from pathlib import Path
@@ -8,7 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..exceptions import TrackingError
+from .._version import __version__
+from ..exceptions import ParameterError, TrackingError
+from ..forecast import DEFAULT_PATHS, _check_levels, forecast
+from ..models import ModelSpec, resolve
 from .runs import Run, start_run
 from .store import (
     FORECASTER_NAME,
@@ -37,7 +42,7 @@ def _forecaster_class():
     global _FORECASTER_CLASS
     if _FORECASTER_CLASS is not None:
         return _FORECASTER_CLASS
-    import mlflow.pyfunc
+    import mlflow.pyfunc  # lazy: mlflow
 
     class MstargetForecaster(mlflow.pyfunc.PythonModel):
         """Forecasts every series of a history frame with a stored mstarget model spec.
@@ -54,9 +59,6 @@ def _forecaster_class():
                 self.config = dict((context.model_config or {})["mstarget_forecaster"])
 
         def predict(self, context, model_input: pd.DataFrame, params=None):  # DataFrame: no schema check
-            from ..forecast import forecast
-            from ..models import ModelSpec
-
             cfg = self.config
             spec = cfg["spec"]
             label = spec.get("label")
@@ -90,8 +92,6 @@ mlflow.models.set_model(MstargetForecaster())
 
 
 def _pip_requirements() -> list[str]:
-    import importlib.metadata as md
-
     out = []
     for name in ("mstarget", "mlflow", "numpy", "pandas", "scipy", "statsmodels", "cloudpickle"):
         try:
@@ -104,10 +104,6 @@ def _pip_requirements() -> list[str]:
 def forecaster_config(model="auto", *, horizon: int = 3, levels=(80, 95), seed: int = 0,
                       n_paths: int | None = None, as_of: int | None = None) -> dict:
     """The settings a logged forecaster stores (validated the way :func:`mstarget.forecast` does)."""
-    from ..exceptions import ParameterError
-    from ..forecast import DEFAULT_PATHS, _check_levels
-    from ..models import resolve
-
     if isinstance(levels, str):
         levels = [float(x) for x in levels.split(",") if x.strip()]
     if not (isinstance(horizon, numbers.Integral) and 1 <= horizon <= 50):
@@ -140,12 +136,8 @@ def log_forecaster(model="auto", *, horizon: int = 3, levels=(80, 95), seed: int
                                   as_of=as_of, register_name=register_name, run=new, name=name)
 
     mlflow = _mlflow()
-    import inspect
-
-    import mlflow.pyfunc
-    from mlflow.models import Model
-
-    from .. import __version__
+    import mlflow.pyfunc  # lazy: mlflow
+    from mlflow.models import Model  # lazy: mlflow
 
     kwargs: dict[str, Any] = dict(
         flavor=mlflow.pyfunc, run_id=run.run_id, model_config={"mstarget_forecaster": config},
@@ -178,7 +170,7 @@ def load_forecaster(model_uri: str, settings: TrackingSettings | None = None):
     uri = settings.store_uri()
     check_store(uri, settings.resolved_timeout())
     mlflow = _mlflow()
-    import mlflow.pyfunc
+    import mlflow.pyfunc  # lazy: mlflow
 
     with _global_tracking_uri(uri), _fail_fast(uri, settings.resolved_timeout()):
         try:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.metadata as md
+import logging
 import http.client
 import math
 import os
@@ -116,8 +118,6 @@ def data_fingerprint(*frames: pd.DataFrame) -> str:
 
 def package_versions() -> dict[str, str]:
     """Versions of mstarget and its main dependencies, logged with every run."""
-    import importlib.metadata as md
-
     out = {}
     for name in ("mstarget", "numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "prophet", "mlflow"):
         try:
@@ -132,9 +132,7 @@ def package_versions() -> dict[str, str]:
 # --------------------------------------------------------------------------------------------
 
 def _mlflow():
-    import logging
-
-    import mlflow
+    import mlflow  # lazy: heavy (mlflow, ~1 s); only a logged run needs it
 
     # MLflow's INFO lines (creating tables, experiments) are noise on an analyst's terminal
     for name in ("mlflow.store.db.utils", "alembic"):
@@ -145,8 +143,6 @@ def _mlflow():
 
 @contextlib.contextmanager
 def _quiet(*names: str) -> Iterator[None]:
-    import logging
-
     loggers = [logging.getLogger(n) for n in names]
     levels = [lg.level for lg in loggers]
     for lg in loggers:
@@ -310,7 +306,7 @@ def store_lock(uri: str, timeout: float = STORE_LOCK_TIMEOUT) -> Iterator[None]:
     if db is None:
         yield
         return
-    from filelock import FileLock, Timeout
+    from filelock import FileLock, Timeout  # lazy: only the first opening of a SQLite store
 
     digest = hashlib.sha1(str(db).encode("utf-8")).hexdigest()[:16]
     candidates = [Path(tempfile.gettempdir()) / f"mstarget-store-{digest}.lock"]
@@ -359,7 +355,7 @@ def _global_tracking_uri(uri: str) -> Iterator[None]:
     an :class:`mlflow.MlflowClient` bound to the store, so the caller's MLflow state is untouched.
     """
     mlflow = _mlflow()
-    from mlflow.tracking._tracking_service import utils as tracking_utils
+    from mlflow.tracking._tracking_service import utils as tracking_utils  # lazy: mlflow
 
     old_global = getattr(tracking_utils, "_tracking_uri", None)
     old_env = os.environ.get("MLFLOW_TRACKING_URI")
@@ -398,7 +394,7 @@ def _experiment_id(client, uri: str, name: str) -> str:
 def _context_tags() -> dict[str, str]:
     """User, source and git commit tags as ``mlflow.start_run`` would set them (best effort)."""
     try:
-        from mlflow.tracking.context.registry import resolve_tags
+        from mlflow.tracking.context.registry import resolve_tags  # lazy: mlflow
 
         return {k: str(v) for k, v in resolve_tags({}).items()}
     except Exception:

@@ -1,12 +1,18 @@
-"""Calibration charts of a backtest: interval coverage per horizon and the reliability of ``p_meet``."""
+"""Calibration charts of a backtest: interval coverage per horizon and the reliability of ``p_meet``.
+
+They draw the tables of :mod:`mstarget.reliability`, so they sit beside it, below
+:mod:`mstarget.backtest` (whose ``BacktestResult.plot`` draws :func:`backtest_chart`); the report
+package re-exports them (``mstarget.report.backtest_chart``). Matplotlib is imported on first
+drawing (:func:`mstarget.plotting.pyplot`).
+"""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ..exceptions import ParameterError
-from ..plotting import pyplot
-from ..reliability import reliability_table
+from .exceptions import ParameterError
+from .plotting import pyplot
+from .reliability import reliability_table
 
 MODEL_COLOURS = ("#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363", "#d6616b", "#8c6d31")
 
@@ -85,7 +91,7 @@ def backtest_chart(result, *, title: str | None = None):
         Wilson bars; the dashed line is the nominal level). Panel 3, when the backtest scored a
         plan: the reliability diagram of the attainment calls (:func:`reliability_chart`).
     """
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # lazy: heavy (matplotlib)
 
     plt = pyplot()
     cov = result.coverage_by_horizon()

@@ -1,0 +1,303 @@
+"""What one tracked call logs: metrics (per target too), result tables, charts, report files, the
+forecaster; the ``log_*`` helpers that open one run for a call (:mod:`.runs`) and never lose the
+result when the store fails."""
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from ..exceptions import TrackingError, TrackingWarning
+from .forecaster import log_forecaster
+from .runs import Run, active_run, start_run
+from .store import (
+    STATUSES,
+    TrackingSettings,
+    _describe_failure,
+    data_fingerprint,
+    package_versions,
+)
+
+# --------------------------------------------------------------------------------------------
+# what one tracked call logs
+# --------------------------------------------------------------------------------------------
+
+def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
+    """Counts by status, number of targets and mean ``p_meet`` of an ``assess`` table."""
+    counts = table["status"].value_counts() if "status" in table else pd.Series(dtype=int)
+    out: dict[str, float] = {f"n_{k}": int(counts.get(k, 0)) for k in STATUSES}
+    out["n_targets"] = len(table)
+    if "p_meet" in table and table["p_meet"].notna().any():
+        out["mean_p_meet"] = float(pd.to_numeric(table["p_meet"], errors="coerce").mean())
+    if "attribute" in table and "status" in table:
+        binding = table[table["attribute"] == "binding"]
+        if len(binding):
+            out["n_binding"] = len(binding)
+            out["n_binding_at_risk_or_off_track"] = int(binding["status"].isin(["at_risk", "off_track"]).sum())
+    return out
+
+
+def forecast_metrics(table: pd.DataFrame) -> dict[str, float]:
+    """Series and row counts, series per model used, and the mean relative width of the intervals."""
+    out: dict[str, float] = {"n_rows": len(table)}
+    if {"region", "indicator"} <= set(table.columns):
+        series = table.drop_duplicates(["region", "indicator"])
+        out["n_series"] = len(series)
+        if "model" in table:
+            for name, n in series["model"].value_counts().items():
+                out[f"n_series_model.{name}"] = int(n)
+    for col in table.columns:
+        m = re.fullmatch(r"lo_(\d+(?:\.\d+)?)", str(col))
+        if m and f"hi_{m.group(1)}" in table and "median" in table and len(table):
+            med = pd.to_numeric(table["median"], errors="coerce").abs()
+            width = pd.to_numeric(table[f"hi_{m.group(1)}"], errors="coerce") - pd.to_numeric(table[col], errors="coerce")
+            rel = (width / med.where(med > 0)).dropna()
+            if len(rel):
+                out[f"mean_rel_width_{m.group(1)}"] = float(rel.mean())
+    return out
+
+
+#: per-target metrics are logged for the first this many rows (the full table is an artifact)
+MAX_TARGET_METRICS = 200
+TARGET_METRICS = ("p_meet", "forecast")
+
+
+def _id_token(text: Any) -> str:
+    """A metric-name part for an id: kept when it is plain ASCII (letters, digits, ``_ -``), else its
+    ASCII letters and digits plus the first 8 hex digits of its SHA-1 (``鼎湖区`` -> ``h5d1c…``), so
+    the same id always gives the same key, in every run and on every platform."""
+    text = str(text)
+    if re.fullmatch(r"[A-Za-z0-9_\-]+", text):
+        return text
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    ascii_part = re.sub(r"[^A-Za-z0-9_\-]+", "_", text).strip("_")[:40]
+    return f"{ascii_part}_{digest}" if ascii_part else f"h{digest}"
+
+
+def target_metric_keys(table: pd.DataFrame, limit: int = MAX_TARGET_METRICS) -> pd.DataFrame:
+    """The per-target metric names of an ``assess`` table's first ``limit`` rows.
+
+    Returns a frame ``region, indicator, target_year, name, key`` where ``key`` is
+    ``<region>.<indicator>`` (plus ``.<target_year>`` when the same indicator has several targets),
+    each part through :func:`_id_token`; the metric names are ``p_meet.<key>`` and
+    ``forecast.<key>``. Logged as ``per_target_metrics.csv`` so a hashed key can be read back.
+    """
+    cols = [c for c in ("region", "indicator", "target_year", "name") if c in table]
+    rows = table[cols].head(limit).copy()
+    if not {"region", "indicator"} <= set(cols):
+        rows["key"] = [f"row{i + 1}" for i in range(len(rows))]
+        return rows
+    dup = rows.duplicated(["region", "indicator"], keep=False)
+    rows["key"] = [f"{_id_token(r)}.{_id_token(i)}" + (f".{int(y)}" if d and pd.notna(y) else "")
+                   for r, i, y, d in zip(rows["region"], rows["indicator"],
+                                         rows.get("target_year", pd.Series([None] * len(rows))), dup)]
+    return rows
+
+
+def target_metrics(table: pd.DataFrame, limit: int = MAX_TARGET_METRICS) -> dict[str, float]:
+    """``p_meet.<key>`` and ``forecast.<key>`` per target (first ``limit`` rows; see
+    :func:`target_metric_keys`), so the MLflow UI compares two runs target by target."""
+    keys = target_metric_keys(table, limit)["key"]
+    out: dict[str, float] = {}
+    for metric in TARGET_METRICS:
+        if metric not in table:
+            continue
+        values = pd.to_numeric(table[metric].head(limit), errors="coerce")
+        for key, v in zip(keys, values):
+            if pd.notna(v):
+                out[f"{metric}.{key}"[:250]] = float(v)
+    return out
+
+
+def describe_run(command: str, table: pd.DataFrame, params: Mapping[str, Any]) -> str:
+    """A run name that says what ran: ``assess 鼎湖区 as of 2023 · auto``."""
+    regions = [str(r) for r in pd.unique(table["region"].dropna())] if "region" in table else []
+    where = "、".join(regions) if 0 < len(regions) <= 2 else (f"{len(regions)} regions" if regions else "")
+    as_of = params.get("as_of")
+    if as_of is None and "last_year" in table and pd.to_numeric(table["last_year"], errors="coerce").notna().any():
+        as_of = int(pd.to_numeric(table["last_year"], errors="coerce").max())
+    model = params.get("model")
+    parts = [command] + ([where] if where else []) + ([f"as of {as_of}"] if as_of is not None else [])
+    name = " ".join(parts) + (f" · {model}" if model else "")
+    return name[:250]
+
+
+def record_assessment(run: Run, table: pd.DataFrame, figure=None, files: Sequence[str | Path] = (),
+                      overview=None) -> None:
+    """Log an ``assess`` result into an open run: summary and per-target metrics (first
+    :data:`MAX_TARGET_METRICS` rows), the full table ``assessment.csv``,
+    ``per_target_metrics.csv``, ``fan_chart.png`` (a capped grid: binding targets plus the most
+    at risk), ``overview_chart.png`` (every target in one chart) and any report ``files`` (under
+    ``report/``). Whatever the number of rows, only the table grows: the cost is bounded."""
+    per_target = target_metrics(table)
+    run.log_metrics({**assessment_metrics(table), **per_target})
+    run.log_table(table, "assessment.csv")
+    run.log_table(target_metric_keys(table), "per_target_metrics.csv")
+    run.set_tags({"mstarget.per_target_rows": min(len(table), MAX_TARGET_METRICS),
+                  "mstarget.per_target_truncated": len(table) > MAX_TARGET_METRICS})
+    if figure is not None:
+        run.log_figure(figure, "fan_chart.png")
+    if overview is not None:
+        run.log_figure(overview, "overview_chart.png")
+    for path in files:
+        run.log_file(path, "report")
+
+
+def record_forecast(run: Run, table: pd.DataFrame, figure=None, *,
+                    forecaster: Mapping[str, Any] | None = None,
+                    register_name: str | None = None) -> str | None:
+    """Log a ``forecast`` result into an open run: metrics, ``forecast.csv``, optional chart.
+
+    ``forecaster`` (keys ``model, horizon, levels, seed, n_paths, as_of``) also logs the forecaster
+    as a pyfunc model (registered as ``register_name`` if given); its model URI is returned.
+    """
+    run.log_metrics(forecast_metrics(table))
+    run.log_table(table, "forecast.csv")
+    if figure is not None:
+        run.log_figure(figure, "forecast_chart.png")
+    if forecaster is None:
+        return None
+    return log_forecaster(run=run, register_name=register_name, **dict(forecaster))
+
+
+def _handle(exc: Exception, on_error: str, settings: TrackingSettings | None) -> None:
+    """A call that could not be tracked: whatever the failure, the result is kept (issue 14); a
+    :class:`TrackingError` naming the store is raised or (``on_error="warn"``) warned."""
+    if not isinstance(exc, TrackingError):
+        exc = TrackingError(_describe_failure(_store_of(settings), exc))
+    if on_error == "warn":
+        warnings.warn(f"the result was not tracked: {exc}", TrackingWarning, stacklevel=3)
+        return
+    raise exc
+
+
+def _run_params(command: str, params: Mapping[str, Any], inputs: Sequence[pd.DataFrame] | None) -> dict:
+    out = {"command": command, **package_versions(), **dict(params)}
+    if inputs is not None and "data_fingerprint" not in out:
+        out["data_fingerprint"] = data_fingerprint(*inputs)
+    return out
+
+
+def log_assessment(table: pd.DataFrame, params: dict, settings: TrackingSettings | None = None,
+                   figure=None, *, inputs: Sequence[pd.DataFrame] | None = None,
+                   on_error: str = "raise", run_name: str | None = None, command: str = "assess",
+                   files: Sequence[str | Path] = (), overview=None) -> str | None:
+    """Log one ``assess`` run; returns its run id (``None`` when tracking is disabled).
+
+    ``params`` should hold ``model, as_of, seed`` and ``data_fingerprint`` (or pass ``inputs=
+    (history, plan)`` to compute it); package versions are added. Inside an open
+    :func:`start_run` block the run is a child of it. ``on_error="warn"`` turns a
+    :class:`TrackingError` into a warning (for API callers, so the result is never lost).
+    ``run_name`` defaults to :func:`describe_run` (``assess 鼎湖区 as of 2023 · auto``);
+    ``command`` (tag ``mstarget.command``) is ``report`` for ``mstarget report``, whose report
+    ``files`` are attached under ``report/``. ``figure`` is logged as ``fan_chart.png``,
+    ``overview`` as ``overview_chart.png``.
+    """
+    name = run_name or describe_run(command, table, params)
+    return _log_one(name, command, params, settings, inputs, on_error,
+                    lambda run: record_assessment(run, table, figure, files, overview))
+
+
+def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings | None = None,
+                 figure=None, *, inputs: Sequence[pd.DataFrame] | None = None, log_model: bool = True,
+                 register_name: str | None = None, on_error: str = "raise",
+                 run_name: str = "forecast") -> str | None:
+    """Log one ``forecast`` run; returns its run id (``None`` when tracking is disabled).
+
+    Like :func:`log_assessment`. With ``log_model`` (default) and ``params`` naming ``model``
+    and ``horizon``, the forecaster is logged as a pyfunc model ``forecaster`` in the run
+    (``levels, seed, n_paths, as_of`` taken from ``params`` when present).
+    """
+    forecaster = None
+    if log_model and "horizon" in params:
+        forecaster = {k: params[k] for k in ("model", "horizon", "levels", "seed", "n_paths", "as_of")
+                      if k in params and params[k] is not None}
+    return _log_one(run_name, "forecast", params, settings, inputs, on_error,
+                    lambda run: record_forecast(run, table, figure, forecaster=forecaster,
+                                                register_name=register_name))
+
+
+def log_backtest(result, params: dict, settings: TrackingSettings | None = None, *,
+                 inputs: Sequence[pd.DataFrame] | None = None, figure=None,
+                 on_error: str = "raise") -> str | None:
+    """Log a backtest as one parent run with one child run per model (same metric names).
+
+    The parent holds ``backtest_summary.csv``, ``coverage_by_horizon.csv`` (and
+    ``attainment_calls.csv`` / ``reliability.csv`` when a plan was scored) and the calibration
+    chart ``backtest_chart.png`` when a ``figure`` is given; each child holds its model's
+    metrics and ``backtest_details.csv``, so the MLflow UI's compare view lines the models up.
+    Returns the parent run id.
+    """
+    summary, details = result.summary, result.details
+    calls = getattr(result, "calls", None)
+    try:
+        with start_run("backtest", settings, params=_run_params("backtest", params, inputs)) as parent:
+            if parent is None:
+                return None
+            parent.log_table(summary, "backtest_summary.csv")
+            parent.log_table(result.coverage_by_horizon(), "coverage_by_horizon.csv")
+            if calls is not None and len(calls):
+                parent.log_table(calls, "attainment_calls.csv")
+                parent.log_table(result.reliability(), "reliability.csv")
+            if figure is not None:
+                parent.log_figure(figure, "backtest_chart.png")
+            for _, row in summary.iterrows():
+                label = str(row["model"])
+                with start_run(f"backtest:{label}", settings, params={"model": label},
+                               nested=True) as child:
+                    child.log_metrics({k: row[k] for k in summary.columns if k != "model"})
+                    child.log_table(details[details["model"] == label], "backtest_details.csv")
+            return parent.run_id
+    except Exception as exc:  # whatever the failure, the result is kept (issue 14)
+        _handle(exc, on_error, settings)
+        return None
+
+
+def log_result(command: str, table: pd.DataFrame, params: dict,
+               settings: TrackingSettings | None = None, *, metrics: Mapping[str, float] | None = None,
+               figure=None, artifact: str = "result.csv", inputs: Sequence[pd.DataFrame] | None = None,
+               files: Sequence[str | Path] = (), on_error: str = "raise") -> str | None:
+    """Log any other tracked call (e.g. ``risk score``) as one run: params, metrics, one table,
+    an optional chart and any ``files`` already written (e.g. a report)."""
+    def record(run: Run) -> None:
+        if metrics:
+            run.log_metrics(metrics)
+        run.log_table(table, artifact)
+        if figure is not None:
+            run.log_figure(figure, artifact.rsplit(".", 1)[0] + ".png")
+        for path in files:
+            run.log_file(path)
+
+    return _log_one(command, command, params, settings, inputs, on_error, record)
+
+
+def _log_one(run_name: str, command: str, params: Mapping[str, Any], settings: TrackingSettings | None,
+             inputs: Sequence[pd.DataFrame] | None, on_error: str, record) -> str | None:
+    """One run (a child run inside an open one) whose content ``record(run)`` logs; its id or None."""
+    try:
+        nested = active_run() is not None
+        with start_run(run_name, settings, params=_run_params(command, params, inputs),
+                       tags={"mstarget.command": command}, nested=nested) as run:
+            if run is None:
+                return None
+            record(run)
+            return run.run_id
+    except Exception as exc:  # whatever the failure, the result is kept (issue 14)
+        _handle(exc, on_error, settings)
+        return None
+
+
+def _store_of(settings: TrackingSettings | None) -> str:
+    run = active_run()
+    if run is not None:
+        return run.uri
+    try:
+        return (settings or TrackingSettings.from_env()).store_uri()
+    except Exception:
+        return "?"
+
+
