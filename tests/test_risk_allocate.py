@@ -91,6 +91,7 @@ def _national_scores():
 def test_default_plan_covers_every_category_and_beats_volume_plan():
     # issue 15: the find-the-most plan put 91 % of 20,000 batches into tableware (餐饮具)
     s = _national_scores()
+    assert mt.ConcentrationWarning is ConcentrationWarning  # users filter it as mt.ConcentrationWarning
     with pytest.warns(ConcentrationWarning, match="餐饮具 91%"):
         pure = mt.risk.allocate(s, 20_000, min_per_group=50, risk_share=1.0, max_share=None)
     assert pure.set_index("category").loc["餐饮具", "batches"] == 18_250

@@ -20,6 +20,7 @@ from . import calibration, learning
 from .api import assess, backtest, forecast  # the compute functions plus track= (mstarget.api)
 from .assess import Thresholds
 from .exceptions import (
+    ConcentrationWarning,
     DataValidationError,
     EnvironmentProblem,
     InconsistentDataWarning,
@@ -27,6 +28,7 @@ from .exceptions import (
     MstargetError,
     MstargetWarning,
     ParameterError,
+    PoolingWarning,
     RunningTotalWarning,
     ShortHistoryWarning,
     TrackingError,
@@ -42,7 +44,7 @@ __all__ = [
     "__version__", "read_plan", "read_history", "forecast", "assess", "backtest", "risk",
     "Thresholds", "available_models",
     "DataValidationError", "EnvironmentProblem", "InconsistentDataWarning", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
-    "ParameterError", "RunningTotalWarning", "ShortHistoryWarning", "TrackingError", "TrackingWarning",
+    "ParameterError", "PoolingWarning", "ConcentrationWarning", "RunningTotalWarning", "ShortHistoryWarning", "TrackingError", "TrackingWarning",
     "UnknownModelError", "UnmatchedWarning",
 ]
 

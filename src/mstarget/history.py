@@ -21,7 +21,7 @@ from .arguments import check_table
 from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_unit
-from .validation import (Problems, map_unique, normalize_text, parse_number, parse_year,
+from .validation import (Problems, apply_region, map_unique, normalize_text, parse_number, parse_year,
                          require_columns, text_column)
 
 REQUIRED = ("region", "indicator", "year", "value")
@@ -106,7 +106,7 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
         if carried.value_columns is not None:
             table.cell_columns = carried.value_columns
     raw = table.frame
-    _apply_region(raw, region)
+    apply_region(raw, region)
     if "indicator" not in raw.columns and "name" in raw.columns:
         raw["indicator"] = raw["name"]
         table.headers.setdefault("indicator", table.headers.get("name", "name"))
@@ -156,19 +156,6 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     out.attrs["title"] = table.title
     consistency.warn_history(out)  # observations after this year, % shares jumping ~100x
     return out
-
-
-def _apply_region(raw: pd.DataFrame, region: str | None) -> None:
-    if not region:
-        return
-    region = normalize_text(region)
-    if "region" not in raw.columns:
-        raw["region"] = region
-        return
-    blank = raw["region"].isna() | (raw["region"].astype(str).str.strip() == "")
-    if blank.any():
-        raw["region"] = raw["region"].astype(object)
-        raw.loc[blank, "region"] = region
 
 
 def _identity(raw: pd.DataFrame) -> dict:

@@ -26,7 +26,7 @@ from .arguments import check_table
 from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_unit
-from .validation import (Problems, map_unique, normalize_text, parse_number, parse_year,
+from .validation import (Problems, apply_region, map_unique, normalize_text, parse_number, parse_year,
                          require_columns, text_column)
 
 KINDS = ("level", "cumulative", "increment")
@@ -192,7 +192,7 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     if carried is not None:  # a plan read before: messages keep naming its file's rows and headers
         table.rows, table.headers = carried.rows, dict(carried.headers)
     raw = table.frame
-    _apply_region(raw, region)
+    apply_region(raw, region)
     if "indicator" not in raw.columns and "name" in raw.columns:
         raw["indicator"] = raw["name"]  # a table with names only: the name is the id
         table.headers.setdefault("indicator", table.headers.get("name", "name"))
@@ -234,20 +234,6 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     out.attrs["title"] = table.title
     out.attrs["notes"] = list(table.notes)
     return out
-
-
-def _apply_region(raw: pd.DataFrame, region: str | None) -> None:
-    """A table without a region column (or with blank cells) takes ``region`` when given."""
-    if not region:
-        return
-    region = normalize_text(region)
-    if "region" not in raw.columns:
-        raw["region"] = region
-        return
-    blank = raw["region"].isna() | (raw["region"].astype(str).str.strip() == "")
-    if blank.any():
-        raw["region"] = raw["region"].astype(object)
-        raw.loc[blank, "region"] = region
 
 
 def _identity(raw: pd.DataFrame, problems: Problems) -> dict:

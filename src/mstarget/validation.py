@@ -149,3 +149,17 @@ def require_columns(df: pd.DataFrame, required, problems: Problems, what: str) -
                        f"{', '.join(required)} (found: {', '.join(map(str, df.columns)) or 'none'}){hint}")
         return False
     return True
+
+
+def apply_region(raw: pd.DataFrame, region: str | None) -> None:
+    """A table without a region column (or with blank cells) takes ``region`` when given."""
+    if not region:
+        return
+    region = normalize_text(region)
+    if "region" not in raw.columns:
+        raw["region"] = region
+        return
+    blank = raw["region"].isna() | (raw["region"].astype(str).str.strip() == "")
+    if blank.any():
+        raw["region"] = raw["region"].astype(object)
+        raw.loc[blank, "region"] = region
