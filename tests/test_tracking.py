@@ -20,6 +20,7 @@ import pytest
 from mlflow import MlflowClient
 
 import mstarget as mt
+from mstarget.schedule import CATEGORIES
 from mstarget import tracking
 from mstarget.cli.main import main
 from mstarget.exceptions import MstargetWarning, TrackingError
@@ -73,6 +74,10 @@ def test_assess_cli_logs_one_complete_run(store_uri, experiment, tmp_path, capsy
     assert sum(m[f"n_{s}"] for s in tracking.STATUSES) == len(plan)
     for status, n in written["status"].value_counts().items():
         assert m[f"n_{status}"] == n
+    # schedule categories counted too, 数据不足 apart (issue 18)
+    assert sum(m[f"n_{c}"] for c in CATEGORIES) == len(plan)
+    for category, n in written["category"].fillna("insufficient_data").value_counts().items():
+        assert m[f"n_{category}"] == n
     names = {a.path for a in client.list_artifacts(run.info.run_id)}
     assert {"assessment.csv", "fan_chart.png"} <= names
     logged = pd.read_csv(client.download_artifacts(run.info.run_id, "assessment.csv", str(tmp_path)))

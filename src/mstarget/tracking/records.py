@@ -12,6 +12,7 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from ..exceptions import TrackingError, TrackingWarning
+from ..schedule import CATEGORIES
 from .forecaster import log_forecaster
 from .runs import Run, active_run, start_run
 from .store import (
@@ -27,9 +28,14 @@ from .store import (
 # --------------------------------------------------------------------------------------------
 
 def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
-    """Counts by status, number of targets and mean ``p_meet`` of an ``assess`` table."""
+    """Counts by status (``n_on_track`` ...) and by schedule category (``n_ahead``, ...,
+    ``n_insufficient_data``: targets the data cannot judge, counted apart), number of targets and
+    mean ``p_meet`` of an ``assess`` table."""
     counts = table["status"].value_counts() if "status" in table else pd.Series(dtype=int)
     out: dict[str, float] = {f"n_{k}": int(counts.get(k, 0)) for k in STATUSES}
+    if "category" in table:
+        cats = table["category"].fillna("insufficient_data").value_counts()
+        out.update({f"n_{k}": int(cats.get(k, 0)) for k in CATEGORIES})
     out["n_targets"] = len(table)
     if "p_meet" in table and table["p_meet"].notna().any():
         out["mean_p_meet"] = float(pd.to_numeric(table["p_meet"], errors="coerce").mean())
