@@ -47,11 +47,20 @@ def run(args: argparse.Namespace) -> int:
     common.echo(common.format_table(shown))
 
     common.echo(f"\n== 2. National targets, assessed from national history up to {args.as_of} ==\n")
-    ns = argparse.Namespace(plan=str(d / "china" / "national_targets.csv"),
-                            history=str(d / "china" / "national_history.csv"), as_of=args.as_of,
-                            model="auto", seed=0, out=str(out / "national_assessment.csv"),
-                            chart=str(out / "national_fan_chart.png"), no_track=args.no_track,
-                            tracking_uri=args.tracking_uri, experiment=args.experiment)
+    argv = ["assess", "--plan", str(d / "china" / "national_targets.csv"),
+            "--history", str(d / "china" / "national_history.csv"), "--as-of", str(args.as_of),
+            "--out", str(out / "national_assessment.csv"), "--chart", str(out / "national_fan_chart.png")]
+    argv += ["--no-track"] if args.no_track else []
+    argv += ["--tracking-uri", args.tracking_uri] if args.tracking_uri else []
+    argv += ["--experiment", args.experiment] if args.experiment else []
+    ns = _assess_parser().parse_args(argv)  # every assess option at its default, as the CLI gives it
     code = assess_cmd.run(ns)
     common.echo(f"fan charts: {ns.chart}")
     return code
+
+
+def _assess_parser() -> argparse.ArgumentParser:
+    """A parser with only the ``assess`` subcommand, so the demo runs it exactly as typed."""
+    parser = argparse.ArgumentParser(prog="mstarget")
+    assess_cmd.register(parser.add_subparsers(dest="command"))
+    return parser
