@@ -137,3 +137,16 @@ def test_progress_in_a_log_ends_its_line_before_the_table(tmp_path, data_dir):
     bar = [ln for ln in lines if "forecasting series" in ln]
     assert bar and "4/4" in bar[-1].split("\r")[-1]
     assert any(ln.startswith("attribute") for ln in lines)  # the table header is not glued to the bar
+
+
+def test_demo_runs_the_main_job_on_the_shipped_data(tmp_path, capsys):
+    # the README's `make demo`: it broke once when `assess` gained options the demo did not pass
+    out = tmp_path / "demo"
+    assert main(["demo", "--no-track", "--out-dir", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "期末市场主体总量" in printed and "提前实现" in printed
+    table = pd.read_csv(out / "national_assessment.csv")
+    assert len(table) == 5  # every national target, the one without history included
+    p_meet = table["p_meet"].dropna()
+    assert len(p_meet) >= 4 and p_meet.between(0, 1).all()
+    assert (out / "national_fan_chart.png").stat().st_size > 10_000
