@@ -194,6 +194,7 @@ def parse_outcomes(values, src: str, column: str, first_row: int = 2) -> np.ndar
 
 def _group_labels(df: pd.DataFrame, c: str, src: str,
                   rows: np.ndarray) -> tuple[np.ndarray, list[Problem]]:
+    """One group column as stripped labels (object array, shape (R,)) and its empty-cell problems."""
     s = df[c]
     text = s.astype("string").str.strip()
     empty = (s.isna() | text.isna() | (text == "")).to_numpy()
@@ -203,6 +204,7 @@ def _group_labels(df: pd.DataFrame, c: str, src: str,
 
 
 def _periods(df: pd.DataFrame, period: str, src: str, rows: np.ndarray):
+    """Parse the period column: labels, first and last months (int64), each shape (R,); problems."""
     codes, uniques = pd.factorize(df[period], use_na_sentinel=True)
     labels = np.empty(len(uniques), dtype=object)
     starts = np.zeros(len(uniques), np.int64)
@@ -260,9 +262,33 @@ def validate_samples(samples, by: Sequence[str], *, period: str | None = "period
     df, src = load(samples)
     by = check_by(by)
     records = "tested" not in df.columns
+    if records and outcome is None:
+        outcome = next((c for c in OUTCOME_CANDIDATES if c in df.columns), None)
+    need = _needed_columns(df, by, period, records, outcome, src)
+
+    rows = sheet_rows(df)
+    groups, problems = _parse_groups(df, by, src, rows)
+    labels, starts, ends, probs = _parse_period_column(df, period, src, rows)
+    problems += probs
     if records:
-        if outcome is None:
-            outcome = next((c for c in OUTCOME_CANDIDATES if c in df.columns), None)
+        tested, failed, probs = _parse_record_outcomes(df, outcome, src, rows)
+    else:
+        tested, failed, probs = _parse_count_columns(df, src, rows)
+    problems += probs
+    if problems:
+        problems.sort(key=lambda p: (p.row or 0, need.index(p.column) if p.column in need else 99))
+        raise DataValidationError(problems, source=src)
+    _check_totals_fit(tested, failed, src)
+
+    out = _aggregate(groups, by, labels, starts, ends, tested, failed, rows)
+    out.attrs["pooled"] = pooled_regions(df, by)
+    return out, src
+
+
+def _needed_columns(df: pd.DataFrame, by: list[str], period: str | None, records: bool,
+                    outcome: str | None, src: str) -> list[str]:
+    """Columns the table must have, in message order; refuse missing ones or an empty table."""
+    if records:
         need = list(by) + ([period] if period else []) + [outcome or "tested"]
         if outcome is None:
             raise DataValidationError([Problem(
@@ -278,45 +304,61 @@ def validate_samples(samples, by: Sequence[str], *, period: str | None = "period
         raise DataValidationError([Problem(src, None, c, None,
                                            f"column missing; the table has: {have}")
                                    for c in missing], source=src)
-    n = len(df)
-    if n == 0:
+    if len(df) == 0:
         raise DataValidationError([Problem(src, None, None, None,
                                            "the table has no data rows")], source=src)
+    return need
 
-    problems: list[Problem] = []
-    rows = sheet_rows(df)
-    groups = {}
+
+def _parse_groups(df: pd.DataFrame, by: list[str], src: str,
+                  rows: np.ndarray) -> tuple[dict[str, np.ndarray], list[Problem]]:
+    """Group labels per ``by`` column (object arrays of shape (R,), stripped) and empty-cell problems."""
+    groups, problems = {}, []
     for c in by:
         groups[c], probs = _group_labels(df, c, src, rows)
         problems += probs
-    if period:
-        labels, starts, ends, probs = _periods(df, period, src, rows)
-        problems += probs
-    else:
-        labels = np.full(n, "all", dtype=object)
-        starts = ends = np.zeros(n, np.int64)
+    return groups, problems
 
-    if records:
-        tested = np.ones(n, dtype=np.int64)
-        try:
-            failed = outcome_array(df[outcome], src, outcome, rows=rows).astype(np.int64)
-        except DataValidationError as exc:
-            problems += exc.problems
-            failed = np.zeros(n, np.int64)
-    else:
-        tested, p_t = parse_counts(df["tested"], src, "tested", rows)
-        failed, p_f = parse_counts(df["failed"], src, "failed", rows)
-        problems += p_t + p_f
-        bad_rows = {p.row for p in p_t + p_f}
-        for i in np.flatnonzero(failed > tested):
-            if int(rows[i]) in bad_rows:
-                continue
-            problems.append(Problem(src, int(rows[i]), "failed", str(failed[i]),
-                                    f"failed <= tested ({tested[i]} batches tested in this row); "
-                                    "check whether the two columns are swapped"))
-    if problems:
-        problems.sort(key=lambda p: (p.row or 0, need.index(p.column) if p.column in need else 99))
-        raise DataValidationError(problems, source=src)
+
+def _parse_period_column(df: pd.DataFrame, period: str | None, src: str, rows: np.ndarray):
+    """Period labels, first and last months, each shape (R,), and problems; one period ``all`` if none."""
+    if period:
+        return _periods(df, period, src, rows)
+    n = len(df)
+    starts = ends = np.zeros(n, np.int64)
+    return np.full(n, "all", dtype=object), starts, ends, []
+
+
+def _parse_record_outcomes(df: pd.DataFrame, outcome: str, src: str,
+                           rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[Problem]]:
+    """Per-batch records: ``tested`` = 1 and ``failed`` = the 0/1 outcome (int64, shape (R,)); problems."""
+    n = len(df)
+    tested = np.ones(n, dtype=np.int64)
+    try:
+        failed = outcome_array(df[outcome], src, outcome, rows=rows).astype(np.int64)
+    except DataValidationError as exc:
+        return tested, np.zeros(n, np.int64), list(exc.problems)
+    return tested, failed, []
+
+
+def _parse_count_columns(df: pd.DataFrame, src: str,
+                         rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[Problem]]:
+    """Aggregated counts: ``tested`` and ``failed`` in batches (int64, shape (R,)); problems."""
+    tested, p_t = parse_counts(df["tested"], src, "tested", rows)
+    failed, p_f = parse_counts(df["failed"], src, "failed", rows)
+    problems = p_t + p_f
+    bad_rows = {p.row for p in problems}
+    for i in np.flatnonzero(failed > tested):
+        if int(rows[i]) in bad_rows:
+            continue
+        problems.append(Problem(src, int(rows[i]), "failed", str(failed[i]),
+                                f"failed <= tested ({tested[i]} batches tested in this row); "
+                                "check whether the two columns are swapped"))
+    return tested, failed, problems
+
+
+def _check_totals_fit(tested: np.ndarray, failed: np.ndarray, src: str) -> None:
+    """Refuse count columns whose total (batches) would overflow 64-bit integers."""
     for name, arr in (("tested", tested), ("failed", failed)):
         if float(np.sum(arr, dtype=float)) > _MAX_TOTAL:
             raise DataValidationError([Problem(src, None, name, None,
@@ -324,6 +366,11 @@ def validate_samples(samples, by: Sequence[str], *, period: str | None = "period
                                                "column adds up to more than 4.6e18 batches -- check "
                                                "its unit")], source=src)
 
+
+def _aggregate(groups: dict[str, np.ndarray], by: list[str], labels: np.ndarray, starts: np.ndarray,
+               ends: np.ndarray, tested: np.ndarray, failed: np.ndarray,
+               rows: np.ndarray) -> pd.DataFrame:
+    """Sum batches per group and period (arrays of shape (R,) in, one row per group and period out)."""
     out = pd.DataFrame({c: groups[c] for c in by})
     out["period"] = labels
     out["_start"] = starts
@@ -332,11 +379,9 @@ def validate_samples(samples, by: Sequence[str], *, period: str | None = "period
     out["failed"] = failed
     out["_row"] = rows
     keys = list(by) + ["period", "_start", "_end"]
-    out = (out.groupby(keys, sort=False, as_index=False)
-              .agg(tested=("tested", "sum"), failed=("failed", "sum"), _row=("_row", "min"))
-              .sort_values(["_end", "_start"] + list(by), kind="stable").reset_index(drop=True))
-    out.attrs["pooled"] = pooled_regions(df, by)
-    return out, src
+    return (out.groupby(keys, sort=False, as_index=False)
+               .agg(tested=("tested", "sum"), failed=("failed", "sum"), _row=("_row", "min"))
+               .sort_values(["_end", "_start"] + list(by), kind="stable").reset_index(drop=True))
 
 
 def pooled_regions(df: pd.DataFrame, by: Sequence[str]) -> dict[str, list[str]]:
