@@ -123,47 +123,87 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         Bad ``as_of``, ``half_life`` or ``level``, or no period on or before ``as_of``.
     """
     by = check_by(by)
+    _check_settings(half_life, level)
+    as_of_p = resolve_as_of(as_of)
+    agg, src = validate_samples(samples, by, period=period, outcome=outcome)
+    pooled = agg.attrs.get("pooled", {})
+    _warn_pooled(pooled, src, by)
+    n_totals = 0
+    if drop_totals:
+        agg, n_totals = _drop_total_rows(agg, by, src)
+    check_overlaps(agg, by, src)
+    if as_of_p is not None:
+        agg = _periods_up_to(agg, as_of_p, src)
+
+    g = _weighted_groups(agg, by, half_life)
+    parents = [g[c].to_numpy() for c in by[:-1]] if hierarchical else []
+    post, priors = shrink(g["_wf"].to_numpy(), g["_wt"].to_numpy(), parents)
+    out = _score_table(g, by, post, level)
+    _explain(out, g, post, half_life)
+    out = out.sort_values("rank").reset_index(drop=True)
+    periods = agg.drop_duplicates("period").sort_values(["_end", "_start"])["period"].tolist()
+    out.attrs["risk"] = {
+        "by": list(by), "as_of": as_of_p.label if as_of_p else None, "half_life": half_life,
+        "level": level, "hierarchical": bool(hierarchical and len(by) > 1),
+        "periods": periods, "priors": priors, "source": src, "totals_dropped": n_totals,
+        "pooled": pooled,
+    }
+    return out
+
+
+def _check_settings(half_life, level) -> None:
+    """Refuse a ``half_life`` (years) that is not positive or None, a ``level`` outside (0, 1)."""
     if half_life is not None and not (isinstance(half_life, (int, float)) and half_life > 0):
         raise ParameterError.invalid("half_life", "mstarget.risk.score",
                                      "a positive number of years or None", half_life)
     if not (isinstance(level, (int, float)) and 0 < level < 1):
         raise ParameterError.invalid("level", "mstarget.risk.score", "a probability in (0, 1)", level)
-    as_of_p = resolve_as_of(as_of)
-    agg, src = validate_samples(samples, by, period=period, outcome=outcome)
-    pooled = agg.attrs.get("pooled", {})
+
+
+# Warnings below use stacklevel=4: helper -> score -> mstarget.risk.score (api) -> the caller.
+def _warn_pooled(pooled: dict[str, list[str]], src: str, by: list[str]) -> None:
+    """Warn (:class:`PoolingWarning`) for each region column whose several regions are added up."""
     for col, values in pooled.items():
         warnings.warn(f"{src}: column '{col}' holds {len(values)} regions ({', '.join(values[:5])}"
                       f"{'...' if len(values) > 5 else ''}) and is not in by={by}; their batches are "
                       f"added up per group. Put '{col}' first in by (CLI: --by {col},{by[-1]}) to "
                       f"score each region, or keep one region (CLI: --region NAME).",
-                      PoolingWarning, stacklevel=3)
+                      PoolingWarning, stacklevel=4)
 
-    n_totals = 0
-    if drop_totals:
-        is_total = total_rows(agg, by)
-        if is_total.any() and not is_total.all():
-            n_totals = int(is_total.sum())
-            warnings.warn(f"{n_totals} total rows (合计/总计/total) were left out of {src} so that "
-                          "batches are not counted twice; pass drop_totals=False (CLI: --keep-totals) "
-                          "to keep them", MstargetWarning, stacklevel=3)
-            agg = agg[~is_total].reset_index(drop=True)
-    check_overlaps(agg, by, src)
 
-    if as_of_p is not None:
-        used = agg[agg["_end"] <= as_of_p.end]
-        if used.empty:
-            first = agg.iloc[0]["period"]
-            raise ParameterError(f"No period in {src} ends on or before as_of={as_of_p.label}; "
-                                 f"the earliest period is {first}. Choose a later as_of.")
-        agg = used.reset_index(drop=True)
+def _drop_total_rows(agg: pd.DataFrame, by: list[str], src: str) -> tuple[pd.DataFrame, int]:
+    """Leave out total rows (合计/总计/total) unless every row is one, with a warning; ``(agg, n dropped)``."""
+    is_total = total_rows(agg, by)
+    if not is_total.any() or is_total.all():
+        return agg, 0
+    n_totals = int(is_total.sum())
+    warnings.warn(f"{n_totals} total rows (合计/总计/total) were left out of {src} so that "
+                  "batches are not counted twice; pass drop_totals=False (CLI: --keep-totals) "
+                  "to keep them", MstargetWarning, stacklevel=4)
+    return agg[~is_total].reset_index(drop=True), n_totals
 
+
+def _periods_up_to(agg: pd.DataFrame, as_of_p, src: str) -> pd.DataFrame:
+    """Rows whose period ends no later than ``as_of_p``; a :class:`ParameterError` if none does."""
+    used = agg[agg["_end"] <= as_of_p.end]
+    if used.empty:
+        first = agg.iloc[0]["period"]
+        raise ParameterError(f"No period in {src} ends on or before as_of={as_of_p.label}; "
+                             f"the earliest period is {first}. Choose a later as_of.")
+    return used.reset_index(drop=True)
+
+
+def _weighted_groups(agg: pd.DataFrame, by: list[str], half_life: float | None) -> pd.DataFrame:
+    """One row per group (sorted): ``tested``, ``failed`` (batches) and recency-weighted ``_wt``, ``_wf``."""
     ref_end = int(agg["_end"].max())
     w = decay_weights(agg["_end"].to_numpy(), ref_end, half_life)
     agg = agg.assign(_wt=agg["tested"] * w, _wf=agg["failed"] * w)
-    g = agg.groupby(by, sort=True, as_index=False).agg(
+    return agg.groupby(by, sort=True, as_index=False).agg(
         tested=("tested", "sum"), failed=("failed", "sum"), _wt=("_wt", "sum"), _wf=("_wf", "sum"))
-    parents = [g[c].to_numpy() for c in by[:-1]] if hierarchical else []
-    post, priors = shrink(g["_wf"].to_numpy(), g["_wt"].to_numpy(), parents)
+
+
+def _score_table(g: pd.DataFrame, by: list[str], post, level: float) -> pd.DataFrame:
+    """The ``SCORE_COLUMNS`` per group (rows of ``g``): counts, raw rate, posterior risk, interval, rank."""
     out = g[by].copy()
     out["tested"] = g["tested"].astype("int64")
     out["failed"] = g["failed"].astype("int64")
@@ -176,21 +216,16 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     out["risk"] = risk
     out["risk_lo"] = np.minimum(lo, risk)
     out["risk_hi"] = np.maximum(hi, risk)
-    order = np.lexsort((np.arange(len(out)), -out["tested"].to_numpy(),
-                        -np.round(risk, _RANK_DIGITS)))
-    rank = np.empty(len(out), dtype="int64")
-    rank[order] = np.arange(1, len(out) + 1)
-    out["rank"] = rank
-    _explain(out, g, post, half_life)
-    out = out.sort_values("rank").reset_index(drop=True)
-    periods = agg.drop_duplicates("period").sort_values(["_end", "_start"])["period"].tolist()
-    out.attrs["risk"] = {
-        "by": list(by), "as_of": as_of_p.label if as_of_p else None, "half_life": half_life,
-        "level": level, "hierarchical": bool(hierarchical and len(by) > 1),
-        "periods": periods, "priors": priors, "source": src, "totals_dropped": n_totals,
-        "pooled": pooled,
-    }
+    out["rank"] = _rank(risk, out["tested"].to_numpy())
     return out
+
+
+def _rank(risk: np.ndarray, tested: np.ndarray) -> np.ndarray:
+    """Rank (int64, 1 = riskiest) by risk to 12 decimals, ties by batches tested (more first), then order."""
+    order = np.lexsort((np.arange(len(risk)), -tested, -np.round(risk, _RANK_DIGITS)))
+    rank = np.empty(len(risk), dtype="int64")
+    rank[order] = np.arange(1, len(risk) + 1)
+    return rank
 
 
 def interval(a: np.ndarray, b: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
