@@ -149,7 +149,16 @@ def greedy_allocate(p, volume, budget: int, floors, caps) -> np.ndarray:
     logq = np.where(N <= 1.0, -np.inf, logq)
     floors = np.asarray(floors, float)
     caps = np.asarray(caps, float)
+    n = _bulk_counts(p, logq, budget, floors, caps)
+    return _fill_by_heap(n, p, logq, budget, caps)
 
+
+def _bulk_counts(p: np.ndarray, logq: np.ndarray, budget: int, floors: np.ndarray,
+                 caps: np.ndarray) -> np.ndarray:
+    """Batches per group (int64, shape (G,)) at the largest gain threshold fitting the budget (bisection).
+
+    ``logq`` is ``log(1 - 1/N)`` per group (0 for an unlimited market, ``-inf`` for one lot).
+    """
     def total(lam):
         return np.clip(_units_above(lam, p, logq), floors, caps)
 
@@ -172,7 +181,12 @@ def greedy_allocate(p, volume, budget: int, floors, caps) -> np.ndarray:
         n = total(math.exp(lhi))
     n = np.minimum(n, np.maximum(caps, floors))
     n[~np.isfinite(n)] = floors[~np.isfinite(n)]
-    n = n.astype(np.int64)
+    return n.astype(np.int64)
+
+
+def _fill_by_heap(n: np.ndarray, p: np.ndarray, logq: np.ndarray, budget: int,
+                  caps: np.ndarray) -> np.ndarray:
+    """Hand out the batches left after :func:`_bulk_counts` by exact greedy steps (a heap); int64 (G,)."""
     capped = np.where(np.isfinite(caps), caps, float(budget) + 1.0).astype(np.int64)
     remaining = int(budget) - int(n.sum())
 
@@ -211,6 +225,7 @@ def greedy_allocate(p, volume, budget: int, floors, caps) -> np.ndarray:
 
 
 def _check_share(value, name: str) -> float | None:
+    """A share of the budget in [0, 1] as a float, or None; a :class:`ParameterError` otherwise."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
@@ -221,6 +236,7 @@ def _check_share(value, name: str) -> float | None:
 
 
 def _check_budget(budget) -> int:
+    """The budget as an int of batches in [0, :data:`MAX_BUDGET`]; whole floats are accepted."""
     if isinstance(budget, (float, np.floating)) and float(budget).is_integer():
         budget = int(budget)
     if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget < 0:
@@ -317,101 +333,27 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     DataValidationError
         ``scores`` without a ``risk`` column, or risks outside [0, 1].
     """
-    if not isinstance(scores, pd.DataFrame):
-        raise ParameterError.invalid("scores", "mstarget.risk.allocate",
-                                     "a DataFrame returned by mstarget.risk.score", type(scores).__name__)
-    budget = _check_budget(budget)
-    risk_share = _check_share(risk_share, "risk_share")
-    if risk_share is None:
-        raise ParameterError.invalid("risk_share", "mstarget.risk.allocate", "a share between 0 and 1",
-                                     None)
-    max_share = _check_share(max_share, "max_share")
-    min_share = _check_share(min_share, "min_share") or 0.0
-    warn_share = _check_share(warn_share, "warn_share")
+    budget, risk_share, max_share, min_share, warn_share = _check_arguments(
+        scores, budget, risk_share, max_share, min_share, warn_share)
     by = list(by) if by is not None else infer_by(scores)
-    if "risk" not in scores.columns:
-        raise DataValidationError([Problem("<scores>", None, "risk", None,
-                                           "column missing; pass the output of mstarget.risk.score")])
-    p = pd.to_numeric(scores["risk"], errors="coerce").to_numpy(float)
-    bad = [Problem("<scores>", i + 2, "risk", str(scores["risk"].iloc[i]),
-                   "a failure probability between 0 and 1")
-           for i in np.flatnonzero(~((p >= 0) & (p <= 1)))]
-    if bad:
-        raise DataValidationError(bad)
-    groups = [tuple(r) if len(by) > 1 else r[0] for r in scores[by].itertuples(index=False, name=None)]
-    if len(set(groups)) != len(groups):
-        raise DataValidationError(f"the scores table repeats groups of {by}; score once per group")
-    G = len(groups)
-    if G == 0:
-        raise DataValidationError("the scores table has no rows")
+    p = _risks(scores)
+    groups = _group_keys(scores, by)
     floors = _per_group(min_per_group, "min_per_group", groups, scores, 0.0)
     caps = _per_group(max_per_group, "max_per_group", groups, scores, np.inf)
     vol = _volume(volume, groups, scores)
-    if proportional_to is None:
-        weights = np.where(np.isfinite(vol), vol, np.nan) if np.isfinite(vol).any() else np.ones(G)
-        weights = np.nan_to_num(weights, nan=0.0)
-        weights_name = volume if isinstance(volume, str) and np.isfinite(vol).any() else "equal"
-    else:
-        weights = _per_group(proportional_to, "proportional_to", groups, scores, 0.0)
-        weights_name = proportional_to if isinstance(proportional_to, str) else "custom"
-    if not np.all(np.isfinite(weights)) or (weights < 0).any():
-        raise ParameterError.invalid("proportional_to", "mstarget.risk.allocate",
-                                     "weights >= 0 (consumption, volume...)", proportional_to)
-    if (floors < 0).any() or (np.round(floors) != floors).any():
-        raise ParameterError.invalid("min_per_group", "mstarget.risk.allocate",
-                                     "whole numbers of batches >= 0", min_per_group)
-    if (caps < 0).any() or (np.isfinite(caps) & (np.round(caps) != caps)).any():
-        raise ParameterError.invalid("max_per_group", "mstarget.risk.allocate",
-                                     "whole numbers of batches >= 0 or None", max_per_group)
-    notes = []
-    if min_share > 0:
-        floors = np.maximum(floors, math.ceil(min_share * budget))
-    if max_share is not None:
-        cap_b = math.floor(max_share * budget)
-        if cap_b * G < budget:
-            cap_b = math.ceil(budget / G)
-            notes.append(f"max_share={max_share:g} cannot spend the budget over {G} groups; "
-                         f"the cap was raised to {cap_b} batches ({cap_b / budget:.0%})")
-        caps = np.minimum(caps, np.maximum(cap_b, floors))  # a floor asked for wins over the share cap
-    if floors.sum() > budget:
-        raise ParameterError(f"The budget of {budget} batches is less than the sum of the floors "
-                             f"({int(floors.sum())} = {G} groups with min_per_group / min_share). "
-                             "Raise the budget or lower min_per_group.")
-    clash = np.flatnonzero(floors > caps)
-    if len(clash):
-        names = [groups[i] for i in clash[:5]]
-        raise ParameterError(f"The floor exceeds the cap for {names}; lower min_per_group / "
-                             "min_share or raise max_per_group.")
-    if caps.sum() < budget:
-        raise ParameterError(f"The budget of {budget} batches is more than the sum of the caps "
-                             f"({int(caps.sum())}); raise max_per_group / max_share or lower the budget.")
+    weights, weights_name = _coverage_weights(proportional_to, volume, vol, groups, scores)
+    _check_whole_batches(floors, caps, min_per_group, max_per_group)
+    floors, caps, notes = _share_limits(floors, caps, budget, min_share, max_share)
+    _check_feasible(floors, caps, budget, groups)
+
     base = _coverage_floors(weights, budget, risk_share, floors, caps)
     n = greedy_allocate(p, vol, budget, base, caps)
-
-    b_vol = proportional_allocation(weights, budget)
-    b_even = even_allocation(G, budget)
-    out = scores[by].reset_index(drop=True).copy()
-    out["risk"] = p
-    out["volume"] = weights
-    out["batches"] = n
-    out["share"] = n / budget if budget else 0.0
-    out["volume_share"] = weights / weights.sum() if weights.sum() > 0 else 1.0 / G
-    out["expected_failures"] = expected_found(n, p, vol)
-    out["batches_volume"] = b_vol
-    out["expected_failures_volume"] = expected_found(b_vol, p, vol)
-    out["batches_even"] = b_even
-    out["expected_failures_even"] = expected_found(b_even, p, vol)
+    out = _plan_table(scores[by], p, weights, vol, n, budget)
+    _warn_concentration(n, budget, groups, warn_share)
     found = {k: float(out[c].sum()) for k, c in (("plan", "expected_failures"),
                                                   ("volume", "expected_failures_volume"),
                                                   ("even", "expected_failures_even"))}
     top = int(np.argmax(n))
-    warn_at = None if warn_share is None else max(warn_share, 1.0 / G)  # 1/G: nothing can do better
-    if warn_at is not None and budget > 0 and n[top] / budget > warn_at + 1e-12:
-        over = [(groups[i], n[i] / budget) for i in np.argsort(-n) if n[i] / budget > warn_at]
-        listed = ", ".join(f"{g} {s:.0%}" for g, s in over[:5])
-        warnings.warn(f"the plan puts more than {warn_at:.0%} of the budget into one group ({listed}); "
-                      "a plan that covers every category needs a lower max_share (CLI: --max-share) or "
-                      "a lower risk_share (CLI: --risk-share)", ConcentrationWarning, stacklevel=2)
     out.attrs["allocation"] = {
         "budget": budget, "by": by, "risk_share": risk_share, "max_share": max_share,
         "min_share": min_share, "warn_share": warn_share,
@@ -427,7 +369,141 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     return out
 
 
+def _check_arguments(scores, budget, risk_share, max_share, min_share, warn_share):
+    """Checked ``(budget, risk_share, max_share, min_share, warn_share)``: batches (int) and shares 0-1."""
+    if not isinstance(scores, pd.DataFrame):
+        raise ParameterError.invalid("scores", "mstarget.risk.allocate",
+                                     "a DataFrame returned by mstarget.risk.score", type(scores).__name__)
+    budget = _check_budget(budget)
+    risk_share = _check_share(risk_share, "risk_share")
+    if risk_share is None:
+        raise ParameterError.invalid("risk_share", "mstarget.risk.allocate", "a share between 0 and 1",
+                                     None)
+    max_share = _check_share(max_share, "max_share")
+    min_share = _check_share(min_share, "min_share") or 0.0
+    warn_share = _check_share(warn_share, "warn_share")
+    return budget, risk_share, max_share, min_share, warn_share
+
+
+def _risks(scores: pd.DataFrame) -> np.ndarray:
+    """The ``risk`` column as floats of shape (G,), each a failure probability in [0, 1]."""
+    if "risk" not in scores.columns:
+        raise DataValidationError([Problem("<scores>", None, "risk", None,
+                                           "column missing; pass the output of mstarget.risk.score")])
+    p = pd.to_numeric(scores["risk"], errors="coerce").to_numpy(float)
+    bad = [Problem("<scores>", i + 2, "risk", str(scores["risk"].iloc[i]),
+                   "a failure probability between 0 and 1")
+           for i in np.flatnonzero(~((p >= 0) & (p <= 1)))]
+    if bad:
+        raise DataValidationError(bad)
+    return p
+
+
+def _group_keys(scores: pd.DataFrame, by: list[str]) -> list:
+    """One key per row (the value, or a tuple for several ``by`` columns); refuse repeats and no rows."""
+    groups = [tuple(r) if len(by) > 1 else r[0] for r in scores[by].itertuples(index=False, name=None)]
+    if len(set(groups)) != len(groups):
+        raise DataValidationError(f"the scores table repeats groups of {by}; score once per group")
+    if len(groups) == 0:
+        raise DataValidationError("the scores table has no rows")
+    return groups
+
+
+def _coverage_weights(proportional_to, volume, vol: np.ndarray, groups: list,
+                      scores: pd.DataFrame) -> tuple[np.ndarray, str]:
+    """Weights (>= 0, shape (G,)) of the coverage share and the volume plan, and how they were named."""
+    if proportional_to is None:
+        finite = np.isfinite(vol).any()
+        weights = np.where(np.isfinite(vol), vol, np.nan) if finite else np.ones(len(groups))
+        weights = np.nan_to_num(weights, nan=0.0)
+        weights_name = volume if isinstance(volume, str) and finite else "equal"
+    else:
+        weights = _per_group(proportional_to, "proportional_to", groups, scores, 0.0)
+        weights_name = proportional_to if isinstance(proportional_to, str) else "custom"
+    if not np.all(np.isfinite(weights)) or (weights < 0).any():
+        raise ParameterError.invalid("proportional_to", "mstarget.risk.allocate",
+                                     "weights >= 0 (consumption, volume...)", proportional_to)
+    return weights, weights_name
+
+
+def _check_whole_batches(floors: np.ndarray, caps: np.ndarray, min_per_group, max_per_group) -> None:
+    """Refuse floors or caps (batches per group) that are negative or not whole numbers."""
+    if (floors < 0).any() or (np.round(floors) != floors).any():
+        raise ParameterError.invalid("min_per_group", "mstarget.risk.allocate",
+                                     "whole numbers of batches >= 0", min_per_group)
+    if (caps < 0).any() or (np.isfinite(caps) & (np.round(caps) != caps)).any():
+        raise ParameterError.invalid("max_per_group", "mstarget.risk.allocate",
+                                     "whole numbers of batches >= 0 or None", max_per_group)
+
+
+def _share_limits(floors: np.ndarray, caps: np.ndarray, budget: int, min_share: float,
+                  max_share: float | None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Floors and caps (batches, shape (G,)) with ``min_share`` / ``max_share`` of the budget; notes."""
+    G = len(floors)
+    notes = []
+    if min_share > 0:
+        floors = np.maximum(floors, math.ceil(min_share * budget))
+    if max_share is not None:
+        cap_b = math.floor(max_share * budget)
+        if cap_b * G < budget:
+            cap_b = math.ceil(budget / G)
+            notes.append(f"max_share={max_share:g} cannot spend the budget over {G} groups; "
+                         f"the cap was raised to {cap_b} batches ({cap_b / budget:.0%})")
+        caps = np.minimum(caps, np.maximum(cap_b, floors))  # a floor asked for wins over the share cap
+    return floors, caps, notes
+
+
+def _check_feasible(floors: np.ndarray, caps: np.ndarray, budget: int, groups: list) -> None:
+    """Refuse a budget (batches) below the floors or above the caps, and a floor above its cap."""
+    if floors.sum() > budget:
+        raise ParameterError(f"The budget of {budget} batches is less than the sum of the floors "
+                             f"({int(floors.sum())} = {len(groups)} groups with min_per_group / "
+                             "min_share). Raise the budget or lower min_per_group.")
+    clash = np.flatnonzero(floors > caps)
+    if len(clash):
+        names = [groups[i] for i in clash[:5]]
+        raise ParameterError(f"The floor exceeds the cap for {names}; lower min_per_group / "
+                             "min_share or raise max_per_group.")
+    if caps.sum() < budget:
+        raise ParameterError(f"The budget of {budget} batches is more than the sum of the caps "
+                             f"({int(caps.sum())}); raise max_per_group / max_share or lower the budget.")
+
+
+def _plan_table(keys: pd.DataFrame, p: np.ndarray, weights: np.ndarray, vol: np.ndarray, n: np.ndarray,
+                budget: int) -> pd.DataFrame:
+    """The result table: the plan ``n`` and the expected finds of it, the volume plan and an even split."""
+    G = len(p)
+    b_vol = proportional_allocation(weights, budget)
+    b_even = even_allocation(G, budget)
+    out = keys.reset_index(drop=True).copy()
+    out["risk"] = p
+    out["volume"] = weights
+    out["batches"] = n
+    out["share"] = n / budget if budget else 0.0
+    out["volume_share"] = weights / weights.sum() if weights.sum() > 0 else 1.0 / G
+    out["expected_failures"] = expected_found(n, p, vol)
+    out["batches_volume"] = b_vol
+    out["expected_failures_volume"] = expected_found(b_vol, p, vol)
+    out["batches_even"] = b_even
+    out["expected_failures_even"] = expected_found(b_even, p, vol)
+    return out
+
+
+def _warn_concentration(n: np.ndarray, budget: int, groups: list, warn_share: float | None) -> None:
+    """:class:`ConcentrationWarning` when a group gets over ``warn_share`` (or ``1 / G``) of the budget."""
+    top = int(np.argmax(n))
+    warn_at = None if warn_share is None else max(warn_share, 1.0 / len(groups))  # 1/G: nothing can do better
+    if warn_at is not None and budget > 0 and n[top] / budget > warn_at + 1e-12:
+        over = [(groups[i], n[i] / budget) for i in np.argsort(-n) if n[i] / budget > warn_at]
+        listed = ", ".join(f"{g} {s:.0%}" for g, s in over[:5])
+        warnings.warn(f"the plan puts more than {warn_at:.0%} of the budget into one group ({listed}); "
+                      "a plan that covers every category needs a lower max_share (CLI: --max-share) or "
+                      "a lower risk_share (CLI: --risk-share)", ConcentrationWarning,
+                      stacklevel=3)  # helper -> allocate -> the caller
+
+
 def _volume(volume, groups: list, scores: pd.DataFrame) -> np.ndarray:
+    """Lots on the market per group (shape (G,), inf = unlimited); ``tested`` absent means unlimited."""
     G = len(groups)
     if volume is None or (isinstance(volume, float) and math.isinf(volume)):
         return np.full(G, np.inf)

@@ -172,7 +172,7 @@ def _warn_pooled(pooled: dict[str, list[str]], src: str, by: list[str]) -> None:
 
 
 def _drop_total_rows(agg: pd.DataFrame, by: list[str], src: str) -> tuple[pd.DataFrame, int]:
-    """Leave out total rows (合计/总计/total) unless every row is one, with a warning; ``(agg, n dropped)``."""
+    """Leave out total rows (合计/总计/total), with a warning, unless all are; ``(agg, n dropped)``."""
     is_total = total_rows(agg, by)
     if not is_total.any() or is_total.all():
         return agg, 0
@@ -280,4 +280,5 @@ def _explain(out: pd.DataFrame, g: pd.DataFrame, post, half_life) -> None:
 
 
 def _pct(x: float) -> str:
+    """A probability (0-1) as a percentage with two decimals; ``-`` for NaN."""
     return "-" if x != x else f"{100 * x:.2f}%"
