@@ -41,6 +41,7 @@ import math
 from dataclasses import dataclass
 
 from .exceptions import ParameterError
+from .validation import is_missing
 
 CATEGORIES = ("achieved", "ahead", "on_schedule", "behind", "insufficient_data")
 CATEGORY_ZH = {"achieved": "提前实现", "ahead": "快于预期", "on_schedule": "基本符合预期",
@@ -71,7 +72,7 @@ class ScheduleRules:
 
 def time_share(baseline_year, target_year, last_year) -> float:
     """Elapsed share of the plan period at ``last_year`` (0-1); NaN if a year is unknown."""
-    if any(_missing(v) for v in (baseline_year, target_year, last_year)):
+    if any(is_missing(v) for v in (baseline_year, target_year, last_year)):
         return math.nan
     span = float(target_year) - float(baseline_year)
     if span <= 0:
@@ -85,7 +86,7 @@ def progress_share(baseline, target, current, direction: str = ">=") -> float:
     NaN when the baseline or current value is unknown, or the target is not beyond the baseline
     in ``direction`` (a ``>=`` target at or below the baseline: nothing to cover).
     """
-    if any(_missing(v) for v in (baseline, target, current)):
+    if any(is_missing(v) for v in (baseline, target, current)):
         return math.nan
     distance = float(target) - float(baseline)
     if distance == 0 or (distance > 0) != (direction == ">="):
@@ -117,8 +118,8 @@ def categorise(*, has_progress_data: bool, already_met: bool, time: float, progr
         return "insufficient_data"
     if already_met:
         return "achieved"
-    likely = (not _missing(p_meet)) and p_meet >= rules.p_split
-    if _missing(progress) or _missing(time):
+    likely = (not is_missing(p_meet)) and p_meet >= rules.p_split
+    if is_missing(progress) or is_missing(time):
         return "on_schedule" if likely else "behind"
     gap = progress - time
     if gap >= rules.tolerance and likely:
@@ -126,12 +127,3 @@ def categorise(*, has_progress_data: bool, already_met: bool, time: float, progr
     if gap <= -rules.tolerance and not likely:
         return "behind"
     return "on_schedule"
-
-
-def _missing(v) -> bool:
-    if v is None:
-        return True
-    try:
-        return math.isnan(float(v))
-    except (TypeError, ValueError):
-        return True

@@ -163,3 +163,13 @@ def apply_region(raw: pd.DataFrame, region: str | None) -> None:
     if blank.any():
         raw["region"] = raw["region"].astype(object)
         raw.loc[blank, "region"] = region
+
+
+def is_missing(v) -> bool:
+    """True for ``None``, ``pd.NA``, NaN and anything that is not a number."""
+    if v is None:
+        return True
+    try:
+        return math.isnan(float(v))
+    except (TypeError, ValueError):
+        return True

@@ -31,7 +31,6 @@ from .model import (
     CATEGORY_COLOURS,
     CATEGORY_EN,
     DIRECTION_SIGN,
-    ReportRow,
     chart_selection,
     display_order,
     risk_rank,

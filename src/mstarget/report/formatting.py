@@ -28,6 +28,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from ..validation import is_missing
+
 MISSING = "–"  # en dash for a missing value
 RANGE_DASH = "–"  # between the bounds of an interval: "3.05–3.60" (never read as a minus sign)
 MAX_DECIMALS = 4
@@ -55,16 +57,6 @@ class Cell:
     @property
     def missing(self) -> bool:
         return self.value is None
-
-
-def is_missing(v) -> bool:
-    """True for ``None``, ``pd.NA``, NaN and anything that is not a number."""
-    if v is None:
-        return True
-    try:
-        return math.isnan(float(v))
-    except (TypeError, ValueError):
-        return True
 
 
 def round_half_up(v: float, decimals: int) -> float:
