@@ -168,3 +168,19 @@ def test_cli_forecast_and_assess_take_a_reference_panel(tmp_path):  # issue 17
     assert main(["assess", "--plan", str(plan), "--history", str(hist), "--reference", str(ref),
                  "--out", str(out), "--no-track"]) == 0
     assert pd.read_csv(out)["model"].iloc[0] == "auto:pooled_drift"
+
+
+def test_a_series_alone_gets_a_fan_on_its_own_scale():  # issue 17
+    # no peers: the noise prior is the series' own mean yearly change, not a generic 15 % a year, so a
+    # steady index creeping up 0.5 % a year is not given the fan of a stock growing 12 % a year
+    years = [2020, 2021, 2022, 2023]
+    index = pd.DataFrame({"region": "鼎湖区", "indicator": "指数", "unit": "index", "year": years,
+                          "value": 80.0 * 1.005 ** np.arange(4)})
+    stock = pd.DataFrame({"region": "鼎湖区", "indicator": "市场主体", "unit": "万户", "year": years,
+                          "value": 1.89 * 1.12 ** np.arange(4)})
+    width = {}
+    for name, h in (("index", index), ("stock", stock)):
+        f = mt.forecast(h, horizon=2, seed=0, calibration=None).iloc[-1]
+        assert f["model"] == "auto:pooled_drift"
+        width[name] = (f["hi_80"] - f["lo_80"]) / f["median"]
+    assert width["index"] < 0.25 * width["stock"]
