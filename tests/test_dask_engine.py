@@ -51,7 +51,7 @@ def test_assess_on_two_worker_processes_equals_serial(cluster, province):
     with distributed.get_task_stream(client) as ts:
         dask = _quiet(mt.assess, hist, plan, as_of=2019, seed=3, backend="dask", scheduler=lc.scheduler_address)
     pd.testing.assert_frame_equal(serial, dask, check_exact=True)
-    ran = [t for t in ts.data if "_call_indexed" in str(t["key"])]
+    ran = [t for t in ts.data if "_call_pickled" in str(t["key"])]
     assert len({t["worker"] for t in ran}) == 2  # chunks ran on both worker processes
 
 
@@ -63,7 +63,7 @@ def test_global_model_and_prophet_run_on_workers(cluster, province):
         dask = _quiet(mt.forecast, hist, horizon=2, model="global", seed=1, n_paths=300, backend="dask",
                       scheduler=lc.scheduler_address)
     pd.testing.assert_frame_equal(serial, dask, check_exact=True)
-    assert any("_call_indexed" in str(t["key"]) for t in ts.data)
+    assert any("_call_pickled" in str(t["key"]) for t in ts.data)
     connected = engine._CLIENTS[("remote", lc.scheduler_address)]
     pytest.importorskip("prophet")
     few = hist[hist["indicator"] == hist["indicator"].iloc[0]]
@@ -73,7 +73,7 @@ def test_global_model_and_prophet_run_on_workers(cluster, province):
         dask = _quiet(mt.forecast, few, horizon=2, model="prophet", seed=2, n_paths=200, backend="dask",
                       scheduler=lc.scheduler_address)
     pd.testing.assert_frame_equal(serial, dask, check_exact=True)
-    assert (dask["model"] == "prophet").all() and any("_call_indexed" in str(t["key"]) for t in ts.data)
+    assert (dask["model"] == "prophet").all() and any("_call_pickled" in str(t["key"]) for t in ts.data)
     # one connection per process and address, reused by the next call (issue 13)
     assert engine._CLIENTS[("remote", lc.scheduler_address)] is connected
     assert [k for k in engine._CLIENTS if k[0] == "remote"] == [("remote", lc.scheduler_address)]

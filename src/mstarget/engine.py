@@ -31,6 +31,7 @@ from __future__ import annotations
 import atexit
 import math
 import os
+import pickle
 import socket
 import threading
 import time
@@ -52,6 +53,12 @@ SERIAL_CHUNK = 256
 CHUNKS_PER_WORKER = 4
 MIN_CHUNK = 64
 MAX_CHUNK = 4000
+#: Dask settings of the local cluster (not of a cluster found at an address, configured by its owner):
+#: Dask starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which turns off glibc's adaptive
+#: thresholds, so every sample-path array is mapped and unmapped afresh (measured: 13 % more CPU
+#: for the same series); its statistical profiler only feeds a dashboard, which it has not here.
+LOCAL_CLUSTER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                        "distributed.worker.profile.enabled": False}
 
 
 @dataclass(frozen=True)
@@ -127,21 +134,77 @@ class Engine:
         task on loky. Warnings raised by ``fn`` in a worker are raised again here, in task order.
         ``on_done(k)`` is called as task ``k`` finishes (progress).
         """
-        tasks = list(tasks)
-        shared = dict(shared or {})
-        if not tasks:
+        return self.submit(fn, tasks, shared=shared).results(on_done)
+
+    def submit(self, fn: Callable[..., Any], tasks: Sequence[tuple], *,
+               shared: Mapping[str, Any] | None = None) -> "Batch":
+        """Start :meth:`map`'s work and return at once: the tasks run on the workers (``loky``,
+        ``dask``; ``serial``: when the results are asked for) while the caller does something
+        else, such as learning what a later group of series needs; :meth:`Batch.results` waits.
+
+        Workers take tasks in the order they were submitted, batch after batch.
+        """
+        return Batch(self, fn, list(tasks), dict(shared or {}))
+
+    # -- backends -----------------------------------------------------------------------------
+    def _loky_executor(self):
+        from joblib.externals.loky import get_reusable_executor  # lazy: joblib, only for process backends
+
+        n = self.n_jobs or os.cpu_count() or 1
+        # as joblib's loky backend: each worker's native thread pools share the machine's cores
+        threads = str(max((os.cpu_count() or 1) // n, 1))
+        return get_reusable_executor(max_workers=n, timeout=300, env={v: threads for v in _THREAD_VARS})
+
+
+#: native thread pools limited in loky workers (as joblib does), so workers do not oversubscribe cores
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+                "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+class Batch:
+    """Tasks submitted by :meth:`Engine.submit`: running on the workers, or (``serial``) waiting
+    to run in this process when :meth:`results` is called."""
+
+    def __init__(self, engine: Engine, fn, tasks: list, shared: dict):
+        self.engine, self.fn, self.tasks, self.shared = engine, fn, tasks, shared
+        self.pending: dict = {}
+        if not tasks or not engine.parallel:
+            return
+        if engine.backend == "loky":
+            executor = engine._loky_executor()
+            self.pending = {k: executor.submit(_call_indexed, fn, k, t, shared) for k, t in enumerate(tasks)}
+        else:
+            client = _dask_client(engine)
+            # one object each (scatter would split a dict or list into items), sent to every worker once
+            scattered = {k: client.scatter([v], broadcast=True, hash=False)[0] for k, v in shared.items()}
+            # a task and its result travel as one pickled blob: left to Dask, every numpy array
+            # inside (a few per series) would be a message frame of its own -- ~37,000 frames for
+            # 10,000 series, which cost the scheduler and the workers more CPU than the pickling
+            self.pending = {k: client.submit(_call_pickled, pickle.dumps((fn, k, t), protocol=5), scattered,
+                                             pure=False)
+                            for k, t in enumerate(tasks)}
+
+    def results(self, on_done: Callable[[int], None] | None = None) -> list[Any]:
+        """Every task's result, in task order (waits for them); warnings raised in a worker are
+        raised again here, in task order; ``on_done(k)`` is called as task ``k`` is collected."""
+        if not self.tasks:
             return []
-        if not self.parallel:
+        if not self.engine.parallel:
             out = []
-            for k, t in enumerate(tasks):
-                out.append(fn(*t, **shared))
+            for k, t in enumerate(self.tasks):
+                out.append(self.fn(*t, **self.shared))
                 if on_done:
                     on_done(k)
             return out
-        if self.backend == "loky":
-            results = self._loky(fn, tasks, shared, on_done)
-        else:
-            results = self._dask(fn, tasks, shared, on_done)
+        results: list = [None] * len(self.tasks)
+        try:
+            for k, value in self._completed():
+                results[k] = value
+                if on_done:
+                    on_done(k)
+        except BaseException:
+            self.cancel()
+            raise
         out = []
         for value, caught in results:
             for category, message in caught:
@@ -149,40 +212,35 @@ class Engine:
             out.append(value)
         return out
 
-    # -- backends -----------------------------------------------------------------------------
-    def _loky(self, fn, tasks, shared, on_done):
-        from joblib import Parallel, delayed  # lazy: joblib, only for process backends
+    def _completed(self):
+        """``(k, (value, warnings))`` of every task as it finishes; a finished task's future is
+        dropped at once (a Dask worker then frees its result)."""
+        if self.engine.backend == "loky":
+            from concurrent.futures import as_completed  # lazy: only for process backends
+        else:
+            from dask.distributed import as_completed  # lazy: heavy (dask)
+        for fut in as_completed(list(self.pending.values())):
+            value = fut.result()
+            k, value = pickle.loads(value) if self.engine.backend == "dask" else value
+            del self.pending[k], fut
+            yield k, value
 
-        results: list = [None] * len(tasks)
-        run = Parallel(n_jobs=self.n_jobs or -1, backend="loky", return_as="generator_unordered")
-        for k, value in run(delayed(_call_indexed)(fn, k, t, shared) for k, t in enumerate(tasks)):
-            results[k] = value
-            if on_done:
-                on_done(k)
-        return results
+    def cancel(self) -> None:
+        """Cancel the tasks not finished yet (after an error in the caller)."""
+        if not self.pending:
+            return
+        if self.engine.backend == "dask":
+            _dask_client(self.engine).cancel(list(self.pending.values()))
+        else:
+            for fut in self.pending.values():
+                fut.cancel()
+        self.pending = {}
 
-    def _dask(self, fn, tasks, shared, on_done):
-        from dask.distributed import as_completed  # lazy: heavy (dask)
 
-        client = _dask_client(self)
-        # one object each (scatter would split a dict or list into items), sent to every worker once
-        scattered = {k: client.scatter([v], broadcast=True, hash=False)[0] for k, v in shared.items()}
-        # a result is dropped from the cluster as soon as it is here: only pending futures are
-        # referenced, so a worker does not keep every chunk's result until the call ends
-        pending = {k: client.submit(_call_indexed, fn, k, t, scattered, pure=False)
-                   for k, t in enumerate(tasks)}
-        results: list = [None] * len(tasks)
-        try:
-            for fut in as_completed(list(pending.values())):
-                k, value = fut.result()
-                del pending[k], fut
-                results[k] = value
-                if on_done:
-                    on_done(k)
-        except BaseException:
-            client.cancel(list(pending.values()))
-            raise
-        return results
+def _call_pickled(payload: bytes, shared):
+    """Dask task: :func:`_call_indexed` of a pickled ``(fn, k, task)``; the result pickled too."""
+    fn, k, task = pickle.loads(payload)
+    return pickle.dumps(_call_indexed(fn, k, task, shared), protocol=5)
 
 
 def _call_indexed(fn, k, task, shared):
@@ -238,6 +296,7 @@ def _dask_client(engine: Engine):
     """The Dask client of ``engine``: connected once per process and scheduler address; a local
     cluster (no address) started once per process for a given number of workers."""
     try:
+        import dask  # lazy: heavy (dask)
         from dask.distributed import Client, LocalCluster  # lazy: heavy (dask)
     except ImportError:
         raise MstargetError("backend 'dask' needs Dask distributed: pip install 'mstarget[dask]'") from None
@@ -251,8 +310,9 @@ def _dask_client(engine: Engine):
         else:
             for old in [k for k in _CLIENTS if k[0] == "local"]:  # one local cluster at a time
                 _close(_CLIENTS.pop(old))
-            cluster = LocalCluster(n_workers=key[1], threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+            with dask.config.set(LOCAL_CLUSTER_CONFIG):
+                cluster = LocalCluster(n_workers=key[1], threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
             client = Client(cluster)
         _CLIENTS[key] = client
         return client

@@ -178,20 +178,33 @@ def _effective_spec(spec: ModelSpec, n: int, region: str, indicator: str,
     return ModelSpec("naive", label=FALLBACK_PREFIX + "naive")
 
 
-def _choose_auto(prepared: Sequence[_Prepared], engine: Engine | None = None,
-                 progress: Progress | None = None) -> None:
-    """Resolve ``auto`` per series: ``pooled_drift`` for short series, else a rolling-origin
-    backtest choice (see :mod:`mstarget.selection`): the global regressor the backtest shares is
-    trained here once, the series are scored in chunks on ``engine``."""
-    engine = engine or Engine()
-    progress = progress or Progress(False)
+def _auto_by_length(prepared: Sequence[_Prepared]) -> list[int]:
+    """Resolve ``auto`` as far as the length decides (``pooled_drift`` for 1-7 points, else the
+    ``ensemble``); returns the series whose choice still waits for the backtest."""
     idx = [i for i, p in enumerate(prepared) if p.spec.name == "auto"]
     for i in idx:
         p = prepared[i]
         name = auto_model_name(p.values.size)
         p.spec = ModelSpec(name, label=f"auto:{name}")
-    idx = [i for i in idx if prepared[i].spec.name == _sel.DEFAULT]
+    return [i for i in idx if prepared[i].spec.name == _sel.DEFAULT]
+
+
+def _choose_auto(prepared: Sequence[_Prepared], engine: Engine | None = None,
+                 progress: Progress | None = None, *, idx: Sequence[int] | None = None,
+                 while_scoring=None) -> None:
+    """Resolve ``auto`` per series: ``pooled_drift`` for short series, else a rolling-origin
+    backtest choice (see :mod:`mstarget.selection`): the global regressor the backtest shares is
+    trained here once, the series are scored in chunks on ``engine``.
+
+    ``idx``: the series still to choose for (:func:`_auto_by_length` already run);
+    ``while_scoring()`` is called once the scoring chunks are submitted, before waiting for them.
+    """
+    engine = engine or Engine()
+    progress = progress or Progress(False)
+    idx = _auto_by_length(prepared) if idx is None else list(idx)
     if not idx:
+        if while_scoring is not None:
+            while_scoring()
         return
     zs, priors = [], []
     for i in idx:
@@ -203,10 +216,13 @@ def _choose_auto(prepared: Sequence[_Prepared], engine: Engine | None = None,
     with progress.step(f"auto: learning across {len(idx)} series for the model choice"):
         scoring = _sel.scoring_model(zs, priors)
     chunks = engine.chunks(len(idx))
+    batch = engine.submit(_score_chunk, [([zs[j] for j in c], [priors[j] for j in c]) for c in chunks],
+                          shared={"scoring": scoring})
+    if while_scoring is not None:
+        while_scoring()
     bar = progress.bar(len(idx), "auto: backtesting series", unit="series")
     try:
-        parts = engine.map(_score_chunk, [([zs[j] for j in c], [priors[j] for j in c]) for c in chunks],
-                           shared={"scoring": scoring}, on_done=lambda k: bar.update(len(chunks[k])))
+        parts = batch.results(on_done=lambda k: bar.update(len(chunks[k])))
     finally:
         bar.close()
     for i, name in zip(idx, _sel.pick(np.vstack(parts))):
@@ -310,56 +326,134 @@ def run_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int, progre
     progress = Progress.of(progress)
     cal = _cal.resolve_calibration(calibration)
     extras = list(extras) if extras is not None else [None] * len(prepared)
-    groups: dict[tuple, list[int]] = {}
-    _choose_auto(prepared, engine, progress)
-    for i, p in enumerate(prepared):
-        n = p.values.size
-        if n == 1:
-            msg = (f"{p.region}/{p.indicator}: a single observation; the forecast has no trend "
-                   "information and its interval is wide")
-            warnings.warn(msg, ShortHistoryWarning, stacklevel=4)
-            p.notes.append(msg)
-        p.spec = _effective_spec(p.spec, n, p.region, p.indicator, p.notes)
-        cls = model_class(p.spec.name)
-        p.transform = choose_transform(p.bounds, p.values, prefer=cls.prefer_transform)
-        p.z = _fill_gaps(p.years, p.transform.forward(p.values))
-        key = (p.spec.name, repr(sorted(p.spec.params.items())))  # params may hold lists
-        groups.setdefault(key, []).append(i)
-    _attach_peers(prepared, reference)
-
-    learned: dict[tuple, object] = {}
-    tasks, sizes, order = [], [], []
-    for key, idx in groups.items():
-        spec = prepared[idx[0]].spec
-        cls = model_class(spec.name)
-        if not cls.needs_bounds:  # a model that needs each series' bounds is fitted one by one
-            ys = [prepared[i].z for i in idx]
-            priors = [prepared[i].transform.noise_prior(prepared[i].z) for i in idx]
-            overridden = cls.learn_shared.__func__ is not Forecaster.learn_shared.__func__
-            with progress.step(f"{spec.display}: learning across {len(idx)} series") if overridden \
-                    else nullcontext():
-                try:
-                    learned[key] = cls.learn_shared(ys, priors, **spec.params)
-                except ModelFitError:
-                    learned[key] = _LEARNING_FAILED  # fit one by one, with recorded fallbacks
-        # a model fitted series by series (Prophet: a second each) is worth spreading finely
-        for c in engine.chunks(len(idx), min_size=1 if cls.needs_bounds else MIN_CHUNK):
-            part = [idx[j] for j in c]
-            tasks.append(([prepared[i] for i in part], key, [extras[i] for i in part]))
-            sizes.append(len(part))
-            order.extend(part)
-    bar = progress.bar(len(prepared), "forecasting series", unit="series")
+    run = _Run(prepared, engine, progress, extras,
+               {"cal": cal, "n_paths": n_paths, "seed": seed, "reduce": reduce})
     try:
-        parts = engine.map(_forecast_chunk, tasks,
-                           shared={"learned": learned, "cal": cal, "n_paths": n_paths, "seed": seed,
-                                   "reduce": reduce},
-                           on_done=lambda k: bar.update(sizes[k]))
-    finally:
-        bar.close()
-    out: list = [None] * len(prepared)
-    for i, r in zip(order, (r for part in parts for r in part)):
-        out[i] = r
-    return out
+        waiting = set(_auto_by_length(prepared))
+        # series whose model is already known start on the workers while this process learns
+        # auto's choice; possible when no candidate pools peers (the pooled priors of an indicator
+        # would otherwise depend on the choice)
+        early = not any(getattr(model_class(c), "uses_peers", False) for c in _sel.CANDIDATES)
+        first = [i for i in range(len(prepared)) if i not in waiting] if early and waiting else []
+        if first:
+            run.set_models(first, reference)
+            plain, learning = run.groups(first)
+            # half now (while auto's scoring model is learned), half behind the scoring chunks
+            # (while the ensemble's global member is learned)
+            half = (len(plain) + 1) // 2
+            run.submit(plain[:half])
+            run.submit(run.learn(learning))
+            _choose_auto(prepared, engine, progress, idx=sorted(waiting),
+                         while_scoring=lambda: run.submit(plain[half:]))
+        else:
+            _choose_auto(prepared, engine, progress, idx=sorted(waiting))
+        started = set(first)
+        chosen = [i for i in range(len(prepared)) if i not in started]
+        run.set_models(chosen, reference)
+        plain, learning = run.groups(chosen)
+        run.submit(plain)
+        run.submit(run.learn(learning))
+        return run.collect()
+    except BaseException:
+        run.cancel()
+        raise
+
+
+class _Run:
+    """The chunks of one :func:`run_series` call: series given their model, grouped by model,
+    what each group learns across its series, and the batches submitted to the engine."""
+
+    def __init__(self, prepared, engine: Engine, progress: Progress, extras: list, shared: dict):
+        self.prepared, self.engine, self.progress, self.extras = prepared, engine, progress, extras
+        self.shared = shared
+        self.batches: list = []  # (Batch, series of each task)
+
+    def set_models(self, idx: Sequence[int], reference) -> None:
+        """Each series' effective model (with recorded fallbacks), transform and model-scale
+        values; pooled priors for the series whose model uses peers."""
+        for i in idx:
+            p = self.prepared[i]
+            n = p.values.size
+            if n == 1:
+                msg = (f"{p.region}/{p.indicator}: a single observation; the forecast has no trend "
+                       "information and its interval is wide")
+                warnings.warn(msg, ShortHistoryWarning, stacklevel=5)
+                p.notes.append(msg)
+            p.spec = _effective_spec(p.spec, n, p.region, p.indicator, p.notes)
+            cls = model_class(p.spec.name)
+            p.transform = choose_transform(p.bounds, p.values, prefer=cls.prefer_transform)
+            p.z = _fill_gaps(p.years, p.transform.forward(p.values))
+        _attach_peers([self.prepared[i] for i in idx], reference)
+
+    def groups(self, idx: Sequence[int]) -> tuple[list, list]:
+        """The series ``idx`` grouped by model: the chunk tasks of the groups that learn nothing
+        across series (they can start at once), and the groups that do (:meth:`learn`)."""
+        groups: dict[tuple, list[int]] = {}
+        for i in idx:
+            spec = self.prepared[i].spec
+            groups.setdefault((spec.name, repr(sorted(spec.params.items()))), []).append(i)  # params may hold lists
+        plain, learning = [], []
+        for key, g in groups.items():
+            cls = model_class(self.prepared[g[0]].spec.name)
+            if cls.needs_bounds or cls.learn_shared.__func__ is not Forecaster.learn_shared.__func__:
+                learning.append((key, g))
+            else:  # the contract's default: nothing learned across series (None)
+                plain += self._chunks(key, g, None)
+        return plain, learning
+
+    def learn(self, groups: list) -> list:
+        """Chunk tasks of groups that learn across their series, each after its learning
+        (:meth:`~mstarget.models.base.Forecaster.learn_shared`, in this process)."""
+        out = []
+        for key, g in groups:
+            spec = self.prepared[g[0]].spec
+            cls = model_class(spec.name)
+            learned = None
+            if not cls.needs_bounds:  # a model that needs each series' bounds is fitted one by one
+                ys = [self.prepared[i].z for i in g]
+                priors = [self.prepared[i].transform.noise_prior(self.prepared[i].z) for i in g]
+                with self.progress.step(f"{spec.display}: learning across {len(g)} series"):
+                    try:
+                        learned = cls.learn_shared(ys, priors, **spec.params)
+                    except ModelFitError:
+                        learned = _LEARNING_FAILED  # fit one by one, with recorded fallbacks
+            out += self._chunks(key, g, learned)
+        return out
+
+    def _chunks(self, key, g: list[int], learned) -> list:
+        # a model fitted series by series (Prophet: a second each) is worth spreading finely
+        min_size = 1 if model_class(self.prepared[g[0]].spec.name).needs_bounds else MIN_CHUNK
+        return [([g[j] for j in c], key, learned) for c in self.engine.chunks(len(g), min_size=min_size)]
+
+    def submit(self, tasks: list) -> None:
+        """Send chunk tasks (from :meth:`tasks`) to the engine."""
+        if not tasks:
+            return
+        args = [([self.prepared[i] for i in part], key, [self.extras[i] for i in part])
+                for part, key, _ in tasks]
+        learned = {key: value for _, key, value in tasks}
+        batch = self.engine.submit(_forecast_chunk, args, shared={"learned": learned, **self.shared})
+        self.batches.append((batch, [part for part, _, _ in tasks]))
+
+    def collect(self) -> list:
+        """Every series' result, in the order of ``prepared`` (waits for the batches)."""
+        out: list = [None] * len(self.prepared)
+        bar = self.progress.bar(len(self.prepared), "forecasting series", unit="series")
+        try:
+            for batch, parts in self.batches:
+                done = batch.results(on_done=lambda k, parts=parts: bar.update(len(parts[k])))
+                for part, results in zip(parts, done):
+                    for i, r in zip(part, results):
+                        out[i] = r
+        finally:
+            bar.close()
+        self.batches = []
+        return out
+
+    def cancel(self) -> None:
+        for batch, _ in self.batches:
+            batch.cancel()
+        self.batches = []
 
 
 def _forecast_chunk(items: Sequence[_Prepared], key: tuple, extras: Sequence, *, learned: dict, cal,

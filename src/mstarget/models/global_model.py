@@ -148,7 +148,11 @@ def _training_table(ys: Sequence[np.ndarray], priors: Sequence[float]):
     hmax = np.minimum(MAX_H, sizes[sid] - 1 - ts)
     row = np.repeat(np.arange(ts.size), hmax)
     h = np.arange(row.size) - np.repeat(np.cumsum(hmax) - hmax, hmax) + 1
-    X = np.hstack([F[row], h[:, None].astype(float)])
+    # filled in place, without a second table-sized copy (``mode="clip"``: numpy then writes
+    # straight into ``out``; every index in ``row`` is valid)
+    X = np.empty((row.size, N_FEATURES))
+    np.take(F, row, axis=0, out=X[:, :-1], mode="clip")
+    X[:, -1] = h
     at = base[row] + ts[row]
     y = (flat[at + h] - flat[at]) / scale[row]
     return X, y, sid[row]
