@@ -100,6 +100,43 @@ def test_chunk_boundaries_and_loky_workers_do_not_change_a_number(panel, serial,
                                              backend="loky", n_jobs=2), check_exact=True)
 
 
+def test_auto_learns_the_global_model_twice_and_short_series_start_before_the_backtest(
+        panel, serial, monkeypatch):  # issue 13
+    """The parent's serial work overlaps the workers': the short series (pooled_drift, whose model
+    the length decides) are submitted before auto's backtest chunks, and the global regressor is
+    fitted exactly twice (auto's scoring model on data before its earliest origin, the ensemble's
+    member on the series that keep the ensemble) -- the same numbers as before."""
+    hist, plan = panel
+    table, _ = serial
+    fits, batches = [], []
+    fit = global_model._SingleThread.fit
+
+    def counted(self, X, y):
+        fits.append(len(y))
+        return fit(self, X, y)
+
+    monkeypatch.setattr(global_model._SingleThread, "fit", counted)
+    submit = engine.Engine.submit
+
+    def spy(self, fn, tasks, *, shared=None):
+        tasks = list(tasks)
+        models = {p.spec.name for t in tasks for p in t[0]} if fn.__name__ == "_forecast_chunk" else set()
+        batches.append((fn.__name__, models, sum(len(t[0]) for t in tasks)))
+        return submit(self, fn, tasks, shared=shared)
+
+    monkeypatch.setattr(engine.Engine, "submit", spy)
+    again = _quiet(mt.assess, hist, plan, as_of=2019, seed=5)
+    pd.testing.assert_frame_equal(table, again, check_exact=True)
+    assert len(fits) == 2  # scoring model, then the ensemble's member: never one more
+    names = [b[0] for b in batches]
+    first_score = names.index("_score_chunk")
+    short = [b for b in batches[:first_score] if b[0] == "_forecast_chunk"]
+    assert short and all(b[1] == {"pooled_drift"} for b in short)
+    n_short = int((again["model"] == "auto:pooled_drift").sum())
+    assert 0 < sum(b[2] for b in batches if b[1] == {"pooled_drift"}) == n_short
+    assert sum(b[2] for b in batches if b[0] == "_forecast_chunk") == len(again)  # every series once
+
+
 def test_engine_chunks_and_settings():
     e = engine.Engine.of("loky", 2)
     sizes = [len(c) for c in e.chunks(100_000)]

@@ -295,7 +295,10 @@ def run_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int, progre
     group of series sharing a model, :meth:`~mstarget.models.base.Forecaster.learn_shared` (the
     global model's regressor). Then each chunk of a group fits its series with that, draws each
     series' seeded joint paths, calibrates them and -- with ``reduce`` -- reduces them at once
-    to what the caller needs, so a chunk holds one series' paths at a time.
+    to what the caller needs, so a chunk holds one series' paths at a time. A group's chunks are
+    submitted as soon as its model and what it learned are known: with ``auto``, the short
+    series' ``pooled_drift`` chunks run on the workers while this process learns the backtest's
+    scoring model and, after the choice, the ensemble's global member (:meth:`Engine.submit`).
 
     Parameters
     ----------
