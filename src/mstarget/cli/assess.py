@@ -93,6 +93,12 @@ def summary_line(table: pd.DataFrame) -> str:
 
 def run(args: argparse.Namespace) -> int:
     common.check_outputs(args, "plan", "history")  # --out / --chart: writable, not an input
+    settings = common.tracking_settings(args)
+    with common.tracking_process(settings) as logger:  # MLflow loads meanwhile, on the other core
+        return _run(args, settings, logger)
+
+
+def _run(args: argparse.Namespace, settings, logger) -> int:
     engine = common.engine_of(args, "assess")
     region = getattr(args, "region", None)
     prog = Progress(True)
@@ -104,12 +110,12 @@ def run(args: argparse.Namespace) -> int:
                                    strict=getattr(args, "strict", False))
     if code is not None:
         return code
+    common.inputs_accepted(logger)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
                                          seed=args.seed, progress=prog, reference=reference,
                                          backend=engine)
-    settings = common.tracking_settings(args)
     fig = overview = None
     if args.chart or settings.enabled:  # drawn once, before anything is written
         with prog.step("drawing charts"):  # capped: binding targets plus the most at risk
@@ -138,7 +144,8 @@ def run(args: argparse.Namespace) -> int:
         with prog.step("logging the MLflow run") if settings.enabled else contextlib.nullcontext():
             if settings.enabled:
                 params["data_fingerprint"] = tracking.data_fingerprint(plan, history)
-            run_id = tracking.log_assessment(table, params, settings, figure=chart, overview=overview)
+            run_id = common.log_run(logger, "log_assessment", table, params, settings,
+                                    figure=chart, overview=overview)
     finally:
         for f in (fig, overview):
             if f is not None:

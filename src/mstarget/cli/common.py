@@ -12,6 +12,7 @@ one place, :data:`mstarget.cli.main.EXIT_CODES`):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import unicodedata
 from pathlib import Path
@@ -22,7 +23,8 @@ from ..engine import Engine
 from ..exceptions import ParameterError
 from ..io import check_output_path
 from ..plotting import FIGURE_TYPES
-from ..tracking import TrackingSettings
+from .. import tracking
+from ..tracking import TrackingSettings, background
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -44,6 +46,33 @@ def add_tracking_flags(p: argparse.ArgumentParser) -> None:
 def tracking_settings(args: argparse.Namespace) -> TrackingSettings:
     return TrackingSettings.from_env(enabled=False if args.no_track else None,
                                      tracking_uri=args.tracking_uri, experiment=args.experiment)
+
+
+@contextlib.contextmanager
+def tracking_process(settings: TrackingSettings):
+    """Start loading MLflow in a second process while the command computes
+    (:mod:`mstarget.tracking.background`); yields it, or ``None`` to log in this process. The
+    process is closed (nothing logged) if the command ends without :func:`log_run`."""
+    proc = background.start(settings)
+    try:
+        yield proc
+    finally:
+        if proc is not None:
+            proc.close()
+
+
+def inputs_accepted(proc) -> None:
+    """The command's inputs passed their checks: a :func:`tracking_process` may open (or create)
+    the store while the command computes."""
+    if proc is not None:
+        proc.open_store()
+
+
+def log_run(proc, name: str, *args, **kwargs):
+    """``mstarget.tracking.<name>(*args, **kwargs)`` -- in ``proc`` when there is one."""
+    if proc is not None:
+        return proc.call(name, *args, **kwargs)
+    return getattr(tracking, name)(*args, **kwargs)
 
 
 def add_out_flag(p: argparse.ArgumentParser) -> None:
