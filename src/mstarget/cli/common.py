@@ -51,11 +51,16 @@ def tracking_settings(args: argparse.Namespace) -> TrackingSettings:
 @contextlib.contextmanager
 def tracking_process(settings: TrackingSettings):
     """Start loading MLflow in a second process while the command computes
-    (:mod:`mstarget.tracking.background`); yields it, or ``None`` to log in this process. The
-    process is closed (nothing logged) if the command ends without :func:`log_run`."""
+    (:mod:`mstarget.tracking.background`); yields it, or ``None`` to log in this process. If the
+    command ends without logging, the process is closed (nothing logged; a run already handed
+    over ends FAILED)."""
     proc = background.start(settings)
     try:
         yield proc
+    except BaseException as exc:
+        if proc is not None:
+            proc.close(exc)
+        raise
     finally:
         if proc is not None:
             proc.close()
@@ -68,11 +73,36 @@ def inputs_accepted(proc) -> None:
         proc.open_store()
 
 
+class PendingRun:
+    """One tracked call (``mstarget.tracking.<name>``), charts to follow.
+
+    With a tracking process the call is handed over at once -- the charts named in ``later``
+    follow with :meth:`provide` -- so the run's tables are logged while the command draws;
+    without one, the call runs in this process at :meth:`result`.
+    """
+
+    def __init__(self, proc, name: str, *args, later: tuple[str, ...] = (), **kwargs):
+        self.proc, self.name, self.args, self.kwargs = proc, name, args, kwargs
+        if proc is not None:
+            proc.submit(name, *args, **kwargs, **{k: background.Later(k) for k in later})
+
+    def provide(self, **charts) -> None:
+        """The charts left for later: figures, or paths of image files already saved."""
+        if self.proc is not None:
+            self.proc.provide(**charts)
+        else:
+            self.kwargs.update(charts)
+
+    def result(self):
+        """The call's return value (the run id); raises what it raised."""
+        if self.proc is not None:
+            return self.proc.result()
+        return getattr(tracking, self.name)(*self.args, **self.kwargs)
+
+
 def log_run(proc, name: str, *args, **kwargs):
     """``mstarget.tracking.<name>(*args, **kwargs)`` -- in ``proc`` when there is one."""
-    if proc is not None:
-        return proc.call(name, *args, **kwargs)
-    return getattr(tracking, name)(*args, **kwargs)
+    return PendingRun(proc, name, *args, **kwargs).result()
 
 
 def add_out_flag(p: argparse.ArgumentParser) -> None:

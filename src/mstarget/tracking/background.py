@@ -4,12 +4,14 @@ Importing MLflow and its SQLite store module takes about 1-1.5 s, several times 
 assess`` needs on a bureau's table. A tracked command therefore starts a :class:`TrackingProcess`
 first: a child process (forked, so it starts in milliseconds and shares the parent's imports)
 that loads MLflow -- and opens an existing SQLite store -- on the second core while the parent
-reads, forecasts and draws. When the results are ready the parent hands over one ``log_*`` call
-of :mod:`.records` (tables and parameters pickled; charts as PNG files drawn by the parent) and
-waits for the run id. What is logged is exactly what the same call logs in-process.
+reads and forecasts. The parent then hands over one ``log_*`` call of :mod:`.records` (tables
+and parameters pickled; charts as PNG files drawn by the parent) and waits for the run id. What is logged is exactly what the same call logs in-process.
 
-Nothing is written before the parent hands over its call: a command that fails earlier (bad input)
-closes the child, which exits without touching the store. Errors of the store come back as the
+The parent hands over its call as soon as the results exist, with the charts it has still to draw
+left :class:`Later`: the child logs parameters, metrics and tables while the parent draws, then
+the charts. The store is opened only once the inputs passed their checks (:meth:`open_store`) and
+written only once the call is handed over: a command refused for bad input closes the child,
+which exits without touching the store. Errors of the store come back as the
 same :class:`~mstarget.exceptions.TrackingError`, warnings as the same warnings. SIGTERM or Ctrl+C
 while the child logs ends the run FAILED, as in-process. The child is used only where forking is
 safe and cheap -- Linux, no other Python thread running -- and ``MSTARGET_TRACKING_PROCESS=0``
@@ -40,6 +42,9 @@ CALLS = ("log_assessment", "log_forecast", "log_backtest", "log_result")
 #: message to the child: open the store now (creating a new SQLite store takes ~1 s)
 OPEN = "open"
 
+#: messages to the child: the charts left :class:`Later`; the command failed before sending them
+PROVIDE, ABORT = "provide", "abort"
+
 #: seconds the parent waits for a child that was told to stop (e.g. on SIGTERM)
 STOP_TIMEOUT = 10.0
 
@@ -59,11 +64,26 @@ def start(settings: TrackingSettings) -> "TrackingProcess | None":
         return None
 
 
+class Later:
+    """Stands for a chart the command has not drawn yet when it hands over its ``log_*`` call
+    (``figure=Later("figure")``): the child logs the tables meanwhile and waits for the chart
+    only when it reaches it; :meth:`TrackingProcess.provide` sends it."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"Later({self.key!r})"
+
+
 class TrackingProcess:
     """A child process that has loaded MLflow and runs one ``log_*`` call of :mod:`.records`.
 
-    Use :func:`start` (it decides whether a child is worth it), then either :meth:`call` once or
-    :meth:`close` (nothing is logged). Both are safe to call more than once.
+    Use :func:`start` (it decides whether a child is worth it). Then :meth:`submit` the call as
+    soon as the results exist -- with :class:`Later` for charts still to be drawn --,
+    :meth:`provide` the charts, and :meth:`result` waits for the run id; or :meth:`call` does all
+    three for a call whose charts are ready. :meth:`close` ends the child: before a submitted
+    call nothing is logged; during one, the run ends FAILED.
     """
 
     def __init__(self, settings: TrackingSettings):
@@ -76,40 +96,63 @@ class TrackingProcess:
                                     name="mstarget-tracking", daemon=True)
         self._process.start()
         child_end.close()
-        self._done = False
+        self._state = "idle"  # -> "submitted" -> "done"
+        self._later: set[str] = set()
+        self._tmp = tempfile.TemporaryDirectory(prefix="mstarget-charts-")
 
     @property
     def pid(self) -> int | None:
         return self._process.pid
 
-    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        """Run ``mstarget.tracking.<name>(*args, **kwargs)`` in the child and return its result.
+    def open_store(self) -> None:
+        """Let the child open the store now -- creating its tables if it is new -- while the
+        parent computes. Call it once the inputs passed their checks: a command refused for bad
+        input must not leave a new store behind."""
+        if self._state == "idle":
+            with contextlib.suppress(Exception):
+                self._conn.send(OPEN)
+
+    def submit(self, name: str, *args: Any, **kwargs: Any) -> None:
+        """Hand over ``mstarget.tracking.<name>(*args, **kwargs)``; the child starts logging.
 
         Matplotlib figures among the arguments are drawn to PNG files here first (the child logs
-        the files). Raises what the call raised (a :class:`TrackingError` for the store's
-        failures); warnings it issued are issued again here.
+        the files); :class:`Later` arguments are sent with :meth:`provide`.
         """
         if name not in CALLS:
-            raise ValueError(f"TrackingProcess.call: {name!r} is not one of {', '.join(CALLS)}")
-        if self._done:
-            raise RuntimeError("TrackingProcess.call: this process already logged or was closed")
-        self._done = True
-        with tempfile.TemporaryDirectory(prefix="mstarget-charts-") as tmp:
-            args = tuple(_as_file(a, tmp, i) for i, a in enumerate(args))
-            kwargs = {k: _as_file(v, tmp, k) for k, v in kwargs.items()}
-            try:
-                self._conn.send((name, args, kwargs))
-                reply = self._conn.recv()
-            except (EOFError, OSError, BrokenPipeError) as exc:
-                code = self._process.exitcode
-                self._stop()
-                raise TrackingError(f"the tracking process ended unexpectedly (exit code {code}); "
-                                    "the results were written, the MLflow run may be missing. "
-                                    "Set MSTARGET_TRACKING_PROCESS=0 to log in this process.") from exc
-            except BaseException:  # SIGTERM / Ctrl+C while the child logs: it ends the run FAILED
-                self._stop()
-                raise
-        self._stop()
+            raise ValueError(f"TrackingProcess.submit: {name!r} is not one of {', '.join(CALLS)}")
+        if self._state != "idle":
+            raise RuntimeError("TrackingProcess.submit: one call per process, and this one was made")
+        args = tuple(_as_file(a, self._tmp.name, i) for i, a in enumerate(args))
+        kwargs = {k: _as_file(v, self._tmp.name, k) for k, v in kwargs.items()}
+        self._later = {v.key for v in (*args, *kwargs.values()) if isinstance(v, Later)}
+        self._state = "submitted"
+        self._send((name, args, kwargs))
+
+    def provide(self, **charts: Any) -> None:
+        """Send the charts the submitted call left :class:`Later`: a matplotlib figure (drawn to a
+        PNG here) or the path of an image file already saved (logged as it is)."""
+        unknown = set(charts) - self._later
+        if unknown:
+            raise ValueError(f"TrackingProcess.provide: {', '.join(sorted(unknown))} were not left Later")
+        self._later -= set(charts)
+        message = (PROVIDE, {k: _as_file(v, self._tmp.name, k) for k, v in charts.items()})
+        with contextlib.suppress(OSError):  # a child that already failed: result() says why
+            self._conn.send(message)
+
+    def result(self) -> Any:
+        """Wait for the submitted call; its return value (the run id). Raises what the call
+        raised (a :class:`TrackingError` for the store's failures); its warnings are issued
+        again here."""
+        if self._state != "submitted":
+            raise RuntimeError("TrackingProcess.result: no call was submitted")
+        if self._later:
+            raise RuntimeError(f"TrackingProcess.result: provide {', '.join(sorted(self._later))} first")
+        try:
+            reply = self._conn.recv()
+        except (EOFError, OSError) as exc:
+            raise self._ended(exc) from exc
+        finally:
+            self._finish()
         status, value, caught = reply
         for message, category in caught:
             warnings.warn(message, category, stacklevel=2)
@@ -117,26 +160,48 @@ class TrackingProcess:
             raise value
         return value
 
-    def open_store(self) -> None:
-        """Let the child open the store now -- creating its tables if it is new -- while the
-        parent computes. Call it once the inputs passed their checks: a command refused for bad
-        input must not leave a new store behind."""
-        if not self._done:
-            with contextlib.suppress(Exception):
-                self._conn.send(OPEN)
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """:meth:`submit` then :meth:`result`, for a call whose charts are drawn."""
+        self.submit(name, *args, **kwargs)
+        return self.result()
 
-    def close(self) -> None:
-        """Stop the child without logging anything (the command failed before its run)."""
-        if not self._done:
-            self._done = True
+    def close(self, error: BaseException | None = None) -> None:
+        """End the child: before :meth:`submit`, nothing is logged. With a call under way the run
+        ends FAILED: on SIGTERM / Ctrl+C (``error`` a ``KeyboardInterrupt``, or none) the child is
+        stopped at once; after another ``error`` of the command (e.g. drawing a chart) the child is
+        told why first (tag ``mstarget.error``)."""
+        if self._state == "idle":
             with contextlib.suppress(Exception):
                 self._conn.send(None)
+            with contextlib.suppress(Exception):
+                self._conn.close()
+        elif self._state == "submitted":
+            if error is not None and not isinstance(error, KeyboardInterrupt) and self._later:
+                with contextlib.suppress(Exception):
+                    self._conn.send((ABORT, f"{type(error).__name__}: {error}"[:2000]))
+                    self._process.join(STOP_TIMEOUT)
+            self._finish()
+        self._state = "done"
         with contextlib.suppress(Exception):
-            self._conn.close()
+            self._tmp.cleanup()
 
-    def _stop(self) -> None:
+    def _send(self, message) -> None:
+        try:
+            self._conn.send(message)
+        except (EOFError, OSError) as exc:
+            self._finish()
+            raise self._ended(exc) from exc
+
+    def _ended(self, exc: BaseException) -> TrackingError:
+        return TrackingError(f"the tracking process ended unexpectedly (exit code "
+                             f"{self._process.exitcode}; {type(exc).__name__}); the results were "
+                             "written, the MLflow run may be missing. Set MSTARGET_TRACKING_PROCESS=0 "
+                             "to log in this process.")
+
+    def _finish(self) -> None:
         """Wait for a child that is ending; one still logging is sent SIGTERM first (it ends its
         run FAILED), one that does not end in :data:`STOP_TIMEOUT` seconds is killed."""
+        self._state = "done"
         with contextlib.suppress(Exception):
             self._conn.close()
         if self._process.is_alive():
@@ -149,6 +214,8 @@ class TrackingProcess:
             with contextlib.suppress(Exception):
                 self._process.kill()
             self._process.join(1.0)
+        with contextlib.suppress(Exception):
+            self._tmp.cleanup()
 
     def __enter__(self) -> "TrackingProcess":
         return self
@@ -167,6 +234,39 @@ def _as_file(value: Any, folder: str, key: Any) -> Any:
             value.savefig(path)
         return str(path)
     return value
+
+
+class CommandFailed(Exception):
+    """In the child: the command failed after handing over its call (the run ends FAILED)."""
+
+
+class _Awaited(os.PathLike):
+    """In the child: a :class:`Later` chart; its path is the one the parent provides, received
+    when the logging call first asks for it (``os.fspath``)."""
+
+    def __init__(self, key: str, inbox: "_Inbox"):
+        self.key, self.inbox = key, inbox
+
+    def __fspath__(self) -> str:
+        return self.inbox.path(self.key)
+
+
+class _Inbox:
+    """The paths of the charts the parent provides, read from ``conn`` as they are needed."""
+
+    def __init__(self, conn):
+        self.conn, self.paths = conn, {}
+
+    def path(self, key: str) -> str:
+        while key not in self.paths:
+            message = self.conn.recv()  # EOFError: the parent is gone; the run ends FAILED
+            if isinstance(message, tuple) and message and message[0] == PROVIDE:
+                self.paths.update(message[1])
+            elif isinstance(message, tuple) and message and message[0] == ABORT:
+                raise CommandFailed(f"the command failed before its charts were logged: {message[1]}")
+        if self.paths[key] is None:
+            raise TrackingError(f"the command provided no chart for {key!r}")
+        return os.fspath(self.paths[key])
 
 
 def _serve(conn, uri: str) -> None:
@@ -200,6 +300,9 @@ def _serve(conn, uri: str) -> None:
                 continue
             break
         name, args, kwargs = message
+        inbox = _Inbox(conn)
+        args = tuple(_Awaited(a.key, inbox) if isinstance(a, Later) else a for a in args)
+        kwargs = {k: _Awaited(v.key, inbox) if isinstance(v, Later) else v for k, v in kwargs.items()}
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
