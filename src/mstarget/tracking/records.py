@@ -266,13 +266,17 @@ def log_backtest(result, params: dict, settings: TrackingSettings | None = None,
 def log_result(command: str, table: pd.DataFrame, params: dict,
                settings: TrackingSettings | None = None, *, metrics: Mapping[str, float] | None = None,
                figure=None, artifact: str = "result.csv", inputs: Sequence[pd.DataFrame] | None = None,
-               files: Sequence[str | Path] = (), on_error: str = "raise") -> str | None:
-    """Log any other tracked call (e.g. ``risk score``) as one run: params, metrics, one table,
-    an optional chart and any ``files`` already written (e.g. a report)."""
+               files: Sequence[str | Path] = (), on_error: str = "raise",
+               tables: Mapping[str, pd.DataFrame] | None = None) -> str | None:
+    """Log any other tracked call (e.g. ``risk score``) as one run: params, metrics, one table
+    (``artifact``) and any further ``tables`` (artifact name -> table), an optional chart (named
+    like ``artifact``, ``.png``) and any ``files`` already written (e.g. a report)."""
     def record(run: Run) -> None:
         if metrics:
             run.log_metrics(metrics)
         run.log_table(table, artifact)
+        for name, extra in (tables or {}).items():
+            run.log_table(extra, name)
         if figure is not None:
             run.log_figure(figure, artifact.rsplit(".", 1)[0] + ".png")
         for path in files:
