@@ -211,20 +211,25 @@ def log_assessment(table: pd.DataFrame, params: dict, settings: TrackingSettings
 def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings | None = None,
                  figure=None, *, inputs: Sequence[pd.DataFrame] | None = None, log_model: bool = True,
                  register_name: str | None = None, on_error: str = "raise",
-                 run_name: str = "forecast") -> str | None:
+                 run_name: str = "forecast", return_model_uri: bool = False):
     """Log one ``forecast`` run; returns its run id (``None`` when tracking is disabled).
 
     Like :func:`log_assessment`. With ``log_model`` (default) and ``params`` naming ``model``
     and ``horizon``, the forecaster is logged as a pyfunc model ``forecaster`` in the run
-    (``levels, seed, n_paths, as_of`` taken from ``params`` when present).
+    (``levels, seed, n_paths, as_of`` taken from ``params`` when present). With
+    ``return_model_uri``, returns ``(run id, model URI)`` (``None`` for what was not logged).
     """
     forecaster = None
     if log_model and "horizon" in params:
         forecaster = {k: params[k] for k in ("model", "horizon", "levels", "seed", "n_paths", "as_of")
                       if k in params and params[k] is not None}
-    return _log_one(run_name, "forecast", params, settings, inputs, on_error,
-                    lambda run: record_forecast(run, table, figure, forecaster=forecaster,
-                                                register_name=register_name))
+    model_uri: list[str | None] = [None]
+
+    def record(run: Run) -> None:
+        model_uri[0] = record_forecast(run, table, figure, forecaster=forecaster, register_name=register_name)
+
+    run_id = _log_one(run_name, "forecast", params, settings, inputs, on_error, record)
+    return (run_id, model_uri[0]) if return_model_uri else run_id
 
 
 def log_backtest(result, params: dict, settings: TrackingSettings | None = None, *,
