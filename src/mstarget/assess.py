@@ -19,6 +19,7 @@ without history and series matching no plan row are reported in an
 from __future__ import annotations
 
 import functools
+import os
 import warnings
 from dataclasses import dataclass
 
@@ -300,7 +301,8 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     check_seed(seed, "assess")
     engine = Engine.of(backend, n_jobs, scheduler, caller="assess")
     prog = Progress.of(progress)
-    with prog.step("reading plan and history"):
+    read = any(isinstance(x, (str, os.PathLike)) for x in (history, plan))
+    with prog.step("reading plan and history" if read else "checking plan and history"):
         plan, hist = read_inputs(history, plan, region)
     unmatched = (AttrFrame(columns=PLAN_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS))
     if hist is None:

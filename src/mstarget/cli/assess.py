@@ -93,6 +93,12 @@ def summary_line(table: pd.DataFrame) -> str:
 
 def run(args: argparse.Namespace) -> int:
     common.check_outputs(args, "plan", "history")  # --out / --chart: writable, not an input
+    settings = common.tracking_settings(args)
+    with common.tracking_process(settings) as logger:  # MLflow loads meanwhile, on the other core
+        return _run(args, settings, logger)
+
+
+def _run(args: argparse.Namespace, settings, logger) -> int:
     engine = common.engine_of(args, "assess")
     region = getattr(args, "region", None)
     prog = Progress(True)
@@ -104,41 +110,45 @@ def run(args: argparse.Namespace) -> int:
                                    strict=getattr(args, "strict", False))
     if code is not None:
         return code
+    common.inputs_accepted(logger)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
                                          seed=args.seed, progress=prog, reference=reference,
                                          backend=engine)
-    settings = common.tracking_settings(args)
-    fig = overview = None
-    if args.chart or settings.enabled:  # drawn once, before anything is written
-        with prog.step("drawing charts"):  # capped: binding targets plus the most at risk
-            fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")
-            if settings.enabled:
-                overview = overview_chart(table)
-        if args.chart:
-            save_figure(fig, args.chart, dpi=110)
-    if args.out:
-        with prog.step(f"writing {args.out}"):
-            write_table(table, args.out)
-    common.echo(common.format_table(display_frame(table, SHOWN_ROWS), max_rows=SHOWN_ROWS))
-    if len(table) > SHOWN_ROWS:
-        common.echo(f"... {len(table) - SHOWN_ROWS} more rows (共 {len(table)} 行): all in "
-                    + (args.out if args.out else "--out FILE") + " and in the MLflow run's assessment.csv")
-    common.echo("\n" + summary_line(table))
-    if args.out:
-        common.echo(f"written: {args.out}")
     params = {"command": "assess", "model": args.model, "as_of": args.as_of, "seed": args.seed,
               "plan": args.plan, "history": args.history or "", "backend": engine.backend,
               **tracking.package_versions()}
-    # the same logging as the API's assess(track=True): metrics, assessment.csv, fan_chart.png --
-    # the --chart file itself when it is a PNG, else the figure drawn above (never drawn twice)
-    chart = args.chart if args.chart and args.chart.lower().endswith(".png") else fig
+    if settings.enabled:
+        params["data_fingerprint"] = tracking.data_fingerprint(plan, history)
+    # the same logging as the API's assess(track=True): metrics, assessment.csv, fan_chart.png,
+    # overview_chart.png. Handed over now: a tracking process logs the tables while we draw.
+    pending = common.PendingRun(logger, "log_assessment", table, params, settings,
+                                later=("figure", "overview") if settings.enabled else ())
+    fig = overview = None
     try:
+        if args.chart or settings.enabled:  # drawn once, before anything is written
+            with prog.step("drawing charts"):  # capped: binding targets plus the most at risk
+                fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")
+                if settings.enabled:
+                    overview = overview_chart(table)
+            if args.chart:
+                save_figure(fig, args.chart, dpi=110)
+            if settings.enabled:  # the --chart file itself when it is a PNG (never drawn twice)
+                chart = args.chart if args.chart and args.chart.lower().endswith(".png") else fig
+                pending.provide(figure=chart, overview=overview)
+        if args.out:
+            with prog.step(f"writing {args.out}"):
+                write_table(table, args.out)
+        common.echo(common.format_table(display_frame(table, SHOWN_ROWS), max_rows=SHOWN_ROWS))
+        if len(table) > SHOWN_ROWS:
+            common.echo(f"... {len(table) - SHOWN_ROWS} more rows (共 {len(table)} 行): all in "
+                        + (args.out if args.out else "--out FILE") + " and in the MLflow run's assessment.csv")
+        common.echo("\n" + summary_line(table))
+        if args.out:
+            common.echo(f"written: {args.out}")
         with prog.step("logging the MLflow run") if settings.enabled else contextlib.nullcontext():
-            if settings.enabled:
-                params["data_fingerprint"] = tracking.data_fingerprint(plan, history)
-            run_id = tracking.log_assessment(table, params, settings, figure=chart, overview=overview)
+            run_id = pending.result()
     finally:
         for f in (fig, overview):
             if f is not None:

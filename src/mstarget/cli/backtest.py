@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .. import tracking
 from ..backtest import backtest
 from ..forecast import DEFAULT_PATHS
 from ..history import read_history
@@ -50,6 +49,12 @@ def run(args: argparse.Namespace) -> int:
         details_out = str(out.with_name(f"{out.stem}_details{out.suffix}"))
     common.check_outputs(args, "history", "plan",
                          extra=(("--out (details)", details_out),) if details_out else ())
+    settings = common.tracking_settings(args)
+    with common.tracking_process(settings) as logger:  # MLflow loads meanwhile, on the other core
+        return _run(args, details_out, settings, logger)
+
+
+def _run(args: argparse.Namespace, details_out, settings, logger) -> int:
     engine = common.engine_of(args, "backtest")
     history = read_history(args.history, region=args.region)
     plan = read_plan(args.plan, region=args.region) if args.plan else None
@@ -58,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError:
         common.error(f"error: --origins must be a count or comma-separated years; got {args.origins!r}")
         return common.EXIT_BAD_INPUT
+    common.inputs_accepted(logger)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     res = backtest(history, model=models, horizon=args.horizon, origins=origins, seed=args.seed,
                    n_paths=args.paths, plan=plan, backend=engine, progress=True)
@@ -71,14 +77,13 @@ def run(args: argparse.Namespace) -> int:
         write_table(res.details, details_out)
     common.echo(common.format_table(res.summary))
     if args.out:
-        common.echo(f"written: {args.out} (details: {out.stem}_details{out.suffix})")
+        common.echo(f"written: {args.out} (details: {details_out})")
     if args.chart:
         common.echo(f"calibration chart: {args.chart}")
-    settings = common.tracking_settings(args)
     params = {"models": models, "horizon": args.horizon, "origins": args.origins, "seed": args.seed,
               "n_paths": args.paths, "plan": args.plan or ""}
     try:
-        run_id = tracking.log_backtest(res, params, settings, inputs=(history,), figure=fig)
+        run_id = common.log_run(logger, "log_backtest", res, params, settings, inputs=(history,), figure=fig)
     finally:
         if fig is not None:
             pyplot().close(fig)

@@ -12,6 +12,7 @@ one place, :data:`mstarget.cli.main.EXIT_CODES`):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import unicodedata
 from pathlib import Path
@@ -22,7 +23,8 @@ from ..engine import Engine
 from ..exceptions import ParameterError
 from ..io import check_output_path
 from ..plotting import FIGURE_TYPES
-from ..tracking import TrackingSettings
+from .. import tracking
+from ..tracking import TrackingSettings, background
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -44,6 +46,63 @@ def add_tracking_flags(p: argparse.ArgumentParser) -> None:
 def tracking_settings(args: argparse.Namespace) -> TrackingSettings:
     return TrackingSettings.from_env(enabled=False if args.no_track else None,
                                      tracking_uri=args.tracking_uri, experiment=args.experiment)
+
+
+@contextlib.contextmanager
+def tracking_process(settings: TrackingSettings):
+    """Start loading MLflow in a second process while the command computes
+    (:mod:`mstarget.tracking.background`); yields it, or ``None`` to log in this process. If the
+    command ends without logging, the process is closed (nothing logged; a run already handed
+    over ends FAILED)."""
+    proc = background.start(settings)
+    try:
+        yield proc
+    except BaseException as exc:
+        if proc is not None:
+            proc.close(exc)
+        raise
+    finally:
+        if proc is not None:
+            proc.close()
+
+
+def inputs_accepted(proc) -> None:
+    """The command's inputs passed their checks: a :func:`tracking_process` may open (or create)
+    the store while the command computes."""
+    if proc is not None:
+        proc.open_store()
+
+
+class PendingRun:
+    """One tracked call (``mstarget.tracking.<name>``), charts to follow.
+
+    With a tracking process the call is handed over at once -- the charts named in ``later``
+    follow with :meth:`provide` -- so the run's tables are logged while the command draws;
+    without one, the call runs in this process at :meth:`result`.
+    """
+
+    def __init__(self, proc, name: str, *args, later: tuple[str, ...] = (), **kwargs):
+        self.proc, self.name, self.args, self.kwargs = proc, name, args, kwargs
+        if proc is not None:
+            proc.submit(name, *args, **kwargs, **{k: background.Later(k) for k in later})
+
+    def provide(self, **charts) -> None:
+        """The charts left for later: figures, or paths of image files already saved."""
+        if self.proc is not None:
+            self.proc.provide(**charts)
+        else:
+            self.kwargs.update(charts)
+
+    def result(self):
+        """The call's return value (the run id); raises what it raised."""
+        if self.proc is not None:
+            return self.proc.result()
+        return getattr(tracking, self.name)(*self.args, **self.kwargs)
+
+
+def log_run(proc, name: str, *args, **kwargs):
+    """``mstarget.tracking.<name>(*args, **kwargs)`` -- in ``proc`` when there is one."""
+    return PendingRun(proc, name, *args, **kwargs).result()
 
 
 def add_out_flag(p: argparse.ArgumentParser) -> None:

@@ -37,6 +37,11 @@ def run(args: argparse.Namespace) -> int:
         common.error("error: --register needs tracking; drop --no-track (or unset MSTARGET_NO_TRACK)")
         return common.EXIT_BAD_INPUT
     common.check_outputs(args, "history")
+    with common.tracking_process(settings) as logger:  # MLflow loads meanwhile, on the other core
+        return _run(args, settings, logger)
+
+
+def _run(args: argparse.Namespace, settings, logger) -> int:
     engine = common.engine_of(args, "forecast")
     history = read_history(args.history, region=args.region)
     try:  # numbers in %: forecast() refuses fractions such as 0.8 with a hint
@@ -44,24 +49,22 @@ def run(args: argparse.Namespace) -> int:
     except ValueError:
         common.error(f"error: --levels must be comma-separated percentages such as 80,95; got {args.levels!r}")
         return common.EXIT_BAD_INPUT
+    reference = read_history(args.reference) if args.reference else None
+    common.inputs_accepted(logger)
     table = forecast(history, horizon=args.horizon, model=args.model, levels=levels, seed=args.seed,
-                     as_of=args.as_of, progress=True, backend=engine,
-                     reference=read_history(args.reference) if args.reference else None)
+                     as_of=args.as_of, progress=True, backend=engine, reference=reference)
     if args.out:
         write_table(table, args.out)
     common.echo(common.format_table(table))
     if args.out:
         common.echo(f"written: {args.out}")
-    params = {"command": "forecast", "model": args.model, "horizon": args.horizon, "as_of": args.as_of,
+    params = {"model": args.model, "horizon": args.horizon, "as_of": args.as_of,
               "seed": args.seed, "levels": levels, "history": args.history,
-              "data_fingerprint": tracking.data_fingerprint(history), **tracking.package_versions()}
-    with tracking.start_run("forecast", settings, params=params) as run:
-        if run is not None:
-            # metrics, forecast.csv, and the forecaster as a pyfunc model (same as the API)
-            model_uri = tracking.record_forecast(
-                run, table, register_name=args.register,
-                forecaster={"model": args.model, "horizon": args.horizon, "levels": levels,
-                            "seed": args.seed, "as_of": args.as_of})
-            common.echo(f"MLflow run {run.run_id} logged to {run.uri}")
-            common.echo(f"forecaster model: {model_uri}  (mlflow.pyfunc.load_model(uri).predict(history))")
+              "data_fingerprint": tracking.data_fingerprint(history)}
+    # metrics, forecast.csv, and the forecaster as a pyfunc model (same as the API)
+    run_id, model_uri = common.log_run(logger, "log_forecast", table, params, settings,
+                                       register_name=args.register, return_model_uri=True)
+    if run_id is not None:
+        common.echo(f"MLflow run {run_id} logged to {settings.store_uri()}")
+        common.echo(f"forecaster model: {model_uri}  (mlflow.pyfunc.load_model(uri).predict(history))")
     return common.EXIT_OK

@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import warnings
 
-from .. import tracking
 from ..assess import assess_detailed, read_inputs
 from ..exceptions import UnmatchedWarning
 from ..matching import match
@@ -40,6 +39,12 @@ def run(args: argparse.Namespace) -> int:
     for p in paths:  # writable, and none of them an input
         common.check_output_path(str(p), flag="--out", inputs=[("--plan", args.plan),
                                                               ("--history", args.history)])
+    settings = common.tracking_settings(args)
+    with common.tracking_process(settings) as logger:  # MLflow loads meanwhile, on the other core
+        return _run(args, paths, settings, logger)
+
+
+def _run(args: argparse.Namespace, paths, settings, logger) -> int:
     engine = common.engine_of(args, "report")
     prog = Progress(True)
     with prog.step("reading plan and history"):
@@ -48,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
                                    strict=args.strict)
     if code is not None:
         return code
+    common.inputs_accepted(logger)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
@@ -57,11 +63,10 @@ def run(args: argparse.Namespace) -> int:
                      as_of=args.as_of, max_charts=args.max_charts)
     for p in paths:
         common.echo(f"report written: {p}")
-    settings = common.tracking_settings(args)
     params = {"model": args.model, "as_of": args.as_of, "seed": args.seed, "plan": args.plan,
               "history": args.history or "", "lang": args.lang or "auto"}
-    run_id = tracking.log_assessment(table, params, settings, inputs=(plan, history), command="report",
-                                     files=paths)
+    run_id = common.log_run(logger, "log_assessment", table, params, settings, inputs=(plan, history),
+                            command="report", files=[str(p) for p in paths])
     if run_id is not None:
         common.echo(f"MLflow run {run_id} logged to {settings.store_uri()}")
     return common.EXIT_OK

@@ -23,8 +23,7 @@ import pandas as pd
 
 from ..exceptions import DataValidationError, ParameterError, Problem
 from ..io import write_table
-from ..plotting import quiet_glyphs
-from ..tracking import data_fingerprint, package_versions, start_run
+from ..tracking import data_fingerprint
 from . import common
 
 # defaults shown in --help; the library's own defaults (mstarget.risk.score / allocate) are the
@@ -187,11 +186,6 @@ def _display_scores(scores: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return d
 
 
-def _log_figure(run, fig, name: str) -> None:
-    with quiet_glyphs():
-        run.log_figure(fig, name)
-
-
 def _scope(meta: dict, args) -> str:
     """Where the scores come from, in words: grouping, region, periods."""
     parts = [f"分组 by: {', '.join(meta['by'])}"]
@@ -206,7 +200,14 @@ def _scope(meta: dict, args) -> str:
 # ----------------------------------------------------------------------------- score
 def run_score(args) -> int:
     common.check_outputs(args, "samples")
+    settings = common.tracking_settings(args)
+    with common.tracking_process(settings) as logger:  # MLflow loads meanwhile, on the other core
+        return _score(args, settings, logger)
+
+
+def _score(args, settings, logger) -> int:
     raw, scores = _score_from_args(args)
+    common.inputs_accepted(logger)
     fig = None
     if args.chart:  # drawn before anything is written
         from ..risk.plot import plot_risk, save_figure  # lazy: matplotlib
@@ -225,22 +226,23 @@ def run_score(args) -> int:
     common.echo(common.format_table(_display_scores(scores, by)))
     if args.out:
         common.echo(f"\nwritten: {args.out}")
-    settings = common.tracking_settings(args)
-    with start_run("risk score", settings, params={
-            "command": "risk score", "samples": args.samples, "by": by, "region": args.region,
-            "as_of": meta["as_of"], "half_life": meta["half_life"], "level": meta["level"],
-            "hierarchical": meta["hierarchical"], "where": args.where,
-            "keep_totals": args.keep_totals, "periods": meta["periods"],
-            "data_fingerprint": data_fingerprint(raw), **package_versions()}) as run:
-        if run is not None:
-            from ..risk.plot import plot_risk  # lazy: matplotlib
+    params = {"samples": args.samples, "by": by, "region": args.region,
+              "as_of": meta["as_of"], "half_life": meta["half_life"], "level": meta["level"],
+              "hierarchical": meta["hierarchical"], "where": args.where,
+              "keep_totals": args.keep_totals, "periods": meta["periods"],
+              "data_fingerprint": data_fingerprint(raw)}
+    figure = None
+    if settings.enabled:
+        from ..risk.plot import plot_risk  # lazy: matplotlib
 
-            run.log_metrics({"groups": len(scores), "tested": scores["tested"].sum(),
-                             "failed": scores["failed"].sum(), "top_risk": scores["risk"].max(),
-                             "prior_mean": prior0["mean"], "prior_concentration": prior0["concentration"]})
-            run.log_table(scores, "risk_scores.csv")
-            _log_figure(run, fig if fig is not None else plot_risk(scores), "risk_scores.png")
-            common.echo(f"MLflow run: {run.run_id} ({run.uri})")
+        figure = fig if fig is not None else plot_risk(scores)
+    metrics = {"groups": len(scores), "tested": scores["tested"].sum(), "failed": scores["failed"].sum(),
+               "top_risk": scores["risk"].max(), "prior_mean": prior0["mean"],
+               "prior_concentration": prior0["concentration"]}
+    run_id = common.log_run(logger, "log_result", "risk score", scores, params, settings,
+                            metrics=metrics, figure=figure, artifact="risk_scores.csv")
+    if run_id is not None:
+        common.echo(f"MLflow run: {run_id} ({settings.store_uri()})")
     return common.EXIT_OK
 
 
@@ -281,13 +283,19 @@ def _display_plan(plan: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def run_allocate(args) -> int:
-    from .. import risk as R  # lazy: scipy.stats, scikit-learn (mstarget.risk)
-    from ..risk.plot import plot_allocation, save_figure  # lazy: matplotlib
-
     if bool(args.scores) == bool(args.samples):
         raise ParameterError("Give exactly one of --scores (a table from 'risk score') or "
                              "--samples (sampling counts, scored on the fly).")
     common.check_outputs(args, "scores", "samples")
+    settings = common.tracking_settings(args)
+    with common.tracking_process(settings) as logger:  # MLflow loads meanwhile, on the other core
+        return _allocate(args, settings, logger)
+
+
+def _allocate(args, settings, logger) -> int:
+    from .. import risk as R  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+    from ..risk.plot import plot_allocation, save_figure  # lazy: matplotlib
+
     if args.scores:
         scores = _read_scores(args.scores)
         raw = scores
@@ -295,6 +303,7 @@ def run_allocate(args) -> int:
     else:
         raw, scores = _score_from_args(args)
         by = scores.attrs["risk"]["by"]
+    common.inputs_accepted(logger)
     volume = None if str(args.volume).lower() in ("none", "inf") else args.volume
     plan = R.allocate(scores, args.budget, args.min_per_group, args.max_per_group,
                       risk_share=args.risk_share, max_share=args.max_share, min_share=args.min_share,
@@ -321,23 +330,21 @@ def run_allocate(args) -> int:
                                                                      kind="stable"), by)))
     if args.out:
         common.echo(f"\nwritten: {args.out}")
-    settings = common.tracking_settings(args)
-    with start_run("risk allocate", settings, params={
-            "command": "risk allocate", "scores": args.scores, "samples": args.samples, "by": by,
-            "budget": args.budget, "min_per_group": args.min_per_group,
-            "max_per_group": args.max_per_group, "risk_share": args.risk_share,
-            "max_share": args.max_share, "min_share": args.min_share, "volume": args.volume,
-            "proportional_to": meta["proportional_to"],
-            "data_fingerprint": data_fingerprint(raw), **package_versions()}) as run:
-        if run is not None:
-            run.log_metrics({"expected_failures": meta["expected_failures"],
-                             "expected_failures_volume": meta["expected_failures_volume"],
-                             "expected_failures_even": meta["expected_failures_even"],
-                             "largest_share": meta["largest_share"], "groups": len(plan),
-                             "groups_funded": int((plan["batches"] > 0).sum())})
-            run.log_table(plan, "risk_allocation.csv")
-            _log_figure(run, fig if fig is not None else plot_allocation(plan), "risk_allocation.png")
-            common.echo(f"MLflow run: {run.run_id} ({run.uri})")
+    params = {"scores": args.scores, "samples": args.samples, "by": by,
+              "budget": args.budget, "min_per_group": args.min_per_group,
+              "max_per_group": args.max_per_group, "risk_share": args.risk_share,
+              "max_share": args.max_share, "min_share": args.min_share, "volume": args.volume,
+              "proportional_to": meta["proportional_to"], "data_fingerprint": data_fingerprint(raw)}
+    metrics = {"expected_failures": meta["expected_failures"],
+               "expected_failures_volume": meta["expected_failures_volume"],
+               "expected_failures_even": meta["expected_failures_even"],
+               "largest_share": meta["largest_share"], "groups": len(plan),
+               "groups_funded": int((plan["batches"] > 0).sum())}
+    figure = (fig if fig is not None else plot_allocation(plan)) if settings.enabled else None
+    run_id = common.log_run(logger, "log_result", "risk allocate", plan, params, settings,
+                            metrics=metrics, figure=figure, artifact="risk_allocation.csv")
+    if run_id is not None:
+        common.echo(f"MLflow run: {run_id} ({settings.store_uri()})")
     return common.EXIT_OK
 
 
@@ -391,12 +398,18 @@ def _evaluate_records(args):
 
 
 def run_evaluate(args) -> int:
-    from .. import risk as R  # lazy: scipy.stats, scikit-learn (mstarget.risk)
-
     if bool(args.records) == bool(args.samples):
         raise ParameterError("Give exactly one of --samples (group counts, with --train-until) or "
                              "--records (one row per inspection, with --outcome and --test-from).")
     common.check_outputs(args, "samples", "records")
+    settings = common.tracking_settings(args)
+    with common.tracking_process(settings) as logger:  # MLflow loads meanwhile, on the other core
+        return _evaluate(args, settings, logger)
+
+
+def _evaluate(args, settings, logger) -> int:
+    from .. import risk as R  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
     if args.samples:
         if not args.train_until:
             raise ParameterError("--samples needs --train-until P: periods up to P are scored and the "
@@ -419,6 +432,7 @@ def run_evaluate(args) -> int:
                   "max_share": args.max_share}
     else:
         raw, res, params = _evaluate_records(args)
+    common.inputs_accepted(logger)
     report = res.report()
     shown = set(report["metric"])
     rest = res.to_frame()
@@ -436,16 +450,12 @@ def run_evaluate(args) -> int:
     common.echo(f"注 note: {res.note}")
     if args.out:
         common.echo(f"\nwritten: {args.out}")
-    settings = common.tracking_settings(args)
-    with start_run("risk evaluate", settings, params={
-            "command": "risk evaluate", **params, "periods": dict(res.periods),
-            "data_fingerprint": data_fingerprint(raw), **package_versions()}) as run:
-        if run is not None:
-            run.log_metrics(res.metrics)
-            run.log_table(frame, "risk_evaluation.csv")
-            if not res.table.empty:
-                run.log_table(res.table, "risk_evaluation_detail.csv")
-            common.echo(f"MLflow run: {run.run_id} ({run.uri})")
+    run_id = common.log_run(logger, "log_result", "risk evaluate", frame,
+                            {**params, "periods": dict(res.periods), "data_fingerprint": data_fingerprint(raw)},
+                            settings, metrics=res.metrics, artifact="risk_evaluation.csv",
+                            tables={} if res.table.empty else {"risk_evaluation_detail.csv": res.table})
+    if run_id is not None:
+        common.echo(f"MLflow run: {run_id} ({settings.store_uri()})")
     return common.EXIT_OK
 
 

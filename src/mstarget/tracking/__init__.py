@@ -37,7 +37,8 @@ Concurrency
 Modules
     :mod:`.store` settings, URIs, store checks and clients; :mod:`.runs` the :class:`Run` (start,
     nest, end FAILED); :mod:`.forecaster` the forecaster as a pyfunc model; :mod:`.records` what
-    one tracked call logs and the ``log_*`` helpers; :mod:`.ui` the ``mstarget ui`` command. Import
+    one tracked call logs and the ``log_*`` helpers; :mod:`.background` a second process that loads
+    MLflow while a CLI command computes, then runs its ``log_*`` call; :mod:`.ui` the ``mstarget ui`` command. Import
     the names from ``mstarget.tracking``. The package sits at the top, with :mod:`mstarget.api` and
     the command line: it wraps results from below and nothing below imports it.
 """

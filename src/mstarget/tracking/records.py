@@ -211,20 +211,25 @@ def log_assessment(table: pd.DataFrame, params: dict, settings: TrackingSettings
 def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings | None = None,
                  figure=None, *, inputs: Sequence[pd.DataFrame] | None = None, log_model: bool = True,
                  register_name: str | None = None, on_error: str = "raise",
-                 run_name: str = "forecast") -> str | None:
+                 run_name: str = "forecast", return_model_uri: bool = False):
     """Log one ``forecast`` run; returns its run id (``None`` when tracking is disabled).
 
     Like :func:`log_assessment`. With ``log_model`` (default) and ``params`` naming ``model``
     and ``horizon``, the forecaster is logged as a pyfunc model ``forecaster`` in the run
-    (``levels, seed, n_paths, as_of`` taken from ``params`` when present).
+    (``levels, seed, n_paths, as_of`` taken from ``params`` when present). With
+    ``return_model_uri``, returns ``(run id, model URI)`` (``None`` for what was not logged).
     """
     forecaster = None
     if log_model and "horizon" in params:
         forecaster = {k: params[k] for k in ("model", "horizon", "levels", "seed", "n_paths", "as_of")
                       if k in params and params[k] is not None}
-    return _log_one(run_name, "forecast", params, settings, inputs, on_error,
-                    lambda run: record_forecast(run, table, figure, forecaster=forecaster,
-                                                register_name=register_name))
+    model_uri: list[str | None] = [None]
+
+    def record(run: Run) -> None:
+        model_uri[0] = record_forecast(run, table, figure, forecaster=forecaster, register_name=register_name)
+
+    run_id = _log_one(run_name, "forecast", params, settings, inputs, on_error, record)
+    return (run_id, model_uri[0]) if return_model_uri else run_id
 
 
 def log_backtest(result, params: dict, settings: TrackingSettings | None = None, *,
@@ -266,13 +271,17 @@ def log_backtest(result, params: dict, settings: TrackingSettings | None = None,
 def log_result(command: str, table: pd.DataFrame, params: dict,
                settings: TrackingSettings | None = None, *, metrics: Mapping[str, float] | None = None,
                figure=None, artifact: str = "result.csv", inputs: Sequence[pd.DataFrame] | None = None,
-               files: Sequence[str | Path] = (), on_error: str = "raise") -> str | None:
-    """Log any other tracked call (e.g. ``risk score``) as one run: params, metrics, one table,
-    an optional chart and any ``files`` already written (e.g. a report)."""
+               files: Sequence[str | Path] = (), on_error: str = "raise",
+               tables: Mapping[str, pd.DataFrame] | None = None) -> str | None:
+    """Log any other tracked call (e.g. ``risk score``) as one run: params, metrics, one table
+    (``artifact``) and any further ``tables`` (artifact name -> table), an optional chart (named
+    like ``artifact``, ``.png``) and any ``files`` already written (e.g. a report)."""
     def record(run: Run) -> None:
         if metrics:
             run.log_metrics(metrics)
         run.log_table(table, artifact)
+        for name, extra in (tables or {}).items():
+            run.log_table(extra, name)
         if figure is not None:
             run.log_figure(figure, artifact.rsplit(".", 1)[0] + ".png")
         for path in files:

@@ -1,0 +1,326 @@
+"""Log a command's run from a second process that loads MLflow while the command computes.
+
+Importing MLflow and its SQLite store module takes about 1-1.5 s, several times what ``mstarget
+assess`` needs on a bureau's table. A tracked command therefore starts a :class:`TrackingProcess`
+first: a child process (forked, so it starts in milliseconds and shares the parent's imports)
+that loads MLflow -- and opens an existing SQLite store -- on the second core while the parent
+reads and forecasts. The parent then hands over one ``log_*`` call of :mod:`.records` (tables
+and parameters pickled; charts as PNG files drawn by the parent) and waits for the run id. What is logged is exactly what the same call logs in-process.
+
+The parent hands over its call as soon as the results exist, with the charts it has still to draw
+left :class:`Later`: the child logs parameters, metrics and tables while the parent draws, then
+the charts. The store is opened only once the inputs passed their checks (:meth:`open_store`) and
+written only once the call is handed over: a command refused for bad input closes the child,
+which exits without touching the store. Errors of the store come back as the
+same :class:`~mstarget.exceptions.TrackingError`, warnings as the same warnings. SIGTERM or Ctrl+C
+while the child logs ends the run FAILED, as in-process. The child is used only where forking is
+safe and cheap -- Linux, no other Python thread running -- and ``MSTARGET_TRACKING_PROCESS=0``
+turns it off; otherwise :func:`start` returns ``None`` and the caller logs in-process.
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import tempfile
+import threading
+import warnings
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import TrackingError
+from . import records
+from .store import TrackingSettings, _client, _mlflow, sqlite_path
+
+#: the ``log_*`` functions of :mod:`.records` a :class:`TrackingProcess` may run
+CALLS = ("log_assessment", "log_forecast", "log_backtest", "log_result")
+
+#: message to the child: open the store now (creating a new SQLite store takes ~1 s)
+OPEN = "open"
+
+#: messages to the child: the charts left :class:`Later`; the command failed before sending them
+PROVIDE, ABORT = "provide", "abort"
+
+#: seconds the parent waits for a child that was told to stop (e.g. on SIGTERM)
+STOP_TIMEOUT = 10.0
+
+
+def start(settings: TrackingSettings) -> "TrackingProcess | None":
+    """A :class:`TrackingProcess` for ``settings``, or ``None`` (log in-process) when tracking
+    is disabled, forking is unavailable or unsafe here, or ``MSTARGET_TRACKING_PROCESS=0``."""
+    if not settings.enabled or os.environ.get("MSTARGET_TRACKING_PROCESS", "1") in ("0", "false", "no"):
+        return None
+    if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
+        return None  # macOS / Windows: fork is unsafe or missing; a spawned child gains little
+    if threading.active_count() > 1:  # forking a process with other threads can deadlock the child
+        return None
+    try:
+        return TrackingProcess(settings)
+    except OSError:  # no process could be started (limits): log in-process
+        return None
+
+
+class Later:
+    """Stands for a chart the command has not drawn yet when it hands over its ``log_*`` call
+    (``figure=Later("figure")``): the child logs the tables meanwhile and waits for the chart
+    only when it reaches it; :meth:`TrackingProcess.provide` sends it."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"Later({self.key!r})"
+
+
+class TrackingProcess:
+    """A child process that has loaded MLflow and runs one ``log_*`` call of :mod:`.records`.
+
+    Use :func:`start` (it decides whether a child is worth it). Then :meth:`submit` the call as
+    soon as the results exist -- with :class:`Later` for charts still to be drawn --,
+    :meth:`provide` the charts, and :meth:`result` waits for the run id; or :meth:`call` does all
+    three for a call whose charts are ready. :meth:`close` ends the child: before a submitted
+    call nothing is logged; during one, the run ends FAILED.
+    """
+
+    def __init__(self, settings: TrackingSettings):
+        for stream in (sys.stdout, sys.stderr):  # a forked child must not re-emit buffered output
+            with contextlib.suppress(Exception):
+                stream.flush()
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child_end = ctx.Pipe()
+        self._process = ctx.Process(target=_serve, args=(child_end, settings.store_uri()),
+                                    name="mstarget-tracking", daemon=True)
+        self._process.start()
+        child_end.close()
+        self._state = "idle"  # -> "submitted" -> "done"
+        self._later: set[str] = set()
+        self._tmp = tempfile.TemporaryDirectory(prefix="mstarget-charts-")
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
+    def open_store(self) -> None:
+        """Let the child open the store now -- creating its tables if it is new -- while the
+        parent computes. Call it once the inputs passed their checks: a command refused for bad
+        input must not leave a new store behind."""
+        if self._state == "idle":
+            with contextlib.suppress(Exception):
+                self._conn.send(OPEN)
+
+    def submit(self, name: str, *args: Any, **kwargs: Any) -> None:
+        """Hand over ``mstarget.tracking.<name>(*args, **kwargs)``; the child starts logging.
+
+        Matplotlib figures among the arguments are drawn to PNG files here first (the child logs
+        the files); :class:`Later` arguments are sent with :meth:`provide`.
+        """
+        if name not in CALLS:
+            raise ValueError(f"TrackingProcess.submit: {name!r} is not one of {', '.join(CALLS)}")
+        if self._state != "idle":
+            raise RuntimeError("TrackingProcess.submit: one call per process, and this one was made")
+        args = tuple(_as_file(a, self._tmp.name, i) for i, a in enumerate(args))
+        kwargs = {k: _as_file(v, self._tmp.name, k) for k, v in kwargs.items()}
+        self._later = {v.key for v in (*args, *kwargs.values()) if isinstance(v, Later)}
+        self._state = "submitted"
+        self._send((name, args, kwargs))
+
+    def provide(self, **charts: Any) -> None:
+        """Send the charts the submitted call left :class:`Later`: a matplotlib figure (drawn to a
+        PNG here) or the path of an image file already saved (logged as it is)."""
+        unknown = set(charts) - self._later
+        if unknown:
+            raise ValueError(f"TrackingProcess.provide: {', '.join(sorted(unknown))} were not left Later")
+        self._later -= set(charts)
+        message = (PROVIDE, {k: _as_file(v, self._tmp.name, k) for k, v in charts.items()})
+        with contextlib.suppress(OSError):  # a child that already failed: result() says why
+            self._conn.send(message)
+
+    def result(self) -> Any:
+        """Wait for the submitted call; its return value (the run id). Raises what the call
+        raised (a :class:`TrackingError` for the store's failures); its warnings are issued
+        again here."""
+        if self._state != "submitted":
+            raise RuntimeError("TrackingProcess.result: no call was submitted")
+        if self._later:
+            raise RuntimeError(f"TrackingProcess.result: provide {', '.join(sorted(self._later))} first")
+        try:
+            reply = self._conn.recv()
+        except (EOFError, OSError) as exc:
+            raise self._ended(exc) from exc
+        finally:
+            self._finish()
+        status, value, caught = reply
+        for message, category in caught:
+            warnings.warn(message, category, stacklevel=2)
+        if status == "error":
+            raise value
+        return value
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """:meth:`submit` then :meth:`result`, for a call whose charts are drawn."""
+        self.submit(name, *args, **kwargs)
+        return self.result()
+
+    def close(self, error: BaseException | None = None) -> None:
+        """End the child: before :meth:`submit`, nothing is logged. With a call under way the run
+        ends FAILED: on SIGTERM / Ctrl+C (``error`` a ``KeyboardInterrupt``, or none) the child is
+        stopped at once; after another ``error`` of the command (e.g. drawing a chart) the child is
+        told why first (tag ``mstarget.error``)."""
+        if self._state == "idle":
+            with contextlib.suppress(Exception):
+                self._conn.send(None)
+            with contextlib.suppress(Exception):
+                self._conn.close()
+        elif self._state == "submitted":
+            if error is not None and not isinstance(error, KeyboardInterrupt) and self._later:
+                with contextlib.suppress(Exception):
+                    self._conn.send((ABORT, f"{type(error).__name__}: {error}"[:2000]))
+                    self._process.join(STOP_TIMEOUT)
+            self._finish()
+        self._state = "done"
+        with contextlib.suppress(Exception):
+            self._tmp.cleanup()
+
+    def _send(self, message) -> None:
+        try:
+            self._conn.send(message)
+        except (EOFError, OSError) as exc:
+            self._finish()
+            raise self._ended(exc) from exc
+
+    def _ended(self, exc: BaseException) -> TrackingError:
+        return TrackingError(f"the tracking process ended unexpectedly (exit code "
+                             f"{self._process.exitcode}; {type(exc).__name__}); the results were "
+                             "written, the MLflow run may be missing. Set MSTARGET_TRACKING_PROCESS=0 "
+                             "to log in this process.")
+
+    def _finish(self) -> None:
+        """Wait for a child that is ending; one still logging is sent SIGTERM first (it ends its
+        run FAILED), one that does not end in :data:`STOP_TIMEOUT` seconds is killed."""
+        self._state = "done"
+        with contextlib.suppress(Exception):
+            self._conn.close()
+        if self._process.is_alive():
+            self._process.join(0.05)
+        if self._process.is_alive():
+            with contextlib.suppress(Exception):
+                self._process.terminate()
+            self._process.join(STOP_TIMEOUT)
+        if self._process.is_alive():
+            with contextlib.suppress(Exception):
+                self._process.kill()
+            self._process.join(1.0)
+        with contextlib.suppress(Exception):
+            self._tmp.cleanup()
+
+    def __enter__(self) -> "TrackingProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _as_file(value: Any, folder: str, key: Any) -> Any:
+    """A matplotlib figure becomes the path of its PNG (drawn as ``Run.log_figure`` would draw it);
+    anything else is returned as it is."""
+    if hasattr(value, "savefig") and hasattr(value, "canvas"):
+        path = Path(folder) / f"figure_{key}.png"
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
+            value.savefig(path)
+        return str(path)
+    return value
+
+
+class CommandFailed(Exception):
+    """In the child: the command failed after handing over its call (the run ends FAILED)."""
+
+
+class _Awaited(os.PathLike):
+    """In the child: a :class:`Later` chart; its path is the one the parent provides, received
+    when the logging call first asks for it (``os.fspath``)."""
+
+    def __init__(self, key: str, inbox: "_Inbox"):
+        self.key, self.inbox = key, inbox
+
+    def __fspath__(self) -> str:
+        return self.inbox.path(self.key)
+
+
+class _Inbox:
+    """The paths of the charts the parent provides, read from ``conn`` as they are needed."""
+
+    def __init__(self, conn):
+        self.conn, self.paths = conn, {}
+
+    def path(self, key: str) -> str:
+        while key not in self.paths:
+            message = self.conn.recv()  # EOFError: the parent is gone; the run ends FAILED
+            if isinstance(message, tuple) and message and message[0] == PROVIDE:
+                self.paths.update(message[1])
+            elif isinstance(message, tuple) and message and message[0] == ABORT:
+                raise CommandFailed(f"the command failed before its charts were logged: {message[1]}")
+        if self.paths[key] is None:
+            raise TrackingError(f"the command provided no chart for {key!r}")
+        return os.fspath(self.paths[key])
+
+
+def _serve(conn, uri: str) -> None:
+    """The child: load MLflow (and open an existing SQLite store), open the store when told
+    (:data:`OPEN`), then run one call.
+
+    Ctrl+C reaches the whole process group: the child leaves it to the parent, which stops the
+    child with SIGTERM -- that ends an open run FAILED, through the handler the run (or the CLI)
+    installed. Nothing is printed here: results, errors and warnings go back through ``conn``.
+    """
+    with contextlib.suppress(Exception):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with contextlib.suppress(Exception):
+            _mlflow()
+            db = sqlite_path(uri)
+            if db is not None:
+                importlib.import_module("mlflow.store.tracking.sqlalchemy_store")
+                if db.is_file() and db.stat().st_size > 0:  # opening an existing store writes nothing
+                    _client(uri)
+        while True:
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):
+                return  # the parent is gone or closed us: nothing to log
+            if message is None:
+                return
+            if message == OPEN:  # the inputs passed their checks: the store may now be created
+                with contextlib.suppress(Exception):  # a failure is reported by the call itself
+                    _client(uri)
+                continue
+            break
+        name, args, kwargs = message
+        inbox = _Inbox(conn)
+        args = tuple(_Awaited(a.key, inbox) if isinstance(a, Later) else a for a in args)
+        kwargs = {k: _Awaited(v.key, inbox) if isinstance(v, Later) else v for k, v in kwargs.items()}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                status, value = "ok", getattr(records, name)(*args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 -- every failure goes back to the parent
+                status, value = "error", _picklable(exc)
+        kept = [(str(w.message), w.category) for w in caught
+                if w.category.__module__.startswith("mstarget")]
+        with contextlib.suppress(Exception):
+            conn.send((status, value, kept))
+    except BaseException:  # noqa: BLE001 -- e.g. SIGTERM while waiting: exit quietly
+        return
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives pickling, else a :class:`TrackingError` with its text."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return TrackingError(f"{type(exc).__name__}: {exc}")
