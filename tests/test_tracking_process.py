@@ -134,3 +134,50 @@ def test_a_chart_that_fails_after_the_call_was_handed_over_ends_the_run_failed(s
     assert runs[0].data.tags["mstarget.error"] == (
         "CommandFailed: the command failed before its charts were logged: "
         "RuntimeError: the overview could not be laid out")
+
+
+# -- the `mstarget` command forks the tracking process before importing mstarget ----------------
+
+CONSOLE = Path(sys.executable).parent / "mstarget"
+
+
+@pytest.mark.parametrize("argv, env, expected", [
+    (["assess", "--plan", "p.csv"], {}, True),
+    (["risk", "score", "--samples", "s.csv"], {}, True),
+    (["assess", "--plan", "p.csv", "--no-track"], {}, False),
+    (["assess", "--help"], {}, False),
+    (["ui"], {}, False),
+    ([], {}, False),
+    (["assess", "--plan", "p.csv"], {"MSTARGET_NO_TRACK": "1"}, False),
+    (["assess", "--plan", "p.csv"], {"MSTARGET_TRACKING_PROCESS": "0"}, False),
+])
+def test_the_launcher_reads_from_the_arguments_whether_a_run_will_be_logged(argv, env, expected, monkeypatch):
+    import mstarget_cli
+
+    for key in ("MSTARGET_NO_TRACK", "MSTARGET_TRACKING_PROCESS"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert mstarget_cli.will_track(argv) is expected
+
+
+@pytest.mark.skipif(not CONSOLE.exists(), reason="the mstarget command is not installed beside this Python")
+def test_the_mstarget_command_logs_from_its_early_child_and_refused_input_writes_nothing(store, tmp_path):
+    experiment = f"early-{uuid.uuid4().hex[:6]}"
+    proc = subprocess.Popen([str(CONSOLE), *argv(store, experiment, tmp_path / "a.csv")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"})
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err[-2000:]
+    _, runs = runs_of(store, experiment)
+    assert [r.info.status for r in runs] == ["FINISHED"]
+    assert runs[0].data.tags["mstarget.pid"] != str(proc.pid)  # the child logged it
+    assert f"MLflow run {runs[0].info.run_id} logged" in out
+    # refused input: the early child exits, no store appears
+    bad = tmp_path / "bad" / "plan.csv"
+    bad.parent.mkdir()
+    bad.write_text("indicator,name,target\nx,某指标,abc\n", encoding="utf-8")
+    done = subprocess.run([str(CONSOLE), "assess", "--plan", str(bad), "--history", str(HISTORY)],
+                          cwd=bad.parent, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and "plan.csv" in done.stderr
+    assert sorted(p.name for p in bad.parent.iterdir()) == ["plan.csv"]
