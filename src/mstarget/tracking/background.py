@@ -1,14 +1,11 @@
 """Log a command's run from a second process that loads MLflow while the command computes.
 
-Importing MLflow and its SQLAlchemy store module takes about 1-1.5 s, several times what ``mstarget
+Importing MLflow and its SQLite store module takes about 1-1.5 s, several times what ``mstarget
 assess`` needs on a bureau's table. A tracked command therefore starts a :class:`TrackingProcess`
 first: a child process (forked, so it starts in milliseconds and shares the parent's imports)
 that loads MLflow -- and opens an existing SQLite store -- on the second core while the parent
-reads and forecasts. The ``mstarget`` command forks it even earlier, before importing mstarget
-(:mod:`mstarget_cli`, :func:`adopt`), so that child and command import in parallel. The parent
-then hands over one ``log_*`` call of :mod:`.records` (tables and parameters pickled; charts as PNG
-files drawn by the parent) and waits for the run id. What is logged is exactly what the same call
-logs in-process.
+reads and forecasts. The parent then hands over one ``log_*`` call of :mod:`.records` (tables
+and parameters pickled; charts as PNG files drawn by the parent) and waits for the run id. What is logged is exactly what the same call logs in-process.
 
 The parent hands over its call as soon as the results exist, with the charts it has still to draw
 left :class:`Later`: the child logs parameters, metrics and tables while the parent draws, then
