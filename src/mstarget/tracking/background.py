@@ -39,8 +39,7 @@ from .store import TrackingSettings, _client, _mlflow, sqlite_path
 #: the ``log_*`` functions of :mod:`.records` a :class:`TrackingProcess` may run
 CALLS = ("log_assessment", "log_forecast", "log_backtest", "log_result")
 
-#: message to the child, with the store's URI: open the store now (creating a new SQLite store
-#: takes ~1 s)
+#: message to the child: open the store now (creating a new SQLite store takes ~1 s)
 OPEN = "open"
 
 #: messages to the child: the charts left :class:`Later`; the command failed before sending them
@@ -52,16 +51,9 @@ STOP_TIMEOUT = 10.0
 
 def start(settings: TrackingSettings) -> "TrackingProcess | None":
     """A :class:`TrackingProcess` for ``settings``, or ``None`` (log in-process) when tracking
-    is disabled, forking is unavailable or unsafe here, or ``MSTARGET_TRACKING_PROCESS=0``. A child
-    the ``mstarget`` launcher forked early is taken when there is one."""
-    early = _EARLY.pop() if _EARLY else None
-    if not settings.enabled or not enabled():
-        if early is not None:
-            _EARLY.append(early)
-            discard_early()
+    is disabled, forking is unavailable or unsafe here, or ``MSTARGET_TRACKING_PROCESS=0``."""
+    if not settings.enabled or os.environ.get("MSTARGET_TRACKING_PROCESS", "1") in ("0", "false", "no"):
         return None
-    if early is not None and early[0].is_alive():
-        return TrackingProcess(settings, _started=early)
     if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
         return None  # macOS / Windows: fork is unsafe or missing; a spawned child gains little
     if threading.active_count() > 1:  # forking a process with other threads can deadlock the child
@@ -70,35 +62,6 @@ def start(settings: TrackingSettings) -> "TrackingProcess | None":
         return TrackingProcess(settings)
     except OSError:  # no process could be started (limits): log in-process
         return None
-
-
-def enabled() -> bool:
-    """``MSTARGET_TRACKING_PROCESS`` is not ``0`` / ``false`` / ``no``."""
-    return os.environ.get("MSTARGET_TRACKING_PROCESS", "1").strip().lower() not in ("0", "false", "no")
-
-
-#: a child forked by the ``mstarget`` command's launcher (:mod:`mstarget_cli`) before it imported
-#: mstarget: ``(process, connection)``, taken by the next :func:`start`
-_EARLY: list = []
-
-
-def adopt(process, conn) -> None:
-    """Keep a child forked early by the launcher (running :func:`serve_early`) for :func:`start`."""
-    _EARLY[:] = [(process, conn)]
-
-
-def discard_early() -> None:
-    """End an early child no command took (e.g. the command failed to parse): nothing logged."""
-    if _EARLY:
-        process, conn = _EARLY.pop()
-        with contextlib.suppress(Exception):
-            conn.send(None)
-            conn.close()
-
-
-def serve_early(conn) -> None:
-    """The early child: :func:`_serve` before knowing the store (it comes with :data:`OPEN`)."""
-    _serve(conn, None)
 
 
 class Later:
@@ -123,20 +86,16 @@ class TrackingProcess:
     call nothing is logged; during one, the run ends FAILED.
     """
 
-    def __init__(self, settings: TrackingSettings, *, _started=None):
-        self._uri = settings.store_uri()
-        if _started is not None:  # forked by the launcher before mstarget was imported
-            self._process, self._conn = _started
-        else:
-            for stream in (sys.stdout, sys.stderr):  # a forked child must not re-emit buffered output
-                with contextlib.suppress(Exception):
-                    stream.flush()
-            ctx = multiprocessing.get_context("fork")
-            self._conn, child_end = ctx.Pipe()
-            self._process = ctx.Process(target=_serve, args=(child_end, self._uri),
-                                        name="mstarget-tracking", daemon=True)
-            self._process.start()
-            child_end.close()
+    def __init__(self, settings: TrackingSettings):
+        for stream in (sys.stdout, sys.stderr):  # a forked child must not re-emit buffered output
+            with contextlib.suppress(Exception):
+                stream.flush()
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child_end = ctx.Pipe()
+        self._process = ctx.Process(target=_serve, args=(child_end, settings.store_uri()),
+                                    name="mstarget-tracking", daemon=True)
+        self._process.start()
+        child_end.close()
         self._state = "idle"  # -> "submitted" -> "done"
         self._later: set[str] = set()
         self._tmp = tempfile.TemporaryDirectory(prefix="mstarget-charts-")
@@ -151,7 +110,7 @@ class TrackingProcess:
         input must not leave a new store behind."""
         if self._state == "idle":
             with contextlib.suppress(Exception):
-                self._conn.send((OPEN, self._uri))
+                self._conn.send(OPEN)
 
     def submit(self, name: str, *args: Any, **kwargs: Any) -> None:
         """Hand over ``mstarget.tracking.<name>(*args, **kwargs)``; the child starts logging.
@@ -310,7 +269,7 @@ class _Inbox:
         return os.fspath(self.paths[key])
 
 
-def _serve(conn, uri: str | None) -> None:
+def _serve(conn, uri: str) -> None:
     """The child: load MLflow (and open an existing SQLite store), open the store when told
     (:data:`OPEN`), then run one call.
 
@@ -323,8 +282,11 @@ def _serve(conn, uri: str | None) -> None:
     try:
         with contextlib.suppress(Exception):
             _mlflow()
-            if uri is not None:
-                _load_store(uri, existing_only=True)
+            db = sqlite_path(uri)
+            if db is not None:
+                importlib.import_module("mlflow.store.tracking.sqlalchemy_store")
+                if db.is_file() and db.stat().st_size > 0:  # opening an existing store writes nothing
+                    _client(uri)
         while True:
             try:
                 message = conn.recv()
@@ -332,9 +294,9 @@ def _serve(conn, uri: str | None) -> None:
                 return  # the parent is gone or closed us: nothing to log
             if message is None:
                 return
-            if isinstance(message, tuple) and message[0] == OPEN:  # the inputs passed their checks:
-                with contextlib.suppress(Exception):  # the store may now be created; a failure is
-                    _load_store(message[1], existing_only=False)  # reported by the call itself
+            if message == OPEN:  # the inputs passed their checks: the store may now be created
+                with contextlib.suppress(Exception):  # a failure is reported by the call itself
+                    _client(uri)
                 continue
             break
         name, args, kwargs = message
@@ -353,19 +315,6 @@ def _serve(conn, uri: str | None) -> None:
             conn.send((status, value, kept))
     except BaseException:  # noqa: BLE001 -- e.g. SIGTERM while waiting: exit quietly
         return
-
-
-def _load_store(uri: str, *, existing_only: bool) -> None:
-    """Import the store's module and open it -- with ``existing_only``, only a SQLite store that
-    exists already (opening one writes nothing; creating one does)."""
-    db = sqlite_path(uri)
-    if db is not None:
-        importlib.import_module("mlflow.store.tracking.sqlalchemy_store")
-        if existing_only and not (db.is_file() and db.stat().st_size > 0):
-            return
-    elif existing_only:
-        return
-    _client(uri)
 
 
 def _picklable(exc: BaseException) -> BaseException:
