@@ -1,6 +1,6 @@
 """Log a command's run from a second process that loads MLflow while the command computes.
 
-Importing MLflow and its SQLite store module takes about 1-1.5 s, several times what ``mstarget
+Importing MLflow and its SQLAlchemy store module takes about 1-1.5 s, several times what ``mstarget
 assess`` needs on a bureau's table. A tracked command therefore starts a :class:`TrackingProcess`
 first: a child process (forked, so it starts in milliseconds and shares the parent's imports)
 that loads MLflow -- and opens an existing SQLite store -- on the second core while the parent
