@@ -39,6 +39,7 @@ from .quantiles import share_meeting, sorted_median, sorted_quantiles
 from .schedule import CATEGORY_ZH, ScheduleRules, categorise, progress_share, time_share
 from .transforms import Bounds, running_total_to_flows
 from .units import percent_kind
+from .validation import records
 
 STATUSES = ("met", "on_track", "at_risk", "off_track", "no_data")
 
@@ -158,25 +159,25 @@ def fan_bands(sf: SeriesForecast | None, row: dict, probs=FAN_PROBS) -> FanBands
 
 def _augment_history(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None,
                      use_plan_baseline: bool) -> pd.DataFrame:
-    """Add the plan's baseline values as observations where the history lacks that year."""
+    """Add the plan's baseline values as observations where the history lacks that year (the
+    first plan row of a series and year gives it)."""
     if not use_plan_baseline:
         return hist
-    add = []
-    have = set(zip(hist["region"], hist["indicator"], hist["year"]))
-    for r in plan.itertuples(index=False):
-        if r.kind == "increment" or pd.isna(r.baseline) or pd.isna(r.baseline_year):
-            continue
-        y = int(r.baseline_year)
-        if as_of is not None and y > as_of:
-            continue
-        if (r.region, r.indicator, y) in have:
-            continue
-        have.add((r.region, r.indicator, y))
-        add.append({"region": r.region, "indicator": r.indicator, "year": y,
-                    "value": float(r.baseline), "unit": r.unit, "source": "plan baseline"})
-    if not add:
+    given = (plan["kind"] != "increment").to_numpy(dtype=bool) & plan["baseline"].notna().to_numpy() \
+        & plan["baseline_year"].notna().to_numpy()
+    rows = plan[given]
+    years = rows["baseline_year"].to_numpy(dtype=float).astype(int)
+    if as_of is not None:
+        rows, years = rows[years <= as_of], years[years <= as_of]
+    add = pd.DataFrame({"region": rows["region"].tolist(), "indicator": rows["indicator"].tolist(),
+                        "year": years.tolist(), "value": rows["baseline"].to_numpy(dtype=float).tolist(),
+                        "unit": rows["unit"].tolist(), "source": ["plan baseline"] * len(rows)})
+    keys = ["region", "indicator", "year"]
+    add = add[~add.duplicated(keys)]
+    add = add[~pd.MultiIndex.from_frame(add[keys]).isin(pd.MultiIndex.from_frame(hist[keys]))]
+    if add.empty:
         return hist
-    out = pd.concat([hist, pd.DataFrame(add)], ignore_index=True)
+    out = pd.concat([hist, add], ignore_index=True)
     out = out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
     return out
 
@@ -328,7 +329,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     horizons: dict[tuple[str, str], int] = {}
     bounds: dict[tuple[str, str], Bounds] = {}
     rows_of: dict[tuple[str, str], list] = {}
-    plan_rows = [r._asdict() for r in plan.itertuples(index=False)]
+    plan_rows = [r._asdict() for r in records(plan)]
     for pos, r in enumerate(plan_rows):
         key = (r["region"], r["indicator"])
         if key not in last_year:
@@ -387,9 +388,16 @@ def _plan_bounds(r: dict):
     declared ``(lower, upper)`` (the unit rule fills the rest); None: the unit rule decides."""
     lo = None if pd.isna(r["lower"]) else float(r["lower"])
     hi = None if pd.isna(r["upper"]) else float(r["upper"])
-    if percent_kind(r["unit"], r["name"], r["indicator"]) is not None:
+    if _percent_kind(r["unit"], r["name"], r["indicator"]) is not None:
         return Bounds(lo, hi)
     return None if lo is None and hi is None else (lo, hi)
+
+
+@functools.lru_cache(maxsize=4096)
+def _percent_kind(unit, name, indicator):
+    """:func:`mstarget.units.percent_kind`, decided once per distinct unit and name (a country's
+    plan repeats a few dozen indicators across thousands of regions)."""
+    return percent_kind(unit, name, indicator)
 
 
 def _running_totals_to_flows(hist: pd.DataFrame, plan: pd.DataFrame):
@@ -397,7 +405,7 @@ def _running_totals_to_flows(hist: pd.DataFrame, plan: pd.DataFrame):
     ``running_total``), counted from the plan's baseline year. Returns ``(history, keys)``."""
     if "measure" not in hist.columns:
         return hist, set()
-    starts = {(r.region, r.indicator): int(r.baseline_year) for r in plan.itertuples(index=False)
+    starts = {(r.region, r.indicator): int(r.baseline_year) for r in records(plan)
               if r.kind == "increment" and not pd.isna(r.baseline_year)}
     totals = hist[(hist["measure"] == "running_total").to_numpy()]
     keys = set(zip(totals["region"], totals["indicator"])) & set(starts)

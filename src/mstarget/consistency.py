@@ -36,7 +36,7 @@ import pandas as pd
 from .exceptions import DataValidationError, InconsistentDataWarning, Problem
 from .quantiles import sorted_median
 from .units import CHANGE_WORDS, percent_kind
-from .validation import map_unique
+from .validation import column_cells, map_unique, records
 
 #: relative difference between the plan's baseline and the history's value for that year above
 #: which they are said to contradict each other (plans round their figures)
@@ -517,7 +517,7 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
     errors: list[Problem] = []
     unit_kinds: dict = {}
     same_unit: dict = {}
-    for pos, r in enumerate(plan.itertuples(index=False)):
+    for pos, r in enumerate(records(plan)):
         hind = pairs.get((r.region, r.indicator))
         if hind is None or (r.region, hind) not in groups:
             continue

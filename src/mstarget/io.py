@@ -181,13 +181,15 @@ def read_grid(path: str | os.PathLike) -> pd.DataFrame:
                                            f"cannot read the file as {ext[1:].upper()}: "
                                            f"{_mislabelled(p) or f'{type(exc).__name__}: {exc}'}")],
                                   source=src) from None
-    cells = grid.to_numpy(dtype=object)
-    used = np.flatnonzero((cells != "").any(axis=0)) if cells.size else np.array([], dtype=int)
+    # column by column (a copy into one object array would cost more than reading the file)
+    filled = (grid != "").to_numpy(dtype=bool)
+    used = np.flatnonzero(filled.any(axis=0)) if filled.size else np.array([], dtype=int)
     if used.size == 0:
         raise DataValidationError([Problem(src, None, None, None,
                                            "the file is empty; expected a header row and data rows")],
                                   source=src)
-    grid = pd.DataFrame(cells[:, : used[-1] + 1])  # trailing blank columns dropped
+    grid = grid.iloc[:, : used[-1] + 1].astype(str)  # trailing blank columns dropped; text dtype
+    grid.columns = pd.RangeIndex(grid.shape[1])
     grid.index = pd.RangeIndex(1, len(grid) + 1)
     return grid
 

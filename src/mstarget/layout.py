@@ -253,16 +253,17 @@ def _drop_layout_rows(body: pd.DataFrame):
     """Remove blank rows, notes rows and section rows (one text across the row)."""
     if body.empty:
         return body, [], None
-    cells = body.to_numpy(dtype=object)
-    nonblank = cells != ""
+    # column by column: copying a large body into one object array costs more than these tests
+    nonblank = (body != "").to_numpy(dtype=bool)
     count = nonblank.sum(axis=1)
     # one text across the row: a single filled cell, or a merged row repeating its first cell
-    same = ((cells == cells[:, :1]) | ~nonblank).all(axis=1) & nonblank[:, 0]
+    same = (body.eq(body.iloc[:, 0], axis=0).to_numpy(dtype=bool) | ~nonblank).all(axis=1) & nonblank[:, 0]
     candidates = np.flatnonzero((count == 1) | ((count >= 1) & same))
     drop = set(np.flatnonzero(count == 0))
     notes, labels, in_notes = [], {}, False
-    for pos in candidates:
-        text = str(cells[pos][nonblank[pos]][0]).strip()
+    cells = body.iloc[candidates].to_numpy(dtype=object)
+    for pos, row in zip(candidates, cells):
+        text = str(row[nonblank[pos]][0]).strip()
         if in_notes or _NOTE.match(text):
             in_notes = True
             notes.append(text)

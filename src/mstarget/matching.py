@@ -25,6 +25,7 @@ import pandas as pd
 
 from .exceptions import UnmatchedWarning
 from .units import split_unit
+from .validation import column_cells, records
 
 #: suffixes of Chinese administrative names: 鼎湖 / 鼎湖区, 广东 / 广东省, 内蒙古 / 内蒙古自治区
 REGION_SUFFIXES = ("自治区", "自治州", "自治县", "特别行政区", "新区", "街道", "区", "县", "市", "省",
@@ -172,14 +173,14 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     """
     series = _series_table(history)
     plan_keys = _plan_keys(plan)
-    by_id = {(r, i): i for r, i in zip(plan["region"], plan["indicator"])}
+    by_id = {(r, i): i for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))}
     target_of: dict[int, str] = {}
-    for k, s in enumerate(series.itertuples(index=False)):
+    for k, s in enumerate(records(series)):
         if (s.region, s.indicator) in by_id:
             target_of[k] = s.indicator
     regions, ids = series["region"].to_numpy(), series["indicator"].to_numpy()  # (not .at per row)
     taken = {(regions[k], ind) for k, ind in target_of.items()}
-    for k, s in enumerate(series.itertuples(index=False)):
+    for k, s in enumerate(records(series)):
         if k in target_of:
             continue
         for key in (name_key(s.name), name_key(s.indicator)):
@@ -193,7 +194,8 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     matched_plan = {(regions[k], ind) for k, ind in target_of.items()}
     free = series.drop(index=list(target_of))
     unmatched_history = _suggest_for_series(free, plan, plan_keys)
-    lonely = plan[[(r, i) not in matched_plan for r, i in zip(plan["region"], plan["indicator"])]]
+    lonely = plan[[(r, i) not in matched_plan
+                 for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))]]
     unmatched_plan = _suggest_for_plan(lonely, free)
     pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
     return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs)
@@ -202,14 +204,14 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
 def _loose_matches(series: pd.DataFrame, plan: pd.DataFrame, target_of: dict, taken: set) -> None:
     names = plan["name"] if "name" in plan.columns else plan["indicator"]
     plan_ids: dict = {}
-    for r, i, n in zip(plan["region"], plan["indicator"], names):
+    for r, i, n in zip(column_cells(plan["region"]), column_cells(plan["indicator"]), column_cells(names)):
         if (r, i) not in taken:
             for key in {loose_key(n), loose_key(i)} - {""}:
                 plan_ids.setdefault((r, key), set()).add(i)
     if not plan_ids:
         return
     free: dict = {}
-    for k, s in enumerate(series.itertuples(index=False)):
+    for k, s in enumerate(records(series)):
         if k not in target_of:
             for key in {loose_key(s.name), loose_key(s.indicator)} - {""}:
                 free.setdefault((s.region, key), set()).add(k)
@@ -257,7 +259,7 @@ def _plan_keys(plan: pd.DataFrame) -> dict:
             pass
         return out
 
-    for r, i, n in zip(plan["region"], plan["indicator"], names):
+    for r, i, n in zip(column_cells(plan["region"]), column_cells(plan["indicator"]), column_cells(names)):
         for key in (norm(n), norm(i)):
             if key:
                 keys.setdefault((r, key), i)
@@ -267,16 +269,17 @@ def _plan_keys(plan: pd.DataFrame) -> dict:
 def _relabel(history: pd.DataFrame, series: pd.DataFrame, target_of: dict, plan: pd.DataFrame):
     regions, ids = series["region"].to_numpy(), series["indicator"].to_numpy()
     moved = {(regions[k], ids[k]): ind for k, ind in target_of.items() if ids[k] != ind}
-    unit_of = {(r, i): u for r, i, u in zip(plan["region"], plan["indicator"],
-                                            plan["unit"] if "unit" in plan.columns else [""] * len(plan))}
     out = history.copy()
     if moved:
-        keys = list(zip(out["region"], out["indicator"]))
+        keys = list(zip(column_cells(out["region"]), column_cells(out["indicator"])))
         out["indicator"] = [moved.get(k, k[1]) for k in keys]
     if "unit" in out.columns:
         blank = out["unit"].isna() | (out["unit"].astype(str) == "")
         if blank.any():
-            keys = zip(out.loc[blank, "region"], out.loc[blank, "indicator"])
+            units = plan["unit"] if "unit" in plan.columns else [""] * len(plan)
+            unit_of = {(r, i): u for r, i, u in zip(column_cells(plan["region"]),
+                                                    column_cells(plan["indicator"]), units)}
+            keys = zip(column_cells(out.loc[blank, "region"]), column_cells(out.loc[blank, "indicator"]))
             fill = [unit_of.get(k, "") for k in keys]
             out.loc[blank, "unit"] = fill
     if moved:
@@ -301,6 +304,8 @@ def region_suggestion(region: str, candidates) -> str | None:
 
 
 def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict) -> pd.DataFrame:
+    if free.empty:  # everything matched: nothing to suggest
+        return pd.DataFrame([], columns=HISTORY_COLUMNS)
     regions = list(dict.fromkeys(plan["region"]))
     names_by_region: dict = {}
     for r, i, n in zip(plan["region"], plan["indicator"],
@@ -327,6 +332,8 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict)
 
 
 def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame) -> pd.DataFrame:
+    if lonely.empty:  # every plan row matched: nothing to suggest
+        return pd.DataFrame([], columns=PLAN_COLUMNS)
     free_regions = list(dict.fromkeys(free["region"]))
     pool: dict = {}
     for r, i, n in zip(free["region"], free["indicator"], free["name"]):

@@ -17,6 +17,8 @@ its own function below, once per distinct cell, so reading is linear in the numb
 """
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,6 +64,8 @@ _INCREMENT = ("〈", "〉"), ("⟨", "⟩"), ("《", "》"), ("<", ">")
 _GE_PREFIX = (">=", "≥", "⩾", "≧", "不低于", "不少于", "不小于", "至少", "大于等于")
 _LE_PREFIX = ("<=", "≤", "⩽", "≦", "不高于", "不超过", "不大于", "至多", "小于等于", "控制在")
 _GE_SUFFIX = ("以上",)
+#: a plain decimal number (most cells of a large plan): read at once, no notation to look for
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _LE_SUFFIX = ("以下", "以内")
 
 _ATTRIBUTE_WORDS = {
@@ -106,6 +110,8 @@ def parse_cell(text) -> Cell:
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         num = parse_number(text)
         return Cell(num, "level" if num is not None else None)
+    if isinstance(text, str) and _PLAIN_NUMBER.fullmatch(text) and math.isfinite(float(text)):
+        return Cell(float(text), "level")
     s = normalize_text(text).replace(" ", "")
     # NFKC leaves 〔〕〈〉 alone but maps （）［］ to ASCII-like forms; normalise unicode minus
     s = s.replace("−", "-").replace("－", "-")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import namedtuple
 import unicodedata
 
 import numpy as np
@@ -117,6 +118,22 @@ def map_unique(values, fn) -> np.ndarray:
         except ValueError as exc:
             out[k] = exc
     return out[codes]
+
+
+def records(frame: pd.DataFrame) -> list:
+    """The rows of ``frame`` as named tuples, the same as ``frame.itertuples(index=False)``
+    gives, with the text columns read at once (:func:`column_cells`)."""
+    row = namedtuple("Row", [str(c) for c in frame.columns], rename=True)
+    return [row._make(cells) for cells in zip(*(column_cells(frame[c]) for c in frame.columns))]
+
+
+def column_cells(column: pd.Series):
+    """The cells of ``column`` to iterate over, as iterating the Series gives them: a text column
+    as a list (``Series.tolist()``; walking a pandas text (Arrow) column cell by cell costs about
+    1.5 microseconds a cell, ten times as much), any other column as it is."""
+    if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+        return column.tolist()
+    return column
 
 
 def text_column(df: pd.DataFrame, name: str) -> np.ndarray:
