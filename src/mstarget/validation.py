@@ -107,10 +107,16 @@ def map_unique(values, fn) -> np.ndarray:
 
     ``fn`` may return anything; a ``ValueError`` it raises is returned in place of the result.
     """
-    arr = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
-    if arr.size == 0:
-        return np.empty(0, dtype=object)
-    codes, uniq = pd.factorize(pd.Series(arr, dtype=object), use_na_sentinel=False)
+    if _is_text(values):  # hashed as it is stored: no copy of every cell into Python objects
+        if values.size == 0:
+            return np.empty(0, dtype=object)
+        codes, uniq = pd.factorize(values, use_na_sentinel=False)
+        uniq = uniq.tolist()
+    else:
+        arr = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+        if arr.size == 0:
+            return np.empty(0, dtype=object)
+        codes, uniq = pd.factorize(pd.Series(arr, dtype=object), use_na_sentinel=False)
     out = np.empty(len(uniq), dtype=object)
     for k, u in enumerate(uniq):
         try:
@@ -134,6 +140,15 @@ def column_cells(column: pd.Series):
     if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
         return column.tolist()
     return column
+
+
+def _is_text(values) -> bool:
+    """A pandas text column whose blank cells are NaN (pandas 3's default ``str``), as a Python
+    object column would hold them."""
+    if not (isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype)):
+        return False
+    na = values.dtype.na_value
+    return isinstance(na, float) and math.isnan(na)
 
 
 def text_column(df: pd.DataFrame, name: str) -> np.ndarray:
