@@ -181,17 +181,25 @@ def read_grid(path: str | os.PathLike) -> pd.DataFrame:
                                            f"cannot read the file as {ext[1:].upper()}: "
                                            f"{_mislabelled(p) or f'{type(exc).__name__}: {exc}'}")],
                                   source=src) from None
-    # column by column (a copy into one object array would cost more than reading the file)
-    filled = (grid != "").to_numpy(dtype=bool)
+    cells = grid.to_numpy(dtype=object) if held_as_objects(grid) else None
+    filled = cells != "" if cells is not None else (grid != "").to_numpy(dtype=bool)
     used = np.flatnonzero(filled.any(axis=0)) if filled.size else np.array([], dtype=int)
     if used.size == 0:
         raise DataValidationError([Problem(src, None, None, None,
                                            "the file is empty; expected a header row and data rows")],
                                   source=src)
-    grid = grid.iloc[:, : used[-1] + 1].astype(str)  # trailing blank columns dropped; text dtype
+    # trailing blank columns dropped; cells held as objects become pandas' text columns
+    grid = pd.DataFrame(cells[:, : used[-1] + 1]) if cells is not None else grid.iloc[:, : used[-1] + 1]
     grid.columns = pd.RangeIndex(grid.shape[1])
     grid.index = pd.RangeIndex(1, len(grid) + 1)
     return grid
+
+
+def held_as_objects(frame: pd.DataFrame) -> bool:
+    """Whether every column of ``frame`` holds Python objects (text under pandas 2, a workbook's
+    grid): such cells are tested fastest as one object array, pandas 3's text (Arrow) columns
+    one column at a time (a copy into Python objects costs more than reading the file)."""
+    return all(dtype == object for dtype in frame.dtypes)
 
 
 def decode_text(raw: bytes, src: str) -> str:

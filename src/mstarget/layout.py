@@ -35,7 +35,8 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import DataValidationError, Problem
-from .io import GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, read_grid, read_table, source_name
+from .io import (GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, held_as_objects, read_grid, read_table,
+                 source_name)
 from .units import split_unit
 
 HEADER_SCAN = 30  # rows searched for the header
@@ -253,16 +254,19 @@ def _drop_layout_rows(body: pd.DataFrame):
     """Remove blank rows, notes rows and section rows (one text across the row)."""
     if body.empty:
         return body, [], None
-    # column by column: copying a large body into one object array costs more than these tests
-    nonblank = (body != "").to_numpy(dtype=bool)
+    if held_as_objects(body):
+        cells = body.to_numpy(dtype=object)
+        nonblank, as_first = cells != "", cells == cells[:, :1]
+    else:
+        nonblank = (body != "").to_numpy(dtype=bool)
+        as_first = body.eq(body.iloc[:, 0], axis=0).to_numpy(dtype=bool)
     count = nonblank.sum(axis=1)
     # one text across the row: a single filled cell, or a merged row repeating its first cell
-    same = (body.eq(body.iloc[:, 0], axis=0).to_numpy(dtype=bool) | ~nonblank).all(axis=1) & nonblank[:, 0]
+    same = (as_first | ~nonblank).all(axis=1) & nonblank[:, 0]
     candidates = np.flatnonzero((count == 1) | ((count >= 1) & same))
     drop = set(np.flatnonzero(count == 0))
     notes, labels, in_notes = [], {}, False
-    cells = body.iloc[candidates].to_numpy(dtype=object)
-    for pos, row in zip(candidates, cells):
+    for pos, row in zip(candidates, body.iloc[candidates].to_numpy(dtype=object)):
         text = str(row[nonblank[pos]][0]).strip()
         if in_notes or _NOTE.match(text):
             in_notes = True
