@@ -1,6 +1,7 @@
 """A provincial panel with a plan, from the real data in ``data/china`` (issue 13 tests)."""
 from __future__ import annotations
 
+import warnings
 import zlib
 from pathlib import Path
 
@@ -31,3 +32,10 @@ def province_panel(n_indicators: int = 8, as_of: int = 2019) -> tuple[pd.DataFra
                          "direction": ">=", "kind": "level",
                          "attribute": np.where(np.arange(len(last)) % 5 == 0, "binding", "expected")})
     return hist, plan.reset_index(drop=True)
+
+
+def quiet(fn, *args, **kw):
+    """``fn(*args, **kw)`` with every warning silenced (the scale tests compare numbers, not warnings)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args, **kw)

@@ -13,7 +13,7 @@ import pytest
 
 import mstarget as mt
 from mstarget import engine
-from scale_helpers import province_panel
+from scale_helpers import province_panel, quiet as _quiet
 
 distributed = pytest.importorskip("distributed")
 
@@ -35,12 +35,6 @@ def cluster():
 @pytest.fixture(scope="module")
 def province():
     return province_panel()
-
-
-def _quiet(fn, *args, **kw):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fn(*args, **kw)
 
 
 def test_assess_on_two_worker_processes_equals_serial(cluster, province):

@@ -8,6 +8,7 @@ import numpy as np
 
 import pandas as pd
 import pytest
+from mlflow import MlflowClient
 
 from mstarget.cli.main import main
 
@@ -170,11 +171,17 @@ def test_records_evaluation_builds_history_features(tmp_path, capsys):
     out = tmp_path / "ev.csv"
     rc = main(["risk", "evaluate", "--records", str(f), "--outcome", "failed", "--time", "date",
                "--test-from", "2023-01-01", "--entity", "shop", "--area", "ward", "--features", "ward",
-               "--out", str(out), "--no-track"])
+               "--out", str(out), "--tracking-uri", f"sqlite:///{tmp_path / 'mlflow.db'}"])
     assert rc == 0
     m = pd.read_csv(out, encoding="utf-8-sig").set_index("metric")["value"]
     assert m["auc"] > 0.6 and m["days_earlier"] > 0
     assert "训练期 train: 2021-01-0" in capsys.readouterr().out
+    # the run holds the evaluation and its per-record detail (log_result's extra tables)
+    client = MlflowClient(tracking_uri=f"sqlite:///{tmp_path / 'mlflow.db'}")
+    run = client.search_runs([client.get_experiment_by_name("mstarget").experiment_id])[0]
+    assert run.info.run_name == "risk evaluate" and run.data.metrics["auc"] == pytest.approx(m["auc"])
+    assert sorted(a.path for a in client.list_artifacts(run.info.run_id)) == [
+        "risk_evaluation.csv", "risk_evaluation_detail.csv"]
 
 
 def test_help_does_not_import_the_risk_modules():

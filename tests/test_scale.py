@@ -8,7 +8,6 @@ lines in a log, one overview chart plus a capped fan chart in the MLflow run.
 """
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -21,18 +20,12 @@ from mstarget.cli.main import main
 from mstarget.models import global_model
 from mstarget.progress import LineBar, Progress
 from mstarget.quantiles import share_meeting, sorted_median, sorted_quantiles
-from scale_helpers import province_panel
+from scale_helpers import province_panel, quiet as _quiet
 
 
 @pytest.fixture(scope="module")
 def panel():
     return province_panel()
-
-
-def _quiet(fn, *args, **kw):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fn(*args, **kw)
 
 
 @pytest.fixture(scope="module")

@@ -55,15 +55,15 @@ def tracking_process(settings: TrackingSettings):
     command ends without logging, the process is closed (nothing logged; a run already handed
     over ends FAILED)."""
     proc = background.start(settings)
+    error = None
     try:
         yield proc
     except BaseException as exc:
-        if proc is not None:
-            proc.close(exc)
+        error = exc
         raise
     finally:
         if proc is not None:
-            proc.close()
+            proc.close(error)
 
 
 def inputs_accepted(proc) -> None:

@@ -5,7 +5,8 @@ assess`` needs on a bureau's table. A tracked command therefore starts a :class:
 first: a child process (forked, so it starts in milliseconds and shares the parent's imports)
 that loads MLflow -- and opens an existing SQLite store -- on the second core while the parent
 reads and forecasts. The parent then hands over one ``log_*`` call of :mod:`.records` (tables
-and parameters pickled; charts as PNG files drawn by the parent) and waits for the run id. What is logged is exactly what the same call logs in-process.
+and parameters pickled; charts as PNG files drawn by the parent) and waits for the run id. What is
+logged is exactly what the same call logs in-process.
 
 The parent hands over its call as soon as the results exist, with the charts it has still to draw
 left :class:`Later`: the child logs parameters, metrics and tables while the parent draws, then
@@ -81,9 +82,8 @@ class TrackingProcess:
 
     Use :func:`start` (it decides whether a child is worth it). Then :meth:`submit` the call as
     soon as the results exist -- with :class:`Later` for charts still to be drawn --,
-    :meth:`provide` the charts, and :meth:`result` waits for the run id; or :meth:`call` does all
-    three for a call whose charts are ready. :meth:`close` ends the child: before a submitted
-    call nothing is logged; during one, the run ends FAILED.
+    :meth:`provide` the charts, and :meth:`result` waits for the run id. :meth:`close` ends the
+    child: before a submitted call nothing is logged; during one, the run ends FAILED.
     """
 
     def __init__(self, settings: TrackingSettings):
@@ -159,11 +159,6 @@ class TrackingProcess:
         if status == "error":
             raise value
         return value
-
-    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        """:meth:`submit` then :meth:`result`, for a call whose charts are drawn."""
-        self.submit(name, *args, **kwargs)
-        return self.result()
 
     def close(self, error: BaseException | None = None) -> None:
         """End the child: before :meth:`submit`, nothing is logged. With a call under way the run
