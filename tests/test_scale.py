@@ -111,11 +111,11 @@ def test_auto_learns_the_global_model_twice_and_short_series_start_before_the_ba
     monkeypatch.setattr(global_model._SingleThread, "fit", counted)
     submit = engine.Engine.submit
 
-    def spy(self, fn, tasks, *, shared=None):
+    def spy(self, fn, tasks, *, shared=None, priority=0):
         tasks = list(tasks)
         models = {p.spec.name for t in tasks for p in t[0]} if fn.__name__ == "_forecast_chunk" else set()
-        batches.append((fn.__name__, models, sum(len(t[0]) for t in tasks)))
-        return submit(self, fn, tasks, shared=shared)
+        batches.append((fn.__name__, models, sum(len(t[0]) for t in tasks), priority))
+        return submit(self, fn, tasks, shared=shared, priority=priority)
 
     monkeypatch.setattr(engine.Engine, "submit", spy)
     again = _quiet(mt.assess, hist, plan, as_of=2019, seed=5)
@@ -128,6 +128,12 @@ def test_auto_learns_the_global_model_twice_and_short_series_start_before_the_ba
     n_short = int((again["model"] == "auto:pooled_drift").sum())
     assert 0 < sum(b[2] for b in batches if b[1] == {"pooled_drift"}) == n_short
     assert sum(b[2] for b in batches if b[0] == "_forecast_chunk") == len(again)  # every series once
+    # where priorities count (Dask), the backtest the choice waits for overtakes the filler sent
+    # before it, and the chosen groups come next
+    score = {b[3] for b in batches if b[0] == "_score_chunk"}
+    filler = {b[3] for b in batches if b[1] == {"pooled_drift"}}
+    chosen = {b[3] for b in batches[first_score:] if b[0] == "_forecast_chunk" and "pooled_drift" not in b[1]}
+    assert chosen and min(score) > max(chosen) and min(chosen) > max(filler)
 
 
 def test_engine_chunks_and_settings():

@@ -263,11 +263,14 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         :class:`~mstarget.exceptions.UnmatchedWarning`.
     """
     engine = Engine.of(backend, n_jobs, scheduler, caller="assess")
+    # the table only: where the chunks run, each row's chart quantiles are not computed and no
+    # series comes back (less to pickle between processes)
     table, _ = assess_detailed(history, plan, as_of=as_of, model=model, seed=seed,
                                region=region, n_paths=n_paths, thresholds=thresholds,
                                use_plan_baseline=use_plan_baseline,
                                schedule_rules=schedule_rules, progress=progress,
-                               calibration=calibration, reference=reference, backend=engine)
+                               calibration=calibration, reference=reference, backend=engine,
+                               _charts=False)
     return table
 
 
@@ -286,7 +289,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
                     thresholds=Thresholds(), use_plan_baseline=True,
                     schedule_rules=ScheduleRules(), progress=False, region=None,
                     calibration="default", reference=None, backend="serial", n_jobs=None,
-                    scheduler=None, keep_paths: bool = False):
+                    scheduler=None, keep_paths: bool = False, _charts: bool = True):
     """Like :func:`assess`, also returning one :class:`TargetAssessment` per plan row (for charts).
 
     Each chunk of series (:mod:`mstarget.engine`) reduces its sample paths to the table's
@@ -294,6 +297,8 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     memory does not grow with paths x targets. ``keep_paths=True`` keeps every series' joint
     paths and each row's simulated compared quantity (``samples``) as well: for small plans only
     (``n_paths`` x horizon floats per series).
+    ``_charts=False`` (what :func:`assess` uses): each detail holds the row only (``series``
+    and ``bands`` None).
     """
     # argument types first, before any work (issue 14)
     check_table(plan, "plan", "assess")
@@ -343,7 +348,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
 
     # each series is assessed where its chunk runs: only the rows and their fans come back
     reduce = functools.partial(_assess_series, thresholds=thresholds, as_of=as_of,
-                               rules=schedule_rules, keep_paths=bool(keep_paths))
+                               rules=schedule_rules, keep_paths=bool(keep_paths), charts=_charts)
     extras = {key: (rows, key in converted) for key, rows in rows_of.items()}
     parts = run_forecast(hist, horizons, model=model, seed=seed, n_paths=n_paths, bounds=bounds,
                          progress=prog, calibration=calibration, reference=reference,
@@ -369,15 +374,16 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
 
 
 def _assess_series(sf: SeriesForecast, extra, *, thresholds: Thresholds, as_of, rules: ScheduleRules,
-                   keep_paths: bool) -> list[tuple[int, TargetAssessment]]:
+                   keep_paths: bool, charts: bool = True) -> list[tuple[int, TargetAssessment]]:
     """Engine reduction: the plan rows of one series assessed from its paths, each with its fan
-    quantiles; the paths are dropped unless ``keep_paths``. Returns ``[(plan position, result)]``."""
+    quantiles; the paths are dropped unless ``keep_paths``; ``charts=False``: the rows only
+    (no series, no fan). Returns ``[(plan position, result)]``."""
     rows, from_totals = extra
-    light = sf if keep_paths else sf.without_paths()
+    light = sf if keep_paths else sf.without_paths() if charts else None
     out = []
     for pos, r in rows:
         t = _assess_row(r, sf, thresholds, as_of, rules, from_totals)
-        bands = fan_bands(sf, t.row)
+        bands = fan_bands(sf, t.row) if charts or keep_paths else None
         out.append((pos, TargetAssessment(t.row, t.samples if keep_paths else None, light, bands)))
     return out
 

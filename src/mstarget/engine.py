@@ -49,16 +49,24 @@ DEFAULT_DASK_TIMEOUT = 10.0
 SCHEDULER_ENV = "MSTARGET_DASK_SCHEDULER"
 #: series per chunk in this process (only progress granularity: no transfer to pay for)
 SERIAL_CHUNK = 256
-#: chunks per worker on a parallel backend (load balance), and bounds on a chunk's series
-CHUNKS_PER_WORKER = 4
+#: chunks per worker on a parallel backend (load balance: the last chunks finish close together),
+#: and bounds on a chunk's series (a chunk of 1,000 series is about a second of work)
+CHUNKS_PER_WORKER = 8
 MIN_CHUNK = 64
-MAX_CHUNK = 4000
+MAX_CHUNK = 1000
 #: Dask settings of the local cluster (not of a cluster found at an address, configured by its owner):
 #: Dask starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which turns off glibc's adaptive
 #: thresholds, so every sample-path array is mapped and unmapped afresh (measured: 13 % more CPU
-#: for the same series); its statistical profiler only feeds a dashboard, which it has not here.
+#: for the same series); its statistical profiler only feeds a dashboard, which it has not here;
+#: its event-loop health check (every 20 ms), system monitor (500 ms) and memory monitor (100 ms)
+#: woke each idle process ~50 times a second (measured: 13 ms CPU a second per worker, 26 ms in
+#: this process; 3-4 ms with the intervals below, which still stop a worker running out of memory
+#: within half a second).
 LOCAL_CLUSTER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-                        "distributed.worker.profile.enabled": False}
+                        "distributed.worker.profile.enabled": False,
+                        "distributed.admin.tick.interval": "500ms",
+                        "distributed.admin.system-monitor.interval": "2s",
+                        "distributed.worker.memory.monitor-interval": "500ms"}
 
 
 @dataclass(frozen=True)
@@ -125,26 +133,36 @@ class Engine:
             size = min(MAX_CHUNK, max(min_size, math.ceil(n / (CHUNKS_PER_WORKER * self.workers()))))
         return [range(i, min(i + size, n)) for i in range(0, n, size)]
 
+    @property
+    def by_priority(self) -> bool:
+        """Whether waiting tasks run by :meth:`submit`'s ``priority`` (Dask) rather than in the
+        order they were submitted (``loky``; ``serial`` runs each batch when its results are
+        asked for)."""
+        return self.backend == "dask"
+
     def map(self, fn: Callable[..., Any], tasks: Sequence[tuple], *, shared: Mapping[str, Any] | None = None,
             on_done: Callable[[int], None] | None = None) -> list[Any]:
         """``[fn(*task, **shared) for task in tasks]``, run on this engine; results in task order.
 
         ``fn`` must be a module-level function (it is pickled). ``shared`` holds what every task
-        needs (a trained regressor, calibration factors): sent once per worker on Dask, with each
-        task on loky. Warnings raised by ``fn`` in a worker are raised again here, in task order.
+        needs (a trained regressor, calibration factors: small), pickled once and sent with each
+        task. Warnings raised by ``fn`` in a worker are raised again here, in task order.
         ``on_done(k)`` is called as task ``k`` finishes (progress).
         """
         return self.submit(fn, tasks, shared=shared).results(on_done)
 
     def submit(self, fn: Callable[..., Any], tasks: Sequence[tuple], *,
-               shared: Mapping[str, Any] | None = None) -> "Batch":
+               shared: Mapping[str, Any] | None = None, priority: int = 0) -> "Batch":
         """Start :meth:`map`'s work and return at once: the tasks run on the workers (``loky``,
         ``dask``; ``serial``: when the results are asked for) while the caller does something
-        else, such as learning what a later group of series needs; :meth:`Batch.results` waits.
+        else, such as learning what a later group of series needs; :meth:`Batch.results` (or
+        :func:`collect`, for several batches) waits.
 
-        Workers take tasks in the order they were submitted, batch after batch.
+        Workers take waiting tasks of a higher ``priority`` first on Dask (:attr:`by_priority`),
+        so work that others wait for can overtake filler submitted earlier; elsewhere in the order
+        they were submitted, batch after batch.
         """
-        return Batch(self, fn, list(tasks), dict(shared or {}))
+        return Batch(self, fn, list(tasks), dict(shared or {}), priority)
 
     # -- backends -----------------------------------------------------------------------------
     def _loky_executor(self):
@@ -165,82 +183,102 @@ class Batch:
     """Tasks submitted by :meth:`Engine.submit`: running on the workers, or (``serial``) waiting
     to run in this process when :meth:`results` is called."""
 
-    def __init__(self, engine: Engine, fn, tasks: list, shared: dict):
+    def __init__(self, engine: Engine, fn, tasks: list, shared: dict, priority: int = 0):
         self.engine, self.fn, self.tasks, self.shared = engine, fn, tasks, shared
         self.pending: dict = {}
         if not tasks or not engine.parallel:
             return
         if engine.backend == "loky":
             executor = engine._loky_executor()
-            self.pending = {k: executor.submit(_call_indexed, fn, k, t, shared) for k, t in enumerate(tasks)}
+            self.pending = {executor.submit(_call_indexed, fn, k, t, shared): k for k, t in enumerate(tasks)}
         else:
             client = _dask_client(engine)
-            # one object each (scatter would split a dict or list into items), sent to every worker once
-            scattered = {k: client.scatter([v], broadcast=True, hash=False)[0] for k, v in shared.items()}
             # a task and its result travel as one pickled blob: left to Dask, every numpy array
             # inside (a few per series) would be a message frame of its own -- ~37,000 frames for
-            # 10,000 series, which cost the scheduler and the workers more CPU than the pickling
-            self.pending = {k: client.submit(_call_pickled, pickle.dumps((fn, k, t), protocol=5), scattered,
-                                             pure=False)
+            # 10,000 series, which cost the scheduler and the workers more CPU than the pickling.
+            # What all tasks share is small (< 200 kB: a regressor, calibration factors): pickled
+            # once and sent with each task, so the tasks depend on nothing and the scheduler holds
+            # them back, highest priority first, until a worker has a free slot
+            blob = pickle.dumps(shared, protocol=5)
+            self.pending = {client.submit(_call_pickled, pickle.dumps((fn, k, t), protocol=5), blob,
+                                          pure=False, priority=priority): k
                             for k, t in enumerate(tasks)}
 
     def results(self, on_done: Callable[[int], None] | None = None) -> list[Any]:
         """Every task's result, in task order (waits for them); warnings raised in a worker are
         raised again here, in task order; ``on_done(k)`` is called as task ``k`` is collected."""
-        if not self.tasks:
-            return []
-        if not self.engine.parallel:
-            out = []
-            for k, t in enumerate(self.tasks):
-                out.append(self.fn(*t, **self.shared))
-                if on_done:
-                    on_done(k)
-            return out
-        results: list = [None] * len(self.tasks)
-        try:
-            for k, value in self._completed():
-                results[k] = value
-                if on_done:
-                    on_done(k)
-        except BaseException:
-            self.cancel()
-            raise
-        out = []
-        for value, caught in results:
-            for category, message in caught:
-                warnings.warn(message, category, stacklevel=3)
-            out.append(value)
-        return out
-
-    def _completed(self):
-        """``(k, (value, warnings))`` of every task as it finishes; a finished task's future is
-        dropped at once (a Dask worker then frees its result)."""
-        if self.engine.backend == "loky":
-            from concurrent.futures import as_completed  # lazy: only for process backends
-        else:
-            from dask.distributed import as_completed  # lazy: heavy (dask)
-        for fut in as_completed(list(self.pending.values())):
-            value = fut.result()
-            k, value = pickle.loads(value) if self.engine.backend == "dask" else value
-            del self.pending[k], fut
-            yield k, value
+        return collect([self], None if on_done is None else (lambda b, k: on_done(k)))[0]
 
     def cancel(self) -> None:
         """Cancel the tasks not finished yet (after an error in the caller)."""
         if not self.pending:
             return
         if self.engine.backend == "dask":
-            _dask_client(self.engine).cancel(list(self.pending.values()))
+            _dask_client(self.engine).cancel(list(self.pending))
         else:
-            for fut in self.pending.values():
+            for fut in self.pending:
                 fut.cancel()
         self.pending = {}
 
 
-def _call_pickled(payload: bytes, shared):
-    """Dask task: :func:`_call_indexed` of a pickled ``(fn, k, task)``; the result pickled too."""
+def collect(batches: Sequence[Batch], on_done: Callable[[int, int], None] | None = None) -> list[list]:
+    """The results of several batches of one engine, each in task order: ``out[b][k]``.
+
+    Results are taken as they come, whatever their batch, so this process reads them while the
+    workers still run later tasks (not all at the end); ``on_done(b, k)`` is called as task
+    ``k`` of batch ``b`` is collected. Warnings raised in a worker are raised again here, batch
+    by batch in task order. On an error (or an interrupt) every unfinished task is cancelled.
+    ``serial``: each batch runs here, in turn.
+    """
+    batches = list(batches)
+    if not batches:
+        return []
+    if not batches[0].engine.parallel:
+        out = []
+        for b, batch in enumerate(batches):
+            part = []
+            for k, t in enumerate(batch.tasks):
+                part.append(batch.fn(*t, **batch.shared))
+                if on_done:
+                    on_done(b, k)
+            out.append(part)
+        return out
+    results = [[None] * len(batch.tasks) for batch in batches]
+    owner = {fut: b for b, batch in enumerate(batches) for fut in batch.pending}
+    dask = batches[0].engine.backend == "dask"
+    if dask:
+        from dask.distributed import as_completed  # lazy: heavy (dask)
+    else:
+        from concurrent.futures import as_completed  # lazy: only for process backends
+    try:
+        for fut in as_completed(list(owner)):
+            b = owner.pop(fut)
+            value = fut.result()
+            # a finished task's future is dropped at once (a Dask worker then frees its result)
+            k = batches[b].pending.pop(fut)
+            del fut
+            results[b][k] = pickle.loads(value)[1] if dask else value[1]
+            if on_done:
+                on_done(b, k)
+    except BaseException:
+        for batch in batches:
+            batch.cancel()
+        raise
+    out = []
+    for part in results:
+        values = []
+        for value, caught in part:
+            for category, message in caught:
+                warnings.warn(message, category, stacklevel=3)
+            values.append(value)
+        out.append(values)
+    return out
+
+def _call_pickled(payload: bytes, shared: bytes):
+    """Dask task: :func:`_call_indexed` of a pickled ``(fn, k, task)`` and ``shared``; the result
+    pickled too."""
     fn, k, task = pickle.loads(payload)
-    return pickle.dumps(_call_indexed(fn, k, task, shared), protocol=5)
+    return pickle.dumps(_call_indexed(fn, k, task, pickle.loads(shared)), protocol=5)
 
 
 def _call_indexed(fn, k, task, shared):

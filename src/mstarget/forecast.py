@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .arguments import check_horizon, check_levels, check_seed, check_table
-from .engine import MIN_CHUNK, Engine
+from .engine import MIN_CHUNK, Engine, collect
 from .exceptions import ModelFallbackWarning, ModelFitError, ParameterError, ShortHistoryWarning
 from .history import read_history
 from .models import ModelSpec, model_class, resolve
@@ -217,7 +217,7 @@ def _choose_auto(prepared: Sequence[_Prepared], engine: Engine | None = None,
         scoring = _sel.scoring_model(zs, priors)
     chunks = engine.chunks(len(idx))
     batch = engine.submit(_score_chunk, [([zs[j] for j in c], [priors[j] for j in c]) for c in chunks],
-                          shared={"scoring": scoring})
+                          shared={"scoring": scoring}, priority=_URGENT)
     if while_scoring is not None:
         while_scoring()
     bar = progress.bar(len(idx), "auto: backtesting series", unit="series")
@@ -271,6 +271,11 @@ def _attach_peers(prepared: Sequence[_Prepared], reference) -> None:
                 s = p.transform.noise_prior(p.z)
                 p.peer = _pool.PeerPrior(b, s, s, 0)
 
+
+#: task priorities on an engine that honours them (:meth:`Engine.submit`; Dask): the backtest
+#: scoring that the model choice waits for, then the chunks of chosen models, then the filler
+#: chunks sent early to keep the workers busy while this process learns
+_URGENT, _CHOSEN, _FILLER = 2, 1, 0
 
 #: what a model group learned when its cross-series learning failed (then fitted per series)
 _LEARNING_FAILED = "learning failed"
@@ -341,21 +346,24 @@ def run_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int, progre
         if first:
             run.set_models(first, reference)
             plain, learning = run.groups(first)
-            # half now (while auto's scoring model is learned), half behind the scoring chunks
-            # (while the ensemble's global member is learned)
-            half = (len(plain) + 1) // 2
-            run.submit(plain[:half])
-            run.submit(run.learn(learning))
+            # filler for the workers while this process learns auto's scoring model and, after
+            # the choice, the ensemble's global member: on Dask all of it now, at the lowest
+            # priority (the scoring chunks and the chosen groups overtake what is left of it);
+            # elsewhere tasks run in the order they were sent: half now, half behind the scoring
+            # chunks
+            half = len(plain) if engine.by_priority else (len(plain) + 1) // 2
+            run.submit(plain[:half], priority=_FILLER)
+            run.submit(run.learn(learning), priority=_FILLER)
             _choose_auto(prepared, engine, progress, idx=sorted(waiting),
-                         while_scoring=lambda: run.submit(plain[half:]))
+                         while_scoring=lambda: run.submit(plain[half:], priority=_FILLER))
         else:
             _choose_auto(prepared, engine, progress, idx=sorted(waiting))
         started = set(first)
         chosen = [i for i in range(len(prepared)) if i not in started]
         run.set_models(chosen, reference)
         plain, learning = run.groups(chosen)
-        run.submit(plain)
-        run.submit(run.learn(learning))
+        run.submit(plain, priority=_CHOSEN)
+        run.submit(run.learn(learning), priority=_CHOSEN)
         return run.collect()
     except BaseException:
         run.cancel()
@@ -428,28 +436,32 @@ class _Run:
         min_size = 1 if model_class(self.prepared[g[0]].spec.name).needs_bounds else MIN_CHUNK
         return [([g[j] for j in c], key, learned) for c in self.engine.chunks(len(g), min_size=min_size)]
 
-    def submit(self, tasks: list) -> None:
-        """Send chunk tasks (from :meth:`tasks`) to the engine."""
+    def submit(self, tasks: list, priority: int = 0) -> None:
+        """Send chunk tasks (from :meth:`groups` / :meth:`learn`) to the engine
+        (:meth:`Engine.submit`'s ``priority``)."""
         if not tasks:
             return
         args = [([self.prepared[i] for i in part], key, [self.extras[i] for i in part])
                 for part, key, _ in tasks]
         learned = {key: value for _, key, value in tasks}
-        batch = self.engine.submit(_forecast_chunk, args, shared={"learned": learned, **self.shared})
+        batch = self.engine.submit(_forecast_chunk, args, shared={"learned": learned, **self.shared},
+                                   priority=priority)
         self.batches.append((batch, [part for part, _, _ in tasks]))
 
     def collect(self) -> list:
-        """Every series' result, in the order of ``prepared`` (waits for the batches)."""
+        """Every series' result, in the order of ``prepared`` (waits for the batches; results
+        are read as they come, whatever their batch)."""
         out: list = [None] * len(self.prepared)
         bar = self.progress.bar(len(self.prepared), "forecasting series", unit="series")
+        batches = [batch for batch, _ in self.batches]
         try:
-            for batch, parts in self.batches:
-                done = batch.results(on_done=lambda k, parts=parts: bar.update(len(parts[k])))
-                for part, results in zip(parts, done):
-                    for i, r in zip(part, results):
-                        out[i] = r
+            done = collect(batches, on_done=lambda b, k: bar.update(len(self.batches[b][1][k])))
         finally:
             bar.close()
+        for (_, parts), results in zip(self.batches, done):
+            for part, chunk in zip(parts, results):
+                for i, r in zip(part, chunk):
+                    out[i] = r
         self.batches = []
         return out
 
