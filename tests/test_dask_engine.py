@@ -6,6 +6,8 @@ the serial one exactly: the same seed gives the same numbers whatever the backen
 """
 from __future__ import annotations
 
+import os
+import time
 import warnings
 
 import pandas as pd
@@ -96,3 +98,45 @@ def test_scheduler_needs_the_dask_backend():
     with pytest.raises(mt.ParameterError, match="scheduler='tcp://10.0.0.5:8786' needs backend='dask'"):
         mt.assess(pd.DataFrame(), pd.DataFrame({"region": ["R"]}), backend="serial",
                   scheduler="tcp://10.0.0.5:8786")
+
+
+def _started(k):
+    """Task: when it started (it then runs 0.1 s)."""
+    t = time.monotonic()
+    time.sleep(0.1)
+    return t
+
+
+def test_urgent_tasks_overtake_filler_sent_before_them(cluster):  # issue 13
+    """The model choice's backtest chunks go to the workers ahead of the filler chunks sent
+    earlier (Engine.submit's priority), so the parent does not wait behind the filler."""
+    lc, _ = cluster
+    eng = engine.Engine.of("dask", scheduler=lc.scheduler_address)
+    assert eng.by_priority
+    filler = eng.submit(_started, [(k,) for k in range(10)], priority=0)
+    urgent = eng.submit(_started, [(k,) for k in range(2)], priority=2)
+    low, high = engine.collect([filler, urgent])
+    assert len(low) == 10 and max(high) < max(low)  # filler was still waiting when they ran
+    assert sorted(low)[-2] > max(high)
+
+
+def _die(code):
+    """Task: the worker process ends at once, as when the system kills it for lack of memory."""
+    os._exit(code)
+
+
+def test_a_worker_that_dies_is_a_clear_error_not_a_hang():  # issue 13
+    import dask
+    from dask.distributed import LocalCluster
+
+    # the scheduler gives up on a task after allowed-failures workers died running it (default 3)
+    with warnings.catch_warnings(), dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        warnings.simplefilter("ignore")
+        lc = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        with pytest.raises(mt.EnvironmentProblem, match=r"a worker process died while running _die on the "
+                           r"Dask cluster at tcp://.*ran out of memory.*--n-jobs"):
+            engine.run_tasks(_die, [(3,)], backend="dask", scheduler=lc.scheduler_address)
+    finally:
+        engine._close(engine._CLIENTS.pop(("remote", lc.scheduler_address)))
+        lc.close()

@@ -136,6 +136,20 @@ def test_auto_learns_the_global_model_twice_and_short_series_start_before_the_ba
     assert chosen and min(score) > max(chosen) and min(chosen) > max(filler)
 
 
+def _die(code):
+    """Task: the worker process ends at once, as when the system kills it for lack of memory."""
+    import os
+
+    os._exit(code)
+
+
+def test_a_local_worker_that_dies_is_a_clear_error():  # issue 13
+    with pytest.raises(mt.EnvironmentProblem, match=r"a worker process died while running _die on 1 local "
+                       r"loky worker process\(es\).*ran out of memory.*--backend serial"):
+        engine.run_tasks(_die, [(3,)], backend="loky", n_jobs=1)
+    assert engine.run_tasks(abs, [(-2,)], backend="loky", n_jobs=1) == [2]  # a new pool after that
+
+
 def test_engine_chunks_and_settings():
     e = engine.Engine.of("loky", 2)
     sizes = [len(c) for c in e.chunks(100_000)]

@@ -260,9 +260,19 @@ def collect(batches: Sequence[Batch], on_done: Callable[[int, int], None] | None
             results[b][k] = pickle.loads(value)[1] if dask else value[1]
             if on_done:
                 on_done(b, k)
-    except BaseException:
+    except BaseException as exc:
         for batch in batches:
             batch.cancel()
+        if _worker_died(exc, dask):
+            engine = batches[0].engine
+            where = f"the Dask cluster at {engine.scheduler}" if engine.scheduler else \
+                f"{engine.workers()} local {engine.backend} worker process(es)"
+            raise EnvironmentProblem(
+                f"a worker process died while running {batches[0].fn.__name__} on {where}, so the "
+                "work was stopped: most often the machine ran out of memory (each worker holds a "
+                "chunk of series). Use fewer workers (--n-jobs), a machine with more memory, or "
+                "--backend serial; on a cluster, its workers' logs say why.",
+                address=engine.scheduler) from exc
         raise
     out = []
     for part in results:
@@ -273,6 +283,18 @@ def collect(batches: Sequence[Batch], on_done: Callable[[int, int], None] | None
             values.append(value)
         out.append(values)
     return out
+
+def _worker_died(exc: BaseException, dask: bool) -> bool:
+    """Whether ``exc`` says a worker process died (killed, out of memory, crashed): Dask's
+    ``KilledWorker`` (after its retries), loky's broken pool."""
+    if dask:
+        from distributed.scheduler import KilledWorker  # lazy: heavy (dask)
+
+        return isinstance(exc, KilledWorker)
+    from concurrent.futures.process import BrokenProcessPool  # lazy: only for process backends
+
+    return isinstance(exc, BrokenProcessPool)
+
 
 def _call_pickled(payload: bytes, shared: bytes):
     """Dask task: :func:`_call_indexed` of a pickled ``(fn, k, task)`` and ``shared``; the result
