@@ -21,6 +21,7 @@ turns it off; otherwise :func:`start` returns ``None`` and the caller logs in-pr
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import multiprocessing
 import os
@@ -274,6 +275,11 @@ def _serve(conn, uri: str) -> None:
     """
     with contextlib.suppress(Exception):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The child lives for one call and its garbage is bounded: without the cyclic collector,
+    # which otherwise walks the parent's inherited objects and MLflow's over and over while they
+    # are imported, loading MLflow and its store takes ~20 % less time (0.9-1.0 s vs 1.15-1.25 s).
+    gc.freeze()
+    gc.disable()
     try:
         with contextlib.suppress(Exception):
             _mlflow()
