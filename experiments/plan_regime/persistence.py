@@ -141,6 +141,17 @@ def q1(n: int, h: int, out: Path) -> None:
         ["window", "family"]).agg(groups=("met1", "size"), met1=("met1", "mean"), rho=("rho", "median"))
     print("\nconditional on the statistic: 1x met share by family")
     print(cond.round(2).to_string())
+    # held out: quintile bins of the statistic learned on the other families -> a family's met share
+    pred = []
+    for f in fam.index:
+        tr, te = G[(G["family"] != f) & G["ratio"].notna()], G[(G["family"] == f) & G["ratio"].notna()]
+        edges = np.unique(np.quantile(tr["ratio"], np.linspace(0, 1, 6)))
+        edges[0], edges[-1] = -np.inf, np.inf
+        by_bin = tr.groupby(pd.cut(tr["ratio"], edges), observed=True)["met1"].mean()
+        pred.append(pd.cut(te["ratio"], edges).map(by_bin).astype(float).mean())
+    fam["met1_predicted_held_out"] = pred
+    print("\nmet1 predicted for each family from quintile bins of `ratio` learned on the other families:")
+    print(fam[["met1", "met1_predicted_held_out"]].round(2).T.to_string())
     fam.to_csv(out / f"persistence_q1_{n}_{h}.csv")
     cond.to_csv(out / f"persistence_q1_conditional_{n}_{h}.csv")
 
@@ -245,6 +256,7 @@ def ab(variant: str, n: int, h: int, prior_peers: float, out: Path, cache: Path)
                       end_years=list(range(2019, 2030)))
     dets.append(d.assign(family=d["indicator"].map(fam_of), check="later_years"))
     det = pd.concat(dets, ignore_index=True)
+    det.to_pickle(cache / f"persistence_details_{tag}_{n}_{h}.pkl")
     s = pd.concat([pace_summary(det, ["check", "family"]),
                    pace_summary(det, ["check"]).assign(family="(all rows)")], ignore_index=True)
     s.insert(0, "variant", tag)
@@ -269,6 +281,34 @@ def compare(n: int, h: int, out: Path) -> pd.DataFrame:
     return t
 
 
+def paired_bootstrap(n: int, h: int, variant: str, cache: Path, reps: int = 200) -> pd.DataFrame:
+    """Change of ECE and Brier (variant - base) per held-out family, with a 90 % interval from
+    resampling the family's (indicator, end year) groups (the saved details of both ``--ab`` runs)."""
+    from mstarget.pace_check import expected_calibration_error as ece
+
+    key = ["region", "indicator", "end_year", "multiple"]
+    a, b = (pd.read_pickle(cache / f"persistence_details_{t}_{n}_{h}.pkl") for t in ("base", variant))
+    a, b = (d[d["check"] == "family_out"].dropna(subset=["p_meet"]) for d in (a, b))
+    m = a[key + ["family", "p_meet", "met"]].merge(b[key + ["p_meet"]], on=key, suffixes=("_a", "_b"))
+    rng = np.random.default_rng(0)
+    rows = []
+    for fam, g in m.groupby("family"):
+        groups = list(g.groupby(["indicator", "end_year"]).indices.values())
+        y = g["met"].astype(float).to_numpy()
+        pa, pb = g["p_meet_a"].to_numpy(), g["p_meet_b"].to_numpy()
+
+        def delta(i):
+            return (ece(pb[i], y[i]) - ece(pa[i], y[i]), np.mean((pb[i] - y[i]) ** 2) - np.mean((pa[i] - y[i]) ** 2))
+
+        d0 = delta(np.arange(y.size))
+        bs = np.array([delta(np.concatenate([groups[j] for j in rng.integers(0, len(groups), len(groups))]))
+                       for _ in range(reps)])
+        lo, hi = np.quantile(bs, [0.05, 0.95], axis=0)
+        rows.append({"family": fam, "groups": len(groups), "d_ece": d0[0], "d_ece_lo": lo[0], "d_ece_hi": hi[0],
+                     "d_brier": d0[1], "d_brier_lo": lo[1], "d_brier_hi": hi[1]})
+    return pd.DataFrame(rows)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--q1", action="store_true", help="statistics against realised persistence")
@@ -290,6 +330,13 @@ def main(argv=None):
         ab(args.ab, args.n, args.h, args.prior_peers, out, Path(args.cache))
     if args.compare:
         compare(args.n, args.h, out)
+        for f in sorted(Path(args.cache).glob(f"persistence_details_*_{args.n}_{args.h}.pkl")):
+            tag = f.name.split("_")[2]
+            if tag != "base" and (Path(args.cache) / f"persistence_details_base_{args.n}_{args.h}.pkl").exists():
+                bt = paired_bootstrap(args.n, args.h, tag, Path(args.cache))
+                bt.to_csv(out / f"persistence_bootstrap_{tag}_{args.n}_{args.h}.csv", index=False)
+                print(f"{tag} - base, 90 % interval over (indicator, end year) groups:")
+                print(bt.round(3).to_string(index=False))
     return 0
 
 
