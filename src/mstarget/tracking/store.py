@@ -152,8 +152,8 @@ def _collector_paused() -> Iterator[None]:
 def _mlflow():
     if "mlflow" not in sys.modules:
         with _collector_paused():
-            import mlflow  # noqa: F401 -- lazy: heavy (~1 s); only a logged run needs it
-    import mlflow
+            import mlflow  # noqa: F401  # lazy: heavy (~1 s); only a logged run needs it
+    import mlflow  # lazy: already loaded above (a dict lookup); binds the name here
 
     # MLflow's INFO lines (creating tables, experiments) are noise on an analyst's terminal
     for name in ("mlflow.store.db.utils", "alembic"):
