@@ -161,6 +161,29 @@ def test_a_run_of_a_live_process_is_left_alone(store, monkeypatch):
     assert MlflowClient(tracking_uri=store).get_run(run.run_id).info.status == "FINISHED"
 
 
+def test_a_run_finished_while_the_sweep_looks_stays_finished(store, monkeypatch):
+    """Eight CLIs at once: one process saw another's run RUNNING, that process then finished its
+    run and exited, and the sweep ended the FINISHED run FAILED (seen in CI). The sweep reads the
+    run again once its process is known to be gone."""
+    experiment = f"race-{uuid.uuid4().hex[:6]}"
+    settings = tracking.TrackingSettings(tracking_uri=store, experiment=experiment)
+    client = MlflowClient(tracking_uri=store)
+    with tracking.start_run("outer", settings) as run:
+        pass
+    client.set_terminated(run.run_id, "RUNNING")  # as the sweep's search saw it, of another process ...
+    client.set_tag(run.run_id, "mstarget.pid", str(os.getpid() + 100_000))
+
+    def finished_then_gone(pid, started):  # ... then the process finished its run and exited
+        client.set_terminated(run.run_id, "FINISHED")
+        return False
+
+    monkeypatch.setattr(runs_module, "_process_alive", finished_then_gone)
+    monkeypatch.setattr(runs_module, "_SWEPT", set())
+    assert run.run_id not in runs_module._end_stale_runs(client, store)
+    after = client.get_run(run.run_id)
+    assert after.info.status == "FINISHED" and "mstarget.error" not in after.data.tags
+
+
 def test_sigterm_during_a_cli_command_is_handled_like_ctrl_c(store, tmp_path, monkeypatch, capsys):
     """SIGTERM while the CLI logs its run: exit 143, the run FAILED, no temporary file left."""
     def terminated_meanwhile(*args, **kwargs):

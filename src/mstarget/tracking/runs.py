@@ -371,6 +371,10 @@ def _end_stale_runs(client, uri: str) -> list[str]:
                 continue
             if pid == os.getpid() or _process_alive(pid, tags.get("mstarget.pid_start")):
                 continue
+            # read the run again now that its process is known to be gone: a run that process
+            # ended between the search and the check above (FINISHED) is left as it is
+            if client.get_run(r.info.run_id).info.status != "RUNNING":
+                continue
             client.set_tag(r.info.run_id, "mstarget.error",
                            f"process {pid} on {host} ended without closing this run (killed, e.g. "
                            f"SIGKILL, or the machine stopped); marked FAILED by mstarget process "
