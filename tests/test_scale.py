@@ -93,6 +93,59 @@ def test_chunk_boundaries_and_loky_workers_do_not_change_a_number(panel, serial,
                                              backend="loky", n_jobs=2), check_exact=True)
 
 
+def test_details_kept_only_for_the_rows_a_capped_chart_shows(panel, serial, monkeypatch):  # issue 13
+    """100,000 targets held every row's fan quantiles and light series (~4 KB each) until the
+    end; with ``max_details`` only the rows a capped fan chart shows keep them, chosen as the
+    results arrive, and the chart is the same."""
+    from mstarget.report.model import chart_selection, display_order
+
+    hist, plan = panel
+    table, details = serial
+    order = display_order(table)
+    for cap in (0, len(plan), 24, 60):  # binding rows alone (50) exceed 24; 60 takes 10 others
+        shown = {order[k] for k in chart_selection([details[i].row for i in order], cap)}
+        monkeypatch.setattr(engine, "SERIAL_CHUNK", 7)  # rows arrive in many chunks
+        capped_table, capped = _quiet(assess_detailed, hist, plan, as_of=2019, seed=5, max_details=cap)
+        pd.testing.assert_frame_equal(table, capped_table, check_exact=True)
+        assert {i for i, d in enumerate(capped) if d.bands is not None} == \
+            {i for i in shown if details[i].bands is not None}
+        for i in shown:
+            assert (capped[i].series is None) == (details[i].series is None)
+            if details[i].bands is not None:
+                assert np.array_equal(capped[i].bands.values, details[i].bands.values)
+        assert all(capped[i].series is None for i in range(len(plan)) if i not in shown)
+    monkeypatch.undo()  # the same from two worker processes, results arriving in any order
+    _, from_workers = _quiet(assess_detailed, hist, plan, as_of=2019, seed=5, max_details=60,
+                             backend="loky", n_jobs=2)
+    assert [d.bands is not None for d in from_workers] == [d.bands is not None for d in capped]
+    with pytest.raises(mt.ParameterError, match="max_details"):
+        assess_detailed(hist, plan, as_of=2019, max_details=-1)
+
+
+def test_charted_rows_chosen_while_rows_arrive_match_the_chart_selection():  # issue 13
+    """Ties in category and p_meet, missing p_meet, binding / expected / other attributes, any
+    arrival order: the rows kept are the rows a chart of the whole table would show."""
+    from mstarget.chart_choice import ChartedRows
+    from mstarget.report.model import chart_selection, display_order
+
+    rng = np.random.default_rng(3)
+    for trial in range(40):
+        n = int(rng.integers(1, 120))
+        rows = [{"attribute": rng.choice(["binding", "expected", None]),
+                 "category": rng.choice(["behind", "on_schedule", "ahead", "achieved", "insufficient_data"]),
+                 "p_meet": rng.choice([np.nan, 0.0, 0.5, 1.0, float(rng.random())])} for _ in range(n)]
+        cap = int(rng.integers(0, 30))
+        order = display_order(pd.DataFrame(rows))
+        expected = sorted(order[k] for k in chart_selection([rows[i] for i in order], cap))
+        dropped = []
+        charted = ChartedRows(cap, drop=dropped.append)
+        for i in rng.permutation(n):
+            charted.offer(int(i), rows[i])
+        charted.finish()
+        assert charted.kept() == expected, trial
+        assert sorted(dropped + charted.kept()) == list(range(n))
+
+
 def test_auto_learns_the_global_model_twice_and_short_series_start_before_the_backtest(
         panel, serial, monkeypatch):  # issue 13
     """The parent's serial work overlaps the workers': the short series (pooled_drift, whose model

@@ -30,6 +30,7 @@ from .arguments import check_levels
 from .history import read_history
 from .plotting import pyplot
 from .report import fan_chart
+from .report.charts import MAX_PANELS
 
 _TRACK_DOC = """    track : bool, default False
         Log one MLflow run ({what}) to the store of ``tracking_settings`` (default:
@@ -96,7 +97,7 @@ def forecast(args: dict, settings):
 
 @_tracked(_assess.assess, "parameters, status counts, the table and the fan charts")
 def assess(args: dict, settings):
-    table, details = _assess.assess_detailed(**args)
+    table, details = _assess.assess_detailed(**args, max_details=MAX_PANELS)  # what the chart shows
     params = {"model": str(args["model"]), "as_of": args["as_of"], "seed": args["seed"],
               "n_paths": args["n_paths"], "thresholds": args["thresholds"].__dict__,
               "data_fingerprint": tracking.data_fingerprint(

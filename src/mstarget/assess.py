@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .arguments import check_int, check_seed, check_table
+from .chart_choice import ChartedRows
 from .consistency import check_against_plan
 from .engine import Engine
 from .exceptions import ParameterError, RunningTotalWarning
@@ -289,7 +290,8 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
                     thresholds=Thresholds(), use_plan_baseline=True,
                     schedule_rules=ScheduleRules(), progress=False, region=None,
                     calibration="default", reference=None, backend="serial", n_jobs=None,
-                    scheduler=None, keep_paths: bool = False, _charts: bool = True):
+                    scheduler=None, keep_paths: bool = False, max_details: int | None = None,
+                    _charts: bool = True):
     """Like :func:`assess`, also returning one :class:`TargetAssessment` per plan row (for charts).
 
     Each chunk of series (:mod:`mstarget.engine`) reduces its sample paths to the table's
@@ -297,6 +299,12 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     memory does not grow with paths x targets. ``keep_paths=True`` keeps every series' joint
     paths and each row's simulated compared quantity (``samples``) as well: for small plans only
     (``n_paths`` x horizon floats per series).
+    ``max_details``: keep ``series``, ``bands`` (and ``samples``) only for the rows a chart of
+    at most this many targets shows -- the binding ones plus the most at risk
+    (:func:`mstarget.chart_choice.chart_selection`, as ``fan_chart(max_panels=)`` and
+    ``build_report(max_charts=)`` choose them); the other details hold the row only, dropped
+    as their chunk arrives, so a 100,000-target call holds the fans of a few dozen. ``None``
+    (default): every row's.
     ``_charts=False`` (what :func:`assess` uses): each detail holds the row only (``series``
     and ``bands`` None).
     """
@@ -305,6 +313,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     check_table(history, "history", "assess", optional=True)
     check_int(as_of, "as_of", "assess", optional=True)
     check_seed(seed, "assess")
+    check_int(max_details, "max_details", "assess", low=0, optional=True)
     engine = Engine.of(backend, n_jobs, scheduler, caller="assess")
     prog = Progress.of(progress)
     read = any(isinstance(x, (str, os.PathLike)) for x in (history, plan))
@@ -350,9 +359,16 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     reduce = functools.partial(_assess_series, thresholds=thresholds, as_of=as_of,
                                rules=schedule_rules, keep_paths=bool(keep_paths), charts=_charts)
     extras = {key: (rows, key in converted) for key, rows in rows_of.items()}
+    # with max_details, the details of rows no chart will show are dropped as their chunk arrives
+    held: dict[int, TargetAssessment] = {}
+    charted = (ChartedRows(max_details, drop=lambda pos: _without_details(held.pop(pos)))
+               if _charts and max_details is not None else None)
+    keep = None if charted is None else functools.partial(_offer_for_charts, charted, held)
     parts = run_forecast(hist, horizons, model=model, seed=seed, n_paths=n_paths, bounds=bounds,
                          progress=prog, calibration=calibration, reference=reference,
-                         engine=engine, reduce=reduce, extras=extras) if horizons else []
+                         engine=engine, reduce=reduce, extras=extras, keep=keep) if horizons else []
+    if charted is not None:
+        charted.finish()
     results: list = [None] * len(plan_rows)
     for part in parts:
         for pos, t in part:
@@ -386,6 +402,20 @@ def _assess_series(sf: SeriesForecast, extra, *, thresholds: Thresholds, as_of, 
         bands = fan_bands(sf, t.row) if charts or keep_paths else None
         out.append((pos, TargetAssessment(t.row, t.samples if keep_paths else None, light, bands)))
     return out
+
+
+def _offer_for_charts(charted: ChartedRows, held: dict, indices, chunk: list) -> list:
+    """``run_series``'s ``keep``: offer the rows of a chunk that just arrived to ``charted``,
+    which drops (through ``held``) the details of rows that can no longer be charted."""
+    for part in chunk:
+        for pos, t in part:
+            held[pos] = t
+            charted.offer(pos, t.row)
+    return chunk
+
+
+def _without_details(t: TargetAssessment) -> None:
+    t.series = t.bands = t.samples = None
 
 
 def _plan_bounds(r: dict):

@@ -221,12 +221,15 @@ class Batch:
         self.pending = {}
 
 
-def collect(batches: Sequence[Batch], on_done: Callable[[int, int], None] | None = None) -> list[list]:
+def collect(batches: Sequence[Batch], on_done: Callable[[int, int], None] | None = None,
+            keep: Callable[[int, int, Any], Any] | None = None) -> list[list]:
     """The results of several batches of one engine, each in task order: ``out[b][k]``.
 
     Results are taken as they come, whatever their batch, so this process reads them while the
     workers still run later tasks (not all at the end); ``on_done(b, k)`` is called as task
-    ``k`` of batch ``b`` is collected. Warnings raised in a worker are raised again here, batch
+    ``k`` of batch ``b`` is collected, after ``keep(b, k, result)``, whose return value is what
+    is kept of that result (default: all of it; e.g. details the caller will not use dropped
+    as they arrive, so memory does not grow with them). Warnings raised in a worker are raised again here, batch
     by batch in task order. On an error (or an interrupt) every unfinished task is cancelled.
     ``serial``: each batch runs here, in turn.
     """
@@ -238,7 +241,8 @@ def collect(batches: Sequence[Batch], on_done: Callable[[int, int], None] | None
         for b, batch in enumerate(batches):
             part = []
             for k, t in enumerate(batch.tasks):
-                part.append(batch.fn(*t, **batch.shared))
+                value = batch.fn(*t, **batch.shared)
+                part.append(keep(b, k, value) if keep else value)
                 if on_done:
                     on_done(b, k)
             out.append(part)
@@ -257,7 +261,8 @@ def collect(batches: Sequence[Batch], on_done: Callable[[int, int], None] | None
             # a finished task's future is dropped at once (a Dask worker then frees its result)
             k = batches[b].pending.pop(fut)
             del fut
-            results[b][k] = pickle.loads(value)[1] if dask else value[1]
+            value, caught = pickle.loads(value)[1] if dask else value[1]
+            results[b][k] = (keep(b, k, value) if keep else value), caught
             if on_done:
                 on_done(b, k)
     except BaseException as exc:

@@ -292,7 +292,7 @@ def forecast_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int,
 
 def run_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int, progress=False,
                calibration="default", reference=None, engine: Engine | None = None,
-               reduce=None, extras: Sequence | None = None) -> list:
+               reduce=None, extras: Sequence | None = None, keep=None) -> list:
     """Fit, sample and (optionally) reduce every prepared series, in chunks on ``engine``.
 
     First, in this process, what is learned across series: ``auto``'s choice (its backtest runs
@@ -323,6 +323,10 @@ def run_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int, progre
         result replaces the :class:`SeriesForecast` (with its paths) in the returned list.
     extras : sequence, optional
         ``extras[i]`` is passed to ``reduce`` with series ``i`` (default None).
+    keep : callable, optional
+        ``keep(indices, results)``, called in this process as each chunk's results arrive
+        (``results[j]`` is series ``indices[j]``'s); what it returns is kept instead (e.g. with
+        details nobody will look at dropped, so memory does not grow with them).
 
     Returns
     -------
@@ -364,7 +368,7 @@ def run_series(prepared: Sequence[_Prepared], *, n_paths: int, seed: int, progre
         plain, learning = run.groups(chosen)
         run.submit(plain, priority=_CHOSEN)
         run.submit(run.learn(learning), priority=_CHOSEN)
-        return run.collect()
+        return run.collect(keep)
     except BaseException:
         run.cancel()
         raise
@@ -448,14 +452,17 @@ class _Run:
                                    priority=priority)
         self.batches.append((batch, [part for part, _, _ in tasks]))
 
-    def collect(self) -> list:
+    def collect(self, keep=None) -> list:
         """Every series' result, in the order of ``prepared`` (waits for the batches; results
-        are read as they come, whatever their batch)."""
+        are read as they come, whatever their batch); ``keep(indices, results)`` as in
+        :func:`run_series`."""
         out: list = [None] * len(self.prepared)
         bar = self.progress.bar(len(self.prepared), "forecasting series", unit="series")
         batches = [batch for batch, _ in self.batches]
+        chunk_keep = None if keep is None else (lambda b, k, value: keep(self.batches[b][1][k], value))
         try:
-            done = collect(batches, on_done=lambda b, k: bar.update(len(self.batches[b][1][k])))
+            done = collect(batches, on_done=lambda b, k: bar.update(len(self.batches[b][1][k])),
+                           keep=chunk_keep)
         finally:
             bar.close()
         for (_, parts), results in zip(self.batches, done):
@@ -781,9 +788,10 @@ def forecast_paths(history, horizon: int | Mapping[tuple[str, str], int], *, mod
 def run_forecast(history, horizon, *, model="auto", seed: int = 0, n_paths: int = DEFAULT_PATHS,
                  as_of: int | None = None, bounds: Mapping | None = None, progress=False,
                  calibration="default", reference=None, engine: Engine | None = None,
-                 reduce=None, extra=None, extras: Mapping | None = None) -> list:
+                 reduce=None, extra=None, extras: Mapping | None = None, keep=None) -> list:
     """Read, prepare and run every series (:func:`run_series`); ``extra`` goes to ``reduce``
-    with every series, or ``extras[(region, indicator)]`` with that series."""
+    with every series, or ``extras[(region, indicator)]`` with that series; ``keep`` as in
+    :func:`run_series`."""
     check_horizon(horizon, "forecast", mapping=True)
     if not (isinstance(n_paths, (int, np.integer)) and 10 <= n_paths <= 1_000_000):
         raise ParameterError.invalid("n_paths", "forecast", "an int in [10, 1000000]", n_paths)
@@ -801,4 +809,4 @@ def run_forecast(history, horizon, *, model="auto", seed: int = 0, n_paths: int 
                   else [extra] * len(prepared))
     return run_series(prepared, n_paths=int(n_paths), seed=int(seed), progress=progress,
                       calibration=calibration, reference=reference, engine=engine, reduce=reduce,
-                      extras=per_series)
+                      extras=per_series, keep=keep)

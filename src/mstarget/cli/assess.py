@@ -16,6 +16,7 @@ from ..matching import match
 from ..plotting import pyplot, save_figure
 from ..progress import Progress
 from ..report import fan_chart, overview_chart
+from ..report.charts import MAX_PANELS
 from ..schedule import CATEGORIES, CATEGORY_ZH
 from . import common
 
@@ -115,7 +116,7 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
         warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
                                          seed=args.seed, progress=prog, reference=reference,
-                                         backend=engine)
+                                         backend=engine, max_details=MAX_PANELS)
     params = {"command": "assess", "model": args.model, "as_of": args.as_of, "seed": args.seed,
               "plan": args.plan, "history": args.history or "", "backend": engine.backend,
               **tracking.package_versions()}

@@ -57,7 +57,8 @@ def _run(args: argparse.Namespace, paths, settings, logger) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
-                                         seed=args.seed, progress=prog, backend=engine)
+                                         seed=args.seed, progress=prog, backend=engine,
+                                         max_details=max(args.max_charts, 0))
     with prog.step("writing the report"):
         write_report(table, details, paths, title=args.title, plan=plan, lang=args.lang,
                      as_of=args.as_of, max_charts=args.max_charts)

@@ -36,6 +36,8 @@ from .model import (
     risk_rank,
 )
 
+#: panels of a :func:`fan_chart` at most (binding targets plus the most at risk)
+MAX_PANELS = 24
 BAND_COLOUR = "#3182bd"
 TARGET_COLOUR = "#b2182b"
 HISTORY_COLOUR = "#252525"
@@ -224,7 +226,7 @@ def target_chart(assessment, *, number: int | None = None, lang: str = "zh"):
 
 
 def fan_chart(assessments: Sequence, *, title: str | None = None, ncols: int = 3, lang: str | None = None,
-              max_panels: int | None = 24):
+              max_panels: int | None = MAX_PANELS):
     """Fan charts of several targets in a grid, in the report table's order (binding first).
 
     Parameters

@@ -16,6 +16,7 @@ from typing import Sequence
 
 import pandas as pd
 
+from ..chart_choice import ATTRIBUTE_ORDER, chart_selection, risk_rank  # noqa: F401  (risk_rank: .charts)
 from ..exceptions import ParameterError
 from ..schedule import CATEGORIES, CATEGORY_ZH
 from . import narrative
@@ -178,32 +179,9 @@ class Report:
 
 def display_order(table: pd.DataFrame) -> list[int]:
     """Positions of ``table``'s rows in display order: binding (约束性) first, then plan order."""
-    rank = {"binding": 0, "expected": 1}
     attr = table["attribute"] if "attribute" in table else pd.Series([None] * len(table))
-    keys = [(rank.get(a, 2), i) for i, a in enumerate(attr.tolist())]
+    keys = [(ATTRIBUTE_ORDER.get(a, 2), i) for i, a in enumerate(attr.tolist())]
     return [i for _, i in sorted(keys)]
-
-
-def risk_rank(row: dict) -> tuple:
-    """Sort key, most at risk first: behind schedule, then lowest ``p_meet``."""
-    cat_rank = {"behind": 0, "on_schedule": 1, "ahead": 2, "insufficient_data": 3, "achieved": 4}
-    p = row.get("p_meet")
-    return (cat_rank.get(row.get("category"), 3), 1.0 if is_missing(p) else float(p))
-
-
-def chart_selection(rows: Sequence[dict], max_charts: int | None) -> list[int]:
-    """Positions (in ``rows``' order) that get a chart: all if they fit in ``max_charts``, else the
-    binding targets plus the most at risk up to ``max_charts`` (binding ones first if they alone
-    exceed it). The result keeps ``rows``' order."""
-    n = len(rows)
-    if max_charts is None or n <= max_charts:
-        return list(range(n))
-    binding = [i for i, r in enumerate(rows) if r.get("attribute") == "binding"]
-    others = sorted((i for i, r in enumerate(rows) if r.get("attribute") != "binding"),
-                    key=lambda i: risk_rank(rows[i]))
-    binding = sorted(binding, key=lambda i: risk_rank(rows[i]))
-    chosen = (binding + others)[:max(max_charts, 0)]
-    return sorted(chosen)
 
 
 # --------------------------------------------------------------------------------------------
