@@ -517,7 +517,11 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
     errors: list[Problem] = []
     unit_kinds: dict = {}
     same_unit: dict = {}
-    for pos, r in enumerate(records(plan)):
+    # rows that pass every check below are found a column at a time; only the others are
+    # looked at one by one (a country's plan: 100,000 rows, a handful of them suspect)
+    suspect = _rows_to_check(plan, history, pairs, use)
+    for pos, r in zip(suspect, records(plan.iloc[suspect])):
+        pos = int(pos)
         hind = pairs.get((r.region, r.indicator))
         if hind is None or (r.region, hind) not in groups:
             continue
@@ -590,6 +594,69 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
                            Problem(hsrc, hrow(p), hcol("value", p), f"{h:g}", f"the plan's {_num(b)}")], 4)
     if errors:
         raise DataValidationError(errors, source=hsrc)
+
+
+def _rows_to_check(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict, use: np.ndarray) -> np.ndarray:
+    """Positions of the plan rows :func:`check_against_plan` must look at one by one: all but
+    those whose matched history (observations ``use``) surely passes its checks -- units written
+    the same (or one side blank), no negative figure, a level or stock whose history is within
+    ``min(SCALE_FACTOR, PERCENT_FACTOR) / 1.1`` times the plan's scale, and a history value in
+    the baseline year within ``BASELINE_TOLERANCE`` of the plan's baseline (or none). Conservative:
+    a row let through here would pass the row-by-row checks too."""
+    n = len(plan)
+    hist = pd.DataFrame({"region": history["region"].to_numpy(dtype=object),
+                         "indicator": history["indicator"].to_numpy(dtype=object)})[use]
+    if hist.empty or n == 0:
+        return np.arange(0)
+    values = history["value"].to_numpy(dtype=float)[use]
+    gid = hist.groupby(["region", "indicator"], sort=False).ngroup().to_numpy()
+    keys = hist.drop_duplicates(["region", "indicator"])
+    index = {k: i for i, k in enumerate(zip(keys["region"].tolist(), keys["indicator"].tolist()))}
+    regions, indicators = column_cells(plan["region"]), column_cells(plan["indicator"])
+    g = np.array([index.get((reg, pairs.get((reg, ind))), -1) for reg, ind in zip(regions, indicators)],
+                 dtype=np.int64)
+    matched = g >= 0
+    n_groups = len(index)
+    # negative figures (a count never is): the row-by-row check decides
+    negative = np.zeros(n_groups, dtype=bool)
+    np.logical_or.at(negative, gid, values < 0)
+    # units: the first non-blank unit of the history against the plan's, as written
+    if "unit" in history.columns:
+        hunit = history["unit"].fillna("").astype(str).to_numpy(dtype=object)[use]
+        filled = np.array([bool(u.strip()) for u in hunit], dtype=bool)
+        first = pd.Series(hunit[filled]).groupby(gid[filled], sort=False).first()
+        group_unit = np.full(n_groups, "", dtype=object)
+        group_unit[first.index.to_numpy()] = first.to_numpy(dtype=object)
+        plan_unit = plan["unit"].fillna("").astype(str).to_numpy(dtype=object) if "unit" in plan else \
+            np.full(n, "", dtype=object)
+        hu = np.where(matched, group_unit[np.where(matched, g, 0)], "")
+        units_differ = np.array([bool(a) and bool(b) and a != b for a, b in zip(hu, plan_unit)], dtype=bool)
+    else:
+        units_differ = np.zeros(n, dtype=bool)
+    # magnitudes: the median of the non-zero figures against the larger of baseline and target
+    nonzero = values != 0
+    hist_scale = np.full(n_groups, np.nan)
+    med = pd.Series(np.abs(values[nonzero])).groupby(gid[nonzero], sort=False).median()
+    hist_scale[med.index.to_numpy()] = med.to_numpy(dtype=float)
+    baseline = pd.to_numeric(plan["baseline"], errors="coerce").to_numpy(dtype=float)
+    target = pd.to_numeric(plan["target"], errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        plan_scale = np.fmax(np.abs(baseline), np.abs(target))
+        ratio = hist_scale[np.where(matched, g, 0)] / plan_scale
+    limit = min(SCALE_FACTOR, PERCENT_FACTOR) / 1.1
+    level = (plan["kind"].to_numpy(dtype=object) != "increment") & (baseline != 0) & (target != 0)
+    scale_ok = level & (ratio > 1 / limit) & (ratio < limit)
+    # the baseline-year value: within the tolerance's floor of the plan's baseline, or absent
+    by = pd.to_numeric(plan["baseline_year"], errors="coerce").to_numpy(dtype=float)
+    years = history["year"].to_numpy()[use]
+    at = pd.DataFrame({"g": gid, "year": years, "value": values}).drop_duplicates(["g", "year"])
+    wanted = pd.DataFrame({"g": np.where(matched, g, -1), "year": np.nan_to_num(by, nan=-1).astype(np.int64)})
+    found = wanted.merge(at, on=["g", "year"], how="left")["value"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        baseline_ok = np.isnan(baseline) | np.isnan(by) | np.isnan(found) | \
+            (np.abs(found - baseline) <= BASELINE_TOLERANCE * np.abs(baseline))
+    clear = ~units_differ & ~negative[np.where(matched, g, 0)] & scale_ok & baseline_ok
+    return np.flatnonzero(matched & ~clear)
 
 
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:

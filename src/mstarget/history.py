@@ -277,8 +277,8 @@ def _duplicates(out: pd.DataFrame, raw: pd.DataFrame, cell_columns, problems: Pr
     """Exact duplicates are dropped; the same observation with another value is refused."""
     ok = ~np.isnan(out["year"].to_numpy(dtype=float)) & (out["indicator"] != "").to_numpy()
     keys = ["region", "indicator", "year"]
-    sub = out[ok]
-    dup = sub[sub.duplicated(keys, keep=False)]
+    sub = out.loc[ok, keys]  # the key columns only (1M rows: the others need not be copied)
+    dup = out.loc[sub.index[sub.duplicated(keep=False)], keys + ["value"]]
     drop = []
     cells = raw["value"].to_numpy(dtype=object)
     for _, group in dup.groupby(keys, sort=False):

@@ -281,6 +281,8 @@ def _drop_layout_rows(body: pd.DataFrame):
         for pos, text in labels.items():
             lab.iloc[pos] = text
         sections = lab.ffill().fillna("").to_numpy()
+    if not drop:  # a plain table (most large ones): nothing to take out, nothing copied
+        return body, notes, sections
     keep = np.setdiff1d(np.arange(len(body)), np.fromiter(drop, dtype=int, count=len(drop)))
     if sections is not None:
         sections = sections[keep]
@@ -313,7 +315,8 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
         _plan_years(frame, years, taken, rename, defaults, table.headers, dict(zip(frame.columns, written)))
     if problems:
         raise DataValidationError(problems, source=src)
-    frame = frame.rename(columns=rename)
+    frame = frame.copy(deep=False)  # renamed without copying the cells (1M history rows: 0.5 s)
+    frame.columns = [rename.get(c, c) for c in frame.columns]
     table.frame = frame
     if schema.what == "history" and "year" not in frame.columns and "value" not in frame.columns:
         observed = {c: yr for c, yr in years.items() if yr[1] != "target"}
