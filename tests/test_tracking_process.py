@@ -114,11 +114,11 @@ def test_sigterm_to_the_command_while_the_child_logs_ends_the_run_failed(store, 
     assert runs[0].data.tags["mstarget.error"] == "interrupted (SIGTERM)"
 
 
-BROKEN_OVERVIEW = """
+BROKEN_FAN = """
 import mstarget.cli.assess as assess_cli
 def broken(*args, **kwargs):
-    raise RuntimeError("the overview could not be laid out")
-assess_cli.overview_chart = broken
+    raise RuntimeError("the fan chart could not be laid out")
+assess_cli.fan_chart = broken
 """
 
 
@@ -126,11 +126,11 @@ def test_a_chart_that_fails_after_the_call_was_handed_over_ends_the_run_failed(s
     """The child logs the tables while the command draws; if drawing fails, the run says why."""
     experiment = f"chart-{uuid.uuid4().hex[:6]}"
     out = tmp_path / "a.csv"
-    done = run_cli(argv(store, experiment, out), patch=BROKEN_OVERVIEW)
+    done = run_cli(argv(store, experiment, out), patch=BROKEN_FAN)
     assert done.returncode == 1  # a bug of ours: exit 1
     assert not out.exists()  # charts come before --out: nothing written
     _, runs = runs_of(store, experiment)
     assert [r.info.status for r in runs] == ["FAILED"]
     assert runs[0].data.tags["mstarget.error"] == (
         "CommandFailed: the command failed before its charts were logged: "
-        "RuntimeError: the overview could not be laid out")
+        "RuntimeError: the fan chart could not be laid out")

@@ -15,7 +15,7 @@ from ..io import write_table
 from ..matching import match
 from ..plotting import pyplot, save_figure
 from ..progress import Progress
-from ..report import fan_chart, overview_chart
+from ..report import fan_chart
 from ..report.charts import MAX_PANELS
 from ..schedule import CATEGORIES, CATEGORY_ZH
 from . import common
@@ -123,21 +123,21 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     if settings.enabled:
         params["data_fingerprint"] = tracking.data_fingerprint(plan, history)
     # the same logging as the API's assess(track=True): metrics, assessment.csv, fan_chart.png,
-    # overview_chart.png. Handed over now: a tracking process logs the tables while we draw.
+    # overview_chart.png. Handed over now: a tracking process logs the tables and draws the
+    # overview (on the other core) while we draw the fan chart.
     pending = common.PendingRun(logger, "log_assessment", table, params, settings,
-                                later=("figure", "overview") if settings.enabled else ())
-    fig = overview = None
+                                overview=tracking.DRAW_OVERVIEW,
+                                later=("figure",) if settings.enabled else ())
+    fig = None
     try:
         if args.chart or settings.enabled:  # drawn once, before anything is written
             with prog.step("drawing charts"):  # capped: binding targets plus the most at risk
                 fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")
-                if settings.enabled:
-                    overview = overview_chart(table)
             if args.chart:
                 save_figure(fig, args.chart, dpi=110)
             if settings.enabled:  # the --chart file itself when it is a PNG (never drawn twice)
                 chart = args.chart if args.chart and args.chart.lower().endswith(".png") else fig
-                pending.provide(figure=chart, overview=overview)
+                pending.provide(figure=chart)
         if args.out:
             with prog.step(f"writing {args.out}"):
                 write_table(table, args.out)
@@ -151,9 +151,8 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
         with prog.step("logging the MLflow run") if settings.enabled else contextlib.nullcontext():
             run_id = pending.result()
     finally:
-        for f in (fig, overview):
-            if f is not None:
-                pyplot().close(f)
+        if fig is not None:
+            pyplot().close(fig)
     if run_id is not None:
         common.echo(f"MLflow run {run_id} logged to {settings.store_uri()}")
     return common.EXIT_OK

@@ -47,6 +47,7 @@ from __future__ import annotations
 from . import forecaster as _forecaster
 from .forecaster import forecaster_config, load_forecaster, log_forecaster  # noqa: F401
 from .records import (  # noqa: F401
+    DRAW_OVERVIEW,
     assessment_metrics,
     forecast_metrics,
     log_assessment,

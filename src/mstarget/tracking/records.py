@@ -12,6 +12,8 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from ..exceptions import TrackingError, TrackingWarning
+from ..plotting import pyplot
+from ..report.charts import overview_chart
 from ..schedule import CATEGORIES
 from .forecaster import log_forecaster
 from .runs import Run, active_run, start_run
@@ -132,25 +134,42 @@ def describe_run(command: str, table: pd.DataFrame, params: Mapping[str, Any]) -
     return name[:250]
 
 
+#: ``overview=`` value of :func:`log_assessment` / :func:`record_assessment`: draw the overview
+#: chart of the table where the run is logged (a CLI's tracking process draws it on the other core
+#: while the command draws the fan chart)
+DRAW_OVERVIEW = "draw the overview chart of the table here"
+
+
 def record_assessment(run: Run, table: pd.DataFrame, figure=None, files: Sequence[str | Path] = (),
                       overview=None) -> None:
     """Log an ``assess`` result into an open run: summary and per-target metrics (first
     :data:`MAX_TARGET_METRICS` rows), the full table ``assessment.csv``,
     ``per_target_metrics.csv``, ``fan_chart.png`` (a capped grid: binding targets plus the most
-    at risk), ``overview_chart.png`` (every target in one chart) and any report ``files`` (under
-    ``report/``). Whatever the number of rows, only the table grows: the cost is bounded."""
+    at risk), ``overview_chart.png`` (every target in one chart; ``overview=DRAW_OVERVIEW``: drawn
+    here from ``table``) and any report ``files`` (under ``report/``). Whatever the number of rows,
+    only the table grows: the cost is bounded."""
     per_target = target_metrics(table)
     run.log_metrics({**assessment_metrics(table), **per_target})
     run.log_table(table, "assessment.csv")
     run.log_table(target_metric_keys(table), "per_target_metrics.csv")
     run.set_tags({"mstarget.per_target_rows": min(len(table), MAX_TARGET_METRICS),
                   "mstarget.per_target_truncated": len(table) > MAX_TARGET_METRICS})
+    if isinstance(overview, str) and overview == DRAW_OVERVIEW:
+        _log_overview(run, table)  # before waiting for the fan chart, which may still be drawn
+    elif overview is not None:
+        run.log_figure(overview, "overview_chart.png")
     if figure is not None:
         run.log_figure(figure, "fan_chart.png")
-    if overview is not None:
-        run.log_figure(overview, "overview_chart.png")
     for path in files:
         run.log_file(path, "report")
+
+
+def _log_overview(run: Run, table: pd.DataFrame) -> None:
+    figure = overview_chart(table)
+    try:
+        run.log_figure(figure, "overview_chart.png")
+    finally:
+        pyplot().close(figure)
 
 
 def record_forecast(run: Run, table: pd.DataFrame, figure=None, *,
