@@ -123,12 +123,14 @@ def backtest(args: dict, settings):
 
 def _log_assessment(table, details, params: dict, settings) -> str | None:
     """Log an assessment run with its fan chart (at most the report's cap of panels: binding
-    targets plus the most at risk, :func:`mstarget.report.fan_chart`); the chart is drawn only
-    when tracking is on. A failing store gives a ``TrackingWarning``; returns the run id."""
+    targets plus the most at risk, :func:`mstarget.report.fan_chart`) and the overview chart of
+    every target, as the CLI does; the charts are drawn only when tracking is on. A failing store
+    gives a ``TrackingWarning``; returns the run id."""
     if not settings.enabled:
         return None
     fig = fan_chart(details, title=f"as of {params.get('as_of') or 'latest'}")
     try:
-        return tracking.log_assessment(table, params, settings, figure=fig, on_error="warn")
+        return tracking.log_assessment(table, params, settings, figure=fig, on_error="warn",
+                                       overview=tracking.DRAW_OVERVIEW)
     finally:
         pyplot().close(fig)

@@ -24,17 +24,11 @@ import numpy as np
 import pandas as pd
 
 from ..assess import fan_bands
+from ..chart_choice import chart_selection, risk_rank
 from ..plotting import cjk_font, pyplot, quiet_glyphs, save_figure  # noqa: F401  (save_figure re-exported)
 from ..schedule import CATEGORY_ZH
 from .formatting import contains_cjk, display_width, is_missing, number_text, probability_cell, row_decimals
-from .model import (
-    CATEGORY_COLOURS,
-    CATEGORY_EN,
-    DIRECTION_SIGN,
-    chart_selection,
-    display_order,
-    risk_rank,
-)
+from .model import CATEGORY_COLOURS, CATEGORY_EN, DIRECTION_SIGN, display_order
 
 #: panels of a :func:`fan_chart` at most (binding targets plus the most at risk)
 MAX_PANELS = 24

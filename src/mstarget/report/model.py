@@ -16,7 +16,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from ..chart_choice import ATTRIBUTE_ORDER, chart_selection, risk_rank  # noqa: F401  (risk_rank: .charts)
+from ..chart_choice import ATTRIBUTE_ORDER, chart_selection
 from ..exceptions import ParameterError
 from ..schedule import CATEGORIES, CATEGORY_ZH
 from . import narrative
