@@ -430,12 +430,22 @@ def warn_history(history: pd.DataFrame, *, today: _dt.date | None = None) -> Non
 
 def _percent_jumps(history: pd.DataFrame, src: str, row) -> None:
     names = history["name"] if "name" in history.columns else history["indicator"]
-    keys = pd.DataFrame({"u": history["unit"].fillna("").astype(str).to_numpy(dtype=object),
-                         "n": names.fillna("").astype(str).to_numpy(dtype=object),
-                         "i": history["indicator"].astype(str).to_numpy(dtype=object)})
-    group = keys.groupby(["u", "n", "i"], sort=False).ngroup().to_numpy()
-    firsts = keys.drop_duplicates()  # in order of first appearance, as ngroup numbers them
-    kinds = np.array([percent_kind(u, n, i) == "share" for u, n, i in firsts.itertuples(index=False)],
+    columns = (history["unit"], names, history["indicator"])
+    # one (unit, name, indicator) group per distinct combination, each judged once (linear in rows)
+    group = np.zeros(len(history), dtype=np.int64)
+    for col in columns:
+        codes, uniq = pd.factorize(col, use_na_sentinel=False)
+        group = group * (len(uniq) + 1) + codes
+        group, _ = pd.factorize(group)  # renumbered: the product of the three never overflows
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    first = np.empty(n_groups, dtype=np.int64)
+    first[group[::-1]] = np.arange(len(group) - 1, -1, -1)  # each group's first row
+
+    def text(col, pos):
+        v = col.iat[pos]
+        return "" if pd.isna(v) else str(v)
+
+    kinds = np.array([percent_kind(*(text(col, pos) for col in columns)) == "share" for pos in first],
                      dtype=bool)
     share = kinds[group] if len(group) else np.zeros(0, dtype=bool)
     if "lower" in history.columns:

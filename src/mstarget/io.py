@@ -234,7 +234,11 @@ def decode_text(raw: bytes, src: str) -> str:
 def sniff_separator(text: str, sep: str = ",") -> str:
     """``sep``, unless no line of the file holds one and its lines are separated by ``;`` or tabs
     instead (a CSV saved with European settings, or Excel's tab-separated "Unicode text")."""
-    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    head = text[:100_000]  # the first lines only: splitting a 1M-line file costs ~0.1 s
+    head_lines = head.splitlines()
+    if len(head) < len(text) and len(head_lines) > 1:
+        head_lines.pop()  # cut short
+    lines = [ln for ln in head_lines[:50] if ln.strip()]
     if not lines or any(sep in ln for ln in lines):
         return sep
     for other in ("\t", ";", ","):
@@ -273,12 +277,26 @@ def _csv_grid(p: Path, src: str, sep: str) -> pd.DataFrame:
         rows = list(csv.reader(_io.StringIO(text, newline=""), delimiter=sep))
         width = max((len(r) for r in rows), default=0)
         grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    if not _may_need_strip(text, sep):  # no cell starts or ends with a space (most large files)
+        return grid
     for c in grid.columns:
         if grid[c].dtype == object:  # Python strings (pandas 2): a plain loop is ~4x faster than .str
             grid[c] = np.array([text.strip() for text in grid[c].tolist()], dtype=object)
         else:
             grid[c] = grid[c].str.strip()
     return grid
+
+
+#: what ``str.strip()`` removes, but line ends (every white space character is below U+3001)
+_WHITE_SPACE = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\r\n")
+
+
+def _may_need_strip(text: str, sep: str) -> bool:
+    """Whether some cell of the CSV ``text`` may start or end with white space (what ``str.strip``
+    removes). ``False`` guarantees none does: the text holds no quote (so no cell holds a line
+    end) and no white space but line ends and a tab separator. ~0.1 s for 1M rows, against
+    ~0.7 s for stripping every cell."""
+    return '"' in text or any(c in text for c in _WHITE_SPACE if c != sep)
 
 
 def cell_text(value, number_format: str = "") -> str:

@@ -201,8 +201,10 @@ def _from_grid(grid: pd.DataFrame, schema: Schema, src: str = "<input>") -> Tabl
     written = [t or n for t, n in zip(texts, names)]  # a repeated header stays as written
     body.columns = names
     body, notes, sections = _drop_layout_rows(body)
-    frame = body.reset_index(drop=True)
-    table = Table(frame, body.index.to_numpy(dtype=int), title=" ".join(title_lines), notes=notes)
+    rows = body.index.to_numpy(dtype=int)
+    frame = body  # renumbered in place: reset_index would copy every cell (1M rows: ~0.2 s)
+    frame.index = pd.RangeIndex(len(frame))
+    table = Table(frame, rows, title=" ".join(title_lines), notes=notes)
     if sections is not None and "group" not in frame.columns:
         frame["group"] = sections
     if unit:
