@@ -26,7 +26,8 @@ SRC = Path(mstarget.__file__).parent
 #: ``name`` is that module alone, ``name.*`` the module or package and everything in it; the
 #: longest match wins (``risk.*`` computes, the package's face ``risk`` and ``risk.api`` log runs)
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", ("_version", "exceptions", "arguments", "progress", "engine", "metrics", "quantiles")),
+    ("foundation", ("_version", "exceptions", "arguments", "progress", "collector", "engine", "metrics",
+                    "quantiles")),
     ("readers and writers", ("io", "plotting", "validation", "units", "layout", "consistency",
                              "matching", "plan", "history")),
     ("transforms", ("transforms",)),

@@ -27,6 +27,7 @@ from . import backtest as _backtest
 from . import forecast as _forecast
 from . import tracking
 from .arguments import check_levels
+from .collector import fewer_collections
 from .history import read_history
 from .plotting import pyplot
 from .report import fan_chart
@@ -65,7 +66,7 @@ def _tracked(compute: Callable, what: str):
     def decorate(log: Callable) -> Callable:
         @functools.wraps(compute)
         def wrapper(*args, track: bool = False, tracking_settings=None, **kwargs):
-            with _warnings_at_caller():
+            with _warnings_at_caller(), fewer_collections():
                 if not track:
                     return compute(*args, **kwargs)
                 bound = sig.bind(*args, **kwargs)

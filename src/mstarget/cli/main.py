@@ -17,6 +17,7 @@ import traceback
 import warnings
 
 from .._version import __version__
+from ..collector import fewer_collections
 from ..exceptions import (
     DataValidationError,
     EnvironmentProblem,
@@ -164,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = os.environ.get("MSTARGET_DEBUG", "") not in ("", "0")
     digest = _WarningDigest()
     try:
-        with warnings.catch_warnings(), _sigterm_like_sigint():
+        with warnings.catch_warnings(), _sigterm_like_sigint(), fewer_collections():
             warnings.simplefilter("ignore")  # third-party deprecation noise is not the user's business
             warnings.simplefilter("default", MstargetWarning)
             warnings.showwarning = digest.show

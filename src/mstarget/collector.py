@@ -1,0 +1,37 @@
+"""Fewer passes of Python's cyclic garbage collector while a call builds many objects.
+
+A country-sized call creates millions of small objects that live to its end (plan rows, series,
+results). CPython's collector counts allocations and walks ever more of them: at 100,000 targets
+its full passes took ~3 s of a ~60 s ``assess`` in the calling process (17 full passes). Inside
+:func:`fewer_collections` it waits for 100,000 new objects instead of 700 between young-generation
+passes, so cycles are still collected, in ~40 passes instead of ~6,400, and full passes become
+rare. The caller's setting is restored on the way out. Used around every call of the API
+(:mod:`mstarget.api`) and every command (:mod:`mstarget.cli.main`).
+"""
+from __future__ import annotations
+
+import contextlib
+import gc
+from typing import Iterator
+
+#: allocations between two young-generation passes inside :func:`fewer_collections`
+YOUNG_THRESHOLD = 100_000
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Raise the collector's young-generation threshold to :data:`YOUNG_THRESHOLD` for the block.
+
+    A collector switched off, or already set at least as high (an outer block, or the
+    caller's own choice), is left as it is."""
+    old = gc.get_threshold()
+    if not gc.isenabled() or old[0] >= YOUNG_THRESHOLD:
+        yield
+        return
+    gc.set_threshold(YOUNG_THRESHOLD, *old[1:])
+    try:
+        yield
+    finally:
+        if gc.get_threshold()[0] == YOUNG_THRESHOLD:  # not changed meanwhile by the caller
+            gc.set_threshold(*old)
+
