@@ -20,6 +20,10 @@ against the realised persistence: ``met1`` (share of 1x-pace targets met, the pr
 :mod:`mstarget.pace_check`) and ``rho`` (median over regions of the future yearly change / the
 window's mean change, model scale; 1 = the trend continues). Writes ``out/persistence_q1.csv``.
 
+``--ab instability``: the pooled trend wanders as a random walk whose yearly variance the regions'
+second differences give (:func:`peer_instability`; a local linear trend, the median unchanged), the
+fan widening more for indicators whose regions' trends turn. Same protocol as below.
+
 ``--ab`` (~6 min per variant on 2 busy cores): ``pooled_drift`` with a **damped** trend -- the
 indicator's damping ``phi`` solves ``phi^(k-1) / mean(phi^0..phi^(k-2)) = ratio`` (the ratio a
 trend damped by ``phi`` a year shows over ``k`` changes; ``ratio >= 1`` -> ``phi = 1``, ``<= 0`` ->
@@ -32,6 +36,7 @@ protocol. Writes ``out/persistence_ab_<variant>_<n>_<h>.csv``.
 
     .venv/bin/python experiments/plan_regime/persistence.py --q1
     .venv/bin/python experiments/plan_regime/persistence.py --ab damped [--prior-peers 31] [--n 4 --h 2]
+    .venv/bin/python experiments/plan_regime/persistence.py --ab instability [--n 4 --h 2]
     .venv/bin/python experiments/plan_regime/persistence.py --compare [--n 4 --h 2]
 """
 from __future__ import annotations
@@ -230,11 +235,71 @@ def enable_damping(prior_peers: float = 0.0) -> None:
     PooledDriftModel.fit, PooledDriftModel.predict, PooledDriftModel.sample_paths = fit, predict, sample_paths
 
 
+def peer_instability(series: Sequence[np.ndarray]) -> float:
+    """Variance of the yearly change of the slope (model scale) from the peers' second differences.
+
+    With changes ``d_t = b_t + e_t`` and a slope that wanders, ``b_t = b_(t-1) + eta_t``, a second
+    difference ``dd_t = eta_t + e_t - e_(t-1)`` has ``E dd^2 = s_eta^2 + 2 s_e^2`` and neighbours
+    ``E dd_t dd_(t+1) = -s_e^2``: per region ``mean(dd^2) + 2 mean(dd_t dd_(t+1))`` estimates
+    ``s_eta^2``; the indicator takes the median over its regions (a region with a break does not
+    decide), floored at 0. Regions need 3+ changes (4+ points); fewer than ``MIN_PEERS``: 0."""
+    est = []
+    for z in series:
+        d = np.diff(np.asarray(z, dtype=float)[-(pooling.WINDOW + 1):])
+        d = d[np.isfinite(d)]
+        if d.size >= 3:
+            dd = np.diff(d)
+            est.append(float(np.mean(dd ** 2) + 2 * np.mean(dd[1:] * dd[:-1])))
+    if len(est) < pooling.MIN_PEERS:
+        return 0.0
+    return max(float(np.median(est)), 0.0)
+
+
+@dataclass(frozen=True)
+class WanderingPrior(pooling.PeerPrior):
+    slope_walk: float = 0.0  # variance of the slope's yearly change (model scale)
+
+
+def enable_instability() -> None:
+    """Patch :mod:`mstarget.pooling` and ``PooledDriftModel`` (this process only): the pooled trend
+    wanders as a random walk whose yearly variance is the indicator's :func:`peer_instability`
+    (a local linear trend; no peers -> a fixed slope, as shipped). The median is unchanged; the fan
+    widens by the trend's wandering, ~h^1.5, more for indicators whose regions' trends turn."""
+    plain_prior, plain_fit = pooling.peer_prior, PooledDriftModel.fit
+
+    def peer_prior(series):
+        p = plain_prior(series)
+        if p is None:
+            return None
+        return WanderingPrior(p.slope, p.slope_sd, p.noise, p.n_peers, p.agreement, peer_instability(series))
+
+    def fit(self, y, *, noise_prior=1.0, peer=None):
+        plain_fit(self, y, noise_prior=noise_prior, peer=peer)
+        self.walk_ = float(getattr(peer, "slope_walk", 0.0))
+        return self
+
+    def sample_paths(self, h, n_paths, rng):  # as PooledDriftModel, plus the slope's random walk
+        chi = rng.chisquare(self.nu_, size=n_paths)
+        sig = np.sqrt(self.s2_ * self.nu_ / np.maximum(chi, 1e-12))
+        rel = np.sqrt(self.slope_var_ / max(self.s2_, 1e-24))
+        slope = self.slope_ + rng.standard_normal(n_paths) * rel * sig
+        steps = slope[:, None] + rng.standard_normal((n_paths, h)) * sig[:, None]
+        walk = getattr(self, "walk_", 0.0)
+        if walk > 0:
+            steps = steps + np.cumsum(rng.standard_normal((n_paths, h)) * np.sqrt(walk), axis=1)
+        return self.last_ + np.cumsum(steps, axis=1)
+
+    pooling.peer_prior = peer_prior
+    PooledDriftModel.fit, PooledDriftModel.sample_paths = fit, sample_paths
+
+
 def ab(variant: str, n: int, h: int, prior_peers: float, out: Path, cache: Path) -> pd.DataFrame:
     from run import MULTIPLES, calibration_without
 
-    if variant != "base":
+    if variant == "damped":
         enable_damping(prior_peers)
+    elif variant == "instability":
+        enable_instability()
     c = corpus()
     fam_of = c.drop_duplicates("indicator").set_index("indicator")["family"]
     tag = variant if variant == "base" else f"{variant}{prior_peers:g}"
@@ -312,7 +377,7 @@ def paired_bootstrap(n: int, h: int, variant: str, cache: Path, reps: int = 200)
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--q1", action="store_true", help="statistics against realised persistence")
-    ap.add_argument("--ab", choices=["base", "damped"], help="score a variant held out by family")
+    ap.add_argument("--ab", choices=["base", "damped", "instability"], help="score a variant held out by family")
     ap.add_argument("--compare", action="store_true", help="per-family table of the saved --ab results")
     ap.add_argument("--prior-peers", type=float, default=0.0,
                     help="shrink phi toward 1 as if this many peers showed no slowing")
