@@ -329,6 +329,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
             # where plan and history meet: units, magnitudes, baseline values (mstarget.consistency)
             check_against_plan(plan, hist, m.pairs, as_of)
         hist, unmatched = m.history, (m.unmatched_plan, m.unmatched_history)
+        del m  # its history is filtered below: the unfiltered copy is not kept (100k targets: ~60 MB)
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]
     hist = hist.dropna(subset=["value"])
