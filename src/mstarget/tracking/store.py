@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import importlib.metadata as md
 import logging
@@ -22,6 +21,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from ..collector import paused_collector
 from ..exceptions import TrackingError
 
 DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
@@ -133,25 +133,9 @@ def package_versions() -> dict[str, str]:
 # talking to the store
 # --------------------------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while MLflow and its store load.
-
-    Importing them creates ~1 million long-lived objects, and the collector walks them again and
-    again on the way: paused, the first ``import mlflow`` plus the SQLAlchemy store take ~20 %
-    less time. A collector the caller had turned off stays off."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _mlflow():
     if "mlflow" not in sys.modules:
-        with _collector_paused():
+        with paused_collector():
             import mlflow  # lazy: heavy (~1 s); only a logged run needs it  # noqa: F401
     import mlflow  # lazy: loaded just above (or before); binds the name here
 
@@ -309,7 +293,7 @@ def _client(uri: str):
     client = _CLIENTS.get(uri)
     if client is None:
         mlflow = _mlflow()
-        with store_lock(uri), _collector_paused():  # loads the store's module (SQLAlchemy, Alembic)
+        with store_lock(uri), paused_collector():  # loads the store's module (SQLAlchemy, Alembic)
             client = _retry_if_locked(lambda: mlflow.MlflowClient(tracking_uri=uri), uri)
         _CLIENTS[uri] = client
     return client
