@@ -7,12 +7,15 @@ indicator's slope prior as shipped (median of the peers' slopes, spread from the
 variants with less shrinkage:
 
 * ``sdtau``: the prior spread from the standard deviation of the peers' slopes (heavier tails count);
-* ``noslope``: no shrinkage of the slope at all (the noise is still pooled).
+* ``noslope``: no shrinkage of the slope at all (the noise is still pooled);
+* ``covtau``: the prior spread from how the regions' changes co-vary across the window's years (a
+  region's lasting difference shows in every year, noise in one): neither less nor more shrinkage
+  on average, a different estimate of the same spread.
 
 Prints per family: 80 % coverage, ECE and Brier of ``p_meet``, the share of 1x-pace targets met and
 their mean ``p_meet``; and the family means. ~1 min per variant on one core::
 
-    .venv/bin/python experiments/plan_regime/shrinkage.py [base,sdtau,noslope]
+    .venv/bin/python experiments/plan_regime/shrinkage.py [base,sdtau,noslope,covtau]
 """
 from __future__ import annotations
 
@@ -34,13 +37,15 @@ SHIPPED = pooling.peer_prior
 
 
 def variant(kind: str):
-    """``peer_prior`` with the shipped slope prior (``base``) or a wider one (``sdtau``, ``noslope``)."""
+    """``peer_prior`` with the shipped slope prior (``base``) or another (``sdtau``, ``noslope``, ``covtau``)."""
     def prior(series):
         p = SHIPPED(series)
         if p is None or kind == "base":
             return p
         if kind == "noslope":
             return pooling.PeerPrior(p.slope, 1e6, p.noise, p.n_peers, p.agreement)
+        if kind == "covtau":
+            return pooling.PeerPrior(p.slope, _cov_tau(series, p.noise), p.noise, p.n_peers, p.agreement)
         stats = [pooling._slope_noise(z) for z in series]
         b = np.array([s[0] for s in stats if s[2] >= 1])
         s2 = np.array([s[1] for s in stats if s[2] >= 2])
@@ -50,6 +55,24 @@ def variant(kind: str):
         tau = float(np.sqrt(max(spread2 - own2, (pooling.TAU_FLOOR * p.noise) ** 2, 1e-12)))
         return pooling.PeerPrior(p.slope, tau, p.noise, p.n_peers, p.agreement)
     return prior
+
+
+def _robust_var(x: np.ndarray) -> float:
+    return (pooling._MAD * float(np.median(np.abs(x - np.median(x))))) ** 2
+
+
+def _cov_tau(series, noise: float) -> float:
+    """Between-region slope spread from how the regions' yearly changes co-vary across years
+    inside the window: with ``d_it = b_i + e_it`` and independent ``e``, the covariance over
+    regions of two different years' changes is ``var(b)``, so ``tau^2 = (var(sum_t d_t) -
+    sum_t var(d_t)) / (k (k - 1))`` (robust variances; regions with all ``k`` changes)."""
+    d = [np.diff(np.asarray(z, dtype=float)[-(pooling.WINDOW + 1):]) for z in series]
+    k = max(x.size for x in d)
+    m = np.array([x for x in d if x.size == k and np.all(np.isfinite(x))])
+    if k < 2 or len(m) < pooling.MIN_PEERS:
+        return pooling.TAU_FLOOR * noise
+    tau2 = (_robust_var(m.sum(axis=1)) - sum(_robust_var(m[:, t]) for t in range(k))) / (k * (k - 1))
+    return float(np.sqrt(max(tau2, (pooling.TAU_FLOOR * noise) ** 2, 1e-12)))
 
 
 def measure(kind: str, panel: pd.DataFrame) -> pd.DataFrame:
