@@ -5,6 +5,8 @@ laid out as a district office keeps them: a merged title row, a 类别 column me
 category, ``2020年基数`` / ``2025年目标`` headers, no region column, a unit written inside a name,
 and a 注 row below. The history values are SYNTHETIC (generated here, plausible mid-term figures,
 not published data), kept one column per year and keyed by 指标名称 as statistics offices keep them.
+``traditional=True`` writes every text cell in traditional characters (OpenCC ``s2t``), as a page
+shown with a site's 繁體 button and copied into Excel would give them.
 """
 from __future__ import annotations
 
@@ -58,43 +60,53 @@ HISTORY_ROWS = [
 UNMATCHED_NAME = "食品安全抽检合格率"
 
 
-def write_plan_xlsx(path: Path) -> Path:
+def _script(cell, traditional: bool):
+    if not traditional or not isinstance(cell, str):
+        return cell
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(cell)
+
+
+def write_plan_xlsx(path: Path, *, traditional: bool = False) -> Path:
     """The Dinghu main-indicator table as a district office lays it out in Excel."""
     wb = Workbook()
     ws = wb.active
     ws.title = "主要指标"
     width = len(PLAN_HEADER)
-    ws.append([TITLE] + [None] * (width - 1))
+    ws.append([_script(TITLE, traditional)] + [None] * (width - 1))
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(PLAN_HEADER)
+    ws.append([_script(h, traditional) for h in PLAN_HEADER])
     first = {}
     for k, (cat, name, unit, base, target, attr) in enumerate(PLAN_ROWS, start=1):
         row = ws.max_row + 1
         first.setdefault(cat, [row, row])[1] = row
-        ws.append([cat if first[cat][0] == row else None, k, name, unit or None, base, target, attr])
+        cells = [cat if first[cat][0] == row else None, k, name, unit or None, base, target, attr]
+        ws.append([_script(c, traditional) for c in cells])
     for cat, (r0, r1) in first.items():
         if r1 > r0:
             ws.merge_cells(start_row=r0, start_column=1, end_row=r1, end_column=1)
-    ws.append([NOTE] + [None] * (width - 1))
+    ws.append([_script(NOTE, traditional)] + [None] * (width - 1))
     ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=width)
     wb.save(path)
     return path
 
 
-def write_history_xlsx(path: Path) -> Path:
+def write_history_xlsx(path: Path, *, traditional: bool = False) -> Path:
     """The district's yearly figures, one column per year, keyed by 指标名称, no region column."""
     wb = Workbook()
     ws = wb.active
     width = len(HISTORY_HEADER)
-    ws.append([HISTORY_TITLE] + [None] * (width - 1))
+    ws.append([_script(HISTORY_TITLE, traditional)] + [None] * (width - 1))
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.append([None] * width)
-    ws.append(HISTORY_HEADER)
+    ws.append([_script(h, traditional) for h in HISTORY_HEADER])
     for row in HISTORY_ROWS:
-        ws.append(list(row))
+        ws.append([_script(c, traditional) for c in row])
     ws.append([None] * width)
-    ws.append(["资料来源：区统计局、区市场监管局（本表数值为测试用合成数据）"] + [None] * (width - 1))
+    ws.append([_script("资料来源：区统计局、区市场监管局（本表数值为测试用合成数据）", traditional)]
+              + [None] * (width - 1))
     wb.save(path)
     return path

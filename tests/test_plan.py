@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -196,3 +197,41 @@ def test_read_plan_is_vectorised_on_many_rows():
         plan_module.parse_cell = real
     assert len(got) == 10_000 and got["target"].max() == 12
     assert len(calls) <= 8 + 1  # 7 distinct targets + 1 baseline, not one call per row
+
+
+def test_cells_as_plans_write_them_in_words():
+    """保持在98%以上, 降至5%以下, 低于0.15, ＜0.15 and a unit after the number are read; a dash
+    (no figure) is a blank baseline, not a refusal."""
+    assert parse_cell("保持在98%以上") == Cell(98.0, "level", ">=")
+    assert parse_cell("降至5%以下") == Cell(5.0, "level", "<=")
+    assert parse_cell("达到95%") == Cell(95.0, "level", None)  # direction: from the baseline's side
+    assert parse_cell("低于0.15") == Cell(0.15, "level", "<=")
+    assert parse_cell("＜0.15") == Cell(0.15, "level", "<=")  # a strict sign without its closing >
+    assert parse_cell("<5>") == Cell(5.0, "increment", None)  # still the ASCII form of 〈5〉
+    assert parse_cell("不高于5") == Cell(5.0, "level", "<=")
+    assert parse_cell("≥15万户") == Cell(15.0, "level", ">=", "万户")
+    assert parse_cell("—") == Cell(None) and parse_cell("/") == Cell(None)
+    with pytest.raises(ValueError):
+        parse_cell("约90")  # approximate: still refused, with its hint
+
+
+def test_units_after_the_number_must_agree_with_the_row(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text("指标名称,单位,2020年基数,2025年目标\n"
+                    "市场主体数量,万户,12.3,15万户\n"
+                    "企业数量,,3.1,≥4万户\n"
+                    "个体工商户,户,9.2,15万\n"
+                    "每千人食品抽检量,批次/千人,—,≥6\n", encoding="utf-8")
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_plan(path, region="X区")
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column, problem.value) == (4, "2025年目标", "15万")
+    assert "the number in the row's unit 户 (the cell says 万" in str(err.value)
+    path.write_text(path.read_text(encoding="utf-8").replace("个体工商户,户,9.2,15万", "个体工商户,万户,9.2,15万"),
+                    encoding="utf-8")
+    with pytest.raises(mt.DataValidationError, match="the cell says 万"):
+        mt.read_plan(path, region="X区")  # 万 is not 万户: said, not guessed
+    path.write_text(path.read_text(encoding="utf-8").replace("9.2,15万", "9.2,15"), encoding="utf-8")
+    plan = mt.read_plan(path, region="X区").set_index("name")
+    assert plan.loc["市场主体数量", "target"] == 15.0 and plan.loc["企业数量", "unit"] == "万户"
+    assert np.isnan(plan.loc["每千人食品抽检量", "baseline"]) and plan.loc["每千人食品抽检量", "direction"] == ">="

@@ -33,6 +33,7 @@ import weakref
 import numpy as np
 import pandas as pd
 
+from .chinese_script import to_simplified
 from .exceptions import DataValidationError, InconsistentDataWarning, Problem
 from .quantiles import sorted_median
 from .units import CHANGE_WORDS, percent_kind
@@ -145,7 +146,7 @@ def normalize_unit(unit) -> str:
     """A unit as compared: NFKC, lower case, no spaces, 人口 -> 人, no ``/年`` (a yearly count)."""
     if unit is None or (isinstance(unit, float) and math.isnan(unit)):
         return ""
-    u = unicodedata.normalize("NFKC", str(unit)).strip().lower().replace(" ", "")
+    u = to_simplified(unicodedata.normalize("NFKC", str(unit))).strip().lower().replace(" ", "")
     u = u.replace("人口", "人")
     for suffix in _PER_YEAR:
         if u.endswith(suffix) and len(u) > len(suffix):
@@ -204,7 +205,7 @@ def is_count(unit, name="", indicator="") -> bool:
     scale = unit_scale(unit)
     if scale is None or scale[1].split("/")[0] not in COUNT_UNITS:
         return False
-    text = unicodedata.normalize("NFKC", f"{name or ''} {indicator or ''}").lower()
+    text = to_simplified(unicodedata.normalize("NFKC", f"{name or ''} {indicator or ''}")).lower()
     return not any(w in text for w in CHANGE_WORDS + _NET_WORDS)
 
 

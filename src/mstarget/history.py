@@ -21,8 +21,8 @@ from .arguments import check_table
 from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_unit
-from .validation import (Problems, apply_region, map_unique, normalize_text, parse_number, parse_year,
-                         require_columns, text_column)
+from .validation import (Problems, apply_region, map_unique, normalize_words, parse_number,
+                         parse_year, require_columns, text_column)
 
 REQUIRED = ("region", "indicator", "year", "value")
 REQUIRED_CLEAN = set(REQUIRED)
@@ -166,7 +166,8 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
 
 def _identity(raw: pd.DataFrame) -> dict:
     """``region, indicator, name, unit`` as text; a unit in a name or id fills a blank unit."""
-    region, indicator, unit = (text_column(raw, c) for c in ("region", "indicator", "unit"))
+    region, indicator = text_column(raw, "region"), text_column(raw, "indicator")
+    unit = text_column(raw, "unit", simplified=True)
     name = text_column(raw, "name") if "name" in raw.columns else indicator.copy()
     for arr in (name, indicator):
         parts = map_unique(arr, lambda t: split_unit(t) if t else (t, ""))
@@ -222,7 +223,7 @@ def _value_column(cell_columns, pos) -> str:
 
 def _measures(raw: pd.DataFrame, ident: dict, problems: Problems) -> np.ndarray:
     """``flow`` / ``running_total`` (blank stays blank: read as flows); one measure per series."""
-    text = map_unique(raw["measure"], lambda v: normalize_text(v).lower())
+    text = map_unique(raw["measure"], lambda v: normalize_words(v).lower())
     measure = np.array([MEASURE_WORDS.get(t, MEASURE_WORDS.get(t.replace(" ", "_"))) if t else ""
                         for t in text], dtype=object)
     unknown = np.array([m is None for m in measure], dtype=bool)

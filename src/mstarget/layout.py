@@ -37,6 +37,7 @@ import pandas as pd
 from .exceptions import DataValidationError, Problem
 from .io import (GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, held_as_objects, read_grid, read_table,
                  source_name)
+from .chinese_script import to_simplified
 from .units import split_unit
 
 HEADER_SCAN = 30  # rows searched for the header
@@ -94,8 +95,9 @@ class Table:
 
 
 def header_key(text) -> str:
-    """How a header is looked up: NFKC, no unit in parentheses, no ``*`` marks, lower case, ``_`` for spaces."""
-    name, _ = split_unit(unicodedata.normalize("NFKC", str(text)))
+    """How a header is looked up: NFKC, simplified characters, no unit in parentheses, no ``*`` marks,
+    lower case, ``_`` for spaces."""
+    name, _ = split_unit(to_simplified(unicodedata.normalize("NFKC", str(text))))
     name = name.replace("*", "").replace("\u3000", " ").strip().lower()
     return re.sub(r"\s+", "_", name)
 
@@ -103,7 +105,7 @@ def header_key(text) -> str:
 def year_role(text) -> tuple[int, str] | None:
     """``(year, role)`` of a header with a year in it: ``"2020年基数"`` -> ``(2020, "baseline")``,
     ``"目标值（2025年）"`` -> ``(2025, "target")``, ``"2021年"`` -> ``(2021, "")``; else None."""
-    t = unicodedata.normalize("NFKC", str(text)).replace(" ", "").replace("\u3000", "")
+    t = to_simplified(unicodedata.normalize("NFKC", str(text))).replace(" ", "").replace("\u3000", "")
     t = t.strip("“”\"'")
     for rx in (_YEAR_FIRST, _YEAR_LAST):
         m = rx.match(t)
@@ -188,7 +190,7 @@ def _from_grid(grid: pd.DataFrame, schema: Schema, src: str = "<input>") -> Tabl
         cells = [str(t) for t in grid.iloc[pos].tolist()]
         texts = list(dict.fromkeys(t for t in cells if t))
         line = " ".join(texts)
-        m = _UNIT_LINE.match(line) if len(texts) == 1 else None
+        m = _UNIT_LINE.match(to_simplified(line)) if len(texts) == 1 else None
         if m:
             unit = m.group("unit")
         elif line and _score(cells, schema) < 2:  # the upper row of a two-row header is no title
@@ -234,7 +236,7 @@ def _two_row_header(grid: pd.DataFrame, h: int, header: list[str], schema: Schem
 
 def _blank_header(column: pd.Series) -> str:
     vals = [v for v in column.tolist() if v]
-    if vals and all(_SECTION.match(v) for v in vals):
+    if vals and all(_SECTION.match(to_simplified(v)) for v in vals):
         return "group"  # a merged category column without a header: 一、市场主体 / 二、质量 ...
     return ""
 
@@ -270,11 +272,12 @@ def _drop_layout_rows(body: pd.DataFrame):
     notes, labels, in_notes = [], {}, False
     for pos, row in zip(candidates, body.iloc[candidates].to_numpy(dtype=object)):
         text = str(row[nonblank[pos]][0]).strip()
-        if in_notes or _NOTE.match(text):
+        key = to_simplified(text)  # 註 / 備註 / 資料來源 are notes too; the text is kept as written
+        if in_notes or _NOTE.match(key):
             in_notes = True
             notes.append(text)
             drop.add(pos)
-        elif _SECTION.match(text):
+        elif _SECTION.match(key):
             labels[pos] = text
             drop.add(pos)
     sections = None

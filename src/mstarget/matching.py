@@ -4,7 +4,8 @@ A bureau's history is often keyed by 指标名称 rather than by the plan's ids,
 slightly differently (full-width brackets, quotes, spaces, a unit in parentheses). :func:`match`
 pairs each history series with the plan rows of the same region whose id equals the series' id,
 or whose normalised name (:func:`name_key`) equals the series' normalised name or id; the series is
-then relabelled with the plan's id. Regions must be equal as written (after NFKC and trimming):
+then relabelled with the plan's id. Regions must be equal as written (after NFKC and trimming;
+traditional characters compare as simplified, :mod:`mstarget.chinese_script`, so 鼎湖區 is 鼎湖区):
 ``鼎湖`` is *not* taken for ``鼎湖区`` -- it is reported, with the suggestion.
 
 Everything left over is reported: plan rows without history and history series matching no plan
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .chinese_script import to_simplified
 from .exceptions import UnmatchedWarning
 from .units import split_unit
 from .validation import column_cells, records
@@ -57,15 +59,15 @@ class AttrFrame(pd.DataFrame):
 
 
 def name_key(text) -> str:
-    """A name as compared when matching: NFKC (full-width -> ASCII), no spaces, no quotes or book
-    brackets, no trailing unit in parentheses, lower case.
+    """A name as compared when matching: NFKC (full-width -> ASCII), simplified characters, no
+    spaces, no quotes or book brackets, no trailing unit in parentheses, lower case.
 
     >>> name_key("“明厨亮灶”覆盖率（%）") == name_key("明厨亮灶覆盖率")
     True
     """
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
-    t = unicodedata.normalize("NFKC", str(text))
+    t = to_simplified(unicodedata.normalize("NFKC", str(text)))
     t, _ = split_unit(t)
     t = _QUOTES.sub("", t)
     t = _SPACE.sub("", t).strip("：:;；,，。.、")
@@ -82,7 +84,9 @@ def loose_key(text) -> str:
 
 
 def region_key(text) -> str:
-    return _SPACE.sub("", unicodedata.normalize("NFKC", str(text or ""))).strip()
+    """A region as compared: NFKC, no spaces, traditional characters read as simplified (鼎湖區 is
+    鼎湖区); nothing else is guessed (鼎湖 is not 鼎湖区)."""
+    return _SPACE.sub("", to_simplified(unicodedata.normalize("NFKC", str(text or "")))).strip()
 
 
 @dataclass
@@ -171,6 +175,7 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     equal once every parenthesised note is dropped (:func:`loose_key`) match when that pairs
     exactly one plan id with exactly one series.
     """
+    history = _plan_spelling_of_regions(history, plan)
     series = _series_table(history)
     plan_keys = _plan_keys(plan)
     by_id = {(r, i): i for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))}
@@ -199,6 +204,36 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     unmatched_plan = _suggest_for_plan(lonely, free)
     pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
     return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs)
+
+
+def _plan_spelling_of_regions(history: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    """The history with a region written in the other script (鼎湖區 for the plan's 鼎湖区) taken as the
+    plan writes it, when its :func:`region_key` names one plan region and no indicator is then kept
+    under two spellings of that region (those stay apart and are reported unmatched)."""
+    plan_regions = set(column_cells(plan["region"]))
+    by_key: dict = {}
+    for r in plan_regions:
+        by_key.setdefault(region_key(r), []).append(r)
+    spellings: dict = {}
+    for r in pd.unique(history["region"]):
+        key = region_key(r)
+        if len(by_key.get(key, ())) == 1:
+            spellings.setdefault(key, []).append(r)
+    spelling = {}
+    for key, written in spellings.items():
+        target = by_key[key][0]
+        if written == [target]:
+            continue
+        if len(written) > 1:  # 鼎湖區 and 鼎湖区 both in the history: only if their indicators differ
+            ids = history.loc[history["region"].isin(written), ["region", "indicator"]].drop_duplicates()
+            if ids["indicator"].duplicated().any():
+                continue
+        spelling.update({r: target for r in written if r != target})
+    if not spelling:
+        return history
+    out = history.copy()
+    out["region"] = out["region"].map(lambda r: spelling.get(r, r))
+    return out
 
 
 def _loose_matches(series: pd.DataFrame, plan: pd.DataFrame, target_of: dict, taken: set) -> None:

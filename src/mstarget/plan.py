@@ -6,6 +6,10 @@ Cell notation (see DESIGN.md)::
     〈5〉      new additions during the plan period            kind = "increment"
     6, 90     a yearly level or rate                          kind = "level"
     ≥9 ≤3     at least / at most (also >= <= 不低于 不超过 ...)  direction ">=" / "<="
+    98%以上   at least (以上; 以下 / 以内: at most; <0.15: at most)
+    保持在98%以上, 降至5%以下   verbs before the number change nothing
+    15万户    a unit after the number: must agree with the row's unit
+    — / …    no figure: blank
 
 Where no direction is written it follows from the baseline: a target above the baseline
 means ``>=``, below means ``<=``; with no baseline (or an equal one) and no ``direction``
@@ -27,9 +31,9 @@ import pandas as pd
 from .arguments import check_table
 from . import consistency, layout
 from .io import source_name
-from .units import percent_kind, split_unit
-from .validation import (Problems, apply_region, map_unique, normalize_text, parse_number, parse_year,
-                         require_columns, text_column)
+from .units import is_unit_text, percent_kind, split_unit
+from .validation import (NO_FIGURE, Problems, apply_region, map_unique, normalize_text, normalize_words,
+                         parse_number, parse_year, require_columns, text_column)
 
 KINDS = ("level", "cumulative", "increment")
 DIRECTIONS = (">=", "<=")
@@ -61,8 +65,18 @@ ALIASES = {
 
 _CUMULATIVE = ("〔", "〕"), ("[", "]"), ("【", "】"), ("［", "］")
 _INCREMENT = ("〈", "〉"), ("⟨", "⟩"), ("《", "》"), ("<", ">")
-_GE_PREFIX = (">=", "≥", "⩾", "≧", "不低于", "不少于", "不小于", "至少", "大于等于")
-_LE_PREFIX = ("<=", "≤", "⩽", "≦", "不高于", "不超过", "不大于", "至多", "小于等于", "控制在")
+_GE_PREFIX = (">=", "≥", "⩾", "≧", "不低于", "不少于", "不小于", "至少", "大于等于", "大于", "高于", "超过",
+              "多于")
+_LE_PREFIX = ("<=", "≤", "⩽", "≦", "不高于", "不超过", "不大于", "至多", "小于等于", "控制在", "小于", "低于",
+              "少于")
+#: verbs before the number that change neither the value nor the direction (保持在98%以上 is ≥98)
+_VERBS = ("保持在", "保持", "稳定在", "稳定", "维持在", "维持", "达到", "达", "提高到", "提高至", "提升到",
+          "提升至", "增加到", "增加至", "增长到", "增长至", "降低到", "降低至", "下降到", "下降至", "降到",
+          "降至", "减少到", "减少至")
+#: a strict sign before a number without its closing bracket: ``<0.15`` is a cap (``<x>`` is 〈x〉)
+_STRICT = {"<": "<=", ">": ">="}
+#: a number followed by a unit (``15万户``, ``3.5亿元``): the unit must agree with the row's
+_NUMBER_UNIT = re.compile(r"(?P<number>-?([0-9][0-9,]*(\.[0-9]+)?|\.[0-9]+))(?P<unit>[^0-9.,].*)")
 _GE_SUFFIX = ("以上",)
 #: a plain decimal number (most cells of a large plan): read at once, no notation to look for
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -81,11 +95,13 @@ CELL_HELP = ("a number, optionally in plan notation: 〔x〕 (cumulative), 〈x�
 
 @dataclass(frozen=True)
 class Cell:
-    """A parsed plan cell: ``value`` with the ``kind`` / ``direction`` its notation states (or None)."""
+    """A parsed plan cell: ``value`` with the ``kind`` / ``direction`` its notation states (or None)
+    and the ``unit`` written after the number (``15万户``; None when there is none)."""
 
     value: float | None
     kind: str | None = None
     direction: str | None = None
+    unit: str | None = None
 
 
 def _strip_direction(s: str) -> tuple[str | None, str]:
@@ -97,14 +113,27 @@ def _strip_direction(s: str) -> tuple[str | None, str]:
     return None, s
 
 
+def _strip_verb(s: str) -> str:
+    for verb in _VERBS:
+        if s.startswith(verb) and len(s) > len(verb):
+            return s[len(verb):]
+    return s
+
+
 def parse_cell(text) -> Cell:
     """Parse one baseline / target cell in plan notation.
 
     >>> parse_cell("〔3.12〕")
-    Cell(value=3.12, kind='cumulative', direction=None)
+    Cell(value=3.12, kind='cumulative', direction=None, unit=None)
     >>> parse_cell("≥ 99%")
-    Cell(value=99.0, kind=None, direction='>=')
+    Cell(value=99.0, kind='level', direction='>=', unit=None)
+    >>> parse_cell("保持在98%以上")
+    Cell(value=98.0, kind='level', direction='>=', unit=None)
+    >>> parse_cell("≥15万户")
+    Cell(value=15.0, kind='level', direction='>=', unit='万户')
 
+    Verbs before the number (保持在, 达到, 降至 ...) are read past; ``—`` / ``/`` / ``…`` (no
+    figure) read as blank.
     Blank gives ``Cell(None)``. Raises ``ValueError`` for anything else that is not a number.
     """
     if isinstance(text, (int, float)) and not isinstance(text, bool):
@@ -112,12 +141,15 @@ def parse_cell(text) -> Cell:
         return Cell(num, "level" if num is not None else None)
     if isinstance(text, str) and _PLAIN_NUMBER.fullmatch(text) and math.isfinite(float(text)):
         return Cell(float(text), "level")
-    s = normalize_text(text).replace(" ", "")
+    s = normalize_words(text).replace(" ", "")
     # NFKC leaves 〔〕〈〉 alone but maps （）［］ to ASCII-like forms; normalise unicode minus
     s = s.replace("−", "-").replace("－", "-")
-    if s == "":
+    if s == "" or s in NO_FIGURE:  # (a script's NaN is refused below: "a number, not a placeholder")
         return Cell(None)
+    s = _strip_verb(s)
     direction, s = _strip_direction(s)
+    if direction is None and s[:1] in _STRICT and ">" not in s[1:] and "<" not in s[1:]:
+        direction, s = _STRICT[s[0]], s[1:]
     for suf, d in [(x, ">=") for x in _GE_SUFFIX] + [(x, "<=") for x in _LE_SUFFIX]:
         if s.endswith(suf):
             if direction is not None and direction != d:
@@ -135,10 +167,14 @@ def parse_cell(text) -> Cell:
         direction, s = _strip_direction(s)
     if s.startswith("+"):
         s = s[1:]
+    unit = None
+    m = _NUMBER_UNIT.fullmatch(s)
+    if m and m.group("unit") != "%" and is_unit_text(m.group("unit")):
+        s, unit = m.group("number"), m.group("unit")
     value = parse_number(s)  # raises ValueError on garbage
     if value is None:
         raise ValueError(text)
-    return Cell(value, kind, direction)
+    return Cell(value, kind, direction, unit)
 
 
 SCHEMA = layout.Schema("plan", ALIASES, tuple(COLUMNS) + ("group",))
@@ -214,6 +250,7 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     baseline_year = _years(raw, "baseline_year", problems, required=False)
     target = _cells(raw, "target", problems, required=True)
     baseline = _cells(raw, "baseline", problems, required=False)
+    _units_in_cells(raw, ident["unit"], {"baseline": baseline, "target": target}, problems)
     _baseline_needs_year(raw, baseline, baseline_year, problems)
     _notation_agrees(raw, target, baseline, problems)
     kind = _kinds(raw, target, problems)
@@ -247,7 +284,7 @@ def _identity(raw: pd.DataFrame, problems: Problems) -> dict:
     moves to ``unit`` when that is blank; a blank id takes the name."""
     region = text_column(raw, "region")
     indicator = text_column(raw, "indicator")
-    unit = text_column(raw, "unit")
+    unit = text_column(raw, "unit", simplified=True)
     if "name" in raw.columns:
         name = map_unique(raw["name"], lambda v: v.strip() if isinstance(v, str) else normalize_text(v))
     else:
@@ -293,13 +330,15 @@ class _Cells:
     kind: np.ndarray
     direction: np.ndarray
     ok: np.ndarray
+    unit: np.ndarray | None = None  # the unit written after the number, None where there is none
+    readable: np.ndarray | None = None  # parsed without error (a number, blank or "—")
 
 
 def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool) -> _Cells:
     n = len(raw)
     if column not in raw.columns:
         none = np.full(n, None, dtype=object)
-        return _Cells(np.full(n, np.nan), none, none.copy(), np.zeros(n, dtype=bool))
+        return _Cells(np.full(n, np.nan), none, none.copy(), np.zeros(n, dtype=bool), None, np.ones(n, dtype=bool))
     parsed = map_unique(raw[column], parse_cell)
     bad = np.array([isinstance(c, ValueError) for c in parsed], dtype=bool)
     cells = [Cell(None) if b else c for c, b in zip(parsed, bad)]
@@ -311,16 +350,33 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
         problems.cells(~bad & np.isnan(value), column, raw[column],
                        "a target value, not blank; " + CELL_HELP)
     return _Cells(value, np.array([c.kind for c in cells], dtype=object),
-                  np.array([c.direction for c in cells], dtype=object), ~np.isnan(value))
+                  np.array([c.direction for c in cells], dtype=object), ~np.isnan(value),
+                  np.array([c.unit for c in cells], dtype=object), ~bad)
 
 
-_APPROX = ("约", "大约", "左右", "力争", "争取", "达到", "~", "≈")
+def _units_in_cells(raw, unit: np.ndarray, cells: dict, problems: Problems) -> None:
+    """A unit written after the number (``15万户``) fills a blank unit and must agree with a given
+    one (compared as :func:`mstarget.consistency.normalize_unit` does: 件/万人口 is 件/万人)."""
+    for column, c in cells.items():
+        if c.unit is None or column not in raw.columns:
+            continue
+        for pos in np.flatnonzero([u is not None for u in c.unit]):
+            written = c.unit[pos]
+            if unit[pos] == "":
+                unit[pos] = written
+            elif consistency.normalize_unit(unit[pos]) != consistency.normalize_unit(written):
+                problems.cell(pos, column, raw[column].iloc[pos],
+                              f"the number in the row's unit {unit[pos]} (the cell says {written}: convert it, "
+                              f"or correct the unit column)")
+
+
+_APPROX = ("约", "大约", "左右", "力争", "争取", "~", "≈")
 _CN_DIGITS = set("〇零一二三四五六七八九十百千万亿两")
 
 
 def _cell_hint(text) -> str:
     """What is wrong with a cell :func:`parse_cell` refused, when it can be said (else "")."""
-    s = normalize_text(text).replace(" ", "")
+    s = normalize_words(text).replace(" ", "")
     if not s:
         return ""
     if any(w in s for w in _APPROX):
@@ -369,7 +425,7 @@ def _kinds(raw, target: _Cells, problems: Problems) -> np.ndarray:
     kind = target.kind.copy()
     if "kind" not in raw.columns:
         return kind
-    text = map_unique(raw["kind"], lambda v: normalize_text(v).lower())
+    text = map_unique(raw["kind"], lambda v: normalize_words(v).lower())
     given = np.array([_KIND_WORDS.get(t) if t else "" for t in text], dtype=object)
     unknown = np.array([g is None for g in given], dtype=bool)
     problems.cells(unknown, "kind", raw["kind"], "one of level, cumulative, increment")
@@ -387,7 +443,7 @@ def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems) -> np
     """``direction``: the target cell's sign, a ``direction`` column, else the baseline's side."""
     direction = target.direction.copy()
     if "direction" in raw.columns:
-        text = map_unique(raw["direction"], lambda v: normalize_text(v).replace(" ", "").lower())
+        text = map_unique(raw["direction"], lambda v: normalize_words(v).replace(" ", "").lower())
         given = np.array([_DIRECTION_WORDS.get(t) if t else "" for t in text], dtype=object)
         unknown = np.array([g is None for g in given], dtype=bool)
         problems.cells(unknown, "direction", raw["direction"], "'>=' or '<='")
@@ -399,8 +455,7 @@ def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems) -> np
         use = ~unknown & (given != "") & ~clash
         direction[use] = given[use]
     open_ = (direction == None) & target.ok  # noqa: E711
-    if "baseline" in raw.columns:  # a baseline cell that could not be read is reported already
-        open_ &= baseline.ok | (map_unique(raw["baseline"], normalize_text) == "")
+    open_ &= baseline.readable  # a baseline cell that could not be read is reported already
     up = open_ & baseline.ok & (target.value > np.where(baseline.ok, baseline.value, 0))
     down = open_ & baseline.ok & (target.value < np.where(baseline.ok, baseline.value, 0))
     direction[up], direction[down] = ">=", "<="
@@ -416,7 +471,7 @@ def _attributes(raw, problems: Problems) -> np.ndarray:
     """约束性 / 预期性 -> ``binding`` / ``expected`` (blank: expected)."""
     if "attribute" not in raw.columns:
         return np.full(len(raw), "expected", dtype=object)
-    text = map_unique(raw["attribute"], lambda v: normalize_text(v).lower())
+    text = map_unique(raw["attribute"], lambda v: normalize_words(v).lower())
     attr = np.array([_ATTRIBUTE_WORDS.get(t) if t else "expected" for t in text], dtype=object)
     problems.cells(attr == None, "attribute", raw["attribute"],  # noqa: E711
                    "约束性 / 预期性 (or binding / expected)")

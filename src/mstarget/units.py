@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .chinese_script import to_simplified
+
 PERCENT_UNITS = ("%", "％", "百分比", "percent")
 CHANGE_UNITS = ("%/年", "%每年", "百分点", "pp", "个百分点", "%/a")
 CHANGE_WORDS = ("增长", "增速", "增幅", "增加", "下降", "降低", "减少", "变化", "变动", "同比", "环比",
@@ -50,7 +52,8 @@ def is_unit_text(text: str) -> bool:
 
 
 def split_unit(text: str) -> tuple[str, str]:
-    """Take a trailing unit in parentheses off a name or header.
+    """Take a trailing unit in parentheses off a name or header; the unit comes back in simplified
+    characters (``（萬戶）`` -> ``万户``), the name as written.
 
     >>> split_unit("“明厨亮灶”覆盖率（%）")
     ('“明厨亮灶”覆盖率', '%')
@@ -59,9 +62,10 @@ def split_unit(text: str) -> tuple[str, str]:
     """
     norm = unicodedata.normalize("NFKC", str(text)).replace("\u3000", " ").strip()
     m = _TRAILING_PARENS.match(norm)
-    if m and m.group("body") and is_unit_text(m.group("unit")):
-        unit = m.group("unit").strip()
-        return m.group("body").strip(), unit
+    if m and m.group("body"):
+        unit = to_simplified(m.group("unit").strip())
+        if is_unit_text(unit):
+            return m.group("body").strip(), unit
     return norm, ""
 
 
@@ -77,12 +81,12 @@ def percent_kind(unit: str | None, *names: str | None) -> str | None:
     ``names`` are the indicator's name and id; see the module docstring for the rule (explicit
     bounds are handled by the callers, they win over this).
     """
-    u = unicodedata.normalize("NFKC", unit or "").strip().lower().replace(" ", "")
+    u = to_simplified(unicodedata.normalize("NFKC", unit or "")).strip().lower().replace(" ", "")
     if u in CHANGE_UNITS or u.startswith("%/") or "百分点" in u:
         return "change"
     if not is_percent(u):
         return None
-    text = " ".join(unicodedata.normalize("NFKC", n or "").lower() for n in names)
+    text = " ".join(to_simplified(unicodedata.normalize("NFKC", n or "")).lower() for n in names)
     if any(w in text for w in SHARE_WORDS):
         return "share"
     for w in _NOT_CHANGE:

@@ -9,9 +9,14 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from .chinese_script import to_simplified
 from .exceptions import DataValidationError, Problem
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+#: marks that say "no figure" in a statistical table (“—” / “/” / “…”: 无数据或不适用): read as blank
+NO_FIGURE = frozenset({"-", "--", "—", "——", "–", "/", "//", "…", "……", "..."})
 
 
 def normalize_text(value) -> str:
@@ -20,6 +25,12 @@ def normalize_text(value) -> str:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
     return text.replace("\u3000", " ").strip()
+
+
+def normalize_words(value) -> str:
+    """A cell as its words are recognised: :func:`normalize_text`, then traditional characters read
+    as simplified (``約束性`` -> ``约束性``, ``不低於`` -> ``不低于``; :mod:`mstarget.chinese_script`)."""
+    return to_simplified(normalize_text(value))
 
 
 def parse_number(value) -> float | None:
@@ -32,7 +43,7 @@ def parse_number(value) -> float | None:
     if value is None or value is pd.NA:
         return None
     text = normalize_text(value)
-    if text == "" or text.lower() in {"nan", "na", "n/a", "-", "--", "—"}:
+    if text == "" or text.lower() in NO_FIGURE or text.lower() in {"nan", "na", "n/a"}:
         return None
     text = text.replace(",", "").replace(" ", "")
     if text.endswith("%"):
@@ -151,18 +162,19 @@ def _is_text(values) -> bool:
     return isinstance(na, float) and math.isnan(na)
 
 
-def text_column(df: pd.DataFrame, name: str) -> np.ndarray:
-    """A column as NFKC-normalised, stripped text (blank for a missing column)."""
+def text_column(df: pd.DataFrame, name: str, *, simplified: bool = False) -> np.ndarray:
+    """A column as NFKC-normalised, stripped text (blank for a missing column); with
+    ``simplified``, traditional characters become simplified (units: ``萬戶`` -> ``万户``)."""
     if name not in df.columns:
         return np.full(len(df), "", dtype=object)
-    return map_unique(df[name], normalize_text)
+    return map_unique(df[name], normalize_words if simplified else normalize_text)
 
 
 def rename_aliases(df: pd.DataFrame, aliases: dict[str, str]) -> pd.DataFrame:
     """Rename known header aliases (Chinese or English variants) to canonical names."""
     mapping = {}
     for col in df.columns:
-        key = normalize_text(col).lower().replace(" ", "_")
+        key = normalize_words(col).lower().replace(" ", "_")
         if key in aliases and aliases[key] not in df.columns:
             mapping[col] = aliases[key]
         elif key != col and key in aliases.values() and key not in df.columns:

@@ -253,6 +253,19 @@ def plan_cases() -> None:
     write_csv("p_text_number.csv", dinghu(set_cell("drug_sampling_pass_rate", "target", "九十九")))
     case("p_text_number", PLAN_ONLY % "p_text_number.csv", 2,
          "p_text_number.csv, row 14, column 'target': '九十九': digits, not Chinese numerals", "a number in Chinese words")
+    write_csv("p_unit_in_cell.csv", dinghu(set_cell("market_entities_total", "target", "〔31200户〕")))
+    case("p_unit_in_cell", PLAN_ONLY % "p_unit_in_cell.csv", 2,
+         "p_unit_in_cell.csv, row 2, column 'target': '〔31200户〕': the number in the row's unit 万户 (the cell says 户",
+         "a target written in 户 after the number, the unit column in 万户")
+
+    def worded(rows):
+        set_cell("drug_sampling_pass_rate", "target", "保持在99%以上")(rows)
+        set_cell("cosmetics_sampling_batches", "target", "不少于10批次/年")(rows)
+        set_cell("licensed_pharmacists_per_10k", "baseline", "—")(rows)
+        set_cell("licensed_pharmacists_per_10k", "target", "≥4.6")(rows)
+    write_csv("p_worded_cells.csv", dinghu(worded))
+    case("p_worded_cells", PLAN_ONLY % "p_worded_cells.csv", 0, "药品抽检合格率",
+         "保持在99%以上, a unit after the number, a baseline written — (valid: ≥99, ≥10, blank)", "stdout")
 
     def fullwidth(rows):
         set_cell("open_kitchen_coverage", "target", "≥９０")(rows)

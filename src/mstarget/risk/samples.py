@@ -34,8 +34,8 @@ _FALSE = {"0", "0.0", "false", "no", "n", "pass", "passed", "合格"}
 MAX_COUNT = 10 ** 12
 _MAX_TOTAL = 2.0 ** 62  # sums of counts stay far from the int64 limit
 #: Column names read as "region" (several values in one table must not be pooled silently).
-REGION_COLUMNS = ("region", "地区", "区域", "省份", "地市")
-TOTAL_LABELS = frozenset({"合计", "总计", "小计", "全部", "total", "all", "sum"})
+REGION_COLUMNS = ("region", "地区", "区域", "省份", "地市", "地區", "區域")  # also as written in traditional
+TOTAL_LABELS = frozenset({"合计", "总计", "小计", "全部", "合計", "總計", "total", "all", "sum"})
 
 
 def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
