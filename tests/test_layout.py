@@ -80,7 +80,8 @@ def test_gbk_csv_with_title_sections_notes_and_years_in_header(tmp_path):
 @pytest.mark.parametrize("header, expected", [
     ("2020年基数", (2020, "baseline")), ("基期值（2020年）", (2020, "baseline")),
     ("2025年目标", (2025, "target")), ("2025年规划值", (2025, "target")),
-    ("“十四五”目标（2025年）", (2025, "target")), ("2021年", (2021, "")), ("2021", (2021, "")),
+    ("“十四五”目标（2025年）", (2025, "target")), ("“十三五”末", (2020, "")), ("“十四五”目标", (2025, "target")),
+    ("十四五规划目标", (2025, "target")), ("“十四五”时期", None), ("2021年", (2021, "")), ("2021", (2021, "")),
     ("2022年度", (2022, "")), ("指标名称", None), ("单位", None),
 ])
 def test_years_in_headers(header, expected):

@@ -33,6 +33,7 @@ from .engine import Engine
 from .exceptions import ParameterError, RunningTotalWarning
 from .forecast import DEFAULT_PATHS, SeriesForecast, run_forecast
 from .history import read_history
+from .layout import OBSERVED_PREFIX
 from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, warn_unmatched
 from .plan import read_plan
 from .progress import Progress
@@ -158,21 +159,66 @@ def fan_bands(sf: SeriesForecast | None, row: dict, probs=FAN_PROBS) -> FanBands
     return FanBands(x.astype(int), tuple(probs), values)
 
 
+def _observed_columns(plan: pd.DataFrame) -> list[tuple[int, pd.Series]]:
+    """``[(year, values)]`` of a mid-term table's ``observed_<year>`` columns (``2022年完成值``)."""
+    return [(int(str(c)[len(OBSERVED_PREFIX):]), pd.to_numeric(plan[c], errors="coerce"))
+            for c in plan.columns if str(c).startswith(OBSERVED_PREFIX)]
+
+
+def _plan_observations(plan: pd.DataFrame, use_plan_baseline: bool) -> list[pd.DataFrame]:
+    """The plan's own figures as observations of its level and stock rows: the baseline
+    (``use_plan_baseline``) and the values of later years a mid-term table carries."""
+    level = (plan["kind"] != "increment").to_numpy(dtype=bool)
+    parts = [(plan["baseline_year"], plan["baseline"], "plan baseline")] if use_plan_baseline else []
+    parts += [(pd.Series(year, index=plan.index), values, "plan table") for year, values in _observed_columns(plan)]
+    out = []
+    for years, values, source in parts:
+        given = level & values.notna().to_numpy() & years.notna().to_numpy()
+        out.append(pd.DataFrame({"region": plan["region"][given].tolist(),
+                                 "indicator": plan["indicator"][given].tolist(),
+                                 "year": years[given].to_numpy(dtype=float).astype(int).tolist(),
+                                 "value": values[given].to_numpy(dtype=float).tolist(),
+                                 "unit": plan["unit"][given].tolist(), "source": [source] * int(given.sum())}))
+    return out
+
+
+def _plan_running_totals(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
+    """A mid-term table's values of its 〈〉 rows (``〈2.5〉`` under ``2022年完成值``: the additions so
+    far) as running totals, for the series the history does not give; they become yearly flows
+    with the history's running totals (:func:`_running_totals_to_flows`)."""
+    inc = (plan["kind"] == "increment").to_numpy(dtype=bool)
+    columns = _observed_columns(plan)
+    if not inc.any() or not columns:
+        return hist
+    known = set(zip(hist["region"], hist["indicator"])) if len(hist) else set()
+    free = inc & np.array([(r, i) not in known for r, i in zip(plan["region"], plan["indicator"])], dtype=bool)
+    parts = []
+    for year, values in columns:
+        given = free & values.notna().to_numpy() & (as_of is None or year <= as_of)
+        if given.any():
+            parts.append(pd.DataFrame({"region": plan["region"][given].tolist(),
+                                       "indicator": plan["indicator"][given].tolist(), "year": year,
+                                       "value": values[given].to_numpy(dtype=float),
+                                       "unit": plan["unit"][given].tolist(), "source": "plan table",
+                                       "measure": "running_total"}))
+    if not parts:
+        return hist
+    add = pd.concat(parts, ignore_index=True).drop_duplicates(["region", "indicator", "year"])
+    out = pd.concat([hist.assign(measure=hist["measure"] if "measure" in hist.columns else ""), add],
+                    ignore_index=True)
+    return out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
+
+
 def _augment_history(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None,
                      use_plan_baseline: bool) -> pd.DataFrame:
-    """Add the plan's baseline values as observations where the history lacks that year (the
-    first plan row of a series and year gives it)."""
-    if not use_plan_baseline:
+    """Add the plan's own figures (:func:`_plan_observations`) as observations where the history
+    lacks that year (the first plan row of a series and year gives it)."""
+    parts = _plan_observations(plan, use_plan_baseline)
+    if not parts:
         return hist
-    given = (plan["kind"] != "increment").to_numpy(dtype=bool) & plan["baseline"].notna().to_numpy() \
-        & plan["baseline_year"].notna().to_numpy()
-    rows = plan[given]
-    years = rows["baseline_year"].to_numpy(dtype=float).astype(int)
+    add = pd.concat(parts, ignore_index=True)
     if as_of is not None:
-        rows, years = rows[years <= as_of], years[years <= as_of]
-    add = pd.DataFrame({"region": rows["region"].tolist(), "indicator": rows["indicator"].tolist(),
-                        "year": years.tolist(), "value": rows["baseline"].to_numpy(dtype=float).tolist(),
-                        "unit": rows["unit"].tolist(), "source": ["plan baseline"] * len(rows)})
+        add = add[add["year"] <= as_of]
     keys = ["region", "indicator", "year"]
     add = add[~add.duplicated(keys)]
     add = add[~pd.MultiIndex.from_frame(add[keys]).isin(pd.MultiIndex.from_frame(hist[keys]))]
@@ -333,6 +379,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]
     hist = hist.dropna(subset=["value"])
+    hist = _plan_running_totals(hist, plan, as_of)
     hist, converted = _running_totals_to_flows(hist, plan)
     hist = _augment_history(hist, plan, as_of, use_plan_baseline)
     hist = _stated_prior_change(hist, plan)

@@ -18,7 +18,10 @@ Statistics offices rarely hand over a bare table. :func:`load` accepts:
 * **years in headers** -- plans: ``2020年基数`` / ``基期值（2020年）`` give ``baseline`` and its
   ``baseline_year``, ``2025年目标`` / ``2025年规划值`` give ``target`` and ``target_year``; two bare
   year columns (``2020年``, ``2025年``) are the baseline (earlier) and the target (later), one bare
-  year column is the target. Histories: one column per year (``2021年``, ``2021``, ``2022年度``) is
+  year column is the target; a plan period counts as its last year (``“十三五”末`` 2020, ``“十四五”目标``
+  2025). Actual values of later years in a plan (``2022年完成值`` after ``2020年基数``, or a bare
+  ``2022年`` between ``2020年`` and ``2025年``) become ``observed_2022`` columns, which
+  :func:`mstarget.assess` uses as observations where the history has none. Histories: one column per year (``2021年``, ``2021``, ``2022年度``) is
   turned into one row per observation, blank cells skipped.
 
 Spreadsheet row numbers and headers as written are kept, so errors name the row and column the
@@ -41,6 +44,8 @@ from .chinese_script import to_simplified
 from .units import split_unit
 
 HEADER_SCAN = 30  # rows searched for the header
+#: a plan's later actual values (``2022年完成值``) are read into ``observed_<year>`` columns
+OBSERVED_PREFIX = "observed_"
 _NOTE = re.compile(r"^(注|备注|说明|附注|注释|填表说明|填报说明)\s*[:：\d一二三四五六七八九十.、)）(（]"
                    r"|^(注释|附注|资料来源|数据来源|来源)\s*[:：]?|^[*※]")
 _SECTION = re.compile(r"^([一二三四五六七八九十]+\s*[、.．]"
@@ -54,7 +59,9 @@ _BASELINE_ROLES = {"基数", "基期", "基期值", "基期数", "基准", "基�
                    "现状值", "实际", "实际值", "完成", "完成值", "基数值"}
 _TARGET_ROLES = {"目标", "目标值", "目标数", "规划", "规划值", "规划目标", "预期目标", "预期值",
                  "预期", "计划", "计划值"}
-_WIDE_ROLES = {"", "实际", "实际值", "完成", "完成值", "数值", "数据", "值"}
+_WIDE_ROLES = {"", "实际", "实际值", "完成", "完成值", "数值", "数据", "值", "末", "年末", "期末", "末值", "期末值"}
+#: a plan period instead of a year: “十三五”末 (2020), “十四五”目标 (2025)
+_PERIOD_HEADER = re.compile(r"^[“\"]?十(?P<n>[一二三四五六七八九])五[”\"]?(规划)?(?P<role>.*)$")
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,15 @@ def year_role(text) -> tuple[int, str] | None:
     ``"目标值（2025年）"`` -> ``(2025, "target")``, ``"2021年"`` -> ``(2021, "")``; else None."""
     t = to_simplified(unicodedata.normalize("NFKC", str(text))).replace(" ", "").replace("\u3000", "")
     t = t.strip("“”\"'")
+    m = None if re.search(r"(19|20)\d{2}", t) else _PERIOD_HEADER.match(t)  # a written year wins
+    if m:  # the period's last year: “十四五”目标 -> (2025, "target"), “十三五”末 -> (2020, "")
+        year = 2010 + 5 * "一二三四五六七八九".index(m.group("n"))  # 十四五: 2025
+        role = m.group("role").strip("()（）:：-_ ")
+        if role in _TARGET_ROLES:
+            return year, "target"
+        if role in _WIDE_ROLES - {""} or role in _BASELINE_ROLES:
+            return year, ""
+        return None
     for rx in (_YEAR_FIRST, _YEAR_LAST):
         m = rx.match(t)
         if m:
@@ -316,8 +332,18 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
     years = {col: year_role(text) for col, text in zip(frame.columns, written)
              if col not in rename and year_role(text) is not None}
     if schema.what == "plan":
-        _roles_once(frame, years, dict(zip(frame.columns, written)), src, problems)
-        _plan_years(frame, years, taken, rename, defaults, table.headers, dict(zip(frame.columns, written)))
+        by_col = dict(zip(frame.columns, written))
+        later = _later_actuals(frame, years)
+        _roles_once(frame, years, by_col, src, problems)
+        later += _plan_years(frame, years, taken, rename, defaults, table.headers, by_col)
+        for year, col in later:  # 2022年完成值 in a plan: an observation, kept as observed_2022
+            name = f"{OBSERVED_PREFIX}{year}"
+            if name in taken or name in frame.columns:
+                problems.append(Problem(src, None, str(by_col[col]), None,
+                                        f"one column per year of observations ({year} appears twice)"))
+                continue
+            rename[col], table.headers[name] = name, by_col[col]
+            taken.add(name)
     if problems:
         raise DataValidationError(problems, source=src)
     frame = frame.copy(deep=False)  # renamed without copying the cells (1M history rows: 0.5 s)
@@ -341,6 +367,18 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
 def _repeated(frame: pd.DataFrame, col, first, text: str, src: str, problems: list) -> None:
     if _as_text(frame[col]) != _as_text(frame[first]):
         problems.append(Problem(src, None, str(text), None, REPEATED_HEADER.format(name=text)))
+
+
+def _later_actuals(frame, years: dict) -> list:
+    """Plan columns of actual values after the baseline's (``2020年基数 | 2022年完成值 | 2025年目标``,
+    or ``2020年实际值 | 2022年实际值``): ``[(year, column)]``, taken out of ``years``; the earliest
+    stays the baseline."""
+    actual = sorted((y, c) for c, (y, r) in years.items() if r == "baseline" and any(_as_text(frame[c])))
+    if len(actual) < 2 or len({y for y, _ in actual}) < len(actual):
+        return []  # one baseline, or two for the same year (refused by _roles_once)
+    for _, c in actual[1:]:
+        del years[c]
+    return actual[1:]
 
 
 def _roles_once(frame, years: dict, written: dict, src: str, problems: list) -> None:
@@ -378,6 +416,7 @@ def _plan_years(frame, years, taken, rename, defaults, headers, written):
         rename[col], headers["baseline"] = "baseline", written[col]
         taken.add("baseline")
         defaults["baseline_year"] = str(year)
+    return [(year, col) for year, col in bare if any(_as_text(frame[col]))]  # the years in between
 
 
 _FYP = re.compile(r"十([一二三四五六七八九])五")

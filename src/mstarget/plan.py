@@ -209,7 +209,8 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     DataFrame
         Columns ``region, indicator, name, unit, baseline_year (Int64), baseline (float),
         target_year (int), target (float), direction, kind, attribute, lower, upper`` then any
-        other columns of the input (``group`` for category cells). ``lower`` / ``upper`` are the
+        other columns of the input (``group`` for category cells; ``observed_2022`` (float) for a
+        ``2022年完成值`` column, the value observed that year). ``lower`` / ``upper`` are the
         natural bounds: a ``%`` share gets 0 / 100, a rate of change or margin in ``%`` none
         unless declared (:mod:`mstarget.units`). ``attrs["title"]`` / ``attrs["notes"]`` hold the
         table's title and notes rows.
@@ -250,7 +251,9 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     baseline_year = _years(raw, "baseline_year", problems, required=False)
     target = _cells(raw, "target", problems, required=True)
     baseline = _cells(raw, "baseline", problems, required=False)
-    _units_in_cells(raw, ident["unit"], {"baseline": baseline, "target": target}, problems)
+    observed = {c: _cells(raw, c, problems, required=False) for c in raw.columns
+                if str(c).startswith(layout.OBSERVED_PREFIX)}
+    _units_in_cells(raw, ident["unit"], {"baseline": baseline, "target": target, **observed}, problems)
     _baseline_needs_year(raw, baseline, baseline_year, problems)
     _notation_agrees(raw, target, baseline, problems)
     kind = _kinds(raw, target, problems)
@@ -266,7 +269,9 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
                         "target": target.value, "direction": direction, "kind": kind,
                         "attribute": attribute, "lower": lower, "upper": upper}, columns=COLUMNS)
     for c in raw.columns:
-        if c not in COLUMNS:
+        if c in observed:
+            out[c] = observed[c].value  # 2022年完成值: numbers (float, NaN blank), used by assess
+        elif c not in COLUMNS:
             out[c] = raw[c].to_numpy()
     # across rows: repeated rows (conflicting: refused; exact: kept once), negative counts
     keep = consistency.check_plan(out, raw, problems, warn=carried is None)
