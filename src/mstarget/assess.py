@@ -28,9 +28,9 @@ import pandas as pd
 
 from .arguments import check_int, check_seed, check_table
 from .chart_choice import ChartedRows
-from .consistency import check_against_plan
+from .consistency import rounding_tolerance, check_against_plan
 from .engine import Engine
-from .exceptions import ParameterError, RunningTotalWarning
+from .exceptions import InconsistentDataWarning, ParameterError, RunningTotalWarning
 from .forecast import DEFAULT_PATHS, SeriesForecast, run_forecast
 from .history import read_history
 from .layout import OBSERVED_PREFIX
@@ -182,6 +182,24 @@ def _plan_observations(plan: pd.DataFrame, use_plan_baseline: bool) -> list[pd.D
     return out
 
 
+def _warn_table_against_history(table: pd.DataFrame, hist: pd.DataFrame) -> None:
+    """Warn where a mid-term table's value (``2022年完成值``) and the history's for that year
+    disagree beyond rounding: the history's is used."""
+    if table.empty:
+        return
+    keys = ["region", "indicator", "year"]
+    both = table.merge(hist[keys + ["value"]], on=keys, suffixes=("_table", "_history"))
+    tol = np.array([rounding_tolerance(v) for v in both["value_table"]])
+    off = both[(both["value_table"] - both["value_history"]).abs().to_numpy() > tol]
+    if off.empty:
+        return
+    lines = "; ".join(f"{r.region}/{r.indicator} {r.year}: {r.value_table:g} / {r.value_history:g}"
+                      for r in off.head(10).itertuples())
+    warnings.warn(f"规划表中的完成值与历史数据不一致（表 / 历史），预测使用历史数据：{lines} (the plan table's "
+                  f"values of these years disagree with the history's beyond rounding; the history's are used: "
+                  f"correct the one that is wrong)", InconsistentDataWarning, stacklevel=4)
+
+
 def _plan_running_totals(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
     """A mid-term table's values of its 〈〉 rows (``〈2.5〉`` under ``2022年完成值``: the additions so
     far) as running totals, for the series the history does not give; they become yearly flows
@@ -221,7 +239,9 @@ def _augment_history(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None,
         add = add[add["year"] <= as_of]
     keys = ["region", "indicator", "year"]
     add = add[~add.duplicated(keys)]
-    add = add[~pd.MultiIndex.from_frame(add[keys]).isin(pd.MultiIndex.from_frame(hist[keys]))]
+    present = pd.MultiIndex.from_frame(add[keys]).isin(pd.MultiIndex.from_frame(hist[keys]))
+    _warn_table_against_history(add[present & (add["source"] == "plan table").to_numpy()], hist)
+    add = add[~present]
     if add.empty:
         return hist
     out = pd.concat([hist, add], ignore_index=True)

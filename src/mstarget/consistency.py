@@ -594,7 +594,7 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
             at = hpos[years[hpos] == int(r.baseline_year)]
             if at.size:
                 p, h, b = int(at[0]), float(values[at[0]]), float(r.baseline)
-                if abs(h - b) > _baseline_tolerance(b):
+                if abs(h - b) > rounding_tolerance(b):
                     _warn(f"{psrc}, row {prow(pos)}, column '{pcol('baseline')}' / {hsrc}, row {hrow(p)}: "
                           f"{what} 规划基期值 {_num(b)} 与历史数据 {int(r.baseline_year)} 年值 {h:g} 不一致"
                           f"（相差 {_rel(h, b)}）；预测使用历史数据 {h:g}，进度以规划基期值 {_num(b)} 计算 "
@@ -687,7 +687,7 @@ def _rel(h: float, b: float) -> str:
     return f"{abs(h - b) / abs(b):.0%}"
 
 
-def _baseline_tolerance(b: float) -> float:
+def rounding_tolerance(b: float) -> float:
     """Rounding allowed around a plan figure: 5 % of it, or half a unit of its last written decimal."""
     text = f"{b:.10g}"
     decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 0

@@ -101,6 +101,7 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     if carried is not None and source is None:
         src = carried.source
     table = layout.load(data, SCHEMA, source=src)
+    src = table.source or src  # a workbook's sheet is named in messages
     if carried is not None:  # a history read before: messages keep naming its file's rows
         table.rows, table.headers = carried.rows, dict(carried.headers)
         if carried.value_columns is not None:

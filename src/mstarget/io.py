@@ -145,16 +145,23 @@ def read_grid(path: str | os.PathLike) -> pd.DataFrame:
     -------
     DataFrame
         Object columns ``0 .. k-1``, every cell a ``str`` (blank -> ``""``); the index is the
-        spreadsheet row number (the first line is row 1). In a workbook the first sheet is read,
-        every merged range holds its top-left value in all its cells (a category merged over five
-        rows labels all five), formulas give their saved values, and a number formatted as a
-        percentage (``0.95`` shown as ``95%``) reads ``"95%"``.
+        spreadsheet row number (the first line is row 1). In a workbook the first sheet that is
+        not blank is read (:func:`read_grids` gives every sheet), every merged range holds its
+        top-left value in all its cells (a category merged over five rows labels all five),
+        formulas give their saved values, and a number formatted as a percentage (``0.95`` shown
+        as ``95%``) reads ``"95%"``.
 
     Raises
     ------
     DataValidationError
         Naming the file if it is missing, empty, undecodable or not a table.
     """
+    return read_grids(path)[0][1]
+
+
+def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]:
+    """Every sheet of a workbook that is not blank, as ``[(sheet name, grid)]`` in the workbook's
+    order (grids as :func:`read_grid` gives them); a CSV gives ``[(None, grid)]``."""
     p = Path(path)
     src = str(path)
     _check_file(p, src)
@@ -165,15 +172,16 @@ def read_grid(path: str | os.PathLike) -> pd.DataFrame:
                                            ".xlsx or .xls")], source=src)
     try:
         if ext in (".csv", ".txt", ".tsv"):
-            grid = _csv_grid(p, src, "\t" if ext == ".tsv" else ",")
+            sheets = [(None, _csv_grid(p, src, "\t" if ext == ".tsv" else ","))]
         else:
             with open(p, "rb") as f:
                 magic = f.read(8)
             # a workbook saved under the other Excel extension is read for what it is
             old = magic.startswith(b"\xd0\xcf\x11\xe0") or (ext == ".xls" and not magic.startswith(b"PK"))
-            rows = _xls_rows(p) if old else _xlsx_rows(p)
-            width = max((len(r) for r in rows), default=0)
-            grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+            sheets = []
+            for name, rows in (_xls_sheets(p) if old else _xlsx_sheets(p)):
+                width = max((len(r) for r in rows), default=0)
+                sheets.append((name, pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)))
     except DataValidationError:
         raise
     except Exception as exc:  # a damaged or mislabelled file: say which, not a deep traceback
@@ -181,13 +189,21 @@ def read_grid(path: str | os.PathLike) -> pd.DataFrame:
                                            f"cannot read the file as {ext[1:].upper()}: "
                                            f"{_mislabelled(p) or f'{type(exc).__name__}: {exc}'}")],
                                   source=src) from None
+    out = [(name, g) for name, g in ((name, _trimmed(grid)) for name, grid in sheets) if g is not None]
+    if not out:
+        raise DataValidationError([Problem(src, None, None, None,
+                                           "the file is empty; expected a header row and data rows")],
+                                  source=src)
+    return out
+
+
+def _trimmed(grid: pd.DataFrame) -> pd.DataFrame | None:
+    """``grid`` without trailing blank columns, rows numbered from 1; None when it is blank."""
     cells = grid.to_numpy(dtype=object) if held_as_objects(grid) else None
     filled = cells != "" if cells is not None else (grid != "").to_numpy(dtype=bool)
     used = np.flatnonzero(filled.any(axis=0)) if filled.size else np.array([], dtype=int)
     if used.size == 0:
-        raise DataValidationError([Problem(src, None, None, None,
-                                           "the file is empty; expected a header row and data rows")],
-                                  source=src)
+        return None
     # trailing blank columns dropped; cells held as objects become pandas' text columns
     grid = pd.DataFrame(cells[:, : used[-1] + 1]) if cells is not None else grid.iloc[:, : used[-1] + 1]
     grid.columns = pd.RangeIndex(grid.shape[1])
@@ -318,30 +334,37 @@ def cell_text(value, number_format: str = "") -> str:
     return str(value).strip()
 
 
-def _xlsx_rows(p: Path) -> list[list[str]]:
+def _xlsx_sheets(p: Path) -> list[tuple[str, list[list[str]]]]:
     from openpyxl import load_workbook  # lazy: openpyxl, only for .xlsx files
 
     wb = load_workbook(p, data_only=True)  # merged ranges need the full (not read-only) mode
     try:
-        ws = wb.worksheets[0]
-        rows = [[cell_text(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
-        for rng in ws.merged_cells.ranges:
-            top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else ""
-            for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
-                row = rows[r]
-                row.extend([""] * (rng.max_col - len(row)))
-                for c in range(rng.min_col - 1, rng.max_col):
-                    row[c] = top
+        return [(ws.title, _xlsx_rows(ws)) for ws in wb.worksheets]
     finally:
         wb.close()
+
+
+def _xlsx_rows(ws) -> list[list[str]]:
+    rows = [[cell_text(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
+    for rng in ws.merged_cells.ranges:
+        top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else ""
+        for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
+            row = rows[r]
+            row.extend([""] * (rng.max_col - len(row)))
+            for c in range(rng.min_col - 1, rng.max_col):
+                row[c] = top
     return rows
 
 
-def _xls_rows(p: Path) -> list[list[str]]:
+def _xls_sheets(p: Path) -> list[tuple[str, list[list[str]]]]:
     import xlrd  # lazy: xlrd, only for .xls files
 
     book = xlrd.open_workbook(str(p), formatting_info=True)
-    sh = book.sheet_by_index(0)
+    return [(sh.name, _xls_rows(book, sh)) for sh in book.sheets()]
+
+
+def _xls_rows(book, sh) -> list[list[str]]:
+    import xlrd  # lazy: xlrd, only for .xls files
 
     def fmt(cell) -> str:
         try:

@@ -5,7 +5,10 @@ Statistics offices rarely hand over a bare table. :func:`load` accepts:
 * **title rows above the header** (often one merged cell: 《……“十四五”规划主要指标》); their text is
   kept as ``Table.title`` (``plan.attrs["title"]``), a ``单位：万元`` line there sets the unit of
   rows that give none;
-* **the header row anywhere in the first 30 rows**: the row naming most known columns;
+* **the header row anywhere in the first 30 rows**: the row naming most known columns; in a
+  workbook of several sheets (a 说明 sheet first, plan and history side by side), the sheet whose
+  header names most known columns -- a plan's target columns mark its sheet, never a history's --
+  and messages name it (``plan.xlsx [sheet '主要指标'], row 5``);
 * **notes and blank rows below**: rows holding one text that starts with 注 / 备注 / 说明 / 附注 /
   资料来源 / 数据来源 (and every single-text row after the first note) are kept as ``Table.notes``,
   blank rows are skipped;
@@ -38,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import DataValidationError, Problem
-from .io import (GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, held_as_objects, read_grid, read_table,
+from .io import (GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, held_as_objects, read_grids, read_table,
                  source_name)
 from .chinese_script import to_simplified
 from .units import split_unit
@@ -91,6 +94,9 @@ class Table:
         Title lines above the header; notes rows below it.
     cell_columns : array of str, shape (n,), or None
         For a history laid out one column per year: the year header each value was read from.
+    source : str
+        The table's name in messages: the file, and in a workbook of several sheets the sheet
+        it was read from (``plan.xlsx [sheet '主要指标']``).
     """
 
     frame: pd.DataFrame
@@ -99,6 +105,7 @@ class Table:
     title: str = ""
     notes: list = field(default_factory=list)
     cell_columns: np.ndarray | None = None
+    source: str = ""
 
 
 def header_key(text) -> str:
@@ -190,7 +197,27 @@ def load(data, schema: Schema, *, source: str | None = None) -> Table:
         frame = drop_repeated_columns(read_table(data).fillna("").reset_index(drop=True), src)
         table = Table(frame, np.arange(2, len(frame) + 2))
         return _canonicalise(table, [str(c) for c in frame.columns], schema, src)
-    return _from_grid(read_grid(data), schema, src)
+    sheets = read_grids(data)
+    if len(sheets) == 1:
+        return _from_grid(sheets[0][1], schema, src)
+    name, grid = max(sheets, key=lambda sheet: _sheet_score(sheet[1], schema))  # the first of equals
+    table = _from_grid(grid, schema, f"{src} [sheet '{name}']")
+    table.source = f"{src} [sheet '{name}']"
+    return table
+
+
+def _sheet_score(grid: pd.DataFrame, schema: Schema) -> int:
+    """How well a workbook's sheet holds the table ``schema`` reads: its header row's score, plus
+    one for a plan sheet with a target column; a sheet with target columns is not a history."""
+    h = find_header(grid, schema)
+    cells = [str(v) for v in grid.iloc[h].tolist()]
+    score = _score(cells, schema)
+    targets = any(_canonical(t, schema) == "target" or (year_role(t) or (0, ""))[1] == "target"
+                  for t in cells if t)
+    if schema.what == "plan":
+        return score + int(targets)
+    targets = targets or any(header_key(t) in ("目标", "目标值", "规划值", "target") for t in cells if t)
+    return score - 3 * int(targets)
 
 
 def _as_text(column: pd.Series) -> list[str]:

@@ -140,7 +140,8 @@ class Match:
         if not self.unmatched_plan.empty:
             n = len(self.unmatched_plan)
             lines.append(f"未匹配: {n} 个规划指标没有历史数据 ({n} plan rows have no history; assessed "
-                         "from the plan's baseline alone, or no_data):")
+                         "from the plan table's own figures alone -- its baseline and any 2022年完成值 "
+                         "columns -- or no_data):")
             lines += [f"  {_plan_text(r)}" for r in self.unmatched_plan.head(limit).itertuples()]
             if n > limit:
                 lines.append(f"  ... and {n - limit} more")

@@ -232,6 +232,7 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     carried = consistency.sheet_of(data) if isinstance(data, pd.DataFrame) else None
     src = source or (carried.source if carried else source_name(data))
     table = layout.load(data, SCHEMA, source=src)
+    src = table.source or src  # a workbook's sheet is named in messages
     if carried is not None:  # a plan read before: messages keep naming its file's rows and headers
         table.rows, table.headers = carried.rows, dict(carried.headers)
     raw = table.frame
