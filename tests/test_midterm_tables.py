@@ -84,3 +84,26 @@ def test_a_bad_completed_value_names_its_column(tmp_path):
         mt.read_plan(path, region="鼎湖区")
     (problem,) = err.value.problems
     assert (problem.row, problem.column, problem.value) == (3, "2022年完成值", "约99")
+
+
+def test_binding_marks_and_numbering_in_names(tmp_path):
+    """注：带*的为约束性指标 -- no attribute column, the binding rows marked with * after the name, and
+    row numbers typed into the name cells; a history names the indicators plainly."""
+    path = _write(tmp_path, "指标名称,单位,2020年,2025年\n"
+                            "1.千人食品检验量*,批次/千人,5,6\n"
+                            "2.期末市场主体总量,万户,〔1.89〕,〔3.12〕\n"
+                            "（三）药品抽检合格率*,%,98,≥99\n"
+                            "注：带*的为约束性指标。\n")
+    plan = mt.read_plan(path, region="鼎湖区")
+    assert plan["name"].tolist() == ["千人食品检验量", "期末市场主体总量", "药品抽检合格率"]
+    assert plan["attribute"].tolist() == ["binding", "expected", "binding"]
+    hist = pd.DataFrame({"region": "鼎湖区", "指标名称": ["药品抽检合格率①", "药品抽检合格率①"],
+                         "year": [2021, 2022], "value": [98.6, 99.1]})
+    with pytest.warns(mt.UnmatchedWarning) as seen:  # only the two rows the history lacks
+        res = mt.assess(hist, plan, seed=0).set_index("name")
+    assert res.loc["药品抽检合格率", "last_year"] == 2022  # 药品抽检合格率① matched it
+    unmatched = [w.message for w in seen if isinstance(w.message, mt.UnmatchedWarning)]
+    assert unmatched and all(len(w.history_series) == 0 for w in unmatched)
+    # without the note, a * is only a footnote mark: no attribute is guessed
+    path.write_text(path.read_text(encoding="utf-8").replace("注：带*的为约束性指标。\n", ""), encoding="utf-8")
+    assert set(mt.read_plan(path, region="鼎湖区")["attribute"]) == {"expected"}

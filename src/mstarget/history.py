@@ -21,7 +21,7 @@ from .arguments import check_table
 from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_unit
-from .validation import (Problems, apply_region, map_unique, normalize_words, parse_number,
+from .validation import (Problems, apply_region, map_unique, normalize_text, normalize_words, parse_number,
                          parse_year, require_columns, text_column)
 
 REQUIRED = ("region", "indicator", "year", "value")
@@ -169,7 +169,10 @@ def _identity(raw: pd.DataFrame) -> dict:
     """``region, indicator, name, unit`` as text; a unit in a name or id fills a blank unit."""
     region, indicator = text_column(raw, "region"), text_column(raw, "indicator")
     unit = text_column(raw, "unit", simplified=True)
-    name = text_column(raw, "name") if "name" in raw.columns else indicator.copy()
+    if "name" in raw.columns:  # as written, like the plan's (① stays ①: matching drops footnote marks)
+        name = map_unique(raw["name"], lambda v: v.strip() if isinstance(v, str) else normalize_text(v))
+    else:
+        name = indicator.copy()
     for arr in (name, indicator):
         parts = map_unique(arr, lambda t: split_unit(t) if t else (t, ""))
         has_unit = np.array([bool(u) for _, u in parts], dtype=bool)

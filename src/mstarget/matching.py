@@ -27,13 +27,15 @@ import pandas as pd
 from .chinese_script import to_simplified
 from .exceptions import UnmatchedWarning
 from .units import split_unit
-from .validation import column_cells, records
+from .validation import NAME_NUMBERING, column_cells, records
 
 #: suffixes of Chinese administrative names: 鼎湖 / 鼎湖区, 广东 / 广东省, 内蒙古 / 内蒙古自治区
 REGION_SUFFIXES = ("自治区", "自治州", "自治县", "特别行政区", "新区", "街道", "区", "县", "市", "省",
                    "州", "盟", "旗", "镇", "乡")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉<>]")
 _SPACE = re.compile(r"\s+")
+#: marks a table puts after a name that are not part of it: footnotes (年报率*, 年报率①, 年报率[1], 年报率（注1）)
+_FOOTNOTE = re.compile(r"(\s*([*＊※①-⑳⑴-⒇¹²³⁴-⁹]|\[\d{1,2}\]|［\d{1,2}］|[(（]注\d{0,2}[)）]))+\s*$")
 _NO_REGION = "the plan has no region"
 PLAN_COLUMNS = ["region", "indicator", "name", "target_year", "suggestion"]
 HISTORY_COLUMNS = ["region", "indicator", "name", "n_obs", "first_year", "last_year", "suggestion"]
@@ -60,14 +62,18 @@ class AttrFrame(pd.DataFrame):
 
 def name_key(text) -> str:
     """A name as compared when matching: NFKC (full-width -> ASCII), simplified characters, no
-    spaces, no quotes or book brackets, no trailing unit in parentheses, lower case.
+    spaces, no quotes or book brackets, no trailing unit in parentheses, no footnote marks or row
+    numbering (``年报率*``, ``年报率①``, ``1. 年报率``), lower case.
 
     >>> name_key("“明厨亮灶”覆盖率（%）") == name_key("明厨亮灶覆盖率")
+    True
+    >>> name_key("（一）年报率*") == name_key("年报率")
     True
     """
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
-    t = to_simplified(unicodedata.normalize("NFKC", str(text)))
+    t = NAME_NUMBERING.sub("", _FOOTNOTE.sub("", str(text)), count=1)
+    t = to_simplified(unicodedata.normalize("NFKC", t))
     t, _ = split_unit(t)
     t = _QUOTES.sub("", t)
     t = _SPACE.sub("", t).strip("：:;；,，。.、")

@@ -32,8 +32,8 @@ from .arguments import check_table
 from . import consistency, layout
 from .io import source_name
 from .units import is_unit_text, percent_kind, split_unit
-from .validation import (NO_FIGURE, Problems, apply_region, map_unique, normalize_text, normalize_words,
-                         parse_number, parse_year, require_columns, text_column)
+from .validation import (NAME_NUMBERING, NO_FIGURE, Problems, apply_region, map_unique, normalize_text,
+                         normalize_words, parse_number, parse_year, require_columns, text_column)
 
 KINDS = ("level", "cumulative", "increment")
 DIRECTIONS = (">=", "<=")
@@ -259,7 +259,7 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     _notation_agrees(raw, target, baseline, problems)
     kind = _kinds(raw, target, problems)
     direction = _directions(raw, target, baseline, problems)
-    attribute = _attributes(raw, problems)
+    attribute = _attributes(raw, problems, [table.title, *table.notes], ident)
     lower, upper = _bounds(raw, ident, target, baseline, problems)
     _years_agree(raw, kind, baseline_year, target_year, problems)
     problems.raise_if_any()
@@ -302,6 +302,11 @@ def _identity(raw: pd.DataFrame, problems: Problems) -> dict:
             arr[has_unit] = [b for (b, _), h in zip(parts, has_unit) if h]
             fill = has_unit & (unit == "")
             unit[fill] = [u for (_, u), f in zip(parts, fill) if f]
+    for arr in (name, indicator):  # a row's numbering typed into the name cell: 1. 年报率, （一）年报率
+        numbered = np.array([bool(NAME_NUMBERING.match(t)) and bool(NAME_NUMBERING.sub("", t, count=1))
+                             for t in arr], dtype=bool)
+        if numbered.any():
+            arr[numbered] = [NAME_NUMBERING.sub("", t, count=1) for t in arr[numbered]]
     blank_id = indicator == ""
     indicator[blank_id] = name[blank_id]
     name[name == ""] = indicator[name == ""]
@@ -375,6 +380,8 @@ def _units_in_cells(raw, unit: np.ndarray, cells: dict, problems: Problems) -> N
                               f"the number in the row's unit {unit[pos]} (the cell says {written}: convert it, "
                               f"or correct the unit column)")
 
+
+_BINDING_MARKS = ("*", "※", "△", "▲")  # after NFKC: ＊ is *
 
 _APPROX = ("约", "大约", "左右", "力争", "争取", "~", "≈")
 _CN_DIGITS = set("〇零一二三四五六七八九十百千万亿两")
@@ -473,10 +480,20 @@ def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems) -> np
     return direction
 
 
-def _attributes(raw, problems: Problems) -> np.ndarray:
-    """约束性 / 预期性 -> ``binding`` / ``expected`` (blank: expected)."""
+def _attributes(raw, problems: Problems, notes=(), ident: dict | None = None) -> np.ndarray:
+    """约束性 / 预期性 -> ``binding`` / ``expected`` (blank: expected). Without an attribute column, a
+    table whose notes say so (注：带*的为约束性指标) marks its binding rows with ``*`` after the name:
+    those are binding, and the mark leaves the name and id (``ident``, changed in place)."""
     if "attribute" not in raw.columns:
-        return np.full(len(raw), "expected", dtype=object)
+        attr = np.full(len(raw), "expected", dtype=object)
+        mark = next((m for m in _BINDING_MARKS for n in notes if m in str(n) and "约束" in normalize_words(n)),
+                    None)
+        if mark is not None and ident is not None:
+            marked = np.array([str(n).rstrip().endswith(mark) for n in ident["name"]], dtype=bool)
+            attr[marked] = "binding"
+            for key in ("name", "indicator"):
+                ident[key][marked] = [str(v).rstrip().removesuffix(mark).rstrip() for v in ident[key][marked]]
+        return attr
     text = map_unique(raw["attribute"], lambda v: normalize_words(v).lower())
     attr = np.array([_ATTRIBUTE_WORDS.get(t) if t else "expected" for t in text], dtype=object)
     problems.cells(attr == None, "attribute", raw["attribute"],  # noqa: E711

@@ -19,6 +19,11 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 NO_FIGURE = frozenset({"-", "--", "—", "——", "–", "/", "//", "…", "……", "..."})
 
 
+#: a row's numbering typed into a name cell (``1. 年报率``, ``（一）年报率``, ``一、年报率``; not ``2.5级``)
+NAME_NUMBERING = re.compile(r"^\s*((\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.、．](?![\d０-９])"
+                            r"|[(（]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）])\s*")
+
+
 def normalize_text(value) -> str:
     """NFKC-normalise a cell (full-width digits and spaces become ASCII) and strip it."""
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
