@@ -24,8 +24,9 @@ Statistics offices rarely hand over a bare table. :func:`load` accepts:
   year column is the target; a plan period counts as its last year (``“十三五”末`` 2020, ``“十四五”目标``
   2025). Actual values of later years in a plan (``2022年完成值`` after ``2020年基数``, or a bare
   ``2022年`` between ``2020年`` and ``2025年``) become ``observed_2022`` columns, which
-  :func:`mstarget.assess` uses as observations where the history has none. Histories: one column per year (``2021年``, ``2021``, ``2022年度``) is
-  turned into one row per observation, blank cells skipped.
+  :func:`mstarget.assess` uses as observations where the history has none. Histories: one column
+  per year (``2021年``, ``2021``, ``2022年度``) is turned into one row per observation, blank cells
+  skipped.
 
 Spreadsheet row numbers and headers as written are kept, so errors name the row and column the
 user sees (``Table.rows``, ``Table.headers``, and for a wide history ``Table.cell_columns``).
@@ -40,10 +41,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .chinese_script import to_simplified
 from .exceptions import DataValidationError, Problem
 from .io import (GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, held_as_objects, read_grids, read_table,
                  source_name)
-from .chinese_script import to_simplified
 from .units import split_unit
 
 HEADER_SCAN = 30  # rows searched for the header
@@ -62,7 +63,8 @@ _BASELINE_ROLES = {"基数", "基期", "基期值", "基期数", "基准", "基�
                    "现状值", "实际", "实际值", "完成", "完成值", "基数值"}
 _TARGET_ROLES = {"目标", "目标值", "目标数", "规划", "规划值", "规划目标", "预期目标", "预期值",
                  "预期", "计划", "计划值"}
-_WIDE_ROLES = {"", "实际", "实际值", "完成", "完成值", "数值", "数据", "值", "末", "年末", "期末", "末值", "期末值"}
+_WIDE_ROLES = {"", "实际", "实际值", "完成", "完成值", "数值", "数据", "值", "末", "年末", "期末", "末值",
+               "期末值"}
 #: a plan period instead of a year: “十三五”末 (2020), “十四五”目标 (2025)
 _PERIOD_HEADER = re.compile(r"^[“\"]?十(?P<n>[一二三四五六七八九])五[”\"]?(规划)?(?P<role>.*)$")
 
