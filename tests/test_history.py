@@ -132,3 +132,34 @@ def test_measure_column_values_and_one_measure_per_series():
     assert "one measure per series" in str(info.value) and "running_total (累计" in str(info.value)
     ok = mt.read_history(rows.iloc[[0, 2]])
     assert ok["measure"].tolist() == ["running_total", "running_total"]
+
+
+def test_years_written_as_periods_or_dates(tmp_path):
+    """2021年度 / 2022-12-31 (an Excel date saved as text) / 2023年末 are years; two dates in one
+    year with different values are refused, as two values of one year are."""
+    path = tmp_path / "h.csv"
+    path.write_text("地区,指标名称,年份,数值\n鼎湖区,药品抽检合格率,2021年度,98.6\n鼎湖区,药品抽检合格率,2022-12-31,99.1\n"
+                    "鼎湖区,药品抽检合格率,2023年末,99.2\n", encoding="utf-8")
+    assert mt.read_history(path)["year"].tolist() == [2021, 2022, 2023]
+    path.write_text(path.read_text(encoding="utf-8") + "鼎湖区,药品抽检合格率,2023-06-30,97.0\n", encoding="utf-8")
+    with pytest.raises(mt.DataValidationError, match="one value per region/indicator/year"):
+        mt.read_history(path)
+    path.write_text("地区,指标名称,年份,数值\n鼎湖区,药品抽检合格率,2021.5,98.6\n", encoding="utf-8")
+    with pytest.raises(mt.DataValidationError, match="an integer year"):  # a fraction, not a date
+        mt.read_history(path)
+
+
+def test_values_written_with_their_unit(tmp_path):
+    """2.70万户 in a value cell: the unit fills a blank unit column and must agree with a given one."""
+    path = tmp_path / "h.csv"
+    path.write_text("地区,指标名称,单位,2021年,2022年\n鼎湖区,期末市场主体总量,,2.15万户,2.42万户\n"
+                    "鼎湖区,企业标准,项,52项,69\n", encoding="utf-8")
+    h = mt.read_history(path).set_index(["name", "year"])
+    assert h.loc[("期末市场主体总量", 2022), "value"] == 2.42 and h.loc[("期末市场主体总量", 2022), "unit"] == "万户"
+    assert h.loc[("企业标准", 2021), "value"] == 52
+    path.write_text("地区,指标名称,单位,2021年\n鼎湖区,期末市场主体总量,户,2.15万户\n", encoding="utf-8")
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_history(path)
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column, problem.value) == (2, "2021年", "2.15万户")
+    assert "the number in the row's unit 户 (the cell says 万户" in problem.expected

@@ -20,7 +20,7 @@ import pandas as pd
 from .arguments import check_table
 from . import consistency, layout
 from .io import source_name
-from .units import percent_kind, split_unit
+from .units import percent_kind, split_number_unit, split_unit
 from .validation import (Problems, apply_region, map_unique, normalize_text, normalize_words, parse_number,
                          parse_year, require_columns, text_column)
 
@@ -119,7 +119,7 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     problems.cells(ident["indicator"] == "", "indicator", raw["indicator"],
                    "an indicator id (text), not blank")
     years = _years(raw, problems)
-    values = _values(raw, table.cell_columns, problems)
+    values = _values(raw, table.cell_columns, problems, ident["unit"])
     measure = _measures(raw, ident, problems) if "measure" in raw.columns else None
     lower, upper = _declared_bounds(raw, problems)
     _percent_range(raw, ident, values, lower, upper, table.cell_columns, problems)
@@ -205,20 +205,41 @@ def _years(raw: pd.DataFrame, problems: Problems) -> np.ndarray:
     return years
 
 
-def _values(raw: pd.DataFrame, cell_columns, problems: Problems) -> np.ndarray:
+def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarray) -> np.ndarray:
+    """Numbers of the value cells; a cell written with its unit (``2.7万户``) fills a blank ``unit``
+    (changed in place) and must agree with a given one."""
     values = np.array(pd.to_numeric(raw["value"], errors="coerce"), dtype=float)
     odd = np.flatnonzero(~np.isfinite(values))
     if odd.size:
         cells = raw["value"].to_numpy(dtype=object)
-        parsed = map_unique(cells[odd], parse_number)
+        parsed = map_unique(cells[odd], _number_maybe_with_unit)
         for pos, v in zip(odd, parsed):
+            column = _value_column(cell_columns, pos)
             if isinstance(v, ValueError):
                 values[pos] = np.nan
-                problems.cell(pos, _value_column(cell_columns, pos), cells[pos],
+                problems.cell(pos, column, cells[pos],
                               "a number (e.g. 95.01 or 1234); leave the cell blank for a missing value")
-            else:
-                values[pos] = np.nan if v is None else v
+                continue
+            number, written = v
+            values[pos] = np.nan if number is None else number
+            if written and unit[pos] == "":
+                unit[pos] = written
+            elif written and consistency.normalize_unit(unit[pos]) != consistency.normalize_unit(written):
+                values[pos] = np.nan
+                problems.cell(pos, column, cells[pos], f"the number in the row's unit {unit[pos]} (the cell says "
+                                                       f"{written}: convert it, or correct the unit column)")
     return values
+
+
+def _number_maybe_with_unit(cell) -> tuple[float | None, str]:
+    """``(number, unit written after it or "")``; raises ``ValueError`` for anything else."""
+    try:
+        return parse_number(cell), ""
+    except ValueError:
+        with_unit = split_number_unit(normalize_text(cell))
+        if with_unit is None:
+            raise
+        return parse_number(with_unit[0]), with_unit[1]
 
 
 def _value_column(cell_columns, pos) -> str:

@@ -31,7 +31,7 @@ import pandas as pd
 from .arguments import check_table
 from . import consistency, layout
 from .io import source_name
-from .units import is_unit_text, percent_kind, split_unit
+from .units import percent_kind, split_number_unit, split_unit
 from .validation import (NAME_NUMBERING, NO_FIGURE, Problems, apply_region, map_unique, normalize_text,
                          normalize_words, parse_number, parse_year, require_columns, text_column)
 
@@ -75,8 +75,7 @@ _VERBS = ("保持在", "保持", "稳定在", "稳定", "维持在", "维持", "
           "降至", "减少到", "减少至")
 #: a strict sign before a number without its closing bracket: ``<0.15`` is a cap (``<x>`` is 〈x〉)
 _STRICT = {"<": "<=", ">": ">="}
-#: a number followed by a unit (``15万户``, ``3.5亿元``): the unit must agree with the row's
-_NUMBER_UNIT = re.compile(r"(?P<number>-?([0-9][0-9,]*(\.[0-9]+)?|\.[0-9]+))(?P<unit>[^0-9.,].*)")
+
 _GE_SUFFIX = ("以上",)
 #: a plain decimal number (most cells of a large plan): read at once, no notation to look for
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -168,9 +167,9 @@ def parse_cell(text) -> Cell:
     if s.startswith("+"):
         s = s[1:]
     unit = None
-    m = _NUMBER_UNIT.fullmatch(s)
-    if m and m.group("unit") != "%" and is_unit_text(m.group("unit")):
-        s, unit = m.group("number"), m.group("unit")
+    with_unit = split_number_unit(s)
+    if with_unit:
+        s, unit = with_unit
     value = parse_number(s)  # raises ValueError on garbage
     if value is None:
         raise ValueError(text)

@@ -69,6 +69,19 @@ def split_unit(text: str) -> tuple[str, str]:
     return norm, ""
 
 
+_NUMBER_UNIT = re.compile(r"(?P<number>-?([0-9][0-9,]*(\.[0-9]+)?|\.[0-9]+))\s*(?P<unit>[^0-9.,\s].*)")
+
+
+def split_number_unit(text: str) -> tuple[str, str] | None:
+    """A number written with its unit, ``"15万户"`` -> ``("15", "万户")`` (the unit in simplified
+    characters); None when ``text`` is not a number followed by a unit (``"95%"`` is a number)."""
+    m = _NUMBER_UNIT.fullmatch(text.strip())
+    if not m:
+        return None
+    unit = to_simplified(m.group("unit").strip())
+    return (m.group("number"), unit) if unit != "%" and is_unit_text(unit) else None
+
+
 def is_percent(unit: str | None) -> bool:
     """Whether a unit is a percentage of any kind (share, change or margin)."""
     u = (unit or "").strip().lower()

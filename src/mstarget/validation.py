@@ -61,11 +61,21 @@ def parse_number(value) -> float | None:
     return number
 
 
+#: a year written with a period or a date: 2021年度 / 2021年末 / 2021年底, 2021-12-31, 2021/12/31,
+#: 2021年12月31日, 2021年12月, 2021-12 (a date's year; two dates in one year are refused as duplicates)
+_YEAR_AS_PERIOD = re.compile(r"^(?P<year>\d{4})\s*(年度|年末|年底|年"
+                             r"|[-/年]\s*(0?[1-9]|1[0-2])\s*(月|[-/月]\s*(0?[1-9]|[12]\d|3[01])\s*日?"
+                             r"(\s*00:00(:00)?)?)?"
+                             r"|\.(0?[1-9]|1[0-2])\.(0?[1-9]|[12]\d|3[01]))$")  # 2021.12.31, never 2021.5
+
+
 def parse_year(value) -> int | None:
-    """An integer year (``2020``, ``"2020"``, ``"2020.0"``, ``"2020年"``); blank -> None."""
+    """An integer year (``2020``, ``"2020"``, ``"2020.0"``, ``"2020年"``, ``"2020年度"``,
+    ``"2020-12-31"``); blank -> None."""
     text = normalize_text(value)
-    if text.endswith("年"):
-        text = text[:-1]
+    m = _YEAR_AS_PERIOD.match(text)
+    if m:
+        text = m.group("year")
     num = parse_number(text)
     if num is None:
         return None
