@@ -163,3 +163,14 @@ def test_values_written_with_their_unit(tmp_path):
     (problem,) = err.value.problems
     assert (problem.row, problem.column, problem.value) == (2, "2021年", "2.15万户")
     assert "the number in the row's unit 户 (the cell says 万户" in problem.expected
+
+
+def test_regions_by_years_of_one_indicator_say_how_to_name_it(tmp_path):
+    """A region x year table whose indicator is only in its title is refused (not guessed from the
+    title), and the message says what to add."""
+    path = tmp_path / "h.csv"
+    path.write_text("各县（市、区）市场主体数量（万户）\n地区,2021年,2022年\n鼎湖区,2.15,2.42\n端州区,5.6,6.0\n",
+                    encoding="utf-8")
+    with pytest.raises(mt.DataValidationError, match="the title reads '各县（市、区）市场主体数量（万户）': if the "
+                                                     "table holds that one indicator, add a 指标名称 column"):
+        mt.read_history(path)

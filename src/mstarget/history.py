@@ -112,7 +112,7 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
         raw["indicator"] = raw["name"]
         table.headers.setdefault("indicator", table.headers.get("name", "name"))
     problems = Problems(src, rows=table.rows, headers=table.headers, order=list(raw.columns))
-    if not require_columns(raw, REQUIRED, problems, "history"):
+    if not require_columns(raw, REQUIRED, problems, "history", table.title):
         problems.raise_if_any()
 
     ident = _identity(raw)

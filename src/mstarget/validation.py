@@ -197,13 +197,16 @@ def rename_aliases(df: pd.DataFrame, aliases: dict[str, str]) -> pd.DataFrame:
     return df.rename(columns=mapping)
 
 
-def require_columns(df: pd.DataFrame, required, problems: Problems, what: str) -> bool:
+def require_columns(df: pd.DataFrame, required, problems: Problems, what: str, title: str = "") -> bool:
     missing = [c for c in required if c not in df.columns]
     if missing:
         hint = ""
         if "region" in missing:
             hint = ("; a table for one district or county without a region column takes "
                     "region='鼎湖区' (command line: --region 鼎湖区)")
+        elif missing == ["indicator"] and title:  # regions x years of one indicator named in the title
+            hint = (f"; the title reads '{title}': if the table holds that one indicator, add a 指标名称 "
+                    "column naming it in every row (the indicator is not taken from a title)")
         problems.table(f"missing column(s) {', '.join(missing)}; a {what} table needs columns "
                        f"{', '.join(required)} (found: {', '.join(map(str, df.columns)) or 'none'}){hint}")
         return False
