@@ -28,7 +28,7 @@ import pandas as pd
 
 from .arguments import check_int, check_seed, check_table
 from .chart_choice import ChartedRows
-from .consistency import rounding_tolerance, check_against_plan
+from .consistency import check_against_plan, rounding_tolerance
 from .engine import Engine
 from .exceptions import InconsistentDataWarning, ParameterError, RunningTotalWarning
 from .forecast import DEFAULT_PATHS, SeriesForecast, run_forecast
@@ -165,21 +165,25 @@ def _observed_columns(plan: pd.DataFrame) -> list[tuple[int, pd.Series]]:
             for c in plan.columns if str(c).startswith(OBSERVED_PREFIX)]
 
 
+def _plan_rows_as_history(plan: pd.DataFrame, given: np.ndarray, years, values, source: str,
+                          **columns) -> pd.DataFrame:
+    """History rows (``region, indicator, year, value, unit, source`` + ``columns``) from the plan
+    rows ``given``: ``years`` / ``values`` are aligned with the plan."""
+    years = np.broadcast_to(np.asarray(years, dtype=float), len(plan))[given].astype(int)
+    return pd.DataFrame({"region": plan["region"][given].tolist(), "indicator": plan["indicator"][given].tolist(),
+                         "year": years.tolist(), "value": np.asarray(values, dtype=float)[given].tolist(),
+                         "unit": plan["unit"][given].tolist(), "source": [source] * int(given.sum()), **columns})
+
+
 def _plan_observations(plan: pd.DataFrame, use_plan_baseline: bool) -> list[pd.DataFrame]:
     """The plan's own figures as observations of its level and stock rows: the baseline
     (``use_plan_baseline``) and the values of later years a mid-term table carries."""
     level = (plan["kind"] != "increment").to_numpy(dtype=bool)
     parts = [(plan["baseline_year"], plan["baseline"], "plan baseline")] if use_plan_baseline else []
     parts += [(pd.Series(year, index=plan.index), values, "plan table") for year, values in _observed_columns(plan)]
-    out = []
-    for years, values, source in parts:
-        given = level & values.notna().to_numpy() & years.notna().to_numpy()
-        out.append(pd.DataFrame({"region": plan["region"][given].tolist(),
-                                 "indicator": plan["indicator"][given].tolist(),
-                                 "year": years[given].to_numpy(dtype=float).astype(int).tolist(),
-                                 "value": values[given].to_numpy(dtype=float).tolist(),
-                                 "unit": plan["unit"][given].tolist(), "source": [source] * int(given.sum())}))
-    return out
+    return [_plan_rows_as_history(plan, level & values.notna().to_numpy() & years.notna().to_numpy(),
+                                  years.to_numpy(dtype=float, na_value=np.nan), values.to_numpy(dtype=float), source)
+            for years, values, source in parts]
 
 
 def _warn_table_against_history(table: pd.DataFrame, hist: pd.DataFrame) -> None:
@@ -214,11 +218,8 @@ def _plan_running_totals(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | No
     for year, values in columns:
         given = free & values.notna().to_numpy() & (as_of is None or year <= as_of)
         if given.any():
-            parts.append(pd.DataFrame({"region": plan["region"][given].tolist(),
-                                       "indicator": plan["indicator"][given].tolist(), "year": year,
-                                       "value": values[given].to_numpy(dtype=float),
-                                       "unit": plan["unit"][given].tolist(), "source": "plan table",
-                                       "measure": "running_total"}))
+            parts.append(_plan_rows_as_history(plan, given, year, values.to_numpy(dtype=float), "plan table",
+                                               measure="running_total"))
     if not parts:
         return hist
     add = pd.concat(parts, ignore_index=True).drop_duplicates(["region", "indicator", "year"])

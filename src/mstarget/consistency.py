@@ -199,6 +199,17 @@ def conversion(unit_a: str, unit_b: str) -> str:
     return f"1 {big} = {_factor_text(fb / fs)} {small}"
 
 
+def unit_in_cell(unit: np.ndarray, pos: int, written: str) -> str:
+    """A unit written after a number (``15万户``): fills row ``pos``'s blank ``unit`` (in place) and
+    must agree with a given one (as :func:`normalize_unit` compares); returns what is wrong, or ``""``."""
+    if unit[pos] == "":
+        unit[pos] = written
+    elif normalize_unit(unit[pos]) != normalize_unit(written):
+        return (f"the number in the row's unit {unit[pos]} (the cell says {written}: convert it, "
+                "or correct the unit column)")
+    return ""
+
+
 def is_count(unit, name="", indicator="") -> bool:
     """Whether an indicator counts things (批次, 户, 件/万人 ...) and so is never negative: not when
     its name says it is a change or a net figure (净增, 增加, 变化 ...)."""

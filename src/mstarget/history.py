@@ -22,7 +22,7 @@ from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_number_unit, split_unit
 from .validation import (Problems, apply_region, map_unique, normalize_text, normalize_words, parse_number,
-                         parse_year, require_columns, text_column)
+                         parse_year, require_columns, text_column, written_text)
 
 REQUIRED = ("region", "indicator", "year", "value")
 REQUIRED_CLEAN = set(REQUIRED)
@@ -170,7 +170,7 @@ def _identity(raw: pd.DataFrame) -> dict:
     region, indicator = text_column(raw, "region"), text_column(raw, "indicator")
     unit = text_column(raw, "unit", simplified=True)
     if "name" in raw.columns:  # as written, like the plan's (① stays ①: matching drops footnote marks)
-        name = map_unique(raw["name"], lambda v: v.strip() if isinstance(v, str) else normalize_text(v))
+        name = map_unique(raw["name"], written_text)
     else:
         name = indicator.copy()
     for arr in (name, indicator):
@@ -222,12 +222,10 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
                 continue
             number, written = v
             values[pos] = np.nan if number is None else number
-            if written and unit[pos] == "":
-                unit[pos] = written
-            elif written and consistency.normalize_unit(unit[pos]) != consistency.normalize_unit(written):
+            wrong = consistency.unit_in_cell(unit, pos, written) if written else ""
+            if wrong:
                 values[pos] = np.nan
-                problems.cell(pos, column, cells[pos], f"the number in the row's unit {unit[pos]} (the cell says "
-                                                       f"{written}: convert it, or correct the unit column)")
+                problems.cell(pos, column, cells[pos], wrong)
     return values
 
 

@@ -125,7 +125,7 @@ def year_role(text) -> tuple[int, str] | None:
     t = t.strip("“”\"'")
     m = None if re.search(r"(19|20)\d{2}", t) else _PERIOD_HEADER.match(t)  # a written year wins
     if m:  # the period's last year: “十四五”目标 -> (2025, "target"), “十三五”末 -> (2020, "")
-        year = 2010 + 5 * "一二三四五六七八九".index(m.group("n"))  # 十四五: 2025
+        year = _period_last_year(m.group("n"))
         role = m.group("role").strip("()（）:：-_ ")
         if role in _TARGET_ROLES:
             return year, "target"
@@ -204,7 +204,7 @@ def load(data, schema: Schema, *, source: str | None = None) -> Table:
         return _from_grid(sheets[0][1], schema, src)
     name, grid = max(sheets, key=lambda sheet: _sheet_score(sheet[1], schema))  # the first of equals
     table = _from_grid(grid, schema, f"{src} [sheet '{name}']")
-    table.source = f"{src} [sheet '{name}']"
+    table.source = f"{src} [sheet '{name}']"  # read_plan / read_history name it in their messages
     return table
 
 
@@ -213,13 +213,9 @@ def _sheet_score(grid: pd.DataFrame, schema: Schema) -> int:
     one for a plan sheet with a target column; a sheet with target columns is not a history."""
     h = find_header(grid, schema)
     cells = [str(v) for v in grid.iloc[h].tolist()]
-    score = _score(cells, schema)
-    targets = any(_canonical(t, schema) == "target" or (year_role(t) or (0, ""))[1] == "target"
+    targets = any(header_key(t) in _TARGET_ROLES | {"target"} or (year_role(t) or (0, ""))[1] == "target"
                   for t in cells if t)
-    if schema.what == "plan":
-        return score + int(targets)
-    targets = targets or any(header_key(t) in ("目标", "目标值", "规划值", "target") for t in cells if t)
-    return score - 3 * int(targets)
+    return _score(cells, schema) + (int(targets) if schema.what == "plan" else -3 * int(targets))
 
 
 def _as_text(column: pd.Series) -> list[str]:
@@ -452,13 +448,18 @@ _FYP = re.compile(r"十([一二三四五六七八九])五")
 _FYP_NUMBER = {c: k for k, c in enumerate("一二三四五六七八九", start=11)}
 
 
+def _period_last_year(numeral: str) -> int:
+    """The last year of the five-year plan 十<numeral>五: 四 (the 14th, 2021-2025) -> 2025."""
+    return 2010 + 5 * (_FYP_NUMBER[numeral] - 11)
+
+
 def _years_from_title(frame: pd.DataFrame, title: str) -> None:
     """A plan whose headers carry no years (``基期值 | 目标值``) but whose title names the period
     (“十四五” = the 14th plan, 2021-2025): baseline year 2020, target year 2025."""
     m = _FYP.search(title or "")
     if not m or "target_year" in frame.columns:
         return
-    target = 2010 + 5 * (_FYP_NUMBER[m.group(1)] - 11)
+    target = _period_last_year(m.group(1))
     frame["target_year"] = str(target)
     if "baseline_year" not in frame.columns and "baseline" in frame.columns:
         frame["baseline_year"] = str(target - 5)

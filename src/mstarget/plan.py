@@ -33,7 +33,8 @@ from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_number_unit, split_unit
 from .validation import (NAME_NUMBERING, NO_FIGURE, Problems, apply_region, map_unique, normalize_text,
-                         normalize_words, parse_number, parse_year, require_columns, text_column)
+                         normalize_words, parse_number, parse_year, require_columns, text_column,
+                         written_text)
 
 KINDS = ("level", "cumulative", "increment")
 DIRECTIONS = (">=", "<=")
@@ -291,7 +292,7 @@ def _identity(raw: pd.DataFrame, problems: Problems) -> dict:
     indicator = text_column(raw, "indicator")
     unit = text_column(raw, "unit", simplified=True)
     if "name" in raw.columns:
-        name = map_unique(raw["name"], lambda v: v.strip() if isinstance(v, str) else normalize_text(v))
+        name = map_unique(raw["name"], written_text)
     else:
         name = indicator.copy()
     for arr in (name, indicator):
@@ -371,13 +372,9 @@ def _units_in_cells(raw, unit: np.ndarray, cells: dict, problems: Problems) -> N
         if c.unit is None or column not in raw.columns:
             continue
         for pos in np.flatnonzero([u is not None for u in c.unit]):
-            written = c.unit[pos]
-            if unit[pos] == "":
-                unit[pos] = written
-            elif consistency.normalize_unit(unit[pos]) != consistency.normalize_unit(written):
-                problems.cell(pos, column, raw[column].iloc[pos],
-                              f"the number in the row's unit {unit[pos]} (the cell says {written}: convert it, "
-                              f"or correct the unit column)")
+            wrong = consistency.unit_in_cell(unit, pos, c.unit[pos])
+            if wrong:
+                problems.cell(pos, column, raw[column].iloc[pos], wrong)
 
 
 _BINDING_MARKS = ("*", "※", "△", "▲")  # after NFKC: ＊ is *

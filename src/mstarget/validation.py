@@ -32,6 +32,12 @@ def normalize_text(value) -> str:
     return text.replace("\u3000", " ").strip()
 
 
+def written_text(value) -> str:
+    """A text cell as written, trimmed (names keep their characters: ① stays ①, ＡＢＣ stays); other
+    cells as :func:`normalize_text` gives them."""
+    return value.strip() if isinstance(value, str) else normalize_text(value)
+
+
 def normalize_words(value) -> str:
     """A cell as its words are recognised: :func:`normalize_text`, then traditional characters read
     as simplified (``約束性`` -> ``约束性``, ``不低於`` -> ``不低于``; :mod:`mstarget.chinese_script`)."""
