@@ -205,7 +205,8 @@ def unit_in_cell(unit: np.ndarray, pos: int, written: str) -> str:
     if unit[pos] == "":
         unit[pos] = written
     elif normalize_unit(unit[pos]) != normalize_unit(written):
-        return (f"the number in the row's unit {unit[pos]} (the cell says {written}: convert it, "
+        return (f"单元格中的单位 {written} 与本行单位 {unit[pos]} 不一致，请换算或更正单位列 / "
+                f"the number in the row's unit {unit[pos]} (the cell says {written}: convert it, "
                 "or correct the unit column)")
     return ""
 

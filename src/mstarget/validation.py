@@ -212,7 +212,8 @@ def require_columns(df: pd.DataFrame, required, problems: Problems, what: str, t
                     "region='鼎湖区' (command line: --region 鼎湖区)")
         elif missing == ["indicator"] and title:  # regions x years of one indicator named in the title
             hint = (f"; the title reads '{title}': if the table holds that one indicator, add a 指标名称 "
-                    "column naming it in every row (the indicator is not taken from a title)")
+                    "column naming it in every row (the indicator is not taken from a title; "
+                    "若本表只有标题中的这一项指标，请增加“指标名称”列并逐行填写)")
         problems.table(f"missing column(s) {', '.join(missing)}; a {what} table needs columns "
                        f"{', '.join(required)} (found: {', '.join(map(str, df.columns)) or 'none'}){hint}")
         return False

@@ -255,7 +255,7 @@ def plan_cases() -> None:
          "p_text_number.csv, row 14, column 'target': '九十九': digits, not Chinese numerals", "a number in Chinese words")
     write_csv("p_unit_in_cell.csv", dinghu(set_cell("market_entities_total", "target", "〔31200户〕")))
     case("p_unit_in_cell", PLAN_ONLY % "p_unit_in_cell.csv", 2,
-         "p_unit_in_cell.csv, row 2, column 'target': '〔31200户〕': the number in the row's unit 万户 (the cell says 户",
+         "p_unit_in_cell.csv, row 2, column 'target': '〔31200户〕': 单元格中的单位 户 与本行单位 万户 不一致",
          "a target written in 户 after the number, the unit column in 万户")
 
     def worded(rows):
