@@ -42,3 +42,20 @@ def test_sum_flows():
     paths = np.array([[1.0, 2.0], [3.0, 4.0]])
     assert list(sum_flows(np.array([10.0, 5.0]), paths)) == [18.0, 22.0]
     assert list(sum_flows(np.array([10.0]), np.zeros((3, 0)))) == [10.0, 10.0, 10.0]
+
+
+def test_small_count_starting_at_zero_is_not_extrapolated_as_explosive_growth():
+    # a district's local standards: 0, 0, 1, 1 in 2020-2023 (the Dinghu plan's 地方标准 row, 2025
+    # target 2). A 0 -> 1 step is a doubling on the log scale, not an eleven-fold rise: the 2025
+    # median stays near the observed pace and the 80 % band stays within a few standards.
+    import mstarget as mt
+    import pandas as pd
+
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "local_standards", "year": [2020, 2021, 2022, 2023],
+                         "value": [0.0, 0.0, 1.0, 1.0], "unit": "项"})
+    fc = mt.forecast(hist, horizon=2, seed=0)
+    row = fc[fc["year"] == 2025].iloc[0]
+    assert 1.0 <= row["median"] <= 3.0
+    assert row["lo_80"] >= 0 and row["hi_80"] <= 10
+    t = choose_transform(Bounds(0, None), [0.0, 0.0, 1.0, 1.0])
+    assert t.offset == 1.0
