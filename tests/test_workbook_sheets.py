@@ -67,3 +67,99 @@ def test_a_blank_first_sheet_is_passed_over(tmp_path):
     wb.create_sheet("空白", 0)
     wb.save(tmp_path / "plan.xlsx")
     assert len(mt.read_plan(tmp_path / "plan.xlsx", region="鼎湖区")) == len(PLAN_ROWS)
+
+
+# ---------------------------------------------------------------- one indicator per sheet
+# A statistics office's download: one sheet per indicator (the sheet named by it), regions down,
+# years across, a unit line above the header. Figures: the real provincial panels (data/china).
+PER_SHEET = {"农业机械总动力": ("agri_machinery_total_power", "万千瓦"),
+             "化肥使用量": ("chemical_fertilizer_use", "万吨")}
+PROVINCES = ["广东", "广西", "海南"]
+YEARS = [2019, 2020, 2021, 2022]
+
+
+def _panel():
+    import pandas as pd
+    from pathlib import Path
+    d = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "china" / "provincial_panels.csv")
+    ids = {ind: name for name, (ind, _) in PER_SHEET.items()}
+    d = d[d["indicator"].isin(ids) & d["region"].isin(PROVINCES) & d["year"].isin(YEARS)].copy()
+    d["sheet"] = d["indicator"].map(ids)
+    return d
+
+
+def _per_sheet_workbook(tmp_path, *, names=None, bad=None, notes_first=True):
+    d = _panel()
+    wb = Workbook()
+    first = wb.active
+    if notes_first:
+        first.title = "说明"
+        first.append(["各地区主要农业生产条件（摘自统计年鉴）"])
+    for k, (sheet, (_, unit)) in enumerate(PER_SHEET.items()):
+        ws = first if (k == 0 and not notes_first) else wb.create_sheet()
+        ws.title = names[k] if names else sheet
+        ws.append([f"单位：{unit}"])
+        ws.append(["地区"] + [f"{y}年" for y in YEARS])
+        for region in PROVINCES:
+            s = d[(d["sheet"] == sheet) & (d["region"] == region)].set_index("year")["value"]
+            ws.append([region] + [float(s[y]) for y in YEARS])
+    if bad:
+        wb[bad[0]][bad[1]] = bad[2]
+    path = tmp_path / "农业生产条件.xlsx"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("notes_first", [True, False])
+def test_one_indicator_per_sheet_is_read_with_the_sheet_name_as_indicator(tmp_path, notes_first):
+    history = mt.read_history(_per_sheet_workbook(tmp_path, notes_first=notes_first))
+    d = _panel()
+    assert set(history["indicator"]) == set(PER_SHEET) and len(history) == len(d)
+    for sheet, (_, unit) in PER_SHEET.items():
+        got = history[history["indicator"] == sheet].set_index(["region", "year"])["value"]
+        want = d[d["sheet"] == sheet].set_index(["region", "year"])["value"]
+        assert got.sort_index().to_dict() == pytest.approx(want.sort_index().to_dict())
+        assert (history.loc[history["indicator"] == sheet, "unit"] == unit).all()  # each sheet's unit line
+    keys = list(zip(history["region"], history["indicator"], history["year"]))
+    assert keys == sorted(keys)
+
+
+def test_a_bad_cell_in_one_sheet_is_named_by_its_sheet_row_and_column(tmp_path):
+    path = _per_sheet_workbook(tmp_path, bad=("化肥使用量", "C4", "约200"))
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_history(path)
+    text = str(err.value)
+    assert "农业生产条件.xlsx [sheet '化肥使用量'], row 4, column '2020年'" in text and "约200" in text
+    assert "农业机械总动力" not in text  # the good sheet is not blamed
+
+
+def test_sheets_with_excel_default_names_are_refused_with_how_to_fix(tmp_path):
+    path = _per_sheet_workbook(tmp_path, names=["Sheet2", "Sheet3"])
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_history(path)
+    text = str(err.value)
+    assert "'Sheet2', 'Sheet3'" in text and "rename each sheet to its indicator" in text
+
+
+def test_a_later_check_against_the_plan_names_the_sheet(tmp_path):
+    # the plan states fertilizer use in 吨; the sheet is in 万吨: refused, naming the sheet and row
+    import pandas as pd
+    path = _per_sheet_workbook(tmp_path)
+    plan = pd.DataFrame({"region": PROVINCES, "indicator": "化肥使用量", "unit": "吨", "baseline_year": 2020,
+                         "baseline": [2_100_000.0, 1_800_000.0, 400_000.0], "target_year": 2025,
+                         "target": "≤1,500,000"})
+    with pytest.raises(mt.DataValidationError) as err, warnings.catch_warnings():
+        warnings.simplefilter("ignore", mt.UnmatchedWarning)  # the other sheet has no plan row
+        mt.assess(path, plan, seed=0)
+    assert "农业生产条件.xlsx [sheet '化肥使用量'], row 3, column 'unit': '万吨'" in str(err.value)
+
+
+def test_a_plan_sheet_beside_the_indicator_sheets_is_not_read_as_history(tmp_path):
+    path = _per_sheet_workbook(tmp_path)
+    wb = load_workbook(path)
+    ws = wb.create_sheet("规划目标", 1)
+    ws.append(["地区", "指标名称", "单位", "2020年基数", "2025年目标"])
+    ws.append(["广东", "化肥使用量", "万吨", 210, "≤200"])
+    wb.save(path)
+    history = mt.read_history(path)
+    assert set(history["indicator"]) == set(PER_SHEET) and history["year"].max() == 2022

@@ -88,14 +88,19 @@ class SheetCells:
         Canonical column name -> header as written.
     value_columns : ndarray of str, shape (n,), or None
         For a history: the header each value was read from (``2021年`` in a wide table).
+    sources : ndarray of str, shape (n,), or None
+        For a workbook keeping one indicator per sheet: the file and sheet of each row
+        (:meth:`source_of`); ``None`` when every row comes from ``source``.
     """
 
-    def __init__(self, source: str, rows, headers: dict | None = None, value_columns=None):
+    def __init__(self, source: str, rows, headers: dict | None = None, value_columns=None, *,
+                 sources=None):
         self.source = str(source)
         self.rows = np.array(rows, dtype=np.int64)
         self.rows.flags.writeable = False
         self.headers = dict(headers or {})
         self.value_columns = None if value_columns is None else np.array(value_columns, dtype=object)
+        self.sources = None if sources is None else np.array(sources, dtype=object)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -107,7 +112,13 @@ class SheetCells:
         """The rows at ``positions`` (after rows were dropped or reordered)."""
         pos = np.asarray(positions, dtype=np.int64)
         cols = None if self.value_columns is None else self.value_columns[pos]
-        return SheetCells(self.source, self.rows[pos], self.headers, cols)
+        sources = None if self.sources is None else self.sources[pos]
+        return SheetCells(self.source, self.rows[pos], self.headers, cols, sources=sources)
+
+    def source_of(self, pos: int) -> str:
+        """Where row ``pos`` was read: the file, or in a workbook of one indicator per sheet, the
+        file and its sheet (``history.xlsx [sheet '年报率']``)."""
+        return self.source if self.sources is None else str(self.sources[int(pos)])
 
     def column(self, name: str, pos: int | None = None) -> str:
         """The header as written for canonical column ``name`` (a history value: its year header)."""
@@ -427,6 +438,9 @@ def warn_history(history: pd.DataFrame, *, today: _dt.date | None = None) -> Non
     def row(pos) -> int:
         return int(sheet.rows[pos]) if sheet else int(pos) + 2
 
+    def where(pos) -> str:  # a workbook of one indicator per sheet: the row's sheet
+        return sheet.source_of(pos) if sheet else src
+
     year_now = (today or _dt.date.today()).year
     years = history["year"].to_numpy()
     late = np.flatnonzero(years > year_now)
@@ -437,11 +451,11 @@ def warn_history(history: pd.DataFrame, *, today: _dt.date | None = None) -> Non
         _warn(f"{src}: {late.size} 个观测值的年份晚于今年 {year_now}，请检查是否录入错误 "
               f"({late.size} observation(s) dated after this year {year_now}: {shown}{more}; a typo? "
               "they are used as written -- pass as_of / --as-of to leave them out)",
-              [Problem(src, row(p), "year", str(int(years[p])), f"a year up to {year_now}") for p in late], 4)
-    _percent_jumps(history, src, row)
+              [Problem(where(p), row(p), "year", str(int(years[p])), f"a year up to {year_now}") for p in late], 4)
+    _percent_jumps(history, where, row)
 
 
-def _percent_jumps(history: pd.DataFrame, src: str, row) -> None:
+def _percent_jumps(history: pd.DataFrame, where, row) -> None:
     names = history["name"] if "name" in history.columns else history["indicator"]
     columns = (history["unit"], names, history["indicator"])
     # one (unit, name, indicator) group per distinct combination, each judged once (linear in rows)
@@ -480,6 +494,7 @@ def _percent_jumps(history: pd.DataFrame, src: str, row) -> None:
         reported.add(key)
         ya, yb = int(history["year"].iat[k]), int(history["year"].iat[k + 1])
         small = a[k] if abs(a[k]) < abs(b[k]) else b[k]
+        src = where(k)
         _warn(f"{src}, rows {row(k)} and {row(k + 1)}: {_label(*key)} 以 % 为单位，但 {ya} 年为 "
               f"{a[k]:g}、{yb} 年为 {b[k]:g}，相差约 {hi[k] / lo[k]:.0f} 倍：是否把比例(0-1)与百分数混用？"
               f"(a % share jumping about {hi[k] / lo[k]:.0f} times between {ya} and {yb}: if {small:g} "
@@ -523,6 +538,9 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
     def hrow(pos):
         return int(hsheet.rows[pos]) if hsheet else int(pos) + 2
 
+    def hsrc_at(pos):  # a workbook of one indicator per sheet: the row's sheet
+        return hsheet.source_of(pos) if hsheet else hsrc
+
     def hcol(name, pos):
         return hsheet.column(name, pos) if hsheet else name
 
@@ -565,15 +583,15 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
             p0 = int(hpos[0])
             if conv:
                 errors.append(Problem(
-                    hsrc, hrow(p0), hcol("unit", p0), hist_unit,
+                    hsrc_at(p0), hrow(p0), hcol("unit", p0), hist_unit,
                     f"历史数据单位 {hist_unit} 与规划单位 {r.unit} 不一致（{conv}）：请把 {what} 的历史数据换算为 "
                     f"{r.unit} (the history is in {hist_unit}, the plan ({plan_at}) in {r.unit}; {conv}: "
                     f"convert the history to {r.unit})"))
                 continue
-            _warn(f"{hsrc}, row {hrow(p0)}, column '{hcol('unit', p0)}': {what} 的历史数据单位 {hist_unit} 与"
+            _warn(f"{hsrc_at(p0)}, row {hrow(p0)}, column '{hcol('unit', p0)}': {what} 的历史数据单位 {hist_unit} 与"
                   f"规划单位 {r.unit} 不同，请确认口径一致 (the history is in {hist_unit}, the plan "
                   f"({plan_at}) in {r.unit}: check they measure the same thing; used as they are)",
-                  [Problem(hsrc, hrow(p0), "unit", hist_unit, f"the plan's unit {r.unit}")], 4)
+                  [Problem(hsrc_at(p0), hrow(p0), "unit", hist_unit, f"the plan's unit {r.unit}")], 4)
         v = values[hpos]
         # 2. counts are never negative (a history without units takes the plan's)
         kinds = unit_kinds.get((unit, r.name, r.indicator))
@@ -583,7 +601,7 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
         counted, share = kinds
         if counted and pd.isna(r.lower):
             for p in hpos[v < 0]:
-                errors.append(Problem(hsrc, hrow(p), hcol("value", p), f"{values[p]:g}",
+                errors.append(Problem(hsrc_at(p), hrow(p), hcol("value", p), f"{values[p]:g}",
                                       f"计数（{unit}）不能为负数 (a count in {unit}, as the plan "
                                       f"({plan_at}) says, is never negative)"))
         # 3. magnitudes: history about 1,000 times the plan (or a ratio against a %)
@@ -599,7 +617,7 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
                                  share)
         if problem:
             p0 = int(hpos[0])
-            errors.append(Problem(hsrc, hrow(p0), hcol("value", p0), f"{values[p0]:g}", problem))
+            errors.append(Problem(hsrc_at(p0), hrow(p0), hcol("value", p0), f"{values[p0]:g}", problem))
             continue
         # 4. the history's baseline-year value against the plan's baseline
         if r.kind != "increment" and not pd.isna(r.baseline) and not pd.isna(r.baseline_year):
@@ -607,14 +625,14 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
             if at.size:
                 p, h, b = int(at[0]), float(values[at[0]]), float(r.baseline)
                 if abs(h - b) > rounding_tolerance(b):
-                    _warn(f"{psrc}, row {prow(pos)}, column '{pcol('baseline')}' / {hsrc}, row {hrow(p)}: "
+                    _warn(f"{psrc}, row {prow(pos)}, column '{pcol('baseline')}' / {hsrc_at(p)}, row {hrow(p)}: "
                           f"{what} 规划基期值 {_num(b)} 与历史数据 {int(r.baseline_year)} 年值 {h:g} 不一致"
                           f"（相差 {_rel(h, b)}）；预测使用历史数据 {h:g}，进度以规划基期值 {_num(b)} 计算 "
                           f"(the plan's baseline {_num(b)} and the history's {int(r.baseline_year)} value "
                           f"{h:g} disagree by {_rel(h, b)}: the forecast uses the history's {h:g}, "
                           f"progress is measured from the plan's {_num(b)}; correct the one that is wrong)",
                           [Problem(psrc, prow(pos), pcol("baseline"), _num(b), f"the history's {h:g}"),
-                           Problem(hsrc, hrow(p), hcol("value", p), f"{h:g}", f"the plan's {_num(b)}")], 4)
+                           Problem(hsrc_at(p), hrow(p), hcol("value", p), f"{h:g}", f"the plan's {_num(b)}")], 4)
     if errors:
         raise DataValidationError(errors, source=hsrc)
 

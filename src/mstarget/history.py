@@ -2,7 +2,8 @@
 
 Bureau layouts are accepted (:mod:`mstarget.layout`): title and notes rows, and a history kept one
 column per year (``指标名称 | 单位 | 2021年 | 2022年 | 2023年``), which is turned into one row per
-observation. A history may be keyed by indicator id, by Chinese name (指标名称 -> ``name``, as in
+observation. A workbook keeping one indicator per sheet (regions x years, the sheet named by its
+indicator) is read sheet by sheet into one history, messages naming each row's sheet. A history may be keyed by indicator id, by Chinese name (指标名称 -> ``name``, as in
 plans), or both; :mod:`mstarget.matching` joins it to a plan either way. Each field is parsed by
 its own function, once per distinct cell, so reading is linear in the number of rows.
 
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .arguments import check_table
+from .exceptions import DataValidationError
 from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_number_unit, split_unit
@@ -61,7 +63,8 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     data : path (CSV, XLSX, XLS, Parquet, JSON) or DataFrame
         One row per observation: ``region`` (str), ``indicator`` (str id) and/or ``name``
         (指标名称), ``year`` (int), ``value`` (float; ``"95.01%"`` and ``"1,234"`` are read as
-        numbers) -- or one column per year (``2021年``, ``2022年`` ...). Optional ``unit`` (also
+        numbers) -- or one column per year (``2021年``, ``2022年`` ...); in a workbook of one
+        indicator per sheet (regions x years), the sheet's name is the indicator. Optional ``unit`` (also
         read from a name such as ``覆盖率（%）``), ``source``, ``measure`` (``flow`` / 当年 or
         ``running_total`` / 累计), ``lower`` / ``upper``. ``%`` values of a share must lie in
         0-100; rates of change and margins in ``%`` need not (:mod:`mstarget.units`).
@@ -100,7 +103,43 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     carried = consistency.sheet_of(data) if isinstance(data, pd.DataFrame) else None
     if carried is not None and source is None:
         src = carried.source
-    table = layout.load(data, SCHEMA, source=src)
+    tables = layout.load_sheets(data, SCHEMA, source=src)
+    if len(tables) > 1:  # a workbook keeping one indicator per sheet
+        return _read_sheets(tables, src, region)
+    return _read_table(tables[0], src, region, carried)
+
+
+def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
+    """Each sheet read as its own history (messages name the sheet), then one history of all;
+    every sheet's problems are listed together."""
+    parts, problems = [], []
+    for table in tables:
+        try:
+            parts.append(_read_table(table, table.source, region, None, final=False))
+        except DataValidationError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DataValidationError(problems, source=src)
+    cells = [consistency.sheet_of(part) for part in parts]
+    out = pd.concat(parts, ignore_index=True)
+    order = np.lexsort((out["year"].to_numpy(), pd.factorize(out["indicator"], sort=True)[0],
+                        pd.factorize(out["region"], sort=True)[0]))
+    out = out.take(order).reset_index(drop=True)
+    sheet = consistency.SheetCells(
+        src, np.concatenate([c.rows for c in cells])[order], cells[0].headers,
+        np.concatenate([c.value_columns if c.value_columns is not None
+                        else np.full(len(c), c.column("value"), dtype=object) for c in cells])[order],
+        sources=np.concatenate([np.full(len(c), c.source, dtype=object) for c in cells])[order])
+    consistency.remember(out, sheet)
+    out.attrs["mstarget_clean"] = True
+    out.attrs["title"] = ""
+    consistency.warn_history(out)
+    return out
+
+
+def _read_table(table, src: str, region: str | None, carried, *, final: bool = True) -> pd.DataFrame:
+    """:func:`read_history` of one table found by :mod:`mstarget.layout` (``final=False``: one
+    sheet of several, whose history-wide warnings wait for the whole)."""
     src = table.source or src  # a workbook's sheet is named in messages
     if carried is not None:  # a history read before: messages keep naming its file's rows
         table.rows, table.headers = carried.rows, dict(carried.headers)
@@ -161,7 +200,8 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
                                                      value_columns))
     out.attrs["mstarget_clean"] = True
     out.attrs["title"] = table.title
-    consistency.warn_history(out)  # observations after this year, % shares jumping ~100x
+    if final:
+        consistency.warn_history(out)  # observations after this year, % shares jumping ~100x
     return out
 
 

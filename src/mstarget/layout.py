@@ -199,7 +199,34 @@ def load(data, schema: Schema, *, source: str | None = None) -> Table:
         frame = drop_repeated_columns(read_table(data).fillna("").reset_index(drop=True), src)
         table = Table(frame, np.arange(2, len(frame) + 2))
         return _canonicalise(table, [str(c) for c in frame.columns], schema, src)
+    return _best_sheet(read_grids(data), schema, src)
+
+
+def load_sheets(data, schema: Schema, *, source: str | None = None) -> list[Table]:
+    """:func:`load`, except that a history workbook keeping **one indicator per sheet** gives one
+    table per sheet, its ``name`` column filled with the sheet's name.
+
+    That layout (a statistics office's download: sheet ``市场主体总量``, sheet ``年报率``, each
+    regions x years) is recognised when no sheet has an indicator / 指标名称 column and at least
+    two sheets hold regions x years; sheets that are no such table (a 说明 sheet) are passed
+    over. Sheets still named as Excel names them (``Sheet1``, ``工作表2``) are refused: their names
+    say nothing of the indicator.
+    """
+    if (schema.what != "history" or isinstance(data, pd.DataFrame)
+            or Path(str(data)).suffix.lower() not in GRID_TYPES):
+        return [load(data, schema, source=source)]
+    src = source or source_name(data)
     sheets = read_grids(data)
+    tables = _indicator_sheets(sheets, schema, src) if len(sheets) > 1 else None
+    return tables or [_best_sheet(sheets, schema, src)]
+
+
+#: a sheet name Excel / WPS gave and nobody changed
+_DEFAULT_SHEET_NAME = re.compile(r"^\s*(sheet|工作表|表)\s*\d*\s*$", re.IGNORECASE)
+_NAMES_INDICATOR = frozenset({"indicator", "name"})
+
+
+def _best_sheet(sheets, schema: Schema, src: str) -> Table:
     if len(sheets) == 1:
         return _from_grid(sheets[0][1], schema, src)
     name, grid = max(sheets, key=lambda sheet: _sheet_score(sheet[1], schema))  # the first of equals
@@ -208,14 +235,55 @@ def load(data, schema: Schema, *, source: str | None = None) -> Table:
     return table
 
 
+def _indicator_sheets(sheets, schema: Schema, src: str) -> list[Table] | None:
+    """One table per sheet of a workbook keeping one indicator per sheet, else None."""
+    histories = []
+    for name, grid in sheets:
+        head = [str(v) for v in grid.iloc[find_header(grid, schema)].tolist()]
+        if _holds_targets(head):
+            continue  # the plan's sheet of a workbook holding both
+        if _NAMES_INDICATOR & {_canonical(t, schema) for t in head if t}:
+            return None  # a sheet names its indicators itself: the usual reading
+        histories.append((name, grid))
+    found = []
+    for name, grid in histories:
+        where = f"{src} [sheet '{name}']"
+        try:
+            table = _from_grid(grid, schema, where)
+        except DataValidationError:
+            continue  # not a table of this kind (a 说明 sheet); the usual reading reports it if chosen
+        if {"year", "value"} <= set(table.frame.columns) and len(table.frame):
+            table.source = where
+            found.append((str(name).strip(), table))
+    if len(found) < 2:
+        return None
+    generic = [name for name, _ in found if _DEFAULT_SHEET_NAME.match(name)]
+    if generic:
+        listed = ", ".join(f"'{n}'" for n in generic)
+        raise DataValidationError([Problem(
+            src, None, None, None,
+            f"the sheets {listed} each hold regions x years of one indicator, but their names are "
+            "Excel's defaults, not indicator names; rename each sheet to its indicator (右键工作表 -> "
+            "重命名, e.g. 市场主体总量) or add a 指标名称 column to each sheet "
+            "(工作表名称应为指标名称)")], source=src)
+    for name, table in found:
+        table.frame["name"] = name
+        table.headers["name"] = f"(sheet name '{name}')"
+    return [table for _, table in found]
+
+
 def _sheet_score(grid: pd.DataFrame, schema: Schema) -> int:
     """How well a workbook's sheet holds the table ``schema`` reads: its header row's score, plus
     one for a plan sheet with a target column; a sheet with target columns is not a history."""
-    h = find_header(grid, schema)
-    cells = [str(v) for v in grid.iloc[h].tolist()]
-    targets = any(header_key(t) in _TARGET_ROLES | {"target"} or (year_role(t) or (0, ""))[1] == "target"
-                  for t in cells if t)
+    cells = [str(v) for v in grid.iloc[find_header(grid, schema)].tolist()]
+    targets = _holds_targets(cells)
     return _score(cells, schema) + (int(targets) if schema.what == "plan" else -3 * int(targets))
+
+
+def _holds_targets(header: list[str]) -> bool:
+    """A header with a plan's target column (``2025年目标``, ``目标值``): a plan's, not a history's."""
+    return any(header_key(t) in _TARGET_ROLES | {"target"} or (year_role(t) or (0, ""))[1] == "target"
+               for t in header if t)
 
 
 def _as_text(column: pd.Series) -> list[str]:
