@@ -631,6 +631,24 @@ def history_cases() -> None:
          "h_bureau_hu.xlsx, row 4, column '单位': '户': 历史数据单位 户 与规划单位 万户 不一致（1 万户 = 10,000 户）",
          "market entities in 户 in a wide workbook against a plan in 万户")
 
+    # a statistics office's export: one sheet per indicator, regions down, years across
+    def per_sheet(name, sheet_names):
+        wb = Workbook()
+        for k, (r, title) in enumerate(zip(WIDE, sheet_names)):
+            ws = wb.active if k == 0 else wb.create_sheet()
+            ws.title = title
+            ws.append([f"单位：{r[1]}"])
+            ws.append(["地区", "2020年", "2021年", "2022年", "2023年"])
+            ws.append(["鼎湖区"] + list(r[2:]))
+        return save_workbook(wb, name)
+    per_sheet("h_sheet_per_indicator.xlsx", [r[0] for r in WIDE])
+    case("h_sheet_per_indicator", WITH_DINGHU % "h_sheet_per_indicator.xlsx", 0, "药品抽检合格率",
+         "one indicator per sheet, the sheet named by it (valid)", "stdout")
+    per_sheet("h_sheet_default_names.xlsx", ["Sheet1", "Sheet2", "Sheet3"])
+    case("h_sheet_default_names", WITH_DINGHU % "h_sheet_default_names.xlsx", 2,
+         "'Sheet1', 'Sheet2', 'Sheet3' each hold regions x years of one indicator, but their names are "
+         "Excel's defaults", "one indicator per sheet, the sheets still named Sheet1, Sheet2, ...")
+
     wide = [list(r) + [r[0] + "（本级）"] for r in WIDE]
     wb = Workbook()
     ws = wb.active
