@@ -174,3 +174,46 @@ def test_regions_by_years_of_one_indicator_say_how_to_name_it(tmp_path):
     with pytest.raises(mt.DataValidationError, match="the title reads '各县（市、区）市场主体数量（万户）': if the "
                                                      "table holds that one indicator, add a 指标名称 column"):
         mt.read_history(path)
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_a_year_split_into_value_and_growth_reads_the_value(tmp_path, merged):
+    # a 统计公报-style table: each year over 绝对数 | 比上年增长(%) (merged, or the year written
+    # once with the cell beside it blank); the growth columns are not observations
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["鼎湖区市场主体发展情况（测试用合成数据）"])
+    ws.append(["指标名称", "单位", "2021年", None, "2022年", None, "2023年", None])
+    ws.append([None, None] + ["绝对数", "比上年增长(%)"] * 3)
+    if merged:
+        for cells in ("C2:D2", "E2:F2", "G2:H2"):
+            ws.merge_cells(cells)
+    ws.append(["期末市场主体总量", "万户", 2.15, 13.8, 2.42, 12.6, 2.70, 11.6])
+    ws.append(["企业标准", "项", 52, 36.8, "约69", 32.7, 84, 21.7])
+    path = tmp_path / "growth.xlsx"
+    wb.save(path)
+    with pytest.raises(mt.DataValidationError) as err:  # a bad value cell: named by its year
+        mt.read_history(path, region="鼎湖区")
+    assert str(err.value).count("problem") <= 1 and "row 5, column '2022年': '约69'" in str(err.value)
+    ws["E5"] = 69
+    wb.save(path)
+    h = mt.read_history(path, region="鼎湖区").set_index(["indicator", "year"])["value"]
+    assert h.to_dict() == {("企业标准", 2021): 52, ("企业标准", 2022): 69, ("企业标准", 2023): 84,
+                           ("期末市场主体总量", 2021): 2.15, ("期末市场主体总量", 2022): 2.42,
+                           ("期末市场主体总量", 2023): 2.70}
+
+
+def test_a_year_split_without_a_value_column_is_not_guessed(tmp_path):
+    # 上半年 | 全年 under each year: which is the year's value is not for the reader to guess
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["指标名称", "单位", "2022年", None])
+    ws.append([None, None, "上半年", "全年"])
+    ws.merge_cells("C1:D1")
+    ws.append(["期末市场主体总量", "万户", 2.3, 2.42])
+    path = tmp_path / "halves.xlsx"
+    wb.save(path)
+    with pytest.raises(mt.DataValidationError):
+        mt.read_history(path, region="鼎湖区")

@@ -294,6 +294,7 @@ def _from_grid(grid: pd.DataFrame, schema: Schema, src: str = "<input>") -> Tabl
     h = find_header(grid, schema)
     header = [str(v).strip() for v in grid.iloc[h].tolist()]
     h, header = _two_row_header(grid, h, header, schema)
+    h, header, skipped = _year_subheaders(grid, h, header, schema)
     title_lines, unit = [], ""
     for pos in range(h):
         cells = [str(t) for t in grid.iloc[pos].tolist()]
@@ -305,7 +306,8 @@ def _from_grid(grid: pd.DataFrame, schema: Schema, src: str = "<input>") -> Tabl
         elif line and _score(cells, schema) < 2:  # the upper row of a two-row header is no title
             title_lines.append(line)
     body = grid.iloc[h + 1:]
-    keep = [k for k, name in enumerate(header) if name or (body.iloc[:, k] != "").any()]
+    keep = [k for k, name in enumerate(header)
+            if (name or (body.iloc[:, k] != "").any()) and k not in skipped]
     body = body.iloc[:, keep]
     texts = [header[k] or _blank_header(body.iloc[:, j]) for j, k in enumerate(keep)]
     names = _unique_names(texts)
@@ -315,6 +317,8 @@ def _from_grid(grid: pd.DataFrame, schema: Schema, src: str = "<input>") -> Tabl
     rows = body.index.to_numpy(dtype=int)
     frame = body  # renumbered in place: reset_index would copy every cell (1M rows: ~0.2 s)
     frame.index = pd.RangeIndex(len(frame))
+    if skipped:
+        notes = notes + [f"not read: {', '.join(skipped.values())} (a year's growth or share beside its value)"]
     table = Table(frame, rows, title=" ".join(title_lines), notes=notes)
     if sections is not None and "group" not in frame.columns:
         frame["group"] = sections
@@ -341,6 +345,42 @@ def _two_row_header(grid: pd.DataFrame, h: int, header: list[str], schema: Schem
             return hi, [lower[k] if known(lower[k]) or not upper[k] else upper[k]
                         for k in range(len(upper))]
     return h, header
+
+
+#: the sub-header of a year's value when a history splits each year (``2022年`` merged over
+#: ``绝对数 | 比上年增长(%)``); the year's other sub-columns (growth, share) are not observations
+_VALUE_SUBHEADERS = (_WIDE_ROLES - {""}) | {"绝对数", "绝对值", "总量", "总数", "数量", "金额", "规模", "合计",
+                                          "当年值", "本年", "本年数", "value"}
+
+
+def _year_subheaders(grid: pd.DataFrame, h: int, header: list[str], schema: Schema):
+    """A history whose year headers are merged over two or more sub-columns, exactly one of them
+    the year's value (``绝对数`` / ``数值`` ...), the others its growth or share: the value columns
+    take the year, the others are skipped. Returns the last header row, the header and
+    ``{column position: header as written}`` of the skipped columns (unchanged when not so)."""
+    if schema.what != "history" or h + 1 >= len(grid):
+        return h, header, {}
+    lower = [str(v).strip() for v in grid.iloc[h + 1].tolist()]
+    under: dict[str, list[int]] = {}
+    year = None  # the year header a column falls under: merged across (filled) or left blank after it
+    for k, t in enumerate(header):
+        if t and year_role(t) is not None:
+            year = t
+        elif t or not lower[k]:
+            year = None
+        if year is not None:
+            under.setdefault(year, []).append(k)
+    split = {t: ks for t, ks in under.items() if len(ks) >= 2}
+    in_split = {k for ks in split.values() for k in ks}
+    if not split or any(lower[k] and k not in in_split and lower[k] != header[k] for k in range(len(header))):
+        return h, header, {}
+    skipped = {}
+    for t, ks in split.items():
+        values = [k for k in ks if header_key(lower[k]) in _VALUE_SUBHEADERS]
+        if len(values) != 1 or any(not lower[k] for k in ks):
+            return h, header, {}
+        skipped.update({k: f"{t} {lower[k]}" for k in ks if k != values[0]})
+    return h + 1, header, skipped
 
 
 def _blank_header(column: pd.Series) -> str:
