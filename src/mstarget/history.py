@@ -196,8 +196,9 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     out["year"] = years[order].astype(int)
     value_columns = (np.asarray(table.cell_columns, dtype=object)[order] if table.cell_columns is not None
                      else np.full(len(order), table.headers.get("value", "value"), dtype=object))
+    sources = None if carried is None or carried.sources is None else carried.sources[order]
     consistency.remember(out, consistency.SheetCells(src, np.asarray(table.rows)[order], table.headers,
-                                                     value_columns))
+                                                     value_columns, sources=sources))
     out.attrs["mstarget_clean"] = True
     out.attrs["title"] = table.title
     if final:
