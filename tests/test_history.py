@@ -202,6 +202,8 @@ def test_a_year_split_into_value_and_growth_reads_the_value(tmp_path, merged):
     assert h.to_dict() == {("企业标准", 2021): 52, ("企业标准", 2022): 69, ("企业标准", 2023): 84,
                            ("期末市场主体总量", 2021): 2.15, ("期末市场主体总量", 2022): 2.42,
                            ("期末市场主体总量", 2023): 2.70}
+    notes = " ".join(mt.read_history(path, region="鼎湖区").attrs["notes"])
+    assert "2022年 比上年增长(%)" in notes  # the columns not read are said, not dropped silently
 
 
 def test_a_year_split_without_a_value_column_is_not_guessed(tmp_path):

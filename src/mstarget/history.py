@@ -79,7 +79,8 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
         Columns ``region, indicator, year (int), value (float), unit, source`` (plus ``name``,
         ``measure``, ``lower``, ``upper`` and any extra columns given), sorted by region,
         indicator, year; exact duplicate observations dropped. Without an indicator column the
-        name is the id.
+        name is the id. ``attrs["title"]`` / ``attrs["notes"]``: the title and the notes rows
+        (and columns not read, such as a year's growth beside its value).
 
     Raises
     ------
@@ -133,6 +134,7 @@ def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     consistency.remember(out, sheet)
     out.attrs["mstarget_clean"] = True
     out.attrs["title"] = ""
+    out.attrs["notes"] = [note for part in parts for note in part.attrs.get("notes", [])]
     consistency.warn_history(out)
     return out
 
@@ -201,6 +203,7 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
                                                      value_columns, sources=sources))
     out.attrs["mstarget_clean"] = True
     out.attrs["title"] = table.title
+    out.attrs["notes"] = list(table.notes)  # 注 / 资料来源 rows; columns not read (a year's growth)
     if final:
         consistency.warn_history(out)  # observations after this year, % shares jumping ~100x
     return out
