@@ -110,3 +110,40 @@ def write_history_xlsx(path: Path, *, traditional: bool = False) -> Path:
               + [None] * (width - 1))
     wb.save(path)
     return path
+
+
+def write_plan_docx(path, *, bad_cell=None, traditional: bool = False):
+    """The Dinghu table as the plan document publishes it (``../shared/seeds``: the 鼎湖区 plan's
+    主要指标表): a Word document with a 专栏 table first, then the indicators table whose header is
+    two rows -- 基期值 | 规划值 over 2020年 | 2025年, the other header cells merged down -- and a
+    类别 column merged down each category. ``bad_cell=((row, col), text)`` overwrites one cell
+    (0-based, in the indicators table). ``path`` may be a file-like object."""
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph(_script("第二章 总体要求", traditional))
+    box = doc.add_table(rows=2, cols=2)
+    box.cell(0, 0).text, box.cell(0, 1).text = "专栏1", "重点工程"
+    box.cell(1, 0).text, box.cell(1, 1).text = "1", _script("智慧监管平台建设", traditional)
+    doc.add_paragraph(_script(TITLE + "表", traditional))
+    table = doc.add_table(rows=2 + len(PLAN_ROWS), cols=7)
+    for c, text in enumerate(["序号", "类别", "主要指标", "单位", "基期值", "规划值", "属性"]):
+        table.cell(0, c).text = _script(text, traditional)
+    table.cell(1, 4).text, table.cell(1, 5).text = "2020年", "2025年"
+    for c in (0, 1, 2, 3, 6):
+        table.cell(0, c).merge(table.cell(1, c))
+    first: dict = {}
+    for r, (group, name, unit, base, target, attr) in enumerate(PLAN_ROWS, 2):
+        for c, text in enumerate([str(r - 1), group, name, unit, base, target, attr]):
+            if c != 1 or group not in first:
+                table.cell(r, c).text = _script(text, traditional)
+        first.setdefault(group, r)
+    for group, r0 in first.items():
+        r1 = max(r for r, row in enumerate(PLAN_ROWS, 2) if row[0] == group)
+        if r1 > r0:
+            table.cell(r0, 1).merge(table.cell(r1, 1))
+    if bad_cell:
+        table.cell(*bad_cell[0]).text = bad_cell[1]
+    doc.add_paragraph(_script(NOTE, traditional))
+    doc.save(path)
+    return path

@@ -83,11 +83,14 @@ def read_table(path: str | os.PathLike, *, dtype=str) -> pd.DataFrame:
                                            f"cannot read the file as {ext[1:].upper()} table: {exc}")],
                                   source=src) from None
     raise DataValidationError([Problem(src, None, None, None,
-                                       f"unsupported file type '{ext}'; use .csv, .xlsx, .parquet or .json")],
+                                       f"unsupported file type '{ext}'; use .csv, .xlsx, .docx, .parquet or .json"
+                                       + (" (save a .doc as .docx in Word or WPS)" if ext == ".doc" else ""))],
                               source=src)
 
 
-GRID_TYPES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+GRID_TYPES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".docx")
+#: files whose parts are tables of a document (``plan.docx [table 2]``), not sheets of a workbook
+DOCUMENT_TYPES = (".docx",)
 
 
 def _check_file(p: Path, src: str) -> None:
@@ -161,7 +164,9 @@ def read_grid(path: str | os.PathLike) -> pd.DataFrame:
 
 def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]:
     """Every sheet of a workbook that is not blank, as ``[(sheet name, grid)]`` in the workbook's
-    order (grids as :func:`read_grid` gives them); a CSV gives ``[(None, grid)]``."""
+    order (grids as :func:`read_grid` gives them); a CSV gives ``[(None, grid)]``; a Word document
+    (``.docx``, a plan as published) gives each of its tables, ``[("table 1", grid), ...]``, merged
+    cells filled as in a workbook."""
     p = Path(path)
     src = str(path)
     _check_file(p, src)
@@ -169,10 +174,16 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
     if ext not in GRID_TYPES:
         raise DataValidationError([Problem(src, None, None, None,
                                            f"unsupported file type '{ext}' for this reader; use .csv, "
-                                           ".xlsx or .xls")], source=src)
+                                           ".xlsx, .xls or .docx" + (" (save a .doc as .docx in Word or WPS)"
+                                                                     if ext == ".doc" else ""))], source=src)
     try:
         if ext in (".csv", ".txt", ".tsv"):
             sheets = [(None, _csv_grid(p, src, "\t" if ext == ".tsv" else ","))]
+        elif ext in DOCUMENT_TYPES:
+            sheets = []
+            for name, rows in _docx_tables(p):
+                width = max((len(r) for r in rows), default=0)
+                sheets.append((name, pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)))
         else:
             with open(p, "rb") as f:
                 magic = f.read(8)
@@ -187,9 +198,14 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
     except Exception as exc:  # a damaged or mislabelled file: say which, not a deep traceback
         raise DataValidationError([Problem(src, None, None, None,
                                            f"cannot read the file as {ext[1:].upper()}: "
-                                           f"{_mislabelled(p) or f'{type(exc).__name__}: {exc}'}")],
+                                           f"{_not_a_document(exc) if ext in DOCUMENT_TYPES else _mislabelled(p) or f'{type(exc).__name__}: {exc}'}")],
                                   source=src) from None
     out = [(name, g) for name, g in ((name, _trimmed(grid)) for name, grid in sheets) if g is not None]
+    if not out and ext in DOCUMENT_TYPES:
+        raise DataValidationError([Problem(src, None, None, None,
+                                           "the document holds no table (表格); the indicators must be a "
+                                           "Word table, not text lined up with spaces or tabs: insert a "
+                                           "table (插入 -> 表格) or copy them into Excel")], source=src)
     if not out:
         raise DataValidationError([Problem(src, None, None, None,
                                            "the file is empty; expected a header row and data rows")],
@@ -281,6 +297,11 @@ def _mislabelled(p: Path) -> str:
     return ""
 
 
+def _not_a_document(exc: Exception) -> str:
+    return (f"it is not a Word document of the .docx kind ({type(exc).__name__}); open it in Word or WPS "
+            "and save it as .docx (Word 2007 or later), or copy the table into Excel and save it as .xlsx")
+
+
 def _csv_grid(p: Path, src: str, sep: str) -> pd.DataFrame:
     text = decode_text(p.read_bytes(), src)
     sep = sniff_separator(text, sep)
@@ -354,6 +375,20 @@ def _xlsx_rows(ws) -> list[list[str]]:
             for c in range(rng.min_col - 1, rng.max_col):
                 row[c] = top
     return rows
+
+
+def _docx_tables(p: Path) -> list[tuple[str, list[list[str]]]]:
+    """The tables of a Word document, in order: a cell merged across columns or down rows holds
+    its text in every position it spans (python-docx repeats merged cells); a cell's paragraphs
+    are joined without a break (``2020年`` / ``基期值`` on two lines is ``2020年基期值``)."""
+    import docx  # lazy: python-docx, only for .docx files
+
+    out = []
+    for k, table in enumerate(docx.Document(str(p)).tables, 1):
+        rows = [["".join(par.text.strip() for par in cell.paragraphs) for cell in row.cells]
+                for row in table.rows]
+        out.append((f"table {k}", rows))
+    return out
 
 
 def _xls_sheets(p: Path) -> list[tuple[str, list[list[str]]]]:

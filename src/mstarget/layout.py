@@ -43,7 +43,7 @@ import pandas as pd
 
 from .chinese_script import to_simplified
 from .exceptions import DataValidationError, Problem
-from .io import (GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, held_as_objects, read_grids, read_table,
+from .io import (DOCUMENT_TYPES, GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, held_as_objects, read_grids, read_table,
                  source_name)
 from .units import split_unit
 
@@ -213,8 +213,8 @@ def load_sheets(data, schema: Schema, *, source: str | None = None) -> list[Tabl
     say nothing of the indicator.
     """
     if (schema.what != "history" or isinstance(data, pd.DataFrame)
-            or Path(str(data)).suffix.lower() not in GRID_TYPES):
-        return [load(data, schema, source=source)]
+            or Path(str(data)).suffix.lower() not in set(GRID_TYPES) - set(DOCUMENT_TYPES)):
+        return [load(data, schema, source=source)]  # a document's tables have no names to read
     src = source or source_name(data)
     sheets = read_grids(data)
     tables = _indicator_sheets(sheets, schema, src) if len(sheets) > 1 else None
@@ -230,9 +230,16 @@ def _best_sheet(sheets, schema: Schema, src: str) -> Table:
     if len(sheets) == 1:
         return _from_grid(sheets[0][1], schema, src)
     name, grid = max(sheets, key=lambda sheet: _sheet_score(sheet[1], schema))  # the first of equals
-    table = _from_grid(grid, schema, f"{src} [sheet '{name}']")
-    table.source = f"{src} [sheet '{name}']"  # read_plan / read_history name it in their messages
+    where = _part(src, name)
+    table = _from_grid(grid, schema, where)
+    table.source = where  # read_plan / read_history name it in their messages
     return table
+
+
+def _part(src: str, name: str) -> str:
+    """A sheet or a document's table as messages name it: ``plan.xlsx [sheet '主要指标']``,
+    ``plan.docx [table 2]``."""
+    return f"{src} [{name}]" if Path(src).suffix.lower() in DOCUMENT_TYPES else f"{src} [sheet '{name}']"
 
 
 def _indicator_sheets(sheets, schema: Schema, src: str) -> list[Table] | None:
@@ -247,7 +254,7 @@ def _indicator_sheets(sheets, schema: Schema, src: str) -> list[Table] | None:
         histories.append((name, grid))
     found = []
     for name, grid in histories:
-        where = f"{src} [sheet '{name}']"
+        where = _part(src, name)
         try:
             table = _from_grid(grid, schema, where)
         except DataValidationError:
@@ -344,7 +351,29 @@ def _two_row_header(grid: pd.DataFrame, h: int, header: list[str], schema: Schem
         if adds and fits and sum(map(known, upper)) >= 1:
             return hi, [lower[k] if known(lower[k]) or not upper[k] else upper[k]
                         for k in range(len(upper))]
+    for lo, hi in ((h, h + 1), (h - 1, h)):  # 基期值 | 规划值 over 2020年 | 2025年 (or under them)
+        if lo < 0 or hi >= len(grid):
+            continue
+        upper = [str(v).strip() for v in grid.iloc[lo].tolist()]
+        lower = [str(v).strip() for v in grid.iloc[hi].tolist()]
+        joined = [_year_with_role(a, b) for a, b in zip(upper, lower)]
+        rest_fit = all(j is not None or not b or a == b or known(b) for a, b, j in zip(upper, lower, joined))
+        if any(j is not None for j in joined) and rest_fit:
+            return hi, [j if j is not None else (a if a == b or not b else b)
+                        for a, b, j in zip(upper, lower, joined)]
     return h, header
+
+
+def _year_with_role(a: str, b: str) -> str | None:
+    """``2020年基期值`` from a role over a bare year (``基期值`` / ``2020年``) or a year over a role;
+    None unless exactly one is a bare year and together they read as a baseline or target."""
+    for role, year in ((a, b), (b, a)):
+        bare = year_role(year) if year else None
+        if role and bare is not None and bare[1] == "" and year_role(role) is None:
+            text = f"{year}{role}"
+            if (year_role(text) or (0, ""))[1] in ("baseline", "target"):
+                return text
+    return None
 
 
 #: the sub-header of a year's value when a history splits each year (``2022年`` merged over

@@ -190,13 +190,15 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
 
     Parameters
     ----------
-    data : path (CSV in UTF-8 / UTF-8 with BOM / GBK, XLSX, XLS) or DataFrame
+    data : path (CSV in UTF-8 / UTF-8 with BOM / GBK, XLSX, XLS, or the plan's Word document
+        DOCX, whose indicators table is found among its tables) or DataFrame
         One row per target. Needs ``region, indicator, target_year, target``; usually also
         ``name, unit, baseline_year, baseline, attribute``; optional ``direction, kind, lower,
         upper``. ``baseline`` / ``target`` may be written in plan notation (module docstring).
         Common Chinese headers (指标名称, 单位, 基期值, 规划值, 属性 ...) are understood, and so are
         bureau layouts (:mod:`mstarget.layout`): title and notes rows, merged category cells,
-        ``2020年基数`` / ``2025年目标`` headers, units inside names (``覆盖率（%）``).
+        ``2020年基数`` / ``2025年目标`` headers (or ``基期值 | 规划值`` over ``2020年 | 2025年``),
+        units inside names (``覆盖率（%）``).
         Without an ``indicator`` column the name is the id.
     source : str, optional
         Name used in error messages (defaults to the file name).

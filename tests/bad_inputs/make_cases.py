@@ -25,8 +25,13 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import sys
+
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the bureau-style builders
+from bureau_files import write_plan_docx  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FILES = HERE / "files"
@@ -158,9 +163,10 @@ def set_food(period: str, category: str, column: str, value: str):
     return edit
 
 
-def save_workbook(wb: Workbook, name: str) -> str:
-    """Save ``wb`` byte for byte the same on every run (fixed zip times and document dates), so
-    regenerating the catalogue changes no committed file."""
+def save_workbook(wb, name: str) -> str:
+    """Save ``wb`` (a workbook, or a Word document: anything with ``save(stream)``) byte for byte
+    the same on every run (fixed zip times and document dates), so regenerating the catalogue
+    changes no committed file."""
     buf = io.BytesIO()
     wb.save(buf)
     out = io.BytesIO()
@@ -428,9 +434,28 @@ def plan_cases() -> None:
     save_workbook(wb, "p_title_only.xlsx")
     case("p_title_only_xlsx", PLAN_ONLY % "p_title_only.xlsx", 2, "p_title_only.xlsx: missing column(s)",
          "a workbook holding only the title")
+    (FILES / "p_plan.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    case("p_unsupported_type", PLAN_ONLY % "p_plan.doc", 2, "p_plan.doc: unsupported file type '.doc'",
+         "the plan as an old Word .doc (a .docx is read; the message says to save it as .docx)")
     (FILES / "p_plan.docx").write_bytes(b"PK\x03\x04 not really a document")
-    case("p_unsupported_type", PLAN_ONLY % "p_plan.docx", 2, "p_plan.docx: unsupported file type '.docx'",
-         "the Word file of the plan instead of its table")
+    case("p_not_a_docx", PLAN_ONLY % "p_plan.docx", 2,
+         "p_plan.docx: cannot read the file as DOCX: it is not a Word document of the .docx kind",
+         "a damaged file named .docx")
+
+    class _Document:  # the plan document, saved through save_workbook's fixed zip times
+        def __init__(self, **kw):
+            self.kw = kw
+
+        def save(self, stream):
+            write_plan_docx(stream, **self.kw)
+    save_workbook(_Document(), "p_word_plan.docx")
+    case("p_word_plan", PLAN_ONLY % "p_word_plan.docx" + " --region 鼎湖区", 0, "“明厨亮灶”覆盖率",
+         "the plan's Word document: its indicators table (two-row header 基期值 | 规划值 over 2020年 | "
+         "2025年, merged cells) among the document's tables (valid)", "stdout")
+    save_workbook(_Document(bad_cell=((12, 5), "≥≥90")), "p_word_bad_cell.docx")
+    case("p_word_bad_cell", PLAN_ONLY % "p_word_bad_cell.docx" + " --region 鼎湖区", 2,
+         "p_word_bad_cell.docx [table 2], row 13, column '2025年规划值': '≥≥90'",
+         "a bad cell in the plan's Word document: named by table, row and header as written")
     case("p_missing_file", PLAN_ONLY % "p_no_such_plan.csv", 2, "p_no_such_plan.csv: file not found",
          "a path that does not exist")
 

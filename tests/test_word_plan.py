@@ -1,0 +1,75 @@
+"""A plan read straight from its Word document (.docx): the indicators table is found among the
+document's tables, its two-row header (基期值 | 规划值 over 2020年 | 2025年, as the Dinghu plan
+prints it) and merged cells are read, and messages name the table.
+
+The plan rows are the real Dinghu indicators; the history values are SYNTHETIC (tests/bureau_files.py).
+"""
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+import mstarget as mt
+
+from bureau_files import PLAN_ROWS, write_history_xlsx, write_plan_docx, write_plan_xlsx
+
+COLUMNS = ["group", "name", "unit", "baseline_year", "baseline", "target_year", "target", "direction", "kind",
+           "attribute"]
+
+
+def test_the_plan_document_reads_as_the_plan_workbook_does(tmp_path):
+    from_word = mt.read_plan(write_plan_docx(tmp_path / "鼎湖区规划.docx"), region="鼎湖区")
+    from_excel = mt.read_plan(write_plan_xlsx(tmp_path / "plan.xlsx"), region="鼎湖区")
+    assert len(from_word) == len(PLAN_ROWS)
+    assert from_word["baseline_year"].eq(2020).all() and from_word["target_year"].eq(2025).all()
+    pd.testing.assert_frame_equal(from_word[COLUMNS].reset_index(drop=True),
+                                  from_excel[COLUMNS].reset_index(drop=True))
+    assert (from_word.loc[from_word["name"] == "千人食品检验量", "attribute"] == "binding").all()
+
+
+def test_assess_takes_the_word_plan_and_matches_the_history(tmp_path):
+    plan = write_plan_docx(tmp_path / "plan.docx", traditional=True)
+    history = write_history_xlsx(tmp_path / "history.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mt.UnmatchedWarning)  # the history's extra series
+        res = mt.assess(history, plan, region="鼎湖区", seed=0, n_paths=400)
+    assert len(res) == len(PLAN_ROWS) and (res["last_year"] == 2023).all()
+
+
+def test_a_bad_cell_is_named_by_table_row_and_header(tmp_path):
+    path = write_plan_docx(tmp_path / "plan.docx", bad_cell=((12, 5), "≥≥90"))
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_plan(path, region="鼎湖区")
+    assert "plan.docx [table 2], row 13, column '2025年规划值': '≥≥90'" in str(err.value)
+
+
+def test_a_document_without_a_table_and_an_old_doc_are_refused_with_the_fix(tmp_path):
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph("期末市场主体总量    万户    1.89    3.12")
+    doc.save(tmp_path / "text_only.docx")
+    with pytest.raises(mt.DataValidationError, match="holds no table"):
+        mt.read_plan(tmp_path / "text_only.docx", region="鼎湖区")
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64)
+    with pytest.raises(mt.DataValidationError, match=r"save a \.doc as \.docx"):
+        mt.read_plan(tmp_path / "old.doc", region="鼎湖区")
+
+
+@pytest.mark.parametrize("years_on_top", [False, True])
+def test_a_role_over_a_bare_year_is_read_in_a_workbook_too(tmp_path, years_on_top):
+    # the same two-row header typed into Excel, role over year or year over role
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    roles, years = ["基期值", "规划值"], ["2020年", "2025年"]
+    top, below = (years, roles) if years_on_top else (roles, years)
+    ws.append(["指标名称", "单位"] + top + ["属性"])
+    ws.append(["指标名称", "单位"] + below + ["属性"])
+    ws.append(["期末市场主体总量", "万户", "〔1.89〕", "〔3.12〕", "预期性"])
+    wb.save(tmp_path / "plan.xlsx")
+    plan = mt.read_plan(tmp_path / "plan.xlsx", region="鼎湖区")
+    row = plan.iloc[0]
+    assert (row["baseline_year"], row["baseline"], row["target_year"], row["target"]) == (2020, 1.89, 2025, 3.12)
