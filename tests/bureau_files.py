@@ -147,3 +147,31 @@ def write_plan_docx(path, *, bad_cell=None, traditional: bool = False):
     doc.add_paragraph(_script(NOTE, traditional))
     doc.save(path)
     return path
+
+
+def write_plan_html(path, *, encoding: str = "gbk", bad_cell=None) -> Path:
+    """The Dinghu table as a government site publishes the plan page: a GB2312 / GBK page whose
+    indicators table comes after a 专栏 table, with ``rowspan`` / ``colspan`` headers (基期值 | 规划值
+    over 2020年 | 2025年), the 类别 column spanning its rows and ``&nbsp;`` padding. ``bad_cell =
+    (row, column, text)`` replaces one data cell (0-based among PLAN_ROWS and their 7 columns)."""
+    head = ("<tr><td rowspan='2'>序号</td><td rowspan='2'>类别</td><td rowspan='2'>主要指标</td>"
+            "<td rowspan='2'>单位</td><td>基期值</td><td>规划值</td><td rowspan='2'>属性</td></tr>"
+            "<tr><td>2020年</td><td>2025年</td></tr>")
+    span: dict = {}
+    for row in PLAN_ROWS:
+        span[row[0]] = span.get(row[0], 0) + 1
+    body, seen = [], set()
+    for k, (group, name, unit, base, target, attr) in enumerate(PLAN_ROWS):
+        cells = [f"{k + 1}&nbsp;", group, name, unit, base, target, attr]
+        if bad_cell and bad_cell[0] == k:
+            cells[bad_cell[1]] = bad_cell[2]
+        tds = [f"<td>{c}</td>" for c in cells]
+        tds[1] = "" if group in seen else f"<td rowspan='{span[group]}'>{group}</td>"
+        seen.add(group)
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    page = ("<!DOCTYPE html><html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'>"
+            f"<title>{TITLE}</title></head><body><p>{TITLE}表</p>"
+            "<table><tr><td>专栏1</td><td>重点工程</td></tr><tr><td>1</td><td>智慧监管平台建设</td></tr></table>"
+            f"<table border='1'><tbody>{head}{''.join(body)}</tbody></table><p>{NOTE}</p></body></html>")
+    Path(path).write_bytes(page.encode(encoding))
+    return Path(path)

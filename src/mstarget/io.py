@@ -88,9 +88,10 @@ def read_table(path: str | os.PathLike, *, dtype=str) -> pd.DataFrame:
                               source=src)
 
 
-GRID_TYPES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".docx")
+GRID_TYPES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm")
 #: files whose parts are tables of a document (``plan.docx [table 2]``), not sheets of a workbook
-DOCUMENT_TYPES = (".docx",)
+DOCUMENT_TYPES = (".docx", ".html", ".htm")
+_HTML_START = (b"<html", b"<!doctype html", b"<table", b"<meta", b"<head", b"<body")
 
 
 def _check_file(p: Path, src: str) -> None:
@@ -165,8 +166,9 @@ def read_grid(path: str | os.PathLike) -> pd.DataFrame:
 def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]:
     """Every sheet of a workbook that is not blank, as ``[(sheet name, grid)]`` in the workbook's
     order (grids as :func:`read_grid` gives them); a CSV gives ``[(None, grid)]``; a Word document
-    (``.docx``, a plan as published) gives each of its tables, ``[("table 1", grid), ...]``, merged
-    cells filled as in a workbook."""
+    (``.docx``, a plan as published) or a web page (``.html`` / ``.htm``, or a portal's export
+    under an ``.xls`` / ``.xlsx`` name) gives each of its tables, ``[("table 1", grid), ...]``,
+    merged / spanning cells filled as in a workbook."""
     p = Path(path)
     src = str(path)
     _check_file(p, src)
@@ -174,23 +176,25 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
     if ext not in GRID_TYPES:
         raise DataValidationError([Problem(src, None, None, None,
                                            f"unsupported file type '{ext}' for this reader; use .csv, "
-                                           ".xlsx, .xls or .docx" + (" (save a .doc as .docx in Word or WPS)"
+                                           ".xlsx, .xls, .docx or .html" + (" (save a .doc as .docx in Word or WPS)"
                                                                      if ext == ".doc" else ""))], source=src)
     try:
         if ext in (".csv", ".txt", ".tsv"):
             sheets = [(None, _csv_grid(p, src, "\t" if ext == ".tsv" else ","))]
-        elif ext in DOCUMENT_TYPES:
-            sheets = []
-            for name, rows in _docx_tables(p):
-                width = max((len(r) for r in rows), default=0)
-                sheets.append((name, pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)))
         else:
             with open(p, "rb") as f:
                 magic = f.read(8)
-            # a workbook saved under the other Excel extension is read for what it is
+            # a workbook saved under the other Excel extension is read for what it is, and so is a
+            # web page a portal exports under an Excel name
             old = magic.startswith(b"\xd0\xcf\x11\xe0") or (ext == ".xls" and not magic.startswith(b"PK"))
+            if ext in (".html", ".htm") or (ext in (".xls", ".xlsx") and _is_html(p)):
+                parts = _html_tables(p, src)
+            elif ext == ".docx":
+                parts = _docx_tables(p)
+            else:
+                parts = _xls_sheets(p) if old else _xlsx_sheets(p)
             sheets = []
-            for name, rows in (_xls_sheets(p) if old else _xlsx_sheets(p)):
+            for name, rows in parts:
                 width = max((len(r) for r in rows), default=0)
                 sheets.append((name, pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)))
     except DataValidationError:
@@ -198,14 +202,19 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
     except Exception as exc:  # a damaged or mislabelled file: say which, not a deep traceback
         raise DataValidationError([Problem(src, None, None, None,
                                            f"cannot read the file as {ext[1:].upper()}: "
-                                           f"{_not_a_document(exc) if ext in DOCUMENT_TYPES else _mislabelled(p) or f'{type(exc).__name__}: {exc}'}")],
+                                           f"{_not_a_document(exc) if ext == '.docx' else _mislabelled(p) or f'{type(exc).__name__}: {exc}'}")],
                                   source=src) from None
     out = [(name, g) for name, g in ((name, _trimmed(grid)) for name, grid in sheets) if g is not None]
-    if not out and ext in DOCUMENT_TYPES:
+    if not out and ext == ".docx":
         raise DataValidationError([Problem(src, None, None, None,
                                            "the document holds no table (表格); the indicators must be a "
                                            "Word table, not text lined up with spaces or tabs: insert a "
                                            "table (插入 -> 表格) or copy them into Excel")], source=src)
+    if not out and (ext in (".html", ".htm") or _is_html(p)):
+        raise DataValidationError([Problem(src, None, None, None,
+                                           "the web page holds no table (<table>); the figures may be an "
+                                           "image or drawn by a script: copy them into Excel or a CSV file")],
+                                  source=src)
     if not out:
         raise DataValidationError([Problem(src, None, None, None,
                                            "the file is empty; expected a header row and data rows")],
@@ -295,6 +304,53 @@ def _mislabelled(p: Path) -> str:
         return ("it is a text file (CSV?) with a spreadsheet name; rename it to .csv, or open it in "
                 "Excel and save it as .xlsx")
     return ""
+
+
+def _is_html(p: Path) -> bool:
+    """A web page (a browser's "save as", or a portal's "export to Excel" under an .xls name)."""
+    try:
+        with open(p, "rb") as f:
+            head = f.read(2048)
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(_HTML_START)
+
+
+def _html_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
+    """The tables of a web page, in order, as grids: a cell spanning rows or columns (``rowspan``
+    / ``colspan``) holds its text in every position it spans, as merged cells of a workbook do;
+    a cell's text is its words joined by single spaces (``&nbsp;`` and line breaks included).
+    The page's text is decoded as a CSV's is (UTF-8, GBK, UTF-16; :func:`decode_text`)."""
+    import lxml.html  # lazy: lxml, only for web pages
+
+    text = decode_text(p.read_bytes(), src)
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses a str with an encoding declaration
+    root = lxml.html.document_fromstring(text)
+    out = []
+    for k, table in enumerate(root.iter("table"), 1):
+        grid: dict = {}
+        for r, tr in enumerate(table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")):
+            c = 0
+            for cell in tr.xpath("./td | ./th"):
+                while (r, c) in grid:
+                    c += 1
+                words = " ".join(cell.text_content().replace("\xa0", " ").split())
+                rows, cols = _span(cell.get("rowspan")), _span(cell.get("colspan"))
+                for dr in range(rows):
+                    for dc in range(cols):
+                        grid.setdefault((r + dr, c + dc), words)
+                c += cols
+        if grid:
+            n_rows, n_cols = max(r for r, _ in grid) + 1, max(c for _, c in grid) + 1
+            out.append((f"table {k}", [[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]))
+    return out
+
+
+def _span(value) -> int:
+    try:
+        return min(max(int(str(value).strip()), 1), 1000)
+    except (TypeError, ValueError):
+        return 1
 
 
 def _not_a_document(exc: Exception) -> str:

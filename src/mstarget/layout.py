@@ -239,7 +239,12 @@ def _best_sheet(sheets, schema: Schema, src: str) -> Table:
 def _part(src: str, name: str) -> str:
     """A sheet or a document's table as messages name it: ``plan.xlsx [sheet '主要指标']``,
     ``plan.docx [table 2]``."""
-    return f"{src} [{name}]" if Path(src).suffix.lower() in DOCUMENT_TYPES else f"{src} [sheet '{name}']"
+    document = Path(src).suffix.lower() in DOCUMENT_TYPES or _DOCUMENT_TABLE.fullmatch(str(name))
+    return f"{src} [{name}]" if document else f"{src} [sheet '{name}']"
+
+
+#: how :func:`mstarget.io.read_grids` names the tables of a document or web page
+_DOCUMENT_TABLE = re.compile(r"table \d+")
 
 
 def _indicator_sheets(sheets, schema: Schema, src: str) -> list[Table] | None:
@@ -262,8 +267,8 @@ def _indicator_sheets(sheets, schema: Schema, src: str) -> list[Table] | None:
         if {"year", "value"} <= set(table.frame.columns) and len(table.frame):
             table.source = where
             found.append((str(name).strip(), table))
-    if len(found) < 2:
-        return None
+    if len(found) < 2 or any(_DOCUMENT_TABLE.fullmatch(name) for name, _ in found):
+        return None  # a web page's tables (a portal's export under an .xls name) have no names
     generic = [name for name, _ in found if _DEFAULT_SHEET_NAME.match(name)]
     if generic:
         listed = ", ".join(f"'{n}'" for n in generic)

@@ -191,7 +191,7 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     Parameters
     ----------
     data : path (CSV in UTF-8 / UTF-8 with BOM / GBK, XLSX, XLS, or the plan's Word document
-        DOCX, whose indicators table is found among its tables) or DataFrame
+        DOCX or web page HTML, whose indicators table is found among its tables) or DataFrame
         One row per target. Needs ``region, indicator, target_year, target``; usually also
         ``name, unit, baseline_year, baseline, attribute``; optional ``direction, kind, lower,
         upper``. ``baseline`` / ``target`` may be written in plan notation (module docstring).

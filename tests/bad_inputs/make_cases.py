@@ -31,7 +31,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the bureau-style builders
-from bureau_files import write_plan_docx  # noqa: E402
+from bureau_files import write_plan_docx, write_plan_html  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FILES = HERE / "files"
@@ -427,8 +427,13 @@ def plan_cases() -> None:
     (FILES / "p_html_saved_as.xls").write_text(
         "<html><head><meta charset='utf-8'></head><body><table><tr><td>指标名称</td><td>2025年目标</td></tr>"
         "<tr><td>地方标准</td><td>〔2〕</td></tr></table></body></html>", encoding="utf-8")
-    case("p_html_as_xls", PLAN_ONLY % "p_html_saved_as.xls", 2,
-         "p_html_saved_as.xls: cannot read the file as XLS", "a web page saved as .xls by a portal")
+    case("p_html_as_xls", PLAN_ONLY % "p_html_saved_as.xls" + " --region 鼎湖区", 2,
+         "p_html_saved_as.xls, row 2, column '2025年目标': '〔2〕': a direction",
+         "a web page saved as .xls by a portal: its table is read, and its own cell refused (〔2〕 with no "
+         "baseline says no direction)")
+    write_plan_html(FILES / "p_web_plan.html")
+    case("p_web_plan", PLAN_ONLY % "p_web_plan.html" + " --region 鼎湖区", 0, "“明厨亮灶”覆盖率",
+         "the plan's web page saved by a browser (GBK, rowspan / colspan, &nbsp;; valid)", "stdout")
     wb = Workbook()
     wb.active.append([TITLE])
     save_workbook(wb, "p_title_only.xlsx")

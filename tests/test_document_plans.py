@@ -1,6 +1,7 @@
-"""A plan read straight from its Word document (.docx): the indicators table is found among the
-document's tables, its two-row header (基期值 | 规划值 over 2020年 | 2025年, as the Dinghu plan
-prints it) and merged cells are read, and messages name the table.
+"""A plan read straight from its Word document (.docx) or its web page (.html, or a portal's export
+under an .xls name): the indicators table is found among the document's tables, its two-row header
+(基期值 | 规划值 over 2020年 | 2025年, as the Dinghu plan prints it) and merged / spanning cells are
+read, and messages name the table.
 
 The plan rows are the real Dinghu indicators; the history values are SYNTHETIC (tests/bureau_files.py).
 """
@@ -13,7 +14,7 @@ import pytest
 
 import mstarget as mt
 
-from bureau_files import PLAN_ROWS, write_history_xlsx, write_plan_docx, write_plan_xlsx
+from bureau_files import PLAN_ROWS, write_history_xlsx, write_plan_docx, write_plan_html, write_plan_xlsx
 
 COLUMNS = ["group", "name", "unit", "baseline_year", "baseline", "target_year", "target", "direction", "kind",
            "attribute"]
@@ -73,3 +74,25 @@ def test_a_role_over_a_bare_year_is_read_in_a_workbook_too(tmp_path, years_on_to
     plan = mt.read_plan(tmp_path / "plan.xlsx", region="鼎湖区")
     row = plan.iloc[0]
     assert (row["baseline_year"], row["baseline"], row["target_year"], row["target"]) == (2020, 1.89, 2025, 3.12)
+
+
+@pytest.mark.parametrize("name, encoding", [("鼎湖区规划.html", "gbk"), ("规划.htm", "utf-8"),
+                                            ("portal_export.xls", "gbk")])
+def test_the_plan_web_page_reads_as_the_plan_workbook_does(tmp_path, name, encoding):
+    from_page = mt.read_plan(write_plan_html(tmp_path / name, encoding=encoding), region="鼎湖区")
+    from_excel = mt.read_plan(write_plan_xlsx(tmp_path / "plan.xlsx"), region="鼎湖区")
+    pd.testing.assert_frame_equal(from_page[COLUMNS].reset_index(drop=True),
+                                  from_excel[COLUMNS].reset_index(drop=True))
+
+
+def test_a_bad_cell_of_the_web_page_is_named_by_table_row_and_header(tmp_path):
+    path = write_plan_html(tmp_path / "plan.html", bad_cell=(10, 5, "≥≥90"))
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_plan(path, region="鼎湖区")
+    assert "plan.html [table 2], row 13, column '2025年规划值': '≥≥90'" in str(err.value)
+
+
+def test_a_web_page_without_a_table_is_refused_with_the_fix(tmp_path):
+    (tmp_path / "page.html").write_text("<html><body><img src='table.png'></body></html>", encoding="utf-8")
+    with pytest.raises(mt.DataValidationError, match="holds no table"):
+        mt.read_plan(tmp_path / "page.html", region="鼎湖区")
