@@ -96,3 +96,23 @@ def test_a_web_page_without_a_table_is_refused_with_the_fix(tmp_path):
     (tmp_path / "page.html").write_text("<html><body><img src='table.png'></body></html>", encoding="utf-8")
     with pytest.raises(mt.DataValidationError, match="holds no table"):
         mt.read_plan(tmp_path / "page.html", region="鼎湖区")
+
+
+def test_a_history_table_in_a_web_page_or_word_document_is_read(tmp_path):
+    # a statistics bulletin's table: 指标名称 | 单位 | 2021年 | 2022年 | 2023年 (values SYNTHETIC)
+    import docx
+
+    rows = [["指标名称", "单位", "2021年", "2022年", "2023年"], ["期末市场主体总量", "万户", "2.15", "2.42", "2.70"]]
+    page = "<html><body><table>" + "".join(
+        "<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows) + "</table></body></html>"
+    (tmp_path / "bulletin.html").write_text(page, encoding="utf-8")
+    doc = docx.Document()
+    table = doc.add_table(rows=2, cols=5)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    doc.save(tmp_path / "bulletin.docx")
+    for name in ("bulletin.html", "bulletin.docx"):
+        h = mt.read_history(tmp_path / name, region="鼎湖区")
+        assert h["value"].tolist() == [2.15, 2.42, 2.70] and h["year"].tolist() == [2021, 2022, 2023]
+        assert (h["unit"] == "万户").all()

@@ -163,3 +163,17 @@ def test_a_plan_sheet_beside_the_indicator_sheets_is_not_read_as_history(tmp_pat
     wb.save(path)
     history = mt.read_history(path)
     assert set(history["indicator"]) == set(PER_SHEET) and history["year"].max() == 2022
+
+
+def test_a_unit_in_the_sheet_name_is_the_indicators_unit(tmp_path):
+    wb = Workbook()
+    for k, (sheet, rows) in enumerate({"市场主体总量（万户）": [("甲县", 1.2, 1.4)],
+                                       "年报率（%）": [("甲县", 90.1, 91.0)]}.items()):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = sheet
+        ws.append(["地区", "2022年", "2023年"])
+        for r in rows:
+            ws.append(list(r))
+    wb.save(tmp_path / "units.xlsx")
+    h = mt.read_history(tmp_path / "units.xlsx")
+    assert dict(zip(h["indicator"], h["unit"])) == {"市场主体总量": "万户", "年报率": "%"}
