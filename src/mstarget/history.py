@@ -126,8 +126,13 @@ def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     order = np.lexsort((out["year"].to_numpy(), pd.factorize(out["indicator"], sort=True)[0],
                         pd.factorize(out["region"], sort=True)[0]))
     out = out.take(order).reset_index(drop=True)
+    headers = {}  # a header the sheets write alike; a unit line differs per sheet
+    for key in dict.fromkeys(k for c in cells for k in c.headers):
+        texts = list(dict.fromkeys(c.headers[key] for c in cells if key in c.headers))
+        headers[key] = texts[0] if len(texts) == 1 else (
+            "单位 (the line above the table)" if key == "unit" else " / ".join(texts))
     sheet = consistency.SheetCells(
-        src, np.concatenate([c.rows for c in cells])[order], cells[0].headers,
+        src, np.concatenate([c.rows for c in cells])[order], headers,
         np.concatenate([c.value_columns if c.value_columns is not None
                         else np.full(len(c), c.column("value"), dtype=object) for c in cells])[order],
         sources=np.concatenate([np.full(len(c), c.source, dtype=object) for c in cells])[order])

@@ -527,6 +527,9 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
         _years_from_title(frame, table.title)
     unit = next(iter(header_units.values()), "") or sheet_unit
     if unit:
+        if "unit" not in table.headers:  # messages about the unit name where it was written
+            table.headers["unit"] = (taken_by[next(iter(header_units))][1] if header_units
+                                     else f"单位：{sheet_unit} (the line above the table)")
         _fill_blank(frame, "unit", unit)
     return table
 
