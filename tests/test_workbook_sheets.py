@@ -151,7 +151,7 @@ def test_a_later_check_against_the_plan_names_the_sheet(tmp_path):
     with pytest.raises(mt.DataValidationError) as err, warnings.catch_warnings():
         warnings.simplefilter("ignore", mt.UnmatchedWarning)  # the other sheet has no plan row
         mt.assess(path, plan, seed=0)
-    assert ("农业生产条件.xlsx [sheet '化肥使用量'], row 3, column '单位 (the line above the table)': '万吨'"
+    assert ("农业生产条件.xlsx [sheet '化肥使用量'], row 3, column '单位（各表上方）': '万吨'"
             in str(err.value))
 
 

@@ -123,14 +123,13 @@ def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
         raise DataValidationError(problems, source=src)
     cells = [consistency.sheet_of(part) for part in parts]
     out = pd.concat(parts, ignore_index=True)
-    order = np.lexsort((out["year"].to_numpy(), pd.factorize(out["indicator"], sort=True)[0],
-                        pd.factorize(out["region"], sort=True)[0]))
+    order = _series_order(out["region"], out["indicator"], out["year"].to_numpy())
     out = out.take(order).reset_index(drop=True)
     headers = {}  # a header the sheets write alike; a unit line differs per sheet
     for key in dict.fromkeys(k for c in cells for k in c.headers):
         texts = list(dict.fromkeys(c.headers[key] for c in cells if key in c.headers))
         headers[key] = texts[0] if len(texts) == 1 else (
-            "单位 (the line above the table)" if key == "unit" else " / ".join(texts))
+            "单位（各表上方）" if key == "unit" else " / ".join(texts))
     sheet = consistency.SheetCells(
         src, np.concatenate([c.rows for c in cells])[order], headers,
         np.concatenate([c.value_columns if c.value_columns is not None
@@ -194,9 +193,7 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     kept = np.ones(len(out), dtype=bool)
     kept[np.asarray(drop, dtype=int)] = False
     kept = np.flatnonzero(kept)
-    region_codes = pd.factorize(ident["region"][kept], sort=True)[0]
-    indicator_codes = pd.factorize(ident["indicator"][kept], sort=True)[0]
-    order = kept[np.lexsort((years[kept], indicator_codes, region_codes))]
+    order = kept[_series_order(ident["region"][kept], ident["indicator"][kept], years[kept])]
     first = ["region", "indicator", "year", "value", "unit", "source"]
     out = pd.DataFrame({c: _take(out[c], order) for c in first + [c for c in out.columns if c not in first]},
                        copy=False)
@@ -212,6 +209,11 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     if final:
         consistency.warn_history(out)  # observations after this year, % shares jumping ~100x
     return out
+
+
+def _series_order(region, indicator, year) -> np.ndarray:
+    """Positions sorting rows by region, indicator, year (stable)."""
+    return np.lexsort((year, pd.factorize(indicator, sort=True)[0], pd.factorize(region, sort=True)[0]))
 
 
 def _identity(raw: pd.DataFrame) -> dict:

@@ -83,8 +83,8 @@ def read_table(path: str | os.PathLike, *, dtype=str) -> pd.DataFrame:
                                            f"cannot read the file as {ext[1:].upper()} table: {exc}")],
                                   source=src) from None
     raise DataValidationError([Problem(src, None, None, None,
-                                       f"unsupported file type '{ext}'; use .csv, .xlsx, .docx, .parquet or .json"
-                                       + (" (save a .doc as .docx in Word or WPS)" if ext == ".doc" else ""))],
+                                       f"unsupported file type '{ext}'; use .csv, .xlsx, .parquet or .json"
+                                       + (_OLD_WORD if ext == ".doc" else ""))],
                               source=src)
 
 
@@ -176,8 +176,8 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
     if ext not in GRID_TYPES:
         raise DataValidationError([Problem(src, None, None, None,
                                            f"unsupported file type '{ext}' for this reader; use .csv, "
-                                           ".xlsx, .xls, .docx or .html" + (" (save a .doc as .docx in Word or WPS)"
-                                                                     if ext == ".doc" else ""))], source=src)
+                                           ".xlsx, .xls, .docx or .html" + (_OLD_WORD if ext == ".doc" else ""))],
+                                  source=src)
     try:
         if ext in (".csv", ".txt", ".tsv"):
             sheets = [(None, _csv_grid(p, src, "\t" if ext == ".tsv" else ","))]
@@ -205,16 +205,14 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
                                            f"{_not_a_document(exc) if ext == '.docx' else _mislabelled(p) or f'{type(exc).__name__}: {exc}'}")],
                                   source=src) from None
     out = [(name, g) for name, g in ((name, _trimmed(grid)) for name, grid in sheets) if g is not None]
-    if not out and ext == ".docx":
+    if not out and (ext in DOCUMENT_TYPES or _is_html(p)):
+        what = "文档" if ext == ".docx" else "网页"
         raise DataValidationError([Problem(src, None, None, None,
-                                           "the document holds no table (表格); the indicators must be a "
-                                           "Word table, not text lined up with spaces or tabs: insert a "
-                                           "table (插入 -> 表格) or copy them into Excel")], source=src)
-    if not out and (ext in (".html", ".htm") or _is_html(p)):
-        raise DataValidationError([Problem(src, None, None, None,
-                                           "the web page holds no table (<table>); the figures may be an "
-                                           "image or drawn by a script: copy them into Excel or a CSV file")],
-                                  source=src)
+                                           f"{what}中没有表格：指标须在表格中，请插入表格或复制到 Excel "
+                                           f"(the {'document' if ext == '.docx' else 'web page'} holds no "
+                                           "table; text lined up with spaces, an image or figures drawn by "
+                                           "a script are not read: put them in a table, or copy them into "
+                                           "Excel)")], source=src)
     if not out:
         raise DataValidationError([Problem(src, None, None, None,
                                            "the file is empty; expected a header row and data rows")],
@@ -353,9 +351,14 @@ def _span(value) -> int:
         return 1
 
 
+#: the fix for an old binary Word file (.doc), added to the "unsupported file type" message
+_OLD_WORD = " (旧版 Word 文件：请在 Word 或 WPS 中另存为 .docx; save a .doc as .docx in Word or WPS)"
+
+
 def _not_a_document(exc: Exception) -> str:
-    return (f"it is not a Word document of the .docx kind ({type(exc).__name__}); open it in Word or WPS "
-            "and save it as .docx (Word 2007 or later), or copy the table into Excel and save it as .xlsx")
+    return (f"不是 .docx 格式的 Word 文档，请在 Word 或 WPS 中另存为 .docx (it is not a Word document of the "
+            f".docx kind ({type(exc).__name__}); open it in Word or WPS and save it as .docx (Word 2007 or "
+            "later), or copy the table into Excel and save it as .xlsx)")
 
 
 def _csv_grid(p: Path, src: str, sep: str) -> pd.DataFrame:

@@ -274,10 +274,11 @@ def _indicator_sheets(sheets, schema: Schema, src: str) -> list[Table] | None:
         listed = ", ".join(f"'{n}'" for n in generic)
         raise DataValidationError([Problem(
             src, None, None, None,
-            f"the sheets {listed} each hold regions x years of one indicator, but their names are "
-            "Excel's defaults, not indicator names; rename each sheet to its indicator (右键工作表 -> "
-            "重命名, e.g. 市场主体总量) or add a 指标名称 column to each sheet "
-            "(工作表名称应为指标名称)")], source=src)
+            f"工作表 {listed} 各为一个指标的地区 x 年份表，但名称是 Excel 默认名：请把每个工作表重命名为其"
+            f"指标名称（右键工作表 -> 重命名，如 市场主体总量），或在各表加“指标名称”列 (the sheets {listed} "
+            "each hold regions x years of one indicator, but their names are Excel's defaults, not "
+            "indicator names; rename each sheet to its indicator or add a 指标名称 column to each sheet)")],
+            source=src)
     for name, table in found:
         table.frame["name"] = name
         table.headers["name"] = f"(sheet name '{name}')"
@@ -529,7 +530,7 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
     if unit:
         if "unit" not in table.headers:  # messages about the unit name where it was written
             table.headers["unit"] = (taken_by[next(iter(header_units))][1] if header_units
-                                     else f"单位：{sheet_unit} (the line above the table)")
+                                     else f"单位：{sheet_unit}（表格上方）")
         _fill_blank(frame, "unit", unit)
     return table
 

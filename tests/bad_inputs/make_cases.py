@@ -444,7 +444,7 @@ def plan_cases() -> None:
          "the plan as an old Word .doc (a .docx is read; the message says to save it as .docx)")
     (FILES / "p_plan.docx").write_bytes(b"PK\x03\x04 not really a document")
     case("p_not_a_docx", PLAN_ONLY % "p_plan.docx", 2,
-         "p_plan.docx: cannot read the file as DOCX: it is not a Word document of the .docx kind",
+         "p_plan.docx: cannot read the file as DOCX: 不是 .docx 格式的 Word 文档",
          "a damaged file named .docx")
 
     class _Document:  # the plan document, saved through save_workbook's fixed zip times
