@@ -21,7 +21,7 @@ import pandas as pd
 from .arguments import check_table
 from .exceptions import DataValidationError
 from . import consistency, layout
-from .io import source_name
+from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import percent_kind, split_number_unit, split_unit
 from .validation import (Problems, apply_region, map_unique, normalize_text, normalize_words, parse_number,
                          parse_year, require_columns, text_column, written_text)
@@ -268,7 +268,7 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
             column = _value_column(cell_columns, pos)
             if isinstance(v, ValueError):
                 values[pos] = np.nan
-                problems.cell(pos, column, cells[pos],
+                problems.cell(pos, column, cells[pos], FORMULA_WITHOUT_VALUE if is_formula(cells[pos]) else
                               "a number (e.g. 95.01 or 1234); leave the cell blank for a missing value")
                 continue
             number, written = v

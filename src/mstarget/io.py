@@ -65,6 +65,8 @@ def read_table(path: str | os.PathLike, *, dtype=str) -> pd.DataFrame:
         if ext in (".xlsx", ".xlsm", ".xls"):
             df = pd.read_excel(p, dtype=dtype, keep_default_na=False, na_values=[""])
             header = pd.read_excel(p, header=None, nrows=1, dtype=str).iloc[0].tolist() if len(df.columns) else []
+            if ext != ".xls" and dtype is str and len(df) and _has_formulas(p):
+                df = _with_uncomputed_formulas(p, df)
             return _repeated_headers(df, ["" if pd.isna(h) else str(h).strip() for h in header], src)
         if ext == ".parquet":
             df = pd.read_parquet(p)
@@ -152,8 +154,10 @@ def read_grid(path: str | os.PathLike) -> pd.DataFrame:
         spreadsheet row number (the first line is row 1). In a workbook the first sheet that is
         not blank is read (:func:`read_grids` gives every sheet), every merged range holds its
         top-left value in all its cells (a category merged over five rows labels all five),
-        formulas give their saved values, and a number formatted as a percentage (``0.95`` shown
-        as ``95%``) reads ``"95%"``.
+        formulas give their saved values (a formula never computed -- a workbook written by a
+        program and not yet saved by Excel / WPS -- gives its text, ``"=C2+1"``, which the readers
+        refuse naming the cell), and a number formatted as a percentage (``0.95`` shown as
+        ``95%``) reads ``"95%"``.
 
     Raises
     ------
@@ -419,7 +423,68 @@ def _xlsx_sheets(p: Path) -> list[tuple[str, list[list[str]]]]:
 
     wb = load_workbook(p, data_only=True)  # merged ranges need the full (not read-only) mode
     try:
-        return [(ws.title, _xlsx_rows(ws)) for ws in wb.worksheets]
+        sheets = [(ws.title, _xlsx_rows(ws)) for ws in wb.worksheets]
+    finally:
+        wb.close()
+    if _has_formulas(p):
+        _show_uncomputed_formulas(p, sheets)
+    return sheets
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(p: Path) -> bool:
+    """Whether some worksheet of the .xlsx ``p`` holds a formula (a ``<f>`` element): only then is
+    the workbook read a second time for its formulas (~ms for a bureau's table)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(p) as z:
+            return any(_FORMULA_TAG.search(z.read(n)) for n in z.namelist()
+                       if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return False
+
+
+def _with_uncomputed_formulas(p: Path, df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` (the first sheet of ``p``, header on row 1) with the formula text in every cell whose
+    formula has no saved value (see :func:`_show_uncomputed_formulas`)."""
+    from openpyxl import load_workbook  # lazy: openpyxl, only for .xlsx files
+
+    wb = load_workbook(p, data_only=False, read_only=True)
+    try:
+        found = [(c.row - 2, c.column - 1, getattr(c.value, "text", c.value))
+                 for row in wb.worksheets[0].iter_rows(min_row=2)
+                 for c in row if getattr(c, "data_type", None) == "f"]
+    finally:
+        wb.close()
+    df = df.copy()
+    for r, k, text in found:
+        if r < len(df) and k < df.shape[1] and pd.isna(df.iat[r, k]):
+            df.iat[r, k] = str(text) if str(text).startswith("=") else f"={text}"
+    return df
+
+
+def _show_uncomputed_formulas(p: Path, sheets: list[tuple[str, list[list[str]]]]) -> None:
+    """Put the formula text (``=C2+1``) into every cell of ``sheets`` whose formula has no saved
+    value. A workbook written by a program (a script, some exports) and never opened in Excel or
+    WPS stores formulas without their results; read for values, such a cell is blank and its year
+    would silently go missing. Holding the formula, it is refused like a formula typed as text
+    ("the value, not a spreadsheet formula"), naming its row and column."""
+    from openpyxl import load_workbook  # lazy: openpyxl, only for .xlsx files
+
+    wb = load_workbook(p, data_only=False)
+    try:
+        for ws, (_, rows) in zip(wb.worksheets, sheets):
+            for row in ws.iter_rows():
+                for c in row:
+                    if c.data_type != "f":
+                        continue
+                    r, k = c.row - 1, c.column - 1
+                    if r < len(rows) and k < len(rows[r]) and rows[r][k] == "":
+                        text = getattr(c.value, "text", c.value)  # an array formula keeps its text
+                        rows[r][k] = str(text) if str(text).startswith("=") else f"={text}"
     finally:
         wb.close()
 
@@ -485,6 +550,17 @@ def _xls_rows(book, sh) -> list[list[str]]:
             for c in range(clo, chi):
                 rows[r][c] = top
     return rows
+
+
+#: why a cell holding a formula (``=C2+1``) is refused: its value is what the table must hold
+FORMULA_WITHOUT_VALUE = ("a number, not a formula whose result was never saved (a workbook written "
+                         "by a program and not yet opened in Excel / WPS, or a formula typed as "
+                         "text): open the file in Excel or WPS and save it, or paste the values")
+
+
+def is_formula(cell) -> bool:
+    """Whether a cell's text is a spreadsheet formula (``=C2+1``, ``=SUM(B2:B5)``)."""
+    return isinstance(cell, str) and cell.strip().startswith("=") and len(cell.strip()) > 1
 
 
 #: first characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection")

@@ -403,7 +403,7 @@ def _cell_hint(text) -> str:
     if any(c in _CN_DIGITS for c in s):
         return "digits, not Chinese numerals (九十九 -> 99); "
     if s.startswith("="):
-        return "the value, not a spreadsheet formula (save the sheet with values); "
+        return "the value, not a spreadsheet formula: open the file in Excel or WPS and save it, or paste the values; "
     if s.lower().strip("+-") in ("nan", "inf", "infinity", "none", "null"):
         return "a number, not a placeholder; "
     try:

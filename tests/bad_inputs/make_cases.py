@@ -654,6 +654,12 @@ def history_cases() -> None:
          "h_bureau_text_cell.xlsx, row 6, column '2022年': '约99'",
          "a text cell in a wide workbook: row and year header as written")
     wide = [list(r) for r in WIDE]
+    wide[1][5] = "=E5+2"  # a program wrote the formula; no result is saved until Excel / WPS saves it
+    bureau_history_xlsx("h_formula_not_saved.xlsx", wide)
+    case("h_formula_not_saved", WITH_DINGHU % "h_formula_not_saved.xlsx", 2,
+         "h_formula_not_saved.xlsx, row 5, column '2023年': '=E5+2': a number, not a formula whose result "
+         "was never saved", "a formula without its saved result (read as blank, the year would go missing)")
+    wide = [list(r) for r in WIDE]
     wide[0][1] = "户"
     wide[0][2:] = [18900, 21500, 24200, 27000]
     bureau_history_xlsx("h_bureau_hu.xlsx", wide)

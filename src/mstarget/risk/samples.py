@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, ParameterError, Problem
-from ..io import drop_repeated_columns, read_table, source_name
+from ..io import FORMULA_WITHOUT_VALUE, drop_repeated_columns, is_formula, read_table, source_name
 from .periods import EXPECTED_PERIOD, Period, parse_period
 
 OUTCOME_CANDIDATES = ("failed", "outcome", "unqualified", "fail")
@@ -86,7 +86,8 @@ def parse_count(v) -> int:
         try:
             x = float(text)
         except ValueError:
-            raise ValueError("a whole number of batches such as 120") from None
+            raise ValueError(FORMULA_WITHOUT_VALUE if is_formula(text) else
+                             "a whole number of batches such as 120") from None
         if not np.isfinite(x) or not float(x).is_integer():
             raise ValueError("a whole number of batches (counts cannot have decimals)")
         n = int(x)
