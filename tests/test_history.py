@@ -219,3 +219,21 @@ def test_a_year_split_without_a_value_column_is_not_guessed(tmp_path):
     wb.save(path)
     with pytest.raises(mt.DataValidationError):
         mt.read_history(path, region="鼎湖区")
+
+
+@pytest.mark.parametrize("number_format, month", [('yyyy"年"', 1), ("[$-804]yyyy", 1), ('yyyy"年"m"月"', 12)])
+def test_year_headers_typed_as_excel_dates_are_read_as_their_years(tmp_path, number_format, month):
+    """``2021年12月`` typed into Excel becomes a date cell; a sheet shows it (and the reader reads
+    it) as its format does: the year, or the year's last month. Values SYNTHETIC (Dinghu rows)."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["地区", "指标名称", "单位", dt.datetime(2021, month, 1), dt.datetime(2022, month, 1)])
+    ws.append(["鼎湖区", "企业标准", "项", 52, 69])
+    ws["D1"].number_format = ws["E1"].number_format = number_format
+    wb.save(tmp_path / "h.xlsx")
+    h = mt.read_history(tmp_path / "h.xlsx")
+    assert h.set_index("year")["value"].to_dict() == {2021: 52.0, 2022: 69.0}

@@ -33,6 +33,8 @@ MEASURES = ("flow", "running_total")
 #: header aliases; the words shared with :data:`mstarget.plan.ALIASES` mean the same fields
 ALIASES = {
     "地区": "region", "区域": "region", "地区名称": "region", "行政区": "region", "行政区划": "region",
+    "省份": "region", "省份名称": "region", "省区市": "region", "城市": "region", "城市名称": "region",
+    "区县": "region", "县区": "region", "县市区": "region",
     "指标": "indicator", "指标代码": "indicator", "indicator_id": "indicator", "指标编码": "indicator",
     "指标名称": "name", "名称": "name", "主要指标": "name", "指标名": "name",
     "年份": "year", "年度": "year", "period": "year", "年": "year",
@@ -63,7 +65,9 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     data : path (CSV, XLSX, XLS, Parquet, JSON) or DataFrame
         One row per observation: ``region`` (str), ``indicator`` (str id) and/or ``name``
         (指标名称), ``year`` (int), ``value`` (float; ``"95.01%"`` and ``"1,234"`` are read as
-        numbers) -- or one column per year (``2021年``, ``2022年`` ...); in a workbook of one
+        numbers) -- or one column per year (``2021年``, ``2022年`` ...), or one column per
+        indicator beside a year column (``地区 | 年份 | 企业标准（项） | ...``: a panel export; the
+        header is the name, its parentheses the unit); in a workbook of one
         indicator per sheet (regions x years), the sheet's name is the indicator. Optional ``unit`` (also
         read from a name such as ``覆盖率（%）``), ``source``, ``measure`` (``flow`` / 当年 or
         ``running_total`` / 累计), ``lower`` / ``upper``. ``%`` values of a share must lie in

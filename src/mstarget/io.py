@@ -411,11 +411,29 @@ def cell_text(value, number_format: str = "") -> str:
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return f"{value:.15g}" if isinstance(value, float) else str(value)
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        shown = _date_as_shown(value, number_format or "")
+        if shown:
+            return shown
     if isinstance(value, _dt.datetime):
         return value.date().isoformat() if value.time() == _dt.time() else value.isoformat()
     if isinstance(value, _dt.date):
         return value.isoformat()
     return str(value).strip()
+
+
+def _date_as_shown(value, number_format: str) -> str:
+    """A date cell formatted to show only its year (``yyyy"年"`` -> ``"2021年"``) or its year and
+    month (``yyyy"年"m"月"`` -> ``"2021年12月"``), as the sheet shows it: a year header typed as a
+    date stays a year. Other formats: ``""`` (the ISO date is used)."""
+    fmt = re.sub(r"\[[^\]]*\]", "", number_format)  # [$-804] locale, [Red] colour
+    bare = re.sub(r'"[^"]*"|\\.', "", fmt).lower()
+    if "y" not in bare or re.search(r"[dhs]", bare):
+        return ""
+    year_word = "年" in fmt
+    if "m" not in bare:
+        return f"{value.year}年" if year_word else str(value.year)
+    return f"{value.year}年{value.month}月" if year_word else f"{value.year}-{value.month:02d}"
 
 
 def _xlsx_sheets(p: Path) -> list[tuple[str, list[list[str]]]]:
@@ -542,7 +560,7 @@ def _xls_rows(book, sh) -> list[list[str]]:
                 v = None
             elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
                 v = bool(v)
-            out.append(cell_text(v, fmt(cell) if cell.ctype == xlrd.XL_CELL_NUMBER else ""))
+            out.append(cell_text(v, fmt(cell) if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE) else ""))
         rows.append(out)
     for rlo, rhi, clo, chi in sh.merged_cells:
         top = rows[rlo][clo]

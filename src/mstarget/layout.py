@@ -64,7 +64,7 @@ _BASELINE_ROLES = {"基数", "基期", "基期值", "基期数", "基准", "基�
 _TARGET_ROLES = {"目标", "目标值", "目标数", "规划", "规划值", "规划目标", "预期目标", "预期值",
                  "预期", "计划", "计划值"}
 _WIDE_ROLES = {"", "实际", "实际值", "完成", "完成值", "数值", "数据", "值", "末", "年末", "期末", "末值",
-               "期末值"}
+               "期末值", "底", "年底", "12月", "12月末", "12月底"}
 #: a plan period instead of a year: “十三五”末 (2020), “十四五”目标 (2025)
 _PERIOD_HEADER = re.compile(r"^[“\"]?十(?P<n>[一二三四五六七八九])五[”\"]?(规划)?(?P<role>.*)$")
 
@@ -522,6 +522,13 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
         if observed:
             _melt_years(table, observed, dict(zip(frame.columns, written)))
             frame = table.frame
+    elif schema.what == "history" and "year" in frame.columns and "value" not in frame.columns \
+            and not {"indicator", "name"} & set(frame.columns):
+        across = [c for c in frame.columns if c not in schema.canonical and c != "group"
+                  and header_key(c) not in _NOT_INDICATORS and any(_as_text(frame[c]))]
+        if across:
+            _melt_indicators(table, across, dict(zip(frame.columns, written)))
+            frame = table.frame
     for col, value in defaults.items():
         _fill_blank(frame, col, value)
     if schema.what == "plan":
@@ -626,6 +633,38 @@ def _melt_years(table: Table, years: dict, written_of: dict) -> None:
     table.cell_columns = headers[ci]
     table.rows = table.rows[ri]
     table.headers.update({"year": "year", "value": "value"})
+    table.frame = long
+
+
+#: headers of a panel export's columns that are no indicator (row numbers, codes, remarks)
+_NOT_INDICATORS = {"序号", "编号", "代码", "行政区划代码", "地区代码", "省份代码", "城市代码", "备注",
+                   "说明", "注", "附注", "no", "no.", "id", "code", "note", "notes", "remark", "remarks"}
+
+
+def _melt_indicators(table: Table, cols: list, written_of: dict) -> None:
+    """A panel laid out one column per indicator (``地区 | 年份 | 企业标准（项） | 地方标准（项）``,
+    as statistical databases export it, or a district's years down the rows): one observation
+    per filled cell; the indicator's name is its header, its unit the header's parentheses."""
+    frame = table.frame
+    ids = [c for c in frame.columns if c not in cols]
+    vals = frame[cols].to_numpy(dtype=object)
+    filled = ~pd.isna(vals)
+    filled[filled] = np.array([str(v).strip() != "" for v in vals[filled]], dtype=bool)
+    ri, ci = np.nonzero(filled)
+    long = frame[ids].iloc[ri].reset_index(drop=True)
+    written = [str(written_of.get(c, c)) for c in cols]
+    named = [split_unit(w) for w in written]
+    long["name"] = np.array([n for n, _ in named], dtype=object)[ci]
+    units = np.array([u for _, u in named], dtype=object)[ci]
+    if "unit" in long.columns:
+        given = long["unit"].astype(str).str.strip().to_numpy(dtype=object)
+        long["unit"] = np.where((given == "") | (given == "nan"), units, given)
+    elif any(u for _, u in named):
+        long["unit"] = units
+    long["value"] = vals[ri, ci]
+    table.cell_columns = np.array(written, dtype=object)[ci]
+    table.rows = table.rows[ri]
+    table.headers.update({"name": "name", "value": "value"})
     table.frame = long
 
 

@@ -48,6 +48,8 @@ COLUMNS = ["region", "indicator", "name", "unit", "baseline_year", "baseline", "
 #: fields in :data:`mstarget.history.ALIASES`
 ALIASES = {
     "地区": "region", "区域": "region", "地区名称": "region", "行政区": "region", "行政区划": "region",
+    "省份": "region", "省份名称": "region", "省区市": "region", "城市": "region", "城市名称": "region",
+    "区县": "region", "县区": "region", "县市区": "region",
     "指标": "indicator", "指标代码": "indicator", "indicator_id": "indicator", "指标编码": "indicator",
     "指标名称": "name", "名称": "name", "主要指标": "name", "指标名": "name",
     "单位": "unit", "计量单位": "unit",

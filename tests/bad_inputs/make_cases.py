@@ -685,6 +685,21 @@ def history_cases() -> None:
          "'Sheet1', 'Sheet2', 'Sheet3' each hold regions x years of one indicator, but their names are "
          "Excel's defaults", "one indicator per sheet, the sheets still named Sheet1, Sheet2, ...")
 
+    # a panel exported one column per indicator, years down the rows
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["地区", "年份"] + [f"{r[0]}（{r[1]}）" for r in WIDE] + ["备注"])
+    for k, year in enumerate(range(2020, 2024)):
+        ws.append(["鼎湖区", f"{year}年"] + [r[2 + k] for r in WIDE] + ["初步数" if year == 2023 else None])
+    save_workbook(wb, "h_indicators_across.xlsx")
+    case("h_indicators_across", WITH_DINGHU % "h_indicators_across.xlsx", 0, "药品抽检合格率",
+         "a panel export: region | year | one column per indicator, unit in its header (valid)", "stdout")
+    ws["C4"] = "2.42*"
+    save_workbook(wb, "h_indicators_across_bad_cell.xlsx")
+    case("h_indicators_across_bad_cell", WITH_DINGHU % "h_indicators_across_bad_cell.xlsx", 2,
+         "h_indicators_across_bad_cell.xlsx, row 4, column '期末市场主体总量（万户）': '2.42*'",
+         "a footnote mark in a panel export: named by the indicator's header as written")
+
     wide = [list(r) + [r[0] + "（本级）"] for r in WIDE]
     wb = Workbook()
     ws = wb.active
