@@ -524,10 +524,12 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
             frame = table.frame
     elif schema.what == "history" and "year" in frame.columns and "value" not in frame.columns \
             and not {"indicator", "name"} & set(frame.columns):
+        written_of = dict(zip(frame.columns, written))
         across = [c for c in frame.columns if c not in schema.canonical and c != "group"
-                  and header_key(c) not in _NOT_INDICATORS and any(_as_text(frame[c]))]
+                  and _canonical(written_of[c], schema) is None  # a second 城市 beside 省份
+                  and header_key(written_of[c]) not in _NOT_INDICATORS and any(_as_text(frame[c]))]
         if across:
-            _melt_indicators(table, across, dict(zip(frame.columns, written)))
+            _melt_indicators(table, across, written_of)
             frame = table.frame
     for col, value in defaults.items():
         _fill_blank(frame, col, value)
