@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -235,3 +236,53 @@ def test_units_after_the_number_must_agree_with_the_row(tmp_path):
     plan = mt.read_plan(path, region="X区").set_index("name")
     assert plan.loc["市场主体数量", "target"] == 15.0 and plan.loc["企业数量", "unit"] == "万户"
     assert np.isnan(plan.loc["每千人食品抽检量", "baseline"]) and plan.loc["每千人食品抽检量", "direction"] == ">="
+
+
+def test_a_target_written_as_a_direction_is_read_against_the_baseline(data_dir):
+    """持续提升 / 逐年下降 in a plan's target cell (DESIGN: "enterprise annual-report rate to keep
+    rising"): the target is the row's baseline, the words give the direction; they are kept as
+    written and the assessment says how they were read."""
+    plan = pd.read_csv(data_dir / "dinghu_14th_fyp_plan.csv", dtype=str)
+    rate = plan["indicator"] == "drug_sampling_pass_rate"
+    plan.loc[rate, "target"] = "持续提升"
+    plan.loc[plan["indicator"] == "open_kitchen_coverage", "target"] = "稳中有升"
+    p = mt.read_plan(plan)
+    row = p[p["indicator"] == "drug_sampling_pass_rate"].iloc[0]
+    assert (row["target"], row["direction"], row["kind"], row["target_written"]) == (98.0, ">=", "level", "持续提升")
+    assert p.loc[p["indicator"] == "open_kitchen_coverage", "target"].item() == 81.0
+    assert (p.loc[p["indicator"] == "valid_certificates", "target_written"] == "").all()
+    # SYNTHETIC history: the pass rate rising 98 -> 99.2 by 2023
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "drug_sampling_pass_rate",
+                         "year": [2020, 2021, 2022, 2023], "value": [98, 98.6, 99.1, 99.2], "unit": "%"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = mt.assess(hist, p, as_of=2023, model="naive")
+    r = res[res["indicator"] == "drug_sampling_pass_rate"].iloc[0]
+    assert r["target_written"] == "持续提升" and r["p_meet"] > 0.9
+    assert r["note"].startswith("target '持续提升' read as at least the baseline 98 (2020)")
+
+
+@pytest.mark.parametrize("written, direction", [("逐年下降", "<="), ("只增不减", ">="), ("零增长", "<="),
+                                                ("不降低", ">=")])
+def test_direction_words_and_their_negations(written, direction):
+    from mstarget.plan import target_in_words
+
+    assert target_in_words(written) == direction
+
+
+@pytest.mark.parametrize("written, fix", [("保持稳定", "says no level and no direction"),
+                                          ("持续优化", "says no level and no direction")])
+def test_a_target_in_words_without_a_direction_is_refused_with_the_fix(written, fix):
+    plan = pd.DataFrame([{"region": "鼎湖区", "indicator": "x", "name": "药品抽检合格率", "unit": "%",
+                          "baseline_year": 2020, "baseline": "98", "target_year": 2025, "target": written}])
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_plan(plan)
+    assert f"row 2, column 'target': '{written}': '{written}' {fix}" in str(err.value)
+
+
+def test_a_target_in_words_needs_the_baseline():
+    plan = pd.DataFrame([{"region": "鼎湖区", "indicator": "x", "name": "企业年报率", "unit": "%",
+                          "baseline_year": 2020, "baseline": "—", "target_year": 2025, "target": "持续提升"}])
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_plan(plan)
+    assert "so the row needs its baseline (基期值)" in str(err.value)

@@ -449,6 +449,8 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
                          columns=RESULT_COLUMNS + SCHEDULE_COLUMNS + EXTRA_COLUMNS)
     for c in ("last_year", "baseline_year"):
         table[c] = table[c].astype("Int64")
+    if "target_written" in plan.columns:
+        _targets_in_words(table, plan["target_written"].to_numpy(dtype=object))
     if len(unmatched[0]) and history is not None:
         lonely = pd.MultiIndex.from_frame(unmatched[0][["region", "indicator"]])
         rows = pd.MultiIndex.from_frame(table[["region", "indicator"]]).isin(lonely)
@@ -456,6 +458,19 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
                                    for n in table.loc[rows, "note"]]
     table.attrs["unmatched_plan"], table.attrs["unmatched_history"] = unmatched
     return table, results
+
+
+def _targets_in_words(table: pd.DataFrame, written: np.ndarray) -> None:
+    """Rows whose plan target is words (``持续提升``, read as the baseline with a direction): the
+    words go into ``target_written`` and the note says how they were read."""
+    table["target_written"] = ["" if not isinstance(w, str) else w for w in written]
+    for pos in np.flatnonzero(table["target_written"].to_numpy(dtype=object) != ""):
+        r = table.iloc[pos]
+        side = "at least" if r["direction"] == ">=" else "at most"
+        year = "" if pd.isna(r["baseline_year"]) else f" ({int(r['baseline_year'])})"
+        note = (f"target '{r['target_written']}' read as {side} the baseline {r['target']:g}{year}"
+                f" (目标按{'不低于' if r['direction'] == '>=' else '不高于'}基期值评估)")
+        table.iat[pos, table.columns.get_loc("note")] = "; ".join(n for n in (note, r["note"]) if n)
 
 
 def _assess_series(sf: SeriesForecast, extra, *, thresholds: Thresholds, as_of, rules: ScheduleRules,

@@ -10,6 +10,7 @@ Cell notation (see DESIGN.md)::
     保持在98%以上, 降至5%以下   verbs before the number change nothing
     15万户    a unit after the number: must agree with the row's unit
     — / …    no figure: blank
+    持续提升  words giving a direction only: the baseline, ≥ (逐年下降: ≤); kept in target_written
 
 Where no direction is written it follows from the baseline: a target above the baseline
 means ``>=``, below means ``<=``; with no baseline (or an equal one) and no ``direction``
@@ -217,7 +218,9 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
         ``2022年完成值`` column, the value observed that year). ``lower`` / ``upper`` are the
         natural bounds: a ``%`` share gets 0 / 100, a rate of change or margin in ``%`` none
         unless declared (:mod:`mstarget.units`). ``attrs["title"]`` / ``attrs["notes"]`` hold the
-        table's title and notes rows.
+        table's title and notes rows. A target written only as a direction (``持续提升``,
+        ``逐年下降``) is the row's baseline with that direction; the words are kept in a
+        ``target_written`` column (present only then; ``""`` on the other rows).
 
     Raises
     ------
@@ -254,8 +257,10 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     ident = _identity(raw, problems)
     target_year = _years(raw, "target_year", problems, required=True)
     baseline_year = _years(raw, "baseline_year", problems, required=False)
-    target = _cells(raw, "target", problems, required=True)
     baseline = _cells(raw, "baseline", problems, required=False)
+    worded, target_raw = _targets_in_words(raw, baseline)
+    target = _cells(target_raw, "target", problems, required=True)
+    target.direction[worded != ""] = worded[worded != ""]
     observed = {c: _cells(raw, c, problems, required=False) for c in raw.columns
                 if str(c).startswith(layout.OBSERVED_PREFIX)}
     _units_in_cells(raw, ident["unit"], {"baseline": baseline, "target": target, **observed}, problems)
@@ -273,6 +278,8 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
                         "baseline": baseline.value, "target_year": target_year.astype(int),
                         "target": target.value, "direction": direction, "kind": kind,
                         "attribute": attribute, "lower": lower, "upper": upper}, columns=COLUMNS)
+    if (worded != "").any():  # 持续提升: the words as written, read as the baseline with a direction
+        out["target_written"] = np.where(worded != "", map_unique(raw["target"], normalize_text), "")
     for c in raw.columns:
         if c in observed:
             out[c] = observed[c].value  # 2022年完成值: numbers (float, NaN blank), used by assess
@@ -383,6 +390,54 @@ def _units_in_cells(raw, unit: np.ndarray, cells: dict, problems: Problems) -> N
 
 _BINDING_MARKS = ("*", "※", "△", "▲")  # after NFKC: ＊ is *
 
+#: a target written in words that say only which way the indicator should move, compared with the
+#: row's baseline (DESIGN: "enterprise annual-report rate to keep rising"); negations first
+_WORDS_NOT_BELOW = ("不降", "不减", "不下降", "不减少", "不低于基期", "只增不减", "只升不降")
+_WORDS_NOT_ABOVE = ("不增", "不上升", "零增长", "不超过基期", "只减不增", "只降不升")
+_WORDS_UP = ("升", "提高", "增", "扩大", "加大")
+_WORDS_DOWN = ("降", "减", "缩小", "回落", "压缩")
+_WORDS_NO_WAY = ("稳定", "保持", "优化", "改善", "巩固", "完善", "加强", "健全", "达标", "实现")
+
+
+def target_in_words(text) -> str:
+    """The direction a target written only in words asks for: ``持续提升`` / ``逐年提高`` /
+    ``稳中有升`` / ``不降低`` -> ``">="``, ``逐步下降`` / ``持续减少`` / ``零增长`` -> ``"<="``; ``""``
+    for a number, a blank, or words that say no direction (``保持稳定``, ``持续优化``).
+
+    >>> target_in_words("持续提升"), target_in_words("只增不减"), target_in_words("逐年下降")
+    ('>=', '>=', '<=')
+    >>> target_in_words("保持稳定"), target_in_words("≥99"), target_in_words("")
+    ('', '', '')
+    """
+    s = normalize_words(text).replace(" ", "")
+    if not s or len(s) > 12 or any(ch.isdigit() for ch in s) or s.lower() in NO_FIGURE:
+        return ""
+    if any(w in s for w in _WORDS_NOT_BELOW):
+        return ">="
+    if any(w in s for w in _WORDS_NOT_ABOVE):
+        return "<="
+    up, down = any(w in s for w in _WORDS_UP), any(w in s for w in _WORDS_DOWN)
+    return ">=" if up and not down else "<=" if down and not up else ""
+
+
+def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells") -> tuple[np.ndarray, pd.DataFrame]:
+    """Targets written as a direction only (``持续提升``): ``(direction per row, "" elsewhere; the
+    table with those target cells holding the baseline's cell)``. The target is then the baseline
+    value, with the direction the words give (``≥ 95.01``: met when the target year's value is at
+    least the baseline). A row without a readable baseline is left as written, and refused with
+    the fix (:func:`_cell_hint`)."""
+    if "target" not in raw.columns or "baseline" not in raw.columns:
+        return np.full(len(raw), "", dtype=object), raw
+    words = np.asarray(map_unique(raw["target"], target_in_words), dtype=object)
+    words[~baseline.ok] = ""
+    if not (words != "").any():
+        return words, raw
+    column = raw["target"].astype(object).to_numpy(copy=True)
+    column[words != ""] = raw["baseline"].astype(object).to_numpy()[words != ""]
+    out = raw.copy(deep=False)
+    out["target"] = column
+    return words, out
+
 _APPROX = ("约", "大约", "左右", "力争", "争取", "~", "≈")
 _CN_DIGITS = set("〇零一二三四五六七八九十百千万亿两")
 
@@ -402,6 +457,12 @@ def _cell_hint(text) -> str:
     closed = sum(s.count(c) for c in "〕】］]〉⟩》>")
     if opened != closed:
         return "brackets in pairs: 〔x〕 or 〈x〉 (a bracket is missing); "
+    if target_in_words(s):
+        return (f"'{s}' is read as the baseline with a direction (持续提升: ≥ the baseline value), so the "
+                "row needs its baseline (基期值); give it, or write the target as a number; ")
+    if not any(ch.isdigit() for ch in s) and any(w in s for w in _WORDS_NO_WAY + _WORDS_UP + _WORDS_DOWN):
+        return (f"'{s}' says no level and no direction to assess: write the level to reach or keep "
+                "(保持稳定 -> ≥98 or the baseline's value with ≥ / ≤), or leave the row out; ")
     if any(c in _CN_DIGITS for c in s):
         return "digits, not Chinese numerals (九十九 -> 99); "
     if s.startswith("="):

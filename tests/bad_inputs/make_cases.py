@@ -273,6 +273,14 @@ def plan_cases() -> None:
     case("p_worded_cells", PLAN_ONLY % "p_worded_cells.csv", 0, "药品抽检合格率",
          "保持在99%以上, a unit after the number, a baseline written — (valid: ≥99, ≥10, blank)", "stdout")
 
+    write_csv("p_target_in_words.csv", dinghu(set_cell("drug_sampling_pass_rate", "target", "稳中有升")))
+    case("p_target_in_words", PLAN_ONLY % "p_target_in_words.csv", 0, "药品抽检合格率",
+         "a target written as a direction only, 稳中有升 (valid: ≥ the baseline 98)", "stdout")
+    write_csv("p_target_no_direction.csv", dinghu(set_cell("drug_sampling_pass_rate", "target", "保持稳定")))
+    case("p_target_no_direction", PLAN_ONLY % "p_target_no_direction.csv", 2,
+         "p_target_no_direction.csv, row 14, column 'target': '保持稳定': '保持稳定' says no level and no direction",
+         "a target in words that give neither a level nor a direction")
+
     def fullwidth(rows):
         set_cell("open_kitchen_coverage", "target", "≥９０")(rows)
         set_cell("market_entities_total", "target", "〔３．１２〕")(rows)

@@ -242,6 +242,12 @@ def _cells(r: dict, number: int, lang: str, assessment=None) -> tuple[dict[str, 
         "status": text_cell((STATUS_ZH if lang == "zh" else STATUS_EN).get(r.get("status"), r.get("status"))),
         "model": text_cell(r.get("model") or ""),
     }
+    # a target written in words (持续提升) is shown as written, with the figure it is read as
+    cells["target_signed"] = cells["target"]
+    written = r.get("target_written")
+    if isinstance(written, str) and written and not cells["target"].missing:
+        shown = f"{written}（{cells['target'].text}）" if lang == "zh" else f"{written} ({cells['target'].text})"
+        cells["target"] = Cell(shown, shown)  # text in a workbook too: what the plan says
     # the target in plain figures (no sign): the narrative writes "≥" itself
     cells["target_value"] = number_cell(target, dec)
     cells["current_value"] = number_cell(current, dec)

@@ -54,6 +54,10 @@ class _Row:
             not bool((sf.years == int(ty)).any())
 
     def u(self, key: str) -> str:
+        written = self.r.get("target_written")
+        if key == "target" and isinstance(written, str) and written and self.c["target_signed"] != MISSING:
+            figure = with_unit(self.c["target_signed"], self.unit, self.lang)
+            return f"{written}，即{figure}" if self.lang == "zh" else f"{written}, i.e. {figure}"
         return with_unit(self.c[key], self.unit, self.lang)
 
     def pu(self, key: str) -> str:
