@@ -274,7 +274,7 @@ def plan_cases() -> None:
          "保持在99%以上, a unit after the number, a baseline written — (valid: ≥99, ≥10, blank)", "stdout")
 
     write_csv("p_target_in_words.csv", dinghu(set_cell("drug_sampling_pass_rate", "target", "稳中有升")))
-    case("p_target_in_words", PLAN_ONLY % "p_target_in_words.csv", 0, "药品抽检合格率",
+    case("p_target_in_words", PLAN_ONLY % "p_target_in_words.csv", 0, "稳中有升（≥98）",
          "a target written as a direction only, 稳中有升 (valid: ≥ the baseline 98)", "stdout")
     write_csv("p_target_no_direction.csv", dinghu(set_cell("drug_sampling_pass_rate", "target", "保持稳定")))
     case("p_target_no_direction", PLAN_ONLY % "p_target_no_direction.csv", 2,

@@ -42,11 +42,14 @@ _NOTATION = {"cumulative": "〔{}〕", "increment": "〈{}〉", "level": "{}"}
 
 
 def target_text(row) -> str:
-    """The target as the plan writes it: ``≥〈5〉``, ``≥90``, ``≤2``."""
+    """The target as the plan writes it: ``≥〈5〉``, ``≥90``, ``≤2``; words with the figure they
+    are read as: ``持续提升（≥95.01）``."""
     value = row["target"]
     text = "-" if value != value else f"{value:.4g}"
     sign = {">=": "≥", "<=": "≤"}.get(row["direction"], "")
-    return sign + _NOTATION.get(row["kind"], "{}").format(text)
+    shown = sign + _NOTATION.get(row["kind"], "{}").format(text)
+    written = row.get("target_written") if hasattr(row, "get") else None
+    return f"{written}（{shown}）" if isinstance(written, str) and written else shown
 
 
 #: rows printed on the terminal (all of them are in --out and in the MLflow run's table)
