@@ -18,6 +18,7 @@ import io as _io
 import os
 import re
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Iterable
 
@@ -455,8 +456,6 @@ _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 def _has_formulas(p: Path) -> bool:
     """Whether some worksheet of the .xlsx ``p`` holds a formula (a ``<f>`` element): only then is
     the workbook read a second time for its formulas (~ms for a bureau's table)."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(p) as z:
             return any(_FORMULA_TAG.search(z.read(n)) for n in z.namelist()
