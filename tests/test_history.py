@@ -237,3 +237,11 @@ def test_year_headers_typed_as_excel_dates_are_read_as_their_years(tmp_path, num
     wb.save(tmp_path / "h.xlsx")
     h = mt.read_history(tmp_path / "h.xlsx")
     assert h.set_index("year")["value"].to_dict() == {2021: 52.0, 2022: 69.0}
+
+
+def test_a_typographic_minus_sign_is_a_minus():
+    """Word and web pages write ``−3.5`` with U+2212, which looks like a number and must read as one
+    (a growth rate in %, SYNTHETIC values)."""
+    h = mt.read_history(pd.DataFrame({"region": "鼎湖区", "indicator": "规上工业增加值增速", "year": [2021, 2022],
+                                      "value": ["\u22123.5", "2.1"], "unit": "%"}))
+    assert h["value"].tolist() == [-3.5, 2.1]

@@ -25,11 +25,12 @@ NAME_NUMBERING = re.compile(r"^\s*((\d{1,2}|[一二三四五六七八九十]{1,3
 
 
 def normalize_text(value) -> str:
-    """NFKC-normalise a cell (full-width digits and spaces become ASCII) and strip it."""
+    """NFKC-normalise a cell (full-width digits and spaces become ASCII; the typographic minus
+    sign U+2212 of Word and web pages, ``−3.5``, becomes ``-``) and strip it."""
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = unicodedata.normalize("NFKC", str(value))
-    return text.replace("\u3000", " ").strip()
+    return text.replace("\u3000", " ").replace("\u2212", "-").strip()
 
 
 def written_text(value) -> str:
