@@ -286,3 +286,52 @@ def test_a_target_in_words_needs_the_baseline():
     with pytest.raises(mt.DataValidationError) as err:
         mt.read_plan(plan)
     assert "so the row needs its baseline (基期值)" in str(err.value)
+
+
+def _yearly_targets_xlsx(path, rows):
+    """A 年度目标分解 table: the Dinghu baselines (real) with yearly targets (the 2025 ones real,
+    the 2023 / 2024 steps SYNTHETIC, for the test)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["鼎湖区市场监管主要指标年度目标分解表"])
+    ws.append(["指标名称", "单位", "2020年基数", "2023年目标", "2024年目标", "2025年目标", "属性"])
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_a_table_of_yearly_targets_gives_one_plan_row_per_target_year(tmp_path):
+    path = _yearly_targets_xlsx(tmp_path / "年度目标.xlsx", [
+        ["期末市场主体总量", "万户", "〔1.89〕", "〔2.6〕", "〔2.85〕", "〔3.12〕", "预期性"],
+        ["千人食品检验量", "批次/千人", "5", "5.5", "5.8", "6", "约束性"],
+        ["药品抽检合格率", "%", "98", "", "", "≥99", "预期性"]])
+    plan = mt.read_plan(path, region="鼎湖区")
+    got = plan[["name", "target_year", "target", "kind"]].itertuples(index=False, name=None)
+    assert list(got) == [("期末市场主体总量", 2023, 2.6, "cumulative"), ("期末市场主体总量", 2024, 2.85, "cumulative"),
+                         ("期末市场主体总量", 2025, 3.12, "cumulative"), ("千人食品检验量", 2023, 5.5, "level"),
+                         ("千人食品检验量", 2024, 5.8, "level"), ("千人食品检验量", 2025, 6.0, "level"),
+                         ("药品抽检合格率", 2025, 99.0, "level")]
+    assert set(plan["baseline_year"]) == {2020} and plan["attribute"].tolist()[3:6] == ["binding"] * 3
+    # SYNTHETIC history: every target year is assessed from the same series
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "期末市场主体总量", "year": [2020, 2021, 2022, 2023],
+                         "value": [1.89, 2.15, 2.42, 2.70], "unit": "万户"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = mt.assess(hist, plan, as_of=2023, model="naive")
+    entities = res[res["indicator"] == "期末市场主体总量"]
+    assert entities["target_year"].tolist() == [2023, 2024, 2025]
+    assert entities["status"].iloc[0] == "met"  # 2.70 observed in 2023 against 2.6
+
+
+def test_a_bad_yearly_target_is_named_by_its_year_and_a_row_without_targets_is_refused(tmp_path):
+    path = _yearly_targets_xlsx(tmp_path / "年度目标.xlsx", [
+        ["期末市场主体总量", "万户", "〔1.89〕", "〔2.6〕", "约2.85", "〔3.12〕", "预期性"],
+        ["药品抽检合格率", "%", "98", "", "", "", "预期性"]])
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_plan(path, region="鼎湖区")
+    msg = str(err.value)
+    assert "年度目标.xlsx, row 3, column '2024年目标': '约2.85'" in msg
+    assert "row 4, column '2025年目标': '': a target value, not blank" in msg

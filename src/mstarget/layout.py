@@ -499,9 +499,14 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
                 header_units[canon] = unit
     years = {col: year_role(text) for col, text in zip(frame.columns, written)
              if col not in rename and year_role(text) is not None}
+    yearly = []
     if schema.what == "plan":
         by_col = dict(zip(frame.columns, written))
         later = _later_actuals(frame, years)
+        if "target" not in taken and "target_year" not in taken:
+            yearly = _yearly_targets(frame, years)
+            if yearly:
+                taken.update({"target", "target_year"})
         _roles_once(frame, years, by_col, src, problems)
         later += _plan_years(frame, years, taken, rename, defaults, table.headers, by_col)
         for year, col in later:  # 2022年完成值 in a plan: an observation, kept as observed_2022
@@ -517,6 +522,9 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
     frame = frame.copy(deep=False)  # renamed without copying the cells (1M history rows: 0.5 s)
     frame.columns = [rename.get(c, c) for c in frame.columns]
     table.frame = frame
+    if yearly:
+        _melt_targets(table, yearly, by_col)
+        frame = table.frame
     if schema.what == "history" and "year" not in frame.columns and "value" not in frame.columns:
         observed = {c: yr for c, yr in years.items() if yr[1] != "target"}
         if observed:
@@ -561,8 +569,48 @@ def _later_actuals(frame, years: dict) -> list:
     return actual[1:]
 
 
+def _yearly_targets(frame, years: dict) -> list:
+    """A table of yearly targets (年度目标分解: ``2020年基数 | 2023年目标 | 2024年目标 | 2025年目标``):
+    ``[(year, column)]`` of two or more filled target columns of different years, taken out of
+    ``years``; else ``[]`` (one target column, or two for the same year: refused by
+    :func:`_roles_once`)."""
+    cols = sorted((y, c) for c, (y, r) in years.items() if r == "target" and any(_as_text(frame[c])))
+    if len(cols) < 2 or len({y for y, _ in cols}) < len(cols):
+        return []
+    for _, c in cols:
+        del years[c]
+    return cols
+
+
+def _melt_targets(table: Table, yearly: list, written_of: dict) -> None:
+    """One plan row per indicator and target year: each filled ``…年目标`` cell becomes a row with
+    that ``target_year`` (the row's other cells repeated); a row with no target in any year keeps
+    its last year's blank cell, so that it is refused, not dropped. Messages name the year's
+    header (``Table.cell_columns``)."""
+    frame = table.frame
+    cols = [c for _, c in yearly]
+    vals = frame[cols].to_numpy(dtype=object)
+    filled = np.array([[not pd.isna(v) and str(v).strip() != "" for v in row] for row in vals],
+                      dtype=bool).reshape(vals.shape)
+    filled[~filled.any(axis=1), -1] = True
+    ri, ci = np.nonzero(filled)
+    ids = [c for c in frame.columns if c not in cols]
+    long = frame[ids].iloc[ri].reset_index(drop=True)
+    long["target"] = vals[ri, ci]
+    long["target_year"] = np.array([str(y) for y, _ in yearly], dtype=object)[ci]
+    written = np.array([str(written_of.get(c, c)) for c in cols], dtype=object)
+    table.cell_columns = written[ci]
+    table.rows = table.rows[ri]
+    span = f"{written[0]} … {written[-1]}"
+    table.headers.update({"target": span, "target_year": span})
+    table.frame = long
+
+
 def _roles_once(frame, years: dict, written: dict, src: str, problems: list) -> None:
-    """A plan has one baseline and one target column: two ``…年目标`` columns are refused."""
+    """Two baseline or two target columns left (``2025年目标`` beside ``2025年规划值``, or two
+    without years) are refused: which one is meant is not guessed. (Columns of different years
+    were taken out before: later actuals, :func:`_later_actuals`; yearly targets,
+    :func:`_yearly_targets`.)"""
     for role, what in (("baseline", "基期值 (baseline)"), ("target", "目标值 (target)")):
         cols = [c for c, (_, r) in years.items() if r == role]
         filled = [c for c in cols if any(_as_text(frame[c]))]
@@ -570,9 +618,9 @@ def _roles_once(frame, years: dict, written: dict, src: str, problems: list) -> 
             names = "', '".join(str(written[c]) for c in filled)
             problems.append(Problem(
                 src, None, str(written[filled[1]]), None,
-                f"表中有多个{what}列 ('{names}')：每行只能有一个{what.split(' ')[0]}；请只保留一列，其他年份的"
-                f"目标另起一行并写明目标年 (one {role} column per plan table; for targets of several "
-                "years, give one row per target year with a target_year column)"))
+                f"表中有多个{what}列 ('{names}')，且为同一年份：无法判断使用哪一列，请只保留一列 (two {role} "
+                "columns for the same year; keep one. Targets of different years, 2023年目标 | 2025年目标, are "
+                "read as one plan row per target year)"))
 
 
 def _plan_years(frame, years, taken, rename, defaults, headers, written):

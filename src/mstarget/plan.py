@@ -201,7 +201,8 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
         Common Chinese headers (指标名称, 单位, 基期值, 规划值, 属性 ...) are understood, and so are
         bureau layouts (:mod:`mstarget.layout`): title and notes rows, merged category cells,
         ``2020年基数`` / ``2025年目标`` headers (or ``基期值 | 规划值`` over ``2020年 | 2025年``),
-        units inside names (``覆盖率（%）``).
+        units inside names (``覆盖率（%）``). Targets of several years in columns (``2023年目标 |
+        2024年目标 | 2025年目标``) give one row per indicator and target year.
         Without an ``indicator`` column the name is the id.
     source : str, optional
         Name used in error messages (defaults to the file name).
@@ -259,7 +260,7 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     baseline_year = _years(raw, "baseline_year", problems, required=False)
     baseline = _cells(raw, "baseline", problems, required=False)
     worded, target_raw = _targets_in_words(raw, baseline)
-    target = _cells(target_raw, "target", problems, required=True)
+    target = _cells(target_raw, "target", problems, required=True, columns=table.cell_columns)
     target.direction[worded != ""] = worded[worded != ""]
     observed = {c: _cells(raw, c, problems, required=False) for c in raw.columns
                 if str(c).startswith(layout.OBSERVED_PREFIX)}
@@ -356,7 +357,9 @@ class _Cells:
     readable: np.ndarray | None = None  # parsed without error (a number, blank or "—")
 
 
-def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool) -> _Cells:
+def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool, columns=None) -> _Cells:
+    """``column`` parsed; its bad cells reported, named by ``columns[pos]`` (the header each cell
+    was read from, in a table of yearly targets) when given."""
     n = len(raw)
     if column not in raw.columns:
         none = np.full(n, None, dtype=object)
@@ -366,11 +369,12 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
     cells = [Cell(None) if b else c for c, b in zip(parsed, bad)]
     value = np.array([np.nan if c.value is None else c.value for c in cells], dtype=float)
     hints = map_unique(raw[column].where(bad, ""), _cell_hint) if bad.any() else None
+    name = (lambda pos: column) if columns is None else (lambda pos: str(columns[pos]))
     for pos in np.flatnonzero(bad):
-        problems.cell(pos, column, raw[column].iloc[pos], hints[pos] + CELL_HELP)
+        problems.cell(pos, name(pos), raw[column].iloc[pos], hints[pos] + CELL_HELP)
     if required:
-        problems.cells(~bad & np.isnan(value), column, raw[column],
-                       "a target value, not blank; " + CELL_HELP)
+        for pos in np.flatnonzero(~bad & np.isnan(value)):
+            problems.cell(pos, name(pos), raw[column].iloc[pos], "a target value, not blank; " + CELL_HELP)
     return _Cells(value, np.array([c.kind for c in cells], dtype=object),
                   np.array([c.direction for c in cells], dtype=object), ~np.isnan(value),
                   np.array([c.unit for c in cells], dtype=object), ~bad)

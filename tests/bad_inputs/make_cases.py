@@ -273,6 +273,25 @@ def plan_cases() -> None:
     case("p_worded_cells", PLAN_ONLY % "p_worded_cells.csv", 0, "药品抽检合格率",
          "保持在99%以上, a unit after the number, a baseline written — (valid: ≥99, ≥10, blank)", "stdout")
 
+    def yearly(name, step_2024):
+        rows = [r for r in read_rows(DINGHU)]
+        head = rows[0]
+        out = [["indicator", "name", "unit", "2020年基数", "2024年目标", "2025年目标", "属性"]]
+        for r in rows[1:]:
+            d = dict(zip(head, r))
+            if d["indicator"] in ("market_entities_total", "food_samples_per_1000_people"):
+                out.append([d["indicator"], d["name"], d["unit"], d["baseline"], step_2024[d["indicator"]],
+                            d["target"], d["attribute"]])
+        write_csv(name, out)
+        return name
+    # a 年度目标分解 table (the 2024 steps SYNTHETIC): one plan row per target year
+    yearly("p_yearly_targets.csv", {"market_entities_total": "〔2.85〕", "food_samples_per_1000_people": "5.8"})
+    case("p_yearly_targets", PLAN_ONLY % "p_yearly_targets.csv" + " --region 鼎湖区", 0, "2024",
+         "targets for 2024 and 2025 in two columns (valid: two plan rows per indicator)", "stdout")
+    yearly("p_yearly_targets_bad.csv", {"market_entities_total": "〔2.85", "food_samples_per_1000_people": "5.8"})
+    case("p_yearly_targets_bad", PLAN_ONLY % "p_yearly_targets_bad.csv" + " --region 鼎湖区", 2,
+         "p_yearly_targets_bad.csv, row 2, column '2024年目标': '〔2.85'",
+         "a bad cell in a table of yearly targets: named by its year's header")
     write_csv("p_target_in_words.csv", dinghu(set_cell("drug_sampling_pass_rate", "target", "稳中有升")))
     case("p_target_in_words", PLAN_ONLY % "p_target_in_words.csv", 0, "稳中有升（≥98）",
          "a target written as a direction only, 稳中有升 (valid: ≥ the baseline 98)", "stdout")
@@ -504,9 +523,18 @@ def plan_cases() -> None:
         for r in rows:
             r.insert(5, r[5])
     bureau_plan_xlsx("p_bureau_two_targets.xlsx", edit=two_targets)
-    case("p_bureau_two_targets", PLAN_ONLY % "p_bureau_two_targets.xlsx" + " --region 鼎湖区", 2,
-         "p_bureau_two_targets.xlsx, column '2025年目标': 表中有多个目标值",
-         "mid-term and final target columns side by side")
+    case("p_bureau_two_targets", PLAN_ONLY % "p_bureau_two_targets.xlsx" + " --region 鼎湖区", 0, "2023",
+         "mid-term and final target columns side by side (valid: one plan row per target year)", "stdout")
+
+    def same_year_targets(header, rows):
+        header.insert(5, "2025年规划值")
+        for r in rows:
+            r.insert(5, r[5])
+        rows[3][5] = "〔3.5〕"
+    bureau_plan_xlsx("p_bureau_same_year_targets.xlsx", edit=same_year_targets)
+    case("p_bureau_same_year_targets", PLAN_ONLY % "p_bureau_same_year_targets.xlsx" + " --region 鼎湖区", 2,
+         "p_bureau_same_year_targets.xlsx, column '2025年目标': 表中有多个目标值",
+         "two target columns for the same year (2025年规划值 | 2025年目标): which one is meant is not guessed")
 
     def merged_duplicate(header, rows):
         rows.insert(3, list(rows[2]))
