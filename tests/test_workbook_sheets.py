@@ -178,3 +178,86 @@ def test_a_unit_in_the_sheet_name_is_the_indicators_unit(tmp_path):
     wb.save(tmp_path / "units.xlsx")
     h = mt.read_history(tmp_path / "units.xlsx")
     assert dict(zip(h["indicator"], h["unit"])) == {"市场主体总量": "万户", "年报率": "%"}
+
+
+def _per_year_workbook(path, *, odd_2022=False):
+    """An annual report kept one sheet per year (指标名称 | 单位 | 数值); values SYNTHETIC (the
+    Dinghu rows of tests/bureau_files.py)."""
+    from bureau_files import HISTORY_ROWS
+
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "说明"
+    notes.append(["各年度主要指标完成情况，每年一张工作表（测试用合成数据）"])
+    for k, year in enumerate((2021, 2022, 2023)):
+        ws = wb.create_sheet(f"{year}年")
+        ws.append([f"鼎湖区{year}年市场监管主要指标完成情况"])
+        ws.append(["指标名称", "单位", "数值"] if not (odd_2022 and year == 2022) else ["指标名称", "单位", "说明"])
+        for r in HISTORY_ROWS[:6]:
+            ws.append([r[0], r[1], r[4 + k]])
+    wb.save(path)
+    return path
+
+
+def test_a_workbook_of_one_year_per_sheet_takes_each_year_from_its_sheet(tmp_path):
+    h = mt.read_history(_per_year_workbook(tmp_path / "年度完成情况.xlsx"), region="鼎湖区")
+    std = h[h["indicator"] == "企业标准"].set_index("year")["value"].to_dict()
+    assert std == {2021: 52.0, 2022: 69.0, 2023: 84.0}
+    assert len(h) == 18 and h.groupby("indicator").size().eq(3).all()  # 6 indicators x 3 sheets
+
+
+def test_a_year_sheet_laid_out_otherwise_is_refused_not_dropped(tmp_path):
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_history(_per_year_workbook(tmp_path / "年度.xlsx", odd_2022=True), region="鼎湖区")
+    assert "年度.xlsx [sheet '2022年']" in str(err.value)
+
+
+def test_a_table_titled_with_one_year_is_that_years_figures(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["鼎湖区2023年市场监管主要指标完成情况"])
+    ws.append(["指标名称", "单位", "数值"])
+    ws.append(["企业标准", "项", 84])  # SYNTHETIC
+    wb.save(tmp_path / "h.xlsx")
+    h = mt.read_history(tmp_path / "h.xlsx", region="鼎湖区")
+    assert h[["year", "value"]].values.tolist() == [[2023, 84.0]]
+    ws["A1"] = "鼎湖区2020—2023年市场监管主要指标完成情况"  # several years: which is not guessed
+    wb.save(tmp_path / "h2.xlsx")
+    with pytest.raises(mt.DataValidationError, match="missing column"):
+        mt.read_history(tmp_path / "h2.xlsx", region="鼎湖区")
+
+
+def _sheets_workbook(path, sheets: dict):
+    """``{sheet name: rows}``, each sheet 指标名称 | 单位 | 2021年 | 2022年 (values SYNTHETIC)."""
+    wb = Workbook()
+    for k, (name, rows) in enumerate(sheets.items()):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = name
+        ws.append(["指标名称", "单位", "2021年", "2022年"])
+        for r in rows:
+            ws.append(list(r))
+    wb.save(path)
+    return path
+
+
+def test_a_workbook_of_one_region_per_sheet_reads_every_region(tmp_path):
+    path = _sheets_workbook(tmp_path / "各区.xlsx", {"鼎湖区": [("企业标准", "项", 52, 69)],
+                                                     "端州区": [("企业标准", "项", 40, 47)]})
+    h = mt.read_history(path)
+    assert h.groupby("region")["value"].apply(list).to_dict() == {"端州区": [40.0, 47.0], "鼎湖区": [52.0, 69.0]}
+
+
+def test_a_workbook_of_topic_sheets_reads_every_sheet_and_refuses_a_conflict(tmp_path):
+    sheets = {"市场主体": [("期末市场主体总量", "万户", 2.15, 2.42)],
+              "质量和标准": [("企业标准", "项", 52, 69), ("期末市场主体总量", "万户", 2.15, 2.42)]}
+    h = mt.read_history(_sheets_workbook(tmp_path / "分类.xlsx", sheets), region="鼎湖区")
+    assert sorted(h["indicator"].unique()) == ["企业标准", "期末市场主体总量"] and len(h) == 4  # repeat kept once
+    with pytest.raises(mt.DataValidationError) as err:  # before: the best sheet alone, the other dropped
+        mt.read_history(_sheets_workbook(tmp_path / "分类.xlsx", {**sheets, "质量和标准": [
+            ("企业标准", "项", 52, 69), ("期末市场主体总量", "万户", 2.15, 2.43)]}))
+    assert "region" in str(err.value)  # topics are no regions: the region must be given
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_history(tmp_path / "分类.xlsx", region="鼎湖区")
+    msg = str(err.value)
+    assert "分类.xlsx [sheet '质量和标准'], row 3, column '2022年': '2.43': the same region, indicator and year as " in msg
+    assert "分类.xlsx [sheet '市场主体'], row 2, column '2022年' (2.42) with a different value" in msg

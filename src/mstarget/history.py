@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .arguments import check_table
-from .exceptions import DataValidationError
+from .exceptions import DataValidationError, Problem
 from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import percent_kind, split_number_unit, split_unit
@@ -108,8 +108,8 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     carried = consistency.sheet_of(data) if isinstance(data, pd.DataFrame) else None
     if carried is not None and source is None:
         src = carried.source
-    tables = layout.load_sheets(data, SCHEMA, source=src)
-    if len(tables) > 1:  # a workbook keeping one indicator per sheet
+    tables = layout.load_sheets(data, SCHEMA, source=src, region=region)
+    if len(tables) > 1:  # a workbook keeping one indicator, year, region or topic per sheet
         return _read_sheets(tables, src, region)
     return _read_table(tables[0], src, region, carried)
 
@@ -128,6 +128,7 @@ def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     cells = [consistency.sheet_of(part) for part in parts]
     out = pd.concat(parts, ignore_index=True)
     order = _series_order(out["region"], out["indicator"], out["year"].to_numpy())
+    order = _across_sheets(out, order, cells, src)
     out = out.take(order).reset_index(drop=True)
     headers = {}  # a header the sheets write alike; a unit line differs per sheet
     for key in dict.fromkeys(k for c in cells for k in c.headers):
@@ -145,6 +146,34 @@ def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     out.attrs["notes"] = [note for part in parts for note in part.attrs.get("notes", [])]
     consistency.warn_history(out)
     return out
+
+
+def _across_sheets(out: pd.DataFrame, order: np.ndarray, cells: list, src: str) -> np.ndarray:
+    """``order`` without the repeats of an observation given by two sheets with the same value
+    (a topic's indicator on two sheets); two sheets giving it different values are refused,
+    naming both cells."""
+    key = out[["region", "indicator", "year"]].take(order)
+    twice = key.duplicated(keep=False).to_numpy()
+    if not twice.any():
+        return order
+    where = [(c.source_of(k), int(r), c.column("value", k)) for c in cells for k, r in enumerate(c.rows)]
+    values = out["value"].to_numpy()[order]
+    problems, drop = [], np.zeros(len(order), dtype=bool)
+    for _, pos in key[twice].groupby(["region", "indicator", "year"], sort=False).indices.items():
+        pos = np.flatnonzero(twice)[pos]
+        first = pos[0]
+        for p in pos[1:]:
+            if values[p] == values[first] or (np.isnan(values[p]) and np.isnan(values[first])):
+                drop[p] = True
+                continue
+            s1, r1, c1 = where[order[first]]
+            s2, r2, c2 = where[order[p]]
+            problems.append(Problem(s2, r2, c2, f"{values[p]:g}",
+                                    f"the same region, indicator and year as {s1}, row {r1}, column '{c1}' "
+                                    f"({values[first]:g}) with a different value; keep one of them"))
+    if problems:
+        raise DataValidationError(problems, source=src)
+    return order[~drop]
 
 
 def _read_table(table, src: str, region: str | None, carried, *, final: bool = True) -> pd.DataFrame:

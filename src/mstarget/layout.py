@@ -202,7 +202,7 @@ def load(data, schema: Schema, *, source: str | None = None) -> Table:
     return _best_sheet(read_grids(data), schema, src)
 
 
-def load_sheets(data, schema: Schema, *, source: str | None = None) -> list[Table]:
+def load_sheets(data, schema: Schema, *, source: str | None = None, region: str | None = None) -> list[Table]:
     """:func:`load`, except that a history workbook keeping **one indicator per sheet** gives one
     table per sheet, its ``name`` column filled with the sheet's name.
 
@@ -211,6 +211,12 @@ def load_sheets(data, schema: Schema, *, source: str | None = None) -> list[Tabl
     two sheets hold regions x years; sheets that are no such table (a 说明 sheet) are passed
     over. Sheets still named as Excel names them (``Sheet1``, ``工作表2``) are refused: their names
     say nothing of the indicator.
+
+    A workbook keeping **one year per sheet** (sheets ``2021年``, ``2022年``: 指标名称 | 数值) gives
+    one table per sheet, its year from the sheet's name. Any other workbook in which several
+    sheets hold a history (one region per sheet, or one topic per sheet) gives every such sheet,
+    so none is silently left out: a sheet without a region column takes ``region`` when given,
+    else its own name when every such sheet is named like a region (``鼎湖区``, ``端州区``).
     """
     if (schema.what != "history" or isinstance(data, pd.DataFrame)
             or Path(str(data)).suffix.lower() not in set(GRID_TYPES) - set(DOCUMENT_TYPES)):
@@ -218,7 +224,84 @@ def load_sheets(data, schema: Schema, *, source: str | None = None) -> list[Tabl
     src = source or source_name(data)
     sheets = read_grids(data)
     tables = _indicator_sheets(sheets, schema, src) if len(sheets) > 1 else None
-    return tables or [_best_sheet(sheets, schema, src)]
+    return (tables or _year_sheets(sheets, schema, src) or _history_sheets(sheets, schema, src, region)
+            or [_best_sheet(sheets, schema, src)])
+
+
+#: how a region's name ends (a sheet so named is that region's table)
+_REGION_NAME = re.compile(r"(省|市|区|县|旗|镇|乡|街道|自治州|自治区|自治县|盟|林区|特区)$")
+
+
+def _history_sheets(sheets, schema: Schema, src: str, region: str | None) -> list[Table] | None:
+    """Every sheet holding a history (years and values found) when there are two or more, else
+    None (see :func:`load_sheets`)."""
+    if len(sheets) < 2:
+        return None
+    found = []
+    for name, grid in sheets:
+        head = [str(v) for v in grid.iloc[find_header(grid, schema)].tolist()]
+        if _holds_targets(head):
+            continue  # the plan's sheet of a workbook holding both
+        where = _part(src, name)
+        try:
+            table = _from_grid(grid, schema, where)
+        except DataValidationError:
+            continue  # no table of this kind (a 说明 sheet)
+        if {"year", "value"} <= set(table.frame.columns) and len(table.frame):
+            table.source = where
+            found.append((str(name).strip(), table))
+    if len(found) < 2:
+        return None
+    lacking = [(name, t) for name, t in found if "region" not in t.frame.columns]
+    if region is None and lacking and all(_REGION_NAME.search(name) for name, _ in lacking):
+        for name, table in lacking:
+            table.frame["region"] = name
+            table.headers["region"] = f"(sheet name '{name}')"
+    return [table for _, table in found]
+
+
+#: a sheet named by the year its figures are for: ``2021``, ``2021年``, ``2021年度``, ``2021年末``
+_YEAR_SHEET = re.compile(r"^\s*(?P<year>(19|20)\d{2})\s*(年|年度|年末|年底)?\s*$")
+
+
+def _year_sheets(sheets, schema: Schema, src: str) -> list[Table] | None:
+    """A history workbook keeping **one year per sheet** (sheet ``2021年``: 指标名称 | 单位 | 数值, an
+    annual report each year): one table per sheet named by a year whose table has values but
+    no year of its own, its ``year`` filled from the sheet's name; else None."""
+    found, odd = [], []
+    for name, grid in sheets:
+        m = _YEAR_SHEET.match(unicodedata.normalize("NFKC", str(name)))
+        if not m:
+            continue
+        where = _part(src, name)
+        try:
+            table = _from_grid(grid, schema, where)
+        except DataValidationError as exc:
+            odd.append((name, where, exc.problems))
+            continue
+        titled = str(table.headers.get("year", "")).startswith("(title")  # 2021年…完成情况 above it
+        if "value" in table.frame.columns and ("year" not in table.frame.columns or titled) and len(table.frame):
+            if titled and _one_year_in(table.title) != int(m.group("year")):
+                odd.append((name, where, [Problem(
+                    where, None, None, None, f"工作表名为 {m.group('year')} 年，标题却是 '{table.title}' (the "
+                    "sheet's name and its title name different years; correct one of them)")]))
+                continue
+            table.source = where
+            table.frame["year"] = m.group("year")
+            table.headers["year"] = f"(sheet name '{name}')"
+            found.append(table)
+        else:
+            odd.append((name, where, []))
+    if found and odd:  # a year's sheet laid out otherwise would silently go missing: refused
+        problems = []
+        for name, where, inner in odd:
+            problems.extend(inner or [Problem(
+                where, None, None, None,
+                f"工作表 '{name}' 与其他年份的工作表格式不同，无法读出该年的数值 (the other sheets named by a year "
+                "hold 指标名称 | 数值 for that year; lay this one out the same way, or rename it if it is no "
+                "year's table)")])
+        raise DataValidationError(problems, source=src)
+    return found or None
 
 
 #: a sheet name Excel / WPS gave and nobody changed
@@ -543,6 +626,11 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
         _fill_blank(frame, col, value)
     if schema.what == "plan":
         _years_from_title(frame, table.title)
+    elif "value" in frame.columns and "year" not in frame.columns:
+        year = _one_year_in(table.title)
+        if year:  # 鼎湖区2023年主要指标完成情况 over 指标名称 | 单位 | 数值
+            frame["year"] = str(year)
+            table.headers["year"] = f"(title '{table.title}')"
     unit = next(iter(header_units.values()), "") or sheet_unit
     if unit:
         if "unit" not in table.headers:  # messages about the unit name where it was written
@@ -649,6 +737,15 @@ def _plan_years(frame, years, taken, rename, defaults, headers, written):
 
 _FYP = re.compile(r"十([一二三四五六七八九])五")
 _FYP_NUMBER = {c: k for k, c in enumerate("一二三四五六七八九", start=11)}
+
+
+def _one_year_in(title: str) -> int | None:
+    """The year of a table whose title names exactly one (``鼎湖区2023年市场监管主要指标完成情况``);
+    None for no year, several (``2020—2023年``) or a plan period (“十四五”)."""
+    years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", unicodedata.normalize("NFKC", title or "")))
+    if len(years) != 1 or _FYP.search(title or ""):
+        return None
+    return int(years.pop())
 
 
 def _period_last_year(numeral: str) -> int:

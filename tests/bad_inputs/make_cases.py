@@ -736,6 +736,32 @@ def history_cases() -> None:
          "h_indicators_across_bad_cell.xlsx, row 4, column '期末市场主体总量（万户）': '2.42*'",
          "a footnote mark in a panel export: named by the indicator's header as written")
 
+    # an annual report kept one sheet per year: the year is the sheet's name
+    wb = Workbook()
+    for k, year in enumerate(range(2020, 2024)):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = f"{year}年"
+        ws.append(["地区", "指标名称", "单位", "数值"])
+        for r in WIDE:
+            ws.append(["鼎湖区", r[0], r[1], r[2 + k]])
+    save_workbook(wb, "h_sheet_per_year.xlsx")
+    case("h_sheet_per_year", WITH_DINGHU % "h_sheet_per_year.xlsx", 0, "药品抽检合格率",
+         "one sheet per year, named 2020年 ... 2023年, no year column (valid)", "stdout")
+
+    # topic sheets giving one observation twice with different values
+    wb = Workbook()
+    for k, (title, rows) in enumerate((("市场主体", WIDE[:1]), ("综合", WIDE))):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = title
+        ws.append(["地区", "指标名称", "单位", "2020年", "2021年", "2022年", "2023年"])
+        for r in rows:
+            ws.append(["鼎湖区"] + list(r))
+    wb["综合"]["F2"] = 2.45
+    save_workbook(wb, "h_sheets_conflict.xlsx")
+    case("h_sheets_conflict", WITH_DINGHU % "h_sheets_conflict.xlsx", 2,
+         "h_sheets_conflict.xlsx [sheet '综合'], row 2, column '2022年': '2.45': the same region, indicator and year as",
+         "two sheets giving one observation different values (each sheet is read; none dropped)")
+
     wide = [list(r) + [r[0] + "（本级）"] for r in WIDE]
     wb = Workbook()
     ws = wb.active
