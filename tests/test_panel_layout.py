@@ -83,3 +83,47 @@ def test_a_districts_years_down_the_rows_need_its_region_and_are_assessed(tmp_pa
     res = mt.assess(h, plan, model="naive", as_of=2023)
     got = res.set_index("name").loc[["企业标准", "有效期内认证证书"], "last_value"]
     assert got.tolist() == [84.0, 117.0]
+
+
+def test_one_indicator_per_sheet_with_years_down_and_regions_across(tmp_path, long_panel):
+    """Sheet 化肥使用量: a 单位 line, then 年份 | 广东省 | 广西壮族自治区 | 海南省 -- the regions are the
+    columns, named in full or (next test) as yearbooks shorten them."""
+    wb = Workbook()
+    for k, (indicator, name) in enumerate(NAMES.items()):
+        part = long_panel[long_panel["indicator"] == indicator]
+        wide = part.pivot(index="year", columns="region", values="value")
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = name
+        ws.append([f"单位：{part['unit'].iloc[0]}"])
+        ws.append(["年份"] + [f"{r}省" if r == "广东" else f"{r}壮族自治区" if r == "广西" else f"{r}省"
+                            for r in wide.columns])
+        for year, row in wide.iterrows():
+            ws.append([int(year)] + [float(v) for v in row])
+    wb.save(tmp_path / "分指标.xlsx")
+    h = mt.read_history(tmp_path / "分指标.xlsx")
+    got = h.assign(region=h["region"].str.replace("省", "").str.replace("壮族自治区", ""))
+    got = got.set_index(["region", "indicator", "year"])["value"].sort_index()
+    want = long_panel.assign(indicator=long_panel["name"]).set_index(["region", "indicator", "year"])["value"]
+    pd.testing.assert_series_equal(got, want.sort_index(), check_names=False)
+    assert h.groupby("indicator")["unit"].first().to_dict() == {"化肥使用量": "万吨", "农业机械总动力": "万千瓦"}
+
+
+def test_provinces_short_names_across_are_regions(tmp_path, long_panel):
+    part = long_panel[long_panel["indicator"] == "chemical_fertilizer_use"]
+    wide = part.pivot(index="year", columns="region", values="value")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "化肥使用量"
+    ws.append(["年份"] + list(wide.columns))
+    for year, row in wide.iterrows():
+        ws.append([int(year)] + [float(v) for v in row])
+    ws2 = wb.create_sheet("农业机械总动力")
+    part2 = long_panel[long_panel["indicator"] == "agri_machinery_total_power"]
+    wide2 = part2.pivot(index="year", columns="region", values="value")
+    ws2.append(["年份"] + list(wide2.columns))
+    for year, row in wide2.iterrows():
+        ws2.append([int(year)] + [float(v) for v in row])
+    wb.save(tmp_path / "省级.xlsx")
+    h = mt.read_history(tmp_path / "省级.xlsx")
+    assert set(h["region"]) == {"广东", "广西", "海南"} and set(h["indicator"]) == set(NAMES.values())
+    assert len(h) == len(long_panel)

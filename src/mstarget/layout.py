@@ -163,7 +163,8 @@ def _score(cells, schema: Schema) -> int:
 
 def find_header(grid: pd.DataFrame, schema: Schema) -> int:
     """Position (0-based) of the header row: the row among the first :data:`HEADER_SCAN` naming
-    most known columns (at least two), else the first non-blank row."""
+    most known columns (at least two), else the first row of two or more cells naming one, else
+    the first non-blank row."""
     best, best_score = None, 1
     for pos in range(min(HEADER_SCAN, len(grid))):
         cells = [str(v) for v in grid.iloc[pos].tolist()]
@@ -172,6 +173,10 @@ def find_header(grid: pd.DataFrame, schema: Schema) -> int:
             best, best_score = pos, s
     if best is not None:
         return best
+    for pos in range(min(HEADER_SCAN, len(grid))):  # one known header (年份 | 鼎湖区 | 端州区) under a title
+        cells = [str(v) for v in grid.iloc[pos].tolist() if str(v)]
+        if len(set(cells)) >= 2 and _score(cells, schema) == 1:
+            return pos
     blank = (grid == "").all(axis=1).to_numpy()
     return int(np.argmin(blank)) if (~blank).any() else 0
 
@@ -230,6 +235,16 @@ def load_sheets(data, schema: Schema, *, source: str | None = None, region: str 
 
 #: how a region's name ends (a sheet so named is that region's table)
 _REGION_NAME = re.compile(r"(省|市|区|县|旗|镇|乡|街道|自治州|自治区|自治县|盟|林区|特区)$")
+#: the provinces' short names as yearbooks write them (广东, 内蒙古), and the national total
+_PROVINCES = frozenset("北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上海 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 "
+                       "广东 广西 海南 重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 台湾 香港 澳门 全国".split())
+
+
+def is_region_name(text: str) -> bool:
+    """Whether ``text`` is written as a region's name: a province's short name (``广东``, ``全国``)
+    or a name ending as Chinese regions do (``鼎湖区``, ``广东省``, ``肇庆市``)."""
+    name = to_simplified(unicodedata.normalize("NFKC", str(text))).strip()
+    return name in _PROVINCES or bool(_REGION_NAME.search(name))
 
 
 def _history_sheets(sheets, schema: Schema, src: str, region: str | None) -> list[Table] | None:
@@ -253,7 +268,7 @@ def _history_sheets(sheets, schema: Schema, src: str, region: str | None) -> lis
     if len(found) < 2:
         return None
     lacking = [(name, t) for name, t in found if "region" not in t.frame.columns]
-    if region is None and lacking and all(_REGION_NAME.search(name) for name, _ in lacking):
+    if region is None and lacking and all(is_region_name(name) for name, _ in lacking):
         for name, table in lacking:
             table.frame["region"] = name
             table.headers["region"] = f"(sheet name '{name}')"
@@ -801,7 +816,9 @@ def _melt_indicators(table: Table, cols: list, written_of: dict) -> None:
     long = frame[ids].iloc[ri].reset_index(drop=True)
     written = [str(written_of.get(c, c)) for c in cols]
     named = [split_unit(w) for w in written]
-    long["name"] = np.array([n for n, _ in named], dtype=object)[ci]
+    # 年份 | 鼎湖区 | 端州区: one indicator's regions across (the indicator named by the sheet)
+    across = "region" if "region" not in ids and all(is_region_name(n) for n, _ in named) else "name"
+    long[across] = np.array([n for n, _ in named], dtype=object)[ci]
     units = np.array([u for _, u in named], dtype=object)[ci]
     if "unit" in long.columns:
         given = long["unit"].astype(str).str.strip().to_numpy(dtype=object)
@@ -811,7 +828,7 @@ def _melt_indicators(table: Table, cols: list, written_of: dict) -> None:
     long["value"] = vals[ri, ci]
     table.cell_columns = np.array(written, dtype=object)[ci]
     table.rows = table.rows[ri]
-    table.headers.update({"name": "name", "value": "value"})
+    table.headers.update({across: across, "value": "value"})
     table.frame = long
 
 

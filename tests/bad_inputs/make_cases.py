@@ -748,6 +748,19 @@ def history_cases() -> None:
     case("h_sheet_per_year", WITH_DINGHU % "h_sheet_per_year.xlsx", 0, "药品抽检合格率",
          "one sheet per year, named 2020年 ... 2023年, no year column (valid)", "stdout")
 
+    # one indicator per sheet, years down the rows and the region across
+    wb = Workbook()
+    for k, r in enumerate(WIDE):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = r[0]
+        ws.append([f"单位：{r[1]}"])
+        ws.append(["年份", "鼎湖区"])
+        for j, year in enumerate(range(2020, 2024)):
+            ws.append([year, r[2 + j]])
+    save_workbook(wb, "h_years_down_regions_across.xlsx")
+    case("h_years_down_regions_across", WITH_DINGHU % "h_years_down_regions_across.xlsx", 0, "药品抽检合格率",
+         "one indicator per sheet, years down and regions across under a 单位 line (valid)", "stdout")
+
     # topic sheets giving one observation twice with different values
     wb = Workbook()
     for k, (title, rows) in enumerate((("市场主体", WIDE[:1]), ("综合", WIDE))):
