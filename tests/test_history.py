@@ -245,3 +245,16 @@ def test_a_typographic_minus_sign_is_a_minus():
     h = mt.read_history(pd.DataFrame({"region": "鼎湖区", "indicator": "规上工业增加值增速", "year": [2021, 2022],
                                       "value": ["\u22123.5", "2.1"], "unit": "%"}))
     assert h["value"].tolist() == [-3.5, 2.1]
+
+
+@pytest.mark.parametrize("cell, hint", [
+    ("84（预计）", "a preliminary mark (预计 / 初步) is not read: write the number alone"),
+    ("约99", "约 / 左右 / 余 are not read"),
+    ("九十九", "digits, not Chinese numerals"),
+    ("2.42*", "a footnote mark after the number is not read"),
+])
+def test_a_value_cell_that_is_no_number_says_what_to_fix(cell, hint):
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_history(pd.DataFrame({"region": "鼎湖区", "indicator": "企业标准", "year": [2023],
+                                      "value": [cell], "unit": "项"}))
+    assert f"row 2, column 'value': '{cell}': {hint}" in str(err.value)

@@ -302,7 +302,8 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
             if isinstance(v, ValueError):
                 values[pos] = np.nan
                 problems.cell(pos, column, cells[pos], FORMULA_WITHOUT_VALUE if is_formula(cells[pos]) else
-                              "a number (e.g. 95.01 or 1234); leave the cell blank for a missing value")
+                              _value_hint(cells[pos]) + "a number (e.g. 95.01 or 1234); leave the cell blank "
+                              "for a missing value")
                 continue
             number, written = v
             values[pos] = np.nan if number is None else number
@@ -311,6 +312,26 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
                 values[pos] = np.nan
                 problems.cell(pos, column, cells[pos], wrong)
     return values
+
+
+_PRELIMINARY = ("预计", "初步", "估计", "快报", "预估", "暂定", "待核")
+_APPROXIMATE = ("约", "左右", "大约", "近", "超", "余", "多")
+_CN_NUMERALS = set("〇零一二三四五六七八九十百千两")
+
+
+def _value_hint(cell) -> str:
+    """What is wrong with a value cell that is no number, when it can be said (else "")."""
+    s = normalize_words(cell).replace(" ", "")
+    if any(w in s for w in _PRELIMINARY):
+        return ("a preliminary mark (预计 / 初步) is not read: write the number alone and note it in a "
+                "备注 column; ")
+    if any(ch.isdigit() for ch in s) and any(w in s for w in _APPROXIMATE):
+        return "约 / 左右 / 余 are not read: write the number itself; "
+    if s and all(ch in _CN_NUMERALS or ch == "点" for ch in s):
+        return "digits, not Chinese numerals (九十九 -> 99); "
+    if any(ch.isdigit() for ch in s) and s.rstrip("*＊①②③④⑤⑥⑦⑧⑨⑩※△▲†‡") != s:
+        return "a footnote mark after the number is not read: write the number alone; "
+    return ""
 
 
 def _number_maybe_with_unit(cell) -> tuple[float | None, str]:
