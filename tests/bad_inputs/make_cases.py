@@ -643,7 +643,7 @@ def history_cases() -> None:
          "a percentage between 0 and 100", "a pass rate of 103 %")
     write_csv("h_text_value.csv", history(set_hist("drug_sampling_pass_rate", 2023, "value", "约99")))
     case("h_text_value", WITH_DINGHU % "h_text_value.csv", 2,
-         f"h_text_value.csv, row {H('drug_sampling_pass_rate', 2023)}, column 'value': '约99': a number",
+         f"h_text_value.csv, row {H('drug_sampling_pass_rate', 2023)}, column 'value': '约99': 约 / 左右 / 余 are not read: write the number itself",
          "约 before a value")
     write_csv("h_inf_value.csv", history(set_hist("drug_sampling_pass_rate", 2023, "value", "inf")))
     case("h_inf_value", WITH_DINGHU % "h_inf_value.csv", 2,
