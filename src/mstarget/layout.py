@@ -690,16 +690,9 @@ def _melt_targets(table: Table, yearly: list, written_of: dict) -> None:
     that ``target_year`` (the row's other cells repeated); a row with no target in any year keeps
     its last year's blank cell, so that it is refused, not dropped. Messages name the year's
     header (``Table.cell_columns``)."""
-    frame = table.frame
     cols = [c for _, c in yearly]
-    vals = frame[cols].to_numpy(dtype=object)
-    filled = np.array([[not pd.isna(v) and str(v).strip() != "" for v in row] for row in vals],
-                      dtype=bool).reshape(vals.shape)
-    filled[~filled.any(axis=1), -1] = True
-    ri, ci = np.nonzero(filled)
-    ids = [c for c in frame.columns if c not in cols]
-    long = frame[ids].iloc[ri].reset_index(drop=True)
-    long["target"] = vals[ri, ci]
+    long, cells, ri, ci = _unpivot(table.frame, cols, keep_empty_rows=True)
+    long["target"] = cells
     long["target_year"] = np.array([str(y) for y, _ in yearly], dtype=object)[ci]
     written = np.array([str(written_of.get(c, c)) for c in cols], dtype=object)
     table.cell_columns = written[ci]
@@ -780,17 +773,26 @@ def _years_from_title(frame: pd.DataFrame, title: str) -> None:
         frame["baseline_year"] = str(target - 5)
 
 
-def _melt_years(table: Table, years: dict, written_of: dict) -> None:
-    frame = table.frame
-    cols = list(years)
+def _unpivot(frame: pd.DataFrame, cols: list, *, keep_empty_rows: bool = False):
+    """The filled cells of ``cols``: ``(the other columns repeated once per filled cell, the
+    cells' values, their row positions, their column positions)``, row by row. With
+    ``keep_empty_rows``, a row with no filled cell keeps its last column's blank cell."""
     ids = [c for c in frame.columns if c not in cols]
     vals = frame[cols].to_numpy(dtype=object)
     filled = ~pd.isna(vals)
     filled[filled] = np.array([str(v).strip() != "" for v in vals[filled]], dtype=bool)
+    if keep_empty_rows:
+        filled[~filled.any(axis=1), -1] = True
     ri, ci = np.nonzero(filled)
-    long = frame[ids].iloc[ri].reset_index(drop=True)
+    return frame[ids].iloc[ri].reset_index(drop=True), vals[ri, ci], ri, ci
+
+
+def _melt_years(table: Table, years: dict, written_of: dict) -> None:
+    frame = table.frame
+    cols = list(years)
+    long, cells, ri, ci = _unpivot(frame, cols)
     long["year"] = np.array([str(years[c][0]) for c in cols], dtype=object)[ci]
-    long["value"] = vals[ri, ci]
+    long["value"] = cells
     headers = np.array([str(written_of.get(c, c)) for c in cols], dtype=object)
     table.cell_columns = headers[ci]
     table.rows = table.rows[ri]
@@ -809,11 +811,7 @@ def _melt_indicators(table: Table, cols: list, written_of: dict) -> None:
     per filled cell; the indicator's name is its header, its unit the header's parentheses."""
     frame = table.frame
     ids = [c for c in frame.columns if c not in cols]
-    vals = frame[cols].to_numpy(dtype=object)
-    filled = ~pd.isna(vals)
-    filled[filled] = np.array([str(v).strip() != "" for v in vals[filled]], dtype=bool)
-    ri, ci = np.nonzero(filled)
-    long = frame[ids].iloc[ri].reset_index(drop=True)
+    long, cells, ri, ci = _unpivot(frame, cols)
     written = [str(written_of.get(c, c)) for c in cols]
     named = [split_unit(w) for w in written]
     # 年份 | 鼎湖区 | 端州区: one indicator's regions across (the indicator named by the sheet)
@@ -825,7 +823,7 @@ def _melt_indicators(table: Table, cols: list, written_of: dict) -> None:
         long["unit"] = np.where((given == "") | (given == "nan"), units, given)
     elif any(u for _, u in named):
         long["unit"] = units
-    long["value"] = vals[ri, ci]
+    long["value"] = cells
     table.cell_columns = np.array(written, dtype=object)[ci]
     table.rows = table.rows[ri]
     table.headers.update({across: across, "value": "value"})
