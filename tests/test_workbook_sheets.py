@@ -261,3 +261,17 @@ def test_a_workbook_of_topic_sheets_reads_every_sheet_and_refuses_a_conflict(tmp
     msg = str(err.value)
     assert "分类.xlsx [sheet '质量和标准'], row 3, column '2022年': '2.43': the same region, indicator and year as " in msg
     assert "分类.xlsx [sheet '市场主体'], row 2, column '2022年' (2.42) with a different value" in msg
+
+
+def test_a_sheet_naming_no_indicator_beside_the_history_is_not_read_as_one(tmp_path):
+    """A chart's data sheet (地区 | 2021年 | 2022年, no indicator) beside the history sheet: the
+    history is read as before (values SYNTHETIC)."""
+    path = _sheets_workbook(tmp_path / "h.xlsx", {"鼎湖区": [("企业标准", "项", 52, 69)],
+                                                  "端州区": [("企业标准", "项", 40, 47)]})
+    wb = load_workbook(path)
+    chart = wb.create_sheet("图表数据")
+    chart.append(["地区", "2021年", "2022年"])
+    chart.append(["鼎湖区", 52, 69])
+    wb.save(path)
+    h = mt.read_history(path)
+    assert sorted(h["region"].unique()) == ["端州区", "鼎湖区"] and len(h) == 4

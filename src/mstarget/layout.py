@@ -262,8 +262,9 @@ def _history_sheets(sheets, schema: Schema, src: str, region: str | None) -> lis
             table = _from_grid(grid, schema, where)
         except DataValidationError:
             continue  # no table of this kind (a 说明 sheet)
-        if {"year", "value"} <= set(table.frame.columns) and len(table.frame):
-            table.source = where
+        columns = set(table.frame.columns)
+        if {"year", "value"} <= columns and {"indicator", "name"} & columns and len(table.frame):
+            table.source = where  # a sheet naming no indicator (a chart's data) is no history
             found.append((str(name).strip(), table))
     if len(found) < 2:
         return None
