@@ -325,7 +325,9 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         schedule view ``baseline_year, baseline, sum_so_far`` (〈〉 targets: flows summed since the
         baseline year), ``remaining`` (distance still to cover, >= 0, in the indicator's unit),
         ``time_share, progress_share`` (0-1 shares), ``category, category_zh`` (see
-        :mod:`mstarget.schedule`); then ``name, unit, attribute, as_of, note``.
+        :mod:`mstarget.schedule`); then ``name, unit, attribute, as_of, note`` (and
+        ``target_written`` when the plan wrote a target in words, ``持续提升``: see
+        :func:`mstarget.read_plan`).
         ``attrs["unmatched_plan"]`` / ``attrs["unmatched_history"]``: what did not match
         (:class:`mstarget.matching.Match`), also issued as an
         :class:`~mstarget.exceptions.UnmatchedWarning`.
