@@ -275,3 +275,33 @@ def test_a_sheet_naming_no_indicator_beside_the_history_is_not_read_as_one(tmp_p
     wb.save(path)
     h = mt.read_history(path)
     assert sorted(h["region"].unique()) == ["端州区", "鼎湖区"] and len(h) == 4
+
+
+def _plan_workbook(path, yearly_2025="〔3.12〕"):
+    """主要指标 (the real Dinghu rows) and a 年度目标分解 sheet whose 2023 / 2024 steps are SYNTHETIC."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "主要指标"
+    ws.append(["指标名称", "单位", "2020年基数", "2025年目标", "属性"])
+    ws.append(["期末市场主体总量", "万户", "〔1.89〕", "〔3.12〕", "预期性"])
+    ws.append(["千人食品检验量", "批次/千人", "5", "6", "约束性"])
+    ws = wb.create_sheet("年度目标分解")
+    ws.append(["指标名称", "单位", "2020年基数", "2023年目标", "2024年目标", "2025年目标", "属性"])
+    ws.append(["期末市场主体总量", "万户", "〔1.89〕", "〔2.6〕", "〔2.85〕", yearly_2025, "预期性"])
+    wb.save(path)
+    return path
+
+
+def test_a_plan_workbook_with_targets_on_two_sheets_reads_both(tmp_path):
+    plan = mt.read_plan(_plan_workbook(tmp_path / "规划.xlsx"), region="鼎湖区")
+    got = sorted(zip(plan["name"], plan["target_year"], plan["target"]))
+    assert got == [("千人食品检验量", 2025, 6.0), ("期末市场主体总量", 2023, 2.6), ("期末市场主体总量", 2024, 2.85),
+                   ("期末市场主体总量", 2025, 3.12)]  # the 2025 target both sheets give: once
+
+
+def test_a_target_two_plan_sheets_give_differently_is_refused_naming_both(tmp_path):
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_plan(_plan_workbook(tmp_path / "规划.xlsx", yearly_2025="〔3.2〕"), region="鼎湖区")
+    msg = str(err.value)
+    assert "规划.xlsx [sheet '年度目标分解'], row 2" in msg and "'≥〔3.2〕'" in msg
+    assert "规划.xlsx [sheet '主要指标'], row 2, column '2025年目标', which gives ≥〔3.12〕" in msg

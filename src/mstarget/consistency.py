@@ -257,12 +257,13 @@ def _label(region, indicator, name=None) -> str:
 
 
 # ----------------------------------------------------------------------------- plan
-_PLAN_FIELDS = ("target", "direction", "kind", "baseline", "baseline_year", "unit", "attribute",
+PLAN_FIELDS = ("target", "direction", "kind", "baseline", "baseline_year", "unit", "attribute",
                 "name", "lower", "upper")
 _FIELD_COLUMN = {"direction": "target", "kind": "target"}
 
 
-def _same(a, b) -> bool:
+def same_cell(a, b) -> bool:
+    """Whether two plan cells as read are the same (both missing, equal numbers, equal text)."""
     a_na = a is None or a is pd.NA or (isinstance(a, float) and math.isnan(a))
     b_na = b is None or b is pd.NA or (isinstance(b, float) and math.isnan(b))
     if a_na or b_na:
@@ -294,7 +295,7 @@ def check_plan(plan: pd.DataFrame, raw: pd.DataFrame, problems, *, warn: bool = 
             first[key] = pos
             continue
         p0 = first[key]
-        differ = [f for f in _PLAN_FIELDS if not _same(plan[f].iat[pos], plan[f].iat[p0])]
+        differ = [f for f in PLAN_FIELDS if not same_cell(plan[f].iat[pos], plan[f].iat[p0])]
         r0, r = problems.row_of(p0), problems.row_of(pos)
         what = _label(key[0], key[1], plan["name"].iat[pos])
         if not differ:

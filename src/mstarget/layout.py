@@ -217,20 +217,45 @@ def load_sheets(data, schema: Schema, *, source: str | None = None, region: str 
     over. Sheets still named as Excel names them (``Sheet1``, ``工作表2``) are refused: their names
     say nothing of the indicator.
 
+    A plan workbook keeping its targets on several sheets (主要指标 and 年度目标分解, or one sheet
+    per category) gives every sheet holding targets.
+
     A workbook keeping **one year per sheet** (sheets ``2021年``, ``2022年``: 指标名称 | 数值) gives
     one table per sheet, its year from the sheet's name. Any other workbook in which several
     sheets hold a history (one region per sheet, or one topic per sheet) gives every such sheet,
     so none is silently left out: a sheet without a region column takes ``region`` when given,
     else its own name when every such sheet is named like a region (``鼎湖区``, ``端州区``).
     """
-    if (schema.what != "history" or isinstance(data, pd.DataFrame)
+    if (isinstance(data, pd.DataFrame)
             or Path(str(data)).suffix.lower() not in set(GRID_TYPES) - set(DOCUMENT_TYPES)):
         return [load(data, schema, source=source)]  # a document's tables have no names to read
     src = source or source_name(data)
     sheets = read_grids(data)
+    if schema.what == "plan":
+        return _plan_sheets(sheets, schema, src) or [_best_sheet(sheets, schema, src)]
     tables = _indicator_sheets(sheets, schema, src) if len(sheets) > 1 else None
     return (tables or _year_sheets(sheets, schema, src) or _history_sheets(sheets, schema, src, region)
             or [_best_sheet(sheets, schema, src)])
+
+
+def _plan_sheets(sheets, schema: Schema, src: str) -> list[Table] | None:
+    """Every sheet holding a plan's targets (a target column and indicator names) when there are
+    two or more (主要指标 and 年度目标分解; one sheet per category), else None."""
+    found = []
+    for name, grid in sheets:
+        head = [str(v) for v in grid.iloc[find_header(grid, schema)].tolist()]
+        if not _holds_targets(head):
+            continue
+        where = _part(src, name)
+        try:
+            table = _from_grid(grid, schema, where)
+        except DataValidationError:
+            continue  # the usual reading (the best sheet) reports it when it is the only one
+        columns = set(table.frame.columns)
+        if "target" in columns and {"indicator", "name"} & columns and len(table.frame):
+            table.source = where
+            found.append(table)
+    return found if len(found) >= 2 else None
 
 
 #: how a region's name ends (a sheet so named is that region's table)

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .arguments import check_table
+from .exceptions import DataValidationError, Problem
 from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_number_unit, split_unit
@@ -239,7 +240,67 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     check_table(data, "data", "read_plan")
     carried = consistency.sheet_of(data) if isinstance(data, pd.DataFrame) else None
     src = source or (carried.source if carried else source_name(data))
-    table = layout.load(data, SCHEMA, source=src)
+    tables = layout.load_sheets(data, SCHEMA, source=src)
+    if len(tables) > 1:  # a workbook keeping its targets on several sheets
+        return _read_sheets(tables, src, region)
+    return _read_table(tables[0], src, region, carried)
+
+
+def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
+    """Each sheet of targets read as its own plan (messages name the sheet), then one plan: a
+    target two sheets give alike is kept once, differently refused naming both cells."""
+    parts, problems = [], []
+    for table in tables:
+        try:
+            parts.append(_read_table(table, table.source, region, None))
+        except DataValidationError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DataValidationError(problems, source=src)
+    cells = [consistency.sheet_of(part) for part in parts]
+    out = pd.concat(parts, ignore_index=True)
+    if "target_written" in out.columns:
+        out["target_written"] = out["target_written"].fillna("")
+    where = [(c, int(r)) for c in cells for r in c.rows]
+    keep, seen = np.ones(len(out), dtype=bool), {}
+    for pos, key in enumerate(zip(out["region"], out["indicator"], out["target_year"])):
+        if key not in seen:
+            seen[key] = pos
+            continue
+        p0 = seen[key]
+        differ = [f for f in consistency.PLAN_FIELDS if not consistency.same_cell(out[f].iat[pos], out[f].iat[p0])]
+        if not differ:
+            keep[pos] = False  # the same target on two sheets (主要指标 and 年度目标分解)
+            continue
+        (c0, r0), (c1, r1) = where[p0], where[pos]
+        field = "target" if differ[0] in ("direction", "kind") else differ[0]
+
+        def shown(p):
+            if field == "target":
+                return consistency.target_text(out["direction"].iat[p], out["kind"].iat[p], out["target"].iat[p])
+            return str(out[field].iat[p])
+        problems.append(Problem(c1.source, r1, c1.column(field), shown(pos),
+                                f"同一指标同一目标年在两个工作表中不同：{c0.source} 第 {r0} 行为 {shown(p0)} (the same "
+                                f"region, indicator and target year as {c0.source}, row {r0}, column "
+                                f"'{c0.column(field)}', which gives {shown(p0)}; keep one of the two)"))
+    if problems:
+        raise DataValidationError(problems, source=src)
+    kept = np.flatnonzero(keep)
+    out = out.iloc[kept].reset_index(drop=True)
+    headers = {}
+    for key in dict.fromkeys(k for c in cells for k in c.headers):
+        texts = list(dict.fromkeys(str(c.headers[key]) for c in cells if key in c.headers))
+        headers[key] = " / ".join(texts)
+    consistency.remember(out, consistency.SheetCells(
+        src, np.concatenate([c.rows for c in cells])[kept], headers,
+        sources=np.concatenate([np.full(len(c), c.source, dtype=object) for c in cells])[kept]))
+    out.attrs["title"] = parts[0].attrs.get("title", "")
+    out.attrs["notes"] = [n for part in parts for n in part.attrs.get("notes", [])]
+    return out
+
+
+def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
+    """:func:`read_plan` of one table found by :mod:`mstarget.layout`."""
     src = table.source or src  # a workbook's sheet is named in messages
     if carried is not None:  # a plan read before: messages keep naming its file's rows and headers
         table.rows, table.headers = carried.rows, dict(carried.headers)
