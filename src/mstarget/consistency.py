@@ -127,6 +127,21 @@ class SheetCells:
         return str(self.headers.get(name, name))
 
 
+def read_each(tables: list, read_one, src: str) -> tuple[list, list]:
+    """``read_one(table)`` for every table of a workbook (its sheets), all their problems listed
+    together: ``(frames read, the SheetCells of each)``; raises :class:`DataValidationError`
+    naming ``src`` when any sheet has a problem."""
+    parts, problems = [], []
+    for table in tables:
+        try:
+            parts.append(read_one(table))
+        except DataValidationError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DataValidationError(problems, source=src)
+    return parts, [sheet_of(part) for part in parts]
+
+
 #: id(frame) -> SheetCells of the frames the readers returned, while they live. Not in
 #: ``frame.attrs``: pandas deep-copies attrs on every operation and writes them into Parquet
 #: files as JSON, and a copy would carry rows that no longer describe it.

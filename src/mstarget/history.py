@@ -117,15 +117,8 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
 def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     """Each sheet read as its own history (messages name the sheet), then one history of all;
     every sheet's problems are listed together."""
-    parts, problems = [], []
-    for table in tables:
-        try:
-            parts.append(_read_table(table, table.source, region, None, final=False))
-        except DataValidationError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise DataValidationError(problems, source=src)
-    cells = [consistency.sheet_of(part) for part in parts]
+    parts, cells = consistency.read_each(
+        tables, lambda t: _read_table(t, t.source, region, None, final=False), src)
     out = pd.concat(parts, ignore_index=True)
     order = _series_order(out["region"], out["indicator"], out["year"].to_numpy())
     order = _across_sheets(out, order, cells, src)

@@ -249,15 +249,8 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
 def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     """Each sheet of targets read as its own plan (messages name the sheet), then one plan: a
     target two sheets give alike is kept once, differently refused naming both cells."""
-    parts, problems = [], []
-    for table in tables:
-        try:
-            parts.append(_read_table(table, table.source, region, None))
-        except DataValidationError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise DataValidationError(problems, source=src)
-    cells = [consistency.sheet_of(part) for part in parts]
+    parts, cells = consistency.read_each(tables, lambda t: _read_table(t, t.source, region, None), src)
+    problems = []
     out = pd.concat(parts, ignore_index=True)
     if "target_written" in out.columns:
         out["target_written"] = out["target_written"].fillna("")
