@@ -258,3 +258,23 @@ def test_a_value_cell_that_is_no_number_says_what_to_fix(cell, hint):
         mt.read_history(pd.DataFrame({"region": "鼎湖区", "indicator": "企业标准", "year": [2023],
                                       "value": [cell], "unit": "项"}))
     assert f"row 2, column 'value': '{cell}': {hint}" in str(err.value)
+
+
+def test_a_header_repeated_on_every_page_is_not_data(tmp_path):
+    """A table copied from a PDF or a printout repeats its header at the top of each page; the
+    rows keep their spreadsheet numbers (values SYNTHETIC)."""
+    from openpyxl import Workbook
+
+    header = ["指标名称", "单位", "2021年", "2022年"]
+    wb = Workbook()
+    ws = wb.active
+    for row in (header, ["企业标准", "项", 52, 69], header, ["地方标准", "项", 0, "一"]):
+        ws.append(row)
+    wb.save(tmp_path / "h.xlsx")
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_history(tmp_path / "h.xlsx", region="鼎湖区")
+    assert str(err.value).count("row ") == 1 and "row 4, column '2022年': '一'" in str(err.value)
+    ws["D4"] = 1
+    wb.save(tmp_path / "h.xlsx")
+    h = mt.read_history(tmp_path / "h.xlsx", region="鼎湖区")
+    assert h.groupby("indicator")["value"].apply(list).to_dict() == {"企业标准": [52.0, 69.0], "地方标准": [0.0, 1.0]}

@@ -450,6 +450,7 @@ def _from_grid(grid: pd.DataFrame, schema: Schema, src: str = "<input>") -> Tabl
     names = _unique_names(texts)
     written = [t or n for t, n in zip(texts, names)]  # a repeated header stays as written
     body.columns = names
+    body = _without_repeated_headers(body, [header[k] for k in keep])
     body, notes, sections = _drop_layout_rows(body)
     rows = body.index.to_numpy(dtype=int)
     frame = body  # renumbered in place: reset_index would copy every cell (1M rows: ~0.2 s)
@@ -462,6 +463,27 @@ def _from_grid(grid: pd.DataFrame, schema: Schema, src: str = "<input>") -> Tabl
     if unit:
         table.frame.attrs["_sheet_unit"] = unit
     return _canonicalise(table, written, schema, src)
+
+
+def _without_repeated_headers(body: pd.DataFrame, header: list[str]) -> pd.DataFrame:
+    """``body`` without rows repeating the header (a table copied from a PDF or a printout
+    repeats it at the top of every page): every filled cell equal to its column's header, two
+    or more of them."""
+    if body.empty or sum(1 for h in header if h) < 2:
+        return body
+    first = next(k for k, h in enumerate(header) if h)
+    maybe = np.flatnonzero((body.iloc[:, first] == header[first]).to_numpy(dtype=bool))
+    if not maybe.size:  # the usual case, decided on one column (a 1M-row history: ~10 ms)
+        return body
+    cells = body.iloc[maybe].to_numpy(dtype=object)
+    head = np.array(header, dtype=object)
+    same = cells == head
+    repeat = (same | (cells == "")).all(axis=1) & ((same & (head != "")).sum(axis=1) >= 2)
+    if not repeat.any():
+        return body
+    keep = np.ones(len(body), dtype=bool)
+    keep[maybe[repeat]] = False
+    return body[keep]
 
 
 def _two_row_header(grid: pd.DataFrame, h: int, header: list[str], schema: Schema):
