@@ -809,6 +809,18 @@ def history_cases() -> None:
 def risk_cases() -> None:
     write_csv("r_ok.csv", food())
     case("r_ok", RISK % "r_ok.csv", 0, "乳制品", "real SAMR half-year counts (valid)", "stdout")
+    rows = food()
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["食品安全监督抽检情况（全国）"])
+    ws.append(["地区", "年度", "食品大类", "抽检批次", "不合格批次"])
+    for r in rows[1:]:
+        ws.append(r)
+    ws.append(["", "合计", "", "", ""])
+    ws.append(["注：数据来源于市场监管总局抽检公告。"])
+    save_workbook(wb, "r_bureau_workbook.xlsx")
+    case("r_bureau_workbook", RISK % "r_bureau_workbook.xlsx", 0, "乳制品",
+         "the same counts as a bureau keeps them: title row, Chinese headers, 合计 and 注 rows (valid)", "stdout")
     write_csv("r_failed_gt_tested.csv", food(set_food("2019H2", "罐头", "failed", "23219")))
     case("r_failed_gt_tested", RISK % "r_failed_gt_tested.csv", 2,
          f"r_failed_gt_tested.csv, row {F('2019H2', '罐头')}, column 'failed': '23219': failed <= tested",

@@ -74,7 +74,8 @@ def _load_filtered(path: str, where: list[str], region: str | None = None) -> pd
     from ..risk import samples as _samples  # lazy: scipy.stats, scikit-learn (mstarget.risk)
 
     df, src = _samples.load(path)
-    df = df.assign(_sheet_row=np.arange(2, len(df) + 2))
+    headers = df.attrs.get("headers")  # the headers as written (抽检批次), for messages
+    df = df.assign(_sheet_row=_samples.sheet_rows(df))  # a bureau table's own rows (title rows above)
     problems = []
     conds = list(where or [])
     col = _region_column(df) if region is not None else None
@@ -101,8 +102,10 @@ def _load_filtered(path: str, where: list[str], region: str | None = None) -> pd
                                            f"no rows match {' '.join(conds)}")], source=src)
     rows = df["_sheet_row"].to_numpy()
     df = df.drop(columns="_sheet_row").reset_index(drop=True)
-    df.attrs["source"] = src  # messages name the file and its own rows
+    df.attrs["source"] = src  # messages name the file and its own rows and headers
     df.attrs["sheet_rows"] = rows
+    if headers:
+        df.attrs["headers"] = headers
     return df
 
 

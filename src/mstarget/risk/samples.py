@@ -23,8 +23,10 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from .. import layout
 from ..exceptions import DataValidationError, ParameterError, Problem
-from ..io import FORMULA_WITHOUT_VALUE, drop_repeated_columns, is_formula, read_table, source_name
+from ..io import (DOCUMENT_TYPES, FORMULA_WITHOUT_VALUE, GRID_TYPES, drop_repeated_columns, is_formula,
+                  read_table, source_name)
 from .periods import EXPECTED_PERIOD, Period, parse_period
 
 OUTCOME_CANDIDATES = ("failed", "outcome", "unqualified", "fail")
@@ -38,8 +40,30 @@ REGION_COLUMNS = ("region", "地区", "区域", "省份", "地市", "地區", "�
 TOTAL_LABELS = frozenset({"合计", "总计", "小计", "全部", "合計", "總計", "total", "all", "sum"})
 
 
+#: a bureau's headers for the counted columns (other columns keep their headers: ``by`` names them)
+ALIASES = {
+    "抽检批次": "tested", "抽检批次数": "tested", "抽检数": "tested", "抽检数量": "tested", "抽样批次": "tested",
+    "抽样批次数": "tested", "检验批次": "tested", "监督抽检批次": "tested", "抽检量": "tested",
+    "不合格批次": "failed", "不合格批次数": "failed", "不合格数": "failed", "不合格数量": "failed",
+    "不合格样品数": "failed",
+    "年度": "period", "年份": "period", "期间": "period", "时期": "period", "抽检期间": "period",
+    "抽检年度": "period", "时间": "period", "period": "period", "tested": "tested", "failed": "failed",
+    "检验结论": "outcome", "判定结论": "outcome", "检验结果": "outcome", "抽检结果": "outcome", "结论": "outcome",
+    "食品大类": "category", "食品类别": "category", "产品类别": "category", "产品大类": "category",
+    "类别": "category", "大类": "category", "category": "category",
+}
+SCHEMA = layout.Schema("samples", ALIASES, ("period", "tested", "failed", "outcome", "category"))
+
+
 def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
-    """Return ``(table, source name)``; a path is read with :func:`mstarget.io.read_table`.
+    """Return ``(table, source name)``.
+
+    A file is read as bureaus lay it out (:mod:`mstarget.layout`): the header row under title
+    rows, 注 / 资料来源 rows and a header repeated on each page left out, merged cells filled;
+    抽检批次 / 不合格批次 / 年度 / 食品大类 (and 检验结论 for per-batch records) are ``tested`` /
+    ``failed`` / ``period`` / ``category`` (``outcome``), other headers kept as written. ``attrs["sheet_rows"]`` holds each
+    row's spreadsheet row and ``attrs["headers"]`` the headers as written, for messages. Parquet
+    and JSON are read as plain tables.
 
     A DataFrame cut from a file may carry ``attrs["source"]`` (the file name) and
     ``attrs["sheet_rows"]`` (each row's spreadsheet row in that file), so that messages point at
@@ -49,9 +73,36 @@ def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
         src = str(samples.attrs.get("source") or source_name(samples))
         return drop_repeated_columns(samples, src), src  # a header twice: read once or refused
     if isinstance(samples, (str, os.PathLike)):
-        return read_table(samples), str(samples)
+        suffix = os.path.splitext(str(samples))[1].lower()
+        if not str(samples).strip() or suffix not in set(GRID_TYPES) - set(DOCUMENT_TYPES):
+            return read_table(samples), str(samples)
+        table = layout.load(samples, SCHEMA, source=str(samples))
+        df, rows, notes = _without_table_total(table.frame.reset_index(drop=True), np.asarray(table.rows))
+        df.attrs["sheet_rows"] = rows.astype(np.int64)
+        df.attrs["headers"] = dict(table.headers)
+        df.attrs["notes"] = list(table.notes) + notes
+        return df, table.source or str(samples)
     raise ParameterError.invalid("samples", "mstarget.risk", "a DataFrame or a path to a table",
                                  type(samples).__name__)
+
+
+def _without_table_total(df: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, list]:
+    """A bureau table's own total row (``合计`` under 年度, or 合计 beside a blank period) left
+    out: it adds up the rows above, which would be counted twice. A period's total by category
+    (``2023 | 合计``, as the shipped national series give it) is a group and stays."""
+    if "period" not in df.columns or df.empty:
+        return df, rows, []
+    period = df["period"].astype(str).str.strip().str.lower()
+    total = period.isin(TOTAL_LABELS).to_numpy()
+    blank = np.flatnonzero((period == "").to_numpy())
+    if blank.size:  # only rows without a period are looked at whole (a 1M-row register: none)
+        cells = df.iloc[blank].astype(str).apply(lambda c: c.str.strip().str.lower())
+        total[blank] |= cells.isin(TOTAL_LABELS).any(axis=1).to_numpy()
+    if not total.any():
+        return df, rows, []
+    keep = ~total
+    notes = [f"row {r} not read: the table's total (合计), which adds up the rows above" for r in rows[~keep]]
+    return df[keep].reset_index(drop=True), rows[keep], notes
 
 
 def check_by(by) -> list[str]:
@@ -261,6 +312,17 @@ def validate_samples(samples, by: Sequence[str], *, period: str | None = "period
         would overflow.
     """
     df, src = load(samples)
+    try:
+        return _validated(df, src, by, period, outcome)
+    except DataValidationError as exc:  # name the columns as the file writes them (抽检批次)
+        written = df.attrs.get("headers") or {}
+        if not written:
+            raise
+        raise DataValidationError([Problem(p.source, p.row, written.get(p.column, p.column), p.value,
+                                           p.expected) for p in exc.problems], source=src) from None
+
+
+def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.DataFrame, str]:
     by = check_by(by)
     records = "tested" not in df.columns
     if records and outcome is None:

@@ -1,0 +1,61 @@
+"""A bureau's sampling table as kept in Excel -- a title row, 年度 | 食品大类 | 抽检批次 | 不合格批次, a 合计
+row and a 注 row below -- is scored like the clean CSV of the same figures. The figures are the
+real national food-sampling counts shipped in data/china/food_sampling_by_category.csv.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+import mstarget as mt
+from mstarget.risk import score
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "china" / "food_sampling_by_category.csv"
+
+
+@pytest.fixture(scope="module")
+def national() -> pd.DataFrame:
+    d = pd.read_csv(DATA)
+    d = d[(d["region"] == "全国") & (d["category"] != "合计")]
+    periods = sorted(d["period"].unique())[-2:]
+    return d[d["period"].isin(periods)].reset_index(drop=True)
+
+
+def _bureau_xlsx(d: pd.DataFrame, path: Path, *, bad=None) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "抽检情况"
+    ws.append(["全国食品安全监督抽检情况统计表"] + [None] * 3)
+    ws.merge_cells("A1:D1")
+    ws.append(["年度", "食品大类", "抽检批次", "不合格批次"])
+    for r in d.itertuples():
+        ws.append([r.period, r.category, int(r.tested), int(r.failed)])
+    ws.append(["合计", None, int(d["tested"].sum()), int(d["failed"].sum())])
+    ws.append(["注：数据来源于市场监管总局食品安全抽检公告。"])
+    if bad:
+        ws[bad[0]] = bad[1]
+    wb.save(path)
+    return path
+
+
+def test_a_bureau_sampling_workbook_scores_as_the_clean_table(tmp_path, national):
+    got = score(_bureau_xlsx(national, tmp_path / "抽检.xlsx"), by=["category"])
+    want = score(national[["period", "category", "tested", "failed"]], by=["category"])
+    cols = ["category", "tested", "failed", "risk", "rank"]
+    pd.testing.assert_frame_equal(got[cols].reset_index(drop=True), want[cols].reset_index(drop=True))
+    assert got["tested"].sum() == national["tested"].sum()  # the 合计 row is not counted again
+
+
+def test_a_bad_count_is_named_by_its_spreadsheet_row_and_header(tmp_path, national):
+    path = _bureau_xlsx(national, tmp_path / "抽检.xlsx", bad=("D4", "约30"))
+    out = subprocess.run([sys.executable, "-m", "mstarget", "risk", "score", "--samples", str(path),
+                          "--by", "category", "--no-track", "--out", str(tmp_path / "r.csv")],
+                         capture_output=True, text=True)
+    assert out.returncode == 2
+    assert "抽检.xlsx, row 4, column '不合格批次': '约30'" in out.stderr
+    assert not (tmp_path / "r.csv").exists()
