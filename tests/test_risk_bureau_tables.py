@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-import mstarget as mt
 from mstarget.risk import score
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "china" / "food_sampling_by_category.csv"
