@@ -86,8 +86,8 @@ def read_table(path: str | os.PathLike, *, dtype=str) -> pd.DataFrame:
                                            f"cannot read the file as {ext[1:].upper()} table: {exc}")],
                                   source=src) from None
     raise DataValidationError([Problem(src, None, None, None,
-                                       f"unsupported file type '{ext}'; use .csv, .xlsx, .parquet or .json"
-                                       + (_OLD_WORD if ext == ".doc" else ""))],
+                                       f"unsupported file type '{ext}'; use .csv, .xlsx, .xls, .docx, .html, "
+                                       ".parquet or .json" + convert_hint(ext))],
                               source=src)
 
 
@@ -181,7 +181,7 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
     if ext not in GRID_TYPES:
         raise DataValidationError([Problem(src, None, None, None,
                                            f"unsupported file type '{ext}' for this reader; use .csv, "
-                                           ".xlsx, .xls, .docx or .html" + (_OLD_WORD if ext == ".doc" else ""))],
+                                           ".xlsx, .xls, .docx or .html" + convert_hint(ext))],
                                   source=src)
     try:
         if ext in (".csv", ".txt", ".tsv"):
@@ -358,6 +358,22 @@ def _span(value) -> int:
 
 #: the fix for an old binary Word file (.doc), added to the "unsupported file type" message
 _OLD_WORD = " (旧版 Word 文件：请在 Word 或 WPS 中另存为 .docx; save a .doc as .docx in Word or WPS)"
+#: how to turn a file bureaus often have, but no reader takes, into one that is read
+_CONVERT = {
+    ".doc": _OLD_WORD,
+    ".wps": " (WPS 文字文件：请在 WPS 中另存为 .docx; save it as .docx in WPS)",
+    ".et": " (WPS 表格文件：请在 WPS 中另存为 .xlsx; save it as .xlsx in WPS)",
+    ".pdf": (" (PDF 中的表格无法可靠读取：请用 WPS 或 Word 将 PDF 转为 .docx，或把表格复制到 Excel 后核对数字; a "
+             "PDF's tables are not read reliably: convert the PDF to .docx in WPS or Word, or copy the table "
+             "into Excel and check its figures)"),
+    ".ofd": " (OFD 版式文件：请在数科阅读器等软件中导出为 Word 或 Excel; export it to Word or Excel first)",
+}
+
+
+def convert_hint(ext: str) -> str:
+    """How to convert a file of type ``ext`` that no reader takes (a PDF, a WPS or old Word file)
+    into one that is read; ``""`` when there is nothing to say."""
+    return _CONVERT.get(ext.lower(), "")
 
 
 def _not_a_document(exc: Exception) -> str:

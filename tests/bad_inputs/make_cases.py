@@ -469,6 +469,9 @@ def plan_cases() -> None:
     (FILES / "p_plan.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
     case("p_unsupported_type", PLAN_ONLY % "p_plan.doc", 2, "p_plan.doc: unsupported file type '.doc'",
          "the plan as an old Word .doc (a .docx is read; the message says to save it as .docx)")
+    (FILES / "p_plan.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
+    case("p_pdf_plan", PLAN_ONLY % "p_plan.pdf", 2, "convert the PDF to .docx in WPS or Word",
+         "the plan as the PDF a government site publishes: refused with how to convert it")
     (FILES / "p_plan.docx").write_bytes(b"PK\x03\x04 not really a document")
     case("p_not_a_docx", PLAN_ONLY % "p_plan.docx", 2,
          "p_plan.docx: cannot read the file as DOCX: 不是 .docx 格式的 Word 文档",
