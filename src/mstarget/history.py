@@ -39,6 +39,8 @@ ALIASES = {
     "指标名称": "name", "名称": "name", "主要指标": "name", "指标名": "name",
     "年份": "year", "年度": "year", "period": "year", "年": "year",
     "值": "value", "数值": "value", "实际值": "value", "完成值": "value", "数据": "value",
+    "实际完成": "value", "完成数": "value", "实际数": "value", "指标值": "value", "统计值": "value",
+    "本年完成": "value", "当年完成": "value",
     "单位": "unit", "计量单位": "unit", "来源": "source", "数据来源": "source", "资料来源": "source",
     "口径": "measure", "统计口径": "measure", "数据口径": "measure", "计数方式": "measure",
     "下限": "lower", "上限": "upper",

@@ -61,7 +61,7 @@ ALIASES = {
     "基准值": "baseline", "现状值": "baseline",
     "目标年": "target_year", "目标年份": "target_year", "规划年": "target_year",
     "规划值": "target", "目标值": "target", "目标": "target", "规划目标": "target",
-    "预期目标": "target",
+    "预期目标": "target", "规划目标值": "target", "预期目标值": "target", "目标任务": "target",
     "方向": "direction", "类型": "kind", "属性": "attribute", "指标属性": "attribute",
     "指标性质": "attribute", "性质": "attribute",
     "下限": "lower", "上限": "upper",
