@@ -335,3 +335,22 @@ def test_a_bad_yearly_target_is_named_by_its_year_and_a_row_without_targets_is_r
     msg = str(err.value)
     assert "年度目标.xlsx, row 3, column '2024年目标': '约2.85'" in msg
     assert "row 4, column '2025年目标': '': a target value, not blank" in msg
+
+
+@pytest.mark.parametrize("cell, kind", [("累计新增5", "increment"), ("新增5亿元", "increment"),
+                                        ("“十四五”期间累计新增5", "increment"), ("5（五年累计）", "increment"),
+                                        ("累计达到5", "cumulative"), ("5（累计）", "cumulative")])
+def test_the_notation_written_in_words(cell, kind):
+    """The Dinghu note says it: 〔〕内为累计数，〈〉内为“十四五”期间累计新增数 -- a table copied from the
+    text writes the words instead of the brackets."""
+    from mstarget.plan import parse_cell
+
+    c = parse_cell(cell)
+    assert (c.value, c.kind) == (5.0, kind)
+
+
+def test_words_and_brackets_that_disagree_are_refused():
+    from mstarget.plan import parse_cell
+
+    with pytest.raises(ValueError):
+        parse_cell("累计新增〔5〕")

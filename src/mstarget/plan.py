@@ -11,6 +11,7 @@ Cell notation (see DESIGN.md)::
     15万户    a unit after the number: must agree with the row's unit
     — / …    no figure: blank
     持续提升  words giving a direction only: the baseline, ≥ (逐年下降: ≤); kept in target_written
+    累计新增5 the notation in words: 〈5〉 (新增5, 5（五年累计）); 累计达到5, 5（累计）: 〔5〕
 
 Where no direction is written it follows from the baseline: a target above the baseline
 means ``>=``, below means ``<=``; with no baseline (or an equal one) and no ``direction``
@@ -135,6 +136,8 @@ def parse_cell(text) -> Cell:
     Cell(value=98.0, kind='level', direction='>=', unit=None)
     >>> parse_cell("≥15万户")
     Cell(value=15.0, kind='level', direction='>=', unit='万户')
+    >>> parse_cell("累计新增5亿元")
+    Cell(value=5.0, kind='increment', direction=None, unit='亿元')
 
     Verbs before the number (保持在, 达到, 降至 ...) are read past; ``—`` / ``/`` / ``…`` (no
     figure) read as blank.
@@ -150,6 +153,7 @@ def parse_cell(text) -> Cell:
     s = s.replace("−", "-").replace("－", "-")
     if s == "" or s in NO_FIGURE:  # (a script's NaN is refused below: "a number, not a placeholder")
         return Cell(None)
+    worded, s = _strip_kind_words(s)
     s = _strip_verb(s)
     direction, s = _strip_direction(s)
     if direction is None and s[:1] in _STRICT and ">" not in s[1:] and "<" not in s[1:]:
@@ -167,6 +171,9 @@ def parse_cell(text) -> Cell:
                 break
         if kind != "level":
             break
+    if worded and kind not in ("level", worded):  # 累计新增〔5〕: the words and the brackets disagree
+        raise ValueError(text)
+    kind = worded or kind
     if kind != "level" and direction is None:  # 〔≥3〕: direction inside the brackets
         direction, s = _strip_direction(s)
     if s.startswith("+"):
@@ -179,6 +186,27 @@ def parse_cell(text) -> Cell:
     if value is None:
         raise ValueError(text)
     return Cell(value, kind, direction, unit)
+
+
+#: the plan notation in words (the Dinghu note: 〔〕内为累计数，〈〉内为“十四五”期间累计新增数), longest first:
+#: additions over the plan period are 〈x〉, a total reached is 〔x〕
+_INCREMENT_WORDS = ("十四五期间累计新增", "规划期内累计新增", "规划期间累计新增", "期间累计新增", "五年累计新增",
+                    "五年新增", "累计新增", "新增", "五年累计", "期间累计")
+_CUMULATIVE_WORDS = ("累计数", "累计")
+
+
+def _strip_kind_words(s: str) -> tuple[str | None, str]:
+    """``("increment" | "cumulative" | None, rest)``: 累计新增5 / 新增5 / 5（五年累计） are 〈5〉,
+    累计达到5 / 5（累计） are 〔5〕."""
+    t = s.replace("“", "").replace("”", "").replace('"', "")
+    for words, kind in ((_INCREMENT_WORDS, "increment"), (_CUMULATIVE_WORDS, "cumulative")):
+        for w in words:
+            if t.startswith(w) and len(t) > len(w):
+                return kind, t[len(w):]
+            for suffix in (f"({w})", f"（{w}）"):
+                if t.endswith(suffix) and len(t) > len(suffix):
+                    return kind, t[: -len(suffix)]
+    return None, s
 
 
 SCHEMA = layout.Schema("plan", ALIASES, tuple(COLUMNS) + ("group",))
