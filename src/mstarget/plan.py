@@ -231,7 +231,8 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
         bureau layouts (:mod:`mstarget.layout`): title and notes rows, merged category cells,
         ``2020年基数`` / ``2025年目标`` headers (or ``基期值 | 规划值`` over ``2020年 | 2025年``),
         units inside names (``覆盖率（%）``). Targets of several years in columns (``2023年目标 |
-        2024年目标 | 2025年目标``) give one row per indicator and target year.
+        2024年目标 | 2025年目标``) give one row per indicator and target year; a workbook with
+        targets on several sheets is read whole (a target two sheets give differently is refused).
         Without an ``indicator`` column the name is the id.
     source : str, optional
         Name used in error messages (defaults to the file name).
