@@ -23,7 +23,7 @@ from .exceptions import DataValidationError, Problem
 from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import percent_kind, split_number_unit, split_unit
-from .validation import (Problems, apply_region, map_unique, normalize_text, normalize_words, parse_number,
+from .validation import (CN_NUMERALS, Problems, apply_region, map_unique, normalize_text, normalize_words, parse_number,
                          parse_year, require_columns, text_column, written_text)
 
 REQUIRED = ("region", "indicator", "year", "value")
@@ -311,7 +311,6 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
 
 _PRELIMINARY = ("预计", "初步", "估计", "快报", "预估", "暂定", "待核")
 _APPROXIMATE = ("约", "左右", "大约", "近", "超", "余", "多")
-_CN_NUMERALS = set("〇零一二三四五六七八九十百千两")
 
 
 def _value_hint(cell) -> str:
@@ -319,13 +318,13 @@ def _value_hint(cell) -> str:
     s = normalize_words(cell).replace(" ", "")
     if any(w in s for w in _PRELIMINARY):
         return ("a preliminary mark (预计 / 初步) is not read: write the number alone and note it in a "
-                "备注 column; ")
+                "备注 column（预计、初步等标注不读取：只填数字，标注写在备注列）; ")
     if any(ch.isdigit() for ch in s) and any(w in s for w in _APPROXIMATE):
-        return "约 / 左右 / 余 are not read: write the number itself; "
-    if s and all(ch in _CN_NUMERALS or ch == "点" for ch in s):
+        return "约 / 左右 / 余 are not read: write the number itself（请填写确切数字）; "
+    if s and all(ch in CN_NUMERALS or ch == "点" for ch in s):
         return "digits, not Chinese numerals (九十九 -> 99); "
     if any(ch.isdigit() for ch in s) and s.rstrip("*＊①②③④⑤⑥⑦⑧⑨⑩※△▲†‡") != s:
-        return "a footnote mark after the number is not read: write the number alone; "
+        return "a footnote mark after the number is not read: write the number alone（请去掉数字后的注释符号）; "
     return ""
 
 

@@ -483,19 +483,10 @@ def _has_formulas(p: Path) -> bool:
 def _with_uncomputed_formulas(p: Path, df: pd.DataFrame) -> pd.DataFrame:
     """``df`` (the first sheet of ``p``, header on row 1) with the formula text in every cell whose
     formula has no saved value (see :func:`_show_uncomputed_formulas`)."""
-    from openpyxl import load_workbook  # lazy: openpyxl, only for .xlsx files
-
-    wb = load_workbook(p, data_only=False, read_only=True)
-    try:
-        found = [(c.row - 2, c.column - 1, getattr(c.value, "text", c.value))
-                 for row in wb.worksheets[0].iter_rows(min_row=2)
-                 for c in row if getattr(c, "data_type", None) == "f"]
-    finally:
-        wb.close()
     df = df.copy()
-    for r, k, text in found:
-        if r < len(df) and k < df.shape[1] and pd.isna(df.iat[r, k]):
-            df.iat[r, k] = str(text) if str(text).startswith("=") else f"={text}"
+    for r, k, text in _formulas(p, first_only=True)[0]:
+        if 1 <= r <= len(df) and k < df.shape[1] and pd.isna(df.iat[r - 1, k]):
+            df.iat[r - 1, k] = text
     return df
 
 
@@ -505,19 +496,29 @@ def _show_uncomputed_formulas(p: Path, sheets: list[tuple[str, list[list[str]]]]
     WPS stores formulas without their results; read for values, such a cell is blank and its year
     would silently go missing. Holding the formula, it is refused like a formula typed as text
     ("the value, not a spreadsheet formula"), naming its row and column."""
+    for cells, (_, rows) in zip(_formulas(p), sheets):
+        for r, k, text in cells:
+            if r < len(rows) and k < len(rows[r]) and rows[r][k] == "":
+                rows[r][k] = text
+
+
+def _formulas(p: Path, *, first_only: bool = False) -> list[list[tuple[int, int, str]]]:
+    """Per sheet of the .xlsx ``p`` (the first only, with ``first_only``): ``(row, column,
+    "=formula")``, 0-based, of every cell holding a formula."""
     from openpyxl import load_workbook  # lazy: openpyxl, only for .xlsx files
 
-    wb = load_workbook(p, data_only=False)
+    wb = load_workbook(p, data_only=False, read_only=True)
     try:
-        for ws, (_, rows) in zip(wb.worksheets, sheets):
+        out = []
+        for ws in wb.worksheets[:1] if first_only else wb.worksheets:
+            cells = []
             for row in ws.iter_rows():
                 for c in row:
-                    if c.data_type != "f":
-                        continue
-                    r, k = c.row - 1, c.column - 1
-                    if r < len(rows) and k < len(rows[r]) and rows[r][k] == "":
-                        text = getattr(c.value, "text", c.value)  # an array formula keeps its text
-                        rows[r][k] = str(text) if str(text).startswith("=") else f"={text}"
+                    if getattr(c, "data_type", None) == "f":  # an empty cell of a read-only sheet has none
+                        text = str(getattr(c.value, "text", c.value))  # an array formula keeps its text
+                        cells.append((c.row - 1, c.column - 1, text if text.startswith("=") else f"={text}"))
+            out.append(cells)
+        return out
     finally:
         wb.close()
 
@@ -588,7 +589,8 @@ def _xls_rows(book, sh) -> list[list[str]]:
 #: why a cell holding a formula (``=C2+1``) is refused: its value is what the table must hold
 FORMULA_WITHOUT_VALUE = ("a number, not a formula whose result was never saved (a workbook written "
                          "by a program and not yet opened in Excel / WPS, or a formula typed as "
-                         "text): open the file in Excel or WPS and save it, or paste the values")
+                         "text): open the file in Excel or WPS and save it, or paste the values"
+                         "（公式没有保存计算结果：请在 Excel 或 WPS 中打开并保存，或粘贴为数值）")
 
 
 def is_formula(cell) -> bool:

@@ -46,6 +46,7 @@ from .exceptions import DataValidationError, Problem
 from .io import (DOCUMENT_TYPES, GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, held_as_objects, read_grids, read_table,
                  source_name)
 from .units import split_unit
+from .validation import is_region_name
 
 HEADER_SCAN = 30  # rows searched for the header
 #: a plan's later actual values (``2022年完成值``) are read into ``observed_<year>`` columns
@@ -204,7 +205,7 @@ def load(data, schema: Schema, *, source: str | None = None) -> Table:
         frame = drop_repeated_columns(read_table(data).fillna("").reset_index(drop=True), src)
         table = Table(frame, np.arange(2, len(frame) + 2))
         return _canonicalise(table, [str(c) for c in frame.columns], schema, src)
-    return _best_sheet(read_grids(data), schema, src)
+    return _best_sheet(_Workbook(read_grids(data), schema, src))
 
 
 def load_sheets(data, schema: Schema, *, source: str | None = None, region: str | None = None) -> list[Table]:
@@ -230,68 +231,68 @@ def load_sheets(data, schema: Schema, *, source: str | None = None, region: str 
             or Path(str(data)).suffix.lower() not in set(GRID_TYPES) - set(DOCUMENT_TYPES)):
         return [load(data, schema, source=source)]  # a document's tables have no names to read
     src = source or source_name(data)
-    sheets = read_grids(data)
+    book = _Workbook(read_grids(data), schema, src)
     if schema.what == "plan":
-        return _plan_sheets(sheets, schema, src) or [_best_sheet(sheets, schema, src)]
-    tables = _indicator_sheets(sheets, schema, src) if len(sheets) > 1 else None
-    return (tables or _year_sheets(sheets, schema, src) or _history_sheets(sheets, schema, src, region)
-            or [_best_sheet(sheets, schema, src)])
+        found = _complete_sheets(book, {"target"}, plan=True)
+        return [table for _, table in found] if found else [_best_sheet(book)]
+    tables = _indicator_sheets(book) if len(book.sheets) > 1 else None
+    return tables or _year_sheets(book) or _history_sheets(book, region) or [_best_sheet(book)]
 
 
-def _plan_sheets(sheets, schema: Schema, src: str) -> list[Table] | None:
-    """Every sheet holding a plan's targets (a target column and indicator names) when there are
-    two or more (主要指标 and 年度目标分解; one sheet per category), else None."""
+class _Workbook:
+    """A workbook's (or document's) sheets for one reader. Several layouts are tried on the same
+    sheets: each sheet's table is found once (:func:`_from_grid`), named in messages by its sheet."""
+
+    def __init__(self, sheets: list, schema: Schema, src: str):
+        self.sheets, self.schema, self.src = sheets, schema, src
+        self._tables: dict[int, Table | DataValidationError] = {}
+
+    def header(self, k: int) -> list[str]:
+        """The cells of sheet ``k``'s header row."""
+        grid = self.sheets[k][1]
+        return [str(v) for v in grid.iloc[find_header(grid, self.schema)].tolist()]
+
+    def table(self, k: int) -> Table:
+        """Sheet ``k``'s table; raises the :class:`DataValidationError` of a sheet holding none."""
+        if k not in self._tables:
+            name, grid = self.sheets[k]
+            where = _part(self.src, name)
+            try:
+                self._tables[k] = _from_grid(grid, self.schema, where)
+                self._tables[k].source = where  # read_plan / read_history name it in their messages
+            except DataValidationError as exc:
+                self._tables[k] = exc
+        got = self._tables[k]
+        if isinstance(got, DataValidationError):
+            raise got
+        return got
+
+
+def _complete_sheets(book: _Workbook, needs: set, *, plan: bool) -> list[tuple[str, Table]] | None:
+    """Every sheet whose header holds a plan's target column (``plan``) or none and whose table
+    has the columns ``needs``, names its indicators and has rows, when there are two or more
+    (a plan's 主要指标 and 年度目标分解; a history kept one region or topic per sheet), else None.
+    A sheet holding no such table (a 说明 sheet, a chart's data naming no indicator) is passed
+    over. Returns ``[(sheet name, table)]``."""
     found = []
-    for name, grid in sheets:
-        head = [str(v) for v in grid.iloc[find_header(grid, schema)].tolist()]
-        if not _holds_targets(head):
+    for k in range(len(book.sheets)):
+        if _holds_targets(book.header(k)) != plan:
             continue
-        where = _part(src, name)
         try:
-            table = _from_grid(grid, schema, where)
+            table = book.table(k)
         except DataValidationError:
             continue  # the usual reading (the best sheet) reports it when it is the only one
         columns = set(table.frame.columns)
-        if "target" in columns and {"indicator", "name"} & columns and len(table.frame):
-            table.source = where
-            found.append(table)
+        if needs <= columns and {"indicator", "name"} & columns and len(table.frame):
+            found.append((str(book.sheets[k][0]).strip(), table))
     return found if len(found) >= 2 else None
 
 
-#: how a region's name ends (a sheet so named is that region's table)
-_REGION_NAME = re.compile(r"(省|市|区|县|旗|镇|乡|街道|自治州|自治区|自治县|盟|林区|特区)$")
-#: the provinces' short names as yearbooks write them (广东, 内蒙古), and the national total
-_PROVINCES = frozenset("北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上海 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 "
-                       "广东 广西 海南 重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 台湾 香港 澳门 全国".split())
-
-
-def is_region_name(text: str) -> bool:
-    """Whether ``text`` is written as a region's name: a province's short name (``广东``, ``全国``)
-    or a name ending as Chinese regions do (``鼎湖区``, ``广东省``, ``肇庆市``)."""
-    name = to_simplified(unicodedata.normalize("NFKC", str(text))).strip()
-    return name in _PROVINCES or bool(_REGION_NAME.search(name))
-
-
-def _history_sheets(sheets, schema: Schema, src: str, region: str | None) -> list[Table] | None:
+def _history_sheets(book: _Workbook, region: str | None) -> list[Table] | None:
     """Every sheet holding a history (years and values found) when there are two or more, else
     None (see :func:`load_sheets`)."""
-    if len(sheets) < 2:
-        return None
-    found = []
-    for name, grid in sheets:
-        head = [str(v) for v in grid.iloc[find_header(grid, schema)].tolist()]
-        if _holds_targets(head):
-            continue  # the plan's sheet of a workbook holding both
-        where = _part(src, name)
-        try:
-            table = _from_grid(grid, schema, where)
-        except DataValidationError:
-            continue  # no table of this kind (a 说明 sheet)
-        columns = set(table.frame.columns)
-        if {"year", "value"} <= columns and {"indicator", "name"} & columns and len(table.frame):
-            table.source = where  # a sheet naming no indicator (a chart's data) is no history
-            found.append((str(name).strip(), table))
-    if len(found) < 2:
+    found = _complete_sheets(book, {"year", "value"}, plan=False)
+    if found is None:
         return None
     lacking = [(name, t) for name, t in found if "region" not in t.frame.columns]
     if region is None and lacking and all(is_region_name(name) for name, _ in lacking):
@@ -305,18 +306,18 @@ def _history_sheets(sheets, schema: Schema, src: str, region: str | None) -> lis
 _YEAR_SHEET = re.compile(r"^\s*(?P<year>(19|20)\d{2})\s*(年|年度|年末|年底)?\s*$")
 
 
-def _year_sheets(sheets, schema: Schema, src: str) -> list[Table] | None:
+def _year_sheets(book: _Workbook) -> list[Table] | None:
     """A history workbook keeping **one year per sheet** (sheet ``2021年``: 指标名称 | 单位 | 数值, an
     annual report each year): one table per sheet named by a year whose table has values but
     no year of its own, its ``year`` filled from the sheet's name; else None."""
     found, odd = [], []
-    for name, grid in sheets:
+    for k, (name, _) in enumerate(book.sheets):
         m = _YEAR_SHEET.match(unicodedata.normalize("NFKC", str(name)))
         if not m:
             continue
-        where = _part(src, name)
+        where = _part(book.src, name)
         try:
-            table = _from_grid(grid, schema, where)
+            table = book.table(k)
         except DataValidationError as exc:
             odd.append((name, where, exc.problems))
             continue
@@ -327,7 +328,6 @@ def _year_sheets(sheets, schema: Schema, src: str) -> list[Table] | None:
                     where, None, None, None, f"工作表名为 {m.group('year')} 年，标题却是 '{table.title}' (the "
                     "sheet's name and its title name different years; correct one of them)")]))
                 continue
-            table.source = where
             table.frame["year"] = m.group("year")
             table.headers["year"] = f"(sheet name '{name}')"
             found.append(table)
@@ -341,7 +341,7 @@ def _year_sheets(sheets, schema: Schema, src: str) -> list[Table] | None:
                 f"工作表 '{name}' 与其他年份的工作表格式不同，无法读出该年的数值 (the other sheets named by a year "
                 "hold 指标名称 | 数值 for that year; lay this one out the same way, or rename it if it is no "
                 "year's table)")])
-        raise DataValidationError(problems, source=src)
+        raise DataValidationError(problems, source=book.src)
     return found or None
 
 
@@ -350,14 +350,13 @@ _DEFAULT_SHEET_NAME = re.compile(r"^\s*(sheet|工作表|表)\s*\d*\s*$", re.IGNO
 _NAMES_INDICATOR = frozenset({"indicator", "name"})
 
 
-def _best_sheet(sheets, schema: Schema, src: str) -> Table:
-    if len(sheets) == 1:
-        return _from_grid(sheets[0][1], schema, src)
-    name, grid = max(sheets, key=lambda sheet: _sheet_score(sheet[1], schema))  # the first of equals
-    where = _part(src, name)
-    table = _from_grid(grid, schema, where)
-    table.source = where  # read_plan / read_history name it in their messages
-    return table
+def _best_sheet(book: _Workbook) -> Table:
+    """The table of the sheet whose header the reader knows best (a single sheet: named by the
+    file alone in messages)."""
+    if len(book.sheets) == 1:
+        return _from_grid(book.sheets[0][1], book.schema, book.src)
+    scores = [_sheet_score(grid, book.schema) for _, grid in book.sheets]
+    return book.table(scores.index(max(scores)))  # the first of equals
 
 
 def _part(src: str, name: str) -> str:
@@ -371,38 +370,36 @@ def _part(src: str, name: str) -> str:
 _DOCUMENT_TABLE = re.compile(r"table \d+")
 
 
-def _indicator_sheets(sheets, schema: Schema, src: str) -> list[Table] | None:
+def _indicator_sheets(book: _Workbook) -> list[Table] | None:
     """One table per sheet of a workbook keeping one indicator per sheet, else None."""
     histories = []
-    for name, grid in sheets:
-        head = [str(v) for v in grid.iloc[find_header(grid, schema)].tolist()]
+    for k in range(len(book.sheets)):
+        head = book.header(k)
         if _holds_targets(head):
             continue  # the plan's sheet of a workbook holding both
-        if _NAMES_INDICATOR & {_canonical(t, schema) for t in head if t}:
+        if _NAMES_INDICATOR & {_canonical(t, book.schema) for t in head if t}:
             return None  # a sheet names its indicators itself: the usual reading
-        histories.append((name, grid))
+        histories.append(k)
     found = []
-    for name, grid in histories:
-        where = _part(src, name)
+    for k in histories:
         try:
-            table = _from_grid(grid, schema, where)
+            table = book.table(k)
         except DataValidationError:
             continue  # not a table of this kind (a 说明 sheet); the usual reading reports it if chosen
         if {"year", "value"} <= set(table.frame.columns) and len(table.frame):
-            table.source = where
-            found.append((str(name).strip(), table))
+            found.append((str(book.sheets[k][0]).strip(), table))
     if len(found) < 2 or any(_DOCUMENT_TABLE.fullmatch(name) for name, _ in found):
         return None  # a web page's tables (a portal's export under an .xls name) have no names
     generic = [name for name, _ in found if _DEFAULT_SHEET_NAME.match(name)]
     if generic:
         listed = ", ".join(f"'{n}'" for n in generic)
         raise DataValidationError([Problem(
-            src, None, None, None,
+            book.src, None, None, None,
             f"工作表 {listed} 各为一个指标的地区 x 年份表，但名称是 Excel 默认名：请把每个工作表重命名为其"
             f"指标名称（右键工作表 -> 重命名，如 市场主体总量），或在各表加“指标名称”列 (the sheets {listed} "
             "each hold regions x years of one indicator, but their names are Excel's defaults, not "
             "indicator names; rename each sheet to its indicator or add a 指标名称 column to each sheet)")],
-            source=src)
+            source=book.src)
     for name, table in found:
         table.frame["name"] = name
         table.headers["name"] = f"(sheet name '{name}')"

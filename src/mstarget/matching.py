@@ -27,11 +27,8 @@ import pandas as pd
 from .chinese_script import to_simplified
 from .exceptions import UnmatchedWarning
 from .units import split_unit
-from .validation import NAME_NUMBERING, column_cells, records
+from .validation import NAME_NUMBERING, REGION_SUFFIXES, column_cells, records
 
-#: suffixes of Chinese administrative names: 鼎湖 / 鼎湖区, 广东 / 广东省, 内蒙古 / 内蒙古自治区
-REGION_SUFFIXES = ("自治区", "自治州", "自治县", "特别行政区", "新区", "街道", "区", "县", "市", "省",
-                   "州", "盟", "旗", "镇", "乡")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉<>]")
 _SPACE = re.compile(r"\s+")
 #: marks a table puts after a name that are not part of it: footnotes (年报率*, 年报率①, 年报率[1], 年报率（注1）)

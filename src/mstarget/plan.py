@@ -35,7 +35,7 @@ from .exceptions import DataValidationError, Problem
 from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_number_unit, split_unit
-from .validation import (NAME_NUMBERING, NO_FIGURE, Problems, apply_region, map_unique, normalize_text,
+from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, map_unique, normalize_text,
                          normalize_words, parse_number, parse_year, require_columns, text_column,
                          written_text)
 
@@ -526,7 +526,6 @@ def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells") -> tuple[np.ndarray
     return words, out
 
 _APPROX = ("约", "大约", "左右", "力争", "争取", "~", "≈")
-_CN_DIGITS = set("〇零一二三四五六七八九十百千万亿两")
 
 
 def _cell_hint(text) -> str:
@@ -546,14 +545,16 @@ def _cell_hint(text) -> str:
         return "brackets in pairs: 〔x〕 or 〈x〉 (a bracket is missing); "
     if target_in_words(s):
         return (f"'{s}' is read as the baseline with a direction (持续提升: ≥ the baseline value), so the "
-                "row needs its baseline (基期值); give it, or write the target as a number; ")
+                "row needs its baseline (基期值); give it, or write the target as a number（按基期值评估，请填写基期值或改填数字）; ")
     if not any(ch.isdigit() for ch in s) and any(w in s for w in _WORDS_NO_WAY + _WORDS_UP + _WORDS_DOWN):
         return (f"'{s}' says no level and no direction to assess: write the level to reach or keep "
-                "(保持稳定 -> ≥98 or the baseline's value with ≥ / ≤), or leave the row out; ")
-    if any(c in _CN_DIGITS for c in s):
+                "(保持稳定 -> ≥98 or the baseline's value with ≥ / ≤), or leave the row out（无数值也无方向，无法评估：请填写"
+                "要达到或保持的数值，或删去此行）; ")
+    if any(c in CN_NUMERALS for c in s):
         return "digits, not Chinese numerals (九十九 -> 99); "
     if s.startswith("="):
-        return "the value, not a spreadsheet formula: open the file in Excel or WPS and save it, or paste the values; "
+        return ("the value, not a spreadsheet formula: open the file in Excel or WPS and save it, or paste the "
+                "values（公式请换成数值：在 Excel 或 WPS 中打开并保存，或粘贴为数值）; ")
     if s.lower().strip("+-") in ("nan", "inf", "infinity", "none", "null"):
         return "a number, not a placeholder; "
     try:

@@ -16,6 +16,23 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 #: marks that say "no figure" in a statistical table (“—” / “/” / “…”: 无数据或不适用): read as blank
+#: suffixes of Chinese administrative names: 鼎湖 / 鼎湖区, 广东 / 广东省, 内蒙古 / 内蒙古自治区
+REGION_SUFFIXES = ("自治区", "自治州", "自治县", "特别行政区", "新区", "街道", "区", "县", "市", "省",
+                   "州", "盟", "旗", "镇", "乡")
+#: the provinces' short names as yearbooks write them (广东, 内蒙古), and the national total
+PROVINCES = frozenset("北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上海 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 "
+                      "广东 广西 海南 重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 台湾 香港 澳门 全国".split())
+#: Chinese numerals, which the readers refuse with "digits, not Chinese numerals"
+CN_NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两")
+
+
+def is_region_name(text) -> bool:
+    """Whether ``text`` is written as a region's name: a province's short name (``广东``, ``全国``)
+    or a name ending as Chinese administrative names do (``鼎湖区``, ``广东省``, ``肇庆市``)."""
+    name = to_simplified(unicodedata.normalize("NFKC", str(text))).strip()
+    return name in PROVINCES or name.endswith(REGION_SUFFIXES)
+
+
 NO_FIGURE = frozenset({"-", "--", "—", "——", "–", "/", "//", "…", "……", "..."})
 
 
