@@ -278,3 +278,13 @@ def test_a_header_repeated_on_every_page_is_not_data(tmp_path):
     wb.save(tmp_path / "h.xlsx")
     h = mt.read_history(tmp_path / "h.xlsx", region="鼎湖区")
     assert h.groupby("indicator")["value"].apply(list).to_dict() == {"企业标准": [52.0, 69.0], "地方标准": [0.0, 1.0]}
+
+
+def test_value_and_target_headers_bureaus_write():
+    """实际完成 heads a history's values, 规划目标值 a plan's targets (values SYNTHETIC)."""
+    h = mt.read_history(pd.DataFrame({"地区": ["鼎湖区"], "指标名称": ["企业标准"], "年份": [2023],
+                                      "实际完成": [84], "单位": ["项"]}))
+    assert h[["year", "value"]].values.tolist() == [[2023, 84.0]]
+    p = mt.read_plan(pd.DataFrame({"地区": ["鼎湖区"], "指标名称": ["企业标准"], "单位": ["项"], "基期年": [2020],
+                                   "基期值": ["〔38〕"], "目标年": [2025], "规划目标值": ["〔117〕"]}))
+    assert p[["target_year", "target", "kind"]].values.tolist() == [[2025, 117.0, "cumulative"]]

@@ -180,3 +180,17 @@ def test_language_follows_the_plan_unless_overridden(assessed, data_dir):  # iss
     assert report.rows[0].narrative.startswith(report.rows[0].name + ": ")
     with pytest.raises(mt.ParameterError, match="lang must be one of zh, en"):
         build_report(table, lang="fr")
+
+
+def test_a_target_written_in_words_is_shown_as_written_with_its_figure():
+    """持续提升 in the plan: the table cell and the sentence give the words and the figure read."""
+    plan = dinghu_plan()
+    plan.loc[plan["indicator"] == "drug_sampling_pass_rate", "target"] = "持续提升"
+    with pytest.warns(mt.ShortHistoryWarning):
+        table, details = assess_detailed(dinghu_history(), mt.read_plan(plan), as_of=2023, seed=0)
+    for lang, cell, said in (("zh", "持续提升（{}）", "持续提升，即{}%"), ("en", "持续提升 ({})", "持续提升, i.e. {}%")):
+        r = _row(build_report(table, details, lang=lang, date="2024-03-01"), "药品抽检合格率")
+        figure = r.figures()["target_signed"]
+        assert figure.startswith("≥98")  # the baseline, as the row's other figures are rounded
+        assert r.figures()["target"] == cell.format(figure)
+        assert said.format(figure) in r.narrative
