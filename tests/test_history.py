@@ -62,6 +62,30 @@ def test_numbers_with_percent_sign_and_thousands_separators(tmp_path):
     assert sorted(h["value"]) == [95.01, 1234.0]
 
 
+def test_separators_and_percent_marks_that_would_change_the_number_are_refused(tmp_path):
+    """12,5 is a decimal comma or a typo (it was read as 125), 2,021 no year (1,234 was read as the
+    year 1234), and 12% in a series counted in 批次 no count (it was read as 12)."""
+    path = _write(tmp_path, [
+        ["全国", "batches", "2020", "6,380,000", "批次"],   # row 2: thousands: read
+        ["全国", "batches", "2021", "6 954 438", "批次"],   # row 3: thousands with spaces: read
+        ["全国", "batches", "2022", "12,5", "批次"],        # row 4: refused
+        ["全国", "batches", "2,023", "7000000", "批次"],    # row 5: refused
+        ["全国", "batches", "2019", "12%", "批次"],         # row 6: refused
+        ["全国", "batches", "1234", "6000000", "批次"],     # row 7: no year of a plan's history
+        ["全国", "pass_rate", "2022", "97.6%", "%"],        # row 8: a share written with %: read
+    ])
+    with pytest.raises(mt.DataValidationError) as info:
+        mt.read_history(path)
+    where = {(p.row, p.column) for p in info.value.problems}
+    assert where == {(4, "value"), (5, "year"), (6, "value"), (7, "year")}
+    text = str(info.value)
+    assert "row 4, column 'value': '12,5': a decimal point, not a comma (12.5)" in text
+    assert "row 6, column 'value': '12%': 单元格中的 % 与本行单位 批次 不一致" in text
+    rows = pd.read_csv(path, dtype=str).iloc[[0, 1, 6]]
+    h = mt.read_history(rows)
+    assert sorted(h["value"]) == [97.6, 6380000.0, 6954438.0]
+
+
 def test_chinese_headers(tmp_path):
     path = tmp_path / "history_gbk.csv"
     pd.DataFrame({"地区": ["鼎湖区", "鼎湖区"], "指标名称": ["企业年报率", "企业年报率"], "年份": ["2016", "2020"],

@@ -238,6 +238,28 @@ def test_units_after_the_number_must_agree_with_the_row(tmp_path):
     assert np.isnan(plan.loc["每千人食品抽检量", "baseline"]) and plan.loc["每千人食品抽检量", "direction"] == ">="
 
 
+def test_a_percent_sign_or_a_misplaced_comma_in_a_target_is_refused(tmp_path):
+    """≥95% in a row counted in 件/万人 was read as 95, and 12,5 as 125: both are refused now, each
+    with its fix; a % row keeps its %, and 1,200 is twelve hundred."""
+    path = tmp_path / "plan.csv"
+    path.write_text("指标名称,单位,2020年基数,2025年目标\n"
+                    "每万人口高价值发明专利拥有量,件/万人,6.3,≥12%\n"
+                    "企业年报率,%,90.5%,≥95%\n"
+                    "千人食品检验量,批次/千人,4,\"12,5\"\n"
+                    "市场主体数量,户,\"1,200\",\"1,500\"\n", encoding="utf-8")
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_plan(path, region="X区")
+    assert {(p.row, p.column) for p in err.value.problems} == {(2, "2025年目标"), (4, "2025年目标")}
+    text = str(err.value)
+    assert "'≥12%': 单元格中的 % 与本行单位 件/万人 不一致" in text and "write the number alone" in text
+    assert "'12,5': a decimal point, not a comma (12.5)" in text
+    path.write_text(path.read_text(encoding="utf-8").replace("≥12%", "≥12").replace('"12,5"', "6"),
+                    encoding="utf-8")
+    plan = mt.read_plan(path, region="X区").set_index("name")
+    assert plan.loc["企业年报率", ["baseline", "target"]].tolist() == [90.5, 95.0]
+    assert plan.loc["市场主体数量", ["baseline", "target"]].tolist() == [1200.0, 1500.0]
+
+
 def test_a_target_written_as_a_direction_is_read_against_the_baseline(data_dir):
     """持续提升 / 逐年下降 in a plan's target cell (DESIGN: "enterprise annual-report rate to keep
     rising"): the target is the row's baseline, the words give the direction; they are kept as

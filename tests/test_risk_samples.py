@@ -88,6 +88,15 @@ def test_thousands_separators_accepted_and_as_of_filters(tmp_path):
         mt.risk.score(f, by="category", as_of="2020")
 
 
+@pytest.mark.parametrize("cell", ["12,5", "1,00", "1,0000"])
+def test_a_comma_that_does_not_separate_thousands_is_refused(cell):
+    # 12,5 batches was read as 125
+    df = pd.DataFrame({"period": ["2022", "2022"], "category": ["a", "b"], "tested": [cell, "1，200"],
+                       "failed": ["0", "1"]})
+    with pytest.raises(DataValidationError, match=r"row 2, column 'tested'.*a comma only between thousands"):
+        mt.risk.score(df, by="category")
+
+
 @pytest.mark.parametrize("cell", ["1e20", "100000000000000000000", 1e20])
 def test_absurd_counts_are_refused_not_overflowed(cell):
     # issue 14: counts of 1e20 overflowed (exit 1)

@@ -36,7 +36,7 @@ import pandas as pd
 from .chinese_script import to_simplified
 from .exceptions import DataValidationError, InconsistentDataWarning, Problem
 from .quantiles import sorted_median
-from .units import CHANGE_WORDS, percent_kind
+from .units import CHANGE_WORDS, is_percent, percent_kind
 from .validation import column_cells, map_unique, records
 
 #: relative difference between the plan's baseline and the history's value for that year above
@@ -235,6 +235,15 @@ def unit_in_cell(unit: np.ndarray, pos: int, written: str) -> str:
                 f"the number in the row's unit {unit[pos]} (the cell says {written}: convert it, "
                 "or correct the unit column)")
     return ""
+
+
+def percent_in_cell(unit: str) -> str:
+    """A number written with ``%`` in a row whose unit is not a percentage (``12%`` in 批次):
+    what is wrong, or ``""`` (a ``%`` row, or no unit given)."""
+    if not unit or is_percent(unit):
+        return ""
+    return (f"单元格中的 % 与本行单位 {unit} 不一致 / a number in the row's unit {unit}, not a percentage "
+            f"(the cell says %): write the number alone, or correct the unit column")
 
 
 def is_count(unit, name="", indicator="") -> bool:

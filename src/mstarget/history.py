@@ -24,7 +24,8 @@ from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import percent_kind, split_number_unit, split_unit
 from .validation import (CN_NUMERALS, Problems, apply_region, map_unique, normalize_text, normalize_words, parse_number,
-                         parse_year, require_columns, text_column, written_text)
+                         parse_year, require_columns, separator_hint, text_column, written_text, YEAR_MAX,
+                         YEAR_MIN)
 
 REQUIRED = ("region", "indicator", "year", "value")
 REQUIRED_CLEAN = set(REQUIRED)
@@ -267,7 +268,7 @@ def _years(raw: pd.DataFrame, problems: Problems) -> np.ndarray:
     """Integer years as floats (NaN where bad); whole columns at once, odd cells one by one."""
     years = np.array(pd.to_numeric(raw["year"], errors="coerce"), dtype=float)
     with np.errstate(invalid="ignore"):  # "inf" typed as a year: refused below, quietly
-        ok = np.isfinite(years) & (years % 1 == 0) & (years >= 1000) & (years <= 3000)
+        ok = np.isfinite(years) & (years % 1 == 0) & (years >= YEAR_MIN) & (years <= YEAR_MAX)
     odd = np.flatnonzero(~ok)
     if odd.size:
         cells = raw["year"].to_numpy(dtype=object)
@@ -302,7 +303,10 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
                 continue
             number, written = v
             values[pos] = np.nan if number is None else number
-            wrong = consistency.unit_in_cell(unit, pos, written) if written else ""
+            if written == "%":  # 12% in a series in 批次
+                wrong = consistency.percent_in_cell(unit[pos])
+            else:
+                wrong = consistency.unit_in_cell(unit, pos, written) if written else ""
             if wrong:
                 values[pos] = np.nan
                 problems.cell(pos, column, cells[pos], wrong)
@@ -321,6 +325,8 @@ def _value_hint(cell) -> str:
                 "备注 column（预计、初步等标注不读取：只填数字，标注写在备注列）; ")
     if any(ch.isdigit() for ch in s) and any(w in s for w in _APPROXIMATE):
         return "约 / 左右 / 余 are not read: write the number itself（请填写确切数字）; "
+    if separator_hint(s):
+        return separator_hint(s)
     if s and all(ch in CN_NUMERALS or ch == "点" for ch in s):
         return "digits, not Chinese numerals (九十九 -> 99); "
     if any(ch.isdigit() for ch in s) and s.rstrip("*＊①②③④⑤⑥⑦⑧⑨⑩※△▲†‡") != s:
@@ -329,9 +335,11 @@ def _value_hint(cell) -> str:
 
 
 def _number_maybe_with_unit(cell) -> tuple[float | None, str]:
-    """``(number, unit written after it or "")``; raises ``ValueError`` for anything else."""
+    """``(number, unit written after it, "%" for a percentage, or "")``; raises ``ValueError`` for
+    anything else."""
     try:
-        return parse_number(cell), ""
+        number = parse_number(cell)
+        return number, ("%" if isinstance(cell, str) and normalize_text(cell).endswith("%") else "")
     except ValueError:
         with_unit = split_number_unit(normalize_text(cell))
         if with_unit is None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -36,8 +36,8 @@ from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_number_unit, split_unit
 from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, map_unique, normalize_text,
-                         normalize_words, parse_number, parse_year, require_columns, text_column,
-                         written_text)
+                         normalize_words, parse_number, parse_year, require_columns, separator_hint,
+                         text_column, written_text)
 
 KINDS = ("level", "cumulative", "increment")
 DIRECTIONS = (">=", "<=")
@@ -101,12 +101,14 @@ CELL_HELP = ("a number, optionally in plan notation: 〔x〕 (cumulative), 〈x�
 @dataclass(frozen=True)
 class Cell:
     """A parsed plan cell: ``value`` with the ``kind`` / ``direction`` its notation states (or None)
-    and the ``unit`` written after the number (``15万户``; None when there is none)."""
+    and the ``unit`` written after the number (``15万户``; None when there is none); ``percent``:
+    the number was written with ``%`` (``≥99%``), which a row in another unit refuses."""
 
     value: float | None
     kind: str | None = None
     direction: str | None = None
     unit: str | None = None
+    percent: bool = field(default=False, compare=False, repr=False)
 
 
 def _strip_direction(s: str) -> tuple[str | None, str]:
@@ -185,7 +187,7 @@ def parse_cell(text) -> Cell:
     value = parse_number(s)  # raises ValueError on garbage
     if value is None:
         raise ValueError(text)
-    return Cell(value, kind, direction, unit)
+    return Cell(value, kind, direction, unit, percent=s.endswith("%"))
 
 
 #: the plan notation in words (the Dinghu note: 〔〕内为累计数，〈〉内为“十四五”期间累计新增数), longest first:
@@ -438,6 +440,7 @@ class _Cells:
     ok: np.ndarray
     unit: np.ndarray | None = None  # the unit written after the number, None where there is none
     readable: np.ndarray | None = None  # parsed without error (a number, blank or "—")
+    percent: np.ndarray | None = None  # written with % (bool)
 
 
 def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool, columns=None) -> _Cells:
@@ -446,7 +449,8 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
     n = len(raw)
     if column not in raw.columns:
         none = np.full(n, None, dtype=object)
-        return _Cells(np.full(n, np.nan), none, none.copy(), np.zeros(n, dtype=bool), None, np.ones(n, dtype=bool))
+        return _Cells(np.full(n, np.nan), none, none.copy(), np.zeros(n, dtype=bool), None, np.ones(n, dtype=bool),
+                      np.zeros(n, dtype=bool))
     parsed = map_unique(raw[column], parse_cell)
     bad = np.array([isinstance(c, ValueError) for c in parsed], dtype=bool)
     cells = [Cell(None) if b else c for c, b in zip(parsed, bad)]
@@ -460,14 +464,22 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
             problems.cell(pos, name(pos), raw[column].iloc[pos], "a target value, not blank; " + CELL_HELP)
     return _Cells(value, np.array([c.kind for c in cells], dtype=object),
                   np.array([c.direction for c in cells], dtype=object), ~np.isnan(value),
-                  np.array([c.unit for c in cells], dtype=object), ~bad)
+                  np.array([c.unit for c in cells], dtype=object), ~bad,
+                  np.array([c.percent for c in cells], dtype=bool))
 
 
 def _units_in_cells(raw, unit: np.ndarray, cells: dict, problems: Problems) -> None:
     """A unit written after the number (``15万户``) fills a blank unit and must agree with a given
     one (compared as :func:`mstarget.consistency.normalize_unit` does: 件/万人口 is 件/万人)."""
     for column, c in cells.items():
-        if c.unit is None or column not in raw.columns:
+        if column not in raw.columns:
+            continue
+        if c.percent is not None:  # 12% in a row in 件/万人
+            for pos in np.flatnonzero(c.percent):
+                wrong = consistency.percent_in_cell(unit[pos])
+                if wrong:
+                    problems.cell(pos, column, raw[column].iloc[pos], wrong)
+        if c.unit is None:
             continue
         for pos in np.flatnonzero([u is not None for u in c.unit]):
             wrong = consistency.unit_in_cell(unit, pos, c.unit[pos])
@@ -552,6 +564,8 @@ def _cell_hint(text) -> str:
                 "要达到或保持的数值，或删去此行）; ")
     if any(c in CN_NUMERALS for c in s):
         return "digits, not Chinese numerals (九十九 -> 99); "
+    if separator_hint(s):
+        return separator_hint(s)
     if s.startswith("="):
         return ("the value, not a spreadsheet formula: open the file in Excel or WPS and save it, or paste the "
                 "values（公式请换成数值：在 Excel 或 WPS 中打开并保存，或粘贴为数值）; ")

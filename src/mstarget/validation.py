@@ -13,6 +13,11 @@ from .chinese_script import to_simplified
 from .exceptions import DataValidationError, Problem
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+#: thousands written with separators: 1,234 / 1 234 / 12,345,678.5 (a comma or space elsewhere, as
+#: in 12,5, is refused: a decimal comma or a typo, never guessed)
+_GROUPED = re.compile(r"^[+-]?\d{1,3}([, ]\d{3})+(\.\d*)?$")
+#: calendar years a plan or its history can hold (the layout reads the same in headers)
+YEAR_MIN, YEAR_MAX = 1900, 2099
 
 
 #: marks that say "no figure" in a statistical table (“—” / “/” / “…”: 无数据或不适用): read as blank
@@ -63,9 +68,11 @@ def normalize_words(value) -> str:
 
 
 def parse_number(value) -> float | None:
-    """A plain number from a cell: ``"1,234.5"``, ``"95.01%"``, ``"９８"`` -> float; blank -> None.
+    """A plain number from a cell: ``"1,234.5"``, ``"1 234"``, ``"95.01%"``, ``"９８"`` -> float;
+    blank -> None.
 
-    Raises ``ValueError`` if the cell holds something else.
+    Raises ``ValueError`` if the cell holds something else, including a comma or space that does
+    not separate thousands (``"12,5"``).
     """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return None if (isinstance(value, float) and math.isnan(value)) else float(value)
@@ -74,15 +81,26 @@ def parse_number(value) -> float | None:
     text = normalize_text(value)
     if text == "" or text.lower() in NO_FIGURE or text.lower() in {"nan", "na", "n/a"}:
         return None
-    text = text.replace(",", "").replace(" ", "")
     if text.endswith("%"):
-        text = text[:-1]
+        text = text[:-1].rstrip()
+    if "," in text or " " in text:
+        if not _GROUPED.match(text):
+            raise ValueError(text)
+        text = text.replace(",", "").replace(" ", "")
     if not _NUMBER.match(text):
         raise ValueError(text)
     number = float(text)
     if not math.isfinite(number):
         raise ValueError(text)
     return number
+
+
+def separator_hint(text) -> str:
+    """The fix for a number whose comma does not separate thousands (``12,5``), else ``""``."""
+    for number in re.findall(r"\d[\d,]*,\d+", normalize_text(text).replace(" ", "")):
+        if not re.fullmatch(r"\d{1,3}(,\d{3})+", number):
+            return "a decimal point, not a comma (12.5), and commas only between thousands (1,234); "
+    return ""
 
 
 #: a year written with a period or a date: 2021年度 / 2021年末 / 2021年底, 2021-12-31, 2021/12/31,
@@ -95,15 +113,18 @@ _YEAR_AS_PERIOD = re.compile(r"^(?P<year>\d{4})\s*(年度|年末|年底|年"
 
 def parse_year(value) -> int | None:
     """An integer year (``2020``, ``"2020"``, ``"2020.0"``, ``"2020年"``, ``"2020年度"``,
-    ``"2020-12-31"``); blank -> None."""
+    ``"2020-12-31"``) from ``YEAR_MIN`` to ``YEAR_MAX``; blank -> None. Raises ``ValueError`` for
+    anything else (``"2,021"``, ``1234``)."""
     text = normalize_text(value)
     m = _YEAR_AS_PERIOD.match(text)
     if m:
         text = m.group("year")
+    if "," in text or " " in text:  # 2,021 is a typo, not a year
+        raise ValueError(text)
     num = parse_number(text)
     if num is None:
         return None
-    if not float(num).is_integer() or not (1000 <= num <= 3000):
+    if not float(num).is_integer() or not (YEAR_MIN <= num <= YEAR_MAX):
         raise ValueError(text)
     return int(num)
 

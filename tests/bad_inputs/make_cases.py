@@ -259,6 +259,10 @@ def plan_cases() -> None:
     write_csv("p_text_number.csv", dinghu(set_cell("drug_sampling_pass_rate", "target", "九十九")))
     case("p_text_number", PLAN_ONLY % "p_text_number.csv", 2,
          "p_text_number.csv, row 14, column 'target': '九十九': digits, not Chinese numerals", "a number in Chinese words")
+    write_csv("p_percent_in_count_row.csv", dinghu(set_cell("enterprises_per_1000_people", "target", "〔25.64%〕")))
+    case("p_percent_in_count_row", PLAN_ONLY % "p_percent_in_count_row.csv", 2,
+         "p_percent_in_count_row.csv, row 3, column 'target': '〔25.64%〕': 单元格中的 % 与本行单位 户/千人 不一致",
+         "a target written with % in a row counted in 户/千人")
     write_csv("p_unit_in_cell.csv", dinghu(set_cell("market_entities_total", "target", "〔31200户〕")))
     case("p_unit_in_cell", PLAN_ONLY % "p_unit_in_cell.csv", 2,
          "p_unit_in_cell.csv, row 2, column 'target': '〔31200户〕': 单元格中的单位 户 与本行单位 万户 不一致",
@@ -648,6 +652,19 @@ def history_cases() -> None:
     case("h_text_value", WITH_DINGHU % "h_text_value.csv", 2,
          f"h_text_value.csv, row {H('drug_sampling_pass_rate', 2023)}, column 'value': '约99': 约 / 左右 / 余 are not read: write the number itself",
          "约 before a value")
+    write_csv("h_decimal_comma.csv", history(set_hist("drug_sampling_pass_rate", 2023, "value", "99,2")))
+    case("h_decimal_comma", WITH_DINGHU % "h_decimal_comma.csv", 2,
+         f"h_decimal_comma.csv, row {H('drug_sampling_pass_rate', 2023)}, column 'value': '99,2': a decimal point, "
+         "not a comma (12.5)", "a decimal comma (99,2 for 99.2; it was read as 992)")
+    write_csv("h_year_separator.csv", history(set_hist("cosmetics_sampling_batches", 2023, "year", "2,023")))
+    case("h_year_separator", WITH_DINGHU % "h_year_separator.csv", 2,
+         f"h_year_separator.csv, row {H('cosmetics_sampling_batches', 2023)}, column 'year': '2,023': an integer year",
+         "a year with a thousands separator, as a spreadsheet's number format writes it (it was read as 2023 "
+         "only by luck: 1,234 was read as the year 1234)")
+    write_csv("h_percent_in_count.csv", history(set_hist("cosmetics_sampling_batches", 2022, "value", "10%")))
+    case("h_percent_in_count", WITH_DINGHU % "h_percent_in_count.csv", 2,
+         f"h_percent_in_count.csv, row {H('cosmetics_sampling_batches', 2022)}, column 'value': '10%': "
+         "单元格中的 % 与本行单位 批次/年 不一致", "a value written with % in a series counted in 批次/年")
     write_csv("h_inf_value.csv", history(set_hist("drug_sampling_pass_rate", 2023, "value", "inf")))
     case("h_inf_value", WITH_DINGHU % "h_inf_value.csv", 2,
          f"h_inf_value.csv, row {H('drug_sampling_pass_rate', 2023)}, column 'value': 'inf'",
@@ -824,6 +841,10 @@ def risk_cases() -> None:
     save_workbook(wb, "r_bureau_workbook.xlsx")
     case("r_bureau_workbook", RISK % "r_bureau_workbook.xlsx", 0, "乳制品",
          "the same counts as a bureau keeps them: title row, Chinese headers, 合计 and 注 rows (valid)", "stdout")
+    write_csv("r_decimal_comma.csv", food(set_food("2019H2", "罐头", "tested", "23,21")))
+    case("r_decimal_comma", RISK % "r_decimal_comma.csv", 2,
+         f"r_decimal_comma.csv, row {F('2019H2', '罐头')}, column 'tested': '23,21': a whole number of batches; "
+         "a comma only between thousands", "a count with a misplaced comma (it was read as 2321)")
     write_csv("r_failed_gt_tested.csv", food(set_food("2019H2", "罐头", "failed", "23219")))
     case("r_failed_gt_tested", RISK % "r_failed_gt_tested.csv", 2,
          f"r_failed_gt_tested.csv, row {F('2019H2', '罐头')}, column 'failed': '23219': failed <= tested",

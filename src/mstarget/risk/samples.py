@@ -18,6 +18,7 @@ batches would be counted twice.
 from __future__ import annotations
 
 import os
+import re
 from typing import Sequence
 
 import numpy as np
@@ -133,7 +134,12 @@ def parse_count(v) -> int:
     if isinstance(v, (int, np.integer)):
         n = int(v)
     else:
-        text = str(v).strip().replace(",", "").replace("，", "")
+        text = str(v).strip()
+        if re.search(r"[,，]", text):
+            if not re.fullmatch(r"\d{1,3}([,，]\d{3})+", text):
+                raise ValueError("a whole number of batches; a comma only between thousands (1,234), "
+                                 "never as a decimal point (12,5)")
+            text = re.sub(r"[,，]", "", text)
         try:
             x = float(text)
         except ValueError:
@@ -168,8 +174,9 @@ def parse_counts(series: pd.Series, src: str, column: str,
     elif pd.api.types.is_numeric_dtype(s):
         num = s.astype(float)
     else:
-        text = s.astype("string").str.strip().str.replace(",", "", regex=False) \
-                .str.replace("，", "", regex=False)
+        text = s.astype("string").str.strip()
+        grouped = text.str.fullmatch(r"\d{1,3}([,，]\d{3})+").fillna(False).astype(bool)  # 1,234; never 12,5
+        text = text.where(~grouped, text.str.replace(r"[,，]", "", regex=True))
         num = pd.to_numeric(text, errors="coerce").astype(float)
     x = num.to_numpy(float)
     ok = np.isfinite(x) & (x >= 0) & (x <= MAX_COUNT) & (np.floor(x) == x)
