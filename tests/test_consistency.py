@@ -90,12 +90,15 @@ def test_percent_share_jumping_100_times_warned_not_refused():  # issue 14
 
 
 def test_future_year_and_negative_count_warned_by_the_reader():  # issue 14
-    hist = _history([("cosmetics_sampling_batches", 2021, 9, "批次"), ("cosmetics_sampling_batches", 2999, 10, "批次"),
+    hist = _history([("cosmetics_sampling_batches", 2021, 9, "批次"), ("cosmetics_sampling_batches", 2099, 10, "批次"),
                      ("medical_device_sampling_batches", 2021, -8, "批次")])
     _, seen = _caught(lambda: mt.read_history(hist))
     texts = " | ".join(map(str, seen))
-    assert "row 3 (鼎湖区/cosmetics_sampling_batches 2999)" in texts
+    assert "row 3 (鼎湖区/cosmetics_sampling_batches 2099)" in texts
     assert "row 4, column 'value': '-8'" in texts
+    hist.loc[1, "year"] = 2999  # no year of a plan's history: refused, not warned
+    with pytest.raises(mt.DataValidationError, match="row 3, column 'year': '2999': an integer year"):
+        mt.read_history(hist)
 
 
 def test_baseline_contradiction_warned_with_both_rows_and_which_is_used(dinghu_plan):  # issue 14
@@ -234,3 +237,52 @@ def test_rows_screened_a_column_at_a_time_give_the_row_by_row_verdicts(data_dir,
         assert got[0] == got[1], trial
         verdicts[got[0][0]] = verdicts.get(got[0][0], 0) + 1
     assert set(verdicts) == {"ok", "refused"}  # both kinds of verdict were compared
+
+
+def test_one_figure_in_another_unit_is_refused_where_assessed(dinghu_plan):
+    """24200 (户) among 1.89-2.7 万户 was forecast as it stood (80 % band up to 3e10); it is refused,
+    naming its row, how far off it is and what to check. A series taking off (0.1, 0.2, 5) is not."""
+    hist = _history([("market_entities_total", y, v, "万户") for y, v in
+                     [(2020, 1.89), (2021, 2.15), (2022, 24200), (2023, 2.70)]])
+    with pytest.raises(mt.DataValidationError) as err:
+        _caught(lambda: mt.assess(hist, dinghu_plan, model="naive"))
+    (p,) = err.value.problems
+    assert (p.row, p.column, p.value) == (4, "value", "24200")
+    assert "about 11,256 times its other figures, 1.89-2.7 万户" in str(err.value)
+    assert "户 among 万户" in str(err.value) and "约 11,256 倍" in str(err.value)
+    hist.loc[2, "value"] = 2.42
+    res, _ = _caught(lambda: mt.assess(hist, dinghu_plan, model="naive"))
+    assert res.set_index("indicator").loc["market_entities_total", "last_value"] == 2.7
+    flows = _history([("ip_pledge_financing", y, v, "亿元") for y, v in [(2021, 0.1), (2022, 0.2), (2023, 5.0)]])
+    res, _ = _caught(lambda: mt.assess(flows, dinghu_plan, model="naive"))
+    assert res.set_index("indicator").loc["ip_pledge_financing", "last_value"] == 5.0
+
+
+def test_a_figure_far_off_both_neighbouring_years_is_warned_by_the_reader():
+    """5.5 typed as 55 between 5.3 and 5.8: said with its row, used as written."""
+    hist = _history([("food_samples_per_1000_people", y, v, "批次/千人") for y, v in
+                     [(2020, 5.0), (2021, 5.3), (2022, 55.0), (2023, 5.8)]])
+    h, seen = _caught(lambda: mt.read_history(hist))
+    (w,) = seen
+    assert "row 4 (鼎湖区/food_samples_per_1000_people 2022: 55 between 5.3 and 5.8)" in str(w)
+    assert [(p.row, p.value) for p in w.problems] == [(4, "55")]
+    assert h["value"].tolist() == [5.0, 5.3, 55.0, 5.8]
+    hist.loc[2, "value"] = 9.0  # a big year, not a slip: nothing to say
+    assert _caught(lambda: mt.read_history(hist))[1] == []
+
+
+def test_a_target_far_from_its_baseline_is_warned_by_the_reader(dinghu_plan):
+    """≥9.9 against a baseline of 98 (99 with a slipped decimal point) was read as met before the
+    plan began, and 〔31.2〕 against 1.89 as hopeless, without a word; both are said now, naming the
+    cell. The real plan's own targets (up to 2.9x a baseline) say nothing."""
+    assert _caught(lambda: mt.read_plan(dinghu_plan))[1] == []
+    plan = dinghu_plan.copy()
+    plan.loc[plan["indicator"] == "drug_sampling_pass_rate", "target"] = "≥9.9"
+    plan.loc[plan["indicator"] == "market_entities_total", "target"] = "〔31.2〕"
+    read, seen = _caught(lambda: mt.read_plan(plan))
+    assert len(seen) == 2
+    low, high = (str(w) for w in seen) if "9.9" in str(seen[0]) else (str(w) for w in seen[::-1])
+    assert "row 14, column 'target': '≥9.9': 目标值为基期值 98 的1/9.9" in low
+    assert "met at the baseline already: a misplaced decimal point or another unit? used as written" in low
+    assert "row 2, column 'target': '〔31.2〕'" in high and "16.5 times the baseline 1.89" in high
+    assert read.set_index("indicator").loc["drug_sampling_pass_rate", "target"] == 9.9  # used as written

@@ -4,14 +4,16 @@ The readers check each cell on its own; these checks look across cells, rows and
 unit mix-up or a copy-paste slip hides among values that are each fine:
 
 * ``read_history``: one series in two units (批次 / 万批次, % / ‰) -- error; a count (批次, 户, 件 ...)
-  below zero, a ``%`` share jumping ~100x between two years, an observation dated after the
-  current year -- warnings;
+  below zero, a ``%`` share jumping ~100x between two years, a figure ``SPIKE_FACTOR`` times both
+  its neighbouring years, an observation dated after the current year -- warnings;
 * ``read_plan``: a plan row repeated with another target (≥12 and ≥15 for one region, indicator
   and target year), a count below zero -- errors; a row repeated exactly (kept once), a 〈〉
-  baseline that is not zero (not used) -- warnings;
+  baseline that is not zero (not used), a target ``TARGET_FACTOR`` times its baseline on the wrong
+  side of it or 10 times beyond it -- warnings;
 * ``assess``, after matching: plan and history in one unit at two magnitudes (万元 / 亿元), history
   figures :data:`SCALE_FACTOR` times the plan's or more (or less by as much), ratios 0-1 against a
-  plan in %, a negative count in an assessed series -- errors; the history's baseline-year value
+  plan in %, a negative count in an assessed series, one figure ``OUTLIER_FACTOR`` times the rest of
+  its assessed series (户 among 万户) -- errors; the history's baseline-year value
   differing from the plan's baseline by more than rounding, plan and history in different units
   -- warnings.
 
@@ -51,6 +53,20 @@ PERCENT_FACTOR = 30.0
 JUMP_FACTOR = 30.0
 #: ... from (or to) a value at most this (a ratio 0-1 written among percentages)
 JUMP_RATIO_MAX = 1.5
+
+#: one figure of a series this many times the median of its other figures, or as many times smaller,
+#: while those agree within ``OUTLIER_SPREAD`` of each other: a figure in another unit (户 among 万户,
+#: 元 among 亿元) -- refused where a plan assesses the series
+OUTLIER_FACTOR = SCALE_FACTOR
+OUTLIER_SPREAD = 3.0
+#: a figure this many times both its neighbouring years (or as many times smaller), the neighbours
+#: within 2x of each other: a warning (a misplaced decimal point, 55 for 5.5?)
+SPIKE_FACTOR = 8.0
+
+#: a plan target this many times its baseline (or as many times smaller) on the wrong side of it
+#: (≥9.9 against 98), or ``TARGET_FAR`` times beyond it for figures other than shares: a warning
+TARGET_FACTOR = 8.0
+TARGET_FAR = 10.0
 
 #: magnitude prefixes of Chinese units, longest first (万元 = 10^4 元, 亿元 = 10^8 元)
 _PREFIXES = (("万亿", 1e12), ("千万", 1e7), ("百万", 1e6), ("十万", 1e5), ("亿", 1e8), ("万", 1e4),
@@ -345,6 +361,7 @@ def check_plan(plan: pd.DataFrame, raw: pd.DataFrame, problems, *, warn: bool = 
     _plan_counts(plan, problems, text)
     if warn:
         _increment_baselines(plan, problems, text, keep)
+        _far_targets(plan, problems, text, keep)
     return np.flatnonzero(keep)
 
 
@@ -380,6 +397,35 @@ def _increment_baselines(plan: pd.DataFrame, problems, text, keep) -> None:
               f"{target_text(plan['direction'].iat[pos], 'increment', plan['target'].iat[pos])} target "
               f"counts additions{since}; {_label(plan['region'].iat[pos], plan['indicator'].iat[pos])})",
               [Problem(problems.source, r, column, _num(v[pos]), "not used")], 5)
+
+
+def _far_targets(plan: pd.DataFrame, problems, text, keep) -> None:
+    """Warn of a target far from its baseline: on the wrong side of it by ``TARGET_FACTOR`` or more
+    (``≥9.9`` against 98: met before the plan began), or beyond it by ``TARGET_FAR``
+    times or more for figures other than ``%`` shares (``〔31.2〕`` against 1.89: 3.12 with a slipped
+    decimal point?)."""
+    b = plan["baseline"].to_numpy(dtype=float)
+    t = plan["target"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = t / b
+    cand = keep & (plan["kind"] != "increment").to_numpy() & (b > 0) & (t > 0) & \
+        ((ratio >= TARGET_FACTOR) | (ratio <= 1 / TARGET_FACTOR))
+    for pos in np.flatnonzero(cand):
+        d, r = plan["direction"].iat[pos], float(ratio[pos])
+        wrong_side = (d == ">=" and r < 1) or (d == "<=" and r > 1)
+        share = percent_kind(plan["unit"].iat[pos], plan["name"].iat[pos], plan["indicator"].iat[pos]) == "share"
+        if not wrong_side and (share or max(r, 1 / r) < TARGET_FAR):
+            continue
+        row, column = problems.row_of(pos), problems.column_of("target")
+        target = target_text(d, plan["kind"].iat[pos], t[pos])
+        times = f"{r:,.1f} 倍" if r > 1 else f"1/{1 / r:,.1f}"
+        side = ("met at the baseline already" if wrong_side else "far beyond it")
+        _warn(f"{problems.source}, row {row}, column '{column}': {text('target', pos, target)!r}: "
+              f"目标值为基期值 {_num(b[pos])} 的{times}，请核对是否小数点或单位录错 (the target is "
+              + (f"{r:,.1f} times" if r > 1 else f"1/{1 / r:,.1f} of")
+              + f" the baseline {_num(b[pos])} of {_label(plan['region'].iat[pos], plan['indicator'].iat[pos])}"
+              f", {side}: a misplaced decimal point or another unit? used as written)",
+              [Problem(problems.source, row, column, target, f"a target near the baseline {_num(b[pos])}")], 5)
 
 
 # ----------------------------------------------------------------------------- history
@@ -478,6 +524,52 @@ def warn_history(history: pd.DataFrame, *, today: _dt.date | None = None) -> Non
               "they are used as written -- pass as_of / --as-of to leave them out)",
               [Problem(where(p), row(p), "year", str(int(years[p])), f"a year up to {year_now}") for p in late], 4)
     _percent_jumps(history, where, row)
+    _spikes(history, where, row)
+
+
+def _spikes(history: pd.DataFrame, where, row) -> None:
+    """Warn of a figure ``SPIKE_FACTOR`` times both neighbouring years' (or as many times smaller),
+    the neighbours within 2x of each other: ``5, 5.3, 55, 5.8`` (a misplaced decimal point?)."""
+    v = history["value"].to_numpy(dtype=float)
+    if v.size < 3:
+        return
+    reg, ind = history["region"].to_numpy(dtype=object), history["indicator"].to_numpy(dtype=object)
+    a, b, c = v[:-2], v[1:-1], v[2:]
+    same = (reg[:-2] == reg[1:-1]) & (reg[1:-1] == reg[2:]) & (ind[:-2] == ind[1:-1]) & (ind[1:-1] == ind[2:])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        up = np.minimum(b / a, b / c)
+        down = np.minimum(a / b, c / b)
+        calm = np.maximum(a, c) / np.minimum(a, c) <= 2.0
+        spike = same & (a > 0) & (b > 0) & (c > 0) & calm & ((up >= SPIKE_FACTOR) | (down >= SPIKE_FACTOR))
+    found = np.flatnonzero(spike) + 1
+    if not found.size:
+        return
+    problems = [Problem(where(p), row(p), "value", f"{v[p]:g}",
+                        f"a figure near its neighbouring years' {v[p - 1]:g} and {v[p + 1]:g}") for p in found]
+    shown = "; ".join(f"row {row(p)} ({reg[p]}/{ind[p]} {int(history['year'].iat[p])}: {v[p]:g} between "
+                      f"{v[p - 1]:g} and {v[p + 1]:g})" for p in found[:5])
+    more = f" and {found.size - 5} more" if found.size > 5 else ""
+    _warn(f"{where(found[0])}: {found.size} 个数值与前后两年相差 {SPIKE_FACTOR:g} 倍以上，请核对是否小数点或单位录错 "
+          f"({found.size} figure(s) {SPIKE_FACTOR:g} times or more off both neighbouring years: {shown}{more}; "
+          "a misplaced decimal point or another unit? used as written)", problems, 5)
+
+
+def odd_one_out(v: np.ndarray) -> tuple[int, float] | None:
+    """``(position, factor)`` of the figure of ``v`` at another magnitude than the rest of its series
+    -- ``OUTLIER_FACTOR`` times their median or as many times smaller, the rest within
+    ``OUTLIER_SPREAD`` of each other -- else ``None`` (fewer than 3 positive figures: never)."""
+    pos = np.flatnonzero(np.isfinite(v) & (v > 0))
+    if pos.size < 3:
+        return None
+    x = v[pos]
+    for k in (int(np.argmax(x)), int(np.argmin(x))):
+        rest = np.delete(x, k)
+        if rest.max() / rest.min() > OUTLIER_SPREAD:
+            continue
+        factor = x[k] / float(np.median(rest))
+        if factor >= OUTLIER_FACTOR or factor <= 1 / OUTLIER_FACTOR:
+            return int(pos[k]), factor
+    return None
 
 
 def _percent_jumps(history: pd.DataFrame, where, row) -> None:
@@ -644,6 +736,23 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
             p0 = int(hpos[0])
             errors.append(Problem(hsrc_at(p0), hrow(p0), hcol("value", p0), f"{values[p0]:g}", problem))
             continue
+        # 3b. one figure at another magnitude than the rest of the series (户 among 万户)
+        odd = None if declared else odd_one_out(v)
+        if odd is not None:
+            k, factor = odd
+            p = int(hpos[k])
+            others = np.delete(v, k)
+            others = others[np.isfinite(others) & (others > 0)]
+            times = f"约 {factor:,.0f} 倍" if factor > 1 else f"约 1/{1 / factor:,.0f}"
+            errors.append(Problem(
+                hsrc_at(p), hrow(p), hcol("value", p), f"{values[p]:g}",
+                f"该值为本序列其他年份的{times}，请核对单位或小数点 ({what}: about "
+                + (f"{factor:,.0f} times" if factor > 1 else f"1/{1 / factor:,.0f} of")
+                + f" its other figures, {others.min():g}-{others.max():g}"
+                + (f" {unit}" if unit else "")
+                + "; a figure in another unit (户 among 万户, 元 among 亿元) or a misplaced decimal point? "
+                "correct it, or leave the cell blank)"))
+            continue
         # 4. the history's baseline-year value against the plan's baseline
         if r.kind != "increment" and not pd.isna(r.baseline) and not pd.isna(r.baseline_year):
             at = hpos[years[hpos] == int(r.baseline_year)]
@@ -721,7 +830,13 @@ def _rows_to_check(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict, use: 
     with np.errstate(invalid="ignore"):
         baseline_ok = np.isnan(baseline) | np.isnan(by) | np.isnan(found) | \
             (np.abs(found - baseline) <= BASELINE_TOLERANCE * np.abs(baseline))
-    clear = ~units_differ & ~negative[np.where(matched, g, 0)] & scale_ok & baseline_ok
+    # one figure at another magnitude (户 among 万户): only where the series' own range is that wide
+    positive = values > 0
+    top = pd.Series(values[positive]).groupby(gid[positive], sort=False).agg(["max", "min"])
+    wide = np.zeros(n_groups, dtype=bool)
+    wide[top.index.to_numpy()] = (top["max"] / top["min"]).to_numpy(dtype=float) >= OUTLIER_FACTOR
+    clear = ~units_differ & ~negative[np.where(matched, g, 0)] & ~wide[np.where(matched, g, 0)] & scale_ok & \
+        baseline_ok
     return np.flatnonzero(matched & ~clear)
 
 

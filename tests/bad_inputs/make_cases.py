@@ -259,6 +259,10 @@ def plan_cases() -> None:
     write_csv("p_text_number.csv", dinghu(set_cell("drug_sampling_pass_rate", "target", "九十九")))
     case("p_text_number", PLAN_ONLY % "p_text_number.csv", 2,
          "p_text_number.csv, row 14, column 'target': '九十九': digits, not Chinese numerals", "a number in Chinese words")
+    write_csv("p_target_decimal_slip.csv", dinghu(set_cell("drug_sampling_pass_rate", "target", "≥9.9")))
+    case("p_target_decimal_slip", PLAN_ONLY % "p_target_decimal_slip.csv", 0,
+         "p_target_decimal_slip.csv, row 14, column 'target': '≥9.9': 目标值为基期值 98 的1/9.9",
+         "a target typed 9.9 for 99 against a baseline of 98 (warned: it was read as met before the plan began)")
     write_csv("p_percent_in_count_row.csv", dinghu(set_cell("enterprises_per_1000_people", "target", "〔25.64%〕")))
     case("p_percent_in_count_row", PLAN_ONLY % "p_percent_in_count_row.csv", 2,
          "p_percent_in_count_row.csv, row 3, column 'target': '〔25.64%〕': 单元格中的 % 与本行单位 户/千人 不一致",
@@ -652,6 +656,10 @@ def history_cases() -> None:
     case("h_text_value", WITH_DINGHU % "h_text_value.csv", 2,
          f"h_text_value.csv, row {H('drug_sampling_pass_rate', 2023)}, column 'value': '约99': 约 / 左右 / 余 are not read: write the number itself",
          "约 before a value")
+    write_csv("h_unit_slip.csv", history(set_hist("market_entities_total", 2022, "value", "24200")))
+    case("h_unit_slip", WITH_DINGHU % "h_unit_slip.csv", 2,
+         f"h_unit_slip.csv, row {H('market_entities_total', 2022)}, column 'value': '24200': 该值为本序列其他年份的约",
+         "one year typed in 户 in a series kept in 万户 (24200 for 2.42; it was forecast as it stood)")
     write_csv("h_decimal_comma.csv", history(set_hist("drug_sampling_pass_rate", 2023, "value", "99,2")))
     case("h_decimal_comma", WITH_DINGHU % "h_decimal_comma.csv", 2,
          f"h_decimal_comma.csv, row {H('drug_sampling_pass_rate', 2023)}, column 'value': '99,2': a decimal point, "
