@@ -175,3 +175,53 @@ def write_plan_html(path, *, encoding: str = "gbk", bad_cell=None) -> Path:
             f"<table border='1'><tbody>{head}{''.join(body)}</tbody></table><p>{NOTE}</p></body></html>")
     Path(path).write_bytes(page.encode(encoding))
     return Path(path)
+
+
+def write_plan_pdf(path, *, bad_cell=None, rows_per_page: int | None = None) -> Path:
+    """The Dinghu table as the plan's PDF (as a government site publishes it: the Word document
+    printed to PDF), drawn by reportlab with a built-in Chinese font (STSong-Light, no font file):
+    a title, the 专栏 box (no table lines: not a table to a reader), then the ruled indicators table
+    with the Word document's two-row header (基期值 | 规划值 over 2020年 | 2025年, the other header
+    cells spanning both rows) and the 类别 column spanning its rows, and the 注 line below.
+    ``rows_per_page`` breaks the table across pages, the header repeated on each, as Word prints
+    a long table. ``bad_cell=((row, col), text)`` overwrites one body cell (0-based, 7 columns)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.lib.styles import ParagraphStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    text = ParagraphStyle("zh", fontName="STSong-Light", fontSize=10, leading=14)
+    head = [["序号", "类别", "主要指标", "单位", "基期值", "规划值", "属性"], ["", "", "", "", "2020年", "2025年", ""]]
+    body = [[str(k + 1), group, name, unit, base, target, attr]
+            for k, (group, name, unit, base, target, attr) in enumerate(PLAN_ROWS)]
+    if bad_cell:
+        (r, c), value = bad_cell
+        body[r][c] = value
+    chunks = [body] if not rows_per_page else [body[i:i + rows_per_page] for i in range(0, len(body), rows_per_page)]
+    story = [Paragraph(TITLE + "表", text), Paragraph("专栏1 重点工程：智慧监管平台建设", text)]
+    start = 0
+    for n, chunk in enumerate(chunks):
+        style = [("FONT", (0, 0), (-1, -1), "STSong-Light", 9), ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
+        style += [("SPAN", (c, 0), (c, 1)) for c in (0, 1, 2, 3, 6)]
+        rows = [list(r) for r in chunk]
+        for k, r in enumerate(rows):  # 类别 spans its rows on this page: text in the first only
+            group = PLAN_ROWS[start + k][0]
+            if k and PLAN_ROWS[start + k - 1][0] == group:
+                r[1] = ""
+        spans, k = [], 0
+        while k < len(rows):
+            e = k
+            while e + 1 < len(rows) and PLAN_ROWS[start + e + 1][0] == PLAN_ROWS[start + k][0]:
+                e += 1
+            if e > k:
+                spans.append(("SPAN", (1, k + 2), (1, e + 2)))
+            k = e + 1
+        table = Table(head + rows)
+        table.setStyle(TableStyle(style + spans))
+        story += [table] + ([PageBreak()] if n < len(chunks) - 1 else [Paragraph(NOTE, text)])
+        start += len(chunk)
+    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(story)
+    return Path(path)

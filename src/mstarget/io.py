@@ -87,13 +87,13 @@ def read_table(path: str | os.PathLike, *, dtype=str) -> pd.DataFrame:
                                   source=src) from None
     raise DataValidationError([Problem(src, None, None, None,
                                        f"unsupported file type '{ext}'; use .csv, .xlsx, .xls, .docx, .html, "
-                                       ".parquet or .json" + convert_hint(ext))],
+                                       ".pdf, .parquet or .json" + convert_hint(ext))],
                               source=src)
 
 
-GRID_TYPES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm")
+GRID_TYPES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm", ".pdf")
 #: files whose parts are tables of a document (``plan.docx [table 2]``), not sheets of a workbook
-DOCUMENT_TYPES = (".docx", ".html", ".htm")
+DOCUMENT_TYPES = (".docx", ".html", ".htm", ".pdf")
 _HTML_START = (b"<html", b"<!doctype html", b"<table", b"<meta", b"<head", b"<body")
 
 
@@ -173,7 +173,8 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
     order (grids as :func:`read_grid` gives them); a CSV gives ``[(None, grid)]``; a Word document
     (``.docx``, a plan as published) or a web page (``.html`` / ``.htm``, or a portal's export
     under an ``.xls`` / ``.xlsx`` name) gives each of its tables, ``[("table 1", grid), ...]``,
-    merged / spanning cells filled as in a workbook."""
+    merged / spanning cells filled as in a workbook; a PDF gives each ruled table of its pages,
+    ``[("page 3 table 1", grid), ...]`` (:func:`_pdf_tables`)."""
     p = Path(path)
     src = str(path)
     _check_file(p, src)
@@ -181,7 +182,7 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
     if ext not in GRID_TYPES:
         raise DataValidationError([Problem(src, None, None, None,
                                            f"unsupported file type '{ext}' for this reader; use .csv, "
-                                           ".xlsx, .xls, .docx or .html" + convert_hint(ext))],
+                                           ".xlsx, .xls, .docx, .html or .pdf" + convert_hint(ext))],
                                   source=src)
     try:
         if ext in (".csv", ".txt", ".tsv"):
@@ -194,6 +195,8 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
             old = magic.startswith(b"\xd0\xcf\x11\xe0") or (ext == ".xls" and not magic.startswith(b"PK"))
             if ext in (".html", ".htm") or (ext in (".xls", ".xlsx") and _is_html(p)):
                 parts = _html_tables(p, src)
+            elif ext == ".pdf":
+                parts = _pdf_tables(p, src)
             elif ext == ".docx":
                 parts = _docx_tables(p)
             else:
@@ -205,11 +208,21 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
     except DataValidationError:
         raise
     except Exception as exc:  # a damaged or mislabelled file: say which, not a deep traceback
-        raise DataValidationError([Problem(src, None, None, None,
-                                           f"cannot read the file as {ext[1:].upper()}: "
-                                           f"{_not_a_document(exc) if ext == '.docx' else _mislabelled(p) or f'{type(exc).__name__}: {exc}'}")],
+        if ext == ".docx":
+            why = _not_a_document(exc)
+        elif ext == ".pdf":
+            why = (("a damaged PDF" if _starts_with(p, b"%PDF") else "not a PDF")
+                   + f" ({type(exc).__name__})" + _PDF_FIX)
+        else:
+            why = _mislabelled(p) or f"{type(exc).__name__}: {exc}"
+        raise DataValidationError([Problem(src, None, None, None, f"cannot read the file as {ext[1:].upper()}: {why}")],
                                   source=src) from None
     out = [(name, g) for name, g in ((name, _trimmed(grid)) for name, grid in sheets) if g is not None]
+    if not out and ext == ".pdf":
+        raise DataValidationError([Problem(src, None, None, None,
+                                           "PDF 中没有可读取的表格 (the PDF holds no ruled table with text: a "
+                                           "scanned page is an image, and figures lined up without table "
+                                           "lines are not read)" + _PDF_FIX)], source=src)
     if not out and (ext in DOCUMENT_TYPES or _is_html(p)):
         what = "文档" if ext == ".docx" else "网页"
         raise DataValidationError([Problem(src, None, None, None,
@@ -349,6 +362,86 @@ def _html_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
     return out
 
 
+def _starts_with(p: Path, magic: bytes) -> bool:
+    with open(p, "rb") as f:
+        return f.read(len(magic)) == magic
+
+
+#: how to get a PDF's table read when it cannot be: the document it was made from, or Excel
+_PDF_FIX = ("; 请使用规划的 Word 原文件，或把表格复制到 Excel 后核对数字 (use the Word document the PDF was made "
+            "from, convert the PDF to .docx in WPS or Word, or type / copy the table into Excel and check "
+            "its figures)")
+
+
+def _pdf_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
+    """The ruled tables of a PDF (a plan as a government site publishes it), page by page, as grids.
+
+    Tables are found by their lines (pdfplumber's default, as Word and WPS draw a table's borders); a
+    cell spanning rows or columns holds its text in every position it spans, as merged cells of a
+    workbook do, and a cell's lines are joined (``预期`` / ``性`` is ``预期性``). A table that runs on
+    from the foot of one page to the top of the next, with as many columns, is one table (a header
+    repeated at the top of the new page is left out: rows are counted down the table as if it were
+    printed on one page).
+    Text the PDF's fonts do not map to characters (``(cid:12)``) is refused, never guessed."""
+    import pdfplumber  # lazy: pdfplumber (pdfminer.six), only for PDFs
+
+    found: list[tuple[str, list[list[str]], bool, bool]] = []  # name, rows, starts a page, ends one
+    with pdfplumber.open(str(p)) as pdf:
+        for n, page in enumerate(pdf.pages, 1):
+            tables = sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
+            for k, table in enumerate(tables, 1):
+                rows = _pdf_grid(table)
+                if any("(cid:" in c for r in rows for c in r):
+                    raise DataValidationError([Problem(
+                        f"{src} [page {n} table {k}]", None, None, None,
+                        "PDF 的字体没有字符映射，文字无法读取 (the PDF's fonts do not say which characters "
+                        "they draw, so its text cannot be read)" + _PDF_FIX)], source=src)
+                found.append((f"page {n} table {k}", rows, k == 1, k == len(tables)))
+    out: list[tuple[str, list[list[str]]]] = []
+    ends_page = False
+    for name, rows, starts_page, last_on_page in found:
+        if out and ends_page and starts_page and rows and out[-1][1] and len(rows[0]) == len(out[-1][1][0]):
+            first = out[-1][1]
+            repeated = next((m for m in range(min(3, len(rows)), 0, -1) if rows[:m] == first[:m]), 0)
+            first.extend(rows[repeated:])  # the same table run on to the next page, its header not repeated
+        else:
+            out.append((name, rows))
+        ends_page = last_on_page
+    return out
+
+
+def _pdf_grid(table) -> list[list[str]]:
+    """One pdfplumber table as rows of text, spanned positions filled from the cell spanning them."""
+    rows = [[_pdf_text(c) if c is not None else None for c in r] for r in table.extract()]
+    tops = [next((c[1] for c in r.cells if c), None) for r in table.rows]
+    lefts = [next((c[0] for c in col.cells if c), None) for col in table.columns]
+    spans = [c for c in table.cells]
+    for i, r in enumerate(table.rows):
+        for j, bbox in enumerate(r.cells):
+            if bbox is not None or i >= len(rows) or j >= len(rows[i]):
+                continue
+            col = table.columns[j].cells if j < len(table.columns) else []
+            x = next(((c[0] + c[2]) / 2 for c in col if c), None)
+            y = next(((c[1] + c[3]) / 2 for c in r.cells if c), None)
+            cover = next((c for c in spans if x is not None and y is not None
+                          and c[0] <= x <= c[2] and c[1] <= y <= c[3]), None)
+            if cover is None or cover[1] not in tops or cover[0] not in lefts:
+                continue
+            rows[i][j] = rows[tops.index(cover[1])][lefts.index(cover[0])]
+    return [[c if c is not None else "" for c in r] for r in rows]
+
+
+def _pdf_text(text: str) -> str:
+    """A cell's lines joined: without a space between Chinese characters, with one between words."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    out = ""
+    for line in lines:
+        if out and out[-1].isascii() and out[-1].isalnum() and line[0].isascii() and line[0].isalnum():
+            out += " "
+        out += line
+    return out
+
+
 def _span(value) -> int:
     try:
         return min(max(int(str(value).strip()), 1), 1000)
@@ -363,9 +456,6 @@ _CONVERT = {
     ".doc": _OLD_WORD,
     ".wps": " (WPS 文字文件：请在 WPS 中另存为 .docx; save it as .docx in WPS)",
     ".et": " (WPS 表格文件：请在 WPS 中另存为 .xlsx; save it as .xlsx in WPS)",
-    ".pdf": (" (PDF 中的表格无法可靠读取：请用 WPS 或 Word 将 PDF 转为 .docx，或把表格复制到 Excel 后核对数字; a "
-             "PDF's tables are not read reliably: convert the PDF to .docx in WPS or Word, or copy the table "
-             "into Excel and check its figures)"),
     ".ofd": " (OFD 版式文件：请在数科阅读器等软件中导出为 Word 或 Excel; export it to Word or Excel first)",
 }
 

@@ -31,7 +31,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the bureau-style builders
-from bureau_files import write_plan_docx, write_plan_html  # noqa: E402
+from bureau_files import write_plan_docx, write_plan_html, write_plan_pdf  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FILES = HERE / "files"
@@ -479,7 +479,12 @@ def plan_cases() -> None:
          "the plan as an old Word .doc (a .docx is read; the message says to save it as .docx)")
     (FILES / "p_plan.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
     case("p_pdf_plan", PLAN_ONLY % "p_plan.pdf", 2, "convert the PDF to .docx in WPS or Word",
-         "the plan as the PDF a government site publishes: refused with how to convert it")
+         "a PDF without a page (a failed export): refused with how to get its table read")
+    write_plan_pdf(FILES / "p_pdf_bad_cell.pdf", rows_per_page=6, bad_cell=((12, 5), "≥≥99"))
+    case("p_pdf_bad_cell", PLAN_ONLY % "p_pdf_bad_cell.pdf" + " --region 鼎湖区", 2,
+         "p_pdf_bad_cell.pdf, row 15, column '2025年规划值': '≥≥99': one direction sign only",
+         "the plan as the PDF a government site publishes (read: its table over three pages, the header "
+         "repeated on each), one target typed with ≥ twice")
     (FILES / "p_plan.docx").write_bytes(b"PK\x03\x04 not really a document")
     case("p_not_a_docx", PLAN_ONLY % "p_plan.docx", 2,
          "p_plan.docx: cannot read the file as DOCX: 不是 .docx 格式的 Word 文档",

@@ -205,7 +205,7 @@ def engine_of(args: argparse.Namespace, command: str):
 def add_assessment_inputs(p: argparse.ArgumentParser, *, history_required: bool = False) -> None:
     """``--plan --history --region --strict --as-of --model --seed``: the inputs of an assessment."""
     p.add_argument("--plan", required=True,
-                   help="plan table (.csv in UTF-8 or GBK, .xlsx, .xls, or the plan's .docx / .html; bureau layouts accepted)")
+                   help="plan table (.csv in UTF-8 or GBK, .xlsx, .xls, or the plan's .docx / .html / .pdf; bureau layouts accepted)")
     p.add_argument("--history", required=history_required,
                    help="history table: region, indicator or 指标名称, year, value -- or one column "
                         "per year (2021年, 2022年 ...)")

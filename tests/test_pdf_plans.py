@@ -1,0 +1,77 @@
+"""A plan read from the PDF a government site publishes: the ruled indicators table is found on its
+pages, its two-row header and spanning cells are read, a table running over several pages (its
+header repeated on each) is one table, and a PDF without a readable table is refused with the fix.
+
+The plan rows are the real Dinghu indicators; the PDFs are drawn by code (tests/bureau_files.py,
+reportlab) or printed by chromium from the plan's web page; the history values are SYNTHETIC.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import warnings
+
+import pandas as pd
+import pytest
+
+import mstarget as mt
+
+from bureau_files import PLAN_ROWS, write_history_xlsx, write_plan_html, write_plan_pdf, write_plan_xlsx
+
+COLUMNS = ["group", "name", "unit", "baseline_year", "baseline", "target_year", "target", "direction", "kind",
+           "attribute"]
+
+
+def _same_as_the_workbook(plan, tmp_path):
+    from_excel = mt.read_plan(write_plan_xlsx(tmp_path / "plan.xlsx"), region="鼎湖区")
+    assert len(plan) == len(PLAN_ROWS)
+    pd.testing.assert_frame_equal(plan[COLUMNS].reset_index(drop=True), from_excel[COLUMNS].reset_index(drop=True))
+
+
+def test_the_plan_pdf_reads_as_the_plan_workbook_does(tmp_path):
+    plan = mt.read_plan(write_plan_pdf(tmp_path / "鼎湖区规划.pdf"), region="鼎湖区")
+    _same_as_the_workbook(plan, tmp_path)
+    assert plan.set_index("name").loc["千人食品检验量", "attribute"] == "binding"
+
+
+def test_a_table_over_three_pages_with_its_header_repeated_is_one_table(tmp_path):
+    path = write_plan_pdf(tmp_path / "plan.pdf", rows_per_page=6)
+    plan = mt.read_plan(path, region="鼎湖区")
+    _same_as_the_workbook(plan, tmp_path)
+    # rows are counted down the table as printed on one page: the 13th indicator is row 15
+    bad = write_plan_pdf(tmp_path / "bad.pdf", rows_per_page=6, bad_cell=((12, 5), "≥≥99"))
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_plan(bad, region="鼎湖区")
+    assert "bad.pdf, row 15, column '2025年规划值': '≥≥99': one direction sign only" in str(err.value)
+
+
+def test_assess_takes_the_pdf_plan(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mt.UnmatchedWarning)  # the history's extra series
+        res = mt.assess(write_history_xlsx(tmp_path / "history.xlsx"), write_plan_pdf(tmp_path / "plan.pdf"),
+                        region="鼎湖区", seed=0, n_paths=400)
+    assert len(res) == len(PLAN_ROWS) and (res["last_year"] == 2023).all()
+
+
+def test_a_pdf_without_a_table_or_not_a_pdf_is_refused_with_the_fix(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(tmp_path / "text_only.pdf"))
+    c.drawString(72, 720, "market entities    1.89    3.12")  # figures lined up, no table lines
+    c.save()
+    with pytest.raises(mt.DataValidationError, match="holds no ruled table") as err:
+        mt.read_plan(tmp_path / "text_only.pdf", region="鼎湖区")
+    assert "use the Word document the PDF was made from" in str(err.value)
+    (tmp_path / "fake.pdf").write_text("期末市场主体总量,万户,1.89,3.12\n", encoding="utf-8")
+    with pytest.raises(mt.DataValidationError, match="cannot read the file as PDF"):
+        mt.read_plan(tmp_path / "fake.pdf", region="鼎湖区")
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium prints the web page to PDF")
+def test_the_plan_web_page_printed_to_pdf_by_a_browser(tmp_path):
+    """The same page a browser prints (its own fonts and table lines, not reportlab's)."""
+    page = write_plan_html(tmp_path / "plan.html")
+    pdf = tmp_path / "plan.pdf"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    _same_as_the_workbook(mt.read_plan(pdf, region="鼎湖区"), tmp_path)
