@@ -75,3 +75,18 @@ def test_the_plan_web_page_printed_to_pdf_by_a_browser(tmp_path):
     subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
                     f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
     _same_as_the_workbook(mt.read_plan(pdf, region="鼎湖区"), tmp_path)
+
+
+def test_a_pdf_whose_cross_reference_table_is_off_is_read_without_noise(tmp_path, caplog):
+    """A PDF re-saved by a tool that got its byte offsets wrong: pdfminer repairs it, and its repair
+    log stays out of the user's terminal."""
+    path = write_plan_pdf(tmp_path / "plan.pdf")
+    data = path.read_bytes()
+    lines = data[data.rindex(b"\nxref") + 1:].split(b"\n")  # xref, "0 9", object 0, object 1, object 2 ...
+    entry = data.rindex(b"\nxref") + 1 + sum(len(x) + 1 for x in lines[:4])
+    assert data[entry:entry + 10].isdigit()
+    path.write_bytes(data[:entry] + b"0000=" + data[entry + 5:])  # object 2's offset: not a number
+    with caplog.at_level("INFO"):
+        plan = mt.read_plan(path, region="鼎湖区")
+    _same_as_the_workbook(plan, tmp_path)
+    assert [r for r in caplog.records if r.name.startswith("pdfminer")] == []

@@ -15,6 +15,7 @@ import csv
 import datetime as _dt
 import errno
 import io as _io
+import logging
 import os
 import re
 import tempfile
@@ -386,7 +387,7 @@ def _pdf_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
     import pdfplumber  # lazy: pdfplumber (pdfminer.six), only for PDFs
 
     found: list[tuple[str, list[list[str]], bool, bool]] = []  # name, rows, starts a page, ends one
-    with pdfplumber.open(str(p)) as pdf:
+    with _quiet_pdfminer(), pdfplumber.open(str(p)) as pdf:
         for n, page in enumerate(pdf.pages, 1):
             tables = sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
             for k, table in enumerate(tables, 1):
@@ -408,6 +409,19 @@ def _pdf_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
             out.append((name, rows))
         ends_page = last_on_page
     return out
+
+
+@contextlib.contextmanager
+def _quiet_pdfminer():
+    """pdfminer logs each repair of a slightly damaged file ("Not adding object 2 to xref ...") to
+    stderr; what matters reaches the user as a refusal or as the table read."""
+    log = logging.getLogger("pdfminer")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def _pdf_grid(table) -> list[list[str]]:
