@@ -1,6 +1,7 @@
 """A bureau's sampling table as kept in Excel -- a title row, 年度 | 食品大类 | 抽检批次 | 不合格批次, a 合计
-row and a 注 row below -- is scored like the clean CSV of the same figures. The figures are the
-real national food-sampling counts shipped in data/china/food_sampling_by_category.csv.
+row and a 注 row below -- is scored like the clean CSV of the same figures, and so is the same table in
+a 抽检 notice's PDF. The figures are the real national food-sampling counts shipped in
+data/china/food_sampling_by_category.csv.
 """
 from __future__ import annotations
 
@@ -58,3 +59,37 @@ def test_a_bad_count_is_named_by_its_spreadsheet_row_and_header(tmp_path, nation
     assert out.returncode == 2
     assert "抽检.xlsx, row 4, column '不合格批次': '约30'" in out.stderr
     assert not (tmp_path / "r.csv").exists()
+
+
+def _notice_pdf(d: pd.DataFrame, path: Path) -> Path:
+    """The same counts as a 抽检 notice's PDF attachment: a title line, then a ruled table running
+    over pages with its header repeated on each (reportlab, built-in Chinese font)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    rows = [["年度", "食品大类", "抽检批次", "不合格批次"]]
+    rows += [[r.period, r.category, f"{int(r.tested):,}", str(int(r.failed))] for r in d.itertuples()]
+    table = Table(rows, repeatRows=1)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 9),
+                               ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    title = Paragraph("全国食品安全监督抽检情况统计表", ParagraphStyle("zh", fontName="STSong-Light"))
+    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build([title, table])
+    return path
+
+
+def test_a_sampling_notice_pdf_scores_as_the_clean_table(tmp_path, national):
+    """A table over two pages of a PDF (its header repeated, thousands written 1,234) is one table."""
+    import pdfplumber
+
+    path = _notice_pdf(national, tmp_path / "抽检公告.pdf")
+    with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) == 2
+    got = score(path, by=["category"])
+    want = score(national[["period", "category", "tested", "failed"]], by=["category"])
+    cols = ["category", "tested", "failed", "risk", "rank"]
+    pd.testing.assert_frame_equal(got[cols].reset_index(drop=True), want[cols].reset_index(drop=True))

@@ -26,7 +26,7 @@ import pandas as pd
 
 from .. import layout
 from ..exceptions import DataValidationError, ParameterError, Problem
-from ..io import (DOCUMENT_TYPES, FORMULA_WITHOUT_VALUE, GRID_TYPES, drop_repeated_columns, is_formula,
+from ..io import (FORMULA_WITHOUT_VALUE, GRID_TYPES, drop_repeated_columns, is_formula,
                   read_table, source_name)
 from .periods import EXPECTED_PERIOD, Period, parse_period
 
@@ -75,7 +75,7 @@ def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
         return drop_repeated_columns(samples, src), src  # a header twice: read once or refused
     if isinstance(samples, (str, os.PathLike)):
         suffix = os.path.splitext(str(samples))[1].lower()
-        if not str(samples).strip() or suffix not in set(GRID_TYPES) - set(DOCUMENT_TYPES):
+        if not str(samples).strip() or suffix not in GRID_TYPES:
             return read_table(samples), str(samples)
         table = layout.load(samples, SCHEMA, source=str(samples))
         df, rows, notes = _without_table_total(table.frame.reset_index(drop=True), np.asarray(table.rows))
