@@ -225,3 +225,22 @@ def write_plan_pdf(path, *, bad_cell=None, rows_per_page: int | None = None) -> 
         start += len(chunk)
     SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(story)
     return Path(path)
+
+
+def write_table_pdf(path, rows, *, title: str | None = None, repeat_rows: int = 0) -> Path:
+    """``rows`` (lists of text) as one ruled table in a PDF, a ``title`` line above it, drawn by
+    reportlab with its built-in Chinese font; ``repeat_rows`` header rows are repeated on each page
+    the table runs onto; a ``\\n`` in a cell wraps it onto two lines."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    table = Table(rows, repeatRows=repeat_rows)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 9),
+                               ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    story = ([Paragraph(title, ParagraphStyle("zh", fontName="STSong-Light"))] if title else []) + [table]
+    SimpleDocTemplate(str(path), invariant=1).build(story)
+    return Path(path)

@@ -16,7 +16,8 @@ import pytest
 
 import mstarget as mt
 
-from bureau_files import PLAN_ROWS, write_history_xlsx, write_plan_html, write_plan_pdf, write_plan_xlsx
+from bureau_files import (PLAN_ROWS, write_history_xlsx, write_plan_html, write_plan_pdf, write_plan_xlsx,
+                          write_table_pdf)
 
 COLUMNS = ["group", "name", "unit", "baseline_year", "baseline", "target_year", "target", "direction", "kind",
            "attribute"]
@@ -94,19 +95,9 @@ def test_a_pdf_whose_cross_reference_table_is_off_is_read_without_noise(tmp_path
 
 def test_a_history_table_in_a_statistics_bulletin_pdf_is_read(tmp_path):
     # 指标名称 | 单位 | 2021年 | 2022年 | 2023年, a name wrapped over two lines in its cell (values SYNTHETIC)
-    from reportlab.lib import colors
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    rows = [["指标名称", "单位", "2021年", "2022年", "2023年"],
-            ["期末市场主体\n总量", "万户", "2.15", "2.42", "2.70"],
-            ["千人食品检验量", "批次/千人", "5.3", "5.5", "5.8"]]
-    table = Table(rows)
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 9),
-                               ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
-    SimpleDocTemplate(str(tmp_path / "bulletin.pdf"), invariant=1).build([table])
+    write_table_pdf(tmp_path / "bulletin.pdf", [["指标名称", "单位", "2021年", "2022年", "2023年"],
+                                                ["期末市场主体\n总量", "万户", "2.15", "2.42", "2.70"],
+                                                ["千人食品检验量", "批次/千人", "5.3", "5.5", "5.8"]])
     h = mt.read_history(tmp_path / "bulletin.pdf", region="鼎湖区")
     assert set(h["indicator"]) == {"千人食品检验量", "期末市场主体总量"}  # the wrapped name joined
     got = h.set_index(["indicator", "year"])["value"]

@@ -15,6 +15,8 @@ from openpyxl import Workbook
 
 from mstarget.risk import score
 
+from bureau_files import write_table_pdf
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "china" / "food_sampling_by_category.csv"
 
 
@@ -63,23 +65,10 @@ def test_a_bad_count_is_named_by_its_spreadsheet_row_and_header(tmp_path, nation
 
 def _notice_pdf(d: pd.DataFrame, path: Path) -> Path:
     """The same counts as a 抽检 notice's PDF attachment: a title line, then a ruled table running
-    over pages with its header repeated on each (reportlab, built-in Chinese font)."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    over pages with its header repeated on each."""
     rows = [["年度", "食品大类", "抽检批次", "不合格批次"]]
     rows += [[r.period, r.category, f"{int(r.tested):,}", str(int(r.failed))] for r in d.itertuples()]
-    table = Table(rows, repeatRows=1)
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 9),
-                               ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
-    title = Paragraph("全国食品安全监督抽检情况统计表", ParagraphStyle("zh", fontName="STSong-Light"))
-    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build([title, table])
-    return path
+    return write_table_pdf(path, rows, title="全国食品安全监督抽检情况统计表", repeat_rows=1)
 
 
 def test_a_sampling_notice_pdf_scores_as_the_clean_table(tmp_path, national):
