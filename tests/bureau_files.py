@@ -177,14 +177,16 @@ def write_plan_html(path, *, encoding: str = "gbk", bad_cell=None) -> Path:
     return Path(path)
 
 
-def write_plan_pdf(path, *, bad_cell=None, rows_per_page: int | None = None) -> Path:
+def write_plan_pdf(path, *, bad_cell=None, rows_per_page: int | None = None, box_after: bool = False) -> Path:
     """The Dinghu table as the plan's PDF (as a government site publishes it: the Word document
     printed to PDF), drawn by reportlab with a built-in Chinese font (STSong-Light, no font file):
     a title, the 专栏 box (no table lines: not a table to a reader), then the ruled indicators table
     with the Word document's two-row header (基期值 | 规划值 over 2020年 | 2025年, the other header
     cells spanning both rows) and the 类别 column spanning its rows, and the 注 line below.
     ``rows_per_page`` breaks the table across pages, the header repeated on each, as Word prints
-    a long table. ``bad_cell=((row, col), text)`` overwrites one body cell (0-based, 7 columns)."""
+    a long table. ``bad_cell=((row, col), text)`` overwrites one body cell (0-based, 7 columns).
+    ``box_after`` adds a page of text, then a ruled 专栏 table of 7 columns at the top of the next
+    page."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
@@ -223,6 +225,12 @@ def write_plan_pdf(path, *, bad_cell=None, rows_per_page: int | None = None) -> 
         table.setStyle(TableStyle(style + spans))
         story += [table] + ([PageBreak()] if n < len(chunks) - 1 else [Paragraph(NOTE, text)])
         start += len(chunk)
+    if box_after:
+        box = Table([["专栏1", "重点工程", "内容", "单位", "2023年", "2025年", "责任单位"],
+                     ["1", "智慧监管", "平台建设", "个", "1", "1", "区市场监管局"]])
+        box.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 9),
+                                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+        story += [PageBreak(), Paragraph("第三章 主要任务", text), PageBreak(), box]
     SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(story)
     return Path(path)
 

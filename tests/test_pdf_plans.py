@@ -103,3 +103,10 @@ def test_a_history_table_in_a_statistics_bulletin_pdf_is_read(tmp_path):
     got = h.set_index(["indicator", "year"])["value"]
     assert got[("期末市场主体总量", 2023)] == 2.70 and got[("千人食品检验量", 2021)] == 5.3
     assert h.set_index("indicator").loc["期末市场主体总量", "unit"].eq("万户").all()
+
+
+def test_tables_a_page_of_text_apart_are_not_joined(tmp_path):
+    """The indicators table, a page of text, then a 专栏 table of as many columns on the next page:
+    two tables, and the plan is the indicators table alone."""
+    plan = mt.read_plan(write_plan_pdf(tmp_path / "plan.pdf", box_after=True), region="鼎湖区")
+    _same_as_the_workbook(plan, tmp_path)

@@ -380,13 +380,16 @@ def _pdf_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
     Tables are found by their lines (pdfplumber's default, as Word and WPS draw a table's borders); a
     cell spanning rows or columns holds its text in every position it spans, as merged cells of a
     workbook do, and a cell's lines are joined (``预期`` / ``性`` is ``预期性``). A table that runs on
-    from the foot of one page to the top of the next, with as many columns, is one table (a header
-    repeated at the top of the new page is left out: rows are counted down the table as if it were
-    printed on one page).
-    Text the PDF's fonts do not map to characters (``(cid:12)``) is refused, never guessed."""
+    from one page to the next (the last table of a page, the first of the next, as many columns) is
+    one table: a header repeated at the top of the new page is left out, and rows are counted down
+    the table as if it were printed on one page. Text the PDF's fonts do not map to characters
+    (``(cid:12)``) is refused, never guessed."""
     import pdfplumber  # lazy: pdfplumber (pdfminer.six), only for PDFs
 
-    found: list[tuple[str, list[list[str]], bool, bool]] = []  # name, rows, starts a page, ends one
+    # (name, rows, page, first table on its page, last table on its page). Tables on consecutive pages
+    # are joined on these alone, not on where they sit: a part left out would be lost without a word,
+    # while two tables joined by mistake give rows that are refused, naming them
+    found: list[tuple[str, list[list[str]], int, bool, bool]] = []
     with _quiet_pdfminer(), pdfplumber.open(str(p)) as pdf:
         for n, page in enumerate(pdf.pages, 1):
             tables = sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
@@ -397,17 +400,18 @@ def _pdf_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
                         f"{src} [page {n} table {k}]", None, None, None,
                         "PDF 的字体没有字符映射，文字无法读取 (the PDF's fonts do not say which characters "
                         "they draw, so its text cannot be read)" + _PDF_FIX)], source=src)
-                found.append((f"page {n} table {k}", rows, k == 1, k == len(tables)))
+                found.append((f"page {n} table {k}", rows, n, k == 1, k == len(tables)))
     out: list[tuple[str, list[list[str]]]] = []
-    ends_page = False
-    for name, rows, starts_page, last_on_page in found:
-        if out and ends_page and starts_page and rows and out[-1][1] and len(rows[0]) == len(out[-1][1][0]):
+    prev_page, closes = 0, False
+    for name, rows, n, opens, closes_page in found:
+        if (out and closes and opens and n == prev_page + 1 and rows and out[-1][1]
+                and len(rows[0]) == len(out[-1][1][0])):
             first = out[-1][1]
             repeated = next((m for m in range(min(3, len(rows)), 0, -1) if rows[:m] == first[:m]), 0)
             first.extend(rows[repeated:])  # the same table run on to the next page, its header not repeated
         else:
             out.append((name, rows))
-        ends_page = last_on_page
+        prev_page, closes = n, closes_page
     return out
 
 
