@@ -124,8 +124,9 @@ def _refuse_pooled_regions(df: pd.DataFrame, by: list[str], src: str) -> None:
 
 def _add_samples_flags(p: argparse.ArgumentParser, required: bool,
                        by_default: str | None = "category", outcome: bool = True) -> None:
-    p.add_argument("--samples", required=required, help="sampling counts table (CSV/XLSX/Parquet): "
-                   "period, group columns, tested, failed; or one row per batch with a 0/1 outcome")
+    p.add_argument("--samples", required=required, help="sampling counts table (CSV, XLSX / XLS, Parquet, "
+                   "JSON, or the table of a notice's .docx / .html / .pdf): period, group columns, tested, "
+                   "failed; or one row per batch with a 0/1 outcome")
     p.add_argument("--by", default=by_default,
                    help="group columns, comma-separated, outermost first (default: category). A "
                         "table with several regions needs the region column here, or --region")
