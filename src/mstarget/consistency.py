@@ -418,12 +418,11 @@ def _far_targets(plan: pd.DataFrame, problems, text, keep) -> None:
             continue
         row, column = problems.row_of(pos), problems.column_of("target")
         target = target_text(d, plan["kind"].iat[pos], t[pos])
-        times = f"{r:,.1f} 倍" if r > 1 else f"1/{1 / r:,.1f}"
+        zh, en = _ratio_words(r, ",.1f")
         side = ("met at the baseline already" if wrong_side else "far beyond it")
         _warn(f"{problems.source}, row {row}, column '{column}': {text('target', pos, target)!r}: "
-              f"目标值为基期值 {_num(b[pos])} 的{times}，请核对是否小数点或单位录错 (the target is "
-              + (f"{r:,.1f} times" if r > 1 else f"1/{1 / r:,.1f} of")
-              + f" the baseline {_num(b[pos])} of {_label(plan['region'].iat[pos], plan['indicator'].iat[pos])}"
+              f"目标值为基期值 {_num(b[pos])} 的{zh}，请核对是否小数点或单位录错 (the target is {en}"
+              f" the baseline {_num(b[pos])} of {_label(plan['region'].iat[pos], plan['indicator'].iat[pos])}"
               f", {side}: a misplaced decimal point or another unit? used as written)",
               [Problem(problems.source, row, column, target, f"a target near the baseline {_num(b[pos])}")], 5)
 
@@ -743,11 +742,10 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
             p = int(hpos[k])
             others = np.delete(v, k)
             others = others[np.isfinite(others) & (others > 0)]
-            times = f"约 {factor:,.0f} 倍" if factor > 1 else f"约 1/{1 / factor:,.0f}"
+            zh, en = _ratio_words(factor, ",.0f")
             errors.append(Problem(
                 hsrc_at(p), hrow(p), hcol("value", p), f"{values[p]:g}",
-                f"该值为本序列其他年份的{times}，请核对单位或小数点 ({what}: about "
-                + (f"{factor:,.0f} times" if factor > 1 else f"1/{1 / factor:,.0f} of")
+                f"该值为本序列其他年份的约 {zh}，请核对单位或小数点 ({what}: about {en}"
                 + f" its other figures, {others.min():g}-{others.max():g}"
                 + (f" {unit}" if unit else "")
                 + "; a figure in another unit (户 among 万户, 元 among 亿元) or a misplaced decimal point? "
@@ -909,6 +907,14 @@ def _scale_problem(r, v: np.ndarray, measure, declared: bool, plan_text, share: 
             f"{_times(ratio)} {'times' if ratio > 1 else 'of'} the plan's {plan_scale:g}, {plan_text()}: "
             f"a unit mix-up{' ' + en_eg if en_eg else ''}? convert the history to the plan's unit"
             f"{' (' + str(r.unit) + ')' if r.unit else ''}, or fix the plan)")
+
+
+def _ratio_words(ratio: float, fmt: str) -> tuple[str, str]:
+    """How many times (or what fraction) ``ratio`` is, in Chinese and English: ``("16.5 倍",
+    "16.5 times")``, ``("1/9.9", "1/9.9 of")``; ``fmt`` formats the number."""
+    if ratio > 1:
+        return f"{ratio:{fmt}} 倍", f"{ratio:{fmt}} times"
+    return f"1/{1 / ratio:{fmt}}", f"1/{1 / ratio:{fmt}} of"
 
 
 def _times(ratio: float) -> str:

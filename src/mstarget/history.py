@@ -325,8 +325,8 @@ def _value_hint(cell) -> str:
                 "备注 column（预计、初步等标注不读取：只填数字，标注写在备注列）; ")
     if any(ch.isdigit() for ch in s) and any(w in s for w in _APPROXIMATE):
         return "约 / 左右 / 余 are not read: write the number itself（请填写确切数字）; "
-    if separator_hint(s):
-        return separator_hint(s)
+    if hint := separator_hint(s):
+        return hint
     if s and all(ch in CN_NUMERALS or ch == "点" for ch in s):
         return "digits, not Chinese numerals (九十九 -> 99); "
     if any(ch.isdigit() for ch in s) and s.rstrip("*＊①②③④⑤⑥⑦⑧⑨⑩※△▲†‡") != s:

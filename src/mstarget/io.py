@@ -433,7 +433,6 @@ def _pdf_grid(table) -> list[list[str]]:
     rows = [[_pdf_text(c) if c is not None else None for c in r] for r in table.extract()]
     tops = [next((c[1] for c in r.cells if c), None) for r in table.rows]
     lefts = [next((c[0] for c in col.cells if c), None) for col in table.columns]
-    spans = [c for c in table.cells]
     for i, r in enumerate(table.rows):
         for j, bbox in enumerate(r.cells):
             if bbox is not None or i >= len(rows) or j >= len(rows[i]):
@@ -441,7 +440,7 @@ def _pdf_grid(table) -> list[list[str]]:
             col = table.columns[j].cells if j < len(table.columns) else []
             x = next(((c[0] + c[2]) / 2 for c in col if c), None)
             y = next(((c[1] + c[3]) / 2 for c in r.cells if c), None)
-            cover = next((c for c in spans if x is not None and y is not None
+            cover = next((c for c in table.cells if x is not None and y is not None
                           and c[0] <= x <= c[2] and c[1] <= y <= c[3]), None)
             if cover is None or cover[1] not in tops or cover[0] not in lefts:
                 continue

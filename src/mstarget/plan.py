@@ -564,8 +564,8 @@ def _cell_hint(text) -> str:
                 "要达到或保持的数值，或删去此行）; ")
     if any(c in CN_NUMERALS for c in s):
         return "digits, not Chinese numerals (九十九 -> 99); "
-    if separator_hint(s):
-        return separator_hint(s)
+    if hint := separator_hint(s):
+        return hint
     if s.startswith("="):
         return ("the value, not a spreadsheet formula: open the file in Excel or WPS and save it, or paste the "
                 "values（公式请换成数值：在 Excel 或 WPS 中打开并保存，或粘贴为数值）; ")

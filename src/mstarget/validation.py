@@ -16,6 +16,8 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 #: thousands written with separators: 1,234 / 1 234 / 12,345,678.5 (a comma or space elsewhere, as
 #: in 12,5, is refused: a decimal comma or a typo, never guessed)
 _GROUPED = re.compile(r"^[+-]?\d{1,3}([, ]\d{3})+(\.\d*)?$")
+#: a whole number written with thousands separators (1,234 / 1，234; never 12,5)
+THOUSANDS = r"\d{1,3}(?:[,，]\d{3})+"
 #: calendar years a plan or its history can hold (the layout reads the same in headers)
 YEAR_MIN, YEAR_MAX = 1900, 2099
 
@@ -98,7 +100,7 @@ def parse_number(value) -> float | None:
 def separator_hint(text) -> str:
     """The fix for a number whose comma does not separate thousands (``12,5``), else ``""``."""
     for number in re.findall(r"\d[\d,]*,\d+", normalize_text(text).replace(" ", "")):
-        if not re.fullmatch(r"\d{1,3}(,\d{3})+", number):
+        if not re.fullmatch(THOUSANDS, number):
             return "a decimal point, not a comma (12.5), and commas only between thousands (1,234); "
     return ""
 

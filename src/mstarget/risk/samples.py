@@ -28,6 +28,7 @@ from .. import layout
 from ..exceptions import DataValidationError, ParameterError, Problem
 from ..io import (FORMULA_WITHOUT_VALUE, GRID_TYPES, drop_repeated_columns, is_formula,
                   read_table, source_name)
+from ..validation import THOUSANDS
 from .periods import EXPECTED_PERIOD, Period, parse_period
 
 OUTCOME_CANDIDATES = ("failed", "outcome", "unqualified", "fail")
@@ -136,7 +137,7 @@ def parse_count(v) -> int:
     else:
         text = str(v).strip()
         if re.search(r"[,，]", text):
-            if not re.fullmatch(r"\d{1,3}([,，]\d{3})+", text):
+            if not re.fullmatch(THOUSANDS, text):
                 raise ValueError("a whole number of batches; a comma only between thousands (1,234), "
                                  "never as a decimal point (12,5)")
             text = re.sub(r"[,，]", "", text)
@@ -175,7 +176,7 @@ def parse_counts(series: pd.Series, src: str, column: str,
         num = s.astype(float)
     else:
         text = s.astype("string").str.strip()
-        grouped = text.str.fullmatch(r"\d{1,3}([,，]\d{3})+").fillna(False).astype(bool)  # 1,234; never 12,5
+        grouped = text.str.fullmatch(THOUSANDS).fillna(False).astype(bool)  # 1,234; never 12,5
         text = text.where(~grouped, text.str.replace(r"[,，]", "", regex=True))
         num = pd.to_numeric(text, errors="coerce").astype(float)
     x = num.to_numpy(float)
