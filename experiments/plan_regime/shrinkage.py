@@ -16,11 +16,14 @@ variants with less shrinkage:
   its uncertainty unchanged. Asked because, over the corpus' 4-point windows, a region's deviation
   from its peers' slope barely carries into the next two years (a regression of the future yearly
   change's deviation on the window's gives -0.4 to +0.6 by family).
+* ``dof1``, ``dof8`` (any ``dof<x>``): the peers' pooled noise worth ``x`` pseudo-changes instead of
+  the shipped ``PRIOR_DOF`` (4): a smooth series keeps more (small ``x``) or less of its own noise,
+  which sets both its fan and how far its slope is shrunk.
 
 Prints per family: 80 % coverage, ECE and Brier of ``p_meet``, the share of 1x-pace targets met and
 their mean ``p_meet``; and the family means. ~1 min per variant on one core::
 
-    .venv/bin/python experiments/plan_regime/shrinkage.py [base,sdtau,noslope,covtau,toward0.5,toward0]
+    .venv/bin/python experiments/plan_regime/shrinkage.py [base,sdtau,noslope,covtau,toward0.5,toward0,dof1]
 """
 from __future__ import annotations
 
@@ -93,8 +96,11 @@ def _cov_tau(series, noise: float) -> float:
 
 
 def measure(kind: str, panel: pd.DataFrame) -> pd.DataFrame:
+    shipped_dof = pooled.PRIOR_DOF
     if kind.startswith("toward"):
         pooled.PooledDriftModel.fit = toward(float(kind[len("toward"):]))
+    elif kind.startswith("dof"):
+        pooled.PRIOR_DOF = float(kind[len("dof"):])
     else:
         pooling.peer_prior = variant(kind)
     try:
@@ -113,6 +119,7 @@ def measure(kind: str, panel: pd.DataFrame) -> pd.DataFrame:
     finally:
         pooling.peer_prior = SHIPPED
         pooled.PooledDriftModel.fit = SHIPPED_FIT
+        pooled.PRIOR_DOF = shipped_dof
 
 
 def main(argv=None) -> int:

@@ -58,8 +58,8 @@ SHOWN_ROWS = 200
 
 def display_frame(table: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """Binding indicators first; the target in plan notation; for 〈〉 targets the sum so far
-    (``last_value`` is the last yearly flow) and what remains; schedule shares in %. With
-    ``limit``, only the first ``limit`` rows of that order."""
+    (``last_value`` is the last yearly flow) and what remains; schedule shares in %; the region
+    first when the table covers several. With ``limit``, only the first ``limit`` rows of that order."""
     t = table.assign(_a=table["attribute"].map(ORDER).fillna(2))
     t = t.sort_values(["_a"], kind="stable")
     if limit is not None:
@@ -72,7 +72,8 @@ def display_frame(table: pd.DataFrame, limit: int | None = None) -> pd.DataFrame
         t[c] = t[c].map(lambda v: "-" if v != v else f"{100 * v:.0f}%")
     flows = t["kind"] == "increment"
     t["sum_so_far"] = t["sum_so_far"].where(flows)
-    cols = ["attribute", "name", "unit", "target_year", "target", "last_year", "last_value",
+    several = "region" in table and table["region"].nunique(dropna=True) > 1
+    cols = ["region"] * several + ["attribute", "name", "unit", "target_year", "target", "last_year", "last_value",
             "sum_so_far", "remaining", "forecast", "lo_80", "hi_80", "p_meet", "status", "time_share",
             "progress_share", "category_zh", "model"]
     return t[cols]

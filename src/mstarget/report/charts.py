@@ -27,7 +27,8 @@ from ..assess import fan_bands
 from ..chart_choice import chart_selection, risk_rank
 from ..plotting import cjk_font, pyplot, quiet_glyphs, save_figure  # noqa: F401  (save_figure re-exported)
 from ..schedule import CATEGORY_ZH
-from .formatting import contains_cjk, display_width, is_missing, number_text, probability_cell, row_decimals
+from .formatting import (contains_cjk, display_width, is_missing, number_text, place_name, probability_cell,
+                         row_decimals)
 from .model import CATEGORY_COLOURS, CATEGORY_EN, DIRECTION_SIGN, display_order
 
 #: panels of a :func:`fan_chart` at most (binding targets plus the most at risk)
@@ -57,11 +58,14 @@ def chart_language(lang: str) -> str:
     return "zh" if lang == "zh" and cjk_font() is not None else "en"
 
 
-def _label_name(row: dict, lang: str) -> str:
+def _label_name(row: dict, lang: str, with_region: bool = False) -> str:
     name = row.get("name")
-    if isinstance(name, str) and name.strip() and (lang == "zh" or not contains_cjk(name)):
-        return name
-    return str(row.get("indicator"))
+    if not (isinstance(name, str) and name.strip() and (lang == "zh" or not contains_cjk(name))):
+        name = str(row.get("indicator"))
+    region = row.get("region")
+    if with_region and lang == "en" and isinstance(region, str) and contains_cjk(region):
+        region = None  # an English chart (no CJK font) cannot draw the region's characters
+    return place_name(name, region, lang) if with_region else name
 
 
 def _wrap(text: str, width: int) -> str:
@@ -187,7 +191,7 @@ def _draw_panel(ax, a, row: dict, lang: str):
     return handles
 
 
-def target_chart(assessment, *, number: int | None = None, lang: str = "zh"):
+def target_chart(assessment, *, number: int | None = None, lang: str = "zh", with_region: bool = False):
     """Fan chart of one target.
 
     Parameters
@@ -198,6 +202,8 @@ def target_chart(assessment, *, number: int | None = None, lang: str = "zh"):
         序号 shown before the name (the table's numbering).
     lang : {"zh", "en"}
         Chinese needs a CJK font; without one the chart is drawn in English.
+    with_region : bool
+        Name the target with its region (``端州区 市场主体``), for a report covering several regions.
 
     Returns
     -------
@@ -210,7 +216,7 @@ def target_chart(assessment, *, number: int | None = None, lang: str = "zh"):
     row = assessment.row
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
     handles = _draw_panel(ax, assessment, row, lang)
-    name = _label_name(row, lang)
+    name = _label_name(row, lang, with_region)
     head = f"{number}. {name}" if number is not None else name
     ax.set_title(_wrap(head, 52) + "\n" + _subtitle(row, lang, with_target=True), fontsize=9.5, loc="left")
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=4, fontsize=7.5,
@@ -235,6 +241,8 @@ def fan_chart(assessments: Sequence, *, title: str | None = None, ncols: int = 3
     max_panels : int or None
         At most this many panels: binding targets plus the most at risk (``None``: all).
 
+    When the targets lie in several regions, each panel names its region (``端州区 市场主体``).
+
     Returns
     -------
     matplotlib.figure.Figure
@@ -244,6 +252,7 @@ def fan_chart(assessments: Sequence, *, title: str | None = None, ncols: int = 3
     if lang is None:
         lang = "zh" if any(contains_cjk(r.get("name")) for r in rows) else "en"
     lang = chart_language(lang)
+    with_region = len({r.get("region") for r in rows if isinstance(r.get("region"), str) and r["region"].strip()}) > 1
     table = pd.DataFrame({"attribute": [r.get("attribute") for r in rows]})
     order = display_order(table) if len(rows) else []
     ordered = [(number, assessments[i]) for number, i in enumerate(order, start=1)]
@@ -257,7 +266,7 @@ def fan_chart(assessments: Sequence, *, title: str | None = None, ncols: int = 3
     for ax, (number, a) in zip(axes.flat, shown):
         drawn = _draw_panel(ax, a, a.row, lang)
         handles = drawn if len(drawn) > len(handles) else handles  # the fullest legend
-        head = f"{number}. {_label_name(a.row, lang)}"
+        head = f"{number}. {_label_name(a.row, lang, with_region)}"
         ax.set_title(_wrap(head, 36) + "\n" + _subtitle(a.row, lang, with_target=True), fontsize=8, loc="left")
     for ax in list(axes.flat)[len(shown):]:
         ax.axis("off")
@@ -437,7 +446,8 @@ def report_charts(report, *, dpi: int = 100) -> tuple[bytes | None, dict[int, by
     for k in report.charted:
         row = report.rows[k]
         if row.assessment is not None:
-            fans[row.number] = figure_png(target_chart(row.assessment, number=row.number, lang=report.lang), dpi=dpi)
+            fans[row.number] = figure_png(target_chart(row.assessment, number=row.number, lang=report.lang,
+                                                           with_region=report.several_regions), dpi=dpi)
     return overview, fans
 
 

@@ -101,7 +101,7 @@ def _cell_text(cell, text: str, *, size: float, bold: bool = False, colour: str 
 
 
 def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float], *, size: float,
-           fills: dict[tuple[int, int], str] | None = None):
+           fills: dict[tuple[int, int], str] | None = None, text_columns: tuple[int, ...] = (1,)):
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -116,7 +116,7 @@ def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float]
             fill = (fills or {}).get((i - 1, j))
             c = table.rows[i].cells[j]
             _cell_text(c, text, size=size, colour="#FFFFFF" if fill else None,
-                       align=WD_ALIGN_PARAGRAPH.LEFT if j == 1 or widths_cm[j] > 5 else WD_ALIGN_PARAGRAPH.RIGHT)
+                       align=WD_ALIGN_PARAGRAPH.LEFT if j in text_columns or widths_cm[j] > 5 else WD_ALIGN_PARAGRAPH.RIGHT)
             if fill:
                 _shade(c, fill)
     # Word reads the cell widths, LibreOffice the grid columns: set both, with a fixed layout
@@ -193,10 +193,11 @@ def write_docx(report: Report, path, overview: bytes | None, fans: dict[int, byt
     cols = report.columns(docx=True)
     header = [c.header(report.lang) for c in cols]
     body = [[row.cells[c.id].text for c in cols] for row in report.rows]
-    widths = _widths(header, body, 29.7 - 3.2 - 0.2, size=7.5)
-    cat_col = [c.id for c in cols].index("category")
-    fills = {(i, cat_col): CATEGORY_COLOURS[row.category] for i, row in enumerate(report.rows)}
-    _table(doc, header, body, widths, size=7.5, fills=fills)
+    ids = [c.id for c in cols]
+    widths = _widths(header, body, 29.7 - 3.2 - 0.2, size=7.5, wide=ids.index("name"))
+    fills = {(i, ids.index("category")): CATEGORY_COLOURS[row.category] for i, row in enumerate(report.rows)}
+    _table(doc, header, body, widths, size=7.5, fills=fills,
+           text_columns=tuple(ids.index(k) for k in ("name", "region") if k in ids))
 
     portrait = doc.add_section(WD_SECTION.NEW_PAGE)
     _a4(portrait)

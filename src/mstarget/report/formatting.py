@@ -180,6 +180,14 @@ def text_cell(v) -> Cell:
     return Cell(str(v), str(v))
 
 
+def place_name(name: str, region, lang: str) -> str:
+    """A target's name with its region, for reports that cover several regions: ``端州区 市场主体``
+    in Chinese, ``market entities (Duanzhou)`` in English; ``name`` alone without a region."""
+    if region is None or (isinstance(region, float) and math.isnan(region)) or not str(region).strip():
+        return name
+    return f"{region} {name}" if lang == "zh" else f"{name} ({region})"
+
+
 def year_cell(v) -> Cell:
     """A year as an integer without separators (``2023``)."""
     if is_missing(v):

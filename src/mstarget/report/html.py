@@ -82,7 +82,7 @@ def main_table(report: Report) -> str:
                 cells.append(f'<td data-col="category" style="background:{CATEGORY_COLOURS[row.category]};'
                              f'color:#fff;text-align:center">{_e(cell.text)}</td>')
             else:
-                cls = ' class="text"' if c.id == "name" else (' class="wrap"' if c.id in ("unit", "model") else "")
+                cls = ' class="text"' if c.id in ("name", "region") else (' class="wrap"' if c.id in ("unit", "model") else "")
                 cells.append(f'<td data-col="{c.id}"{cls}>{_e(cell.text)}</td>')
         cls = ' class="binding"' if row.binding else ""
         out.append(f'<tr data-row="{row.number}"{cls}>' + "".join(cells) + "</tr>")

@@ -26,6 +26,7 @@ from .formatting import (
     is_missing,
     number_cell,
     pace_decimals,
+    place_name,
     probability_cell,
     row_decimals,
     share_cell,
@@ -83,6 +84,7 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("no", "序号", "No."),
+    Column("region", "地区", "Region"),  # shown when the report covers several regions
     Column("name", "指标名称", "Indicator"),
     Column("attribute", "属性", "Attribute"),
     Column("unit", "单位", "Unit"),
@@ -117,7 +119,9 @@ class ReportRow:
         序号, 1-based position in the display order (the same in the table, the narrative and
         the charts).
     cells : dict[str, Cell]
-        Every column of :data:`COLUMNS`, plus ``lo_80`` / ``hi_80`` (the bounds of ``range_80``).
+        Every column of :data:`COLUMNS`, plus ``lo_80`` / ``hi_80`` (the bounds of ``range_80``) and
+        ``label``: the name the text, headings and charts use (with the region when the report covers
+        several regions, :func:`~.formatting.place_name`).
     raw : dict
         The assessment row as returned by ``assess`` (unformatted).
     assessment : TargetAssessment or None
@@ -134,7 +138,8 @@ class ReportRow:
 
     @property
     def name(self) -> str:
-        return self.cells["name"].text
+        """The target as the text names it (with its region when the report covers several)."""
+        return self.cells["label"].text
 
     @property
     def category(self) -> str:
@@ -166,11 +171,16 @@ class Report:
     charted: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def several_regions(self) -> bool:
+        """More than one region: the table gets a 地区 column and every target is named with its region."""
+        return len(self.regions) > 1
+
     def headers(self, *, docx: bool = False) -> list[str]:
-        return [c.header(self.lang) for c in COLUMNS if c.in_docx or not docx]
+        return [c.header(self.lang) for c in self.columns(docx=docx)]
 
     def columns(self, *, docx: bool = False) -> list[Column]:
-        return [c for c in COLUMNS if c.in_docx or not docx]
+        return [c for c in COLUMNS if (c.in_docx or not docx) and (c.id != "region" or self.several_regions)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -200,7 +210,7 @@ def _num(v) -> float:
     return math.nan if is_missing(v) else float(v)
 
 
-def _cells(r: dict, number: int, lang: str, assessment=None) -> tuple[dict[str, Cell], int]:
+def _cells(r: dict, number: int, lang: str, several_regions: bool = False) -> tuple[dict[str, Cell], int]:
     kind, direction = r.get("kind"), r.get("direction")
     baseline, target, last_value = _num(r.get("baseline")), _num(r.get("target")), _num(r.get("last_value"))
     current = _num(r.get("sum_so_far")) if kind == "increment" else last_value
@@ -219,6 +229,7 @@ def _cells(r: dict, number: int, lang: str, assessment=None) -> tuple[dict[str, 
     cells = {
         "no": Cell(number, str(number), "0"),
         "name": Cell(name, name),
+        "region": text_cell(r.get("region")),
         "attribute": text_cell(attr_labels.get(r.get("attribute"), "")) if r.get("attribute") else Cell("", ""),
         "unit": text_cell(unit) if isinstance(unit, str) and unit else Cell("", ""),
         "baseline_year": year_cell(r.get("baseline_year")),
@@ -243,6 +254,8 @@ def _cells(r: dict, number: int, lang: str, assessment=None) -> tuple[dict[str, 
         "model": text_cell(r.get("model") or ""),
     }
     # a target written in words (持续提升) is shown as written, with the figure it is read as
+    label = place_name(name, r.get("region"), lang) if several_regions else name
+    cells["label"] = Cell(label, label)
     cells["target_signed"] = cells["target"]
     written = r.get("target_written")
     if isinstance(written, str) and written and not cells["target"].missing:
@@ -349,11 +362,12 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
                              "pass both results of the same assess_detailed call.")
     order = display_order(table)
     records = table.to_dict("records")
+    regions = _regions(table)
     rows: list[ReportRow] = []
     for number, i in enumerate(order, start=1):
         r = records[i]
         detail = details[i] if details is not None else None
-        cells, dec = _cells(r, number, lang, detail)
+        cells, dec = _cells(r, number, lang, several_regions=len(regions) > 1)
         row = ReportRow(number=number, raw=r, cells=cells, lang=lang, decimals=dec, assessment=detail)
         row.narrative = narrative.target_sentence(row)
         rows.append(row)
@@ -362,7 +376,6 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
         as_of = int(table["as_of"].dropna().iloc[0])
     if as_of is None and "last_year" in table and table["last_year"].notna().any():
         as_of = int(pd.to_numeric(table["last_year"], errors="coerce").max())
-    regions = _regions(table)
     final = as_of is not None and "target_year" in table and len(table) > 0 and \
         as_of >= int(pd.to_numeric(table["target_year"], errors="coerce").max())
     heading = _heading(plan_title(table, plan, title), regions, lang, source, final)

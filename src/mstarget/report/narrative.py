@@ -90,7 +90,7 @@ def target_sentence(row) -> str:
 
 
 def _zh(x: _Row) -> str:
-    c, name, cat = x.c, x.c["name"], x.c["category"]
+    c, name, cat = x.c, x.c["label"], x.c["category"]
     target = x.u("target")
     ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
     if x.r.get("status") == "no_data" or not x.has("last_year"):
@@ -182,7 +182,7 @@ def _zh(x: _Row) -> str:
 
 
 def _en(x: _Row) -> str:
-    c, name, cat = x.c, x.c["name"], x.c["category"]
+    c, name, cat = x.c, x.c["label"], x.c["category"]
     target = x.u("target")
     ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
     if x.r.get("status") == "no_data" or not x.has("last_year"):

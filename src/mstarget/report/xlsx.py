@@ -71,7 +71,7 @@ def _main_sheet(ws, report: Report) -> None:
                 c.fill = PatternFill("solid", fgColor=_argb(CATEGORY_COLOURS[row.category]))
                 c.font = Font(color="FFFFFFFF")
                 c.alignment = Alignment(horizontal="center")
-            elif key == "name":
+            elif key in ("name", "region"):
                 c.alignment = Alignment(wrap_text=True, vertical="top")
             elif key == "attribute" and row.binding:
                 c.font = Font(bold=True, color="FFB2182B")
@@ -79,7 +79,7 @@ def _main_sheet(ws, report: Report) -> None:
         texts = [header] + [r.cells[key].text for r in report.rows]
         ws.column_dimensions[get_column_letter(j)].width = _width(texts, hi=36 if key == "name" else 22)
     ws.row_dimensions[1].height = 30
-    ws.freeze_panes = "C2"
+    ws.freeze_panes = f"{get_column_letter([k for k, _ in cols].index('name') + 2)}2"  # 序号, 地区, name stay
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(report.rows) + 1}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1

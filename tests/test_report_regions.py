@@ -1,0 +1,104 @@
+"""A city or province assessing its regions in one call: every output names the region of each row.
+
+History: REAL provincial figures (``data/china/provincial_panels.csv``, 2018-2022); plan rows: the
+2020 value as baseline and a 2025 target set HERE by code (1.3x the baseline, labelled synthetic).
+Without a region column, six rows "地方一般公共预算支出_合计" could not be told apart in the table, the
+summary, the narratives or the chart titles.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from mstarget.cli.main import main
+
+INDICATOR = "local_budget_expenditure_total"
+REGIONS = ["广东", "江苏", "浙江", "山东", "河南", "四川"]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, data_dir):
+    d = tmp_path_factory.mktemp("regions")
+    panel = pd.read_csv(data_dir / "china" / "provincial_panels.csv")
+    h = panel[(panel["indicator"] == INDICATOR) & panel["region"].isin(REGIONS) & panel["year"].between(2018, 2022)]
+    assert sorted(h["region"].unique()) == sorted(REGIONS)
+    h[["region", "indicator", "name", "year", "value", "unit"]].to_csv(d / "history.csv", index=False)
+    base = h[h["year"] == 2020].set_index("region")
+    plan = pd.DataFrame({
+        "region": REGIONS, "indicator": INDICATOR, "name": base.loc[REGIONS, "name"].to_numpy(),
+        "unit": base.loc[REGIONS, "unit"].to_numpy(), "baseline_year": 2020,
+        "baseline": base.loc[REGIONS, "value"].to_numpy(), "target_year": 2025,
+        "target": (1.3 * base.loc[REGIONS, "value"]).round(0).to_numpy(),  # SYNTHETIC targets
+        "direction": "increase", "attribute": "expected"})
+    plan.to_csv(d / "plan.csv", index=False)
+    return d
+
+
+def test_assess_table_starts_with_the_region(files, capsys):
+    assert main(["assess", "--plan", str(files / "plan.csv"), "--history", str(files / "history.csv"),
+                 "--as-of", "2022", "--no-track"]) == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.lstrip().startswith("region"))
+    assert header.split()[:2] == ["region", "attribute"]
+    for r in REGIONS:
+        assert re.search(rf"^{r}\s", out, re.M), r
+
+
+def test_report_names_each_row_by_region_in_every_format(files):
+    outs = [files / f"评估.{ext}" for ext in ("html", "xlsx", "docx")]
+    argv = ["report", "--plan", str(files / "plan.csv"), "--history", str(files / "history.csv"),
+            "--as-of", "2022", "--no-track"]
+    for p in outs:
+        argv += ["--out", str(p)]
+    assert main(argv) == 0
+
+    page = outs[0].read_text(encoding="utf-8")
+    cells = re.findall(r'<td data-col="region"[^>]*>(.*?)</td>', page)
+    assert cells == REGIONS  # one 地区 cell per row, in plan order
+    assert "<th>地区</th>" in page or ">地区<" in page
+    for r in REGIONS:  # narratives and headings name the region before the indicator
+        assert f"{r} 地方一般公共预算支出_合计：" in page, r
+
+    ws = load_workbook(outs[1]).worksheets[0]
+    assert [c.value for c in ws[1]][:3] == ["序号", "地区", "指标名称"]
+    assert [ws.cell(row=i, column=2).value for i in range(2, 2 + len(REGIONS))] == REGIONS
+    assert ws.freeze_panes == "D2"  # 序号, 地区 and the name stay in view
+
+    table = Document(outs[2]).tables[1]
+    assert [c.text for c in table.rows[0].cells][:3] == ["序号", "地区", "指标名称"]
+    assert [table.rows[i].cells[1].text for i in range(1, 1 + len(REGIONS))] == REGIONS
+
+
+def test_one_region_keeps_the_table_as_it_was(files, tmp_path):
+    plan = pd.read_csv(files / "plan.csv").head(1)
+    plan.to_csv(tmp_path / "plan.csv", index=False)
+    out = tmp_path / "r.html"
+    assert main(["report", "--plan", str(tmp_path / "plan.csv"), "--history", str(files / "history.csv"),
+                 "--as-of", "2022", "--no-track", "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert 'data-col="region"' not in page and "广东 地方一般公共预算支出_合计" not in page
+    assert "地方一般公共预算支出_合计：" in page
+
+
+def test_fan_chart_panels_name_their_region(files):
+    import matplotlib.pyplot as plt
+
+    from mstarget.assess import assess_detailed
+    from mstarget.report import fan_chart
+    from mstarget.report.charts import chart_language
+
+    _, details = assess_detailed(pd.read_csv(files / "history.csv"), pd.read_csv(files / "plan.csv"),
+                                 as_of=2022, seed=0)
+    fig = fan_chart(details, lang="zh")
+    try:
+        titles = [ax.get_title(loc="left").split("\n")[0] for ax in fig.axes if ax.get_title(loc="left")]
+    finally:
+        plt.close(fig)
+    if chart_language("zh") == "zh":  # a CJK font is installed: Chinese titles with the region
+        assert titles == [f"{i}. {r} 地方一般公共预算支出_合计" for i, r in enumerate(REGIONS, start=1)]
+    else:  # drawn in English: the region's characters cannot be drawn, the indicator id is shown
+        assert titles == [f"{i}. {INDICATOR}" for i in range(1, len(REGIONS) + 1)]
