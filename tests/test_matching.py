@@ -113,3 +113,38 @@ def test_a_parenthesised_note_in_the_name_still_matches_when_unambiguous():
     m = match(plan, hist)
     assert m.unmatched_plan.empty and m.unmatched_history["indicator"].tolist() == ["hitech_profit"]
     assert "高技术产业利润率" in set(m.history["indicator"])
+
+
+def test_a_history_total_row_is_named_as_the_total_not_an_unmatched_region(dinghu, tmp_path, capsys):
+    """A district table with its 合计 row (the city's total over the districts): not a region the plan
+    lacks, so --strict does not refuse it; it is named as the total and not used."""
+    rows = [("鼎湖区", n, y, v) for n, y, v in ROWS] + [("端州区", n, y, v + 1) for n, y, v in ROWS] + \
+        [("合 计", n, y, v + 0.5) for n, y, v in ROWS]
+    hist = pd.DataFrame(rows, columns=["地区", "指标名称", "年份", "数值"])
+    plan = dinghu[dinghu["indicator"].isin(["market_entities_total", "open_kitchen_coverage"])]
+    plan = pd.concat([plan, plan.assign(region="端州区")])
+    m = match(plan, mt.read_history(hist))
+    assert m.complete and m.unmatched_history.empty
+    assert m.totals["region"].tolist() == ["合 计", "合 计"] and "total" in m.message()
+    assert {"合计", "全市合计", "全 省", "总计", "Total"} == {r for r in ("合计", "全市合计", "全 省", "总计", "Total")
+                                                         if mt.matching.is_total_region(r)}
+    assert not any(mt.matching.is_total_region(r) for r in ("全椒县", "全州县", "鼎湖区", "合计区"))
+
+    p_path, h_path = tmp_path / "plan.csv", tmp_path / "history.csv"
+    plan.to_csv(p_path, index=False)
+    hist.to_csv(h_path, index=False)
+    assert main(["assess", "--plan", str(p_path), "--history", str(h_path), "--as-of", "2023", "--strict",
+                 "--no-track"]) == 0
+    captured = capsys.readouterr()
+    assert "合计行: 合 计 (2 series" in captured.err and "未匹配" not in captured.err
+    assert "合 计" not in captured.out  # not assessed
+
+
+def test_a_plan_assessing_the_total_itself_matches_it(dinghu):
+    """全国 / 全市 as the plan's own region is a region like any other."""
+    rows = [("全市", n, y, v) for n, y, v in ROWS] + [("鼎湖区", n, y, v) for n, y, v in ROWS]
+    hist = mt.read_history(pd.DataFrame(rows, columns=["地区", "指标名称", "年份", "数值"]))
+    plan = dinghu[dinghu["indicator"] == "market_entities_total"]
+    m = match(pd.concat([plan, plan.assign(region="全市")]), hist)
+    assert m.totals.empty and sorted(m.pairs) == [("全市", "market_entities_total"), ("鼎湖区", "market_entities_total")]
+    assert len(m.unmatched_history) == 2  # 明厨亮灶 of both regions: ordinary unmatched series

@@ -330,7 +330,8 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         :func:`mstarget.read_plan`).
         ``attrs["unmatched_plan"]`` / ``attrs["unmatched_history"]``: what did not match
         (:class:`mstarget.matching.Match`), also issued as an
-        :class:`~mstarget.exceptions.UnmatchedWarning`.
+        :class:`~mstarget.exceptions.UnmatchedWarning`; ``attrs["history_totals"]``: the history's
+        total rows (region 合计 / 全市 ...) no plan row asks for, not used.
     """
     engine = Engine.of(backend, n_jobs, scheduler, caller="assess")
     # the table only: where the chunks run, each row's chart quantiles are not computed and no
@@ -388,7 +389,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     read = any(isinstance(x, (str, os.PathLike)) for x in (history, plan))
     with prog.step("reading plan and history" if read else "checking plan and history"):
         plan, hist = read_inputs(history, plan, region)
-    unmatched = (AttrFrame(columns=PLAN_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS))
+    unmatched = (AttrFrame(columns=PLAN_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS))
     if hist is None:
         hist = read_history(pd.DataFrame(columns=["region", "indicator", "year", "value"]))
     else:
@@ -397,7 +398,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
             warn_unmatched(m, stacklevel=4)
             # where plan and history meet: units, magnitudes, baseline values (mstarget.consistency)
             check_against_plan(plan, hist, m.pairs, as_of)
-        hist, unmatched = m.history, (m.unmatched_plan, m.unmatched_history)
+        hist, unmatched = m.history, (m.unmatched_plan, m.unmatched_history, m.totals)
         del m  # its history is filtered below: the unfiltered copy is not kept (100k targets: ~60 MB)
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]
@@ -458,7 +459,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
         rows = pd.MultiIndex.from_frame(table[["region", "indicator"]]).isin(lonely)
         table.loc[rows, "note"] = [("no history matched (未匹配到历史数据); " + n).rstrip("; ")
                                    for n in table.loc[rows, "note"]]
-    table.attrs["unmatched_plan"], table.attrs["unmatched_history"] = unmatched
+    table.attrs["unmatched_plan"], table.attrs["unmatched_history"], table.attrs["history_totals"] = unmatched
     return table, results
 
 

@@ -11,7 +11,10 @@ traditional characters compare as simplified, :mod:`mstarget.chinese_script`, so
 Everything left over is reported: plan rows without history and history series matching no plan
 row, with "did you mean" suggestions (a region differing by a suffix such as 区 / 县 / 市 / 省 /
 自治区, or a close name by :mod:`difflib`). :func:`match` returns them; :func:`warn_unmatched`
-issues an :class:`~mstarget.exceptions.UnmatchedWarning` carrying them.
+issues an :class:`~mstarget.exceptions.UnmatchedWarning` carrying them. A history's total row
+(region ``合计``, ``总计``, ``全市合计``, ``全省``, ``全国`` ...: it adds up the regions of the table)
+that no plan row asks for is no unmatched region: it is listed apart (:attr:`Match.totals`) and
+named as the table's total, and ``--strict`` does not refuse it.
 """
 from __future__ import annotations
 
@@ -36,6 +39,14 @@ _FOOTNOTE = re.compile(r"(\s*([*＊※①-⑳⑴-⒇¹²³⁴-⁹]|\[\d{1,2}\]|�
 _NO_REGION = "the plan has no region"
 PLAN_COLUMNS = ["region", "indicator", "name", "target_year", "suggestion"]
 HISTORY_COLUMNS = ["region", "indicator", "name", "n_obs", "first_year", "last_year", "suggestion"]
+#: a region cell that is a table's total over its regions (spaces inside, as typed for alignment, ignored)
+TOTAL_REGION = re.compile(r"^(全?(市|省|区|县|州|盟|旗|国|辖区)?(合计|总计|小计|合計|總計)|全(市|省|区|县|国|辖区)|total|all)$",
+                          re.IGNORECASE)
+
+
+def is_total_region(region) -> bool:
+    """True for a region cell naming a table's total: 合计, 总计, 小计, 全市合计, 全省, 全国, total."""
+    return bool(TOTAL_REGION.match(_SPACE.sub("", unicodedata.normalize("NFKC", str(region)))))
 
 
 class AttrFrame(pd.DataFrame):
@@ -106,6 +117,9 @@ class Match:
     unmatched_history : DataFrame
         History series matching no plan row: ``region, indicator, name, n_obs, first_year,
         last_year, suggestion`` (e.g. ``did you mean region 鼎湖区?``).
+    totals : DataFrame
+        The history's total rows (region 合计 / 全市 ..., :func:`is_total_region`) that no plan row
+        asks for, with the columns of ``unmatched_history``: not used, and not counted as unmatched.
     pairs : dict
         ``(region, plan indicator) -> history indicator`` (as the history wrote it) of every
         matched series.
@@ -115,6 +129,7 @@ class Match:
     unmatched_plan: pd.DataFrame
     unmatched_history: pd.DataFrame
     pairs: dict = field(default_factory=dict)
+    totals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame([], columns=HISTORY_COLUMNS))
 
     @property
     def complete(self) -> bool:
@@ -140,6 +155,10 @@ class Match:
                 lines.append(f"  {region}: {len(g)} series ({names}); {g['suggestion'].iloc[0]}")
             if len(groups) > limit:
                 lines.append(f"  ... and {len(groups) - limit} more regions the plan does not have")
+        for region, g in list(self.totals.groupby("region", sort=False))[:limit]:
+            names = ", ".join(map(str, g["name"].head(3))) + (" ..." if len(g) > 3 else "")
+            lines.append(f"合计行: {region} ({len(g)} series: {names}) is the table's total over its regions, not "
+                         "a region; not used (合计行不参与评估). Name it as the plan names that region to assess it.")
         if not self.unmatched_plan.empty:
             n = len(self.unmatched_plan)
             lines.append(f"未匹配: {n} 个规划指标没有历史数据 ({n} plan rows have no history; assessed "
@@ -202,12 +221,19 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     relabelled = _relabel(history, series, target_of, plan)
     matched_plan = {(regions[k], ind) for k, ind in target_of.items()}
     free = series.drop(index=list(target_of))
+    # a total adds up the table's other regions; a plan assessing 全国 or 全市 itself makes it a region
+    plan_regions = set(column_cells(plan["region"]))
+    total = np.array([r not in plan_regions and is_total_region(r) for r in free["region"]], dtype=bool)
+    if not any(not is_total_region(r) for r in series["region"].unique()):
+        total[:] = False  # a national table alone (全国): no regions to add up
+    totals = free[total].assign(suggestion="the table's total (合计)")[HISTORY_COLUMNS].reset_index(drop=True)
+    free = free[~total]
     unmatched_history = _suggest_for_series(free, plan, plan_keys)
     lonely = plan[[(r, i) not in matched_plan
                  for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))]]
     unmatched_plan = _suggest_for_plan(lonely, free)
     pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
-    return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs)
+    return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs, AttrFrame(totals))
 
 
 def _plan_spelling_of_regions(history: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:

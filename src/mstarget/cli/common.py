@@ -226,10 +226,13 @@ def add_region_flag(p: argparse.ArgumentParser) -> None:
 
 def report_unmatched(m, *, strict: bool = False, limit: int = 10) -> int | None:
     """Print what did not match (:class:`mstarget.matching.Match`) to stderr, with suggestions;
-    with ``strict`` return the bad-input exit code when anything did not match."""
-    if m is None or m.complete:
+    with ``strict`` return the bad-input exit code when anything did not match (a history's total
+    row, 合计, is named but never refused)."""
+    if m is None or (m.complete and m.totals.empty):
         return None
     error(m.message(limit=limit))
+    if m.complete:
+        return None
     if strict:
         error(f"error: --strict: {len(m.unmatched_plan)} plan row(s) without history and "
               f"{len(m.unmatched_history)} history series matching no plan row; nothing was "
