@@ -376,3 +376,16 @@ def test_words_and_brackets_that_disagree_are_refused():
 
     with pytest.raises(ValueError):
         parse_cell("累计新增〔5〕")
+
+
+def test_a_category_written_once_above_its_rows_names_every_row(tmp_path):
+    """A 类别 column merged down each category comes out of Excel as CSV with the name on the first row
+    only (and a PDF page break splits the merged cell the same way): every row gets its category."""
+    path = tmp_path / "plan.csv"
+    path.write_text("类别,指标名称,单位,2020年基数,2025年目标,属性\n"
+                    "市场主体,市场主体总量,万户,1.89,2.5,预期性\n"
+                    ",每千人企业数,户,16.5,20,预期性\n"
+                    "质量,有效认证证书,张,105,120,预期性\n"
+                    ",企业标准,项,38,60,预期性\n", encoding="utf-8")
+    plan = mt.read_plan(path, region="鼎湖区")
+    assert plan["group"].tolist() == ["市场主体", "市场主体", "质量", "质量"]

@@ -371,6 +371,10 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
             out[c] = observed[c].value  # 2022年完成值: numbers (float, NaN blank), used by assess
         elif c not in COLUMNS:
             out[c] = raw[c].to_numpy()
+    if "group" in out.columns:  # a merged 类别 cell exported to CSV (or split by a page break): blank below its first row
+        g = out["group"].astype(object)
+        blank = g.isna() | (g.astype(str).str.strip() == "")
+        out["group"] = g.mask(blank).ffill().fillna("").to_numpy()
     # across rows: repeated rows (conflicting: refused; exact: kept once), negative counts
     keep = consistency.check_plan(out, raw, problems, warn=carried is None)
     problems.raise_if_any()
