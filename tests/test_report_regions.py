@@ -46,6 +46,10 @@ def test_assess_table_starts_with_the_region(files, capsys):
     assert header.split()[:2] == ["region", "attribute"]
     for r in REGIONS:
         assert re.search(rf"^{r}\s", out, re.M), r
+    # the summary counts each region's schedule categories
+    lines = out[out.index("分地区 (by region):"):].splitlines()[1:1 + len(REGIONS)]
+    assert [ln.split()[0] for ln in lines] == REGIONS
+    assert all(ln.count("滞后") == 1 and ln.count("快于预期") == 1 for ln in lines)
 
 
 def test_report_names_each_row_by_region_in_every_format(files):
@@ -63,12 +67,33 @@ def test_report_names_each_row_by_region_in_every_format(files):
     for r in REGIONS:  # narratives and headings name the region before the indicator
         assert f"{r} 地方一般公共预算支出_合计：" in page, r
 
-    ws = load_workbook(outs[1]).worksheets[0]
+    # 分地区汇总: a count per region and category that adds up to the region's rows, and the
+    # overall paragraph names the regions with targets behind schedule, most first
+    by_region = {}
+    for region, body in re.findall(r'<tr data-region="([^"]+)">(.*?)</tr>', page):
+        by_region[region] = [int(v) for v in re.findall(r"<td>(\d+)</td>", body)]
+    assert list(by_region) == REGIONS and all(v[-1] == 1 == sum(v[:-1]) for v in by_region.values())
+    behind = [r for r in REGIONS if by_region[r][3] == 1]  # columns: 提前实现 快于预期 基本符合预期 滞后 数据不足 合计
+    overall = re.search(r'<p class="narrative overall">(.*?)</p>', page).group(1)
+    if behind:
+        assert "分地区看，滞后指标分布在" in overall and all(f"{r}（1项）" in overall for r in behind)
+    else:
+        assert "分地区看，各地区均无滞后指标。" in overall
+
+    wb = load_workbook(outs[1])
+    assert wb.sheetnames[:3] == ["评估表", "概况", "分地区汇总"]
+    rows = list(wb["分地区汇总"].iter_rows(values_only=True))
+    assert rows[0] == ("地区", "提前实现", "快于预期", "基本符合预期", "滞后", "数据不足", "合计")
+    assert {r[0]: list(r[1:]) for r in rows[1:-1]} == by_region and rows[-1][0] == "合计" and rows[-1][-1] == 6
+    ws = wb.worksheets[0]
     assert [c.value for c in ws[1]][:3] == ["序号", "地区", "指标名称"]
     assert [ws.cell(row=i, column=2).value for i in range(2, 2 + len(REGIONS))] == REGIONS
     assert ws.freeze_panes == "D2"  # 序号, 地区 and the name stay in view
 
-    table = Document(outs[2]).tables[1]
+    doc = Document(outs[2])
+    assert [c.text for c in doc.tables[1].rows[0].cells][0] == "地区"  # 分地区汇总 after 分类汇总
+    assert [doc.tables[1].rows[i].cells[0].text for i in range(1, 1 + len(REGIONS))] == REGIONS
+    table = doc.tables[2]
     assert [c.text for c in table.rows[0].cells][:3] == ["序号", "地区", "指标名称"]
     assert [table.rows[i].cells[1].text for i in range(1, 1 + len(REGIONS))] == REGIONS
 
@@ -81,6 +106,7 @@ def test_one_region_keeps_the_table_as_it_was(files, tmp_path):
                  "--as-of", "2022", "--no-track", "--out", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
     assert 'data-col="region"' not in page and "广东 地方一般公共预算支出_合计" not in page
+    assert "分地区" not in page
     assert "地方一般公共预算支出_合计：" in page
 
 

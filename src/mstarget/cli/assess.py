@@ -17,6 +17,7 @@ from ..plotting import pyplot, save_figure
 from ..progress import Progress
 from ..report import fan_chart
 from ..report.charts import MAX_PANELS
+from ..report.formatting import display_width
 from ..schedule import CATEGORIES, CATEGORY_ZH
 from . import common
 
@@ -91,9 +92,30 @@ def summary_line(table: pd.DataFrame) -> str:
     n_none = int((apart["status"] == "no_data").sum())
     detail = (f"{len(apart) - n_none} with a baseline only, {n_none} with no data"
               if len(apart) else "none")
-    return (f"{len(assessed)} assessed -- {status}\n{schedule}\n"
+    text = (f"{len(assessed)} assessed -- {status}\n{schedule}\n"
             f"{CATEGORY_ZH['insufficient_data']} {len(apart)} (not assessed: {detail}; "
             "their p_meet rests on the baseline alone)")
+    return text + _by_region(table)
+
+
+SHOWN_REGIONS = 40
+
+
+def _by_region(table: pd.DataFrame) -> str:
+    """分地区: one line of schedule categories per region, when the table covers several (at most
+    ``SHOWN_REGIONS`` lines; the report has them all)."""
+    if "region" not in table or table["region"].nunique(dropna=True) < 2:
+        return ""
+    regions = list(pd.unique(table["region"].dropna()))
+    width = max(display_width(str(r)) for r in regions[:SHOWN_REGIONS])
+    lines = ["\n分地区 (by region):"]
+    for r in regions[:SHOWN_REGIONS]:
+        cats = table.loc[table["region"] == r, "category"].value_counts()
+        pad = " " * (width - display_width(str(r)))
+        lines.append(f"  {r}{pad}  " + ", ".join(f"{CATEGORY_ZH[k]} {cats.get(k, 0)}" for k in CATEGORIES))
+    if len(regions) > SHOWN_REGIONS:
+        lines.append(f"  ... and {len(regions) - SHOWN_REGIONS} more regions (all in the report and --out)")
+    return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:

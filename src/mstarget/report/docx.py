@@ -20,6 +20,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from .formatting import display_width
 from .model import (
+    BY_REGION_CAPTION,
     CATEGORY_COLOURS,
     OVERVIEW_CAPTION,
     SECTION_HEADINGS,
@@ -186,6 +187,10 @@ def write_docx(report: Report, path, overview: bytes | None, fans: dict[int, byt
     srows.append([TOTAL_LABEL[report.lang], str(tot["binding"]), str(tot["expected"]), str(tot["total"]), ""])
     fills = {(i, 0): CATEGORY_COLOURS[c] for i, c in enumerate(report.summary["category"])}
     _table(doc, head, srows, [2.8, 1.4, 1.4, 1.4, 9.2], size=9.5, fills=fills)
+    rhead, rbody = report.by_region_table()
+    if rbody:  # several regions: 分地区汇总
+        _paragraph(doc, BY_REGION_CAPTION[report.lang], indent=False, size=10)
+        _table(doc, rhead, rbody, _widths(rhead, rbody, 16.0, size=9, wide=None), size=9, text_columns=(0,))
 
     landscape = doc.add_section(WD_SECTION.NEW_PAGE)
     _a4(landscape, landscape=True)

@@ -1,7 +1,7 @@
 """The report as one self-contained HTML page: CSS inline, charts embedded as base64 PNG.
 
 Sections (Chinese report; English headings in an English one): 一、总体情况 (overall paragraph),
-二、分类汇总 (counts by category and attribute), 三、主要指标评估表 (the table; it scrolls inside its
+二、分类汇总 (counts by category and attribute; per region too when the report covers several), 三、主要指标评估表 (the table; it scrolls inside its
 box on a narrow screen, the page never does), 四、总览图, 五、逐项评估 (per target: narrative and fan
 chart), 六、未匹配的数据 (only when the assessment carries unmatched rows), 说明 (definitions).
 Table cells carry ``data-col`` and rows ``data-row`` (the 序号), so a script can read figures back.
@@ -15,6 +15,7 @@ import pandas as pd
 
 from .._version import __version__
 from .model import (
+    BY_REGION_CAPTION,
     CATEGORY_COLOURS,
     OVERVIEW_CAPTION,
     SECTION_HEADINGS,
@@ -70,6 +71,21 @@ def summary_table(report: Report) -> str:
     return "".join(out)
 
 
+def region_table(report: Report) -> str:
+    """分地区汇总: targets per region and category (empty for a report of one region)."""
+    head, body = report.by_region_table()
+    if not body:
+        return ""
+    out = [f'<h3>{_e(BY_REGION_CAPTION[report.lang])}</h3><table class="by-region"><thead><tr>'
+           + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
+    for i, cells in enumerate(body):
+        last = i == len(body) - 1
+        first = f"<b>{_e(cells[0])}</b>" if last else _e(cells[0])
+        attr = "" if last else f' data-region="{_e(cells[0])}"'
+        out.append(f'<tr{attr}><td class="text">{first}</td>' + "".join(f"<td>{c}</td>" for c in cells[1:]) + "</tr>")
+    return "".join(out) + "</tbody></table>"
+
+
 def main_table(report: Report) -> str:
     cols = report.columns()
     out = ['<table class="main"><thead><tr>' + "".join(f'<th data-col="{c.id}">{_e(c.header(report.lang))}</th>'
@@ -117,7 +133,7 @@ def render_html(report: Report, overview: bytes | None, fans: dict[int, bytes]) 
              f"<title>{_e(report.title)}</title><style>{CSS}</style></head><body><main>",
              f"<header><h1>{_e(report.title)}</h1><p class=\"meta\">{_e(report.subtitle)}</p></header>",
              f'<section id="overall"><h2>{h[0]}</h2><p class="narrative overall">{_e(report.overall)}</p></section>',
-             f'<section id="summary"><h2>{h[1]}</h2><div class="scroll">{summary_table(report)}</div></section>',
+             f'<section id="summary"><h2>{h[1]}</h2><div class="scroll">{summary_table(report)}{region_table(report)}</div></section>',
              f'<section id="table"><h2>{h[2]}</h2><div class="scroll">{main_table(report)}</div></section>']
     if overview is not None:
         cap = OVERVIEW_CAPTION[report.lang]

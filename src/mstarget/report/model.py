@@ -53,6 +53,8 @@ DIRECTION_SIGN = {">=": "≥", "<=": "≤"}
 SUMMARY_HEADERS = {"zh": ("评价", "约束性", "预期性", "合计", "指标"),
                    "en": ("Assessment", "Binding", "Expected", "Total", "Indicators")}
 TOTAL_LABEL = {"zh": "合计", "en": "Total"}
+BY_REGION_LABEL = {"zh": "地区", "en": "Region"}
+BY_REGION_CAPTION = {"zh": "分地区汇总（指标项数）", "en": "By region (number of targets)"}
 UNMATCHED_LABELS = {"unmatched_plan": {"zh": "规划中未找到历史数据的指标", "en": "Plan rows without matching history"},
                     "unmatched_history": {"zh": "未对应规划指标的历史数据", "en": "History without a matching plan row"}}
 OVERVIEW_CAPTION = {"zh": "横轴为目标进度减时间进度（百分点），纵轴为实现概率；点旁数字为表中序号。",
@@ -170,11 +172,23 @@ class Report:
     unmatched: dict[str, pd.DataFrame] = field(default_factory=dict)
     charted: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    by_region: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def several_regions(self) -> bool:
         """More than one region: the table gets a 地区 column and every target is named with its region."""
         return len(self.regions) > 1
+
+    def by_region_table(self) -> tuple[list[str], list[list[str]]]:
+        """The 分地区汇总 table as text (header, rows with a 合计 row last); empty for one region."""
+        if self.by_region.empty:
+            return [], []
+        labels = CATEGORY_ZH if self.lang == "zh" else CATEGORY_EN
+        head = [BY_REGION_LABEL[self.lang]] + [labels[c] for c in CATEGORIES] + [TOTAL_LABEL[self.lang]]
+        body = [[str(r["region"])] + [str(int(r[c])) for c in (*CATEGORIES, "total")]
+                for r in self.by_region.to_dict("records")]
+        body.append([TOTAL_LABEL[self.lang]] + [str(int(self.by_region[c].sum())) for c in (*CATEGORIES, "total")])
+        return head, body
 
     def headers(self, *, docx: bool = False) -> list[str]:
         return [c.header(self.lang) for c in self.columns(docx=docx)]
@@ -324,6 +338,19 @@ def _summary(rows: list[ReportRow], lang: str) -> pd.DataFrame:
     return pd.DataFrame(recs)
 
 
+def _by_region(rows: list[ReportRow], regions: list[str]) -> pd.DataFrame:
+    """Targets per region and category (分地区汇总): ``region``, one count column per category
+    (:data:`~mstarget.schedule.CATEGORIES`), ``total``; regions in the table's order. Empty for one region."""
+    if len(regions) < 2:
+        return pd.DataFrame(columns=["region", *CATEGORIES, "total"])
+    recs = []
+    for region in regions:
+        mine = [r for r in rows if str(r.raw.get("region")) == region]
+        recs.append({"region": region, **{c: sum(r.category == c for r in mine) for c in CATEGORIES},
+                     "total": len(mine)})
+    return pd.DataFrame(recs, columns=["region", *CATEGORIES, "total"])
+
+
 def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title: str | None = None,
                  plan: pd.DataFrame | None = None, lang: str | None = None, as_of: int | None = None,
                  date: str | _dt.date | None = None, max_charts: int | None = 40,
@@ -395,7 +422,7 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     charted = chart_selection([r.raw for r in rows], max_charts) if details is not None else []
     report = Report(title=heading, subtitle=subtitle, lang=lang, regions=regions, as_of=as_of,
                     date=date_text, rows=rows, summary=_summary(rows, lang), overall="",
-                    unmatched=unmatched, charted=charted)
+                    unmatched=unmatched, charted=charted, by_region=_by_region(rows, regions))
     report.overall = narrative.overall_paragraph(report)
     report.notes = narrative.method_notes(report, n_charts=len(charted))
     return report

@@ -333,7 +333,7 @@ def overall_paragraph(report) -> str:
             s += "约束性指标中数据不足的有：" + "、".join(r.name for r in binding_nodata) + "。"
         if expected_flagged:
             s += f"预期性指标中进度滞后或实现概率低于50%的有{len(expected_flagged)}项。"
-        return s
+        return s + _regions_behind(report)
     s = f"This evaluation covers {n} indicators"
     if binding or expected:
         s += f" ({len(binding)} binding, {len(expected)} expected)"
@@ -354,7 +354,29 @@ def overall_paragraph(report) -> str:
         s += " Binding indicators with insufficient data: " + "; ".join(r.name for r in binding_nodata) + "."
     if expected_flagged:
         s += f" {len(expected_flagged)} expected indicators are behind schedule or below a 50% chance."
-    return s
+    return s + _regions_behind(report)
+
+
+#: regions named in the overall paragraph's sentence on where targets lag, at most
+REGIONS_NAMED = 5
+
+
+def _regions_behind(report) -> str:
+    """For a report covering several regions: where the targets behind schedule (滞后) are, most first."""
+    t = getattr(report, "by_region", None)
+    if t is None or t.empty:
+        return ""
+    zh = report.lang == "zh"
+    behind = t[t["behind"] > 0].sort_values("behind", ascending=False, kind="stable")
+    if behind.empty:
+        return "分地区看，各地区均无滞后指标。" if zh else " No region has a target behind schedule."
+    named = behind.head(REGIONS_NAMED)
+    if zh:
+        s = "分地区看，滞后指标分布在" + "、".join(f"{r}（{n}项）" for r, n in zip(named["region"], named["behind"]))
+        return s + (f"等{len(behind)}个地区。" if len(behind) > len(named) else "。")
+    s = " By region, targets behind schedule are in " + ", ".join(
+        f"{r} ({n})" for r, n in zip(named["region"], named["behind"]))
+    return s + (f" and {len(behind) - len(named)} more regions." if len(behind) > len(named) else ".")
 
 
 def method_notes(report, *, n_charts: int) -> list[str]:

@@ -3,7 +3,8 @@
 Sheets: 评估表 (the main table: header in row 1, frozen with the 序号 / 指标名称 columns; numbers
 stored as numbers rounded to what they show, with a number format per indicator, e.g. ``#,##0.00``,
 ``0%``, ``"≥"#,##0.00``; the 80 % range as two numeric columns), 概况 (title, date, overall
-paragraph, summary by category), 逐项说明 (one narrative per target), 图表 (the overview and the
+paragraph, summary by category), 分地区汇总 (targets per region and category, when the report covers
+several regions), 逐项说明 (one narrative per target), 图表 (the overview and the
 fan charts), 未匹配的数据 (when present) and 说明. English sheet names in an English report.
 """
 from __future__ import annotations
@@ -20,8 +21,8 @@ from ..io import save_workbook
 from .formatting import Cell, display_width
 from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, TOTAL_LABEL, Report, unmatched_label
 
-SHEETS = {"zh": ("评估表", "概况", "逐项说明", "图表", "未匹配的数据", "说明"),
-          "en": ("Assessment", "Summary", "Narrative", "Charts", "Unmatched", "Notes")}
+SHEETS = {"zh": ("评估表", "概况", "逐项说明", "图表", "未匹配的数据", "说明", "分地区汇总"),
+          "en": ("Assessment", "Summary", "Narrative", "Charts", "Unmatched", "Notes", "By region")}
 RANGE_HEADERS = {"zh": ("80%区间下限", "80%区间上限"), "en": ("80% range low", "80% range high")}
 HEADER_FILL = "FFEEF3F8"
 
@@ -124,6 +125,25 @@ def _summary_sheet(ws, report: Report) -> None:
         ws.cell(row=last, column=j, value=int(report.summary[key].sum())).font = Font(bold=True)
 
 
+def _region_sheet(ws, report: Report) -> None:
+    """分地区汇总: one row per region, a count per category, 合计 last (numbers stored as numbers)."""
+    head, body = report.by_region_table()
+    for j, h in enumerate(head, start=1):
+        c = ws.cell(row=1, column=j, value=h)
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        c.alignment = Alignment(horizontal="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(j)].width = _width([h] + [r[j - 1] for r in body], lo=9, hi=24)
+    for i, cells in enumerate(body, start=2):
+        ws.cell(row=i, column=1, value=cells[0])
+        for j, v in enumerate(cells[1:], start=2):
+            ws.cell(row=i, column=j, value=int(v))
+        if i == len(body) + 1:
+            for j in range(1, len(cells) + 1):
+                ws.cell(row=i, column=j).font = Font(bold=True)
+    ws.freeze_panes = "B2"
+
+
 def _narrative_sheet(ws, report: Report) -> None:
     zh = report.lang == "zh"
     head = ["序号", "指标名称", "评价", "说明"] if zh else ["No.", "Indicator", "Assessment", "Narrative"]
@@ -180,6 +200,8 @@ def write_xlsx(report: Report, path, overview: bytes | None, fans: dict[int, byt
     main.title = names[0]
     _main_sheet(main, report)
     _summary_sheet(wb.create_sheet(names[1]), report)
+    if not report.by_region.empty:
+        _region_sheet(wb.create_sheet(names[6]), report)
     _narrative_sheet(wb.create_sheet(names[2]), report)
     if overview is not None or fans:
         _charts_sheet(wb.create_sheet(names[3]), report, overview, fans)
