@@ -490,6 +490,10 @@ def _two_row_header(grid: pd.DataFrame, h: int, header: list[str], schema: Schem
     def known(t):
         return bool(t) and (_canonical(t, schema) is not None or year_role(t) is not None)
 
+    if schema.what == "plan":
+        by_region = _regions_with_roles(grid, h, schema)
+        if by_region is not None:
+            return by_region
     for lo, hi in ((h, h + 1), (h - 1, h)):
         if lo < 0 or hi >= len(grid):
             continue
@@ -511,6 +515,52 @@ def _two_row_header(grid: pd.DataFrame, h: int, header: list[str], schema: Schem
             return hi, [j if j is not None else (a if a == b or not b else b)
                         for a, b, j in zip(upper, lower, joined)]
     return h, header
+
+
+def _is_role(text: str) -> bool:
+    """A header cell saying which figure a column holds: ``2020年基数``, ``2025年目标``, ``2025年``,
+    ``基期值``, ``目标值``."""
+    t = to_simplified(unicodedata.normalize("NFKC", text)).replace(" ", "")
+    return bool(t) and (year_role(t) is not None or t in _BASELINE_ROLES or t in _TARGET_ROLES)
+
+
+def _regions_with_roles(grid: pd.DataFrame, h: int, schema: Schema):
+    """A plan's two-row header with regions on one row and what each column holds on the other
+    (``2020年基数`` merged over ``端州区 | 鼎湖区``, or ``端州区`` merged over ``基期值 | 目标值``):
+    ``(last header row, headers)`` with each region's columns named ``端州区2020年基数``; None
+    otherwise. A merged cell a CSV left blank after its first column takes that column's text."""
+    for lo, hi in ((h, h + 1), (h - 1, h)):
+        if lo < 0 or hi >= len(grid):
+            continue
+        upper = [str(v).strip() for v in grid.iloc[lo].tolist()]
+        lower = [str(v).strip() for v in grid.iloc[hi].tolist()]
+        for regions, roles in ((upper, lower), (lower, upper)):
+            regions, roles = _spread(regions, roles), _spread(roles, regions)
+            cols = [k for k, (r, w) in enumerate(zip(regions, roles))
+                    if r and _is_role(w) and _region_header(r, schema) == (to_simplified(
+                        unicodedata.normalize("NFKC", r)).replace(" ", ""), None, "target")]
+            if len({regions[k] for k in cols}) < 2:
+                continue
+            rest = [k for k in range(len(upper)) if k not in cols]
+            if any(upper[k] and lower[k] and upper[k] != lower[k] for k in rest):
+                continue  # another two-row header: not this one
+            return hi, [f"{regions[k]}{roles[k]}" if k in cols else (upper[k] or lower[k])
+                        for k in range(len(upper))]
+    return None
+
+
+def _spread(cells: list[str], other: list[str]) -> list[str]:
+    """A merged header cell that a CSV keeps in its first column only, carried right over the blank
+    cells after it while the other header row has text there."""
+    out, last = list(cells), ""
+    for k, c in enumerate(cells):
+        if c:
+            last = c
+        elif last and other[k] and k > 0 and out[k - 1] == last:
+            out[k] = last
+        else:
+            last = ""
+    return out
 
 
 def _year_with_role(a: str, b: str) -> str | None:
@@ -625,6 +675,12 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
     """Rename recognised headers, resolve years in headers, melt a wide history."""
     frame = table.frame
     sheet_unit = frame.attrs.pop("_sheet_unit", "")
+    if schema.what == "plan" and not {"region", "target"} & {_canonical(t, schema) for t in written}:
+        by_region = _region_columns(frame, written, schema)
+        if by_region:  # 指标名称 | 端州区 | 鼎湖区: each region's target across (目标分解表)
+            written = _melt_regions(table, by_region, dict(zip(frame.columns, written)), src)
+            frame = table.frame
+            sheet_unit = sheet_unit or frame.attrs.pop("_sheet_unit", "")
     rename, defaults, header_units = {}, {}, {}
     taken, taken_by = set(), {}
     problems = []
@@ -640,6 +696,7 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
             unit = split_unit(text)[1]
             if unit and canon in ("value", "baseline", "target"):
                 header_units[canon] = unit
+    table.headers.update(frame.attrs.pop("_region_headers", {}))  # 端州区 … 四会市, not "target"
     years = {col: year_role(text) for col, text in zip(frame.columns, written)
              if col not in rename and year_role(text) is not None}
     yearly = []
@@ -698,6 +755,122 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
                                      else f"单位：{sheet_unit}（表格上方）")
         _fill_blank(frame, "unit", unit)
     return table
+
+
+def _region_header(text, schema: Schema) -> tuple[str, int | None, str] | None:
+    """``(region, year, role)`` of a plan header naming a region: ``端州区`` (its target, year
+    unknown), ``端州区2025年目标`` / ``端州区（2020年基数）`` / ``广东省目标值``; role ``baseline`` or
+    ``target``; None for any other header."""
+    t = to_simplified(unicodedata.normalize("NFKC", str(text))).replace(" ", "").strip("“”\"'")
+    if _canonical(t, schema) is not None:  # 城市 / 区县: the region column's own header
+        return None
+    if is_region_name(t) and year_role(t) is None:
+        return t, None, "target"
+    for k in range(2, len(t)):
+        region, rest = t[:k], t[k:].strip("()（）:：-_/")
+        if not is_region_name(region):
+            continue
+        yr = year_role(rest)
+        if yr is not None and yr[1] in ("baseline", "target", ""):  # "": a bare year, 端州区2025年
+            return region, yr[0], yr[1]
+        if rest in _BASELINE_ROLES:
+            return region, None, "baseline"
+        if rest in _TARGET_ROLES:
+            return region, None, "target"
+    return None
+
+
+def _region_columns(frame: pd.DataFrame, written: list[str], schema: Schema) -> dict:
+    """Columns of a plan that hold each region's figures (``{column: (region, year, role)}``):
+    two regions or more, none of them a known header; else ``{}``."""
+    found = {c: r for c, t in zip(frame.columns, written) if (r := _region_header(t, schema)) is not None}
+    return found if len({r for r, _, _ in found.values()}) >= 2 else {}
+
+
+def _bare_years(by_region: dict) -> dict:
+    """Bare years under a region (``端州区`` over ``2020年 | 2025年``) as a plan reads them: the latest
+    the target, the earliest the baseline (unless the region names them otherwise)."""
+    out = dict(by_region)
+    for region in {r for r, _, _ in by_region.values()}:
+        bare = sorted((y, c) for c, (r, y, role) in by_region.items() if r == region and role == "")
+        have = {role for r, _, role in by_region.values() if r == region}
+        if bare and "target" not in have:
+            y, c = bare.pop()
+            out[c] = (region, y, "target")
+        if bare and "baseline" not in have:
+            y, c = bare.pop(0)
+            out[c] = (region, y, "baseline")
+        for _, c in bare:  # years in between: not a plan's figure here
+            del out[c]
+    return out
+
+
+def _melt_regions(table: Table, by_region: dict, written_of: dict, src: str) -> list[str]:
+    """A plan table with one column per region (目标分解表: ``指标名称 | 单位 | 端州区 | 鼎湖区``, or a
+    ``2020年基数`` and a ``2025年目标`` column per region): one plan row per indicator and region,
+    with that region's target (and baseline). A year missing from the headers comes from the title
+    (``2025年目标分解``; “十四五” is read later). Returns the new columns' written headers."""
+    frame = table.frame
+    by_region = _bare_years(by_region)
+    roles: dict = {}
+    problems = []
+    for col, (region, year, role) in by_region.items():
+        if (region, role) in roles:
+            other = roles[(region, role)][0]
+            problems.append(Problem(src, None, str(written_of[col]), None,
+                                    f"地区{region}有两个{'基期值' if role == 'baseline' else '目标值'}列 "
+                                    f"('{written_of[other]}', '{written_of[col]}')：无法判断使用哪一列 (two "
+                                    f"{role} columns for region {region}; keep one)"))
+        roles[(region, role)] = (col, year)
+    if problems:
+        raise DataValidationError(problems, source=src)
+    targets = [(region, col, year) for (region, role), (col, year) in roles.items() if role == "target"]
+    if not targets:
+        raise DataValidationError([Problem(src, None, str(written_of[next(iter(by_region))]), None,
+                                           "columns by region give baselines but no target (目标值) for any "
+                                           "region: add each region's target column")], source=src)
+    title_year = _one_year_in(table.title)
+    if title_year is None and not _FYP.search(table.title or "") and all(y is None for _, _, y in targets):
+        names = ", ".join(str(written_of[c]) for _, c, _ in targets[:4]) + (" ..." if len(targets) > 4 else "")
+        raise DataValidationError([Problem(
+            src, None, str(written_of[targets[0][1]]), None,
+            f"columns {names} read as each region's target (目标分解表), but no target year is given: "
+            "write it in the headers (端州区2025年目标, or 2025年目标 over the regions) or in the table's title "
+            "(2025年目标分解); 目标年份未注明")], source=src)
+    cols = [c for _, c, _ in targets]
+    long, cells, ri, ci = _unpivot(frame.drop(columns=[c for c in by_region if c not in cols]), cols,
+                                   keep_empty_rows=True)
+    regions = np.array([r for r, _, _ in targets], dtype=object)
+    long["region"] = regions[ci]
+    long["target"] = cells
+    years = [y if y is not None else title_year for _, _, y in targets]
+    if any(y is not None for y in years):
+        long["target_year"] = np.array(["" if y is None else str(y) for y in years], dtype=object)[ci]
+    base = {region: roles.get((region, "baseline")) for region in regions}
+    if any(b is not None for b in base.values()):
+        values = np.full(len(long), "", dtype=object)
+        byear = np.full(len(long), "", dtype=object)
+        for k, region in enumerate(regions):
+            if base[region] is None:
+                continue
+            col, year = base[region]
+            at = ci == k
+            values[at] = frame[col].to_numpy(dtype=object)[ri[at]]
+            byear[at] = "" if year is None else str(year)
+        long["baseline"] = values
+        if (byear != "").any():
+            long["baseline_year"] = byear
+    written = np.array([str(written_of[c]) for c in cols], dtype=object)
+    table.cell_columns = written[ci]
+    table.rows = table.rows[ri]
+    span = f"{written[0]} … {written[-1]}"
+    table.headers.update({"region": span, "target": span})
+    if "baseline" in long.columns:
+        table.headers["baseline"] = " … ".join(str(written_of[b[0]]) for b in base.values() if b is not None)
+    long.attrs = dict(frame.attrs)
+    long.attrs["_region_headers"] = {k: table.headers[k] for k in ("region", "target", "baseline") if k in table.headers}
+    table.frame = long
+    return [written_of.get(c, c) if c in written_of else c for c in long.columns]
 
 
 def _repeated(frame: pd.DataFrame, col, first, text: str, src: str, problems: list) -> None:

@@ -267,6 +267,11 @@ def plan_cases() -> None:
     case("p_percent_in_count_row", PLAN_ONLY % "p_percent_in_count_row.csv", 2,
          "p_percent_in_count_row.csv, row 3, column 'target': '〔25.64%〕': 单元格中的 % 与本行单位 户/千人 不一致",
          "a target written with % in a row counted in 户/千人")
+    write_csv("p_by_region_no_year.csv", [["指标名称", "单位", "端州区", "鼎湖区"], ["市场主体总量", "万户", "≥8.6", "≥2.5"]])
+    case("p_by_region_no_year", PLAN_ONLY % "p_by_region_no_year.csv", 2,
+         "p_by_region_no_year.csv, column '端州区': columns 端州区, 鼎湖区 read as each region's target (目标分解表), "
+         "but no target year is given",
+         "targets split by district, one column per district, with no year in the headers or the title")
     write_csv("p_unit_in_cell.csv", dinghu(set_cell("market_entities_total", "target", "〔31200户〕")))
     case("p_unit_in_cell", PLAN_ONLY % "p_unit_in_cell.csv", 2,
          "p_unit_in_cell.csv, row 2, column 'target': '〔31200户〕': 单元格中的单位 户 与本行单位 万户 不一致",
