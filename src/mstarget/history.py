@@ -187,6 +187,8 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
         table.headers.setdefault("indicator", table.headers.get("name", "name"))
     problems = Problems(src, rows=table.rows, headers=table.headers, order=list(raw.columns))
     if not require_columns(raw, REQUIRED, problems, "history", table.title):
+        if table.year_hint and "year" not in raw.columns:  # by region, the year nowhere: say where to write it
+            raise DataValidationError([Problem(src, None, None, None, table.year_hint)], source=src)
         problems.raise_if_any()
 
     ident = _identity(raw)

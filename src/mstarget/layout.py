@@ -96,10 +96,13 @@ class Table:
     title, notes : str, list of str
         Title lines above the header; notes rows below it.
     cell_columns : array of str, shape (n,), or None
-        For a history laid out one column per year: the year header each value was read from.
+        For a table laid out one column per year or region: the header each value was read from.
     source : str
         The table's name in messages: the file, and in a workbook of several sheets the sheet
         it was read from (``plan.xlsx [sheet '主要指标']``).
+    year_hint : str
+        For a history by region that names no year (not in its headers, no 年份 column): where to
+        write it, should neither the title nor the sheet's name give it.
     """
 
     frame: pd.DataFrame
@@ -109,6 +112,7 @@ class Table:
     notes: list = field(default_factory=list)
     cell_columns: np.ndarray | None = None
     source: str = ""
+    year_hint: str = ""
 
 
 def header_key(text) -> str:
@@ -490,10 +494,9 @@ def _two_row_header(grid: pd.DataFrame, h: int, header: list[str], schema: Schem
     def known(t):
         return bool(t) and (_canonical(t, schema) is not None or year_role(t) is not None)
 
-    if schema.what == "plan":
-        by_region = _regions_with_roles(grid, h, schema)
-        if by_region is not None:
-            return by_region
+    by_region = _regions_with_roles(grid, h, schema) if schema.what in ("plan", "history") else None
+    if by_region is not None:
+        return by_region
     for lo, hi in ((h, h + 1), (h - 1, h)):
         if lo < 0 or hi >= len(grid):
             continue
@@ -517,16 +520,19 @@ def _two_row_header(grid: pd.DataFrame, h: int, header: list[str], schema: Schem
     return h, header
 
 
-def _is_role(text: str) -> bool:
-    """A header cell saying which figure a column holds: ``2020年基数``, ``2025年目标``, ``2025年``,
-    ``基期值``, ``目标值``."""
+def _is_role(text: str, schema: Schema) -> bool:
+    """A header cell saying which figure a column holds: in a plan ``2020年基数``, ``2025年目标``,
+    ``2025年``, ``基期值``, ``目标值``; in a history a year (``2021年``, ``2021年末``)."""
     t = to_simplified(unicodedata.normalize("NFKC", text)).replace(" ", "")
+    if schema.what != "plan":
+        return bool(t) and (year_role(t) or (0, "x"))[1] == ""
     return bool(t) and (year_role(t) is not None or t in _BASELINE_ROLES or t in _TARGET_ROLES)
 
 
 def _regions_with_roles(grid: pd.DataFrame, h: int, schema: Schema):
-    """A plan's two-row header with regions on one row and what each column holds on the other
-    (``2020年基数`` merged over ``端州区 | 鼎湖区``, or ``端州区`` merged over ``基期值 | 目标值``):
+    """A two-row header with regions on one row and what each column holds on the other (a plan's
+    ``2020年基数`` merged over ``端州区 | 鼎湖区``, or ``端州区`` merged over ``基期值 | 目标值``; a
+    history's ``2021年`` over the districts, or each district over its years):
     ``(last header row, headers)`` with each region's columns named ``端州区2020年基数``; None
     otherwise. A merged cell a CSV left blank after its first column takes that column's text."""
     for lo, hi in ((h, h + 1), (h - 1, h)):
@@ -537,7 +543,7 @@ def _regions_with_roles(grid: pd.DataFrame, h: int, schema: Schema):
         for regions, roles in ((upper, lower), (lower, upper)):
             regions, roles = _spread(regions, roles), _spread(roles, regions)
             cols = [k for k, (r, w) in enumerate(zip(regions, roles))
-                    if r and _is_role(w) and _region_header(r, schema) == (to_simplified(
+                    if r and _is_role(w, schema) and _region_header(r, schema) == (to_simplified(
                         unicodedata.normalize("NFKC", r)).replace(" ", ""), None, "target")]
             if len({regions[k] for k in cols}) < 2:
                 continue
@@ -675,12 +681,17 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
     """Rename recognised headers, resolve years in headers, melt a wide history."""
     frame = table.frame
     sheet_unit = frame.attrs.pop("_sheet_unit", "")
-    if schema.what == "plan" and not {"region", "target"} & {_canonical(t, schema) for t in written}:
+    known = {_canonical(t, schema) for t in written}
+    if schema.what == "plan" and not {"region", "target"} & known:
         by_region = _region_columns(frame, written, schema)
         if by_region:  # 指标名称 | 端州区 | 鼎湖区: each region's target across (目标分解表)
             written = _melt_regions(table, by_region, dict(zip(frame.columns, written)), src)
             frame = table.frame
-            sheet_unit = sheet_unit or frame.attrs.pop("_sheet_unit", "")
+    elif schema.what == "history" and not {"region", "value"} & known and {"indicator", "name"} & known:
+        by_region = _region_columns(frame, written, schema)
+        if by_region:  # 指标名称 | 年份 | 端州区 | 鼎湖区, or 2021年 over the districts: values by region
+            written = _melt_region_values(table, by_region, dict(zip(frame.columns, written)), src, schema)
+            frame = table.frame
     rename, defaults, header_units = {}, {}, {}
     taken, taken_by = set(), {}
     problems = []
@@ -785,6 +796,48 @@ def _region_columns(frame: pd.DataFrame, written: list[str], schema: Schema) -> 
     two regions or more, none of them a known header; else ``{}``."""
     found = {c: r for c, t in zip(frame.columns, written) if (r := _region_header(t, schema)) is not None}
     return found if len({r for r, _, _ in found.values()}) >= 2 else {}
+
+
+#: what a history by region without a year is told (``Table.year_hint``, shown by ``read_history``)
+REGIONS_WITHOUT_YEAR = ("columns {names} read as each region's figures, but no year is given: add a 年份 column, "
+                        "write the year in the headers (端州区2023年, or 2023年 over the regions) or in the table's "
+                        "title (2023年主要指标完成情况); 年份未注明")
+
+
+def _melt_region_values(table: Table, by_region: dict, written_of: dict, src: str, schema: Schema) -> list[str]:
+    """A history table with one column per region (``指标名称 | 年份 | 端州区 | 鼎湖区``; a year's
+    table ``指标名称 | 端州区 | 鼎湖区`` whose title names the year; ``端州区2021年`` headers or a year
+    merged over the districts): one observation per filled cell, with the column's region and
+    year (else the table's year column, else the title's year). Returns the new columns' headers."""
+    frame = table.frame
+    cols = list(by_region)
+    years = [by_region[c][1] for c in cols]
+    if any(y is None for y in years) and any(y is not None for y in years):
+        raise DataValidationError([Problem(src, None, str(written_of[cols[years.index(None)]]), None,
+                                           "some region columns name a year and others do not: write the year "
+                                           "over every region's column (端州区2021年) or in a 年份 column")],
+                                  source=src)
+    has_year = "year" in [_canonical(written_of[c], schema) for c in frame.columns if c not in cols]
+    long, cells, ri, ci = _unpivot(frame, cols)
+    long["region"] = np.array([by_region[c][0] for c in cols], dtype=object)[ci]
+    long["value"] = cells
+    if years[0] is not None:
+        if has_year:
+            raise DataValidationError([Problem(src, None, str(written_of[cols[0]]), None,
+                                               "the region columns name years and the table has a year column "
+                                               "too: keep one of them")], source=src)
+        long["year"] = np.array([str(y) for y in years], dtype=object)[ci]
+    written = np.array([str(written_of[c]) for c in cols], dtype=object)
+    table.cell_columns = written[ci]
+    table.rows = table.rows[ri]
+    span = f"{written[0]} … {written[-1]}"
+    long.attrs = dict(frame.attrs)
+    long.attrs["_region_headers"] = {"region": span, "value": span}
+    if years[0] is None and not has_year:  # the year may still come from the title or the sheet's name
+        names = ", ".join(str(written_of[c]) for c in cols[:4]) + (" ..." if len(cols) > 4 else "")
+        table.year_hint = REGIONS_WITHOUT_YEAR.format(names=names)
+    table.frame = long
+    return [written_of[c] if c in written_of else c for c in long.columns]
 
 
 def _bare_years(by_region: dict) -> dict:

@@ -1,4 +1,5 @@
-"""A plan table with one column per region (目标分解表: a city's targets split by district).
+"""Plan and history tables with one column per region (a city's targets split by district, 目标分解表;
+a statistics table of the districts' figures).
 
 Layouts as bureaus keep them: ``指标名称 | 单位 | 端州区 | 鼎湖区`` under a title naming the year;
 ``端州区2020年基数 | 端州区2025年目标 ...``; a two-row header with ``2020年基数`` / ``2025年目标``
@@ -125,3 +126,54 @@ def test_assess_takes_a_split_plan_on_real_provincial_history(tmp_path, data_dir
     out = capsys.readouterr().out
     for p in provinces:
         assert any(line.startswith(p) and "2025" in line for line in out.splitlines()), p
+
+
+# -- histories by region ----------------------------------------------------------------------
+
+HISTORY = pd.DataFrame({"region": ["端州区", "端州区", "鼎湖区", "鼎湖区"], "indicator": ["市场主体总量"] * 4,
+                        "year": [2021, 2022, 2021, 2022], "value": [6.5, 7.1, 2.16, 2.43]})  # 鼎湖区: SYNTHETIC
+
+
+def _check_history(h: pd.DataFrame) -> None:
+    got = h.sort_values(["region", "year"], key=lambda c: c.map({"端州区": 0, "鼎湖区": 1}) if c.name == "region" else c)
+    assert got[["region", "indicator", "year", "value"]].reset_index(drop=True).equals(HISTORY)
+
+
+@pytest.mark.parametrize("text", [
+    "指标名称,年份,端州区,鼎湖区\n市场主体总量,2021,6.5,2.16\n市场主体总量,2022,7.1,2.43\n",
+    "指标名称,2021年,,2022年,\n,端州区,鼎湖区,端州区,鼎湖区\n市场主体总量,6.5,2.16,7.1,2.43\n",
+    "指标名称,端州区,,鼎湖区,\n,2021年,2022年,2021年,2022年\n市场主体总量,6.5,7.1,2.16,2.43\n",
+    "指标名称,端州区2021年,端州区2022年,鼎湖区2021年,鼎湖区2022年\n市场主体总量,6.5,7.1,2.16,2.43\n",
+], ids=["year-column", "years-over-regions", "regions-over-years", "region-and-year-headers"])
+def test_a_history_by_region_reads_one_observation_per_cell(tmp_path, text):
+    path = tmp_path / "history.csv"
+    path.write_text(text, encoding="utf-8")
+    _check_history(mt.read_history(path))
+
+
+def test_a_years_table_by_region_takes_its_year_from_the_title_or_the_sheet(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_text("2023年各区县市场主体情况\n指标名称,端州区,鼎湖区\n市场主体总量,7.6,2.70\n", encoding="utf-8")
+    h = mt.read_history(path)
+    assert h["year"].tolist() == [2023, 2023] and h["region"].tolist() == ["端州区", "鼎湖区"]
+    wb = openpyxl.Workbook()
+    wb.active.title = "2021年"
+    for r in [["指标名称", "端州区", "鼎湖区"], ["市场主体总量", 6.5, 2.16]]:
+        wb.active.append(r)
+    ws = wb.create_sheet("2022年")
+    for r in [["指标名称", "端州区", "鼎湖区"], ["市场主体总量", 7.1, 2.43]]:
+        ws.append(r)
+    wb.save(tmp_path / "years.xlsx")
+    _check_history(mt.read_history(tmp_path / "years.xlsx"))
+
+
+def test_a_history_by_region_names_bad_cells_and_asks_for_a_missing_year(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_text("指标名称,端州区,,鼎湖区,\n,2021年,2022年,2021年,2022年\n市场主体总量,6.5,7.1,2.16,2.4x\n",
+                    encoding="utf-8")
+    with pytest.raises(mt.DataValidationError, match=r"row 3, column '鼎湖区2022年': '2.4x'"):
+        mt.read_history(path)
+    path.write_text("指标名称,端州区,鼎湖区\n市场主体总量,6.5,2.16\n", encoding="utf-8")
+    with pytest.raises(mt.DataValidationError, match="columns 端州区, 鼎湖区 read as each region's figures, but no "
+                                                     "year is given"):
+        mt.read_history(path)
