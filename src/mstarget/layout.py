@@ -681,16 +681,16 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
     """Rename recognised headers, resolve years in headers, melt a wide history."""
     frame = table.frame
     sheet_unit = frame.attrs.pop("_sheet_unit", "")
-    known = {_canonical(t, schema) for t in written}
+    known, melted = {_canonical(t, schema) for t in written}, {}
     if schema.what == "plan" and not {"region", "target"} & known:
         by_region = _region_columns(frame, written, schema)
         if by_region:  # 指标名称 | 端州区 | 鼎湖区: each region's target across (目标分解表)
-            written = _melt_regions(table, by_region, dict(zip(frame.columns, written)), src)
+            written, melted = _melt_regions(table, by_region, dict(zip(frame.columns, written)), src)
             frame = table.frame
     elif schema.what == "history" and not {"region", "value"} & known and {"indicator", "name"} & known:
         by_region = _region_columns(frame, written, schema)
         if by_region:  # 指标名称 | 年份 | 端州区 | 鼎湖区, or 2021年 over the districts: values by region
-            written = _melt_region_values(table, by_region, dict(zip(frame.columns, written)), src, schema)
+            written, melted = _melt_region_values(table, by_region, dict(zip(frame.columns, written)), src, schema)
             frame = table.frame
     rename, defaults, header_units = {}, {}, {}
     taken, taken_by = set(), {}
@@ -707,7 +707,7 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
             unit = split_unit(text)[1]
             if unit and canon in ("value", "baseline", "target"):
                 header_units[canon] = unit
-    table.headers.update(frame.attrs.pop("_region_headers", {}))  # 端州区 … 四会市, not "target"
+    table.headers.update(melted)  # the melted columns named as written (端州区 … 四会市), not "target"
     years = {col: year_role(text) for col, text in zip(frame.columns, written)
              if col not in rename and year_role(text) is not None}
     yearly = []
@@ -769,9 +769,10 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
 
 
 def _region_header(text, schema: Schema) -> tuple[str, int | None, str] | None:
-    """``(region, year, role)`` of a plan header naming a region: ``端州区`` (its target, year
-    unknown), ``端州区2025年目标`` / ``端州区（2020年基数）`` / ``广东省目标值``; role ``baseline`` or
-    ``target``; None for any other header."""
+    """``(region, year, role)`` of a header naming a region: ``端州区`` (year unknown; in a plan its
+    target), ``端州区2025年目标`` / ``端州区（2020年基数）`` / ``广东省目标值`` / ``端州区2021年``; role
+    ``baseline``, ``target`` or ``""`` (a bare year); None for any other header, and for the
+    region column's own header (城市, 区县)."""
     t = to_simplified(unicodedata.normalize("NFKC", str(text))).replace(" ", "").strip("“”\"'")
     if _canonical(t, schema) is not None:  # 城市 / 区县: the region column's own header
         return None
@@ -792,7 +793,7 @@ def _region_header(text, schema: Schema) -> tuple[str, int | None, str] | None:
 
 
 def _region_columns(frame: pd.DataFrame, written: list[str], schema: Schema) -> dict:
-    """Columns of a plan that hold each region's figures (``{column: (region, year, role)}``):
+    """Columns of a plan or history that hold each region's figures (``{column: (region, year, role)}``):
     two regions or more, none of them a known header; else ``{}``."""
     found = {c: r for c, t in zip(frame.columns, written) if (r := _region_header(t, schema)) is not None}
     return found if len({r for r, _, _ in found.values()}) >= 2 else {}
@@ -804,11 +805,13 @@ REGIONS_WITHOUT_YEAR = ("columns {names} read as each region's figures, but no y
                         "title (2023年主要指标完成情况); 年份未注明")
 
 
-def _melt_region_values(table: Table, by_region: dict, written_of: dict, src: str, schema: Schema) -> list[str]:
+def _melt_region_values(table: Table, by_region: dict, written_of: dict, src: str,
+                        schema: Schema) -> tuple[list[str], dict]:
     """A history table with one column per region (``指标名称 | 年份 | 端州区 | 鼎湖区``; a year's
     table ``指标名称 | 端州区 | 鼎湖区`` whose title names the year; ``端州区2021年`` headers or a year
     merged over the districts): one observation per filled cell, with the column's region and
-    year (else the table's year column, else the title's year). Returns the new columns' headers."""
+    year (else the table's year column, else the title's year). Returns the new columns' written
+    headers and the headers messages name the melted columns by."""
     frame = table.frame
     cols = list(by_region)
     years = [by_region[c][1] for c in cols]
@@ -832,12 +835,11 @@ def _melt_region_values(table: Table, by_region: dict, written_of: dict, src: st
     table.rows = table.rows[ri]
     span = f"{written[0]} … {written[-1]}"
     long.attrs = dict(frame.attrs)
-    long.attrs["_region_headers"] = {"region": span, "value": span}
     if years[0] is None and not has_year:  # the year may still come from the title or the sheet's name
         names = ", ".join(str(written_of[c]) for c in cols[:4]) + (" ..." if len(cols) > 4 else "")
         table.year_hint = REGIONS_WITHOUT_YEAR.format(names=names)
     table.frame = long
-    return [written_of[c] if c in written_of else c for c in long.columns]
+    return [written_of.get(c, c) for c in long.columns], {"region": span, "value": span}
 
 
 def _bare_years(by_region: dict) -> dict:
@@ -858,11 +860,12 @@ def _bare_years(by_region: dict) -> dict:
     return out
 
 
-def _melt_regions(table: Table, by_region: dict, written_of: dict, src: str) -> list[str]:
+def _melt_regions(table: Table, by_region: dict, written_of: dict, src: str) -> tuple[list[str], dict]:
     """A plan table with one column per region (目标分解表: ``指标名称 | 单位 | 端州区 | 鼎湖区``, or a
     ``2020年基数`` and a ``2025年目标`` column per region): one plan row per indicator and region,
     with that region's target (and baseline). A year missing from the headers comes from the title
-    (``2025年目标分解``; “十四五” is read later). Returns the new columns' written headers."""
+    (``2025年目标分解``; “十四五” is read later). Returns the new columns' written headers and the
+    headers messages name the melted columns by."""
     frame = table.frame
     by_region = _bare_years(by_region)
     roles: dict = {}
@@ -917,13 +920,12 @@ def _melt_regions(table: Table, by_region: dict, written_of: dict, src: str) -> 
     table.cell_columns = written[ci]
     table.rows = table.rows[ri]
     span = f"{written[0]} … {written[-1]}"
-    table.headers.update({"region": span, "target": span})
+    named = {"region": span, "target": span}
     if "baseline" in long.columns:
-        table.headers["baseline"] = " … ".join(str(written_of[b[0]]) for b in base.values() if b is not None)
+        named["baseline"] = " … ".join(str(written_of[b[0]]) for b in base.values() if b is not None)
     long.attrs = dict(frame.attrs)
-    long.attrs["_region_headers"] = {k: table.headers[k] for k in ("region", "target", "baseline") if k in table.headers}
     table.frame = long
-    return [written_of.get(c, c) if c in written_of else c for c in long.columns]
+    return [written_of.get(c, c) for c in long.columns], named
 
 
 def _repeated(frame: pd.DataFrame, col, first, text: str, src: str, problems: list) -> None:
