@@ -108,11 +108,11 @@ def _by_region(table: pd.DataFrame) -> str:
         return ""
     regions = list(pd.unique(table["region"].dropna()))
     width = max(display_width(str(r)) for r in regions[:SHOWN_REGIONS])
+    counts = pd.crosstab(table["region"], table["category"]).reindex(columns=list(CATEGORIES), fill_value=0)
     lines = ["\n分地区 (by region):"]
     for r in regions[:SHOWN_REGIONS]:
-        cats = table.loc[table["region"] == r, "category"].value_counts()
         pad = " " * (width - display_width(str(r)))
-        lines.append(f"  {r}{pad}  " + ", ".join(f"{CATEGORY_ZH[k]} {cats.get(k, 0)}" for k in CATEGORIES))
+        lines.append(f"  {r}{pad}  " + ", ".join(f"{CATEGORY_ZH[k]} {counts.at[r, k]}" for k in CATEGORIES))
     if len(regions) > SHOWN_REGIONS:
         lines.append(f"  ... and {len(regions) - SHOWN_REGIONS} more regions (all in the report and --out)")
     return "\n".join(lines)

@@ -343,12 +343,11 @@ def _by_region(rows: list[ReportRow], regions: list[str]) -> pd.DataFrame:
     (:data:`~mstarget.schedule.CATEGORIES`), ``total``; regions in the table's order. Empty for one region."""
     if len(regions) < 2:
         return pd.DataFrame(columns=["region", *CATEGORIES, "total"])
-    recs = []
-    for region in regions:
-        mine = [r for r in rows if str(r.raw.get("region")) == region]
-        recs.append({"region": region, **{c: sum(r.category == c for r in mine) for c in CATEGORIES},
-                     "total": len(mine)})
-    return pd.DataFrame(recs, columns=["region", *CATEGORIES, "total"])
+    cats = pd.DataFrame({"region": [str(r.raw.get("region")) for r in rows], "category": [r.category for r in rows]})
+    counts = pd.crosstab(cats["region"], cats["category"]).reindex(index=regions, columns=list(CATEGORIES),
+                                                                  fill_value=0)
+    out = counts.assign(total=counts.sum(axis=1)).rename_axis(index="region", columns=None).reset_index()
+    return out[["region", *CATEGORIES, "total"]]
 
 
 def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title: str | None = None,
