@@ -303,8 +303,9 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
     use_plan_baseline : bool
         Use the plan's baseline value as an observation in its baseline year when the history
         has none (default True).
-    calibration : "default", None or Calibration
-        Interval calibration, e.g. ``mt.calibration.learn(panel)`` (see :func:`mstarget.forecast`).
+    calibration : "default", None, Calibration or path
+        Interval calibration, e.g. ``mt.calibration.learn(panel)`` or the ``.json`` file it was
+        saved to (see :func:`mstarget.forecast`).
     reference : DataFrame or path, optional
         A peer panel of the same indicators in other regions: short series borrow their trend
         and noise (see :func:`mstarget.forecast` and :mod:`mstarget.pooling`).

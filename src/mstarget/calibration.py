@@ -66,15 +66,19 @@ and imports nothing of mstarget but :mod:`mstarget.exceptions`. Learning them ru
 """
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .quantiles import sorted_median, sorted_quantiles
 from .exceptions import DataValidationError, ParameterError
+from .io import atomic_path
 
 
 LENGTH_EDGES = (1, 5, 9, 16)  # classes: 1-4, 5-8, 9-15, 16+ training points
@@ -287,11 +291,36 @@ class Calibration:
         text = data.get("provenance") or "; ".join(f"{m}: {p}" for m, p in prov.items())
         return cls(factors, text, meta={"model_provenance": prov}, tail=tail, schemes=schemes, shifts=shifts)
 
+    def save(self, path) -> None:
+        """Write the table as JSON (:meth:`to_json`) to ``path``, atomically (an earlier file is kept
+        until the new one is complete); read it back with :meth:`load` or pass the path as
+        ``calibration=`` / ``--calibration``."""
+        with atomic_path(path) as tmp:
+            Path(tmp).write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path) -> "Calibration":
+        """A table written by :meth:`save` (``mstarget calibrate --out``); refused, naming the file,
+        when it is missing or not such a table."""
+        p = Path(path)
+        if not p.is_file():
+            raise DataValidationError("no such calibration file; write one with `mstarget calibrate --panel "
+                                      "PANEL --out FILE.json` or mt.calibration.learn(panel).save(FILE)",
+                                      source=str(p))
+        try:
+            return cls.from_json(json.loads(p.read_text(encoding="utf-8")))
+        except DataValidationError as exc:
+            raise DataValidationError([dataclasses.replace(q, source=str(p)) for q in exc.problems],
+                                      source=str(p)) from None
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise DataValidationError(f"not a calibration table written by `mstarget calibrate` or "
+                                      f"Calibration.save ({type(exc).__name__}: {exc})", source=str(p)) from None
+
     def merged(self, other: "Calibration") -> "Calibration":
         """This table with ``other``'s models added (``other`` wins for a model in both)."""
-        prov = {**self.meta.get("model_provenance", {}), **other.meta.get("model_provenance", {})}
-        for m in other.factors:
-            prov.setdefault(m, other.provenance)
+        prov = dict(self.meta.get("model_provenance", {}))
+        for m in other.factors:  # other's models carry other's provenance, not the one they replace
+            prov[m] = other.meta.get("model_provenance", {}).get(m, other.provenance)
         return Calibration({**self.factors, **other.factors}, self.provenance, {"model_provenance": prov},
                            {**{k: v for k, v in self.tail.items() if k not in other.factors}, **other.tail},
                            {**self.schemes, **{m: other.scheme(m) for m in other.factors}},
@@ -330,15 +359,18 @@ def default_calibration() -> Calibration:
 
 
 def resolve_calibration(calibration) -> Calibration | None:
-    """``"default"`` -> shipped factors; ``None`` / ``False`` -> none; a :class:`Calibration` as is."""
+    """``"default"`` -> shipped factors; ``None`` / ``False`` -> none; a :class:`Calibration` as is;
+    the path of a ``.json`` file written by :meth:`Calibration.save` -> that table."""
     if calibration is None or calibration is False:
         return None
     if isinstance(calibration, Calibration):
         return calibration
     if calibration in ("default", True):
         return default_calibration()
-    raise ParameterError(f"The 'calibration' parameter must be 'default', None or a Calibration. "
-                         f"Got {calibration!r} instead.")
+    if isinstance(calibration, os.PathLike) or (isinstance(calibration, str) and calibration.lower().endswith(".json")):
+        return Calibration.load(calibration)
+    raise ParameterError(f"The 'calibration' parameter must be 'default', None, a Calibration or the path "
+                         f"of a .json file written by Calibration.save. Got {calibration!r} instead.")
 
 
 TREND_MIN = 0.05  # a forecast trend below this share of the 80 % half-width has no direction

@@ -691,10 +691,11 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
     bounds : mapping, optional
         ``{(region, indicator) or indicator: (lower, upper) | Bounds}`` overriding the unit rule
         (``%`` -> [0, 100], otherwise >= 0 when all values are >= 0).
-    calibration : "default", None or Calibration
+    calibration : "default", None, Calibration or path
         Interval calibration (see :mod:`mstarget.calibration`): the shipped factors cover
         ``auto`` and its candidates; ``None`` gives each model's raw intervals; a
-        :class:`~mstarget.calibration.Calibration` (e.g. from ``calibration.learn(panel)``) your own.
+        :class:`~mstarget.calibration.Calibration` (e.g. from ``calibration.learn(panel)``) your own,
+        or the ``.json`` file it was saved to (``Calibration.save``, ``mstarget calibrate``).
     reference : DataFrame or path, optional
         A peer panel (long history of many regions): short series borrow the yearly change and
         noise of the regions of the same indicator in it and in ``history`` itself

@@ -29,9 +29,8 @@ def register(sub) -> None:
                        description="Forecast each indicator to its target year and say, with a "
                                    "probability, whether the target will be met.")
     common.add_assessment_inputs(p)
-    p.add_argument("--reference", default=None, metavar="PANEL",
-                   help="peer panel (region, indicator, year, value) of the same indicators in other "
-                        "regions: short series borrow their trend and noise")
+    common.add_reference_flag(p)
+    common.add_calibration_flag(p)
     common.add_chart_flag(p, "fan charts")
     common.add_engine_flags(p)
     common.add_out_flag(p)
@@ -133,6 +132,7 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     with prog.step("reading plan and history"):
         plan, history = read_inputs(args.history, args.plan, region)
         reference = read_history(args.reference) if args.reference else None
+        calibration = common.calibration_of(args)
     code = common.report_unmatched(match(plan, history) if history is not None else None,
                                    strict=getattr(args, "strict", False))
     if code is not None:
@@ -142,9 +142,10 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
         warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
                                          seed=args.seed, progress=prog, reference=reference,
-                                         backend=engine, max_details=MAX_PANELS)
+                                         calibration=calibration, backend=engine, max_details=MAX_PANELS)
     params = {"command": "assess", "model": args.model, "as_of": args.as_of, "seed": args.seed,
               "plan": args.plan, "history": args.history or "", "backend": engine.backend,
+              "calibration": args.calibration or "default", "reference": args.reference or "",
               **tracking.package_versions()}
     if settings.enabled:
         params["data_fingerprint"] = tracking.data_fingerprint(plan, history)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..calibration import Calibration
 from ..engine import Engine
 from ..exceptions import ParameterError
 from ..io import check_output_path
@@ -216,6 +217,24 @@ def add_assessment_inputs(p: argparse.ArgumentParser, *, history_required: bool 
     p.add_argument("--as-of", type=int, default=None, help="use only history up to this year")
     p.add_argument("--model", default="auto", help="model name or spec file (default: auto)")
     p.add_argument("--seed", type=int, default=0)
+
+
+def add_reference_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--reference", default=None, metavar="PANEL",
+                   help="peer panel (region, indicator, year, value) of the same indicators in other "
+                        "regions: short series borrow their trend and noise")
+
+
+def add_calibration_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--calibration", default=None, metavar="FILE.json",
+                   help="calibration learned from your own panel by 'mstarget calibrate' (default: "
+                        "the shipped factors)")
+
+
+def calibration_of(args: argparse.Namespace):
+    """``--calibration FILE`` read now (a bad file is refused before any work), else the shipped factors."""
+    path = getattr(args, "calibration", None)
+    return Calibration.load(path) if path else "default"
 
 
 def add_region_flag(p: argparse.ArgumentParser) -> None:

@@ -20,8 +20,8 @@ def register(sub) -> None:
     p.add_argument("--levels", default="80,95", help="interval levels in %% (default 80,95)")
     p.add_argument("--as-of", type=int, default=None, help="use only history up to this year")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--reference", default=None, metavar="PANEL",
-                   help="peer panel of the same indicators in other regions (pooling for short series)")
+    common.add_reference_flag(p)
+    common.add_calibration_flag(p)
     p.add_argument("--register", default=None, metavar="NAME",
                    help="also register the logged forecaster (an MLflow pyfunc model) in the "
                         "MLflow model registry under NAME")
@@ -50,9 +50,11 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
         common.error(f"error: --levels must be comma-separated percentages such as 80,95; got {args.levels!r}")
         return common.EXIT_BAD_INPUT
     reference = read_history(args.reference) if args.reference else None
+    calibration = common.calibration_of(args)
     common.inputs_accepted(logger)
     table = forecast(history, horizon=args.horizon, model=args.model, levels=levels, seed=args.seed,
-                     as_of=args.as_of, progress=True, backend=engine, reference=reference)
+                     as_of=args.as_of, progress=True, backend=engine, reference=reference,
+                     calibration=calibration)
     if args.out:
         write_table(table, args.out)
     common.echo(common.format_table(table))
@@ -60,6 +62,7 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
         common.echo(f"written: {args.out}")
     params = {"model": args.model, "horizon": args.horizon, "as_of": args.as_of,
               "seed": args.seed, "levels": levels, "history": args.history,
+              "calibration": args.calibration or "default", "reference": args.reference or "",
               "data_fingerprint": tracking.data_fingerprint(history)}
     # metrics, forecast.csv, and the forecaster as a pyfunc model (same as the API)
     run_id, model_uri = common.log_run(logger, "log_forecast", table, params, settings,

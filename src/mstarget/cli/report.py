@@ -5,6 +5,7 @@ import argparse
 import warnings
 
 from ..assess import assess_detailed, read_inputs
+from ..history import read_history
 from ..exceptions import UnmatchedWarning
 from ..matching import match
 from ..progress import Progress
@@ -29,6 +30,8 @@ def register(sub) -> None:
     p.add_argument("--max-charts", type=int, default=40,
                    help="at most this many fan charts: binding targets plus the most at risk "
                         "(default 40; the overview chart always covers every target)")
+    common.add_reference_flag(p)
+    common.add_calibration_flag(p)
     common.add_engine_flags(p)
     common.add_tracking_flags(p)
     p.set_defaults(func=run)
@@ -49,6 +52,8 @@ def _run(args: argparse.Namespace, paths, settings, logger) -> int:
     prog = Progress(True)
     with prog.step("reading plan and history"):
         plan, history = read_inputs(args.history, args.plan, args.region)
+        reference = read_history(args.reference) if args.reference else None
+        calibration = common.calibration_of(args)
     code = common.report_unmatched(match(plan, history) if history is not None else None,
                                    strict=args.strict)
     if code is not None:
@@ -57,15 +62,16 @@ def _run(args: argparse.Namespace, paths, settings, logger) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
-                                         seed=args.seed, progress=prog, backend=engine,
-                                         max_details=max(args.max_charts, 0))
+                                         seed=args.seed, progress=prog, backend=engine, reference=reference,
+                                         calibration=calibration, max_details=max(args.max_charts, 0))
     with prog.step("writing the report"):
         write_report(table, details, paths, title=args.title, plan=plan, lang=args.lang,
                      as_of=args.as_of, max_charts=args.max_charts)
     for p in paths:
         common.echo(f"report written: {p}")
     params = {"model": args.model, "as_of": args.as_of, "seed": args.seed, "plan": args.plan,
-              "history": args.history or "", "lang": args.lang or "auto"}
+              "history": args.history or "", "lang": args.lang or "auto",
+              "calibration": args.calibration or "default", "reference": args.reference or ""}
     run_id = common.log_run(logger, "log_assessment", table, params, settings, inputs=(plan, history),
                             command="report", files=[str(p) for p in paths])
     if run_id is not None:

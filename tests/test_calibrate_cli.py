@@ -1,0 +1,88 @@
+"""``mstarget calibrate``: calibration learned from a bureau's own panel, saved, and used by assess.
+
+Panel: REAL provincial budget expenditure (``data/china/provincial_panels.csv``, 31 provinces,
+2010-2019, the years before the assessed window). Plan: four provinces' 2025 targets at 1.3x their
+2020 values (SYNTHETIC targets, set here by code) against their real 2018-2022 history.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+
+import numpy as np
+import pandas as pd
+import pytest
+from mlflow_helpers import runs_of
+
+import mstarget as mt
+from mstarget.calibration import Calibration
+from mstarget.cli.main import main
+
+INDICATOR = "local_budget_expenditure_total"
+PROVINCES = ["广东", "江苏", "浙江", "山东"]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, data_dir):
+    d = tmp_path_factory.mktemp("calibrate")
+    p = pd.read_csv(data_dir / "china" / "provincial_panels.csv")
+    p = p[p["indicator"] == INDICATOR][["region", "indicator", "name", "year", "value", "unit"]]
+    p[p["year"] <= 2019].to_csv(d / "panel.csv", index=False)
+    h = p[p["region"].isin(PROVINCES) & p["year"].between(2018, 2022)]
+    h.to_csv(d / "history.csv", index=False)
+    base = h[h["year"] == 2020].set_index("region")["value"]
+    pd.DataFrame({"region": PROVINCES, "indicator": INDICATOR, "baseline_year": 2020,
+                  "baseline": base[PROVINCES].to_numpy(), "target_year": 2025,
+                  "target": (1.3 * base[PROVINCES]).round(0).to_numpy(), "direction": "increase"}
+                 ).to_csv(d / "plan.csv", index=False)
+    return d
+
+
+@pytest.fixture(scope="module")
+def learned(files):
+    uri, experiment = f"sqlite:///{files / 'mlflow.db'}", f"cal-{uuid.uuid4().hex[:6]}"
+    out = files / "my_calibration.json"
+    assert main(["calibrate", "--panel", str(files / "panel.csv"), "--horizon", "4", "--out", str(out),
+                 "--tracking-uri", uri, "--experiment", experiment]) == 0
+    return out, uri, experiment
+
+
+def test_calibrate_writes_a_table_assess_reads_and_logs_a_run(learned, capsys):
+    out, uri, experiment = learned
+    cal = Calibration.load(out)
+    assert cal.scheme("pooled_drift") == "plan" and "calibration.learn" in cal.meta["model_provenance"]["pooled_drift"]
+    assert np.asarray(cal.factors["pooled_drift"]).shape[1] == 4  # horizons 1-4
+    assert "shift" in json.loads(out.read_text(encoding="utf-8"))["models"]["pooled_drift"]
+    assert cal.has("ensemble")  # the shipped factors of the other models come along
+    client, runs = runs_of(uri, experiment)
+    (run,) = runs
+    assert run.data.tags["mstarget.command"] == "calibrate" and run.data.params["horizon"] == "4"
+    assert {"calibration_factors.csv", "my_calibration.json"} <= {a.path for a in client.list_artifacts(run.info.run_id)}
+    assert "median_c80_vs_shipped" in run.data.metrics
+
+
+def test_assess_with_the_learned_calibration_differs_from_the_shipped(files, learned, tmp_path):
+    out, _, _ = learned
+    base = ["assess", "--plan", str(files / "plan.csv"), "--history", str(files / "history.csv"), "--as-of", "2022",
+            "--no-track"]
+    assert main([*base, "--out", str(tmp_path / "shipped.csv")]) == 0
+    assert main([*base, "--calibration", str(out), "--out", str(tmp_path / "own.csv")]) == 0
+    shipped, own = pd.read_csv(tmp_path / "shipped.csv"), pd.read_csv(tmp_path / "own.csv")
+    assert (shipped["region"] == own["region"]).all() and (shipped["last_value"] == own["last_value"]).all()
+    assert not np.allclose(shipped["hi_80"] - shipped["lo_80"], own["hi_80"] - own["lo_80"])
+    # the API takes the same file
+    res = mt.assess(files / "history.csv", files / "plan.csv", as_of=2022, calibration=str(out))
+    assert np.allclose(res["p_meet"], own["p_meet"], atol=0.02)
+
+
+def test_a_bad_calibration_file_is_refused_naming_it(files, tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"models": {"pooled_drift": {"scheme": "plan"}}}', encoding="utf-8")
+    argv = ["assess", "--plan", str(files / "plan.csv"), "--history", str(files / "history.csv"), "--no-track"]
+    assert main([*argv, "--calibration", str(bad)]) == 2
+    assert "bad.json: not a calibration table written by `mstarget calibrate`" in capsys.readouterr().err
+    assert main([*argv, "--calibration", str(tmp_path / "missing.json")]) == 2
+    assert "missing.json: no such calibration file" in capsys.readouterr().err
+    assert main(["calibrate", "--panel", str(files / "panel.csv"), "--out", str(tmp_path / "c.csv"),
+                 "--no-track"]) == 2
+    assert "ending in .json" in capsys.readouterr().err
