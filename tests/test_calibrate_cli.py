@@ -47,6 +47,18 @@ def learned(files):
     return out, uri, experiment
 
 
+def test_calibrate_checks_itself_on_the_panels_last_years(learned, files, capsys):
+    """The printed check: learned on 2010-2016, both tables scored on outcomes in 2017-2019."""
+    out, uri, experiment = learned
+    _, runs = runs_of(uri, experiment)
+    m = runs[0].data.metrics
+    for who in ("shipped", "learned"):
+        assert 0 <= m[f"check.{who}.cov_80"] <= m[f"check.{who}.cov_95"] <= 1 and 0 <= m[f"check.{who}.ece"] <= 1
+    check = mt.calibration.check_learned(files / "panel.csv")
+    assert check["test_years"].tolist() == ["2017-2019"] * 2 and check["learned_on"].tolist() == ["<= 2016"] * 2
+    assert check.set_index("calibration").loc["learned", "ece"] == pytest.approx(m["check.learned.ece"])
+
+
 def test_calibrate_writes_a_table_assess_reads_and_logs_a_run(learned, capsys):
     out, uri, experiment = learned
     cal = Calibration.load(out)

@@ -53,6 +53,7 @@ __all__ = [
 # mstarget.learning, above them; the top layer attaches it to the calibration module it is
 # documented under, which itself imports nothing above the exceptions (docs/ARCHITECTURE.md).
 calibration.learn = learning.learn
+calibration.check_learned = learning.check_learned
 
 
 def __getattr__(name):

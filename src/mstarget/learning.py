@@ -8,15 +8,18 @@ as ``mstarget.calibration.learn`` too, the name issue 17 documents.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from .backtest import backtest
 from .calibration import Calibration, default_calibration, factors_from_stretch, plan_table
-from .exceptions import DataValidationError
+from .exceptions import DataValidationError, ShortHistoryWarning
 from .forecast import DEFAULT_PATHS
 from .models import resolve
-from .pace_check import equal_weights, stretch_table
+from .history import read_history
+from .pace_check import equal_weights, expected_calibration_error, pace_backtest, stretch_table
 
 
 def learn(history, *, model="auto", horizon: int | None = None, origins: int = 4, seed: int = 0,
@@ -49,8 +52,10 @@ def learn(history, *, model="auto", horizon: int | None = None, origins: int = 4
     if spec.name in ("auto", "pooled_drift"):
         H = int(horizon or 6)
         frame = history if isinstance(history, pd.DataFrame) else None
-        rows = pd.concat([stretch_table(history, lengths=lengths, max_h=H, model="pooled_drift", seed=seed,
-                                        n_paths=n_paths, alone=a) for a in (False, True)], ignore_index=True)
+        with warnings.catch_warnings():  # its 1-point windows are meant: no "single observation" notes
+            warnings.simplefilter("ignore", ShortHistoryWarning)
+            rows = pd.concat([stretch_table(history, lengths=lengths, max_h=H, model="pooled_drift", seed=seed,
+                                            n_paths=n_paths, alone=a) for a in (False, True)], ignore_index=True)
         rows = rows[np.isfinite(rows["r_80"]) & np.isfinite(rows["r_95"])].reset_index(drop=True)
         if rows.empty:
             raise DataValidationError("calibration.learn found no window with an outcome: the panel needs "
@@ -70,3 +75,46 @@ def learn(history, *, model="auto", horizon: int | None = None, origins: int = 4
     f = factors_from_stretch(res.details, max_h=H, min_count=min_count)
     return Calibration({name: f}, f"learned from {res.details[['region', 'indicator']].drop_duplicates().shape[0]} "
                                   f"series, {origins} origins, horizon {H}")
+
+
+def check_learned(history, *, n_points: int = 4, horizon: int = 2, test_years: int = 3,
+                  learn_horizon: int = 6, seed: int = 0, n_paths: int | None = None) -> pd.DataFrame:
+    """Would factors learned from ``history`` have been honest on its later years?
+
+    The panel's last ``test_years`` years are held out: factors are learned (:func:`learn`) from
+    the years before them only, then every ``n_points``-point window whose outcome, ``horizon``
+    years on, falls in the held-out years is forecast with the shipped factors and with the learned
+    ones and scored on plan-like targets (:func:`mstarget.pace_check.pace_backtest`: targets at
+    0.5-1.5x the window's own pace).
+
+    Returns
+    -------
+    DataFrame
+        Two rows, ``calibration`` = ``shipped`` / ``learned``: ``windows``, ``learned_on`` (last
+        year used for learning), ``test_years`` (``"2021-2023"``), ``cov_80``, ``cov_95`` (shares of
+        outcomes inside the 80 / 95 % bands), ``ece`` (expected calibration error of ``p_meet``, 10
+        bins), ``brier`` and ``brier_base`` (a constant base rate's Brier score).
+    """
+    hist = read_history(history)
+    years = hist["year"].astype(int)
+    last = int(years.max())
+    cut = last - int(test_years)
+    if cut - int(years.min()) + 1 < n_points + horizon + 1:
+        raise DataValidationError(f"check_learned: the panel spans {int(years.min())}-{last}; holding out its "
+                                  f"last {test_years} years leaves too few earlier years to learn from "
+                                  f"(need {n_points + horizon + 1}).")
+    learned = learn(hist[years <= cut], horizon=learn_horizon, seed=seed, n_paths=n_paths)
+    ends = list(range(cut - horizon + 1, last - horizon + 1))
+    rows = []
+    for name, cal in (("shipped", "default"), ("learned", learned)):
+        d = pace_backtest(hist, n_points=n_points, horizon=horizon, seed=seed, calibration=cal,
+                          end_years=ends, n_paths=n_paths or DEFAULT_PATHS)
+        met = d["met"].astype(float)
+        rows.append({"calibration": name, "windows": int(d[["region", "indicator", "end_year"]].drop_duplicates().shape[0]),
+                     "learned_on": f"<= {cut}", "test_years": f"{cut + 1}-{last}",
+                     "cov_80": float(d.drop_duplicates(["region", "indicator", "end_year"])["in_80"].mean()),
+                     "cov_95": float(d.drop_duplicates(["region", "indicator", "end_year"])["in_95"].mean()),
+                     "ece": expected_calibration_error(d["p_meet"], met),
+                     "brier": float(((d["p_meet"] - met) ** 2).mean()),
+                     "brier_base": float(((met.mean() - met) ** 2).mean())})
+    return pd.DataFrame(rows)

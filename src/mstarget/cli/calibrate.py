@@ -5,21 +5,22 @@ long a trend lasts; factors learned on the same indicators' own past carry over 
 years (``experiments/plan_regime``: ECE 0.039 held out on later years). This command learns them
 (:func:`mstarget.calibration.learn`) from a long panel -- many regions of the indicators to assess,
 several years each -- and writes them to a ``.json`` file that ``assess``, ``report`` and
-``forecast`` take with ``--calibration``.
+``forecast`` take with ``--calibration``. Unless ``--no-check``, it also says whether such a table
+would have been honest on the panel's own last three years (:func:`mstarget.learning.check_learned`),
+against the shipped one.
 """
 from __future__ import annotations
 
 import argparse
-import warnings
 
 import numpy as np
 import pandas as pd
 
 from .. import tracking
 from ..calibration import default_calibration, plan_class
-from ..exceptions import ParameterError, ShortHistoryWarning
+from ..exceptions import DataValidationError, ParameterError
 from ..history import read_history
-from ..learning import learn
+from ..learning import check_learned, learn
 from ..progress import Progress
 from . import common
 
@@ -39,6 +40,10 @@ def register(sub) -> None:
     common.add_region_flag(p)
     p.add_argument("--horizon", type=int, default=6, help="longest horizon learned, in years (default 6)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-check", action="store_true",
+                   help="skip the held-out check (by default the panel's last 3 years are held out, factors "
+                        "learned on the years before, and both tables scored on them: 4-point windows, 2 "
+                        "years ahead, targets at 0.5-1.5x each window's pace)")
     p.add_argument("--out", required=True, help="the calibration file to write (.json)")
     common.add_tracking_flags(p)
     p.set_defaults(func=run)
@@ -64,19 +69,30 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     n_ind, n_reg = panel["indicator"].nunique(), panel["region"].nunique()
     with prog.step(f"learning from every window of {n_ind} indicators x {n_reg} regions "
                    f"({int(panel['year'].min())}-{int(panel['year'].max())}), up to {args.horizon} years ahead"):
-        with warnings.catch_warnings():  # its 1-point windows are meant: no "single observation" notes
-            warnings.simplefilter("ignore", ShortHistoryWarning)
-            cal = learn(panel, horizon=args.horizon, seed=args.seed)
+        cal = learn(panel, horizon=args.horizon, seed=args.seed)
     with prog.step(f"writing {args.out}"):
         cal.save(args.out)
     summary = comparison(cal)
     common.echo(common.format_table(summary))
+    check = None
+    if not args.no_check:
+        with prog.step("checking on the panel's last 3 years (learned on the years before)"):
+            try:
+                check = check_learned(panel, seed=args.seed)
+            except DataValidationError as exc:  # a short panel: learned anyway, not checked
+                common.echo(f"\nnot checked: {exc}")
+        if check is not None:
+            common.echo("\n" + common.format_table(check.round(3)))
+            common.echo(verdict(check))
     common.echo(f"\nwritten: {args.out}  ({cal.meta.get('model_provenance', {}).get(MODEL, cal.provenance)})")
     common.echo(f"use it:  mstarget assess --plan PLAN --history HISTORY --calibration {args.out}")
     params = {"command": "calibrate", "panel": args.panel, "horizon": args.horizon, "seed": args.seed,
               "indicators": n_ind, "regions": n_reg, **tracking.package_versions()}
     metrics = {"median_c80_vs_shipped": float(np.nanmedian(summary["c_80 / shipped"])),
                "median_shift_h2": float(np.nanmedian(summary[SHIFT]))}
+    if check is not None:
+        for r in check.to_dict("records"):
+            metrics.update({f"check.{r['calibration']}.{k}": float(r[k]) for k in ("cov_80", "cov_95", "ece", "brier")})
     run_id = common.log_run(logger, "log_result", "calibrate", cal.to_frame(), params, settings,
                             metrics=metrics, artifact="calibration_factors.csv", files=[args.out])
     if run_id is not None:
@@ -89,6 +105,20 @@ SHOWN = ((4, 0.1, 0.9, "4 points, smooth, regions moving alike"),
          (4, 1.0, 0.6, "4 points, uneven, regions differing"),
          (6, 0.1, 0.9, "6 points, smooth, regions moving alike"),
          (4, 0.3, False, "4 points, one series alone"))
+
+
+def verdict(check: pd.DataFrame) -> str:
+    """One sentence on the held-out check: which table was the more honest on the later years."""
+    ship, mine = (check.set_index("calibration").loc[k] for k in ("shipped", "learned"))
+    better = sum([abs(mine["cov_80"] - 0.8) < abs(ship["cov_80"] - 0.8), mine["ece"] < ship["ece"],
+                  mine["brier"] < ship["brier"]])
+    said = ("your table was the more honest on those years: use it with --calibration" if better == 3 else
+            "the shipped table was the more honest on those years: keep it (no --calibration)" if better == 0 else
+            "neither table was the more honest on every measure: compare before you choose")
+    return (f"held out {mine['test_years']} ({int(mine['windows'])} windows): 80 % band covers "
+            f"{mine['cov_80']:.2f} with yours, {ship['cov_80']:.2f} shipped (0.80 is honest); p_meet ECE "
+            f"{mine['ece']:.3f} / {ship['ece']:.3f}, Brier {mine['brier']:.3f} / {ship['brier']:.3f} "
+            f"(a constant {mine['brier_base']:.3f}) -- {said}.")
 
 
 SHIFT = "median shift (80% half-widths)"
