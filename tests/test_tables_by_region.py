@@ -177,3 +177,33 @@ def test_a_history_by_region_names_bad_cells_and_asks_for_a_missing_year(tmp_pat
     with pytest.raises(mt.DataValidationError, match="columns 端州区, 鼎湖区 read as each region's figures, but no "
                                                      "year is given"):
         mt.read_history(path)
+
+
+def test_a_city_journey_split_plan_and_district_history_with_a_total_column(tmp_path, capsys):
+    """A city bureau's two workbooks as kept (SYNTHETIC figures): the plan split by district under
+    merged year headers, the history with each year merged over the districts and their 合计. Every
+    plan row is matched (--strict passes), the 合计 column is named as the total, not assessed."""
+    _book(tmp_path / "plan.xlsx", [
+        ["肇庆市市场监管“十四五”规划主要指标分解表"],
+        ["序号", "指标名称", "单位", "属性", "2020年基数", None, "2025年目标", None],
+        [None, None, None, None, "端州区", "鼎湖区", "端州区", "鼎湖区"],
+        [1, "市场主体总量", "万户", "预期性", 6.14, 1.89, "≥8.6", "≥2.5"],
+        [2, "食品抽检量", "批次/千人", "约束性", 4.5, 4.2, "≥5", "≥5"],
+        ["注：分解目标由各区确认"]], ["A1:H1", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:F2", "G2:H2", "A6:H6"])
+    _book(tmp_path / "history.xlsx", [
+        ["各区市场监管主要指标完成情况"],
+        ["指标名称", "单位", "2021年", None, None, "2022年", None, None, "2023年", None, None],
+        [None, None, "端州区", "鼎湖区", "合计", "端州区", "鼎湖区", "合计", "端州区", "鼎湖区", "合计"],
+        ["市场主体总量", "万户", 6.9, 2.16, 9.06, 7.4, 2.43, 9.83, 7.9, 2.70, 10.6],
+        ["食品抽检量", "批次/千人", 4.6, 5.2, None, 4.7, 5.4, None, 4.9, 5.7, None]],
+        ["A1:K1", "A2:A3", "B2:B3", "C2:E2", "F2:H2", "I2:K2"])
+    out = tmp_path / "r.csv"
+    assert main(["assess", "--plan", str(tmp_path / "plan.xlsx"), "--history", str(tmp_path / "history.xlsx"),
+                 "--strict", "--no-track", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "合计行: 合计 (1 series: 市场主体总量)" in err and "未匹配" not in err
+    res = pd.read_csv(out)
+    assert sorted(zip(res["region"], res["name"])) == [("端州区", "市场主体总量"), ("端州区", "食品抽检量"),
+                                                       ("鼎湖区", "市场主体总量"), ("鼎湖区", "食品抽检量")]
+    assert (res["last_year"] == 2023).all() and set(res["attribute"]) == {"binding", "expected"}
+    assert res.set_index(["region", "name"]).loc[("鼎湖区", "市场主体总量"), "last_value"] == 2.70

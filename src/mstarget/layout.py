@@ -46,7 +46,7 @@ from .exceptions import DataValidationError, Problem
 from .io import (DOCUMENT_TYPES, GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, held_as_objects, read_grids, read_table,
                  source_name)
 from .units import split_unit
-from .validation import is_region_name
+from .validation import is_region_name, is_total_region
 
 HEADER_SCAN = 30  # rows searched for the header
 #: a plan's later actual values (``2022年完成值``) are read into ``observed_<year>`` columns
@@ -776,11 +776,11 @@ def _region_header(text, schema: Schema) -> tuple[str, int | None, str] | None:
     t = to_simplified(unicodedata.normalize("NFKC", str(text))).replace(" ", "").strip("“”\"'")
     if _canonical(t, schema) is not None:  # 城市 / 区县: the region column's own header
         return None
-    if is_region_name(t) and year_role(t) is None:
+    if (is_region_name(t) or is_total_region(t)) and year_role(t) is None:  # 合计: the table's total, a region
         return t, None, "target"
     for k in range(2, len(t)):
         region, rest = t[:k], t[k:].strip("()（）:：-_/")
-        if not is_region_name(region):
+        if not (is_region_name(region) or is_total_region(region)):
             continue
         yr = year_role(rest)
         if yr is not None and yr[1] in ("baseline", "target", ""):  # "": a bare year, 端州区2025年

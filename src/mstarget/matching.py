@@ -30,7 +30,7 @@ import pandas as pd
 from .chinese_script import to_simplified
 from .exceptions import UnmatchedWarning
 from .units import split_unit
-from .validation import NAME_NUMBERING, REGION_SUFFIXES, column_cells, records
+from .validation import NAME_NUMBERING, REGION_SUFFIXES, column_cells, is_total_region, records
 
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉<>]")
 _SPACE = re.compile(r"\s+")
@@ -39,14 +39,6 @@ _FOOTNOTE = re.compile(r"(\s*([*＊※①-⑳⑴-⒇¹²³⁴-⁹]|\[\d{1,2}\]|�
 _NO_REGION = "the plan has no region"
 PLAN_COLUMNS = ["region", "indicator", "name", "target_year", "suggestion"]
 HISTORY_COLUMNS = ["region", "indicator", "name", "n_obs", "first_year", "last_year", "suggestion"]
-#: a region cell that is a table's total over its regions (spaces inside, as typed for alignment, ignored)
-TOTAL_REGION = re.compile(r"^(全?(市|省|区|县|州|盟|旗|国|辖区)?(合计|总计|小计|合計|總計)|全(市|省|区|县|国|辖区)|total|all)$",
-                          re.IGNORECASE)
-
-
-def is_total_region(region) -> bool:
-    """True for a region cell naming a table's total: 合计, 总计, 小计, 全市合计, 全省, 全国, total."""
-    return bool(TOTAL_REGION.match(_SPACE.sub("", unicodedata.normalize("NFKC", str(region)))))
 
 
 class AttrFrame(pd.DataFrame):

@@ -40,6 +40,16 @@ def is_region_name(text) -> bool:
     return name in PROVINCES or name.endswith(REGION_SUFFIXES)
 
 
+#: a region cell or header that is a table's total over its regions (spaces inside, as typed for alignment, ignored)
+TOTAL_REGION = re.compile(r"^(全?(市|省|区|县|州|盟|旗|国|辖区)?(合计|总计|小计|合計|總計)|全(市|省|区|县|国|辖区)|total|all)$",
+                          re.IGNORECASE)
+
+
+def is_total_region(region) -> bool:
+    """True for a region cell naming a table's total: 合计, 总计, 小计, 全市合计, 全省, 全国, total."""
+    return bool(TOTAL_REGION.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(region)))))
+
+
 NO_FIGURE = frozenset({"-", "--", "—", "——", "–", "/", "//", "…", "……", "..."})
 
 
