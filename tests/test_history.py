@@ -1,6 +1,8 @@
 """read_history: validation errors name file, row, column and what was expected (issue 2)."""
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import pytest
 
@@ -312,3 +314,20 @@ def test_value_and_target_headers_bureaus_write():
     p = mt.read_plan(pd.DataFrame({"地区": ["鼎湖区"], "指标名称": ["企业标准"], "单位": ["项"], "基期年": [2020],
                                    "基期值": ["〔38〕"], "目标年": [2025], "规划目标值": ["〔117〕"]}))
     assert p[["target_year", "target", "kind"]].values.tolist() == [[2025, 117.0, "cumulative"]]
+
+
+def test_a_years_column_marked_preliminary_is_read_and_a_part_of_a_year_is_said_not_read(tmp_path):
+    """Mid-term tables carry this year's estimate (2023年（预计）) and partial years (2023年1-9月).
+    The estimate is that year's figure (as a preliminary number in a cell is); the partial year and
+    a growth column are not read, and a warning says so with the last year read -- they were
+    dropped without a word before. Figures: SYNTHETIC."""
+    path = tmp_path / "h.csv"
+    path.write_text("地区,指标名称,2021年,2022年,2023年（预计）\n鼎湖区,市场主体总量,2.16,2.43,2.70\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", mt.UnreadColumnWarning)
+        assert mt.read_history(path)["year"].tolist() == [2021, 2022, 2023]
+    path.write_text("地区,指标名称,2021年,2022年,2023年1-9月,2022年增速\n鼎湖区,市场主体总量,2.16,2.43,2.5,12.5\n",
+                    encoding="utf-8")
+    with pytest.warns(mt.UnreadColumnWarning, match=r"'2023年1-9月' \(a part of the year, not the year\), "
+                                                    r"'2022年增速' .*the last year read is 2022"):
+        assert mt.read_history(path)["year"].tolist() == [2021, 2022]

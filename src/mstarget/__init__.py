@@ -35,6 +35,7 @@ from .exceptions import (
     TrackingWarning,
     UnknownModelError,
     UnmatchedWarning,
+    UnreadColumnWarning,
 )
 from .history import read_history
 from .models import available_models
@@ -45,7 +46,7 @@ __all__ = [
     "Thresholds", "available_models",
     "DataValidationError", "EnvironmentProblem", "InconsistentDataWarning", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
     "ParameterError", "PoolingWarning", "ConcentrationWarning", "RunningTotalWarning", "ShortHistoryWarning", "TrackingError", "TrackingWarning",
-    "UnknownModelError", "UnmatchedWarning",
+    "UnknownModelError", "UnmatchedWarning", "UnreadColumnWarning",
 ]
 
 

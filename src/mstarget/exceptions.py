@@ -241,6 +241,12 @@ class InconsistentDataWarning(MstargetWarning):
         self.problems = list(problems)
 
 
+class UnreadColumnWarning(MstargetWarning):
+    """A column of a history kept one column per year names a year but holds no year's figure
+    (``2023年1-9月``: part of the year; ``2023年增速``: a growth rate): not read, and said so, so
+    that the last year used is not taken for the last year in the table."""
+
+
 class PoolingWarning(MstargetWarning):
     """Rows of several regions (or other units) were added up into the same risk groups."""
 

@@ -60,6 +60,13 @@ _UNIT_LINE = re.compile(r"^\s*(计量)?单位\s*[:：]\s*(?P<unit>\S{1,12})\s*$"
 _YEAR = r"(?P<year>(19|20)\d{2})"
 _YEAR_FIRST = re.compile(rf"^{_YEAR}\s*(年度|年)?\s*(?P<role>.*)$")
 _YEAR_LAST = re.compile(rf"^(?P<role>.*?)\s*\(?{_YEAR}\s*(年度|年)?\)?$")
+#: a preliminary figure's mark after the year (``2023年（预计）``, ``2023年预计完成``, ``2023E``): the
+#: year's figure as known so far, read as that year (as a preliminary number in a cell is)
+_PRELIMINARY_ROLE = re.compile(r"^(?P<keep>.*?)[(（]?(预计|初步核算|初步|估计|快报|预估|暂定)(完成值|完成数|完成|数据|数|值)?[)）]?$"
+                               r"|^[eE]$")
+#: a part of a year after the year (``2023年1-9月``, ``2023年上半年``, ``2023年三季度``, ``2023年6月末``): not the year's figure
+PART_OF_YEAR = re.compile(r"(\d{1,2}\s*[-—–~至到]\s*\d{1,2}\s*月|[上下]半年|前?[一二三四1-4]季度|前三季度|"
+                          r"(?<!1)(?<!\d)([1-9]|1[01])\s*月(末|底|份)?)")
 _BASELINE_ROLES = {"基数", "基期", "基期值", "基期数", "基准", "基准值", "基础", "基础值", "现状",
                    "现状值", "实际", "实际值", "完成", "完成值", "基数值"}
 _TARGET_ROLES = {"目标", "目标值", "目标数", "规划", "规划值", "规划目标", "预期目标", "预期值",
@@ -100,6 +107,9 @@ class Table:
     source : str
         The table's name in messages: the file, and in a workbook of several sheets the sheet
         it was read from (``plan.xlsx [sheet '主要指标']``).
+    unread : list of str
+        Headers of a history kept one column per year that name a year but hold no year's figure
+        (``2023年1-9月``, ``2023年增速``): not read, and said so by ``read_history``.
     year_hint : str
         For a history by region that names no year (not in its headers, no 年份 column): where to
         write it, should neither the title nor the sheet's name give it.
@@ -112,6 +122,7 @@ class Table:
     notes: list = field(default_factory=list)
     cell_columns: np.ndarray | None = None
     source: str = ""
+    unread: list = field(default_factory=list)
     year_hint: str = ""
 
 
@@ -142,6 +153,7 @@ def year_role(text) -> tuple[int, str] | None:
         if m:
             role = m.group("role").strip("()（）:：-_ ")
             role = re.sub(r"^[“\"]?(十[一二三四五六七八九]五|\d+五)[”\"]?", "", role)  # “十四五”目标
+            role = _PRELIMINARY_ROLE.sub(r"\g<keep>", role).strip("()（）:：-_ ")  # 2023年（预计）: that year's
             if role in _BASELINE_ROLES:
                 return int(m.group("year")), "baseline"
             if role in _TARGET_ROLES:
@@ -739,7 +751,11 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
     if schema.what == "history" and "year" not in frame.columns and "value" not in frame.columns:
         observed = {c: yr for c, yr in years.items() if yr[1] != "target"}
         if observed:
-            _melt_years(table, observed, dict(zip(frame.columns, written)))
+            by_col = dict(zip(frame.columns, written))
+            table.unread = [str(by_col[c]) for c in frame.columns  # 2023年1-9月, 2023年增速: said, not dropped
+                            if c not in observed and c not in rename and re.search(r"(19|20)\d{2}", str(by_col[c]))
+                            and any(_as_text(frame[c]))]
+            _melt_years(table, observed, by_col)
             frame = table.frame
     elif schema.what == "history" and "year" in frame.columns and "value" not in frame.columns \
             and not {"indicator", "name"} & set(frame.columns):
