@@ -107,3 +107,17 @@ def test_binding_marks_and_numbering_in_names(tmp_path):
     # without the note, a * is only a footnote mark: no attribute is guessed
     path.write_text(path.read_text(encoding="utf-8").replace("注：带*的为约束性指标。\n", ""), encoding="utf-8")
     assert set(mt.read_plan(path, region="鼎湖区")["attribute"]) == {"expected"}
+
+
+@pytest.mark.parametrize("header", [
+    "指标名称,单位,2020年基数,2022年完成情况,截至2023年底,2025年目标值（预期）,属性\n",
+    "指标名称,单位,2020年现状值,2022年实际完成,2023年（预计）,2025年规划目标值,属性\n",
+    "指标名称,单位,“十三五”末,2022年实现值,2023年统计数,“十四五”期末目标,属性\n",
+])
+def test_mid_term_columns_as_bureaus_word_them(tmp_path, header):
+    """完成情况 / 实际完成 / 实现值 / 统计数 / 截至…年底 / （预计） for the years since the baseline, and
+    目标值（预期） / 规划目标值 / 期末目标 for the target: these columns were left unread without a word."""
+    plan = mt.read_plan(_write(tmp_path, header + ROWS), region="鼎湖区").set_index("name")
+    assert plan["baseline_year"].eq(2020).all() and plan["target_year"].eq(2025).all()
+    assert plan["observed_2022"].tolist() == [2.42, 99.1, 5.5] and plan["observed_2023"].tolist() == [2.70, 99.2, 5.8]
+    assert plan.loc["千人食品检验量", "target"] == 6.0

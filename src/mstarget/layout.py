@@ -68,9 +68,17 @@ _PRELIMINARY_ROLE = re.compile(r"^(?P<keep>.*?)[(（]?(预计|初步核算|初�
 PART_OF_YEAR = re.compile(r"(\d{1,2}\s*[-—–~至到]\s*\d{1,2}\s*月|[上下]半年|前?[一二三四1-4]季度|前三季度|"
                           r"(?<!1)(?<!\d)([1-9]|1[01])\s*月(末|底|份)?)")
 _BASELINE_ROLES = {"基数", "基期", "基期值", "基期数", "基准", "基准值", "基础", "基础值", "现状",
-                   "现状值", "实际", "实际值", "完成", "完成值", "基数值"}
+                   "现状值", "实际", "实际值", "完成", "完成值", "基数值",
+                   # a mid-term table's actuals, as bureaus word them
+                   "实际完成", "实际完成值", "实际完成数", "完成数", "完成情况", "实现值", "实现数", "统计数",
+                   "统计值", "现状数", "实绩", "达到", "实有", "实有数"}
 _TARGET_ROLES = {"目标", "目标值", "目标数", "规划", "规划值", "规划目标", "预期目标", "预期值",
-                 "预期", "计划", "计划值"}
+                 "预期", "计划", "计划值", "规划目标值", "预期目标值", "目标要求", "要求", "约束目标",
+                 "末目标", "末目标值", "期末目标", "期末目标值"}
+#: the attribute written after a target's role (``目标值（预期）``): not part of the role
+_ATTRIBUTE_AFTER = re.compile(r"[(（](预期性?|约束性?|指导性?)[)）]$")
+#: words before the year that say "as of": ``截至2022年底``
+_AS_OF_PREFIX = re.compile(r"^(截至|截止到|截止|至|到)")
 _WIDE_ROLES = {"", "实际", "实际值", "完成", "完成值", "数值", "数据", "值", "末", "年末", "期末", "末值",
                "期末值", "底", "年底", "12月", "12月末", "12月底"}
 #: a plan period instead of a year: “十三五”末 (2020), “十四五”目标 (2025)
@@ -138,11 +146,11 @@ def year_role(text) -> tuple[int, str] | None:
     """``(year, role)`` of a header with a year in it: ``"2020年基数"`` -> ``(2020, "baseline")``,
     ``"目标值（2025年）"`` -> ``(2025, "target")``, ``"2021年"`` -> ``(2021, "")``; else None."""
     t = to_simplified(unicodedata.normalize("NFKC", str(text))).replace(" ", "").replace("\u3000", "")
-    t = t.strip("“”\"'")
+    t = _AS_OF_PREFIX.sub("", t.strip("“”\"'"))
     m = None if re.search(r"(19|20)\d{2}", t) else _PERIOD_HEADER.match(t)  # a written year wins
     if m:  # the period's last year: “十四五”目标 -> (2025, "target"), “十三五”末 -> (2020, "")
         year = _period_last_year(m.group("n"))
-        role = m.group("role").strip("()（）:：-_ ")
+        role = _ATTRIBUTE_AFTER.sub("", m.group("role")).strip("()（）:：-_ ")
         if role in _TARGET_ROLES:
             return year, "target"
         if role in _WIDE_ROLES - {""} or role in _BASELINE_ROLES:
@@ -151,7 +159,7 @@ def year_role(text) -> tuple[int, str] | None:
     for rx in (_YEAR_FIRST, _YEAR_LAST):
         m = rx.match(t)
         if m:
-            role = m.group("role").strip("()（）:：-_ ")
+            role = _ATTRIBUTE_AFTER.sub("", m.group("role")).strip("()（）:：-_ ")
             role = re.sub(r"^[“\"]?(十[一二三四五六七八九]五|\d+五)[”\"]?", "", role)  # “十四五”目标
             role = _PRELIMINARY_ROLE.sub(r"\g<keep>", role).strip("()（）:：-_ ")  # 2023年（预计）: that year's
             if role in _BASELINE_ROLES:
@@ -953,7 +961,10 @@ def _later_actuals(frame, years: dict) -> list:
     """Plan columns of actual values after the baseline's (``2020年基数 | 2022年完成值 | 2025年目标``,
     or ``2020年实际值 | 2022年实际值``): ``[(year, column)]``, taken out of ``years``; the earliest
     stays the baseline."""
-    actual = sorted((y, c) for c, (y, r) in years.items() if r == "baseline" and any(_as_text(frame[c])))
+    has_target = any(r == "target" for _, r in years.values())
+    # with a target column, a bare year is an actual too (“十三五”末 | 2022年实现值 | “十四五”目标)
+    actual = sorted((y, c) for c, (y, r) in years.items()
+                    if (r == "baseline" or (r == "" and has_target)) and any(_as_text(frame[c])))
     if len(actual) < 2 or len({y for y, _ in actual}) < len(actual):
         return []  # one baseline, or two for the same year (refused by _roles_once)
     for _, c in actual[1:]:
