@@ -121,3 +121,10 @@ def test_mid_term_columns_as_bureaus_word_them(tmp_path, header):
     assert plan["baseline_year"].eq(2020).all() and plan["target_year"].eq(2025).all()
     assert plan["observed_2022"].tolist() == [2.42, 99.1, 5.5] and plan["observed_2023"].tolist() == [2.70, 99.2, 5.8]
     assert plan.loc["千人食品检验量", "target"] == 6.0
+
+
+def test_a_plan_column_of_part_of_a_year_is_said_not_read(tmp_path):
+    path = _write(tmp_path, "指标名称,单位,2020年基数,2023年1-9月,2025年目标,属性\n千人食品检验量,批次/千人,5,5.2,6,约束性\n")
+    with pytest.warns(mt.UnreadColumnWarning, match=r"'2023年1-9月' \(a part of the year, not the year\)"):
+        plan = mt.read_plan(path, region="鼎湖区")
+    assert not any(c.startswith("observed_") for c in plan.columns)

@@ -15,16 +15,13 @@ over the ``%`` rule of :mod:`mstarget.units`).
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
 from .arguments import check_table
-from .exceptions import DataValidationError, Problem, UnreadColumnWarning
+from .exceptions import DataValidationError, Problem
 from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
-from .layout import PART_OF_YEAR
 from .units import percent_kind, split_number_unit, split_unit
 from .validation import (CN_NUMERALS, Problems, apply_region, map_unique, normalize_text, normalize_words, parse_number,
                          parse_year, require_columns, separator_hint, text_column, written_text, YEAR_MAX,
@@ -241,7 +238,7 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     out.attrs["title"] = table.title
     out.attrs["notes"] = list(table.notes)  # 注 / 资料来源 rows; columns not read (a year's growth)
     if table.unread:
-        _warn_unread(src, table.unread, out)
+        layout.warn_unread(src, table.unread, f"the last year read is {int(out['year'].max())}" if len(out) else "")
     if final:
         consistency.warn_history(out)  # observations after this year, % shares jumping ~100x
     return out
@@ -318,17 +315,6 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
                 values[pos] = np.nan
                 problems.cell(pos, column, cells[pos], wrong)
     return values
-
-
-def _warn_unread(src: str, headers: list[str], out: pd.DataFrame) -> None:
-    """Columns naming a year that hold no year's figure: say which, why, and the last year read."""
-    why = [f"'{h}' ({'a part of the year, not the year' if PART_OF_YEAR.search(h) else 'not a year’s figure'})"
-           for h in headers]
-    last = int(out["year"].max()) if len(out) else None
-    warnings.warn(UnreadColumnWarning(
-        f"{src}: 未读取的列 (columns not read): {', '.join(why)}; the last year read is {last}. Rename a column "
-        "to the year alone (2023年) if it holds that year's figure (a preliminary one may say 2023年（预计）)."),
-        stacklevel=4)
 
 
 _PRELIMINARY = ("预计", "初步", "估计", "快报", "预估", "暂定", "待核")

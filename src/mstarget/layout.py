@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .chinese_script import to_simplified
-from .exceptions import DataValidationError, Problem
+from .exceptions import DataValidationError, Problem, UnreadColumnWarning
 from .io import (DOCUMENT_TYPES, GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, held_as_objects, read_grids, read_table,
                  source_name)
 from .units import split_unit
@@ -116,8 +117,9 @@ class Table:
         The table's name in messages: the file, and in a workbook of several sheets the sheet
         it was read from (``plan.xlsx [sheet '主要指标']``).
     unread : list of str
-        Headers of a history kept one column per year that name a year but hold no year's figure
-        (``2023年1-9月``, ``2023年增速``): not read, and said so by ``read_history``.
+        Headers of a plan, or of a history kept one column per year, that name a year but hold no
+        figure the reader takes (``2023年1-9月``, ``2023年增速``): not read, and said so by
+        ``read_plan`` / ``read_history``.
     year_hint : str
         For a history by region that names no year (not in its headers, no 年份 column): where to
         write it, should neither the title nor the sheet's name give it.
@@ -169,6 +171,22 @@ def year_role(text) -> tuple[int, str] | None:
             if role in _WIDE_ROLES:
                 return int(m.group("year")), ""
     return None
+
+
+def warn_unread(src: str, headers: list[str], said: str = "") -> None:
+    """Columns naming a year that hold no figure the reader takes (:attr:`Table.unread`): an
+    :class:`~mstarget.exceptions.UnreadColumnWarning` saying which and why."""
+    why = [f"'{h}' ({'a part of the year, not the year' if PART_OF_YEAR.search(h) else 'not a year’s figure'})"
+           for h in headers]
+    warnings.warn(UnreadColumnWarning(
+        f"{src}: 未读取的列 (columns not read): {', '.join(why)}" + (f"; {said}" if said else "") + ". Rename a "
+        "column to the year alone (2023年) if it holds that year's figure (a preliminary one may say 2023年（预计）)."),
+        stacklevel=4)
+
+
+def _names_a_year(text) -> bool:
+    """A header with a year in it (``2023年1-9月``, ``2022年增速``), whether or not it is understood."""
+    return re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", unicodedata.normalize("NFKC", str(text))) is not None
 
 
 def _canonical(text, schema: Schema) -> str | None:
@@ -748,6 +766,9 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
                 continue
             rename[col], table.headers[name] = name, by_col[col]
             taken.add(name)
+        used = set(rename) | {c for _, c in yearly}
+        table.unread = [str(by_col.get(c, c)) for c in frame.columns  # 2023年1-9月, 2022年增速: said, not dropped
+                        if c not in used and _names_a_year(by_col.get(c, c)) and any(_as_text(frame[c]))]
     if problems:
         raise DataValidationError(problems, source=src)
     frame = frame.copy(deep=False)  # renamed without copying the cells (1M history rows: 0.5 s)
@@ -760,8 +781,8 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
         observed = {c: yr for c, yr in years.items() if yr[1] != "target"}
         if observed:
             by_col = dict(zip(frame.columns, written))
-            table.unread = [str(by_col[c]) for c in frame.columns  # 2023年1-9月, 2023年增速: said, not dropped
-                            if c not in observed and c not in rename and re.search(r"(19|20)\d{2}", str(by_col[c]))
+            table.unread = [str(by_col.get(c, c)) for c in frame.columns  # 2023年1-9月, 2022年增速: said
+                            if c not in observed and c not in rename and _names_a_year(by_col.get(c, c))
                             and any(_as_text(frame[c]))]
             _melt_years(table, observed, by_col)
             frame = table.frame

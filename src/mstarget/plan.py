@@ -383,6 +383,8 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     consistency.remember(out, consistency.SheetCells(src, np.asarray(table.rows)[keep], table.headers))
     out.attrs["title"] = table.title
     out.attrs["notes"] = list(table.notes)
+    if table.unread:
+        layout.warn_unread(src, table.unread)
     return out
 
 
