@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import tracking
-from ..calibration import default_calibration, plan_class
+from ..calibration import default_calibration
 from ..exceptions import DataValidationError, ParameterError
 from ..history import read_history
 from ..learning import check_learned, learn
@@ -129,14 +129,17 @@ def comparison(cal) -> pd.DataFrame:
     the 80 % band's stretch factor, relative to the shipped one, and the median correction in
     80 % half-widths along the trend (negative: your indicators kept less of their recent trend
     than the model draws; the shipped table has none)."""
-    shipped = default_calibration()
     rows = []
     for n, ratio, peers, label in SHOWN:
-        c = plan_class(n, ratio, peers)
-        mine = np.asarray(cal.factors[MODEL])[min(c, np.asarray(cal.factors[MODEL]).shape[0] - 1)]
-        ship = np.asarray(shipped.factors[MODEL])[min(c, np.asarray(shipped.factors[MODEL]).shape[0] - 1)]
-        shift = cal.shifts.get(MODEL)
-        moved = 0.0 if shift is None else float(np.asarray(shift)[min(c, len(shift) - 1), 1])
-        rows.append({"window (2 years ahead)": label, "c_80": round(float(mine[1, 0]), 2),
-                     "c_80 / shipped": round(float(mine[1, 0] / ship[1, 0]), 2), SHIFT: round(moved, 2)})
+        mine = cal.factors_for(MODEL, n, 2, z=_smoothness_of(ratio)[:n], peers=peers)[-1, 0]
+        ship = default_calibration().factors_for(MODEL, n, 2, z=_smoothness_of(ratio)[:n], peers=peers)[-1, 0]
+        shift = cal.shift_for(MODEL, n, 2, z=_smoothness_of(ratio)[:n], peers=peers)
+        rows.append({"window (2 years ahead)": label, "c_80": round(float(mine), 2),
+                     "c_80 / shipped": round(float(mine / ship), 2),
+                     SHIFT: round(0.0 if shift is None else float(shift[-1]), 2)})
     return pd.DataFrame(rows)
+
+
+def _smoothness_of(ratio: float) -> np.ndarray:
+    """A series whose changes have sd / |mean| = ``ratio`` (its smoothness class is what matters)."""
+    return np.cumsum([0.0] + [1.0 - ratio, 1.0 + ratio] * 4)
