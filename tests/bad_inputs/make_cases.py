@@ -670,6 +670,12 @@ def history_cases() -> None:
     case("h_unit_slip", WITH_DINGHU % "h_unit_slip.csv", 2,
          f"h_unit_slip.csv, row {H('market_entities_total', 2022)}, column 'value': '24200': 该值为本序列其他年份的约",
          "one year typed in 户 in a series kept in 万户 (24200 for 2.42; it was forecast as it stood)")
+    write_csv("h_part_of_year.csv", [["地区", "指标名称", "单位", "2021年", "2022年", "2023年1-9月"],
+                                     ["鼎湖区", "期末市场主体总量", "万户", "2.16", "2.43", "2.6"]])
+    case("h_part_of_year", WITH_DINGHU % "h_part_of_year.csv", 0,
+         "h_part_of_year.csv: 未读取的列 (columns not read): '2023年1-9月' (a part of the year, not the year); "
+         "the last year read is 2022",
+         "a wide history whose last column is Jan-Sep of a year (it was dropped without a word)")
     write_csv("h_decimal_comma.csv", history(set_hist("drug_sampling_pass_rate", 2023, "value", "99,2")))
     case("h_decimal_comma", WITH_DINGHU % "h_decimal_comma.csv", 2,
          f"h_decimal_comma.csv, row {H('drug_sampling_pass_rate', 2023)}, column 'value': '99,2': a decimal point, "
