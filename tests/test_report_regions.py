@@ -128,3 +128,39 @@ def test_fan_chart_panels_name_their_region(files):
         assert titles == [f"{i}. {r} 地方一般公共预算支出_合计" for i, r in enumerate(REGIONS, start=1)]
     else:  # drawn in English: the region's characters cannot be drawn, the indicator id is shown
         assert titles == [f"{i}. {INDICATOR}" for i in range(1, len(REGIONS) + 1)]
+
+
+def test_the_region_matrix_shows_each_cell_in_its_category_with_its_probability(files):
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgba
+
+    from mstarget.assess import assess_detailed
+    from mstarget.report import build_report
+    from mstarget.report.charts import CATEGORY_COLOURS, chart_language, region_matrix_chart
+
+    table, details = assess_detailed(pd.read_csv(files / "history.csv"), pd.read_csv(files / "plan.csv"),
+                                     as_of=2022, seed=0)
+    report = build_report(table, details)
+    fig = region_matrix_chart(report)
+    try:
+        ax = fig.axes[0]
+        texts = [t.get_text() for t in ax.texts]
+        assert texts == [r.cells["p_meet"].text for r in report.rows]  # one indicator, regions in order
+        colours = [p.get_facecolor() for p in ax.patches]
+        assert colours == [to_rgba(CATEGORY_COLOURS[r.category]) for r in report.rows]
+        if chart_language("zh") == "zh":
+            assert [t.get_text() for t in ax.get_xticklabels()] == REGIONS
+    finally:
+        plt.close(fig)
+    one = build_report(table.iloc[:1], details[:1])
+    assert region_matrix_chart(one) is None
+
+
+def test_the_report_files_carry_the_region_matrix(files, tmp_path):
+    outs = [tmp_path / "m.html", tmp_path / "m.xlsx"]
+    assert main(["report", "--plan", str(files / "plan.csv"), "--history", str(files / "history.csv"),
+                 "--as-of", "2022", "--no-track", *[x for p in outs for x in ("--out", str(p))]]) == 0
+    page = outs[0].read_text(encoding="utf-8")
+    assert page.count('class="chart matrix"') == 1 and "各地区各指标的评价" in page
+    wb = load_workbook(outs[1])
+    assert len(wb["图表"]._images) == 2 + len(REGIONS)  # overview, matrix, one fan chart per target

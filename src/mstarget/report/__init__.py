@@ -65,18 +65,18 @@ def write_report(table, details, path, *, title: str | None = None, plan=None, l
     paths = check_report_paths([path] if isinstance(path, (str, Path)) else list(path))
     report = build_report(table, details, title=title, plan=plan, lang=lang, as_of=as_of, date=date,
                           max_charts=max_charts, source=paths[0].stem)
-    overview, fans = report_charts(report)
+    charts = report_charts(report)
     for p in paths:
         ext = p.suffix.lower()
         with atomic_path(p) as tmp:
             if ext == ".xlsx":
                 from .xlsx import write_xlsx  # lazy: openpyxl, only when a workbook is written
 
-                write_xlsx(report, tmp, overview, fans)
+                write_xlsx(report, tmp, charts)
             elif ext == ".docx":
                 from .docx import write_docx  # lazy: python-docx, only when a document is written
 
-                write_docx(report, tmp, overview, fans)
+                write_docx(report, tmp, charts)
             else:
-                Path(tmp).write_text(render_html(report, overview, fans), encoding="utf-8")
+                Path(tmp).write_text(render_html(report, charts), encoding="utf-8")
     return report

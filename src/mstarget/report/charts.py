@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 import math
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -43,14 +43,19 @@ LABELS = {
            "target": "目标值", "target_year": "目标年", "year": "年份", "p": "实现概率",
            "no_data": "暂无监测数据", "sum": "基期以来累计", "overview": "实现概率与目标进度（全部{}项）",
            "x": "目标进度 − 时间进度（百分点）：← 慢于时间进度 | 快于时间进度 →", "y": "实现概率（%）",
-           "no_progress": "进度\n无法计算", "shown": "（图示{}/{}项：约束性指标及风险最高者）"},
+           "no_progress": "进度\n无法计算", "shown": "（图示{}/{}项：约束性指标及风险最高者）",
+           "matrix": "分地区评价一览（格内为实现概率）", "matrix_cut": "（前{}个地区、{}项指标）"},
     "en": {"observed": "observed", "baseline": "baseline", "median": "forecast median", "band": "{}% interval",
            "target": "target", "target_year": "target year", "year": "year", "p": "P(met)",
            "no_data": "no observation yet", "sum": "sum since base year", "overview": "Chance of meeting the target vs progress (all {} targets)",
            "x": "progress minus time elapsed (points): ← behind schedule | ahead of schedule →",
            "y": "P(target met) (%)", "no_progress": "progress\nunknown",
-           "shown": " (showing {} of {}: binding and most at risk)"},
+           "shown": " (showing {} of {}: binding and most at risk)",
+           "matrix": "Assessment by region (chance of meeting the target in each cell)",
+           "matrix_cut": " (first {} regions, {} indicators)"},
 }
+#: regions (columns) and indicators (rows) of :func:`region_matrix_chart` at most
+MATRIX_REGIONS, MATRIX_INDICATORS = 30, 40
 
 
 def chart_language(lang: str) -> str:
@@ -439,17 +444,92 @@ def figure_png(fig, *, dpi: int = 100) -> bytes:
     return buf.getvalue()
 
 
-def report_charts(report, *, dpi: int = 100) -> tuple[bytes | None, dict[int, bytes]]:
-    """PNG of the overview chart and of the fan chart of every charted row (keyed by 序号)."""
+def region_matrix_chart(report):
+    """Indicators (rows) by regions (columns) of a report covering several regions: each cell in the
+    colour of its category (提前实现 ... 滞后, grey for 数据不足), with its ``p_meet`` as the report prints
+    it; an indicator with several target years shows its last. At most ``MATRIX_REGIONS`` regions and
+    ``MATRIX_INDICATORS`` indicators (in the table's order); ``None`` for a report of one region.
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        About 1.1 cm per region and 0.6 cm per indicator, legend of the categories below.
+    """
+    from matplotlib.patches import Patch  # lazy: heavy (matplotlib)
+
+    if not report.several_regions:
+        return None
+    plt = pyplot()
+    lang = chart_language(report.lang)
+    L = LABELS[lang]
+    regions = report.regions[:MATRIX_REGIONS]
+    cells: dict = {}
+    names: list = []
+    for r in report.rows:
+        key = r.raw.get("name") if isinstance(r.raw.get("name"), str) and r.raw.get("name") else r.raw.get("indicator")
+        if key not in names:
+            names.append(key)
+        cells[(key, str(r.raw.get("region")))] = r  # the last target year wins
+    names = names[:MATRIX_INDICATORS]
+    labels = [_label_name({"name": n, "indicator": n}, lang) for n in names]
+    width = max(display_width(t) for t in labels) if labels else 10
+    height = 1.25 + 0.32 * len(names)
+    fig, ax = plt.subplots(figsize=(min(2.0 + 0.11 * width + 0.62 * len(regions), 22), height))
+    for i, key in enumerate(names):
+        for j, region in enumerate(regions):
+            row = cells.get((key, region))
+            colour = CATEGORY_COLOURS[row.category] if row is not None else "#ffffff"
+            ax.add_patch(plt.Rectangle((j, i), 1, 1, facecolor=colour, edgecolor="white", lw=1.5))
+            if row is not None:
+                ax.text(j + 0.5, i + 0.5, row.cells["p_meet"].text, ha="center", va="center", fontsize=7,
+                        color="white" if row.category != "insufficient_data" else "#333333")
+    ax.set_xlim(0, len(regions))
+    ax.set_ylim(len(names), 0)
+    ax.set_xticks(np.arange(len(regions)) + 0.5)
+    shown_regions = [r if lang == "zh" or not contains_cjk(r) else str(k + 1) for k, r in enumerate(regions)]
+    ax.set_xticklabels(shown_regions, fontsize=7.5, rotation=45 if len(regions) > 8 else 0,
+                       ha="right" if len(regions) > 8 else "center")
+    ax.set_yticks(np.arange(len(names)) + 0.5)
+    ax.set_yticklabels(labels, fontsize=7.5)
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    title = L["matrix"]
+    if len(regions) < len(report.regions) or len(names) < len({r.raw.get("name") for r in report.rows}):
+        title += L["matrix_cut"].format(len(regions), len(names))
+    ax.set_title(title, fontsize=10, loc="left")
+    present = [c for c in CATEGORY_COLOURS if any(r.category == c for r in report.rows)]
+    text = CATEGORY_ZH if lang == "zh" else CATEGORY_EN
+    fig.legend(handles=[Patch(color=CATEGORY_COLOURS[c], label=text[c]) for c in present], loc="lower center",
+               ncol=len(present), fontsize=7.5, frameon=False)
+    fig.tight_layout(rect=(0, 0.35 / height, 1, 1))
+    return fig
+
+
+class ReportCharts(NamedTuple):
+    """The PNGs a report shows: ``overview`` (:func:`overview_chart`), ``matrix``
+    (:func:`region_matrix_chart`, ``None`` for one region) and ``fans`` (fan chart per 序号)."""
+
+    overview: bytes | None
+    matrix: bytes | None
+    fans: dict[int, bytes]
+
+
+def report_charts(report, *, dpi: int = 100) -> ReportCharts:
+    """PNG of the overview chart, of the region matrix (several regions) and of the fan chart of
+    every charted row (keyed by 序号)."""
     overview = figure_png(overview_chart(report.rows, lang=report.lang), dpi=dpi) if report.rows else None
+    matrix_fig = region_matrix_chart(report) if report.rows else None
+    matrix = figure_png(matrix_fig, dpi=dpi) if matrix_fig is not None else None
     fans = {}
     for k in report.charted:
         row = report.rows[k]
         if row.assessment is not None:
             fans[row.number] = figure_png(target_chart(row.assessment, number=row.number, lang=report.lang,
                                                            with_region=report.several_regions), dpi=dpi)
-    return overview, fans
+    return ReportCharts(overview, matrix, fans)
 
 
-__all__ = ["fan_chart", "target_chart", "overview_chart", "figure_png", "report_charts", "save_figure",
+__all__ = ["fan_chart", "target_chart", "overview_chart", "region_matrix_chart", "figure_png", "report_charts",
+           "ReportCharts", "save_figure",
            "chart_language"]

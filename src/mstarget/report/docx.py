@@ -19,9 +19,11 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from .formatting import display_width
+from .charts import ReportCharts
 from .model import (
     BY_REGION_CAPTION,
     CATEGORY_COLOURS,
+    MATRIX_CAPTION,
     OVERVIEW_CAPTION,
     SECTION_HEADINGS,
     SUMMARY_HEADERS,
@@ -161,8 +163,9 @@ def _paragraph(doc, text: str, *, indent: bool = True, size: float | None = None
     return p
 
 
-def write_docx(report: Report, path, overview: bytes | None, fans: dict[int, bytes]) -> None:
+def write_docx(report: Report, path, charts: ReportCharts) -> None:
     """Write the Word document to ``path`` (the caller makes the write atomic)."""
+    overview, fans = charts.overview, charts.fans
     zh = report.lang == "zh"
     h = SECTION_HEADINGS[report.lang]
     doc = Document()
@@ -210,6 +213,9 @@ def write_docx(report: Report, path, overview: bytes | None, fans: dict[int, byt
         doc.add_heading(h[3], level=1)
         doc.add_picture(io.BytesIO(overview), width=Cm(16))
         _paragraph(doc, OVERVIEW_CAPTION[report.lang], indent=False, size=9)
+        if charts.matrix is not None:
+            doc.add_picture(io.BytesIO(charts.matrix), width=Cm(16))
+            _paragraph(doc, MATRIX_CAPTION[report.lang], indent=False, size=9)
     doc.add_heading(h[4], level=1)
     for row in report.rows:
         doc.add_heading(f"{row.number}. {row.name}（{row.cells['category'].text}）" if zh else

@@ -14,9 +14,11 @@ import html
 import pandas as pd
 
 from .._version import __version__
+from .charts import ReportCharts
 from .model import (
     BY_REGION_CAPTION,
     CATEGORY_COLOURS,
+    MATRIX_CAPTION,
     OVERVIEW_CAPTION,
     SECTION_HEADINGS,
     SUMMARY_HEADERS,
@@ -115,17 +117,17 @@ def _frame_table(df: pd.DataFrame, limit: int = 200) -> str:
     return f'<div class="scroll"><table class="unmatched"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{more}'
 
 
-def render_html(report: Report, overview: bytes | None, fans: dict[int, bytes]) -> str:
+def render_html(report: Report, charts: ReportCharts) -> str:
     """The page as a string.
 
     Parameters
     ----------
     report : Report
-    overview : bytes or None
-        PNG of the overview chart.
-    fans : dict[int, bytes]
-        PNG of the fan chart per 序号 (rows without one say why).
+    charts : ReportCharts
+        PNGs of the overview chart, the region matrix (several regions) and the fan chart per 序号
+        (rows without one say why).
     """
+    overview, fans = charts.overview, charts.fans
     zh = report.lang == "zh"
     h = SECTION_HEADINGS[report.lang]
     parts = [f'<!doctype html><html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">'
@@ -137,8 +139,11 @@ def render_html(report: Report, overview: bytes | None, fans: dict[int, bytes]) 
              f'<section id="table"><h2>{h[2]}</h2><div class="scroll">{main_table(report)}</div></section>']
     if overview is not None:
         cap = OVERVIEW_CAPTION[report.lang]
+        matrix = "" if charts.matrix is None else (
+            f'<figure>{_img(charts.matrix, MATRIX_CAPTION[report.lang], "matrix")}'
+            f"<figcaption>{_e(MATRIX_CAPTION[report.lang])}</figcaption></figure>")
         parts.append(f'<section id="overview"><h2>{h[3]}</h2><figure>'
-                     f'{_img(overview, h[3], "overview")}<figcaption>{_e(cap)}</figcaption></figure></section>')
+                     f'{_img(overview, h[3], "overview")}<figcaption>{_e(cap)}</figcaption></figure>{matrix}</section>')
     parts.append(f'<section id="targets"><h2>{h[4]}</h2>')
     for row in report.rows:
         parts.append(f'<article class="target" id="t{row.number}" data-row="{row.number}">'

@@ -57,6 +57,9 @@ BY_REGION_LABEL = {"zh": "地区", "en": "Region"}
 BY_REGION_CAPTION = {"zh": "分地区汇总（指标项数）", "en": "By region (number of targets)"}
 UNMATCHED_LABELS = {"unmatched_plan": {"zh": "规划中未找到历史数据的指标", "en": "Plan rows without matching history"},
                     "unmatched_history": {"zh": "未对应规划指标的历史数据", "en": "History without a matching plan row"}}
+MATRIX_CAPTION = {"zh": "各地区各指标的评价（颜色）与实现概率（格内数字）；行按表中顺序，列为地区。",
+                  "en": "Each region's assessment of each indicator (colour) and its chance of meeting the target "
+                        "(number); rows in the table's order, one column per region."}
 OVERVIEW_CAPTION = {"zh": "横轴为目标进度减时间进度（百分点），纵轴为实现概率；点旁数字为表中序号。",
                     "en": "x: progress minus time elapsed (percentage points); y: chance of meeting the target; "
                           "numbers are the table's No."}

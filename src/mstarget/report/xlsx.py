@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from ..io import save_workbook
 from .formatting import Cell, display_width
+from .charts import ReportCharts
 from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, TOTAL_LABEL, Report, unmatched_label
 
 SHEETS = {"zh": ("评估表", "概况", "逐项说明", "图表", "未匹配的数据", "说明", "分地区汇总"),
@@ -162,12 +163,13 @@ def _narrative_sheet(ws, report: Report) -> None:
     ws.freeze_panes = "A2"
 
 
-def _charts_sheet(ws, report: Report, overview: bytes | None, fans: dict[int, bytes]) -> None:
-    row = 1
-    if overview is not None:
-        img = Image(io.BytesIO(overview))
-        ws.add_image(img, f"A{row}")
-        row += int(img.height / 20) + 2
+def _charts_sheet(ws, report: Report, charts: ReportCharts) -> None:
+    row, fans = 1, charts.fans
+    for png in (charts.overview, charts.matrix):
+        if png is not None:
+            img = Image(io.BytesIO(png))
+            ws.add_image(img, f"A{row}")
+            row += int(img.height / 20) + 2
     numbers = [r.number for r in report.rows if r.number in fans]
     for k in range(0, len(numbers), 2):
         heights = []
@@ -192,7 +194,7 @@ def _frame_sheet(ws, frames: dict[str, pd.DataFrame], lang: str) -> None:
         r += 2
 
 
-def write_xlsx(report: Report, path, overview: bytes | None, fans: dict[int, bytes]) -> None:
+def write_xlsx(report: Report, path, charts: ReportCharts) -> None:
     """Write the workbook to ``path`` (the caller makes the write atomic)."""
     names = SHEETS[report.lang]
     wb = Workbook()
@@ -203,8 +205,8 @@ def write_xlsx(report: Report, path, overview: bytes | None, fans: dict[int, byt
     if not report.by_region.empty:
         _region_sheet(wb.create_sheet(names[6]), report)
     _narrative_sheet(wb.create_sheet(names[2]), report)
-    if overview is not None or fans:
-        _charts_sheet(wb.create_sheet(names[3]), report, overview, fans)
+    if charts.overview is not None or charts.fans:
+        _charts_sheet(wb.create_sheet(names[3]), report, charts)
     if report.unmatched:
         _frame_sheet(wb.create_sheet(names[4]), report.unmatched, report.lang)
     notes = wb.create_sheet(names[5])
