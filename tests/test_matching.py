@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -148,3 +149,27 @@ def test_a_plan_assessing_the_total_itself_matches_it(dinghu):
     m = match(pd.concat([plan, plan.assign(region="全市")]), hist)
     assert m.totals.empty and sorted(m.pairs) == [("全市", "market_entities_total"), ("鼎湖区", "market_entities_total")]
     assert len(m.unmatched_history) == 2  # 明厨亮灶 of both regions: ordinary unmatched series
+
+
+def test_the_other_regions_of_a_table_are_the_assessed_regions_peers(data_dir, capsys):
+    """One province's plan row (a SYNTHETIC 2025 target) against the REAL table of all 31 provinces,
+    2019-2022: the other provinces are not assessed but pooled with, as peers, exactly as if they
+    had been passed as reference=; the message says so."""
+    panel = pd.read_csv(data_dir / "china" / "provincial_panels.csv")
+    h = panel[(panel["indicator"] == "local_budget_expenditure_total") & panel["year"].between(2019, 2022)]
+    base = float(h[(h["region"] == "广东") & (h["year"] == 2020)]["value"].iloc[0])
+    plan = mt.read_plan(pd.DataFrame({"region": ["广东"], "指标名称": [h["name"].iloc[0]], "基期值（2020年）": [base],
+                                      "目标值（2025年）": [f"≥{1.3 * base:.0f}"]}))
+    m = match(plan, mt.read_history(h))
+    assert sorted(m.peers["region"].unique()) == sorted(set(h["region"]) - {"广东"})
+    assert set(m.peers["indicator"]) == set(plan["indicator"])
+    assert "all used as peers (pooling), not assessed" in m.message()
+    cols = ["forecast", "lo_80", "hi_80", "p_meet"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mt.UnmatchedWarning)
+        together = mt.assess(h, plan, seed=0)
+        others = h[h["region"] != "广东"].assign(indicator=plan["indicator"].iloc[0])  # keyed as the plan keys it
+        as_reference = mt.assess(h[h["region"] == "广东"], plan, seed=0, reference=others)
+        alone = mt.assess(h[h["region"] == "广东"], plan, seed=0)
+    assert np.allclose(together[cols].to_numpy(float), as_reference[cols].to_numpy(float))
+    assert not np.allclose(together[cols].to_numpy(float), alone[cols].to_numpy(float))

@@ -228,6 +228,23 @@ def _plan_running_totals(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | No
     return out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
 
 
+def _with_peers(reference, peers: pd.DataFrame, as_of: int | None):
+    """The reference panel with the history's other regions of the plan's indicators (a city's table
+    of districts when one district is assessed): peers for pooling, up to ``as_of`` as the
+    assessed series are."""
+    if peers is None or peers.empty:
+        return reference
+    if as_of is not None:
+        peers = peers[peers["year"] <= int(as_of)]
+    cols = [c for c in ("region", "indicator", "year", "value", "unit", "lower", "upper") if c in peers.columns]
+    peers = pd.DataFrame(peers[cols])
+    if reference is None:
+        return peers
+    ref = read_history(reference)
+    both = pd.concat([ref[[c for c in cols if c in ref.columns]], peers], ignore_index=True)
+    return both.drop_duplicates(["region", "indicator", "year"], keep="first")  # the reference's own first
+
+
 def _augment_history(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None,
                      use_plan_baseline: bool) -> pd.DataFrame:
     """Add the plan's own figures (:func:`_plan_observations`) as observations where the history
@@ -400,6 +417,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
             # where plan and history meet: units, magnitudes, baseline values (mstarget.consistency)
             check_against_plan(plan, hist, m.pairs, as_of)
         hist, unmatched = m.history, (m.unmatched_plan, m.unmatched_history, m.totals)
+        reference = _with_peers(reference, m.peers, as_of)
         del m  # its history is filtered below: the unfiltered copy is not kept (100k targets: ~60 MB)
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]

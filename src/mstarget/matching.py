@@ -37,6 +37,7 @@ _SPACE = re.compile(r"\s+")
 #: marks a table puts after a name that are not part of it: footnotes (年报率*, 年报率①, 年报率[1], 年报率（注1）)
 _FOOTNOTE = re.compile(r"(\s*([*＊※①-⑳⑴-⒇¹²³⁴-⁹]|\[\d{1,2}\]|［\d{1,2}］|[(（]注\d{0,2}[)）]))+\s*$")
 _NO_REGION = "the plan has no region"
+PEER_NOTE = "; its series of the plan's indicators are used as peers (pooling), not assessed"
 PLAN_COLUMNS = ["region", "indicator", "name", "target_year", "suggestion"]
 HISTORY_COLUMNS = ["region", "indicator", "name", "n_obs", "first_year", "last_year", "suggestion"]
 
@@ -112,6 +113,10 @@ class Match:
     totals : DataFrame
         The history's total rows (region 合计 / 全市 ..., :func:`is_total_region`) that no plan row
         asks for, with the columns of ``unmatched_history``: not used, and not counted as unmatched.
+    peers : DataFrame
+        Observations of unmatched series in regions the plan does not assess, of an indicator it
+        does (same id or 指标名称 as a plan row of another region), relabelled to the plan's id: the
+        other districts of a city's table, which ``assess`` pools with as peers (``reference``).
     pairs : dict
         ``(region, plan indicator) -> history indicator`` (as the history wrote it) of every
         matched series.
@@ -122,6 +127,7 @@ class Match:
     unmatched_history: pd.DataFrame
     pairs: dict = field(default_factory=dict)
     totals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame([], columns=HISTORY_COLUMNS))
+    peers: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def complete(self) -> bool:
@@ -135,7 +141,7 @@ class Match:
             h = self.unmatched_history
             n = len(h)
             lines.append(f"未匹配: {n} 个历史序列在规划表中找不到对应指标 ({n} history series match no plan "
-                         "row; not used):")
+                         "row; not assessed):")
             elsewhere = h["suggestion"].str.startswith(_NO_REGION)
             near = h[~elsewhere]
             lines += [f"  {_series_text(r)}" for r in near.head(limit).itertuples()]
@@ -144,7 +150,10 @@ class Match:
             groups = list(h[elsewhere].groupby("region", sort=False))
             for region, g in groups[:limit]:  # whole regions the plan does not have: one line each
                 names = ", ".join(map(str, g["name"].head(3))) + (" ..." if len(g) > 3 else "")
-                lines.append(f"  {region}: {len(g)} series ({names}); {g['suggestion'].iloc[0]}")
+                n_peers = int(g["suggestion"].str.endswith(PEER_NOTE).sum())
+                said = g["suggestion"].iloc[0].removesuffix(PEER_NOTE)
+                used = f"; {'all' if n_peers == len(g) else n_peers} used as peers (pooling), not assessed" if n_peers else ""
+                lines.append(f"  {region}: {len(g)} series ({names}); {said}{used}")
             if len(groups) > limit:
                 lines.append(f"  ... and {len(groups) - limit} more regions the plan does not have")
         for region, g in list(self.totals.groupby("region", sort=False))[:limit]:
@@ -220,12 +229,39 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
         total[:] = False  # a national table alone (全国): no regions to add up
     totals = free[total].assign(suggestion="the table's total (合计)")[HISTORY_COLUMNS].reset_index(drop=True)
     free = free[~total]
-    unmatched_history = _suggest_for_series(free, plan, plan_keys)
+    peer_of = _peer_indicators(free, plan_keys, plan_regions)
+    unmatched_history = _suggest_for_series(free, plan, plan_keys, peer_of)
     lonely = plan[[(r, i) not in matched_plan
                  for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))]]
     unmatched_plan = _suggest_for_plan(lonely, free)
     pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
-    return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs, AttrFrame(totals))
+    return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs, AttrFrame(totals),
+                 AttrFrame(_peer_rows(history, peer_of)))
+
+
+def _peer_indicators(free: pd.DataFrame, plan_keys: dict, plan_regions: set) -> dict:
+    """``(region, history id) -> plan id`` of unmatched series in regions the plan does not assess
+    whose id or name is a plan indicator's (in any region)."""
+    by_key: dict = {}
+    for (_, key), ind in plan_keys.items():
+        by_key.setdefault(key, ind)
+    out = {}
+    for s in free.itertuples(index=False):
+        if s.region in plan_regions:
+            continue  # a series the plan's own region lacks a row for: not a peer of itself
+        ind = next((by_key[k] for k in (name_key(s.name), name_key(s.indicator)) if k in by_key), None)
+        if ind is not None:
+            out[(s.region, s.indicator)] = ind
+    return out
+
+
+def _peer_rows(history: pd.DataFrame, peer_of: dict) -> pd.DataFrame:
+    if not peer_of:
+        return pd.DataFrame(columns=["region", "indicator", "year", "value"])
+    keys = pd.MultiIndex.from_arrays([history["region"], history["indicator"]])
+    rows = history[keys.isin(list(peer_of))].copy()
+    rows["indicator"] = [peer_of[(r, i)] for r, i in zip(rows["region"], rows["indicator"])]
+    return rows.reset_index(drop=True)
 
 
 def _plan_spelling_of_regions(history: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
@@ -360,7 +396,7 @@ def region_suggestion(region: str, candidates) -> str | None:
     return None
 
 
-def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict) -> pd.DataFrame:
+def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict, peer_of: dict) -> pd.DataFrame:
     if free.empty:  # everything matched: nothing to suggest
         return pd.DataFrame([], columns=HISTORY_COLUMNS)
     regions = list(dict.fromkeys(plan["region"]))
@@ -384,6 +420,8 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict)
                 hint = f"did you mean {nm}" + (f" ({ind})" if ind != nm else "") + "?"
         elif regions:
             hint = f"{_NO_REGION} {s.region} (plan regions: {', '.join(map(str, regions[:5]))})"
+            if (s.region, s.indicator) in peer_of:
+                hint += PEER_NOTE
         out.append({**s._asdict(), "suggestion": hint})
     return pd.DataFrame(out, columns=HISTORY_COLUMNS)
 
