@@ -173,3 +173,22 @@ def test_the_other_regions_of_a_table_are_the_assessed_regions_peers(data_dir, c
         alone = mt.assess(h[h["region"] == "广东"], plan, seed=0)
     assert np.allclose(together[cols].to_numpy(float), as_reference[cols].to_numpy(float))
     assert not np.allclose(together[cols].to_numpy(float), alone[cols].to_numpy(float))
+
+
+def test_a_reference_keyed_by_name_pools_like_one_keyed_by_the_plans_ids(data_dir):
+    """A peer panel exported with 指标名称 (no ids) used to pool with nothing when the plan keyed its rows
+    by id; it is keyed as the plan keys them now. REAL provincial table, SYNTHETIC 2025 target."""
+    panel = pd.read_csv(data_dir / "china" / "provincial_panels.csv")
+    h = panel[(panel["indicator"] == "local_budget_expenditure_total") & panel["year"].between(2019, 2022)]
+    base = float(h[(h["region"] == "广东") & (h["year"] == 2020)]["value"].iloc[0])
+    plan = pd.DataFrame({"region": ["广东"], "indicator": ["budget"], "name": [h["name"].iloc[0]],
+                         "baseline_year": [2020], "baseline": [base], "target_year": [2025],
+                         "target": [round(1.3 * base)], "direction": ["increase"]})
+    own = h[h["region"] == "广东"].assign(indicator="budget")
+    others = h[h["region"] != "广东"]
+    cols = ["forecast", "lo_80", "hi_80", "p_meet"]
+    by_name = mt.assess(own, plan, seed=0, reference=others[["region", "name", "year", "value", "unit"]])
+    by_id = mt.assess(own, plan, seed=0, reference=others.assign(indicator="budget"))
+    alone = mt.assess(own, plan, seed=0)
+    assert np.allclose(by_name[cols].to_numpy(float), by_id[cols].to_numpy(float))
+    assert not np.allclose(by_name[cols].to_numpy(float), alone[cols].to_numpy(float))

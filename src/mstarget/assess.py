@@ -34,7 +34,7 @@ from .exceptions import InconsistentDataWarning, ParameterError, RunningTotalWar
 from .forecast import DEFAULT_PATHS, SeriesForecast, run_forecast
 from .history import read_history
 from .layout import OBSERVED_PREFIX
-from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, warn_unmatched
+from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, reference_for_plan, warn_unmatched
 from .plan import read_plan
 from .progress import Progress
 from .quantiles import share_meeting, sorted_median, sorted_quantiles
@@ -228,10 +228,12 @@ def _plan_running_totals(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | No
     return out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
 
 
-def _with_peers(reference, peers: pd.DataFrame, as_of: int | None):
-    """The reference panel with the history's other regions of the plan's indicators (a city's table
-    of districts when one district is assessed): peers for pooling, up to ``as_of`` as the
-    assessed series are."""
+def _with_peers(reference, peers: pd.DataFrame, plan: pd.DataFrame, as_of: int | None):
+    """The reference panel, keyed as the plan keys its indicators, with the history's other regions
+    of the plan's indicators (a city's table of districts when one district is assessed): peers for
+    pooling, the history's up to ``as_of`` as the assessed series are."""
+    if reference is not None:  # keyed as the plan keys its indicators (by id or 指标名称)
+        reference = reference_for_plan(read_history(reference), plan)
     if peers is None or peers.empty:
         return reference
     if as_of is not None:
@@ -240,8 +242,7 @@ def _with_peers(reference, peers: pd.DataFrame, as_of: int | None):
     peers = pd.DataFrame(peers[cols])
     if reference is None:
         return peers
-    ref = read_history(reference)
-    both = pd.concat([ref[[c for c in cols if c in ref.columns]], peers], ignore_index=True)
+    both = pd.concat([reference[[c for c in cols if c in reference.columns]], peers], ignore_index=True)
     return both.drop_duplicates(["region", "indicator", "year"], keep="first")  # the reference's own first
 
 
@@ -417,7 +418,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
             # where plan and history meet: units, magnitudes, baseline values (mstarget.consistency)
             check_against_plan(plan, hist, m.pairs, as_of)
         hist, unmatched = m.history, (m.unmatched_plan, m.unmatched_history, m.totals)
-        reference = _with_peers(reference, m.peers, as_of)
+        reference = _with_peers(reference, m.peers, plan, as_of)
         del m  # its history is filtered below: the unfiltered copy is not kept (100k targets: ~60 MB)
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]

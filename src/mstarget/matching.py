@@ -239,6 +239,18 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
                  AttrFrame(_peer_rows(history, peer_of)))
 
 
+def reference_for_plan(reference: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    """A peer panel (as read by ``read_history``) keyed as the plan keys its indicators: a series
+    whose id or 指标名称 is a plan indicator's (in any region) takes the plan's id, so a panel keyed
+    by name pools with the plan's series; the regions the plan assesses are left out (a series is
+    no peer of itself)."""
+    series = _series_table(reference)
+    regions = set(column_cells(plan["region"]))
+    peer_of = _peer_indicators(series, _plan_keys(plan), regions)
+    kept = _peer_rows(reference, peer_of)
+    return kept if len(kept) else reference[~reference["region"].isin(regions)]
+
+
 def _peer_indicators(free: pd.DataFrame, plan_keys: dict, plan_regions: set) -> dict:
     """``(region, history id) -> plan id`` of unmatched series in regions the plan does not assess
     whose id or name is a plan indicator's (in any region)."""
