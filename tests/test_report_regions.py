@@ -164,3 +164,20 @@ def test_the_report_files_carry_the_region_matrix(files, tmp_path):
     assert page.count('class="chart matrix"') == 1 and "各地区各指标的评价" in page
     wb = load_workbook(outs[1])
     assert len(wb["图表"]._images) == 2 + len(REGIONS)  # overview, matrix, one fan chart per target
+
+
+def test_a_tracked_assessment_of_several_regions_logs_the_region_matrix(files, tmp_path):
+    import uuid
+
+    from mlflow_helpers import runs_of
+
+    uri, experiment = f"sqlite:///{tmp_path / 'mlflow.db'}", f"regions-{uuid.uuid4().hex[:6]}"
+    base = ["assess", "--history", str(files / "history.csv"), "--as-of", "2022", "--tracking-uri", uri,
+            "--experiment", experiment]
+    assert main([*base, "--plan", str(files / "plan.csv")]) == 0
+    one = tmp_path / "one.csv"
+    pd.read_csv(files / "plan.csv").head(1).to_csv(one, index=False)
+    assert main([*base, "--plan", str(one)]) == 0
+    client, (several, single) = runs_of(uri, experiment)
+    assert "region_matrix.png" in {a.path for a in client.list_artifacts(several.info.run_id)}
+    assert "region_matrix.png" not in {a.path for a in client.list_artifacts(single.info.run_id)}

@@ -13,7 +13,8 @@ import pandas as pd
 
 from ..exceptions import TrackingError, TrackingWarning
 from ..plotting import pyplot
-from ..report.charts import overview_chart
+from ..report.charts import MATRIX_INDICATORS, MATRIX_REGIONS, overview_chart, region_matrix_chart
+from ..report.model import build_report
 from ..schedule import CATEGORIES
 from .forecaster import log_forecaster
 from .runs import Run, active_run, start_run
@@ -146,7 +147,8 @@ def record_assessment(run: Run, table: pd.DataFrame, figure=None, files: Sequenc
     :data:`MAX_TARGET_METRICS` rows), the full table ``assessment.csv``,
     ``per_target_metrics.csv``, ``fan_chart.png`` (a capped grid: binding targets plus the most
     at risk), ``overview_chart.png`` (every target in one chart; ``overview=DRAW_OVERVIEW``: drawn
-    here from ``table``) and any report ``files`` (under ``report/``). Whatever the number of rows,
+    here from ``table``), ``region_matrix.png`` (a table of several regions, up to 30 x 40 cells)
+    and any report ``files`` (under ``report/``). Whatever the number of rows,
     only the table grows: the cost is bounded."""
     per_target = target_metrics(table)
     run.log_metrics({**assessment_metrics(table), **per_target})
@@ -158,10 +160,26 @@ def record_assessment(run: Run, table: pd.DataFrame, figure=None, files: Sequenc
         _log_overview(run, table)  # before waiting for the fan chart, which may still be drawn
     elif overview is not None:
         run.log_figure(overview, "overview_chart.png")
+    _log_region_matrix(run, table)
     if figure is not None:
         run.log_figure(figure, "fan_chart.png")
     for path in files:
         run.log_file(path, "report")
+
+
+def _log_region_matrix(run: Run, table: pd.DataFrame) -> None:
+    """``region_matrix.png`` (indicators by regions, :func:`~mstarget.report.charts.region_matrix_chart`)
+    for a table of several regions small enough to show whole (at most 30 x 40 cells)."""
+    if "region" not in table or not 1 < table["region"].nunique() <= MATRIX_REGIONS \
+            or len(table) > MATRIX_REGIONS * MATRIX_INDICATORS:
+        return
+    figure = region_matrix_chart(build_report(table))
+    if figure is None:
+        return
+    try:
+        run.log_figure(figure, "region_matrix.png")
+    finally:
+        pyplot().close(figure)
 
 
 def _log_overview(run: Run, table: pd.DataFrame) -> None:
