@@ -146,3 +146,28 @@ def test_property_raising_a_ge_target_never_raises_p_meet(national, low, step, s
     row["target"] = low + step
     p_high = mt.assess(history, row, as_of=2022, seed=seed, n_paths=500)["p_meet"].iloc[0]
     assert p_high <= p_low
+
+
+def test_a_target_of_100_percent_is_met_as_reported():
+    """覆盖率达到100%: paths on the logit scale never reach 100 exactly, so p_meet was 0 and the status
+    off_track even for a series already at 100 % (SYNTHETIC figures). 100 is met when the value
+    would be reported as 100 at the series' precision (whole numbers: from 99.5)."""
+    def run(values):
+        h = pd.DataFrame({"region": "鼎湖区", "indicator": "覆盖率", "year": [2020, 2021, 2022, 2023],
+                          "value": values, "unit": "%"})
+        p = pd.DataFrame({"region": ["鼎湖区"], "indicator": ["覆盖率"], "baseline_year": [2020],
+                          "baseline": [values[0]], "target_year": [2025], "target": [100.0],
+                          "direction": ["increase"], "unit": ["%"]})
+        return mt.assess(h, p, seed=0).iloc[0]
+
+    reached = run([95.0, 97.0, 99.0, 100.0])
+    assert reached["status"] == "met" and reached["p_meet"] > 0.8 and reached["category"] == "achieved"
+    far = run([80.0, 82.0, 84.0, 86.0])
+    assert far["p_meet"] < 0.2 and far["status"] in ("at_risk", "off_track")
+    from mstarget.assess import _as_reported
+    from mstarget.transforms import Bounds
+
+    class _S:  # the two fields _as_reported reads
+        bounds, values = Bounds(0.0, 100.0), np.array([97.0, 98.5, 99.25])
+    assert _as_reported(100.0, ">=", _S) == pytest.approx(99.995)
+    assert _as_reported(98.0, ">=", _S) == 98.0  # below the bound: as it stands
