@@ -23,7 +23,7 @@ from .exceptions import DataValidationError, Problem
 from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import percent_kind, split_number_unit, split_unit
-from .validation import (CN_NUMERALS, Problems, apply_region, map_unique, normalize_text, normalize_words, parse_number,
+from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, Problems, apply_region, map_unique, normalize_text, normalize_words, parse_number,
                          parse_year, require_columns, separator_hint, text_column, written_text, YEAR_MAX,
                          YEAR_MIN)
 
@@ -317,14 +317,13 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
     return values
 
 
-_PRELIMINARY = ("预计", "初步", "估计", "快报", "预估", "暂定", "待核")
 _APPROXIMATE = ("约", "左右", "大约", "近", "超", "余", "多")
 
 
 def _value_hint(cell) -> str:
     """What is wrong with a value cell that is no number, when it can be said (else "")."""
     s = normalize_words(cell).replace(" ", "")
-    if any(w in s for w in _PRELIMINARY):
+    if any(w in s for w in PRELIMINARY_WORDS):
         return ("a preliminary mark (预计 / 初步) is not read: write the number alone and note it in a "
                 "备注 column（预计、初步等标注不读取：只填数字，标注写在备注列）; ")
     if any(ch.isdigit() for ch in s) and any(w in s for w in _APPROXIMATE):

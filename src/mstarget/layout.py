@@ -47,7 +47,7 @@ from .exceptions import DataValidationError, Problem, UnreadColumnWarning
 from .io import (DOCUMENT_TYPES, GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, held_as_objects, read_grids, read_table,
                  source_name)
 from .units import split_unit
-from .validation import is_region_name, is_total_region
+from .validation import PRELIMINARY_WORDS, is_region_name, is_total_region
 
 HEADER_SCAN = 30  # rows searched for the header
 #: a plan's later actual values (``2022年完成值``) are read into ``observed_<year>`` columns
@@ -63,7 +63,7 @@ _YEAR_FIRST = re.compile(rf"^{_YEAR}\s*(年度|年)?\s*(?P<role>.*)$")
 _YEAR_LAST = re.compile(rf"^(?P<role>.*?)\s*\(?{_YEAR}\s*(年度|年)?\)?$")
 #: a preliminary figure's mark after the year (``2023年（预计）``, ``2023年预计完成``, ``2023E``): the
 #: year's figure as known so far, read as that year (as a preliminary number in a cell is)
-_PRELIMINARY_ROLE = re.compile(r"^(?P<keep>.*?)[(（]?(预计|初步核算|初步|估计|快报|预估|暂定)(完成值|完成数|完成|数据|数|值)?[)）]?$"
+_PRELIMINARY_ROLE = re.compile(rf"^(?P<keep>.*?)[(（]?({'|'.join(PRELIMINARY_WORDS)})(完成值|完成数|完成|数据|数|值)?[)）]?$"
                                r"|^[eE]$")
 #: a part of a year after the year (``2023年1-9月``, ``2023年上半年``, ``2023年三季度``, ``2023年6月末``): not the year's figure
 PART_OF_YEAR = re.compile(r"(\d{1,2}\s*[-—–~至到]\s*\d{1,2}\s*月|[上下]半年|前?[一二三四1-4]季度|前三季度|"

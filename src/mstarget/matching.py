@@ -152,7 +152,8 @@ class Match:
                 names = ", ".join(map(str, g["name"].head(3))) + (" ..." if len(g) > 3 else "")
                 n_peers = int(g["suggestion"].str.endswith(PEER_NOTE).sum())
                 said = g["suggestion"].iloc[0].removesuffix(PEER_NOTE)
-                used = f"; {'all' if n_peers == len(g) else n_peers} used as peers (pooling), not assessed" if n_peers else ""
+                used = (f"; {'all' if n_peers == len(g) else n_peers} used as peers (pooling), not assessed"
+                        "（用作同指标其他地区的参照，不单独评估）") if n_peers else ""
                 lines.append(f"  {region}: {len(g)} series ({names}); {said}{used}")
             if len(groups) > limit:
                 lines.append(f"  ... and {len(groups) - limit} more regions the plan does not have")

@@ -50,6 +50,10 @@ def is_total_region(region) -> bool:
     return bool(TOTAL_REGION.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(region)))))
 
 
+#: marks of a preliminary figure (2023年（预计）, 84（初步）): one list for headers and cells
+PRELIMINARY_WORDS = ("初步核算", "预计", "初步", "估计", "快报", "预估", "暂定", "待核")
+
+
 NO_FIGURE = frozenset({"-", "--", "—", "——", "–", "/", "//", "…", "……", "..."})
 
 

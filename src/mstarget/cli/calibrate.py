@@ -101,10 +101,10 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
 
 
 #: windows shown in the summary: (points, smoothness ratio, peers' agreement) -> label
-SHOWN = ((4, 0.1, 0.9, "4 points, smooth, regions moving alike"),
-         (4, 1.0, 0.6, "4 points, uneven, regions differing"),
-         (6, 0.1, 0.9, "6 points, smooth, regions moving alike"),
-         (4, 0.3, False, "4 points, one series alone"))
+SHOWN = ((4, 0.1, 0.9, "4年数据，平稳，各地区同向 (4 points, smooth, regions moving alike)"),
+         (4, 1.0, 0.6, "4年数据，波动，各地区不一 (4 points, uneven, regions differing)"),
+         (6, 0.1, 0.9, "6年数据，平稳，各地区同向 (6 points, smooth, regions moving alike)"),
+         (4, 0.3, False, "4年数据，单独一个序列 (4 points, one series alone)"))
 
 
 def verdict(check: pd.DataFrame) -> str:
@@ -112,10 +112,16 @@ def verdict(check: pd.DataFrame) -> str:
     ship, mine = (check.set_index("calibration").loc[k] for k in ("shipped", "learned"))
     better = sum([abs(mine["cov_80"] - 0.8) < abs(ship["cov_80"] - 0.8), mine["ece"] < ship["ece"],
                   mine["brier"] < ship["brier"]])
-    said = ("your table was the more honest on those years: use it with --calibration" if better == 3 else
-            "the shipped table was the more honest on those years: keep it (no --calibration)" if better == 0 else
-            "neither table was the more honest on every measure: compare before you choose")
-    return (f"held out {mine['test_years']} ({int(mine['windows'])} windows): 80 % band covers "
+    said, said_zh = (("your table was the more honest on those years: use it with --calibration",
+                      "本地校准更准确，可用 --calibration 使用") if better == 3 else
+                     ("the shipped table was the more honest on those years: keep it (no --calibration)",
+                      "内置校准更准确，建议不使用本地校准") if better == 0 else
+                     ("neither table was the more honest on every measure: compare before you choose",
+                      "两者各有优劣，请比较后选择"))
+    return (f"留出{mine['test_years']}年检验（{int(mine['windows'])}个窗口）：80%区间覆盖率 本地{mine['cov_80']:.2f} / "
+            f"内置{ship['cov_80']:.2f}（0.80为准确），实现概率校准误差 {mine['ece']:.3f} / {ship['ece']:.3f}，"
+            f"Brier {mine['brier']:.3f} / {ship['brier']:.3f}；{said_zh}。\n"
+            f"held out {mine['test_years']} ({int(mine['windows'])} windows): 80 % band covers "
             f"{mine['cov_80']:.2f} with yours, {ship['cov_80']:.2f} shipped (0.80 is honest); p_meet ECE "
             f"{mine['ece']:.3f} / {ship['ece']:.3f}, Brier {mine['brier']:.3f} / {ship['brier']:.3f} "
             f"(a constant {mine['brier_base']:.3f}) -- {said}.")
@@ -134,7 +140,7 @@ def comparison(cal) -> pd.DataFrame:
         mine = cal.factors_for(MODEL, n, 2, z=_smoothness_of(ratio)[:n], peers=peers)[-1, 0]
         ship = default_calibration().factors_for(MODEL, n, 2, z=_smoothness_of(ratio)[:n], peers=peers)[-1, 0]
         shift = cal.shift_for(MODEL, n, 2, z=_smoothness_of(ratio)[:n], peers=peers)
-        rows.append({"window (2 years ahead)": label, "c_80": round(float(mine), 2),
+        rows.append({"窗口，2年后 (window, 2 years ahead)": label, "c_80": round(float(mine), 2),
                      "c_80 / shipped": round(float(mine / ship), 2),
                      SHIFT: round(0.0 if shift is None else float(shift[-1]), 2)})
     return pd.DataFrame(rows)

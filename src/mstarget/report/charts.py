@@ -464,13 +464,11 @@ def region_matrix_chart(report):
     L = LABELS[lang]
     regions = report.regions[:MATRIX_REGIONS]
     cells: dict = {}
-    names: list = []
-    for r in report.rows:
-        key = r.raw.get("name") if isinstance(r.raw.get("name"), str) and r.raw.get("name") else r.raw.get("indicator")
-        if key not in names:
-            names.append(key)
-        cells[(key, str(r.raw.get("region")))] = r  # the last target year wins
-    names = names[:MATRIX_INDICATORS]
+    for r in report.rows:  # an indicator by its name (else its id); of several target years the last wins
+        name = r.raw.get("name")
+        cells[(name if isinstance(name, str) and name else r.raw.get("indicator"), str(r.raw.get("region")))] = r
+    every = list(dict.fromkeys(key for key, _ in cells))
+    names = every[:MATRIX_INDICATORS]
     labels = [_label_name({"name": n, "indicator": n}, lang) for n in names]
     width = max(display_width(t) for t in labels) if labels else 10
     height = 1.25 + 0.32 * len(names)
@@ -495,7 +493,7 @@ def region_matrix_chart(report):
     for side in ax.spines.values():
         side.set_visible(False)
     title = L["matrix"]
-    if len(regions) < len(report.regions) or len(names) < len({r.raw.get("name") for r in report.rows}):
+    if len(regions) < len(report.regions) or len(names) < len(every):
         title += L["matrix_cut"].format(len(regions), len(names))
     ax.set_title(title, fontsize=10, loc="left")
     present = [c for c in CATEGORY_COLOURS if any(r.category == c for r in report.rows)]
