@@ -30,7 +30,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                     "quantiles")),
     ("readers and writers", ("io", "plotting", "chinese_script", "validation", "units", "layout", "consistency",
                              "matching", "plan", "history")),
-    ("transforms", ("transforms",)),
+    ("transforms", ("transforms", "precision")),
     ("models", ("models.*",)),
     ("forecast", ("pooling", "calibration", "selection", "forecast")),
     ("assess / backtest", ("schedule", "chart_choice", "reliability", "reliability_charts", "assess", "outcomes",

@@ -631,7 +631,9 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
 
     samples = np.asarray(samples, dtype=float)
     ordered = np.sort(samples)  # one sort; the same numbers as np.mean / np.median / np.quantile
-    p = share_meeting(ordered, _as_reported(target, direction, sf) if kind != "increment" else target, direction)
+    # a target at the indicator's bound (覆盖率达到100%) is met by paths that would be reported as
+    # the bound: the forecast's paths are snapped to it (:func:`mstarget.precision.snap_to_bounds`)
+    p = share_meeting(ordered, target, direction)
     row["forecast"] = float(sorted_median(ordered))
     row["lo_80"], row["hi_80"] = (float(v) for v in sorted_quantiles(ordered, [0.1, 0.9]))
     row["p_meet"] = p
@@ -655,23 +657,6 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     _schedule(row, sf, current, achieved, rules)
     row["note"] = "; ".join(notes)
     return TargetAssessment(row, samples, sf)
-
-
-def _as_reported(target: float, direction: str, sf: SeriesForecast) -> float:
-    """The threshold a forecast must pass for a target at the indicator's bound (覆盖率达到100%, a
-    ``%`` share's upper bound): paths on the logit scale come ever closer to 100 but never reach it,
-    so 100 is met when the value would be *reported* as 100 -- within half a unit of the last decimal
-    the series is reported with (99.5 for whole numbers, 99.95 for one decimal). Any other target
-    is compared as it stands."""
-    b = sf.bounds
-    at_upper = direction == ">=" and b.upper is not None and target >= b.upper
-    at_lower = direction == "<=" and b.lower is not None and target <= b.lower
-    if not (at_upper or at_lower):
-        return target
-    decimals = max((len(t.split(".")[1]) if "." in t else 0 for t in (f"{v:.10g}" for v in sf.values)
-                    if "e" not in t), default=0)
-    tol = 0.5 * 10.0 ** -min(decimals, 4)
-    return target - tol if at_upper else target + tol
 
 
 def _check_running_totals(r, years, values, by, ty, target, direction, done, notes) -> None:

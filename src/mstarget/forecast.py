@@ -36,6 +36,7 @@ from .exceptions import ModelFallbackWarning, ModelFitError, ParameterError, Sho
 from .history import read_history
 from .models import ModelSpec, model_class, resolve
 from .models.base import Forecaster
+from .precision import model_scale_unit, snap_to_bounds
 from .progress import Progress
 from .quantiles import sorted_quantiles
 from .transforms import Bounds, Transform, choose_transform
@@ -151,6 +152,8 @@ class _Prepared:
     prior_change: float = float("nan")
     #: pooled prior of the series' indicator (model scale), set by :func:`_attach_peers`
     peer: _pool.PeerPrior | None = None
+    #: one reporting unit around the last value on the model scale (:mod:`mstarget.precision`)
+    resolution: float = 0.0
 
 
 def _fill_gaps(years: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -398,6 +401,7 @@ class _Run:
             cls = model_class(p.spec.name)
             p.transform = choose_transform(p.bounds, p.values, prefer=cls.prefer_transform)
             p.z = _fill_gaps(p.years, p.transform.forward(p.values))
+            p.resolution = model_scale_unit(p.transform, p.values)
         _attach_peers([self.prepared[i] for i in idx], reference)
 
     def groups(self, idx: Sequence[int]) -> tuple[list, list]:
@@ -489,7 +493,8 @@ def _forecast_chunk(items: Sequence[_Prepared], key: tuple, extras: Sequence, *,
     if not cls.needs_bounds and not (isinstance(shared, str) and shared == _LEARNING_FAILED):
         ys = [p.z for p in items]
         priors = [p.transform.noise_prior(p.z) for p in items]
-        extra = {"peers": [p.peer for p in items]} if getattr(cls, "uses_peers", False) else {}
+        extra = ({"peers": [p.peer for p in items], "resolutions": [p.resolution for p in items]}
+                 if getattr(cls, "uses_peers", False) else {})
         try:
             fitted = cls.fit_shared(ys, priors, shared, **extra, **spec.params)
         except ModelFitError:
@@ -510,7 +515,8 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
             model = spec.build()
             if model.needs_bounds:
                 model.use_bounds(p.bounds, p.transform)
-            extra = {"peer": p.peer} if getattr(model, "uses_peers", False) else {}
+            extra = ({"peer": p.peer, "resolution": p.resolution}
+                     if getattr(model, "uses_peers", False) else {})
             model = model.fit(p.z, noise_prior=prior, **extra)
         except ModelFitError as exc:  # a model that cannot fit this series: the recorded fallback
             for name in FALLBACK:
@@ -533,7 +539,7 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
                              None if np.isfinite(p.prior_change) else  # a stated trend is kept
                              cal.shift_for(key, p.values.size, p.h, z=p.z, peers=_peer_feature(p, model)),
                              float(p.z[-1]))
-    paths = p.transform.inverse(z_paths)
+    paths = snap_to_bounds(p.transform.inverse(z_paths), p.bounds, p.values, p.transform.edge)
     last = int(p.years[-1])
     return SeriesForecast(p.region, p.indicator, p.years, p.values,
                           np.arange(last + 1, last + 1 + p.h), paths, used, p.bounds,

@@ -77,6 +77,8 @@ class Transform:
     """Maps values of one series to the unbounded model scale and back (vectorised)."""
 
     name = "identity"
+    #: distance from a bound within which ``forward`` cannot tell a value from the bound
+    edge = 0.0
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         return np.asarray(x, dtype=float)
@@ -99,6 +101,7 @@ class LogitTransform(Transform):
             raise ParameterError(f"upper bound {upper} must exceed lower bound {lower}; fix the "
                                  "declared lower / upper bounds")
         self.lower, self.upper = float(lower), float(upper)
+        self.edge = EDGE * (self.upper - self.lower)
 
     def forward(self, x):
         p = (np.asarray(x, dtype=float) - self.lower) / (self.upper - self.lower)

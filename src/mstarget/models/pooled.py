@@ -15,6 +15,10 @@ points cannot give, the other regions of the same indicator can (:mod:`mstarget.
   for counts, which a single observation gets) -- worth ``ALONE_DOF``. Over a plan's few years
   the risk for a steady series is its trend changing, which scales with the trend itself: a stock
   growing 12 % a year and an index creeping up 0.5 % a year must not get the same fan.
+  Nor is the noise ever below what the reporting unit hides (``resolution``, one unit on the
+  model scale, :mod:`mstarget.precision`): a count reported 5, 5, 5, 5 moved by less than one a
+  year, not by nothing, so its yearly changes get at least the variance of a difference of two
+  rounded figures, ``resolution^2 / 6``.
 
 Sample paths draw a slope and a noise scale per path (scaled-inverse-chi-square, so t-like tails)
 and accumulate yearly changes: the fan widens with both the noise (``~ sqrt(h)``) and the slope's
@@ -37,15 +41,16 @@ ALONE_FLOOR = 0.1  # the own-scale prior is at least this share of the transform
 class PooledDriftModel(Forecaster):
     """Random walk with an empirical-Bayes pooled drift (see module docstring).
 
-    ``fit(y, noise_prior=..., peer=PeerPrior | None)``; :meth:`fit_many` takes ``peers`` (one
-    :class:`~mstarget.pooling.PeerPrior` or ``None`` per series).
+    ``fit(y, noise_prior=..., peer=PeerPrior | None, resolution=0.0)``; :meth:`fit_many` takes
+    ``peers`` (one :class:`~mstarget.pooling.PeerPrior` or ``None`` per series) and ``resolutions``
+    (one reporting unit on the model scale per series, 0 for none).
     """
 
     name = "pooled_drift"
     min_points = 1
     uses_peers: ClassVar[bool] = True
 
-    def fit(self, y, *, noise_prior=1.0, peer=None):
+    def fit(self, y, *, noise_prior=1.0, peer=None, resolution=0.0):
         y = check_series(y, "PooledDriftModel")
         d = np.diff(y)
         k = d.size
@@ -59,7 +64,7 @@ class PooledDriftModel(Forecaster):
         own_ss = float(((d - d.mean()) ** 2).sum()) if k >= 2 else 0.0
         own_dof = max(k - 1, 0)
         self.nu_ = nu0 + own_dof
-        self.s2_ = (nu0 * s2_prior + own_ss) / self.nu_
+        self.s2_ = max((nu0 * s2_prior + own_ss) / self.nu_, float(resolution) ** 2 / 6.0)
         if k == 0:
             if peer is not None:
                 self.slope_, self.slope_var_ = peer.slope, peer.slope_sd ** 2
@@ -76,14 +81,18 @@ class PooledDriftModel(Forecaster):
         return self
 
     @classmethod
-    def fit_many(cls, ys: Sequence[np.ndarray], noise_priors: Sequence[float], *, peers=None, **params):
-        return cls.fit_shared(ys, noise_priors, None, peers=peers, **params)
+    def fit_many(cls, ys: Sequence[np.ndarray], noise_priors: Sequence[float], *, peers=None,
+                 resolutions=None, **params):
+        return cls.fit_shared(ys, noise_priors, None, peers=peers, resolutions=resolutions, **params)
 
     @classmethod
-    def fit_shared(cls, ys, noise_priors, shared, *, peers=None, **params):
-        """Per series, with its pooled prior (``peers``, learned before: :mod:`mstarget.pooling`)."""
+    def fit_shared(cls, ys, noise_priors, shared, *, peers=None, resolutions=None, **params):
+        """Per series, with its pooled prior (``peers``, learned before: :mod:`mstarget.pooling`)
+        and its reporting unit on the model scale (``resolutions``)."""
         peers = peers if peers is not None else [None] * len(ys)
-        return [cls(**params).fit(y, noise_prior=p, peer=q) for y, p, q in zip(ys, noise_priors, peers)]
+        resolutions = resolutions if resolutions is not None else [0.0] * len(ys)
+        return [cls(**params).fit(y, noise_prior=p, peer=q, resolution=r)
+                for y, p, q, r in zip(ys, noise_priors, peers, resolutions)]
 
     def predict(self, h):
         return self.last_ + self.slope_ * np.arange(1, h + 1)
