@@ -181,3 +181,51 @@ def test_a_tracked_assessment_of_several_regions_logs_the_region_matrix(files, t
     client, (several, single) = runs_of(uri, experiment)
     assert "region_matrix.png" in {a.path for a in client.list_artifacts(several.info.run_id)}
     assert "region_matrix.png" not in {a.path for a in client.list_artifacts(single.info.run_id)}
+
+
+def test_a_province_of_31_regions_gets_every_region_in_the_matrix(data_dir, tmp_path):
+    """All 31 provinces (REAL 2018-2022 budget outlays; targets 1.3x the 2020 value, SYNTHETIC): the
+    matrix showed the first 30 and dropped the last province; it now runs on to a second page, in
+    the report files and in the tracked run."""
+    import uuid
+
+    from mlflow_helpers import runs_of
+
+    from mstarget.assess import assess_detailed
+    from mstarget.report import build_report
+    from mstarget.report.charts import region_matrix_chart, region_matrix_pages, report_charts
+
+    panel = pd.read_csv(data_dir / "china" / "provincial_panels.csv")
+    h = panel[(panel["indicator"] == INDICATOR) & panel["year"].between(2018, 2022) & (panel["region"] != "全国")]
+    regions = sorted(h["region"].unique())
+    assert len(regions) == 31
+    base = h[h["year"] == 2020].set_index("region")
+    plan = pd.DataFrame({"region": regions, "indicator": INDICATOR, "name": base.loc[regions, "name"].to_numpy(),
+                         "unit": base.loc[regions, "unit"].to_numpy(), "baseline_year": 2020,
+                         "baseline": base.loc[regions, "value"].to_numpy(), "target_year": 2025,
+                         "target": (1.3 * base.loc[regions, "value"]).round(0).to_numpy(),  # SYNTHETIC
+                         "direction": "increase", "attribute": "expected"})
+    table, details = assess_detailed(h, plan, as_of=2022, seed=0)
+    report = build_report(table, details)
+    assert region_matrix_pages(report) == 2
+    second = region_matrix_chart(report, 2)
+    try:
+        ax = second.axes[0]
+        assert len(ax.texts) == 1 and ax.texts[0].get_text() == report.rows[-1].cells["p_meet"].text
+        assert "31-31" in ax.get_title(loc="left")  # the 31st region, on page 2 of 2
+    finally:
+        import matplotlib.pyplot as plt
+        plt.close(second)
+    assert region_matrix_chart(report, 3) is None
+    assert len(report_charts(report).matrix) == 2
+
+    h.to_csv(tmp_path / "history.csv", index=False)
+    plan.to_csv(tmp_path / "plan.csv", index=False)
+    out = tmp_path / "m.html"
+    uri, experiment = f"sqlite:///{tmp_path / 'mlflow.db'}", f"provinces-{uuid.uuid4().hex[:6]}"
+    assert main(["report", "--plan", str(tmp_path / "plan.csv"), "--history", str(tmp_path / "history.csv"),
+                 "--as-of", "2022", "--out", str(out), "--tracking-uri", uri, "--experiment", experiment]) == 0
+    assert out.read_text(encoding="utf-8").count('class="chart matrix"') == 2
+    client, (run,) = runs_of(uri, experiment)
+    names = {a.path for a in client.list_artifacts(run.info.run_id)}
+    assert {"region_matrix.png", "region_matrix_2.png"} <= names

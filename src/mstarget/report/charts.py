@@ -44,7 +44,7 @@ LABELS = {
            "no_data": "暂无监测数据", "sum": "基期以来累计", "overview": "实现概率与目标进度（全部{}项）",
            "x": "目标进度 − 时间进度（百分点）：← 慢于时间进度 | 快于时间进度 →", "y": "实现概率（%）",
            "no_progress": "进度\n无法计算", "shown": "（图示{}/{}项：约束性指标及风险最高者）",
-           "matrix": "分地区评价一览（格内为实现概率）", "matrix_cut": "（前{}个地区、{}项指标）"},
+           "matrix": "分地区评价一览（格内为实现概率）", "matrix_page": "（第{}/{}页：地区{}-{}，共{}个；指标{}-{}，共{}项）"},
     "en": {"observed": "observed", "baseline": "baseline", "median": "forecast median", "band": "{}% interval",
            "target": "target", "target_year": "target year", "year": "year", "p": "P(met)",
            "no_data": "no observation yet", "sum": "sum since base year", "overview": "Chance of meeting the target vs progress (all {} targets)",
@@ -52,9 +52,9 @@ LABELS = {
            "y": "P(target met) (%)", "no_progress": "progress\nunknown",
            "shown": " (showing {} of {}: binding and most at risk)",
            "matrix": "Assessment by region (chance of meeting the target in each cell)",
-           "matrix_cut": " (first {} regions, {} indicators)"},
+           "matrix_page": " (page {} of {}: regions {}-{} of {}, indicators {}-{} of {})"},
 }
-#: regions (columns) and indicators (rows) of :func:`region_matrix_chart` at most
+#: regions (columns) and indicators (rows) on a page of :func:`region_matrix_chart`
 MATRIX_REGIONS, MATRIX_INDICATORS = 30, 40
 
 
@@ -444,16 +444,44 @@ def figure_png(fig, *, dpi: int = 100) -> bytes:
     return buf.getvalue()
 
 
-def region_matrix_chart(report):
+def _matrix_cells(report) -> tuple[dict, list]:
+    """The matrix's cells keyed by (indicator, region) -- an indicator by its name, else its id; of
+    several target years the last wins -- and the indicators in the table's order."""
+    cells: dict = {}
+    for r in report.rows:
+        name = r.raw.get("name")
+        cells[(name if isinstance(name, str) and name else r.raw.get("indicator"), str(r.raw.get("region")))] = r
+    return cells, list(dict.fromkeys(key for key, _ in cells))
+
+
+def region_matrix_pages(report) -> int:
+    """How many pages :func:`region_matrix_chart` takes to show every region and indicator of a report
+    (``MATRIX_REGIONS`` regions by ``MATRIX_INDICATORS`` indicators a page); 0 for one region."""
+    if not report.several_regions:
+        return 0
+    _, every = _matrix_cells(report)
+    return -(-len(report.regions) // MATRIX_REGIONS) * max(-(-len(every) // MATRIX_INDICATORS), 1)
+
+
+def region_matrix_chart(report, page: int = 1):
     """Indicators (rows) by regions (columns) of a report covering several regions: each cell in the
     colour of its category (提前实现 ... 滞后, grey for 数据不足), with its ``p_meet`` as the report prints
-    it; an indicator with several target years shows its last. At most ``MATRIX_REGIONS`` regions and
-    ``MATRIX_INDICATORS`` indicators (in the table's order); ``None`` for a report of one region.
+    it; an indicator with several target years shows its last. A page shows at most
+    ``MATRIX_REGIONS`` regions and ``MATRIX_INDICATORS`` indicators (in the table's order); a
+    county-level table of a whole province takes several (:func:`region_matrix_pages`): page 1 is
+    the first regions and indicators, the regions run on first.
+
+    Parameters
+    ----------
+    report : mstarget.report.Report
+    page : int
+        1 to :func:`region_matrix_pages`.
 
     Returns
     -------
     matplotlib.figure.Figure or None
-        About 1.1 cm per region and 0.6 cm per indicator, legend of the categories below.
+        About 1.1 cm per region and 0.6 cm per indicator, legend of the categories below; ``None``
+        for a report of one region or a page past the last.
     """
     from matplotlib.patches import Patch  # lazy: heavy (matplotlib)
 
@@ -462,13 +490,14 @@ def region_matrix_chart(report):
     plt = pyplot()
     lang = chart_language(report.lang)
     L = LABELS[lang]
-    regions = report.regions[:MATRIX_REGIONS]
-    cells: dict = {}
-    for r in report.rows:  # an indicator by its name (else its id); of several target years the last wins
-        name = r.raw.get("name")
-        cells[(name if isinstance(name, str) and name else r.raw.get("indicator"), str(r.raw.get("region")))] = r
-    every = list(dict.fromkeys(key for key, _ in cells))
-    names = every[:MATRIX_INDICATORS]
+    pages = region_matrix_pages(report)
+    if not 1 <= page <= pages:
+        return None
+    cells, every = _matrix_cells(report)
+    across = -(-len(report.regions) // MATRIX_REGIONS)
+    r0, i0 = ((page - 1) % across) * MATRIX_REGIONS, ((page - 1) // across) * MATRIX_INDICATORS
+    regions = report.regions[r0:r0 + MATRIX_REGIONS]
+    names = every[i0:i0 + MATRIX_INDICATORS]
     labels = [_label_name({"name": n, "indicator": n}, lang) for n in names]
     width = max(display_width(t) for t in labels) if labels else 10
     height = 1.25 + 0.32 * len(names)
@@ -493,8 +522,9 @@ def region_matrix_chart(report):
     for side in ax.spines.values():
         side.set_visible(False)
     title = L["matrix"]
-    if len(regions) < len(report.regions) or len(names) < len(every):
-        title += L["matrix_cut"].format(len(regions), len(names))
+    if pages > 1:
+        title += L["matrix_page"].format(page, pages, r0 + 1, r0 + len(regions), len(report.regions),
+                                         i0 + 1, i0 + len(names), len(every))
     ax.set_title(title, fontsize=10, loc="left")
     present = [c for c in CATEGORY_COLOURS if any(r.category == c for r in report.rows)]
     text = CATEGORY_ZH if lang == "zh" else CATEGORY_EN
@@ -505,11 +535,11 @@ def region_matrix_chart(report):
 
 
 class ReportCharts(NamedTuple):
-    """The PNGs a report shows: ``overview`` (:func:`overview_chart`), ``matrix``
-    (:func:`region_matrix_chart`, ``None`` for one region) and ``fans`` (fan chart per 序号)."""
+    """The PNGs a report shows: ``overview`` (:func:`overview_chart`), ``matrix`` (the pages of
+    :func:`region_matrix_chart`; empty for one region) and ``fans`` (fan chart per 序号)."""
 
     overview: bytes | None
-    matrix: bytes | None
+    matrix: tuple[bytes, ...]
     fans: dict[int, bytes]
 
 
@@ -517,8 +547,8 @@ def report_charts(report, *, dpi: int = 100) -> ReportCharts:
     """PNG of the overview chart, of the region matrix (several regions) and of the fan chart of
     every charted row (keyed by 序号)."""
     overview = figure_png(overview_chart(report.rows, lang=report.lang), dpi=dpi) if report.rows else None
-    matrix_fig = region_matrix_chart(report) if report.rows else None
-    matrix = figure_png(matrix_fig, dpi=dpi) if matrix_fig is not None else None
+    pages = region_matrix_pages(report) if report.rows else 0
+    matrix = tuple(figure_png(region_matrix_chart(report, page), dpi=dpi) for page in range(1, pages + 1))
     fans = {}
     for k in report.charted:
         row = report.rows[k]
@@ -528,6 +558,7 @@ def report_charts(report, *, dpi: int = 100) -> ReportCharts:
     return ReportCharts(overview, matrix, fans)
 
 
-__all__ = ["fan_chart", "target_chart", "overview_chart", "region_matrix_chart", "figure_png", "report_charts",
+__all__ = ["fan_chart", "target_chart", "overview_chart", "region_matrix_chart", "region_matrix_pages", "figure_png",
+           "report_charts",
            "ReportCharts", "save_figure",
            "chart_language"]

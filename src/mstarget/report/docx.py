@@ -213,8 +213,8 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
         doc.add_heading(h[3], level=1)
         doc.add_picture(io.BytesIO(overview), width=Cm(16))
         _paragraph(doc, OVERVIEW_CAPTION[report.lang], indent=False, size=9)
-        if charts.matrix is not None:
-            doc.add_picture(io.BytesIO(charts.matrix), width=Cm(16))
+        for png in charts.matrix:
+            doc.add_picture(io.BytesIO(png), width=Cm(16))
             _paragraph(doc, MATRIX_CAPTION[report.lang], indent=False, size=9)
     doc.add_heading(h[4], level=1)
     for row in report.rows:

@@ -139,9 +139,9 @@ def render_html(report: Report, charts: ReportCharts) -> str:
              f'<section id="table"><h2>{h[2]}</h2><div class="scroll">{main_table(report)}</div></section>']
     if overview is not None:
         cap = OVERVIEW_CAPTION[report.lang]
-        matrix = "" if charts.matrix is None else (
-            f'<figure>{_img(charts.matrix, MATRIX_CAPTION[report.lang], "matrix")}'
-            f"<figcaption>{_e(MATRIX_CAPTION[report.lang])}</figcaption></figure>")
+        matrix = "".join(f'<figure>{_img(png, MATRIX_CAPTION[report.lang], "matrix")}'
+                         f"<figcaption>{_e(MATRIX_CAPTION[report.lang])}</figcaption></figure>"
+                         for png in charts.matrix)
         parts.append(f'<section id="overview"><h2>{h[3]}</h2><figure>'
                      f'{_img(overview, h[3], "overview")}<figcaption>{_e(cap)}</figcaption></figure>{matrix}</section>')
     parts.append(f'<section id="targets"><h2>{h[4]}</h2>')

@@ -165,7 +165,7 @@ def _narrative_sheet(ws, report: Report) -> None:
 
 def _charts_sheet(ws, report: Report, charts: ReportCharts) -> None:
     row, fans = 1, charts.fans
-    for png in (charts.overview, charts.matrix):
+    for png in (charts.overview, *charts.matrix):
         if png is not None:
             img = Image(io.BytesIO(png))
             ws.add_image(img, f"A{row}")

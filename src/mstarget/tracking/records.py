@@ -13,7 +13,8 @@ import pandas as pd
 
 from ..exceptions import TrackingError, TrackingWarning
 from ..plotting import pyplot
-from ..report.charts import MATRIX_INDICATORS, MATRIX_REGIONS, overview_chart, region_matrix_chart
+from ..report.charts import (MATRIX_INDICATORS, MATRIX_REGIONS, overview_chart, region_matrix_chart,
+                             region_matrix_pages)
 from ..report.model import build_report
 from ..schedule import CATEGORIES
 from .forecaster import log_forecaster
@@ -139,6 +140,8 @@ def describe_run(command: str, table: pd.DataFrame, params: Mapping[str, Any]) -
 #: chart of the table where the run is logged (a CLI's tracking process draws it on the other core
 #: while the command draws the fan chart)
 DRAW_OVERVIEW = "draw the overview chart of the table here"
+#: pages of the region matrix a tracked run logs at most (a bigger table: none; its report has them all)
+MATRIX_PAGES_LOGGED = 4
 
 
 def record_assessment(run: Run, table: pd.DataFrame, figure=None, files: Sequence[str | Path] = (),
@@ -147,8 +150,8 @@ def record_assessment(run: Run, table: pd.DataFrame, figure=None, files: Sequenc
     :data:`MAX_TARGET_METRICS` rows), the full table ``assessment.csv``,
     ``per_target_metrics.csv``, ``fan_chart.png`` (a capped grid: binding targets plus the most
     at risk), ``overview_chart.png`` (every target in one chart; ``overview=DRAW_OVERVIEW``: drawn
-    here from ``table``), ``region_matrix.png`` (a table of several regions, up to 30 x 40 cells)
-    and any report ``files`` (under ``report/``). Whatever the number of rows,
+    here from ``table``), ``region_matrix.png`` (a table of several regions; further pages as
+    ``region_matrix_2.png`` ..., at most :data:`MATRIX_PAGES_LOGGED`) and any report ``files`` (under ``report/``). Whatever the number of rows,
     only the table grows: the cost is bounded."""
     per_target = target_metrics(table)
     run.log_metrics({**assessment_metrics(table), **per_target})
@@ -169,17 +172,23 @@ def record_assessment(run: Run, table: pd.DataFrame, figure=None, files: Sequenc
 
 def _log_region_matrix(run: Run, table: pd.DataFrame) -> None:
     """``region_matrix.png`` (indicators by regions, :func:`~mstarget.report.charts.region_matrix_chart`)
-    for a table of several regions small enough to show whole (at most 30 x 40 cells)."""
-    if "region" not in table or not 1 < table["region"].nunique() <= MATRIX_REGIONS \
-            or len(table) > MATRIX_REGIONS * MATRIX_INDICATORS:
+    for a table of several regions, and ``region_matrix_2.png`` ... for its further pages (30 regions x
+    40 indicators a page), up to ``MATRIX_PAGES_LOGGED`` pages: a larger table's matrix is in its report."""
+    if "region" not in table or table["region"].nunique() < 2:
         return
-    figure = region_matrix_chart(build_report(table))
-    if figure is None:
+    key = "name" if "name" in table else "indicator"
+    pages = (-(-table["region"].nunique() // MATRIX_REGIONS)) * max(-(-table[key].nunique() // MATRIX_INDICATORS), 1)
+    if pages > MATRIX_PAGES_LOGGED:
         return
-    try:
-        run.log_figure(figure, "region_matrix.png")
-    finally:
-        pyplot().close(figure)
+    report = build_report(table)
+    for page in range(1, region_matrix_pages(report) + 1):
+        figure = region_matrix_chart(report, page)
+        if figure is None:
+            continue
+        try:
+            run.log_figure(figure, "region_matrix.png" if page == 1 else f"region_matrix_{page}.png")
+        finally:
+            pyplot().close(figure)
 
 
 def _log_overview(run: Run, table: pd.DataFrame) -> None:
