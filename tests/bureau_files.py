@@ -252,3 +252,43 @@ def write_table_pdf(path, rows, *, title: str | None = None, repeat_rows: int = 
     story = ([Paragraph(title, ParagraphStyle("zh", fontName="STSong-Light"))] if title else []) + [table]
     SimpleDocTemplate(str(path), invariant=1).build(story)
     return Path(path)
+
+
+def write_three_line_pdf(path, rows, *, header_rows: int = 1, valign: str = "TOP", title: str | None = None,
+                         note: str | None = None, box: str | None = None, repeat_header: bool = False,
+                         page_numbers: bool = False) -> Path:
+    """``rows`` (lists of text, the first ``header_rows`` the header) as a three-line table (三线表:
+    a rule above the header, one below it, one below the last row; no other lines), as many plan
+    documents typeset a table, drawn by reportlab with its built-in Chinese font. A ``\\n`` in a cell
+    wraps it onto two lines; ``valign`` places a row's other cells at the TOP / MIDDLE / BOTTOM of a
+    wrapped row; ``title`` / ``note`` lines above / below; ``box``: a ruled one-cell 专栏 box above. A table
+    longer than a page runs on to the next without a closing rule on the first, its header repeated
+    there when ``repeat_header``; ``page_numbers`` prints "— 1 —" at each page's foot."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    zh = ParagraphStyle("zh", fontName="STSong-Light", fontSize=10, leading=14)
+    table = Table(rows, repeatRows=header_rows if repeat_header else 0)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 9), ("VALIGN", (0, 0), (-1, -1), valign),
+                               ("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black),
+                               ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, colors.black),
+                               ("LINEBELOW", (0, -1), (-1, -1), 1.2, colors.black)]))
+    story = []
+    if box:
+        framed = Table([[box]])
+        framed.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 9),
+                                    ("BOX", (0, 0), (-1, -1), 0.5, colors.black)]))
+        story += [framed, Spacer(1, 12)]
+    story += ([Paragraph(title, zh)] if title else []) + [table] + ([Paragraph(note, zh)] if note else [])
+
+    def number(canvas, doc):
+        if page_numbers:
+            canvas.setFont("STSong-Light", 9)
+            canvas.drawCentredString(297, 30, f"— {doc.page} —")
+
+    SimpleDocTemplate(str(path), invariant=1).build(story, onFirstPage=number, onLaterPages=number)
+    return Path(path)

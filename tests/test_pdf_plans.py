@@ -110,3 +110,54 @@ def test_tables_a_page_of_text_apart_are_not_joined(tmp_path):
     two tables, and the plan is the indicators table alone."""
     plan = mt.read_plan(write_plan_pdf(tmp_path / "plan.pdf", box_after=True), region="鼎湖区")
     _same_as_the_workbook(plan, tmp_path)
+
+
+@pytest.mark.parametrize("valign", ["TOP", "MIDDLE", "BOTTOM"])
+def test_a_three_line_table_reads_as_the_workbook_does(tmp_path, valign):
+    """三线表: rules above and below the two-row header and below the last row, no other lines (the
+    table was refused: 'no ruled table'). Long names wrap onto a second line, the other cells at the
+    top, middle or bottom of the row; a ruled 专栏 box above and the 注 line below are not the table."""
+    from bureau_files import NOTE, PLAN_ROWS, TITLE, write_three_line_pdf
+
+    head = [["序号", "类别", "主要指标", "单位", "基期值", "规划值", "属性"], ["", "", "", "", "2020年", "2025年", ""]]
+    body = [[str(k + 1), group, name if len(name) <= 12 else name[:10] + "\n" + name[10:], unit, base, target, attr]
+            for k, (group, name, unit, base, target, attr) in enumerate(PLAN_ROWS)]
+    assert sum("\n" in r[2] for r in body) >= 2
+    path = write_three_line_pdf(tmp_path / "三线表.pdf", head + body, header_rows=2, valign=valign, title=TITLE,
+                                note=NOTE, box="专栏1 重点工程：智慧监管平台建设")
+    _same_as_the_workbook(mt.read_plan(path, region="鼎湖区"), tmp_path)
+
+
+def test_a_three_line_table_with_group_rows_keeps_them_as_groups(tmp_path):
+    """Group headings as rows of their own (一、市场主体 above its indicators) are not a wrapped name."""
+    from bureau_files import PLAN_ROWS, write_three_line_pdf
+
+    rows, last = [["序号", "指标名称", "单位", "2020年基数", "2025年目标", "属性"]], None
+    for k, (group, name, unit, base, target, attr) in enumerate(PLAN_ROWS):
+        if group != last:
+            rows.append([group, "", "", "", "", ""])
+            last = group
+        rows.append([str(k + 1), name if len(name) <= 12 else name[:9] + "\n" + name[9:], unit, base, target, attr])
+    plan = mt.read_plan(write_three_line_pdf(tmp_path / "groups.pdf", rows, valign="MIDDLE"), region="鼎湖区")
+    workbook = mt.read_plan(write_plan_xlsx(tmp_path / "p.xlsx"), region="鼎湖区")
+    for col in ("group", "name", "unit", "baseline", "target", "kind", "direction"):
+        assert plan[col].tolist() == workbook[col].tolist(), col
+
+
+def test_a_three_line_table_over_two_pages_is_one_table_or_refused(tmp_path):
+    """70 rows (the Dinghu rows five times, names numbered: SYNTHETIC) run over two pages: the first
+    page has no closing rule. With the header repeated on the second page the parts are one table
+    (the page numbers at the foot are not rows); without it the second part cannot be recognised,
+    and the PDF is refused -- reading the first part alone dropped 31 rows without a word."""
+    from bureau_files import PLAN_ROWS, write_three_line_pdf
+
+    rows = [["序号", "指标名称", "单位", "2020年基数", "2025年目标", "属性"]]
+    rows += [[str(i + 1), f"{name}{i // len(PLAN_ROWS) + 1}", unit, base, target, attr]
+             for i, (_, name, unit, base, target, attr) in enumerate(PLAN_ROWS * 5)]
+    both = write_three_line_pdf(tmp_path / "long.pdf", rows, repeat_header=True, page_numbers=True)
+    plan = mt.read_plan(both, region="鼎湖区")
+    assert len(plan) == 70 and plan["name"].iloc[-1] == "执业药师数5"
+    alone = write_three_line_pdf(tmp_path / "no_header.pdf", rows, page_numbers=True)
+    with pytest.raises(mt.DataValidationError, match=r"page 1 table 1.*三线表跨页") as err:
+        mt.read_plan(alone, region="鼎湖区")
+    assert "use the Word document the PDF was made from" in str(err.value)

@@ -34,6 +34,7 @@ from .exceptions import (
     Problem,
     environment_cause,
 )
+from .pdf_three_line import three_line_tables
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -221,9 +222,9 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
     out = [(name, g) for name, g in ((name, _trimmed(grid)) for name, grid in sheets) if g is not None]
     if not out and ext == ".pdf":
         raise DataValidationError([Problem(src, None, None, None,
-                                           "PDF 中没有可读取的表格 (the PDF holds no ruled table with text: a "
-                                           "scanned page is an image, and figures lined up without table "
-                                           "lines are not read)" + _PDF_FIX)], source=src)
+                                           "PDF 中没有可读取的表格 (the PDF holds no ruled table with text -- "
+                                           "a grid, or a three-line table (三线表) -- : a scanned page is an "
+                                           "image, and figures lined up without any rules are not read)" + _PDF_FIX)], source=src)
     if not out and (ext in DOCUMENT_TYPES or _is_html(p)):
         what = "文档" if ext == ".docx" else "网页"
         raise DataValidationError([Problem(src, None, None, None,
@@ -377,7 +378,8 @@ _PDF_FIX = ("; 请使用规划的 Word 原文件，或把表格复制到 Excel �
 def _pdf_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
     """The ruled tables of a PDF (a plan as a government site publishes it), page by page, as grids.
 
-    Tables are found by their lines (pdfplumber's default, as Word and WPS draw a table's borders); a
+    Tables are found by their lines (pdfplumber's default, as Word and WPS draw a table's borders), and
+    three-line tables (三线表: horizontal rules only) by their rules (:mod:`mstarget.pdf_three_line`); a
     cell spanning rows or columns holds its text in every position it spans, as merged cells of a
     workbook do, and a cell's lines are joined (``预期`` / ``性`` is ``预期性``). A table that runs on
     from one page to the next (the last table of a page, the first of the next, as many columns) is
@@ -386,32 +388,41 @@ def _pdf_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
     (``(cid:12)``) is refused, never guessed."""
     import pdfplumber  # lazy: pdfplumber (pdfminer.six), only for PDFs
 
-    # (name, rows, page, first table on its page, last table on its page). Tables on consecutive pages
-    # are joined on these alone, not on where they sit: a part left out would be lost without a word,
-    # while two tables joined by mistake give rows that are refused, naming them
-    found: list[tuple[str, list[list[str]], int, bool, bool]] = []
+    # (name, rows, page, first table on its page, last table on its page, runs on). Tables on consecutive
+    # pages are joined on these alone, not on where they sit: a part left out would be lost without a
+    # word, while two tables joined by mistake give rows that are refused, naming them
+    found: list[tuple[str, list[list[str]], int, bool, bool, bool]] = []
     with _quiet_pdfminer(), pdfplumber.open(str(p)) as pdf:
         for n, page in enumerate(pdf.pages, 1):
             tables = sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
-            for k, table in enumerate(tables, 1):
-                rows = _pdf_grid(table)
+            lined = three_line_tables(page, [t.bbox for t in tables])
+            grids = [(_pdf_grid(t), False) for t in tables] + [(t.rows, t.runs_on) for t in lined]
+            for k, (rows, runs_on) in enumerate(grids, 1):
                 if any("(cid:" in c for r in rows for c in r):
                     raise DataValidationError([Problem(
                         f"{src} [page {n} table {k}]", None, None, None,
                         "PDF 的字体没有字符映射，文字无法读取 (the PDF's fonts do not say which characters "
                         "they draw, so its text cannot be read)" + _PDF_FIX)], source=src)
-                found.append((f"page {n} table {k}", rows, n, k == 1, k == len(tables)))
+                found.append((f"page {n} table {k}", rows, n, k == 1, k == len(grids), runs_on))
     out: list[tuple[str, list[list[str]]]] = []
-    prev_page, closes = 0, False
-    for name, rows, n, opens, closes_page in found:
+    prev_page, closes, open_table = 0, False, None
+    for name, rows, n, opens, closes_page, runs_on in found:
         if (out and closes and opens and n == prev_page + 1 and rows and out[-1][1]
                 and len(rows[0]) == len(out[-1][1][0])):
             first = out[-1][1]
             repeated = next((m for m in range(min(3, len(rows)), 0, -1) if rows[:m] == first[:m]), 0)
             first.extend(rows[repeated:])  # the same table run on to the next page, its header not repeated
         else:
+            if open_table is not None:
+                break
             out.append((name, rows))
-        prev_page, closes = n, closes_page
+        prev_page, closes, open_table = n, closes_page, (name if runs_on else None)
+    if open_table is not None:
+        raise DataValidationError([Problem(
+            f"{src} [{open_table}]", None, None, None,
+            "三线表跨页，后续部分无法识别 (a three-line table runs on past this page without its closing "
+            "rule, and the top of the next page holds no table with as many columns to continue it: "
+            "it is not read in part)" + _PDF_FIX)], source=src)
     return out
 
 

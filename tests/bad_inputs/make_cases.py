@@ -31,7 +31,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the bureau-style builders
-from bureau_files import write_plan_docx, write_plan_html, write_plan_pdf  # noqa: E402
+from bureau_files import (PLAN_ROWS, write_plan_docx, write_plan_html, write_plan_pdf,  # noqa: E402
+                          write_three_line_pdf)
 
 HERE = Path(__file__).resolve().parent
 FILES = HERE / "files"
@@ -490,6 +491,14 @@ def plan_cases() -> None:
          "p_pdf_bad_cell.pdf, row 15, column '2025年规划值': '≥≥99': one direction sign only",
          "the plan as the PDF a government site publishes (read: its table over three pages, the header "
          "repeated on each), one target typed with ≥ twice")
+    long_rows = [["序号", "指标名称", "单位", "2020年基数", "2025年目标", "属性"]]
+    long_rows += [[str(i + 1), f"{name}{i // len(PLAN_ROWS) + 1}", unit, base, target, attr]
+                  for i, (_, name, unit, base, target, attr) in enumerate(PLAN_ROWS * 5)]
+    write_three_line_pdf(FILES / "p_three_line_runs_on.pdf", long_rows, page_numbers=True)
+    case("p_three_line_runs_on", PLAN_ONLY % "p_three_line_runs_on.pdf" + " --region 鼎湖区", 2,
+         "p_three_line_runs_on.pdf [page 1 table 1]: 三线表跨页",
+         "a three-line table (三线表) of 70 rows running on to a second page without its header repeated "
+         "there: refused, not read in part")
     (FILES / "p_plan.docx").write_bytes(b"PK\x03\x04 not really a document")
     case("p_not_a_docx", PLAN_ONLY % "p_plan.docx", 2,
          "p_plan.docx: cannot read the file as DOCX: 不是 .docx 格式的 Word 文档",

@@ -1,0 +1,163 @@
+"""Three-line tables (三线表) in a PDF: a table drawn with horizontal rules only.
+
+Many documents typeset a table with three rules and no vertical lines: one above the header, one
+below it, one below the last row. pdfplumber finds ruled tables by their lines, and a three-line
+table has none between its columns or rows, so it was not read at all. Here such a table is found
+by its rules and read by where its words sit:
+
+* **Rules**: horizontal lines across at least :data:`RULE_MIN_SHARE` of the page's width, outside
+  the ruled tables already read; three or more with the same left and right ends, text between each
+  pair and no vertical line in the span, make one table (first rule: top; second: below the header;
+  last: bottom).
+* **Columns** from the words' alignment (pdfplumber's ``text`` strategy), **lines** of text as rows.
+* **Header**: every line between the first two rules, joined per column (``2020年`` over ``基期值``
+  is ``2020年基期值``).
+* **Body**: a line holding a figure (a digit in any cell) is a row; a line without one within
+  :data:`WRAP_SHARE` of the row pitch of its nearest row is the wrapped rest of that row's text
+  (``生产领域区级工业产品质量`` / ``监督抽查覆盖率``) and is joined to it, above or below as it sits; any
+  other line (``二、知识产权``) is a row of its own.
+
+A table running on to the next page (no closing rule on the first) is joined with the table at the
+top of the next page when that one has as many columns, as a ruled table is; otherwise the PDF is
+refused (:mod:`mstarget.io`) rather than read in part. What cannot be placed this way is left for the
+plan and history readers to refuse, naming the row.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from typing import NamedTuple
+
+RULE_MIN_SHARE = 0.4  # a rule spans at least this share of the page's width
+WRAP_SHARE = 0.6  # a line without figures this close (share of the row pitch) to a row wraps its text
+_SAME = 2.5  # points: two edges this close are one rule, two rules with ends this close are one table
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
+class ThreeLineTable(NamedTuple):
+    """One three-line table of a page: ``rows`` (grid of text, header row first) and whether it
+    ``runs_on`` -- opens on the page (top rule, rule below the header, rows down to the page's last
+    line of rows) without closing there, so its rest is on the next page."""
+
+    rows: list[list[str]]
+    runs_on: bool
+
+
+def three_line_tables(page, skip=()) -> list[ThreeLineTable]:
+    """The three-line tables of one pdfplumber ``page``, top to bottom; ``skip``: bounding boxes
+    ``(x0, top, x1, bottom)`` of tables already read. A table that opens on the page and does not
+    close there (:attr:`ThreeLineTable.runs_on`) ends at its last line of rows: a line after a gap
+    of more than twice the row pitch (a page number) is not part of it."""
+    out = []
+    for top, header_rule, bottom, x0, x1, runs_on in _rule_sets(page, skip):
+        crop = page.crop((max(x0 - 1, 0), max(top - 1, 0), min(x1 + 1, page.width), min(bottom + 1, page.height)))
+        table = crop.find_table({"vertical_strategy": "text", "horizontal_strategy": "text"})
+        if table is None:
+            continue
+        lines = []
+        for row, cells in zip(table.rows, table.extract()):
+            texts = [(c or "").strip() for c in cells]
+            if any(texts):
+                lines.append(((row.bbox[1] + row.bbox[3]) / 2, texts))
+        header = [t for y, t in lines if y < header_rule]
+        body = [(y, t) for y, t in lines if y > header_rule]
+        if runs_on:
+            body = _without_footer(body)
+        if not header or not body or len(header[0]) < 2:
+            continue
+        out.append(ThreeLineTable([_joined(header)] + _rows(body), runs_on))
+    return out
+
+
+def _without_footer(body: list[tuple[float, list[str]]]) -> list[tuple[float, list[str]]]:
+    """The lines of a table running to the page's end, without what follows a gap of more than
+    twice the median line pitch (a page number, a footnote)."""
+    if len(body) < 3:
+        return body
+    pitch = statistics.median(b[0] - a[0] for a, b in zip(body, body[1:]))
+    for k in range(1, len(body)):
+        if body[k][0] - body[k - 1][0] > 2 * pitch:
+            return body[:k]
+    return body
+
+
+def _rule_sets(page, skip) -> list[tuple[float, float, float, float, float]]:
+    """(top, below-header, bottom, x0, x1, runs_on) of each run of three or more rules with the same
+    ends, and of the page's last run of two that opens a table (:func:`_opens_table`), its bottom
+    the page's end."""
+    def inside(e):
+        return any(b[0] - 1 <= e["x0"] and e["x1"] <= b[2] + 1 and b[1] - 1 <= e["top"] <= b[3] + 1 for b in skip)
+
+    rules: list[list[float]] = []  # [y, x0, x1]
+    for e in sorted((e for e in page.edges if e["orientation"] == "h"), key=lambda e: e["top"]):
+        if e["x1"] - e["x0"] < RULE_MIN_SHARE * page.width or inside(e):
+            continue
+        if rules and abs(e["top"] - rules[-1][0]) <= _SAME and abs(e["x0"] - rules[-1][1]) <= _SAME:
+            continue  # the other edge of a thick rule drawn as a rectangle
+        rules.append([e["top"], e["x0"], e["x1"]])
+    verticals = [e for e in page.edges if e["orientation"] == "v"]
+    out, run = [], []
+    for r in rules + [[float("inf"), -1.0, -1.0]]:
+        joined = (run and abs(r[1] - run[-1][1]) <= _SAME and abs(r[2] - run[-1][2]) <= _SAME
+                  and _has_text(page, run[-1], r) and not _crossed(verticals, run[-1], r))
+        if joined:
+            run.append(r)
+            continue
+        if len(run) >= 3:
+            out.append((run[0][0], run[1][0], run[-1][0], run[0][1], run[0][2], False))
+        elif len(run) == 2 and r[0] == float("inf") and _opens_table(page, run):
+            out.append((run[0][0], run[1][0], float(page.height) - 1, run[0][1], run[0][2], True))
+        run = [r] if r[0] != float("inf") else []
+    return out
+
+
+def _opens_table(page, run) -> bool:
+    """Two rules ending a page's rules: a table's top and header rules when the band between them holds
+    at least three words (column headings) and at least two lines below hold a figure (rows)."""
+    (top, x0, x1), (below, _, _) = run
+    band = page.crop((max(x0 - 1, 0), max(top, 0), min(x1 + 1, page.width), min(below, page.height)))
+    rest = page.crop((max(x0 - 1, 0), min(below + 1, page.height), min(x1 + 1, page.width), page.height))
+    lines = {round(w["top"]) for w in rest.extract_words() if _DIGIT.search(w["text"])}
+    return len(band.extract_words()) >= 3 and len(lines) >= 2
+
+
+def _has_text(page, upper, lower) -> bool:
+    return any(upper[0] < (c["top"] + c["bottom"]) / 2 < lower[0] and upper[1] <= c["x0"] <= upper[2]
+               for c in page.chars if c["text"].strip())
+
+
+def _crossed(verticals, upper, lower) -> bool:
+    return any(upper[1] - 1 <= e["x0"] <= upper[2] + 1 and e["bottom"] > upper[0] + _SAME
+               and e["top"] < lower[0] - _SAME for e in verticals)
+
+
+def _joined(lines: list[list[str]]) -> list[str]:
+    """Lines of text joined per column, top to bottom (a header or a wrapped row)."""
+    width = max(len(t) for t in lines)
+    out = []
+    for j in range(width):
+        parts = [t[j] for t in lines if j < len(t) and t[j]]
+        text = ""
+        for p in parts:
+            if text and text[-1].isascii() and text[-1].isalnum() and p[0].isascii() and p[0].isalnum():
+                text += " "
+            text += p
+        out.append(text)
+    return out
+
+
+def _rows(body: list[tuple[float, list[str]]]) -> list[list[str]]:
+    """Body lines as table rows: lines with a figure are rows; a line without one close to a row is
+    that row's wrapped text (see the module docstring)."""
+    anchors = [i for i, (_, t) in enumerate(body) if any(_DIGIT.search(c) for c in t)]
+    pitch = statistics.median(b - a for a, b in zip([body[i][0] for i in anchors], [body[i][0] for i in anchors[1:]])) \
+        if len(anchors) >= 2 else 0.0
+    groups: dict[int, list[int]] = {i: [i] for i in range(len(body))}
+    for i, (y, _) in enumerate(body):
+        if i in anchors or pitch <= 0:
+            continue
+        near = min(anchors, key=lambda a: abs(body[a][0] - y))
+        if abs(body[near][0] - y) <= WRAP_SHARE * pitch:
+            groups[near].append(i)
+            del groups[i]
+    return [_joined([body[k][1] for k in sorted(members)]) for _, members in sorted(groups.items())]
