@@ -161,3 +161,27 @@ def test_a_three_line_table_over_two_pages_is_one_table_or_refused(tmp_path):
     with pytest.raises(mt.DataValidationError, match=r"page 1 table 1.*三线表跨页") as err:
         mt.read_plan(alone, region="鼎湖区")
     assert "use the Word document the PDF was made from" in str(err.value)
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium prints the web page to PDF")
+def test_a_three_line_table_printed_by_a_browser(tmp_path):
+    """A page styling its table as a three-line table (CSS rules above and below the header and below
+    the last row), printed by chromium: each cell's border is drawn on its own, digits sit lower than
+    the Chinese beside them, and narrow columns wrap (2020年基 / 数, 预期 / 性)."""
+    from bureau_files import PLAN_ROWS
+
+    rule = "{border-%s:%dpx solid #000}"
+    css = ("table{border-collapse:collapse;width:90%}th,td{padding:4px 8px;text-align:center}"
+           "thead tr:first-child th" + rule % ("top", 2) + "thead tr:last-child th" + rule % ("bottom", 1)
+           + "tbody tr:last-child td" + rule % ("bottom", 2))
+    head = "".join(f"<th>{h}</th>" for h in ["序号", "类别", "主要指标", "单位", "2020年基数", "2025年目标", "属性"])
+    body = "".join(f"<tr><td>{k + 1}</td><td>{g}</td><td style='max-width:9em'>{n}</td><td>{u}</td><td>{b}</td>"
+                   f"<td>{t}</td><td>{a}</td></tr>" for k, (g, n, u, b, t, a) in enumerate(PLAN_ROWS))
+    page = tmp_path / "plan.html"
+    page.write_text(f"<html><head><meta charset='utf-8'><style>{css}</style></head><body><p>主要指标</p>"
+                    f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>",
+                    encoding="utf-8")
+    pdf = tmp_path / "plan.pdf"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    _same_as_the_workbook(mt.read_plan(pdf, region="鼎湖区"), tmp_path)

@@ -12,10 +12,12 @@ by its rules and read by where its words sit:
 * **Columns** from the words' alignment (pdfplumber's ``text`` strategy), **lines** of text as rows.
 * **Header**: every line between the first two rules, joined per column (``2020年`` over ``基期值``
   is ``2020年基期值``).
-* **Body**: a line holding a figure (a digit in any cell) is a row; a line without one within
-  :data:`WRAP_SHARE` of the row pitch of its nearest row is the wrapped rest of that row's text
-  (``生产领域区级工业产品质量`` / ``监督抽查覆盖率``) and is joined to it, above or below as it sits; any
-  other line (``二、知识产权``) is a row of its own.
+* **Body**: pieces of one line of text set a little apart (a browser sets digits lower than the
+  Chinese beside them) are one line: closer than :data:`SAME_LINE` of the text's height, in
+  different columns. Then a line holding a figure (a digit in any cell) is a row; a line without one
+  within :data:`WRAP_SHARE` of the row pitch of its nearest row is the wrapped rest of that row's
+  text (``生产领域区级工业产品质量`` / ``监督抽查覆盖率``, ``预期`` / ``性``) and is joined to it, above or
+  below as it sits; any other line (``二、知识产权``) is a row of its own.
 
 A table running on to the next page (no closing rule on the first) is joined with the table at the
 top of the next page when that one has as many columns, as a ruled table is; otherwise the PDF is
@@ -30,6 +32,7 @@ from typing import NamedTuple
 
 RULE_MIN_SHARE = 0.4  # a rule spans at least this share of the page's width
 WRAP_SHARE = 0.6  # a line without figures this close (share of the row pitch) to a row wraps its text
+SAME_LINE = 0.6  # lines closer than this share of the text's height, in different columns, are one line
 _SAME = 2.5  # points: two edges this close are one rule, two rules with ends this close are one table
 _DIGIT = re.compile(r"[0-9０-９]")
 
@@ -63,10 +66,52 @@ def three_line_tables(page, skip=()) -> list[ThreeLineTable]:
         body = [(y, t) for y, t in lines if y > header_rule]
         if runs_on:
             body = _without_footer(body)
+        heights = [c["bottom"] - c["top"] for c in crop.chars if c["text"].strip()]
+        body = _same_lines(body, SAME_LINE * statistics.median(heights) if heights else 0.0)
         if not header or not body or len(header[0]) < 2:
             continue
-        out.append(ThreeLineTable([_joined(header)] + _rows(body), runs_on))
+        out.append(ThreeLineTable([_header(page, table, top, header_rule)] + _rows(body), runs_on))
     return out
+
+
+def _header(page, table, top: float, below: float) -> list[str]:
+    """Each column's heading: its text between the first two rules, line by line. Read from the
+    characters with a line tolerance of half their height, as a browser sets digits a little lower
+    than the Chinese around them (``2020年基`` / ``数`` would otherwise read ``年基2020数``)."""
+    chars = [c for c in page.chars if top < (c["top"] + c["bottom"]) / 2 < below and c["text"].strip()]
+    if not chars:
+        return [""] * len(table.columns)
+    tolerance = 0.5 * statistics.median(c["bottom"] - c["top"] for c in chars)
+    out = []
+    for col in table.columns:
+        xs = [c for c in col.cells if c]
+        x0, x1 = min(c[0] for c in xs), max(c[2] for c in xs)
+        mine = sorted((c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1), key=lambda c: c["top"])
+        lines: list[list[dict]] = []
+        for c in mine:
+            if lines and c["top"] - lines[-1][0]["top"] <= tolerance:
+                lines[-1].append(c)
+            else:
+                lines.append([c])
+        out.append(_joined([["".join(c["text"] for c in sorted(line, key=lambda c: c["x0"]))] for line in lines])[0]
+                   if lines else "")
+    return out
+
+
+def _same_lines(body: list[tuple[float, list[str]]], within: float) -> list[tuple[float, list[str]]]:
+    """Neighbouring lines closer than ``within`` whose filled cells are in different columns, as one
+    line at the height of the fuller one; the closest pairs first."""
+    lines = [(y, list(t)) for y, t in body]
+    while True:
+        pairs = [(lines[i + 1][0] - lines[i][0], i) for i in range(len(lines) - 1)
+                 if lines[i + 1][0] - lines[i][0] < within
+                 and not any(a and b for a, b in zip(lines[i][1], lines[i + 1][1]))]
+        if not pairs:
+            return lines
+        _, i = min(pairs)
+        (y0, t0), (y1, t1) = lines[i], lines[i + 1]
+        y = y0 if sum(map(bool, t0)) > sum(map(bool, t1)) else y1
+        lines[i:i + 2] = [(y, [a or b for a, b in zip(t0, t1)])]
 
 
 def _without_footer(body: list[tuple[float, list[str]]]) -> list[tuple[float, list[str]]]:
@@ -88,13 +133,18 @@ def _rule_sets(page, skip) -> list[tuple[float, float, float, float, float]]:
     def inside(e):
         return any(b[0] - 1 <= e["x0"] and e["x1"] <= b[2] + 1 and b[1] - 1 <= e["top"] <= b[3] + 1 for b in skip)
 
-    rules: list[list[float]] = []  # [y, x0, x1]
-    for e in sorted((e for e in page.edges if e["orientation"] == "h"), key=lambda e: e["top"]):
-        if e["x1"] - e["x0"] < RULE_MIN_SHARE * page.width or inside(e):
-            continue
-        if rules and abs(e["top"] - rules[-1][0]) <= _SAME and abs(e["x0"] - rules[-1][1]) <= _SAME:
-            continue  # the other edge of a thick rule drawn as a rectangle
-        rules.append([e["top"], e["x0"], e["x1"]])
+    # a rule drawn in pieces (a browser draws each cell's border) or as a thin rectangle (two edges a
+    # point apart) is one rule: pieces at the same height that touch are joined
+    pieces: list[list[float]] = []  # [y, x0, x1]
+    for e in sorted((e for e in page.edges if e["orientation"] == "h" and not inside(e)),
+                    key=lambda e: (round(e["top"]), e["x0"])):
+        hit = next((r for r in pieces if abs(e["top"] - r[0]) <= _SAME
+                    and e["x0"] <= r[2] + _SAME and e["x1"] >= r[1] - _SAME), None)
+        if hit is None:
+            pieces.append([e["top"], e["x0"], e["x1"]])
+        else:
+            hit[1], hit[2] = min(hit[1], e["x0"]), max(hit[2], e["x1"])
+    rules = sorted((r for r in pieces if r[2] - r[1] >= RULE_MIN_SHARE * page.width), key=lambda r: r[0])
     verticals = [e for e in page.edges if e["orientation"] == "v"]
     out, run = [], []
     for r in rules + [[float("inf"), -1.0, -1.0]]:
@@ -147,8 +197,6 @@ def _joined(lines: list[list[str]]) -> list[str]:
 
 
 def _rows(body: list[tuple[float, list[str]]]) -> list[list[str]]:
-    """Body lines as table rows: lines with a figure are rows; a line without one close to a row is
-    that row's wrapped text (see the module docstring)."""
     anchors = [i for i, (_, t) in enumerate(body) if any(_DIGIT.search(c) for c in t)]
     pitch = statistics.median(b - a for a, b in zip([body[i][0] for i in anchors], [body[i][0] for i in anchors[1:]])) \
         if len(anchors) >= 2 else 0.0
