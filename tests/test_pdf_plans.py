@@ -185,3 +185,38 @@ def test_a_three_line_table_printed_by_a_browser(tmp_path):
     subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
                     f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
     _same_as_the_workbook(mt.read_plan(pdf, region="鼎湖区"), tmp_path)
+
+
+def test_prose_between_page_rules_is_not_a_three_line_table(tmp_path):
+    """A government document's first page: a rule under its masthead, a separator and a rule above the
+    footer, with paragraphs (figures and all) between them. Three long rules, text between, no vertical
+    lines -- but a page of prose, not a table: only the ruled indicators table on the next page is read."""
+    from reportlab.lib import colors
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from bureau_files import PLAN_ROWS
+    from mstarget.io import read_grids
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+
+    def masthead(c, doc):
+        c.setFont("STSong-Light", 10)
+        for y in (800, 500, 60):
+            c.line(50, y, 545, y)
+        c.drawString(60, 810, "肇庆市鼎湖区人民政府文件")
+        for i, y in enumerate(range(780, 520, -16)):
+            c.drawString(60, y, f"第{i + 1}段 2021年以来，全区市场主体总量达到1.{i}万户，同比增长{i}%。")
+        for i, y in enumerate(range(480, 80, -16)):
+            c.drawString(60, y, f"（{i + 1}）推进智慧监管 2025年 目标 {i * 3} 项 预期性")
+
+    rows = [["序号", "类别", "主要指标", "单位", "2020年基数", "2025年目标", "属性"]]
+    rows += [[str(k + 1), g, n, u, b, t, a] for k, (g, n, u, b, t, a) in enumerate(PLAN_ROWS)]
+    table = Table(rows)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 9),
+                               ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    path = tmp_path / "document.pdf"
+    SimpleDocTemplate(str(path), invariant=1).build([Spacer(1, 10), PageBreak(), table], onFirstPage=masthead)
+    assert [name for name, _ in read_grids(path)] == ["page 2 table 1"]
+    assert len(mt.read_plan(path, region="鼎湖区")) == len(PLAN_ROWS)

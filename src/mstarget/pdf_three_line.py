@@ -7,8 +7,9 @@ by its rules and read by where its words sit:
 
 * **Rules**: horizontal lines across at least :data:`RULE_MIN_SHARE` of the page's width, outside
   the ruled tables already read; three or more with the same left and right ends, text between each
-  pair and no vertical line in the span, make one table (first rule: top; second: below the header;
-  last: bottom).
+  pair and no vertical line in the span, make one table (first rule: top; second: below the header,
+  with at most :data:`MAX_HEADER_LINES` lines of text above it -- more are a page's prose between a
+  header rule and a separator; last: bottom).
 * **Columns** from the words' alignment (pdfplumber's ``text`` strategy), **lines** of text as rows.
 * **Header**: every line between the first two rules, joined per column (``2020年`` over ``基期值``
   is ``2020年基期值``).
@@ -33,6 +34,7 @@ from typing import NamedTuple
 RULE_MIN_SHARE = 0.4  # a rule spans at least this share of the page's width
 WRAP_SHARE = 0.6  # a line without figures this close (share of the row pitch) to a row wraps its text
 SAME_LINE = 0.6  # lines closer than this share of the text's height, in different columns, are one line
+MAX_HEADER_LINES = 4  # a header band with more lines of text is prose between two rules, not a table's
 _SAME = 2.5  # points: two edges this close are one rule, two rules with ends this close are one table
 _DIGIT = re.compile(r"[0-9０-９]")
 
@@ -153,9 +155,10 @@ def _rule_sets(page, skip) -> list[tuple[float, float, float, float, float]]:
         if joined:
             run.append(r)
             continue
-        if len(run) >= 3:
+        if len(run) >= 3 and _header_lines(page, run[0], run[1]) <= MAX_HEADER_LINES:
             out.append((run[0][0], run[1][0], run[-1][0], run[0][1], run[0][2], False))
-        elif len(run) == 2 and r[0] == float("inf") and _opens_table(page, run):
+        elif (len(run) == 2 and r[0] == float("inf") and _header_lines(page, run[0], run[1]) <= MAX_HEADER_LINES
+              and _opens_table(page, run)):
             out.append((run[0][0], run[1][0], float(page.height) - 1, run[0][1], run[0][2], True))
         run = [r] if r[0] != float("inf") else []
     return out
@@ -169,6 +172,20 @@ def _opens_table(page, run) -> bool:
     rest = page.crop((max(x0 - 1, 0), min(below + 1, page.height), min(x1 + 1, page.width), page.height))
     lines = {round(w["top"]) for w in rest.extract_words() if _DIGIT.search(w["text"])}
     return len(band.extract_words()) >= 3 and len(lines) >= 2
+
+
+def _header_lines(page, upper, lower) -> int:
+    """Lines of text between two rules (characters whose tops lie within half a character's height
+    count as one line): a table's header has a few, a page's prose between a header rule and a
+    separator many."""
+    chars = sorted((c for c in page.chars if c["text"].strip() and upper[0] < (c["top"] + c["bottom"]) / 2 < lower[0]
+                    and upper[1] <= c["x0"] <= upper[2]), key=lambda c: c["top"])
+    lines, last = 0, None
+    for c in chars:
+        if last is None or c["top"] - last > 0.5 * (c["bottom"] - c["top"]):
+            lines += 1
+            last = c["top"]
+    return lines
 
 
 def _has_text(page, upper, lower) -> bool:
