@@ -28,9 +28,9 @@ SRC = Path(mstarget.__file__).parent
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("_version", "exceptions", "arguments", "progress", "collector", "engine", "metrics",
                     "quantiles")),
-    ("readers and writers", ("pdf_three_line", "io", "plotting", "chinese_script", "validation", "units", "layout", "consistency",
-                             "matching", "plan", "history")),
-    ("transforms", ("transforms", "precision")),
+    ("readers and writers", ("pdf_three_line", "io", "plotting", "chinese_script", "validation", "precision",
+                             "units", "layout", "consistency", "matching", "plan", "history")),
+    ("transforms", ("transforms",)),
     ("models", ("models.*",)),
     ("forecast", ("pooling", "calibration", "selection", "forecast")),
     ("assess / backtest", ("schedule", "chart_choice", "reliability", "reliability_charts", "assess", "outcomes",

@@ -37,6 +37,7 @@ import pandas as pd
 
 from .chinese_script import to_simplified
 from .exceptions import DataValidationError, InconsistentDataWarning, Problem
+from .precision import written_decimals
 from .quantiles import sorted_median
 from .units import CHANGE_WORDS, is_percent, percent_kind
 from .validation import column_cells, map_unique, records
@@ -857,9 +858,7 @@ def _rel(h: float, b: float) -> str:
 
 def rounding_tolerance(b: float) -> float:
     """Rounding allowed around a plan figure: 5 % of it, or half a unit of its last written decimal."""
-    text = f"{b:.10g}"
-    decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 0
-    return max(BASELINE_TOLERANCE * abs(b), 0.5 * 10.0 ** (-decimals))
+    return max(BASELINE_TOLERANCE * abs(b), 0.5 * 10.0 ** (-written_decimals(b, limit=10)))
 
 
 def _scale_problem(r, v: np.ndarray, measure, declared: bool, plan_text, share: bool | None = None) -> str:

@@ -34,7 +34,7 @@ from .exceptions import (
     Problem,
     environment_cause,
 )
-from .pdf_three_line import three_line_tables
+from .pdf_three_line import join_lines, three_line_tables
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -460,14 +460,8 @@ def _pdf_grid(table) -> list[list[str]]:
 
 
 def _pdf_text(text: str) -> str:
-    """A cell's lines joined: without a space between Chinese characters, with one between words."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    out = ""
-    for line in lines:
-        if out and out[-1].isascii() and out[-1].isalnum() and line[0].isascii() and line[0].isalnum():
-            out += " "
-        out += line
-    return out
+    """A cell's lines joined (:func:`~mstarget.pdf_three_line.join_lines`)."""
+    return join_lines([line.strip() for line in text.split("\n") if line.strip()])
 
 
 def _span(value) -> int:

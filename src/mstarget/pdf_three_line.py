@@ -88,15 +88,8 @@ def _header(page, table, top: float, below: float) -> list[str]:
     for col in table.columns:
         xs = [c for c in col.cells if c]
         x0, x1 = min(c[0] for c in xs), max(c[2] for c in xs)
-        mine = sorted((c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1), key=lambda c: c["top"])
-        lines: list[list[dict]] = []
-        for c in mine:
-            if lines and c["top"] - lines[-1][0]["top"] <= tolerance:
-                lines[-1].append(c)
-            else:
-                lines.append([c])
-        out.append(_joined([["".join(c["text"] for c in sorted(line, key=lambda c: c["x0"]))] for line in lines])[0]
-                   if lines else "")
+        lines = _char_lines([c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1], tolerance)
+        out.append(join_lines(["".join(c["text"] for c in sorted(line, key=lambda c: c["x0"])) for line in lines]))
     return out
 
 
@@ -178,14 +171,11 @@ def _header_lines(page, upper, lower) -> int:
     """Lines of text between two rules (characters whose tops lie within half a character's height
     count as one line): a table's header has a few, a page's prose between a header rule and a
     separator many."""
-    chars = sorted((c for c in page.chars if c["text"].strip() and upper[0] < (c["top"] + c["bottom"]) / 2 < lower[0]
-                    and upper[1] <= c["x0"] <= upper[2]), key=lambda c: c["top"])
-    lines, last = 0, None
-    for c in chars:
-        if last is None or c["top"] - last > 0.5 * (c["bottom"] - c["top"]):
-            lines += 1
-            last = c["top"]
-    return lines
+    chars = [c for c in page.chars if c["text"].strip() and upper[0] < (c["top"] + c["bottom"]) / 2 < lower[0]
+             and upper[1] <= c["x0"] <= upper[2]]
+    if not chars:
+        return 0
+    return len(_char_lines(chars, 0.5 * statistics.median(c["bottom"] - c["top"] for c in chars)))
 
 
 def _has_text(page, upper, lower) -> bool:
@@ -198,19 +188,33 @@ def _crossed(verticals, upper, lower) -> bool:
                and e["top"] < lower[0] - _SAME for e in verticals)
 
 
+def join_lines(parts) -> str:
+    """A cell's lines as one text: without a space between Chinese characters (``预期`` / ``性`` is
+    ``预期性``), with one between words (``PM2.5`` / ``concentration``)."""
+    text = ""
+    for p in parts:
+        if text and text[-1].isascii() and text[-1].isalnum() and p[0].isascii() and p[0].isalnum():
+            text += " "
+        text += p
+    return text
+
+
 def _joined(lines: list[list[str]]) -> list[str]:
     """Lines of text joined per column, top to bottom (a header or a wrapped row)."""
     width = max(len(t) for t in lines)
-    out = []
-    for j in range(width):
-        parts = [t[j] for t in lines if j < len(t) and t[j]]
-        text = ""
-        for p in parts:
-            if text and text[-1].isascii() and text[-1].isalnum() and p[0].isascii() and p[0].isalnum():
-                text += " "
-            text += p
-        out.append(text)
-    return out
+    return [join_lines([t[j] for t in lines if j < len(t) and t[j]]) for j in range(width)]
+
+
+def _char_lines(chars, tolerance: float) -> list[list[dict]]:
+    """pdfplumber characters grouped into lines of text, top to bottom: a character whose top lies
+    within ``tolerance`` of its line's first one belongs to that line."""
+    lines: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: c["top"]):
+        if lines and c["top"] - lines[-1][0]["top"] <= tolerance:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    return lines
 
 
 def _rows(body: list[tuple[float, list[str]]]) -> list[list[str]]:

@@ -16,24 +16,27 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import is_missing
+
 MAX_DECIMALS = 4  # more decimals than this are float noise (1/3 written out), not a reporting unit
 
 
-def reported_decimals(values) -> int:
-    """Decimals of the most precise value as written (``%.10g``), at most :data:`MAX_DECIMALS`.
+def written_decimals(v, limit: int = MAX_DECIMALS) -> int:
+    """Decimals needed to write ``v`` exactly (at most ``limit``): ``25.64 -> 2``, ``117 -> 0``; a
+    missing value -> 0."""
+    if is_missing(v):
+        return 0
+    for d in range(limit + 1):
+        if abs(round(float(v), d) - float(v)) < 1e-9 * max(1.0, abs(float(v))):
+            return d
+    return limit
 
-    ``[98, 98.5, 99]`` -> 1; ``[1.89, 2.3]`` -> 2; ``[5, 5, 5]`` -> 0; non-finite values are ignored.
-    """
-    best = 0
-    for v in np.asarray(values, dtype=float).ravel():
-        if not np.isfinite(v):
-            continue
-        text = f"{v:.10g}"
-        if "e" in text:  # 1e-05 or 1.2e+12: no reporting unit to read
-            continue
-        if "." in text:
-            best = max(best, len(text.split(".")[1]))
-    return min(best, MAX_DECIMALS)
+
+def reported_decimals(values) -> int:
+    """Decimals of the most precise finite value (:func:`written_decimals`), at most
+    :data:`MAX_DECIMALS`: ``[98, 98.5, 99]`` -> 1; ``[1.89, 2.3]`` -> 2; ``[5, 5, 5]`` -> 0."""
+    v = np.asarray(values, dtype=float).ravel()
+    return max((written_decimals(x) for x in v[np.isfinite(v)]), default=0)
 
 
 def reporting_unit(values) -> float:

@@ -454,13 +454,19 @@ def _matrix_cells(report) -> tuple[dict, list]:
     return cells, list(dict.fromkeys(key for key, _ in cells))
 
 
+def matrix_pages(n_regions: int, n_indicators: int) -> int:
+    """Pages of ``MATRIX_REGIONS`` regions by ``MATRIX_INDICATORS`` indicators that hold a matrix of
+    ``n_regions`` x ``n_indicators`` cells (at least one)."""
+    return -(-max(n_regions, 1) // MATRIX_REGIONS) * -(-max(n_indicators, 1) // MATRIX_INDICATORS)
+
+
 def region_matrix_pages(report) -> int:
     """How many pages :func:`region_matrix_chart` takes to show every region and indicator of a report
-    (``MATRIX_REGIONS`` regions by ``MATRIX_INDICATORS`` indicators a page); 0 for one region."""
+    (:func:`matrix_pages`); 0 for one region."""
     if not report.several_regions:
         return 0
     _, every = _matrix_cells(report)
-    return -(-len(report.regions) // MATRIX_REGIONS) * max(-(-len(every) // MATRIX_INDICATORS), 1)
+    return matrix_pages(len(report.regions), len(every))
 
 
 def region_matrix_chart(report, page: int = 1):
@@ -558,7 +564,8 @@ def report_charts(report, *, dpi: int = 100) -> ReportCharts:
     return ReportCharts(overview, matrix, fans)
 
 
-__all__ = ["fan_chart", "target_chart", "overview_chart", "region_matrix_chart", "region_matrix_pages", "figure_png",
+__all__ = ["fan_chart", "target_chart", "overview_chart", "region_matrix_chart", "region_matrix_pages", "matrix_pages",
+           "figure_png",
            "report_charts",
            "ReportCharts", "save_figure",
            "chart_language"]

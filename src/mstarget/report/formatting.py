@@ -28,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from ..precision import written_decimals
 from ..validation import is_missing
 
 MISSING = "–"  # en dash for a missing value
@@ -66,16 +67,6 @@ def round_half_up(v: float, decimals: int) -> float:
         return float(d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
     except InvalidOperation:  # inf
         return float(v)
-
-
-def written_decimals(v, limit: int = MAX_DECIMALS) -> int:
-    """Decimals needed to write ``v`` exactly (at most ``limit``): ``25.64 -> 2``, ``117 -> 0``."""
-    if is_missing(v):
-        return 0
-    for d in range(limit + 1):
-        if abs(round(float(v), d) - float(v)) < 1e-9 * max(1.0, abs(float(v))):
-            return d
-    return limit
 
 
 def row_decimals(*, reference=(), exact=(), significant: int = 3) -> int:

@@ -13,8 +13,7 @@ import pandas as pd
 
 from ..exceptions import TrackingError, TrackingWarning
 from ..plotting import pyplot
-from ..report.charts import (MATRIX_INDICATORS, MATRIX_REGIONS, overview_chart, region_matrix_chart,
-                             region_matrix_pages)
+from ..report.charts import matrix_pages, overview_chart, region_matrix_chart, region_matrix_pages
 from ..report.model import build_report
 from ..schedule import CATEGORIES
 from .forecaster import log_forecaster
@@ -177,8 +176,7 @@ def _log_region_matrix(run: Run, table: pd.DataFrame) -> None:
     if "region" not in table or table["region"].nunique() < 2:
         return
     key = "name" if "name" in table else "indicator"
-    pages = (-(-table["region"].nunique() // MATRIX_REGIONS)) * max(-(-table[key].nunique() // MATRIX_INDICATORS), 1)
-    if pages > MATRIX_PAGES_LOGGED:
+    if matrix_pages(table["region"].nunique(), table[key].nunique()) > MATRIX_PAGES_LOGGED:
         return
     report = build_report(table)
     for page in range(1, region_matrix_pages(report) + 1):
