@@ -256,14 +256,16 @@ def write_table_pdf(path, rows, *, title: str | None = None, repeat_rows: int = 
 
 def write_three_line_pdf(path, rows, *, header_rows: int = 1, valign: str = "TOP", title: str | None = None,
                          note: str | None = None, box: str | None = None, repeat_header: bool = False,
-                         page_numbers: bool = False) -> Path:
+                         page_numbers: bool = False, merge_first: bool = False) -> Path:
     """``rows`` (lists of text, the first ``header_rows`` the header) as a three-line table (三线表:
     a rule above the header, one below it, one below the last row; no other lines), as many plan
     documents typeset a table, drawn by reportlab with its built-in Chinese font. A ``\\n`` in a cell
     wraps it onto two lines; ``valign`` places a row's other cells at the TOP / MIDDLE / BOTTOM of a
     wrapped row; ``title`` / ``note`` lines above / below; ``box``: a ruled one-cell 专栏 box above. A table
     longer than a page runs on to the next without a closing rule on the first, its header repeated
-    there when ``repeat_header``; ``page_numbers`` prints "— 1 —" at each page's foot."""
+    there when ``repeat_header``; ``page_numbers`` prints "— 1 —" at each page's foot; ``merge_first``
+    merges each run of equal first cells below the header into one cell spanning its rows (a 类别
+    written once, placed by ``valign``)."""
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -272,11 +274,20 @@ def write_three_line_pdf(path, rows, *, header_rows: int = 1, valign: str = "TOP
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     zh = ParagraphStyle("zh", fontName="STSong-Light", fontSize=10, leading=14)
+    spans, rows = [], [list(r) for r in rows]
+    if merge_first:
+        start = header_rows
+        for r in range(header_rows + 1, len(rows) + 1):
+            if r == len(rows) or rows[r][0] != rows[start][0]:
+                spans.append(("SPAN", (0, start), (0, r - 1)))
+                for k in range(start + 1, r):
+                    rows[k][0] = ""
+                start = r
     table = Table(rows, repeatRows=header_rows if repeat_header else 0)
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 9), ("VALIGN", (0, 0), (-1, -1), valign),
                                ("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black),
                                ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, colors.black),
-                               ("LINEBELOW", (0, -1), (-1, -1), 1.2, colors.black)]))
+                               ("LINEBELOW", (0, -1), (-1, -1), 1.2, colors.black)] + spans))
     story = []
     if box:
         framed = Table([[box]])

@@ -16,9 +16,13 @@ by its rules and read by where its words sit:
 * **Body**: pieces of one line of text set a little apart (a browser sets digits lower than the
   Chinese beside them) are one line: closer than :data:`SAME_LINE` of the text's height, in
   different columns. Then a line holding a figure (a digit in any cell) is a row; a line without one
-  within :data:`WRAP_SHARE` of the row pitch of its nearest row is the wrapped rest of that row's
-  text (``生产领域区级工业产品质量`` / ``监督抽查覆盖率``, ``预期`` / ``性``) and is joined to it, above or
-  below as it sits; any other line (``二、知识产权``) is a row of its own.
+  next to a row's line, as close as a wrapped line is (:func:`_wrap_gap`), is the wrapped rest of
+  that row's text (``生产领域区级工业产品质量`` / ``监督抽查覆盖率``, ``预期`` / ``性``) and is joined to it,
+  above or below as it sits; any other line (``二、知识产权``) is a row of its own.
+* **Labels spanning rows**: a first column written only on some rows, without serial numbers and
+  never on a line of its own -- a 类别 (or a long table's indicator name) in a cell spanning its rows,
+  at their top, middle or bottom, perhaps over two lines -- is read from its characters and given to
+  every row it spans (:func:`_with_labels`).
 
 A table running on to the next page (no closing rule on the first) is joined with the table at the
 top of the next page when that one has as many columns, as a ruled table is; otherwise the PDF is
@@ -33,10 +37,14 @@ from typing import NamedTuple
 
 RULE_MIN_SHARE = 0.4  # a rule spans at least this share of the page's width
 WRAP_SHARE = 0.6  # a line without figures this close (share of the row pitch) to a row wraps its text
+WRAP_LINES = 1.3  # ... or closer than this many heights of the text (when rows are padded)
 SAME_LINE = 0.6  # lines closer than this share of the text's height, in different columns, are one line
 MAX_HEADER_LINES = 4  # a header band with more lines of text is prose between two rules, not a table's
+SPAN_SHARE = 0.25  # a spanning label sits this close (share of the row pitch) to the top / middle / bottom of its rows
+OWN_ROW_SHARE = 0.6  # a first-column line in a gap this much (share of the row pitch) wider than a row's is a row of its own
 _SAME = 2.5  # points: two edges this close are one rule, two rules with ends this close are one table
 _DIGIT = re.compile(r"[0-9０-９]")
+_SERIAL = re.compile(r"^[(（]?[0-9０-９]+[)）.．、]?$")  # 序号: 1, 1., (1)
 
 
 class ThreeLineTable(NamedTuple):
@@ -63,16 +71,21 @@ def three_line_tables(page, skip=()) -> list[ThreeLineTable]:
         for row, cells in zip(table.rows, table.extract()):
             texts = [(c or "").strip() for c in cells]
             if any(texts):
-                lines.append(((row.bbox[1] + row.bbox[3]) / 2, texts))
-        header = [t for y, t in lines if y < header_rule]
-        body = [(y, t) for y, t in lines if y > header_rule]
+                lines.append(((row.bbox[1] + row.bbox[3]) / 2, texts, row.bbox))
+        header = [t for y, t, _ in lines if y < header_rule]
+        body = [line for line in lines if line[0] > header_rule]
         if runs_on:
             body = _without_footer(body)
         heights = [c["bottom"] - c["top"] for c in crop.chars if c["text"].strip()]
-        body = _same_lines(body, SAME_LINE * statistics.median(heights) if heights else 0.0)
+        height = statistics.median(heights) if heights else 0.0
+        body, labels = _spanning_labels(crop, table, body, height)
+        body = _same_lines([(y, t) for y, t, *_ in body], SAME_LINE * height)
         if not header or not body or len(header[0]) < 2:
             continue
-        out.append(ThreeLineTable([_header(page, table, top, header_rule)] + _rows(body), runs_on))
+        rows = _rows(body, height)
+        if labels:
+            rows = _with_labels(rows, labels, height)
+        out.append(ThreeLineTable([_header(page, table, top, header_rule)] + [texts for texts, _ in rows], runs_on))
     return out
 
 
@@ -217,16 +230,156 @@ def _char_lines(chars, tolerance: float) -> list[list[dict]]:
     return lines
 
 
-def _rows(body: list[tuple[float, list[str]]]) -> list[list[str]]:
+def _rows(body: list[tuple[float, list[str]]], height: float) -> list[tuple[list[str], list[float]]]:
+    """Lines of the body as rows: each row's texts and the heights of its lines, its anchor's (the
+    line with the figures, or the line itself for a row without any) first. Rows grow from their
+    figures' line: a line without figures next to a row's line, within a wrapped line's distance
+    (:func:`_wrap_gap`), joins that row, the closest first -- so the three lines of a name whose
+    figures sit at its top (or bottom, or middle) are one row."""
     anchors = [i for i, (_, t) in enumerate(body) if any(_DIGIT.search(c) for c in t)]
     pitch = statistics.median(b - a for a, b in zip([body[i][0] for i in anchors], [body[i][0] for i in anchors[1:]])) \
         if len(anchors) >= 2 else 0.0
-    groups: dict[int, list[int]] = {i: [i] for i in range(len(body))}
-    for i, (y, _) in enumerate(body):
-        if i in anchors or pitch <= 0:
+    row_of = {i: i for i in anchors}
+    gap = _wrap_gap(pitch, height) if pitch > 0 else 0.0
+    while True:  # grow rows from their figures' line outward, the closest line first
+        near = [(abs(body[j][0] - body[i][0]), i, j) for i in range(len(body)) if i not in row_of
+                for j in (i - 1, i + 1) if j in row_of and abs(body[j][0] - body[i][0]) <= gap]
+        if not near:
+            break
+        _, i, j = min(near)
+        row_of[i] = row_of[j]
+    groups: dict[int, list[int]] = {}
+    for i in range(len(body)):
+        groups.setdefault(row_of.get(i, i), []).append(i)
+    out = [(_joined([body[k][1] for k in members]), [body[key][0]] + [body[k][0] for k in members if k != key])
+           for key, members in groups.items()]
+    return sorted(out, key=lambda row: min(row[1]))
+
+
+def _wrap_gap(pitch: float, height: float) -> float:
+    """How far apart two lines of one row may be: :data:`WRAP_SHARE` of the row pitch, or a line's
+    height and a bit (:data:`WRAP_LINES`) where the rows' padding makes the pitch much larger than a
+    line -- but less than a row's pitch, so that a row of its own (``二、知识产权``) stays one."""
+    return max(WRAP_SHARE * pitch, min(WRAP_LINES * height, 0.85 * pitch))
+
+
+class _Label(NamedTuple):
+    """A label spanning several rows of the first column (a merged 类别 cell): its text and the heights
+    of its first and last lines."""
+
+    text: str
+    top: float
+    bottom: float
+
+
+def _spanning_labels(crop, table, body, height: float):
+    """``(body, labels)``: when the first column holds labels that each span several rows -- a merged
+    类别 cell, written once, at the top, middle or bottom of its rows, perhaps over two lines
+    (``市场`` / ``主体``) -- the labels (read from the column's characters line by line) and the body
+    read again without them (a label's characters shift how the words of its rows fall into lines).
+    Otherwise ``(body, [])``: the first column is not such a column when a row of its own holds its
+    text (a group row ``一、市场主体``), when it holds serial numbers (序号) or when every row has its own text."""
+    first = [t[0] for _, t, _ in body]
+    has_figures = [any(_DIGIT.search(c) for c in t[1:]) for _, t, _ in body]
+    if (len(table.columns) < 3 or any(_SERIAL.match(c) for c in first) or not any(first)
+            or all(f for f, a in zip(first, has_figures) if a) or height <= 0):
+        return body, []
+    x1 = max(c[2] for c in table.columns[0].cells if c)
+    top, bottom = min(b[1] for _, _, b in body), max(b[3] for _, _, b in body)
+
+    def in_first(obj):
+        return obj.get("object_type") == "char" and (obj["x0"] + obj["x1"]) / 2 <= x1
+
+    rest = crop.filter(lambda obj: not in_first(obj)).find_table(
+        {"vertical_strategy": "text", "horizontal_strategy": "text"})
+    if rest is None or len(rest.columns) != len(table.columns) - 1:
+        return body, []
+    lines = [((row.bbox[1] + row.bbox[3]) / 2, [""] + [(c or "").strip() for c in cells], row.bbox)
+             for row, cells in zip(rest.rows, rest.extract()) if any(cells)]
+    lines = [line for line in lines if top <= line[0] <= bottom]
+    anchors = [y for y, texts, _ in lines if any(_DIGIT.search(c) for c in texts)]
+    if len(anchors) < 2:
+        return body, []
+    pitch = statistics.median(b - a for a, b in zip(anchors, anchors[1:]))
+    label_chars = [c for c in crop.chars if c["text"].strip() and in_first(c)
+                   and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+    parts = [((line[0]["top"] + line[0]["bottom"]) / 2,
+              "".join(c["text"] for c in sorted(line, key=lambda c: c["x0"])))
+             for line in _char_lines(label_chars, 0.5 * height)]
+    content = sorted(y for y, _, _ in lines)
+    if not parts or any(_own_row(y, content, pitch) for y, _ in parts):
+        return body, []
+    # lines of one label are a line's height apart; labels of neighbouring rows a row's pitch
+    leading = 1.2 * height
+    apart = (leading + pitch) / 2 if pitch > 1.25 * leading else 0.0
+    labels = [_Label(parts[0][1], parts[0][0], parts[0][0])]
+    for y, text in parts[1:]:
+        if y - labels[-1].bottom <= apart:
+            labels[-1] = _Label(join_lines([labels[-1].text, text]), labels[-1].top, y)
+        else:
+            labels.append(_Label(text, y, y))
+    return lines, labels
+
+
+def _own_row(y: float, content: list[float], pitch: float) -> bool:
+    """Whether a first-column line at height ``y`` is a row of its own (a group row): the lines of the
+    other columns around it leave a row's room for it (their gap is :data:`OWN_ROW_SHARE` of the row
+    pitch more than a row's); a spanning label sits on a row or in the usual gap between two."""
+    above = [c for c in content if c <= y]
+    below = [c for c in content if c >= y]
+    if not above or not below:
+        return min(abs(c - y) for c in content) >= OWN_ROW_SHARE * pitch
+    return below[0] - above[-1] >= (1 + OWN_ROW_SHARE) * pitch
+
+
+def _with_labels(rows, labels: list[_Label], height: float):
+    """``rows`` with each spanning label written in the first column of every row it spans. Its rows
+    are found by where it sits: at the top, middle or bottom of them, as the table's other cells sit in
+    its rows of several lines (a wrapped name); when those do not tell and more than one placement fits,
+    at the top (as a merged cell exported to CSV is filled down). Unchanged when none fits."""
+    if len(labels) > len(rows):
+        return rows
+    anchor = [ys[0] for _, ys in rows]
+    first, last = [min(ys) for _, ys in rows], [max(ys) for _, ys in rows]
+    pitch = statistics.median(b - a for a, b in zip(anchor, anchor[1:])) if len(rows) > 1 else height
+    near = SPAN_SHARE * pitch
+    readings = {}
+    starts = [next((r for r in range(len(rows)) if abs(first[r] - lab.top) <= near), None) for lab in labels]
+    if starts[0] == 0 and None not in starts and starts == sorted(set(starts)):
+        readings["top"] = starts
+    ends = [next((r for r in range(len(rows)) if abs(last[r] - lab.bottom) <= near), None) for lab in labels]
+    if ends[-1] == len(rows) - 1 and None not in ends and ends == sorted(set(ends)):
+        readings["bottom"] = [0] + [e + 1 for e in ends[:-1]]
+    starts, s = [], 0
+    for k, lab in enumerate(labels):
+        centre = (lab.top + lab.bottom) / 2
+        ends_possible = [len(rows) - 1] if k == len(labels) - 1 else range(s, len(rows) - (len(labels) - k - 1))
+        e = min(ends_possible, key=lambda e: abs((first[s] + last[e]) / 2 - centre), default=None)
+        if e is None or abs((first[s] + last[e]) / 2 - centre) > near:
+            break
+        starts.append(s)
+        s = e + 1
+    else:
+        readings["middle"] = starts
+    if not readings:
+        return rows
+    cells = _alignment(first, last, anchor, near)
+    chosen = readings.get(cells) or (next(iter(readings.values())) if len(readings) == 1 else readings.get("top"))
+    if chosen is None:
+        return rows
+    out = []
+    for r, (texts, ys) in enumerate(rows):
+        k = max(i for i, s in enumerate(chosen) if s <= r)
+        out.append(([labels[k].text] + texts[1:], ys))
+    return out
+
+
+def _alignment(first, last, anchor, near) -> str | None:
+    """Where a row's figures sit in its rows of several lines (``top``, ``middle`` or ``bottom``, the
+    most common), or None without such rows."""
+    seen = []
+    for f, l, a in zip(first, last, anchor):
+        if l - f <= near:
             continue
-        near = min(anchors, key=lambda a: abs(body[a][0] - y))
-        if abs(body[near][0] - y) <= WRAP_SHARE * pitch:
-            groups[near].append(i)
-            del groups[i]
-    return [_joined([body[k][1] for k in sorted(members)]) for _, members in sorted(groups.items())]
+        seen.append("top" if a - f <= near else "bottom" if l - a <= near else "middle")
+    return max(set(seen), key=seen.count) if seen else None
