@@ -305,3 +305,31 @@ def test_a_target_two_plan_sheets_give_differently_is_refused_naming_both(tmp_pa
     msg = str(err.value)
     assert "规划.xlsx [sheet '年度目标分解'], row 2" in msg and "'≥〔3.2〕'" in msg
     assert "规划.xlsx [sheet '主要指标'], row 2, column '2025年目标', which gives ≥〔3.12〕" in msg
+
+
+def test_a_hidden_old_copy_of_the_plan_is_not_read_and_said_so(tmp_path):
+    """A bureau keeps last draft's table on a hidden sheet (旧版, other 2025 targets). It was read as a
+    second plan sheet and the workbook refused for two targets of one indicator, naming a sheet the
+    user cannot see; now only the sheets shown are read, and the hidden one is named in a warning."""
+    wb = load_workbook(write_plan_xlsx(tmp_path / "p.xlsx"))
+    old = wb.copy_worksheet(wb.worksheets[0])
+    old.title = "旧版"
+    for row in old.iter_rows():
+        for cell in row:
+            if cell.value == "〔3.12〕":
+                cell.value = "〔2.50〕"
+    old.sheet_state = "hidden"
+    wb.save(tmp_path / "plan.xlsx")
+    with pytest.warns(mt.HiddenSheetWarning, match=r"工作表 '旧版' 在 Excel 中已隐藏，未读取.*unhide it"):
+        plan = mt.read_plan(tmp_path / "plan.xlsx", region="鼎湖区")
+    assert len(plan) == len(PLAN_ROWS)
+    assert plan.set_index("name").loc["期末市场主体总量", "target"] == 3.12
+
+    only = load_workbook(write_plan_xlsx(tmp_path / "q.xlsx"))  # the table on a hidden sheet, nothing shown
+    only.create_sheet("说明")
+    only.worksheets[0].sheet_state = "hidden"
+    only.active = 1
+    only.save(tmp_path / "only_hidden.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", mt.HiddenSheetWarning)
+        assert len(mt.read_plan(tmp_path / "only_hidden.xlsx", region="鼎湖区")) == len(PLAN_ROWS)

@@ -36,6 +36,7 @@ from .exceptions import (
     UnknownModelError,
     UnmatchedWarning,
     UnreadColumnWarning,
+    HiddenSheetWarning,
 )
 from .history import read_history
 from .models import available_models
@@ -46,7 +47,7 @@ __all__ = [
     "Thresholds", "available_models",
     "DataValidationError", "EnvironmentProblem", "InconsistentDataWarning", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
     "ParameterError", "PoolingWarning", "ConcentrationWarning", "RunningTotalWarning", "ShortHistoryWarning", "TrackingError", "TrackingWarning",
-    "UnknownModelError", "UnmatchedWarning", "UnreadColumnWarning",
+    "UnknownModelError", "UnmatchedWarning", "UnreadColumnWarning", "HiddenSheetWarning",
 ]
 
 

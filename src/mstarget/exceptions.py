@@ -247,6 +247,11 @@ class UnreadColumnWarning(MstargetWarning):
     that the last year used is not taken for the last year in the table."""
 
 
+class HiddenSheetWarning(MstargetWarning):
+    """A workbook's sheet hidden in Excel / WPS (an old copy of the table, a helper sheet) was not
+    read: the sheets read are the ones the user sees. Unhide it to have it read."""
+
+
 class PoolingWarning(MstargetWarning):
     """Rows of several regions (or other units) were added up into the same risk groups."""
 

@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Iterable
@@ -30,6 +31,7 @@ from .exceptions import (
     DataValidationError,
     ENVIRONMENT_ERRNOS,
     EnvironmentProblem,
+    HiddenSheetWarning,
     ParameterError,
     Problem,
     environment_cause,
@@ -202,7 +204,8 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
             elif ext == ".docx":
                 parts = _docx_tables(p)
             else:
-                parts = _xls_sheets(p) if old else _xlsx_sheets(p)
+                parts, hidden = _xls_sheets(p) if old else _xlsx_sheets(p)
+                parts = _visible(parts, hidden, src)
             sheets = []
             for name, rows in parts:
                 width = max((len(r) for r in rows), default=0)
@@ -565,17 +568,36 @@ def _date_as_shown(value, number_format: str) -> str:
     return f"{value.year}年{value.month}月" if year_word else f"{value.year}-{value.month:02d}"
 
 
-def _xlsx_sheets(p: Path) -> list[tuple[str, list[list[str]]]]:
+def _visible(parts, hidden: set, src: str):
+    """The sheets shown in Excel / WPS, when one of them holds anything: a hidden sheet (an old copy
+    of the table, a helper sheet) is passed over with a :class:`HiddenSheetWarning` naming it --
+    read, its rows would be assessed or refused (two targets for one indicator) though the user does
+    not see them. A workbook whose only filled sheets are hidden is read whole."""
+    filled = [(name, rows) for name, rows in parts if any(any(str(c or "").strip() for c in r) for r in rows)]
+    skipped = [name for name, _ in filled if name in hidden]
+    if not skipped or len(skipped) == len(filled):
+        return parts
+    warnings.warn(HiddenSheetWarning(
+        f"{src}: 工作表 {'、'.join(repr(n) for n in skipped)} 在 Excel 中已隐藏，未读取 (hidden sheet"
+        f"{'s' if len(skipped) > 1 else ''} not read: only the sheets shown are; to have "
+        f"{'them' if len(skipped) > 1 else 'it'} read, unhide {'them' if len(skipped) > 1 else 'it'} "
+        "-- right-click a sheet tab, 取消隐藏 / Unhide -- and save)"), stacklevel=2)
+    return [(name, rows) for name, rows in parts if name not in hidden]
+
+
+def _xlsx_sheets(p: Path) -> tuple[list[tuple[str, list[list[str]]]], set[str]]:
+    """Every sheet of the .xlsx ``p`` as ``(title, rows)``, and the titles of the hidden ones."""
     from openpyxl import load_workbook  # lazy: openpyxl, only for .xlsx files
 
     wb = load_workbook(p, data_only=True)  # merged ranges need the full (not read-only) mode
     try:
         sheets = [(ws.title, _xlsx_rows(ws)) for ws in wb.worksheets]
+        hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
     finally:
         wb.close()
     if _has_formulas(p):
         _show_uncomputed_formulas(p, sheets)
-    return sheets
+    return sheets, hidden
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -661,11 +683,13 @@ def _docx_tables(p: Path) -> list[tuple[str, list[list[str]]]]:
     return out
 
 
-def _xls_sheets(p: Path) -> list[tuple[str, list[list[str]]]]:
+def _xls_sheets(p: Path) -> tuple[list[tuple[str, list[list[str]]]], set[str]]:
+    """Every sheet of the .xls ``p`` as ``(name, rows)``, and the names of the hidden ones."""
     import xlrd  # lazy: xlrd, only for .xls files
 
     book = xlrd.open_workbook(str(p), formatting_info=True)
-    return [(sh.name, _xls_rows(book, sh)) for sh in book.sheets()]
+    return ([(sh.name, _xls_rows(book, sh)) for sh in book.sheets()],
+            {sh.name for sh in book.sheets() if sh.visibility})
 
 
 def _xls_rows(book, sh) -> list[list[str]]:
