@@ -178,6 +178,32 @@ def test_a_three_line_table_with_merged_category_cells(tmp_path, valign):
     _same_as_the_workbook(mt.read_plan(path, region="鼎湖区"), tmp_path)
 
 
+def test_merged_category_cells_of_any_group_sizes(tmp_path):
+    """20 layouts drawn at random (seeded; SYNTHETIC rows): 2-5 groups of 1-6 rows, the 类别 once per
+    group at the top, middle or bottom of its rows, over one line or two, some names wrapped (which
+    shows where the table's cells sit in their rows): every row takes its own group."""
+    import random
+
+    from bureau_files import write_three_line_pdf
+
+    groups = ["市场主体", "知识产权", "质量和标准建设", "安全监管", "营商环境", "消费维权", "执法办案", "信用监管体系建设"]
+    names = ["期末市场主体总量", "全区每千人拥有企业户", "每万人口高价值发明专利拥有量", "地方标准", "千人食品检验量",
+             "生产领域区级工业产品质量监督抽查覆盖率", "药品抽检合格率", "投诉按时办结率"]
+    for layout in range(20):
+        rng = random.Random(layout)
+        valign, two_lines = rng.choice(["TOP", "MIDDLE", "BOTTOM"]), rng.random() < 0.5
+        rows, truth = [["类别", "序号", "指标名称", "单位", "2020年基数", "2025年目标", "属性"]], []
+        for group in rng.sample(groups, rng.randint(2, 5)):
+            for _ in range(rng.randint(1, 6)):
+                name = rng.choice(names) + "甲乙丙丁戊己庚辛壬癸"[len(truth) % 10] + "子丑寅卯"[len(truth) // 10]
+                label = group[:4] + "\n" + group[4:] if two_lines and len(group) > 4 else group
+                rows.append([label, str(len(truth) + 1), name[:8] + "\n" + name[8:] if len(name) > 10 else name,
+                             "项", str(rng.randint(1, 90)), f"≥{rng.randint(91, 99)}", "预期性"])
+                truth.append(group)
+        path = write_three_line_pdf(tmp_path / f"layout{layout}.pdf", rows, valign=valign, merge_first=True)
+        assert mt.read_plan(path, region="鼎湖区")["group"].tolist() == truth, (layout, valign)
+
+
 @pytest.mark.parametrize("valign", ["TOP", "MIDDLE", "BOTTOM"])
 def test_a_long_history_with_each_name_written_once(tmp_path, valign):
     """A bulletin's long table (指标名称 | 年份 | 数值 | 单位) writing each indicator once, in a cell

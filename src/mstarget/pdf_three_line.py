@@ -40,8 +40,8 @@ WRAP_SHARE = 0.6  # a line without figures this close (share of the row pitch) t
 WRAP_LINES = 1.3  # ... or closer than this many heights of the text (when rows are padded)
 SAME_LINE = 0.6  # lines closer than this share of the text's height, in different columns, are one line
 MAX_HEADER_LINES = 4  # a header band with more lines of text is prose between two rules, not a table's
+LEADING = 1.2  # a line of text takes this many heights of its characters
 SPAN_SHARE = 0.25  # a spanning label sits this close (share of the row pitch) to the top / middle / bottom of its rows
-OWN_ROW_SHARE = 0.6  # a first-column line in a gap this much (share of the row pitch) wider than a row's is a row of its own
 _SAME = 2.5  # points: two edges this close are one rule, two rules with ends this close are one table
 _DIGIT = re.compile(r"[0-9０-９]")
 _SERIAL = re.compile(r"^[(（]?[0-9０-９]+[)）.．、]?$")  # 序号: 1, 1., (1)
@@ -106,10 +106,11 @@ def _header(page, table, top: float, below: float) -> list[str]:
     return out
 
 
-def _same_lines(body: list[tuple[float, list[str]]], within: float) -> list[tuple[float, list[str]]]:
+def _same_lines(body: list[tuple[float, list[str]]], within: float) -> list[tuple[float, list[str], list[float]]]:
     """Neighbouring lines closer than ``within`` whose filled cells are in different columns, as one
-    line at the height of the fuller one; the closest pairs first."""
-    lines = [(y, list(t)) for y, t in body]
+    line at the height of the fuller one; the closest pairs first. Each line keeps the heights of the
+    lines it was made of."""
+    lines = [(y, list(t), [y]) for y, t in body]
     while True:
         pairs = [(lines[i + 1][0] - lines[i][0], i) for i in range(len(lines) - 1)
                  if lines[i + 1][0] - lines[i][0] < within
@@ -117,9 +118,9 @@ def _same_lines(body: list[tuple[float, list[str]]], within: float) -> list[tupl
         if not pairs:
             return lines
         _, i = min(pairs)
-        (y0, t0), (y1, t1) = lines[i], lines[i + 1]
+        (y0, t0, h0), (y1, t1, h1) = lines[i], lines[i + 1]
         y = y0 if sum(map(bool, t0)) > sum(map(bool, t1)) else y1
-        lines[i:i + 2] = [(y, [a or b for a, b in zip(t0, t1)])]
+        lines[i:i + 2] = [(y, [a or b for a, b in zip(t0, t1)], h0 + h1)]
 
 
 def _without_footer(body: list[tuple[float, list[str]]]) -> list[tuple[float, list[str]]]:
@@ -230,13 +231,14 @@ def _char_lines(chars, tolerance: float) -> list[list[dict]]:
     return lines
 
 
-def _rows(body: list[tuple[float, list[str]]], height: float) -> list[tuple[list[str], list[float]]]:
-    """Lines of the body as rows: each row's texts and the heights of its lines, its anchor's (the
-    line with the figures, or the line itself for a row without any) first. Rows grow from their
+def _rows(body: list[tuple[float, list[str], list[float]]], height: float) -> list[tuple[list[str], list[float]]]:
+    """Lines of the body (height, texts, heights of the lines it was made of) as rows: each row's texts
+    and the heights of its lines, its anchor's (the line with the figures, or the line itself for a
+    row without any) first. Rows grow from their
     figures' line: a line without figures next to a row's line, within a wrapped line's distance
     (:func:`_wrap_gap`), joins that row, the closest first -- so the three lines of a name whose
     figures sit at its top (or bottom, or middle) are one row."""
-    anchors = [i for i, (_, t) in enumerate(body) if any(_DIGIT.search(c) for c in t)]
+    anchors = [i for i, (_, t, _) in enumerate(body) if any(_DIGIT.search(c) for c in t)]
     pitch = statistics.median(b - a for a, b in zip([body[i][0] for i in anchors], [body[i][0] for i in anchors[1:]])) \
         if len(anchors) >= 2 else 0.0
     row_of = {i: i for i in anchors}
@@ -251,7 +253,7 @@ def _rows(body: list[tuple[float, list[str]]], height: float) -> list[tuple[list
     groups: dict[int, list[int]] = {}
     for i in range(len(body)):
         groups.setdefault(row_of.get(i, i), []).append(i)
-    out = [(_joined([body[k][1] for k in members]), [body[key][0]] + [body[k][0] for k in members if k != key])
+    out = [(_joined([body[k][1] for k in members]), [body[key][0]] + [y for k in members for y in body[k][2]])
            for key, members in groups.items()]
     return sorted(out, key=lambda row: min(row[1]))
 
@@ -300,18 +302,23 @@ def _spanning_labels(crop, table, body, height: float):
     anchors = [y for y, texts, _ in lines if any(_DIGIT.search(c) for c in texts)]
     if len(anchors) < 2:
         return body, []
-    pitch = statistics.median(b - a for a, b in zip(anchors, anchors[1:]))
     label_chars = [c for c in crop.chars if c["text"].strip() and in_first(c)
                    and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
     parts = [((line[0]["top"] + line[0]["bottom"]) / 2,
               "".join(c["text"] for c in sorted(line, key=lambda c: c["x0"])))
              for line in _char_lines(label_chars, 0.5 * height)]
+    # lines of one label are a line's height apart, the last line of a row and the first of the next
+    # a line's height and the rows' padding (``step``; the gaps between lines of the other columns
+    # that are more than a line's)
+    leading = LEADING * height
     content = sorted(y for y, _, _ in lines)
-    if not parts or any(_own_row(y, content, pitch) for y, _ in parts):
+    gaps = [b - a for a, b in zip(content, content[1:]) if b - a > 1.25 * leading]
+    step = statistics.median(gaps) if gaps else leading
+    apart = (leading + step) / 2
+    if not parts or any(_own_row(y, content, step, apart) for y, _ in parts):
         return body, []
-    # lines of one label are a line's height apart; labels of neighbouring rows a row's pitch
-    leading = 1.2 * height
-    apart = (leading + pitch) / 2 if pitch > 1.25 * leading else 0.0
+    if not gaps:  # rows without padding: a label's next line cannot be told from the next label
+        apart = 0.0
     labels = [_Label(parts[0][1], parts[0][0], parts[0][0])]
     for y, text in parts[1:]:
         if y - labels[-1].bottom <= apart:
@@ -321,36 +328,47 @@ def _spanning_labels(crop, table, body, height: float):
     return lines, labels
 
 
-def _own_row(y: float, content: list[float], pitch: float) -> bool:
+def _own_row(y: float, content: list[float], step: float, apart: float) -> bool:
     """Whether a first-column line at height ``y`` is a row of its own (a group row): the lines of the
-    other columns around it leave a row's room for it (their gap is :data:`OWN_ROW_SHARE` of the row
-    pitch more than a row's); a spanning label sits on a row or in the usual gap between two."""
+    other columns around it leave a row's room for it -- more than the ``step`` from one row's last
+    line to the next row's first and a line (a label's second line may lengthen a one-row group by a
+    line), half-way to two steps; a spanning label sits on a row or in the usual gap between two.
+    ``apart``: half-way between a line's height and a step."""
     above = [c for c in content if c <= y]
     below = [c for c in content if c >= y]
     if not above or not below:
-        return min(abs(c - y) for c in content) >= OWN_ROW_SHARE * pitch
-    return below[0] - above[-1] >= (1 + OWN_ROW_SHARE) * pitch
+        return min(abs(c - y) for c in content) >= apart
+    return below[0] - above[-1] >= step + apart
 
 
 def _with_labels(rows, labels: list[_Label], height: float):
     """``rows`` with each spanning label written in the first column of every row it spans. Its rows
     are found by where it sits: at the top, middle or bottom of them, as the table's other cells sit in
-    its rows of several lines (a wrapped name); when those do not tell and more than one placement fits,
-    at the top (as a merged cell exported to CSV is filled down). Unchanged when none fits."""
+    its rows of several lines (a wrapped name); when those do not tell, the placement that fits best,
+    and when more than one fits as well (a label on the first row, then one on the third: a group of
+    one and a centred group of three, or two groups of two at the top), in the middle -- how browsers
+    and most typeset plan tables place a merged 类别 -- else at the top. Unchanged when none fits."""
     if len(labels) > len(rows):
         return rows
     anchor = [ys[0] for _, ys in rows]
     first, last = [min(ys) for _, ys in rows], [max(ys) for _, ys in rows]
     pitch = statistics.median(b - a for a, b in zip(anchor, anchor[1:])) if len(rows) > 1 else height
     near = SPAN_SHARE * pitch
-    readings = {}
-    starts = [next((r for r in range(len(rows)) if abs(first[r] - lab.top) <= near), None) for lab in labels]
-    if starts[0] == 0 and None not in starts and starts == sorted(set(starts)):
-        readings["top"] = starts
-    ends = [next((r for r in range(len(rows)) if abs(last[r] - lab.bottom) <= near), None) for lab in labels]
-    if ends[-1] == len(rows) - 1 and None not in ends and ends == sorted(set(ends)):
-        readings["bottom"] = [0] + [e + 1 for e in ends[:-1]]
-    starts, s = [], 0
+    readings = {}  # placement -> (first row of each label's group, worst distance from its place)
+
+    def nearest(values, y):
+        r = min(range(len(values)), key=lambda r: abs(values[r] - y))
+        return r, abs(values[r] - y)
+
+    tops = [nearest(first, lab.top) for lab in labels]
+    starts = [r for r, _ in tops]
+    if starts[0] == 0 and starts == sorted(set(starts)) and max(d for _, d in tops) <= near:
+        readings["top"] = (starts, max(d for _, d in tops))
+    bottoms = [nearest(last, lab.bottom) for lab in labels]
+    ends = [r for r, _ in bottoms]
+    if ends[-1] == len(rows) - 1 and ends == sorted(set(ends)) and max(d for _, d in bottoms) <= near:
+        readings["bottom"] = ([0] + [e + 1 for e in ends[:-1]], max(d for _, d in bottoms))
+    starts, s, worst = [], 0, 0.0
     for k, lab in enumerate(labels):
         centre = (lab.top + lab.bottom) / 2
         ends_possible = [len(rows) - 1] if k == len(labels) - 1 else range(s, len(rows) - (len(labels) - k - 1))
@@ -358,15 +376,19 @@ def _with_labels(rows, labels: list[_Label], height: float):
         if e is None or abs((first[s] + last[e]) / 2 - centre) > near:
             break
         starts.append(s)
+        worst = max(worst, abs((first[s] + last[e]) / 2 - centre))
         s = e + 1
     else:
-        readings["middle"] = starts
+        readings["middle"] = (starts, worst)
     if not readings:
         return rows
     cells = _alignment(first, last, anchor, near)
-    chosen = readings.get(cells) or (next(iter(readings.values())) if len(readings) == 1 else readings.get("top"))
-    if chosen is None:
-        return rows
+    if cells in readings:
+        chosen = readings[cells][0]
+    else:  # the placement that fits best; of several fitting as well (a tenth of the pitch), middle first
+        best = min(d for _, d in readings.values())
+        chosen = next(readings[k][0] for k in ("middle", "top", "bottom")
+                      if k in readings and readings[k][1] <= best + 0.1 * pitch)
     out = []
     for r, (texts, ys) in enumerate(rows):
         k = max(i for i, s in enumerate(chosen) if s <= r)
