@@ -78,13 +78,14 @@ def three_line_tables(page, skip=()) -> list[ThreeLineTable]:
             body = _without_footer(body)
         heights = [c["bottom"] - c["top"] for c in crop.chars if c["text"].strip()]
         height = statistics.median(heights) if heights else 0.0
-        body, labels = _spanning_labels(crop, table, body, height)
-        body = _same_lines([(y, t) for y, t, *_ in body], SAME_LINE * height)
         if not header or not body or len(header[0]) < 2:
             continue
-        rows = _rows(body, height)
-        if labels:
-            rows = _with_labels(rows, labels, height)
+        rows = _rows(_same_lines([(y, t) for y, t, _ in body], SAME_LINE * height), height)
+        if not all(texts[0] for texts, _ in rows):  # a first column written on some rows only
+            rest, labels = _spanning_labels(crop, table, body, height)
+            if labels:
+                rows = _with_labels(_rows(_same_lines([(y, t) for y, t, _ in rest], SAME_LINE * height), height),
+                                    labels, height)
         out.append(ThreeLineTable([_header(page, table, top, header_rule)] + [texts for texts, _ in rows], runs_on))
     return out
 
