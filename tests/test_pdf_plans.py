@@ -205,6 +205,19 @@ def test_merged_category_cells_of_any_group_sizes(tmp_path):
 
 
 @pytest.mark.parametrize("valign", ["TOP", "MIDDLE", "BOTTOM"])
+def test_a_two_line_category_on_every_row_stays_with_its_row(tmp_path, valign):
+    """The 类别 written on every row, over two lines (一、质量 / 和标准): each row keeps its own, not taken
+    for labels spanning rows (the first version joined them all into one label)."""
+    from bureau_files import PLAN_ROWS, write_three_line_pdf
+
+    head = [["类别", "序号", "主要指标", "单位", "2020年基数", "2025年目标", "属性"]]
+    body = [[group[:4] + "\n" + group[4:] if len(group) > 4 else group, str(k + 1), name, unit, base, target, attr]
+            for k, (group, name, unit, base, target, attr) in enumerate(PLAN_ROWS)]
+    path = write_three_line_pdf(tmp_path / "every_row.pdf", head + body, valign=valign)
+    _same_as_the_workbook(mt.read_plan(path, region="鼎湖区"), tmp_path)
+
+
+@pytest.mark.parametrize("valign", ["TOP", "MIDDLE", "BOTTOM"])
 def test_a_long_history_with_each_name_written_once(tmp_path, valign):
     """A bulletin's long table (指标名称 | 年份 | 数值 | 单位) writing each indicator once, in a cell
     spanning its four years: every year keeps its indicator, a name with figures in it (PM2.5) too.
