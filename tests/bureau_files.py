@@ -112,12 +112,13 @@ def write_history_xlsx(path: Path, *, traditional: bool = False) -> Path:
     return path
 
 
-def write_plan_docx(path, *, bad_cell=None, traditional: bool = False):
+def write_plan_docx(path, *, bad_cell=None, traditional: bool = False, framed: bool = False):
     """The Dinghu table as the plan document publishes it (``../shared/seeds``: the 鼎湖区 plan's
     主要指标表): a Word document with a 专栏 table first, then the indicators table whose header is
     two rows -- 基期值 | 规划值 over 2020年 | 2025年, the other header cells merged down -- and a
     类别 column merged down each category. ``bad_cell=((row, col), text)`` overwrites one cell
-    (0-based, in the indicators table). ``path`` may be a file-like object."""
+    (0-based, in the indicators table); ``framed`` sets the title and the indicators table inside a
+    one-cell frame table (a 专栏 box). ``path`` may be a file-like object."""
     import docx
 
     doc = docx.Document()
@@ -125,8 +126,13 @@ def write_plan_docx(path, *, bad_cell=None, traditional: bool = False):
     box = doc.add_table(rows=2, cols=2)
     box.cell(0, 0).text, box.cell(0, 1).text = "专栏1", "重点工程"
     box.cell(1, 0).text, box.cell(1, 1).text = "1", _script("智慧监管平台建设", traditional)
-    doc.add_paragraph(_script(TITLE + "表", traditional))
-    table = doc.add_table(rows=2 + len(PLAN_ROWS), cols=7)
+    host = doc
+    if framed:
+        host = doc.add_table(rows=1, cols=1).cell(0, 0)
+        host.paragraphs[0].text = _script(TITLE + "表", traditional)
+    else:
+        doc.add_paragraph(_script(TITLE + "表", traditional))
+    table = host.add_table(rows=2 + len(PLAN_ROWS), cols=7)
     for c, text in enumerate(["序号", "类别", "主要指标", "单位", "基期值", "规划值", "属性"]):
         table.cell(0, c).text = _script(text, traditional)
     table.cell(1, 4).text, table.cell(1, 5).text = "2020年", "2025年"

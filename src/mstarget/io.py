@@ -672,14 +672,28 @@ def _xlsx_rows(ws) -> list[list[str]]:
 def _docx_tables(p: Path) -> list[tuple[str, list[list[str]]]]:
     """The tables of a Word document, in order: a cell merged across columns or down rows holds
     its text in every position it spans (python-docx repeats merged cells); a cell's paragraphs
-    are joined without a break (``2020年`` / ``基期值`` on two lines is ``2020年基期值``)."""
+    are joined without a break (``2020年`` / ``基期值`` on two lines is ``2020年基期值``). A table
+    inside a cell of another (the indicators table in a one-cell 专栏 frame) follows its outer
+    table, named ``table 1.1``."""
     import docx  # lazy: python-docx, only for .docx files
 
-    out = []
-    for k, table in enumerate(docx.Document(str(p)).tables, 1):
+    out: list[tuple[str, list[list[str]]]] = []
+
+    def add(table, name):
         rows = [["".join(par.text.strip() for par in cell.paragraphs) for cell in row.cells]
                 for row in table.rows]
-        out.append((f"table {k}", rows))
+        out.append((name, rows))
+        seen, inner = set(), []
+        for row in table.rows:
+            for cell in row.cells:
+                if cell._tc not in seen:  # a merged cell is repeated in every position it spans
+                    seen.add(cell._tc)  # (the element itself kept, so that its proxy stays the same)
+                    inner += cell.tables
+        for k, t in enumerate(inner, 1):
+            add(t, f"{name}.{k}")
+
+    for k, table in enumerate(docx.Document(str(p)).tables, 1):
+        add(table, f"table {k}")
     return out
 
 
