@@ -43,6 +43,68 @@ def test_an_indicators_table_inside_a_frame_table_is_read(tmp_path):
                      region="鼎湖区")
 
 
+def _revise(cell, kept: str, deleted: str, inserted: str, after: str) -> None:
+    """Write ``kept``, then ``deleted`` as a tracked deletion and ``inserted`` as a tracked insertion
+    (Word's 修订 mode), then ``after``, into the first paragraph of a python-docx ``cell``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    par = cell.paragraphs[0]
+    par.runs[0].text = kept
+
+    def run(text, tag="w:t"):
+        r, t = OxmlElement("w:r"), OxmlElement(tag)
+        t.text = text
+        r.append(t)
+        return r
+
+    for change, text, tag in (("w:del", deleted, "w:delText"), ("w:ins", inserted, "w:t")):
+        element = OxmlElement(change)
+        element.set(qn("w:id"), "1")
+        element.set(qn("w:author"), "鼎湖区市场监管局")
+        element.append(run(text, tag))
+        par._p.append(element)
+    par._p.append(run(after))
+
+
+def test_tracked_changes_are_read_as_accepted_and_said_so(tmp_path):
+    """A draft circulated in Word's 修订 mode: the 2025 target of 期末市场主体总量 revised from 〔3.12〕 to
+    〔3.50〕 (``3.`` kept, ``12`` deleted, ``50`` inserted). python-docx reads only the runs outside a
+    change, so the target read 〔3.〕 = 3 without a word; it reads 3.50 now, with a warning."""
+    import docx
+
+    path = write_plan_docx(tmp_path / "draft.docx")
+    doc = docx.Document(path)
+    cell = next(c for row in doc.tables[1].rows for c in row.cells if c.text == "〔3.12〕")
+    _revise(cell, "〔3.", "12", "50", "〕")
+    doc.save(path)
+    with pytest.warns(mt.TrackedChangesWarning, match="修订.*as if every change were accepted"):
+        plan = mt.read_plan(path, region="鼎湖区")
+    assert plan.set_index("name").loc["期末市场主体总量", "target"] == 3.5
+    with warnings.catch_warnings():  # a document without changes: no warning
+        warnings.simplefilter("error", mt.TrackedChangesWarning)
+        mt.read_plan(write_plan_docx(tmp_path / "clean.docx"), region="鼎湖区")
+
+
+def test_a_cell_holding_a_content_control_is_read(tmp_path):
+    """A form's table whose target cell is a content control (w:sdt, 格式文本内容控件): its text was
+    not read (python-docx lists a cell's own paragraphs only), so the target was blank and refused."""
+    import docx
+    from docx.oxml import OxmlElement
+
+    path = write_plan_docx(tmp_path / "form.docx")
+    doc = docx.Document(path)
+    cell = next(c for row in doc.tables[1].rows for c in row.cells if c.text == "〔3.12〕")
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    par = cell._tc.find(docx.oxml.ns.qn("w:p"))
+    cell._tc.remove(par)
+    content.append(par)
+    sdt.append(content)
+    cell._tc.append(sdt)
+    doc.save(path)
+    assert mt.read_plan(path, region="鼎湖区").set_index("name").loc["期末市场主体总量", "target"] == 3.12
+
+
 def test_assess_takes_the_word_plan_and_matches_the_history(tmp_path):
     plan = write_plan_docx(tmp_path / "plan.docx", traditional=True)
     history = write_history_xlsx(tmp_path / "history.xlsx")

@@ -37,6 +37,7 @@ from .exceptions import (
     UnmatchedWarning,
     UnreadColumnWarning,
     HiddenSheetWarning,
+    TrackedChangesWarning,
 )
 from .history import read_history
 from .models import available_models
@@ -47,7 +48,7 @@ __all__ = [
     "Thresholds", "available_models",
     "DataValidationError", "EnvironmentProblem", "InconsistentDataWarning", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
     "ParameterError", "PoolingWarning", "ConcentrationWarning", "RunningTotalWarning", "ShortHistoryWarning", "TrackingError", "TrackingWarning",
-    "UnknownModelError", "UnmatchedWarning", "UnreadColumnWarning", "HiddenSheetWarning",
+    "UnknownModelError", "UnmatchedWarning", "UnreadColumnWarning", "HiddenSheetWarning", "TrackedChangesWarning",
 ]
 
 

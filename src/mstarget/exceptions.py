@@ -252,6 +252,10 @@ class HiddenSheetWarning(MstargetWarning):
     read: the sheets read are the ones the user sees. Unhide it to have it read."""
 
 
+class TrackedChangesWarning(MstargetWarning):
+    """A Word document's tables hold tracked changes (修订): read as if every change were accepted."""
+
+
 class PoolingWarning(MstargetWarning):
     """Rows of several regions (or other units) were added up into the same risk groups."""
 

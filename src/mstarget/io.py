@@ -34,6 +34,7 @@ from .exceptions import (
     HiddenSheetWarning,
     ParameterError,
     Problem,
+    TrackedChangesWarning,
     environment_cause,
 )
 from .pdf_three_line import join_lines, three_line_tables
@@ -674,14 +675,22 @@ def _docx_tables(p: Path) -> list[tuple[str, list[list[str]]]]:
     its text in every position it spans (python-docx repeats merged cells); a cell's paragraphs
     are joined without a break (``2020年`` / ``基期值`` on two lines is ``2020年基期值``). A table
     inside a cell of another (the indicators table in a one-cell 专栏 frame) follows its outer
-    table, named ``table 1.1``."""
+    table, named ``table 1.1``. Tracked changes (修订) are read as if accepted
+    (:func:`_docx_cell_text`), with a :class:`TrackedChangesWarning`."""
     import docx  # lazy: python-docx, only for .docx files
 
     out: list[tuple[str, list[list[str]]]] = []
+    revised = [False]
 
     def add(table, name):
-        rows = [["".join(par.text.strip() for par in cell.paragraphs) for cell in row.cells]
-                for row in table.rows]
+        rows = []
+        for row in table.rows:
+            texts = []
+            for cell in row.cells:
+                text, changed = _docx_cell_text(cell._tc)
+                texts.append(text)
+                revised[0] = revised[0] or changed
+            rows.append(texts)
         out.append((name, rows))
         seen, inner = set(), []
         for row in table.rows:
@@ -694,7 +703,46 @@ def _docx_tables(p: Path) -> list[tuple[str, list[list[str]]]]:
 
     for k, table in enumerate(docx.Document(str(p)).tables, 1):
         add(table, f"table {k}")
+    if revised[0]:
+        warnings.warn(TrackedChangesWarning(
+            f"{p}: 文档含未处理的修订（修订模式），已按全部接受后的内容读取 (the document holds tracked changes: its "
+            "tables were read as if every change were accepted -- inserted text kept, deleted text left out; "
+            "check the figures, or accept or reject the changes in Word / WPS (审阅 → 接受 / 拒绝) and save)"),
+            stacklevel=2)
     return out
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_DELETED = {_W + "del", _W + "moveFrom"}
+_CHANGED = _DELETED | {_W + "ins", _W + "moveTo"}
+
+
+def _docx_cell_text(tc) -> tuple[str, bool]:
+    """A Word table cell's text, its paragraphs joined, as the document reads with its tracked changes
+    accepted -- text inserted (``w:ins``, ``w:moveTo``) kept, text deleted (``w:del``, ``w:moveFrom``)
+    left out; python-docx reads only the runs outside any change, so a target revised from 〔3.12〕
+    to 〔3.50〕 read 〔3.〕 -- and whether the cell holds such changes. Text of a text box anchored in
+    the cell (a paragraph of its own) is not the cell's; a content control's (``w:sdt``, a form's field)
+    is."""
+    parts, changed = [], False
+    pars = [e for child in tc.iterchildren(_W + "p", _W + "sdt")  # a content control's paragraphs too
+            for e in ([child] if child.tag == _W + "p" else child.iter(_W + "p"))]
+    for par in pars:
+        text = []
+        for t in par.iter(_W + "t"):
+            node, keep = t.getparent(), True
+            while node is not None and node is not par:
+                if node.tag in _CHANGED:
+                    changed = True
+                    keep = keep and node.tag not in _DELETED
+                if node.tag == _W + "p":  # a text box's paragraph inside this one
+                    keep = False
+                node = node.getparent()
+            if keep:
+                text.append(t.text or "")
+        changed = changed or any(True for _ in par.iter(_W + "delText"))
+        parts.append("".join(text).strip())
+    return "".join(parts), changed
 
 
 def _xls_sheets(p: Path) -> tuple[list[tuple[str, list[list[str]]]], set[str]]:
