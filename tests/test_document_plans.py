@@ -105,6 +105,28 @@ def test_a_cell_holding_a_content_control_is_read(tmp_path):
     assert mt.read_plan(path, region="鼎湖区").set_index("name").loc["期末市场主体总量", "target"] == 3.12
 
 
+def test_a_sign_inserted_from_the_symbol_font_is_read(tmp_path):
+    """≥ inserted with Word's Insert -> Symbol in the Symbol font is no character of the text but a
+    w:sym (font Symbol, code F0B3): it was dropped, so 药品抽检合格率's "≥98" (its baseline is 98)
+    read as 98 with no direction at all. It reads ≥98 now."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    path = write_plan_docx(tmp_path / "symbol.docx")
+    doc = docx.Document(path)
+    cell = next(c for row in doc.tables[1].rows for c in row.cells if c.text == "≥99")
+    cell.paragraphs[0].runs[0].text = "98"
+    run, sym = OxmlElement("w:r"), OxmlElement("w:sym")
+    sym.set(qn("w:font"), "Symbol")
+    sym.set(qn("w:char"), "F0B3")
+    run.append(sym)
+    cell.paragraphs[0].runs[0]._r.addprevious(run)
+    doc.save(path)
+    row = mt.read_plan(path, region="鼎湖区").set_index("name").loc["药品抽检合格率"]
+    assert (row["target"], row["direction"]) == (98.0, ">=")
+
+
 def test_assess_takes_the_word_plan_and_matches_the_history(tmp_path):
     plan = write_plan_docx(tmp_path / "plan.docx", traditional=True)
     history = write_history_xlsx(tmp_path / "history.xlsx")

@@ -713,6 +713,23 @@ def _docx_tables(p: Path) -> list[tuple[str, list[list[str]]]]:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: Word's Insert -> Symbol in the Symbol font stores a code of that font's own encoding (w:sym
+#: w:char="F0B3"): the signs a plan table writes with it
+_SYMBOL_FONT = {0xB3: "≥", 0xA3: "≤", 0xB1: "±", 0xB4: "×", 0xB8: "÷", 0xB9: "≠", 0xBB: "≈", 0xB0: "°",
+                0x3C: "<", 0x3E: ">", 0x3D: "=", 0x25: "%", 0x2D: "-", 0x2B: "+", 0x2E: ".", 0x7E: "~"}
+
+
+def _docx_symbol(sym) -> str:
+    """The character of a ``w:sym`` (a symbol inserted from a font): a Unicode code point, or in the
+    Symbol font a code of its own encoding (``F0B3`` is ≥); "" for a dingbat (Wingdings' ticks)."""
+    try:
+        code = int(sym.get(_W + "char") or "", 16)
+    except ValueError:
+        return ""
+    font = (sym.get(_W + "font") or "").strip().lower()
+    if font == "symbol":
+        return _SYMBOL_FONT.get(code - 0xF000 if code >= 0xF000 else code, "")
+    return "" if 0xE000 <= code <= 0xF8FF else chr(code)
 _DELETED = {_W + "del", _W + "moveFrom"}
 _CHANGED = _DELETED | {_W + "ins", _W + "moveTo"}
 
@@ -729,7 +746,7 @@ def _docx_cell_text(tc) -> tuple[str, bool]:
             for e in ([child] if child.tag == _W + "p" else child.iter(_W + "p"))]
     for par in pars:
         text = []
-        for t in par.iter(_W + "t"):
+        for t in par.iter(_W + "t", _W + "sym"):
             node, keep = t.getparent(), True
             while node is not None and node is not par:
                 if node.tag in _CHANGED:
@@ -739,7 +756,7 @@ def _docx_cell_text(tc) -> tuple[str, bool]:
                     keep = False
                 node = node.getparent()
             if keep:
-                text.append(t.text or "")
+                text.append(_docx_symbol(t) if t.tag == _W + "sym" else t.text or "")
         changed = changed or any(True for _ in par.iter(_W + "delText"))
         parts.append("".join(text).strip())
     return "".join(parts), changed
