@@ -265,6 +265,36 @@ def test_year_headers_typed_as_excel_dates_are_read_as_their_years(tmp_path, num
     assert h.set_index("year")["value"].to_dict() == {2021: 52.0, 2022: 69.0}
 
 
+def test_numbers_are_read_as_their_cells_show_them(tmp_path):
+    """What a cell's number format does to the figure shown is what is read: ``0.0"%"`` on 95.2 (a
+    rate already in %) shows 95.2% -- it read 9520 % because any % in the format was taken for a
+    percentage format, x100 --; ``0.0%`` on 0.952 shows 95.2%; ``#,##0,`` on 31,200 元 shows 31 in a
+    千元 column (/1000) -- it read 31,200 千元. Values SYNTHETIC."""
+    from openpyxl import Workbook
+
+    from mstarget.io import cell_text
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["地区", "指标名称", "单位", "2021年", "2022年"])
+    ws.append(["鼎湖区", "食品抽检合格率", "%", 95.2, 96.1])
+    ws.append(["鼎湖区", "药品抽检合格率", "%", 0.981, 0.985])
+    ws.append(["鼎湖区", "知识产权质押融资金额", "千元", 31200, 45800])
+    for col in "DE":
+        ws[f"{col}2"].number_format = '0.0"%"'
+        ws[f"{col}3"].number_format = "0.0%"
+        ws[f"{col}4"].number_format = "#,##0,"
+    wb.save(tmp_path / "h.xlsx")
+    h = mt.read_history(tmp_path / "h.xlsx").set_index(["indicator", "year"])["value"]
+    assert h["食品抽检合格率"].tolist() == [95.2, 96.1]
+    assert h["药品抽检合格率"].tolist() == [98.1, 98.5]
+    assert h["知识产权质押融资金额"].tolist() == [31.2, 45.8]
+    p_meet = '[>=0.995]">99%";[<=0.005]"<1%";0%'  # the assessment workbook's own format, read back
+    assert (cell_text(0.5, p_meet), cell_text(0.999, p_meet), cell_text(95, "0.0\\%")) == ("50%", "99.9%", "95%")
+    assert (cell_text(-0.05, "0.0%;[Red]-0.0%"), cell_text(2.5e6, "0.00,,"), cell_text(3.5, '0.00"万户"')) == \
+        ("-5%", "2.5", "3.5")
+
+
 def test_a_typographic_minus_sign_is_a_minus():
     """Word and web pages write ``−3.5`` with U+2212, which looks like a number and must read as one
     (a growth rate in %, SYNTHETIC values)."""

@@ -539,8 +539,9 @@ def cell_text(value, number_format: str = "") -> str:
     if isinstance(value, bool):
         return str(value).upper()
     if isinstance(value, (int, float)):
-        if "%" in (number_format or ""):
-            return f"{round(float(value) * 100, 10):.15g}%"
+        scale, percent = _number_format_scale(number_format or "", float(value))
+        if scale != 1.0 or percent:
+            return f"{round(float(value) * scale, 10):.15g}" + ("%" if percent else "")
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return f"{value:.15g}" if isinstance(value, float) else str(value)
@@ -553,6 +554,61 @@ def cell_text(value, number_format: str = "") -> str:
     if isinstance(value, _dt.date):
         return value.isoformat()
     return str(value).strip()
+
+
+def _number_format_scale(number_format: str, value: float) -> tuple[float, bool]:
+    """``(factor, percent)``: what a number format does to the number it shows -- ``0.0%`` shows
+    ``0.95`` as ``95.0%`` (x100, a % sign), ``#,##0,`` shows ``31200`` as ``31`` (/1000 per comma
+    after the last digit), while a quoted or escaped ``"%"`` / ``\\%`` (a number that already is a
+    percentage, ``95`` shown ``95.0%``) is only a sign: (1, True). The section showing ``value`` is
+    used (:func:`_format_section`)."""
+    sections, quoted, part = [], False, ""
+    for ch in number_format:
+        if ch == '"':
+            quoted = not quoted
+        if ch == ";" and not quoted:
+            sections.append(part)
+            part = ""
+        else:
+            part += ch
+    sections.append(part)
+    fmt = _format_section(sections, value)
+
+    def literals_out(f):  # literals: "text", \x, _x (a space), *x (fill)
+        return re.sub(r'"[^"]*"|\\.|_.|\*.', "", f)
+
+    bare = literals_out(fmt)
+    if not re.search(r"[0#?]", bare):  # a section of text only ([>=0.995]">99%"): the number's own section
+        fmt = next((f for f in (re.sub(r"\[[^\]]*\]", "", sec) for sec in sections)
+                    if re.search(r"[0#?]", literals_out(f))), fmt)
+        bare = literals_out(fmt)
+    literal_percent = any("%" in literal for literal in re.findall(r'"[^"]*"|\\.', fmt))
+    scale = 100.0 ** bare.count("%")
+    digits = re.search(r"[0#?](?!.*[0#?])", bare)  # the last digit placeholder
+    if digits:
+        commas = re.match(r",*", bare[digits.end():]).group()
+        scale /= 1000.0 ** len(commas)
+    return scale, "%" in bare or literal_percent
+
+
+def _format_section(sections: list[str], value: float) -> str:
+    """The section of a number format that shows ``value``, without its ``[...]`` parts: the first
+    whose condition (``[>=0.995]``) holds, else the first without one; without conditions by sign
+    (positive; negative; zero)."""
+    conditions = [re.search(r"\[(<=|>=|<>|<|>|=)\s*(-?[\d.]+)\]", sec) for sec in sections]
+    strip = lambda sec: re.sub(r"\[[^\]]*\]", "", sec)  # noqa: E731
+    if any(conditions):
+        ops = {"<": float.__lt__, ">": float.__gt__, "=": float.__eq__, "<=": float.__le__,
+               ">=": float.__ge__, "<>": float.__ne__}
+        for sec, cond in zip(sections, conditions):
+            if cond is None or ops[cond.group(1)](value, float(cond.group(2))):
+                return strip(sec)
+        return strip(sections[-1])
+    if value < 0 and len(sections) > 1 and sections[1].strip():
+        return strip(sections[1])
+    if value == 0 and len(sections) > 2 and sections[2].strip():
+        return strip(sections[2])
+    return strip(sections[0])
 
 
 def _date_as_shown(value, number_format: str) -> str:
