@@ -293,6 +293,9 @@ def test_numbers_are_read_as_their_cells_show_them(tmp_path):
     assert (cell_text(0.5, p_meet), cell_text(0.999, p_meet), cell_text(95, "0.0\\%")) == ("50%", "99.9%", "95%")
     assert (cell_text(-0.05, "0.0%;[Red]-0.0%"), cell_text(2.5e6, "0.00,,"), cell_text(3.5, '0.00"万户"')) == \
         ("-5%", "2.5", "3.5")
+    # the format writes the multiplier (31千, 3.1万 shown): the header names the number's own unit
+    assert (cell_text(31200, '#,##0,"千"'), cell_text(31200, '0!.0,"万"'), cell_text(95, "0.0!%")) == \
+        ("31200", "31200", "95%")
 
 
 def test_a_typographic_minus_sign_is_a_minus():

@@ -559,7 +559,8 @@ def cell_text(value, number_format: str = "") -> str:
 def _number_format_scale(number_format: str, value: float) -> tuple[float, bool]:
     """``(factor, percent)``: what a number format does to the number it shows -- ``0.0%`` shows
     ``0.95`` as ``95.0%`` (x100, a % sign), ``#,##0,`` shows ``31200`` as ``31`` (/1000 per comma
-    after the last digit), while a quoted or escaped ``"%"`` / ``\\%`` (a number that already is a
+    after the last digit; not when the format writes the multiplier, ``0,"千"`` or ``0!.0,"万"``: the
+    header then names the unit of the number itself), while a quoted or escaped ``"%"`` / ``\\%`` (a number that already is a
     percentage, ``95`` shown ``95.0%``) is only a sign: (1, True). The section showing ``value`` is
     used (:func:`_format_section`)."""
     sections, quoted, part = [], False, ""
@@ -574,18 +575,19 @@ def _number_format_scale(number_format: str, value: float) -> tuple[float, bool]
     sections.append(part)
     fmt = _format_section(sections, value)
 
-    def literals_out(f):  # literals: "text", \x, _x (a space), *x (fill)
-        return re.sub(r'"[^"]*"|\\.|_.|\*.', "", f)
+    def literals_out(f):  # literals: "text", \x or !x, _x (a space), *x (fill)
+        return re.sub(r'"[^"]*"|[\\!].|_.|\*.', "", f)
 
     bare = literals_out(fmt)
     if not re.search(r"[0#?]", bare):  # a section of text only ([>=0.995]">99%"): the number's own section
         fmt = next((f for f in (re.sub(r"\[[^\]]*\]", "", sec) for sec in sections)
                     if re.search(r"[0#?]", literals_out(f))), fmt)
         bare = literals_out(fmt)
-    literal_percent = any("%" in literal for literal in re.findall(r'"[^"]*"|\\.', fmt))
+    literal_percent = any("%" in literal for literal in re.findall(r'"[^"]*"|[\\!].', fmt))
     scale = 100.0 ** bare.count("%")
     digits = re.search(r"[0#?](?!.*[0#?])", bare)  # the last digit placeholder
-    if digits:
+    literals = "".join(re.findall(r'"[^"]*"|[\\!].', fmt))
+    if digits and not re.search(r"[千万亿kKmM]", literals):  # 31千 / 3.1万 shown: the header is in 元, 户
         commas = re.match(r",*", bare[digits.end():]).group()
         scale /= 1000.0 ** len(commas)
     return scale, "%" in bare or literal_percent
