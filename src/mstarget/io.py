@@ -560,9 +560,9 @@ def _number_format_scale(number_format: str, value: float) -> tuple[float, bool]
     """``(factor, percent)``: what a number format does to the number it shows -- ``0.0%`` shows
     ``0.95`` as ``95.0%`` (x100, a % sign), ``#,##0,`` shows ``31200`` as ``31`` (/1000 per comma
     after the last digit; not when the format writes the multiplier, ``0,"千"`` or ``0!.0,"万"``: the
-    header then names the unit of the number itself), while a quoted or escaped ``"%"`` / ``\\%`` (a number that already is a
-    percentage, ``95`` shown ``95.0%``) is only a sign: (1, True). The section showing ``value`` is
-    used (:func:`_format_section`)."""
+    header then names the unit of the number itself), while a quoted or escaped ``"%"`` / ``\\%``
+    (a number that already is a percentage, ``95`` shown ``95.0%``) is only a sign: (1, True). The
+    section showing ``value`` is used (:func:`_format_section`)."""
     sections, quoted, part = [], False, ""
     for ch in number_format:
         if ch == '"':
@@ -573,44 +573,38 @@ def _number_format_scale(number_format: str, value: float) -> tuple[float, bool]
         else:
             part += ch
     sections.append(part)
-    fmt = _format_section(sections, value)
+    shown = [re.sub(r"\[[^\]]*\]", "", sec) for sec in sections]  # without colours, locales, conditions
+    literal = re.compile(r'"[^"]*"|[\\!].')  # "text", \x or !x
 
-    def literals_out(f):  # literals: "text", \x or !x, _x (a space), *x (fill)
-        return re.sub(r'"[^"]*"|[\\!].|_.|\*.', "", f)
+    def placeholders(fmt):  # the format without its literals, _x (a space) and *x (fill)
+        return re.sub(r'"[^"]*"|[\\!].|_.|\*.', "", fmt)
 
-    bare = literals_out(fmt)
-    if not re.search(r"[0#?]", bare):  # a section of text only ([>=0.995]">99%"): the number's own section
-        fmt = next((f for f in (re.sub(r"\[[^\]]*\]", "", sec) for sec in sections)
-                    if re.search(r"[0#?]", literals_out(f))), fmt)
-        bare = literals_out(fmt)
-    literal_percent = any("%" in literal for literal in re.findall(r'"[^"]*"|[\\!].', fmt))
+    fmt = shown[_format_section(sections, value)]
+    if not re.search(r"[0#?]", placeholders(fmt)):  # a section of text only ([>=0.995]">99%"): the number's own
+        fmt = next((f for f in shown if re.search(r"[0#?]", placeholders(f))), fmt)
+    bare, literals = placeholders(fmt), "".join(literal.findall(fmt))
     scale = 100.0 ** bare.count("%")
     digits = re.search(r"[0#?](?!.*[0#?])", bare)  # the last digit placeholder
-    literals = "".join(re.findall(r'"[^"]*"|[\\!].', fmt))
     if digits and not re.search(r"[千万亿kKmM]", literals):  # 31千 / 3.1万 shown: the header is in 元, 户
         commas = re.match(r",*", bare[digits.end():]).group()
         scale /= 1000.0 ** len(commas)
-    return scale, "%" in bare or literal_percent
+    return scale, "%" in bare or "%" in literals
 
 
-def _format_section(sections: list[str], value: float) -> str:
-    """The section of a number format that shows ``value``, without its ``[...]`` parts: the first
-    whose condition (``[>=0.995]``) holds, else the first without one; without conditions by sign
-    (positive; negative; zero)."""
+def _format_section(sections: list[str], value: float) -> int:
+    """Which section of a number format shows ``value``: the first whose condition (``[>=0.995]``)
+    holds, else the first without one; without conditions by sign (positive; negative; zero)."""
     conditions = [re.search(r"\[(<=|>=|<>|<|>|=)\s*(-?[\d.]+)\]", sec) for sec in sections]
-    strip = lambda sec: re.sub(r"\[[^\]]*\]", "", sec)  # noqa: E731
     if any(conditions):
         ops = {"<": float.__lt__, ">": float.__gt__, "=": float.__eq__, "<=": float.__le__,
                ">=": float.__ge__, "<>": float.__ne__}
-        for sec, cond in zip(sections, conditions):
-            if cond is None or ops[cond.group(1)](value, float(cond.group(2))):
-                return strip(sec)
-        return strip(sections[-1])
+        return next((k for k, cond in enumerate(conditions)
+                     if cond is None or ops[cond.group(1)](value, float(cond.group(2)))), len(sections) - 1)
     if value < 0 and len(sections) > 1 and sections[1].strip():
-        return strip(sections[1])
+        return 1
     if value == 0 and len(sections) > 2 and sections[2].strip():
-        return strip(sections[2])
-    return strip(sections[0])
+        return 2
+    return 0
 
 
 def _date_as_shown(value, number_format: str) -> str:
@@ -636,11 +630,11 @@ def _visible(parts, hidden: set, src: str):
     skipped = [name for name, _ in filled if name in hidden]
     if not skipped or len(skipped) == len(filled):
         return parts
+    them = "them" if len(skipped) > 1 else "it"
     warnings.warn(HiddenSheetWarning(
         f"{src}: 工作表 {'、'.join(repr(n) for n in skipped)} 在 Excel 中已隐藏，未读取 (hidden sheet"
-        f"{'s' if len(skipped) > 1 else ''} not read: only the sheets shown are; to have "
-        f"{'them' if len(skipped) > 1 else 'it'} read, unhide {'them' if len(skipped) > 1 else 'it'} "
-        "-- right-click a sheet tab, 取消隐藏 / Unhide -- and save)"), stacklevel=2)
+        f"{'s' if len(skipped) > 1 else ''} not read: only the sheets shown are; to have {them} read, "
+        f"unhide {them} -- right-click a sheet tab, 取消隐藏 / Unhide -- and save)"), stacklevel=2)
     return [(name, rows) for name, rows in parts if name not in hidden]
 
 
@@ -738,16 +732,17 @@ def _docx_tables(p: Path) -> list[tuple[str, list[list[str]]]]:
     import docx  # lazy: python-docx, only for .docx files
 
     out: list[tuple[str, list[list[str]]]] = []
-    revised = [False]
+    revised = False
 
     def add(table, name):
+        nonlocal revised
         rows = []
         for row in table.rows:
             texts = []
             for cell in row.cells:
                 text, changed = _docx_cell_text(cell._tc)
                 texts.append(text)
-                revised[0] = revised[0] or changed
+                revised = revised or changed
             rows.append(texts)
         out.append((name, rows))
         seen, inner = set(), []
@@ -761,7 +756,7 @@ def _docx_tables(p: Path) -> list[tuple[str, list[list[str]]]]:
 
     for k, table in enumerate(docx.Document(str(p)).tables, 1):
         add(table, f"table {k}")
-    if revised[0]:
+    if revised:
         warnings.warn(TrackedChangesWarning(
             f"{p}: 文档含未处理的修订（修订模式），已按全部接受后的内容读取 (the document holds tracked changes: its "
             "tables were read as if every change were accepted -- inserted text kept, deleted text left out; "
@@ -771,6 +766,8 @@ def _docx_tables(p: Path) -> list[tuple[str, list[list[str]]]]:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_DELETED = {_W + "del", _W + "moveFrom"}
+_CHANGED = _DELETED | {_W + "ins", _W + "moveTo"}
 #: Word's Insert -> Symbol in the Symbol font stores a code of that font's own encoding (w:sym
 #: w:char="F0B3"): the signs a plan table writes with it
 _SYMBOL_FONT = {0xB3: "≥", 0xA3: "≤", 0xB1: "±", 0xB4: "×", 0xB8: "÷", 0xB9: "≠", 0xBB: "≈", 0xB0: "°",
@@ -788,8 +785,6 @@ def _docx_symbol(sym) -> str:
     if font == "symbol":
         return _SYMBOL_FONT.get(code - 0xF000 if code >= 0xF000 else code, "")
     return "" if 0xE000 <= code <= 0xF8FF else chr(code)
-_DELETED = {_W + "del", _W + "moveFrom"}
-_CHANGED = _DELETED | {_W + "ins", _W + "moveTo"}
 
 
 def _docx_cell_text(tc) -> tuple[str, bool]:
@@ -815,7 +810,7 @@ def _docx_cell_text(tc) -> tuple[str, bool]:
                 node = node.getparent()
             if keep:
                 text.append(_docx_symbol(t) if t.tag == _W + "sym" else t.text or "")
-        changed = changed or any(True for _ in par.iter(_W + "delText"))
+        changed = changed or par.find(f".//{_W}delText") is not None  # a deletion holds no w:t
         parts.append("".join(text).strip())
     return "".join(parts), changed
 

@@ -67,11 +67,7 @@ def three_line_tables(page, skip=()) -> list[ThreeLineTable]:
         table = crop.find_table({"vertical_strategy": "text", "horizontal_strategy": "text"})
         if table is None:
             continue
-        lines = []
-        for row, cells in zip(table.rows, table.extract()):
-            texts = [(c or "").strip() for c in cells]
-            if any(texts):
-                lines.append(((row.bbox[1] + row.bbox[3]) / 2, texts, row.bbox))
+        lines = _table_lines(table)
         header = [t for y, t, _ in lines if y < header_rule]
         body = [line for line in lines if line[0] > header_rule]
         if runs_on:
@@ -87,6 +83,17 @@ def three_line_tables(page, skip=()) -> list[ThreeLineTable]:
                 rows = _with_labels(_rows(_same_lines([(y, t) for y, t, _ in rest], SAME_LINE * height), height),
                                     labels, height)
         out.append(ThreeLineTable([_header(page, table, top, header_rule)] + [texts for texts, _ in rows], runs_on))
+    return out
+
+
+def _table_lines(table) -> list[tuple[float, list[str], tuple]]:
+    """The lines of a pdfplumber table found by the words' alignment that hold any text: (height of
+    the line's middle, its cells' texts, its bounding box)."""
+    out = []
+    for row, cells in zip(table.rows, table.extract()):
+        texts = [(c or "").strip() for c in cells]
+        if any(texts):
+            out.append(((row.bbox[1] + row.bbox[3]) / 2, texts, row.bbox))
     return out
 
 
@@ -235,10 +242,10 @@ def _char_lines(chars, tolerance: float) -> list[list[dict]]:
 def _rows(body: list[tuple[float, list[str], list[float]]], height: float) -> list[tuple[list[str], list[float]]]:
     """Lines of the body (height, texts, heights of the lines it was made of) as rows: each row's texts
     and the heights of its lines, its anchor's (the line with the figures, or the line itself for a
-    row without any) first. Rows grow from their
-    figures' line: a line without figures next to a row's line, within a wrapped line's distance
-    (:func:`_wrap_gap`), joins that row, the closest first -- so the three lines of a name whose
-    figures sit at its top (or bottom, or middle) are one row."""
+    row without any) first. Rows grow from their figures' line: a line without figures next to a
+    row's line, within a wrapped line's distance (:func:`_wrap_gap`), joins that row, the closest
+    first -- so the three lines of a name whose figures sit at its top (or bottom, or middle) are one
+    row."""
     anchors = [i for i, (_, t, _) in enumerate(body) if any(_DIGIT.search(c) for c in t)]
     pitch = statistics.median(b - a for a, b in zip([body[i][0] for i in anchors], [body[i][0] for i in anchors[1:]])) \
         if len(anchors) >= 2 else 0.0
@@ -297,9 +304,7 @@ def _spanning_labels(crop, table, body, height: float):
         {"vertical_strategy": "text", "horizontal_strategy": "text"})
     if rest is None or len(rest.columns) != len(table.columns) - 1:
         return body, []
-    lines = [((row.bbox[1] + row.bbox[3]) / 2, [""] + [(c or "").strip() for c in cells], row.bbox)
-             for row, cells in zip(rest.rows, rest.extract()) if any(cells)]
-    lines = [line for line in lines if top <= line[0] <= bottom]
+    lines = [(y, [""] + texts, box) for y, texts, box in _table_lines(rest) if top <= y <= bottom]
     anchors = [y for y, texts, _ in lines if any(_DIGIT.search(c) for c in texts)]
     if len(anchors) < 2:
         return body, []
@@ -361,23 +366,22 @@ def _with_labels(rows, labels: list[_Label], height: float):
         r = min(range(len(values)), key=lambda r: abs(values[r] - y))
         return r, abs(values[r] - y)
 
-    tops = [nearest(first, lab.top) for lab in labels]
-    starts = [r for r, _ in tops]
-    if starts[0] == 0 and starts == sorted(set(starts)) and max(d for _, d in tops) <= near:
-        readings["top"] = (starts, max(d for _, d in tops))
-    bottoms = [nearest(last, lab.bottom) for lab in labels]
-    ends = [r for r, _ in bottoms]
-    if ends[-1] == len(rows) - 1 and ends == sorted(set(ends)) and max(d for _, d in bottoms) <= near:
-        readings["bottom"] = ([0] + [e + 1 for e in ends[:-1]], max(d for _, d in bottoms))
+    starts, off = zip(*[nearest(first, lab.top) for lab in labels])
+    if starts[0] == 0 and list(starts) == sorted(set(starts)) and max(off) <= near:
+        readings["top"] = (list(starts), max(off))
+    ends, off = zip(*[nearest(last, lab.bottom) for lab in labels])
+    if ends[-1] == len(rows) - 1 and list(ends) == sorted(set(ends)) and max(off) <= near:
+        readings["bottom"] = ([0] + [e + 1 for e in ends[:-1]], max(off))
     starts, s, worst = [], 0, 0.0
     for k, lab in enumerate(labels):
         centre = (lab.top + lab.bottom) / 2
         ends_possible = [len(rows) - 1] if k == len(labels) - 1 else range(s, len(rows) - (len(labels) - k - 1))
-        e = min(ends_possible, key=lambda e: abs((first[s] + last[e]) / 2 - centre), default=None)
-        if e is None or abs((first[s] + last[e]) / 2 - centre) > near:
+        off = {e: abs((first[s] + last[e]) / 2 - centre) for e in ends_possible}
+        e = min(off, key=off.get, default=None)
+        if e is None or off[e] > near:
             break
         starts.append(s)
-        worst = max(worst, abs((first[s] + last[e]) / 2 - centre))
+        worst = max(worst, off[e])
         s = e + 1
     else:
         readings["middle"] = (starts, worst)
