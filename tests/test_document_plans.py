@@ -127,6 +127,91 @@ def test_a_sign_inserted_from_the_symbol_font_is_read(tmp_path):
     assert (row["target"], row["direction"]) == (98.0, ">=")
 
 
+def _wrap(elements, *, repeating: bool = False) -> None:
+    """Put ``elements`` (siblings, in order) inside a content control (w:sdt), where the first was; with
+    ``repeating`` each inside its own control too, as Word writes a repeating section's items."""
+    from docx.oxml import OxmlElement
+
+    outer, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    outer.append(OxmlElement("w:sdtPr"))
+    outer.append(content)
+    elements[0].addprevious(outer)
+    for e in elements:
+        if repeating:
+            item, inner = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+            item.append(inner)
+            inner.append(e)
+            content.append(item)
+        else:
+            content.append(e)
+
+
+def _indicators_table(path):
+    import docx
+
+    doc = docx.Document(path)
+    return doc, doc.tables[1]._tbl
+
+
+def test_rows_of_a_repeating_section_are_read(tmp_path):
+    """A form-built plan whose rows of one part sit in a repeating-section content control (重复节,
+    one w:sdt per row): python-docx lists only a table's own rows, so those four indicators were left
+    out without a word (and a table whose every data row is in one was refused for having none).
+    Every row is read now, the merged 类别 included."""
+    path = write_plan_docx(tmp_path / "form.docx")
+    doc, tbl = _indicators_table(path)
+    _wrap(tbl.tr_lst[5:9], repeating=True)
+    doc.save(path)
+    plan = mt.read_plan(path, region="鼎湖区")
+    from_excel = mt.read_plan(write_plan_xlsx(tmp_path / "plan.xlsx"), region="鼎湖区")
+    pd.testing.assert_frame_equal(plan[COLUMNS].reset_index(drop=True), from_excel[COLUMNS].reset_index(drop=True))
+
+
+def test_a_table_inside_a_content_control_is_found(tmp_path):
+    """A template that holds the whole indicators table in one content control: the table was not
+    among the document's tables, and the plan was refused for lack of one."""
+    path = write_plan_docx(tmp_path / "template.docx")
+    doc, tbl = _indicators_table(path)
+    _wrap([tbl])
+    doc.save(path)
+    plan = mt.read_plan(path, region="鼎湖区")
+    assert len(plan) == len(PLAN_ROWS)
+    assert plan.set_index("name").loc["期末市场主体总量", "target"] == 3.12
+
+
+def test_a_cell_inside_a_content_control_keeps_its_column(tmp_path):
+    """One row's 单位 cell wrapped in a content control (a form's field around the whole cell): the cell
+    was dropped and the row's later cells moved one column left -- its baseline read as its unit."""
+    path = write_plan_docx(tmp_path / "field.docx")
+    doc, tbl = _indicators_table(path)
+    row = next(tr for tr in tbl.tr_lst if any("期末市场主体总量" in (t.text or "") for t in tr.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t")))
+    _wrap([row.tc_lst[3]])
+    doc.save(path)
+    plan = mt.read_plan(path, region="鼎湖区").set_index("name")
+    assert (plan.loc["期末市场主体总量", "unit"], plan.loc["期末市场主体总量", "target"]) == ("万户", 3.12)
+
+
+def test_a_row_starting_after_the_first_column_keeps_its_columns(tmp_path):
+    """A row whose 序号 cell is missing and that starts one grid column in (w:gridBefore, as documents
+    converted from PDF or WPS write it): python-docx lists only the cells present, so every cell of the
+    row moved one column left; the row keeps its columns now, its 序号 blank."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    path = write_plan_docx(tmp_path / "converted.docx")
+    doc, tbl = _indicators_table(path)
+    tr = next(tr for tr in tbl.tr_lst if any("药品抽检合格率" in (t.text or "") for t in tr.iter(qn("w:t"))))
+    tr.remove(tr.tc_lst[0])
+    before = OxmlElement("w:gridBefore")
+    before.set(qn("w:val"), "1")
+    tr.get_or_add_trPr().insert(0, before)
+    doc.save(path)
+    plan = mt.read_plan(path, region="鼎湖区")
+    from_excel = mt.read_plan(write_plan_xlsx(tmp_path / "plan.xlsx"), region="鼎湖区")
+    pd.testing.assert_frame_equal(plan[COLUMNS].reset_index(drop=True), from_excel[COLUMNS].reset_index(drop=True))
+
+
 def test_assess_takes_the_word_plan_and_matches_the_history(tmp_path):
     plan = write_plan_docx(tmp_path / "plan.docx", traditional=True)
     history = write_history_xlsx(tmp_path / "history.xlsx")

@@ -724,39 +724,44 @@ def _xlsx_rows(ws) -> list[list[str]]:
 
 def _docx_tables(p: Path) -> list[tuple[str, list[list[str]]]]:
     """The tables of a Word document, in order: a cell merged across columns or down rows holds
-    its text in every position it spans (python-docx repeats merged cells); a cell's paragraphs
-    are joined without a break (``2020年`` / ``基期值`` on two lines is ``2020年基期值``). A table
-    inside a cell of another (the indicators table in a one-cell 专栏 frame) follows its outer
-    table, named ``table 1.1``. Tracked changes (修订) are read as if accepted
-    (:func:`_docx_cell_text`), with a :class:`TrackedChangesWarning`."""
+    its text in every position it spans; a cell's paragraphs are joined without a break (``2020年`` /
+    ``基期值`` on two lines is ``2020年基期值``). A table inside a cell of another (the indicators
+    table in a one-cell 专栏 frame) follows its outer table, named ``table 1.1``. Tracked changes
+    (修订) are read as if accepted (:func:`_docx_cell_text`), with a :class:`TrackedChangesWarning`.
+
+    The table's layout is read from the XML (:func:`_docx_grid`), not from python-docx's rows, which
+    list only a table's own ``w:tr`` and a row's own ``w:tc``: rows of a repeating section (a
+    content control around rows, as a form or a template writes them) and tables inside a content
+    control were not seen, a cell inside one was dropped and the row's later cells moved one column
+    left, and so was every cell of a row that starts after the first column (``w:gridBefore``)."""
     import docx  # lazy: python-docx, only for .docx files
 
     out: list[tuple[str, list[list[str]]]] = []
-    revised = False
+    texts: dict = {}  # cell element -> (text, holds tracked changes)
 
-    def add(table, name):
-        nonlocal revised
-        rows = []
-        for row in table.rows:
-            texts = []
-            for cell in row.cells:
-                text, changed = _docx_cell_text(cell._tc)
-                texts.append(text)
-                revised = revised or changed
-            rows.append(texts)
-        out.append((name, rows))
+    def text(tc) -> str:
+        if tc is None:
+            return ""
+        if tc not in texts:
+            texts[tc] = _docx_cell_text(tc)
+        return texts[tc][0]
+
+    def add(tbl, name):
+        grid = _docx_grid(tbl)
+        out.append((name, [[text(tc) for tc in row] for row in grid]))
         seen, inner = set(), []
-        for row in table.rows:
-            for cell in row.cells:
-                if cell._tc not in seen:  # a merged cell is repeated in every position it spans
-                    seen.add(cell._tc)  # (the element itself kept, so that its proxy stays the same)
-                    inner += cell.tables
+        for row in grid:
+            for tc in row:
+                if tc is not None and tc not in seen:  # a merged cell is in every position it spans
+                    seen.add(tc)
+                    inner += _docx_children(tc, _W + "tbl")
         for k, t in enumerate(inner, 1):
             add(t, f"{name}.{k}")
 
-    for k, table in enumerate(docx.Document(str(p)).tables, 1):
-        add(table, f"table {k}")
-    if revised:
+    body = docx.Document(str(p)).element.body
+    for k, tbl in enumerate(_docx_children(body, _W + "tbl"), 1):
+        add(tbl, f"table {k}")
+    if any(changed for _, changed in texts.values()) or body.find(f".//{_W}trPr/{_W}del") is not None:
         warnings.warn(TrackedChangesWarning(
             f"{p}: 文档含未处理的修订（修订模式），已按全部接受后的内容读取 (the document holds tracked changes: its "
             "tables were read as if every change were accepted -- inserted text kept, deleted text left out; "
@@ -772,6 +777,55 @@ _CHANGED = _DELETED | {_W + "ins", _W + "moveTo"}
 #: w:char="F0B3"): the signs a plan table writes with it
 _SYMBOL_FONT = {0xB3: "≥", 0xA3: "≤", 0xB1: "±", 0xB4: "×", 0xB8: "÷", 0xB9: "≠", 0xBB: "≈", 0xB0: "°",
                 0x3C: "<", 0x3E: ">", 0x3D: "=", 0x25: "%", 0x2D: "-", 0x2B: "+", 0x2E: ".", 0x7E: "~"}
+
+
+#: elements that wrap a table's rows, a row's cells or the document's tables without being one:
+#: content controls (a form's fields, a template's repeating sections) and custom XML
+_WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml"}
+
+
+def _docx_children(element, tag: str) -> list:
+    """The children of ``element`` with ``tag``, looking through wrappers (:data:`_WRAPPERS`), in order."""
+    out = []
+    for child in element.iterchildren():
+        if child.tag == tag:
+            out.append(child)
+        elif child.tag in _WRAPPERS:
+            out += _docx_children(child, tag)
+    return out
+
+
+def _docx_int(parent, tag: str, default: int) -> int:
+    """The integer ``w:val`` of ``parent``'s child ``tag`` (``w:gridSpan w:val="2"``), else ``default``."""
+    node = None if parent is None else parent.find(_W + tag)
+    try:
+        return max(int(node.get(_W + "val")), 0) if node is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+def _docx_grid(tbl) -> list[list]:
+    """A Word table as rows of cell elements (``w:tc``), one per column of its grid: a cell spanning
+    columns (``w:gridSpan``) fills each, a cell continuing a vertical merge (``w:vMerge``) is the cell
+    above it, positions before a row's first cell or after its last (``w:gridBefore`` /
+    ``w:gridAfter``) are ``None``. A deleted row (a tracked deletion, ``w:trPr/w:del``) is left out."""
+    grid: list[list] = []
+    for tr in _docx_children(tbl, _W + "tr"):
+        props = tr.find(_W + "trPr")
+        if props is not None and props.find(_W + "del") is not None:
+            continue
+        row: list = [None] * _docx_int(props, "gridBefore", 0)
+        for tc in _docx_children(tr, _W + "tc"):
+            cell_props = tc.find(_W + "tcPr")
+            merge = None if cell_props is None else cell_props.find(_W + "vMerge")
+            cell = tc
+            if merge is not None and merge.get(_W + "val", "continue") == "continue" and grid:
+                above = grid[-1][len(row)] if len(row) < len(grid[-1]) else None
+                cell = above if above is not None else tc
+            row += [cell] * max(_docx_int(cell_props, "gridSpan", 1), 1)
+        row += [None] * _docx_int(props, "gridAfter", 0)
+        grid.append(row)
+    return grid
 
 
 def _docx_symbol(sym) -> str:
