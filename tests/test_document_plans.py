@@ -212,6 +212,29 @@ def test_a_row_starting_after_the_first_column_keeps_its_columns(tmp_path):
     pd.testing.assert_frame_equal(plan[COLUMNS].reset_index(drop=True), from_excel[COLUMNS].reset_index(drop=True))
 
 
+
+def test_a_footnote_set_as_superscript_is_not_read_as_a_digit(tmp_path):
+    """千人食品检验量's target 6 with a footnote 1 set as superscript, in Word (a run with vertAlign
+    superscript) and on a web page (6<sup>1</sup>): the readers joined the text, so the target read 61
+    without a word. The superscript is kept as such (6¹) and the cell refused, named, with the fix."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    path = write_plan_docx(tmp_path / "notes.docx")
+    doc = docx.Document(path)
+    cell = next(row.cells[5] for row in doc.tables[1].rows if row.cells[2].text == "千人食品检验量")
+    run = cell.paragraphs[0].add_run("1")
+    align = OxmlElement("w:vertAlign")
+    align.set(qn("w:val"), "superscript")
+    run._r.get_or_add_rPr().append(align)
+    doc.save(path)
+    k = next(i for i, row in enumerate(PLAN_ROWS) if row[1] == "千人食品检验量")
+    page = write_plan_html(tmp_path / "notes.html", bad_cell=(k, 5, "6<sup>1</sup>"))
+    for plan, name in ((path, r"notes\.docx \[table 2\], row 10"), (page, r"notes\.html \[table 2\], row \d+")):
+        with pytest.raises(mt.DataValidationError, match=name + r".*'6¹': a note mark is not read"):
+            mt.read_plan(plan, region="鼎湖区")
+
 def test_assess_takes_the_word_plan_and_matches_the_history(tmp_path):
     plan = write_plan_docx(tmp_path / "plan.docx", traditional=True)
     history = write_history_xlsx(tmp_path / "history.xlsx")

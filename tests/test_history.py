@@ -311,6 +311,9 @@ def test_a_typographic_minus_sign_is_a_minus():
     ("约99", "约 / 左右 / 余 are not read"),
     ("九十九", "digits, not Chinese numerals"),
     ("2.42*", "a footnote mark after the number is not read"),
+    ("2.42①", "a footnote mark after the number is not read"),  # it read 2.421: NFKC makes ① a 1
+    ("2.42¹", "a footnote mark after the number is not read"),
+    ("2.42①万户", "a footnote mark after the number is not read"),
 ])
 def test_a_value_cell_that_is_no_number_says_what_to_fix(cell, hint):
     with pytest.raises(mt.DataValidationError) as err:

@@ -260,6 +260,27 @@ def test_a_percent_sign_or_a_misplaced_comma_in_a_target_is_refused(tmp_path):
     assert plan.loc["市场主体数量", ["baseline", "target"]].tolist() == [1200.0, 1500.0]
 
 
+
+def test_a_note_mark_by_a_figure_is_refused_not_read_as_a_digit(tmp_path):
+    """A footnote mark written by a figure (〔3.12〕①, ≥99¹, 6*): Unicode normalisation reads ① and ¹ as
+    the digit 1, so 〔3.12〕① was the target 3.121 without a word. Each is refused now, naming the cell
+    and the fix; a superscript that is a unit's (万m²) is no mark."""
+    from mstarget.validation import has_note_mark
+
+    path = tmp_path / "plan.csv"
+    path.write_text("指标名称,单位,2020年基数,2025年目标\n"
+                    "期末市场主体总量,万户,〔1.89〕,〔3.12〕①\n"
+                    "药品抽检合格率,%,98,≥99¹\n"
+                    "千人食品检验量,批次/千人,5,6*\n"
+                    "企业标准,项,〔38〕,〔117〕\n", encoding="utf-8")
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_plan(path, region="鼎湖区")
+    assert {(p.row, p.column) for p in err.value.problems} == {(2, "2025年目标"), (3, "2025年目标"),
+                                                                (4, "2025年目标")}
+    assert str(err.value).count("a note mark is not read: write the figure alone") == 3
+    assert "'〔3.12〕①'" in str(err.value)
+    assert not has_note_mark("15万m²") and has_note_mark("99①") and has_note_mark("①")
+
 def test_a_target_written_as_a_direction_is_read_against_the_baseline(data_dir):
     """持续提升 / 逐年下降 in a plan's target cell (DESIGN: "enterprise annual-report rate to keep
     rising"): the target is the row's baseline, the words give the direction; they are kept as

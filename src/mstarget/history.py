@@ -23,7 +23,7 @@ from .exceptions import DataValidationError, Problem
 from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import percent_kind, split_number_unit, split_unit
-from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, Problems, apply_region, map_unique, normalize_text, normalize_words, parse_number,
+from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, Problems, apply_region, has_note_mark, map_unique, normalize_text, normalize_words, parse_number,
                          parse_year, require_columns, separator_hint, text_column, written_text, YEAR_MAX,
                          YEAR_MIN)
 
@@ -332,7 +332,7 @@ def _value_hint(cell) -> str:
         return hint
     if s and all(ch in CN_NUMERALS or ch == "点" for ch in s):
         return "digits, not Chinese numerals (九十九 -> 99); "
-    if any(ch.isdigit() for ch in s) and s.rstrip("*＊①②③④⑤⑥⑦⑧⑨⑩※△▲†‡") != s:
+    if has_note_mark(cell) or (any(ch.isdigit() for ch in s) and s.rstrip("*＊※△▲†‡") != s):
         return "a footnote mark after the number is not read: write the number alone（请去掉数字后的注释符号）; "
     return ""
 
@@ -344,7 +344,7 @@ def _number_maybe_with_unit(cell) -> tuple[float | None, str]:
         number = parse_number(cell)
         return number, ("%" if isinstance(cell, str) and normalize_text(cell).endswith("%") else "")
     except ValueError:
-        with_unit = split_number_unit(normalize_text(cell))
+        with_unit = None if has_note_mark(cell) else split_number_unit(normalize_text(cell))
         if with_unit is None:
             raise
         return parse_number(with_unit[0]), with_unit[1]

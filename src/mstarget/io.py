@@ -38,6 +38,7 @@ from .exceptions import (
     environment_cause,
 )
 from .pdf_three_line import join_lines, three_line_tables
+from .validation import SUBSCRIPT, SUPERSCRIPT
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -348,6 +349,11 @@ def _html_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
     text = decode_text(p.read_bytes(), src)
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses a str with an encoding declaration
     root = lxml.html.document_fromstring(text)
+    for mark in root.iter("sup", "sub"):  # 99<sup>1</sup> (a footnote) is 99¹, refused as such, not 991
+        for node in [mark, *mark.iterdescendants()]:
+            node.text = node.text and node.text.translate(SUPERSCRIPT if mark.tag == "sup" else SUBSCRIPT)
+            if node is not mark:
+                node.tail = node.tail and node.tail.translate(SUPERSCRIPT if mark.tag == "sup" else SUBSCRIPT)
     out = []
     for k, table in enumerate(root.iter("table"), 1):
         grid: dict = {}
@@ -841,6 +847,16 @@ def _docx_symbol(sym) -> str:
     return "" if 0xE000 <= code <= 0xF8FF else chr(code)
 
 
+def _docx_script(t, text: str) -> str:
+    """A run's digits set as superscript or subscript (``w:vertAlign``) as such characters: 99 with a
+    superscript 1 (a footnote) is ``99¹``, which the number readers refuse, not 991."""
+    props = t.getparent().find(_W + "rPr")
+    align = None if props is None else props.find(_W + "vertAlign")
+    kind = None if align is None else align.get(_W + "val")
+    return text.translate(SUPERSCRIPT if kind == "superscript" else SUBSCRIPT) if kind in (
+        "superscript", "subscript") else text
+
+
 def _docx_cell_text(tc) -> tuple[str, bool]:
     """A Word table cell's text, its paragraphs joined, as the document reads with its tracked changes
     accepted -- text inserted (``w:ins``, ``w:moveTo``) kept, text deleted (``w:del``, ``w:moveFrom``)
@@ -863,7 +879,7 @@ def _docx_cell_text(tc) -> tuple[str, bool]:
                     keep = False
                 node = node.getparent()
             if keep:
-                text.append(_docx_symbol(t) if t.tag == _W + "sym" else t.text or "")
+                text.append(_docx_symbol(t) if t.tag == _W + "sym" else _docx_script(t, t.text or ""))
         changed = changed or par.find(f".//{_W}delText") is not None  # a deletion holds no w:t
         parts.append("".join(text).strip())
     return "".join(parts), changed

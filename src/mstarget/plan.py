@@ -35,7 +35,7 @@ from .exceptions import DataValidationError, Problem
 from . import consistency, layout
 from .io import source_name
 from .units import percent_kind, split_number_unit, split_unit
-from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, map_unique, normalize_text,
+from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, has_note_mark, map_unique, normalize_text,
                          normalize_words, parse_number, parse_year, require_columns, separator_hint,
                          text_column, written_text)
 
@@ -150,6 +150,8 @@ def parse_cell(text) -> Cell:
         return Cell(num, "level" if num is not None else None)
     if isinstance(text, str) and _PLAIN_NUMBER.fullmatch(text) and math.isfinite(float(text)):
         return Cell(float(text), "level")
+    if has_note_mark(text):  # NFKC would read ≥99① as ≥991
+        raise ValueError(text)
     s = normalize_words(text).replace(" ", "")
     # NFKC leaves 〔〕〈〉 alone but maps （）［］ to ASCII-like forms; normalise unicode minus
     s = s.replace("−", "-").replace("－", "-")
@@ -572,6 +574,9 @@ def _cell_hint(text) -> str:
         return "digits, not Chinese numerals (九十九 -> 99); "
     if hint := separator_hint(s):
         return hint
+    if has_note_mark(text) or (any(ch.isdigit() for ch in s) and s.rstrip("*＊※†‡") != s):
+        return ("a note mark is not read: write the figure alone, the note under the table（请去掉数字旁的注释符号，"
+                "注释写在表下）; ")
     if s.startswith("="):
         return ("the value, not a spreadsheet formula: open the file in Excel or WPS and save it, or paste the "
                 "values（公式请换成数值：在 Excel 或 WPS 中打开并保存，或粘贴为数值）; ")

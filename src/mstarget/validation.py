@@ -56,6 +56,26 @@ PRELIMINARY_WORDS = ("初步核算", "预计", "初步", "估计", "快报", "�
 
 NO_FIGURE = frozenset({"-", "--", "—", "——", "–", "/", "//", "…", "……", "..."})
 
+#: numbered note marks that Unicode normalisation (NFKC) turns into digits: circled, parenthesised,
+#: full-stop and dingbat numbers (① -> 1, ⑴ -> (1), ⒈ -> 1.); in a number's cell they are never a digit
+_NUMBERED_MARKS = ("\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf\U0001f100-\U0001f10a")
+#: superscript and subscript digits (¹ ² ³ ⁰-⁹, ₀-₉): a footnote written as a superscript (99¹, or a
+#: Word / web page superscript run, which the readers keep as such) -- or an exponent (10⁴)
+_SCRIPT_DIGITS = "\u00b2\u00b3\u00b9\u2070\u2074-\u2079\u2080-\u2089"
+_NOTE_MARK = re.compile(f"[{_NUMBERED_MARKS}]|(?<=[0-9\uff10-\uff19])[{_SCRIPT_DIGITS}]"
+                        f"|[{_SCRIPT_DIGITS}](?=[0-9\uff10-\uff19])")
+#: superscripts and subscripts as the Word and web-page readers keep them (a run set as superscript)
+SUPERSCRIPT = str.maketrans("0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+SUBSCRIPT = str.maketrans("0123456789", "".join(chr(0x2080 + d) for d in range(10)))
+
+
+def has_note_mark(value) -> bool:
+    """Whether a cell holds a note mark that would read as a digit: ``99①``, ``〔3.12〕①``, ``99¹``
+    (not ``万m²``: a superscript next to no digit is a unit's). Number readers refuse such a cell
+    rather than read 99① as 991."""
+    return isinstance(value, str) and _NOTE_MARK.search(value) is not None
+
+
 
 #: a row's numbering typed into a name cell (``1. 年报率``, ``（一）年报率``, ``一、年报率``; not ``2.5级``)
 NAME_NUMBERING = re.compile(r"^\s*((\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.、．](?![\d０-９])"
@@ -88,12 +108,14 @@ def parse_number(value) -> float | None:
     blank -> None.
 
     Raises ``ValueError`` if the cell holds something else, including a comma or space that does
-    not separate thousands (``"12,5"``).
+    not separate thousands (``"12,5"``) and a note mark (``"99①"``, ``"99¹"``: :func:`has_note_mark`).
     """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return None if (isinstance(value, float) and math.isnan(value)) else float(value)
     if value is None or value is pd.NA:
         return None
+    if has_note_mark(value):  # NFKC would make 99① 991
+        raise ValueError(value)
     text = normalize_text(value)
     if text == "" or text.lower() in NO_FIGURE or text.lower() in {"nan", "na", "n/a"}:
         return None

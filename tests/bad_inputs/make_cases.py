@@ -277,6 +277,10 @@ def plan_cases() -> None:
     case("p_unit_in_cell", PLAN_ONLY % "p_unit_in_cell.csv", 2,
          "p_unit_in_cell.csv, row 2, column 'target': '〔31200户〕': 单元格中的单位 户 与本行单位 万户 不一致",
          "a target written in 户 after the number, the unit column in 万户")
+    write_csv("p_note_mark.csv", dinghu(set_cell("market_entities_total", "target", "〔3.12〕①")))
+    case("p_note_mark", PLAN_ONLY % "p_note_mark.csv", 2,
+         "p_note_mark.csv, row 2, column 'target': '〔3.12〕①': a note mark is not read",
+         "a footnote mark after a target (NFKC reads ① as 1: it was the target 3.121)")
 
     def worded(rows):
         set_cell("drug_sampling_pass_rate", "target", "保持在99%以上")(rows)
