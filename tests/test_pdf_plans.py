@@ -54,6 +54,30 @@ def test_assess_takes_the_pdf_plan(tmp_path):
     assert len(res) == len(PLAN_ROWS) and (res["last_year"] == 2023).all()
 
 
+
+def test_a_footnote_set_as_superscript_is_not_read_as_a_digit(tmp_path):
+    """千人食品检验量's target 6 with a footnote 1 set smaller and raised (a superscript, as Word prints it):
+    the raised 1 was read as a line of its own above the 6 and the target read 16 without a word; it is
+    6¹ now, refused with the fix. A superscript after the name is the name's footnote (千人食品检验量¹,
+    dropped when names are matched), not a digit leading it ("1千人食品检验量")."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph
+
+    from mstarget.matching import name_key
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=9, leading=11)
+    k = next(i for i, row in enumerate(PLAN_ROWS) if row[1] == "千人食品检验量")
+    path = write_plan_pdf(tmp_path / "notes.pdf", bad_cell=((k, 5), Paragraph("6<super>1</super>", style)))
+    with pytest.raises(mt.DataValidationError, match=r"notes\.pdf, row 10, column '2025年规划值': '6¹': a note mark"):
+        mt.read_plan(path, region="鼎湖区")
+    path = write_plan_pdf(tmp_path / "name.pdf", bad_cell=((k, 2), Paragraph("千人食品检验量<super>1</super>", style)))
+    row = mt.read_plan(path, region="鼎湖区").iloc[k]
+    assert (row["name"], row["target"]) == ("千人食品检验量¹", 6.0)
+    assert name_key(row["name"]) == name_key("千人食品检验量")
+
 def test_a_pdf_without_a_table_or_not_a_pdf_is_refused_with_the_fix(tmp_path):
     from reportlab.pdfgen import canvas
 

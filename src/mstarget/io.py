@@ -38,7 +38,7 @@ from .exceptions import (
     environment_cause,
 )
 from .pdf_three_line import join_lines, three_line_tables
-from .validation import SUBSCRIPT, SUPERSCRIPT
+from .validation import SUBSCRIPT, SUPERSCRIPT, SCRIPT_DIGIT_CHARS
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -404,6 +404,7 @@ def _pdf_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
     found: list[tuple[str, list[list[str]], int, bool, bool, bool]] = []
     with _quiet_pdfminer(), pdfplumber.open(str(p)) as pdf:
         for n, page in enumerate(pdf.pages, 1):
+            _pdf_scripts(page)
             tables = sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
             lined = three_line_tables(page, [t.bbox for t in tables])
             grids = [(_pdf_grid(t), False) for t in tables] + [(t.rows, t.runs_on) for t in lined]
@@ -434,6 +435,42 @@ def _pdf_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
             "rule, and the top of the next page holds no table with as many columns to continue it: "
             "it is not read in part)" + _PDF_FIX)], source=src)
     return out
+
+
+#: a digit is a superscript (subscript) of the character beside it when it is at most this share of
+#: that character's size and its bottom (top) is this share of the size above (below) the other's
+SCRIPT_SIZE, SCRIPT_SHIFT = 0.85, 0.2
+
+
+def _pdf_scripts(page) -> None:
+    """Digits a PDF sets smaller and raised (a footnote: 6 with a superscript 1) or lowered become
+    superscript / subscript characters (``6¹``) placed on their neighbour's line, in the page's
+    characters themselves (tables and three-line tables are read from them). Left as drawn, the
+    raised 1 was read as its own line above the 6 and the target read 16 without a word; as ``6¹``
+    the number readers refuse it, and a name's footnote (``千人食品检验量¹``) is dropped in matching.
+
+    The neighbour is the character drawn just before or after the digit (a run's order), touching it."""
+    chars = [c for c in page.chars if c.get("text", "").strip()]
+    for k, c in enumerate(chars):
+        if c["text"] not in "0123456789":
+            continue
+        for r in (chars[k - 1] if k else None, chars[k + 1] if k + 1 < len(chars) else None):
+            if r is None or r["text"] in SCRIPT_DIGIT_CHARS or c["size"] > SCRIPT_SIZE * r["size"]:
+                continue
+            gap = c["x0"] - r["x1"] if r["x0"] < c["x0"] else r["x0"] - c["x1"]
+            if gap > 0.3 * r["size"]:
+                continue
+            if c["bottom"] < r["bottom"] - SCRIPT_SHIFT * r["size"]:
+                script = SUPERSCRIPT
+            elif c["top"] > r["top"] + SCRIPT_SHIFT * r["size"]:
+                script = SUBSCRIPT
+            else:
+                continue
+            c["text"] = c["text"].translate(script)
+            for key in ("top", "bottom", "doctop", "y0", "y1"):
+                if key in r:
+                    c[key] = r[key]
+            break
 
 
 @contextlib.contextmanager

@@ -67,6 +67,8 @@ _NOTE_MARK = re.compile(f"[{_NUMBERED_MARKS}]|(?<=[0-9\uff10-\uff19])[{_SCRIPT_D
 #: superscripts and subscripts as the Word and web-page readers keep them (a run set as superscript)
 SUPERSCRIPT = str.maketrans("0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 SUBSCRIPT = str.maketrans("0123456789", "".join(chr(0x2080 + d) for d in range(10)))
+#: the superscript and subscript digits themselves
+SCRIPT_DIGIT_CHARS = frozenset("0123456789".translate(SUPERSCRIPT) + "0123456789".translate(SUBSCRIPT))
 
 
 def has_note_mark(value) -> bool:
