@@ -333,3 +333,33 @@ def test_a_hidden_old_copy_of_the_plan_is_not_read_and_said_so(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error", mt.HiddenSheetWarning)
         assert len(mt.read_plan(tmp_path / "only_hidden.xlsx", region="鼎湖区")) == len(PLAN_ROWS)
+
+
+def test_a_footnote_set_as_superscript_in_a_workbook_is_not_read_as_a_digit(tmp_path):
+    """千人食品检验量's target typed as text 6 with a footnote 1 formatted superscript (rich text, 上标), in
+    .xlsx and in an old .xls: the runs were joined, so the target read 61 without a word. It reads 6¹
+    now and is refused, named, with the fix."""
+    import xlwt
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    k = next(i for i, row in enumerate(PLAN_ROWS) if row[1] == "千人食品检验量")
+    path = write_plan_xlsx(tmp_path / "notes.xlsx")
+    wb = load_workbook(path, rich_text=True)
+    wb.active.cell(row=3 + k, column=6).value = CellRichText(["6", TextBlock(InlineFont(vertAlign="superscript"), "1")])
+    wb.save(path)
+    old = tmp_path / "notes.xls"
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("主要指标")
+    superscript = xlwt.Font()
+    superscript.escapement = xlwt.Font.ESCAPEMENT_SUPERSCRIPT
+    for r, row in enumerate(load_workbook(path).active.iter_rows(values_only=True)):
+        for c, value in enumerate(row):
+            if (r, c) == (2 + k, 5):
+                sheet.write_rich_text(r, c, ["6", ("1", superscript)])
+            elif value is not None:
+                sheet.write(r, c, value)
+    book.save(str(old))
+    for plan, name in ((path, "notes.xlsx"), (old, "notes.xls")):
+        with pytest.raises(mt.DataValidationError, match=rf"{name}.*row {3 + k}.*'6¹': a note mark is not read"):
+            mt.read_plan(plan, region="鼎湖区")

@@ -685,7 +685,8 @@ def _xlsx_sheets(p: Path) -> tuple[list[tuple[str, list[list[str]]]], set[str]]:
     """Every sheet of the .xlsx ``p`` as ``(title, rows)``, and the titles of the hidden ones."""
     from openpyxl import load_workbook  # lazy: openpyxl, only for .xlsx files
 
-    wb = load_workbook(p, data_only=True)  # merged ranges need the full (not read-only) mode
+    # merged ranges need the full (not read-only) mode; rich text keeps a superscript footnote (6¹) apart
+    wb = load_workbook(p, data_only=True, rich_text=True)
     try:
         sheets = [(ws.title, _xlsx_rows(ws)) for ws in wb.worksheets]
         hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
@@ -754,7 +755,7 @@ def _formulas(p: Path, *, first_only: bool = False) -> list[list[tuple[int, int,
 
 
 def _xlsx_rows(ws) -> list[list[str]]:
-    rows = [[cell_text(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
+    rows = [[cell_text(_rich_text(c.value), c.number_format) for c in row] for row in ws.iter_rows()]
     for rng in ws.merged_cells.ranges:
         top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else ""
         for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
@@ -922,6 +923,22 @@ def _docx_cell_text(tc) -> tuple[str, bool]:
     return "".join(parts), changed
 
 
+def _rich_text(value):
+    """A cell of formatted text (openpyxl's ``CellRichText``, a list of runs) as its characters, the
+    digits of a run set as superscript or subscript as such characters: 6 with a superscript 1 (a
+    footnote) is ``6¹``, which the number readers refuse -- joined plainly it read 61. Other values
+    as they are."""
+    if not isinstance(value, list):
+        return value
+    out = []
+    for run in value:
+        align = getattr(getattr(run, "font", None), "vertAlign", None)
+        text = str(getattr(run, "text", run))
+        out.append(text.translate(SUPERSCRIPT if align == "superscript" else SUBSCRIPT)
+                   if align in ("superscript", "subscript") else text)
+    return "".join(out)
+
+
 def _xls_sheets(p: Path) -> tuple[list[tuple[str, list[list[str]]]], set[str]]:
     """Every sheet of the .xls ``p`` as ``(name, rows)``, and the names of the hidden ones."""
     import xlrd  # lazy: xlrd, only for .xls files
@@ -951,6 +968,8 @@ def _xls_rows(book, sh) -> list[list[str]]:
                 v = None
             elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
                 v = bool(v)
+            elif cell.ctype == xlrd.XL_CELL_TEXT and (r, c) in sh.rich_text_runlist_map:
+                v = _xls_rich_text(book, v, sh.rich_text_runlist_map[(r, c)])
             out.append(cell_text(v, fmt(cell) if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE) else ""))
         rows.append(out)
     for rlo, rhi, clo, chi in sh.merged_cells:
@@ -959,6 +978,21 @@ def _xls_rows(book, sh) -> list[list[str]]:
             for c in range(clo, chi):
                 rows[r][c] = top
     return rows
+
+
+def _xls_rich_text(book, text: str, runs) -> str:
+    """A .xls text cell's runs (``(first character, font index)``) joined, the digits of a run set
+    as superscript or subscript (a font's escapement 1 / 2) as such characters: ``6¹``, not 61."""
+    out, ends = [text[:runs[0][0]]], [k for k, _ in runs[1:]] + [len(text)]
+    for (start, font), end in zip(runs, ends):
+        try:
+            escapement = book.font_list[font].escapement
+        except (IndexError, AttributeError):
+            escapement = 0
+        part = text[start:end]
+        out.append(part.translate(SUPERSCRIPT) if escapement == 1 else
+                   part.translate(SUBSCRIPT) if escapement == 2 else part)
+    return "".join(out)
 
 
 #: why a cell holding a formula (``=C2+1``) is refused: its value is what the table must hold
