@@ -235,6 +235,28 @@ def test_a_footnote_set_as_superscript_is_not_read_as_a_digit(tmp_path):
         with pytest.raises(mt.DataValidationError, match=name + r".*'6¹': a note mark is not read"):
             mt.read_plan(plan, region="鼎湖区")
 
+
+def test_text_a_reader_does_not_see_is_not_read(tmp_path):
+    """What Word or a browser does not show is not the table's: a hidden run (隐藏文字, w:vanish) after
+    千人食品检验量's target 6, a web page's digit hidden by its style inside the figure (a page guarding
+    against copying) and a script in a cell were read with the figure -- 61 without a word."""
+    import docx
+    from docx.oxml import OxmlElement
+
+    path = write_plan_docx(tmp_path / "hidden.docx")
+    doc = docx.Document(path)
+    cell = next(row.cells[5] for row in doc.tables[1].rows if row.cells[2].text == "千人食品检验量")
+    run = cell.paragraphs[0].add_run("1")
+    run._r.get_or_add_rPr().append(OxmlElement("w:vanish"))
+    doc.save(path)
+    k = next(i for i, row in enumerate(PLAN_ROWS) if row[1] == "千人食品检验量")
+    page = write_plan_html(tmp_path / "hidden.html", bad_cell=(
+        k, 5, "6<span style='display: none'>1</span><script>document.write('')</script>"))
+    from_excel = mt.read_plan(write_plan_xlsx(tmp_path / "plan.xlsx"), region="鼎湖区")
+    for plan in (path, page):
+        read = mt.read_plan(plan, region="鼎湖区")
+        pd.testing.assert_frame_equal(read[COLUMNS].reset_index(drop=True), from_excel[COLUMNS].reset_index(drop=True))
+
 def test_assess_takes_the_word_plan_and_matches_the_history(tmp_path):
     plan = write_plan_docx(tmp_path / "plan.docx", traditional=True)
     history = write_history_xlsx(tmp_path / "history.xlsx")

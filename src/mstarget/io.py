@@ -349,6 +349,12 @@ def _html_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
     text = decode_text(p.read_bytes(), src)
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses a str with an encoding declaration
     root = lxml.html.document_fromstring(text)
+    # what a browser does not show is not the table's: scripts, styles, elements hidden by their
+    # style or the hidden attribute (a page may hide digits inside a figure to foil copying)
+    for hidden in root.xpath("//script | //style | //*[@hidden] | //*[contains(translate(@style, ' ', ''), "
+                             "'display:none') or contains(translate(@style, ' ', ''), 'visibility:hidden')]"):
+        if hidden.getparent() is not None:
+            hidden.drop_tree()
     for mark in root.iter("sup", "sub"):  # 99<sup>1</sup> (a footnote) is 99¹, refused as such, not 991
         for node in [mark, *mark.iterdescendants()]:
             node.text = node.text and node.text.translate(SUPERSCRIPT if mark.tag == "sup" else SUBSCRIPT)
@@ -885,6 +891,13 @@ def _docx_symbol(sym) -> str:
     return "" if 0xE000 <= code <= 0xF8FF else chr(code)
 
 
+def _docx_hidden(t) -> bool:
+    """Whether a run's text is hidden (``w:vanish``, Word's 隐藏文字): not shown, not the cell's."""
+    props = t.getparent().find(_W + "rPr")
+    vanish = None if props is None else props.find(_W + "vanish")
+    return vanish is not None and vanish.get(_W + "val", "true") not in ("0", "false", "off")
+
+
 def _docx_script(t, text: str) -> str:
     """A run's digits set as superscript or subscript (``w:vertAlign``) as such characters: 99 with a
     superscript 1 (a footnote) is ``99¹``, which the number readers refuse, not 991."""
@@ -908,7 +921,7 @@ def _docx_cell_text(tc) -> tuple[str, bool]:
     for par in pars:
         text = []
         for t in par.iter(_W + "t", _W + "sym"):
-            node, keep = t.getparent(), True
+            node, keep = t.getparent(), not _docx_hidden(t)
             while node is not None and node is not par:
                 if node.tag in _CHANGED:
                     changed = True
