@@ -82,3 +82,34 @@ def test_a_sampling_notice_pdf_scores_as_the_clean_table(tmp_path, national):
     want = score(national[["period", "category", "tested", "failed"]], by=["category"])
     cols = ["category", "tested", "failed", "risk", "rank"]
     pd.testing.assert_frame_equal(got[cols].reset_index(drop=True), want[cols].reset_index(drop=True))
+
+
+def _notice_csv(d: pd.DataFrame, path: Path, title: str | None) -> Path:
+    """One period's rows as a notice prints them: maybe a title naming the period, no period column,
+    序号 | 食品大类 | 抽检批次 | 不合格批次 | 不合格率, and a 合计 row written under 序号."""
+    lines = ([f"{title},,,,"] if title else []) + ["序号,食品大类,抽检批次,不合格批次,不合格率"]
+    lines += [f'{k},{r.category},"{int(r.tested):,}",{int(r.failed)},{r.failed / r.tested:.2%}'
+              for k, r in enumerate(d.itertuples(), 1)]
+    lines.append(f'合计,,"{int(d["tested"].sum()):,}",{int(d["failed"].sum())},')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_notice_table_without_a_period_column_is_one_period(tmp_path, national):
+    """A 抽检 notice's table has no period column: the period is in its title (2022年…抽检情况), or
+    nowhere. It was refused ("column 'period' missing"); it is scored as one period now -- the title's
+    when it names one -- its 合计 row (under 序号, the category blank) left out, as the same rows with
+    a period column are; a time-split evaluation still needs the periods and says so."""
+    from mstarget.exceptions import DataValidationError
+    from mstarget.risk import evaluate
+
+    last = national[national["period"] == national["period"].max()].reset_index(drop=True)
+    want = score(last[["period", "category", "tested", "failed"]], by=["category"])
+    cols = ["category", "tested", "failed", "risk", "rank"]
+    titled = score(_notice_csv(last, tmp_path / "titled.csv", "2022年全国食品安全监督抽检情况"), by=["category"])
+    untitled = score(_notice_csv(last, tmp_path / "plain.csv", None), by=["category"])
+    for got in (titled, untitled):
+        pd.testing.assert_frame_equal(got[cols].reset_index(drop=True), want[cols].reset_index(drop=True))
+    assert titled.attrs["risk"]["periods"] == ["2022"] and untitled.attrs["risk"]["periods"] == ["all"]
+    with pytest.raises(DataValidationError, match="column 'period': column missing; an evaluation splits"):
+        evaluate(tmp_path / "plain.csv", train_until="2021")

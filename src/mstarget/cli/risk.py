@@ -195,7 +195,8 @@ def _scope(meta: dict, args) -> str:
     parts = [f"分组 by: {', '.join(meta['by'])}"]
     if getattr(args, "region", None):
         parts.append(f"地区 region: {args.region}")
-    parts.append(f"期间 periods: {', '.join(meta['periods'])}")
+    parts.append("期间 periods: 表中未注明，全表为一期 (the table names no period: its rows are one period)"
+                 if list(meta["periods"]) == ["all"] else f"期间 periods: {', '.join(meta['periods'])}")
     hl = meta.get("half_life")
     parts.append("各期等权 equal period weights" if hl is None else f"近期权重半衰期 half-life {hl:g} 年")
     return "；".join(parts)

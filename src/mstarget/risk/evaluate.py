@@ -534,7 +534,12 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
                                  "train_until=P to score the periods up to P and test on the next.")
         by = check_by(by or ["category"])
         period = score_kwargs.get("period", "period")
-        full, _ = validate_samples(data, by, period=period, outcome=score_kwargs.get("outcome"))
+        full, src = validate_samples(data, by, period=period, outcome=score_kwargs.get("outcome"))
+        if full["period"].eq("all").all():  # a table naming no period: nothing to split in time
+            raise DataValidationError([Problem(src, None, "period", None,
+                                               "column missing; an evaluation splits the table in time: give "
+                                               "each row its period in a column (年度 / 期间: 2023, 2023H1, "
+                                               "2023Q3)")], source=src)
         try:
             cut = parse_period(train_until)
         except ValueError:

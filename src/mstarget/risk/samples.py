@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from typing import Sequence
 
 import numpy as np
@@ -80,22 +81,49 @@ def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
             return read_table(samples), str(samples)
         table = layout.load(samples, SCHEMA, source=str(samples))
         df, rows, notes = _without_table_total(table.frame.reset_index(drop=True), np.asarray(table.rows))
+        headers = dict(table.headers)
+        titled = None if "period" in df.columns else period_in_title(table.title)
+        if titled is not None:  # a notice's table: 2023年第三季度食品安全监督抽检情况 over its rows
+            df["period"] = titled
+            headers["period"] = f"(title '{table.title}')"
         df.attrs["sheet_rows"] = rows.astype(np.int64)
-        df.attrs["headers"] = dict(table.headers)
+        df.attrs["headers"] = headers
         df.attrs["notes"] = list(table.notes) + notes
         return df, table.source or str(samples)
     raise ParameterError.invalid("samples", "mstarget.risk", "a DataFrame or a path to a table",
                                  type(samples).__name__)
 
 
+#: a period written in a title: a year, with a quarter (第三季度 / 三季度 / 第3季度), a half (上半年) or 年度
+_TITLE_PERIOD = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*(年\s*(?:度|第?\s*[一二三四1-4]\s*季度|[上下]半年)?|[QqHh][1-4](?![0-9]))?")
+#: a span of months or years (1-6月, 2022—2023年): no single period
+_TITLE_SPAN = re.compile(r"[0-9一二三四五六七八九十]\s*[-—–~～至到]\s*[0-9一二三四五六七八九十]")
+
+
+def period_in_title(title: str) -> str | None:
+    """The one period a table's title names (``鼎湖区2023年第三季度食品安全监督抽检情况`` -> ``"2023Q3"``,
+    ``2023年上半年`` -> ``"2023H1"``, ``2023年`` -> ``"2023"``); None for none, several, or a span
+    (``2023年1-6月``, ``2022—2023年``), which is not guessed."""
+    text = unicodedata.normalize("NFKC", title or "")
+    found = {m.group(0).strip() for m in _TITLE_PERIOD.finditer(text)}
+    if len(found) != 1 or _TITLE_SPAN.search(text):
+        return None
+    try:
+        return parse_period(found.pop()).label
+    except ValueError:
+        return None
+
+
 def _without_table_total(df: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, list]:
     """A bureau table's own total row (``合计`` under 年度, or 合计 beside a blank period) left
     out: it adds up the rows above, which would be counted twice. A period's total by category
-    (``2023 | 合计``, as the shipped national series give it) is a group and stays."""
-    if "period" not in df.columns or df.empty:
+    (``2023 | 合计``, as the shipped national series give it) is a group and stays. A table without
+    periods (one notice's table) has its total row where the category is blank (``合计`` under 序号)."""
+    key = "period" if "period" in df.columns else "category"
+    if key not in df.columns or df.empty:
         return df, rows, []
-    period = df["period"].astype(str).str.strip().str.lower()
-    total = period.isin(TOTAL_LABELS).to_numpy()
+    period = df[key].astype(str).str.strip().str.lower()
+    total = period.isin(TOTAL_LABELS).to_numpy() if key == "period" else np.zeros(len(df), bool)
     blank = np.flatnonzero((period == "").to_numpy())
     if blank.size:  # only rows without a period are looked at whole (a 1M-row register: none)
         cells = df.iloc[blank].astype(str).apply(lambda c: c.str.strip().str.lower())
@@ -332,6 +360,8 @@ def validate_samples(samples, by: Sequence[str], *, period: str | None = "period
 
 def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.DataFrame, str]:
     by = check_by(by)
+    if period == "period" and period not in df.columns:  # the default name, and no such column:
+        period = None  # one notice's table, all rows one period (as period=None says)
     records = "tested" not in df.columns
     if records and outcome is None:
         outcome = next((c for c in OUTCOME_CANDIDATES if c in df.columns), None)

@@ -91,7 +91,9 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     hierarchical : bool, default True
         Pool along the ``by`` hierarchy; ``False`` pools all groups toward one overall rate.
     period : str or None, default "period"
-        Name of the period column; ``None`` if the table is a single period without one.
+        Name of the period column; ``None`` if the table is a single period without one. A table
+        without a ``period`` column (a 抽检 notice's table) is one period: the one its title names
+        (``2023年第三季度…`` -> ``2023Q3``), else ``"all"``.
     outcome : str, optional
         Outcome column of per-batch records (default: ``failed``/``outcome``/``unqualified``).
     drop_totals : bool, default True
