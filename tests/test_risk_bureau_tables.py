@@ -113,3 +113,39 @@ def test_a_notice_table_without_a_period_column_is_one_period(tmp_path, national
     assert titled.attrs["risk"]["periods"] == ["2022"] and untitled.attrs["risk"]["periods"] == ["all"]
     with pytest.raises(DataValidationError, match="column 'period': column missing; an evaluation splits"):
         evaluate(tmp_path / "plain.csv", train_until="2021")
+
+
+@pytest.mark.parametrize("header", [
+    "食品类别,抽检样品批次,不合格样品批次",
+    "食品种类,抽检数量（批次）,不合格数量（批次）",
+    "抽检类别,抽样检验批次数,发现不合格批次",
+    "食品品种,监督抽检批次,不合格批次数",
+])
+def test_a_sampling_table_is_read_by_its_headers_words(tmp_path, national, header):
+    """Notices word their headers in many ways (抽检样品批次, 抽样检验批次数, 发现不合格批次, 食品种类):
+    these were refused for missing columns, or read as per-batch outcomes ('2': an outcome 0 or 1);
+    a header is read by its words now -- a count with 不合格 is the unqualified batches, a sampling word
+    with a count the batches tested, a kind (种类 / 类别) the category -- and scores as the clean table."""
+    last = national[national["period"] == national["period"].max()].reset_index(drop=True)
+    path = tmp_path / "notice.csv"
+    path.write_text("2022年食品安全监督抽检情况,,\n" + header + "\n" + "".join(
+        f'{r.category},"{int(r.tested):,}",{int(r.failed)}\n' for r in last.itertuples()), encoding="utf-8")
+    got = score(path, by=["category"])
+    want = score(last[["period", "category", "tested", "failed"]], by=["category"])
+    cols = ["category", "tested", "failed", "risk", "rank"]
+    pd.testing.assert_frame_equal(got[cols].reset_index(drop=True), want[cols].reset_index(drop=True))
+
+
+def test_words_that_are_no_count_of_batches_are_not_taken_for_one(tmp_path):
+    """A rate (不合格率), a count of passes (合格批次) and, in per-batch records, the amount taken from a
+    batch (抽样数量: 2kg) are not the batches tested: the records are read by their outcome, grouped by
+    their 分类. (The records are SYNTHETIC.)"""
+    from mstarget.risk.samples import guess_header
+
+    assert [guess_header(k) for k in ("不合格率", "合格批次", "检验项目", "不合格项目", "样品名称")] == [None] * 5
+    path = tmp_path / "records.csv"
+    path.write_text("食品名称,分类,抽样数量,检验结论\n大米,粮食加工品,2kg,合格\n面粉,粮食加工品,2,不合格\n"
+                    "酱油,调味品,3,合格\n", encoding="utf-8")
+    got = score(path, by=["category"]).set_index("category")
+    assert got.loc["粮食加工品", ["tested", "failed"]].tolist() == [2, 1]
+    assert got.loc["调味品", ["tested", "failed"]].tolist() == [1, 0]

@@ -38,6 +38,7 @@ import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -89,11 +90,14 @@ _PERIOD_HEADER = re.compile(r"^[“\"]?十(?P<n>[一二三四五六七八九])�
 @dataclass(frozen=True)
 class Schema:
     """What a reader looks for: ``aliases`` maps header keys (:func:`header_key`) to canonical
-    column names; ``what`` is ``"plan"`` or ``"history"``."""
+    column names; ``what`` is ``"plan"``, ``"history"`` or ``"samples"``. ``guess`` (optional) names
+    the canonical column of a header key no alias lists, by its words (抽检样品批次 is ``tested``); a
+    header found by an alias wins over a guessed one for the same column."""
 
     what: str
     aliases: dict
     canonical: tuple
+    guess: Callable[[str], str | None] | None = None
 
 
 @dataclass
@@ -189,13 +193,13 @@ def _names_a_year(text) -> bool:
     return re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", unicodedata.normalize("NFKC", str(text))) is not None
 
 
-def _canonical(text, schema: Schema) -> str | None:
+def _canonical(text, schema: Schema, *, guessed: bool = True) -> str | None:
     key = header_key(text)
     if key in schema.aliases:
         return schema.aliases[key]
     if key in schema.canonical:
         return key
-    return None
+    return schema.guess(key) if guessed and schema.guess is not None and key else None
 
 
 def _score(cells, schema: Schema) -> int:
@@ -733,7 +737,9 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
     rename, defaults, header_units = {}, {}, {}
     taken, taken_by = set(), {}
     problems = []
-    for col, text in zip(frame.columns, written):
+    # headers an alias names first, then guessed ones (a column an alias names wins over a guess)
+    ordered = sorted(zip(frame.columns, written), key=lambda p: _canonical(p[1], schema, guessed=False) is None)
+    for col, text in ordered:
         canon = _canonical(text, schema)
         if canon and canon in taken and header_key(text) == header_key(taken_by[canon][1]):
             _repeated(frame, col, taken_by[canon][0], text, src, problems)  # 规划值 twice

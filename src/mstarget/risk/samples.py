@@ -55,7 +55,31 @@ ALIASES = {
     "食品大类": "category", "食品类别": "category", "产品类别": "category", "产品大类": "category",
     "类别": "category", "大类": "category", "category": "category",
 }
-SCHEMA = layout.Schema("samples", ALIASES, ("period", "tested", "failed", "outcome", "category"))
+#: words of a sampling table's headers that no alias lists (抽检样品批次, 发现不合格批次, 食品种类)
+_SAMPLED = ("抽检", "抽查", "抽样", "检验", "检测", "监测", "样品")
+_COUNTED = ("批次", "批数", "数量", "数", "批", "件")
+_KINDS = ("类别", "大类", "种类", "品种", "类型", "分类", "品类")
+
+
+def guess_header(key: str) -> str | None:
+    """The column a sampling table's header names by its words, for headers no alias lists (``key``
+    as :func:`mstarget.layout.header_key` gives it, its unit in parentheses taken off): 不合格 with a
+    count (不合格样品批次, 发现不合格批次) is ``failed``; a sampling word with a count and no 合格
+    (抽检样品批次, 抽样检验批次数, 监督抽检批次) is ``tested``; a header ending in a kind (食品种类,
+    抽检类别) is ``category``. A rate (不合格率) or a count of passes (合格批次) is none of them."""
+    if "率" in key:
+        return None
+    counted = any(w in key for w in _COUNTED)
+    if "不合格" in key and counted:
+        return "failed"
+    if "合格" not in key and counted and any(w in key for w in _SAMPLED):
+        return "tested"
+    if key.endswith(_KINDS):
+        return "category"
+    return None
+
+
+SCHEMA = layout.Schema("samples", ALIASES, ("period", "tested", "failed", "outcome", "category"), guess_header)
 
 
 def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
@@ -82,6 +106,10 @@ def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
         table = layout.load(samples, SCHEMA, source=str(samples))
         df, rows, notes = _without_table_total(table.frame.reset_index(drop=True), np.asarray(table.rows))
         headers = dict(table.headers)
+        if "tested" in df.columns and "failed" not in df.columns and "outcome" in df.columns \
+                and layout.header_key(headers.get("tested", "")) not in ALIASES:
+            # per-batch records with a 抽样数量 (the amount taken from the batch): not a count of batches
+            df = df.rename(columns={"tested": headers.pop("tested")})
         titled = None if "period" in df.columns else period_in_title(table.title)
         if titled is not None:  # a notice's table: 2023年第三季度食品安全监督抽检情况 over its rows
             df["period"] = titled
@@ -403,7 +431,9 @@ def _needed_columns(df: pd.DataFrame, by: list[str], period: str | None, records
     if missing:
         have = ", ".join(map(str, df.columns))
         raise DataValidationError([Problem(src, None, c, None,
-                                           f"column missing; the table has: {have}")
+                                           f"column missing; the table has: {have}"
+                                           + ("; name the table's group column(s) with by= (command line: --by "
+                                              "COLUMN, e.g. --by 产品名称)" if c in by else ""))
                                    for c in missing], source=src)
     if len(df) == 0:
         raise DataValidationError([Problem(src, None, None, None,
