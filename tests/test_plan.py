@@ -410,3 +410,22 @@ def test_a_category_written_once_above_its_rows_names_every_row(tmp_path):
                     ",企业标准,项,38,60,预期性\n", encoding="utf-8")
     plan = mt.read_plan(path, region="鼎湖区")
     assert plan["group"].tolist() == ["市场主体", "市场主体", "质量", "质量"]
+
+
+@pytest.mark.parametrize("header", [
+    "序号,具体指标,计量单位,2020年现状值,2025年预期值,指标属性",
+    "序号,指标内容,单位,基期（2020年）,目标（2025年）,属性",
+    "编号,指标项,单位,2020年,2025年,约束性/预期性",
+    "序号,监测指标,单位,2020年基数,2025年目标值,指标类型",
+])
+def test_a_plan_table_is_read_by_its_headers_words(tmp_path, header):
+    """Plans word their headers in many ways. The name column as 具体指标 / 指标内容 / 指标项 / 监测指标 was
+    refused ("missing column indicator"); the attribute under 约束性/预期性 or 指标类型 was not read at
+    all, so the binding 药品抽检合格率 came out expected without a word. The name is read by its words
+    now, and the attribute from the one column whose every cell is 约束性 / 预期性."""
+    path = tmp_path / "plan.csv"
+    path.write_text(header + "\n1,期末市场主体总量,万户,〔1.89〕,〔3.12〕,预期性\n2,药品抽检合格率,%,98,≥99,约束性\n",
+                    encoding="utf-8")
+    plan = mt.read_plan(path, region="鼎湖区")
+    assert plan[["name", "baseline", "target", "target_year", "attribute"]].values.tolist() == [
+        ["期末市场主体总量", 1.89, 3.12, 2025, "expected"], ["药品抽检合格率", 98.0, 99.0, 2025, "binding"]]

@@ -47,7 +47,8 @@ ALIASES = {
     "下限": "lower", "上限": "upper",
 }
 SCHEMA = layout.Schema("history", ALIASES, REQUIRED + ("name", "unit", "source", "measure",
-                                                       "lower", "upper"))
+                                                       "lower", "upper"),
+                       lambda key: "name" if layout.names_indicators(key) else None)
 MEASURE_WORDS = {
     "flow": "flow", "当年": "flow", "当年值": "flow", "当期": "flow", "年度": "flow", "本年": "flow",
     "年度值": "flow", "yearly": "flow", "annual": "flow",

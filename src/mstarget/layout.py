@@ -193,6 +193,14 @@ def _names_a_year(text) -> bool:
     return re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", unicodedata.normalize("NFKC", str(text))) is not None
 
 
+def names_indicators(key: str) -> bool:
+    """Whether a header (its :func:`header_key`) names the indicators by its words, where no alias
+    lists it: 具体指标, 监测指标, 评价指标, 核心指标, 指标内容, 指标项 (not 约束性指标, 指标属性, 指标值)."""
+    if "约束" in key or "预期" in key:
+        return False
+    return (key.endswith("指标") and 2 < len(key) <= 6) or (key.startswith("指标") and key.endswith(("内容", "项", "项目")))
+
+
 def _canonical(text, schema: Schema, *, guessed: bool = True) -> str | None:
     key = header_key(text)
     if key in schema.aliases:

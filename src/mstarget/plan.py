@@ -213,7 +213,8 @@ def _strip_kind_words(s: str) -> tuple[str | None, str]:
     return None, s
 
 
-SCHEMA = layout.Schema("plan", ALIASES, tuple(COLUMNS) + ("group",))
+SCHEMA = layout.Schema("plan", ALIASES, tuple(COLUMNS) + ("group",),
+                       lambda key: "name" if layout.names_indicators(key) else None)
 _DIRECTION_WORDS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "ge": ">=", "le": "<=",
                     "up": ">=", "down": "<=", "increase": ">=", "decrease": "<="}
 PERCENT_HELP = ("a percentage between 0 and 100 (unit is %, read as a share); a rate of change or a "
@@ -654,11 +655,30 @@ def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems) -> np
     return direction
 
 
+def _attribute_column(raw: pd.DataFrame):
+    """The one column left under its written header whose every filled cell is 约束性 / 预期性 (the
+    attribute under 指标类型, 约束性/预期性 ...: read as expected everywhere, a binding target among
+    them, until it was looked for by its cells); None when there is none, or more than one."""
+    found = []
+    for col in raw.columns:
+        if col in COLUMNS or col in SCHEMA.canonical or not isinstance(col, str):
+            continue
+        words = {normalize_words(v).lower() for v in raw[col].tolist()} - {""}
+        if words and words <= set(_ATTRIBUTE_WORDS):
+            found.append(col)
+    return found[0] if len(found) == 1 else None
+
+
 def _attributes(raw, problems: Problems, notes=(), ident: dict | None = None) -> np.ndarray:
     """约束性 / 预期性 -> ``binding`` / ``expected`` (blank: expected). Without an attribute column, a
     table whose notes say so (注：带*的为约束性指标) marks its binding rows with ``*`` after the name:
     those are binding, and the mark leaves the name and id (``ident``, changed in place)."""
     if "attribute" not in raw.columns:
+        column = _attribute_column(raw)
+        if column is not None:  # 约束性 / 预期性 under a header no alias lists (指标类型, 约束性/预期性)
+            raw["attribute"] = raw[column]
+            problems.headers.setdefault("attribute", column)
+            return _attributes(raw, problems, notes, ident)
         attr = np.full(len(raw), "expected", dtype=object)
         mark = next((m for m in _BINDING_MARKS for n in notes if m in str(n) and "约束" in normalize_words(n)),
                     None)
