@@ -417,9 +417,13 @@ def test_a_category_written_once_above_its_rows_names_every_row(tmp_path):
     "序号,指标内容,单位,基期（2020年）,目标（2025年）,属性",
     "编号,指标项,单位,2020年,2025年,约束性/预期性",
     "序号,监测指标,单位,2020年基数,2025年目标值,指标类型",
+    "序号,指标名称,单位,2020年,2025年目标任务,属性",  # 目标任务 / 发展目标 / 时期目标 with a year: refused
+    "序号,指标名称,单位,2020年基数,2025年发展目标,属性",
+    "序号,指标名称,单位,“十三五”末,“十四五”时期目标,属性",
 ])
 def test_a_plan_table_is_read_by_its_headers_words(tmp_path, header):
-    """Plans word their headers in many ways. The name column as 具体指标 / 指标内容 / 指标项 / 监测指标 was
+    """Plans word their headers in many ways. A target as 2025年目标任务 / 2025年发展目标 / “十四五”时期目标
+    was not taken for the target. The name column as 具体指标 / 指标内容 / 指标项 / 监测指标 was
     refused ("missing column indicator"); the attribute under 约束性/预期性 or 指标类型 was not read at
     all, so the binding 药品抽检合格率 came out expected without a word. The name is read by its words
     now, and the attribute from the one column whose every cell is 约束性 / 预期性."""
