@@ -367,3 +367,14 @@ def test_a_years_column_marked_preliminary_is_read_and_a_part_of_a_year_is_said_
     with pytest.warns(mt.UnreadColumnWarning, match=r"'2023年1-9月' \(a part of the year, not the year\), "
                                                     r"'2022年增速' .*the last year read is 2022"):
         assert mt.read_history(path)["year"].tolist() == [2021, 2022]
+
+
+@pytest.mark.parametrize("header", ["统计年度,具体指标,数值", "数据年份,监测指标,数值"])
+def test_a_history_is_read_by_its_headers_words(tmp_path, header):
+    """统计年度 / 数据年份 for the year and 具体指标 / 监测指标 for the name were refused ("missing column(s)
+    year"); they are read by their words now (values SYNTHETIC)."""
+    path = tmp_path / "history.csv"
+    path.write_text(header + "\n2021,期末市场主体总量,2.1\n2022,期末市场主体总量,2.4\n", encoding="utf-8")
+    got = mt.read_history(path, region="鼎湖区")
+    assert got[["name", "year", "value"]].values.tolist() == [["期末市场主体总量", 2021, 2.1],
+                                                              ["期末市场主体总量", 2022, 2.4]]

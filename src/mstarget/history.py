@@ -46,9 +46,16 @@ ALIASES = {
     "口径": "measure", "统计口径": "measure", "数据口径": "measure", "计数方式": "measure",
     "下限": "lower", "上限": "upper",
 }
+def _guess_header(key: str) -> str | None:
+    """A history header no alias lists, by its words: 具体指标 / 监测指标 / 指标内容 name the indicator,
+    统计年度 / 数据年份 / 报告年度 the year."""
+    if layout.names_indicators(key):
+        return "name"
+    return "year" if key.endswith(("年度", "年份")) and len(key) <= 6 and not any(c.isdigit() for c in key) else None
+
+
 SCHEMA = layout.Schema("history", ALIASES, REQUIRED + ("name", "unit", "source", "measure",
-                                                       "lower", "upper"),
-                       lambda key: "name" if layout.names_indicators(key) else None)
+                                                       "lower", "upper"), _guess_header)
 MEASURE_WORDS = {
     "flow": "flow", "当年": "flow", "当年值": "flow", "当期": "flow", "年度": "flow", "本年": "flow",
     "年度值": "flow", "yearly": "flow", "annual": "flow",
