@@ -281,6 +281,7 @@ def test_a_note_mark_by_a_figure_is_refused_not_read_as_a_digit(tmp_path):
     assert "'〔3.12〕①'" in str(err.value)
     assert not has_note_mark("15万m²") and has_note_mark("99①") and has_note_mark("①")
 
+
 def test_a_target_written_as_a_direction_is_read_against_the_baseline(data_dir):
     """持续提升 / 逐年下降 in a plan's target cell (DESIGN: "enterprise annual-report rate to keep
     rising"): the target is the row's baseline, the words give the direction; they are kept as
