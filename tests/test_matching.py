@@ -31,6 +31,13 @@ def test_names_are_compared_normalised():
     assert name_key("ＡＢＣ指数") == "abc指数"
 
 
+@pytest.mark.parametrize("numbered", ["①年报率", "⑴年报率", "⒈年报率", "1. 年报率", "（一）年报率", "一、年报率"])
+def test_a_rows_numbering_in_the_name_is_not_part_of_it(numbered):
+    """A circled or parenthesised number before a name (①年报率, ⑴年报率: a plan's sub-items) read as the
+    digit 1 (NFKC) and the name as 1年报率, so it matched nothing; it is numbering, as 1. and （一） are."""
+    assert name_key(numbered) == name_key("年报率") and name_key("2.5级") == "2.5级"
+
+
 def test_history_keyed_by_chinese_name_matches_plan_ids(dinghu):
     h = mt.read_history(_history())
     assert "name" in h.columns  # 指标名称 is the name in both readers

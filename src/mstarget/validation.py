@@ -79,9 +79,11 @@ def has_note_mark(value) -> bool:
 
 
 
-#: a row's numbering typed into a name cell (``1. 年报率``, ``（一）年报率``, ``一、年报率``; not ``2.5级``)
+#: a row's numbering typed into a name cell (``1. 年报率``, ``（一）年报率``, ``一、年报率``, ``①年报率``,
+#: ``⑴年报率``; not ``2.5级``)
 NAME_NUMBERING = re.compile(r"^\s*((\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.、．](?![\d０-９])"
-                            r"|[(（]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）])\s*")
+                            r"|[(（]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]"
+                            r"|[\u2460-\u249b\u24eb-\u24f4\u2776-\u2793][.、．]?)\s*")
 
 
 def normalize_text(value) -> str:
