@@ -257,6 +257,47 @@ def test_text_a_reader_does_not_see_is_not_read(tmp_path):
         read = mt.read_plan(plan, region="鼎湖区")
         pd.testing.assert_frame_equal(read[COLUMNS].reset_index(drop=True), from_excel[COLUMNS].reset_index(drop=True))
 
+
+def _split_table(path, caption: str, header_again: bool) -> None:
+    """Cut the indicators table after its 7th indicator into two Word tables with ``caption`` (a
+    paragraph, "" for none) between them, the second one repeating the two header rows or not."""
+    import copy
+
+    import docx
+    from docx.oxml import OxmlElement
+
+    doc = docx.Document(path)
+    first = doc.tables[1]._tbl
+    second = copy.deepcopy(first)
+    for tr in first.tr_lst[9:]:
+        first.remove(tr)
+    for tr in second.tr_lst[2:9] + ([] if header_again else second.tr_lst[:2]):
+        second.remove(tr)
+    par, run, text = OxmlElement("w:p"), OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = caption
+    run.append(text)
+    par.append(run)
+    first.addnext(par)
+    par.addnext(second)
+    doc.save(path)
+
+
+@pytest.mark.parametrize("caption, header_again", [("续表", False), ("续表1", True), ("（续上表）", False),
+                                                   ("", True)])
+def test_a_table_continued_in_a_second_table_is_one_table(tmp_path, caption, header_again):
+    """A long indicators table set as two Word tables where the page breaks -- 续表 between them, the
+    header repeated or not, or nothing between and the header repeated: the second part's seven
+    indicators were left out without a word (one table was read); the two read as one table. A table
+    under a title of its own with as many columns is another table."""
+    path = write_plan_docx(tmp_path / "long.docx")
+    _split_table(path, caption, header_again)
+    plan = mt.read_plan(path, region="鼎湖区")
+    from_excel = mt.read_plan(write_plan_xlsx(tmp_path / "plan.xlsx"), region="鼎湖区")
+    pd.testing.assert_frame_equal(plan[COLUMNS].reset_index(drop=True), from_excel[COLUMNS].reset_index(drop=True))
+    path = write_plan_docx(tmp_path / "two.docx")
+    _split_table(path, "表2 “十四五”分年度目标", True)
+    assert len(mt.read_plan(path, region="鼎湖区")) == 7
+
 def test_assess_takes_the_word_plan_and_matches_the_history(tmp_path):
     plan = write_plan_docx(tmp_path / "plan.docx", traditional=True)
     history = write_history_xlsx(tmp_path / "history.xlsx")

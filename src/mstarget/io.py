@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import tempfile
+import unicodedata
 import warnings
 import zipfile
 from pathlib import Path
@@ -796,9 +797,16 @@ def _docx_tables(p: Path) -> list[tuple[str, list[list[str]]]]:
             texts[tc] = _docx_cell_text(tc)
         return texts[tc][0]
 
-    def add(tbl, name):
+    def add(tbl, name, caption=None):
         grid = _docx_grid(tbl)
-        out.append((name, [[text(tc) for tc in row] for row in grid]))
+        rows = [[text(tc) for tc in row] for row in grid]
+        previous = out[-1][1] if caption is not None and out else None
+        joined = previous is not None and _docx_continues(previous, rows, caption)
+        if joined:  # the same table continued (续表): one table, its header not repeated
+            repeated = next((m for m in range(min(3, len(rows)), 0, -1) if rows[:m] == previous[:m]), 0)
+            previous.extend(rows[repeated:])
+        else:
+            out.append((name, rows))
         seen, inner = set(), []
         for row in grid:
             for tc in row:
@@ -809,8 +817,14 @@ def _docx_tables(p: Path) -> list[tuple[str, list[list[str]]]]:
             add(t, f"{name}.{k}")
 
     body = docx.Document(str(p)).element.body
-    for k, tbl in enumerate(_docx_children(body, _W + "tbl"), 1):
-        add(tbl, f"table {k}")
+    k, between = 0, []
+    for block in _docx_children(body, _W + "tbl", _W + "p"):
+        if block.tag == _W + "p":  # the text between two tables: a 续表 caption, or nothing
+            between.append("".join(t.text or "" for t in block.iter(_W + "t")))
+            continue
+        k += 1
+        add(block, f"table {k}", "".join(between).strip() if k > 1 else None)
+        between = []
     if any(changed for _, changed in texts.values()) or body.find(f".//{_W}trPr/{_W}del") is not None:
         warnings.warn(TrackedChangesWarning(
             f"{p}: 文档含未处理的修订（修订模式），已按全部接受后的内容读取 (the document holds tracked changes: its "
@@ -834,15 +848,30 @@ _SYMBOL_FONT = {0xB3: "≥", 0xA3: "≤", 0xB1: "±", 0xB4: "×", 0xB8: "÷", 0x
 _WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml"}
 
 
-def _docx_children(element, tag: str) -> list:
-    """The children of ``element`` with ``tag``, looking through wrappers (:data:`_WRAPPERS`), in order."""
+def _docx_children(element, *tags: str) -> list:
+    """The children of ``element`` with one of ``tags``, looking through wrappers (:data:`_WRAPPERS`), in order."""
     out = []
     for child in element.iterchildren():
-        if child.tag == tag:
+        if child.tag in tags:
             out.append(child)
         elif child.tag in _WRAPPERS:
-            out += _docx_children(child, tag)
+            out += _docx_children(child, *tags)
     return out
+
+
+#: a caption saying a table goes on from the one before it: 续表, 续表1, （续表）, 续上表, 表1（续）
+_CONTINUED = re.compile(r"^[(（]?续(上)?表[0-9一二三四五六七八九十]*[)）]?|[(（]续(表|上表)?[)）]$")
+
+
+def _docx_continues(previous: list[list[str]], rows: list[list[str]], caption: str) -> bool:
+    """Whether a Word table goes on from the one just before it: as many columns, and between them
+    a caption saying so (``续表``) or nothing at all with the header repeated on top (a table split
+    where a page breaks). A table with its own title between is a table of its own."""
+    if not previous or not rows or max(map(len, previous)) != max(map(len, rows)):
+        return False
+    if _CONTINUED.search(unicodedata.normalize("NFKC", caption).replace(" ", "")):
+        return True
+    return caption == "" and rows[0] == previous[0] and any(c.strip() for c in rows[0])
 
 
 def _docx_int(parent, tag: str, default: int) -> int:
