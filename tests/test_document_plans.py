@@ -298,6 +298,20 @@ def test_a_table_continued_in_a_second_table_is_one_table(tmp_path, caption, hea
     _split_table(path, "表2 “十四五”分年度目标", True)
     assert len(mt.read_plan(path, region="鼎湖区")) == 7
 
+
+@pytest.mark.parametrize("header_again", [False, True])
+def test_a_web_page_table_continued_in_a_second_table_is_one_table(tmp_path, header_again):
+    """The same on a web page converted from the Word document: <p>续表</p> between two tables."""
+    path = write_plan_html(tmp_path / "long.html", encoding="utf-8")
+    page = path.read_text(encoding="utf-8")
+    cut = page.rindex("<tr>", 0, page.index("千人食品检验量"))
+    head = page[page.index("<tr><td rowspan='2'>序号"):page.index("</tr>", page.index("2025年")) + 5]
+    page = page[:cut] + "</tbody></table>\n<p>续表</p>\n<table border='1'><tbody>" + (head if header_again else "") + page[cut:]
+    path.write_text(page, encoding="utf-8")
+    plan = mt.read_plan(path, region="鼎湖区")
+    from_excel = mt.read_plan(write_plan_xlsx(tmp_path / "plan.xlsx"), region="鼎湖区")
+    pd.testing.assert_frame_equal(plan[COLUMNS].reset_index(drop=True), from_excel[COLUMNS].reset_index(drop=True))
+
 def test_assess_takes_the_word_plan_and_matches_the_history(tmp_path):
     plan = write_plan_docx(tmp_path / "plan.docx", traditional=True)
     history = write_history_xlsx(tmp_path / "history.xlsx")

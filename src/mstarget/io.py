@@ -361,7 +361,7 @@ def _html_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
             node.text = node.text and node.text.translate(SUPERSCRIPT if mark.tag == "sup" else SUBSCRIPT)
             if node is not mark:
                 node.tail = node.tail and node.tail.translate(SUPERSCRIPT if mark.tag == "sup" else SUBSCRIPT)
-    out = []
+    out, read = [], {}  # read: table element -> its rows in ``out`` (a continuation joins them)
     for k, table in enumerate(root.iter("table"), 1):
         grid: dict = {}
         for r, tr in enumerate(table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")):
@@ -377,8 +377,35 @@ def _html_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
                 c += cols
         if grid:
             n_rows, n_cols = max(r for r, _ in grid) + 1, max(c for _, c in grid) + 1
-            out.append((f"table {k}", [[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]))
+            rows = [[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
+            before, caption = _html_previous_table(table)
+            previous = read.get(before)
+            if previous is not None and _continues(previous, rows, caption):  # 续表: one table
+                repeated = next((m for m in range(min(3, len(rows)), 0, -1) if rows[:m] == previous[:m]), 0)
+                previous.extend(rows[repeated:])
+                read[table] = previous
+            else:
+                out.append((f"table {k}", rows))
+                read[table] = rows
     return out
+
+
+def _html_previous_table(table):
+    """The table just before ``table`` among its siblings and the text between them (a 续表
+    caption), or ``(None, "")`` when another element stands between them."""
+    parts = []  # nearest first
+    for node in table.itersiblings(preceding=True):
+        parts.append(node.tail or "")
+        if node.tag == "table":
+            return node, "".join(reversed(parts)).strip()
+        if node.tag not in _CAPTION_TAGS or any(True for _ in node.iter("table")):
+            return None, ""
+        parts.append(node.text_content())
+    return None, ""
+
+
+#: elements a caption between two tables of a web page is written in (a 续表 line)
+_CAPTION_TAGS = {"p", "div", "span", "br", "b", "strong", "center", "font", "h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 def _starts_with(p: Path, magic: bytes) -> bool:
@@ -801,7 +828,7 @@ def _docx_tables(p: Path) -> list[tuple[str, list[list[str]]]]:
         grid = _docx_grid(tbl)
         rows = [[text(tc) for tc in row] for row in grid]
         previous = out[-1][1] if caption is not None and out else None
-        joined = previous is not None and _docx_continues(previous, rows, caption)
+        joined = previous is not None and _continues(previous, rows, caption)
         if joined:  # the same table continued (续表): one table, its header not repeated
             repeated = next((m for m in range(min(3, len(rows)), 0, -1) if rows[:m] == previous[:m]), 0)
             previous.extend(rows[repeated:])
@@ -863,8 +890,8 @@ def _docx_children(element, *tags: str) -> list:
 _CONTINUED = re.compile(r"^[(（]?续(上)?表[0-9一二三四五六七八九十]*[)）]?|[(（]续(表|上表)?[)）]$")
 
 
-def _docx_continues(previous: list[list[str]], rows: list[list[str]], caption: str) -> bool:
-    """Whether a Word table goes on from the one just before it: as many columns, and between them
+def _continues(previous: list[list[str]], rows: list[list[str]], caption: str) -> bool:
+    """Whether a table (Word, web page) goes on from the one just before it: as many columns, and between them
     a caption saying so (``续表``) or nothing at all with the header repeated on top (a table split
     where a page breaks). A table with its own title between is a table of its own."""
     if not previous or not rows or max(map(len, previous)) != max(map(len, rows)):
