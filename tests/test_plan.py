@@ -434,3 +434,59 @@ def test_a_plan_table_is_read_by_its_headers_words(tmp_path, header):
     plan = mt.read_plan(path, region="鼎湖区")
     assert plan[["name", "baseline", "target", "target_year", "attribute"]].values.tolist() == [
         ["期末市场主体总量", 1.89, 3.12, 2025, "expected"], ["药品抽检合格率", 98.0, 99.0, 2025, "binding"]]
+
+
+@pytest.mark.parametrize("written, baseline, unit, target, direction, kind", [
+    ("下降10%", "3.0", "%", 2.7, "<=", "level"),
+    ("提高5个百分点", "90", "%", 95.0, ">=", "level"),
+    ("年均增长8%以上", "10", "件/万人", 10 * 1.08 ** 5, ">=", "level"),
+    ("比2020年增长20%", "1000", "件", 1200.0, ">=", "level"),
+    ("累计下降13.5%", "0.5", "吨/万元", 0.5 * 0.865, "<=", "level"),
+    ("翻一番", "〔1.89〕", "万户", 3.78, ">=", "cumulative"),
+    ("增长控制在5%以内", "200", "件", None, None, None),  # 控制在: not a change as written here
+    ("增长5%以内", "200", "件", 210.0, "<=", "level"),
+])
+def test_a_target_written_as_a_change_from_the_baseline(tmp_path, written, baseline, unit, target, direction, kind):
+    """Plans write targets as a change from the 2020 baseline -- 下降10%, 提高5个百分点, 年均增长8%以上,
+    比2020年增长20%, 翻一番 -- which were refused as no number. They are read from the baseline now
+    (年均: compounded over the five years; a stock keeps its 〔〕), the words kept in target_written."""
+    path = tmp_path / "plan.csv"
+    path.write_text(f"指标名称,单位,2020年基期值,2025年目标值\n指标甲,{unit},{baseline},{written}\n", encoding="utf-8")
+    if target is None:
+        with pytest.raises(mt.DataValidationError):
+            mt.read_plan(path, region="鼎湖区")
+        return
+    row = mt.read_plan(path, region="鼎湖区").iloc[0]
+    assert row["target"] == pytest.approx(target) and (row["direction"], row["kind"]) == (direction, kind)
+    assert row["target_written"] == written
+
+
+@pytest.mark.parametrize("row, why", [
+    ("执业药师数,人/万人口,2020,4.4,提高2个百分点", "a % unit for 百分点"),
+    ("投诉举报处理量,件,2020,1000,比2019年增长20%", "a year after 比 that is the baseline's"),
+    ("知识产权质押融资,亿元,2020,〈0〉,增长20%", "not an increment's 〈〉"),
+    ("每万人口发明专利拥有量,件/万人,,10,年均增长8%", "both years for 年均"),
+])
+def test_a_change_that_cannot_be_read_from_the_row_is_refused_with_what_it_needs(tmp_path, row, why):
+    path = tmp_path / "plan.csv"
+    path.write_text("指标名称,单位,基期年,基期值,2025年目标值\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(mt.DataValidationError, match="is read from the baseline") as err:
+        mt.read_plan(path, region="鼎湖区")
+    assert why in str(err.value)
+
+
+def test_an_assessment_says_how_a_change_from_the_baseline_was_read(data_dir):
+    """The Dinghu 药品抽检合格率 (baseline 98 %) with its target written 提高1个百分点: assessed against ≥ 99,
+    and the note says so (SYNTHETIC history: 98 -> 99.2 by 2023)."""
+    plan = pd.read_csv(data_dir / "dinghu_14th_fyp_plan.csv", dtype=str)
+    plan.loc[plan["indicator"] == "drug_sampling_pass_rate", "target"] = "提高1个百分点"
+    p = mt.read_plan(plan)
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "drug_sampling_pass_rate",
+                         "year": [2020, 2021, 2022, 2023], "value": [98, 98.6, 99.1, 99.2], "unit": "%"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = mt.assess(hist, p, as_of=2023, model="naive")
+    r = res[res["indicator"] == "drug_sampling_pass_rate"].iloc[0]
+    assert (r["target"], r["direction"], r["target_written"]) == (99.0, ">=", "提高1个百分点")
+    assert r["note"].startswith("target '提高1个百分点' read as at least 99, from the baseline 98 (2020) "
+                                "(目标按基期值换算为≥99评估)")

@@ -484,15 +484,22 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
 
 
 def _targets_in_words(table: pd.DataFrame, written: np.ndarray) -> None:
-    """Rows whose plan target is words (``持续提升``, read as the baseline with a direction): the
-    words go into ``target_written`` and the note says how they were read."""
+    """Rows whose plan target is words (``持续提升``, read as the baseline with a direction; ``下降10%``,
+    a change from the baseline): the words go into ``target_written`` and the note says how they
+    were read."""
     table["target_written"] = ["" if not isinstance(w, str) else w for w in written]
     for pos in np.flatnonzero(table["target_written"].to_numpy(dtype=object) != ""):
         r = table.iloc[pos]
         side = "at least" if r["direction"] == ">=" else "at most"
         year = "" if pd.isna(r["baseline_year"]) else f" ({int(r['baseline_year'])})"
-        note = (f"target '{r['target_written']}' read as {side} the baseline {r['target']:g}{year}"
-                f" (目标按{'不低于' if r['direction'] == '>=' else '不高于'}基期值评估)")
+        base = r.get("baseline")
+        if base is not None and not pd.isna(base) and not np.isclose(float(base), float(r["target"])):
+            sign = "≥" if r["direction"] == ">=" else "≤"
+            note = (f"target '{r['target_written']}' read as {side} {r['target']:.6g}, from the baseline "
+                    f"{float(base):g}{year} (目标按基期值换算为{sign}{r['target']:.6g}评估)")
+        else:
+            note = (f"target '{r['target_written']}' read as {side} the baseline {r['target']:g}{year}"
+                    f" (目标按{'不低于' if r['direction'] == '>=' else '不高于'}基期值评估)")
         table.iat[pos, table.columns.get_loc("note")] = "; ".join(n for n in (note, r["note"]) if n)
 
 

@@ -11,6 +11,8 @@ Cell notation (see DESIGN.md)::
     15万户    a unit after the number: must agree with the row's unit
     — / …    no figure: blank
     持续提升  words giving a direction only: the baseline, ≥ (逐年下降: ≤); kept in target_written
+    下降10%   a change from the baseline: ≤ 0.9 x baseline (年均增长8%, 提高2个百分点, 翻一番 ...;
+              :func:`target_as_change`); kept in target_written
     累计新增5 the notation in words: 〈5〉 (新增5, 5（五年累计）); 累计达到5, 5（累计）: 〔5〕
 
 Where no direction is written it follows from the baseline: a target above the baseline
@@ -34,7 +36,7 @@ from .arguments import check_table
 from .exceptions import DataValidationError, Problem
 from . import consistency, layout
 from .io import source_name
-from .units import percent_kind, split_number_unit, split_unit
+from .units import is_percent, percent_kind, split_number_unit, split_unit
 from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, has_note_mark, map_unique, normalize_text,
                          normalize_words, parse_number, parse_year, require_columns, separator_hint,
                          text_column, written_text)
@@ -347,7 +349,7 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     target_year = _years(raw, "target_year", problems, required=True)
     baseline_year = _years(raw, "baseline_year", problems, required=False)
     baseline = _cells(raw, "baseline", problems, required=False)
-    worded, target_raw = _targets_in_words(raw, baseline)
+    worded, target_raw = _targets_in_words(raw, baseline, baseline_year, target_year, ident["unit"])
     target = _cells(target_raw, "target", problems, required=True, columns=table.cell_columns)
     target.direction[worded != ""] = worded[worded != ""]
     observed = {c: _cells(raw, c, problems, required=False) for c in raw.columns
@@ -528,20 +530,110 @@ def target_in_words(text) -> str:
     return ">=" if up and not down else "<=" if down and not up else ""
 
 
-def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells") -> tuple[np.ndarray, pd.DataFrame]:
-    """Targets written as a direction only (``持续提升``): ``(direction per row, "" elsewhere; the
-    table with those target cells holding the baseline's cell)``. The target is then the baseline
-    value, with the direction the words give (``≥ 95.01``: met when the target year's value is at
-    least the baseline). A row without a readable baseline is left as written, and refused with
-    the fix (:func:`_cell_hint`)."""
+#: a target written as a change from the baseline: [比2020年 / 较基期] [累计] [年均] 增长 / 提高 / 下降 / 降低 ...
+#: a number in % / 个百分点 / 倍 [以上 / 以内]; 翻一番 / 翻两番
+_RELATIVE = re.compile(r"^(?:(?:比|较)(?:(?P<year>(?:19|20)\d{2})年(?:末|底)?|基期|基期值|基数))?(?:累计)?"
+                       r"(?P<yearly>年均)?(?P<way>增长|提高|提升|增加|上升|扩大|下降|降低|减少|压减|压缩|下调)"
+                       r"(?P<amount>\d+(?:\.\d+)?)(?P<how>%|个百分点|百分点|倍)(?P<bound>以上|以内|以下)?$")
+_UP_WORDS = ("增长", "提高", "提升", "增加", "上升", "扩大")
+_DOUBLINGS = {"翻一番": 2.0, "翻番": 2.0, "翻两番": 4.0, "翻二番": 4.0}
+
+
+@dataclass(frozen=True)
+class Change:
+    """A target written as a change from the baseline (``下降10%``, ``年均增长8%``, ``提高2个百分点``,
+    ``翻一番``): ``how`` is ``"percent"``, ``"points"`` or ``"times"``; ``amount`` signed (down:
+    negative); ``yearly`` for 年均 (compounded / added once a year from the baseline year to the
+    target year); ``direction`` ``>=`` for a rise (``<=`` for a fall, either flipped by 以内 / 以下);
+    ``year`` the year it is counted from when written (比2020年)."""
+
+    how: str
+    amount: float
+    direction: str
+    yearly: bool = False
+    year: int | None = None
+
+    def target(self, baseline: float, years: float) -> float:
+        """The target this change makes of ``baseline`` over ``years`` years (NaN when it cannot)."""
+        n = years if self.yearly else 1.0
+        if self.how == "points":
+            return baseline + self.amount * n
+        factor = self.amount if self.how == "times" else 1.0 + self.amount / 100.0
+        return baseline * factor ** n if factor > 0 else float("nan")
+
+
+def target_as_change(text) -> Change | None:
+    """A target written as a change from the baseline, or None.
+
+    >>> target_as_change("下降10%")
+    Change(how='percent', amount=-10.0, direction='<=', yearly=False, year=None)
+    >>> target_as_change("年均增长8%以上").yearly, target_as_change("提高2个百分点").how
+    (True, 'points')
+    """
+    s = normalize_words(text).replace(" ", "")
+    if s in _DOUBLINGS:
+        return Change("times", _DOUBLINGS[s], ">=")
+    m = _RELATIVE.match(s)
+    if not m:
+        return None
+    up = m.group("way") in _UP_WORDS
+    how = {"%": "percent", "倍": "times"}.get(m.group("how"), "points")
+    amount = float(m.group("amount"))
+    if how == "times":  # 增长1倍: twice the baseline
+        if not up:
+            return None
+        amount += 1.0
+    elif not up:
+        amount = -amount
+    direction = ">=" if up else "<="
+    if m.group("bound") in ("以内", "以下"):  # 增长控制在5%以内: at most
+        direction = "<=" if up else ">="
+    return Change(how, amount, direction, bool(m.group("yearly")), int(m.group("year")) if m.group("year") else None)
+
+
+def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells", baseline_year: np.ndarray,
+                      target_year: np.ndarray, unit: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
+    """Targets written in words: ``(direction per row, "" elsewhere; the table with those target
+    cells replaced by the figure they stand for)``.
+
+    * A direction only (``持续提升``): the target is the baseline value with that direction
+      (``≥ 95.01``: met when the target year's value is at least the baseline).
+    * A change from the baseline (:func:`target_as_change`: ``下降10%`` -> ``≤`` 0.9 x baseline,
+      ``年均增长8%`` -> ``≥`` baseline x 1.08 per year to the target year, ``提高2个百分点`` -> ``≥``
+      baseline + 2 in a % row, ``翻一番`` -> ``≥`` twice the baseline), kept in the baseline's notation
+      (〔〕 for a stock).
+
+    A row without what the words need (a readable baseline; both years for 年均; a % unit for
+    百分点; a year after 比 that is the baseline's) is left as written, and refused with the fix
+    (:func:`_cell_hint`)."""
     if "target" not in raw.columns or "baseline" not in raw.columns:
         return np.full(len(raw), "", dtype=object), raw
     words = np.asarray(map_unique(raw["target"], target_in_words), dtype=object)
     words[~baseline.ok] = ""
-    if not (words != "").any():
+    changes = map_unique(raw["target"], target_as_change)
+    column = None
+    if (words != "").any():
+        column = raw["target"].astype(object).to_numpy(copy=True)
+        column[words != ""] = raw["baseline"].astype(object).to_numpy()[words != ""]
+    for pos in np.flatnonzero([c is not None for c in changes]):
+        change, base = changes[pos], baseline.value[pos]
+        years = target_year[pos] - baseline_year[pos]
+        if (not baseline.ok[pos] or baseline.kind[pos] == "increment" or not np.isfinite(base)
+                or (change.yearly and not np.isfinite(years))
+                or (change.year is not None and change.year != baseline_year[pos])
+                or (change.how == "points" and unit[pos] and not is_percent(unit[pos]))):
+            continue
+        value = change.target(float(base), float(years) if np.isfinite(years) else 1.0)
+        if not np.isfinite(value):
+            continue
+        if column is None:
+            column = raw["target"].astype(object).to_numpy(copy=True)
+        sign = "≥" if change.direction == ">=" else "≤"
+        figure = f"{value:.10g}"
+        column[pos] = f"{sign}〔{figure}〕" if baseline.kind[pos] == "cumulative" else f"{sign}{figure}"
+        words[pos] = change.direction
+    if column is None:
         return words, raw
-    column = raw["target"].astype(object).to_numpy(copy=True)
-    column[words != ""] = raw["baseline"].astype(object).to_numpy()[words != ""]
     out = raw.copy(deep=False)
     out["target"] = column
     return words, out
@@ -564,6 +656,11 @@ def _cell_hint(text) -> str:
     closed = sum(s.count(c) for c in "〕】］]〉⟩》>")
     if opened != closed:
         return "brackets in pairs: 〔x〕 or 〈x〉 (a bracket is missing); "
+    if target_as_change(s) is not None:
+        return (f"'{s}' is read from the baseline (基期值): the row needs a readable baseline (a stock's in 〔〕, "
+                "not an increment's 〈〉), both years for 年均, a % unit for 百分点, and a year after 比 that is "
+                "the baseline's; give them, or write the target as a number（按基期值换算，请填写基期值及年份，"
+                "或改填数字）; ")
     if target_in_words(s):
         return (f"'{s}' is read as the baseline with a direction (持续提升: ≥ the baseline value), so the "
                 "row needs its baseline (基期值); give it, or write the target as a number（按基期值评估，请填写基期值或改填数字）; ")
