@@ -466,6 +466,7 @@ def test_a_target_written_as_a_change_from_the_baseline(tmp_path, written, basel
     ("投诉举报处理量,件,2020,1000,比2019年增长20%", "a year after 比 that is the baseline's"),
     ("知识产权质押融资,亿元,2020,〈0〉,增长20%", "not an increment's 〈〉"),
     ("每万人口发明专利拥有量,件/万人,,10,年均增长8%", "both years for 年均"),
+    ("研发经费增长率,%,2020,8,增长10%", "a level, not a rate of change"),
 ])
 def test_a_change_that_cannot_be_read_from_the_row_is_refused_with_what_it_needs(tmp_path, row, why):
     path = tmp_path / "plan.csv"

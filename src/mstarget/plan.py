@@ -349,7 +349,7 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     target_year = _years(raw, "target_year", problems, required=True)
     baseline_year = _years(raw, "baseline_year", problems, required=False)
     baseline = _cells(raw, "baseline", problems, required=False)
-    worded, target_raw = _targets_in_words(raw, baseline, baseline_year, target_year, ident["unit"])
+    worded, target_raw = _targets_in_words(raw, baseline, baseline_year, target_year, ident)
     target = _cells(target_raw, "target", problems, required=True, columns=table.cell_columns)
     target.direction[worded != ""] = worded[worded != ""]
     observed = {c: _cells(raw, c, problems, required=False) for c in raw.columns
@@ -592,7 +592,7 @@ def target_as_change(text) -> Change | None:
 
 
 def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells", baseline_year: np.ndarray,
-                      target_year: np.ndarray, unit: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
+                      target_year: np.ndarray, ident: dict) -> tuple[np.ndarray, pd.DataFrame]:
     """Targets written in words: ``(direction per row, "" elsewhere; the table with those target
     cells replaced by the figure they stand for)``.
 
@@ -605,7 +605,9 @@ def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells", baseline_year: np.n
 
     A row without what the words need (a readable baseline; both years for 年均; a % unit for
     百分点; a year after 比 that is the baseline's) is left as written, and refused with the fix
-    (:func:`_cell_hint`)."""
+    (:func:`_cell_hint`); so is a change written for a row that is itself a rate of change
+    (研发经费增长率 % with 增长10%: the rate to reach, or 10 % more of it? not guessed)."""
+    unit = ident["unit"]
     if "target" not in raw.columns or "baseline" not in raw.columns:
         return np.full(len(raw), "", dtype=object), raw
     words = np.asarray(map_unique(raw["target"], target_in_words), dtype=object)
@@ -621,7 +623,8 @@ def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells", baseline_year: np.n
         if (not baseline.ok[pos] or baseline.kind[pos] == "increment" or not np.isfinite(base)
                 or (change.yearly and not np.isfinite(years))
                 or (change.year is not None and change.year != baseline_year[pos])
-                or (change.how == "points" and unit[pos] and not is_percent(unit[pos]))):
+                or (change.how == "points" and unit[pos] and not is_percent(unit[pos]))
+                or percent_kind(unit[pos], ident["name"][pos], ident["indicator"][pos]) == "change"):
             continue
         value = change.target(float(base), float(years) if np.isfinite(years) else 1.0)
         if not np.isfinite(value):
@@ -658,9 +661,9 @@ def _cell_hint(text) -> str:
         return "brackets in pairs: 〔x〕 or 〈x〉 (a bracket is missing); "
     if target_as_change(s) is not None:
         return (f"'{s}' is read from the baseline (基期值): the row needs a readable baseline (a stock's in 〔〕, "
-                "not an increment's 〈〉), both years for 年均, a % unit for 百分点, and a year after 比 that is "
-                "the baseline's; give them, or write the target as a number（按基期值换算，请填写基期值及年份，"
-                "或改填数字）; ")
+                "not an increment's 〈〉), both years for 年均, a % unit for 百分点, a year after 比 that is "
+                "the baseline's, and a level, not a rate of change (增长率); give them, or write the target as "
+                "a number（按基期值换算，请填写基期值及年份，或改填数字）; ")
     if target_in_words(s):
         return (f"'{s}' is read as the baseline with a direction (持续提升: ≥ the baseline value), so the "
                 "row needs its baseline (基期值); give it, or write the target as a number（按基期值评估，请填写基期值或改填数字）; ")
