@@ -277,6 +277,13 @@ def plan_cases() -> None:
     case("p_unit_in_cell", PLAN_ONLY % "p_unit_in_cell.csv", 2,
          "p_unit_in_cell.csv, row 2, column 'target': '〔31200户〕': 单元格中的单位 户 与本行单位 万户 不一致",
          "a target written in 户 after the number, the unit column in 万户")
+    def change_without_baseline(rows):
+        set_cell("licensed_pharmacists_per_10k", "baseline", "")(rows)
+        set_cell("licensed_pharmacists_per_10k", "target", "年均增长2%")(rows)
+    write_csv("p_change_without_baseline.csv", dinghu(change_without_baseline))
+    case("p_change_without_baseline", PLAN_ONLY % "p_change_without_baseline.csv", 2,
+         "p_change_without_baseline.csv, row 15, column 'target': '年均增长2%': '年均增长2%' is read from the baseline",
+         "a target written as a change from the baseline (年均增长2%) in a row whose baseline is blank")
     write_csv("p_note_mark.csv", dinghu(set_cell("market_entities_total", "target", "〔3.12〕①")))
     case("p_note_mark", PLAN_ONLY % "p_note_mark.csv", 2,
          "p_note_mark.csv, row 2, column 'target': '〔3.12〕①': a note mark is not read",
