@@ -199,3 +199,25 @@ def test_a_reference_keyed_by_name_pools_like_one_keyed_by_the_plans_ids(data_di
     alone = mt.assess(own, plan, seed=0)
     assert np.allclose(by_name[cols].to_numpy(float), by_id[cols].to_numpy(float))
     assert not np.allclose(by_name[cols].to_numpy(float), alone[cols].to_numpy(float))
+
+
+def test_names_worded_differently_match_when_they_single_out_one_row_and_say_so(dinghu):
+    """A statistics office words the plan's names its own way: 每千人拥有企业户数 (plan: 全区每千人拥有企业户),
+    每万人高价值发明专利拥有量 (每万人口…), 市场主体总量 (期末市场主体总量). They matched nothing and the three
+    targets were assessed without history; they match now -- each singles out one plan row and one
+    series -- and the note on each row says the names were read loosely (values SYNTHETIC)."""
+    rows = [(name, year, value) for name, values in (("每千人拥有企业户数", (18.1, 19.9, 21.6)),
+                                                      ("每万人高价值发明专利拥有量", (1.4, 1.9, 2.3)),
+                                                      ("市场主体总量", (2.15, 2.42, 2.70)))
+            for year, value in zip((2021, 2022, 2023), values)]
+    history = mt.read_history(_history(rows=rows))
+    m = match(dinghu, history)
+    assert set(m.near) == {("鼎湖区", "enterprises_per_1000_people"), ("鼎湖区", "high_value_invention_patents_per_10k"),
+                           ("鼎湖区", "market_entities_total")}
+    assert m.unmatched_history.empty
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = mt.assess(history, dinghu, model="naive", seed=0).set_index("indicator")
+    note = res.loc["high_value_invention_patents_per_10k", "note"]
+    assert note.startswith("history '每万人高价值发明专利拥有量' matched by its name read loosely (历史数据按近似名称匹配)")
+    assert res.loc["high_value_invention_patents_per_10k", "last_year"] == 2023

@@ -409,6 +409,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     with prog.step("reading plan and history" if read else "checking plan and history"):
         plan, hist = read_inputs(history, plan, region)
     unmatched = (AttrFrame(columns=PLAN_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS))
+    near: dict = {}
     if hist is None:
         hist = read_history(pd.DataFrame(columns=["region", "indicator", "year", "value"]))
     else:
@@ -417,7 +418,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
             warn_unmatched(m, stacklevel=4)
             # where plan and history meet: units, magnitudes, baseline values (mstarget.consistency)
             check_against_plan(plan, hist, m.pairs, as_of)
-        hist, unmatched = m.history, (m.unmatched_plan, m.unmatched_history, m.totals)
+        hist, unmatched, near = m.history, (m.unmatched_plan, m.unmatched_history, m.totals), m.near
         reference = _with_peers(reference, m.peers, plan, as_of)
         del m  # its history is filtered below: the unfiltered copy is not kept (100k targets: ~60 MB)
     if as_of is not None:
@@ -474,6 +475,11 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
         table[c] = table[c].astype("Int64")
     if "target_written" in plan.columns:
         _targets_in_words(table, plan["target_written"].to_numpy(dtype=object))
+    if near:  # a history series matched by a looser reading of the names: said on its rows
+        keys = list(zip(table["region"], table["indicator"]))
+        table["note"] = [("; ".join(n for n in (f"history '{near[k]}' matched by its name read loosely "
+                                                 "(历史数据按近似名称匹配)", note) if n) if k in near else note)
+                         for k, note in zip(keys, table["note"])]
     if len(unmatched[0]) and history is not None:
         lonely = pd.MultiIndex.from_frame(unmatched[0][["region", "indicator"]])
         rows = pd.MultiIndex.from_frame(table[["region", "indicator"]]).isin(lonely)

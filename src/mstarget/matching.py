@@ -84,10 +84,21 @@ def name_key(text) -> str:
 _PARENS = re.compile(r"\([^()]*\)")
 
 
+#: wordings that name the same indicator: the region it is counted over (全区每千人拥有企业户), the
+#: period's end (期末市场主体总量), 人口 in a per-capita ratio (每万人口), a count's last word (总量, 数)
+_LOOSE = ((re.compile(r"^(全|本|我)(区|市|县|省|镇|乡)"), ""), (re.compile(r"^(期末|年末|年底)"), ""),
+          (re.compile(r"(每[十百千万]+人)口"), r"\1"), (re.compile(r"(总量|总数|数量|个数|数)$"), ""))
+
+
 def loose_key(text) -> str:
     """:func:`name_key` without any parenthesised note (``利润率(利润总额/主营业务收入,派生)`` ->
-    ``利润率``): used only when it singles out one plan row and one series."""
-    return name_key(_PARENS.sub("", unicodedata.normalize("NFKC", str(text or ""))))
+    ``利润率``) and read past wordings that name the same indicator (``全区每千人拥有企业户`` /
+    ``每千人拥有企业户数``, ``每万人口…`` / ``每万人…``, ``期末市场主体总量`` / ``市场主体总量``): used only
+    when it singles out one plan row and one series, and the assessment's note says so."""
+    key = name_key(_PARENS.sub("", unicodedata.normalize("NFKC", str(text or ""))))
+    for pattern, repl in _LOOSE:
+        key = pattern.sub(repl, key)
+    return key
 
 
 def region_key(text) -> str:
@@ -120,6 +131,9 @@ class Match:
     pairs : dict
         ``(region, plan indicator) -> history indicator`` (as the history wrote it) of every
         matched series.
+    near : dict
+        ``(region, plan indicator) -> the history series' name`` of the series matched by a looser
+        reading of the names (:func:`loose_key`), which the assessment's note names.
     """
 
     history: pd.DataFrame
@@ -128,6 +142,7 @@ class Match:
     pairs: dict = field(default_factory=dict)
     totals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame([], columns=HISTORY_COLUMNS))
     peers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    near: dict = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -219,7 +234,11 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
                 target_of[k] = ind
                 taken.add((s.region, ind))
                 break
+    exact = set(target_of)
     _loose_matches(series, plan, target_of, taken)
+    names = series["name"].to_numpy() if "name" in series.columns else ids
+    near = {(regions[k], ind): str(names[k] if isinstance(names[k], str) and names[k] else ids[k])
+            for k, ind in target_of.items() if k not in exact}
     relabelled = _relabel(history, series, target_of, plan)
     matched_plan = {(regions[k], ind) for k, ind in target_of.items()}
     free = series.drop(index=list(target_of))
@@ -237,7 +256,7 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     unmatched_plan = _suggest_for_plan(lonely, free)
     pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
     return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs, AttrFrame(totals),
-                 AttrFrame(_peer_rows(history, peer_of)))
+                 AttrFrame(_peer_rows(history, peer_of)), near)
 
 
 def reference_for_plan(reference: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
