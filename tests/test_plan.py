@@ -491,3 +491,26 @@ def test_an_assessment_says_how_a_change_from_the_baseline_was_read(data_dir):
     assert (r["target"], r["direction"], r["target_written"]) == (99.0, ">=", "提高1个百分点")
     assert r["note"].startswith("target '提高1个百分点' read as at least 99, from the baseline 98 (2020) "
                                 "(目标按基期值换算为≥99评估)")
+
+
+@pytest.mark.parametrize("written, unit, target, direction", [
+    ("实现全覆盖", "%", 100.0, ">="), ("100%全覆盖", "%", 100.0, ">="), ("98%以上（含）", "%", 98.0, ">="),
+    ("≥99（含）", "%", 99.0, ">="), ("零发生", "起", 0.0, "<="), ("0起", "起", 0.0, "<="),
+])
+def test_targets_plans_write_in_words_of_their_own(tmp_path, written, unit, target, direction):
+    """实现全覆盖 (a share: every unit covered, ≥ 100), 零发生 (an event: none, ≤ 0) and 以上（含） (the figure
+    included) were refused as no number."""
+    path = tmp_path / "plan.csv"
+    path.write_text(f"指标名称,单位,2020年基期值,2025年目标值\n指标甲,{unit},50,{written}\n", encoding="utf-8")
+    row = mt.read_plan(path, region="鼎湖区").iloc[0]
+    assert (row["target"], row["direction"]) == (target, direction)
+
+
+def test_a_range_or_full_coverage_in_a_count_row_is_refused_saying_why(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text("指标名称,单位,2020年基期值,2025年目标值\n指标甲,%,50,5-8\n指标乙,个,3,全覆盖\n", encoding="utf-8")
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_plan(path, region="鼎湖区")
+    text = str(err.value)
+    assert "'5-8': a range is not read: write the floor (≥) or the cap (≤)" in text
+    assert "row 3" in text and "not a percentage" in text

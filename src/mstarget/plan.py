@@ -6,7 +6,8 @@ Cell notation (see DESIGN.md)::
     〈5〉      new additions during the plan period            kind = "increment"
     6, 90     a yearly level or rate                          kind = "level"
     ≥9 ≤3     at least / at most (also >= <= 不低于 不超过 ...)  direction ">=" / "<="
-    98%以上   at least (以上; 以下 / 以内: at most; <0.15: at most)
+    98%以上   at least (以上; 以下 / 以内: at most; <0.15: at most; 以上（含）: the same)
+    实现全覆盖 a share of 100 %, at least (refused in a row not in %); 零发生 / 0起: at most 0
     保持在98%以上, 降至5%以下   verbs before the number change nothing
     15万户    a unit after the number: must agree with the row's unit
     — / …    no figure: blank
@@ -113,6 +114,14 @@ class Cell:
     percent: bool = field(default=False, compare=False, repr=False)
 
 
+#: a share's target in words: every unit covered (100 %, at least)
+_FULL_COVERAGE = frozenset({"全覆盖", "实现全覆盖", "100%全覆盖", "全部覆盖", "覆盖率100%", "达到全覆盖"})
+#: an event's target in words: none at all (at most 0)
+_NONE_AT_ALL = frozenset({"零发生", "实现零发生", "零事故", "不发生", "杜绝发生", "0发生", "0起", "零"})
+#: "the figure included" after 以上 / 以下 (98%以上（含）): says nothing 以上 does not
+_INCLUSIVE = re.compile(r"\((含|含本数|包含|含本值)\)$")
+
+
 def _strip_direction(s: str) -> tuple[str | None, str]:
     """Split a leading ``≥`` / ``≤`` (or its words) off ``s``: ``("≥99")`` -> ``(">=", "99")``."""
     for prefixes, direction in ((_GE_PREFIX, ">="), (_LE_PREFIX, "<=")):
@@ -159,6 +168,11 @@ def parse_cell(text) -> Cell:
     s = s.replace("−", "-").replace("－", "-")
     if s == "" or s in NO_FIGURE:  # (a script's NaN is refused below: "a number, not a placeholder")
         return Cell(None)
+    if s in _FULL_COVERAGE:  # 实现全覆盖: a share of 100 %, refused in a row counted otherwise
+        return Cell(100.0, "level", ">=", percent=True)
+    if s in _NONE_AT_ALL:  # 零发生: no such event at all
+        return Cell(0.0, "level", "<=")
+    s = _INCLUSIVE.sub("", s)  # 98%以上（含）: 以上 includes the figure anyway
     worded, s = _strip_kind_words(s)
     s = _strip_verb(s)
     direction, s = _strip_direction(s)
@@ -649,6 +663,9 @@ def _cell_hint(text) -> str:
     s = normalize_words(text).replace(" ", "")
     if not s:
         return ""
+    if re.fullmatch(r"[≥≤<>]?[\d.]+%?(-|~|—|–|至|到)[\d.]+%?", s):
+        return ("a range is not read: write the floor (≥) or the cap (≤) the target sets (5-8 -> ≥5 or ≤8), "
+                "or give 'lower' / 'upper' columns for a share's bounds（区间目标不读取：请写下限或上限）; ")
     if any(w in s for w in _APPROX):
         return ("约 / 左右 / 力争 are not read: write the number, with ≥ or ≤ if it is a floor or a "
                 "cap (约90 -> 90 or ≥90); ")
