@@ -37,6 +37,12 @@ def dinghu(data_dir):
     return mt.read_plan(data_dir / "dinghu_14th_fyp_plan.csv")
 
 
+def _plan_csv(tmp_path, text: str):
+    """``text`` written as ``plan.csv`` (UTF-8) in ``tmp_path``; its path."""
+    path = tmp_path / "plan.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
 def test_every_dinghu_row_parses_as_written(dinghu):
     assert list(dinghu["indicator"]) == [row[0] for row in DINGHU]
     for (ind, kind, direction, attribute, baseline, target), r in zip(DINGHU, dinghu.itertuples()):
@@ -267,12 +273,11 @@ def test_a_note_mark_by_a_figure_is_refused_not_read_as_a_digit(tmp_path):
     and the fix; a superscript that is a unit's (万m²) is no mark."""
     from mstarget.validation import has_note_mark
 
-    path = tmp_path / "plan.csv"
-    path.write_text("指标名称,单位,2020年基数,2025年目标\n"
-                    "期末市场主体总量,万户,〔1.89〕,〔3.12〕①\n"
-                    "药品抽检合格率,%,98,≥99¹\n"
-                    "千人食品检验量,批次/千人,5,6*\n"
-                    "企业标准,项,〔38〕,〔117〕\n", encoding="utf-8")
+    path = _plan_csv(tmp_path, "指标名称,单位,2020年基数,2025年目标\n"
+                               "期末市场主体总量,万户,〔1.89〕,〔3.12〕①\n"
+                               "药品抽检合格率,%,98,≥99¹\n"
+                               "千人食品检验量,批次/千人,5,6*\n"
+                               "企业标准,项,〔38〕,〔117〕\n")
     with pytest.raises(mt.DataValidationError) as err:
         mt.read_plan(path, region="鼎湖区")
     assert {(p.row, p.column) for p in err.value.problems} == {(2, "2025年目标"), (3, "2025年目标"),
@@ -428,9 +433,7 @@ def test_a_plan_table_is_read_by_its_headers_words(tmp_path, header):
     refused ("missing column indicator"); the attribute under 约束性/预期性 or 指标类型 was not read at
     all, so the binding 药品抽检合格率 came out expected without a word. The name is read by its words
     now, and the attribute from the one column whose every cell is 约束性 / 预期性."""
-    path = tmp_path / "plan.csv"
-    path.write_text(header + "\n1,期末市场主体总量,万户,〔1.89〕,〔3.12〕,预期性\n2,药品抽检合格率,%,98,≥99,约束性\n",
-                    encoding="utf-8")
+    path = _plan_csv(tmp_path, header + "\n1,期末市场主体总量,万户,〔1.89〕,〔3.12〕,预期性\n2,药品抽检合格率,%,98,≥99,约束性\n")
     plan = mt.read_plan(path, region="鼎湖区")
     assert plan[["name", "baseline", "target", "target_year", "attribute"]].values.tolist() == [
         ["期末市场主体总量", 1.89, 3.12, 2025, "expected"], ["药品抽检合格率", 98.0, 99.0, 2025, "binding"]]
@@ -450,8 +453,7 @@ def test_a_target_written_as_a_change_from_the_baseline(tmp_path, written, basel
     """Plans write targets as a change from the 2020 baseline -- 下降10%, 提高5个百分点, 年均增长8%以上,
     比2020年增长20%, 翻一番 -- which were refused as no number. They are read from the baseline now
     (年均: compounded over the five years; a stock keeps its 〔〕), the words kept in target_written."""
-    path = tmp_path / "plan.csv"
-    path.write_text(f"指标名称,单位,2020年基期值,2025年目标值\n指标甲,{unit},{baseline},{written}\n", encoding="utf-8")
+    path = _plan_csv(tmp_path, f"指标名称,单位,2020年基期值,2025年目标值\n指标甲,{unit},{baseline},{written}\n")
     if target is None:
         with pytest.raises(mt.DataValidationError):
             mt.read_plan(path, region="鼎湖区")
@@ -469,8 +471,7 @@ def test_a_target_written_as_a_change_from_the_baseline(tmp_path, written, basel
     ("研发经费增长率,%,2020,8,增长10%", "a level, not a rate of change"),
 ])
 def test_a_change_that_cannot_be_read_from_the_row_is_refused_with_what_it_needs(tmp_path, row, why):
-    path = tmp_path / "plan.csv"
-    path.write_text("指标名称,单位,基期年,基期值,2025年目标值\n" + row + "\n", encoding="utf-8")
+    path = _plan_csv(tmp_path, "指标名称,单位,基期年,基期值,2025年目标值\n" + row + "\n")
     with pytest.raises(mt.DataValidationError, match="is read from the baseline") as err:
         mt.read_plan(path, region="鼎湖区")
     assert why in str(err.value)
@@ -500,15 +501,13 @@ def test_an_assessment_says_how_a_change_from_the_baseline_was_read(data_dir):
 def test_targets_plans_write_in_words_of_their_own(tmp_path, written, unit, target, direction):
     """实现全覆盖 (a share: every unit covered, ≥ 100), 零发生 (an event: none, ≤ 0) and 以上（含） (the figure
     included) were refused as no number."""
-    path = tmp_path / "plan.csv"
-    path.write_text(f"指标名称,单位,2020年基期值,2025年目标值\n指标甲,{unit},50,{written}\n", encoding="utf-8")
+    path = _plan_csv(tmp_path, f"指标名称,单位,2020年基期值,2025年目标值\n指标甲,{unit},50,{written}\n")
     row = mt.read_plan(path, region="鼎湖区").iloc[0]
     assert (row["target"], row["direction"]) == (target, direction)
 
 
 def test_a_range_or_full_coverage_in_a_count_row_is_refused_saying_why(tmp_path):
-    path = tmp_path / "plan.csv"
-    path.write_text("指标名称,单位,2020年基期值,2025年目标值\n指标甲,%,50,5-8\n指标乙,个,3,全覆盖\n", encoding="utf-8")
+    path = _plan_csv(tmp_path, "指标名称,单位,2020年基期值,2025年目标值\n指标甲,%,50,5-8\n指标乙,个,3,全覆盖\n")
     with pytest.raises(mt.DataValidationError) as err:
         mt.read_plan(path, region="鼎湖区")
     text = str(err.value)
