@@ -287,6 +287,16 @@ def test_a_note_mark_by_a_figure_is_refused_not_read_as_a_digit(tmp_path):
     assert not has_note_mark("15万m²") and has_note_mark("99①") and has_note_mark("①")
 
 
+def _assessed_pass_rate(plan: pd.DataFrame) -> pd.Series:
+    """The assessment (naive model, as of 2023) of ``plan``'s 药品抽检合格率 against a SYNTHETIC history:
+    the pass rate rising 98 -> 99.2 by 2023."""
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "drug_sampling_pass_rate",
+                         "year": [2020, 2021, 2022, 2023], "value": [98, 98.6, 99.1, 99.2], "unit": "%"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = mt.assess(hist, plan, as_of=2023, model="naive")
+    return res[res["indicator"] == "drug_sampling_pass_rate"].iloc[0]
+
 def test_a_target_written_as_a_direction_is_read_against_the_baseline(data_dir):
     """持续提升 / 逐年下降 in a plan's target cell (DESIGN: "enterprise annual-report rate to keep
     rising"): the target is the row's baseline, the words give the direction; they are kept as
@@ -300,13 +310,7 @@ def test_a_target_written_as_a_direction_is_read_against_the_baseline(data_dir):
     assert (row["target"], row["direction"], row["kind"], row["target_written"]) == (98.0, ">=", "level", "持续提升")
     assert p.loc[p["indicator"] == "open_kitchen_coverage", "target"].item() == 81.0
     assert (p.loc[p["indicator"] == "valid_certificates", "target_written"] == "").all()
-    # SYNTHETIC history: the pass rate rising 98 -> 99.2 by 2023
-    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "drug_sampling_pass_rate",
-                         "year": [2020, 2021, 2022, 2023], "value": [98, 98.6, 99.1, 99.2], "unit": "%"})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = mt.assess(hist, p, as_of=2023, model="naive")
-    r = res[res["indicator"] == "drug_sampling_pass_rate"].iloc[0]
+    r = _assessed_pass_rate(p)
     assert r["target_written"] == "持续提升" and r["p_meet"] > 0.9
     assert r["note"].startswith("target '持续提升' read as at least the baseline 98 (2020)")
 
@@ -482,13 +486,7 @@ def test_an_assessment_says_how_a_change_from_the_baseline_was_read(data_dir):
     and the note says so (SYNTHETIC history: 98 -> 99.2 by 2023)."""
     plan = pd.read_csv(data_dir / "dinghu_14th_fyp_plan.csv", dtype=str)
     plan.loc[plan["indicator"] == "drug_sampling_pass_rate", "target"] = "提高1个百分点"
-    p = mt.read_plan(plan)
-    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "drug_sampling_pass_rate",
-                         "year": [2020, 2021, 2022, 2023], "value": [98, 98.6, 99.1, 99.2], "unit": "%"})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = mt.assess(hist, p, as_of=2023, model="naive")
-    r = res[res["indicator"] == "drug_sampling_pass_rate"].iloc[0]
+    r = _assessed_pass_rate(mt.read_plan(plan))
     assert (r["target"], r["direction"], r["target_written"]) == (99.0, ">=", "提高1个百分点")
     assert r["note"].startswith("target '提高1个百分点' read as at least 99, from the baseline 98 (2020) "
                                 "(目标按基期值换算为≥99评估)")
