@@ -511,3 +511,16 @@ def test_a_range_or_full_coverage_in_a_count_row_is_refused_saying_why(tmp_path)
     text = str(err.value)
     assert "'5-8': a range is not read: write the floor (≥) or the cap (≤)" in text
     assert "row 3" in text and "not a percentage" in text
+
+
+def test_headers_spaced_out_for_alignment_or_wrapped_in_their_cell(tmp_path):
+    """单  位 / 属  性 / 序  号 (spaced out to align, as Chinese tables set short headers) and 指标\\n名称 (a
+    cell wrapped onto two lines) were not recognised: the plan was refused for a missing name column."""
+    path = _plan_csv(tmp_path, '序  号,"指标\n名称",单  位,2020年 基期值,"2025年\n目标值",属  性\n'
+                               "1,期末市场主体总量,万户,〔1.89〕,〔3.12〕,预期性\n2,药品抽检合格率,%,98,≥99,约束性\n")
+    plan = mt.read_plan(path, region="鼎湖区")
+    assert plan[["name", "unit", "baseline", "target", "attribute"]].values.tolist() == [
+        ["期末市场主体总量", "万户", 1.89, 3.12, "expected"], ["药品抽检合格率", "%", 98.0, 99.0, "binding"]]
+    history = tmp_path / "history.csv"
+    history.write_text("年  份,指  标,数  值\n2021,企业年报率,91.5\n2022,企业年报率,92.6\n", encoding="utf-8")
+    assert mt.read_history(history, region="鼎湖区")["value"].tolist() == [91.5, 92.6]

@@ -141,11 +141,16 @@ class Table:
     year_hint: str = ""
 
 
+#: spaces and line breaks next to a Chinese character: alignment (单  位, 属  性) or a wrapped cell (指标\n名称)
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+
+
 def header_key(text) -> str:
     """How a header is looked up: NFKC, simplified characters, no unit in parentheses, no ``*`` marks,
-    lower case, ``_`` for spaces."""
+    lower case, no spaces or line breaks next to a Chinese character (``单  位``, ``指标\n名称``: a
+    header spaced out for alignment or wrapped in its cell), ``_`` for the other spaces."""
     name, _ = split_unit(to_simplified(unicodedata.normalize("NFKC", str(text))))
-    name = name.replace("*", "").replace("\u3000", " ").strip().lower()
+    name = _CJK_SPACE.sub("", name.replace("*", "").replace("\u3000", " ").strip().lower())
     return re.sub(r"\s+", "_", name)
 
 
