@@ -378,3 +378,17 @@ def test_a_history_is_read_by_its_headers_words(tmp_path, header):
     got = mt.read_history(path, region="鼎湖区")
     assert got[["name", "year", "value"]].values.tolist() == [["期末市场主体总量", 2021, 2.1],
                                                               ["期末市场主体总量", 2022, 2.4]]
+
+
+def test_a_row_of_units_under_the_header_is_the_units_not_data(tmp_path):
+    """A panel exported with its units on the row under the header (年份 | 期末市场主体总量 | 企业年报率 over
+    | 万户 | %), or a 单位：万户 line there: the row was read as data and refused (the unit row's cells are
+    no numbers), or the unit left blank; the units are the columns' (values SYNTHETIC)."""
+    across = tmp_path / "panel.csv"
+    across.write_text("年份,期末市场主体总量,企业年报率\n,万户,%\n2021,2.1,90\n2022,2.4,92\n", encoding="utf-8")
+    got = mt.read_history(across, region="鼎湖区").set_index(["name", "year"])
+    assert got.loc[("期末市场主体总量", 2022), ["unit", "value"]].tolist() == ["万户", 2.4]
+    assert got.loc[("企业年报率", 2021), ["unit", "value"]].tolist() == ["%", 90.0]
+    line = tmp_path / "one.csv"
+    line.write_text("指标名称,2021年,2022年\n单位：万户,,\n期末市场主体总量,2.1,2.4\n", encoding="utf-8")
+    assert mt.read_history(line, region="鼎湖区")[["unit", "value"]].values.tolist() == [["万户", 2.1], ["万户", 2.4]]

@@ -47,7 +47,7 @@ from .chinese_script import to_simplified
 from .exceptions import DataValidationError, Problem, UnreadColumnWarning
 from .io import (DOCUMENT_TYPES, GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, held_as_objects, read_grids, read_table,
                  source_name)
-from .units import split_unit
+from .units import is_unit_text, split_unit
 from .validation import PRELIMINARY_WORDS, is_region_name, is_total_region
 
 HEADER_SCAN = 30  # rows searched for the header
@@ -489,14 +489,15 @@ def _from_grid(grid: pd.DataFrame, schema: Schema, src: str = "<input>") -> Tabl
     header = [str(v).strip() for v in grid.iloc[h].tolist()]
     h, header = _two_row_header(grid, h, header, schema)
     h, header, skipped = _year_subheaders(grid, h, header, schema)
-    title_lines, unit = [], ""
+    h, header, unit = _unit_row(grid, h, header)
+    title_lines = []
     for pos in range(h):
         cells = [str(t) for t in grid.iloc[pos].tolist()]
         texts = list(dict.fromkeys(t for t in cells if t))
         line = " ".join(texts)
         m = _UNIT_LINE.match(to_simplified(line)) if len(texts) == 1 else None
         if m:
-            unit = m.group("unit")
+            unit = unit or m.group("unit")
         elif line and _score(cells, schema) < 2:  # the upper row of a two-row header is no title
             title_lines.append(line)
     body = grid.iloc[h + 1:]
@@ -520,6 +521,26 @@ def _from_grid(grid: pd.DataFrame, schema: Schema, src: str = "<input>") -> Tabl
     if unit:
         table.frame.attrs["_sheet_unit"] = unit
     return _canonicalise(table, written, schema, src)
+
+
+def _unit_row(grid: pd.DataFrame, h: int, header: list[str]) -> tuple[int, list[str], str]:
+    """A row of units under the header, which is no data: ``年份 | 市场主体总量 | 年报率`` over ``| 万户 |
+    %`` (as statistical databases export a panel) -- each unit joins its column's header in parentheses
+    (``市场主体总量（万户）``, read as the unit), when every filled cell of the row is a unit under a header
+    that names no year and carries no unit of its own -- or one ``单位：万户`` line (the table's unit).
+    Returns the header row, the headers and the table's unit ("" when none)."""
+    if h + 1 >= len(grid):
+        return h, header, ""
+    below = [unicodedata.normalize("NFKC", str(v)).strip() for v in grid.iloc[h + 1].tolist()]
+    filled = [k for k, t in enumerate(below) if t]
+    line = _UNIT_LINE.match(to_simplified(below[filled[0]])) if len(set(below) - {""}) == 1 else None
+    if line:
+        return h + 1, header, line.group("unit")
+    if not filled or any(k >= len(header) or not header[k] or year_role(header[k]) is not None
+                         or split_unit(header[k])[1] or not is_unit_text(to_simplified(below[k]))
+                         or re.search(r"\d", below[k]) for k in filled):
+        return h, header, ""
+    return h + 1, [f"{t}（{below[k]}）" if k in filled else t for k, t in enumerate(header)], ""
 
 
 def _without_repeated_headers(body: pd.DataFrame, header: list[str]) -> pd.DataFrame:
