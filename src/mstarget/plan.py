@@ -584,6 +584,8 @@ def target_as_change(text) -> Change | None:
     >>> target_as_change("年均增长8%以上").yearly, target_as_change("提高2个百分点").how
     (True, 'points')
     """
+    if not isinstance(text, str) or _PLAIN_NUMBER.fullmatch(text):  # a number: no words (most cells)
+        return None
     s = normalize_words(text).replace(" ", "")
     if s in _DOUBLINGS:
         return Change("times", _DOUBLINGS[s], ">=")
@@ -780,7 +782,10 @@ def _attribute_column(raw: pd.DataFrame):
     for col in raw.columns:
         if col in COLUMNS or col in SCHEMA.canonical or not isinstance(col, str):
             continue
-        words = {normalize_words(v).lower() for v in raw[col].tolist()} - {""}
+        distinct = set(raw[col].tolist())
+        if len(distinct) > 2 * len(_ATTRIBUTE_WORDS) + 2:  # (a 100k-row plan: decided at once)
+            continue
+        words = {normalize_words(v).lower() for v in distinct} - {""}
         if words and words <= set(_ATTRIBUTE_WORDS):
             found.append(col)
     return found[0] if len(found) == 1 else None

@@ -118,6 +118,11 @@ def parse_number(value) -> float | None:
         return None if (isinstance(value, float) and math.isnan(value)) else float(value)
     if value is None or value is pd.NA:
         return None
+    if isinstance(value, str) and _NUMBER.match(value):  # a plain number (most cells): read at once
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(value)
+        return number
     if has_note_mark(value):  # NFKC would make 99① 991
         raise ValueError(value)
     text = normalize_text(value)
