@@ -39,7 +39,7 @@ from .exceptions import (
     environment_cause,
 )
 from .pdf_three_line import join_lines, three_line_tables
-from .validation import SUBSCRIPT, SUPERSCRIPT, SCRIPT_DIGIT_CHARS
+from .validation import SCRIPT_DIGIT_CHARS, as_script
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -357,10 +357,11 @@ def _html_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
         if hidden.getparent() is not None:
             hidden.drop_tree()
     for mark in root.iter("sup", "sub"):  # 99<sup>1</sup> (a footnote) is 99¹, refused as such, not 991
+        position = "superscript" if mark.tag == "sup" else "subscript"
         for node in [mark, *mark.iterdescendants()]:
-            node.text = node.text and node.text.translate(SUPERSCRIPT if mark.tag == "sup" else SUBSCRIPT)
+            node.text = node.text and as_script(node.text, position)
             if node is not mark:
-                node.tail = node.tail and node.tail.translate(SUPERSCRIPT if mark.tag == "sup" else SUBSCRIPT)
+                node.tail = node.tail and as_script(node.tail, position)
     out, read = [], {}  # read: table element -> its rows in ``out`` (a continuation joins them)
     for k, table in enumerate(root.iter("table"), 1):
         grid: dict = {}
@@ -495,12 +496,12 @@ def _pdf_scripts(page) -> None:
             if gap > 0.3 * r["size"]:
                 continue
             if c["bottom"] < r["bottom"] - SCRIPT_SHIFT * r["size"]:
-                script = SUPERSCRIPT
+                position = "superscript"
             elif c["top"] > r["top"] + SCRIPT_SHIFT * r["size"]:
-                script = SUBSCRIPT
+                position = "subscript"
             else:
                 continue
-            c["text"] = c["text"].translate(script)
+            c["text"] = as_script(c["text"], position)
             for key in ("top", "bottom", "doctop", "y0", "y1"):
                 if key in r:
                     c[key] = r[key]
@@ -959,9 +960,7 @@ def _docx_script(t, text: str) -> str:
     superscript 1 (a footnote) is ``99¹``, which the number readers refuse, not 991."""
     props = t.getparent().find(_W + "rPr")
     align = None if props is None else props.find(_W + "vertAlign")
-    kind = None if align is None else align.get(_W + "val")
-    return text.translate(SUPERSCRIPT if kind == "superscript" else SUBSCRIPT) if kind in (
-        "superscript", "subscript") else text
+    return text if align is None else as_script(text, align.get(_W + "val"))
 
 
 def _docx_cell_text(tc) -> tuple[str, bool]:
@@ -999,13 +998,8 @@ def _rich_text(value):
     as they are."""
     if not isinstance(value, list):
         return value
-    out = []
-    for run in value:
-        align = getattr(getattr(run, "font", None), "vertAlign", None)
-        text = str(getattr(run, "text", run))
-        out.append(text.translate(SUPERSCRIPT if align == "superscript" else SUBSCRIPT)
-                   if align in ("superscript", "subscript") else text)
-    return "".join(out)
+    return "".join(as_script(str(getattr(run, "text", run)), getattr(getattr(run, "font", None), "vertAlign", None))
+                   for run in value)
 
 
 def _xls_sheets(p: Path) -> tuple[list[tuple[str, list[list[str]]]], set[str]]:
@@ -1058,9 +1052,7 @@ def _xls_rich_text(book, text: str, runs) -> str:
             escapement = book.font_list[font].escapement
         except (IndexError, AttributeError):
             escapement = 0
-        part = text[start:end]
-        out.append(part.translate(SUPERSCRIPT) if escapement == 1 else
-                   part.translate(SUBSCRIPT) if escapement == 2 else part)
+        out.append(as_script(text[start:end], {1: "superscript", 2: "subscript"}.get(escapement)))
     return "".join(out)
 
 

@@ -71,6 +71,15 @@ SUBSCRIPT = str.maketrans("0123456789", "".join(chr(0x2080 + d) for d in range(1
 SCRIPT_DIGIT_CHARS = frozenset("0123456789".translate(SUPERSCRIPT) + "0123456789".translate(SUBSCRIPT))
 
 
+def as_script(text: str, position) -> str:
+    """``text``'s digits as superscript (``position`` ``"superscript"``) or subscript (``"subscript"``)
+    characters, as a document set them (a footnote 1 after 6 is ``6¹``, which :func:`has_note_mark`
+    refuses, not 61); any other ``position`` leaves ``text`` as it is."""
+    if position == "superscript":
+        return text.translate(SUPERSCRIPT)
+    return text.translate(SUBSCRIPT) if position == "subscript" else text
+
+
 def has_note_mark(value) -> bool:
     """Whether a cell holds a note mark that would read as a digit: ``99①``, ``〔3.12〕①``, ``99¹``
     (not ``万m²``: a superscript next to no digit is a unit's). Number readers refuse such a cell
