@@ -23,9 +23,9 @@ from .exceptions import DataValidationError, Problem
 from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import percent_kind, split_number_unit, split_unit
-from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, Problems, apply_region, has_note_mark, map_unique, normalize_text, normalize_words, parse_number,
-                         parse_year, require_columns, separator_hint, text_column, written_text, YEAR_MAX,
-                         YEAR_MIN)
+from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, Problems, apply_region, has_note_mark, map_unique,
+                         normalize_text, normalize_words, parse_number, parse_year, require_columns,
+                         separator_hint, text_column, written_text, YEAR_MAX, YEAR_MIN)
 
 REQUIRED = ("region", "indicator", "year", "value")
 REQUIRED_CLEAN = set(REQUIRED)
@@ -51,7 +51,8 @@ def _guess_header(key: str) -> str | None:
     统计年度 / 数据年份 / 报告年度 the year."""
     if layout.names_indicators(key):
         return "name"
-    return "year" if key.endswith(("年度", "年份")) and len(key) <= 6 and not any(c.isdigit() for c in key) else None
+    year = key.endswith(("年度", "年份")) and len(key) <= 6 and not any(c.isdigit() for c in key)
+    return "year" if year else None
 
 
 SCHEMA = layout.Schema("history", ALIASES, REQUIRED + ("name", "unit", "source", "measure",

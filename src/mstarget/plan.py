@@ -38,9 +38,9 @@ from .exceptions import DataValidationError, Problem
 from . import consistency, layout
 from .io import source_name
 from .units import is_percent, percent_kind, split_number_unit, split_unit
-from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, has_note_mark, map_unique, normalize_text,
-                         normalize_words, parse_number, parse_year, require_columns, separator_hint,
-                         text_column, written_text)
+from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, has_note_mark, map_unique,
+                         normalize_text, normalize_words, parse_number, parse_year, require_columns,
+                         separator_hint, text_column, written_text)
 
 KINDS = ("level", "cumulative", "increment")
 DIRECTIONS = (">=", "<=")

@@ -64,11 +64,11 @@ _NUMBERED_MARKS = ("\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf\U0001f1
 _SCRIPT_DIGITS = "\u00b2\u00b3\u00b9\u2070\u2074-\u2079\u2080-\u2089"
 _NOTE_MARK = re.compile(f"[{_NUMBERED_MARKS}]|(?<=[0-9\uff10-\uff19])[{_SCRIPT_DIGITS}]"
                         f"|[{_SCRIPT_DIGITS}](?=[0-9\uff10-\uff19])")
-#: superscripts and subscripts as the Word and web-page readers keep them (a run set as superscript)
-SUPERSCRIPT = str.maketrans("0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
-SUBSCRIPT = str.maketrans("0123456789", "".join(chr(0x2080 + d) for d in range(10)))
+#: superscripts and subscripts as the document readers keep them (a run set as superscript): :func:`as_script`
+_SUPERSCRIPT = str.maketrans("0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+_SUBSCRIPT = str.maketrans("0123456789", "".join(chr(0x2080 + d) for d in range(10)))
 #: the superscript and subscript digits themselves
-SCRIPT_DIGIT_CHARS = frozenset("0123456789".translate(SUPERSCRIPT) + "0123456789".translate(SUBSCRIPT))
+SCRIPT_DIGIT_CHARS = frozenset("0123456789".translate(_SUPERSCRIPT) + "0123456789".translate(_SUBSCRIPT))
 
 
 def as_script(text: str, position) -> str:
@@ -76,8 +76,8 @@ def as_script(text: str, position) -> str:
     characters, as a document set them (a footnote 1 after 6 is ``6¹``, which :func:`has_note_mark`
     refuses, not 61); any other ``position`` leaves ``text`` as it is."""
     if position == "superscript":
-        return text.translate(SUPERSCRIPT)
-    return text.translate(SUBSCRIPT) if position == "subscript" else text
+        return text.translate(_SUPERSCRIPT)
+    return text.translate(_SUBSCRIPT) if position == "subscript" else text
 
 
 def has_note_mark(value) -> bool:
@@ -85,7 +85,6 @@ def has_note_mark(value) -> bool:
     (not ``万m²``: a superscript next to no digit is a unit's). Number readers refuse such a cell
     rather than read 99① as 991."""
     return isinstance(value, str) and _NOTE_MARK.search(value) is not None
-
 
 
 #: a row's numbering typed into a name cell (``1. 年报率``, ``（一）年报率``, ``一、年报率``, ``①年报率``,

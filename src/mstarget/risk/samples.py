@@ -123,7 +123,8 @@ def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
 
 
 #: a period written in a title: a year, with a quarter (第三季度 / 三季度 / 第3季度), a half (上半年) or 年度
-_TITLE_PERIOD = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*(年\s*(?:度|第?\s*[一二三四1-4]\s*季度|[上下]半年)?|[QqHh][1-4](?![0-9]))?")
+_TITLE_PERIOD = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*"
+                           r"(年\s*(?:度|第?\s*[一二三四1-4]\s*季度|[上下]半年)?|[QqHh][1-4](?![0-9]))?")
 #: a span of months or years (1-6月, 2022—2023年): no single period
 _TITLE_SPAN = re.compile(r"[0-9一二三四五六七八九十]\s*[-—–~～至到]\s*[0-9一二三四五六七八九十]")
 
@@ -150,9 +151,9 @@ def _without_table_total(df: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFra
     key = "period" if "period" in df.columns else "category"
     if key not in df.columns or df.empty:
         return df, rows, []
-    period = df[key].astype(str).str.strip().str.lower()
-    total = period.isin(TOTAL_LABELS).to_numpy() if key == "period" else np.zeros(len(df), bool)
-    blank = np.flatnonzero((period == "").to_numpy())
+    labels = df[key].astype(str).str.strip().str.lower()
+    total = labels.isin(TOTAL_LABELS).to_numpy() if key == "period" else np.zeros(len(df), bool)
+    blank = np.flatnonzero((labels == "").to_numpy())
     if blank.size:  # only rows without a period are looked at whole (a 1M-row register: none)
         cells = df.iloc[blank].astype(str).apply(lambda c: c.str.strip().str.lower())
         total[blank] |= cells.isin(TOTAL_LABELS).any(axis=1).to_numpy()
