@@ -149,3 +149,20 @@ def test_words_that_are_no_count_of_batches_are_not_taken_for_one(tmp_path):
     got = score(path, by=["category"]).set_index("category")
     assert got.loc["粮食加工品", ["tested", "failed"]].tolist() == [2, 1]
     assert got.loc["调味品", ["tested", "failed"]].tolist() == [1, 0]
+
+
+def test_per_batch_records_take_each_batch_s_quarter_from_its_sampling_date(tmp_path):
+    """Per-batch records (检验结论 per batch) with their 抽样日期 written as dates of any common spelling: each
+    batch counts in its quarter, so recent quarters weigh more; a 生产日期 (when the food was made) is no
+    sampling date, and records with no sampling date are one period. (The records are SYNTHETIC.)"""
+    rows = ["大米,粮食加工品,2022-12-01,2023-03-01,合格", "面粉,粮食加工品,2022-12-01,2023-05-02,不合格",
+            "酱油,调味品,2023-01-01,2023年8月3日,合格", "醋,调味品,2023-01-01,2023/11/4,不合格"]
+    path = tmp_path / "records.csv"
+    path.write_text("食品名称,分类,生产日期,抽样日期,检验结论\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    got = score(path, by=["category"])
+    assert got.attrs["risk"]["periods"] == ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]
+    assert got.set_index("category").loc["调味品", ["tested", "failed"]].tolist() == [2, 1]
+    undated = tmp_path / "undated.csv"
+    undated.write_text("食品名称,分类,生产日期,检验结论\n" + "\n".join(r.rsplit(",", 2)[0] + "," + r.rsplit(",", 1)[1]
+                                                         for r in rows) + "\n", encoding="utf-8")
+    assert score(undated, by=["category"]).attrs["risk"]["periods"] == ["all"]

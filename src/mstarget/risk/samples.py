@@ -114,6 +114,10 @@ def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
         if titled is not None:  # a notice's table: 2023年第三季度食品安全监督抽检情况 over its rows
             df["period"] = titled
             headers["period"] = f"(title '{table.title}')"
+        dated = None if "period" in df.columns or "tested" in df.columns else _sampling_dates(df)
+        if dated is not None:  # per-batch records with their 抽样日期: each batch in its quarter
+            df["period"] = _quarters(df[dated])
+            headers["period"] = dated
         df.attrs["sheet_rows"] = rows.astype(np.int64)
         df.attrs["headers"] = headers
         df.attrs["notes"] = list(table.notes) + notes
@@ -141,6 +145,37 @@ def period_in_title(title: str) -> str | None:
         return parse_period(found.pop()).label
     except ValueError:
         return None
+
+
+#: headers of the date a batch was sampled (or tested, or reported), most telling first; never
+#: 生产日期 (when the food was made)
+_DATE_HEADERS = ("抽样日期", "抽检日期", "采样日期", "检验日期", "检测日期", "报告日期", "公告日期", "日期")
+_DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})(?!\d)")
+
+
+def _sampling_dates(df: pd.DataFrame) -> str | None:
+    """The column of per-batch records holding each batch's sampling date (抽样日期, 检验日期 ...: see
+    :data:`_DATE_HEADERS`), when nine in ten of its filled cells are dates; None otherwise."""
+    columns = {layout.header_key(c): c for c in df.columns if isinstance(c, str)}
+    for word in _DATE_HEADERS:
+        col = next((c for k, c in columns.items() if k.endswith(word) and "生产" not in k), None)
+        if col is None:
+            continue
+        cells = [str(v).strip() for v in df[col].tolist() if str(v).strip()]
+        if cells and sum(bool(_DATE.match(v)) for v in cells) >= 0.9 * len(cells):
+            return col
+    return None
+
+
+def _quarters(dates: pd.Series) -> np.ndarray:
+    """Each date's quarter (``2023-03-01``, ``2023/3/1``, ``2023年3月1日`` -> ``2023Q1``); a cell that is
+    no date stays as written, and is refused as a period naming the date column."""
+    def quarter(v):
+        m = _DATE.match(str(v))
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            return str(v)
+        return f"{m.group(1)}Q{(int(m.group(2)) - 1) // 3 + 1}"
+    return np.array([quarter(v) for v in dates.tolist()], dtype=object)
 
 
 def _without_table_total(df: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, list]:
