@@ -382,8 +382,7 @@ def _html_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
             before, caption = _html_previous_table(table)
             previous = read.get(before)
             if previous is not None and _continues(previous, rows, caption):  # 续表: one table
-                repeated = next((m for m in range(min(3, len(rows)), 0, -1) if rows[:m] == previous[:m]), 0)
-                previous.extend(rows[repeated:])
+                _run_on(previous, rows)
                 read[table] = previous
             else:
                 out.append((f"table {k}", rows))
@@ -455,9 +454,7 @@ def _pdf_tables(p: Path, src: str) -> list[tuple[str, list[list[str]]]]:
     for name, rows, n, opens, closes_page, runs_on in found:
         if (out and closes and opens and n == prev_page + 1 and rows and out[-1][1]
                 and len(rows[0]) == len(out[-1][1][0])):
-            first = out[-1][1]
-            repeated = next((m for m in range(min(3, len(rows)), 0, -1) if rows[:m] == first[:m]), 0)
-            first.extend(rows[repeated:])  # the same table run on to the next page, its header not repeated
+            _run_on(out[-1][1], rows)  # the same table run on to the next page, its header not repeated
         else:
             if open_table is not None:
                 break
@@ -829,10 +826,8 @@ def _docx_tables(p: Path) -> list[tuple[str, list[list[str]]]]:
         grid = _docx_grid(tbl)
         rows = [[text(tc) for tc in row] for row in grid]
         previous = out[-1][1] if caption is not None and out else None
-        joined = previous is not None and _continues(previous, rows, caption)
-        if joined:  # the same table continued (续表): one table, its header not repeated
-            repeated = next((m for m in range(min(3, len(rows)), 0, -1) if rows[:m] == previous[:m]), 0)
-            previous.extend(rows[repeated:])
+        if previous is not None and _continues(previous, rows, caption):  # 续表: one table
+            _run_on(previous, rows)
         else:
             out.append((name, rows))
         seen, inner = set(), []
@@ -889,6 +884,13 @@ def _docx_children(element, *tags: str) -> list:
 
 #: a caption saying a table goes on from the one before it: 续表, 续表1, （续表）, 续上表, 表1（续）
 _CONTINUED = re.compile(r"^[(（]?续(上)?表[0-9一二三四五六七八九十]*[)）]?|[(（]续(表|上表)?[)）]$")
+
+
+def _run_on(first: list[list[str]], rows: list[list[str]]) -> None:
+    """``rows`` added to ``first``, the table they continue (next page, 续表), in place; a header
+    repeated on top of them (up to three rows equal to ``first``'s own) left out."""
+    repeated = next((m for m in range(min(3, len(rows)), 0, -1) if rows[:m] == first[:m]), 0)
+    first.extend(rows[repeated:])
 
 
 def _continues(previous: list[list[str]], rows: list[list[str]], caption: str) -> bool:

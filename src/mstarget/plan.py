@@ -780,7 +780,7 @@ def _attribute_column(raw: pd.DataFrame):
     them, until it was looked for by its cells); None when there is none, or more than one."""
     found = []
     for col in raw.columns:
-        if col in COLUMNS or col in SCHEMA.canonical or not isinstance(col, str):
+        if col in SCHEMA.canonical or not isinstance(col, str):
             continue
         distinct = set(raw[col].tolist())
         if len(distinct) > 2 * len(_ATTRIBUTE_WORDS) + 2:  # (a 100k-row plan: decided at once)
