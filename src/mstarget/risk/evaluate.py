@@ -539,7 +539,7 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
             raise DataValidationError([Problem(src, None, "period", None,
                                                "column missing; an evaluation splits the table in time: give "
                                                "each row its period in a column (年度 / 期间: 2023, 2023H1, "
-                                               "2023Q3)")], source=src)
+                                               "2023Q3)（评估按期间拆分，请增加年度或期间列）")], source=src)
         try:
             cut = parse_period(train_until)
         except ValueError:

@@ -469,7 +469,7 @@ def _needed_columns(df: pd.DataFrame, by: list[str], period: str | None, records
         raise DataValidationError([Problem(src, None, c, None,
                                            f"column missing; the table has: {have}"
                                            + ("; name the table's group column(s) with by= (command line: --by "
-                                              "COLUMN, e.g. --by 产品名称)" if c in by else ""))
+                                              "COLUMN, e.g. --by 产品名称)（请用 --by 指明分组列）" if c in by else ""))
                                    for c in missing], source=src)
     if len(df) == 0:
         raise DataValidationError([Problem(src, None, None, None,
