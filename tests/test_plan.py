@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import mstarget as mt
 from mstarget.plan import Cell, parse_cell
+from mstarget.report import build_report
 
 # (indicator, kind, direction, attribute, baseline, target) exactly as the Dinghu table writes them
 DINGHU = [
@@ -502,6 +503,60 @@ def test_targets_plans_write_in_words_of_their_own(tmp_path, written, unit, targ
     path = _plan_csv(tmp_path, f"指标名称,单位,2020年基期值,2025年目标值\n指标甲,{unit},50,{written}\n")
     row = mt.read_plan(path, region="鼎湖区").iloc[0]
     assert (row["target"], row["direction"]) == (target, direction)
+
+
+def test_commitment_words_before_a_target_are_read_past():
+    """力争 / 争取 / 确保 (strive to, make sure): plans write them before most targets (力争企业开办网办率达到97%);
+    they were refused like 约. How firmly the plan means it does not change the figure; 约 is still refused."""
+    assert parse_cell("力争达到97%") == Cell(97.0, "level", None)
+    assert parse_cell("争取≥4.5") == Cell(4.5, "level", ">=")
+    assert parse_cell("力争〔5〕") == Cell(5.0, "cumulative", None)
+    assert parse_cell("确保零发生") == Cell(0.0, "level", "<=")
+    assert parse_cell("力争控制在5以内") == Cell(5.0, "level", "<=")
+    for approximate in ("约90", "力争90左右"):
+        with pytest.raises(ValueError):
+            parse_cell(approximate)
+
+
+@pytest.mark.parametrize("written, unit, baseline, target, direction, kind, striven", [
+    ("≥90%（力争95%）", "%", "88", 90.0, ">=", "level", 95.0),
+    ("6%以上，力争7%", "%", "5", 6.0, ">=", "level", 7.0),
+    ("确保95%、力争98%", "%", "93", 95.0, ">=", "level", 98.0),  # no sign: the two figures give it
+    ("≤5%，力争4%", "%", "6", 5.0, "<=", "level", 4.0),
+    ("〔3〕（力争〔3.5〕）", "万户", "〔1.89〕", 3.0, ">=", "cumulative", 3.5),
+])
+def test_a_target_with_a_striven_for_figure_is_assessed_at_the_firm_one(tmp_path, written, unit, baseline,
+                                                                        target, direction, kind, striven):
+    """确保95%、力争98% / 6%以上，力争7%: a firm target and a further one to strive for. The firm one is the
+    target; the striven-for figure is kept (target_striven), and the words as written."""
+    path = _plan_csv(tmp_path, f"指标名称,单位,2020年基期值,2025年目标值\n指标甲,{unit},{baseline},{written}\n")
+    row = mt.read_plan(path, region="鼎湖区").iloc[0]
+    assert (row["target"], row["direction"], row["kind"]) == (target, direction, kind)
+    assert (row["target_striven"], row["target_written"]) == (striven, written)
+
+
+@pytest.mark.parametrize("written", ["≥95%，力争90%", "95%（力争98万户）"])
+def test_a_striven_for_figure_that_does_not_agree_with_the_firm_one_is_refused(tmp_path, written):
+    path = _plan_csv(tmp_path, f"指标名称,单位,2020年基期值,2025年目标值\n指标甲,%,93,{written}\n")
+    with pytest.raises(mt.DataValidationError, match="row 2, column '2025年目标值'"):
+        mt.read_plan(path, region="鼎湖区")
+
+
+def test_an_assessment_gives_the_chance_of_the_striven_for_figure_too(data_dir):
+    """The Dinghu 药品抽检合格率 written ≥99%（力争99.5%）: p_meet is the chance of ≥ 99, p_striven of ≥ 99.5
+    (lower), and the note and the report's paragraph say both (SYNTHETIC history: 98 -> 99.2 by 2023)."""
+    plan = pd.read_csv(data_dir / "dinghu_14th_fyp_plan.csv", dtype=str)
+    plan.loc[plan["indicator"] == "drug_sampling_pass_rate", "target"] = "≥99%（力争99.5%）"
+    r = _assessed_pass_rate(mt.read_plan(plan))
+    assert (r["target"], r["target_striven"], r["target_written"]) == (99.0, 99.5, "≥99%（力争99.5%）")
+    assert 0 < r["p_striven"] < r["p_meet"]
+    assert r["note"].startswith("target '≥99%（力争99.5%）' assessed at its firm figure, at least 99 (按确保值99评估)")
+    assert f"striven-for target 99.5: probability {r['p_striven']:.2f} (力争值99.5，达到概率{r['p_striven']:.2f})" \
+        in r["note"]
+    report = build_report(pd.DataFrame([r]), lang="zh", date="2024-03-01")
+    assert "力争目标实现概率" in report.headers()
+    row = report.rows[0]
+    assert f"力争目标（99.5%）的实现概率为{row.cells['p_striven'].text}。评价：" in row.narrative
 
 
 def test_a_range_or_full_coverage_in_a_count_row_is_refused_saying_why(tmp_path):

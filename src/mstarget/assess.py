@@ -346,7 +346,8 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         ``time_share, progress_share`` (0-1 shares), ``category, category_zh`` (see
         :mod:`mstarget.schedule`); then ``name, unit, attribute, as_of, note`` (and
         ``target_written`` when the plan wrote a target in words, ``持续提升``: see
-        :func:`mstarget.read_plan`).
+        :func:`mstarget.read_plan`; ``target_striven, p_striven`` (0-1) when a target has a
+        striven-for figure, ``6%以上，力争7%``: its chance of being reached, NaN on other rows).
         ``attrs["unmatched_plan"]`` / ``attrs["unmatched_history"]``: what did not match
         (:class:`mstarget.matching.Match`), also issued as an
         :class:`~mstarget.exceptions.UnmatchedWarning`; ``attrs["history_totals"]``: the history's
@@ -474,7 +475,12 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     for c in ("last_year", "baseline_year"):
         table[c] = table[c].astype("Int64")
     if "target_written" in plan.columns:
-        _targets_in_words(table, plan["target_written"].to_numpy(dtype=object))
+        striven = (np.flatnonzero(np.isfinite(plan["target_striven"].to_numpy(dtype=float)))
+                   if "target_striven" in plan.columns else [])
+        _targets_in_words(table, plan["target_written"].to_numpy(dtype=object), set(striven))
+    if "target_striven" in plan.columns:  # 6%以上，力争7%: the striven-for figure and its chance
+        table["target_striven"] = plan["target_striven"].to_numpy(dtype=float)
+        table["p_striven"] = [t.row.get("p_striven", np.nan) for t in results]
     if near:  # a history series matched by a looser reading of the names: said on its rows
         keys = list(zip(table["region"], table["indicator"]))
         table["note"] = [("; ".join(n for n in (f"history '{near[k]}' matched by its name read loosely "
@@ -489,17 +495,20 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     return table, results
 
 
-def _targets_in_words(table: pd.DataFrame, written: np.ndarray) -> None:
+def _targets_in_words(table: pd.DataFrame, written: np.ndarray, striven: set) -> None:
     """Rows whose plan target is words (``持续提升``, read as the baseline with a direction; ``下降10%``,
-    a change from the baseline): the words go into ``target_written`` and the note says how they
-    were read."""
+    a change from the baseline; ``6%以上，力争7%``, assessed at the firmer figure, positions in
+    ``striven``): the words go into ``target_written`` and the note says how they were read."""
     table["target_written"] = ["" if not isinstance(w, str) else w for w in written]
     for pos in np.flatnonzero(table["target_written"].to_numpy(dtype=object) != ""):
         r = table.iloc[pos]
         side = "at least" if r["direction"] == ">=" else "at most"
         year = "" if pd.isna(r["baseline_year"]) else f" ({int(r['baseline_year'])})"
         base = r.get("baseline")
-        if base is not None and not pd.isna(base) and not np.isclose(float(base), float(r["target"])):
+        if pos in striven:
+            note = (f"target '{r['target_written']}' assessed at its firm figure, {side} {r['target']:g} "
+                    f"(按确保值{r['target']:g}评估)")
+        elif base is not None and not pd.isna(base) and not np.isclose(float(base), float(r["target"])):
             sign = "≥" if r["direction"] == ">=" else "≤"
             note = (f"target '{r['target_written']}' read as {side} {r['target']:.6g}, from the baseline "
                     f"{float(base):g}{year} (目标按基期值换算为{sign}{r['target']:.6g}评估)")
@@ -650,6 +659,11 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     row["forecast"] = float(sorted_median(ordered))
     row["lo_80"], row["hi_80"] = (float(v) for v in sorted_quantiles(ordered, [0.1, 0.9]))
     row["p_meet"] = p
+    striven = r.get("target_striven")
+    if striven is not None and np.isfinite(striven):  # 6%以上，力争7%: the further figure's chance too
+        p_striven = row["p_striven"] = share_meeting(ordered, float(striven), direction)
+        notes.append(f"striven-for target {striven:g}: probability {p_striven:.2f} "
+                     f"(力争值{striven:g}，达到概率{p_striven:.2f})")
 
     if ty <= sf.last_year:
         row["status"] = "met" if p >= 0.5 else "off_track"

@@ -8,7 +8,9 @@ Cell notation (see DESIGN.md)::
     ≥9 ≤3     at least / at most (also >= <= 不低于 不超过 ...)  direction ">=" / "<="
     98%以上   at least (以上; 以下 / 以内: at most; <0.15: at most; 以上（含）: the same)
     实现全覆盖 a share of 100 %, at least (refused in a row not in %); 零发生 / 0起: at most 0
-    保持在98%以上, 降至5%以下   verbs before the number change nothing
+    保持在98%以上, 降至5%以下   verbs before the number change nothing; so do 力争 / 争取 / 确保
+    ≥6（力争7）  a firm target and a striven-for one (确保95%、力争98%): the firm one is the target, the
+              other kept in target_striven (assess gives its probability, p_striven)
     15万户    a unit after the number: must agree with the row's unit
     — / …    no figure: blank
     持续提升  words giving a direction only: the baseline, ≥ (逐年下降: ≤); kept in target_written
@@ -84,6 +86,8 @@ _VERBS = ("保持在", "保持", "稳定在", "稳定", "维持在", "维持", "
           "降至", "减少到", "减少至")
 #: a strict sign before a number without its closing bracket: ``<0.15`` is a cap (``<x>`` is 〈x〉)
 _STRICT = {"<": "<=", ">": ">="}
+#: commitment words before a target (力争达到97%, 确保95%): the figure is the target as written
+_COMMITMENT = ("力争", "争取", "努力", "力求", "确保", "务必")
 
 _GE_SUFFIX = ("以上",)
 #: a plain decimal number (most cells of a large plan): read at once, no notation to look for
@@ -131,6 +135,14 @@ def _strip_direction(s: str) -> tuple[str | None, str]:
     return None, s
 
 
+def _strip_commitment(s: str) -> str:
+    """``力争达到97%`` -> ``达到97%``: how firmly a plan means its target changes not the figure."""
+    for word in _COMMITMENT:
+        if s.startswith(word) and len(s) > len(word):
+            return s[len(word):]
+    return s
+
+
 def _strip_verb(s: str) -> str:
     for verb in _VERBS:
         if s.startswith(verb) and len(s) > len(verb):
@@ -152,8 +164,8 @@ def parse_cell(text) -> Cell:
     >>> parse_cell("累计新增5亿元")
     Cell(value=5.0, kind='increment', direction=None, unit='亿元')
 
-    Verbs before the number (保持在, 达到, 降至 ...) are read past; ``—`` / ``/`` / ``…`` (no
-    figure) read as blank.
+    Verbs before the number (保持在, 达到, 降至 ...) and commitment words (力争, 争取, 确保 ...:
+    ``力争达到97%`` is 97) are read past; ``—`` / ``/`` / ``…`` (no figure) read as blank.
     Blank gives ``Cell(None)``. Raises ``ValueError`` for anything else that is not a number.
     """
     if isinstance(text, (int, float)) and not isinstance(text, bool):
@@ -168,6 +180,7 @@ def parse_cell(text) -> Cell:
     s = s.replace("−", "-").replace("－", "-")
     if s == "" or s in NO_FIGURE:  # (a script's NaN is refused below: "a number, not a placeholder")
         return Cell(None)
+    s = _strip_commitment(s)
     if s in _FULL_COVERAGE:  # 实现全覆盖: a share of 100 %, refused in a row counted otherwise
         return Cell(100.0, "level", ">=", percent=True)
     if s in _NONE_AT_ALL:  # 零发生: no such event at all
@@ -272,7 +285,9 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
         unless declared (:mod:`mstarget.units`). ``attrs["title"]`` / ``attrs["notes"]`` hold the
         table's title and notes rows. A target written only as a direction (``持续提升``,
         ``逐年下降``) is the row's baseline with that direction; the words are kept in a
-        ``target_written`` column (present only then; ``""`` on the other rows).
+        ``target_written`` column (present only then; ``""`` on the other rows), as are those of a
+        target with a striven-for figure (``6%以上，力争7%``: target 6, ``target_striven`` 7, a
+        column present only then; NaN on the other rows).
 
     Raises
     ------
@@ -363,7 +378,8 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     target_year = _years(raw, "target_year", problems, required=True)
     baseline_year = _years(raw, "baseline_year", problems, required=False)
     baseline = _cells(raw, "baseline", problems, required=False)
-    worded, target_raw = _targets_in_words(raw, baseline, baseline_year, target_year, ident)
+    striven, target_raw = _striven_targets(raw, ident["unit"])
+    worded, target_raw = _targets_in_words(target_raw, baseline, baseline_year, target_year, ident)
     target = _cells(target_raw, "target", problems, required=True, columns=table.cell_columns)
     target.direction[worded != ""] = worded[worded != ""]
     observed = {c: _cells(raw, c, problems, required=False) for c in raw.columns
@@ -383,8 +399,11 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
                         "baseline": baseline.value, "target_year": target_year.astype(int),
                         "target": target.value, "direction": direction, "kind": kind,
                         "attribute": attribute, "lower": lower, "upper": upper}, columns=COLUMNS)
-    if (worded != "").any():  # 持续提升: the words as written, read as the baseline with a direction
-        out["target_written"] = np.where(worded != "", map_unique(raw["target"], normalize_text), "")
+    written = (worded != "") | np.isfinite(striven)
+    if written.any():  # 持续提升, 下降10%, 6%以上，力争7%: the words as written, and what they are read as
+        out["target_written"] = np.where(written, map_unique(raw["target"], written_text), "")
+    if np.isfinite(striven).any():  # 力争7%: the striven-for figure, beyond the target assessed
+        out["target_striven"] = striven
     for c in raw.columns:
         if c in observed:
             out[c] = observed[c].value  # 2022年完成值: numbers (float, NaN blank), used by assess
@@ -586,7 +605,7 @@ def target_as_change(text) -> Change | None:
     """
     if not isinstance(text, str) or _PLAIN_NUMBER.fullmatch(text):  # a number: no words (most cells)
         return None
-    s = normalize_words(text).replace(" ", "")
+    s = _strip_commitment(normalize_words(text).replace(" ", ""))
     if s in _DOUBLINGS:
         return Change("times", _DOUBLINGS[s], ">=")
     m = _RELATIVE.match(s)
@@ -605,6 +624,77 @@ def target_as_change(text) -> Change | None:
     if m.group("bound") in ("以内", "以下"):  # 增长控制在5%以内: at most
         direction = "<=" if up else ">="
     return Change(how, amount, direction, bool(m.group("yearly")), int(m.group("year")) if m.group("year") else None)
+
+
+#: a target with a firmer and a striven-for figure: ``≥95%（力争98%）``, ``6%以上，力争7%``, ``确保95、力争98``
+_TWO_TIER = re.compile(r"^(?P<main>[^()]+?)(?:[,;、]|\()(?:力争|争取|努力|力求)(?:达到|实现|突破)?"
+                       r"(?P<striven>[^(),;、]+?)\)?$")
+
+
+def striven_target(text, unit: str = "") -> tuple[str, float] | None:
+    """A target written with a firmer and a striven-for figure (``6%以上，力争7%``, ``≥95%（力争98%）``):
+    ``(the firmer target's text, the striven-for figure)``, the text given the direction the two
+    figures show when it has none (``95，力争98`` -> ``≥95``); None for any other cell, and for two
+    figures that do not agree (units, notation, or a striven-for figure short of the firmer one).
+    ``unit``: the row's, which a unit written after either figure must be.
+
+    >>> striven_target("6%以上，力争7%")
+    ('6%以上', 7.0)
+    >>> striven_target("95，力争98"), striven_target("≥98")
+    (('≥95', 98.0), None)
+    """
+    if not isinstance(text, str) or _PLAIN_NUMBER.fullmatch(text):
+        return None
+    m = _TWO_TIER.match(normalize_words(text).replace(" ", ""))
+    if not m:
+        return None
+    try:
+        main, aim = parse_cell(m.group("main")), parse_cell(m.group("striven"))
+    except ValueError:
+        return None
+    if main.value is None or aim.value is None or aim.kind not in ("level", main.kind) or \
+            not _one_unit(main, aim, unit) or \
+            aim.direction not in (None, main.direction) or aim.value == main.value:
+        return None
+    direction = main.direction or (">=" if aim.value > main.value else "<=")
+    if (aim.value > main.value) != (direction == ">="):
+        return None  # ≥95，力争90: the striven-for figure is no further than the firm one
+    firm = _strip_commitment(m.group("main"))
+    if main.direction is None:
+        firm = ("≥" if direction == ">=" else "≤") + firm
+    return firm, float(aim.value)
+
+
+def _is_two_tier(text) -> bool:
+    return isinstance(text, str) and not _PLAIN_NUMBER.fullmatch(text) and \
+        bool(_TWO_TIER.match(normalize_words(text).replace(" ", "")))
+
+
+def _one_unit(main: "Cell", aim: "Cell", unit: str) -> bool:
+    """The two figures of a two-tier target and the row are in one unit (``%`` one too)."""
+    units = {u for u in (main.unit, aim.unit, unit) if u}
+    if len(units) > 1:
+        return False
+    return not (main.percent or aim.percent) or all(is_percent(u) for u in units)
+
+
+def _striven_targets(raw: pd.DataFrame, unit: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
+    """Targets with a striven-for figure (:func:`striven_target`): ``(that figure per row, NaN
+    elsewhere; the table with those cells holding the firmer target alone)``."""
+    striven = np.full(len(raw), np.nan)
+    if "target" not in raw.columns:
+        return striven, raw
+    two_tier = map_unique(raw["target"], _is_two_tier)
+    split = [striven_target(t, u) if two else None for t, u, two in zip(raw["target"].tolist(), unit, two_tier)]
+    rows = [pos for pos, t in enumerate(split) if t is not None]
+    if not rows:
+        return striven, raw
+    column = raw["target"].astype(object).to_numpy(copy=True)
+    for pos in rows:
+        column[pos], striven[pos] = split[pos]
+    out = raw.copy(deep=False)
+    out["target"] = column
+    return striven, out
 
 
 def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells", baseline_year: np.ndarray,
@@ -657,7 +747,7 @@ def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells", baseline_year: np.n
     out["target"] = column
     return words, out
 
-_APPROX = ("约", "大约", "左右", "力争", "争取", "~", "≈")
+_APPROX = ("约", "大约", "左右", "~", "≈")
 
 
 def _cell_hint(text) -> str:
@@ -669,8 +759,8 @@ def _cell_hint(text) -> str:
         return ("a range is not read: write the floor (≥) or the cap (≤) the target sets (5-8 -> ≥5 or ≤8), "
                 "or give 'lower' / 'upper' columns for a share's bounds（区间目标不读取：请写下限或上限）; ")
     if any(w in s for w in _APPROX):
-        return ("约 / 左右 / 力争 are not read: write the number, with ≥ or ≤ if it is a floor or a "
-                "cap (约90 -> 90 or ≥90); ")
+        return ("约 / 左右 are not read: write the number, with ≥ or ≤ if it is a floor or a "
+                "cap (约90 -> 90 or ≥90)（约数不读取：请写数字，下限加≥、上限加≤）; ")
     if sum(s.count(c) for c in "≥≤<>") + sum(s.count(w) for w in ("不低于", "不超过")) > 1 and \
             not (s.startswith(("〈", "<")) and s.endswith(("〉", ">"))):
         return "one direction sign only (≥≥9 -> ≥9); "
@@ -678,6 +768,10 @@ def _cell_hint(text) -> str:
     closed = sum(s.count(c) for c in "〕】］]〉⟩》>")
     if opened != closed:
         return "brackets in pairs: 〔x〕 or 〈x〉 (a bracket is missing); "
+    if _TWO_TIER.match(s):
+        return ("a firm target and a striven-for one (≥95，力争98) are read when both are figures in the row's "
+                "unit and the striven-for one lies beyond the firm one; or write the firm target alone（确保值与力争值"
+                "须为同一单位的数字，且力争值更高（或更低于上限）；也可只填确保值）; ")
     if target_as_change(s) is not None:
         return (f"'{s}' is read from the baseline (基期值): the row needs a readable baseline (a stock's in 〔〕, "
                 "not an increment's 〈〉), both years for 年均, a % unit for 百分点, a year after 比 that is "

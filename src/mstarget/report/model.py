@@ -105,6 +105,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("forecast", "目标年预测值", "Forecast (target year)"),
     Column("range_80", "80%区间", "80% range"),
     Column("p_meet", "实现概率", "P(target met)"),
+    # shown when a target has a striven-for figure (6%以上，力争7%)
+    Column("p_striven", "力争目标实现概率", "P(striven-for target met)"),
     Column("category", "评价", "Assessment"),
     Column("required_pace", "尚需年均变化", "Required change per year"),
     Column("observed_pace", "已观测年均变化", "Observed change per year"),
@@ -196,8 +198,14 @@ class Report:
     def headers(self, *, docx: bool = False) -> list[str]:
         return [c.header(self.lang) for c in self.columns(docx=docx)]
 
+    @property
+    def striven(self) -> bool:
+        """A target has a striven-for figure (``6%以上，力争7%``): the table gets its probability too."""
+        return any(not row.cells["p_striven"].missing for row in self.rows)
+
     def columns(self, *, docx: bool = False) -> list[Column]:
-        return [c for c in COLUMNS if (c.in_docx or not docx) and (c.id != "region" or self.several_regions)]
+        return [c for c in COLUMNS if (c.in_docx or not docx) and (c.id != "region" or self.several_regions)
+                and (c.id != "p_striven" or self.striven)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -263,6 +271,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False) -> tu
         "lo_80": lo,
         "hi_80": hi,
         "p_meet": probability_cell(r.get("p_meet")),
+        "p_striven": probability_cell(r.get("p_striven")),
         "required_pace": number_cell(r.get("required_pace"), pdec, sign=True),
         "observed_pace": number_cell(r.get("observed_pace"), pdec, sign=True),
         "category": Cell(CATEGORY_ZH[cat] if lang == "zh" else CATEGORY_EN[cat],
@@ -280,6 +289,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False) -> tu
         cells["target"] = Cell(shown, shown)  # text in a workbook too: what the plan says
     # the target in plain figures (no sign): the narrative writes "≥" itself
     cells["target_value"] = number_cell(target, dec)
+    cells["target_striven"] = number_cell(r.get("target_striven"), dec)
     cells["current_value"] = number_cell(current, dec)
     cells["forecast_value"] = number_cell(r.get("forecast"), dec)
     cells["required_abs"] = number_cell(abs(_num(r.get("required_pace"))), pdec)

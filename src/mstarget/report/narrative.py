@@ -86,7 +86,15 @@ class _Row:
 def target_sentence(row) -> str:
     """The paragraph of one :class:`~.model.ReportRow`, in the row's language."""
     x = _Row(row)
-    return _zh(x) if x.lang == "zh" else _en(x)
+    text = _zh(x) if x.lang == "zh" else _en(x)
+    if x.has("p_striven", "target_striven") and not x.target_observed:  # 6%以上，力争7%
+        aim = x.u("target_striven")
+        said, marker = ((f"力争目标（{aim}）的实现概率为{x.c['p_striven']}。", "评价：") if x.lang == "zh" else
+                        (f" The striven-for target ({aim}) has a probability of {x.c['p_striven']}.",
+                         " Assessment: "))
+        at = text.rfind(marker)
+        text = text[:at] + said + text[at:]
+    return text
 
 
 def _zh(x: _Row) -> str:
