@@ -39,7 +39,9 @@ from .models.base import Forecaster
 from .precision import model_scale_unit, snap_to_bounds
 from .progress import Progress
 from .quantiles import sorted_quantiles
+from .models.events import MAX_COUNT, rate_priors
 from .transforms import Bounds, Transform, choose_transform
+from .units import counts_events
 from . import calibration as _cal
 from . import pooling as _pool
 from . import selection as _sel
@@ -129,11 +131,21 @@ def series_rng(seed: int, region: str, indicator: str) -> np.random.Generator:
     return np.random.default_rng([int(seed), key])
 
 
-def auto_model_name(n_points: int) -> str:
-    """``auto``'s model for a series of ``n_points``: ``pooled_drift`` below
+def auto_model_name(n_points: int, *, rare_events: bool = False) -> str:
+    """``auto``'s model for a series of ``n_points``: ``event_rate`` for yearly counts of rare
+    incidents (``rare_events``, :func:`is_rare_event_count`), ``pooled_drift`` below
     :data:`mstarget.selection.MIN_POINTS` (8), else the robust ``ensemble`` (which
     :mod:`mstarget.selection` may replace after a backtest on the series' own history)."""
+    if rare_events:
+        return _sel.EVENTS
     return _sel.SHORT if n_points < _sel.MIN_POINTS else _sel.DEFAULT
+
+
+def is_rare_event_count(counts_events: bool, values: np.ndarray) -> bool:
+    """An indicator that counts incidents (:func:`mstarget.units.counts_events`) whose yearly
+    counts are whole numbers from 0 to :data:`mstarget.models.events.MAX_COUNT`."""
+    return bool(counts_events and values.size and values.min() >= 0 and values.max() <= MAX_COUNT
+                and np.all(values == np.round(values)))
 
 
 @dataclass
@@ -154,6 +166,8 @@ class _Prepared:
     peer: _pool.PeerPrior | None = None
     #: one reporting unit around the last value on the model scale (:mod:`mstarget.precision`)
     resolution: float = 0.0
+    #: the indicator counts incidents (事故 in 起: :func:`mstarget.units.counts_events`)
+    counts_events: bool = False
 
 
 def _fill_gaps(years: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -182,12 +196,13 @@ def _effective_spec(spec: ModelSpec, n: int, region: str, indicator: str,
 
 
 def _auto_by_length(prepared: Sequence[_Prepared]) -> list[int]:
-    """Resolve ``auto`` as far as the length decides (``pooled_drift`` for 1-7 points, else the
-    ``ensemble``); returns the series whose choice still waits for the backtest."""
+    """Resolve ``auto`` as far as the length and the unit decide (``event_rate`` for counts of rare
+    incidents, ``pooled_drift`` for 1-7 points, else the ``ensemble``); returns the series whose
+    choice still waits for the backtest."""
     idx = [i for i, p in enumerate(prepared) if p.spec.name == "auto"]
     for i in idx:
         p = prepared[i]
-        name = auto_model_name(p.values.size)
+        name = auto_model_name(p.values.size, rare_events=is_rare_event_count(p.counts_events, p.values))
         p.spec = ModelSpec(name, label=f"auto:{name}")
     return [i for i in idx if prepared[i].spec.name == _sel.DEFAULT]
 
@@ -241,14 +256,15 @@ def _calibration_key(spec: ModelSpec) -> str:
     return spec.name if not spec.params else spec.display
 
 
-def _reference_series(reference) -> dict[str, list[np.ndarray]]:
-    """Model-scale series of a reference panel, per indicator (each with its own transform)."""
+def _reference_series(reference, prefer: str | None = None) -> dict[str, list[np.ndarray]]:
+    """Model-scale series of a reference panel, per indicator (each with its own transform;
+    ``prefer="natural"``: as observed)."""
     if reference is None:
         return {}
     ref = read_history(reference)
     out: dict[str, list[np.ndarray]] = {}
     for p in prepare(ref, 1, ModelSpec("naive")):
-        tr = choose_transform(p.bounds, p.values)
+        tr = choose_transform(p.bounds, p.values, prefer=prefer)
         out.setdefault(p.indicator, []).append(_fill_gaps(p.years, tr.forward(p.values)))
     return out
 
@@ -258,6 +274,13 @@ def _attach_peers(prepared: Sequence[_Prepared], reference) -> None:
     series of the same indicator in this call and in ``reference``; a stated ``prior_change``
     replaces the pooled slope (or, without peers, gives a prior of its own)."""
     idx = [i for i, p in enumerate(prepared) if getattr(model_class(p.spec.name), "uses_peers", False)]
+    events = [i for i in idx if prepared[i].spec.name == _sel.EVENTS]
+    if events:  # counts of incidents: the indicator's yearly rate across its regions
+        rates = rate_priors([prepared[i].indicator for i in events], [prepared[i].z for i in events],
+                            _reference_series(reference, prefer="natural") if reference is not None else None)
+        for i in events:
+            prepared[i].peer = rates.get(prepared[i].indicator)
+        idx = sorted(set(idx) - set(events))
     if not idx:
         return
     priors = _pool.pooled_priors([prepared[i].indicator for i in idx], [prepared[i].z for i in idx],
@@ -637,6 +660,22 @@ class _BoundsOf:
             pass
         return out
 
+    def counts_events(self, indicator, pos) -> bool:
+        """The series counts incidents (:func:`mstarget.units.counts_events`), by its unit and name."""
+        unit = self.units[pos[0]] if self.units is not None else None
+        name = self.names[pos[0]] if self.names is not None else None
+        key = ("events", unit, name, indicator)
+        try:
+            return self.cache[key]
+        except (KeyError, TypeError):
+            out = counts_events(unit if isinstance(unit, str) else None,
+                                name if isinstance(name, str) else None, str(indicator))
+        try:
+            self.cache[key] = out
+        except TypeError:
+            pass
+        return out
+
 
 def series_bounds(history: pd.DataFrame, bounds: Mapping | None = None) -> dict[tuple[str, str], Bounds]:
     """Natural bounds per (region, indicator): explicit ``bounds`` entries win over the unit rule."""
@@ -667,7 +706,8 @@ def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int
         pc = stated[pos] if stated is not None else np.array([])
         pc = pc[np.isfinite(pc)]
         out.append(_Prepared(str(region), str(indicator), years[pos][ok].astype(int), v[ok], b,
-                             int(h), spec, prior_change=float(pc[-1]) if pc.size else float("nan")))
+                             int(h), spec, prior_change=float(pc[-1]) if pc.size else float("nan"),
+                             counts_events=bounds_of.counts_events(indicator, pos)))
     return out
 
 

@@ -15,6 +15,9 @@ The rule (also in the README of the ``forecast`` command):
   was chosen on validation data only (M1 and the training parts of M3 / Tourism, through the
   engine; 0.5 / 0.6 / 0.7 / 0.8 gave mean sMAPE 18.26 / 18.21 / 18.17 / 18.24, the plain
   ensemble 18.23; ``benchmarks/RESULTS.md``).
+* Yearly counts of rare incidents (unit 起 / 宗 / 例 or a name saying 事故 / 事件, whole numbers up
+  to 20; ``EVENTS``) use ``event_rate`` (:mod:`mstarget.models.events`) at any length: a Poisson
+  rate, not a trend on a log scale.
 * Shorter series (1-7 points, ``SHORT``) use ``pooled_drift`` (:mod:`mstarget.models.pooled`): a
   drift on the model scale whose slope and noise are shrunk toward those of the other regions of
   the same indicator (:mod:`mstarget.pooling`), with interval factors learned on real policy
@@ -38,6 +41,8 @@ from .models import GlobalModel, ModelSpec, model_class
 DEFAULT = "ensemble"
 #: ``auto``'s model for series shorter than ``MIN_POINTS``
 SHORT = "pooled_drift"
+#: ``auto``'s model for yearly counts of rare incidents (事故 in 起), at any length
+EVENTS = "event_rate"
 CANDIDATES = ("ensemble", "drift")
 MIN_POINTS = 8
 ORIGINS = 3

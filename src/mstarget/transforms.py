@@ -161,8 +161,12 @@ def choose_transform(bounds: Bounds, values: np.ndarray, prefer: str | None = No
     """The transform for one series, given its bounds and observed values (natural scale).
 
     ``prefer="log"`` (used by the ``loglinear`` model) asks for a log scale on a positive,
-    unbounded series; bounded series keep the transform their bounds require.
+    unbounded series; bounded series keep the transform their bounds require. ``prefer="natural"``
+    (the ``event_rate`` model, whose counts are Poisson on their own scale) keeps the values as
+    they are.
     """
+    if prefer == "natural":
+        return Transform()
     y = np.asarray(values, dtype=float)
     y = y[np.isfinite(y)]
     lo, hi = bounds.lower, bounds.upper

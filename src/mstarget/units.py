@@ -82,6 +82,31 @@ def split_number_unit(text: str) -> tuple[str, str] | None:
     return (m.group("number"), unit) if unit != "%" and is_unit_text(unit) else None
 
 
+#: units that count incidents (起: 事故 / 案件 as events), and names that say the events are incidents
+EVENT_UNITS = ("起", "宗", "例", "起/年")
+EVENT_WORDS = ("事故", "事件")
+#: a name that speaks of a rate or share of incidents is not a count
+_NOT_COUNT = ("率", "比重", "占比", "百分比")
+
+
+def counts_events(unit: str | None, *names: str | None) -> bool:
+    """Whether an indicator counts incidents a year: its unit is 起 / 宗 / 例, or its name says
+    事故 / 事件 (not a rate of them) and its unit is blank or a plain count (次 / 件 / 个).
+
+    >>> counts_events("起", "较大以上特种设备事故"), counts_events("", "重大食品安全事件")
+    (True, True)
+    >>> counts_events("%", "食品安全事故发生率"), counts_events("件", "有效发明专利")
+    (False, False)
+    """
+    u = to_simplified(unicodedata.normalize("NFKC", unit or "")).strip().lower().replace(" ", "")
+    if u in EVENT_UNITS:
+        return True
+    if u not in ("", "次", "件", "个"):
+        return False
+    text = " ".join(to_simplified(unicodedata.normalize("NFKC", n or "")) for n in names)
+    return any(w in text for w in EVENT_WORDS) and not any(w in text for w in _NOT_COUNT)
+
+
 def is_percent(unit: str | None) -> bool:
     """Whether a unit is a percentage of any kind (share, change or margin)."""
     u = (unit or "").strip().lower()

@@ -12,6 +12,7 @@ family (module)           registered models
 ``prophet``               ``prophet``
 ``rate``                  ``rate`` (constant recent rate, errors pooled across series)
 ``pooled``                ``pooled_drift`` (drift shrunk toward the indicator's other regions)
+``events``                ``event_rate`` (counts of rare events: a Poisson rate)
 ``global_model``          ``global`` (one gradient-boosting model across series)
 ``ensemble``              ``ensemble`` (mean / median of registered members)
 ========================  ==========================================================================
@@ -28,14 +29,15 @@ from .global_model import GlobalModel
 from .prophet import ProphetModel
 from .rate import RateModel
 from .pooled import PooledDriftModel
+from .events import EventRateModel
 
 for _cls in (NaiveModel, DriftModel, LinearTrendModel, LogLinearTrendModel, RobustDriftModel, ETSModel,
              DampedTrendModel, ThetaModel, SESThetaModel, OptimisedThetaModel, LocalGlobalTrendModel,
-             ARIMAModel, ProphetModel, GlobalModel, EnsembleModel, RateModel, PooledDriftModel):
+             ARIMAModel, ProphetModel, GlobalModel, EnsembleModel, RateModel, PooledDriftModel, EventRateModel):
     register(_cls)
 
 __all__ = ["Forecaster", "ModelSpec", "available_models", "check_spec", "model_class", "register",
            "resolve", "NaiveModel", "DriftModel", "LinearTrendModel", "LogLinearTrendModel",
            "RobustDriftModel", "ETSModel", "DampedTrendModel", "ThetaModel", "SESThetaModel",
            "OptimisedThetaModel", "LocalGlobalTrendModel", "ARIMAModel", "ProphetModel", "GlobalModel",
-           "EnsembleModel", "RateModel", "PooledDriftModel"]
+           "EnsembleModel", "RateModel", "PooledDriftModel", "EventRateModel"]
