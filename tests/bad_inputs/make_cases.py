@@ -257,6 +257,10 @@ def plan_cases() -> None:
     write_csv("p_approx.csv", dinghu(set_cell("open_kitchen_coverage", "target", "约90")))
     case("p_approx", PLAN_ONLY % "p_approx.csv", 2, "p_approx.csv, row 12, column 'target': '约90': 约 / 左右 are not read",
          "约 (about) before the number")
+    write_csv("p_striven_short.csv", dinghu(set_cell("drug_sampling_pass_rate", "target", "≥99%，力争98%")))
+    case("p_striven_short", PLAN_ONLY % "p_striven_short.csv", 2,
+         "p_striven_short.csv, row 14, column 'target': '≥99%，力争98%': a firm target and a striven-for one",
+         "a striven-for figure short of the firm one")
     write_csv("p_text_number.csv", dinghu(set_cell("drug_sampling_pass_rate", "target", "九十九")))
     case("p_text_number", PLAN_ONLY % "p_text_number.csv", 2,
          "p_text_number.csv, row 14, column 'target': '九十九': digits, not Chinese numerals", "a number in Chinese words")
