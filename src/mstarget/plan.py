@@ -665,8 +665,15 @@ def striven_target(text, unit: str = "") -> tuple[str, float] | None:
     return firm, float(aim.value)
 
 
+#: the words of a striven-for figure as written (traditional too), to skip every other cell at once
+_STRIVE_WRITTEN = ("力争", "争取", "努力", "力求", "力爭", "爭取")
+
+
+_STRIVE_SEARCH = re.compile("|".join(_STRIVE_WRITTEN))
+
+
 def _is_two_tier(text) -> bool:
-    return isinstance(text, str) and not _PLAIN_NUMBER.fullmatch(text) and \
+    return isinstance(text, str) and _STRIVE_SEARCH.search(text) is not None and \
         bool(_TWO_TIER.match(normalize_words(text).replace(" ", "")))
 
 
@@ -684,12 +691,14 @@ def _striven_targets(raw: pd.DataFrame, unit: np.ndarray) -> tuple[np.ndarray, p
     striven = np.full(len(raw), np.nan)
     if "target" not in raw.columns:
         return striven, raw
-    two_tier = map_unique(raw["target"], _is_two_tier)
-    split = [striven_target(t, u) if two else None for t, u, two in zip(raw["target"].tolist(), unit, two_tier)]
-    rows = [pos for pos, t in enumerate(split) if t is not None]
-    if not rows:
+    two_tier = np.flatnonzero(np.asarray(map_unique(raw["target"], _is_two_tier), dtype=bool))
+    if not two_tier.size:  # most plans: no cell to split
         return striven, raw
     column = raw["target"].astype(object).to_numpy(copy=True)
+    split = {pos: striven_target(column[pos], unit[pos]) for pos in two_tier}
+    rows = [pos for pos, t in split.items() if t is not None]
+    if not rows:
+        return striven, raw
     for pos in rows:
         column[pos], striven[pos] = split[pos]
     out = raw.copy(deep=False)
