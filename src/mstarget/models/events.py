@@ -22,10 +22,10 @@ Poisson: each year's count is drawn from the same yearly rate, and the rate is w
 * **paths**: one rate per path, then each year's count ``Poisson(lambda)``, independently: a
   target on the sum of yearly counts (〈〉) sums them.
 
-No trend is extrapolated: four or five small counts cannot show one. ``auto`` uses the model for series whose unit counts
-incidents (起 / 宗 / 例) or whose name says 事故 / 事件, all whole numbers from 0 to
-``MAX_COUNT`` (:func:`mstarget.units.counts_events`); the model works on the natural scale
-(``prefer_transform = "natural"``).
+No trend is extrapolated: four or five small counts cannot show one. ``auto`` uses the model for
+series whose unit counts incidents (起 / 宗 / 例) or whose name says 事故 / 事件, all whole numbers
+from 0 to ``MAX_COUNT`` (:func:`mstarget.units.counts_events`); the model works on the natural
+scale (``prefer_transform = "natural"``).
 """
 from __future__ import annotations
 
@@ -64,7 +64,8 @@ def rate_prior(series: Sequence[np.ndarray]) -> RatePrior | None:
     """How the yearly rate varies across the regions of one indicator (empirical Bayes, method of
     moments): the pooled rate ``m`` (Jeffreys on the sum) and the spread ``v`` of the regions'
     rates ``r_i = S_i / E_i`` (incidents over years) beyond their Poisson noise, ``mean((r_i -
-    m)^2) - m mean(1 / E_i)``, at least ``m^2 / n`` (a prior no surer than one rate per region). ``None`` with fewer than ``MIN_PEERS``."""
+    m)^2) - m mean(1 / E_i)``, at least ``m^2 / n`` (a prior no surer than one rate per region).
+    ``None`` with fewer than ``MIN_PEERS`` regions."""
     series = [np.asarray(y, dtype=float) for y in series if len(y)]
     if len(series) < MIN_PEERS:
         return None
