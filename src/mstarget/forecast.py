@@ -21,6 +21,7 @@ models that learn across series (``global``, and through it ``ensemble`` and ``a
 """
 from __future__ import annotations
 
+import functools
 import warnings
 import zlib
 from contextlib import nullcontext
@@ -256,14 +257,11 @@ def _calibration_key(spec: ModelSpec) -> str:
     return spec.name if not spec.params else spec.display
 
 
-def _reference_series(reference, prefer: str | None = None) -> dict[str, list[np.ndarray]]:
-    """Model-scale series of a reference panel, per indicator (each with its own transform;
-    ``prefer="natural"``: as observed)."""
-    if reference is None:
-        return {}
-    ref = read_history(reference)
+def _reference_series(panel: Sequence[_Prepared], prefer: str | None = None) -> dict[str, list[np.ndarray]]:
+    """Model-scale series of a reference panel (:func:`prepare`-d), per indicator (each with its own
+    transform; ``prefer="natural"``: as observed)."""
     out: dict[str, list[np.ndarray]] = {}
-    for p in prepare(ref, 1, ModelSpec("naive")):
+    for p in panel:
         tr = choose_transform(p.bounds, p.values, prefer=prefer)
         out.setdefault(p.indicator, []).append(_fill_gaps(p.years, tr.forward(p.values)))
     return out
@@ -274,17 +272,20 @@ def _attach_peers(prepared: Sequence[_Prepared], reference) -> None:
     series of the same indicator in this call and in ``reference``; a stated ``prior_change``
     replaces the pooled slope (or, without peers, gives a prior of its own)."""
     idx = [i for i, p in enumerate(prepared) if getattr(model_class(p.spec.name), "uses_peers", False)]
+    if not idx:
+        return
+    panel = prepare(read_history(reference), 1, ModelSpec("naive")) if reference is not None else []
     events = [i for i in idx if prepared[i].spec.name == _sel.EVENTS]
     if events:  # counts of incidents: the indicator's yearly rate across its regions
         rates = rate_priors([prepared[i].indicator for i in events], [prepared[i].z for i in events],
-                            _reference_series(reference, prefer="natural") if reference is not None else None)
+                            _reference_series(panel, prefer="natural"))
         for i in events:
             prepared[i].peer = rates.get(prepared[i].indicator)
         idx = sorted(set(idx) - set(events))
     if not idx:
         return
     priors = _pool.pooled_priors([prepared[i].indicator for i in idx], [prepared[i].z for i in idx],
-                                 _reference_series(reference))
+                                 _reference_series(panel))
     for i in idx:
         p = prepared[i]
         p.peer = priors.get(p.indicator)
@@ -664,17 +665,15 @@ class _BoundsOf:
         """The series counts incidents (:func:`mstarget.units.counts_events`), by its unit and name."""
         unit = self.units[pos[0]] if self.units is not None else None
         name = self.names[pos[0]] if self.names is not None else None
-        key = ("events", unit, name, indicator)
-        try:
-            return self.cache[key]
-        except (KeyError, TypeError):
-            out = counts_events(unit if isinstance(unit, str) else None,
-                                name if isinstance(name, str) else None, str(indicator))
-        try:
-            self.cache[key] = out
-        except TypeError:
-            pass
-        return out
+        return _counts_events(unit if isinstance(unit, str) else None, name if isinstance(name, str) else None,
+                              str(indicator))
+
+
+@functools.lru_cache(maxsize=4096)
+def _counts_events(unit, name, indicator) -> bool:
+    """:func:`mstarget.units.counts_events`, decided once per distinct unit and names (a country's
+    history repeats a few dozen indicators across thousands of regions)."""
+    return counts_events(unit, name, indicator)
 
 
 def series_bounds(history: pd.DataFrame, bounds: Mapping | None = None) -> dict[tuple[str, str], Bounds]:

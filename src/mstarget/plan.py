@@ -86,8 +86,10 @@ _VERBS = ("保持在", "保持", "稳定在", "稳定", "维持在", "维持", "
           "降至", "减少到", "减少至")
 #: a strict sign before a number without its closing bracket: ``<0.15`` is a cap (``<x>`` is 〈x〉)
 _STRICT = {"<": "<=", ">": ">="}
+#: words of a figure to strive for (力争达到97%, 6%以上，力争7%)
+_STRIVE = ("力争", "争取", "努力", "力求")
 #: commitment words before a target (力争达到97%, 确保95%): the figure is the target as written
-_COMMITMENT = ("力争", "争取", "努力", "力求", "确保", "务必")
+_COMMITMENT = _STRIVE + ("确保", "务必")
 
 _GE_SUFFIX = ("以上",)
 #: a plain decimal number (most cells of a large plan): read at once, no notation to look for
@@ -627,7 +629,7 @@ def target_as_change(text) -> Change | None:
 
 
 #: a target with a firmer and a striven-for figure: ``≥95%（力争98%）``, ``6%以上，力争7%``, ``确保95、力争98``
-_TWO_TIER = re.compile(r"^(?P<main>[^()]+?)(?:[,;、]|\()(?:力争|争取|努力|力求)(?:达到|实现|突破)?"
+_TWO_TIER = re.compile(rf"^(?P<main>[^()]+?)(?:[,;、]|\()(?:{'|'.join(_STRIVE)})(?:达到|实现|突破)?"
                        r"(?P<striven>[^(),;、]+?)\)?$")
 
 
@@ -666,10 +668,7 @@ def striven_target(text, unit: str = "") -> tuple[str, float] | None:
 
 
 #: the words of a striven-for figure as written (traditional too), to skip every other cell at once
-_STRIVE_WRITTEN = ("力争", "争取", "努力", "力求", "力爭", "爭取")
-
-
-_STRIVE_SEARCH = re.compile("|".join(_STRIVE_WRITTEN))
+_STRIVE_SEARCH = re.compile("|".join(_STRIVE + ("力爭", "爭取")))
 
 
 def _is_two_tier(text) -> bool:

@@ -92,8 +92,8 @@ def target_sentence(row) -> str:
         said, marker = ((f"力争目标（{aim}）的实现概率为{x.c['p_striven']}。", "评价：") if x.lang == "zh" else
                         (f" The striven-for target ({aim}) has a probability of {x.c['p_striven']}.",
                          " Assessment: "))
-        at = text.rfind(marker)
-        text = text[:at] + said + text[at:]
+        at = text.rfind(marker)  # every paragraph ends with its assessment (评价)
+        text = text[:at] + said + text[at:] if at >= 0 else text + said
     return text
 
 
