@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 import unicodedata
 import warnings
 import weakref
@@ -354,16 +355,29 @@ def check_plan(plan: pd.DataFrame, raw: pd.DataFrame, problems, *, warn: bool = 
             that = target_text(plan["direction"].iat[p0], plan["kind"].iat[p0], plan["target"].iat[p0])
         else:
             this, that = _num_or_text(plan[field].iat[pos]), _num_or_text(plan[field].iat[p0])
+        groups = [str(plan["group"].iat[k]).strip() if "group" in plan.columns else "" for k in (p0, pos)]
+        if all(groups) and groups[0] != groups[1]:  # 食品安全 / 抽检合格率 and 药品安全 / 抽检合格率
+            fix_zh = (f"两行分属“{groups[0]}”与“{groups[1]}”，若是两项不同指标，请在指标名称中加以区分"
+                      f"（如“{_bare_group(groups[1])}{plan['name'].iat[pos]}”），否则删除其中一行")
+            fix_en = (f"the rows are under '{groups[0]}' and '{groups[1]}': if they are two indicators, name "
+                      "them apart in the name column (the history must name them the same way); else keep one")
+        else:
+            fix_zh, fix_en = "删除其中一行，或改正指标/目标年", "keep one of the two rows"
         problems.cell(pos, column, text(column, pos, this),
                       f"同一指标同一目标年只能有一行：{what} 的 {key[2]} 年目标已在第 {r0} 行给出 "
-                      f"({problems.column_of(column)} {that})，此行为 {this}；删除其中一行，或改正指标/"
-                      f"目标年 (one row per region, indicator and target year: row {r0} already gives "
-                      f"{that} for {what} in {key[2]}; keep one of the two rows)")
+                      f"({problems.column_of(column)} {that})，此行为 {this}；{fix_zh} "
+                      f"(one row per region, indicator and target year: row {r0} already gives "
+                      f"{that} for {what} in {key[2]}; {fix_en})")
     _plan_counts(plan, problems, text)
     if warn:
         _increment_baselines(plan, problems, text, keep)
         _far_targets(plan, problems, text, keep)
     return np.flatnonzero(keep)
+
+
+def _bare_group(group: str) -> str:
+    """A category without its ordinal: ``二、药品安全`` -> ``药品安全``."""
+    return re.sub(r"^([(（]?[一二三四五六七八九十\d]+[)）]?[、.．\s]*)", "", group)
 
 
 def _num_or_text(v) -> str:

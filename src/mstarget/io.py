@@ -122,14 +122,16 @@ REPEATED_HEADER = ("表中有两列表头都是 '{name}' 且内容不同，无�
 def drop_repeated_columns(frame: pd.DataFrame, src: str) -> pd.DataFrame:
     """A table with two columns under one header: the repeat is dropped when its cells are the
     same, else the table is refused naming the header (:class:`DataValidationError`)."""
-    dup = frame.columns.duplicated() & (frame.columns.astype(str) != "")
+    names = pd.Index(["" if c is None or (isinstance(c, float) and np.isnan(c)) else str(c)
+                      for c in frame.columns])  # blank header cells: None / NaN from a sheet's row
+    dup = names.duplicated() & (names != "")
     if not dup.any():
         return frame
     keep = np.ones(frame.shape[1], dtype=bool)
     problems = []
     for k in np.flatnonzero(dup):
-        name = frame.columns[k]
-        first = int(np.flatnonzero(frame.columns == name)[0])
+        name = names[k]
+        first = int(np.flatnonzero(names == name)[0])
         if _cells_text(frame.iloc[:, k]) == _cells_text(frame.iloc[:, first]):
             keep[k] = False
         elif not any(p.column == str(name) for p in problems):
@@ -615,11 +617,12 @@ def cell_text(value, number_format: str = "") -> str:
         return str(value).upper()
     if isinstance(value, (int, float)):
         scale, percent = _number_format_scale(number_format or "", float(value))
+        before, after = _format_marks(number_format or "", float(value))
         if scale != 1.0 or percent:
-            return f"{round(float(value) * scale, 10):.15g}" + ("%" if percent else "")
+            return before + f"{round(float(value) * scale, 10):.15g}" + ("%" if percent else "") + after
         if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return f"{value:.15g}" if isinstance(value, float) else str(value)
+            return before + str(int(value)) + after
+        return before + (f"{value:.15g}" if isinstance(value, float) else str(value)) + after
     if isinstance(value, (_dt.datetime, _dt.date)):
         shown = _date_as_shown(value, number_format or "")
         if shown:
@@ -664,6 +667,39 @@ def _number_format_scale(number_format: str, value: float) -> tuple[float, bool]
         commas = re.match(r",*", bare[digits.end():]).group()
         scale /= 1000.0 ** len(commas)
     return scale, "%" in bare or "%" in literals
+
+
+#: literal text of a number format that is part of what the cell says: a direction or plan notation
+_FORMAT_MARKS = re.compile(r"[≥≤><〔〕〈〉]|以上|以下|以内|不低于|不高于|不超过|不少于|不多于")
+
+
+def _format_marks(number_format: str, value: float) -> tuple[str, str]:
+    """The literal text a number format shows before and after ``value`` when it states a direction
+    or plan notation (``"≤"0.0`` shows ``0.5`` as ``≤0.5``; ``0"以上"``; ``"〔"0.00"〕"``), else
+    ``("", "")``: other literals (a unit, ``0.00"万户"``) are the header's business."""
+    if not number_format or not _FORMAT_MARKS.search(number_format):
+        return "", ""
+    sections, quoted, part = [], False, ""
+    for ch in number_format:
+        if ch == '"':
+            quoted = not quoted
+        if ch == ";" and not quoted:
+            sections.append(part)
+            part = ""
+        else:
+            part += ch
+    sections.append(part)
+    fmt = re.sub(r"\[[^\]]*\]", "", sections[_format_section(sections, value)])
+    pieces = re.findall(r'"([^"]*)"|[\\!](.)|(_.|\*.)|([0#?][0#?,.]*)|(.)', fmt)
+    first = next((k for k, p in enumerate(pieces) if p[3]), None)
+    if first is None:
+        return "", ""
+    last = max(k for k, p in enumerate(pieces) if p[3])
+    def text(ps):
+        return "".join(q or e or (o if o not in "%" else "") for q, e, _, _, o in ps)
+    before, after = text(pieces[:first]).strip(), text(pieces[last + 1:]).strip()
+    return (before if _FORMAT_MARKS.search(before) else "",
+            after if _FORMAT_MARKS.search(after) else "")
 
 
 def _format_section(sections: list[str], value: float) -> int:

@@ -77,13 +77,14 @@ _BASELINE_ROLES = {"基数", "基期", "基期值", "基期数", "基准", "基�
 _TARGET_ROLES = {"目标", "目标值", "目标数", "规划", "规划值", "规划目标", "预期目标", "预期值",
                  "预期", "计划", "计划值", "规划目标值", "预期目标值", "目标要求", "要求", "约束目标",
                  "末目标", "末目标值", "期末目标", "期末目标值", "目标任务", "发展目标", "发展目标值",
-                 "时期目标", "期间目标", "规划期末目标"}
+                 "时期目标", "期间目标", "规划期末目标", "底目标", "年底目标", "年末目标", "底目标值",
+                 "年底目标值", "年末目标值"}
 #: the attribute written after a target's role (``目标值（预期）``): not part of the role
 _ATTRIBUTE_AFTER = re.compile(r"[(（](预期性?|约束性?|指导性?)[)）]$")
 #: words before the year that say "as of": ``截至2022年底``
 _AS_OF_PREFIX = re.compile(r"^(截至|截止到|截止|至|到)")
 _WIDE_ROLES = {"", "实际", "实际值", "完成", "完成值", "数值", "数据", "值", "末", "年末", "期末", "末值",
-               "期末值", "底", "年底", "12月", "12月末", "12月底"}
+               "期末值", "底", "年底", "12月", "12月末", "12月底", "全年", "全年度"}
 #: a plan period instead of a year: “十三五”末 (2020), “十四五”目标 (2025)
 _PERIOD_HEADER = re.compile(r"^[“\"]?十(?P<n>[一二三四五六七八九])五[”\"]?(规划)?(?P<role>.*)$")
 
@@ -157,7 +158,7 @@ def header_key(text) -> str:
 def year_role(text) -> tuple[int, str] | None:
     """``(year, role)`` of a header with a year in it: ``"2020年基数"`` -> ``(2020, "baseline")``,
     ``"目标值（2025年）"`` -> ``(2025, "target")``, ``"2021年"`` -> ``(2021, "")``; else None."""
-    t = to_simplified(unicodedata.normalize("NFKC", str(text))).replace(" ", "").replace("\u3000", "")
+    t = re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", str(text))))  # 2025年目标值\n（预期）
     t = _AS_OF_PREFIX.sub("", t.strip("“”\"'"))
     m = None if re.search(r"(19|20)\d{2}", t) else _PERIOD_HEADER.match(t)  # a written year wins
     if m:  # the period's last year: “十四五”目标 -> (2025, "target"), “十三五”末 -> (2020, "")
@@ -253,6 +254,7 @@ def load(data, schema: Schema, *, source: str | None = None) -> Table:
     src = source or source_name(data)
     if isinstance(data, pd.DataFrame):
         frame = drop_repeated_columns(data.copy().reset_index(drop=True), src)
+        frame.columns = [f"column_{k + 1}" if _blank_name(c) else c for k, c in enumerate(frame.columns)]
         if _score([str(c) for c in frame.columns], schema) >= 2 or frame.empty:
             table = Table(frame, np.arange(2, len(frame) + 2))
             return _canonicalise(table, [str(c) for c in frame.columns], schema, src)
@@ -287,14 +289,14 @@ def load_sheets(data, schema: Schema, *, source: str | None = None, region: str 
     so none is silently left out: a sheet without a region column takes ``region`` when given,
     else its own name when every such sheet is named like a region (``鼎湖区``, ``端州区``).
     """
-    if (isinstance(data, pd.DataFrame)
-            or Path(str(data)).suffix.lower() not in set(GRID_TYPES) - set(DOCUMENT_TYPES)):
+    suffix = "" if isinstance(data, pd.DataFrame) else Path(str(data)).suffix.lower()
+    if suffix not in GRID_TYPES or (suffix in DOCUMENT_TYPES and schema.what != "plan"):
         return [load(data, schema, source=source)]  # a document's tables have no names to read
     src = source or source_name(data)
     book = _Workbook(read_grids(data), schema, src)
     if schema.what == "plan":
-        found = _complete_sheets(book, {"target"}, plan=True)
-        return [table for _, table in found] if found else [_best_sheet(book)]
+        found = None if suffix in DOCUMENT_TYPES else _complete_sheets(book, {"target"}, plan=True)
+        return [table for _, table in found] if found else _same_layout(book)
     tables = _indicator_sheets(book) if len(book.sheets) > 1 else None
     return tables or _year_sheets(book) or _history_sheets(book, region) or [_best_sheet(book)]
 
@@ -415,8 +417,36 @@ def _best_sheet(book: _Workbook) -> Table:
     file alone in messages)."""
     if len(book.sheets) == 1:
         return _from_grid(book.sheets[0][1], book.schema, book.src)
+    return book.table(_best_index(book))
+
+
+def _best_index(book: _Workbook) -> int:
     scores = [_sheet_score(grid, book.schema) for _, grid in book.sheets]
-    return book.table(scores.index(max(scores)))  # the first of equals
+    return scores.index(max(scores))  # the first of equals
+
+
+def _same_layout(book: _Workbook) -> list[Table]:
+    """A plan's best table and every other sheet or document table under the very same header
+    holding targets: 表1 市场主体发展主要指标 and 表2 食品药品安全主要指标 of one plan, or sheets
+    主要指标 / 专项指标 laid out alike, are all read (one of them was left out, silently)."""
+    if len(book.sheets) == 1:
+        return [_best_sheet(book)]
+    best = _best_index(book)
+    keys = [header_key(t) for t in book.header(best)]
+    out = []
+    for k in range(len(book.sheets)):
+        if k != best and [header_key(t) for t in book.header(k)] != keys:
+            continue
+        try:
+            table = book.table(k)
+        except DataValidationError:
+            if k == best:
+                raise
+            continue
+        columns = set(table.frame.columns)
+        if k == best or ("target" in columns and {"indicator", "name"} & columns and len(table.frame)):
+            out.append(table)
+    return out
 
 
 def _part(src: str, name: str) -> str:
@@ -701,6 +731,12 @@ def _blank_header(column: pd.Series) -> str:
     return ""
 
 
+def _blank_name(c) -> bool:
+    """A blank header cell of a table handed over as a DataFrame (``None`` / ``NaN`` from a sheet's
+    row, or ``""``): named ``column_k`` as a file's blank header is."""
+    return c is None or (isinstance(c, float) and np.isnan(c)) or (isinstance(c, str) and not c.strip())
+
+
 def _unique_names(names: list[str]) -> list[str]:
     out, seen = [], {}
     for k, n in enumerate(names):
@@ -712,6 +748,30 @@ def _unique_names(names: list[str]) -> list[str]:
             seen[n] = 1
         out.append(n)
     return out
+
+
+#: a table's caption on a row of its own, where two tables are stacked on one sheet
+_CAPTION = re.compile(r"^\s*(续)?(附)?表\s*[0-9一二三四五六七八九十]+[-.．、\s]*[\u4e00-\u9fff]")
+#: a section's ordinal alone in its cell (the 序号 column): 一 / 一、 / （一）
+_ORDINAL_ALONE = re.compile(r"^\s*([(（]\s*[一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]?)\s*$")
+
+
+def _split_sections(body: pd.DataFrame, nonblank: np.ndarray, count: np.ndarray) -> dict:
+    """Section rows written across two cells, the ordinal under 序号 and the name under 指标
+    (``（一） | 市场主体发展``, the rest blank or merged into the name): ``{row position: "（一）市场主体发展"}``,
+    read as the one-cell ``（一）市场主体发展`` is."""
+    first = body.iloc[:, 0].astype(str)
+    maybe = np.flatnonzero((count >= 2) & nonblank[:, 0] & first.str.match(_ORDINAL_ALONE).to_numpy(dtype=bool))
+    out = {}
+    for pos in maybe:
+        rest = [str(v).strip() for v, filled in zip(body.iloc[pos, 1:].tolist(), nonblank[pos, 1:]) if filled]
+        if len(set(rest)) == 1 and not _PLAIN_FIGURE.match(rest[0]):
+            ordinal = str(body.iloc[pos, 0]).strip()
+            out[int(pos)] = ordinal + ("、" if ordinal[-1] in "一二三四五六七八九十" else "") + rest[0]
+    return out
+
+
+_PLAIN_FIGURE = re.compile(r"^[\s\d.,%％≥≤<>〔〕〈〉()（）+-]*$")
 
 
 def _drop_layout_rows(body: pd.DataFrame):
@@ -728,16 +788,19 @@ def _drop_layout_rows(body: pd.DataFrame):
     # one text across the row: a single filled cell, or a merged row repeating its first cell
     same = (as_first | ~nonblank).all(axis=1) & nonblank[:, 0]
     candidates = np.flatnonzero((count == 1) | ((count >= 1) & same))
+    split = _split_sections(body, nonblank, count)  # （一） | 市场主体发展 | (blank or merged) ...
+    if split:
+        candidates = np.union1d(candidates, np.fromiter(split, dtype=int, count=len(split)))
     drop = set(np.flatnonzero(count == 0))
     notes, labels, in_notes = [], {}, False
     for pos, row in zip(candidates, body.iloc[candidates].to_numpy(dtype=object)):
-        text = str(row[nonblank[pos]][0]).strip()
+        text = split.get(pos) or str(row[nonblank[pos]][0]).strip()
         key = to_simplified(text)  # 註 / 備註 / 資料來源 are notes too; the text is kept as written
         if in_notes or _NOTE.match(key):
             in_notes = True
             notes.append(text)
             drop.add(pos)
-        elif _SECTION.match(key):
+        elif _SECTION.match(key) or _CAPTION.match(key):  # 一、市场主体; 表2 食品药品安全主要指标
             labels[pos] = text
             drop.add(pos)
     sections = None
@@ -792,6 +855,7 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
     yearly = []
     if schema.what == "plan":
         by_col = dict(zip(frame.columns, written))
+        _targets_by_cells(frame, years, table.title)
         later = _later_actuals(frame, years)
         if "target" not in taken and "target_year" not in taken:
             yearly = _yearly_targets(frame, years)
@@ -809,7 +873,8 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
             taken.add(name)
         used = set(rename) | {c for _, c in yearly}
         table.unread = [str(by_col.get(c, c)) for c in frame.columns  # 2023年1-9月, 2022年增速: said, not dropped
-                        if c not in used and _names_a_year(by_col.get(c, c)) and any(_as_text(frame[c]))]
+                        if c not in used and _names_a_year(by_col.get(c, c)) and any(_as_text(frame[c]))
+                        and not re.fullmatch(rf"{OBSERVED_PREFIX}\d{{4}}", str(c))]  # a plan read before
     if problems:
         raise DataValidationError(problems, source=src)
     frame = frame.copy(deep=False)  # renamed without copying the cells (1M history rows: 0.5 s)
@@ -1017,6 +1082,30 @@ def _melt_regions(table: Table, by_region: dict, written_of: dict, src: str) -> 
 def _repeated(frame: pd.DataFrame, col, first, text: str, src: str, problems: list) -> None:
     if _as_text(frame[col]) != _as_text(frame[first]):
         problems.append(Problem(src, None, str(text), None, REPEATED_HEADER.format(name=text)))
+
+
+#: what only a target says: a direction (≥98.2, 98以上, 不低于98)
+_TARGET_MARKS = re.compile(r"[≥≤]|>=|<=|以上|以下|以内|不低于|不少于|不高于|不超过|不多于")
+#: a title saying the table breaks its targets down by year: 年度目标分解表, 分年度目标
+_YEARLY_TITLE = re.compile(r"目标.{0,4}分解|分年度?目标|逐年目标")  # not 年度目标完成情况: actuals
+
+
+def _targets_by_cells(frame, years: dict, title: str) -> None:
+    """Bare year columns (``2021年 … 2025年``) holding targets, not actual values: a cell with a
+    direction (``≥98.2``), or a title saying the table breaks its targets down by year
+    (``…年度目标分解表``); their role in ``years`` becomes ``target`` (in place), so they are read as
+    yearly targets, not as observations, and the first year stays the baseline."""
+    bare = sorted((y, c) for c, (y, r) in years.items() if r == "")
+    if len(bare) < 2:
+        return
+    by_title = bool(_YEARLY_TITLE.search(to_simplified(str(title or ""))))
+    first = min(y for y, _ in years.values())
+    for y, c in bare:
+        if y == first and not any(r == "baseline" for _, r in years.values()):
+            continue  # 2020年 | 2021年 … 2025年: the first is the baseline
+        marked = any(_TARGET_MARKS.search(unicodedata.normalize("NFKC", t)) for t in _as_text(frame[c]) if t)
+        if marked or by_title:
+            years[c] = (y, "target")
 
 
 def _later_actuals(frame, years: dict) -> list:

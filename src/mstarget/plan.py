@@ -20,7 +20,8 @@ Cell notation (see DESIGN.md)::
 
 Where no direction is written it follows from the baseline: a target above the baseline
 means ``>=``, below means ``<=``; with no baseline (or an equal one) and no ``direction``
-column it is an error, not a guess. 约束性 / 预期性 become ``binding`` / ``expected``.
+column it is an error, not a guess -- except for an increment (〈5〉: additions over the period),
+which is at least its figure. 约束性 / 预期性 become ``binding`` / ``expected``.
 
 Bureau layouts (title rows, notes rows, merged category cells, ``2020年基数`` / ``2025年目标``
 headers, units inside names) are found by :mod:`mstarget.layout`; each field is then parsed by
@@ -99,7 +100,11 @@ _LE_SUFFIX = ("以下", "以内")
 _ATTRIBUTE_WORDS = {
     "约束性": "binding", "约束": "binding", "binding": "binding",
     "预期性": "expected", "预期": "expected", "expected": "expected",
+    "约束性指标": "binding", "约束型": "binding", "约束型指标": "binding",
+    "预期性指标": "expected", "预期型": "expected", "预期型指标": "expected",
 }
+#: the attribute written after the name, where a table has no attribute column: 千人食品检验量（约束性）
+_ATTRIBUTE_IN_NAME = re.compile(r"\s*[（(]\s*(约束性|预期性|约束型|预期型)(?:指标)?\s*[）)]\s*$")
 _KIND_WORDS = {"level": "level", "cumulative": "cumulative", "increment": "increment",
                "累计": "cumulative", "累计数": "cumulative", "新增": "increment", "累计新增": "increment"}
 
@@ -372,6 +377,8 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     problems = Problems(src, rows=table.rows, headers=table.headers, order=list(raw.columns))
     if not require_columns(raw, REQUIRED, problems, "plan"):
         problems.raise_if_any()
+    if table.unread:  # said before any cell is read, so that it is seen when a cell is refused
+        layout.warn_unread(src, table.unread)
     if raw.empty:
         problems.table("the plan table has no rows; expected one row per target under the header")
         problems.raise_if_any()
@@ -390,7 +397,7 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     _baseline_needs_year(raw, baseline, baseline_year, problems)
     _notation_agrees(raw, target, baseline, problems)
     kind = _kinds(raw, target, problems)
-    direction = _directions(raw, target, baseline, problems)
+    direction = _directions(raw, target, baseline, problems, kind)
     attribute = _attributes(raw, problems, [table.title, *table.notes], ident)
     lower, upper = _bounds(raw, ident, target, baseline, problems)
     _years_agree(raw, kind, baseline_year, target_year, problems)
@@ -423,8 +430,6 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     consistency.remember(out, consistency.SheetCells(src, np.asarray(table.rows)[keep], table.headers))
     out.attrs["title"] = table.title
     out.attrs["notes"] = list(table.notes)
-    if table.unread:
-        layout.warn_unread(src, table.unread)
     return out
 
 
@@ -533,7 +538,7 @@ def _units_in_cells(raw, unit: np.ndarray, cells: dict, problems: Problems) -> N
                 problems.cell(pos, column, raw[column].iloc[pos], wrong)
 
 
-_BINDING_MARKS = ("*", "※", "△", "▲")  # after NFKC: ＊ is *
+_BINDING_MARKS = ("*", "※", "△", "▲", "★", "☆")  # after NFKC: ＊ is *
 
 #: a target written in words that say only which way the indicator should move, compared with the
 #: row's baseline (DESIGN: "enterprise annual-report rate to keep rising"); negations first
@@ -848,8 +853,9 @@ def _kinds(raw, target: _Cells, problems: Problems) -> np.ndarray:
     return kind
 
 
-def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems) -> np.ndarray:
-    """``direction``: the target cell's sign, a ``direction`` column, else the baseline's side."""
+def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems, kind: np.ndarray) -> np.ndarray:
+    """``direction``: the target cell's sign, a ``direction`` column, else the baseline's side; an
+    increment (〈5〉, 累计新增5) without a baseline counts additions, so at least (``>=``)."""
     direction = target.direction.copy()
     if "direction" in raw.columns:
         text = map_unique(raw["direction"], lambda v: normalize_words(v).replace(" ", "").lower())
@@ -865,6 +871,8 @@ def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems) -> np
         direction[use] = given[use]
     open_ = (direction == None) & target.ok  # noqa: E711
     open_ &= baseline.readable  # a baseline cell that could not be read is reported already
+    added = open_ & ~baseline.ok & (kind == "increment")
+    direction[added], open_ = ">=", open_ & ~added
     up = open_ & baseline.ok & (target.value > np.where(baseline.ok, baseline.value, 0))
     down = open_ & baseline.ok & (target.value < np.where(baseline.ok, baseline.value, 0))
     direction[up], direction[down] = ">=", "<="
@@ -904,6 +912,12 @@ def _attributes(raw, problems: Problems, notes=(), ident: dict | None = None) ->
             problems.headers.setdefault("attribute", column)
             return _attributes(raw, problems, notes, ident)
         attr = np.full(len(raw), "expected", dtype=object)
+        if ident is not None:  # 千人食品检验量（约束性）: the attribute after the name, which it then leaves
+            said = [_ATTRIBUTE_IN_NAME.search(str(n)) for n in ident["name"]]
+            for k in np.flatnonzero([m is not None for m in said]):
+                attr[k] = _ATTRIBUTE_WORDS[said[k].group(1)]
+                for key in ("name", "indicator"):
+                    ident[key][k] = _ATTRIBUTE_IN_NAME.sub("", str(ident[key][k]))
         mark = next((m for m in _BINDING_MARKS for n in notes if m in str(n) and "约束" in normalize_words(n)),
                     None)
         if mark is not None and ident is not None:
