@@ -167,3 +167,50 @@ def test_a_target_of_100_percent_is_met_as_reported():
     # two decimals: the forecast of a series at 100.00 is 100 (not the logit scale's 99.9), met
     exact = run([99.95, 99.98, 100.0, 100.0])
     assert exact["forecast"] == 100.0 and exact["p_meet"] > 0.8
+
+
+def test_a_small_percent_share_is_forecast_like_the_same_series_in_permille():
+    """An unqualified rate falling 0.09 -> 0.066 % (SYNTHETIC) was forecast at exactly 0 with an
+    80 % band 0-0.11: every value below the logit scale's fixed 0.1-point edge was one value there,
+    and the paths within it were snapped to 0. In ‰ (no 0-100 bound) the same figures gave 0.055
+    (0.048-0.063). The share's own distance to 0 now sets the edge, and the two agree."""
+    v = [0.09, 0.085, 0.08, 0.075, 0.07, 0.066]
+    out = {}
+    for unit in ("%", "‰"):
+        hist = pd.DataFrame(dict(region="测试区", indicator="x", year=range(2017, 2023), value=v, unit=unit))
+        plan = pd.DataFrame([dict(region="测试区", indicator="x", name="某不合格率", unit=unit, baseline_year=2020,
+                                  baseline="0.075", target_year=2025, target="≤0.05")])
+        out[unit] = mt.assess(hist, plan, as_of=2022, seed=0).iloc[0]
+    pct = out["%"]
+    assert 0.045 < pct["lo_80"] < pct["forecast"] < pct["hi_80"] < 0.066
+    for col in ("forecast", "lo_80", "hi_80", "p_meet"):
+        assert pct[col] == pytest.approx(out["‰"][col], rel=0.02, abs=0.01)
+
+
+def test_observed_pace_is_over_the_plan_period_not_the_whole_history(data_dir):
+    """山东 农业机械总动力 (real, provincial panel) rose 10,964.7 -> 11,530.5 万千瓦 in 2020-2022
+    (+283 a year) but ``observed_pace`` read -8.21, the mean change since 2010 across a break in
+    the series, and the report said 快于时间进度 and 年均下降 in one sentence. The target is SYNTHETIC."""
+    panel = pd.read_csv(data_dir / "china" / "provincial_panels.csv")
+    hist = panel[(panel.region == "山东") & (panel.indicator == "agri_machinery_total_power")].drop(columns="source")
+    plan = pd.DataFrame([dict(region="山东", indicator="agri_machinery_total_power", name="农业机械总动力",
+                              unit="万千瓦", baseline_year=2020, baseline="10964.7", target_year=2025,
+                              target="≥12061")])
+    r = mt.assess(hist, plan, as_of=2022, seed=0).iloc[0]
+    assert r["observed_pace"] == pytest.approx((11530.5 - 10964.7) / 2)
+    # a history starting after the baseline year is paced from the plan's baseline
+    late = hist[hist["year"] >= 2021]
+    r = mt.assess(late, plan, as_of=2022, seed=0).iloc[0]
+    assert r["observed_pace"] == pytest.approx((11530.5 - 10964.7) / 2)
+
+
+def test_running_totals_that_fall_are_warned_and_noted():
+    """累计 1.2, 1.3, 0.6 亿元 (SYNTHETIC) turned into flows 1.2, 0.1, -0.7 and a forecast of -3.7 亿元
+    of financing without a word."""
+    plan = pd.DataFrame({"指标名称": ["知识产权质押登记融资金额"], "单位": ["亿元"], "2020年": ["〈0〉"],
+                         "2025年": ["〈5〉"], "属性": ["预期性"]})
+    hist = pd.DataFrame({"指标名称": ["知识产权质押登记融资金额"], "单位": ["亿元"], "口径": ["累计"],
+                         "2021年": [1.2], "2022年": [1.3], "2023年": [0.6]})
+    with pytest.warns(mt.RunningTotalWarning, match=r"累计值下降.*鼎湖区/知识产权质押登记融资金额 2022 1.3 -> 2023 0.6"):
+        res = mt.assess(hist, plan, region="鼎湖区", as_of=2023, seed=0)
+    assert "they fall, so some flows are negative (see warning)" in res["note"].iloc[0]

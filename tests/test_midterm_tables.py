@@ -62,6 +62,17 @@ def test_assess_uses_them_where_the_history_has_none(tmp_path):
         mt.assess(hist, path, region="鼎湖区", seed=0)
 
 
+def test_a_plan_read_before_is_assessed_without_a_false_unread_warning(tmp_path):
+    """``read_plan`` then ``assess(None, plan)`` (the README's pattern): a warning said the table's
+    completed values were not read, naming ``observed_2022`` / ``observed_2023``, while they were
+    the forecast's last observations."""
+    plan = mt.read_plan(_write(tmp_path, HEADER + ROWS), region="鼎湖区")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", mt.UnreadColumnWarning)
+        res = mt.assess(None, plan, seed=0)
+    assert res["last_year"].eq(2023).all()
+
+
 def test_bare_years_between_baseline_and_target(tmp_path):
     path = _write(tmp_path, "指标名称,单位,2020年,2022年,2025年\n千人食品检验量,批次/千人,5,5.5,≥6\n")
     plan = mt.read_plan(path, region="鼎湖区")

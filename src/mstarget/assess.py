@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .arguments import check_int, check_seed, check_table
+from .arguments import check_int, check_seed, check_table, check_year
 from .chart_choice import ChartedRows
 from .consistency import check_against_plan, rounding_tolerance
 from .engine import Engine
@@ -36,6 +36,7 @@ from .history import read_history
 from .layout import OBSERVED_PREFIX
 from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, reference_for_plan, warn_unmatched
 from .plan import read_plan
+from .precision import reporting_unit
 from .progress import Progress
 from .quantiles import share_meeting, sorted_median, sorted_quantiles
 from .schedule import CATEGORY_ZH, ScheduleRules, categorise, progress_share, time_share
@@ -401,7 +402,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     # argument types first, before any work (issue 14)
     check_table(plan, "plan", "assess")
     check_table(history, "history", "assess", optional=True)
-    check_int(as_of, "as_of", "assess", optional=True)
+    check_year(as_of, "as_of", "assess", optional=True)
     check_seed(seed, "assess")
     check_int(max_details, "max_details", "assess", low=0, optional=True)
     engine = Engine.of(backend, n_jobs, scheduler, caller="assess")
@@ -576,11 +577,16 @@ def _running_totals_to_flows(hist: pd.DataFrame, plan: pd.DataFrame):
     keys = set(zip(totals["region"], totals["indicator"])) & set(starts)
     if not keys:
         return hist, set()
-    parts, drop = [], np.zeros(len(hist), dtype=bool)
+    parts, drop, falls = [], np.zeros(len(hist), dtype=bool), []
     for (region, indicator), g in totals.groupby(["region", "indicator"], sort=False):
         if (region, indicator) not in keys:
             continue
         drop |= ((hist["region"] == region) & (hist["indicator"] == indicator)).to_numpy()
+        v, yrs = g["value"].to_numpy(dtype=float), g["year"].to_numpy()
+        down = np.flatnonzero(np.diff(v) < -0.5 * reporting_unit(v))
+        if down.size:
+            k = int(down[0])
+            falls.append(f"{region}/{indicator} {yrs[k]} {v[k]:g} -> {yrs[k + 1]} {v[k + 1]:g}")
         years, flows = running_total_to_flows(g["year"].to_numpy(), g["value"].to_numpy(),
                                               starts[(region, indicator)])
         first = g.iloc[0]
@@ -591,6 +597,13 @@ def _running_totals_to_flows(hist: pd.DataFrame, plan: pd.DataFrame):
         part["source"] = "flows from running totals"
         part["measure"] = "flow"
         parts.append(part)
+    if falls:  # 1.2, 1.3, 0.6 亿元 read as totals: a flow of -0.7, and a forecast below 0
+        warnings.warn(
+            f"累计值下降，折算的年度新增为负 (running totals (累计) that fall give negative yearly flows): "
+            f"{'; '.join(falls[:10])}. A total since the baseline year cannot fall unless the figure is a "
+            "net one: if these are each year's own amounts (当年值), give them as yearly flows (no "
+            "measure = running_total / 口径 累计; in a plan table, write the sum so far under each year); "
+            "else correct the figure", RunningTotalWarning, stacklevel=4)
     out = pd.concat([hist[~drop]] + parts, ignore_index=True)
     out = out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
     return out, keys
@@ -630,7 +643,8 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
             notes.append(f"flows before {years[0]} not observed; taken equal to the first observation")
         done = float(observed.sum())
         if from_totals:
-            notes.append("running totals (累计) turned into yearly flows")
+            notes.append("running totals (累计) turned into yearly flows"
+                         + ("; they fall, so some flows are negative (see warning)" if np.any(values < 0) else ""))
         else:
             _check_running_totals(r, years, values, by, ty, target, direction, done, notes)
         fut = np.arange(sf.last_year + 1, ty + 1)
@@ -646,7 +660,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         samples = sf.at(ty)
         remaining = ty - sf.last_year
         row["required_pace"] = (target - sf.last_value) / remaining if remaining > 0 else np.nan
-        row["observed_pace"] = (values[-1] - values[0]) / span if span > 0 else np.nan
+        row["observed_pace"] = _observed_pace(years, values, by, baseline, span)
         # the value compared: the last one, or the target year's when that is already observed
         current = float(samples[0]) if ty <= sf.last_year else sf.last_value
         already = kind == "cumulative" and direction == ">=" and _meets(current, target, direction)
@@ -684,6 +698,23 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     _schedule(row, sf, current, achieved, rules)
     row["note"] = "; ".join(notes)
     return TargetAssessment(row, samples, sf)
+
+
+def _observed_pace(years: np.ndarray, values: np.ndarray, by: int | None, baseline: float, span: int) -> float:
+    """Yearly change of a level or stock over the plan period so far: from the baseline year (the
+    history's value there, else the plan's baseline) to the last observation. The whole history's
+    when nothing after the baseline year is observed or no baseline year is known: a history of
+    2010-2022 against a 2020 baseline is paced over 2020-2022, not across a break years before."""
+    if by is not None and years[-1] > by:
+        at = years == by
+        if at.any():
+            return float((values[-1] - values[at][0]) / (years[-1] - by))
+        if np.isfinite(baseline):
+            return float((values[-1] - baseline) / (years[-1] - by))
+        after = years > by
+        if after.sum() >= 2:
+            return float((values[-1] - values[after][0]) / (years[-1] - years[after][0]))
+    return float((values[-1] - values[0]) / span) if span > 0 else np.nan
 
 
 def _check_running_totals(r, years, values, by, ty, target, direction, done, notes) -> None:
