@@ -98,3 +98,56 @@ def test_a_bad_calibration_file_is_refused_naming_it(files, tmp_path, capsys):
     assert main(["calibrate", "--panel", str(files / "panel.csv"), "--out", str(tmp_path / "c.csv"),
                  "--no-track"]) == 2
     assert "ending in .json" in capsys.readouterr().err
+
+
+#: the three verdicts of the held-out check
+VERDICTS = ("本地校准更准确", "内置校准更准确", "两者各有优劣", "more honest")
+
+
+def _small_panel(path, *, gap: bool):
+    """SYNTHETIC: two districts, indicator ``a`` a steady rise with noise; with ``gap``, ``a`` stops in
+    2016 and ``b`` starts in 2020, so no 4-point window has an outcome in the held-out 2020-2022."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for region in ("甲区", "乙区"):
+        for y in range(2010, 2017 if gap else 2023):
+            rows.append((region, "a", y, 100 + 5 * (y - 2010) + rng.normal(0, 2)))
+        for y in range(2020, 2023) if gap else ():
+            rows.append((region, "b", y, 50 + 2 * (y - 2020) + rng.normal(0, 1)))
+    pd.DataFrame(rows, columns=["region", "indicator", "year", "value"]).to_csv(path, index=False)
+    return path
+
+
+def test_a_panel_of_one_region_is_refused_naming_the_minimum(data_dir, tmp_path, capsys):
+    """One region (全国): a check on 0 windows printed 'nan', concluded 内置校准更准确 and the table
+    was written, exit 0 (s33 tester, defect 2)."""
+    out = tmp_path / "cal1.json"
+    assert main(["calibrate", "--panel", str(data_dir / "china" / "national_history.csv"), "--out", str(out),
+                 "--no-track"]) == 2
+    captured = capsys.readouterr()
+    assert "--panel: no indicator of this panel is given for 2 regions or more (at most 1: 全国)" in captured.err
+    assert "at least 2 regions (20+ advised" in captured.err and "Nothing was written" in captured.err
+    assert not out.exists() and "nan" not in captured.out
+
+
+def test_a_check_without_windows_says_so_without_nan_or_verdict(tmp_path, capsys):
+    out = tmp_path / "gap.json"
+    assert main(["calibrate", "--panel", str(_small_panel(tmp_path / "gap.csv", gap=True)), "--out", str(out),
+                 "--no-track"]) == 0
+    captured = capsys.readouterr()
+    assert "not checked: no series of the panel has 4 consecutive years whose value 2 years on falls in the " \
+           "held-out years 2020-2022" in captured.out
+    assert "nan" not in captured.out and not any(v in captured.out for v in VERDICTS)
+    # written, but the warning goes with it: on the terminal and in the file
+    assert "warning: learned from a small panel: at most 2 regions per indicator" in captured.err
+    assert "WARNING: learned from a small panel" in Calibration.load(out).meta["model_provenance"]["pooled_drift"]
+
+
+def test_a_check_on_few_windows_gives_no_verdict(tmp_path, capsys):
+    out = tmp_path / "few.json"
+    assert main(["calibrate", "--panel", str(_small_panel(tmp_path / "few.csv", gap=False)), "--out", str(out),
+                 "--no-track"]) == 0
+    text = capsys.readouterr().out
+    assert "held out 2020-2022: 6 windows, fewer than the 30 needed to tell the two tables apart -- no verdict" in text
+    assert "留出2020-2022年检验仅有6个窗口（至少需30个）" in text
+    assert "nan" not in text and not any(v in text for v in VERDICTS)

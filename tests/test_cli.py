@@ -150,3 +150,39 @@ def test_demo_runs_the_main_job_on_the_shipped_data(tmp_path, capsys):
     p_meet = table["p_meet"].dropna()
     assert len(p_meet) >= 4 and p_meet.between(0, 1).all()
     assert (out / "national_fan_chart.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("command, out, expected", [
+    ("assess", "res.txt", "--out {out}: cannot write a table to this file type; use a file name ending in "
+                          ".csv, .xlsx, .json or .parquet."),
+    ("forecast", "fc.xls", "--out {out}: cannot write a table to this file type"),
+    ("report", "r.pdf", "--out {out}: cannot write a report to this file type; use a file name ending in "
+                        ".html, .xlsx or .docx."),
+])
+def test_an_output_type_we_cannot_write_is_refused_before_any_work(command, out, expected, tmp_path, data_dir,
+                                                                     capsys):
+    """``--out res.txt`` was refused only after the whole computation, as "the input was refused"
+    (s33 tester, defect 3): the README says --out is checked before any work."""
+    path = tmp_path / out
+    inputs = ["--history", str(data_dir / "china" / "national_history.csv")]
+    if command != "forecast":
+        inputs += ["--plan", str(data_dir / "china" / "national_targets.csv")]
+    assert main([command, *inputs, "--out", str(path), "--no-track"]) == 2
+    err = capsys.readouterr().err
+    assert expected.format(out=path) in err
+    assert "the input was refused" not in err and "reading" not in err and "forecasting" not in err
+    assert not path.exists()
+
+
+def test_max_charts_below_zero_is_refused_and_zero_means_none(tmp_path, data_dir, capsys):
+    """``--max-charts -1`` was accepted and the report read 扇形图仅列出0项 (s33 tester, defect 4)."""
+    out = tmp_path / "r.html"
+    argv = ["report", "--plan", str(data_dir / "china" / "national_targets.csv"),
+            "--history", str(data_dir / "china" / "national_history.csv"), "--as-of", "2022", "--no-track"]
+    assert main([*argv, "--max-charts", "-1", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "--max-charts -1: expected a number of fan charts >= 0 (0: none" in err and "reading" not in err
+    assert not out.exists()
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    assert "0: none" in " ".join(capsys.readouterr().out.split())

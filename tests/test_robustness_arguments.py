@@ -25,6 +25,14 @@ HISTORY = ROOT / "data" / "china" / "national_history.csv"
     (lambda: mt.assess(123, PLAN), "The 'history' parameter of assess"),
     (lambda: mt.assess(HISTORY, PLAN, seed=-1), "The 'seed' parameter of assess must be an int >= 0"),
     (lambda: mt.assess(HISTORY, PLAN, as_of="2022"), "The 'as_of' parameter of assess"),
+    # a mistyped year was taken and gave a table of no_data (s33 tester, defect 1)
+    (lambda: mt.assess(HISTORY, PLAN, as_of=202),
+     "The 'as_of' parameter of assess must be a year, an int in [1900, 2099] such as 2023, or None. Got 202"),
+    (lambda: mt.assess(HISTORY, PLAN, as_of=1800), "must be a year, an int in [1900, 2099]"),
+    (lambda: mt.assess(HISTORY, PLAN, as_of=2100), "must be a year, an int in [1900, 2099]"),
+    (lambda: mt.forecast(HISTORY, as_of=202), "The 'as_of' parameter of forecast must be a year"),
+    (lambda: mt.backtest(HISTORY, origins=[2019, 1800]),
+     "The 'origins' parameter of backtest must be a non-empty list of years in [1900, 2099]"),
     (lambda: mt.forecast(HISTORY, horizon="3"), "The 'horizon' parameter of forecast must be an int in [1, 50]. Got '3'"),
     (lambda: mt.forecast(HISTORY, horizon=True), "The 'horizon' parameter of forecast"),
     (lambda: mt.forecast(HISTORY, horizon=2.0), "The 'horizon' parameter of forecast"),
@@ -65,3 +73,28 @@ def test_cli_levels_as_a_fraction_exit_2_with_the_hint(tmp_path, capsys):
                  "--no-track", "--out", str(out)]) == 2
     assert "write 80 for the 80 % interval" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["assess", "report", "forecast"])
+@pytest.mark.parametrize("year", ["202", "1800", "2100"])
+def test_cli_as_of_outside_the_years_is_refused_before_any_work(command, year, tmp_path, capsys):
+    """``--as-of 202`` printed a table of 数据不足 / no_data with exit 0 (s33 tester, defect 1)."""
+    out = tmp_path / ("r.html" if command == "report" else "r.csv")
+    inputs = ["--history", str(HISTORY)] + (["--plan", str(PLAN)] if command != "forecast" else [])
+    assert main([command, *inputs, "--as-of", year, "--out", str(out), "--no-track"]) == 2
+    err = capsys.readouterr().err
+    assert f"--as-of {year}: expected a year in 1900-2099" in err and "e.g. --as-of 2023" in err
+    assert "reading" not in err and not out.exists()
+
+
+def test_cli_origins_outside_the_years_is_refused(tmp_path, capsys):
+    """``backtest --origins 1800`` backtested nothing and printed an empty table with exit 0."""
+    out = tmp_path / "bt.csv"
+    assert main(["backtest", "--history", str(HISTORY), "--origins", "2019,1800", "--out", str(out),
+                 "--no-track"]) == 2
+    err = capsys.readouterr().err
+    assert "--origins 2019,1800: expected a number of origins (e.g. 3) or comma-separated cut-off years " \
+           "in 1900-2099" in err and "1800 is not such a year" in err
+    assert not out.exists()
+    assert main(["backtest", "--history", str(HISTORY), "--origins", "two", "--no-track"]) == 2
+    assert "--origins two: expected a number of origins" in capsys.readouterr().err

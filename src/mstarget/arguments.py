@@ -15,6 +15,10 @@ import pandas as pd
 
 from .exceptions import ParameterError
 
+#: the years a table may hold: the readers refuse a year outside them (``mstarget.validation``
+#: keeps the same bounds), so an argument naming a year outside them is a typo (``as_of=202``)
+YEAR_MIN, YEAR_MAX = 1900, 2099
+
 
 def check_table(value, name: str, owner: str, *, optional: bool = False) -> None:
     """``value`` must be a file path (str or ``os.PathLike``) or a DataFrame (or ``None`` if
@@ -46,6 +50,17 @@ def check_int(value, name: str, owner: str, low: int | None = None, high: int | 
     else:
         expected = "an int"
     raise ParameterError.invalid(name, owner, expected + (" or None" if optional else ""), value)
+
+
+def check_year(value, name: str, owner: str, *, optional: bool = False) -> None:
+    """``value`` must be a year: an int in [:data:`YEAR_MIN`, :data:`YEAR_MAX`], the years a table
+    may hold. ``as_of=202`` would otherwise cut every series away and give a table of ``no_data``."""
+    if optional and value is None:
+        return
+    if _is_int(value) and YEAR_MIN <= value <= YEAR_MAX:
+        return
+    raise ParameterError.invalid(name, owner, f"a year, an int in [{YEAR_MIN}, {YEAR_MAX}] such as 2023"
+                                 + (", or None" if optional else ""), value)
 
 
 def check_seed(seed, owner: str) -> None:

@@ -27,7 +27,7 @@ import pandas as pd
 from . import metrics as M
 from .calibration import is_steady, required_stretch
 from .engine import Engine
-from .arguments import check_horizon, check_seed, check_table
+from .arguments import YEAR_MAX, YEAR_MIN, check_horizon, check_seed, check_table
 from .exceptions import ParameterError, UnknownModelError, kept_warnings
 from .forecast import DEFAULT_PATHS, run_forecast
 from .history import read_history
@@ -109,8 +109,9 @@ def _origins(hist: pd.DataFrame, origins) -> list[int]:
         last = int(hist["year"].max())
         return [last - k for k in range(int(origins), 0, -1)]
     out = sorted({int(o) for o in origins})
-    if not out:
-        raise ParameterError.invalid("origins", "backtest", "a non-empty list of years", origins)
+    if not out or not YEAR_MIN <= out[0] <= out[-1] <= YEAR_MAX:
+        raise ParameterError.invalid("origins", "backtest", f"a non-empty list of years in [{YEAR_MIN}, "
+                                     f"{YEAR_MAX}] (the last year each backtest trains on)", origins)
     return out
 
 

@@ -31,7 +31,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .arguments import check_horizon, check_levels, check_seed, check_table
+from .arguments import check_horizon, check_levels, check_seed, check_table, check_year
 from .engine import MIN_CHUNK, Engine, collect
 from .exceptions import ModelFallbackWarning, ModelFitError, ParameterError, ShortHistoryWarning
 from .history import read_history
@@ -842,6 +842,7 @@ def run_forecast(history, horizon, *, model="auto", seed: int = 0, n_paths: int 
     if not (isinstance(n_paths, (int, np.integer)) and 10 <= n_paths <= 1_000_000):
         raise ParameterError.invalid("n_paths", "forecast", "an int in [10, 1000000]", n_paths)
     check_seed(seed, "forecast")
+    check_year(as_of, "as_of", "forecast", optional=True)
     progress = Progress.of(progress)
     with progress.step("reading the history") if not isinstance(history, pd.DataFrame) else nullcontext():
         hist = read_history(history)

@@ -118,7 +118,8 @@ def _by_region(table: pd.DataFrame) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    common.check_outputs(args, "plan", "history")  # --out / --chart: writable, not an input
+    common.check_as_of(args)  # a year, before any work
+    common.check_outputs(args, "plan", "history")  # --out / --chart: a file type we write, writable, not an input
     settings = common.tracking_settings(args)
     with common.tracking_process(settings) as logger:  # MLflow loads meanwhile, on the other core
         return _run(args, settings, logger)

@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..arguments import YEAR_MAX, YEAR_MIN
 from ..backtest import backtest
+from ..exceptions import ParameterError
 from ..forecast import DEFAULT_PATHS
 from ..history import read_history
 from ..plan import read_plan
@@ -37,12 +39,25 @@ def register(sub) -> None:
 
 
 def _parse_origins(text: str):
-    parts = [t.strip() for t in str(text).split(",") if t.strip()]
-    nums = [int(t) for t in parts]
-    return nums[0] if len(nums) == 1 and nums[0] < 1000 else nums
+    """``--origins``: a count (one number below 1000) or cut-off years, each in the years a table
+    may hold; anything else is refused (ParameterError) before any work -- a mistyped year
+    (``--origins 1800``) would otherwise backtest nothing and print an empty table."""
+    expected = (f"--origins {text}: expected a number of origins (e.g. 3) or comma-separated cut-off years "
+                f"in {YEAR_MIN}-{YEAR_MAX} (e.g. 2019,2020,2021)")
+    try:
+        nums = [int(t.strip()) for t in str(text).split(",") if t.strip()]
+    except ValueError:
+        raise ParameterError(expected + ".") from None
+    if len(nums) == 1 and nums[0] < 1000:
+        return nums[0]
+    bad = [n for n in nums if not YEAR_MIN <= n <= YEAR_MAX]
+    if not nums or bad:
+        raise ParameterError(expected + (f"; {bad[0]} is not such a year." if bad else "."))
+    return nums
 
 
 def run(args: argparse.Namespace) -> int:
+    _parse_origins(args.origins)  # before any work
     details_out = None
     if args.out:
         out = Path(args.out)
@@ -58,11 +73,7 @@ def _run(args: argparse.Namespace, details_out, settings, logger) -> int:
     engine = common.engine_of(args, "backtest")
     history = read_history(args.history, region=args.region)
     plan = read_plan(args.plan, region=args.region) if args.plan else None
-    try:
-        origins = _parse_origins(args.origins)
-    except ValueError:
-        common.error(f"error: --origins must be a count or comma-separated years; got {args.origins!r}")
-        return common.EXIT_BAD_INPUT
+    origins = _parse_origins(args.origins)
     common.inputs_accepted(logger)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     res = backtest(history, model=models, horizon=args.horizon, origins=origins, seed=args.seed,

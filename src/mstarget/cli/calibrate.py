@@ -12,19 +12,29 @@ against the shipped one.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 
 import numpy as np
 import pandas as pd
 
 from .. import tracking
-from ..calibration import default_calibration
+from ..calibration import Calibration, default_calibration
 from ..exceptions import DataValidationError, ParameterError
 from ..history import read_history
 from ..learning import check_learned, learn
 from ..progress import Progress
 from . import common
 
+#: the held-out check's windows: points, and years ahead (check_learned's defaults)
+CHECK_POINTS, CHECK_HORIZON = 4, 2
 MODEL = "pooled_drift"  # the model auto uses for the 1-7 point series of a plan
+#: fewer regions of every indicator than this: nothing to learn how a region strays from its
+#: peers, and every class of series would take the same few errors -- refused
+MIN_REGIONS = 2
+#: the panel the README advises; a smaller one is learned from with a warning, in the file too
+ADVISED_REGIONS, ADVISED_YEARS = 20, 6
+#: a held-out check on fewer windows than this cannot tell the two tables apart: no verdict
+MIN_CHECK_WINDOWS = 30
 
 
 def register(sub) -> None:
@@ -55,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
                              "ending in .json.")
     if not 1 <= args.horizon <= 10:
         raise ParameterError(f"--horizon must be between 1 and 10 years; got {args.horizon}.")
-    common.check_outputs(args, "panel")
+    common.check_outputs(args, "panel", out_types=(".json",))
     settings = common.tracking_settings(args)
     with common.tracking_process(settings) as logger:
         return _run(args, settings, logger)
@@ -65,11 +75,15 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     prog = Progress(True)
     with prog.step("reading the panel"):
         panel = read_history(args.panel, region=args.region)
+    small = panel_size_note(panel, args.panel)  # refuses a panel with nothing to learn from
     common.inputs_accepted(logger)
     n_ind, n_reg = panel["indicator"].nunique(), panel["region"].nunique()
     with prog.step(f"learning from every window of {n_ind} indicators x {n_reg} regions "
                    f"({int(panel['year'].min())}-{int(panel['year'].max())}), up to {args.horizon} years ahead"):
         cal = learn(panel, horizon=args.horizon, seed=args.seed)
+    if small:
+        common.error(f"warning: {small}")
+        cal = with_warning(cal, small)
     with prog.step(f"writing {args.out}"):
         cal.save(args.out)
     summary = comparison(cal)
@@ -78,9 +92,15 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     if not args.no_check:
         with prog.step("checking on the panel's last 3 years (learned on the years before)"):
             try:
-                check = check_learned(panel, seed=args.seed)
+                check = check_learned(panel, n_points=CHECK_POINTS, horizon=CHECK_HORIZON, seed=args.seed)
             except DataValidationError as exc:  # a short panel: learned anyway, not checked
                 common.echo(f"\nnot checked: {exc}")
+        if check is not None and int(check["windows"].min()) == 0:
+            years = check["test_years"].iloc[0]
+            common.echo(f"\nnot checked: no series of the panel has {CHECK_POINTS} consecutive years whose value "
+                        f"{CHECK_HORIZON} years on falls in the held-out years {years}, so there is nothing to "
+                        "score the two tables on (未检验：留出年份内没有可检验的窗口).")
+            check = None
         if check is not None:
             common.echo("\n" + common.format_table(check.round(3)))
             common.echo(verdict(check))
@@ -100,6 +120,37 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     return common.EXIT_OK
 
 
+def panel_size_note(panel: pd.DataFrame, source: str) -> str | None:
+    """Refuse (DataValidationError, exit 2) a panel with no indicator in :data:`MIN_REGIONS`
+    regions; for one smaller than the README advises, the warning to print and keep in the file."""
+    per_indicator = panel.groupby("indicator")["region"].nunique()
+    most, n_years = int(per_indicator.max()), int(panel["year"].nunique())
+    if most < MIN_REGIONS:
+        regions = list(pd.unique(panel["region"].dropna()))
+        named = "、".join(map(str, regions[:3])) + (" ..." if len(regions) > 3 else "")
+        raise DataValidationError(
+            f"--panel: no indicator of this panel is given for {MIN_REGIONS} regions or more "
+            f"(at most {most}: {named}); "
+            f"calibrate learns from the same indicators in at least {MIN_REGIONS} regions "
+            f"({ADVISED_REGIONS}+ advised, {ADVISED_YEARS}+ years each). From one region's series every class "
+            "of series would get the same few errors. Add the other regions' series of these indicators to the "
+            "panel, or keep the shipped calibration (leave out --calibration). Nothing was written.",
+            source=str(source))
+    if most >= ADVISED_REGIONS and n_years >= ADVISED_YEARS:
+        return None
+    return (f"learned from a small panel: at most {most} regions per indicator and {n_years} years "
+            f"({ADVISED_REGIONS}+ regions and {ADVISED_YEARS}+ years advised); most classes of series borrow "
+            "their factors from a few others, so the table is rough: use it only where a held-out check "
+            "favours it over the shipped one (样本较小，校准结果仅供参考)")
+
+
+def with_warning(cal: Calibration, note: str) -> Calibration:
+    """``cal`` with ``note`` in its learned model's provenance (kept in the saved file)."""
+    prov = dict(cal.meta.get("model_provenance", {}))
+    prov[MODEL] = f"{prov.get(MODEL, cal.provenance)}; WARNING: {note}"
+    return dataclasses.replace(cal, meta={**cal.meta, "model_provenance": prov})
+
+
 #: windows shown in the summary: (points, smoothness ratio, peers' agreement) -> label
 SHOWN = ((4, 0.1, 0.9, "4年数据，平稳，各地区同向 (4 points, smooth, regions moving alike)"),
          (4, 1.0, 0.6, "4年数据，波动，各地区不一 (4 points, uneven, regions differing)"),
@@ -108,8 +159,16 @@ SHOWN = ((4, 0.1, 0.9, "4年数据，平稳，各地区同向 (4 points, smooth,
 
 
 def verdict(check: pd.DataFrame) -> str:
-    """One sentence on the held-out check: which table was the more honest on the later years."""
+    """One sentence on the held-out check: which table was the more honest on the later years --
+    none on fewer than :data:`MIN_CHECK_WINDOWS` windows, too few to tell them apart."""
     ship, mine = (check.set_index("calibration").loc[k] for k in ("shipped", "learned"))
+    n = int(mine["windows"])
+    if n < MIN_CHECK_WINDOWS:
+        return (f"留出{mine['test_years']}年检验仅有{n}个窗口（至少需{MIN_CHECK_WINDOWS}个），"
+                "不足以判断哪种校准更准确，不作结论。\n"
+                f"held out {mine['test_years']}: {n} window{'s' * (n != 1)}, fewer than the {MIN_CHECK_WINDOWS} "
+                "needed to tell the two tables apart -- no verdict; check with a longer panel, or more "
+                "regions, before you use --calibration.")
     better = sum([abs(mine["cov_80"] - 0.8) < abs(ship["cov_80"] - 0.8), mine["ece"] < ship["ece"],
                   mine["brier"] < ship["brier"]])
     said, said_zh = (("your table was the more honest on those years: use it with --calibration",

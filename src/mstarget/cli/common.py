@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..arguments import YEAR_MAX, YEAR_MIN
 from ..calibration import Calibration
 from ..engine import Engine
 from ..exceptions import ParameterError
@@ -106,8 +107,13 @@ def log_run(proc, name: str, *args, **kwargs):
     return PendingRun(proc, name, *args, **kwargs).result()
 
 
+#: the file types a result table is written to (:func:`mstarget.io.write_table`)
+TABLE_TYPES = (".csv", ".xlsx", ".json", ".parquet")
+
+
 def add_out_flag(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", default=None, help="write the result table here (.csv, .xlsx or .json)")
+    p.add_argument("--out", default=None,
+                   help="write the result table here (.csv, .xlsx, .json or .parquet)")
 
 
 def add_chart_flag(p: argparse.ArgumentParser, what: str) -> None:
@@ -121,21 +127,44 @@ def check_chart_path(path: str | None) -> None:
                              f"name ending in {', '.join(FIGURE_TYPES)}.")
 
 
+def check_out_type(path: str | None, types: tuple[str, ...] = TABLE_TYPES, *, flag: str = "--out",
+                   what: str = "a table", shown: tuple[str, ...] | None = None) -> None:
+    """Refuse an output file type that cannot be written before any work is done (ParameterError);
+    the message names ``shown`` (default: every one of ``types``)."""
+    if path and Path(path).suffix.lower() not in types:
+        shown = shown or types
+        names = ", ".join(shown[:-1]) + (f" or {shown[-1]}" if len(shown) > 1 else shown[-1])
+        raise ParameterError(f"{flag} {path}: cannot write {what} to this file type; use a file name "
+                             f"ending in {names}.")
+
+
 def check_outputs(args: argparse.Namespace, *inputs: str,
-                  extra: tuple[tuple[str, str], ...] = ()) -> None:
-    """Before any work: ``--out`` and ``--chart`` (when given) can be written and spare the inputs.
+                  extra: tuple[tuple[str, str], ...] = (), out_types: tuple[str, ...] = TABLE_TYPES) -> None:
+    """Before any work: ``--out`` (of one of ``out_types``) and ``--chart`` (when given) can be
+    written and spare the inputs.
 
     ``inputs`` are the attribute names of the input flags (``"plan"``, ``"history"``); ``extra``
-    adds (flag, path) outputs written besides ``--out`` (e.g. a details table). An output that
-    names an input or another output raises ParameterError (exit 2); one that cannot be written
-    (a folder, a file as parent, a read-only folder) EnvironmentProblem (exit 4).
+    adds (flag, path) outputs written besides ``--out`` (e.g. a details table). A file type that
+    cannot be written, or an output that names an input or another output, raises
+    ParameterError (exit 2); one that cannot be written (a folder, a file as parent, a read-only
+    folder) EnvironmentProblem (exit 4).
     """
+    check_out_type(getattr(args, "out", None), out_types)
     check_chart_path(getattr(args, "chart", None))
     given = [(f"--{name.replace('_', '-')}", getattr(args, name, None)) for name in inputs]
     outs = [(flag, path) for flag, path in (("--out", getattr(args, "out", None)),
                                              ("--chart", getattr(args, "chart", None)), *extra) if path]
     for i, (flag, path) in enumerate(outs):
         check_output_path(path, flag=flag, inputs=given + outs[:i])
+
+
+def check_as_of(args: argparse.Namespace) -> None:
+    """``--as-of`` (when given) is a year a table may hold, refused before any work when it is not:
+    a typo (``--as-of 202``) would cut every series away and print a table of 数据不足 / no_data."""
+    as_of = getattr(args, "as_of", None)
+    if as_of is not None and not YEAR_MIN <= as_of <= YEAR_MAX:
+        raise ParameterError(f"--as-of {as_of}: expected a year in {YEAR_MIN}-{YEAR_MAX}, the last year of "
+                             "history to use (e.g. --as-of 2023); leave --as-of out to use all the history.")
 
 
 def display_width(text: str) -> int:
@@ -214,7 +243,8 @@ def add_assessment_inputs(p: argparse.ArgumentParser, *, history_required: bool 
     p.add_argument("--strict", action="store_true",
                    help="refuse (exit 2, nothing written) when a plan row has no history or a "
                         "history series matches no plan row")
-    p.add_argument("--as-of", type=int, default=None, help="use only history up to this year")
+    p.add_argument("--as-of", type=int, default=None,
+                   help=f"use only history up to this year ({YEAR_MIN}-{YEAR_MAX}; default: all of it)")
     p.add_argument("--model", default="auto", help="model name or spec file (default: auto)")
     p.add_argument("--seed", type=int, default=0)
 

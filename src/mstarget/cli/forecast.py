@@ -18,7 +18,8 @@ def register(sub) -> None:
     p.add_argument("--horizon", type=int, default=3, help="years ahead (default 3)")
     p.add_argument("--model", default="auto", help="model name or spec file (default: auto)")
     p.add_argument("--levels", default="80,95", help="interval levels in %% (default 80,95)")
-    p.add_argument("--as-of", type=int, default=None, help="use only history up to this year")
+    p.add_argument("--as-of", type=int, default=None,
+                   help="use only history up to this year (1900-2099; default: all of it)")
     p.add_argument("--seed", type=int, default=0)
     common.add_reference_flag(p)
     common.add_calibration_flag(p)
@@ -36,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     if args.register and not settings.enabled:
         common.error("error: --register needs tracking; drop --no-track (or unset MSTARGET_NO_TRACK)")
         return common.EXIT_BAD_INPUT
+    common.check_as_of(args)
     common.check_outputs(args, "history")
     with common.tracking_process(settings) as logger:  # MLflow loads meanwhile, on the other core
         return _run(args, settings, logger)

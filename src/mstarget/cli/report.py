@@ -6,10 +6,10 @@ import warnings
 
 from ..assess import assess_detailed, read_inputs
 from ..history import read_history
-from ..exceptions import UnmatchedWarning
+from ..exceptions import ParameterError, UnmatchedWarning
 from ..matching import match
 from ..progress import Progress
-from ..report import check_report_paths, write_report
+from ..report import REPORT_TYPES, check_report_paths, write_report
 from . import common
 
 
@@ -29,7 +29,7 @@ def register(sub) -> None:
                    help="language of the report (default: Chinese when the plan's names are Chinese)")
     p.add_argument("--max-charts", type=int, default=40,
                    help="at most this many fan charts: binding targets plus the most at risk "
-                        "(default 40; the overview chart always covers every target)")
+                        "(default 40; 0: none; the overview chart always covers every target)")
     common.add_reference_flag(p)
     common.add_calibration_flag(p)
     common.add_engine_flags(p)
@@ -38,7 +38,13 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = check_report_paths(args.out)  # refuse a bad file type before any work is done
+    common.check_as_of(args)  # a year, before any work
+    if args.max_charts < 0:
+        raise ParameterError(f"--max-charts {args.max_charts}: expected a number of fan charts >= 0 (0: none; "
+                             "the overview chart always covers every target).")
+    for out in args.out:  # refuse a bad file type before any work is done
+        common.check_out_type(out, REPORT_TYPES, what="a report", shown=(".html", ".xlsx", ".docx"))
+    paths = check_report_paths(args.out)
     for p in paths:  # writable, and none of them an input
         common.check_output_path(str(p), flag="--out", inputs=[("--plan", args.plan),
                                                               ("--history", args.history)])
@@ -63,7 +69,7 @@ def _run(args: argparse.Namespace, paths, settings, logger) -> int:
         warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
                                          seed=args.seed, progress=prog, backend=engine, reference=reference,
-                                         calibration=calibration, max_details=max(args.max_charts, 0))
+                                         calibration=calibration, max_details=args.max_charts)
     with prog.step("writing the report"):
         write_report(table, details, paths, title=args.title, plan=plan, lang=args.lang,
                      as_of=args.as_of, max_charts=args.max_charts)
