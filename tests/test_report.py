@@ -18,7 +18,7 @@ from report_helpers import dinghu_history, dinghu_plan
 import mstarget as mt
 from mstarget.assess import assess_detailed
 from mstarget.cli.main import main
-from mstarget.report import write_report
+from mstarget.report import build_report, write_report
 from mstarget.report.formatting import numbers_in
 from mstarget.report.model import COLUMNS
 from mstarget.report.narrative import RANGE_LABEL
@@ -253,3 +253,53 @@ def test_national_report_on_real_data(tmp_path, data_dir):
     page = out.read_text(encoding="utf-8")
     assert page.count('<tr data-row="') == 5 and "每万人口高价值发明专利拥有量" in page
     assert "暂无监测数据" in page  # 制造业产品质量合格率 has no history
+    # its unmatched series are listed with Chinese headers, and no id given again as their name
+    section = re.search(r'<section id="unmatched">(.*?)</section>', page, re.S).group(1)
+    assert "<th>地区</th><th>指标代码</th><th>指标名称</th><th>观测年数</th><th>起始年</th><th>截止年</th><th>建议</th>" \
+           in section and "n_obs" not in section
+    assert '<td class="wrap">food_sampling_batches</td><td class="wrap">–</td>' in section
+
+
+UNMATCHED_PLAN_HEADER = ["地区", "指标代码", "指标名称", "目标年", "建议"]
+UNMATCHED_HISTORY_HEADER = ["地区", "指标代码", "指标名称", "观测年数", "起始年", "截止年", "建议"]
+
+
+def test_unmatched_data_are_listed_in_chinese_in_every_format(tmp_path):
+    """SYNTHETIC series added to the Dinghu history: one under 鼎湖 (the district without 区), one the
+    plan lacks; neither names itself, so the plan's 指标名称 is shown where it has one, else –."""
+    extra = pd.DataFrame([{"region": r, "indicator": i, "year": y, "value": v, "source": "synthetic"}
+                          for r, i in (("鼎湖", "market_entities_total"), ("鼎湖区", "stray_series"))
+                          for y, v in ((2021, 2.2), (2022, 2.4), (2023, 2.7))])
+    with pytest.warns(mt.UnmatchedWarning):
+        table, details = assess_detailed(pd.concat([dinghu_history(), extra]), mt.read_plan(dinghu_plan()),
+                                         as_of=2023, seed=0)
+    outs = [tmp_path / "u.html", tmp_path / "u.xlsx", tmp_path / "u.docx"]
+    write_report(table, details, outs, max_charts=1)
+    typo = ["鼎湖", "market_entities_total", "期末市场主体总量", "3", "2021", "2023", "地区是否应为鼎湖区（地区不按猜测匹配）"]
+    stray = ["鼎湖区", "stray_series", "–", "3", "2021", "2023", ""]
+    plan_row = ["鼎湖区", "local_standards", "地方标准", "2025", ""]
+
+    section = re.search(r'<section id="unmatched">(.*?)</section>', outs[0].read_text(encoding="utf-8"), re.S).group(1)
+    html_rows = [[htmllib.unescape(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr)]
+                 for tr in re.findall(r"<tr>(.*?)</tr>", section)]
+    assert html_rows == [UNMATCHED_PLAN_HEADER, plan_row, UNMATCHED_HISTORY_HEADER, typo, stray]
+
+    ws = load_workbook(outs[1])["未匹配的数据"]
+    sheet = [["" if v is None else str(v) for v in r] for r in ws.iter_rows(values_only=True) if any(r)]
+    assert [r[:len(UNMATCHED_PLAN_HEADER)] for r in sheet[1:3]] == [UNMATCHED_PLAN_HEADER, plan_row]
+    assert [r[:len(UNMATCHED_HISTORY_HEADER)] for r in sheet[4:7]] == [UNMATCHED_HISTORY_HEADER, typo, stray]
+
+    _, _, plan_table, history_table = Document(outs[2]).tables
+    assert [[c.text for c in r.cells] for r in plan_table.rows] == [UNMATCHED_PLAN_HEADER, plan_row]
+    assert [[c.text for c in r.cells] for r in history_table.rows] == [UNMATCHED_HISTORY_HEADER, typo, stray]
+
+
+def test_a_table_title_ending_in_its_main_indicators_is_not_repeated(assessed):
+    """A mid-term table titled …规划主要指标完成情况 (the sheet's own title): the heading names the plan once."""
+    plan, table, details = assessed
+    plan = plan.copy()
+    plan.attrs["title"] = "肇庆市鼎湖区市场监管现代化“十四五”规划主要指标完成情况"
+    report = build_report(table, details, plan=plan)
+    assert report.title == "《肇庆市鼎湖区市场监管现代化“十四五”规划》主要指标中期评估"
+    assert build_report(table, details, title="《鼎湖区“十四五”规划》主要指标完成情况表").title == \
+        "《鼎湖区“十四五”规划》主要指标中期评估"

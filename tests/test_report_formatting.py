@@ -12,6 +12,7 @@ from mstarget.report.formatting import (
     numbers_in,
     pace_decimals,
     probability_cell,
+    probability_words,
     round_half_up,
     row_decimals,
     share_cell,
@@ -73,3 +74,10 @@ def test_the_text_shows_exactly_the_stored_value(v, decimals):
     assert float(c.text.replace(",", "")) == pytest.approx(c.value, abs=10 ** -(decimals + 3))
     assert abs(c.value - v) <= 0.5 * 10 ** -decimals + 1e-9 * max(1, abs(v))
     assert round_half_up(c.value, decimals) == c.value
+
+
+def test_a_sentence_says_an_extreme_probability_in_words():
+    """Tables keep <1% / >99%; prose says 不足1% / 超过99% (实现概率为<1% is not a sentence)."""
+    assert [probability_cell(p).text for p in (0.001, 0.999, 0.37)] == ["<1%", ">99%", "37%"]
+    assert [probability_words(probability_cell(p).text) for p in (0.001, 0.999, 0.37)] == ["不足1%", "超过99%", "37%"]
+    assert probability_words("<1%", "en") == "less than 1%" and probability_words(">99%", "en") == "more than 99%"

@@ -6,7 +6,9 @@ Data: the real Dinghu plan with SYNTHETIC 2021-2023 history and synthetic edge r
 from __future__ import annotations
 
 import re
+import warnings
 
+import pandas as pd
 import pytest
 from report_helpers import dinghu_history, dinghu_plan
 
@@ -124,7 +126,7 @@ def test_every_case_has_its_own_wording(reports, assessed):  # issue 12
                                              "完成目标增量的48%，慢于时间进度（60%）。")
     observed = _row(zh, "2022年度抽检任务（合成）")
     assert observed.narrative == ("2022年度抽检任务（合成）：目标年2022年实际为5,750批次，已达到目标（≥5,600批次）。"
-                                  "评价：提前实现。")
+                                  "评价：已完成。")  # its target year is past: met, not "early"
     early = _row(zh, "药品抽检合格率")
     assert "已达到目标（≥99.0%）" in early.narrative and "届时达标的概率为" in early.narrative
     for row in zh.rows:  # no invented certainty, no raw floats
@@ -148,8 +150,11 @@ def test_overall_paragraph_counts_and_names_the_binding_targets_at_risk(reports)
     zh, en = reports["zh"], reports["en"]
     counts = dict(zip(zh.summary["category"], zh.summary["total"]))
     assert zh.overall.startswith("本次评估共19项指标（约束性3项、预期性16项），数据截至2023年。")
-    assert (f"有进度数据的{19 - counts['insufficient_data']}项中，提前实现{counts['achieved']}项、快于预期"
-            f"{counts['ahead']}项、基本符合预期{counts['on_schedule']}项、滞后{counts['behind']}项") in zh.overall
+    closed = counts["completed"] + counts["not_completed"]  # the 2022 annual target, judged on its year
+    assert closed == 1 and (f"目标年已有实际数据的1项中，已完成{counts['completed']}项、未完成{counts['not_completed']}项；"
+                            f"其余有进度数据的{19 - closed - counts['insufficient_data']}项中，提前实现"
+                            f"{counts['achieved']}项、快于预期{counts['ahead']}项、基本符合预期{counts['on_schedule']}项、"
+                            f"滞后{counts['behind']}项") in zh.overall
     at_risk = [r for r in zh.rows if r.binding and (r.category == "behind" or percent_int(r.raw["p_meet"]) < 50)]
     safe = [r for r in zh.rows if r.binding and r not in at_risk]
     assert at_risk, "the synthetic data should put a binding target at risk"
@@ -163,7 +168,7 @@ def test_overall_paragraph_counts_and_names_the_binding_targets_at_risk(reports)
 def test_summary_by_category_lists_binding_indicators_first(reports):  # issue 12
     zh = reports["zh"]
     assert [r.binding for r in zh.rows[:3]] == [True, True, True] and not zh.rows[3].binding
-    assert list(zh.summary["label"]) == ["提前实现", "快于预期", "基本符合预期", "滞后", "数据不足"]
+    assert list(zh.summary["label"]) == ["已完成", "未完成", "提前实现", "快于预期", "基本符合预期", "滞后", "数据不足"]
     assert zh.summary["total"].sum() == 19
     for s in zh.summary.itertuples():
         members = [r for r in zh.rows if r.category == s.category]
@@ -194,3 +199,120 @@ def test_a_target_written_in_words_is_shown_as_written_with_its_figure():
         assert figure.startswith("≥98")  # the baseline, as the row's other figures are rounded
         assert r.figures()["target"] == cell.format(figure)
         assert said.format(figure) in r.narrative
+
+
+# -- a target year already observed, a history ending before the baseline, no baseline ------------
+
+def _assessed(history: pd.DataFrame, plan: pd.DataFrame, as_of: int):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mt.ShortHistoryWarning)
+        return assess_detailed(history, mt.read_plan(plan), as_of=as_of, seed=0)
+
+
+def _series(region: str, indicator: str, first: int, values, unit: str) -> list[dict]:
+    return [{"region": region, "indicator": indicator, "year": first + k, "value": v, "unit": unit}
+            for k, v in enumerate(values)]
+
+
+def _plan_row(indicator, name, unit, by, baseline, ty, target, attribute="预期性") -> dict:
+    return {"region": "测试区", "indicator": indicator, "name": name, "unit": unit, "baseline_year": by,
+            "baseline": baseline, "target_year": ty, "target": target, "attribute": attribute}
+
+
+@pytest.fixture(scope="module")
+def final_report():
+    """SYNTHETIC figures: a 十四五 table assessed as of its 2025 target year, every 2025 value observed."""
+    history = pd.DataFrame(
+        _series("测试区", "met", 2018, [50, 55, 60, 64, 68, 71, 74, 78], "家")
+        + _series("测试区", "missed", 2018, [50, 55, 60, 62, 63, 65, 66, 68], "家")
+        + _series("测试区", "pledge", 2021, [0.8, 1.1, 1.3, 0.9, 0.6], "亿元"))
+    plan = pd.DataFrame([_plan_row("met", "达标指标", "家", 2020, "60", 2025, "≥75", "约束性"),
+                         _plan_row("missed", "未达标指标", "家", 2020, "60", 2025, "≥75", "约束性"),
+                         _plan_row("pledge", "质押融资", "亿元", 2020, "〈0〉", 2025, "〈5〉")])
+    table, details = _assessed(history, plan, 2025)
+    return build_report(table, details, title="测试区市场监管“十四五”规划", date="2026-03-01")
+
+
+def test_a_final_evaluation_says_achieved_or_not_never_early_or_behind(final_report):
+    """Every target year observed: 总结评估, 已完成 / 未完成, not the mid-term 提前实现 / 滞后."""
+    r = final_report
+    assert r.title == "《测试区市场监管“十四五”规划》主要指标总结评估"
+    said = {row.name: row.narrative for row in r.rows}
+    assert said["达标指标"] == "达标指标：目标年2025年实际为78家，已达到目标（≥75家）。评价：已完成。"
+    assert said["未达标指标"] == "未达标指标：目标年2025年实际为68家，未达到目标（≥75家）。评价：未完成。"
+    assert said["质押融资"] == ("质押融资：2020年基期以来至目标年2025年累计完成4.70亿元，未达到目标（≥5.00亿元）。"
+                             "评价：未完成。")
+    assert [row.cells["category"].text for row in r.rows] == ["已完成", "未完成", "未完成"]
+    assert list(r.summary["label"]) == ["已完成", "未完成", "数据不足"]
+    assert r.overall == ("本次评估共3项指标（约束性2项、预期性1项），数据截至2025年。目标年已有实际数据的3项中，"
+                         "已完成1项、未完成2项。约束性指标中需重点关注：未达标指标（未完成）。预期性指标中未完成的有1项。")
+    assert r.notes[1] == ("评价口径（总结评估）：目标年已有实际数据（或可由前后年份插值）的指标按目标年实际值评价："
+                          "达到目标为已完成，未达到为未完成；基期以后尚无数据的为数据不足。")
+    everything = " ".join([r.overall, *r.notes, *said.values()])
+    assert not any(word in everything for word in ("提前实现", "滞后", "中期评估"))
+
+
+def test_a_past_target_in_a_mid_term_report_reads_achieved_and_the_rules_say_both():
+    """SYNTHETIC figures: a 十三五 2020 target assessed as of 2022 beside an open 十四五 target."""
+    history = pd.DataFrame(_series("测试区", "patents", 2015, [6.3, 7.0, 8.1, 9.2, 10.5, 12.5, 13.4, 14.1], "件/万人")
+                           + _series("测试区", "firms", 2020, [1.89, 2.16, 2.43], "万户"))
+    plan = pd.DataFrame([_plan_row("patents", "每万人口发明专利拥有量", "件/万人", 2015, "6.3", 2020, "12"),
+                         _plan_row("firms", "期末市场主体总量", "万户", 2020, "〔1.89〕", 2025, "〔3.12〕")])
+    r = build_report(*_assessed(history, plan, 2022), date="2023-03-01")
+    assert r.title == "测试区规划主要指标中期评估"
+    past, open_ = (_row(r, "每万人口发明专利拥有量"), _row(r, "期末市场主体总量"))
+    assert past.narrative.endswith("已达到目标（≥12.0件/万人）。评价：已完成。")
+    assert open_.cells["category"].text in ("快于预期", "基本符合预期", "滞后")
+    assert r.overall.startswith("本次评估共2项指标（约束性0项、预期性2项），数据截至2022年。目标年已有实际数据的1项中，"
+                                "已完成1项、未完成0项；其余有进度数据的1项中，")
+    assert r.notes[1].startswith("评价口径：目标年已有实际数据（或可由前后年份插值）的指标按目标年实际值评价：达到目标为"
+                                 "已完成，未达到为未完成；目标年尚无实际数据的指标按国家发展改革委中期评估用语评价，"
+                                 "已达到目标为提前实现；")
+
+
+def test_a_history_ending_before_the_baseline_year_is_said_so():
+    """SYNTHETIC figures: 2012-2018 history, a 2020 baseline: the forecast extends that history."""
+    history = pd.DataFrame(_series("测试区", "old", 2012, [5, 5.5, 6, 6.2, 6.8, 7.1, 7.5], "件/万人"))
+    plan = pd.DataFrame([_plan_row("old", "每万人口发明专利拥有量", "件/万人", 2020, "8", 2025, "≥10")])
+    table, details = _assessed(history, plan, 2023)
+    for lang, start in (("zh", "每万人口发明专利拥有量：历史数据截至2018年，早于2020年基期（8件/万人），基期以后尚无"
+                               "监测数据，无法判断进度。按历史数据的趋势外推，预计2025年为"),
+                        ("en", "每万人口发明专利拥有量: the history ends in 2018, before the base year 2020 (8件/万人); "
+                               "nothing is observed after the base year, so progress cannot be judged. Extending "
+                               "the history's trend gives ")):
+        row = build_report(table, details, lang=lang).rows[0]
+        assert row.narrative.startswith(start), row.narrative
+        assert not any(w in row.narrative for w in ("仅有", "宽泛估计", "only 20", "broad estimate"))
+        assert row.cells["forecast"].text in row.narrative and row.cells["category"].text in row.narrative
+
+
+def test_a_target_without_progress_is_rated_by_its_probability_in_words():
+    """SYNTHETIC figures: no baseline in the plan, so no progress share; the rating says it follows
+    p_meet (as the notes' rule does), and a probability below 1% is written 不足1% in the prose."""
+    history = pd.DataFrame(_series("测试区", "x", 2021, [50, 52, 53], "家"))
+    plan = pd.DataFrame([_plan_row("x", "无基期指标", "家", None, None, 2025, "≥80", "约束性")])
+    table, details = _assessed(history, plan, 2023)
+    r = build_report(table, details)
+    row = r.rows[0]
+    shown = (row.cells["progress_share"].text, row.cells["p_meet"].text, row.cells["category"].text)
+    assert shown == ("–", "<1%", "滞后")  # the table keeps <1%
+    assert "（规划未给出基期值，无法计算目标进度）" in row.narrative
+    assert "实现目标（≥80家）的概率不足1%。" in row.narrative and "<1%" not in row.narrative
+    assert row.narrative.endswith("按实现概率评价：滞后。")
+    assert "约束性指标中需重点关注：无基期指标（实现概率不足1%，滞后）。" in r.overall
+    assert "目标进度无法计算的（如规划未给出基期值，或基期值已处于目标一侧），按实现概率评价：不低于50%为基本符合预期，" \
+           "低于50%为滞后" in r.notes[1]
+    en = build_report(table, details, lang="en").rows[0].narrative
+    assert "is less than 1%." in en and en.endswith("Assessment (by the probability): behind schedule.")
+
+
+def test_a_met_target_needs_no_more_change_per_year(reports):
+    """尚需年均变化 of a target already met reads 已达到 (not -0.067 beside another row's 0.00)."""
+    zh, en = reports["zh"], reports["en"]
+    met = [row for row in zh.rows if row.category in ("achieved", "completed")]
+    assert {row.name for row in met} >= {"药品抽检合格率", "2022年度抽检任务（合成）"}
+    assert {row.cells["required_pace"].text for row in met} == {"已达到"}
+    # decimals set by the paces shown: two for +0.4x, not three for a hidden -0.067
+    assert re.fullmatch(r"\+\d\.\d\d", _row(zh, "药品抽检合格率").cells["observed_pace"].text)
+    assert {row.cells["required_pace"].text for row in en.rows if row.category == "achieved"} == {"met"}
+    assert "已达到目标的记为“已达到”" in zh.notes[2]

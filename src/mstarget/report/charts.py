@@ -26,10 +26,10 @@ import pandas as pd
 from ..assess import fan_bands
 from ..chart_choice import chart_selection, risk_rank
 from ..plotting import cjk_font, pyplot, quiet_glyphs, save_figure  # noqa: F401  (save_figure re-exported)
-from ..schedule import CATEGORY_ZH
 from .formatting import (contains_cjk, display_width, is_missing, number_text, place_name, probability_cell,
                          row_decimals)
-from .model import CATEGORY_COLOURS, CATEGORY_EN, DIRECTION_SIGN, display_order
+from .model import (CATEGORY_COLOURS, CATEGORY_LABELS, DIRECTION_SIGN, display_order, report_categories,
+                    report_category)
 
 #: panels of a :func:`fan_chart` at most (binding targets plus the most at risk)
 MAX_PANELS = 24
@@ -102,9 +102,8 @@ def _target_text(row: dict, lang: str) -> str:
 
 
 def _subtitle(row: dict, lang: str, with_target: bool) -> str:
-    cat = str(row.get("category") or "insufficient_data")
     L = LABELS[lang]
-    parts = [CATEGORY_ZH[cat] if lang == "zh" else CATEGORY_EN[cat]]
+    parts = [CATEGORY_LABELS[lang][report_category(row)]]
     if row.get("status") == "no_data":
         parts.append(L["no_data"])
     elif not is_missing(row.get("p_meet")):
@@ -338,8 +337,7 @@ def _overview_points(rows) -> pd.DataFrame:
         order = display_order(t)
         number = np.empty(len(t), dtype=int)
         number[order] = np.arange(1, len(t) + 1)
-        cat = t["category"].fillna("insufficient_data").astype(str) if "category" in t else \
-            pd.Series(["insufficient_data"] * len(t))
+        cat = report_categories(t)
         pts = pd.DataFrame({"number": number,
                             "p": 100 * pd.to_numeric(t["p_meet"], errors="coerce").to_numpy(float),
                             "x": 100 * (pd.to_numeric(t["progress_share"], errors="coerce")
@@ -419,16 +417,17 @@ def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
     fig.subplots_adjust(left=0.08, right=0.98, top=0.92, bottom=0.17)
     if len(pts) <= label_limit:
         chosen = list(range(len(pts)))
-    else:  # binding and behind-schedule targets, most at risk first, at most label_limit
-        cand = np.flatnonzero(pts["binding"].to_numpy(bool) | (pts["category"].to_numpy() == "behind"))
-        ranked = sorted(cand, key=lambda i: risk_rank({"category": pts["category"].iat[i],
-                                                       "p_meet": pts["p"].iat[i] / 100}))
+    else:  # binding and behind-schedule (or missed) targets, most at risk first, at most label_limit
+        lagging = np.isin(pts["category"].to_numpy(), ("behind", "not_completed"))
+        cand = np.flatnonzero(pts["binding"].to_numpy(bool) | lagging)
+        rank_as = np.where(lagging, "behind", pts["category"].to_numpy())  # a missed target ranks as behind
+        ranked = sorted(cand, key=lambda i: risk_rank({"category": rank_as[i], "p_meet": pts["p"].iat[i] / 100}))
         chosen = sorted(ranked[:label_limit])
     for a, where in ((ax, ~on_side), (side, on_side)):
         _place_labels(a, [(float(shown_x[i]), float(pts["p"].iat[i]), str(int(pts["number"].iat[i])))
                           for i in chosen if where[i]])
     cats = [c for c in CATEGORY_COLOURS if (pts["category"] == c).any()]
-    names = CATEGORY_ZH if lang == "zh" else CATEGORY_EN
+    names = CATEGORY_LABELS[lang]
     handles = [Line2D([], [], marker="o", ls="none", ms=7, color=CATEGORY_COLOURS[c], label=names[c]) for c in cats]
     if handles:
         fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False)
@@ -533,7 +532,7 @@ def region_matrix_chart(report, page: int = 1):
                                          i0 + 1, i0 + len(names), len(every))
     ax.set_title(title, fontsize=10, loc="left")
     present = [c for c in CATEGORY_COLOURS if any(r.category == c for r in report.rows)]
-    text = CATEGORY_ZH if lang == "zh" else CATEGORY_EN
+    text = CATEGORY_LABELS[lang]
     fig.legend(handles=[Patch(color=CATEGORY_COLOURS[c], label=text[c]) for c in present], loc="lower center",
                ncol=len(present), fontsize=7.5, frameon=False)
     fig.tight_layout(rect=(0, 0.35 / height, 1, 1))

@@ -16,7 +16,8 @@ Rules
 * Thousands separators (``6,563,388``); a missing value is an en dash (``–``).
 * Shares (time elapsed, progress) as whole percentages (``66%``), probabilities too, except that
   a probability that rounds to 0 % or 100 % is written ``<1%`` / ``>99%``: a forecast never
-  promises certainty that 2,000 sample paths cannot support.
+  promises certainty that 2,000 sample paths cannot support. Sentences say it in words
+  (:func:`probability_words`: 不足1% / 超过99%).
 * Rounding is half-up on the decimal value (``0.125 -> 0.13``), as people round, not
   banker's rounding.
 """
@@ -162,6 +163,16 @@ def probability_cell(p) -> Cell:
         return Cell(round(p, 4), "<1%", PROBABILITY_FORMAT)
     pct = percent_int(p)
     return Cell(pct / 100, f"{pct}%", PROBABILITY_FORMAT)
+
+
+#: a probability's table text as a sentence says it: 实现概率为不足1%, not 为<1%
+PROBABILITY_WORDS = {"zh": {"<1%": "不足1%", ">99%": "超过99%"}, "en": {"<1%": "less than 1%", ">99%": "more than 99%"}}
+
+
+def probability_words(text: str, lang: str = "zh") -> str:
+    """A probability cell's text for prose: ``<1%`` / ``>99%`` in words (``不足1%`` / ``超过99%``),
+    any other figure as it is."""
+    return PROBABILITY_WORDS.get(lang, PROBABILITY_WORDS["en"]).get(text, text)
 
 
 def text_cell(v) -> Cell:

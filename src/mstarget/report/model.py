@@ -4,13 +4,19 @@
 its per-row details) and returns a :class:`Report`: title, rows in display order (binding 约束性
 indicators first, then plan order) with every figure already formatted once
 (:mod:`.formatting`), a narrative per row and an overall paragraph (:mod:`.narrative`), the summary
-by category and the unmatched rows. HTML, XLSX and DOCX (:mod:`.html`, :mod:`.xlsx`, :mod:`.docx`)
-only lay this model out, so the three files and the narrative cannot disagree.
+by category and the unmatched rows (headers and the matcher's suggestions in the report's
+language). HTML, XLSX and DOCX (:mod:`.html`, :mod:`.xlsx`, :mod:`.docx`) only lay this model out, so
+the three files and the narrative cannot disagree.
+
+Categories: ``assess``'s (:mod:`mstarget.schedule`: 提前实现 / 快于预期 / 基本符合预期 / 滞后 / 数据不足)
+for a target under way; a target whose target year is observed reads 已完成 / 未完成
+(:func:`report_category`), and a report whose every target year is past (``as_of``) is titled 总结评估.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -21,6 +27,7 @@ from ..exceptions import ParameterError
 from ..schedule import CATEGORIES, CATEGORY_ZH
 from . import narrative
 from .formatting import (
+    MISSING,
     Cell,
     contains_cjk,
     is_missing,
@@ -36,11 +43,20 @@ from .formatting import (
 
 LANGS = ("zh", "en")
 
+#: categories of a target whose target year is observed (a 总结评估's words): met or not, nothing "early"
+FINAL_CATEGORIES = ("completed", "not_completed")
+FINAL_ZH = {"completed": "已完成", "not_completed": "未完成"}
+FINAL_EN = {"completed": "achieved", "not_completed": "not achieved"}
 CATEGORY_EN = {"achieved": "achieved early", "ahead": "ahead of schedule",
                "on_schedule": "broadly on schedule", "behind": "behind schedule",
                "insufficient_data": "insufficient data"}
-CATEGORY_COLOURS = {"achieved": "#1a9850", "ahead": "#66bd63", "on_schedule": "#4575b4",
+#: every category a report shows: those of :mod:`mstarget.schedule` and :data:`FINAL_CATEGORIES`
+CATEGORY_LABELS = {"zh": {**FINAL_ZH, **CATEGORY_ZH}, "en": {**FINAL_EN, **CATEGORY_EN}}
+CATEGORY_COLOURS = {"completed": "#006837", "not_completed": "#a50026",
+                    "achieved": "#1a9850", "ahead": "#66bd63", "on_schedule": "#4575b4",
                     "behind": "#d73027", "insufficient_data": "#969696"}
+#: what 尚需年均变化 shows for a target already met: nothing is still needed
+MET_PACE = {"zh": "已达到", "en": "met"}
 STATUS_ZH = {"met": "已实现", "on_track": "进展顺利", "at_risk": "存在风险", "off_track": "难以实现",
              "no_data": "无数据"}
 STATUS_EN = {"met": "met", "on_track": "on track", "at_risk": "at risk", "off_track": "off track",
@@ -55,6 +71,28 @@ SUMMARY_HEADERS = {"zh": ("评价", "约束性", "预期性", "合计", "指标"
 TOTAL_LABEL = {"zh": "合计", "en": "Total"}
 BY_REGION_LABEL = {"zh": "地区", "en": "Region"}
 BY_REGION_CAPTION = {"zh": "分地区汇总（指标项数）", "en": "By region (number of targets)"}
+#: headers of the 未匹配的数据 tables (columns of :mod:`mstarget.matching`'s leftovers)
+UNMATCHED_HEADERS = {
+    "zh": {"region": "地区", "indicator": "指标代码", "name": "指标名称", "target_year": "目标年",
+           "n_obs": "观测年数", "first_year": "起始年", "last_year": "截止年", "suggestion": "建议"},
+    "en": {"region": "Region", "indicator": "Indicator ID", "name": "Indicator", "target_year": "Target year",
+           "n_obs": "Observations", "first_year": "First year", "last_year": "Last year",
+           "suggestion": "Suggestion"},
+}
+#: the matcher's suggestions (:mod:`mstarget.matching`) as a Chinese report words them; others stay as written
+SUGGESTIONS_ZH = (
+    (re.compile(r"^did you mean region (.+?)\? \(.*\)$"), r"地区是否应为\1（地区不按猜测匹配）"),
+    (re.compile(r"^did you mean (.+) \(([^()]+)\)\?$"), r"是否应为\1（\2）"),
+    (re.compile(r"^did you mean (.+)\?$"), r"是否应为\1"),
+    (re.compile(r"^the history has it under region (.+?): fix the region.*$"), r"历史数据中该指标在地区\1下，请核对地区"),
+    (re.compile(r"^closest unmatched history series: (.+) \(([^()]+)\)$"), r"最接近的未匹配历史序列：\1（\2）"),
+    (re.compile(r"^closest unmatched history series: (.+)$"), r"最接近的未匹配历史序列：\1"),
+    (re.compile(r"^the plan has no region (.+?) \(plan regions: (.+)\); its series of the plan's indicators "
+                r"are used as peers \(pooling\), not assessed$"),
+     r"规划中没有地区\1（规划地区：\2）；用作同指标其他地区的参照，不单独评估"),
+    (re.compile(r"^the plan has no region (.+?) \(plan regions: (.+)\)$"), r"规划中没有地区\1（规划地区：\2）"),
+    (re.compile(r"^the table's total \(合计\)$"), "表中的合计行"),
+)
 UNMATCHED_LABELS = {"unmatched_plan": {"zh": "规划中未找到历史数据的指标", "en": "Plan rows without matching history"},
                     "unmatched_history": {"zh": "未对应规划指标的历史数据", "en": "History without a matching plan row"}}
 MATRIX_CAPTION = {"zh": "各地区各指标的评价（颜色）与实现概率（格内数字）；行按表中顺序，列为地区。",
@@ -72,6 +110,76 @@ SECTION_HEADINGS = {
 
 def unmatched_label(key: str, lang: str) -> str:
     return UNMATCHED_LABELS.get(key, {}).get(lang, key)
+
+
+def target_year_observed(r: dict) -> bool:
+    """The target year's value is known (observed, or between two observations): the row is judged
+    on it, met or not, rather than on its progress so far."""
+    ly, ty = r.get("last_year"), r.get("target_year")
+    return not is_missing(ly) and not is_missing(ty) and int(ly) >= int(ty)
+
+
+def report_category(r: dict) -> str:
+    """The category a report shows for one assessment row.
+
+    ``assess``'s :data:`~mstarget.schedule.CATEGORIES` speak of a plan under way (提前实现, 滞后); a row
+    whose target year is observed has either met its target or not: ``completed`` (已完成) when its
+    ``status`` is ``met``, else ``not_completed`` (未完成).
+    """
+    cat = str(r.get("category") or "insufficient_data")
+    if cat == "insufficient_data" or not target_year_observed(r):
+        return cat
+    return "completed" if r.get("status") == "met" else "not_completed"
+
+
+def report_categories(table: pd.DataFrame) -> pd.Series:
+    """:func:`report_category` of every row of an assessment table (vectorised, for 100,000 targets)."""
+    cat = table["category"].fillna("insufficient_data").astype(str) if "category" in table else \
+        pd.Series(["insufficient_data"] * len(table), index=table.index)
+    if not {"last_year", "target_year"} <= set(table.columns):
+        return cat
+    observed = pd.to_numeric(table["last_year"], errors="coerce") >= pd.to_numeric(table["target_year"],
+                                                                                 errors="coerce")
+    met = table["status"].eq("met") if "status" in table else pd.Series(False, index=table.index)
+    closed = observed & cat.ne("insufficient_data")
+    return cat.mask(closed & met, "completed").mask(closed & ~met, "not_completed")
+
+
+def shown_categories(categories) -> tuple[str, ...]:
+    """The categories a report's summaries list, in order: a mid-term report's five (快于预期 0 项
+    is a finding), those of an observed target year (已完成 / 未完成) when a row has one, and the
+    mid-term ones then only if a row is still under way."""
+    present = set(categories)
+    if not present & set(FINAL_CATEGORIES):
+        return CATEGORIES
+    open_ = present & (set(CATEGORIES) - {"insufficient_data"})
+    return FINAL_CATEGORIES + (CATEGORIES if open_ else ("insufficient_data",))
+
+
+def unmatched_display(df: pd.DataFrame, lang: str, names: dict) -> pd.DataFrame:
+    """An unmatched table as the report shows it: headers in the report's language
+    (:data:`UNMATCHED_HEADERS`), a series' 指标名称 from the plan when the history gives none (``names``:
+    indicator id -> the plan's name), else blank (–) rather than its id again, and the matcher's
+    suggestions in Chinese in a Chinese report."""
+    out = df.copy()
+    if "name" in out and "indicator" in out:
+        shown = []
+        for ind, name in zip(out["indicator"].tolist(), out["name"].tolist()):
+            own = name if isinstance(name, str) and name.strip() and name != ind else None
+            shown.append(own or names.get(ind) or MISSING)
+        out["name"] = shown
+    if lang == "zh" and "suggestion" in out:
+        out["suggestion"] = [_suggestion_zh(v) for v in out["suggestion"].tolist()]
+    return out.rename(columns=UNMATCHED_HEADERS[lang])
+
+
+def _suggestion_zh(text) -> object:
+    if not isinstance(text, str):
+        return text
+    for pattern, zh in SUGGESTIONS_ZH:
+        if pattern.match(text):
+            return pattern.sub(zh, text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -150,7 +258,9 @@ class ReportRow:
 
     @property
     def category(self) -> str:
-        return str(self.raw.get("category") or "insufficient_data")
+        """The category shown (:func:`report_category`): ``assess``'s, or 已完成 / 未完成 once the
+        target year is observed."""
+        return report_category(self.raw)
 
     @property
     def binding(self) -> bool:
@@ -178,6 +288,12 @@ class Report:
     charted: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     by_region: pd.DataFrame = field(default_factory=pd.DataFrame)
+    final: bool = False
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The categories the summaries list, in order (:func:`shown_categories`)."""
+        return tuple(self.summary["category"]) if len(self.summary) else CATEGORIES
 
     @property
     def several_regions(self) -> bool:
@@ -188,11 +304,11 @@ class Report:
         """The 分地区汇总 table as text (header, rows with a 合计 row last); empty for one region."""
         if self.by_region.empty:
             return [], []
-        labels = CATEGORY_ZH if self.lang == "zh" else CATEGORY_EN
-        head = [BY_REGION_LABEL[self.lang]] + [labels[c] for c in CATEGORIES] + [TOTAL_LABEL[self.lang]]
-        body = [[str(r["region"])] + [str(int(r[c])) for c in (*CATEGORIES, "total")]
+        labels, cats = CATEGORY_LABELS[self.lang], self.categories
+        head = [BY_REGION_LABEL[self.lang]] + [labels[c] for c in cats] + [TOTAL_LABEL[self.lang]]
+        body = [[str(r["region"])] + [str(int(r[c])) for c in (*cats, "total")]
                 for r in self.by_region.to_dict("records")]
-        body.append([TOTAL_LABEL[self.lang]] + [str(int(self.by_region[c].sum())) for c in (*CATEGORIES, "total")])
+        body.append([TOTAL_LABEL[self.lang]] + [str(int(self.by_region[c].sum())) for c in (*cats, "total")])
         return head, body
 
     def headers(self, *, docx: bool = False) -> list[str]:
@@ -241,13 +357,16 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False) -> tu
     current = _num(r.get("sum_so_far")) if kind == "increment" else last_value
     dec = row_decimals(reference=(target, baseline, last_value, current),
                        exact=(baseline, target))
-    pdec = pace_decimals(dec, r.get("required_pace"), r.get("observed_pace"))
+    cat = report_category(r)
+    met = cat in ("achieved", "completed")  # nothing still needed: 尚需年均变化 says so, not -2.5 or 0
+    required = math.nan if met else r.get("required_pace")
+    pdec = pace_decimals(dec, required, r.get("observed_pace"))
     sign = DIRECTION_SIGN.get(direction, "")
     accumulated = ("累计 " if lang == "zh" else "sum ") if kind == "increment" else ""
     name = r.get("name")
     name = str(name) if isinstance(name, str) and name.strip() else str(r.get("indicator"))
     attr_labels = ATTRIBUTE_ZH if lang == "zh" else ATTRIBUTE_EN
-    cat = str(r.get("category") or "insufficient_data")
+    label = CATEGORY_LABELS[lang][cat]
     lo, hi = number_cell(r.get("lo_80"), dec), number_cell(r.get("hi_80"), dec)
     rng = Cell(None, lo.text) if lo.missing else Cell(f"{lo.text}–{hi.text}", f"{lo.text}–{hi.text}")
     unit = r.get("unit")
@@ -272,10 +391,9 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False) -> tu
         "hi_80": hi,
         "p_meet": probability_cell(r.get("p_meet")),
         "p_striven": probability_cell(r.get("p_striven")),
-        "required_pace": number_cell(r.get("required_pace"), pdec, sign=True),
+        "required_pace": Cell(MET_PACE[lang], MET_PACE[lang]) if met else number_cell(required, pdec, sign=True),
         "observed_pace": number_cell(r.get("observed_pace"), pdec, sign=True),
-        "category": Cell(CATEGORY_ZH[cat] if lang == "zh" else CATEGORY_EN[cat],
-                         CATEGORY_ZH[cat] if lang == "zh" else CATEGORY_EN[cat]),
+        "category": Cell(label, label),
         "status": text_cell((STATUS_ZH if lang == "zh" else STATUS_EN).get(r.get("status"), r.get("status"))),
         "model": text_cell(r.get("model") or ""),
     }
@@ -292,7 +410,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False) -> tu
     cells["target_striven"] = number_cell(r.get("target_striven"), dec)
     cells["current_value"] = number_cell(current, dec)
     cells["forecast_value"] = number_cell(r.get("forecast"), dec)
-    cells["required_abs"] = number_cell(abs(_num(r.get("required_pace"))), pdec)
+    cells["required_abs"] = number_cell(abs(_num(required)), pdec)
     cells["observed_abs"] = number_cell(abs(_num(r.get("observed_pace"))), pdec)
     return cells, dec
 
@@ -319,12 +437,24 @@ def plan_title(table: pd.DataFrame, plan: pd.DataFrame | None = None, title: str
     return ""
 
 
+#: what a plan table's title adds to the plan's name (…规划主要指标完成情况): the heading says 主要指标 itself
+_TITLE_SUFFIX = re.compile(r"(?:主要)?指标(?:完成|进展|执行)?(?:情况)?(?:一览)?表?$|(?:完成|进展|执行)情况(?:一览)?表?$")
+
+
+def name_of_plan(title: str) -> str:
+    """The plan's name in a table's title: ``测试区“十四五”规划主要指标完成情况`` -> ``测试区“十四五”规划``
+    (the title alone when nothing is left)."""
+    stripped = _TITLE_SUFFIX.sub("", title.strip())
+    return stripped if stripped.strip("《》 ") else title
+
+
 def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, final: bool) -> str:
     kind_zh, kind_en = ("总结评估", "Final evaluation") if final else ("中期评估", "Mid-term evaluation")
     where = "、".join(regions[:3]) + (f"等{len(regions)}个地区" if len(regions) > 3 else "") if lang == "zh" \
         else ", ".join(regions[:3]) + (f" and {len(regions) - 3} more regions" if len(regions) > 3 else "")
     if plan_name:
         if lang == "zh":
+            plan_name = name_of_plan(plan_name)
             shown = plan_name if plan_name.startswith("《") else f"《{plan_name}》"
             prefix = where if where and where not in plan_name else ""
             return f"{prefix}{shown}主要指标{kind_zh}"
@@ -336,11 +466,19 @@ def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, 
             else f"{kind_en} of the plan targets{': ' + stem if stem else ''}")
 
 
+def _plan_names(table: pd.DataFrame) -> dict:
+    """Indicator id -> the plan's name (where the plan gives one), for the unmatched tables."""
+    if "name" not in table or "indicator" not in table:
+        return {}
+    return {i: n for i, n in zip(table["indicator"].tolist(), table["name"].tolist())
+            if isinstance(n, str) and n.strip() and n != i}
+
+
 def _summary(rows: list[ReportRow], lang: str) -> pd.DataFrame:
-    """Counts by category (rows) and attribute (columns), with the indicators named."""
-    labels = CATEGORY_ZH if lang == "zh" else CATEGORY_EN
+    """Counts by category (rows, :func:`shown_categories`) and attribute (columns), with the indicators named."""
+    labels = CATEGORY_LABELS[lang]
     recs = []
-    for cat in CATEGORIES:
+    for cat in shown_categories(r.category for r in rows):
         members = [r for r in rows if r.category == cat]
         b = [r for r in members if r.binding]
         e = [r for r in members if not r.binding]
@@ -352,15 +490,15 @@ def _summary(rows: list[ReportRow], lang: str) -> pd.DataFrame:
 
 
 def _by_region(rows: list[ReportRow], regions: list[str]) -> pd.DataFrame:
-    """Targets per region and category (分地区汇总): ``region``, one count column per category
-    (:data:`~mstarget.schedule.CATEGORIES`), ``total``; regions in the table's order. Empty for one region."""
+    """Targets per region and category (分地区汇总): ``region``, one count column per category shown
+    (:func:`shown_categories`), ``total``; regions in the table's order. Empty for one region."""
+    shown = list(shown_categories(r.category for r in rows))
     if len(regions) < 2:
-        return pd.DataFrame(columns=["region", *CATEGORIES, "total"])
+        return pd.DataFrame(columns=["region", *shown, "total"])
     cats = pd.DataFrame({"region": [str(r.raw.get("region")) for r in rows], "category": [r.category for r in rows]})
-    counts = pd.crosstab(cats["region"], cats["category"]).reindex(index=regions, columns=list(CATEGORIES),
-                                                                  fill_value=0)
+    counts = pd.crosstab(cats["region"], cats["category"]).reindex(index=regions, columns=shown, fill_value=0)
     out = counts.assign(total=counts.sum(axis=1)).rename_axis(index="region", columns=None).reset_index()
-    return out[["region", *CATEGORIES, "total"]]
+    return out[["region", *shown, "total"]]
 
 
 def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title: str | None = None,
@@ -429,12 +567,12 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
         parts = ([f"Region: {region_text}"] if region_text else []) + \
                 ([f"data as of {as_of}"] if as_of is not None else []) + [f"report date {date_text}"]
     subtitle = " · ".join(parts)
-    unmatched = {k: v for k in ("unmatched_plan", "unmatched_history")
+    unmatched = {k: unmatched_display(v, lang, _plan_names(table)) for k in ("unmatched_plan", "unmatched_history")
                  if isinstance(v := table.attrs.get(k), pd.DataFrame) and len(v)}
     charted = chart_selection([r.raw for r in rows], max_charts) if details is not None else []
     report = Report(title=heading, subtitle=subtitle, lang=lang, regions=regions, as_of=as_of,
                     date=date_text, rows=rows, summary=_summary(rows, lang), overall="",
-                    unmatched=unmatched, charted=charted, by_region=_by_region(rows, regions))
+                    unmatched=unmatched, charted=charted, by_region=_by_region(rows, regions), final=final)
     report.overall = narrative.overall_paragraph(report)
     report.notes = narrative.method_notes(report, n_charts=len(charted))
     return report

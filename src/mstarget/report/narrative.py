@@ -6,20 +6,27 @@ same rounded figures, so a sentence cannot say more than the table shows. Chines
 English (``en``) follow the same cases:
 
 * no observation at all (无数据), or none after the baseline year (数据不足: the prior-based
-  probability is given as indicative only);
-* the target year already observed (达到 / 未达到);
+  probability is given as indicative only; a history that ends before the baseline year is said
+  to, with the forecast that extends it);
+* the target year already observed (达到 / 未达到; the category 已完成 / 未完成 of a 总结评估);
 * already at the target (提前实现);
 * otherwise latest value, progress against the time elapsed, forecast with its 80 % range,
-  probability, required against observed yearly change, and the category.
+  probability, required against observed yearly change, and the category (按实现概率评价 when
+  progress cannot be computed: the category then follows the probability alone).
+
+A probability the table shows as ``<1%`` / ``>99%`` is written 不足1% / 超过99% in a sentence.
 
 〈〉 targets (``increment``) speak of the sum since the baseline year (累计完成 / 尚余); ``<=`` targets
 of a reduction (降幅, 下降); ``%`` indicators change by percentage points (个百分点).
 """
 from __future__ import annotations
 
-from .formatting import MISSING, percent_int, with_pace_unit, with_unit
+from .formatting import MISSING, is_missing, percent_int, probability_words, with_pace_unit, with_unit
 
 RANGE_LABEL = {"zh": "80%区间", "en": "80% range"}
+ASSESSMENT_MARKER = {"zh": "评价：", "en": " Assessment: "}
+#: categories of a target still under way whose progress is measured against the time elapsed
+SCHEDULE_CATEGORIES = ("ahead", "on_schedule", "behind")
 
 
 def _word_zh(value: float, unit) -> str:
@@ -52,6 +59,19 @@ class _Row:
         #: the target year's value lies between two observations (interpolated, not observed)
         self.interpolated = sf is not None and ty is not None and int(ty) <= sf.last_year and \
             not bool((sf.years == int(ty)).any())
+        #: the last year of a history that ends before the baseline year (2012-2018 for a 2020
+        #: baseline: the forecast extends it), else None
+        self.history_end = _history_end(sf, self.r.get("baseline_year"))
+
+    def p(self, key: str) -> str:
+        """A probability as a sentence says it (不足1% where the table shows <1%)."""
+        return probability_words(self.c[key], self.lang)
+
+    def p_is(self, key: str) -> str:
+        """A Chinese sentence's predicate on a probability: ``为37%``, ``不足1%``, ``超过99%``."""
+        text = self.c[key]
+        said = self.p(key)
+        return said if said != text else f"为{text}"
 
     def u(self, key: str) -> str:
         written = self.r.get("target_written")
@@ -79,6 +99,18 @@ class _Row:
         return (p > t) - (p < t)
 
 
+def _history_end(sf, baseline_year) -> int | None:
+    """Last observed year of a series observed only before its baseline year (None otherwise, or
+    without the series)."""
+    if sf is None or is_missing(baseline_year):
+        return None
+    by = int(baseline_year)
+    before = sf.years[sf.years < by]
+    if before.size == 0 or bool((sf.years > by).any()):
+        return None
+    return int(before.max())
+
+
 # --------------------------------------------------------------------------------------------
 # one target
 # --------------------------------------------------------------------------------------------
@@ -87,14 +119,38 @@ def target_sentence(row) -> str:
     """The paragraph of one :class:`~.model.ReportRow`, in the row's language."""
     x = _Row(row)
     text = _zh(x) if x.lang == "zh" else _en(x)
+    zh = x.lang == "zh"
     if x.has("p_striven", "target_striven") and not x.target_observed:  # 6%以上，力争7%
         aim = x.u("target_striven")
-        said, marker = ((f"力争目标（{aim}）的实现概率为{x.c['p_striven']}。", "评价：") if x.lang == "zh" else
-                        (f" The striven-for target ({aim}) has a probability of {x.c['p_striven']}.",
-                         " Assessment: "))
-        at = text.rfind(marker)  # every paragraph ends with its assessment (评价)
-        text = text[:at] + said + text[at:] if at >= 0 else text + said
+        text = _before_assessment(text, f"力争目标（{aim}）的实现概率{x.p_is('p_striven')}。" if zh else
+                                  f" The striven-for target ({aim}) has a probability of {x.p('p_striven')}.", x.lang)
+    if row.category in SCHEDULE_CATEGORIES and not x.has("progress_share"):  # the rule of method_notes
+        text = _by_probability(x, text)
     return text
+
+
+def _by_probability(x: _Row, text: str) -> str:
+    """The paragraph of a target without a progress share, its assessment saying that it follows
+    ``p_meet`` alone (the rule :func:`method_notes` states): ``按实现概率评价：滞后``. A level's
+    sentence has already said that progress cannot be computed."""
+    marker = ASSESSMENT_MARKER[x.lang]
+    at = text.rfind(marker)
+    if at < 0:
+        return text
+    said = x.kind != "increment"
+    if x.lang == "zh":
+        basis = "按实现概率评价：" if said else "目标进度无法计算，按实现概率评价："
+    else:
+        basis = " Assessment (by the probability): " if said else \
+            " Progress cannot be computed; assessment by the probability: "
+    return text[:at] + basis + text[at + len(marker):]
+
+
+def _before_assessment(text: str, said: str, lang: str) -> str:
+    """``said`` inserted before the paragraph's closing assessment (评价：…)."""
+    marker = ASSESSMENT_MARKER[lang]
+    at = text.rfind(marker)  # every paragraph ends with its assessment (评价)
+    return text[:at] + said + text[at:] if at >= 0 else text + said
 
 
 def _zh(x: _Row) -> str:
@@ -104,6 +160,8 @@ def _zh(x: _Row) -> str:
     if x.r.get("status") == "no_data" or not x.has("last_year"):
         return f"{name}：暂无监测数据，无法评估进展（目标：{ty}年{target}）。评价：{cat}。"
     if x.r.get("category") == "insufficient_data":
+        if x.history_end is not None:
+            return _zh_history_before_base(x)
         if x.kind == "increment" or not x.has("current"):
             s = f"{name}：尚无{by}年基期以后的监测数据，无法判断进度。"
         elif x.has("baseline_year"):
@@ -111,7 +169,7 @@ def _zh(x: _Row) -> str:
         else:
             s = f"{name}：仅有{ly}年数据（{x.u('current')}），不足以判断进度。"
         if x.has("p_meet"):
-            s += f"按缺少进度数据时的宽泛估计，{ty}年实现目标（{target}）的概率为{c['p_meet']}，仅供参考。"
+            s += f"按缺少进度数据时的宽泛估计，{ty}年实现目标（{target}）的概率{x.p_is('p_meet')}，仅供参考。"
         return s + f"评价：{cat}。"
     if x.target_observed:
         met = "已达到" if x.r.get("status") == "met" else "未达到"
@@ -137,7 +195,7 @@ def _zh(x: _Row) -> str:
             s += f"，尚余{x.u('remaining')}。"
         else:
             s += f"，目标为累计{target}" + (f"，已超出{x.u('remaining')}" if not _is_zero(c["remaining"]) else "") + "。"
-        s += f"按当前趋势预计至{ty}年累计{x.u('forecast_value')}（{rng}），实现目标的概率为{c['p_meet']}。"
+        s += f"按当前趋势预计至{ty}年累计{x.u('forecast_value')}（{rng}），实现目标的概率{x.p_is('p_meet')}。"
         pace = []
         if x.has("required_pace"):
             if x.direction == ">=":
@@ -154,7 +212,7 @@ def _zh(x: _Row) -> str:
     if x.r.get("category") == "achieved":
         s += f"，已达到目标（{target}）。"
         if x.has("forecast", "p_meet"):
-            s += f"按当前趋势预计{ty}年为{x.u('forecast')}（{rng}），届时达标的概率为{c['p_meet']}。"
+            s += f"按当前趋势预计{ty}年为{x.u('forecast')}（{rng}），届时达标的概率{x.p_is('p_meet')}。"
         return s + f"评价：{cat}。"
     if x.has("progress_share"):
         word = "增量" if x.direction == ">=" else "降幅"
@@ -175,7 +233,7 @@ def _zh(x: _Row) -> str:
     else:
         s += f"，基期值（{x.u('baseline')}）已处于目标一侧，不计算目标进度"
     s += "。"
-    s += f"按当前趋势预计{ty}年为{x.u('forecast')}（{rng}），实现目标（{target}）的概率为{c['p_meet']}。"
+    s += f"按当前趋势预计{ty}年为{x.u('forecast')}（{rng}），实现目标（{target}）的概率{x.p_is('p_meet')}。"
     pace = []
     if x.has("required_pace") and not _is_zero(c["required_abs"]):
         pace.append(f"尚需年均{_word_zh(x.r['required_pace'], x.unit)}{x.pu('required_abs')}")
@@ -189,6 +247,31 @@ def _zh(x: _Row) -> str:
     return s + f"评价：{cat}。"
 
 
+def _zh_history_before_base(x: _Row) -> str:
+    """A history ending before the baseline year: said so, and the forecast that extends it."""
+    c = x.c
+    base = f"（{x.u('baseline')}）" if x.has("baseline") else ""
+    s = (f"{c['label']}：历史数据截至{x.history_end}年，早于{c['baseline_year']}年基期{base}，基期以后尚无监测数据，"
+         "无法判断进度。")
+    if x.has("forecast", "p_meet"):
+        s += (f"按历史数据的趋势外推，预计{c['target_year']}年为{x.u('forecast')}（{RANGE_LABEL['zh']}"
+              f"{x.u('range_80')}），实现目标（{x.u('target')}）的概率{x.p_is('p_meet')}，仅供参考。")
+    return s + f"评价：{c['category']}。"
+
+
+def _en_history_before_base(x: _Row) -> str:
+    """A history ending before the baseline year: said so, and the forecast that extends it."""
+    c = x.c
+    base = f" ({x.u('baseline')})" if x.has("baseline") else ""
+    s = (f"{c['label']}: the history ends in {x.history_end}, before the base year {c['baseline_year']}{base}; "
+         "nothing is observed after the base year, so progress cannot be judged.")
+    if x.has("forecast", "p_meet"):
+        s += (f" Extending the history's trend gives {x.u('forecast')} in {c['target_year']} ({RANGE_LABEL['en']} "
+              f"{x.u('range_80')}); the chance of meeting the target ({x.u('target')}) is {x.p('p_meet')}, "
+              "for reference only.")
+    return s + f" Assessment: {c['category']}."
+
+
 def _en(x: _Row) -> str:
     c, name, cat = x.c, x.c["label"], x.c["category"]
     target = x.u("target")
@@ -196,6 +279,8 @@ def _en(x: _Row) -> str:
     if x.r.get("status") == "no_data" or not x.has("last_year"):
         return f"{name}: no observation yet, progress cannot be assessed (target: {target} in {ty}). Assessment: {cat}."
     if x.r.get("category") == "insufficient_data":
+        if x.history_end is not None:
+            return _en_history_before_base(x)
         if x.kind == "increment" or not x.has("current"):
             s = f"{name}: no observation after the base year {by} yet, so progress cannot be judged."
         elif x.has("baseline_year"):
@@ -205,7 +290,7 @@ def _en(x: _Row) -> str:
             s = f"{name}: only {ly} is observed ({x.u('current')}), too little to judge progress."
         if x.has("p_meet"):
             s += (f" A broad estimate without progress data puts the chance of meeting the target "
-                  f"({target} in {ty}) at {c['p_meet']}, for reference only.")
+                  f"({target} in {ty}) at {x.p('p_meet')}, for reference only.")
         return s + f" Assessment: {cat}."
     if x.target_observed:
         met = "met" if x.r.get("status") == "met" else "missed"
@@ -234,7 +319,7 @@ def _en(x: _Row) -> str:
             s += f"; the target is a sum {target}" + \
                  (f", already exceeded by {x.u('remaining')}" if not _is_zero(c["remaining"]) else "") + "."
         s += (f" On the current trend the sum reaches {x.u('forecast_value')} by {ty} ({rng}); the "
-              f"chance of meeting the target is {c['p_meet']}.")
+              f"chance of meeting the target is {x.p('p_meet')}.")
         pace = []
         if x.has("required_pace"):
             if x.direction == ">=":
@@ -253,7 +338,7 @@ def _en(x: _Row) -> str:
         s += f", already meeting the target ({target})."
         if x.has("forecast", "p_meet"):
             s += (f" On the current trend {x.u('forecast')} in {ty} ({rng}); the chance of still "
-                  f"meeting it then is {c['p_meet']}.")
+                  f"meeting it then is {x.p('p_meet')}.")
         return s + f" Assessment: {cat}."
     if x.has("progress_share"):
         value = f" ({x.u('baseline')})" if x.has("baseline") else ""
@@ -274,7 +359,7 @@ def _en(x: _Row) -> str:
         s += f"; the baseline ({x.u('baseline')}) is already on the target's side, so progress is not computed"
     s += "."
     s += (f" On the current trend {x.u('forecast')} in {ty} ({rng}); the chance of meeting the "
-          f"target ({target}) is {c['p_meet']}.")
+          f"target ({target}) is {x.p('p_meet')}.")
     pace = []
     if x.has("required_pace") and not _is_zero(c["required_abs"]):
         pace.append(f"{_word_en(x.r['required_pace'])} {x.pu('required_abs')} a year is still needed")
@@ -305,6 +390,79 @@ def needs_attention(row) -> bool:
     return row.category != "insufficient_data" and (row.category == "behind" or _low_chance(row))
 
 
+def _closed(row) -> bool:
+    """The row's target year is observed: it reads 已完成 / 未完成, not a mid-term category."""
+    return row.category in ("completed", "not_completed")
+
+
+def _attention_zh(r) -> str:
+    if _closed(r):
+        return f"{r.name}（{r.cells['category'].text}）"
+    return f"{r.name}（实现概率{probability_words(r.cells['p_meet'].text, 'zh')}，{r.cells['category'].text}）"
+
+
+def _attention_en(r) -> str:
+    if _closed(r):
+        return f"{r.name} ({r.cells['category'].text})"
+    return f"{r.name} (P {probability_words(r.cells['p_meet'].text, 'en')}, {r.cells['category'].text})"
+
+
+def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int) -> str:
+    parts = []
+    if n_closed:
+        parts.append(f"目标年已有实际数据的{n_closed}项中，已完成{counts.get('completed', 0)}项、未完成"
+                     f"{counts.get('not_completed', 0)}项")
+    if n_open:
+        parts.append(("其余" if n_closed else "") + f"有进度数据的{n_open}项中，提前实现{counts.get('achieved', 0)}项、"
+                     f"快于预期{counts.get('ahead', 0)}项、基本符合预期{counts.get('on_schedule', 0)}项、滞后"
+                     f"{counts.get('behind', 0)}项")
+    if not parts:
+        return f"{insufficient}项均数据不足，暂不评价。"
+    return "；".join(parts) + (f"；另有{insufficient}项数据不足，暂不评价。" if insufficient else "。")
+
+
+def _counts_en(counts: dict, n_closed: int, n_open: int, insufficient: int) -> str:
+    parts = []
+    if n_closed:
+        parts.append(f" Of the {n_closed} with the target year observed, {counts.get('completed', 0)} achieved "
+                     f"and {counts.get('not_completed', 0)} not achieved")
+    if n_open:
+        parts.append(f"{' of the other' if n_closed else ' Of the'} {n_open} with progress data, "
+                     f"{counts.get('achieved', 0)} achieved early, {counts.get('ahead', 0)} ahead of schedule, "
+                     f"{counts.get('on_schedule', 0)} broadly on schedule and {counts.get('behind', 0)} behind "
+                     "schedule")
+    if not parts:
+        return f" All {insufficient} have insufficient data and are not assessed."
+    return ";".join(parts) + (f"; {insufficient} have insufficient data and are not assessed." if insufficient else ".")
+
+
+def _binding_fine(binding_assessed: list, zh: bool) -> str:
+    """No binding target needs attention: said for those judged on the target year and the others."""
+    closed = any(_closed(r) for r in binding_assessed)
+    under_way = any(not _closed(r) for r in binding_assessed)
+    if zh:
+        done = "目标年已有实际数据的约束性指标均已完成" if closed else ""
+        rest = ("，其余有进度数据的均未滞后，实现概率均不低于50%" if closed else
+                "有进度数据的约束性指标均未滞后，实现概率均不低于50%") if under_way else ""
+        return done + rest + "。"
+    done = " Every binding indicator with the target year observed achieved its target" if closed else ""
+    rest = ("; no other with progress data is behind schedule or below a 50% chance" if closed else
+            " No binding indicator with progress data is behind schedule or below a 50% chance") if under_way else ""
+    return done + rest + "."
+
+
+def _expected_flagged(expected: list, zh: bool) -> str:
+    missed = sum(_closed(r) for r in expected if needs_attention(r))
+    lagging = sum(not _closed(r) for r in expected if needs_attention(r))
+    if zh:
+        parts = ([f"未完成的有{missed}项"] if missed else []) + \
+                ([f"进度滞后或实现概率低于50%的有{lagging}项"] if lagging else [])
+        return "预期性指标中" + "，".join(parts) + "。" if parts else ""
+    parts = ([f"{missed} missed their target"] if missed else []) + \
+            ([f"{lagging} are behind schedule or below a 50% chance"] if lagging else [])
+    return " Of the expected indicators, " + " and ".join(parts) + "." if parts else ""
+
+
 def overall_paragraph(report) -> str:
     """Counts by category, binding indicators needing attention named (in the report's language)."""
     rows = report.rows
@@ -313,10 +471,11 @@ def overall_paragraph(report) -> str:
     binding = [r for r in rows if r.binding]
     expected = [r for r in rows if r.raw.get("attribute") == "expected"]
     insufficient = counts.get("insufficient_data", 0)
-    assessed = n - insufficient
+    n_closed = sum(_closed(r) for r in rows)
+    n_open = n - insufficient - n_closed
     flagged = [r for r in binding if needs_attention(r)]
+    binding_assessed = [r for r in binding if r.category != "insufficient_data"]
     binding_nodata = [r for r in binding if r.category == "insufficient_data"]
-    expected_flagged = [r for r in expected if needs_attention(r)]
     zh = report.lang == "zh"
     if n == 0:
         return "本次评估没有指标。" if zh else "This evaluation has no indicators."
@@ -325,66 +484,95 @@ def overall_paragraph(report) -> str:
         if binding or expected:
             s += f"（约束性{len(binding)}项、预期性{len(expected)}项）"
         s += f"，数据截至{report.as_of}年。" if report.as_of is not None else "。"
-        if assessed:
-            s += (f"有进度数据的{assessed}项中，提前实现{counts.get('achieved', 0)}项、快于预期"
-                  f"{counts.get('ahead', 0)}项、基本符合预期{counts.get('on_schedule', 0)}项、滞后"
-                  f"{counts.get('behind', 0)}项")
-            s += f"；另有{insufficient}项数据不足，暂不评价。" if insufficient else "。"
-        else:
-            s += f"{insufficient}项均数据不足，暂不评价。"
+        s += _counts_zh(counts, n_closed, n_open, insufficient)
         if flagged:
-            s += "约束性指标中需重点关注：" + "、".join(
-                f"{r.name}（实现概率{r.cells['p_meet'].text}，{r.cells['category'].text}）" for r in flagged) + "。"
-        elif [r for r in binding if r.category != "insufficient_data"]:
-            s += "有进度数据的约束性指标均未滞后，实现概率均不低于50%。"
+            s += "约束性指标中需重点关注：" + "、".join(_attention_zh(r) for r in flagged) + "。"
+        elif binding_assessed:
+            s += _binding_fine(binding_assessed, zh)
         if binding_nodata:
             s += "约束性指标中数据不足的有：" + "、".join(r.name for r in binding_nodata) + "。"
-        if expected_flagged:
-            s += f"预期性指标中进度滞后或实现概率低于50%的有{len(expected_flagged)}项。"
-        return s + _regions_behind(report)
+        return s + _expected_flagged(expected, zh) + _regions_behind(report)
     s = f"This evaluation covers {n} indicators"
     if binding or expected:
         s += f" ({len(binding)} binding, {len(expected)} expected)"
     s += f", with data up to {report.as_of}." if report.as_of is not None else "."
-    if assessed:
-        s += (f" Of the {assessed} with progress data, {counts.get('achieved', 0)} achieved early, "
-              f"{counts.get('ahead', 0)} ahead of schedule, {counts.get('on_schedule', 0)} broadly on "
-              f"schedule and {counts.get('behind', 0)} behind schedule")
-        s += f"; {insufficient} have insufficient data and are not assessed." if insufficient else "."
-    else:
-        s += f" All {insufficient} have insufficient data and are not assessed."
+    s += _counts_en(counts, n_closed, n_open, insufficient)
     if flagged:
-        s += " Binding indicators needing attention: " + "; ".join(
-            f"{r.name} (P {r.cells['p_meet'].text}, {r.cells['category'].text})" for r in flagged) + "."
-    elif [r for r in binding if r.category != "insufficient_data"]:
-        s += " No binding indicator with progress data is behind schedule or below a 50% chance."
+        s += " Binding indicators needing attention: " + "; ".join(_attention_en(r) for r in flagged) + "."
+    elif binding_assessed:
+        s += _binding_fine(binding_assessed, zh)
     if binding_nodata:
         s += " Binding indicators with insufficient data: " + "; ".join(r.name for r in binding_nodata) + "."
-    if expected_flagged:
-        s += f" {len(expected_flagged)} expected indicators are behind schedule or below a 50% chance."
-    return s + _regions_behind(report)
+    return s + _expected_flagged(expected, zh) + _regions_behind(report)
 
 
 #: regions named in the overall paragraph's sentence on where targets lag, at most
 REGIONS_NAMED = 5
 
 
+#: what the sentence on regions calls the targets it counts, by the columns of the 分地区汇总 present
+LAGGING_WORDS = {("behind",): ("滞后指标", "targets behind schedule"),
+                 ("not_completed",): ("未完成指标", "targets not achieved"),
+                 ("not_completed", "behind"): ("未完成或滞后的指标", "targets not achieved or behind schedule")}
+
+
 def _regions_behind(report) -> str:
-    """For a report covering several regions: where the targets behind schedule (滞后) are, most first."""
+    """For a report covering several regions: where the targets behind schedule (滞后) or, with the
+    target year observed, not achieved (未完成) are, most first."""
     t = getattr(report, "by_region", None)
     if t is None or t.empty:
         return ""
     zh = report.lang == "zh"
-    behind = t[t["behind"] > 0].sort_values("behind", ascending=False, kind="stable")
+    cols = tuple(c for c in ("not_completed", "behind") if c in t)
+    word_zh, word_en = LAGGING_WORDS[cols]
+    t = t.assign(lagging=t[list(cols)].sum(axis=1))
+    behind = t[t["lagging"] > 0].sort_values("lagging", ascending=False, kind="stable")
     if behind.empty:
-        return "分地区看，各地区均无滞后指标。" if zh else " No region has a target behind schedule."
+        return f"分地区看，各地区均无{word_zh}。" if zh else f" No region has {word_en}."
     named = behind.head(REGIONS_NAMED)
     if zh:
-        s = "分地区看，滞后指标分布在" + "、".join(f"{r}（{n}项）" for r, n in zip(named["region"], named["behind"]))
+        s = f"分地区看，{word_zh}分布在" + "、".join(f"{r}（{n}项）" for r, n in zip(named["region"], named["lagging"]))
         return s + (f"等{len(behind)}个地区。" if len(behind) > len(named) else "。")
-    s = " By region, targets behind schedule are in " + ", ".join(
-        f"{r} ({n})" for r, n in zip(named["region"], named["behind"]))
+    s = f" By region, {word_en} are in " + ", ".join(f"{r} ({n})" for r, n in zip(named["region"], named["lagging"]))
     return s + (f" and {len(behind) - len(named)} more regions." if len(behind) > len(named) else ".")
+
+
+#: the rules of the categories (:mod:`mstarget.schedule`, :func:`~.model.report_category`), as the notes state them
+MIDTERM_RULE = {
+    "zh": "已达到目标为提前实现；目标进度高于时间进度5个百分点以上且实现概率不低于50%为快于预期；低于时间进度"
+          "5个百分点以上且实现概率低于50%为滞后；其余为基本符合预期；目标进度无法计算的（如规划未给出基期值，或基期值"
+          "已处于目标一侧），按实现概率评价：不低于50%为基本符合预期，低于50%为滞后",
+    "en": "already at the target = achieved early; progress at least 5 points above time elapsed with P >= 50% = "
+          "ahead; at least 5 points below with P < 50% = behind; otherwise broadly on schedule; where progress "
+          "cannot be computed (no baseline, or a baseline already on the target's side), by the probability alone: "
+          "P >= 50% = broadly on schedule, P < 50% = behind",
+}
+FINAL_RULE = {"zh": "目标年已有实际数据（或可由前后年份插值）的指标按目标年实际值评价：达到目标为已完成，未达到为未完成",
+              "en": "a target whose target year is observed (or interpolated between observations) is judged on "
+                    "that year's value: achieved or not achieved"}
+NO_DATA_RULE = {"zh": "基期以后尚无数据的为数据不足。", "en": "no observation after the base year = insufficient data."}
+
+
+def rule_note(report) -> str:
+    """The note stating how targets are categorised: the mid-term rules (国家发展改革委中期评估用语),
+    those of a final evaluation (总结评估: 已完成 / 未完成) when every assessed target's year is
+    observed, or both in a report mixing the two."""
+    cats = {r.category for r in report.rows}
+    closed = bool(cats & {"completed", "not_completed"})
+    under_way = bool(cats - {"completed", "not_completed", "insufficient_data"}) or not closed
+    if report.lang == "zh":
+        if not closed:
+            return f"评价口径（国家发展改革委中期评估用语）：{MIDTERM_RULE['zh']}；{NO_DATA_RULE['zh']}"
+        if not under_way:
+            return f"评价口径（总结评估）：{FINAL_RULE['zh']}；{NO_DATA_RULE['zh']}"
+        return (f"评价口径：{FINAL_RULE['zh']}；目标年尚无实际数据的指标按国家发展改革委中期评估用语评价，"
+                f"{MIDTERM_RULE['zh']}；{NO_DATA_RULE['zh']}")
+    if not closed:
+        return f"Assessment (NDRC mid-term vocabulary): {MIDTERM_RULE['en']}; {NO_DATA_RULE['en']}"
+    if not under_way:
+        return f"Assessment (final evaluation): {FINAL_RULE['en']}; {NO_DATA_RULE['en']}"
+    return (f"Assessment: {FINAL_RULE['en']}; the other targets in the NDRC mid-term vocabulary: "
+            f"{MIDTERM_RULE['en']}; {NO_DATA_RULE['en']}")
 
 
 def method_notes(report, *, n_charts: int) -> list[str]:
@@ -394,12 +582,10 @@ def method_notes(report, *, n_charts: int) -> list[str]:
         notes = [
             "时间进度：最新数据年份距基期的年数占规划期（基期至目标年）的比例；目标进度：最新值较基期完成的"
             "目标增量（或降幅）比例，〈〉期间新增类指标为基期以来累计完成量占目标的比例。",
-            "评价口径（国家发展改革委中期评估用语）：已达到目标为提前实现；目标进度高于时间进度5个百分点以上且"
-            "实现概率不低于50%为快于预期；低于时间进度5个百分点以上且实现概率低于50%为滞后；其余为基本符合预期；"
-            "基期以后尚无数据的为数据不足。",
+            rule_note(report),
             "目标年预测值为预测样本路径的中位数，80%区间为其第10至第90百分位；实现概率为样本路径中达到目标的"
-            "比例（经样本外校准）。尚需年均变化为自最新年份至目标年每年还需的变化量，已观测年均变化为历史数据的"
-            "年均变化量（〈〉类为年均新增量）。",
+            "比例（经样本外校准）。尚需年均变化为自最新年份至目标年每年还需的变化量（已达到目标的记为“已达到”），"
+            "已观测年均变化为历史数据的年均变化量（〈〉类为年均新增量）。",
             "扇形图：深浅色带依次为50%、80%、95%预测区间，虚线为目标值，竖虚线为目标年，圆点为实际值，"
             "空心方块为基期值。",
         ]
@@ -410,11 +596,10 @@ def method_notes(report, *, n_charts: int) -> list[str]:
         "Time elapsed: years from the base year to the latest observation over the plan period (base "
         "year to target year). Progress: share of the baseline-to-target change achieved; for 〈〉 "
         "targets, the sum since the base year over the target.",
-        "Assessment (NDRC mid-term vocabulary): already at the target = achieved early; progress at least "
-        "5 points above time elapsed with P >= 50% = ahead; at least 5 points below with P < 50% = behind; "
-        "otherwise broadly on schedule; no observation after the base year = insufficient data.",
+        rule_note(report),
         "Forecast: median of the forecast sample paths in the target year; 80% range: their 10th to 90th "
-        "percentile; P(target met): share of paths meeting the target (calibrated out of sample).",
+        "percentile; P(target met): share of paths meeting the target (calibrated out of sample). Required "
+        "change per year: what each year up to the target year still needs (\"met\" when the target is met).",
         "Fan charts: bands are the 50%, 80% and 95% forecast intervals; the dashed line is the target, "
         "the dotted vertical line the target year, dots are observations, the open square the baseline.",
     ]
