@@ -224,3 +224,18 @@ def test_the_same_name_under_two_categories_is_not_told_to_drop_one(tmp_path):
     text = str(err.value)
     assert "两行分属“食品安全”与“药品安全”，若是两项不同指标，请在指标名称中加以区分（如“药品安全抽检合格率”）" in text
     assert "keep one of the two rows" not in text
+
+
+def test_a_row_hidden_in_excel_is_not_read_and_said(tmp_path):
+    """A cancelled indicator kept in a hidden row (旧指标（已取消）, 约束性) was read and assessed, though
+    hidden sheets are not read; now it is left out like them, with a warning naming the row."""
+    wb = Workbook()
+    ws = wb.active
+    for row in (HEADER, ["期末市场主体总量", "万户", "〔1.89〕", "〔3.12〕", "预期性"], ["旧指标（已取消）", "%", 50, "≥60", "约束性"],
+                ["药品抽检合格率", "%", 98, "≥99", "预期性"]):
+        ws.append(row)
+    ws.row_dimensions[3].hidden = True
+    wb.save(tmp_path / "p.xlsx")
+    with pytest.warns(mt.HiddenSheetWarning, match=r"p.xlsx: 在 Excel 中隐藏的行未读取 .*row 3\)"):
+        plan = _plan(tmp_path / "p.xlsx")
+    assert plan["name"].tolist() == ["期末市场主体总量", "药品抽检合格率"]

@@ -248,8 +248,9 @@ class UnreadColumnWarning(MstargetWarning):
 
 
 class HiddenSheetWarning(MstargetWarning):
-    """A workbook's sheet hidden in Excel / WPS (an old copy of the table, a helper sheet) was not
-    read: the sheets read are the ones the user sees. Unhide it to have it read."""
+    """A workbook's sheet or rows hidden in Excel / WPS (an old copy of the table, a helper sheet, a
+    cancelled indicator, rows a filter hides) were not read: what is read is what the user sees.
+    Unhide them to have them read."""
 
 
 class TrackedChangesWarning(MstargetWarning):

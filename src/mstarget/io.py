@@ -211,6 +211,7 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
             else:
                 parts, hidden = _xls_sheets(p) if old else _xlsx_sheets(p)
                 parts = _visible(parts, hidden, src)
+                _say_hidden_rows(parts, src)
             sheets = []
             for name, rows in parts:
                 width = max((len(r) for r in rows), default=0)
@@ -749,6 +750,26 @@ def _visible(parts, hidden: set, src: str):
     return [(name, rows) for name, rows in parts if name not in hidden]
 
 
+class _Rows(list):
+    """A sheet's rows (lists of cell texts) and the numbers (1-based) of the filled rows hidden
+    in Excel, whose cells are blanked: not read, as a hidden sheet is not."""
+
+    hidden: tuple = ()
+
+
+def _say_hidden_rows(parts, src: str) -> None:
+    """A :class:`HiddenSheetWarning` naming the filled rows hidden in Excel (hidden by hand or by a
+    filter), which are not read."""
+    said = [f"{'' if len(parts) == 1 else repr(name) + ' '}{', '.join(map(str, rows.hidden[:10]))}"
+            + (" …" if len(rows.hidden) > 10 else "")
+            for name, rows in parts if getattr(rows, "hidden", ())]
+    if said:
+        warnings.warn(HiddenSheetWarning(
+            f"{src}: 在 Excel 中隐藏的行未读取 (rows hidden in Excel, by hand or by a filter, are not read: "
+            f"row {'; '.join(said)}); to have them read, unhide them -- select the rows around, right-click, "
+            "取消隐藏 / Unhide, or clear the filter -- and save"), stacklevel=3)
+
+
 def _xlsx_sheets(p: Path) -> tuple[list[tuple[str, list[list[str]]]], set[str]]:
     """Every sheet of the .xlsx ``p`` as ``(title, rows)``, and the titles of the hidden ones."""
     from openpyxl import load_workbook  # lazy: openpyxl, only for .xlsx files
@@ -797,6 +818,8 @@ def _show_uncomputed_formulas(p: Path, sheets: list[tuple[str, list[list[str]]]]
     ("the value, not a spreadsheet formula"), naming its row and column."""
     for cells, (_, rows) in zip(_formulas(p), sheets):
         for r, k, text in cells:
+            if r + 1 in getattr(rows, "hidden", ()):
+                continue  # a hidden row is not read
             if r < len(rows) and k < len(rows[r]) and rows[r][k] == "":
                 rows[r][k] = text
 
@@ -823,7 +846,10 @@ def _formulas(p: Path, *, first_only: bool = False) -> list[list[tuple[int, int,
 
 
 def _xlsx_rows(ws) -> list[list[str]]:
-    rows = [[cell_text(_rich_text(c.value), c.number_format) for c in row] for row in ws.iter_rows()]
+    rows = _Rows([cell_text(_rich_text(c.value), c.number_format) for c in row] for row in ws.iter_rows())
+    hidden = [r for r, dim in ws.row_dimensions.items() if dim.hidden and r <= len(rows) and any(rows[r - 1])]
+    if hidden:  # blanked after the merged ranges below are filled, so a range starting there keeps its text
+        rows.hidden = tuple(sorted(hidden))
     for rng in ws.merged_cells.ranges:
         top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else ""
         for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
@@ -831,6 +857,8 @@ def _xlsx_rows(ws) -> list[list[str]]:
             row.extend([""] * (rng.max_col - len(row)))
             for c in range(rng.min_col - 1, rng.max_col):
                 row[c] = top
+    for r in rows.hidden:
+        rows[r - 1] = [""] * len(rows[r - 1])
     return rows
 
 
