@@ -232,8 +232,8 @@ def test_a_year_split_into_value_and_growth_reads_the_value(tmp_path, merged):
     assert "2022年 比上年增长(%)" in notes  # the columns not read are said, not dropped silently
 
 
-def test_a_year_split_without_a_value_column_is_not_guessed(tmp_path):
-    # 上半年 | 全年 under each year: which is the year's value is not for the reader to guess
+def test_a_year_split_into_halves_reads_its_whole_year(tmp_path):
+    # 上半年 | 全年 under each year: 全年 (the whole year) is the year's value, the half is not (as 增速 beside a value)
     from openpyxl import Workbook
     wb = Workbook()
     ws = wb.active
@@ -242,6 +242,11 @@ def test_a_year_split_without_a_value_column_is_not_guessed(tmp_path):
     ws.merge_cells("C1:D1")
     ws.append(["期末市场主体总量", "万户", 2.3, 2.42])
     path = tmp_path / "halves.xlsx"
+    wb.save(path)
+    hist = mt.read_history(path, region="鼎湖区")
+    assert hist[["year", "value"]].values.tolist() == [[2022, 2.42]]
+    # a half alone is not the year
+    ws.delete_cols(4)
     wb.save(path)
     with pytest.raises(mt.DataValidationError):
         mt.read_history(path, region="鼎湖区")

@@ -642,16 +642,7 @@ def _number_format_scale(number_format: str, value: float) -> tuple[float, bool]
     header then names the unit of the number itself), while a quoted or escaped ``"%"`` / ``\\%``
     (a number that already is a percentage, ``95`` shown ``95.0%``) is only a sign: (1, True). The
     section showing ``value`` is used (:func:`_format_section`)."""
-    sections, quoted, part = [], False, ""
-    for ch in number_format:
-        if ch == '"':
-            quoted = not quoted
-        if ch == ";" and not quoted:
-            sections.append(part)
-            part = ""
-        else:
-            part += ch
-    sections.append(part)
+    sections = _format_sections(number_format)
     shown = [re.sub(r"\[[^\]]*\]", "", sec) for sec in sections]  # without colours, locales, conditions
     literal = re.compile(r'"[^"]*"|[\\!].')  # "text", \x or !x
 
@@ -680,6 +671,23 @@ def _format_marks(number_format: str, value: float) -> tuple[str, str]:
     ``("", "")``: other literals (a unit, ``0.00"万户"``) are the header's business."""
     if not number_format or not _FORMAT_MARKS.search(number_format):
         return "", ""
+    sections = _format_sections(number_format)
+    fmt = re.sub(r"\[[^\]]*\]", "", sections[_format_section(sections, value)])
+    pieces = re.findall(r'"([^"]*)"|[\\!](.)|(_.|\*.)|([0#?][0#?,.]*)|(.)', fmt)
+    first = next((k for k, p in enumerate(pieces) if p[3]), None)
+    if first is None:
+        return "", ""
+    last = max(k for k, p in enumerate(pieces) if p[3])
+
+    def text(ps):  # the literals as shown: quoted text, an escaped character, any other sign but %
+        return "".join(q or e or (o if o != "%" else "") for q, e, _, _, o in ps)
+    before, after = text(pieces[:first]).strip(), text(pieces[last + 1:]).strip()
+    return (before if _FORMAT_MARKS.search(before) else "",
+            after if _FORMAT_MARKS.search(after) else "")
+
+
+def _format_sections(number_format: str) -> list[str]:
+    """A number format's sections (positive; negative; zero; text), split at ``;`` outside quotes."""
     sections, quoted, part = [], False, ""
     for ch in number_format:
         if ch == '"':
@@ -690,17 +698,7 @@ def _format_marks(number_format: str, value: float) -> tuple[str, str]:
         else:
             part += ch
     sections.append(part)
-    fmt = re.sub(r"\[[^\]]*\]", "", sections[_format_section(sections, value)])
-    pieces = re.findall(r'"([^"]*)"|[\\!](.)|(_.|\*.)|([0#?][0#?,.]*)|(.)', fmt)
-    first = next((k for k, p in enumerate(pieces) if p[3]), None)
-    if first is None:
-        return "", ""
-    last = max(k for k, p in enumerate(pieces) if p[3])
-    def text(ps):
-        return "".join(q or e or (o if o not in "%" else "") for q, e, _, _, o in ps)
-    before, after = text(pieces[:first]).strip(), text(pieces[last + 1:]).strip()
-    return (before if _FORMAT_MARKS.search(before) else "",
-            after if _FORMAT_MARKS.search(after) else "")
+    return sections
 
 
 def _format_section(sections: list[str], value: float) -> int:
