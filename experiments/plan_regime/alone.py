@@ -101,13 +101,45 @@ def run_offset(k: float, alone: bool) -> pd.DataFrame:
     return d[d["has_zero"]]
 
 
+def run_edge(fixed: bool) -> pd.DataFrame:
+    """Shares with a value closer to a bound than the logit edge (0 < distance < 0.1 point): every
+    region of such an indicator in one call (peers pool), 4 points, 1-3 years ahead; scored on the
+    windows holding such a value. ``fixed``: the edge before 2026-12-05 (always 0.1 point)."""
+    if fixed:
+        transforms._logit_edge = lambda share: transforms.EDGE
+    c = corpus.corpus()
+    c = c[c["unit"].eq("%")]
+    near = (np.minimum(c["value"], 100 - c["value"]) > 0) & (np.minimum(c["value"], 100 - c["value"]) < 0.1)
+    c = c[c["indicator"].isin(c.loc[near, "indicator"].unique())]
+    out = []
+    for fam, p in c.groupby("family"):
+        ends = sorted(set(int(y) for y in p["year"].unique()))
+        for h in (1, 2, 3):
+            d = pace_backtest(p, n_points=4, horizon=h, multiples=MULTIPLES, end_years=ends, n_paths=1000)
+            out.append(d.assign(family=fam))
+    d = pd.concat(out, ignore_index=True)
+    value = c.set_index(["region", "indicator", "year"])["value"]
+    key = ["region", "indicator", "end_year", "h"]
+    win = d.drop_duplicates(key)[key].copy()
+    dist = [[min(v, 100 - v) for v in (value.get((r.region, r.indicator, y), np.nan)
+                                       for y in range(r.end_year - 3, r.end_year + 1))]
+            for r in win.itertuples()]
+    win["near"] = [any(0 < x < 0.1 for x in row) for row in dist]
+    d = d.merge(win, on=key)
+    return d[d["near"]]
+
+
 def main(argv: list[str]) -> None:
     warnings.simplefilter("ignore")
-    what, value = argv[0], float(argv[1])
+    what, value = argv[0], float(argv[1]) if len(argv) > 1 else 1.0
     if what == "shrink":
         n, h = (int(argv[2]), int(argv[3])) if len(argv) > 3 else (4, 2)
         d = run_shrink(value, n, h)
         by = pace_summary(d, "family")
+    elif what == "edge":
+        d = run_edge(fixed=value == 0)
+        by = pace_summary(d, ["family", "h"])
+        print("median 80 % band width:", round(float((d["hi_80"] - d["lo_80"]).median()), 3))
     else:
         d = run_offset(value, alone=len(argv) > 2 and argv[2] == "alone")
         by = pace_summary(d, ["family", "h"])

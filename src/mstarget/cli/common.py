@@ -131,7 +131,7 @@ def check_out_type(path: str | None, types: tuple[str, ...] = TABLE_TYPES, *, fl
                    what: str = "a table", shown: tuple[str, ...] | None = None) -> None:
     """Refuse an output file type that cannot be written before any work is done (ParameterError);
     the message names ``shown`` (default: every one of ``types``)."""
-    if path and Path(path).suffix.lower() not in types:
+    if path and Path(path).suffix.lower() not in types and not Path(path).is_dir():  # a folder: exit 4, below
         shown = shown or types
         names = ", ".join(shown[:-1]) + (f" or {shown[-1]}" if len(shown) > 1 else shown[-1])
         raise ParameterError(f"{flag} {path}: cannot write {what} to this file type; use a file name "
