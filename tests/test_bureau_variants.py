@@ -8,6 +8,7 @@ yearly values are SYNTHETIC, generated here.
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import docx
 import pandas as pd
@@ -17,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 import mstarget as mt
 
 HEADER = ["指标名称", "单位", "2020年", "2025年", "属性"]
+DINGHU = Path(__file__).resolve().parents[1] / "data" / "dinghu_14th_fyp_plan.csv"
 
 
 def _xlsx(path, rows, *, sheet="Sheet", extra=(), merges=()):
@@ -239,3 +241,72 @@ def test_a_row_hidden_in_excel_is_not_read_and_said(tmp_path):
     with pytest.warns(mt.HiddenSheetWarning, match=r"p.xlsx: 在 Excel 中隐藏的行未读取 .*row 3\)"):
         plan = _plan(tmp_path / "p.xlsx")
     assert plan["name"].tolist() == ["期末市场主体总量", "药品抽检合格率"]
+
+
+@pytest.mark.parametrize("cell", ["2023年6月", "2023-06", "2023-06-30"])
+def test_a_month_in_the_year_column_is_refused_not_read_as_the_year(cell):
+    """A half year's 5 batches under 年份 '2023年6月' was read as 2023's (p_meet 0.09, 滞后); the wide
+    header '2023年6月' was already refused as part of the year."""
+    hist = pd.DataFrame({"指标名称": "化妆品抽检批次数", "单位": "批次/年", "年份": ["2021", "2022", cell],
+                         "数值": [9, 10, 5]})  # SYNTHETIC
+    with pytest.raises(mt.DataValidationError, match=r"row 4, column '年份': '.*': a year's figure, not a month's"):
+        mt.read_history(hist, region="鼎湖区")
+
+
+@pytest.mark.parametrize("cell", ["2023年12月", "2023-12-31", "2023-01-01", "2023年（快报）", "截至2023年底", "2023年1-12月"])
+def test_whole_year_cells_in_the_year_column(cell):
+    hist = mt.read_history(pd.DataFrame({"指标名称": "化妆品抽检批次数", "单位": "批次/年", "年份": ["2022", cell],
+                                         "数值": [10, 9]}), region="鼎湖区")
+    assert hist["year"].tolist() == [2022, 2023]
+
+
+def test_words_for_no_figure_are_blanks():
+    hist = mt.read_history(pd.DataFrame({"指标名称": "执业药师数", "单位": "人/万人口", "2020年": [4.4], "2021年": ["暂无"],
+                                         "2022年": ["未统计"], "2023年": [4.6]}), region="鼎湖区")
+    assert hist.dropna(subset=["value"])[["year", "value"]].values.tolist() == [[2020, 4.4], [2023, 4.6]]
+    assert hist["value"].isna().sum() == 2  # blanks, as '—' is
+
+
+def test_a_cell_repeating_the_rows_magnitude_is_read():
+    """1.89万 in a 万户 row was refused: "the cell says 万: convert it" -- a conversion that changes nothing."""
+    hist = mt.read_history(pd.DataFrame({"指标名称": "期末市场主体总量", "单位": "万户", "2020年": ["1.89万"],
+                                         "2021年": ["2.15万"]}), region="鼎湖区")
+    assert hist["value"].tolist() == [1.89, 2.15]
+    with pytest.raises(mt.DataValidationError, match="the cell says 人"):
+        mt.read_history(pd.DataFrame({"指标名称": "执业药师数", "单位": "人/万人口", "2021年": ["4.5人"]}), region="鼎湖区")
+
+
+def test_a_towns_column_is_the_region_column(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["镇（街道）", "指标名称", "单位", "2022年", "2023年"])
+    for town, a, b in (("坑口街道", 0.45, 0.50), ("永安镇", 0.26, 0.29)):  # SYNTHETIC
+        ws.append([town, "期末市场主体总量", "万户", a, b])
+    wb.save(tmp_path / "h.xlsx")
+    hist = mt.read_history(tmp_path / "h.xlsx")
+    assert sorted(set(hist["region"])) == ["坑口街道", "永安镇"]
+
+
+def test_sheets_per_year_a_half_year_or_revised_sheet_is_said_not_dropped_silently(tmp_path):
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, value in (("2021年", 2.15), ("2022年", 2.42), ("2023年1-6月", 2.55), ("2023年1-12月", 2.70)):
+        ws = wb.create_sheet(name)
+        ws.append(["指标名称", "单位", "数值"])
+        ws.append(["期末市场主体总量", "万户", value])  # SYNTHETIC
+    wb.save(tmp_path / "years.xlsx")
+    with pytest.warns(mt.UnreadColumnWarning, match=r"未读取的工作表 \(sheets not read\): '2023年1-6月' \(a part of the year"):
+        hist = mt.read_history(tmp_path / "years.xlsx", region="鼎湖区")
+    assert hist[["year", "value"]].values.tolist() == [[2021, 2.15], [2022, 2.42], [2023, 2.70]]
+
+
+@pytest.mark.parametrize("measure", ["当年", "新增", "当年新增"])
+def test_yearly_additions_against_a_stock_target_become_the_stock(measure):
+    """企业标准 given as each year's new standards (口径 当年: 14, 17, 15, SYNTHETIC) against the
+    stock 〔117〕 (baseline 38): the additions were compared with the stock (forecast 7.9, p_meet 0.05)."""
+    hist = pd.DataFrame({"指标名称": "企业标准", "单位": "项", "口径": measure, "年份": [2021, 2022, 2023],
+                         "数值": [14, 17, 15]})
+    plan = mt.read_plan(DINGHU, region="鼎湖区")
+    with pytest.warns(mt.InconsistentDataWarning, match=r"新增数已换算为期末存量.*2020 38 \+ 14, 17, 15"):
+        res = mt.assess(hist, plan[plan["name"] == "企业标准"], as_of=2023, seed=0)
+    assert res["last_value"].iloc[0] == 84 and res["p_meet"].iloc[0] > 0.5

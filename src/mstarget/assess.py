@@ -30,7 +30,7 @@ from .arguments import check_int, check_seed, check_table, check_year
 from .chart_choice import ChartedRows
 from .consistency import check_against_plan, rounding_tolerance
 from .engine import Engine
-from .exceptions import InconsistentDataWarning, ParameterError, RunningTotalWarning
+from .exceptions import DataValidationError, InconsistentDataWarning, ParameterError, Problem, RunningTotalWarning
 from .forecast import DEFAULT_PATHS, SeriesForecast, run_forecast
 from .history import read_history
 from .layout import OBSERVED_PREFIX
@@ -428,6 +428,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     hist = hist.dropna(subset=["value"])
     hist = _plan_running_totals(hist, plan, as_of)
     hist, converted = _running_totals_to_flows(hist, plan)
+    hist = _flows_to_stocks(hist, plan)
     hist = _augment_history(hist, plan, as_of, use_plan_baseline)
     hist = _stated_prior_change(hist, plan)
     # every row was validated by read_history / read_plan: the forecast need not read (and warn
@@ -698,6 +699,47 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     _schedule(row, sf, current, achieved, rules)
     row["note"] = "; ".join(notes)
     return TargetAssessment(row, samples, sf)
+
+
+def _flows_to_stocks(hist: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    """A series declared as yearly additions (``measure`` = ``flow``: 口径 当年 / 新增) against a
+    stock target (〔117〕 企业标准): the stock each year, the plan's baseline plus the additions after
+    its baseline year (38 + 14, 17, 15 -> 52, 69, 84), with an :class:`InconsistentDataWarning`
+    saying so. Comparing the additions with the stock gave p_meet 0.05 for a stock on course.
+    Without a baseline to add them to, the series is refused (:class:`DataValidationError`)."""
+    if "measure" not in hist.columns or not (hist["measure"] == "flow").any():
+        return hist
+    stocks = {(r.region, r.indicator): r for r in records(plan) if r.kind == "cumulative"}
+    flows = hist[(hist["measure"] == "flow").to_numpy()]
+    keys = [k for k in dict.fromkeys(zip(flows["region"], flows["indicator"])) if k in stocks]
+    if not keys:
+        return hist
+    parts, drop, said, problems = [], np.zeros(len(hist), dtype=bool), [], []
+    for region, indicator in keys:
+        r = stocks[(region, indicator)]
+        g = flows[(flows["region"] == region) & (flows["indicator"] == indicator)].sort_values("year")
+        if pd.isna(r.baseline_year) or pd.isna(r.baseline):
+            problems.append(Problem("<history>", None, "measure", "flow", (
+                f"{region}/{indicator}: yearly additions (口径 当年 / 新增) against the stock target "
+                f"〔{r.target:g}〕, and the plan gives no baseline to add them to: give the stock each year "
+                "(口径 累计 / 期末数), or the plan's baseline（新增数无法换算为期末存量：请提供各年期末数或规划基期值）")))
+            continue
+        by, base = int(r.baseline_year), float(r.baseline)
+        after = g[g["year"] > by]
+        drop |= ((hist["region"] == region) & (hist["indicator"] == indicator)).to_numpy()
+        part = after.copy()
+        part["value"] = base + after["value"].cumsum().to_numpy()
+        part["measure"] = "stock"
+        part["source"] = "stock from yearly additions"
+        parts.append(part)
+        said.append(f"{region}/{indicator}: {by} {base:g} + " + ", ".join(f"{v:g}" for v in after["value"]))
+    if problems:
+        raise DataValidationError(problems)
+    warnings.warn(f"新增数已换算为期末存量（规划基期值加各年新增）(yearly additions turned into the stock: "
+                  f"the plan's baseline plus each year's additions): {'; '.join(said[:10])}",
+                  InconsistentDataWarning, stacklevel=4)
+    out = pd.concat([hist[~drop]] + parts, ignore_index=True)
+    return out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
 
 
 def _observed_pace(years: np.ndarray, values: np.ndarray, by: int | None, baseline: float, span: int) -> float:

@@ -243,11 +243,16 @@ def conversion(unit_a: str, unit_b: str) -> str:
     return f"1 {big} = {_factor_text(fb / fs)} {small}"
 
 
+_MAGNITUDES = ("万亿", "千万", "百万", "十万", "亿", "万", "千", "百")
+
+
 def unit_in_cell(unit: np.ndarray, pos: int, written: str) -> str:
     """A unit written after a number (``15万户``): fills row ``pos``'s blank ``unit`` (in place) and
     must agree with a given one (as :func:`normalize_unit` compares); returns what is wrong, or ``""``."""
     if unit[pos] == "":
         unit[pos] = written
+    elif written in _MAGNITUDES and normalize_unit(unit[pos]).startswith(written):
+        pass  # 1.89万 in a 万户 row: the cell repeats the row's magnitude
     elif normalize_unit(unit[pos]) != normalize_unit(written):
         return (f"单元格中的单位 {written} 与本行单位 {unit[pos]} 不一致，请换算或更正单位列 / "
                 f"the number in the row's unit {unit[pos]} (the cell says {written}: convert it, "

@@ -23,7 +23,7 @@ from .exceptions import DataValidationError, Problem
 from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import percent_kind, split_number_unit, split_unit
-from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, Problems, apply_region, has_note_mark, map_unique,
+from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, PartOfYear, Problems, apply_region, has_note_mark, map_unique,
                          normalize_text, normalize_words, parse_number, parse_year, require_columns,
                          separator_hint, text_column, written_text, YEAR_MAX, YEAR_MIN)
 
@@ -36,6 +36,8 @@ ALIASES = {
     "地区": "region", "区域": "region", "地区名称": "region", "行政区": "region", "行政区划": "region",
     "省份": "region", "省份名称": "region", "省区市": "region", "城市": "region", "城市名称": "region",
     "区县": "region", "县区": "region", "县市区": "region",
+    "乡镇": "region", "镇街": "region", "镇(街道)": "region", "乡镇(街道)": "region", "街道": "region",
+    "乡镇街道": "region", "镇街道": "region",
     "指标": "indicator", "指标代码": "indicator", "indicator_id": "indicator", "指标编码": "indicator",
     "指标名称": "name", "名称": "name", "主要指标": "name", "指标名": "name",
     "年份": "year", "年度": "year", "period": "year", "年": "year",
@@ -59,7 +61,9 @@ SCHEMA = layout.Schema("history", ALIASES, REQUIRED + ("name", "unit", "source",
                                                        "lower", "upper"), _guess_header)
 MEASURE_WORDS = {
     "flow": "flow", "当年": "flow", "当年值": "flow", "当期": "flow", "年度": "flow", "本年": "flow",
-    "年度值": "flow", "yearly": "flow", "annual": "flow",
+    "年度值": "flow", "yearly": "flow", "annual": "flow", "新增": "flow", "新增数": "flow", "当年新增": "flow",
+    "当年新增数": "flow", "本年新增": "flow", "年度新增": "flow", "年度新增数": "flow", "增量": "flow",
+    "净增": "flow", "当年净增": "flow",
     "running_total": "running_total", "running total": "running_total", "累计": "running_total",
     "累计值": "running_total", "累计数": "running_total", "累计完成": "running_total",
     "累计新增": "running_total", "cumulative": "running_total",
@@ -287,7 +291,12 @@ def _years(raw: pd.DataFrame, problems: Problems) -> np.ndarray:
         cells = raw["year"].to_numpy(dtype=object)
         parsed = map_unique(cells[odd], parse_year)
         for pos, y in zip(odd, parsed):
-            if isinstance(y, ValueError):
+            if isinstance(y, PartOfYear):  # 2023年6月, 2023-06-30: a half year's flow read as the year's
+                years[pos] = np.nan
+                problems.cell(pos, "year", cells[pos], "a year's figure, not a month's or part of a year "
+                              "(2023年6月 / 2023-06-30): give the whole year's figure under its year, 2023, or "
+                              "leave the row out（只填全年数据：年份写2023，半年、月度数据不读取）")
+            elif isinstance(y, ValueError):
                 years[pos] = np.nan
                 problems.cell(pos, "year", cells[pos], "an integer year such as 2021")
             elif y is None:

@@ -84,7 +84,8 @@ _ATTRIBUTE_AFTER = re.compile(r"[(（](预期性?|约束性?|指导性?)[)）]$"
 #: words before the year that say "as of": ``截至2022年底``
 _AS_OF_PREFIX = re.compile(r"^(截至|截止到|截止|至|到)")
 _WIDE_ROLES = {"", "实际", "实际值", "完成", "完成值", "数值", "数据", "值", "末", "年末", "期末", "末值",
-               "期末值", "底", "年底", "12月", "12月末", "12月底", "全年", "全年度"}
+               "期末值", "底", "年底", "12月", "12月末", "12月底", "全年", "全年度",
+               "1-12月", "1—12月", "1–12月", "1~12月", "1至12月"}  # 2023年1-12月: the whole year
 #: a plan period instead of a year: “十三五”末 (2020), “十四五”目标 (2025)
 _PERIOD_HEADER = re.compile(r"^[“\"]?十(?P<n>[一二三四五六七八九])五[”\"]?(规划)?(?P<role>.*)$")
 
@@ -364,18 +365,23 @@ def _history_sheets(book: _Workbook, region: str | None) -> list[Table] | None:
     return [table for _, table in found]
 
 
-#: a sheet named by the year its figures are for: ``2021``, ``2021年``, ``2021年度``, ``2021年末``
-_YEAR_SHEET = re.compile(r"^\s*(?P<year>(19|20)\d{2})\s*(年|年度|年末|年底)?\s*$")
+def _sheet_year(name) -> int | None:
+    """The year a sheet's name gives its figures: ``2021``, ``2021年``, ``2021年度``, ``2021年末``,
+    ``2021年1-12月``, ``2021年（快报）`` (as a column header names a year's figure); else None."""
+    role = year_role(name)
+    return role[0] if role is not None and role[1] == "" else None
 
 
 def _year_sheets(book: _Workbook) -> list[Table] | None:
     """A history workbook keeping **one year per sheet** (sheet ``2021年``: 指标名称 | 单位 | 数值, an
     annual report each year): one table per sheet named by a year whose table has values but
     no year of its own, its ``year`` filled from the sheet's name; else None."""
-    found, odd = [], []
-    for k, (name, _) in enumerate(book.sheets):
-        m = _YEAR_SHEET.match(unicodedata.normalize("NFKC", str(name)))
-        if not m:
+    found, odd, other = [], [], []
+    for k, (name, grid) in enumerate(book.sheets):
+        year = _sheet_year(name)
+        if year is None:
+            if _names_a_year(name) and (grid.astype(str) != "").to_numpy().any():
+                other.append(str(name))  # 2023年1-6月, 2023年（修订）: said below if other sheets are years
             continue
         where = _part(book.src, name)
         try:
@@ -385,12 +391,12 @@ def _year_sheets(book: _Workbook) -> list[Table] | None:
             continue
         titled = str(table.headers.get("year", "")).startswith("(title")  # 2021年…完成情况 above it
         if "value" in table.frame.columns and ("year" not in table.frame.columns or titled) and len(table.frame):
-            if titled and _one_year_in(table.title) != int(m.group("year")):
+            if titled and _one_year_in(table.title) != year:
                 odd.append((name, where, [Problem(
-                    where, None, None, None, f"工作表名为 {m.group('year')} 年，标题却是 '{table.title}' (the "
+                    where, None, None, None, f"工作表名为 {year} 年，标题却是 '{table.title}' (the "
                     "sheet's name and its title name different years; correct one of them)")]))
                 continue
-            table.frame["year"] = m.group("year")
+            table.frame["year"] = str(year)
             table.headers["year"] = f"(sheet name '{name}')"
             found.append(table)
         else:
@@ -404,6 +410,13 @@ def _year_sheets(book: _Workbook) -> list[Table] | None:
                 "hold 指标名称 | 数值 for that year; lay this one out the same way, or rename it if it is no "
                 "year's table)")])
         raise DataValidationError(problems, source=book.src)
+    if found and other:  # a half year's or a revised sheet beside the years': not read, and said
+        why = [f"'{n}' ({'a part of the year, not the year' if PART_OF_YEAR.search(n) else 'not a year’s figure'})"
+               for n in other]
+        warnings.warn(UnreadColumnWarning(
+            f"{book.src}: 未读取的工作表 (sheets not read): {', '.join(why)}. Only sheets named by a year (2023年) "
+            "are read, as that year's figures; if one of these replaces a year's sheet (修订), name it by the "
+            "year and delete or rename the older one（工作表请以年份命名，如“2023年”）."), stacklevel=5)
     return found or None
 
 

@@ -59,6 +59,8 @@ ALIASES = {
     "地区": "region", "区域": "region", "地区名称": "region", "行政区": "region", "行政区划": "region",
     "省份": "region", "省份名称": "region", "省区市": "region", "城市": "region", "城市名称": "region",
     "区县": "region", "县区": "region", "县市区": "region",
+    "乡镇": "region", "镇街": "region", "镇(街道)": "region", "乡镇(街道)": "region", "街道": "region",
+    "乡镇街道": "region", "镇街道": "region",
     "指标": "indicator", "指标代码": "indicator", "indicator_id": "indicator", "指标编码": "indicator",
     "指标名称": "name", "名称": "name", "主要指标": "name", "指标名": "name",
     "单位": "unit", "计量单位": "unit",

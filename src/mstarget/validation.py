@@ -54,7 +54,9 @@ def is_total_region(region) -> bool:
 PRELIMINARY_WORDS = ("初步核算", "预计", "初步", "估计", "快报", "预估", "暂定", "待核")
 
 
-NO_FIGURE = frozenset({"-", "--", "—", "——", "–", "/", "//", "…", "……", "..."})
+NO_FIGURE = frozenset({"-", "--", "—", "——", "–", "/", "//", "…", "……", "...",
+                       # words a table writes for a figure it does not have (not 无: for a count it may mean 0)
+                       "暂无", "暂无数据", "无数据", "未统计", "不详", "暂缺", "缺失", "待统计"})
 
 #: numbered note marks that Unicode normalisation (NFKC) turns into digits: circled, parenthesised,
 #: full-stop and dingbat numbers (① -> 1, ⑴ -> (1), ⒈ -> 1.); in a number's cell they are never a digit
@@ -166,13 +168,35 @@ _YEAR_AS_PERIOD = re.compile(r"^(?P<year>\d{4})\s*(年度|年末|年底|年"
                              r"|\.(0?[1-9]|1[0-2])\.(0?[1-9]|[12]\d|3[01]))$")  # 2021.12.31, never 2021.5
 
 
+#: a year's cell marked preliminary or "as of" (2023年（快报）, 截至2023年底): that year's figure
+_YEAR_MARKS = re.compile(rf"^(截至|截止到|截止|至)?(?P<y>.+?)[(（]?({'|'.join(PRELIMINARY_WORDS)})(数|值)?[)）]?$"
+                         r"|^(截至|截止到|截止|至)(?P<y2>.+)$")
+_MONTH_DAY = re.compile(r"^\d{4}\s*[-/年.]\s*(?P<m>\d{1,2})(\s*[-/月.]\s*(?P<d>\d{1,2}))?")
+
+
+_WHOLE_YEAR = re.compile(r"^(\d{4})\s*年?\s*(1\s*[-—–~至到]\s*12\s*月(份)?|全年(度)?)$")
+
+
+class PartOfYear(ValueError):
+    """A year cell naming a month of it (``2023年6月``, ``2023-06-30``): the figure is not the year's."""
+
+
 def parse_year(value) -> int | None:
     """An integer year (``2020``, ``"2020"``, ``"2020.0"``, ``"2020年"``, ``"2020年度"``,
-    ``"2020-12-31"``) from ``YEAR_MIN`` to ``YEAR_MAX``; blank -> None. Raises ``ValueError`` for
-    anything else (``"2,021"``, ``1234``)."""
-    text = normalize_text(value)
+    ``"2020-12-31"``, ``"2020年12月"``, a year typed as a date ``"2020-01-01"``, ``"2020年（快报）"``,
+    ``"截至2020年底"``) from ``YEAR_MIN`` to ``YEAR_MAX``; blank -> None. Raises :class:`PartOfYear`
+    for another month (``"2020年6月"``, ``"2020-06-30"``: a figure for part of the year) and
+    ``ValueError`` for anything else (``"2,021"``, ``1234``)."""
+    text = _WHOLE_YEAR.sub(r"\1", normalize_text(value))  # 2023年1-12月, 2023年全年: the year
+    marked = _YEAR_MARKS.match(text.replace(" ", ""))
+    if marked and re.match(r"^\d{4}", marked.group("y") or marked.group("y2")):
+        text = marked.group("y") or marked.group("y2")
     m = _YEAR_AS_PERIOD.match(text)
     if m:
+        md = _MONTH_DAY.match(text)
+        if md and not (int(md.group("m")) == 12 or (int(md.group("m")) == 1 and md.group("d")
+                                                    and int(md.group("d")) == 1)):
+            raise PartOfYear(text)
         text = m.group("year")
     if "," in text or " " in text:  # 2,021 is a typo, not a year
         raise ValueError(text)
