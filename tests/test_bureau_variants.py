@@ -310,3 +310,10 @@ def test_yearly_additions_against_a_stock_target_become_the_stock(measure):
     with pytest.warns(mt.InconsistentDataWarning, match=r"新增数已换算为期末存量.*2020 38 \+ 14, 17, 15"):
         res = mt.assess(hist, plan[plan["name"] == "企业标准"], as_of=2023, seed=0)
     assert res["last_value"].iloc[0] == 84 and res["p_meet"].iloc[0] > 0.5
+
+
+def test_a_share_given_as_a_fraction_in_a_wide_table_names_its_row_once():
+    """'rows 3 and 3' for two years of one row of a table laid out one column per year."""
+    with pytest.warns(mt.InconsistentDataWarning, match=r"<DataFrame>, row 2: 鼎湖区/药品抽检合格率 以 % 为单位"):
+        mt.read_history(pd.DataFrame({"指标名称": ["药品抽检合格率"], "单位": ["%"], "2020年": [98], "2021年": [0.986],
+                                      "2022年": [99.1]}), region="鼎湖区")

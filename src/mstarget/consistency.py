@@ -631,7 +631,8 @@ def _percent_jumps(history: pd.DataFrame, where, row) -> None:
         ya, yb = int(history["year"].iat[k]), int(history["year"].iat[k + 1])
         small = a[k] if abs(a[k]) < abs(b[k]) else b[k]
         src = where(k)
-        _warn(f"{src}, rows {row(k)} and {row(k + 1)}: {_label(*key)} 以 % 为单位，但 {ya} 年为 "
+        rows = f"row {row(k)}" if row(k) == row(k + 1) else f"rows {row(k)} and {row(k + 1)}"  # years across
+        _warn(f"{src}, {rows}: {_label(*key)} 以 % 为单位，但 {ya} 年为 "
               f"{a[k]:g}、{yb} 年为 {b[k]:g}，相差约 {hi[k] / lo[k]:.0f} 倍：是否把比例(0-1)与百分数混用？"
               f"(a % share jumping about {hi[k] / lo[k]:.0f} times between {ya} and {yb}: if {small:g} "
               f"means {small * 100:g} %, write it as a percentage; the values are used as written)",
