@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from openpyxl import Workbook
 
 import mstarget as mt
 from mstarget.cli.main import main
@@ -221,3 +222,123 @@ def test_names_worded_differently_match_when_they_single_out_one_row_and_say_so(
     note = res.loc["high_value_invention_patents_per_10k", "note"]
     assert note.startswith("history '每万人高价值发明专利拥有量' matched by its name read loosely (历史数据按近似名称匹配)")
     assert res.loc["high_value_invention_patents_per_10k", "last_year"] == 2023
+
+
+def _series(name, values, *, unit="", years=(2020, 2021, 2022, 2023), **extra):
+    """One district series as a bureau's table gives it: 地区 | 指标名称 | 单位 | 年份 | 数值 (values SYNTHETIC)."""
+    return pd.DataFrame({"地区": "鼎湖区", "指标名称": name, "单位": unit, "年份": list(years), "数值": list(values),
+                         **extra})
+
+
+def _unmatched_warning(call):
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        out = call()
+    return out, next(r.message for r in record if isinstance(r.message, mt.UnmatchedWarning))
+
+
+def test_running_totals_named_so_are_not_summed_as_yearly_flows(dinghu):
+    """Tester's r03: loose matching dropped every parenthesised note, so 知识产权质押登记融资金额（累计） -- running
+    totals 0, 1.2, 2.5, 3.1 -- was matched to the 〈5〉 row and summed as yearly flows (6.8: p_meet 1.0, 提前实现).
+    It stays unmatched now, the suggestion saying why and how to declare it; declared (口径 累计) it is matched
+    and turned into yearly flows (3.1 of 5 so far). Values SYNTHETIC."""
+    running = _series("知识产权质押登记融资金额（累计）", [0, 1.2, 2.5, 3.1], unit="亿元")
+    res, w = _unmatched_warning(lambda: mt.assess(running, dinghu, as_of=2023, seed=0, n_paths=200))
+    row = res.set_index("indicator").loc["ip_pledge_financing"]
+    assert row["status"] == "no_data" and row["note"].startswith("no history matched")
+    said = w.history_series.set_index("name").loc["知识产权质押登记融资金额（累计）", "suggestion"]
+    assert "（累计）" in said and "〈5〉" in said and "口径" in said and "running_total" in said
+    plan_said = w.plan_rows.set_index("indicator").loc["ip_pledge_financing", "suggestion"]
+    assert "知识产权质押登记融资金额（累计） not matched" in plan_said
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        declared = mt.assess(running.assign(口径="累计"), dinghu, as_of=2023, seed=0,
+                             n_paths=200).set_index("indicator").loc["ip_pledge_financing"]
+    assert declared["sum_so_far"] == pytest.approx(3.1) and declared["p_meet"] < 0.5 and declared["status"] != "met"
+    assert "matched by its name read loosely" in declared["note"] and "running totals (累计)" in declared["note"]
+
+
+@pytest.mark.parametrize("name", ["企业标准（当年新增）", "企业标准（新增）", "企业标准数（本年新增）"])
+def test_yearly_additions_are_not_taken_for_the_plans_stock(dinghu, name):
+    """Tester's r03: 企业标准（当年新增） (14, 17, 15 a year) was matched to the stock 〔117〕 and assessed as if
+    the district had 15 standards; 新增企业标准 was already left alone. Unmatched now, both lists saying why."""
+    m = match(dinghu, mt.read_history(_series(name, [14, 17, 15], unit="项", years=(2021, 2022, 2023))))
+    assert ("鼎湖区", "enterprise_standards") not in m.pairs and not m.near
+    said = m.unmatched_history.set_index("name").loc[name, "suggestion"]
+    assert "〔117〕" in said and "is a stock, the total to date" in said and "not matched by guess" in said
+    assert name in m.unmatched_plan.set_index("indicator").loc["enterprise_standards", "suggestion"]
+
+
+@pytest.mark.parametrize("name, unit, indicator", [("知识产权质押登记融资金额（当年）", "亿元", "ip_pledge_financing"),
+                                                   ("市场主体总量（年末）", "万户", "market_entities_total")])
+def test_a_note_agreeing_with_the_plan_rows_kind_still_matches(dinghu, name, unit, indicator):
+    """Each year's amount for a 〈〉 row, the year-end stock for a 〔〕 row: the note agrees (values SYNTHETIC)."""
+    m = match(dinghu, mt.read_history(_series(name, [0.5, 0.8, 1.1], unit=unit, years=(2021, 2022, 2023))))
+    assert list(m.near) == [("鼎湖区", indicator)] and m.unmatched_history.empty
+
+
+def test_the_series_whose_unit_agrees_is_matched_not_the_count(dinghu):
+    """Tester's v18: a table giving both 执业药师 (人: 75-80) and 每万人口执业药师数 (人/万人口: 4.4-4.6) against the
+    plan's 执业药师数 in 人/万人口 matched the head count (80 against ≥4.6: met, p_meet 1.0) and reported the
+    right series unmatched. The per-10,000 series is matched; the count is left, saying why. Values SYNTHETIC."""
+    both = pd.concat([_series("执业药师", [75, 77, 78, 80], unit="人"),
+                      _series("每万人口执业药师数", [4.4, 4.5, 4.5, 4.6], unit="人/万人口")])
+    res, w = _unmatched_warning(lambda: mt.assess(both, dinghu, as_of=2023, seed=0, n_paths=200))
+    row = res.set_index("indicator").loc["licensed_pharmacists_per_10k"]
+    assert row["last_value"] == 4.6 and row["p_meet"] < 1
+    assert row["note"].startswith("history '每万人口执业药师数' matched by its name read loosely")
+    assert w.history_series["name"].tolist() == ["执业药师"]
+    said = w.history_series["suggestion"].iloc[0]
+    assert "a plain figure, not per population (unit 人)" in said and "per 万人 (unit 人/万人口)" in said
+
+
+@pytest.mark.parametrize("name, unit", [("执业药师数（每千人口）", ""), ("执业药师数（每千人口）", "人"),
+                                        ("执业药师", "人")])
+def test_a_ratio_per_another_population_or_a_count_is_not_the_plans_ratio(dinghu, name, unit):
+    """Tester's v18: 执业药师数（每千人口） 0.44 was matched to the per-10,000 row (0.44 against ≥4.6); a head
+    count in 人 alone likewise. Unmatched now, the suggestion naming both denominators. Values SYNTHETIC."""
+    m = match(dinghu, mt.read_history(_series(name, [0.42, 0.43, 0.44], unit=unit, years=(2021, 2022, 2023))))
+    assert not m.pairs and "licensed_pharmacists_per_10k" in m.unmatched_plan["indicator"].tolist()
+    said = m.unmatched_history["suggestion"].iloc[0]
+    assert said.startswith("not 执业药师数 (licensed_pharmacists_per_10k): it is ") and "per 万人" in said
+    assert ("per 千人" in said) == ("千人" in name)
+
+
+@pytest.mark.parametrize("name, unit, indicator", [
+    ("每万人口高价值发明专利拥有数", "", "high_value_invention_patents_per_10k"),
+    ("千人食品检验数", "", "food_samples_per_1000_people"),
+    ("每千人拥有企业数", "户/千人", "enterprises_per_1000_people"),
+    ("每万人口执业药师数", "", "licensed_pharmacists_per_10k"),
+    ("每万人执业药师数", "人/万人口", "licensed_pharmacists_per_10k"),
+    ("医疗器械抽检批数", "批次", "medical_device_sampling_batches"),
+    ("表1 期末市场主体总量", "万户", "market_entities_total")])
+def test_names_a_person_reads_as_the_plan_row_match_it(dinghu, name, unit, indicator):
+    """Tester's v05: these stayed unmatched though each singles out one plan row: 拥有数 / 拥有量, 检验数 /
+    检验量, 企业数 / 企业户, the population written in the name that the plan writes in its unit (每万人口执业药师数
+    for 执业药师数 in 人/万人口), 批数 / 批次数, a table's caption before the name. Values SYNTHETIC."""
+    m = match(dinghu, mt.read_history(_series(name, [4.5, 4.5, 4.6], unit=unit, years=(2021, 2022, 2023))))
+    assert m.near == {("鼎湖区", indicator): name} and m.unmatched_history.empty
+
+
+@pytest.mark.parametrize("name, unit", [("高价值发明专利拥有量", "件"), ("高价值发明专利拥有量", ""),
+                                        ("每千人拥有个体工商户", ""), ("药师数", "")])
+def test_names_that_differ_in_what_they_count_still_do_not_match(dinghu, name, unit):
+    """The patents held in all (not per 10,000 people), another thing per 1,000 people, another trade."""
+    m = match(dinghu, mt.read_history(_series(name, [1.0, 1.2, 1.4], unit=unit, years=(2021, 2022, 2023))))
+    assert not m.pairs and len(m.unmatched_history) == 1
+
+
+def test_a_workbook_of_one_indicator_per_sheet_captioned_表1_is_matched(dinghu, tmp_path):
+    """Tester's v15: sheets named 表1 期末市场主体总量 / 表2 执业药师数 (regions x years) matched nothing."""
+    book = Workbook()
+    for sheet, unit, values in (("表1 期末市场主体总量", "万户", [1.89, 2.15, 2.42, 2.70]),
+                                ("表2 执业药师数", "人/万人口", [4.4, 4.5, 4.5, 4.6])):
+        ws = book.create_sheet(sheet)
+        ws.append([f"单位：{unit}"])
+        ws.append(["地区", "2020年", "2021年", "2022年", "2023年"])
+        ws.append(["鼎湖区", *values])
+    book.remove(book.active)
+    book.save(tmp_path / "history.xlsx")
+    m = match(dinghu, mt.read_history(tmp_path / "history.xlsx"))
+    assert set(m.near) == {("鼎湖区", "market_entities_total"), ("鼎湖区", "licensed_pharmacists_per_10k")}

@@ -10,7 +10,8 @@ traditional characters compare as simplified, :mod:`mstarget.chinese_script`, so
 
 Everything left over is reported: plan rows without history and history series matching no plan
 row, with "did you mean" suggestions (a region differing by a suffix such as 区 / 县 / 市 / 省 /
-自治区, or a close name by :mod:`difflib`). :func:`match` returns them; :func:`warn_unmatched`
+自治区, or a close name by :mod:`difflib`; or why a name read loosely as a plan row's was not
+matched to it: 企业标准（当年新增） against the stock 〔117〕, 人 against 人/万人口). :func:`match` returns them; :func:`warn_unmatched`
 issues an :class:`~mstarget.exceptions.UnmatchedWarning` carrying them. A history's total row
 (region ``合计``, ``总计``, ``全市合计``, ``全省``, ``全国`` ...: it adds up the regions of the table)
 that no plan row asks for is no unmatched region: it is listed apart (:attr:`Match.totals`) and
@@ -81,24 +82,172 @@ def name_key(text) -> str:
     return t.lower()
 
 
-_PARENS = re.compile(r"\([^()]*\)")
+_PARENS = re.compile(r"\(([^()]*)\)")
 
 
-#: wordings that name the same indicator: the region it is counted over (全区每千人拥有企业户), the
-#: period's end (期末市场主体总量), 人口 in a per-capita ratio (每万人口), a count's last word (总量, 数)
-_LOOSE = ((re.compile(r"^(全|本|我)(区|市|县|省|镇|乡)"), ""), (re.compile(r"^(期末|年末|年底)"), ""),
-          (re.compile(r"(每[十百千万]+人)口"), r"\1"), (re.compile(r"(总量|总数|数量|个数|数)$"), ""))
+#: wordings that name the same indicator: a table's caption before it (表1 期末市场主体总量), the region
+#: it is counted over (全区每千人拥有企业户), the period's end (期末市场主体总量), the population a ratio
+#: is counted per (每万人口… / 每万人…, 千人…: compared as the unit's denominator, :func:`_per_population`),
+#: batches written 批次 / 批 and a count's last word (总量, 数, 量, 户: 拥有量 / 拥有数, 企业户 / 企业数)
+_LOOSE = ((re.compile(r"^附?续?表[0-9]+([-.][0-9]+)*[:.、_-]*"), ""),
+          (re.compile(r"^(全|本|我)(区|市|县|省|镇|乡)"), ""), (re.compile(r"^(期末|年末|年底)"), ""),
+          (re.compile(r"每[十百千万亿]*人口?|^[十百千万]+人口?(?!次)"), ""),
+          (re.compile(r"(批次|批)(数量|数)?$"), "批"), (re.compile(r"(总量|总数|数量|个数|户数|数|量|户)$"), ""))
+
+#: words in a parenthesised note that say how a figure is counted (知识产权质押登记融资金额（累计）,
+#: 企业标准（当年新增）): such a note is part of what the series measures, so a loose reading keeps it;
+#: ``other`` is another quantity altogether (a change, an average, part of a year)
+COUNTING_NOTES = (("running", re.compile(r"累计|以来|十四五|十三五|五年")),
+                  ("additions", re.compile(r"新增|增量|净增|新登记|新设")),
+                  ("yearly", re.compile(r"当年|本年|年度|全年|年内|当期|本期")),
+                  ("stock", re.compile(r"存量|期末|年末|年底|实有|余额")),
+                  ("other", re.compile(r"增长|增速|增幅|同比|环比|上年|平均|年均|月|季|半年")))
+#: the counting notes a plan row's kind agrees with: 〈〉 adds up each year's additions, 〔〕 is the total to
+#: date, a plain target the year's level; 累计 on a 〈〉 row only with the series' 口径 declared 累计
+_AGREES = {"increment": {"additions", "yearly"}, "cumulative": {"stock"}, "level": {"yearly", "stock"}}
+_NOTE_MEANING = {"running": "a running total since the plan began", "additions": "each year's additions",
+                 "yearly": "the year's own amount", "stock": "a stock at the period's end",
+                 "other": "a change, an average or part of a year"}
+_KIND_MEANING = {"increment": "adds up each year's additions", "cumulative": "is a stock, the total to date",
+                 "level": "is the year's level"}
+_KIND_BRACKETS = {"increment": "〈{}〉", "cumulative": "〔{}〕"}
 
 
 def loose_key(text) -> str:
     """:func:`name_key` without any parenthesised note (``利润率(利润总额/主营业务收入,派生)`` ->
     ``利润率``) and read past wordings that name the same indicator (``全区每千人拥有企业户`` /
-    ``每千人拥有企业户数``, ``每万人口…`` / ``每万人…``, ``期末市场主体总量`` / ``市场主体总量``): used only
-    when it singles out one plan row and one series, and the assessment's note says so."""
+    ``每千人拥有企业数``, ``每万人口…`` / ``每万人…`` / ``…`` in 人/万人口, ``期末市场主体总量`` /
+    ``表1 市场主体总量``, ``…拥有量`` / ``…拥有数``, ``…批次数`` / ``…批数``): used only when it singles out one
+    plan row and one series whose units agree and whose notes say nothing else (:func:`counting_notes`),
+    and the assessment's note says so."""
     key = name_key(_PARENS.sub("", unicodedata.normalize("NFKC", str(text or ""))))
     for pattern, repl in _LOOSE:
         key = pattern.sub(repl, key)
     return key
+
+
+def counting_notes(text) -> dict:
+    """The parenthesised notes of a name saying how its figure is counted, ``{kind: the note}``
+    (kinds of :data:`COUNTING_NOTES`): ``企业标准（当年新增）`` -> ``{"additions": "当年新增", "yearly": ...}``."""
+    found: dict = {}
+    for note in _PARENS.findall(to_simplified(unicodedata.normalize("NFKC", str(text or "")))):
+        for kind, words in COUNTING_NOTES:
+            if words.search(note):
+                found.setdefault(kind, note)
+    return found
+
+
+_PER_IN_NAME = re.compile(r"(?:每|/)([十百千万亿]*)人口?|^(?:附?续?表[0-9]+([-.][0-9]+)*[:.、_-]*)?"
+                          r"(?:(?:全|本|我)(?:区|市|县|省|镇|乡))?([十百千万]+)人口?(?!次)")
+_PER_TIME = {"年", "年度", "月", "季", "季度", "日", "天", "周", "期"}
+_SHARE_UNITS = {"%", "‰", "百分点", "个百分点"}
+_COUNT_UNITS = set("户 个 家 人 件 项 张 批次 批 次 起 条 座 所 名 位 例 宗 台 辆 份 种 人次 户次 家次 项次".split())
+
+
+def _per_population(name) -> str | None:
+    """The population a name counts per: ``每万人口执业药师数`` -> ``万人``, ``千人食品检验量`` -> ``千人``."""
+    m = _PER_IN_NAME.search(name_key(name))
+    if not m:
+        return None
+    return (m.group(1) if m.group(1) is not None else m.group(3)) + "人"
+
+
+def _unit_kind(unit) -> tuple | None:
+    """What a unit counts and per what population: ``人/万人口`` -> ``("count", "万人")``, ``批次/年`` ->
+    ``("count", None)`` (per year is a yearly figure), ``亿元`` -> ``("money", None)``; None when blank."""
+    u = _SPACE.sub("", to_simplified(unicodedata.normalize("NFKC", str(unit or ""))))
+    if not u or u.lower() == "nan":
+        return None
+    split = re.search(r"/|每", u)
+    head, per = (u[:split.start()], u[split.end():]) if split else (u, "")
+    per = per.replace("每", "").replace("人口", "人")
+    per = None if not per or per in _PER_TIME else per
+    base = re.sub(r"^[十百千万亿]+(?=.)", "", head)
+    if head in _SHARE_UNITS or base in _SHARE_UNITS:
+        family = "share"
+    elif base.endswith("元"):
+        family = "money"
+    elif base in _COUNT_UNITS:
+        family = "count"
+    else:
+        family = base  # 吨, 千瓦 ...: only the same unit ("" when the unit is only a population: 每万人)
+    return family, per
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What a name and unit say a figure is, for a loose match: its counting notes, the population it
+    counts per (and whether the name says so), its unit's kind."""
+    name: str
+    unit: str
+    notes: dict
+    per: str | None
+    per_known: bool
+    per_in_name: bool
+    family: str | None
+    conflict: str = ""
+
+    @classmethod
+    def of(cls, name, unit) -> "_Reading":
+        kind = _unit_kind(unit)
+        in_name = _per_population(name)
+        per, conflict = in_name, ""
+        if kind is not None and kind[1] is not None:
+            if in_name is not None and in_name != kind[1]:
+                conflict = f"its name counts per {in_name} and its unit {unit} per {kind[1]}"
+            per = kind[1]
+        return cls(str(name), str(unit or "") if kind else "", counting_notes(name), per,
+                   kind is not None or in_name is not None, in_name is not None,
+                   kind[0] if kind else None, conflict)
+
+    def describe(self, whose: str) -> str:
+        """``per 万人 (unit 人/万人口)``, ``per 千人 (its name)``, ``a plain figure, not per population (unit 人)``."""
+        what = f"per {self.per}" if self.per else "a plain figure, not per population"
+        by_unit = self.unit and (self.per is None or _unit_kind(self.unit)[1] == self.per)
+        return f"{what} ({f'unit {self.unit}' if by_unit else whose + ' name'})"
+
+
+def _fit(plan: _Reading, kind: str, written: str, s: _Reading, measure: str) -> tuple[int, str]:
+    """How well a series fits a plan row whose name it matches loosely: ``(strength, "")`` -- 2 both
+    units known and agreeing, 1 the population per which both count known, 0 nothing against --
+    or ``(-1, why not)``."""
+    pname = plan.name
+    for note_kind, note in s.notes.items():
+        if note_kind == "running" and kind == "increment" and measure == "running_total":
+            continue  # 累计 declared in its 口径 column: assess turns running totals into yearly additions
+        if note_kind in _AGREES.get(kind, ()):
+            continue
+        fix = (" If the figures are running totals, say so in a 口径 column (累计, measure running_total): they "
+               "are then turned into each year's additions (如为累计值，请增加“口径”列并填写“累计”)"
+               if note_kind == "running" and kind == "increment" else
+               f" If the figures are what the plan counts, name the series {pname} as the plan does")
+        return -1, (f"its name says （{note}）, {_NOTE_MEANING[note_kind]}, while {pname}'s target {written} "
+                    f"{_KIND_MEANING.get(kind, 'is counted otherwise')}: not matched by guess (名称注明“{note}”，"
+                    f"与规划指标口径不同，未匹配).{fix}")
+    if s.conflict or plan.conflict:
+        return -1, f"{s.conflict or plan.conflict}: not matched by guess"
+    if s.per_known and plan.per_known:
+        if s.per != plan.per:
+            return -1, (f"it is {s.describe('its')} and {pname} is {plan.describe('its')}: not matched by guess "
+                        "(计量单位口径不同，未匹配)")
+    elif s.per_in_name:  # a name counting per population, the plan row's without a unit to say so
+        return -1, f"its name counts per {s.per} and {pname} has no unit to say so: not matched by guess"
+    elif plan.per_in_name:
+        return -1, (f"{pname} counts per {plan.per} and the series has no unit to say so: not matched by guess; "
+                    "give its unit")
+    if s.family is not None and plan.family is not None:
+        if s.family != plan.family and "" not in (s.family, plan.family):
+            return -1, f"its unit {s.unit} and {pname}'s {plan.unit} measure different things: not matched by guess"
+        return 2, ""
+    return (1 if s.per_known and plan.per_known else 0), ""
+
+
+def _written_target(kind, target) -> str:
+    try:
+        figure = f"{float(target):g}"
+    except (TypeError, ValueError):
+        return str(target)
+    return _KIND_BRACKETS.get(kind, "{}").format(figure)
 
 
 def region_key(text) -> str:
@@ -133,7 +282,8 @@ class Match:
         matched series.
     near : dict
         ``(region, plan indicator) -> the history series' name`` of the series matched by a looser
-        reading of the names (:func:`loose_key`), which the assessment's note names.
+        reading of the names (:func:`loose_key`; notes and units agreeing, :func:`_fit`), which the
+        assessment's note names.
     """
 
     history: pd.DataFrame
@@ -212,8 +362,10 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     normalised names (:func:`name_key` of the series' ``name`` or id, and of the plan row's
     ``name`` or id) are equal. An id match wins over a name match; a plan id already taken by
     an id match is not given a second series by name. Regions are never guessed. Last, names
-    equal once every parenthesised note is dropped (:func:`loose_key`) match when that pairs
-    exactly one plan id with exactly one series.
+    equal read loosely (:func:`loose_key`) match when that pairs one plan id with one series
+    fitting it best: a note saying how the figure is counted (累计, 新增 ...) must agree with the
+    row's kind, and units (the population a ratio counts per, whether in the unit or the name)
+    must agree where both are known; pairs kept apart say why in their suggestions.
     """
     history = _plan_spelling_of_regions(history, plan)
     series = _series_table(history)
@@ -235,7 +387,7 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
                 taken.add((s.region, ind))
                 break
     exact = set(target_of)
-    _loose_matches(series, plan, target_of, taken)
+    series_hints, plan_hints = _loose_matches(series, plan, history, target_of, taken)
     names = series["name"].to_numpy() if "name" in series.columns else ids
     near = {(regions[k], ind): str(names[k] if isinstance(names[k], str) and names[k] else ids[k])
             for k, ind in target_of.items() if k not in exact}
@@ -250,10 +402,10 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     totals = free[total].assign(suggestion="the table's total (合计)")[HISTORY_COLUMNS].reset_index(drop=True)
     free = free[~total]
     peer_of = _peer_indicators(free, plan_keys, plan_regions)
-    unmatched_history = _suggest_for_series(free, plan, plan_keys, peer_of)
+    unmatched_history = _suggest_for_series(free, plan, plan_keys, peer_of, series_hints)
     lonely = plan[[(r, i) not in matched_plan
                  for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))]]
-    unmatched_plan = _suggest_for_plan(lonely, free)
+    unmatched_plan = _suggest_for_plan(lonely, free, plan_hints)
     pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
     return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs, AttrFrame(totals),
                  AttrFrame(_peer_rows(history, peer_of)), near)
@@ -326,27 +478,102 @@ def _plan_spelling_of_regions(history: pd.DataFrame, plan: pd.DataFrame) -> pd.D
     return out
 
 
-def _loose_matches(series: pd.DataFrame, plan: pd.DataFrame, target_of: dict, taken: set) -> None:
+def _loose_matches(series: pd.DataFrame, plan: pd.DataFrame, history: pd.DataFrame, target_of: dict,
+                   taken: set) -> tuple[dict, dict]:
+    """Pair the series and plan rows still free whose names are equal read loosely (:func:`loose_key`),
+    when their notes and units agree (:func:`_fit`) and one series fits one plan row best, both ways.
+
+    Returns why the pairs that did not fit stay apart: ``(region, history id) -> text`` and
+    ``(region, plan id) -> (series position, text)``, the suggestions of the unmatched lists."""
+    n = len(plan)
     names = plan["name"] if "name" in plan.columns else plan["indicator"]
+    units = column_cells(plan["unit"]) if "unit" in plan.columns else [""] * n
+    kinds = column_cells(plan["kind"]) if "kind" in plan.columns else ["level"] * n
+    targets = plan["target"] if "target" in plan.columns else [None] * n
     plan_ids: dict = {}
-    for r, i, n in zip(column_cells(plan["region"]), column_cells(plan["indicator"]), column_cells(names)):
+    row_of: dict = {}
+    for r, i, nm, u, kind, t in zip(column_cells(plan["region"]), column_cells(plan["indicator"]),
+                                    column_cells(names), units, kinds, targets):
         if (r, i) not in taken:
-            for key in {loose_key(n), loose_key(i)} - {""}:
+            row_of.setdefault((r, i), (nm if isinstance(nm, str) and nm else i, u, kind, t))
+            for key in {loose_key(nm), loose_key(i)} - {""}:
                 plan_ids.setdefault((r, key), set()).add(i)
+    series_hints: dict = {}
+    plan_hints: dict = {}
     if not plan_ids:
-        return
+        return series_hints, plan_hints
     free: dict = {}
-    for k, s in enumerate(records(series)):
+    rows = records(series)
+    for k, s in enumerate(rows):
         if k not in target_of:
             for key in {loose_key(s.name), loose_key(s.indicator)} - {""}:
                 free.setdefault((s.region, key), set()).add(k)
-    for (region, key), ids in plan_ids.items():
-        ks = free.get((region, key), set())
-        if len(ids) == 1 and len(ks) == 1:
-            (ind,), (k,) = ids, ks
-            if k not in target_of and (region, ind) not in taken:
+    groups = [(region, ids, free[(region, key)]) for (region, key), ids in plan_ids.items() if (region, key) in free]
+    if not groups:
+        return series_hints, plan_hints
+    unit_of, measure_of = _series_units(history)
+    readings: dict = {}
+
+    def reading(key, name, unit):
+        if key not in readings:
+            readings[key] = _Reading.of(name, unit)
+        return readings[key]
+
+    def series_name(s):
+        return s.name if isinstance(s.name, str) and s.name else s.indicator
+
+    for region, ids, ks in groups:
+        fits: dict = {}
+        for ind in sorted(ids):
+            pname, unit, kind, target = row_of[(region, ind)]
+            p = reading(("plan", region, ind), pname, unit)
+            for k in sorted(ks):
+                s = rows[k]
+                sid = (s.region, s.indicator)
+                strength, why = _fit(p, kind, _written_target(kind, target),
+                                     reading(sid, series_name(s), unit_of.get(sid, "")), measure_of.get(sid, ""))
+                if strength >= 0:
+                    fits[(ind, k)] = strength
+                else:
+                    series_hints.setdefault(sid, f"not {pname} ({ind}): {why}")
+                    plan_hints.setdefault((region, ind), (k, f"history series {series_name(s)} not matched: {why}"))
+        for (ind, k), strength in fits.items():
+            rivals = [k2 for (i2, k2), st in fits.items() if i2 == ind and k2 != k and st >= strength]
+            others = [i2 for (i2, k2), st in fits.items() if k2 == k and i2 != ind and st >= strength]
+            if not rivals and not others and k not in target_of and (region, ind) not in taken:
                 target_of[k] = ind
                 taken.add((region, ind))
+        for (ind, k), strength in fits.items():
+            if k in target_of:
+                continue
+            s, pname = rows[k], row_of[(region, ind)][0]
+            if (region, ind) in taken:
+                winner = next(series_name(rows[k2]) for k2, i2 in target_of.items()
+                              if i2 == ind and rows[k2].region == region)
+                why = f"{pname} ({ind}) took {winner}, whose name and unit agree with it better"
+            else:
+                tied = [series_name(rows[k2]) for (i2, k2) in fits if i2 == ind]
+                why = (f"{len(tied)} series could be {pname} ({ind}): {', '.join(map(str, tied))}; not matched by "
+                       "guess: name the one meant as the plan does" if len(tied) > 1 else
+                       f"could be {pname} ({ind}) or another plan row: not matched by guess; name it as the plan does")
+                plan_hints.setdefault((region, ind), (k, why))
+            series_hints.setdefault((s.region, s.indicator), why)
+    plan_hints = {key: text for key, (k, text) in plan_hints.items() if k not in target_of}
+    return series_hints, plan_hints
+
+
+def _series_units(history: pd.DataFrame) -> tuple[dict, dict]:
+    """``(region, id) -> unit`` and ``-> measure`` of the history's series (the first cell written)."""
+    out = []
+    for col in ("unit", "measure"):
+        if col not in history.columns:
+            out.append({})
+            continue
+        cells = history[["region", "indicator", col]].dropna()
+        cells = cells[cells[col].astype(str).str.strip() != ""].drop_duplicates(["region", "indicator"])
+        out.append(dict(zip(zip(column_cells(cells["region"]), column_cells(cells["indicator"])),
+                            column_cells(cells[col]))))
+    return out[0], out[1]
 
 
 def warn_unmatched(m: Match, *, stacklevel: int = 3) -> None:
@@ -428,7 +655,8 @@ def region_suggestion(region: str, candidates) -> str | None:
     return None
 
 
-def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict, peer_of: dict) -> pd.DataFrame:
+def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict, peer_of: dict,
+                        hints: dict) -> pd.DataFrame:
     if free.empty:  # everything matched: nothing to suggest
         return pd.DataFrame([], columns=HISTORY_COLUMNS)
     regions = list(dict.fromkeys(plan["region"]))
@@ -443,6 +671,8 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict,
         other = region_suggestion(s.region, regions)
         if other is not None and any((other, k) in plan_keys for k in keys):
             hint = f"did you mean region {other}? (是否应为 {other}; regions are not matched by guess)"
+        elif (s.region, s.indicator) in hints:  # a plan row its name reads as, and why they were kept apart
+            hint = hints[(s.region, s.indicator)]
         elif s.region in names_by_region:
             pool = names_by_region[s.region]
             close = difflib.get_close_matches(name_key(s.name) or name_key(s.indicator), list(pool),
@@ -458,7 +688,7 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict,
     return pd.DataFrame(out, columns=HISTORY_COLUMNS)
 
 
-def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame) -> pd.DataFrame:
+def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict) -> pd.DataFrame:
     if lonely.empty:  # every plan row matched: nothing to suggest
         return pd.DataFrame([], columns=PLAN_COLUMNS)
     free_regions = list(dict.fromkeys(free["region"]))
@@ -473,6 +703,8 @@ def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame) -> pd.DataFrame:
         other = region_suggestion(r, free_regions)
         if other is not None and (key in pool.get(other, {}) or name_key(i) in pool.get(other, {})):
             hint = f"the history has it under region {other}: fix the region (是否应为 {r})"
+        elif (r, i) in hints:
+            hint = hints[(r, i)]
         elif r in pool:
             close = difflib.get_close_matches(key, list(pool[r]), n=1, cutoff=0.6)
             if close:
