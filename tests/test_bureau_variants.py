@@ -317,3 +317,18 @@ def test_a_share_given_as_a_fraction_in_a_wide_table_names_its_row_once():
     with pytest.warns(mt.InconsistentDataWarning, match=r"<DataFrame>, row 2: 鼎湖区/药品抽检合格率 以 % 为单位"):
         mt.read_history(pd.DataFrame({"指标名称": ["药品抽检合格率"], "单位": ["%"], "2020年": [98], "2021年": [0.986],
                                       "2022年": [99.1]}), region="鼎湖区")
+
+
+def test_a_districts_own_row_among_its_towns_is_the_district(tmp_path):
+    """A county table of its towns with a 全区 row: the row was taken for a 合计 and every plan row
+    went unmatched (p_meet from the baseline alone). With region=鼎湖区 given, 全区 / 本区 is 鼎湖区."""
+    towns = {"全区": [1.89, 2.15, 2.42, 2.70], "坑口街道": [0.35, 0.40, 0.45, 0.50], "永安镇": [0.20, 0.23, 0.26, 0.29]}
+    rows = [["镇（街道）", "指标名称", "单位", "2020年", "2021年", "2022年", "2023年"]]
+    rows += [[t, "期末市场主体总量", "万户", *v] for t, v in towns.items()]  # SYNTHETIC
+    path = _xlsx(tmp_path / "h.xlsx", rows)
+    hist = mt.read_history(path, region="鼎湖区")
+    assert sorted(set(hist["region"])) == ["坑口街道", "永安镇", "鼎湖区"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = mt.assess(path, DINGHU, region="鼎湖区", as_of=2023, seed=0).set_index("name")
+    assert res.loc["期末市场主体总量", "last_value"] == pytest.approx(2.70)

@@ -161,14 +161,14 @@ def test_measure_column_values_and_one_measure_per_series():
 
 
 def test_years_written_as_periods_or_dates(tmp_path):
-    """2021年度 / 2022-12-31 (an Excel date saved as text) / 2023年末 are years; two dates in one
-    year with different values are refused, as two values of one year are."""
+    """2021年度 / 2022-12-31 (an Excel date saved as text) / 2023年末 are years; a date within the
+    year (2023-06-30: a half year's figure) is refused as part of the year, not read as 2023."""
     path = tmp_path / "h.csv"
     path.write_text("地区,指标名称,年份,数值\n鼎湖区,药品抽检合格率,2021年度,98.6\n鼎湖区,药品抽检合格率,2022-12-31,99.1\n"
                     "鼎湖区,药品抽检合格率,2023年末,99.2\n", encoding="utf-8")
     assert mt.read_history(path)["year"].tolist() == [2021, 2022, 2023]
     path.write_text(path.read_text(encoding="utf-8") + "鼎湖区,药品抽检合格率,2023-06-30,97.0\n", encoding="utf-8")
-    with pytest.raises(mt.DataValidationError, match="one value per region/indicator/year"):
+    with pytest.raises(mt.DataValidationError, match="'2023-06-30': a year's figure, not a month's"):
         mt.read_history(path)
     path.write_text("地区,指标名称,年份,数值\n鼎湖区,药品抽检合格率,2021.5,98.6\n", encoding="utf-8")
     with pytest.raises(mt.DataValidationError, match="an integer year"):  # a fraction, not a date

@@ -346,14 +346,23 @@ def require_columns(df: pd.DataFrame, required, problems: Problems, what: str, t
 
 
 def apply_region(raw: pd.DataFrame, region: str | None) -> None:
-    """A table without a region column (or with blank cells) takes ``region`` when given."""
+    """A table without a region column (or with blank cells) takes ``region`` when given; so does a
+    row naming the whole of a region of that level -- 全区 / 本区 for ``鼎湖区`` (全县, 本市 ...), a
+    district's table of its towns with the district's own row -- unless the table names ``region``
+    itself."""
     if not region:
         return
     region = normalize_text(region)
     if "region" not in raw.columns:
         raw["region"] = region
         return
-    blank = raw["region"].isna() | (raw["region"].astype(str).str.strip() == "")
+    cells = raw["region"].astype(str).str.replace(r"\s+", "", regex=True)
+    blank = raw["region"].isna() | (cells == "")
+    level = region[-1]
+    if level in "区县市省镇乡" and not (cells == region).any():
+        whole = cells.map(lambda c: unicodedata.normalize("NFKC", c)).str.fullmatch(
+            rf"(全|本){level}(合计|总计)?")
+        blank |= whole.fillna(False).to_numpy(dtype=bool)
     if blank.any():
         raw["region"] = raw["region"].astype(object)
         raw.loc[blank, "region"] = region
