@@ -102,9 +102,12 @@ def test_default_plan_covers_every_category_and_beats_volume_plan():
     assert a["share"].max() <= 0.30 + 1e-12
     by_cat = a.set_index("category")
     assert by_cat.loc["餐饮具", "batches"] == 6_000  # capped at 30 %, still the largest
-    # coverage: every category keeps at least a quarter of its volume-proportional batches
-    assert (a["batches"] >= np.floor(0.25 * a["batches_volume"])).all()
-    assert by_cat.loc["食用农产品", "batches"] >= 0.2 * by_cat.loc["食用农产品", "batches_volume"]
+    # coverage: every category keeps at least a quarter of its volume-proportional batches (the plain
+    # split; batches_volume is that split within the plan's caps, the plan it is compared with)
+    plain = pd.Series(proportional_allocation(s["tested"], 20_000), index=s["category"])
+    assert (a["batches"].to_numpy() >= np.floor(0.25 * plain.to_numpy())).all()
+    assert by_cat.loc["食用农产品", "batches"] >= 0.2 * plain.loc["食用农产品"]
+    assert a["batches_volume"].sum() == 20_000 and a["batches_volume"].max() <= 6_000  # within the cap
     meta = a.attrs["allocation"]
     assert meta["expected_failures"] == pytest.approx(a["expected_failures"].sum())
     assert meta["expected_failures"] > 2 * meta["expected_failures_volume"]

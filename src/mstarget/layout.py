@@ -268,7 +268,7 @@ def load(data, schema: Schema, *, source: str | None = None) -> Table:
         frame = drop_repeated_columns(read_table(data).fillna("").reset_index(drop=True), src)
         table = Table(frame, np.arange(2, len(frame) + 2))
         return _canonicalise(table, [str(c) for c in frame.columns], schema, src)
-    return _best_sheet(_Workbook(read_grids(data), schema, src))
+    return best_sheet(Workbook(read_grids(data), schema, src))
 
 
 def load_sheets(data, schema: Schema, *, source: str | None = None, region: str | None = None) -> list[Table]:
@@ -294,15 +294,15 @@ def load_sheets(data, schema: Schema, *, source: str | None = None, region: str 
     if suffix not in GRID_TYPES or (suffix in DOCUMENT_TYPES and schema.what != "plan"):
         return [load(data, schema, source=source)]  # a document's tables have no names to read
     src = source or source_name(data)
-    book = _Workbook(read_grids(data), schema, src)
+    book = Workbook(read_grids(data), schema, src)
     if schema.what == "plan":
         found = None if suffix in DOCUMENT_TYPES else _complete_sheets(book, {"target"}, plan=True)
         return [table for _, table in found] if found else _same_layout(book)
     tables = _indicator_sheets(book) if len(book.sheets) > 1 else None
-    return tables or _year_sheets(book) or _history_sheets(book, region) or [_best_sheet(book)]
+    return tables or _year_sheets(book) or _history_sheets(book, region) or [best_sheet(book)]
 
 
-class _Workbook:
+class Workbook:
     """A workbook's (or document's) sheets for one reader. Several layouts are tried on the same
     sheets: each sheet's table is found once (:func:`_from_grid`), named in messages by its sheet."""
 
@@ -331,7 +331,7 @@ class _Workbook:
         return got
 
 
-def _complete_sheets(book: _Workbook, needs: set, *, plan: bool) -> list[tuple[str, Table]] | None:
+def _complete_sheets(book: Workbook, needs: set, *, plan: bool) -> list[tuple[str, Table]] | None:
     """Every sheet whose header holds a plan's target column (``plan``) or none and whose table
     has the columns ``needs``, names its indicators and has rows, when there are two or more
     (a plan's 主要指标 and 年度目标分解; a history kept one region or topic per sheet), else None.
@@ -351,7 +351,7 @@ def _complete_sheets(book: _Workbook, needs: set, *, plan: bool) -> list[tuple[s
     return found if len(found) >= 2 else None
 
 
-def _history_sheets(book: _Workbook, region: str | None) -> list[Table] | None:
+def _history_sheets(book: Workbook, region: str | None) -> list[Table] | None:
     """Every sheet holding a history (years and values found) when there are two or more, else
     None (see :func:`load_sheets`)."""
     found = _complete_sheets(book, {"year", "value"}, plan=False)
@@ -365,20 +365,20 @@ def _history_sheets(book: _Workbook, region: str | None) -> list[Table] | None:
     return [table for _, table in found]
 
 
-def _sheet_year(name) -> int | None:
+def sheet_year(name) -> int | None:
     """The year a sheet's name gives its figures: ``2021``, ``2021年``, ``2021年度``, ``2021年末``,
     ``2021年1-12月``, ``2021年（快报）`` (as a column header names a year's figure); else None."""
     role = year_role(name)
     return role[0] if role is not None and role[1] == "" else None
 
 
-def _year_sheets(book: _Workbook) -> list[Table] | None:
+def _year_sheets(book: Workbook) -> list[Table] | None:
     """A history workbook keeping **one year per sheet** (sheet ``2021年``: 指标名称 | 单位 | 数值, an
     annual report each year): one table per sheet named by a year whose table has values but
     no year of its own, its ``year`` filled from the sheet's name; else None."""
     found, odd, other = [], [], []
     for k, (name, grid) in enumerate(book.sheets):
-        year = _sheet_year(name)
+        year = sheet_year(name)
         if year is None:
             if _names_a_year(name) and (grid.astype(str) != "").to_numpy().any():
                 other.append(str(name))  # 2023年1-6月, 2023年（修订）: said below if other sheets are years
@@ -425,7 +425,7 @@ _DEFAULT_SHEET_NAME = re.compile(r"^\s*(sheet|工作表|表)\s*\d*\s*$", re.IGNO
 _NAMES_INDICATOR = frozenset({"indicator", "name"})
 
 
-def _best_sheet(book: _Workbook) -> Table:
+def best_sheet(book: Workbook) -> Table:
     """The table of the sheet whose header the reader knows best (a single sheet: named by the
     file alone in messages)."""
     if len(book.sheets) == 1:
@@ -433,17 +433,17 @@ def _best_sheet(book: _Workbook) -> Table:
     return book.table(_best_index(book))
 
 
-def _best_index(book: _Workbook) -> int:
+def _best_index(book: Workbook) -> int:
     scores = [_sheet_score(grid, book.schema) for _, grid in book.sheets]
     return scores.index(max(scores))  # the first of equals
 
 
-def _same_layout(book: _Workbook) -> list[Table]:
+def _same_layout(book: Workbook) -> list[Table]:
     """A plan's best table and every other sheet or document table under the very same header
     holding targets: 表1 市场主体发展主要指标 and 表2 食品药品安全主要指标 of one plan, or sheets
     主要指标 / 专项指标 laid out alike, are all read (one of them was left out, silently)."""
     if len(book.sheets) == 1:
-        return [_best_sheet(book)]
+        return [best_sheet(book)]
     best = _best_index(book)
     keys = [header_key(t) for t in book.header(best)]
     out = []
@@ -473,7 +473,7 @@ def _part(src: str, name: str) -> str:
 _DOCUMENT_TABLE = re.compile(r"table \d+")
 
 
-def _indicator_sheets(book: _Workbook) -> list[Table] | None:
+def _indicator_sheets(book: Workbook) -> list[Table] | None:
     """One table per sheet of a workbook keeping one indicator per sheet, else None."""
     histories = []
     for k in range(len(book.sheets)):

@@ -940,7 +940,7 @@ def risk_cases() -> None:
     rows = [["period", "category", "failed"]] + [["2023H1", "乳制品", ""] for _ in range(3)]
     write_csv("r_records_blank_outcome.csv", rows)
     case("r_records_blank_outcome", RISK % "r_records_blank_outcome.csv", 2,
-         "r_records_blank_outcome.csv, row 2, column 'failed': '': an outcome 0 (qualified / 合格) or 1",
+         "r_records_blank_outcome.csv, row 2, column 'failed': '': this cell is empty: fill in 合格 or 不合格",
          "per-batch records whose outcome cells are all blank (found by the fuzz: was an IndexError)")
     (FILES / "r_empty_file.csv").write_bytes(b"")
     case("r_empty_file", RISK % "r_empty_file.csv", 2, "r_empty_file.csv: the file is empty", "a 0-byte file")

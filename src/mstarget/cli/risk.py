@@ -75,7 +75,10 @@ def _load_filtered(path: str, where: list[str], region: str | None = None) -> pd
 
     df, src = _samples.load(path)
     headers = df.attrs.get("headers")  # the headers as written (抽检批次), for messages
+    parts, row_parts = df.attrs.get("parts"), df.attrs.get("row_parts")  # sheets of one workbook
     df = df.assign(_sheet_row=_samples.sheet_rows(df))  # a bureau table's own rows (title rows above)
+    if parts and row_parts is not None:
+        df = df.assign(_sheet_part=row_parts)
     problems = []
     conds = list(where or [])
     col = _region_column(df) if region is not None else None
@@ -90,9 +93,11 @@ def _load_filtered(path: str, where: list[str], region: str | None = None) -> pd
         if "=" not in cond:
             raise ParameterError(f"--where must look like COLUMN=VALUE (e.g. region=全国); got {cond!r}.")
         col, val = (s.strip() for s in cond.split("=", 1))
+        col = _samples.as_written(df, col)  # --where 年度=2022: the header as written
         if col not in df.columns:
+            shown = [(headers or {}).get(c, c) for c in df.columns if c not in ("_sheet_row", "_sheet_part")]
             problems.append(Problem(src, None, col, None, "column named in --where is missing; the "
-                                    "table has: " + ", ".join(map(str, df.columns))))
+                                    "table has: " + ", ".join(map(str, shown))))
             continue
         df = df[df[col].astype(str).str.strip() == val]
     if problems:
@@ -101,11 +106,14 @@ def _load_filtered(path: str, where: list[str], region: str | None = None) -> pd
         raise DataValidationError([Problem(src, None, None, None,
                                            f"no rows match {' '.join(conds)}")], source=src)
     rows = df["_sheet_row"].to_numpy()
-    df = df.drop(columns="_sheet_row").reset_index(drop=True)
+    kept_parts = df["_sheet_part"].to_numpy() if "_sheet_part" in df.columns else None
+    df = df.drop(columns=[c for c in ("_sheet_row", "_sheet_part") if c in df.columns]).reset_index(drop=True)
     df.attrs["source"] = src  # messages name the file and its own rows and headers
     df.attrs["sheet_rows"] = rows
     if headers:
         df.attrs["headers"] = headers
+    if kept_parts is not None:
+        df.attrs["parts"], df.attrs["row_parts"] = parts, kept_parts
     return df
 
 
@@ -153,10 +161,11 @@ def _add_samples_flags(p: argparse.ArgumentParser, required: bool,
                             "outcome or unqualified)")
 
 
-def _rename_source(exc: DataValidationError, src: str) -> DataValidationError:
+def _rename_source(exc: DataValidationError, src: str, written: dict | None = None) -> DataValidationError:
+    written = written or {}
     return DataValidationError([Problem(src if p.source == "<DataFrame>" else p.source, p.row,
-                                        p.column, p.value, p.expected) for p in exc.problems],
-                               source=src)
+                                        written.get(p.column, p.column), p.value, p.expected)
+                                for p in exc.problems], source=src)
 
 
 def _score_from_args(args) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -264,11 +273,20 @@ def _read_scores(path: str) -> pd.DataFrame:
                                            "column missing; --scores takes the output of "
                                            "'mstarget risk score --out'")], source=src)
     problems = []
+    rows = _samples.sheet_rows(df)
+    written = df.attrs.get("headers") or {}
     for c in _NUMERIC_SCORE_COLS:
         if c in df.columns:
             conv = pd.to_numeric(df[c], errors="coerce")
-            for i in np.flatnonzero(conv.isna().to_numpy() & df[c].notna().to_numpy()):
-                problems.append(Problem(src, int(i) + 2, c, str(df[c].iloc[i]), "a number"))
+            # a blank cell is a missing figure ('risk score' writes no rate for a group never tested)
+            blank = df[c].isna().to_numpy() | df[c].astype(str).str.strip().str.lower().isin(
+                ["", "nan", "none", "null"]).to_numpy()
+            for i in np.flatnonzero(conv.isna().to_numpy() & ~blank):
+                problems.append(Problem(src, int(rows[i]), written.get(c, c), str(df[c].iloc[i]), "a number"))
+            if c == "risk":
+                for i in np.flatnonzero(blank):
+                    problems.append(Problem(src, int(rows[i]), written.get(c, c), "",
+                                            "a failure probability between 0 and 1; this cell is empty"))
             df[c] = conv
     if problems:
         raise DataValidationError(problems, source=src)
@@ -363,15 +381,32 @@ def _evaluate_records(args):
         raise ParameterError("--records needs --outcome COLUMN and --test-from DATE "
                              "(rows from that date on are the test period).")
     raw, src = _samples.load(args.records)
-    time = args.time
+    written = raw.attrs.get("headers") or {}
+    # columns named by their headers as written (--outcome 检验结论, --time 抽样日期)
+    args.outcome = _samples.as_written(raw, args.outcome)
+    time = _samples.as_written(raw, args.time)
+    args.entity = _samples.as_written(raw, args.entity)
+    args.area = ",".join(_samples.as_written(raw, a) for a in _list(args.area)) or None
+    args.features = ",".join(_samples.as_written(raw, f) for f in _list(args.features)) or None
+    args.exclude = ",".join(_samples.as_written(raw, f) for f in _list(args.exclude)) or None
     if not time or time not in raw.columns:
+        shown = ", ".join(str(written.get(c, c)) for c in raw.columns)
         raise DataValidationError([Problem(src, None, time or "--time", None,
-                                           "a date column given with --time")], source=src)
-    dates = pd.to_datetime(raw[time], errors="coerce", format="mixed")
+                                           f"a date column given with --time; the table has: {shown}")],
+                                  source=src)
+    if args.outcome not in raw.columns:
+        shown = ", ".join(str(written.get(c, c)) for c in raw.columns)
+        raise DataValidationError([Problem(src, None, args.outcome, None,
+                                           f"the 0/1 (合格/不合格) outcome column given with --outcome; the "
+                                           f"table has: {shown}")], source=src)
+    # the same date reading as 'risk score' (2023年3月1日 too); a cell that is no date is refused
+    dates = pd.Series(_samples.parse_dates(raw[time], src, written.get(time, time), _samples.sheet_rows(raw)))
     try:
-        cut = pd.Timestamp(args.test_from)
-    except ValueError:
-        raise ParameterError(f"--test-from {args.test_from!r}: expected a date such as 2014-09-01.") from None
+        cut = pd.Timestamp(_samples.parse_dates(pd.Series([args.test_from]), "--test-from", "--test-from")[0])
+    except DataValidationError:
+        raise ParameterError(f"--test-from {args.test_from!r}: expected a date such as 2014-09-01 or "
+                             "2023年3月1日.") from None
+    raw = raw.assign(**{time: dates.to_numpy()})
     table = raw
     built: list[str] = []
     if args.entity or args.area:
@@ -379,20 +414,29 @@ def _evaluate_records(args):
                            area=_list(args.area))
         built = [c for c in feats.columns if c.startswith("entity_") or "_rate_" in c]
         table = pd.concat([raw, feats[built]], axis=1)
-    train, test = table[dates < cut], table[dates >= cut]
+    table = table.assign(**{time: dates.to_numpy()})
+    train, test = table[(dates < cut).to_numpy()], table[(dates >= cut).to_numpy()]
     if train.empty or test.empty:
         raise DataValidationError([Problem(src, None, time, None,
                                            f"rows before and from --test-from {args.test_from}")],
                                   source=src)
     feats_arg = (_list(args.features) + built) if args.features else None
     exclude = _list(args.exclude) + ([args.entity] if args.entity else [])
-    model = R.fit(train, outcome=args.outcome, features=feats_arg, time=time, exclude=exclude,
-                  model=args.model, seed=args.seed)
-    p = model.predict(test)
-    y = _samples.outcome_array(test[args.outcome], src, args.outcome).astype(int)
-    y_train = _samples.outcome_array(train[args.outcome], src, args.outcome)
+    rows = _samples.sheet_rows(raw)
+    train.attrs.update(source=src, sheet_rows=rows[(dates < cut).to_numpy()], headers=written)
+    test.attrs.update(source=src, sheet_rows=rows[(dates >= cut).to_numpy()], headers=written)
+    try:
+        model = R.fit(train, outcome=args.outcome, features=feats_arg, time=time, exclude=exclude,
+                      model=args.model, seed=args.seed)
+        p = model.predict(test)
+        y = _samples.outcome_array(test[args.outcome], src, written.get(args.outcome, args.outcome),
+                                   rows=rows[(dates >= cut).to_numpy()]).astype(int)
+        y_train = _samples.outcome_array(train[args.outcome], src, written.get(args.outcome, args.outcome),
+                                         rows=rows[(dates < cut).to_numpy()])
+    except DataValidationError as exc:  # name the file, not "<DataFrame>", and its headers as written
+        raise _rename_source(exc, src, written) from None
     periods = {"train": f"{dates[dates < cut].min():%Y-%m-%d} – {dates[dates < cut].max():%Y-%m-%d}"}
-    res = evaluate_records(y, p, dates=pd.to_datetime(test[time], format="mixed").to_numpy(),
+    res = evaluate_records(y, p, dates=pd.to_datetime(test[time]).to_numpy(),
                            window_days=args.window_days, train_rate=float(np.mean(y_train)),
                            periods=periods)
     params = {"mode": "records", "records": args.records, "outcome": args.outcome,

@@ -46,7 +46,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..exceptions import ConcentrationWarning, DataValidationError, ParameterError, Problem
+from ..exceptions import (ConcentrationWarning, DataValidationError, MstargetWarning, ParameterError,
+                          Problem)
 from .score import EXPLAIN_COLUMNS, SCORE_COLUMNS
 
 DEFAULT_RISK_SHARE = 0.75
@@ -71,16 +72,22 @@ def infer_by(scores: pd.DataFrame) -> list[str]:
     return by
 
 
-def expected_found(n, p, volume) -> np.ndarray:
+def expected_found(n, p, volume, lots=None) -> np.ndarray:
     """Expected unqualified lots found: ``p * N * (1 - (1 - 1/N) ** n)``; ``n * p`` if ``N`` is inf.
 
     Parameters
     ----------
     n, p, volume : arrays of shape (G,)
-        Batches sampled (>= 0), failure probability (0-1) and number of lots (>= 1 or inf).
+        Batches sampled (>= 0), failure probability (0-1) and market size for diminishing returns
+        (>= 1 or inf).
+    lots : array of shape (G,), optional
+        Lots on the market as the user gave them: distinct lots sampled without replacement, so
+        ``n`` batches find ``p * min(n, lots)`` (the hypergeometric mean) and ``volume`` is not used.
     """
     n = np.asarray(n, float)
     p = np.asarray(p, float)
+    if lots is not None:
+        return p * np.minimum(n, np.asarray(lots, float))
     N = np.maximum(np.asarray(volume, float), 1.0)
     fin = np.isfinite(N)
     out = n * p
@@ -346,9 +353,16 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     floors, caps, notes = _share_limits(floors, caps, budget, min_share, max_share)
     _check_feasible(floors, caps, budget, groups)
 
-    base = _coverage_floors(weights, budget, risk_share, floors, caps)
-    n = greedy_allocate(p, vol, budget, base, caps)
-    out = _plan_table(scores[by], p, weights, vol, n, budget)
+    lots = _lots(volume, vol)
+    spend = budget
+    if lots is not None:  # lots given: a lot is sampled once, so no group gets more batches than lots
+        floors, caps, spend = _within_lots(floors, caps, lots, budget, groups, notes)
+        vol = np.full(len(groups), np.inf)  # each batch a new lot: p per batch up to the lots
+    else:
+        _warn_beyond_volume(vol, budget, volume)
+    base = _coverage_floors(weights, spend, risk_share, floors, caps)
+    n = greedy_allocate(p, vol, spend, base, caps)
+    out = _plan_table(scores[by], p, weights, vol, n, budget, floors, caps, lots)
     _warn_concentration(n, budget, groups, warn_share)
     found = {k: float(out[c].sum()) for k, c in (("plan", "expected_failures"),
                                                   ("volume", "expected_failures_volume"),
@@ -364,9 +378,50 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         "vs_volume": found["plan"] / found["volume"] if found["volume"] > 0 else float("nan"),
         "vs_even": found["plan"] / found["even"] if found["even"] > 0 else float("nan"),
         "largest_share": float(n[top] / budget) if budget else 0.0,
-        "largest_group": groups[top], "notes": notes,
+        "largest_group": groups[top], "notes": notes, "unspent": int(budget - spend),
     }
     return out
+
+
+def _lots(volume, vol: np.ndarray) -> np.ndarray | None:
+    """Lots on the market per group when the user gave them (``volume`` other than the default
+    ``"tested"``, which only stands in for a market's size); else None."""
+    if isinstance(volume, str) and volume == "tested":
+        return None
+    if not np.isfinite(vol).any():
+        return None
+    return np.floor(vol)
+
+
+def _within_lots(floors: np.ndarray, caps: np.ndarray, lots: np.ndarray, budget: int, groups: list,
+                 notes: list) -> tuple[np.ndarray, np.ndarray, int]:
+    """Floors and caps (batches) no higher than each group's lots, and the batches that can be
+    spent (the budget, or all lots when the budget is more); notes and a warning say what is not."""
+    low = np.flatnonzero(floors > lots)
+    if len(low):
+        names = ", ".join(f"{groups[i]} ({int(lots[i]):,} lots)" for i in low[:5])
+        notes.append(f"floor lowered to the group's lots for {names}: a lot is sampled once")
+    floors = np.minimum(floors, lots)
+    caps = np.minimum(caps, lots)
+    spend = int(min(budget, caps.sum()))
+    if spend < budget:
+        text = (f"the budget of {budget:,} batches is more than the groups can take: {spend:,} batches "
+                f"(every lot of every group, or its cap); {budget - spend:,} batches are left over "
+                "（预算超过可抽批次，剩余未分配）. A lot is sampled once, so a group gets at most its lots (volume)")
+        notes.append(text)
+        warnings.warn(text, MstargetWarning, stacklevel=3)  # helper -> allocate -> the caller
+    return floors, caps, spend
+
+
+def _warn_beyond_volume(vol: np.ndarray, budget: int, volume) -> None:
+    """Warn when the budget is more than the groups' batches tested (the default market size)."""
+    total = float(np.sum(vol[np.isfinite(vol)])) if np.isfinite(vol).any() else float("inf")
+    if np.isfinite(vol).all() and budget > total > 0:
+        warnings.warn(f"the budget of {budget:,} batches is more than all batches tested in the scored "
+                      f"periods ({total:,.0f}, the '{volume}' column that stands for each group's market); "
+                      "expected finds then barely grow with more batches. Check the budget, or give the "
+                      "lots on the market per group (volume=..., CLI: --volume COLUMN)",
+                      MstargetWarning, stacklevel=4)  # helper -> allocate -> the caller
 
 
 def _check_arguments(scores, budget, risk_share, max_share, min_share, warn_share):
@@ -458,7 +513,8 @@ def _check_feasible(floors: np.ndarray, caps: np.ndarray, budget: int, groups: l
     if floors.sum() > budget:
         raise ParameterError(f"The budget of {budget} batches is less than the sum of the floors "
                              f"({int(floors.sum())} = {len(groups)} groups with min_per_group / "
-                             "min_share). Raise the budget or lower min_per_group.")
+                             "min_share). Raise the budget (CLI: --budget) or lower min_per_group / min_share "
+                             "(CLI: --min-per-group / --min-share).")
     clash = np.flatnonzero(floors > caps)
     if len(clash):
         names = [groups[i] for i in clash[:5]]
@@ -470,23 +526,78 @@ def _check_feasible(floors: np.ndarray, caps: np.ndarray, budget: int, groups: l
 
 
 def _plan_table(keys: pd.DataFrame, p: np.ndarray, weights: np.ndarray, vol: np.ndarray, n: np.ndarray,
-                budget: int) -> pd.DataFrame:
-    """The result table: the plan ``n`` and the expected finds of it, the volume plan and an even split."""
+                budget: int, floors: np.ndarray, caps: np.ndarray, lots: np.ndarray | None) -> pd.DataFrame:
+    """The result table: the plan ``n`` and the expected finds of it, the volume plan and an even split,
+    both within the same floors and caps (and lots) as the plan, spending the same batches."""
     G = len(p)
-    b_vol = proportional_allocation(weights, budget)
-    b_even = even_allocation(G, budget)
+    spend = int(n.sum())
+    b_vol = bounded_allocation(weights, spend, floors, caps)
+    b_even = bounded_allocation(np.ones(G), spend, floors, caps)
     out = keys.reset_index(drop=True).copy()
     out["risk"] = p
     out["volume"] = weights
     out["batches"] = n
     out["share"] = n / budget if budget else 0.0
     out["volume_share"] = weights / weights.sum() if weights.sum() > 0 else 1.0 / G
-    out["expected_failures"] = expected_found(n, p, vol)
+    out["expected_failures"] = expected_found(n, p, vol, lots)
     out["batches_volume"] = b_vol
-    out["expected_failures_volume"] = expected_found(b_vol, p, vol)
+    out["expected_failures_volume"] = expected_found(b_vol, p, vol, lots)
     out["batches_even"] = b_even
-    out["expected_failures_even"] = expected_found(b_even, p, vol)
+    out["expected_failures_even"] = expected_found(b_even, p, vol, lots)
     return out
+
+
+def bounded_allocation(weights, budget: int, floors, caps) -> np.ndarray:
+    """Split ``budget`` in proportion to ``weights`` within ``floors <= n <= caps`` (int64, shape (G,)).
+
+    The plain plans a targeted plan is compared with keep its floors and caps: ``n = clip(t * w,
+    floors, caps)`` with ``t`` found by bisection, then largest-remainder rounding; batches a
+    weighted split cannot place (every weighted group at its cap) are spread evenly over the
+    groups below their caps. Without binding floors or caps it is :func:`proportional_allocation`.
+    """
+    w = np.asarray(weights, float)
+    floors = np.asarray(floors, float)
+    caps = np.asarray(caps, float)
+    if w.sum() <= 0:
+        w = np.ones(len(w))
+    plain = proportional_allocation(w, budget)
+    if ((plain >= floors) & (plain <= caps)).all():
+        return plain
+    hi_t = 1.0
+    while np.clip(hi_t * w, floors, caps).sum() < budget and hi_t < 1e300:
+        hi_t *= 2.0
+    lo_t = 0.0
+    for _ in range(200):
+        mid = 0.5 * (lo_t + hi_t)
+        if np.clip(mid * w, floors, caps).sum() < budget:
+            lo_t = mid
+        else:
+            hi_t = mid
+    exact = np.minimum(np.clip(hi_t * w, floors, caps), caps)
+    n = np.minimum(np.maximum(np.floor(exact), floors), caps)
+    rest = int(budget - n.sum())
+    order = np.argsort(-(exact - n), kind="stable")
+    for i in order:  # largest remainders first, one batch each, within the caps
+        if rest <= 0:
+            break
+        if n[i] + 1 <= caps[i]:
+            n[i] += 1
+            rest -= 1
+    while rest > 0:  # what the weights cannot place: evenly over the groups below their caps
+        room = np.flatnonzero(n < caps)
+        if not len(room):
+            break
+        add = even_allocation(len(room), rest)
+        add = np.minimum(add, caps[room] - n[room])
+        if add.sum() <= 0:
+            break
+        n[room] += add
+        rest -= int(add.sum())
+    while rest < 0:  # floors rounded up past the budget: take back from the largest above its floor
+        i = int(np.argmax(np.where(n > floors, n - floors, -1)))
+        n[i] -= 1
+        rest += 1
+    return n.astype(np.int64)
 
 
 def _warn_concentration(n: np.ndarray, budget: int, groups: list, warn_share: float | None) -> None:
@@ -515,6 +626,9 @@ def _volume(volume, groups: list, scores: pd.DataFrame) -> np.ndarray:
     vol = _per_group(volume, "volume", groups, scores, np.inf)
     if (vol < 0).any():
         raise ParameterError.invalid("volume", "mstarget.risk.allocate", "lots >= 0 per group", volume)
+    if isinstance(volume, str) and volume == "tested":
+        # a group never tested: its market is unknown, not one lot (its risk is the prior's)
+        vol = np.where(vol > 0, vol, np.inf)
     return vol
 
 

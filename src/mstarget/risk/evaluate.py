@@ -186,12 +186,23 @@ def _plain(v, b, m) -> str:
     return ""
 
 
+def _unscored_verdict(v, b, m) -> str:
+    if not v > 0:
+        return ""
+    return (f"训练期无数据，未计入以下各项（{m.get('batches_not_scored', 0):,.0f} 批，"
+            f"{m.get('failures_not_scored', 0):,.0f} 批不合格）")
+
+
 # (metric, short name, format, baseline (metric key or number), baseline is, verdict, description)
 _GROUP_ROWS = (
     ("groups", "评估组数 groups", "int", None, "", _plain,
      "groups scored on the training periods and tested in the test period"),
-    ("groups_not_scored", "未评分的测试组 unscored", "int", None, "", _plain,
-     "groups with test counts but no training data (left out)"),
+    ("groups_not_scored", "未评分的测试组 unscored", "int", None, "", _unscored_verdict,
+     "groups with test counts but no training data (left out of every figure below)"),
+    ("batches_not_scored", "未评分组的批次 unscored batches", "int", None, "", _plain,
+     "batches tested in the test period by groups without training data (not in the figures below)"),
+    ("failures_not_scored", "未评分组的不合格 unscored failures", "int", None, "", _plain,
+     "unqualified batches of the groups without training data (not in the figures below)"),
     ("batches", "测试期批次 batches", "int", None, "", _plain, "batches tested in the test period"),
     ("failures", "测试期不合格 failures", "int", None, "", _plain,
      "unqualified batches actually found in the test period"),
@@ -442,7 +453,10 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     n = merged["tested"].to_numpy(float)
     k = merged["failed"].to_numpy(float)
     N, K = n.sum(), k.sum()
-    m: dict[str, float] = {"groups": float(len(merged)), "groups_not_scored": float(len(t) - len(merged)),
+    unscored = t[~t.set_index(by).index.isin(s.set_index(by).index)]
+    m: dict[str, float] = {"groups": float(len(merged)), "groups_not_scored": float(len(unscored)),
+                           "batches_not_scored": float(unscored["tested"].sum()),
+                           "failures_not_scored": float(unscored["failed"].sum()),
                            "batches": float(N), "failures": float(K), "base_rate": K / N if N else np.nan}
     if {"tested_train", "failed_train"} <= set(merged.columns):
         tt = pd.to_numeric(merged["tested_train"], errors="coerce").to_numpy(float)
@@ -463,8 +477,9 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     vol_col = f"{volume}_train" if volume and f"{volume}_train" in merged.columns else volume
     plan_scores = merged[by + ["risk"]].copy()
     if vol_col and vol_col in merged.columns:
-        plan_scores["lots"] = pd.to_numeric(merged[vol_col], errors="coerce").to_numpy(float)
-        vol_arg = "lots"
+        # the training batches stand for each group's market (the default volume), not its lots
+        plan_scores["tested"] = pd.to_numeric(merged[vol_col], errors="coerce").to_numpy(float)
+        vol_arg = "tested"
     else:
         vol_arg = None
     plan = allocate(plan_scores, budget, min_per_group, max_per_group, volume=vol_arg, by=by,
@@ -474,7 +489,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     realised = np.where(n > 0, k / np.where(n > 0, n, 1), 0.0)
     b_plan = plan["batches"].to_numpy()
     b_even = even_allocation(len(merged), budget)
-    b_vol = proportional_allocation(plan_scores["lots"] if vol_arg else np.ones(len(merged)), budget)
+    b_vol = proportional_allocation(plan_scores["tested"] if vol_arg else np.ones(len(merged)), budget)
     b_risk = risk_only["batches"].to_numpy()
     m["budget"] = float(budget)
     for name, b in (("plan", b_plan), ("volume", b_vol), ("even", b_even), ("risk_only", b_risk)):
@@ -545,12 +560,15 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
         except ValueError:
             raise ParameterError.invalid("train_until", "mstarget.risk.evaluate", "a period such as "
                                          "2019H2", train_until) from None
+        if not (full["_end"] <= cut.end).any():
+            first = full.sort_values(["_end", "_start"]).iloc[0]["period"]
+            raise ParameterError(f"No period in {src} ends on or before train_until={cut.label}: nothing "
+                                 f"to train on. The earliest period is {first}; choose a later train_until "
+                                 "(CLI: --train-until).")
         scores = score(data, by, as_of=cut.label, **score_kwargs)
         if score_kwargs.get("drop_totals", True):
             full = full[~total_rows(full, by)]
-        later = full[full["_end"] > cut.end]
-        scored = set(map(tuple, scores[by].astype(str).to_numpy()))
-        later = later[[tuple(r) in scored for r in later[by].astype(str).to_numpy()]]
+        later = full[full["_end"] > cut.end]  # groups new in the test period stay: counted as unscored
         if test_period is not None:
             tp = parse_period(test_period)
             later = later[(later["_start"] == tp.start) & (later["_end"] == tp.end)]
@@ -558,8 +576,8 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
             first = later.sort_values(["_end", "_start"]).iloc[0]
             later = later[(later["_end"] == first["_end"]) & (later["_start"] == first["_start"])]
         if later.empty:
-            raise ParameterError(f"No period after train_until={cut.label} has counts for the scored "
-                                 "groups; choose an earlier train_until or another test_period.")
+            raise ParameterError(f"No period after train_until={cut.label} has counts; choose an earlier "
+                                 "train_until (CLI: --train-until) or another test_period (CLI: --test-period).")
         test = later[by + ["period", "tested", "failed"]].reset_index(drop=True)
         return evaluate_groups(test, scores, by=by, budget=budget, ks=ks, risk_share=risk_share,
                                max_share=max_share)

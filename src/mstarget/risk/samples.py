@@ -20,21 +20,24 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+import warnings
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from .. import layout
-from ..exceptions import DataValidationError, ParameterError, Problem
+from ..exceptions import DataValidationError, ParameterError, Problem, UnreadColumnWarning
 from ..io import (FORMULA_WITHOUT_VALUE, GRID_TYPES, drop_repeated_columns, is_formula,
-                  read_table, source_name)
+                  read_grids, read_table, source_name)
 from ..validation import THOUSANDS
 from .periods import EXPECTED_PERIOD, Period, parse_period
 
 OUTCOME_CANDIDATES = ("failed", "outcome", "unqualified", "fail")
 _TRUE = {"1", "1.0", "true", "yes", "y", "fail", "failed", "不合格"}
 _FALSE = {"0", "0.0", "false", "no", "n", "pass", "passed", "合格"}
+#: a reason in parentheses after a conclusion: 不合格（标签）, 不合格(微生物指标) (NFKC: （） are ())
+_REASON = re.compile(r"\s*\([^()]*\)\s*$")
 #: Largest count accepted in one cell (batches); above it the column or unit is surely wrong.
 MAX_COUNT = 10 ** 12
 _MAX_TOTAL = 2.0 ** 62  # sums of counts stay far from the int64 limit
@@ -92,6 +95,15 @@ def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
     row's spreadsheet row and ``attrs["headers"]`` the headers as written, for messages. Parquet
     and JSON are read as plain tables.
 
+    A workbook keeping **one period per sheet** (sheets ``2021年``, ``2022年``, ``2023年上半年``, each
+    食品大类 | 抽检批次 | 不合格批次) gives every such sheet's rows, their period from the sheet's
+    name; a sampling table on a sheet not named by a period beside them (a 汇总 sheet) is not
+    read, with an :class:`~mstarget.exceptions.UnreadColumnWarning`. Years as column pairs
+    (``2021年抽检批次 | 2021年不合格批次 | 2022年抽检批次 | ...``) give one row per group and year.
+    Such a table's ``attrs["parts"]`` lists ``(source, headers)`` of each sheet or year and
+    ``attrs["row_parts"]`` the part of each row, so that messages name the sheet and the header
+    each cell was read from.
+
     A DataFrame cut from a file may carry ``attrs["source"]`` (the file name) and
     ``attrs["sheet_rows"]`` (each row's spreadsheet row in that file), so that messages point at
     the file's own rows (the command line sets both after ``--where`` / ``--region``).
@@ -103,27 +115,210 @@ def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
         suffix = os.path.splitext(str(samples))[1].lower()
         if not str(samples).strip() or suffix not in GRID_TYPES:
             return read_table(samples), str(samples)
-        table = layout.load(samples, SCHEMA, source=str(samples))
-        df, rows, notes = _without_table_total(table.frame.reset_index(drop=True), np.asarray(table.rows))
-        headers = dict(table.headers)
-        if "tested" in df.columns and "failed" not in df.columns and "outcome" in df.columns \
-                and layout.header_key(headers.get("tested", "")) not in ALIASES:
-            # per-batch records with a 抽样数量 (the amount taken from the batch): not a count of batches
-            df = df.rename(columns={"tested": headers.pop("tested")})
-        titled = None if "period" in df.columns else period_in_title(table.title)
-        if titled is not None:  # a notice's table: 2023年第三季度食品安全监督抽检情况 over its rows
-            df["period"] = titled
-            headers["period"] = f"(title '{table.title}')"
-        dated = None if "period" in df.columns or "tested" in df.columns else _sampling_dates(df)
-        if dated is not None:  # per-batch records with their 抽样日期: each batch in its quarter
-            df["period"] = _quarters(df[dated])
-            headers["period"] = dated
-        df.attrs["sheet_rows"] = rows.astype(np.int64)
-        df.attrs["headers"] = headers
-        df.attrs["notes"] = list(table.notes) + notes
-        return df, table.source or str(samples)
+        pieces = []
+        for table, sheet_period, sheet in _sheet_tables(str(samples)):
+            pieces += _pieces(table, sheet_period, sheet)
+        return _joined(pieces, str(samples))
     raise ParameterError.invalid("samples", "mstarget.risk", "a DataFrame or a path to a table",
                                  type(samples).__name__)
+
+
+def _sheet_tables(path: str) -> list[tuple[layout.Table, Period | None, str | None]]:
+    """The tables of a file to read, as ``[(table, period of its sheet, sheet name)]``: every sheet
+    named by a period (``2021年``, ``2023年上半年``) holding a sampling table when the workbook
+    keeps one period per sheet; else the one table :func:`mstarget.layout.load` finds."""
+    # the sheets are read once; the usual reading is layout.load's own (the best sheet).
+    # layout has no public name for a workbook's sheets yet: Workbook / best_sheet are its own.
+    book = layout.Workbook(read_grids(path), SCHEMA, path)
+    named = {k: p for k, (name, _) in enumerate(book.sheets)
+             if (p := _sheet_period(name)) is not None}
+    if not named:
+        return [(layout.best_sheet(book), None, None)]
+    found, odd = [], []
+    for k in named:
+        try:
+            table = book.table(k)
+        except DataValidationError as exc:
+            odd.append((k, list(exc.problems)))
+            continue
+        if _holds_samples(table):
+            found.append((k, table))
+        else:
+            odd.append((k, []))
+    others = [k for k in range(len(book.sheets)) if k not in named and _sheet_holds_samples(book, k)]
+    if not found or (len(found) == 1 and (others or odd)):
+        return [(layout.best_sheet(book), None, None)]
+    if odd:  # a period's sheet laid out otherwise would silently go missing: refused
+        problems = []
+        for k, inner in odd:
+            name = book.sheets[k][0]
+            problems += inner or [Problem(
+                f"{path} [sheet '{name}']", None, None, None,
+                f"工作表 '{name}' 以期间命名，却没有 抽检批次 / 不合格批次（或 检验结论）列 (the other sheets named by a "
+                "period hold 食品大类 | 抽检批次 | 不合格批次 for their period; lay this one out the same way, "
+                "or rename it if it holds no period's figures)")]
+        raise DataValidationError(problems, source=path)
+    if others:
+        listed = ", ".join(f"'{book.sheets[k][0]}'" for k in others)
+        years = ", ".join(f"'{book.sheets[k][0]}'" for k, _ in found)
+        warnings.warn(UnreadColumnWarning(
+            f"{path}: 未读取的工作表 (sheets not read): {listed}. The workbook keeps one period per sheet "
+            f"({years}), each read as the period its name gives; a sheet not named by a period (a 汇总 "
+            "adding them up) would count batches twice. If it holds a period of its own, name it by "
+            "that period (2023年, 2023年上半年)（工作表请以期间命名，如“2023年”）."), stacklevel=6)
+    return [(table, named[k], str(book.sheets[k][0])) for k, table in found]
+
+
+def _sheet_period(name) -> Period | None:
+    """The period a sheet's name gives its rows (``2021年``, ``2021年度``, ``2023年上半年``, ``2023Q1``,
+    ``2021年（快报）``); None for any other name."""
+    if name is None:
+        return None
+    text = unicodedata.normalize("NFKC", str(name)).strip()
+    if not re.search(r"(19|20)\d{2}", text):
+        return None
+    try:
+        return parse_period(text)
+    except ValueError:
+        year = layout.sheet_year(text)  # 2021年（快报）, 2021年1-12月: that year's figures
+        return None if year is None else parse_period(year)
+
+
+def _holds_samples(table: layout.Table) -> bool:
+    """A table with rows and the counted columns (``tested`` / ``failed``) or per-batch outcomes."""
+    return len(table.frame) > 0 and bool({"tested", "failed", "outcome"} & set(table.frame.columns))
+
+
+def _sheet_holds_samples(book, k: int) -> bool:
+    try:
+        return _holds_samples(book.table(k))
+    except DataValidationError:
+        return False
+
+
+def _pieces(table: layout.Table, sheet_period: Period | None, sheet: str | None) -> list[tuple]:
+    """One table as ``[(frame, rows, headers, notes, source)]``: its own 合计 row left out, per-batch
+    records' 抽样数量 not read as ``tested``, the period from its sheet's name, its title or its
+    records' sampling dates; years written in the count headers give one piece per year."""
+    source = table.source
+    df, rows, notes = _without_table_total(table.frame.reset_index(drop=True), np.asarray(table.rows))
+    headers = dict(table.headers)
+    if "tested" in df.columns and "failed" not in df.columns and "outcome" in df.columns \
+            and layout.header_key(headers.get("tested", "")) not in ALIASES:
+        # per-batch records with a 抽样数量 (the amount taken from the batch): not a count of batches
+        df = df.rename(columns={"tested": headers.pop("tested")})
+    titled = None if "period" in df.columns else period_in_title(table.title)
+    if sheet_period is not None and "period" not in df.columns:
+        inside = titled is None or (sheet_period.start <= parse_period(titled).start
+                                    and parse_period(titled).end <= sheet_period.end)
+        if not inside:
+            raise DataValidationError([Problem(
+                source, None, None, None,
+                f"工作表名为 {sheet_period.label}，标题却是 '{table.title}' (the sheet's name and its title "
+                "name different periods; correct one of them)")], source=source)
+        if titled is None:  # the sheet's period (a title naming a part of it, 2021年第三季度, is kept)
+            df["period"] = sheet_period.label
+            headers["period"] = f"(sheet name '{sheet}')"
+    if "period" not in df.columns:
+        wide = _years_in_headers(df, headers, source)
+        if wide:
+            return [(piece, rows, h, notes, source) for piece, h in wide]
+    if titled is not None and "period" not in df.columns:  # a notice's table: 2023年第三季度…抽检情况
+        df["period"] = titled
+        headers["period"] = f"(title '{table.title}')"
+    dated = None if "period" in df.columns or "tested" in df.columns else _sampling_dates(df)
+    if dated is not None:  # per-batch records with their 抽样日期: each batch in its quarter
+        df["period"] = _quarters(df[dated])
+        headers["period"] = dated
+    return [(df, rows, headers, notes, source)]
+
+
+#: a count header naming its period: 2021年抽检批次, 2023年上半年不合格批次, 抽检批次（2021年）
+_PERIOD_FIRST = re.compile(r"^\s*(?P<p>(?:19|20)\d{2}\s*(?:年度|年)?\s*(?:[上下]半年|第?[一二三四1-4]\s*季度|"
+                           r"[QqHh][1-4])?)\s*(?P<rest>\D.*)$")
+_PERIOD_LAST = re.compile(r"^(?P<rest>.*?\D)\s*[(（]?\s*(?P<p>(?:19|20)\d{2}\s*(?:年度|年)?\s*(?:[上下]半年|"
+                          r"第?[一二三四1-4]\s*季度|[QqHh][1-4])?)\s*[)）]?\s*$")
+
+
+def _years_in_headers(df: pd.DataFrame, headers: dict, source: str):
+    """Counts kept one column pair per period (``2021年抽检批次 | 2021年不合格批次 | 2022年…``): one
+    ``(frame, headers)`` per period, its ``tested`` / ``failed`` from that period's columns and
+    ``period`` from the headers; None when no header names a period and a count."""
+    written = {c: str(headers.get(c, c)) for c in df.columns}
+    by_period: dict[str, dict[str, str]] = {}
+    used = []
+    for c, w in written.items():
+        text = unicodedata.normalize("NFKC", w).strip()
+        m = _PERIOD_FIRST.match(text) or _PERIOD_LAST.match(text)
+        if not m:
+            continue
+        try:
+            label = parse_period(re.sub(r"\s+", "", m.group("p"))).label
+        except ValueError:
+            continue
+        key = layout.header_key(m.group("rest"))
+        kind = ALIASES.get(key) or guess_header(key)
+        if "率" in key or kind in ("tested", "failed"):
+            used.append(c)  # a year's rate (2021年不合格率) is read from its counts, not kept
+        if kind in ("tested", "failed"):
+            if kind in by_period.setdefault(label, {}):
+                raise DataValidationError([Problem(source, None, w, None,
+                                                   f"one {kind} column per period; '{written[by_period[label][kind]]}' "
+                                                   f"also gives {label}'s {'抽检批次' if kind == 'tested' else '不合格批次'}")],
+                                          source=source)
+            by_period[label][kind] = c
+    if not by_period:
+        return None
+    problems = []
+    for label, cols in by_period.items():
+        for kind, word in (("tested", "抽检批次"), ("failed", "不合格批次")):
+            if kind not in cols:
+                have = written[next(iter(cols.values()))]
+                problems.append(Problem(source, None, have, None,
+                                        f"a {word} column for {label} beside '{have}' (each period needs both "
+                                        "抽检批次 and 不合格批次: add the missing column, or delete this one)"))
+    if problems:
+        raise DataValidationError(problems, source=source)
+    keep = [c for c in df.columns if c not in used and c not in ("tested", "failed")]
+    lone = [written[c] for c in ("tested", "failed") if c in df.columns and c not in used]
+    if lone:  # a 抽检批次 without a period beside the periods' columns: the periods' total
+        raise DataValidationError([Problem(source, None, w, None,
+                                           "a period in the header (2021年抽检批次) like the other count columns; "
+                                           "a column adding the periods up would count batches twice: delete it")
+                                   for w in lone], source=source)
+    out = []
+    for label in sorted(by_period, key=lambda lab: (parse_period(lab).end, parse_period(lab).start)):
+        cols = by_period[label]
+        piece = df[keep].copy()
+        piece["period"] = label
+        piece["tested"] = df[cols["tested"]].to_numpy()
+        piece["failed"] = df[cols["failed"]].to_numpy()
+        h = {c: headers[c] for c in keep if c in headers}
+        h.update({"tested": written[cols["tested"]], "failed": written[cols["failed"]],
+                  "period": f"(header '{written[cols['tested']]}')"})
+        out.append((piece, h))
+    return out
+
+
+def _joined(pieces: list[tuple], path: str) -> tuple[pd.DataFrame, str]:
+    """The pieces of :func:`_pieces` as one table with ``attrs`` ``sheet_rows``, ``headers`` and
+    ``notes`` (and ``parts`` / ``row_parts`` when there are several)."""
+    if len(pieces) == 1:
+        df, rows, headers, notes, source = pieces[0]
+        df.attrs["sheet_rows"] = rows.astype(np.int64)
+        df.attrs["headers"] = headers
+        df.attrs["notes"] = list(notes)
+        return df, source or path
+    df = pd.concat([p[0] for p in pieces], ignore_index=True, sort=False)
+    df.attrs["sheet_rows"] = np.concatenate([p[1] for p in pieces]).astype(np.int64)
+    common = dict(pieces[0][2])
+    for p in pieces[1:]:
+        common = {c: w for c, w in common.items() if p[2].get(c) == w}
+    df.attrs["headers"] = common
+    df.attrs["notes"] = [n for p in pieces for n in p[3]]
+    df.attrs["parts"] = [(p[4] or path, dict(p[2])) for p in pieces]
+    df.attrs["row_parts"] = np.repeat(np.arange(len(pieces)), [len(p[0]) for p in pieces])
+    return df, path
 
 
 #: a period written in a title: a year, with a quarter (第三季度 / 三季度 / 第3季度), a half (上半年) or 年度
@@ -165,6 +360,34 @@ def _sampling_dates(df: pd.DataFrame) -> str | None:
         if cells and sum(bool(_DATE.match(v)) for v in cells) >= 0.9 * len(cells):
             return col
     return None
+
+
+_FULL_DATE = (r"^\s*(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+              r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
+
+
+def parse_dates(series: pd.Series, src: str, column: str, rows: np.ndarray | None = None) -> np.ndarray:
+    """A column of sampling dates as ``datetime64[D]`` (shape (R,)): ``2023-03-01``, ``2023/3/1``,
+    ``2023年3月1日``, ``2023.3.1``, a spreadsheet's date (with a time of 00:00:00), as the per-batch
+    records of :func:`load` are read. Every cell that is no date (or an empty one) is a
+    :class:`Problem` in one :class:`DataValidationError` naming its row."""
+    s = pd.Series(series).reset_index(drop=True)
+    rows = np.arange(2, len(s) + 2) if rows is None else np.asarray(rows)
+    if pd.api.types.is_datetime64_any_dtype(s):
+        text = s.dt.strftime("%Y-%m-%d")
+    else:
+        text = s.astype("string").map(lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else v)
+    parts = text.str.extract(_FULL_DATE)
+    y, m, d = (pd.to_numeric(parts[k], errors="coerce") for k in ("y", "m", "d"))
+    stamp = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": d}), errors="coerce")
+    bad = np.flatnonzero(stamp.isna().to_numpy())
+    if len(bad):
+        raise DataValidationError([Problem(
+            src, int(rows[i]), column, _cell_text(s.iloc[i]),
+            "a date such as 2023-03-01, 2023/3/1 or 2023年3月1日" + ("; this cell is empty: fill in the date "
+                                                                  "or delete the row" if not _cell_text(s.iloc[i]).strip() else ""))
+            for i in bad], source=src)
+    return stamp.to_numpy().astype("datetime64[D]")
 
 
 def _quarters(dates: pd.Series) -> np.ndarray:
@@ -297,7 +520,9 @@ def _parse_outcome(v) -> int:
         return int(v)
     if isinstance(v, float) and v in (0.0, 1.0):
         return int(v)
-    text = _cell_text(v).strip().lower()
+    text = unicodedata.normalize("NFKC", _cell_text(v)).strip().lower()
+    # a conclusion with its reason in parentheses (不合格（标签）, 不合格(微生物)) is that conclusion
+    text = _REASON.sub("", text).strip() or text
     if text in _TRUE:
         return 1
     if text in _FALSE:
@@ -332,8 +557,10 @@ def outcome_array(series, src: str, column: str, *, allow_missing: bool = False,
         bad |= codes < 0
     if bad.any():
         msg = "an outcome 0 (qualified / 合格) or 1 (unqualified / 不合格)"
+        empty = ("this cell is empty: fill in 合格 or 不合格, or delete the row if its result is still "
+                 "pending（检验结论为空：请填写合格/不合格；结果未出的批次请删除该行）")
         raise DataValidationError([Problem(src, int(rows[i]), column, _cell_text(s.iloc[i]),
-                                           msg + ("" if codes[i] >= 0 else "; this cell is empty"))
+                                           empty if not _cell_text(s.iloc[i]).strip() else msg)
                                    for i in np.flatnonzero(bad)], source=src)
     return out
 
@@ -415,15 +642,63 @@ def validate_samples(samples, by: Sequence[str], *, period: str | None = "period
     try:
         return _validated(df, src, by, period, outcome)
     except DataValidationError as exc:  # name the columns as the file writes them (抽检批次)
-        written = df.attrs.get("headers") or {}
-        if not written:
-            raise
-        raise DataValidationError([Problem(p.source, p.row, written.get(p.column, p.column), p.value,
-                                           p.expected) for p in exc.problems], source=src) from None
+        problems = _problems_by_part(df, by, period, outcome) or _as_written(exc.problems, df.attrs.get("headers"))
+        raise DataValidationError(problems, source=src) from None
+
+
+def _as_written(problems, written: dict | None) -> list[Problem]:
+    """Problems naming each column by its header as written (抽检批次, not ``tested``)."""
+    written = written or {}
+    return [Problem(p.source, p.row, written.get(p.column, p.column), p.value, p.expected) for p in problems]
+
+
+def _problems_by_part(df: pd.DataFrame, by, period, outcome) -> list[Problem]:
+    """For a table joined from several sheets or periods' columns (``attrs["parts"]``): each part's
+    problems, naming its sheet and its headers as written; ``[]`` for a table of one part."""
+    parts, row_parts = df.attrs.get("parts"), df.attrs.get("row_parts")
+    if not parts or row_parts is None or len(row_parts) != len(df):
+        return []
+    rows = sheet_rows(df)
+    out, whole = [], set()
+    for j in pd.unique(np.asarray(row_parts)):
+        source, headers = parts[int(j)]
+        mask = np.asarray(row_parts) == j
+        sub = df[mask].reset_index(drop=True)
+        sub.attrs = {"sheet_rows": rows[mask]}
+        try:
+            _validated(sub, source, by, period, outcome)
+        except DataValidationError as exc:
+            for p in _as_written(exc.problems, headers):
+                if p.row is None:  # a column missing from every part: said once
+                    if (p.column, p.expected) in whole:
+                        continue
+                    whole.add((p.column, p.expected))
+                out.append(p)
+    return out
+
+
+def as_written(df: pd.DataFrame, name: str | None) -> str | None:
+    """The column of ``df`` a name given by the user means: the name itself, or the canonical column
+    read from that header as written (``食品大类`` -> ``category``, ``检验结论`` -> ``outcome``)."""
+    if name is None or name in df.columns:
+        return name
+    written = df.attrs.get("headers") or {}
+    key = layout.header_key(name)
+    return next((c for c, w in written.items() if c in df.columns and (w == name or layout.header_key(w) == key)),
+                name)
 
 
 def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.DataFrame, str]:
     by = check_by(by)
+    # a group column named by its header as written (--by 食品大类): the result keeps that name
+    renamed = {as_written(df, b): b for b in by if as_written(df, b) != b}
+    if renamed:
+        attrs = dict(df.attrs)
+        df = df.rename(columns=renamed)
+        df.attrs = {**attrs, "headers": {k: v for k, v in (attrs.get("headers") or {}).items() if k not in renamed}}
+    outcome = as_written(df, outcome)
+    if period not in (None, "period") and period not in df.columns:
+        period = as_written(df, period)
     if period == "period" and period not in df.columns:  # the default name, and no such column:
         period = None  # one notice's table, all rows one period (as period=None says)
     records = "tested" not in df.columns
@@ -445,8 +720,9 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
         raise DataValidationError(problems, source=src)
     _check_totals_fit(tested, failed, src)
 
-    out = _aggregate(groups, by, labels, starts, ends, tested, failed, rows)
+    out = _aggregate(groups, by, labels, starts, ends, tested, failed, rows, _row_sources(df))
     out.attrs["pooled"] = pooled_regions(df, by)
+    out.attrs["headers"] = dict(df.attrs.get("headers") or {})
     return out, src
 
 
@@ -534,10 +810,20 @@ def _check_totals_fit(tested: np.ndarray, failed: np.ndarray, src: str) -> None:
                                                "its unit")], source=src)
 
 
+def _row_sources(df: pd.DataFrame) -> np.ndarray | None:
+    """The sheet (source) of each row of a table joined from several sheets, else None."""
+    parts, row_parts = df.attrs.get("parts"), df.attrs.get("row_parts")
+    if not parts or row_parts is None or len(row_parts) != len(df):
+        return None
+    names = np.array([source for source, _ in parts], dtype=object)
+    return names[np.asarray(row_parts, dtype=np.int64)]
+
+
 def _aggregate(groups: dict[str, np.ndarray], by: list[str], labels: np.ndarray, starts: np.ndarray,
                ends: np.ndarray, tested: np.ndarray, failed: np.ndarray,
-               rows: np.ndarray) -> pd.DataFrame:
-    """Sum batches per group and period (arrays of shape (R,) in, one row per group and period out)."""
+               rows: np.ndarray, sources: np.ndarray | None = None) -> pd.DataFrame:
+    """Sum batches per group and period (arrays of shape (R,) in, one row per group and period out);
+    ``_src`` (the sheet of the group's first row) when the rows come from several sheets."""
     out = pd.DataFrame({c: groups[c] for c in by})
     out["period"] = labels
     out["_start"] = starts
@@ -545,9 +831,12 @@ def _aggregate(groups: dict[str, np.ndarray], by: list[str], labels: np.ndarray,
     out["tested"] = tested
     out["failed"] = failed
     out["_row"] = rows
+    agg = dict(tested=("tested", "sum"), failed=("failed", "sum"), _row=("_row", "min"))
+    if sources is not None:
+        out["_src"] = sources
+        agg["_src"] = ("_src", "first")
     keys = list(by) + ["period", "_start", "_end"]
-    return (out.groupby(keys, sort=False, as_index=False)
-               .agg(tested=("tested", "sum"), failed=("failed", "sum"), _row=("_row", "min"))
+    return (out.groupby(keys, sort=False, as_index=False).agg(**agg)
                .sort_values(["_end", "_start"] + list(by), kind="stable").reset_index(drop=True))
 
 
@@ -571,7 +860,7 @@ def total_rows(agg: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
     return is_total
 
 
-def check_overlaps(agg: pd.DataFrame, by: Sequence[str], src: str) -> None:
+def check_overlaps(agg: pd.DataFrame, by: Sequence[str], src: str, period_header: str = "period") -> None:
     """Refuse groups whose periods overlap without being equal (batches counted twice).
 
     Parameters
@@ -604,16 +893,18 @@ def check_overlaps(agg: pd.DataFrame, by: Sequence[str], src: str) -> None:
         return
     rows = d["_row"].to_numpy()
     periods = d["period"].to_numpy()
+    sources = d["_src"].to_numpy() if "_src" in d.columns else np.full(len(d), src, dtype=object)
     problems = []
     for i in bad[:50]:
         j = i - 1
         while j >= 0 and grp[j] == grp[i] and ends[j] < starts[i]:
             j -= 1
         group = ", ".join(f"{c}={d[c].iloc[i]}" for c in by)
+        there = "" if sources[j] == sources[i] else f" of {sources[j]}"
         problems.append(Problem(
-            src, int(rows[i]), "period", str(periods[i]),
+            sources[i], int(rows[i]), period_header, str(periods[i]),
             f"a period that does not overlap the group's other periods: {periods[i]} overlaps "
-            f"{periods[j]} (row {int(rows[j])}) for {group}, so its batches would be counted twice. "
+            f"{periods[j]} (row {int(rows[j])}{there}) for {group}, so its batches would be counted twice. "
             "Keep one level of periods per group (only years, or only half-years), or drop the "
             "rows that sum others up"))
     raise DataValidationError(problems, source=src)

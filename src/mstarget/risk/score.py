@@ -129,11 +129,12 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     as_of_p = resolve_as_of(as_of)
     agg, src = validate_samples(samples, by, period=period, outcome=outcome)
     pooled = agg.attrs.get("pooled", {})
+    written = str(agg.attrs.get("headers", {}).get("period") or "period")
     _warn_pooled(pooled, src, by)
     n_totals = 0
     if drop_totals:
         agg, n_totals = _drop_total_rows(agg, by, src)
-    check_overlaps(agg, by, src)
+    check_overlaps(agg, by, src, "period" if written.startswith("(") else written)  # 年度 as written
     if as_of_p is not None:
         agg = _periods_up_to(agg, as_of_p, src)
 
@@ -180,8 +181,8 @@ def _drop_total_rows(agg: pd.DataFrame, by: list[str], src: str) -> tuple[pd.Dat
         return agg, 0
     n_totals = int(is_total.sum())
     warnings.warn(f"{n_totals} total rows (合计/总计/total) were left out of {src} so that "
-                  "batches are not counted twice; pass drop_totals=False (CLI: --keep-totals) "
-                  "to keep them", MstargetWarning, stacklevel=4)
+                  "batches are not counted twice（合计行未计入）; to keep them: --keep-totals on the "
+                  "command line, drop_totals=False in Python", MstargetWarning, stacklevel=4)
     return agg[~is_total].reset_index(drop=True), n_totals
 
 
@@ -191,7 +192,7 @@ def _periods_up_to(agg: pd.DataFrame, as_of_p, src: str) -> pd.DataFrame:
     if used.empty:
         first = agg.iloc[0]["period"]
         raise ParameterError(f"No period in {src} ends on or before as_of={as_of_p.label}; "
-                             f"the earliest period is {first}. Choose a later as_of.")
+                             f"the earliest period is {first}. Choose a later as_of (CLI: --as-of).")
     return used.reset_index(drop=True)
 
 
