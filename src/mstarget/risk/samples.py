@@ -127,8 +127,7 @@ def _sheet_tables(path: str) -> list[tuple[layout.Table, Period | None, str | No
     """The tables of a file to read, as ``[(table, period of its sheet, sheet name)]``: every sheet
     named by a period (``2021年``, ``2023年上半年``) holding a sampling table when the workbook
     keeps one period per sheet; else the one table :func:`mstarget.layout.load` finds."""
-    # the sheets are read once; the usual reading is layout.load's own (the best sheet).
-    # layout has no public name for a workbook's sheets yet: Workbook / best_sheet are its own.
+    # the sheets are read once; the usual reading is layout.load's own (the best sheet)
     book = layout.Workbook(read_grids(path), SCHEMA, path)
     named = {k: p for k, (name, _) in enumerate(book.sheets)
              if (p := _sheet_period(name)) is not None}
