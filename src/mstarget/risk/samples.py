@@ -377,7 +377,7 @@ def parse_dates(series: pd.Series, src: str, column: str, rows: np.ndarray | Non
     else:
         text = s.astype("string").map(lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else v)
     parts = text.str.extract(_FULL_DATE)
-    y, m, d = (pd.to_numeric(parts[k], errors="coerce") for k in ("y", "m", "d"))
+    y, m, d = (pd.to_numeric(parts[k], errors="coerce").astype(float) for k in ("y", "m", "d"))  # NA -> NaN
     stamp = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": d}), errors="coerce")
     bad = np.flatnonzero(stamp.isna().to_numpy())
     if len(bad):
