@@ -218,3 +218,23 @@ def test_per_batch_records_with_a_named_outcome_column(tmp_path, capsys):
     assert "地区 region: 肇庆市" in capsys.readouterr().out
     s = pd.read_csv(out, encoding="utf-8-sig").set_index("category")
     assert s.loc["乳制品", "tested"] == 2 and s.loc["乳制品", "failed"] == 1 and s.loc["饮料", "tested"] == 2
+
+
+def test_budget_and_level_as_people_write_them(tmp_path, capsys):
+    """``--budget 20,000`` / ``2万`` and ``--level 95`` were refused; they read as 20000 and 0.95."""
+    scores = tmp_path / "s.csv"
+    assert main(["risk", "score", "--samples", SAMR, "--region", "全国", "--level", "95", "--out", str(scores),
+                 "--no-track"]) == 0
+    at_90 = tmp_path / "s90.csv"
+    assert main(["risk", "score", "--samples", SAMR, "--region", "全国", "--level", "0.9", "--out", str(at_90),
+                 "--no-track"]) == 0
+    wide, narrow = pd.read_csv(scores, encoding="utf-8-sig"), pd.read_csv(at_90, encoding="utf-8-sig")
+    assert ((wide["risk_hi"] - wide["risk_lo"]) >= (narrow["risk_hi"] - narrow["risk_lo"]) - 1e-12).all()
+    for budget in ("20,000", "2万"):
+        plan = tmp_path / f"plan{len(budget)}.csv"
+        assert main(["risk", "allocate", "--scores", str(scores), "--budget", budget, "--out", str(plan),
+                     "--no-track"]) == 0
+        assert pd.read_csv(plan, encoding="utf-8-sig")["batches"].sum() == 20000
+    with pytest.raises(SystemExit):
+        main(["risk", "allocate", "--scores", str(scores), "--budget", "2.5", "--no-track"])
+    assert "a whole number of batches" in capsys.readouterr().err

@@ -63,6 +63,32 @@ def _share(text: str) -> float | None:
     return v
 
 
+def _level(text: str) -> float:
+    """``--level``: 0.9, or written as a percentage, 90 / 90%."""
+    t = text.strip()
+    try:
+        v = float(t.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("a probability such as 0.9 (or 90 / 90%)") from None
+    v = v / 100.0 if t.endswith("%") or v > 1 else v
+    if not 0 < v < 1:
+        raise argparse.ArgumentTypeError("a probability between 0 and 1, such as 0.9 (or 90%)")
+    return v
+
+
+def _budget(text: str) -> int:
+    """``--budget``: a whole number of batches, thousands separated or not (20000, 20,000, 2万)."""
+    t = text.strip().replace(",", "").replace("，", "").replace(" ", "")
+    scale = 10_000 if t.endswith("万") else 1
+    try:
+        v = float(t.rstrip("万")) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError("a whole number of batches such as 20000 (or 20,000 / 2万)") from None
+    if v != int(v) or v < 0:
+        raise argparse.ArgumentTypeError("a whole number of batches, 0 or more, such as 20000")
+    return int(v)
+
+
 def _region_column(df: pd.DataFrame) -> str | None:
     from ..risk.samples import REGION_COLUMNS  # lazy: scipy.stats, scikit-learn (mstarget.risk)
 
@@ -146,8 +172,8 @@ def _add_samples_flags(p: argparse.ArgumentParser, required: bool,
     p.add_argument("--half-life", type=_half_life, default=HALF_LIFE_DEFAULT,
                    help=f"years after which a period's batches count half (default {HALF_LIFE_DEFAULT:g}; "
                         "'none' = all periods equal)")
-    p.add_argument("--level", type=float, default=LEVEL_DEFAULT,
-                   help=f"interval probability (default {LEVEL_DEFAULT:.2f})")
+    p.add_argument("--level", type=_level, default=LEVEL_DEFAULT,
+                   help=f"interval probability (default {LEVEL_DEFAULT:.2f}; 90 or 90%% read as 0.90)")
     p.add_argument("--flat", action="store_true",
                    help="pool all groups toward one rate instead of along the --by hierarchy")
     p.add_argument("--keep-totals", action="store_true",
@@ -536,7 +562,8 @@ def register(subparsers) -> None:
     a = sub.add_parser("allocate", help="turn a budget of batches into a sampling plan per group")
     a.add_argument("--scores", default=None, help="scores table written by 'mstarget risk score --out'")
     _add_samples_flags(a, required=False, by_default=None)
-    a.add_argument("--budget", type=int, required=True, help="batches to allocate in total")
+    a.add_argument("--budget", type=_budget, required=True,
+                   help="batches to allocate in total (20000, 20,000 or 2万)")
     _add_plan_flags(a)
     a.add_argument("--min-per-group", type=int, default=0, help="floor per group in batches (default 0)")
     a.add_argument("--max-per-group", type=int, default=None, help="cap per group in batches (default none)")
@@ -561,7 +588,7 @@ def register(subparsers) -> None:
     _add_samples_flags(e, required=False, outcome=False)
     e.add_argument("--train-until", default=None, help="groups: last training period")
     e.add_argument("--test-period", default=None, help="groups: test period (default: the next one)")
-    e.add_argument("--budget", type=int, default=None,
+    e.add_argument("--budget", type=_budget, default=None,
                    help="groups: batches to plan (default: the number tested in the test period)")
     _add_plan_flags(e)
     e.add_argument("--records", default=None, help="per-record table (one row per inspection)")
