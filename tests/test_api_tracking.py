@@ -7,6 +7,7 @@ import pytest
 from mlflow.tracking import MlflowClient
 
 import mstarget as mt
+from mstarget import api
 from mstarget.tracking import TrackingSettings
 
 
@@ -73,3 +74,28 @@ def test_risk_score_track(data_dir, store):
     assert runs[0].data.metrics["n_groups"] == len(scores)
     names = {a.path for a in client.list_artifacts(runs[0].info.run_id)}
     assert {"risk_scores.csv", "risk_scores.png"} <= names
+
+
+def test_another_librarys_warning_is_replayed_where_it_arose_and_never_loses_the_result():
+    """A tracked call replayed every warning at the caller's line: SQLAlchemy's deprecation inside
+    MLflow showed in a user's script as if raised there, and under an "error" filter the call failed
+    after its run was computed and logged. mstarget's own warnings still point at the caller."""
+    other = "/venv/lib/python3.11/site-packages/sqlalchemy/orm/strategy_options.py"
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("error", category=DeprecationWarning)
+        with api._warnings_at_caller():
+            warnings.warn_explicit("noload is deprecated", DeprecationWarning, other, 10,
+                                   module="sqlalchemy.orm.strategy_options")
+            warnings.warn(mt.ShortHistoryWarning("鼎湖区/x: a single observation"))
+    assert [w.category for w in seen] == [mt.ShortHistoryWarning]
+    assert seen[0].filename == __file__
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.resetwarnings()
+        warnings.simplefilter("ignore", DeprecationWarning)  # the default for a library's deprecations
+        warnings.simplefilter("always", UserWarning)
+        with api._warnings_at_caller():
+            warnings.warn_explicit("noload is deprecated", DeprecationWarning, other, 10,
+                                   module="sqlalchemy.orm.strategy_options")
+            warnings.warn_explicit("a library's own note", UserWarning, other, 11, module="sqlalchemy.orm")
+    assert [(w.category, w.filename) for w in seen] == [(UserWarning, other)]

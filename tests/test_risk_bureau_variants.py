@@ -177,3 +177,55 @@ def test_evaluate_records_reads_chinese_dates(tmp_path, capsys):
     assert main(["risk", "evaluate", "--records", str(tmp_path / "bad.csv"), "--outcome", "检验结论",
                  "--time", "抽样日期", "--test-from", "2023-03-01", "--no-track"]) == 2
     assert "row 6, column '抽样日期': '三月一日'" in capsys.readouterr().err
+
+
+CHICAGO = Path(__file__).resolve().parents[1] / "data" / "inspections" / "chicago_food_inspections_2011_2014.csv"
+
+
+def test_record_model_reads_text_columns_of_an_arrow_table_as_categories():
+    """Read with dtype_backend="pyarrow", Facility_Type_Clean and Risk were taken for numbers (all
+    NaN, then dropped by scikit-learn): a different model from the same records."""
+    cols = ["Inspection_Date", "License", "Ward", "fail_flag", "Facility_Type_Clean", "Risk"]
+    feats = ["Facility_Type_Clean", "Risk", "Ward"]
+    models = [mt.risk.fit(pd.read_csv(CHICAGO, usecols=cols, nrows=4000, dtype_backend=backend), outcome="fail_flag",
+                          features=feats, time="Inspection_Date") for backend in ("numpy_nullable", "pyarrow")]
+    assert models[1].categorical_ == models[0].categorical_ == ["Facility_Type_Clean", "Risk"]
+    assert models[1].validation_["auc"] == pytest.approx(models[0].validation_["auc"])
+
+
+def test_record_features_with_time_zone_aware_dates():
+    df = pd.read_csv(CHICAGO, nrows=500)
+    naive = mt.risk.features(df, entity="License", time="Inspection_Date", outcome="fail_flag")
+    df["Inspection_Date"] = pd.to_datetime(df["Inspection_Date"]).dt.tz_localize("UTC")
+    aware = mt.risk.features(df, entity="License", time="Inspection_Date", outcome="fail_flag")
+    pd.testing.assert_frame_equal(aware, naive, check_dtype=False)
+    assert aware["entity_n_past"].max() > 0  # some licence seen before
+
+
+def test_a_blank_count_in_a_nullable_table_is_said_to_be_empty():
+    df = pd.DataFrame({"period": ["2022", "2022"], "category": ["粮食加工品", "调味品"], "tested": [100, None],
+                       "failed": [3, 1]}).convert_dtypes()  # SYNTHETIC; tested is Int64 with <NA>
+    with pytest.raises(mt.DataValidationError, match=r"row 3, column 'tested': '': empty cell; fill in a whole number"):
+        mt.risk.score(df)
+
+
+def test_a_column_that_gives_the_outcome_away_is_named():
+    """`risk evaluate --records` on the Chicago file with every other column as a feature read AUC
+    1.000 (区分能力较强): 'Results' restates the outcome. It is named in a warning."""
+    df = pd.read_csv(CHICAGO, nrows=3000)
+    with pytest.warns(mt.MstargetWarning, match=r"'Results' gives the outcome away"):
+        mt.risk.fit(df, outcome="fail_flag", features=["Results", "Risk", "Ward"], time="Inspection_Date")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", mt.MstargetWarning)
+        mt.risk.fit(df, outcome="fail_flag", features=["Risk", "Ward", "Facility_Type_Clean"], time="Inspection_Date")
+
+
+def test_record_holdout_start_is_a_date_and_evaluate_does_not_warn_of_a_budget_nobody_set(capsys):
+    df = pd.read_csv(CHICAGO, nrows=3000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = mt.risk.fit(df, outcome="fail_flag", features=["Risk", "Ward"], time="Inspection_Date")
+    assert pd.Timestamp(m.validation_["holdout_from"]) == pd.Timestamp(m.validation_["holdout_from"][:10])
+    assert main(["risk", "evaluate", "--samples", str(DATA), "--by", "category", "--region", "全国",
+                 "--train-until", "2019H2", "--no-track"]) == 0
+    assert "is more than all batches tested" not in capsys.readouterr().err

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import os
 import warnings
 from typing import Callable
 
@@ -41,10 +42,26 @@ _TRACK_DOC = """    track : bool, default False
 """
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _module_of(filename: str) -> str:
+    """The module a file is (``…/site-packages/sqlalchemy/orm/strategy_options.py`` ->
+    ``sqlalchemy.orm.strategy_options``), as the warnings filters match it; ``""`` when unknown."""
+    path = os.path.abspath(filename or "")
+    for marker in ("site-packages" + os.sep, "dist-packages" + os.sep):
+        if marker in path:
+            return os.path.splitext(path.split(marker, 1)[1])[0].replace(os.sep, ".")
+    return ""
+
+
 @contextlib.contextmanager
 def _warnings_at_caller():
-    """Issue the warnings raised inside the block at the caller's line, as the compute function
-    would when called directly (the wrapper adds a frame), each through the caller's filters."""
+    """Issue the warnings raised inside the block through the caller's filters: mstarget's own at
+    the caller's line, as the compute function would when called directly (the wrapper adds a
+    frame); another library's (SQLAlchemy's deprecations inside MLflow) where it arose, so that
+    the filters hide it as they would have (a DeprecationWarning outside ``__main__``), and an
+    "error" filter on it does not lose the result already computed and logged."""
     caught: list = []
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -52,7 +69,14 @@ def _warnings_at_caller():
             yield
     finally:  # also when the call fails: what was warned before still is
         for w in caught:
-            warnings.warn(w.message, w.category, stacklevel=4)
+            if os.path.abspath(w.filename or "").startswith(_PACKAGE_DIR):
+                warnings.warn(w.message, w.category, stacklevel=4)
+            else:
+                try:
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno,
+                                           module=_module_of(w.filename))
+                except Warning:  # an "error" filter on another library's warning: the result is not lost
+                    pass
 
 
 def _tracked(compute: Callable, what: str):

@@ -25,6 +25,7 @@ baseline and a one-line verdict.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -482,10 +483,12 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
         vol_arg = "tested"
     else:
         vol_arg = None
-    plan = allocate(plan_scores, budget, min_per_group, max_per_group, volume=vol_arg, by=by,
-                    risk_share=risk_share, max_share=max_share, warn_share=None)
-    risk_only = allocate(plan_scores, budget, volume=vol_arg, by=by, risk_share=1.0, max_share=None,
-                         warn_share=None)
+    with warnings.catch_warnings():  # the test period's batches against the training period's: no news
+        warnings.filterwarnings("ignore", message="the budget of .* is more than all batches tested")
+        plan = allocate(plan_scores, budget, min_per_group, max_per_group, volume=vol_arg, by=by,
+                        risk_share=risk_share, max_share=max_share, warn_share=None)
+        risk_only = allocate(plan_scores, budget, volume=vol_arg, by=by, risk_share=1.0, max_share=None,
+                             warn_share=None)
     realised = np.where(n > 0, k / np.where(n > 0, n, 1), 0.0)
     b_plan = plan["batches"].to_numpy()
     b_even = even_allocation(len(merged), budget)

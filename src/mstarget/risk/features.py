@@ -75,6 +75,8 @@ def _times(df: pd.DataFrame, time: str, src: str) -> tuple[np.ndarray, bool]:
         is_date = False
     else:
         t = pd.to_datetime(s, errors="coerce", format="mixed")
+        if getattr(t.dt, "tz", None) is not None:  # time-zone aware: the UTC instant, naive
+            t = t.dt.tz_convert("UTC").dt.tz_localize(None)
         v = (t - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)
         v = v.to_numpy(float)
         bad = np.flatnonzero(t.isna().to_numpy())
@@ -87,7 +89,7 @@ def _times(df: pd.DataFrame, time: str, src: str) -> tuple[np.ndarray, bool]:
 
 
 def _text(v) -> str:
-    return "" if v is None or (isinstance(v, float) and v != v) else str(v)
+    return "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
 
 
 def _keys(df: pd.DataFrame, col: str) -> tuple[np.ndarray, np.ndarray]:

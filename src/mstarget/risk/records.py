@@ -9,13 +9,14 @@ ties; ``"isotonic"`` as an option). Validation metrics on that holdout are kept 
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..exceptions import DataValidationError, ParameterError, Problem
+from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
 from .samples import _cell_text, load, outcome_array
 
 MODELS = ("logistic", "gbm")
@@ -30,10 +31,10 @@ def _split_features(df: pd.DataFrame, features: Sequence[str]) -> tuple[list[str
             nums.append(c)
         elif pd.api.types.is_numeric_dtype(s):
             nums.append(c)
-        else:
-            conv = pd.to_numeric(s, errors="coerce")
+        else:  # as objects: an Arrow string column converts to NaN that is not null (pandas 3, pyarrow)
+            conv = pd.to_numeric(s.astype(object), errors="coerce").astype(float)
             filled = s.notna() & (s.astype(str).str.strip() != "")
-            if filled.any() and conv[filled].notna().all():
+            if filled.any() and np.isfinite(conv[filled].to_numpy()).all():
                 nums.append(c)
             else:
                 cats.append(c)
@@ -49,6 +50,30 @@ def _prepare(df: pd.DataFrame, cats: list[str], nums: list[str]) -> pd.DataFrame
     for c in nums:
         out[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
     return out
+
+
+def _warn_leaks(x: pd.DataFrame, y: np.ndarray, cats: list[str], src: str) -> None:
+    """A :class:`~mstarget.exceptions.MstargetWarning` naming the feature columns that give the
+    outcome away on the training rows: every value of the column (a category, or a number seen
+    more than once) has one outcome only, over at least 95 % of the rows -- a column recorded with or
+    after the result (Results, pass_flag, criticalFound). Left in, the held-out AUC reads 1.000 and
+    says nothing of how well the next inspections can be told apart."""
+    leaks = []
+    for c in x.columns:
+        key = x[c].astype(str)
+        counts = key.value_counts()
+        if len(counts) < 2 or (c not in cats and len(counts) > 0.5 * len(key)):
+            continue  # one value, or a continuous number: no lookup table to give the outcome away
+        rate = pd.Series(y, index=x.index).groupby(key).mean()
+        pure = key.map(rate).isin([0.0, 1.0]).mean()
+        if pure >= 0.95 and y.min() != y.max():
+            leaks.append(c)
+    if leaks:
+        warnings.warn(MstargetWarning(
+            f"{src}: {', '.join(repr(c) for c in leaks)} give{'s' if len(leaks) == 1 else ''} the outcome away "
+            "(each value comes with one outcome only): a column recorded with or after the inspection's result "
+            "leaks it, and the held-out scores then mean nothing. Leave it out (features= / exclude=; "
+            "command line: --exclude)（该列与检验结果一一对应，疑为结果派生列，请排除）"), stacklevel=4)
 
 
 def _build_pipeline(model: str, cats: list[str], nums: list[str], *, C: float, seed: int,
@@ -109,7 +134,8 @@ class RiskModel:
         How each feature was treated (one-hot / ordinal vs standardised numeric).
     validation_ : dict
         Metrics on the time-ordered holdout (``auc``, ``brier``, ``log_loss`` of the calibrated
-        probabilities, ``auc_uncalibrated``, ``n``, ``base_rate``, ``holdout_from``).
+        probabilities, ``auc_uncalibrated``, ``n``, ``base_rate``, ``holdout_from``: the first
+        held-out date as ``"2014-01-01"``, or the time value when ``time`` is a number).
     """
 
     model: str
@@ -272,6 +298,7 @@ def fit(records, outcome: str, features: Sequence[str] | None = None, time: str 
                                   source=src)
     cats, nums = _split_features(df, features)
     x = _prepare(df, cats, nums)
+    _warn_leaks(x[train], y[train], cats, src)
     pipe = _build_pipeline(model, cats, nums, C=C, seed=seed, gbm_params=gbm_params)
     pipe.fit(x[train], y[train])
     p_raw = pipe.predict_proba(x[test])[:, 1]
@@ -287,7 +314,8 @@ def fit(records, outcome: str, features: Sequence[str] | None = None, time: str 
         p_cal = p_raw
     val = _metrics(y[test], p_cal)
     val["auc_uncalibrated"] = _metrics(y[test], p_raw).get("auc", float("nan"))
-    val["holdout_from"] = float(cut_value)
+    dated = bool(time) and not pd.api.types.is_numeric_dtype(df[time])
+    val["holdout_from"] = pd.Timestamp(int(cut_value)).strftime("%Y-%m-%d") if dated else float(cut_value)
     return RiskModel(model=model, outcome=outcome, time=time, features_=list(features),
                      categorical_=cats, numeric_=nums, validation_=val, estimator_=pipe,
                      calibrated_=calibrated, seed=seed, _holdout=(x[test], y[test]))

@@ -437,24 +437,33 @@ def check_by(by) -> list[str]:
 
 
 def _cell_text(v) -> str:
-    return "" if v is None or (isinstance(v, float) and v != v) else str(v)
+    return "" if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else str(v)
+
+
+#: a count written with its unit (20批, 1,000批次): the number of batches
+_BATCH_UNIT = r"\s*(批次|批)$"
+#: a whole number with thousands separators: 1,234 / 1，234 / 4 000 (never 12,5)
+_GROUPED_COUNT = rf"{THOUSANDS}|\d{{1,3}}(?:\s\d{{3}})+"
 
 
 def parse_count(v) -> int:
     """One count cell as an int; ``ValueError`` with a reason otherwise (``1,234`` is accepted)."""
-    if v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
         raise ValueError("empty cell; fill in a whole number of batches (0 if none)")
     if isinstance(v, (bool, np.bool_)):
         raise ValueError("a whole number of batches, not true/false")
     if isinstance(v, (int, np.integer)):
         n = int(v)
     else:
-        text = str(v).strip()
-        if re.search(r"[,，]", text):
-            if not re.fullmatch(THOUSANDS, text):
+        text = re.sub(_BATCH_UNIT, "", str(v).strip())
+        if text.endswith(("%", "％", "‰")):
+            raise ValueError("a whole number of batches such as 120, not a rate: if the column holds 不合格率, "
+                             "give 不合格批次 (batches tested x rate, rounded) or name the column 不合格率（不读取）")
+        if re.search(r"[,，]", text) or re.fullmatch(r"\d{1,3}(\s\d{3})+", text):
+            if not re.fullmatch(_GROUPED_COUNT, text):
                 raise ValueError("a whole number of batches; a comma only between thousands (1,234), "
                                  "never as a decimal point (12,5)")
-            text = re.sub(r"[,，]", "", text)
+            text = re.sub(r"[,，\s]", "", text)
         try:
             x = float(text)
         except ValueError:
@@ -489,9 +498,9 @@ def parse_counts(series: pd.Series, src: str, column: str,
     elif pd.api.types.is_numeric_dtype(s):
         num = s.astype(float)
     else:
-        text = s.astype("string").str.strip()
-        grouped = text.str.fullmatch(THOUSANDS).fillna(False).astype(bool)  # 1,234; never 12,5
-        text = text.where(~grouped, text.str.replace(r"[,，]", "", regex=True))
+        text = s.astype("string").str.strip().str.replace(_BATCH_UNIT, "", regex=True)  # 20批 is 20
+        grouped = text.str.fullmatch(_GROUPED_COUNT).fillna(False).astype(bool)  # 1,234 / 4 000; never 12,5
+        text = text.where(~grouped, text.str.replace(r"[,，\s]", "", regex=True))
         num = pd.to_numeric(text, errors="coerce").astype(float)
     x = num.to_numpy(float)
     ok = np.isfinite(x) & (x >= 0) & (x <= MAX_COUNT) & (np.floor(x) == x)
