@@ -229,3 +229,14 @@ def test_record_holdout_start_is_a_date_and_evaluate_does_not_warn_of_a_budget_n
     assert main(["risk", "evaluate", "--samples", str(DATA), "--by", "category", "--region", "全国",
                  "--train-until", "2019H2", "--no-track"]) == 0
     assert "is more than all batches tested" not in capsys.readouterr().err
+
+
+def test_counts_written_with_their_unit_or_spaced_thousands_and_a_rate_in_a_count_column(tmp_path):
+    path = tmp_path / "u.csv"
+    path.write_text("年度,食品大类,抽检批次,不合格批次\n2022,粮食加工品,\"1,000\",10\n2022,调味品,\"2,000批\",20批\n"
+                    "2022,乳制品,4 000,40\n", encoding="utf-8")  # SYNTHETIC
+    s = mt.risk.score(path).set_index("category")
+    assert s["tested"].to_dict() == {"粮食加工品": 1000, "调味品": 2000, "乳制品": 4000}
+    path.write_text("年度,食品大类,抽检批次,不合格批次\n2022,调味品,2000,2.5%\n", encoding="utf-8")
+    with pytest.raises(mt.DataValidationError, match=r"'2.5%': a whole number of batches such as 120, not a rate"):
+        mt.risk.score(path)
