@@ -8,6 +8,7 @@ import sys
 import pandas as pd
 import pytest
 
+from mstarget.cli.assess import _probability
 from mstarget.cli.common import display_width, format_table
 from mstarget.cli.main import main
 
@@ -186,3 +187,21 @@ def test_max_charts_below_zero_is_refused_and_zero_means_none(tmp_path, data_dir
     with pytest.raises(SystemExit):
         main(["report", "--help"])
     assert "0: none" in " ".join(capsys.readouterr().out.split())
+
+
+def test_assess_printout_says_completed_for_observed_target_years_and_no_e_notation(tmp_path, capsys):
+    """`mstarget assess` printed 提前实现 / 滞后 for targets whose year was observed (the report said
+    已完成 / 未完成), ≥7e+05 for a target of 700,000 and 0.00 for a p_meet of 0.0035."""
+    hist = pd.DataFrame({"region": "测试区", "indicator": ["a"] * 4 + ["b"] * 4, "name": ["市场主体"] * 4 + ["抽检批次"] * 4,
+                         "unit": ["户"] * 4 + ["批次"] * 4, "year": [2020, 2021, 2022, 2023] * 2,
+                         "value": [600000, 640000, 680000, 720000, 90, 92, 91, 93]})  # SYNTHETIC
+    plan = pd.DataFrame({"region": "测试区", "indicator": ["a", "b"], "name": ["市场主体", "抽检批次"], "unit": ["户", "批次"],
+                         "baseline_year": 2020, "baseline": ["600000", "90"], "target_year": [2023, 2025],
+                         "target": ["≥700000", "≥300"]})
+    hist.to_csv(tmp_path / "h.csv", index=False)
+    plan.to_csv(tmp_path / "p.csv", index=False)
+    assert main(["assess", "--history", str(tmp_path / "h.csv"), "--plan", str(tmp_path / "p.csv"), "--no-track"]) == 0
+    out = capsys.readouterr().out
+    assert "≥700,000" in out and "e+0" not in out
+    assert "已完成" in out and "已完成 1" in out
+    assert [_probability(v) for v in (0.0035, 0.0, 0.5, 0.998, float("nan"))] == ["<0.01", "0.00", "0.50", ">0.99", "-"]

@@ -18,7 +18,8 @@ from ..progress import Progress
 from ..report import fan_chart
 from ..report.charts import MAX_PANELS
 from ..report.formatting import display_width
-from ..schedule import CATEGORIES, CATEGORY_ZH
+from ..report.model import CATEGORY_LABELS, report_categories, shown_categories
+from ..schedule import CATEGORY_ZH
 from . import common
 
 ORDER = {"binding": 0, "expected": 1}
@@ -45,7 +46,7 @@ def target_text(row) -> str:
     """The target as the plan writes it: ``≥〈5〉``, ``≥90``, ``≤2``; words with the figure they
     are read as: ``持续提升（≥95.01）``."""
     value = row["target"]
-    text = "-" if value != value else f"{value:.4g}"
+    text = "-" if value != value else common.number_text(value, "{:.4g}")
     sign = {">=": "≥", "<=": "≤"}.get(row["direction"], "")
     shown = sign + _NOTATION.get(row["kind"], "{}").format(text)
     written = row.get("target_written") if hasattr(row, "get") else None
@@ -67,7 +68,8 @@ def display_frame(table: pd.DataFrame, limit: int | None = None) -> pd.DataFrame
     t = t.copy()
     t["attribute"] = t["attribute"].map({"binding": "约束性", "expected": "预期性"}).fillna("")
     t["target"] = [target_text(r) for _, r in t.iterrows()]
-    t["p_meet"] = t["p_meet"].map(lambda v: "-" if v != v else f"{v:.2f}")
+    t["p_meet"] = t["p_meet"].map(_probability)
+    t["category_zh"] = report_categories(t).map(CATEGORY_LABELS["zh"]).to_numpy()  # 已完成 once observed
     for c in ("time_share", "progress_share"):
         t[c] = t[c].map(lambda v: "-" if v != v else f"{100 * v:.0f}%")
     flows = t["kind"] == "increment"
@@ -79,21 +81,37 @@ def display_frame(table: pd.DataFrame, limit: int | None = None) -> pd.DataFrame
     return t[cols]
 
 
+def _probability(v) -> str:
+    """``p_meet`` for the terminal: two decimals, but never 0.00 / 1.00 for a probability that is not
+    0 or 1 (``<0.01``, as the report says <1%)."""
+    if v != v:
+        return "-"
+    if 0 < v < 0.005:
+        return "<0.01"
+    if 0.995 < v < 1:
+        return ">0.99"
+    return f"{v:.2f}"
+
+
 def summary_line(table: pd.DataFrame) -> str:
-    """Counts per status and per schedule category, over the rows with data after the baseline
-    year; the rows with only a baseline (数据不足) are counted apart, never in the headline."""
-    assessed = table[table["category"] != "insufficient_data"]
+    """Counts per status and per category (a target whose year is observed: 已完成 / 未完成, as the
+    report says; else the schedule's), over the rows with data after the baseline year; the rows with
+    only a baseline (数据不足) are counted apart, never in the headline."""
+    category = report_categories(table)
+    assessed = table[category != "insufficient_data"]
     counts = assessed["status"].value_counts()
     status = ", ".join(f"{k}: {counts.get(k, 0)}" for k in STATUSES if k != "no_data")
-    cats = table["category"].value_counts()
-    schedule = ", ".join(f"{CATEGORY_ZH[k]} {cats.get(k, 0)}" for k in CATEGORIES[:-1])
-    apart = table[table["category"] == "insufficient_data"]
+    cats = category.value_counts()
+    schedule = ", ".join(f"{CATEGORY_LABELS['zh'][k]} {cats.get(k, 0)}"
+                         for k in shown_categories(category) if k != "insufficient_data")
+    apart = table[category == "insufficient_data"]
     n_none = int((apart["status"] == "no_data").sum())
     detail = (f"{len(apart) - n_none} with a baseline only, {n_none} with no data"
               if len(apart) else "none")
-    text = (f"{len(assessed)} assessed -- {status}\n{schedule}\n"
-            f"{CATEGORY_ZH['insufficient_data']} {len(apart)} (not assessed: {detail}; "
-            "their p_meet rests on the baseline alone)")
+    text = f"{len(assessed)} assessed -- {status}\n{schedule}"
+    if len(apart):
+        text += (f"\n{CATEGORY_ZH['insufficient_data']} {len(apart)} (not assessed: {detail}; "
+                 "their p_meet rests on the baseline alone)")
     return text + _by_region(table)
 
 
@@ -107,11 +125,13 @@ def _by_region(table: pd.DataFrame) -> str:
         return ""
     regions = list(pd.unique(table["region"].dropna()))
     width = max(display_width(str(r)) for r in regions[:SHOWN_REGIONS])
-    counts = pd.crosstab(table["region"], table["category"]).reindex(columns=list(CATEGORIES), fill_value=0)
+    category = report_categories(table)
+    shown = list(shown_categories(category))
+    counts = pd.crosstab(table["region"], category).reindex(columns=shown, fill_value=0)
     lines = ["\n分地区 (by region):"]
     for r in regions[:SHOWN_REGIONS]:
         pad = " " * (width - display_width(str(r)))
-        lines.append(f"  {r}{pad}  " + ", ".join(f"{CATEGORY_ZH[k]} {counts.at[r, k]}" for k in CATEGORIES))
+        lines.append(f"  {r}{pad}  " + ", ".join(f"{CATEGORY_LABELS['zh'][k]} {counts.at[r, k]}" for k in shown))
     if len(regions) > SHOWN_REGIONS:
         lines.append(f"  ... and {len(regions) - SHOWN_REGIONS} more regions (all in the report and --out)")
     return "\n".join(lines)

@@ -12,6 +12,7 @@ one place, :data:`mstarget.cli.main.EXIT_CODES`):
 from __future__ import annotations
 
 import argparse
+import math
 import contextlib
 import sys
 import unicodedata
@@ -177,6 +178,17 @@ def _pad(text: str, width: int, right: bool) -> str:
     return fill + text if right else text + fill
 
 
+def number_text(v: float, fmt: str = "{:.3g}") -> str:
+    """A number for the terminal: ``fmt`` (three significant digits), but never in e-notation for
+    what a bureau counts -- ``727,279`` not ``7.27e+05``; ``0.0035`` not ``3.5e-03``."""
+    text = fmt.format(v)
+    if "e" not in text:
+        return text
+    if abs(v) >= 1:
+        return f"{v:,.0f}"
+    return f"{v:.{max(3, -int(math.floor(math.log10(abs(v)))) + 2)}f}" if v else "0"
+
+
 def format_table(df: pd.DataFrame, *, floatfmt: str = "{:.3g}", max_rows: int = 200) -> str:
     """Render a DataFrame as an aligned text table that keeps Chinese names in their columns."""
     if df.empty:
@@ -189,7 +201,7 @@ def format_table(df: pd.DataFrame, *, floatfmt: str = "{:.3g}", max_rows: int = 
         if v is None or v is pd.NA or (isinstance(v, float) and v != v):
             return "-"
         if isinstance(v, float):
-            return floatfmt.format(v)
+            return number_text(v, floatfmt)
         return str(v)
 
     rows = [[cell(v) for v in r] for r in df.itertuples(index=False, name=None)]
