@@ -184,3 +184,16 @@ def test_a_series_alone_gets_a_fan_on_its_own_scale():  # issue 17
         assert f["model"] == "auto:pooled_drift"
         width[name] = (f["hi_80"] - f["lo_80"]) / f["median"]
     assert width["index"] < 0.25 * width["stock"]
+
+
+def test_a_reference_panel_gives_no_year_after_as_of_and_a_series_is_no_peer_of_itself(data_dir):
+    """forecast(h, reference=panel, as_of=2018) pooled the peers' 2019-2024 values (it equalled the
+    uncut panel), and 广东's own copy in the panel, future years included, was its own peer."""
+    p = pd.read_csv(data_dir / "china" / "provincial_panels.csv")[["region", "indicator", "year", "value", "unit"]]
+    panel = p[p["indicator"] == "agri_machinery_total_power"]
+    h = panel[(panel["region"] == "广东") & panel["year"].between(2017, 2018)]
+    cols = ["median", "lo_80", "hi_80"]
+    cut = mt.forecast(h, horizon=3, seed=0, reference=panel[panel["year"] <= 2018])[cols]
+    pd.testing.assert_frame_equal(mt.forecast(h, horizon=3, seed=0, reference=panel, as_of=2018)[cols], cut)
+    others = mt.forecast(h, horizon=3, seed=0, reference=panel[panel["region"] != "广东"])[cols]
+    pd.testing.assert_frame_equal(mt.forecast(h, horizon=3, seed=0, reference=panel)[cols], others)

@@ -235,6 +235,8 @@ def _with_peers(reference, peers: pd.DataFrame, plan: pd.DataFrame, as_of: int |
     pooling, the history's up to ``as_of`` as the assessed series are."""
     if reference is not None:  # keyed as the plan keys its indicators (by id or 指标名称)
         reference = reference_for_plan(read_history(reference), plan)
+        if as_of is not None:  # the peers as known then: no year after as_of
+            reference = reference[reference["year"] <= int(as_of)]
     if peers is None or peers.empty:
         return reference
     if as_of is not None:

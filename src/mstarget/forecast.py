@@ -275,6 +275,8 @@ def _attach_peers(prepared: Sequence[_Prepared], reference) -> None:
     if not idx:
         return
     panel = prepare(read_history(reference), 1, ModelSpec("naive")) if reference is not None else []
+    own = {(p.region, p.indicator) for p in prepared}
+    panel = [q for q in panel if (q.region, q.indicator) not in own]  # a series is no peer of itself
     events = [i for i in idx if prepared[i].spec.name == _sel.EVENTS]
     if events:  # counts of incidents: the indicator's yearly rate across its regions
         rates = rate_priors([prepared[i].indicator for i in events], [prepared[i].z for i in events],
@@ -848,6 +850,9 @@ def run_forecast(history, horizon, *, model="auto", seed: int = 0, n_paths: int 
         hist = read_history(history)
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]
+        if reference is not None:  # the peers as known then too: no year after as_of
+            reference = read_history(reference)
+            reference = reference[reference["year"] <= int(as_of)]
     spec = resolve(model)
     with progress.step("preparing series"):
         prepared = prepare(hist, int(horizon) if isinstance(horizon, (int, np.integer)) else horizon,

@@ -127,8 +127,8 @@ def pace_backtest(panel, *, n_points: int = 4, horizon: int = 2,
         groups = [w] if one_call else [w.iloc[[i]] for i in range(len(w))]
         for g in groups:
             sfs = forecast_paths(_history_of(g, n_points), horizon, model=model, seed=seed,
-                                 n_paths=n_paths, calibration=calibration,
-                                 **({} if reference is None else {"reference": reference}))
+                                 n_paths=n_paths, calibration=calibration,  # peers known at the window's end
+                                 **({} if reference is None else {"reference": reference, "as_of": int(t)}))
             by_key = {(sf.region, sf.indicator): sf for sf in sfs}
             out.append(_score(g, by_key, n_points, horizon, multiples))
     if not out:
@@ -270,7 +270,8 @@ def stretch_table(panel, *, lengths: Sequence[int] = range(1, 8), max_h: int = 6
             if alone:  # every series its own indicator: no peers to pool from
                 hw["indicator"] = hw["indicator"] + "\x1f" + hw["region"]
             sfs = forecast_paths(hw, max_h, model=model, seed=seed, n_paths=n_paths,
-                                 calibration=None, **({} if reference is None else {"reference": reference}))
+                                 calibration=None,  # peers as known at the window's end
+                                 **({} if reference is None else {"reference": reference, "as_of": int(t)}))
             by_key = {(sf.region, sf.indicator.split("\x1f")[0]): sf for sf in sfs}
             for r in w.itertuples(index=False):
                 sf = by_key.get((r.region, r.indicator))
