@@ -101,3 +101,15 @@ def test_a_rate_held_at_100_is_forecast_at_100():
                       "value": [100.0] * 4, "unit": "%"})
     fc = mt.forecast(h, horizon=2)
     assert (fc["median"] == 100.0).all() and (fc["lo_80"] == 100.0).all() and (fc["hi_95"] == 100.0).all()
+
+
+def test_a_series_of_tiny_figures_is_forecast_as_the_same_series_in_a_smaller_unit():
+    """3.1e-05 ... 5.2e-05 亿元 (SYNTHETIC): its reporting unit was taken as 0.0001 (four decimals at
+    most), above the figures themselves -- lo_80 0 and hi_95 65,000 times the last value, while the same
+    series in 万元 got a tight band. Now the two agree."""
+    v = np.array([0.000031, 0.000035, 0.000040, 0.000046, 0.000052])
+    out = []
+    for scale, unit in ((1.0, "亿元"), (1e4, "万元")):
+        h = pd.DataFrame({"region": "R", "indicator": "c", "year": range(2018, 2023), "value": v * scale, "unit": unit})
+        out.append(mt.forecast(h, horizon=3, seed=0)[["median", "lo_80", "hi_80", "hi_95"]].to_numpy() / scale)
+    np.testing.assert_allclose(out[0], out[1], rtol=1e-6)
