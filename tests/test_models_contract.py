@@ -164,3 +164,12 @@ def test_rate_model_extrapolates_the_recent_slope_with_pooled_errors():
     assert (np.diff(spread) >= -1e-9).all() and spread[0] > 0
     with pytest.raises(ParameterError, match=r"The 'window' parameter of rate must be an int in \[1, 50\]"):
         RateModel(window=0)  # issue 16: refused when built, as a spec is when resolved
+
+
+@pytest.mark.parametrize("value, unit", [(5.0, "件"), (98.0, "%"), (2.5, "万户")])
+def test_theta_keeps_a_constant_series_where_it_is(value, unit):
+    """5, 5, ..., 5 件 (SYNTHETIC) was forecast by `theta` at 9,206 next year and 129,400 in three; a
+    constant 98 % at 100, a constant 2.5 万户 at 0: statsmodels' theta divides by the zero variance."""
+    h = pd.DataFrame({"region": "R", "indicator": "x", "year": range(2015, 2023), "value": [value] * 8, "unit": unit})
+    fc = forecast(h, horizon=3, model="theta", seed=0)
+    assert fc["median"].to_numpy() == pytest.approx([value] * 3, rel=0.02)

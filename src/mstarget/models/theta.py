@@ -34,26 +34,32 @@ class ThetaModel(Forecaster):
         from statsmodels.tsa.forecasting.theta import ThetaModel as _Theta  # lazy: heavy (statsmodels)
 
         y = check_series(y, "ThetaModel", self.min_points)
-        with warnings.catch_warnings(), fitting("ThetaModel"):
-            warnings.simplefilter("ignore")
-            self.res_ = _Theta(y, period=1, deseasonalize=False).fit()
-            self.alpha_ = float(np.clip(self.res_.params["alpha"], 0.0, 1.0))
-            self.point_cache_ = {}
-            # one-step in-sample errors of SES (the model's innovations)
-            level = y[0]
-            resid = []
-            for v in y[1:]:
-                resid.append(v - level)
-                level = level + self.alpha_ * (v - level)
+        self.point_cache_ = {}
+        self.last_ = float(y[-1])
+        if np.ptp(y) == 0:  # a constant series: statsmodels' theta divides by its zero variance
+            self.res_, self.alpha_ = None, 1.0  # (5, 5, ..., 5 件 was forecast at 9,206, then 129,400)
+        else:
+            with warnings.catch_warnings(), fitting("ThetaModel"):
+                warnings.simplefilter("ignore")
+                self.res_ = _Theta(y, period=1, deseasonalize=False).fit()
+                self.alpha_ = float(np.clip(self.res_.params["alpha"], 0.0, 1.0))
+        level = y[0]  # one-step in-sample errors of SES (the model's innovations)
+        resid = []
+        for v in y[1:]:
+            resid.append(v - level)
+            level = level + self.alpha_ * (v - level)
         self.resid_ = np.asarray(resid)
         self.noise_prior_ = float(noise_prior)
         return self
 
     def predict(self, h):
         if h not in self.point_cache_:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self.point_cache_[h] = np.asarray(self.res_.forecast(h), dtype=float)
+            if self.res_ is None:  # a constant series: it stays where it is
+                self.point_cache_[h] = np.full(h, self.last_)
+            else:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    self.point_cache_[h] = np.asarray(self.res_.forecast(h), dtype=float)
         return self.point_cache_[h]
 
     def sample_paths(self, h, n_paths, rng):
