@@ -66,7 +66,7 @@ def test_html_is_a_self_contained_chinese_report(written):  # issue 12
     h1 = htmllib.unescape(re.search(r"<h1>(.*?)</h1>", page).group(1))
     meta = htmllib.unescape(re.search(r'<p class="meta">(.*?)</p>', page).group(1))
     assert h1 == f"《{TITLE}》主要指标中期评估"
-    assert "地区：鼎湖区" in meta and "评估基准年：2023年" in meta and re.search(r"报告日期：\d{4}-\d\d-\d\d", meta)
+    assert "地区：鼎湖区" in meta and "评估基准年：2023年" in meta and re.search(r"报告日期：\d{4}年\d{1,2}月\d{1,2}日", meta)
     headers = [htmllib.unescape(h) for h in re.findall(r'<th data-col="\w+">(.*?)</th>', page)]
     assert headers == [c.zh for c in COLUMNS if c.id not in ("region", "p_striven")]  # one region: no 地区; no 力争
     for section in ("一、总体情况", "二、分类汇总", "三、主要指标评估表", "四、总览图", "五、逐项评估", "说明"):
@@ -303,3 +303,19 @@ def test_a_table_title_ending_in_its_main_indicators_is_not_repeated(assessed):
     assert report.title == "《肇庆市鼎湖区市场监管现代化“十四五”规划》主要指标中期评估"
     assert build_report(table, details, title="《鼎湖区“十四五”规划》主要指标完成情况表").title == \
         "《鼎湖区“十四五”规划》主要指标中期评估"
+
+
+def test_a_title_naming_the_evaluation_or_numbered_as_a_table_is_not_doubled(assessed):
+    """A --title that already names the evaluation is the heading as it is; a 表1 caption's number is no
+    part of the plan's name (the tester's 《…中期评估报告》主要指标中期评估 and 《表1 鼎湖区…》)."""
+    plan, table, details = assessed
+    given = "鼎湖区“十四五”市场监管规划主要指标中期评估报告"
+    assert build_report(table, details, title=given).title == given
+    assert build_report(table, details, title="表1 鼎湖区市场监管“十四五”规划主要指标").title == \
+        "《鼎湖区市场监管“十四五”规划》主要指标中期评估"
+
+
+def test_a_chinese_report_dates_itself_in_chinese(assessed):
+    plan, table, details = assessed
+    assert build_report(table, details, date="2026-12-05").subtitle.endswith("报告日期：2026年12月5日")
+    assert build_report(table, details, date="2026-12-05", lang="en").subtitle.endswith("report date 2026-12-05")

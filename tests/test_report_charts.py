@@ -104,3 +104,14 @@ def test_overview_numbers_every_target_without_overlapping_labels(assessed, clos
     assert not overlaps
     points = sum(len(line.get_xdata()) for ax in fig.axes for line in ax.lines if line.get_marker() in ("o", ">", "<"))
     assert points == len(with_p)
+
+
+def test_a_target_year_already_observed_has_no_probability_in_its_chart_title(assessed, close_figures):
+    """Tester's finding 1: a fan chart titled 未完成 · 实现概率<1% for an outcome already known."""
+    _, _, report = assessed
+    lang = chart_language("zh")
+    L = LABELS[lang]
+    past, open_ = _by_name(report, "2022年度抽检任务（合成）"), _by_name(report, "期末市场主体总量")
+    title = target_chart(past.assessment, lang=lang).axes[0].get_title(loc="left")
+    assert L["p"] not in title and (lang != "zh" or "已完成" in title)
+    assert L["p"] in target_chart(open_.assessment, lang=lang).axes[0].get_title(loc="left")

@@ -8,11 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mstarget.report.formatting import (
+    compared_decimals,
     number_cell,
     numbers_in,
     pace_decimals,
     probability_cell,
     probability_words,
+    range_text,
     round_half_up,
     row_decimals,
     share_cell,
@@ -81,3 +83,17 @@ def test_a_sentence_says_an_extreme_probability_in_words():
     assert [probability_cell(p).text for p in (0.001, 0.999, 0.37)] == ["<1%", ">99%", "37%"]
     assert [probability_words(probability_cell(p).text) for p in (0.001, 0.999, 0.37)] == ["不足1%", "超过99%", "37%"]
     assert probability_words("<1%", "en") == "less than 1%" and probability_words(">99%", "en") == "more than 99%"
+
+
+def test_a_range_with_a_negative_low_end_is_not_written_with_a_dash():
+    """Tester's finding 8: 80%区间-27.25–14.91% reads as a minus and a dash run together."""
+    assert range_text("-27.25", "14.91", "zh", "%") == "-27.25%至14.91%"
+    assert range_text("-27.25", "14.91", "en", "%") == "-27.25% to 14.91%"
+    assert range_text("3.05", "3.60", "zh", "万户") == "3.05–3.60万户"
+
+
+def test_a_figure_compared_with_its_target_is_not_rounded_onto_it():
+    """Tester's finding 3: 13.5 shown as 14 beside a target of ≥14."""
+    assert compared_decimals(0, 14, 13.5) == 1
+    assert compared_decimals(0, 14, 12, 15) == 0  # distinct already
+    assert compared_decimals(2, 3, 3.0) == 2 and compared_decimals(2, 3, 2.9999999999) == 2

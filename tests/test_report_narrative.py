@@ -10,11 +10,12 @@ import warnings
 
 import pandas as pd
 import pytest
+from docx import Document
 from report_helpers import dinghu_history, dinghu_plan
 
 import mstarget as mt
 from mstarget.assess import assess_detailed
-from mstarget.report import build_report
+from mstarget.report import build_report, write_report
 from mstarget.report.formatting import numbers_in, percent_int
 from mstarget.report.model import COLUMN_IDS
 from mstarget.report.narrative import RANGE_LABEL
@@ -115,7 +116,8 @@ def test_every_case_has_its_own_wording(reports, assessed):  # issue 12
     nodata = _row(zh, "无数据指标（合成）")
     assert nodata.narrative == "无数据指标（合成）：暂无监测数据，无法评估进展（目标：2025年≥120万元）。评价：数据不足。"
     base_only = _row(zh, "地方标准")
-    assert "尚无2020年基期以后的监测数据" in base_only.narrative and "仅供参考" in base_only.narrative
+    assert "暂无基期以后监测数据（基期2020年为0.0项）" in base_only.narrative and "仅供参考" in base_only.narrative
+    assert "仅有" not in base_only.narrative  # the plan's baseline is no monitoring datum
     assert base_only.narrative.endswith("评价：数据不足。")
     from_history = _row(zh, "基期值取自历史数据的指标（合成）")  # the plan leaves the baseline blank
     assert from_history.cells["baseline"].text == "380"
@@ -316,3 +318,116 @@ def test_a_met_target_needs_no_more_change_per_year(reports):
     assert re.fullmatch(r"\+\d\.\d\d", _row(zh, "药品抽检合格率").cells["observed_pace"].text)
     assert {row.cells["required_pace"].text for row in en.rows if row.category == "achieved"} == {"met"}
     assert "已达到目标的记为“已达到”" in zh.notes[2]
+
+
+# -- a final evaluation of the Dinghu plan: facts, not forecasts --------------------------------------
+
+def _dinghu_rows(**changes) -> pd.DataFrame:
+    """Rows of the real Dinghu plan; ``changes``: indicator -> column overrides (SYNTHETIC where used)."""
+    plan = dinghu_plan()
+    plan = plan[plan["indicator"].isin(changes)].copy()
+    for ind, cols in changes.items():
+        for col, v in cols.items():
+            plan.loc[plan["indicator"] == ind, col] = v
+    return plan.reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def dinghu_final():
+    """The Dinghu plan assessed as of its 2025 target year, SYNTHETIC 2021-2025 values; the patent
+    target written as a firm figure with a striven-for one (≥2.5（力争3）, SYNTHETIC)."""
+    plan = _dinghu_rows(open_kitchen_coverage={}, food_samples_per_1000_people={},
+                        high_value_invention_patents_per_10k={"baseline": "1.04", "target": "≥2.5（力争3）"})
+    history = pd.DataFrame(
+        _series("鼎湖区", "open_kitchen_coverage", 2020, [81, 84.5, 88, 91, 94, 97], "%")
+        + _series("鼎湖区", "food_samples_per_1000_people", 2020, [5, 5.1, 5.2, 5.3, 5.4, 5.5], "批次/千人")
+        + _series("鼎湖区", "high_value_invention_patents_per_10k", 2020, [1.04, 1.4, 1.8, 2.2, 2.6, 2.9], "件/万人"))
+    return _assessed(history, plan, 2025)
+
+
+def test_a_final_evaluation_shows_the_observed_value_and_no_forecast_or_probability(dinghu_final):
+    """Tester's finding 1, 2, 4, 7: 目标年预测值 97 | 80%区间 97–97 | 实现概率 <1% for a value already observed;
+    风险状态 难以实现 beside 未完成; ≥2.5（力争3）（≥2.50）; auto:pooled_drift in a Chinese table."""
+    r = build_report(*dinghu_final, date="2026-03-01")
+    kitchen, food = _row(r, "“明厨亮灶”覆盖率"), _row(r, "千人食品检验量")
+    patents = _row(r, "每万人口高价值发明专利拥有量")
+    for row, value, judged in ((kitchen, "97", ("已完成", "已实现")), (food, "5.50", ("未完成", "未实现"))):
+        shown = {k: row.cells[k].text for k in ("forecast", "range_80", "p_meet", "category", "status")}
+        assert shown == {"forecast": value, "range_80": "–", "p_meet": "–", "category": judged[0],
+                         "status": judged[1]}
+    assert food.narrative == ("千人食品检验量：目标年2025年实际为5.50批次/千人，未达到目标（≥6.00批次/千人）。"
+                              "评价：未完成。")
+    assert patents.cells["target"].text == "≥2.5（力争3）"
+    assert (patents.cells["p_striven"].text, patents.cells["status"].text) == ("–", "已实现")
+    assert patents.narrative == ("每万人口高价值发明专利拥有量：目标年2025年实际为2.90件/万人，达到预期目标"
+                                 "（≥2.50件/万人），未达到力争目标（3件/万人）。评价：已完成。")
+    assert "力争目标实现概率" not in r.headers()
+    assert not any(row.cells["model"].text.startswith(("auto:", "fallback:")) for row in r.rows)
+    assert {row.cells["model"].text for row in r.rows} <= {"区域汇合趋势外推", "事件率模型", "漂移", "组合模型"}
+    assert all(row.cells["model"].text.startswith("auto:") for row in build_report(*dinghu_final, lang="en").rows)
+
+
+@pytest.fixture(scope="module")
+def dinghu_midterm():
+    """The Dinghu plan as of 2023 with SYNTHETIC 2020-2023 values; SYNTHETIC plan changes: the patent
+    target ≥2.5（力争3）, a 2022 target for 化妆品抽检批次数 (≥14) and for 千人食品检验量 (5.5, beside
+    its 2025 target), and a 市场主体增长率 row (a % rate that may be negative)."""
+    plan = _dinghu_rows(high_value_invention_patents_per_10k={"baseline": "1.04", "target": "≥2.5（力争3）"},
+                        licensed_pharmacists_per_10k={}, drug_sampling_pass_rate={},
+                        cosmetics_sampling_batches={"target_year": "2022", "target": "≥14"},
+                        food_samples_per_1000_people={})
+    extra = pd.DataFrame([
+        {**plan[plan["indicator"] == "food_samples_per_1000_people"].iloc[0].to_dict(),
+         "target_year": "2022", "target": "5.5"},
+        {"region": "鼎湖区", "indicator": "entity_growth", "name": "市场主体增长率", "unit": "%",
+         "baseline_year": "2020", "baseline": "8", "target_year": "2025", "target": "≥6", "attribute": "预期性"}])
+    history = pd.DataFrame(
+        _series("鼎湖区", "high_value_invention_patents_per_10k", 2020, [1.04, 1.4, 1.8, 2.2], "件/万人")
+        + _series("鼎湖区", "licensed_pharmacists_per_10k", 2020, [4.4, 4.45, 4.52, 4.61], "人/万人口")
+        + _series("鼎湖区", "drug_sampling_pass_rate", 2020, [98, 98, 98, 98], "%")
+        + [{"region": "鼎湖区", "indicator": "cosmetics_sampling_batches", "year": y, "value": v, "unit": "批次/年"}
+           for y, v in ((2020, 9), (2021, 13), (2023, 14))]  # 2022 not observed: interpolated 13.5
+        + _series("鼎湖区", "food_samples_per_1000_people", 2020, [5, 5.1, 5.2, 5.3], "批次/千人")
+        + _series("鼎湖区", "entity_growth", 2020, [8, -2.5, 3.1, -0.4], "%"))
+    return _assessed(history, pd.concat([plan, extra], ignore_index=True), 2023)
+
+
+def test_a_two_tier_target_gives_each_tier_its_probability_once(dinghu_midterm):
+    """Tester's finding 4: ≥2.5（力争3）（≥2.50） in the table, 实现目标（≥2.5（力争3），即≥2.50件/万人） in the text."""
+    row = _row(build_report(*dinghu_midterm), "每万人口高价值发明专利拥有量")
+    p, ps = row.cells["p_meet"].text, row.cells["p_striven"].text
+    assert row.cells["target"].text == "≥2.5（力争3）"
+    assert f"实现目标（≥2.50件/万人）的概率为{p}，实现力争目标（3件/万人）的概率为{ps}。" in row.narrative
+    assert row.narrative.count("力争") == 1
+
+
+def test_a_figure_compared_with_its_target_shows_the_decimals_that_tell_them_apart(dinghu_midterm):
+    """Tester's finding 3: 插值估计为14家，未达到目标（≥14家） with 13.5 behind it."""
+    row = _row(build_report(*dinghu_midterm), "化妆品抽检批次数")
+    assert row.narrative == ("化妆品抽检批次数：目标年2022年按前后年份插值估计为13.5批次/年，未达到目标（≥14.0批次/年）。"
+                             "评价：未完成。")
+    assert (row.cells["forecast"].text, row.cells["target"].text) == ("13.5", "≥14.0")
+
+
+def test_an_indicator_with_two_target_years_is_named_with_the_year(dinghu_midterm, tmp_path):
+    """Tester's finding 5: 需重点关注：千人食品检验量（未完成）、千人食品检验量（…） and two headings alike."""
+    r = build_report(*dinghu_midterm)
+    named = [row.name for row in r.rows if row.raw["indicator"] == "food_samples_per_1000_people"]
+    assert named == ["千人食品检验量（2025年目标）", "千人食品检验量（2022年目标）"]
+    assert "千人食品检验量（2022年目标，未完成）" in r.overall
+    write_report(*dinghu_midterm, tmp_path / "r.docx")
+    headings = [p.text for p in Document(tmp_path / "r.docx").paragraphs if p.style.name == "Heading 2"]
+    assert any(h.endswith("千人食品检验量（2022年目标，未完成）") for h in headings)
+    assert _row(r, "药品抽检合格率").name == "药品抽检合格率"  # a name said once stays as it is
+
+
+def test_status_and_figures_read_as_a_reader_expects(dinghu_midterm):
+    """Tester's findings 2 and 8: 提前实现 … 存在风险; 0.0个百分点 for no change; -27.25–14.91%."""
+    r = build_report(*dinghu_midterm)
+    early = _row(r, "执业药师数")
+    assert early.cells["category"].text == "提前实现" and early.cells["status"].text == "已实现"
+    assert _row(r, "药品抽检合格率").narrative.count("已观测期间持平。") == 1
+    growth = _row(r, "市场主体增长率")
+    lo, hi = growth.cells["lo_80"].text, growth.cells["hi_80"].text
+    assert lo.startswith("-") and f"（80%区间{lo}%至{hi}%）" in growth.narrative
+    assert growth.cells["range_80"].text == f"{lo}至{hi}"

@@ -28,8 +28,8 @@ from ..chart_choice import chart_selection, risk_rank
 from ..plotting import cjk_font, pyplot, quiet_glyphs, save_figure  # noqa: F401  (save_figure re-exported)
 from .formatting import (contains_cjk, display_width, is_missing, number_text, place_name, probability_cell,
                          row_decimals)
-from .model import (CATEGORY_COLOURS, CATEGORY_LABELS, DIRECTION_SIGN, display_order, report_categories,
-                    report_category)
+from .model import (CATEGORY_COLOURS, CATEGORY_LABELS, DIRECTION_SIGN, FINAL_CATEGORIES, display_order,
+                    report_categories, report_category)
 
 #: panels of a :func:`fan_chart` at most (binding targets plus the most at risk)
 MAX_PANELS = 24
@@ -103,10 +103,11 @@ def _target_text(row: dict, lang: str) -> str:
 
 def _subtitle(row: dict, lang: str, with_target: bool) -> str:
     L = LABELS[lang]
-    parts = [CATEGORY_LABELS[lang][report_category(row)]]
+    category = report_category(row)
+    parts = [CATEGORY_LABELS[lang][category]]
     if row.get("status") == "no_data":
         parts.append(L["no_data"])
-    elif not is_missing(row.get("p_meet")):
+    elif not is_missing(row.get("p_meet")) and category not in FINAL_CATEGORIES:  # no chance of a known outcome
         parts.append(f"{L['p']}{'' if lang == 'zh' else ' '}{probability_cell(row['p_meet']).text}")
     if with_target:
         parts.append(("目标" if lang == "zh" else "target ") + _target_text(row, lang))

@@ -218,8 +218,7 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
             _paragraph(doc, MATRIX_CAPTION[report.lang], indent=False, size=9)
     doc.add_heading(h[4], level=1)
     for row in report.rows:
-        doc.add_heading(f"{row.number}. {row.name}（{row.cells['category'].text}）" if zh else
-                        f"{row.number}. {row.name} ({row.cells['category'].text})", level=2)
+        doc.add_heading(f"{row.number}. {row.name_with(row.cells['category'].text)}", level=2)
         para = _paragraph(doc, row.narrative)
         png = fans.get(row.number)
         para.paragraph_format.keep_with_next = png is not None  # the chart stays with its text

@@ -12,6 +12,8 @@ Rules
   the indicator (target, baseline, latest value), whole numbers for counts (all of them integers,
   10 or more; one decimal below 10), and never fewer than the plan itself wrote (a target of 25.64
   is shown as 25.64, not 25.6); at most 4.
+* A figure compared with its target (the latest value; the target year's value once observed) gets
+  the decimals that show it differs from the target when it does (:func:`compared_decimals`).
 * Yearly paces get enough decimals for two significant digits (:func:`pace_decimals`).
 * Thousands separators (``6,563,388``); a missing value is an en dash (``–``).
 * Shares (time elapsed, progress) as whole percentages (``66%``), probabilities too, except that
@@ -103,6 +105,35 @@ def pace_decimals(decimals: int, *paces) -> int:
         need = 2 - 1 - math.floor(math.log10(abs(float(v))))
         out = max(out, need)
     return int(min(max(out, 0), 6))
+
+
+def compared_decimals(decimals: int, target, *values) -> int:
+    """Decimals with which every figure of ``values`` that differs from ``target`` also looks different
+    from it: an interpolated 13.5 said to miss a target of 14 is shown as 13.5, not 14 (at most
+    :data:`MAX_DECIMALS`; ``decimals`` unchanged when no figure needs more, or when even those
+    cannot tell them apart)."""
+    if is_missing(target):
+        return decimals
+    out = decimals
+    for v in values:
+        if is_missing(v) or float(v) == float(target):
+            continue
+        need = decimals
+        while need <= MAX_DECIMALS and round_half_up(v, need) == round_half_up(target, need):
+            need += 1
+        if need <= MAX_DECIMALS:
+            out = max(out, need)
+    return out
+
+
+def range_text(low: str, high: str, lang: str = "zh", unit=None) -> str:
+    """An interval's bounds as text: ``3.05–3.60``; with a negative low end, whose minus sign the dash
+    would blur, ``-27.25至14.91`` (``-27.25 to 14.91``); with ``unit``, the unit after each bound in
+    that case (``-27.25%至14.91%``) and after the pair otherwise (``3.05–3.60万户``)."""
+    if low.startswith("-"):
+        sep = "至" if lang == "zh" else " to "
+        return with_unit(low, unit, lang) + sep + with_unit(high, unit, lang)
+    return with_unit(f"{low}{RANGE_DASH}{high}", unit, lang)
 
 
 def number_text(v, decimals: int, *, sign: bool = False) -> str:

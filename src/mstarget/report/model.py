@@ -11,6 +11,10 @@ the three files and the narrative cannot disagree.
 Categories: ``assess``'s (:mod:`mstarget.schedule`: 提前实现 / 快于预期 / 基本符合预期 / 滞后 / 数据不足)
 for a target under way; a target whose target year is observed reads 已完成 / 未完成
 (:func:`report_category`), and a report whose every target year is past (``as_of``) is titled 总结评估.
+Such a row shows the target year's value as a fact: 目标年预测值 is that value, the 80 % range and the
+probabilities are blank (–), 风险状态 reads 已实现 / 未实现 (:func:`status_text`). An indicator listed
+with several target years is named with the year (千人食品检验量（2022年目标）). A Chinese report names
+the forecasting models in Chinese (:func:`model_name`) and writes its date 2026年12月5日.
 """
 from __future__ import annotations
 
@@ -24,17 +28,20 @@ import pandas as pd
 
 from ..chart_choice import ATTRIBUTE_ORDER, chart_selection
 from ..exceptions import ParameterError
+from ..precision import written_decimals
 from ..schedule import CATEGORIES, CATEGORY_ZH
 from . import narrative
 from .formatting import (
     MISSING,
     Cell,
+    compared_decimals,
     contains_cjk,
     is_missing,
     number_cell,
     pace_decimals,
     place_name,
     probability_cell,
+    range_text,
     row_decimals,
     share_cell,
     text_cell,
@@ -61,6 +68,15 @@ STATUS_ZH = {"met": "已实现", "on_track": "进展顺利", "at_risk": "存在�
              "no_data": "无数据"}
 STATUS_EN = {"met": "met", "on_track": "on track", "at_risk": "at risk", "off_track": "off track",
              "no_data": "no data"}
+#: 风险状态 of a target whose target year is observed: met or not, no risk left to speak of
+FINAL_STATUS = {"completed": {"zh": "已实现", "en": "met"}, "not_completed": {"zh": "未实现", "en": "not met"}}
+#: the forecasting models (:func:`mstarget.models.available_models`) as a Chinese report names them;
+#: ``auto:<id>`` is the model ``auto`` chose, ``fallback:<id>`` the one used when the chosen one failed
+MODEL_ZH = {"arima": "ARIMA模型", "damped": "阻尼趋势", "drift": "漂移", "ensemble": "组合模型",
+            "ets": "指数平滑（ETS）", "event_rate": "事件率模型", "global": "全局模型", "lgt": "局部-全局趋势",
+            "linear": "线性趋势", "loglinear": "对数线性趋势", "naive": "朴素外推", "otm": "优化Theta模型",
+            "pooled_drift": "区域汇合趋势外推", "prophet": "Prophet模型", "rate": "比率模型",
+            "robust_drift": "稳健漂移", "ses_theta": "SES-Theta模型", "theta": "Theta模型"}
 ATTRIBUTE_ZH = {"binding": "约束性", "expected": "预期性"}
 ATTRIBUTE_EN = {"binding": "binding", "expected": "expected"}
 DIRECTION_SIGN = {">=": "≥", "<=": "≤"}
@@ -110,6 +126,31 @@ SECTION_HEADINGS = {
 
 def unmatched_label(key: str, lang: str) -> str:
     return UNMATCHED_LABELS.get(key, {}).get(lang, key)
+
+
+def model_name(model, lang: str) -> str:
+    """The 预测模型 cell: a Chinese report names the model in Chinese (``auto:pooled_drift`` ->
+    区域汇合趋势外推, ``fallback:drift`` -> 漂移（回退）); an English one keeps the id; an id not
+    listed in :data:`MODEL_ZH` stays as it is."""
+    if not isinstance(model, str) or not model or lang != "zh":
+        return model if isinstance(model, str) else ""
+    prefix, _, name = model.rpartition(":")
+    shown = MODEL_ZH.get(name)
+    if shown is None:
+        return model
+    return f"{shown}（回退）" if prefix == "fallback" else shown
+
+
+def status_text(r: dict, category: str, lang: str) -> str:
+    """The 风险状态 cell, never contradicting the 评价: 已实现 / 未实现 once the target year is observed,
+    and a target already met (提前实现) not called 存在风险 / 难以实现 (its ``p_meet`` says the risk of
+    falling back)."""
+    if category in FINAL_STATUS:
+        return FINAL_STATUS[category][lang]
+    status = r.get("status")
+    if category == "achieved" and status in ("at_risk", "off_track"):
+        status = "met"
+    return (STATUS_ZH if lang == "zh" else STATUS_EN).get(status, status)
 
 
 def target_year_observed(r: dict) -> bool:
@@ -266,6 +307,14 @@ class ReportRow:
     def binding(self) -> bool:
         return self.raw.get("attribute") == "binding"
 
+    def name_with(self, note: str) -> str:
+        """The name with a note in brackets (a heading's 评价): ``千人食品检验量（未完成）``, or, where the
+        indicator has another target year in the report, ``千人食品检验量（2022年目标，未完成）``."""
+        base, qualifier = self.cells["name_only"].text, self.cells["qualifier"].text
+        if self.lang == "zh":
+            return f"{base}（{qualifier}，{note}）" if qualifier else f"{base}（{note}）"
+        return f"{base} ({qualifier}, {note})" if qualifier else f"{base} ({note})"
+
     def figures(self) -> dict[str, str]:
         """Column id -> text, for tests and for the narrative."""
         return {k: c.text for k, c in self.cells.items()}
@@ -351,13 +400,18 @@ def _num(v) -> float:
     return math.nan if is_missing(v) else float(v)
 
 
-def _cells(r: dict, number: int, lang: str, several_regions: bool = False) -> tuple[dict[str, Cell], int]:
+def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
+           qualifier: str = "") -> tuple[dict[str, Cell], int]:
     kind, direction = r.get("kind"), r.get("direction")
     baseline, target, last_value = _num(r.get("baseline")), _num(r.get("target")), _num(r.get("last_value"))
     current = _num(r.get("sum_so_far")) if kind == "increment" else last_value
     dec = row_decimals(reference=(target, baseline, last_value, current),
                        exact=(baseline, target))
     cat = report_category(r)
+    # the target year's value (observed or interpolated) is a fact, not a forecast: no range, no probability
+    closed = cat in FINAL_CATEGORIES
+    # a figure said to miss (or meet) the target differs from it visibly: 13.5 against ≥14, not 14
+    dec = compared_decimals(dec, target, current, _num(r.get("forecast")) if closed else math.nan)
     met = cat in ("achieved", "completed")  # nothing still needed: 尚需年均变化 says so, not -2.5 or 0
     required = math.nan if met else r.get("required_pace")
     pdec = pace_decimals(dec, required, r.get("observed_pace"))
@@ -368,7 +422,9 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False) -> tu
     attr_labels = ATTRIBUTE_ZH if lang == "zh" else ATTRIBUTE_EN
     label = CATEGORY_LABELS[lang][cat]
     lo, hi = number_cell(r.get("lo_80"), dec), number_cell(r.get("hi_80"), dec)
-    rng = Cell(None, lo.text) if lo.missing else Cell(f"{lo.text}–{hi.text}", f"{lo.text}–{hi.text}")
+    if closed:
+        lo = hi = Cell(None, MISSING)
+    rng = Cell(None, lo.text) if lo.missing else Cell(f"{lo.text}–{hi.text}", range_text(lo.text, hi.text, lang))
     unit = r.get("unit")
     cells = {
         "no": Cell(number, str(number), "0"),
@@ -389,30 +445,71 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False) -> tu
         "range_80": rng,
         "lo_80": lo,
         "hi_80": hi,
-        "p_meet": probability_cell(r.get("p_meet")),
-        "p_striven": probability_cell(r.get("p_striven")),
+        "p_meet": Cell(None, MISSING) if closed else probability_cell(r.get("p_meet")),
+        "p_striven": Cell(None, MISSING) if closed else probability_cell(r.get("p_striven")),
         "required_pace": Cell(MET_PACE[lang], MET_PACE[lang]) if met else number_cell(required, pdec, sign=True),
         "observed_pace": number_cell(r.get("observed_pace"), pdec, sign=True),
         "category": Cell(label, label),
-        "status": text_cell((STATUS_ZH if lang == "zh" else STATUS_EN).get(r.get("status"), r.get("status"))),
-        "model": text_cell(r.get("model") or ""),
+        "status": text_cell(status_text(r, cat, lang)),
+        "model": text_cell(model_name(r.get("model"), lang)),
     }
     # a target written in words (持续提升) is shown as written, with the figure it is read as
     label = place_name(name, r.get("region"), lang) if several_regions else name
+    cells["name_only"] = Cell(label, label)
+    if qualifier:  # the same indicator with another target year in the report: 千人食品检验量（2022年目标）
+        label = f"{label}（{qualifier}）" if lang == "zh" else f"{label} ({qualifier})"
     cells["label"] = Cell(label, label)
     cells["target_signed"] = cells["target"]
     written = r.get("target_written")
     if isinstance(written, str) and written and not cells["target"].missing:
-        shown = f"{written}（{cells['target'].text}）" if lang == "zh" else f"{written} ({cells['target'].text})"
+        # a firm target with a striven-for one (≥2.5（力争3）) already shows its figures
+        striven = not is_missing(r.get("target_striven"))
+        shown = written if striven else \
+            f"{written}（{cells['target'].text}）" if lang == "zh" else f"{written} ({cells['target'].text})"
         cells["target"] = Cell(shown, shown)  # text in a workbook too: what the plan says
     # the target in plain figures (no sign): the narrative writes "≥" itself
     cells["target_value"] = number_cell(target, dec)
-    cells["target_striven"] = number_cell(r.get("target_striven"), dec)
+    # the striven-for figure as the plan wrote it (力争3, not 3.00 beside the firm 2.50)
+    cells["target_striven"] = number_cell(r.get("target_striven"), written_decimals(r.get("target_striven")))
     cells["current_value"] = number_cell(current, dec)
     cells["forecast_value"] = number_cell(r.get("forecast"), dec)
     cells["required_abs"] = number_cell(abs(_num(required)), pdec)
     cells["observed_abs"] = number_cell(abs(_num(r.get("observed_pace"))), pdec)
+    cells["qualifier"] = Cell(qualifier, qualifier)
     return cells, dec
+
+
+def _qualifiers(records: list[dict], lang: str) -> list[str]:
+    """Per row, what tells it from a row of the same indicator (same region and name) with another
+    target year: ``2022年目标`` / ``2022 target``; empty when the name is not repeated."""
+    def key(r):
+        return (r.get("region"), r.get("name") if isinstance(r.get("name"), str) else r.get("indicator"))
+    counts: dict = {}
+    for r in records:
+        counts[key(r)] = counts.get(key(r), 0) + 1
+    out = []
+    for r in records:
+        ty = r.get("target_year")
+        if counts[key(r)] > 1 and not is_missing(ty):
+            out.append(f"{int(ty)}年目标" if lang == "zh" else f"{int(ty)} target")
+        else:
+            out.append("")
+    return out
+
+
+def date_text(date, lang: str) -> str:
+    """The report date as the report's language writes it: 2026年12月5日, 2026-12-05 in English;
+    text that is not an ISO date stays as given."""
+    if isinstance(date, str):
+        try:
+            date = _dt.date.fromisoformat(date.strip())
+        except ValueError:
+            return date
+    if isinstance(date, _dt.datetime):
+        date = date.date()
+    if lang == "zh":
+        return f"{date.year}年{date.month}月{date.day}日"
+    return date.isoformat()
 
 
 def _regions(table: pd.DataFrame) -> list[str]:
@@ -441,6 +538,12 @@ def plan_title(table: pd.DataFrame, plan: pd.DataFrame | None = None, title: str
 _TITLE_SUFFIX = re.compile(r"(?:主要)?指标(?:完成|进展|执行)?(?:情况)?(?:一览)?表?$|(?:完成|进展|执行)情况(?:一览)?表?$")
 
 
+#: a table's number before its caption (表1 鼎湖区…主要指标): not part of the plan's name
+_TABLE_NUMBER = re.compile(r"^\s*(?:附)?表\s*[0-9０-９一二三四五六七八九十]+(?:[-－.．][0-9０-９]+)?[\s:：.．、]*")
+#: a title that already names the evaluation (…中期评估报告): used as it is
+_NAMES_EVALUATION = re.compile(r"评估|评价|evaluation|assessment|review", re.IGNORECASE)
+
+
 def name_of_plan(title: str) -> str:
     """The plan's name in a table's title: ``测试区“十四五”规划主要指标完成情况`` -> ``测试区“十四五”规划``
     (the title alone when nothing is left)."""
@@ -453,6 +556,9 @@ def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, 
     where = "、".join(regions[:3]) + (f"等{len(regions)}个地区" if len(regions) > 3 else "") if lang == "zh" \
         else ", ".join(regions[:3]) + (f" and {len(regions) - 3} more regions" if len(regions) > 3 else "")
     if plan_name:
+        plan_name = _TABLE_NUMBER.sub("", plan_name).strip() or plan_name
+        if _NAMES_EVALUATION.search(plan_name):
+            return plan_name
         if lang == "zh":
             plan_name = name_of_plan(plan_name)
             shown = plan_name if plan_name.startswith("《") else f"《{plan_name}》"
@@ -541,10 +647,11 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     records = table.to_dict("records")
     regions = _regions(table)
     rows: list[ReportRow] = []
+    qualifiers = _qualifiers(records, lang)
     for number, i in enumerate(order, start=1):
         r = records[i]
         detail = details[i] if details is not None else None
-        cells, dec = _cells(r, number, lang, several_regions=len(regions) > 1)
+        cells, dec = _cells(r, number, lang, several_regions=len(regions) > 1, qualifier=qualifiers[i])
         row = ReportRow(number=number, raw=r, cells=cells, lang=lang, decimals=dec, assessment=detail)
         row.narrative = narrative.target_sentence(row)
         rows.append(row)
@@ -558,20 +665,20 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     heading = _heading(plan_title(table, plan, title), regions, lang, source, final)
     if date is None:
         date = _dt.date.today()
-    date_text = date.isoformat() if isinstance(date, _dt.date) else str(date)
+    date_shown = date_text(date, lang)
     region_text = "、".join(regions) if lang == "zh" else ", ".join(regions)
     if lang == "zh":
         parts = ([f"地区：{region_text}"] if region_text else []) + \
-                ([f"评估基准年：{as_of}年"] if as_of is not None else []) + [f"报告日期：{date_text}"]
+                ([f"评估基准年：{as_of}年"] if as_of is not None else []) + [f"报告日期：{date_shown}"]
     else:
         parts = ([f"Region: {region_text}"] if region_text else []) + \
-                ([f"data as of {as_of}"] if as_of is not None else []) + [f"report date {date_text}"]
+                ([f"data as of {as_of}"] if as_of is not None else []) + [f"report date {date_shown}"]
     subtitle = " · ".join(parts)
     unmatched = {k: unmatched_display(v, lang, _plan_names(table)) for k in ("unmatched_plan", "unmatched_history")
                  if isinstance(v := table.attrs.get(k), pd.DataFrame) and len(v)}
     charted = chart_selection([r.raw for r in rows], max_charts) if details is not None else []
     report = Report(title=heading, subtitle=subtitle, lang=lang, regions=regions, as_of=as_of,
-                    date=date_text, rows=rows, summary=_summary(rows, lang), overall="",
+                    date=date_shown, rows=rows, summary=_summary(rows, lang), overall="",
                     unmatched=unmatched, charted=charted, by_region=_by_region(rows, regions), final=final)
     report.overall = narrative.overall_paragraph(report)
     report.notes = narrative.method_notes(report, n_charts=len(charted))

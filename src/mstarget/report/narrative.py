@@ -14,14 +14,17 @@ English (``en``) follow the same cases:
   probability, required against observed yearly change, and the category (按实现概率评价 when
   progress cannot be computed: the category then follows the probability alone).
 
-A probability the table shows as ``<1%`` / ``>99%`` is written 不足1% / 超过99% in a sentence.
+A probability the table shows as ``<1%`` / ``>99%`` is written 不足1% / 超过99% in a sentence. A
+firm target with a striven-for one (≥2.5（力争3）) is written as its firm figure, each tier with its own
+probability (实现目标（≥2.50件/万人）的概率为87%，实现力争目标（3件/万人）的概率为71%), or once observed
+达到预期目标（…），未达到力争目标（…）. An interval with a negative low end reads -27.25%至14.91%.
 
 〈〉 targets (``increment``) speak of the sum since the baseline year (累计完成 / 尚余); ``<=`` targets
 of a reduction (降幅, 下降); ``%`` indicators change by percentage points (个百分点).
 """
 from __future__ import annotations
 
-from .formatting import MISSING, is_missing, percent_int, probability_words, with_pace_unit, with_unit
+from .formatting import MISSING, is_missing, percent_int, probability_words, range_text, with_pace_unit, with_unit
 
 RANGE_LABEL = {"zh": "80%区间", "en": "80% range"}
 ASSESSMENT_MARKER = {"zh": "评价：", "en": " Assessment: "}
@@ -73,8 +76,18 @@ class _Row:
         said = self.p(key)
         return said if said != text else f"为{text}"
 
+    @property
+    def striven(self) -> bool:
+        """A firm target with a striven-for one (≥2.5（力争3））."""
+        return self.has("target_striven")
+
     def u(self, key: str) -> str:
         written = self.r.get("target_written")
+        if key == "range_80" and self.has("lo_80", "hi_80"):
+            return range_text(self.c["lo_80"], self.c["hi_80"], self.lang, self.unit)
+        if key == "target" and self.striven and self.c["target_signed"] != MISSING:
+            # the firm figure alone: the striven-for one gets its own clause
+            return with_unit(self.c["target_signed"], self.unit, self.lang)
         if key == "target" and isinstance(written, str) and written and self.c["target_signed"] != MISSING:
             figure = with_unit(self.c["target_signed"], self.unit, self.lang)
             return f"{written}，即{figure}" if self.lang == "zh" else f"{written}, i.e. {figure}"
@@ -122,8 +135,15 @@ def target_sentence(row) -> str:
     zh = x.lang == "zh"
     if x.has("p_striven", "target_striven") and not x.target_observed:  # 6%以上，力争7%
         aim = x.u("target_striven")
-        text = _before_assessment(text, f"力争目标（{aim}）的实现概率{x.p_is('p_striven')}。" if zh else
-                                  f" The striven-for target ({aim}) has a probability of {x.p('p_striven')}.", x.lang)
+        firm = f"实现目标（{x.u('target')}）的概率{x.p_is('p_meet')}" if zh else \
+            f"the chance of meeting the target ({x.u('target')}) is {x.p('p_meet')}"
+        if firm in text:  # 实现目标（≥2.50件/万人）的概率为87%，实现力争目标（3件/万人）的概率为71%
+            text = text.replace(firm, firm + (f"，实现力争目标（{aim}）的概率{x.p_is('p_striven')}" if zh else
+                                              f", and of the striven-for target ({aim}) {x.p('p_striven')}"), 1)
+        else:
+            text = _before_assessment(text, f"力争目标（{aim}）的实现概率{x.p_is('p_striven')}。" if zh else
+                                      f" The striven-for target ({aim}) has a probability of {x.p('p_striven')}.",
+                                      x.lang)
     if row.category in SCHEDULE_CATEGORIES and not x.has("progress_share"):  # the rule of method_notes
         text = _by_probability(x, text)
     return text
@@ -153,6 +173,35 @@ def _before_assessment(text: str, said: str, lang: str) -> str:
     return text[:at] + said + text[at:] if at >= 0 else text + said
 
 
+def _striven_met(x: _Row) -> bool | None:
+    """Whether the target year's value reaches the striven-for figure (None without one)."""
+    aim, value = x.r.get("target_striven"), x.r.get("forecast")
+    if not x.striven or is_missing(aim) or is_missing(value):
+        return None
+    return float(value) <= float(aim) if x.direction == "<=" else float(value) >= float(aim)
+
+
+def _met_zh(x: _Row, met: str, target: str) -> str:
+    """达到目标（≥75家）, or for a two-tier target 达到预期目标（≥2.50件/万人），未达到力争目标（3件/万人）."""
+    aimed = _striven_met(x)
+    if aimed is None:
+        return f"{met}目标（{target}）"
+    aim = x.u("target_striven")
+    firm = met == "已达到"
+    if firm == aimed:
+        return f"{'达到' if firm else '未达到'}预期目标（{target}）和力争目标（{aim}）"
+    return f"{'达到' if firm else '未达到'}预期目标（{target}），{'达到' if aimed else '未达到'}力争目标（{aim}）"
+
+
+def _met_en(x: _Row, met: str, target: str) -> str:
+    """the target (≥75) was met, or for a two-tier target which of the two was."""
+    aimed = _striven_met(x)
+    if aimed is None:
+        return f"the target ({target}) was {met}"
+    aim = x.u("target_striven")
+    return f"the target ({target}) was {met} and the striven-for one ({aim}) {'met' if aimed else 'missed'}"
+
+
 def _zh(x: _Row) -> str:
     c, name, cat = x.c, x.c["label"], x.c["category"]
     target = x.u("target")
@@ -164,6 +213,8 @@ def _zh(x: _Row) -> str:
             return _zh_history_before_base(x)
         if x.kind == "increment" or not x.has("current"):
             s = f"{name}：尚无{by}年基期以后的监测数据，无法判断进度。"
+        elif x.has("baseline_year") and ly == by:  # the plan's baseline is no monitoring datum
+            s = f"{name}：暂无基期以后监测数据（基期{by}年为{x.u('current')}），无法判断进度。"
         elif x.has("baseline_year"):
             s = f"{name}：仅有{ly}年数据（{x.u('current')}），尚无{by}年基期以后的监测数据，无法判断进度。"
         else:
@@ -174,10 +225,10 @@ def _zh(x: _Row) -> str:
     if x.target_observed:
         met = "已达到" if x.r.get("status") == "met" else "未达到"
         if x.kind == "increment":
-            return (f"{name}：{by}年基期以来至目标年{ty}年累计完成{x.u('forecast_value')}，{met}目标"
-                    f"（{target}）。评价：{cat}。")
+            return (f"{name}：{by}年基期以来至目标年{ty}年累计完成{x.u('forecast_value')}，"
+                    f"{_met_zh(x, met, target)}。评价：{cat}。")
         seen = "按前后年份插值估计为" if x.interpolated else "实际为"
-        return f"{name}：目标年{ty}年{seen}{x.u('forecast_value')}，{met}目标（{target}）。评价：{cat}。"
+        return f"{name}：目标年{ty}年{seen}{x.u('forecast_value')}，{_met_zh(x, met, target)}。评价：{cat}。"
     rng = f"{RANGE_LABEL['zh']}{x.u('range_80')}"
     if x.kind == "increment":
         s = f"{name}：{by}年基期以来至{ly}年累计完成{x.u('current_value')}"
@@ -239,7 +290,7 @@ def _zh(x: _Row) -> str:
         pace.append(f"尚需年均{_word_zh(x.r['required_pace'], x.unit)}{x.pu('required_abs')}")
     if x.has("observed_pace"):
         if _is_zero(c["observed_abs"]):
-            pace.append(f"已观测期间年均变化{x.pu('observed_abs')}")
+            pace.append("已观测期间持平")
         else:
             pace.append(f"已观测期间年均{_word_zh(x.r['observed_pace'], x.unit)}{x.pu('observed_abs')}")
     if pace:
@@ -283,6 +334,9 @@ def _en(x: _Row) -> str:
             return _en_history_before_base(x)
         if x.kind == "increment" or not x.has("current"):
             s = f"{name}: no observation after the base year {by} yet, so progress cannot be judged."
+        elif x.has("baseline_year") and ly == by:
+            s = (f"{name}: no monitoring data after the base year yet (base year {by}: {x.u('current')}), "
+                 "so progress cannot be judged.")
         elif x.has("baseline_year"):
             s = (f"{name}: only {ly} is observed ({x.u('current')}), nothing after the base year {by}, "
                  f"so progress cannot be judged.")
@@ -296,10 +350,10 @@ def _en(x: _Row) -> str:
         met = "met" if x.r.get("status") == "met" else "missed"
         if x.kind == "increment":
             return (f"{name}: the sum from the base year {by} to the target year {ty} is "
-                    f"{x.u('forecast_value')}, so the target ({target}) was {met}. Assessment: {cat}.")
+                    f"{x.u('forecast_value')}, so {_met_en(x, met, target)}. Assessment: {cat}.")
         seen = "was (interpolated between observations)" if x.interpolated else "was"
-        return (f"{name}: in the target year {ty} the value {seen} {x.u('forecast_value')}, so the target "
-                f"({target}) was {met}. Assessment: {cat}.")
+        return (f"{name}: in the target year {ty} the value {seen} {x.u('forecast_value')}, so "
+                f"{_met_en(x, met, target)}. Assessment: {cat}.")
     rng = f"{RANGE_LABEL['en']} {x.u('range_80')}"
     if x.kind == "increment":
         s = f"{name}: {x.u('current_value')} added from the base year {by} to {ly}"
@@ -365,7 +419,7 @@ def _en(x: _Row) -> str:
         pace.append(f"{_word_en(x.r['required_pace'])} {x.pu('required_abs')} a year is still needed")
     if x.has("observed_pace"):
         if _is_zero(c["observed_abs"]):
-            pace.append(f"the observed change was {x.pu('observed_abs')} a year")
+            pace.append("the observed values were level")
         else:
             pace.append(f"the observed change was {_word_en(x.r['observed_pace'])} {x.pu('observed_abs')} a year")
     if pace:
@@ -386,7 +440,10 @@ def _low_chance(row) -> bool:
 
 
 def needs_attention(row) -> bool:
-    """Assessed (not 数据不足) and either behind schedule or with a shown probability below 50 %."""
+    """Not achieved (未完成) once the target year is observed; under way, assessed (not 数据不足) and
+    either behind schedule or with a shown probability below 50 %."""
+    if _closed(row):
+        return row.category == "not_completed"
     return row.category != "insufficient_data" and (row.category == "behind" or _low_chance(row))
 
 
@@ -397,14 +454,14 @@ def _closed(row) -> bool:
 
 def _attention_zh(r) -> str:
     if _closed(r):
-        return f"{r.name}（{r.cells['category'].text}）"
-    return f"{r.name}（实现概率{probability_words(r.cells['p_meet'].text, 'zh')}，{r.cells['category'].text}）"
+        return r.name_with(r.cells['category'].text)
+    return r.name_with(f"实现概率{probability_words(r.cells['p_meet'].text, 'zh')}，{r.cells['category'].text}")
 
 
 def _attention_en(r) -> str:
     if _closed(r):
-        return f"{r.name} ({r.cells['category'].text})"
-    return f"{r.name} (P {probability_words(r.cells['p_meet'].text, 'en')}, {r.cells['category'].text})"
+        return r.name_with(r.cells['category'].text)
+    return r.name_with(f"P {probability_words(r.cells['p_meet'].text, 'en')}, {r.cells['category'].text}")
 
 
 def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int) -> str:
