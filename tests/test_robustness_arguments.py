@@ -98,3 +98,9 @@ def test_cli_origins_outside_the_years_is_refused(tmp_path, capsys):
     assert not out.exists()
     assert main(["backtest", "--history", str(HISTORY), "--origins", "two", "--no-track"]) == 2
     assert "--origins two: expected a number of origins" in capsys.readouterr().err
+
+
+def test_a_level_given_twice_gives_its_columns_once():
+    """``--levels 80,80`` wrote lo_80, hi_80, lo_80, hi_80."""
+    fc = mt.forecast(HISTORY, horizon=1, levels=(80, 80, 95))
+    assert [c for c in fc.columns if c.startswith(("lo_", "hi_"))] == ["lo_80", "hi_80", "lo_95", "hi_95"]

@@ -76,7 +76,8 @@ def check_horizon(horizon, owner: str, high: int = 50, *, mapping: bool = False)
 
 
 def check_levels(levels, owner: str) -> tuple[int | float, ...]:
-    """Interval levels in percent: numbers in (1, 100), e.g. ``(80, 95)``; returned as a tuple.
+    """Interval levels in percent: numbers in (1, 100), e.g. ``(80, 95)``; returned as a tuple, each
+    level once.
 
     A level <= 1 is refused rather than read as a tiny interval: ``0.8`` is almost surely meant
     as 80 % (``mt.risk.score(level=0.9)`` takes a fraction, forecasts take percentages).
@@ -98,4 +99,4 @@ def check_levels(levels, owner: str) -> tuple[int | float, ...]:
                 f"{float(lv) * 100:g} for the {float(lv) * 100:g} % interval. (mt.risk.score's "
                 "level=0.9 is a fraction; forecast levels are in %.)")
         out.append(int(lv) if float(lv).is_integer() else float(lv))
-    return tuple(out)
+    return tuple(dict.fromkeys(out))  # 80, 80: one pair of lo_80 / hi_80 columns, not two
