@@ -197,3 +197,12 @@ def test_a_reference_panel_gives_no_year_after_as_of_and_a_series_is_no_peer_of_
     pd.testing.assert_frame_equal(mt.forecast(h, horizon=3, seed=0, reference=panel, as_of=2018)[cols], cut)
     others = mt.forecast(h, horizon=3, seed=0, reference=panel[panel["region"] != "广东"])[cols]
     pd.testing.assert_frame_equal(mt.forecast(h, horizon=3, seed=0, reference=panel)[cols], others)
+
+
+def test_a_reference_without_the_indicator_or_an_as_of_before_the_history_is_said(data_dir):
+    p = pd.read_csv(data_dir / "china" / "provincial_panels.csv")[["region", "indicator", "year", "value", "unit"]]
+    h = p[(p["indicator"] == "agri_machinery_total_power") & (p["region"] == "广东") & p["year"].between(2017, 2018)]
+    with pytest.warns(mt.MstargetWarning, match="the reference panel holds none of the indicators forecast"):
+        mt.forecast(h, horizon=2, seed=0, reference=p[p["indicator"] == "pesticide_use"])
+    with pytest.warns(mt.MstargetWarning, match="no observation up to as_of=2005: the history starts in 2017"):
+        assert mt.forecast(h, horizon=2, seed=0, as_of=2005).empty

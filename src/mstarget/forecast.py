@@ -33,7 +33,7 @@ import pandas as pd
 
 from .arguments import check_horizon, check_levels, check_seed, check_table, check_year
 from .engine import MIN_CHUNK, Engine, collect
-from .exceptions import ModelFallbackWarning, ModelFitError, ParameterError, ShortHistoryWarning
+from .exceptions import ModelFallbackWarning, ModelFitError, MstargetWarning, ParameterError, ShortHistoryWarning
 from .history import read_history
 from .models import ModelSpec, model_class, resolve
 from .models.base import Forecaster
@@ -275,6 +275,13 @@ def _attach_peers(prepared: Sequence[_Prepared], reference) -> None:
     if not idx:
         return
     panel = prepare(read_history(reference), 1, ModelSpec("naive")) if reference is not None else []
+    forecast_indicators = {prepared[i].indicator for i in idx}
+    if panel and not forecast_indicators & {q.indicator for q in panel}:
+        shown = ", ".join(sorted(map(str, forecast_indicators))[:5])
+        warnings.warn(MstargetWarning(
+            f"the reference panel holds none of the indicators forecast ({shown}): it lends no peers. "
+            "Name its indicators as the history names them (id or 指标名称)（参照面板中没有所预测的指标）"),
+            stacklevel=6)
     own = {(p.region, p.indicator) for p in prepared}
     panel = [q for q in panel if (q.region, q.indicator) not in own]  # a series is no peer of itself
     events = [i for i in idx if prepared[i].spec.name == _sel.EVENTS]
@@ -849,7 +856,12 @@ def run_forecast(history, horizon, *, model="auto", seed: int = 0, n_paths: int 
     with progress.step("reading the history") if not isinstance(history, pd.DataFrame) else nullcontext():
         hist = read_history(history)
     if as_of is not None:
+        first = int(hist["year"].min()) if len(hist) else None
         hist = hist[hist["year"] <= int(as_of)]
+        if first is not None and hist.empty:
+            warnings.warn(MstargetWarning(
+                f"no observation up to as_of={int(as_of)}: the history starts in {first}, so there is "
+                "nothing to forecast from（截至该年份无观测数据）"), stacklevel=4)
         if reference is not None:  # the peers as known then too: no year after as_of
             reference = read_history(reference)
             reference = reference[reference["year"] <= int(as_of)]
