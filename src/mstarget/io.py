@@ -119,11 +119,15 @@ REPEATED_HEADER = ("表中有两列表头都是 '{name}' 且内容不同，无�
           "with different cells); delete one of them or give it another header")
 
 
+def is_blank_header(c) -> bool:
+    """A blank header cell: ``None`` / ``NaN`` (a DataFrame built from a sheet's rows) or ``""``."""
+    return c is None or (isinstance(c, float) and np.isnan(c)) or (isinstance(c, str) and not c.strip())
+
+
 def drop_repeated_columns(frame: pd.DataFrame, src: str) -> pd.DataFrame:
     """A table with two columns under one header: the repeat is dropped when its cells are the
     same, else the table is refused naming the header (:class:`DataValidationError`)."""
-    names = pd.Index(["" if c is None or (isinstance(c, float) and np.isnan(c)) else str(c)
-                      for c in frame.columns])  # blank header cells: None / NaN from a sheet's row
+    names = pd.Index(["" if is_blank_header(c) else str(c) for c in frame.columns])
     dup = names.duplicated() & (names != "")
     if not dup.any():
         return frame

@@ -45,7 +45,8 @@ import pandas as pd
 
 from .chinese_script import to_simplified
 from .exceptions import DataValidationError, Problem, UnreadColumnWarning
-from .io import (DOCUMENT_TYPES, GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, held_as_objects, read_grids, read_table,
+from .io import (DOCUMENT_TYPES, GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, held_as_objects,
+                 is_blank_header, read_grids, read_table,
                  source_name)
 from .units import is_unit_text, split_unit
 from .validation import PRELIMINARY_WORDS, is_region_name, is_total_region
@@ -255,7 +256,8 @@ def load(data, schema: Schema, *, source: str | None = None) -> Table:
     src = source or source_name(data)
     if isinstance(data, pd.DataFrame):
         frame = drop_repeated_columns(data.copy().reset_index(drop=True), src)
-        frame.columns = [f"column_{k + 1}" if _blank_name(c) else c for k, c in enumerate(frame.columns)]
+        # a blank header (None / NaN from a sheet's row) named column_k, as a file's blank header is
+        frame.columns = [f"column_{k + 1}" if is_blank_header(c) else c for k, c in enumerate(frame.columns)]
         if _score([str(c) for c in frame.columns], schema) >= 2 or frame.empty:
             table = Table(frame, np.arange(2, len(frame) + 2))
             return _canonicalise(table, [str(c) for c in frame.columns], schema, src)
@@ -742,12 +744,6 @@ def _blank_header(column: pd.Series) -> str:
     if vals and all(_SECTION.match(to_simplified(v)) for v in vals):
         return "group"  # a merged category column without a header: 一、市场主体 / 二、质量 ...
     return ""
-
-
-def _blank_name(c) -> bool:
-    """A blank header cell of a table handed over as a DataFrame (``None`` / ``NaN`` from a sheet's
-    row, or ``""``): named ``column_k`` as a file's blank header is."""
-    return c is None or (isinstance(c, float) and np.isnan(c)) or (isinstance(c, str) and not c.strip())
 
 
 def _unique_names(names: list[str]) -> list[str]:

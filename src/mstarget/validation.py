@@ -356,13 +356,13 @@ def apply_region(raw: pd.DataFrame, region: str | None) -> None:
     if "region" not in raw.columns:
         raw["region"] = region
         return
-    cells = np.array(["" if pd.isna(v) else re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v)))
-                      for v in raw["region"].tolist()], dtype=object)
+    cells = map_unique(raw["region"], lambda v: "" if v is None or pd.isna(v)  # once per distinct cell
+                       else re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v))))
     blank = cells == ""
     level = region[-1]
     if level in "区县市省镇乡" and not (cells == region).any():
         whole = re.compile(rf"(全|本){level}(合计|总计)?")
-        blank |= np.array([whole.fullmatch(c) is not None for c in cells], dtype=bool)
+        blank |= map_unique(cells, lambda c: whole.fullmatch(c) is not None).astype(bool)
     if blank.any():
         raw["region"] = raw["region"].astype(object)
         raw.loc[blank, "region"] = region
