@@ -86,13 +86,20 @@ _PARENS = re.compile(r"\(([^()]*)\)")
 
 
 #: wordings that name the same indicator: a table's caption before it (表1 期末市场主体总量), the region
-#: it is counted over (全区每千人拥有企业户), the period's end (期末市场主体总量), the population a ratio
-#: is counted per (每万人口… / 每万人…, 千人…: compared as the unit's denominator, :func:`_per_population`),
-#: batches written 批次 / 批 and a count's last word (总量, 数, 量, 户: 拥有量 / 拥有数, 企业户 / 企业数)
-_LOOSE = ((re.compile(r"^附?续?表[0-9]+([-.][0-9]+)*[:.、_-]*"), ""),
-          (re.compile(r"^(全|本|我)(区|市|县|省|镇|乡)"), ""), (re.compile(r"^(期末|年末|年底)"), ""),
+#: it is counted over (全区每千人拥有企业户), the period's end or the stock held (期末市场主体总量, 实有市场主体:
+#: read as a counting note too, :func:`counting_notes`), the population a ratio is counted per (每万人口… /
+#: 每万人…, 千人…: compared as the unit's denominator, :func:`_per_population`), batches written 批次 / 批 and
+#: a count's last word (总量, 数量, 人数, 数, 量, 户: 拥有量 / 拥有数, 企业户 / 企业数, 执业药师人数 / 执业药师数量)
+_CAPTION = re.compile(r"^附?续?表[0-9]+([-.][0-9]+)*[:.、_-]*")
+_OWN_REGION = re.compile(r"^(全|本|我)(区|市|县|省|镇|乡)")
+_STOCK_WORDS = re.compile(r"^(期末|年末|年底|实有)+")
+_LOOSE = ((_CAPTION, ""), (_OWN_REGION, ""), (_STOCK_WORDS, ""),
           (re.compile(r"每[十百千万亿]*人口?|^[十百千万]+人口?(?!次)"), ""),
-          (re.compile(r"(批次|批)(数量|数)?$"), "批"), (re.compile(r"(总量|总数|数量|个数|户数|数|量|户)$"), ""))
+          (re.compile(r"(批次|批)(数量|数)?$"), "批"),
+          (re.compile(r"(总量|总数|数量|[个户家人件项]数|数|量|户)$"), ""))
+#: words of the trade written two ways for one thing, read as the second: 抽验 / 抽样检验 for 抽检 (抽检合格率,
+#: 药品抽验合格率), 经营主体 (the word since 2023) for 市场主体; compared only in a loose reading
+SYNONYMS = (("抽样检验", "抽检"), ("抽验", "抽检"), ("市场经营主体", "市场主体"), ("经营主体", "市场主体"))
 
 #: words in a parenthesised note that say how a figure is counted (知识产权质押登记融资金额（累计）,
 #: 企业标准（当年新增）): such a note is part of what the series measures, so a loose reading keeps it;
@@ -117,23 +124,30 @@ def loose_key(text) -> str:
     """:func:`name_key` without any parenthesised note (``利润率(利润总额/主营业务收入,派生)`` ->
     ``利润率``) and read past wordings that name the same indicator (``全区每千人拥有企业户`` /
     ``每千人拥有企业数``, ``每万人口…`` / ``每万人…`` / ``…`` in 人/万人口, ``期末市场主体总量`` /
-    ``表1 市场主体总量``, ``…拥有量`` / ``…拥有数``, ``…批次数`` / ``…批数``): used only when it singles out one
-    plan row and one series whose units agree and whose notes say nothing else (:func:`counting_notes`),
-    and the assessment's note says so."""
+    ``表1 市场主体总量``, ``实有市场主体数量`` / ``市场主体总量``, ``执业药师人数`` / ``执业药师数``, ``…拥有量`` /
+    ``…拥有数``, ``…批次数`` / ``…批数``; the words of :data:`SYNONYMS`, ``药品抽验合格率`` / ``药品抽检合格率``):
+    used only when it singles out one plan row and one series whose units agree and whose notes say
+    nothing else (:func:`counting_notes`), and the assessment's note says so."""
     key = name_key(_PARENS.sub("", unicodedata.normalize("NFKC", str(text or ""))))
+    for word, same in SYNONYMS:
+        key = key.replace(word, same)
     for pattern, repl in _LOOSE:
         key = pattern.sub(repl, key)
     return key
 
 
 def counting_notes(text) -> dict:
-    """The parenthesised notes of a name saying how its figure is counted, ``{kind: the note}``
-    (kinds of :data:`COUNTING_NOTES`): ``企业标准（当年新增）`` -> ``{"additions": "当年新增", "yearly": ...}``."""
+    """The notes of a name saying how its figure is counted, ``{kind: the note}`` (kinds of
+    :data:`COUNTING_NOTES`): its parenthesised notes, ``企业标准（当年新增）`` -> ``{"additions": "当年新增",
+    "yearly": ...}``, and the stock words it opens with, ``实有市场主体`` -> ``{"stock": "实有"}``."""
     found: dict = {}
     for note in _PARENS.findall(to_simplified(unicodedata.normalize("NFKC", str(text or "")))):
         for kind, words in COUNTING_NOTES:
             if words.search(note):
                 found.setdefault(kind, note)
+    opening = _STOCK_WORDS.match(_OWN_REGION.sub("", _CAPTION.sub("", name_key(text))))
+    if opening:
+        found.setdefault("stock", opening.group(0))
     return found
 
 
@@ -221,7 +235,8 @@ def _fit(plan: _Reading, kind: str, written: str, s: _Reading, measure: str) -> 
                "are then turned into each year's additions (如为累计值，请增加“口径”列并填写“累计”)"
                if note_kind == "running" and kind == "increment" else
                f" If the figures are what the plan counts, name the series {pname} as the plan does")
-        return -1, (f"its name says （{note}）, {_NOTE_MEANING[note_kind]}, while {pname}'s target {written} "
+        said = f"（{note}）" if f"({note})" in to_simplified(unicodedata.normalize("NFKC", s.name)) else note
+        return -1, (f"its name says {said}, {_NOTE_MEANING[note_kind]}, while {pname}'s target {written} "
                     f"{_KIND_MEANING.get(kind, 'is counted otherwise')}: not matched by guess (名称注明“{note}”，"
                     f"与规划指标口径不同，未匹配).{fix}")
     if s.conflict or plan.conflict:
@@ -230,11 +245,14 @@ def _fit(plan: _Reading, kind: str, written: str, s: _Reading, measure: str) -> 
         if s.per != plan.per:
             return -1, (f"it is {s.describe('its')} and {pname} is {plan.describe('its')}: not matched by guess "
                         "(计量单位口径不同，未匹配)")
-    elif s.per_in_name:  # a name counting per population, the plan row's without a unit to say so
-        return -1, f"its name counts per {s.per} and {pname} has no unit to say so: not matched by guess"
-    elif plan.per_in_name:
-        return -1, (f"{pname} counts per {plan.per} and the series has no unit to say so: not matched by guess; "
-                    "give its unit")
+    elif s.per is not None:  # the series counts per population (its unit or name), the plan row says nothing
+        return -1, (f"it is {s.describe('its')} and {pname} has no unit to say so: not matched by guess "
+                    f"(计量单位口径不明，未匹配); if {pname} is counted so, give the plan row its unit (规划表请填写计量单位)")
+    elif plan.per is not None:  # 执业药师 without a unit may be the head count: 80 against ≥4.6 per 万人
+        unit = plan.unit or f"…/{plan.per}"
+        return -1, (f"{pname} is {plan.describe('its')} and the series has no unit to say whether it is counted so "
+                    f"or is a plain figure: not matched by guess (历史数据未注明计量单位，未匹配); if its figures are "
+                    f"per {plan.per}, give its unit {unit} in a 单位 column (请在“单位”列填写 {unit})")
     if s.family is not None and plan.family is not None:
         if s.family != plan.family and "" not in (s.family, plan.family):
             return -1, f"its unit {s.unit} and {pname}'s {plan.unit} measure different things: not matched by guess"
