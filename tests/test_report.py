@@ -20,7 +20,7 @@ from mstarget.assess import assess_detailed
 from mstarget.cli.main import main
 from mstarget.report import build_report, write_report
 from mstarget.report.formatting import numbers_in
-from mstarget.report.model import COLUMNS
+from mstarget.report.model import COLUMNS, OBSERVED_FORECAST_COLUMN
 from mstarget.report.narrative import RANGE_LABEL
 
 TITLE = "肇庆市鼎湖区市场监管现代化“十四五”规划"
@@ -68,7 +68,9 @@ def test_html_is_a_self_contained_chinese_report(written):  # issue 12
     assert h1 == f"《{TITLE}》主要指标中期评估"
     assert "地区：鼎湖区" in meta and "评估基准年：2023年" in meta and re.search(r"报告日期：\d{4}年\d{1,2}月\d{1,2}日", meta)
     headers = [htmllib.unescape(h) for h in re.findall(r'<th data-col="\w+">(.*?)</th>', page)]
-    assert headers == [c.zh for c in COLUMNS if c.id not in ("region", "p_striven")]  # one region: no 地区; no 力争
+    # one region: no 地区; no 力争; the 2022 target is observed: its column holds observed values and forecasts
+    assert headers == [OBSERVED_FORECAST_COLUMN[False].zh if c.id == "forecast" else c.zh for c in COLUMNS
+                       if c.id not in ("region", "p_striven")]
     for section in ("一、总体情况", "二、分类汇总", "三、主要指标评估表", "四、总览图", "五、逐项评估", "说明"):
         assert f"<h2>{section}</h2>" in page
     # self-contained: no external resource of any kind
@@ -160,8 +162,9 @@ def test_docx_is_laid_out_as_an_evaluation_report(written):  # issue 12
     summary, main_table, unmatched = doc.tables
     assert "地方标准" in [c.text for r in unmatched.rows for c in r.cells]
     assert [c.text for c in summary.rows[0].cells] == ["评价", "约束性", "预期性", "合计", "指标"]
-    assert [c.text for c in main_table.rows[0].cells] == [c.zh for c in COLUMNS
-                                                          if c.in_docx and c.id not in ("region", "p_striven")]
+    assert [c.text for c in main_table.rows[0].cells] == [
+        OBSERVED_FORECAST_COLUMN[False].zh if c.id == "forecast" else c.zh for c in COLUMNS
+        if c.in_docx and c.id not in ("region", "p_striven")]
     assert len(main_table.rows) == N + 1
     assert len(doc.inline_shapes) == N + 1  # a fan chart per target and the overview
     assert doc.sections[1].orientation == 1  # the wide table on a landscape page

@@ -73,7 +73,7 @@ def test_the_issue_example_reads_as_written(reports):  # issue 12
     c = r.figures()
     assert r.narrative == (
         f"期末市场主体总量：2023年为2.70万户，较2020年基期（1.89万户）完成目标增量的66%，快于时间进度（60%）。"
-        f"按当前趋势预计2025年为{c['forecast']}万户（80%区间{c['lo_80']}–{c['hi_80']}万户），"
+        f"按当前趋势预计2025年为{c['forecast_value']}万户（80%区间{c['lo_80']}–{c['hi_80']}万户），"
         f"实现目标（≥3.12万户）的概率为{c['p_meet']}。尚需年均增长0.21万户，已观测期间年均增长0.27万户。"
         f"评价：{c['category']}。")
     en = _row(reports["en"], "期末市场主体总量").narrative

@@ -28,8 +28,8 @@ from ..chart_choice import chart_selection, risk_rank
 from ..plotting import cjk_font, pyplot, quiet_glyphs, save_figure  # noqa: F401  (save_figure re-exported)
 from .formatting import (contains_cjk, display_width, is_missing, number_text, place_name, probability_cell,
                          row_decimals)
-from .model import (CATEGORY_COLOURS, CATEGORY_LABELS, DIRECTION_SIGN, FINAL_CATEGORIES, display_order,
-                    report_categories, report_category)
+from .model import (AWAITED_STATUS, CATEGORY_COLOURS, CATEGORY_LABELS, DIRECTION_SIGN, FINAL_CATEGORIES,
+                    display_order, report_categories, report_category, target_year_awaited)
 
 #: panels of a :func:`fan_chart` at most (binding targets plus the most at risk)
 MAX_PANELS = 24
@@ -44,7 +44,9 @@ LABELS = {
            "no_data": "暂无监测数据", "sum": "基期以来累计", "overview": "实现概率与目标进度（全部{}项）",
            "x": "目标进度 − 时间进度（百分点）：← 慢于时间进度 | 快于时间进度 →", "y": "实现概率（%）",
            "no_progress": "进度\n无法计算", "shown": "（图示{}/{}项：约束性指标及风险最高者）",
-           "matrix": "分地区评价一览（格内为实现概率）", "matrix_page": "（第{}/{}页：地区{}-{}，共{}个；指标{}-{}，共{}项）"},
+           "matrix": "分地区评价一览（格内为实现概率）", "matrix_page": "（第{}/{}页：地区{}-{}，共{}个；指标{}-{}，共{}项）",
+           "p_forecast": "预测实现概率", "observed_panel": "目标年已有实际数据\n（不计实现概率）",
+           "observed_only": "目标完成情况（全部{}项，目标年均已有实际数据）", "lane": "{}（{}项）"},
     "en": {"observed": "observed", "baseline": "baseline", "median": "forecast median", "band": "{}% interval",
            "target": "target", "target_year": "target year", "year": "year", "p": "P(met)",
            "no_data": "no observation yet", "sum": "sum since base year", "overview": "Chance of meeting the target vs progress (all {} targets)",
@@ -52,7 +54,9 @@ LABELS = {
            "y": "P(target met) (%)", "no_progress": "progress\nunknown",
            "shown": " (showing {} of {}: binding and most at risk)",
            "matrix": "Assessment by region (chance of meeting the target in each cell)",
-           "matrix_page": " (page {} of {}: regions {}-{} of {}, indicators {}-{} of {})"},
+           "matrix_page": " (page {} of {}: regions {}-{} of {}, indicators {}-{} of {})",
+           "p_forecast": "forecast P(met)", "observed_panel": "target year observed\n(no probability)",
+           "observed_only": "Targets achieved or not (all {}, every target year observed)", "lane": "{} ({})"},
 }
 #: regions (columns) and indicators (rows) on a page of :func:`region_matrix_chart`
 MATRIX_REGIONS, MATRIX_INDICATORS = 30, 40
@@ -105,10 +109,14 @@ def _subtitle(row: dict, lang: str, with_target: bool) -> str:
     L = LABELS[lang]
     category = report_category(row)
     parts = [CATEGORY_LABELS[lang][category]]
+    awaited = target_year_awaited(row)  # the target year past, its value not yet observed: a forecast
+    if awaited:
+        parts.append(AWAITED_STATUS[lang])
     if row.get("status") == "no_data":
         parts.append(L["no_data"])
     elif not is_missing(row.get("p_meet")) and category not in FINAL_CATEGORIES:  # no chance of a known outcome
-        parts.append(f"{L['p']}{'' if lang == 'zh' else ' '}{probability_cell(row['p_meet']).text}")
+        parts.append(f"{L['p_forecast' if awaited else 'p']}{'' if lang == 'zh' else ' '}"
+                     f"{probability_cell(row['p_meet']).text}")
     if with_target:
         parts.append(("目标" if lang == "zh" else "target ") + _target_text(row, lang))
     return " · ".join(parts)
@@ -196,7 +204,8 @@ def _draw_panel(ax, a, row: dict, lang: str):
     return handles
 
 
-def target_chart(assessment, *, number: int | None = None, lang: str = "zh", with_region: bool = False):
+def target_chart(assessment, *, number: int | None = None, lang: str = "zh", with_region: bool = False,
+                 as_of: int | None = None):
     """Fan chart of one target.
 
     Parameters
@@ -209,6 +218,9 @@ def target_chart(assessment, *, number: int | None = None, lang: str = "zh", wit
         Chinese needs a CJK font; without one the chart is drawn in English.
     with_region : bool
         Name the target with its region (``端州区 市场主体``), for a report covering several regions.
+    as_of : int, optional
+        The evaluation year, where the row does not carry it: a target year past but not observed is
+        then titled 数据不足 · 目标年数据暂缺, its probability a forecast's.
 
     Returns
     -------
@@ -219,6 +231,8 @@ def target_chart(assessment, *, number: int | None = None, lang: str = "zh", wit
     plt = pyplot()
     lang = chart_language(lang)
     row = assessment.row
+    if as_of is not None and is_missing(row.get("as_of")):
+        row = {**row, "as_of": as_of}
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
     handles = _draw_panel(ax, assessment, row, lang)
     name = _label_name(row, lang, with_region)
@@ -356,6 +370,42 @@ def _overview_points(rows) -> pd.DataFrame:
     return pd.DataFrame(recs, columns=["number", "p", "x", "category", "binding"])
 
 
+#: targets whose target year is observed drawn one by one (numbered) in the overview, at most; more are counted
+OBSERVED_MARKERS = 90
+
+
+def _observed_panel(ax, done: pd.DataFrame, lang: str, columns: int, title: bool) -> None:
+    """The targets whose target year is observed, apart from the probability axis (they have no
+    probability left): a lane 已完成 above a lane 未完成, each target a numbered dot in the table's
+    order; beyond :data:`OBSERVED_MARKERS` targets, each lane's count as a bar."""
+    L, names = LABELS[lang], CATEGORY_LABELS[lang]
+    lanes = [(c, done[done["category"] == c].sort_values("number")) for c in FINAL_CATEGORIES]
+    ax.set_axis_off()
+    if title:
+        ax.set_title(L["observed_panel"], fontsize=8, loc="left")
+    if len(done) > OBSERVED_MARKERS:
+        counts = [len(members) for _, members in lanes]
+        ax.barh([0, 1], counts, color=[CATEGORY_COLOURS[c] for c, _ in lanes], height=0.55)
+        for k, ((cat, _), n) in enumerate(zip(lanes, counts)):
+            ax.text(0, k - 0.42, L["lane"].format(names[cat], f"{n:,}"), fontsize=8, va="bottom")
+        ax.set_ylim(1.6, -0.8)
+        ax.set_xlim(0, max(counts + [1]) * 1.05)
+        return
+    y = 0.0
+    for cat, members in lanes:
+        ax.text(0, y, L["lane"].format(names[cat], len(members)), fontsize=8, va="center",
+                color=CATEGORY_COLOURS[cat])
+        y += 1
+        for k, number in enumerate(members["number"].tolist()):
+            col, line = k % columns, k // columns
+            ax.plot([col + 0.18], [y + line], marker="o", ms=6.5, color=CATEGORY_COLOURS[cat], mec="white",
+                    mew=0.6, ls="none")
+            ax.text(col + 0.36, y + line, str(int(number)), fontsize=7, va="center", color="#222222")
+        y += max(math.ceil(len(members) / columns), 1) + 0.6
+    ax.set_xlim(-0.05, columns)
+    ax.set_ylim(max(y - 0.4, 6 if title else 0), -0.8)
+
+
 def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
     """Every target at (progress share minus time share, ``p_meet``), numbered as in the table.
 
@@ -365,6 +415,9 @@ def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
         All rows of the report (targets without ``p_meet`` are left out; those whose progress
         cannot be computed sit in a narrow strip on the left). A table is numbered in the
         report's display order (binding first), so a tracked run's chart matches the report.
+        Targets whose target year is observed (已完成 / 未完成) have no probability left: they are
+        listed apart, on the right, by outcome; when every target's year is observed the chart is
+        that list alone.
     lang : {"zh", "en"}
     label_limit : int
         Number every point up to this many targets; beyond it at most this many labels: binding
@@ -382,12 +435,27 @@ def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
     plt = pyplot()
     lang = chart_language(lang)
     L = LABELS[lang]
-    fig = plt.figure(figsize=(8.4, 5.6))
-    grid = fig.add_gridspec(1, 2, width_ratios=(1, 9), wspace=0.04)
-    side, ax = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
     pts = _overview_points(rows)
     n_total = len(pts)
-    pts = pts[np.isfinite(pts["p"].to_numpy(float))].reset_index(drop=True)
+    observed = np.isin(pts["category"].to_numpy(), FINAL_CATEGORIES)
+    done = pts[observed].reset_index(drop=True)
+    pts = pts[~observed & np.isfinite(pts["p"].to_numpy(float))].reset_index(drop=True)
+    names = CATEGORY_LABELS[lang]
+    if len(done) and not len(pts):  # every target year observed: no probability axis at all
+        columns = 10
+        lines = sum(max(math.ceil((done["category"] == c).sum() / columns), 1) for c in FINAL_CATEGORIES)
+        height = 2.2 if len(done) > OBSERVED_MARKERS else min(0.9 + 0.3 * (lines + 2.6), 12)
+        fig, ax = plt.subplots(figsize=(8.4, height))
+        _observed_panel(ax, done, lang, columns, title=False)
+        ax.set_title(L["observed_only"].format(n_total), fontsize=10, loc="left")
+        fig.subplots_adjust(left=0.04, right=0.98, top=1 - 0.45 / height, bottom=0.04)
+        return fig
+    fig = plt.figure(figsize=(10.4 if len(done) else 8.4, 5.6))
+    grid = fig.add_gridspec(1, 3 if len(done) else 2, width_ratios=(1, 9, 3.2) if len(done) else (1, 9),
+                            wspace=0.04)
+    side, ax = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+    if len(done):
+        _observed_panel(fig.add_subplot(grid[2]), done, lang, 3, title=True)
     on_side = ~np.isfinite(pts["x"].to_numpy(float))
     pts["x"] = np.where(on_side, 0.0, pts["x"])
     ax.axvspan(-5, 5, color="#f0f0f0", lw=0)
@@ -415,21 +483,21 @@ def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
     ax.tick_params(labelsize=7, labelleft=False)
     ax.set_xlabel(L["x"], fontsize=8)
     ax.set_title(L["overview"].format(n_total), fontsize=10, loc="left")
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.92, bottom=0.17)
+    fig.subplots_adjust(left=0.08 if not len(done) else 0.065, right=0.98, top=0.92, bottom=0.17)
     if len(pts) <= label_limit:
         chosen = list(range(len(pts)))
-    else:  # binding and behind-schedule (or missed) targets, most at risk first, at most label_limit
-        lagging = np.isin(pts["category"].to_numpy(), ("behind", "not_completed"))
+    else:  # binding and behind-schedule targets, most at risk first, at most label_limit
+        lagging = pts["category"].to_numpy() == "behind"
         cand = np.flatnonzero(pts["binding"].to_numpy(bool) | lagging)
-        rank_as = np.where(lagging, "behind", pts["category"].to_numpy())  # a missed target ranks as behind
-        ranked = sorted(cand, key=lambda i: risk_rank({"category": rank_as[i], "p_meet": pts["p"].iat[i] / 100}))
+        ranked = sorted(cand, key=lambda i: risk_rank({"category": pts["category"].iat[i],
+                                                       "p_meet": pts["p"].iat[i] / 100}))
         chosen = sorted(ranked[:label_limit])
     for a, where in ((ax, ~on_side), (side, on_side)):
         _place_labels(a, [(float(shown_x[i]), float(pts["p"].iat[i]), str(int(pts["number"].iat[i])))
                           for i in chosen if where[i]])
-    cats = [c for c in CATEGORY_COLOURS if (pts["category"] == c).any()]
-    names = CATEGORY_LABELS[lang]
-    handles = [Line2D([], [], marker="o", ls="none", ms=7, color=CATEGORY_COLOURS[c], label=names[c]) for c in cats]
+    present = set(pts["category"]) | set(done["category"])
+    handles = [Line2D([], [], marker="o", ls="none", ms=7, color=CATEGORY_COLOURS[c], label=names[c])
+               for c in CATEGORY_COLOURS if c in present]
     if handles:
         fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False)
     return fig
@@ -560,7 +628,8 @@ def report_charts(report, *, dpi: int = 100) -> ReportCharts:
         row = report.rows[k]
         if row.assessment is not None:
             fans[row.number] = figure_png(target_chart(row.assessment, number=row.number, lang=report.lang,
-                                                           with_region=report.several_regions), dpi=dpi)
+                                                       with_region=report.several_regions, as_of=report.as_of),
+                                          dpi=dpi)
     return ReportCharts(overview, matrix, fans)
 
 

@@ -24,7 +24,6 @@ from .model import (
     BY_REGION_CAPTION,
     CATEGORY_COLOURS,
     MATRIX_CAPTION,
-    OVERVIEW_CAPTION,
     SECTION_HEADINGS,
     SUMMARY_HEADERS,
     TOTAL_LABEL,
@@ -212,7 +211,7 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     if overview is not None:
         doc.add_heading(h[3], level=1)
         doc.add_picture(io.BytesIO(overview), width=Cm(16))
-        _paragraph(doc, OVERVIEW_CAPTION[report.lang], indent=False, size=9)
+        _paragraph(doc, report.overview_caption, indent=False, size=9)
         for png in charts.matrix:
             doc.add_picture(io.BytesIO(png), width=Cm(16))
             _paragraph(doc, MATRIX_CAPTION[report.lang], indent=False, size=9)

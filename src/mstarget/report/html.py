@@ -19,7 +19,6 @@ from .model import (
     BY_REGION_CAPTION,
     CATEGORY_COLOURS,
     MATRIX_CAPTION,
-    OVERVIEW_CAPTION,
     SECTION_HEADINGS,
     SUMMARY_HEADERS,
     TOTAL_LABEL,
@@ -138,7 +137,7 @@ def render_html(report: Report, charts: ReportCharts) -> str:
              f'<section id="summary"><h2>{h[1]}</h2><div class="scroll">{summary_table(report)}{region_table(report)}</div></section>',
              f'<section id="table"><h2>{h[2]}</h2><div class="scroll">{main_table(report)}</div></section>']
     if overview is not None:
-        cap = OVERVIEW_CAPTION[report.lang]
+        cap = report.overview_caption
         matrix = "".join(f'<figure>{_img(png, MATRIX_CAPTION[report.lang], "matrix")}'
                          f"<figcaption>{_e(MATRIX_CAPTION[report.lang])}</figcaption></figure>"
                          for png in charts.matrix)

@@ -38,6 +38,7 @@ from .formatting import (
     contains_cjk,
     is_missing,
     number_cell,
+    pace_cell,
     pace_decimals,
     place_name,
     probability_cell,
@@ -70,6 +71,10 @@ STATUS_EN = {"met": "met", "on_track": "on track", "at_risk": "at risk", "off_tr
              "no_data": "no data"}
 #: 风险状态 of a target whose target year is observed: met or not, no risk left to speak of
 FINAL_STATUS = {"completed": {"zh": "已实现", "en": "met"}, "not_completed": {"zh": "未实现", "en": "not met"}}
+#: 风险状态 of a target whose target year is past (``as_of``) but not observed: its value is still to come
+AWAITED_STATUS = {"zh": "目标年数据暂缺", "en": "target-year value not yet available"}
+#: what marks a forecast in the 目标年实际值/预测值 column of a report that also shows observed target years
+FORECAST_MARK = {"zh": "预测", "en": "forecast"}
 #: the forecasting models (:func:`mstarget.models.available_models`) as a Chinese report names them;
 #: ``auto:<id>`` is the model ``auto`` chose, ``fallback:<id>`` the one used when the chosen one failed
 MODEL_ZH = {"arima": "ARIMA模型", "damped": "阻尼趋势", "drift": "漂移", "ensemble": "组合模型",
@@ -117,6 +122,17 @@ MATRIX_CAPTION = {"zh": "各地区各指标的评价（颜色）与实现概率�
 OVERVIEW_CAPTION = {"zh": "横轴为目标进度减时间进度（百分点），纵轴为实现概率；点旁数字为表中序号。",
                     "en": "x: progress minus time elapsed (percentage points); y: chance of meeting the target; "
                           "numbers are the table's No."}
+#: the overview's caption when target years are observed: beside the others (mixed), or every one
+OVERVIEW_CAPTION_OBSERVED = {
+    "zh": ("横轴为目标进度减时间进度（百分点），纵轴为实现概率；目标年已有实际数据的指标不再计算实现概率，按已完成、"
+           "未完成列于右侧；点旁数字为表中序号。",
+           "各指标目标年均已有实际数据，不再计算实现概率，按已完成、未完成分列；点旁数字为表中序号。"),
+    "en": ("x: progress minus time elapsed (percentage points); y: chance of meeting the target; targets whose "
+           "target year is observed have no probability and are listed on the right as achieved or not "
+           "achieved; numbers are the table's No.",
+           "Every target year is observed: no probability is computed; targets are listed as achieved or not "
+           "achieved; numbers are the table's No."),
+}
 SECTION_HEADINGS = {
     "zh": ("一、总体情况", "二、分类汇总", "三、主要指标评估表", "四、总览图", "五、逐项评估", "六、未匹配的数据", "说明"),
     "en": ("1. Overview", "2. Summary by category", "3. Main indicators", "4. Overview chart",
@@ -147,6 +163,8 @@ def status_text(r: dict, category: str, lang: str) -> str:
     falling back)."""
     if category in FINAL_STATUS:
         return FINAL_STATUS[category][lang]
+    if target_year_awaited(r):
+        return AWAITED_STATUS[lang]
     status = r.get("status")
     if category == "achieved" and status in ("at_risk", "off_track"):
         status = "met"
@@ -160,16 +178,30 @@ def target_year_observed(r: dict) -> bool:
     return not is_missing(ly) and not is_missing(ty) and int(ly) >= int(ty)
 
 
+def target_year_awaited(r: dict) -> bool:
+    """The target year is past (``as_of``, the evaluation year, is that year or later) but its value is
+    not observed (the history ends before it): the row can be judged neither on that value nor on its
+    progress, and its forecast is only a forecast."""
+    ly, ty, as_of = r.get("last_year"), r.get("target_year"), r.get("as_of")
+    if is_missing(ly) or is_missing(ty) or is_missing(as_of):
+        return False
+    return int(ly) < int(ty) <= int(as_of)
+
+
 def report_category(r: dict) -> str:
     """The category a report shows for one assessment row.
 
     ``assess``'s :data:`~mstarget.schedule.CATEGORIES` speak of a plan under way (提前实现, 滞后); a row
     whose target year is observed has either met its target or not: ``completed`` (已完成) when its
-    ``status`` is ``met``, else ``not_completed`` (未完成).
+    ``status`` is ``met``, else ``not_completed`` (未完成). A row whose target year is past (its
+    ``as_of``) without that year's value is ``insufficient_data`` (数据不足, :func:`target_year_awaited`),
+    not 滞后 / 快于预期 on a forecast.
     """
     cat = str(r.get("category") or "insufficient_data")
-    if cat == "insufficient_data" or not target_year_observed(r):
+    if cat == "insufficient_data":
         return cat
+    if not target_year_observed(r):
+        return "insufficient_data" if target_year_awaited(r) else cat
     return "completed" if r.get("status") == "met" else "not_completed"
 
 
@@ -179,11 +211,17 @@ def report_categories(table: pd.DataFrame) -> pd.Series:
         pd.Series(["insufficient_data"] * len(table), index=table.index)
     if not {"last_year", "target_year"} <= set(table.columns):
         return cat
-    observed = pd.to_numeric(table["last_year"], errors="coerce") >= pd.to_numeric(table["target_year"],
-                                                                                 errors="coerce")
+    last = pd.to_numeric(table["last_year"], errors="coerce")
+    target_year = pd.to_numeric(table["target_year"], errors="coerce")
+    observed = last >= target_year
     met = table["status"].eq("met") if "status" in table else pd.Series(False, index=table.index)
     closed = observed & cat.ne("insufficient_data")
-    return cat.mask(closed & met, "completed").mask(closed & ~met, "not_completed")
+    # the evaluation year: the table's as_of, else (assessed on all the history) its latest year, as build_report
+    as_of = pd.to_numeric(table["as_of"], errors="coerce") if "as_of" in table else \
+        pd.Series(float("nan"), index=table.index)
+    as_of = as_of.fillna(last.max())
+    awaited = (last < target_year) & (target_year <= as_of)
+    return cat.mask(closed & met, "completed").mask(closed & ~met, "not_completed").mask(awaited, "insufficient_data")
 
 
 def shown_categories(categories) -> tuple[str, ...]:
@@ -263,6 +301,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("model", "预测模型", "Model", in_docx=False),
 )
 COLUMN_IDS = tuple(c.id for c in COLUMNS)
+#: columns of a plan under way, left out of a report whose every target year is observed
+UNDER_WAY_COLUMNS = ("time_share", "range_80", "p_meet", "p_striven", "required_pace", "model")
+#: the forecast column once a target year is observed: observed values beside forecasts (预测 117), or only them
+OBSERVED_FORECAST_COLUMN = {False: Column("forecast", "目标年实际值/预测值", "Target-year value (observed / forecast)"),
+                            True: Column("forecast", "目标年实际值", "Target-year value (observed)")}
 
 
 @dataclass
@@ -306,6 +349,11 @@ class ReportRow:
     @property
     def binding(self) -> bool:
         return self.raw.get("attribute") == "binding"
+
+    @property
+    def awaited(self) -> bool:
+        """The target year is past but its value not yet observed (:func:`target_year_awaited`)."""
+        return target_year_awaited(self.raw)
 
     def name_with(self, note: str) -> str:
         """The name with a note in brackets (a heading's 评价): ``千人食品检验量（未完成）``, or, where the
@@ -360,6 +408,16 @@ class Report:
         body.append([TOTAL_LABEL[self.lang]] + [str(int(self.by_region[c].sum())) for c in (*cats, "total")])
         return head, body
 
+    @property
+    def overview_caption(self) -> str:
+        """The caption under the overview chart (:func:`~.charts.overview_chart` draws observed target
+        years apart from the probability axis)."""
+        if not self.observed_targets:
+            return OVERVIEW_CAPTION[self.lang]
+        on_axis = any(row.category not in FINAL_CATEGORIES and not is_missing(row.raw.get("p_meet"))
+                      for row in self.rows)
+        return OVERVIEW_CAPTION_OBSERVED[self.lang][0 if on_axis else 1]
+
     def headers(self, *, docx: bool = False) -> list[str]:
         return [c.header(self.lang) for c in self.columns(docx=docx)]
 
@@ -368,9 +426,30 @@ class Report:
         """A target has a striven-for figure (``6%以上，力争7%``): the table gets its probability too."""
         return any(not row.cells["p_striven"].missing for row in self.rows)
 
+    @property
+    def observed_targets(self) -> bool:
+        """A target year is observed: the forecast column holds that year's value (目标年实际值/预测值)."""
+        return any(row.category in FINAL_CATEGORIES for row in self.rows)
+
+    @property
+    def all_observed(self) -> bool:
+        """Every target year is observed: nothing is forecast, no probability or pace still needed."""
+        return bool(self.rows) and all(row.category in FINAL_CATEGORIES for row in self.rows)
+
     def columns(self, *, docx: bool = False) -> list[Column]:
-        return [c for c in COLUMNS if (c.in_docx or not docx) and (c.id != "region" or self.several_regions)
-                and (c.id != "p_striven" or self.striven)]
+        """The main table's columns: 地区 for several regions, 力争目标实现概率 for a striven-for figure;
+        once a target year is observed the forecast column is 目标年实际值/预测值, and when every one is
+        (a 总结评估 of facts) the columns of a plan under way -- 时间进度, 80%区间, 实现概率, 尚需年均变化,
+        预测模型 -- are left out rather than shown as a column of dashes or a model that forecast nothing."""
+        out = []
+        for c in COLUMNS:
+            if (docx and not c.in_docx) or (c.id == "region" and not self.several_regions) or \
+                    (c.id == "p_striven" and not self.striven) or (self.all_observed and c.id in UNDER_WAY_COLUMNS):
+                continue
+            if c.id == "forecast" and self.observed_targets:
+                c = OBSERVED_FORECAST_COLUMN[self.all_observed]
+            out.append(c)
+        return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -401,7 +480,9 @@ def _num(v) -> float:
 
 
 def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
-           qualifier: str = "") -> tuple[dict[str, Cell], int]:
+           qualifier: str = "", mark_forecast: bool = False) -> tuple[dict[str, Cell], int]:
+    """The row's cells; ``mark_forecast``: the report also shows observed target-year values in the
+    forecast column, so a forecast there says it is one (预测 117)."""
     kind, direction = r.get("kind"), r.get("direction")
     baseline, target, last_value = _num(r.get("baseline")), _num(r.get("target")), _num(r.get("last_value"))
     current = _num(r.get("sum_so_far")) if kind == "increment" else last_value
@@ -417,6 +498,11 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     pdec = pace_decimals(dec, required, r.get("observed_pace"))
     sign = DIRECTION_SIGN.get(direction, "")
     accumulated = ("累计 " if lang == "zh" else "sum ") if kind == "increment" else ""
+    # a forecast beside observed target-year values says it is one: 预测 117, 预测累计 6.95
+    forecast_prefix = accumulated
+    if mark_forecast and not closed:
+        joint = "" if lang == "zh" and accumulated else " "
+        forecast_prefix = FORECAST_MARK[lang] + joint + accumulated if accumulated else FORECAST_MARK[lang] + " "
     name = r.get("name")
     name = str(name) if isinstance(name, str) and name.strip() else str(r.get("indicator"))
     attr_labels = ATTRIBUTE_ZH if lang == "zh" else ATTRIBUTE_EN
@@ -441,14 +527,14 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         "time_share": share_cell(r.get("time_share")),
         "progress_share": share_cell(r.get("progress_share")),
         "remaining": number_cell(r.get("remaining"), dec),
-        "forecast": number_cell(r.get("forecast"), dec, prefix=accumulated),
+        "forecast": number_cell(r.get("forecast"), dec, prefix=forecast_prefix),
         "range_80": rng,
         "lo_80": lo,
         "hi_80": hi,
         "p_meet": Cell(None, MISSING) if closed else probability_cell(r.get("p_meet")),
         "p_striven": Cell(None, MISSING) if closed else probability_cell(r.get("p_striven")),
-        "required_pace": Cell(MET_PACE[lang], MET_PACE[lang]) if met else number_cell(required, pdec, sign=True),
-        "observed_pace": number_cell(r.get("observed_pace"), pdec, sign=True),
+        "required_pace": Cell(MET_PACE[lang], MET_PACE[lang]) if met else pace_cell(required, pdec),
+        "observed_pace": pace_cell(r.get("observed_pace"), pdec),
         "category": Cell(label, label),
         "status": text_cell(status_text(r, cat, lang)),
         "model": text_cell(model_name(r.get("model"), lang)),
@@ -473,8 +559,8 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     cells["target_striven"] = number_cell(r.get("target_striven"), written_decimals(r.get("target_striven")))
     cells["current_value"] = number_cell(current, dec)
     cells["forecast_value"] = number_cell(r.get("forecast"), dec)
-    cells["required_abs"] = number_cell(abs(_num(required)), pdec)
-    cells["observed_abs"] = number_cell(abs(_num(r.get("observed_pace"))), pdec)
+    cells["required_abs"] = pace_cell(abs(_num(required)), pdec, sign=False)
+    cells["observed_abs"] = pace_cell(abs(_num(r.get("observed_pace"))), pdec, sign=False)
     cells["qualifier"] = Cell(qualifier, qualifier)
     return cells, dec
 
@@ -643,23 +729,29 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     if details is not None and len(details) != len(table):
         raise ParameterError(f"details has {len(details)} entries but the table {len(table)} rows: "
                              "pass both results of the same assess_detailed call.")
-    order = display_order(table)
-    records = table.to_dict("records")
-    regions = _regions(table)
-    rows: list[ReportRow] = []
-    qualifiers = _qualifiers(records, lang)
-    for number, i in enumerate(order, start=1):
-        r = records[i]
-        detail = details[i] if details is not None else None
-        cells, dec = _cells(r, number, lang, several_regions=len(regions) > 1, qualifier=qualifiers[i])
-        row = ReportRow(number=number, raw=r, cells=cells, lang=lang, decimals=dec, assessment=detail)
-        row.narrative = narrative.target_sentence(row)
-        rows.append(row)
-
     if as_of is None and "as_of" in table and table["as_of"].notna().any():
         as_of = int(table["as_of"].dropna().iloc[0])
     if as_of is None and "last_year" in table and table["last_year"].notna().any():
         as_of = int(pd.to_numeric(table["last_year"], errors="coerce").max())
+    order = display_order(table)
+    records = table.to_dict("records")
+    for r in records:  # the evaluation year, which tells a target year past but not yet observed
+        if is_missing(r.get("as_of")) and as_of is not None:
+            r["as_of"] = as_of
+    regions = _regions(table)
+    rows: list[ReportRow] = []
+    qualifiers = _qualifiers(records, lang)
+    # observed target-year values in the forecast column: the forecasts beside them say they are
+    mark_forecast = any(report_category(r) in FINAL_CATEGORIES for r in records)
+    for number, i in enumerate(order, start=1):
+        r = records[i]
+        detail = details[i] if details is not None else None
+        cells, dec = _cells(r, number, lang, several_regions=len(regions) > 1, qualifier=qualifiers[i],
+                            mark_forecast=mark_forecast)
+        row = ReportRow(number=number, raw=r, cells=cells, lang=lang, decimals=dec, assessment=detail)
+        row.narrative = narrative.target_sentence(row)
+        rows.append(row)
+
     final = as_of is not None and "target_year" in table and len(table) > 0 and \
         as_of >= int(pd.to_numeric(table["target_year"], errors="coerce").max())
     heading = _heading(plan_title(table, plan, title), regions, lang, source, final)

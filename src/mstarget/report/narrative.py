@@ -9,6 +9,8 @@ English (``en``) follow the same cases:
   probability is given as indicative only; a history that ends before the baseline year is said
   to, with the forecast that extends it);
 * the target year already observed (达到 / 未达到; the category 已完成 / 未完成 of a 总结评估);
+* the target year past (``as_of``) but its value not yet observed: 目标年数据暂缺, the latest value, and
+  the forecast said to be one (数据不足, never 滞后 / 快于预期 on a forecast);
 * already at the target (提前实现);
 * otherwise latest value, progress against the time elapsed, forecast with its 80 % range,
   probability, required against observed yearly change, and the category (按实现概率评价 when
@@ -65,6 +67,8 @@ class _Row:
         #: the last year of a history that ends before the baseline year (2012-2018 for a 2020
         #: baseline: the forecast extends it), else None
         self.history_end = _history_end(sf, self.r.get("baseline_year"))
+        #: the target year is past but its value not yet observed (:func:`~.model.target_year_awaited`)
+        self.awaited = bool(getattr(row, "awaited", False))
 
     def p(self, key: str) -> str:
         """A probability as a sentence says it (不足1% where the table shows <1%)."""
@@ -208,6 +212,8 @@ def _zh(x: _Row) -> str:
     ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
     if x.r.get("status") == "no_data" or not x.has("last_year"):
         return f"{name}：暂无监测数据，无法评估进展（目标：{ty}年{target}）。评价：{cat}。"
+    if x.awaited and x.r.get("category") != "insufficient_data":
+        return _zh_awaited(x)
     if x.r.get("category") == "insufficient_data":
         if x.history_end is not None:
             return _zh_history_before_base(x)
@@ -263,7 +269,7 @@ def _zh(x: _Row) -> str:
     if x.r.get("category") == "achieved":
         s += f"，已达到目标（{target}）。"
         if x.has("forecast", "p_meet"):
-            s += f"按当前趋势预计{ty}年为{x.u('forecast')}（{rng}），届时达标的概率{x.p_is('p_meet')}。"
+            s += f"按当前趋势预计{ty}年为{x.u('forecast_value')}（{rng}），届时达标的概率{x.p_is('p_meet')}。"
         return s + f"评价：{cat}。"
     if x.has("progress_share"):
         word = "增量" if x.direction == ">=" else "降幅"
@@ -284,7 +290,7 @@ def _zh(x: _Row) -> str:
     else:
         s += f"，基期值（{x.u('baseline')}）已处于目标一侧，不计算目标进度"
     s += "。"
-    s += f"按当前趋势预计{ty}年为{x.u('forecast')}（{rng}），实现目标（{target}）的概率{x.p_is('p_meet')}。"
+    s += f"按当前趋势预计{ty}年为{x.u('forecast_value')}（{rng}），实现目标（{target}）的概率{x.p_is('p_meet')}。"
     pace = []
     if x.has("required_pace") and not _is_zero(c["required_abs"]):
         pace.append(f"尚需年均{_word_zh(x.r['required_pace'], x.unit)}{x.pu('required_abs')}")
@@ -298,6 +304,41 @@ def _zh(x: _Row) -> str:
     return s + f"评价：{cat}。"
 
 
+def _zh_awaited(x: _Row) -> str:
+    """The target year past, its value not yet observed: said so, with the latest value, and the
+    forecast called a forecast."""
+    c = x.c
+    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    if x.kind == "increment":
+        s = f"{c['label']}：目标年{ty}年数据暂缺，{by}年基期以来至{ly}年累计完成{x.u('current_value')}。"
+    else:
+        s = f"{c['label']}：目标年{ty}年数据暂缺，最新为{ly}年{x.u('current')}。"
+    if x.has("forecast", "p_meet"):
+        at = f"至{ty}年累计" if x.kind == "increment" else f"{ty}年为"
+        s += (f"按{ly}年及以前的数据预测，{at}{x.u('forecast_value')}（{RANGE_LABEL['zh']}{x.u('range_80')}），"
+              f"实现目标（{x.u('target')}）的概率{x.p_is('p_meet')}；此为预测，待{ty}年实际数据公布后确认。")
+    return s + f"评价：{c['category']}。"
+
+
+def _en_awaited(x: _Row) -> str:
+    """The target year past, its value not yet observed: said so, with the latest value, and the
+    forecast called a forecast."""
+    c = x.c
+    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    if x.kind == "increment":
+        s = (f"{c['label']}: the {ty} value is not yet available; the sum since the base year {by} was "
+             f"{x.u('current_value')} by {ly}.")
+    else:
+        s = f"{c['label']}: the {ty} value is not yet available; the latest is {x.u('current')} in {ly}."
+    if x.has("forecast", "p_meet"):
+        at = f"a sum of {x.u('forecast_value')} by {ty}" if x.kind == "increment" else \
+            f"{x.u('forecast_value')} in {ty}"
+        s += (f" Forecast from the data up to {ly}: {at} ({RANGE_LABEL['en']} {x.u('range_80')}); the chance of "
+              f"meeting the target ({x.u('target')}) is {x.p('p_meet')}. This is a forecast, to be confirmed "
+              f"when the {ty} figure is published.")
+    return s + f" Assessment: {c['category']}."
+
+
 def _zh_history_before_base(x: _Row) -> str:
     """A history ending before the baseline year: said so, and the forecast that extends it."""
     c = x.c
@@ -305,7 +346,7 @@ def _zh_history_before_base(x: _Row) -> str:
     s = (f"{c['label']}：历史数据截至{x.history_end}年，早于{c['baseline_year']}年基期{base}，基期以后尚无监测数据，"
          "无法判断进度。")
     if x.has("forecast", "p_meet"):
-        s += (f"按历史数据的趋势外推，预计{c['target_year']}年为{x.u('forecast')}（{RANGE_LABEL['zh']}"
+        s += (f"按历史数据的趋势外推，预计{c['target_year']}年为{x.u('forecast_value')}（{RANGE_LABEL['zh']}"
               f"{x.u('range_80')}），实现目标（{x.u('target')}）的概率{x.p_is('p_meet')}，仅供参考。")
     return s + f"评价：{c['category']}。"
 
@@ -317,7 +358,7 @@ def _en_history_before_base(x: _Row) -> str:
     s = (f"{c['label']}: the history ends in {x.history_end}, before the base year {c['baseline_year']}{base}; "
          "nothing is observed after the base year, so progress cannot be judged.")
     if x.has("forecast", "p_meet"):
-        s += (f" Extending the history's trend gives {x.u('forecast')} in {c['target_year']} ({RANGE_LABEL['en']} "
+        s += (f" Extending the history's trend gives {x.u('forecast_value')} in {c['target_year']} ({RANGE_LABEL['en']} "
               f"{x.u('range_80')}); the chance of meeting the target ({x.u('target')}) is {x.p('p_meet')}, "
               "for reference only.")
     return s + f" Assessment: {c['category']}."
@@ -329,6 +370,8 @@ def _en(x: _Row) -> str:
     ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
     if x.r.get("status") == "no_data" or not x.has("last_year"):
         return f"{name}: no observation yet, progress cannot be assessed (target: {target} in {ty}). Assessment: {cat}."
+    if x.awaited and x.r.get("category") != "insufficient_data":
+        return _en_awaited(x)
     if x.r.get("category") == "insufficient_data":
         if x.history_end is not None:
             return _en_history_before_base(x)
@@ -391,7 +434,7 @@ def _en(x: _Row) -> str:
     if x.r.get("category") == "achieved":
         s += f", already meeting the target ({target})."
         if x.has("forecast", "p_meet"):
-            s += (f" On the current trend {x.u('forecast')} in {ty} ({rng}); the chance of still "
+            s += (f" On the current trend {x.u('forecast_value')} in {ty} ({rng}); the chance of still "
                   f"meeting it then is {x.p('p_meet')}.")
         return s + f" Assessment: {cat}."
     if x.has("progress_share"):
@@ -412,7 +455,7 @@ def _en(x: _Row) -> str:
     else:
         s += f"; the baseline ({x.u('baseline')}) is already on the target's side, so progress is not computed"
     s += "."
-    s += (f" On the current trend {x.u('forecast')} in {ty} ({rng}); the chance of meeting the "
+    s += (f" On the current trend {x.u('forecast_value')} in {ty} ({rng}); the chance of meeting the "
           f"target ({target}) is {x.p('p_meet')}.")
     pace = []
     if x.has("required_pace") and not _is_zero(c["required_abs"]):
@@ -447,6 +490,11 @@ def needs_attention(row) -> bool:
     return row.category != "insufficient_data" and (row.category == "behind" or _low_chance(row))
 
 
+def _awaited(row) -> bool:
+    """The row's target year is past but its value not yet observed."""
+    return bool(getattr(row, "awaited", False))
+
+
 def _closed(row) -> bool:
     """The row's target year is observed: it reads 已完成 / 未完成, not a mid-term category."""
     return row.category in ("completed", "not_completed")
@@ -464,7 +512,21 @@ def _attention_en(r) -> str:
     return r.name_with(f"P {probability_words(r.cells['p_meet'].text, 'en')}, {r.cells['category'].text}")
 
 
-def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int) -> str:
+def _awaited_zh(insufficient: int, awaited: int) -> str:
+    """What a count of 数据不足 adds about those awaiting their target year's value: （目标年数据暂缺）."""
+    if not awaited:
+        return ""
+    return "（目标年数据暂缺）" if awaited == insufficient else f"（其中{awaited}项目标年数据暂缺）"
+
+
+def _awaited_en(insufficient: int, awaited: int) -> str:
+    if not awaited:
+        return ""
+    return " (the target-year value not yet available)" if awaited == insufficient else \
+        f" ({awaited} of them awaiting the target-year value)"
+
+
+def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int, awaited: int = 0) -> str:
     parts = []
     if n_closed:
         parts.append(f"目标年已有实际数据的{n_closed}项中，已完成{counts.get('completed', 0)}项、未完成"
@@ -474,11 +536,12 @@ def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int) -> s
                      f"快于预期{counts.get('ahead', 0)}项、基本符合预期{counts.get('on_schedule', 0)}项、滞后"
                      f"{counts.get('behind', 0)}项")
     if not parts:
-        return f"{insufficient}项均数据不足，暂不评价。"
-    return "；".join(parts) + (f"；另有{insufficient}项数据不足，暂不评价。" if insufficient else "。")
+        return f"{insufficient}项均数据不足{_awaited_zh(insufficient, awaited)}，暂不评价。"
+    return "；".join(parts) + (f"；另有{insufficient}项数据不足{_awaited_zh(insufficient, awaited)}，暂不评价。"
+                              if insufficient else "。")
 
 
-def _counts_en(counts: dict, n_closed: int, n_open: int, insufficient: int) -> str:
+def _counts_en(counts: dict, n_closed: int, n_open: int, insufficient: int, awaited: int = 0) -> str:
     parts = []
     if n_closed:
         parts.append(f" Of the {n_closed} with the target year observed, {counts.get('completed', 0)} achieved "
@@ -489,8 +552,9 @@ def _counts_en(counts: dict, n_closed: int, n_open: int, insufficient: int) -> s
                      f"{counts.get('on_schedule', 0)} broadly on schedule and {counts.get('behind', 0)} behind "
                      "schedule")
     if not parts:
-        return f" All {insufficient} have insufficient data and are not assessed."
-    return ";".join(parts) + (f"; {insufficient} have insufficient data and are not assessed." if insufficient else ".")
+        return f" All {insufficient} have insufficient data{_awaited_en(insufficient, awaited)} and are not assessed."
+    return ";".join(parts) + (f"; {insufficient} have insufficient data{_awaited_en(insufficient, awaited)} and are "
+                              "not assessed." if insufficient else ".")
 
 
 def _binding_fine(binding_assessed: list, zh: bool) -> str:
@@ -529,6 +593,7 @@ def overall_paragraph(report) -> str:
     expected = [r for r in rows if r.raw.get("attribute") == "expected"]
     insufficient = counts.get("insufficient_data", 0)
     n_closed = sum(_closed(r) for r in rows)
+    awaited = sum(r.category == "insufficient_data" and _awaited(r) for r in rows)
     n_open = n - insufficient - n_closed
     flagged = [r for r in binding if needs_attention(r)]
     binding_assessed = [r for r in binding if r.category != "insufficient_data"]
@@ -541,7 +606,7 @@ def overall_paragraph(report) -> str:
         if binding or expected:
             s += f"（约束性{len(binding)}项、预期性{len(expected)}项）"
         s += f"，数据截至{report.as_of}年。" if report.as_of is not None else "。"
-        s += _counts_zh(counts, n_closed, n_open, insufficient)
+        s += _counts_zh(counts, n_closed, n_open, insufficient, awaited)
         if flagged:
             s += "约束性指标中需重点关注：" + "、".join(_attention_zh(r) for r in flagged) + "。"
         elif binding_assessed:
@@ -553,7 +618,7 @@ def overall_paragraph(report) -> str:
     if binding or expected:
         s += f" ({len(binding)} binding, {len(expected)} expected)"
     s += f", with data up to {report.as_of}." if report.as_of is not None else "."
-    s += _counts_en(counts, n_closed, n_open, insufficient)
+    s += _counts_en(counts, n_closed, n_open, insufficient, awaited)
     if flagged:
         s += " Binding indicators needing attention: " + "; ".join(_attention_en(r) for r in flagged) + "."
     elif binding_assessed:
@@ -608,6 +673,10 @@ FINAL_RULE = {"zh": "目标年已有实际数据（或可由前后年份插值�
               "en": "a target whose target year is observed (or interpolated between observations) is judged on "
                     "that year's value: achieved or not achieved"}
 NO_DATA_RULE = {"zh": "基期以后尚无数据的为数据不足。", "en": "no observation after the base year = insufficient data."}
+#: the same rule when a target year is past without its value (:func:`~.model.target_year_awaited`)
+NO_DATA_AWAITED_RULE = {"zh": "基期以后尚无数据的，以及目标年已过但尚无目标年实际数据的（表中为预测值，仅供参考），为数据不足。",
+                        "en": "no observation after the base year, or the target year past without its value "
+                              "(the table shows a forecast, for reference only) = insufficient data."}
 
 
 def rule_note(report) -> str:
@@ -615,52 +684,84 @@ def rule_note(report) -> str:
     those of a final evaluation (总结评估: 已完成 / 未完成) when every assessed target's year is
     observed, or both in a report mixing the two."""
     cats = {r.category for r in report.rows}
+    no_data = NO_DATA_AWAITED_RULE if any(_awaited(r) for r in report.rows) else NO_DATA_RULE
     closed = bool(cats & {"completed", "not_completed"})
     under_way = bool(cats - {"completed", "not_completed", "insufficient_data"}) or not closed
     if report.lang == "zh":
         if not closed:
-            return f"评价口径（国家发展改革委中期评估用语）：{MIDTERM_RULE['zh']}；{NO_DATA_RULE['zh']}"
+            return f"评价口径（国家发展改革委中期评估用语）：{MIDTERM_RULE['zh']}；{no_data['zh']}"
         if not under_way:
-            return f"评价口径（总结评估）：{FINAL_RULE['zh']}；{NO_DATA_RULE['zh']}"
+            return f"评价口径（总结评估）：{FINAL_RULE['zh']}；{no_data['zh']}"
         return (f"评价口径：{FINAL_RULE['zh']}；目标年尚无实际数据的指标按国家发展改革委中期评估用语评价，"
-                f"{MIDTERM_RULE['zh']}；{NO_DATA_RULE['zh']}")
+                f"{MIDTERM_RULE['zh']}；{no_data['zh']}")
     if not closed:
-        return f"Assessment (NDRC mid-term vocabulary): {MIDTERM_RULE['en']}; {NO_DATA_RULE['en']}"
+        return f"Assessment (NDRC mid-term vocabulary): {MIDTERM_RULE['en']}; {no_data['en']}"
     if not under_way:
-        return f"Assessment (final evaluation): {FINAL_RULE['en']}; {NO_DATA_RULE['en']}"
+        return f"Assessment (final evaluation): {FINAL_RULE['en']}; {no_data['en']}"
     return (f"Assessment: {FINAL_RULE['en']}; the other targets in the NDRC mid-term vocabulary: "
-            f"{MIDTERM_RULE['en']}; {NO_DATA_RULE['en']}")
+            f"{MIDTERM_RULE['en']}; {no_data['en']}")
+
+
+#: what the forecast column holds once target years are observed (beside forecasts, or only them)
+FORECAST_NOTE = {
+    "zh": ("目标年预测值为预测样本路径的中位数，80%区间为其第10至第90百分位；实现概率为样本路径中达到目标的"
+           "比例（经样本外校准）。",
+           "目标年实际值/预测值：目标年已有实际数据的为实际值（目标年缺数而前后年份有数据的按插值估计），80%区间和"
+           "实现概率记为“–”；其余为预测值（标“预测”），即预测样本路径的中位数，80%区间为其第10至第90百分位，"
+           "实现概率为样本路径中达到目标的比例（经样本外校准）。",
+           "目标年实际值为目标年的实际数据（目标年缺数而前后年份有数据的按插值估计）。"),
+    "en": ("Forecast: median of the forecast sample paths in the target year; 80% range: their 10th to 90th "
+           "percentile; P(target met): share of paths meeting the target (calibrated out of sample).",
+           "Target-year value: the observed value where the target year is observed (interpolated between "
+           "observations where that year is missing), its 80% range and probability shown as \"–\"; otherwise a "
+           "forecast (marked \"forecast\"): the median of the forecast sample paths, 80% range their 10th to "
+           "90th percentile, P(target met) the share of paths meeting the target (calibrated out of sample).",
+           "Target-year value: the value observed in the target year (interpolated between observations where "
+           "that year is missing)."),
+}
 
 
 def method_notes(report, *, n_charts: int) -> list[str]:
-    """How to read the figures (definitions, rules, what the charts show)."""
+    """How to read the figures (definitions, rules, what the charts show); a report whose target years
+    are observed says what its 目标年实际值/预测值 column holds, and one whose every target year is
+    observed defines no forecast, probability or pace still needed."""
     n = len(report.rows)
+    observed = getattr(report, "observed_targets", False)
+    every = getattr(report, "all_observed", False)
+    forecast = FORECAST_NOTE[report.lang][2 if every else 1 if observed else 0]
     if report.lang == "zh":
+        progress = ("目标进度：最新值较基期完成的目标增量（或降幅）比例，〈〉期间新增类指标为基期以来累计完成量占目标的比例。")
+        paces = ("已观测年均变化为基期以来的年均变化量（〈〉类为年均新增量），为0的即持平。"
+                 if every else "尚需年均变化为自最新年份至目标年每年还需的变化量（已达到目标的记为“已达到”），"
+                 "已观测年均变化为基期以来的年均变化量（〈〉类为年均新增量），为0的即持平。")
         notes = [
-            "时间进度：最新数据年份距基期的年数占规划期（基期至目标年）的比例；目标进度：最新值较基期完成的"
-            "目标增量（或降幅）比例，〈〉期间新增类指标为基期以来累计完成量占目标的比例。",
+            progress if every else "时间进度：最新数据年份距基期的年数占规划期（基期至目标年）的比例；" + progress,
             rule_note(report),
-            "目标年预测值为预测样本路径的中位数，80%区间为其第10至第90百分位；实现概率为样本路径中达到目标的"
-            "比例（经样本外校准）。尚需年均变化为自最新年份至目标年每年还需的变化量（已达到目标的记为“已达到”），"
-            "已观测年均变化为历史数据的年均变化量（〈〉类为年均新增量）。",
+            forecast + paces,
+            "指标图：圆点为实际值，空心方块为基期值，虚线为目标值，竖虚线为目标年。" if every else
             "扇形图：深浅色带依次为50%、80%、95%预测区间，虚线为目标值，竖虚线为目标年，圆点为实际值，"
             "空心方块为基期值。",
         ]
         if n_charts < n:
-            notes.append(f"为控制篇幅，扇形图仅列出{n_charts}项（约束性指标及风险最高的指标），总览图覆盖全部{n}项。")
+            notes.append(f"为控制篇幅，{'指标图' if every else '扇形图'}仅列出{n_charts}项（约束性指标及风险最高的指标），"
+                         f"总览图覆盖全部{n}项。")
         return notes
+    progress = ("Progress: share of the baseline-to-target change achieved; for 〈〉 targets, the sum since the "
+                "base year over the target.")
+    paces = (" Observed change per year: since the base year (for 〈〉 targets the yearly addition); 0 means level."
+             if every else " Required change per year: what each year up to the target year still needs (\"met\" "
+             "when the target is met); observed change per year: since the base year; 0 means level.")
     notes = [
-        "Time elapsed: years from the base year to the latest observation over the plan period (base "
-        "year to target year). Progress: share of the baseline-to-target change achieved; for 〈〉 "
-        "targets, the sum since the base year over the target.",
+        progress if every else "Time elapsed: years from the base year to the latest observation over the plan "
+        "period (base year to target year). " + progress,
         rule_note(report),
-        "Forecast: median of the forecast sample paths in the target year; 80% range: their 10th to 90th "
-        "percentile; P(target met): share of paths meeting the target (calibrated out of sample). Required "
-        "change per year: what each year up to the target year still needs (\"met\" when the target is met).",
+        forecast + paces,
+        "Charts: dots are observations, the open square the baseline, the dashed line the target, the dotted "
+        "vertical line the target year." if every else
         "Fan charts: bands are the 50%, 80% and 95% forecast intervals; the dashed line is the target, "
         "the dotted vertical line the target year, dots are observations, the open square the baseline.",
     ]
     if n_charts < n:
-        notes.append(f"To keep the report short, fan charts cover {n_charts} targets (binding ones and the most "
-                     f"at risk); the overview chart covers all {n}.")
+        notes.append(f"To keep the report short, {'charts' if every else 'fan charts'} cover {n_charts} targets "
+                     f"(binding ones and the most at risk); the overview chart covers all {n}.")
     return notes
