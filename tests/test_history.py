@@ -397,3 +397,47 @@ def test_a_row_of_units_under_the_header_is_the_units_not_data(tmp_path):
     line = tmp_path / "one.csv"
     line.write_text("指标名称,2021年,2022年\n单位：万户,,\n期末市场主体总量,2.1,2.4\n", encoding="utf-8")
     assert mt.read_history(line, region="鼎湖区")[["unit", "value"]].values.tolist() == [["万户", 2.1], ["万户", 2.4]]
+
+
+_TOWNS = {"坑口街道": [0.52, 0.57, 0.64, 0.70], "桂城街道": [0.61, 0.66, 0.74, 0.81], "永安镇": [0.20, 0.22, 0.25, 0.28],
+          "沙浦镇": [0.16, 0.16, 0.18, 0.21]}  # SYNTHETIC 万户, 2020-2023
+
+
+def _by_region(path, regions, total="合计", header="镇（街道）"):
+    """A table of ``regions`` x 2020-2023 with a ``total`` row adding them up (values SYNTHETIC)."""
+    lines = [f"{header},指标名称,单位,2020年,2021年,2022年,2023年"]
+    lines += [f"{r},期末市场主体总量,万户,{','.join(map(str, v))}" for r, v in regions.items()]
+    sums = [round(sum(v[k] for v in regions.values()), 2) for k in range(4)]
+    lines.append(f"{total},期末市场主体总量,万户,{','.join(map(str, sums))}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, sums
+
+
+@pytest.mark.parametrize("total", ["合计", "总计", "合 计"])
+def test_the_total_of_a_districts_towns_is_the_district(tmp_path, total):
+    """F8: a district's table of its towns (镇 / 街道) with a 合计 row, read with region=鼎湖区: the 合计
+    was set aside as the table's total, so the district's own series had no history (数据不足) and its
+    towns were pooled as peers. The towns add up to the district: 合计 is 鼎湖区, as 全区 / 本区 are."""
+    path, sums = _by_region(tmp_path / "towns.csv", _TOWNS, total)
+    hist = mt.read_history(path, region="鼎湖区")
+    assert sorted(set(hist["region"])) == sorted([*_TOWNS, "鼎湖区"])
+    assert hist.loc[hist["region"] == "鼎湖区", "value"].tolist() == sums
+    plan = pd.DataFrame([{"region": "鼎湖区", "indicator": "market_entities_total", "name": "期末市场主体总量",
+                          "unit": "万户", "baseline_year": 2020, "baseline": "〔1.89〕", "target_year": 2025,
+                          "target": "〔3.12〕", "attribute": "预期性"}])  # the Dinghu plan's row
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = mt.assess(path, plan, region="鼎湖区", as_of=2023, seed=0, n_paths=500).iloc[0]
+    assert res["last_year"] == 2023 and res["last_value"] == pytest.approx(sums[-1])
+    assert res["category"] != "insufficient_data"
+
+
+def test_the_total_of_a_table_of_regions_at_the_districts_level_stays_a_total(tmp_path):
+    """Districts (区 / 县) with a 合计, read with region=鼎湖区 (not in the table): the 合计 adds up other
+    districts, not 鼎湖区's parts; nor is a 合计 taken when 鼎湖区 has its own row."""
+    districts = {"端州区": [8.1, 8.6, 9.0, 9.5], "高要区": [6.2, 6.5, 6.9, 7.2], "广宁县": [2.1, 2.2, 2.4, 2.5]}
+    path, _ = _by_region(tmp_path / "districts.csv", districts, header="地区")
+    assert sorted(set(mt.read_history(path, region="鼎湖区")["region"])) == sorted([*districts, "合计"])
+    own = {"鼎湖区": [1.89, 2.05, 2.31, 2.55], **_TOWNS}
+    path, _ = _by_region(tmp_path / "with_own.csv", own)
+    assert "合计" in set(mt.read_history(path, region="鼎湖区")["region"])

@@ -32,7 +32,7 @@ from .consistency import check_against_plan, rounding_tolerance
 from .engine import Engine
 from .exceptions import DataValidationError, InconsistentDataWarning, ParameterError, Problem, RunningTotalWarning
 from .forecast import DEFAULT_PATHS, SeriesForecast, run_forecast
-from .history import read_history
+from .history import MEASURE_WORDS, read_history
 from .layout import OBSERVED_PREFIX
 from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, reference_for_plan, warn_unmatched
 from .plan import read_plan
@@ -42,7 +42,7 @@ from .quantiles import share_meeting, sorted_median, sorted_quantiles
 from .schedule import CATEGORY_ZH, ScheduleRules, categorise, progress_share, time_share
 from .transforms import Bounds, running_total_to_flows
 from .units import percent_kind
-from .validation import records
+from .validation import map_unique, normalize_words, records
 
 STATUSES = ("met", "on_track", "at_risk", "off_track", "no_data")
 
@@ -206,27 +206,40 @@ def _warn_table_against_history(table: pd.DataFrame, hist: pd.DataFrame) -> None
 
 
 def _plan_running_totals(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
-    """A mid-term table's values of its 〈〉 rows (``〈2.5〉`` under ``2022年完成值``: the additions so
-    far) as running totals, for the series the history does not give; they become yearly flows
-    with the history's running totals (:func:`_running_totals_to_flows`)."""
+    """A mid-term table's values of its 〈〉 rows (``〈2.5〉`` under ``2022年完成值``), for the series the
+    history does not give: the additions so far (running totals, which become yearly flows with the
+    history's: :func:`_running_totals_to_flows`), or each year's own additions where the plan's
+    ``measure`` column says ``flow`` for the row (口径 / 备注 当年新增, a name ``…（当年新增）``: see
+    :func:`mstarget.read_plan`); blank there means running totals."""
     inc = (plan["kind"] == "increment").to_numpy(dtype=bool)
     columns = _observed_columns(plan)
     if not inc.any() or not columns:
         return hist
     known = set(zip(hist["region"], hist["indicator"])) if len(hist) else set()
     free = inc & np.array([(r, i) not in known for r, i in zip(plan["region"], plan["indicator"])], dtype=bool)
+    measure = (np.where(_plan_measures(plan) == "flow", "flow", "running_total") if "measure" in plan.columns
+               else np.full(len(plan), "running_total", dtype=object))
     parts = []
     for year, values in columns:
         given = free & values.notna().to_numpy() & (as_of is None or year <= as_of)
         if given.any():
             parts.append(_plan_rows_as_history(plan, given, year, values.to_numpy(dtype=float), "plan table",
-                                               measure="running_total"))
+                                               measure=measure[given].tolist()))
     if not parts:
         return hist
     add = pd.concat(parts, ignore_index=True).drop_duplicates(["region", "indicator", "year"])
     out = pd.concat([hist.assign(measure=hist["measure"] if "measure" in hist.columns else ""), add],
                     ignore_index=True)
     return out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
+
+
+def _plan_measures(plan: pd.DataFrame) -> np.ndarray:
+    """The plan's ``measure`` column per row as ``flow`` / ``running_total`` / ``""`` (blank, NaN,
+    or a word :data:`mstarget.history.MEASURE_WORDS` does not know)."""
+    def one(v):
+        text = normalize_words(v).lower()
+        return MEASURE_WORDS.get(text, MEASURE_WORDS.get(text.replace(" ", "_"), "")) if text else ""
+    return map_unique(plan["measure"], one)
 
 
 def _with_peers(reference, peers: pd.DataFrame, plan: pd.DataFrame, as_of: int | None):
@@ -430,6 +443,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     hist = hist.dropna(subset=["value"])
     hist = _plan_running_totals(hist, plan, as_of)
     hist, converted = _running_totals_to_flows(hist, plan)
+    declared = _declared_flows(hist, converted)
     hist = _flows_to_stocks(hist, plan)
     hist = _augment_history(hist, plan, as_of, use_plan_baseline)
     hist = _stated_prior_change(hist, plan)
@@ -456,7 +470,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     # each series is assessed where its chunk runs: only the rows and their fans come back
     reduce = functools.partial(_assess_series, thresholds=thresholds, as_of=as_of,
                                rules=schedule_rules, keep_paths=bool(keep_paths), charts=_charts)
-    extras = {key: (rows, key in converted) for key, rows in rows_of.items()}
+    extras = {key: (rows, key in converted, key in declared) for key, rows in rows_of.items()}
     # with max_details, the details of rows no chart will show are dropped as their chunk arrives
     held: dict[int, TargetAssessment] = {}
     charted = (ChartedRows(max_details, drop=lambda pos: _without_details(held.pop(pos)))
@@ -527,11 +541,11 @@ def _assess_series(sf: SeriesForecast, extra, *, thresholds: Thresholds, as_of, 
     """Engine reduction: the plan rows of one series assessed from its paths, each with its fan
     quantiles; the paths are dropped unless ``keep_paths``; ``charts=False``: the rows only
     (no series, no fan). Returns ``[(plan position, result)]``."""
-    rows, from_totals = extra
+    rows, from_totals, declared_flows = extra
     light = sf if keep_paths else sf.without_paths() if charts else None
     out = []
     for pos, r in rows:
-        t = _assess_row(r, sf, thresholds, as_of, rules, from_totals)
+        t = _assess_row(r, sf, thresholds, as_of, rules, from_totals, declared_flows)
         bands = fan_bands(sf, t.row) if charts or keep_paths else None
         out.append((pos, TargetAssessment(t.row, t.samples if keep_paths else None, light, bands)))
     return out
@@ -571,15 +585,18 @@ def _percent_kind(unit, name, indicator):
 
 def _running_totals_to_flows(hist: pd.DataFrame, plan: pd.DataFrame):
     """Yearly flows for the 〈〉 series declared as running totals (``measure`` =
-    ``running_total``), counted from the plan's baseline year. Returns ``(history, keys)``."""
+    ``running_total``; a row of such a series whose measure is blank is one of its totals too),
+    counted from the plan's baseline year. Returns ``(history, keys)``."""
     if "measure" not in hist.columns:
         return hist, set()
     starts = {(r.region, r.indicator): int(r.baseline_year) for r in records(plan)
               if r.kind == "increment" and not pd.isna(r.baseline_year)}
-    totals = hist[(hist["measure"] == "running_total").to_numpy()]
-    keys = set(zip(totals["region"], totals["indicator"])) & set(starts)
+    declared = hist[(hist["measure"] == "running_total").to_numpy()]
+    keys = set(zip(declared["region"], declared["indicator"])) & set(starts)
     if not keys:
         return hist, set()
+    of_keys = pd.MultiIndex.from_frame(hist[["region", "indicator"]]).isin(list(keys))
+    totals = hist[of_keys & (hist["measure"] != "flow").to_numpy()]
     parts, drop, falls = [], np.zeros(len(hist), dtype=bool), []
     for (region, indicator), g in totals.groupby(["region", "indicator"], sort=False):
         if (region, indicator) not in keys:
@@ -612,8 +629,21 @@ def _running_totals_to_flows(hist: pd.DataFrame, plan: pd.DataFrame):
     return out, keys
 
 
+def _declared_flows(hist: pd.DataFrame, converted: set) -> set:
+    """The series declared as yearly flows (``measure`` = ``flow``: 口径 当年, a 备注 当年新增, a plan
+    table's 〈〉 row of yearly additions), not those turned from running totals (``converted``)."""
+    if "measure" not in hist.columns:
+        return set()
+    flows = hist[(hist["measure"] == "flow").to_numpy()]
+    return set(zip(flows["region"], flows["indicator"])) - set(converted)
+
+
 def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
-                rules: ScheduleRules = ScheduleRules(), from_totals: bool = False) -> TargetAssessment:
+                rules: ScheduleRules = ScheduleRules(), from_totals: bool = False,
+                declared_flows: bool = False) -> TargetAssessment:
+    """One plan row's result from its series' forecast ``sf`` (None: no observation).
+    ``from_totals``: the series' flows were turned from running totals; ``declared_flows``: the
+    series was declared yearly flows (口径 当年), so it is not guessed to be running totals."""
     target, direction, kind = float(r["target"]), r["direction"], r["kind"]
     ty = int(r["target_year"])
     by = r.get("baseline_year")
@@ -648,7 +678,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         if from_totals:
             notes.append("running totals (累计) turned into yearly flows"
                          + ("; they fall, so some flows are negative (see warning)" if np.any(values < 0) else ""))
-        else:
+        elif not declared_flows:
             _check_running_totals(r, years, values, by, ty, target, direction, done, notes)
         fut = np.arange(sf.last_year + 1, ty + 1)
         samples = done + (np.column_stack([sf.at(int(y)) for y in fut]).sum(axis=1)
@@ -761,20 +791,40 @@ def _observed_pace(years: np.ndarray, values: np.ndarray, by: int | None, baseli
     return float((values[-1] - values[0]) / span) if span > 0 else np.nan
 
 
+#: a 〈〉 history read as flows is warned as running totals when, besides never falling and rising each
+#: year by at least this share of its first value, it sums to this many times the target's pace so far
+TOTALS_STEP, TOTALS_PACE = 0.5, 1.25
+
+
 def _check_running_totals(r, years, values, by, ty, target, direction, done, notes) -> None:
-    """Warn when a 〈〉 history taken as yearly flows looks like running totals (累计完成):
-    never falling, the last value already half the target or more, and the flows summing to
-    at least 1.5 times the target."""
+    """Warn when a 〈〉 history taken as yearly flows looks like running totals (累计完成). Running
+    totals start at 0 in the baseline year and each year add that year's flow: the values never
+    fall and every rise is of the order of the first value (0.6, 1.5, 2.7), and summed they run
+    ahead of the target's pace (4.8 against 〈5〉 three years of five in, where the pace allows 3).
+    Warned when the values never fall and either (a) every yearly rise is at least
+    :data:`TOTALS_STEP` of the first value and the sum is at least :data:`TOTALS_PACE` times the
+    target's share of the time elapsed -- genuine flows growing 10-30 % a year rise by much less
+    than their first value, and a genuine ramp is no faster than the plan's pace --, or (b) the
+    last value is already half the target or more and the sum 1.5 times the target or more."""
     inside = (years > by) & (years <= ty)
-    flows = values[inside]
-    if (direction != ">=" or target <= 0 or flows.size < 2 or np.any(np.diff(flows) < 0)
-            or flows[-1] < 0.5 * target or done < 1.5 * target):
+    flows, at = values[inside], years[inside]
+    if direction != ">=" or target <= 0 or flows.size < 2 or np.any(np.diff(flows) < 0):
+        return
+    elapsed = (at[-1] - by) / (ty - by) if ty > by else 1.0
+    paced = target * elapsed  # what the target's even pace adds up to by the last observation
+    rises = np.diff(flows)
+    stepwise = flows[0] > 0 and rises.min() >= TOTALS_STEP * flows[0] and done >= TOTALS_PACE * paced
+    if not stepwise and (flows[-1] < 0.5 * target or done < 1.5 * target):
         return
     msg = (f"{r['region']}/{r['indicator']}: the yearly values of this 〈{target:g}〉 target look like "
-           f"running totals (累计完成): they never fall, the last ({flows[-1]:g}) is already "
-           f"{flows[-1] / target:.0%} of the target and summed as yearly flows they give {done:g}, "
-           f"{done / target:.1f} times the target. If they are totals since {by}, add a column "
-           "measure = running_total (累计); if they are yearly flows, ignore this warning")
+           f"running totals (累计完成): they never fall"
+           + (f", each year rises by about the first value or more ({', '.join(f'{x:+.3g}' for x in rises)} "
+              f"after {flows[0]:g}), as a total adding a year's flow does" if stepwise else "")
+           + f"; summed as yearly flows they give {done:g} by {int(at[-1])}, {done / target:.0%} of the "
+           f"target with {elapsed:.0%} of the period gone (the target's pace gives {paced:.3g}), while the "
+           f"last value alone ({flows[-1]:g}) is {flows[-1] / target:.0%} of it. If they are totals since "
+           f"{by}, add a column measure = running_total (口径 累计, or 累计 in a 备注 column); if they "
+           "are yearly flows, say so (口径 当年) or ignore this warning")
     warnings.warn(msg, RunningTotalWarning, stacklevel=5)
     notes.append("values look like running totals (see warning)")
 

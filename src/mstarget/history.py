@@ -10,10 +10,14 @@ its own function, once per distinct cell, so reading is linear in the number of 
 Optional columns: ``measure`` says how the values of a series are counted -- ``flow`` (当年, the
 default: the amount of that year) or ``running_total`` (累计: the total since the start of the
 plan period, as bureaus often report 〈〉 indicators); :func:`mstarget.assess.assess` turns running
-totals into yearly flows for 〈〉 targets. ``lower`` / ``upper`` declare natural bounds (they win
-over the ``%`` rule of :mod:`mstarget.units`).
+totals into yearly flows for 〈〉 targets. A remarks column (备注 / 说明 / 注) whose text for a
+series says only that (累计数, 自2021年起累计, 当年新增) sets the series' measure as ``measure``
+does. ``lower`` / ``upper`` declare natural bounds (they win over the ``%`` rule of
+:mod:`mstarget.units`).
 """
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -68,6 +72,36 @@ MEASURE_WORDS = {
     "累计值": "running_total", "累计数": "running_total", "累计完成": "running_total",
     "累计新增": "running_total", "cumulative": "running_total",
 }
+#: headers of a remarks column, whose text may say how a series is counted (累计数, 当年新增)
+NOTE_HEADERS = frozenset({"备注", "说明", "注", "附注", "注释", "备注说明", "说明备注", "remark", "remarks",
+                          "note", "notes"})
+#: what a remark may say of a measure besides :data:`MEASURE_WORDS`
+_NOTE_WORDS = {"当年数": "flow", "本年数": "flow", "当期数": "flow", "年度数": "flow", "当年完成": "flow",
+               "年度完成": "flow", "本年完成": "flow", "当年发生额": "flow", "当年发生": "flow",
+               "累计完成数": "running_total", "累计新增数": "running_total", "累计总额": "running_total",
+               "累计发生额": "running_total", "累计总数": "running_total"}
+#: the years around a measure in a remark (自2021年起, 截至2023年底, 2021-2023年, 2021年以来): they say no more
+_NOTE_YEARS = re.compile(r"(自|从|截至|截止)?((19|20)\d{2}年?(底|末)?[-~—–至到]?)+(以来|起|开始|至今)?")
+_NOTE_LEAD = re.compile(r"^(统计口径|口径|数据|数值|均|此项|该项|本项)?(为|系|按|是|指)?")
+_NOTE_TAIL = re.compile(r"(口径|数据|统计|计算)$")
+_NOTE_CLAUSES = re.compile(r"[，,；;。.、:：()（）【】\[\]/]+")
+
+
+def note_measure(text) -> str:
+    """``flow`` / ``running_total`` when a remark (备注) says how its series is counted and says only
+    that, once or more (``累计数``, ``自2021年起累计``, ``为当年新增数``, ``累计数（自2021年起）``);
+    ``""`` for a remark saying anything else or both (``含新增注册企业``, ``数据来源：统计局``)."""
+    said = set()
+    for clause in _NOTE_CLAUSES.split(normalize_words(text).lower().replace(" ", "")):
+        words = _NOTE_TAIL.sub("", _NOTE_LEAD.sub("", _NOTE_YEARS.sub("", clause)))
+        measure = MEASURE_WORDS.get(words) or _NOTE_WORDS.get(words) if words else None
+        if measure:
+            said.add(measure)
+    return said.pop() if len(said) == 1 else ""
+
+
+_MEANING = {"flow": "flow, 当年: each year's own amount",
+            "running_total": "running_total, 累计: the total since the plan period began"}
 PERCENT_HELP = ("a percentage between 0 and 100 (unit is %, read as a share); a rate of change or a "
                 "margin in % may be negative or above 100: say so in the name (增长, 增速, 利润率 ...) "
                 "or the unit (%/年, 百分点), or give 'lower' / 'upper' columns")
@@ -86,7 +120,8 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
         header is the name, its parentheses the unit); in a workbook of one
         indicator per sheet (regions x years), the sheet's name is the indicator. Optional ``unit`` (also
         read from a name such as ``覆盖率（%）``), ``source``, ``measure`` (``flow`` / 当年 or
-        ``running_total`` / 累计), ``lower`` / ``upper``. ``%`` values of a share must lie in
+        ``running_total`` / 累计; also read from a 备注 / 说明 / 注 column whose text for a series says
+        only that, 累计数 or 当年新增: :func:`note_measure`), ``lower`` / ``upper``. ``%`` values of a share must lie in
         0-100; rates of change and margins in ``%`` need not (:mod:`mstarget.units`).
     source : str, optional
         Name used in error messages (defaults to the file name).
@@ -107,8 +142,8 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     DataValidationError
         Listing every problem: missing columns, non-numeric values, non-integer years, the same
         (region, indicator, year) twice with different values, a ``%`` share outside 0-100, an
-        unknown ``measure``, one series in two units (批次 / 万批次); each names file, spreadsheet
-        row, column as written and cell text.
+        unknown ``measure`` (or one its 备注 contradicts), one series in two units (批次 /
+        万批次); each names file, spreadsheet row, column as written and cell text.
 
     Warns
     -----
@@ -210,6 +245,7 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     years = _years(raw, problems)
     values = _values(raw, table.cell_columns, problems, ident["unit"])
     measure = _measures(raw, ident, problems) if "measure" in raw.columns else None
+    measure = _measures_in_notes(raw, ident, measure, problems)
     lower, upper = _declared_bounds(raw, problems)
     _percent_range(raw, ident, values, lower, upper, table.cell_columns, problems)
 
@@ -390,6 +426,54 @@ def _measures(raw: pd.DataFrame, ident: dict, problems: Problems) -> np.ndarray:
                       f"one measure per series: {ident['region'][pos]}/{ident['indicator'][pos]} is "
                       f"declared {first.loc[pos]} in another row")
     return measure
+
+
+def _measures_in_notes(raw: pd.DataFrame, ident: dict, measure: np.ndarray | None,
+                       problems: Problems) -> np.ndarray | None:
+    """``measure`` completed by the remarks columns (备注 / 说明 / 注, :data:`NOTE_HEADERS`): a
+    series whose remarks say one measure (:func:`note_measure`: 累计数 -> ``running_total``, 当年新增
+    -> ``flow``) takes it on every row; remarks saying both, or something else, are passed over. A
+    measure column (口径) saying the other measure for the series is refused, naming both cells."""
+    columns = [c for c in raw.columns if isinstance(c, str)
+               and normalize_words(c).lower().replace(" ", "") in NOTE_HEADERS]
+    if not columns:
+        return measure
+    said = np.full(len(raw), "", dtype=object)
+    where = np.full(len(raw), None, dtype=object)  # the remark's column per row
+    for column in columns:
+        read = map_unique(raw[column], note_measure)
+        new = (read != "") & (said == "")
+        said[new], where[new] = read[new], column
+        said[(read != "") & (read != said)] = "both"
+    if not (said != "").any():
+        return measure
+    frame = pd.DataFrame({"r": ident["region"], "i": ident["indicator"], "m": said})
+    given = frame[frame["m"] != ""]
+    kinds = given.groupby(["r", "i"], sort=False)["m"].agg(lambda m: m.iloc[0] if m.nunique() == 1 else "")
+    kinds = kinds[kinds.isin(MEASURES)]
+    if kinds.empty:
+        return measure
+    series = pd.MultiIndex.from_arrays([ident["region"], ident["indicator"]])
+    of_row = kinds.reindex(series).fillna("").to_numpy(dtype=object)
+    out = np.full(len(raw), "", dtype=object) if measure is None else measure.copy()
+    conflicts = np.flatnonzero((of_row != "") & (out != "") & (out != of_row))
+    first_note = (given.assign(pos=given.index).groupby(["r", "i"], sort=False)["pos"].first().to_dict()
+                  if conflicts.size else {})
+    named = set()  # a wide table's row holds several years: its cell is named once
+    for pos in conflicts:
+        key = (ident["region"][pos], ident["indicator"][pos])
+        if (problems.row_of(pos), key) in named:
+            continue
+        named.add((problems.row_of(pos), key))
+        note = first_note[key]
+        column = problems.column_of(where[note])
+        problems.cell(pos, "measure", raw["measure"].iloc[pos], (
+            f"the measure the remark of {key[0]}/{key[1]} says: row {problems.row_of(note)}, column '{column}' "
+            f"reads '{normalize_text(raw[where[note]].iloc[note])}' ({_MEANING[of_row[pos]]}) while this cell "
+            f"says {_MEANING[out[pos]]}; correct the one that is wrong (口径列与{column}列说法不一致，请更正其一)"))
+    fill = (of_row != "") & (out == "")
+    out[fill] = of_row[fill]
+    return out
 
 
 def _declared_bounds(raw: pd.DataFrame, problems: Problems):

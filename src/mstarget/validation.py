@@ -345,11 +345,30 @@ def require_columns(df: pd.DataFrame, required, problems: Problems, what: str, t
     return True
 
 
+#: administrative levels by a name's ending (1 province ... 4 town): a table of one level's regions
+#: adds up to a region of a level above. A name ending in 市 is a prefecture's (a county-level city
+#: such as 四会市 reads as one too: never taken for a county's part)
+_LEVELS = (("特别行政区", 1), ("自治区", 1), ("省", 1), ("自治州", 2), ("州", 2), ("盟", 2), ("市", 2),
+           ("自治县", 3), ("新区", 3), ("区", 3), ("县", 3), ("旗", 3),
+           ("街道办事处", 4), ("办事处", 4), ("街道", 4), ("镇", 4), ("乡", 4), ("苏木", 4))
+#: a total row that names no level (合计 / 总计): the whole of whatever region the table's rows make up
+_PLAIN_TOTAL = re.compile(r"(合计|总计|合計|總計|total)", re.IGNORECASE)
+
+
+def region_level(name: str) -> int | None:
+    """The administrative level a region's name is written at, by its ending: 1 province (广东省),
+    2 prefecture (肇庆市), 3 county / district (鼎湖区, 广宁县), 4 town (永安镇, 坑口街道); None when
+    the ending says none."""
+    name = to_simplified(name)
+    return next((level for suffix, level in _LEVELS if name.endswith(suffix) and len(name) > len(suffix)), None)
+
+
 def apply_region(raw: pd.DataFrame, region: str | None) -> None:
     """A table without a region column (or with blank cells) takes ``region`` when given; so does a
     row naming the whole of a region of that level -- 全区 / 本区 for ``鼎湖区`` (全县, 本市 ...), a
-    district's table of its towns with the district's own row -- unless the table names ``region``
-    itself."""
+    district's table of its towns with the district's own row -- and a 合计 / 总计 row of a table
+    whose other rows are all regions of a lower level (a district's towns, 镇 / 街道, for
+    ``鼎湖区``): that total is the region itself. Neither when the table names ``region`` itself."""
     if not region:
         return
     region = normalize_text(region)
@@ -360,12 +379,31 @@ def apply_region(raw: pd.DataFrame, region: str | None) -> None:
                        else re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v))))
     blank = cells == ""
     level = region[-1]
-    if level in "区县市省镇乡" and not (cells == region).any():
-        whole = re.compile(rf"(全|本){level}(合计|总计)?")
-        blank |= map_unique(cells, lambda c: whole.fullmatch(c) is not None).astype(bool)
+    if not (cells == region).any():
+        if level in "区县市省镇乡":
+            whole = re.compile(rf"(全|本){level}(合计|总计)?")
+            blank |= map_unique(cells, lambda c: whole.fullmatch(c) is not None).astype(bool)
+        blank |= _total_of_parts(cells, region)
     if blank.any():
         raw["region"] = raw["region"].astype(object)
         raw.loc[blank, "region"] = region
+
+
+def _total_of_parts(cells: np.ndarray, region: str) -> np.ndarray:
+    """Where ``cells`` (region cells, normalised) hold a plain 合计 / 总计 row and every other
+    non-blank cell names a region below ``region``'s level (鼎湖区's 镇 / 街道): those total rows,
+    which add up the parts of ``region``."""
+    none = np.zeros(len(cells), dtype=bool)
+    own = region_level(region)
+    distinct = [c for c in pd.unique(cells) if c]
+    plain = [c for c in distinct if _PLAIN_TOTAL.fullmatch(c)]
+    parts = [c for c in distinct if not is_total_region(c)]
+    if own is None or not plain or not parts:
+        return none
+    if not all((region_level(c) or 0) > own for c in parts):
+        return none
+    plain = set(plain)
+    return map_unique(cells, lambda c: c in plain).astype(bool)
 
 
 def is_missing(v) -> bool:
