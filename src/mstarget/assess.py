@@ -13,8 +13,8 @@ For every plan row, the quantity the target is about is simulated from joint for
 History is joined to the plan by :mod:`mstarget.matching` (by id or by Chinese name); plan rows
 without history and series matching no plan row are reported in an
 :class:`~mstarget.exceptions.UnmatchedWarning` and in ``table.attrs["unmatched_plan"]`` /
-``table.attrs["unmatched_history"]``. A 〈〉 series given as running totals (``measure`` =
-``running_total``) is turned into yearly flows first (:func:`mstarget.transforms.running_total_to_flows`).
+``table.attrs["unmatched_history"]``. How each series is counted (running totals, yearly flows,
+stocks) is reconciled with its row's kind first (:mod:`mstarget.counting`).
 """
 from __future__ import annotations
 
@@ -26,23 +26,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import counting
 from .arguments import check_int, check_seed, check_table, check_year
 from .chart_choice import ChartedRows
 from .consistency import check_against_plan, rounding_tolerance
 from .engine import Engine
-from .exceptions import DataValidationError, InconsistentDataWarning, ParameterError, Problem, RunningTotalWarning
+from .exceptions import InconsistentDataWarning, ParameterError
 from .forecast import DEFAULT_PATHS, SeriesForecast, run_forecast
-from .history import MEASURE_WORDS, read_history
+from .history import read_history
 from .layout import OBSERVED_PREFIX
 from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, reference_for_plan, warn_unmatched
 from .plan import read_plan
-from .precision import reporting_unit
 from .progress import Progress
 from .quantiles import share_meeting, sorted_median, sorted_quantiles
 from .schedule import CATEGORY_ZH, ScheduleRules, categorise, progress_share, time_share
-from .transforms import Bounds, running_total_to_flows
+from .transforms import Bounds
 from .units import percent_kind
-from .validation import map_unique, normalize_words, records
+from .validation import records
 
 STATUSES = ("met", "on_track", "at_risk", "off_track", "no_data")
 
@@ -208,7 +208,7 @@ def _warn_table_against_history(table: pd.DataFrame, hist: pd.DataFrame) -> None
 def _plan_running_totals(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
     """A mid-term table's values of its 〈〉 rows (``〈2.5〉`` under ``2022年完成值``), for the series the
     history does not give: the additions so far (running totals, which become yearly flows with the
-    history's: :func:`_running_totals_to_flows`), or each year's own additions where the plan's
+    history's: :func:`mstarget.counting.totals_to_flows`), or each year's own additions where the plan's
     ``measure`` column says ``flow`` for the row (口径 / 备注 当年新增, a name ``…（当年新增）``: see
     :func:`mstarget.read_plan`); blank there means running totals."""
     inc = (plan["kind"] == "increment").to_numpy(dtype=bool)
@@ -217,7 +217,7 @@ def _plan_running_totals(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | No
         return hist
     known = set(zip(hist["region"], hist["indicator"])) if len(hist) else set()
     free = inc & np.array([(r, i) not in known for r, i in zip(plan["region"], plan["indicator"])], dtype=bool)
-    measure = (np.where(_plan_measures(plan) == "flow", "flow", "running_total") if "measure" in plan.columns
+    measure = (np.where(counting.plan_measures(plan) == "flow", "flow", "running_total") if "measure" in plan.columns
                else np.full(len(plan), "running_total", dtype=object))
     parts = []
     for year, values in columns:
@@ -231,15 +231,6 @@ def _plan_running_totals(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | No
     out = pd.concat([hist.assign(measure=hist["measure"] if "measure" in hist.columns else ""), add],
                     ignore_index=True)
     return out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
-
-
-def _plan_measures(plan: pd.DataFrame) -> np.ndarray:
-    """The plan's ``measure`` column per row as ``flow`` / ``running_total`` / ``""`` (blank, NaN,
-    or a word :data:`mstarget.history.MEASURE_WORDS` does not know)."""
-    def one(v):
-        text = normalize_words(v).lower()
-        return MEASURE_WORDS.get(text, MEASURE_WORDS.get(text.replace(" ", "_"), "")) if text else ""
-    return map_unique(plan["measure"], one)
 
 
 def _with_peers(reference, peers: pd.DataFrame, plan: pd.DataFrame, as_of: int | None):
@@ -442,9 +433,9 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
         hist = hist[hist["year"] <= int(as_of)]
     hist = hist.dropna(subset=["value"])
     hist = _plan_running_totals(hist, plan, as_of)
-    hist, converted = _running_totals_to_flows(hist, plan)
-    declared = _declared_flows(hist, converted)
-    hist = _flows_to_stocks(hist, plan)
+    hist, converted = counting.totals_to_flows(hist, plan)
+    declared = counting.declared_flows(hist, converted)
+    hist = counting.flows_to_stocks(hist, plan)
     hist = _augment_history(hist, plan, as_of, use_plan_baseline)
     hist = _stated_prior_change(hist, plan)
     # every row was validated by read_history / read_plan: the forecast need not read (and warn
@@ -583,61 +574,6 @@ def _percent_kind(unit, name, indicator):
     return percent_kind(unit, name, indicator)
 
 
-def _running_totals_to_flows(hist: pd.DataFrame, plan: pd.DataFrame):
-    """Yearly flows for the 〈〉 series declared as running totals (``measure`` =
-    ``running_total``; a row of such a series whose measure is blank is one of its totals too),
-    counted from the plan's baseline year. Returns ``(history, keys)``."""
-    if "measure" not in hist.columns:
-        return hist, set()
-    starts = {(r.region, r.indicator): int(r.baseline_year) for r in records(plan)
-              if r.kind == "increment" and not pd.isna(r.baseline_year)}
-    declared = hist[(hist["measure"] == "running_total").to_numpy()]
-    keys = set(zip(declared["region"], declared["indicator"])) & set(starts)
-    if not keys:
-        return hist, set()
-    of_keys = pd.MultiIndex.from_frame(hist[["region", "indicator"]]).isin(list(keys))
-    totals = hist[of_keys & (hist["measure"] != "flow").to_numpy()]
-    parts, drop, falls = [], np.zeros(len(hist), dtype=bool), []
-    for (region, indicator), g in totals.groupby(["region", "indicator"], sort=False):
-        if (region, indicator) not in keys:
-            continue
-        drop |= ((hist["region"] == region) & (hist["indicator"] == indicator)).to_numpy()
-        v, yrs = g["value"].to_numpy(dtype=float), g["year"].to_numpy()
-        down = np.flatnonzero(np.diff(v) < -0.5 * reporting_unit(v))
-        if down.size:
-            k = int(down[0])
-            falls.append(f"{region}/{indicator} {yrs[k]} {v[k]:g} -> {yrs[k + 1]} {v[k + 1]:g}")
-        years, flows = running_total_to_flows(g["year"].to_numpy(), g["value"].to_numpy(),
-                                              starts[(region, indicator)])
-        first = g.iloc[0]
-        part = pd.DataFrame({"region": region, "indicator": indicator, "year": years, "value": flows})
-        for c in ("unit", "name", "lower", "upper"):
-            if c in g.columns:
-                part[c] = first[c]
-        part["source"] = "flows from running totals"
-        part["measure"] = "flow"
-        parts.append(part)
-    if falls:  # 1.2, 1.3, 0.6 亿元 read as totals: a flow of -0.7, and a forecast below 0
-        warnings.warn(
-            f"累计值下降，折算的年度新增为负 (running totals (累计) that fall give negative yearly flows): "
-            f"{'; '.join(falls[:10])}. A total since the baseline year cannot fall unless the figure is a "
-            "net one: if these are each year's own amounts (当年值), give them as yearly flows (no "
-            "measure = running_total / 口径 累计; in a plan table, write the sum so far under each year); "
-            "else correct the figure", RunningTotalWarning, stacklevel=4)
-    out = pd.concat([hist[~drop]] + parts, ignore_index=True)
-    out = out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
-    return out, keys
-
-
-def _declared_flows(hist: pd.DataFrame, converted: set) -> set:
-    """The series declared as yearly flows (``measure`` = ``flow``: 口径 当年, a 备注 当年新增, a plan
-    table's 〈〉 row of yearly additions), not those turned from running totals (``converted``)."""
-    if "measure" not in hist.columns:
-        return set()
-    flows = hist[(hist["measure"] == "flow").to_numpy()]
-    return set(zip(flows["region"], flows["indicator"])) - set(converted)
-
-
 def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
                 rules: ScheduleRules = ScheduleRules(), from_totals: bool = False,
                 declared_flows: bool = False) -> TargetAssessment:
@@ -679,7 +615,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
             notes.append("running totals (累计) turned into yearly flows"
                          + ("; they fall, so some flows are negative (see warning)" if np.any(values < 0) else ""))
         elif not declared_flows:
-            _check_running_totals(r, years, values, by, ty, target, direction, done, notes)
+            counting.check_running_totals(r, years, values, by, ty, target, direction, done, notes)
         fut = np.arange(sf.last_year + 1, ty + 1)
         samples = done + (np.column_stack([sf.at(int(y)) for y in fut]).sum(axis=1)
                           if fut.size else np.zeros(sf.paths.shape[0]))
@@ -733,47 +669,6 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     return TargetAssessment(row, samples, sf)
 
 
-def _flows_to_stocks(hist: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
-    """A series declared as yearly additions (``measure`` = ``flow``: 口径 当年 / 新增) against a
-    stock target (〔117〕 企业标准): the stock each year, the plan's baseline plus the additions after
-    its baseline year (38 + 14, 17, 15 -> 52, 69, 84), with an :class:`InconsistentDataWarning`
-    saying so. Comparing the additions with the stock gave p_meet 0.05 for a stock on course.
-    Without a baseline to add them to, the series is refused (:class:`DataValidationError`)."""
-    if "measure" not in hist.columns or not (hist["measure"] == "flow").any():
-        return hist
-    stocks = {(r.region, r.indicator): r for r in records(plan) if r.kind == "cumulative"}
-    flows = hist[(hist["measure"] == "flow").to_numpy()]
-    keys = [k for k in dict.fromkeys(zip(flows["region"], flows["indicator"])) if k in stocks]
-    if not keys:
-        return hist
-    parts, drop, said, problems = [], np.zeros(len(hist), dtype=bool), [], []
-    for region, indicator in keys:
-        r = stocks[(region, indicator)]
-        g = flows[(flows["region"] == region) & (flows["indicator"] == indicator)].sort_values("year")
-        if pd.isna(r.baseline_year) or pd.isna(r.baseline):
-            problems.append(Problem("<history>", None, "measure", "flow", (
-                f"{region}/{indicator}: yearly additions (口径 当年 / 新增) against the stock target "
-                f"〔{r.target:g}〕, and the plan gives no baseline to add them to: give the stock each year "
-                "(口径 累计 / 期末数), or the plan's baseline（新增数无法换算为期末存量：请提供各年期末数或规划基期值）")))
-            continue
-        by, base = int(r.baseline_year), float(r.baseline)
-        after = g[g["year"] > by]
-        drop |= ((hist["region"] == region) & (hist["indicator"] == indicator)).to_numpy()
-        part = after.copy()
-        part["value"] = base + after["value"].cumsum().to_numpy()
-        part["measure"] = "stock"
-        part["source"] = "stock from yearly additions"
-        parts.append(part)
-        said.append(f"{region}/{indicator}: {by} {base:g} + " + ", ".join(f"{v:g}" for v in after["value"]))
-    if problems:
-        raise DataValidationError(problems)
-    warnings.warn(f"新增数已换算为期末存量（规划基期值加各年新增）(yearly additions turned into the stock: "
-                  f"the plan's baseline plus each year's additions): {'; '.join(said[:10])}",
-                  InconsistentDataWarning, stacklevel=4)
-    out = pd.concat([hist[~drop]] + parts, ignore_index=True)
-    return out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
-
-
 def _observed_pace(years: np.ndarray, values: np.ndarray, by: int | None, baseline: float, span: int) -> float:
     """Yearly change of a level or stock over the plan period so far: from the baseline year (the
     history's value there, else the plan's baseline) to the last observation. The whole history's
@@ -789,44 +684,6 @@ def _observed_pace(years: np.ndarray, values: np.ndarray, by: int | None, baseli
         if after.sum() >= 2:
             return float((values[-1] - values[after][0]) / (years[-1] - years[after][0]))
     return float((values[-1] - values[0]) / span) if span > 0 else np.nan
-
-
-#: a 〈〉 history read as flows is warned as running totals when, besides never falling and rising each
-#: year by at least this share of its first value, it sums to this many times the target's pace so far
-TOTALS_STEP, TOTALS_PACE = 0.5, 1.25
-
-
-def _check_running_totals(r, years, values, by, ty, target, direction, done, notes) -> None:
-    """Warn when a 〈〉 history taken as yearly flows looks like running totals (累计完成). Running
-    totals start at 0 in the baseline year and each year add that year's flow: the values never
-    fall and every rise is of the order of the first value (0.6, 1.5, 2.7), and summed they run
-    ahead of the target's pace (4.8 against 〈5〉 three years of five in, where the pace allows 3).
-    Warned when the values never fall and either (a) every yearly rise is at least
-    :data:`TOTALS_STEP` of the first value and the sum is at least :data:`TOTALS_PACE` times the
-    target's share of the time elapsed -- genuine flows growing 10-30 % a year rise by much less
-    than their first value, and a genuine ramp is no faster than the plan's pace --, or (b) the
-    last value is already half the target or more and the sum 1.5 times the target or more."""
-    inside = (years > by) & (years <= ty)
-    flows, at = values[inside], years[inside]
-    if direction != ">=" or target <= 0 or flows.size < 2 or np.any(np.diff(flows) < 0):
-        return
-    elapsed = (at[-1] - by) / (ty - by) if ty > by else 1.0
-    paced = target * elapsed  # what the target's even pace adds up to by the last observation
-    rises = np.diff(flows)
-    stepwise = flows[0] > 0 and rises.min() >= TOTALS_STEP * flows[0] and done >= TOTALS_PACE * paced
-    if not stepwise and (flows[-1] < 0.5 * target or done < 1.5 * target):
-        return
-    msg = (f"{r['region']}/{r['indicator']}: the yearly values of this 〈{target:g}〉 target look like "
-           f"running totals (累计完成): they never fall"
-           + (f", each year rises by about the first value or more ({', '.join(f'{x:+.3g}' for x in rises)} "
-              f"after {flows[0]:g}), as a total adding a year's flow does" if stepwise else "")
-           + f"; summed as yearly flows they give {done:g} by {int(at[-1])}, {done / target:.0%} of the "
-           f"target with {elapsed:.0%} of the period gone (the target's pace gives {paced:.3g}), while the "
-           f"last value alone ({flows[-1]:g}) is {flows[-1] / target:.0%} of it. If they are totals since "
-           f"{by}, add a column measure = running_total (口径 累计, or 累计 in a 备注 column); if they "
-           "are yearly flows, say so (口径 当年) or ignore this warning")
-    warnings.warn(msg, RunningTotalWarning, stacklevel=5)
-    notes.append("values look like running totals (see warning)")
 
 
 def _schedule(row: dict, sf: SeriesForecast, current: float, already_met: bool,
