@@ -39,7 +39,7 @@ from .models import ModelSpec, model_class, resolve
 from .models.base import Forecaster
 from .precision import model_scale_unit, snap_to_bounds
 from .progress import Progress
-from .quantiles import sorted_quantiles
+from .quantiles import sorted_mean, sorted_quantiles
 from .models.events import MAX_COUNT, rate_priors
 from .transforms import Bounds, Transform, choose_transform
 from .units import counts_events
@@ -598,7 +598,7 @@ def quantile_table(sf: SeriesForecast, levels: Sequence[int]) -> pd.DataFrame:
     paths = sf.paths
     data = {
         "region": sf.region, "indicator": sf.indicator, "year": sf.future_years.astype(int),
-        "mean": paths.mean(axis=0), "median": np.median(paths, axis=0),
+        "mean": sorted_mean(np.sort(paths, axis=0)), "median": np.median(paths, axis=0),
     }
     for lv in levels:
         a = (100 - lv) / 200
@@ -768,6 +768,8 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
     DataFrame
         One row per series and future year: ``region, indicator, year, mean, median,
         lo_<L>, hi_<L> for each level, model``. Values are in each indicator's own unit.
+        ``mean`` is the paths' mean with the extreme 2.5 % at each end capped, so it never lies
+        outside the 95 % band (a short series forecast on a log scale has no finite plain mean).
     """
     # argument types first, before any work (issue 14)
     check_table(history, "history", "forecast")
@@ -797,9 +799,11 @@ def _forecast_table(history, horizon, model, levels, seed, *, n_paths, as_of, bo
 
 def summarise_paths(sf: SeriesForecast, probs) -> tuple:
     """A series' paths reduced to what the forecast table holds (run where the chunk runs):
-    ``(region, indicator, future_years, mean (h,), quantiles (len(probs), h), model)``."""
-    return (sf.region, sf.indicator, sf.future_years.astype(int), sf.paths.mean(axis=0),
-            sorted_quantiles(np.sort(sf.paths, axis=0), probs), sf.model)
+    ``(region, indicator, future_years, mean (h,), quantiles (len(probs), h), model)``; the mean
+    caps the extreme 2.5 % of paths at each end, so it lies inside the 95 % band (:func:`mstarget.quantiles.sorted_mean`)."""
+    s = np.sort(sf.paths, axis=0)
+    return (sf.region, sf.indicator, sf.future_years.astype(int), sorted_mean(s),
+            sorted_quantiles(s, probs), sf.model)
 
 
 def _bulk_table(summaries: Sequence[tuple], levels: Sequence) -> pd.DataFrame:

@@ -69,6 +69,31 @@ def sorted_median(s: np.ndarray) -> np.ndarray | float:
     return out
 
 
+WINSOR = 0.025  # share of paths at each tail that the reported mean caps at the tail's quantile
+
+
+def sorted_mean(s: np.ndarray, tail: float = WINSOR) -> np.ndarray | float:
+    """Mean of ``x`` along axis 0 with the ``tail`` share of paths at each end capped (winsorised)
+    at the last value kept, given ``s = np.sort(x, axis=0)``.
+
+    A forecast made on a log or logit scale with t-like tails (short series: the noise is itself
+    uncertain) has no finite mean on the natural scale: the plain mean of its paths is whatever the
+    largest of 2,000 draws happens to be (2.9e10 for a count of 3, 3, 40, whose 95 % band ends at
+    4e7), changes with the seed by orders of magnitude and can lie outside the 95 % band. Capping
+    2.5 % of the paths at each end keeps the mean inside the 95 % band (the caps are its ends);
+    for a symmetric forecast it is the plain mean, and for a steady series on a log scale it
+    differs from it by a few thousandths of the band's width.
+    """
+    s = np.asarray(s, dtype=float)
+    n = s.shape[0]
+    k = int(tail * n)
+    if n == 0:
+        return float("nan") if s.ndim == 1 else np.full(s.shape[1:], np.nan)
+    if k == 0 or n - 2 * k < 1:
+        return s.mean(axis=0)
+    return (s[k:n - k].sum(axis=0) + k * (s[k] + s[n - k - 1])) / n
+
+
 def share_meeting(s: np.ndarray, target: float, direction: str) -> float:
     """``np.mean(x >= target)`` (direction ``">="``) or ``np.mean(x <= target)`` of a 1-d
     sample given sorted ``s``."""
