@@ -125,8 +125,9 @@ def test_a_panel_of_one_region_is_refused_naming_the_minimum(data_dir, tmp_path,
     assert main(["calibrate", "--panel", str(data_dir / "china" / "national_history.csv"), "--out", str(out),
                  "--no-track"]) == 2
     captured = capsys.readouterr()
-    assert "--panel: no indicator of this panel is given for 2 regions or more (at most 1: 全国)" in captured.err
-    assert "at least 2 regions (20+ advised" in captured.err and "Nothing was written" in captured.err
+    assert "national_history.csv: no indicator of this panel is given for 2 regions or more (at most 1: 全国)" \
+        in captured.err
+    assert "at least 2 regions (20+ advised" in captured.err and "Nothing was learned or written" in captured.err
     assert not out.exists() and "nan" not in captured.out
 
 

@@ -18,6 +18,8 @@ repeating on the screen.
 from __future__ import annotations
 
 import functools
+import os
+import warnings
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -28,12 +30,14 @@ from . import metrics as M
 from .calibration import is_steady, required_stretch
 from .engine import Engine
 from .arguments import YEAR_MAX, YEAR_MIN, check_horizon, check_seed, check_table
-from .exceptions import ParameterError, UnknownModelError, kept_warnings
+from .consistency import sheet_of
+from .exceptions import DataValidationError, MstargetWarning, ParameterError, UnknownModelError, kept_warnings
 from .forecast import DEFAULT_PATHS, run_forecast
 from .history import read_history
 from .models import resolve
 from .outcomes import attainment_calls, plan_for_calls, realised_outcome  # noqa: F401  (realised_outcome: public here too)
 from .progress import Progress
+from .quantiles import sorted_mean
 from .reliability import RELIABILITY_COLUMNS, coverage_by_horizon, reliability_table
 from .reliability_charts import backtest_chart
 
@@ -102,6 +106,7 @@ def _model_list(model) -> list:
 
 
 def _origins(hist: pd.DataFrame, origins) -> list[int]:
+    """The cut-off years asked for (``hist``: the observations, at least one)."""
     if isinstance(origins, (int, np.integer)):
         if not 1 <= int(origins) <= 50:
             raise ParameterError.invalid("origins", "backtest", "an int in [1, 50] or a list of years",
@@ -113,6 +118,41 @@ def _origins(hist: pd.DataFrame, origins) -> list[int]:
         raise ParameterError.invalid("origins", "backtest", f"a non-empty list of years in [{YEAR_MIN}, "
                                      f"{YEAR_MAX}] (the last year each backtest trains on)", origins)
     return out
+
+
+def _years(years) -> str:
+    return ", ".join(map(str, years))
+
+
+def _within_history(cutoffs: list[int], hist: pd.DataFrame, source: str) -> list[int]:
+    """The origins with years to train on and years after them to score on: from the history's
+    first observed year to the year before its last. None such: refused (ParameterError, naming
+    the history and the years that would do); the others are left out with a warning saying why --
+    before any work, instead of a summary of 0 forecasts."""
+    first, last = int(hist["year"].min()), int(hist["year"].max())
+    after = [T for T in cutoffs if T >= last]
+    before = [T for T in cutoffs if T < first]
+    kept = [T for T in cutoffs if first <= T < last]
+    if not kept:
+        example = _years(range(max(first, last - 3), last))
+        span = (f"observations in {first} only: a backtest needs two years or more (it trains on the years up "
+                "to an origin and scores the years after it)" if first == last else
+                f"observations in {first}-{last}; an origin is the last year a backtest trains on, scored on the "
+                f"years after it, so use origins from {first} to {last - 1} (e.g. {example}) "
+                f"or a number of origins (e.g. 3: the last three years before {last})")
+        raise ParameterError(f"origins {_years(cutoffs)} (--origins on the command line): nothing to backtest -- the "
+                             f"history ({source}) has {span}.")
+    if after:
+        warnings.warn(MstargetWarning(
+            f"origin{'s' * (len(after) > 1)} {_years(after)} left out of the backtest: the history ({source}) ends "
+            f"in {last}, so no year after {'them' if len(after) > 1 else 'it'} is observed to score a forecast on "
+            f"(use origins up to {last - 1})"), stacklevel=3)
+    if before:
+        warnings.warn(MstargetWarning(
+            f"origin{'s' * (len(before) > 1)} {_years(before)} left out of the backtest: the history ({source}) "
+            f"starts in {first}, so there is nothing to train on up to {'them' if len(before) > 1 else 'it'} "
+            f"(use origins from {first} on)"), stacklevel=3)
+    return kept
 
 
 def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[int] = 3, *,
@@ -131,7 +171,10 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         Years ahead evaluated from each origin (1-20).
     origins : int or list of int
         An int ``k`` uses the cut-off years ``last - k, ..., last - 1`` (``last`` = latest year of
-        the history); a list gives the cut-off years themselves.
+        the history); a list gives the cut-off years themselves. An origin before the history's
+        first year or from its last year on has nothing to train on or to score: it is left out
+        with a warning, and when no origin is left (or none scored anything) the backtest is
+        refused (:class:`ParameterError`) rather than returning a summary of 0 forecasts.
     seed, n_paths, bounds, calibration
         As for :func:`mstarget.forecast` (same default number of paths, so a backtest scores the
         forecasts :func:`~mstarget.forecast` makes: the quantile noise of fewer paths changes the
@@ -153,6 +196,13 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
     Returns
     -------
     BacktestResult
+
+    Raises
+    ------
+    DataValidationError
+        The history holds no observation (a header alone, or blank values).
+    ParameterError
+        No origin with years to train on and to score (see ``origins``).
     """
     check_table(history, "history", "backtest")  # argument types first (issue 14)
     check_table(plan, "plan", "backtest", optional=True)
@@ -162,9 +212,18 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
     prog = Progress.of(progress)
     with prog.step("reading the history"):
         hist = read_history(history)
-    cutoffs = _origins(hist, origins)
+    sheet = sheet_of(hist)
+    source = sheet.source if sheet is not None else (
+        str(history) if isinstance(history, (str, os.PathLike)) else "<DataFrame>")
+    observed = hist.dropna(subset=["value"])
+    if observed.empty:
+        raise DataValidationError(
+            "the history has no observations (no row with a value under the header): a backtest forecasts "
+            "each series from its past years and scores the forecasts on the years after; expected rows of "
+            "region, indicator, year, value", source=source)
+    cutoffs = _within_history(_origins(observed, origins), observed, source)
     actual = {(r, i): dict(zip(g["year"].astype(int), g["value"].astype(float)))
-              for (r, i), g in hist.dropna(subset=["value"]).groupby(["region", "indicator"], sort=False)}
+              for (r, i), g in observed.groupby(["region", "indicator"], sort=False)}
     models = _model_list(model)
     plan_df, plan_hist = plan_for_calls(plan, hist) if plan is not None else (None, None)
     per_task, kept = [], []
@@ -193,6 +252,7 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
                                 "n_calls": int(len(c))})
         summaries.append(summary)
     details = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=DETAIL_COLUMNS)
+    _say_unscored(details, calls, cutoffs, int(horizon), min_train, source)
     summary = pd.DataFrame(summaries)
     for col in SUMMARY_COLUMNS:
         if col not in summary:
@@ -200,6 +260,26 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
     calls_df = pd.concat(calls, ignore_index=True) if calls else pd.DataFrame()
     return BacktestResult(summary[SUMMARY_COLUMNS], details, calls_df,
                           pd.DataFrame(kept, columns=WARNING_COLUMNS), tuple(cutoffs))
+
+
+def _say_unscored(details: pd.DataFrame, calls: list, cutoffs: list[int], horizon: int, min_train: int,
+                  source: str) -> None:
+    """An origin that scored nothing -- no forecast (no series with ``min_train`` points up to it
+    and an observation in the ``horizon`` years after it) and no attainment call -- is said; when
+    no origin scored anything the backtest is refused (ParameterError) rather than returning a
+    summary of 0 forecasts."""
+    scored = {int(T) for frame in (details, *calls) if len(frame) for T in frame["origin"].dropna().unique()}
+    empty = [T for T in cutoffs if T not in scored]
+    if not empty:
+        return
+    points = "an observation" if min_train <= 1 else f"{min_train} observations"
+    why = (f"no series of the history ({source}) has {points} up to the origin and one in the {horizon} "
+           f"year{'s' * (horizon > 1)} after it")
+    if len(empty) == len(cutoffs):
+        raise ParameterError(f"origins {_years(cutoffs)} (--origins on the command line): nothing was scored -- {why}. "
+                             "Choose origins followed by observed years, or a longer horizon (--horizon).")
+    warnings.warn(MstargetWarning(f"origin{'s' * (len(empty) > 1)} {_years(empty)} scored nothing: {why}"),
+                  stacklevel=3)
 
 
 def _origin_rows(hist, m, label, T, horizon, seed, n_paths, bounds, calibration, min_train,
@@ -241,7 +321,7 @@ def _detail_row(label, sf, T, j, yr, a, scale, steady) -> dict:
     return {
         "model": label, "region": sf.region, "indicator": sf.indicator, "origin": int(T),
         "h": j + 1, "year": yr, "n_train": int(sf.values.size), "steady": bool(steady), "actual": a,
-        "mean": float(col.mean()), "median": med, "lo_80": q[1], "hi_80": q[3], "lo_95": q[0],
+        "mean": float(sorted_mean(np.sort(col))), "median": med, "lo_80": q[1], "hi_80": q[3], "lo_95": q[0],
         "hi_95": q[4], "scale": scale, "smape": float(M.smape(a, med)),
         "mase": float(M.mase(a, med, sc)), "in_80": float(q[1] <= a <= q[3]),
         "in_95": float(q[0] <= a <= q[4]), "msis": float(M.msis(a, q[0], q[4], sc)),

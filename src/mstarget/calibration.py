@@ -326,6 +326,17 @@ class Calibration:
                            {**self.schemes, **{m: other.scheme(m) for m in other.factors}},
                            {**{k: v for k, v in self.shifts.items() if k not in other.factors}, **other.shifts})
 
+    def with_note(self, note: str | None, model: str = "pooled_drift") -> "Calibration":
+        """This table with ``note`` (e.g. :func:`check_panel`'s warning) in ``model``'s provenance, as
+        ``"...; WARNING: <note>"`` (kept in the saved file); unchanged without a note or when it is
+        there already."""
+        prov = dict(self.meta.get("model_provenance", {}))
+        text = prov.get(model, self.provenance)
+        if not note or note in text:
+            return self
+        prov[model] = f"{text}; WARNING: {note}"
+        return dataclasses.replace(self, meta={**self.meta, "model_provenance": prov})
+
     def tail_frame(self) -> pd.DataFrame:
         """The long-horizon exponents: ``model, length_class, steady, g_80, g_95``."""
         return pd.DataFrame([{"model": m, "length_class": _class_label(c), "steady": c >= N_LENGTH,
@@ -371,6 +382,62 @@ def resolve_calibration(calibration) -> Calibration | None:
         return Calibration.load(calibration)
     raise ParameterError(f"The 'calibration' parameter must be 'default', None, a Calibration or the path "
                          f"of a .json file written by Calibration.save. Got {calibration!r} instead.")
+
+
+#: learning from a panel (``mt.calibration.learn``, ``mstarget calibrate``): fewer regions of every
+#: indicator than this leave nothing to learn how a region strays from its peers -- refused
+MIN_REGIONS = 2
+#: the panel the README advises; a smaller one is learned from with a warning (kept in the table too)
+ADVISED_REGIONS, ADVISED_YEARS = 20, 6
+
+
+def check_panel(panel: pd.DataFrame, source: str = "<DataFrame>", *, horizon: int = 6) -> str | None:
+    """Is ``panel`` (a long history: ``region, indicator, year, value``) one to learn calibration from?
+
+    Refused (:class:`DataValidationError`, naming ``source``) when it holds no observation, when
+    no indicator is observed in :data:`MIN_REGIONS` regions or more (from one region's series every
+    class of series would get the same few errors), or when no series has two observed years at
+    most ``horizon`` years apart (no window with an outcome to learn from). For a panel smaller than the advised
+    :data:`ADVISED_REGIONS` regions per indicator and :data:`ADVISED_YEARS` years, returns the
+    warning to give (and to keep in the learned table, :meth:`Calibration.with_note`); else ``None``.
+    """
+    obs = panel.dropna(subset=["value"]) if "value" in panel else panel
+    if obs.empty:
+        raise DataValidationError(
+            "the panel has no observations (no row with a value under the header); calibration is learned "
+            f"from the same indicators observed in many regions ({ADVISED_REGIONS}+ advised) over "
+            f"{ADVISED_YEARS}+ years: region, indicator, year, value. Nothing was learned or written.",
+            source=str(source))
+    per_indicator = obs.groupby("indicator")["region"].nunique()
+    most, n_years = int(per_indicator.max()), int(obs["year"].nunique())
+    if most < MIN_REGIONS:
+        regions = list(pd.unique(obs["region"].dropna()))
+        named = "、".join(map(str, regions[:3])) + (" ..." if len(regions) > 3 else "")
+        raise DataValidationError(
+            f"no indicator of this panel is given for {MIN_REGIONS} regions or more (at most {most}: {named}); "
+            f"calibration is learned from the same indicators in at least {MIN_REGIONS} regions "
+            f"({ADVISED_REGIONS}+ advised, {ADVISED_YEARS}+ years each). From one region's series every class of "
+            "series would get the same few errors. Add the other regions' series of these indicators to the "
+            "panel, or keep the shipped calibration (calibration='default'; on the command line, leave out "
+            "--calibration). Nothing was learned or written.", source=str(source))
+    gaps = obs.sort_values("year").groupby(["region", "indicator"], sort=False)["year"].diff()
+    if not gaps.between(1, horizon).any():
+        raise DataValidationError(
+            f"no series of this panel (a region's indicator) is observed in two years at most {horizon} years "
+            f"apart ({n_years} year{'s' * (n_years != 1)} in all: {_year_span(obs['year'])}); calibration is "
+            "learned by forecasting each series from its earlier years and comparing with a later one. Add "
+            f"the years of each series ({ADVISED_YEARS}+ advised). Nothing was learned or written.", source=str(source))
+    if most >= ADVISED_REGIONS and n_years >= ADVISED_YEARS:
+        return None
+    return (f"learned from a small panel: at most {most} regions per indicator and {n_years} years "
+            f"({ADVISED_REGIONS}+ regions and {ADVISED_YEARS}+ years advised); most classes of series borrow "
+            "their factors from a few others, so the table is rough: use it only where a held-out check "
+            "favours it over the shipped one (样本较小，校准结果仅供参考)")
+
+
+def _year_span(years: pd.Series) -> str:
+    first, last = int(years.min()), int(years.max())
+    return str(first) if first == last else f"{first}-{last}"
 
 
 TREND_MIN = 0.05  # a forecast trend below this share of the 80 % half-width has no direction

@@ -58,6 +58,9 @@ def _parse_origins(text: str):
 
 def run(args: argparse.Namespace) -> int:
     _parse_origins(args.origins)  # before any work
+    if not 10 <= args.paths <= 1_000_000:  # the library's message names forecast's n_paths, not the flag
+        raise ParameterError(f"--paths {args.paths}: expected a number of sample paths per series from 10 to "
+                             f"1000000 (default {DEFAULT_PATHS}).")
     details_out = None
     if args.out:
         out = Path(args.out)
@@ -72,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, details_out, settings, logger) -> int:
     engine = common.engine_of(args, "backtest")
     history = read_history(args.history, region=args.region)
+    common.require_observations(history, args.history, doing="backtest")
     plan = read_plan(args.plan, region=args.region) if args.plan else None
     origins = _parse_origins(args.origins)
     common.inputs_accepted(logger)

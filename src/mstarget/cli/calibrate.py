@@ -12,14 +12,15 @@ against the shipped one.
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import contextlib
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from .. import tracking
-from ..calibration import Calibration, default_calibration
-from ..exceptions import DataValidationError, ParameterError
+from ..calibration import check_panel, default_calibration
+from ..exceptions import DataValidationError, InconsistentDataWarning, MstargetWarning, ParameterError
 from ..history import read_history
 from ..learning import check_learned, learn
 from ..progress import Progress
@@ -28,11 +29,6 @@ from . import common
 #: the held-out check's windows: points, and years ahead (check_learned's defaults)
 CHECK_POINTS, CHECK_HORIZON = 4, 2
 MODEL = "pooled_drift"  # the model auto uses for the 1-7 point series of a plan
-#: fewer regions of every indicator than this: nothing to learn how a region strays from its
-#: peers, and every class of series would take the same few errors -- refused
-MIN_REGIONS = 2
-#: the panel the README advises; a smaller one is learned from with a warning, in the file too
-ADVISED_REGIONS, ADVISED_YEARS = 20, 6
 #: a held-out check on fewer windows than this cannot tell the two tables apart: no verdict
 MIN_CHECK_WINDOWS = 30
 
@@ -75,15 +71,16 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     prog = Progress(True)
     with prog.step("reading the panel"):
         panel = read_history(args.panel, region=args.region)
-    small = panel_size_note(panel, args.panel)  # refuses a panel with nothing to learn from
+    small = check_panel(panel, args.panel, horizon=args.horizon)  # nothing to learn from: refused, exit 2
     common.inputs_accepted(logger)
-    n_ind, n_reg = panel["indicator"].nunique(), panel["region"].nunique()
+    obs = panel.dropna(subset=["value"])
+    n_ind, n_reg = obs["indicator"].nunique(), obs["region"].nunique()
+    if small:  # said with the other warnings, once; kept in the file too
+        warnings.warn(MstargetWarning(small), stacklevel=1)
     with prog.step(f"learning from every window of {n_ind} indicators x {n_reg} regions "
-                   f"({int(panel['year'].min())}-{int(panel['year'].max())}), up to {args.horizon} years ahead"):
-        cal = learn(panel, horizon=args.horizon, seed=args.seed)
-    if small:
-        common.error(f"warning: {small}")
-        cal = with_warning(cal, small)
+                   f"({int(obs['year'].min())}-{int(obs['year'].max())}), up to {args.horizon} years ahead"), \
+            window_warnings():
+        cal = learn(panel, horizon=args.horizon, seed=args.seed).with_note(small, MODEL)
     with prog.step(f"writing {args.out}"):
         cal.save(args.out)
     summary = comparison(cal)
@@ -92,9 +89,11 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     if not args.no_check:
         with prog.step("checking on the panel's last 3 years (learned on the years before)"):
             try:
-                check = check_learned(panel, n_points=CHECK_POINTS, horizon=CHECK_HORIZON, seed=args.seed)
+                with window_warnings():
+                    check = check_learned(panel, n_points=CHECK_POINTS, horizon=CHECK_HORIZON, seed=args.seed)
             except DataValidationError as exc:  # a short panel: learned anyway, not checked
-                common.echo(f"\nnot checked: {exc}")
+                said = "; ".join(q.expected.removeprefix("check_learned: ") for q in exc.problems)
+                common.echo(f"\nnot checked: {said}")
         if check is not None and int(check["windows"].min()) == 0:
             years = check["test_years"].iloc[0]
             common.echo(f"\nnot checked: no series of the panel has {CHECK_POINTS} consecutive years whose value "
@@ -120,35 +119,58 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     return common.EXIT_OK
 
 
-def panel_size_note(panel: pd.DataFrame, source: str) -> str | None:
-    """Refuse (DataValidationError, exit 2) a panel with no indicator in :data:`MIN_REGIONS`
-    regions; for one smaller than the README advises, the warning to print and keep in the file."""
-    per_indicator = panel.groupby("indicator")["region"].nunique()
-    most, n_years = int(per_indicator.max()), int(panel["year"].nunique())
-    if most < MIN_REGIONS:
-        regions = list(pd.unique(panel["region"].dropna()))
-        named = "、".join(map(str, regions[:3])) + (" ..." if len(regions) > 3 else "")
-        raise DataValidationError(
-            f"--panel: no indicator of this panel is given for {MIN_REGIONS} regions or more "
-            f"(at most {most}: {named}); "
-            f"calibrate learns from the same indicators in at least {MIN_REGIONS} regions "
-            f"({ADVISED_REGIONS}+ advised, {ADVISED_YEARS}+ years each). From one region's series every class "
-            "of series would get the same few errors. Add the other regions' series of these indicators to the "
-            "panel, or keep the shipped calibration (leave out --calibration). Nothing was written.",
-            source=str(source))
-    if most >= ADVISED_REGIONS and n_years >= ADVISED_YEARS:
-        return None
-    return (f"learned from a small panel: at most {most} regions per indicator and {n_years} years "
-            f"({ADVISED_REGIONS}+ regions and {ADVISED_YEARS}+ years advised); most classes of series borrow "
-            "their factors from a few others, so the table is rough: use it only where a held-out check "
-            "favours it over the shipped one (样本较小，校准结果仅供参考)")
+#: how :func:`mstarget.pace_check.stretch_table` names a window forecast alone (without peers):
+#: ``indicator + ALONE + region``
+ALONE = "\x1f"
+#: regions named in a warning of the learning windows (the rest counted)
+SHOWN_REGIONS = 5
 
 
-def with_warning(cal: Calibration, note: str) -> Calibration:
-    """``cal`` with ``note`` in its learned model's provenance (kept in the saved file)."""
-    prov = dict(cal.meta.get("model_provenance", {}))
-    prov[MODEL] = f"{prov.get(MODEL, cal.provenance)}; WARNING: {note}"
-    return dataclasses.replace(cal, meta={**cal.meta, "model_provenance": prov})
+@contextlib.contextmanager
+def window_warnings():
+    """The warnings of learning from (or checking on) the panel's windows, said once each, in the
+    user's terms.
+
+    Learning forecasts every short window of the panel -- each a table of its own, checked as it is
+    read, and each also forecast alone under an internal series name -- so a finding would come
+    back once per window, naming rows of those internal tables (``<DataFrame>: row 120``) and
+    internal series names. The panel's own checks were said when it was read, naming the file's
+    rows: they are left out here. A warning about one series becomes one line per indicator and
+    message: how many window forecasts, which regions. Others are said once.
+    """
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", MstargetWarning)
+            yield
+    finally:  # said after the filters are restored, also when learning was refused
+        _say_once(caught)
+
+
+def _say_once(caught: list) -> None:
+    series: dict[tuple, list[str]] = {}
+    other: dict[tuple, Warning] = {}
+    for w in caught:
+        if not issubclass(w.category, MstargetWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            continue
+        if issubclass(w.category, InconsistentDataWarning):  # the panel's own checks, said when read
+            continue
+        text = str(w.message)
+        head, sep, rest = text.partition(": ")
+        region, slash, indicator = head.partition("/")
+        if sep and slash and region and indicator:
+            series.setdefault((w.category, indicator.split(ALONE)[0], rest), []).append(region)
+        else:
+            other.setdefault((w.category, text), w.message)
+    for message in other.values():
+        warnings.warn(message, stacklevel=1)
+    for (category, indicator, rest), regions in series.items():
+        named = list(dict.fromkeys(regions))
+        shown = ", ".join(named[:SHOWN_REGIONS]) + (f" (+{len(named) - SHOWN_REGIONS} more)"
+                                                     if len(named) > SHOWN_REGIONS else "")
+        n = len(regions)
+        warnings.warn(category(f"learning from the panel's windows, indicator {indicator} "
+                               f"({n} window forecast{'s' * (n != 1)}, regions {shown}): {rest}"), stacklevel=1)
 
 
 #: windows shown in the summary: (points, smoothness ratio, peers' agreement) -> label

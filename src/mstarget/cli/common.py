@@ -23,7 +23,7 @@ import pandas as pd
 from ..arguments import YEAR_MAX, YEAR_MIN
 from ..calibration import Calibration
 from ..engine import Engine
-from ..exceptions import ParameterError
+from ..exceptions import DataValidationError, ParameterError
 from ..io import check_output_path
 from ..plotting import FIGURE_TYPES
 from .. import tracking
@@ -166,6 +166,33 @@ def check_as_of(args: argparse.Namespace) -> None:
     if as_of is not None and not YEAR_MIN <= as_of <= YEAR_MAX:
         raise ParameterError(f"--as-of {as_of}: expected a year in {YEAR_MIN}-{YEAR_MAX}, the last year of "
                              "history to use (e.g. --as-of 2023); leave --as-of out to use all the history.")
+
+
+def require_observations(table: pd.DataFrame | None, path: str | None, *, flag: str = "--history",
+                         doing: str = "forecast", advice: str = "") -> None:
+    """Refuse (DataValidationError, exit 2, naming the file and the flag) a history-like table read
+    from ``path`` that holds no observation -- a header alone, or rows whose values are all blank --
+    before any work: it would give an empty result ("(no rows)", exit 0) without a word of why.
+    ``doing`` says what it was for; ``advice`` is added to the message."""
+    if table is None or table["value"].notna().any():
+        return
+    what = ("has no rows under its header" if len(table) == 0 else
+            f"has {len(table)} row{'s' * (len(table) != 1)} but no value in any of them (column 'value' blank)")
+    raise DataValidationError(f"{flag}: the table {what}, so there is nothing to {doing}; expected one row per "
+                              f"region, indicator and year with its value{advice}. Nothing was written.",
+                              source=str(path))
+
+
+def check_as_of_observed(table: pd.DataFrame, path: str, as_of: int | None) -> None:
+    """Refuse (ParameterError, exit 2) an ``--as-of`` before the first observed year of the history
+    read from ``path``: every series would be cut away and the result would be empty."""
+    if as_of is None:
+        return
+    first = int(table.loc[table["value"].notna(), "year"].min())
+    if as_of < first:
+        raise ParameterError(f"--as-of {as_of}: the history {path} starts in {first}, so there is no "
+                             f"observation up to {as_of} to forecast from; use --as-of {first} or later, "
+                             "or leave --as-of out to use all the history.")
 
 
 def display_width(text: str) -> int:

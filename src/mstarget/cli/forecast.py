@@ -51,7 +51,11 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     except ValueError:
         common.error(f"error: --levels must be comma-separated percentages such as 80,95; got {args.levels!r}")
         return common.EXIT_BAD_INPUT
+    common.require_observations(history, args.history)  # an empty table: said, not "(no rows)"
+    common.check_as_of_observed(history, args.history, args.as_of)
     reference = read_history(args.reference) if args.reference else None
+    common.require_observations(reference, args.reference, flag="--reference", doing="lend peers from",
+                                advice=" (leave out --reference to forecast without peers)")
     calibration = common.calibration_of(args)
     common.inputs_accepted(logger)
     table = forecast(history, horizon=args.horizon, model=args.model, levels=levels, seed=args.seed,
