@@ -179,3 +179,19 @@ def test_engine_and_backtest_use_the_steady_class():
     np.testing.assert_allclose(width(split.paths) / width(plain.paths), 0.5, rtol=0.02)
     np.testing.assert_allclose(np.median(z, axis=0), np.median(np.log(plain.paths), axis=0), rtol=1e-9)
     assert det["steady"].dtype == bool and det["steady"].all()
+
+
+def test_learn_from_the_api_checks_the_panel_as_the_command_does():
+    # mt.calibration.learn(panel) learned from one region's series (every class of series then gets
+    # the same few errors) and crashed inside on an empty panel; it now refuses both, as
+    # `mstarget calibrate` does, naming what the panel needs (synthetic panels, labelled as such).
+    import mstarget as mt
+    from mstarget.exceptions import DataValidationError
+
+    one_region = pd.DataFrame({"region": "鼎湖区", "indicator": "synthetic", "year": range(2015, 2023),
+                               "value": np.arange(8.0)})
+    with pytest.raises(DataValidationError, match="2 regions or more"):
+        mt.calibration.learn(one_region)
+    empty = one_region.assign(value=np.nan)
+    with pytest.raises(DataValidationError, match="no observations"):
+        mt.calibration.learn(empty)

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from .backtest import backtest
-from .calibration import Calibration, default_calibration, factors_from_stretch, plan_table
-from .exceptions import DataValidationError, ShortHistoryWarning
+from .calibration import Calibration, check_panel, default_calibration, factors_from_stretch, plan_table
+from .exceptions import DataValidationError, MstargetWarning, ShortHistoryWarning
 from .forecast import DEFAULT_PATHS
 from .models import resolve
 from .history import read_history
@@ -46,12 +46,21 @@ def learn(history, *, model="auto", horizon: int | None = None, origins: int = 4
     ``n_paths`` (default: the engine's, :data:`mstarget.forecast.DEFAULT_PATHS`) should be the
     number of paths the forecasts will be drawn with: with fewer, the sampled quantiles are
     noisier and the learned stretches come out larger (400 instead of 2,000 paths: +2 % at 95 %).
+
+    The panel is checked first (:func:`mstarget.calibration.check_panel`): one with no
+    observation, no indicator in 2 regions or more, or no series observed in two years within
+    the horizon is refused (:class:`~mstarget.exceptions.DataValidationError`); a small one is
+    learned from with a warning that the learned table keeps in its provenance.
     """
     spec = resolve(model)
     n_paths = n_paths or DEFAULT_PATHS
     if spec.name in ("auto", "pooled_drift"):
         H = int(horizon or 6)
         frame = history if isinstance(history, pd.DataFrame) else None
+        source = "<DataFrame>" if frame is not None else str(history)
+        note = check_panel(read_history(history), source, horizon=H)
+        if note:
+            warnings.warn(MstargetWarning(note), stacklevel=2)
         with warnings.catch_warnings():  # its 1-point windows are meant: no "single observation" notes
             warnings.simplefilter("ignore", ShortHistoryWarning)
             rows = pd.concat([stretch_table(history, lengths=lengths, max_h=H, model="pooled_drift", seed=seed,
@@ -67,7 +76,8 @@ def learn(history, *, model="auto", horizon: int | None = None, origins: int = 4
         prov = (f"learned by calibration.learn from {len(rows)} errors of {n_ind} indicators"
                 f"{'' if frame is None else f' ({len(frame)} rows)'}, windows of {min(lengths)}-{max(lengths)} "
                 f"points, h<={H}, {n_paths} paths")
-        return default_calibration().merged(Calibration(t.factors, prov, schemes=t.schemes, shifts=t.shifts))
+        learned = Calibration(t.factors, prov, schemes=t.schemes, shifts=t.shifts)
+        return default_calibration().merged(learned).with_note(note, "pooled_drift")
     H = int(horizon or 4)
     res = backtest(history, model=model, horizon=H, origins=origins, seed=seed,
                    calibration=None, n_paths=n_paths)
