@@ -116,7 +116,7 @@ def test_every_case_has_its_own_wording(reports, assessed):  # issue 12
     nodata = _row(zh, "无数据指标（合成）")
     assert nodata.narrative == "无数据指标（合成）：暂无监测数据，无法评估进展（目标：2025年≥120万元）。评价：数据不足。"
     base_only = _row(zh, "地方标准")
-    assert "暂无基期以后监测数据（基期2020年为0.0项）" in base_only.narrative and "仅供参考" in base_only.narrative
+    assert "暂无基期以后监测数据（基期2020年为0项）" in base_only.narrative and "仅供参考" in base_only.narrative
     assert "仅有" not in base_only.narrative  # the plan's baseline is no monitoring datum
     assert base_only.narrative.endswith("评价：数据不足。")
     from_history = _row(zh, "基期值取自历史数据的指标（合成）")  # the plan leaves the baseline blank

@@ -15,16 +15,22 @@ from . import common
 
 def register(sub) -> None:
     p = sub.add_parser("report", help="evaluation report as .html, .xlsx and/or .docx",
-                       description="Assess a plan and write an evaluation report (中期评估): title, "
+                       description="Assess a plan and write an evaluation report: title, "
                                    "overall paragraph, summary by category, the main table, a "
-                                   "narrative and a fan chart per target, an overview chart. "
-                                   "Give --out several times for several formats.")
+                                   "narrative and a fan chart per target, an overview chart. The title "
+                                   "says what the report is, from the share of the plan period elapsed "
+                                   "at the evaluation year: 中期评估 (30-70%: 2022 or 2023 of a "
+                                   "2020-2025 plan), 总结评估 (every target year past), else that "
+                                   "year's 年度监测 (2026年度监测). Give --out several times for several "
+                                   "formats.")
     common.add_assessment_inputs(p)
     p.add_argument("--out", required=True, action="append",
                    help="report file: .html, .xlsx or .docx (repeat for several)")
     p.add_argument("--title", default=None,
                    help="the plan's title, e.g. 《肇庆市鼎湖区市场监管现代化“十四五”规划》 (default: the "
-                        "plan table's own title, else the region)")
+                        "plan table's own title, else the region); the report's title adds what the report "
+                        "is (中期评估 / 总结评估 / 2026年度监测). A title that names it itself (…评估, …评价, "
+                        "…监测) is used as given: --title 《…“十五五”规划》主要指标中期评估")
     p.add_argument("--lang", choices=("zh", "en"), default=None,
                    help="language of the report (default: Chinese when the plan's names are Chinese)")
     p.add_argument("--max-charts", type=int, default=40,

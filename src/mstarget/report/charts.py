@@ -26,8 +26,8 @@ import pandas as pd
 from ..assess import fan_bands
 from ..chart_choice import chart_selection, risk_rank
 from ..plotting import cjk_font, pyplot, quiet_glyphs, save_figure  # noqa: F401  (save_figure re-exported)
-from .formatting import (contains_cjk, display_width, is_missing, number_text, place_name, probability_cell,
-                         row_decimals)
+from .formatting import (contains_cjk, display_width, is_missing, level_decimals, notation_cell, number_text,
+                         place_name, probability_cell, row_decimals)
 from .model import (AWAITED_STATUS, CATEGORY_COLOURS, CATEGORY_LABELS, DIRECTION_SIGN, FINAL_CATEGORIES,
                     display_order, report_categories, report_category, target_year_awaited)
 
@@ -91,13 +91,16 @@ def _wrap(text: str, width: int) -> str:
 
 
 def _decimals(row: dict) -> int:
-    return row_decimals(reference=(row.get("target"), row.get("baseline"), row.get("last_value")),
-                        exact=(row.get("baseline"), row.get("target")))
+    """The target's decimals as the table shows it: a count's whole (≥2, not ≥2.0; :func:`level_decimals`)."""
+    reference = (row.get("target"), row.get("baseline"), row.get("last_value"))
+    return level_decimals(row_decimals(reference=reference, exact=(row.get("baseline"), row.get("target"))),
+                          reference=reference)
 
 
 def _target_text(row: dict, lang: str) -> str:
     sign = DIRECTION_SIGN.get(row.get("direction"), "")
-    text = sign + number_text(row.get("target"), _decimals(row))
+    plan = notation_cell(row.get("target"), row.get("kind"), sign)  # ≥〈5〉, as the table writes it
+    text = plan.text if plan is not None else sign + number_text(row.get("target"), _decimals(row))
     unit = row.get("unit")
     if isinstance(unit, str) and unit and (lang == "zh" or not contains_cjk(unit)):
         text += unit if (unit == "%" or contains_cjk(unit)) else f" {unit}"

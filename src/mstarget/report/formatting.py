@@ -11,7 +11,11 @@ Rules
 * Decimals per indicator (:func:`row_decimals`): about three significant digits at the magnitude of
   the indicator (target, baseline, latest value), whole numbers for counts (all of them integers,
   10 or more; one decimal below 10), and never fewer than the plan itself wrote (a target of 25.64
-  is shown as 25.64, not 25.6); at most 4.
+  is shown as 25.64, not 25.6); at most 4. That one decimal below 10 is for a count's forecasts
+  (a median of 9.8 batches, a range 0.0–6.5); its reported figures -- baseline, latest and observed
+  values, target, gap -- are whole numbers, as reported (:func:`level_decimals`: 实际为1项, ≥2项).
+* A 〔〕 / 〈〉 target is written in that notation with the decimals the plan wrote (:func:`notation_cell`:
+  ``≥〈5〉`` beside 累计 4.70, not ``≥5.00``).
 * A figure compared with its target (the latest value; the target year's value once observed) gets
   the decimals that show it differs from the target when it does (:func:`compared_decimals`).
 * Yearly paces get the indicator's decimals, more for two significant digits but at most two more
@@ -97,6 +101,18 @@ def row_decimals(*, reference=(), exact=(), significant: int = 3) -> int:
     return int(min(max(by_size, by_plan, 0), MAX_DECIMALS))
 
 
+def level_decimals(decimals: int, *, reference=()) -> int:
+    """Decimals of an indicator's reported figures (baseline, latest value, an observed target-year
+    value, the target and the gap to it): ``0`` when every figure of ``reference`` is a whole number
+    (a count reported 0, 1, 1 项 against a target of 2: ``实际为1项``, ``≥2``, never ``1.0`` / ``≥2.0``),
+    else ``decimals`` (:func:`row_decimals`, whose decimal below 10 the count's forecasts keep: a
+    median of 9.8 批次 beside a target of 9)."""
+    present = [float(v) for v in reference if not is_missing(v)]
+    if present and all(math.isfinite(v) and v == round(v) for v in present):
+        return 0
+    return decimals
+
+
 def pace_decimals(decimals: int, *paces) -> int:
     """Decimals for yearly paces: those of the level figures (``decimals``), more if a pace would show
     fewer than two significant digits, but never more than two beyond the figures' own (a change of
@@ -161,22 +177,52 @@ def number_text(v, decimals: int, *, sign: bool = False) -> str:
     return f"+{text}" if sign and r > 0 else text
 
 
-def excel_format(decimals: int, *, prefix: str = "", sign: bool = False) -> str:
-    """Excel number format showing ``decimals`` places with separators and an optional text prefix."""
+def excel_format(decimals: int, *, prefix: str = "", sign: bool = False, suffix: str = "") -> str:
+    """Excel number format showing ``decimals`` places with separators and an optional text prefix
+    (and suffix: the closing bracket of ``"≥〈"0"〉"``)."""
     body = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     quoted = f'"{prefix}"' if prefix else ""
+    after = f'"{suffix}"' if suffix else ""
     if sign:
-        return f'{quoted}"+"{body};{quoted}-{body};{quoted}{body}'
-    return f"{quoted}{body}"
+        return f'{quoted}"+"{body}{after};{quoted}-{body}{after};{quoted}{body}{after}'
+    return f"{quoted}{body}{after}"
 
 
-def number_cell(v, decimals: int, *, prefix: str = "", sign: bool = False) -> Cell:
-    """A number rounded to ``decimals``; ``prefix`` (e.g. ``"≥"``, ``"累计 "``) precedes the text."""
+def number_cell(v, decimals: int, *, prefix: str = "", sign: bool = False, suffix: str = "") -> Cell:
+    """A number rounded to ``decimals``; ``prefix`` (e.g. ``"≥"``, ``"累计 "``) precedes the text,
+    ``suffix`` follows it."""
     if is_missing(v):
         return Cell(None, MISSING)
     r = round_half_up(v, decimals)
-    return Cell(r if decimals else int(r), prefix + number_text(v, decimals, sign=sign),
-                excel_format(decimals, prefix=prefix, sign=sign))
+    return Cell(r if decimals else int(r), prefix + number_text(v, decimals, sign=sign) + suffix,
+                excel_format(decimals, prefix=prefix, sign=sign, suffix=suffix))
+
+
+#: the plan's brackets by ``kind`` (DESIGN.md): 〔〕 a cumulative total (a stock), 〈〉 the additions over the period
+NOTATION_BRACKETS = {"cumulative": ("〔", "〕"), "increment": ("〈", "〉")}
+
+
+def notation_cell(v, kind, sign: str = "") -> Cell | None:
+    """A 〔〕 / 〈〉 target (``kind`` ``cumulative`` / ``increment``) as the plan writes it, with the
+    decimals the plan wrote (:func:`~mstarget.precision.written_decimals` of the figure): ``≥〈5〉``,
+    ``≥〔3.12〕``, ``≤〈40〉``; its Excel value stays the number. ``None`` for another kind or a missing
+    figure (the caller writes it as a plain figure)."""
+    brackets = NOTATION_BRACKETS.get(kind) if isinstance(kind, str) else None
+    if brackets is None or is_missing(v):
+        return None
+    return number_cell(v, written_decimals(v), prefix=sign + brackets[0], suffix=brackets[1])
+
+
+def written_target(written, figure: str, striven, lang: str = "zh") -> str:
+    """A target the plan wrote in words or in two tiers, as a table shows it: a firm target with a
+    striven-for one (``striven`` not missing) as written, ``≥98.5（力争99）``, since its figures are
+    there (never ``≥98.5（力争99）（≥98.5）``); words with the figure they are read as,
+    ``持续提升（≥95.01）`` (``持续提升 (≥95.01)`` in English); ``figure`` alone when nothing was written."""
+    if not isinstance(written, str) or not written:
+        return figure
+    if not is_missing(striven):
+        return written
+    return f"{written}（{figure}）" if lang == "zh" else f"{written} ({figure})"
 
 
 def percent_int(share) -> int | None:

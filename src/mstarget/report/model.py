@@ -10,7 +10,10 @@ the three files and the narrative cannot disagree.
 
 Categories: ``assess``'s (:mod:`mstarget.schedule`: 提前实现 / 快于预期 / 基本符合预期 / 滞后 / 数据不足)
 for a target under way; a target whose target year is observed reads 已完成 / 未完成
-(:func:`report_category`), and a report whose every target year is past (``as_of``) is titled 总结评估.
+(:func:`report_category`). The title says what the report is (:func:`evaluation_kind`): 总结评估 when
+every target year is past (``as_of``), 中期评估 when ``as_of`` is 30-70 % of the way through the plan
+period (2022 or 2023 of a 2020-2025 plan), else that year's 年度监测 (2026年度监测 of a 2026-2030 plan);
+a title given that names an evaluation itself (…中期评估) is used as given.
 Such a row shows the target year's value as a fact: 目标年预测值 is that value, the 80 % range and the
 probabilities are blank (–), 风险状态 reads 已实现 / 未实现 (:func:`status_text`). An indicator listed
 with several target years is named with the year (千人食品检验量（2022年目标）). A Chinese report names
@@ -37,6 +40,8 @@ from .formatting import (
     compared_decimals,
     contains_cjk,
     is_missing,
+    level_decimals,
+    notation_cell,
     number_cell,
     pace_cell,
     pace_decimals,
@@ -46,6 +51,7 @@ from .formatting import (
     row_decimals,
     share_cell,
     text_cell,
+    written_target,
     year_cell,
 )
 
@@ -385,7 +391,14 @@ class Report:
     charted: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     by_region: pd.DataFrame = field(default_factory=pd.DataFrame)
-    final: bool = False
+    #: what the report is (:func:`evaluation_kind`): ``annual`` (年度监测), ``midterm`` (中期评估),
+    #: ``final`` (总结评估), ``""`` when the plan period is unknown
+    kind: str = ""
+
+    @property
+    def final(self) -> bool:
+        """Every target year is past: a 总结评估."""
+        return self.kind == "final"
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -486,13 +499,16 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     kind, direction = r.get("kind"), r.get("direction")
     baseline, target, last_value = _num(r.get("baseline")), _num(r.get("target")), _num(r.get("last_value"))
     current = _num(r.get("sum_so_far")) if kind == "increment" else last_value
-    dec = row_decimals(reference=(target, baseline, last_value, current),
-                       exact=(baseline, target))
+    reference = (target, baseline, last_value, current)
+    fdec = row_decimals(reference=reference, exact=(baseline, target))
     cat = report_category(r)
     # the target year's value (observed or interpolated) is a fact, not a forecast: no range, no probability
     closed = cat in FINAL_CATEGORIES
     # a figure said to miss (or meet) the target differs from it visibly: 13.5 against ≥14, not 14
-    dec = compared_decimals(dec, target, current, _num(r.get("forecast")) if closed else math.nan)
+    compared = (current, _num(r.get("forecast")) if closed else math.nan)
+    # reported figures of a count are whole numbers (实际为1项, ≥2); its forecasts keep fdec (9.8 批次)
+    dec = compared_decimals(level_decimals(fdec, reference=reference), target, *compared)
+    fdec = max(compared_decimals(fdec, target, *compared), dec)
     met = cat in ("achieved", "completed")  # nothing still needed: 尚需年均变化 says so, not -2.5 or 0
     required = math.nan if met else r.get("required_pace")
     pdec = pace_decimals(dec, required, r.get("observed_pace"))
@@ -507,7 +523,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     name = str(name) if isinstance(name, str) and name.strip() else str(r.get("indicator"))
     attr_labels = ATTRIBUTE_ZH if lang == "zh" else ATTRIBUTE_EN
     label = CATEGORY_LABELS[lang][cat]
-    lo, hi = number_cell(r.get("lo_80"), dec), number_cell(r.get("hi_80"), dec)
+    lo, hi = number_cell(r.get("lo_80"), fdec), number_cell(r.get("hi_80"), fdec)
     if closed:
         lo = hi = Cell(None, MISSING)
     rng = Cell(None, lo.text) if lo.missing else Cell(f"{lo.text}–{hi.text}", range_text(lo.text, hi.text, lang))
@@ -527,7 +543,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         "time_share": share_cell(r.get("time_share")),
         "progress_share": share_cell(r.get("progress_share")),
         "remaining": number_cell(r.get("remaining"), dec),
-        "forecast": number_cell(r.get("forecast"), dec, prefix=forecast_prefix),
+        "forecast": number_cell(r.get("forecast"), dec if closed else fdec, prefix=forecast_prefix),
         "range_80": rng,
         "lo_80": lo,
         "hi_80": hi,
@@ -546,19 +562,19 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         label = f"{label}（{qualifier}）" if lang == "zh" else f"{label} ({qualifier})"
     cells["label"] = Cell(label, label)
     cells["target_signed"] = cells["target"]
+    # a 〔〕 / 〈〉 target as the plan wrote it (≥〈5〉 beside 累计 4.70, not ≥5.00); sentences keep the figure
+    cells["target"] = notation_cell(target, kind, sign) or cells["target"]
     written = r.get("target_written")
     if isinstance(written, str) and written and not cells["target"].missing:
         # a firm target with a striven-for one (≥2.5（力争3）) already shows its figures
-        striven = not is_missing(r.get("target_striven"))
-        shown = written if striven else \
-            f"{written}（{cells['target'].text}）" if lang == "zh" else f"{written} ({cells['target'].text})"
+        shown = written_target(written, cells["target"].text, r.get("target_striven"), lang)
         cells["target"] = Cell(shown, shown)  # text in a workbook too: what the plan says
     # the target in plain figures (no sign): the narrative writes "≥" itself
     cells["target_value"] = number_cell(target, dec)
     # the striven-for figure as the plan wrote it (力争3, not 3.00 beside the firm 2.50)
     cells["target_striven"] = number_cell(r.get("target_striven"), written_decimals(r.get("target_striven")))
     cells["current_value"] = number_cell(current, dec)
-    cells["forecast_value"] = number_cell(r.get("forecast"), dec)
+    cells["forecast_value"] = number_cell(r.get("forecast"), dec if closed else fdec)
     cells["required_abs"] = pace_cell(abs(_num(required)), pdec, sign=False)
     cells["observed_abs"] = pace_cell(abs(_num(r.get("observed_pace"))), pdec, sign=False)
     cells["qualifier"] = Cell(qualifier, qualifier)
@@ -626,8 +642,55 @@ _TITLE_SUFFIX = re.compile(r"(?:主要)?指标(?:完成|进展|执行)?(?:情况
 
 #: a table's number before its caption (表1 鼎湖区…主要指标): not part of the plan's name
 _TABLE_NUMBER = re.compile(r"^\s*(?:附)?表\s*[0-9０-９一二三四五六七八九十]+(?:[-－.．][0-9０-９]+)?[\s:：.．、]*")
-#: a title that already names the evaluation (…中期评估报告): used as it is
-_NAMES_EVALUATION = re.compile(r"评估|评价|evaluation|assessment|review", re.IGNORECASE)
+#: a title that already names the evaluation (…中期评估报告, …2026年度监测): used as it is
+_NAMES_EVALUATION = re.compile(r"评估|评价|监测|evaluation|assessment|review|monitoring", re.IGNORECASE)
+
+#: what a report is, by the share of the plan period elapsed at the evaluation year (:func:`evaluation_kind`)
+EVALUATION_KINDS = ("annual", "midterm", "final")
+#: the shares of the plan period that make a check the 中期评估 (the 2nd or 3rd year of a five-year plan:
+#: data for 2022 or 2023 of 十四五); before and after, a check is the year's 年度监测
+MIDTERM_SHARES = (0.3, 0.7)
+
+
+def evaluation_kind(table: pd.DataFrame, as_of: int | None) -> str:
+    """What the report is, from the share of the plan period elapsed at ``as_of`` (the evaluation year):
+
+    * ``"final"`` (总结评估): every target year is ``as_of`` or earlier;
+    * ``"midterm"`` (中期评估): ``as_of`` lies :data:`MIDTERM_SHARES` (30-70 %) of the way from the
+      plan's baseline year to its end (its latest target year; the baseline year most of those rows
+      give): 2022 or 2023 of a 2020-2025 plan;
+    * ``"annual"`` (年度监测): any other year (2021 or 2024 of that plan, 2026 of a 2026-2030 one);
+    * ``""`` when the period is unknown (no ``as_of``, no target year, or no baseline year).
+    """
+    if as_of is None or "target_year" not in table or not len(table):
+        return ""
+    target_year = pd.to_numeric(table["target_year"], errors="coerce")
+    if target_year.isna().all():
+        return ""
+    end = int(target_year.max())
+    if as_of >= end:
+        return "final"
+    if "baseline_year" not in table:
+        return ""
+    base = pd.to_numeric(table["baseline_year"], errors="coerce")[target_year == end].dropna()
+    base = base[base < end]
+    if base.empty:
+        return ""
+    start = int(base.mode().min())  # the plan's baseline year (the earliest where rows disagree as often)
+    share = (as_of - start) / (end - start)
+    return "midterm" if MIDTERM_SHARES[0] <= share <= MIDTERM_SHARES[1] else "annual"
+
+
+def evaluation_name(kind: str, as_of: int | None, lang: str) -> str:
+    """What the title calls the report: 总结评估, 中期评估, ``2026年度监测`` (``Final evaluation``,
+    ``Mid-term evaluation``, ``Annual monitoring 2026``), or 评估 / ``Evaluation`` when ``kind`` is unknown."""
+    if kind == "final":
+        return "总结评估" if lang == "zh" else "Final evaluation"
+    if kind == "midterm":
+        return "中期评估" if lang == "zh" else "Mid-term evaluation"
+    if kind == "annual" and as_of is not None:
+        return f"{as_of}年度监测" if lang == "zh" else f"Annual monitoring {as_of}"
+    return "评估" if lang == "zh" else "Evaluation"
 
 
 def name_of_plan(title: str) -> str:
@@ -637,8 +700,11 @@ def name_of_plan(title: str) -> str:
     return stripped if stripped.strip("《》 ") else title
 
 
-def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, final: bool) -> str:
-    kind_zh, kind_en = ("总结评估", "Final evaluation") if final else ("中期评估", "Mid-term evaluation")
+def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, kind: str,
+             as_of: int | None) -> str:
+    """The report's title: the plan's name and what the report is (:func:`evaluation_name`); a
+    ``plan_name`` that already names an evaluation (``…中期评估``, ``…2026年度监测``) is the title as given."""
+    kind_zh = kind_en = evaluation_name(kind, as_of, lang)
     where = "、".join(regions[:3]) + (f"等{len(regions)}个地区" if len(regions) > 3 else "") if lang == "zh" \
         else ", ".join(regions[:3]) + (f" and {len(regions) - 3} more regions" if len(regions) > 3 else "")
     if plan_name:
@@ -752,9 +818,8 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
         row.narrative = narrative.target_sentence(row)
         rows.append(row)
 
-    final = as_of is not None and "target_year" in table and len(table) > 0 and \
-        as_of >= int(pd.to_numeric(table["target_year"], errors="coerce").max())
-    heading = _heading(plan_title(table, plan, title), regions, lang, source, final)
+    kind = evaluation_kind(table, as_of)
+    heading = _heading(plan_title(table, plan, title), regions, lang, source, kind, as_of)
     if date is None:
         date = _dt.date.today()
     date_shown = date_text(date, lang)
@@ -771,7 +836,7 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     charted = chart_selection([r.raw for r in rows], max_charts) if details is not None else []
     report = Report(title=heading, subtitle=subtitle, lang=lang, regions=regions, as_of=as_of,
                     date=date_shown, rows=rows, summary=_summary(rows, lang), overall="",
-                    unmatched=unmatched, charted=charted, by_region=_by_region(rows, regions), final=final)
+                    unmatched=unmatched, charted=charted, by_region=_by_region(rows, regions), kind=kind)
     report.overall = narrative.overall_paragraph(report)
     report.notes = narrative.method_notes(report, n_charts=len(charted))
     return report

@@ -95,6 +95,8 @@ class _Row:
         if key == "target" and isinstance(written, str) and written and self.c["target_signed"] != MISSING:
             figure = with_unit(self.c["target_signed"], self.unit, self.lang)
             return f"{written}，即{figure}" if self.lang == "zh" else f"{written}, i.e. {figure}"
+        if key == "target":  # the figure, not the table's plan notation (≥5.00亿元, not ≥〈5〉亿元)
+            key = "target_signed"
         return with_unit(self.c[key], self.unit, self.lang)
 
     def pu(self, key: str) -> str:
@@ -679,26 +681,36 @@ NO_DATA_AWAITED_RULE = {"zh": "基期以后尚无数据的，以及目标年已�
                               "(the table shows a forecast, for reference only) = insufficient data."}
 
 
+#: where the categories of a plan under way come from, as a report says it: the NDRC's mid-term
+#: vocabulary, which a yearly check (年度监测, :func:`~.model.evaluation_kind`) follows without being one
+VOCABULARY = {"zh": {"annual": "参照国家发展改革委规划评估用语"},
+              "en": {"annual": "after the NDRC plan-evaluation vocabulary"}}
+VOCABULARY_DEFAULT = {"zh": "国家发展改革委中期评估用语", "en": "NDRC mid-term vocabulary"}
+
+
 def rule_note(report) -> str:
-    """The note stating how targets are categorised: the mid-term rules (国家发展改革委中期评估用语),
-    those of a final evaluation (总结评估: 已完成 / 未完成) when every assessed target's year is
-    observed, or both in a report mixing the two."""
+    """The note stating how targets are categorised: the mid-term rules (国家发展改革委中期评估用语; a
+    年度监测 applies them 参照国家发展改革委规划评估用语, calling itself no 中期), those of a final
+    evaluation (总结评估: 已完成 / 未完成) when every assessed target's year is observed, or both in a
+    report mixing the two."""
     cats = {r.category for r in report.rows}
     no_data = NO_DATA_AWAITED_RULE if any(_awaited(r) for r in report.rows) else NO_DATA_RULE
     closed = bool(cats & {"completed", "not_completed"})
     under_way = bool(cats - {"completed", "not_completed", "insufficient_data"}) or not closed
-    if report.lang == "zh":
+    lang = report.lang
+    words = VOCABULARY[lang].get(getattr(report, "kind", ""), VOCABULARY_DEFAULT[lang])
+    if lang == "zh":
         if not closed:
-            return f"评价口径（国家发展改革委中期评估用语）：{MIDTERM_RULE['zh']}；{no_data['zh']}"
+            return f"评价口径（{words}）：{MIDTERM_RULE['zh']}；{no_data['zh']}"
         if not under_way:
             return f"评价口径（总结评估）：{FINAL_RULE['zh']}；{no_data['zh']}"
-        return (f"评价口径：{FINAL_RULE['zh']}；目标年尚无实际数据的指标按国家发展改革委中期评估用语评价，"
+        return (f"评价口径：{FINAL_RULE['zh']}；目标年尚无实际数据的指标按{words.removeprefix('参照')}评价，"
                 f"{MIDTERM_RULE['zh']}；{no_data['zh']}")
     if not closed:
-        return f"Assessment (NDRC mid-term vocabulary): {MIDTERM_RULE['en']}; {no_data['en']}"
+        return f"Assessment ({words}): {MIDTERM_RULE['en']}; {no_data['en']}"
     if not under_way:
         return f"Assessment (final evaluation): {FINAL_RULE['en']}; {no_data['en']}"
-    return (f"Assessment: {FINAL_RULE['en']}; the other targets in the NDRC mid-term vocabulary: "
+    return (f"Assessment: {FINAL_RULE['en']}; the other targets in the {words.removeprefix('after the ')}: "
             f"{MIDTERM_RULE['en']}; {no_data['en']}")
 
 
