@@ -214,3 +214,18 @@ def test_running_totals_that_fall_are_warned_and_noted():
     with pytest.warns(mt.RunningTotalWarning, match=r"累计值下降.*鼎湖区/知识产权质押登记融资金额 2022 1.3 -> 2023 0.6"):
         res = mt.assess(hist, plan, region="鼎湖区", as_of=2023, seed=0)
     assert "they fall, so some flows are negative (see warning)" in res["note"].iloc[0]
+
+
+def test_a_blank_plan_unit_takes_the_matched_series_unit():
+    # the published Dinghu table leaves many 单位 cells blank; the history says 项, and the result
+    # (and the report built from it) should say so beside the figures
+    import warnings
+
+    plan = pd.DataFrame({"region": "鼎湖区", "indicator": ["企业标准"], "name": ["企业标准"], "unit": [""],
+                         "baseline_year": [2020], "baseline": [38.0], "target_year": [2025], "target": ["〔117〕"]})
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "企业标准", "year": [2021, 2022, 2023],
+                         "value": [52.0, 69.0, 84.0], "unit": "项"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = mt.assess(hist, plan, seed=0)
+    assert table["unit"].tolist() == ["项"]

@@ -67,6 +67,16 @@ def test_assess_with_an_empty_history_says_to_leave_it_out(empty, data_dir, caps
     assert main(["assess", "--plan", plan, "--no-track"]) == 0  # without --history: the plan's own figures
 
 
+def test_report_with_an_empty_history_is_refused_before_a_report_is_written(empty, data_dir, tmp_path, capsys):
+    plan = str(data_dir / "dinghu_14th_fyp_plan.csv")
+    out = tmp_path / "report.html"
+    assert main(["report", "--plan", plan, "--history", empty, "--out", str(out), "--no-track"]) == 2
+    err = capsys.readouterr().err
+    assert f"{empty}: --history: the table has no rows under its header" in err
+    assert "leave out --history to report from the plan's own figures" in err
+    assert not out.exists()  # no report of 数据不足 rows
+
+
 def test_an_empty_reference_panel_is_refused(national, empty, capsys):
     assert main(["forecast", "--history", national, "--reference", empty, "--no-track"]) == 2
     assert f"{empty}: --reference: the table has no rows under its header" in capsys.readouterr().err

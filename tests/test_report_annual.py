@@ -218,3 +218,14 @@ def test_a_two_tier_target_reads_as_written(first_year):
     assert written_target("持续提升", "≥95.01", float("nan")) == "持续提升（≥95.01）"
     assert written_target("持续提升", "≥95.01", None, "en") == "持续提升 (≥95.01)"
     assert written_target("", "≥90", None) == "≥90"
+
+
+def test_the_assess_printout_writes_a_two_tier_target_once():
+    from mstarget.cli.assess import target_text
+
+    row = pd.Series({"target": 98.5, "direction": ">=", "kind": "level", "target_written": "≥98.5（力争99）",
+                     "target_striven": 99.0})
+    assert target_text(row) == "≥98.5（力争99）"
+    words = row.copy()
+    words["target_written"], words["target_striven"] = "持续提升", float("nan")
+    assert target_text(words) == "持续提升（≥98.5）"

@@ -447,6 +447,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     bounds: dict[tuple[str, str], Bounds] = {}
     rows_of: dict[tuple[str, str], list] = {}
     plan_rows = [r._asdict() for r in records(plan)]
+    _units_from_history(plan_rows, hist)
     for pos, r in enumerate(plan_rows):
         key = (r["region"], r["indicator"])
         if key not in last_year:
@@ -525,6 +526,24 @@ def _targets_in_words(table: pd.DataFrame, written: np.ndarray, striven: set) ->
             note = (f"target '{r['target_written']}' read as {side} the baseline {r['target']:g}{year}"
                     f" (目标按{'不低于' if r['direction'] == '>=' else '不高于'}基期值评估)")
         table.iat[pos, table.columns.get_loc("note")] = "; ".join(n for n in (note, r["note"]) if n)
+
+
+def _units_from_history(plan_rows: list[dict], hist: pd.DataFrame) -> None:
+    """A plan row whose unit cell is blank (the published tables often leave it so) takes its
+    matched series' unit, so the result and the report say 万户 / 项 beside the figures."""
+    if "unit" not in hist.columns or not any(_blank(r.get("unit")) for r in plan_rows):
+        return
+    given = hist[~hist["unit"].map(_blank)]
+    units = given.drop_duplicates(["region", "indicator"]).set_index(["region", "indicator"])["unit"].to_dict()
+    for r in plan_rows:
+        if _blank(r.get("unit")):
+            unit = units.get((r["region"], r["indicator"]))
+            if unit is not None:
+                r["unit"] = unit
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
 
 
 def _assess_series(sf: SeriesForecast, extra, *, thresholds: Thresholds, as_of, rules: ScheduleRules,

@@ -17,7 +17,7 @@ from ..plotting import pyplot, save_figure
 from ..progress import Progress
 from ..report import fan_chart
 from ..report.charts import MAX_PANELS
-from ..report.formatting import display_width
+from ..report.formatting import display_width, written_target
 from ..report.model import CATEGORY_LABELS, report_categories, shown_categories
 from ..schedule import CATEGORY_ZH
 from . import common
@@ -44,13 +44,14 @@ _NOTATION = {"cumulative": "〔{}〕", "increment": "〈{}〉", "level": "{}"}
 
 def target_text(row) -> str:
     """The target as the plan writes it: ``≥〈5〉``, ``≥90``, ``≤2``; words with the figure they
-    are read as: ``持续提升（≥95.01）``."""
+    are read as: ``持续提升（≥95.01）``; two tiers as written, ``≥98.5（力争99）``."""
     value = row["target"]
     text = "-" if value != value else common.number_text(value, "{:.4g}")
     sign = {">=": "≥", "<=": "≤"}.get(row["direction"], "")
     shown = sign + _NOTATION.get(row["kind"], "{}").format(text)
     written = row.get("target_written") if hasattr(row, "get") else None
-    return f"{written}（{shown}）" if isinstance(written, str) and written else shown
+    striven = row.get("target_striven") if hasattr(row, "get") else None
+    return written_target(written, shown, striven)
 
 
 #: rows printed on the terminal (all of them are in --out and in the MLflow run's table)

@@ -64,7 +64,12 @@ def _run(args: argparse.Namespace, paths, settings, logger) -> int:
     prog = Progress(True)
     with prog.step("reading plan and history"):
         plan, history = read_inputs(args.history, args.plan, args.region)
+        common.require_observations(history, args.history, doing="report the targets from",
+                                    advice=" -- or leave out --history to report from the plan's own figures "
+                                           "(its baseline and any 完成值 columns)")
         reference = read_history(args.reference) if args.reference else None
+        common.require_observations(reference, args.reference, flag="--reference", doing="lend peers from",
+                                    advice=" (leave out --reference to report without peers)")
         calibration = common.calibration_of(args)
     code = common.report_unmatched(match(plan, history) if history is not None else None,
                                    strict=args.strict)
