@@ -67,6 +67,10 @@ _YEAR_LAST = re.compile(rf"^(?P<role>.*?)\s*\(?{_YEAR}\s*(年度|年)?\)?$")
 #: year's figure as known so far, read as that year (as a preliminary number in a cell is)
 _PRELIMINARY_ROLE = re.compile(rf"^(?P<keep>.*?)[(（]?({'|'.join(PRELIMINARY_WORDS)})(完成值|完成数|完成|数据|数|值)?[)）]?$"
                                r"|^[eE]$")
+#: a final figure's mark after the year (``2023年（年报）``, ``2023年修订数``, ``2023年（最终核实）``): that year's
+#: figure, which supersedes a preliminary one (快报, 初步核算) the table gives beside it
+_FINAL_WORDS = ("最终核实", "最终核定", "最终", "年报", "修订后", "修订", "核实", "核定", "正式", "审定")
+_FINAL_ROLE = re.compile(rf"^(?P<keep>.*?)[(（]?({'|'.join(_FINAL_WORDS)})(数据|数|值)?[)）]?$")
 #: a part of a year after the year (``2023年1-9月``, ``2023年上半年``, ``2023年三季度``, ``2023年6月末``): not the year's figure
 PART_OF_YEAR = re.compile(r"(\d{1,2}\s*[-—–~至到]\s*\d{1,2}\s*月|[上下]半年|前?[一二三四1-4]季度|前三季度|"
                           r"(?<!1)(?<!\d)([1-9]|1[01])\s*月(末|底|份)?)")
@@ -79,7 +83,11 @@ _TARGET_ROLES = {"目标", "目标值", "目标数", "规划", "规划值", "规
                  "预期", "计划", "计划值", "规划目标值", "预期目标值", "目标要求", "要求", "约束目标",
                  "末目标", "末目标值", "期末目标", "期末目标值", "目标任务", "发展目标", "发展目标值",
                  "时期目标", "期间目标", "规划期末目标", "底目标", "年底目标", "年末目标", "底目标值",
-                 "年底目标值", "年末目标值"}
+                 "年底目标值", "年末目标值", "基本目标", "基本目标值", "确保目标", "确保目标值", "底线目标"}
+#: a two-tier target's striven-for column (``2025年基本目标 | 2025年奋斗目标``, or ``2025年目标值`` merged
+#: over ``预期目标 | 力争目标``): read as ``target_striven`` beside the target
+STRIVEN_ROLES = {"力争目标", "力争目标值", "力争值", "力争", "奋斗目标", "奋斗目标值", "挑战目标", "挑战目标值",
+                 "挑战值", "争取目标", "争取目标值", "争取值"}
 #: the attribute written after a target's role (``目标值（预期）``): not part of the role
 _ATTRIBUTE_AFTER = re.compile(r"[(（](预期性?|约束性?|指导性?)[)）]$")
 #: words before the year that say "as of": ``截至2022年底``
@@ -128,6 +136,9 @@ class Table:
         Headers of a plan, or of a history kept one column per year, that name a year but hold no
         figure the reader takes (``2023年1-9月``, ``2023年增速``): not read, and said so by
         ``read_plan`` / ``read_history``.
+    earlier : list of str
+        Headers of a plan's columns of years before its baseline year (``2020年`` in a “十五五”
+        table whose baseline is 2025): read as observations (``observed_2020``), not the baseline.
     year_hint : str
         For a history by region that names no year (not in its headers, no 年份 column): where to
         write it, should neither the title nor the sheet's name give it.
@@ -142,6 +153,7 @@ class Table:
     source: str = ""
     unread: list = field(default_factory=list)
     year_hint: str = ""
+    earlier: list = field(default_factory=list)
 
 
 #: spaces and line breaks next to a Chinese character: alignment (单  位, 属  性) or a wrapped cell (指标\n名称)
@@ -159,7 +171,8 @@ def header_key(text) -> str:
 
 def year_role(text) -> tuple[int, str] | None:
     """``(year, role)`` of a header with a year in it: ``"2020年基数"`` -> ``(2020, "baseline")``,
-    ``"目标值（2025年）"`` -> ``(2025, "target")``, ``"2021年"`` -> ``(2021, "")``; else None."""
+    ``"目标值（2025年）"`` -> ``(2025, "target")``, ``"2021年"`` -> ``(2021, "")``, ``"2025年力争目标"`` ->
+    ``(2025, "striven")``; else None."""
     t = re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", str(text))))  # 2025年目标值\n（预期）
     t = _AS_OF_PREFIX.sub("", t.strip("“”\"'"))
     m = None if re.search(r"(19|20)\d{2}", t) else _PERIOD_HEADER.match(t)  # a written year wins
@@ -168,6 +181,8 @@ def year_role(text) -> tuple[int, str] | None:
         role = _ATTRIBUTE_AFTER.sub("", m.group("role")).strip("()（）:：-_ ")
         if role in _TARGET_ROLES:
             return year, "target"
+        if role in STRIVEN_ROLES:
+            return year, "striven"
         if role in _WIDE_ROLES - {""} or role in _BASELINE_ROLES:
             return year, ""
         return None
@@ -177,10 +192,13 @@ def year_role(text) -> tuple[int, str] | None:
             role = _ATTRIBUTE_AFTER.sub("", m.group("role")).strip("()（）:：-_ ")
             role = re.sub(r"^[“\"]?(十[一二三四五六七八九]五|\d+五)[”\"]?", "", role)  # “十四五”目标
             role = _PRELIMINARY_ROLE.sub(r"\g<keep>", role).strip("()（）:：-_ ")  # 2023年（预计）: that year's
+            role = _FINAL_ROLE.sub(r"\g<keep>", role).strip("()（）:：-_ ")  # 2023年（年报）: that year's too
             if role in _BASELINE_ROLES:
                 return int(m.group("year")), "baseline"
             if role in _TARGET_ROLES:
                 return int(m.group("year")), "target"
+            if role in STRIVEN_ROLES:  # 2025年力争目标: a two-tier target's higher figure
+                return int(m.group("year")), "striven"
             if role in _WIDE_ROLES:
                 return int(m.group("year")), ""
     return None
@@ -189,11 +207,16 @@ def year_role(text) -> tuple[int, str] | None:
 def warn_unread(src: str, headers: list[str], said: str = "") -> None:
     """Columns naming a year that hold no figure the reader takes (:attr:`Table.unread`): an
     :class:`~mstarget.exceptions.UnreadColumnWarning` saying which and why."""
-    why = [f"'{h}' ({'a part of the year, not the year' if PART_OF_YEAR.search(h) else 'not a year’s figure'})"
-           for h in headers]
+    def reason(h):
+        if year_role(h) is not None and revision_mark(h) == "preliminary":  # read only when no final figure
+            return "a preliminary figure, superseded by the same year's final one（快报数以年报数 / 修订数为准）"
+        return "a part of the year, not the year" if PART_OF_YEAR.search(h) else "not a year’s figure"
+    why = [f"'{h}' ({reason(h)})" for h in headers]
+    advice = "" if all(year_role(h) is not None and revision_mark(h) == "preliminary" for h in headers) else (
+        " Rename a column to the year alone (2023年) if it holds that year's figure (a preliminary one may say "
+        "2023年（预计）).")
     warnings.warn(UnreadColumnWarning(
-        f"{src}: 未读取的列 (columns not read): {', '.join(why)}" + (f"; {said}" if said else "") + ". Rename a "
-        "column to the year alone (2023年) if it holds that year's figure (a preliminary one may say 2023年（预计）)."),
+        f"{src}: 未读取的列 (columns not read): {', '.join(why)}" + (f"; {said}" if said else "") + "." + advice),
         stacklevel=4)
 
 
@@ -371,7 +394,45 @@ def sheet_year(name) -> int | None:
     """The year a sheet's name gives its figures: ``2021``, ``2021年``, ``2021年度``, ``2021年末``,
     ``2021年1-12月``, ``2021年（快报）`` (as a column header names a year's figure); else None."""
     role = year_role(name)
+    if revision_mark(name) == "final":  # 2023年（修订）: a sheet replacing another (said by _year_sheets)
+        return None
     return role[0] if role is not None and role[1] == "" else None
+
+
+def revision_mark(text) -> str:
+    """``"final"`` for a header marking a year's final figure (``2023年（年报）``, ``2023年修订数``,
+    ``2023年（最终核实）``), ``"preliminary"`` for a preliminary one (``2023年（快报）``, ``2023年预计``),
+    else ``""``."""
+    t = to_simplified(unicodedata.normalize("NFKC", str(text)))
+    t = re.sub(r"(19|20)\d{2}\s*(年度|年)?", "", t)
+    if any(w in t for w in _FINAL_WORDS):
+        return "final"
+    return "preliminary" if any(w in t for w in PRELIMINARY_WORDS) else ""
+
+
+def _superseded(years: dict, written: dict) -> list:
+    """A year given twice, its preliminary figure (``2023年（快报）``) beside its final one (``2023年（年报）``,
+    ``2023年修订数``, ``2023年（最终核实）``, or the year alone ``2023年``): the final column is read, the
+    preliminary one taken out of ``years`` (in place; :attr:`Table.unread`, so the reader says it).
+    Returns the columns taken out."""
+    by_year: dict = {}
+    for col, (year, role) in years.items():
+        if role in ("", "baseline"):
+            by_year.setdefault((year, role), []).append(col)
+    rank = {"final": 2, "": 1, "preliminary": 0}
+    dropped = []
+    for cols in by_year.values():
+        if len(cols) < 2:
+            continue
+        marks = {c: rank[revision_mark(written.get(c, c))] for c in cols}
+        best = [c for c in cols if marks[c] == max(marks.values())]
+        if len(best) != 1 or any(marks[c] != 0 for c in cols if c != best[0]):
+            continue  # not one final figure over preliminary ones: left to the usual reading
+        for c in cols:
+            if c != best[0]:
+                del years[c]
+                dropped.append(c)
+    return dropped
 
 
 def _year_sheets(book: Workbook) -> list[Table] | None:
@@ -692,13 +753,18 @@ def _spread(cells: list[str], other: list[str]) -> list[str]:
 
 
 def _year_with_role(a: str, b: str) -> str | None:
-    """``2020年基期值`` from a role over a bare year (``基期值`` / ``2020年``) or a year over a role;
-    None unless exactly one is a bare year and together they read as a baseline or target."""
+    """``2020年基期值`` from a role over a bare year (``基期值`` / ``2020年``) or a year over a role, and
+    ``2025年力争目标`` from a year's target over a two-tier target's part (``2025年目标值`` over ``预期目标 |
+    力争目标``); None unless together they read as a baseline, target or striven-for target."""
+    upper = year_role(a) if a and b else None
+    if upper is not None and upper[1] == "target" and year_role(b) is None and \
+            header_key(b) in _TARGET_ROLES | STRIVEN_ROLES:  # 2025年目标值 over 预期目标 | 力争目标
+        return f"{upper[0]}年{b}"
     for role, year in ((a, b), (b, a)):
         bare = year_role(year) if year else None
         if role and bare is not None and bare[1] == "" and year_role(role) is None:
             text = f"{year}{role}"
-            if (year_role(text) or (0, ""))[1] in ("baseline", "target"):
+            if (year_role(text) or (0, ""))[1] in ("baseline", "target", "striven"):
                 return text
     return None
 
@@ -841,14 +907,17 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
         if by_region:  # 指标名称 | 年份 | 端州区 | 鼎湖区, or 2021年 over the districts: values by region
             written, melted = _melt_region_values(table, by_region, dict(zip(frame.columns, written)), src, schema)
             frame = table.frame
+    written, forced = _indicator_levels(table, written, schema)
+    frame = table.frame
     rename, defaults, header_units = {}, {}, {}
     taken, taken_by = set(), {}
     problems = []
     # headers an alias names first, then guessed ones (a column an alias names wins over a guess)
-    ordered = sorted(zip(frame.columns, written), key=lambda p: _canonical(p[1], schema, guessed=False) is None)
+    ordered = sorted(zip(frame.columns, written), key=lambda p: (p[0] not in forced,
+                                                                 _canonical(p[1], schema, guessed=False) is None))
     for col, text in ordered:
-        canon = _canonical(text, schema)
-        if canon and canon in taken and header_key(text) == header_key(taken_by[canon][1]):
+        canon = forced[col] if col in forced else _canonical(text, schema)
+        if canon and canon in taken and header_key(text) == header_key(taken_by[canon][1]) and col not in forced:
             _repeated(frame, col, taken_by[canon][0], text, src, problems)  # 规划值 twice
         if canon and canon not in taken and (canon == col or canon not in frame.columns):
             rename[col] = canon
@@ -862,16 +931,27 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
     years = {col: year_role(text) for col, text in zip(frame.columns, written)
              if col not in rename and year_role(text) is not None}
     yearly = []
+    superseded = _superseded(years, dict(zip(frame.columns, written))) if schema.what != "samples" else []
+    if superseded:  # 2023年（快报） beside 2023年（年报）: said as not read, and not carried as a column
+        by_col = dict(zip(frame.columns, written))
+        table.unread = [str(by_col[c]) for c in superseded]
+        keep = [k for k, c in enumerate(frame.columns) if c not in superseded]
+        written = [written[k] for k in keep if k < len(written)]
+        frame = table.frame = frame.drop(columns=superseded)
     if schema.what == "plan":
         by_col = dict(zip(frame.columns, written))
         _targets_by_cells(frame, years, table.title)
-        later = _later_actuals(frame, years)
+        base = _base_year(years, table.title)
+        later = _later_actuals(frame, years, base)
         if "target" not in taken and "target_year" not in taken:
             yearly = _yearly_targets(frame, years)
             if yearly:
                 taken.update({"target", "target_year"})
         _roles_once(frame, years, by_col, src, problems)
-        later += _plan_years(frame, years, taken, rename, defaults, table.headers, by_col)
+        later += _plan_years(frame, years, taken, rename, defaults, table.headers, by_col, base)
+        _striven_years(years, defaults, taken, rename, table.headers, by_col, src, problems)
+        first = int(defaults.get("baseline_year", 0) or 0)
+        table.earlier = [str(by_col[c]) for y, c in sorted(later) if y < first]  # 2020年 in a 十五五 table
         for year, col in later:  # 2022年完成值 in a plan: an observation, kept as observed_2022
             name = f"{OBSERVED_PREFIX}{year}"
             if name in taken or name in frame.columns:
@@ -881,7 +961,7 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
             rename[col], table.headers[name] = name, by_col[col]
             taken.add(name)
         used = set(rename) | {c for _, c in yearly}
-        table.unread = [str(by_col.get(c, c)) for c in frame.columns  # 2023年1-9月, 2022年增速: said, not dropped
+        table.unread += [str(by_col.get(c, c)) for c in frame.columns  # 2023年1-9月, 2022年增速: said, not dropped
                         if c not in used and _names_a_year(by_col.get(c, c)) and any(_as_text(frame[c]))
                         and not re.fullmatch(rf"{OBSERVED_PREFIX}\d{{4}}", str(c))]  # a plan read before
     if problems:
@@ -893,12 +973,12 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
         _melt_targets(table, yearly, by_col)
         frame = table.frame
     if schema.what == "history" and "year" not in frame.columns and "value" not in frame.columns:
-        observed = {c: yr for c, yr in years.items() if yr[1] != "target"}
+        observed = {c: yr for c, yr in years.items() if yr[1] not in ("target", "striven")}
         if observed:
             by_col = dict(zip(frame.columns, written))
-            table.unread = [str(by_col.get(c, c)) for c in frame.columns  # 2023年1-9月, 2022年增速: said
-                            if c not in observed and c not in rename and _names_a_year(by_col.get(c, c))
-                            and any(_as_text(frame[c]))]
+            table.unread += [str(by_col.get(c, c)) for c in frame.columns  # 2023年1-9月, 2022年增速: said
+                             if c not in observed and c not in rename and _names_a_year(by_col.get(c, c))
+                             and any(_as_text(frame[c]))]
             _melt_years(table, observed, by_col)
             frame = table.frame
     elif schema.what == "history" and "year" in frame.columns and "value" not in frame.columns \
@@ -926,6 +1006,88 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
                                      else f"单位：{sheet_unit}（表格上方）")
         _fill_blank(frame, "unit", unit)
     return table
+
+
+#: a level of a table's indicator hierarchy: 一级指标 | 二级指标 | 三级指标 (also 1级指标, 二级分类)
+_LEVEL_HEADER = re.compile(r"^(?P<n>[一二三四五六七八九1-9])级(指标|分类|类别|目录|领域)(名称)?$")
+
+
+def _indicator_levels(table: Table, written: list[str], schema: Schema) -> tuple[list[str], dict]:
+    """A plan's indicators named on two or more columns: ``一级指标 | 二级指标 (| 三级指标)``, or one
+    header (``主要指标``, as the 鼎湖 plan publishes it) merged over the category and the name. The
+    most specific level filled in a row is its ``name``, the levels above it its ``group`` (joined by
+    `` / ``; a row whose category and name are one cell merged across reads it as the name); a
+    table with its own 指标名称 column keeps that as the name, the levels all group. (A CSV keeps a
+    merged header in its first column: ``主要指标`` over a category column then a blank header.) Returns the
+    headers (the levels' columns joined into one) and ``{column: canonical name}`` for the columns
+    so read (an empty name: kept under its own header, where the table has a group already)."""
+    frame = table.frame
+    if schema.what != "plan" or frame.shape[1] < 2:
+        return written, {}
+    cols = list(frame.columns)
+    given, written = written, list(written) + [str(c) for c in cols[len(written):]]  # (section rows' group)
+    keys = [header_key(t) for t in written]
+    levels = {}
+    for k, key in enumerate(keys):
+        m = _LEVEL_HEADER.match(key)
+        if m:
+            n = m.group("n")
+            levels.setdefault(int(n) if n.isdigit() else "一二三四五六七八九".index(n) + 1, k)
+    levels = [k for _, k in sorted(levels.items())] if len(levels) >= 2 else []
+    named = [k for k in range(len(cols)) if k not in levels
+             and _canonical(written[k], schema, guessed=False) in ("name", "indicator")]
+    if not levels:  # one header merged over the category and the name: 主要指标 | 主要指标
+        for k in range(len(cols) - 1):
+            run = [k]
+            while run[-1] + 1 < len(cols) and written[k] and (written[run[-1] + 1] == written[k] or (
+                    len(run) == 1 and re.fullmatch(r"column_\d+", written[k + 1]))):  # a CSV: blank right of it
+                run.append(run[-1] + 1)
+            if len(run) >= 2 and _canonical(written[k], schema) in ("name", "indicator") and \
+                    len({tuple(_as_text(frame[cols[j]])) for j in run}) > 1 and _categories(frame[cols[k]]):
+                levels, named = run, [j for j in named if j not in run]
+                break
+    if not levels:
+        return given, {}
+    cells = np.array([_as_text(frame[cols[k]]) for k in levels], dtype=object).T  # rows x levels
+    own_name = bool(named)
+    group, name = [], []
+    for row in cells:
+        filled = [t for t in dict.fromkeys(row) if t]  # a cell merged across two levels counts once
+        if own_name:
+            group.append(" / ".join(filled))
+        else:
+            name.append(filled[-1] if filled else "")
+            group.append(" / ".join(filled[:-1]))
+    has_group = "group" in frame.columns or any(_canonical(t, schema) == "group" for k, t in enumerate(written)
+                                                   if k not in levels)
+    frame = frame.copy(deep=False)
+    forced = {}
+    if not own_name:
+        frame[cols[levels[-1]]] = np.array(name, dtype=object)
+        forced[cols[levels[-1]]] = "name"
+        upper = levels[:-1]
+    else:
+        upper = levels
+    if not has_group:
+        frame[cols[upper[0]]] = np.array(group, dtype=object)
+        forced[cols[upper[0]]] = "group"
+        drop = [cols[k] for k in upper[1:]]
+    else:  # a 类别 column or section rows give the group: the upper levels kept under their headers
+        forced.update({cols[k]: "" for k in upper})
+        drop = []
+    keep = [k for k, c in enumerate(cols) if c not in drop]
+    table.frame = frame.drop(columns=drop) if drop else frame
+    return [written[k] for k in keep], forced
+
+
+def _categories(column: pd.Series) -> bool:
+    """A column of categories: each repeated down its rows (merged down, or blank below its first row
+    as a CSV keeps it), no row numbers -- not a second list of names pasted under the same header."""
+    cells = _as_text(column)
+    filled = [t for t in cells if t]
+    if not filled or all(re.fullmatch(r"\d+", t) for t in filled):
+        return False
+    return len(set(filled)) < len(cells)
 
 
 def _region_header(text, schema: Schema) -> tuple[str, int | None, str] | None:
@@ -1117,19 +1279,55 @@ def _targets_by_cells(frame, years: dict, title: str) -> None:
             years[c] = (y, "target")
 
 
-def _later_actuals(frame, years: dict) -> list:
-    """Plan columns of actual values after the baseline's (``2020年基数 | 2022年完成值 | 2025年目标``,
-    or ``2020年实际值 | 2022年实际值``): ``[(year, column)]``, taken out of ``years``; the earliest
-    stays the baseline."""
+def _striven_years(years, defaults, taken, rename, headers, written, src, problems) -> None:
+    """A two-tier target's striven-for column named by its year (``2025年奋斗目标`` beside ``2025年基本
+    目标``): ``target_striven``, for the target of that year; one such column, of the target's year."""
+    cols = [(y, c) for c, (y, r) in years.items() if r == "striven"]
+    if not cols:
+        return
+    target_year = defaults.get("target_year")
+    for year, col in cols:
+        if "target_striven" in taken:
+            problems.append(Problem(src, None, str(written[col]), None,
+                                    "表中有多个力争目标列，请只保留一列 (two striven-for target columns; keep one)"))
+        elif target_year is not None and str(year) != str(target_year):
+            problems.append(Problem(src, None, str(written[col]), None,
+                                    f"a striven-for target of the target's year {target_year} (力争目标与目标值"
+                                    f"应为同一年份), not {year}: correct the year in one of the headers"))
+        else:
+            rename[col], headers["target_striven"] = "target_striven", written[col]
+            taken.add("target_striven")
+
+
+def _base_year(years: dict, title: str) -> int | None:
+    """The base year of the plan period a table's target ends: the year before the period (2025 for
+    “十五五”, 2026-2030; 2020 for “十四五”), when the target year (the latest target column, else the
+    latest bare year) ends a five-year plan or the title's period; else None."""
+    targets = [y for y, r in years.values() if r == "target"] or [y for y, r in years.values() if r == ""]
+    last = max(targets) if targets else None
+    m = _FYP.search(to_simplified(str(title or "")))
+    if m and (last is None or last == _period_last_year(m.group(1))):
+        return _period_last_year(m.group(1)) - 5
+    return last - 5 if last is not None and last % 5 == 0 else None
+
+
+def _later_actuals(frame, years: dict, base: int | None = None) -> list:
+    """Plan columns of actual values beside the baseline's (``2020年基数 | 2022年完成值 | 2025年目标``,
+    or ``2020年实际值 | 2022年实际值``): ``[(year, column)]``, taken out of ``years``. The column of the
+    plan period's base year ``base`` (:func:`_base_year`) stays the baseline, else the earliest: a
+    “十五五” table's ``2024年现状值 | 2025年预计值 | 2030年目标值`` has its baseline in 2025 (a base year's
+    figure is an estimate until that year closes), 2024 an earlier observation."""
     has_target = any(r == "target" for _, r in years.values())
     # with a target column, a bare year is an actual too (“十三五”末 | 2022年实现值 | “十四五”目标)
     actual = sorted((y, c) for c, (y, r) in years.items()
                     if (r == "baseline" or (r == "" and has_target)) and any(_as_text(frame[c])))
     if len(actual) < 2 or len({y for y, _ in actual}) < len(actual):
         return []  # one baseline, or two for the same year (refused by _roles_once)
-    for _, c in actual[1:]:
+    kept = next((a for a in actual if a[0] == base), actual[0])
+    rest = [a for a in actual if a != kept]
+    for _, c in rest:
         del years[c]
-    return actual[1:]
+    return rest
 
 
 def _yearly_targets(frame, years: dict) -> list:
@@ -1179,7 +1377,10 @@ def _roles_once(frame, years: dict, written: dict, src: str, problems: list) -> 
                 "read as one plan row per target year)"))
 
 
-def _plan_years(frame, years, taken, rename, defaults, headers, written):
+def _plan_years(frame, years, taken, rename, defaults, headers, written, base=None):
+    """The baseline and target columns named by their years: a role said (``2020年基数``), else of
+    bare years the latest the target and the base year ``base``'s (else the earliest) the baseline;
+    returns ``[(year, column)]`` of the other filled bare years, observations."""
     bare = []
     for col, (year, role) in years.items():
         if role in ("baseline", "target") and role not in taken:
@@ -1196,7 +1397,7 @@ def _plan_years(frame, years, taken, rename, defaults, headers, written):
         taken.add("target")
         defaults["target_year"] = str(year)
     if bare and "baseline" not in taken:
-        year, col = bare.pop(0)
+        year, col = bare.pop(next((k for k, (y, _) in enumerate(bare) if y == base), 0))
         rename[col], headers["baseline"] = "baseline", written[col]
         taken.add("baseline")
         defaults["baseline_year"] = str(year)

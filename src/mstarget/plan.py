@@ -17,6 +17,7 @@ Cell notation (see DESIGN.md)::
     下降10%   a change from the baseline: ≤ 0.9 x baseline (年均增长8%, 提高2个百分点, 翻一番 ...;
               :func:`target_as_change`); kept in target_written
     累计新增5 the notation in words: 〈5〉 (新增5, 5（五年累计）); 累计达到5, 5（累计）: 〔5〕
+    〔10〕    in a table whose notes say 〔〕内为五年累计数 (the national outline's convention): 〈10〉
 
 Where no direction is written it follows from the baseline: a target above the baseline
 means ``>=``, below means ``<=``; with no baseline (or an equal one) and no ``direction``
@@ -31,14 +32,16 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .arguments import check_table
-from .exceptions import DataValidationError, Problem
+from .exceptions import DataValidationError, MstargetWarning, Problem
 from . import consistency, layout
+from .history import MEASURE_WORDS, NOTE_HEADERS, note_measure
 from .io import source_name
 from .units import is_percent, percent_kind, split_number_unit, split_unit
 from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, has_note_mark, map_unique,
@@ -71,9 +74,14 @@ ALIASES = {
     "目标年": "target_year", "目标年份": "target_year", "规划年": "target_year",
     "规划值": "target", "目标值": "target", "目标": "target", "规划目标": "target",
     "预期目标": "target", "规划目标值": "target", "预期目标值": "target", "目标任务": "target",
-    "方向": "direction", "类型": "kind", "属性": "attribute", "指标属性": "attribute",
+    "基本目标": "target", "基本目标值": "target", "确保目标": "target", "确保目标值": "target",
+    **{role: "target_striven" for role in layout.STRIVEN_ROLES},
+    "方向": "direction", "指标方向": "direction", "指标属性方向": "direction", "评价方向": "direction",
+    "指标导向": "direction", "方向性": "direction", "正逆向": "direction", "指标正逆向": "direction",
+    "类型": "kind", "属性": "attribute", "指标属性": "attribute",
     "指标性质": "attribute", "性质": "attribute",
     "下限": "lower", "上限": "upper",
+    "口径": "measure", "统计口径": "measure", "数据口径": "measure", "计数方式": "measure",
     "类别": "group", "领域": "group", "分类": "group", "指标类别": "group", "板块": "group",
 }
 
@@ -251,10 +259,18 @@ def _strip_kind_words(s: str) -> tuple[str | None, str]:
     return None, s
 
 
-SCHEMA = layout.Schema("plan", ALIASES, tuple(COLUMNS) + ("group",),
+SCHEMA = layout.Schema("plan", ALIASES, tuple(COLUMNS) + ("group", "target_striven", "measure"),
                        lambda key: "name" if layout.names_indicators(key) else None)
 _DIRECTION_WORDS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "ge": ">=", "le": "<=",
                     "up": ">=", "down": "<=", "increase": ">=", "decrease": "<="}
+#: a 指标方向 column as evaluation offices keep it: 正向 (the higher the better: the target a floor,
+#: ``>=``) / 逆向 (the lower the better: a cap, ``<=``)
+_POLARITY_WORDS = {"正向": ">=", "正向指标": ">=", "正指标": ">=", "正向型": ">=", "越大越好": ">=",
+                   "越高越好": ">=", "越多越好": ">=", "逆向": "<=", "逆向指标": "<=", "逆指标": "<=",
+                   "逆向型": "<=", "负向": "<=", "负向指标": "<=", "越小越好": "<=", "越低越好": "<=",
+                   "越少越好": "<="}
+_DIRECTION_WORDS.update(_POLARITY_WORDS)
+DIRECTION_HELP = "'>=' or '<=' (正向 for ≥, 逆向 for ≤)"
 PERCENT_HELP = ("a percentage between 0 and 100 (unit is %, read as a share); a rate of change or a "
                 "margin in % may be negative or above 100: say so in the name (增长, 增速, 利润率 ...) "
                 "or the unit (%/年, 百分点), or give 'lower' / 'upper' columns")
@@ -296,7 +312,15 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
         ``逐年下降``) is the row's baseline with that direction; the words are kept in a
         ``target_written`` column (present only then; ``""`` on the other rows), as are those of a
         target with a striven-for figure (``6%以上，力争7%``: target 6, ``target_striven`` 7, a
-        column present only then; NaN on the other rows).
+        column present only then; NaN on the other rows; also from two columns, ``2025年基本目标 |
+        2025年奋斗目标`` or ``预期目标 | 力争目标`` under ``2025年目标值``). ``measure`` (present when a row
+        says it): ``flow`` / ``running_total`` / ``""``, how the row's yearly figures (``2022年完成值``)
+        count, from a 口径 column, a 备注 (当年新增, 累计数) or a note after the name (``…（当年新增）``), in
+        the words of :data:`mstarget.history.MEASURE_WORDS`. A 指标方向 column's 正向 / 逆向 give ``>=`` /
+        ``<=``; the 鼎湖 table's 主要指标 over category and name, and 一级 / 二级 / 三级指标 columns, give
+        ``group`` and ``name`` (:mod:`mstarget.layout`). A “十五五” table's earlier years (``2020年`` beside
+        ``2025年``) are ``observed_2020`` columns, said in a warning, the baseline being the period's base
+        year. Where the notes say 〔〕内为五年累计数, 〔x〕 is read as 〈x〉 (warned).
 
     Raises
     ------
@@ -395,13 +419,19 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     target.direction[worded != ""] = worded[worded != ""]
     observed = {c: _cells(raw, c, problems, required=False) for c in raw.columns
                 if str(c).startswith(layout.OBSERVED_PREFIX)}
-    _units_in_cells(raw, ident["unit"], {"baseline": baseline, "target": target, **observed}, problems)
+    aim = _cells(raw, "target_striven", problems, required=False)
+    _period_sums(raw, src, [table.title, *table.notes],
+                 {"target": target, "baseline": baseline, "target_striven": aim, **observed})
+    _units_in_cells(raw, ident["unit"], {"baseline": baseline, "target": target, "target_striven": aim, **observed},
+                    problems)
+    striven, two_columns = _striven_column(raw, target, aim, striven, problems)
     _baseline_needs_year(raw, baseline, baseline_year, problems)
     _notation_agrees(raw, target, baseline, problems)
     kind = _kinds(raw, target, problems)
     direction = _directions(raw, target, baseline, problems, kind)
     attribute = _attributes(raw, problems, [table.title, *table.notes], ident)
     lower, upper = _bounds(raw, ident, target, baseline, problems)
+    measure = _measures(raw, ident, problems)
     _years_agree(raw, kind, baseline_year, target_year, problems)
     problems.raise_if_any()
 
@@ -413,13 +443,19 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     written = (worded != "") | np.isfinite(striven)
     if written.any():  # 持续提升, 下降10%, 6%以上，力争7%: the words as written, and what they are read as
         out["target_written"] = np.where(written, map_unique(raw["target"], written_text), "")
+        for pos in np.flatnonzero(two_columns):  # 基本目标 | 力争目标: written as the one cell ≥90（力争95） is
+            aim_text = written_text(raw["target_striven"].iloc[pos]).lstrip("≥≤>=<").strip()
+            out.loc[pos, "target_written"] = f"{written_text(raw['target'].iloc[pos])}（力争{aim_text}）"
     if np.isfinite(striven).any():  # 力争7%: the striven-for figure, beyond the target assessed
         out["target_striven"] = striven
+    _earlier_years(table, src, observed, kind, baseline_year)
     for c in raw.columns:
         if c in observed:
             out[c] = observed[c].value  # 2022年完成值: numbers (float, NaN blank), used by assess
-        elif c not in COLUMNS:
+        elif c not in COLUMNS and c not in ("target_striven", "measure"):  # (those two: read above / below)
             out[c] = raw[c].to_numpy()
+    if measure is not None:  # 口径 / 备注 当年新增, …（当年新增）: how the row's yearly figures count
+        out["measure"] = measure
     if "group" in out.columns:  # a merged 类别 cell exported to CSV (or split by a page break): blank below its first row
         g = out["group"].astype(object)
         blank = g.isna() | (g.astype(str).str.strip() == "")
@@ -433,6 +469,92 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     out.attrs["title"] = table.title
     out.attrs["notes"] = list(table.notes)
     return out
+
+
+def _earlier_years(table, src: str, observed: dict, kind: np.ndarray, baseline_year: np.ndarray) -> None:
+    """Columns of years before the baseline's (``2020年`` in a “十五五” table based on 2025,
+    :attr:`mstarget.layout.Table.earlier`) are earlier observations of a level or stock, said in a
+    warning; a 〈〉 row's figure there counts another period's additions, so it is left out (NaN)."""
+    if not table.earlier:
+        return
+    dropped = []
+    for column, cells in observed.items():
+        year = int(str(column)[len(layout.OBSERVED_PREFIX):])
+        other = (kind == "increment") & np.isfinite(cells.value) & (year <= baseline_year)
+        if other.any():
+            cells.value[other] = np.nan
+            dropped.append(str(year))
+    said = "、".join(table.earlier)
+    years = baseline_year[np.isfinite(baseline_year)]
+    base = f" {int(years.min())} 年" if years.size else ""
+    warnings.warn(MstargetWarning(
+        f"{src}: {said} 早于基期{base}，按该年的实际值读取（observed_<年份>），不作为基期值 (columns of years before the "
+        f"plan's base year are read as that year's observed values, not as the baseline; the baseline is the "
+        f"plan period's base year)" + (f"; 〈〉 rows' figures of {', '.join(dropped)} count an earlier period's "
+                                       "additions and are not used" if dropped else "")), stacklevel=4)
+
+
+#: a table's note saying its 〔〕 figures are sums over the plan period, as the national outline writes
+#: it (〔〕内为五年累计数), not stocks at its end (the 鼎湖 plan's 〔〕内为累计数)
+_PERIOD_SUM_NOTE = re.compile(r"[〔【\[［]\s*[〕】\]］][^，,；;。〈《<]{0,6}?(五年|规划期内?|期间|十[一二三四五六七八九]五(期间)?)"
+                              r"(累计|合计|累加|总计)(?!.{0,2}末)")
+_CUMULATIVE_OPEN = tuple(open_ for open_, _ in _CUMULATIVE)
+
+
+def _period_sums(raw: pd.DataFrame, src: str, notes: list, cells: dict) -> None:
+    """Where the table's title or notes say 〔〕 holds five-year cumulative figures (〔〕内为五年累计数,
+    the national outline's convention), a figure in 〔〕 is read as 〈〉: a sum of yearly flows over the
+    plan period (``kind`` increment, in place), said in a warning; words such as 累计达到 keep their
+    meaning (a total reached)."""
+    said = next((str(n) for n in notes if n and _PERIOD_SUM_NOTE.search(re.sub(r"[\s“”\"']", "", normalize_words(n)))),
+                None)
+    if said is None:
+        return
+    flipped = 0
+    for column, c in cells.items():
+        if column not in raw.columns:
+            continue
+        bracketed = np.asarray(map_unique(raw[column], lambda v: normalize_words(v).replace(" ", "").lstrip(
+            "≥≤<>=").startswith(_CUMULATIVE_OPEN)), dtype=bool)
+        turn = bracketed & (c.kind == "cumulative")
+        c.kind[turn] = "increment"
+        flipped += int(turn.sum())
+    if flipped:
+        warnings.warn(MstargetWarning(
+            f"{src}: 〔〕 read as 〈〉 (the sum of the yearly figures over the plan period, not a total at its end), as "
+            f"the table's note '{said}' says（按表注，〔〕内为五年累计数，按规划期内逐年新增之和评估）"), stacklevel=4)
+
+
+#: a counting note after a name: 知识产权质押融资金额（当年新增）, …（累计）
+_MEASURE_IN_NAME = re.compile(r"[（(]([^（()）]{1,12})[)）]\s*$")
+
+
+def _measures(raw: pd.DataFrame, ident: dict, problems: Problems) -> np.ndarray | None:
+    """How a row's yearly figures (a mid-term table's ``2022年完成值``) count, in the words of
+    :data:`mstarget.history.MEASURE_WORDS`: ``flow`` (当年新增: that year's own additions) or
+    ``running_total`` (累计: the total since the period began), ``""`` where the row does not say.
+    Said by a ``measure`` column (口径), a remarks column (备注 当年新增, :func:`mstarget.history.note_measure`)
+    or a note after the name (``…（当年新增）``); a remark saying the other measure than the 口径 cell is
+    refused, naming both. None when no row says (no column added)."""
+    n = len(raw)
+    measure = np.full(n, "", dtype=object)
+    if "measure" in raw.columns:  # 口径: its words, or a remark's (当年新增数, 自2021年起累计); else not said
+        measure = np.array([MEASURE_WORDS.get(t) or note_measure(t) if t else "" for t in
+                            map_unique(raw["measure"], lambda v: normalize_words(v).lower().replace(" ", ""))],
+                           dtype=object)
+    notes = [c for c in raw.columns if isinstance(c, str) and normalize_words(c).lower().replace(" ", "")
+             in NOTE_HEADERS]
+    for column in notes:
+        said = np.asarray(map_unique(raw[column], note_measure), dtype=object)
+        for pos in np.flatnonzero((said != "") & (measure != "") & (said != measure)):
+            problems.cell(pos, "measure", raw["measure"].iloc[pos],
+                          f"the measure the remark '{normalize_text(raw[column].iloc[pos])}' (column '{column}') "
+                          f"says, {said[pos]} (当年新增: flow; 累计: running_total); correct one of them")
+        measure = np.where(measure == "", said, measure)
+    named = np.array([note_measure(m.group(1)) if (m := _MEASURE_IN_NAME.search(str(t))) else ""
+                      for t in ident["name"]], dtype=object)
+    measure = np.where(measure == "", named, measure)
+    return measure if (measure != "").any() else None
 
 
 def _identity(raw: pd.DataFrame, problems: Problems) -> dict:
@@ -712,6 +834,42 @@ def _striven_targets(raw: pd.DataFrame, unit: np.ndarray) -> tuple[np.ndarray, p
     return striven, out
 
 
+def _striven_column(raw: pd.DataFrame, target: "_Cells", aim: "_Cells", striven: np.ndarray,
+                    problems: Problems) -> tuple[np.ndarray, np.ndarray]:
+    """A two-tier target kept in two columns (``2025年基本目标 | 2025年奋斗目标``, or ``预期目标 | 力争目标``
+    under ``2025年目标值``): the second column's figure is the striven-for one, read as ``≥90（力争95）`` in one
+    cell is (:func:`striven_target`): in the target's notation or plain, beyond the target on its side (a
+    target without ≥ / ≤ takes the side the two figures show). Returns the striven-for figures (the
+    in-cell ones ``striven`` kept) and the rows whose figure came from the column; its cells that
+    disagree with their target are refused, naming both."""
+    from_column = np.zeros(len(raw), dtype=bool)
+    if "target_striven" not in raw.columns:
+        return striven, from_column
+    striven = striven.copy()
+    header = problems.column_of("target")
+    for pos in np.flatnonzero(aim.ok & target.ok):
+        firm, value = target.value[pos], aim.value[pos]
+        shown = normalize_text(raw["target"].iloc[pos])
+        if np.isfinite(striven[pos]):  # ≥90（力争95） in the target cell and a 力争目标 beside it
+            if striven[pos] != value:
+                problems.cell(pos, "target_striven", raw["target_striven"].iloc[pos],
+                              f"the striven-for figure the target cell '{shown}' (column '{header}') gives, "
+                              f"{striven[pos]:g}; keep it in one place（目标值单元格已写力争值，两处不一致）")
+            continue
+        direction = target.direction[pos] or (">=" if value > firm else "<=")
+        if aim.kind[pos] not in ("level", target.kind[pos]) or aim.direction[pos] not in (None, direction) \
+                or value == firm or (value > firm) != (direction == ">="):
+            side = "above" if direction == ">=" else "below"
+            problems.cell(pos, "target_striven", raw["target_striven"].iloc[pos],
+                          f"a striven-for figure {side} the target '{shown}' (column '{header}'), in its notation or "
+                          f"plain（力争目标应比目标值更进一步，且记法一致）; or leave the cell blank")
+            continue
+        if target.direction[pos] is None:
+            target.direction[pos] = direction
+        striven[pos], from_column[pos] = value, True
+    return striven, from_column
+
+
 def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells", baseline_year: np.ndarray,
                       target_year: np.ndarray, ident: dict) -> tuple[np.ndarray, pd.DataFrame]:
     """Targets written in words: ``(direction per row, "" elsewhere; the table with those target
@@ -859,16 +1017,25 @@ def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems, kind:
     """``direction``: the target cell's sign, a ``direction`` column, else the baseline's side; an
     increment (〈5〉, 累计新增5) without a baseline counts additions, so at least (``>=``)."""
     direction = target.direction.copy()
+    if "direction" not in raw.columns:
+        column = _direction_column(raw)
+        if column is not None:  # 正向 / 逆向 under a header no alias lists (指标极性, 评价导向 ...)
+            raw["direction"] = raw[column]
+            problems.headers.setdefault("direction", column)
     if "direction" in raw.columns:
         text = map_unique(raw["direction"], lambda v: normalize_words(v).replace(" ", "").lower())
         given = np.array([_DIRECTION_WORDS.get(t) if t else "" for t in text], dtype=object)
         unknown = np.array([g is None for g in given], dtype=bool)
-        problems.cells(unknown, "direction", raw["direction"], "'>=' or '<='")
+        problems.cells(unknown, "direction", raw["direction"], DIRECTION_HELP)
         clash = ~unknown & (given != "") & (direction != None) & (direction != given)  # noqa: E711
+        target_header = problems.column_of("target")
         for pos in np.flatnonzero(clash):
+            sign, said = ("≥", "正向") if direction[pos] == ">=" else ("≤", "逆向")
             problems.cell(pos, "direction", raw["direction"].iloc[pos],
-                          f"'{direction[pos]}' as the target cell "
-                          f"'{normalize_text(raw['target'].iloc[pos])}' says")
+                          f"'{said}' ({direction[pos]}) as the target cell "
+                          f"'{normalize_text(raw['target'].iloc[pos])}' (column '{target_header}') says with its "
+                          f"{sign}: this column and the cell disagree, correct one of them（方向列与目标值单元格中的 "
+                          f"{sign} 不一致，请改正其一）")
         use = ~unknown & (given != "") & ~clash
         direction[use] = given[use]
     open_ = (direction == None) & target.ok  # noqa: E711
@@ -884,6 +1051,22 @@ def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems, kind:
                       f"a direction: {why}, so write '≥x' or '≤x' in the cell or add a "
                       "'direction' column with '>=' or '<='")
     return direction
+
+
+def _direction_column(raw: pd.DataFrame):
+    """The one column left under its written header whose every filled cell is 正向 / 逆向 (a
+    指标方向 column under a header no alias lists); None when there is none, or more than one."""
+    found = []
+    for col in raw.columns:
+        if col in SCHEMA.canonical or not isinstance(col, str):
+            continue
+        distinct = set(raw[col].tolist())
+        if len(distinct) > len(_POLARITY_WORDS) + 2:  # (a 100k-row plan: decided at once)
+            continue
+        words = {normalize_words(v).replace(" ", "") for v in distinct} - {""}
+        if words and words <= set(_POLARITY_WORDS):
+            found.append(col)
+    return found[0] if len(found) == 1 else None
 
 
 def _attribute_column(raw: pd.DataFrame):

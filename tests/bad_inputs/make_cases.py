@@ -581,6 +581,27 @@ def plan_cases() -> None:
          "p_bureau_same_year_targets.xlsx, column '2025年目标': 表中有多个目标值",
          "two target columns for the same year (2025年规划值 | 2025年目标): which one is meant is not guessed")
 
+    def direction_clash(header, rows):  # a 指标方向 column (正向 / 逆向) saying ≤ for a target written ≥99
+        header.append("指标方向")
+        for r in rows:
+            r.append("正向")
+        rows[12][-1] = "逆向"
+    bureau_plan_xlsx("p_bureau_direction_clash.xlsx", edit=direction_clash)
+    case("p_bureau_direction_clash", PLAN_ONLY % "p_bureau_direction_clash.xlsx" + " --region 鼎湖区", 2,
+         "p_bureau_direction_clash.xlsx, row 15, column '指标方向': '逆向': '正向' (>=) as the target cell '≥99' "
+         "(column '2025年目标')", "a 指标方向 column contradicting the ≥ written in the target cell")
+
+    def striven_short(header, rows):  # a two-tier target in two columns, the striven-for one short of the firm one
+        header[5] = "2025年基本目标"
+        header.insert(6, "2025年奋斗目标")
+        for r in rows:
+            r.insert(6, "")
+        rows[10][6] = "85"
+    bureau_plan_xlsx("p_bureau_striven_short.xlsx", edit=striven_short)
+    case("p_bureau_striven_short", PLAN_ONLY % "p_bureau_striven_short.xlsx" + " --region 鼎湖区", 2,
+         "p_bureau_striven_short.xlsx, row 13, column '2025年奋斗目标': '85': a striven-for figure above the target",
+         "2025年基本目标 | 2025年奋斗目标 with the striven-for figure below the firm ≥90")
+
     def merged_duplicate(header, rows):
         rows.insert(3, list(rows[2]))
     bureau_plan_xlsx("p_bureau_duplicate_row.xlsx", edit=merged_duplicate)
@@ -741,8 +762,9 @@ def history_cases() -> None:
     case("h_region_typo_strict", WITH_DINGHU % "h_region_typo.csv" + " --strict", 2,
          "did you mean region 鼎湖区?", "region 鼎湖 for 鼎湖区, refused with --strict")
     write_csv("h_header_only.csv", history()[:1])
-    case("h_header_only", WITH_DINGHU % "h_header_only.csv", 0, "14 个规划指标没有历史数据",
-         "a history with a header and no rows: every plan row reported unmatched")
+    case("h_header_only", WITH_DINGHU % "h_header_only.csv", 2,
+         "h_header_only.csv: --history: the table has no rows under its header",
+         "a history with a header and no rows: refused naming the file, with the advice to leave it out")
     write_csv("h_semicolon_gbk.csv", history(), encoding="gbk", delimiter=";")
     case("h_semicolon_gbk", WITH_DINGHU % "h_semicolon_gbk.csv", 0, "药品抽检合格率",
          "GBK and semicolons (valid)", "stdout")
