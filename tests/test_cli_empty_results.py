@@ -17,6 +17,7 @@ from mstarget import calibration
 from mstarget.calibration import Calibration
 from mstarget.cli import calibrate as calibrate_cli
 from mstarget.cli.main import main
+from mstarget.forecast import forecast_paths
 from mstarget.exceptions import (DataValidationError, InconsistentDataWarning, ModelFallbackWarning,
                                  MstargetWarning, ParameterError)
 
@@ -231,3 +232,12 @@ def test_the_panel_check_is_the_librarys(data_dir):
     cal = mt.calibration.default_calibration().with_note(note)
     text = cal.meta["model_provenance"]["pooled_drift"]
     assert text.endswith(f"; WARNING: {note}") and cal.with_note(note) is cal  # kept once
+
+
+def test_the_library_forecast_of_an_empty_history_is_an_error_not_an_empty_table():
+    empty = pd.DataFrame(columns=["region", "indicator", "year", "value"])
+    with pytest.raises(DataValidationError, match="the history has no rows, so there is nothing to forecast"):
+        mt.forecast(empty, horizon=2)
+    blank = pd.DataFrame({"region": "鼎湖区", "indicator": "x", "year": [2020, 2021], "value": [float("nan")] * 2})
+    with pytest.raises(DataValidationError, match="no value in any row"):
+        forecast_paths(blank, horizon=2)

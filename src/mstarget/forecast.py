@@ -33,7 +33,7 @@ import pandas as pd
 
 from .arguments import check_horizon, check_levels, check_seed, check_table, check_year
 from .engine import MIN_CHUNK, Engine, collect
-from .exceptions import ModelFallbackWarning, ModelFitError, MstargetWarning, ParameterError, ShortHistoryWarning
+from .exceptions import DataValidationError, ModelFallbackWarning, ModelFitError, MstargetWarning, ParameterError, ShortHistoryWarning
 from .history import read_history
 from .models import ModelSpec, model_class, resolve
 from .models.base import Forecaster
@@ -789,7 +789,7 @@ def _forecast_table(history, horizon, model, levels, seed, *, n_paths, as_of, bo
     summaries = run_forecast(history, horizon, model=model, seed=seed, n_paths=n_paths,
                              as_of=as_of, bounds=bounds, progress=progress,
                              calibration=calibration, reference=reference, engine=engine,
-                             reduce=summarise_paths, extra=tuple(probs))
+                             reduce=summarise_paths, extra=tuple(probs), require_data=True)
     cols = ["region", "indicator", "year", "mean", "median"]
     cols += [c for level in lv for c in (f"lo_{level}", f"hi_{level}")] + ["model"]
     if not summaries:
@@ -841,16 +841,19 @@ def forecast_paths(history, horizon: int | Mapping[tuple[str, str], int], *, mod
     engine = Engine.of(backend, n_jobs, scheduler, caller="forecast")
     return run_forecast(history, horizon, model=model, seed=seed, n_paths=n_paths, as_of=as_of,
                         bounds=bounds, progress=progress, calibration=calibration,
-                        reference=reference, engine=engine)
+                        reference=reference, engine=engine, require_data=True)
 
 
 def run_forecast(history, horizon, *, model="auto", seed: int = 0, n_paths: int = DEFAULT_PATHS,
                  as_of: int | None = None, bounds: Mapping | None = None, progress=False,
                  calibration="default", reference=None, engine: Engine | None = None,
-                 reduce=None, extra=None, extras: Mapping | None = None, keep=None) -> list:
+                 reduce=None, extra=None, extras: Mapping | None = None, keep=None,
+                 require_data: bool = False) -> list:
     """Read, prepare and run every series (:func:`run_series`); ``extra`` goes to ``reduce``
     with every series, or ``extras[(region, indicator)]`` with that series; ``keep`` as in
-    :func:`run_series`."""
+    :func:`run_series`. ``require_data``: a history without a single observation is refused
+    (:class:`DataValidationError`) rather than giving an empty result (``forecast`` /
+    ``forecast_paths``; ``assess`` may assess from the plan's own figures alone)."""
     check_horizon(horizon, "forecast", mapping=True)
     if not (isinstance(n_paths, (int, np.integer)) and 10 <= n_paths <= 1_000_000):
         raise ParameterError.invalid("n_paths", "forecast", "an int in [10, 1000000]", n_paths)
@@ -859,6 +862,12 @@ def run_forecast(history, horizon, *, model="auto", seed: int = 0, n_paths: int 
     progress = Progress.of(progress)
     with progress.step("reading the history") if not isinstance(history, pd.DataFrame) else nullcontext():
         hist = read_history(history)
+    if require_data and not hist["value"].notna().any():
+        source = "<DataFrame>" if isinstance(history, pd.DataFrame) else str(history)
+        raise DataValidationError(
+            f"the history has {'no rows' if hist.empty else 'no value in any row'}, so there is nothing to "
+            "forecast: expected one row per region, indicator and year with its value（历史数据为空）",
+            source=source)
     if as_of is not None:
         first = int(hist["year"].min()) if len(hist) else None
         hist = hist[hist["year"] <= int(as_of)]
