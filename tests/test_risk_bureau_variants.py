@@ -238,5 +238,43 @@ def test_counts_written_with_their_unit_or_spaced_thousands_and_a_rate_in_a_coun
     s = mt.risk.score(path).set_index("category")
     assert s["tested"].to_dict() == {"粮食加工品": 1000, "调味品": 2000, "乳制品": 4000}
     path.write_text("年度,食品大类,抽检批次,不合格批次\n2022,调味品,2000,2.5%\n", encoding="utf-8")
-    with pytest.raises(mt.DataValidationError, match=r"'2.5%': a whole number of batches such as 120, not a rate"):
+    with pytest.raises(mt.DataValidationError, match=r"'2.5%': a count of batches was expected, but this is a rate"):
         mt.risk.score(path)
+
+
+def _one_cell(tmp_path, column: str, cell: str):
+    """A two-row 抽检 table (SYNTHETIC) with ``cell`` in row 2 of ``column``; the score or the error."""
+    rows = {"抽检批次": ["2000", "1500"], "不合格批次": ["30", "20"]}
+    rows[column][0] = cell
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"年度": [2022, 2022], "食品大类": ["粮食加工品", "调味品"], **rows}).to_csv(path, index=False)
+    try:
+        return mt.risk.score(path).set_index("category")
+    except mt.DataValidationError as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize("cell", ["2,000（批）", "2,000(批次)", "２,０００批", "２０００"])
+def test_a_count_with_its_unit_in_brackets_or_full_width_digits_is_read(tmp_path, cell):
+    assert _one_cell(tmp_path, "抽检批次", cell).loc["粮食加工品", "tested"] == 2000
+
+
+@pytest.mark.parametrize("cell, reason", [
+    ("2,000件", "'件' is another unit"),
+    ("300份", "'份' is another unit"),
+    ("约2,000批", "'约' makes the figure approximate"),
+    ("2000余批", "'余' makes the figure approximate"),
+    ("2,000.5批", "counts cannot have decimals"),
+])
+def test_a_count_that_cannot_be_read_is_blamed_on_its_real_problem(tmp_path, cell, reason):
+    """Testers: 2,000批 was blamed on its comma; such cells now say what is wrong with them."""
+    err = _one_cell(tmp_path, "抽检批次", cell)
+    assert f"t.csv, row 2, column '抽检批次': '{cell}'" in err and reason in err
+    assert "a comma only between thousands" not in err
+
+
+@pytest.mark.parametrize("cell, shown", [("2.5%", "2.5%"), ("0.025", "2.5%"), ("2.5％", "2.5%")])
+def test_a_rate_in_the_count_column_says_a_count_was_expected_and_works_it_out(tmp_path, cell, shown):
+    err = _one_cell(tmp_path, "不合格批次", cell)
+    assert f"t.csv, row 2, column '不合格批次': '{cell}': a count of batches was expected" in err
+    assert "rate" in err and "不合格率" in err and f"this row: 2,000 x {shown} = 50" in err

@@ -238,3 +238,35 @@ def test_budget_and_level_as_people_write_them(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["risk", "allocate", "--scores", str(scores), "--budget", "2.5", "--no-track"])
     assert "a whole number of batches" in capsys.readouterr().err
+
+
+def test_an_excel_score_file_shows_rates_in_percent_and_goes_back_into_allocate(tmp_path):
+    """Testers: the --out workbook showed rates as fractions (0.1876) under its English headers.
+    The headers are the documented columns (they feed `risk allocate --scores`); the workbook now
+    shows the rates in % while its cells keep the fractions, and allocate reads it back."""
+    import openpyxl
+
+    xlsx, csv = tmp_path / "scores.xlsx", tmp_path / "scores.csv"
+    for out in (xlsx, csv):
+        assert main(["risk", "score", "--samples", SAMR, "--region", "全国", "--as-of", "2022", "--out", str(out),
+                     "--no-track"]) == 0
+    sheet = openpyxl.load_workbook(xlsx).active
+    header = [c.value for c in sheet[1]]
+    assert header[:8] == ["category", "tested", "failed", "rate", "risk", "risk_lo", "risk_hi", "rank"]
+    first = dict(zip(header, sheet[2]))
+    assert first["category"].value == "餐饮具"
+    for col in ("rate", "risk", "risk_lo", "risk_hi", "recent_rate", "prior_rate", "shrink_share"):
+        assert first[col].number_format == "0.00%", col
+    assert first["risk"].value == pytest.approx(0.1876, abs=1e-4)  # still the fraction
+    assert first["tested"].number_format == "General" and first["prior_weight"].number_format == "General"
+    plans = []
+    for scores in (xlsx, csv):
+        plan = tmp_path / f"plan_{scores.suffix[1:]}.xlsx"
+        assert main(["risk", "allocate", "--scores", str(scores), "--budget", "20000", "--out", str(plan),
+                     "--no-track"]) == 0
+        plans.append(pd.read_excel(plan).set_index("category"))
+    assert plans[0]["batches"].to_dict() == plans[1]["batches"].to_dict()
+    np.testing.assert_allclose(plans[0]["risk"], plans[1]["risk"], rtol=1e-9)
+    shown = openpyxl.load_workbook(tmp_path / "plan_xlsx.xlsx").active
+    plan_header = [c.value for c in shown[1]]
+    assert shown[2][plan_header.index("share")].number_format == "0.00%"

@@ -17,12 +17,14 @@ the parser is built, so ``mstarget --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import io
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, ParameterError, Problem
-from ..io import write_table
+from ..io import atomic_path, save_workbook, spreadsheet_safe, write_table
 from ..tracking import data_fingerprint
 from . import common
 
@@ -215,6 +217,33 @@ def _pct(v) -> str:
     return f"{100 * v:.2f}%" if pd.notna(v) else "-"
 
 
+#: columns of 'risk score' / 'risk allocate' results holding probabilities or shares (0-1)
+PERCENT_COLUMNS = ("rate", "risk", "risk_lo", "risk_hi", "recent_rate", "prior_rate", "shrink_share",
+                   "volume_share", "share")
+
+
+def write_result(table: pd.DataFrame, path: str) -> None:
+    """Write a score or plan table as ``--out`` says (:func:`mstarget.io.write_table`).
+
+    The columns keep their names and rates stay fractions (0-1) in every format, so the file is
+    the documented table and goes back into ``risk allocate --scores``; an Excel workbook shows the
+    rate columns (:data:`PERCENT_COLUMNS`) in % (number format ``0.00%``, the cell still holding the
+    fraction) for the reader."""
+    if Path(path).suffix.lower() != ".xlsx":
+        write_table(table, path)
+        return
+    safe = spreadsheet_safe(table)
+    with atomic_path(path) as tmp:
+        with pd.ExcelWriter(io.BytesIO(), engine="openpyxl") as writer:
+            safe.to_excel(writer, index=False)
+            sheet = writer.book.active
+            for j, name in enumerate(table.columns, start=1):
+                if name in PERCENT_COLUMNS and pd.api.types.is_numeric_dtype(table[name]):
+                    for (cell,) in sheet.iter_rows(min_row=2, max_row=len(table) + 1, min_col=j, max_col=j):
+                        cell.number_format = "0.00%"
+            save_workbook(writer.book, tmp)
+
+
 def _display_scores(scores: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     d = scores[by + ["tested", "failed"]].copy()
     d["rate"] = scores["rate"].map(_pct)
@@ -255,14 +284,18 @@ def _score(args, settings, logger) -> int:
         fig = plot_risk(scores)
         save_figure(fig, args.chart)
     if args.out:
-        write_table(scores, args.out)
+        write_result(scores, args.out)
     meta = scores.attrs["risk"]
     by = meta["by"]
     common.echo(f"抽检不合格风险 Sampling-failure risk（{_scope(meta, args)}；{meta['level']:.0%} 区间；"
                 "第 1 名风险最高 rank 1 = riskiest）")
     prior0 = meta["priors"][0]
+    spread = ""
+    if prior0.get("fitted") and "concentration_lo" in prior0:  # how well the groups pin the prior down
+        spread = (f"（由 {prior0['n_groups']} 组估计，90% 范围 {prior0['concentration_lo']:,.0f}–"
+                  f"{prior0['concentration_hi']:,.0f} 批，区间已计入这一不确定性）")
     common.echo(f"先验 prior: 各组总体不合格率 {_pct(prior0['mean'])}，相当于 {prior0['concentration']:,.0f} "
-                "批的证据；样本少的组向它靠拢（见 explanation 列）")
+                f"批的证据{spread}；样本少的组向它靠拢（见 explanation 列）")
     common.echo(common.format_table(_display_scores(scores, by)))
     if args.out:
         common.echo(f"\nwritten: {args.out}")
@@ -304,6 +337,10 @@ def _read_scores(path: str) -> pd.DataFrame:
     for c in _NUMERIC_SCORE_COLS:
         if c in df.columns:
             conv = pd.to_numeric(df[c], errors="coerce")
+            if c in PERCENT_COLUMNS:  # a workbook's %-formatted cell reads as it shows: 18.76%
+                text = df[c].astype("string").str.strip()
+                pct = text.str.fullmatch(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?\s*[%％]").fillna(False).astype(bool)
+                conv = conv.where(~pct, pd.to_numeric(text.str.rstrip("%％ "), errors="coerce") / 100.0)
             # a blank cell is a missing figure ('risk score' writes no rate for a group never tested)
             blank = df[c].isna().to_numpy() | df[c].astype(str).str.strip().str.lower().isin(
                 ["", "nan", "none", "null"]).to_numpy()
@@ -365,7 +402,7 @@ def _allocate(args, settings, logger) -> int:
         fig = plot_allocation(plan)
         save_figure(fig, args.chart)
     if args.out:
-        write_table(plan, args.out)
+        write_result(plan, args.out)
     cap = "不设上限 no cap" if meta["max_share"] is None else f"每组不超过 {meta['max_share']:.0%}"
     common.echo(f"抽检方案 Sampling plan：预算 {meta['budget']:,} 批分到 {len(plan)} 组；"
                 f"{1 - meta['risk_share']:.0%} 按 {meta['proportional_to']} 比例覆盖，"

@@ -440,14 +440,25 @@ def _cell_text(v) -> str:
     return "" if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else str(v)
 
 
-#: a count written with its unit (20批, 1,000批次): the number of batches
-_BATCH_UNIT = r"\s*(批次|批)$"
+#: a count written with its unit (20批, 1,000批次, 2,000（批）): the number of batches
+_BATCH_UNIT = r"\s*(?:批次|批|[(（]\s*(?:批次|批)\s*[)）])$"
 #: a whole number with thousands separators: 1,234 / 1，234 / 4 000 (never 12,5)
 _GROUPED_COUNT = rf"{THOUSANDS}|\d{{1,3}}(?:\s\d{{3}})+"
+#: full-width digits (２０００) as ASCII; superscripts are left alone (they mark notes)
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+#: words making a figure approximate (约2,000批, 2000余批, 近千批)
+_APPROXIMATE = re.compile(r"^(约|大约|近|超过|逾|多于|不少于|不足|≈|~|～)|(余|多|左右|以上|以下)(批次|批)?$")
+#: another unit after a figure (2,000件, 300份, 15万元): a count of something else than batches
+_OTHER_UNIT = re.compile(r"^[\d,，.\s]+\s*((?:[万千百亿])?(?:件|份|个|次|家|户|人|元|吨|公斤|千克|kg|个样品|样品))$")
 
 
 def parse_count(v) -> int:
-    """One count cell as an int; ``ValueError`` with a reason otherwise (``1,234`` is accepted)."""
+    """One count cell as an int; ``ValueError`` with a reason otherwise.
+
+    Read: ``1,234`` / ``1，234`` / ``4 000`` (thousands separators), ``20批`` / ``2,000批次`` /
+    ``2,000（批）`` (the unit of batches), full-width digits. Refused with the real reason: a rate
+    (``2.5%``), an approximate figure (``约2,000批``), another unit (``2,000件``), decimals, a comma
+    not between thousands (``12,5``)."""
     if v is None or v is pd.NA or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
         raise ValueError("empty cell; fill in a whole number of batches (0 if none)")
     if isinstance(v, (bool, np.bool_)):
@@ -455,11 +466,21 @@ def parse_count(v) -> int:
     if isinstance(v, (int, np.integer)):
         n = int(v)
     else:
-        text = re.sub(_BATCH_UNIT, "", str(v).strip())
+        written = str(v).strip()
+        text = re.sub(_BATCH_UNIT, "", written.translate(_FULL_WIDTH_DIGITS))
         if text.endswith(("%", "％", "‰")):
-            raise ValueError("a whole number of batches such as 120, not a rate: if the column holds 不合格率, "
-                             "give 不合格批次 (batches tested x rate, rounded) or name the column 不合格率（不读取）")
+            raise ValueError(RATE_IN_COUNT)
+        approx = _APPROXIMATE.search(text)
+        if approx and re.search(r"\d", text):
+            raise ValueError(f"an exact whole number of batches; '{approx.group().strip()}' makes the figure "
+                             "approximate -- write the count the sampling records give (e.g. 2000)")
+        other = _OTHER_UNIT.match(text)
+        if other:
+            raise ValueError(f"a whole number of batches (批次); '{other.group(1)}' is another unit -- give the "
+                             "number of batches sampled, written as a number (2000) or with 批 / 批次 (2,000批)")
         if re.search(r"[,，]", text) or re.fullmatch(r"\d{1,3}(\s\d{3})+", text):
+            if re.fullmatch(r"[\d,，\s]*\.\d+", text) and re.fullmatch(_GROUPED_COUNT, text.split(".")[0]):
+                raise ValueError("a whole number of batches (counts cannot have decimals)")
             if not re.fullmatch(_GROUPED_COUNT, text):
                 raise ValueError("a whole number of batches; a comma only between thousands (1,234), "
                                  "never as a decimal point (12,5)")
@@ -469,6 +490,8 @@ def parse_count(v) -> int:
         except ValueError:
             raise ValueError(FORMULA_WITHOUT_VALUE if is_formula(text) else
                              "a whole number of batches such as 120") from None
+        if 0 < x < 1:  # 0.025: a rate written as a fraction
+            raise ValueError(RATE_IN_COUNT.replace("this is a rate", f"this looks like a rate ({100 * x:g}%)"))
         if not np.isfinite(x) or not float(x).is_integer():
             raise ValueError("a whole number of batches (counts cannot have decimals)")
         n = int(x)
@@ -478,6 +501,12 @@ def parse_count(v) -> int:
         raise ValueError(f"a count of at most {MAX_COUNT:,} batches; this is far more than any "
                          "register holds -- check the column and its unit (批次, not 元 or 件)")
     return n
+
+
+#: the reason given for a rate (2.5%) in a count column
+RATE_IN_COUNT = ("a count of batches was expected, but this is a rate: put rates in a column headed "
+                 "不合格率 (it is not read) and give the count here, or convert it: batches = 抽检批次 x rate, "
+                 "rounded")
 
 
 def sheet_rows(df: pd.DataFrame) -> np.ndarray:
@@ -498,7 +527,8 @@ def parse_counts(series: pd.Series, src: str, column: str,
     elif pd.api.types.is_numeric_dtype(s):
         num = s.astype(float)
     else:
-        text = s.astype("string").str.strip().str.replace(_BATCH_UNIT, "", regex=True)  # 20批 is 20
+        text = (s.astype("string").str.strip().str.translate(_FULL_WIDTH_DIGITS)
+                .str.replace(_BATCH_UNIT, "", regex=True))  # 20批 is 20, ２０００ is 2000
         grouped = text.str.fullmatch(_GROUPED_COUNT).fillna(False).astype(bool)  # 1,234 / 4 000; never 12,5
         text = text.where(~grouped, text.str.replace(r"[,，\s]", "", regex=True))
         num = pd.to_numeric(text, errors="coerce").astype(float)
@@ -797,6 +827,7 @@ def _parse_count_columns(df: pd.DataFrame, src: str,
     """Aggregated counts: ``tested`` and ``failed`` in batches (int64, shape (R,)); problems."""
     tested, p_t = parse_counts(df["tested"], src, "tested", rows)
     failed, p_f = parse_counts(df["failed"], src, "failed", rows)
+    p_f = _rates_converted(p_f, tested, p_t, rows)
     problems = p_t + p_f
     bad_rows = {p.row for p in problems}
     for i in np.flatnonzero(failed > tested):
@@ -806,6 +837,33 @@ def _parse_count_columns(df: pd.DataFrame, src: str,
                                 f"failed <= tested ({tested[i]} batches tested in this row); "
                                 "check whether the two columns are swapped"))
     return tested, failed, problems
+
+
+def _rates_converted(problems: list[Problem], tested: np.ndarray, tested_problems: list[Problem],
+                     rows: np.ndarray) -> list[Problem]:
+    """Problems of the failed column where a rate was written, with the row's count worked out
+    (``2,000 x 2.5% = 50``) when its tested count was read."""
+    bad_tested = {p.row for p in tested_problems}
+    at = {int(r): i for i, r in enumerate(rows)}
+    out = []
+    for p in problems:
+        rate = _rate_value(p.value) if p.expected.startswith(RATE_IN_COUNT[:40]) else None
+        i = at.get(p.row)
+        if rate is not None and i is not None and p.row not in bad_tested:
+            p = Problem(p.source, p.row, p.column, p.value,
+                        f"{p.expected} (this row: {tested[i]:,} x {100 * rate:g}% = {round(tested[i] * rate):,})")
+        out.append(p)
+    return out
+
+
+def _rate_value(text) -> float | None:
+    """A rate cell as a fraction: ``2.5%`` -> 0.025, ``0.025`` -> 0.025; None if not one."""
+    t = str(text or "").strip().translate(_FULL_WIDTH_DIGITS)
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([%％‰]?)", t)
+    if not m:
+        return None
+    x = float(m.group(1)) / {"%": 100.0, "％": 100.0, "‰": 1000.0, "": 1.0}[m.group(2)]
+    return x if 0 <= x <= 1 else None
 
 
 def _check_totals_fit(tested: np.ndarray, failed: np.ndarray, src: str) -> None:

@@ -23,7 +23,6 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..exceptions import MstargetWarning, ParameterError, PoolingWarning
 from .samples import (TOTAL_LABELS, check_by, check_overlaps, resolve_as_of, total_rows,  # noqa: F401
@@ -86,8 +85,10 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     half_life : float or None, default 2.0
         Half-life of period weights, in years. ``None`` weighs all periods equally.
     level : float, default 0.90
-        Probability content of the interval ``[risk_lo, risk_hi]`` (equal-tailed, from the beta
-        posterior of the group's failure rate; widened if needed so that it contains ``risk``).
+        Probability content of the interval ``[risk_lo, risk_hi]`` (equal-tailed, from the
+        posterior of the group's failure rate, which averages over what the groups leave
+        uncertain about the prior -- wide for a small group when few groups inform the prior;
+        widened if needed so that it contains ``risk``).
     hierarchical : bool, default True
         Pool along the ``by`` hierarchy; ``False`` pools all groups toward one overall rate.
     period : str or None, default "period"
@@ -215,7 +216,9 @@ def _score_table(g: pd.DataFrame, by: list[str], post, level: float) -> pd.DataF
         out["rate"] = np.where(tested > 0, g["failed"].to_numpy(float) / np.where(tested > 0, tested, 1),
                                np.nan)
     risk = post.mean
-    lo, hi = interval(post.a, post.b, level)
+    lo, hi = post.interval(level)
+    lo = np.where(lo < 1e-12, 0.0, lo)
+    hi = np.where(hi < 1e-12, 0.0, hi)
     out["risk"] = risk
     out["risk_lo"] = np.minimum(lo, risk)
     out["risk_hi"] = np.maximum(hi, risk)
@@ -229,16 +232,6 @@ def _rank(risk: np.ndarray, tested: np.ndarray) -> np.ndarray:
     rank = np.empty(len(risk), dtype="int64")
     rank[order] = np.arange(1, len(risk) + 1)
     return rank
-
-
-def interval(a: np.ndarray, b: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Equal-tailed ``level`` interval of Beta(a, b); bounds below 1e-12 are reported as 0."""
-    alpha = (1.0 - level) / 2.0
-    lo = stats.beta.ppf(alpha, a, b)
-    hi = stats.beta.ppf(1.0 - alpha, a, b)
-    lo = np.where(lo < 1e-12, 0.0, lo)
-    hi = np.where(hi < 1e-12, 0.0, hi)
-    return lo, hi
 
 
 def _explain(out: pd.DataFrame, g: pd.DataFrame, post, half_life) -> None:
