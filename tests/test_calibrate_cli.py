@@ -152,3 +152,12 @@ def test_a_check_on_few_windows_gives_no_verdict(tmp_path, capsys):
     assert "held out 2020-2022: 6 windows, fewer than the 30 needed to tell the two tables apart -- no verdict" in text
     assert "留出2020-2022年检验仅有6个窗口（至少需30个）" in text
     assert "nan" not in text and not any(v in text for v in VERDICTS)
+
+
+def test_learning_from_a_panel_shows_progress_over_its_forecast_calls(files, capsys):
+    # learning from a whole provincial panel takes tens of minutes: the calls are counted on stderr
+    from mstarget.pace_check import stretch_table
+
+    rows = stretch_table(files / "panel.csv", lengths=[3, 4], max_h=2, progress=True)
+    err = capsys.readouterr().err
+    assert len(rows) > 0 and "windows with peers" in err and "calls" in err

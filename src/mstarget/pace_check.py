@@ -31,6 +31,7 @@ from .calibration import plan_class, required_stretch, smoothness
 from .exceptions import ParameterError
 from .forecast import DEFAULT_PATHS, forecast_paths
 from .history import read_history
+from .progress import Progress
 
 DEFAULT_MULTIPLES = (0.5, 1.0, 1.5)
 DETAIL_COLUMNS = ["region", "indicator", "end_year", "n_points", "h", "last", "pace", "outcome",
@@ -247,7 +248,7 @@ STRETCH_COLUMNS = ["region", "indicator", "family", "end_year", "n", "h", "cls",
 
 def stretch_table(panel, *, lengths: Sequence[int] = range(1, 8), max_h: int = 6,
                   model="pooled_drift", seed: int = 0, n_paths: int = DEFAULT_PATHS,
-                  end_years=None, reference=None, alone: bool = False) -> pd.DataFrame:
+                  end_years=None, reference=None, alone: bool = False, progress=False) -> pd.DataFrame:
     """Required stretches (see :func:`mstarget.calibration.required_stretch`) of raw forecasts of
     short windows of a panel, for learning ``plan``-scheme factors.
 
@@ -256,15 +257,19 @@ def stretch_table(panel, *, lengths: Sequence[int] = range(1, 8), max_h: int = 6
     the regions of an indicator applies as it does for a user), and each observed outcome gives
     one row: ``region, indicator, family, end_year, n, h, cls`` (the ``plan`` class), ``r_80, r_95``.
     ``alone=True`` forecasts every window without peers (as a call with one series would).
+    ``progress``: a bar over the calls (one per window length and end year), on standard error.
     """
     hist = read_history(panel)
     if isinstance(panel, pd.DataFrame) and "family" in panel.columns and "family" not in hist:
         fam = pd.DataFrame(panel)[["indicator", "family"]].drop_duplicates("indicator")
         hist = hist.merge(fam, on="indicator", how="left")
     out = []
-    for n in lengths:
-        win = _windows_ahead(hist, int(n), max_h, end_years)
+    windows = {int(n): _windows_ahead(hist, int(n), max_h, end_years) for n in lengths}
+    bar = Progress.of(progress).bar(sum(int(w["end_year"].nunique()) for w in windows.values()),
+                                    "windows alone" if alone else "windows with peers", unit="calls")
+    for n, win in windows.items():
         for t, w in win.groupby("end_year", sort=True):
+            bar.update()
             w = w.reset_index(drop=True)
             hw = _history_of(w, int(n))
             if alone:  # every series its own indicator: no peers to pool from
@@ -289,6 +294,7 @@ def stretch_table(panel, *, lengths: Sequence[int] = range(1, 8), max_h: int = 6
                 for j, h in enumerate(hs):
                     out.append((r.region, r.indicator, r.family, int(t), int(n), int(h) + 1, cls,
                                 rr[j, 0], rr[j, 1], zv[-1], *q[:, j], za[j]))
+    bar.close()
     return pd.DataFrame(out, columns=STRETCH_COLUMNS)
 
 

@@ -80,7 +80,7 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     with prog.step(f"learning from every window of {n_ind} indicators x {n_reg} regions "
                    f"({int(obs['year'].min())}-{int(obs['year'].max())}), up to {args.horizon} years ahead"), \
             window_warnings():
-        cal = learn(panel, horizon=args.horizon, seed=args.seed).with_note(small, MODEL)
+        cal = learn(panel, horizon=args.horizon, seed=args.seed, progress=prog).with_note(small, MODEL)
     with prog.step(f"writing {args.out}"):
         cal.save(args.out)
     summary = comparison(cal)
