@@ -159,7 +159,9 @@ def test_a_counts_forecast_keeps_the_decimal_that_tells_it_from_the_target():
     assert devices.narrative.startswith("医疗器械抽检批次数：2023年为9批次/年，已达到目标（≥9批次/年）。"
                                         f"按当前趋势预计2025年为{c['forecast'].text}批次/年")
     assert local.narrative.startswith("地方标准：2023年为1项，较2020年基期（0项）完成目标增量的50%")
-    assert "实现目标（≥2项）" in local.narrative and re.fullmatch(r"\d+\.\d", local.cells["forecast"].text)
+    # 2.05 against ≥2 at 51 %: as many decimals as tell the forecast from its target
+    assert "实现目标（≥2项）" in local.narrative and re.fullmatch(r"\d+\.\d+", local.cells["forecast"].text)
+    assert float(local.cells["forecast"].text) != 2.0
 
 
 def test_level_decimals_are_whole_only_for_whole_figures():

@@ -183,3 +183,23 @@ def test_a_flat_series_changes_by_0_not_0_0000(final_report):
     flat = _by_name(mid, "特种设备万台死亡率（合成）")
     assert flat.cells["observed_pace"].text == "0" and "已观测期间持平" in flat.narrative
     assert "0.0000" not in " ".join(c.text for row in mid.rows for c in row.cells.values())
+
+
+def test_an_open_forecast_is_shown_with_the_decimals_that_tell_it_from_its_target():
+    # a forecast of 116.6 against ≥〔117〕 at 49 % was printed 117, as if on the target
+    import warnings
+
+    from mstarget.report.model import _cells
+
+    plan = pd.DataFrame({"region": "鼎湖区", "indicator": ["企业标准"], "name": ["企业标准"], "unit": ["项"],
+                         "baseline_year": [2020], "baseline": [38.0], "target_year": [2025], "target": ["〔117〕"]})
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "企业标准", "year": [2021, 2022, 2023],
+                         "value": [54.0, 65.0, 75.0], "unit": "项"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        row = mt.assess(hist, plan, seed=0).iloc[0].to_dict()
+    row.update(forecast=116.6, p_meet=0.49)
+    cells, _ = _cells(row, 1, "zh")
+    assert cells["forecast"].text == "116.6"
+    row.update(forecast=131.2, p_meet=0.8)
+    assert _cells(row, 1, "zh")[0]["forecast"].text == "131"  # far from the target: whole, as its figures

@@ -508,7 +508,9 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     compared = (current, _num(r.get("forecast")) if closed else math.nan)
     # reported figures of a count are whole numbers (实际为1项, ≥2); its forecasts keep fdec (9.8 批次)
     dec = compared_decimals(level_decimals(fdec, reference=reference), target, *compared)
-    fdec = max(compared_decimals(fdec, target, *compared), dec)
+    # an open forecast beside its target also differs from it visibly: 预测 116.6 against ≥〔117〕 at 49 %, not 117
+    open_forecast = () if closed else (_num(r.get("forecast")),)
+    fdec = max(compared_decimals(fdec, target, *compared, *open_forecast), dec)
     met = cat in ("achieved", "completed")  # nothing still needed: 尚需年均变化 says so, not -2.5 or 0
     required = math.nan if met else r.get("required_pace")
     pdec = pace_decimals(dec, required, r.get("observed_pace"))
