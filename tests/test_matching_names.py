@@ -171,3 +171,24 @@ def test_loose_names_read_past_fillers_and_synonyms_only():
     assert loose_key("接待人次数") != loose_key("接待人数")
     assert loose_key("工业产品质量监督抽查合格率") != loose_key("工业产品质量监督抽检合格率")
     assert loose_key("药师数") != loose_key("执业药师人数")
+
+
+def test_a_plan_total_column_is_assessed_from_the_historys_total_row_written_otherwise():
+    # a city's plan by region has a 合计 column; its history writes the total row 全市 for one indicator
+    # (and 合计 for another): the plan's total row was 数据不足 while 全市 was set aside as "the table's total"
+    import warnings
+
+    import mstarget as mt
+
+    regions = ["端州区", "鼎湖区", "合计"]
+    plan = pd.DataFrame({"region": regions, "indicator": "明厨亮灶覆盖率", "name": "明厨亮灶覆盖率", "unit": "%",
+                         "baseline_year": 2020, "baseline": [80.0, 78.0, 79.0], "target_year": 2025,
+                         "target": ["≥95", "≥90", "≥92"]})
+    hist = pd.DataFrame({"region": [r for r in ["端州区", "鼎湖区", "全市"] for _ in range(3)],
+                         "indicator": "明厨亮灶覆盖率", "unit": "%", "year": [2021, 2022, 2023] * 3,
+                         "value": [85.0, 88, 92, 82, 85, 88, 83.5, 86.5, 90]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = mt.assess(hist, plan, seed=0).set_index("region")
+    assert table.loc["合计", "last_value"] == 90.0 and table.loc["合计", "status"] != "no_data"
+    assert table.loc["鼎湖区", "last_value"] == 88.0

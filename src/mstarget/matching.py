@@ -489,10 +489,34 @@ def _plan_spelling_of_regions(history: pd.DataFrame, plan: pd.DataFrame) -> pd.D
             if ids["indicator"].duplicated().any():
                 continue
         spelling.update({r: target for r in written if r != target})
-    if not spelling:
+    out = history
+    if spelling:
+        out = history.copy()
+        out["region"] = out["region"].map(lambda r: spelling.get(r, r))
+    return _plan_total_of(out, plan_regions)
+
+
+def _plan_total_of(history: pd.DataFrame, plan_regions: set) -> pd.DataFrame:
+    """A plan by region with one total (its column 合计) against a table of the same regions whose
+    total row is written otherwise (全市): each indicator's total row of the history, when the
+    history has none under the plan's own word, is taken as the plan's total -- both add up the
+    same regions -- instead of being set aside while the plan's total row goes without data."""
+    plan_totals = [r for r in plan_regions if is_total_region(r)]
+    if len(plan_totals) != 1 or len(plan_regions) < 2:
         return history
+    word = plan_totals[0]
+    regions = history["region"].to_numpy()
+    total = np.array([r != word and is_total_region(r) for r in regions], dtype=bool)
+    if not total.any():
+        return history
+    has_own = set(history.loc[(history["region"] == word).to_numpy(), "indicator"])
+    other = history.loc[total, ["region", "indicator"]].drop_duplicates()
+    once = other[~other["indicator"].duplicated(keep=False) & ~other["indicator"].isin(has_own)]
+    if once.empty:
+        return history
+    move = total & history["indicator"].isin(set(once["indicator"])).to_numpy()
     out = history.copy()
-    out["region"] = out["region"].map(lambda r: spelling.get(r, r))
+    out.loc[move, "region"] = word
     return out
 
 
