@@ -138,8 +138,7 @@ def _load_filtered(path: str, where: list[str], region: str | None = None) -> pd
     df = df.drop(columns=[c for c in ("_sheet_row", "_sheet_part") if c in df.columns]).reset_index(drop=True)
     df.attrs["source"] = src  # messages name the file and its own rows and headers
     df.attrs["sheet_rows"] = rows
-    if headers:
-        df.attrs["headers"] = headers
+    df.attrs["headers"] = dict(headers or {})  # also marks the table as read (not mapped again)
     if kept_parts is not None:
         df.attrs["parts"], df.attrs["row_parts"] = parts, kept_parts
     return df
@@ -261,6 +260,8 @@ def _scope(meta: dict, args) -> str:
         parts.append(f"地区 region: {args.region}")
     parts.append("期间 periods: 表中未注明，全表为一期 (the table names no period: its rows are one period)"
                  if list(meta["periods"]) == ["all"] else f"期间 periods: {', '.join(meta['periods'])}")
+    for col, values in (meta.get("programmes") or {}).items():  # said in a warning too
+        parts.append(f"{col}: {' + '.join(values)} 合并计算 (programmes pooled)")
     hl = meta.get("half_life")
     parts.append("各期等权 equal period weights" if hl is None else f"近期权重半衰期 half-life {hl:g} 年")
     return "；".join(parts)
@@ -287,8 +288,9 @@ def _score(args, settings, logger) -> int:
         write_result(scores, args.out)
     meta = scores.attrs["risk"]
     by = meta["by"]
-    common.echo(f"抽检不合格风险 Sampling-failure risk（{_scope(meta, args)}；{meta['level']:.0%} 区间；"
-                "第 1 名风险最高 rank 1 = riskiest）")
+    common.echo(f"抽检不合格风险 Sampling-failure risk（{_scope(meta, args)}；{meta['level']:.0%} 区间为所用各期的"
+                "基础不合格率，不含期间波动，不是下期实测不合格率的预测区间 (interval of the underlying rate, not of "
+                "next period's observed rate)；第 1 名风险最高 rank 1 = riskiest）")
     prior0 = meta["priors"][0]
     spread = ""
     if prior0.get("fitted") and "concentration_lo" in prior0:  # how well the groups pin the prior down
@@ -380,6 +382,7 @@ def run_allocate(args) -> int:
 
 def _allocate(args, settings, logger) -> int:
     from .. import risk as R  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+    from ..risk.allocate import volume_plan_name  # lazy: scipy.stats, scikit-learn (mstarget.risk)
     from ..risk.plot import plot_allocation, save_figure  # lazy: matplotlib
 
     if args.scores:
@@ -403,12 +406,14 @@ def _allocate(args, settings, logger) -> int:
         save_figure(fig, args.chart)
     if args.out:
         write_result(plan, args.out)
-    cap = "不设上限 no cap" if meta["max_share"] is None else f"每组不超过 {meta['max_share']:.0%}"
+    used = meta.get("max_share_used", meta["max_share"])
+    cap = ("不设上限 no cap" if used is None else f"每组不超过 {used:.0%}" if used == meta["max_share"]
+           else f"每组不超过 {used:.2%}（所设 {meta['max_share']:.0%} 分不完预算，已提高 raised: see the note）")
     common.echo(f"抽检方案 Sampling plan：预算 {meta['budget']:,} 批分到 {len(plan)} 组；"
                 f"{1 - meta['risk_share']:.0%} 按 {meta['proportional_to']} 比例覆盖，"
                 f"{meta['risk_share']:.0%} 按风险；{cap}")
     common.echo(f"预计发现不合格 expected unqualified found：本方案 {meta['expected_failures']:,.1f} 批；"
-                f"按抽检量比例 {meta['expected_failures_volume']:,.1f}（本方案为其 {meta['vs_volume']:.2f} 倍）；"
+                f"{volume_plan_name(meta['proportional_to'])} {meta['expected_failures_volume']:,.1f}（本方案为其 {meta['vs_volume']:.2f} 倍）；"
                 f"平均分配 {meta['expected_failures_even']:,.1f}（{meta['vs_even']:.2f} 倍）")
     for note in meta["notes"]:
         common.echo(f"note: {note}")

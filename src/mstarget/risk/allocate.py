@@ -59,17 +59,30 @@ RESULT_COLUMNS = ("risk", "volume", "batches", "share", "volume_share", "expecte
                   "expected_failures_even")
 
 
-def infer_by(scores: pd.DataFrame) -> list[str]:
-    """Group columns of a scores table: ``attrs['risk']['by']`` or every non-score column."""
+def infer_by(scores: pd.DataFrame, settings: Sequence = ()) -> list[str]:
+    """Group columns of a scores table: ``attrs['risk']['by']`` or every non-score column other
+    than those ``settings`` name (the ``volume`` / ``proportional_to`` / floor / cap columns: a
+    ``lots`` column added to a scores file is the lots on the market, not a group)."""
     meta = scores.attrs.get("risk") if hasattr(scores, "attrs") else None
     if meta and all(c in scores.columns for c in meta.get("by", [])) and meta.get("by"):
         return list(meta["by"])
     skip = set(SCORE_COLUMNS) | set(EXPLAIN_COLUMNS) | set(RESULT_COLUMNS)
+    skip |= {c for c in settings if isinstance(c, str)}
     by = [c for c in scores.columns if c not in skip]
     if not by:
         raise DataValidationError("the scores table has no group column; expected the output of "
                                   "mstarget.risk.score (group columns, risk, ...)")
     return by
+
+
+def volume_plan_name(proportional_to) -> str:
+    """The comparison plan's name in reports: 按抽检量比例 (batches tested, the default), 平均分配
+    (equal weights), else 按 <column> 比例 (``lots``, 消费量 ...)."""
+    if proportional_to in (None, "tested"):
+        return "按抽检量比例"
+    if proportional_to == "equal":
+        return "平均分配"
+    return f"按 {proportional_to} 比例"
 
 
 def expected_found(n, p, volume, lots=None) -> np.ndarray:
@@ -306,8 +319,10 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         volume-proportional plan (within floors and caps), ``1`` pure targeting.
     max_share : float in (0, 1] or None, default 0.3
         Cap per group as a share of the budget. A cap that cannot spend the budget (fewer than
-        ``1 / max_share`` groups) is raised to ``ceil(budget / groups)`` and said so in
-        ``attrs["allocation"]["notes"]``; a group's own floor wins over it.
+        ``1 / max_share`` groups) is raised to ``ceil(budget / groups)`` with a
+        :class:`~mstarget.exceptions.MstargetWarning`, said in ``attrs["allocation"]["notes"]``
+        and kept as ``attrs["allocation"]["max_share_used"]``; a group's own floor wins over it.
+        (A cap in batches, ``max_per_group``, that cannot spend the budget is refused.)
     min_share : float in [0, 1], default 0
         Floor per group as a share of the budget.
     warn_share : float or None, default 0.3
@@ -342,7 +357,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     """
     budget, risk_share, max_share, min_share, warn_share = _check_arguments(
         scores, budget, risk_share, max_share, min_share, warn_share)
-    by = list(by) if by is not None else infer_by(scores)
+    by = list(by) if by is not None else infer_by(scores, (volume, proportional_to, min_per_group, max_per_group))
     p = _risks(scores)
     groups = _group_keys(scores, by)
     floors = _per_group(min_per_group, "min_per_group", groups, scores, 0.0)
@@ -350,7 +365,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     vol = _volume(volume, groups, scores)
     weights, weights_name = _coverage_weights(proportional_to, volume, vol, groups, scores)
     _check_whole_batches(floors, caps, min_per_group, max_per_group)
-    floors, caps, notes = _share_limits(floors, caps, budget, min_share, max_share)
+    floors, caps, notes, cap_used = _share_limits(floors, caps, budget, min_share, max_share)
     _check_feasible(floors, caps, budget, groups)
 
     lots = _lots(volume, vol)
@@ -370,7 +385,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     top = int(np.argmax(n))
     out.attrs["allocation"] = {
         "budget": budget, "by": by, "risk_share": risk_share, "max_share": max_share,
-        "min_share": min_share, "warn_share": warn_share,
+        "min_share": min_share, "warn_share": warn_share, "max_share_used": cap_used,
         "volume": volume if isinstance(volume, str) or volume is None else "custom",
         "proportional_to": weights_name,
         "expected_failures": found["plan"], "expected_failures_volume": found["volume"],
@@ -399,8 +414,12 @@ def _within_lots(floors: np.ndarray, caps: np.ndarray, lots: np.ndarray, budget:
     spent (the budget, or all lots when the budget is more); notes and a warning say what is not."""
     low = np.flatnonzero(floors > lots)
     if len(low):
-        names = ", ".join(f"{groups[i]} ({int(lots[i]):,} lots)" for i in low[:5])
-        notes.append(f"floor lowered to the group's lots for {names}: a lot is sampled once")
+        names = ", ".join(f"{_group_name(groups[i])} ({int(lots[i]):,} lots, floor {int(floors[i]):,})"
+                          for i in low[:5]) + (f" and {len(low) - 5} more" if len(low) > 5 else "")
+        text = (f"floor lowered to the group's lots for {names}: a lot is sampled once, so a group gets at "
+                "most its lots（最低批次高于在售批次数，已降为批次数）")
+        notes.append(text)
+        warnings.warn(text, MstargetWarning, stacklevel=3)  # helper -> allocate -> the caller
     floors = np.minimum(floors, lots)
     caps = np.minimum(caps, lots)
     spend = int(min(budget, caps.sum()))
@@ -411,6 +430,11 @@ def _within_lots(floors: np.ndarray, caps: np.ndarray, lots: np.ndarray, budget:
         notes.append(text)
         warnings.warn(text, MstargetWarning, stacklevel=3)  # helper -> allocate -> the caller
     return floors, caps, spend
+
+
+def _group_name(key) -> str:
+    """A group key as written in messages: ``乳制品``, or ``广东省 / 乳制品`` for several ``by`` columns."""
+    return " / ".join(map(str, key)) if isinstance(key, tuple) else str(key)
 
 
 def _warn_beyond_volume(vol: np.ndarray, budget: int, volume) -> None:
@@ -492,20 +516,28 @@ def _check_whole_batches(floors: np.ndarray, caps: np.ndarray, min_per_group, ma
 
 
 def _share_limits(floors: np.ndarray, caps: np.ndarray, budget: int, min_share: float,
-                  max_share: float | None) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Floors and caps (batches, shape (G,)) with ``min_share`` / ``max_share`` of the budget; notes."""
+                  max_share: float | None) -> tuple[np.ndarray, np.ndarray, list[str], float | None]:
+    """Floors and caps (batches, shape (G,)) with ``min_share`` / ``max_share`` of the budget; notes;
+    the share cap kept (``max_share``, or what it was raised to when it cannot spend the budget,
+    with a warning; None without one)."""
     G = len(floors)
     notes = []
+    used = max_share
     if min_share > 0:
         floors = np.maximum(floors, math.ceil(min_share * budget))
     if max_share is not None:
         cap_b = math.floor(max_share * budget)
         if cap_b * G < budget:
             cap_b = math.ceil(budget / G)
-            notes.append(f"max_share={max_share:g} cannot spend the budget over {G} groups; "
-                         f"the cap was raised to {cap_b} batches ({cap_b / budget:.0%})")
+            text = (f"max_share={max_share:g} cannot spend the budget of {budget:,} batches over {G} groups "
+                    f"({G} x {max_share:.0%} = {G * max_share:.0%} of it); each group's cap was raised to "
+                    f"{cap_b:,} batches ({cap_b / budget:.2%})（每组上限无法分完预算，已提高到 {cap_b / budget:.2%}）. "
+                    "To keep the lower cap, lower the budget or plan over more groups")
+            notes.append(text)
+            warnings.warn(text, MstargetWarning, stacklevel=3)  # helper -> allocate -> the caller
+            used = cap_b / budget
         caps = np.minimum(caps, np.maximum(cap_b, floors))  # a floor asked for wins over the share cap
-    return floors, caps, notes
+    return floors, caps, notes, used
 
 
 def _check_feasible(floors: np.ndarray, caps: np.ndarray, budget: int, groups: list) -> None:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..plotting import quiet_glyphs, save_figure, use_cjk_font  # noqa: F401  (re-exported)
-from .allocate import infer_by
+from .allocate import infer_by, volume_plan_name
 
 
 def _figure(height: float, width: float = 8.0):
@@ -70,8 +70,9 @@ def plot_risk(scores: pd.DataFrame, by: Sequence[str] | None = None, *, top: int
     ax.set_yticklabels(_labels(d, by))
     meta = scores.attrs.get("risk", {}) if hasattr(scores, "attrs") else {}
     lvl = meta.get("level")
-    ax.set_xlabel("下期单批次不合格概率 (%) failure probability of a batch next period"
-                  + (f", {lvl:.0%} 区间" if lvl else ""))
+    ax.set_xlabel("单批次不合格概率 (%) failure probability of a batch"
+                  + (f"; {lvl:.0%} 区间: 所用各期的基础不合格率 (underlying rate of the periods scored, "
+                     "not a forecast of next period's observed rate)" if lvl else ""))
     ax.set_title(title or "抽检不合格风险 Sampling-failure risk: " + " / ".join(by))
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="lower right", fontsize="small")
@@ -108,12 +109,13 @@ def plot_allocation(plan: pd.DataFrame, by: Sequence[str] | None = None, *, top:
     ax1, ax2 = fig.subplots(1, 2, sharey=True)
     ax1.barh(ypos, d["batches"].to_numpy(float), color="#4393c3", label="本方案 this plan")
     ax2.barh(ypos, d["expected_failures"].to_numpy(float), color="#d6604d", label="本方案 this plan")
+    label = f"{volume_plan_name(meta.get('proportional_to'))} volume plan"
     if "batches_volume" in d:
         ax1.scatter(d["batches_volume"].to_numpy(float), ypos, marker="|", s=120, color="black",
-                    label="按抽检量比例 volume plan", zorder=3)
+                    label=label, zorder=3)
     if "expected_failures_volume" in d:
         ax2.scatter(d["expected_failures_volume"].to_numpy(float), ypos, marker="|", s=120,
-                    color="black", label="按抽检量比例 volume plan", zorder=3)
+                    color="black", label=label, zorder=3)
     ax1.set_yticks(ypos)
     ax1.set_yticklabels(_labels(d, by))
     ax1.set_xlabel("抽检批次 batches")

@@ -17,6 +17,7 @@ batches would be counted twice.
 """
 from __future__ import annotations
 
+import math
 import os
 import re
 import unicodedata
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .. import layout
-from ..exceptions import DataValidationError, ParameterError, Problem, UnreadColumnWarning
+from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem, UnreadColumnWarning
 from ..io import (FORMULA_WITHOUT_VALUE, GRID_TYPES, drop_repeated_columns, is_formula,
                   read_grids, read_table, source_name)
 from ..validation import THOUSANDS
@@ -43,7 +44,11 @@ MAX_COUNT = 10 ** 12
 _MAX_TOTAL = 2.0 ** 62  # sums of counts stay far from the int64 limit
 #: Column names read as "region" (several values in one table must not be pooled silently).
 REGION_COLUMNS = ("region", "地区", "区域", "省份", "地市", "地區", "區域")  # also as written in traditional
-TOTAL_LABELS = frozenset({"合计", "总计", "小计", "全部", "合計", "總計", "total", "all", "sum"})
+TOTAL_LABELS = frozenset({"合计", "总计", "小计", "全部", "合計", "總計", "小計", "total", "all", "sum"})
+#: a subtotal or total row's word in any other text column (小计 under 食品亚类 when grouping by
+#: 食品大类, 合计 under 抽样环节): the row adds up others, whichever column says so
+TOTAL_WORDS = frozenset({"合计", "总计", "小计", "合計", "總計", "小計", "subtotal", "sub-total", "total",
+                         "grand_total", "grandtotal"})
 
 
 #: a bureau's headers for the counted columns (other columns keep their headers: ``by`` names them)
@@ -53,7 +58,8 @@ ALIASES = {
     "不合格批次": "failed", "不合格批次数": "failed", "不合格数": "failed", "不合格数量": "failed",
     "不合格样品数": "failed",
     "年度": "period", "年份": "period", "期间": "period", "时期": "period", "抽检期间": "period",
-    "抽检年度": "period", "时间": "period", "period": "period", "tested": "tested", "failed": "failed",
+    "抽检年度": "period", "时间": "period", "季度": "period", "抽检季度": "period", "月份": "period",
+    "抽检月份": "period", "period": "period", "tested": "tested", "failed": "failed",
     "检验结论": "outcome", "判定结论": "outcome", "检验结果": "outcome", "抽检结果": "outcome", "结论": "outcome",
     "食品大类": "category", "食品类别": "category", "产品类别": "category", "产品大类": "category",
     "类别": "category", "大类": "category", "category": "category",
@@ -121,6 +127,40 @@ def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
         return _joined(pieces, str(samples))
     raise ParameterError.invalid("samples", "mstarget.risk", "a DataFrame or a path to a table",
                                  type(samples).__name__)
+
+
+def _as_read(df: pd.DataFrame, src: str) -> pd.DataFrame:
+    """A DataFrame the user built or read (``pd.read_csv``) read as :func:`load` reads a file:
+    its headers mapped by :data:`SCHEMA` (抽检批次 -> ``tested``, 年度 -> ``period``, 食品大类 ->
+    ``category``, kept as written in ``attrs["headers"]``), its own 合计 row left out, 年度 | 季度
+    made one period, years in the count headers melted. ``attrs["source"]`` / ``["sheet_rows"]``
+    are kept."""
+    frame = df.copy(deep=False)  # renamed without copying the cells (1M rows)
+    frame.index = pd.RangeIndex(len(frame))
+    canon = {c: _canonical_header(c) for c in frame.columns}
+    rename, headers = {}, {}
+    # headers an alias names first, then guessed ones (as layout reads a file's)
+    for c in sorted(frame.columns, key=lambda c: layout.header_key(c) not in ALIASES):
+        name = canon[c]
+        if name and name not in headers and (name == c or name not in frame.columns):
+            rename[c], headers[name] = name, str(c)
+    frame.columns = [rename.get(c, c) for c in frame.columns]
+    table = layout.Table(frame, sheet_rows(df), headers, source=src)
+    out, source = _joined(_pieces(table, None, None), src)
+    for key in ("parts", "row_parts"):  # a table of several sheets (rows unchanged)
+        if key in df.attrs and len(out) == len(df):
+            out.attrs[key] = df.attrs[key]
+    return out
+
+
+def _canonical_header(c) -> str | None:
+    """The canonical column a DataFrame's header names (as :data:`SCHEMA` reads a file's), or None."""
+    key = layout.header_key(c)
+    if key in ALIASES:
+        return ALIASES[key]
+    if key in SCHEMA.canonical:
+        return key
+    return guess_header(key) if key else None
 
 
 def _sheet_tables(path: str) -> list[tuple[layout.Table, Period | None, str | None]]:
@@ -206,6 +246,7 @@ def _pieces(table: layout.Table, sheet_period: Period | None, sheet: str | None)
             and layout.header_key(headers.get("tested", "")) not in ALIASES:
         # per-batch records with a 抽样数量 (the amount taken from the batch): not a count of batches
         df = df.rename(columns={"tested": headers.pop("tested")})
+    df, headers = _year_with_part(df, headers, table.title)
     titled = None if "period" in df.columns else period_in_title(table.title)
     if sheet_period is not None and "period" not in df.columns:
         inside = titled is None or (sheet_period.start <= parse_period(titled).start
@@ -230,6 +271,93 @@ def _pieces(table: layout.Table, sheet_period: Period | None, sheet: str | None)
         df["period"] = _quarters(df[dated])
         headers["period"] = dated
     return [(df, rows, headers, notes, source)]
+
+
+#: headers of a year column and of a part of the year (季度 / 月份) kept beside it
+_YEAR_KEYS = ("年度", "年份", "年", "抽检年度", "year")
+_PART_KEYS = ("季度", "抽检季度", "季", "月份", "抽检月份", "月", "月度", "quarter", "month")
+_CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+              "十一": 11, "十二": 12}
+
+
+def _year_with_part(df: pd.DataFrame, headers: dict, title: str) -> tuple[pd.DataFrame, dict]:
+    """One period from a year column and a column of the part of the year beside it (``年度 |
+    季度``: ``2023 | 第一季度`` -> ``2023Q1``; ``年份 | 月份``: ``2023 | 3月`` -> ``2023-03``), or from a
+    季度 / 月份 column without years and a title naming one year. The part's cells stay in a
+    column under their header (so ``--where 季度=第一季度`` and a 合计 under 季度 are seen); the
+    year column is read into ``period``. Other tables are returned unchanged."""
+    if "period" not in df.columns:
+        return df, headers
+    key_of = {c: layout.header_key(headers.get(c, c)) for c in df.columns}
+    period_key = key_of["period"]
+    if period_key in _YEAR_KEYS:
+        part = next((c for c in df.columns if c != "period" and key_of[c] in _PART_KEYS), None)
+        if part is None:
+            return df, headers
+        years, parts, part_header = df["period"], df[part], str(headers.get(part, part))
+        year_header = str(headers.get("period", "period"))
+        df = df.drop(columns=[part])
+    elif period_key in _PART_KEYS:
+        year = next((c for c in df.columns if c != "period" and key_of[c] in _YEAR_KEYS), None)
+        parts, part_header = df["period"], str(headers.get("period", "period"))
+        if year is not None:
+            years, year_header = df[year], str(headers.get(year, year))
+            df = df.drop(columns=[year])
+        else:  # 季度 alone: its cells name the year (2023年第一季度), or the title does
+            titled = period_in_title(title)
+            if titled is None or not re.fullmatch(r"\d{4}", titled):
+                return df, headers
+            years, year_header = pd.Series(titled, index=df.index), f"(title '{title}')"
+    else:
+        return df, headers
+    combined = {}
+    labels = []
+    monthly = any(w in layout.header_key(part_header) for w in ("月", "month"))
+    for y, q in zip(years.tolist(), parts.tolist()):
+        if (y, q) not in combined:
+            combined[(y, q)] = _joined_period(y, q, monthly)
+        labels.append(combined[(y, q)])
+    df = df.copy()
+    df["period"] = np.array(labels, dtype=object)
+    if part_header not in df.columns:
+        df[part_header] = parts.to_numpy()
+    headers = {k: v for k, v in headers.items() if v != part_header or k == "period"}
+    headers["period"] = f"{year_header} + {part_header}"
+    return df, headers
+
+
+def _joined_period(year, part, monthly: bool):
+    """A year cell and a part-of-year cell as one period spelling (``2023`` + ``第一季度`` ->
+    ``2023Q1``); the part alone when it names its year; the year when the part is blank or a
+    total (合计: a row left out as a total). Anything else is returned as written, and refused as
+    a period naming the cells."""
+    y_text = unicodedata.normalize("NFKC", _cell_text(year)).strip()
+    q_text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", _cell_text(part)))
+    if re.search(r"(19|20)\d{2}", q_text):  # 2023年第一季度 under 季度: the cell says it all
+        return q_text
+    try:
+        y = parse_period(year if not isinstance(year, str) else y_text)
+    except ValueError:
+        y = None
+    if y is None or not re.fullmatch(r"\d{4}", y.label):
+        return f"{y_text} {q_text}".strip()
+    if not q_text or q_text.lower() in TOTAL_WORDS or q_text in ("全年", "全年度", "年度"):
+        return y.label
+    m = re.fullmatch(r"(?:第)?([一二三四1-4])(?:季度|季)|[Qq]([1-4])", q_text)
+    if m and not (monthly and q_text.isdigit()):
+        return f"{y.label}Q{_CN_NUM_Q[m.group(1) or m.group(2)]}"
+    m = re.fullmatch(r"([上下])半年|[Hh]([12])", q_text)
+    if m:
+        return f"{y.label}H{1 if (m.group(1) == '上' or m.group(2) == '1') else 2}"
+    m = re.fullmatch(r"(\d{1,2}|[一二三四五六七八九十]|十[一二])(?:月份|月)?(?:\.0)?", q_text)
+    if m and (monthly or q_text.endswith("月") or q_text.endswith("月份")):
+        n = int(m.group(1)) if m.group(1).isdigit() else _CN_MONTHS[m.group(1)]
+        if 1 <= n <= 12:
+            return f"{y.label}-{n:02d}"
+    return f"{y_text} {q_text}"
+
+
+_CN_NUM_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
 #: a count header naming its period: 2021年抽检批次, 2023年上半年不合格批次, 抽检批次（2021年）
@@ -408,9 +536,11 @@ def _without_table_total(df: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFra
     key = "period" if "period" in df.columns else "category"
     if key not in df.columns or df.empty:
         return df, rows, []
-    labels = df[key].astype(str).str.strip().str.lower()
-    total = labels.isin(TOTAL_LABELS).to_numpy() if key == "period" else np.zeros(len(df), bool)
-    blank = np.flatnonzero((labels == "").to_numpy())
+    codes, uniques = pd.factorize(df[key], use_na_sentinel=True)  # each spelling looked at once
+    labels = np.array([_cell_text(u).strip().lower() for u in uniques] + [""], dtype=object)  # NaN: blank
+    labels = labels[np.where(codes >= 0, codes, len(uniques))]
+    total = np.isin(labels, list(TOTAL_LABELS)) if key == "period" else np.zeros(len(df), bool)
+    blank = np.flatnonzero(labels == "")
     if blank.size:  # only rows without a period are looked at whole (a 1M-row register: none)
         cells = df.iloc[blank].astype(str).apply(lambda c: c.str.strip().str.lower())
         total[blank] |= cells.isin(TOTAL_LABELS).any(axis=1).to_numpy()
@@ -677,6 +807,8 @@ def validate_samples(samples, by: Sequence[str], *, period: str | None = "period
         would overflow.
     """
     df, src = load(samples)
+    if isinstance(samples, pd.DataFrame) and "headers" not in samples.attrs:
+        df = _as_read(df, src)  # the headers a file would be read by (抽检批次, 年度 | 季度)
     try:
         return _validated(df, src, by, period, outcome)
     except DataValidationError as exc:  # name the columns as the file writes them (抽检批次)
@@ -742,6 +874,8 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
     records = "tested" not in df.columns
     if records and outcome is None:
         outcome = next((c for c in OUTCOME_CANDIDATES if c in df.columns), None)
+    if not records and "failed" not in df.columns:  # 合格批次 or 不合格率(%) beside 抽检批次
+        df = _failed_from_passed_or_rate(df, src, sheet_rows(df))
     need = _needed_columns(df, by, period, records, outcome, src)
 
     rows = sheet_rows(df)
@@ -758,8 +892,13 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
         raise DataValidationError(problems, source=src)
     _check_totals_fit(tested, failed, src)
 
-    out = _aggregate(groups, by, labels, starts, ends, tested, failed, rows, _row_sources(df))
+    sources = _row_sources(df)
+    totals, where = _total_cells(df, by, {period, outcome, "tested", "failed"}, rows,
+                                 sources if sources is not None else np.full(len(df), src, dtype=object))
+    out = _aggregate(groups, by, labels, starts, ends, tested, failed, rows, sources, totals)
+    out.attrs["totals"] = where
     out.attrs["pooled"] = pooled_regions(df, by)
+    out.attrs["programmes"] = pooled_programmes(df, by)
     out.attrs["headers"] = dict(df.attrs.get("headers") or {})
     return out, src
 
@@ -779,16 +918,134 @@ def _needed_columns(df: pd.DataFrame, by: list[str], period: str | None, records
         need = list(by) + ([period] if period else []) + ["tested", "failed"]
     missing = [c for c in need if c not in df.columns]
     if missing:
-        have = ", ".join(map(str, df.columns))
-        raise DataValidationError([Problem(src, None, c, None,
+        written = df.attrs.get("headers") or {}
+        have = ", ".join(str(written.get(c, c)) for c in df.columns)
+        chinese = any(not str(w).isascii() for w in [*written.values(), *df.columns])  # 抽检批次, not tested
+        raise DataValidationError([Problem(src, None, _COUNT_HEADERS.get(c, c) if chinese else c, None,
                                            f"column missing; the table has: {have}"
                                            + ("; name the table's group column(s) with by= (command line: --by "
-                                              "COLUMN, e.g. --by 产品名称)（请用 --by 指明分组列）" if c in by else ""))
+                                              "COLUMN, e.g. --by 产品名称)（请用 --by 指明分组列）" if c in by else "")
+                                           + _HOW_TO_GIVE.get(c, ""))
                                    for c in missing], source=src)
     if len(df) == 0:
         raise DataValidationError([Problem(src, None, None, None,
                                            "the table has no data rows")], source=src)
     return need
+
+
+#: the counted columns as a bureau heads them, for messages about a missing one
+_COUNT_HEADERS = {"tested": "抽检批次", "failed": "不合格批次"}
+_HOW_TO_GIVE = {
+    "tested": "; add a 抽检批次 column (batches sampled) (or name yours so: 抽检批次 / 抽检数 / 抽样批次)",
+    "failed": "; add a 不合格批次 column (batches found unqualified), or give 合格批次 (不合格 = 抽检 − 合格), "
+              "or 不合格率(%) beside 抽检批次 (不合格批次 = 抽检批次 x 不合格率, when each rate gives one whole count)"}
+
+
+def _passed_column(df: pd.DataFrame) -> str | None:
+    """A column of batches found qualified (合格批次, 合格批次数, 合格数), never 不合格 nor a rate."""
+    for c in df.columns:
+        key = layout.header_key(c)
+        if key.startswith("合格") and "率" not in key and any(w in key for w in _COUNTED):
+            return c
+    return None
+
+
+def _rate_column(df: pd.DataFrame) -> str | None:
+    """A column of failure rates (不合格率, 不合格率(%), 抽检不合格率)."""
+    return next((c for c in df.columns if "不合格率" in layout.header_key(c)), None)
+
+
+def _failed_from_passed_or_rate(df: pd.DataFrame, src: str, rows: np.ndarray) -> pd.DataFrame:
+    """``df`` with ``failed`` worked out when the table gives no 不合格批次 but 合格批次 (failed =
+    tested − passed) or 不合格率 (failed = tested x rate, kept only when the rate as written -- to
+    its decimals -- fits exactly one whole count in every row), with a warning saying how; ``df``
+    unchanged when neither column is there. Bad cells are one :class:`DataValidationError`."""
+    passed, rate = _passed_column(df), _rate_column(df)
+    if passed is None and rate is None:
+        return df
+    written = df.attrs.get("headers") or {}
+    tested_header = str(written.get("tested", "tested"))
+    tested, problems = parse_counts(df["tested"], src, tested_header, rows)
+    bad = {p.row for p in problems}
+    if passed is not None:
+        ok, more = parse_counts(df[passed], src, str(passed), rows)
+        problems += more
+        failed = tested - ok
+        for i in np.flatnonzero(failed < 0):
+            if int(rows[i]) not in bad:
+                problems.append(Problem(src, int(rows[i]), str(passed), str(ok[i]),
+                                        f"{passed} <= {tested_header} ({tested[i]:,} in this row); check whether "
+                                        "the two columns are swapped"))
+        how = f"{tested_header} − {passed}"
+        example = ""
+    else:
+        failed, more, example = _failed_from_rates(df[rate], tested, str(rate), src, rows, bad)
+        problems += more
+        how = f"{tested_header} x {rate}, rounded to whole batches (each row's rate, to the decimals written, " \
+              "fits exactly one count)"
+    if problems:
+        raise DataValidationError(problems, source=src)
+    warnings.warn(f"{src}: no 不合格批次 column; 不合格批次 read as {how}{example}（未见不合格批次列，"
+                  f"已由{'抽检批次与合格批次' if passed is not None else '抽检批次与不合格率'}推算）. Add a 不合格批次 "
+                  "column to read the counts as recorded.", MstargetWarning, stacklevel=6)
+    out = df.assign(failed=np.maximum(failed, 0))
+    out.attrs = {**df.attrs, "headers": {**written, "failed": f"({how})"}}
+    return out
+
+
+def _failed_from_rates(col: pd.Series, tested: np.ndarray, header: str, src: str, rows: np.ndarray,
+                       bad: set) -> tuple[np.ndarray, list[Problem], str]:
+    """Failed batches (int64, shape (R,)) from a rate column: ``tested x rate``, where the rate as
+    written (``4.5``, ``4.5%``, ``0.79``) spans, to half its last decimal, exactly one whole count.
+    A rate is in percent when the header or the cell says so (不合格率(%), ``4.5%``) or some rate
+    is above 1; without either, it is refused as ambiguous. Problems per bad row; an example."""
+    texts = [unicodedata.normalize("NFKC", f"{v:.10g}" if isinstance(v, (float, np.floating)) and v == v
+                                   else _cell_text(v)).strip() for v in col.tolist()]
+    header_pct = any(m in unicodedata.normalize("NFKC", header) for m in ("%", "百分"))
+    nums = []
+    for t in texts:
+        m = re.fullmatch(r"(\d+(?:\.(\d*))?)\s*(%?)", t)
+        nums.append(None if not m else (float(m.group(1)), len(m.group(2) or ""), bool(m.group(3))))
+    pct_all = header_pct or any(n is not None and (n[2] or n[0] > 1) for n in nums)
+    if pd.api.types.is_float_dtype(col):  # 5.0 read as a number: written to the column's decimals
+        places = max((n[1] for n in nums if n is not None), default=0)
+        nums = [None if n is None else (n[0], places, n[2]) for n in nums]
+    failed = np.zeros(len(texts), np.int64)
+    problems, example = [], ""
+    for i, (t, n) in enumerate(zip(texts, nums)):
+        if int(rows[i]) in bad:
+            continue
+        if tested[i] == 0 and (n is None and t in ("", "-", "—", "/") or n is not None and n[0] == 0):
+            continue  # nothing sampled: no rate
+        if n is None:
+            problems.append(Problem(src, int(rows[i]), header, t, "a failure rate such as 4.5 or 4.5% (or give "
+                                    "不合格批次, the count of batches found unqualified)"))
+            continue
+        if not pct_all:
+            problems.append(Problem(src, int(rows[i]), header, t, f"a rate whose unit is said: {t} may be {t}% or "
+                                    f"{100 * n[0]:g}%; head the column 不合格率(%) when its figures are percentages, "
+                                    "write the % in the cells, or give 不合格批次"))
+            continue
+        r, decimals = n[0] / 100.0, min(n[1], 8)
+        half = 0.5 * 10.0 ** -decimals / 100.0
+        lo = math.ceil(tested[i] * (r - half) - 1e-9)
+        hi = math.floor(tested[i] * (r + half) + 1e-9)
+        lo, hi = max(lo, 0), min(hi, int(tested[i]))
+        if lo == hi:
+            failed[i] = lo
+            if not example:
+                example = f"; e.g. row {int(rows[i])}: {tested[i]:,} x {t}{'' if n[2] else '%'} = {lo:,}"
+        elif lo > hi:
+            problems.append(Problem(src, int(rows[i]), header, t,
+                                    f"a rate some whole count of the row's {tested[i]:,} batches gives: {t}"
+                                    f"{'' if n[2] else '%'} of {tested[i]:,} is {tested[i] * r:.2f} batches; "
+                                    "check the rate, or give 不合格批次"))
+        else:
+            problems.append(Problem(src, int(rows[i]), header, t,
+                                    f"a rate precise enough for one count: {t}{'' if n[2] else '%'} of "
+                                    f"{tested[i]:,} batches may be any of {lo:,}–{hi:,}; give 不合格批次 "
+                                    "(the count) for this table"))
+    return failed, problems, example
 
 
 def _parse_groups(df: pd.DataFrame, by: list[str], src: str,
@@ -887,13 +1144,17 @@ def _row_sources(df: pd.DataFrame) -> np.ndarray | None:
 
 def _aggregate(groups: dict[str, np.ndarray], by: list[str], labels: np.ndarray, starts: np.ndarray,
                ends: np.ndarray, tested: np.ndarray, failed: np.ndarray,
-               rows: np.ndarray, sources: np.ndarray | None = None) -> pd.DataFrame:
+               rows: np.ndarray, sources: np.ndarray | None = None,
+               totals: np.ndarray | None = None) -> pd.DataFrame:
     """Sum batches per group and period (arrays of shape (R,) in, one row per group and period out);
-    ``_src`` (the sheet of the group's first row) when the rows come from several sheets."""
+    ``_src`` (the sheet of the group's first row) when the rows come from several sheets. Rows
+    marked in ``totals`` (小计 / 合计 rows, see :func:`_total_cells`) are summed apart, flagged by
+    ``_total``, so that :func:`total_rows` can leave them out."""
     out = pd.DataFrame({c: groups[c] for c in by})
     out["period"] = labels
     out["_start"] = starts
     out["_end"] = ends
+    out["_total"] = np.zeros(len(out), bool) if totals is None else np.asarray(totals, bool)
     out["tested"] = tested
     out["failed"] = failed
     out["_row"] = rows
@@ -901,7 +1162,7 @@ def _aggregate(groups: dict[str, np.ndarray], by: list[str], labels: np.ndarray,
     if sources is not None:
         out["_src"] = sources
         agg["_src"] = ("_src", "first")
-    keys = list(by) + ["period", "_start", "_end"]
+    keys = list(by) + ["period", "_start", "_end", "_total"]
     return (out.groupby(keys, sort=False, as_index=False).agg(**agg)
                .sort_values(["_end", "_start"] + list(by), kind="stable").reset_index(drop=True))
 
@@ -918,12 +1179,124 @@ def pooled_regions(df: pd.DataFrame, by: Sequence[str]) -> dict[str, list[str]]:
     return out
 
 
+#: headers of the column saying which programme a batch was sampled under (监督抽检 / 风险监测)
+PROGRAMME_COLUMNS = ("抽检类型", "任务来源", "抽检性质", "任务类型", "任务类别", "抽样类型", "抽检任务类型",
+                     "抽检任务", "计划类型", "抽检计划", "任务性质", "programme", "program")
+#: programmes of food sampling, whose failure rates are not comparable (风险监测 looks where problems are)
+PROGRAMMES = ("监督抽检", "风险监测", "评价性抽检", "专项抽检", "监督抽查", "抽检监测", "国抽", "省抽", "市抽",
+              "县抽", "区抽")
+
+
+def pooled_programmes(df: pd.DataFrame, by: Sequence[str]) -> dict[str, list[str]]:
+    """Columns not in ``by`` holding several sampling programmes (抽检类型: 监督抽检 and 风险监测),
+    by their header (:data:`PROGRAMME_COLUMNS`) or by their cells (every filled cell names a
+    programme of :data:`PROGRAMMES`): ``{header as written: [programmes...]}``."""
+    written = df.attrs.get("headers") or {}
+    out = {}
+    for c in df.columns:
+        if c in by or c in ("tested", "failed", "period", "outcome"):
+            continue
+        s = df[c]
+        if not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)):
+            continue
+        named = layout.header_key(written.get(c, c)) in PROGRAMME_COLUMNS
+        uniques = pd.unique(s)
+        if len(uniques) > 40 and not named:  # a firm's name, a product: no programme column
+            continue
+        vals = [v for v in (_cell_text(u).strip() for u in uniques) if v and _total_word(v) not in TOTAL_WORDS]
+        if len(vals) < 2:
+            continue
+        if named or all(any(p in v for p in PROGRAMMES) for v in vals):
+            out[str(written.get(c, c))] = sorted(vals)
+    return out
+
+
 def total_rows(agg: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
-    """Mask of rows whose group (in any ``by`` column) is a total such as 合计 / 总计 / total."""
+    """Mask of rows whose group (in any ``by`` column) is a total such as 合计 / 总计 / total, or
+    that were summed from rows another column marks as a subtotal (``_total``: 小计 under 食品亚类)."""
     is_total = np.zeros(len(agg), dtype=bool)
     for c in by:
-        is_total |= agg[c].astype(str).str.strip().str.lower().isin(TOTAL_LABELS).to_numpy()
+        labels = agg[c].astype(str)
+        hits = [v for v in pd.unique(labels) if _total_word(v) in TOTAL_LABELS]
+        is_total |= labels.isin(hits).to_numpy()
+    if "_total" in agg.columns:
+        is_total |= agg["_total"].to_numpy(bool)
     return is_total
+
+
+def merge_totals(agg: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """``agg`` with the rows summed from 小计 / 合计 rows added into their group and period (kept,
+    as ``drop_totals=False`` asks): one row per group and period again."""
+    if "_total" not in agg.columns or not agg["_total"].any():
+        return agg
+    keys = list(by) + ["period", "_start", "_end"]
+    how = dict(tested=("tested", "sum"), failed=("failed", "sum"), _row=("_row", "min"))
+    if "_src" in agg.columns:
+        how["_src"] = ("_src", "first")
+    out = agg.groupby(keys, sort=False, as_index=False).agg(**how)
+    out["_total"] = False
+    out.attrs = dict(agg.attrs)
+    return out.sort_values(["_end", "_start"] + list(by), kind="stable").reset_index(drop=True)
+
+
+def _total_word(v) -> str:
+    """A cell as compared with the total words: NFKC, no spaces (合  计), lower case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", _cell_text(v))).lower()
+
+
+def _may_be_total(v) -> bool:
+    """A cheap first look (50,000 firm names): only a short text with 计 / 計 / total may be a total."""
+    return isinstance(v, str) and len(v) < 24 and ("计" in v or "計" in v or "total" in v.lower()
+                                                   or not v.isascii() and "ｔ" in v.lower())
+
+
+def _total_cells(df: pd.DataFrame, by: Sequence[str], skip: set, rows: np.ndarray,
+                 sources: np.ndarray) -> tuple[np.ndarray, list[dict]]:
+    """Rows that add up others: a ``by`` cell in :data:`TOTAL_LABELS`, or a cell of any other
+    text column (食品亚类, 抽样环节, 序号) in :data:`TOTAL_WORDS` (a 小计 row per 食品大类 written
+    under 食品亚类). Returns the mask (shape (R,)) and, per column holding such cells,
+    ``{"column": header as written, "words": [...], "rows": [(source, sheet row), ...]}``."""
+    mask = np.zeros(len(df), dtype=bool)
+    where = []
+    written = df.attrs.get("headers") or {}
+    for c in df.columns:
+        if c in skip:
+            continue
+        s = df[c]
+        if c not in by and not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)
+                                or isinstance(s.dtype, pd.CategoricalDtype)):
+            continue
+        labels = TOTAL_LABELS if c in by else TOTAL_WORDS
+        values = pd.unique(s)  # each spelling looked at once (1M rows: fast)
+        hits = [v for v in values if (c in by or _may_be_total(v)) and _total_word(v) in labels]
+        if not hits:
+            continue
+        m = s.astype(object).isin(hits).to_numpy() & ~mask
+        if not m.any():
+            continue
+        mask |= m
+        idx = np.flatnonzero(m)
+        where.append({"column": str(written.get(c, c)),
+                      "words": sorted({_cell_text(v).strip() for v in hits}),
+                      "rows": [(str(sources[i]), int(rows[i])) for i in idx]})
+    return mask, where
+
+
+def describe_totals(where: list[dict], src: str) -> str:
+    """Where the total rows of :func:`_total_cells` are, for a warning: ``小计 under 食品亚类 (20
+    rows: sheet '2023年第一季度' rows 9, 13, 20, ...)``."""
+    out = []
+    for w in where:
+        by_source: dict[str, list[int]] = {}
+        for source, row in w["rows"]:
+            by_source.setdefault(source, []).append(row)
+        places = []
+        for source, rs in by_source.items():
+            listed = ", ".join(map(str, rs[:6])) + (", ..." if len(rs) > 6 else "")
+            name = source[len(src):].strip().strip("[]") if source.startswith(src) and source != src else source
+            places.append(f"{name} rows {listed}" if source != src else f"rows {listed}")
+        out.append(f"{' / '.join(w['words'])} under '{w['column']}' ({len(w['rows'])} rows: {'; '.join(places)})")
+    return "; ".join(out)
 
 
 def check_overlaps(agg: pd.DataFrame, by: Sequence[str], src: str, period_header: str = "period") -> None:
