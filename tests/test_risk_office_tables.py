@@ -110,6 +110,19 @@ def test_subtotal_rows_of_a_dataframe_and_on_the_command_line(truth, tmp_path, c
     assert f"{big['餐饮食品']:>6}" in out.out.split("餐饮食品")[1][:30]
 
 
+def test_evaluation_counts_leave_the_subtotal_rows_of_the_test_table_out(truth):
+    # evaluate(test_samples, scores) added a later table's 小计 rows in, doubling every group's batches
+    d = truth.rename(columns={"大类": "食品大类", "亚类": "食品亚类", "环节": "抽样环节", "tested": "抽检批次",
+                              "failed": "不合格批次", "quarter": "季度"})
+    sub = d.groupby(["季度", "食品大类"], as_index=False)[["抽检批次", "不合格批次"]].sum().assign(食品亚类="小计")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = mt.risk.score(d, by="食品大类")
+    with pytest.warns(mt.MstargetWarning, match="total rows"):
+        ev = mt.risk.evaluate(pd.concat([d, sub], ignore_index=True), scores, by=["食品大类"])
+    assert ev.metrics["batches"] == truth["tested"].sum()
+
+
 # ------------------------------------------------------------------ 季度 as the period (item 2)
 def _quarters_frame() -> pd.DataFrame:
     """SYNTHETIC: two categories that swap ranks between the first and the fourth quarter."""

@@ -37,7 +37,7 @@ from .allocate import (DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, even_all
                        proportional_allocation)
 from .periods import parse_period
 from .samples import check_by, total_rows, validate_samples
-from .score import score
+from .score import drop_total_rows, score
 
 DEFAULT_KS = (10, 20, 50)
 
@@ -416,7 +416,8 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     Parameters
     ----------
     test_samples : DataFrame or path
-        Counts of the evaluation period(s) (same contract as for :func:`score`).
+        Counts of the evaluation period(s) (same contract as for :func:`score`; its 小计 / 合计
+        rows are left out with a warning, as :func:`score` leaves them out).
     scores : DataFrame
         Output of :func:`score` fitted on earlier periods.
     budget : int, optional
@@ -441,6 +442,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     """
     by = list(by) if by is not None else infer_by(scores)
     test, src = validate_samples(test_samples, by, period=period)
+    test, _ = drop_total_rows(test, by, src)  # 小计 / 合计 rows of the test table are not counted twice
     t = test.groupby(by, as_index=False)[["tested", "failed"]].sum()
     s = scores.copy()
     s[by] = scores[by].astype(str)

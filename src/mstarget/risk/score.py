@@ -142,7 +142,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     _warn_programmes(programmes, src, by)
     n_totals = 0
     if drop_totals:
-        agg, n_totals = _drop_total_rows(agg, by, src)
+        agg, n_totals = drop_total_rows(agg, by, src)
     agg = merge_totals(agg, by)  # kept (drop_totals=False, or every row a total): added in
     check_overlaps(agg, by, src, "period" if written.startswith("(") else written)  # 年度 as written
     if as_of_p is not None:
@@ -197,7 +197,7 @@ def _warn_programmes(programmes: dict[str, list[str]], src: str, by: list[str]) 
                       f"or score each: --by {col},{by[-1]}.", PoolingWarning, stacklevel=4)
 
 
-def _drop_total_rows(agg: pd.DataFrame, by: list[str], src: str) -> tuple[pd.DataFrame, int]:
+def drop_total_rows(agg: pd.DataFrame, by: list[str], src: str) -> tuple[pd.DataFrame, int]:
     """Leave out total rows (合计/总计/total in a ``by`` column, 小计/合计 in any other text column
     such as 食品亚类), with a warning naming how many and where, unless all are; ``(agg, n
     dropped)``: ``n`` counts the table's rows left out."""
