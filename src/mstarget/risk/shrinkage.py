@@ -166,6 +166,14 @@ def fit_prior(k, n) -> BetaPrior:
     return BetaPrior(float(special.expit(best.x[0])), float(np.exp(best.x[1])), g)
 
 
+def _sampled(k, n, means) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Counts and prior means (clipped inside (0, 1)) of the groups with at least one batch."""
+    k, n = np.asarray(k, float), np.asarray(n, float)
+    m = _clip_mean(np.asarray(means, float))
+    keep = n > 0
+    return k[keep], n[keep], m[keep]
+
+
 def fit_concentration(k, n, means) -> float:
     """Fit one concentration for groups whose prior means are fixed (hierarchical step).
 
@@ -179,11 +187,7 @@ def fit_concentration(k, n, means) -> float:
     float
         The concentration maximising marginal likelihood x hyperprior, in [1e-2, 1e9] batches.
     """
-    k = np.asarray(k, float)
-    n = np.asarray(n, float)
-    m = _clip_mean(np.asarray(means, float))
-    keep = n > 0
-    k, n, m = k[keep], n[keep], m[keep]
+    k, n, m = _sampled(k, n, means)
     if len(k) == 0:
         return 2.0
     def nlp(t):  # negative log posterior of log kappa
@@ -388,11 +392,7 @@ def concentration_posterior(k, n, means, start: float | None = None) -> tuple[np
     (concentrations, weights) : arrays of shape (J,)
         Grid of concentrations (batches) and their posterior weights (summing to 1).
     """
-    k = np.asarray(k, float)
-    n = np.asarray(n, float)
-    m = _clip_mean(np.asarray(means, float))
-    keep = n > 0
-    k, n, m = k[keep], n[keep], m[keep]
+    k, n, m = _sampled(k, n, means)
     if len(k) == 0:
         return np.array([2.0]), np.array([1.0])
 
@@ -579,32 +579,20 @@ def _plug_in(k, n, parents: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, l
     top level's fitted prior."""
     k = np.asarray(k, float)
     n = np.asarray(n, float)
-    levels = parents + [np.arange(len(k))]  # each level's labels, outer to inner
     info: list[dict] = []
+    walk = _nested_groups(parents, k, n)
+    inv_par, k0, n0, _, _ = next(walk)
     # level 0: shrink toward the overall rate
-    codes0, inv0 = np.unique(np.asarray(levels[0]), return_inverse=True)
-    k0 = np.bincount(inv0, weights=k, minlength=len(codes0))
-    n0 = np.bincount(inv0, weights=n, minlength=len(codes0))
     prior = fit_prior(k0, n0)
     info.append({"level": 0, "mean": prior.mean, "concentration": prior.concentration,
                  "n_groups": prior.n_groups, "fitted": prior.fitted})
-    pa_par = np.full(len(codes0), prior.a)
-    pb_par = np.full(len(codes0), prior.b)
-    inv_par = inv0
-    label_par = np.asarray(levels[0]).astype(str)
-    for depth in range(1, len(levels)):
-        # groups at this depth are unique combinations of labels up to this depth
-        label_cur = np.char.add(np.char.add(label_par, "\x1f"), np.asarray(levels[depth]).astype(str))
-        codes, first, inv = np.unique(label_cur, return_index=True, return_inverse=True)
-        kc = np.bincount(inv, weights=k, minlength=len(codes))
-        nc = np.bincount(inv, weights=n, minlength=len(codes))
-        parent_of = inv_par[first]  # parent index of each current group
-        n_children = np.bincount(parent_of, minlength=len(pa_par))
+    pa_par = np.full(len(k0), prior.a)
+    pb_par = np.full(len(k0), prior.b)
+    for inv, kc, nc, parent_of, multi in walk:
         kp = np.bincount(inv_par, weights=k, minlength=len(pa_par))
         np_ = np.bincount(inv_par, weights=n, minlength=len(pa_par))
         a_par, b_par = pa_par + kp, pb_par + np_ - kp
         pmean = a_par / (a_par + b_par)
-        multi = n_children[parent_of] >= 2
         if multi.any():
             kappa = fit_concentration(kc[multi], nc[multi], pmean[parent_of][multi])
         else:
@@ -614,14 +602,12 @@ def _plug_in(k, n, parents: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, l
         # keeps its parent's prior (its data are the parent's data)
         pa_par = np.where(multi, pmean[parent_of] * kap, pa_par[parent_of])
         pb_par = np.where(multi, (1 - pmean[parent_of]) * kap, pb_par[parent_of])
-        info.append({"level": depth, "mean": None, "concentration": kappa,
+        info.append({"level": len(info), "mean": None, "concentration": kappa,
                      "n_groups": int(multi.sum()), "fitted": bool(multi.any())})
-        inv_par, label_par = inv, label_cur
+        inv_par = inv
     pa = np.asarray(pa_par[inv_par], float)
     pb = np.asarray(pb_par[inv_par], float)
     return pa, pb, info, prior
-
-
 
 
 def _mixture(k, n, parents: list[np.ndarray], top: BetaPrior, info: list[dict]) -> Mixture:
@@ -631,10 +617,8 @@ def _mixture(k, n, parents: list[np.ndarray], top: BetaPrior, info: list[dict]) 
     top-level prior; ``info``: its levels, where the grids start and to which each level's
     ``concentration_lo`` / ``concentration_hi`` (5-95 % of the concentration's posterior, batches;
     NaN where no group has a sibling) and ``grid_points`` are added)."""
-    levels = parents + [np.arange(len(k))]  # each level's labels, outer to inner
-    codes0, inv0 = np.unique(np.asarray(levels[0]), return_inverse=True)
-    k_cur = np.bincount(inv0, weights=k, minlength=len(codes0))
-    n_cur = np.bincount(inv0, weights=n, minlength=len(codes0))
+    walk = _nested_groups(parents, k, n)
+    inv_par, k_cur, n_cur, _, _ = next(walk)
     hyper = prior_posterior(k_cur, n_cur, start=top)
     summary = hyper.summary()
     info[0].update(concentration_lo=summary["concentration_lo"], concentration_hi=summary["concentration_hi"],
@@ -642,19 +626,10 @@ def _mixture(k, n, parents: list[np.ndarray], top: BetaPrior, info: list[dict]) 
     # the priors of each level that fitted one: rows (one per parent) x grid points, and the weights
     priors = [((hyper.mean * hyper.concentration)[None, :], ((1 - hyper.mean) * hyper.concentration)[None, :],
                hyper.weight)]
-    origin = np.zeros(len(codes0), np.int64)  # the level whose prior each group has
-    index = np.zeros(len(codes0), np.int64)  # its row in that level's priors
-    inv_par = inv0
-    label_par = np.asarray(levels[0]).astype(str)
-    for depth in range(1, len(levels)):
-        label_cur = np.char.add(np.char.add(label_par, "\x1f"), np.asarray(levels[depth]).astype(str))
-        codes, first, inv = np.unique(label_cur, return_index=True, return_inverse=True)
-        kc = np.bincount(inv, weights=k, minlength=len(codes))
-        nc = np.bincount(inv, weights=n, minlength=len(codes))
-        parent_of = inv_par[first]
-        n_children = np.bincount(parent_of, minlength=len(k_cur))
+    origin = np.zeros(len(k_cur), np.int64)  # the level whose prior each group has
+    index = np.zeros(len(k_cur), np.int64)  # its row in that level's priors
+    for depth, (inv, kc, nc, parent_of, multi) in enumerate(walk, start=1):
         pmean, pvar = _blocks(priors, origin, index, k_cur, n_cur).moments()
-        multi = n_children[parent_of] >= 2
         origin, index = origin[parent_of], index[parent_of]  # an only child keeps its parent's prior
         if multi.any():
             kappas, weights = concentration_posterior(kc[multi], nc[multi], pmean[parent_of][multi],
@@ -672,8 +647,29 @@ def _mixture(k, n, parents: list[np.ndarray], top: BetaPrior, info: list[dict]) 
                                grid_points=len(kappas))
         else:
             info[depth].update(concentration_lo=float("nan"), concentration_hi=float("nan"), grid_points=0)
-        k_cur, n_cur, inv_par, label_par = kc, nc, inv, label_cur
+        k_cur, n_cur, inv_par = kc, nc, inv
     return Mixture(len(k), tuple(_blocks(priors, origin[inv_par], index[inv_par], k, n).blocks))
+
+
+def _nested_groups(parents: list[np.ndarray], k: np.ndarray, n: np.ndarray):
+    """The groups of each level, outer to inner (``parents`` labels per leaf, then the leaves), with
+    their counts: yields ``(inv, k, n, parent_of, has_siblings)`` per level -- ``inv`` each leaf's
+    group (shape (G,)), ``k`` / ``n`` summed per group, ``parent_of`` each group's group one level up
+    and ``has_siblings`` whether that parent has two groups or more (both ``None`` at the top)."""
+    levels = parents + [np.arange(len(k))]
+    codes, inv = np.unique(np.asarray(levels[0]), return_inverse=True)
+    yield (inv, np.bincount(inv, weights=k, minlength=len(codes)),
+           np.bincount(inv, weights=n, minlength=len(codes)), None, None)
+    label = np.asarray(levels[0]).astype(str)
+    for depth in range(1, len(levels)):
+        # groups at this depth are unique combinations of labels up to this depth
+        label_cur = np.char.add(np.char.add(label, "\x1f"), np.asarray(levels[depth]).astype(str))
+        codes_cur, first, inv_cur = np.unique(label_cur, return_index=True, return_inverse=True)
+        parent_of = inv[first]
+        siblings = np.bincount(parent_of, minlength=len(codes))[parent_of] >= 2
+        yield (inv_cur, np.bincount(inv_cur, weights=k, minlength=len(codes_cur)),
+               np.bincount(inv_cur, weights=n, minlength=len(codes_cur)), parent_of, siblings)
+        codes, inv, label = codes_cur, inv_cur, label_cur
 
 
 def _blocks(priors: list, origin: np.ndarray, index: np.ndarray, k: np.ndarray, n: np.ndarray) -> Mixture:
