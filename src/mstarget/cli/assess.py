@@ -17,8 +17,8 @@ from ..plotting import pyplot, save_figure
 from ..progress import Progress
 from ..report import fan_chart
 from ..report.charts import MAX_PANELS
-from ..report.formatting import display_width, written_target
-from ..report.model import CATEGORY_LABELS, report_categories, shown_categories
+from ..report.formatting import NOTATION_BRACKETS, display_width, written_target
+from ..report.model import CATEGORY_LABELS, DIRECTION_SIGN, report_categories, shown_categories
 from ..schedule import CATEGORY_ZH
 from . import common
 
@@ -39,16 +39,14 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-_NOTATION = {"cumulative": "〔{}〕", "increment": "〈{}〉", "level": "{}"}
-
-
 def target_text(row) -> str:
     """The target as the plan writes it: ``≥〈5〉``, ``≥90``, ``≤2``; words with the figure they
     are read as: ``持续提升（≥95.01）``; two tiers as written, ``≥98.5（力争99）``."""
     value = row["target"]
     text = "-" if value != value else common.number_text(value, "{:.4g}")
-    sign = {">=": "≥", "<=": "≤"}.get(row["direction"], "")
-    shown = sign + _NOTATION.get(row["kind"], "{}").format(text)
+    sign = DIRECTION_SIGN.get(row["direction"], "")
+    opening, closing = NOTATION_BRACKETS.get(row["kind"], ("", ""))
+    shown = sign + opening + text + closing
     written = row.get("target_written") if hasattr(row, "get") else None
     striven = row.get("target_striven") if hasattr(row, "get") else None
     return written_target(written, shown, striven)
