@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, ParameterError, Problem
-from .samples import load, outcome_array
+from .samples import outcome_array, parse_dates, read_records, sheet_rows, written_columns
 
 DEFAULT_HALF_LIVES = (30.0, 90.0)
 DEFAULT_AREA_PRIOR = 20.0
@@ -66,9 +66,15 @@ def _as_list(value, name: str) -> list[str]:
     return out
 
 
-def _times(df: pd.DataFrame, time: str, src: str) -> tuple[np.ndarray, bool]:
-    """Time column as float (days since 1970 for dates) and whether it was a date."""
+def _times(df: pd.DataFrame, time: str, src: str, header: str) -> tuple[np.ndarray, bool]:
+    """Time column as float (days since 1970 for dates), shape (R,), and whether it was a date;
+    messages name the column ``header``.
+
+    Dates pandas cannot read are read as the sampling dates of :func:`mstarget.risk.score`
+    (``2023年3月1日``, ``2023.3.1``: :func:`~mstarget.risk.samples.parse_dates`), which refuses the
+    cells that are no date, naming their spreadsheet rows."""
     s = df[time]
+    rows = sheet_rows(df)
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         v = s.to_numpy(float)
         bad = np.flatnonzero(~np.isfinite(v))
@@ -78,11 +84,15 @@ def _times(df: pd.DataFrame, time: str, src: str) -> tuple[np.ndarray, bool]:
         if getattr(t.dt, "tz", None) is not None:  # time-zone aware: the UTC instant, naive
             t = t.dt.tz_convert("UTC").dt.tz_localize(None)
         v = (t - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)
-        v = v.to_numpy(float)
+        v = np.array(v.to_numpy(float))  # writable
         bad = np.flatnonzero(t.isna().to_numpy())
+        if len(bad):  # 2023年3月1日: read as score reads it, or refused there with every row
+            dates = parse_dates(s.iloc[bad], src, header, rows[bad])
+            v[bad] = (dates - np.datetime64("1970-01-01", "D")).astype(float)
+            bad = bad[:0]
         is_date = True
     if len(bad):
-        raise DataValidationError([Problem(src, int(i) + 2, time, _text(s.iloc[i]),
+        raise DataValidationError([Problem(src, int(rows[i]), header, _text(s.iloc[i]),
                                            "a date such as 2014-09-02 (or a number)")
                                    for i in bad[:50]], source=src)
     return v, is_date
@@ -185,10 +195,14 @@ def features(records, *, time: str, outcome: str, entity: str | None = None,
     Parameters
     ----------
     records : DataFrame or path
-        One row per inspection / sampled batch.
+        One row per inspection / sampled batch. Its headers are read as :func:`mstarget.risk.score`
+        reads them (a DataFrame's like a file's): every column below may be named by its header as
+        written (检验结论, 食品大类) or by the canonical name it is read as (``outcome``,
+        ``category``); the result's columns use the name given (``食品大类_rate_30d``).
     time : str
-        Date column (any format pandas reads; times within a day are ignored only if the cells
-        carry none) or a numeric column (then half-lives are in its units).
+        Date column (any format pandas reads, or ``2023年3月1日`` as ``score`` reads sampling
+        dates; times within a day are ignored only if the cells carry none) or a numeric column
+        (then half-lives are in its units).
     outcome : str
         0/1 column (1 = failure / unqualified / critical violation; also 合格/不合格,
         true/false). Empty cells mean "not known yet": such records receive features and
@@ -220,9 +234,9 @@ def features(records, *, time: str, outcome: str, entity: str | None = None,
     ParameterError
         Non-positive half-lives or negative priors.
     """
-    df, src = load(records)
     areas = _as_list(area, "area")
     vals = _as_list(values, "values")
+    df, src = read_records(records, [time, outcome, entity, *areas, *vals])
     hls = [float(h) for h in (half_lives or ())] if not isinstance(half_lives, (int, float)) \
         else [float(half_lives)]
     if any(not (math.isfinite(h) and h > 0) for h in hls):
@@ -234,14 +248,16 @@ def features(records, *, time: str, outcome: str, entity: str | None = None,
     need = [time, outcome] + ([entity] if entity else []) + areas + vals
     missing = [c for c in dict.fromkeys(need) if c not in df.columns]
     if missing:
-        have = ", ".join(map(str, df.columns))
+        have = ", ".join(written_columns(df))
         raise DataValidationError([Problem(src, None, c, None, f"column missing; the table has: {have}")
                                    for c in missing], source=src)
     if len(df) == 0:
         raise DataValidationError([Problem(src, None, None, None, "the table has no data rows")],
                                   source=src)
-    t, is_date = _times(df, time, src)
-    y = outcome_array(df[outcome], src, outcome, allow_missing=True)
+    written = df.attrs.get("headers") or {}  # messages name a column as the table writes it
+    t, is_date = _times(df, time, src, str(written.get(time, time)))
+    y = outcome_array(df[outcome], src, str(written.get(outcome, outcome)), allow_missing=True,
+                      rows=sheet_rows(df))
     known = ~np.isnan(y)
     yk = np.where(known, y, 0.0)
     ck = known.astype(float)
@@ -250,7 +266,8 @@ def features(records, *, time: str, outcome: str, entity: str | None = None,
     for v in vals:
         conv = pd.to_numeric(df[v], errors="coerce").to_numpy(float)
         bad = np.flatnonzero(np.isnan(conv) & df[v].notna().to_numpy())
-        problems += [Problem(src, int(i) + 2, v, _text(df[v].iloc[i]), "a number") for i in bad[:20]]
+        problems += [Problem(src, int(sheet_rows(df)[i]), str(written.get(v, v)), _text(df[v].iloc[i]),
+                             "a number") for i in bad[:20]]
         value_arr[v] = conv
     if problems:
         raise DataValidationError(problems, source=src)

@@ -12,7 +12,18 @@ quarter                ``2023Q2``, ``2023-Q2``,            ``2023Q2``
                        ``2023年第二季度``, ``2023年2季度``
 month                  ``2023-03``, ``2023-3``,            ``2023-03``
                        ``2023M03``, ``2023/03``, ``2023年3月``
+span of months         ``2023年1-6月``, ``2023年1—6月``,     as the span it
+                       ``2023年1月-6月``, ``2023年7至12月``    equals
+span of quarters       ``2023年1-2季度``, ``2023年第3-4季度``  as the span it
+                       ``2023年前两季度``                    equals
 =====================  ==================================  ===============
+
+A span, as bureaus title half-year and cumulative notices, is read when it equals a year, a
+half-year, a quarter or a month (``1-6月`` and ``1-2季度`` are ``2023H1``, ``4-6月`` is ``2023Q2``,
+``1-12月`` and ``1-4季度`` are ``2023``); any other span (``2023年1-9月``, ``2023年1-3季度``,
+``2023年前三季度``: January to September, cumulative) has no period here and is refused with a
+``ValueError`` saying which spans are read (its quarters' own counts are needed: a 1-9月 table less
+the 1-6月 one gives ``2023Q3``).
 
 Periods are ordered by their last month, then by their first month, so ``2023Q1 < 2023H1 <
 2023Q3 < 2023``. ``p <= as_of`` means that ``p`` ends no later than ``as_of`` ends: with
@@ -23,7 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 _YEAR = re.compile(r"^(\d{4})(?:\.0+)?年?(?:度)?$")
 _HALF = re.compile(r"^(\d{4})[-_/]?H([12])$", re.I)
@@ -31,9 +42,20 @@ _HALF_CN = re.compile(r"^(\d{4})年?(上|下)半年$")
 _QUARTER = re.compile(r"^(\d{4})[-_/]?Q([1-4])$", re.I)
 _QUARTER_CN = re.compile(r"^(\d{4})年?第?([一二三四1-4])季度?$")
 _MONTH = re.compile(r"^(\d{4})(?:[-_/.]|M|年)(\d{1,2})月?$", re.I)
+#: between the ends of a span: a hyphen, en / em dash (one or two), a full-width one, a tilde, 至, 到
+_TO = r"(?:[-\u2013\u2014\uff0d~\uff5e]{1,2}|至|到)"
+_MONTH_SPAN = re.compile(rf"^(\d{{4}})年度?(\d{{1,2}})(?:月份?)?{_TO}(\d{{1,2}})月份?$")
+_QUARTER_SPAN = re.compile(rf"^(\d{{4}})年度?第?([一二三四1-4])(?:季度)?{_TO}第?([一二三四1-4])季度$")
+_QUARTERS_FIRST = re.compile(r"^(\d{4})年度?前([一二两三四1-4])个?季度$")
 
 EXPECTED_PERIOD = ("a period such as 2023 (year), 2023H1 (half-year), 2023Q2 (quarter) or "
                    "2023-03 (month)")
+#: what a span of months or quarters may be (see the module docstring)
+EXPECTED_SPAN = ("a span that is one year, half-year, quarter or month: 1-12月 or 1-4季度 (the year), "
+                 "1-6月 / 7-12月 or 1-2季度 / 3-4季度 (2023H1 / 2023H2), 1-3月, 4-6月, 7-9月 or 10-12月 "
+                 "(2023Q1-Q4); a cumulative span such as 1-9月 or 1-3季度 (前三季度) is no period: give each "
+                 "quarter's own counts (a 1-9月 table less the 1-6月 one gives 2023Q3)"
+                 "（累计期间无法作为一期：请按季度或半年分别填报）")
 
 
 @dataclass(frozen=True, order=False)
@@ -84,7 +106,8 @@ def parse_period(value) -> Period:
     ----------
     value : int, float, str or Period
         ``2023``, ``"2023H1"``, ``"2023Q2"``, ``"2023-03"`` and the Chinese spellings listed in
-        the module docstring.
+        the module docstring, spans (``"2023年1-6月"``) among them; a span that is no year,
+        half-year, quarter or month (``"2023年1-9月"``) raises a ``ValueError`` listing the spans read.
 
     Returns
     -------
@@ -124,7 +147,43 @@ def parse_period(value) -> Period:
         mo = int(m.group(2))
         if 1 <= mo <= 12:
             return Period(f"{y}-{mo:02d}", y * 12 + mo - 1, y * 12 + mo - 1)
+    span = _span(text)
+    if span is not None:
+        return span
     raise ValueError(f"expected {EXPECTED_PERIOD}")
+
+
+def _span(text: str) -> Period | None:
+    """A span of months or quarters (``2023年1-6月``, ``2023年1-2季度``, ``2023年前两季度``) as the
+    year, half-year, quarter or month it equals; None when ``text`` is no span; ``ValueError`` for
+    a span that equals none of them (``2023年1-9月``) or runs backwards (``2023年6-1月``)."""
+    m = _MONTH_SPAN.match(text)
+    if m:
+        first, last = int(m.group(2)), int(m.group(3))
+    else:
+        m = _QUARTER_SPAN.match(text)
+        if m:
+            first, last = 3 * _CN_NUM[m.group(2)] - 2, 3 * _CN_NUM[m.group(3)]
+        else:
+            m = _QUARTERS_FIRST.match(text)
+            if not m:
+                return None
+            first, last = 1, 3 * _CN_NUM[m.group(2)]
+    y = _check_year(int(m.group(1)))
+    if not (1 <= first <= last <= 12):
+        raise ValueError(f"'{text}': months {first} to {last} are no span within one year; expected "
+                         f"{EXPECTED_SPAN}")
+    s, e = y * 12 + first - 1, y * 12 + last - 1
+    if (first, last) == (1, 12):
+        return Period(str(y), s, e)
+    if last - first == 5 and first in (1, 7):
+        return Period(f"{y}H{(first + 5) // 6}", s, e)
+    if last - first == 2 and first % 3 == 1:
+        return Period(f"{y}Q{(first + 2) // 3}", s, e)
+    if first == last:
+        return Period(f"{y}-{first:02d}", s, e)
+    raise ValueError(f"'{text}' covers months {first} to {last} of {y}, which is no year, half-year, quarter "
+                     f"or month; expected {EXPECTED_SPAN}")
 
 
 def period_order(labels) -> list[str]:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
-from .samples import _cell_text, load, outcome_array
+from .samples import _cell_text, outcome_array, parse_dates, read_records, sheet_rows, written_columns
 
 MODELS = ("logistic", "gbm")
 CALIBRATIONS = ("sigmoid", "isotonic", "none")
@@ -151,12 +151,14 @@ class RiskModel:
     _holdout: tuple = field(repr=False, default=())
 
     def _x(self, records) -> pd.DataFrame:
-        df, src = load(records)
+        df, src = read_records(records, self.features_)
         missing = [c for c in self.features_ if c not in df.columns]
         if missing:
+            have = ", ".join(written_columns(df))
             raise DataValidationError([Problem(src, None, c, None,
                                                "feature column missing; predict needs the same "
-                                               "columns as fit") for c in missing], source=src)
+                                               f"columns as fit; the table has: {have}")
+                                       for c in missing], source=src)
         return _prepare(df, self.categorical_, self.numeric_)
 
     def predict(self, records) -> np.ndarray:
@@ -165,7 +167,8 @@ class RiskModel:
         Parameters
         ----------
         records : DataFrame or path
-            Rows with (at least) the feature columns.
+            Rows with (at least) the feature columns, their headers read as :func:`fit` reads
+            them (a feature named 食品大类 at fit is found under 食品大类 or ``category``).
 
         Returns
         -------
@@ -206,17 +209,25 @@ class RiskModel:
         return out.sort_values("importance", ascending=False).reset_index(drop=True)
 
 
-def _time_values(df: pd.DataFrame, time: str, src: str) -> np.ndarray:
+def _time_values(df: pd.DataFrame, time: str, src: str, header: str) -> np.ndarray:
+    """The time column as float, shape (R,): the number, or nanoseconds since 1970 for dates (those
+    pandas cannot read, ``2023年3月1日``, read by :func:`~mstarget.risk.samples.parse_dates`, which
+    refuses the cells that are no date, naming their spreadsheet rows and the column ``header``)."""
     s = df[time]
+    rows = sheet_rows(df)
     if pd.api.types.is_numeric_dtype(s):
         v = s.to_numpy(float)
         bad = np.flatnonzero(~np.isfinite(v))
     else:
         t = pd.to_datetime(s, errors="coerce", format="mixed")
-        v = t.to_numpy("datetime64[ns]").astype("int64").astype(float)
+        v = t.to_numpy("datetime64[ns]").astype("int64").astype(float)  # a writable copy
         bad = np.flatnonzero(t.isna().to_numpy())
+        if len(bad):  # 2023年3月1日: read as score reads it, or refused there with every row
+            v[bad] = parse_dates(s.iloc[bad], src, header, rows[bad]).astype("datetime64[ns]") \
+                .astype("int64").astype(float)
+            bad = bad[:0]
     if len(bad):
-        raise DataValidationError([Problem(src, int(i) + 2, time, _cell_text(s.iloc[i]),
+        raise DataValidationError([Problem(src, int(rows[i]), header, _cell_text(s.iloc[i]),
                                            "a date such as 2014-09-02 (or a number)")
                                    for i in bad], source=src)
     return v
@@ -231,11 +242,15 @@ def fit(records, outcome: str, features: Sequence[str] | None = None, time: str 
     Parameters
     ----------
     records : DataFrame or path
-        One row per inspection / batch.
+        One row per inspection / batch. Its headers are read as :func:`mstarget.risk.score`
+        reads them (a DataFrame's like a file's): ``outcome``, ``time``, ``features`` and
+        ``exclude`` may name a column by its header as written (检验结论, 食品大类) or by the
+        canonical name it is read as (``outcome``, ``category``); the model keeps the names given.
     outcome : str
-        Column with 0/1 (1 = failure / unqualified / critical violation found).
+        Column with 0/1 (1 = failure / unqualified / critical violation found; also 合格 / 不合格).
     features : list of str, optional
-        Feature columns. Default: every column except ``outcome``, ``time`` and ``exclude``.
+        Feature columns. Default: every column except ``outcome``, ``time``, ``exclude`` and the
+        quarter a file's reader derives from the time column (``period`` from 抽样日期).
         Text columns are one-hot encoded (``logistic``) or treated as categorical (``gbm``);
         numeric columns are median-imputed with a missing indicator and standardised.
     time : str, optional
@@ -268,22 +283,28 @@ def fit(records, outcome: str, features: Sequence[str] | None = None, time: str 
                                      calibration)
     if not (isinstance(holdout, (int, float)) and 0 < holdout <= 0.5):
         raise ParameterError.invalid("holdout", "mstarget.risk.fit", "a share in (0, 0.5]", holdout)
-    df, src = load(records)
-    exclude = list(exclude or [])
-    if features is None:
-        features = [c for c in df.columns if c not in {outcome, time, *exclude}]
+    exclude = [str(c) for c in (exclude or [])]
+    given = None if features is None else [str(c) for c in features]
+    df, src = read_records(records, [outcome, time, *(given or []), *exclude])
+    written = df.attrs.get("headers") or {}
+    if given is None:
+        # the period a file's per-batch records get from their 抽样日期 is that time again
+        derived = {c for c, w in written.items() if time and c != time and w == written.get(time, time)}
+        features = [c for c in df.columns if c not in {outcome, time, *exclude, *derived}]
     else:
-        features = [c for c in features if c not in exclude]
+        features = [c for c in given if c not in exclude]
     need = [outcome] + ([time] if time else []) + list(features)
     missing = [c for c in need if c not in df.columns]
     if missing:
         raise DataValidationError([Problem(src, None, c, None, "column missing; the table has: "
-                                           + ", ".join(map(str, df.columns))) for c in missing],
-                                  source=src)
+                                           + ", ".join(written_columns(df)))
+                                   for c in missing], source=src)
     if not features:
         raise ParameterError.invalid("features", "mstarget.risk.fit", "at least one column", features)
-    y = outcome_array(df[outcome], src, outcome).astype(np.int64)
-    t = _time_values(df, time, src) if time else np.arange(len(df), dtype=float)
+    y = outcome_array(df[outcome], src, str(written.get(outcome, outcome)),
+                      rows=sheet_rows(df)).astype(np.int64)
+    t = _time_values(df, time, src, str(written.get(time, time))) if time \
+        else np.arange(len(df), dtype=float)
     order = np.argsort(t, kind="stable")
     cut_value = t[order[int(np.floor(len(df) * (1 - holdout)))]] if len(df) else 0
     train = t < cut_value

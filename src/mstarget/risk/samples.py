@@ -135,8 +135,20 @@ def _as_read(df: pd.DataFrame, src: str) -> pd.DataFrame:
     ``category``, kept as written in ``attrs["headers"]``), its own 合计 row left out, 年度 | 季度
     made one period, years in the count headers melted. ``attrs["source"]`` / ``["sheet_rows"]``
     are kept."""
-    frame = df.copy(deep=False)  # renamed without copying the cells (1M rows)
+    frame, headers = _canonical_columns(df)
     frame.index = pd.RangeIndex(len(frame))
+    table = layout.Table(frame, sheet_rows(df), headers, source=src)
+    out, source = _joined(_pieces(table, None, None), src)
+    for key in ("parts", "row_parts"):  # a table of several sheets (rows unchanged)
+        if key in df.attrs and len(out) == len(df):
+            out.attrs[key] = df.attrs[key]
+    return out
+
+
+def _canonical_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """``df`` (cells not copied) with its headers renamed as :data:`SCHEMA` reads a file's, and
+    ``{canonical name: header as written}`` of the renamed ones."""
+    frame = df.copy(deep=False)  # renamed without copying the cells (1M rows)
     canon = {c: _canonical_header(c) for c in frame.columns}
     rename, headers = {}, {}
     # headers an alias names first, then guessed ones (as layout reads a file's)
@@ -145,12 +157,52 @@ def _as_read(df: pd.DataFrame, src: str) -> pd.DataFrame:
         if name and name not in headers and (name == c or name not in frame.columns):
             rename[c], headers[name] = name, str(c)
     frame.columns = [rename.get(c, c) for c in frame.columns]
-    table = layout.Table(frame, sheet_rows(df), headers, source=src)
-    out, source = _joined(_pieces(table, None, None), src)
-    for key in ("parts", "row_parts"):  # a table of several sheets (rows unchanged)
-        if key in df.attrs and len(out) == len(df):
-            out.attrs[key] = df.attrs[key]
-    return out
+    return frame, headers
+
+
+def read_records(records, names: Sequence[str | None]) -> tuple[pd.DataFrame, str]:
+    """Per-record data (one row per inspection or batch) and its source name, each column the caller
+    names found as :func:`mstarget.risk.score` finds it, under the name given.
+
+    A file is read by :func:`load`; a DataFrame without ``attrs["headers"]`` gets its headers mapped
+    as a file's are (检验结论 -> ``outcome``, 食品大类 -> ``category``, 年度 -> ``period``), its rows
+    and index unchanged. Each of ``names`` may then be a header as written (检验结论), its
+    canonical name (``outcome``) or another header read as that name (类别 for 食品大类): the column
+    it means is renamed to it, so results and messages use the caller's names. A name found none of
+    these ways is left for the caller to report missing.
+
+    Returns
+    -------
+    (DataFrame, str)
+        The table (``attrs["headers"]``: each other renamed column's header as written, for
+        messages; ``attrs["sheet_rows"]`` kept) and the source name.
+    """
+    df, src = load(records)
+    if isinstance(records, pd.DataFrame) and "headers" not in records.attrs:
+        attrs = dict(df.attrs)
+        df, headers = _canonical_columns(df)
+        df.attrs = {**attrs, "headers": headers}
+    renamed = {}
+    for name in dict.fromkeys(n for n in names if n is not None):
+        col = as_written(df, name)
+        if col not in df.columns:  # 食品大类 given, the table's header is category (or 类别)
+            col = _canonical_header(name) or name
+        if col != name and col in df.columns and col not in renamed and name not in df.columns:
+            renamed[col] = name
+    if renamed:
+        attrs = dict(df.attrs)
+        df = df.rename(columns=renamed)
+        written = attrs.get("headers") or {}
+        df.attrs = {**attrs, "headers": {k: v for k, v in written.items() if k not in renamed}}
+    return df, src
+
+
+def written_columns(df: pd.DataFrame) -> list[str]:
+    """``df``'s columns by their headers as written (``attrs["headers"]``), for messages; a column
+    derived from another's cells (``period`` from 抽样日期) by its own name."""
+    written = df.attrs.get("headers") or {}
+    return [str(c) if written.get(c, c) in df.columns and written.get(c, c) != c else str(written.get(c, c))
+            for c in df.columns]
 
 
 def _canonical_header(c) -> str | None:
@@ -451,8 +503,11 @@ def _joined(pieces: list[tuple], path: str) -> tuple[pd.DataFrame, str]:
 #: a period written in a title: a year, with a quarter (第三季度 / 三季度 / 第3季度), a half (上半年) or 年度
 _TITLE_PERIOD = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*"
                            r"(年\s*(?:度|第?\s*[一二三四1-4]\s*季度|[上下]半年)?|[QqHh][1-4](?![0-9]))?")
-#: a span of months or years (1-6月, 2022—2023年): no single period
-_TITLE_SPAN = re.compile(r"[0-9一二三四五六七八九十]\s*[-—–~～至到]\s*[0-9一二三四五六七八九十]")
+#: a span of months, quarters or years (1-6月, 前三季度, 2022—2023年): no single period unless it is
+#: one a year's span equals (``2023年1-6月`` is 2023H1, see :func:`mstarget.risk.periods.parse_period`)
+_TITLE_SPAN = re.compile(r"[0-9一二三四五六七八九十]\s*[-—–~～至到]\s*[0-9一二三四五六七八九十]|前[一二两三四1-4]个?季度")
+_TITLE_YEAR_SPAN = re.compile(r"\d{4}\s*年度?\s*(?:第?\s*[一二三四1-4]\s*(?:季度)?|\d{1,2}\s*(?:月份?)?)\s*"
+                              r"[-—–~～至到]{1,2}\s*第?\s*[一二三四1-4\d]{1,2}\s*(?:季度|月份?)|\d{4}\s*年度?\s*前[一二两三四1-4]个?季度")
 
 
 def period_in_title(title: str) -> str | None:
@@ -460,8 +515,16 @@ def period_in_title(title: str) -> str | None:
     ``2023年上半年`` -> ``"2023H1"``, ``2023年`` -> ``"2023"``); None for none, several, or a span
     (``2023年1-6月``, ``2022—2023年``), which is not guessed."""
     text = unicodedata.normalize("NFKC", title or "")
+    if _TITLE_SPAN.search(text):
+        spans = {re.sub(r"\s+", "", m.group(0)) for m in _TITLE_YEAR_SPAN.finditer(text)}
+        if len(spans) != 1:
+            return None
+        try:  # 2023年1-6月 is 2023H1; a cumulative 1-9月 / 前三季度 is no period: not guessed
+            return parse_period(spans.pop()).label
+        except ValueError:
+            return None
     found = {m.group(0).strip() for m in _TITLE_PERIOD.finditer(text)}
-    if len(found) != 1 or _TITLE_SPAN.search(text):
+    if len(found) != 1:
         return None
     try:
         return parse_period(found.pop()).label
