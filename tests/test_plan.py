@@ -557,12 +557,12 @@ def test_an_assessment_gives_the_chance_of_the_striven_for_figure_too(data_dir):
     assert f"力争目标（99.5%）的实现概率为{row.cells['p_striven'].text}。评价：" in row.narrative
 
 
-def test_a_range_or_full_coverage_in_a_count_row_is_refused_saying_why(tmp_path):
-    path = _plan_csv(tmp_path, "指标名称,单位,2020年基期值,2025年目标值\n指标甲,%,50,5-8\n指标乙,个,3,全覆盖\n")
+def test_a_range_across_the_baseline_or_full_coverage_in_a_count_row_is_refused_saying_why(tmp_path):
+    path = _plan_csv(tmp_path, "指标名称,单位,2020年基期值,2025年目标值\n指标甲,%,50,40-60\n指标乙,个,3,全覆盖\n")
     with pytest.raises(mt.DataValidationError) as err:
         mt.read_plan(path, region="鼎湖区")
     text = str(err.value)
-    assert "'5-8': a range is not read: write the floor (≥) or the cap (≤)" in text
+    assert "'40-60'" in text and "both sides" in text
     assert "row 3" in text and "not a percentage" in text
 
 

@@ -414,9 +414,8 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     free = series.drop(index=list(target_of))
     # a total adds up the table's other regions; a plan assessing 全国 or 全市 itself makes it a region
     plan_regions = set(column_cells(plan["region"]))
-    total = np.array([r not in plan_regions and is_total_region(r) for r in free["region"]], dtype=bool)
-    if not any(not is_total_region(r) for r in series["region"].unique()):
-        total[:] = False  # a national table alone (全国): no regions to add up
+    totals_of_table = set(table_totals(series["region"].unique()))
+    total = np.array([r not in plan_regions and r in totals_of_table for r in free["region"]], dtype=bool)
     totals = free[total].assign(suggestion="the table's total (合计)")[HISTORY_COLUMNS].reset_index(drop=True)
     free = free[~total]
     peer_of = _peer_indicators(free, plan_keys, plan_regions)
@@ -494,6 +493,19 @@ def _plan_spelling_of_regions(history: pd.DataFrame, plan: pd.DataFrame) -> pd.D
         out = history.copy()
         out["region"] = out["region"].map(lambda r: spelling.get(r, r))
     return _plan_total_of(out, plan_regions)
+
+
+def table_totals(regions) -> list:
+    """The regions of a table that are its total over the others (合计, 总计, 全市, 全区, 全省 ...:
+    :func:`~mstarget.validation.is_total_region`), in the order given: those beside at least one
+    region that is not a total. None for a table of totals alone (全国 by itself is the region assessed).
+
+    >>> table_totals(["端州区", "鼎湖区", "全市"]), table_totals(["全国"])
+    (['全市'], [])
+    """
+    regions = list(dict.fromkeys(regions))
+    totals = [r for r in regions if is_total_region(r)]
+    return totals if len(totals) < len(regions) else []
 
 
 def _plan_total_of(history: pd.DataFrame, plan_regions: set) -> pd.DataFrame:

@@ -11,6 +11,10 @@ Cell notation (see DESIGN.md)::
     保持在98%以上, 降至5%以下   verbs before the number change nothing; so do 力争 / 争取 / 确保
     ≥6（力争7）  a firm target and a striven-for one (确保95%、力争98%): the firm one is the target, the
               other kept in target_striven (assess gives its probability, p_striven)
+    5-8, 5%-8%  a range (5～8, 5—8%, 5至8, 〔1.5-2.0〕): two tiers, read as ≥6（力争7） is -- the end easier
+              to reach on the target's side is the target, the other target_striven: both ends above the
+              baseline, ≥ (5-8: ≥5, striving for 8), both below, ≤ (≤8, striving for 5); a ≥ / ≤ sign or a
+              指标方向 column says the side when given; ends on both sides of the baseline: refused
     15万户    a unit after the number: must agree with the row's unit
     — / …    no figure: blank
     持续提升  words giving a direction only: the baseline, ≥ (逐年下降: ≤); kept in target_written
@@ -43,6 +47,7 @@ from .exceptions import DataValidationError, MstargetWarning, Problem
 from . import consistency, layout
 from .history import MEASURE_WORDS, NOTE_HEADERS, note_measure
 from .io import source_name
+from .precision import written_decimals
 from .units import is_percent, percent_kind, split_number_unit, split_unit
 from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, has_note_mark, map_unique,
                          normalize_text, normalize_words, parse_number, parse_year, require_columns,
@@ -126,13 +131,17 @@ CELL_HELP = ("a number, optionally in plan notation: 〔x〕 (cumulative), 〈x�
 class Cell:
     """A parsed plan cell: ``value`` with the ``kind`` / ``direction`` its notation states (or None)
     and the ``unit`` written after the number (``15万户``; None when there is none); ``percent``:
-    the number was written with ``%`` (``≥99%``), which a row in another unit refuses."""
+    the number was written with ``%`` (``≥99%``), which a row in another unit refuses; ``decimals``:
+    how many decimals the text wrote (``99.0``: 1), which the report keeps."""
 
     value: float | None
     kind: str | None = None
     direction: str | None = None
     unit: str | None = None
     percent: bool = field(default=False, compare=False, repr=False)
+    #: digits the text wrote after the decimal point (``"99.0"``: 1, ``"〔4〕"``: 0); None for a number
+    #: given as a number (a float cell has no written form) or a figure in words (实现全覆盖)
+    decimals: int | None = field(default=None, compare=False, repr=False)
 
 
 #: a share's target in words: every unit covered (100 %, at least)
@@ -189,7 +198,7 @@ def parse_cell(text) -> Cell:
         num = parse_number(text)
         return Cell(num, "level" if num is not None else None)
     if isinstance(text, str) and _PLAIN_NUMBER.fullmatch(text) and math.isfinite(float(text)):
-        return Cell(float(text), "level")
+        return Cell(float(text), "level", decimals=_text_decimals(text))
     if has_note_mark(text):  # NFKC would read ≥99① as ≥991
         raise ValueError(text)
     s = normalize_words(text).replace(" ", "")
@@ -235,7 +244,13 @@ def parse_cell(text) -> Cell:
     value = parse_number(s)  # raises ValueError on garbage
     if value is None:
         raise ValueError(text)
-    return Cell(value, kind, direction, unit, percent=s.endswith("%"))
+    return Cell(value, kind, direction, unit, percent=s.endswith("%"), decimals=_text_decimals(s))
+
+
+def _text_decimals(s: str) -> int:
+    """Digits written after the decimal point of a figure's text: ``"99.0%"`` -> 1, ``"1,200"`` -> 0."""
+    m = re.search(r"\.([0-9]+)", s)
+    return len(m.group(1)) if m else 0
 
 
 #: the plan notation in words (the Dinghu note: 〔〕内为累计数，〈〉内为“十四五”期间累计新增数), longest first:
@@ -313,7 +328,15 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
         ``target_written`` column (present only then; ``""`` on the other rows), as are those of a
         target with a striven-for figure (``6%以上，力争7%``: target 6, ``target_striven`` 7, a
         column present only then; NaN on the other rows; also from two columns, ``2025年基本目标 |
-        2025年奋斗目标`` or ``预期目标 | 力争目标`` under ``2025年目标值``). ``measure`` (present when a row
+        2025年奋斗目标`` or ``预期目标 | 力争目标`` under ``2025年目标值``). A range (``5-8%``, ``5～8``,
+        ``5%-8%``, ``〔1.5-2.0〕``) is such a two-tier target: on the target's side of the baseline (or the
+        side a ``≥`` / ``≤`` sign or a ``direction`` / 指标方向 column gives), the end easier to reach is
+        ``target`` and the other ``target_striven`` (above the baseline, ``>=``: 5-8 is target 5, striven
+        8; below, ``<=``: target 8, striven 5); the cell as written is kept in ``target_written``; a range
+        whose ends lie on both sides of the baseline (and no direction given) is refused. The decimals a
+        cell wrote beyond its figure's (``99.0``, ``〔4.0〕``) are kept in ``baseline_decimals`` /
+        ``target_decimals`` (Int64, <NA> where a cell was not text; present only then) so that a report
+        writes the figures as the plan did. ``measure`` (present when a row
         says it): ``flow`` / ``running_total`` / ``""``, how the row's yearly figures (``2022年完成值``)
         count, from a 口径 column, a 备注 (当年新增, 累计数) or a note after the name (``…（当年新增）``), in
         the words of :data:`mstarget.history.MEASURE_WORDS`. A 指标方向 column's 正向 / 逆向 give ``>=`` /
@@ -414,6 +437,8 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     baseline_year = _years(raw, "baseline_year", problems, required=False)
     baseline = _cells(raw, "baseline", problems, required=False)
     striven, target_raw = _striven_targets(raw, ident["unit"])
+    striven, target_raw = _range_targets(target_raw, ident["unit"], baseline, striven, problems,
+                                         table.cell_columns)
     worded, target_raw = _targets_in_words(target_raw, baseline, baseline_year, target_year, ident)
     target = _cells(target_raw, "target", problems, required=True, columns=table.cell_columns)
     target.direction[worded != ""] = worded[worded != ""]
@@ -456,6 +481,7 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
             out[c] = raw[c].to_numpy()
     if measure is not None:  # 口径 / 备注 当年新增, …（当年新增）: how the row's yearly figures count
         out["measure"] = measure
+    _written_decimals(out, raw, baseline, target, derived=worded != "")
     if "group" in out.columns:  # a merged 类别 cell exported to CSV (or split by a page break): blank below its first row
         g = out["group"].astype(object)
         blank = g.isna() | (g.astype(str).str.strip() == "")
@@ -469,6 +495,34 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     out.attrs["title"] = table.title
     out.attrs["notes"] = list(table.notes)
     return out
+
+
+#: the columns keeping the decimals a plan wrote (``99.0``: 1), which its float does not
+DECIMALS_COLUMNS = ("baseline_decimals", "target_decimals")
+
+
+def _written_decimals(out: pd.DataFrame, raw: pd.DataFrame, baseline: _Cells, target: _Cells,
+                      derived: np.ndarray) -> None:
+    """``baseline_decimals`` / ``target_decimals`` (Int64): the decimals each cell wrote (``〔4.0〕``: 1,
+    ``99``: 0; <NA> for a number given as a number, a blank, or a target read from words, ``derived``),
+    added when a cell wrote more than its figure needs (``99.0``, which the float 99.0 forgets), so that
+    a report writes it as the plan did. A plan read before (its cells floats, these columns beside them)
+    keeps its own."""
+    found = {}
+    for name, cells in zip(DECIMALS_COLUMNS, (baseline, target)):
+        d = cells.decimals.copy()
+        if name == "target_decimals":
+            d[derived] = np.nan
+        if name in raw.columns:  # read_plan(read_plan(...)): the first reading's decimals
+            given = pd.to_numeric(pd.Series(raw[name].to_numpy(dtype=object)), errors="coerce").to_numpy(dtype=float)
+            d = np.where(np.isnan(d), given, d)
+        found[name] = d
+    beyond = any((np.isfinite(d) & (d > np.array([written_decimals(v) for v in c.value]))).any()
+                 for d, c in zip(found.values(), (baseline, target)))
+    if not beyond and not any(name in raw.columns for name in DECIMALS_COLUMNS):
+        return  # every figure's float writes it as the plan did (most plans): no column added
+    for name, d in found.items():
+        out[name] = pd.array([int(v) if np.isfinite(v) else pd.NA for v in d], dtype="Int64")
 
 
 def _earlier_years(table, src: str, observed: dict, kind: np.ndarray, baseline_year: np.ndarray) -> None:
@@ -616,6 +670,7 @@ class _Cells:
     unit: np.ndarray | None = None  # the unit written after the number, None where there is none
     readable: np.ndarray | None = None  # parsed without error (a number, blank or "—")
     percent: np.ndarray | None = None  # written with % (bool)
+    decimals: np.ndarray | None = None  # decimals the text wrote (float, NaN: not text, or blank)
 
 
 def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool, columns=None) -> _Cells:
@@ -625,7 +680,7 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
     if column not in raw.columns:
         none = np.full(n, None, dtype=object)
         return _Cells(np.full(n, np.nan), none, none.copy(), np.zeros(n, dtype=bool), None, np.ones(n, dtype=bool),
-                      np.zeros(n, dtype=bool))
+                      np.zeros(n, dtype=bool), np.full(n, np.nan))
     parsed = map_unique(raw[column], parse_cell)
     bad = np.array([isinstance(c, ValueError) for c in parsed], dtype=bool)
     cells = [Cell(None) if b else c for c, b in zip(parsed, bad)]
@@ -640,7 +695,9 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
     return _Cells(value, np.array([c.kind for c in cells], dtype=object),
                   np.array([c.direction for c in cells], dtype=object), ~np.isnan(value),
                   np.array([c.unit for c in cells], dtype=object), ~bad,
-                  np.array([c.percent for c in cells], dtype=bool))
+                  np.array([c.percent for c in cells], dtype=bool),
+                  np.array([np.nan if c.decimals is None or c.value is None else c.decimals for c in cells],
+                           dtype=float))
 
 
 def _units_in_cells(raw, unit: np.ndarray, cells: dict, problems: Problems) -> None:
@@ -834,6 +891,145 @@ def _striven_targets(raw: pd.DataFrame, unit: np.ndarray) -> tuple[np.ndarray, p
     return striven, out
 
 
+#: a range target's two figures (5-8, 5～8 (NFKC: 5~8), 5—8%, 5%-8%, 5至8, 1.5-2.0万户): each end a figure,
+#: the unit or % after the second (or after both); a negative end is not read (its minus is a dash too)
+_RANGE = re.compile(r"(?P<low>[0-9][0-9,]*(?:\.[0-9]+)?%?)(?:-|~|—|–|―|至|到)(?P<high>[0-9][0-9,]*(?:\.[0-9]+)?)"
+                    r"(?P<rest>\D*)")
+
+
+@dataclass(frozen=True)
+class Range:
+    """A target written as a range (``5-8%``, ``〔1.5-2.0〕``): its ends as written (``low`` below
+    ``high``, each a text :func:`parse_cell` reads, with the % or unit written after the second),
+    their figures, the notation (``kind``) and the direction a sign says (``None`` when none is
+    written: it then comes from a direction column or the baseline)."""
+
+    low: str
+    high: str
+    low_value: float
+    high_value: float
+    kind: str = "level"
+    direction: str | None = None
+
+    def tiers(self, direction: str) -> tuple[str, float]:
+        """``(the firm target's text, the striven-for figure)`` for ``direction``: a floor (``>=``) is
+        the low end, striving for the high one; a cap (``<=``) the high end, striving for the low one."""
+        firm, aim = (self.low, self.high_value) if direction == ">=" else (self.high, self.low_value)
+        opening, closing = {"cumulative": _CUMULATIVE[0], "increment": _INCREMENT[0]}.get(self.kind, ("", ""))
+        return ("≥" if direction == ">=" else "≤") + opening + firm + closing, aim
+
+
+def range_target(text, unit: str = "") -> Range | None:
+    """A target written as a range, or None: ``5-8``, ``5～8``, ``5—8%``, ``5%-8%``, ``5至8``,
+    ``〔1.5-2.0〕``, ``≥5-8`` (a sign: the direction), ``保持在95%-98%`` (verbs read past). None for
+    any other cell and for ends that do not agree (units, a % on one end in a row not in %, equal ends).
+    ``unit``: the row's, which a unit written after the figures must be.
+
+    >>> r = range_target("5—8%"); (r.low, r.high, r.direction)
+    ('5%', '8%', None)
+    >>> range_target("≥5-8").tiers(">="), range_target("5-8").tiers("<=")
+    (('≥5', 8.0), ('≤8', 5.0))
+    """
+    if not isinstance(text, str) or _PLAIN_NUMBER.fullmatch(text):
+        return None
+    s = normalize_words(text).replace(" ", "").replace("−", "-").replace("－", "-")
+    if not any(sep in s for sep in "-~—–―至到"):  # (most cells: no range)
+        return None
+    s = _strip_verb(_strip_commitment(s))
+    direction, s = _strip_direction(s)
+    kind = "level"
+    for kinds, name in ((_CUMULATIVE, "cumulative"), (_INCREMENT, "increment")):
+        for open_, close in kinds:
+            if s.startswith(open_) and s.endswith(close) and len(s) > 2:
+                kind, s = name, s[1:-1]
+                break
+        if kind != "level":
+            break
+    for suffixes, d in ((_GE_SUFFIX, ">="), (_LE_SUFFIX, "<=")):
+        for suf in suffixes:
+            if s.endswith(suf):
+                if direction not in (None, d):
+                    return None
+                direction, s = d, s[: -len(suf)]
+    m = _RANGE.fullmatch(s)
+    if not m:
+        return None
+    rest = m.group("rest")
+    low = m.group("low") if m.group("low").endswith("%") or not rest else m.group("low") + rest
+    high = m.group("high") + rest
+    try:
+        lo, hi = parse_cell(low), parse_cell(high)
+    except ValueError:
+        return None
+    if lo.value is None or hi.value is None or lo.kind != "level" or hi.kind != "level" or \
+            lo.direction is not None or hi.direction is not None or lo.value == hi.value or \
+            not _one_unit(lo, hi, unit):
+        return None
+    if lo.value > hi.value:  # 8-5: the same two figures
+        (low, lo), (high, hi) = (high, hi), (low, lo)
+    return Range(low, high, float(lo.value), float(hi.value), kind, direction)
+
+
+def _given_directions(raw: pd.DataFrame) -> np.ndarray:
+    """Per row the direction a ``direction`` column (or a 指标方向 column of 正向 / 逆向 under a header
+    no alias lists) says, None where it says none or cannot be read (:func:`_directions` reports it)."""
+    column = "direction" if "direction" in raw.columns else _direction_column(raw)
+    if column is None:
+        return np.full(len(raw), None, dtype=object)
+    text = map_unique(raw[column], lambda v: normalize_words(v).replace(" ", "").lower())
+    return np.array([_DIRECTION_WORDS.get(t) if t else None for t in text], dtype=object)
+
+
+def _range_targets(raw: pd.DataFrame, unit: np.ndarray, baseline: "_Cells", striven: np.ndarray,
+                   problems: Problems, columns=None) -> tuple[np.ndarray, pd.DataFrame]:
+    """Targets written as a range (:func:`range_target`, ``5-8%``) read as two tiers: the end on the
+    target's side that is easier to reach is the target, the other the striven-for figure (``striven``,
+    a copy returned; NaN elsewhere). The side: a sign in the cell, else a direction column, else the
+    baseline (both ends above it: ``>=``, 5-8 -> target 5, striving for 8; both below: ``<=``, target
+    8, striving for 5; an increment without a baseline: ``>=``). A range whose ends lie on both sides of
+    the baseline is refused, naming the cell (``columns[pos]``: the header each cell came from).
+    Returns the striven-for figures and the table with those cells holding the firm target alone."""
+    if "target" not in raw.columns:
+        return striven, raw
+    ranges = map_unique(raw["target"], lambda v: range_target(v))
+    todo = [pos for pos in np.flatnonzero([r is not None for r in ranges]) if not np.isfinite(striven[pos])]
+    if not todo:  # most plans: no range
+        return striven, raw
+    striven = striven.copy()
+    column = raw["target"].astype(object).to_numpy(copy=True)
+    given = _given_directions(raw)
+    for pos in todo:
+        rng = range_target(column[pos], unit[pos])  # with the row's unit
+        if rng is None:
+            continue  # ends that disagree: refused with the hint on ranges
+        direction = rng.direction or given[pos]
+        base = baseline.value[pos] if baseline.ok[pos] else np.nan
+        if direction is None and rng.kind == "increment" and not np.isfinite(base):
+            direction = ">="  # 〈5-8〉: additions over the period, at least
+        if direction is None and np.isfinite(base):
+            if rng.low_value >= base and rng.high_value > base:
+                direction = ">="
+            elif rng.high_value <= base and rng.low_value < base:
+                direction = "<="
+            else:
+                name = "target" if columns is None else str(columns[pos])
+                problems.cell(pos, name, raw["target"].iloc[pos],
+                              f"a range that lies on one side of the baseline {base:g} (column "
+                              f"'{problems.column_of('baseline')}'): its ends {rng.low_value:g} and "
+                              f"{rng.high_value:g} lie on both sides, so neither is the floor nor the cap; write "
+                              f"'≥{rng.low}' or '≤{rng.high}', or '≥{rng.low}-{rng.high}' / a 指标方向 column (正向 / "
+                              "逆向) if the range is meant so（区间目标跨越基期值，无法判断方向：请写≥或≤，或填写指标方向）")
+                column[pos] = rng.low  # (read as a figure, so that the cell is not refused twice)
+                continue
+        if direction is None:  # no baseline and no sign: refused by _directions, naming the cell
+            column[pos] = rng.low
+            continue
+        column[pos], striven[pos] = rng.tiers(direction)
+    out = raw.copy(deep=False)
+    out["target"] = column
+    return striven, out
+
+
 def _striven_column(raw: pd.DataFrame, target: "_Cells", aim: "_Cells", striven: np.ndarray,
                     problems: Problems) -> tuple[np.ndarray, np.ndarray]:
     """A two-tier target kept in two columns (``2025年基本目标 | 2025年奋斗目标``, or ``预期目标 | 力争目标``
@@ -928,9 +1124,10 @@ def _cell_hint(text) -> str:
     s = normalize_words(text).replace(" ", "")
     if not s:
         return ""
-    if re.fullmatch(r"[≥≤<>]?[\d.]+%?(-|~|—|–|至|到)[\d.]+%?", s):
-        return ("a range is not read: write the floor (≥) or the cap (≤) the target sets (5-8 -> ≥5 or ≤8), "
-                "or give 'lower' / 'upper' columns for a share's bounds（区间目标不读取：请写下限或上限）; ")
+    if re.search(r"[\d.]+%?(-|~|—|–|―|至|到)-?[\d.]+", s) and not target_as_change(s):
+        return ("a range is read when its two ends are different figures not below zero, in the row's unit and "
+                "one notation (5-8, 5%-8%, 〔1.5-2.0〕); else write the floor (≥) or the cap (≤) the target sets "
+                "(5-8 -> ≥5 or ≤8)（区间目标须为同一单位、非负的两个不同数值；或写下限或上限）; ")
     if any(w in s for w in _APPROX):
         return ("约 / 左右 are not read: write the number, with ≥ or ≤ if it is a floor or a "
                 "cap (约90 -> 90 or ≥90)（约数不读取：请写数字，下限加≥、上限加≤）; ")

@@ -26,8 +26,8 @@ import pandas as pd
 from ..assess import fan_bands
 from ..chart_choice import chart_selection, risk_rank
 from ..plotting import cjk_font, pyplot, quiet_glyphs, save_figure  # noqa: F401  (save_figure re-exported)
-from .formatting import (contains_cjk, display_width, is_missing, level_decimals, notation_cell, number_text,
-                         place_name, probability_cell, row_decimals)
+from .formatting import (as_written, contains_cjk, display_width, is_missing, level_decimals, notation_cell,
+                         number_text, place_name, probability_cell, row_decimals)
 from .model import (AWAITED_STATUS, CATEGORY_COLOURS, CATEGORY_LABELS, DIRECTION_SIGN, FINAL_CATEGORIES,
                     display_order, report_categories, report_category, target_year_awaited)
 
@@ -46,7 +46,8 @@ LABELS = {
            "no_progress": "进度\n无法计算", "shown": "（图示{}/{}项：约束性指标及风险最高者）",
            "matrix": "分地区评价一览（格内为实现概率）", "matrix_page": "（第{}/{}页：地区{}-{}，共{}个；指标{}-{}，共{}项）",
            "p_forecast": "预测实现概率", "observed_panel": "目标年已有实际数据\n（不计实现概率）",
-           "observed_only": "目标完成情况（全部{}项，目标年均已有实际数据）", "lane": "{}（{}项）"},
+           "observed_only": "目标完成情况（全部{}项，目标年均已有实际数据）", "lane": "{}（{}项）",
+           "matrix_total": "（表中合计）"},
     "en": {"observed": "observed", "baseline": "baseline", "median": "forecast median", "band": "{}% interval",
            "target": "target", "target_year": "target year", "year": "year", "p": "P(met)",
            "no_data": "no observation yet", "sum": "sum since base year", "overview": "Chance of meeting the target vs progress (all {} targets)",
@@ -56,7 +57,8 @@ LABELS = {
            "matrix": "Assessment by region (chance of meeting the target in each cell)",
            "matrix_page": " (page {} of {}: regions {}-{} of {}, indicators {}-{} of {})",
            "p_forecast": "forecast P(met)", "observed_panel": "target year observed\n(no probability)",
-           "observed_only": "Targets achieved or not (all {}, every target year observed)", "lane": "{} ({})"},
+           "observed_only": "Targets achieved or not (all {}, every target year observed)", "lane": "{} ({})",
+           "matrix_total": "(table total)"},
 }
 #: regions (columns) and indicators (rows) on a page of :func:`region_matrix_chart`
 MATRIX_REGIONS, MATRIX_INDICATORS = 30, 40
@@ -91,15 +93,17 @@ def _wrap(text: str, width: int) -> str:
 
 
 def _decimals(row: dict) -> int:
-    """The target's decimals as the table shows it: a count's whole (≥2, not ≥2.0; :func:`level_decimals`)."""
+    """The target's decimals as the table shows it: a count's whole (≥2, not ≥2.0; :func:`level_decimals`),
+    never fewer than the plan wrote (99.0: the row's ``target_decimals``, when known; :func:`as_written`)."""
     reference = (row.get("target"), row.get("baseline"), row.get("last_value"))
-    return level_decimals(row_decimals(reference=reference, exact=(row.get("baseline"), row.get("target"))),
-                          reference=reference)
+    return as_written(level_decimals(row_decimals(reference=reference, exact=(row.get("baseline"), row.get("target"))),
+                                     reference=reference), row.get("target_decimals"))
 
 
 def _target_text(row: dict, lang: str) -> str:
     sign = DIRECTION_SIGN.get(row.get("direction"), "")
-    plan = notation_cell(row.get("target"), row.get("kind"), sign)  # ≥〈5〉, as the table writes it
+    # ≥〈5〉, ≥〔4.0〕: as the table writes it
+    plan = notation_cell(row.get("target"), row.get("kind"), sign, row.get("target_decimals"))
     text = plan.text if plan is not None else sign + number_text(row.get("target"), _decimals(row))
     unit = row.get("unit")
     if isinstance(unit, str) and unit and (lang == "zh" or not contains_cjk(unit)):
@@ -591,6 +595,12 @@ def region_matrix_chart(report, page: int = 1):
     ax.set_ylim(len(names), 0)
     ax.set_xticks(np.arange(len(regions)) + 0.5)
     shown_regions = [r if lang == "zh" or not contains_cjk(r) else str(k + 1) for k, r in enumerate(regions)]
+    totals = set(getattr(report, "totals", ()))
+    # the table's own total (全市, 合计), last: labelled and set apart from the regions by a rule
+    shown_regions = [f"{t}\n{L['matrix_total']}" if r in totals else t for r, t in zip(regions, shown_regions)]
+    first_total = next((j for j, r in enumerate(regions) if r in totals), None)
+    if first_total:
+        ax.axvline(first_total, color="#333333", lw=1.5)
     ax.set_xticklabels(shown_regions, fontsize=7.5, rotation=45 if len(regions) > 8 else 0,
                        ha="right" if len(regions) > 8 else "center")
     ax.set_yticks(np.arange(len(names)) + 0.5)

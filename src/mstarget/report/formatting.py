@@ -15,7 +15,10 @@ Rules
   (a median of 9.8 batches, a range 0.0–6.5); its reported figures -- baseline, latest and observed
   values, target, gap -- are whole numbers, as reported (:func:`level_decimals`: 实际为1项, ≥2项).
 * A 〔〕 / 〈〉 target is written in that notation with the decimals the plan wrote (:func:`notation_cell`:
-  ``≥〈5〉`` beside 累计 4.70, not ``≥5.00``).
+  ``≥〈5〉`` beside 累计 4.70, not ``≥5.00``; ``≥〔4.0〕`` when the plan wrote 〔4.0〕). The decimals a plan's
+  text cell wrote beyond its figure's (``99.0``; ``baseline_decimals`` / ``target_decimals`` of
+  :func:`mstarget.read_plan`) are kept by that figure (:func:`as_written`: ``≥99.0``, baseline ``98.0``);
+  the row's other figures keep their own.
 * A figure compared with its target (the latest value; the target year's value once observed) gets
   the decimals that show it differs from the target when it does (:func:`compared_decimals`).
 * Yearly paces get the indicator's decimals, more for two significant digits but at most two more
@@ -99,6 +102,16 @@ def row_decimals(*, reference=(), exact=(), significant: int = 3) -> int:
             by_size = min(by_size, 0 if max(mags) >= 10 else 1)
     by_plan = max([written_decimals(v) for v in exact] or [0])
     return int(min(max(by_size, by_plan, 0), MAX_DECIMALS))
+
+
+def as_written(decimals: int, written) -> int:
+    """Decimals of a figure the plan wrote (its baseline or target): ``decimals`` (the row's), or more
+    when the plan's cell wrote more (``written``: ``99.0`` -> 1, ``target_decimals`` / ``baseline_decimals``
+    of :func:`mstarget.read_plan`, which the float 99.0 forgets; missing: unknown), at most
+    :data:`MAX_DECIMALS`. Only that figure: a count's observed values stay whole (79项, not 79.0项)."""
+    if is_missing(written):
+        return decimals
+    return max(decimals, min(int(written), MAX_DECIMALS))
 
 
 def level_decimals(decimals: int, *, reference=()) -> int:
@@ -202,15 +215,16 @@ def number_cell(v, decimals: int, *, prefix: str = "", sign: bool = False, suffi
 NOTATION_BRACKETS = {"cumulative": ("〔", "〕"), "increment": ("〈", "〉")}
 
 
-def notation_cell(v, kind, sign: str = "") -> Cell | None:
+def notation_cell(v, kind, sign: str = "", decimals=None) -> Cell | None:
     """A 〔〕 / 〈〉 target (``kind`` ``cumulative`` / ``increment``) as the plan writes it, with the
-    decimals the plan wrote (:func:`~mstarget.precision.written_decimals` of the figure): ``≥〈5〉``,
-    ``≥〔3.12〕``, ``≤〈40〉``; its Excel value stays the number. ``None`` for another kind or a missing
-    figure (the caller writes it as a plain figure)."""
+    decimals the plan wrote: ``decimals`` when known (``〔4.0〕``: 1, ``target_decimals`` of
+    :func:`mstarget.read_plan`), else :func:`~mstarget.precision.written_decimals` of the figure:
+    ``≥〈5〉``, ``≥〔3.12〕``, ``≥〔4.0〕``, ``≤〈40〉``; its Excel value stays the number. ``None`` for another
+    kind or a missing figure (the caller writes it as a plain figure)."""
     brackets = NOTATION_BRACKETS.get(kind) if isinstance(kind, str) else None
     if brackets is None or is_missing(v):
         return None
-    return number_cell(v, written_decimals(v), prefix=sign + brackets[0], suffix=brackets[1])
+    return number_cell(v, as_written(written_decimals(v), decimals), prefix=sign + brackets[0], suffix=brackets[1])
 
 
 def written_target(written, figure: str, striven, lang: str = "zh") -> str:

@@ -31,12 +31,15 @@ import pandas as pd
 
 from ..chart_choice import ATTRIBUTE_ORDER, chart_selection
 from ..exceptions import ParameterError
+from ..matching import table_totals
+from ..plan import DECIMALS_COLUMNS
 from ..precision import written_decimals
 from ..schedule import CATEGORIES, CATEGORY_ZH
 from . import narrative
 from .formatting import (
     MISSING,
     Cell,
+    as_written,
     compared_decimals,
     contains_cjk,
     is_missing,
@@ -394,6 +397,11 @@ class Report:
     #: what the report is (:func:`evaluation_kind`): ``annual`` (年度监测), ``midterm`` (中期评估),
     #: ``final`` (总结评估), ``""`` when the plan period is unknown
     kind: str = ""
+    #: regions that are the table's own total (合计 / 全市 beside other regions,
+    #: :func:`mstarget.matching.table_totals`): last in ``regions``, not in ``by_region``
+    totals: list[str] = field(default_factory=list)
+    #: the counts of those totals' targets, as ``by_region``'s columns (empty when the table has none)
+    table_total: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def final(self) -> bool:
@@ -411,14 +419,21 @@ class Report:
         return len(self.regions) > 1
 
     def by_region_table(self) -> tuple[list[str], list[list[str]]]:
-        """The 分地区汇总 table as text (header, rows with a 合计 row last); empty for one region."""
-        if self.by_region.empty:
+        """The 分地区汇总 table as text (header, rows with a 合计 row last); empty for one region. A
+        region that is the table's own total (全市, 合计: :attr:`totals`) is not counted as a region: its
+        row comes after the regions, labelled (``全市（表中合计，不计入各地区合计）``), and the last row
+        is then the sum over the regions alone (各地区合计), never that total counted twice."""
+        if self.by_region.empty and self.table_total.empty:
             return [], []
         labels, cats = CATEGORY_LABELS[self.lang], self.categories
         head = [BY_REGION_LABEL[self.lang]] + [labels[c] for c in cats] + [TOTAL_LABEL[self.lang]]
         body = [[str(r["region"])] + [str(int(r[c])) for c in (*cats, "total")]
                 for r in self.by_region.to_dict("records")]
-        body.append([TOTAL_LABEL[self.lang]] + [str(int(self.by_region[c].sum())) for c in (*cats, "total")])
+        note = TABLE_TOTAL_NOTE[self.lang]
+        body += [[f"{r['region']}（{note}）" if self.lang == "zh" else f"{r['region']} ({note})"]
+                 + [str(int(r[c])) for c in (*cats, "total")] for r in self.table_total.to_dict("records")]
+        last = REGIONS_TOTAL_LABEL[self.lang] if not self.table_total.empty else TOTAL_LABEL[self.lang]
+        body.append([last] + [str(int(self.by_region[c].sum())) for c in (*cats, "total")])
         return head, body
 
     @property
@@ -515,6 +530,8 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     required = math.nan if met else r.get("required_pace")
     pdec = pace_decimals(dec, required, r.get("observed_pace"))
     sign = DIRECTION_SIGN.get(direction, "")
+    # the target as the plan wrote it (99.0, 〔4.0〕: read_plan's target_decimals, which the float forgets)
+    tdec = as_written(dec, r.get("target_decimals"))
     accumulated = ("累计 " if lang == "zh" else "sum ") if kind == "increment" else ""
     # a forecast beside observed target-year values says it is one: 预测 117, 预测累计 6.95
     forecast_prefix = accumulated
@@ -537,11 +554,11 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         "attribute": text_cell(attr_labels.get(r.get("attribute"), "")) if r.get("attribute") else Cell("", ""),
         "unit": text_cell(unit) if isinstance(unit, str) and unit else Cell("", ""),
         "baseline_year": year_cell(r.get("baseline_year")),
-        "baseline": number_cell(baseline, dec),
+        "baseline": number_cell(baseline, as_written(dec, r.get("baseline_decimals"))),
         "last_year": year_cell(r.get("last_year")),
         "current": number_cell(current, dec, prefix=accumulated),
         "target_year": year_cell(r.get("target_year")),
-        "target": number_cell(target, dec, prefix=sign),
+        "target": number_cell(target, tdec, prefix=sign),
         "time_share": share_cell(r.get("time_share")),
         "progress_share": share_cell(r.get("progress_share")),
         "remaining": number_cell(r.get("remaining"), dec),
@@ -565,14 +582,14 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     cells["label"] = Cell(label, label)
     cells["target_signed"] = cells["target"]
     # a 〔〕 / 〈〉 target as the plan wrote it (≥〈5〉 beside 累计 4.70, not ≥5.00); sentences keep the figure
-    cells["target"] = notation_cell(target, kind, sign) or cells["target"]
+    cells["target"] = notation_cell(target, kind, sign, r.get("target_decimals")) or cells["target"]
     written = r.get("target_written")
     if isinstance(written, str) and written and not cells["target"].missing:
         # a firm target with a striven-for one (≥2.5（力争3）) already shows its figures
         shown = written_target(written, cells["target"].text, r.get("target_striven"), lang)
         cells["target"] = Cell(shown, shown)  # text in a workbook too: what the plan says
     # the target in plain figures (no sign): the narrative writes "≥" itself
-    cells["target_value"] = number_cell(target, dec)
+    cells["target_value"] = number_cell(target, tdec)
     # the striven-for figure as the plan wrote it (力争3, not 3.00 beside the firm 2.50)
     cells["target_striven"] = number_cell(r.get("target_striven"), written_decimals(r.get("target_striven")))
     cells["current_value"] = number_cell(current, dec)
@@ -616,10 +633,42 @@ def date_text(date, lang: str) -> str:
     return date.isoformat()
 
 
-def _regions(table: pd.DataFrame) -> list[str]:
+def _plan_decimals(records: list[dict], plan: pd.DataFrame | None) -> None:
+    """The decimals the plan's cells wrote (``99.0``, ``〔4.0〕``: :func:`mstarget.read_plan`'s
+    ``baseline_decimals`` / ``target_decimals``) put on each assessment row (in place) that lacks them,
+    from the plan row of the same region, indicator and target year; nothing when the plan does not
+    say (its cells were numbers, or no plan is given: the figures' own decimals then)."""
+    if plan is None or not any(c in plan.columns for c in DECIMALS_COLUMNS) or \
+            not {"region", "indicator", "target_year"} <= set(plan.columns):
+        return
+    keys = zip(plan["region"].astype(str), plan["indicator"].astype(str),
+               pd.to_numeric(plan["target_year"], errors="coerce").tolist())
+    given = {c: plan[c].tolist() if c in plan.columns else [None] * len(plan) for c in DECIMALS_COLUMNS}
+    by_key = {k: (given[DECIMALS_COLUMNS[0]][i], given[DECIMALS_COLUMNS[1]][i]) for i, k in enumerate(keys)}
+    for r in records:
+        ty = r.get("target_year")
+        found = by_key.get((str(r.get("region")), str(r.get("indicator")), None if is_missing(ty) else float(ty)))
+        if found is None:
+            continue
+        for column, d in zip(DECIMALS_COLUMNS, found):
+            if is_missing(r.get(column)) and not is_missing(d):
+                r[column] = int(d)
+
+
+#: what labels a region that is the table's own total (全市, 合计) in the 分地区汇总 and the region matrix
+TABLE_TOTAL_NOTE = {"zh": "表中合计，不计入各地区合计", "en": "the table's own total, not counted in the sum of regions"}
+#: the 分地区汇总's last row when the table has its own total: the sum over the regions only
+REGIONS_TOTAL_LABEL = {"zh": "各地区合计", "en": "Sum of regions"}
+
+
+def _regions(table: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """``(regions, totals)``: the table's regions in its order with its own total (合计 / 全市 beside
+    other regions, :func:`mstarget.matching.table_totals`) listed last, and those totals."""
     if "region" not in table:
-        return []
-    return [str(r) for r in pd.unique(table["region"].dropna())]
+        return [], []
+    regions = [str(r) for r in pd.unique(table["region"].dropna())]
+    totals = table_totals(regions)
+    return [r for r in regions if r not in totals] + totals, totals
 
 
 def plan_title(table: pd.DataFrame, plan: pd.DataFrame | None = None, title: str | None = None) -> str:
@@ -751,7 +800,8 @@ def _summary(rows: list[ReportRow], lang: str) -> pd.DataFrame:
 
 def _by_region(rows: list[ReportRow], regions: list[str]) -> pd.DataFrame:
     """Targets per region and category (分地区汇总): ``region``, one count column per category shown
-    (:func:`shown_categories`), ``total``; regions in the table's order. Empty for one region."""
+    (:func:`shown_categories`), ``total``; regions in the order given. Empty for fewer than two regions
+    (of :func:`_regions` -- the table's own total counts here, so a region and its 合计 get the table)."""
     shown = list(shown_categories(r.category for r in rows))
     if len(regions) < 2:
         return pd.DataFrame(columns=["region", *shown, "total"])
@@ -779,7 +829,9 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
         The plan's title (default: ``plan.attrs["title"]``, a ``plan`` column with a single value,
         else derived from the region).
     plan : DataFrame, optional
-        The plan as read by :func:`mstarget.read_plan` (only for its title).
+        The plan as read by :func:`mstarget.read_plan`: its title, and the decimals its cells wrote
+        (``baseline_decimals`` / ``target_decimals``: ``〔4.0〕`` is shown ``≥〔4.0〕``, not ``≥〔4〕``),
+        matched to the table's rows by region, indicator and target year.
     lang : {"zh", "en"}, optional
         Language of headers and text (default: Chinese when the plan's names are Chinese).
     as_of : int, optional
@@ -803,10 +855,11 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
         as_of = int(pd.to_numeric(table["last_year"], errors="coerce").max())
     order = display_order(table)
     records = table.to_dict("records")
+    _plan_decimals(records, plan)
     for r in records:  # the evaluation year, which tells a target year past but not yet observed
         if is_missing(r.get("as_of")) and as_of is not None:
             r["as_of"] = as_of
-    regions = _regions(table)
+    regions, totals = _regions(table)
     rows: list[ReportRow] = []
     qualifiers = _qualifiers(records, lang)
     # observed target-year values in the forecast column: the forecasts beside them say they are
@@ -821,11 +874,14 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
         rows.append(row)
 
     kind = evaluation_kind(table, as_of)
-    heading = _heading(plan_title(table, plan, title), regions, lang, source, kind, as_of)
+    own = [r for r in regions if r not in totals]  # the regions proper, without the table's 合计
+    heading = _heading(plan_title(table, plan, title), own or regions, lang, source, kind, as_of)
     if date is None:
         date = _dt.date.today()
     date_shown = date_text(date, lang)
-    region_text = "、".join(regions) if lang == "zh" else ", ".join(regions)
+    region_text = "、".join(own or regions) if lang == "zh" else ", ".join(own or regions)
+    if own and totals:
+        region_text += f"（另列{'、'.join(totals)}）" if lang == "zh" else f" (and {', '.join(totals)} apart)"
     if lang == "zh":
         parts = ([f"地区：{region_text}"] if region_text else []) + \
                 ([f"评估基准年：{as_of}年"] if as_of is not None else []) + [f"报告日期：{date_shown}"]
@@ -836,9 +892,12 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     unmatched = {k: unmatched_display(v, lang, _plan_names(table)) for k in ("unmatched_plan", "unmatched_history")
                  if isinstance(v := table.attrs.get(k), pd.DataFrame) and len(v)}
     charted = chart_selection([r.raw for r in rows], max_charts) if details is not None else []
+    counts = _by_region(rows, regions)
+    apart = counts["region"].isin(totals).to_numpy()
     report = Report(title=heading, subtitle=subtitle, lang=lang, regions=regions, as_of=as_of,
                     date=date_shown, rows=rows, summary=_summary(rows, lang), overall="",
-                    unmatched=unmatched, charted=charted, by_region=_by_region(rows, regions), kind=kind)
+                    unmatched=unmatched, charted=charted, by_region=counts[~apart].reset_index(drop=True),
+                    kind=kind, totals=totals, table_total=counts[apart].reset_index(drop=True))
     report.overall = narrative.overall_paragraph(report)
     report.notes = narrative.method_notes(report, n_charts=len(charted))
     return report
