@@ -312,7 +312,7 @@ def test_a_typographic_minus_sign_is_a_minus():
 
 
 @pytest.mark.parametrize("cell, hint", [
-    ("84（预计）", "a preliminary mark (预计 / 初步) is not read: write the number alone"),
+    ("84预计", "a preliminary mark (预计 / 初步) is not read: write the number alone"),
     ("约99", "约 / 左右 / 余 are not read"),
     ("九十九", "digits, not Chinese numerals"),
     ("2.42*", "a footnote mark after the number is not read"),

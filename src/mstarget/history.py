@@ -18,18 +18,20 @@ does. ``lower`` / ``upper`` declare natural bounds (they win over the ``%`` rule
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from .arguments import check_table
-from .exceptions import DataValidationError, Problem
+from .exceptions import DataValidationError, MstargetWarning, Problem
 from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
-from .units import percent_kind, split_number_unit, split_unit
-from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, PartOfYear, Problems, apply_region, has_note_mark, map_unique,
-                         normalize_text, normalize_words, parse_number, parse_year, require_columns,
-                         separator_hint, text_column, written_text, YEAR_MAX, YEAR_MIN)
+from .units import percent_kind, split_number_unit, split_unit, unit_column
+from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, REGION_HEADERS, PartOfYear, Problems, apply_region,
+                         has_note_mark, map_unique, normalize_text, normalize_words, parse_number, parse_year,
+                         preliminary_figure, require_columns, separator_hint, text_column, written_text, YEAR_MAX,
+                         YEAR_MIN)
 
 REQUIRED = ("region", "indicator", "year", "value")
 REQUIRED_CLEAN = set(REQUIRED)
@@ -37,12 +39,7 @@ MEASURES = ("flow", "running_total")
 
 #: header aliases; the words shared with :data:`mstarget.plan.ALIASES` mean the same fields
 ALIASES = {
-    "地区": "region", "区域": "region", "地区名称": "region", "行政区": "region", "行政区划": "region",
-    "省份": "region", "省份名称": "region", "省区市": "region", "城市": "region", "城市名称": "region",
-    "区县": "region", "县区": "region", "县市区": "region",
-    "乡镇": "region", "镇街": "region", "镇(街道)": "region", "乡镇(街道)": "region", "街道": "region",
-    "乡镇街道": "region", "镇街道": "region", "country": "region", "国家": "region", "国家或地区": "region",
-    "国家/地区": "region",
+    **dict.fromkeys(REGION_HEADERS, "region"),  # 地区, 地市, 县（市、区） ...: shared with the plan's
     "指标": "indicator", "指标代码": "indicator", "indicator_id": "indicator", "指标编码": "indicator",
     "指标名称": "name", "名称": "name", "主要指标": "name", "指标名": "name",
     "年份": "year", "年度": "year", "period": "year", "年": "year",
@@ -302,7 +299,7 @@ def _series_order(region, indicator, year) -> np.ndarray:
 def _identity(raw: pd.DataFrame) -> dict:
     """``region, indicator, name, unit`` as text; a unit in a name or id fills a blank unit."""
     region, indicator = text_column(raw, "region"), text_column(raw, "indicator")
-    unit = text_column(raw, "unit", simplified=True)
+    unit = unit_column(raw)  # （件/万人） -> 件/万人
     if "name" in raw.columns:  # as written, like the plan's (① stays ①: matching drops footnote marks)
         name = map_unique(raw["name"], written_text)
     else:
@@ -346,9 +343,11 @@ def _years(raw: pd.DataFrame, problems: Problems) -> np.ndarray:
 
 def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarray) -> np.ndarray:
     """Numbers of the value cells; a cell written with its unit (``2.7万户``) fills a blank ``unit``
-    (changed in place) and must agree with a given one."""
+    (changed in place) and must agree with a given one. A figure marked preliminary after it
+    (``1.9（初步统计）``, ``99.3（快报）``) is read as its figure, with one warning naming the cells."""
     values = np.array(pd.to_numeric(raw["value"], errors="coerce"), dtype=float)
     odd = np.flatnonzero(~np.isfinite(values))
+    preliminary = []
     if odd.size:
         cells = raw["value"].to_numpy(dtype=object)
         parsed = map_unique(cells[odd], _number_maybe_with_unit)
@@ -360,7 +359,7 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
                               _value_hint(cells[pos]) + "a number (e.g. 95.01 or 1234); leave the cell blank "
                               "for a missing value")
                 continue
-            number, written = v
+            number, written, marked = v
             values[pos] = np.nan if number is None else number
             if written == "%":  # 12% in a series in 批次
                 wrong = consistency.percent_in_cell(unit[pos])
@@ -369,7 +368,23 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
             if wrong:
                 values[pos] = np.nan
                 problems.cell(pos, column, cells[pos], wrong)
+            elif marked and number is not None:
+                preliminary.append((pos, column, cells[pos]))
+    if preliminary:
+        _warn_preliminary(problems, preliminary)
     return values
+
+
+def _warn_preliminary(problems: Problems, cells: list) -> None:
+    """One warning for a table's figures marked preliminary in their cells (``(pos, column, cell)``)."""
+    shown = "; ".join(f"row {problems.row_of(pos)}, column '{problems.column_of(column)}': '{str(cell).strip()}'"
+                      for pos, column, cell in cells[:8])
+    more = f"; and {len(cells) - 8} more" if len(cells) > 8 else ""
+    warnings.warn(MstargetWarning(
+        f"{problems.source}: {len(cells)} figure{'s' if len(cells) > 1 else ''} marked preliminary (初步 / 快报 / "
+        f"预计) read as the figure{'s' if len(cells) > 1 else ''} written（按初步数读入）: {shown}{more}. Replace "
+        f"{'them' if len(cells) > 1 else 'it'} by the final figure{'s' if len(cells) > 1 else ''} (年报数 / 最终核实数) "
+        "once published（正式数据发布后请替换）"), stacklevel=5)
 
 
 _APPROXIMATE = ("约", "左右", "大约", "近", "超", "余", "多")
@@ -380,7 +395,7 @@ def _value_hint(cell) -> str:
     s = normalize_words(cell).replace(" ", "")
     if any(w in s for w in PRELIMINARY_WORDS):
         return ("a preliminary mark (预计 / 初步) is not read: write the number alone and note it in a "
-                "备注 column（预计、初步等标注不读取：只填数字，标注写在备注列）; ")
+                "备注 column, or after the number in brackets, 84（预计）（预计、初步等标注请写在数字后的括号内或备注列）; ")
     if any(ch.isdigit() for ch in s) and any(w in s for w in _APPROXIMATE):
         return "约 / 左右 / 余 are not read: write the number itself（请填写确切数字）; "
     if hint := separator_hint(s):
@@ -392,17 +407,21 @@ def _value_hint(cell) -> str:
     return ""
 
 
-def _number_maybe_with_unit(cell) -> tuple[float | None, str]:
-    """``(number, unit written after it, "%" for a percentage, or "")``; raises ``ValueError`` for
-    anything else."""
+def _number_maybe_with_unit(cell) -> tuple[float | None, str, bool]:
+    """``(number, unit written after it, "%" for a percentage, or "", marked preliminary)``: a figure
+    followed by a preliminary mark (``1.9（初步统计）``, :func:`mstarget.validation.preliminary_figure`)
+    is read as the figure; raises ``ValueError`` for anything else."""
     try:
         number = parse_number(cell)
-        return number, ("%" if isinstance(cell, str) and normalize_text(cell).endswith("%") else "")
+        return number, ("%" if isinstance(cell, str) and normalize_text(cell).endswith("%") else ""), False
     except ValueError:
+        figure = preliminary_figure(cell)
+        if figure is not None:
+            return *_number_maybe_with_unit(figure)[:2], True
         with_unit = None if has_note_mark(cell) else split_number_unit(normalize_text(cell))
         if with_unit is None:
             raise
-        return parse_number(with_unit[0]), with_unit[1]
+        return parse_number(with_unit[0]), with_unit[1], False
 
 
 def _value_column(cell_columns, pos) -> str:

@@ -48,10 +48,10 @@ from . import consistency, layout
 from .history import MEASURE_WORDS, NOTE_HEADERS, note_measure
 from .io import source_name
 from .precision import written_decimals
-from .units import is_percent, percent_kind, split_number_unit, split_unit
+from .units import is_percent, percent_kind, split_number_unit, split_unit, unit_column
 from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, has_note_mark, map_unique,
                          normalize_text, normalize_words, parse_number, parse_year, require_columns,
-                         separator_hint, text_column, written_text)
+                         separator_hint, text_column, written_text, REGION_HEADERS)
 
 KINDS = ("level", "cumulative", "increment")
 DIRECTIONS = (">=", "<=")
@@ -64,11 +64,7 @@ COLUMNS = ["region", "indicator", "name", "unit", "baseline_year", "baseline", "
 #: header aliases (looked up by :func:`mstarget.layout.header_key`); the same words mean the same
 #: fields in :data:`mstarget.history.ALIASES`
 ALIASES = {
-    "地区": "region", "区域": "region", "地区名称": "region", "行政区": "region", "行政区划": "region",
-    "省份": "region", "省份名称": "region", "省区市": "region", "城市": "region", "城市名称": "region",
-    "区县": "region", "县区": "region", "县市区": "region",
-    "乡镇": "region", "镇街": "region", "镇(街道)": "region", "乡镇(街道)": "region", "街道": "region",
-    "乡镇街道": "region", "镇街道": "region",
+    **dict.fromkeys(REGION_HEADERS, "region"),  # 地区, 地市, 县（市、区） ...: shared with the history's
     "指标": "indicator", "指标代码": "indicator", "indicator_id": "indicator", "指标编码": "indicator",
     "指标名称": "name", "名称": "name", "主要指标": "name", "指标名": "name",
     "单位": "unit", "计量单位": "unit",
@@ -616,7 +612,7 @@ def _identity(raw: pd.DataFrame, problems: Problems) -> dict:
     moves to ``unit`` when that is blank; a blank id takes the name."""
     region = text_column(raw, "region")
     indicator = text_column(raw, "indicator")
-    unit = text_column(raw, "unit", simplified=True)
+    unit = unit_column(raw)  # （件/万人） -> 件/万人
     if "name" in raw.columns:
         name = map_unique(raw["name"], written_text)
     else:

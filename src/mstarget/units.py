@@ -22,7 +22,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
+import pandas as pd
+
 from .chinese_script import to_simplified
+from .validation import map_unique, normalize_words
 
 PERCENT_UNITS = ("%", "％", "百分比", "percent")
 CHANGE_UNITS = ("%/年", "%每年", "百分点", "pp", "个百分点", "%/a")
@@ -67,6 +71,41 @@ def split_unit(text: str) -> tuple[str, str]:
         if is_unit_text(unit):
             return m.group("body").strip(), unit
     return norm, ""
+
+
+#: pairs of brackets a unit cell may be enclosed in as decoration (after NFKC: （） -> (), ［］ -> [])
+_UNIT_BRACKETS = {"(": ")", "[": "]", "{": "}", "【": "】", "〔": "〕", "〖": "〗", "〈": "〉", "《": "》",
+                  "「": "」", "『": "』"}
+
+
+def clean_unit(value) -> str:
+    """A unit cell as its unit: NFKC, simplified characters, surrounding spaces and ONE pair of
+    brackets enclosing the whole cell taken off (``（件/万人）`` -> ``件/万人``, ``【%】`` -> ``%``,
+    ``(萬戶)`` -> ``万户``); brackets inside are kept (``万元（现价）`` -> ``万元(现价)``), and so are
+    two bracketed parts (``(万元)(现价)``). A unit cell never holds a figure, so brackets around it
+    -- 〔〕 too, the plan notation of cumulative figures -- are decoration; blank -> ``""``.
+
+    >>> clean_unit("（件/万人）"), clean_unit(" 【%】 "), clean_unit("万元（现价）")
+    ('件/万人', '%', '万元(现价)')
+    """
+    text = normalize_words(value)
+    close = _UNIT_BRACKETS.get(text[:1])
+    if close is None or len(text) < 2 or text[-1] != close:
+        return text
+    depth = 0  # the opening bracket must be closed by the last character, not before it
+    for k, ch in enumerate(text):
+        depth += (ch == text[0]) - (ch == close)
+        if depth == 0:
+            return text[1:-1].strip() if k == len(text) - 1 else text
+    return text
+
+
+def unit_column(df: pd.DataFrame) -> np.ndarray:
+    """The ``unit`` column of a plan or history table as units (:func:`clean_unit`, once per distinct
+    cell), an object array; all ``""`` when the table has no ``unit`` column."""
+    if "unit" not in df.columns:
+        return np.full(len(df), "", dtype=object)
+    return map_unique(df["unit"], clean_unit)
 
 
 _NUMBER_UNIT = re.compile(r"(?P<number>-?([0-9][0-9,]*(\.[0-9]+)?|\.[0-9]+))\s*(?P<unit>[^0-9.,\s].*)")

@@ -52,6 +52,33 @@ def is_total_region(region) -> bool:
 
 #: marks of a preliminary figure (2023年（预计）, 84（初步）): one list for headers and cells
 PRELIMINARY_WORDS = ("初步核算", "预计", "初步", "估计", "快报", "预估", "暂定", "待核")
+#: a figure followed by its preliminary mark in brackets (``1.9（初步统计）``, ``99.3（快报）``, ``2.1(预计)``,
+#: ``84【初步】``), matched on NFKC text
+_PRELIMINARY_CELL = re.compile(rf"^(?P<figure>.*\d.*?)\s*[(\[【〔]\s*(?:{'|'.join(PRELIMINARY_WORDS)})"
+                               r"(?:完成值|完成数|完成|统计数|统计|核算数|核算|测算|数据|数|值)?\s*[)\]】〕]$")
+
+
+def preliminary_figure(cell) -> str | None:
+    """The figure's text of a cell marked preliminary after it -- ``"1.9（初步统计）"`` -> ``"1.9"``,
+    ``"2.7万户(快报)"`` -> ``"2.7万户"`` -- for the number readers to read; None for any other cell.
+    The mark must be in brackets and close the cell (``预计1.9`` and ``1.9左右`` are not read); a note
+    mark by the figure stays refused (``99①（初步）``: None)."""
+    if not isinstance(cell, str) or has_note_mark(cell):  # NFKC would make 99①（初步） 991
+        return None
+    m = _PRELIMINARY_CELL.match(normalize_words(cell))
+    return m.group("figure") if m else None
+
+
+#: the headers of a plan's or history's region column (looked up as :func:`mstarget.layout.header_key`
+#: writes them: NFKC -- （） read as () --, simplified, lower case, no spaces): one list for both readers
+REGION_HEADERS = frozenset(
+    "地区 区域 地区名称 行政区 行政区划 行政区域 行政区划名称 省份 省份名称 省区市 省(区、市) 省(自治区、直辖市) "
+    "城市 城市名称 地市 地市名称 设区市 地级市 地级以上市 各地市 各市 市别 市州 地州市 市(州) 市县 县市 县区 区县 "
+    "县市区 市县区 区县市 县(市、区) 县(市区) 县(区、市) 县(市) 县(区) 区(县) 区(县、市) 区县(市) 各县(市、区) "
+    "市、县(区) 县(市、区)名称 乡镇 镇街 街镇 镇(街道) 乡镇(街道) 乡(镇) 乡(镇、街道) 街道 乡镇街道 镇街道 "
+    "country 国家 国家或地区 国家/地区 city province district county".split())
+#: the same headers with the comma or slash some tables write between the bracketed words (县（市，区）)
+REGION_HEADERS = REGION_HEADERS | {w.replace("、", sep) for w in REGION_HEADERS if "、" in w for sep in ",/"}
 
 
 NO_FIGURE = frozenset({"-", "--", "—", "——", "–", "/", "//", "…", "……", "...",
@@ -326,8 +353,7 @@ def require_columns(df: pd.DataFrame, required, problems: Problems, what: str, t
     if missing:
         hint = ""
         if "region" in missing:
-            hint = ("; a table for one district or county without a region column takes "
-                    "region='鼎湖区' (command line: --region 鼎湖区)")
+            hint = _region_hint(df)
         elif missing == ["indicator"] and title:  # regions x years of one indicator named in the title
             hint = (f"; the title reads '{title}': if the table holds that one indicator, add a 指标名称 "
                     "column naming it in every row (the indicator is not taken from a title; "
@@ -343,6 +369,40 @@ def require_columns(df: pd.DataFrame, required, problems: Problems, what: str, t
                        f"{', '.join(required)} (found: {', '.join(map(str, df.columns)) or 'none'}){hint}")
         return False
     return True
+
+
+#: words of a header that may name regions (所属地市, 监管区域): with several regions in its cells, a region column
+_REGION_HEADER_WORDS = ("地区", "区域", "城市", "地市", "省", "市", "县", "区", "州", "镇", "乡", "街道")
+
+
+def _region_hint(df: pd.DataFrame) -> str:
+    """What a table missing its region column is told: the column that evidently holds several regions
+    under a header not read as the region's (its cells written as regions' names, ``肇庆市 | 江门市``,
+    or its header naming places, ``所属地市``, over several names), to be renamed 地区; else how a
+    table of one region without such a column names it (``region=`` / ``--region``)."""
+    for col in df.columns:
+        if not isinstance(col, str) or re.fullmatch(r"[a-z_]+", col):  # a field already read (name, unit ...)
+            continue
+        cells = [c for c in dict.fromkeys(normalize_text(v) for v in column_cells(df[col])) if c]
+        if len(cells) < 2 or any(_is_figure(c) for c in cells):
+            continue
+        places = [c for c in cells if is_region_name(c) and not is_total_region(c)]
+        header = normalize_words(col).replace("市场", "")  # 市场类型 names no place
+        named = any(w in header for w in _REGION_HEADER_WORDS) and all(len(c) <= 10 for c in cells)
+        if len(places) >= 2 or (named and len(cells) <= 100):
+            shown = "、".join(cells[:4]) + (" ..." if len(cells) > 4 else "")
+            return (f"; column '{col}' holds several regions ({shown}): rename its header to 地区 so it is read "
+                    f"as the region column（请将“{col}”列的表头改为“地区”）; region= / --region names the region "
+                    "of a table for one region only")
+    return ("; a table for one district or county without a region column takes "
+            "region='鼎湖区' (command line: --region 鼎湖区)")
+
+
+def _is_figure(text: str) -> bool:
+    try:
+        return parse_number(text) is not None
+    except ValueError:
+        return False
 
 
 #: administrative levels by a name's ending (1 province ... 4 town): a table of one level's regions
