@@ -39,7 +39,15 @@ from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, reference
 from .plan import read_plan
 from .progress import Progress
 from .quantiles import share_meeting, sorted_median, sorted_quantiles
-from .schedule import CATEGORY_ZH, ScheduleRules, categorise, progress_share, time_share
+from .schedule import (
+    CATEGORY_ZH,
+    EVALUATION_ZH,
+    ScheduleRules,
+    categorise,
+    evaluation_categories,
+    progress_share,
+    time_share,
+)
 from .transforms import Bounds
 from .units import percent_kind
 from .validation import records
@@ -50,8 +58,10 @@ RESULT_COLUMNS = ["region", "indicator", "target_year", "target", "direction", "
                   "last_value", "forecast", "lo_80", "hi_80", "p_meet", "status", "required_pace",
                   "observed_pace", "model"]
 #: the schedule view (:mod:`mstarget.schedule`): progress against the time elapsed, NDRC categories
+#: (``category``), and the evaluation's category with its Chinese (``evaluation``, ``category_zh``:
+#: 已完成 / 未完成 once the target year is observed, 数据不足 while its value is awaited)
 SCHEDULE_COLUMNS = ["baseline_year", "baseline", "sum_so_far", "remaining", "time_share",
-                    "progress_share", "category", "category_zh"]
+                    "progress_share", "category", "evaluation", "category_zh"]
 EXTRA_COLUMNS = ["name", "unit", "attribute", "as_of", "note"]
 
 
@@ -187,20 +197,29 @@ def _plan_observations(plan: pd.DataFrame, use_plan_baseline: bool) -> list[pd.D
             for years, values, source in parts]
 
 
-def _warn_table_against_history(table: pd.DataFrame, hist: pd.DataFrame) -> None:
+def _warn_table_against_history(table: pd.DataFrame, hist: pd.DataFrame, plan: pd.DataFrame) -> None:
     """Warn where a mid-term table's value (``2022年完成值``) and the history's for that year
-    disagree beyond rounding: the history's is used."""
+    disagree beyond the table figure's rounding or a small share of the row's baseline-to-target
+    distance (:func:`mstarget.consistency.rounding_tolerance`: 91 against 87 on an 81 -> 90 target
+    is warned, 87 against 87.0 is not): the history's is used."""
     if table.empty:
         return
     keys = ["region", "indicator", "year"]
     both = table.merge(hist[keys + ["value"]], on=keys, suffixes=("_table", "_history"))
-    tol = np.array([rounding_tolerance(v) for v in both["value_table"]])
+    if both.empty:
+        return
+    # the series' smallest baseline-to-target distance over its plan rows (yearly targets: several)
+    distance = (pd.to_numeric(plan["target"], errors="coerce") - pd.to_numeric(plan["baseline"], errors="coerce")).abs()
+    nearest = distance.groupby([plan["region"], plan["indicator"]], sort=False).min()
+    at = nearest.reindex(pd.MultiIndex.from_frame(both[["region", "indicator"]])).to_numpy(dtype=float)
+    tol = np.array([rounding_tolerance(v, d) for v, d in zip(both["value_table"], at)])
     off = both[(both["value_table"] - both["value_history"]).abs().to_numpy() > tol]
     if off.empty:
         return
     lines = "; ".join(f"{r.region}/{r.indicator} {r.year}: {r.value_table:g} / {r.value_history:g}"
                       for r in off.head(10).itertuples())
-    warnings.warn(f"规划表中的完成值与历史数据不一致（表 / 历史），预测使用历史数据：{lines} (the plan table's "
+    more = f" (and {len(off) - 10} more)" if len(off) > 10 else ""
+    warnings.warn(f"规划表中的完成值与历史数据不一致（表 / 历史），预测使用历史数据：{lines}{more} (the plan table's "
                   f"values of these years disagree with the history's beyond rounding; the history's are used: "
                   f"correct the one that is wrong)", InconsistentDataWarning, stacklevel=4)
 
@@ -266,7 +285,7 @@ def _augment_history(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | None,
     keys = ["region", "indicator", "year"]
     add = add[~add.duplicated(keys)]
     present = pd.MultiIndex.from_frame(add[keys]).isin(pd.MultiIndex.from_frame(hist[keys]))
-    _warn_table_against_history(add[present & (add["source"] == "plan table").to_numpy()], hist)
+    _warn_table_against_history(add[present & (add["source"] == "plan table").to_numpy()], hist, plan)
     add = add[~present]
     if add.empty:
         return hist
@@ -350,7 +369,11 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         status, required_pace, observed_pace (per year, in the indicator's unit), model``; the
         schedule view ``baseline_year, baseline, sum_so_far`` (〈〉 targets: flows summed since the
         baseline year), ``remaining`` (distance still to cover, >= 0, in the indicator's unit),
-        ``time_share, progress_share`` (0-1 shares), ``category, category_zh`` (see
+        ``time_share, progress_share`` (0-1 shares), ``category`` (the schedule's: progress against
+        time), ``evaluation`` and ``category_zh`` (the evaluation's category and its Chinese, what the
+        ``assess`` printout and the report show: the schedule's while the target is under way,
+        ``completed`` / ``not_completed`` (已完成 / 未完成) once its target year is observed,
+        ``insufficient_data`` (数据不足) while that year is past but its value not yet observed; see
         :mod:`mstarget.schedule`); then ``name, unit, attribute, as_of, note`` (and
         ``target_written`` when the plan wrote a target in words, ``持续提升``: see
         :func:`mstarget.read_plan`; ``target_striven, p_striven`` (0-1) when a target has a
@@ -484,6 +507,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
                          columns=RESULT_COLUMNS + SCHEDULE_COLUMNS + EXTRA_COLUMNS)
     for c in ("last_year", "baseline_year"):
         table[c] = table[c].astype("Int64")
+    _evaluate(table, results)
     if "target_written" in plan.columns:
         striven = (np.flatnonzero(np.isfinite(plan["target_striven"].to_numpy(dtype=float)))
                    if "target_striven" in plan.columns else [])
@@ -503,6 +527,19 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
                                    for n in table.loc[rows, "note"]]
     table.attrs["unmatched_plan"], table.attrs["unmatched_history"], table.attrs["history_totals"] = unmatched
     return table, results
+
+
+def _evaluate(table: pd.DataFrame, results: list) -> None:
+    """The evaluation's category of every row (:func:`mstarget.schedule.evaluation_categories`: 已完成 /
+    未完成 once the target year is observed, 数据不足 while it is awaited) into ``evaluation`` and
+    ``category_zh``, in the table and in each detail's row, so the table, its ``--out`` file, the printout
+    and the report say the same. Needs the whole table: without ``as_of`` the evaluation year is its
+    latest observed year."""
+    evaluation = evaluation_categories(table)
+    table["evaluation"] = evaluation.to_numpy(dtype=object)
+    table["category_zh"] = evaluation.map(EVALUATION_ZH).to_numpy(dtype=object)
+    for t, e, zh in zip(results, table["evaluation"].tolist(), table["category_zh"].tolist()):
+        t.row["evaluation"], t.row["category_zh"] = e, zh
 
 
 def _targets_in_words(table: pd.DataFrame, written: np.ndarray, striven: set) -> None:
@@ -611,7 +648,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
            "status": "no_data", "required_pace": np.nan, "observed_pace": np.nan, "model": "",
            "baseline_year": by, "baseline": baseline, "sum_so_far": np.nan, "remaining": np.nan,
            "time_share": np.nan, "progress_share": np.nan, "category": "insufficient_data",
-           "category_zh": CATEGORY_ZH["insufficient_data"],
+           "evaluation": "insufficient_data", "category_zh": CATEGORY_ZH["insufficient_data"],
            "name": r.get("name"), "unit": r.get("unit"), "attribute": r.get("attribute"),
            "as_of": as_of, "note": ""}
     if sf is None:
@@ -726,4 +763,6 @@ def _schedule(row: dict, sf: SeriesForecast, current: float, already_met: bool,
     row["category"] = categorise(has_progress_data=has_data, already_met=already_met,
                                  time=row["time_share"], progress=row["progress_share"],
                                  p_meet=row["p_meet"], rules=rules)
-    row["category_zh"] = CATEGORY_ZH[row["category"]]
+    # the evaluation's (已完成 / 未完成 once the target year is observed) replaces these when the table is
+    # whole (:func:`_evaluate`)
+    row["evaluation"], row["category_zh"] = row["category"], CATEGORY_ZH[row["category"]]

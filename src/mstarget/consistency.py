@@ -43,9 +43,12 @@ from .quantiles import sorted_median
 from .units import CHANGE_WORDS, is_percent, percent_kind
 from .validation import column_cells, map_unique, records
 
-#: relative difference between the plan's baseline and the history's value for that year above
-#: which they are said to contradict each other (plans round their figures)
-BASELINE_TOLERANCE = 0.05
+#: share of a row's baseline-to-target distance by which a plan figure (its baseline, a mid-term
+#: table's 2023年完成值) and the history's value for that year may differ before they are said to
+#: disagree, when that is more than the plan figure's rounding (:func:`rounding_tolerance`): 5 % of the
+#: distance moves the progress share 5 points, the schedule's own tolerance
+#: (:class:`mstarget.schedule.ScheduleRules`), enough to change a category
+PROGRESS_TOLERANCE = 0.05
 #: history / plan magnitude (either way) from which the two are taken to be in different units
 SCALE_FACTOR = 300.0
 #: a ``%`` share: history / plan magnitude (either way) from which, the smaller side never above
@@ -777,12 +780,16 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
             at = hpos[years[hpos] == int(r.baseline_year)]
             if at.size:
                 p, h, b = int(at[0]), float(values[at[0]]), float(r.baseline)
-                if abs(h - b) > rounding_tolerance(b):
+                dist = _distance(r.target, b)
+                if abs(h - b) > rounding_tolerance(b, dist, getattr(r, "baseline_decimals", None)):
+                    part = abs(h - b) / dist if np.isfinite(dist) and dist > 0 else math.nan
+                    zh = f"，为基期至目标距离的 {part:.0%}" if part == part else ""
+                    en = f", {part:.0%} of the baseline-to-target distance" if part == part else ""
                     _warn(f"{psrc}, row {prow(pos)}, column '{pcol('baseline')}' / {hsrc_at(p)}, row {hrow(p)}: "
                           f"{what} 规划基期值 {_num(b)} 与历史数据 {int(r.baseline_year)} 年值 {h:g} 不一致"
-                          f"（相差 {_rel(h, b)}）；预测使用历史数据 {h:g}，进度以规划基期值 {_num(b)} 计算 "
+                          f"（相差 {_rel(h, b)}{zh}）；预测使用历史数据 {h:g}，进度以规划基期值 {_num(b)} 计算 "
                           f"(the plan's baseline {_num(b)} and the history's {int(r.baseline_year)} value "
-                          f"{h:g} disagree by {_rel(h, b)}: the forecast uses the history's {h:g}, "
+                          f"{h:g} disagree by {_rel(h, b)}{en}: the forecast uses the history's {h:g}, "
                           f"progress is measured from the plan's {_num(b)}; correct the one that is wrong)",
                           [Problem(psrc, prow(pos), pcol("baseline"), _num(b), f"the history's {h:g}"),
                            Problem(hsrc_at(p), hrow(p), hcol("value", p), f"{h:g}", f"the plan's {_num(b)}")], 4)
@@ -795,7 +802,7 @@ def _rows_to_check(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict, use: 
     those whose matched history (observations ``use``) surely passes its checks -- units written
     the same (or one side blank), no negative figure, a level or stock whose history is within
     ``min(SCALE_FACTOR, PERCENT_FACTOR) / 1.1`` times the plan's scale, and a history value in
-    the baseline year within ``BASELINE_TOLERANCE`` of the plan's baseline (or none). Conservative:
+    the baseline year within :func:`rounding_tolerance` of the plan's baseline (or none). Conservative:
     a row let through here would pass the row-by-row checks too."""
     n = len(plan)
     hist = pd.DataFrame({"region": history["region"].to_numpy(dtype=object),
@@ -846,9 +853,13 @@ def _rows_to_check(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict, use: 
     at = pd.DataFrame({"g": gid, "year": years, "value": values}).drop_duplicates(["g", "year"])
     wanted = pd.DataFrame({"g": np.where(matched, g, -1), "year": np.nan_to_num(by, nan=-1).astype(np.int64)})
     found = wanted.merge(at, on=["g", "year"], how="left")["value"].to_numpy(dtype=float)
+    # the tolerance's floor: half a unit of the baseline's written decimals (its own figure's; a cell
+    # that wrote more, 81.0, only widens it) or a share of the distance to the target
+    rounding = map_unique(baseline, lambda v: 0.5 * 10.0 ** -written_decimals(v, limit=10)).astype(float)
     with np.errstate(invalid="ignore"):
-        baseline_ok = np.isnan(baseline) | np.isnan(by) | np.isnan(found) | \
-            (np.abs(found - baseline) <= BASELINE_TOLERANCE * np.abs(baseline))
+        distance = np.where(np.isfinite(target - baseline), np.abs(target - baseline), 0.0)
+        floor = np.fmax(rounding, PROGRESS_TOLERANCE * distance)
+        baseline_ok = np.isnan(baseline) | np.isnan(by) | np.isnan(found) | (np.abs(found - baseline) <= floor)
     # one figure at another magnitude (户 among 万户): only where the series' own range is that wide
     positive = values > 0
     top = pd.Series(values[positive]).groupby(gid[positive], sort=False).agg(["max", "min"])
@@ -870,15 +881,33 @@ def _declares_bounds(lower, upper) -> bool:
     return (lo not in (None, 0.0)) or (hi not in (None, 100.0))
 
 
+def _distance(target, baseline: float) -> float:
+    """``|target - baseline|`` of a plan row (NaN when the target is not a number)."""
+    try:
+        return abs(float(target) - float(baseline))
+    except (TypeError, ValueError):
+        return float("nan")
+
+
 def _rel(h: float, b: float) -> str:
     if b == 0:
         return f"{abs(h - b):g}"
     return f"{abs(h - b) / abs(b):.0%}"
 
 
-def rounding_tolerance(b: float) -> float:
-    """Rounding allowed around a plan figure: 5 % of it, or half a unit of its last written decimal."""
-    return max(BASELINE_TOLERANCE * abs(b), 0.5 * 10.0 ** (-written_decimals(b, limit=10)))
+def rounding_tolerance(b: float, distance: float = float("nan"), decimals=None) -> float:
+    """How far the history's figure may lie from the plan figure ``b`` (both in the row's unit) before
+    the two are said to disagree: half a unit of ``b``'s last written decimal (87 against 87.4, 5.5
+    against 5.45: mere rounding; ``decimals``, when the plan's cell wrote more than the figure needs,
+    ``81.0``), or :data:`PROGRESS_TOLERANCE` of the row's baseline-to-target ``distance``
+    (``|target - baseline|``; NaN: none), whichever is larger. 81 against 78 on an 81 -> 90 target
+    differs by a third of the distance: beyond both."""
+    d = written_decimals(b, limit=10)
+    if decimals is not None and not pd.isna(decimals):
+        d = max(d, int(decimals))
+    rounding = 0.5 * 10.0 ** (-d)
+    share = PROGRESS_TOLERANCE * abs(float(distance)) if np.isfinite(distance) else 0.0
+    return max(rounding, share) * (1 + 1e-9)  # 5.45 against 5.5: not a float's 0.0500000001
 
 
 def _scale_problem(r, v: np.ndarray, measure, declared: bool, plan_text, share: bool | None = None) -> str:

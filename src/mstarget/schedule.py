@@ -34,11 +34,21 @@ and classify it in the National Development and Reform Commission's vocabulary:
 * ``p_meet`` settles disagreements: a target behind the linear schedule that the forecast still
   expects to meet (an accelerating series) reads 基本符合预期, as does one ahead of schedule that
   the forecast expects to miss.
+
+The evaluation's category (:func:`evaluation_category`, ``assess``'s ``evaluation`` and ``category_zh``,
+what the ``assess`` printout and the report show) speaks of a plan under way only while it is: a target
+whose target year is observed has met its target or not, ``completed`` (已完成) when its ``status`` is
+``met``, else ``not_completed`` (未完成) -- nothing is "early" or "behind" any more; a target whose year is
+past (``as_of``, the evaluation year) but whose value is not yet observed is ``insufficient_data``
+(数据不足: its value is awaited, :func:`target_year_awaited`), not judged on a forecast. Otherwise it is
+the schedule's ``category``.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+import pandas as pd
 
 from .exceptions import ParameterError
 from .validation import is_missing
@@ -46,6 +56,11 @@ from .validation import is_missing
 CATEGORIES = ("achieved", "ahead", "on_schedule", "behind", "insufficient_data")
 CATEGORY_ZH = {"achieved": "提前实现", "ahead": "快于预期", "on_schedule": "基本符合预期",
                "behind": "滞后", "insufficient_data": "数据不足"}
+#: categories of a target whose target year is observed (a 总结评估's words): met or not, nothing "early"
+FINAL_CATEGORIES = ("completed", "not_completed")
+FINAL_ZH = {"completed": "已完成", "not_completed": "未完成"}
+#: the Chinese of every evaluation category (:func:`evaluation_category`)
+EVALUATION_ZH = {**FINAL_ZH, **CATEGORY_ZH}
 
 
 @dataclass(frozen=True)
@@ -127,3 +142,53 @@ def categorise(*, has_progress_data: bool, already_met: bool, time: float, progr
     if gap <= -rules.tolerance and not likely:
         return "behind"
     return "on_schedule"
+
+
+def target_year_observed(r: dict) -> bool:
+    """The target year's value is known (observed, or between two observations): the row is judged
+    on it, met or not, rather than on its progress so far."""
+    ly, ty = r.get("last_year"), r.get("target_year")
+    return not is_missing(ly) and not is_missing(ty) and int(ly) >= int(ty)
+
+
+def target_year_awaited(r: dict) -> bool:
+    """The target year is past (``as_of``, the evaluation year, is that year or later) but its value is
+    not observed (the history ends before it): the row can be judged neither on that value nor on its
+    progress, and its forecast is only a forecast."""
+    ly, ty, as_of = r.get("last_year"), r.get("target_year"), r.get("as_of")
+    if is_missing(ly) or is_missing(ty) or is_missing(as_of):
+        return False
+    return int(ly) < int(ty) <= int(as_of)
+
+
+def evaluation_category(r: dict) -> str:
+    """The evaluation's category of one assessment row (see the module docstring): the schedule's
+    ``category`` while the target is under way, ``completed`` / ``not_completed`` (by ``status``)
+    once its target year is observed, ``insufficient_data`` when that year is past (``as_of``) but its
+    value not yet observed. A row already ``insufficient_data`` stays so."""
+    cat = str(r.get("category") or "insufficient_data")
+    if cat == "insufficient_data":
+        return cat
+    if not target_year_observed(r):
+        return "insufficient_data" if target_year_awaited(r) else cat
+    return "completed" if r.get("status") == "met" else "not_completed"
+
+
+def evaluation_categories(table: pd.DataFrame) -> pd.Series:
+    """:func:`evaluation_category` of every row of an assessment table (vectorised, for 100,000
+    targets). A row without ``as_of`` takes the table's latest ``last_year`` as the evaluation year
+    (an assessment on all the history), as the report does."""
+    cat = table["category"].fillna("insufficient_data").astype(str) if "category" in table else \
+        pd.Series(["insufficient_data"] * len(table), index=table.index, dtype=object)
+    if not {"last_year", "target_year"} <= set(table.columns):
+        return cat
+    last = pd.to_numeric(table["last_year"], errors="coerce")
+    target_year = pd.to_numeric(table["target_year"], errors="coerce")
+    observed = last >= target_year
+    met = table["status"].eq("met") if "status" in table else pd.Series(False, index=table.index)
+    closed = observed & cat.ne("insufficient_data")
+    as_of = pd.to_numeric(table["as_of"], errors="coerce") if "as_of" in table else \
+        pd.Series(float("nan"), index=table.index)
+    as_of = as_of.fillna(last.max())
+    awaited = (last < target_year) & (target_year <= as_of)
+    return cat.mask(closed & met, "completed").mask(closed & ~met, "not_completed").mask(awaited, "insufficient_data")

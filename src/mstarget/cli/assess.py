@@ -18,8 +18,8 @@ from ..progress import Progress
 from ..report import fan_chart
 from ..report.charts import MAX_PANELS
 from ..report.formatting import NOTATION_BRACKETS, display_width, written_target
-from ..report.model import CATEGORY_LABELS, DIRECTION_SIGN, report_categories, shown_categories
-from ..schedule import CATEGORY_ZH
+from ..report.model import CATEGORY_LABELS, DIRECTION_SIGN, shown_categories
+from ..schedule import CATEGORY_ZH, EVALUATION_ZH, evaluation_categories
 from . import common
 
 ORDER = {"binding": 0, "expected": 1}
@@ -68,7 +68,7 @@ def display_frame(table: pd.DataFrame, limit: int | None = None) -> pd.DataFrame
     t["attribute"] = t["attribute"].map({"binding": "约束性", "expected": "预期性"}).fillna("")
     t["target"] = [target_text(r) for _, r in t.iterrows()]
     t["p_meet"] = t["p_meet"].map(_probability)
-    t["category_zh"] = report_categories(t).map(CATEGORY_LABELS["zh"]).to_numpy()  # 已完成 once observed
+    t["category_zh"] = evaluation_categories(t).map(EVALUATION_ZH).to_numpy()  # 已完成 once observed, as --out
     for c in ("time_share", "progress_share"):
         t[c] = t[c].map(lambda v: "-" if v != v else f"{100 * v:.0f}%")
     flows = t["kind"] == "increment"
@@ -93,25 +93,52 @@ def _probability(v) -> str:
 
 
 def summary_line(table: pd.DataFrame) -> str:
-    """Counts per status and per category (a target whose year is observed: 已完成 / 未完成, as the
-    report says; else the schedule's), over the rows with data after the baseline year; the rows with
-    only a baseline (数据不足) are counted apart, never in the headline."""
-    category = report_categories(table)
+    """Counts per status and per category (the evaluation's, as ``--out`` and the report say: a target
+    whose year is observed 已完成 / 未完成, else the schedule's), over the rows the data can judge; the
+    rows rated 数据不足 are counted apart, never in the headline, each group said for what it is: a
+    baseline only (nothing observed after the baseline year), no data, a single observation without a
+    baseline year, or a target year past whose value is still awaited (data up to an earlier year)."""
+    category = evaluation_categories(table)
     assessed = table[category != "insufficient_data"]
     counts = assessed["status"].value_counts()
     status = ", ".join(f"{k}: {counts.get(k, 0)}" for k in STATUSES if k != "no_data")
     cats = category.value_counts()
     schedule = ", ".join(f"{CATEGORY_LABELS['zh'][k]} {cats.get(k, 0)}"
                          for k in shown_categories(category) if k != "insufficient_data")
-    apart = table[category == "insufficient_data"]
-    n_none = int((apart["status"] == "no_data").sum())
-    detail = (f"{len(apart) - n_none} with a baseline only, {n_none} with no data"
-              if len(apart) else "none")
     text = f"{len(assessed)} assessed -- {status}\n{schedule}"
+    apart = table[category == "insufficient_data"]
     if len(apart):
-        text += (f"\n{CATEGORY_ZH['insufficient_data']} {len(apart)} (not assessed: {detail}; "
-                 "their p_meet rests on the baseline alone)")
+        text += f"\n{CATEGORY_ZH['insufficient_data']} {len(apart)} (not assessed: {_apart_detail(apart)})"
     return text + _by_region(table)
+
+
+def _apart_detail(apart: pd.DataFrame) -> str:
+    """What the rows rated 数据不足 are, group by group, and what their ``p_meet`` rests on."""
+    none = pd.Series(False, index=apart.index)
+    no_data = apart["status"].eq("no_data").to_numpy(dtype=bool)
+    # data after the baseline year (the schedule judged it), its target year past and not observed
+    awaited = apart.get("category", none).ne("insufficient_data").to_numpy(dtype=bool) & ~no_data
+    base_year = pd.to_numeric(apart.get("baseline_year", none), errors="coerce").notna().to_numpy(dtype=bool)
+    base_only = ~no_data & ~awaited & base_year
+    single = ~no_data & ~awaited & ~base_year
+    text = f"{int(base_only.sum())} with a baseline only, {int(no_data.sum())} with no data"
+    if single.any():
+        text += f", {int(single.sum())} with a single observation and no baseline year"
+    if awaited.any():
+        ends = pd.to_numeric(apart["last_year"], errors="coerce")[awaited]
+        years = pd.to_numeric(apart["target_year"], errors="coerce")[awaited]
+        span = (f"data up to {int(ends.max())}" if ends.nunique() == 1 else
+                f"data up to {int(ends.min())}-{int(ends.max())}")
+        target = (f"{int(years.max())}" if years.nunique() == 1 else f"{int(years.min())}-{int(years.max())}")
+        text += (f", {int(awaited.sum())} awaiting the target year's value (target year {target}, {span}; "
+                 "目标年数据暂缺)")
+    why = []
+    if (base_only | single).any():
+        why.append("a baseline or single value alone" if single.any() and base_only.any() else
+                   "the baseline alone" if base_only.any() else "a single value alone")
+    if awaited.any():
+        why.append("a forecast of the awaited year")
+    return text + (f"; their p_meet rests on {' or '.join(why)}" if why else "")
 
 
 SHOWN_REGIONS = 40
@@ -124,7 +151,7 @@ def _by_region(table: pd.DataFrame) -> str:
         return ""
     regions = list(pd.unique(table["region"].dropna()))
     width = max(display_width(str(r)) for r in regions[:SHOWN_REGIONS])
-    category = report_categories(table)
+    category = evaluation_categories(table)
     shown = list(shown_categories(category))
     counts = pd.crosstab(table["region"], category).reindex(columns=shown, fill_value=0)
     lines = ["\n分地区 (by region):"]
