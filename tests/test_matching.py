@@ -342,3 +342,19 @@ def test_a_workbook_of_one_indicator_per_sheet_captioned_表1_is_matched(dinghu,
     book.save(tmp_path / "history.xlsx")
     m = match(dinghu, mt.read_history(tmp_path / "history.xlsx"))
     assert set(m.near) == {("鼎湖区", "market_entities_total"), ("鼎湖区", "licensed_pharmacists_per_10k")}
+
+
+def test_a_region_without_its_suffix_is_suggested_even_when_its_indicator_is_named_differently():
+    """SYNTHETIC figures: the history writes 云浮 (the plan 云浮市) and 每万人 (the plan 每万人口); the line for
+    the region said only "the plan has no region 云浮", without the suggestion its other series got."""
+    import mstarget as mt
+    from mstarget.matching import match
+    plan = mt.read_plan(pd.DataFrame({
+        "地区": ["云浮市", "云浮市"], "指标名称": ["每万人口高价值发明专利拥有量", "食品抽检合格率"],
+        "单位": ["件/万人", "%"], "2020年": ["1.2", "95.0"], "2025年": ["3", "97"], "属性": "预期性"}))
+    history = mt.read_history(pd.DataFrame({
+        "地区": ["云浮", "云浮"], "指标名称": ["每万人高价值发明专利拥有量", "食品抽检合格率"],
+        "单位": ["件/万人", "%"], "2021年": [1.5, 95.8], "2022年": [1.9, 96.2]}))
+    text = match(plan, history).message()
+    assert "云浮: 1 series (每万人高价值发明专利拥有量); the plan has no region 云浮" in text
+    assert text.count("did you mean region 云浮市?") == 2

@@ -577,3 +577,17 @@ def test_headers_spaced_out_for_alignment_or_wrapped_in_their_cell(tmp_path):
     history = tmp_path / "history.csv"
     history.write_text("年  份,指  标,数  值\n2021,企业年报率,91.5\n2022,企业年报率,92.6\n", encoding="utf-8")
     assert mt.read_history(history, region="鼎湖区")["value"].tolist() == [91.5, 92.6]
+
+
+def test_a_share_kept_at_its_bound_reads_the_only_direction_it_has(tmp_path):
+    """保持100% beside a baseline of 100 (and 0 kept at 0) was refused: "the target equals the baseline"."""
+    path = _plan_csv(tmp_path, "指标名称,单位,2020年基期值,2025年目标值\n药品抽检合格率,%,100,保持100%\n"
+                               "重大事故发生率,%,0,0\n覆盖率,%,95,95\n")
+    with pytest.raises(mt.DataValidationError) as err:  # 95 kept at 95: either side, still asked
+        mt.read_plan(path, region="鼎湖区")
+    assert "row 4" in str(err.value) and "the target equals the baseline" in str(err.value)
+    assert "row 2" not in str(err.value) and "row 3" not in str(err.value)
+    path.write_text(path.read_text(encoding="utf-8").replace("覆盖率,%,95,95\n", ""), encoding="utf-8")
+    plan = mt.read_plan(path, region="鼎湖区")
+    assert plan["direction"].tolist() == [">=", "<="]
+    assert plan["target"].tolist() == [100.0, 0.0]

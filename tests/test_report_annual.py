@@ -14,6 +14,7 @@ here in the same bureau's form, and SYNTHETIC yearly values made up here by code
 """
 from __future__ import annotations
 
+import math
 import re
 import warnings
 
@@ -155,13 +156,14 @@ def test_a_counts_forecast_keeps_the_decimal_that_tells_it_from_the_target():
     devices, local = rows["medical_device_sampling_batches"], rows["local_standards"]
     c = devices.cells
     assert (c["current"].text, c["target"].text) == ("9", "≥9")
-    assert re.fullmatch(r"\d+\.\d", c["forecast"].text) and re.fullmatch(r"\d+\.\d", c["lo_80"].text)
+    # session 35: a count's forecast and range are whole numbers (the range rounded outward)
+    assert re.fullmatch(r"\d+", c["forecast"].text) and re.fullmatch(r"\d+", c["lo_80"].text)
     assert devices.narrative.startswith("医疗器械抽检批次数：2023年为9批次/年，已达到目标（≥9批次/年）。"
                                         f"按当前趋势预计2025年为{c['forecast'].text}批次/年")
     assert local.narrative.startswith("地方标准：2023年为1项，较2020年基期（0项）完成目标增量的50%")
-    # 2.05 against ≥2 at 51 %: as many decimals as tell the forecast from its target
-    assert "实现目标（≥2项）" in local.narrative and re.fullmatch(r"\d+\.\d+", local.cells["forecast"].text)
-    assert float(local.cells["forecast"].text) != 2.0
+    # 2.05 against ≥2 at 51 %: a whole number on the same side of the target (session 35), range outward
+    assert "实现目标（≥2项）" in local.narrative and local.cells["forecast"].text == "2"
+    assert local.cells["range_80"].text == f"{math.floor(local.raw['lo_80'])}–{math.ceil(local.raw['hi_80'])}"
 
 
 def test_level_decimals_are_whole_only_for_whole_figures():
@@ -191,9 +193,9 @@ def test_a_bracketed_target_is_shown_as_the_plan_wrote_it(tmp_path):
     pledge, firms = rows["ip_pledge_financing"], rows["enterprises_per_1000_people"]
     assert (pledge.cells["current"].text, pledge.cells["target"].text) == ("累计 4.70", "≥〈5〉")
     assert firms.cells["target"].text == "≥〔25.64〕"
-    # the sentence keeps the figure compared (≥5.00亿元 beside 4.70亿元)
+    # the sentence writes the target as the plan did (≥5亿元 beside 4.70亿元; session 35: was ≥5.00)
     assert pledge.narrative == ("知识产权质押登记融资金额：2020年基期以来至目标年2025年累计完成4.70亿元，未达到目标"
-                                "（≥5.00亿元）。评价：未完成。")
+                                "（≥5亿元）。评价：未完成。")
     # the chart's title writes the target as the table does
     assert "目标≥〈5〉亿元（2025年）" in _subtitle(pledge.raw, "zh", True)
     # the workbook keeps a number, displayed in the plan's notation

@@ -88,7 +88,9 @@ def test_grid_panels_follow_the_table_order_and_are_capped(assessed, close_figur
     assert [t.split(". ")[0] for t in titles] == [str(r.number) for r in report.rows]
     capped = fan_chart(details, max_panels=4)
     shown = [ax.get_title(loc="left").split(". ")[0] for ax in capped.axes if ax.get_title(loc="left")]
-    assert len(shown) == 4 and shown[:3] == ["1", "2", "3"]  # binding ones first, in table order
+    binding = {str(r.number) for r in report.rows if r.binding}  # the table keeps the plan's order (session 35)
+    # the charts pick the binding ones first, shown in table order
+    assert len(shown) == 4 and binding <= set(shown) and shown == sorted(shown, key=int)
     assert "4/19" in capped._suptitle.get_text()
 
 

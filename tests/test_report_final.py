@@ -99,7 +99,7 @@ def test_a_target_year_past_without_its_value_is_insufficient_data_and_its_forec
     summary = dict(zip(r.summary["label"], r.summary["indicators"]))
     assert list(summary) == ["已完成", "未完成", "数据不足"] and "企业标准" in summary["数据不足"]
     assert r.notes[1].startswith("评价口径（总结评估）：") and "目标年已过但尚无目标年实际数据的" in r.notes[1]
-    assert "目标年实际值/预测值" in r.headers()
+    assert "2025年实际值/预测值" in r.headers()  # every target year 2025: the header says it (session 35)
     en = build_report(*_assessed(PLAN, 2025), lang="en").rows
     said = next(x for x in en if x.raw["indicator"] == "enterprise_standards")
     assert said.narrative.startswith("企业标准: the 2025 value is not yet available; the latest is 93项 in 2024.")
@@ -162,8 +162,8 @@ def test_a_final_evaluation_of_facts_has_no_probability_axis_or_forecast_columns
     assert not prob and fig.axes[0].get_title(loc="left") == L["observed_only"].format(4)
     report = write_report(table, details, tmp_path / "总结评估.docx", date="2026-03-01")
     header = [c.text for c in Document(tmp_path / "总结评估.docx").tables[1].rows[0].cells]
-    assert "目标年实际值" in header
-    assert not {"80%区间", "实现概率", "时间进度", "尚需年均变化", "目标年预测值"} & set(header)
+    assert "2025年实际值" in header  # every target year 2025: the header says it (session 35)
+    assert not {"80%区间", "实现概率", "时间进度", "尚需年均变化", "2025年预测值", "预计完成情况"} & set(header)
     assert report.overview_caption.startswith("各指标目标年均已有实际数据，不再计算实现概率")
     assert not any("预测" in row.cells["forecast"].text for row in report.rows)
     assert not any("实现概率" in n or "扇形图" in n for n in report.notes)

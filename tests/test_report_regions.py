@@ -86,9 +86,10 @@ def test_report_names_each_row_by_region_in_every_format(files):
     assert rows[0] == ("地区", "提前实现", "快于预期", "基本符合预期", "滞后", "数据不足", "合计")
     assert {r[0]: list(r[1:]) for r in rows[1:-1]} == by_region and rows[-1][0] == "合计" and rows[-1][-1] == 6
     ws = wb.worksheets[0]
-    assert [c.value for c in ws[1]][:3] == ["序号", "地区", "指标名称"]
-    assert [ws.cell(row=i, column=2).value for i in range(2, 2 + len(REGIONS))] == REGIONS
-    assert ws.freeze_panes == "D2"  # 序号, 地区 and the name stay in view
+    # the title in row 1 (session 35), the header in row 2
+    assert [c.value for c in ws[2]][:3] == ["序号", "地区", "指标名称"]
+    assert [ws.cell(row=i, column=2).value for i in range(3, 3 + len(REGIONS))] == REGIONS
+    assert ws.freeze_panes == "D3"  # 序号, 地区 and the name stay in view
 
     doc = Document(outs[2])
     assert [c.text for c in doc.tables[1].rows[0].cells][0] == "地区"  # 分地区汇总 after 分类汇总

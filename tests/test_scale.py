@@ -288,8 +288,6 @@ def test_overview_of_a_large_table_numbers_at_most_the_label_limit():  # issue 1
     labels = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert 0 < len(labels) <= 60
     behind_or_binding = table.index[(table["attribute"] == "binding") | (table["category"] == "behind")]
-    numbers = np.empty(n, dtype=int)  # the table's display order: binding first
-    order = list(table.index[table["attribute"] == "binding"]) + list(table.index[table["attribute"] != "binding"])
-    numbers[order] = np.arange(1, n + 1)
+    numbers = np.arange(1, n + 1)  # the table's display order: the plan's (session 35)
     assert {int(t) for t in labels} <= set(numbers[behind_or_binding].tolist())
     pyplot().close(fig)

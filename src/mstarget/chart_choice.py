@@ -18,8 +18,6 @@ from .validation import is_missing
 
 #: risk order of the schedule categories (:mod:`mstarget.schedule`): behind schedule first
 CATEGORY_RISK = {"behind": 0, "on_schedule": 1, "ahead": 2, "insufficient_data": 3, "achieved": 4}
-#: display order of the plan attribute: binding (约束性) first, then expected (预期性), then the rest
-ATTRIBUTE_ORDER = {"binding": 0, "expected": 1}
 
 
 def risk_rank(row: dict) -> tuple:
@@ -45,11 +43,11 @@ def chart_selection(rows: Sequence[dict], max_charts: int | None) -> list[int]:
 
 
 def charting_key(row: dict, position: int) -> tuple:
-    """Total order behind :func:`chart_selection` applied to rows in display order (binding
-    first, then expected, then the rest, each in plan order): a row can be charted only if fewer
-    than the limit of rows sort before it. ``position`` is the row's place in the plan."""
+    """Total order behind :func:`chart_selection` applied to rows in display order (the plan's
+    order): binding first, then the most at risk, ties in plan order; a row can be charted only if
+    fewer than the limit of rows sort before it. ``position`` is the row's place in the plan."""
     binding = row.get("attribute") == "binding"
-    return (0 if binding else 1, risk_rank(row), ATTRIBUTE_ORDER.get(row.get("attribute"), 2), position)
+    return (0 if binding else 1, risk_rank(row), position)
 
 
 class ChartedRows:

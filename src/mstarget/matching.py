@@ -736,6 +736,8 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict,
                 hint = f"did you mean {nm}" + (f" ({ind})" if ind != nm else "") + "?"
         elif regions:
             hint = f"{_NO_REGION} {s.region} (plan regions: {', '.join(map(str, regions[:5]))})"
+            if other is not None:  # 云浮 beside the plan's 云浮市, its indicator named a little differently
+                hint += f"; did you mean region {other}? (是否应为 {other}; regions are not matched by guess)"
             if (s.region, s.indicator) in peer_of:
                 hint += PEER_NOTE
         out.append({**s._asdict(), "suggestion": hint})

@@ -449,7 +449,7 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     _baseline_needs_year(raw, baseline, baseline_year, problems)
     _notation_agrees(raw, target, baseline, problems)
     kind = _kinds(raw, target, problems)
-    direction = _directions(raw, target, baseline, problems, kind)
+    direction = _directions(raw, target, baseline, problems, kind, ident)
     attribute = _attributes(raw, problems, [table.title, *table.notes], ident)
     lower, upper = _bounds(raw, ident, target, baseline, problems)
     measure = _measures(raw, ident, problems)
@@ -1206,9 +1206,11 @@ def _kinds(raw, target: _Cells, problems: Problems) -> np.ndarray:
     return kind
 
 
-def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems, kind: np.ndarray) -> np.ndarray:
+def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems, kind: np.ndarray,
+                ident: dict) -> np.ndarray:
     """``direction``: the target cell's sign, a ``direction`` column, else the baseline's side; an
-    increment (〈5〉, 累计新增5) without a baseline counts additions, so at least (``>=``)."""
+    increment (〈5〉, 累计新增5) without a baseline counts additions, so at least (``>=``); a % share
+    kept at its bound (保持100%: target and baseline 100, or 0 and 0) can only be kept from one side."""
     direction = target.direction.copy()
     if "direction" not in raw.columns:
         column = _direction_column(raw)
@@ -1238,6 +1240,11 @@ def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems, kind:
     up = open_ & baseline.ok & (target.value > np.where(baseline.ok, baseline.value, 0))
     down = open_ & baseline.ok & (target.value < np.where(baseline.ok, baseline.value, 0))
     direction[up], direction[down] = ">=", "<="
+    level = open_ & ~up & ~down & baseline.ok
+    for pos in np.flatnonzero(level):  # 保持100%: a share at its bound is kept from the only side it has
+        if percent_kind(ident["unit"][pos], ident["name"][pos], ident["indicator"][pos]) == "share" \
+                and target.value[pos] in (0.0, 100.0):
+            direction[pos], open_[pos] = (">=" if target.value[pos] == 100.0 else "<="), False
     for pos in np.flatnonzero(open_ & ~up & ~down):
         why = "no baseline" if not baseline.ok[pos] else "the target equals the baseline"
         problems.cell(pos, "target", raw["target"].iloc[pos],

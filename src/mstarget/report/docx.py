@@ -28,6 +28,7 @@ from .model import (
     SUMMARY_HEADERS,
     TOTAL_LABEL,
     Report,
+    model_line,
     unmatched_label,
 )
 
@@ -199,7 +200,7 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     doc.add_heading(h[2], level=1)
     cols = report.columns(docx=True)
     header = [c.header(report.lang) for c in cols]
-    body = [[row.cells[c.id].text for c in cols] for row in report.rows]
+    body = [[row.cells[c.key].text for c in cols] for row in report.rows]
     ids = [c.id for c in cols]
     widths = _widths(header, body, 29.7 - 3.2 - 0.2, size=7.5, wide=ids.index("name"))
     fills = {(i, ids.index("category")): CATEGORY_COLOURS[row.category] for i, row in enumerate(report.rows)}
@@ -219,6 +220,8 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     for row in report.rows:
         doc.add_heading(f"{row.number}. {row.name_with(row.cells['category'].text)}", level=2)
         para = _paragraph(doc, row.narrative)
+        if model_line(row):
+            para = _paragraph(doc, model_line(row), indent=True, size=9)
         png = fans.get(row.number)
         para.paragraph_format.keep_with_next = png is not None  # the chart stays with its text
         if png is not None:

@@ -21,7 +21,7 @@ Rules
   the row's other figures keep their own.
 * A figure compared with its target (the latest value; the target year's value once observed) gets
   the decimals that show it differs from the target when it does (:func:`compared_decimals`).
-* Yearly paces get the indicator's decimals, more for two significant digits but at most two more
+* Yearly paces get the indicator's decimals, more for two significant digits but at most one more
   (:func:`pace_decimals`); a pace that reads zero with them is a zero, written ``0`` (:func:`pace_cell`):
   a flat series is 0 (持平), never ``0.0000`` or ``+0.000000``.
 * Thousands separators (``6,563,388``); a missing value is an en dash (``–``).
@@ -73,9 +73,11 @@ class Cell:
 
 
 def round_half_up(v: float, decimals: int) -> float:
-    """``v`` rounded to ``decimals`` places, halves away from zero (``2.675 -> 2.68``)."""
+    """``v`` rounded to ``decimals`` places, halves away from zero (``2.675 -> 2.68``), read at 15
+    significant digits first: ``(4.6 - 4.25) / 2`` is the float 0.17499999999999982, which is 0.175
+    and rounds to 0.18."""
     try:
-        d = Decimal(repr(float(v)))
+        d = Decimal(f"{float(v):.15g}")
         return float(d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
     except InvalidOperation:  # inf
         return float(v)
@@ -127,17 +129,22 @@ def level_decimals(decimals: int, *, reference=()) -> int:
 
 
 def pace_decimals(decimals: int, *paces) -> int:
-    """Decimals for yearly paces: those of the level figures (``decimals``), more if a pace would show
-    fewer than two significant digits, but never more than two beyond the figures' own (a change of
-    0.00002 a year in a count of 56,000 batches is no change) nor :data:`MAX_DECIMALS` -- as
-    :func:`compared_decimals` stops for a figure against its target."""
+    """Decimals for yearly paces: those of the level figures (``decimals``), more where a pace needs them
+    for two significant digits -- as few as show those digits (0.05 needs two places, not ``0.050``) --
+    but at most one beyond the figures' own (a change of 0.00002 a year in a count of 56,000 batches is
+    no change) and :data:`MAX_DECIMALS`. A pace is read at 12 significant digits first, so the float
+    ``(5.3 - 5.0) / 3 = 0.0999…`` is the 0.1 it is (``+0.10``, not ``+0.100``)."""
     out = decimals
     for v in paces:
-        if is_missing(v) or float(v) == 0:
+        if is_missing(v) or float(v) == 0 or not math.isfinite(float(v)):
             continue
-        need = 2 - 1 - math.floor(math.log10(abs(float(v))))
+        v = float(f"{abs(float(v)):.12g}")
+        need = 2 - 1 - math.floor(math.log10(v))  # places for two significant digits
+        shown = round_half_up(v, max(need, 0))
+        while need > 0 and round_half_up(shown, need - 1) == shown:  # a trailing zero says nothing
+            need -= 1
         out = max(out, need)
-    return int(min(max(out, 0), decimals + 2, max(MAX_DECIMALS, decimals)))
+    return int(min(max(out, 0), decimals + 1, max(MAX_DECIMALS, decimals)))
 
 
 def pace_cell(v, decimals: int, *, sign: bool = True) -> Cell:
@@ -148,6 +155,45 @@ def pace_cell(v, decimals: int, *, sign: bool = True) -> Cell:
     if round_half_up(v, decimals) == 0:
         return Cell(0, "0", "0")
     return number_cell(v, decimals, sign=sign)
+
+
+#: units of things counted one by one (项, 家, 批次; also per year: 批次/年): with every reported figure a whole
+#: number, such an indicator's forecasts are whole numbers too (:func:`whole_count`)
+COUNT_UNITS = ("项", "个", "家", "件", "张", "户", "人", "次", "起", "批次", "批", "宗", "条", "所", "座", "台", "名")
+#: what may follow a count's unit and keep it a count: a period (批次/年), not a population (件/万人)
+COUNT_PERIODS = ("年", "季度", "季", "月")
+
+
+def whole_count(unit, values) -> bool:
+    """The indicator is a count of whole things: its unit is one of :data:`COUNT_UNITS` (alone or per
+    period, ``批次/年``; not a ratio such as ``件/万人``) and every figure of ``values`` (baseline,
+    target, observed values) is a whole number. Its forecast and 80 % range are then whole numbers
+    (:func:`count_band`): 预计2项（80%区间0–7项）, never 2.05项 beside 2023年为1项."""
+    if not isinstance(unit, str):
+        return False
+    base, _, per = unit.strip().partition("/")
+    if base not in COUNT_UNITS or (per and per not in COUNT_PERIODS):
+        return False
+    present = [float(v) for v in values if not is_missing(v)]
+    return bool(present) and all(math.isfinite(v) and v == round(v) for v in present)
+
+
+def count_band(lo, hi, *, prefix: str = "") -> tuple[Cell, Cell]:
+    """The bounds of a count's 80 % range as whole numbers, widened outward (the lower bound rounded
+    down, the upper up: 0.00–6.54 -> 0–7), so the range shown still holds the range computed."""
+    low = number_cell(math.floor(float(lo) + 1e-9), 0, prefix=prefix) if not is_missing(lo) else Cell(None, MISSING)
+    high = number_cell(math.ceil(float(hi) - 1e-9), 0, prefix=prefix) if not is_missing(hi) else Cell(None, MISSING)
+    return low, high
+
+
+def plan_figure_decimals(v, written, cap: int) -> int:
+    """Decimals of a figure the plan wrote (its baseline or target) shown as the plan wrote it: those the
+    plan's cell wrote when known (``written``: ``99.0`` -> 1, :func:`mstarget.read_plan`'s
+    ``baseline_decimals`` / ``target_decimals``), else the fewest that write the float exactly
+    (``12`` -> 0, ``4.4`` -> 1), at most ``cap`` (the row's decimals) -- never ``≥12.0`` for a plan's 12."""
+    if not is_missing(written):
+        return min(int(written), MAX_DECIMALS)
+    return min(written_decimals(v), max(int(cap), 0), MAX_DECIMALS)
 
 
 def compared_decimals(decimals: int, target, *values) -> int:

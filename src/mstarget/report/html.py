@@ -23,26 +23,32 @@ from .model import (
     SUMMARY_HEADERS,
     TOTAL_LABEL,
     Report,
+    model_line,
     unmatched_label,
 )
 
 CSS = """
 body{font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",
 "PingFang SC","SimHei",sans-serif;color:#222;margin:0;background:#fff;line-height:1.6}
-main{max-width:1180px;margin:0 auto;padding:24px 28px}
+main{max-width:1240px;margin:0 auto;padding:24px 28px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;border-bottom:2px solid #3182bd;padding-bottom:3px;margin-top:30px}
 h3{font-size:16px;margin:18px 0 4px}.meta{color:#555;margin:0 0 10px}
 p.narrative{font-size:15px;margin:4px 0 8px;text-indent:2em}
 table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #c8c8c8;padding:4px 5px}
 th{background:#eef3f8;font-weight:bold;min-width:2.6em}td{text-align:right;white-space:nowrap}
 td.text{text-align:left;white-space:normal;min-width:9em}td.wrap{white-space:normal;text-align:left}
+table.main{font-size:12px}table.main th,table.main td{padding:3px 4px}table.main th{min-width:0;font-size:11.5px}
+table.main td.text{min-width:7em;max-width:14em}table.main td.wrap{min-width:4em;max-width:7.5em}
+p.model{font-size:12px;color:#666;margin:0 0 8px 2em}
 tr.binding td:first-child{border-left:3px solid #b2182b}
 .scroll{overflow-x:auto;max-width:100%}
 .chip{display:inline-block;color:#fff;border-radius:9px;padding:0 9px;font-size:13px;font-weight:normal;margin-left:8px}
 figure{margin:6px 0 14px}img.chart{max-width:100%;height:auto;display:block;border:1px solid #eee;box-sizing:border-box}
 figcaption{font-size:12px;color:#666}ol.notes{font-size:13px;color:#444}
 footer{margin-top:30px;color:#888;font-size:12px}
-@media print{.scroll{overflow:visible}main{max-width:none}article.target{break-inside:avoid}}
+@page{size:A4 landscape;margin:12mm}
+@media print{.scroll{overflow:visible}main{max-width:none;padding:0}article.target{break-inside:avoid}
+table.main{font-size:9pt}table.main th{font-size:8.5pt}table.main th,table.main td{padding:2px 3px}}
 """
 
 
@@ -94,12 +100,13 @@ def main_table(report: Report) -> str:
     for row in report.rows:
         cells = []
         for c in cols:
-            cell = row.cells[c.id]
+            cell = row.cells[c.key]
             if c.id == "category":
                 cells.append(f'<td data-col="category" style="background:{CATEGORY_COLOURS[row.category]};'
                              f'color:#fff;text-align:center">{_e(cell.text)}</td>')
             else:
-                cls = ' class="text"' if c.id in ("name", "region") else (' class="wrap"' if c.id in ("unit", "model") else "")
+                cls = ' class="text"' if c.id in ("name", "region") else \
+                    (' class="wrap"' if c.id in ("unit", "outlook") else "")
                 cells.append(f'<td data-col="{c.id}"{cls}>{_e(cell.text)}</td>')
         cls = ' class="binding"' if row.binding else ""
         out.append(f'<tr data-row="{row.number}"{cls}>' + "".join(cells) + "</tr>")
@@ -148,6 +155,8 @@ def render_html(report: Report, charts: ReportCharts) -> str:
         parts.append(f'<article class="target" id="t{row.number}" data-row="{row.number}">'
                      f"<h3>{row.number}. {_e(row.name)}{_chip(row.category, row.cells['category'].text)}</h3>"
                      f'<p class="narrative" data-row="{row.number}">{_e(row.narrative)}</p>')
+        if model_line(row):
+            parts.append(f'<p class="model">{_e(model_line(row))}</p>')
         png = fans.get(row.number)
         if png is not None:
             alt = f"{row.name}：扇形图" if zh else f"{row.name}: fan chart"

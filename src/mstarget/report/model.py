@@ -29,19 +29,21 @@ from typing import Sequence
 
 import pandas as pd
 
-from ..chart_choice import ATTRIBUTE_ORDER, chart_selection
+from ..chart_choice import chart_selection
 from ..exceptions import ParameterError
+from ..assess import Thresholds
 from ..matching import table_totals
 from ..plan import DECIMALS_COLUMNS
 from ..precision import written_decimals
-from ..schedule import CATEGORIES, CATEGORY_ZH
+from ..schedule import (CATEGORIES, CATEGORY_ZH, FINAL_CATEGORIES, FINAL_ZH, ScheduleRules, evaluation_categories,
+                        evaluation_category, target_year_awaited)
 from . import narrative
 from .formatting import (
     MISSING,
     Cell,
-    as_written,
     compared_decimals,
     contains_cjk,
+    count_band,
     is_missing,
     level_decimals,
     notation_cell,
@@ -49,20 +51,20 @@ from .formatting import (
     pace_cell,
     pace_decimals,
     place_name,
+    plan_figure_decimals,
     probability_cell,
+    round_half_up,
     range_text,
     row_decimals,
     share_cell,
     text_cell,
+    whole_count,
     written_target,
     year_cell,
 )
 
 LANGS = ("zh", "en")
 
-#: categories of a target whose target year is observed (a 总结评估's words): met or not, nothing "early"
-FINAL_CATEGORIES = ("completed", "not_completed")
-FINAL_ZH = {"completed": "已完成", "not_completed": "未完成"}
 FINAL_EN = {"completed": "achieved", "not_completed": "not achieved"}
 CATEGORY_EN = {"achieved": "achieved early", "ahead": "ahead of schedule",
                "on_schedule": "broadly on schedule", "behind": "behind schedule",
@@ -153,17 +155,66 @@ def unmatched_label(key: str, lang: str) -> str:
     return UNMATCHED_LABELS.get(key, {}).get(lang, key)
 
 
-def model_name(model, lang: str) -> str:
-    """The 预测模型 cell: a Chinese report names the model in Chinese (``auto:pooled_drift`` ->
+#: the pooled drift named by what ran: without peers it is a drift of the series alone
+#: (``n_peers`` of :class:`mstarget.forecast.SeriesForecast`: 0), with them it borrows their trend
+POOLED_WITHOUT_PEERS = {"zh": "趋势外推（无同类地区）", "en": "(no peers)"}
+POOLED_UNKNOWN_PEERS = "趋势外推"  # no sample paths given (details=None): whether peers lent a trend is unknown
+
+
+def model_name(model, lang: str, n_peers: int | None = None) -> str:
+    """The 预测模型 a report names: a Chinese report names the model in Chinese (``auto:pooled_drift`` ->
     区域汇合趋势外推, ``fallback:drift`` -> 漂移（回退）); an English one keeps the id; an id not
-    listed in :data:`MODEL_ZH` stays as it is."""
-    if not isinstance(model, str) or not model or lang != "zh":
-        return model if isinstance(model, str) else ""
+    listed in :data:`MODEL_ZH` stays as it is. The pooled drift says whether peers were pooled
+    (``n_peers``, the peer series the forecast used): with none it is 趋势外推（无同类地区）
+    (``auto:pooled_drift (no peers)``), not 区域汇合; unknown (``None``) it is 趋势外推."""
+    if not isinstance(model, str) or not model:
+        return ""
     prefix, _, name = model.rpartition(":")
+    alone = name == "pooled_drift" and n_peers is not None and int(n_peers) == 0
+    if lang != "zh":
+        return f"{model} {POOLED_WITHOUT_PEERS['en']}" if alone else model
     shown = MODEL_ZH.get(name)
     if shown is None:
         return model
+    if name == "pooled_drift" and n_peers is None:
+        shown = POOLED_UNKNOWN_PEERS
+    elif alone:
+        shown = POOLED_WITHOUT_PEERS["zh"]
     return f"{shown}（回退）" if prefix == "fallback" else shown
+
+
+#: the 预计完成情况 (outlook) column: the chance of meeting the target (``p_meet``) in an evaluation's
+#: words, at the thresholds ``assess`` already uses -- :class:`mstarget.assess.Thresholds` (on track at
+#: 0.7, at risk from 0.3) and :class:`mstarget.schedule.ScheduleRules` (``p_split`` 0.5, the line
+#: between 快于预期 and 滞后) -- highest first: (lowest p, Chinese, English)
+OUTLOOK_LEVELS = ((Thresholds().on_track, "预计能够完成", "expected to be met"),
+                  (ScheduleRules().p_split, "有望完成", "likely to be met"),
+                  (Thresholds().at_risk, "完成存在不确定性", "uncertain"),
+                  (0.0, "完成难度较大", "unlikely to be met"))
+#: a target met already whose chance of still being met in the target year is below on-track: it may fall back
+OUTLOOK_HOLD = {"zh": "已达到，仍需巩固", "en": "met; must be held"}
+
+
+def outlook_text(r: dict, category: str, lang: str) -> str:
+    """The 预计完成情况 cell: ``p_meet`` in words (:data:`OUTLOOK_LEVELS`: 预计能够完成 / 有望完成 /
+    完成存在不确定性 / 完成难度较大); a target met already (提前实现) below on-track reads 已达到，仍需巩固
+    (:data:`OUTLOOK_HOLD`); "–" where nothing is left to foresee (the target year observed: the 评价
+    says 已完成 / 未完成) or too little is known (``assess``'s 数据不足: no observation after the base year, a
+    single one without a baseline; or no probability). A target whose year is past but not yet observed
+    (数据不足 in the report only) has a forecast of that year: its outlook is shown."""
+    if category in FINAL_CATEGORIES or r.get("status") == "no_data" or is_missing(r.get("p_meet")) or \
+            r.get("category") == "insufficient_data":  # assess's own 数据不足: progress cannot be judged
+        return MISSING
+    ly, by = r.get("last_year"), r.get("baseline_year")
+    if is_missing(ly) or (not is_missing(by) and int(ly) <= int(by)):
+        return MISSING
+    p = float(r["p_meet"])
+    if r.get("category") == "achieved" and p < OUTLOOK_LEVELS[0][0]:
+        return OUTLOOK_HOLD[lang]
+    for low, zh, en in OUTLOOK_LEVELS:
+        if p >= low:
+            return zh if lang == "zh" else en
+    return MISSING
 
 
 def status_text(r: dict, category: str, lang: str) -> str:
@@ -180,57 +231,16 @@ def status_text(r: dict, category: str, lang: str) -> str:
     return (STATUS_ZH if lang == "zh" else STATUS_EN).get(status, status)
 
 
-def target_year_observed(r: dict) -> bool:
-    """The target year's value is known (observed, or between two observations): the row is judged
-    on it, met or not, rather than on its progress so far."""
-    ly, ty = r.get("last_year"), r.get("target_year")
-    return not is_missing(ly) and not is_missing(ty) and int(ly) >= int(ty)
-
-
-def target_year_awaited(r: dict) -> bool:
-    """The target year is past (``as_of``, the evaluation year, is that year or later) but its value is
-    not observed (the history ends before it): the row can be judged neither on that value nor on its
-    progress, and its forecast is only a forecast."""
-    ly, ty, as_of = r.get("last_year"), r.get("target_year"), r.get("as_of")
-    if is_missing(ly) or is_missing(ty) or is_missing(as_of):
-        return False
-    return int(ly) < int(ty) <= int(as_of)
-
-
 def report_category(r: dict) -> str:
-    """The category a report shows for one assessment row.
-
-    ``assess``'s :data:`~mstarget.schedule.CATEGORIES` speak of a plan under way (提前实现, 滞后); a row
-    whose target year is observed has either met its target or not: ``completed`` (已完成) when its
-    ``status`` is ``met``, else ``not_completed`` (未完成). A row whose target year is past (its
-    ``as_of``) without that year's value is ``insufficient_data`` (数据不足, :func:`target_year_awaited`),
-    not 滞后 / 快于预期 on a forecast.
-    """
-    cat = str(r.get("category") or "insufficient_data")
-    if cat == "insufficient_data":
-        return cat
-    if not target_year_observed(r):
-        return "insufficient_data" if target_year_awaited(r) else cat
-    return "completed" if r.get("status") == "met" else "not_completed"
+    """The category a report shows for one assessment row: the evaluation's
+    (:func:`mstarget.schedule.evaluation_category`, ``assess``'s ``evaluation`` / ``category_zh``): 已完成 /
+    未完成 once the target year is observed, 数据不足 while it is awaited, else the schedule's."""
+    return evaluation_category(r)
 
 
 def report_categories(table: pd.DataFrame) -> pd.Series:
     """:func:`report_category` of every row of an assessment table (vectorised, for 100,000 targets)."""
-    cat = table["category"].fillna("insufficient_data").astype(str) if "category" in table else \
-        pd.Series(["insufficient_data"] * len(table), index=table.index)
-    if not {"last_year", "target_year"} <= set(table.columns):
-        return cat
-    last = pd.to_numeric(table["last_year"], errors="coerce")
-    target_year = pd.to_numeric(table["target_year"], errors="coerce")
-    observed = last >= target_year
-    met = table["status"].eq("met") if "status" in table else pd.Series(False, index=table.index)
-    closed = observed & cat.ne("insufficient_data")
-    # the evaluation year: the table's as_of, else (assessed on all the history) its latest year, as build_report
-    as_of = pd.to_numeric(table["as_of"], errors="coerce") if "as_of" in table else \
-        pd.Series(float("nan"), index=table.index)
-    as_of = as_of.fillna(last.max())
-    awaited = (last < target_year) & (target_year <= as_of)
-    return cat.mask(closed & met, "completed").mask(closed & ~met, "not_completed").mask(awaited, "insufficient_data")
+    return evaluation_categories(table)
 
 
 def shown_categories(categories) -> tuple[str, ...]:
@@ -278,23 +288,33 @@ class Column:
     zh: str
     en: str
     in_docx: bool = True
+    #: the cell shown (:attr:`ReportRow.cells` key), when not ``id``: the table shows a figure as the plan
+    #: writes it (基期值 〔1.89〕) where the text keeps the bare figure
+    cell: str = ""
 
     def header(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+    @property
+    def key(self) -> str:
+        """The :attr:`ReportRow.cells` key this column shows."""
+        return self.cell or self.id
 
 
 COLUMNS: tuple[Column, ...] = (
     Column("no", "序号", "No."),
     Column("region", "地区", "Region"),  # shown when the report covers several regions
     Column("name", "指标名称", "Indicator"),
-    Column("attribute", "属性", "Attribute"),
     Column("unit", "单位", "Unit"),
-    Column("baseline_year", "基期年", "Base year"),
-    Column("baseline", "基期值", "Baseline"),
-    Column("last_year", "最新年", "Latest year"),
-    Column("current", "最新值", "Latest value"),
-    Column("target_year", "目标年", "Target year"),
+    Column("attribute", "属性", "Attribute"),
+    Column("baseline_year", "基期年", "Base year"),  # left out when every row has the same (基期值（2020年）)
+    Column("baseline", "基期值", "Baseline", cell="baseline_shown"),
+    Column("target_year", "目标年", "Target year"),  # left out when every row has the same (目标值（2025年）)
     Column("target", "目标值", "Target"),
+    # here one column per observed year (:attr:`Report.years`: 2021年, 2022年 ...); where they cannot be
+    # shown (baseline years differ), the latest year and value instead
+    Column("last_year", "最新年", "Latest year", cell="last_year_shown"),
+    Column("current", "最新值", "Latest value", cell="current_shown"),
     Column("time_share", "时间进度", "Time elapsed"),
     Column("progress_share", "目标进度", "Progress"),
     Column("remaining", "距目标差距", "Gap to target"),
@@ -304,14 +324,17 @@ COLUMNS: tuple[Column, ...] = (
     # shown when a target has a striven-for figure (6%以上，力争7%)
     Column("p_striven", "力争目标实现概率", "P(striven-for target met)"),
     Column("category", "评价", "Assessment"),
+    Column("outlook", "预计完成情况", "Outlook"),
     Column("required_pace", "尚需年均变化", "Required change per year"),
     Column("observed_pace", "已观测年均变化", "Observed change per year"),
-    Column("status", "风险状态", "Status", in_docx=False),
-    Column("model", "预测模型", "Model", in_docx=False),
 )
+#: the first column after the yearly ones (:attr:`Report.years`), which stand in for 最新年 / 最新值
+YEARS_BEFORE = "time_share"
+#: at most this many yearly columns (the latest years up to the evaluation year)
+MAX_YEAR_COLUMNS = 5
 COLUMN_IDS = tuple(c.id for c in COLUMNS)
 #: columns of a plan under way, left out of a report whose every target year is observed
-UNDER_WAY_COLUMNS = ("time_share", "range_80", "p_meet", "p_striven", "required_pace", "model")
+UNDER_WAY_COLUMNS = ("time_share", "range_80", "p_meet", "p_striven", "required_pace", "outlook")
 #: the forecast column once a target year is observed: observed values beside forecasts (预测 117), or only them
 OBSERVED_FORECAST_COLUMN = {False: Column("forecast", "目标年实际值/预测值", "Target-year value (observed / forecast)"),
                             True: Column("forecast", "目标年实际值", "Target-year value (observed)")}
@@ -402,6 +425,14 @@ class Report:
     totals: list[str] = field(default_factory=list)
     #: the counts of those totals' targets, as ``by_region``'s columns (empty when the table has none)
     table_total: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the observed years the table gives a column each (完成值: 2021年, 2022年, 2023年), from the base year
+    #: + 1 to the evaluation year (:func:`yearly_columns`); empty when they cannot be shown (the rows'
+    #: base years differ, or a row's yearly values are unknown): 最新年 / 最新值 instead
+    years: list[int] = field(default_factory=list)
+    #: the base year and target year every row shares (``None`` when they differ): the headers say them
+    #: (基期值（2020年）, 目标值（2025年）) instead of a column of the same year
+    baseline_year: int | None = None
+    target_year: int | None = None
 
     @property
     def final(self) -> bool:
@@ -465,17 +496,34 @@ class Report:
         return bool(self.rows) and all(row.category in FINAL_CATEGORIES for row in self.rows)
 
     def columns(self, *, docx: bool = False) -> list[Column]:
-        """The main table's columns: 地区 for several regions, 力争目标实现概率 for a striven-for figure;
-        once a target year is observed the forecast column is 目标年实际值/预测值, and when every one is
-        (a 总结评估 of facts) the columns of a plan under way -- 时间进度, 80%区间, 实现概率, 尚需年均变化,
-        预测模型 -- are left out rather than shown as a column of dashes or a model that forecast nothing."""
+        """The main table's columns, the same in every format: 地区 for several regions, 力争目标实现概率
+        for a striven-for figure; one column per observed year (:attr:`years`: 2021年 …) in place of
+        最新年 / 最新值; 基期年 / 目标年 folded into the headers when every row has the same
+        (基期值（2020年）, 目标值（2025年）, 2025年预测值); once a target year is observed the forecast column is
+        目标年实际值/预测值, and when every one is (a 总结评估 of facts) the columns of a plan under way --
+        时间进度, 80%区间, 实现概率, 预计完成情况, 尚需年均变化 -- are left out rather than shown as a
+        column of dashes. The forecasting model is no column: each target's notes name it."""
         out = []
         for c in COLUMNS:
             if (docx and not c.in_docx) or (c.id == "region" and not self.several_regions) or \
                     (c.id == "p_striven" and not self.striven) or (self.all_observed and c.id in UNDER_WAY_COLUMNS):
                 continue
+            if (c.id == "baseline_year" and self.baseline_year is not None) or \
+                    (c.id == "target_year" and self.target_year is not None) or \
+                    (c.id in ("last_year", "current") and self.years):
+                continue
+            if c.id == YEARS_BEFORE:
+                out += [Column(f"y{y}", f"{y}年", str(y)) for y in self.years]
             if c.id == "forecast" and self.observed_targets:
                 c = OBSERVED_FORECAST_COLUMN[self.all_observed]
+            if c.id == "baseline" and self.baseline_year is not None:
+                c = Column(c.id, f"{c.zh}（{self.baseline_year}年）", f"{c.en} ({self.baseline_year})", cell=c.cell)
+            if c.id == "target" and self.target_year is not None:
+                c = Column(c.id, f"{c.zh}（{self.target_year}年）", f"{c.en} ({self.target_year})")
+            if c.id == "forecast" and self.target_year is not None:
+                ty = str(self.target_year)
+                c = Column(c.id, c.zh.replace("目标年", f"{ty}年"), c.en.replace("target year", ty)
+                           .replace("Target-year", ty).replace("(target year)", f"({ty})"))
             out.append(c)
         return out
 
@@ -485,10 +533,94 @@ class Report:
 # --------------------------------------------------------------------------------------------
 
 def display_order(table: pd.DataFrame) -> list[int]:
-    """Positions of ``table``'s rows in display order: binding (约束性) first, then plan order."""
-    attr = table["attribute"] if "attribute" in table else pd.Series([None] * len(table))
-    keys = [(ATTRIBUTE_ORDER.get(a, 2), i) for i, a in enumerate(attr.tolist())]
-    return [i for _, i in sorted(keys)]
+    """Positions of ``table``'s rows in display order: the plan's own order (``assess`` keeps it), so
+    that 序号 1 is the plan's first indicator; a binding (约束性) one is marked by its 属性, not moved
+    (the charts still pick binding and most-at-risk targets first: :mod:`mstarget.chart_choice`)."""
+    return list(range(len(table)))
+
+
+#: the plan's own numbering column (:func:`mstarget.read_plan` keeps it as written)
+PLAN_NUMBER_COLUMNS = ("序号", "编号", "number", "no")
+
+
+def plan_numbers(records: list[dict], plan: pd.DataFrame | None) -> list[int]:
+    """序号 of each row (in the table's order): the plan's own (its 序号 column, matched by region,
+    indicator and target year) when every row has one and they are distinct whole numbers, else
+    1..n in the plan's order -- a number names one row in the table, the narrative and the charts."""
+    default = list(range(1, len(records) + 1))
+    column = next((c for c in PLAN_NUMBER_COLUMNS if plan is not None and c in plan.columns), None)
+    if column is None:
+        return default
+    found = _by_plan_row(records, plan, column)
+    numbers = []
+    for v in found:
+        try:
+            f = float(str(v).strip())
+        except (TypeError, ValueError):
+            return default
+        if not math.isfinite(f) or f != int(f) or f < 1:
+            return default
+        numbers.append(int(f))
+    return numbers if len(set(numbers)) == len(numbers) else default
+
+
+def _by_plan_row(records: list[dict], plan: pd.DataFrame, column: str) -> list:
+    """``plan[column]`` of the plan row of each record (same region, indicator and target year); None
+    where no plan row matches."""
+    if not {"region", "indicator", "target_year"} <= set(plan.columns):
+        return [None] * len(records)
+    keys = zip(plan["region"].astype(str), plan["indicator"].astype(str),
+               pd.to_numeric(plan["target_year"], errors="coerce").tolist())
+    by_key = dict(zip(keys, plan[column].tolist()))
+    out = []
+    for r in records:
+        ty = r.get("target_year")
+        out.append(by_key.get((str(r.get("region")), str(r.get("indicator")), None if is_missing(ty) else float(ty))))
+    return out
+
+
+#: a plan table's own yearly figures (完成值 columns, :func:`mstarget.read_plan`): ``observed_2021`` ...
+_OBSERVED_COLUMN = re.compile(r"^observed_(\d{4})$")
+
+
+def yearly_columns(records: list[dict], as_of: int | None) -> list[int]:
+    """The years the main table gives a column each: from the base year + 1 up to the evaluation year
+    (``as_of``; the latest target year at most), the latest :data:`MAX_YEAR_COLUMNS`; empty when the
+    rows' base years differ (a column 2021年 would mean different things) or none is given."""
+    bases = {int(r["baseline_year"]) for r in records if not is_missing(r.get("baseline_year"))}
+    targets = [int(r["target_year"]) for r in records if not is_missing(r.get("target_year"))]
+    if len(bases) != 1 or not targets:
+        return []
+    end = max(targets) if as_of is None else min(int(as_of), max(targets))
+    years = list(range(next(iter(bases)) + 1, end + 1))
+    return years[-MAX_YEAR_COLUMNS:]
+
+
+def yearly_values(records: list[dict], details, plan: pd.DataFrame | None) -> list[dict | None]:
+    """Each row's observed values by year as ``assess`` read them: a 〔〕 row's stock, a 〈〉 row's yearly
+    additions (flows), a level's value -- from its detail's series (the history as assessed), else, for
+    a level or a stock, from the plan table's own 完成值 columns (``observed_2021`` ...). ``{}`` for a row
+    with no observation after its base year; ``None`` where the values are not known (a row with data
+    whose series was not kept, or a 〈〉 row whose plan columns may be running totals)."""
+    observed = [c for c in (plan.columns if plan is not None else []) if _OBSERVED_COLUMN.match(str(c))]
+    from_plan = {c: _by_plan_row(records, plan, c) for c in observed} if observed else {}
+    out: list[dict | None] = []
+    for i, r in enumerate(records):
+        series = getattr(details[i], "series", None) if details is not None else None
+        ly, by = r.get("last_year"), r.get("baseline_year")
+        if series is not None:
+            out.append({int(y): float(v) for y, v in zip(series.years, series.values) if math.isfinite(float(v))})
+        elif is_missing(ly) or (not is_missing(by) and int(ly) <= int(by)):
+            out.append({})
+        elif from_plan and r.get("kind") != "increment":
+            found = {int(_OBSERVED_COLUMN.match(str(c)).group(1)): v[i] for c, v in from_plan.items()}
+            found = {y: float(v) for y, v in found.items() if not is_missing(v)}
+            if not is_missing(r.get("last_value")):  # the latest value, which may come after the plan's columns
+                found[int(ly)] = float(r["last_value"])
+            out.append(found)
+        else:
+            out.append(None)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -508,14 +640,21 @@ def _num(v) -> float:
 
 
 def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
-           qualifier: str = "", mark_forecast: bool = False) -> tuple[dict[str, Cell], int]:
+           qualifier: str = "", mark_forecast: bool = False, *, shared: tuple = (), shared_plan: tuple = (),
+           yearly: dict | None = None, years: Sequence[int] = (), n_peers: int | None = None
+           ) -> tuple[dict[str, Cell], int]:
     """The row's cells; ``mark_forecast``: the report also shows observed target-year values in the
-    forecast column, so a forecast there says it is one (预测 117)."""
+    forecast column, so a forecast there says it is one (预测 117). ``shared``: the figures of every row
+    of the same indicator (all regions, all target years: baseline, target, values) and ``shared_plan``
+    their plan figures (baselines, targets), which set the decimals, so that an indicator reads alike
+    in every region; ``yearly``: the row's observed values by
+    year (:func:`yearly_values`), shown in one column per year of ``years`` (``y2021`` ...);
+    ``n_peers``: the peers its forecast pooled (:func:`model_name`)."""
     kind, direction = r.get("kind"), r.get("direction")
     baseline, target, last_value = _num(r.get("baseline")), _num(r.get("target")), _num(r.get("last_value"))
     current = _num(r.get("sum_so_far")) if kind == "increment" else last_value
-    reference = (target, baseline, last_value, current)
-    fdec = row_decimals(reference=reference, exact=(baseline, target))
+    reference = (target, baseline, last_value, current, *shared)
+    fdec = row_decimals(reference=reference, exact=(baseline, target, *shared_plan))
     cat = report_category(r)
     # the target year's value (observed or interpolated) is a fact, not a forecast: no range, no probability
     closed = cat in FINAL_CATEGORIES
@@ -526,12 +665,25 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     # an open forecast beside its target also differs from it visibly: 预测 116.6 against ≥〔117〕 at 49 %, not 117
     open_forecast = () if closed else (_num(r.get("forecast")),)
     fdec = max(compared_decimals(fdec, target, *compared, *open_forecast), dec)
-    met = cat in ("achieved", "completed")  # nothing still needed: 尚需年均变化 says so, not -2.5 or 0
+    # a count of whole things (项, 批次/年, all figures whole): its forecast and range are whole numbers too
+    counted = whole_count(r.get("unit"), reference)
+    if counted:
+        fdec = dec
+        f = _num(r.get("forecast"))
+        # unless rounding would put the forecast on the target's other side: 116.6 against ≥〔117〕 at 49 %, not 117
+        if not closed and math.isfinite(f) and math.isfinite(target) and \
+                _meets(round_half_up(f, dec), target, direction) != _meets(f, target, direction):
+            fdec = compared_decimals(dec, target, f)
+    # nothing still needed once the target is reached (提前实现, or reached with the target year's value
+    # still awaited, which the report calls 数据不足): 尚需年均变化 says 已达到, not -0.20
+    met = cat in ("achieved", "completed") or (not closed and r.get("category") == "achieved")
     required = math.nan if met else r.get("required_pace")
-    pdec = pace_decimals(dec, required, r.get("observed_pace"))
+    # each pace with the decimals it needs (+0.65 beside +0.067, not +0.650)
+    rdec, odec = pace_decimals(dec, required), pace_decimals(dec, r.get("observed_pace"))
     sign = DIRECTION_SIGN.get(direction, "")
-    # the target as the plan wrote it (99.0, 〔4.0〕: read_plan's target_decimals, which the float forgets)
-    tdec = as_written(dec, r.get("target_decimals"))
+    # the plan's own figures as it wrote them (99.0, 〔4.0〕: read_plan's decimals; 12, not 12.0)
+    tdec = plan_figure_decimals(target, r.get("target_decimals"), max(fdec, dec))
+    bdec = plan_figure_decimals(baseline, r.get("baseline_decimals"), max(fdec, dec))
     accumulated = ("累计 " if lang == "zh" else "sum ") if kind == "increment" else ""
     # a forecast beside observed target-year values says it is one: 预测 117, 预测累计 6.95
     forecast_prefix = accumulated
@@ -542,7 +694,10 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     name = str(name) if isinstance(name, str) and name.strip() else str(r.get("indicator"))
     attr_labels = ATTRIBUTE_ZH if lang == "zh" else ATTRIBUTE_EN
     label = CATEGORY_LABELS[lang][cat]
-    lo, hi = number_cell(r.get("lo_80"), fdec), number_cell(r.get("hi_80"), fdec)
+    if counted:  # whole numbers, the range widened outward (0.00–6.54 -> 0–7)
+        lo, hi = count_band(r.get("lo_80"), r.get("hi_80"))
+    else:
+        lo, hi = number_cell(r.get("lo_80"), fdec), number_cell(r.get("hi_80"), fdec)
     if closed:
         lo = hi = Cell(None, MISSING)
     rng = Cell(None, lo.text) if lo.missing else Cell(f"{lo.text}–{hi.text}", range_text(lo.text, hi.text, lang))
@@ -554,7 +709,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         "attribute": text_cell(attr_labels.get(r.get("attribute"), "")) if r.get("attribute") else Cell("", ""),
         "unit": text_cell(unit) if isinstance(unit, str) and unit else Cell("", ""),
         "baseline_year": year_cell(r.get("baseline_year")),
-        "baseline": number_cell(baseline, as_written(dec, r.get("baseline_decimals"))),
+        "baseline": number_cell(baseline, bdec),
         "last_year": year_cell(r.get("last_year")),
         "current": number_cell(current, dec, prefix=accumulated),
         "target_year": year_cell(r.get("target_year")),
@@ -568,12 +723,25 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         "hi_80": hi,
         "p_meet": Cell(None, MISSING) if closed else probability_cell(r.get("p_meet")),
         "p_striven": Cell(None, MISSING) if closed else probability_cell(r.get("p_striven")),
-        "required_pace": Cell(MET_PACE[lang], MET_PACE[lang]) if met else pace_cell(required, pdec),
-        "observed_pace": pace_cell(r.get("observed_pace"), pdec),
+        "required_pace": Cell(MET_PACE[lang], MET_PACE[lang]) if met else pace_cell(required, rdec),
+        "observed_pace": pace_cell(r.get("observed_pace"), odec),
         "category": Cell(label, label),
         "status": text_cell(status_text(r, cat, lang)),
-        "model": text_cell(model_name(r.get("model"), lang)),
+        "outlook": text_cell(outlook_text(r, cat, lang)),
+        "model": text_cell(model_name(r.get("model"), lang, n_peers)),
     }
+    # the table's baseline as the plan writes it: a stock in 〔〕, the additions of a 〈〉 row in 〈〉 (〈0〉)
+    cells["baseline_shown"] = notation_cell(baseline, kind, "", bdec) or cells["baseline"]
+    # a row whose target year is observed shows that year and its value (its progress is reckoned on it),
+    # not a later year's
+    if closed and not is_missing(r.get("forecast")):
+        cells["last_year_shown"] = year_cell(r.get("target_year"))
+        cells["current_shown"] = number_cell(r.get("forecast"), dec, prefix=accumulated)
+    else:
+        cells["last_year_shown"], cells["current_shown"] = cells["last_year"], cells["current"]
+    shown_years = _running_totals(yearly, r.get("baseline_year")) if kind == "increment" else (yearly or {})
+    for y in years:  # 完成值 by year: a 〈〉 row's additions since the base year, a 〔〕 row's stock, a level's value
+        cells[f"y{y}"] = number_cell(shown_years.get(int(y)), dec)
     # a target written in words (持续提升) is shown as written, with the figure it is read as
     label = place_name(name, r.get("region"), lang) if several_regions else name
     cells["name_only"] = Cell(label, label)
@@ -582,7 +750,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     cells["label"] = Cell(label, label)
     cells["target_signed"] = cells["target"]
     # a 〔〕 / 〈〉 target as the plan wrote it (≥〈5〉 beside 累计 4.70, not ≥5.00); sentences keep the figure
-    cells["target"] = notation_cell(target, kind, sign, r.get("target_decimals")) or cells["target"]
+    cells["target"] = notation_cell(target, kind, sign, tdec) or cells["target"]
     written = r.get("target_written")
     if isinstance(written, str) and written and not cells["target"].missing:
         # a firm target with a striven-for one (≥2.5（力争3）) already shows its figures
@@ -594,10 +762,29 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     cells["target_striven"] = number_cell(r.get("target_striven"), written_decimals(r.get("target_striven")))
     cells["current_value"] = number_cell(current, dec)
     cells["forecast_value"] = number_cell(r.get("forecast"), dec if closed else fdec)
-    cells["required_abs"] = pace_cell(abs(_num(required)), pdec, sign=False)
-    cells["observed_abs"] = pace_cell(abs(_num(r.get("observed_pace"))), pdec, sign=False)
+    cells["required_abs"] = pace_cell(abs(_num(required)), rdec, sign=False)
+    cells["observed_abs"] = pace_cell(abs(_num(r.get("observed_pace"))), odec, sign=False)
     cells["qualifier"] = Cell(qualifier, qualifier)
     return cells, dec
+
+
+def _meets(value: float, target: float, direction) -> bool:
+    """``value`` meets ``target`` in its ``direction`` (``<=``: at most; else at least)."""
+    return value <= target if direction == "<=" else value >= target
+
+
+def _running_totals(yearly: dict | None, baseline_year) -> dict:
+    """A 〈〉 row's additions since the base year, by year (0.8, 1.2, 1.5 a year -> 0.8, 2.0, 3.5), as a plan's
+    完成值 columns write them (〈0.8〉, 〈2.0〉, 〈3.5〉); a year after a missing one is not known (left out)."""
+    if not yearly or is_missing(baseline_year):
+        return {}
+    out, total = {}, 0.0
+    for y in range(int(baseline_year) + 1, max(yearly) + 1):
+        if y not in yearly:
+            break
+        total += yearly[y]
+        out[y] = total
+    return out
 
 
 def _qualifiers(records: list[dict], lang: str) -> list[str]:
@@ -682,9 +869,30 @@ def plan_title(table: pd.DataFrame, plan: pd.DataFrame | None = None, title: str
         t = frame.attrs.get("title") if hasattr(frame, "attrs") else None
         if t:
             return str(t)
-        if "plan" in frame and frame["plan"].nunique(dropna=True) == 1:
-            return str(frame["plan"].dropna().iloc[0])
+        if "plan" in frame:
+            names = plan_names(frame["plan"])
+            if names:
+                return names
     return ""
+
+
+#: at most this many plans named in a title drawn from several (the national targets of 纲要 and 质量强国 ...)
+PLANS_NAMED = 2
+
+
+def plan_names(column: pd.Series) -> str:
+    """The plan(s) a ``plan`` column names, for a title: its one name; several in 《》, the rows' most
+    frequent first (``《国民经济和社会发展第十四个五年规划纲要》、《质量强国建设纲要》``, ``…等3项规划`` beyond
+    :data:`PLANS_NAMED`); ``""`` when it names none."""
+    values = [str(v).strip() for v in column.dropna().tolist() if str(v).strip()]
+    if not values:
+        return ""
+    counts = pd.Series(values).value_counts(sort=False)
+    order = sorted(counts.index, key=lambda n: (-counts[n], values.index(n)))
+    if len(order) == 1:
+        return order[0]
+    shown = "、".join(n if n.startswith("《") else f"《{n}》" for n in order[:PLANS_NAMED])
+    return shown + (f"等{len(order)}项规划" if len(order) > PLANS_NAMED else "")
 
 
 #: what a plan table's title adds to the plan's name (…规划主要指标完成情况): the heading says 主要指标 itself
@@ -862,14 +1070,22 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     regions, totals = _regions(table)
     rows: list[ReportRow] = []
     qualifiers = _qualifiers(records, lang)
+    numbers = plan_numbers(records, plan)
     # observed target-year values in the forecast column: the forecasts beside them say they are
     mark_forecast = any(report_category(r) in FINAL_CATEGORIES for r in records)
-    for number, i in enumerate(order, start=1):
+    yearly = yearly_values(records, details, plan)
+    # one column per observed year, when every row's values are known (else 最新年 / 最新值)
+    years = yearly_columns(records, as_of) if all(y is not None for y in yearly) else []
+    shared, shared_plan = _indicator_figures(records, yearly)
+    for i in order:
         r = records[i]
         detail = details[i] if details is not None else None
-        cells, dec = _cells(r, number, lang, several_regions=len(regions) > 1, qualifier=qualifiers[i],
-                            mark_forecast=mark_forecast)
-        row = ReportRow(number=number, raw=r, cells=cells, lang=lang, decimals=dec, assessment=detail)
+        series = getattr(detail, "series", None)
+        cells, dec = _cells(r, numbers[i], lang, several_regions=len(regions) > 1, qualifier=qualifiers[i],
+                            mark_forecast=mark_forecast, shared=shared[i], shared_plan=shared_plan[i],
+                            yearly=yearly[i], years=years,
+                            n_peers=None if series is None else int(getattr(series, "n_peers", 0) or 0))
+        row = ReportRow(number=numbers[i], raw=r, cells=cells, lang=lang, decimals=dec, assessment=detail)
         row.narrative = narrative.target_sentence(row)
         rows.append(row)
 
@@ -897,7 +1113,78 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     report = Report(title=heading, subtitle=subtitle, lang=lang, regions=regions, as_of=as_of,
                     date=date_shown, rows=rows, summary=_summary(rows, lang), overall="",
                     unmatched=unmatched, charted=charted, by_region=counts[~apart].reset_index(drop=True),
-                    kind=kind, totals=totals, table_total=counts[apart].reset_index(drop=True))
+                    kind=kind, totals=totals, table_total=counts[apart].reset_index(drop=True),
+                    years=years, baseline_year=_shared_year(records, "baseline_year"),
+                    target_year=_shared_year(records, "target_year"))
     report.overall = narrative.overall_paragraph(report)
-    report.notes = narrative.method_notes(report, n_charts=len(charted))
+    report.notes = narrative.method_notes(report, n_charts=len(charted)) + table_notes(report)
     return report
+
+
+def _shared_year(records: list[dict], column: str) -> int | None:
+    """The year every row gives in ``column`` (``baseline_year`` / ``target_year``), else ``None``."""
+    found = {None if is_missing(r.get(column)) else int(r[column]) for r in records}
+    return found.pop() if len(found) == 1 and None not in found else None
+
+
+def _indicator_figures(records: list[dict], yearly: list[dict | None]) -> tuple[list[tuple], list[tuple]]:
+    """Per row, the figures of every row of the same indicator and unit (every region, every target year:
+    baselines, targets, latest and yearly values) and their plan figures (baselines and targets), which
+    set its decimals (:func:`_cells`): 端州区 and 高要区 write 市场主体总量 alike, not 3.5 beside 2.15."""
+    groups: dict = {}
+    plans: dict = {}
+    for r, y in zip(records, yearly):
+        key = (str(r.get("indicator")), str(r.get("unit")))
+        figures = [r.get(c) for c in ("baseline", "target", "last_value")]
+        if r.get("kind") == "increment":
+            figures.append(r.get("sum_so_far"))
+        groups.setdefault(key, []).extend([*figures, *(y or {}).values()])
+        plans.setdefault(key, []).extend([r.get("baseline"), r.get("target")])
+    keys = [(str(r.get("indicator")), str(r.get("unit"))) for r in records]
+    return ([tuple(_num(v) for v in groups[k] if not is_missing(v)) for k in keys],
+            [tuple(_num(v) for v in plans[k] if not is_missing(v)) for k in keys])
+
+
+#: how to read the main table, as the notes say it (:func:`table_notes`)
+OUTLOOK_NOTE = {
+    "zh": "预计完成情况按实现概率表述：不低于{0:.0%}为预计能够完成，{1:.0%}至{0:.0%}为有望完成，{2:.0%}至{1:.0%}为"
+          "完成存在不确定性，低于{2:.0%}为完成难度较大（已提前达到目标而实现概率低于{0:.0%}的为已达到，仍需巩固）；"
+          "目标年已有实际数据的（见评价）及基期以后尚无数据的记为“–”。",
+    "en": "Outlook, from P(target met): {0:.0%} or more = expected to be met, {1:.0%} to {0:.0%} = likely to be met, "
+          "{2:.0%} to {1:.0%} = uncertain, below {2:.0%} = unlikely to be met (a target already met with P below "
+          "{0:.0%}: met; must be held); \"–\" where the target year is observed (see Assessment) or nothing is "
+          "observed after the base year.",
+}
+YEARS_NOTE = {"zh": "{0}各列为当年完成值（〔〕类为年末累计数，〈〉类为基期以来至当年累计新增量）；“–”为该年无数据。",
+              "en": "The columns {0} hold each year's value (for 〔〕 targets the stock at year end, for 〈〉 targets "
+                    "the additions since the base year up to that year); \"–\": no figure that year."}
+TABLE_NOTE = {"zh": "表中指标按规划原顺序排列，序号同规划；属性列标明约束性指标。基期值、目标值按规划原文写法列示"
+                    "（〔〕为累计数，〈〉为期间新增数）；计数类指标（项、个、批次等）的预测值及区间取整数，区间下限向下、"
+                    "上限向上取整。各指标的预测模型见逐项评估。",
+              "en": "Targets are listed in the plan's order with the plan's numbers; the Attribute column marks "
+                    "binding targets. Baselines and targets are written as in the plan (〔〕 a total reached, 〈〉 "
+                    "additions over the period); forecasts and ranges of counts (items, batches) are whole numbers, "
+                    "the range rounded outward. Each target's forecasting model is named with its narrative."}
+
+
+def table_notes(report: Report) -> list[str]:
+    """Notes on reading the main table: its order and marks, the 预计完成情况 thresholds
+    (:data:`OUTLOOK_LEVELS`), what the yearly columns hold."""
+    lang = report.lang
+    notes = [TABLE_NOTE[lang]]
+    if not report.all_observed:
+        notes.append(OUTLOOK_NOTE[lang].format(*(low for low, _, _ in OUTLOOK_LEVELS[:3])))
+    if report.years:
+        span = (f"{report.years[0]}年至{report.years[-1]}年" if lang == "zh" else f"{report.years[0]}-{report.years[-1]}") \
+            if len(report.years) > 1 else (f"{report.years[0]}年" if lang == "zh" else str(report.years[0]))
+        notes.append(YEARS_NOTE[lang].format(span))
+    return notes
+
+
+def model_line(row: ReportRow) -> str:
+    """The forecasting model under a target's narrative (``预测模型：趋势外推（无同类地区）``); empty when
+    nothing was forecast (its target year observed, or no data)."""
+    shown = row.cells["model"].text
+    if not shown or shown == MISSING or row.category in FINAL_CATEGORIES:
+        return ""
+    return f"预测模型：{shown}" if row.lang == "zh" else f"Forecasting model: {shown}"

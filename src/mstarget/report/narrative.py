@@ -1,9 +1,13 @@
 """Plain-language text of a report: one paragraph per target, an overall paragraph, method notes.
 
 Every figure in a sentence is the text of a table cell (:class:`~.formatting.Cell`), never a number
-formatted again here, and every comparison word (快于 / 慢于 / 持平, 低于50%) is decided on those
-same rounded figures, so a sentence cannot say more than the table shows. Chinese (``zh``) and
-English (``en``) follow the same cases:
+formatted again here -- save the change of a series moving away from its target (不升反降，减少9张),
+the difference of the two figures shown (基期108, 最新99) -- and every comparison word (低于50%) is
+decided on those same rounded figures, so a sentence cannot say more than the table shows. Progress
+against the time share reads 快于 / 慢于 only outside the band that makes a target 基本符合预期
+(:class:`mstarget.schedule.ScheduleRules`, 5 points), and 与时间进度基本同步 within it. Chinese prose
+joins a region to its indicator without a space (端州区“明厨亮灶”覆盖率) and leaves out a unit that is
+an English word (84.9, not 84.9 index). Chinese (``zh``) and English (``en``) follow the same cases:
 
 * no observation at all (无数据), or none after the baseline year (数据不足: the prior-based
   probability is given as indicative only; a history that ends before the baseline year is said
@@ -26,9 +30,35 @@ of a reduction (降幅, 下降); ``%`` indicators change by percentage points (�
 """
 from __future__ import annotations
 
-from .formatting import MISSING, is_missing, percent_int, probability_words, range_text, with_pace_unit, with_unit
+import re
+
+from ..schedule import CATEGORY_ZH, ScheduleRules
+from ..validation import is_total_region
+from .formatting import (
+    MISSING,
+    is_missing,
+    number_text,
+    percent_int,
+    probability_words,
+    range_text,
+    with_pace_unit,
+    with_unit,
+)
 
 RANGE_LABEL = {"zh": "80%区间", "en": "80% range"}
+#: the band around the time share within which progress reads 与时间进度基本同步 (the same band that
+#: makes a target 基本符合预期, :class:`mstarget.schedule.ScheduleRules`; the notes state it as 5个百分点)
+SCHEDULE_TOLERANCE = ScheduleRules().tolerance
+#: progress against the time share, by the sign of :meth:`_Row.schedule_cmp`
+SCHEDULE_WORDS = {"zh": {1: "，快于时间进度（{}）", -1: "，慢于时间进度（{}）", 0: "，与时间进度基本同步（{}）"},
+                  "en": {1: ", ahead of the time elapsed ({})", -1: ", behind the time elapsed ({})",
+                         0: ", broadly in step with the time elapsed ({})"}}
+#: English words a unit may be written as, as a Chinese sentence writes them ("": left out -- 84.9, not
+#: 84.9 index, after 制造业质量竞争力指数); any other English word is left out of Chinese prose too
+UNIT_WORDS_ZH = {"index": "", "percent": "%", "points": "点", "yuan": "元", "persons": "人", "people": "人",
+                 "items": "项", "times": "次"}
+#: a unit that is an English word (``index``, ``points``), not a symbol (``kg``, ``mg/L``, ``kWh``)
+_UNIT_WORD = re.compile(r"[A-Za-z]{4,}(?: [A-Za-z]+)*")
 ASSESSMENT_MARKER = {"zh": "评价：", "en": " Assessment: "}
 #: categories of a target still under way whose progress is measured against the time elapsed
 SCHEDULE_CATEGORIES = ("ahead", "on_schedule", "behind")
@@ -56,7 +86,8 @@ class _Row:
         self.c = row.figures()
         self.r = row.raw
         self.lang = row.lang
-        self.unit = self.r.get("unit")
+        self.c["label"] = prose_name(row)
+        self.unit = prose_unit(self.r.get("unit"), self.lang)
         self.kind = self.r.get("kind")
         self.direction = self.r.get("direction")
         sf = getattr(row.assessment, "series", None)
@@ -111,11 +142,53 @@ class _Row:
         return self.has("last_year") and int(ly) >= int(ty)
 
     def schedule_cmp(self) -> int | None:
-        """Sign of rounded progress minus rounded time share (None if either is missing)."""
+        """Progress against the time share as the category judges it (:func:`mstarget.schedule.categorise`):
+        1 when ahead by the tolerance or more (快于), -1 when behind by it or more (慢于), 0 within it
+        (基本同步: never 快于 / 慢于 beside a 基本符合预期 that the band decided); None if either share is
+        missing. Outside the band the rounded figures shown differ the same way (64% against 60% is
+        within it)."""
         if not self.has("progress_share", "time_share"):
             return None
-        p, t = percent_int(self.r["progress_share"]), percent_int(self.r["time_share"])
-        return (p > t) - (p < t)
+        gap = float(self.r["progress_share"]) - float(self.r["time_share"])
+        return 1 if gap >= SCHEDULE_TOLERANCE else -1 if gap <= -SCHEDULE_TOLERANCE else 0
+
+    def schedule_words(self) -> str:
+        """``，快于时间进度（60%）`` / ``，与时间进度基本同步（60%）`` (empty without both shares)."""
+        cmp = self.schedule_cmp()
+        return "" if cmp is None else SCHEDULE_WORDS[self.lang][cmp].format(self.c["time_share"])
+
+    def change_from_baseline(self) -> str | None:
+        """The latest value's change from the baseline, by the figures the table shows (99 against 108:
+        ``9``), with the unit (percentage points for ``%``); None without both figures."""
+        if not self.has("current", "baseline"):
+            return None
+        texts = (self.c["current"], self.c["baseline"])
+        try:
+            cur, base = (float(t.replace(",", "")) for t in texts)
+        except ValueError:
+            return None
+        decimals = max(len(t.partition(".")[2]) for t in texts)
+        return with_pace_unit(number_text(abs(cur - base), decimals), self.unit, self.lang)
+
+
+def prose_name(row, text: str | None = None) -> str:
+    """A target's name as a Chinese sentence writes it: the region joined to the indicator without the
+    table's space (端州区“明厨亮灶”覆盖率, where headings show 端州区 “明厨亮灶”覆盖率,
+    :func:`~.formatting.place_name`); ``text`` (default the row's label) is a name beginning with it."""
+    text = row.cells["label"].text if text is None else text
+    region = row.raw.get("region")
+    if row.lang == "zh" and isinstance(region, str) and region and text.startswith(region + " "):
+        return region + text[len(region) + 1:]
+    return text
+
+
+def prose_unit(unit, lang: str):
+    """The unit a sentence writes after a figure: in Chinese an English word (``index``) is written as
+    :data:`UNIT_WORDS_ZH` says, else left out (the table's 单位 column still shows it); any other unit,
+    and every unit in English, as it is."""
+    if lang != "zh" or not isinstance(unit, str) or not _UNIT_WORD.fullmatch(unit.strip()):
+        return unit
+    return UNIT_WORDS_ZH.get(unit.strip().lower(), "")
 
 
 def _history_end(sf, baseline_year) -> int | None:
@@ -244,11 +317,7 @@ def _zh(x: _Row) -> str:
             return s + f"，已达到目标（{target}）。评价：{cat}。"
         if x.direction == ">=":
             if x.has("progress_share"):
-                s += f"，占目标（{target}）的{c['progress_share']}"
-                cmp = x.schedule_cmp()
-                if cmp is not None:
-                    s += {1: "，快于", -1: "，慢于", 0: "，与"}[cmp] + f"时间进度（{c['time_share']}）" + \
-                         ("持平" if cmp == 0 else "")
+                s += f"，占目标（{target}）的{c['progress_share']}" + x.schedule_words()
             else:
                 s += f"，目标为{target}"
             s += f"，尚余{x.u('remaining')}。"
@@ -277,16 +346,18 @@ def _zh(x: _Row) -> str:
         word = "增量" if x.direction == ">=" else "降幅"
         value = f"（{x.u('baseline')}）" if x.has("baseline") else ""
         base = f"较{by}年基期{value}" if x.has("baseline_year") else f"较基期{value}"
-        cmp = x.schedule_cmp()
-        if percent_int(x.r["progress_share"]) < 0:
-            s += f"，{base}反向变化，目标进度为{c['progress_share']}"
-            if cmp is not None:
-                s += f"，慢于时间进度（{c['time_share']}）"
+        if percent_int(x.r["progress_share"]) < 0:  # moving away from the target: said plainly
+            change = x.change_from_baseline()
+            s += f"，{base}{'不升反降' if x.direction == '>=' else '不降反升'}"
+            if change is not None:
+                fell = x.direction == ">="
+                counted = isinstance(x.unit, str) and x.unit not in ("", "%")  # 减少9张; a rate 下降0.5个百分点
+                verb = ("减少" if fell else "增加") if counted else ("下降" if fell else "上升")
+                s += f"，{verb}{change}"
+            if x.has("time_share"):
+                s += f"（时间进度{c['time_share']}）"
         else:
-            s += f"，{base}完成目标{word}的{c['progress_share']}"
-            if cmp is not None:
-                s += {1: "，快于", -1: "，慢于", 0: "，与"}[cmp] + f"时间进度（{c['time_share']}）" + \
-                     ("持平" if cmp == 0 else "")
+            s += f"，{base}完成目标{word}的{c['progress_share']}" + x.schedule_words()
     elif not x.has("baseline"):
         s += "（规划未给出基期值，无法计算目标进度）"
     else:
@@ -406,11 +477,7 @@ def _en(x: _Row) -> str:
             return s + f", already meeting the target ({target}). Assessment: {cat}."
         if x.direction == ">=":
             if x.has("progress_share"):
-                s += f", {c['progress_share']} of the target ({target})"
-                cmp = x.schedule_cmp()
-                if cmp is not None:
-                    s += {1: ", ahead of", -1: ", behind", 0: ", level with"}[cmp] + \
-                         f" the time elapsed ({c['time_share']})"
+                s += f", {c['progress_share']} of the target ({target})" + x.schedule_words()
             else:
                 s += f"; the target is {target}"
             s += f"; {x.u('remaining')} still to go."
@@ -442,16 +509,16 @@ def _en(x: _Row) -> str:
     if x.has("progress_share"):
         value = f" ({x.u('baseline')})" if x.has("baseline") else ""
         base = f"the base year {by}{value}" if x.has("baseline_year") else f"the baseline{value}"
-        cmp = x.schedule_cmp()
-        if percent_int(x.r["progress_share"]) < 0:
-            s += f", moving away from the target since {base}: progress {c['progress_share']}"
-            if cmp is not None:
-                s += f", behind the time elapsed ({c['time_share']})"
+        if percent_int(x.r["progress_share"]) < 0:  # moving away from the target: said plainly
+            change = x.change_from_baseline()
+            fell = x.direction == ">="
+            s += f", {'down' if fell else 'up'} from {base} instead of {'up' if fell else 'down'}"
+            if change is not None:
+                s += f" by {change}"
+            if x.has("time_share"):
+                s += f" (time elapsed {c['time_share']})"
         else:
-            s += f", {c['progress_share']} of the way from {base} to the target"
-            if cmp is not None:
-                s += {1: ", ahead of", -1: ", behind", 0: ", level with"}[cmp] + \
-                     f" the time elapsed ({c['time_share']})"
+            s += f", {c['progress_share']} of the way from {base} to the target" + x.schedule_words()
     elif not x.has("baseline"):
         s += " (the plan gives no baseline, so progress cannot be computed)"
     else:
@@ -504,8 +571,9 @@ def _closed(row) -> bool:
 
 def _attention_zh(r) -> str:
     if _closed(r):
-        return r.name_with(r.cells['category'].text)
-    return r.name_with(f"实现概率{probability_words(r.cells['p_meet'].text, 'zh')}，{r.cells['category'].text}")
+        return prose_name(r, r.name_with(r.cells['category'].text))
+    return prose_name(r, r.name_with(f"实现概率{probability_words(r.cells['p_meet'].text, 'zh')}，"
+                                     f"{r.cells['category'].text}"))
 
 
 def _attention_en(r) -> str:
@@ -528,15 +596,40 @@ def _awaited_en(insufficient: int, awaited: int) -> str:
         f" ({awaited} of them awaiting the target-year value)"
 
 
+#: the categories of targets judged on their target year, and of those under way, in the order counted
+CLOSED_CATEGORIES = ("completed", "not_completed")
+OPEN_CATEGORIES = ("achieved", "ahead", "on_schedule", "behind")
+CATEGORY_WORDS = {"zh": {"completed": "已完成", "not_completed": "未完成", **CATEGORY_ZH},
+                  "en": {"completed": "achieved", "not_completed": "not achieved", "achieved": "achieved early",
+                         "ahead": "ahead of schedule", "on_schedule": "broadly on schedule",
+                         "behind": "behind schedule"}}
+
+
+def _split_zh(total: int, counts: dict, cats: tuple) -> str:
+    """``14项中，提前实现2项、滞后5项`` (categories without a target left out), ``3项均已完成``, ``1项快于预期``."""
+    shown = [(CATEGORY_WORDS["zh"][c], counts.get(c, 0)) for c in cats if counts.get(c, 0)]
+    if len(shown) == 1:
+        return f"{total}项{'均' if total > 1 else ''}{shown[0][0]}"
+    return f"{total}项中，" + "、".join(f"{w}{k}项" for w, k in shown)
+
+
+def _split_en(total: int, counts: dict, cats: tuple, which: str) -> str:
+    """``Of the 14 with progress data, 2 achieved early and 5 behind schedule`` (no zero counts),
+    ``All 3 with the target year observed achieved``."""
+    shown = [(CATEGORY_WORDS["en"][c], counts.get(c, 0)) for c in cats if counts.get(c, 0)]
+    if len(shown) == 1:
+        return f"{'All ' if total > 1 else 'The '}{total} {which} {'were' if total > 1 else 'was'} {shown[0][0]}"
+    listed = [f"{k} {w}" for w, k in shown]
+    return f"Of the {total} {which}, " + ", ".join(listed[:-1]) + " and " + listed[-1]
+
+
 def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int, awaited: int = 0) -> str:
+    """The counts by category, a category without targets left out (no 提前实现0项)."""
     parts = []
     if n_closed:
-        parts.append(f"目标年已有实际数据的{n_closed}项中，已完成{counts.get('completed', 0)}项、未完成"
-                     f"{counts.get('not_completed', 0)}项")
+        parts.append("目标年已有实际数据的" + _split_zh(n_closed, counts, CLOSED_CATEGORIES))
     if n_open:
-        parts.append(("其余" if n_closed else "") + f"有进度数据的{n_open}项中，提前实现{counts.get('achieved', 0)}项、"
-                     f"快于预期{counts.get('ahead', 0)}项、基本符合预期{counts.get('on_schedule', 0)}项、滞后"
-                     f"{counts.get('behind', 0)}项")
+        parts.append(("其余" if n_closed else "") + "有进度数据的" + _split_zh(n_open, counts, OPEN_CATEGORIES))
     if not parts:
         return f"{insufficient}项均数据不足{_awaited_zh(insufficient, awaited)}，暂不评价。"
     return "；".join(parts) + (f"；另有{insufficient}项数据不足{_awaited_zh(insufficient, awaited)}，暂不评价。"
@@ -546,17 +639,15 @@ def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int, awai
 def _counts_en(counts: dict, n_closed: int, n_open: int, insufficient: int, awaited: int = 0) -> str:
     parts = []
     if n_closed:
-        parts.append(f" Of the {n_closed} with the target year observed, {counts.get('completed', 0)} achieved "
-                     f"and {counts.get('not_completed', 0)} not achieved")
+        parts.append(_split_en(n_closed, counts, CLOSED_CATEGORIES, "with the target year observed"))
     if n_open:
-        parts.append(f"{' of the other' if n_closed else ' Of the'} {n_open} with progress data, "
-                     f"{counts.get('achieved', 0)} achieved early, {counts.get('ahead', 0)} ahead of schedule, "
-                     f"{counts.get('on_schedule', 0)} broadly on schedule and {counts.get('behind', 0)} behind "
-                     "schedule")
+        parts.append(_split_en(n_open, counts, OPEN_CATEGORIES,
+                               "others with progress data" if n_closed else "with progress data"))
     if not parts:
         return f" All {insufficient} have insufficient data{_awaited_en(insufficient, awaited)} and are not assessed."
-    return ";".join(parts) + (f"; {insufficient} have insufficient data{_awaited_en(insufficient, awaited)} and are "
-                              "not assessed." if insufficient else ".")
+    parts[1:] = [p[0].lower() + p[1:] for p in parts[1:]]  # …; of the 2 others with progress data, …
+    return " " + "; ".join(parts) + (f"; {insufficient} have insufficient data{_awaited_en(insufficient, awaited)} "
+                                     "and are not assessed." if insufficient else ".")
 
 
 def _binding_fine(binding_assessed: list, zh: bool) -> str:
@@ -574,20 +665,186 @@ def _binding_fine(binding_assessed: list, zh: bool) -> str:
     return done + rest + "."
 
 
-def _expected_flagged(expected: list, zh: bool) -> str:
-    missed = sum(_closed(r) for r in expected if needs_attention(r))
-    lagging = sum(not _closed(r) for r in expected if needs_attention(r))
+#: indicators a sentence names before it says 等N项 (… and N more)
+NAMED_AT_MOST = 5
+
+
+def _listed(what: str, names: list[str], zh: bool) -> str:
+    """``{what}的有4项：A、B、C、D``, or past :data:`NAMED_AT_MOST` names ``{what}的有A、B、C、D、E等7项``;
+    in English `` Expected indicators {what} (7): A; B; C; D; E; and 2 more.``"""
+    n, shown = len(names), names[:NAMED_AT_MOST]
     if zh:
-        parts = ([f"未完成的有{missed}项"] if missed else []) + \
-                ([f"进度滞后或实现概率低于50%的有{lagging}项"] if lagging else [])
-        return "预期性指标中" + "，".join(parts) + "。" if parts else ""
-    parts = ([f"{missed} missed their target"] if missed else []) + \
-            ([f"{lagging} are behind schedule or below a 50% chance"] if lagging else [])
-    return " Of the expected indicators, " + " and ".join(parts) + "." if parts else ""
+        return f"{what}的有" + (f"{n}项：" + "、".join(shown) if n <= NAMED_AT_MOST else "、".join(shown) + f"等{n}项")
+    return f" Expected indicators {what} ({n}): " + "; ".join(shown) + \
+        ("." if n <= NAMED_AT_MOST else f"; and {n - NAMED_AT_MOST} more.")
+
+
+def _risk_order(rows: list) -> list:
+    """Rows by their probability shown, lowest first (those without one last), else in table order."""
+    def key(r):
+        p = percent_int(r.raw.get("p_meet"))
+        return (p is None, p if p is not None else 0)
+    return sorted(rows, key=key)
+
+
+def _expected_flagged(expected: list, zh: bool) -> str:
+    """The expected (预期性) targets needing attention (:func:`needs_attention`), named: those not
+    achieved, then those behind schedule or below a 50% chance, most at risk first, at most
+    :data:`NAMED_AT_MOST` of each named (then 等N项)."""
+    missed = [r for r in expected if needs_attention(r) and _closed(r)]
+    lagging = _risk_order([r for r in expected if needs_attention(r) and not _closed(r)])
+    if zh:
+        parts = ([_listed("未完成", [prose_name(r) for r in missed], zh)] if missed else []) + \
+                ([_listed("进度滞后或实现概率低于50%", [_attention_zh(r) for r in lagging], zh)] if lagging else [])
+        return "预期性指标中" + "；".join(parts) + "。" if parts else ""
+    return (_listed("not achieved", [r.name for r in missed], zh) if missed else "") + \
+        (_listed("behind schedule or below a 50% chance", [_attention_en(r) for r in lagging], zh) if lagging else "")
+
+
+#: the overall verdict's thresholds on the share of assessed targets on track (:func:`verdict`)
+VERDICT_GOOD = (2, 3)
+VERDICT_FAIR = (1, 2)
+#: the verdict's words, by the kind of targets judged (all on their target year, or some still under way)
+VERDICT_WORDS = {
+    "zh": {("final", "all"): "规划主要指标全部完成", ("final", "good"): "规划主要指标总体完成较好",
+           ("final", "fair"): "半数以上指标已完成，部分指标未完成", ("final", "poor"): "过半数指标未完成",
+           ("under_way", "all"): "规划实施总体进展顺利", ("under_way", "good"): "规划实施总体进展顺利",
+           ("under_way", "fair"): "规划实施总体基本符合预期",
+           ("under_way", "poor"): "过半数指标进展滞后或实现概率低于50%，按期完成难度较大"},
+    "en": {("final", "all"): "every main target was achieved",
+           ("final", "good"): "the main targets were largely achieved",
+           ("final", "fair"): "at least half the targets were achieved, some were not",
+           ("final", "poor"): "more than half the targets were not achieved",
+           ("under_way", "all"): "the plan is progressing well overall",
+           ("under_way", "good"): "the plan is progressing well overall",
+           ("under_way", "fair"): "the plan is broadly on course overall",
+           ("under_way", "poor"): "more than half the targets are behind schedule or below a 50% chance, and "
+                                  "meeting them on time will be difficult"},
+}
+#: said instead of a verdict when fewer than half the targets can be assessed
+NO_VERDICT = {"zh": "可评价的指标（{}项）不足半数，暂不作总体判断。",
+              "en": " Only {} of the targets can be assessed, fewer than half: no overall verdict is given."}
+
+
+def verdict(rows) -> tuple[str, str] | None:
+    """The overall verdict on the assessed targets (those not 数据不足), as a key of :data:`VERDICT_WORDS`.
+
+    A target is *on track* unless it needs attention (:func:`needs_attention`: 未完成, 滞后, or a
+    probability shown below 50 %). With ``k`` of the ``m`` assessed targets on track:
+
+    * ``all``: every one on track (全部完成 once every target year is observed; else 总体进展顺利);
+    * ``good``: ``k >= 2/3 m`` and no binding (约束性) target needs attention (总体进展顺利 /
+      主要指标总体完成较好);
+    * ``fair``: ``k >= m/2`` (总体基本符合预期 / 半数以上指标已完成，部分指标未完成) -- a binding target
+      needing attention caps the verdict here, and the paragraph names it;
+    * ``poor``: ``k < m/2`` (过半数指标进展滞后或实现概率低于50%，完成难度较大 / 过半数指标未完成).
+
+    The first element is ``final`` when every assessed target is judged on its target year (已完成 /
+    未完成), else ``under_way``. None -- no verdict -- when fewer than half the targets are assessed
+    (the rest 数据不足: a 总结评估 whose target-year values are mostly still to come, for one).
+    """
+    assessed = [r for r in rows if r.category != "insufficient_data"]
+    if not assessed or 2 * len(assessed) < len(rows):
+        return None
+    m = len(assessed)
+    flagged = [r for r in assessed if needs_attention(r)]
+    k = m - len(flagged)
+    kind = "final" if all(_closed(r) for r in assessed) else "under_way"
+    if not flagged:
+        return kind, "all"
+    if k * VERDICT_GOOD[1] >= VERDICT_GOOD[0] * m and not any(r.binding for r in flagged):
+        return kind, "good"
+    if k * VERDICT_FAIR[1] >= VERDICT_FAIR[0] * m:
+        return kind, "fair"
+    return kind, "poor"
+
+
+def _verdict_sentence(rows, lang: str) -> str:
+    """The verdict (:func:`verdict`) as a sentence: ``规划实施总体进展顺利。``, ``从可评价的10项看，…`` when
+    some targets lack data, or that fewer than half can be assessed."""
+    key = verdict(rows)
+    assessed = sum(r.category != "insufficient_data" for r in rows)
+    if key is None:
+        return NO_VERDICT[lang].format(assessed) if assessed else ""
+    words = VERDICT_WORDS[lang][key]
+    partial = assessed < len(rows)
+    if lang == "zh":
+        return (f"从可评价的{assessed}项看，" if partial else "") + words + "。"
+    words = words[0].upper() + words[1:] if not partial else words
+    return (f" Judged on the {assessed} targets assessed, " if partial else " ") + words + "."
+
+
+def latest_year(rows) -> int | None:
+    """The latest year observed in any target's series (its ``last_year``), None without one."""
+    years = [int(r.raw["last_year"]) for r in rows if not is_missing(r.raw.get("last_year"))]
+    return max(years) if years else None
+
+
+def _data_years(report) -> str:
+    """``，数据截至2023年``, or when no series reaches the evaluation year ``，评估基准年2023年，最新数据截至2022年``."""
+    as_of, latest = report.as_of, latest_year(report.rows)
+    zh = report.lang == "zh"
+    if as_of is None and latest is None:
+        return ""
+    if latest is None:
+        return f"，评估基准年{as_of}年，尚无监测数据" if zh else f", assessed as of {as_of}, with no data yet"
+    if as_of is None or latest == as_of:
+        return f"，数据截至{latest}年" if zh else f", with data up to {latest}"
+    return (f"，评估基准年{as_of}年，最新数据截至{latest}年" if zh else
+            f", assessed as of {as_of}, with the latest data from {latest}")
+
+
+def _own_regions(report) -> tuple[list[str], list[str]]:
+    """``(regions, totals)``: the report's regions without the table's own total (合计, 全市 beside other
+    regions: :func:`mstarget.validation.is_total_region`), and those totals."""
+    regions = [str(r) for r in report.regions]
+    totals = [r for r in regions if is_total_region(r)]
+    if len(totals) == len(regions):  # 全国 alone is the region assessed
+        return regions, []
+    return [r for r in regions if r not in totals], totals
+
+
+def _scope(report, binding: list, expected: list) -> str:
+    """The opening sentence: how many indicators (for several regions: indicators, regions and the
+    region-indicator targets they make), binding and expected, and the years of the data."""
+    rows, zh = report.rows, report.lang == "zh"
+    n = len(rows)
+    several = len(report.regions) > 1
+    word = "个" if several else "项"
+    if zh:
+        if several:
+            own, totals = _own_regions(report)
+            indicators = len({str(r.raw.get("indicator", r.name)) for r in rows})
+            apart = f"（另列{'、'.join(totals)}）" if totals else ""
+            s = f"本次评估共{indicators}项指标、{len(own)}个地区{apart}共{n}个指标值"
+        else:
+            s = f"本次评估共{n}项指标"
+        parts = ([f"约束性{len(binding)}{word}"] if binding else []) + ([f"预期性{len(expected)}{word}"] if expected else [])
+        if len(parts) == 1 and len(binding) + len(expected) == n:
+            s += f"（均为{'约束性' if binding else '预期性'}指标）"
+        elif parts:
+            s += "（" + "、".join(parts) + "）"
+        return s + _data_years(report) + "。"
+    if several:
+        own, totals = _own_regions(report)
+        indicators = len({str(r.raw.get("indicator", r.name)) for r in rows})
+        apart = f" (and {', '.join(totals)} apart)" if totals else ""
+        s = f"This evaluation covers {indicators} indicators in {len(own)} regions{apart}, {n} targets in all"
+    else:
+        s = f"This evaluation covers {n} indicators"
+    if binding and expected:
+        s += f" ({len(binding)} binding, {len(expected)} expected)"
+    elif binding or expected:
+        s += f" ({'all' if len(binding) + len(expected) == n else len(binding) + len(expected)} " \
+             f"{'binding' if binding else 'expected'})"
+    return s + _data_years(report) + "."
 
 
 def overall_paragraph(report) -> str:
-    """Counts by category, binding indicators needing attention named (in the report's language)."""
+    """The overall paragraph, in the report's language: what is assessed and the latest data year
+    (:func:`_scope`), the verdict (:func:`verdict`), the counts by category (none of zero), the binding
+    targets needing attention named, the expected ones too (:func:`_expected_flagged`), and for several
+    regions where the lagging targets are (:func:`_regions_behind`)."""
     rows = report.rows
     n = len(rows)
     counts = {k: int(v) for k, v in zip(report.summary["category"], report.summary["total"])}
@@ -603,23 +860,16 @@ def overall_paragraph(report) -> str:
     zh = report.lang == "zh"
     if n == 0:
         return "本次评估没有指标。" if zh else "This evaluation has no indicators."
+    s = _scope(report, binding, expected) + _verdict_sentence(rows, report.lang)
     if zh:
-        s = f"本次评估共{n}项指标"
-        if binding or expected:
-            s += f"（约束性{len(binding)}项、预期性{len(expected)}项）"
-        s += f"，数据截至{report.as_of}年。" if report.as_of is not None else "。"
         s += _counts_zh(counts, n_closed, n_open, insufficient, awaited)
         if flagged:
             s += "约束性指标中需重点关注：" + "、".join(_attention_zh(r) for r in flagged) + "。"
         elif binding_assessed:
             s += _binding_fine(binding_assessed, zh)
         if binding_nodata:
-            s += "约束性指标中数据不足的有：" + "、".join(r.name for r in binding_nodata) + "。"
+            s += "约束性指标中数据不足的有：" + "、".join(prose_name(r) for r in binding_nodata) + "。"
         return s + _expected_flagged(expected, zh) + _regions_behind(report)
-    s = f"This evaluation covers {n} indicators"
-    if binding or expected:
-        s += f" ({len(binding)} binding, {len(expected)} expected)"
-    s += f", with data up to {report.as_of}." if report.as_of is not None else "."
     s += _counts_en(counts, n_closed, n_open, insufficient, awaited)
     if flagged:
         s += " Binding indicators needing attention: " + "; ".join(_attention_en(r) for r in flagged) + "."
@@ -642,12 +892,17 @@ LAGGING_WORDS = {("behind",): ("滞后指标", "targets behind schedule"),
 
 def _regions_behind(report) -> str:
     """For a report covering several regions: where the targets behind schedule (滞后) or, with the
-    target year observed, not achieved (未完成) are, most first."""
+    target year observed, not achieved (未完成) are, most first; the table's own total (合计, 全市:
+    :func:`_own_regions`) is no place and is left out."""
     t = getattr(report, "by_region", None)
     if t is None or t.empty:
         return ""
-    zh = report.lang == "zh"
+    _, totals = _own_regions(report)
+    t = t[~t["region"].astype(str).isin(totals)]
     cols = tuple(c for c in ("not_completed", "behind") if c in t)
+    if t.empty or not cols:
+        return ""
+    zh = report.lang == "zh"
     word_zh, word_en = LAGGING_WORDS[cols]
     t = t.assign(lagging=t[list(cols)].sum(axis=1))
     behind = t[t["lagging"] > 0].sort_values("lagging", ascending=False, kind="stable")
@@ -736,7 +991,9 @@ FORECAST_NOTE = {
 def method_notes(report, *, n_charts: int) -> list[str]:
     """How to read the figures (definitions, rules, what the charts show); a report whose target years
     are observed says what its 目标年实际值/预测值 column holds, and one whose every target year is
-    observed defines no forecast, probability or pace still needed."""
+    observed defines no forecast, probability or pace still needed. ``n_charts``: the fan charts (指标图)
+    drawn; with none (no sample paths given, ``details=None``) neither their legend nor the note on how
+    many are drawn is given."""
     n = len(report.rows)
     observed = getattr(report, "observed_targets", False)
     every = getattr(report, "all_observed", False)
@@ -753,8 +1010,8 @@ def method_notes(report, *, n_charts: int) -> list[str]:
             "指标图：圆点为实际值，空心方块为基期值，虚线为目标值，竖虚线为目标年。" if every else
             "扇形图：深浅色带依次为50%、80%、95%预测区间，虚线为目标值，竖虚线为目标年，圆点为实际值，"
             "空心方块为基期值。",
-        ]
-        if n_charts < n:
+        ][:None if n_charts else 3]  # no chart drawn: nothing to read in one
+        if 0 < n_charts < n:
             notes.append(f"为控制篇幅，{'指标图' if every else '扇形图'}仅列出{n_charts}项（约束性指标及风险最高的指标），"
                          f"总览图覆盖全部{n}项。")
         return notes
@@ -772,8 +1029,8 @@ def method_notes(report, *, n_charts: int) -> list[str]:
         "vertical line the target year." if every else
         "Fan charts: bands are the 50%, 80% and 95% forecast intervals; the dashed line is the target, "
         "the dotted vertical line the target year, dots are observations, the open square the baseline.",
-    ]
-    if n_charts < n:
+    ][:None if n_charts else 3]
+    if 0 < n_charts < n:
         notes.append(f"To keep the report short, {'charts' if every else 'fan charts'} cover {n_charts} targets "
                      f"(binding ones and the most at risk); the overview chart covers all {n}.")
     return notes

@@ -20,12 +20,28 @@ from openpyxl.utils import get_column_letter
 from ..io import save_workbook
 from .formatting import Cell, display_width
 from .charts import ReportCharts
-from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, TOTAL_LABEL, Report, unmatched_label
+from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, TOTAL_LABEL, Report, model_line, unmatched_label
 
 SHEETS = {"zh": ("评估表", "概况", "逐项说明", "图表", "未匹配的数据", "说明", "分地区汇总"),
           "en": ("Assessment", "Summary", "Narrative", "Charts", "Unmatched", "Notes", "By region")}
 RANGE_HEADERS = {"zh": ("80%区间下限", "80%区间上限"), "en": ("80% range low", "80% range high")}
 HEADER_FILL = "FFEEF3F8"
+#: the main sheet: the report's title in row 1, the table's header in row :data:`HEAD_ROW`, its rows below
+HEAD_ROW = 2
+#: Excel's paper size code for A4 (``PAPERSIZE_A4``)
+A4 = 9
+
+
+def _print_setup(ws, *, title_rows: str | None = None) -> None:
+    """Print on A4 landscape, fitted to the page's width (as many pages down as it takes); ``title_rows``
+    repeated on every page."""
+    ws.page_setup.paperSize = A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
 
 
 def _argb(colour: str) -> str:
@@ -44,7 +60,7 @@ def _columns(report: Report) -> list[tuple[str, str]]:
             lo, hi = RANGE_HEADERS[report.lang]
             out += [("lo_80", lo), ("hi_80", hi)]
         else:
-            out.append((c.id, c.header(report.lang)))
+            out.append((c.key, c.header(report.lang)))
     return out
 
 
@@ -59,13 +75,18 @@ def _main_sheet(ws, report: Report) -> None:
     cols = _columns(report)
     thin = Side(style="thin", color="FFC8C8C8")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    title = ws.cell(row=1, column=1, value=report.title)  # the table handed in says what it is
+    title.font = Font(bold=True, size=14)
+    title.alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(cols))
+    ws.row_dimensions[1].height = 24
     for j, (_, header) in enumerate(cols, start=1):
-        c = ws.cell(row=1, column=j, value=header)
+        c = ws.cell(row=HEAD_ROW, column=j, value=header)
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor=HEADER_FILL)
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.border = border
-    for i, row in enumerate(report.rows, start=2):
+    for i, row in enumerate(report.rows, start=HEAD_ROW + 1):
         for j, (key, _) in enumerate(cols, start=1):
             c = _put(ws, i, j, row.cells[key])
             c.border = border
@@ -80,14 +101,11 @@ def _main_sheet(ws, report: Report) -> None:
     for j, (key, header) in enumerate(cols, start=1):
         texts = [header] + [r.cells[key].text for r in report.rows]
         ws.column_dimensions[get_column_letter(j)].width = _width(texts, hi=36 if key == "name" else 22)
-    ws.row_dimensions[1].height = 30
-    ws.freeze_panes = f"{get_column_letter([k for k, _ in cols].index('name') + 2)}2"  # 序号, 地区, name stay
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(report.rows) + 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+    ws.row_dimensions[HEAD_ROW].height = 30
+    # 序号, 地区, name and the header stay in view
+    ws.freeze_panes = f"{get_column_letter([k for k, _ in cols].index('name') + 2)}{HEAD_ROW + 1}"
+    ws.auto_filter.ref = f"A{HEAD_ROW}:{get_column_letter(len(cols))}{len(report.rows) + HEAD_ROW}"
+    _print_setup(ws, title_rows=f"1:{HEAD_ROW}")
     ws.oddHeader.center.text = report.title
     ws.oddFooter.center.text = report.subtitle
 
@@ -147,18 +165,21 @@ def _region_sheet(ws, report: Report) -> None:
 
 def _narrative_sheet(ws, report: Report) -> None:
     zh = report.lang == "zh"
-    head = ["序号", "指标名称", "评价", "说明"] if zh else ["No.", "Indicator", "Assessment", "Narrative"]
+    head = ["序号", "指标名称", "评价", "说明", "预测模型"] if zh else \
+        ["No.", "Indicator", "Assessment", "Narrative", "Forecasting model"]
     for j, h in enumerate(head, start=1):
         c = ws.cell(row=1, column=j, value=h)
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor=HEADER_FILL)
-    for col, w in zip("ABCD", (6, 30, 14, 100)):
+    for col, w in zip("ABCDE", (6, 30, 14, 100, 22)):
         ws.column_dimensions[col].width = w
     for i, row in enumerate(report.rows, start=2):
         ws.cell(row=i, column=1, value=row.number)
         ws.cell(row=i, column=2, value=row.name).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=i, column=3, value=row.cells["category"].text)
         ws.cell(row=i, column=4, value=row.narrative).alignment = Alignment(wrap_text=True, vertical="top")
+        model = model_line(row).partition("：" if zh else ": ")[2]
+        ws.cell(row=i, column=5, value=model or None).alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[i].height = 15 * _text_rows(row.narrative, 96)
     ws.freeze_panes = "A2"
 
@@ -214,6 +235,9 @@ def write_xlsx(report: Report, path, charts: ReportCharts) -> None:
     for i, text in enumerate(report.notes, start=1):
         notes.cell(row=i, column=1, value=text).alignment = Alignment(wrap_text=True, vertical="top")
         notes.row_dimensions[i].height = 15 * _text_rows(text, 115)
+    for ws in wb.worksheets:  # every sheet prints on A4 landscape, fitted to the width (the main one set above)
+        if ws is not main:
+            _print_setup(ws, title_rows="1:1" if ws.title in (names[2], names[6]) else None)
     wb.properties.title = report.title
     wb.properties.creator = "mstarget"
     save_workbook(wb, path)  # text cells stay text (no formula injection); one write
