@@ -188,3 +188,23 @@ def test_the_tolerance_is_rounding_or_a_share_of_the_distance():
     assert rounding_tolerance(5.5) == pytest.approx(0.05)
     assert rounding_tolerance(81, distance=9) == pytest.approx(0.5)  # 5 % of 9 is 0.45: rounding wins
     assert rounding_tolerance(1000, distance=400) == pytest.approx(20)  # a share of a long distance
+
+
+def test_the_printed_summary_by_region_lists_the_tables_total_last_and_says_so(tmp_path, capsys):
+    """A plan of two districts and its 合计 row (SYNTHETIC): the printout's 分地区 lines put 合计 after the
+    districts and say it is the table's total, not one more region (as the report does)."""
+    regions = ["合计", "端州区", "鼎湖区"]
+    plan = pd.DataFrame([{"地区": r, "指标名称": "“明厨亮灶”覆盖率", "单位": "%", "基期值（2020年）": b,
+                          "目标值（2025年）": "≥95", "属性": "约束性"} for r, b in zip(regions, (83, 85, 81))])
+    history = pd.DataFrame([{"地区": r, "指标名称": "“明厨亮灶”覆盖率", "2021年": v, "2022年": v + 2, "2023年": v + 4}
+                            for r, v in zip(regions, (85, 88, 82))])
+    plan.to_csv(tmp_path / "plan.csv", index=False)
+    history.to_csv(tmp_path / "history.csv", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(["assess", "--plan", str(tmp_path / "plan.csv"), "--history", str(tmp_path / "history.csv"),
+                     "--as-of", "2023", "--no-track"]) == 0
+    out = capsys.readouterr().out
+    lines = out[out.index("分地区"):].splitlines()[1:4]
+    assert [ln.split()[0] for ln in lines] == ["端州区", "鼎湖区", "合计"]
+    assert "表中合计" in lines[2] and "表中合计" not in lines[0] + lines[1]

@@ -245,3 +245,23 @@ def test_prints_on_a4_landscape(tmp_path):
         assert (int(ps.paperSize), ps.orientation, int(ps.fitToWidth)) == (9, "landscape", 1), ws.title
     main = wb["评估表"]
     assert main["A1"].value.endswith("主要指标中期评估") and main["A2"].value == "序号"
+
+
+def test_the_assessment_table_carries_what_the_report_shows_as_the_plan_wrote_it():
+    """Without ``plan=`` (a script: ``mt.assess`` then ``write_report``), the plan's name, its 序号 and its
+    written decimals still reach the report: ``assess`` carries them in its table."""
+    plan = mt.read_plan(DATA / "china" / "national_targets.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table, details = assess_detailed(DATA / "china" / "national_history.csv", plan, as_of=2023, seed=0)
+    assert table["plan"].tolist() == plan["plan"].tolist()
+    assert build_report(table, details).title == build_report(table, details, plan=plan).title
+    numbered = dinghu_plan().assign(序号=lambda d: [str(10 + k) for k in range(len(d))])
+    numbered.loc[0, "target"] = "〔3.120〕"  # written with three decimals
+    plan = mt.read_plan(numbered)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = build_report(*assess_detailed(pd.DataFrame(columns=["region", "indicator", "year", "value"]),
+                                               plan, as_of=2023, seed=0))
+    assert [r.cells["no"].text for r in report.rows][:2] == ["10", "11"]
+    assert report.rows[0].cells["target"].text.endswith("〔3.120〕")

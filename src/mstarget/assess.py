@@ -36,7 +36,7 @@ from .forecast import DEFAULT_PATHS, SeriesForecast, run_forecast
 from .history import read_history
 from .layout import OBSERVED_PREFIX
 from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, reference_for_plan, warn_unmatched
-from .plan import read_plan
+from .plan import REPORT_COLUMNS, read_plan
 from .progress import Progress
 from .quantiles import share_meeting, sorted_median, sorted_quantiles
 from .schedule import (
@@ -377,7 +377,9 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         :mod:`mstarget.schedule`); then ``name, unit, attribute, as_of, note`` (and
         ``target_written`` when the plan wrote a target in words, ``持续提升``: see
         :func:`mstarget.read_plan`; ``target_striven, p_striven`` (0-1) when a target has a
-        striven-for figure, ``6%以上，力争7%``: its chance of being reached, NaN on other rows).
+        striven-for figure, ``6%以上，力争7%``: its chance of being reached, NaN on other rows;
+        the plan's ``baseline_decimals`` / ``target_decimals``, ``序号`` and ``plan`` columns when it
+        has them, for the report: :data:`mstarget.plan.REPORT_COLUMNS`).
         ``attrs["unmatched_plan"]`` / ``attrs["unmatched_history"]``: what did not match
         (:class:`mstarget.matching.Match`), also issued as an
         :class:`~mstarget.exceptions.UnmatchedWarning`; ``attrs["history_totals"]``: the history's
@@ -512,6 +514,9 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
         striven = (np.flatnonzero(np.isfinite(plan["target_striven"].to_numpy(dtype=float)))
                    if "target_striven" in plan.columns else [])
         _targets_in_words(table, plan["target_written"].to_numpy(dtype=object), set(striven))
+    for c in REPORT_COLUMNS:  # what the report shows as the plan wrote it: 99.0, its 序号, its name
+        if c in plan.columns and c not in table.columns:
+            table[c] = plan[c].to_numpy()
     if "target_striven" in plan.columns:  # 6%以上，力争7%: the striven-for figure and its chance
         table["target_striven"] = plan["target_striven"].to_numpy(dtype=float)
         table["p_striven"] = [t.row.get("p_striven", np.nan) for t in results]

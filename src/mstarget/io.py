@@ -7,6 +7,10 @@ table in it. Writing goes to a temporary file first and is renamed into place, s
 leaves a half-written result; a failure of the machine (full disk, read-only folder, a folder where
 a file should be) is an :class:`~mstarget.exceptions.EnvironmentProblem` naming the path. Text
 written to CSV / XLSX never runs as a spreadsheet formula (:func:`spreadsheet_safe`).
+
+Several outputs of one command are all-or-nothing as a set: ``with outputs_together():`` (from
+:mod:`mstarget.output_set`, also importable from here) stages every file written in the block and
+renames them into place together when it ends, or removes them all on a failure.
 """
 from __future__ import annotations
 
@@ -30,7 +34,6 @@ import pandas as pd
 
 from .exceptions import (
     DataValidationError,
-    ENVIRONMENT_ERRNOS,
     EnvironmentProblem,
     HiddenSheetWarning,
     ParameterError,
@@ -38,6 +41,7 @@ from .exceptions import (
     TrackedChangesWarning,
     environment_cause,
 )
+from .output_set import current_set, file_in_the_way, same_file, write_problem
 from .pdf_three_line import join_lines, three_line_tables
 from .validation import SCRIPT_DIGIT_CHARS, as_script
 
@@ -1221,23 +1225,31 @@ def atomic_path(path: str | os.PathLike):
     A failure of the machine (full disk, no permission, read-only disk, ``path`` a folder or a
     parent a file; also when a library wrapped it in an error of its own) becomes
     :class:`~mstarget.exceptions.EnvironmentProblem` naming ``path``.
+
+    Inside :func:`outputs_together` the written temporary file is not renamed at once: it is
+    renamed with the block's other outputs when the block ends (until then ``path`` still holds
+    its earlier content).
     """
     p = Path(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=p.suffix.lower(), dir=p.parent)
     except OSError as exc:
-        problem = _write_problem(exc, p)
+        problem = write_problem(exc, p)
         if problem is exc:
             raise
         raise problem from exc
     os.close(fd)
+    group = current_set()
     try:
         yield tmp
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; results are ordinary files
-        os.replace(tmp, p)
+        if group is None:
+            os.replace(tmp, p)
+        else:
+            group.stage(tmp, p)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             if os.path.exists(tmp):
@@ -1245,41 +1257,7 @@ def atomic_path(path: str | os.PathLike):
         cause = environment_cause(exc)
         if cause is None or isinstance(exc, EnvironmentProblem):
             raise
-        raise _write_problem(cause, p) from exc
-
-
-def _write_problem(exc: OSError, path: Path) -> OSError:
-    """``exc`` as an :class:`EnvironmentProblem` naming ``path``; ``exc`` itself if the machine is
-    not to blame."""
-    if exc.errno not in ENVIRONMENT_ERRNOS:
-        return exc
-    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
-        blocker = _file_in_the_way(path)
-        if blocker is not None:
-            return EnvironmentProblem(f"cannot write '{path}': '{blocker}' is a file, not a folder. "
-                                      "Fix the folder part of the path.", path=str(path),
-                                      errno=exc.errno)
-    return EnvironmentProblem.from_os_error(exc, path)
-
-
-def _file_in_the_way(path: Path) -> Path | None:
-    """The nearest ancestor of ``path`` that exists; returned only if it is not a folder."""
-    for parent in path.parents:
-        if os.path.lexists(parent):
-            return None if parent.is_dir() else parent
-    return None
-
-
-# --------------------------------------------------------------------------------------------
-# before any work: can the outputs be written, and do they spare the inputs?
-# --------------------------------------------------------------------------------------------
-
-def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
-    """Whether two paths name the same file (symbolic links, ``..`` and hard links seen through)."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them does not exist (yet): compare the resolved names
-        return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+        raise write_problem(cause, p) from exc
 
 
 def check_output_path(path: str | os.PathLike, *, flag: str = "--out",
@@ -1313,7 +1291,7 @@ def check_output_path(path: str | os.PathLike, *, flag: str = "--out",
         raise EnvironmentProblem(f"cannot write {flag} '{p}': it is a folder, not a file. Give a file "
                                  f"name inside it, e.g. '{p / ('result' + (p.suffix or '.csv'))}'.",
                                  path=str(p), errno=errno.EISDIR)
-    blocker = _file_in_the_way(p)
+    blocker = file_in_the_way(p)
     if blocker is not None:
         raise EnvironmentProblem(f"cannot write {flag} '{p}': '{blocker}' is a file, not a folder. "
                                  "Fix the folder part of the path.", path=str(p), errno=errno.ENOTDIR)

@@ -495,6 +495,11 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
 
 #: the columns keeping the decimals a plan wrote (``99.0``: 1), which its float does not
 DECIMALS_COLUMNS = ("baseline_decimals", "target_decimals")
+#: the plan's own numbering column, kept as written (its 序号)
+NUMBER_COLUMNS = ("序号", "编号", "number", "no")
+#: columns of the plan that ``assess`` carries into its table for the report: the written decimals,
+#: the plan's numbering and the plan's name (a ``plan`` column, 《质量强国建设纲要》)
+REPORT_COLUMNS = (*DECIMALS_COLUMNS, *NUMBER_COLUMNS, "plan")
 
 
 def _written_decimals(out: pd.DataFrame, raw: pd.DataFrame, baseline: _Cells, target: _Cells,

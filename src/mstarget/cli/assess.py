@@ -12,7 +12,8 @@ from ..assess import STATUSES, assess_detailed, read_inputs
 from ..exceptions import UnmatchedWarning
 from ..history import read_history
 from ..io import write_table
-from ..matching import match
+from ..matching import match, table_totals
+from ..output_set import outputs_together
 from ..plotting import pyplot, save_figure
 from ..progress import Progress
 from ..report import fan_chart
@@ -149,15 +150,18 @@ def _by_region(table: pd.DataFrame) -> str:
     ``SHOWN_REGIONS`` lines; the report has them all)."""
     if "region" not in table or table["region"].nunique(dropna=True) < 2:
         return ""
-    regions = list(pd.unique(table["region"].dropna()))
-    width = max(display_width(str(r)) for r in regions[:SHOWN_REGIONS])
+    regions = [str(r) for r in pd.unique(table["region"].dropna())]
+    totals = table_totals(regions)  # the table's own 全市 / 合计: listed last, said to be the total
+    regions = [r for r in regions if r not in totals] + totals
+    width = max(display_width(r) for r in regions[:SHOWN_REGIONS])
     category = evaluation_categories(table)
     shown = list(shown_categories(category))
     counts = pd.crosstab(table["region"], category).reindex(columns=shown, fill_value=0)
     lines = ["\n分地区 (by region):"]
     for r in regions[:SHOWN_REGIONS]:
         pad = " " * (width - display_width(str(r)))
-        lines.append(f"  {r}{pad}  " + ", ".join(f"{CATEGORY_LABELS['zh'][k]} {counts.at[r, k]}" for k in shown))
+        line = f"  {r}{pad}  " + ", ".join(f"{CATEGORY_LABELS['zh'][k]} {counts.at[r, k]}" for k in shown)
+        lines.append(line + ("  (表中合计 / the table's own total)" if r in totals else ""))
     if len(regions) > SHOWN_REGIONS:
         lines.append(f"  ... and {len(regions) - SHOWN_REGIONS} more regions (all in the report and --out)")
     return "\n".join(lines)
@@ -198,7 +202,7 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     params = {"command": "assess", "model": args.model, "as_of": args.as_of, "seed": args.seed,
               "plan": args.plan, "history": args.history or "", "backend": engine.backend,
               "calibration": args.calibration or "default", "reference": args.reference or "",
-              **tracking.package_versions()}
+              **({"region": region} if region else {}), **tracking.package_versions()}
     if settings.enabled:
         params["data_fingerprint"] = tracking.data_fingerprint(plan, history)
     # the same logging as the API's assess(track=True): metrics, assessment.csv, fan_chart.png,
@@ -212,14 +216,15 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
         if args.chart or settings.enabled:  # drawn once, before anything is written
             with prog.step("drawing charts"):  # capped: binding targets plus the most at risk
                 fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")
+        with outputs_together():  # --chart and --out both new, or both as they were
             if args.chart:
                 save_figure(fig, args.chart, dpi=110)
-            if settings.enabled:  # the --chart file itself when it is a PNG (never drawn twice)
-                chart = args.chart if args.chart and args.chart.lower().endswith(".png") else fig
-                pending.provide(figure=chart)
-        if args.out:
-            with prog.step(f"writing {args.out}"):
-                write_table(table, args.out)
+            if args.out:
+                with prog.step(f"writing {args.out}"):
+                    write_table(table, args.out)
+        if settings.enabled:  # the --chart file itself (now in place) when it is a PNG (never drawn twice)
+            chart = args.chart if args.chart and args.chart.lower().endswith(".png") else fig
+            pending.provide(figure=chart)
         common.echo(common.format_table(display_frame(table, SHOWN_ROWS), max_rows=SHOWN_ROWS))
         if len(table) > SHOWN_ROWS:
             common.echo(f"... {len(table) - SHOWN_ROWS} more rows (共 {len(table)} 行): all in "

@@ -11,6 +11,7 @@ from ..forecast import DEFAULT_PATHS
 from ..history import read_history
 from ..plan import read_plan
 from ..io import write_table
+from ..output_set import outputs_together
 from ..plotting import pyplot, save_figure
 from . import common
 
@@ -85,18 +86,20 @@ def _run(args: argparse.Namespace, details_out, settings, logger) -> int:
     fig = None
     if args.chart or not args.no_track:  # drawn before anything is written
         fig = res.plot(title=f"backtest: {', '.join(models)}, horizon {args.horizon}")
+    with outputs_together():  # chart, summary and details all new, or all as they were
         if args.chart:
             save_figure(fig, args.chart, dpi=110)
-    if args.out:
-        write_table(res.summary, args.out)
-        write_table(res.details, details_out)
+        if args.out:
+            write_table(res.summary, args.out)
+            write_table(res.details, details_out)
     common.echo(common.format_table(res.summary))
     if args.out:
         common.echo(f"written: {args.out} (details: {details_out})")
     if args.chart:
         common.echo(f"calibration chart: {args.chart}")
     params = {"models": models, "horizon": args.horizon, "origins": args.origins, "seed": args.seed,
-              "n_paths": args.paths, "plan": args.plan or ""}
+              "n_paths": args.paths, "plan": args.plan or "", "history": args.history,
+              **({"region": args.region} if args.region else {})}
     try:
         run_id = common.log_run(logger, "log_backtest", res, params, settings, inputs=(history,), figure=fig)
     finally:

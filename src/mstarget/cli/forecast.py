@@ -69,7 +69,8 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     params = {"model": args.model, "horizon": args.horizon, "as_of": args.as_of,
               "seed": args.seed, "levels": levels, "history": args.history,
               "calibration": args.calibration or "default", "reference": args.reference or "",
-              "data_fingerprint": tracking.data_fingerprint(history)}
+              "data_fingerprint": tracking.data_fingerprint(history),
+              **({"region": args.region} if args.region else {})}
     # metrics, forecast.csv, and the forecaster as a pyfunc model (same as the API)
     run_id, model_uri = common.log_run(logger, "log_forecast", table, params, settings,
                                        register_name=args.register, return_model_uri=True)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..exceptions import DataValidationError, ParameterError, Problem
 from ..io import atomic_path, save_workbook, spreadsheet_safe, write_table
+from ..output_set import outputs_together
 from ..tracking import data_fingerprint
 from . import common
 
@@ -283,9 +284,11 @@ def _score(args, settings, logger) -> int:
         from ..risk.plot import plot_risk, save_figure  # lazy: matplotlib
 
         fig = plot_risk(scores)
-        save_figure(fig, args.chart)
-    if args.out:
-        write_result(scores, args.out)
+    with outputs_together():  # --chart and --out both new, or both as they were
+        if args.chart:
+            save_figure(fig, args.chart)
+        if args.out:
+            write_result(scores, args.out)
     meta = scores.attrs["risk"]
     by = meta["by"]
     common.echo(f"抽检不合格风险 Sampling-failure risk（{_scope(meta, args)}；{meta['level']:.0%} 区间为所用各期的"
@@ -301,7 +304,7 @@ def _score(args, settings, logger) -> int:
     common.echo(common.format_table(_display_scores(scores, by)))
     if args.out:
         common.echo(f"\nwritten: {args.out}")
-    params = {"samples": args.samples, "by": by, "region": args.region,
+    params = {"samples": args.samples, "by": by, **({"region": args.region} if args.region else {}),
               "as_of": meta["as_of"], "half_life": meta["half_life"], "level": meta["level"],
               "hierarchical": meta["hierarchical"], "where": args.where,
               "keep_totals": args.keep_totals, "periods": meta["periods"],
@@ -403,9 +406,11 @@ def _allocate(args, settings, logger) -> int:
     fig = None
     if args.chart:  # drawn before anything is written
         fig = plot_allocation(plan)
-        save_figure(fig, args.chart)
-    if args.out:
-        write_result(plan, args.out)
+    with outputs_together():  # --chart and --out both new, or both as they were
+        if args.chart:
+            save_figure(fig, args.chart)
+        if args.out:
+            write_result(plan, args.out)
     used = meta.get("max_share_used", meta["max_share"])
     cap = ("不设上限 no cap" if used is None else f"每组不超过 {used:.0%}" if used == meta["max_share"]
            else f"每组不超过 {used:.2%}（所设 {meta['max_share']:.0%} 分不完预算，已提高 raised: see the note）")

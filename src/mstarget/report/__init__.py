@@ -16,6 +16,7 @@ from typing import Sequence
 
 from ..exceptions import ParameterError
 from ..io import atomic_path
+from ..output_set import outputs_together
 from ..plotting import save_figure
 from ..reliability_charts import backtest_chart, reliability_chart
 from .charts import fan_chart, figure_png, overview_chart, report_charts, target_chart
@@ -52,8 +53,10 @@ def write_report(table, details, path, *, title: str | None = None, plan=None, l
         The two results of :func:`mstarget.assess.assess_detailed` (``details`` may be ``None``:
         no fan charts).
     path : str or Path, or a sequence of them
-        Output file(s); the extension chooses the format. Each is written to a temporary name and
-        renamed into place, so a failure leaves no half-written file.
+        Output file(s); the extension chooses the format. All are written to temporary names
+        first and renamed into place together (:func:`mstarget.output_set.outputs_together`): a failure
+        or an interruption leaves no half-written file and no new report beside an old one --
+        every earlier file stays as it was.
     title, plan, lang, as_of, date, max_charts
         See :func:`build_report`.
 
@@ -66,17 +69,23 @@ def write_report(table, details, path, *, title: str | None = None, plan=None, l
     report = build_report(table, details, title=title, plan=plan, lang=lang, as_of=as_of, date=date,
                           max_charts=max_charts, source=paths[0].stem)
     charts = report_charts(report)
-    for p in paths:
-        ext = p.suffix.lower()
-        with atomic_path(p) as tmp:
-            if ext == ".xlsx":
-                from .xlsx import write_xlsx  # lazy: openpyxl, only when a workbook is written
-
-                write_xlsx(report, tmp, charts)
-            elif ext == ".docx":
-                from .docx import write_docx  # lazy: python-docx, only when a document is written
-
-                write_docx(report, tmp, charts)
-            else:
-                Path(tmp).write_text(render_html(report, charts), encoding="utf-8")
+    with outputs_together():  # every file, or none: never a new page beside an old workbook
+        for p in paths:
+            _write_one(report, charts, p)
     return report
+
+
+def _write_one(report: Report, charts, p: Path) -> None:
+    """Render ``report`` to ``p`` by its extension, through :func:`atomic_path`."""
+    ext = p.suffix.lower()
+    with atomic_path(p) as tmp:
+        if ext == ".xlsx":
+            from .xlsx import write_xlsx  # lazy: openpyxl, only when a workbook is written
+
+            write_xlsx(report, tmp, charts)
+        elif ext == ".docx":
+            from .docx import write_docx  # lazy: python-docx, only when a document is written
+
+            write_docx(report, tmp, charts)
+        else:
+            Path(tmp).write_text(render_html(report, charts), encoding="utf-8")

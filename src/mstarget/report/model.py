@@ -33,7 +33,7 @@ from ..chart_choice import chart_selection
 from ..exceptions import ParameterError
 from ..assess import Thresholds
 from ..matching import table_totals
-from ..plan import DECIMALS_COLUMNS
+from ..plan import DECIMALS_COLUMNS, NUMBER_COLUMNS
 from ..precision import written_decimals
 from ..schedule import (CATEGORIES, CATEGORY_ZH, FINAL_CATEGORIES, FINAL_ZH, ScheduleRules, evaluation_categories,
                         evaluation_category, target_year_awaited)
@@ -540,7 +540,7 @@ def display_order(table: pd.DataFrame) -> list[int]:
 
 
 #: the plan's own numbering column (:func:`mstarget.read_plan` keeps it as written)
-PLAN_NUMBER_COLUMNS = ("序号", "编号", "number", "no")
+PLAN_NUMBER_COLUMNS = NUMBER_COLUMNS
 
 
 def plan_numbers(records: list[dict], plan: pd.DataFrame | None) -> list[int]:
@@ -1070,7 +1070,7 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     regions, totals = _regions(table)
     rows: list[ReportRow] = []
     qualifiers = _qualifiers(records, lang)
-    numbers = plan_numbers(records, plan)
+    numbers = plan_numbers(records, plan if plan is not None else table)  # assess carries the plan's 序号
     # observed target-year values in the forecast column: the forecasts beside them say they are
     mark_forecast = any(report_category(r) in FINAL_CATEGORIES for r in records)
     yearly = yearly_values(records, details, plan)

@@ -50,6 +50,12 @@ PROVIDE, ABORT = "provide", "abort"
 #: seconds the parent waits for a child that was told to stop (e.g. on SIGTERM)
 STOP_TIMEOUT = 10.0
 
+#: the signal by which the parent tells its child the user pressed Ctrl+C (the child ignores
+#: SIGINT itself: Ctrl+C reaches the whole process group, and the parent decides)
+CTRL_C = signal.SIGUSR1
+#: what a run stopped by Ctrl+C records (tag ``mstarget.error``: ``interrupted (SIGINT / Ctrl+C)``)
+CTRL_C_TEXT = "SIGINT / Ctrl+C"
+
 
 def start(settings: TrackingSettings) -> "TrackingProcess | None":
     """A :class:`TrackingProcess` for ``settings``, or ``None`` (log in-process) when tracking
@@ -151,9 +157,12 @@ class TrackingProcess:
         try:
             reply = self._conn.recv()
         except (EOFError, OSError) as exc:
-            raise self._ended(exc) from exc
-        finally:
             self._finish()
+            raise self._ended(exc) from exc
+        except BaseException as exc:  # Ctrl+C or SIGTERM while the child logs: its run ends FAILED
+            self._finish(exc)
+            raise
+        self._finish()
         status, value, caught = reply
         for message, category in caught:
             warnings.warn(message, category, stacklevel=2)
@@ -164,8 +173,9 @@ class TrackingProcess:
     def close(self, error: BaseException | None = None) -> None:
         """End the child: before :meth:`submit`, nothing is logged. With a call under way the run
         ends FAILED: on SIGTERM / Ctrl+C (``error`` a ``KeyboardInterrupt``, or none) the child is
-        stopped at once; after another ``error`` of the command (e.g. drawing a chart) the child is
-        told why first (tag ``mstarget.error``)."""
+        stopped at once (tag ``mstarget.error``: ``interrupted (SIGTERM)``, or ``interrupted (SIGINT
+        / Ctrl+C)`` for Ctrl+C); after another ``error`` of the command (e.g. drawing a chart) the
+        child is told why first."""
         if self._state == "idle":
             with contextlib.suppress(Exception):
                 self._conn.send(None)
@@ -176,7 +186,7 @@ class TrackingProcess:
                 with contextlib.suppress(Exception):
                     self._conn.send((ABORT, f"{type(error).__name__}: {error}"[:2000]))
                     self._process.join(STOP_TIMEOUT)
-            self._finish()
+            self._finish(error)
         self._state = "done"
         with contextlib.suppress(Exception):
             self._tmp.cleanup()
@@ -194,14 +204,20 @@ class TrackingProcess:
                              "written, the MLflow run may be missing. Set MSTARGET_TRACKING_PROCESS=0 "
                              "to log in this process.")
 
-    def _finish(self) -> None:
-        """Wait for a child that is ending; one still logging is sent SIGTERM first (it ends its
-        run FAILED), one that does not end in :data:`STOP_TIMEOUT` seconds is killed."""
+    def _finish(self, interrupt: BaseException | None = None) -> None:
+        """Wait for a child that is ending; one still logging is stopped first -- with
+        :data:`CTRL_C` when ``interrupt`` is the user's Ctrl+C, else SIGTERM -- (it ends its run
+        FAILED, saying which), one that does not end in :data:`STOP_TIMEOUT` seconds is killed."""
         self._state = "done"
         with contextlib.suppress(Exception):
             self._conn.close()
         if self._process.is_alive():
             self._process.join(0.05)
+        if self._process.is_alive() and isinstance(interrupt, KeyboardInterrupt) \
+                and str(interrupt) != "SIGTERM":  # the CLI raises KeyboardInterrupt("SIGTERM") on SIGTERM
+            with contextlib.suppress(Exception):
+                os.kill(self._process.pid, CTRL_C)
+                self._process.join(STOP_TIMEOUT)
         if self._process.is_alive():
             with contextlib.suppress(Exception):
                 self._process.terminate()
@@ -275,6 +291,7 @@ def _serve(conn, uri: str) -> None:
     """
     with contextlib.suppress(Exception):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(CTRL_C, _interrupted)
     # The child lives for one call and its garbage is bounded: without the cyclic collector,
     # which otherwise walks the parent's inherited objects and MLflow's over and over while they
     # are imported, loading MLflow and its store takes ~20 % less time (0.9-1.0 s vs 1.15-1.25 s).
@@ -316,6 +333,11 @@ def _serve(conn, uri: str) -> None:
             conn.send((status, value, kept))
     except BaseException:  # noqa: BLE001 -- e.g. SIGTERM while waiting: exit quietly
         return
+
+
+def _interrupted(signum, frame):
+    """In the child: the parent says the user pressed Ctrl+C (:data:`CTRL_C`)."""
+    raise KeyboardInterrupt(CTRL_C_TEXT)
 
 
 def _picklable(exc: BaseException) -> BaseException:

@@ -43,10 +43,9 @@ def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
     if "p_meet" in table and table["p_meet"].notna().any():
         out["mean_p_meet"] = float(pd.to_numeric(table["p_meet"], errors="coerce").mean())
     if "attribute" in table and "status" in table:
-        binding = table[table["attribute"] == "binding"]
-        if len(binding):
-            out["n_binding"] = len(binding)
-            out["n_binding_at_risk_or_off_track"] = int(binding["status"].isin(["at_risk", "off_track"]).sum())
+        binding = table[table["attribute"] == "binding"]  # 0 when none: runs compare column by column
+        out["n_binding"] = len(binding)
+        out["n_binding_at_risk_or_off_track"] = int(binding["status"].isin(["at_risk", "off_track"]).sum())
     return out
 
 
@@ -75,16 +74,25 @@ MAX_TARGET_METRICS = 200
 TARGET_METRICS = ("p_meet", "forecast")
 
 
+#: characters of an id a metric-name part keeps: MLflow's names allow letters and digits of any
+#: script (``\w``: 鼎湖区 too), ``_ -`` (``.`` separates the parts, ``/ : space`` are left out)
+_ID_CHARS = re.compile(r"[^\w\-]+")
+#: longest metric-name part: ``forecast.<region>.<indicator>.<year>`` stays within MLflow's 250
+_ID_MAX = 100
+
+
 def _id_token(text: Any) -> str:
-    """A metric-name part for an id: kept when it is plain ASCII (letters, digits, ``_ -``), else its
-    ASCII letters and digits plus the first 8 hex digits of its SHA-1 (``鼎湖区`` -> ``h5d1c…``), so
-    the same id always gives the same key, in every run and on every platform."""
+    """A metric-name part for an id: kept as written when MLflow accepts it (letters and digits of
+    any script, ``_ -``: ``鼎湖区``, ``每万人口高价值发明专利拥有量``); otherwise the refused characters
+    become ``_`` and the first 8 hex digits of the id's SHA-1 are added (``GDP增速(%)`` ->
+    ``GDP增速_1a2b3c4d``), as they are for an id longer than ``_ID_MAX`` characters, so the same id
+    always gives the same key, in every run and on every platform, and two ids never share one."""
     text = str(text)
-    if re.fullmatch(r"[A-Za-z0-9_\-]+", text):
+    if text and not _ID_CHARS.search(text) and len(text) <= _ID_MAX:
         return text
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
-    ascii_part = re.sub(r"[^A-Za-z0-9_\-]+", "_", text).strip("_")[:40]
-    return f"{ascii_part}_{digest}" if ascii_part else f"h{digest}"
+    kept = _ID_CHARS.sub("_", text).strip("_")[:_ID_MAX - 9]
+    return f"{kept}_{digest}" if kept else f"h{digest}"
 
 
 def target_metric_keys(table: pd.DataFrame, limit: int = MAX_TARGET_METRICS) -> pd.DataFrame:
@@ -93,7 +101,8 @@ def target_metric_keys(table: pd.DataFrame, limit: int = MAX_TARGET_METRICS) -> 
     Returns a frame ``region, indicator, target_year, name, key`` where ``key`` is
     ``<region>.<indicator>`` (plus ``.<target_year>`` when the same indicator has several targets),
     each part through :func:`_id_token`; the metric names are ``p_meet.<key>`` and
-    ``forecast.<key>``. Logged as ``per_target_metrics.csv`` so a hashed key can be read back.
+    ``forecast.<key>``. Logged as ``per_target_metrics.csv``, the map from each key back to its row.
+    Keys are unique: two rows that would share one get ``.row<N>`` (their row number) added.
     """
     cols = [c for c in ("region", "indicator", "target_year", "name") if c in table]
     rows = table[cols].head(limit).copy()
@@ -104,6 +113,9 @@ def target_metric_keys(table: pd.DataFrame, limit: int = MAX_TARGET_METRICS) -> 
     rows["key"] = [f"{_id_token(r)}.{_id_token(i)}" + (f".{int(y)}" if d and pd.notna(y) else "")
                    for r, i, y, d in zip(rows["region"], rows["indicator"],
                                          rows.get("target_year", pd.Series([None] * len(rows))), dup)]
+    clash = rows["key"].duplicated(keep=False).to_numpy()
+    if clash.any():
+        rows["key"] = [f"{k}.row{i + 1}" if c else k for i, (k, c) in enumerate(zip(rows["key"], clash))]
     return rows
 
 
@@ -118,20 +130,68 @@ def target_metrics(table: pd.DataFrame, limit: int = MAX_TARGET_METRICS) -> dict
         values = pd.to_numeric(table[metric].head(limit), errors="coerce")
         for key, v in zip(keys, values):
             if pd.notna(v):
-                out[f"{metric}.{key}"[:250]] = float(v)
+                out[f"{metric}.{key}"] = float(v)
     return out
+
+
+def _where(table: pd.DataFrame | None) -> str:
+    """The regions of a table for a run name: one or two by name, else their number."""
+    regions = [str(r) for r in pd.unique(table["region"].dropna())] \
+        if table is not None and "region" in table else []
+    return "、".join(regions) if 0 < len(regions) <= 2 else (f"{len(regions)} regions" if regions else "")
 
 
 def describe_run(command: str, table: pd.DataFrame, params: Mapping[str, Any]) -> str:
     """A run name that says what ran: ``assess 鼎湖区 as of 2023 · auto``."""
-    regions = [str(r) for r in pd.unique(table["region"].dropna())] if "region" in table else []
-    where = "、".join(regions) if 0 < len(regions) <= 2 else (f"{len(regions)} regions" if regions else "")
+    where = _where(table)
     as_of = params.get("as_of")
     if as_of is None and "last_year" in table and pd.to_numeric(table["last_year"], errors="coerce").notna().any():
         as_of = int(pd.to_numeric(table["last_year"], errors="coerce").max())
     model = params.get("model")
     parts = [command] + ([where] if where else []) + ([f"as of {as_of}"] if as_of is not None else [])
     name = " ".join(parts) + (f" · {model}" if model else "")
+    return name[:250]
+
+
+def describe_forecast(table: pd.DataFrame, params: Mapping[str, Any]) -> str:
+    """A forecast run's name: ``forecast 全国 h=3 · drift`` (``as of 2020`` when history was cut)."""
+    parts = ["forecast", _where(table)]
+    if params.get("horizon") is not None:
+        parts.append(f"h={params['horizon']}")
+    if params.get("as_of") not in (None, "", "none"):
+        parts.append(f"as of {params['as_of']}")
+    model = params.get("model")
+    return (" ".join(p for p in parts if p) + (f" · {model}" if model else ""))[:250]
+
+
+def describe_backtest(result, params: Mapping[str, Any]) -> str:
+    """A backtest run's name: ``backtest 全国 h=2 ×3 origins · ensemble, theta, drift``."""
+    parts = ["backtest", _where(getattr(result, "details", None))]
+    if params.get("horizon") is not None:
+        parts.append(f"h={params['horizon']}")
+    origins = tuple(getattr(result, "origins", ()) or ())
+    if origins:
+        parts.append(f"×{len(origins)} origins")
+    models = ", ".join(str(m) for m in result.summary["model"]) if "model" in result.summary else ""
+    return (" ".join(p for p in parts if p) + (f" · {models}" if models else ""))[:250]
+
+
+def describe_result(command: str, params: Mapping[str, Any]) -> str:
+    """A run name from a command's parameters: ``risk score 全国 by category as of 2023H1 ·
+    half-life none`` (each part only when the parameter is there)."""
+    parts = [command]
+    if params.get("region"):
+        parts.append(str(params["region"]))
+    by = params.get("by")
+    if by:
+        parts.append("by " + (", ".join(map(str, by)) if isinstance(by, (list, tuple)) else str(by)))
+    if params.get("as_of") not in (None, "", "none"):
+        parts.append(f"as of {params['as_of']}")
+    name = " ".join(parts)
+    if "half_life" in params:
+        hl = params["half_life"]
+        hl = "none" if hl is None else format(hl, "g") if isinstance(hl, (int, float)) else str(hl)
+        name += f" · half-life {hl}"
     return name[:250]
 
 
@@ -255,13 +315,14 @@ def log_assessment(table: pd.DataFrame, params: dict, settings: TrackingSettings
 def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings | None = None,
                  figure=None, *, inputs: Sequence[pd.DataFrame] | None = None, log_model: bool = True,
                  register_name: str | None = None, on_error: str = "raise",
-                 run_name: str = "forecast", return_model_uri: bool = False):
+                 run_name: str | None = None, return_model_uri: bool = False):
     """Log one ``forecast`` run; returns its run id (``None`` when tracking is disabled).
 
     Like :func:`log_assessment`. With ``log_model`` (default) and ``params`` naming ``model``
     and ``horizon``, the forecaster is logged as a pyfunc model ``forecaster`` in the run
     (``levels, seed, n_paths, as_of`` taken from ``params`` when present). With
     ``return_model_uri``, returns ``(run id, model URI)`` (``None`` for what was not logged).
+    ``run_name`` defaults to :func:`describe_forecast` (``forecast 全国 h=3 · drift``).
     """
     forecaster = None
     if log_model and "horizon" in params:
@@ -272,8 +333,40 @@ def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings |
     def record(run: Run) -> None:
         model_uri[0] = record_forecast(run, table, figure, forecaster=forecaster, register_name=register_name)
 
-    run_id = _log_one(run_name, "forecast", params, settings, inputs, on_error, record)
+    run_id = _log_one(run_name or describe_forecast(table, params), "forecast", params, settings,
+                      inputs, on_error, record)
     return (run_id, model_uri[0]) if return_model_uri else run_id
+
+
+#: the summary column that picks a backtest's ``best_model`` (lowest wins), in order of preference:
+#: the scaled CRPS scores the whole predictive distribution, MASE and sMAPE only its centre
+BEST_MODEL_BY = ("crps_scaled", "mase", "smape")
+
+
+def backtest_metrics(summary: pd.DataFrame) -> dict[str, float]:
+    """``<model>.<column>`` for every number of a backtest summary (``drift.smape``,
+    ``theta.coverage_80``, ...): the parent run holds every model's scores side by side."""
+    out: dict[str, float] = {}
+    for _, row in summary.iterrows():
+        for col in summary.columns:
+            if col == "model":
+                continue
+            value = pd.to_numeric(pd.Series([row[col]]), errors="coerce").iloc[0]
+            if pd.notna(value):
+                out[f"{row['model']}.{col}"] = float(value)
+    return out
+
+
+def best_model(summary: pd.DataFrame) -> tuple[str, str] | None:
+    """``(model, column)``: the model with the lowest value of the first column of
+    :data:`BEST_MODEL_BY` that scores every model; ``None`` when none does."""
+    for col in BEST_MODEL_BY:
+        if col not in summary or "model" not in summary:
+            continue
+        values = pd.to_numeric(summary[col], errors="coerce")
+        if len(values) and values.notna().all():
+            return str(summary["model"].iloc[int(values.to_numpy().argmin())]), col
+    return None
 
 
 def log_backtest(result, params: dict, settings: TrackingSettings | None = None, *,
@@ -281,18 +374,30 @@ def log_backtest(result, params: dict, settings: TrackingSettings | None = None,
                  on_error: str = "raise") -> str | None:
     """Log a backtest as one parent run with one child run per model (same metric names).
 
-    The parent holds ``backtest_summary.csv``, ``coverage_by_horizon.csv`` (and
-    ``attainment_calls.csv`` / ``reliability.csv`` when a plan was scored) and the calibration
-    chart ``backtest_chart.png`` when a ``figure`` is given; each child holds its model's
+    The parent (named by :func:`describe_backtest`: ``backtest 全国 h=2 ×3 origins · drift, theta``)
+    holds every model's scores as ``<model>.<metric>`` metrics, the param and tag ``best_model``
+    (lowest of :data:`BEST_MODEL_BY`; ``best_model_by`` names the column),
+    ``backtest_summary.csv``, ``coverage_by_horizon.csv`` (and ``attainment_calls.csv`` /
+    ``reliability.csv`` when a plan was scored) and the calibration chart ``backtest_chart.png``
+    when a ``figure`` is given; each child (``backtest:<model> h=<horizon>``) carries the parent's
+    params (horizon, origins, history, data fingerprint, ...) plus its ``model``, its model's
     metrics and ``backtest_details.csv``, so the MLflow UI's compare view lines the models up.
     Returns the parent run id.
     """
     summary, details = result.summary, result.details
     calls = getattr(result, "calls", None)
+    run_params = _run_params("backtest", params, inputs)
+    best = best_model(summary)
+    if best is not None:
+        run_params.update(best_model=best[0], best_model_by=best[1])
+    horizon = f" h={params['horizon']}" if params.get("horizon") is not None else ""
     try:
-        with start_run("backtest", settings, params=_run_params("backtest", params, inputs)) as parent:
+        with start_run(describe_backtest(result, params), settings, params=run_params,
+                       tags={"mstarget.command": "backtest",
+                             **({"mstarget.best_model": best[0]} if best else {})}) as parent:
             if parent is None:
                 return None
+            parent.log_metrics(backtest_metrics(summary))
             parent.log_table(summary, "backtest_summary.csv")
             parent.log_table(result.coverage_by_horizon(), "coverage_by_horizon.csv")
             if calls is not None and len(calls):
@@ -300,10 +405,13 @@ def log_backtest(result, params: dict, settings: TrackingSettings | None = None,
                 parent.log_table(result.reliability(), "reliability.csv")
             if figure is not None:
                 parent.log_figure(figure, "backtest_chart.png")
+            shared = {k: v for k, v in run_params.items()
+                      if k not in ("models", "best_model", "best_model_by", "command")}
             for _, row in summary.iterrows():
                 label = str(row["model"])
-                with start_run(f"backtest:{label}", settings, params={"model": label},
-                               nested=True) as child:
+                with start_run(f"backtest:{label}{horizon}", settings,
+                               params={**shared, "command": "backtest", "model": label},
+                               tags={"mstarget.command": "backtest"}, nested=True) as child:
                     child.log_metrics({k: row[k] for k in summary.columns if k != "model"})
                     child.log_table(details[details["model"] == label], "backtest_details.csv")
             return parent.run_id
@@ -316,10 +424,12 @@ def log_result(command: str, table: pd.DataFrame, params: dict,
                settings: TrackingSettings | None = None, *, metrics: Mapping[str, float] | None = None,
                figure=None, artifact: str = "result.csv", inputs: Sequence[pd.DataFrame] | None = None,
                files: Sequence[str | Path] = (), on_error: str = "raise",
-               tables: Mapping[str, pd.DataFrame] | None = None) -> str | None:
+               tables: Mapping[str, pd.DataFrame] | None = None, run_name: str | None = None) -> str | None:
     """Log any other tracked call (e.g. ``risk score``) as one run: params, metrics, one table
     (``artifact``) and any further ``tables`` (artifact name -> table), an optional chart (named
-    like ``artifact``, ``.png``) and any ``files`` already written (e.g. a report)."""
+    like ``artifact``, ``.png``) and any ``files`` already written (e.g. a report). ``run_name``
+    defaults to :func:`describe_result` (``risk score 全国 by category as of 2023H1 · half-life
+    none``)."""
     def record(run: Run) -> None:
         if metrics:
             run.log_metrics(metrics)
@@ -331,7 +441,8 @@ def log_result(command: str, table: pd.DataFrame, params: dict,
         for path in files:
             run.log_file(path)
 
-    return _log_one(command, command, params, settings, inputs, on_error, record)
+    return _log_one(run_name or describe_result(command, params), command, params, settings, inputs,
+                    on_error, record)
 
 
 def _log_one(run_name: str, command: str, params: Mapping[str, Any], settings: TrackingSettings | None,

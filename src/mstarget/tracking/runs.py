@@ -6,6 +6,7 @@ import contextlib
 import contextvars
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -142,14 +143,15 @@ def _param_text(v: Any) -> str:
         v = ",".join(map(str, v))
     elif isinstance(v, dict):
         v = json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)
-    text = "" if v is None else str(v)
+    text = "none" if v is None else str(v)  # e.g. as_of / half_life not set: said, not blank
     return text if len(text) <= 6000 else text[:5997] + "..."
 
 
 def _metric_key(k: str) -> str:
-    """A valid MLflow param / metric name: alphanumerics (Chinese too), ``_ - . space /``; the rest
-    becomes ``_``, and the name must not read as another path (``a//b``, ``/a``, ``a/..``)."""
-    text = "".join(c if c.isalnum() or c in "_-. /" else "_" for c in str(k))
+    """A valid MLflow param / metric name: letters and digits of any script (``\\w``: Chinese too),
+    ``_ - . space /`` (MLflow's own rule, without the ``:`` Windows refuses); the rest becomes
+    ``_``, and the name must not read as another path (``a//b``, ``/a``, ``a/..``)."""
+    text = re.sub(r"[^\w\-. /]", "_", str(k))
     parts = [p for p in text.split("/") if p.strip(" ") not in ("", ".", "..")]
     return "/".join(parts)[:250] or "_"
 
@@ -284,7 +286,9 @@ def _end_failed(run: Run, exc: BaseException | None) -> None:
             tags["mstarget.error"] = f"interrupted ({exc or 'SIGINT / Ctrl+C'})"
         elif isinstance(exc, SystemExit):
             tags["mstarget.error"] = f"the process exited (code {exc.code}) while the run was open"
-        elif exc is not None and not isinstance(exc, TrackingError):
+        elif isinstance(exc, TrackingError):  # the store failed; it may still take a tag saying why
+            tags["mstarget.error"] = f"the tracking store failed: {exc}"[:5000]
+        elif exc is not None:
             tags["mstarget.error"] = f"{type(exc).__name__}: {exc}"[:5000]
         if tags:
             with contextlib.suppress(Exception):

@@ -293,10 +293,133 @@ def _client(uri: str):
     client = _CLIENTS.get(uri)
     if client is None:
         mlflow = _mlflow()
+        db = sqlite_path(uri)
         with store_lock(uri), paused_collector():  # loads the store's module (SQLAlchemy, Alembic)
-            client = _retry_if_locked(lambda: mlflow.MlflowClient(tracking_uri=uri), uri)
+            if db is not None:
+                _create_sqlite_store(db)
+            try:
+                client = _retry_if_locked(lambda: mlflow.MlflowClient(tracking_uri=uri), uri)
+            except Exception as exc:
+                if db is None or not _recreate_unused_store(uri, db, exc):
+                    raise
+                client = _retry_if_locked(lambda: mlflow.MlflowClient(tracking_uri=uri), uri)
         _CLIENTS[uri] = client
     return client
+
+
+# --------------------------------------------------------------------------------------------
+# creating a SQLite store: all or nothing
+# --------------------------------------------------------------------------------------------
+# MLflow creates a new store's tables in place, in ~40 Alembic migrations that SQLite cannot run
+# as one transaction: a command stopped meanwhile (Ctrl+C, SIGTERM) left a half-created store
+# that every later command refused ("out-of-date database schema", "table ... already exists").
+# Here a new store is built in a temporary file beside the database and renamed into place once
+# complete, under the store's lock; a store left half-created by an older mstarget (or by MLflow
+# itself) that holds nothing yet is built again the same way. A store holding anything -- runs,
+# experiments, models -- is never touched.
+
+#: what MLflow says when opening a store whose tables stop part-way through its migrations
+_HALF_CREATED = re.compile(r"out-of-date database schema|table \w+ already exists|no such table|"
+                           r"duplicate column", re.IGNORECASE)
+#: tables a new store fills itself: (table, rows a new store holds at most)
+_NEW_STORE_ROWS = {"alembic_version": 1, "experiments": 1, "workspaces": 1}
+
+
+def _creating_path(db: Path) -> Path:
+    return db.with_name(f".{db.name}.creating")
+
+
+def _remove_database(path: Path) -> None:
+    """Remove the SQLite file ``path`` and its journals (missing ones are fine)."""
+    for p in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))):
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+
+
+def _build_schema(db: Path) -> bool:
+    """Build MLflow's tables in a temporary file beside ``db`` and rename it to ``db`` once
+    complete (the caller holds the store's lock). ``False`` when this MLflow has no such hooks
+    (then MLflow creates the store in place, as it always did)."""
+    try:
+        import sqlalchemy  # lazy: mlflow's database layer, loaded with its store
+        from mlflow.store.db import utils as db_utils  # lazy: mlflow
+        from sqlalchemy.pool import NullPool  # lazy: as above
+    except ImportError:
+        return False
+    if not (hasattr(db_utils, "_initialize_tables") and hasattr(db_utils, "_verify_schema")):
+        return False
+    tmp = _creating_path(db)
+    _remove_database(tmp)  # left by a creation killed outright: none can be under way (our lock)
+    try:
+        engine = sqlalchemy.create_engine(f"sqlite:///{tmp}", poolclass=NullPool)
+        try:
+            db_utils._initialize_tables(engine)
+            db_utils._verify_schema(engine)
+        finally:
+            engine.dispose()
+        for side in ("-journal", "-wal", "-shm"):  # a journal of the file replaced would be replayed into it
+            with contextlib.suppress(FileNotFoundError):
+                db.with_name(db.name + side).unlink()
+        os.replace(tmp, db)
+    finally:
+        _remove_database(tmp)
+    return True
+
+
+def _create_sqlite_store(db: Path) -> None:
+    """A new (missing or empty) SQLite store ``db`` is created whole or not at all."""
+    with contextlib.suppress(FileNotFoundError):
+        if db.stat().st_size > 0:
+            tmp = _creating_path(db)
+            if tmp.exists():  # left by a creation killed outright (SIGKILL)
+                _remove_database(tmp)
+            return
+    _build_schema(db)
+
+
+def _holds_nothing(db: Path) -> bool:
+    """Whether the SQLite store ``db`` holds no runs, experiments (but MLflow's ``Default``),
+    models, traces, ...: only what creating a store writes. ``False`` when in doubt."""
+    import sqlite3  # lazy: only when a store failed to open
+
+    try:
+        con = sqlite3.connect(str(db), timeout=5)
+    except sqlite3.Error:
+        return False
+    try:
+        tables = [r[0] for r in con.execute("select name from sqlite_master where type = 'table'")]
+        for table in tables:
+            if table.startswith("sqlite_"):
+                continue
+            if table == "experiments":
+                rows = con.execute('select count(*) from experiments where experiment_id != 0').fetchone()[0]
+                if rows:
+                    return False
+            allowed = _NEW_STORE_ROWS.get(table, 0)
+            rows = con.execute(f'select count(*) from (select 1 from "{table}" limit {allowed + 1})').fetchone()[0]
+            if rows > allowed:
+                return False
+        return True
+    except sqlite3.Error:
+        return False
+    finally:
+        con.close()
+
+
+def _recreate_unused_store(uri: str, db: Path, exc: BaseException) -> bool:
+    """After MLflow failed to open ``db`` (``exc``): a store left half-created that holds nothing
+    is built again, whole (the caller holds the store's lock); ``True`` if it was."""
+    if not _HALF_CREATED.search(str(exc)) or not _holds_nothing(db):
+        return False
+    with contextlib.suppress(Exception):  # MLflow keeps an engine per URI, open on the old file
+        from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore  # lazy: mlflow
+
+        for key in [k for k in SqlAlchemyStore._engine_map if sqlite_path(k) == db]:
+            SqlAlchemyStore._engine_map.pop(key).dispose()
+    try:
+        return _build_schema(db)
+    except Exception:
+        return False  # the caller reports the first failure
 
 
 @contextlib.contextmanager
@@ -397,12 +520,66 @@ def _experiment_id(client, uri: str, name: str) -> str:
 
 
 def _context_tags() -> dict[str, str]:
-    """User, source and git commit tags as ``mlflow.start_run`` would set them (best effort)."""
+    """User, source and git commit tags as ``mlflow.start_run`` would set them (best effort); the
+    commit is mstarget's own when the package lives in a git checkout (MLflow looks beside the
+    entry-point script, ``.venv/bin/mstarget``, and finds none)."""
     try:
         from mlflow.tracking.context.registry import resolve_tags  # lazy: mlflow
 
-        return {k: str(v) for k, v in resolve_tags({}).items()}
+        tags = {k: str(v) for k, v in resolve_tags({}).items()}
     except Exception:
-        return {}
+        tags = {}
+    commit = package_git_commit()
+    if commit is not None:
+        tags["mlflow.source.git.commit"] = commit
+    return tags
+
+
+_GIT_COMMIT: list[str | None] = []
+
+
+def package_git_commit(start: Path | None = None) -> str | None:
+    """The commit checked out where the mstarget package's files live (``start``: that folder),
+    read from the ``.git`` files (no ``git`` process, ~0.1 ms); ``None`` for an installed package
+    or anything unreadable. Uncommitted changes are not reflected."""
+    if start is None and _GIT_COMMIT:
+        return _GIT_COMMIT[0]
+    folder = (start or Path(__file__).resolve().parent.parent)
+    commit = None
+    with contextlib.suppress(OSError, ValueError):
+        for parent in (folder, *folder.parents):
+            dotgit = parent / ".git"
+            if dotgit.is_file():  # a worktree or submodule: "gitdir: <path>"
+                text = dotgit.read_text(encoding="utf-8").strip()
+                dotgit = (parent / text.split(":", 1)[1].strip()).resolve() if text.startswith("gitdir:") else None
+            if dotgit is not None and dotgit.is_dir():
+                commit = _read_head(dotgit)
+                break
+    if start is None:
+        _GIT_COMMIT.append(commit)
+    return commit
+
+
+def _read_head(gitdir: Path) -> str | None:
+    head = (gitdir / "HEAD").read_text(encoding="utf-8").strip()
+    if re.fullmatch(r"[0-9a-f]{40}", head):
+        return head  # detached
+    if not head.startswith("ref:"):
+        return None
+    ref = head[4:].strip()
+    common = gitdir
+    if (gitdir / "commondir").is_file():  # a worktree keeps its branches in the main .git
+        common = (gitdir / (gitdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+    for base in (gitdir, common):
+        if (base / ref).is_file():
+            value = (base / ref).read_text(encoding="utf-8").strip()
+            return value if re.fullmatch(r"[0-9a-f]{40}", value) else None
+    packed = common / "packed-refs"
+    if packed.is_file():
+        for line in packed.read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if len(parts) == 2 and parts[1] == ref and re.fullmatch(r"[0-9a-f]{40}", parts[0]):
+                return parts[0]
+    return None
 
 
