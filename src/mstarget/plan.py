@@ -148,6 +148,16 @@ _NONE_AT_ALL = frozenset({"零发生", "实现零发生", "零事故", "不发�
 _INCLUSIVE = re.compile(r"\((含|含本数|包含|含本值)\)$")
 
 
+def _strip_brackets(s: str) -> tuple[str, str]:
+    """``(kind, rest)``: a figure in 〔〕 is ``cumulative``, in 〈〉 ``increment`` (the brackets
+    removed), else ``level``."""
+    for kinds, name in ((_CUMULATIVE, "cumulative"), (_INCREMENT, "increment")):
+        for open_, close in kinds:
+            if s.startswith(open_) and s.endswith(close) and len(s) > 2:
+                return name, s[1:-1]
+    return "level", s
+
+
 def _strip_direction(s: str) -> tuple[str | None, str]:
     """Split a leading ``≥`` / ``≤`` (or its words) off ``s``: ``("≥99")`` -> ``(">=", "99")``."""
     for prefixes, direction in ((_GE_PREFIX, ">="), (_LE_PREFIX, "<=")):
@@ -218,14 +228,7 @@ def parse_cell(text) -> Cell:
             if direction is not None and direction != d:
                 raise ValueError(text)
             direction, s = d, s[: -len(suf)]
-    kind = "level"
-    for kinds, name in ((_CUMULATIVE, "cumulative"), (_INCREMENT, "increment")):
-        for open_, close in kinds:
-            if s.startswith(open_) and s.endswith(close) and len(s) > 2:
-                kind, s = name, s[1:-1]
-                break
-        if kind != "level":
-            break
+    kind, s = _strip_brackets(s)
     if worded and kind not in ("level", worded):  # 累计新增〔5〕: the words and the brackets disagree
         raise ValueError(text)
     kind = worded or kind
@@ -938,14 +941,7 @@ def range_target(text, unit: str = "") -> Range | None:
         return None
     s = _strip_verb(_strip_commitment(s))
     direction, s = _strip_direction(s)
-    kind = "level"
-    for kinds, name in ((_CUMULATIVE, "cumulative"), (_INCREMENT, "increment")):
-        for open_, close in kinds:
-            if s.startswith(open_) and s.endswith(close) and len(s) > 2:
-                kind, s = name, s[1:-1]
-                break
-        if kind != "level":
-            break
+    kind, s = _strip_brackets(s)
     for suffixes, d in ((_GE_SUFFIX, ">="), (_LE_SUFFIX, "<=")):
         for suf in suffixes:
             if s.endswith(suf):

@@ -794,6 +794,13 @@ def _data_years(report) -> str:
             f", assessed as of {as_of}, with the latest data from {latest}")
 
 
+def _indicators_and_regions(report) -> tuple[int, list, list]:
+    """``(indicators, regions, totals)`` of a report of several regions: distinct indicators, the
+    regions proper and the table's own totals (合计 / 全市, :func:`_own_regions`)."""
+    own, totals = _own_regions(report)
+    return len({str(r.raw.get("indicator", r.name)) for r in report.rows}), own, totals
+
+
 def _own_regions(report) -> tuple[list[str], list[str]]:
     """``(regions, totals)``: the report's regions without the table's own total (合计, 全市 beside other
     regions: :func:`mstarget.validation.is_total_region`), and those totals."""
@@ -813,8 +820,7 @@ def _scope(report, binding: list, expected: list) -> str:
     word = "个" if several else "项"
     if zh:
         if several:
-            own, totals = _own_regions(report)
-            indicators = len({str(r.raw.get("indicator", r.name)) for r in rows})
+            indicators, own, totals = _indicators_and_regions(report)
             apart = f"（另列{'、'.join(totals)}）" if totals else ""
             s = f"本次评估共{indicators}项指标、{len(own)}个地区{apart}共{n}个指标值"
         else:
@@ -826,8 +832,7 @@ def _scope(report, binding: list, expected: list) -> str:
             s += "（" + "、".join(parts) + "）"
         return s + _data_years(report) + "。"
     if several:
-        own, totals = _own_regions(report)
-        indicators = len({str(r.raw.get("indicator", r.name)) for r in rows})
+        indicators, own, totals = _indicators_and_regions(report)
         apart = f" (and {', '.join(totals)} apart)" if totals else ""
         s = f"This evaluation covers {indicators} indicators in {len(own)} regions{apart}, {n} targets in all"
     else:
