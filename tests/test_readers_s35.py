@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import mstarget as mt
+from mstarget.exceptions import MstargetWarning
 
 
 def _hierarchical_history(units: list[str]) -> pd.DataFrame:
@@ -139,3 +140,20 @@ def test_a_plan_unit_in_brackets_matches_the_history_loosely():
         warnings.simplefilter("ignore")
         res = mt.assess(hist, plan, as_of=2023, seed=0)
     assert res["last_year"].tolist() == [2023]
+
+
+def test_a_plan_reads_baselines_and_completed_values_marked_preliminary_as_its_history_does(tmp_path):
+    """A mid-term table (SYNTHETIC figures) writes 98.2（快报） as a baseline and 98.8（初步统计） as a 2023年完成值:
+    refused before, while the same cell in a history was read; a target so marked stays refused."""
+    path = tmp_path / "plan.csv"
+    path.write_text("指标名称,单位,基期值（2020年）,2023年完成值,目标值（2025年）\n"
+                    "药品抽检合格率,%,98.2（快报）,98.8（初步统计）,≥99\n市场主体,万户,〔1.89〕,〔2.7〕（快报）,〔3.12〕\n",
+                    encoding="utf-8")
+    with pytest.warns(MstargetWarning, match="marked preliminary") as caught:
+        plan = mt.read_plan(path, region="鼎湖区")
+    assert plan["baseline"].tolist() == [98.2, 1.89]
+    assert plan["observed_2023"].tolist() == [98.8, 2.7]
+    assert any("row 2, column '基期值（2020年）': '98.2（快报）'" in str(w.message) for w in caught)
+    path.write_text("指标名称,单位,基期值（2020年）,目标值（2025年）\n药品抽检合格率,%,98.2,99（预计）\n", encoding="utf-8")
+    with pytest.raises(mt.DataValidationError, match="row 2"):
+        mt.read_plan(path, region="鼎湖区")

@@ -371,12 +371,13 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
             elif marked and number is not None:
                 preliminary.append((pos, column, cells[pos]))
     if preliminary:
-        _warn_preliminary(problems, preliminary)
+        warn_preliminary(problems, preliminary)
     return values
 
 
-def _warn_preliminary(problems: Problems, cells: list) -> None:
-    """One warning for a table's figures marked preliminary in their cells (``(pos, column, cell)``)."""
+def warn_preliminary(problems: Problems, cells: list) -> None:
+    """One warning for a table's figures marked preliminary in their cells (``(pos, column, cell)``;
+    a history's values, a plan's baselines and 完成值 columns)."""
     shown = "; ".join(f"row {problems.row_of(pos)}, column '{problems.column_of(column)}': '{str(cell).strip()}'"
                       for pos, column, cell in cells[:8])
     more = f"; and {len(cells) - 8} more" if len(cells) > 8 else ""

@@ -45,12 +45,12 @@ import pandas as pd
 from .arguments import check_table
 from .exceptions import DataValidationError, MstargetWarning, Problem
 from . import consistency, layout
-from .history import MEASURE_WORDS, NOTE_HEADERS, note_measure
+from .history import MEASURE_WORDS, NOTE_HEADERS, note_measure, warn_preliminary
 from .io import source_name
 from .precision import written_decimals
 from .units import is_percent, percent_kind, split_number_unit, split_unit, unit_column
 from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, has_note_mark, map_unique,
-                         normalize_text, normalize_words, parse_number, parse_year, require_columns,
+                         normalize_text, normalize_words, parse_number, parse_year, preliminary_figure, require_columns,
                          separator_hint, text_column, written_text, REGION_HEADERS)
 
 KINDS = ("level", "cumulative", "increment")
@@ -686,6 +686,8 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
         return _Cells(np.full(n, np.nan), none, none.copy(), np.zeros(n, dtype=bool), None, np.ones(n, dtype=bool),
                       np.zeros(n, dtype=bool), np.full(n, np.nan))
     parsed = map_unique(raw[column], parse_cell)
+    if column == "baseline" or str(column).startswith(layout.OBSERVED_PREFIX):  # 1.9（初步统计）: its figure
+        _preliminary_figures(raw, column, parsed, problems)
     bad = np.array([isinstance(c, ValueError) for c in parsed], dtype=bool)
     cells = [Cell(None) if b else c for c, b in zip(parsed, bad)]
     value = np.array([np.nan if c.value is None else c.value for c in cells], dtype=float)
@@ -702,6 +704,25 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
                   np.array([c.percent for c in cells], dtype=bool),
                   np.array([np.nan if c.decimals is None or c.value is None else c.decimals for c in cells],
                            dtype=float))
+
+
+def _preliminary_figures(raw: pd.DataFrame, column: str, parsed: list, problems: Problems) -> None:
+    """A baseline or 完成值 cell marked preliminary after its figure (``1.9（初步统计）``, ``99.3（快报）``)
+    read as that figure (``parsed`` changed in place), with one warning naming the cells, as a
+    history's are; a target so marked is no target and stays refused."""
+    marked = []
+    for pos, c in enumerate(parsed):
+        if isinstance(c, ValueError):
+            figure = preliminary_figure(raw[column].iloc[pos])
+            if figure is None:
+                continue
+            try:
+                parsed[pos] = parse_cell(figure)
+            except ValueError:  # 约99（初步）: refused as the figure alone would be
+                continue
+            marked.append((pos, column, raw[column].iloc[pos]))
+    if marked:
+        warn_preliminary(problems, marked)
 
 
 def _units_in_cells(raw, unit: np.ndarray, cells: dict, problems: Problems) -> None:
