@@ -293,8 +293,10 @@ def _attach_peers(prepared: Sequence[_Prepared], reference) -> None:
         idx = sorted(set(idx) - set(events))
     if not idx:
         return
+    reference_series = _reference_series(panel)
     priors = _pool.pooled_priors([prepared[i].indicator for i in idx], [prepared[i].z for i in idx],
-                                 _reference_series(panel))
+                                 reference_series)
+    _warn_too_few_peers([(prepared[i].indicator, prepared[i].z) for i in idx], reference_series, priors)
     for i in idx:
         p = prepared[i]
         p.peer = priors.get(p.indicator)
@@ -306,6 +308,26 @@ def _attach_peers(prepared: Sequence[_Prepared], reference) -> None:
             else:
                 s = p.transform.noise_prior(p.z)
                 p.peer = _pool.PeerPrior(b, s, s, 0)
+
+
+def _warn_too_few_peers(series: Sequence[tuple[str, np.ndarray]], reference: Mapping, priors: Mapping) -> None:
+    """One warning naming the indicators with several series in the call (or the reference panel,
+    model scale) but fewer than :data:`mstarget.pooling.MIN_PEERS` with a yearly change: they are
+    forecast alone, which a user who passed several regions would otherwise not know."""
+    counts: dict = {}
+    for ind, z in [*series, *((g, z) for g, zs in reference.items() for z in zs)]:
+        n, changing = counts.get(ind, (0, 0))
+        counts[ind] = (n + 1, changing + int(np.isfinite(np.asarray(z, dtype=float)).sum() >= 2))
+    few = [(ind, c) for ind, (n, c) in counts.items() if ind not in priors and n >= 2]
+    if not few:
+        return
+    shown = ", ".join(f"{ind} ({c} with a yearly change)" for ind, c in few[:5]) + \
+        (f" and {len(few) - 5} more" if len(few) > 5 else "")
+    warnings.warn(MstargetWarning(
+        f"too few regions to pool for {shown}: an indicator's trend and noise are pooled across at least "
+        f"{_pool.MIN_PEERS} series with a yearly change, so each of these is forecast from its own history alone. "
+        "Add its other regions to the call or pass reference= a panel of them（同一指标的地区少于"
+        f"{_pool.MIN_PEERS}个，未汇合各地区趋势，各自单独预测）"), stacklevel=7)
 
 
 #: task priorities on an engine that honours them (:meth:`Engine.submit`; Dask): the backtest
@@ -701,12 +723,20 @@ def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int
     years = history["year"].to_numpy()
     stated = (pd.to_numeric(history["prior_change"], errors="coerce").to_numpy(dtype=float)
               if "prior_change" in history else None)
-    out = []
+    out, outside = [], []
     for region, indicator, pos in _groups(history):
         v = vals[pos]
         b = bounds_of(region, indicator, pos, v)
         ok = ~np.isnan(v)
         if not ok.any():
+            continue
+        beyond = ((v < b.lower) if b.lower is not None else np.zeros(len(v), bool)) | \
+            ((v > b.upper) if b.upper is not None else np.zeros(len(v), bool))
+        if beyond.any():  # bounds= (0, 1) beside values 5, 6, 7: every path would be the bound
+            k = int(np.flatnonzero(beyond)[0])
+            outside.append(f"{region}/{indicator}: {int(years[pos][k])} is {v[k]:g}, outside its bounds "
+                           f"[{'-inf' if b.lower is None else f'{b.lower:g}'}, "
+                           f"{'inf' if b.upper is None else f'{b.upper:g}'}]")
             continue
         h = horizons if isinstance(horizons, int) else horizons.get((region, indicator))
         if not h or h < 1:
@@ -716,6 +746,13 @@ def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int
         out.append(_Prepared(str(region), str(indicator), years[pos][ok].astype(int), v[ok], b,
                              int(h), spec, prior_change=float(pc[-1]) if pc.size else float("nan"),
                              counts_events=bounds_of.counts_events(indicator, pos)))
+    if outside:
+        more = f"; and {len(outside) - 10} more series" if len(outside) > 10 else ""
+        raise DataValidationError(
+            f"{len(outside)} series {'has' if len(outside) == 1 else 'have'} values outside the bounds they are "
+            f"forecast within: {'; '.join(outside[:10])}{more}. Expected values within the bounds given by "
+            "bounds= (or the history's lower / upper columns, or a % share's 0-100): correct the values or the "
+            "bounds（数值超出给定的取值范围：请改正数值或范围）")
     return out
 
 
