@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -145,9 +146,12 @@ def test_ratio_against_percent_refused_unless_bounds_declared(data_dir):  # issu
     with pytest.raises(mt.DataValidationError, match=r"历史数据像比例\(0-1\)，规划为百分数") as err:
         mt.assess(hist, plan, as_of=2022, model="naive")
     assert err.value.problems[0].row == 7  # the file's own row, kept through the edit
-    # the history says its figures are shares 0-100 and this small: believed
-    declared = hist.assign(lower=0.0, upper=100.0)
+    # the history says its figures are shares 0-100 and this small: believed (bounds on the rate's rows
+    # only: 0-100 on the batch counts would be refused, their values lie outside it)
+    declared = hist.assign(lower=np.where(rate, 0.0, np.nan), upper=np.where(rate, 100.0, np.nan))
     mt.assess(declared, plan, as_of=2022, model="naive")
+    with pytest.raises(mt.DataValidationError, match="outside the bounds they are forecast within"):
+        mt.assess(hist.assign(lower=0.0, upper=100.0), plan, as_of=2022, model="naive")
 
 
 def test_negative_count_in_an_assessed_series_refused(dinghu_plan):  # issue 14

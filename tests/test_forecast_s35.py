@@ -30,7 +30,7 @@ def test_too_few_regions_to_pool_is_said_not_silent():
             for y in (2020, 2021, 2022)]
     lone = {"region": "鼎湖区", "indicator": "kitchens", "name": "“明厨亮灶”覆盖率", "unit": "%", "year": 2022,
             "value": 55}
-    with pytest.warns(mt.MstargetWarning, match=r"too few regions to pool for kitchens \(4 with a yearly change\)"):
+    with pytest.warns(mt.FewPeersWarning, match=r"too few regions to pool for kitchens \(4 with a yearly change\)"):
         mt.forecast(pd.DataFrame(rows + [lone]), horizon=3)
     rows += [{"region": "怀集县", "indicator": "kitchens", "name": "“明厨亮灶”覆盖率", "unit": "%", "year": y,
               "value": 30 + 5 * (y - 2020)} for y in (2020, 2021, 2022)]

@@ -185,8 +185,9 @@ def test_a_flat_series_changes_by_0_not_0_0000(final_report):
     assert "0.0000" not in " ".join(c.text for row in mid.rows for c in row.cells.values())
 
 
-def test_an_open_forecast_is_shown_with_the_decimals_that_tell_it_from_its_target():
-    # a forecast of 116.6 against ≥〔117〕 at 49 % was printed 117, as if on the target
+def test_a_counts_open_forecast_is_a_whole_number_even_beside_its_target():
+    # session 35 (f9): a count's forecast of 116.6 against ≥〔117〕 is shown 117, a whole number like its figures
+    # (no longer 116.6, nor 7.997 批次 beside ≥8): its probability (49 %) says it may fall short
     import warnings
 
     from mstarget.report.model import _cells
@@ -200,6 +201,6 @@ def test_an_open_forecast_is_shown_with_the_decimals_that_tell_it_from_its_targe
         row = mt.assess(hist, plan, seed=0).iloc[0].to_dict()
     row.update(forecast=116.6, p_meet=0.49)
     cells, _ = _cells(row, 1, "zh")
-    assert cells["forecast"].text == "116.6"
+    assert cells["forecast"].text == "117" and cells["p_meet"].text == "49%"
     row.update(forecast=131.2, p_meet=0.8)
     assert _cells(row, 1, "zh")[0]["forecast"].text == "131"  # far from the target: whole, as its figures

@@ -141,10 +141,12 @@ def test_a_column_per_observed_year(midterm, final):
     firms = _row(midterm, "market_entities_total")
     assert [firms.cells[f"y{y}"].text for y in (2021, 2022, 2023)] == ["2.15", "2.38", "2.61"]
     pledge = _row(midterm, "ip_pledge_financing")  # 〈5〉: additions since 2020, as the plan's 完成值 write them
-    assert [pledge.cells[f"y{y}"].text for y in (2021, 2022, 2023)] == ["0.80", "2.00", "3.50"]
+    # session 35 (f9): each year's figure as written, not padded to the row's places (0.80) -- a sum with its
+    # additions' one place
+    assert [pledge.cells[f"y{y}"].text for y in (2021, 2022, 2023)] == ["0.8", "2.0", "3.5"]
     assert final.years == [2021, 2022, 2023, 2024, 2025]
     patents = _row(final, "high_value_invention_patents_per_10k")  # observed to 2024: 2025 blank
-    assert (patents.cells["y2024"].text, patents.cells["y2025"].text) == ("3.20", "–")
+    assert (patents.cells["y2024"].text, patents.cells["y2025"].text) == ("3.2", "–")  # as written (f9)
 
 
 def test_a_past_yearly_target_shows_its_own_years_value():
@@ -201,8 +203,9 @@ def test_an_indicator_reads_alike_in_every_region():
         warnings.simplefilter("ignore")
         report = build_report(*assess_detailed(history, mt.read_plan(plan), as_of=2023, seed=0))
     duan, ding = report.rows
-    assert duan.cells["y2023"].text == "4.10" and ding.cells["y2023"].text == "2.61"
-    decimals = {len(r.cells[k].text.split(".")[1]) for r in report.rows for k in ("y2021", "forecast", "lo_80")}
+    # session 35 (f9): a year's 完成值 as the history wrote it (4.1, not 4.10); the computed figures read alike
+    assert duan.cells["y2023"].text == "4.1" and ding.cells["y2023"].text == "2.61"
+    decimals = {len(r.cells[k].text.split(".")[1]) for r in report.rows for k in ("forecast", "lo_80")}
     assert decimals == {2}
 
 

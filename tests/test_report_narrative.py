@@ -172,16 +172,15 @@ def test_overall_paragraph_counts_and_names_the_binding_targets_at_risk(reports)
     assert en.overall.startswith("This evaluation covers 19 indicators (3 binding, 16 expected), with data up to 2023.")
 
 
-def test_summary_by_category_lists_binding_indicators_first(reports):  # issue 12
+def test_summary_by_category_lists_indicators_in_table_order(reports):  # issue 12
     zh = reports["zh"]
-    # session 35: the table keeps the plan's order; the summary still names binding indicators first
+    # session 35: the table keeps the plan's order, and so does the summary (f9: no longer binding first)
     assert [r.number for r in zh.rows] == list(range(1, len(zh.rows) + 1)) and sum(r.binding for r in zh.rows) == 3
     assert list(zh.summary["label"]) == ["已完成", "未完成", "提前实现", "快于预期", "基本符合预期", "滞后", "数据不足"]
     assert zh.summary["total"].sum() == 19
     for s in zh.summary.itertuples():
         members = [r for r in zh.rows if r.category == s.category]
-        assert s.indicators == "、".join(f"{r.number}. {r.name}" for r in
-                                         [m for m in members if m.binding] + [m for m in members if not m.binding])
+        assert s.indicators == "、".join(f"{r.number}. {r.name}" for r in members)
 
 
 def test_language_follows_the_plan_unless_overridden(assessed, data_dir):  # issue 12

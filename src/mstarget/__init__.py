@@ -23,6 +23,7 @@ from .exceptions import (
     ConcentrationWarning,
     DataValidationError,
     EnvironmentProblem,
+    FewPeersWarning,
     InconsistentDataWarning,
     ModelFallbackWarning,
     MstargetError,
@@ -46,7 +47,7 @@ from .plan import read_plan
 __all__ = [
     "__version__", "read_plan", "read_history", "forecast", "assess", "backtest", "risk",
     "Thresholds", "available_models",
-    "DataValidationError", "EnvironmentProblem", "InconsistentDataWarning", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
+    "DataValidationError", "EnvironmentProblem", "FewPeersWarning", "InconsistentDataWarning", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
     "ParameterError", "PoolingWarning", "ConcentrationWarning", "RunningTotalWarning", "ShortHistoryWarning", "TrackingError", "TrackingWarning",
     "UnknownModelError", "UnmatchedWarning", "UnreadColumnWarning", "HiddenSheetWarning", "TrackedChangesWarning",
 ]

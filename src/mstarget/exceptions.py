@@ -189,6 +189,11 @@ class ShortHistoryWarning(MstargetWarning):
     """A series has too few points for the chosen model; uncertainty is widened honestly."""
 
 
+class FewPeersWarning(ShortHistoryWarning):
+    """An indicator has several regions in a call, but too few to pool their trends and noise: each
+    is forecast from its own history alone (a short history by another name)."""
+
+
 class TrackingWarning(MstargetWarning):
     """An API call asked for tracking and the store failed: the result is returned, the run is not kept."""
 

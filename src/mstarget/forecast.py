@@ -33,7 +33,8 @@ import pandas as pd
 
 from .arguments import check_horizon, check_levels, check_seed, check_table, check_year
 from .engine import MIN_CHUNK, Engine, collect
-from .exceptions import DataValidationError, ModelFallbackWarning, ModelFitError, MstargetWarning, ParameterError, ShortHistoryWarning
+from .exceptions import (DataValidationError, FewPeersWarning, ModelFallbackWarning, ModelFitError, MstargetWarning,
+                         ParameterError, ShortHistoryWarning)
 from .history import read_history
 from .models import ModelSpec, model_class, resolve
 from .models.base import Forecaster
@@ -323,7 +324,7 @@ def _warn_too_few_peers(series: Sequence[tuple[str, np.ndarray]], reference: Map
         return
     shown = ", ".join(f"{ind} ({c} with a yearly change)" for ind, c in few[:5]) + \
         (f" and {len(few) - 5} more" if len(few) > 5 else "")
-    warnings.warn(MstargetWarning(
+    warnings.warn(FewPeersWarning(
         f"too few regions to pool for {shown}: an indicator's trend and noise are pooled across at least "
         f"{_pool.MIN_PEERS} series with a yearly change, so each of these is forecast from its own history alone. "
         "Add its other regions to the call or pass reference= a panel of them（同一指标的地区少于"

@@ -1223,7 +1223,7 @@ def atomic_path(path: str | os.PathLike):
     earlier file is never destroyed and no half-written one is left.
 
     A failure of the machine (full disk, no permission, read-only disk, ``path`` a folder or a
-    parent a file; also when a library wrapped it in an error of its own) becomes
+    parent a file, a folder that cannot be created; also when a library wrapped it in an error of its own) becomes
     :class:`~mstarget.exceptions.EnvironmentProblem` naming ``path``.
 
     Inside :func:`outputs_together` the written temporary file is not renamed at once: it is
@@ -1235,6 +1235,10 @@ def atomic_path(path: str | os.PathLike):
         p.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=p.suffix.lower(), dir=p.parent)
     except OSError as exc:
+        if exc.errno == errno.ENOENT:  # a folder that does not exist and cannot be made (/proc/nope)
+            raise EnvironmentProblem(f"cannot write '{p}': its folder '{p.parent}' does not exist and cannot be "
+                                     "created there. Choose a folder that exists and that you may write to.",
+                                     path=str(p), errno=exc.errno) from exc
         problem = write_problem(exc, p)
         if problem is exc:
             raise

@@ -31,6 +31,9 @@ and classify it in the National Development and Reform Commission's vocabulary:
   :func:`mstarget.transforms.running_total_to_flows`), shown as ``sum_so_far`` beside ``remaining``.
 * Rows of ``insufficient_data`` (only the plan's baseline, or nothing) keep their prior-based
   ``p_meet`` but are counted apart from the assessed rows in every summary.
+* ``p_meet`` is compared as the whole percentage a report shows (:func:`shown_percent`: 0.4975 is 50 %,
+  not below 0.5), and the gap ``progress_share - time_share`` rounded to :data:`GAP_DIGITS` decimals, so a
+  gap of exactly 5 points is 5 points both ways (``0.6 - 0.55`` is no 4.999… points).
 * ``p_meet`` settles disagreements: a target behind the linear schedule that the forecast still
   expects to meet (an accelerating series) reads 基本符合预期, as does one ahead of schedule that
   the forecast expects to miss.
@@ -47,6 +50,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -109,6 +113,17 @@ def progress_share(baseline, target, current, direction: str = ">=") -> float:
     return (float(current) - float(baseline)) / distance
 
 
+#: decimals (of a share) the gap between progress and time is rounded to before it meets the tolerance:
+#: float noise (``0.6 - 0.55 = 0.04999…``) does not decide a category at exactly 5 points
+GAP_DIGITS = 9
+
+
+def shown_percent(share: float) -> int:
+    """A share (0-1) as the whole percentage a report shows it, rounded half-up (``0.495 -> 50``,
+    ``0.4975 -> 50``; read at 15 significant digits first, as :func:`mstarget.report.formatting.percent_int`)."""
+    return int(Decimal(f"{100 * float(share):.15g}").quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def meets(value, target, direction: str) -> bool:
     """Whether ``value`` meets ``target`` in ``direction`` (``>=`` or ``<=``)."""
     return bool(value >= target) if direction == ">=" else bool(value <= target)
@@ -133,10 +148,12 @@ def categorise(*, has_progress_data: bool, already_met: bool, time: float, progr
         return "insufficient_data"
     if already_met:
         return "achieved"
-    likely = (not is_missing(p_meet)) and p_meet >= rules.p_split
+    # the probability as a report shows it (49.75 % is 50 %: not below the split), the gap without float
+    # noise (3/5 - 11/20 is 5 points exactly, both ways)
+    likely = (not is_missing(p_meet)) and shown_percent(p_meet) >= shown_percent(rules.p_split)
     if is_missing(progress) or is_missing(time):
         return "on_schedule" if likely else "behind"
-    gap = progress - time
+    gap = round(float(progress) - float(time), GAP_DIGITS)
     if gap >= rules.tolerance and likely:
         return "ahead"
     if gap <= -rules.tolerance and not likely:

@@ -18,12 +18,11 @@ from ..plotting import pyplot, save_figure
 from ..progress import Progress
 from ..report import fan_chart
 from ..report.charts import MAX_PANELS
-from ..report.formatting import NOTATION_BRACKETS, display_width, written_target
-from ..report.model import CATEGORY_LABELS, DIRECTION_SIGN, shown_categories
+from ..report.formatting import NOTATION_BRACKETS, display_width, percent_int, written_target
+from ..report.model import CATEGORY_LABELS, DIRECTION_SIGN, numbering, shown_categories
 from ..schedule import CATEGORY_ZH, EVALUATION_ZH, evaluation_categories
 from . import common
 
-ORDER = {"binding": 0, "expected": 1}
 
 
 def register(sub) -> None:
@@ -58,11 +57,14 @@ SHOWN_ROWS = 200
 
 
 def display_frame(table: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """Binding indicators first; the target in plan notation; for 〈〉 targets the sum so far
-    (``last_value`` is the last yearly flow) and what remains; schedule shares in %; the region
-    first when the table covers several. With ``limit``, only the first ``limit`` rows of that order."""
-    t = table.assign(_a=table["attribute"].map(ORDER).fillna(2))
-    t = t.sort_values(["_a"], kind="stable")
+    """The rows in the plan's order (as the report and ``--out``), with the report's 序号 (``no``) first when
+    the plan numbers its rows (:func:`mstarget.report.model.numbering`); the target in plan notation; for 〈〉
+    targets the sum so far (``last_value`` is the last yearly flow) and what remains; schedule shares and
+    ``p_meet`` rounded as the report rounds them (half-up: 63%, 0.63 for 0.625); the region first when the
+    table covers several. With ``limit``, only the first ``limit`` rows."""
+    records = table.to_dict("records")
+    numbers, how = numbering(records, table)
+    t = table.assign(no=numbers) if how != "none" else table
     if limit is not None:
         t = t.head(limit)
     t = t.copy()
@@ -71,26 +73,27 @@ def display_frame(table: pd.DataFrame, limit: int | None = None) -> pd.DataFrame
     t["p_meet"] = t["p_meet"].map(_probability)
     t["category_zh"] = evaluation_categories(t).map(EVALUATION_ZH).to_numpy()  # 已完成 once observed, as --out
     for c in ("time_share", "progress_share"):
-        t[c] = t[c].map(lambda v: "-" if v != v else f"{100 * v:.0f}%")
+        t[c] = t[c].map(lambda v: "-" if v != v else f"{percent_int(v)}%")
     flows = t["kind"] == "increment"
     t["sum_so_far"] = t["sum_so_far"].where(flows)
     several = "region" in table and table["region"].nunique(dropna=True) > 1
-    cols = ["region"] * several + ["attribute", "name", "unit", "target_year", "target", "last_year", "last_value",
+    cols = ["no"] * (how != "none") + ["region"] * several + ["attribute", "name", "unit", "target_year", "target", "last_year", "last_value",
             "sum_so_far", "remaining", "forecast", "lo_80", "hi_80", "p_meet", "status", "time_share",
             "progress_share", "category_zh", "model"]
     return t[cols]
 
 
 def _probability(v) -> str:
-    """``p_meet`` for the terminal: two decimals, but never 0.00 / 1.00 for a probability that is not
-    0 or 1 (``<0.01``, as the report says <1%)."""
+    """``p_meet`` for the terminal: two decimals rounded half-up as the report rounds its percentage
+    (0.625 -> 0.63 beside the report's 63%, 0.495 -> 0.50), but never 0.00 / 1.00 for a probability that
+    is not 0 or 1 (``<0.01`` / ``>0.99``, as the report says <1% / >99%)."""
     if v != v:
         return "-"
     if 0 < v < 0.005:
         return "<0.01"
-    if 0.995 < v < 1:
+    if 0.995 <= v < 1:
         return ">0.99"
-    return f"{v:.2f}"
+    return f"{percent_int(v) / 100:.2f}"
 
 
 def summary_line(table: pd.DataFrame) -> str:

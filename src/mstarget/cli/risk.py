@@ -80,16 +80,32 @@ def _level(text: str) -> float:
 
 
 def _budget(text: str) -> int:
-    """``--budget``: a whole number of batches, thousands separated or not (20000, 20,000, 2万)."""
-    t = text.strip().replace(",", "").replace("，", "").replace(" ", "")
-    scale = 10_000 if t.endswith("万") else 1
+    """``--budget``: a whole number of batches, read as :func:`mstarget.risk.allocate.parse_batches`
+    reads it (20000, 20,000, 2万, 20000批)."""
+    from ..risk.allocate import parse_batches  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
     try:
-        v = float(t.rstrip("万")) * scale
+        return parse_batches(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"a whole number of batches such as 20000 (or 20,000 / 2万): "
+                                         f"{exc}") from None
+
+
+def _batches_or_column(text: str):
+    """``--min-per-group`` / ``--max-per-group``: batches per group (500, 500批, 2万), else the name of a
+    column of the scores holding each group's figure (its cells read the same way; a name that is no
+    column is refused by ``allocate``, naming it)."""
+    from ..risk.allocate import parse_batches  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
+    try:
+        return parse_batches(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("a whole number of batches such as 20000 (or 20,000 / 2万)") from None
-    if v != int(v) or v < 0:
-        raise argparse.ArgumentTypeError("a whole number of batches, 0 or more, such as 20000")
-    return int(v)
+        return text.strip()
+
+
+def _times(x: float) -> str:
+    """A ratio of plans as ``1.56 倍``; ``—`` when it is not defined (nothing expected of the other plan)."""
+    return "—" if x != x else f"{x:.2f} 倍"
 
 
 def _region_column(df: pd.DataFrame) -> str | None:
@@ -417,9 +433,13 @@ def _allocate(args, settings, logger) -> int:
     common.echo(f"抽检方案 Sampling plan：预算 {meta['budget']:,} 批分到 {len(plan)} 组；"
                 f"{1 - meta['risk_share']:.0%} 按 {meta['proportional_to']} 比例覆盖，"
                 f"{meta['risk_share']:.0%} 按风险；{cap}")
-    common.echo(f"预计发现不合格 expected unqualified found：本方案 {meta['expected_failures']:,.1f} 批；"
-                f"{volume_plan_name(meta['proportional_to'])} {meta['expected_failures_volume']:,.1f}（本方案为其 {meta['vs_volume']:.2f} 倍）；"
-                f"平均分配 {meta['expected_failures_even']:,.1f}（{meta['vs_even']:.2f} 倍）")
+    if meta["budget"] == 0:
+        common.echo("预计发现不合格 expected unqualified found：预算为0，未分配 (budget 0: nothing allocated)")
+    else:
+        common.echo(f"预计发现不合格 expected unqualified found：本方案 {meta['expected_failures']:,.1f} 批；"
+                    f"{volume_plan_name(meta['proportional_to'])} {meta['expected_failures_volume']:,.1f}"
+                    f"（本方案为其 {_times(meta['vs_volume'])}）；"
+                    f"平均分配 {meta['expected_failures_even']:,.1f}（{_times(meta['vs_even'])}）")
     for note in meta["notes"]:
         common.echo(f"note: {note}")
     common.echo(common.format_table(_display_plan(plan.sort_values("batches", ascending=False,
@@ -612,8 +632,12 @@ def register(subparsers) -> None:
     a.add_argument("--budget", type=_budget, required=True,
                    help="batches to allocate in total (20000, 20,000 or 2万)")
     _add_plan_flags(a)
-    a.add_argument("--min-per-group", type=int, default=0, help="floor per group in batches (default 0)")
-    a.add_argument("--max-per-group", type=int, default=None, help="cap per group in batches (default none)")
+    a.add_argument("--min-per-group", type=_batches_or_column, default=0,
+                   help="floor per group in batches (default 0), or a column of the scores holding each "
+                        "group's floor")
+    a.add_argument("--max-per-group", type=_batches_or_column, default=None,
+                   help="cap per group in batches (default none), or a column of the scores holding each "
+                        "group's cap")
     a.add_argument("--min-share", type=_share, default=0.0,
                    help="floor per group as a share of the budget (default 0)")
     a.add_argument("--warn-share", type=_share, default=MAX_SHARE_DEFAULT,

@@ -420,7 +420,7 @@ def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
     ----------
     rows : sequence of :class:`~.model.ReportRow`, or an assessment table (DataFrame)
         All rows of the report (targets without ``p_meet`` are left out; those whose progress
-        cannot be computed sit in a narrow strip on the left). A table is numbered in the
+        cannot be computed sit in a narrow strip on the left, drawn only when one does). A table is numbered in the
         report's display order (binding first), so a tracked run's chart matches the report.
         Targets whose target year is observed (已完成 / 未完成) have no probability left: they are
         listed apart, on the right, by outcome; when every target's year is observed the chart is
@@ -457,17 +457,20 @@ def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
         ax.set_title(L["observed_only"].format(n_total), fontsize=10, loc="left")
         fig.subplots_adjust(left=0.04, right=0.98, top=1 - 0.45 / height, bottom=0.04)
         return fig
-    fig = plt.figure(figsize=(10.4 if len(done) else 8.4, 5.6))
-    grid = fig.add_gridspec(1, 3 if len(done) else 2, width_ratios=(1, 9, 3.2) if len(done) else (1, 9),
-                            wspace=0.04)
-    side, ax = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
-    if len(done):
-        _observed_panel(fig.add_subplot(grid[2]), done, lang, 3, title=True)
     on_side = ~np.isfinite(pts["x"].to_numpy(float))
+    strip = bool(on_side.any())  # the narrow 进度无法计算 strip only when a target sits in it
+    fig = plt.figure(figsize=(10.4 if len(done) else 8.4, 5.6))
+    ratios = ((1,) if strip else ()) + (9,) + ((3.2,) if len(done) else ())
+    grid = fig.add_gridspec(1, len(ratios), width_ratios=ratios, wspace=0.04)
+    ax = fig.add_subplot(grid[1 if strip else 0])
+    side = fig.add_subplot(grid[0]) if strip else None
+    if len(done):
+        _observed_panel(fig.add_subplot(grid[len(ratios) - 1]), done, lang, 3, title=True)
+    panels = ((ax, ~on_side),) + (((side, on_side),) if strip else ())
     pts["x"] = np.where(on_side, 0.0, pts["x"])
     ax.axvspan(-5, 5, color="#f0f0f0", lw=0)
     ax.axvline(0, color="#888888", ls="--", lw=0.8)
-    for a in (ax, side):
+    for a, _ in panels:
         a.axhline(50, color="#888888", ls="--", lw=0.8)
         a.set_ylim(-4, 104)
     main = pts[~on_side]
@@ -477,17 +480,21 @@ def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
     marker = np.where(np.abs(pts["x"]) > 100, np.where(pts["x"] > 0, ">", "<"), "o")
     for cat, colour in CATEGORY_COLOURS.items():
         for mk in ("o", ">", "<"):
-            for a, where in ((ax, ~on_side), (side, on_side)):
+            for a, where in panels:
                 m = where & (pts["category"].to_numpy() == cat) & (marker == mk)
                 if m.any():
                     a.plot(shown_x[m], pts["p"].to_numpy(float)[m], marker=mk, ms=7, color=colour,
                            mec="white", mew=0.6, ls="none")
-    side.set_xlim(-1, 1)
-    side.set_xticks([0])
-    side.set_xticklabels([L["no_progress"]], fontsize=7)
-    side.set_ylabel(L["y"], fontsize=8)
-    side.tick_params(labelsize=7)
-    ax.tick_params(labelsize=7, labelleft=False)
+    if strip:
+        side.set_xlim(-1, 1)
+        side.set_xticks([0])
+        side.set_xticklabels([L["no_progress"]], fontsize=7)
+        side.set_ylabel(L["y"], fontsize=8)
+        side.tick_params(labelsize=7)
+        ax.tick_params(labelsize=7, labelleft=False)
+    else:
+        ax.set_ylabel(L["y"], fontsize=8)
+        ax.tick_params(labelsize=7)
     ax.set_xlabel(L["x"], fontsize=8)
     ax.set_title(L["overview"].format(n_total), fontsize=10, loc="left")
     fig.subplots_adjust(left=0.08 if not len(done) else 0.065, right=0.98, top=0.92, bottom=0.17)
@@ -499,7 +506,7 @@ def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
         ranked = sorted(cand, key=lambda i: risk_rank({"category": pts["category"].iat[i],
                                                        "p_meet": pts["p"].iat[i] / 100}))
         chosen = sorted(ranked[:label_limit])
-    for a, where in ((ax, ~on_side), (side, on_side)):
+    for a, where in panels:
         _place_labels(a, [(float(shown_x[i]), float(pts["p"].iat[i]), str(int(pts["number"].iat[i])))
                           for i in chosen if where[i]])
     present = set(pts["category"]) | set(done["category"])

@@ -26,7 +26,6 @@ from .model import (
     MATRIX_CAPTION,
     SECTION_HEADINGS,
     SUMMARY_HEADERS,
-    TOTAL_LABEL,
     Report,
     model_line,
     unmatched_label,
@@ -187,7 +186,7 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     srows = [[s.label, str(s.binding), str(s.expected), str(s.total), s.indicators]
              for s in report.summary.itertuples(index=False)]
     tot = report.summary[["binding", "expected", "total"]].sum()
-    srows.append([TOTAL_LABEL[report.lang], str(tot["binding"]), str(tot["expected"]), str(tot["total"]), ""])
+    srows.append([report.summary_total_label, str(tot["binding"]), str(tot["expected"]), str(tot["total"]), ""])
     fills = {(i, 0): CATEGORY_COLOURS[c] for i, c in enumerate(report.summary["category"])}
     _table(doc, head, srows, [2.8, 1.4, 1.4, 1.4, 9.2], size=9.5, fills=fills)
     rhead, rbody = report.by_region_table()

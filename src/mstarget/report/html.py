@@ -21,7 +21,6 @@ from .model import (
     MATRIX_CAPTION,
     SECTION_HEADINGS,
     SUMMARY_HEADERS,
-    TOTAL_LABEL,
     Report,
     model_line,
     unmatched_label,
@@ -73,7 +72,7 @@ def summary_table(report: Report) -> str:
                    f"<td>{s.binding}</td><td>{s.expected}</td><td>{s.total}</td>"
                    f'<td class="wrap">{_e(s.indicators)}</td></tr>')
     total = report.summary[["binding", "expected", "total"]].sum()
-    out.append(f'<tr><td class="text"><b>{TOTAL_LABEL[report.lang]}</b></td><td>{total["binding"]}</td>'
+    out.append(f'<tr><td class="text"><b>{_e(report.summary_total_label)}</b></td><td>{total["binding"]}</td>'
                f'<td>{total["expected"]}</td><td>{total["total"]}</td><td></td></tr></tbody></table>')
     return "".join(out)
 

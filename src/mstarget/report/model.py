@@ -50,10 +50,10 @@ from .formatting import (
     number_cell,
     pace_cell,
     pace_decimals,
+    percent_int,
     place_name,
     plan_figure_decimals,
     probability_cell,
-    round_half_up,
     range_text,
     row_decimals,
     share_cell,
@@ -101,6 +101,8 @@ DIRECTION_SIGN = {">=": "≥", "<=": "≤"}
 SUMMARY_HEADERS = {"zh": ("评价", "约束性", "预期性", "合计", "指标"),
                    "en": ("Assessment", "Binding", "Expected", "Total", "Indicators")}
 TOTAL_LABEL = {"zh": "合计", "en": "Total"}
+#: the 分类汇总's total when the table has its own total rows (合计 beside the regions), not counted there
+SUMMARY_TOTAL_APART = {"zh": "合计（不含表中{}行）", "en": "Total (without the table's {} rows)"}
 BY_REGION_LABEL = {"zh": "地区", "en": "Region"}
 BY_REGION_CAPTION = {"zh": "分地区汇总（指标项数）", "en": "By region (number of targets)"}
 #: headers of the 未匹配的数据 tables (columns of :mod:`mstarget.matching`'s leftovers)
@@ -208,7 +210,7 @@ def outlook_text(r: dict, category: str, lang: str) -> str:
     ly, by = r.get("last_year"), r.get("baseline_year")
     if is_missing(ly) or (not is_missing(by) and int(ly) <= int(by)):
         return MISSING
-    p = float(r["p_meet"])
+    p = percent_int(r["p_meet"]) / 100  # decided on the percentage the table shows (49.5 % is 50 %: 有望完成)
     if r.get("category") == "achieved" and p < OUTLOOK_LEVELS[0][0]:
         return OUTLOOK_HOLD[lang]
     for low, zh, en in OUTLOOK_LEVELS:
@@ -433,6 +435,9 @@ class Report:
     #: (基期值（2020年）, 目标值（2025年）) instead of a column of the same year
     baseline_year: int | None = None
     target_year: int | None = None
+    #: how the 序号 were set (:func:`numbering`): the plan's own (``plan``), renumbered 1..n in the plan's
+    #: order (``renumbered``: the plan's are not distinct whole numbers), or 1..n for a plan without any
+    numbering: str = "plan"
 
     @property
     def final(self) -> bool:
@@ -448,6 +453,28 @@ class Report:
     def several_regions(self) -> bool:
         """More than one region: the table gets a 地区 column and every target is named with its region."""
         return len(self.regions) > 1
+
+    @property
+    def counted_rows(self) -> list[ReportRow]:
+        """The rows the summaries count (分类汇总, the overall paragraph's counts, verdict and lists): every row
+        but those of the table's own total (:attr:`totals`), which repeat the regions' targets summed."""
+        if not self.totals or len(self.totals) == len(self.regions):
+            return list(self.rows)
+        return [r for r in self.rows if str(r.raw.get("region")) not in self.totals]
+
+    @property
+    def total_rows(self) -> list[ReportRow]:
+        """The rows of the table's own total (合计 / 全市 beside the regions), counted apart."""
+        counted = {id(r) for r in self.counted_rows}
+        return [r for r in self.rows if id(r) not in counted]
+
+    @property
+    def summary_total_label(self) -> str:
+        """The 分类汇总's last row: 合计, or 合计（不含表中合计行） when the table has its own total."""
+        if not self.total_rows:
+            return TOTAL_LABEL[self.lang]
+        return SUMMARY_TOTAL_APART[self.lang].format("、".join(self.totals) if self.lang == "zh"
+                                                     else ", ".join(self.totals))
 
     def by_region_table(self) -> tuple[list[str], list[list[str]]]:
         """The 分地区汇总 table as text (header, rows with a 合计 row last); empty for one region. A
@@ -505,6 +532,8 @@ class Report:
         column of dashes. The forecasting model is no column: each target's notes name it."""
         out = []
         for c in COLUMNS:
+            if c.id == YEARS_BEFORE:  # before the column's own test: a 总结评估 leaves 时间进度 out, not the years
+                out += [Column(f"y{y}", f"{y}年", str(y)) for y in self.years]
             if (docx and not c.in_docx) or (c.id == "region" and not self.several_regions) or \
                     (c.id == "p_striven" and not self.striven) or (self.all_observed and c.id in UNDER_WAY_COLUMNS):
                 continue
@@ -512,8 +541,6 @@ class Report:
                     (c.id == "target_year" and self.target_year is not None) or \
                     (c.id in ("last_year", "current") and self.years):
                 continue
-            if c.id == YEARS_BEFORE:
-                out += [Column(f"y{y}", f"{y}年", str(y)) for y in self.years]
             if c.id == "forecast" and self.observed_targets:
                 c = OBSERVED_FORECAST_COLUMN[self.all_observed]
             if c.id == "baseline" and self.baseline_year is not None:
@@ -545,23 +572,61 @@ PLAN_NUMBER_COLUMNS = NUMBER_COLUMNS
 
 def plan_numbers(records: list[dict], plan: pd.DataFrame | None) -> list[int]:
     """序号 of each row (in the table's order): the plan's own (its 序号 column, matched by region,
-    indicator and target year) when every row has one and they are distinct whole numbers, else
-    1..n in the plan's order -- a number names one row in the table, the narrative and the charts."""
+    indicator and target year) when every row has one and they are distinct whole numbers (``3``, ``3.``,
+    or Chinese numerals ``三``, ``（三）``), else 1..n in the plan's order -- a number names one row in the
+    table, the narrative and the charts. :func:`numbering` also says which."""
+    return numbering(records, plan)[0]
+
+
+#: how the 序号 were set (:func:`numbering`): the plan's own, renumbered 1..n, or 1..n for a plan without any
+NUMBERING = ("plan", "renumbered", "none")
+
+
+def numbering(records: list[dict], plan: pd.DataFrame | None) -> tuple[list[int], str]:
+    """``(numbers, how)``: :func:`plan_numbers` and how they were set (:data:`NUMBERING`): ``"plan"`` (the
+    plan's own), ``"renumbered"`` (the plan numbers its rows otherwise -- restarting within each 类别, a
+    number repeated or not a whole number -- so 1..n in its order), ``"none"`` (the plan has no 序号)."""
     default = list(range(1, len(records) + 1))
     column = next((c for c in PLAN_NUMBER_COLUMNS if plan is not None and c in plan.columns), None)
     if column is None:
-        return default
-    found = _by_plan_row(records, plan, column)
-    numbers = []
-    for v in found:
-        try:
-            f = float(str(v).strip())
-        except (TypeError, ValueError):
-            return default
-        if not math.isfinite(f) or f != int(f) or f < 1:
-            return default
-        numbers.append(int(f))
-    return numbers if len(set(numbers)) == len(numbers) else default
+        return default, "none"
+    numbers = [_whole_number(v) for v in _by_plan_row(records, plan, column)]
+    if any(n is None for n in numbers):
+        return default, "renumbered" if any(n is not None for n in numbers) else "none"
+    return (numbers, "plan") if len(set(numbers)) == len(numbers) else (default, "renumbered")
+
+
+#: Chinese digits a plan's 序号 may be written in (一、二 … 九十九)
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+#: what may surround a 序号 (3. / 三、/ （三） / (3))
+_NUMBER_MARKS = " \t、.．,，()（）"
+
+
+def _whole_number(v) -> int | None:
+    """A 序号 as a whole number >= 1: ``3``, ``3.0``, ``3.``, ``三``, ``（十二）``; None when it is none."""
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return None
+    text = str(v).strip().strip(_NUMBER_MARKS)
+    try:
+        f = float(text)
+    except ValueError:
+        f = _chinese_number(text)
+    if f is None or not math.isfinite(f) or f != int(f) or f < 1:
+        return None
+    return int(f)
+
+
+def _chinese_number(text: str) -> int | None:
+    """一 -> 1, 十 -> 10, 十二 -> 12, 二十 -> 20, 二十三 -> 23 (up to 九十九); None for anything else."""
+    if not text or len(text) > 3:
+        return None
+    if "十" not in text:
+        return _CN_DIGITS.get(text) if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if (tens and tens not in _CN_DIGITS) or (ones and ones not in _CN_DIGITS):
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
 
 
 def _by_plan_row(records: list[dict], plan: pd.DataFrame, column: str) -> list:
@@ -667,13 +732,8 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     fdec = max(compared_decimals(fdec, target, *compared, *open_forecast), dec)
     # a count of whole things (项, 批次/年, all figures whole): its forecast and range are whole numbers too
     counted = whole_count(r.get("unit"), reference)
-    if counted:
+    if counted:  # even beside its target: 8 批次 against ≥8 at 50 %, not 7.997 -- the probability says the rest
         fdec = dec
-        f = _num(r.get("forecast"))
-        # unless rounding would put the forecast on the target's other side: 116.6 against ≥〔117〕 at 49 %, not 117
-        if not closed and math.isfinite(f) and math.isfinite(target) and \
-                _meets(round_half_up(f, dec), target, direction) != _meets(f, target, direction):
-            fdec = compared_decimals(dec, target, f)
     # nothing still needed once the target is reached (提前实现, or reached with the target year's value
     # still awaited, which the report calls 数据不足): 尚需年均变化 says 已达到, not -0.20
     met = cat in ("achieved", "completed") or (not closed and r.get("category") == "achieved")
@@ -700,6 +760,9 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         lo, hi = number_cell(r.get("lo_80"), fdec), number_cell(r.get("hi_80"), fdec)
     if closed:
         lo = hi = Cell(None, MISSING)
+    # nothing observed after the base year: no time elapsed or progress to show (–, not 0%)
+    ly, by = r.get("last_year"), r.get("baseline_year")
+    unmeasured = is_missing(ly) or (not is_missing(by) and int(ly) <= int(by))
     rng = Cell(None, lo.text) if lo.missing else Cell(f"{lo.text}–{hi.text}", range_text(lo.text, hi.text, lang))
     unit = r.get("unit")
     cells = {
@@ -714,8 +777,8 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         "current": number_cell(current, dec, prefix=accumulated),
         "target_year": year_cell(r.get("target_year")),
         "target": number_cell(target, tdec, prefix=sign),
-        "time_share": share_cell(r.get("time_share")),
-        "progress_share": share_cell(r.get("progress_share")),
+        "time_share": Cell(None, MISSING) if unmeasured else share_cell(r.get("time_share")),
+        "progress_share": Cell(None, MISSING) if unmeasured else share_cell(r.get("progress_share")),
         "remaining": number_cell(r.get("remaining"), dec),
         "forecast": number_cell(r.get("forecast"), dec if closed else fdec, prefix=forecast_prefix),
         "range_80": rng,
@@ -740,8 +803,10 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     else:
         cells["last_year_shown"], cells["current_shown"] = cells["last_year"], cells["current"]
     shown_years = _running_totals(yearly, r.get("baseline_year")) if kind == "increment" else (yearly or {})
+    # a 〈〉 row's sums with the places of the additions summed (0.8 + 1.2 = 2.0, as 〈2.0〉 is written)
+    summed = max((written_decimals(v) for v in (yearly or {}).values()), default=0) if kind == "increment" else None
     for y in years:  # 完成值 by year: a 〈〉 row's additions since the base year, a 〔〕 row's stock, a level's value
-        cells[f"y{y}"] = number_cell(shown_years.get(int(y)), dec)
+        cells[f"y{y}"] = yearly_cell(shown_years.get(int(y)), summed)
     # a target written in words (持续提升) is shown as written, with the figure it is read as
     label = place_name(name, r.get("region"), lang) if several_regions else name
     cells["name_only"] = Cell(label, label)
@@ -768,9 +833,12 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     return cells, dec
 
 
-def _meets(value: float, target: float, direction) -> bool:
-    """``value`` meets ``target`` in its ``direction`` (``<=``: at most; else at least)."""
-    return value <= target if direction == "<=" else value >= target
+def yearly_cell(v, decimals: int | None = None) -> Cell:
+    """A year's 完成值 as written (:func:`~mstarget.precision.written_decimals`, at most four places): 99.8
+    stays 99.8 beside a target of 100 shown whole (never 100, which hides a miss), 5.2 stays 5.2 beside
+    figures of two places (never 5.20); a workbook stores that value, not one rounded to the row's places.
+    ``decimals``: at least these (a sum of additions written with one place: 2.0)."""
+    return number_cell(v, max(written_decimals(v), decimals or 0))
 
 
 def _running_totals(yearly: dict | None, baseline_year) -> dict:
@@ -960,9 +1028,11 @@ def name_of_plan(title: str) -> str:
 
 
 def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, kind: str,
-             as_of: int | None) -> str:
+             as_of: int | None, given: bool = False) -> str:
     """The report's title: the plan's name and what the report is (:func:`evaluation_name`); a
-    ``plan_name`` that already names an evaluation (``…中期评估``, ``…2026年度监测``) is the title as given."""
+    ``plan_name`` that already names an evaluation (``…中期评估``, ``…2026年度监测``) is the title as given.
+    A title the caller ``given`` (``--title``) names the plan as the caller wants it: no regions put before it
+    (《肇庆市市场监管“十四五”规划》主要指标中期评估, not 端州区、鼎湖区、高要区《肇庆市…》…)."""
     kind_zh = kind_en = evaluation_name(kind, as_of, lang)
     where = "、".join(regions[:3]) + (f"等{len(regions)}个地区" if len(regions) > 3 else "") if lang == "zh" \
         else ", ".join(regions[:3]) + (f" and {len(regions) - 3} more regions" if len(regions) > 3 else "")
@@ -973,9 +1043,9 @@ def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, 
         if lang == "zh":
             plan_name = name_of_plan(plan_name)
             shown = plan_name if plan_name.startswith("《") else f"《{plan_name}》"
-            prefix = where if where and where not in plan_name else ""
+            prefix = where if where and where not in plan_name and not given else ""
             return f"{prefix}{shown}主要指标{kind_zh}"
-        return f"{kind_en} of the main indicators: {plan_name}" + (f" ({where})" if where else "")
+        return f"{kind_en} of the main indicators: {plan_name}" + (f" ({where})" if where and not given else "")
     if where:
         return f"{where}规划主要指标{kind_zh}" if lang == "zh" else f"{kind_en} of the plan targets: {where}"
     stem = source or ""
@@ -992,15 +1062,17 @@ def _plan_names(table: pd.DataFrame) -> dict:
 
 
 def _summary(rows: list[ReportRow], lang: str) -> pd.DataFrame:
-    """Counts by category (rows, :func:`shown_categories`) and attribute (columns), with the indicators named."""
+    """Counts by category (rows, :func:`shown_categories`) and attribute (columns), with the indicators named in
+    the table's order; ``rows`` without the table's own total rows (:attr:`Report.counted_rows`)."""
     labels = CATEGORY_LABELS[lang]
     recs = []
     for cat in shown_categories(r.category for r in rows):
         members = [r for r in rows if r.category == cat]
         b = [r for r in members if r.binding]
         e = [r for r in members if not r.binding]
-        names = "、".join(f"{r.number}. {r.name}" for r in b + e) if lang == "zh" else \
-            "; ".join(f"{r.number}. {r.name}" for r in b + e)
+        # in the table's order (序号), as the main table lists them; 属性 is a column there, not an order
+        names = "、".join(f"{r.number}. {r.name}" for r in members) if lang == "zh" else \
+            "; ".join(f"{r.number}. {r.name}" for r in members)
         recs.append({"category": cat, "label": labels[cat], "binding": len(b), "expected": len(e),
                      "total": len(members), "indicators": names})
     return pd.DataFrame(recs)
@@ -1070,7 +1142,7 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     regions, totals = _regions(table)
     rows: list[ReportRow] = []
     qualifiers = _qualifiers(records, lang)
-    numbers = plan_numbers(records, plan if plan is not None else table)  # assess carries the plan's 序号
+    numbers, numbered = numbering(records, plan if plan is not None else table)  # assess carries the plan's 序号
     # observed target-year values in the forecast column: the forecasts beside them say they are
     mark_forecast = any(report_category(r) in FINAL_CATEGORIES for r in records)
     yearly = yearly_values(records, details, plan)
@@ -1091,7 +1163,7 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
 
     kind = evaluation_kind(table, as_of)
     own = [r for r in regions if r not in totals]  # the regions proper, without the table's 合计
-    heading = _heading(plan_title(table, plan, title), own or regions, lang, source, kind, as_of)
+    heading = _heading(plan_title(table, plan, title), own or regions, lang, source, kind, as_of, given=bool(title))
     if date is None:
         date = _dt.date.today()
     date_shown = date_text(date, lang)
@@ -1108,14 +1180,17 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     unmatched = {k: unmatched_display(v, lang, _plan_names(table)) for k in ("unmatched_plan", "unmatched_history")
                  if isinstance(v := table.attrs.get(k), pd.DataFrame) and len(v)}
     charted = chart_selection([r.raw for r in rows], max_charts) if details is not None else []
-    counts = _by_region(rows, regions)
+    # by region only for two regions or more proper: 鼎湖区 beside its own 合计 is one region, not a comparison
+    counts = _by_region(rows, regions if len(own) > 1 else [])
     apart = counts["region"].isin(totals).to_numpy()
+    # the table's own total rows (合计 beside the regions) are no further targets: counted apart
+    counted = [r for r in rows if str(r.raw.get("region")) not in totals] if own else rows
     report = Report(title=heading, subtitle=subtitle, lang=lang, regions=regions, as_of=as_of,
-                    date=date_shown, rows=rows, summary=_summary(rows, lang), overall="",
+                    date=date_shown, rows=rows, summary=_summary(counted, lang), overall="",
                     unmatched=unmatched, charted=charted, by_region=counts[~apart].reset_index(drop=True),
                     kind=kind, totals=totals, table_total=counts[apart].reset_index(drop=True),
                     years=years, baseline_year=_shared_year(records, "baseline_year"),
-                    target_year=_shared_year(records, "target_year"))
+                    target_year=_shared_year(records, "target_year"), numbering=numbered)
     report.overall = narrative.overall_paragraph(report)
     report.notes = narrative.method_notes(report, n_charts=len(charted)) + table_notes(report)
     return report
@@ -1158,20 +1233,35 @@ OUTLOOK_NOTE = {
 YEARS_NOTE = {"zh": "{0}各列为当年完成值（〔〕类为年末累计数，〈〉类为基期以来至当年累计新增量）；“–”为该年无数据。",
               "en": "The columns {0} hold each year's value (for 〔〕 targets the stock at year end, for 〈〉 targets "
                     "the additions since the base year up to that year); \"–\": no figure that year."}
-TABLE_NOTE = {"zh": "表中指标按规划原顺序排列，序号同规划；属性列标明约束性指标。基期值、目标值按规划原文写法列示"
-                    "（〔〕为累计数，〈〉为期间新增数）；计数类指标（项、个、批次等）的预测值及区间取整数，区间下限向下、"
-                    "上限向上取整。各指标的预测模型见逐项评估。",
-              "en": "Targets are listed in the plan's order with the plan's numbers; the Attribute column marks "
-                    "binding targets. Baselines and targets are written as in the plan (〔〕 a total reached, 〈〉 "
-                    "additions over the period); forecasts and ranges of counts (items, batches) are whole numbers, "
-                    "the range rounded outward. Each target's forecasting model is named with its narrative."}
+TABLE_NOTE = {"zh": ("表中指标按规划原顺序排列，{}；属性列标明约束性指标。基期值、目标值按规划原文写法列示"
+                     "（〔〕为累计数，〈〉为期间新增数）。",
+                     "计数类指标（项、个、批次等）的预测值及区间取整数，区间下限向下、上限向上取整。",
+                     "各指标的预测模型见逐项评估。"),
+              "en": ("Targets are listed in the plan's order {}; the Attribute column marks binding targets. Baselines "
+                     "and targets are written as in the plan (〔〕 a total reached, 〈〉 additions over the period).",
+                     " Forecasts and ranges of counts (items, batches) are whole numbers, the range rounded outward.",
+                     " Each target's forecasting model is named with its narrative.")}
+#: what the table note says of the 序号, by :attr:`Report.numbering`
+NUMBERING_NOTE = {"zh": {"plan": "序号同规划", "renumbered": "序号按规划顺序重新编排（规划原序号不是各不相同的整数）",
+                         "none": "序号按规划顺序编排"},
+                  "en": {"plan": "with the plan's numbers",
+                         "renumbered": "numbered afresh (the plan's numbers are not distinct whole numbers)",
+                         "none": "numbered in that order"}}
 
 
 def table_notes(report: Report) -> list[str]:
     """Notes on reading the main table: its order and marks, the 预计完成情况 thresholds
     (:data:`OUTLOOK_LEVELS`), what the yearly columns hold."""
     lang = report.lang
-    notes = [TABLE_NOTE[lang]]
+    order, counts, models = TABLE_NOTE[lang]
+    # only what the table and the narrative show: no forecast (every target year observed) needs no word on
+    # rounding forecasts, and no model is named where nothing was forecast
+    note = order.format(NUMBERING_NOTE[lang].get(report.numbering, NUMBERING_NOTE[lang]["plan"]))
+    if not report.all_observed:
+        note += counts
+    if any(model_line(row) for row in report.rows):
+        note += models
+    notes = [note]
     if not report.all_observed:
         notes.append(OUTLOOK_NOTE[lang].format(*(low for low, _, _ in OUTLOOK_LEVELS[:3])))
     if report.years:

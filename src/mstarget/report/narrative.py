@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 
-from ..schedule import CATEGORY_ZH, ScheduleRules
+from ..schedule import CATEGORY_ZH, GAP_DIGITS, ScheduleRules
 from ..validation import is_total_region
 from .formatting import (
     MISSING,
@@ -149,13 +149,23 @@ class _Row:
         within it)."""
         if not self.has("progress_share", "time_share"):
             return None
-        gap = float(self.r["progress_share"]) - float(self.r["time_share"])
+        # rounded as the category rounds it (:data:`mstarget.schedule.GAP_DIGITS`): exactly 5 points either way
+        gap = round(float(self.r["progress_share"]) - float(self.r["time_share"]), GAP_DIGITS)
         return 1 if gap >= SCHEDULE_TOLERANCE else -1 if gap <= -SCHEDULE_TOLERANCE else 0
 
     def schedule_words(self) -> str:
         """``，快于时间进度（60%）`` / ``，与时间进度基本同步（60%）`` (empty without both shares)."""
         cmp = self.schedule_cmp()
         return "" if cmp is None else SCHEDULE_WORDS[self.lang][cmp].format(self.c["time_share"])
+
+    def base_year_key(self) -> str:
+        """The cell that says the base year's value when nothing is observed after it: the plan's baseline as
+        the plan wrote it (4.4, 98.0, as the table's 基期值) when the base year's value is that figure, else the
+        value observed (``current``)."""
+        base, value = self.r.get("baseline"), self.r.get("last_value")
+        if self.has("baseline") and not is_missing(base) and not is_missing(value) and float(base) == float(value):
+            return "baseline"
+        return "current"
 
     def change_from_baseline(self) -> str | None:
         """The latest value's change from the baseline, by the figures the table shows (99 against 108:
@@ -295,7 +305,7 @@ def _zh(x: _Row) -> str:
         if x.kind == "increment" or not x.has("current"):
             s = f"{name}：尚无{by}年基期以后的监测数据，无法判断进度。"
         elif x.has("baseline_year") and ly == by:  # the plan's baseline is no monitoring datum
-            s = f"{name}：暂无基期以后监测数据（基期{by}年为{x.u('current')}），无法判断进度。"
+            s = f"{name}：暂无基期以后监测数据（基期{by}年为{x.u(x.base_year_key())}），无法判断进度。"
         elif x.has("baseline_year"):
             s = f"{name}：仅有{ly}年数据（{x.u('current')}），尚无{by}年基期以后的监测数据，无法判断进度。"
         else:
@@ -451,7 +461,7 @@ def _en(x: _Row) -> str:
         if x.kind == "increment" or not x.has("current"):
             s = f"{name}: no observation after the base year {by} yet, so progress cannot be judged."
         elif x.has("baseline_year") and ly == by:
-            s = (f"{name}: no monitoring data after the base year yet (base year {by}: {x.u('current')}), "
+            s = (f"{name}: no monitoring data after the base year yet (base year {by}: {x.u(x.base_year_key())}), "
                  "so progress cannot be judged.")
         elif x.has("baseline_year"):
             s = (f"{name}: only {ly} is observed ({x.u('current')}), nothing after the base year {by}, "
@@ -811,10 +821,20 @@ def _own_regions(report) -> tuple[list[str], list[str]]:
     return [r for r in regions if r not in totals], totals
 
 
+def _counted(report) -> tuple[list, list]:
+    """``(rows, total rows)``: the rows the paragraph counts and those of the table's own total (合计 beside the
+    regions, :attr:`~.model.Report.counted_rows`), said apart."""
+    rows = getattr(report, "counted_rows", None)
+    if rows is None:
+        return list(report.rows), []
+    return list(rows), list(report.total_rows)
+
+
 def _scope(report, binding: list, expected: list) -> str:
     """The opening sentence: how many indicators (for several regions: indicators, regions and the
-    region-indicator targets they make), binding and expected, and the years of the data."""
-    rows, zh = report.rows, report.lang == "zh"
+    region-indicator targets they make, the table's own total rows apart), binding and expected, and the
+    years of the data."""
+    rows, zh = _counted(report)[0], report.lang == "zh"
     n = len(rows)
     several = len(report.regions) > 1
     word = "个" if several else "项"
@@ -849,8 +869,9 @@ def overall_paragraph(report) -> str:
     """The overall paragraph, in the report's language: what is assessed and the latest data year
     (:func:`_scope`), the verdict (:func:`verdict`), the counts by category (none of zero), the binding
     targets needing attention named, the expected ones too (:func:`_expected_flagged`), and for several
-    regions where the lagging targets are (:func:`_regions_behind`)."""
-    rows = report.rows
+    regions where the lagging targets are (:func:`_regions_behind`). The table's own total rows (合计 beside
+    the regions) are counted in none of these: a last sentence says theirs (:func:`_totals_sentence`)."""
+    rows, total_rows = _counted(report)
     n = len(rows)
     counts = {k: int(v) for k, v in zip(report.summary["category"], report.summary["total"])}
     binding = [r for r in rows if r.binding]
@@ -874,7 +895,7 @@ def overall_paragraph(report) -> str:
             s += _binding_fine(binding_assessed, zh)
         if binding_nodata:
             s += "约束性指标中数据不足的有：" + "、".join(prose_name(r) for r in binding_nodata) + "。"
-        return s + _expected_flagged(expected, zh) + _regions_behind(report)
+        return s + _expected_flagged(expected, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
     s += _counts_en(counts, n_closed, n_open, insufficient, awaited)
     if flagged:
         s += " Binding indicators needing attention: " + "; ".join(_attention_en(r) for r in flagged) + "."
@@ -882,7 +903,29 @@ def overall_paragraph(report) -> str:
         s += _binding_fine(binding_assessed, zh)
     if binding_nodata:
         s += " Binding indicators with insufficient data: " + "; ".join(r.name for r in binding_nodata) + "."
-    return s + _expected_flagged(expected, zh) + _regions_behind(report)
+    return s + _expected_flagged(expected, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
+
+
+def _totals_sentence(report, total_rows: list) -> str:
+    """The table's own total rows (合计 beside the regions), said apart from the counts above:
+    ``表中合计行3个指标值另列，不计入以上统计：快于预期2项、滞后1项。``; empty without them."""
+    if not total_rows:
+        return ""
+    zh = report.lang == "zh"
+    counts: dict = {}
+    for r in total_rows:
+        counts[r.category] = counts.get(r.category, 0) + 1
+    order = (*CLOSED_CATEGORIES, *OPEN_CATEGORIES, "insufficient_data")
+    words = {**CATEGORY_WORDS["zh"], "insufficient_data": CATEGORY_ZH["insufficient_data"]} if zh else \
+        {**CATEGORY_WORDS["en"], "insufficient_data": "insufficient data"}
+    split = [(words[c], counts[c]) for c in order if counts.get(c)]
+    totals = list(getattr(report, "totals", None) or _own_regions(report)[1])
+    named = "、".join(totals) if zh else ", ".join(totals)
+    if zh:
+        return (f"表中{named}行{len(total_rows)}个指标值另列，不计入以上统计：" + "、".join(f"{w}{k}项" for w, k in split)
+                + "。")
+    return (f" The table's own {named} rows ({len(total_rows)} targets) are not counted above: "
+            + ", ".join(f"{k} {w}" for w, k in split) + ".")
 
 
 #: regions named in the overall paragraph's sentence on where targets lag, at most

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from ..io import save_workbook
 from .formatting import Cell, display_width
 from .charts import ReportCharts
-from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, TOTAL_LABEL, Report, model_line, unmatched_label
+from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, Report, model_line, unmatched_label
 
 SHEETS = {"zh": ("评估表", "概况", "逐项说明", "图表", "未匹配的数据", "说明", "分地区汇总"),
           "en": ("Assessment", "Summary", "Narrative", "Charts", "Unmatched", "Notes", "By region")}
@@ -139,7 +139,7 @@ def _summary_sheet(ws, report: Report) -> None:
         ws.cell(row=i, column=5, value=s.indicators).alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[i].height = 15 * _text_rows(s.indicators, 66)
     last = 7 + len(report.summary)
-    ws.cell(row=last, column=1, value=TOTAL_LABEL[report.lang]).font = Font(bold=True)
+    ws.cell(row=last, column=1, value=report.summary_total_label).font = Font(bold=True)
     for j, key in enumerate(("binding", "expected", "total"), start=2):
         ws.cell(row=last, column=j, value=int(report.summary[key].sum())).font = Font(bold=True)
 

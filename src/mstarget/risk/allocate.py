@@ -40,6 +40,8 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
+import unicodedata
 import warnings
 from typing import Mapping, Sequence
 
@@ -48,6 +50,7 @@ import pandas as pd
 
 from ..exceptions import (ConcentrationWarning, DataValidationError, MstargetWarning, ParameterError,
                           Problem)
+from .samples import parse_count
 from .score import EXPLAIN_COLUMNS, SCORE_COLUMNS
 
 DEFAULT_RISK_SHARE = 0.75
@@ -109,8 +112,28 @@ def expected_found(n, p, volume, lots=None) -> np.ndarray:
     return out
 
 
-def _per_group(value, name: str, groups: list, scores: pd.DataFrame, default: float) -> np.ndarray:
-    """Expand an int, a mapping {group: n} or a column name into one number per group."""
+def parse_batches(v) -> int:
+    """A number of batches as a budget, floor or cap is written: ``20000``, ``20,000``, ``500批``,
+    ``2万`` / ``1.5万`` (ten thousands), full-width digits; ``ValueError`` saying why otherwise
+    (``五百``, ``约500``, ``500件``, decimals, negatives). The command line's ``--budget`` reads the same."""
+    if isinstance(v, str):
+        t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", v))
+        t = re.sub(r"(?:批次|批)$", "", t)
+        if t.endswith("万") and re.fullmatch(r"[\d,，]*\.?\d+万", t):
+            x = float(re.sub(r"[,，]", "", t[:-1])) * 10_000
+            if not x.is_integer():
+                raise ValueError("a whole number of batches (2万 = 20000; 1.00005万 is no whole count)")
+            return int(x)
+        if re.fullmatch(r"\d+", t):  # the caller checks the range (a budget up to MAX_BUDGET)
+            return int(t)
+    return parse_count(v)
+
+
+def _per_group(value, name: str, groups: list, scores: pd.DataFrame, default: float,
+               batches: bool = False) -> np.ndarray:
+    """Expand an int, a mapping {group: n} or a column name into one number per group. With
+    ``batches``, a column's cells are read as :func:`parse_batches` reads them (``500批``, ``2万``;
+    empty: ``default``) and an unreadable cell is a :class:`DataValidationError` naming its group."""
     G = len(groups)
     if value is None:
         return np.full(G, default, float)
@@ -118,6 +141,8 @@ def _per_group(value, name: str, groups: list, scores: pd.DataFrame, default: fl
         if value not in scores.columns:
             raise ParameterError.invalid(name, "mstarget.risk.allocate",
                                          "an int, a mapping {group: int} or a column of scores", value)
+        if batches:
+            return _batches_column(scores[value], name, groups, default)
         arr = pd.to_numeric(scores[value], errors="coerce").to_numpy(float)
         return np.where(np.isnan(arr), default, arr)
     if isinstance(value, Mapping) or isinstance(value, pd.Series):
@@ -132,6 +157,25 @@ def _per_group(value, name: str, groups: list, scores: pd.DataFrame, default: fl
         return np.full(G, float(value))
     raise ParameterError.invalid(name, "mstarget.risk.allocate",
                                  "an int, a mapping {group: int} or a column name", value)
+
+
+def _batches_column(col: pd.Series, name: str, groups: list, default: float) -> np.ndarray:
+    """A floor / cap column (batches per group, shape (G,)): empty cells ``default``, the others read by
+    :func:`parse_batches`; every unreadable cell one :class:`Problem` (row, column, group, why)."""
+    out = np.full(len(col), default, float)
+    problems = []
+    for i, v in enumerate(col.tolist()):
+        if v is None or v is pd.NA or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
+            continue
+        try:
+            out[i] = parse_batches(v)
+        except ValueError as exc:
+            problems.append(Problem("<scores>", i + 2, str(col.name), str(v),
+                                    f"{name} of group {_group_name(groups[i])} as a whole number of batches "
+                                    f"(500, 500批, 2万): {exc}"))
+    if problems:
+        raise DataValidationError(problems)
+    return out
 
 
 def _units_above(lam: float, p: np.ndarray, logq: np.ndarray) -> np.ndarray:
@@ -360,8 +404,8 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     by = list(by) if by is not None else infer_by(scores, (volume, proportional_to, min_per_group, max_per_group))
     p = _risks(scores)
     groups = _group_keys(scores, by)
-    floors = _per_group(min_per_group, "min_per_group", groups, scores, 0.0)
-    caps = _per_group(max_per_group, "max_per_group", groups, scores, np.inf)
+    floors = _per_group(min_per_group, "min_per_group", groups, scores, 0.0, batches=True)
+    caps = _per_group(max_per_group, "max_per_group", groups, scores, np.inf, batches=True)
     vol = _volume(volume, groups, scores)
     weights, weights_name = _coverage_weights(proportional_to, volume, vol, groups, scores)
     _check_whole_batches(floors, caps, min_per_group, max_per_group)
@@ -379,6 +423,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     n = greedy_allocate(p, vol, spend, base, caps)
     out = _plan_table(scores[by], p, weights, vol, n, budget, floors, caps, lots)
     _warn_concentration(n, budget, groups, warn_share)
+    _note_unfunded(n, budget, groups, notes)
     found = {k: float(out[c].sum()) for k, c in (("plan", "expected_failures"),
                                                   ("volume", "expected_failures_volume"),
                                                   ("even", "expected_failures_even"))}
@@ -396,6 +441,25 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         "largest_group": groups[top], "notes": notes, "unspent": int(budget - spend),
     }
     return out
+
+
+def _note_unfunded(n: np.ndarray, budget: int, groups: list, notes: list) -> None:
+    """Say which groups get no batch (at most 10 named): a note in ``attrs["allocation"]["notes"]``,
+    and a :class:`MstargetWarning` when the budget is 0 (nothing allocated) or smaller than the number
+    of groups (it cannot give each a batch). A larger budget leaving a tiny group at 0 is a note."""
+    zero = np.flatnonzero(n == 0)
+    if budget == 0:
+        text = "the budget is 0 batches: nothing is allocated（预算为0，未分配）"
+    elif len(zero):
+        names = ", ".join(_group_name(groups[i]) for i in zero[:10]) + (" ..." if len(zero) > 10 else "")
+        text = (f"{len(zero)} of {len(groups)} groups get no batch under a budget of {budget:,}: {names}"
+                "（以下类别未分到批次）; to sample each, raise the budget or set a floor (min_per_group=1; "
+                "CLI: --min-per-group 1)")
+    else:
+        return
+    notes.append(text)
+    if budget < len(groups):
+        warnings.warn(text, MstargetWarning, stacklevel=3)  # helper -> allocate -> the caller
 
 
 def _lots(volume, vol: np.ndarray) -> np.ndarray | None:

@@ -32,11 +32,11 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..exceptions import DataValidationError, ParameterError, Problem
+from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
 from .allocate import (DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, even_allocation, infer_by,
                        proportional_allocation)
 from .periods import parse_period
-from .samples import check_by, total_rows, validate_samples
+from .samples import check_by, group_key, total_rows, validate_samples
 from .score import drop_total_rows, score
 
 DEFAULT_KS = (10, 20, 50)
@@ -58,12 +58,16 @@ class RiskEvaluation:
         batches_plan, batches_even, batches_volume, batches_risk_only``).
     periods : dict
         ``train`` and ``test``: the periods (groups) or date ranges (records) used, as text.
+    not_tested : tuple of str
+        Groups (kind ``"groups"``): scored groups with no counts in the test period, left out of
+        every figure (metric ``groups_not_tested`` counts them); ``" / "`` joins several ``by`` levels.
     """
 
     kind: str
     metrics: Mapping[str, float]
     table: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     periods: Mapping[str, str] = field(default_factory=dict)
+    not_tested: tuple = ()
 
     def to_dict(self) -> dict[str, float]:
         return dict(self.metrics)
@@ -91,9 +95,11 @@ class RiskEvaluation:
                 continue
             v = float(self.metrics[key])
             b = _baseline(self.metrics, base_key)
+            verdict = _not_tested_verdict(self.not_tested) if key == "groups_not_tested" else \
+                judge(v, b, self.metrics)
             out.append({"metric": key, "name": name, "value": v, "shown": _fmt(v, fmt),
                         "baseline": b, "baseline_shown": "" if b != b else _fmt(b, fmt),
-                        "baseline_is": base_text, "verdict": judge(v, b, self.metrics),
+                        "baseline_is": base_text, "verdict": verdict,
                         "description": description})
         return pd.DataFrame(out)
 
@@ -194,12 +200,22 @@ def _unscored_verdict(v, b, m) -> str:
             f"{m.get('failures_not_scored', 0):,.0f} 批不合格）")
 
 
+def _not_tested_verdict(names: Sequence[str]) -> str:
+    """The scored groups absent from the test period, named (at most 10)."""
+    if not names:
+        return ""
+    listed = "、".join(names[:10]) + (f" 等 {len(names)} 组" if len(names) > 10 else "")
+    return f"测试期无数据，未计入以下各项：{listed}"
+
+
 # (metric, short name, format, baseline (metric key or number), baseline is, verdict, description)
 _GROUP_ROWS = (
     ("groups", "评估组数 groups", "int", None, "", _plain,
      "groups scored on the training periods and tested in the test period"),
     ("groups_not_scored", "未评分的测试组 unscored", "int", None, "", _unscored_verdict,
      "groups with test counts but no training data (left out of every figure below)"),
+    ("groups_not_tested", "无测试数据的已评分组 not tested", "int", None, "", _plain,
+     "scored groups with no counts in the test period (left out of every figure below; named in the verdict)"),
     ("batches_not_scored", "未评分组的批次 unscored batches", "int", None, "", _plain,
      "batches tested in the test period by groups without training data (not in the figures below)"),
     ("failures_not_scored", "未评分组的不合格 unscored failures", "int", None, "", _plain,
@@ -431,7 +447,8 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     Returns
     -------
     RiskEvaluation
-        Metrics ``groups``, ``groups_not_scored``, ``batches``, ``failures``, ``base_rate``,
+        Metrics ``groups``, ``groups_not_scored``, ``groups_not_tested`` (scored groups without
+        test counts, named in ``.not_tested`` and in ``.report()``), ``batches``, ``failures``, ``base_rate``,
         ``train_rate``, ``auc``, ``brier``, ``brier_base``, ``log_loss``, ``log_loss_base``,
         ``log_loss_raw`` (the raw training rates, clipped to [1e-4, 1 - 1e-4]), ``capture@k``,
         ``lift@k``, ``budget``, ``est_found_plan`` / ``_even`` / ``_volume`` / ``_risk_only``
@@ -447,7 +464,18 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     s = scores.copy()
     s[by] = scores[by].astype(str)
     t[by] = t[by].astype(str)
-    merged = s.merge(t, on=by, how="inner", suffixes=("_train", ""))
+    keys = [f"_key{j}" for j in range(len(by))]  # full- / half-width spellings (（自制） and (自制)) alike
+    for frame in (s, t):
+        for k, c in zip(keys, by):
+            frame[k] = frame[c].map(group_key)
+    merged = s.merge(t.drop(columns=by), on=keys, how="inner", suffixes=("_train", ""))
+    tested_keys = t.set_index(keys).index
+    missing = s[~s.set_index(keys).index.isin(tested_keys)]
+    not_tested = tuple(" / ".join(r) for r in missing[by].itertuples(index=False, name=None))
+    if not_tested:
+        warnings.warn(f"{len(not_tested)} scored group(s) have no counts in the test data of {src} and are left out "
+                      f"of every figure: {', '.join(not_tested[:10])}{' ...' if len(not_tested) > 10 else ''}"
+                      "（已评分但测试期无数据的组未计入评估）", MstargetWarning, stacklevel=2)
     if merged.empty:
         raise DataValidationError([Problem(src, None, ",".join(by), None,
                                            "groups in common with the scores; none of the test "
@@ -456,8 +484,9 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     n = merged["tested"].to_numpy(float)
     k = merged["failed"].to_numpy(float)
     N, K = n.sum(), k.sum()
-    unscored = t[~t.set_index(by).index.isin(s.set_index(by).index)]
+    unscored = t[~t.set_index(keys).index.isin(s.set_index(keys).index)]
     m: dict[str, float] = {"groups": float(len(merged)), "groups_not_scored": float(len(unscored)),
+                           "groups_not_tested": float(len(not_tested)),
                            "batches_not_scored": float(unscored["tested"].sum()),
                            "failures_not_scored": float(unscored["failed"].sum()),
                            "batches": float(N), "failures": float(K), "base_rate": K / N if N else np.nan}
@@ -487,6 +516,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
         vol_arg = None
     with warnings.catch_warnings():  # the test period's batches against the training period's: no news
         warnings.filterwarnings("ignore", message="the budget of .* is more than all batches tested")
+        warnings.filterwarnings("ignore", message=r".*groups get no batch under a budget")  # the plans compared
         plan = allocate(plan_scores, budget, min_per_group, max_per_group, volume=vol_arg, by=by,
                         risk_share=risk_share, max_share=max_share, warn_share=None)
         risk_only = allocate(plan_scores, budget, volume=vol_arg, by=by, risk_share=1.0, max_share=None,
@@ -521,7 +551,33 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     periods = {"train": ", ".join(meta.get("periods", [])),
                "test": ", ".join(test.drop_duplicates("period").sort_values(["_end", "_start"])
                                  ["period"].tolist())}
-    return RiskEvaluation("groups", m, table, periods)
+    return RiskEvaluation("groups", m, table, periods, not_tested)
+
+
+def _periods_text(full: pd.DataFrame) -> str:
+    """The periods of a validated table, in time order, as text (``2021, 2022, 2023H1``)."""
+    return ", ".join(full.drop_duplicates("period").sort_values(["_end", "_start"])["period"].astype(str))
+
+
+def _test_period(test_period, cut, full: pd.DataFrame, src: str):
+    """``test_period`` parsed, refused (:class:`ParameterError`) when it is no period, does not start
+    after ``train_until`` ends, or has no counts in the table, saying which and listing the periods."""
+    try:
+        tp = parse_period(test_period)
+    except ValueError:
+        raise ParameterError.invalid("test_period", "mstarget.risk.evaluate", "a period such as 2020 or 2023Q3",
+                                     test_period) from None
+    if tp.start <= cut.end:
+        raise ParameterError(f"test_period={tp.label} does not come after train_until={cut.label}: the test period "
+                             f"must start after the last training period ends (the scores would have seen it). "
+                             f"Periods with counts in {src}: {_periods_text(full)} (CLI: --test-period / "
+                             "--train-until).")
+    if not ((full["_start"] == tp.start) & (full["_end"] == tp.end)).any():
+        later = full[full["_end"] > cut.end]
+        raise ParameterError(f"test_period={tp.label} is not a period of {src}: no row has counts for it. Periods "
+                             f"after train_until={cut.label}: {_periods_text(later) if len(later) else 'none'}; "
+                             f"all periods: {_periods_text(full)} (CLI: --test-period).")
+    return tp
 
 
 def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget: int | None = None,
@@ -575,14 +631,15 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
             full = full[~total_rows(full, by)]
         later = full[full["_end"] > cut.end]  # groups new in the test period stay: counted as unscored
         if test_period is not None:
-            tp = parse_period(test_period)
+            tp = _test_period(test_period, cut, full, src)
             later = later[(later["_start"] == tp.start) & (later["_end"] == tp.end)]
         elif not later.empty:
             first = later.sort_values(["_end", "_start"]).iloc[0]
             later = later[(later["_end"] == first["_end"]) & (later["_start"] == first["_start"])]
         if later.empty:
-            raise ParameterError(f"No period after train_until={cut.label} has counts; choose an earlier "
-                                 "train_until (CLI: --train-until) or another test_period (CLI: --test-period).")
+            raise ParameterError(f"No period after train_until={cut.label} has counts in {src}; the periods "
+                                 f"with counts are {_periods_text(full)}. Choose an earlier train_until (CLI: "
+                                 "--train-until).")
         test = later[by + ["period", "tested", "failed"]].reset_index(drop=True)
         return evaluate_groups(test, scores, by=by, budget=budget, ks=ks, risk_share=risk_share,
                                max_share=max_share)

@@ -4,8 +4,11 @@ One row per inspection (or sampled batch) with an outcome 0/1. Rows are ordered 
 most recent ``holdout`` share (split at a time boundary, never shuffled across time) is held out:
 the model is trained on the earlier rows and its probabilities are calibrated on the held-out,
 later rows (``CalibratedClassifierCV`` on the frozen model, sigmoid by default so the ranking has no
-ties; ``"isotonic"`` as an option). Validation metrics on that holdout are kept in
-``RiskModel.validation_``.
+ties; ``"isotonic"`` as an option). The metrics in ``RiskModel.validation_`` are cross-fitted: the
+holdout is cut into up to 5 stratified folds (seeded) and each fold is scored by a calibration
+fitted on the other folds, so no row is scored by a calibration that saw it (the model itself never
+sees the holdout). Calibrated probabilities are clipped to [:data:`P_MIN`, 1 - :data:`P_MIN`]: an
+isotonic step at 0 would say a record cannot fail.
 """
 from __future__ import annotations
 
@@ -20,11 +23,26 @@ from ..exceptions import DataValidationError, MstargetWarning, ParameterError, P
 from .samples import _cell_text, outcome_array, parse_dates, read_records, sheet_rows, written_columns
 
 MODELS = ("logistic", "gbm")
+#: calibrated probabilities are kept within [P_MIN, 1 - P_MIN]
+P_MIN = 1e-4
 CALIBRATIONS = ("sigmoid", "isotonic", "none")
 
 
-def _split_features(df: pd.DataFrame, features: Sequence[str]) -> tuple[list[str], list[str]]:
-    cats, nums = [], []
+#: cells meaning "not recorded" in a numeric column (read as missing, imputed with an indicator)
+_BLANKS = frozenset({"", "-", "--", "—", "–", "/", "na", "n/a", "nan", "null", "none", "无", "空"})
+#: share of a column's filled cells that are numbers above which its few text cells are refused
+NUMERIC_SHARE = 0.9
+
+
+def _split_features(df: pd.DataFrame, features: Sequence[str],
+                    src: str = "<DataFrame>") -> tuple[list[str], list[str]]:
+    """Feature columns as ``(categorical, numeric)`` names. A text column all of whose filled cells
+    are numbers (blank markers such as ``-`` aside) is numeric; one that is at least
+    :data:`NUMERIC_SHARE` numbers with a few text cells (``abc`` typed into pastCritical) is refused
+    (:class:`DataValidationError` naming the rows and the column): read as categories, every number
+    would become its own category and the column's meaning would be lost."""
+    cats, nums, problems = [], [], []
+    written = df.attrs.get("headers") or {}
     for c in features:
         s = df[c]
         if pd.api.types.is_bool_dtype(s):
@@ -33,11 +51,23 @@ def _split_features(df: pd.DataFrame, features: Sequence[str]) -> tuple[list[str
             nums.append(c)
         else:  # as objects: an Arrow string column converts to NaN that is not null (pandas 3, pyarrow)
             conv = pd.to_numeric(s.astype(object), errors="coerce").astype(float)
-            filled = s.notna() & (s.astype(str).str.strip() != "")
-            if filled.any() and np.isfinite(conv[filled].to_numpy()).all():
+            filled = (s.notna() & ~s.astype(str).str.strip().str.lower().isin(_BLANKS)).to_numpy()
+            number = filled & np.isfinite(conv.to_numpy())
+            if filled.any() and number.sum() == filled.sum():
                 nums.append(c)
+            elif filled.any() and number.sum() >= NUMERIC_SHARE * filled.sum():
+                rows = sheet_rows(df)
+                bad = np.flatnonzero(filled & ~number)
+                said = f"{int(number.sum()):,} of the column's {int(filled.sum()):,} filled cells are numbers"
+                problems += [Problem(src, int(rows[i]), str(written.get(c, c)), _cell_text(s.iloc[i]),
+                                     f"a number: {said}, so the column is read as numbers (fix this cell, or "
+                                     "leave it blank when not recorded); if the column is a category, give it "
+                                     "as text in every row")
+                             for i in bad[:50]]
             else:
                 cats.append(c)
+    if problems:
+        raise DataValidationError(problems, source=src)
     return cats, nums
 
 
@@ -134,8 +164,11 @@ class RiskModel:
         How each feature was treated (one-hot / ordinal vs standardised numeric).
     validation_ : dict
         Metrics on the time-ordered holdout (``auc``, ``brier``, ``log_loss`` of the calibrated
-        probabilities, ``auc_uncalibrated``, ``n``, ``base_rate``, ``holdout_from``: the first
-        held-out date as ``"2014-01-01"``, or the time value when ``time`` is a number).
+        probabilities, each row scored by a calibration fitted on the other folds of the holdout;
+        ``auc_uncalibrated``, ``n``, ``base_rate``, ``calibration_folds``: the folds, 0 when the
+        holdout has a single failure or pass, and then ``brier`` / ``log_loss`` are those of the
+        uncalibrated model; ``holdout_from``: the first held-out date as ``"2014-01-01"``, or the
+        time value when ``time`` is a number).
     """
 
     model: str
@@ -176,8 +209,9 @@ class RiskModel:
             Probability (0-1) that each row's inspection finds a failure, aligned with the rows.
         """
         x = self._x(records)
-        model = self.calibrated_ if self.calibrated_ is not None else self.estimator_
-        return model.predict_proba(x)[:, 1]
+        if self.calibrated_ is None:
+            return self.estimator_.predict_proba(x)[:, 1]
+        return np.clip(self.calibrated_.predict_proba(x)[:, 1], P_MIN, 1 - P_MIN)
 
     def explain(self, n_repeats: int = 5) -> pd.DataFrame:
         """What drives the predictions.
@@ -233,6 +267,30 @@ def _time_values(df: pd.DataFrame, time: str, src: str, header: str) -> np.ndarr
     return v
 
 
+def _calibrator(pipe, method: str):
+    """An unfitted ``CalibratedClassifierCV`` (``method``: sigmoid / isotonic) over the frozen ``pipe``."""
+    from sklearn.calibration import CalibratedClassifierCV  # lazy: heavy (scikit-learn)
+    from sklearn.frozen import FrozenEstimator  # lazy: heavy (scikit-learn)
+
+    return CalibratedClassifierCV(FrozenEstimator(pipe), method=method)
+
+
+def _cross_fitted(pipe, method: str, x: pd.DataFrame, y: np.ndarray, seed: int) -> tuple[np.ndarray | None, int]:
+    """Calibrated probabilities of the holdout rows (shape (H,), clipped), each from a calibration
+    fitted on the other folds (stratified, up to 5, shuffled with ``seed``), and the number of folds;
+    ``(None, 0)`` when the rarer outcome occurs once."""
+    from sklearn.model_selection import StratifiedKFold  # lazy: heavy (scikit-learn)
+
+    k = int(min(5, y.sum(), len(y) - y.sum()))
+    if k < 2:
+        return None, 0
+    p = np.empty(len(y))
+    for fit_rows, score_rows in StratifiedKFold(k, shuffle=True, random_state=seed).split(x, y):
+        c = _calibrator(pipe, method).fit(x.iloc[fit_rows], y[fit_rows])
+        p[score_rows] = c.predict_proba(x.iloc[score_rows])[:, 1]
+    return np.clip(p, P_MIN, 1 - P_MIN), k
+
+
 def fit(records, outcome: str, features: Sequence[str] | None = None, time: str | None = None,
         exclude: Sequence[str] = (), *, model: str = "logistic", calibration: str = "sigmoid",
         holdout: float = 0.2, C: float = 1.0, seed: int = 0,
@@ -261,7 +319,8 @@ def fit(records, outcome: str, features: Sequence[str] | None = None, time: str 
     model : {"logistic", "gbm"}, default "logistic"
         L2-regularised logistic regression (``C``) or histogram gradient boosting.
     calibration : {"sigmoid", "isotonic", "none"}, default "sigmoid"
-        Calibration fitted on the time-ordered holdout.
+        Calibration fitted on the time-ordered holdout (validated by cross-fitting, see
+        ``validation_``); probabilities clipped to [1e-4, 1 - 1e-4].
     holdout : float, default 0.2
         Share (0-0.5] of the most recent rows held out.
     C : float, default 1.0
@@ -317,26 +376,27 @@ def fit(records, outcome: str, features: Sequence[str] | None = None, time: str 
                                            "both outcomes (0 and 1) in the earlier and in the later "
                                            f"{holdout:.0%} of the rows; add data or change holdout")],
                                   source=src)
-    cats, nums = _split_features(df, features)
+    cats, nums = _split_features(df, features, src)
     x = _prepare(df, cats, nums)
     _warn_leaks(x[train], y[train], cats, src)
     pipe = _build_pipeline(model, cats, nums, C=C, seed=seed, gbm_params=gbm_params)
     pipe.fit(x[train], y[train])
     p_raw = pipe.predict_proba(x[test])[:, 1]
-    calibrated = None
+    calibrated, p_cal, folds = None, p_raw, 0
     if calibration != "none":
-        from sklearn.calibration import CalibratedClassifierCV  # lazy: heavy (scikit-learn)
-        from sklearn.frozen import FrozenEstimator  # lazy: heavy (scikit-learn)
-
-        calibrated = CalibratedClassifierCV(FrozenEstimator(pipe), method=calibration)
-        calibrated.fit(x[test], y[test])
-        p_cal = calibrated.predict_proba(x[test])[:, 1]
-    else:
-        p_cal = p_raw
-    val = _metrics(y[test], p_cal)
-    val["auc_uncalibrated"] = _metrics(y[test], p_raw).get("auc", float("nan"))
+        calibrated = _calibrator(pipe, calibration).fit(x[test], y[test])
+        p_cal, folds = _cross_fitted(pipe, calibration, x[test], y[test], seed)
+        if p_cal is None:
+            p_cal = p_raw
+            warnings.warn(MstargetWarning(
+                f"{src}: the held-out {holdout:.0%} of the rows holds a single failure or pass, too few to check "
+                "the calibration apart from its fit: validation_ gives the uncalibrated model's brier and "
+                "log_loss（留出样本中不合格或合格仅1例，无法另行检验校准）; add data or raise holdout"), stacklevel=2)
+    metrics = _metrics(y[test], p_cal)
+    metrics["auc_uncalibrated"] = _metrics(y[test], p_raw).get("auc", float("nan"))
+    metrics["calibration_folds"] = float(folds)
     dated = bool(time) and not pd.api.types.is_numeric_dtype(df[time])
-    val["holdout_from"] = pd.Timestamp(int(cut_value)).strftime("%Y-%m-%d") if dated else float(cut_value)
+    metrics["holdout_from"] = pd.Timestamp(int(cut_value)).strftime("%Y-%m-%d") if dated else float(cut_value)
     return RiskModel(model=model, outcome=outcome, time=time, features_=list(features),
-                     categorical_=cats, numeric_=nums, validation_=val, estimator_=pipe,
+                     categorical_=cats, numeric_=nums, validation_=metrics, estimator_=pipe,
                      calibrated_=calibrated, seed=seed, _holdout=(x[test], y[test]))

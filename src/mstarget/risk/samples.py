@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from .. import layout
-from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem, UnreadColumnWarning
+from ..exceptions import (DataValidationError, InconsistentDataWarning, MstargetWarning, ParameterError,
+                          Problem, UnreadColumnWarning)
 from ..io import (FORMULA_WITHOUT_VALUE, GRID_TYPES, drop_repeated_columns, is_formula,
                   read_grids, read_table, source_name)
 from ..validation import THOUSANDS
@@ -937,6 +938,7 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
     records = "tested" not in df.columns
     if records and outcome is None:
         outcome = next((c for c in OUTCOME_CANDIDATES if c in df.columns), None)
+    counted_failed = not records and "failed" in df.columns  # 不合格批次 as written (a rate beside it is checked)
     if not records and "failed" not in df.columns:  # 合格批次 or 不合格率(%) beside 抽检批次
         df = _failed_from_passed_or_rate(df, src, sheet_rows(df))
     need = _needed_columns(df, by, period, records, outcome, src)
@@ -956,6 +958,11 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
     _check_totals_fit(tested, failed, src)
 
     sources = _row_sources(df)
+    groups, folded = fold_spellings(groups, ends, by, src)
+    if counted_failed:
+        _warn_rates_disagree(df, tested, failed, rows, src, sources)
+    if not records:
+        _warn_repeated_rows(df, rows, src, sources)
     totals, where = _total_cells(df, by, {period, outcome, "tested", "failed"}, rows,
                                  sources if sources is not None else np.full(len(df), src, dtype=object))
     out = _aggregate(groups, by, labels, starts, ends, tested, failed, rows, sources, totals)
@@ -963,7 +970,207 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
     out.attrs["pooled"] = pooled_regions(df, by)
     out.attrs["programmes"] = pooled_programmes(df, by)
     out.attrs["headers"] = dict(df.attrs.get("headers") or {})
+    out.attrs["folded"] = folded
     return out, src
+
+
+def group_key(label) -> str:
+    """A group label as compared with others: NFKC (full-width ``（自制）`` and ASCII ``(自制)`` alike,
+    full-width letters and digits as ASCII), runs of spaces as one, stripped."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", _cell_text(label))).strip()
+
+
+def fold_spellings(groups: dict[str, np.ndarray], ends: np.ndarray, by: Sequence[str],
+                   src: str) -> tuple[dict[str, np.ndarray], dict[str, dict[str, list[str]]]]:
+    """Group labels that differ only in full- / half-width characters read as one group.
+
+    Parameters
+    ----------
+    groups : dict of column -> object array, shape (R,)
+        Stripped labels per ``by`` column.
+    ends : int64 array, shape (R,)
+        Last month of each row's period: the spelling of the latest period is kept for display.
+
+    Returns
+    -------
+    (groups, folded)
+        The labels with each spelling replaced by the kept one, and ``{column: {kept: [other
+        spellings]}}``; a :class:`MstargetWarning` names the spellings read as one. Labels that
+        differ otherwise (餐饮食品 and 餐饮食品（自制）) are never merged.
+    """
+    out, folded = dict(groups), {}
+    for c in by:
+        labels = groups[c]
+        spellings = pd.unique(labels)
+        if len(spellings) < 2:
+            continue
+        keys: dict[str, list] = {}
+        for u in spellings:
+            keys.setdefault(group_key(u), []).append(u)
+        several = [v for v in keys.values() if len(v) > 1]
+        if not several:
+            continue
+        s = pd.Series(labels)
+        mine = s.isin([u for v in several for u in v]).to_numpy()
+        last = (pd.DataFrame({"label": labels[mine], "end": np.asarray(ends)[mine],
+                              "i": np.flatnonzero(mine)})
+                .sort_values(["end", "i"]).groupby("label")[["end", "i"]].last())
+        to = {}
+        for v in several:
+            kept = max(v, key=lambda u: (int(last.loc[u, "end"]), int(last.loc[u, "i"])))
+            folded.setdefault(c, {})[str(kept)] = [str(u) for u in v if u != kept]
+            to.update({u: kept for u in v if u != kept})
+        out[c] = s.replace(to).to_numpy(dtype=object)
+    if folded:
+        said = "; ".join(f"{k} (also written {' / '.join(v)})" for f in folded.values() for k, v in f.items())
+        warnings.warn(f"{src}: group names differing only in full-width / half-width characters read as one "
+                      f"group, named as the latest period writes it: {said}（全角、半角写法不同的类别已合并）",
+                      MstargetWarning, stacklevel=6)  # helper -> _validated -> validate_samples -> score
+    return out, folded
+
+
+def _place(src: str, sources: np.ndarray | None, i: int, rows: np.ndarray) -> str:
+    """Where row ``i`` is, for a message: ``row 7``, or ``sheet '2023年' row 7`` of a workbook."""
+    if sources is None or sources[i] == src:
+        return f"row {int(rows[i])}"
+    name = str(sources[i])
+    name = name[len(src):].strip().strip("[]") if name.startswith(src) else name
+    return f"{name} row {int(rows[i])}"
+
+
+def _rate_figures(col: pd.Series) -> tuple[list, bool]:
+    """A rate column's cells as ``(value, decimals, has_percent)`` (None where no rate is written)
+    and whether its figures are percentages (the header or a cell says %, or a figure is above 1)."""
+    texts = [unicodedata.normalize("NFKC", f"{v:.10g}" if isinstance(v, (float, np.floating)) and v == v
+                                   else _cell_text(v)).strip() for v in col.tolist()]
+    nums = []
+    for t in texts:
+        m = re.fullmatch(r"(\d+(?:\.(\d*))?)\s*(%?)", t)
+        nums.append(None if not m else (float(m.group(1)), len(m.group(2) or ""), bool(m.group(3))))
+    if pd.api.types.is_float_dtype(col):  # 5.0 read as a number: written to the column's decimals
+        places = max((n[1] for n in nums if n is not None), default=0)
+        nums = [None if n is None else (n[0], places, n[2]) for n in nums]
+    header_pct = any(m in unicodedata.normalize("NFKC", str(col.name)) for m in ("%", "百分"))
+    return nums, header_pct or any(n is not None and (n[2] or n[0] > 1) for n in nums)
+
+
+def _warn_rates_disagree(df: pd.DataFrame, tested: np.ndarray, failed: np.ndarray, rows: np.ndarray,
+                         src: str, sources: np.ndarray | None) -> None:
+    """Warn (:class:`InconsistentDataWarning`) naming the rows whose written 不合格率 is not
+    不合格批次 / 抽检批次 to its last written decimal (``0.8`` written where the counts give 8 %).
+    The counts are used; the rate column is only checked."""
+    rate = _rate_column(df)
+    if rate is None or rate == "failed":
+        return
+    nums, pct = _rate_figures(df[rate])
+    bad = []
+    for i, n in enumerate(nums):
+        if n is None or tested[i] <= 0:
+            continue
+        by_counts = failed[i] / tested[i]
+        tol = 10.0 ** -min(n[1], 8) + 1e-9
+        fits = abs(n[0] - 100 * by_counts) <= tol if pct else \
+            (abs(n[0] - by_counts) <= tol or abs(n[0] - 100 * by_counts) <= tol)
+        if not fits:
+            bad.append(i)
+    if not bad:
+        return
+    written = df.attrs.get("headers") or {}
+    th, fh = str(written.get("tested", "抽检批次")), str(written.get("failed", "不合格批次"))
+    problems = [Problem(src, int(rows[i]), str(rate), _cell_text(df[rate].iloc[i]),
+                        f"{fh} / {th} = {failed[i]:,} / {tested[i]:,} = {100 * failed[i] / tested[i]:.4g}%")
+                for i in bad]
+    listed = "; ".join(f"{_place(src, sources, i, rows)}: {_cell_text(df[rate].iloc[i])} written, "
+                       f"{100 * failed[i] / tested[i]:.4g}% by the counts ({failed[i]:,} / {tested[i]:,})"
+                       for i in bad[:5]) + (f"; and {len(bad) - 5} more rows" if len(bad) > 5 else "")
+    warnings.warn(InconsistentDataWarning(
+        f"{src}: column '{rate}' disagrees with {fh} / {th} in {len(bad)} row{'s' if len(bad) > 1 else ''} -- "
+        f"{listed}. The counts are used; check the rate or the counts（不合格率与批次数不符，按批次数计算）",
+        problems), stacklevel=6)
+
+
+def _warn_repeated_rows(df: pd.DataFrame, rows: np.ndarray, src: str, sources: np.ndarray | None) -> None:
+    """Warn (:class:`InconsistentDataWarning`) naming rows of a counts table identical in every
+    column (period, group, counts and any other column): almost certainly pasted twice. Their
+    batches are still added up (rows differing in another column, such as 食品亚类, are
+    subcategories and are not named)."""
+    cols = [c for c in df.columns if not str(c).startswith("_sheet")]
+    if not cols or len(df) < 2:
+        return
+    try:
+        key = df[cols].astype(str) if any(pd.api.types.is_object_dtype(df[c]) for c in cols) else df[cols]
+        if sources is not None:
+            key = key.assign(_part=sources)
+        dup = key.duplicated(keep=False).to_numpy()
+    except TypeError:  # unhashable cells: nothing to compare
+        return
+    if not dup.any():
+        return
+    idx = np.flatnonzero(dup)
+    sets = pd.Series(idx).groupby(pd.util.hash_pandas_object(key.iloc[idx], index=False).to_numpy()).apply(list)
+    sets = sorted(sets.tolist(), key=lambda v: v[0])
+    said = "; ".join(" and ".join(_place(src, sources, i, rows) for i in v[:4])
+                     + f" ({', '.join(_cell_text(x) for x in df[cols].iloc[v[0]].tolist()[:6])})"
+                     for v in sets[:5]) + (f"; and {len(sets) - 5} more" if len(sets) > 5 else "")
+    problems = [Problem(src, int(rows[i]), None, None, "a row not repeated; it repeats row "
+                        f"{int(rows[v[0]])} in every column") for v in sets for i in v[1:]]
+    warnings.warn(InconsistentDataWarning(
+        f"{src}: {sum(len(v) - 1 for v in sets)} row(s) repeat another row in every column, almost certainly "
+        f"pasted twice: {said}. Their batches are added up as they stand; delete the copies if they are "
+        "copies（存在完全相同的重复行，疑为重复粘贴，已按原样累加）", problems), stacklevel=6)
+
+
+def check_total_sums(agg: pd.DataFrame, by: Sequence[str], src: str) -> None:
+    """Warn (:class:`InconsistentDataWarning`) naming each total row (合计 / 小计) whose batches
+    differ from the sum of the rows it totals (same period and outer groups), both figures given.
+
+    A total above the sum may be a table listing only some categories; a total below it cannot be
+    (a row counted twice or a figure mistyped). Totals with nothing to compare are skipped.
+    """
+    if agg.empty:
+        return
+    is_total = total_rows(agg, by)
+    if not is_total.any() or is_total.all():
+        return
+    level = np.full(len(agg), len(by), dtype=np.int64)  # the by columns a total shares with its rows
+    for j, c in reversed(list(enumerate(by))):
+        labels = agg[c].astype(str)
+        hits = [v for v in pd.unique(labels) if _total_word(v) in TOTAL_LABELS]
+        level[labels.isin(hits).to_numpy()] = j
+    parts = agg[~is_total]
+    sources = agg["_src"].to_numpy() if "_src" in agg.columns else None
+    found = []
+    for i in np.flatnonzero(is_total):
+        keys = ["period"] + list(by[: level[i]])
+        m = np.ones(len(parts), bool)
+        for k in keys:
+            m &= (parts[k] == agg[k].iloc[i]).to_numpy()
+        if not m.any():
+            continue
+        st, sf = int(parts["tested"][m].sum()), int(parts["failed"][m].sum())
+        tt, tf = int(agg["tested"].iloc[i]), int(agg["failed"].iloc[i])
+        if (st, sf) != (tt, tf):
+            found.append((i, int(m.sum()), tt, tf, st, sf))
+    if not found:
+        return
+    rows = agg["_row"].to_numpy()
+    lines = []
+    for i, n, tt, tf, st, sf in found[:5]:
+        where = _place(src, sources, i, rows)
+        group = " / ".join(str(agg[c].iloc[i]) for c in by[: level[i] + 1] if c in agg.columns)
+        lines.append(f"{where} ({agg['period'].iloc[i]} {group}): {tt:,} tested / {tf:,} unqualified, the {n} "
+                     f"rows it totals add up to {st:,} / {sf:,}")
+    more = f"; and {len(found) - 5} more" if len(found) > 5 else ""
+    below = any(st > tt or sf > tf for _, _, tt, tf, st, sf in found)
+    problems = [Problem(str(sources[i]) if sources is not None else src, int(rows[i]), None,
+                        f"{tt} / {tf}", f"the sum of the rows it totals: {st} / {sf}")
+                for i, _, tt, tf, st, sf in found]
+    warnings.warn(InconsistentDataWarning(
+        f"{src}: {len(found)} total row(s) differ from the sum of the rows they total: {'; '.join(lines)}{more}. "
+        + ("Rows adding up to more than their total cannot be right (a row counted twice, or a figure mistyped). "
+           if below else "")
+        + "A total above the sum is expected only when the table lists some of the categories. The rows are "
+        "scored, the total is not（合计与各行之和不符，请核对）", problems), stacklevel=4)
 
 
 def _needed_columns(df: pd.DataFrame, by: list[str], period: str | None, records: bool,

@@ -17,6 +17,7 @@ optional MLflow run.
 """
 from __future__ import annotations
 
+import difflib
 import math
 import warnings
 from typing import Sequence
@@ -25,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import MstargetWarning, ParameterError, PoolingWarning
-from .samples import (TOTAL_LABELS, check_by, check_overlaps, describe_totals, merge_totals,  # noqa: F401
-                      resolve_as_of, total_rows, validate_samples)
+from .samples import (TOTAL_LABELS, check_by, check_overlaps, check_total_sums, describe_totals,  # noqa: F401
+                      merge_totals, resolve_as_of, total_rows, validate_samples)
 from .shrinkage import shrink
 
 SCORE_COLUMNS = ("tested", "failed", "rate", "risk", "risk_lo", "risk_hi", "rank")
@@ -140,6 +141,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     _warn_pooled(pooled, src, by)
     programmes = agg.attrs.get("programmes", {})
     _warn_programmes(programmes, src, by)
+    check_total_sums(agg, by, src)
     n_totals = 0
     if drop_totals:
         agg, n_totals = drop_total_rows(agg, by, src)
@@ -153,13 +155,16 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     post, priors = shrink(g["_wf"].to_numpy(), g["_wt"].to_numpy(), parents)
     out = _score_table(g, by, post, level)
     _explain(out, g, post, half_life)
+    stale = stale_groups(agg, by)
+    _note_stale(out, stale, by, src)
     out = out.sort_values("rank").reset_index(drop=True)
     periods = agg.drop_duplicates("period").sort_values(["_end", "_start"])["period"].tolist()
     out.attrs["risk"] = {
         "by": list(by), "as_of": as_of_p.label if as_of_p else None, "half_life": half_life,
         "level": level, "hierarchical": bool(hierarchical and len(by) > 1),
         "periods": periods, "priors": priors, "source": src, "totals_dropped": n_totals,
-        "pooled": pooled, "programmes": programmes,
+        "pooled": pooled, "programmes": programmes, "folded": agg.attrs.get("folded", {}),
+        "stale": [{"group": k, "last_period": v["last"], "did_you_mean": v["near"]} for k, v in stale.items()],
     }
     return out
 
@@ -213,6 +218,57 @@ def drop_total_rows(agg: pd.DataFrame, by: list[str], src: str) -> tuple[pd.Data
     kept = agg[~is_total].reset_index(drop=True)
     kept.attrs = dict(agg.attrs)
     return kept, n_totals
+
+
+def stale_groups(agg: pd.DataFrame, by: list[str]) -> dict:
+    """Groups whose latest period ends before the table's latest period (of the group's outer ``by``
+    levels, e.g. its region, with several ``by`` columns), keyed by the group (its value, or a tuple for
+    several ``by`` columns): ``{key: {"last": period, "near": [(name,
+    first period), ...]}}``, ``near`` listing names of the last ``by`` level that appear only after
+    that period and look alike (:func:`difflib.get_close_matches`, or a shared first two characters):
+    a category renamed between periods (粮食加工品 -> 粮食及粮食制品) is two groups, never merged by guess."""
+    if agg.empty:
+        return {}
+    d = agg.sort_values(["_end", "_start"], kind="stable")
+    outer = list(by[:-1])
+    latest = d.groupby(outer, sort=False)["_end"].max() if outer else None  # a region's own latest period
+    last = d.groupby(by, sort=False).tail(1).set_index(by)
+    first = d.groupby(by[-1], sort=False).head(1).set_index(by[-1])
+    out = {}
+    for key, row in last.iterrows():
+        top = int(d["_end"].max()) if latest is None else \
+            int(latest.loc[key[:-1] if len(outer) > 1 else key[0]])
+        if int(row["_end"]) >= top:
+            continue
+        name = str(key[-1] if isinstance(key, tuple) else key)
+        later = [str(c) for c, f in first.iterrows() if int(f["_start"]) > int(row["_end"]) and str(c) != name]
+        close = difflib.get_close_matches(name, later, n=3, cutoff=0.5)
+        close += [c for c in later if c not in close and len(name) >= 2 and c[:2] == name[:2]]
+        out[key] = {"last": str(row["period"]), "near": [(c, str(first.loc[c, "period"])) for c in close[:3]]}
+    return out
+
+
+def _note_stale(out: pd.DataFrame, stale: dict, by: list[str], src: str) -> None:
+    """Say in ``explanation`` of each stale group (see :func:`stale_groups`) the period its data stop
+    at, and warn (:class:`MstargetWarning`) naming them with "did you mean" names."""
+    if not stale:
+        return
+    keys = [tuple(r) if len(by) > 1 else r[0] for r in out[by].itertuples(index=False, name=None)]
+    texts = out["explanation"].tolist()
+    for i, k in enumerate(keys):
+        if k in stale:
+            texts[i] += f"；数据仅到 {stale[k]['last']}，此后各期无该组（评分只反映该期及以前）"
+    out["explanation"] = texts
+    said = []
+    for k, v in list(stale.items())[:8]:
+        name = " / ".join(map(str, k)) if isinstance(k, tuple) else str(k)
+        near = ", ".join(f"{c} (from {p})" for c, p in v["near"])
+        said.append(f"{name} (last {v['last']}" + (f"; did you mean {near}?" if near else "") + ")")
+    more = f"; and {len(stale) - 8} more" if len(stale) > 8 else ""
+    warnings.warn(f"{src}: {len(stale)} group(s) have no counts in the later periods, so their scores rest on "
+                  f"data up to an earlier period: {'; '.join(said)}{more}. A category renamed between periods "
+                  "is scored as two groups (not merged by guess): rename one spelling in the table to score it "
+                  "as one（部分类别近期无数据，评分仅反映早期；如为更名，请统一名称）", MstargetWarning, stacklevel=4)
 
 
 def _periods_up_to(agg: pd.DataFrame, as_of_p, src: str) -> pd.DataFrame:
