@@ -246,3 +246,12 @@ def test_an_output_folder_that_cannot_be_created_is_an_environment_error(tmp_pat
     err = capsys.readouterr().err
     assert code == 4 and "internal error" not in err and "/proc/mstarget_nope" in err, err
     assert not (tmp_path / "r.html").exists()  # both or neither
+
+
+def test_the_five_point_band_is_judged_on_the_percentages_shown():
+    """64.6 % progress against 60 % elapsed is shown as 65 % / 60 %: five points, 快于 (it read 基本符合预期)."""
+    from mstarget.schedule import categorise, shown_gap
+    assert shown_gap(0.646, 0.6) == 0.05 and shown_gap(0.644, 0.6) == 0.04
+    assert categorise(has_progress_data=True, already_met=False, time=0.6, progress=0.646, p_meet=0.7) == "ahead"
+    assert categorise(has_progress_data=True, already_met=False, time=0.6, progress=0.644, p_meet=0.7) == "on_schedule"
+    assert categorise(has_progress_data=True, already_met=False, time=0.6, progress=0.554, p_meet=0.3) == "behind"

@@ -32,8 +32,8 @@ and classify it in the National Development and Reform Commission's vocabulary:
 * Rows of ``insufficient_data`` (only the plan's baseline, or nothing) keep their prior-based
   ``p_meet`` but are counted apart from the assessed rows in every summary.
 * ``p_meet`` is compared as the whole percentage a report shows (:func:`shown_percent`: 0.4975 is 50 %,
-  not below 0.5), and the gap ``progress_share - time_share`` rounded to :data:`GAP_DIGITS` decimals, so a
-  gap of exactly 5 points is 5 points both ways (``0.6 - 0.55`` is no 4.999… points).
+  not below 0.5), and the gap ``progress_share - time_share`` as the difference of the two percentages
+  shown (:func:`shown_gap`: 64.6 % against 60 % is 5 points, and ``0.6 - 0.55`` no 4.999… points).
 * ``p_meet`` settles disagreements: a target behind the linear schedule that the forecast still
   expects to meet (an accelerating series) reads 基本符合预期, as does one ahead of schedule that
   the forecast expects to miss.
@@ -124,6 +124,13 @@ def shown_percent(share: float) -> int:
     return int(Decimal(f"{100 * float(share):.15g}").quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def shown_gap(progress: float, time: float) -> float:
+    """Progress minus time elapsed (shares, 0-1) as a report shows them: each a whole percentage
+    (:func:`shown_percent`), so 64.6 % against 60 % is the 5 points the table shows (0.05), and float
+    noise never decides a category at exactly 5 points."""
+    return round((shown_percent(progress) - shown_percent(time)) / 100, GAP_DIGITS)
+
+
 def meets(value, target, direction: str) -> bool:
     """Whether ``value`` meets ``target`` in ``direction`` (``>=`` or ``<=``)."""
     return bool(value >= target) if direction == ">=" else bool(value <= target)
@@ -153,7 +160,7 @@ def categorise(*, has_progress_data: bool, already_met: bool, time: float, progr
     likely = (not is_missing(p_meet)) and shown_percent(p_meet) >= shown_percent(rules.p_split)
     if is_missing(progress) or is_missing(time):
         return "on_schedule" if likely else "behind"
-    gap = round(float(progress) - float(time), GAP_DIGITS)
+    gap = shown_gap(progress, time)
     if gap >= rules.tolerance and likely:
         return "ahead"
     if gap <= -rules.tolerance and not likely:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 
-from ..schedule import CATEGORY_ZH, GAP_DIGITS, ScheduleRules
+from ..schedule import CATEGORY_ZH, ScheduleRules, shown_gap
 from ..validation import is_total_region
 from .formatting import (
     MISSING,
@@ -145,12 +145,11 @@ class _Row:
         """Progress against the time share as the category judges it (:func:`mstarget.schedule.categorise`):
         1 when ahead by the tolerance or more (快于), -1 when behind by it or more (慢于), 0 within it
         (基本同步: never 快于 / 慢于 beside a 基本符合预期 that the band decided); None if either share is
-        missing. Outside the band the rounded figures shown differ the same way (64% against 60% is
-        within it)."""
+        missing. Decided on the percentages shown (65% against 60% is 5 points: 快于)."""
         if not self.has("progress_share", "time_share"):
             return None
-        # rounded as the category rounds it (:data:`mstarget.schedule.GAP_DIGITS`): exactly 5 points either way
-        gap = round(float(self.r["progress_share"]) - float(self.r["time_share"]), GAP_DIGITS)
+        # the percentages shown, as the category compares them (:func:`mstarget.schedule.shown_gap`)
+        gap = shown_gap(float(self.r["progress_share"]), float(self.r["time_share"]))
         return 1 if gap >= SCHEDULE_TOLERANCE else -1 if gap <= -SCHEDULE_TOLERANCE else 0
 
     def schedule_words(self) -> str:
