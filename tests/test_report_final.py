@@ -153,7 +153,7 @@ def test_observed_target_years_are_not_placed_on_the_probability_axis(final, fin
 
 def test_a_final_evaluation_of_facts_has_no_probability_axis_or_forecast_columns(tmp_path, close_figures):
     """Every target year observed: the overview lists 已完成 / 未完成, the table drops the columns of a
-    plan under way (80%区间, 实现概率, 时间进度, 尚需年均变化) and names its column 目标年实际值."""
+    plan under way (80%区间, 实现概率, 时间进度, 尚需年均变化); the target year's value is its 2025年 column."""
     plan = PLAN[PLAN["indicator"] != "enterprise_standards"]
     table, details = _assessed(plan, 2025)
     lang = chart_language("zh")
@@ -162,7 +162,8 @@ def test_a_final_evaluation_of_facts_has_no_probability_axis_or_forecast_columns
     assert not prob and fig.axes[0].get_title(loc="left") == L["observed_only"].format(4)
     report = write_report(table, details, tmp_path / "总结评估.docx", date="2026-03-01")
     header = [c.text for c in Document(tmp_path / "总结评估.docx").tables[1].rows[0].cells]
-    assert "2025年实际值" in header  # every target year 2025: the header says it (session 35)
+    # every target year 2025 and its own 2025年 column: no 2025年实际值 beside it saying the same (session 35)
+    assert "2025年" in header and "2025年实际值" not in header
     assert not {"80%区间", "实现概率", "时间进度", "尚需年均变化", "2025年预测值", "预计完成情况"} & set(header)
     assert report.overview_caption.startswith("各指标目标年均已有实际数据，不再计算实现概率")
     assert not any("预测" in row.cells["forecast"].text for row in report.rows)

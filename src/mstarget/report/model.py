@@ -527,7 +527,8 @@ class Report:
         for a striven-for figure; one column per observed year (:attr:`years`: 2021年 …) in place of
         最新年 / 最新值; 基期年 / 目标年 folded into the headers when every row has the same
         (基期值（2020年）, 目标值（2025年）, 2025年预测值); once a target year is observed the forecast column is
-        目标年实际值/预测值, and when every one is (a 总结评估 of facts) the columns of a plan under way --
+        目标年实际值/预测值 (left out when every target year is observed and has its own year column), and when
+        every one is (a 总结评估 of facts) the columns of a plan under way --
         时间进度, 80%区间, 实现概率, 预计完成情况, 尚需年均变化 -- are left out rather than shown as a
         column of dashes. The forecasting model is no column: each target's notes name it."""
         out = []
@@ -540,6 +541,9 @@ class Report:
             if (c.id == "baseline_year" and self.baseline_year is not None) or \
                     (c.id == "target_year" and self.target_year is not None) or \
                     (c.id in ("last_year", "current") and self.years):
+                continue
+            if c.id == "forecast" and self.all_observed and self.target_year is not None and \
+                    self.target_year in self.years:  # its 2025年 column already says the target year's value
                 continue
             if c.id == "forecast" and self.observed_targets:
                 c = OBSERVED_FORECAST_COLUMN[self.all_observed]
