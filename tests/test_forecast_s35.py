@@ -40,3 +40,15 @@ def test_too_few_regions_to_pool_is_said_not_silent():
         fc = mt.forecast(pd.DataFrame(rows + [lone]), horizon=3)
     assert not any("too few regions" in str(w.message) for w in caught)
     assert fc[(fc["region"] == "鼎湖区") & (fc["year"] == 2025)]["median"].iloc[0] > 62
+
+
+def test_a_reference_panel_of_other_indicators_raises_no_few_peers_warning_for_them():
+    """A reference panel whose indicators the call does not forecast (SYNTHETIC: two regions of 'other')
+    lent no peers; the warning named ITS indicators as too few to pool."""
+    import warnings
+    reference = pd.DataFrame([{"region": r, "indicator": "other", "year": y, "value": 10.0 + y - 2018}
+                              for r in ("甲", "乙") for y in (2019, 2020, 2021)])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mt.forecast(_history([50.0, 52.0, 55.0], unit="%", name="覆盖率"), horizon=2, reference=reference)
+    assert not [w for w in caught if "too few regions" in str(w.message)]

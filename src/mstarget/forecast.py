@@ -316,7 +316,8 @@ def _warn_too_few_peers(series: Sequence[tuple[str, np.ndarray]], reference: Map
     model scale) but fewer than :data:`mstarget.pooling.MIN_PEERS` with a yearly change: they are
     forecast alone, which a user who passed several regions would otherwise not know."""
     counts: dict = {}
-    for ind, z in [*series, *((g, z) for g, zs in reference.items() for z in zs)]:
+    called = {ind for ind, _ in series}  # a reference panel's other indicators are not forecast here
+    for ind, z in [*series, *((g, z) for g, zs in reference.items() if g in called for z in zs)]:
         n, changing = counts.get(ind, (0, 0))
         counts[ind] = (n + 1, changing + int(np.isfinite(np.asarray(z, dtype=float)).sum() >= 2))
     few = [(ind, c) for ind, (n, c) in counts.items() if ind not in priors and n >= 2]
