@@ -531,7 +531,7 @@ def _evaluate_records(args):
     periods = {"train": f"{dates[dates < cut].min():%Y-%m-%d} – {dates[dates < cut].max():%Y-%m-%d}"}
     res = evaluate_records(y, p, dates=pd.to_datetime(test[time]).to_numpy(),
                            window_days=args.window_days, train_rate=float(np.mean(y_train)),
-                           periods=periods)
+                           periods=periods, leaks=model.leaks_)
     params = {"mode": "records", "records": args.records, "outcome": args.outcome,
               "time": time, "test_from": args.test_from, "model": args.model,
               "features": model.features_, "exclude": exclude, "entity": args.entity,

@@ -37,7 +37,7 @@ from .allocate import (DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, even_all
                        proportional_allocation)
 from .periods import parse_period
 from .samples import check_by, group_key, total_rows, validate_samples
-from .score import drop_total_rows, score
+from .score import drop_total_rows, score, silent_periods, silent_text, warn_silent_periods
 
 DEFAULT_KS = (10, 20, 50)
 
@@ -61,6 +61,14 @@ class RiskEvaluation:
     not_tested : tuple of str
         Groups (kind ``"groups"``): scored groups with no counts in the test period, left out of
         every figure (metric ``groups_not_tested`` counts them); ``" / "`` joins several ``by`` levels.
+    leaks : dict of str -> float
+        Records: features suspected of restating the outcome and their single-feature training AUC
+        (:attr:`RiskModel.leaks_ <mstarget.risk.records.RiskModel>`); while any is in, the report
+        says the AUC is not to be trusted.
+    silent : tuple of dict
+        Groups: test periods with many batches and not one failure
+        (:func:`~mstarget.risk.score.silent_periods`), probably unpublished failures; the report
+        says so beside the failures and the losses.
     """
 
     kind: str
@@ -68,6 +76,8 @@ class RiskEvaluation:
     table: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     periods: Mapping[str, str] = field(default_factory=dict)
     not_tested: tuple = ()
+    leaks: Mapping[str, float] = field(default_factory=dict)
+    silent: tuple = ()
 
     def to_dict(self) -> dict[str, float]:
         return dict(self.metrics)
@@ -97,16 +107,44 @@ class RiskEvaluation:
             b = _baseline(self.metrics, base_key)
             verdict = _not_tested_verdict(self.not_tested) if key == "groups_not_tested" else \
                 judge(v, b, self.metrics)
+            verdict = self._caution(key, verdict)
             out.append({"metric": key, "name": name, "value": v, "shown": _fmt(v, fmt),
                         "baseline": b, "baseline_shown": "" if b != b else _fmt(b, fmt),
                         "baseline_is": base_text, "verdict": verdict,
                         "description": description})
         return pd.DataFrame(out)
 
+    def _caution(self, key: str, verdict: str) -> str:
+        """``verdict`` of metric ``key``, replaced or extended where :attr:`leaks` or :attr:`silent`
+        make the figure untrustworthy."""
+        if key == "auc" and self.leaks:
+            return f"AUC 不可信：{_leak_text(self.leaks)}"
+        if self.silent and key == "failures":
+            return (f"测试期 {silent_text(list(self.silent))}无一不合格：疑为不合格结果未公布，而非真的全部合格；"
+                    "以下各项比较不可信，见注")
+        if self.silent and key in ("brier", "log_loss", "log_loss_raw"):
+            return (verdict + "；" if verdict else "") + "测试期无一不合格，疑为未公布，比较不可信"
+        return verdict
+
     @property
     def note(self) -> str:
-        """What the report's figures mean where a reader could misread them (one paragraph)."""
-        return NOTES[self.kind]
+        """What the report's figures mean where a reader could misread them (one paragraph, and one
+        more for each caution: features suspected of leaking the outcome, a test period without a
+        failure)."""
+        parts = [NOTES[self.kind]]
+        if self.leaks:
+            parts.append(f"{_leak_text(self.leaks)}：这些特征单独就几乎能区分结果（训练期 AUC ≥ 0.9 或取值近乎一一对应），"
+                         "多为与检查结果同时或之后记录的列，留在模型中时 AUC 等各项不反映对下一批检查的区分能力。 / "
+                         f"{', '.join(self.leaks)}: each alone tells the outcome apart almost perfectly on the "
+                         "training rows; while such a feature is in, the AUC says nothing of how well the next "
+                         "inspections can be told apart.")
+        if self.silent:
+            parts.append(f"测试期 {silent_text(list(self.silent))}各组均无不合格：批次这么多而无一不合格，更可能是不合格"
+                         "结果未公布（只公布了合格批次）而非真的全部合格；Brier、对数损失与对照的比较因此不可信。请核对数据来源。 / "
+                         f"The test period {', '.join(f['period'] for f in self.silent)} has no failure in any "
+                         "group: probably its failures were not published; the losses against the baseline "
+                         "mean nothing.")
+        return "\n".join(parts)
 
     def __getitem__(self, key: str) -> float:
         return self.metrics[key]
@@ -198,6 +236,12 @@ def _unscored_verdict(v, b, m) -> str:
         return ""
     return (f"训练期无数据，未计入以下各项（{m.get('batches_not_scored', 0):,.0f} 批，"
             f"{m.get('failures_not_scored', 0):,.0f} 批不合格）")
+
+
+def _leak_text(leaks: Mapping[str, float]) -> str:
+    """The verdict on an AUC while features suspected of leaking the outcome are in (Chinese)."""
+    named = "、".join(f"{c}（单独 AUC {a:.3f}）" for c, a in leaks.items())
+    return f"疑似结果泄漏的特征：{named}，请用 --exclude 排除后再评估"
 
 
 def _not_tested_verdict(names: Sequence[str]) -> str:
@@ -369,7 +413,8 @@ def _date_range(dates) -> str:
 
 def evaluate_records(y, p, *, dates=None, ks: Sequence[float] = DEFAULT_KS,
                      window_days: int | None = None, train_rate: float | None = None,
-                     periods: Mapping[str, str] | None = None) -> RiskEvaluation:
+                     periods: Mapping[str, str] | None = None,
+                     leaks: Mapping[str, float] | None = None) -> RiskEvaluation:
     """Evaluate per-record probabilities against outcomes (see the module docstring).
 
     Parameters
@@ -387,6 +432,10 @@ def evaluate_records(y, p, *, dates=None, ks: Sequence[float] = DEFAULT_KS,
         (default: the test period's own rate, a baseline that knows the future).
     periods : dict, optional
         ``train`` / ``test`` descriptions for the report (default: the test dates' range).
+    leaks : dict of str -> float, optional
+        Features suspected of restating the outcome, with their single-feature AUC
+        (``RiskModel.leaks_`` of the model that made ``p``); the report then says the AUC is not to
+        be trusted.
     """
     from sklearn.metrics import roc_auc_score  # lazy: heavy (scikit-learn)
 
@@ -419,7 +468,7 @@ def evaluate_records(y, p, *, dates=None, ks: Sequence[float] = DEFAULT_KS,
         extra, table = _days_earlier(np.asarray(dates), p, y, window_days)
         m.update(extra)
         per.setdefault("test", _date_range(dates))
-    return RiskEvaluation("records", m, table, per)
+    return RiskEvaluation("records", m, table, per, leaks=dict(leaks or {}))
 
 
 def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | None = None,
@@ -538,6 +587,8 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     m["plan_min_volume_ratio"] = float(np.min(b_plan[has_vol] / b_vol[has_vol])) if has_vol.any() \
         else float("nan")
     m["model_expected_found_plan"] = float(plan["expected_failures"].sum())
+    silent = silent_periods(test, rate=float(np.sum(n * risk) / N) if N else None)
+    warn_silent_periods(silent, src, stacklevel=3, tested=True)
     table = merged[by].copy()
     table["tested"] = n.astype(np.int64)
     table["failed"] = k.astype(np.int64)
@@ -551,7 +602,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     periods = {"train": ", ".join(meta.get("periods", [])),
                "test": ", ".join(test.drop_duplicates("period").sort_values(["_end", "_start"])
                                  ["period"].tolist())}
-    return RiskEvaluation("groups", m, table, periods, not_tested)
+    return RiskEvaluation("groups", m, table, periods, not_tested, silent=tuple(silent))
 
 
 def _periods_text(full: pd.DataFrame) -> str:
@@ -583,13 +634,15 @@ def _test_period(test_period, cut, full: pd.DataFrame, src: str):
 def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget: int | None = None,
              dates=None, ks: Sequence[float] = DEFAULT_KS, window_days: int | None = None,
              train_until=None, test_period=None, risk_share: float = DEFAULT_RISK_SHARE,
-             max_share: float | None = DEFAULT_MAX_SHARE, **score_kwargs) -> RiskEvaluation:
+             max_share: float | None = DEFAULT_MAX_SHARE, leaks: Mapping[str, float] | None = None,
+             **score_kwargs) -> RiskEvaluation:
     """Time-split evaluation of a risk ranking.
 
     Three ways to call it:
 
     * ``evaluate(y, p, dates=...)`` -- per-record outcomes (0/1) and predicted probabilities, e.g.
-      from :meth:`RiskModel.predict` on rows after the training period.
+      from :meth:`RiskModel.predict` on rows after the training period; ``leaks=model.leaks_`` makes
+      the report say the AUC is not to be trusted while a feature suspected of leaking the outcome is in.
     * ``evaluate(test_samples, scores, budget=...)`` -- counts of a later period against the
       output of :func:`score` on earlier periods.
     * ``evaluate(samples, by=[...], train_until=P)`` -- scores periods ``<= P`` and evaluates on the
@@ -641,6 +694,7 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
                                  f"with counts are {_periods_text(full)}. Choose an earlier train_until (CLI: "
                                  "--train-until).")
         test = later[by + ["period", "tested", "failed"]].reset_index(drop=True)
+        test.attrs["source"] = src  # warnings about the test period name the file
         return evaluate_groups(test, scores, by=by, budget=budget, ks=ks, risk_share=risk_share,
                                max_share=max_share)
-    return evaluate_records(data, predictions, dates=dates, ks=ks, window_days=window_days)
+    return evaluate_records(data, predictions, dates=dates, ks=ks, window_days=window_days, leaks=leaks)

@@ -82,28 +82,151 @@ def _prepare(df: pd.DataFrame, cats: list[str], nums: list[str]) -> pd.DataFrame
     return out
 
 
-def _warn_leaks(x: pd.DataFrame, y: np.ndarray, cats: list[str], src: str) -> None:
-    """A :class:`~mstarget.exceptions.MstargetWarning` naming the feature columns that give the
-    outcome away on the training rows: every value of the column (a category, or a number seen
-    more than once) has one outcome only, over at least 95 % of the rows -- a column recorded with or
-    after the result (Results, pass_flag, criticalFound). Left in, the held-out AUC reads 1.000 and
-    says nothing of how well the next inspections can be told apart."""
-    leaks = []
+#: single-feature AUC on the training rows at or above which a feature is taken to restate the outcome
+LEAK_AUC = 0.9
+#: near-pure: values holding at least this share of one outcome's rows ...
+LEAK_HOLD = 0.5
+#: ... and at most this share of the other outcome's rows
+LEAK_OTHER = 0.01
+_LEAK_FOLDS = 5
+#: pseudo-rows pulling a value's out-of-fold failure rate toward the other folds' rate
+_LEAK_PRIOR = 20.0
+#: a numeric column with at most this many distinct values is also read as a lookup table of values
+_LEAK_LEVELS = 50
+#: failures and passes each needed before the AUC and near-pure tests are made (fewer: chance alone)
+LEAK_MIN_ROWS = 20
+
+
+def _pure_values(x: pd.DataFrame, y: np.ndarray, cats: list[str]) -> list[str]:
+    """Columns every value of which (a category, or a number seen more than once) has one outcome
+    only, over at least 95 % of the rows (in-sample)."""
+    out = []
     for c in x.columns:
         key = x[c].astype(str)
         counts = key.value_counts()
         if len(counts) < 2 or (c not in cats and len(counts) > 0.5 * len(key)):
             continue  # one value, or a continuous number: no lookup table to give the outcome away
         rate = pd.Series(y, index=x.index).groupby(key).mean()
-        pure = key.map(rate).isin([0.0, 1.0]).mean()
-        if pure >= 0.95 and y.min() != y.max():
-            leaks.append(c)
-    if leaks:
+        if key.map(rate).isin([0.0, 1.0]).mean() >= 0.95 and y.min() != y.max():
+            out.append(c)
+    return out
+
+
+def _out_of_fold_rates(key: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    """Each row's value scored by that value's failure rate on the other folds (5, seeded), shrunk
+    toward those folds' rate by :data:`_LEAK_PRIOR` rows; shape (R,). A value seen in one fold only
+    (an identifier) gets the overall rate, so memorising identifiers scores nothing."""
+    codes = pd.factorize(key, use_na_sentinel=False)[0]
+    n_levels = int(codes.max()) + 1 if len(codes) else 0
+    fold = np.random.default_rng(seed).integers(0, _LEAK_FOLDS, len(y))
+    out = np.empty(len(y))
+    for f in range(_LEAK_FOLDS):
+        scored = fold == f
+        if not scored.any():
+            continue
+        seen = ~scored
+        prior = float(y[seen].mean()) if seen.any() else float(y.mean())
+        n = np.bincount(codes[seen], minlength=n_levels)
+        k = np.bincount(codes[seen], weights=y[seen], minlength=n_levels)
+        out[scored] = ((k + _LEAK_PRIOR * prior) / (n + _LEAK_PRIOR))[codes[scored]]
+    return out
+
+
+def _separation(y: np.ndarray, s: np.ndarray) -> tuple[float, bool]:
+    """``(auc, near_pure)`` of score ``s`` (shape (R,)) for outcomes ``y`` (0/1, both present): the
+    ROC AUC (ties count 1/2) taken in the better direction (0.5-1), and whether some cut of ``s``
+    (``s >= t`` or ``s <= t``) holds at least :data:`LEAK_HOLD` of one outcome's rows and at most
+    :data:`LEAK_OTHER` of the other's."""
+    _, inv = np.unique(s, return_inverse=True)
+    fails = np.bincount(inv, weights=y)
+    passes = np.bincount(inv, weights=1.0 - y)
+    F, P = fails.sum(), passes.sum()
+    auc = float(np.sum(fails * (np.cumsum(passes) - 0.5 * passes)) / (F * P))
+    pure = False
+    for f, p in ((fails, passes), (fails[::-1], passes[::-1])):  # the cuts s <= t, then s >= t
+        f, p = np.cumsum(f) / F, np.cumsum(p) / P
+        pure |= bool(np.any((f >= LEAK_HOLD) & (p <= LEAK_OTHER)) or np.any((p >= LEAK_HOLD) & (f <= LEAK_OTHER)))
+    return max(auc, 1.0 - auc), pure
+
+
+def leak_screen(x: pd.DataFrame, y: np.ndarray, cats: Sequence[str], seed: int = 0) -> dict[str, float]:
+    """Features that on their own tell the outcome apart (almost) perfectly on the rows given (the
+    training rows): a column recorded with or after the inspection's result (Results, pass_flag,
+    criticalCount). Strong real predictors (past failures, the place) reach AUC 0.6-0.7.
+
+    Parameters
+    ----------
+    x : DataFrame, shape (R, F)
+        Prepared features (:func:`_prepare`: categories as text, numbers as float with NaN).
+    y : ndarray of 0/1, shape (R,)
+    cats : list of str
+        The categorical columns of ``x``; the others are numeric.
+
+    Returns
+    -------
+    dict of str -> float
+        Each suspected column and its single-feature AUC (0.5-1): numeric columns scored by their
+        value (missing below every number; a column of at most 50 distinct values also by the
+        out-of-fold rate of each value), categorical ones by the out-of-fold, shrunken failure rate of
+        their category (:func:`_out_of_fold_rates`). A column is suspected when that AUC is at least
+        :data:`LEAK_AUC`, when some cut of its score holds at least half of one outcome's rows and at
+        most 1 % of the other's (these two only with at least :data:`LEAK_MIN_ROWS` failures and as
+        many passes), or when every value has one outcome only (95 % of the rows).
+    """
+    return _screen(x, y, cats, seed)[0]
+
+
+def _screen(x: pd.DataFrame, y: np.ndarray, cats: Sequence[str], seed: int) -> tuple[dict[str, float], list[str]]:
+    """:func:`leak_screen` and, of its columns, those every value of which has one outcome only."""
+    y = np.asarray(y, float)
+    if len(y) == 0 or y.min() == y.max():
+        return {}, []
+    out: dict[str, float] = {}
+    exact = _pure_values(x, y, list(cats))
+    measured = min(y.sum(), len(y) - y.sum()) >= LEAK_MIN_ROWS
+    for c in x.columns:
+        scores = []
+        if c in cats:
+            scores.append(_out_of_fold_rates(x[c].astype(str).to_numpy(), y, seed))
+        else:
+            v = x[c].to_numpy(float)
+            finite = np.isfinite(v)
+            if not finite.any():
+                continue
+            v = np.where(finite, v, np.min(v[finite]) - 1.0)
+            scores.append(v)
+            if len(np.unique(v)) <= _LEAK_LEVELS:
+                scores.append(_out_of_fold_rates(v, y, seed))
+        judged = [_separation(y, s) for s in scores]
+        auc = max(a for a, _ in judged)
+        if c in exact or (measured and (auc >= LEAK_AUC or any(p for _, p in judged))):
+            out[c] = auc
+    return out, [c for c in exact if c in out]
+
+
+def _warn_leaks(x: pd.DataFrame, y: np.ndarray, cats: list[str], src: str, seed: int = 0) -> dict[str, float]:
+    """:func:`leak_screen` of the training rows, each suspected column named with its AUC in a
+    :class:`~mstarget.exceptions.MstargetWarning`; returns the screen. Left in, such a column makes the
+    held-out AUC read 0.9-1.0 and say nothing of how well the next inspections can be told apart."""
+    leaks, exact = _screen(x, y, cats, seed)
+    near = [c for c in leaks if c not in exact]
+    if exact:
         warnings.warn(MstargetWarning(
-            f"{src}: {', '.join(repr(c) for c in leaks)} give{'s' if len(leaks) == 1 else ''} the outcome away "
-            "(each value comes with one outcome only): a column recorded with or after the inspection's result "
+            f"{src}: {', '.join(repr(c) for c in exact)} give{'s' if len(exact) == 1 else ''} the outcome away "
+            f"(each value comes with one outcome only; alone: {', '.join(f'{c} AUC {leaks[c]:.3f}' for c in exact)}): "
+            "a column recorded with or after the inspection's result "
             "leaks it, and the held-out scores then mean nothing. Leave it out (features= / exclude=; "
             "command line: --exclude)（该列与检验结果一一对应，疑为结果派生列，请排除）"), stacklevel=4)
+    if near:
+        said = ", ".join(f"{c!r} (AUC {leaks[c]:.3f} on its own)" for c in near)
+        warnings.warn(MstargetWarning(
+            f"{src}: {said} tell{'s' if len(near) == 1 else ''} the outcome apart almost perfectly on the "
+            f"training rows (AUC >= {LEAK_AUC}, or values holding half of one outcome and at most "
+            f"{LEAK_OTHER:.0%} of the other): probably recorded with or after the inspection's result, so "
+            f"the held-out AUC is not to be trusted while {'it is' if len(near) == 1 else 'they are'} in. Leave "
+            f"{'it' if len(near) == 1 else 'them'} out (features= / exclude=; command "
+            "line: --exclude)（疑似结果泄漏的特征，请用 --exclude 排除后再评估）"), stacklevel=4)
+    return leaks
 
 
 def _build_pipeline(model: str, cats: list[str], nums: list[str], *, C: float, seed: int,
@@ -169,6 +292,10 @@ class RiskModel:
         holdout has a single failure or pass, and then ``brier`` / ``log_loss`` are those of the
         uncalibrated model; ``holdout_from``: the first held-out date as ``"2014-01-01"``, or the
         time value when ``time`` is a number).
+    leaks_ : dict of str -> float
+        Features suspected of restating the outcome (:func:`leak_screen` on the training rows, each
+        also named in a warning) and their single-feature AUC; empty when none. Give it to
+        :func:`~mstarget.risk.evaluate` as ``leaks=`` and its report says the AUC is not to be trusted.
     """
 
     model: str
@@ -182,6 +309,7 @@ class RiskModel:
     calibrated_: object = field(repr=False)
     seed: int = 0
     _holdout: tuple = field(repr=False, default=())
+    leaks_: dict = field(default_factory=dict)
 
     def _x(self, records) -> pd.DataFrame:
         df, src = read_records(records, self.features_)
@@ -378,7 +506,7 @@ def fit(records, outcome: str, features: Sequence[str] | None = None, time: str 
                                   source=src)
     cats, nums = _split_features(df, features, src)
     x = _prepare(df, cats, nums)
-    _warn_leaks(x[train], y[train], cats, src)
+    leaks = _warn_leaks(x[train], y[train], cats, src, seed)
     pipe = _build_pipeline(model, cats, nums, C=C, seed=seed, gbm_params=gbm_params)
     pipe.fit(x[train], y[train])
     p_raw = pipe.predict_proba(x[test])[:, 1]
@@ -399,4 +527,4 @@ def fit(records, outcome: str, features: Sequence[str] | None = None, time: str 
     metrics["holdout_from"] = pd.Timestamp(int(cut_value)).strftime("%Y-%m-%d") if dated else float(cut_value)
     return RiskModel(model=model, outcome=outcome, time=time, features_=list(features),
                      categorical_=cats, numeric_=nums, validation_=metrics, estimator_=pipe,
-                     calibrated_=calibrated, seed=seed, _holdout=(x[test], y[test]))
+                     calibrated_=calibrated, seed=seed, _holdout=(x[test], y[test]), leaks_=leaks)

@@ -37,6 +37,11 @@ EXPLAIN_COLUMNS = ("recent_rate", "prior_rate", "prior_weight", "evidence_weight
 DEFAULT_HALF_LIFE = 2.0
 DEFAULT_LEVEL = 0.90
 _RANK_DIGITS = 12  # risks equal to 12 decimals are ties (broken by batches tested, more first)
+#: a period with at least this many batches and not one failure in any group is suspected of
+#: unpublished failures ...
+SILENT_BATCHES = 300
+#: ... when the rate it is judged by expects at least this many failures in it (none: p < 1 %)
+SILENT_EXPECTED = 5.0
 
 
 def decay_weights(ends: np.ndarray, ref_end: int, half_life: float | None) -> np.ndarray:
@@ -149,6 +154,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     check_overlaps(agg, by, src, "period" if written.startswith("(") else written)  # 年度 as written
     if as_of_p is not None:
         agg = _periods_up_to(agg, as_of_p, src)
+    warn_silent_periods(silent_periods(agg), src)
 
     g = _weighted_groups(agg, by, half_life)
     parents = [g[c].to_numpy() for c in by[:-1]] if hierarchical else []
@@ -269,6 +275,63 @@ def _note_stale(out: pd.DataFrame, stale: dict, by: list[str], src: str) -> None
                   f"data up to an earlier period: {'; '.join(said)}{more}. A category renamed between periods "
                   "is scored as two groups (not merged by guess): rename one spelling in the table to score it "
                   "as one（部分类别近期无数据，评分仅反映早期；如为更名，请统一名称）", MstargetWarning, stacklevel=4)
+
+
+def silent_periods(agg: pd.DataFrame, rate: float | None = None) -> list[dict]:
+    """Periods of ``agg`` (validated counts, one row per group and period, totals left out) with at
+    least :data:`SILENT_BATCHES` batches and no failure in any group, where none is unlikely: at
+    ``rate`` (0-1; default the pooled rate of the table's other periods) they would expect at least
+    :data:`SILENT_EXPECTED` failures, or no other period gives a rate. Such a period more probably
+    lacks its published failures (a notice listing only the qualified batches) than it is clean.
+
+    Returns
+    -------
+    list of dict
+        ``{"period": label, "batches": int, "groups": int, "expected": float (NaN when no rate)}``,
+        in time order.
+    """
+    if agg.empty:
+        return []
+    per = agg.groupby("period", sort=False).agg(tested=("tested", "sum"), failed=("failed", "sum"),
+                                                groups=("tested", "size"), _end=("_end", "max"))
+    out = []
+    for label, row in per.sort_values("_end").iterrows():
+        if row["failed"] > 0 or row["tested"] < SILENT_BATCHES:
+            continue
+        if rate is None:
+            others = per.drop(index=label)
+            r = others["failed"].sum() / others["tested"].sum() if others["tested"].sum() > 0 else float("nan")
+        else:
+            r = float(rate)
+        expected = float(row["tested"] * r) if r == r and r > 0 else float("nan")
+        if expected == expected and expected < SILENT_EXPECTED:
+            continue
+        out.append({"period": str(label), "batches": int(row["tested"]), "groups": int(row["groups"]),
+                    "expected": expected})
+    return out
+
+
+def silent_text(found: list[dict]) -> str:
+    """The periods of :func:`silent_periods`, in words (Chinese): ``2024Q2（5,789 批，预期约 267 批不合格）``."""
+    return "、".join(f"{f['period']}（{f['batches']:,} 批" + (f"，预期约 {f['expected']:,.0f} 批不合格"
+                                                          if f["expected"] == f["expected"] else "") + "）"
+                    for f in found)
+
+
+def warn_silent_periods(found: list[dict], src: str, stacklevel: int = 4, tested: bool = False) -> None:
+    """Warn (:class:`MstargetWarning`) naming each period of :func:`silent_periods` and its batches;
+    ``tested``: the periods are an evaluation's test periods (judged against, not scored)."""
+    if not found:
+        return
+    said = "; ".join(f"{f['period']}: {f['batches']:,} batches in {f['groups']} groups, 0 failures"
+                     + (f" where about {f['expected']:,.0f} were expected" if f["expected"] == f["expected"] else "")
+                     for f in found)
+    effect = "judged against its zeros every score looks too high" if tested else "its zeros pull every score down"
+    warnings.warn(f"{src}: {said}. A period of that many batches with no failure in any group more probably "
+                  "lacks its failures (a notice of qualified batches only, or the 不合格 list not published) than "
+                  f"it is clean, and {effect}. Check the source; add its failures, or leave "
+                  "the period out (drop its rows, or as_of= / --as-of before it)（该期抽检批次较多但无一不合格，疑为不合格结果"
+                  "未公布，请核对）", MstargetWarning, stacklevel=stacklevel)
 
 
 def _periods_up_to(agg: pd.DataFrame, as_of_p, src: str) -> pd.DataFrame:
