@@ -130,3 +130,18 @@ def test_a_quarter_with_failures_or_too_few_batches_to_expect_one_is_no_news():
     with warnings.catch_warnings():
         warnings.simplefilter("error", mt.MstargetWarning)
         mt.risk.score(dairy)
+
+
+def test_the_share_verdict_holds_the_plan_to_its_own_cap():
+    """SYNTHETIC panel (seeded): with max_share=0.5 the verdict said "没有一组超过 30%" -- the default's cap,
+    not the plan's."""
+    rng = np.random.default_rng(5)
+    true = rng.uniform(0.005, 0.08, 6)
+    rows = []
+    for period in ("2021", "2022", "2023"):
+        n = rng.integers(500, 5000, 6)
+        rows += [(period, f"c{i}", n[i], rng.binomial(n[i], true[i])) for i in range(6)]
+    df = pd.DataFrame(rows, columns=["period", "category", "tested", "failed"])
+    report = mt.risk.evaluate(df, by=["category"], train_until="2022", budget=20_000, max_share=0.5).report()
+    said = " ".join(map(str, report.to_numpy().ravel()))
+    assert "50%" in said and "超过 30%" not in said

@@ -211,7 +211,11 @@ def _found_verdict(v, b, m) -> str:
 
 
 def _share_verdict(v, b, m) -> str:
-    return "没有一组超过 30%" if v <= 0.3 + 1e-9 else "有一组超过 30%，方案集中"
+    """Against the plan's own cap (``max_share``, 30 % by default; none: said as the share alone)."""
+    cap = m.get("plan_max_share", DEFAULT_MAX_SHARE)
+    if cap != cap:  # max_share=None: no cap to hold it to
+        return f"单组最大份额 {v:.0%}（未设上限）"
+    return f"没有一组超过 {cap:.0%}" if v <= cap + 1e-9 else f"有一组超过 {cap:.0%}，方案集中"
 
 
 def _min_ratio_verdict(v, b, m) -> str:
@@ -583,6 +587,8 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     m["plan_vs_even"] = m["est_found_plan"] / m["est_found_even"] if m["est_found_even"] > 0 \
         else float("nan")
     m["plan_largest_share"] = float(b_plan.max() / budget) if budget else 0.0
+    cap = plan.attrs.get("allocation", {}).get("max_share_used", max_share)  # a cap raised to spend the budget
+    m["plan_max_share"] = float("nan") if cap is None else float(cap)
     has_vol = b_vol > 0
     m["plan_min_volume_ratio"] = float(np.min(b_plan[has_vol] / b_vol[has_vol])) if has_vol.any() \
         else float("nan")
