@@ -120,7 +120,7 @@ GAP_DIGITS = 9
 
 def shown_percent(share: float) -> int:
     """A share (0-1) as the whole percentage a report shows it, rounded half-up (``0.495 -> 50``,
-    ``0.4975 -> 50``; read at 15 significant digits first, as :func:`mstarget.report.formatting.percent_int`)."""
+    ``0.4975 -> 50``; read at 15 significant digits first); the report's ``percent_int`` is this."""
     return int(Decimal(f"{100 * float(share):.15g}").quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ..precision import written_decimals
+from ..schedule import shown_percent
 from ..validation import is_missing
 
 MISSING = "–"  # en dash for a missing value
@@ -286,10 +287,11 @@ def written_target(written, figure: str, striven, lang: str = "zh") -> str:
 
 
 def percent_int(share) -> int | None:
-    """A share (0-1, may lie outside) as a whole percentage, rounded half-up; ``None`` if missing."""
+    """A share (0-1, may lie outside) as a whole percentage, rounded half-up; ``None`` if missing: the
+    percentage the categories are judged on (:func:`mstarget.schedule.shown_percent`)."""
     if is_missing(share):
         return None
-    return int(round_half_up(100 * float(share), 0))
+    return shown_percent(share)
 
 
 def share_cell(share) -> Cell:
