@@ -15,7 +15,8 @@ every target year is past (``as_of``), 中期评估 when ``as_of`` is 30-70 % of
 period (2022 or 2023 of a 2020-2025 plan), else that year's 年度监测 (2026年度监测 of a 2026-2030 plan);
 a title given that names an evaluation itself (…中期评估) is used as given.
 Such a row shows the target year's value as a fact: 目标年预测值 is that value, the 80 % range and the
-probabilities are blank (–), 风险状态 reads 已实现 / 未实现 (:func:`status_text`). An indicator listed
+probabilities are blank (–), its 预计完成情况 is – (:func:`outlook_text`) and its row's ``status`` cell (no
+column of the table: the outlook replaced it) reads 已实现 / 未实现 (:func:`status_text`). An indicator listed
 with several target years is named with the year (千人食品检验量（2022年目标）). A Chinese report names
 the forecasting models in Chinese (:func:`model_name`) and writes its date 2026年12月5日.
 """
