@@ -48,8 +48,8 @@ SHIPPED_FIT = pooled.PooledDriftModel.fit
 
 def toward(lam: float):
     """``PooledDriftModel.fit`` with the slope moved toward the peers' median by ``lam``."""
-    def fit(self, y, *, noise_prior=1.0, peer=None):
-        SHIPPED_FIT(self, y, noise_prior=noise_prior, peer=peer)
+    def fit(self, y, *, noise_prior=1.0, peer=None, resolution=0.0):
+        SHIPPED_FIT(self, y, noise_prior=noise_prior, peer=peer, resolution=resolution)
         if peer is not None and self.n_ > 1:
             self.slope_ = peer.slope + lam * (self.slope_ - peer.slope)
         return self
@@ -64,6 +64,10 @@ def variant(kind: str):
             return p
         if kind == "noslope":
             return pooling.PeerPrior(p.slope, 1e6, p.noise, p.n_peers, p.agreement)
+        if kind in ("mean", "trim"):  # the prior's centre from the mean of the peers' slopes, not the median
+            b = np.array([s[0] for s in map(pooling._slope_noise, series) if s[2] >= 1])
+            centre = float(b.mean()) if kind == "mean" else float(np.mean(np.sort(b)[len(b) // 5: len(b) - len(b) // 5]))
+            return p.with_slope(centre)
         if kind == "covtau":
             return pooling.PeerPrior(p.slope, _cov_tau(series, p.noise), p.noise, p.n_peers, p.agreement)
         stats = [pooling._slope_noise(z) for z in series]

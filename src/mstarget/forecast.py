@@ -41,9 +41,10 @@ from .models.base import Forecaster
 from .precision import model_scale_unit, snap_to_bounds
 from .progress import Progress
 from .quantiles import sorted_mean, sorted_quantiles
+from .models.counts import MAX_COUNT as _MAX_STOCK, change_priors
 from .models.events import MAX_COUNT, rate_priors
 from .transforms import Bounds, Transform, choose_transform
-from .units import counts_events
+from .units import counts_events, counts_things
 from . import calibration as _cal
 from . import pooling as _pool
 from . import selection as _sel
@@ -133,13 +134,16 @@ def series_rng(seed: int, region: str, indicator: str) -> np.random.Generator:
     return np.random.default_rng([int(seed), key])
 
 
-def auto_model_name(n_points: int, *, rare_events: bool = False) -> str:
+def auto_model_name(n_points: int, *, rare_events: bool = False, small_count: bool = False) -> str:
     """``auto``'s model for a series of ``n_points``: ``event_rate`` for yearly counts of rare
-    incidents (``rare_events``, :func:`is_rare_event_count`), ``pooled_drift`` below
+    incidents (``rare_events``, :func:`is_rare_event_count`), ``small_count`` for a handful of
+    whole things (``small_count``, :func:`is_small_count`), ``pooled_drift`` below
     :data:`mstarget.selection.MIN_POINTS` (8), else the robust ``ensemble`` (which
     :mod:`mstarget.selection` may replace after a backtest on the series' own history)."""
     if rare_events:
         return _sel.EVENTS
+    if small_count:
+        return _sel.SMALL_COUNTS
     return _sel.SHORT if n_points < _sel.MIN_POINTS else _sel.DEFAULT
 
 
@@ -147,6 +151,14 @@ def is_rare_event_count(counts_events: bool, values: np.ndarray) -> bool:
     """An indicator that counts incidents (:func:`mstarget.units.counts_events`) whose yearly
     counts are whole numbers from 0 to :data:`mstarget.models.events.MAX_COUNT`."""
     return bool(counts_events and values.size and values.min() >= 0 and values.max() <= MAX_COUNT
+                and np.all(values == np.round(values)))
+
+
+def is_small_count(counts_things: bool, values: np.ndarray) -> bool:
+    """A stock of a handful of whole things: the unit counts things one by one
+    (:func:`mstarget.units.counts_things`), at least two figures, all whole numbers from 0 to
+    :data:`mstarget.models.counts.MAX_COUNT`."""
+    return bool(counts_things and values.size >= 2 and values.min() >= 0 and values.max() <= _MAX_STOCK
                 and np.all(values == np.round(values)))
 
 
@@ -170,6 +182,8 @@ class _Prepared:
     resolution: float = 0.0
     #: the indicator counts incidents (事故 in 起: :func:`mstarget.units.counts_events`)
     counts_events: bool = False
+    #: the indicator's unit counts things one by one (项 / 个: :func:`mstarget.units.counts_things`)
+    counts_things: bool = False
 
 
 def _fill_gaps(years: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -204,7 +218,8 @@ def _auto_by_length(prepared: Sequence[_Prepared]) -> list[int]:
     idx = [i for i, p in enumerate(prepared) if p.spec.name == "auto"]
     for i in idx:
         p = prepared[i]
-        name = auto_model_name(p.values.size, rare_events=is_rare_event_count(p.counts_events, p.values))
+        name = auto_model_name(p.values.size, rare_events=is_rare_event_count(p.counts_events, p.values),
+                               small_count=is_small_count(p.counts_things, p.values))
         p.spec = ModelSpec(name, label=f"auto:{name}")
     return [i for i in idx if prepared[i].spec.name == _sel.DEFAULT]
 
@@ -292,6 +307,13 @@ def _attach_peers(prepared: Sequence[_Prepared], reference) -> None:
         for i in events:
             prepared[i].peer = rates.get(prepared[i].indicator)
         idx = sorted(set(idx) - set(events))
+    stocks = [i for i in idx if prepared[i].spec.name == _sel.SMALL_COUNTS]
+    if stocks:  # a handful of whole things: the indicator's rates of additions and removals
+        moves = change_priors([prepared[i].indicator for i in stocks], [prepared[i].z for i in stocks],
+                              _reference_series(panel, prefer="natural"))
+        for i in stocks:
+            prepared[i].peer = moves.get(prepared[i].indicator)
+        idx = sorted(set(idx) - set(stocks))
     if not idx:
         return
     reference_series = _reference_series(panel)
@@ -702,6 +724,12 @@ class _BoundsOf:
                               str(indicator))
 
 
+    def counts_things(self, pos) -> bool:
+        """The series' unit counts things one by one (:func:`mstarget.units.counts_things`)."""
+        unit = self.units[pos[0]] if self.units is not None else None
+        return counts_things(unit if isinstance(unit, str) else None)
+
+
 @functools.lru_cache(maxsize=4096)
 def _counts_events(unit, name, indicator) -> bool:
     """:func:`mstarget.units.counts_events`, decided once per distinct unit and names (a country's
@@ -747,7 +775,8 @@ def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int
         pc = pc[np.isfinite(pc)]
         out.append(_Prepared(str(region), str(indicator), years[pos][ok].astype(int), v[ok], b,
                              int(h), spec, prior_change=float(pc[-1]) if pc.size else float("nan"),
-                             counts_events=bounds_of.counts_events(indicator, pos)))
+                             counts_events=bounds_of.counts_events(indicator, pos),
+                             counts_things=bounds_of.counts_things(pos)))
     if outside:
         more = f"; and {len(outside) - 10} more series" if len(outside) > 10 else ""
         raise DataValidationError(

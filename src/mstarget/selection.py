@@ -18,6 +18,9 @@ The rule (also in the README of the ``forecast`` command):
 * Yearly counts of rare incidents (unit 起 / 宗 / 例 or a name saying 事故 / 事件, whole numbers up
   to 20; ``EVENTS``) use ``event_rate`` (:mod:`mstarget.models.events`) at any length: a Poisson
   rate, not a trend on a log scale.
+* A stock of a handful of whole things (unit 项 / 个 / 家 ..., at least two figures, whole numbers up
+  to 20; ``SMALL_COUNTS``) uses ``small_count`` (:mod:`mstarget.models.counts`) at any length: yearly
+  additions and removals counted as Poisson, not a growth rate on a log scale.
 * Shorter series (1-7 points, ``SHORT``) use ``pooled_drift`` (:mod:`mstarget.models.pooled`): a
   drift on the model scale whose slope and noise are shrunk toward those of the other regions of
   the same indicator (:mod:`mstarget.pooling`), with interval factors learned on real policy
@@ -43,6 +46,8 @@ DEFAULT = "ensemble"
 SHORT = "pooled_drift"
 #: ``auto``'s model for yearly counts of rare incidents (事故 in 起), at any length
 EVENTS = "event_rate"
+#: ``auto``'s model for a stock of a handful of whole things (0-20 项 / 个), at any length
+SMALL_COUNTS = "small_count"
 CANDIDATES = ("ensemble", "drift")
 MIN_POINTS = 8
 ORIGINS = 3

@@ -121,6 +121,26 @@ def split_number_unit(text: str) -> tuple[str, str] | None:
     return (m.group("number"), unit) if unit != "%" and is_unit_text(unit) else None
 
 
+#: units of things counted one by one (项, 家, 批次; also per year: 批次/年)
+COUNT_UNITS = ("项", "个", "家", "件", "张", "户", "人", "次", "起", "批次", "批", "宗", "条", "所", "座", "台", "名")
+#: what may follow a count's unit and keep it a count: a period (批次/年), not a population (件/万人)
+COUNT_PERIODS = ("年", "季度", "季", "月")
+
+
+def counts_things(unit: str | None) -> bool:
+    """Whether a unit counts whole things one by one: one of :data:`COUNT_UNITS`, alone or per
+    period (``批次/年``), not per population (``件/万人``) nor in ten-thousands (``万户``).
+
+    >>> counts_things("项"), counts_things("批次/年"), counts_things("件/万人"), counts_things("万户")
+    (True, True, False, False)
+    """
+    if not isinstance(unit, str):
+        return False
+    u = to_simplified(unicodedata.normalize("NFKC", unit)).strip().replace(" ", "")
+    base, _, per = u.partition("/")
+    return base in COUNT_UNITS and (not per or per in COUNT_PERIODS)
+
+
 #: units that count incidents (起: 事故 / 案件 as events), and names that say the events are incidents
 EVENT_UNITS = ("起", "宗", "例", "起/年")
 EVENT_WORDS = ("事故", "事件")

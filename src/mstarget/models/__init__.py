@@ -13,6 +13,7 @@ family (module)           registered models
 ``rate``                  ``rate`` (constant recent rate, errors pooled across series)
 ``pooled``                ``pooled_drift`` (drift shrunk toward the indicator's other regions)
 ``events``                ``event_rate`` (counts of rare events: a Poisson rate)
+``counts``                ``small_count`` (a stock of a few whole things: Poisson additions / removals)
 ``global_model``          ``global`` (one gradient-boosting model across series)
 ``ensemble``              ``ensemble`` (mean / median of registered members)
 ========================  ==========================================================================
@@ -30,14 +31,16 @@ from .prophet import ProphetModel
 from .rate import RateModel
 from .pooled import PooledDriftModel
 from .events import EventRateModel
+from .counts import SmallCountModel
 
 for _cls in (NaiveModel, DriftModel, LinearTrendModel, LogLinearTrendModel, RobustDriftModel, ETSModel,
              DampedTrendModel, ThetaModel, SESThetaModel, OptimisedThetaModel, LocalGlobalTrendModel,
-             ARIMAModel, ProphetModel, GlobalModel, EnsembleModel, RateModel, PooledDriftModel, EventRateModel):
+             ARIMAModel, ProphetModel, GlobalModel, EnsembleModel, RateModel, PooledDriftModel, EventRateModel,
+             SmallCountModel):
     register(_cls)
 
 __all__ = ["Forecaster", "ModelSpec", "available_models", "check_spec", "model_class", "register",
            "resolve", "NaiveModel", "DriftModel", "LinearTrendModel", "LogLinearTrendModel",
            "RobustDriftModel", "ETSModel", "DampedTrendModel", "ThetaModel", "SESThetaModel",
            "OptimisedThetaModel", "LocalGlobalTrendModel", "ARIMAModel", "ProphetModel", "GlobalModel",
-           "EnsembleModel", "RateModel", "PooledDriftModel", "EventRateModel"]
+           "EnsembleModel", "RateModel", "PooledDriftModel", "EventRateModel", "SmallCountModel"]

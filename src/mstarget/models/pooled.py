@@ -36,6 +36,7 @@ from .base import Forecaster, check_series
 PRIOR_DOF = 4.0  # pseudo-changes the peers' pooled noise is worth
 ALONE_DOF = 4.0  # pseudo-changes the own-scale noise prior is worth (no peers)
 ALONE_FLOOR = 0.1  # the own-scale prior is at least this share of the transform's noise_prior
+DEPARTURE_Z = 3.0  # a series' own slope this many s.d. from its peers' is noted (pooling overrides it)
 
 
 class PooledDriftModel(Forecaster):
@@ -55,7 +56,7 @@ class PooledDriftModel(Forecaster):
         d = np.diff(y)
         k = d.size
         self.last_, self.n_ = float(y[-1]), y.size
-        self.peer_ = peer
+        self.peer_, self.notes_ = peer, []
         if peer is not None:
             s2_prior, nu0 = peer.noise ** 2, PRIOR_DOF
         else:
@@ -76,9 +77,26 @@ class PooledDriftModel(Forecaster):
                 t2 = peer.slope_sd ** 2
                 self.slope_ = (t2 * b + v * peer.slope) / (t2 + v)
                 self.slope_var_ = 1.0 / (1.0 / t2 + 1.0 / v)
+                self._note_departure(b, k, np.sqrt(t2 + v))
             else:
                 self.slope_, self.slope_var_ = b, v
         return self
+
+    def _note_departure(self, own: float, k: int, sd: float) -> None:
+        """Say so when the series' own trend lies far outside its peers' (more than
+        ``DEPARTURE_Z`` standard deviations of a region's slope around theirs, counting its own
+        noise) and pooling reverses it or takes away more than half of it: the forecast then
+        follows the peers, which a reader of a region falling three years running among growing
+        peers must be told."""
+        peer = self.peer_
+        z = (own - peer.slope) / sd if sd > 0 else 0.0
+        reversed_or_halved = (np.sign(self.slope_) != np.sign(own)) or abs(self.slope_ - own) > 0.5 * abs(own)
+        if abs(z) > DEPARTURE_Z and reversed_or_halved and own != 0:
+            way = "falls" if own < 0 else "rises"
+            self.notes_ = [f"its own {k} yearly changes ({way}) depart from the trend of the indicator's "
+                           f"{peer.n_peers} regions by {abs(z):.1f} standard deviations; the forecast follows "
+                           "their trend more than its own（本地区走势与同指标其他地区明显不同，预测主要依据其他地区的趋势；"
+                           "如本地区情况特殊，可单独预测或在 prior_change 中给出预期年变化）"]
 
     @classmethod
     def fit_many(cls, ys: Sequence[np.ndarray], noise_priors: Sequence[float], *, peers=None,
