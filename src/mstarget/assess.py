@@ -7,6 +7,15 @@ For every plan row, the quantity the target is about is simulated from joint for
 * ``increment``   the sum of the yearly flows from ``baseline_year + 1`` to ``target_year``,
                   counting the flows already observed and simulating the rest
 
+A year of the period the history does not report (flows 0.6, 0.9, 1.1, –, 1.3: 2024 missing) is
+never counted silently: ``sum_so_far`` adds the reported flows only; the forecast and ``p_meet``
+count the missing flow as estimated (interpolated, :meth:`SeriesForecast.at`) with the spread of a
+one-year-ahead forecast (:func:`_unreported`), and the note names the year. Once the target year is
+observed, such a row is 已完成 only if the reported flows alone meet the target; otherwise its
+evaluation is 数据不足 (``category`` ``insufficient_data``), not 已完成 / 未完成 on an estimate. A 〔〕
+stock built from yearly additions with a year missing follows the same rule
+(:class:`mstarget.counting.StockGap`).
+
 ``p_meet`` is the share of sample paths on which that quantity meets the target (``>=`` or
 ``<=``). ``status`` follows :class:`Thresholds`.
 
@@ -138,11 +147,14 @@ class TargetAssessment:
     bands: FanBands | None = None
 
 
-def fan_bands(sf: SeriesForecast | None, row: dict, probs=FAN_PROBS) -> FanBands | None:
+def fan_bands(sf: SeriesForecast | None, row: dict, probs=FAN_PROBS,
+              stock_gap: counting.StockGap | None = None) -> FanBands | None:
     """Quantiles of the charted quantity per year up to the target year (``None``: no fan).
 
     The quantity is the value (level, stock) or, for a 〈〉 target with a baseline year, the
-    running sum of yearly flows since the baseline year. Needs the series' paths.
+    running sum of yearly flows since the baseline year. Needs the series' paths. Years the
+    history does not report count as the assessment counts them (estimated, with their spread:
+    :func:`_unreported`; ``stock_gap``: those of a stock from yearly additions).
     """
     if sf is None or sf.paths is None or sf.paths.shape[1] == 0:
         return None
@@ -150,13 +162,15 @@ def fan_bands(sf: SeriesForecast | None, row: dict, probs=FAN_PROBS) -> FanBands
     by = row.get("baseline_year")
     if row.get("kind") == "increment" and by is not None and not pd.isna(by):
         end = min(sf.last_year, ty)
-        years = np.arange(int(by), end + 1)
-        done = float(sum(float(sf.at(int(y))[0]) for y in years[1:]))
         fut = np.arange(sf.last_year + 1, ty + 1)
         if fut.size == 0:
             return None
+        # the sum so far with the estimates of unreported years (the forecast's, :func:`_assess_row`)
+        _, flows, reported = _period_flows(sf, int(by), end)
+        done = float(flows.sum())
+        spread = _unreported(sf, flows[~reported], _lower(sf)) - float(flows[~reported].sum())
         k = min(fut.size, sf.paths.shape[1])
-        fan = done + np.cumsum(sf.paths[:, :k], axis=1)
+        fan = done + spread[:, None] + np.cumsum(sf.paths[:, :k], axis=1)
         x, anchor = np.r_[end, fut[:k]], done
     else:
         keep = sf.future_years <= ty
@@ -164,10 +178,103 @@ def fan_bands(sf: SeriesForecast | None, row: dict, probs=FAN_PROBS) -> FanBands
             return None
         k = int(keep.sum())
         fan = sf.paths[:, :k]
+        if row.get("kind") == "cumulative" and stock_gap is not None:
+            est = np.array([e for y, e in zip(stock_gap.years, stock_gap.estimates) if y <= min(ty, sf.last_year)])
+            if est.size:
+                spread = _unreported(sf, est, 0.0 if stock_gap.bounded else None) - float(est.sum())
+                fan = fan + spread[:, None]
         x, anchor = np.r_[sf.last_year, sf.future_years[:k]], sf.last_value
     q = sorted_quantiles(np.sort(fan, axis=0), probs)
     values = np.column_stack([np.full(len(probs), anchor), q]).astype(np.float32)
     return FanBands(x.astype(int), tuple(probs), values)
+
+
+def _period_flows(sf: SeriesForecast, by: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(years, flows, reported)`` of the plan period's years ``by + 1 ... end``: each year's flow,
+    the history's where it reports one (``reported`` True), else the estimate
+    :meth:`SeriesForecast.at` gives (linear interpolation between the neighbouring years; before the
+    first observation, the first one's)."""
+    years = np.arange(int(by) + 1, int(end) + 1)
+    flows = np.array([float(sf.at(int(y))[0]) for y in years]) if years.size else np.zeros(0)
+    return years, flows, np.isin(years, sf.years)
+
+
+def _lower(sf: SeriesForecast):
+    """The lower bound of the series' values (``None``: unbounded)."""
+    return getattr(sf.bounds, "lower", None)
+
+
+def _unreported(sf: SeriesForecast, estimates: np.ndarray, lower=None) -> np.ndarray:
+    """Samples (shape (n_paths,)) of the total of yearly amounts the history does not report: each its
+    ``estimates`` value plus the spread (about its median) of the model's one-year-ahead forecast --
+    a year between two reported ones is known no worse than next year --, at least ``lower``. The
+    years' spreads are the paths' in different orders (rolled), so they are not one draw repeated nor
+    the draw of the first forecast year; deterministic (the same seed, the same table)."""
+    estimates = np.asarray(estimates, dtype=float)
+    n = sf.paths.shape[0] if sf.paths is not None else 1
+    if estimates.size == 0:
+        return np.zeros(n)
+    if sf.paths is None or sf.paths.shape[1] == 0 or n < 2:
+        dev = np.zeros((n, estimates.size))
+    else:
+        first = np.asarray(sf.paths[:, 0], dtype=float)
+        centred = first - float(np.median(first))
+        step = max(1, n // (estimates.size + 1))
+        dev = np.column_stack([np.roll(centred, (j + 1) * step) for j in range(estimates.size)])
+    amounts = estimates[None, :] + dev
+    if lower is not None:
+        amounts = np.maximum(amounts, float(lower))
+    return amounts.sum(axis=1)
+
+
+def _years_text(years) -> str:
+    return "、".join(str(int(y)) for y in years)
+
+
+def _gap_note(missing, estimates, first_year: int, stock: bool, reported: float | None = None) -> str:
+    """The row's note on years the history does not report (see the module docstring)."""
+    missing = [int(y) for y in missing]
+    before = all(y < first_year for y in missing)
+    how = ("taken equal to the first reported year's" if before else "estimated by interpolation"
+           + (f" (before {first_year}: the first reported year's)" if any(y < first_year for y in missing) else ""))
+    est = ", ".join(f"{y}: {e:.4g}" for y, e in zip(missing, estimates))
+    what = "yearly additions" if stock else "flow"
+    zh = (f"{_years_text(missing)}年新增数缺失，存量按{'首个报送年份值' if before else '插值'}估计" if stock else
+          f"{_years_text(missing)}年数据缺失，累计数按{'首个报送年份值' if before else '插值'}估计")
+    so_far = "" if reported is None else f"; sum_so_far adds the reported flows only ({reported:.4g})"
+    return (f"{what} of {', '.join(map(str, missing))} not reported: {how} ({est}) in the forecast and p_meet, "
+            f"with the spread of a one-year-ahead forecast{so_far} ({zh})")
+
+
+def _warn_unreported_flows(hist: pd.DataFrame, plan: pd.DataFrame) -> None:
+    """Warn (:class:`InconsistentDataWarning`) where a 〈〉 row's yearly flows miss a year of its period
+    up to the last reported one (0.6, 0.9, 1.1, –, 1.3): the row counts it as estimated and says so
+    (see the module docstring)."""
+    inc = plan[(plan["kind"] == "increment").to_numpy() & plan["baseline_year"].notna().to_numpy()]
+    if inc.empty or hist.empty:
+        return
+    keys = pd.MultiIndex.from_frame(inc[["region", "indicator"]])
+    mine = hist[pd.MultiIndex.from_frame(hist[["region", "indicator"]]).isin(keys)]
+    if mine.empty:
+        return
+    seen = mine.groupby(["region", "indicator"], sort=False)["year"].agg(lambda y: set(int(v) for v in y)).to_dict()
+    found = {}
+    for region, indicator, by, ty in zip(inc["region"], inc["indicator"], inc["baseline_year"], inc["target_year"]):
+        years = seen.get((region, indicator))
+        if not years:
+            continue
+        gap = [y for y in range(int(by) + 1, min(max(years), int(ty)) + 1) if y not in years]
+        if gap:
+            found.setdefault((region, indicator), set()).update(gap)
+    if not found:
+        return
+    lines = "; ".join(f"{r}/{i}: {_years_text(sorted(g))}" for (r, i), g in list(found.items())[:10])
+    more = f" (and {len(found) - 10} more)" if len(found) > 10 else ""
+    warnings.warn(f"〈〉指标的年度数据缺少期内年份，累计数按估计值计算：{lines}{more} (yearly flows not reported for these "
+                  f"years of the plan period: the sum so far adds the reported flows only, the forecast counts the "
+                  f"missing ones as estimated, and a target year observed with a year missing is 数据不足 unless "
+                  f"the reported flows alone meet the target: give the missing years' figures)",
+                  InconsistentDataWarning, stacklevel=4)
 
 
 def _observed_columns(plan: pd.DataFrame) -> list[tuple[int, pd.Series]]:
@@ -460,7 +567,9 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     hist = _plan_running_totals(hist, plan, as_of)
     hist, converted = counting.totals_to_flows(hist, plan)
     declared = counting.declared_flows(hist, converted)
-    hist = counting.flows_to_stocks(hist, plan)
+    stock_gaps: dict = {}  # stocks from yearly additions with a year missing (counting.StockGap)
+    hist = counting.flows_to_stocks(hist, plan, stock_gaps)
+    _warn_unreported_flows(hist, plan)
     hist = _augment_history(hist, plan, as_of, use_plan_baseline)
     hist = _stated_prior_change(hist, plan)
     # every row was validated by read_history / read_plan: the forecast need not read (and warn
@@ -487,7 +596,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     # each series is assessed where its chunk runs: only the rows and their fans come back
     reduce = functools.partial(_assess_series, thresholds=thresholds, as_of=as_of,
                                rules=schedule_rules, keep_paths=bool(keep_paths), charts=_charts)
-    extras = {key: (rows, key in converted, key in declared) for key, rows in rows_of.items()}
+    extras = {key: (rows, key in converted, key in declared, stock_gaps.get(key)) for key, rows in rows_of.items()}
     # with max_details, the details of rows no chart will show are dropped as their chunk arrives
     held: dict[int, TargetAssessment] = {}
     charted = (ChartedRows(max_details, drop=lambda pos: _without_details(held.pop(pos)))
@@ -593,12 +702,13 @@ def _assess_series(sf: SeriesForecast, extra, *, thresholds: Thresholds, as_of, 
     """Engine reduction: the plan rows of one series assessed from its paths, each with its fan
     quantiles; the paths are dropped unless ``keep_paths``; ``charts=False``: the rows only
     (no series, no fan). Returns ``[(plan position, result)]``."""
-    rows, from_totals, declared_flows = extra
+    rows, from_totals, declared_flows, *more = extra
+    stock_gap = more[0] if more else None
     light = sf if keep_paths else sf.without_paths() if charts else None
     out = []
     for pos, r in rows:
-        t = _assess_row(r, sf, thresholds, as_of, rules, from_totals, declared_flows)
-        bands = fan_bands(sf, t.row) if charts or keep_paths else None
+        t = _assess_row(r, sf, thresholds, as_of, rules, from_totals, declared_flows, stock_gap)
+        bands = fan_bands(sf, t.row, stock_gap=stock_gap) if charts or keep_paths else None
         out.append((pos, TargetAssessment(t.row, t.samples if keep_paths else None, light, bands)))
     return out
 
@@ -637,10 +747,13 @@ def _percent_kind(unit, name, indicator):
 
 def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
                 rules: ScheduleRules = ScheduleRules(), from_totals: bool = False,
-                declared_flows: bool = False) -> TargetAssessment:
+                declared_flows: bool = False, stock_gap: counting.StockGap | None = None) -> TargetAssessment:
     """One plan row's result from its series' forecast ``sf`` (None: no observation).
     ``from_totals``: the series' flows were turned from running totals; ``declared_flows``: the
-    series was declared yearly flows (口径 当年), so it is not guessed to be running totals."""
+    series was declared yearly flows (口径 当年), so it is not guessed to be running totals;
+    ``stock_gap``: the series is a stock built from yearly additions with years missing
+    (:func:`mstarget.counting.flows_to_stocks`). A year the history does not report is counted as
+    estimated only where the module docstring says."""
     target, direction, kind = float(r["target"]), r["direction"], r["kind"]
     ty = int(r["target_year"])
     by = r.get("baseline_year")
@@ -665,27 +778,39 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     years, values = sf.years, sf.values
     span = years[-1] - years[0]
 
+    # years of the period the history does not report (counted as estimated): whether the reported
+    # figures alone decide the target (``decided``), and what the reported ones alone give
+    missing: list = []
+    decided = True
     if kind == "increment":
         by = int(r["baseline_year"])
-        obs_years = np.arange(by + 1, min(sf.last_year, ty) + 1)
-        observed = np.array([sf.at(int(y))[0] for y in obs_years]) if obs_years.size else np.array([])
-        if obs_years.size and obs_years[0] < years[0]:
-            notes.append(f"flows before {years[0]} not observed; taken equal to the first observation")
-        done = float(observed.sum())
+        obs_years, flows, reported = _period_flows(sf, by, min(sf.last_year, ty))
+        missing = obs_years[~reported].tolist()
+        estimated = float(flows.sum())  # with the estimates of the years not reported
+        done = float(flows[reported].sum())  # the reported flows only
         if from_totals:
             notes.append("running totals (累计) turned into yearly flows"
                          + ("; they fall, so some flows are negative (see warning)" if np.any(values < 0) else ""))
         elif not declared_flows:
-            counting.check_running_totals(r, years, values, by, ty, target, direction, done, notes)
+            counting.check_running_totals(r, years, values, by, ty, target, direction, estimated, notes)
         fut = np.arange(sf.last_year + 1, ty + 1)
-        samples = done + (np.column_stack([sf.at(int(y)) for y in fut]).sum(axis=1)
-                          if fut.size else np.zeros(sf.paths.shape[0]))
+        n = sf.paths.shape[0] if sf.paths is not None else 1
+        unreported = _unreported(sf, flows[~reported], _lower(sf)) if missing else np.zeros(n)
+        samples = done + unreported + (np.column_stack([sf.at(int(y)) for y in fut]).sum(axis=1)
+                                       if fut.size else np.zeros(n))
         remaining = max(ty - sf.last_year, 0)
-        row["required_pace"] = (target - done) / remaining if remaining else np.nan
+        # what the years to come must add, the unreported years counted at their estimates
+        row["required_pace"] = (target - estimated) / remaining if remaining else np.nan
         in_period = values[(years > by) & (years <= ty)]
         row["observed_pace"] = float(in_period.mean()) if in_period.size else float(values.mean())
         already = _meets(done, target, direction) and direction == ">="
         current = done
+        if missing:
+            notes.append(_gap_note(missing, flows[~reported], int(years[0]), False, done))
+            lower = _lower(sf)
+            # flows are never negative: the reported ones alone meet a ">=" target, or exceed a "<=" cap
+            decided = already or (direction == "<=" and lower is not None and lower >= 0
+                                  and not _meets(done, target, direction))
     else:
         samples = sf.at(ty)
         remaining = ty - sf.last_year
@@ -694,6 +819,21 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         # the value compared: the last one, or the target year's when that is already observed
         current = float(samples[0]) if ty <= sf.last_year else sf.last_value
         already = kind == "cumulative" and direction == ">=" and _meets(current, target, direction)
+        gap = ([(y, e) for y, e in zip(stock_gap.years, stock_gap.estimates) if y <= min(ty, sf.last_year)]
+               if kind == "cumulative" and stock_gap is not None else [])
+        if gap:  # the stock counts additions of years not reported, at their estimates
+            missing = [y for y, _ in gap]
+            est = np.array([e for _, e in gap])
+            lower = 0.0 if stock_gap.bounded else None
+            samples = np.asarray(samples, dtype=float) - float(est.sum()) + _unreported(sf, est, lower)
+            # the stock of the reported additions alone: a lower bound when additions are never negative
+            reported_only = current - float(est.sum())
+            already = direction == ">=" and stock_gap.bounded and _meets(reported_only, target, direction)
+            decided = already or (direction == "<=" and stock_gap.bounded
+                                  and not _meets(reported_only, target, direction))
+            notes.append(_gap_note(missing, est, int(years[0]), True)
+                         + f"; progress and remaining count the reported additions alone: {reported_only:.6g}")
+            current = reported_only  # progress as reported, as a 〈〉 row's sum_so_far
 
     samples = np.asarray(samples, dtype=float)
     ordered = np.sort(samples)  # one sort; the same numbers as np.mean / np.median / np.quantile
@@ -709,9 +849,22 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         notes.append(f"striven-for target {striven:g}: probability {p_striven:.2f} "
                      f"(力争值{striven:g}，达到概率{p_striven:.2f})")
 
-    if ty <= sf.last_year:
-        row["status"] = "met" if p >= 0.5 else "off_track"
-        notes.append(f"target year {ty} already observed")
+    # the target year observed, but a year the history does not report decides it: not judged met or not
+    unknown = ty <= sf.last_year and not decided
+    if unknown:
+        row["status"] = "on_track" if p >= th.on_track else "at_risk" if p >= th.at_risk else "off_track"
+        whose = "the stock lacks the additions" if kind == "cumulative" else "the sum lacks the flows"
+        notes.append(f"target year {ty} observed, but {whose} of {', '.join(map(str, missing))}: not judged "
+                     f"met or not, p_meet counts the estimate (数据不足：缺少{_years_text(missing)}年数据，"
+                     f"无法判定是否完成)")
+    elif ty <= sf.last_year:
+        if missing:  # decided by the reported figures alone
+            row["status"] = "met" if already else "off_track"
+            notes.append(f"target year {ty} already observed; the reported figures alone "
+                         f"{'meet' if already else 'miss'} the target (仅按已报送数据即可判定)")
+        else:
+            row["status"] = "met" if p >= 0.5 else "off_track"
+            notes.append(f"target year {ty} already observed")
     elif already:
         row["status"] = "met"
     elif kind == "level" and _meets(current, target, direction) and p >= th.met_level:
@@ -725,7 +878,12 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     # a level already at its target counts as achieved early (提前实现); a stock or sum of flows
     # only for a ">=" target -- under a "<=" cap it can still grow past the target
     achieved = _meets(current, target, direction) and (kind == "level" or direction == ">=")
+    if missing:  # a stock or sum with unreported years: achieved only on the reported figures alone
+        achieved = already
     _schedule(row, sf, current, achieved, rules)
+    if unknown:  # 数据不足, which the evaluation (:func:`_evaluate`) and the report keep
+        row["category"] = row["evaluation"] = "insufficient_data"
+        row["category_zh"] = CATEGORY_ZH["insufficient_data"]
     row["note"] = "; ".join(notes)
     return TargetAssessment(row, samples, sf)
 

@@ -13,6 +13,7 @@ baseline year (累计), and a 〔〕 stock's as the stock or as yearly additions
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -88,12 +89,19 @@ def declared_flows(hist: pd.DataFrame, converted: set) -> set:
     return set(zip(flows["region"], flows["indicator"])) - set(converted)
 
 
-def flows_to_stocks(hist: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+def flows_to_stocks(hist: pd.DataFrame, plan: pd.DataFrame, gaps: dict | None = None) -> pd.DataFrame:
     """A series declared as yearly additions (``measure`` = ``flow``: 口径 当年 / 新增) against a
     stock target (〔117〕 企业标准): the stock each year, the plan's baseline plus the additions after
     its baseline year (38 + 14, 17, 15 -> 52, 69, 84), with an :class:`InconsistentDataWarning`
     saying so. Comparing the additions with the stock gave p_meet 0.05 for a stock on course.
-    Without a baseline to add them to, the series is refused (:class:`DataValidationError`)."""
+    Without a baseline to add them to, the series is refused (:class:`DataValidationError`).
+
+    A year after the baseline year whose additions are not reported (14, –, 15: 2022 missing) is not
+    taken as 0 (the stock would fall short by that year's additions): its additions are estimated by
+    linear interpolation between the reported years' (before the first reported year: the first
+    one's), the stocks from that year on include the estimate, the warning says so, and ``gaps`` (a
+    dict, when given) receives ``{(region, indicator): StockGap}`` for :func:`mstarget.assess` to
+    say it on the row and not to judge the stock as reported (:class:`StockGap`)."""
     if "measure" not in hist.columns or not (hist["measure"] == "flow").any():
         return hist
     stocks = {(r.region, r.indicator): r for r in records(plan) if r.kind == "cumulative"}
@@ -115,18 +123,62 @@ def flows_to_stocks(hist: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
         after = g[g["year"] > by]
         drop |= ((hist["region"] == region) & (hist["indicator"] == indicator)).to_numpy()
         part = after.copy()
-        part["value"] = base + after["value"].cumsum().to_numpy()
+        ay, av = after["year"].to_numpy(dtype=int), after["value"].to_numpy(dtype=float)
+        gap = _addition_gap(ay, av, by)
+        if gap is None:
+            part["value"] = base + np.cumsum(av)
+            listed = ", ".join(f"{v:g}" for v in av)
+        else:  # each reported year's stock: the baseline plus every addition up to it, estimated ones too
+            estimated = dict(zip(gap.years, gap.estimates))
+            part["value"] = [base + av[ay <= y].sum() + sum(e for m, e in estimated.items() if m < y) for y in ay]
+            if gaps is not None:
+                gaps[(region, indicator)] = gap
+            listed = ", ".join([f"{v:g}" for v in av] + [f"{int(m)}年缺失，按插值估计为{e:.4g}" for m, e in estimated.items()])
         part["measure"] = "stock"
         part["source"] = "stock from yearly additions"
         parts.append(part)
-        said.append(f"{region}/{indicator}: {by} {base:g} + " + ", ".join(f"{v:g}" for v in after["value"]))
+        said.append(f"{region}/{indicator}: {by} {base:g} + {listed}")
     if problems:
         raise DataValidationError(problems)
+    estimated = any("按插值估计" in s for s in said)
     warnings.warn(f"新增数已换算为期末存量（规划基期值加各年新增）(yearly additions turned into the stock: "
-                  f"the plan's baseline plus each year's additions): {'; '.join(said[:10])}",
+                  f"the plan's baseline plus each year's additions"
+                  + ("; a year whose additions are not reported is estimated by interpolation, and the stocks "
+                     "from it on are estimates (缺失年份的新增数按插值估计，其后各年存量为估计值)" if estimated else "")
+                  + f"): {'; '.join(said[:10])}",
                   InconsistentDataWarning, stacklevel=4)
     out = pd.concat([hist[~drop]] + parts, ignore_index=True)
     return out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class StockGap:
+    """Years after the baseline year whose yearly additions a stock series (:func:`flows_to_stocks`)
+    does not report, with the additions estimated for them (linear interpolation between the reported
+    years', the first reported year's before it); ``bounded``: every reported addition is >= 0, so an
+    unreported one is taken as >= 0 too (the stock counted from the reported additions alone is then a
+    lower bound of the stock)."""
+
+    years: tuple
+    estimates: tuple
+    bounded: bool
+
+    def after(self, year: int) -> float:
+        """The estimated additions counted in the stock of ``year`` (of the missing years up to it)."""
+        return float(sum(e for y, e in zip(self.years, self.estimates) if y <= year))
+
+
+def _addition_gap(years: np.ndarray, values: np.ndarray, by: int) -> StockGap | None:
+    """The unreported years between the baseline year and the last reported year of additions, with
+    their estimates (:class:`StockGap`); ``None`` when every year is reported."""
+    if years.size == 0:
+        return None
+    missing = np.setdiff1d(np.arange(by + 1, int(years.max()) + 1), years)
+    if missing.size == 0:
+        return None
+    order = np.argsort(years, kind="stable")
+    est = np.interp(missing, years[order], values[order])
+    return StockGap(tuple(int(y) for y in missing), tuple(float(e) for e in est), bool(np.all(values >= 0)))
 
 
 #: a 〈〉 history read as flows is warned as running totals when, besides never falling and rising each
