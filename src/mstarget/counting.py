@@ -141,8 +141,8 @@ def flows_to_stocks(hist: pd.DataFrame, plan: pd.DataFrame, gaps: dict | None = 
     if problems:
         raise DataValidationError(problems)
     estimated = any("按插值估计" in s for s in said)
-    warnings.warn(f"新增数已换算为期末存量（规划基期值加各年新增）(yearly additions turned into the stock: "
-                  f"the plan's baseline plus each year's additions"
+    warnings.warn("新增数已换算为期末存量（规划基期值加各年新增）(yearly additions turned into the stock: "
+                  "the plan's baseline plus each year's additions"
                   + ("; a year whose additions are not reported is estimated by interpolation, and the stocks "
                      "from it on are estimates (缺失年份的新增数按插值估计，其后各年存量为估计值)" if estimated else "")
                   + f"): {'; '.join(said[:10])}",
