@@ -564,14 +564,17 @@ def _evaluate(args, settings, logger) -> int:
             res = R.evaluate(raw, by=by, train_until=args.train_until,
                              test_period=args.test_period, budget=args.budget,
                              risk_share=args.risk_share, max_share=args.max_share,
-                             half_life=args.half_life, level=args.level, hierarchical=not args.flat,
+                             min_per_group=args.min_per_group, max_per_group=args.max_per_group,
+                             min_share=args.min_share, half_life=args.half_life, level=args.level,
+                             hierarchical=not args.flat,
                              drop_totals=not args.keep_totals, outcome=args.outcome)
         except DataValidationError as exc:
             raise _rename_source(exc, src) from None
         params = {"mode": "groups", "samples": args.samples, "by": by, "region": args.region,
                   "train_until": args.train_until, "test_period": args.test_period,
                   "budget": args.budget, "half_life": args.half_life, "risk_share": args.risk_share,
-                  "max_share": args.max_share}
+                  "max_share": args.max_share, "min_per_group": args.min_per_group,
+                  "max_per_group": args.max_per_group, "min_share": args.min_share}
     else:
         raw, res, params = _evaluate_records(args)
     common.inputs_accepted(logger)
@@ -662,6 +665,14 @@ def register(subparsers) -> None:
     e.add_argument("--budget", type=_budget, default=None,
                    help="groups: batches to plan (default: the number tested in the test period)")
     _add_plan_flags(e)
+    g = e.add_argument_group("plan floors and caps, as 'risk allocate' takes them (groups)")
+    g.add_argument("--min-per-group", type=_budget, default=0,
+                   help="floor per group in batches for the plan judged (default 0), so the plan tested is "
+                        "the one adopted (allocate --min-per-group)")
+    g.add_argument("--max-per-group", type=_budget, default=None,
+                   help="cap per group in batches for the plan judged (default none)")
+    g.add_argument("--min-share", type=_share, default=0.0,
+                   help="floor per group as a share of the budget for the plan judged (default 0)")
     e.add_argument("--records", default=None, help="per-record table (one row per inspection)")
     e.add_argument("--outcome", default=None,
                    help="records: 0/1 outcome column (also the outcome of per-batch --samples)")

@@ -24,7 +24,8 @@ tableware: no regulator can adopt that).
 
 The targeting objective. A group ``g`` with failure probability ``p_g`` (its ``risk``) has a
 finite market of ``N_g`` distinct lots (its *volume*; by default the batches it had ``tested`` in
-the scored periods). Each sampled batch is drawn at random from those lots; a lot already sampled
+the scored periods; a group never tested gets the smallest tested group's, :func:`unknown_markets`,
+not an unlimited market). Each sampled batch is drawn at random from those lots; a lot already sampled
 yields no new unqualified finding. The expected number of distinct unqualified lots found with ``n``
 batches is::
 
@@ -374,7 +375,10 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         ``1 / groups``, whichever is larger).
     volume : str, mapping, float or None, default "tested"
         Lots on the market per group (for diminishing returns): a column of ``scores``, a mapping,
-        or ``None`` / ``inf`` for an unlimited market.
+        or ``None`` / ``inf`` for an unlimited market. With the default, a group with 0 (or no)
+        batches tested has an unknown market: it is given the smallest tested group's, with a
+        warning naming it (:func:`unknown_markets`). ``attrs["allocation"]["market"]`` holds the
+        market each group was planned with (``inf``: unlimited) and ``["lots"]`` the lots given.
     proportional_to : str, mapping or None
         Weights of the coverage share and of the volume-proportional comparison plan
         (consumption, market volume...). Default: the ``volume`` column, else equal weights.
@@ -407,6 +411,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     floors = _per_group(min_per_group, "min_per_group", groups, scores, 0.0, batches=True)
     caps = _per_group(max_per_group, "max_per_group", groups, scores, np.inf, batches=True)
     vol = _volume(volume, groups, scores)
+    # the volume plan and the coverage share follow the batches tested: a group never tested weighs 0
     weights, weights_name = _coverage_weights(proportional_to, volume, vol, groups, scores)
     _check_whole_batches(floors, caps, min_per_group, max_per_group)
     floors, caps, notes, cap_used = _share_limits(floors, caps, budget, min_share, max_share)
@@ -419,6 +424,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         vol = np.full(len(groups), np.inf)  # each batch a new lot: p per batch up to the lots
     else:
         _warn_beyond_volume(vol, budget, volume)
+        vol = unknown_markets(vol, volume, groups, notes)
     base = _coverage_floors(weights, spend, risk_share, floors, caps)
     n = greedy_allocate(p, vol, spend, base, caps)
     out = _plan_table(scores[by], p, weights, vol, n, budget, floors, caps, lots)
@@ -439,6 +445,9 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         "vs_even": found["plan"] / found["even"] if found["even"] > 0 else float("nan"),
         "largest_share": float(n[top] / budget) if budget else 0.0,
         "largest_group": groups[top], "notes": notes, "unspent": int(budget - spend),
+        # the market of each group in the diminishing-returns model (inf: unlimited) and the lots
+        # given (None: not given); evaluate credits every plan it compares with the same model
+        "market": tuple(float(v) for v in vol), "lots": None if lots is None else tuple(float(v) for v in lots),
     }
     return out
 
@@ -502,9 +511,10 @@ def _group_name(key) -> str:
 
 
 def _warn_beyond_volume(vol: np.ndarray, budget: int, volume) -> None:
-    """Warn when the budget is more than the groups' batches tested (the default market size)."""
+    """Warn when the budget is more than the groups' batches tested (the default market size; the
+    groups never tested, ``inf`` in ``vol``, are left out of the sum)."""
     total = float(np.sum(vol[np.isfinite(vol)])) if np.isfinite(vol).any() else float("inf")
-    if np.isfinite(vol).all() and budget > total > 0:
+    if np.isfinite(vol).any() and budget > total > 0:
         warnings.warn(f"the budget of {budget:,} batches is more than all batches tested in the scored "
                       f"periods ({total:,.0f}, the '{volume}' column that stands for each group's market); "
                       "expected finds then barely grow with more batches. Check the budget, or give the "
@@ -723,9 +733,56 @@ def _volume(volume, groups: list, scores: pd.DataFrame) -> np.ndarray:
     if (vol < 0).any():
         raise ParameterError.invalid("volume", "mstarget.risk.allocate", "lots >= 0 per group", volume)
     if isinstance(volume, str) and volume == "tested":
-        # a group never tested: its market is unknown, not one lot (its risk is the prior's)
+        # a group never tested: its market is unknown, not one lot (its risk is the prior's);
+        # inf here, sized by unknown_markets once the weights of the volume plan are taken
         vol = np.where(vol > 0, vol, np.inf)
     return vol
+
+
+def unknown_markets(vol: np.ndarray, volume, groups: list, notes: list | None = None,
+                    warn: bool = True) -> np.ndarray:
+    """Markets (shape (G,)) of the diminishing-returns model, a size given to each group never tested.
+
+    With the default ``volume="tested"``, a group's market stands in as the batches it had tested.
+    A group with 0 batches (or a blank) in every scored period -- a category the office never
+    sampled, or one new to the catalogue -- has no such figure: its market is *unknown*, and an
+    unknown market must not be taken as an unlimited one (every batch finding ``risk`` failures,
+    so the plan would pour the largest share allowed into a category nobody has sampled, on a
+    prior risk, and the headline ratio would count those finds).
+
+    Rule: such a group is given **the smallest market among the groups that were tested** (the
+    least-sampled category's batches). The plan then gives it no more than it would give the
+    least-sampled category at the same risk, and credits it with no more finds; its floor
+    (``min_per_group`` / ``min_share``) is the way to sample it more. Why not the median group's
+    market: a category never found in any year is, on the evidence, a small one; a typical market
+    would hand hundreds of batches to a category the office could not even find to sample. A
+    :class:`~mstarget.exceptions.MstargetWarning` (``warn``) and a note name the groups. If no group
+    was tested, nothing is known of any market: every group stays unlimited (``inf``).
+
+    ``vol`` holds ``inf`` where the market is unknown (:func:`_volume`); other ``volume`` settings
+    (lots given, or ``None`` = unlimited) are returned unchanged.
+    """
+    if not (isinstance(volume, str) and volume == "tested"):
+        return vol
+    known = np.isfinite(vol) & (vol > 0)
+    if known.all() or not known.any():
+        return vol
+    size = float(np.min(vol[known]))
+    unknown = np.flatnonzero(~known)
+    names = "、".join(_group_name(groups[i]) for i in unknown[:10]) + (
+        f" 等 {len(unknown)} 组" if len(unknown) > 10 else "")
+    smallest = _group_name(groups[int(np.flatnonzero(known & (vol == size))[0])])
+    text = (f"未抽检过的类别，市场量未知：{names}。按已抽检类别中最小的市场量（{smallest}，{size:,.0f} 批）计，"
+            "不视为无限市场；如需多抽，请设最低批次（--min-per-group），如知道在售批次请给出（--volume 列名）。 / "
+            f"never tested in the scored periods, so its market is unknown: {names}; sized as the smallest tested "
+            f"market ({smallest}, {size:,.0f} batches), not as an unlimited one, so the plan does not bet on it. "
+            "To sample it more set a floor (min_per_group, CLI --min-per-group); if its lots are known, give them "
+            "(volume=..., CLI --volume COLUMN)")
+    if notes is not None:
+        notes.append(text)
+    if warn:
+        warnings.warn(text, MstargetWarning, stacklevel=3)  # unknown_markets -> allocate -> the caller
+    return np.where(known, vol, size)
 
 
 def even_allocation(n_groups: int, budget: int) -> np.ndarray:

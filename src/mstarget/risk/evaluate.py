@@ -15,10 +15,24 @@ Two kinds of data:
   a later period's counts: per-batch AUC / Brier / log loss, ``capture@k`` along the risk ranking,
   and the unqualified batches each plan would have found -- the default
   :func:`~mstarget.risk.allocate` plan, an even plan, a volume-proportional plan and pure risk
-  targeting -- *estimated* as planned batches x the group's realised test-period rate. Such an
-  estimate can exceed the failures actually found in the test period: a plan that samples more
-  batches of a risky group than were actually sampled is credited with that group's rate on the
-  extra batches (hence the names ``est_found_*``).
+  targeting -- *estimated* (hence the names ``est_found_*``): planned batches x each group's
+  realised test-period rate, every extra batch as likely to fail as those tested -- an **upper
+  bound**, which can exceed the failures actually found when a plan samples a group more than it
+  was sampled. ``est_found_*_lots`` credits each plan with the allocation's own model instead:
+  ``E_g(n) = r_g * N_g * (1 - (1 - 1/N_g) ** n)`` with ``r_g`` the group's realised rate and
+  ``N_g`` the market the plan was built with (diminishing returns: a batch of an already-sampled
+  lot finds nothing new; :func:`~mstarget.risk.allocate.expected_found`). Every plan is credited
+  with the same model, so ``plan_vs_volume_lots`` / ``plan_vs_even_lots`` compare like with like
+  and no plan is credited with more than the model it was planned with allows; with the market
+  taken as the batches tested (the default) its levels are low when the real market is larger.
+
+  The market ``N_g`` (default ``volume="tested"``): the group's batches tested in the training
+  periods *per test period* -- the training batches x (months of the test period / months of the
+  training periods) -- since a plan covers one test period, and the market of one period must not
+  grow with the years of history scored (metric ``market_scale``; 1 when the training periods are
+  unknown). A group never tested gets the smallest tested market
+  (:func:`~mstarget.risk.allocate.unknown_markets`). Lots given (``volume`` = a mapping or a
+  column of lots in the test period) are used as given.
 
 :meth:`RiskEvaluation.report` turns the metrics into a readable table: each metric in words, its
 baseline and a one-line verdict.
@@ -26,15 +40,15 @@ baseline and a one-line verdict.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
-from .allocate import (DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, even_allocation, infer_by,
-                       proportional_allocation)
+from .allocate import (DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, even_allocation, expected_found,
+                       infer_by, proportional_allocation)
 from .periods import parse_period
 from .samples import check_by, group_key, total_rows, validate_samples
 from .score import drop_total_rows, score, silent_periods, silent_text, warn_silent_periods
@@ -284,14 +298,17 @@ _GROUP_ROWS = (
     ("capture@20", "风险最高 20% 批次的发现占比", "pct", 0.2, "随机 20%", _times_verdict,
      "share of the test failures within the riskiest 20 % of batches"),
     ("budget", "方案预算（批）", "int", None, "", _plain, "batches given to each plan"),
-    ("est_found_plan", "默认方案估算发现", "int", "est_found_volume", "按量比例方案", _found_verdict,
-     "default plan (coverage + risk): planned batches x each group's realised test rate"),
-    ("est_found_volume", "按量比例方案估算发现", "int", "est_found_even", "平均分配", _found_verdict,
+    ("est_found_plan", "默认方案估算发现（上限）", "int", "est_found_volume", "按量比例方案", _found_verdict,
+     "default plan (coverage + risk): planned batches x each group's realised test rate (an upper bound)"),
+    ("est_found_volume", "按量比例方案估算发现（上限）", "int", "est_found_even", "平均分配", _found_verdict,
      "volume-proportional plan: planned batches x realised test rate"),
-    ("est_found_even", "平均分配估算发现", "int", None, "", _plain,
+    ("est_found_even", "平均分配估算发现（上限）", "int", None, "", _plain,
      "even plan: planned batches x realised test rate"),
-    ("est_found_risk_only", "纯按风险估算发现", "int", "est_found_plan", "默认方案", _found_verdict,
+    ("est_found_risk_only", "纯按风险估算发现（上限）", "int", "est_found_plan", "默认方案", _found_verdict,
      "pure risk targeting without coverage or caps (not adoptable; for comparison)"),
+    ("est_found_plan_lots", "默认方案估算发现（边际递减）", "int", "est_found_volume_lots", "按量比例方案",
+     _found_verdict, "the same plans credited with the allocation's own model: realised test rate with "
+     "diminishing returns within each group's market (see the note)"),
     ("plan_largest_share", "默认方案单组最大份额", "pct", None, "", _share_verdict,
      "largest share of the budget given to one group by the default plan"),
     ("plan_min_volume_ratio", "默认方案/按量方案 最小比", "pct", None, "", _min_ratio_verdict,
@@ -320,10 +337,17 @@ _RECORD_ROWS = (
 
 #: Notes printed under the report (Chinese, then English).
 NOTES = {
-    "groups": ("估算发现（est_found_*）= 计划批次 × 测试期各组实际不合格率，是估算：方案在高风险组安排的批次多于实际抽检时，"
-               "估算可超过测试期实际不合格数。 / est_found_* = planned batches x realised test rate of each "
-               "group: an estimate, which can exceed the failures actually found when a plan samples risky "
-               "groups more than they were sampled."),
+    "groups": ("估算发现（上限）= 计划批次 × 测试期各组实际不合格率，假定多抽的每一批都与已抽的同样易不合格，"
+               "方案在高风险组安排的批次多于实际抽检时可超过测试期实际不合格数。“边际递减”按方案分配所用的同一模型计："
+               "同一批次重复抽到不再有新发现（市场量默认取训练期各组抽检批次折算到一个测试期），各方案用同一模型，"
+               "倍数可比；市场实际大于抽检批次时其绝对数偏低。两种倍数一致时结论稳健。 / est_found_* = planned "
+               "batches x realised test rate of each group, every extra batch as likely to fail as those tested: "
+               "an upper bound, which can exceed the failures actually found when a plan samples risky groups "
+               "more than they were sampled. The diminishing-returns figures (_lots) credit every plan with the "
+               "allocation's own model (a batch of a lot already sampled finds nothing new; the market defaults "
+               "to the group's training batches per test period), so their ratios compare like with like; their "
+               "levels are low when the market is larger than the batches tested. Where both ratios agree, the "
+               "conclusion is robust."),
     "records": ("重排 = 同一批检查、每天检查次数不变、按风险从高到低排（芝加哥方法）。 / Re-ordered = the same "
                 "inspections, the same number per day, riskiest first (the City of Chicago's method)."),
 }
@@ -475,11 +499,76 @@ def evaluate_records(y, p, *, dates=None, ks: Sequence[float] = DEFAULT_KS,
     return RiskEvaluation("records", m, table, per, leaks=dict(leaks or {}))
 
 
+def _months(periods) -> set[int] | None:
+    """The months (indices) covered by period labels or ``(start, end)`` pairs; None if one is no period."""
+    out: set[int] = set()
+    for p in periods:
+        if isinstance(p, tuple):
+            start, end = p
+        else:
+            try:
+                q = parse_period(p)
+            except ValueError:
+                return None
+            start, end = q.start, q.end
+        if start is None or end is None or start != start or end != end:
+            return None
+        out.update(range(int(start), int(end) + 1))
+    return out or None
+
+
+def _market_scale(scores: pd.DataFrame, test: pd.DataFrame) -> float:
+    """Months of the test period(s) / months of the training periods: what turns a group's training
+    batches into one test period's market (1.0 when either is unknown, e.g. a table without periods)."""
+    meta = scores.attrs.get("risk", {}) if hasattr(scores, "attrs") else {}
+    train = _months(meta.get("periods") or [])
+    if "_start" not in test.columns or (test["period"].astype(str) == "all").any():
+        return 1.0
+    spans = test.drop_duplicates(["_start", "_end"])
+    tmonths = _months(list(zip(spans["_start"], spans["_end"])))
+    if not train or not tmonths:
+        return 1.0
+    return len(tmonths) / len(train)
+
+
+def _plan_scores(merged: pd.DataFrame, by: list[str], volume, scores: pd.DataFrame,
+                 test: pd.DataFrame, settings: Sequence = ()) -> tuple[pd.DataFrame, object, float]:
+    """The scores the compared plans are built from (``by``, ``risk``, the market column and the
+    columns ``settings`` name: floors, caps, weights given as columns of the scores), the
+    ``volume`` to give :func:`allocate`, and the scale applied to the training batches (1.0 if none).
+
+    Default ``volume="tested"``: the training batches x :func:`_market_scale` (one test period's
+    market); another column of ``scores`` or a mapping: lots as given; ``None``: unlimited."""
+    plan_scores = merged[by + ["risk"]].copy()
+    for c in settings:  # floors, caps or weights named by a column of the scores
+        if isinstance(c, str) and c not in plan_scores.columns:
+            src = f"{c}_train" if f"{c}_train" in merged.columns else c
+            if src in merged.columns:
+                plan_scores[c] = merged[src].to_numpy()
+    if volume is None or not isinstance(volume, str):
+        return plan_scores, volume, 1.0
+    col = f"{volume}_train" if f"{volume}_train" in merged.columns else volume
+    if col not in merged.columns:
+        if volume == "tested":
+            return plan_scores, None, 1.0  # no batches in the scores: nothing known of any market
+        raise ParameterError.invalid("volume", "mstarget.risk.evaluate",
+                                     "'tested', a column of the scores, a mapping {group: lots} or None", volume)
+    values = pd.to_numeric(merged[col], errors="coerce").to_numpy(float)
+    if volume != "tested":
+        plan_scores[volume] = values  # lots in the test period, as given
+        return plan_scores, volume, 1.0
+    scale = _market_scale(scores, test)
+    # the training batches stand for each group's market in one test period (the default volume)
+    plan_scores["tested"] = values * scale
+    return plan_scores, "tested", scale
+
+
 def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | None = None,
                     budget: int | None = None, ks: Sequence[float] = DEFAULT_KS,
-                    period: str | None = "period", volume: str | None = "tested",
+                    period: str | None = "period", volume="tested",
                     min_per_group=0, max_per_group=None, risk_share: float = DEFAULT_RISK_SHARE,
-                    max_share: float | None = DEFAULT_MAX_SHARE) -> RiskEvaluation:
+                    max_share: float | None = DEFAULT_MAX_SHARE, min_share: float = 0.0,
+                    proportional_to=None) -> RiskEvaluation:
     """Judge group scores on a later period's counts (see the module docstring).
 
     Parameters
@@ -491,11 +580,16 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
         Output of :func:`score` fitted on earlier periods.
     budget : int, optional
         Batches to plan; default the number tested in the evaluation data (common groups).
-    volume : str or None
-        Column of ``scores`` used as lots per group, for the plans' diminishing returns and
-        for the volume-proportional plan (default ``tested``, the batches of the scored periods).
-    min_per_group, max_per_group, risk_share, max_share
-        Passed to :func:`~mstarget.risk.allocate` for the default plan.
+    volume : str, mapping or None
+        The market per group for the plans' diminishing returns (and, by default, the weights of
+        the volume-proportional plan). Default ``"tested"``: the batches of the scored periods,
+        scaled to one test period (see the module docstring); a mapping {group: lots} or another
+        column of ``scores``: lots on the market in the test period, as given; ``None``: an
+        unlimited market (the estimates are then the linear ones).
+    min_per_group, max_per_group, risk_share, max_share, min_share, proportional_to
+        Passed to :func:`~mstarget.risk.allocate` for the default plan (floors and caps in batches
+        or shares of the budget, as :func:`~mstarget.risk.allocate` reads them), so the plan judged
+        is the plan an office would adopt. ``proportional_to`` also weighs the volume plan.
 
     Returns
     -------
@@ -505,7 +599,9 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
         ``train_rate``, ``auc``, ``brier``, ``brier_base``, ``log_loss``, ``log_loss_base``,
         ``log_loss_raw`` (the raw training rates, clipped to [1e-4, 1 - 1e-4]), ``capture@k``,
         ``lift@k``, ``budget``, ``est_found_plan`` / ``_even`` / ``_volume`` / ``_risk_only``
-        (see the module docstring), ``plan_vs_volume``, ``plan_vs_even``,
+        (planned batches x realised rate: upper bounds; see the module docstring) and the same with
+        ``_lots`` (the allocation's diminishing returns), ``plan_vs_volume``, ``plan_vs_even``,
+        ``plan_vs_volume_lots``, ``plan_vs_even_lots``, ``market_scale``,
         ``plan_largest_share``, ``plan_min_volume_ratio`` (smallest ratio of a group's planned
         batches to its volume-proportional batches) and ``model_expected_found_plan`` (what the
         scores themselves expect the plan to find).
@@ -559,33 +655,35 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     m.update(_capture(n[order], k[order], ks))
 
     budget = int(N) if budget is None else int(budget)
-    vol_col = f"{volume}_train" if volume and f"{volume}_train" in merged.columns else volume
-    plan_scores = merged[by + ["risk"]].copy()
-    if vol_col and vol_col in merged.columns:
-        # the training batches stand for each group's market (the default volume), not its lots
-        plan_scores["tested"] = pd.to_numeric(merged[vol_col], errors="coerce").to_numpy(float)
-        vol_arg = "tested"
-    else:
-        vol_arg = None
+    plan_scores, vol_arg, scale = _plan_scores(merged, by, volume, scores, test,
+                                               (min_per_group, max_per_group, proportional_to))
     with warnings.catch_warnings():  # the test period's batches against the training period's: no news
         warnings.filterwarnings("ignore", message="the budget of .* is more than all batches tested")
         warnings.filterwarnings("ignore", message=r".*groups get no batch under a budget")  # the plans compared
         plan = allocate(plan_scores, budget, min_per_group, max_per_group, volume=vol_arg, by=by,
-                        risk_share=risk_share, max_share=max_share, warn_share=None)
+                        risk_share=risk_share, max_share=max_share, min_share=min_share,
+                        proportional_to=proportional_to, warn_share=None)
+        warnings.filterwarnings("ignore", message="未抽检过的类别")  # said once, by the plan above
         risk_only = allocate(plan_scores, budget, volume=vol_arg, by=by, risk_share=1.0, max_share=None,
                              warn_share=None)
     realised = np.where(n > 0, k / np.where(n > 0, n, 1), 0.0)
     b_plan = plan["batches"].to_numpy()
     b_even = even_allocation(len(merged), budget)
-    b_vol = proportional_allocation(plan_scores["tested"] if vol_arg else np.ones(len(merged)), budget)
+    b_vol = proportional_allocation(plan["volume"].to_numpy(float), budget)  # the plan's own weights
     b_risk = risk_only["batches"].to_numpy()
+    meta_plan = plan.attrs.get("allocation", {})
+    market = np.asarray(meta_plan.get("market", np.full(len(merged), np.inf)), float)
+    lots = meta_plan.get("lots")
     m["budget"] = float(budget)
+    m["market_scale"] = scale
     for name, b in (("plan", b_plan), ("volume", b_vol), ("even", b_even), ("risk_only", b_risk)):
+        # planned batches x realised rate (an upper bound), and the allocation's model for every plan alike
         m[f"est_found_{name}"] = float(np.sum(b * realised))
-    m["plan_vs_volume"] = m["est_found_plan"] / m["est_found_volume"] if m["est_found_volume"] > 0 \
-        else float("nan")
-    m["plan_vs_even"] = m["est_found_plan"] / m["est_found_even"] if m["est_found_even"] > 0 \
-        else float("nan")
+        m[f"est_found_{name}_lots"] = float(np.sum(expected_found(b, realised, market, lots)))
+    for suffix in ("", "_lots"):
+        plan_f, vol_f, even_f = (m[f"est_found_{x}{suffix}"] for x in ("plan", "volume", "even"))
+        m[f"plan_vs_volume{suffix}"] = plan_f / vol_f if vol_f > 0 else float("nan")
+        m[f"plan_vs_even{suffix}"] = plan_f / even_f if even_f > 0 else float("nan")
     m["plan_largest_share"] = float(b_plan.max() / budget) if budget else 0.0
     cap = plan.attrs.get("allocation", {}).get("max_share_used", max_share)  # a cap raised to spend the budget
     m["plan_max_share"] = float("nan") if cap is None else float(cap)
@@ -617,8 +715,12 @@ def _periods_text(full: pd.DataFrame) -> str:
 
 
 def _test_period(test_period, cut, full: pd.DataFrame, src: str):
-    """``test_period`` parsed, refused (:class:`ParameterError`) when it is no period, does not start
-    after ``train_until`` ends, or has no counts in the table, saying which and listing the periods."""
+    """``test_period`` parsed and the mask (bool array over the rows of ``full``) of the rows it
+    tests: the rows of that very period, or else the finer periods inside it, added up (a year of
+    quarterly or per-batch counts: 2025 = 2025Q1 + ... + 2025Q4). Refused (:class:`ParameterError`)
+    when it is no period, does not start after ``train_until`` ends, or the table's counts cannot
+    make it up (no row inside it; finer periods leaving months out; a coarser period that cannot be
+    split), saying which and listing the periods."""
     try:
         tp = parse_period(test_period)
     except ValueError:
@@ -629,19 +731,44 @@ def _test_period(test_period, cut, full: pd.DataFrame, src: str):
                              f"must start after the last training period ends (the scores would have seen it). "
                              f"Periods with counts in {src}: {_periods_text(full)} (CLI: --test-period / "
                              "--train-until).")
-    if not ((full["_start"] == tp.start) & (full["_end"] == tp.end)).any():
-        later = full[full["_end"] > cut.end]
-        raise ParameterError(f"test_period={tp.label} is not a period of {src}: no row has counts for it. Periods "
-                             f"after train_until={cut.label}: {_periods_text(later) if len(later) else 'none'}; "
-                             f"all periods: {_periods_text(full)} (CLI: --test-period).")
-    return tp
+    start, end = full["_start"].to_numpy(), full["_end"].to_numpy()
+    exact = (start == tp.start) & (end == tp.end)
+    if exact.any():
+        return tp, exact
+    inside = (start >= tp.start) & (end <= tp.end)
+    across = ~inside & (start <= tp.end) & (end >= tp.start)  # a longer period overlapping it
+    later = full[full["_end"] > cut.end]
+    listing = (f"Periods after train_until={cut.label}: {_periods_text(later) if len(later) else 'none'}; "
+               f"all periods: {_periods_text(full)} (CLI: --test-period).")
+    if across.any():
+        longer = _periods_text(full[across])
+        raise ParameterError(f"test_period={tp.label} cannot be tested on {src}: its counts are given for {longer}, "
+                             f"which runs beyond {tp.label}, and counts of a longer period cannot be split "
+                             f"（测试期 {tp.label} 的批次包含在更长的期间 {longer} 中，无法拆分）. Choose {longer} or a "
+                             f"period the table gives. {listing}")
+    if not inside.any():
+        raise ParameterError(f"test_period={tp.label} is not a period of {src}: no row has counts for it or for a "
+                             f"part of it（表中没有测试期 {tp.label} 的数据）. {listing}")
+    have = set()
+    for a, b in zip(start[inside], end[inside]):
+        have.update(range(int(a), int(b) + 1))
+    missing = [mo for mo in range(tp.start, tp.end + 1) if mo not in have]
+    if missing:
+        months = ", ".join(f"{mo // 12}-{mo % 12 + 1:02d}" for mo in missing[:12])
+        raise ParameterError(f"test_period={tp.label} is not complete in {src}: the periods inside it are "
+                             f"{_periods_text(full[inside])}, and no row has counts for the months {months}; "
+                             f"adding up what there is would call part of {tp.label} the whole of it"
+                             f"（测试期 {tp.label} 数据不全，缺 {months}）. Add the missing counts, or test on a "
+                             f"period the table covers. {listing}")
+    return tp, inside
 
 
 def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget: int | None = None,
              dates=None, ks: Sequence[float] = DEFAULT_KS, window_days: int | None = None,
              train_until=None, test_period=None, risk_share: float = DEFAULT_RISK_SHARE,
-             max_share: float | None = DEFAULT_MAX_SHARE, leaks: Mapping[str, float] | None = None,
-             **score_kwargs) -> RiskEvaluation:
+             max_share: float | None = DEFAULT_MAX_SHARE, min_per_group=0, max_per_group=None,
+             min_share: float = 0.0, volume="tested", proportional_to=None,
+             leaks: Mapping[str, float] | None = None, **score_kwargs) -> RiskEvaluation:
     """Time-split evaluation of a risk ranking.
 
     Three ways to call it:
@@ -652,7 +779,12 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
     * ``evaluate(test_samples, scores, budget=...)`` -- counts of a later period against the
       output of :func:`score` on earlier periods.
     * ``evaluate(samples, by=[...], train_until=P)`` -- scores periods ``<= P`` and evaluates on the
-      next period (or ``test_period``); extra keyword arguments go to :func:`score`.
+      next period (or ``test_period``: a period of the table, or a longer one its finer periods make
+      up in full, added up -- 2025 from 2025Q1 ... 2025Q4); extra keyword arguments go to :func:`score`.
+
+    The plan judged is built as :func:`~mstarget.risk.allocate` builds it, with the same options
+    (``risk_share``, ``max_share``, ``min_per_group``, ``max_per_group``, ``min_share``, ``volume``,
+    ``proportional_to``), so an office can test the plan it will adopt (floors included).
 
     Returns
     -------
@@ -660,9 +792,11 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
         ``.metrics`` (dict), ``.report()`` (readable), ``.to_frame()``, ``.table`` (details),
         ``.periods``; see :func:`evaluate_records` and :func:`evaluate_groups` for the metrics.
     """
+    plan_options = dict(risk_share=risk_share, max_share=max_share, min_per_group=min_per_group,
+                        max_per_group=max_per_group, min_share=min_share, volume=volume,
+                        proportional_to=proportional_to)
     if isinstance(predictions, pd.DataFrame):
-        return evaluate_groups(data, predictions, by=by, budget=budget, ks=ks, risk_share=risk_share,
-                               max_share=max_share)
+        return evaluate_groups(data, predictions, by=by, budget=budget, ks=ks, **plan_options)
     if predictions is None:
         if train_until is None:
             raise ParameterError("evaluate needs predictions (probabilities or a scores table) or "
@@ -689,9 +823,13 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
         if score_kwargs.get("drop_totals", True):
             full = full[~total_rows(full, by)]
         later = full[full["_end"] > cut.end]  # groups new in the test period stay: counted as unscored
+        made_up = None
         if test_period is not None:
-            tp = _test_period(test_period, cut, full, src)
-            later = later[(later["_start"] == tp.start) & (later["_end"] == tp.end)]
+            tp, rows = _test_period(test_period, cut, full, src)
+            later = full[rows]
+            parts = later.drop_duplicates(["_start", "_end"])
+            if len(parts) > 1 or not ((parts["_start"] == tp.start) & (parts["_end"] == tp.end)).all():
+                made_up = f"{tp.label}（= {' + '.join(_periods_text(later).split(', '))}）"
         elif not later.empty:
             first = later.sort_values(["_end", "_start"]).iloc[0]
             later = later[(later["_end"] == first["_end"]) & (later["_start"] == first["_start"])]
@@ -701,6 +839,8 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
                                  "--train-until).")
         test = later[by + ["period", "tested", "failed"]].reset_index(drop=True)
         test.attrs["source"] = src  # warnings about the test period name the file
-        return evaluate_groups(test, scores, by=by, budget=budget, ks=ks, risk_share=risk_share,
-                               max_share=max_share)
+        res = evaluate_groups(test, scores, by=by, budget=budget, ks=ks, **plan_options)
+        if made_up:  # the test period named as asked, with the finer periods added up
+            res = replace(res, periods={**res.periods, "test": made_up})
+        return res
     return evaluate_records(data, predictions, dates=dates, ks=ks, window_days=window_days, leaks=leaks)
