@@ -680,6 +680,9 @@ def _two_row_header(grid: pd.DataFrame, h: int, header: list[str], schema: Schem
     by_region = _regions_with_roles(grid, h, schema) if schema.what in ("plan", "history") else None
     if by_region is not None:
         return by_region
+    by_period = _periods_with_measures(grid, h, schema) if schema.what == "samples" else None
+    if by_period is not None:
+        return by_period
     for lo, hi in ((h, h + 1), (h - 1, h)):
         if lo < 0 or hi >= len(grid):
             continue
@@ -701,6 +704,42 @@ def _two_row_header(grid: pd.DataFrame, h: int, header: list[str], schema: Schem
             return hi, [j if j is not None else (a if a == b or not b else b)
                         for a, b, j in zip(upper, lower, joined)]
     return h, header
+
+
+#: a sampling table's period header over its count columns: 2022年, 2022年度, 2023年上半年, 2023年第一季度, 2023Q1
+_SAMPLES_PERIOD = re.compile(r"(?:19|20)\d{2}(?:年度|年)?(?:[上下]半年|第?[一二三四1-4]季度|[QqHh][1-4])?")
+
+
+def _periods_with_measures(grid: pd.DataFrame, h: int, schema: Schema):
+    """A sampling table's two-row header with a period on one row and what each column counts on the
+    other (``2022年`` merged over ``抽检批次 | 不合格批次 | 不合格率``, the same for each year, or
+    ``抽检批次`` merged over ``2022年 | 2023年``): ``(last header row, headers)`` with each column named
+    ``2022年抽检批次``, as a one-row header writes it; None otherwise. A merged cell a CSV left blank
+    after its first column takes that column's text."""
+    def period(t):
+        return bool(t) and _SAMPLES_PERIOD.fullmatch(re.sub(r"\s+", "", unicodedata.normalize("NFKC", t))) is not None
+
+    def measure(t):
+        key = header_key(t) if t else ""
+        return bool(key) and not period(t) and (_canonical(t, schema) in ("tested", "failed")
+                                                or "率" in key or "合格" in key)
+
+    for lo, hi in ((h, h + 1), (h - 1, h)):
+        if lo < 0 or hi >= len(grid):
+            continue
+        upper = [str(v).strip() for v in grid.iloc[lo].tolist()]
+        lower = [str(v).strip() for v in grid.iloc[hi].tolist()]
+        for periods, measures in ((upper, lower), (lower, upper)):
+            periods, measures = _spread(periods, measures), _spread(measures, periods)
+            cols = [k for k, (p, m) in enumerate(zip(periods, measures)) if period(p) and measure(m)]
+            if not any(_canonical(measures[k], schema) in ("tested", "failed") for k in cols):
+                continue
+            rest = [k for k in range(len(upper)) if k not in cols]
+            if any(upper[k] and lower[k] and upper[k] != lower[k] for k in rest):
+                continue  # another two-row header: not this one
+            return hi, [f"{periods[k]}{measures[k]}" if k in cols else (upper[k] or lower[k])
+                        for k in range(len(upper))]
+    return None
 
 
 def _is_role(text: str, schema: Schema) -> bool:

@@ -124,7 +124,7 @@ def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
             return read_table(samples), str(samples)
         pieces = []
         for table, sheet_period, sheet in _sheet_tables(str(samples)):
-            pieces += _pieces(table, sheet_period, sheet)
+            pieces += _pieces(table, sheet_period, sheet, str(samples))
         return _joined(pieces, str(samples))
     raise ParameterError.invalid("samples", "mstarget.risk", "a DataFrame or a path to a table",
                                  type(samples).__name__)
@@ -139,7 +139,7 @@ def _as_read(df: pd.DataFrame, src: str) -> pd.DataFrame:
     frame, headers = _canonical_columns(df)
     frame.index = pd.RangeIndex(len(frame))
     table = layout.Table(frame, sheet_rows(df), headers, source=src)
-    out, source = _joined(_pieces(table, None, None), src)
+    out, source = _joined(_pieces(table, None, None, src), src)
     for key in ("parts", "row_parts"):  # a table of several sheets (rows unchanged)
         if key in df.attrs and len(out) == len(df):
             out.attrs[key] = df.attrs[key]
@@ -288,13 +288,15 @@ def _sheet_holds_samples(book, k: int) -> bool:
         return False
 
 
-def _pieces(table: layout.Table, sheet_period: Period | None, sheet: str | None) -> list[tuple]:
+def _pieces(table: layout.Table, sheet_period: Period | None, sheet: str | None,
+            path: str | None = None) -> list[tuple]:
     """One table as ``[(frame, rows, headers, notes, source)]``: its own 合计 row left out, per-batch
     records' 抽样数量 not read as ``tested``, the period from its sheet's name, its title or its
     records' sampling dates; years written in the count headers give one piece per year."""
     source = table.source
-    df, rows, notes = _without_table_total(table.frame.reset_index(drop=True), np.asarray(table.rows))
     headers = dict(table.headers)
+    df, rows, notes = _without_table_total(table.frame.reset_index(drop=True), np.asarray(table.rows),
+                                           source or path or "<input>", headers)
     if "tested" in df.columns and "failed" not in df.columns and "outcome" in df.columns \
             and layout.header_key(headers.get("tested", "")) not in ALIASES:
         # per-batch records with a 抽样数量 (the amount taken from the batch): not a count of batches
@@ -592,27 +594,111 @@ def _quarters(dates: pd.Series) -> np.ndarray:
     return np.array([quarter(v) for v in dates.tolist()], dtype=object)
 
 
-def _without_table_total(df: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, list]:
-    """A bureau table's own total row (``合计`` under 年度, or 合计 beside a blank period) left
-    out: it adds up the rows above, which would be counted twice. A period's total by category
-    (``2023 | 合计``, as the shipped national series give it) is a group and stays. A table without
-    periods (one notice's table) has its total row where the category is blank (``合计`` under 序号)."""
+def _without_table_total(df: pd.DataFrame, rows: np.ndarray, source: str = "<input>",
+                         headers: dict | None = None) -> tuple[pd.DataFrame, np.ndarray, list]:
+    """A bureau table's own total row that no period can be read for (``合计`` under 年度, or 合计 /
+    总计 / 小计 in any cell of a row whose period is blank) left out: it adds up the rows above, which
+    would be counted twice, and has no period to be scored in. A warning
+    (:func:`_warn_table_totals`) names each such row, where its word is, its figures and the sum of
+    the rows it totals, so that no row goes missing unsaid. A period's total by category (``2023 |
+    合计``, as the shipped national series give it, or ``合计`` under 序号 beside ``2023``) has a
+    period and stays: it is read as a total by :func:`_validated` (left out, with the same warning,
+    when scored). A table without periods (one notice's table) has its total row where the category
+    is blank (``合计`` under 序号)."""
     key = "period" if "period" in df.columns else "category"
     if key not in df.columns or df.empty:
         return df, rows, []
     codes, uniques = pd.factorize(df[key], use_na_sentinel=True)  # each spelling looked at once
-    labels = np.array([_cell_text(u).strip().lower() for u in uniques] + [""], dtype=object)  # NaN: blank
+    labels = np.array([_total_word(u) for u in uniques] + [""], dtype=object)  # NaN: blank
     labels = labels[np.where(codes >= 0, codes, len(uniques))]
     total = np.isin(labels, list(TOTAL_LABELS)) if key == "period" else np.zeros(len(df), bool)
+    words = {int(i): (key, _cell_text(df[key].iloc[i]).strip()) for i in np.flatnonzero(total)}
     blank = np.flatnonzero(labels == "")
     if blank.size:  # only rows without a period are looked at whole (a 1M-row register: none)
-        cells = df.iloc[blank].astype(str).apply(lambda c: c.str.strip().str.lower())
-        total[blank] |= cells.isin(TOTAL_LABELS).any(axis=1).to_numpy()
+        cells = df.iloc[blank]
+        for c in cells.columns:  # each spelling of a column looked at once
+            hits = [v for v in pd.unique(cells[c]) if _total_word(v) in TOTAL_LABELS | TOTAL_WORDS]
+            if hits:
+                for j in np.flatnonzero(cells[c].astype(object).isin(hits).to_numpy()):
+                    if not total[blank[j]]:  # the first column saying so names the row's total
+                        total[blank[j]] = True
+                        words[int(blank[j])] = (c, _cell_text(cells[c].iloc[j]).strip())
     if not total.any():
         return df, rows, []
     keep = ~total
     notes = [f"row {r} not read: the table's total (合计), which adds up the rows above" for r in rows[~keep]]
+    _warn_table_totals(df, rows, total, words, key, source, headers or {})
     return df[keep].reset_index(drop=True), rows[keep], notes
+
+
+def _lenient_count(v) -> int | None:
+    try:
+        return parse_count(v)
+    except ValueError:
+        return None
+
+
+def _warn_table_totals(df: pd.DataFrame, rows: np.ndarray, total: np.ndarray, words: dict, key: str,
+                       source: str, headers: dict) -> None:
+    """Say which total rows :func:`_without_table_total` leaves out: the word and its column, the
+    rows, and for each its batches beside the sum of the rows it totals -- those since the previous
+    total row (a year's block), or all rows above it when that matches or none lie between. An
+    :class:`~mstarget.exceptions.InconsistentDataWarning` when a total differs from that sum."""
+    written = {c: str(headers.get(c, c)) for c in df.columns}
+    idx = np.flatnonzero(total)
+    by_word: dict[tuple[str, str], list[int]] = {}
+    for i in idx:
+        c, w = words[int(i)]
+        by_word.setdefault((written.get(c, str(c)), w), []).append(int(rows[i]))
+    said = "; ".join(f"{w} under '{c}' (row{'s' if len(rs) > 1 else ''} {', '.join(map(str, rs[:6]))}"
+                     f"{', ...' if len(rs) > 6 else ''})" for (c, w), rs in by_word.items())
+    counted = "tested" in df.columns and "failed" in df.columns
+    details, problems, below = [], [], False
+    if counted:
+        t = [_lenient_count(v) for v in df["tested"].tolist()]
+        f = [_lenient_count(v) for v in df["failed"].tolist()]
+        previous = -1
+        for i in idx:
+            i = int(i)
+            block = [j for j in range(previous + 1, i) if not total[j]]
+            above = [j for j in range(i) if not total[j]]
+            previous = i
+            if t[i] is None or f[i] is None or not above or any(t[j] is None or f[j] is None for j in above):
+                continue
+
+            def summed(js):
+                return sum(t[j] for j in js), sum(f[j] for j in js)
+            if block and summed(block) == (t[i], f[i]):
+                part = block  # a year's subtotal under its rows
+            elif summed(above) == (t[i], f[i]):
+                part = above  # the grand total of the table
+            else:
+                part = block or above
+            st, sf = summed(part)
+            span = f"rows {int(rows[part[0]])}–{int(rows[part[-1]])}" if len(part) > 1 else f"row {int(rows[part[0]])}"
+            figures = f"row {int(rows[i])}: {t[i]:,} tested / {f[i]:,} unqualified"
+            if (st, sf) == (t[i], f[i]):
+                details.append(f"{figures}, equal to the sum of the {len(part)} rows it totals ({span})")
+            else:
+                details.append(f"{figures}, but the {len(part)} rows it totals ({span}) add up to {st:,} / {sf:,}")
+                problems.append(Problem(source, int(rows[i]), None, f"{t[i]} / {f[i]}",
+                                        f"the sum of the rows it totals ({span}): {st} / {sf}"))
+                below = below or st > t[i] or sf > f[i]
+    period_word = written.get(key, key)
+    blank = any(c != key for c, _ in words.values())
+    why = (("no period to score them in" + (f" ('{period_word}' blank)" if blank else "")) if key == "period"
+           else f"'{period_word}' blank (the table's total)")
+    shown = "; ".join(details[:5]) + (f"; and {len(details) - 5} more" if len(details) > 5 else "")
+    message = (f"{source}: {len(idx)} total row(s) (小计/合计/总计) were left out so that batches are not counted "
+               f"twice（小计、合计行未计入）: {said}, with {why}" + (f". {shown}" if shown else "") + ".")
+    if problems:
+        warnings.warn(InconsistentDataWarning(
+            message + (" Rows adding up to more than their total cannot be right (a row counted twice, or a "
+                       "figure mistyped)." if below else "")
+            + " A total above the sum is expected only when the table lists some of the categories. The rows "
+              "are scored, the total is not（合计与各行之和不符，请核对）", problems), stacklevel=6)
+    else:
+        warnings.warn(MstargetWarning(message), stacklevel=6)
 
 
 def check_by(by) -> list[str]:
@@ -944,6 +1030,10 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
     need = _needed_columns(df, by, period, records, outcome, src)
 
     rows = sheet_rows(df)
+    sources = _row_sources(df)
+    totals, where = _total_cells(df, by, {period, outcome, "tested", "failed"}, rows,
+                                 sources if sources is not None else np.full(len(df), src, dtype=object))
+    df = _total_groups_named(df, by, totals)
     groups, problems = _parse_groups(df, by, src, rows)
     labels, starts, ends, probs = _parse_period_column(df, period, src, rows)
     problems += probs
@@ -957,14 +1047,11 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
         raise DataValidationError(problems, source=src)
     _check_totals_fit(tested, failed, src)
 
-    sources = _row_sources(df)
     groups, folded = fold_spellings(groups, ends, by, src)
     if counted_failed:
         _warn_rates_disagree(df, tested, failed, rows, src, sources)
     if not records:
         _warn_repeated_rows(df, rows, src, sources)
-    totals, where = _total_cells(df, by, {period, outcome, "tested", "failed"}, rows,
-                                 sources if sources is not None else np.full(len(df), src, dtype=object))
     out = _aggregate(groups, by, labels, starts, ends, tested, failed, rows, sources, totals)
     out.attrs["totals"] = where
     out.attrs["pooled"] = pooled_regions(df, by)
@@ -1179,11 +1266,17 @@ def _needed_columns(df: pd.DataFrame, by: list[str], period: str | None, records
     if records:
         need = list(by) + ([period] if period else []) + [outcome or "tested"]
         if outcome is None:
+            written = df.attrs.get("headers") or {}
+            have = ", ".join(dict.fromkeys(str(written.get(c, c)) for c in df.columns)) or "(no columns)"
+            chinese = any(not str(w).isascii() for w in [*written.values(), *df.columns])
             raise DataValidationError([Problem(
-                src, None, "tested", None,
-                "column missing; give aggregated counts in columns 'tested' and 'failed', or one row "
-                "per batch with a 0/1 outcome column 'failed' (or name it: outcome=..., CLI --outcome)")],
-                source=src)
+                src, None, "抽检批次" if chinese else "tested", None,
+                f"column missing; the table has: {have}. 需要“抽检批次”和“不合格批次”列（每类每期一行的汇总表），"
+                "或逐批记录的“检验结论”列（每批一行）: give aggregated counts in columns headed 抽检批次 "
+                "(batches sampled; or tested) and 不合格批次 (batches unqualified; or failed), one header row "
+                "over the figures or a period merged over them (2022年 over 抽检批次 | 不合格批次), or one row "
+                "per batch with its outcome (检验结论: 合格 / 不合格, or 0/1; name another column: outcome=..., "
+                "CLI --outcome)")], source=src)
     else:
         need = list(by) + ([period] if period else []) + ["tested", "failed"]
     missing = [c for c in need if c not in df.columns]
@@ -1206,8 +1299,10 @@ def _needed_columns(df: pd.DataFrame, by: list[str], period: str | None, records
 #: the counted columns as a bureau heads them, for messages about a missing one
 _COUNT_HEADERS = {"tested": "抽检批次", "failed": "不合格批次"}
 _HOW_TO_GIVE = {
-    "tested": "; add a 抽检批次 column (batches sampled) (or name yours so: 抽检批次 / 抽检数 / 抽样批次)",
-    "failed": "; add a 不合格批次 column (batches found unqualified), or give 合格批次 (不合格 = 抽检 − 合格), "
+    "tested": "; 需要“抽检批次”和“不合格批次”列; add a 抽检批次 column (batches sampled) (or name yours so: "
+              "抽检批次 / 抽检数 / 抽样批次)",
+    "failed": "; 需要“抽检批次”和“不合格批次”列（或“合格批次”/“不合格率”）; add a 不合格批次 column (batches found "
+              "unqualified), or give 合格批次 (不合格 = 抽检 − 合格), "
               "or 不合格率(%) beside 抽检批次 (不合格批次 = 抽检批次 x 不合格率, when each rate gives one whole count)"}
 
 
@@ -1548,8 +1643,34 @@ def _total_cells(df: pd.DataFrame, by: Sequence[str], skip: set, rows: np.ndarra
         idx = np.flatnonzero(m)
         where.append({"column": str(written.get(c, c)),
                       "words": sorted({_cell_text(v).strip() for v in hits}),
-                      "rows": [(str(sources[i]), int(rows[i])) for i in idx]})
+                      # a row read into several periods (years in its headers) is one row of the file
+                      "rows": list(dict.fromkeys((str(sources[i]), int(rows[i])) for i in idx))})
     return mask, where
+
+
+def _total_groups_named(df: pd.DataFrame, by: Sequence[str], totals: np.ndarray) -> pd.DataFrame:
+    """``df`` with the blank group cells of its total rows (``合计`` under 序号, 食品大类 left blank
+    beside a period) named by the row's total word, so that such a row is read as the period's
+    total (as ``合计`` under 食品大类 is: left out when scored, compared with the sum of its rows),
+    never refused as a group without a name. ``df`` itself when there is none."""
+    if not totals.any():
+        return df
+    idx = np.flatnonzero(totals)
+    blank = {c: idx[[_cell_text(v).strip() == "" for v in df[c].iloc[idx].tolist()]]
+             for c in by if c in df.columns}
+    blank = {c: i for c, i in blank.items() if i.size}
+    if not blank:
+        return df
+    out = df.copy(deep=False)
+    for c, at in blank.items():
+        col = out[c].astype(object).to_numpy(copy=True)
+        for i in at:
+            cells = df.iloc[i].tolist()
+            col[i] = next((_cell_text(v).strip() for words in (TOTAL_WORDS, TOTAL_LABELS) for v in cells
+                           if _total_word(v) in words), "合计")
+        out[c] = col
+    out.attrs = dict(df.attrs)
+    return out
 
 
 def describe_totals(where: list[dict], src: str) -> str:
