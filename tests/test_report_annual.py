@@ -162,8 +162,9 @@ def test_a_counts_forecast_keeps_the_decimal_that_tells_it_from_the_target():
     assert devices.narrative.startswith("医疗器械抽检批次数：2023年为9批次/年，已达到目标（≥9批次/年）。"
                                         f"按当前趋势预计2025年为{c['forecast'].text}批次/年")
     assert local.narrative.startswith("地方标准：2023年为1项，较2020年基期（0项）完成目标增量的50%")
-    # 2.05 against ≥2 at 51 %: a whole number on the same side of the target (session 35), range outward
-    assert "实现目标（≥2项）" in local.narrative and local.cells["forecast"].text == "2"
+    # 0, 0, 1, 1 项 is counted (small_count): whole numbers by themselves, 1 against ≥2 at 46 %
+    assert "预计2025年为1项（80%区间0–3项），实现目标（≥2项）的概率为46%" in local.narrative
+    assert local.cells["forecast"].text == "1"
     assert local.cells["range_80"].text == f"{math.floor(local.raw['lo_80'])}–{math.ceil(local.raw['hi_80'])}"
 
 
@@ -192,10 +193,10 @@ def test_a_bracketed_target_is_shown_as_the_plan_wrote_it(tmp_path):
     report = write_report(table, details, out, date="2026-03-01")
     rows = {row.raw["indicator"]: row for row in report.rows}
     pledge, firms = rows["ip_pledge_financing"], rows["enterprises_per_1000_people"]
-    assert (pledge.cells["current"].text, pledge.cells["target"].text) == ("累计 4.70", "≥〈5〉")
+    assert (pledge.cells["current"].text, pledge.cells["target"].text) == ("累计 4.7", "≥〈5〉")
     assert firms.cells["target"].text == "≥〔25.64〕"
     # the sentence writes the target as the plan did (≥5亿元 beside 4.70亿元; session 35: was ≥5.00)
-    assert pledge.narrative == ("知识产权质押登记融资金额：2020年基期以来至目标年2025年累计完成4.70亿元，未达到目标"
+    assert pledge.narrative == ("知识产权质押登记融资金额：2020年基期以来至目标年2025年累计完成4.7亿元，未达到目标"
                                 "（≥5亿元）。评价：未完成。")
     # the chart's title writes the target as the table does
     assert "目标≥〈5〉亿元（2025年）" in _subtitle(pledge.raw, "zh", True)

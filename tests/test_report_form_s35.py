@@ -146,7 +146,7 @@ def test_a_column_per_observed_year(midterm, final):
     assert [pledge.cells[f"y{y}"].text for y in (2021, 2022, 2023)] == ["0.8", "2.0", "3.5"]
     assert final.years == [2021, 2022, 2023, 2024, 2025]
     patents = _row(final, "high_value_invention_patents_per_10k")  # observed to 2024: 2025 blank
-    assert (patents.cells["y2024"].text, patents.cells["y2025"].text) == ("3.2", "–")  # as written (f9)
+    assert (patents.cells["y2024"].text, patents.cells["y2025"].text) == ("3.20", "–")  # the row's decimals (s36)
 
 
 def test_a_past_yearly_target_shows_its_own_years_value():
@@ -161,7 +161,7 @@ def test_a_past_yearly_target_shows_its_own_years_value():
         report = build_report(*assess_detailed(history, plan, as_of=2023, seed=0))
     assert report.years == [] and "最新值" in report.headers()
     past = next(r for r in report.rows if r.raw["target_year"] == 2021)
-    assert (past.cells["last_year_shown"].text, past.cells["current_shown"].text) == ("2021", "5.30")
+    assert (past.cells["last_year_shown"].text, past.cells["current_shown"].text) == ("2021", "5.3")
 
 
 # -- 5. the plan's order and numbers ---------------------------------------------------------------------
@@ -203,8 +203,8 @@ def test_an_indicator_reads_alike_in_every_region():
         warnings.simplefilter("ignore")
         report = build_report(*assess_detailed(history, mt.read_plan(plan), as_of=2023, seed=0))
     duan, ding = report.rows
-    # session 35 (f9): a year's 完成值 as the history wrote it (4.1, not 4.10); the computed figures read alike
-    assert duan.cells["y2023"].text == "4.1" and ding.cells["y2023"].text == "2.61"
+    # session 36: an indicator's written figures with the most places any region writes (4.10 beside 2.61)
+    assert duan.cells["y2023"].text == "4.10" and ding.cells["y2023"].text == "2.61"
     decimals = {len(r.cells[k].text.split(".")[1]) for r in report.rows for k in ("forecast", "lo_80")}
     assert decimals == {2}
 
@@ -212,11 +212,13 @@ def test_an_indicator_reads_alike_in_every_region():
 # -- 7. a count's forecast in whole numbers ------------------------------------------------------------------
 
 def test_a_counts_forecast_and_range_are_whole_numbers(midterm):
-    local = _row(midterm, "local_standards")  # 0, 0, 1, 1 项 against ≥〔2〕: median 2.05, range 0.00-6.54
+    local = _row(midterm, "local_standards")  # 0, 0, 1, 1 项 against ≥〔2〕, counted: median 1, range 0-3
     raw = local.raw
-    assert local.cells["forecast"].text == "2"
-    assert local.cells["range_80"].text == f"{math.floor(raw['lo_80'])}–{math.ceil(raw['hi_80'])}"
-    assert re.search(r"预计2025年为2项（80%区间\d+–\d+项）", local.narrative)
+    assert local.cells["forecast"].text == "1"
+    assert local.cells["range_80"].text == f"{math.floor(raw['lo_80'])}–{math.ceil(raw['hi_80'])}" == "0–3"
+    assert re.search(r"预计2025年为1项（80%区间0–3项）", local.narrative)
+    devices = _row(midterm, "enterprise_standards")  # 38, 55, 72 项: more than a handful, a trend (not counted)
+    assert re.fullmatch(r"\d+", devices.cells["forecast"].text) and "." not in devices.cells["range_80"].text
 
 
 # -- 8-11. model, title, print layout ----------------------------------------------------------------------
@@ -224,7 +226,8 @@ def test_a_counts_forecast_and_range_are_whole_numbers(midterm):
 def test_the_model_is_named_by_what_ran_outside_the_table(midterm):
     assert report_model.model_name("auto:pooled_drift", "zh", n_peers=0) == "趋势外推（无同类地区）"
     assert report_model.model_name("auto:pooled_drift", "zh", n_peers=3) == "区域汇合趋势外推"
-    assert {r.cells["model"].text for r in midterm.rows} == {"趋势外推（无同类地区）"}
+    assert report_model.model_name("auto:small_count", "zh", n_peers=0) == "计数增减模型"
+    assert {r.cells["model"].text for r in midterm.rows} == {"趋势外推（无同类地区）", "计数增减模型"}
     assert "model" not in [c.id for c in midterm.columns()]
 
 

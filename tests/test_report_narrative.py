@@ -112,8 +112,8 @@ def test_comparison_words_follow_the_rounded_figures(reports):  # issue 12
 def test_every_case_has_its_own_wording(reports, assessed):  # issue 12
     zh = reports["zh"]
     sums = _row(zh, "知识产权质押登记融资金额")  # 〈5〉: sum of flows since 2020
-    assert "2020年基期以来至2023年累计完成3.20亿元，占目标（≥5亿元）的64%" in sums.narrative  # 〈5〉 as written
-    assert "尚余1.80亿元" in sums.narrative and sums.cells["current"].text == "累计 3.20"
+    assert "2020年基期以来至2023年累计完成3.2亿元，占目标（≥5亿元）的64%" in sums.narrative  # 〈5〉 as written
+    assert "尚余1.8亿元" in sums.narrative and sums.cells["current"].text == "累计 3.2"
     cap = _row(zh, "新增特种设备许可（合成）")  # 〈≤40〉
     assert "目标为累计≤40项" in cap.narrative and "此后年均不超过" in cap.narrative
     nodata = _row(zh, "无数据指标（合成）")
@@ -247,12 +247,12 @@ def test_a_final_evaluation_says_achieved_or_not_never_early_or_behind(final_rep
     said = {row.name: row.narrative for row in r.rows}
     assert said["达标指标"] == "达标指标：目标年2025年实际为78家，已达到目标（≥75家）。评价：已完成。"
     assert said["未达标指标"] == "未达标指标：目标年2025年实际为68家，未达到目标（≥75家）。评价：未完成。"
-    assert said["质押融资"] == ("质押融资：2020年基期以来至目标年2025年累计完成4.70亿元，未达到目标（≥5亿元）。"
+    assert said["质押融资"] == ("质押融资：2020年基期以来至目标年2025年累计完成4.7亿元，未达到目标（≥5亿元）。"
                              "评价：未完成。")
     assert [row.cells["category"].text for row in r.rows] == ["已完成", "未完成", "未完成"]
     assert list(r.summary["label"]) == ["已完成", "未完成", "数据不足"]
     assert r.overall == ("本次评估共3项指标（约束性2项、预期性1项），数据截至2025年。过半数指标未完成。目标年已有实际数据的3项中，"
-                         "已完成1项、未完成2项。约束性指标中需重点关注：未达标指标（未完成）。预期性指标中未完成的有1项：质押融资。")
+                         "已完成1项、未完成2项。约束性指标中未完成的有1项：未达标指标。预期性指标中未完成的有1项：质押融资。")
     assert r.notes[1] == ("评价口径（总结评估）：目标年已有实际数据（或可由前后年份插值）的指标按目标年实际值评价："
                           "达到目标为已完成，未达到为未完成；基期以后尚无数据的为数据不足。")
     everything = " ".join([r.overall, *r.notes, *said.values()])
@@ -357,11 +357,11 @@ def test_a_final_evaluation_shows_the_observed_value_and_no_forecast_or_probabil
     kitchen, food = _row(r, "“明厨亮灶”覆盖率"), _row(r, "千人食品检验量")
     patents = _row(r, "每万人口高价值发明专利拥有量")
     # 97.0: the indicator's yearly values (86.5) show one decimal, so does its target-year value (session 35)
-    for row, value, judged in ((kitchen, "97.0", ("已完成", "已实现")), (food, "5.50", ("未完成", "未实现"))):
+    for row, value, judged in ((kitchen, "97.0", ("已完成", "已实现")), (food, "5.5", ("未完成", "未实现"))):
         shown = {k: row.cells[k].text for k in ("forecast", "range_80", "p_meet", "category", "status")}
         assert shown == {"forecast": value, "range_80": "–", "p_meet": "–", "category": judged[0],
                          "status": judged[1]}
-    assert food.narrative == ("千人食品检验量：目标年2025年实际为5.50批次/千人，未达到目标（≥6批次/千人）。"
+    assert food.narrative == ("千人食品检验量：目标年2025年实际为5.5批次/千人，未达到目标（≥6批次/千人）。"
                               "评价：未完成。")
     assert patents.cells["target"].text == "≥2.5（力争3）"
     assert (patents.cells["p_striven"].text, patents.cells["status"].text) == ("–", "已实现")
@@ -413,7 +413,7 @@ def test_a_figure_compared_with_its_target_shows_the_decimals_that_tell_them_apa
     row = _row(build_report(*dinghu_midterm), "化妆品抽检批次数")
     assert row.narrative == ("化妆品抽检批次数：目标年2022年按前后年份插值估计为13.5批次/年，未达到目标（≥14批次/年）。"
                              "评价：未完成。")  # the plan's 14 as written (session 35), 13.5 still tells them apart
-    assert (row.cells["forecast"].text, row.cells["target"].text) == ("13.5", "≥14")
+    assert (row.cells["forecast"].text, row.cells["target"].text) == ("插值 13.5", "≥14")
 
 
 def test_an_indicator_with_two_target_years_is_named_with_the_year(dinghu_midterm, tmp_path):
@@ -421,7 +421,7 @@ def test_an_indicator_with_two_target_years_is_named_with_the_year(dinghu_midter
     r = build_report(*dinghu_midterm)
     named = [row.name for row in r.rows if row.raw["indicator"] == "food_samples_per_1000_people"]
     assert named == ["千人食品检验量（2025年目标）", "千人食品检验量（2022年目标）"]
-    assert "千人食品检验量（2022年目标，未完成）" in r.overall
+    assert "约束性指标中未完成的有1项：千人食品检验量（2022年目标）" in r.overall
     write_report(*dinghu_midterm, tmp_path / "r.docx")
     headings = [p.text for p in Document(tmp_path / "r.docx").paragraphs if p.style.name == "Heading 2"]
     assert any(h.endswith("千人食品检验量（2022年目标，未完成）") for h in headings)

@@ -110,10 +110,10 @@ def test_a_final_evaluation_keeps_its_yearly_columns_and_names_no_model(tmp_path
 def test_a_yearly_value_shows_the_decimals_it_was_written_with(tmp_path):
     report = _report(*_write_a(tmp_path, 2023), 2023)
     food = _row(report, "食用农产品抽检合格率")  # 保持100%: 2022 was 99.8, a miss
-    assert [food.cells[f"y{y}"].text for y in (2021, 2022, 2023)] == ["100", "99.8", "100"]
+    assert [food.cells[f"y{y}"].text for y in (2021, 2022, 2023)] == ["100.0", "99.8", "100.0"]
     assert food.cells["y2022"].value == 99.8 and food.cells["y2022"].number_format == "#,##0.0"  # what xlsx stores
-    pharm = _row(report, "执业药师数")  # 4.45, 4.5, 4.52 as reported, not 4.50
-    assert [pharm.cells[f"y{y}"].text for y in (2021, 2022, 2023)] == ["4.45", "4.5", "4.52"]
+    pharm = _row(report, "执业药师数")  # 4.45, 4.5, 4.52 reported: one row, two places (s36)
+    assert [pharm.cells[f"y{y}"].text for y in (2021, 2022, 2023)] == ["4.45", "4.50", "4.52"]
 
 
 # -- 3. 预计完成情况 and 评价 follow the percentage shown ------------------------------------------------------

@@ -100,8 +100,10 @@ def summary_line(table: pd.DataFrame) -> str:
     """Counts per status and per category (the evaluation's, as ``--out`` and the report say: a target
     whose year is observed 已完成 / 未完成, else the schedule's), over the rows the data can judge; the
     rows rated 数据不足 are counted apart, never in the headline, each group said for what it is: a
-    baseline only (nothing observed after the baseline year), no data, a single observation without a
-    baseline year, or a target year past whose value is still awaited (data up to an earlier year)."""
+    baseline only (nothing observed but the baseline), no data, a history up to the base year and nothing
+    after it (2016-2025 for a 2026-2030 plan), a single observation without a baseline year, a target year
+    past whose value is still awaited (data up to an earlier year), or data after the base year too
+    incomplete to judge (a 〈〉 sum missing a year's flow: its note says which)."""
     category = evaluation_categories(table)
     assessed = table[category != "insufficient_data"]
     counts = assessed["status"].value_counts()
@@ -117,15 +119,32 @@ def summary_line(table: pd.DataFrame) -> str:
 
 
 def _apart_detail(apart: pd.DataFrame) -> str:
-    """What the rows rated 数据不足 are, group by group, and what their ``p_meet`` rests on."""
+    """What the rows rated 数据不足 are, group by group, and what their ``p_meet`` rests on. A row with a
+    baseline year and nothing observed after it has the baseline alone, or a history up to the base year:
+    told apart by its ``observed_pace``, which ``assess`` reckons over that history (two observations or
+    more: a 〔〕 or level row's first to last; a 〈〉 row's yearly flows, which the baseline never is) and
+    leaves blank for a single value. A row with data after the base year that ``assess`` still rates 数据不足
+    (a 〈〉 sum missing a year's flow) is said to be incomplete, its note saying why."""
     none = pd.Series(False, index=apart.index)
     no_data = apart["status"].eq("no_data").to_numpy(dtype=bool)
     # data after the baseline year (the schedule judged it), its target year past and not observed
     awaited = apart.get("category", none).ne("insufficient_data").to_numpy(dtype=bool) & ~no_data
     base_year = pd.to_numeric(apart.get("baseline_year", none), errors="coerce").notna().to_numpy(dtype=bool)
-    base_only = ~no_data & ~awaited & base_year
+    nan = pd.Series(float("nan"), index=apart.index)
+    paced = pd.to_numeric(apart.get("observed_pace", nan), errors="coerce").notna().to_numpy(dtype=bool)
+    flows = apart.get("kind", pd.Series("", index=apart.index)).eq("increment").to_numpy(dtype=bool)
+    last = pd.to_numeric(apart.get("last_year", nan), errors="coerce").to_numpy(dtype=float)
+    base = pd.to_numeric(apart.get("baseline_year", nan), errors="coerce").to_numpy(dtype=float)
+    after = base_year & (last > base)  # observed after the base year, and still not judged
+    incomplete = ~no_data & ~awaited & after
+    history = ~no_data & ~awaited & base_year & ~after & (paced | flows)
+    base_only = ~no_data & ~awaited & base_year & ~after & ~history
     single = ~no_data & ~awaited & ~base_year
     text = f"{int(base_only.sum())} with a baseline only, {int(no_data.sum())} with no data"
+    if history.any():
+        text += f", {int(history.sum())} with a history up to the base year and nothing after it"
+    if incomplete.any():
+        text += f", {int(incomplete.sum())} with data after the base year too incomplete to judge (see the note column)"
     if single.any():
         text += f", {int(single.sum())} with a single observation and no baseline year"
     if awaited.any():
@@ -140,6 +159,10 @@ def _apart_detail(apart: pd.DataFrame) -> str:
     if (base_only | single).any():
         why.append("a baseline or single value alone" if single.any() and base_only.any() else
                    "the baseline alone" if base_only.any() else "a single value alone")
+    if history.any():
+        why.append("the trend of the history up to the base year")
+    if incomplete.any():
+        why.append("estimates of the missing years")
     if awaited.any():
         why.append("a forecast of the awaited year")
     return text + (f"; their p_meet rests on {' or '.join(why)}" if why else "")

@@ -8,12 +8,19 @@ only, so every figure in a sentence is a figure of the table.
 
 Rules
 -----
-* Decimals per indicator (:func:`row_decimals`): about three significant digits at the magnitude of
+* Decimals of the figures written (:func:`written_row_decimals`): an indicator's observed values -- the
+  yearly columns, the latest value, the target year's value once observed (实际值), the gap to the
+  target, and the sentences that say them -- all take the most decimals any written figure of the
+  indicator uses (the plan's baseline and target as its cells wrote them, ``baseline_decimals`` /
+  ``target_decimals``; every history value; every region of the indicator), at most 4: a plan of 0.25 /
+  ≤0.20 with a history 0.22, 0.18 … shows 0.20 in its 2025年 column, its 实际值 and its paragraph (never
+  0.2 beside 0.200); a history 2.8, 3.1, 2.95 reads 2.80 | 3.10 | 2.95; a count written 52, 66 项 reads
+  whole (实际为117项, ≥117).
+* Decimals of forecasts (:func:`row_decimals`): about three significant digits at the magnitude of
   the indicator (target, baseline, latest value), whole numbers for counts (all of them integers,
   10 or more; one decimal below 10), and never fewer than the plan itself wrote (a target of 25.64
-  is shown as 25.64, not 25.6); at most 4. That one decimal below 10 is for a count's forecasts
-  (a median of 9.8 batches, a range 0.0–6.5); its reported figures -- baseline, latest and observed
-  values, target, gap -- are whole numbers, as reported (:func:`level_decimals`: 实际为1项, ≥2项).
+  is shown as 25.64, not 25.6) nor than the written figures beside them; at most 4. That one decimal
+  below 10 is for a count's forecasts (a median of 9.8 batches, a range 0.0–6.5).
 * A 〔〕 / 〈〉 target is written in that notation with the decimals the plan wrote (:func:`notation_cell`:
   ``≥〈5〉`` beside 累计 4.70, not ``≥5.00``; ``≥〔4.0〕`` when the plan wrote 〔4.0〕). The decimals a plan's
   text cell wrote beyond its figure's (``99.0``; ``baseline_decimals`` / ``target_decimals`` of
@@ -42,6 +49,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ..precision import written_decimals
 from ..schedule import shown_percent
+from ..units import counts_things
 from ..validation import is_missing
 
 MISSING = "–"  # en dash for a missing value
@@ -107,6 +115,19 @@ def row_decimals(*, reference=(), exact=(), significant: int = 3) -> int:
     return int(min(max(by_size, by_plan, 0), MAX_DECIMALS))
 
 
+def written_row_decimals(figures=(), given=()) -> int:
+    """Decimals of an indicator's written figures (its observed values, latest value, observed target-year
+    value, gap, yearly columns): the most that any figure written uses -- ``figures`` (history values, the
+    plan's baseline and target, :func:`~mstarget.precision.written_decimals` of each) and ``given``
+    (decimals a plan's cells wrote beyond their float, ``baseline_decimals`` / ``target_decimals``:
+    ``0.20`` -> 2) -- so that one figure has one text in the table and the text, never fewer places than
+    a written figure: ``(0.25, 0.2, 0.22, 0.18)`` with ``given`` ``(2, 2)`` -> 2 (0.20, not 0.2 or 0.200);
+    ``(2.8, 3.1, 2.95)`` -> 2; ``(52, 66, 117)`` -> 0. At most :data:`MAX_DECIMALS`."""
+    found = [written_decimals(v) for v in figures if not is_missing(v) and math.isfinite(float(v))]
+    found += [int(d) for d in given if not is_missing(d)]
+    return int(min(max(found, default=0), MAX_DECIMALS))
+
+
 def as_written(decimals: int, written) -> int:
     """Decimals of a figure the plan wrote (its baseline or target): ``decimals`` (the row's), or more
     when the plan's cell wrote more (``written``: ``99.0`` -> 1, ``target_decimals`` / ``baseline_decimals``
@@ -158,22 +179,13 @@ def pace_cell(v, decimals: int, *, sign: bool = True) -> Cell:
     return number_cell(v, decimals, sign=sign)
 
 
-#: units of things counted one by one (项, 家, 批次; also per year: 批次/年): with every reported figure a whole
-#: number, such an indicator's forecasts are whole numbers too (:func:`whole_count`)
-COUNT_UNITS = ("项", "个", "家", "件", "张", "户", "人", "次", "起", "批次", "批", "宗", "条", "所", "座", "台", "名")
-#: what may follow a count's unit and keep it a count: a period (批次/年), not a population (件/万人)
-COUNT_PERIODS = ("年", "季度", "季", "月")
-
-
 def whole_count(unit, values) -> bool:
-    """The indicator is a count of whole things: its unit is one of :data:`COUNT_UNITS` (alone or per
-    period, ``批次/年``; not a ratio such as ``件/万人``) and every figure of ``values`` (baseline,
+    """The indicator is a count of whole things: its unit counts things one by one
+    (:func:`mstarget.units.counts_things`: 项, 家, 批次, alone or per period, ``批次/年``; not a
+    ratio such as ``件/万人``) and every figure of ``values`` (baseline,
     target, observed values) is a whole number. Its forecast and 80 % range are then whole numbers
     (:func:`count_band`): 预计2项（80%区间0–7项）, never 2.05项 beside 2023年为1项."""
-    if not isinstance(unit, str):
-        return False
-    base, _, per = unit.strip().partition("/")
-    if base not in COUNT_UNITS or (per and per not in COUNT_PERIODS):
+    if not counts_things(unit):
         return False
     present = [float(v) for v in values if not is_missing(v)]
     return bool(present) and all(math.isfinite(v) and v == round(v) for v in present)

@@ -12,9 +12,12 @@ Categories: ``assess``'s (:mod:`mstarget.schedule`: 提前实现 / 快于预期 
 for a target under way; a target whose target year is observed reads 已完成 / 未完成
 (:func:`report_category`). The title says what the report is (:func:`evaluation_kind`): 总结评估 when
 every target year is past (``as_of``), 中期评估 when ``as_of`` is 30-70 % of the way through the plan
-period (2022 or 2023 of a 2020-2025 plan), else that year's 年度监测 (2026年度监测 of a 2026-2030 plan);
+period (2022 or 2023 of a 2020-2025 plan), 基期（2025年）情况 when ``as_of`` is the base year or earlier (a
+2026-2030 plan with data up to 2025: no year of the period to monitor yet), else that year's 年度监测
+(2026年度监测 of a 2026-2030 plan);
 a title given that names an evaluation itself (…中期评估) is used as given.
-Such a row shows the target year's value as a fact: 目标年预测值 is that value, the 80 % range and the
+Such a row shows the target year's value as a fact (one interpolated between the years around it is marked:
+插值 12): 目标年预测值 is that value, the 80 % range and the
 probabilities are blank (–), its 预计完成情况 is – (:func:`outlook_text`) and its row's ``status`` cell (no
 column of the table: the outlook replaced it) reads 已实现 / 未实现 (:func:`status_text`). An indicator listed
 with several target years is named with the year (千人食品检验量（2022年目标）). A Chinese report names
@@ -58,6 +61,7 @@ from .formatting import (
     range_text,
     row_decimals,
     share_cell,
+    written_row_decimals,
     text_cell,
     whole_count,
     written_target,
@@ -87,13 +91,16 @@ FINAL_STATUS = {"completed": {"zh": "已实现", "en": "met"}, "not_completed": 
 AWAITED_STATUS = {"zh": "目标年数据暂缺", "en": "target-year value not yet available"}
 #: what marks a forecast in the 目标年实际值/预测值 column of a report that also shows observed target years
 FORECAST_MARK = {"zh": "预测", "en": "forecast"}
+#: what marks a target year's value estimated between two observations (the year itself missing): 插值 12
+INTERPOLATED_MARK = {"zh": "插值", "en": "interpolated"}
 #: the forecasting models (:func:`mstarget.models.available_models`) as a Chinese report names them;
 #: ``auto:<id>`` is the model ``auto`` chose, ``fallback:<id>`` the one used when the chosen one failed
 MODEL_ZH = {"arima": "ARIMA模型", "damped": "阻尼趋势", "drift": "漂移", "ensemble": "组合模型",
             "ets": "指数平滑（ETS）", "event_rate": "事件率模型", "global": "全局模型", "lgt": "局部-全局趋势",
             "linear": "线性趋势", "loglinear": "对数线性趋势", "naive": "朴素外推", "otm": "优化Theta模型",
             "pooled_drift": "区域汇合趋势外推", "prophet": "Prophet模型", "rate": "比率模型",
-            "robust_drift": "稳健漂移", "ses_theta": "SES-Theta模型", "theta": "Theta模型"}
+            "robust_drift": "稳健漂移", "ses_theta": "SES-Theta模型", "small_count": "计数增减模型",
+            "theta": "Theta模型"}
 ATTRIBUTE_ZH = {"binding": "约束性", "expected": "预期性"}
 ATTRIBUTE_EN = {"binding": "binding", "expected": "expected"}
 DIRECTION_SIGN = {">=": "≥", "<=": "≤"}
@@ -369,6 +376,9 @@ class ReportRow:
     decimals: int
     narrative: str = ""
     assessment: object = None
+    #: the target year's value lies between two observations, that year itself missing (:func:`interpolated_target`):
+    #: an estimate, not counted among the targets whose year is observed
+    interpolated: bool = False
 
     @property
     def name(self) -> str:
@@ -420,8 +430,9 @@ class Report:
     charted: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     by_region: pd.DataFrame = field(default_factory=pd.DataFrame)
-    #: what the report is (:func:`evaluation_kind`): ``annual`` (年度监测), ``midterm`` (中期评估),
-    #: ``final`` (总结评估), ``""`` when the plan period is unknown
+    #: what the report is (:func:`evaluation_kind`): ``baseline`` (基期情况: no year of the period observed
+    #: yet), ``annual`` (年度监测), ``midterm`` (中期评估), ``final`` (总结评估), ``""`` when the plan period is
+    #: unknown
     kind: str = ""
     #: regions that are the table's own total (合计 / 全市 beside other regions,
     #: :func:`mstarget.matching.table_totals`): last in ``regions``, not in ``by_region``
@@ -544,8 +555,8 @@ class Report:
                     (c.id in ("last_year", "current") and self.years):
                 continue
             if c.id == "forecast" and self.all_observed and self.target_year is not None and \
-                    self.target_year in self.years:  # its 2025年 column already says the target year's value
-                continue
+                    self.target_year in self.years and not any(row.interpolated for row in self.rows):
+                continue  # its 2025年 column already says the target year's value (not one estimated: –)
             if c.id == "forecast" and self.observed_targets:
                 c = OBSERVED_FORECAST_COLUMN[self.all_observed]
             if c.id == "baseline" and self.baseline_year is not None:
@@ -711,15 +722,19 @@ def _num(v) -> float:
 
 def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
            qualifier: str = "", mark_forecast: bool = False, *, shared: tuple = (), shared_plan: tuple = (),
-           yearly: dict | None = None, years: Sequence[int] = (), n_peers: int | None = None
-           ) -> tuple[dict[str, Cell], int]:
+           yearly: dict | None = None, years: Sequence[int] = (), n_peers: int | None = None,
+           written: int | None = None, interpolated: bool = False) -> tuple[dict[str, Cell], int]:
     """The row's cells; ``mark_forecast``: the report also shows observed target-year values in the
     forecast column, so a forecast there says it is one (预测 117). ``shared``: the figures of every row
     of the same indicator (all regions, all target years: baseline, target, values) and ``shared_plan``
     their plan figures (baselines, targets), which set the decimals, so that an indicator reads alike
     in every region; ``yearly``: the row's observed values by
     year (:func:`yearly_values`), shown in one column per year of ``years`` (``y2021`` ...);
-    ``n_peers``: the peers its forecast pooled (:func:`model_name`)."""
+    ``n_peers``: the peers its forecast pooled (:func:`model_name`); ``written``: the decimals of the
+    indicator's written figures (:func:`~.formatting.written_row_decimals` over every row of the indicator;
+    default: this row's own), which its observed values take in the yearly columns, 最新值, 实际值, the gap and
+    the text (0.20 everywhere for a plan of ≤0.20 and a history 0.22, 0.18 …, never 0.2 beside 0.200);
+    ``interpolated``: its target year's value lies between two observations (an estimate, marked so)."""
     kind, direction = r.get("kind"), r.get("direction")
     baseline, target, last_value = _num(r.get("baseline")), _num(r.get("target")), _num(r.get("last_value"))
     current = _num(r.get("sum_so_far")) if kind == "increment" else last_value
@@ -730,21 +745,32 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     closed = cat in FINAL_CATEGORIES
     # a figure said to miss (or meet) the target differs from it visibly: 13.5 against ≥14, not 14
     compared = (current, _num(r.get("forecast")) if closed else math.nan)
-    # reported figures of a count are whole numbers (实际为1项, ≥2); its forecasts keep fdec (9.8 批次)
-    dec = compared_decimals(level_decimals(fdec, reference=reference), target, *compared)
+    # the figures written -- observed values, the latest, the target year's once observed, the gap -- with the
+    # decimals the plan and the history write them (0.20, 2.95), one text per figure in the yearly columns,
+    # 实际值 and the sentences; a count reported whole stays whole (实际为1项, 79项 beside a plan's 〔117.0〕)
+    if written is None:
+        written = _written_decimals(r.get("unit"), (baseline, target, last_value, r.get("target_striven"),
+                                                    *(yearly or {}).values()),
+                                    (r.get("baseline_decimals"), r.get("target_decimals")))
+    wdec = written
+    dec = compared_decimals(wdec, target, *compared)
+    # forecasts and paces keep their own precision (unchanged by the written figures): about three significant
+    # digits (fdec) and the places that tell a figure from its target, a count's whole (9.8 批次 forecast beside
+    # a target of 9)
+    sized = compared_decimals(level_decimals(fdec, reference=reference), target, *compared)
     # an open forecast beside its target also differs from it visibly: 预测 116.6 against ≥〔117〕 at 49 %, not 117
     open_forecast = () if closed else (_num(r.get("forecast")),)
-    fdec = max(compared_decimals(fdec, target, *compared, *open_forecast), dec)
+    fdec = max(compared_decimals(fdec, target, *compared, *open_forecast), sized)
     # a count of whole things (项, 批次/年, all figures whole): its forecast and range are whole numbers too
     counted = whole_count(r.get("unit"), reference)
     if counted:  # even beside its target: 8 批次 against ≥8 at 50 %, not 7.997 -- the probability says the rest
-        fdec = dec
+        fdec = sized
     # nothing still needed once the target is reached (提前实现, or reached with the target year's value
     # still awaited, which the report calls 数据不足): 尚需年均变化 says 已达到, not -0.20
     met = cat in ("achieved", "completed") or (not closed and r.get("category") == "achieved")
     required = math.nan if met else r.get("required_pace")
     # each pace with the decimals it needs (+0.65 beside +0.067, not +0.650)
-    rdec, odec = pace_decimals(dec, required), pace_decimals(dec, r.get("observed_pace"))
+    rdec, odec = pace_decimals(sized, required), pace_decimals(sized, r.get("observed_pace"))
     sign = DIRECTION_SIGN.get(direction, "")
     # the plan's own figures as it wrote them (99.0, 〔4.0〕: read_plan's decimals; 12, not 12.0)
     tdec = plan_figure_decimals(target, r.get("target_decimals"), max(fdec, dec))
@@ -752,6 +778,8 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     accumulated = ("累计 " if lang == "zh" else "sum ") if kind == "increment" else ""
     # a forecast beside observed target-year values says it is one: 预测 117, 预测累计 6.95
     forecast_prefix = accumulated
+    if closed and interpolated:  # the target year's value estimated between two observations: said so
+        forecast_prefix = INTERPOLATED_MARK[lang] + ("" if lang == "zh" and accumulated else " ") + accumulated
     if mark_forecast and not closed:
         joint = "" if lang == "zh" and accumulated else " "
         forecast_prefix = FORECAST_MARK[lang] + joint + accumulated if accumulated else FORECAST_MARK[lang] + " "
@@ -804,14 +832,14 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     # not a later year's
     if closed and not is_missing(r.get("forecast")):
         cells["last_year_shown"] = year_cell(r.get("target_year"))
-        cells["current_shown"] = number_cell(r.get("forecast"), dec, prefix=accumulated)
+        cells["current_shown"] = number_cell(r.get("forecast"), dec, prefix=forecast_prefix)
     else:
         cells["last_year_shown"], cells["current_shown"] = cells["last_year"], cells["current"]
     shown_years = _running_totals(yearly, r.get("baseline_year")) if kind == "increment" else (yearly or {})
-    # a 〈〉 row's sums with the places of the additions summed (0.8 + 1.2 = 2.0, as 〈2.0〉 is written)
-    summed = max((written_decimals(v) for v in (yearly or {}).values()), default=0) if kind == "increment" else None
+    # every year with the row's written decimals (2.80 | 3.10 | 2.95, 0.20 as in 实际值), a 〈〉 row's sums with
+    # the places of the additions summed (0.8 + 1.2 = 2.0, as 〈2.0〉 is written)
     for y in years:  # 完成值 by year: a 〈〉 row's additions since the base year, a 〔〕 row's stock, a level's value
-        cells[f"y{y}"] = yearly_cell(shown_years.get(int(y)), summed)
+        cells[f"y{y}"] = yearly_cell(shown_years.get(int(y)), wdec)
     # a target written in words (持续提升) is shown as written, with the figure it is read as
     label = place_name(name, r.get("region"), lang) if several_regions else name
     cells["name_only"] = Cell(label, label)
@@ -840,9 +868,10 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
 
 def yearly_cell(v, decimals: int | None = None) -> Cell:
     """A year's 完成值 as written (:func:`~mstarget.precision.written_decimals`, at most four places): 99.8
-    stays 99.8 beside a target of 100 shown whole (never 100, which hides a miss), 5.2 stays 5.2 beside
-    figures of two places (never 5.20); a workbook stores that value, not one rounded to the row's places.
-    ``decimals``: at least these (a sum of additions written with one place: 2.0)."""
+    stays 99.8 beside a target of 100 shown whole (never 100, which hides a miss); a workbook stores that
+    value, not one rounded to fewer places. ``decimals``: at least these -- the row's written decimals
+    (:func:`~.formatting.written_row_decimals`: 2.80 beside 2.95, 0.20 as the plan writes ≤0.20 and 实际值
+    shows it; a sum of additions written with one place: 2.0)."""
     return number_cell(v, max(written_decimals(v), decimals or 0))
 
 
@@ -978,10 +1007,26 @@ _TABLE_NUMBER = re.compile(r"^\s*(?:附)?表\s*[0-9０-９一二三四五六七�
 _NAMES_EVALUATION = re.compile(r"评估|评价|监测|evaluation|assessment|review|monitoring", re.IGNORECASE)
 
 #: what a report is, by the share of the plan period elapsed at the evaluation year (:func:`evaluation_kind`)
-EVALUATION_KINDS = ("annual", "midterm", "final")
+EVALUATION_KINDS = ("baseline", "annual", "midterm", "final")
 #: the shares of the plan period that make a check the 中期评估 (the 2nd or 3rd year of a five-year plan:
 #: data for 2022 or 2023 of 十四五); before and after, a check is the year's 年度监测
 MIDTERM_SHARES = (0.3, 0.7)
+
+
+def plan_period(table: pd.DataFrame) -> tuple[int | None, int | None]:
+    """``(base year, end)`` of the plan: its latest target year and the baseline year most of the rows with
+    that target year give (the earliest where rows disagree as often); ``None`` where unknown."""
+    if "target_year" not in table or not len(table):
+        return None, None
+    target_year = pd.to_numeric(table["target_year"], errors="coerce")
+    if target_year.isna().all():
+        return None, None
+    end = int(target_year.max())
+    if "baseline_year" not in table:
+        return None, end
+    base = pd.to_numeric(table["baseline_year"], errors="coerce")[target_year == end].dropna()
+    base = base[base < end]
+    return (None if base.empty else int(base.mode().min())), end
 
 
 def evaluation_kind(table: pd.DataFrame, as_of: int | None) -> str:
@@ -991,31 +1036,36 @@ def evaluation_kind(table: pd.DataFrame, as_of: int | None) -> str:
     * ``"midterm"`` (中期评估): ``as_of`` lies :data:`MIDTERM_SHARES` (30-70 %) of the way from the
       plan's baseline year to its end (its latest target year; the baseline year most of those rows
       give): 2022 or 2023 of a 2020-2025 plan;
-    * ``"annual"`` (年度监测): any other year (2021 or 2024 of that plan, 2026 of a 2026-2030 one);
+    * ``"annual"`` (年度监测): another year of the period (2021 or 2024 of that plan, 2026 of a 2026-2030 one);
+    * ``"baseline"`` (基期情况): ``as_of`` is the baseline year or earlier -- the period has not produced a
+      year of data yet (a 2026-2030 plan with data up to 2025): no year of the plan to monitor, the
+      report says where the plan starts from (基期（2025年）情况), never 2025年度监测 of a 2026-2030 plan;
     * ``""`` when the period is unknown (no ``as_of``, no target year, or no baseline year).
     """
-    if as_of is None or "target_year" not in table or not len(table):
+    if as_of is None:
         return ""
-    target_year = pd.to_numeric(table["target_year"], errors="coerce")
-    if target_year.isna().all():
+    start, end = plan_period(table)
+    if end is None:
         return ""
-    end = int(target_year.max())
     if as_of >= end:
         return "final"
-    if "baseline_year" not in table:
+    if start is None:
         return ""
-    base = pd.to_numeric(table["baseline_year"], errors="coerce")[target_year == end].dropna()
-    base = base[base < end]
-    if base.empty:
-        return ""
-    start = int(base.mode().min())  # the plan's baseline year (the earliest where rows disagree as often)
+    if as_of <= start:
+        return "baseline"
     share = (as_of - start) / (end - start)
     return "midterm" if MIDTERM_SHARES[0] <= share <= MIDTERM_SHARES[1] else "annual"
 
 
-def evaluation_name(kind: str, as_of: int | None, lang: str) -> str:
-    """What the title calls the report: 总结评估, 中期评估, ``2026年度监测`` (``Final evaluation``,
-    ``Mid-term evaluation``, ``Annual monitoring 2026``), or 评估 / ``Evaluation`` when ``kind`` is unknown."""
+def evaluation_name(kind: str, as_of: int | None, lang: str, base_year: int | None = None) -> str:
+    """What the title calls the report: 总结评估, 中期评估, ``2026年度监测``, ``基期（2025年）情况``
+    (``Final evaluation``, ``Mid-term evaluation``, ``Annual monitoring 2026``, ``Baseline (2025)``; the
+    plan's ``base_year``), or 评估 / ``Evaluation`` when ``kind`` is unknown."""
+    if kind == "baseline":
+        year = base_year if base_year is not None else as_of
+        if year is None:
+            return "基期情况" if lang == "zh" else "Baseline"
+        return f"基期（{year}年）情况" if lang == "zh" else f"Baseline ({year})"
     if kind == "final":
         return "总结评估" if lang == "zh" else "Final evaluation"
     if kind == "midterm":
@@ -1033,12 +1083,12 @@ def name_of_plan(title: str) -> str:
 
 
 def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, kind: str,
-             as_of: int | None, given: bool = False) -> str:
+             as_of: int | None, given: bool = False, base_year: int | None = None) -> str:
     """The report's title: the plan's name and what the report is (:func:`evaluation_name`); a
     ``plan_name`` that already names an evaluation (``…中期评估``, ``…2026年度监测``) is the title as given.
     A title the caller ``given`` (``--title``) names the plan as the caller wants it: no regions put before it
     (《肇庆市市场监管“十四五”规划》主要指标中期评估, not 端州区、鼎湖区、高要区《肇庆市…》…)."""
-    kind_zh = kind_en = evaluation_name(kind, as_of, lang)
+    kind_zh = kind_en = evaluation_name(kind, as_of, lang, base_year)
     where = "、".join(regions[:3]) + (f"等{len(regions)}个地区" if len(regions) > 3 else "") if lang == "zh" \
         else ", ".join(regions[:3]) + (f" and {len(regions) - 3} more regions" if len(regions) > 3 else "")
     if plan_name:
@@ -1153,22 +1203,26 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     yearly = yearly_values(records, details, plan)
     # one column per observed year, when every row's values are known (else 最新年 / 最新值)
     years = yearly_columns(records, as_of) if all(y is not None for y in yearly) else []
-    shared, shared_plan = _indicator_figures(records, yearly)
+    shared, shared_plan, written = _indicator_figures(records, yearly)
     for i in order:
         r = records[i]
         detail = details[i] if details is not None else None
         series = getattr(detail, "series", None)
+        estimated = interpolated_target(r, series, yearly[i])
         cells, dec = _cells(r, numbers[i], lang, several_regions=len(regions) > 1, qualifier=qualifiers[i],
                             mark_forecast=mark_forecast, shared=shared[i], shared_plan=shared_plan[i],
                             yearly=yearly[i], years=years,
-                            n_peers=None if series is None else int(getattr(series, "n_peers", 0) or 0))
-        row = ReportRow(number=numbers[i], raw=r, cells=cells, lang=lang, decimals=dec, assessment=detail)
+                            n_peers=None if series is None else int(getattr(series, "n_peers", 0) or 0),
+                            written=written[i], interpolated=estimated)
+        row = ReportRow(number=numbers[i], raw=r, cells=cells, lang=lang, decimals=dec, assessment=detail,
+                        interpolated=estimated)
         row.narrative = narrative.target_sentence(row)
         rows.append(row)
 
     kind = evaluation_kind(table, as_of)
     own = [r for r in regions if r not in totals]  # the regions proper, without the table's 合计
-    heading = _heading(plan_title(table, plan, title), own or regions, lang, source, kind, as_of, given=bool(title))
+    heading = _heading(plan_title(table, plan, title), own or regions, lang, source, kind, as_of, given=bool(title),
+                       base_year=plan_period(table)[0])
     if date is None:
         date = _dt.date.today()
     date_shown = date_text(date, lang)
@@ -1207,22 +1261,53 @@ def _shared_year(records: list[dict], column: str) -> int | None:
     return found.pop() if len(found) == 1 and None not in found else None
 
 
-def _indicator_figures(records: list[dict], yearly: list[dict | None]) -> tuple[list[tuple], list[tuple]]:
+def _indicator_figures(records: list[dict], yearly: list[dict | None]
+                       ) -> tuple[list[tuple], list[tuple], list[int]]:
     """Per row, the figures of every row of the same indicator and unit (every region, every target year:
-    baselines, targets, latest and yearly values) and their plan figures (baselines and targets), which
-    set its decimals (:func:`_cells`): 端州区 and 高要区 write 市场主体总量 alike, not 3.5 beside 2.15."""
+    baselines, targets, latest and yearly values), their plan figures (baselines and targets), which
+    set its decimals (:func:`_cells`): 端州区 and 高要区 write 市场主体总量 alike, not 3.5 beside 2.15; and the
+    decimals of the indicator's written figures (:func:`~.formatting.written_row_decimals`: the plan's
+    baselines, targets and striven-for figures as its cells wrote them, every history value)."""
     groups: dict = {}
     plans: dict = {}
+    written: dict = {}
+    given: dict = {}
     for r, y in zip(records, yearly):
         key = (str(r.get("indicator")), str(r.get("unit")))
         figures = [r.get(c) for c in ("baseline", "target", "last_value")]
+        written.setdefault(key, []).extend([*figures, r.get("target_striven"), *(y or {}).values()])
+        given.setdefault(key, []).extend([r.get("baseline_decimals"), r.get("target_decimals")])
         if r.get("kind") == "increment":
             figures.append(r.get("sum_so_far"))
         groups.setdefault(key, []).extend([*figures, *(y or {}).values()])
         plans.setdefault(key, []).extend([r.get("baseline"), r.get("target")])
     keys = [(str(r.get("indicator")), str(r.get("unit"))) for r in records]
+    places = {k: _written_decimals(k[1], written[k], given[k]) for k in written}
     return ([tuple(_num(v) for v in groups[k] if not is_missing(v)) for k in keys],
-            [tuple(_num(v) for v in plans[k] if not is_missing(v)) for k in keys])
+            [tuple(_num(v) for v in plans[k] if not is_missing(v)) for k in keys],
+            [places[k] for k in keys])
+
+
+def _written_decimals(unit, figures, given) -> int:
+    """:func:`~.formatting.written_row_decimals` of an indicator's figures and the decimals its plan cells wrote
+    (``given``), save that a count of whole things reported whole (:func:`~.formatting.whole_count`: 38 -> 79
+    项) stays whole though the plan pads its target (〔117.0〕 is shown so; 79项, not 79.0项)."""
+    figures = [_num(v) for v in figures if not is_missing(v)]
+    return written_row_decimals(figures, () if whole_count(unit, figures) else given)
+
+
+def interpolated_target(r: dict, series=None, yearly: dict | None = None) -> bool:
+    """The row's target year is judged on a value estimated between two observations: that year itself is
+    missing while a later one is observed (the series of its detail, else its yearly values,
+    :func:`yearly_values`). False when neither is known: ``assess``'s table alone does not tell."""
+    ty, ly = r.get("target_year"), r.get("last_year")
+    if is_missing(ty) or is_missing(ly) or int(ly) <= int(ty):
+        return False
+    if series is not None:
+        return not bool((series.years == int(ty)).any())
+    if yearly:
+        return int(ty) not in yearly
+    return False
 
 
 #: how to read the main table, as the notes say it (:func:`table_notes`)

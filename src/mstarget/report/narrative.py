@@ -10,9 +10,14 @@ joins a region to its indicator without a space (端州区“明厨亮灶”覆�
 an English word (84.9, not 84.9 index). Chinese (``zh``) and English (``en``) follow the same cases:
 
 * no observation at all (无数据), or none after the baseline year (数据不足: the prior-based
-  probability is given as indicative only; a history that ends before the baseline year is said
-  to, with the forecast that extends it);
-* the target year already observed (达到 / 未达到; the category 已完成 / 未完成 of a 总结评估);
+  probability is given as indicative only; a history that ends before the baseline year, or in it
+  after earlier years (历史数据为2016年至2025年，截至2025年基期), is said to, with the forecast that
+  extends it);
+* data after the baseline year that ``assess`` still rates 数据不足 (a 〈〉 sum missing a year's flow): the
+  years it has and lacks (缺2024年数据), never 尚无基期以后的监测数据;
+* the target year already observed (达到 / 未达到; the category 已完成 / 未完成 of a 总结评估), or its value
+  interpolated between the years around it (按前后年份插值估计为…), which the overall paragraph counts apart
+  from the targets observed (目标年数值按前后年份插值估计的1项已完成);
 * the target year past (``as_of``) but its value not yet observed: 目标年数据暂缺, the latest value, and
   the forecast said to be one (数据不足, never 滞后 / 快于预期 on a forecast);
 * already at the target (提前实现);
@@ -24,6 +29,9 @@ A probability the table shows as ``<1%`` / ``>99%`` is written 不足1% / 超过
 firm target with a striven-for one (≥2.5（力争3）) is written as its firm figure, each tier with its own
 probability (实现目标（≥2.50件/万人）的概率为87%，实现力争目标（3件/万人）的概率为71%), or once observed
 达到预期目标（…），未达到力争目标（…）. An interval with a negative low end reads -27.25%至14.91%.
+
+The overall paragraph names the binding targets not achieved as a count, as it does the expected ones
+(约束性指标中未完成的有1项：…), and those still under way that need attention (需重点关注：…（实现概率…）).
 
 〈〉 targets (``increment``) speak of the sum since the baseline year (累计完成 / 尚余); ``<=`` targets
 of a reduction (降幅, 下降); ``%`` indicators change by percentage points (个百分点).
@@ -92,12 +100,18 @@ class _Row:
         self.direction = self.r.get("direction")
         sf = getattr(row.assessment, "series", None)
         ty = self.r.get("target_year")
-        #: the target year's value lies between two observations (interpolated, not observed)
-        self.interpolated = sf is not None and ty is not None and int(ty) <= sf.last_year and \
-            not bool((sf.years == int(ty)).any())
-        #: the last year of a history that ends before the baseline year (2012-2018 for a 2020
-        #: baseline: the forecast extends it), else None
-        self.history_end = _history_end(sf, self.r.get("baseline_year"))
+        #: the target year's value lies between two observations (interpolated, not observed): the model's
+        #: (:attr:`~.model.ReportRow.interpolated`), else read from the series
+        given = getattr(row, "interpolated", None)
+        self.interpolated = bool(given) if given is not None else \
+            sf is not None and ty is not None and int(ty) <= sf.last_year and not bool((sf.years == int(ty)).any())
+        #: the last year of a history observed only up to the baseline year (2012-2018 for a 2020 baseline,
+        #: or 2016-2025 for a 2025 one: the forecast extends it), else None; and its first year
+        self.history_end = _history_end(sf, self.r.get("baseline_year"), self.r.get("baseline"))
+        self.history_start = int(sf.years.min()) if self.history_end is not None else None
+        #: years from the base year + 1 to the last observed (the target year at most) without a figure: a 〈〉
+        #: sum missing a year's flow (None without the series)
+        self.missing_years = _missing_years(sf, self.r.get("baseline_year"), ty)
         #: the target year is past but its value not yet observed (:func:`~.model.target_year_awaited`)
         self.awaited = bool(getattr(row, "awaited", False))
 
@@ -200,16 +214,38 @@ def prose_unit(unit, lang: str):
     return UNIT_WORDS_ZH.get(unit.strip().lower(), "")
 
 
-def _history_end(sf, baseline_year) -> int | None:
-    """Last observed year of a series observed only before its baseline year (None otherwise, or
-    without the series)."""
+def _history_end(sf, baseline_year, baseline=None) -> int | None:
+    """Last observed year of a history observed only up to its baseline year -- ending before it (2018 for a
+    2020 baseline), or in it after earlier years (2016-2025 for a 2025 baseline) -- None otherwise: data
+    after the baseline year, the baseline year alone, or no series. A base-year value after a gap (2012-2018,
+    then 2020) that is the plan's ``baseline`` is the plan's figure ``assess`` put there, not the history's:
+    the history ends in 2018."""
     if sf is None or is_missing(baseline_year):
         return None
     by = int(baseline_year)
     before = sf.years[sf.years < by]
     if before.size == 0 or bool((sf.years > by).any()):
         return None
+    at_base = sf.values[sf.years == by]
+    if at_base.size and (int(before.max()) == by - 1 or is_missing(baseline)
+                         or float(at_base[-1]) != float(baseline)):
+        return by
     return int(before.max())
+
+
+def _missing_years(sf, baseline_year, target_year) -> list[int] | None:
+    """Years after the baseline year, up to the last observed one (and the target year), without an
+    observation; None without the series or a baseline year."""
+    if sf is None or is_missing(baseline_year):
+        return None
+    end = int(sf.years.max()) if is_missing(target_year) else min(int(sf.years.max()), int(target_year))
+    seen = {int(y) for y in sf.years}
+    return [y for y in range(int(baseline_year) + 1, end + 1) if y not in seen]
+
+
+def _years_zh(years: list[int]) -> str:
+    """2022、2024年."""
+    return "、".join(str(y) for y in years) + "年"
 
 
 # --------------------------------------------------------------------------------------------
@@ -301,6 +337,8 @@ def _zh(x: _Row) -> str:
     if x.r.get("category") == "insufficient_data":
         if x.history_end is not None:
             return _zh_history_before_base(x)
+        if x.has("baseline_year") and int(ly) > int(by):  # data after the base year, too incomplete to judge
+            return _zh_incomplete(x)
         if x.kind == "increment" or not x.has("current"):
             s = f"{name}：尚无{by}年基期以后的监测数据，无法判断进度。"
         elif x.has("baseline_year") and ly == by:  # the plan's baseline is no monitoring datum
@@ -421,12 +459,48 @@ def _en_awaited(x: _Row) -> str:
     return s + f" Assessment: {c['category']}."
 
 
+def _zh_incomplete(x: _Row) -> str:
+    """Data after the base year that ``assess`` still cannot judge (a 〈〉 sum missing a year's flow): the
+    years it has and lacks, what the reported years add up to, and the probability for reference only."""
+    c = x.c
+    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    gap = f"，缺{_years_zh(x.missing_years)}数据" if x.missing_years else "，但数据不全"
+    s = f"{c['label']}：{by}年基期以后有截至{ly}年的监测数据{gap}"
+    if x.kind == "increment" and x.has("current_value"):
+        s += f"，已报送年份累计{x.u('current_value')}"
+    s += "，无法判定是否完成。" if int(ly) >= int(ty) else "，无法判断进度。"
+    if x.has("p_meet"):
+        s += f"缺失年份按估计值计，{ty}年实现目标（{x.u('target')}）的概率{x.p_is('p_meet')}，仅供参考。"
+    return s + f"评价：{c['category']}。"
+
+
+def _en_incomplete(x: _Row) -> str:
+    """Data after the base year that ``assess`` still cannot judge: said so (see :func:`_zh_incomplete`)."""
+    c = x.c
+    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    gap = (f", but {', '.join(str(y) for y in x.missing_years)} {'is' if len(x.missing_years) == 1 else 'are'} "
+           "missing") if x.missing_years else ", but they are incomplete"
+    s = f"{c['label']}: data after the base year {by} run to {ly}{gap}"
+    if x.kind == "increment" and x.has("current_value"):
+        s += f"; the years reported add up to {x.u('current_value')}"
+    s += (", so whether the target was met cannot be judged." if int(ly) >= int(ty) else
+          ", so progress cannot be judged.")
+    if x.has("p_meet"):
+        s += (f" Counting estimates for the missing years, the chance of meeting the target ({x.u('target')} in "
+              f"{ty}) is {x.p('p_meet')}, for reference only.")
+    return s + f" Assessment: {c['category']}."
+
+
 def _zh_history_before_base(x: _Row) -> str:
-    """A history ending before the baseline year: said so, and the forecast that extends it."""
+    """A history ending before the baseline year, or in it: said so (历史数据截至2024年，早于2025年基期 /
+    历史数据为2016年至2025年，截至2025年基期), and the forecast that extends it."""
     c = x.c
     base = f"（{x.u('baseline')}）" if x.has("baseline") else ""
-    s = (f"{c['label']}：历史数据截至{x.history_end}年，早于{c['baseline_year']}年基期{base}，基期以后尚无监测数据，"
-         "无法判断进度。")
+    if x.history_end < int(x.r["baseline_year"]):
+        said = f"历史数据截至{x.history_end}年，早于{c['baseline_year']}年基期{base}"
+    else:  # up to the base year itself: a history, not the baseline alone
+        said = f"历史数据为{x.history_start}年至{x.history_end}年，截至{c['baseline_year']}年基期{base}"
+    s = f"{c['label']}：{said}，基期以后尚无监测数据，无法判断进度。"
     if x.has("forecast", "p_meet"):
         s += (f"按历史数据的趋势外推，预计{c['target_year']}年为{x.u('forecast_value')}（{RANGE_LABEL['zh']}"
               f"{x.u('range_80')}），实现目标（{x.u('target')}）的概率{x.p_is('p_meet')}，仅供参考。")
@@ -434,11 +508,14 @@ def _zh_history_before_base(x: _Row) -> str:
 
 
 def _en_history_before_base(x: _Row) -> str:
-    """A history ending before the baseline year: said so, and the forecast that extends it."""
+    """A history ending before the baseline year, or in it: said so, and the forecast that extends it."""
     c = x.c
     base = f" ({x.u('baseline')})" if x.has("baseline") else ""
-    s = (f"{c['label']}: the history ends in {x.history_end}, before the base year {c['baseline_year']}{base}; "
-         "nothing is observed after the base year, so progress cannot be judged.")
+    if x.history_end < int(x.r["baseline_year"]):
+        said = f"the history ends in {x.history_end}, before the base year {c['baseline_year']}{base}"
+    else:
+        said = f"the history runs from {x.history_start} to the base year {c['baseline_year']}{base}"
+    s = f"{c['label']}: {said}; nothing is observed after the base year, so progress cannot be judged."
     if x.has("forecast", "p_meet"):
         s += (f" Extending the history's trend gives {x.u('forecast_value')} in {c['target_year']} ({RANGE_LABEL['en']} "
               f"{x.u('range_80')}); the chance of meeting the target ({x.u('target')}) is {x.p('p_meet')}, "
@@ -457,6 +534,8 @@ def _en(x: _Row) -> str:
     if x.r.get("category") == "insufficient_data":
         if x.history_end is not None:
             return _en_history_before_base(x)
+        if x.has("baseline_year") and int(ly) > int(by):
+            return _en_incomplete(x)
         if x.kind == "increment" or not x.has("current"):
             s = f"{name}: no observation after the base year {by} yet, so progress cannot be judged."
         elif x.has("baseline_year") and ly == by:
@@ -632,11 +711,20 @@ def _split_en(total: int, counts: dict, cats: tuple, which: str) -> str:
     return f"Of the {total} {which}, " + ", ".join(listed[:-1]) + " and " + listed[-1]
 
 
-def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int, awaited: int = 0) -> str:
-    """The counts by category, a category without targets left out (no 提前实现0项)."""
+def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int, awaited: int = 0,
+               estimated: dict | None = None) -> str:
+    """The counts by category, a category without targets left out (no 提前实现0项); ``estimated``: the
+    categories of the targets whose target-year value is interpolated (that year missing, a later one
+    observed), counted apart from those observed (``n_closed`` without them): 目标年数值按前后年份插值估计的1项已完成."""
+    estimated = {k: v for k, v in (estimated or {}).items() if v}
+    n_estimated = sum(estimated.values())
+    observed = {c: counts.get(c, 0) - estimated.get(c, 0) for c in CLOSED_CATEGORIES}
+    n_observed = n_closed - n_estimated
     parts = []
-    if n_closed:
-        parts.append("目标年已有实际数据的" + _split_zh(n_closed, counts, CLOSED_CATEGORIES))
+    if n_observed:
+        parts.append("目标年已有实际数据的" + _split_zh(n_observed, observed, CLOSED_CATEGORIES))
+    if n_estimated:
+        parts.append("目标年数值按前后年份插值估计的" + _split_zh(n_estimated, estimated, CLOSED_CATEGORIES))
     if n_open:
         parts.append(("其余" if n_closed else "") + "有进度数据的" + _split_zh(n_open, counts, OPEN_CATEGORIES))
     if not parts:
@@ -645,18 +733,28 @@ def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int, awai
                               if insufficient else "。")
 
 
-def _counts_en(counts: dict, n_closed: int, n_open: int, insufficient: int, awaited: int = 0) -> str:
+def _counts_en(counts: dict, n_closed: int, n_open: int, insufficient: int, awaited: int = 0,
+               estimated: dict | None = None) -> str:
+    estimated = {k: v for k, v in (estimated or {}).items() if v}
+    n_estimated = sum(estimated.values())
+    observed = {c: counts.get(c, 0) - estimated.get(c, 0) for c in CLOSED_CATEGORIES}
+    n_observed = n_closed - n_estimated
     parts = []
-    if n_closed:
-        parts.append(_split_en(n_closed, counts, CLOSED_CATEGORIES, "with the target year observed"))
+    if n_observed:
+        parts.append(_split_en(n_observed, observed, CLOSED_CATEGORIES, "with the target year observed"))
+    if n_estimated:
+        parts.append(_split_en(n_estimated, estimated, CLOSED_CATEGORIES,
+                               "with the target year interpolated between observations"))
     if n_open:
         parts.append(_split_en(n_open, counts, OPEN_CATEGORIES,
                                "others with progress data" if n_closed else "with progress data"))
+    verb = ("has", "is") if insufficient == 1 else ("have", "are")  # 1 has ..., 2 have ...
     if not parts:
-        return f" All {insufficient} have insufficient data{_awaited_en(insufficient, awaited)} and are not assessed."
+        return (f" {'The' if insufficient == 1 else 'All'} {insufficient} {verb[0]} insufficient data"
+                f"{_awaited_en(insufficient, awaited)} and {verb[1]} not assessed.")
     parts[1:] = [p[0].lower() + p[1:] for p in parts[1:]]  # …; of the 2 others with progress data, …
-    return " " + "; ".join(parts) + (f"; {insufficient} have insufficient data{_awaited_en(insufficient, awaited)} "
-                                     "and are not assessed." if insufficient else ".")
+    return " " + "; ".join(parts) + (f"; {insufficient} {verb[0]} insufficient data{_awaited_en(insufficient, awaited)} "
+                                     f"and {verb[1]} not assessed." if insufficient else ".")
 
 
 def _binding_fine(binding_assessed: list, zh: bool) -> str:
@@ -867,7 +965,8 @@ def _scope(report, binding: list, expected: list) -> str:
 def overall_paragraph(report) -> str:
     """The overall paragraph, in the report's language: what is assessed and the latest data year
     (:func:`_scope`), the verdict (:func:`verdict`), the counts by category (none of zero), the binding
-    targets needing attention named, the expected ones too (:func:`_expected_flagged`), and for several
+    targets not achieved (约束性指标中未完成的有1项：…, once their target year is judged) and those under way
+    needing attention named, the expected ones too (:func:`_expected_flagged`), and for several
     regions where the lagging targets are (:func:`_regions_behind`). The table's own total rows (合计 beside
     the regions) are counted in none of these: a last sentence says theirs (:func:`_totals_sentence`)."""
     rows, total_rows = _counted(report)
@@ -879,26 +978,37 @@ def overall_paragraph(report) -> str:
     n_closed = sum(_closed(r) for r in rows)
     awaited = sum(r.category == "insufficient_data" and _awaited(r) for r in rows)
     n_open = n - insufficient - n_closed
-    flagged = [r for r in binding if needs_attention(r)]
+    # the binding targets not achieved (their target year judged: a fact, said as one) and those under way
+    # needing attention (behind, or below a 50% chance)
+    missed = [r for r in binding if needs_attention(r) and _closed(r)]
+    flagged = [r for r in binding if needs_attention(r) and not _closed(r)]
     binding_assessed = [r for r in binding if r.category != "insufficient_data"]
     binding_nodata = [r for r in binding if r.category == "insufficient_data"]
+    estimated: dict = {}
+    for r in rows:  # target-year values interpolated between observations: not counted as observed
+        if _closed(r) and getattr(r, "interpolated", False):
+            estimated[r.category] = estimated.get(r.category, 0) + 1
     zh = report.lang == "zh"
     if n == 0:
         return "本次评估没有指标。" if zh else "This evaluation has no indicators."
     s = _scope(report, binding, expected) + _verdict_sentence(rows, report.lang)
     if zh:
-        s += _counts_zh(counts, n_closed, n_open, insufficient, awaited)
-        if flagged:
-            s += "约束性指标中需重点关注：" + "、".join(_attention_zh(r) for r in flagged) + "。"
+        s += _counts_zh(counts, n_closed, n_open, insufficient, awaited, estimated)
+        said = ([f"未完成的有{len(missed)}项：" + "、".join(prose_name(r) for r in missed)] if missed else []) + \
+               (["需重点关注：" + "、".join(_attention_zh(r) for r in flagged)] if flagged else [])
+        if said:  # 约束性指标中未完成的有1项：食品抽检不合格率；需重点关注：…（实现概率30%，滞后）
+            s += "约束性指标中" + "；".join(said) + "。"
         elif binding_assessed:
             s += _binding_fine(binding_assessed, zh)
         if binding_nodata:
             s += "约束性指标中数据不足的有：" + "、".join(prose_name(r) for r in binding_nodata) + "。"
         return s + _expected_flagged(expected, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
-    s += _counts_en(counts, n_closed, n_open, insufficient, awaited)
+    s += _counts_en(counts, n_closed, n_open, insufficient, awaited, estimated)
+    if missed:
+        s += f" Binding indicators not achieved ({len(missed)}): " + "; ".join(r.name for r in missed) + "."
     if flagged:
         s += " Binding indicators needing attention: " + "; ".join(_attention_en(r) for r in flagged) + "."
-    elif binding_assessed:
+    if not missed and not flagged and binding_assessed:
         s += _binding_fine(binding_assessed, zh)
     if binding_nodata:
         s += " Binding indicators with insufficient data: " + "; ".join(r.name for r in binding_nodata) + "."
@@ -985,8 +1095,9 @@ NO_DATA_AWAITED_RULE = {"zh": "基期以后尚无数据的，以及目标年已�
 
 #: where the categories of a plan under way come from, as a report says it: the NDRC's mid-term
 #: vocabulary, which a yearly check (年度监测, :func:`~.model.evaluation_kind`) follows without being one
-VOCABULARY = {"zh": {"annual": "参照国家发展改革委规划评估用语"},
-              "en": {"annual": "after the NDRC plan-evaluation vocabulary"}}
+VOCABULARY = {"zh": {"annual": "参照国家发展改革委规划评估用语", "baseline": "参照国家发展改革委规划评估用语"},
+              "en": {"annual": "after the NDRC plan-evaluation vocabulary",
+                     "baseline": "after the NDRC plan-evaluation vocabulary"}}
 VOCABULARY_DEFAULT = {"zh": "国家发展改革委中期评估用语", "en": "NDRC mid-term vocabulary"}
 
 
@@ -1020,18 +1131,18 @@ def rule_note(report) -> str:
 FORECAST_NOTE = {
     "zh": ("目标年预测值为预测样本路径的中位数，80%区间为其第10至第90百分位；实现概率为样本路径中达到目标的"
            "比例（经样本外校准）。",
-           "目标年实际值/预测值：目标年已有实际数据的为实际值（目标年缺数而前后年份有数据的按插值估计），80%区间和"
+           "目标年实际值/预测值：目标年已有实际数据的为实际值（目标年缺数而前后年份有数据的按插值估计，标“插值”），80%区间和"
            "实现概率记为“–”；其余为预测值（标“预测”），即预测样本路径的中位数，80%区间为其第10至第90百分位，"
            "实现概率为样本路径中达到目标的比例（经样本外校准）。",
-           "目标年实际值为目标年的实际数据（目标年缺数而前后年份有数据的按插值估计）。"),
+           "目标年实际值为目标年的实际数据（目标年缺数而前后年份有数据的按插值估计，标“插值”）。"),
     "en": ("Forecast: median of the forecast sample paths in the target year; 80% range: their 10th to 90th "
            "percentile; P(target met): share of paths meeting the target (calibrated out of sample).",
            "Target-year value: the observed value where the target year is observed (interpolated between "
-           "observations where that year is missing), its 80% range and probability shown as \"–\"; otherwise a "
+           "observations where that year is missing, marked \"interpolated\"), its 80% range and probability shown as \"–\"; otherwise a "
            "forecast (marked \"forecast\"): the median of the forecast sample paths, 80% range their 10th to "
            "90th percentile, P(target met) the share of paths meeting the target (calibrated out of sample).",
            "Target-year value: the value observed in the target year (interpolated between observations where "
-           "that year is missing)."),
+           "that year is missing, marked \"interpolated\")."),
 }
 
 
