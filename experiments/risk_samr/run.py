@@ -140,6 +140,8 @@ def main(argv=None) -> pd.DataFrame:
                            "est_found_volume": m["est_found_volume"], "est_found_even": m["est_found_even"],
                            "est_found_risk_only": m["est_found_risk_only"],
                            "plan_vs_volume": m["plan_vs_volume"], "plan_vs_even": m["plan_vs_even"],
+                           "plan_vs_volume_lots": m["plan_vs_volume_lots"],
+                           "plan_vs_even_lots": m["plan_vs_even_lots"], "market_scale": m["market_scale"],
                            "plan_largest_share": m["plan_largest_share"],
                            "plan_min_volume_ratio": m["plan_min_volume_ratio"],
                            "best_possible_vs_volume": bound, "capture@20": m["capture@20"]}
@@ -148,7 +150,8 @@ def main(argv=None) -> pd.DataFrame:
                           f"{row['est_found_plan']:,.0f} = {row['plan_vs_volume']:.2f}x volume plan "
                           f"({row['est_found_volume']:,.0f}), {row['plan_vs_even']:.2f}x even; largest "
                           f"share {row['plan_largest_share']:.0%}, min plan/volume "
-                          f"{row['plan_min_volume_ratio']:.2f}; best possible {bound:.2f}x "
+                          f"{row['plan_min_volume_ratio']:.2f}; best possible {bound:.2f}x; with diminishing "
+                          f"returns {row['plan_vs_volume_lots']:.2f}x volume "
                           f"({row['groups']} categories)", flush=True)
                     if parent is not None and risk_share == DEFAULT_RISK_SHARE:
                         with start_run(f"{name}@{frac:g}", settings, nested=True,
