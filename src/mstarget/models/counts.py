@@ -36,7 +36,7 @@ import numpy as np
 
 from ..exceptions import ModelFitError
 from .base import Forecaster, check_series
-from .events import PRIOR_SHAPE, RatePrior, rate_prior
+from .events import PRIOR_SHAPE, PerSeriesPrior, RatePrior, rate_prior
 
 WINDOW = 6  # the last yearly changes read: a plan period and its base year
 MAX_COUNT = 20  # above this a stock is no longer a handful: auto keeps its usual model
@@ -101,7 +101,7 @@ def pooled_dispersion(series: Sequence[np.ndarray]) -> float:
     return max(1.0, ss / var) if var > 0 else 1.0
 
 
-class SmallCountModel(Forecaster):
+class SmallCountModel(PerSeriesPrior, Forecaster):
     """A stock of whole things: yearly Poisson additions and removals with Gamma rates (see the
     module docstring).
 
@@ -136,16 +136,6 @@ class SmallCountModel(Forecaster):
     def _posterior(moves: np.ndarray, prior: RatePrior | None) -> tuple[float, float]:
         shape, exposure = (PRIOR_SHAPE, 0.0) if prior is None else (prior.shape, prior.exposure)
         return shape + float(moves.sum()), exposure + float(moves.size)
-
-    @classmethod
-    def fit_many(cls, ys, noise_priors, *, peers=None, resolutions=None, **params):
-        return cls.fit_shared(ys, noise_priors, None, peers=peers, **params)
-
-    @classmethod
-    def fit_shared(cls, ys, noise_priors, shared, *, peers=None, resolutions=None, **params):
-        """Per series, with its indicator's :class:`ChangePrior` (``peers``, None without)."""
-        peers = peers if peers is not None else [None] * len(ys)
-        return [cls(**params).fit(y, peer=q) for y, q in zip(ys, peers)]
 
     @property
     def net_rate_(self) -> float:

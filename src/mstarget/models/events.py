@@ -89,7 +89,23 @@ def rate_priors(groups: Sequence[str], series: Sequence[np.ndarray],
     return {g: p for g, ys in by.items() if (p := rate_prior(ys)) is not None}
 
 
-class EventRateModel(Forecaster):
+class PerSeriesPrior:
+    """Fitting for the count models whose prior per series is its indicator's (``peers``: one prior
+    or ``None`` per series, learned before across the regions): nothing is learned across series
+    here, each series is fitted with its own prior."""
+
+    @classmethod
+    def fit_many(cls, ys, noise_priors, *, peers=None, resolutions=None, **params):
+        return cls.fit_shared(ys, noise_priors, None, peers=peers, **params)
+
+    @classmethod
+    def fit_shared(cls, ys, noise_priors, shared, *, peers=None, resolutions=None, **params):
+        """Per series, with its indicator's prior (``peers``, None without)."""
+        peers = peers if peers is not None else [None] * len(ys)
+        return [cls(**params).fit(y, peer=q) for y, q in zip(ys, peers)]
+
+
+class EventRateModel(PerSeriesPrior, Forecaster):
     """Poisson counts with a Gamma-distributed yearly rate (see module docstring).
 
     ``fit(y, peer=RatePrior | None)``: ``y`` the yearly counts (natural scale, >= 0), oldest
@@ -109,16 +125,6 @@ class EventRateModel(Forecaster):
         shape, exposure = (PRIOR_SHAPE, 0.0) if peer is None else (peer.shape, peer.exposure)
         self.shape_, self.exposure_ = shape + count, exposure + years
         return self
-
-    @classmethod
-    def fit_many(cls, ys, noise_priors, *, peers=None, resolutions=None, **params):
-        return cls.fit_shared(ys, noise_priors, None, peers=peers, **params)
-
-    @classmethod
-    def fit_shared(cls, ys, noise_priors, shared, *, peers=None, resolutions=None, **params):
-        """Per series, with its indicator's :class:`RatePrior` (``peers``, None without)."""
-        peers = peers if peers is not None else [None] * len(ys)
-        return [cls(**params).fit(y, peer=q) for y, q in zip(ys, peers)]
 
     @property
     def rate_(self) -> float:
