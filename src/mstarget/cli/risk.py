@@ -238,26 +238,82 @@ PERCENT_COLUMNS = ("rate", "risk", "risk_lo", "risk_hi", "recent_rate", "prior_r
                    "volume_share", "share")
 
 
-def write_result(table: pd.DataFrame, path: str) -> None:
+def write_result(table: pd.DataFrame, path: str, by: list[str] | None = None, lines: list[str] = ()) -> None:
     """Write a score or plan table as ``--out`` says (:func:`mstarget.io.write_table`).
 
     The columns keep their names and rates stay fractions (0-1) in every format, so the file is
     the documented table and goes back into ``risk allocate --scores``; an Excel workbook shows the
     rate columns (:data:`PERCENT_COLUMNS`) in % (number format ``0.00%``, the cell still holding the
-    fraction) for the reader."""
+    fraction) for the reader. A plan's workbook (``by``: its group columns) also shows batches with
+    thousands separators and expected finds to two decimals (the cells keep the full figures) on its
+    first sheet, the documented table read back as it is, and adds a second sheet for reading,
+    :data:`READABLE_SHEET`: Chinese headers, the groups by batches, a bold 合计 row and ``lines`` (the
+    summary and notes printed) under it."""
     if Path(path).suffix.lower() != ".xlsx":
         write_table(table, path)
         return
+    plan = "batches" in table.columns and "expected_failures" in table.columns
     safe = spreadsheet_safe(table)
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(io.BytesIO(), engine="openpyxl") as writer:
             safe.to_excel(writer, index=False)
             sheet = writer.book.active
-            for j, name in enumerate(table.columns, start=1):
-                if name in PERCENT_COLUMNS and pd.api.types.is_numeric_dtype(table[name]):
-                    for (cell,) in sheet.iter_rows(min_row=2, max_row=len(table) + 1, min_col=j, max_col=j):
-                        cell.number_format = "0.00%"
+            _number_formats(sheet, table, plan)
+            if plan:
+                _readable_plan_sheet(writer, table, by or [table.columns[0]], lines)
             save_workbook(writer.book, tmp)
+
+
+#: the second sheet of a plan's workbook: the plan for reading, with its 合计 row and notes
+READABLE_SHEET = "方案（含合计）"
+#: a plan's columns on that sheet (Chinese header, number format), in order; the group columns come first
+_READABLE_PLAN = (("risk", "风险", "0.00%"), ("volume_share", "抽检量占比", "0.00%"), ("batches", "计划批次", "#,##0"),
+                  ("share", "占预算", "0.00%"), ("batches_volume", "按量方案批次", "#,##0"),
+                  ("expected_failures", "预计发现不合格", "#,##0.00"),
+                  ("expected_failures_volume", "按量方案预计发现", "#,##0.00"), ("batches_even", "平均分配批次", "#,##0"),
+                  ("expected_failures_even", "平均分配预计发现", "#,##0.00"))
+
+
+def _number_formats(sheet, table: pd.DataFrame, plan: bool) -> None:
+    """Rates and shares in %; a plan's batches with thousands separators and expected finds to 2 decimals."""
+    for j, name in enumerate(table.columns, start=1):
+        fmt = ("0.00%" if name in PERCENT_COLUMNS else "#,##0.00" if plan and str(name).startswith(
+            "expected_failures") else "#,##0" if plan and str(name).startswith("batches") else None)
+        if fmt and pd.api.types.is_numeric_dtype(table[name]):
+            for (cell,) in sheet.iter_rows(min_row=2, max_row=len(table) + 1, min_col=j, max_col=j):
+                cell.number_format = fmt
+
+
+def _readable_plan_sheet(writer, plan: pd.DataFrame, by: list[str], lines) -> None:
+    """The sheet :data:`READABLE_SHEET` of a plan's workbook (see :func:`write_result`)."""
+    from openpyxl.styles import Font  # lazy: openpyxl, loaded by the writer
+
+    by = [c for c in by if c in plan.columns]
+    cols = [(c, zh, fmt) for c, zh, fmt in _READABLE_PLAN if c in plan.columns]
+    d = plan.sort_values("batches", ascending=False, kind="stable")
+    shown = spreadsheet_safe(d[by].astype(str))
+    for c, zh, _ in cols:
+        shown[zh] = d[c].to_numpy()
+    total = {c: "" for c in shown.columns}
+    total[by[0]] = "合计"
+    for c, zh, _ in cols:
+        if c != "risk":  # a sum of risks is no risk
+            total[zh] = float(d[c].sum()) if "batches" not in c else int(d[c].sum())
+        else:
+            total[zh] = None
+    shown = pd.concat([shown, pd.DataFrame([total], columns=shown.columns)], ignore_index=True)
+    shown.to_excel(writer, sheet_name=READABLE_SHEET, index=False)
+    sheet = writer.book[READABLE_SHEET]
+    for j, name in enumerate(shown.columns, start=1):
+        fmt = next((f for _, zh, f in cols if zh == name), None)
+        sheet.column_dimensions[sheet.cell(row=1, column=j).column_letter].width = 14 if fmt else 20
+        if fmt:
+            for (cell,) in sheet.iter_rows(min_row=2, max_row=len(shown) + 1, min_col=j, max_col=j):
+                cell.number_format = fmt
+    for cell in sheet[len(shown) + 1]:
+        cell.font = Font(bold=True)
+    for k, line in enumerate(lines):
+        sheet.cell(row=len(shown) + 3 + k, column=1, value=str(line))
 
 
 def _display_scores(scores: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -367,26 +423,34 @@ def _read_scores(path: str) -> pd.DataFrame:
                 ["", "nan", "none", "null"]).to_numpy()
             for i in np.flatnonzero(conv.isna().to_numpy() & ~blank):
                 problems.append(Problem(src, int(rows[i]), written.get(c, c), str(df[c].iloc[i]), "a number"))
-            if c == "risk":
-                for i in np.flatnonzero(blank):
-                    problems.append(Problem(src, int(rows[i]), written.get(c, c), "",
-                                            "a failure probability between 0 and 1; this cell is empty"))
+            # a blank risk: a group new to the catalogue (no batches tested) is given the scores' prior by
+            # allocate, with a warning; one with batches tested is refused there, saying how to fill it
             df[c] = conv
     if problems:
         raise DataValidationError(problems, source=src)
+    df.attrs["source"] = src  # allocate's messages name the file and its own rows
+    df.attrs["sheet_rows"] = rows
     return df
 
 
 def _display_plan(plan: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    d = plan[by].copy()
+    """The plan as printed: shares and risks in %, batches with thousands separators, expected finds
+    to two decimals, and a 合计 row (batches, shares and finds added up)."""
+    d = plan[by].astype(str).copy()
     d["risk"] = plan["risk"].map(_pct)
     d["volume_share"] = plan["volume_share"].map(_pct)
     d["batches"] = plan["batches"].map(lambda v: f"{v:,}")
     d["share"] = plan["share"].map(_pct)
     d["batches_volume"] = plan["batches_volume"].map(lambda v: f"{v:,}")
-    d["expected_failures"] = plan["expected_failures"].map(lambda v: f"{v:,.1f}")
-    d["expected_failures_volume"] = plan["expected_failures_volume"].map(lambda v: f"{v:,.1f}")
-    return d
+    d["expected_failures"] = plan["expected_failures"].map(lambda v: f"{v:,.2f}")
+    d["expected_failures_volume"] = plan["expected_failures_volume"].map(lambda v: f"{v:,.2f}")
+    total = {c: "" for c in d.columns}
+    total[by[0]] = "合计 total"
+    total.update(volume_share=_pct(plan["volume_share"].sum()), batches=f"{int(plan['batches'].sum()):,}",
+                 share=_pct(plan["share"].sum()), batches_volume=f"{int(plan['batches_volume'].sum()):,}",
+                 expected_failures=f"{plan['expected_failures'].sum():,.2f}",
+                 expected_failures_volume=f"{plan['expected_failures_volume'].sum():,.2f}")
+    return pd.concat([d, pd.DataFrame([total])], ignore_index=True)
 
 
 def run_allocate(args) -> int:
@@ -419,6 +483,20 @@ def _allocate(args, settings, logger) -> int:
                       by=by)
     meta = plan.attrs["allocation"]
     by = meta["by"]
+    used = meta.get("max_share_used", meta["max_share"])
+    cap = ("不设上限 no cap" if used is None else f"每组不超过 {used:.0%}" if used == meta["max_share"]
+           else f"每组不超过 {used:.2%}（所设 {meta['max_share']:.0%} 分不完预算，已提高 raised: see the note）")
+    lines = [f"抽检方案 Sampling plan：预算 {meta['budget']:,} 批分到 {len(plan)} 组；"
+             f"{1 - meta['risk_share']:.0%} 按 {meta['proportional_to']} 比例覆盖，"
+             f"{meta['risk_share']:.0%} 按风险；{cap}"]
+    if meta["budget"] == 0:
+        lines.append("预计发现不合格 expected unqualified found：预算为0，未分配 (budget 0: nothing allocated)")
+    else:
+        lines.append(f"预计发现不合格 expected unqualified found：本方案 {meta['expected_failures']:,.2f} 批；"
+                     f"{volume_plan_name(meta['proportional_to'])} {meta['expected_failures_volume']:,.2f}"
+                     f"（本方案为其 {_times(meta['vs_volume'])}）；"
+                     f"平均分配 {meta['expected_failures_even']:,.2f}（{_times(meta['vs_even'])}）")
+    lines += [f"note: {note}" for note in meta["notes"]]
     fig = None
     if args.chart:  # drawn before anything is written
         fig = plot_allocation(plan)
@@ -426,22 +504,9 @@ def _allocate(args, settings, logger) -> int:
         if args.chart:
             save_figure(fig, args.chart)
         if args.out:
-            write_result(plan, args.out)
-    used = meta.get("max_share_used", meta["max_share"])
-    cap = ("不设上限 no cap" if used is None else f"每组不超过 {used:.0%}" if used == meta["max_share"]
-           else f"每组不超过 {used:.2%}（所设 {meta['max_share']:.0%} 分不完预算，已提高 raised: see the note）")
-    common.echo(f"抽检方案 Sampling plan：预算 {meta['budget']:,} 批分到 {len(plan)} 组；"
-                f"{1 - meta['risk_share']:.0%} 按 {meta['proportional_to']} 比例覆盖，"
-                f"{meta['risk_share']:.0%} 按风险；{cap}")
-    if meta["budget"] == 0:
-        common.echo("预计发现不合格 expected unqualified found：预算为0，未分配 (budget 0: nothing allocated)")
-    else:
-        common.echo(f"预计发现不合格 expected unqualified found：本方案 {meta['expected_failures']:,.1f} 批；"
-                    f"{volume_plan_name(meta['proportional_to'])} {meta['expected_failures_volume']:,.1f}"
-                    f"（本方案为其 {_times(meta['vs_volume'])}）；"
-                    f"平均分配 {meta['expected_failures_even']:,.1f}（{_times(meta['vs_even'])}）")
-    for note in meta["notes"]:
-        common.echo(f"note: {note}")
+            write_result(plan, args.out, by, lines)
+    for line in lines:
+        common.echo(line)
     common.echo(common.format_table(_display_plan(plan.sort_values("batches", ascending=False,
                                                                      kind="stable"), by)))
     if args.out:
@@ -566,7 +631,7 @@ def _evaluate(args, settings, logger) -> int:
                              risk_share=args.risk_share, max_share=args.max_share,
                              min_per_group=args.min_per_group, max_per_group=args.max_per_group,
                              min_share=args.min_share, half_life=args.half_life, level=args.level,
-                             hierarchical=not args.flat,
+                             hierarchical=not args.flat, seed=args.seed,
                              drop_totals=not args.keep_totals, outcome=args.outcome)
         except DataValidationError as exc:
             raise _rename_source(exc, src) from None
@@ -574,7 +639,7 @@ def _evaluate(args, settings, logger) -> int:
                   "train_until": args.train_until, "test_period": args.test_period,
                   "budget": args.budget, "half_life": args.half_life, "risk_share": args.risk_share,
                   "max_share": args.max_share, "min_per_group": args.min_per_group,
-                  "max_per_group": args.max_per_group, "min_share": args.min_share}
+                  "max_per_group": args.max_per_group, "min_share": args.min_share, "seed": args.seed}
     else:
         raw, res, params = _evaluate_records(args)
     common.inputs_accepted(logger)
@@ -582,7 +647,10 @@ def _evaluate(args, settings, logger) -> int:
     shown = set(report["metric"])
     rest = res.to_frame()
     rest = rest[~rest["metric"].isin(shown)]
-    frame = pd.concat([report, rest.assign(name=rest["metric"])], ignore_index=True)
+    conclusion = res.conclusion
+    frame = pd.concat([report, rest.assign(name=rest["metric"]),
+                       pd.DataFrame([{"metric": "conclusion", "name": "总体结论 conclusion", "verdict": conclusion}])],
+                      ignore_index=True)
     if args.out:
         write_table(frame, args.out)
     common.echo(f"训练期 train: {res.periods.get('train', '-')}；测试期 test: {res.periods.get('test', '-')}")
@@ -592,6 +660,7 @@ def _evaluate(args, settings, logger) -> int:
                                                                 report["baseline_is"])],
         "结论 verdict": report["verdict"]})
     common.echo(common.format_table(view))
+    common.echo(conclusion)
     common.echo(f"注 note: {res.note}")
     if args.out:
         common.echo(f"\nwritten: {args.out}")
@@ -689,7 +758,9 @@ def register(subparsers) -> None:
     e.add_argument("--model", default="logistic", help="records: logistic (default) or gbm")
     e.add_argument("--window-days", type=int, default=None,
                    help="records: re-order within windows of this many days (default: whole test period)")
-    e.add_argument("--seed", type=int, default=0)
+    e.add_argument("--seed", type=int, default=0,
+                   help="seed of the records model, and of the resampling intervals of the AUC and the plan "
+                        "ratios (groups; default 0)")
     common.add_out_flag(e)
     common.add_tracking_flags(e)
     e.set_defaults(func=run_evaluate)

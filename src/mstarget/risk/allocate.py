@@ -39,6 +39,7 @@ tie-breaking with a heap, so budgets of millions of batches take milliseconds.
 """
 from __future__ import annotations
 
+import difflib
 import heapq
 import math
 import re
@@ -51,8 +52,9 @@ import pandas as pd
 
 from ..exceptions import (ConcentrationWarning, DataValidationError, MstargetWarning, ParameterError,
                           Problem)
+from .periods import parse_period
 from .samples import parse_count
-from .score import EXPLAIN_COLUMNS, SCORE_COLUMNS
+from .score import EXPLAIN_COLUMNS, PERIOD_COLUMNS, SCORE_COLUMNS, suspected_stale
 
 DEFAULT_RISK_SHARE = 0.75
 DEFAULT_MAX_SHARE = 0.3
@@ -66,17 +68,49 @@ RESULT_COLUMNS = ("risk", "volume", "batches", "share", "volume_share", "expecte
 def infer_by(scores: pd.DataFrame, settings: Sequence = ()) -> list[str]:
     """Group columns of a scores table: ``attrs['risk']['by']`` or every non-score column other
     than those ``settings`` name (the ``volume`` / ``proportional_to`` / floor / cap columns: a
-    ``lots`` column added to a scores file is the lots on the market, not a group)."""
+    ``lots`` column added to a scores file is the lots on the market, not a group).
+
+    A column holding only numbers (``最高批次`` beside ``最低批次``, a ``lots`` column not named) is
+    not taken as a group while another column is left, with a :class:`MstargetWarning` naming it
+    and how to use it (a cap: ``max_per_group=`` / ``--max-per-group COLUMN``; a group: ``by=`` /
+    ``--by``): a plan of groups ``餐饮具 / 3000`` is no plan."""
     meta = scores.attrs.get("risk") if hasattr(scores, "attrs") else None
     if meta and all(c in scores.columns for c in meta.get("by", [])) and meta.get("by"):
         return list(meta["by"])
-    skip = set(SCORE_COLUMNS) | set(EXPLAIN_COLUMNS) | set(RESULT_COLUMNS)
+    skip = set(SCORE_COLUMNS) | set(EXPLAIN_COLUMNS) | set(PERIOD_COLUMNS) | set(RESULT_COLUMNS)
     skip |= {c for c in settings if isinstance(c, str)}
     by = [c for c in scores.columns if c not in skip]
     if not by:
         raise DataValidationError("the scores table has no group column; expected the output of "
                                   "mstarget.risk.score (group columns, risk, ...)")
+    numeric = [c for c in by if _numbers_only(scores[c])]
+    if numeric and len(numeric) < len(by):
+        by = [c for c in by if c not in numeric]
+        named = "、".join(map(str, numeric))
+        warnings.warn(f"scores column(s) {named} hold only numbers and are not read as groups (groups: "
+                      f"{', '.join(map(str, by))})（数字列 {named} 不作为分组，也未使用）; to use one as each group's "
+                      "cap or floor: max_per_group= / min_per_group= (CLI --max-per-group / --min-per-group "
+                      "COLUMN), as lots: volume= (CLI --volume COLUMN); to group by it: by= (CLI --by)",
+                      MstargetWarning, stacklevel=3)  # infer_by -> allocate -> the caller
     return by
+
+
+def _numbers_only(col: pd.Series) -> bool:
+    """Whether every filled cell of ``col`` is a number (``3000``, ``500批``, ``2万``) and one is filled."""
+    filled = [v for v in col.tolist() if not (v is None or v is pd.NA or (isinstance(v, float) and v != v)
+                                             or (isinstance(v, str) and not v.strip()))]
+    if not filled:
+        return False
+    for v in filled:
+        if isinstance(v, (bool, np.bool_)):
+            return False
+        if isinstance(v, (int, float, np.integer, np.floating)):
+            continue
+        try:
+            parse_batches(v)
+        except (ValueError, TypeError):
+            return False
+    return True
 
 
 def volume_plan_name(proportional_to) -> str:
@@ -352,7 +386,13 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     ----------
     scores : DataFrame
         Output of :func:`mstarget.risk.score` (group columns and ``risk``; ``tested`` for the
-        default volume).
+        default volume), or such a table read back from a file. A row with a blank ``risk`` and no
+        batches tested -- a category new to the catalogue added by hand -- is planned on the scores'
+        prior (its ``prior_rate``, the one its parent's or all groups share, else the pooled rate),
+        with a :class:`~mstarget.exceptions.MstargetWarning` naming it; a blank risk of a group with
+        batches tested is refused. Groups whose data stop at an earlier period (``first_period`` /
+        ``last_period``, or ``数据仅到`` in ``explanation``) and still get batches are named in the notes,
+        with a warning for a likely renamed one when the table was read back (see :func:`stale_in_scores`).
     budget : int
         Batches to allocate in total (0 to :data:`MAX_BUDGET`).
     min_per_group : int, mapping {group: int} or column name, default 0
@@ -406,8 +446,8 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     budget, risk_share, max_share, min_share, warn_share = _check_arguments(
         scores, budget, risk_share, max_share, min_share, warn_share)
     by = list(by) if by is not None else infer_by(scores, (volume, proportional_to, min_per_group, max_per_group))
-    p = _risks(scores)
     groups = _group_keys(scores, by)
+    p, new_notes = _risks(scores, by, groups)
     floors = _per_group(min_per_group, "min_per_group", groups, scores, 0.0, batches=True)
     caps = _per_group(max_per_group, "max_per_group", groups, scores, np.inf, batches=True)
     vol = _volume(volume, groups, scores)
@@ -415,6 +455,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     weights, weights_name = _coverage_weights(proportional_to, volume, vol, groups, scores)
     _check_whole_batches(floors, caps, min_per_group, max_per_group)
     floors, caps, notes, cap_used = _share_limits(floors, caps, budget, min_share, max_share)
+    notes = new_notes + notes
     _check_feasible(floors, caps, budget, groups)
 
     lots = _lots(volume, vol)
@@ -430,6 +471,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     out = _plan_table(scores[by], p, weights, vol, n, budget, floors, caps, lots)
     _warn_concentration(n, budget, groups, warn_share)
     _note_unfunded(n, budget, groups, notes)
+    _note_stale(scores, by, groups, n, notes)
     found = {k: float(out[c].sum()) for k, c in (("plan", "expected_failures"),
                                                   ("volume", "expected_failures_volume"),
                                                   ("even", "expected_failures_even"))}
@@ -450,6 +492,97 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         "market": tuple(float(v) for v in vol), "lots": None if lots is None else tuple(float(v) for v in lots),
     }
     return out
+
+
+def stale_in_scores(scores: pd.DataFrame, by: list[str], groups: list) -> dict[int, dict]:
+    """Groups of a scores table whose data stop before the latest period and look renamed or dropped
+    (:func:`~mstarget.risk.score.suspected_stale`, the rule ``score`` warns by), by row:
+    ``{row: {"last": period, "near": [(name, first period or ""), ...]}}``.
+
+    Read from the ``first_period`` / ``last_period`` columns ``score`` writes; a scores file without
+    them (written before they existed) is read from its ``explanation`` (``数据仅到 2023``), the names
+    it may have become being the other groups' that look alike."""
+    if all(c in scores.columns for c in PERIOD_COLUMNS):
+        recs, index = [], []
+        for i, (first, last) in enumerate(zip(scores["first_period"].tolist(), scores["last_period"].tolist())):
+            try:
+                f, la = parse_period(_period_text(first)), parse_period(_period_text(last))
+            except ValueError:
+                continue  # a group without history (blank), or a table without periods ("all")
+            rec = {c: scores[c].iloc[i] for c in by}
+            rec.update(first_period=f.label, _first_start=f.start, last_period=la.label, _last_start=la.start,
+                       _last_end=la.end)
+            recs.append(rec)
+            index.append(i)
+        if not recs:
+            return {}
+        spans = pd.DataFrame(recs)
+        keys = [tuple(r[c] for c in by) if len(by) > 1 else r[by[0]] for r in spans.to_dict("records")]
+        found = suspected_stale(spans, by)
+        return {index[j]: found[k] for j, k in enumerate(keys) if k in found}
+    if "explanation" not in scores.columns:
+        return {}
+    out = {}
+    for i, text in enumerate(scores["explanation"].astype(str).tolist()):
+        m = re.search(r"数据仅到\s*([^\s，,；;（(]+)", text)
+        if m:
+            out[i] = {"last": m.group(1), "near": []}
+    names = [str(g[-1] if isinstance(g, tuple) else g) for g in groups]
+    for i, v in out.items():
+        others = [names[j] for j in range(len(names)) if j not in out and names[j] != names[i]]
+        # a name holding the old one (合成类别03 -> 合成类别03及制品) first: without first periods, every
+        # current name is a candidate
+        close = [c for c in others if names[i] in c or c in names[i]]
+        close += [c for c in difflib.get_close_matches(names[i], others, n=3, cutoff=0.5) if c not in close]
+        close += [c for c in others if c not in close and len(names[i]) >= 2 and c[:2] == names[i][:2]]
+        v["near"] = [(c, "") for c in close[:3]]
+    return out
+
+
+def _period_text(v) -> str:
+    """A period cell of a scores file as text: ``2023`` (also read as 2023.0), ``2025Q3``; blank: ``""``."""
+    if _blank(v):
+        return ""
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _note_stale(scores: pd.DataFrame, by: list[str], groups: list, n: np.ndarray, notes: list) -> None:
+    """Name the groups whose data stop at an earlier period (renamed? :func:`stale_in_scores`) that the plan
+    still gives batches, with them (most first): a note; and a :class:`MstargetWarning` naming those with a
+    "did you mean" (a name that looks alike and appears only later: a category renamed, whose old name
+    takes batches of its own) when the scores are a table read back -- ``score`` warned of them when
+    the scores come straight from it."""
+    found = stale_in_scores(scores, by, groups)
+    stale = {i: found[i] for i in sorted(found, key=lambda i: -int(n[i])) if n[i] > 0}  # most batches first
+    if not stale:
+        return
+    notes.append(_stale_text(stale, groups, n))
+    renamed = {i: v for i, v in stale.items() if v["near"]}
+    meta = scores.attrs.get("risk") if hasattr(scores, "attrs") else None
+    if renamed and not meta:
+        warnings.warn(_stale_text(renamed, groups, n), MstargetWarning, stacklevel=3)  # -> allocate -> the caller
+
+
+def _stale_text(stale: dict, groups: list, n: np.ndarray) -> str:
+    """The groups of :func:`stale_in_scores` with their last period, batches and likely new names, in words."""
+    zh, en = [], []
+    for i, v in list(stale.items())[:8]:
+        name = _group_name(groups[i])
+        near_zh = "、".join(c + (f"（{f} 起）" if f else "") for c, f in v["near"])
+        near_en = ", ".join(c + (f" (from {f})" if f else "") for c, f in v["near"])
+        zh.append(f"{name}（数据仅到 {v['last']}，分到 {int(n[i]):,} 批" + (f"；是否已更名为 {near_zh}？" if near_zh else "")
+                  + "）")
+        en.append(f"{name} (last {v['last']}, {int(n[i]):,} batches" + (f"; did you mean {near_en}?" if near_en else "")
+                  + ")")
+    more, more_en = (f" 等 {len(stale)} 组", f"; and {len(stale) - 8} more") if len(stale) > 8 else ("", "")
+    return (f"以下类别的数据只到较早期间，评分只反映那时，本方案仍给它们批次：{'；'.join(zh)}{more}。如为更名，旧名与新名会各分一份"
+            "批次：请在原表统一名称后重新评分；如已停止抽检，可设其上限为 0（--max-per-group 列）。 / "
+            f"{len(stale)} group(s) have no counts in the later periods, so their scores rest on data up to an earlier "
+            f"period, and the plan still gives them batches: {'; '.join(en)}{more_en}. A category renamed between "
+            "periods is scored and planned as two groups, the old name taking batches of its own: rename one spelling "
+            "in the table and score it again")
 
 
 def _note_unfunded(n: np.ndarray, budget: int, groups: list, notes: list) -> None:
@@ -538,18 +671,119 @@ def _check_arguments(scores, budget, risk_share, max_share, min_share, warn_shar
     return budget, risk_share, max_share, min_share, warn_share
 
 
-def _risks(scores: pd.DataFrame) -> np.ndarray:
-    """The ``risk`` column as floats of shape (G,), each a failure probability in [0, 1]."""
+def _risks(scores: pd.DataFrame, by: list[str] | None = None, groups: list | None = None
+           ) -> tuple[np.ndarray, list[str]]:
+    """The ``risk`` column as floats of shape (G,), each a failure probability in [0, 1], and notes.
+
+    A blank risk of a group with no sampling history (``tested`` blank or 0: a category new to the
+    catalogue added to a scores file) is given the scores' prior (:func:`_prior_risk`), with a
+    :class:`MstargetWarning` and a note naming it; a blank risk of a group with batches tested, or
+    with no prior to give it, is refused saying how to fill it."""
+    src = str(scores.attrs.get("source") or "<scores>") if hasattr(scores, "attrs") else "<scores>"
+    rows = _sheet_rows(scores)
     if "risk" not in scores.columns:
-        raise DataValidationError([Problem("<scores>", None, "risk", None,
+        raise DataValidationError([Problem(src, None, "risk", None,
                                            "column missing; pass the output of mstarget.risk.score")])
-    p = pd.to_numeric(scores["risk"], errors="coerce").to_numpy(float)
-    bad = [Problem("<scores>", i + 2, "risk", str(scores["risk"].iloc[i]),
+    p = np.array(pd.to_numeric(scores["risk"], errors="coerce"), dtype=float)  # a copy: new groups filled in
+    blank = np.array([_blank(v) for v in scores["risk"].tolist()], bool)
+    bad = [Problem(src, int(rows[i]), "risk", str(scores["risk"].iloc[i]),
                    "a failure probability between 0 and 1")
-           for i in np.flatnonzero(~((p >= 0) & (p <= 1)))]
+           for i in np.flatnonzero(~((p >= 0) & (p <= 1)) & ~blank)]
     if bad:
         raise DataValidationError(bad)
-    return p
+    if not blank.any():
+        return p, []
+    by = list(by) if by else []
+    groups = groups if groups is not None else list(range(len(scores)))
+    tested = pd.to_numeric(scores["tested"], errors="coerce").to_numpy(float) if "tested" in scores.columns \
+        else np.full(len(scores), np.nan)
+    problems, filled = [], []
+    for i in np.flatnonzero(blank):
+        name = _group_name(groups[i])
+        if tested[i] > 0:
+            problems.append(Problem(src, int(rows[i]), "risk", "",
+                                    f"a failure probability between 0 and 1; this cell is empty while group {name} "
+                                    f"has {tested[i]:,.0f} batches tested: score the table again ('risk score "
+                                    "--out') rather than blanking its risk（该组有抽检数据但风险为空，请重新评分）"))
+            continue
+        prior = _prior_risk(scores, by, i, tested)
+        if prior is None:
+            problems.append(Problem(src, int(rows[i]), "risk", "",
+                                    f"a failure probability between 0 and 1; this cell is empty and group {name} has "
+                                    "no sampling history, and the scores give no prior to use (no prior_rate column, "
+                                    "no tested / failed counts): write its risk (e.g. the rate of a similar category), "
+                                    "or add the prior_rate column 'risk score --out' writes（新增类别无历史数据：请填写"
+                                    "风险，或保留评分表的 prior_rate 列）"))
+            continue
+        p[i] = prior[0]
+        filled.append((name, prior))
+    if problems:
+        raise DataValidationError(problems)
+    listed = "；".join(f"{n} {100 * v:.2f}%（{zh}）" for n, (v, zh, _) in filled[:10]) + (
+        f" 等 {len(filled)} 组" if len(filled) > 10 else "")
+    listed_en = "; ".join(f"{n} {100 * v:.2f}% ({en})" for n, (v, _, en) in filled[:10]) + (
+        f" and {len(filled) - 10} more" if len(filled) > 10 else "")
+    text = (f"无抽检历史的类别，风险取评分的先验：{listed}。其批次只凭先验安排，不是凭它自己的抽检结果；有了抽检数据后请加入原表"
+            f"重新评分。 / no sampling history, so the risk is the scores' prior: {listed_en}; the group is planned on "
+            "that prior alone, not on a record of its own: score it again once it has counts")
+    warnings.warn(text, MstargetWarning, stacklevel=3)  # _risks -> allocate -> the caller
+    return p, [text]
+
+
+def _blank(v) -> bool:
+    """Whether a cell is empty (None, NaN, NA, blank text or the text of a missing value)."""
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return True
+    return isinstance(v, str) and v.strip().lower() in ("", "nan", "none", "null")
+
+
+def _sheet_rows(scores: pd.DataFrame) -> np.ndarray:
+    """Spreadsheet row of each row of ``scores`` (``attrs["sheet_rows"]`` of a file read, else 2, 3, ...)."""
+    rows = scores.attrs.get("sheet_rows") if hasattr(scores, "attrs") else None
+    if rows is not None and len(rows) == len(scores):
+        return np.asarray(rows, dtype=np.int64)
+    return np.arange(2, len(scores) + 2, dtype=np.int64)
+
+
+def _prior_risk(scores: pd.DataFrame, by: list[str], i: int, tested: np.ndarray):
+    """The prior a group ``i`` without history is given, ``(rate 0-1, 来源, source)``, else None.
+
+    In order: the row's own ``prior_rate``; the ``prior_rate`` shared by the rows of its parent (the
+    outer ``by`` levels: with a hierarchy, the shrinkage pulls a category toward its sector); the
+    ``prior_rate`` shared by all rows (the shrinkage's prior mean); the prior mean in
+    ``attrs["risk"]``; the pooled rate of the groups tested (failed / tested)."""
+    def rates(mask=None):
+        if "prior_rate" not in scores.columns:
+            return np.array([])
+        v = pd.to_numeric(scores["prior_rate"], errors="coerce").to_numpy(float)
+        keep = (v >= 0) & (v <= 1)
+        if mask is not None:
+            keep &= mask
+        return v[keep]
+
+    own = rates(np.arange(len(scores)) == i)
+    if len(own):
+        return float(own[0]), "本行 prior_rate", "its own prior_rate"
+    if len(by) > 1:
+        outer = scores[by[:-1]].astype(str).agg(" / ".join, axis=1).to_numpy()
+        same = rates(outer == outer[i])
+        if len(same) and np.ptp(same) <= 1e-9 * max(1.0, float(np.max(same))):
+            return (float(same[0]), f"{outer[i]} 各组共用的先验 prior_rate",
+                    f"the prior_rate the groups of {outer[i]} share")
+    every = rates()
+    if len(every) and np.ptp(every) <= 1e-9 * max(1.0, float(np.max(every))):
+        return float(every[0]), "收缩先验均值，prior_rate 列", "the shrinkage's prior mean, column prior_rate"
+    meta = scores.attrs.get("risk") if hasattr(scores, "attrs") else None
+    priors = (meta or {}).get("priors") or []
+    if priors and priors[0].get("mean") is not None:
+        return float(priors[0]["mean"]), "收缩先验均值", "the shrinkage's prior mean"
+    if "failed" in scores.columns:
+        failed = pd.to_numeric(scores["failed"], errors="coerce").to_numpy(float)
+        ok = (tested > 0) & np.isfinite(failed)
+        if ok.any() and tested[ok].sum() > 0:
+            return (float(failed[ok].sum() / tested[ok].sum()), "各组合计不合格率",
+                    "the pooled rate of the groups tested")
+    return None
 
 
 def _group_keys(scores: pd.DataFrame, by: list[str]) -> list:

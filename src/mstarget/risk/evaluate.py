@@ -35,7 +35,11 @@ Two kinds of data:
   column of lots in the test period) are used as given.
 
 :meth:`RiskEvaluation.report` turns the metrics into a readable table: each metric in words, its
-baseline and a one-line verdict.
+baseline and a one-line verdict. A groups evaluation also gives :data:`INTERVAL_LEVEL` intervals of the
+AUC and of the plan ratios, from resampling the groups and their test failures (seeded; ``*_lo`` /
+``*_hi``), and says the comparison is unstable when fewer than :data:`FEW_GROUPS` groups are compared or
+the linear and the diminishing-returns ratios lie on either side of 1; :attr:`RiskEvaluation.conclusion`
+is the one line for leadership (总体结论: adopt the plan or not, and how sure).
 """
 from __future__ import annotations
 
@@ -54,6 +58,12 @@ from .samples import check_by, group_key, total_rows, validate_samples
 from .score import drop_total_rows, score, silent_periods, silent_text, warn_silent_periods
 
 DEFAULT_KS = (10, 20, 50)
+#: fewer groups compared than this: the report and the conclusion say the comparison is unstable
+FEW_GROUPS = 10
+#: probability content of the resampling intervals of the plan ratios and the AUC (as the scores')
+INTERVAL_LEVEL = 0.90
+#: resamples of those intervals (seeded: the same data and seed give the same interval)
+BOOT_REPS = 1000
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,10 @@ class RiskEvaluation:
         Groups: test periods with many batches and not one failure
         (:func:`~mstarget.risk.score.silent_periods`), probably unpublished failures; the report
         says so beside the failures and the losses.
+    not_scored : tuple of (str, int, int)
+        Groups (kind ``"groups"``): test groups without training data, left out of every figure (metric
+        ``groups_not_scored``), each with its test batches and unqualified batches, named in ``.report()``
+        and in :attr:`conclusion`.
     """
 
     kind: str
@@ -92,6 +106,7 @@ class RiskEvaluation:
     not_tested: tuple = ()
     leaks: Mapping[str, float] = field(default_factory=dict)
     silent: tuple = ()
+    not_scored: tuple = ()
 
     def to_dict(self) -> dict[str, float]:
         return dict(self.metrics)
@@ -120,6 +135,7 @@ class RiskEvaluation:
             v = float(self.metrics[key])
             b = _baseline(self.metrics, base_key)
             verdict = _not_tested_verdict(self.not_tested) if key == "groups_not_tested" else \
+                _unscored_verdict(v, self.metrics, self.not_scored) if key == "groups_not_scored" else \
                 judge(v, b, self.metrics)
             verdict = self._caution(key, verdict)
             out.append({"metric": key, "name": name, "value": v, "shown": _fmt(v, fmt),
@@ -130,9 +146,25 @@ class RiskEvaluation:
 
     def _caution(self, key: str, verdict: str) -> str:
         """``verdict`` of metric ``key``, replaced or extended where :attr:`leaks` or :attr:`silent`
-        make the figure untrustworthy."""
+        make the figure untrustworthy, with the resampling interval of the AUC and of the plan ratios
+        and a caution where few groups are compared or the two ratios disagree."""
         if key == "auc" and self.leaks:
             return f"AUC 不可信：{_leak_text(self.leaks)}"
+        m = self.metrics
+        if self.kind == "groups" and key in ("auc", "est_found_plan", "est_found_plan_lots"):
+            ratio = {"auc": "auc", "est_found_plan": "plan_vs_volume", "est_found_plan_lots": "plan_vs_volume_lots"}[key]
+            lo, hi = m.get(f"{ratio}_lo", float("nan")), m.get(f"{ratio}_hi", float("nan"))
+            if lo == lo and hi == hi:
+                unit = "" if key == "auc" else " 倍"
+                spans = (lo <= 0.5 <= hi) if key == "auc" else (lo <= 1.0 <= hi)
+                verdict += (f"；{m.get('interval_level', INTERVAL_LEVEL):.0%} 区间 {lo:.2f}–{hi:.2f}{unit}"
+                            + ("，含" + ("随机 0.5" if key == "auc" else " 1（与按量方案无差别）") if spans else ""))
+            groups = m.get("groups", float("nan"))
+            if groups == groups and groups < FEW_GROUPS:
+                verdict += f"；仅 {groups:.0f} 组可比，结论不稳"
+            if key != "auc" and _ratios_disagree(m):
+                verdict += (f"；线性上限 {m['plan_vs_volume']:.2f} 倍与边际递减 {m['plan_vs_volume_lots']:.2f} 倍"
+                            "分居 1 的两侧，不能断定本方案更好")
         if self.silent and key == "failures":
             return (f"测试期 {silent_text(list(self.silent))}无一不合格：疑为不合格结果未公布，而非真的全部合格；"
                     "以下各项比较不可信，见注")
@@ -159,6 +191,13 @@ class RiskEvaluation:
                          "group: probably its failures were not published; the losses against the baseline "
                          "mean nothing.")
         return "\n".join(parts)
+
+    @property
+    def conclusion(self) -> str:
+        """One line for leadership (Chinese, then English): adopt the default plan or not (groups), use
+        the ranking or not (records), and how sure, with the reasons (few groups, ratios that disagree,
+        an interval across 1, groups left out, a test period without failures, leaking features)."""
+        return _group_conclusion(self) if self.kind == "groups" else _record_conclusion(self)
 
     def __getitem__(self, key: str) -> float:
         return self.metrics[key]
@@ -249,11 +288,115 @@ def _plain(v, b, m) -> str:
     return ""
 
 
-def _unscored_verdict(v, b, m) -> str:
+def _unscored_verdict(v, m, named: Sequence = ()) -> str:
+    """The test groups without training data: their batches, and each named (at most 10) with its own."""
     if not v > 0:
         return ""
-    return (f"训练期无数据，未计入以下各项（{m.get('batches_not_scored', 0):,.0f} 批，"
+    text = (f"训练期无数据，未计入以下各项（{m.get('batches_not_scored', 0):,.0f} 批，"
             f"{m.get('failures_not_scored', 0):,.0f} 批不合格）")
+    if not named:
+        return text
+    if len(named) == 1:
+        return text + f"：{named[0][0]}"
+    listed = "、".join(f"{g}（{t:,} 批，{f:,} 批不合格）" for g, t, f in named[:10])
+    return text + f"：{listed}" + (f" 等 {len(named)} 组" if len(named) > 10 else "")
+
+
+def _ratios_disagree(m: Mapping[str, float]) -> bool:
+    """Whether the linear and the diminishing-returns ratio of the plan to the volume plan lie on the two
+    sides of 1 (one says the plan finds more, the other fewer)."""
+    a, b = m.get("plan_vs_volume", float("nan")), m.get("plan_vs_volume_lots", float("nan"))
+    return a == a and b == b and (a - 1.0) * (b - 1.0) < 0 and max(abs(a - 1.0), abs(b - 1.0)) > 0.005
+
+
+def _group_conclusion(r: "RiskEvaluation") -> str:
+    """:attr:`RiskEvaluation.conclusion` of a groups evaluation (see there)."""
+    m = r.metrics
+    lin, dim = m.get("plan_vs_volume", float("nan")), m.get("plan_vs_volume_lots", float("nan"))
+    groups = m.get("groups", float("nan"))
+    level = m.get("interval_level", INTERVAL_LEVEL)
+    if r.silent:
+        return ("总体结论：无法判断——测试期疑缺不合格结果（各组均为 0），方案比较不可信；请先核对数据。 / Overall: cannot "
+                "tell -- the test period has no failure in any group (probably unpublished), so no plan comparison holds.")
+    if lin != lin and dim != dim:
+        return ("总体结论：无法判断——没有可比的方案发现数。 / Overall: cannot tell -- no plan's finds could be compared.")
+    zh, en = [], []
+    if groups == groups and groups < FEW_GROUPS:
+        zh.append(f"仅 {groups:.0f} 组可比")
+        en.append(f"only {groups:.0f} groups compared")
+    disagree = _ratios_disagree(m)
+    if disagree:
+        zh.append("两种算法一多一少，方向相反")
+        en.append("the two ways of crediting the plans disagree on which finds more")
+    across = []
+    for key, name in (("plan_vs_volume", "线性"), ("plan_vs_volume_lots", "边际递减")):
+        lo, hi = m.get(f"{key}_lo", float("nan")), m.get(f"{key}_hi", float("nan"))
+        if lo == lo and hi == hi and lo <= 1.0 <= hi:
+            across.append((name, lo, hi))
+    if across:
+        zh.append("、".join(f"{n} {level:.0%} 区间 {lo:.2f}–{hi:.2f} 倍" for n, lo, hi in across) + " 跨过 1")
+        en.append(" and ".join(f"the {'linear' if n == '线性' else 'diminishing-returns'} {level:.0%} interval "
+                               f"{lo:.2f}-{hi:.2f}x" for n, lo, hi in across) + (" span" if len(across) > 1 else " spans")
+                  + " 1")
+    alo, ahi = m.get("auc_lo", float("nan")), m.get("auc_hi", float("nan"))
+    if alo == alo and alo <= 0.5 <= ahi:
+        zh.append(f"AUC {m.get('auc', float('nan')):.3f} 的区间 {alo:.2f}–{ahi:.2f} 含 0.5")
+        en.append(f"AUC {m.get('auc', float('nan')):.3f} with an interval {alo:.2f}-{ahi:.2f} including 0.5")
+    vals = [x for x in (lin, dim) if x == x]
+    better, worse = all(x > 1.0 for x in vals), all(x < 1.0 for x in vals)
+    shown = "、".join(f"{n} {x:.2f} 倍" for n, x in (("线性", lin), ("边际递减", dim)) if x == x)
+    shown_en = ", ".join(f"{n} {x:.2f}x" for n, x in (("linear", lin), ("diminishing returns", dim)) if x == x)
+    sure = "低" if disagree or (groups == groups and groups < 5) else "中等" if zh else "较高"
+    sure_en = {"低": "low", "中等": "moderate", "较高": "fairly high"}[sure]
+    why = f"（{'；'.join(zh)}）" if zh else ""
+    why_en = f" ({'; '.join(en)})" if en else ""
+    if better and not zh:
+        head = f"建议采用默认方案：本次测试中它比按量比例方案多发现不合格（{shown}），把握{sure}"
+        head_en = f"adopt the default plan: it found more failures than the volume plan ({shown_en}); confidence {sure_en}"
+    elif better:
+        head = (f"可以试行默认方案，但把握{sure}{why}：本次测试中它比按量比例方案多发现不合格（{shown}）；建议试行一期后用新数据"
+                "再评估")
+        head_en = (f"the default plan may be tried, confidence {sure_en}{why_en}: it found more failures than the "
+                   f"volume plan ({shown_en}); try it for one period and evaluate again")
+    elif worse:
+        head = f"不建议采用默认方案：本次测试中它没有比按量比例方案多发现不合格（{shown}），把握{sure}{why}"
+        head_en = (f"do not adopt the default plan: it found no more failures than the volume plan ({shown_en}); "
+                   f"confidence {sure_en}{why_en}")
+    else:
+        head = (f"证据不足，不能说明默认方案比按量比例方案发现更多不合格（{shown}），把握{sure}{why}；暂不据此改变现行分配，"
+                "或试行一期后再评估")
+        head_en = (f"not shown: the evidence does not say the default plan finds more failures than the volume plan "
+                   f"({shown_en}); confidence {sure_en}{why_en}; keep the current split, or try the plan for one "
+                   "period and evaluate again")
+    tail, tail_en = "", ""
+    if r.not_scored:
+        names = "、".join(f"{g}（{t:,} 批，{f:,} 批不合格）" for g, t, f in r.not_scored[:5]) + (
+            f" 等 {len(r.not_scored)} 组" if len(r.not_scored) > 5 else "")
+        tail = f"。另有训练期无数据的测试组未参与比较：{names}"
+        tail_en = (". Test groups without training data are not compared: "
+                   + ", ".join(f"{g} ({t:,} batches, {f:,} failures)" for g, t, f in r.not_scored[:5])
+                   + (f" and {len(r.not_scored) - 5} more" if len(r.not_scored) > 5 else ""))
+    return f"总体结论：{head}{tail}。 / Overall: {head_en}{tail_en}."
+
+
+def _record_conclusion(r: "RiskEvaluation") -> str:
+    """:attr:`RiskEvaluation.conclusion` of a records evaluation (see there)."""
+    m = r.metrics
+    auc = m.get("auc", float("nan"))
+    if r.leaks:
+        return (f"总体结论：暂不能采用——{_leak_text(r.leaks)}。 / Overall: not usable yet -- features suspected of "
+                f"leaking the outcome ({', '.join(r.leaks)}); exclude them and evaluate again.")
+    if auc != auc:
+        return "总体结论：无法判断——测试期只有一种结果。 / Overall: cannot tell -- the test period has one outcome only."
+    days = m.get("days_earlier", float("nan"))
+    early = f"，按风险重排平均提前 {days:.1f} 天发现问题" if days == days and days > 0 else ""
+    early_en = f", finding failures {days:.1f} days earlier on average" if days == days and days > 0 else ""
+    if auc < 0.52:
+        return (f"总体结论：不建议按风险排序检查：AUC {auc:.3f}，与随机差不多。 / Overall: do not order inspections by "
+                f"this risk: AUC {auc:.3f}, about as good as chance.")
+    sure, sure_en = ("较高", "fairly high") if auc >= 0.7 else ("中等", "moderate") if auc >= 0.6 else ("低", "low")
+    return (f"总体结论：可以按风险排序安排检查（AUC {auc:.3f}{early}），把握{sure}。 / Overall: inspections may be "
+            f"ordered by this risk (AUC {auc:.3f}{early_en}); confidence {sure_en}.")
 
 
 def _leak_text(leaks: Mapping[str, float]) -> str:
@@ -274,7 +417,7 @@ def _not_tested_verdict(names: Sequence[str]) -> str:
 _GROUP_ROWS = (
     ("groups", "评估组数 groups", "int", None, "", _plain,
      "groups scored on the training periods and tested in the test period"),
-    ("groups_not_scored", "未评分的测试组 unscored", "int", None, "", _unscored_verdict,
+    ("groups_not_scored", "未评分的测试组 unscored", "int", None, "", _plain,
      "groups with test counts but no training data (left out of every figure below)"),
     ("groups_not_tested", "无测试数据的已评分组 not tested", "int", None, "", _plain,
      "scored groups with no counts in the test period (left out of every figure below; named in the verdict)"),
@@ -568,7 +711,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
                     period: str | None = "period", volume="tested",
                     min_per_group=0, max_per_group=None, risk_share: float = DEFAULT_RISK_SHARE,
                     max_share: float | None = DEFAULT_MAX_SHARE, min_share: float = 0.0,
-                    proportional_to=None) -> RiskEvaluation:
+                    proportional_to=None, seed: int = 0) -> RiskEvaluation:
     """Judge group scores on a later period's counts (see the module docstring).
 
     Parameters
@@ -590,6 +733,9 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
         Passed to :func:`~mstarget.risk.allocate` for the default plan (floors and caps in batches
         or shares of the budget, as :func:`~mstarget.risk.allocate` reads them), so the plan judged
         is the plan an office would adopt. ``proportional_to`` also weighs the volume plan.
+    seed : int, default 0
+        Seed of the resampling intervals (:func:`_resampled_intervals`): the same data and seed give the
+        same intervals.
 
     Returns
     -------
@@ -604,7 +750,12 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
         ``plan_vs_volume_lots``, ``plan_vs_even_lots``, ``market_scale``,
         ``plan_largest_share``, ``plan_min_volume_ratio`` (smallest ratio of a group's planned
         batches to its volume-proportional batches) and ``model_expected_found_plan`` (what the
-        scores themselves expect the plan to find).
+        scores themselves expect the plan to find); ``auc_lo`` / ``auc_hi``, ``plan_vs_volume_lo`` /
+        ``_hi`` and ``plan_vs_volume_lots_lo`` / ``_hi``: :data:`INTERVAL_LEVEL` intervals from
+        resampling the groups and their test failures (:func:`_resampled_intervals`;
+        ``interval_level``), which the report prints beside the figures; with fewer than
+        :data:`FEW_GROUPS` groups, or the two ratios on either side of 1, the report and
+        ``.conclusion`` say the comparison is unstable.
     """
     by = list(by) if by is not None else infer_by(scores)
     test, src = validate_samples(test_samples, by, period=period)
@@ -634,6 +785,9 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     k = merged["failed"].to_numpy(float)
     N, K = n.sum(), k.sum()
     unscored = t[~t.set_index(keys).index.isin(s.set_index(keys).index)]
+    not_scored = tuple((" / ".join(map(str, r[:-2])), int(r[-2]), int(r[-1])) for r in
+                       unscored.sort_values("tested", ascending=False, kind="stable")[by + ["tested", "failed"]]
+                       .itertuples(index=False, name=None))
     m: dict[str, float] = {"groups": float(len(merged)), "groups_not_scored": float(len(unscored)),
                            "groups_not_tested": float(len(not_tested)),
                            "batches_not_scored": float(unscored["tested"].sum()),
@@ -691,6 +845,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     m["plan_min_volume_ratio"] = float(np.min(b_plan[has_vol] / b_vol[has_vol])) if has_vol.any() \
         else float("nan")
     m["model_expected_found_plan"] = float(plan["expected_failures"].sum())
+    m.update(_resampled_intervals(n, k, risk, b_plan, b_vol, market, lots, seed))
     silent = silent_periods(test, rate=float(np.sum(n * risk) / N) if N else None)
     warn_silent_periods(silent, src, stacklevel=3, tested=True)
     table = merged[by].copy()
@@ -706,7 +861,44 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     periods = {"train": ", ".join(meta.get("periods", [])),
                "test": ", ".join(test.drop_duplicates("period").sort_values(["_end", "_start"])
                                  ["period"].tolist())}
-    return RiskEvaluation("groups", m, table, periods, not_tested, silent=tuple(silent))
+    return RiskEvaluation("groups", m, table, periods, not_tested, silent=tuple(silent), not_scored=not_scored)
+
+
+def _resampled_intervals(n: np.ndarray, k: np.ndarray, risk: np.ndarray, b_plan: np.ndarray, b_vol: np.ndarray,
+                         market: np.ndarray, lots, seed: int, reps: int = BOOT_REPS,
+                         level: float = INTERVAL_LEVEL) -> dict[str, float]:
+    """``level`` intervals (percentile) of the AUC and of the plan's finds over the volume plan's, linear
+    (``plan_vs_volume``) and with diminishing returns (``plan_vs_volume_lots``), from ``reps`` resamples.
+
+    Each resample draws the groups with replacement (which categories happen to be compared: with 7 groups
+    the ratio rests on a few large ones) and each drawn group's test failures as binomial at its realised
+    rate (``k`` of ``n``), the planned batches of every group kept. It does not cover a drift of the rates
+    into the next period beyond that, so it is a lower bound on the uncertainty of the plan's next period.
+    Arrays are of shape (G,); NaN intervals with fewer than 2 groups."""
+    G = len(n)
+    keys = ("auc", "plan_vs_volume", "plan_vs_volume_lots")
+    out = {"interval_level": float(level)}
+    if G < 2:
+        out.update({f"{key}_{end}": float("nan") for key in keys for end in ("lo", "hi")})
+        return out
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, G, size=(reps, G))
+    nn = n[idx]
+    rate = np.where(n > 0, k / np.where(n > 0, n, 1), 0.0)
+    kk = rng.binomial(nn.astype(np.int64), np.clip(rate[idx], 0.0, 1.0)).astype(float)
+    rr = np.where(nn > 0, kk / np.where(nn > 0, nn, 1), 0.0)
+    lots_idx = None if lots is None else np.asarray(lots, float)[idx]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lin = (b_plan[idx] * rr).sum(1) / (b_vol[idx] * rr).sum(1)
+        dim = (expected_found(b_plan[idx], rr, market[idx], lots_idx).sum(1)
+               / expected_found(b_vol[idx], rr, market[idx], lots_idx).sum(1))
+    auc = np.array([_weighted_auc(risk[i], kk[j], nn[j] - kk[j]) for j, i in enumerate(idx)])
+    q = [(1 - level) / 2, (1 + level) / 2]
+    for key, draws in zip(keys, (auc, lin, dim)):
+        ok = draws[np.isfinite(draws)]
+        lo, hi = np.quantile(ok, q) if len(ok) >= reps // 2 else (float("nan"), float("nan"))
+        out[f"{key}_lo"], out[f"{key}_hi"] = float(lo), float(hi)
+    return out
 
 
 def _periods_text(full: pd.DataFrame) -> str:
@@ -768,7 +960,7 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
              train_until=None, test_period=None, risk_share: float = DEFAULT_RISK_SHARE,
              max_share: float | None = DEFAULT_MAX_SHARE, min_per_group=0, max_per_group=None,
              min_share: float = 0.0, volume="tested", proportional_to=None,
-             leaks: Mapping[str, float] | None = None, **score_kwargs) -> RiskEvaluation:
+             leaks: Mapping[str, float] | None = None, seed: int = 0, **score_kwargs) -> RiskEvaluation:
     """Time-split evaluation of a risk ranking.
 
     Three ways to call it:
@@ -784,7 +976,8 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
 
     The plan judged is built as :func:`~mstarget.risk.allocate` builds it, with the same options
     (``risk_share``, ``max_share``, ``min_per_group``, ``max_per_group``, ``min_share``, ``volume``,
-    ``proportional_to``), so an office can test the plan it will adopt (floors included).
+    ``proportional_to``), so an office can test the plan it will adopt (floors included). ``seed`` seeds
+    the resampling intervals of a groups evaluation; ``.conclusion`` says in one line whether to adopt the plan.
 
     Returns
     -------
@@ -794,7 +987,7 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
     """
     plan_options = dict(risk_share=risk_share, max_share=max_share, min_per_group=min_per_group,
                         max_per_group=max_per_group, min_share=min_share, volume=volume,
-                        proportional_to=proportional_to)
+                        proportional_to=proportional_to, seed=seed)
     if isinstance(predictions, pd.DataFrame):
         return evaluate_groups(data, predictions, by=by, budget=budget, ks=ks, **plan_options)
     if predictions is None:

@@ -34,6 +34,9 @@ SCORE_COLUMNS = ("tested", "failed", "rate", "risk", "risk_lo", "risk_hi", "rank
 #: Columns that explain each score (after ``SCORE_COLUMNS``).
 EXPLAIN_COLUMNS = ("recent_rate", "prior_rate", "prior_weight", "evidence_weight", "shrink_share",
                    "explanation")
+#: The first and last period in which each group has counts (last: after ``EXPLAIN_COLUMNS``): a scores
+#: file read back (``risk allocate --scores``) still tells a group whose data stop early (renamed?).
+PERIOD_COLUMNS = ("first_period", "last_period")
 DEFAULT_HALF_LIFE = 2.0
 DEFAULT_LEVEL = 0.90
 _RANK_DIGITS = 12  # risks equal to 12 decimals are ties (broken by batches tested, more first)
@@ -124,7 +127,10 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         differs from ``rate``: ``recent_rate`` (recency-weighted rate), ``prior_rate`` (the rate
         the group is pulled toward), ``prior_weight`` (batches the prior is worth),
         ``evidence_weight`` (the group's recency-weighted batches), ``shrink_share`` (0-1: the
-        prior's share in ``risk``), ``explanation`` (one sentence, Chinese).
+        prior's share in ``risk``), ``explanation`` (one sentence, Chinese); ``first_period``,
+        ``last_period`` (the group's first and last period with counts, as labels: ``2023``,
+        ``2025Q3``), so that a scores file read back by ``risk allocate --scores`` can still say
+        which groups' data stop early (see :func:`suspected_stale`).
         ``.attrs["risk"]`` holds the settings, the periods used, the fitted priors, the totals
         left out and any pooled region column.
 
@@ -161,7 +167,9 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     post, priors = shrink(g["_wf"].to_numpy(), g["_wt"].to_numpy(), parents)
     out = _score_table(g, by, post, level)
     _explain(out, g, post, half_life)
-    stale = stale_groups(agg, by)
+    spans = group_spans(agg, by)
+    out = out.merge(spans[by + list(PERIOD_COLUMNS)], on=by, how="left", sort=False)
+    stale = suspected_stale(spans, by)
     _note_stale(out, stale, by, src)
     out = out.sort_values("rank").reset_index(drop=True)
     periods = agg.drop_duplicates("period").sort_values(["_end", "_start"])["period"].tolist()
@@ -226,32 +234,69 @@ def drop_total_rows(agg: pd.DataFrame, by: list[str], src: str) -> tuple[pd.Data
     return kept, n_totals
 
 
-def stale_groups(agg: pd.DataFrame, by: list[str]) -> dict:
-    """Groups whose latest period ends before the table's latest period (of the group's outer ``by``
-    levels, e.g. its region, with several ``by`` columns), keyed by the group (its value, or a tuple for
-    several ``by`` columns): ``{key: {"last": period, "near": [(name,
-    first period), ...]}}``, ``near`` listing names of the last ``by`` level that appear only after
-    that period and look alike (:func:`difflib.get_close_matches`, or a shared first two characters):
-    a category renamed between periods (粮食加工品 -> 粮食及粮食制品) is two groups, never merged by guess."""
-    if agg.empty:
-        return {}
+#: months without counts from which a group missing from the latest period is always named (a year)
+STALE_MONTHS = 12
+
+
+def group_spans(agg: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """One row per group of ``agg`` (validated counts): the ``by`` columns, ``first_period`` /
+    ``last_period`` (labels of the group's first and last period with a row) and their month indices
+    ``_first_start``, ``_last_start``, ``_last_end``."""
     d = agg.sort_values(["_end", "_start"], kind="stable")
-    outer = list(by[:-1])
-    latest = d.groupby(outer, sort=False)["_end"].max() if outer else None  # a region's own latest period
+    first = d.groupby(by, sort=False).head(1).set_index(by)
     last = d.groupby(by, sort=False).tail(1).set_index(by)
-    first = d.groupby(by[-1], sort=False).head(1).set_index(by[-1])
+    out = pd.DataFrame({"first_period": first["period"].astype(str), "_first_start": first["_start"].astype("int64")})
+    out = out.join(pd.DataFrame({"last_period": last["period"].astype(str), "_last_start": last["_start"].astype("int64"),
+                                 "_last_end": last["_end"].astype("int64")}))
+    return out.reset_index()
+
+
+def suspected_stale(spans: pd.DataFrame, by: list[str]) -> dict:
+    """Groups of ``spans`` (:func:`group_spans`) whose data stop before the latest period (of the group's
+    outer ``by`` levels, e.g. its region) **and** look like a renamed or dropped category, keyed by the
+    group (its value, or a tuple for several ``by`` columns): ``{key: {"last": period, "near": [(name,
+    first period), ...]}}``.
+
+    ``near`` lists names of the last ``by`` level that first appear only after the group's last period
+    and look alike (:func:`difflib.get_close_matches`, or a shared first two characters): a category
+    renamed between periods (粮食加工品 -> 粮食及粮食制品) is two groups, never merged by guess. A group is
+    named when such a name exists, or when it is missing for more than one of its periods or for a
+    year (:data:`STALE_MONTHS`) or more: a small category with no batch in the last quarter of a
+    quarterly table (可可 in 2025Q4) is not named -- one quarter without a batch is ordinary -- but a
+    year's table missing it in the last year, or a quarterly one missing it in the last two quarters, is.
+    """
+    if spans.empty:
+        return {}
+    outer = list(by[:-1])
+    latest = spans.groupby(outer, sort=False)["_last_end"].max() if outer else None
+    top_all = int(spans["_last_end"].max())
+    name_col = by[-1]
+    names = spans.assign(_name=spans[name_col].astype(str)).sort_values("_first_start", kind="stable")
+    firsts = names.groupby("_name", sort=False).head(1).set_index("_name")
     out = {}
-    for key, row in last.iterrows():
-        top = int(d["_end"].max()) if latest is None else \
-            int(latest.loc[key[:-1] if len(outer) > 1 else key[0]])
-        if int(row["_end"]) >= top:
+    for rec in spans.to_dict("records"):
+        key = tuple(rec[c] for c in by) if len(by) > 1 else rec[by[0]]
+        top = top_all if latest is None else int(latest.loc[key[:-1] if len(outer) > 1 else key[0]])
+        gap = top - int(rec["_last_end"])
+        if gap <= 0:
             continue
         name = str(key[-1] if isinstance(key, tuple) else key)
-        later = [str(c) for c, f in first.iterrows() if int(f["_start"]) > int(row["_end"]) and str(c) != name]
+        later = [c for c, f in firsts.iterrows() if int(f["_first_start"]) > int(rec["_last_end"]) and c != name]
         close = difflib.get_close_matches(name, later, n=3, cutoff=0.5)
         close += [c for c in later if c not in close and len(name) >= 2 and c[:2] == name[:2]]
-        out[key] = {"last": str(row["period"]), "near": [(c, str(first.loc[c, "period"])) for c in close[:3]]}
+        length = int(rec["_last_end"]) - int(rec["_last_start"]) + 1
+        if not (close or gap >= STALE_MONTHS or gap > length):
+            continue
+        out[key] = {"last": str(rec["last_period"]),
+                    "near": [(c, str(firsts.loc[c, "first_period"])) for c in close[:3]]}
     return out
+
+
+def stale_groups(agg: pd.DataFrame, by: list[str]) -> dict:
+    """:func:`suspected_stale` of the groups of ``agg`` (validated counts, one row per group and period)."""
+    if agg.empty:
+        return {}
+    return suspected_stale(group_spans(agg, by), by)
 
 
 def _note_stale(out: pd.DataFrame, stale: dict, by: list[str], src: str) -> None:
