@@ -176,16 +176,17 @@ def test_auto_learns_the_global_model_twice_and_short_series_start_before_the_ba
     assert len(fits) == 2  # scoring model, then the ensemble's member: never one more
     names = [b[0] for b in batches]
     first_score = names.index("_score_chunk")
+    by_length = {"pooled_drift", "small_count", "event_rate"}  # models the length and unit decide
     short = [b for b in batches[:first_score] if b[0] == "_forecast_chunk"]
-    assert short and all(b[1] == {"pooled_drift"} for b in short)
-    n_short = int((again["model"] == "auto:pooled_drift").sum())
-    assert 0 < sum(b[2] for b in batches if b[1] == {"pooled_drift"}) == n_short
+    assert short and all(b[1] <= by_length for b in short)
+    n_short = int(again["model"].isin([f"auto:{m}" for m in by_length]).sum())
+    assert 0 < sum(b[2] for b in batches if b[1] and b[1] <= by_length) == n_short
     assert sum(b[2] for b in batches if b[0] == "_forecast_chunk") == len(again)  # every series once
     # where priorities count (Dask), the backtest the choice waits for overtakes the filler sent
     # before it, and the chosen groups come next
     score = {b[3] for b in batches if b[0] == "_score_chunk"}
-    filler = {b[3] for b in batches if b[1] == {"pooled_drift"}}
-    chosen = {b[3] for b in batches[first_score:] if b[0] == "_forecast_chunk" and "pooled_drift" not in b[1]}
+    filler = {b[3] for b in batches if b[1] and b[1] <= by_length}
+    chosen = {b[3] for b in batches[first_score:] if b[0] == "_forecast_chunk" and not b[1] & by_length}
     assert chosen and min(score) > max(chosen) and min(chosen) > max(filler)
 
 

@@ -16,6 +16,19 @@ evaluation is 数据不足 (``category`` ``insufficient_data``), not 已完成 /
 stock built from yearly additions with a year missing follows the same rule
 (:class:`mstarget.counting.StockGap`).
 
+Such a row's ``sum_so_far`` (a 〈〉 row's, and a stock's built from yearly additions) counts the reported
+figures alone, ``unreported_years`` names the years estimated (a column present when any row has one), and
+its detail (:class:`TargetAssessment`) holds the estimates by year (``unreported``), so that the report
+shows the reported figures as reported and the estimated ones marked.
+
+A figure the history marks preliminary (快报 / 预计 / 初步: its ``preliminary`` column, see
+:func:`mstarget.read_history`; a plan's 完成值 column headed ``2025年完成值（快报）``) is used as given and
+said: ``last_preliminary`` (the figure the row is judged on -- the target year's once observed, else the
+latest; a sum or a stock from additions adding a preliminary year's -- is preliminary), ``preliminary_years``,
+``preliminary_mark`` (快报 ...) and ``preliminary_close`` (a verdict on the target year decided by a
+preliminary figure within its rounding or 1 % of the target: :func:`preliminary_close`, it may change
+with the final figure) are columns present when any figure is preliminary, and the note says it.
+
 ``p_meet`` is the share of sample paths on which that quantity meets the target (``>=`` or
 ``<=``). ``status`` follows :class:`Thresholds`.
 
@@ -30,7 +43,7 @@ from __future__ import annotations
 import functools
 import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -38,14 +51,15 @@ import pandas as pd
 from . import counting
 from .arguments import check_int, check_seed, check_table, check_year
 from .chart_choice import ChartedRows
-from .consistency import check_against_plan, rounding_tolerance
+from .consistency import check_against_plan, rounding_tolerance, sheet_of
 from .engine import Engine
-from .exceptions import InconsistentDataWarning, ParameterError
+from .exceptions import InconsistentDataWarning, MstargetWarning, ParameterError
 from .forecast import DEFAULT_PATHS, SeriesForecast, run_forecast
 from .history import read_history
-from .layout import OBSERVED_PREFIX
+from .layout import OBSERVED_PREFIX, preliminary_word
+from .precision import written_decimals
 from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, reference_for_plan, warn_unmatched
-from .plan import REPORT_COLUMNS, read_plan
+from .plan import DECIMALS_COLUMNS, REPORT_COLUMNS, read_plan
 from .progress import Progress
 from .quantiles import share_meeting, sorted_median, sorted_quantiles
 from .schedule import (
@@ -145,6 +159,9 @@ class TargetAssessment:
     samples: np.ndarray | None
     series: SeriesForecast | None
     bands: FanBands | None = None
+    #: years of the plan period the history does not report, each with the amount estimated for it (a 〈〉
+    #: row's flow, a stock's yearly additions) and counted in the forecast: ``{2024: 1.2}``; empty for none
+    unreported: dict = field(default_factory=dict)
 
 
 def fan_bands(sf: SeriesForecast | None, row: dict, probs=FAN_PROBS,
@@ -171,21 +188,27 @@ def fan_bands(sf: SeriesForecast | None, row: dict, probs=FAN_PROBS,
         spread = _unreported(sf, flows[~reported], _lower(sf)) - float(flows[~reported].sum())
         k = min(fut.size, sf.paths.shape[1])
         fan = done + spread[:, None] + np.cumsum(sf.paths[:, :k], axis=1)
-        x, anchor = np.r_[end, fut[:k]], done
+        x, anchor = np.r_[end, fut[:k]], done + spread
     else:
         keep = sf.future_years <= ty
         if not keep.any():
             return None
         k = int(keep.sum())
         fan = sf.paths[:, :k]
+        anchor = sf.last_value
         if row.get("kind") == "cumulative" and stock_gap is not None:
             est = np.array([e for y, e in zip(stock_gap.years, stock_gap.estimates) if y <= min(ty, sf.last_year)])
             if est.size:
                 spread = _unreported(sf, est, 0.0 if stock_gap.bounded else None) - float(est.sum())
                 fan = fan + spread[:, None]
-        x, anchor = np.r_[sf.last_year, sf.future_years[:k]], sf.last_value
+                anchor = sf.last_value + spread
+        x = np.r_[sf.last_year, sf.future_years[:k]]
     q = sorted_quantiles(np.sort(fan, axis=0), probs)
-    values = np.column_stack([np.full(len(probs), anchor), q]).astype(np.float32)
+    # the fan starts at the last figure: a point when it was reported, the spread of the estimate it counts
+    # (a year not reported) when it was not
+    first = (np.full(len(probs), anchor) if np.ndim(anchor) == 0
+             else sorted_quantiles(np.sort(np.asarray(anchor, dtype=float)), probs))
+    values = np.column_stack([first, q]).astype(np.float32)
     return FanBands(x.astype(int), tuple(probs), values)
 
 
@@ -244,6 +267,107 @@ def _gap_note(missing, estimates, first_year: int, stock: bool, reported: float 
     so_far = "" if reported is None else f"; sum_so_far adds the reported flows only ({reported:.4g})"
     return (f"{what} of {', '.join(map(str, missing))} not reported: {how} ({est}) in the forecast and p_meet, "
             f"with the spread of a one-year-ahead forecast{so_far} ({zh})")
+
+
+def _years_list(years) -> str:
+    """Years as a table column holds them: ``"2024"``, ``"2022, 2024"``."""
+    return ", ".join(str(int(y)) for y in years)
+
+
+#: the mark of a figure flagged preliminary without its word (a ``preliminary`` column given alone)
+DEFAULT_PRELIMINARY_MARK = "初步"
+#: a figure within this share of its target (or within its own rounding) may fall on the other side of it
+#: once its final figure replaces the preliminary one (:func:`preliminary_close`)
+PRELIMINARY_MARGIN = 0.01
+
+
+def preliminary_close(value, target) -> bool:
+    """A preliminary figure so near its target that the final one may fall on the other side: within half
+    a unit of its last written place (3.05: 0.005) or :data:`PRELIMINARY_MARGIN` (1 %) of the target,
+    whichever is wider (3.05 against ≥3.12 is not; 99.3 against ≥99.0 is; 0.20 against ≤0.20 is)."""
+    if value is None or target is None or pd.isna(value) or pd.isna(target):
+        return False
+    value, target = float(value), float(target)
+    places = min(written_decimals(value), 6)
+    return abs(value - target) <= max(0.5 * 10.0 ** -places, PRELIMINARY_MARGIN * abs(target)) + 1e-12
+
+
+def _preliminary_marks(hist: pd.DataFrame, plan: pd.DataFrame, as_of) -> dict:
+    """The figures marked preliminary, ``{(region, indicator): {year: mark}}``: the history's (its
+    ``preliminary`` / ``preliminary_mark`` columns, :func:`mstarget.read_history`), and a plan table's
+    完成值 columns headed so (``2025年完成值（快报）``: :func:`mstarget.layout.preliminary_word`) for the years
+    the history does not give (the history's figure is used there)."""
+    out: dict = {}
+    if "preliminary" in hist.columns and len(hist):
+        flagged = hist[hist["preliminary"].fillna(False).astype(bool).to_numpy()]
+        words = (flagged["preliminary_mark"].tolist() if "preliminary_mark" in flagged.columns
+                 else [""] * len(flagged))
+        for r, i, y, m in zip(flagged["region"], flagged["indicator"], flagged["year"], words):
+            out.setdefault((r, i), {})[int(y)] = m if isinstance(m, str) and m else DEFAULT_PRELIMINARY_MARK
+    sheet = sheet_of(plan)
+    if sheet is None:
+        return out
+    given = set(zip(hist["region"], hist["indicator"], hist["year"].astype(int))) if len(hist) else set()
+    said = []
+    for year, values in _observed_columns(plan):
+        header = sheet.headers.get(f"{OBSERVED_PREFIX}{year}", "")
+        mark = preliminary_word(header)
+        if not mark or (as_of is not None and year > as_of):
+            continue
+        said.append(str(header))
+        for r, i, v in zip(plan["region"], plan["indicator"], values):
+            if not pd.isna(v) and (r, i, year) not in given:
+                out.setdefault((r, i), {})[year] = mark
+    if said:  # the plan reader reads 2025年完成值（快报） as 2025's figures: said here, where they are used
+        warnings.warn(MstargetWarning(
+            f"{sheet.source}: {'columns' if len(said) > 1 else 'column'} {', '.join(repr(h) for h in said)} marked "
+            f"preliminary read as {'those years' if len(said) > 1 else 'that year'}'s figures（按初步数读入）, and the "
+            "rows judged on them marked so (last_preliminary). Replace them by the final figures (年报数 / 最终核实数) "
+            "once published（正式数据发布后请替换）"), stacklevel=4)
+    return out
+
+
+def _preliminary_row(row: dict, notes: list, marks: dict, kind: str, years, judged: int, current: float,
+                     summed: bool) -> None:
+    """Say on the row (its ``last_preliminary`` … and its note) which of its figures are preliminary:
+    ``marks`` ``{year: mark}`` of the series' own figures, ``years`` the series' years, ``judged`` the year
+    of the figure the row is judged on (the target year's once observed, else the latest), ``current`` that
+    figure (a 〈〉 row's sum so far), ``summed``: each figure adds the years before it (a 〈〉 sum of flows,
+    a stock from yearly additions), so a preliminary year makes every later figure preliminary."""
+    flagged = sorted(int(y) for y in marks)
+    if not flagged:
+        return
+    shown = sorted({int(y) for y in years if int(y) >= flagged[0]} | {judged}) if summed else flagged
+    shown = [y for y in shown if y <= max(int(max(years)), judged)]
+    counted = [y for y in flagged if y <= judged] if summed else [y for y in flagged if y == judged]
+    row["preliminary_years"] = _years_list(shown)
+    row["last_preliminary"] = bool(counted)
+    mark = marks[counted[-1]] if counted else marks[flagged[-1]]
+    row["preliminary_mark"] = mark
+    ty = int(row["target_year"])
+    # a verdict on the target year decided by a preliminary figure near the target may change with the final one
+    close = bool(counted) and judged >= ty and row.get("category") != "insufficient_data" \
+        and preliminary_close(current, row["target"])
+    row["preliminary_close"] = close
+    said = _years_text(counted or flagged)
+    notes.append(f"figure{'s' if len(counted or flagged) > 1 else ''} of {', '.join(map(str, counted or flagged))} "
+                 f"preliminary ({mark}), used as given; the final figure may differ ({said}年为{mark}数，"
+                 f"正式数据发布后可能修订)" + ("; the verdict rests on a preliminary figure close to the target and "
+                                      f"may change with the final figure（{mark}数与目标接近，评价可能随正式数据改变）"
+                                      if close else ""))
+
+
+def _optional_columns(table: pd.DataFrame, results: list, marked: dict) -> None:
+    """The columns present only when some row needs them (see the module docstring): ``unreported_years``,
+    and ``last_preliminary``, ``preliminary_years``, ``preliminary_mark``, ``preliminary_close``."""
+    rows = [t.row for t in results]
+    if any(r.get("unreported_years") for r in rows):
+        table["unreported_years"] = [r.get("unreported_years", "") for r in rows]
+    if marked:
+        table["last_preliminary"] = np.array([bool(r.get("last_preliminary", False)) for r in rows], dtype=bool)
+        table["preliminary_years"] = [r.get("preliminary_years", "") for r in rows]
+        table["preliminary_mark"] = [r.get("preliminary_mark", "") for r in rows]
+        table["preliminary_close"] = np.array([bool(r.get("preliminary_close", False)) for r in rows], dtype=bool)
 
 
 def _warn_unreported_flows(hist: pd.DataFrame, plan: pd.DataFrame) -> None:
@@ -486,7 +610,11 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         :func:`mstarget.read_plan`; ``target_striven, p_striven`` (0-1) when a target has a
         striven-for figure, ``6%以上，力争7%``: its chance of being reached, NaN on other rows;
         the plan's ``baseline_decimals`` / ``target_decimals``, ``序号`` and ``plan`` columns when it
-        has them, for the report: :data:`mstarget.plan.REPORT_COLUMNS`).
+        has them, for the report: :data:`mstarget.plan.REPORT_COLUMNS`); ``unreported_years`` when a row counts
+        a year the history does not report at an estimate (its ``sum_so_far`` then adds the reported figures
+        alone, a stock from yearly additions' too); ``last_preliminary``, ``preliminary_years``,
+        ``preliminary_mark``, ``preliminary_close`` when a figure is marked preliminary (快报: see the module
+        docstring).
         ``attrs["unmatched_plan"]`` / ``attrs["unmatched_history"]``: what did not match
         (:class:`mstarget.matching.Match`), also issued as an
         :class:`~mstarget.exceptions.UnmatchedWarning`; ``attrs["history_totals"]``: the history's
@@ -564,11 +692,15 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]
     hist = hist.dropna(subset=["value"])
+    marked = _preliminary_marks(hist, plan, as_of)  # figures marked 快报 / 预计: {(region, indicator): {year: mark}}
     hist = _plan_running_totals(hist, plan, as_of)
     hist, converted = counting.totals_to_flows(hist, plan)
     declared = counting.declared_flows(hist, converted)
     stock_gaps: dict = {}  # stocks from yearly additions with a year missing (counting.StockGap)
     hist = counting.flows_to_stocks(hist, plan, stock_gaps)
+    additions = (set(zip(*(hist.loc[(hist["source"] == "stock from yearly additions").to_numpy(), c]
+                           for c in ("region", "indicator"))))
+                 if marked and "source" in hist.columns else set())  # stocks summing yearly additions
     _warn_unreported_flows(hist, plan)
     hist = _augment_history(hist, plan, as_of, use_plan_baseline)
     hist = _stated_prior_change(hist, plan)
@@ -596,7 +728,8 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     # each series is assessed where its chunk runs: only the rows and their fans come back
     reduce = functools.partial(_assess_series, thresholds=thresholds, as_of=as_of,
                                rules=schedule_rules, keep_paths=bool(keep_paths), charts=_charts)
-    extras = {key: (rows, key in converted, key in declared, stock_gaps.get(key)) for key, rows in rows_of.items()}
+    extras = {key: (rows, key in converted, key in declared, stock_gaps.get(key), marked.get(key), key in additions)
+              for key, rows in rows_of.items()}
     # with max_details, the details of rows no chart will show are dropped as their chunk arrives
     held: dict[int, TargetAssessment] = {}
     charted = (ChartedRows(max_details, drop=lambda pos: _without_details(held.pop(pos)))
@@ -619,6 +752,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     for c in ("last_year", "baseline_year"):
         table[c] = table[c].astype("Int64")
     _evaluate(table, results)
+    _optional_columns(table, results, marked)
     if "target_written" in plan.columns:
         striven = (np.flatnonzero(np.isfinite(plan["target_striven"].to_numpy(dtype=float)))
                    if "target_striven" in plan.columns else [])
@@ -626,6 +760,10 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     for c in REPORT_COLUMNS:  # what the report shows as the plan wrote it: 99.0, its 序号, its name
         if c in plan.columns and c not in table.columns:
             table[c] = plan[c].to_numpy()
+    for c in DECIMALS_COLUMNS:  # the decimals the plan wrote, which a chart of a detail writes too (≤0.20)
+        if c in plan.columns:
+            for t, d in zip(results, plan[c].tolist()):
+                t.row.setdefault(c, d)
     if "target_striven" in plan.columns:  # 6%以上，力争7%: the striven-for figure and its chance
         table["target_striven"] = plan["target_striven"].to_numpy(dtype=float)
         table["p_striven"] = [t.row.get("p_striven", np.nan) for t in results]
@@ -704,12 +842,16 @@ def _assess_series(sf: SeriesForecast, extra, *, thresholds: Thresholds, as_of, 
     (no series, no fan). Returns ``[(plan position, result)]``."""
     rows, from_totals, declared_flows, *more = extra
     stock_gap = more[0] if more else None
+    marks = more[1] if len(more) > 1 else None
+    from_additions = bool(more[2]) if len(more) > 2 else False
     light = sf if keep_paths else sf.without_paths() if charts else None
     out = []
     for pos, r in rows:
-        t = _assess_row(r, sf, thresholds, as_of, rules, from_totals, declared_flows, stock_gap)
+        t = _assess_row(r, sf, thresholds, as_of, rules, from_totals, declared_flows, stock_gap, marks,
+                        from_additions)
         bands = fan_bands(sf, t.row, stock_gap=stock_gap) if charts or keep_paths else None
-        out.append((pos, TargetAssessment(t.row, t.samples if keep_paths else None, light, bands)))
+        out.append((pos, TargetAssessment(t.row, t.samples if keep_paths else None, light, bands,
+                                          unreported=t.unreported)))
     return out
 
 
@@ -747,13 +889,16 @@ def _percent_kind(unit, name, indicator):
 
 def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
                 rules: ScheduleRules = ScheduleRules(), from_totals: bool = False,
-                declared_flows: bool = False, stock_gap: counting.StockGap | None = None) -> TargetAssessment:
+                declared_flows: bool = False, stock_gap: counting.StockGap | None = None,
+                marks: dict | None = None, from_additions: bool = False) -> TargetAssessment:
     """One plan row's result from its series' forecast ``sf`` (None: no observation).
     ``from_totals``: the series' flows were turned from running totals; ``declared_flows``: the
     series was declared yearly flows (口径 当年), so it is not guessed to be running totals;
     ``stock_gap``: the series is a stock built from yearly additions with years missing
     (:func:`mstarget.counting.flows_to_stocks`). A year the history does not report is counted as
-    estimated only where the module docstring says."""
+    estimated only where the module docstring says. ``marks``: the series' preliminary figures
+    ``{year: mark}`` (快报 ...); ``from_additions``: the series is a stock summing yearly additions, so a
+    preliminary year's additions make every later stock preliminary."""
     target, direction, kind = float(r["target"]), r["direction"], r["kind"]
     ty = int(r["target_year"])
     by = r.get("baseline_year")
@@ -805,6 +950,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         row["observed_pace"] = float(in_period.mean()) if in_period.size else float(values.mean())
         already = _meets(done, target, direction) and direction == ">="
         current = done
+        unreported = {int(y): float(e) for y, e in zip(missing, flows[~reported])}
         if missing:
             notes.append(_gap_note(missing, flows[~reported], int(years[0]), False, done))
             lower = _lower(sf)
@@ -813,6 +959,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
                                   and not _meets(done, target, direction))
     else:
         samples = sf.at(ty)
+        unreported = {}
         remaining = ty - sf.last_year
         row["required_pace"] = (target - sf.last_value) / remaining if remaining > 0 else np.nan
         row["observed_pace"] = _observed_pace(years, values, by, baseline, span)
@@ -832,8 +979,10 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
             decided = already or (direction == "<=" and stock_gap.bounded
                                   and not _meets(reported_only, target, direction))
             notes.append(_gap_note(missing, est, int(years[0]), True)
-                         + f"; progress and remaining count the reported additions alone: {reported_only:.6g}")
+                         + f"; progress, remaining and sum_so_far count the reported additions alone: "
+                         f"{reported_only:.6g}")
             current = reported_only  # progress as reported, as a 〈〉 row's sum_so_far
+            unreported = {int(y): float(e) for y, e in gap}
 
     samples = np.asarray(samples, dtype=float)
     ordered = np.sort(samples)  # one sort; the same numbers as np.mean / np.median / np.quantile
@@ -884,8 +1033,15 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     if unknown:  # 数据不足, which the evaluation (:func:`_evaluate`) and the report keep
         row["category"] = row["evaluation"] = "insufficient_data"
         row["category_zh"] = CATEGORY_ZH["insufficient_data"]
+    if missing:
+        row["unreported_years"] = _years_list(missing)
+        if kind == "cumulative":  # the stock of the reported additions alone, as a 〈〉 row's sum_so_far
+            row["sum_so_far"] = current
+    if marks is not None:
+        _preliminary_row(row, notes, marks, kind, sf.years, min(ty, sf.last_year), current,
+                         from_additions or (kind == "increment" and not from_totals))
     row["note"] = "; ".join(notes)
-    return TargetAssessment(row, samples, sf)
+    return TargetAssessment(row, samples, sf, unreported=unreported)
 
 
 def _observed_pace(years: np.ndarray, values: np.ndarray, by: int | None, baseline: float, span: int) -> float:

@@ -14,6 +14,13 @@ totals into yearly flows for 〈〉 targets. A remarks column (备注 / 说明 /
 series says only that (累计数, 自2021年起累计, 当年新增) sets the series' measure as ``measure``
 does. ``lower`` / ``upper`` declare natural bounds (they win over the ``%`` rule of
 :mod:`mstarget.units`).
+
+A figure marked preliminary -- in its cell (``3.05（快报）``), by its column's header (``2025年（快报）``,
+``2025年预计``) or by its year cell (``2025年（快报）`` under 年份) -- is read as its figure, warned once per
+table, and kept marked: ``preliminary`` (bool) and ``preliminary_mark`` (the word written: 快报, 预计,
+初步 ...), two columns present when any figure is so marked, which :func:`mstarget.assess.assess` and the
+report carry to the figures they show. A year given both as 快报 and as its final figure (年报 / 最终核实)
+is read from the final column (:mod:`mstarget.layout`).
 """
 from __future__ import annotations
 
@@ -130,7 +137,9 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     -------
     DataFrame
         Columns ``region, indicator, year (int), value (float), unit, source`` (plus ``name``,
-        ``measure``, ``lower``, ``upper`` and any extra columns given), sorted by region,
+        ``measure``, ``lower``, ``upper`` and any extra columns given; ``preliminary`` (bool) and
+        ``preliminary_mark`` (快报, 预计 ...) when a figure is marked preliminary -- ``3.05（快报）``, a column
+        ``2025年（快报）``, a year cell ``2025年（快报）`` -- which is warned), sorted by region,
         indicator, year; exact duplicate observations dropped. Without an indicator column the
         name is the id. ``attrs["title"]`` / ``attrs["notes"]``: the title and the notes rows
         (and columns not read, such as a year's growth beside its value).
@@ -169,6 +178,9 @@ def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     parts, cells = consistency.read_each(
         tables, lambda t: _read_table(t, t.source, region, None, final=False), src)
     out = pd.concat(parts, ignore_index=True)
+    if "preliminary" in out.columns:  # a sheet without preliminary figures: none marked
+        out["preliminary"] = out["preliminary"].fillna(False).astype(bool)
+        out["preliminary_mark"] = out["preliminary_mark"].fillna("").astype(object)
     order = _series_order(out["region"], out["indicator"], out["year"].to_numpy())
     order = _across_sheets(out, order, cells, src)
     out = out.take(order).reset_index(drop=True)
@@ -240,8 +252,8 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     ident = _identity(raw)
     problems.cells(ident["indicator"] == "", "indicator", raw["indicator"],
                    "an indicator id (text), not blank")
-    years = _years(raw, problems)
-    values = _values(raw, table.cell_columns, problems, ident["unit"])
+    years, year_marks = _years(raw, problems)
+    values, marks = _values(raw, table.cell_columns, problems, ident["unit"], year_marks)
     measure = _measures(raw, ident, problems) if "measure" in raw.columns else None
     measure = _measures_in_notes(raw, ident, measure, problems)
     lower, upper = _declared_bounds(raw, problems)
@@ -258,6 +270,8 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
         cols["measure"] = measure
     if lower is not None:
         cols["lower"], cols["upper"] = lower, upper
+    if (marks != "").any():  # 3.05（快报）, a column 2025年（快报）: read as the figure, kept marked
+        cols["preliminary"], cols["preliminary_mark"] = marks != "", marks
     if "source" not in cols:
         cols["source"] = np.full(len(raw), "", dtype=object)
     out = pd.DataFrame(cols, copy=False)
@@ -315,9 +329,11 @@ def _identity(raw: pd.DataFrame) -> dict:
     return {"region": region, "indicator": indicator, "name": name, "unit": unit}
 
 
-def _years(raw: pd.DataFrame, problems: Problems) -> np.ndarray:
-    """Integer years as floats (NaN where bad); whole columns at once, odd cells one by one."""
+def _years(raw: pd.DataFrame, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
+    """Integer years as floats (NaN where bad); whole columns at once, odd cells one by one. With them
+    the preliminary mark of each year cell (``2025年（快报）`` -> ``"快报"``, else ``""``)."""
     years = np.array(pd.to_numeric(raw["year"], errors="coerce"), dtype=float)
+    marks = np.full(len(years), "", dtype=object)
     with np.errstate(invalid="ignore"):  # "inf" typed as a year: refused below, quietly
         ok = np.isfinite(years) & (years % 1 == 0) & (years >= YEAR_MIN) & (years <= YEAR_MAX)
     odd = np.flatnonzero(~ok)
@@ -338,14 +354,24 @@ def _years(raw: pd.DataFrame, problems: Problems) -> np.ndarray:
                 problems.cell(pos, "year", cells[pos], "a year such as 2021, not blank")
             else:
                 years[pos] = y
-    return years
+                marks[pos] = layout.preliminary_word(cells[pos])  # 2025年（快报）: that year's, preliminary
+    return years, marks
 
 
-def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarray) -> np.ndarray:
+def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarray,
+            year_marks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Numbers of the value cells; a cell written with its unit (``2.7万户``) fills a blank ``unit``
     (changed in place) and must agree with a given one. A figure marked preliminary after it
-    (``1.9（初步统计）``, ``99.3（快报）``) is read as its figure, with one warning naming the cells."""
+    (``1.9（初步统计）``, ``99.3（快报）``), read from a column headed so (``2025年（快报）``, ``2025年预计``:
+    :func:`mstarget.layout.preliminary_word`) or dated by a year cell so marked (``year_marks``) is read as
+    its figure, with one warning naming the cells. Returns the values and each one's preliminary mark
+    (``"快报"``, ``"预计"`` ...; ``""`` for a figure not so marked)."""
     values = np.array(pd.to_numeric(raw["value"], errors="coerce"), dtype=float)
+    marks = np.full(len(values), "", dtype=object) if year_marks is None else np.asarray(year_marks, dtype=object).copy()
+    if cell_columns is not None:  # a wide table: a year's column headed 2025年（快报）
+        heads = np.asarray(cell_columns, dtype=object)
+        by_head = map_unique(heads, layout.preliminary_word)
+        marks = np.where(marks != "", marks, np.asarray(by_head, dtype=object))
     odd = np.flatnonzero(~np.isfinite(values))
     preliminary = []
     if odd.size:
@@ -369,15 +395,29 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
                 values[pos] = np.nan
                 problems.cell(pos, column, cells[pos], wrong)
             elif marked and number is not None:
+                marks[pos] = marks[pos] or _mark_word(cells[pos])
                 preliminary.append((pos, column, cells[pos]))
+    # a figure under a column (or year) marked preliminary, its own cell not marked: named with the others
+    said = {pos for pos, _, _ in preliminary}
+    cells = raw["value"].to_numpy(dtype=object)
+    preliminary += [(pos, _value_column(cell_columns, pos), cells[pos])
+                    for pos in np.flatnonzero((marks != "") & np.isfinite(values)) if pos not in said]
+    marks[~np.isfinite(values)] = ""  # a blank under 2025年（快报） is no figure
     if preliminary:
-        warn_preliminary(problems, preliminary)
-    return values
+        warn_preliminary(problems, sorted(preliminary, key=lambda c: c[0]))
+    return values, marks
+
+
+def _mark_word(cell) -> str:
+    """The preliminary mark a cell writes after its figure (``3.05（快报）`` -> ``"快报"``), else ``""``."""
+    text = normalize_words(cell)
+    return next((w for w in PRELIMINARY_WORDS if w in text), "")
 
 
 def warn_preliminary(problems: Problems, cells: list) -> None:
-    """One warning for a table's figures marked preliminary in their cells (``(pos, column, cell)``;
-    a history's values, a plan's baselines and 完成值 columns)."""
+    """One warning for a table's figures marked preliminary (``(pos, column, cell)``): in their cells, or
+    by their column's header (``2025年（快报）``) or year cell; a history's values, a plan's baselines and
+    完成值 columns."""
     shown = "; ".join(f"row {problems.row_of(pos)}, column '{problems.column_of(column)}': '{str(cell).strip()}'"
                       for pos, column, cell in cells[:8])
     more = f"; and {len(cells) - 8} more" if len(cells) > 8 else ""

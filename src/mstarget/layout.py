@@ -410,6 +410,17 @@ def revision_mark(text) -> str:
     return "preliminary" if any(w in t for w in PRELIMINARY_WORDS) else ""
 
 
+def preliminary_word(text) -> str:
+    """The preliminary mark of a header or year cell naming one year's figure as preliminary --
+    ``2025年（快报）`` -> ``"快报"``, ``2025年预计`` / ``2025年（预计完成）`` -> ``"预计"``, ``2025年初步核算数`` ->
+    ``"初步核算"`` -- else ``""`` (a final figure's header, 2025年（年报）; a header naming no year, or not
+    a year's figure). The word is the first of :data:`mstarget.validation.PRELIMINARY_WORDS` written."""
+    if not isinstance(text, str) or year_role(text) is None or revision_mark(text) != "preliminary":
+        return ""
+    t = to_simplified(unicodedata.normalize("NFKC", text))
+    return next((w for w in PRELIMINARY_WORDS if w in t), "")
+
+
 def _superseded(years: dict, written: dict) -> list:
     """A year given twice, its preliminary figure (``2023年（快报）``) beside its final one (``2023年（年报）``,
     ``2023年修订数``, ``2023年（最终核实）``, or the year alone ``2023年``): the final column is read, the
@@ -459,7 +470,8 @@ def _year_sheets(book: Workbook) -> list[Table] | None:
                     where, None, None, None, f"工作表名为 {year} 年，标题却是 '{table.title}' (the "
                     "sheet's name and its title name different years; correct one of them)")]))
                 continue
-            table.frame["year"] = str(year)
+            mark = preliminary_word(str(name).strip())  # a sheet 2025年（快报）: its figures are preliminary
+            table.frame["year"] = f"{year}年（{mark}）" if mark else str(year)  # the reader keeps the mark
             table.headers["year"] = f"(sheet name '{name}')"
             found.append(table)
         else:

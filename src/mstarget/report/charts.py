@@ -27,7 +27,7 @@ from ..assess import fan_bands
 from ..chart_choice import chart_selection, risk_rank
 from ..plotting import cjk_font, pyplot, quiet_glyphs, save_figure  # noqa: F401  (save_figure re-exported)
 from .formatting import (as_written, contains_cjk, display_width, is_missing, level_decimals, notation_cell,
-                         number_text, place_name, probability_cell, row_decimals)
+                         number_text, place_name, plan_figure_decimals, probability_cell, row_decimals, years_of)
 from .model import (AWAITED_STATUS, CATEGORY_COLOURS, CATEGORY_LABELS, DIRECTION_SIGN, FINAL_CATEGORIES,
                     display_order, report_categories, report_category, target_year_awaited)
 
@@ -41,6 +41,7 @@ BANDS = ((95, 0.16), (80, 0.28), (50, 0.45))  # (level %, alpha), widest first
 LABELS = {
     "zh": {"observed": "实际值", "baseline": "基期值", "median": "预测中位数", "band": "{}%预测区间",
            "target": "目标值", "target_year": "目标年", "year": "年份", "p": "实现概率",
+           "estimated": "含未报送年份插值估计",
            "no_data": "暂无监测数据", "sum": "基期以来累计", "overview": "实现概率与目标进度（全部{}项）",
            "x": "目标进度 − 时间进度（百分点）：← 慢于时间进度 | 快于时间进度 →", "y": "实现概率（%）",
            "no_progress": "进度\n无法计算", "shown": "（图示{}/{}项：约束性指标及风险最高者）",
@@ -50,6 +51,7 @@ LABELS = {
            "matrix_total": "（表中合计）"},
     "en": {"observed": "observed", "baseline": "baseline", "median": "forecast median", "band": "{}% interval",
            "target": "target", "target_year": "target year", "year": "year", "p": "P(met)",
+           "estimated": "counting an estimate of a year not reported",
            "no_data": "no observation yet", "sum": "sum since base year", "overview": "Chance of meeting the target vs progress (all {} targets)",
            "x": "progress minus time elapsed (points): ← behind schedule | ahead of schedule →",
            "y": "P(target met) (%)", "no_progress": "progress\nunknown",
@@ -93,18 +95,25 @@ def _wrap(text: str, width: int) -> str:
 
 
 def _decimals(row: dict) -> int:
-    """The target's decimals as the table shows it: a count's whole (≥2, not ≥2.0; :func:`level_decimals`),
-    never fewer than the plan wrote (99.0: the row's ``target_decimals``, when known; :func:`as_written`)."""
+    """The target's decimals as the table shows it (:func:`~.formatting.plan_figure_decimals`): those the plan's
+    cell wrote (``≤0.20``: the row's ``target_decimals``, which ``assess`` puts on each detail's row), else the
+    fewest that write the figure, at most the row's (a count's whole: ≥2, not ≥2.0; :func:`level_decimals`) --
+    never ``≤0.200`` beside a table's ``≤0.20``."""
     reference = (row.get("target"), row.get("baseline"), row.get("last_value"))
-    return as_written(level_decimals(row_decimals(reference=reference, exact=(row.get("baseline"), row.get("target"))),
-                                     reference=reference), row.get("target_decimals"))
+    cap = as_written(level_decimals(row_decimals(reference=reference, exact=(row.get("baseline"), row.get("target"))),
+                                    reference=reference), row.get("target_decimals"))
+    return plan_figure_decimals(row.get("target"), row.get("target_decimals"), cap)
 
 
-def _target_text(row: dict, lang: str) -> str:
+def _target_text(row: dict, lang: str, figure: str | None = None) -> str:
+    """The target with its unit and year (``≤0.20人/万台（2025年）``); ``figure``: the target as the report's
+    table writes it (its ``target_figure`` cell), else as :func:`_decimals` writes it."""
     sign = DIRECTION_SIGN.get(row.get("direction"), "")
     # ≥〈5〉, ≥〔4.0〕: as the table writes it
     plan = notation_cell(row.get("target"), row.get("kind"), sign, row.get("target_decimals"))
     text = plan.text if plan is not None else sign + number_text(row.get("target"), _decimals(row))
+    if figure and figure != "–":
+        text = figure
     unit = row.get("unit")
     if isinstance(unit, str) and unit and (lang == "zh" or not contains_cjk(unit)):
         text += unit if (unit == "%" or contains_cjk(unit)) else f" {unit}"
@@ -112,7 +121,7 @@ def _target_text(row: dict, lang: str) -> str:
     return f"{text}（{year}年）" if lang == "zh" else f"{text} ({year})"
 
 
-def _subtitle(row: dict, lang: str, with_target: bool) -> str:
+def _subtitle(row: dict, lang: str, with_target: bool, figure: str | None = None) -> str:
     L = LABELS[lang]
     category = report_category(row)
     parts = [CATEGORY_LABELS[lang][category]]
@@ -125,31 +134,40 @@ def _subtitle(row: dict, lang: str, with_target: bool) -> str:
         parts.append(f"{L['p_forecast' if awaited else 'p']}{'' if lang == 'zh' else ' '}"
                      f"{probability_cell(row['p_meet']).text}")
     if with_target:
-        parts.append(("目标" if lang == "zh" else "target ") + _target_text(row, lang))
+        parts.append(("目标" if lang == "zh" else "target ") + _target_text(row, lang, figure))
     return " · ".join(parts)
 
 
 def _series_to_draw(a, row: dict):
-    """History (years, values) and the fan (:class:`~mstarget.assess.FanBands`, or None) up to the
-    target year.
+    """History (years, values), which of them count an estimate (bool array), and the fan
+    (:class:`~mstarget.assess.FanBands`, or None) up to the target year.
 
-    For an ``increment`` target both are the running sum of flows since the baseline year. The
-    fan comes from the quantiles the assessment kept (``a.bands``), or from the series' paths.
+    For an ``increment`` target both are the running sum of flows since the baseline year. A year the
+    history does not report (a 〈〉 row's flow, a stock's yearly additions: ``assess``'s ``unreported_years``)
+    is counted at its estimate, so that year's figure and every later one are estimates, drawn apart from the
+    observations (:func:`_draw_panel`). The fan comes from the quantiles the assessment kept (``a.bands``), or
+    from the series' paths.
     """
     sf = getattr(a, "series", None)
     if sf is None:
-        return np.array([]), np.array([]), None
+        return np.array([]), np.array([]), np.array([], dtype=bool), None
     bands = getattr(a, "bands", None)
     if bands is None and sf.paths is not None:
         bands = fan_bands(sf, row)
     ty = int(row["target_year"])
+    gap = sorted(set(years_of(row.get("unreported_years"))) | set(getattr(a, "unreported", None) or {}))
     if row.get("kind") == "increment" and not is_missing(row.get("baseline_year")):
         by = int(row["baseline_year"])
         end = min(sf.last_year, ty)
         years = np.arange(by, end + 1)
         flows = np.array([0.0] + [float(sf.at(int(y))[0]) for y in years[1:]])
-        return years, np.cumsum(flows), bands
-    return sf.years, sf.values, bands
+        missing = [int(y) for y in years[1:] if not bool((sf.years == y).any())]
+        first = min(missing) if missing else None
+        estimated = years >= first if first is not None else np.zeros(len(years), dtype=bool)
+        return years, np.cumsum(flows), estimated, bands
+    if row.get("kind") == "cumulative" and gap:  # a stock from yearly additions, a year's additions estimated
+        return sf.years, sf.values, np.asarray(sf.years) > min(gap), bands
+    return sf.years, sf.values, np.zeros(len(sf.years), dtype=bool), bands
 
 
 def _draw_panel(ax, a, row: dict, lang: str):
@@ -160,15 +178,24 @@ def _draw_panel(ax, a, row: dict, lang: str):
 
     L = LABELS[lang]
     handles: list = []
-    hist_y, hist_v, fan = _series_to_draw(a, row)
+    hist_y, hist_v, estimated, fan = _series_to_draw(a, row)
     if fan is not None:
         for level, alpha in BANDS:
             lo, hi = fan.interval(level)
             ax.fill_between(fan.years, lo, hi, color=BAND_COLOUR, alpha=alpha, lw=0)
         ax.plot(fan.years, fan.median, color=BAND_COLOUR, lw=1.4)
     if len(hist_y):
-        ax.plot(hist_y, hist_v, "-", color=HISTORY_COLOUR, lw=1.0)
-        ax.plot(hist_y, hist_v, "o", color=HISTORY_COLOUR, ms=3.5)
+        seen = ~estimated
+        # observations joined by a solid line; the figures counting an estimate (a year not reported) by a dotted
+        # one from the last observation before them, as hollow points: not 实际值
+        upto = int(np.flatnonzero(seen)[-1]) + 1 if seen.any() and estimated.any() and seen[0] else len(hist_y)
+        ax.plot(hist_y[:upto], hist_v[:upto], "-", color=HISTORY_COLOUR, lw=1.0)
+        if estimated.any():
+            start = max(int(np.flatnonzero(estimated)[0]) - 1, 0)
+            ax.plot(hist_y[start:], hist_v[start:], ":", color=HISTORY_COLOUR, lw=1.0)
+            ax.plot(hist_y[estimated], hist_v[estimated], "o", mfc="white", mec=HISTORY_COLOUR, ms=4.5, mew=1.0,
+                    ls="none", zorder=5)  # above the target's star, which an estimate near the target would hide
+        ax.plot(hist_y[seen], hist_v[seen], "o", color=HISTORY_COLOUR, ms=3.5, ls="none")
     by, base = row.get("baseline_year"), row.get("baseline")
     increment = row.get("kind") == "increment"
     drew_baseline = not increment and not is_missing(by) and not is_missing(base)
@@ -197,8 +224,11 @@ def _draw_panel(ax, a, row: dict, lang: str):
         ax.spines[side].set_visible(False)
 
     # the legend names only what is drawn
-    if len(hist_y):
+    if len(hist_y) and (~estimated).any():
         handles.append(Line2D([], [], color=HISTORY_COLOUR, marker="o", ms=3.5, lw=1.0, label=L["observed"]))
+    if len(hist_y) and estimated.any():
+        handles.append(Line2D([], [], color=HISTORY_COLOUR, marker="o", mfc="white", ms=4.5, lw=1.0, ls=":",
+                              label=L["estimated"]))
     if drew_baseline:
         handles.append(Line2D([], [], color=HISTORY_COLOUR, marker="s", mfc="none", ms=7, ls="none",
                               label=L["baseline"]))
@@ -212,7 +242,7 @@ def _draw_panel(ax, a, row: dict, lang: str):
 
 
 def target_chart(assessment, *, number: int | None = None, lang: str = "zh", with_region: bool = False,
-                 as_of: int | None = None):
+                 as_of: int | None = None, target_text: str | None = None):
     """Fan chart of one target.
 
     Parameters
@@ -228,6 +258,9 @@ def target_chart(assessment, *, number: int | None = None, lang: str = "zh", wit
     as_of : int, optional
         The evaluation year, where the row does not carry it: a target year past but not observed is
         then titled 数据不足 · 目标年数据暂缺, its probability a forecast's.
+    target_text : str, optional
+        The target as the report's table writes it (``≤0.20``, ``≥〔117〕``), which the title then says; by
+        default it is written from the row (the decimals the plan wrote, :func:`_decimals`).
 
     Returns
     -------
@@ -244,7 +277,8 @@ def target_chart(assessment, *, number: int | None = None, lang: str = "zh", wit
     handles = _draw_panel(ax, assessment, row, lang)
     name = _label_name(row, lang, with_region)
     head = f"{number}. {name}" if number is not None else name
-    ax.set_title(_wrap(head, 52) + "\n" + _subtitle(row, lang, with_target=True), fontsize=9.5, loc="left")
+    ax.set_title(_wrap(head, 52) + "\n" + _subtitle(row, lang, with_target=True, figure=target_text), fontsize=9.5,
+                 loc="left")
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=4, fontsize=7.5,
               frameon=False)
     fig.subplots_adjust(left=0.12, right=0.97, top=0.86, bottom=0.3)
@@ -647,8 +681,10 @@ def report_charts(report, *, dpi: int = 100) -> ReportCharts:
     for k in report.charted:
         row = report.rows[k]
         if row.assessment is not None:
+            figure = row.cells["target_figure"].text if "target_figure" in row.cells else None
             fans[row.number] = figure_png(target_chart(row.assessment, number=row.number, lang=report.lang,
-                                                       with_region=report.several_regions, as_of=report.as_of),
+                                                       with_region=report.several_regions, as_of=report.as_of,
+                                                       target_text=figure),
                                           dpi=dpi)
     return ReportCharts(overview, matrix, fans)
 

@@ -404,3 +404,23 @@ def numbers_in(text: str) -> list[str]:
     """The figures written in ``text`` (``"2.70万户（80%区间3.05–3.60）"`` -> ``['2.70', '80', '3.05',
     '3.60']``), as written; used to check a narrative against its table."""
     return NUMBER_PATTERN.findall(text)
+
+
+def years_of(text) -> list[int]:
+    """The years of an ``unreported_years`` / ``preliminary_years`` cell (``"2022, 2024"``): ``[2022, 2024]``."""
+    if isinstance(text, (int, float)) and not is_missing(text):
+        return [int(text)]
+    if not isinstance(text, str):
+        return []
+    return [int(y) for y in re.findall(r"(?<!\d)\d{4}(?!\d)", text)]
+
+
+#: how a report names a preliminary figure by the mark it was written with (:func:`preliminary_word`)
+PRELIMINARY_WORDS_ZH = {"快报": "快报", "预计": "预计", "预估": "预计", "估计": "预计", "初步": "初步",
+                        "初步核算": "初步核算", "暂定": "初步", "待核": "待核"}
+
+
+def preliminary_word(mark) -> str:
+    """The word a Chinese report uses for a figure marked ``mark`` (快报, 预计, 初步 ...): 快报 -> 快报
+    (快报数), 估计 -> 预计 (预计数); 初步 for a mark not known."""
+    return PRELIMINARY_WORDS_ZH.get(mark.strip(), "初步") if isinstance(mark, str) else "初步"

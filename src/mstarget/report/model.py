@@ -62,10 +62,12 @@ from .formatting import (
     row_decimals,
     share_cell,
     written_row_decimals,
+    preliminary_word,
     text_cell,
     whole_count,
     written_target,
     year_cell,
+    years_of,
 )
 
 LANGS = ("zh", "en")
@@ -91,8 +93,14 @@ FINAL_STATUS = {"completed": {"zh": "已实现", "en": "met"}, "not_completed": 
 AWAITED_STATUS = {"zh": "目标年数据暂缺", "en": "target-year value not yet available"}
 #: what marks a forecast in the 目标年实际值/预测值 column of a report that also shows observed target years
 FORECAST_MARK = {"zh": "预测", "en": "forecast"}
-#: what marks a target year's value estimated between two observations (the year itself missing): 插值 12
+#: what marks a target year's value estimated between two observations (the year itself missing): 插值 12; and a
+#: figure counting the estimate of a year not reported (a 〈〉 sum, a stock from yearly additions): 插值累计 5.10
 INTERPOLATED_MARK = {"zh": "插值", "en": "interpolated"}
+#: what follows a figure counted without a year the history does not report (a 〈〉 sum, a stock from yearly
+#: additions, :func:`mstarget.assess.assess`'s ``unreported_years``): 3.90（缺2024年）, as progress counts it
+UNREPORTED_MARK = {"zh": "（缺{}年）", "en": " (excl. {})"}
+#: what follows a preliminary figure (:func:`mstarget.read_history`'s ``preliminary_mark``): 3.05（快报）
+PRELIMINARY_MARK = {"zh": "（{}）", "en": " (preliminary)"}
 #: the forecasting models (:func:`mstarget.models.available_models`) as a Chinese report names them;
 #: ``auto:<id>`` is the model ``auto`` chose, ``fallback:<id>`` the one used when the chosen one failed
 MODEL_ZH = {"arima": "ARIMA模型", "damped": "阻尼趋势", "drift": "漂移", "ensemble": "组合模型",
@@ -734,10 +742,24 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     indicator's written figures (:func:`~.formatting.written_row_decimals` over every row of the indicator;
     default: this row's own), which its observed values take in the yearly columns, 最新值, 实际值, the gap and
     the text (0.20 everywhere for a plan of ≤0.20 and a history 0.22, 0.18 …, never 0.2 beside 0.200);
-    ``interpolated``: its target year's value lies between two observations (an estimate, marked so)."""
+    ``interpolated``: its target year's value lies between two observations (an estimate, marked so).
+
+    Figures the history marks preliminary (``preliminary_years``, ``last_preliminary`` of
+    :func:`mstarget.assess.assess`) are followed by their mark in the yearly columns, 最新值 and 实际值
+    (3.05（快报）, :data:`PRELIMINARY_MARK`); the text cells the narrative writes (``current``, ``current_value``,
+    ``forecast_value``) stay bare, the sentence says 快报数 itself. A row with years not reported
+    (``unreported_years``: a 〈〉 sum, a stock from yearly additions) shows what the reported figures add up to
+    -- as its progress and gap count them -- marked so (3.90（缺2024年）, :data:`UNREPORTED_MARK`), and the
+    estimate counting those years marked 插值 (插值累计 5.10)."""
     kind, direction = r.get("kind"), r.get("direction")
     baseline, target, last_value = _num(r.get("baseline")), _num(r.get("target")), _num(r.get("last_value"))
-    current = _num(r.get("sum_so_far")) if kind == "increment" else last_value
+    gap = years_of(r.get("unreported_years"))
+    current = _num(r.get("sum_so_far")) if kind == "increment" or (gap and not is_missing(r.get("sum_so_far"))) \
+        else last_value
+    gap_mark = UNREPORTED_MARK[lang].format(("、" if lang == "zh" else ", ").join(map(str, gap))) if gap else ""
+    pre_years = set(years_of(r.get("preliminary_years")))
+    pre_mark = preliminary_suffix(r.get("preliminary_mark"), lang) if pre_years else ""
+    judged_pre = pre_mark if _flag(r.get("last_preliminary")) else ""
     reference = (target, baseline, last_value, current, *shared)
     fdec = row_decimals(reference=reference, exact=(baseline, target, *shared_plan))
     cat = report_category(r)
@@ -780,9 +802,13 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     forecast_prefix = accumulated
     if closed and interpolated:  # the target year's value estimated between two observations: said so
         forecast_prefix = INTERPOLATED_MARK[lang] + ("" if lang == "zh" and accumulated else " ") + accumulated
-    if mark_forecast and not closed:
+    ly_, ty_ = r.get("last_year"), r.get("target_year")
+    estimate = bool(gap) and not closed and not is_missing(ly_) and not is_missing(ty_) and int(ly_) >= int(ty_)
+    if mark_forecast and not closed and not estimate:
         joint = "" if lang == "zh" and accumulated else " "
         forecast_prefix = FORECAST_MARK[lang] + joint + accumulated if accumulated else FORECAST_MARK[lang] + " "
+    if estimate:  # the target year observed, a year before it not reported: the figure counting its estimate
+        forecast_prefix = INTERPOLATED_MARK[lang] + ("" if lang == "zh" and accumulated else " ") + accumulated
     name = r.get("name")
     name = str(name) if isinstance(name, str) and name.strip() else str(r.get("indicator"))
     attr_labels = ATTRIBUTE_ZH if lang == "zh" else ATTRIBUTE_EN
@@ -813,7 +839,9 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         "time_share": Cell(None, MISSING) if unmeasured else share_cell(r.get("time_share")),
         "progress_share": Cell(None, MISSING) if unmeasured else share_cell(r.get("progress_share")),
         "remaining": number_cell(r.get("remaining"), dec),
-        "forecast": number_cell(r.get("forecast"), dec if closed else fdec, prefix=forecast_prefix),
+        "forecast": (number_cell(current, dec, prefix=accumulated, suffix=joined_marks(gap_mark, judged_pre)) if closed and gap
+                     else number_cell(r.get("forecast"), dec if closed else fdec, prefix=forecast_prefix,
+                                      suffix=judged_pre if closed else "")),
         "range_80": rng,
         "lo_80": lo,
         "hi_80": hi,
@@ -832,14 +860,22 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     # not a later year's
     if closed and not is_missing(r.get("forecast")):
         cells["last_year_shown"] = year_cell(r.get("target_year"))
-        cells["current_shown"] = number_cell(r.get("forecast"), dec, prefix=forecast_prefix)
+        cells["current_shown"] = cells["forecast"] if gap else \
+            number_cell(r.get("forecast"), dec, prefix=forecast_prefix, suffix=judged_pre)
     else:
-        cells["last_year_shown"], cells["current_shown"] = cells["last_year"], cells["current"]
-    shown_years = _running_totals(yearly, r.get("baseline_year")) if kind == "increment" else (yearly or {})
+        latest_pre = pre_mark if not is_missing(ly_) and int(ly_) in pre_years else ""
+        cells["last_year_shown"] = cells["last_year"]
+        cells["current_shown"] = (number_cell(current, dec, prefix=accumulated, suffix=joined_marks(gap_mark, latest_pre))
+                                  if gap_mark or latest_pre else cells["current"])
+    shown_years = _running_totals(yearly, r.get("baseline_year"), gap) if kind == "increment" else (yearly or {})
     # every year with the row's written decimals (2.80 | 3.10 | 2.95, 0.20 as in 实际值), a 〈〉 row's sums with
-    # the places of the additions summed (0.8 + 1.2 = 2.0, as 〈2.0〉 is written)
+    # the places of the additions summed (0.8 + 1.2 = 2.0, as 〈2.0〉 is written); a figure counted without a year
+    # not reported, or preliminary, marked so
     for y in years:  # 完成值 by year: a 〈〉 row's additions since the base year, a 〔〕 row's stock, a level's value
-        cells[f"y{y}"] = yearly_cell(shown_years.get(int(y)), wdec)
+        v = shown_years.get(int(y))
+        marks = joined_marks(gap_mark if gap and int(y) > min(gap) and kind in ("increment", "cumulative") else "",
+                             pre_mark if int(y) in pre_years else "")
+        cells[f"y{y}"] = yearly_cell(v, wdec, suffix=marks if not is_missing(v) else "")
     # a target written in words (持续提升) is shown as written, with the figure it is read as
     label = place_name(name, r.get("region"), lang) if several_regions else name
     cells["name_only"] = Cell(label, label)
@@ -849,6 +885,8 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     cells["target_signed"] = cells["target"]
     # a 〔〕 / 〈〉 target as the plan wrote it (≥〈5〉 beside 累计 4.70, not ≥5.00); sentences keep the figure
     cells["target"] = notation_cell(target, kind, sign, tdec) or cells["target"]
+    # the target as a figure (≤0.20, ≥〔117〕), as the table writes it before any words: the charts' titles say it so
+    cells["target_figure"] = cells["target"]
     written = r.get("target_written")
     if isinstance(written, str) and written and not cells["target"].missing:
         # a firm target with a striven-for one (≥2.5（力争3）) already shows its figures
@@ -866,27 +904,52 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     return cells, dec
 
 
-def yearly_cell(v, decimals: int | None = None) -> Cell:
+def yearly_cell(v, decimals: int | None = None, *, suffix: str = "") -> Cell:
     """A year's 完成值 as written (:func:`~mstarget.precision.written_decimals`, at most four places): 99.8
     stays 99.8 beside a target of 100 shown whole (never 100, which hides a miss); a workbook stores that
     value, not one rounded to fewer places. ``decimals``: at least these -- the row's written decimals
     (:func:`~.formatting.written_row_decimals`: 2.80 beside 2.95, 0.20 as the plan writes ≤0.20 and 实际值
-    shows it; a sum of additions written with one place: 2.0)."""
-    return number_cell(v, max(written_decimals(v), decimals or 0))
+    shows it; a sum of additions written with one place: 2.0). ``suffix``: a mark after it (3.05（快报）)."""
+    return number_cell(v, max(written_decimals(v), decimals or 0), suffix=suffix)
 
 
-def _running_totals(yearly: dict | None, baseline_year) -> dict:
+def _running_totals(yearly: dict | None, baseline_year, unreported=()) -> dict:
     """A 〈〉 row's additions since the base year, by year (0.8, 1.2, 1.5 a year -> 0.8, 2.0, 3.5), as a plan's
-    完成值 columns write them (〈0.8〉, 〈2.0〉, 〈3.5〉); a year after a missing one is not known (left out)."""
+    完成值 columns write them (〈0.8〉, 〈2.0〉, 〈3.5〉); a year after a missing one is not known (left out),
+    unless that year is one ``assess`` names not reported (``unreported``): the sums then go on over the
+    reported years alone, as ``sum_so_far`` and the progress count them (marked so by :func:`_cells`)."""
     if not yearly or is_missing(baseline_year):
         return {}
     out, total = {}, 0.0
     for y in range(int(baseline_year) + 1, max(yearly) + 1):
         if y not in yearly:
+            if y in unreported:
+                continue
             break
         total += yearly[y]
         out[y] = total
     return out
+
+
+def joined_marks(*marks: str) -> str:
+    """Marks after one figure in one bracket: ``（缺2024年）`` and ``（快报）`` -> ``（缺2024年，快报）``; `` (excl. 2024)`` and
+    `` (preliminary)`` -> `` (excl. 2024; preliminary)``."""
+    marks = [m for m in marks if m]
+    if len(marks) < 2:
+        return "".join(marks)
+    if all(m.startswith("（") and m.endswith("）") for m in marks):
+        return "（" + "，".join(m[1:-1] for m in marks) + "）"
+    return " (" + "; ".join(m.strip()[1:-1] for m in marks) + ")"
+
+
+def _flag(v) -> bool:
+    """A boolean cell of the table (``last_preliminary``): missing is False."""
+    return False if is_missing(v) else bool(v)
+
+
+def preliminary_suffix(mark, lang: str) -> str:
+    """The mark after a preliminary figure: ``（快报）`` / `` (preliminary)``."""
+    return PRELIMINARY_MARK[lang].format(preliminary_word(mark))
 
 
 def _qualifiers(records: list[dict], lang: str) -> list[str]:
@@ -1201,6 +1264,10 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     # observed target-year values in the forecast column: the forecasts beside them say they are
     mark_forecast = any(report_category(r) in FINAL_CATEGORIES for r in records)
     yearly = yearly_values(records, details, plan)
+    for i, r in enumerate(records):  # a stock from yearly additions, a year not reported: the reported additions'
+        est = getattr(details[i], "unreported", None) if details is not None else None
+        if est and r.get("kind") == "cumulative" and yearly[i]:
+            yearly[i] = {y: v - sum(e for m, e in est.items() if m < y) for y, v in yearly[i].items()}
     # one column per observed year, when every row's values are known (else 最新年 / 最新值)
     years = yearly_columns(records, as_of) if all(y is not None for y in yearly) else []
     shared, shared_plan, written = _indicator_figures(records, yearly)
@@ -1275,6 +1342,8 @@ def _indicator_figures(records: list[dict], yearly: list[dict | None]
     for r, y in zip(records, yearly):
         key = (str(r.get("indicator")), str(r.get("unit")))
         figures = [r.get(c) for c in ("baseline", "target", "last_value")]
+        if years_of(r.get("unreported_years")) and r.get("kind") == "cumulative":  # a stock counting an estimate
+            figures[2] = r.get("sum_so_far")  # the reported additions' stock is the figure written
         written.setdefault(key, []).extend([*figures, r.get("target_striven"), *(y or {}).values()])
         given.setdefault(key, []).extend([r.get("baseline_decimals"), r.get("target_decimals")])
         if r.get("kind") == "increment":
@@ -1339,9 +1408,28 @@ NUMBERING_NOTE = {"zh": {"plan": "序号同规划", "renumbered": "序号按规�
                          "none": "numbered in that order"}}
 
 
+#: the note on preliminary figures (快报 …), when the report shows one: {0} the marks shown
+PRELIMINARY_NOTE = {
+    "zh": "标{0}的为快报等初步统计数，正式数据（年报数、最终核实数）发布后可能修订；据此判定的评价，初步数与目标相差在其末位"
+          "数字或目标值的1%以内的（见逐项评估），可能随正式数据改变。",
+    "en": "Figures marked \"(preliminary)\" are preliminary (快报 and the like) and may be revised when the final "
+          "figures are published; an assessment decided by a preliminary figure within its last digit or 1% of the "
+          "target (see each target's text) may change with the final figure.",
+}
+#: the note on figures counted without a year not reported (a 〈〉 sum, a stock from yearly additions)
+UNREPORTED_NOTE = {
+    "zh": "标“（缺某年）”的为不含该年（未报送）数据的累计数，目标进度、距目标差距按此计算；标“插值”的含未报送年份按前后年份"
+          "插值估计的数值，仅供参考。",
+    "en": "Figures marked \"(excl. year)\" add up the years reported without that year (not reported), as progress "
+          "and the gap to target count them; those marked \"interpolated\" count an estimate of the years not "
+          "reported, for reference only.",
+}
+
+
 def table_notes(report: Report) -> list[str]:
     """Notes on reading the main table: its order and marks, the 预计完成情况 thresholds
-    (:data:`OUTLOOK_LEVELS`), what the yearly columns hold."""
+    (:data:`OUTLOOK_LEVELS`), what the yearly columns hold, preliminary figures (:data:`PRELIMINARY_NOTE`)
+    and figures without a year not reported (:data:`UNREPORTED_NOTE`) where the report shows them."""
     lang = report.lang
     order, counts, models = TABLE_NOTE[lang]
     # only what the table and the narrative show: no forecast (every target year observed) needs no word on
@@ -1358,6 +1446,13 @@ def table_notes(report: Report) -> list[str]:
         span = (f"{report.years[0]}年至{report.years[-1]}年" if lang == "zh" else f"{report.years[0]}-{report.years[-1]}") \
             if len(report.years) > 1 else (f"{report.years[0]}年" if lang == "zh" else str(report.years[0]))
         notes.append(YEARS_NOTE[lang].format(span))
+    marks = list(dict.fromkeys(preliminary_suffix(row.raw.get("preliminary_mark"), lang) for row in report.rows
+                               if years_of(row.raw.get("preliminary_years"))))
+    if marks:
+        shown = "、".join(f"“{m}”" for m in marks) if lang == "zh" else ""
+        notes.append(PRELIMINARY_NOTE[lang].format(shown))
+    if any(years_of(row.raw.get("unreported_years")) for row in report.rows):
+        notes.append(UNREPORTED_NOTE[lang])
     return notes
 
 

@@ -15,6 +15,11 @@ an English word (84.9, not 84.9 index). Chinese (``zh``) and English (``en``) fo
   extends it);
 * data after the baseline year that ``assess`` still rates 数据不足 (a 〈〉 sum missing a year's flow): the
   years it has and lacks (缺2024年数据), never 尚无基期以后的监测数据;
+* a figure marked preliminary (快报, 预计 …: ``last_preliminary`` of :func:`mstarget.assess.assess`) is said to
+  be one (目标年2025年快报数为3.05万户; 累计完成…（含2025年快报数）), and a verdict it decides close to the target
+  is said to be open to the final figure (2025年数据为快报数，与目标接近，评价可能随正式数据调整);
+* a 〈〉 sum or a stock from yearly additions missing a year (``unreported_years``) says what the reported years
+  add up to, as its progress counts them (已报送年份累计完成5.9亿元（缺2024年数据，未计入）), never the estimate;
 * the target year already observed (达到 / 未达到; the category 已完成 / 未完成 of a 总结评估), or its value
   interpolated between the years around it (按前后年份插值估计为…), which the overall paragraph counts apart
   from the targets observed (目标年数值按前后年份插值估计的1项已完成);
@@ -47,10 +52,12 @@ from .formatting import (
     is_missing,
     number_text,
     percent_int,
+    preliminary_word,
     probability_words,
     range_text,
     with_pace_unit,
     with_unit,
+    years_of,
 )
 
 RANGE_LABEL = {"zh": "80%区间", "en": "80% range"}
@@ -114,6 +121,17 @@ class _Row:
         self.missing_years = _missing_years(sf, self.r.get("baseline_year"), ty)
         #: the target year is past but its value not yet observed (:func:`~.model.target_year_awaited`)
         self.awaited = bool(getattr(row, "awaited", False))
+        #: years ``assess`` counted at an estimate, not reported (a 〈〉 sum's flows, a stock's additions)
+        given_gap = years_of(self.r.get("unreported_years"))
+        self.gap = given_gap
+        #: the figure the row is judged on is preliminary (快报 …), its word, and whether its verdict may change
+        flag = self.r.get("last_preliminary")
+        self.preliminary = not is_missing(flag) and bool(flag)
+        self.pre_word = preliminary_word(self.r.get("preliminary_mark"))
+        close = self.r.get("preliminary_close")
+        self.pre_close = self.preliminary and not is_missing(close) and bool(close)
+        self.pre_years = [y for y in years_of(self.r.get("preliminary_years"))
+                          if self.has("last_year") and y <= int(self.r["last_year"])]
 
     def p(self, key: str) -> str:
         """A probability as a sentence says it (不足1% where the table shows <1%)."""
@@ -248,6 +266,30 @@ def _years_zh(years: list[int]) -> str:
     return "、".join(str(y) for y in years) + "年"
 
 
+def _pre_zh(x: "_Row", summed: bool) -> str:
+    """What a sentence says of a preliminary figure it gives: ``（含2025年快报数）`` after a sum (a 〈〉 row, a stock
+    from additions counting one), else nothing (the figure is named 快报数 itself)."""
+    if not x.preliminary or not summed:
+        return ""
+    years = [y for y in x.pre_years if y <= int(x.r["last_year"])] or x.pre_years
+    first = years[:1]
+    return f"（含{_years_zh(first)}{x.pre_word}数）" if first else f"（含{x.pre_word}数）"
+
+
+def _pre_close_zh(x: "_Row") -> str:
+    """A verdict decided on a preliminary figure near the target: said open to the final figure."""
+    if not x.pre_close:
+        return ""
+    return f"{x.c['target_year']}年数据为{x.pre_word}数，与目标接近，评价可能随正式数据调整。"
+
+
+def _pre_close_en(x: "_Row") -> str:
+    if not x.pre_close:
+        return ""
+    return (f" The {x.c['target_year']} figure is preliminary and close to the target: the assessment may change "
+            "with the final figure.")
+
+
 # --------------------------------------------------------------------------------------------
 # one target
 # --------------------------------------------------------------------------------------------
@@ -352,14 +394,21 @@ def _zh(x: _Row) -> str:
         return s + f"评价：{cat}。"
     if x.target_observed:
         met = "已达到" if x.r.get("status") == "met" else "未达到"
+        close = _pre_close_zh(x)
+        if x.gap and x.has("current_value"):  # the reported figures alone decide it: those are said, not the estimate
+            what = "数据" if x.kind == "increment" else "新增数"
+            head = (f"{by}年基期以来至目标年{ty}年，已报送年份累计完成" if x.kind == "increment"
+                    else f"目标年{ty}年按已报送新增数计为")
+            return (f"{name}：{head}{x.u('current_value')}（缺{_years_zh(x.gap)}{what}，未计入）{_pre_zh(x, True)}，"
+                    f"{_met_zh(x, met, target)}。{close}评价：{cat}。")
         if x.kind == "increment":
-            return (f"{name}：{by}年基期以来至目标年{ty}年累计完成{x.u('forecast_value')}，"
-                    f"{_met_zh(x, met, target)}。评价：{cat}。")
-        seen = "按前后年份插值估计为" if x.interpolated else "实际为"
-        return f"{name}：目标年{ty}年{seen}{x.u('forecast_value')}，{_met_zh(x, met, target)}。评价：{cat}。"
+            return (f"{name}：{by}年基期以来至目标年{ty}年累计完成{x.u('forecast_value')}{_pre_zh(x, True)}，"
+                    f"{_met_zh(x, met, target)}。{close}评价：{cat}。")
+        seen = "按前后年份插值估计为" if x.interpolated else f"{x.pre_word}数为" if x.preliminary else "实际为"
+        return f"{name}：目标年{ty}年{seen}{x.u('forecast_value')}，{_met_zh(x, met, target)}。{close}评价：{cat}。"
     rng = f"{RANGE_LABEL['zh']}{x.u('range_80')}"
     if x.kind == "increment":
-        s = f"{name}：{by}年基期以来至{ly}年累计完成{x.u('current_value')}"
+        s = f"{name}：{by}年基期以来至{ly}年累计完成{x.u('current_value')}{_pre_zh(x, True)}"
         if x.r.get("category") == "achieved":
             return s + f"，已达到目标（{target}）。评价：{cat}。"
         if x.direction == ">=":
@@ -383,7 +432,8 @@ def _zh(x: _Row) -> str:
             s += "，".join(pace) + "。"
         return s + f"评价：{cat}。"
 
-    s = f"{name}：{ly}年为{x.u('current')}"
+    seen = f"{x.pre_word}数为" if x.preliminary else "为"
+    s = f"{name}：{ly}年{seen}{x.u('current')}"
     if x.r.get("category") == "achieved":
         s += f"，已达到目标（{target}）。"
         if x.has("forecast", "p_meet"):
@@ -430,9 +480,10 @@ def _zh_awaited(x: _Row) -> str:
     c = x.c
     ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
     if x.kind == "increment":
-        s = f"{c['label']}：目标年{ty}年数据暂缺，{by}年基期以来至{ly}年累计完成{x.u('current_value')}。"
+        s = f"{c['label']}：目标年{ty}年数据暂缺，{by}年基期以来至{ly}年累计完成{x.u('current_value')}{_pre_zh(x, True)}。"
     else:
-        s = f"{c['label']}：目标年{ty}年数据暂缺，最新为{ly}年{x.u('current')}。"
+        s = (f"{c['label']}：目标年{ty}年数据暂缺，最新为{ly}年{x.u('current')}"
+             f"{'（' + x.pre_word + '数）' if x.preliminary else ''}。")
     if x.has("forecast", "p_meet"):
         at = f"至{ty}年累计" if x.kind == "increment" else f"{ty}年为"
         s += (f"按{ly}年及以前的数据预测，{at}{x.u('forecast_value')}（{RANGE_LABEL['zh']}{x.u('range_80')}），"
@@ -464,10 +515,13 @@ def _zh_incomplete(x: _Row) -> str:
     years it has and lacks, what the reported years add up to, and the probability for reference only."""
     c = x.c
     ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
-    gap = f"，缺{_years_zh(x.missing_years)}数据" if x.missing_years else "，但数据不全"
+    missing = x.missing_years or x.gap
+    gap = f"，缺{_years_zh(missing)}数据" if missing else "，但数据不全"
     s = f"{c['label']}：{by}年基期以后有截至{ly}年的监测数据{gap}"
     if x.kind == "increment" and x.has("current_value"):
-        s += f"，已报送年份累计{x.u('current_value')}"
+        s += f"，已报送年份累计{x.u('current_value')}{_pre_zh(x, True)}"
+    elif x.gap and x.has("current_value"):  # a stock from yearly additions: what the reported ones add up to
+        s += f"，按已报送新增数计{ly}年为{x.u('current_value')}{_pre_zh(x, True)}"
     s += "，无法判定是否完成。" if int(ly) >= int(ty) else "，无法判断进度。"
     if x.has("p_meet"):
         s += f"缺失年份按估计值计，{ty}年实现目标（{x.u('target')}）的概率{x.p_is('p_meet')}，仅供参考。"
@@ -478,10 +532,11 @@ def _en_incomplete(x: _Row) -> str:
     """Data after the base year that ``assess`` still cannot judge: said so (see :func:`_zh_incomplete`)."""
     c = x.c
     ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
-    gap = (f", but {', '.join(str(y) for y in x.missing_years)} {'is' if len(x.missing_years) == 1 else 'are'} "
-           "missing") if x.missing_years else ", but they are incomplete"
+    missing = x.missing_years or x.gap
+    gap = (f", but {', '.join(str(y) for y in missing)} {'is' if len(missing) == 1 else 'are'} "
+           "missing") if missing else ", but they are incomplete"
     s = f"{c['label']}: data after the base year {by} run to {ly}{gap}"
-    if x.kind == "increment" and x.has("current_value"):
+    if (x.kind == "increment" or x.gap) and x.has("current_value"):
         s += f"; the years reported add up to {x.u('current_value')}"
     s += (", so whether the target was met cannot be judged." if int(ly) >= int(ty) else
           ", so progress cannot be judged.")
@@ -552,12 +607,23 @@ def _en(x: _Row) -> str:
         return s + f" Assessment: {cat}."
     if x.target_observed:
         met = "met" if x.r.get("status") == "met" else "missed"
+        close = _pre_close_en(x)
+        pre = " (preliminary)" if x.preliminary else ""
+        if x.gap and x.has("current_value"):
+            years = ", ".join(str(y) for y in x.gap)
+            what = ("the years reported from the base year " + f"{by} to the target year {ty} add up to"
+                    if x.kind == "increment" else f"in the target year {ty} the stock from the additions reported is")
+            return (f"{name}: {what} {x.u('current_value')}{pre} ({years} not reported, not counted), so "
+                    f"{_met_en(x, met, target)}.{close} Assessment: {cat}.")
         if x.kind == "increment":
             return (f"{name}: the sum from the base year {by} to the target year {ty} is "
-                    f"{x.u('forecast_value')}, so {_met_en(x, met, target)}. Assessment: {cat}.")
+                    f"{x.u('forecast_value')}{pre}, so {_met_en(x, met, target)}.{close} Assessment: {cat}.")
+        if x.preliminary and not x.interpolated:
+            return (f"{name}: the preliminary figure for the target year {ty} was {x.u('forecast_value')}, so "
+                    f"{_met_en(x, met, target)}.{close} Assessment: {cat}.")
         seen = "was (interpolated between observations)" if x.interpolated else "was"
         return (f"{name}: in the target year {ty} the value {seen} {x.u('forecast_value')}, so "
-                f"{_met_en(x, met, target)}. Assessment: {cat}.")
+                f"{_met_en(x, met, target)}.{close} Assessment: {cat}.")
     rng = f"{RANGE_LABEL['en']} {x.u('range_80')}"
     if x.kind == "increment":
         s = f"{name}: {x.u('current_value')} added from the base year {by} to {ly}"
@@ -1002,7 +1068,8 @@ def overall_paragraph(report) -> str:
             s += _binding_fine(binding_assessed, zh)
         if binding_nodata:
             s += "约束性指标中数据不足的有：" + "、".join(prose_name(r) for r in binding_nodata) + "。"
-        return s + _expected_flagged(expected, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
+        return s + _expected_flagged(expected, zh) + _preliminary_sentence(rows, zh) + _regions_behind(report) \
+            + _totals_sentence(report, total_rows)
     s += _counts_en(counts, n_closed, n_open, insufficient, awaited, estimated)
     if missed:
         s += f" Binding indicators not achieved ({len(missed)}): " + "; ".join(r.name for r in missed) + "."
@@ -1012,7 +1079,34 @@ def overall_paragraph(report) -> str:
         s += _binding_fine(binding_assessed, zh)
     if binding_nodata:
         s += " Binding indicators with insufficient data: " + "; ".join(r.name for r in binding_nodata) + "."
-    return s + _expected_flagged(expected, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
+    return s + _expected_flagged(expected, zh) + _preliminary_sentence(rows, zh) + _regions_behind(report) \
+        + _totals_sentence(report, total_rows)
+
+
+def _preliminary_sentence(rows: list, zh: bool) -> str:
+    """The targets judged on a preliminary figure (快报 …: ``last_preliminary``), named, and among them those whose
+    verdict may change with the final figure (``preliminary_close``); empty when there is none."""
+    marked = [r for r in rows if _flagged(r.raw.get("last_preliminary"))]
+    if not marked:
+        return ""
+    close = [r for r in marked if _flagged(r.raw.get("preliminary_close"))]
+    words = {preliminary_word(r.raw.get("preliminary_mark")) for r in marked}
+    word = words.pop() if len(words) == 1 else "初步"
+    if zh:
+        s = f"评价所依据的数据中，{len(marked)}项为{word}数（{'、'.join(prose_name(r) for r in marked)}），正式数据发布后可能修订"
+        if close:
+            s += f"；其中{len(close)}项（{'、'.join(prose_name(r) for r in close)}）与目标接近，评价可能随正式数据改变"
+        return s + "。"
+    s = (f" {len(marked)} assessment{'s rest' if len(marked) > 1 else ' rests'} on preliminary figures "
+         f"({'; '.join(r.name for r in marked)}), which may be revised")
+    if close:
+        s += (f"; {len(close)} of them ({'; '.join(r.name for r in close)}) close to the target may change with the "
+              "final figure")
+    return s + "."
+
+
+def _flagged(v) -> bool:
+    return not is_missing(v) and bool(v)
 
 
 def _totals_sentence(report, total_rows: list) -> str:
