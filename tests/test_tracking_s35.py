@@ -146,7 +146,9 @@ def test_forecast_backtest_and_risk_runs_are_named_for_what_ran(named_runs):
     risk = next(r for r in runs if r.info.run_name.startswith("risk score"))
     assert risk.data.params["half_life"] == "none" and risk.data.params["region"] == "全国"
     forecast = next(r for r in runs if r.info.run_name.startswith("forecast"))
-    assert forecast.data.params["as_of"] == "none" and forecast.data.params["region"] == "全国"
+    # the year the data reached is logged as as_of (session 36), what was typed as as_of_given
+    assert forecast.data.params["as_of_given"] == "none" and forecast.data.params["as_of"] == "2022"
+    assert forecast.data.params["region"] == "全国"
     assert forecast.data.metrics["n_series"] >= 1
 
 

@@ -30,6 +30,7 @@ from . import tracking
 from .arguments import check_levels
 from .collector import fewer_collections
 from .history import read_history
+from .plan import read_plan
 from .plotting import pyplot
 from .report import fan_chart
 from .report.charts import MAX_PANELS
@@ -109,53 +110,73 @@ def _tracked(compute: Callable, what: str):
     return decorate
 
 
-@_tracked(_forecast.forecast, "parameters, metrics, ``forecast.csv`` and the forecaster as a pyfunc model")
+@_tracked(_forecast.forecast, "parameters, metrics, ``forecast.csv``, the input tables and the forecaster "
+                              "as a pyfunc model")
 def forecast(args: dict, settings):
     table = _forecast.forecast(**args)
-    params = {"model": str(args["model"]), "horizon": args["horizon"],
-              "levels": list(check_levels(args["levels"], "forecast")), "seed": args["seed"],
-              "n_paths": args["n_paths"], "as_of": args["as_of"]}
-    tracking.log_forecast(table, params, settings, inputs=(read_history(args["history"]),),
-                          on_error="warn")
+    if not settings.enabled:
+        return table
+    # the parameters the CLI logs, built by the same function (mstarget.tracking.params)
+    params, inputs = tracking.forecast_params(
+        history=args["history"], history_frame=read_history(args["history"]), model=args["model"],
+        horizon=args["horizon"], levels=check_levels(args["levels"], "forecast"), seed=args["seed"],
+        n_paths=args["n_paths"], as_of=args["as_of"], reference=args["reference"],
+        reference_frame=_reference(args["reference"]), calibration=args["calibration"],
+        backend=args["backend"])
+    tracking.log_forecast(table, params, settings, inputs=inputs, on_error="warn")
     return table
 
 
-@_tracked(_assess.assess, "parameters, status counts, the table and the fan charts")
+def _reference(reference):
+    """The peer panel as read (``None`` when not given)."""
+    return None if reference is None else read_history(reference)
+
+
+@_tracked(_assess.assess, "parameters, status counts, the table, the input tables and the fan charts")
 def assess(args: dict, settings):
     table, details = _assess.assess_detailed(**args, max_details=MAX_PANELS)  # what the chart shows
-    params = {"model": str(args["model"]), "as_of": args["as_of"], "seed": args["seed"],
-              "n_paths": args["n_paths"], "thresholds": args["thresholds"].__dict__,
-              "data_fingerprint": tracking.data_fingerprint(
-                  *_assess.read_inputs(args["history"], args["plan"], args["region"]))}
-    _log_assessment(table, details, params, settings)
+    if not settings.enabled:
+        return table
+    plan, history = _assess.read_inputs(args["history"], args["plan"], args["region"])
+    params, inputs = tracking.assessment_params(
+        plan=args["plan"], history=args["history"], plan_frame=plan, history_frame=history, table=table,
+        reference=args["reference"], reference_frame=_reference(args["reference"]),
+        calibration=args["calibration"], model=args["model"], as_of=args["as_of"], seed=args["seed"],
+        n_paths=args["n_paths"], thresholds=args["thresholds"], backend=args["backend"])
+    _log_assessment(table, details, params, settings, inputs)
     return table
 
 
-@_tracked(_backtest.backtest, "a parent run with one child run per model (same metric names) and "
-                              "the calibration chart")
+@_tracked(_backtest.backtest, "a parent run with one child run per model (same metric names), the input "
+                              "tables and the calibration chart")
 def backtest(args: dict, settings):
     result = _backtest.backtest(**args)
-    params = {"models": list(result.summary["model"]), "horizon": args["horizon"],
-              "origins": list(result.origins), "seed": args["seed"], "n_paths": args["n_paths"]}
+    if not settings.enabled:
+        return result
+    plan = args["plan"]
+    params, inputs = tracking.backtest_params(
+        result=result, history=args["history"], history_frame=read_history(args["history"]),
+        horizon=args["horizon"], plan=plan, plan_frame=None if plan is None else read_plan(plan),
+        seed=args["seed"], n_paths=args["n_paths"], calibration=args["calibration"],
+        min_train=args["min_train"], backend=args["backend"])
     fig = result.plot()
     try:
-        tracking.log_backtest(result, params, settings, inputs=(read_history(args["history"]),),
-                              figure=fig, on_error="warn")
+        tracking.log_backtest(result, params, settings, inputs=inputs, figure=fig, on_error="warn")
     finally:
         pyplot().close(fig)
     return result
 
 
-def _log_assessment(table, details, params: dict, settings) -> str | None:
+def _log_assessment(table, details, params: dict, settings, inputs=None) -> str | None:
     """Log an assessment run with its fan chart (at most the report's cap of panels: binding
     targets plus the most at risk, :func:`mstarget.report.fan_chart`) and the overview chart of
     every target, as the CLI does; the charts are drawn only when tracking is on. A failing store
     gives a ``TrackingWarning``; returns the run id."""
     if not settings.enabled:
         return None
-    fig = fan_chart(details, title=f"as of {params.get('as_of') or 'latest'}")
+    fig = fan_chart(details, title=f"as of {params.get('as_of_given') or 'latest'}")
     try:
         return tracking.log_assessment(table, params, settings, figure=fig, on_error="warn",
-                                       overview=tracking.DRAW_OVERVIEW)
+                                       overview=tracking.DRAW_OVERVIEW, inputs=inputs)
     finally:
         pyplot().close(fig)

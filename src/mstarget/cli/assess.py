@@ -225,16 +225,14 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
                                          seed=args.seed, progress=prog, reference=reference,
                                          calibration=calibration, backend=engine, max_details=MAX_PANELS)
-    params = {"command": "assess", "model": args.model, "as_of": args.as_of, "seed": args.seed,
-              "plan": args.plan, "history": args.history or "", "backend": engine.backend,
-              "calibration": args.calibration or "default", "reference": args.reference or "",
-              **({"region": region} if region else {}), **tracking.package_versions()}
-    if settings.enabled:
-        params["data_fingerprint"] = tracking.data_fingerprint(plan, history)
+    params, inputs = tracking.assessment_params(  # the parameters mt.assess(track=True) logs
+        plan=args.plan, history=args.history, plan_frame=plan, history_frame=history, table=table,
+        reference=args.reference, reference_frame=reference, calibration=common.calibration_arg(args),
+        model=args.model, as_of=args.as_of, seed=args.seed, backend=engine) if settings.enabled else ({}, {})
     # the same logging as the API's assess(track=True): metrics, assessment.csv, fan_chart.png,
     # overview_chart.png. Handed over now: a tracking process logs the tables and draws the
     # overview (on the other core) while we draw the fan chart.
-    pending = common.PendingRun(logger, "log_assessment", table, params, settings,
+    pending = common.PendingRun(logger, "log_assessment", table, params, settings, inputs=inputs,
                                 overview=tracking.DRAW_OVERVIEW,
                                 later=("figure",) if settings.enabled else ())
     fig = None

@@ -13,6 +13,7 @@ from ..plan import read_plan
 from ..io import write_table
 from ..output_set import outputs_together
 from ..plotting import pyplot, save_figure
+from .. import tracking
 from . import common
 
 
@@ -97,11 +98,11 @@ def _run(args: argparse.Namespace, details_out, settings, logger) -> int:
         common.echo(f"written: {args.out} (details: {details_out})")
     if args.chart:
         common.echo(f"calibration chart: {args.chart}")
-    params = {"models": models, "horizon": args.horizon, "origins": args.origins, "seed": args.seed,
-              "n_paths": args.paths, "plan": args.plan or "", "history": args.history,
-              **({"region": args.region} if args.region else {})}
+    params, inputs = tracking.backtest_params(  # the parameters mt.backtest(track=True) logs
+        result=res, history=args.history, history_frame=history, horizon=args.horizon, plan=args.plan,
+        plan_frame=plan, seed=args.seed, n_paths=args.paths, backend=engine) if settings.enabled else ({}, {})
     try:
-        run_id = common.log_run(logger, "log_backtest", res, params, settings, inputs=(history,), figure=fig)
+        run_id = common.log_run(logger, "log_backtest", res, params, settings, inputs=inputs, figure=fig)
     finally:
         if fig is not None:
             pyplot().close(fig)

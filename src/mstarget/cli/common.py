@@ -306,6 +306,12 @@ def calibration_of(args: argparse.Namespace):
     return Calibration.load(path) if path else "default"
 
 
+def calibration_arg(args: argparse.Namespace):
+    """What ``--calibration`` stands for in a run's parameters and fingerprint: the file (its path
+    and factors) or ``"default"`` (the shipped factors)."""
+    return getattr(args, "calibration", None) or "default"
+
+
 def add_region_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--region", default=None,
                    help="region of tables without a region column (a district's own plan or "

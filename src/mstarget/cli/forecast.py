@@ -66,13 +66,13 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     common.echo(common.format_table(table))
     if args.out:
         common.echo(f"written: {args.out}")
-    params = {"model": args.model, "horizon": args.horizon, "as_of": args.as_of,
-              "seed": args.seed, "levels": levels, "history": args.history,
-              "calibration": args.calibration or "default", "reference": args.reference or "",
-              "data_fingerprint": tracking.data_fingerprint(history),
-              **({"region": args.region} if args.region else {})}
+    params, inputs = tracking.forecast_params(  # the parameters mt.forecast(track=True) logs
+        history=args.history, history_frame=history, model=args.model, horizon=args.horizon,
+        levels=levels, seed=args.seed, as_of=args.as_of, reference=args.reference,
+        reference_frame=reference, calibration=args.calibration or "default", backend=engine,
+        register=args.register) if settings.enabled else ({}, {})
     # metrics, forecast.csv, and the forecaster as a pyfunc model (same as the API)
-    run_id, model_uri = common.log_run(logger, "log_forecast", table, params, settings,
+    run_id, model_uri = common.log_run(logger, "log_forecast", table, params, settings, inputs=inputs,
                                        register_name=args.register, return_model_uri=True)
     if run_id is not None:
         common.echo(f"MLflow run {run_id} logged to {settings.store_uri()}")

@@ -10,6 +10,7 @@ from ..exceptions import ParameterError, UnmatchedWarning
 from ..matching import match
 from ..progress import Progress
 from ..report import REPORT_TYPES, check_report_paths, write_report
+from .. import tracking
 from . import common
 
 
@@ -86,10 +87,12 @@ def _run(args: argparse.Namespace, paths, settings, logger) -> int:
                      as_of=args.as_of, max_charts=args.max_charts)
     for p in paths:
         common.echo(f"report written: {p}")
-    params = {"model": args.model, "as_of": args.as_of, "seed": args.seed, "plan": args.plan,
-              "history": args.history or "", "lang": args.lang or "auto",
-              "calibration": args.calibration or "default", "reference": args.reference or ""}
-    run_id = common.log_run(logger, "log_assessment", table, params, settings, inputs=(plan, history),
+    params, inputs = tracking.assessment_params(  # assess's parameters, and the report's own
+        plan=args.plan, history=args.history, plan_frame=plan, history_frame=history, table=table,
+        reference=args.reference, reference_frame=reference, calibration=common.calibration_arg(args),
+        model=args.model, as_of=args.as_of, seed=args.seed, backend=engine, lang=args.lang or "auto",
+        title=args.title, max_charts=args.max_charts) if settings.enabled else ({}, {})
+    run_id = common.log_run(logger, "log_assessment", table, params, settings, inputs=inputs,
                             command="report", files=[str(p) for p in paths])
     if run_id is not None:
         common.echo(f"MLflow run {run_id} logged to {settings.store_uri()}")

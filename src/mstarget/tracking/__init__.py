@@ -1,8 +1,10 @@
 """MLflow tracking: the only package of mstarget that imports ``mlflow`` (and only when a run is logged).
 
-One tracked call logs one run: parameters (model spec, ``as_of``, horizon, seed, a fingerprint of
-the input data, package versions), summary metrics and artifacts (result tables, charts, the
-forecaster as an MLflow pyfunc model). Thousands of series still mean one run: per-series results go
+One tracked call logs one run: parameters (the same names and meanings from the CLI and the API,
+:mod:`.params`: input files as absolute paths, ``as_of`` the year the data reached, ``region``,
+model, horizon, seed, a fingerprint of every input, package versions), the input tables as MLflow
+dataset inputs, summary metrics and artifacts (result tables, charts, the forecaster as an MLflow
+pyfunc model, filed in the run's experiment beside its other artifacts). Thousands of series still mean one run: per-series results go
 into one table artifact. Comparisons log one child run per model under a parent run
 (``start_run(..., nested=True)`` or ``parent_run_id=...``).
 
@@ -36,7 +38,8 @@ Concurrency
 
 Modules
     :mod:`.store` settings, URIs, store checks and clients; :mod:`.runs` the :class:`Run` (start,
-    nest, end FAILED); :mod:`.forecaster` the forecaster as a pyfunc model; :mod:`.records` what
+    nest, end FAILED); :mod:`.forecaster` the forecaster as a pyfunc model; :mod:`.params` the
+    parameters of each command's run, one schema for the CLI and the API; :mod:`.records` what
     one tracked call logs and the ``log_*`` helpers; :mod:`.background` a second process that loads
     MLflow while a CLI command computes, then runs its ``log_*`` call; :mod:`.ui` the ``mstarget ui`` command. Import
     the names from ``mstarget.tracking``. The package sits at the top, with :mod:`mstarget.api` and
@@ -46,6 +49,12 @@ from __future__ import annotations
 
 from . import forecaster as _forecaster
 from .forecaster import forecaster_config, load_forecaster, log_forecaster  # noqa: F401
+from .params import (  # noqa: F401
+    Input,
+    assessment_params,
+    backtest_params,
+    forecast_params,
+)
 from .records import (  # noqa: F401
     DRAW_OVERVIEW,
     assessment_metrics,
@@ -56,6 +65,7 @@ from .records import (  # noqa: F401
     log_result,
     record_assessment,
     record_forecast,
+    region_params,
 )
 from .runs import Run, active_run, start_run  # noqa: F401
 from .store import (  # noqa: F401

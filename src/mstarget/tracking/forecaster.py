@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.metadata as md
 import inspect
+import json
 import numbers
 import tempfile
 from pathlib import Path
@@ -20,6 +21,7 @@ from .store import (
     TrackingSettings,
     _describe_failure,
     _fail_fast,
+    _context_tags,
     _global_tracking_uri,
     _mlflow,
     _quiet,
@@ -82,12 +84,16 @@ def __getattr__(name: str):
 
 
 _MODEL_CODE = """\
-# mstarget forecaster, logged by mstarget.tracking.log_forecaster; settings in model_config
+# mstarget forecaster, logged by mstarget.tracking.log_forecaster; its settings are CONFIG
+import json
+
 import mlflow.models
 
 from mstarget.tracking import MstargetForecaster
 
-mlflow.models.set_model(MstargetForecaster())
+CONFIG = json.loads({config!r})
+
+mlflow.models.set_model(MstargetForecaster(CONFIG))
 """
 
 
@@ -139,20 +145,29 @@ def log_forecaster(model="auto", *, horizon: int = 3, levels=(80, 95), seed: int
     import mlflow.pyfunc  # lazy: mlflow
     from mlflow.models import Model  # lazy: mlflow
 
+    # the settings live in the model's code (and its metadata), not in ``model_config``, which
+    # MLflow would also log as run parameters ``mstarget_forecaster/*``: the run's own parameters
+    # (model, horizon, levels, seed, n_paths, as_of_given) already say them, once
     kwargs: dict[str, Any] = dict(
-        flavor=mlflow.pyfunc, run_id=run.run_id, model_config={"mstarget_forecaster": config},
-        pip_requirements=_pip_requirements(), registered_model_name=register_name,
+        flavor=mlflow.pyfunc, run_id=run.run_id, pip_requirements=_pip_requirements(),
+        registered_model_name=register_name,
         metadata={"mstarget_version": __version__, "mstarget_forecaster": config,
                   "input": "history: region, indicator, year, value [, unit]",
                   "output": "region, indicator, year, mean, median, lo_<L>, hi_<L>..., model"})
-    if "name" in inspect.signature(Model.log).parameters:  # mlflow 3
+    log_params = inspect.signature(Model.log).parameters
+    if "name" in log_params:  # mlflow 3
         kwargs.update(name=name, artifact_path=None)
     else:  # mlflow 2
         kwargs.update(artifact_path=name)
+    if "model_id" in log_params and hasattr(run.client, "create_logged_model"):
+        # MLflow 3 files a model logged with ``run_id=`` under the *active* experiment (Default,
+        # 0, with its artifacts under ./mlruns of the working folder), not the run's: the
+        # LoggedModel is created here, in the run's experiment, so its files go where the run's do
+        kwargs["model_id"] = _create_logged_model(run, name, config).model_id
     with tempfile.TemporaryDirectory() as tmp, _global_tracking_uri(run.uri):
-        # "models from code": the model is this two-line file plus model_config, not a pickle
+        # "models from code": the model is this short file with its settings, not a pickle
         code = Path(tmp) / "mstarget_forecaster.py"
-        code.write_text(_MODEL_CODE, encoding="utf-8")
+        code.write_text(_MODEL_CODE.format(config=json.dumps(config, sort_keys=True)), encoding="utf-8")
         kwargs["python_model"] = str(code)
         with _quiet("mlflow.pyfunc", "mlflow.models.model"):  # "no signature inferred": by design
             info = run._call(Model.log, **kwargs)
@@ -162,6 +177,27 @@ def log_forecaster(model="auto", *, horizon: int = 3, levels=(80, 95), seed: int
         uri = f"models:/{register_name}/{version}"
     run.set_tags({"mstarget.model_uri": uri})
     return uri
+
+
+def _flat(prefix: str, value: Any) -> dict[str, str]:
+    if isinstance(value, dict):
+        out: dict[str, str] = {}
+        for k, v in value.items():
+            out.update(_flat(f"{prefix}.{k}" if prefix else str(k), v))
+        return out
+    if isinstance(value, (list, tuple)):
+        value = ",".join(map(str, value))
+    return {prefix: "none" if value is None else str(value)}
+
+
+def _create_logged_model(run: Run, name: str, config: dict):
+    """The LoggedModel of a forecaster, in ``run``'s experiment, produced by ``run``; its params
+    are the forecaster's settings (``spec.name``, ``horizon``, ``levels`` ...), its tags the
+    source of the run (user, git commit, ``mstarget.source.dirty``)."""
+    tags = {**_context_tags(), "mstarget.version": __version__}
+    return run._call(run.client.create_logged_model, experiment_id=run.experiment_id, name=name,
+                     source_run_id=run.run_id, params=_flat("", config), tags=tags,
+                     model_type="mstarget-forecaster")
 
 
 def load_forecaster(model_uri: str, settings: TrackingSettings | None = None):

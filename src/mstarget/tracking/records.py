@@ -17,11 +17,13 @@ from ..report.charts import matrix_pages, overview_chart, region_matrix_chart, r
 from ..report.model import build_report
 from ..schedule import CATEGORIES
 from .forecaster import log_forecaster
+from .params import EMPTY, inputs_of
 from .runs import Run, active_run, start_run
 from .store import (
     STATUSES,
     TrackingSettings,
     _describe_failure,
+    _quiet,
     data_fingerprint,
     package_versions,
 )
@@ -158,8 +160,9 @@ def describe_forecast(table: pd.DataFrame, params: Mapping[str, Any]) -> str:
     parts = ["forecast", _where(table)]
     if params.get("horizon") is not None:
         parts.append(f"h={params['horizon']}")
-    if params.get("as_of") not in (None, "", "none"):
-        parts.append(f"as of {params['as_of']}")
+    as_of = params["as_of_given"] if "as_of_given" in params else params.get("as_of")
+    if as_of not in (None, "", EMPTY):
+        parts.append(f"as of {as_of}")
     model = params.get("model")
     return (" ".join(p for p in parts if p) + (f" · {model}" if model else ""))[:250]
 
@@ -285,21 +288,104 @@ def _handle(exc: Exception, on_error: str, settings: TrackingSettings | None) ->
     raise exc
 
 
-def _run_params(command: str, params: Mapping[str, Any], inputs: Sequence[pd.DataFrame] | None) -> dict:
+def _run_params(command: str, params: Mapping[str, Any], inputs, frame: pd.DataFrame | None = None) -> dict:
+    """The run's parameters: ``command``, package versions, ``params``, then what is missing of
+    ``data_fingerprint`` (over ``inputs``) and ``region`` (from ``frame``, :func:`region_params`)."""
     out = {"command": command, **package_versions(), **dict(params)}
     if inputs is not None and "data_fingerprint" not in out:
-        out["data_fingerprint"] = data_fingerprint(*inputs)
+        frames = [i.frame for i in inputs_of(inputs).values()] if isinstance(inputs, Mapping) else list(inputs)
+        out["data_fingerprint"] = data_fingerprint(*frames)
+    region, _ = region_params(frame)
+    if region is not None and out.get("region") in (None, "", EMPTY):
+        out["region"] = region
     return out
 
 
+#: MLflow's limit on a tag's value (characters); the ``mstarget.regions`` tag is cut to it
+MAX_TAG_CHARS = 8000
+
+
+def regions_of(frame: pd.DataFrame | None) -> list[str]:
+    """The regions of a result table (``region`` column), in order of appearance."""
+    if frame is None or not isinstance(frame, pd.DataFrame) or "region" not in frame:
+        return []
+    return [str(r) for r in pd.unique(frame["region"].dropna()) if str(r).strip()]
+
+
+def region_params(frame: pd.DataFrame | None) -> tuple[str | None, dict[str, str]]:
+    """``(region param, tags)`` of a result: the one region by name or ``N regions``, and the tag
+    ``mstarget.regions`` naming every region (comma-separated, cut to MLflow's limit with the
+    count said); ``(None, {})`` for a table without regions."""
+    regions = regions_of(frame)
+    if not regions:
+        return None, {}
+    param = regions[0] if len(regions) == 1 else f"{len(regions)} regions"
+    text = ",".join(regions)
+    if len(text) > MAX_TAG_CHARS:
+        tail = f",... ({len(regions)} regions in all)"
+        text = text[:MAX_TAG_CHARS - len(tail)].rsplit(",", 1)[0] + tail
+    return param, {"mstarget.regions": text}
+
+
+def _frame_schema(frame: pd.DataFrame):
+    """The MLflow schema of a table from its columns' types (``required``: no blank in the column):
+    what ``mlflow.data.from_pandas`` infers, without looking at every value."""
+    from mlflow.types import ColSpec, DataType, Schema  # lazy: mlflow
+
+    api = pd.api.types
+    cols = []
+    for name in frame.columns:
+        column = frame[name]
+        kind = (DataType.boolean if api.is_bool_dtype(column) else DataType.long if api.is_integer_dtype(column)
+                else DataType.double if api.is_float_dtype(column)
+                else DataType.datetime if api.is_datetime64_any_dtype(column) else DataType.string)
+        cols.append(ColSpec(kind, str(name), required=not bool(column.isna().any())))
+    return Schema(cols)
+
+
+def log_inputs(run: Run, inputs) -> None:
+    """The input tables of a run (``{role: Input}``) as MLflow dataset inputs, each named for its
+    role (``plan``, ``history``, ``reference``, ``samples``) with its source -- the absolute path
+    it was read from -- and the digest MLflow computes: the run page lists them under Datasets.
+    A table MLflow cannot describe is left out; a failing store raises TrackingError."""
+    named = inputs_of(inputs)
+    if not named:
+        return
+    datasets = []
+    try:
+        from mlflow.data.code_dataset_source import CodeDatasetSource  # lazy: mlflow
+        from mlflow.data.pandas_dataset import from_pandas  # lazy: mlflow
+        from mlflow.entities import DatasetInput, InputTag  # lazy: mlflow
+        from mlflow.utils.mlflow_tags import MLFLOW_DATASET_CONTEXT  # lazy: mlflow
+    except ImportError:
+        return
+    with warnings.catch_warnings(), _quiet("mlflow.data", "mlflow.types", "mlflow.models"):
+        warnings.simplefilter("ignore")  # "source can be interpreted in multiple ways", integer-column hints
+        for role, item in named.items():
+            try:
+                source = item.source if item.source else CodeDatasetSource(tags={"mstarget.source": "DataFrame"})
+                dataset = from_pandas(item.frame, source=source, name=role)
+                # MLflow infers the schema value by value (pandas' str columns: ~1.5 s for 200,000
+                # rows); the columns' types are known: the schema is said from them (milliseconds)
+                dataset.__dict__["schema"] = _frame_schema(item.frame)
+                entity = dataset._to_mlflow_entity()
+            except Exception:  # a table MLflow cannot describe: the run goes on without it
+                continue
+            datasets.append(DatasetInput(dataset=entity, tags=[InputTag(key=MLFLOW_DATASET_CONTEXT, value=role)]))
+    if datasets:
+        run._call(run.client.log_inputs, run.run_id, datasets=datasets)
+
+
 def log_assessment(table: pd.DataFrame, params: dict, settings: TrackingSettings | None = None,
-                   figure=None, *, inputs: Sequence[pd.DataFrame] | None = None,
+                   figure=None, *, inputs: Mapping[str, Any] | Sequence[pd.DataFrame] | None = None,
                    on_error: str = "raise", run_name: str | None = None, command: str = "assess",
                    files: Sequence[str | Path] = (), overview=None) -> str | None:
     """Log one ``assess`` run; returns its run id (``None`` when tracking is disabled).
 
-    ``params`` should hold ``model, as_of, seed`` and ``data_fingerprint`` (or pass ``inputs=
-    (history, plan)`` to compute it); package versions are added. Inside an open
+    ``params``: what :func:`mstarget.tracking.params.assessment_params` builds (the same for the
+    CLI and the API); package versions, ``region`` (from the table) and, when missing,
+    ``data_fingerprint`` (over ``inputs``) are added. ``inputs``: ``{role: Input}`` -- logged as
+    MLflow dataset inputs -- or bare tables (the fingerprint only). Inside an open
     :func:`start_run` block the run is a child of it. ``on_error="warn"`` turns a
     :class:`TrackingError` into a warning (for API callers, so the result is never lost).
     ``run_name`` defaults to :func:`describe_run` (``assess 鼎湖区 as of 2023 · auto``);
@@ -309,11 +395,12 @@ def log_assessment(table: pd.DataFrame, params: dict, settings: TrackingSettings
     """
     name = run_name or describe_run(command, table, params)
     return _log_one(name, command, params, settings, inputs, on_error,
-                    lambda run: record_assessment(run, table, figure, files, overview))
+                    lambda run: record_assessment(run, table, figure, files, overview), table)
 
 
 def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings | None = None,
-                 figure=None, *, inputs: Sequence[pd.DataFrame] | None = None, log_model: bool = True,
+                 figure=None, *, inputs: Mapping[str, Any] | Sequence[pd.DataFrame] | None = None,
+                 log_model: bool = True,
                  register_name: str | None = None, on_error: str = "raise",
                  run_name: str | None = None, return_model_uri: bool = False):
     """Log one ``forecast`` run; returns its run id (``None`` when tracking is disabled).
@@ -326,15 +413,19 @@ def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings |
     """
     forecaster = None
     if log_model and "horizon" in params:
-        forecaster = {k: params[k] for k in ("model", "horizon", "levels", "seed", "n_paths", "as_of")
+        forecaster = {k: params[k] for k in ("model", "horizon", "levels", "seed", "n_paths")
                       if k in params and params[k] is not None}
+        # the year the history was cut at, as asked (as_of_given; as_of is the year the data reached)
+        as_of = params["as_of_given"] if "as_of_given" in params else params.get("as_of")
+        if as_of not in (None, "", EMPTY):
+            forecaster["as_of"] = int(as_of)
     model_uri: list[str | None] = [None]
 
     def record(run: Run) -> None:
         model_uri[0] = record_forecast(run, table, figure, forecaster=forecaster, register_name=register_name)
 
     run_id = _log_one(run_name or describe_forecast(table, params), "forecast", params, settings,
-                      inputs, on_error, record)
+                      inputs, on_error, record, table)
     return (run_id, model_uri[0]) if return_model_uri else run_id
 
 
@@ -370,7 +461,7 @@ def best_model(summary: pd.DataFrame) -> tuple[str, str] | None:
 
 
 def log_backtest(result, params: dict, settings: TrackingSettings | None = None, *,
-                 inputs: Sequence[pd.DataFrame] | None = None, figure=None,
+                 inputs: Mapping[str, Any] | Sequence[pd.DataFrame] | None = None, figure=None,
                  on_error: str = "raise") -> str | None:
     """Log a backtest as one parent run with one child run per model (same metric names).
 
@@ -386,17 +477,19 @@ def log_backtest(result, params: dict, settings: TrackingSettings | None = None,
     """
     summary, details = result.summary, result.details
     calls = getattr(result, "calls", None)
-    run_params = _run_params("backtest", params, inputs)
+    run_params = _run_params("backtest", params, inputs, details)
+    _, region_tags = region_params(details)
     best = best_model(summary)
     if best is not None:
         run_params.update(best_model=best[0], best_model_by=best[1])
     horizon = f" h={params['horizon']}" if params.get("horizon") is not None else ""
     try:
         with start_run(describe_backtest(result, params), settings, params=run_params,
-                       tags={"mstarget.command": "backtest",
+                       tags={"mstarget.command": "backtest", **region_tags,
                              **({"mstarget.best_model": best[0]} if best else {})}) as parent:
             if parent is None:
                 return None
+            log_inputs(parent, inputs)
             parent.log_metrics(backtest_metrics(summary))
             parent.log_table(summary, "backtest_summary.csv")
             parent.log_table(result.coverage_by_horizon(), "coverage_by_horizon.csv")
@@ -411,7 +504,7 @@ def log_backtest(result, params: dict, settings: TrackingSettings | None = None,
                 label = str(row["model"])
                 with start_run(f"backtest:{label}{horizon}", settings,
                                params={**shared, "command": "backtest", "model": label},
-                               tags={"mstarget.command": "backtest"}, nested=True) as child:
+                               tags={"mstarget.command": "backtest", **region_tags}, nested=True) as child:
                     child.log_metrics({k: row[k] for k in summary.columns if k != "model"})
                     child.log_table(details[details["model"] == label], "backtest_details.csv")
             return parent.run_id
@@ -422,7 +515,8 @@ def log_backtest(result, params: dict, settings: TrackingSettings | None = None,
 
 def log_result(command: str, table: pd.DataFrame, params: dict,
                settings: TrackingSettings | None = None, *, metrics: Mapping[str, float] | None = None,
-               figure=None, artifact: str = "result.csv", inputs: Sequence[pd.DataFrame] | None = None,
+               figure=None, artifact: str = "result.csv",
+               inputs: Mapping[str, Any] | Sequence[pd.DataFrame] | None = None,
                files: Sequence[str | Path] = (), on_error: str = "raise",
                tables: Mapping[str, pd.DataFrame] | None = None, run_name: str | None = None) -> str | None:
     """Log any other tracked call (e.g. ``risk score``) as one run: params, metrics, one table
@@ -442,18 +536,24 @@ def log_result(command: str, table: pd.DataFrame, params: dict,
             run.log_file(path)
 
     return _log_one(run_name or describe_result(command, params), command, params, settings, inputs,
-                    on_error, record)
+                    on_error, record, table)
 
 
 def _log_one(run_name: str, command: str, params: Mapping[str, Any], settings: TrackingSettings | None,
-             inputs: Sequence[pd.DataFrame] | None, on_error: str, record) -> str | None:
-    """One run (a child run inside an open one) whose content ``record(run)`` logs; its id or None."""
+             inputs, on_error: str, record, frame: pd.DataFrame | None = None) -> str | None:
+    """One run (a child run inside an open one) whose content ``record(run)`` logs; its id or None.
+    ``inputs``: the input tables (``{role: Input}``, logged as dataset inputs, or bare tables for
+    the fingerprint only); ``frame``: the result, whose regions give ``region`` and its tag."""
     try:
         nested = active_run() is not None
-        with start_run(run_name, settings, params=_run_params(command, params, inputs),
-                       tags={"mstarget.command": command}, nested=nested) as run:
+        _, region_tags = region_params(frame)
+        if not region_tags and params.get("region") not in (None, "", EMPTY):  # a table without regions
+            region_tags = {"mstarget.regions": str(params["region"])[:MAX_TAG_CHARS]}
+        with start_run(run_name, settings, params=_run_params(command, params, inputs, frame),
+                       tags={"mstarget.command": command, **region_tags}, nested=nested) as run:
             if run is None:
                 return None
+            log_inputs(run, inputs)
             record(run)
             return run.run_id
     except Exception as exc:  # whatever the failure, the result is kept (issue 14)

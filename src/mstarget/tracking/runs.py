@@ -144,6 +144,8 @@ def _param_text(v: Any) -> str:
     elif isinstance(v, dict):
         v = json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)
     text = "none" if v is None else str(v)  # e.g. as_of / half_life not set: said, not blank
+    if text.strip() in ("", "None"):  # one spelling of "not given" in every run: none
+        text = "none"
     return text if len(text) <= 6000 else text[:5997] + "..."
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.metadata as md
+import json
 import logging
 import http.client
 import math
@@ -11,6 +12,7 @@ import os
 import re
 import socket
 import ssl
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +23,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from .. import calibration as cal_module
 from ..collector import paused_collector
 from ..exceptions import TrackingError
 
@@ -107,15 +110,51 @@ def sqlite_path(uri: str) -> Path | None:
     return None if path in ("", ":memory:") else Path(path)
 
 
-def data_fingerprint(*frames: pd.DataFrame) -> str:
-    """A short, stable hash of the content of one or more tables (order of rows matters)."""
+def data_fingerprint(*frames: pd.DataFrame | None, reference: pd.DataFrame | None = None,
+                     calibration: Any = "default") -> str:
+    """A short, stable hash of every input a result depends on (order of rows matters).
+
+    ``frames`` are the main tables (the plan, then the history; ``None`` is skipped). A peer panel
+    (``reference``) and a calibration other than the shipped one (``None``: no calibration; a
+    :class:`~mstarget.calibration.Calibration` or the path of its ``.json`` file: its factors)
+    are hashed too, so two runs that differ only in them never share a fingerprint; without them
+    the fingerprint is the one of the frames alone, as it always was.
+    """
     h = hashlib.sha256()
     for df in frames:
         if df is None:
             continue
-        h.update(pd.util.hash_pandas_object(df.reset_index(drop=True), index=False).values.tobytes())
-        h.update(",".join(map(str, df.columns)).encode())
+        _hash_frame(h, df)
+    if reference is not None:
+        h.update(b"\0reference\0")
+        _hash_frame(h, reference)
+    extra = calibration_content(calibration)
+    if extra is not None:
+        h.update(b"\0calibration\0" + extra)
     return h.hexdigest()[:16]
+
+
+def _hash_frame(h, df: pd.DataFrame) -> None:
+    h.update(pd.util.hash_pandas_object(df.reset_index(drop=True), index=False).values.tobytes())
+    h.update(",".join(map(str, df.columns)).encode())
+
+
+def calibration_content(calibration: Any) -> bytes | None:
+    """What a ``calibration=`` argument stands for, as bytes to hash: ``None`` for the shipped
+    factors (``"default"``), ``b"none"`` for no calibration, else the factors of the table (a
+    :class:`~mstarget.calibration.Calibration`, or the ``.json`` file it was saved to), so the same
+    table gives the same bytes whether passed as a file or as an object."""
+    if calibration is None or calibration is False:
+        return b"none"
+    if calibration is True or (isinstance(calibration, str) and calibration == "default") \
+            or calibration is cal_module._DEFAULT:  # the shipped table (also passed as an object)
+        return None
+    if not isinstance(calibration, cal_module.Calibration):
+        try:
+            calibration = cal_module.Calibration.load(calibration)
+        except Exception:  # not readable: its name at least
+            return f"unreadable:{calibration}".encode("utf-8")
+    return json.dumps(calibration.to_json(), sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
 def package_versions() -> dict[str, str]:
@@ -532,6 +571,9 @@ def _context_tags() -> dict[str, str]:
     commit = package_git_commit()
     if commit is not None:
         tags["mlflow.source.git.commit"] = commit
+        dirty = package_git_dirty()
+        if dirty is not None:
+            tags["mstarget.source.dirty"] = "true" if dirty else "false"
     return tags
 
 
@@ -558,6 +600,33 @@ def package_git_commit(start: Path | None = None) -> str | None:
     if start is None:
         _GIT_COMMIT.append(commit)
     return commit
+
+
+#: seconds ``git status`` may take before the dirty tag is left out
+GIT_STATUS_TIMEOUT = 2.0
+_GIT_DIRTY: list[bool | None] = []
+
+
+def package_git_dirty(start: Path | None = None, timeout: float = GIT_STATUS_TIMEOUT) -> bool | None:
+    """Whether the mstarget package's files (``start``: that folder) differ from the commit checked
+    out -- a file changed, added or deleted there, untracked files included (``git status
+    --porcelain`` of the package's folder, a few milliseconds; once per process). ``None`` when
+    the package is not in a git checkout, ``git`` is missing or fails, or takes longer than
+    ``timeout`` seconds: the tag is then left out, never guessed."""
+    if start is None and _GIT_DIRTY:
+        return _GIT_DIRTY[0]
+    folder = start or Path(__file__).resolve().parent.parent
+    dirty = None
+    if package_git_commit(start) is not None:
+        with contextlib.suppress(OSError, subprocess.SubprocessError, ValueError):
+            done = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--untracked-files=normal",
+                                   "--", "."], capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL,
+                                  env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+            if done.returncode == 0:
+                dirty = bool(done.stdout.strip())
+    if start is None:
+        _GIT_DIRTY.append(dirty)
+    return dirty
 
 
 def _read_head(gitdir: Path) -> str | None:
