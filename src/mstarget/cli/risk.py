@@ -26,7 +26,8 @@ import pandas as pd
 from ..exceptions import DataValidationError, ParameterError, Problem
 from ..io import atomic_path, save_workbook, spreadsheet_safe, write_table
 from ..output_set import outputs_together
-from ..tracking import data_fingerprint
+from ..tracking import Input, data_fingerprint
+from ..tracking.params import source_text
 from . import common
 
 # defaults shown in --help; the library's own defaults (mstarget.risk.score / allocate) are the
@@ -376,7 +377,7 @@ def _score(args, settings, logger) -> int:
     common.echo(common.format_table(_display_scores(scores, by)))
     if args.out:
         common.echo(f"\nwritten: {args.out}")
-    params = {"samples": args.samples, "by": by, **({"region": args.region} if args.region else {}),
+    params = {"samples": source_text(args.samples), "by": by, **({"region": args.region} if args.region else {}),
               "as_of": meta["as_of"], "half_life": meta["half_life"], "level": meta["level"],
               "hierarchical": meta["hierarchical"], "where": args.where,
               "keep_totals": args.keep_totals, "periods": meta["periods"],
@@ -390,7 +391,8 @@ def _score(args, settings, logger) -> int:
                "top_risk": scores["risk"].max(), "prior_mean": prior0["mean"],
                "prior_concentration": prior0["concentration"]}
     run_id = common.log_run(logger, "log_result", "risk score", scores, params, settings,
-                            metrics=metrics, figure=figure, artifact="risk_scores.csv")
+                            metrics=metrics, figure=figure, artifact="risk_scores.csv",
+                            inputs={"samples": Input(raw, params["samples"])})
     if run_id is not None:
         common.echo(f"MLflow run: {run_id} ({settings.store_uri()})")
     return common.EXIT_OK
@@ -511,7 +513,7 @@ def _allocate(args, settings, logger) -> int:
                                                                      kind="stable"), by)))
     if args.out:
         common.echo(f"\nwritten: {args.out}")
-    params = {"scores": args.scores, "samples": args.samples, "by": by,
+    params = {"scores": source_text(args.scores), "samples": source_text(args.samples), "by": by,
               "budget": args.budget, "min_per_group": args.min_per_group,
               "max_per_group": args.max_per_group, "risk_share": args.risk_share,
               "max_share": args.max_share, "min_share": args.min_share, "volume": args.volume,
@@ -523,7 +525,9 @@ def _allocate(args, settings, logger) -> int:
                "groups_funded": int((plan["batches"] > 0).sum())}
     figure = (fig if fig is not None else plot_allocation(plan)) if settings.enabled else None
     run_id = common.log_run(logger, "log_result", "risk allocate", plan, params, settings,
-                            metrics=metrics, figure=figure, artifact="risk_allocation.csv")
+                            metrics=metrics, figure=figure, artifact="risk_allocation.csv",
+                            inputs={("scores" if args.scores else "samples"):
+                                    Input(raw, params["scores"] if args.scores else params["samples"])})
     if run_id is not None:
         common.echo(f"MLflow run: {run_id} ({settings.store_uri()})")
     return common.EXIT_OK
@@ -635,7 +639,7 @@ def _evaluate(args, settings, logger) -> int:
                              drop_totals=not args.keep_totals, outcome=args.outcome)
         except DataValidationError as exc:
             raise _rename_source(exc, src) from None
-        params = {"mode": "groups", "samples": args.samples, "by": by, "region": args.region,
+        params = {"mode": "groups", "samples": source_text(args.samples), "by": by, "region": args.region,
                   "train_until": args.train_until, "test_period": args.test_period,
                   "budget": args.budget, "half_life": args.half_life, "risk_share": args.risk_share,
                   "max_share": args.max_share, "min_per_group": args.min_per_group,
@@ -667,6 +671,8 @@ def _evaluate(args, settings, logger) -> int:
     run_id = common.log_run(logger, "log_result", "risk evaluate", frame,
                             {**params, "periods": dict(res.periods), "data_fingerprint": data_fingerprint(raw)},
                             settings, metrics=res.metrics, artifact="risk_evaluation.csv",
+                            inputs={"samples" if args.samples else "records":
+                                    Input(raw, source_text(args.samples or args.records))},
                             tables={} if res.table.empty else {"risk_evaluation_detail.csv": res.table})
     if run_id is not None:
         common.echo(f"MLflow run: {run_id} ({settings.store_uri()})")
