@@ -19,15 +19,22 @@ stock built from yearly additions with a year missing follows the same rule
 Such a row's ``sum_so_far`` (a 〈〉 row's, and a stock's built from yearly additions) counts the reported
 figures alone, ``unreported_years`` names the years estimated (a column present when any row has one), and
 its detail (:class:`TargetAssessment`) holds the estimates by year (``unreported``), so that the report
-shows the reported figures as reported and the estimated ones marked.
+shows the reported figures as reported and the estimated ones marked. A 〈〉 row given as running totals with
+a year's total missing (0.6, 1.5, 2.6, –, 3.9) has that year's flow split from the next reported total
+(:class:`mstarget.counting.TotalsSplit`): the year is named in ``unreported_years`` and in ``split_years``
+(a column present when any row has one), but the total reported after it counts it, so ``sum_so_far`` and
+the evaluation stand on the reported totals (3.9 settles 〈5〉 as 未完成, not 数据不足).
 
 A figure the history marks preliminary (快报 / 预计 / 初步: its ``preliminary`` column, see
-:func:`mstarget.read_history`; a plan's 完成值 column headed ``2025年完成值（快报）``) is used as given and
-said: ``last_preliminary`` (the figure the row is judged on -- the target year's once observed, else the
+:func:`mstarget.read_history`; a plan's 完成值 so marked in its cell, ``4.55（快报）``, or by its column's
+header, ``2025年完成值（快报）``: :func:`mstarget.read_plan`'s ``preliminary_<year>``; a plan's baseline marked
+预计 / 快报 where it is the base year's figure, ``baseline_preliminary``) is used as given and said: ``last_preliminary`` (the figure the row is judged on -- the target year's once observed, else the
 latest; a sum or a stock from additions adding a preliminary year's -- is preliminary), ``preliminary_years``,
 ``preliminary_mark`` (快报 ...) and ``preliminary_close`` (a verdict on the target year decided by a
 preliminary figure within its rounding or 1 % of the target: :func:`preliminary_close`, it may change
-with the final figure) are columns present when any figure is preliminary, and the note says it.
+with the final figure) are columns present when any figure is preliminary, and the note says it. A plan's
+preliminary baseline is carried too (``baseline_preliminary``, ``baseline_preliminary_mark``), and the note
+says progress counts from it and is to be recomputed on the final figure.
 
 ``p_meet`` is the share of sample paths on which that quantity meets the target (``>=`` or
 ``<=``). ``status`` follows :class:`Thresholds`.
@@ -59,7 +66,7 @@ from .history import read_history
 from .layout import OBSERVED_PREFIX, preliminary_word
 from .precision import written_decimals
 from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, reference_for_plan, warn_unmatched
-from .plan import DECIMALS_COLUMNS, REPORT_COLUMNS, read_plan
+from .plan import BASELINE_PRELIMINARY_COLUMNS, DECIMALS_COLUMNS, PRELIMINARY_PREFIX, REPORT_COLUMNS, read_plan
 from .progress import Progress
 from .quantiles import share_meeting, sorted_median, sorted_quantiles
 from .schedule import (
@@ -292,11 +299,14 @@ def preliminary_close(value, target) -> bool:
     return abs(value - target) <= max(0.5 * 10.0 ** -places, PRELIMINARY_MARGIN * abs(target)) + 1e-12
 
 
-def _preliminary_marks(hist: pd.DataFrame, plan: pd.DataFrame, as_of) -> dict:
+def _preliminary_marks(hist: pd.DataFrame, plan: pd.DataFrame, as_of, use_plan_baseline: bool = True) -> dict:
     """The figures marked preliminary, ``{(region, indicator): {year: mark}}``: the history's (its
-    ``preliminary`` / ``preliminary_mark`` columns, :func:`mstarget.read_history`), and a plan table's
-    完成值 columns headed so (``2025年完成值（快报）``: :func:`mstarget.layout.preliminary_word`) for the years
-    the history does not give (the history's figure is used there)."""
+    ``preliminary`` / ``preliminary_mark`` columns, :func:`mstarget.read_history`), and the plan table's own
+    figures so marked for the years the history does not give (the history's figure is used there): a 完成值
+    marked in its cell (``4.55（快报）``) or by its column's header (``2025年完成值（快报）``: :func:`mstarget.read_plan`'s
+    ``preliminary_<year>``, :func:`mstarget.layout.preliminary_word`), and a baseline marked 预计 / 快报
+    (``baseline_preliminary``) where it is used as the base year's figure (``use_plan_baseline``, a level or
+    stock row)."""
     out: dict = {}
     if "preliminary" in hist.columns and len(hist):
         flagged = hist[hist["preliminary"].fillna(False).astype(bool).to_numpy()]
@@ -304,20 +314,34 @@ def _preliminary_marks(hist: pd.DataFrame, plan: pd.DataFrame, as_of) -> dict:
                  else [""] * len(flagged))
         for r, i, y, m in zip(flagged["region"], flagged["indicator"], flagged["year"], words):
             out.setdefault((r, i), {})[int(y)] = m if isinstance(m, str) and m else DEFAULT_PRELIMINARY_MARK
-    sheet = sheet_of(plan)
-    if sheet is None:
-        return out
     given = set(zip(hist["region"], hist["indicator"], hist["year"].astype(int))) if len(hist) else set()
+    series = {(r, i) for r, i, _ in given}
+    increment = (plan["kind"] == "increment").to_numpy(dtype=bool)
+    if use_plan_baseline and BASELINE_PRELIMINARY_COLUMNS[0] in plan.columns:
+        words = (plan[BASELINE_PRELIMINARY_COLUMNS[1]].tolist() if BASELINE_PRELIMINARY_COLUMNS[1] in plan.columns
+                 else [""] * len(plan))
+        for r, i, by, b, flag, m, inc in zip(plan["region"], plan["indicator"], plan["baseline_year"],
+                                             plan["baseline"], plan[BASELINE_PRELIMINARY_COLUMNS[0]], words, increment):
+            if inc or pd.isna(flag) or not bool(flag) or pd.isna(by) or pd.isna(b) or (r, i, int(by)) in given \
+                    or (as_of is not None and int(by) > as_of):
+                continue  # (a 〈〉 row's baseline, 〈0〉, is no figure of the series)
+            out.setdefault((r, i), {}).setdefault(int(by), m if isinstance(m, str) and m else DEFAULT_PRELIMINARY_MARK)
+    sheet = sheet_of(plan)
     said = []
     for year, values in _observed_columns(plan):
-        header = sheet.headers.get(f"{OBSERVED_PREFIX}{year}", "")
-        mark = preliminary_word(header)
-        if not mark or (as_of is not None and year > as_of):
+        if as_of is not None and year > as_of:
             continue
-        said.append(str(header))
-        for r, i, v in zip(plan["region"], plan["indicator"], values):
-            if not pd.isna(v) and (r, i, year) not in given:
-                out.setdefault((r, i), {})[year] = mark
+        header = sheet.headers.get(f"{OBSERVED_PREFIX}{year}", "") if sheet is not None else ""
+        head = preliminary_word(header)
+        column = f"{PRELIMINARY_PREFIX}{year}"
+        cells = plan[column].tolist() if column in plan.columns else [""] * len(plan)
+        if head:
+            said.append(str(header))
+        for r, i, v, m, inc in zip(plan["region"], plan["indicator"], values, cells, increment):
+            m = m if isinstance(m, str) and m else head
+            # the plan's figure is used where the history lacks it (a 〈〉 row's: where it lacks the series)
+            if m and not pd.isna(v) and ((r, i) not in series if inc else (r, i, year) not in given):
+                out.setdefault((r, i), {})[year] = m
     if said:  # the plan reader reads 2025年完成值（快报） as 2025's figures: said here, where they are used
         warnings.warn(MstargetWarning(
             f"{sheet.source}: {'columns' if len(said) > 1 else 'column'} {', '.join(repr(h) for h in said)} marked "
@@ -358,11 +382,13 @@ def _preliminary_row(row: dict, notes: list, marks: dict, kind: str, years, judg
 
 
 def _optional_columns(table: pd.DataFrame, results: list, marked: dict) -> None:
-    """The columns present only when some row needs them (see the module docstring): ``unreported_years``,
-    and ``last_preliminary``, ``preliminary_years``, ``preliminary_mark``, ``preliminary_close``."""
+    """The columns present only when some row needs them (see the module docstring): ``unreported_years``
+    (``split_years``), and ``last_preliminary``, ``preliminary_years``, ``preliminary_mark``, ``preliminary_close``."""
     rows = [t.row for t in results]
     if any(r.get("unreported_years") for r in rows):
         table["unreported_years"] = [r.get("unreported_years", "") for r in rows]
+    if any(r.get("split_years") for r in rows):
+        table["split_years"] = [r.get("split_years", "") for r in rows]
     if marked:
         table["last_preliminary"] = np.array([bool(r.get("last_preliminary", False)) for r in rows], dtype=bool)
         table["preliminary_years"] = [r.get("preliminary_years", "") for r in rows]
@@ -614,7 +640,8 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         a year the history does not report at an estimate (its ``sum_so_far`` then adds the reported figures
         alone, a stock from yearly additions' too); ``last_preliminary``, ``preliminary_years``,
         ``preliminary_mark``, ``preliminary_close`` when a figure is marked preliminary (快报: see the module
-        docstring).
+        docstring); ``split_years`` when a row's running totals miss a year inside a reported total;
+        ``baseline_preliminary`` / ``baseline_preliminary_mark`` when the plan writes a baseline as 预计 / 快报.
         ``attrs["unmatched_plan"]`` / ``attrs["unmatched_history"]``: what did not match
         (:class:`mstarget.matching.Match`), also issued as an
         :class:`~mstarget.exceptions.UnmatchedWarning`; ``attrs["history_totals"]``: the history's
@@ -692,9 +719,10 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]
     hist = hist.dropna(subset=["value"])
-    marked = _preliminary_marks(hist, plan, as_of)  # figures marked 快报 / 预计: {(region, indicator): {year: mark}}
+    marked = _preliminary_marks(hist, plan, as_of, use_plan_baseline)  # figures marked 快报 / 预计: {(region, indicator): {year: mark}}
     hist = _plan_running_totals(hist, plan, as_of)
-    hist, converted = counting.totals_to_flows(hist, plan)
+    splits: dict = {}  # 〈〉 running totals with a year not reported (counting.TotalsSplit)
+    hist, converted = counting.totals_to_flows(hist, plan, splits)
     declared = counting.declared_flows(hist, converted)
     stock_gaps: dict = {}  # stocks from yearly additions with a year missing (counting.StockGap)
     hist = counting.flows_to_stocks(hist, plan, stock_gaps)
@@ -728,7 +756,8 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     # each series is assessed where its chunk runs: only the rows and their fans come back
     reduce = functools.partial(_assess_series, thresholds=thresholds, as_of=as_of,
                                rules=schedule_rules, keep_paths=bool(keep_paths), charts=_charts)
-    extras = {key: (rows, key in converted, key in declared, stock_gaps.get(key), marked.get(key), key in additions)
+    extras = {key: (rows, key in converted, key in declared, stock_gaps.get(key), marked.get(key), key in additions,
+                    splits.get(key))
               for key, rows in rows_of.items()}
     # with max_details, the details of rows no chart will show are dropped as their chunk arrives
     held: dict[int, TargetAssessment] = {}
@@ -844,11 +873,12 @@ def _assess_series(sf: SeriesForecast, extra, *, thresholds: Thresholds, as_of, 
     stock_gap = more[0] if more else None
     marks = more[1] if len(more) > 1 else None
     from_additions = bool(more[2]) if len(more) > 2 else False
+    split = more[3] if len(more) > 3 else None
     light = sf if keep_paths else sf.without_paths() if charts else None
     out = []
     for pos, r in rows:
         t = _assess_row(r, sf, thresholds, as_of, rules, from_totals, declared_flows, stock_gap, marks,
-                        from_additions)
+                        from_additions, split)
         bands = fan_bands(sf, t.row, stock_gap=stock_gap) if charts or keep_paths else None
         out.append((pos, TargetAssessment(t.row, t.samples if keep_paths else None, light, bands,
                                           unreported=t.unreported)))
@@ -890,7 +920,8 @@ def _percent_kind(unit, name, indicator):
 def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
                 rules: ScheduleRules = ScheduleRules(), from_totals: bool = False,
                 declared_flows: bool = False, stock_gap: counting.StockGap | None = None,
-                marks: dict | None = None, from_additions: bool = False) -> TargetAssessment:
+                marks: dict | None = None, from_additions: bool = False,
+                split: counting.TotalsSplit | None = None) -> TargetAssessment:
     """One plan row's result from its series' forecast ``sf`` (None: no observation).
     ``from_totals``: the series' flows were turned from running totals; ``declared_flows``: the
     series was declared yearly flows (口径 当年), so it is not guessed to be running totals;
@@ -898,7 +929,9 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     (:func:`mstarget.counting.flows_to_stocks`). A year the history does not report is counted as
     estimated only where the module docstring says. ``marks``: the series' preliminary figures
     ``{year: mark}`` (快报 ...); ``from_additions``: the series is a stock summing yearly additions, so a
-    preliminary year's additions make every later stock preliminary."""
+    preliminary year's additions make every later stock preliminary; ``split``: the running totals the
+    series' flows were turned from miss years (:class:`mstarget.counting.TotalsSplit`): those years are
+    named (``unreported_years``, ``split_years``), the sums at the reported years stay as reported."""
     target, direction, kind = float(r["target"]), r["direction"], r["kind"]
     ty = int(r["target_year"])
     by = r.get("baseline_year")
@@ -926,6 +959,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     # years of the period the history does not report (counted as estimated): whether the reported
     # figures alone decide the target (``decided``), and what the reported ones alone give
     missing: list = []
+    split_years: list = []  # a 〈〉 row's running totals not reported, inside a reported later total
     decided = True
     if kind == "increment":
         by = int(r["baseline_year"])
@@ -936,6 +970,14 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         if from_totals:
             notes.append("running totals (累计) turned into yearly flows"
                          + ("; they fall, so some flows are negative (see warning)" if np.any(values < 0) else ""))
+            shared = [(y, f) for y, f in zip(split.years, split.flows) if y <= min(sf.last_year, ty)] \
+                if split is not None else []
+            if shared:  # a year's total not reported: the next total's rise split evenly, the sums reported kept
+                split_years = [y for y, _ in shared]
+                notes.append(f"running total of {', '.join(map(str, split_years))} not reported: the rise to the next "
+                             f"reported total split evenly ({', '.join(f'{y}: {f:.4g}' for y, f in shared)}); the sums "
+                             f"at the reported years are as reported ({_years_text(split_years)}年累计数未报送，"
+                             f"其间各年新增按前后累计数之差均摊估计，累计完成数按报送数计)")
         elif not declared_flows:
             counting.check_running_totals(r, years, values, by, ty, target, direction, estimated, notes)
         fut = np.arange(sf.last_year + 1, ty + 1)
@@ -951,6 +993,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         already = _meets(done, target, direction) and direction == ">="
         current = done
         unreported = {int(y): float(e) for y, e in zip(missing, flows[~reported])}
+        unreported.update({int(y): float(sf.at(int(y))[0]) for y in split_years})
         if missing:
             notes.append(_gap_note(missing, flows[~reported], int(years[0]), False, done))
             lower = _lower(sf)
@@ -1033,13 +1076,22 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     if unknown:  # 数据不足, which the evaluation (:func:`_evaluate`) and the report keep
         row["category"] = row["evaluation"] = "insufficient_data"
         row["category_zh"] = CATEGORY_ZH["insufficient_data"]
+    if split_years:  # years estimated inside a reported running total: named, the sum itself reported
+        row["split_years"] = _years_list(split_years)
+    if missing or split_years:
+        row["unreported_years"] = _years_list(sorted(set(missing) | set(split_years)))
     if missing:
-        row["unreported_years"] = _years_list(missing)
         if kind == "cumulative":  # the stock of the reported additions alone, as a 〈〉 row's sum_so_far
             row["sum_so_far"] = current
     if marks is not None:
         _preliminary_row(row, notes, marks, kind, sf.years, min(ty, sf.last_year), current,
                          from_additions or (kind == "increment" and not from_totals))
+    flag = r.get(BASELINE_PRELIMINARY_COLUMNS[0])
+    if flag is not None and not pd.isna(flag) and bool(flag) and np.isfinite(baseline) and kind != "increment":
+        word = r.get(BASELINE_PRELIMINARY_COLUMNS[1])
+        word = word if isinstance(word, str) and word else DEFAULT_PRELIMINARY_MARK
+        notes.append(f"baseline {baseline:g} is a preliminary figure ({word}): progress counts from it and is to be "
+                     f"recomputed on the final figure (基期值为{word}数，目标进度按此计算，正式数据发布后按正式基期值重新计算)")
     row["note"] = "; ".join(notes)
     return TargetAssessment(row, samples, sf, unreported=unreported)
 

@@ -34,10 +34,18 @@ def plan_measures(plan: pd.DataFrame) -> np.ndarray:
     return map_unique(plan["measure"], one)
 
 
-def totals_to_flows(hist: pd.DataFrame, plan: pd.DataFrame):
+def totals_to_flows(hist: pd.DataFrame, plan: pd.DataFrame, splits: dict | None = None):
     """Yearly flows for the 〈〉 series declared as running totals (``measure`` =
     ``running_total``; a row of such a series whose measure is blank is one of its totals too),
-    counted from the plan's baseline year. Returns ``(history, keys)``."""
+    counted from the plan's baseline year. Returns ``(history, keys)``.
+
+    A year whose running total is not reported (0.6, 1.5, 2.6, –, 3.9: 2024) has no flow of its own: the
+    rise to the next reported total is split evenly over the years it covers (2024 and 2025 add 0.65 each),
+    so the sums at the reported years stay as reported (3.9 in 2025) while the flows of those years, and the
+    sum at the year not reported (3.25 in 2024), are estimates. Warned (:class:`InconsistentDataWarning`),
+    and ``splits`` (a dict, when given) receives ``{(region, indicator): TotalsSplit}`` for
+    :func:`mstarget.assess.assess` to name those years on the row (``unreported_years``) without judging the
+    reported total as unknown (:class:`TotalsSplit`)."""
     if "measure" not in hist.columns:
         return hist, set()
     starts = {(r.region, r.indicator): int(r.baseline_year) for r in records(plan)
@@ -48,7 +56,7 @@ def totals_to_flows(hist: pd.DataFrame, plan: pd.DataFrame):
         return hist, set()
     of_keys = pd.MultiIndex.from_frame(hist[["region", "indicator"]]).isin(list(keys))
     totals = hist[of_keys & (hist["measure"] != "flow").to_numpy()]
-    parts, drop, falls = [], np.zeros(len(hist), dtype=bool), []
+    parts, drop, falls, gaps = [], np.zeros(len(hist), dtype=bool), [], []
     for (region, indicator), g in totals.groupby(["region", "indicator"], sort=False):
         if (region, indicator) not in keys:
             continue
@@ -60,6 +68,14 @@ def totals_to_flows(hist: pd.DataFrame, plan: pd.DataFrame):
             falls.append(f"{region}/{indicator} {yrs[k]} {v[k]:g} -> {yrs[k + 1]} {v[k + 1]:g}")
         years, flows = running_total_to_flows(g["year"].to_numpy(), g["value"].to_numpy(),
                                               starts[(region, indicator)])
+        reported = set(int(y) for y in yrs)
+        unsaid = [(int(y), float(f)) for y, f in zip(years, flows)
+                  if int(y) not in reported and int(y) > starts[(region, indicator)]]
+        if unsaid:  # a year's running total not reported: the next total's rise split evenly over the years
+            split = TotalsSplit(tuple(y for y, _ in unsaid), tuple(f for _, f in unsaid))
+            if splits is not None:
+                splits[(region, indicator)] = split
+            gaps.append(f"{region}/{indicator}: {'、'.join(map(str, split.years))}")
         first = g.iloc[0]
         part = pd.DataFrame({"region": region, "indicator": indicator, "year": years, "value": flows})
         for c in ("unit", "name", "lower", "upper"):
@@ -75,9 +91,27 @@ def totals_to_flows(hist: pd.DataFrame, plan: pd.DataFrame):
             "net one: if these are each year's own amounts (当年值), give them as yearly flows (no "
             "measure = running_total / 口径 累计; in a plan table, write the sum so far under each year); "
             "else correct the figure", RunningTotalWarning, stacklevel=4)
+    if gaps:
+        more = f" (and {len(gaps) - 10} more)" if len(gaps) > 10 else ""
+        warnings.warn(
+            f"累计数缺少年份，其间各年新增按前后累计数之差均摊估计：{'; '.join(gaps[:10])}{more} (running totals (累计) not "
+            "reported for these years: the rise to the next reported total is split evenly over the years it covers, "
+            "so those years' flows and totals are estimates, the sums at the reported years as reported: give the "
+            "missing years' totals)", InconsistentDataWarning, stacklevel=4)
     out = pd.concat([hist[~drop]] + parts, ignore_index=True)
     out = out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
     return out, keys
+
+
+@dataclass(frozen=True)
+class TotalsSplit:
+    """Years of a 〈〉 series given as running totals (:func:`totals_to_flows`) whose total is not reported,
+    with the flow each was given: the rise to the next reported total split evenly over the years it covers.
+    The totals reported after them count them (the sum so far is known); their own flows, and their sums,
+    are estimates."""
+
+    years: tuple
+    flows: tuple
 
 
 def declared_flows(hist: pd.DataFrame, converted: set) -> set:

@@ -446,16 +446,60 @@ def _superseded(years: dict, written: dict) -> list:
     return dropped
 
 
-def _year_sheets(book: Workbook) -> list[Table] | None:
-    """A history workbook keeping **one year per sheet** (sheet ``2021年``: 指标名称 | 单位 | 数值, an
-    annual report each year): one table per sheet named by a year whose table has values but
-    no year of its own, its ``year`` filled from the sheet's name; else None."""
-    found, odd, other = [], [], []
+def _final_sheet_year(name) -> int | None:
+    """The year of a sheet named as a year's final figures (``2025年（年报）``, ``2025年修订数``,
+    ``2025年（最终核实）``), else None."""
+    role = year_role(name)
+    return role[0] if role is not None and role[1] == "" and revision_mark(name) == "final" else None
+
+
+def _sheets_by_year(book: Workbook) -> tuple[dict, list, list]:
+    """``({sheet index: year}, superseded, other)``: the sheets named by a year that are read; a year's
+    sheet of preliminary figures (``2025年（快报）``) beside the same year's final one (``2025年（年报）``,
+    ``2025年修订数``, or the year alone ``2025年``) is superseded by it, as a 快报 column is by its 年报 column
+    (:func:`_superseded`): ``superseded`` lists ``(sheet not read, sheet read, year)``. A final figures' sheet
+    alone for its year is that year's; beside a sheet named by the year alone (2023年 | 2023年（修订）) it is
+    not read (which replaces which is not said) and is listed in ``other`` with the sheets naming a year
+    that are no year's figures (2023年1-6月)."""
+    rank = {"final": 2, "": 1, "preliminary": 0}
+    years, other = {}, []
     for k, (name, grid) in enumerate(book.sheets):
         year = sheet_year(name)
         if year is None:
-            if _names_a_year(name) and (grid.astype(str) != "").to_numpy().any():
-                other.append(str(name))  # 2023年1-6月, 2023年（修订）: said below if other sheets are years
+            year = _final_sheet_year(name)
+            filled = (grid.astype(str) != "").to_numpy().any()
+            if year is None or not filled:
+                if _names_a_year(name) and filled:
+                    other.append(str(name))  # 2023年1-6月: said by _year_sheets if other sheets are years
+                continue
+        years.setdefault(year, []).append(k)
+    chosen, superseded = {}, []
+    for year, ks in years.items():
+        marks = {k: rank[revision_mark(book.sheets[k][0])] for k in ks}
+        best = [k for k in ks if marks[k] == max(marks.values())]
+        if len(ks) > 1 and len(best) == 1 and all(marks[k] == 0 for k in ks if k != best[0]):
+            chosen[best[0]] = year  # 2025年（年报） over 2025年（快报）: the final figures win
+            superseded += [(str(book.sheets[k][0]), str(book.sheets[best[0]][0]), year) for k in ks if k != best[0]]
+            continue
+        for k in ks:
+            if marks[k] == 2 and len(ks) > 1:  # 2023年（修订） beside 2023年: not read, said (as before)
+                other.append(str(book.sheets[k][0]))
+            else:
+                chosen[k] = year
+    return chosen, superseded, other
+
+
+def _year_sheets(book: Workbook) -> list[Table] | None:
+    """A history workbook keeping **one year per sheet** (sheet ``2021年``: 指标名称 | 单位 | 数值, an
+    annual report each year): one table per sheet named by a year whose table has values but
+    no year of its own, its ``year`` filled from the sheet's name; else None. A year's 快报 sheet
+    beside its 年报 (修订, 最终核实) sheet is not read, the final one is, and a warning says which
+    (:func:`_sheets_by_year`)."""
+    found, odd = [], []
+    chosen, superseded, other = _sheets_by_year(book)
+    for k, (name, grid) in enumerate(book.sheets):
+        year = chosen.get(k)
+        if year is None:
             continue
         where = _part(book.src, name)
         try:
@@ -485,6 +529,12 @@ def _year_sheets(book: Workbook) -> list[Table] | None:
                 "hold 指标名称 | 数值 for that year; lay this one out the same way, or rename it if it is no "
                 "year's table)")])
         raise DataValidationError(problems, source=book.src)
+    if found and superseded:  # 2025年（快报） beside 2025年（年报）: the final figures read, which is said
+        said = "; ".join(f"{year}年取自工作表 '{used}'，未读取 '{dropped}' (sheet '{dropped}' not read: {year}'s figures are "
+                         f"read from '{used}')" for dropped, used, year in superseded)
+        warnings.warn(UnreadColumnWarning(
+            f"{book.src}: {said}. 快报数以年报数 / 修订数 / 最终核实数为准 (a year's preliminary figures are superseded by "
+            "its final ones)."), stacklevel=5)
     if found and other:  # a half year's or a revised sheet beside the years': not read, and said
         why = [f"'{n}' ({'a part of the year, not the year' if PART_OF_YEAR.search(n) else 'not a year’s figure'})"
                for n in other]

@@ -51,7 +51,7 @@ from .precision import written_decimals
 from .units import is_percent, percent_kind, split_number_unit, split_unit, unit_column
 from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, has_note_mark, map_unique,
                          normalize_text, normalize_words, parse_number, parse_year, preliminary_figure, require_columns,
-                         separator_hint, text_column, written_text, REGION_HEADERS)
+                         separator_hint, text_column, written_text, PRELIMINARY_WORDS, REGION_HEADERS)
 
 KINDS = ("level", "cumulative", "increment")
 DIRECTIONS = (">=", "<=")
@@ -319,7 +319,10 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
         Columns ``region, indicator, name, unit, baseline_year (Int64), baseline (float),
         target_year (int), target (float), direction, kind, attribute, lower, upper`` then any
         other columns of the input (``group`` for category cells; ``observed_2022`` (float) for a
-        ``2022年完成值`` column, the value observed that year). ``lower`` / ``upper`` are the
+        ``2022年完成值`` column, the value observed that year, and ``preliminary_2022`` beside it when some of
+        its figures are marked preliminary, ``99.3（快报）`` or a header ``2022年完成值（快报）``: the mark, ``""``
+        elsewhere; ``baseline_preliminary`` (bool) and ``baseline_preliminary_mark`` when a baseline is, ``3.05（预计）``
+        or a header ``2025年基数（预计）``, warned). ``lower`` / ``upper`` are the
         natural bounds: a ``%`` share gets 0 / 100, a rate of change or margin in ``%`` none
         unless declared (:mod:`mstarget.units`). ``attrs["title"]`` / ``attrs["notes"]`` hold the
         table's title and notes rows. A target written only as a direction (``持续提升``,
@@ -374,6 +377,11 @@ def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     if "target_written" in out.columns:
         out["target_written"] = out["target_written"].fillna("")
+    for c in out.columns:  # a sheet without preliminary figures: none marked
+        if c == BASELINE_PRELIMINARY_COLUMNS[0]:
+            out[c] = out[c].fillna(False).astype(bool)
+        elif c == BASELINE_PRELIMINARY_COLUMNS[1] or str(c).startswith(PRELIMINARY_PREFIX):
+            out[c] = out[c].fillna("").astype(object)
     where = [(c, int(r)) for c in cells for r in c.rows]
     keep, seen = np.ones(len(out), dtype=bool), {}
     for pos, key in enumerate(zip(out["region"], out["indicator"], out["target_year"])):
@@ -481,6 +489,7 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     if measure is not None:  # 口径 / 备注 当年新增, …（当年新增）: how the row's yearly figures count
         out["measure"] = measure
     _written_decimals(out, raw, baseline, target, derived=worded != "")
+    _preliminary_columns(out, raw, table.headers, baseline, observed, src)
     if "group" in out.columns:  # a merged 类别 cell exported to CSV (or split by a page break): blank below its first row
         g = out["group"].astype(object)
         blank = g.isna() | (g.astype(str).str.strip() == "")
@@ -498,11 +507,64 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
 
 #: the columns keeping the decimals a plan wrote (``99.0``: 1), which its float does not
 DECIMALS_COLUMNS = ("baseline_decimals", "target_decimals")
+#: the columns saying a baseline is a preliminary figure (``2025年基数（预计）``, ``3.05（快报）``): a flag and
+#: its word (预计, 快报 ...), as a history's ``preliminary`` / ``preliminary_mark``
+BASELINE_PRELIMINARY_COLUMNS = ("baseline_preliminary", "baseline_preliminary_mark")
+#: a plan's column keeping the preliminary mark of each 完成值 of a year (``preliminary_2025``: ``"快报"`` for
+#: ``4.55（快报）`` or a column headed ``2025年完成值（快报）``, ``""`` for a figure not so marked)
+PRELIMINARY_PREFIX = "preliminary_"
 #: the plan's own numbering column, kept as written (its 序号)
 NUMBER_COLUMNS = ("序号", "编号", "number", "no")
 #: columns of the plan that ``assess`` carries into its table for the report: the written decimals,
 #: the plan's numbering and the plan's name (a ``plan`` column, 《质量强国建设纲要》)
-REPORT_COLUMNS = (*DECIMALS_COLUMNS, *NUMBER_COLUMNS, "plan")
+REPORT_COLUMNS = (*DECIMALS_COLUMNS, *NUMBER_COLUMNS, "plan", *BASELINE_PRELIMINARY_COLUMNS)
+
+
+def _preliminary_columns(out: pd.DataFrame, raw: pd.DataFrame, headers: dict, baseline: _Cells, observed: dict,
+                         src: str) -> None:
+    """The preliminary figures a plan writes, kept beside them (columns present only when some figure is
+    marked): a baseline so marked in its cell (``3.05（预计）``, ``〔3.05（预计）〕``) or by its column's header
+    (``2025年基数（预计）``, ``2025年预计值``: a “十五五” plan written before the base year's final figure is out) gives
+    ``baseline_preliminary`` (bool) and ``baseline_preliminary_mark`` (预计, 快报 ...), warned when the header
+    says it (a cell is warned where it is read); a 完成值 so marked in its cell (``4.55（快报）``) or by its header
+    (``2025年完成值（快报）``) gives ``preliminary_<year>`` (the mark, ``""`` for a figure not marked), which
+    :func:`mstarget.assess.assess` carries as it carries a history's 快报 figure. A plan read before keeps its
+    own marks (its columns given)."""
+    def with_given(marks: np.ndarray, column: str, flag: str | None = None) -> np.ndarray:
+        if column in raw.columns:  # read_plan(read_plan(...)): the first reading's marks
+            given = np.array([v if isinstance(v, str) else "" for v in raw[column].to_numpy(dtype=object)],
+                             dtype=object)
+            if flag is not None and flag in raw.columns:
+                on = np.array([not pd.isna(v) and bool(v) for v in raw[flag].to_numpy(dtype=object)], dtype=bool)
+                given = np.where(on & (given == ""), _DEFAULT_MARK, np.where(on, given, "")).astype(object)
+            marks = np.where(marks == "", given, marks).astype(object)
+        return marks
+
+    def marks_of(cells: _Cells, header) -> tuple[np.ndarray, str]:
+        head = preliminary_mark_of(str(header)) if header else ""
+        marks = cells.marks.copy() if cells.marks is not None else np.full(len(out), "", dtype=object)
+        marks = np.where(marks == "", head, marks).astype(object)
+        return marks, head
+
+    marks, head = marks_of(baseline, headers.get("baseline"))
+    marks = with_given(marks, BASELINE_PRELIMINARY_COLUMNS[1], BASELINE_PRELIMINARY_COLUMNS[0])
+    marks[~np.isfinite(baseline.value)] = ""
+    if (marks != "").any():
+        out[BASELINE_PRELIMINARY_COLUMNS[0]] = marks != ""
+        out[BASELINE_PRELIMINARY_COLUMNS[1]] = marks
+        if head and (marks == head).any():
+            warnings.warn(MstargetWarning(
+                f"{src}: 基期值列 '{headers.get('baseline')}' 为{head}数，基期值按{head}数读入，目标进度以此计算；基期年正式数据"
+                f"发布后请替换基期值并重新评估 (the baseline column is marked preliminary ({head}): the baselines are read "
+                "as given and kept marked (baseline_preliminary); progress is counted from them, so replace them "
+                "by the final figures once published and assess again)"), stacklevel=5)
+    for column, cells in observed.items():
+        marks, _ = marks_of(cells, headers.get(column))
+        name = PRELIMINARY_PREFIX + str(column)[len(layout.OBSERVED_PREFIX):]
+        marks = with_given(marks, name)
+        marks[~np.isfinite(cells.value)] = ""
+        if (marks != "").any():
+            out[name] = marks
 
 
 def _written_decimals(out: pd.DataFrame, raw: pd.DataFrame, baseline: _Cells, target: _Cells,
@@ -675,6 +737,8 @@ class _Cells:
     readable: np.ndarray | None = None  # parsed without error (a number, blank or "—")
     percent: np.ndarray | None = None  # written with % (bool)
     decimals: np.ndarray | None = None  # decimals the text wrote (float, NaN: not text, or blank)
+    #: the preliminary mark each cell wrote after its figure (``4.55（快报）`` -> ``"快报"``), ``""`` where none
+    marks: np.ndarray | None = None
 
 
 def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool, columns=None) -> _Cells:
@@ -686,8 +750,9 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
         return _Cells(np.full(n, np.nan), none, none.copy(), np.zeros(n, dtype=bool), None, np.ones(n, dtype=bool),
                       np.zeros(n, dtype=bool), np.full(n, np.nan))
     parsed = map_unique(raw[column], parse_cell)
+    marks = None
     if column == "baseline" or str(column).startswith(layout.OBSERVED_PREFIX):  # 1.9（初步统计）: its figure
-        _preliminary_figures(raw, column, parsed, problems)
+        marks = _preliminary_figures(raw, column, parsed, problems)
     bad = np.array([isinstance(c, ValueError) for c in parsed], dtype=bool)
     cells = [Cell(None) if b else c for c, b in zip(parsed, bad)]
     value = np.array([np.nan if c.value is None else c.value for c in cells], dtype=float)
@@ -703,26 +768,65 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
                   np.array([c.unit for c in cells], dtype=object), ~bad,
                   np.array([c.percent for c in cells], dtype=bool),
                   np.array([np.nan if c.decimals is None or c.value is None else c.decimals for c in cells],
-                           dtype=float))
+                           dtype=float),
+                  marks)
 
 
-def _preliminary_figures(raw: pd.DataFrame, column: str, parsed: list, problems: Problems) -> None:
-    """A baseline or 完成值 cell marked preliminary after its figure (``1.9（初步统计）``, ``99.3（快报）``)
-    read as that figure (``parsed`` changed in place), with one warning naming the cells, as a
-    history's are; a target so marked is no target and stays refused."""
+def _preliminary_figures(raw: pd.DataFrame, column: str, parsed: list, problems: Problems) -> np.ndarray:
+    """A baseline or 完成值 cell marked preliminary after its figure (``1.9（初步统计）``, ``99.3（快报）``,
+    also inside its brackets: ``〔3.05（预计）〕``) read as that figure (``parsed`` changed in place), with one
+    warning naming the cells, as a history's are; a target so marked is no target and stays refused.
+    Returns each cell's mark (``"快报"``, ``"预计"``, ``"初步"`` ...; ``""`` for a cell not so marked), which
+    :func:`read_plan` keeps (``preliminary_<year>``, ``baseline_preliminary``)."""
+    marks = np.full(len(parsed), "", dtype=object)
     marked = []
     for pos, c in enumerate(parsed):
         if isinstance(c, ValueError):
-            figure = preliminary_figure(raw[column].iloc[pos])
+            cell = raw[column].iloc[pos]
+            figure = preliminary_figure(cell)
+            if figure is None:
+                figure = _bracketed_preliminary(cell)
             if figure is None:
                 continue
             try:
                 parsed[pos] = parse_cell(figure)
             except ValueError:  # 约99（初步）: refused as the figure alone would be
                 continue
-            marked.append((pos, column, raw[column].iloc[pos]))
+            if parsed[pos].value is None:
+                continue
+            marks[pos] = preliminary_mark_of(cell) or _DEFAULT_MARK
+            marked.append((pos, column, cell))
     if marked:
         warn_preliminary(problems, marked)
+    return marks
+
+
+#: the mark of a figure flagged preliminary whose word is not one of PRELIMINARY_WORDS (never expected)
+_DEFAULT_MARK = "初步"
+
+
+def preliminary_mark_of(text) -> str:
+    """The preliminary word a cell or header writes (``4.55（快报）`` -> ``"快报"``, ``2025年基数（预计）`` ->
+    ``"预计"``, ``基期值（2025年预计数）`` -> ``"预计"``), the first of
+    :data:`mstarget.validation.PRELIMINARY_WORDS` written; ``""`` for text that marks no preliminary figure
+    (a final figure's header, 2025年（年报）, is none)."""
+    if not isinstance(text, str) or layout.revision_mark(text) != "preliminary":
+        return ""
+    t = normalize_words(text)
+    return next((w for w in PRELIMINARY_WORDS if w in t), "")
+
+
+def _bracketed_preliminary(cell) -> str | None:
+    """``〔3.05（预计）〕`` -> ``"〔3.05〕"``: a stock's or sum's figure with its preliminary mark written inside
+    the plan's brackets; None for any other cell."""
+    if not isinstance(cell, str):
+        return None
+    s = normalize_words(cell).strip()
+    for open_, close in (*_CUMULATIVE, *_INCREMENT):
+        if s.startswith(open_) and s.endswith(close) and len(s) > 2:
+            inner = preliminary_figure(s[len(open_):-len(close)])
+            return None if inner is None else f"{open_}{inner}{close}"
+    return None
 
 
 def _units_in_cells(raw, unit: np.ndarray, cells: dict, problems: Problems) -> None:

@@ -164,6 +164,8 @@ def _series_to_draw(a, row: dict):
         missing = [int(y) for y in years[1:] if not bool((sf.years == y).any())]
         first = min(missing) if missing else None
         estimated = years >= first if first is not None else np.zeros(len(years), dtype=bool)
+        # a year whose running total is not reported (split from the next one): its sum an estimate, the next reported
+        estimated = estimated | np.isin(years, years_of(row.get("split_years")))
         return years, np.cumsum(flows), estimated, bands
     if row.get("kind") == "cumulative" and gap:  # a stock from yearly additions, a year's additions estimated
         return sf.years, sf.values, np.asarray(sf.years) > min(gap), bands

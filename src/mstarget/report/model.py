@@ -44,7 +44,9 @@ from ..schedule import (CATEGORIES, CATEGORY_ZH, FINAL_CATEGORIES, FINAL_ZH, Sch
 from . import narrative
 from .formatting import (
     MISSING,
+    NOTATION_BRACKETS,
     Cell,
+    as_written,
     compared_decimals,
     contains_cjk,
     count_band,
@@ -101,6 +103,9 @@ INTERPOLATED_MARK = {"zh": "插值", "en": "interpolated"}
 UNREPORTED_MARK = {"zh": "（缺{}年）", "en": " (excl. {})"}
 #: what follows a preliminary figure (:func:`mstarget.read_history`'s ``preliminary_mark``): 3.05（快报）
 PRELIMINARY_MARK = {"zh": "（{}）", "en": " (preliminary)"}
+#: what follows a 〈〉 row's sum at a year whose running total is not reported, split from the next reported total
+#: (:func:`mstarget.assess.assess`'s ``split_years``): 3.25（插值）
+SPLIT_MARK = {"zh": "（插值）", "en": " (interpolated)"}
 #: the forecasting models (:func:`mstarget.models.available_models`) as a Chinese report names them;
 #: ``auto:<id>`` is the model ``auto`` chose, ``fallback:<id>`` the one used when the chosen one failed
 MODEL_ZH = {"arima": "ARIMA模型", "damped": "阻尼趋势", "drift": "漂移", "ensemble": "组合模型",
@@ -753,7 +758,8 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     estimate counting those years marked 插值 (插值累计 5.10)."""
     kind, direction = r.get("kind"), r.get("direction")
     baseline, target, last_value = _num(r.get("baseline")), _num(r.get("target")), _num(r.get("last_value"))
-    gap = years_of(r.get("unreported_years"))
+    split = set(years_of(r.get("split_years")))  # inside a reported running total: the sums reported stay bare
+    gap = unreported_gap(r)
     current = _num(r.get("sum_so_far")) if kind == "increment" or (gap and not is_missing(r.get("sum_so_far"))) \
         else last_value
     gap_mark = UNREPORTED_MARK[lang].format(("、" if lang == "zh" else ", ").join(map(str, gap))) if gap else ""
@@ -856,6 +862,12 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     }
     # the table's baseline as the plan writes it: a stock in 〔〕, the additions of a 〈〉 row in 〈〉 (〈0〉)
     cells["baseline_shown"] = notation_cell(baseline, kind, "", bdec) or cells["baseline"]
+    base_mark = baseline_preliminary_suffix(r, lang)
+    if base_mark and not cells["baseline_shown"].missing:  # a “十五五” plan's 2025 baseline written as 预计: 3.05（预计）
+        brackets = NOTATION_BRACKETS.get(kind) if isinstance(kind, str) else None
+        cells["baseline_shown"] = (number_cell(baseline, as_written(written_decimals(baseline), bdec),
+                                               prefix=brackets[0], suffix=brackets[1] + base_mark) if brackets
+                                   else number_cell(baseline, bdec, suffix=base_mark))
     # a row whose target year is observed shows that year and its value (its progress is reckoned on it),
     # not a later year's
     if closed and not is_missing(r.get("forecast")):
@@ -874,6 +886,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     for y in years:  # 完成值 by year: a 〈〉 row's additions since the base year, a 〔〕 row's stock, a level's value
         v = shown_years.get(int(y))
         marks = joined_marks(gap_mark if gap and int(y) > min(gap) and kind in ("increment", "cumulative") else "",
+                             SPLIT_MARK[lang] if int(y) in split else "",
                              pre_mark if int(y) in pre_years else "")
         cells[f"y{y}"] = yearly_cell(v, wdec, suffix=marks if not is_missing(v) else "")
     # a target written in words (持续提升) is shown as written, with the figure it is read as
@@ -945,6 +958,33 @@ def joined_marks(*marks: str) -> str:
 def _flag(v) -> bool:
     """A boolean cell of the table (``last_preliminary``): missing is False."""
     return False if is_missing(v) else bool(v)
+
+
+def unreported_gap(r: dict) -> list[int]:
+    """The years a row counts without their figure (``unreported_years``), but those inside a reported running
+    total (``split_years``: the sums reported count them, only their own split is estimated)."""
+    split = set(years_of(r.get("split_years")))
+    return [y for y in years_of(r.get("unreported_years")) if y not in split]
+
+
+def _preliminary_shown(r: dict, years) -> bool:
+    """The row shows a figure marked preliminary (``preliminary_years``): not only its base year's, a baseline the
+    plan wrote as preliminary (marked as such, :data:`BASELINE_PRELIMINARY_NOTE`), in no yearly column and not
+    its latest figure."""
+    pre = set(years_of(r.get("preliminary_years")))
+    by, ly = r.get("baseline_year"), r.get("last_year")
+    if pre and baseline_preliminary_suffix(r, "zh") and not is_missing(by) and int(by) not in set(years or ()) \
+            and (is_missing(ly) or int(ly) != int(by)):
+        pre.discard(int(by))
+    return bool(pre)
+
+
+def baseline_preliminary_suffix(r: dict, lang: str) -> str:
+    """The mark after a baseline the plan wrote as preliminary (``baseline_preliminary``: 2025年基数（预计）,
+    3.05（快报）): ``（预计）`` / `` (preliminary)``; ``""`` for another."""
+    if not _flag(r.get("baseline_preliminary")) or r.get("kind") == "increment":
+        return ""
+    return preliminary_suffix(r.get("baseline_preliminary_mark") or "预计", lang)
 
 
 def preliminary_suffix(mark, lang: str) -> str:
@@ -1426,6 +1466,22 @@ UNREPORTED_NOTE = {
 }
 
 
+#: the note on 〈〉 sums at years whose running total is not reported (``split_years``)
+SPLIT_NOTE = {
+    "zh": "标“（插值）”的年份未报送累计数，该年及其后一个报送年份的新增按前后累计数之差均摊估计；报送年份的累计数按报送数列示，"
+          "目标进度按报送数计算。",
+    "en": "Sums marked \"(interpolated)\" are of years whose running total was not reported: the rise to the next "
+          "reported total is split evenly over the years it covers; the reported totals are shown as reported, and "
+          "progress counts them.",
+}
+#: the note on baselines the plan wrote as preliminary (``baseline_preliminary``: 2025年基数（预计）): {0} the marks
+BASELINE_PRELIMINARY_NOTE = {
+    "zh": "基期值标{0}的为规划编制时的预计数（快报数），基期年正式数据发布后基期值可能调整，目标进度将按正式基期值重新计算。",
+    "en": "Baselines marked \"(preliminary)\" are the estimates the plan was written with; the base year's final "
+          "figure may differ, and progress will be recomputed on it once published.",
+}
+
+
 def table_notes(report: Report) -> list[str]:
     """Notes on reading the main table: its order and marks, the 预计完成情况 thresholds
     (:data:`OUTLOOK_LEVELS`), what the yearly columns hold, preliminary figures (:data:`PRELIMINARY_NOTE`)
@@ -1447,12 +1503,19 @@ def table_notes(report: Report) -> list[str]:
             if len(report.years) > 1 else (f"{report.years[0]}年" if lang == "zh" else str(report.years[0]))
         notes.append(YEARS_NOTE[lang].format(span))
     marks = list(dict.fromkeys(preliminary_suffix(row.raw.get("preliminary_mark"), lang) for row in report.rows
-                               if years_of(row.raw.get("preliminary_years"))))
+                               if _preliminary_shown(row.raw, report.years)))
     if marks:
         shown = "、".join(f"“{m}”" for m in marks) if lang == "zh" else ""
         notes.append(PRELIMINARY_NOTE[lang].format(shown))
-    if any(years_of(row.raw.get("unreported_years")) for row in report.rows):
+    if any(unreported_gap(row.raw) for row in report.rows):
         notes.append(UNREPORTED_NOTE[lang])
+    if any(years_of(row.raw.get("split_years")) for row in report.rows):
+        notes.append(SPLIT_NOTE[lang])
+    marks = list(dict.fromkeys(baseline_preliminary_suffix(row.raw, lang) for row in report.rows
+                               if baseline_preliminary_suffix(row.raw, lang)))
+    if marks:
+        shown = "、".join(f"“{m}”" for m in marks) if lang == "zh" else ""
+        notes.append(BASELINE_PRELIMINARY_NOTE[lang].format(shown))
     return notes
 
 

@@ -122,14 +122,18 @@ class _Row:
         #: the target year is past but its value not yet observed (:func:`~.model.target_year_awaited`)
         self.awaited = bool(getattr(row, "awaited", False))
         #: years ``assess`` counted at an estimate, not reported (a 〈〉 sum's flows, a stock's additions)
-        given_gap = years_of(self.r.get("unreported_years"))
-        self.gap = given_gap
+        #: (not those inside a reported running total, ``split_years``: the sums said are the reported ones)
+        split = set(years_of(self.r.get("split_years")))
+        self.gap = [y for y in years_of(self.r.get("unreported_years")) if y not in split]
         #: the figure the row is judged on is preliminary (快报 …), its word, and whether its verdict may change
         flag = self.r.get("last_preliminary")
         self.preliminary = not is_missing(flag) and bool(flag)
         self.pre_word = preliminary_word(self.r.get("preliminary_mark"))
         close = self.r.get("preliminary_close")
         self.pre_close = self.preliminary and not is_missing(close) and bool(close)
+        #: the word of a baseline the plan wrote as preliminary (2025年基数（预计）: 预计), else ""
+        self.base_word = (preliminary_word(self.r.get("baseline_preliminary_mark") or "预计")
+                          if _flagged(self.r.get("baseline_preliminary")) and self.kind != "increment" else "")
         self.pre_years = [y for y in years_of(self.r.get("preliminary_years"))
                           if self.has("last_year") and y <= int(self.r["last_year"])]
 
@@ -160,6 +164,9 @@ class _Row:
             return f"{written}，即{figure}" if self.lang == "zh" else f"{written}, i.e. {figure}"
         if key == "target":  # the figure, not the table's plan notation (≥5.00亿元, not ≥〈5〉亿元)
             key = "target_signed"
+        if key == "baseline" and self.base_word and self.c[key] != MISSING:  # the plan's 2025年基数（预计）
+            said = with_unit(self.c[key], self.unit, self.lang)
+            return f"{self.base_word}数{said}" if self.lang == "zh" else f"preliminary {said}"
         return with_unit(self.c[key], self.unit, self.lang)
 
     def pu(self, key: str) -> str:
