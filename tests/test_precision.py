@@ -50,12 +50,12 @@ def test_paths_within_half_a_unit_of_a_bound_are_the_bound():
     np.testing.assert_array_equal(out, [[99.84, 100.0]])
 
 
-def _flat_coverage(monkeypatch=None):
+def _flat_coverage(model="auto"):
     panel = pd.read_csv(PANEL)
     panel = panel[panel["indicator"].isin(FARM_COUNTS)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        d = pace_backtest(panel, n_points=4, horizon=2, n_paths=500)
+        d = pace_backtest(panel, n_points=4, horizon=2, n_paths=500, model=model)
     w = d.drop_duplicates(["region", "indicator", "end_year"])
     flat = w[(w["pace"] == 0) & (w["last"] > 0)]
     return len(flat), flat["in_80"].mean(), flat["in_95"].mean()
@@ -65,35 +65,44 @@ def test_flat_real_counts_get_honest_intervals(monkeypatch):
     """Real provincial counts of breeding farms that stayed the same for four years (e.g. 2, 2, 2, 2)
     change within two years about a third of the time. Their bands came from a noise of ~0 and
     missed those changes (80 / 95 % coverage 0.70 / 0.77 on these 159 windows); with the noise
-    floored at the reporting unit they cover 0.89 / 0.98."""
+    floored at the reporting unit they cover 0.89 / 0.98. ``auto`` now counts them (``small_count``:
+    whole numbers 0-20 of a unit counting things), whose Jeffreys rates of additions and removals
+    cover 0.86 / 0.96."""
     n, c80, c95 = _flat_coverage()
     assert n > 100
+    assert c80 >= 0.8 and c95 >= 0.93
+    n, c80, c95 = _flat_coverage("pooled_drift")
     assert c80 >= 0.8 and c95 >= 0.93
     # the same windows without the floor and the snap (what the library did before)
     engine = sys.modules["mstarget.forecast"]  # the module (mt.forecast is the function)
     monkeypatch.setattr(engine, "model_scale_unit", lambda transform, values: 0.0)
     monkeypatch.setattr(engine, "snap_to_bounds", lambda paths, bounds, values, edge=0.0: paths)
-    _, old80, old95 = _flat_coverage()
+    _, old80, old95 = _flat_coverage("pooled_drift")
     assert old80 < 0.75 and old95 < 0.85
 
 
 def test_a_flat_count_can_still_reach_one_more():
     """A district's count of local standards reported 5, 5, 5, 5 (SYNTHETIC): a target of 6 two
     years on was given p_meet 0.002, as if the count could not move by one; it is now a long shot,
-    not an impossibility, and keeping the level is an even bet."""
-    h = pd.DataFrame({"region": "鼎湖区", "indicator": "地方标准", "year": [2020, 2021, 2022, 2023],
-                      "value": [5.0] * 4, "unit": "项"})
-
-    def p(target):
+    not an impossibility. Read as a trend (``pooled_drift``, 万户 would be) keeping the level is an
+    even bet; counted (``small_count``, 项) it is likely -- a stock of five that has not moved in
+    three years more probably stays than falls -- but not certain."""
+    def p(target, unit="项"):
+        h = pd.DataFrame({"region": "鼎湖区", "indicator": "地方标准", "year": [2020, 2021, 2022, 2023],
+                          "value": [5.0] * 4, "unit": unit})
         plan = pd.DataFrame({"region": ["鼎湖区"], "indicator": ["地方标准"], "baseline_year": [2020],
                              "baseline": [5.0], "target_year": [2025], "target": [target],
-                             "direction": ["increase"], "unit": ["项"]})
+                             "direction": ["increase"], "unit": [unit]})
         return mt.assess(h, plan, seed=0).iloc[0]
 
-    six = p(6.0)
-    assert 0.05 < six["p_meet"] < 0.4
+    six = p(6.0, "万户")
+    assert six["model"] == "auto:pooled_drift" and 0.05 < six["p_meet"] < 0.4
     assert six["lo_80"] < 5.0 < six["hi_80"] and six["hi_80"] - six["lo_80"] > 1.0
-    assert p(5.0)["p_meet"] == pytest.approx(0.5, abs=0.05)
+    assert p(5.0, "万户")["p_meet"] == pytest.approx(0.5, abs=0.05)
+    six = p(6.0)
+    assert six["model"] == "auto:small_count" and 0.05 < six["p_meet"] < 0.4
+    assert six["lo_80"] <= 5.0 <= six["hi_80"] and six["hi_80"] - six["lo_80"] >= 1.0
+    assert 0.6 < p(5.0)["p_meet"] < 0.97
 
 
 def test_a_rate_held_at_100_is_forecast_at_100():
