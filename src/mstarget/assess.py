@@ -34,7 +34,12 @@ latest; a sum or a stock from additions adding a preliminary year's -- is prelim
 preliminary figure within its rounding or 1 % of the target: :func:`preliminary_close`, it may change
 with the final figure) are columns present when any figure is preliminary, and the note says it. A plan's
 preliminary baseline is carried too (``baseline_preliminary``, ``baseline_preliminary_mark``), and the note
-says progress counts from it and is to be recomputed on the final figure.
+says progress counts from it and is to be recomputed on the final figure. Where the history gives the base
+year's own figure of a level or stock row (a “十五五” plan's 2025年基数（预计） 3.05, the 2025 年报 3.07), that
+figure is the baseline, so that progress and the observed pace count from the same figure: the plan's is kept
+as ``baseline_planned`` / ``baseline_planned_mark`` (columns present only then), ``baseline_preliminary``
+says whether the figure used is itself preliminary (a history 快报), and the note says which was used
+(规划基期预计3.05，年报3.07，按年报计).
 
 ``p_meet`` is the share of sample paths on which that quantity meets the target (``>=`` or
 ``<=``). ``status`` follows :class:`Thresholds`.
@@ -720,6 +725,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
         hist = hist[hist["year"] <= int(as_of)]
     hist = hist.dropna(subset=["value"])
     marked = _preliminary_marks(hist, plan, as_of, use_plan_baseline)  # figures marked 快报 / 预计: {(region, indicator): {year: mark}}
+    given = set(zip(hist["region"], hist["indicator"], hist["year"].astype(int))) if len(hist) else set()
     hist = _plan_running_totals(hist, plan, as_of)
     splits: dict = {}  # 〈〉 running totals with a year not reported (counting.TotalsSplit)
     hist, converted = counting.totals_to_flows(hist, plan, splits)
@@ -730,6 +736,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
                            for c in ("region", "indicator"))))
                  if marked and "source" in hist.columns else set())  # stocks summing yearly additions
     _warn_unreported_flows(hist, plan)
+    base_figures = _history_base_figures(plan, hist, given, marked) if use_plan_baseline else {}
     hist = _augment_history(hist, plan, as_of, use_plan_baseline)
     hist = _stated_prior_change(hist, plan)
     # every row was validated by read_history / read_plan: the forecast need not read (and warn
@@ -742,6 +749,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     rows_of: dict[tuple[str, str], list] = {}
     plan_rows = [r._asdict() for r in records(plan)]
     _units_from_history(plan_rows, hist)
+    _base_year_from_history(plan_rows, base_figures)  # a 预计 baseline the history gives the base year's figure of
     for pos, r in enumerate(plan_rows):
         key = (r["region"], r["indicator"])
         if key not in last_year:
@@ -789,6 +797,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     for c in REPORT_COLUMNS:  # what the report shows as the plan wrote it: 99.0, its 序号, its name
         if c in plan.columns and c not in table.columns:
             table[c] = plan[c].to_numpy()
+    _replaced_baselines(table, results)
     for c in DECIMALS_COLUMNS:  # the decimals the plan wrote, which a chart of a detail writes too (≤0.20)
         if c in plan.columns:
             for t, d in zip(results, plan[c].tolist()):
@@ -844,6 +853,89 @@ def _targets_in_words(table: pd.DataFrame, written: np.ndarray, striven: set) ->
             note = (f"target '{r['target_written']}' read as {side} the baseline {r['target']:g}{year}"
                     f" (目标按{'不低于' if r['direction'] == '>=' else '不高于'}基期值评估)")
         table.iat[pos, table.columns.get_loc("note")] = "; ".join(n for n in (note, r["note"]) if n)
+
+
+#: the columns saying a plan's preliminary baseline (``2025年基数（预计）`` 3.05) was replaced by the history's
+#: figure of the base year (3.07 from the 年报): the plan's figure and its mark
+BASELINE_PLANNED_COLUMNS = ("baseline_planned", "baseline_planned_mark")
+
+
+def _history_base_figures(plan: pd.DataFrame, hist: pd.DataFrame, given: set, marked: dict) -> dict:
+    """``{(region, indicator, base year): (value, mark)}``: the history's own figure of the base year for
+    the level and stock rows whose plan baseline is marked preliminary (``2025年基数（预计）``, a “十五五”
+    plan written before the base year's final figure was out), ``mark`` ``""`` for a final figure, else
+    its preliminary word (快报). ``given``: the history's own (region, indicator, year) (not the plan's
+    figures added to it); a stock summed from yearly additions is left out (its base is the plan's)."""
+    flag = BASELINE_PRELIMINARY_COLUMNS[0]
+    if flag not in plan.columns or not len(hist):
+        return {}
+    on = plan[flag].fillna(False).astype(bool).to_numpy() & (plan["kind"] != "increment").to_numpy() \
+        & plan["baseline_year"].notna().to_numpy() & np.isfinite(plan["baseline"].to_numpy(dtype=float))
+    wanted = {(r, i, int(y)) for r, i, y in zip(plan["region"][on], plan["indicator"][on], plan["baseline_year"][on])}
+    wanted &= given
+    if not wanted:
+        return {}
+    sub = hist[hist["year"].astype(int).isin({y for _, _, y in wanted}).to_numpy()]
+    if "source" in sub.columns:
+        sub = sub[(sub["source"] != "stock from yearly additions").to_numpy()]
+    out = {}
+    for r, i, y, v in zip(sub["region"], sub["indicator"], sub["year"].astype(int), sub["value"]):
+        if (r, i, y) in wanted and np.isfinite(v):
+            out[(r, i, y)] = (float(v), marked.get((r, i), {}).get(y, ""))
+    return out
+
+
+def _base_year_from_history(plan_rows: list[dict], figures: dict) -> None:
+    """A level or stock row whose plan baseline is preliminary (预计 3.05) and whose history gives the base
+    year's figure (年报 3.07): the history's figure is the baseline, so that progress and the observed pace
+    count from the same figure; the plan's kept as ``baseline_planned`` / ``baseline_planned_mark``, and
+    ``baseline_preliminary`` says whether the figure used is itself preliminary (a history 快报)."""
+    if not figures:
+        return
+    flag, word = BASELINE_PRELIMINARY_COLUMNS
+    for r in plan_rows:
+        by = r.get("baseline_year")
+        if by is None or pd.isna(by):
+            continue
+        got = figures.get((r["region"], r["indicator"], int(by)))
+        f = r.get(flag)
+        if got is None or f is None or pd.isna(f) or not bool(f) or r["kind"] == "increment":
+            continue
+        planned = r.get(word)
+        r[BASELINE_PLANNED_COLUMNS[0]] = float(r["baseline"])
+        r[BASELINE_PLANNED_COLUMNS[1]] = planned if isinstance(planned, str) and planned else DEFAULT_PRELIMINARY_MARK
+        r["baseline"], r[flag], r[word] = got[0], bool(got[1]), got[1]
+
+
+def _figure(v: float, decimals=None) -> str:
+    """A figure as the plan wrote it (``decimals``), else with the decimals it needs (3.07, 81)."""
+    if decimals is not None and not pd.isna(decimals):
+        return f"{v:.{int(decimals)}f}"
+    return f"{v:.{min(written_decimals(v), 6)}f}"
+
+
+def _replaced_baselines(table: pd.DataFrame, results: list) -> None:
+    """The rows whose preliminary plan baseline the history's figure replaced (:func:`_base_year_from_history`):
+    ``baseline_planned`` / ``baseline_planned_mark`` (columns present only then) and their
+    ``baseline_preliminary`` / ``baseline_preliminary_mark`` / ``baseline_decimals`` as the figure used."""
+    rows = [t.row for t in results]
+    hit = [pos for pos, r in enumerate(rows) if BASELINE_PLANNED_COLUMNS[0] in r]
+    if not hit:
+        return
+    table[BASELINE_PLANNED_COLUMNS[0]] = [r.get(BASELINE_PLANNED_COLUMNS[0], np.nan) for r in rows]
+    table[BASELINE_PLANNED_COLUMNS[1]] = [r.get(BASELINE_PLANNED_COLUMNS[1], "") for r in rows]
+    flag, word = BASELINE_PRELIMINARY_COLUMNS
+    for c, blank in ((flag, False), (word, "")):
+        if c not in table.columns:
+            table[c] = blank
+        table[c] = table[c].astype(object)
+        table.loc[hit, c] = [rows[pos][c] for pos in hit]
+    table[flag] = table[flag].fillna(False).astype(bool)
+    table[word] = table[word].fillna("").astype(object)
+    if "baseline_decimals" in table.columns:  # the plan's decimals wrote its figure, not the history's
+        d = pd.array(pd.to_numeric(table["baseline_decimals"], errors="coerce"), dtype="Int64")
+        d[hit] = pd.NA
+        table["baseline_decimals"] = d
 
 
 def _units_from_history(plan_rows: list[dict], hist: pd.DataFrame) -> None:
@@ -1087,7 +1179,22 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         _preliminary_row(row, notes, marks, kind, sf.years, min(ty, sf.last_year), current,
                          from_additions or (kind == "increment" and not from_totals))
     flag = r.get(BASELINE_PRELIMINARY_COLUMNS[0])
-    if flag is not None and not pd.isna(flag) and bool(flag) and np.isfinite(baseline) and kind != "increment":
+    planned = r.get(BASELINE_PLANNED_COLUMNS[0])
+    if planned is not None and not pd.isna(planned) and np.isfinite(baseline) and kind != "increment":
+        # a 预计 baseline the history's base-year figure replaced: said, with which figure counts
+        mark = r.get(BASELINE_PLANNED_COLUMNS[1]) or DEFAULT_PRELIMINARY_MARK
+        was, now = _figure(float(planned), r.get("baseline_decimals")), _figure(baseline)
+        row.update({c: r.get(c) for c in (*BASELINE_PLANNED_COLUMNS, *BASELINE_PRELIMINARY_COLUMNS)})
+        row["baseline_decimals"] = pd.NA
+        if flag is not None and not pd.isna(flag) and bool(flag):
+            word = r.get(BASELINE_PRELIMINARY_COLUMNS[1]) or DEFAULT_PRELIMINARY_MARK
+            notes.append(f"baseline: the plan's {mark} figure {was} replaced by the history's {word} figure {now} of "
+                         f"{by}, which the series uses; progress and the observed pace count from it and are to be "
+                         f"recomputed on the final figure (规划基期{mark}{was}，{word}{now}，按{word}计，正式数据发布后重新计算)")
+        else:
+            notes.append(f"baseline: the plan's {mark} figure {was} replaced by the history's final figure {now} of "
+                         f"{by}; progress and the observed pace both count from it (规划基期{mark}{was}，年报{now}，按年报计)")
+    elif flag is not None and not pd.isna(flag) and bool(flag) and np.isfinite(baseline) and kind != "increment":
         word = r.get(BASELINE_PRELIMINARY_COLUMNS[1])
         word = word if isinstance(word, str) and word else DEFAULT_PRELIMINARY_MARK
         notes.append(f"baseline {baseline:g} is a preliminary figure ({word}): progress counts from it and is to be "

@@ -19,8 +19,9 @@ A figure marked preliminary -- in its cell (``3.05（快报）``), by its column
 ``2025年预计``) or by its year cell (``2025年（快报）`` under 年份) -- is read as its figure, warned once per
 table, and kept marked: ``preliminary`` (bool) and ``preliminary_mark`` (the word written: 快报, 预计,
 初步 ...), two columns present when any figure is so marked, which :func:`mstarget.assess.assess` and the
-report carry to the figures they show. A year given both as 快报 and as its final figure (年报 / 最终核实)
-is read from the final column (:mod:`mstarget.layout`).
+report carry to the figures they show. A year given both as 快报 and as its final figure (年报 / 最终核实),
+two columns or two sheets, is read cell by cell: a row's final figure where given, else its 快报 figure,
+kept marked; a warning says how many figures came from each (:mod:`mstarget.layout`).
 """
 from __future__ import annotations
 
@@ -300,6 +301,7 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     out.attrs["notes"] = list(table.notes)  # 注 / 资料来源 rows; columns not read (a year's growth)
     if table.unread:
         layout.warn_unread(src, table.unread, f"the last year read is {int(out['year'].max())}" if len(out) else "")
+    layout.warn_kept_preliminary(src, table.kept_preliminary)  # 2025年（快报） read where 2025年（年报） is blank
     if final:
         consistency.warn_history(out)  # observations after this year, % shares jumping ~100x
     return out

@@ -49,11 +49,13 @@ from .io import (DOCUMENT_TYPES, GRID_TYPES, REPEATED_HEADER, drop_repeated_colu
                  is_blank_header, read_grids, read_table,
                  source_name)
 from .units import is_unit_text, split_unit
-from .validation import PRELIMINARY_WORDS, is_region_name, is_total_region
+from .validation import NO_FIGURE, PRELIMINARY_WORDS, is_region_name, is_total_region
 
 HEADER_SCAN = 30  # rows searched for the header
 #: a plan's later actual values (``2022年完成值``) are read into ``observed_<year>`` columns
 OBSERVED_PREFIX = "observed_"
+#: the columns read_plan adds naming a year (``observed_2022``, ``preliminary_2022``): never said as not read
+_OWN_COLUMN = re.compile(rf"({OBSERVED_PREFIX}|preliminary_)\d{{4}}")
 _NOTE = re.compile(r"^(注|备注|说明|附注|注释|填表说明|填报说明)\s*[:：\d一二三四五六七八九十.、)）(（]"
                    r"|^(注释|附注|资料来源|数据来源|来源)\s*[:：]?|^[*※]")
 _SECTION = re.compile(r"^([一二三四五六七八九十]+\s*[、.．]"
@@ -139,6 +141,11 @@ class Table:
     earlier : list of str
         Headers of a plan's columns of years before its baseline year (``2020年`` in a “十五五”
         table whose baseline is 2025): read as observations (``observed_2020``), not the baseline.
+    kept_preliminary : list
+        Years given both as preliminary (``2025年（快报）``) and final (``2025年（年报）``) figures whose
+        preliminary figures are read where the final ones are blank: ``(year, final header,
+        [(preliminary header, figures read from it)], figures read from the final one)``, said by the
+        reader (:func:`warn_kept_preliminary`).
     year_hint : str
         For a history by region that names no year (not in its headers, no 年份 column): where to
         write it, should neither the title nor the sheet's name give it.
@@ -154,6 +161,7 @@ class Table:
     unread: list = field(default_factory=list)
     year_hint: str = ""
     earlier: list = field(default_factory=list)
+    kept_preliminary: list = field(default_factory=list)
 
 
 #: spaces and line breaks next to a Chinese character: alignment (单  位, 属  性) or a wrapped cell (指标\n名称)
@@ -421,29 +429,101 @@ def preliminary_word(text) -> str:
     return next((w for w in PRELIMINARY_WORDS if w in t), "")
 
 
-def _superseded(years: dict, written: dict) -> list:
+def _given(cell) -> bool:
+    """Whether a cell gives a figure: not blank, not a placeholder for none (``—``, ``/``, 暂无)."""
+    if cell is None or (not isinstance(cell, str) and pd.isna(cell)):
+        return False
+    text = str(cell).strip()
+    return text != "" and text not in NO_FIGURE
+
+
+def _superseded(years: dict, written: dict, frame: pd.DataFrame | None = None, *,
+                merge: bool = False) -> tuple[list, list, list]:
     """A year given twice, its preliminary figure (``2023年（快报）``) beside its final one (``2023年（年报）``,
-    ``2023年修订数``, ``2023年（最终核实）``, or the year alone ``2023年``): the final column is read, the
-    preliminary one taken out of ``years`` (in place; :attr:`Table.unread`, so the reader says it).
-    Returns the columns taken out."""
+    ``2023年修订数``, ``2023年（最终核实）``, or the year alone ``2023年``), read **cell by cell**: a row's final
+    figure where the final column gives one, else its preliminary figure, kept marked preliminary (a history:
+    the preliminary column stays, its cells a final figure supersedes blanked, so that its header marks the
+    figures left; ``merge``, a plan: those figures are moved into the final column, their cells marked
+    ``2.31（快报）``, and the preliminary column taken out). Two preliminary columns: the one further right
+    (written later) is used where the final one is blank.
+
+    Returns ``(unread, merged, kept)``: the preliminary columns none of whose figures is read (every one
+    superseded; taken out of ``years``, in place, and said by the reader as not read,
+    :attr:`Table.unread`), the preliminary columns merged into their final one (taken out of ``years``), and
+    for each year with preliminary figures kept ``(year, final header, [(preliminary header, figures
+    read from it)], figures read from the final column)`` (:attr:`Table.kept_preliminary`, said by the
+    reader, :func:`warn_kept_preliminary`)."""
     by_year: dict = {}
     for col, (year, role) in years.items():
         if role in ("", "baseline"):
             by_year.setdefault((year, role), []).append(col)
     rank = {"final": 2, "": 1, "preliminary": 0}
-    dropped = []
-    for cols in by_year.values():
+    unread, merged, kept = [], [], []
+    position = {c: k for k, c in enumerate(frame.columns)} if frame is not None else {}
+    for (year, _), cols in by_year.items():
         if len(cols) < 2:
             continue
         marks = {c: rank[revision_mark(written.get(c, c))] for c in cols}
         best = [c for c in cols if marks[c] == max(marks.values())]
         if len(best) != 1 or any(marks[c] != 0 for c in cols if c != best[0]):
             continue  # not one final figure over preliminary ones: left to the usual reading
-        for c in cols:
-            if c != best[0]:
+        final = best[0]
+        prelim = [c for c in cols if c != final]
+        use = {}
+        if frame is not None:
+            taken = np.array([_given(v) for v in frame[final].tolist()], dtype=bool)
+            n_final = int(taken.sum())
+            for c in sorted(prelim, key=lambda c: position.get(c, 0), reverse=True):
+                use[c] = np.array([_given(v) for v in frame[c].tolist()], dtype=bool) & ~taken
+                taken |= use[c]
+        if not any(u.any() for u in use.values()):  # every preliminary figure superseded: not read
+            for c in prelim:
                 del years[c]
-                dropped.append(c)
-    return dropped
+                unread.append(c)
+            continue
+        if merge:  # a plan: one column per year, the preliminary figures marked in their cells
+            cells = frame[final].to_numpy(dtype=object).copy()
+            for c in prelim:
+                word = preliminary_word(str(written.get(c, c))) or PRELIMINARY_WORDS[0]
+                column = frame[c].to_numpy(dtype=object)
+                for pos in np.flatnonzero(use[c]):
+                    text = str(column[pos]).strip()
+                    cells[pos] = text if revision_mark(text) == "preliminary" else f"{text}（{word}）"
+                del years[c]
+                merged.append(c)
+            frame[final] = cells
+        else:  # a history: the superseded preliminary cells blanked, the rest read under their header
+            for c in prelim:
+                frame[c] = frame[c].astype(object).where(use[c], "")
+            replaced = np.logical_or.reduce([use[c] for c in prelim])  # the final cell blank or —: left blank
+            if replaced.any():
+                frame[final] = frame[final].astype(object).where(~replaced, "")
+        kept.append((year, str(written.get(final, final)),
+                     [(str(written.get(c, c)), int(use[c].sum())) for c in prelim], n_final))
+    return unread, merged, kept
+
+
+def warn_kept_preliminary(src: str, kept: list, *, sheets: bool = False, stacklevel: int = 4) -> None:
+    """Say, for each year read from both its final and its preliminary figures (:func:`_superseded`,
+    :func:`_sheets_by_year`), how many figures came from each: ``kept`` lists ``(year, final header,
+    [(preliminary header, figures read from it)], figures read from the final one)``."""
+    if not kept:
+        return
+    what, what_zh = ("sheet ", "工作表") if sheets else ("", "")
+    said = []
+    for year, final, prelims, n_final in kept:
+        used = [(h, n) for h, n in prelims if n]
+        zh = "，".join(f"{n}个取自{what_zh}'{h}'" for h, n in used)
+        en = ", ".join(f"{n} from {what}'{h}'" for h, n in used)
+        words = {preliminary_word(h) for h, _ in used} - {""}
+        word = words.pop() if len(words) == 1 else "初步"
+        said.append(f"{year}年数据{n_final}个取自{what_zh}'{final}'，{zh}（'{final}'无此数，按{word}数读入并标注） "
+                    f"({year}'s figures: {n_final} from {what}'{final}', {en} where '{final}' gives none, read as "
+                    f"preliminary and marked so)")
+    warnings.warn(UnreadColumnWarning(
+        f"{src}: {'; '.join(said)}. 快报数以年报数 / 修订数 / 最终核实数为准，年报空缺的指标仍按快报数计 (a preliminary "
+        "figure is read only where the final one is not given; replace it once the final figure is published)."),
+        stacklevel=stacklevel)
 
 
 def _final_sheet_year(name) -> int | None:
@@ -456,11 +536,12 @@ def _final_sheet_year(name) -> int | None:
 def _sheets_by_year(book: Workbook) -> tuple[dict, list, list]:
     """``({sheet index: year}, superseded, other)``: the sheets named by a year that are read; a year's
     sheet of preliminary figures (``2025年（快报）``) beside the same year's final one (``2025年（年报）``,
-    ``2025年修订数``, or the year alone ``2025年``) is superseded by it, as a 快报 column is by its 年报 column
-    (:func:`_superseded`): ``superseded`` lists ``(sheet not read, sheet read, year)``. A final figures' sheet
-    alone for its year is that year's; beside a sheet named by the year alone (2023年 | 2023年（修订）) it is
-    not read (which replaces which is not said) and is listed in ``other`` with the sheets naming a year
-    that are no year's figures (2023年1-6月)."""
+    ``2025年修订数``, or the year alone ``2025年``) is read too, as a 快报 column is beside its 年报 column
+    (:func:`_superseded`), for the figures the final sheet does not give (:func:`_year_sheets` takes the
+    others out): ``superseded`` lists ``(preliminary sheet's index, final sheet's index, year)``. A final
+    figures' sheet alone for its year is that year's; beside a sheet named by the year alone (2023年 |
+    2023年（修订）) it is not read (which replaces which is not said) and is listed in ``other`` with the
+    sheets naming a year that are no year's figures (2023年1-6月)."""
     rank = {"final": 2, "": 1, "preliminary": 0}
     years, other = {}, []
     for k, (name, grid) in enumerate(book.sheets):
@@ -478,8 +559,9 @@ def _sheets_by_year(book: Workbook) -> tuple[dict, list, list]:
         marks = {k: rank[revision_mark(book.sheets[k][0])] for k in ks}
         best = [k for k in ks if marks[k] == max(marks.values())]
         if len(ks) > 1 and len(best) == 1 and all(marks[k] == 0 for k in ks if k != best[0]):
-            chosen[best[0]] = year  # 2025年（年报） over 2025年（快报）: the final figures win
-            superseded += [(str(book.sheets[k][0]), str(book.sheets[best[0]][0]), year) for k in ks if k != best[0]]
+            for k in ks:  # 2025年（年报） over 2025年（快报）: the final figures win, row by row
+                chosen[k] = year
+            superseded += [(k, best[0], year) for k in ks if k != best[0]]
             continue
         for k in ks:
             if marks[k] == 2 and len(ks) > 1:  # 2023年（修订） beside 2023年: not read, said (as before)
@@ -489,13 +571,59 @@ def _sheets_by_year(book: Workbook) -> tuple[dict, list, list]:
     return chosen, superseded, other
 
 
+def _row_keys(table: Table) -> list:
+    """Each row's series within a year's sheet: its region (where the sheet gives them) and indicator."""
+    cols = [c for c in ("region", "indicator", "name") if c in table.frame.columns]
+    return list(zip(*(_as_text(table.frame[c]) for c in cols))) if cols else [()] * len(table.frame)
+
+
+def _take_rows(table: Table, keep: np.ndarray) -> None:
+    """Keep the rows ``keep`` (a boolean mask) of a table found, with their spreadsheet rows."""
+    table.frame = table.frame[keep].reset_index(drop=True)
+    table.rows = np.asarray(table.rows)[keep]
+    if table.cell_columns is not None:
+        table.cell_columns = np.asarray(table.cell_columns, dtype=object)[keep]
+
+
+def _without_superseded(tables: dict, superseded: list, book: Workbook) -> tuple[list, list]:
+    """A year's preliminary sheet beside its final one (:func:`_sheets_by_year`): the preliminary sheet's
+    rows whose series the final sheet gives a figure for taken out (in place), and the final sheet's
+    rows left blank (``—``) for a series the preliminary sheet gives, so each figure is read once, the
+    final one where given. Returns ``(dropped, kept)``: ``(sheet not read, sheet read, year)``
+    for a preliminary sheet none of whose figures is left (taken out of ``tables``), and the
+    :attr:`Table.kept_preliminary` entries of the years read from both."""
+    dropped, kept = [], {}
+    for k, best, year in superseded:
+        if k not in tables or best not in tables:
+            continue
+        final, table = tables[best], tables[k]
+        given_final = np.array([_given(v) for v in final.frame["value"].tolist()], dtype=bool)
+        keys_final = {key for key, g in zip(_row_keys(final), given_final) if g}
+        given = np.array([_given(v) for v in table.frame["value"].tolist()], dtype=bool)
+        use = given & np.array([key not in keys_final for key in _row_keys(table)], dtype=bool)
+        name, used = str(book.sheets[k][0]), str(book.sheets[best][0])
+        if not use.any():
+            dropped.append((name, used, year))
+            del tables[k]
+            continue
+        _take_rows(table, use)
+        taken = set(_row_keys(table))  # the final sheet's blank rows for them: the preliminary figure read
+        blank = ~given_final & np.array([key in taken for key in _row_keys(final)], dtype=bool)
+        if blank.any():
+            _take_rows(final, ~blank)
+        entry = kept.setdefault(best, (year, used, [], int(given_final.sum())))
+        entry[2].append((name, int(use.sum())))
+    return dropped, list(kept.values())
+
+
 def _year_sheets(book: Workbook) -> list[Table] | None:
     """A history workbook keeping **one year per sheet** (sheet ``2021年``: 指标名称 | 单位 | 数值, an
     annual report each year): one table per sheet named by a year whose table has values but
     no year of its own, its ``year`` filled from the sheet's name; else None. A year's 快报 sheet
-    beside its 年报 (修订, 最终核实) sheet is not read, the final one is, and a warning says which
-    (:func:`_sheets_by_year`)."""
-    found, odd = [], []
+    beside its 年报 (修订, 最终核实) sheet is read for the figures the final one does not give, which are
+    kept marked preliminary; a warning says how many figures came from each (or, none left, that the
+    快报 sheet is not read: :func:`_sheets_by_year`)."""
+    found, odd = {}, []
     chosen, superseded, other = _sheets_by_year(book)
     for k, (name, grid) in enumerate(book.sheets):
         year = chosen.get(k)
@@ -517,7 +645,7 @@ def _year_sheets(book: Workbook) -> list[Table] | None:
             mark = preliminary_word(str(name).strip())  # a sheet 2025年（快报）: its figures are preliminary
             table.frame["year"] = f"{year}年（{mark}）" if mark else str(year)  # the reader keeps the mark
             table.headers["year"] = f"(sheet name '{name}')"
-            found.append(table)
+            found[k] = table
         else:
             odd.append((name, where, []))
     if found and odd:  # a year's sheet laid out otherwise would silently go missing: refused
@@ -529,12 +657,15 @@ def _year_sheets(book: Workbook) -> list[Table] | None:
                 "hold 指标名称 | 数值 for that year; lay this one out the same way, or rename it if it is no "
                 "year's table)")])
         raise DataValidationError(problems, source=book.src)
-    if found and superseded:  # 2025年（快报） beside 2025年（年报）: the final figures read, which is said
-        said = "; ".join(f"{year}年取自工作表 '{used}'，未读取 '{dropped}' (sheet '{dropped}' not read: {year}'s figures are "
-                         f"read from '{used}')" for dropped, used, year in superseded)
+    dropped, kept = _without_superseded(found, superseded, book) if found else ([], [])
+    if found and dropped:  # 2025年（快报） beside 2025年（年报）, every figure given by both: the final ones read, said
+        said = "; ".join(f"{year}年取自工作表 '{used}'，未读取 '{name}' (sheet '{name}' not read: {year}'s figures are "
+                         f"read from '{used}')" for name, used, year in dropped)
         warnings.warn(UnreadColumnWarning(
             f"{book.src}: {said}. 快报数以年报数 / 修订数 / 最终核实数为准 (a year's preliminary figures are superseded by "
             "its final ones)."), stacklevel=5)
+    if found and kept:
+        warn_kept_preliminary(book.src, kept, sheets=True, stacklevel=5)
     if found and other:  # a half year's or a revised sheet beside the years': not read, and said
         why = [f"'{n}' ({'a part of the year, not the year' if PART_OF_YEAR.search(n) else 'not a year’s figure'})"
                for n in other]
@@ -542,7 +673,7 @@ def _year_sheets(book: Workbook) -> list[Table] | None:
             f"{book.src}: 未读取的工作表 (sheets not read): {', '.join(why)}. Only sheets named by a year (2023年) "
             "are read, as that year's figures; if one of these replaces a year's sheet (修订), name it by the "
             "year and delete or rename the older one（工作表请以年份命名，如“2023年”）."), stacklevel=5)
-    return found or None
+    return list(found.values()) or None
 
 
 #: a sheet name Excel / WPS gave and nobody changed
@@ -1032,13 +1163,18 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
     years = {col: year_role(text) for col, text in zip(frame.columns, written)
              if col not in rename and year_role(text) is not None}
     yearly = []
-    superseded = _superseded(years, dict(zip(frame.columns, written))) if schema.what != "samples" else []
-    if superseded:  # 2023年（快报） beside 2023年（年报）: said as not read, and not carried as a column
+    if schema.what != "samples" and len(years) > 1:
+        frame = table.frame = frame.copy(deep=False)  # (a preliminary column's cells may be changed)
+        superseded, merged, table.kept_preliminary = _superseded(
+            years, dict(zip(frame.columns, written)), frame, merge=schema.what == "plan")
+    else:
+        superseded, merged = [], []
+    if superseded or merged:  # 2023年（快报） beside 2023年（年报）: said as not read, or read in the final column
         by_col = dict(zip(frame.columns, written))
         table.unread = [str(by_col[c]) for c in superseded]
-        keep = [k for k, c in enumerate(frame.columns) if c not in superseded]
+        keep = [k for k, c in enumerate(frame.columns) if c not in superseded and c not in merged]
         written = [written[k] for k in keep if k < len(written)]
-        frame = table.frame = frame.drop(columns=superseded)
+        frame = table.frame = frame.drop(columns=superseded + merged)
     if schema.what == "plan":
         by_col = dict(zip(frame.columns, written))
         _targets_by_cells(frame, years, table.title)
@@ -1064,7 +1200,7 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
         used = set(rename) | {c for _, c in yearly}
         table.unread += [str(by_col.get(c, c)) for c in frame.columns  # 2023年1-9月, 2022年增速: said, not dropped
                         if c not in used and _names_a_year(by_col.get(c, c)) and any(_as_text(frame[c]))
-                        and not re.fullmatch(rf"{OBSERVED_PREFIX}\d{{4}}", str(c))]  # a plan read before
+                        and not _OWN_COLUMN.fullmatch(str(c))]  # a plan read before: its own columns
     if problems:
         raise DataValidationError(problems, source=src)
     frame = frame.copy(deep=False)  # renamed without copying the cells (1M history rows: 0.5 s)

@@ -435,6 +435,7 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
         problems.raise_if_any()
     if table.unread:  # said before any cell is read, so that it is seen when a cell is refused
         layout.warn_unread(src, table.unread)
+    layout.warn_kept_preliminary(src, table.kept_preliminary)  # 2022年完成值（快报） where （年报） is blank
     if raw.empty:
         problems.table("the plan table has no rows; expected one row per target under the header")
         problems.raise_if_any()
