@@ -36,7 +36,7 @@ import numpy as np
 
 from ..exceptions import ModelFitError
 from .base import Forecaster, check_series
-from .events import PRIOR_SHAPE, PerSeriesPrior, RatePrior, rate_prior
+from .events import PRIOR_SHAPE, PerSeriesPrior, RatePrior, rate_prior, series_by_indicator
 
 WINDOW = 6  # the last yearly changes read: a plan period and its base year
 MAX_COUNT = 20  # above this a stock is no longer a handful: auto keeps its usual model
@@ -68,14 +68,8 @@ def change_priors(groups: Sequence[str], series: Sequence[np.ndarray],
     """Per indicator (``groups[i]`` is the indicator of ``series[i]``), the rates of additions and
     removals across its regions (:func:`mstarget.models.events.rate_prior` on each), with the
     reference panel's series of that indicator."""
-    by: dict[str, list[np.ndarray]] = {}
-    for g, y in zip(groups, series):
-        by.setdefault(g, []).append(y)
-    for g, extra in (reference or {}).items():
-        if g in by:
-            by[g].extend(extra)
     out = {}
-    for g, ys in by.items():
+    for g, ys in series_by_indicator(groups, series, reference).items():
         moved = [additions_removals(y) for y in ys if len(y) >= 2]
         adds = rate_prior([a for a, _ in moved])
         falls = rate_prior([r for _, r in moved])

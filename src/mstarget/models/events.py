@@ -76,16 +76,24 @@ def rate_prior(series: Sequence[np.ndarray]) -> RatePrior | None:
     return RatePrior(m * m / v, m / v, len(series))
 
 
-def rate_priors(groups: Sequence[str], series: Sequence[np.ndarray],
-                reference: Mapping[str, Sequence[np.ndarray]] | None = None) -> dict[str, RatePrior]:
-    """:func:`rate_prior` per indicator (``groups[i]`` is the indicator of ``series[i]``), with the
-    reference panel's series of that indicator."""
+def series_by_indicator(groups: Sequence[str], series: Sequence[np.ndarray],
+                        reference: Mapping[str, Sequence[np.ndarray]] | None = None) -> dict[str, list]:
+    """The series of each indicator of a call (``groups[i]`` is the indicator of ``series[i]``), with
+    the reference panel's series of the indicators the call holds."""
     by: dict[str, list[np.ndarray]] = {}
     for g, y in zip(groups, series):
         by.setdefault(g, []).append(y)
     for g, extra in (reference or {}).items():
         if g in by:
             by[g].extend(extra)
+    return by
+
+
+def rate_priors(groups: Sequence[str], series: Sequence[np.ndarray],
+                reference: Mapping[str, Sequence[np.ndarray]] | None = None) -> dict[str, RatePrior]:
+    """:func:`rate_prior` per indicator (``groups[i]`` is the indicator of ``series[i]``), with the
+    reference panel's series of that indicator."""
+    by = series_by_indicator(groups, series, reference)
     return {g: p for g, ys in by.items() if (p := rate_prior(ys)) is not None}
 
 
