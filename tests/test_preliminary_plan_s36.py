@@ -29,6 +29,7 @@ import pytest
 import mstarget as mt
 from mstarget.assess import assess_detailed
 from mstarget.report import build_report, write_report
+from mstarget.report.formatting import number_text
 
 DINGHU = Path(__file__).resolve().parents[1] / "data" / "dinghu_14th_fyp_plan.csv"
 
@@ -194,8 +195,10 @@ def test_running_totals_with_a_year_missing_name_and_mark_the_split_year_but_kee
     assert "2024" in r["note"] and "均摊" in r["note"]
     row = build_report(table, details, date="2026-12-05").rows[0]
     mid = (totals[2] + totals[3]) / 2
-    assert row.cells["y2024"].text == f"{mid:.2f}（插值）"
-    assert row.cells["y2025"].text == f"{totals[-1]:.2f}"  # the reported total, not （缺2024年）
+    # the decimals the totals are written with (one), the estimate too: 3.3（插值）, not 3.25 making every total 3.90
+    # (session 36, test_consistency_s36.py)
+    assert row.cells["y2024"].text == f"{number_text(mid, 1)}（插值）"
+    assert row.cells["y2025"].text == f"{totals[-1]:.1f}"  # the reported total, not （缺2024年）
     assert "缺" not in row.cells["current_shown"].text and "缺" not in row.narrative
     report = build_report(table, details, date="2026-12-05")
     assert any("未报送累计数" in n for n in report.notes) and not any("缺某年" in n for n in report.notes)

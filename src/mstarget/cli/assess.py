@@ -18,11 +18,12 @@ from ..plotting import pyplot, save_figure
 from ..progress import Progress
 from ..report import fan_chart
 from ..report.charts import MAX_PANELS
-from ..report.formatting import NOTATION_BRACKETS, display_width, percent_int, written_target
-from ..report.model import CATEGORY_LABELS, DIRECTION_SIGN, numbering, shown_categories
+from ..report.formatting import (MAX_DECIMALS, MISSING, NOTATION_BRACKETS, display_width, is_missing, number_text,
+                                 percent_int, plan_figure_decimals, written_target)
+from ..report.model import CATEGORY_LABELS, DIRECTION_SIGN, numbering, shown_categories, table_cells
+from ..report.narrative import departs_from_peers
 from ..schedule import CATEGORY_ZH, EVALUATION_ZH, evaluation_categories
 from . import common
-
 
 
 def register(sub) -> None:
@@ -43,7 +44,10 @@ def target_text(row) -> str:
     """The target as the plan writes it: ``≥〈5〉``, ``≥90``, ``≤2``; words with the figure they
     are read as: ``持续提升（≥95.01）``; two tiers as written, ``≥98.5（力争99）``."""
     value = row["target"]
-    text = "-" if value != value else common.number_text(value, "{:.4g}")
+    written = row.get("target_decimals") if hasattr(row, "get") else None
+    # the decimals the plan wrote (≤0.20, ≥〔4.00〕), as the report shows the target
+    text = "-" if value != value else common.number_text(value, "{:.4g}") if is_missing(written) \
+        else number_text(value, plan_figure_decimals(value, written, MAX_DECIMALS))
     sign = DIRECTION_SIGN.get(row["direction"], "")
     opening, closing = NOTATION_BRACKETS.get(row["kind"], ("", ""))
     shown = sign + opening + text + closing
@@ -56,12 +60,24 @@ def target_text(row) -> str:
 SHOWN_ROWS = 200
 
 
-def display_frame(table: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+#: the printout's columns written as the report writes them (:func:`mstarget.report.model.table_cells`): column
+#: -> the report's cell
+REPORT_CELLS = {"target": "target", "last_value": "latest", "sum_so_far": "sum_so_far", "remaining": "remaining",
+                "forecast": "forecast_figure", "lo_80": "lo_80", "hi_80": "hi_80"}
+#: the printout's figures, right-aligned as numbers are
+FIGURE_COLUMNS = ("last_value", "sum_so_far", "remaining", "forecast", "lo_80", "hi_80")
+
+
+def display_frame(table: pd.DataFrame, limit: int | None = None, details=None) -> pd.DataFrame:
     """The rows in the plan's order (as the report and ``--out``), with the report's 序号 (``no``) first when
-    the plan numbers its rows (:func:`mstarget.report.model.numbering`); the target in plan notation; for 〈〉
-    targets the sum so far (``last_value`` is the last yearly flow) and what remains; schedule shares and
-    ``p_meet`` rounded as the report rounds them (half-up: 63%, 0.63 for 0.625); the region first when the
-    table covers several. With ``limit``, only the first ``limit`` rows."""
+    the plan numbers its rows (:func:`mstarget.report.model.numbering`); the target and the figures as the report
+    writes them (:func:`mstarget.report.model.table_cells`: the plan's notation and written decimals, ≤0.20 and
+    ≥〔4.00〕, not ≤0.2 / ≥〔4〕; observed values with the decimals the plan and history write, 84.91; a preliminary
+    figure marked 3.05（快报）, a baseline written as 预计 4.00（预计）, a year split from a reported total 2.6（插值）;
+    an observed target year's range –); for 〈〉 targets the sum so far (``last_value`` is the last yearly flow)
+    and what remains; schedule shares and ``p_meet`` rounded as the report rounds them (half-up: 63%, 0.63 for
+    0.625); the region first when the table covers several. With ``limit``, only the first ``limit`` rows;
+    ``details`` (``assess_detailed``'s second result) lets the yearly values set the decimals, as in the report."""
     records = table.to_dict("records")
     numbers, how = numbering(records, table)
     t = table.assign(no=numbers) if how != "none" else table
@@ -69,13 +85,13 @@ def display_frame(table: pd.DataFrame, limit: int | None = None) -> pd.DataFrame
         t = t.head(limit)
     t = t.copy()
     t["attribute"] = t["attribute"].map({"binding": "约束性", "expected": "预期性"}).fillna("")
-    t["target"] = [target_text(r) for _, r in t.iterrows()]
+    cells = table_cells(table, details, rows=len(t))
+    for column, key in REPORT_CELLS.items():  # the report's "–" is the printout's "-"
+        t[column] = ["-" if c[key].text == MISSING else c[key].text for c in cells]
     t["p_meet"] = t["p_meet"].map(_probability)
     t["category_zh"] = evaluation_categories(t).map(EVALUATION_ZH).to_numpy()  # 已完成 once observed, as --out
     for c in ("time_share", "progress_share"):
         t[c] = t[c].map(lambda v: "-" if v != v else f"{percent_int(v)}%")
-    flows = t["kind"] == "increment"
-    t["sum_so_far"] = t["sum_so_far"].where(flows)
     several = "region" in table and table["region"].nunique(dropna=True) > 1
     cols = ["no"] * (how != "none") + ["region"] * several + ["attribute", "name", "unit", "target_year", "target", "last_year", "last_value",
             "sum_so_far", "remaining", "forecast", "lo_80", "hi_80", "p_meet", "status", "time_share",
@@ -115,7 +131,31 @@ def summary_line(table: pd.DataFrame) -> str:
     apart = table[category == "insufficient_data"]
     if len(apart):
         text += f"\n{CATEGORY_ZH['insufficient_data']} {len(apart)} (not assessed: {_apart_detail(apart)})"
-    return text + _by_region(table)
+    return text + _departed(table, category) + _by_region(table)
+
+
+#: targets named in the printout's line on forecasts following other regions, at most
+DEPARTED_NAMED = 10
+
+
+def _departed(table: pd.DataFrame, category: pd.Series) -> str:
+    """The targets under way whose forecast follows the indicator's other regions, their own trend running against
+    theirs (``assess``'s note, :func:`mstarget.report.narrative.departs_from_peers`): named, their ``p_meet`` and
+    category for reference only -- as the report says it. Empty when there is none."""
+    if "note" not in table:
+        return ""
+    flagged = table["note"].map(departs_from_peers).to_numpy(dtype=bool) & \
+        ~category.isin(("completed", "not_completed")).to_numpy()
+    if not flagged.any():
+        return ""
+    rows = table[flagged]
+    names = rows["name"] if "name" in rows else rows["indicator"]
+    several = "region" in table and table["region"].nunique(dropna=True) > 1
+    named = [f"{r} {n}" if several else str(n) for r, n in zip(rows.get("region", names), names)]
+    more = f" 等{len(named)}项" if len(named) > DEPARTED_NAMED else ""
+    return (f"\n走势与同指标其他地区明显不同，预测主要依据其他地区的趋势，实现概率仅供参考 (own trend against the "
+            f"indicator's other regions; the forecast follows theirs, p_meet for reference only): "
+            f"{'、'.join(named[:DEPARTED_NAMED])}{more}")
 
 
 def _apart_detail(apart: pd.DataFrame) -> str:
@@ -249,7 +289,8 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
         if settings.enabled:  # the --chart file itself (now in place) when it is a PNG (never drawn twice)
             chart = args.chart if args.chart and args.chart.lower().endswith(".png") else fig
             pending.provide(figure=chart)
-        common.echo(common.format_table(display_frame(table, SHOWN_ROWS), max_rows=SHOWN_ROWS))
+        common.echo(common.format_table(display_frame(table, SHOWN_ROWS, details), max_rows=SHOWN_ROWS,
+                                        right=FIGURE_COLUMNS))
         if len(table) > SHOWN_ROWS:
             common.echo(f"... {len(table) - SHOWN_ROWS} more rows (共 {len(table)} 行): all in "
                         + (args.out if args.out else "--out FILE") + " and in the MLflow run's assessment.csv")

@@ -216,13 +216,14 @@ def number_text(v: float, fmt: str = "{:.3g}") -> str:
     return f"{v:.{max(3, -int(math.floor(math.log10(abs(v)))) + 2)}f}" if v else "0"
 
 
-def format_table(df: pd.DataFrame, *, floatfmt: str = "{:.3g}", max_rows: int = 200) -> str:
-    """Render a DataFrame as an aligned text table that keeps Chinese names in their columns."""
+def format_table(df: pd.DataFrame, *, floatfmt: str = "{:.3g}", max_rows: int = 200, right=()) -> str:
+    """Render a DataFrame as an aligned text table that keeps Chinese names in their columns; numbers, and the
+    columns named in ``right`` (figures already written as text: 84.91, 3.05（快报）), right-aligned."""
     if df.empty:
         return "(no rows)"
     df = df.head(max_rows)
     cols = [str(c) for c in df.columns]
-    numeric = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) or str(c) in right for c in df.columns]
 
     def cell(v) -> str:
         if v is None or v is pd.NA or (isinstance(v, float) and v != v):

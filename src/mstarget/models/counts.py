@@ -20,8 +20,9 @@ a stock of 1 that never fell had a lower 80 % bound of 0, and 0, 0, 0 forecast 0
 
 The history's changes are net: a year with one addition and one removal reads as no change, so
 gross turnover is understated; for stocks that only grow (standards, pilots) there is none.
-``auto`` uses the model for series whose unit counts things (:func:`mstarget.units.counts_things`:
-项, 个, 家, 件 ...), at least two points, all whole numbers from 0 to ``MAX_COUNT``; incidents
+``auto`` uses the model for series whose unit counts things as a stock (:func:`mstarget.units.counts_things`:
+项, 个, 家, 件 ..., with no per-period suffix: 批次/年 is a yearly flow, not a stock), at least two points, all
+whole numbers from 0 to ``MAX_COUNT``; incidents
 (起, 事故) keep :mod:`mstarget.models.events`. It works on the natural scale
 (``prefer_transform = "natural"``) and has no calibration factors (none are needed for the
 Poisson counts it draws; it was checked on the provincial panels' small farm counts, see

@@ -188,13 +188,15 @@ def _draw_panel(ax, a, row: dict, lang: str):
         ax.plot(fan.years, fan.median, color=BAND_COLOUR, lw=1.4)
     if len(hist_y):
         seen = ~estimated
-        # observations joined by a solid line; the figures counting an estimate (a year not reported) by a dotted
-        # one from the last observation before them, as hollow points: not 实际值
-        upto = int(np.flatnonzero(seen)[-1]) + 1 if seen.any() and estimated.any() and seen[0] else len(hist_y)
-        ax.plot(hist_y[:upto], hist_v[:upto], "-", color=HISTORY_COLOUR, lw=1.0)
+        # observations joined by a solid line; a figure counting an estimate (a year not reported, a year split from
+        # the next reported total) joined to its neighbours by a dotted one, as a hollow point: not 实际值 -- also
+        # between two observations (1.5 | 2.55（插值） | 3.6: dotted from 1.5 to 3.6, as the legend says)
+        solid = np.where(seen, hist_v.astype(float), np.nan)  # a solid segment only between two observations
+        ax.plot(hist_y, solid, "-", color=HISTORY_COLOUR, lw=1.0)
         if estimated.any():
-            start = max(int(np.flatnonzero(estimated)[0]) - 1, 0)
-            ax.plot(hist_y[start:], hist_v[start:], ":", color=HISTORY_COLOUR, lw=1.0)
+            for i in range(len(hist_y) - 1):
+                if estimated[i] or estimated[i + 1]:
+                    ax.plot(hist_y[i:i + 2], hist_v[i:i + 2], ":", color=HISTORY_COLOUR, lw=1.0)
             ax.plot(hist_y[estimated], hist_v[estimated], "o", mfc="white", mec=HISTORY_COLOUR, ms=4.5, mew=1.0,
                     ls="none", zorder=5)  # above the target's star, which an estimate near the target would hide
         ax.plot(hist_y[seen], hist_v[seen], "o", color=HISTORY_COLOUR, ms=3.5, ls="none")

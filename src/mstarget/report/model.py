@@ -777,8 +777,9 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     # decimals the plan and the history write them (0.20, 2.95), one text per figure in the yearly columns,
     # 实际值 and the sentences; a count reported whole stays whole (实际为1项, 79项 beside a plan's 〔117.0〕)
     if written is None:
-        written = _written_decimals(r.get("unit"), (baseline, target, last_value, r.get("target_striven"),
-                                                    *(yearly or {}).values()),
+        written = _written_decimals(r.get("unit"), (baseline, target, math.nan if _latest_estimated(r) else last_value,
+                                                    r.get("target_striven"),
+                                                    *_written_yearly(r, yearly).values()),
                                     (r.get("baseline_decimals"), r.get("target_decimals")))
     wdec = written
     dec = compared_decimals(wdec, target, *compared)
@@ -879,6 +880,19 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         cells["last_year_shown"] = cells["last_year"]
         cells["current_shown"] = (number_cell(current, dec, prefix=accumulated, suffix=joined_marks(gap_mark, latest_pre))
                                   if gap_mark or latest_pre else cells["current"])
+    # the ``assess`` printout's figures (:func:`table_cells`): its latest value (a 〈〉 row's last addition) and a 〈〉
+    # row's sum so far, as the report writes them, with the marks of the figures they are
+    latest_pre = pre_mark if not is_missing(ly_) and int(ly_) in pre_years else ""
+    latest_split = SPLIT_MARK[lang] if not is_missing(ly_) and int(ly_) in estimated_years(r) else ""
+    cells["latest"] = number_cell(last_value, wdec if kind == "increment" else dec,
+                                  suffix=joined_marks(latest_split, latest_pre))
+    cells["sum_so_far"] = number_cell(current, dec, suffix=joined_marks(gap_mark, latest_pre)) \
+        if kind == "increment" else Cell(None, MISSING)
+    # the forecast column's figure without its words (累计 / 预测 / 插值): once the target year is observed that
+    # year's value, marked (5.1（缺2023年）, 3.00（快报）)
+    cells["forecast_figure"] = (number_cell(current, dec, suffix=joined_marks(gap_mark, judged_pre)) if closed and gap
+                                else number_cell(r.get("forecast"), dec if closed else fdec,
+                                                 suffix=judged_pre if closed else ""))
     shown_years = _running_totals(yearly, r.get("baseline_year"), gap) if kind == "increment" else (yearly or {})
     # every year with the row's written decimals (2.80 | 3.10 | 2.95, 0.20 as in 实际值), a 〈〉 row's sums with
     # the places of the additions summed (0.8 + 1.2 = 2.0, as 〈2.0〉 is written); a figure counted without a year
@@ -888,7 +902,10 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         marks = joined_marks(gap_mark if gap and int(y) > min(gap) and kind in ("increment", "cumulative") else "",
                              SPLIT_MARK[lang] if int(y) in split else "",
                              pre_mark if int(y) in pre_years else "")
-        cells[f"y{y}"] = yearly_cell(v, wdec, suffix=marks if not is_missing(v) else "")
+        suffix = marks if not is_missing(v) else ""
+        # an estimate (a year split from the next reported total) with the decimals of the figures written
+        # (2.6（插值） beside 1.5 and 3.6), never more: its own places would read as a figure reported
+        cells[f"y{y}"] = number_cell(v, wdec, suffix=suffix) if int(y) in split else yearly_cell(v, wdec, suffix=suffix)
     # a target written in words (持续提升) is shown as written, with the figure it is read as
     label = place_name(name, r.get("region"), lang) if several_regions else name
     cells["name_only"] = Cell(label, label)
@@ -1287,30 +1304,15 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     if details is not None and len(details) != len(table):
         raise ParameterError(f"details has {len(details)} entries but the table {len(table)} rows: "
                              "pass both results of the same assess_detailed call.")
-    if as_of is None and "as_of" in table and table["as_of"].notna().any():
-        as_of = int(table["as_of"].dropna().iloc[0])
-    if as_of is None and "last_year" in table and table["last_year"].notna().any():
-        as_of = int(pd.to_numeric(table["last_year"], errors="coerce").max())
+    as_of = _evaluation_year(table, as_of)
     order = display_order(table)
-    records = table.to_dict("records")
-    _plan_decimals(records, plan)
-    for r in records:  # the evaluation year, which tells a target year past but not yet observed
-        if is_missing(r.get("as_of")) and as_of is not None:
-            r["as_of"] = as_of
+    records, yearly, years, (shared, shared_plan, written) = _row_inputs(table, details, plan, as_of)
     regions, totals = _regions(table)
     rows: list[ReportRow] = []
     qualifiers = _qualifiers(records, lang)
     numbers, numbered = numbering(records, plan if plan is not None else table)  # assess carries the plan's 序号
     # observed target-year values in the forecast column: the forecasts beside them say they are
     mark_forecast = any(report_category(r) in FINAL_CATEGORIES for r in records)
-    yearly = yearly_values(records, details, plan)
-    for i, r in enumerate(records):  # a stock from yearly additions, a year not reported: the reported additions'
-        est = getattr(details[i], "unreported", None) if details is not None else None
-        if est and r.get("kind") == "cumulative" and yearly[i]:
-            yearly[i] = {y: v - sum(e for m, e in est.items() if m < y) for y, v in yearly[i].items()}
-    # one column per observed year, when every row's values are known (else 最新年 / 最新值)
-    years = yearly_columns(records, as_of) if all(y is not None for y in yearly) else []
-    shared, shared_plan, written = _indicator_figures(records, yearly)
     for i in order:
         r = records[i]
         detail = details[i] if details is not None else None
@@ -1362,6 +1364,69 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     return report
 
 
+def _evaluation_year(table: pd.DataFrame, as_of: int | None) -> int | None:
+    """The evaluation year: ``as_of`` given, else the table's ``as_of``, else its latest ``last_year``."""
+    if as_of is None and "as_of" in table and table["as_of"].notna().any():
+        as_of = int(table["as_of"].dropna().iloc[0])
+    if as_of is None and "last_year" in table and table["last_year"].notna().any():
+        as_of = int(pd.to_numeric(table["last_year"], errors="coerce").max())
+    return as_of
+
+
+def _row_inputs(table: pd.DataFrame, details, plan: pd.DataFrame | None, as_of: int | None):
+    """What the cells of every row are built from (:func:`_cells`), in the table's order: the records (with the
+    plan's written decimals and the evaluation year), each row's yearly values (:func:`yearly_values`), the
+    years given a column each (empty when a row's values are unknown: 最新年 / 最新值 instead) and the
+    indicator's figures (:func:`_indicator_figures`). Shared by :func:`build_report` and :func:`table_cells`,
+    so the ``assess`` printout writes every figure as the report does."""
+    records = table.to_dict("records")
+    _plan_decimals(records, plan)
+    for r in records:  # the evaluation year, which tells a target year past but not yet observed
+        if is_missing(r.get("as_of")) and as_of is not None:
+            r["as_of"] = as_of
+    yearly = yearly_values(records, details, plan)
+    for i, r in enumerate(records):  # a stock from yearly additions, a year not reported: the reported additions'
+        est = getattr(details[i], "unreported", None) if details is not None else None
+        if est and r.get("kind") == "cumulative" and yearly[i]:
+            yearly[i] = {y: v - sum(e for m, e in est.items() if m < y) for y, v in yearly[i].items()}
+    # one column per observed year, when every row's values are known (else 最新年 / 最新值)
+    years = yearly_columns(records, as_of) if all(y is not None for y in yearly) else []
+    return records, yearly, years, _indicator_figures(records, yearly)
+
+
+def table_cells(table: pd.DataFrame, details: Sequence | None = None, *, plan: pd.DataFrame | None = None,
+                lang: str | None = None, as_of: int | None = None, rows: int | None = None) -> list[dict[str, Cell]]:
+    """The cells of the first ``rows`` rows of an assessment table (all by default), in the table's order,
+    formatted exactly as :func:`build_report` formats them (the same decimals, notation and marks): what the
+    ``assess`` printout shows, so that it writes ≤0.20, ≥〔4.00〕, 84.91 and 3.05（快报） as the report does. The
+    indicator's figures that set the decimals are read from every row of the same indicator."""
+    lang = lang or detect_language(table)
+    if details is not None and len(details) != len(table):
+        raise ParameterError(f"details has {len(details)} entries but the table {len(table)} rows: "
+                             "pass both results of the same assess_detailed call.")
+    as_of = _evaluation_year(table, as_of)
+    n = len(table) if rows is None else min(int(rows), len(table))
+    sub, det = table, (list(details) if details is not None else None)
+    if n < len(table) and {"indicator", "unit"} <= set(table.columns):  # only the indicators shown set decimals
+        keys = table["indicator"].astype(str) + "\x1f" + table["unit"].astype(str)
+        keep = keys.isin(set(keys.iloc[:n])).to_numpy()  # the first n rows among them, first and in order
+        sub = table[keep]
+        det = [d for d, k in zip(det, keep) if k] if det is not None else None
+    records, yearly, years, (shared, shared_plan, written) = _row_inputs(sub, det, plan, as_of)
+    several = "region" in sub and sub["region"].nunique(dropna=True) > 1
+    mark_forecast = any(report_category(r) in FINAL_CATEGORIES for r in records)
+    out = []
+    for i in range(n):
+        r = records[i]
+        series = getattr(det[i], "series", None) if det is not None else None
+        cells, _ = _cells(r, i + 1, lang, several_regions=several, mark_forecast=mark_forecast,
+                          shared=shared[i], shared_plan=shared_plan[i], yearly=yearly[i], years=years,
+                          n_peers=None if series is None else int(getattr(series, "n_peers", 0) or 0),
+                          written=written[i], interpolated=interpolated_target(r, series, yearly[i]))
+        out.append(cells)
+    return out
+
+
 def _shared_year(records: list[dict], column: str) -> int | None:
     """The year every row gives in ``column`` (``baseline_year`` / ``target_year``), else ``None``."""
     found = {None if is_missing(r.get(column)) else int(r[column]) for r in records}
@@ -1384,7 +1449,10 @@ def _indicator_figures(records: list[dict], yearly: list[dict | None]
         figures = [r.get(c) for c in ("baseline", "target", "last_value")]
         if years_of(r.get("unreported_years")) and r.get("kind") == "cumulative":  # a stock counting an estimate
             figures[2] = r.get("sum_so_far")  # the reported additions' stock is the figure written
-        written.setdefault(key, []).extend([*figures, r.get("target_striven"), *(y or {}).values()])
+        if _latest_estimated(r):  # a 〈〉 row's last addition split from a reported total: no figure written
+            figures[2] = None
+        # figures written, not estimated: a year split from a reported running total is no figure of the history
+        written.setdefault(key, []).extend([*figures, r.get("target_striven"), *_written_yearly(r, y).values()])
         given.setdefault(key, []).extend([r.get("baseline_decimals"), r.get("target_decimals")])
         if r.get("kind") == "increment":
             figures.append(r.get("sum_so_far"))
@@ -1392,9 +1460,55 @@ def _indicator_figures(records: list[dict], yearly: list[dict | None]
         plans.setdefault(key, []).extend([r.get("baseline"), r.get("target")])
     keys = [(str(r.get("indicator")), str(r.get("unit"))) for r in records]
     places = {k: _written_decimals(k[1], written[k], given[k]) for k in written}
-    return ([tuple(_num(v) for v in groups[k] if not is_missing(v)) for k in keys],
-            [tuple(_num(v) for v in plans[k] if not is_missing(v)) for k in keys],
-            [places[k] for k in keys])
+    # once per indicator, not per row: an indicator of 100,000 regions gave each row all its figures (quadratic)
+    shared = {k: _representatives(v) for k, v in groups.items()}
+    shared_plan = {k: _most_written(v) for k, v in plans.items()}
+    return [shared[k] for k in keys], [shared_plan[k] for k in keys], [places[k] for k in keys]
+
+
+def _representatives(values) -> tuple:
+    """What :func:`_cells` reads of an indicator's figures (``shared``), at most two of them: the largest in
+    magnitude (the scale of :func:`~.formatting.row_decimals`) and one that is not a whole number, if any (whether
+    every figure is whole: :func:`~.formatting.whole_count`, :func:`~.formatting.level_decimals`) -- the same
+    decimals as every figure, in time linear in the rows."""
+    present = [_num(v) for v in values if not is_missing(v)]
+    if not present:
+        return ()
+    big = max(present, key=abs)
+    part = next((v for v in present if not math.isfinite(v) or v != round(v)), None)
+    return (big,) if part is None or part == big else (big, part)
+
+
+def _most_written(values) -> tuple:
+    """The plan figure of an indicator written with the most decimals (what ``shared_plan`` gives
+    :func:`~.formatting.row_decimals` as ``exact``)."""
+    present = [_num(v) for v in values if not is_missing(v)]
+    return (max(present, key=written_decimals),) if present else ()
+
+
+def estimated_years(r: dict) -> set[int]:
+    """The years whose yearly value is an estimate, not a figure written: a year whose running total is not
+    reported (``split_years``) and, for a 〈〉 row (yearly additions), the reported year after it, whose addition
+    is the rest of the split (totals 1.5, –, 3.6: additions 1.05 and 1.05, neither written)."""
+    split = set(years_of(r.get("split_years")))
+    if r.get("kind") == "increment":
+        split |= {y + 1 for y in split if y + 1 not in split}
+    return split
+
+
+def _latest_estimated(r: dict) -> bool:
+    """The row's latest value (``last_value``) is an estimate (:func:`estimated_years`)."""
+    ly = r.get("last_year")
+    return not is_missing(ly) and int(ly) in estimated_years(r)
+
+
+def _written_yearly(r: dict, yearly: dict | None) -> dict:
+    """The row's yearly values that are figures written (:func:`estimated_years` left out): they alone set the
+    decimals of the figures shown (0.6 | 1.5 | 2.6（插值） | 3.6, never 0.60 | 1.50 for an estimate of 2.55)."""
+    if not yearly:
+        return {}
+    estimated = estimated_years(r)
+    return {y: v for y, v in yearly.items() if int(y) not in estimated} if estimated else dict(yearly)
 
 
 def _written_decimals(unit, figures, given) -> int:

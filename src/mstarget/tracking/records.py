@@ -15,7 +15,7 @@ from ..exceptions import TrackingError, TrackingWarning
 from ..plotting import pyplot
 from ..report.charts import matrix_pages, overview_chart, region_matrix_chart, region_matrix_pages
 from ..report.model import build_report
-from ..schedule import CATEGORIES
+from ..schedule import CATEGORIES, FINAL_CATEGORIES, evaluation_categories
 from .forecaster import log_forecaster
 from .params import EMPTY, inputs_of
 from .runs import Run, active_run, start_run
@@ -33,14 +33,26 @@ from .store import (
 # --------------------------------------------------------------------------------------------
 
 def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
-    """Counts by status (``n_on_track`` ...) and by schedule category (``n_ahead``, ...,
-    ``n_insufficient_data``: targets the data cannot judge, counted apart), number of targets and
-    mean ``p_meet`` of an ``assess`` table."""
+    """What an ``assess`` table counts, with the same words as the report and the printout:
+
+    * ``n_completed`` / ``n_not_completed`` / ``n_insufficient_data``: the evaluation's categories
+      (:func:`mstarget.schedule.evaluation_categories`, ``assess``'s ``evaluation`` / ``category_zh``, the report's
+      已完成 / 未完成 / 数据不足): a target whose year is observed met or not, and the targets the data cannot judge --
+      those with nothing after the base year, and those whose target year is past with its value still awaited;
+    * ``n_achieved`` / ``n_ahead`` / ``n_on_schedule`` / ``n_behind``: the schedule's ``category`` (提前实现 / 快于预期 /
+      基本符合预期 / 滞后) of every target it judged, those whose target year is observed too (a met target is
+      ``achieved`` there, as it is ``completed`` in the evaluation): progress against time, not the evaluation's
+      counts;
+    * ``n_met`` / ``n_on_track`` / ``n_at_risk`` / ``n_off_track`` / ``n_no_data``: ``status``, the forecast's
+      words for ``p_meet`` (met: the target reached by the latest value);
+    * ``n_targets``, the mean ``p_meet``, ``n_binding`` and the binding targets at risk or off track."""
     counts = table["status"].value_counts() if "status" in table else pd.Series(dtype=int)
     out: dict[str, float] = {f"n_{k}": int(counts.get(k, 0)) for k in STATUSES}
     if "category" in table:
         cats = table["category"].fillna("insufficient_data").value_counts()
-        out.update({f"n_{k}": int(cats.get(k, 0)) for k in CATEGORIES})
+        out.update({f"n_{k}": int(cats.get(k, 0)) for k in CATEGORIES if k != "insufficient_data"})
+        evaluation = evaluation_categories(table).value_counts()  # what the report and the printout count
+        out.update({f"n_{k}": int(evaluation.get(k, 0)) for k in (*FINAL_CATEGORIES, "insufficient_data")})
     out["n_targets"] = len(table)
     if "p_meet" in table and table["p_meet"].notna().any():
         out["mean_p_meet"] = float(pd.to_numeric(table["p_meet"], errors="coerce").mean())
