@@ -288,6 +288,13 @@ def _years_list(years) -> str:
 
 #: the mark of a figure flagged preliminary without its word (a ``preliminary`` column given alone)
 DEFAULT_PRELIMINARY_MARK = "初步"
+
+
+def _mark(word) -> str:
+    """A preliminary figure's mark as written (快报 / 预计), or :data:`DEFAULT_PRELIMINARY_MARK` for a blank,
+    NaN or missing one."""
+    return word if isinstance(word, str) and word else DEFAULT_PRELIMINARY_MARK
+
 #: a figure within this share of its target (or within its own rounding) may fall on the other side of it
 #: once its final figure replaces the preliminary one (:func:`preliminary_close`)
 PRELIMINARY_MARGIN = 0.01
@@ -318,7 +325,7 @@ def _preliminary_marks(hist: pd.DataFrame, plan: pd.DataFrame, as_of, use_plan_b
         words = (flagged["preliminary_mark"].tolist() if "preliminary_mark" in flagged.columns
                  else [""] * len(flagged))
         for r, i, y, m in zip(flagged["region"], flagged["indicator"], flagged["year"], words):
-            out.setdefault((r, i), {})[int(y)] = m if isinstance(m, str) and m else DEFAULT_PRELIMINARY_MARK
+            out.setdefault((r, i), {})[int(y)] = _mark(m)
     given = set(zip(hist["region"], hist["indicator"], hist["year"].astype(int))) if len(hist) else set()
     series = {(r, i) for r, i, _ in given}
     increment = (plan["kind"] == "increment").to_numpy(dtype=bool)
@@ -330,7 +337,7 @@ def _preliminary_marks(hist: pd.DataFrame, plan: pd.DataFrame, as_of, use_plan_b
             if inc or pd.isna(flag) or not bool(flag) or pd.isna(by) or pd.isna(b) or (r, i, int(by)) in given \
                     or (as_of is not None and int(by) > as_of):
                 continue  # (a 〈〉 row's baseline, 〈0〉, is no figure of the series)
-            out.setdefault((r, i), {}).setdefault(int(by), m if isinstance(m, str) and m else DEFAULT_PRELIMINARY_MARK)
+            out.setdefault((r, i), {}).setdefault(int(by), _mark(m))
     sheet = sheet_of(plan)
     said = []
     for year, values in _observed_columns(plan):
@@ -903,7 +910,7 @@ def _base_year_from_history(plan_rows: list[dict], figures: dict) -> None:
             continue
         planned = r.get(word)
         r[BASELINE_PLANNED_COLUMNS[0]] = float(r["baseline"])
-        r[BASELINE_PLANNED_COLUMNS[1]] = planned if isinstance(planned, str) and planned else DEFAULT_PRELIMINARY_MARK
+        r[BASELINE_PLANNED_COLUMNS[1]] = _mark(planned)
         r["baseline"], r[flag], r[word] = got[0], bool(got[1]), got[1]
 
 
@@ -1182,12 +1189,12 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     planned = r.get(BASELINE_PLANNED_COLUMNS[0])
     if planned is not None and not pd.isna(planned) and np.isfinite(baseline) and kind != "increment":
         # a 预计 baseline the history's base-year figure replaced: said, with which figure counts
-        mark = r.get(BASELINE_PLANNED_COLUMNS[1]) or DEFAULT_PRELIMINARY_MARK
+        mark = _mark(r.get(BASELINE_PLANNED_COLUMNS[1]))
         was, now = _figure(float(planned), r.get("baseline_decimals")), _figure(baseline)
         row.update({c: r.get(c) for c in (*BASELINE_PLANNED_COLUMNS, *BASELINE_PRELIMINARY_COLUMNS)})
         row["baseline_decimals"] = pd.NA
         if flag is not None and not pd.isna(flag) and bool(flag):
-            word = r.get(BASELINE_PRELIMINARY_COLUMNS[1]) or DEFAULT_PRELIMINARY_MARK
+            word = _mark(r.get(BASELINE_PRELIMINARY_COLUMNS[1]))
             notes.append(f"baseline: the plan's {mark} figure {was} replaced by the history's {word} figure {now} of "
                          f"{by}, which the series uses; progress and the observed pace count from it and are to be "
                          f"recomputed on the final figure (规划基期{mark}{was}，{word}{now}，按{word}计，正式数据发布后重新计算)")
@@ -1195,8 +1202,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
             notes.append(f"baseline: the plan's {mark} figure {was} replaced by the history's final figure {now} of "
                          f"{by}; progress and the observed pace both count from it (规划基期{mark}{was}，年报{now}，按年报计)")
     elif flag is not None and not pd.isna(flag) and bool(flag) and np.isfinite(baseline) and kind != "increment":
-        word = r.get(BASELINE_PRELIMINARY_COLUMNS[1])
-        word = word if isinstance(word, str) and word else DEFAULT_PRELIMINARY_MARK
+        word = _mark(r.get(BASELINE_PRELIMINARY_COLUMNS[1]))
         notes.append(f"baseline {baseline:g} is a preliminary figure ({word}): progress counts from it and is to be "
                      f"recomputed on the final figure (基期值为{word}数，目标进度按此计算，正式数据发布后按正式基期值重新计算)")
     row["note"] = "; ".join(notes)

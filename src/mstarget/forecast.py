@@ -156,8 +156,8 @@ def is_rare_event_count(counts_events: bool, values: np.ndarray) -> bool:
 
 def is_small_count(counts_things: bool, values: np.ndarray) -> bool:
     """A stock of a handful of whole things: the unit counts a stock of things one by one
-    (:func:`counts_stock`: 项 / 个, not 批次/年), at least two figures, all whole numbers from 0 to
-    :data:`mstarget.models.counts.MAX_COUNT`."""
+    (:func:`mstarget.units.counts_things` without a period: 项 / 个, not 批次/年), at least two
+    figures, all whole numbers from 0 to :data:`mstarget.models.counts.MAX_COUNT`."""
     return bool(counts_things and values.size >= 2 and values.min() >= 0 and values.max() <= _MAX_STOCK
                 and np.all(values == np.round(values)))
 
@@ -182,7 +182,7 @@ class _Prepared:
     resolution: float = 0.0
     #: the indicator counts incidents (事故 in 起: :func:`mstarget.units.counts_events`)
     counts_events: bool = False
-    #: the indicator's unit counts things one by one (项 / 个: :func:`mstarget.units.counts_things`)
+    #: the unit counts a stock of things one by one (项 / 个, not 批次/年: :func:`mstarget.units.counts_things`)
     counts_things: bool = False
 
 
@@ -723,22 +723,12 @@ class _BoundsOf:
         return _counts_events(unit if isinstance(unit, str) else None, name if isinstance(name, str) else None,
                               str(indicator))
 
-
     def counts_things(self, pos) -> bool:
-        """The series' unit counts a stock of things one by one (:func:`counts_stock`: 项 / 个 / 家, not the
-        yearly flow 批次/年), which ``auto`` may forecast with ``small_count``."""
+        """The series' unit counts a stock of things one by one (项 / 个 / 家, not the yearly flow 批次/年:
+        9, 10, 8, 11 batches a year are not added to and removed from like a stock of standards), which
+        ``auto`` may forecast with ``small_count``."""
         unit = self.units[pos[0]] if self.units is not None else None
-        return counts_stock(unit if isinstance(unit, str) else None)
-
-
-def counts_stock(unit: str | None) -> bool:
-    """A unit counting a stock of whole things (项 / 个 / 家: :func:`mstarget.units.counts_things`) without a
-    per-period suffix: ``批次/年`` counts a yearly flow -- 9, 10, 8, 11 batches a year do not accumulate and are
-    not added to and removed from like a stock of standards -- so ``small_count`` is not ``auto``'s model for it
-    (the report still writes its figures whole, by :func:`~mstarget.units.counts_things`)."""
-    if not counts_things(unit):
-        return False
-    return "/" not in unit and "／" not in unit  # counts_things reads a period only after a slash
+        return counts_things(unit if isinstance(unit, str) else None, per_period=False)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -127,18 +127,21 @@ COUNT_UNITS = ("项", "个", "家", "件", "张", "户", "人", "次", "起", "�
 COUNT_PERIODS = ("年", "季度", "季", "月")
 
 
-def counts_things(unit: str | None) -> bool:
-    """Whether a unit counts whole things one by one: one of :data:`COUNT_UNITS`, alone or per
-    period (``批次/年``), not per population (``件/万人``) nor in ten-thousands (``万户``).
+def counts_things(unit: str | None, *, per_period: bool = True) -> bool:
+    """Whether a unit counts whole things one by one: one of :data:`COUNT_UNITS`, alone or (with
+    ``per_period``) per period (``批次/年``), not per population (``件/万人``) nor in ten-thousands
+    (``万户``). ``per_period=False``: a stock of things only (项, 个), not a yearly flow (批次/年).
 
     >>> counts_things("项"), counts_things("批次/年"), counts_things("件/万人"), counts_things("万户")
     (True, True, False, False)
+    >>> counts_things("批次/年", per_period=False)
+    False
     """
     if not isinstance(unit, str):
         return False
     u = to_simplified(unicodedata.normalize("NFKC", unit)).strip().replace(" ", "")
     base, _, per = u.partition("/")
-    return base in COUNT_UNITS and (not per or per in COUNT_PERIODS)
+    return base in COUNT_UNITS and (not per or (per_period and per in COUNT_PERIODS))
 
 
 #: units that count incidents (起: 事故 / 案件 as events), and names that say the events are incidents
