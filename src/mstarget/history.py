@@ -38,7 +38,7 @@ from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import percent_kind, split_number_unit, split_unit, unit_column
 from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, REGION_HEADERS, PartOfYear, Problems, apply_region,
                          has_note_mark, map_unique, normalize_text, normalize_words, parse_number, parse_year,
-                         preliminary_figure, require_columns, separator_hint, text_column, written_text, YEAR_MAX,
+                         preliminary_figure, preliminary_word_in, require_columns, separator_hint, text_column, written_text, YEAR_MAX,
                          YEAR_MIN)
 
 REQUIRED = ("region", "indicator", "year", "value")
@@ -397,7 +397,7 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
                 values[pos] = np.nan
                 problems.cell(pos, column, cells[pos], wrong)
             elif marked and number is not None:
-                marks[pos] = marks[pos] or _mark_word(cells[pos])
+                marks[pos] = marks[pos] or preliminary_word_in(cells[pos])
                 preliminary.append((pos, column, cells[pos]))
     # a figure under a column (or year) marked preliminary, its own cell not marked: named with the others
     said = {pos for pos, _, _ in preliminary}
@@ -408,12 +408,6 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
     if preliminary:
         warn_preliminary(problems, sorted(preliminary, key=lambda c: c[0]))
     return values, marks
-
-
-def _mark_word(cell) -> str:
-    """The preliminary mark a cell writes after its figure (``3.05（快报）`` -> ``"快报"``), else ``""``."""
-    text = normalize_words(cell)
-    return next((w for w in PRELIMINARY_WORDS if w in text), "")
 
 
 def warn_preliminary(problems: Problems, cells: list) -> None:

@@ -49,7 +49,7 @@ from .io import (DOCUMENT_TYPES, GRID_TYPES, REPEATED_HEADER, drop_repeated_colu
                  is_blank_header, read_grids, read_table,
                  source_name)
 from .units import is_unit_text, split_unit
-from .validation import NO_FIGURE, PRELIMINARY_WORDS, is_region_name, is_total_region
+from .validation import NO_FIGURE, PRELIMINARY_WORDS, is_region_name, is_total_region, preliminary_word_in
 
 HEADER_SCAN = 30  # rows searched for the header
 #: a plan's later actual values (``2022年完成值``) are read into ``observed_<year>`` columns
@@ -425,8 +425,7 @@ def preliminary_word(text) -> str:
     a year's figure). The word is the first of :data:`mstarget.validation.PRELIMINARY_WORDS` written."""
     if not isinstance(text, str) or year_role(text) is None or revision_mark(text) != "preliminary":
         return ""
-    t = to_simplified(unicodedata.normalize("NFKC", text))
-    return next((w for w in PRELIMINARY_WORDS if w in t), "")
+    return preliminary_word_in(text)
 
 
 def _given(cell) -> bool:

@@ -50,8 +50,9 @@ from .io import source_name
 from .precision import written_decimals
 from .units import is_percent, percent_kind, split_number_unit, split_unit, unit_column
 from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, has_note_mark, map_unique,
-                         normalize_text, normalize_words, parse_number, parse_year, preliminary_figure, require_columns,
-                         separator_hint, text_column, written_text, PRELIMINARY_WORDS, REGION_HEADERS)
+                         normalize_text, normalize_words, parse_number, parse_year, preliminary_figure,
+                         preliminary_word_in, require_columns, separator_hint, text_column, written_text,
+                         REGION_HEADERS)
 
 KINDS = ("level", "cumulative", "increment")
 DIRECTIONS = (">=", "<=")
@@ -813,8 +814,7 @@ def preliminary_mark_of(text) -> str:
     (a final figure's header, 2025年（年报）, is none)."""
     if not isinstance(text, str) or layout.revision_mark(text) != "preliminary":
         return ""
-    t = normalize_words(text)
-    return next((w for w in PRELIMINARY_WORDS if w in t), "")
+    return preliminary_word_in(text)
 
 
 def _bracketed_preliminary(cell) -> str | None:

@@ -144,6 +144,13 @@ def normalize_words(value) -> str:
     return to_simplified(normalize_text(value))
 
 
+def preliminary_word_in(text) -> str:
+    """The first of :data:`PRELIMINARY_WORDS` a cell or header writes (``3.05（快报）`` -> ``"快报"``), read as
+    :func:`normalize_words` reads words; ``""`` when it writes none."""
+    t = normalize_words(text)
+    return next((w for w in PRELIMINARY_WORDS if w in t), "")
+
+
 def parse_number(value) -> float | None:
     """A plain number from a cell: ``"1,234.5"``, ``"1 234"``, ``"95.01%"``, ``"９８"`` -> float;
     blank -> None.

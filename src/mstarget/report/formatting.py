@@ -420,6 +420,11 @@ PRELIMINARY_WORDS_ZH = {"快报": "快报", "预计": "预计", "预估": "预�
                         "初步核算": "初步核算", "暂定": "初步", "待核": "待核"}
 
 
+def flagged(v) -> bool:
+    """A boolean cell of the assessment (``last_preliminary``, ``baseline_preliminary``): missing is False."""
+    return False if is_missing(v) else bool(v)
+
+
 def preliminary_word(mark) -> str:
     """The word a Chinese report uses for a figure marked ``mark`` (快报, 预计, 初步 ...): 快报 -> 快报
     (快报数), 估计 -> 预计 (预计数); 初步 for a mark not known."""

@@ -50,6 +50,7 @@ from .formatting import (
     compared_decimals,
     contains_cjk,
     count_band,
+    flagged,
     is_missing,
     level_decimals,
     notation_cell,
@@ -765,7 +766,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     gap_mark = UNREPORTED_MARK[lang].format(("、" if lang == "zh" else ", ").join(map(str, gap))) if gap else ""
     pre_years = set(years_of(r.get("preliminary_years")))
     pre_mark = preliminary_suffix(r.get("preliminary_mark"), lang) if pre_years else ""
-    judged_pre = pre_mark if _flag(r.get("last_preliminary")) else ""
+    judged_pre = pre_mark if flagged(r.get("last_preliminary")) else ""
     reference = (target, baseline, last_value, current, *shared)
     fdec = row_decimals(reference=reference, exact=(baseline, target, *shared_plan))
     cat = report_category(r)
@@ -972,11 +973,6 @@ def joined_marks(*marks: str) -> str:
     return " (" + "; ".join(m.strip()[1:-1] for m in marks) + ")"
 
 
-def _flag(v) -> bool:
-    """A boolean cell of the table (``last_preliminary``): missing is False."""
-    return False if is_missing(v) else bool(v)
-
-
 def unreported_gap(r: dict) -> list[int]:
     """The years a row counts without their figure (``unreported_years``), but those inside a reported running
     total (``split_years``: the sums reported count them, only their own split is estimated)."""
@@ -999,7 +995,7 @@ def _preliminary_shown(r: dict, years) -> bool:
 def baseline_preliminary_suffix(r: dict, lang: str) -> str:
     """The mark after a baseline the plan wrote as preliminary (``baseline_preliminary``: 2025年基数（预计）,
     3.05（快报）): ``（预计）`` / `` (preliminary)``; ``""`` for another."""
-    if not _flag(r.get("baseline_preliminary")) or r.get("kind") == "increment":
+    if not flagged(r.get("baseline_preliminary")) or r.get("kind") == "increment":
         return ""
     return preliminary_suffix(r.get("baseline_preliminary_mark") or "预计", lang)
 

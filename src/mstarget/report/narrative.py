@@ -49,6 +49,7 @@ from ..schedule import CATEGORY_ZH, ScheduleRules, shown_gap
 from ..validation import is_total_region
 from .formatting import (
     MISSING,
+    flagged,
     is_missing,
     number_text,
     percent_int,
@@ -133,7 +134,7 @@ class _Row:
         self.pre_close = self.preliminary and not is_missing(close) and bool(close)
         #: the word of a baseline the plan wrote as preliminary (2025年基数（预计）: 预计), else ""
         self.base_word = (preliminary_word(self.r.get("baseline_preliminary_mark") or "预计")
-                          if _flagged(self.r.get("baseline_preliminary")) and self.kind != "increment" else "")
+                          if flagged(self.r.get("baseline_preliminary")) and self.kind != "increment" else "")
         self.pre_years = [y for y in years_of(self.r.get("preliminary_years"))
                           if self.has("last_year") and y <= int(self.r["last_year"])]
         #: the forecast follows the indicator's other regions, the region's own trend running against theirs
@@ -1188,7 +1189,7 @@ def _baseline_preliminary_sentence(rows: list, zh: bool) -> str:
     """The baselines the plan wrote as preliminary (``baseline_preliminary``: 2025年基数（预计）), counted and named,
     progress to be recomputed on the final figures; empty when there is none. A 〈〉 row's baseline (its sum
     at the base year, 〈0〉) is no preliminary figure (:func:`~.model.baseline_preliminary_suffix`)."""
-    marked = [r for r in rows if _flagged(r.raw.get("baseline_preliminary")) and r.raw.get("kind") != "increment"]
+    marked = [r for r in rows if flagged(r.raw.get("baseline_preliminary")) and r.raw.get("kind") != "increment"]
     replaced = [r for r in rows if not is_missing(r.raw.get("baseline_planned")) and r.cells["baseline"].text != MISSING]
     s = ""
     if marked:
@@ -1230,10 +1231,10 @@ def _preliminary_sentence(rows: list, zh: bool) -> str:
     verdict may change with the final figure (``preliminary_close``); empty when there is none. A target not
     judged (数据不足) rests on nothing: not counted (a base-year report's baselines written 预计 are said by
     :func:`_baseline_preliminary_sentence`)."""
-    marked = [r for r in rows if _flagged(r.raw.get("last_preliminary")) and r.category != "insufficient_data"]
+    marked = [r for r in rows if flagged(r.raw.get("last_preliminary")) and r.category != "insufficient_data"]
     if not marked:
         return ""
-    close = [r for r in marked if _flagged(r.raw.get("preliminary_close"))]
+    close = [r for r in marked if flagged(r.raw.get("preliminary_close"))]
     words = {preliminary_word(r.raw.get("preliminary_mark")) for r in marked}
     word = words.pop() if len(words) == 1 else "初步"
     if zh:
@@ -1247,10 +1248,6 @@ def _preliminary_sentence(rows: list, zh: bool) -> str:
         s += (f"; {len(close)} of them ({'; '.join(r.name for r in close)}) close to the target may change with the "
               "final figure")
     return s + "."
-
-
-def _flagged(v) -> bool:
-    return not is_missing(v) and bool(v)
 
 
 def _totals_sentence(report, total_rows: list) -> str:
