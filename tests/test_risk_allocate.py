@@ -121,10 +121,14 @@ def test_shares_and_volume_plan_limits():
     assert vol["batches"].tolist() == proportional_allocation(s["tested"], 3_000).tolist()
     a = mt.risk.allocate(s, 3_000, min_share=0.1, max_share=0.4, warn_share=0.4)
     assert (a["batches"] >= 300).all() and (a["batches"] <= 1200).all() and a["batches"].sum() == 3000
-    # two groups cannot each stay below 30 %: the cap is raised to half, and said so
-    two = mt.risk.allocate(_scores([0.1, 0.01], [100, 100]), 1_000, volume=None)
+    # two groups cannot each stay below a 30 % cap the user chose: it is raised to half, and said so
+    two = mt.risk.allocate(_scores([0.1, 0.01], [100, 100]), 1_000, volume=None, max_share=0.3)
     assert two["batches"].tolist() == [500, 500]
     assert "raised" in two.attrs["allocation"]["notes"][0]
+    # the default cap (not chosen) is dropped instead of forcing that even split (session 37), said so
+    with pytest.warns(mt.MstargetWarning, match="default cap of 30% per group is not applied with 2 groups"):
+        dflt = mt.risk.allocate(_scores([0.1, 0.01], [100, 100]), 1_000, volume=None, warn_share=None)
+    assert dflt["batches"].tolist()[0] > 800 and dflt.attrs["allocation"]["max_share_used"] is None
 
 
 def test_budget_beyond_exact_integers_is_refused_clearly():
@@ -152,7 +156,7 @@ def test_allocation_chart_has_chinese_labels_and_both_plans(tmp_path):
     labels = [t.get_text() for t in left.get_yticklabels()]
     assert labels[0] == plan.sort_values("batches", ascending=False).iloc[0]["category"]
     assert "食用农产品" in labels and "抽检批次" in left.get_xlabel() and "预计发现" in right.get_xlabel()
-    assert "按量比例" in fig._suptitle.get_text()
+    assert "按抽检量比例" in fig._suptitle.get_text()  # the volume plan named as the printout names it
     out = tmp_path / "plan.png"
     fig.savefig(out)
     assert out.stat().st_size > 10_000

@@ -123,13 +123,15 @@ def main(argv=None) -> pd.DataFrame:
             pooled = scores.failed.sum() / scores.tested.sum()
             realised = (t.failed / t.tested).to_numpy()
             vol_share = (s.tested / s.tested.sum()).to_numpy()
-            bound = best_possible(realised, vol_share.copy()) / float(np.sum(vol_share * realised))
+            # per batch; divided below by the volume plan evaluate credits (within the same caps and floors)
+            best_rate = best_possible(realised, vol_share.copy())
             for frac in (1.0, 0.1):
                 budget = int(round(t.tested.sum() * frac))
                 for risk_share in RISK_SHARES:
                     ev = evaluate_groups(t[["period", "category", "tested", "failed"]], scores,
                                          by=["category"], budget=budget, risk_share=risk_share)
                     m = ev.metrics
+                    bound = best_rate / (m["est_found_volume"] / budget)
                     row = {"case": name, "budget_share": frac, "risk_share": risk_share,
                            "default": risk_share == DEFAULT_RISK_SHARE, "groups": int(m["groups"]),
                            "test_batches": int(m["batches"]), "test_failures": int(m["failures"]),

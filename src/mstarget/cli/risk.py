@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,20 @@ HALF_LIFE_DEFAULT = 2.0
 LEVEL_DEFAULT = 0.90
 RISK_SHARE_DEFAULT = 0.75
 MAX_SHARE_DEFAULT = 0.3
+
+
+class _DefaultShareArg(float):
+    """``--max-share`` not given: the library's default cap (dropped when it cannot bind sensibly,
+    :data:`mstarget.risk.allocate.MIN_CAP_SPAN`), not a cap the user chose."""
+
+
+def _max_share(value):
+    """The ``max_share`` to pass on: the library's default when ``--max-share`` was not given."""
+    if isinstance(value, _DefaultShareArg):
+        from ..risk.allocate import DEFAULT_MAX_SHARE  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
+        return DEFAULT_MAX_SHARE
+    return value
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -204,6 +219,9 @@ def _add_samples_flags(p: argparse.ArgumentParser, required: bool,
         p.add_argument("--outcome", default=None,
                        help="per-batch records: the 0/1 (合格/不合格) outcome column (default: failed, "
                             "outcome or unqualified)")
+        p.add_argument("--time", default=None, metavar="COLUMN",
+                       help="per-batch records: the sampling-date column; each batch counts in its quarter "
+                            "(default: 抽样日期 / 检验日期 / date / Inspection_Date ... when the table has one)")
 
 
 def _rename_source(exc: DataValidationError, src: str, written: dict | None = None) -> DataValidationError:
@@ -218,6 +236,8 @@ def _score_from_args(args) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     raw = _load_filtered(args.samples, args.where, args.region)
     src = raw.attrs.get("source", args.samples)
+    if getattr(args, "time", None):
+        raw = _dated_periods(raw, args.time, src)
     by = _list(args.by or "category")
     _refuse_pooled_regions(raw, by, src)
     try:
@@ -228,6 +248,27 @@ def _score_from_args(args) -> tuple[pd.DataFrame, pd.DataFrame]:
         raise _rename_source(exc, src) from None
     scores.attrs["risk"]["source"] = src
     return raw, scores
+
+
+def _dated_periods(raw: pd.DataFrame, time: str, src: str) -> pd.DataFrame:
+    """``--time COLUMN``: each record's period is the quarter of its date in that column (a cell that is
+    no date refused naming its row); a column that is not there refused naming the columns seen."""
+    from ..risk import samples as _samples  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
+    written = raw.attrs.get("headers") or {}
+    col = _samples.as_written(raw, time)
+    if col not in raw.columns:
+        shown = ", ".join(str(written.get(c, c)) for c in raw.columns)
+        raise DataValidationError([Problem(src, None, time, None,
+                                           f"the sampling-date column given with --time; the table has: {shown}")],
+                                  source=src)
+    header = str(written.get(col, col))
+    dates = _samples.parse_dates(raw[col], src, header, raw.attrs.get("sheet_rows"))
+    quarters = [f"{d.year}Q{(d.month - 1) // 3 + 1}" for d in pd.DatetimeIndex(dates)]
+    attrs = dict(raw.attrs)
+    out = raw.assign(period=quarters)
+    out.attrs = {**attrs, "headers": {**written, "period": header}}
+    return out
 
 
 def _pct(v) -> str:
@@ -257,7 +298,7 @@ def write_result(table: pd.DataFrame, path: str, by: list[str] | None = None, li
     safe = spreadsheet_safe(table)
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(io.BytesIO(), engine="openpyxl") as writer:
-            safe.to_excel(writer, index=False)
+            safe.to_excel(writer, index=False, sheet_name=PLAN_DATA_SHEET if plan else SCORES_SHEET)
             sheet = writer.book.active
             _number_formats(sheet, table, plan)
             if plan:
@@ -267,6 +308,11 @@ def write_result(table: pd.DataFrame, path: str, by: list[str] | None = None, li
 
 #: the second sheet of a plan's workbook: the plan for reading, with its 合计 row and notes
 READABLE_SHEET = "方案（含合计）"
+#: the first sheet of a plan's / a scores workbook: the documented columns, read back by 'risk allocate --scores'
+PLAN_DATA_SHEET = "方案数据 plan"
+SCORES_SHEET = "风险评分 scores"
+#: group columns named in English by the library, shown in Chinese on the readable sheet
+_GROUP_HEADERS_ZH = {"category": "类别", "region": "地区"}
 #: a plan's columns on that sheet (Chinese header, number format), in order; the group columns come first
 _READABLE_PLAN = (("risk", "风险", "0.00%"), ("volume_share", "抽检量占比", "0.00%"), ("batches", "计划批次", "#,##0"),
                   ("share", "占预算", "0.00%"), ("batches_volume", "按量方案批次", "#,##0"),
@@ -292,11 +338,12 @@ def _readable_plan_sheet(writer, plan: pd.DataFrame, by: list[str], lines) -> No
     by = [c for c in by if c in plan.columns]
     cols = [(c, zh, fmt) for c, zh, fmt in _READABLE_PLAN if c in plan.columns]
     d = plan.sort_values("batches", ascending=False, kind="stable")
-    shown = spreadsheet_safe(d[by].astype(str))
+    shown = spreadsheet_safe(d[by].astype(str)).rename(
+        columns={c: _GROUP_HEADERS_ZH[c] for c in by if c in _GROUP_HEADERS_ZH and _GROUP_HEADERS_ZH[c] not in by})
     for c, zh, _ in cols:
         shown[zh] = d[c].to_numpy()
     total = {c: "" for c in shown.columns}
-    total[by[0]] = "合计"
+    total[shown.columns[0]] = "合计"
     for c, zh, _ in cols:
         if c != "risk":  # a sum of risks is no risk
             total[zh] = float(d[c].sum()) if "batches" not in c else int(d[c].sum())
@@ -356,7 +403,7 @@ def _score(args, settings, logger) -> int:
     if args.chart:  # drawn before anything is written
         from ..risk.plot import plot_risk, save_figure  # lazy: matplotlib
 
-        fig = plot_risk(scores)
+        fig = plot_risk(scores, region=args.region)
     with outputs_together():  # --chart and --out both new, or both as they were
         if args.chart:
             save_figure(fig, args.chart)
@@ -386,7 +433,7 @@ def _score(args, settings, logger) -> int:
     if settings.enabled:
         from ..risk.plot import plot_risk  # lazy: matplotlib
 
-        figure = fig if fig is not None else plot_risk(scores)
+        figure = fig if fig is not None else plot_risk(scores, region=args.region)
     metrics = {"groups": len(scores), "tested": scores["tested"].sum(), "failed": scores["failed"].sum(),
                "top_risk": scores["risk"].max(), "prior_mean": prior0["mean"],
                "prior_concentration": prior0["concentration"]}
@@ -479,29 +526,41 @@ def _allocate(args, settings, logger) -> int:
         by = scores.attrs["risk"]["by"]
     common.inputs_accepted(logger)
     volume = None if str(args.volume).lower() in ("none", "inf") else args.volume
-    plan = R.allocate(scores, args.budget, args.min_per_group, args.max_per_group,
-                      risk_share=args.risk_share, max_share=args.max_share, min_share=args.min_share,
-                      warn_share=args.warn_share, volume=volume, proportional_to=args.proportional_to,
-                      by=by)
+    with warnings.catch_warnings(record=True) as caught:  # a warning the notes say is printed once, as a note
+        warnings.simplefilter("always")
+        plan = R.allocate(scores, args.budget, args.min_per_group, args.max_per_group,
+                          risk_share=args.risk_share, max_share=_max_share(args.max_share),
+                          min_share=args.min_share, warn_share=args.warn_share, volume=volume,
+                          proportional_to=args.proportional_to, by=by)
     meta = plan.attrs["allocation"]
+    for w in caught:
+        if not any(str(w.message) in note for note in meta["notes"]):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     by = meta["by"]
+    basis = _allocation_basis(args, scores, by)
     used = meta.get("max_share_used", meta["max_share"])
-    cap = ("不设上限 no cap" if used is None else f"每组不超过 {used:.0%}" if used == meta["max_share"]
-           else f"每组不超过 {used:.2%}（所设 {meta['max_share']:.0%} 分不完预算，已提高 raised: see the note）")
+    if used is None:
+        cap = ("不设上限 no cap（默认上限在组数少时不适用，见 note）" if meta["max_share"] is not None
+               else "不设上限 no cap")
+    elif used == meta["max_share"]:
+        cap = f"每组不超过 {used:.0%}"
+    else:
+        cap = f"每组不超过 {used:.2%}（所设 {meta['max_share']:.0%} 分不完预算，已提高 raised: see the note）"
+    name = volume_plan_name(meta["proportional_to"])
     lines = [f"抽检方案 Sampling plan：预算 {meta['budget']:,} 批分到 {len(plan)} 组；"
-             f"{1 - meta['risk_share']:.0%} 按 {meta['proportional_to']} 比例覆盖，"
-             f"{meta['risk_share']:.0%} 按风险；{cap}"]
+             f"{1 - meta['risk_share']:.0%} {name}覆盖，{meta['risk_share']:.0%} 按风险；{cap}",
+             f"依据 basis：{basis['text']}"]
     if meta["budget"] == 0:
         lines.append("预计发现不合格 expected unqualified found：预算为0，未分配 (budget 0: nothing allocated)")
     else:
         lines.append(f"预计发现不合格 expected unqualified found：本方案 {meta['expected_failures']:,.2f} 批；"
-                     f"{volume_plan_name(meta['proportional_to'])} {meta['expected_failures_volume']:,.2f}"
+                     f"{name}方案 {meta['expected_failures_volume']:,.2f}"
                      f"（本方案为其 {_times(meta['vs_volume'])}）；"
                      f"平均分配 {meta['expected_failures_even']:,.2f}（{_times(meta['vs_even'])}）")
     lines += [f"note: {note}" for note in meta["notes"]]
     fig = None
     if args.chart:  # drawn before anything is written
-        fig = plot_allocation(plan)
+        fig = plot_allocation(plan, title=_plan_title(meta, basis))
     with outputs_together():  # --chart and --out both new, or both as they were
         if args.chart:
             save_figure(fig, args.chart)
@@ -513,24 +572,95 @@ def _allocate(args, settings, logger) -> int:
                                                                      kind="stable"), by)))
     if args.out:
         common.echo(f"\nwritten: {args.out}")
+    # the parameter schema of 'risk score' (samples, by, region, as_of, half_life, periods ...), then the plan's
     params = {"scores": source_text(args.scores), "samples": source_text(args.samples), "by": by,
+              "region": basis["region"], "as_of": basis["as_of"], "half_life": basis["half_life"],
+              "level": basis["level"], "hierarchical": basis["hierarchical"], "where": args.where,
+              "keep_totals": args.keep_totals, "periods": basis["periods"],
               "budget": args.budget, "min_per_group": args.min_per_group,
               "max_per_group": args.max_per_group, "risk_share": args.risk_share,
-              "max_share": args.max_share, "min_share": args.min_share, "volume": args.volume,
+              "max_share": None if meta["max_share"] is None else float(meta["max_share"]),
+              "max_share_used": None if used is None else round(float(used), 6),
+              "min_share": args.min_share, "volume": args.volume,
               "proportional_to": meta["proportional_to"], "data_fingerprint": data_fingerprint(raw)}
     metrics = {"expected_failures": meta["expected_failures"],
                "expected_failures_volume": meta["expected_failures_volume"],
                "expected_failures_even": meta["expected_failures_even"],
                "largest_share": meta["largest_share"], "groups": len(plan),
-               "groups_funded": int((plan["batches"] > 0).sum())}
-    figure = (fig if fig is not None else plot_allocation(plan)) if settings.enabled else None
+               "groups_funded": int((plan["batches"] > 0).sum()), "unspent": meta.get("unspent", 0),
+               **({"max_share_used": float(used)} if used is not None else {}),
+               **{k: float(meta[k]) for k in ("vs_volume", "vs_even") if meta[k] == meta[k]}}
+    figure = (fig if fig is not None else plot_allocation(plan, title=_plan_title(meta, basis))) \
+        if settings.enabled else None
+    run_name = ("risk allocate" + (f" {basis['region']}" if basis["region"] else "") + f" by {', '.join(by)}"
+                + (f" as of {basis['as_of']}" if basis["as_of"] else
+                   f" periods {basis['span']}" if basis["span"] else "")
+                + f" · budget {meta['budget']:,}")[:250]
+    notes = pd.DataFrame({"line": lines})
     run_id = common.log_run(logger, "log_result", "risk allocate", plan, params, settings,
                             metrics=metrics, figure=figure, artifact="risk_allocation.csv",
                             inputs={("scores" if args.scores else "samples"):
-                                    Input(raw, params["scores"] if args.scores else params["samples"])})
+                                    Input(raw, params["scores"] if args.scores else params["samples"])},
+                            tables={"risk_allocation_notes.csv": notes}, run_name=run_name)
     if run_id is not None:
         common.echo(f"MLflow run: {run_id} ({settings.store_uri()})")
     return common.EXIT_OK
+
+
+def _plan_title(meta: dict, basis: dict) -> str:
+    """The plan chart's title: budget, finds of this plan and of the plans compared (named as printed), basis."""
+    from ..risk.allocate import volume_plan_name  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
+    return (f"抽检批次分配：预算 {meta.get('budget', 0):,} 批，预计发现 {meta.get('expected_failures', 0):,.0f}"
+            f"（{volume_plan_name(meta.get('proportional_to'))} {meta.get('expected_failures_volume', 0):,.0f}，"
+            f"平均分配 {meta.get('expected_failures_even', 0):,.0f}）\n{basis['text']}")
+
+
+def _allocation_basis(args, scores: pd.DataFrame, by: list[str]) -> dict:
+    """What a plan rests on, for the printout, the workbook and the run: region, periods (as_of), half-life.
+
+    With ``--samples`` it is the scoring just done (``attrs["risk"]``); with ``--scores`` it is read from
+    the file: its ``first_period`` / ``last_period`` columns give the span of periods, ``--region`` or a
+    region column of one value the region (unknown otherwise: said so)."""
+    from ..risk.periods import parse_period  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
+    meta = scores.attrs.get("risk") if hasattr(scores, "attrs") else None
+    region = getattr(args, "region", None)
+    if region is None:
+        col = _region_column(scores)
+        values = pd.unique(scores[col].dropna().astype(str)) if col is not None else []
+        region = str(values[0]) if len(values) == 1 else (f"{len(values)} regions" if len(values) > 1 else None)
+    out = {"region": region, "as_of": None, "half_life": None, "level": None, "hierarchical": None,
+           "periods": None, "span": None}
+    if meta:
+        periods = list(meta.get("periods") or [])
+        out.update(as_of=meta.get("as_of"), half_life=meta.get("half_life"), level=meta.get("level"),
+                   hierarchical=meta.get("hierarchical"), periods=periods)
+        if periods and periods != ["all"]:
+            out["span"] = periods[0] if len(periods) == 1 else f"{periods[0]}–{periods[-1]}"
+        text = _scope(meta, args)
+    else:
+        found = []
+        for c in ("first_period", "last_period"):
+            for v in (scores[c].tolist() if c in scores.columns else []):
+                t = str(int(v)) if isinstance(v, float) and v == v and float(v).is_integer() else str(v).strip()
+                try:
+                    found.append(parse_period(t))
+                except ValueError:
+                    continue
+        if found:
+            first = min(found, key=lambda q: (q.start, q.end))
+            last = max(found, key=lambda q: (q.end, q.start))
+            out["span"] = first.label if first.label == last.label else f"{first.label}–{last.label}"
+            out["periods"] = out["span"]
+        text = "；".join([f"评分文件 scores: {Path(args.scores).name}", f"分组 by: {', '.join(by)}",
+                         f"地区 region: {region}" if region else "地区 region: 未注明 (not stated: --region names it)",
+                         f"期间 periods: {out['span']}" if out["span"] else
+                         "期间 periods: 评分文件未注明 (the scores file names none)"])
+    if getattr(args, "where", None):
+        text += "；筛选 where: " + "，".join(args.where)
+    out["text"] = text
+    return out
 
 
 # ----------------------------------------------------------------------------- evaluate
@@ -632,7 +762,7 @@ def _evaluate(args, settings, logger) -> int:
         try:
             res = R.evaluate(raw, by=by, train_until=args.train_until,
                              test_period=args.test_period, budget=args.budget,
-                             risk_share=args.risk_share, max_share=args.max_share,
+                             risk_share=args.risk_share, max_share=_max_share(args.max_share),
                              min_per_group=args.min_per_group, max_per_group=args.max_per_group,
                              min_share=args.min_share, half_life=args.half_life, level=args.level,
                              hierarchical=not args.flat, seed=args.seed,
@@ -642,7 +772,8 @@ def _evaluate(args, settings, logger) -> int:
         params = {"mode": "groups", "samples": source_text(args.samples), "by": by, "region": args.region,
                   "train_until": args.train_until, "test_period": args.test_period,
                   "budget": args.budget, "half_life": args.half_life, "risk_share": args.risk_share,
-                  "max_share": args.max_share, "min_per_group": args.min_per_group,
+                  "max_share": float(args.max_share) if args.max_share is not None else None,
+                  "min_per_group": args.min_per_group,
                   "max_per_group": args.max_per_group, "min_share": args.min_share, "seed": args.seed}
     else:
         raw, res, params = _evaluate_records(args)
@@ -685,8 +816,9 @@ def _add_plan_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--risk-share", type=_share, default=RISK_SHARE_DEFAULT,
                    help=f"share of the budget targeted at risk; the rest follows volume "
                         f"(default {RISK_SHARE_DEFAULT:g}; 0 = volume-proportional, 1 = pure targeting)")
-    g.add_argument("--max-share", type=_share, default=MAX_SHARE_DEFAULT,
-                   help=f"cap per group as a share of the budget (default {MAX_SHARE_DEFAULT:g}; 'none')")
+    g.add_argument("--max-share", type=_share, default=_DefaultShareArg(MAX_SHARE_DEFAULT),
+                   help=f"cap per group as a share of the budget (default {MAX_SHARE_DEFAULT:g}, not applied "
+                        "when fewer than 5 groups would make it force a near-even split; 'none')")
 
 
 def register(subparsers) -> None:

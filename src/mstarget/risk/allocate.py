@@ -14,6 +14,10 @@ The default plan (documented rule) mixes coverage and targeting:
    ``benchmarks/risk/RESULTS.md``).
 3. **Floors and caps** -- per group, in batches (``min_per_group``, ``max_per_group``) or as
    shares of the budget (``min_share``, ``max_share``; by default no group gets more than 30 %).
+   The *default* cap is not applied (warning and note) when ``groups x 30 % < 150 %``
+   (:data:`MIN_CAP_SPAN`): with 4 groups or fewer it could only force a near-even split. A cap the
+   caller gives is kept, and raised only as far as the budget (or, with lots, the lots) needs.
+   A group never tested gets at most its assumed market (:func:`unknown_markets`).
    A plan giving one group more than ``warn_share`` of the budget (possible when caps are lifted)
    raises a :class:`~mstarget.exceptions.ConcentrationWarning`.
 
@@ -50,14 +54,30 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .. import layout
 from ..exceptions import (ConcentrationWarning, DataValidationError, MstargetWarning, ParameterError,
                           Problem)
 from .periods import parse_period
-from .samples import parse_count
+from .samples import ALIASES, parse_count
 from .score import EXPLAIN_COLUMNS, PERIOD_COLUMNS, SCORE_COLUMNS, suspected_stale
 
 DEFAULT_RISK_SHARE = 0.75
-DEFAULT_MAX_SHARE = 0.3
+
+
+class DefaultShare(float):
+    """The default share cap (0.3) as passed when the caller did not choose one: equal to 0.3, but
+    :func:`allocate` drops it when it cannot bind sensibly (see :data:`MIN_CAP_SPAN`); a cap the
+    caller chose (a plain float, even 0.3) is kept, and raised only as far as the budget needs."""
+
+    def __repr__(self) -> str:
+        return f"{float(self)!r}"
+
+
+DEFAULT_MAX_SHARE = DefaultShare(0.3)
+#: The default cap is dropped when ``groups x cap`` is below this: with 3 groups (3 x 30 % = 90 %) it
+#: cannot spend the budget and would be raised to 1/3, an even split; with 4 (120 %) every plan lies
+#: between 25 % and 30 % per group, so targeting is gone either way. From 5 groups (150 %) it binds.
+MIN_CAP_SPAN = 1.5
 #: Largest budget accepted (batches): a trillion; integer arithmetic stays exact far beyond it.
 MAX_BUDGET = 10 ** 12
 RESULT_COLUMNS = ("risk", "volume", "batches", "share", "volume_share", "expected_failures",
@@ -174,8 +194,7 @@ def _per_group(value, name: str, groups: list, scores: pd.DataFrame, default: fl
         return np.full(G, default, float)
     if isinstance(value, str):
         if value not in scores.columns:
-            raise ParameterError.invalid(name, "mstarget.risk.allocate",
-                                         "an int, a mapping {group: int} or a column of scores", value)
+            raise _no_column(scores, value, name)
         if batches:
             return _batches_column(scores[value], name, groups, default)
         arr = pd.to_numeric(scores[value], errors="coerce").to_numpy(float)
@@ -192,6 +211,24 @@ def _per_group(value, name: str, groups: list, scores: pd.DataFrame, default: fl
         return np.full(G, float(value))
     raise ParameterError.invalid(name, "mstarget.risk.allocate",
                                  "an int, a mapping {group: int} or a column name", value)
+
+
+#: the command-line flag of each allocate parameter naming a column, for messages
+_FLAGS = {"min_per_group": "--min-per-group", "max_per_group": "--max-per-group", "volume": "--volume",
+          "proportional_to": "--proportional-to"}
+
+
+def _no_column(scores: pd.DataFrame, column: str, name: str) -> DataValidationError:
+    """The error for a parameter naming a column the scores do not have: the file, the column, the
+    columns there are, and what the parameter takes (API and CLI spelling)."""
+    src = str(scores.attrs.get("source") or "<scores>") if hasattr(scores, "attrs") else "<scores>"
+    flag = _FLAGS.get(name, name)
+    what = ("'none' for an unlimited market, or " if name == "volume" else "") + "a number of batches per group"
+    return DataValidationError([Problem(
+        src, None, column, None,
+        f"a column of the scores named by {name}= (CLI {flag}); there is none called '{column}'. The scores have: "
+        f"{', '.join(map(str, scores.columns))}. Give one of them, or {what if name != 'proportional_to' else 'leave it out'}"
+        "（所给列名不在评分表中）")], source=src)
 
 
 def _batches_column(col: pd.Series, name: str, groups: list, default: float) -> np.ndarray:
@@ -443,9 +480,11 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     DataValidationError
         ``scores`` without a ``risk`` column, or risks outside [0, 1].
     """
+    default_cap = isinstance(max_share, DefaultShare)
     budget, risk_share, max_share, min_share, warn_share = _check_arguments(
         scores, budget, risk_share, max_share, min_share, warn_share)
-    by = list(by) if by is not None else infer_by(scores, (volume, proportional_to, min_per_group, max_per_group))
+    by = _by_columns(scores, by) if by is not None else infer_by(scores, (volume, proportional_to, min_per_group,
+                                                                          max_per_group))
     groups = _group_keys(scores, by)
     p, new_notes = _risks(scores, by, groups)
     floors = _per_group(min_per_group, "min_per_group", groups, scores, 0.0, batches=True)
@@ -454,18 +493,22 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     # the volume plan and the coverage share follow the batches tested: a group never tested weighs 0
     weights, weights_name = _coverage_weights(proportional_to, volume, vol, groups, scores)
     _check_whole_batches(floors, caps, min_per_group, max_per_group)
-    floors, caps, notes, cap_used = _share_limits(floors, caps, budget, min_share, max_share)
+    own_caps = caps.copy()  # the caps in batches the caller gave, before the share cap
+    floors, caps, notes, cap_used = _share_limits(floors, caps, budget, min_share, max_share, default_cap)
     notes = new_notes + notes
     _check_feasible(floors, caps, budget, groups)
 
     lots = _lots(volume, vol)
     spend = budget
     if lots is not None:  # lots given: a lot is sampled once, so no group gets more batches than lots
-        floors, caps, spend = _within_lots(floors, caps, lots, budget, groups, notes)
+        floors, caps, spend, cap_used = _within_lots(floors, caps, lots, budget, groups, notes, own_caps,
+                                                     cap_used)
         vol = np.full(len(groups), np.inf)  # each batch a new lot: p per batch up to the lots
     else:
         _warn_beyond_volume(vol, budget, volume)
+        unknown = ~np.isfinite(vol) if isinstance(volume, str) and volume == "tested" else np.zeros(len(vol), bool)
         vol = unknown_markets(vol, volume, groups, notes)
+        caps = _cap_unknown_markets(caps, floors, vol, unknown & np.isfinite(vol), budget, notes)
     base = _coverage_floors(weights, spend, risk_share, floors, caps)
     n = greedy_allocate(p, vol, spend, base, caps)
     out = _plan_table(scores[by], p, weights, vol, n, budget, floors, caps, lots)
@@ -614,10 +657,35 @@ def _lots(volume, vol: np.ndarray) -> np.ndarray | None:
     return np.floor(vol)
 
 
+def _cap_unknown_markets(caps: np.ndarray, floors: np.ndarray, market: np.ndarray, unknown: np.ndarray,
+                         budget: int, notes: list) -> np.ndarray:
+    """Caps (batches, shape (G,)) of the groups never tested (``unknown``) lowered to the market they
+    were given (:func:`unknown_markets`: the smallest tested market), their floor winning: a category
+    nobody found to sample gets no more batches than its assumed market. Kept as they were when the
+    other groups' caps could not take the budget then."""
+    if not unknown.any():
+        return caps
+    lowered = caps.copy()
+    lowered[unknown] = np.minimum(caps[unknown], np.maximum(np.floor(market[unknown]), floors[unknown]))
+    if lowered.sum() < budget:
+        return caps
+    if notes:
+        notes[-1] += ("；其计划批次不超过该市场量 / it gets at most that many batches (its floor wins)"
+                      if "未抽检过的类别" in notes[-1] else "")
+    return lowered
+
+
 def _within_lots(floors: np.ndarray, caps: np.ndarray, lots: np.ndarray, budget: int, groups: list,
-                 notes: list) -> tuple[np.ndarray, np.ndarray, int]:
-    """Floors and caps (batches) no higher than each group's lots, and the batches that can be
-    spent (the budget, or all lots when the budget is more); notes and a warning say what is not."""
+                 notes: list, own_caps: np.ndarray | None = None, cap_used: float | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, int, float | None]:
+    """Floors and caps (batches) no higher than each group's lots, the batches that can be spent (the
+    budget, or all lots when the budget is more) and the share cap used; notes and a warning say what
+    is not spent and why.
+
+    When the share cap (``max_share``; ``own_caps`` are the caps in batches given without it) would
+    leave batches unspent that the groups' lots could take, it is raised -- with a warning naming
+    the groups it held back -- to the smallest cap that spends the budget or every lot (as a share
+    cap that cannot spend the budget is raised without lots)."""
     low = np.flatnonzero(floors > lots)
     if len(low):
         names = ", ".join(f"{_group_name(groups[i])} ({int(lots[i]):,} lots, floor {int(floors[i]):,})"
@@ -627,15 +695,45 @@ def _within_lots(floors: np.ndarray, caps: np.ndarray, lots: np.ndarray, budget:
         notes.append(text)
         warnings.warn(text, MstargetWarning, stacklevel=3)  # helper -> allocate -> the caller
     floors = np.minimum(floors, lots)
-    caps = np.minimum(caps, lots)
+    capped = np.minimum(caps, lots)
+    if own_caps is not None and cap_used is not None and budget > 0:
+        room = np.maximum(np.minimum(own_caps, lots), floors)  # what the lots and the caller's caps allow
+        goal = int(min(budget, room.sum()))
+        if capped.sum() < goal:  # the share cap, not the lots, holds batches back: raise it
+            def with_cap(c: int) -> np.ndarray:
+                return np.minimum(np.maximum(c, floors), room)
+            lo, hi = int(math.floor(cap_used * budget)), budget
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if with_cap(mid).sum() >= goal:
+                    hi = mid
+                else:
+                    lo = mid
+            held = [i for i in np.argsort(-(room - capped), kind="stable") if room[i] > capped[i]]
+            names = "、".join(f"{_group_name(groups[i])}（{int(lots[i]):,} 批在售，上限 {int(capped[i]):,}）"
+                             for i in held[:5])
+            names_en = ", ".join(f"{_group_name(groups[i])} ({int(lots[i]):,} lots, capped at {int(capped[i]):,})"
+                                 for i in held[:5])
+            text = (f"每组上限 {cap_used:.0%} 会使 {goal - int(capped.sum()):,} 批无处可分（在售批次够，而上限不够）：{names}；"
+                    f"上限已提高到 {hi:,} 批（{hi / budget:.2%}）。 / the share cap of {cap_used:.0%} would leave "
+                    f"{goal - int(capped.sum()):,} batches unspent although the lots could take them: {names_en}; "
+                    f"the cap was raised to {hi:,} batches ({hi / budget:.2%}). To keep the lower cap, lower the budget")
+            notes.append(text)
+            warnings.warn(text, MstargetWarning, stacklevel=3)  # helper -> allocate -> the caller
+            capped = with_cap(hi)
+            cap_used = hi / budget
+    caps = capped
     spend = int(min(budget, caps.sum()))
     if spend < budget:
+        by_lots = bool(np.all(caps >= np.floor(lots)))
+        why = ("every lot of every group" if by_lots else "every lot of every group, or its cap in batches "
+               "(max_per_group)")
         text = (f"the budget of {budget:,} batches is more than the groups can take: {spend:,} batches "
-                f"(every lot of every group, or its cap); {budget - spend:,} batches are left over "
+                f"({why}); {budget - spend:,} batches are left over "
                 "（预算超过可抽批次，剩余未分配）. A lot is sampled once, so a group gets at most its lots (volume)")
         notes.append(text)
         warnings.warn(text, MstargetWarning, stacklevel=3)  # helper -> allocate -> the caller
-    return floors, caps, spend
+    return floors, caps, spend, cap_used
 
 
 def _group_name(key) -> str:
@@ -786,19 +884,54 @@ def _prior_risk(scores: pd.DataFrame, by: list[str], i: int, tested: np.ndarray)
     return None
 
 
+def _by_columns(scores: pd.DataFrame, by) -> list[str]:
+    """``by`` with a header as a bureau writes it (食品大类) read as the column ``score`` wrote for it
+    (``category``) when only that one is there."""
+    out = []
+    for c in ([by] if isinstance(by, str) else list(by)):
+        canon = ALIASES.get(layout.header_key(c)) if isinstance(c, str) else None
+        out.append(canon if c not in scores.columns and canon in scores.columns else c)
+    return out
+
+
 def _group_keys(scores: pd.DataFrame, by: list[str]) -> list:
-    """One key per row (the value, or a tuple for several ``by`` columns); refuse repeats and no rows."""
+    """One key per row (the value, or a tuple for several ``by`` columns); refuse group columns that are
+    not there (naming the columns there are), repeats (naming the group and its rows) and no rows."""
+    src = str(scores.attrs.get("source") or "<scores>") if hasattr(scores, "attrs") else "<scores>"
+    missing = [c for c in by if c not in scores.columns]
+    if missing:
+        shown = ", ".join(map(str, scores.columns))
+        raise DataValidationError([Problem(src, None, c, None,
+                                           f"a group column of the scores (by= / CLI --by); the scores have: {shown}")
+                                   for c in missing], source=src)
     groups = [tuple(r) if len(by) > 1 else r[0] for r in scores[by].itertuples(index=False, name=None)]
     if len(set(groups)) != len(groups):
-        raise DataValidationError(f"the scores table repeats groups of {by}; score once per group")
+        rows = _sheet_rows(scores)
+        seen: dict = {}
+        for i, g in enumerate(groups):
+            seen.setdefault(g, []).append(int(rows[i]))
+        problems = [Problem(src, r[1], ",".join(map(str, by)), _group_name(g),
+                            f"one row per group; group {_group_name(g)} is on rows {', '.join(map(str, r))}: keep "
+                            "one (a scores table has one row per group: score the counts again with 'risk score "
+                            f"--out', or group by more columns with by= / --by)（同一分组出现多行）")
+                    for g, r in seen.items() if len(r) > 1]
+        raise DataValidationError(problems, source=src)
     if len(groups) == 0:
-        raise DataValidationError("the scores table has no rows")
+        raise DataValidationError([Problem(src, None, None, None, "rows: the scores table has none")], source=src)
     return groups
 
 
 def _coverage_weights(proportional_to, volume, vol: np.ndarray, groups: list,
                       scores: pd.DataFrame) -> tuple[np.ndarray, str]:
-    """Weights (>= 0, shape (G,)) of the coverage share and the volume plan, and how they were named."""
+    """Weights (>= 0, shape (G,)) of the coverage share and the volume plan, and how they were named.
+
+    Without ``proportional_to`` they follow the ``volume`` column; with an unlimited market
+    (``volume=None``) they still follow the batches ``tested`` when the scores have them: the market
+    model changes, not the coverage or the plan it is compared with."""
+    if proportional_to is None and volume is None and "tested" in scores.columns:
+        tested = _per_group("tested", "tested", groups, scores, 0.0)
+        if np.isfinite(tested).all() and (tested >= 0).all() and tested.sum() > 0:
+            return tested, "tested"
     if proportional_to is None:
         finite = np.isfinite(vol).any()
         weights = np.where(np.isfinite(vol), vol, np.nan) if finite else np.ones(len(groups))
@@ -824,15 +957,26 @@ def _check_whole_batches(floors: np.ndarray, caps: np.ndarray, min_per_group, ma
 
 
 def _share_limits(floors: np.ndarray, caps: np.ndarray, budget: int, min_share: float,
-                  max_share: float | None) -> tuple[np.ndarray, np.ndarray, list[str], float | None]:
+                  max_share: float | None, default_cap: bool = False
+                  ) -> tuple[np.ndarray, np.ndarray, list[str], float | None]:
     """Floors and caps (batches, shape (G,)) with ``min_share`` / ``max_share`` of the budget; notes;
     the share cap kept (``max_share``, or what it was raised to when it cannot spend the budget,
-    with a warning; None without one)."""
+    with a warning; None without one). The default cap (``default_cap``) is dropped, with a warning,
+    when ``G * max_share < MIN_CAP_SPAN`` (it could only force a near-even split)."""
     G = len(floors)
     notes = []
     used = max_share
     if min_share > 0:
         floors = np.maximum(floors, math.ceil(min_share * budget))
+    if max_share is not None and default_cap and G * max_share < MIN_CAP_SPAN and budget > 0:
+        text = (f"默认的每组上限 {max_share:.0%} 在只有 {G} 组时不适用（{G} × {max_share:.0%} = {G * max_share:.0%}，"
+                f"只能把预算近乎平均分配），本方案不设上限；如需上限请明确给出（--max-share 0.5，或 --max-per-group 批次）。 / "
+                f"the default cap of {max_share:.0%} per group is not applied with {G} groups ({G} x {max_share:.0%} = "
+                f"{G * max_share:.0%} of the budget: it could only force a near-even split), so the plan has no share "
+                "cap; to cap a group, give one (max_share=0.5, CLI --max-share 0.5; or max_per_group in batches)")
+        notes.append(text)
+        warnings.warn(text, MstargetWarning, stacklevel=3)  # helper -> allocate -> the caller
+        return floors, caps, notes, None
     if max_share is not None:
         cap_b = math.floor(max_share * budget)
         if cap_b * G < budget:
@@ -961,8 +1105,7 @@ def _volume(volume, groups: list, scores: pd.DataFrame) -> np.ndarray:
     if isinstance(volume, str) and volume not in scores.columns:
         if volume == "tested":
             return np.full(G, np.inf)
-        raise ParameterError.invalid("volume", "mstarget.risk.allocate",
-                                     "a column of scores, a mapping or None", volume)
+        raise _no_column(scores, volume, "volume")
     vol = _per_group(volume, "volume", groups, scores, np.inf)
     if (vol < 0).any():
         raise ParameterError.invalid("volume", "mstarget.risk.allocate", "lots >= 0 per group", volume)

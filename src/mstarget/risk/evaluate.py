@@ -51,13 +51,15 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
-from .allocate import (DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, even_allocation, expected_found,
-                       infer_by, proportional_allocation)
+from .allocate import DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, expected_found, infer_by
 from .periods import parse_period
 from .samples import check_by, group_key, total_rows, validate_samples
 from .score import drop_total_rows, score, silent_periods, silent_text, warn_silent_periods
 
 DEFAULT_KS = (10, 20, 50)
+#: how far below the coverage share (``1 - risk_share``) a group's planned / volume-plan batches may fall
+#: and still be said to keep it: the rounding of a few batches (24.8 % of a volume share of 100 batches)
+COVERAGE_SLACK = 0.01
 #: fewer groups compared than this: the report and the conclusion say the comparison is unstable
 FEW_GROUPS = 10
 #: probability content of the resampling intervals of the plan ratios and the AUC (as the scores')
@@ -272,10 +274,17 @@ def _share_verdict(v, b, m) -> str:
 
 
 def _min_ratio_verdict(v, b, m) -> str:
+    """Against the coverage share the plan keeps (``1 - risk_share``, a quarter by default): each group gets
+    at least that share of its volume-plan batches, less a batch from rounding, unless a cap holds it."""
     if v != v:
         return ""
-    return (f"每组至少得到按量份额的 {v:.0%}" + ("（不少于五分之一）" if v >= 0.2 - 1e-9
-                                               else "（有组少于五分之一）"))
+    cov = m.get("plan_coverage_share", 1.0 - DEFAULT_RISK_SHARE)
+    text = f"每组至少得到按量方案批次的 {v:.1%}"
+    if cov != cov or cov <= 0:
+        return text
+    if v >= cov - COVERAGE_SLACK:
+        return text + f"（覆盖份额 {cov:.0%} 已保住{'，差额来自取整' if v < cov - 1e-9 else ''}）"
+    return text + f"（低于覆盖份额 {cov:.0%}：有组被上限或批次取整压低）"
 
 
 def _days_verdict(v, b, m) -> str:
@@ -344,6 +353,10 @@ def _group_conclusion(r: "RiskEvaluation") -> str:
         en.append(f"AUC {m.get('auc', float('nan')):.3f} with an interval {alo:.2f}-{ahi:.2f} including 0.5")
     vals = [x for x in (lin, dim) if x == x]
     better, worse = all(x > 1.0 for x in vals), all(x < 1.0 for x in vals)
+    known = sum(1 for key in ("plan_vs_volume", "plan_vs_volume_lots")
+                if m.get(f"{key}_lo", float("nan")) == m.get(f"{key}_lo", float("nan")))
+    if across and len(across) == known:  # every interval spans 1: neither more nor fewer is shown (1.00x)
+        better = worse = False
     shown = "、".join(f"{n} {x:.2f} 倍" for n, x in (("线性", lin), ("边际递减", dim)) if x == x)
     shown_en = ", ".join(f"{n} {x:.2f}x" for n, x in (("linear", lin), ("diminishing returns", dim)) if x == x)
     sure = "低" if disagree or (groups == groups and groups < 5) else "中等" if zh else "较高"
@@ -822,8 +835,10 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
                              warn_share=None)
     realised = np.where(n > 0, k / np.where(n > 0, n, 1), 0.0)
     b_plan = plan["batches"].to_numpy()
-    b_even = even_allocation(len(merged), budget)
-    b_vol = proportional_allocation(plan["volume"].to_numpy(float), budget)  # the plan's own weights
+    # the even and volume-proportional plans allocate itself prints beside the plan: the same budget spent,
+    # within the same floors and caps (and lots), on the plan's own weights
+    b_even = plan["batches_even"].to_numpy()
+    b_vol = plan["batches_volume"].to_numpy()
     b_risk = risk_only["batches"].to_numpy()
     meta_plan = plan.attrs.get("allocation", {})
     market = np.asarray(meta_plan.get("market", np.full(len(merged), np.inf)), float)
@@ -844,6 +859,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     has_vol = b_vol > 0
     m["plan_min_volume_ratio"] = float(np.min(b_plan[has_vol] / b_vol[has_vol])) if has_vol.any() \
         else float("nan")
+    m["plan_coverage_share"] = 1.0 - float(risk_share)
     m["model_expected_found_plan"] = float(plan["expected_failures"].sum())
     m.update(_resampled_intervals(n, k, risk, b_plan, b_vol, market, lots, seed))
     silent = silent_periods(test, rate=float(np.sum(n * risk) / N) if N else None)
@@ -955,6 +971,26 @@ def _test_period(test_period, cut, full: pd.DataFrame, src: str):
     return tp, inside
 
 
+#: keyword arguments :func:`evaluate` passes on to :func:`score`
+SCORE_KWARGS = ("half_life", "level", "hierarchical", "period", "outcome", "drop_totals")
+
+
+def _check_score_kwargs(kwargs: Mapping) -> None:
+    """A :class:`ParameterError` for a keyword :func:`evaluate` does not take, saying what to do instead."""
+    for key in kwargs:
+        if key in SCORE_KWARGS:
+            continue
+        if key in ("region", "as_of", "where"):
+            how = {"region": "keep one region's rows first (samples[samples['地区'] == '广东省']) or put the region "
+                             "column in by= (by=['地区', 'category']); CLI: --region 广东省",
+                   "as_of": "train_until= is the last training period (CLI --train-until)",
+                   "where": "keep the rows first (samples[samples['抽检类型'] == '监督抽检']); CLI: --where COL=VALUE"}[key]
+            raise ParameterError(f"mstarget.risk.evaluate takes no {key}= argument: {how}.")
+        raise ParameterError(f"mstarget.risk.evaluate got an unexpected argument {key}=; it takes by, budget, "
+                             "train_until, test_period, the plan's risk_share, max_share, min_per_group, max_per_group, "
+                             f"min_share, volume, proportional_to, seed, and for scoring {', '.join(SCORE_KWARGS)}.")
+
+
 def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget: int | None = None,
              dates=None, ks: Sequence[float] = DEFAULT_KS, window_days: int | None = None,
              train_until=None, test_period=None, risk_share: float = DEFAULT_RISK_SHARE,
@@ -985,6 +1021,7 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
         ``.metrics`` (dict), ``.report()`` (readable), ``.to_frame()``, ``.table`` (details),
         ``.periods``; see :func:`evaluate_records` and :func:`evaluate_groups` for the metrics.
     """
+    _check_score_kwargs(score_kwargs)
     plan_options = dict(risk_share=risk_share, max_share=max_share, min_per_group=min_per_group,
                         max_per_group=max_per_group, min_share=min_share, volume=volume,
                         proportional_to=proportional_to, seed=seed)

@@ -35,7 +35,7 @@ def _labels(d: pd.DataFrame, by: Sequence[str]) -> list[str]:
 
 
 def plot_risk(scores: pd.DataFrame, by: Sequence[str] | None = None, *, top: int = 40,
-              title: str | None = None):
+              title: str | None = None, region: str | None = None):
     """Ranked risks (percent of batches) with their intervals, riskiest at the top.
 
     Parameters
@@ -47,6 +47,9 @@ def plot_risk(scores: pd.DataFrame, by: Sequence[str] | None = None, *, top: int
     top : int, default 40
         Show at most this many groups (the riskiest).
     title : str, optional
+        Default: :func:`risk_title` (grouping, region, periods scored, as of).
+    region : str, optional
+        The region the scores describe, named in the default title.
 
     Returns
     -------
@@ -58,25 +61,39 @@ def plot_risk(scores: pd.DataFrame, by: Sequence[str] | None = None, *, top: int
     risk = d["risk"].to_numpy(float) * 100
     lo = d["risk_lo"].to_numpy(float) * 100 if "risk_lo" in d else risk
     hi = d["risk_hi"].to_numpy(float) * 100 if "risk_hi" in d else risk
-    fig = _figure(max(2.5, 0.32 * len(d) + 1.2))
+    fig = _figure(max(3.0, 0.32 * len(d) + 1.8), width=9.0)
     ax = fig.add_subplot()
     ypos = np.arange(len(d))[::-1]
     ax.errorbar(risk, ypos, xerr=[np.maximum(risk - lo, 0), np.maximum(hi - risk, 0)], fmt="o",
-                color="#b2182b", ecolor="#999999", capsize=3, label="风险 risk（区间 interval）")
+                color="#b2182b", ecolor="#999999", capsize=3, label="风险（区间）")
     if "rate" in d:
         ax.scatter(d["rate"].to_numpy(float) * 100, ypos, marker="x", color="#2166ac",
-                   label="原始不合格率 raw rate", zorder=3)
+                   label="原始不合格率", zorder=3)
     ax.set_yticks(ypos)
     ax.set_yticklabels(_labels(d, by))
     meta = scores.attrs.get("risk", {}) if hasattr(scores, "attrs") else {}
     lvl = meta.get("level")
-    ax.set_xlabel("单批次不合格概率 (%) failure probability of a batch"
-                  + (f"; {lvl:.0%} 区间: 所用各期的基础不合格率 (underlying rate of the periods scored, "
-                     "not a forecast of next period's observed rate)" if lvl else ""))
-    ax.set_title(title or "抽检不合格风险 Sampling-failure risk: " + " / ".join(by))
+    ax.set_xlabel("单批次不合格概率（%）failure probability of a batch"
+                  + (f"\n{lvl:.0%} 区间：所用各期的基础不合格率 (underlying rate of the periods scored,\n"
+                     "not a forecast of next period's observed rate)" if lvl else ""), fontsize="small")
+    ax.set_title(title or risk_title(scores, by, region), fontsize="medium")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="lower right", fontsize="small")
     return fig
+
+
+def risk_title(scores: pd.DataFrame, by: Sequence[str], region: str | None = None) -> str:
+    """``抽检不合格风险排序：广东省，按 食品大类，2019H1–2022（截至 2022）``: what, where and when."""
+    meta = scores.attrs.get("risk", {}) if hasattr(scores, "attrs") else {}
+    periods = [p for p in (meta.get("periods") or []) if p != "all"]
+    parts = ([region] if region else []) + ["按" + " / ".join({"category": "类别"}.get(str(c), str(c)) for c in by)]
+    if periods:
+        parts.append(periods[0] if len(periods) == 1 else f"{periods[0]}–{periods[-1]}")
+    elif meta.get("periods") == ["all"]:
+        parts.append("表中未注明期间")
+    text = "抽检不合格风险排序：" + "，".join(parts)
+    as_of = meta.get("as_of")
+    return text + (f"（截至 {as_of}）" if as_of and (not periods or as_of != periods[-1]) else "")
 
 
 def plot_allocation(plan: pd.DataFrame, by: Sequence[str] | None = None, *, top: int = 40,
@@ -127,7 +144,8 @@ def plot_allocation(plan: pd.DataFrame, by: Sequence[str] | None = None, *, top:
         title = "抽检批次分配 Sampling plan"
         if meta:
             title += (f"：预算 {meta.get('budget', 0):,} 批，预计发现 {meta.get('expected_failures', 0):,.0f}"
-                      f"（按量比例 {meta.get('expected_failures_volume', 0):,.0f}，"
+                      f"（{volume_plan_name(meta.get('proportional_to'))} "
+                      f"{meta.get('expected_failures_volume', 0):,.0f}，"
                       f"平均分配 {meta.get('expected_failures_even', 0):,.0f}）")
     fig.suptitle(title, fontsize="medium")
     return fig

@@ -123,8 +123,11 @@ def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
         if not str(samples).strip() or suffix not in GRID_TYPES:
             return read_table(samples), str(samples)
         pieces = []
-        for table, sheet_period, sheet in _sheet_tables(str(samples)):
-            pieces += _pieces(table, sheet_period, sheet, str(samples))
+        with warnings.catch_warnings(record=True) as caught:  # a 合计 per sheet said once (_said_once)
+            warnings.simplefilter("always")
+            for table, sheet_period, sheet in _sheet_tables(str(samples)):
+                pieces += _pieces(table, sheet_period, sheet, str(samples))
+        _said_once(caught, str(samples))
         return _joined(pieces, str(samples))
     raise ParameterError.invalid("samples", "mstarget.risk", "a DataFrame or a path to a table",
                                  type(samples).__name__)
@@ -538,15 +541,32 @@ def period_in_title(title: str) -> str | None:
 #: headers of the date a batch was sampled (or tested, or reported), most telling first; never
 #: 生产日期 (when the food was made)
 _DATE_HEADERS = ("抽样日期", "抽检日期", "采样日期", "检验日期", "检测日期", "报告日期", "公告日期", "日期")
+#: English headers of that date (as :func:`mstarget.layout.header_key` gives them: lower case, ``_`` for
+#: spaces), most telling first; then any header whose last word is ``date`` (``Inspection_Date``), never
+#: a production / expiry / birth date
+_DATE_HEADERS_EN = ("sampling_date", "sample_date", "sampled_date", "inspection_date", "test_date",
+                    "testing_date", "report_date", "date")
+_NOT_SAMPLING_EN = ("production", "produced", "manufactur", "expir", "birth", "licen", "update", "created")
 _DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})(?!\d)")
+
+
+def _english_date_header(key: str, word: str) -> bool:
+    """Whether the header key ``key`` (``inspection_date``) is the English sampling-date header ``word``:
+    the key itself, or its last word(s) (``_`` / ``-`` separated), with no production / expiry word."""
+    if any(w in key for w in _NOT_SAMPLING_EN):
+        return False
+    return key == word or re.sub(r"[-\s]+", "_", key).endswith("_" + word)
 
 
 def _sampling_dates(df: pd.DataFrame) -> str | None:
     """The column of per-batch records holding each batch's sampling date (抽样日期, 检验日期 ...: see
-    :data:`_DATE_HEADERS`), when nine in ten of its filled cells are dates; None otherwise."""
+    :data:`_DATE_HEADERS`; in English ``date``, ``Inspection_Date``, ``sample date`` ...:
+    :data:`_DATE_HEADERS_EN`), when nine in ten of its filled cells are dates; None otherwise."""
     columns = {layout.header_key(c): c for c in df.columns if isinstance(c, str)}
-    for word in _DATE_HEADERS:
-        col = next((c for k, c in columns.items() if k.endswith(word) and "生产" not in k), None)
+    found = [(word, lambda k, w=word: k.endswith(w) and "生产" not in k) for word in _DATE_HEADERS]
+    found += [(word, lambda k, w=word: _english_date_header(k, w)) for word in _DATE_HEADERS_EN]
+    for word, fits in found:
+        col = next((c for k, c in columns.items() if fits(k)), None)
         if col is None:
             continue
         cells = [str(v).strip() for v in df[col].tolist() if str(v).strip()]
@@ -698,7 +718,29 @@ def _warn_table_totals(df: pd.DataFrame, rows: np.ndarray, total: np.ndarray, wo
             + " A total above the sum is expected only when the table lists some of the categories. The rows "
               "are scored, the total is not（合计与各行之和不符，请核对）", problems), stacklevel=6)
     else:
-        warnings.warn(MstargetWarning(message), stacklevel=6)
+        w = MstargetWarning(message)
+        w.totals_left_out = (source, [int(rows[i]) for i in idx])  # read by load() to say it once per file
+        warnings.warn(w, stacklevel=6)
+
+
+def _said_once(caught: list, path: str) -> None:
+    """Warnings recorded while a workbook's sheets were read, shown again; totals that agree with
+    their rows (one 合计 per sheet, as bureaus keep them) said in one line for the file, not once a sheet."""
+    agreed = [w for w in caught if getattr(w.message, "totals_left_out", None) is not None]
+    for w in caught:
+        if len(agreed) < 2 or w not in agreed:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if len(agreed) >= 2:
+        places = []
+        for w in agreed:
+            src, rows = w.message.totals_left_out
+            where = src[len(path):].strip() if src.startswith(path) else src
+            places.append(f"{where} row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}")
+        shown = "; ".join(places[:8]) + (f"; and {len(places) - 8} more" if len(places) > 8 else "")
+        warnings.warn(MstargetWarning(
+            f"{path}: the total row (合计) of each of {len(agreed)} sheets was left out, each equal to the sum of the "
+            f"rows it totals, so that batches are not counted twice（各表合计行与各行之和一致，未重复计入）: {shown}."),
+            stacklevel=3)
 
 
 def check_by(by) -> list[str]:
@@ -1058,6 +1100,7 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
     out.attrs["programmes"] = pooled_programmes(df, by)
     out.attrs["headers"] = dict(df.attrs.get("headers") or {})
     out.attrs["folded"] = folded
+    out.attrs["columns"] = written_columns(df)  # as written, for messages (as_of without a period column)
     return out, src
 
 

@@ -159,6 +159,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     agg = merge_totals(agg, by)  # kept (drop_totals=False, or every row a total): added in
     check_overlaps(agg, by, src, "period" if written.startswith("(") else written)  # 年度 as written
     if as_of_p is not None:
+        _refuse_as_of_without_periods(agg, as_of_p, src)
         agg = _periods_up_to(agg, as_of_p, src)
     warn_silent_periods(silent_periods(agg), src)
 
@@ -377,6 +378,21 @@ def warn_silent_periods(found: list[dict], src: str, stacklevel: int = 4, tested
                   f"it is clean, and {effect}. Check the source; add its failures, or leave "
                   "the period out (drop its rows, or as_of= / --as-of before it)（该期抽检批次较多但无一不合格，疑为不合格结果"
                   "未公布，请核对）", MstargetWarning, stacklevel=stacklevel)
+
+
+def _refuse_as_of_without_periods(agg: pd.DataFrame, as_of_p, src: str) -> None:
+    """A :class:`ParameterError` when ``as_of`` is given but the table has no period: no period column,
+    no sampling-date column the reader knows and no period in its title -- every row is one period
+    ``all``, which no ``as_of`` can cut, so scoring every row would silently ignore it."""
+    if not len(agg) or not (agg["period"].astype(str) == "all").all():
+        return
+    cols = [c for c in agg.attrs.get("columns", []) if not str(c).startswith("_")]
+    raise ParameterError(
+        f"as_of={as_of_p.label} was given, but {src} has no period the tool recognises, so every row would be "
+        f"scored whatever as_of says（表中没有可识别的期间列或日期列，无法按 --as-of {as_of_p.label} 截取）. Columns seen: "
+        f"{', '.join(map(str, cols)) or '-'}. Add a period column (年度 / 期间 / 季度: 2023, 2023H1, 2023Q2, 2023-03), "
+        "or name the sampling-date column (抽样日期, date, Inspection_Date ...: CLI --time COLUMN; API: add a "
+        "'period' column of quarters), or leave out as_of (--as-of) to score the whole table as one period.")
 
 
 def _periods_up_to(agg: pd.DataFrame, as_of_p, src: str) -> pd.DataFrame:
