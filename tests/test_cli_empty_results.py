@@ -168,9 +168,10 @@ def test_calibrate_says_each_warning_of_the_panel_once_naming_its_rows(two_indic
                  "--no-track"]) == 0
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if line.startswith("warning:")]
-    assert len(lines) == 2, lines
+    assert len(lines) == 3, lines  # since session 37 a one-year step to another level is said too (real: 77320 -> 22183)
     assert "negative count" in lines[0] and f"{two_indicators}: 1 个计数值为负数" in lines[0]
     assert "湖北/livestock_farms_bull_station 2015: 20 between 1 and 1" in lines[1]
+    assert "2016年为2015年的1/3.5（77320 → 22183），是否口径变化" in lines[2]
     assert "<DataFrame>" not in err and "\x1f" not in err
     assert Calibration.load(out).has("pooled_drift")
 

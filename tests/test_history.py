@@ -143,8 +143,10 @@ def test_change_percent_is_forecast_without_the_0_100_logit():
                          "year": list(range(2018, 2024)) * 2, "unit": "%",
                          "value": [8.0, 3.1, -2.5, 1.0, -4.0, -1.5, 97.0, 97.6, 98.1, 98.4, 98.9, 99.3]})
     sfs = {sf.indicator: sf for sf in forecast_paths(hist, 3, model="drift", seed=0, n_paths=500)}
-    assert sfs["rd_growth"].transform == "identity" and sfs["rd_growth"].bounds.upper is None
+    # a growth rate of a quantity: unbounded above, never below -100 % (log(100 + g), session 37)
+    assert sfs["rd_growth"].transform == "log_growth" and sfs["rd_growth"].bounds.upper is None
     assert (sfs["rd_growth"].paths < 0).mean() > 0.2  # a growth rate can stay negative
+    assert sfs["rd_growth"].paths.min() > -100
     assert sfs["pass_rate"].transform == "logit" and sfs["pass_rate"].paths.max() <= 100
 
 

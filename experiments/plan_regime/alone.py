@@ -48,8 +48,8 @@ def shrunk_fit(c: float):
     """``PooledDriftModel.fit`` whose slope without peers is shrunk by its own t-statistic."""
     shipped = pooled.PooledDriftModel.fit
 
-    def fit(self, y, *, noise_prior=1.0, peer=None):
-        shipped(self, y, noise_prior=noise_prior, peer=peer)
+    def fit(self, y, *, noise_prior=1.0, peer=None, **kw):  # kw: the engine's resolution= / observed=
+        shipped(self, y, noise_prior=noise_prior, peer=peer, **kw)
         d = np.diff(np.asarray(y, dtype=float))
         if c > 0 and peer is None and d.size >= 2:
             t2 = d.mean() ** 2 * d.size / max(float(d.var(ddof=1)), 1e-24)

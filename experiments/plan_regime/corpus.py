@@ -24,7 +24,9 @@ def provincial() -> pd.DataFrame:
     d = pd.read_csv(DATA / "china" / "provincial_panels.csv")
     d["family"] = d["source"].str.extract(r"data/(\w+)\.rda", expand=False)
     d.loc[d["indicator"] == "hitech_industry_profit_margin", "unit"] = "百分点"
-    return d
+    # a head count cannot be negative: 山西 sheep / goat females 2016 = -42364 只 (between 57513 and 49172) is a
+    # source error that read_history warns about; left out (a loss of 亿元 profit, also negative, is kept)
+    return d[~((d["value"] < 0) & d["unit"].isin(["只", "头", "匹", "个", "套", "台", "万台", "枚"]))]
 
 
 def mdg() -> pd.DataFrame:

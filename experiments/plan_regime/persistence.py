@@ -207,8 +207,8 @@ def enable_damping(prior_peers: float = 0.0) -> None:
         phi, k = peer_persistence(series, prior_peers)
         return DampedPrior(p.slope, p.slope_sd, p.noise, p.n_peers, p.agreement, phi, k)
 
-    def fit(self, y, *, noise_prior=1.0, peer=None):
-        plain_fit(self, y, noise_prior=noise_prior, peer=peer)
+    def fit(self, y, *, noise_prior=1.0, peer=None, **kw):  # kw: the engine's resolution= / observed=
+        plain_fit(self, y, noise_prior=noise_prior, peer=peer, **kw)
         k = self.n_ - 1
         self.phi_ = float(getattr(peer, "persistence", 1.0))
         self.k_ = k if k >= 1 else int(getattr(peer, "changes", 0))
@@ -273,8 +273,8 @@ def enable_instability() -> None:
             return None
         return WanderingPrior(p.slope, p.slope_sd, p.noise, p.n_peers, p.agreement, peer_instability(series))
 
-    def fit(self, y, *, noise_prior=1.0, peer=None):
-        plain_fit(self, y, noise_prior=noise_prior, peer=peer)
+    def fit(self, y, *, noise_prior=1.0, peer=None, **kw):  # kw: the engine's resolution= / observed=
+        plain_fit(self, y, noise_prior=noise_prior, peer=peer, **kw)
         self.walk_ = float(getattr(peer, "slope_walk", 0.0))
         return self
 

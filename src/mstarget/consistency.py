@@ -5,7 +5,9 @@ unit mix-up or a copy-paste slip hides among values that are each fine:
 
 * ``read_history``: one series in two units (批次 / 万批次, % / ‰) -- error; a count (批次, 户, 件 ...)
   below zero, a ``%`` share jumping ~100x between two years, a figure ``SPIKE_FACTOR`` times both
-  its neighbouring years, an observation dated after the current year -- warnings;
+  its neighbouring years, a level shift (one step ``SHIFT_FACTOR`` times the year before and
+  ``SHIFT_STEPS`` times the series' other steps: 3, 3, 40, 41 -- 口径变化?), an observation dated
+  after the current year -- warnings;
 * ``read_plan``: a plan row repeated with another target (≥12 and ≥15 for one region, indicator
   and target year), a count below zero -- errors; a row repeated exactly (kept once), a 〈〉
   baseline that is not zero (not used), a target ``TARGET_FACTOR`` times its baseline on the wrong
@@ -38,9 +40,9 @@ import pandas as pd
 
 from .chinese_script import to_simplified
 from .exceptions import DataValidationError, InconsistentDataWarning, Problem
-from .precision import written_decimals
+from .precision import reporting_unit, written_decimals
 from .quantiles import sorted_median
-from .units import CHANGE_WORDS, is_percent, percent_kind
+from .units import CHANGE_WORDS, counts_events, is_percent, per_mille_kind, percent_kind
 from .validation import column_cells, map_unique, records
 
 #: share of a row's baseline-to-target distance by which a plan figure (its baseline, a mid-term
@@ -67,6 +69,14 @@ OUTLIER_SPREAD = 3.0
 #: a figure this many times both its neighbouring years (or as many times smaller), the neighbours
 #: within 2x of each other: a warning (a misplaced decimal point, 55 for 5.5?)
 SPIKE_FACTOR = 8.0
+#: one year-to-year step of a series to this many times the year before (or as many times smaller) ...
+SHIFT_FACTOR = 3.0
+#: ... and this many times the median size of its other steps (at least ``SHIFT_MIN_STEPS`` steps in
+#: all), the only such step: a warning (3, 3, 40, 41 家: a change of definition, 口径变化?)
+SHIFT_STEPS = 5.0
+SHIFT_MIN_STEPS = 3
+#: ... and a step of at least this many reporting units (1 -> 3 个 is no change of definition)
+SHIFT_MIN_UNITS = 10
 
 #: a plan target this many times its baseline (or as many times smaller) on the wrong side of it
 #: (≥9.9 against 98), or ``TARGET_FAR`` times beyond it for figures other than shares: a warning
@@ -547,6 +557,7 @@ def warn_history(history: pd.DataFrame, *, today: _dt.date | None = None) -> Non
               [Problem(where(p), row(p), "year", str(int(years[p])), f"a year up to {year_now}") for p in late], 4)
     _percent_jumps(history, where, row)
     _spikes(history, where, row)
+    _level_shifts(history, where, row)
 
 
 def _spikes(history: pd.DataFrame, where, row) -> None:
@@ -574,6 +585,102 @@ def _spikes(history: pd.DataFrame, where, row) -> None:
     _warn(f"{where(found[0])}: {found.size} 个数值与前后两年相差 {SPIKE_FACTOR:g} 倍以上，请核对是否小数点或单位录错 "
           f"({found.size} figure(s) {SPIKE_FACTOR:g} times or more off both neighbouring years: {shown}{more}; "
           "a misplaced decimal point or another unit? used as written)", problems, 5)
+
+
+def level_shift(v: np.ndarray) -> tuple[int, float] | None:
+    """``(position, ratio)`` of the one step of a series (values in year order) that moves it to
+    another level -- the value at ``position`` is ``ratio`` times the one before it, ``ratio``
+    at least :data:`SHIFT_FACTOR` (or at most its inverse), and the step is more than
+    :data:`SHIFT_STEPS` times the median size of the series' other steps -- else ``None``.
+    Missing values are skipped; fewer than :data:`SHIFT_MIN_STEPS` steps, a step from or to a value
+    not above 0, or two such steps (a spike up and back, :func:`_spikes`): ``None``.
+
+    >>> level_shift(np.array([3, 3, 40, 41.0]))
+    (2, 13.333333333333334)
+    >>> level_shift(np.array([3, 3, 40, 3, 3.0])) is None, level_shift(np.array([1, 2, 4, 8, 16.0])) is None
+    (True, True)
+    """
+    v = np.asarray(v, dtype=float)
+    pos = np.flatnonzero(np.isfinite(v))
+    x = v[pos]
+    if x.size < SHIFT_MIN_STEPS + 1:
+        return None
+    step = np.abs(np.diff(x))
+    a, b = x[:-1], x[1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where((a > 0) & (b > 0), b / a, 1.0)
+    found = []
+    for k in np.flatnonzero((ratio >= SHIFT_FACTOR) | (ratio <= 1.0 / SHIFT_FACTOR)):
+        if step[k] > SHIFT_STEPS * float(np.median(np.delete(step, k))):
+            found.append(k)
+    if len(found) != 1:
+        return None
+    return int(pos[found[0] + 1]), float(ratio[found[0]])
+
+
+def _shift_words(ratio: float) -> str:
+    """``13倍`` / ``4.5倍``, or ``1/13``: how many times the year before a shifted figure is."""
+    r = ratio if ratio >= 1 else 1.0 / ratio
+    n = f"{r:.0f}" if r >= 10 else f"{r:.1f}".rstrip("0").rstrip(".")
+    return f"{n}倍" if ratio >= 1 else f"1/{n}"
+
+
+def _level_shifts(history: pd.DataFrame, where, row) -> None:
+    """Warn of a series moved to another level by one step (:func:`level_shift`): ``3, 3, 40, 41``
+    家 -- 2024年为2023年的13倍，是否口径变化？ A rate of change (增长率, 百分点) is left alone: its
+    steps are no ratio of levels."""
+    n = len(history)
+    if n < SHIFT_MIN_STEPS + 1:
+        return
+    v = history["value"].to_numpy(dtype=float)
+    reg, ind = history["region"].to_numpy(dtype=object), history["indicator"].to_numpy(dtype=object)
+    new = np.ones(n, dtype=bool)
+    new[1:] = (reg[1:] != reg[:-1]) | (ind[1:] != ind[:-1])
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], n)
+    # only series with a step of SHIFT_FACTOR between consecutive reported figures are looked at
+    a, b = v[:-1], v[1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        big = ~new[1:] & (a > 0) & (b > 0) & ((b / a >= SHIFT_FACTOR) | (a / b >= SHIFT_FACTOR))
+    # ... and series with a missing figure, whose step across it is not between consecutive rows
+    look = np.concatenate([np.flatnonzero(big) + 1, np.flatnonzero(~np.isfinite(v))])
+    if not look.size:
+        return
+    candidates = np.unique(np.searchsorted(starts, look, side="right") - 1)
+    names = history["name"].to_numpy(dtype=object) if "name" in history.columns else ind
+    units = history["unit"].to_numpy(dtype=object) if "unit" in history.columns else np.full(n, "", object)
+    found = []
+    for g in candidates:
+        lo, hi = int(starts[g]), int(ends[g])
+        shift = level_shift(v[lo:hi])
+        if shift is None:
+            continue
+        text = [t if isinstance(t, str) else "" for t in (units[lo], names[lo], ind[lo])]
+        kind = percent_kind(*text)
+        if kind == "change" or (per_mille_kind(*text) or ("",))[0] == "change" or counts_events(*text):
+            continue  # incidents a year (1 -> 3 起) move by chance
+        k = lo + shift[0]
+        before = lo + int(np.flatnonzero(np.isfinite(v[lo:k]))[-1])
+        if abs(v[k] - v[before]) < SHIFT_MIN_UNITS * reporting_unit(v[lo:hi]):
+            continue  # a few units of a small count (1 -> 3 个)
+        small, large = sorted((abs(v[before]), abs(v[k])))
+        if kind == "share" and small <= JUMP_RATIO_MAX and large >= JUMP_FACTOR * small:
+            continue  # a ratio 0-1 among percentages: _percent_jumps says so
+        found.append((k, before, shift[1]))
+    if not found:
+        return
+    years = history["year"].to_numpy()
+    problems = [Problem(where(k), row(k), "value", f"{v[k]:g}",
+                        f"a figure on the level of {int(years[p])}'s {v[p]:g}, or a note that the "
+                        "definition (口径) changed") for k, p, _ in found]
+    shown = "; ".join(f"row {row(k)} ({_label(reg[k], ind[k], names[k])}: {int(years[k])}年为{int(years[p])}年的"
+                      f"{_shift_words(r)}（{v[p]:g} → {v[k]:g}），是否口径变化？)" for k, p, r in found[:5])
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    _warn(f"{where(found[0][0])}: {len(found)} 个序列在某一年出现台阶式跳变（为上年的 {SHIFT_FACTOR:g} 倍以上，"
+          f"远超其他年份的变化），请核对统计口径是否变化 ({len(found)} series moved to another level in one "
+          f"year, the step {SHIFT_STEPS:g} times or more the other years': {shown}{more}; a change of "
+          "definition? used as written; the forecast reads the trend from the other years' changes and keeps "
+          "the step in its noise)", problems, 5)
 
 
 def odd_one_out(v: np.ndarray) -> tuple[int, float] | None:

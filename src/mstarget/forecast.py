@@ -42,6 +42,7 @@ from .precision import model_scale_unit, snap_to_bounds
 from .progress import Progress
 from .quantiles import sorted_mean, sorted_quantiles
 from .models.counts import MAX_COUNT as _MAX_STOCK, change_priors
+from .models.pooled import level_shift_index  # noqa: F401  (public here: the rule auto's pooled_drift applies)
 from .models.events import MAX_COUNT, rate_priors
 from .transforms import Bounds, Transform, choose_transform
 from .units import counts_events, counts_things
@@ -134,16 +135,21 @@ def series_rng(seed: int, region: str, indicator: str) -> np.random.Generator:
     return np.random.default_rng([int(seed), key])
 
 
-def auto_model_name(n_points: int, *, rare_events: bool = False, small_count: bool = False) -> str:
+def auto_model_name(n_points: int, *, rare_events: bool = False, small_count: bool = False,
+                    growth_rate: bool = False) -> str:
     """``auto``'s model for a series of ``n_points``: ``event_rate`` for yearly counts of rare
     incidents (``rare_events``, :func:`is_rare_event_count`), ``small_count`` for a handful of
-    whole things (``small_count``, :func:`is_small_count`), ``pooled_drift`` below
+    whole things (``small_count``, :func:`is_small_count`), ``growth_rate`` for a growth rate in %
+    (``growth_rate``: :func:`mstarget.units.is_growth_rate`, bounds with ``growth``) below
+    :data:`mstarget.selection.MIN_POINTS`, ``pooled_drift`` below
     :data:`mstarget.selection.MIN_POINTS` (8), else the robust ``ensemble`` (which
     :mod:`mstarget.selection` may replace after a backtest on the series' own history)."""
     if rare_events:
         return _sel.EVENTS
     if small_count:
         return _sel.SMALL_COUNTS
+    if growth_rate and n_points < _sel.MIN_POINTS:
+        return _sel.GROWTH_RATES
     return _sel.SHORT if n_points < _sel.MIN_POINTS else _sel.DEFAULT
 
 
@@ -193,6 +199,27 @@ def _fill_gaps(years: np.ndarray, z: np.ndarray) -> np.ndarray:
     return np.interp(full, years, z)
 
 
+def _observed_mask(years: np.ndarray) -> np.ndarray | None:
+    """Which years of the gap-filled series (:func:`_fill_gaps`) were observed; ``None`` without gaps."""
+    years = np.asarray(years, dtype=int)
+    if years[-1] - years[0] + 1 == years.size:
+        return None
+    return np.isin(np.arange(years[0], years[-1] + 1), years)
+
+
+def _class_z(p: "_Prepared") -> np.ndarray:
+    """What calibration classes read of a series' model-scale values (smoothness, steadiness): with
+    gaps, the observed changes as yearly rates (a change over 3 years counts once, as a third of it
+    a year), not the interpolated years, whose identical changes would make any gapped series look
+    smooth."""
+    mask = _observed_mask(p.years)
+    if mask is None:
+        return p.z
+    zo = p.z[mask]
+    rates = np.diff(zo) / np.diff(p.years).astype(float)
+    return np.concatenate([[zo[0]], zo[0] + np.cumsum(rates)])
+
+
 def _effective_spec(spec: ModelSpec, n: int, region: str, indicator: str,
                     notes: list[str]) -> ModelSpec:
     if spec.name == "auto":
@@ -219,7 +246,8 @@ def _auto_by_length(prepared: Sequence[_Prepared]) -> list[int]:
     for i in idx:
         p = prepared[i]
         name = auto_model_name(p.values.size, rare_events=is_rare_event_count(p.counts_events, p.values),
-                               small_count=is_small_count(p.counts_things, p.values))
+                               small_count=is_small_count(p.counts_things, p.values),
+                               growth_rate=bool(getattr(p.bounds, "growth", False)))
         p.spec = ModelSpec(name, label=f"auto:{name}")
     return [i for i in idx if prepared[i].spec.name == _sel.DEFAULT]
 
@@ -273,13 +301,24 @@ def _calibration_key(spec: ModelSpec) -> str:
     return spec.name if not spec.params else spec.display
 
 
-def _reference_series(panel: Sequence[_Prepared], prefer: str | None = None) -> dict[str, list[np.ndarray]]:
+def _reference_series(panel: Sequence[_Prepared], prefer: str | None = None,
+                      gaps: bool = False) -> dict[str, list[np.ndarray]]:
     """Model-scale series of a reference panel (:func:`prepare`-d), per indicator (each with its own
-    transform; ``prefer="natural"``: as observed)."""
+    transform; ``prefer="natural"``: as observed); ``gaps``: a year not observed is NaN (for
+    :mod:`mstarget.pooling`), else interpolated."""
     out: dict[str, list[np.ndarray]] = {}
     for p in panel:
         tr = choose_transform(p.bounds, p.values, prefer=prefer)
-        out.setdefault(p.indicator, []).append(_fill_gaps(p.years, tr.forward(p.values)))
+        z = tr.forward(p.values)
+        out.setdefault(p.indicator, []).append(_with_gaps(p.years, z) if gaps else _fill_gaps(p.years, z))
+    return out
+
+
+def _with_gaps(years: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """``z`` on every year from the first to the last observed one, NaN where not observed."""
+    years = np.asarray(years, dtype=int)
+    out = np.full(int(years[-1] - years[0]) + 1, np.nan)
+    out[years - years[0]] = z
     return out
 
 
@@ -316,10 +355,10 @@ def _attach_peers(prepared: Sequence[_Prepared], reference) -> None:
         idx = sorted(set(idx) - set(stocks))
     if not idx:
         return
-    reference_series = _reference_series(panel)
-    priors = _pool.pooled_priors([prepared[i].indicator for i in idx], [prepared[i].z for i in idx],
-                                 reference_series)
-    _warn_too_few_peers([(prepared[i].indicator, prepared[i].z) for i in idx], reference_series, priors)
+    reference_series = _reference_series(panel, gaps=True)
+    own = [_with_gaps(prepared[i].years, prepared[i].transform.forward(prepared[i].values)) for i in idx]
+    priors = _pool.pooled_priors([prepared[i].indicator for i in idx], own, reference_series)
+    _warn_too_few_peers([(prepared[i].indicator, z) for i, z in zip(idx, own)], reference_series, priors)
     for i in idx:
         p = prepared[i]
         p.peer = priors.get(p.indicator)
@@ -574,6 +613,8 @@ def _forecast_chunk(items: Sequence[_Prepared], key: tuple, extras: Sequence, *,
         priors = [p.transform.noise_prior(p.z) for p in items]
         extra = ({"peers": [p.peer for p in items], "resolutions": [p.resolution for p in items]}
                  if getattr(cls, "uses_peers", False) else {})
+        if getattr(cls, "uses_gaps", False):
+            extra["observed"] = [_observed_mask(p.years) for p in items]
         try:
             fitted = cls.fit_shared(ys, priors, shared, **extra, **spec.params)
         except ModelFitError:
@@ -596,6 +637,8 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
                 model.use_bounds(p.bounds, p.transform)
             extra = ({"peer": p.peer, "resolution": p.resolution}
                      if getattr(model, "uses_peers", False) else {})
+            if getattr(model, "uses_gaps", False):
+                extra["observed"] = _observed_mask(p.years)
             model = model.fit(p.z, noise_prior=prior, **extra)
         except ModelFitError as exc:  # a model that cannot fit this series: the recorded fallback
             for name in FALLBACK:
@@ -613,10 +656,11 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
     key = _calibration_key(spec)
     peers = _has_peers(p, model)
     if cal is not None and cal.has(key):
-        z_paths = _cal.apply(z_paths, cal.factors_for(key, p.values.size, p.h, _cal.is_steady(p.z),
-                                                      z=p.z, peers=_peer_feature(p, model)),
+        zc = _class_z(p)
+        z_paths = _cal.apply(z_paths, cal.factors_for(key, p.values.size, p.h, _cal.is_steady(zc),
+                                                      z=zc, peers=_peer_feature(p, model)),
                              None if np.isfinite(p.prior_change) else  # a stated trend is kept
-                             cal.shift_for(key, p.values.size, p.h, z=p.z, peers=_peer_feature(p, model)),
+                             cal.shift_for(key, p.values.size, p.h, z=zc, peers=_peer_feature(p, model)),
                              float(p.z[-1]))
     paths = snap_to_bounds(p.transform.inverse(z_paths), p.bounds, p.values, p.transform.edge)
     last = int(p.years[-1])

@@ -66,16 +66,23 @@ class PeerPrior:
 
 
 def _slope_noise(z: np.ndarray) -> tuple[float, float, int]:
-    d = np.diff(np.asarray(z, dtype=float)[-(WINDOW + 1):])
-    d = d[np.isfinite(d)]
+    """Yearly slope, noise variance and number of observed changes of a peer over its last
+    ``WINDOW`` years; a year not observed is NaN, and a change over ``g`` years counts once, with
+    mean ``g * slope`` and variance ``g * noise^2`` (interpolated years would add changes that
+    never varied and make a gapped peer look noiseless)."""
+    z = np.asarray(z, dtype=float)[-(WINDOW + 1):]
+    t = np.flatnonzero(np.isfinite(z))
+    d, g = np.diff(z[t]), np.diff(t).astype(float)
     if d.size == 0:
         return np.nan, np.nan, 0
-    s2 = float(d.var(ddof=1)) if d.size >= 2 else np.nan
-    return float(d.mean()), s2, int(d.size)
+    b = float(d.sum() / g.sum())
+    s2 = float((((d - g * b) ** 2) / g).sum() / (d.size - 1)) if d.size >= 2 else np.nan
+    return b, s2, int(d.size)
 
 
 def peer_prior(series: Sequence[np.ndarray]) -> PeerPrior | None:
-    """The pooled prior from peer series (model scale, oldest first); ``None`` with too few peers."""
+    """The pooled prior from peer series (model scale, oldest first, NaN for a year not observed);
+    ``None`` with too few peers."""
     stats = [_slope_noise(z) for z in series]
     b = np.array([s[0] for s in stats if s[2] >= 1])
     if b.size < MIN_PEERS:

@@ -93,8 +93,18 @@ def snap_to_bounds(paths, bounds, values, edge: float = 0.0) -> np.ndarray:
         The observed values, whose reporting unit (:func:`reporting_unit`) sets the margin.
     edge : float
         How close to a bound the model scale can no longer tell a value from the bound (a logit
-        transform's ``edge``: it models 100 % as 99.9 %); the margin is then ``edge`` plus half a
-        unit, so a path the model draws at its version of the bound is reported as the bound.
+        transform's ``edge``: it models 100 % as 99.9 %). It is added to half a unit on a side
+        where an observed value sat on the bound (the model draws that value at its version of
+        the bound) or that the series approached in every step (a logit scale slows such a
+        series down near the bound more than real series slow down); on another side the margin
+        is half a unit only. A rate wobbling at 99.7, 99.8, 99.75, 99.8, 99.8 % was reported as
+        100 % in 2030 on 46 % of the paths with the edge, against 5 % by rounding alone. On the
+        real % series of the policy corpus (``experiments/plan_regime/corpus.py``; session 37),
+        where this rule and the edge on both sides differ (1,040 of 22,542 windows of 4 years
+        forecast 2 years on, 1,118 of 16,742 of 5 years forecast 5 on), the outcome was on the
+        bound in 3 % / 7 % of the windows: predicted 16 % / 19 % with the edge, 4 % / 6 % with
+        this rule (Brier 0.077 -> 0.030, 0.089 -> 0.060); series approaching the bound in every
+        step ended on it in 26 % / 32 %, predicted 21 % / 21 % with the edge, 1 % without it.
 
     Returns
     -------
@@ -102,9 +112,26 @@ def snap_to_bounds(paths, bounds, values, edge: float = 0.0) -> np.ndarray:
         A copy; values farther from the bounds are unchanged.
     """
     out = np.array(paths, dtype=float, copy=True)
-    margin = 0.5 * reporting_unit(values) + float(edge)
+    seen = np.asarray(values, dtype=float).ravel()
+    seen = seen[np.isfinite(seen)]
+    half = 0.5 * reporting_unit(seen)
     if bounds.upper is not None:
-        out[out >= bounds.upper - margin] = bounds.upper
+        out[out >= bounds.upper - half - _edge_on(seen, bounds.upper, +1, edge)] = bounds.upper
     if bounds.lower is not None:
-        out[out <= bounds.lower + margin] = bounds.lower
+        out[out <= bounds.lower + half + _edge_on(seen, bounds.lower, -1, edge)] = bounds.lower
     return out
+
+
+#: relative distance within which an observed value is on its bound (float noise of a 100.0)
+_ON_BOUND = 1e-9
+
+
+def _edge_on(seen: np.ndarray, bound: float, side: int, edge: float) -> float:
+    """``edge`` where the series ``seen`` sat on ``bound`` (``side`` +1: an upper bound, -1: a
+    lower one) or moved toward it in every one of at least two steps, else 0 (:func:`snap_to_bounds`)."""
+    if not edge or seen.size == 0:
+        return 0.0
+    if np.any(side * (seen - bound) >= -_ON_BOUND * max(1.0, abs(bound))):
+        return float(edge)
+    steps = side * np.diff(seen)
+    return float(edge) if steps.size >= 2 and bool(np.all(steps > 0)) else 0.0

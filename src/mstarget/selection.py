@@ -21,7 +21,10 @@ The rule (also in the README of the ``forecast`` command):
 * A stock of a handful of whole things (unit 项 / 个 / 家 ..., at least two figures, whole numbers up
   to 20; ``SMALL_COUNTS``) uses ``small_count`` (:mod:`mstarget.models.counts`) at any length: yearly
   additions and removals counted as Poisson, not a growth rate on a log scale.
-* Shorter series (1-7 points, ``SHORT``) use ``pooled_drift`` (:mod:`mstarget.models.pooled`): a
+* A growth rate in % of 1-7 points (市场主体增长率, 研发经费年均增长: :func:`mstarget.units.is_growth_rate`;
+  ``GROWTH_RATES``) uses ``growth_rate`` (:mod:`mstarget.models.growth`): a level that returns to its
+  mean (AR(1), parameters sampled), not a drift (``experiments/plan_regime/growth_rates.py``).
+* Other shorter series (1-7 points, ``SHORT``) use ``pooled_drift`` (:mod:`mstarget.models.pooled`): a
   drift on the model scale whose slope and noise are shrunk toward those of the other regions of
   the same indicator (:mod:`mstarget.pooling`), with interval factors learned on real policy
   indicators (classes by length, smoothness and peers, :mod:`mstarget.calibration`). This is the
@@ -48,6 +51,8 @@ SHORT = "pooled_drift"
 EVENTS = "event_rate"
 #: ``auto``'s model for a stock of a handful of whole things (0-20 项 / 个), at any length
 SMALL_COUNTS = "small_count"
+#: ``auto``'s model for a growth rate in % (增长率, 增速) of 1-7 points
+GROWTH_RATES = "growth_rate"
 CANDIDATES = ("ensemble", "drift")
 MIN_POINTS = 8
 ORIGINS = 3

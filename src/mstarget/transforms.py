@@ -2,9 +2,11 @@
 
 Forecasts respect natural bounds by modelling on a transformed scale, never by clipping:
 
-* both bounds (a ``%`` share lives in [0, 100]) -> scaled logit
-* a lower bound only (counts, amounts, per-capita ratios are >= 0) -> log of the distance to it
-* no bound (a rate of change or a margin in ``%``, see :mod:`mstarget.units`) -> identity
+* both bounds (a ``%`` share lives in [0, 100], a ``‰`` share in [0, 1000]) -> scaled logit
+* a lower bound only (counts, amounts, per-capita ratios are >= 0) -> log of the distance to it;
+  a growth rate in ``%`` (>= -100, :func:`mstarget.units.is_growth_rate`) -> log of its growth
+  factor ``1 + g/100``, with the identity's prior for its yearly noise
+* no bound (another rate of change or a margin in ``%``, see :mod:`mstarget.units`) -> identity
 
 Values exactly on a bound (a 100 % pass rate, a count of 0) are moved inside by a small margin
 (``EDGE`` of the range for logit) or, for log, every distance is offset by the series' median
@@ -17,35 +19,50 @@ from dataclasses import dataclass
 import numpy as np
 
 from .exceptions import ParameterError
-from .units import percent_kind
+from .units import is_growth_rate, per_mille_kind, percent_kind
 
 EDGE = 1e-3  # share of the [lower, upper] range kept free at each edge (0.1 point for a %)
 
 
 @dataclass(frozen=True)
 class Bounds:
-    """Natural bounds of an indicator, in its own unit (``None`` = unbounded on that side)."""
+    """Natural bounds of an indicator, in its own unit (``None`` = unbounded on that side).
+
+    ``growth``: the lower bound is a growth rate's -100 % (:func:`mstarget.units.is_growth_rate`),
+    which :func:`choose_transform` models as the log of the growth factor."""
 
     lower: float | None = None
     upper: float | None = None
+    growth: bool = False
 
     @classmethod
     def for_unit(cls, unit: str | None, values=None, lower=None, upper=None, *,
                  name: str | None = None) -> "Bounds":
-        """Bounds implied by a unit: a ``%`` share -> [0, 100]; a rate of change or margin in
-        ``%`` (by its unit or ``name``, :func:`mstarget.units.percent_kind`) -> unbounded; any
-        other unit -> >= 0 when all observed values are >= 0.
+        """Bounds implied by a unit: a ``%`` share -> [0, 100]; a growth rate of a quantity in ``%``
+        (市场主体增长率, 居民消费价格涨幅: :func:`mstarget.units.is_growth_rate`) -> >= -100; another rate
+        of change or margin in ``%`` (by its unit or ``name``, :func:`mstarget.units.percent_kind`)
+        -> unbounded; a ``‰`` share -> [0, 1000] (``‱``: [0, 10000]), a ``‰`` rate of change
+        (人口自然增长率) -> unbounded (:func:`mstarget.units.per_mille_kind`); any other unit -> >= 0
+        when all observed values are >= 0.
 
         Explicit ``lower`` / ``upper`` (plan or history columns) win over the unit.
         """
         lo = _num_or_none(lower)
         hi = _num_or_none(upper)
         kind = percent_kind(unit, name)
+        whole = 100.0
+        if kind is None:
+            mille = per_mille_kind(unit, name)
+            if mille is not None:
+                kind, whole = mille
         if kind == "share":
             lo = 0.0 if lo is None else lo
-            hi = 100.0 if hi is None else hi
+            hi = whole if hi is None else hi
         elif kind == "change":
-            pass  # may be negative or above 100: only declared bounds
+            # may be negative or above 100: only declared bounds, but a growth rate of a quantity
+            # does not fall below -100 % (the quantity would be negative)
+            if lo is None and whole == 100.0 and is_growth_rate(unit, name):
+                return cls(-100.0, hi, growth=True)
         elif lo is None:
             arr = np.asarray(values if values is not None else [], dtype=float)
             arr = arr[np.isfinite(arr)]
@@ -151,6 +168,27 @@ class LogTransform(Transform):
         return 0.15  # ~15 % a year
 
 
+class GrowthTransform(LogTransform):
+    """A growth rate in ``%`` (lower bound -100): the log of its growth factor ``1 + g/100``.
+
+    Nearly the identity for ordinary rates (-20 to +30 %), so forecasts there are those of the
+    rate itself, but a path can no longer fall below -100 % (about 0.5 % of the paths of a market
+    entities' growth rate 12, 8.5, -3.2, 4.1 % did). Its noise prior is the identity's -- a tenth
+    of the rate's typical size a year -- on this scale, not the 15 % of a level's log: a rate of
+    7 % gets 0.7 points a year, not 16."""
+
+    name = "log_growth"
+
+    def noise_prior(self, y):
+        x = self.inverse(np.asarray(y, dtype=float))
+        if not x.size:
+            return 0.01
+        scale = float(np.nanmean(np.abs(x)))
+        natural = 0.1 * scale if scale > 0 else 1.0
+        factor = float(np.nanmean(x - self.lower + self.offset))
+        return natural / factor if factor > 0 else 0.15
+
+
 class NegLogTransform(Transform):
     """An upper bound only: log of the distance below it."""
 
@@ -189,6 +227,8 @@ def choose_transform(bounds: Bounds, values: np.ndarray, prefer: str | None = No
             return LogitTransform(lo, hi)  # refuses the bounds with its message
         return LogitTransform(lo, hi, _logit_edge((y - lo) / (hi - lo)), _logit_offsets(y - lo, hi - y))
     if lo is not None:
+        if getattr(bounds, "growth", False):
+            return GrowthTransform(lo, _offset(y - lo))
         return LogTransform(lo, _offset(y - lo))
     if hi is not None:
         return NegLogTransform(hi, _offset(hi - y))

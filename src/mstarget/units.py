@@ -10,12 +10,18 @@ above 100 (研发经费年均增长7%以上, 高技术产业利润率 -0.31 %):
 1. explicit ``lower`` / ``upper`` bounds (plan or history columns) always win;
 2. the unit says change: ``%/年``, ``百分点``, ``pp``;
 3. the name (or the indicator id) says change or margin: 增长, 增速, 增幅, 增长率, 增加 (but not
-   增加值 "value added"), 下降, 降低, 减少, 变化, 变动, 同比, 环比, 利润率, 毛利率, 净利率,
-   收益率, 回报率, 利率, or ``growth``, ``change``, ``margin``, ``yoy`` -- unless the name speaks
-   of a share of a whole (比重, 占比), as in 高技术制造业增加值占规模以上工业增加值比重;
+   增加值 "value added"), 涨幅, 跌幅, 降幅, 净增, 增减, 下降, 降低, 减少, 变化, 变动, 同比, 环比,
+   利润率, 毛利率, 净利率, 收益率, 回报率, 利率, or ``growth``, ``change``, ``margin``, ``yoy`` --
+   unless the name speaks of a share of a whole (比重, 占比), as in
+   高技术制造业增加值占规模以上工业增加值比重;
 4. otherwise a ``%`` is a share.
 
-A rate of change or margin without declared bounds is unbounded (forecast on its own scale).
+A rate of change or margin without declared bounds is unbounded (forecast on its own scale) --
+except a **growth rate of a quantity** (:func:`is_growth_rate`: 市场主体增长率, 研发经费年均增长,
+居民消费价格涨幅, 市场主体净增率), which cannot fall below -100 %: the quantity would be negative.
+
+**Per mille** (``‰``, and ``‱``) is not a percentage (:func:`per_mille_kind`): the same name rule
+reads a share of a thousand (婴儿死亡率 ‰: 0-1000) or a rate of change (人口自然增长率 ‰: unbounded).
 """
 from __future__ import annotations
 
@@ -30,9 +36,17 @@ from .validation import map_unique, normalize_words
 
 PERCENT_UNITS = ("%", "％", "百分比", "percent")
 CHANGE_UNITS = ("%/年", "%每年", "百分点", "pp", "个百分点", "%/a")
-CHANGE_WORDS = ("增长", "增速", "增幅", "增加", "下降", "降低", "减少", "变化", "变动", "同比", "环比",
-                "利润率", "毛利率", "净利率", "收益率", "回报率", "利率",
+CHANGE_WORDS = ("增长", "增速", "增幅", "增加", "涨幅", "跌幅", "降幅", "净增", "增减", "下降", "降低", "减少",
+                "变化", "变动", "同比", "环比", "利润率", "毛利率", "净利率", "收益率", "回报率", "利率",
                 "growth", "change", "margin", "yoy", "increase", "decrease")
+#: words of a growth rate of a quantity (a count, an amount, a price): never below -100 %
+GROWTH_WORDS = ("增长", "增速", "增幅", "涨幅", "净增", "growth")
+#: ... unless the name says it is a fall (下降 5 % is +5), a difference or a margin, or the
+#: quantity can itself be negative (profit, a balance)
+NOT_GROWTH_WORDS = ("下降", "降低", "减少", "降幅", "跌幅", "差", "百分点", "利润", "利率", "收益", "盈利",
+                    "余额", "结余", "净出口", "贡献", "拉动", "弹性", "margin", "decrease")
+#: units of a share of a thousand (or ten thousand), with what a whole is in them
+PER_MILLE_UNITS = {"‰": 1000.0, "千分比": 1000.0, "‱": 10000.0, "万分比": 10000.0}
 SHARE_WORDS = ("比重", "占比")
 #: "value added" is a level, not a change, even though it starts with 增加
 _NOT_CHANGE = ("增加值",)
@@ -175,22 +189,71 @@ def is_percent(unit: str | None) -> bool:
     return any(p in u for p in PERCENT_UNITS) or u in CHANGE_UNITS
 
 
+def _norm_unit(unit: str | None) -> str:
+    return to_simplified(unicodedata.normalize("NFKC", unit or "")).strip().lower().replace(" ", "")
+
+
+def _name_text(names) -> str:
+    return " ".join(to_simplified(unicodedata.normalize("NFKC", n if isinstance(n, str) else
+                                                        "" if n is None or n != n else str(n))).lower()
+                    for n in names)
+
+
+def _kind_by_name(text: str) -> str:
+    """``"share"`` or ``"change"`` of a rate whose unit does not say (rules 3-4 of the module)."""
+    if any(w in text for w in SHARE_WORDS):
+        return "share"
+    for w in _NOT_CHANGE:
+        text = text.replace(w, "")
+    return "change" if any(w in text for w in CHANGE_WORDS) else "share"
+
+
 def percent_kind(unit: str | None, *names: str | None) -> str | None:
     """``"share"``, ``"change"`` (rate of change or margin) or ``None`` (not a ``%`` unit).
 
     ``names`` are the indicator's name and id; see the module docstring for the rule (explicit
     bounds are handled by the callers, they win over this).
+
+    >>> percent_kind("%", "居民消费价格涨幅"), percent_kind("%", "市场主体净增率"), percent_kind("%", "注销率")
+    ('change', 'change', 'share')
     """
-    u = to_simplified(unicodedata.normalize("NFKC", unit or "")).strip().lower().replace(" ", "")
+    u = _norm_unit(unit)
     if u in CHANGE_UNITS or u.startswith("%/") or "百分点" in u:
         return "change"
     if not is_percent(u):
         return None
-    text = " ".join(to_simplified(unicodedata.normalize("NFKC", n or "")).lower() for n in names)
-    if any(w in text for w in SHARE_WORDS):
-        return "share"
-    for w in _NOT_CHANGE:
-        text = text.replace(w, "")
-    if any(w in text for w in CHANGE_WORDS):
-        return "change"
-    return "share"
+    return _kind_by_name(_name_text(names))
+
+
+def per_mille_kind(unit: str | None, *names: str | None) -> tuple[str, float] | None:
+    """``(kind, whole)`` of a per-mille unit -- ``‰`` (whole 1000) or ``‱`` (10000) --, ``kind``
+    ``"share"`` (婴儿死亡率 ‰: between 0 and ``whole``) or ``"change"`` (人口自然增长率 ‰, or a unit
+    per year ``‰/年``: unbounded) by the name rule of :func:`percent_kind`; ``None`` for other units.
+    ``%`` is not per mille (:func:`percent_kind`).
+
+    >>> per_mille_kind("‰", "婴儿死亡率"), per_mille_kind("‰", "人口自然增长率"), per_mille_kind("%", "x")
+    (('share', 1000.0), ('change', 1000.0), None)
+    """
+    u = _norm_unit(unit)
+    base, slash, _ = u.partition("/")
+    whole = PER_MILLE_UNITS.get(base)
+    if whole is None:
+        return None
+    return ("change" if slash else _kind_by_name(_name_text(names))), whole
+
+
+def is_growth_rate(unit: str | None, *names: str | None) -> bool:
+    """Whether a ``%`` rate of change is the growth rate of a quantity that cannot be negative --
+    市场主体增长率, 研发经费年均增长, 居民消费价格涨幅, 市场主体净增率, 增速, 增幅 -- and so never
+    below -100 %. Not a change in points (百分点), a fall (下降 5 % means -5 %), a difference (差),
+    a margin or the growth of what may be negative (利润, 收益, 余额).
+
+    >>> is_growth_rate("%", "市场主体增长率"), is_growth_rate("%", "单位GDP能耗下降")
+    (True, False)
+    >>> is_growth_rate("百分点", "研发投入强度增长"), is_growth_rate("%", "利润总额增长")
+    (False, False)
+    """
+    if percent_kind(unit, *names) != "change" or "百分点" in _norm_unit(unit) or _norm_unit(unit) in ("pp",):
+        return False
+    text = _name_text(names)
+    return any(w in text for w in GROWTH_WORDS) and not any(w in text for w in NOT_GROWTH_WORDS)

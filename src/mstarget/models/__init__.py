@@ -14,6 +14,7 @@ family (module)           registered models
 ``pooled``                ``pooled_drift`` (drift shrunk toward the indicator's other regions)
 ``events``                ``event_rate`` (counts of rare events: a Poisson rate)
 ``counts``                ``small_count`` (a stock of a few whole things: Poisson additions / removals)
+``growth``                ``growth_rate`` (a growth rate in %: AR(1) around its mean, parameters sampled)
 ``global_model``          ``global`` (one gradient-boosting model across series)
 ``ensemble``              ``ensemble`` (mean / median of registered members)
 ========================  ==========================================================================
@@ -32,15 +33,17 @@ from .rate import RateModel
 from .pooled import PooledDriftModel
 from .events import EventRateModel
 from .counts import SmallCountModel
+from .growth import GrowthRateModel
 
 for _cls in (NaiveModel, DriftModel, LinearTrendModel, LogLinearTrendModel, RobustDriftModel, ETSModel,
              DampedTrendModel, ThetaModel, SESThetaModel, OptimisedThetaModel, LocalGlobalTrendModel,
              ARIMAModel, ProphetModel, GlobalModel, EnsembleModel, RateModel, PooledDriftModel, EventRateModel,
-             SmallCountModel):
+             SmallCountModel, GrowthRateModel):
     register(_cls)
 
 __all__ = ["Forecaster", "ModelSpec", "available_models", "check_spec", "model_class", "register",
            "resolve", "NaiveModel", "DriftModel", "LinearTrendModel", "LogLinearTrendModel",
            "RobustDriftModel", "ETSModel", "DampedTrendModel", "ThetaModel", "SESThetaModel",
            "OptimisedThetaModel", "LocalGlobalTrendModel", "ARIMAModel", "ProphetModel", "GlobalModel",
-           "EnsembleModel", "RateModel", "PooledDriftModel", "EventRateModel", "SmallCountModel"]
+           "EnsembleModel", "RateModel", "PooledDriftModel", "EventRateModel", "SmallCountModel",
+           "GrowthRateModel"]
