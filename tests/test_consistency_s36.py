@@ -166,7 +166,8 @@ def test_a_base_year_report_counts_its_preliminary_baselines_and_judges_nothing(
     table, details = _assess(history, plan)
     report = build_report(table, details, plan=plan)
     assert report.kind == "baseline"
-    assert {r.category for r in report.rows} == {"insufficient_data"}
+    # no year of the period yet: 规划期未开始, not 数据不足 (s37)
+    assert {r.category for r in report.rows} == {"not_started"}
     # before: 评价所依据的数据中，2项为预计数（“明厨亮灶”覆盖率、每万人口发明专利拥有量）
     assert "评价所依据" not in report.overall
     # the baselines still preliminary: the plan's 预计 figures, but those the history's own 2025 figure replaced

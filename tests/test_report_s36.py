@@ -236,10 +236,12 @@ def test_a_plan_whose_period_has_no_data_yet_is_titled_by_its_base_year(tmp_path
     rows = [["期末市场主体总量", "万户", 3.05], ["药品抽检合格率", "%", 99.3], ["食品抽检不合格率", "%", 3.05]]
     assessed = _report(_plan15(tmp_path), _history(tmp_path, "h.xlsx", [2025], rows))
     zh, en = _build(assessed, "zh"), _build(assessed, "en")
-    assert zh.title == "《肇庆市鼎湖区市场监管“十五五”规划主要指标（合成测试用）》主要指标基期（2025年）情况"
+    # the caption's remark and words are no part of the plan's name (never 《…主要指标（合成测试用）》主要指标…, s37)
+    assert zh.title == "《肇庆市鼎湖区市场监管“十五五”规划》主要指标基期（2025年）情况"
     assert "年度监测" not in zh.title and "Annual monitoring" not in en.title
     assert en.title.startswith("Baseline (2025) of the main indicators: ")
-    assert zh.kind == "baseline" and "参照国家发展改革委规划评估用语" in zh.notes[1]
+    # no year of the period: its own rule (规划期未开始, s37), not the mid-term vocabulary
+    assert zh.kind == "baseline" and zh.notes[0].startswith("评价口径（基期情况）")
     # the evaluation year given as 2026: the first year of the period is monitored
     assert _build(assessed, "zh", as_of=2026).title.endswith("主要指标2026年度监测")
 

@@ -6,6 +6,10 @@ For every plan row, the quantity the target is about is simulated from joint for
 * ``cumulative``  the stock at the end of the target year
 * ``increment``   the sum of the yearly flows from ``baseline_year + 1`` to ``target_year``,
                   counting the flows already observed and simulating the rest
+* a growth rate in % whose target is the period's average (年均增长, :func:`period_average`): the
+                  compound average of the yearly rates of ``baseline_year + 1`` .. ``target_year``, the
+                  observed years as observed and the rest from the joint paths; a year not reported is
+                  estimated as a 〈〉 row's flow (below), and the table says the period (``average_years``)
 
 A year of the period the history does not report (flows 0.6, 0.9, 1.1, –, 1.3: 2024 missing) is
 never counted silently: ``sum_so_far`` adds the reported flows only; the forecast and ``p_meet``
@@ -63,6 +67,7 @@ import pandas as pd
 from . import counting
 from .arguments import check_int, check_seed, check_table, check_year
 from .chart_choice import ChartedRows
+from . import consistency
 from .consistency import check_against_plan, rounding_tolerance, sheet_of
 from .engine import Engine
 from .exceptions import InconsistentDataWarning, MstargetWarning, ParameterError
@@ -71,10 +76,12 @@ from .history import read_history
 from .layout import OBSERVED_PREFIX, preliminary_word
 from .precision import written_decimals
 from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, reference_for_plan, warn_unmatched
-from .plan import BASELINE_PRELIMINARY_COLUMNS, DECIMALS_COLUMNS, PRELIMINARY_PREFIX, REPORT_COLUMNS, read_plan
+from .plan import (BASELINE_PRELIMINARY_COLUMNS, DECIMALS_COLUMNS, PRELIMINARY_PREFIX, REPORT_COLUMNS, read_plan,
+                   states_figure, strict_of)
 from .progress import Progress
 from .quantiles import share_meeting, sorted_median, sorted_quantiles
 from .schedule import (
+    QUALITATIVE,
     CATEGORY_ZH,
     EVALUATION_ZH,
     ScheduleRules,
@@ -84,7 +91,7 @@ from .schedule import (
     time_share,
 )
 from .transforms import Bounds
-from .units import percent_kind
+from .units import is_growth_rate, percent_kind
 from .validation import records
 
 STATUSES = ("met", "on_track", "at_risk", "off_track", "no_data")
@@ -120,8 +127,24 @@ class Thresholds:
                                          "0 <= at_risk <= on_track <= 1 and 0 <= met_level <= 1", self)
 
 
-def _meets(x, target: float, direction: str):
+def _meets(x, target: float, direction: str, strict: bool = False):
+    """``x`` meets the target: ``>=`` / ``<=``, or ``>`` / ``<`` for a strict bound (低于0.15: 0.15 does not)."""
+    if strict:
+        return (x > target) if direction == ">=" else (x < target)
     return (x >= target) if direction == ">=" else (x <= target)
+
+
+def _share_meeting(ordered: np.ndarray, target: float, direction: str, strict: bool = False) -> float:
+    """The share of the sorted ``ordered`` meeting the target (:func:`share_meeting`); a strict bound (低于0.15)
+    leaves out the paths exactly on its figure. On a continuous forecast that changes nothing (a tie has
+    probability zero): it matters for an observed target year, a forecast snapped to a bound and a count."""
+    if not strict:
+        return share_meeting(ordered, target, direction)
+    n = ordered.shape[0]
+    if n == 0:
+        return float("nan")
+    x = ordered[~np.isnan(ordered)]
+    return float(np.sum(x > target if direction == ">=" else x < target)) / n
 
 
 #: quantiles a fan chart draws: the 95 / 80 / 50 % bands and the median
@@ -239,16 +262,17 @@ def _lower(sf: SeriesForecast):
     return getattr(sf.bounds, "lower", None)
 
 
-def _unreported(sf: SeriesForecast, estimates: np.ndarray, lower=None) -> np.ndarray:
+def _unreported(sf: SeriesForecast, estimates: np.ndarray, lower=None, each: bool = False) -> np.ndarray:
     """Samples (shape (n_paths,)) of the total of yearly amounts the history does not report: each its
     ``estimates`` value plus the spread (about its median) of the model's one-year-ahead forecast --
     a year between two reported ones is known no worse than next year --, at least ``lower``. The
     years' spreads are the paths' in different orders (rolled), so they are not one draw repeated nor
-    the draw of the first forecast year; deterministic (the same seed, the same table)."""
+    the draw of the first forecast year; deterministic (the same seed, the same table). ``each``: the
+    years' amounts themselves (shape (n_paths, years)), not their total (a period average's rates)."""
     estimates = np.asarray(estimates, dtype=float)
     n = sf.paths.shape[0] if sf.paths is not None else 1
     if estimates.size == 0:
-        return np.zeros(n)
+        return np.zeros((n, 0)) if each else np.zeros(n)
     if sf.paths is None or sf.paths.shape[1] == 0 or n < 2:
         dev = np.zeros((n, estimates.size))
     else:
@@ -259,11 +283,55 @@ def _unreported(sf: SeriesForecast, estimates: np.ndarray, lower=None) -> np.nda
     amounts = estimates[None, :] + dev
     if lower is not None:
         amounts = np.maximum(amounts, float(lower))
-    return amounts.sum(axis=1)
+    return amounts if each else amounts.sum(axis=1)
 
 
 def _years_text(years) -> str:
     return "、".join(str(int(y)) for y in years)
+
+
+#: words saying a growth rate's target is the plan period's average (研发经费投入年均增长 ≥7: the yearly rates of
+#: 2021-2025 averaged, not 2025's alone)
+AVERAGE_WORDS = ("年均", "平均")
+
+
+def period_average(r: dict) -> bool:
+    """Whether a plan row's target is the period average of a growth rate in % (:func:`mstarget.units.is_growth_rate`)
+    -- its name, unit or target as written says 年均 / 平均 (研发经费投入年均增长, 平均增长率) and it has a baseline year
+    before the target year: the compound average of the yearly rates of ``baseline_year + 1 .. target_year`` is
+    compared (:func:`_assess_row`), not the target year's rate. A growth rate without those words (市场主体增长率)
+    is the target year's level."""
+    if r.get("kind") != "level":
+        return False
+    by, ty = r.get("baseline_year"), r.get("target_year")
+    if by is None or ty is None or pd.isna(by) or pd.isna(ty) or int(ty) <= int(by):
+        return False
+    name, unit, indicator = (r.get(c) for c in ("name", "unit", "indicator"))
+    words = [v for v in (name, unit, r.get("target_written")) if isinstance(v, str) and v]
+    if not words or not is_growth_rate(unit if isinstance(unit, str) else None,
+                                       *(v for v in (name, indicator) if isinstance(v, str))):
+        return False
+    return any(w in v for v in words for w in AVERAGE_WORDS)
+
+
+def _log_growth(rates) -> np.ndarray:
+    """``log(1 + g / 100)`` of growth rates in % (-100 % and below: ``-inf``, a quantity gone)."""
+    with np.errstate(divide="ignore"):
+        return np.log(np.maximum(1.0 + np.asarray(rates, dtype=float) / 100.0, 0.0))
+
+
+def _average_rate(log_sum, years: int):
+    """The compound average rate in % of ``years`` years whose :func:`_log_growth` add to ``log_sum``:
+    ``((prod(1 + g / 100)) ** (1 / n) - 1) * 100``."""
+    return (np.exp(np.asarray(log_sum, dtype=float) / years) - 1.0) * 100.0
+
+
+def _span_text(years) -> str:
+    """Years as a report says them: 2021—2023 when consecutive, 2021、2022、2024 when not, 2021 alone."""
+    years = [int(y) for y in years]
+    if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}—{years[-1]}"
+    return _years_text(years)
 
 
 def _gap_note(missing, estimates, first_year: int, stock: bool, reported: float | None = None) -> str:
@@ -401,6 +469,8 @@ def _optional_columns(table: pd.DataFrame, results: list, marked: dict) -> None:
         table["unreported_years"] = [r.get("unreported_years", "") for r in rows]
     if any(r.get("split_years") for r in rows):
         table["split_years"] = [r.get("split_years", "") for r in rows]
+    if any(r.get("average_years") for r in rows):
+        table["average_years"] = [r.get("average_years", "") for r in rows]
     if marked:
         table["last_preliminary"] = np.array([bool(r.get("last_preliminary", False)) for r in rows], dtype=bool)
         table["preliminary_years"] = [r.get("preliminary_years", "") for r in rows]
@@ -722,6 +792,10 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     else:
         with prog.step("matching history to the plan"):
             m = match(plan, hist)
+            if "qualitative" in plan.columns and len(m.unmatched_plan):  # 建成: no history expected, none asked for
+                said = set(zip(plan["region"][plan["qualitative"]], plan["indicator"][plan["qualitative"]]))
+                m.unmatched_plan = m.unmatched_plan[[k not in said for k in zip(m.unmatched_plan["region"],
+                                                                             m.unmatched_plan["indicator"])]]
             warn_unmatched(m, stacklevel=4)
             # where plan and history meet: units, magnitudes, baseline values (mstarget.consistency)
             check_against_plan(plan, hist, m.pairs, as_of)
@@ -731,6 +805,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]
     hist = hist.dropna(subset=["value"])
+    shifts = _level_shift_notes(hist)  # 3, 3, 40, 41 家: 2024年为2023年的13倍，是否口径变化？ (on the row's note)
     marked = _preliminary_marks(hist, plan, as_of, use_plan_baseline)  # figures marked 快报 / 预计: {(region, indicator): {year: mark}}
     given = set(zip(hist["region"], hist["indicator"], hist["year"].astype(int))) if len(hist) else set()
     hist = _plan_running_totals(hist, plan, as_of)
@@ -759,7 +834,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     _base_year_from_history(plan_rows, base_figures)  # a 预计 baseline the history gives the base year's figure of
     for pos, r in enumerate(plan_rows):
         key = (r["region"], r["indicator"])
-        if key not in last_year:
+        if key not in last_year or _qualitative(r):  # 建成: no figure to forecast
             continue
         h = int(r["target_year"]) - int(last_year[key])
         horizons[key] = max(horizons.get(key, 1), h, 1)
@@ -789,7 +864,9 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
         for pos, t in part:
             results[pos] = t
     for pos, r in enumerate(plan_rows):
-        if results[pos] is None:  # no observation up to as_of
+        if results[pos] is None and _qualitative(r):  # 建成, 全面推行: 定性指标，另行评价
+            results[pos] = _qualitative_row(r, as_of)
+        elif results[pos] is None:  # no observation up to as_of
             results[pos] = _assess_row(r, None, thresholds, as_of, schedule_rules)
     table = pd.DataFrame([t.row for t in results],
                          columns=RESULT_COLUMNS + SCHEDULE_COLUMNS + EXTRA_COLUMNS)
@@ -805,6 +882,9 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
         if c in plan.columns and c not in table.columns:
             table[c] = plan[c].to_numpy()
     _replaced_baselines(table, results)
+    if "strict" in plan.columns:  # 低于0.15: a chart's and a sentence's bound is < 0.15, not ≤
+        for t, v in zip(results, plan["strict"].tolist()):
+            t.row["strict"] = bool(v)
     for c in DECIMALS_COLUMNS:  # the decimals the plan wrote, which a chart of a detail writes too (≤0.20)
         if c in plan.columns:
             for t, d in zip(results, plan[c].tolist()):
@@ -817,6 +897,12 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
         table["note"] = [("; ".join(n for n in (f"history '{near[k]}' matched by its name read loosely "
                                                  "(历史数据按近似名称匹配)", note) if n) if k in near else note)
                          for k, note in zip(keys, table["note"])]
+    if shifts:  # a series moved to another level in one step: said on its rows (and in the report's sentence)
+        keys = list(zip(table["region"], table["indicator"]))
+        table["note"] = ["; ".join(n for n in (note, shifts.get(k)) if n) for k, note in zip(keys, table["note"])]
+        for t, k in zip(results, keys):
+            if k in shifts:
+                t.row["note"] = "; ".join(n for n in (t.row.get("note"), shifts[k]) if n)
     if len(unmatched[0]) and history is not None:
         lonely = pd.MultiIndex.from_frame(unmatched[0][["region", "indicator"]])
         rows = pd.MultiIndex.from_frame(table[["region", "indicator"]]).isin(lonely)
@@ -824,6 +910,65 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
                                    for n in table.loc[rows, "note"]]
     table.attrs["unmatched_plan"], table.attrs["unmatched_history"], table.attrs["history_totals"] = unmatched
     return table, results
+
+
+def _running_totals_note(years, values, by: int, ty: int, summed: float) -> str:
+    """The row's note of a 〈〉 history read as yearly flows that looks like running totals
+    (:func:`mstarget.counting.check_running_totals` warns): what the two readings give, and what to check
+    (数据疑为累计数…请核对)."""
+    inside = (years > by) & (years <= ty)
+    last_year, last = int(years[inside][-1]), float(values[inside][-1])
+    return (f"values look like running totals (see warning): summed as yearly flows they give {summed:.6g}, the "
+            f"{last_year} value alone is {last:g} (数据疑为累计数：各年数值逐年递增，按当年新增数相加为{summed:.6g}，"
+            f"{last_year}年数值本身为{last:g}；如为{by}年以来累计数，请在历史数据“口径”列注明“累计”；请核对)")
+
+
+def _level_shift_notes(hist: pd.DataFrame) -> dict:
+    """``{(region, indicator): note}`` of the series moved to another level in one step, as
+    :func:`mstarget.consistency.warn_history` warns of them (its rule and exceptions: a rate of change, incidents,
+    a few units of a small count): ``level shift: 2024 is 13 times 2023 (3 -> 40) ...
+    (2024年为2023年的13倍（3→40），是否口径变化？请核对)``."""
+    if len(hist) <= consistency.SHIFT_MIN_STEPS:
+        return {}
+    h = hist.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
+    with warnings.catch_warnings(record=True) as caught:  # read_history warned already: its positions only
+        warnings.simplefilter("always")
+        consistency._level_shifts(h, lambda p: "<history>", lambda p: int(p))
+    found = [p.row for w in caught if isinstance(w.message, InconsistentDataWarning)
+             for p in getattr(w.message, "problems", ()) if p.row is not None]
+    if not found:
+        return {}
+    v, years = h["value"].to_numpy(dtype=float), h["year"].to_numpy()
+    reg, ind = h["region"].to_numpy(dtype=object), h["indicator"].to_numpy(dtype=object)
+    out = {}
+    for k in found:
+        before = k - 1
+        while before >= 0 and (reg[before], ind[before]) == (reg[k], ind[k]) and not np.isfinite(v[before]):
+            before -= 1
+        if before < 0 or (reg[before], ind[before]) != (reg[k], ind[k]) or not v[before]:
+            continue
+        y, y0, a, b = int(years[k]), int(years[before]), float(v[before]), float(v[k])
+        words = consistency._shift_words(b / a)
+        times = f"{b / a:.3g} times" if b >= a else f"1/{a / b:.3g} of"
+        out[(reg[k], ind[k])] = (f"level shift: {y} is {times} {y0} ({a:g} -> {b:g}): has the definition (口径) "
+                                 f"changed? ({y}年为{y0}年的{words}（{a:g}→{b:g}），是否口径变化？请核对)")
+    return out
+
+
+def _qualitative(r: dict) -> bool:
+    """A qualitative plan row (read_plan's ``qualitative``: 建成, 全面推行)."""
+    v = r.get("qualitative")
+    return v is True or (isinstance(v, (bool, np.bool_)) and bool(v))
+
+
+def _qualitative_row(r: dict, as_of) -> TargetAssessment:
+    """A qualitative target's row: never forecast, no figures, category ``qualitative`` (定性指标，另行评价)."""
+    t = _assess_row({**r, "target": np.nan}, None, Thresholds(), as_of, ScheduleRules())
+    written = r.get("target_written")
+    words = written if isinstance(written, str) and written else "—"
+    t.row.update({"category": QUALITATIVE, "evaluation": QUALITATIVE, "category_zh": CATEGORY_ZH[QUALITATIVE],
+                  "note": f"qualitative target '{words}': not forecast, evaluated separately (定性指标，另行评价)"})
+    return t
 
 
 def _evaluate(table: pd.DataFrame, results: list) -> None:
@@ -846,6 +991,8 @@ def _targets_in_words(table: pd.DataFrame, written: np.ndarray, striven: set) ->
     table["target_written"] = ["" if not isinstance(w, str) else w for w in written]
     for pos in np.flatnonzero(table["target_written"].to_numpy(dtype=object) != ""):
         r = table.iloc[pos]
+        if pos not in striven and states_figure(r["target_written"]) or pd.isna(r["target"]):
+            continue  # 保持在98%以上: its figure as written; 建成 (qualitative): said by its own note
         side = "at least" if r["direction"] == ">=" else "at most"
         year = "" if pd.isna(r["baseline_year"]) else f" ({int(r['baseline_year'])})"
         base = r.get("baseline")
@@ -999,14 +1146,22 @@ def _without_details(t: TargetAssessment) -> None:
 
 
 def _plan_bounds(r: dict):
-    """Bounds of a plan row for the forecast: a ``%`` share [0, 100] (or declared), a rate of
-    change or margin in ``%`` only what is declared (identity if nothing), other units the
+    """Bounds of a plan row for the forecast: a ``%`` share [0, 100] (or declared), a growth rate of a
+    quantity in ``%`` (市场主体增长率: >= -100, :meth:`Bounds.for_unit`, as :func:`mstarget.forecast` gives it),
+    another rate of change or margin in ``%`` only what is declared (identity if nothing), other units the
     declared ``(lower, upper)`` (the unit rule fills the rest); None: the unit rule decides."""
     lo = None if pd.isna(r["lower"]) else float(r["lower"])
     hi = None if pd.isna(r["upper"]) else float(r["upper"])
     if _percent_kind(r["unit"], r["name"], r["indicator"]) is not None:
-        return Bounds(lo, hi)
+        return _percent_bounds(r["unit"], " ".join(str(v) for v in (r["name"], r["indicator"])
+                                                   if isinstance(v, str) and v), lo, hi)
     return None if lo is None and hi is None else (lo, hi)
+
+
+@functools.lru_cache(maxsize=4096)
+def _percent_bounds(unit, name, lo, hi) -> Bounds:
+    """:meth:`Bounds.for_unit` of a ``%`` plan row, decided once per distinct unit, name and bounds."""
+    return Bounds.for_unit(unit, None, lo, hi, name=name)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1032,6 +1187,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     series' flows were turned from miss years (:class:`mstarget.counting.TotalsSplit`): those years are
     named (``unreported_years``, ``split_years``), the sums at the reported years stay as reported."""
     target, direction, kind = float(r["target"]), r["direction"], r["kind"]
+    strict = strict_of(r)  # 低于0.15: an observed 0.15 does not meet it
     ty = int(r["target_year"])
     by = r.get("baseline_year")
     by = None if by is None or pd.isna(by) else int(by)
@@ -1052,6 +1208,9 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
 
     row["last_year"], row["last_value"], row["model"] = sf.last_year, sf.last_value, sf.model
     notes = list(sf.notes)
+    if strict:
+        notes.append(f"strict bound: a value of {target:g} itself does not meet the target "
+                     f"({'高于' if direction == '>=' else '低于'}{target:g}，不含本数)")
     years, values = sf.years, sf.values
     span = years[-1] - years[0]
 
@@ -1060,6 +1219,8 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     missing: list = []
     split_years: list = []  # a 〈〉 row's running totals not reported, inside a reported later total
     decided = True
+    average = period_average(r)
+    average_progress = None  # a period average's (log growth the target needs, the reported years')
     if kind == "increment":
         by = int(r["baseline_year"])
         obs_years, flows, reported = _period_flows(sf, by, min(sf.last_year, ty))
@@ -1079,6 +1240,8 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
                              f"其间各年新增按前后累计数之差均摊估计，累计完成数按报送数计)")
         elif not declared_flows:
             counting.check_running_totals(r, years, values, by, ty, target, direction, estimated, notes)
+            if notes and notes[-1].startswith("values look like running totals"):  # said in words a report keeps
+                notes[-1] = _running_totals_note(years, values, by, ty, estimated)
         fut = np.arange(sf.last_year + 1, ty + 1)
         n = sf.paths.shape[0] if sf.paths is not None else 1
         unreported = _unreported(sf, flows[~reported], _lower(sf)) if missing else np.zeros(n)
@@ -1089,7 +1252,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         row["required_pace"] = (target - estimated) / remaining if remaining else np.nan
         in_period = values[(years > by) & (years <= ty)]
         row["observed_pace"] = float(in_period.mean()) if in_period.size else float(values.mean())
-        already = _meets(done, target, direction) and direction == ">="
+        already = _meets(done, target, direction, strict) and direction == ">="
         current = done
         unreported = {int(y): float(e) for y, e in zip(missing, flows[~reported])}
         unreported.update({int(y): float(sf.at(int(y))[0]) for y in split_years})
@@ -1098,7 +1261,47 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
             lower = _lower(sf)
             # flows are never negative: the reported ones alone meet a ">=" target, or exceed a "<=" cap
             decided = already or (direction == "<=" and lower is not None and lower >= 0
-                                  and not _meets(done, target, direction))
+                                  and not _meets(done, target, direction, strict))
+    elif average:  # 年均增长: the compound average of the yearly rates of by + 1 .. ty (:func:`period_average`)
+        by = int(by)
+        obs_years, rates, reported = _period_flows(sf, by, min(sf.last_year, ty))
+        missing = obs_years[~reported].tolist()
+        n_years, n = ty - by, (sf.paths.shape[0] if sf.paths is not None else 1)
+        lower = _lower(sf)
+        lower = -100.0 if lower is None else max(float(lower), -100.0)
+        # the years not reported at their estimates with a one-year-ahead spread, the years to come the joint paths
+        est = _unreported(sf, rates[~reported], lower, each=True) if missing else np.zeros((n, 0))
+        fut = np.arange(sf.last_year + 1, ty + 1)
+        ahead = np.column_stack([sf.at(int(y)) for y in fut]) if fut.size else np.zeros((n, 0))
+        done_log = float(_log_growth(rates[reported]).sum())
+        samples = _average_rate(done_log + _log_growth(est).sum(axis=1) + _log_growth(ahead).sum(axis=1), n_years)
+        remaining = ty - sf.last_year
+        needed_log = n_years * float(_log_growth(target))
+        # what the years to come must average, the years not reported counted at their estimates
+        row["required_pace"] = (float(_average_rate(needed_log - float(_log_growth(rates).sum()), remaining))
+                                if remaining > 0 else np.nan)
+        so_far = obs_years[reported]
+        current = float(_average_rate(done_log, so_far.size)) if so_far.size else np.nan
+        row["observed_pace"] = current if so_far.size else float(_average_rate(_log_growth(values).sum(), values.size))
+        average_progress = (needed_log, done_log if so_far.size else np.nan)
+        already = False  # years to come can still pull the average down (or up, under a cap)
+        unreported = {int(y): float(e) for y, e in zip(missing, rates[~reported])}
+        if missing:
+            decided = False  # a year's rate not reported: the average is not known, whatever the others
+            how = "taken equal to the first reported year's" if all(y < years[0] for y in missing) else \
+                "estimated by interpolation"
+            notes.append(f"rate of {', '.join(map(str, missing))} not reported: {how} "
+                         f"({', '.join(f'{y}: {e:.4g}' for y, e in zip(missing, rates[~reported]))}) in the forecast "
+                         f"and p_meet, with the spread of a one-year-ahead forecast; the average so far counts the "
+                         f"reported years only ({_years_text(missing)}年数据缺失，年均值按估计值计算)")
+        period = f"{by + 1}—{ty}"
+        so_far_zh = (f"{'' if min(sf.last_year, ty) >= ty and not missing else '已实现'}{_span_text(so_far)}年年均"
+                     f"{current:.2f}%" if so_far.size else f"{by + 1}年以来尚无数据")
+        need_zh = (f"，剩余年份需年均增长{row['required_pace']:.2f}%" if remaining > 0 and so_far.size else "")
+        notes.append(f"period average: the target is the compound average of the yearly rates of {by + 1}-{ty}, "
+                     f"not {ty}'s rate alone; forecast, band and p_meet are of that average"
+                     + (f"; reported {', '.join(map(str, so_far))}: {current:.2f} % a year" if so_far.size else "")
+                     + f" (按{period}年年均计算，{so_far_zh}{need_zh})")
     else:
         samples = sf.at(ty)
         unreported = {}
@@ -1107,7 +1310,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         row["observed_pace"] = _observed_pace(years, values, by, baseline, span)
         # the value compared: the last one, or the target year's when that is already observed
         current = float(samples[0]) if ty <= sf.last_year else sf.last_value
-        already = kind == "cumulative" and direction == ">=" and _meets(current, target, direction)
+        already = kind == "cumulative" and direction == ">=" and _meets(current, target, direction, strict)
         gap = ([(y, e) for y, e in zip(stock_gap.years, stock_gap.estimates) if y <= min(ty, sf.last_year)]
                if kind == "cumulative" and stock_gap is not None else [])
         if gap:  # the stock counts additions of years not reported, at their estimates
@@ -1117,9 +1320,9 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
             samples = np.asarray(samples, dtype=float) - float(est.sum()) + _unreported(sf, est, lower)
             # the stock of the reported additions alone: a lower bound when additions are never negative
             reported_only = current - float(est.sum())
-            already = direction == ">=" and stock_gap.bounded and _meets(reported_only, target, direction)
+            already = direction == ">=" and stock_gap.bounded and _meets(reported_only, target, direction, strict)
             decided = already or (direction == "<=" and stock_gap.bounded
-                                  and not _meets(reported_only, target, direction))
+                                  and not _meets(reported_only, target, direction, strict))
             notes.append(_gap_note(missing, est, int(years[0]), True)
                          + f"; progress, remaining and sum_so_far count the reported additions alone: "
                          f"{reported_only:.6g}")
@@ -1130,7 +1333,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     ordered = np.sort(samples)  # one sort; the same numbers as np.mean / np.median / np.quantile
     # a target at the indicator's bound (覆盖率达到100%) is met by paths that would be reported as
     # the bound: the forecast's paths are snapped to it (:func:`mstarget.precision.snap_to_bounds`)
-    p = share_meeting(ordered, target, direction)
+    p = _share_meeting(ordered, target, direction, strict)
     row["forecast"] = float(sorted_median(ordered))
     row["lo_80"], row["hi_80"] = (float(v) for v in sorted_quantiles(ordered, [0.1, 0.9]))
     row["p_meet"] = p
@@ -1144,7 +1347,8 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     unknown = ty <= sf.last_year and not decided
     if unknown:
         row["status"] = "on_track" if p >= th.on_track else "at_risk" if p >= th.at_risk else "off_track"
-        whose = "the stock lacks the additions" if kind == "cumulative" else "the sum lacks the flows"
+        whose = "the stock lacks the additions" if kind == "cumulative" else \
+            "the average lacks the rates" if average else "the sum lacks the flows"
         notes.append(f"target year {ty} observed, but {whose} of {', '.join(map(str, missing))}: not judged "
                      f"met or not, p_meet counts the estimate (数据不足：缺少{_years_text(missing)}年数据，"
                      f"无法判定是否完成)")
@@ -1158,7 +1362,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
             notes.append(f"target year {ty} already observed")
     elif already:
         row["status"] = "met"
-    elif kind == "level" and _meets(current, target, direction) and p >= th.met_level:
+    elif kind == "level" and not average and _meets(current, target, direction, strict) and p >= th.met_level:
         row["status"] = "met"
     elif p >= th.on_track:
         row["status"] = "on_track"
@@ -1168,10 +1372,13 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         row["status"] = "off_track"
     # a level already at its target counts as achieved early (提前实现); a stock or sum of flows
     # only for a ">=" target -- under a "<=" cap it can still grow past the target
-    achieved = _meets(current, target, direction) and (kind == "level" or direction == ">=")
+    achieved = _meets(current, target, direction, strict) and (kind == "level" or direction == ">=") and not average
     if missing:  # a stock or sum with unreported years: achieved only on the reported figures alone
         achieved = already
-    _schedule(row, sf, current, achieved, rules)
+    _schedule(row, sf, current, achieved, rules, average_progress)
+    if average:
+        row["average_years"] = f"{by + 1}-{ty}"
+        row["sum_so_far"] = current  # the reported years' average so far, as a 〈〉 row's sum
     if unknown:  # 数据不足, which the evaluation (:func:`_evaluate`) and the report keep
         row["category"] = row["evaluation"] = "insufficient_data"
         row["category_zh"] = CATEGORY_ZH["insufficient_data"]
@@ -1184,7 +1391,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
             row["sum_so_far"] = current
     if marks is not None:
         _preliminary_row(row, notes, marks, kind, sf.years, min(ty, sf.last_year), current,
-                         from_additions or (kind == "increment" and not from_totals))
+                         from_additions or average or (kind == "increment" and not from_totals))
     flag = r.get(BASELINE_PRELIMINARY_COLUMNS[0])
     planned = r.get(BASELINE_PLANNED_COLUMNS[0])
     if planned is not None and not pd.isna(planned) and np.isfinite(baseline) and kind != "increment":
@@ -1227,8 +1434,10 @@ def _observed_pace(years: np.ndarray, values: np.ndarray, by: int | None, baseli
 
 
 def _schedule(row: dict, sf: SeriesForecast, current: float, already_met: bool,
-              rules: ScheduleRules) -> None:
-    """Fill the schedule view of one row (see :mod:`mstarget.schedule`)."""
+              rules: ScheduleRules, average: tuple | None = None) -> None:
+    """Fill the schedule view of one row (see :mod:`mstarget.schedule`). ``average``: a period average's
+    ``(log growth the target needs over the period, the reported years' so far)``, whose share is its progress
+    (averaging the target's rate for 3 of 5 years is 60 %, as the time)."""
     by, target, direction = row["baseline_year"], row["target"], row["direction"]
     if row["kind"] == "increment":
         row["sum_so_far"] = current
@@ -1240,7 +1449,8 @@ def _schedule(row: dict, sf: SeriesForecast, current: float, already_met: bool,
             row["baseline"] = start  # show the baseline progress is measured from
     row["remaining"] = max(target - current, 0.0) if direction == ">=" else max(current - target, 0.0)
     row["time_share"] = time_share(by, row["target_year"], sf.last_year)
-    row["progress_share"] = progress_share(start, target, current, direction)
+    row["progress_share"] = progress_share(start, target, current, direction) if average is None else \
+        progress_share(0.0, average[0], average[1], direction)
     # progress needs a reference: an observation after the baseline year, or (no baseline year
     # given) at least two observations
     has_data = bool(np.any(sf.years > by)) if by is not None else sf.years.size >= 2

@@ -419,7 +419,7 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     totals = free[total].assign(suggestion="the table's total (合计)")[HISTORY_COLUMNS].reset_index(drop=True)
     free = free[~total]
     peer_of = _peer_indicators(free, plan_keys, plan_regions)
-    unmatched_history = _suggest_for_series(free, plan, plan_keys, peer_of, series_hints)
+    unmatched_history = _suggest_for_series(free, plan, plan_keys, peer_of, series_hints, matched_plan)
     lonely = plan[[(r, i) not in matched_plan
                  for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))]]
     unmatched_plan = _suggest_for_plan(lonely, free, plan_hints)
@@ -710,14 +710,19 @@ def region_suggestion(region: str, candidates) -> str | None:
 
 
 def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict, peer_of: dict,
-                        hints: dict) -> pd.DataFrame:
+                        hints: dict, matched: set = frozenset()) -> pd.DataFrame:
+    """The unmatched series with a suggestion each; a plan row named as the one meant is one still without a
+    series (not in ``matched``: a row already matched has its series) and never the opposite quantity
+    (:func:`opposite_names`: 食品安全抽检合格率 is no 食品抽检不合格率)."""
     if free.empty:  # everything matched: nothing to suggest
         return pd.DataFrame([], columns=HISTORY_COLUMNS)
     regions = list(dict.fromkeys(plan["region"]))
     names_by_region: dict = {}
     for r, i, n in zip(plan["region"], plan["indicator"],
                        plan["name"] if "name" in plan.columns else plan["indicator"]):
-        names_by_region.setdefault(r, {})[name_key(n) or name_key(i)] = (i, n)
+        pool = names_by_region.setdefault(r, {})
+        if (r, i) not in matched:
+            pool[name_key(n) or name_key(i)] = (i, n)
     out = []
     for s in free.itertuples(index=False):
         keys = {name_key(s.name), name_key(s.indicator)}
@@ -729,8 +734,8 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict,
             hint = hints[(s.region, s.indicator)]
         elif s.region in names_by_region:
             pool = names_by_region[s.region]
-            close = difflib.get_close_matches(name_key(s.name) or name_key(s.indicator), list(pool),
-                                              n=1, cutoff=0.6)
+            own = name_key(s.name) or name_key(s.indicator)
+            close = difflib.get_close_matches(own, [k for k in pool if not opposite_names(own, k)], n=1, cutoff=0.6)
             if close:
                 ind, nm = pool[close[0]]
                 hint = f"did you mean {nm}" + (f" ({ind})" if ind != nm else "") + "?"
@@ -742,6 +747,17 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict,
                 hint += PEER_NOTE
         out.append({**s._asdict(), "suggestion": hint})
     return pd.DataFrame(out, columns=HISTORY_COLUMNS)
+
+
+#: words naming a quantity and its opposite (不合格率 is no 合格率): (the negative, the positive it contains)
+OPPOSITE_WORDS = (("不合格", "合格"), ("不达标", "达标"), ("未完成", "完成"), ("不满意", "满意"), ("未通过", "通过"))
+
+
+def opposite_names(a: str, b: str) -> bool:
+    """Two names of opposite quantities: one says 不合格 (不达标, 未完成 …) where the other says 合格 (达标, 完成 …)
+    -- never suggested for each other, however alike they read."""
+    a, b = str(a or ""), str(b or "")
+    return any((neg in a) != (neg in b) and pos in a and pos in b for neg, pos in OPPOSITE_WORDS)
 
 
 def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict) -> pd.DataFrame:
@@ -762,7 +778,7 @@ def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict) -> 
         elif (r, i) in hints:
             hint = hints[(r, i)]
         elif r in pool:
-            close = difflib.get_close_matches(key, list(pool[r]), n=1, cutoff=0.6)
+            close = difflib.get_close_matches(key, [k for k in pool[r] if not opposite_names(key, k)], n=1, cutoff=0.6)
             if close:
                 _, hi, hn = pool[r][close[0]]
                 hint = f"closest unmatched history series: {hn}" + (f" ({hi})" if hi != hn else "")

@@ -19,6 +19,7 @@ from .engine import Engine
 from .exceptions import MstargetWarning, UnmatchedWarning
 from .matching import match
 from .plan import read_plan
+from .schedule import meets
 
 
 def realised_outcome(hist: pd.DataFrame, row) -> float:
@@ -78,8 +79,10 @@ def attainment_calls(hist, plan_df, m, label, cutoffs: Sequence[int], seed: int,
                      backend=engine or "serial")
         res = res.reset_index(drop=True)
         sub = sub.reset_index(drop=True)
-        met = np.where(sub["direction"] == ">=", sub["_outcome"] >= sub["target"],
-                       sub["_outcome"] <= sub["target"])
+        # a strict bound (低于0.15: :func:`mstarget.plan.strict_of`) is not met by its own figure
+        strict = sub["strict"].fillna(False).astype(bool).to_numpy() if "strict" in sub.columns \
+            else np.zeros(len(sub), dtype=bool)
+        met = [meets(o, t, d, bool(s)) for o, t, d, s in zip(sub["_outcome"], sub["target"], sub["direction"], strict)]
         out.append(pd.DataFrame({"model": label, "origin": T, "region": res["region"],
                                  "indicator": res["indicator"], "target_year": res["target_year"],
                                  "p_meet": res["p_meet"], "outcome": sub["_outcome"], "met": met,

@@ -97,8 +97,12 @@ _LE_PREFIX = ("<=", "≤", "⩽", "≦", "不高于", "不超过", "不大于", 
 _VERBS = ("保持在", "保持", "稳定在", "稳定", "维持在", "维持", "达到", "达", "提高到", "提高至", "提升到",
           "提升至", "增加到", "增加至", "增长到", "增长至", "降低到", "降低至", "下降到", "下降至", "降到",
           "降至", "减少到", "减少至")
-#: a strict sign before a number without its closing bracket: ``<0.15`` is a cap (``<x>`` is 〈x〉)
+#: a strict sign before a number without its closing bracket: ``<0.15`` is a cap (``<x>`` is 〈x〉) that the
+#: figure itself does not meet
 _STRICT = {"<": "<=", ">": ">="}
+#: words of a strict bound (民法典 第1259条: 以上 / 以下 / 以内 include the figure, 低于 / 高于 / 超过 do not):
+#: ``低于0.15`` is read as ``<=`` 0.15 with ``strict``, so an observed 0.15 does not meet it
+_STRICT_WORDS = ("大于", "高于", "超过", "多于", "小于", "低于", "少于")
 #: words of a figure to strive for (力争达到97%, 6%以上，力争7%)
 _STRIVE = ("力争", "争取", "努力", "力求")
 #: commitment words before a target (力争达到97%, 确保95%): the figure is the target as written
@@ -139,6 +143,9 @@ class Cell:
     #: digits the text wrote after the decimal point (``"99.0"``: 1, ``"〔4〕"``: 0); None for a number
     #: given as a number (a float cell has no written form) or a figure in words (实现全覆盖)
     decimals: int | None = field(default=None, compare=False, repr=False)
+    #: the bound excludes its figure (``低于0.15``, ``<0.15``, ``高于99``, ``超过98``): a value exactly on it does
+    #: not meet it; 以上 / 以下 / 不低于 / ≥ / ≤ include it (False)
+    strict: bool = field(default=False, compare=False, repr=False)
 
 
 #: a share's target in words: every unit covered (100 %, at least)
@@ -161,11 +168,18 @@ def _strip_brackets(s: str) -> tuple[str, str]:
 
 def _strip_direction(s: str) -> tuple[str | None, str]:
     """Split a leading ``≥`` / ``≤`` (or its words) off ``s``: ``("≥99")`` -> ``(">=", "99")``."""
+    direction, rest, _ = _strip_bound(s)
+    return direction, rest
+
+
+def _strip_bound(s: str) -> tuple[str | None, str, bool]:
+    """:func:`_strip_direction` with whether the bound is strict: ``("低于0.15")`` -> ``("<=", "0.15", True)``,
+    ``("不低于99")`` -> ``(">=", "99", False)``."""
     for prefixes, direction in ((_GE_PREFIX, ">="), (_LE_PREFIX, "<=")):
         for pre in prefixes:
             if s.startswith(pre):
-                return direction, s[len(pre):]
-    return None, s
+                return direction, s[len(pre):], pre in _STRICT_WORDS
+    return None, s, False
 
 
 def _strip_commitment(s: str) -> str:
@@ -221,9 +235,9 @@ def parse_cell(text) -> Cell:
     s = _INCLUSIVE.sub("", s)  # 98%以上（含）: 以上 includes the figure anyway
     worded, s = _strip_kind_words(s)
     s = _strip_verb(s)
-    direction, s = _strip_direction(s)
+    direction, s, strict = _strip_bound(s)
     if direction is None and s[:1] in _STRICT and ">" not in s[1:] and "<" not in s[1:]:
-        direction, s = _STRICT[s[0]], s[1:]
+        direction, s, strict = _STRICT[s[0]], s[1:], True
     for suf, d in [(x, ">=") for x in _GE_SUFFIX] + [(x, "<=") for x in _LE_SUFFIX]:
         if s.endswith(suf):
             if direction is not None and direction != d:
@@ -234,7 +248,7 @@ def parse_cell(text) -> Cell:
         raise ValueError(text)
     kind = worded or kind
     if kind != "level" and direction is None:  # 〔≥3〕: direction inside the brackets
-        direction, s = _strip_direction(s)
+        direction, s, strict = _strip_bound(s)
     if s.startswith("+"):
         s = s[1:]
     unit = None
@@ -244,7 +258,8 @@ def parse_cell(text) -> Cell:
     value = parse_number(s)  # raises ValueError on garbage
     if value is None:
         raise ValueError(text)
-    return Cell(value, kind, direction, unit, percent=s.endswith("%"), decimals=_text_decimals(s))
+    return Cell(value, kind, direction, unit, percent=s.endswith("%"), decimals=_text_decimals(s),
+                strict=strict and direction is not None)
 
 
 def _text_decimals(s: str) -> int:
@@ -346,7 +361,12 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
         ``<=``; the 鼎湖 table's 主要指标 over category and name, and 一级 / 二级 / 三级指标 columns, give
         ``group`` and ``name`` (:mod:`mstarget.layout`). A “十五五” table's earlier years (``2020年`` beside
         ``2025年``) are ``observed_2020`` columns, said in a warning, the baseline being the period's base
-        year. Where the notes say 〔〕内为五年累计数, 〔x〕 is read as 〈x〉 (warned).
+        year. Where the notes say 〔〕内为五年累计数, 〔x〕 is read as 〈x〉 (warned). ``strict`` (bool, present when
+        some target is): the cell's bound excludes its figure (低于0.15, ＜0.15, 高于99, 超过98; ``direction`` stays
+        ``<=`` / ``>=``), so an observed value on it is not met; a cell in words stating its figure (保持在98%以上,
+        不发生) is kept in ``target_written``. ``qualitative`` (bool, present when some row is): a target in words
+        with no figure (建成, 全面推行), or a blank / ``—`` one in a row whose name or attribute says 定性: kept with
+        ``target`` and ``direction`` NaN, warned, evaluated apart by ``assess``.
 
     Raises
     ------
@@ -378,6 +398,9 @@ def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     if "target_written" in out.columns:
         out["target_written"] = out["target_written"].fillna("")
+    for c in ("strict", "qualitative"):
+        if c in out.columns:
+            out[c] = out[c].fillna(False).astype(bool)
     for c in out.columns:  # a sheet without preliminary figures: none marked
         if c == BASELINE_PRELIMINARY_COLUMNS[0]:
             out[c] = out[c].fillna(False).astype(bool)
@@ -445,7 +468,16 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     target_year = _years(raw, "target_year", problems, required=True)
     baseline_year = _years(raw, "baseline_year", problems, required=False)
     baseline = _cells(raw, "baseline", problems, required=False)
-    striven, target_raw = _striven_targets(raw, ident["unit"])
+    # 建成, 基本建立, 达到全国平均水平 (or a row saying 定性): kept, read as no figure (target NaN), 另行评价
+    qualitative = _qualitative_rows(raw, ident, baseline)
+    target_raw = raw
+    if qualitative.any():  # read past the checks of a figure by one standing for none, on the baseline's notation
+        target_raw = raw.copy(deep=False)
+        column = raw["target"].astype(object).to_numpy(copy=True)
+        column[qualitative] = [{"cumulative": "≥〔0〕", "increment": "≥〈0〉"}.get(k, "≥0")
+                               for k in baseline.kind[qualitative]]
+        target_raw["target"] = column
+    striven, target_raw = _striven_targets(target_raw, ident["unit"])
     striven, target_raw = _range_targets(target_raw, ident["unit"], baseline, striven, problems,
                                          table.cell_columns)
     worded, target_raw = _targets_in_words(target_raw, baseline, baseline_year, target_year, ident)
@@ -469,19 +501,32 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     _years_agree(raw, kind, baseline_year, target_year, problems)
     problems.raise_if_any()
 
+    if qualitative.any():  # no figure, no direction: assess gives them 定性指标，另行评价
+        target.value[qualitative] = np.nan
+        direction = np.asarray(direction, dtype=object)
+        direction[qualitative] = None
+        target.decimals[qualitative] = np.nan
+        if carried is None:  # (a plan read before was warned about then)
+            _warn_qualitative(src, table.rows, raw, ident, qualitative)
     out = pd.DataFrame({**ident,
                         "baseline_year": pd.array(baseline_year, dtype="Int64"),
                         "baseline": baseline.value, "target_year": target_year.astype(int),
                         "target": target.value, "direction": direction, "kind": kind,
                         "attribute": attribute, "lower": lower, "upper": upper}, columns=COLUMNS)
-    written = (worded != "") | np.isfinite(striven)
-    if written.any():  # 持续提升, 下降10%, 6%以上，力争7%: the words as written, and what they are read as
-        out["target_written"] = np.where(written, map_unique(raw["target"], written_text), "")
+    written = (worded != "") | np.isfinite(striven) | qualitative
+    # 保持在98%以上, 不发生, 低于0.15: a figure in words, kept as the plan wrote it (the report shows it so)
+    verbatim = ~written & target.ok & np.asarray(map_unique(raw["target"], _in_words), dtype=bool)
+    if (written | verbatim).any():  # 持续提升, 下降10%, 6%以上，力争7%: the words as written, and what they are read as
+        out["target_written"] = np.where(written | verbatim, map_unique(raw["target"], written_text), "")
         for pos in np.flatnonzero(two_columns):  # 基本目标 | 力争目标: written as the one cell ≥90（力争95） is
             aim_text = written_text(raw["target_striven"].iloc[pos]).lstrip("≥≤>=<").strip()
             out.loc[pos, "target_written"] = f"{written_text(raw['target'].iloc[pos])}（力争{aim_text}）"
     if np.isfinite(striven).any():  # 力争7%: the striven-for figure, beyond the target assessed
         out["target_striven"] = striven
+    if target.strict.any():  # 低于0.15, <0.15, 超过98: a bound the figure itself does not meet
+        out["strict"] = target.strict
+    if qualitative.any():  # 建成, 基本建立: a qualitative target, kept in the table, evaluated apart
+        out["qualitative"] = qualitative
     _earlier_years(table, src, observed, kind, baseline_year)
     for c in raw.columns:
         if c in observed:
@@ -507,6 +552,100 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     return out
 
 
+#: a row marked qualitative in its name or attribute (智慧监管平台建设（定性）, 属性 定性 / 定性指标)
+QUALITATIVE_WORD = "定性"
+
+
+def _qualitative_text(text, unit: str) -> bool:
+    """A target cell stating no figure and no direction to assess (建成, 基本建立, 达到全国平均水平, 全面推行): the
+    words of a qualitative target. Not a figure (约90, 九十), a direction (持续提升) or a change (下降10%), which
+    are read or refused as before; words of keeping or improving a level (保持稳定, 持续优化) only in a row without
+    a unit (a numeric row is told to write its level)."""
+    if not isinstance(text, str):
+        return False
+    s = normalize_words(text).replace(" ", "")
+    if not s or s in NO_FIGURE or any(ch.isdigit() for ch in s) or not re.search(r"[\u3400-\u9fff]", s):
+        return False
+    # a sign (≥九十九), figures in Chinese numerals (九十八, 百分之九十) or approximate ones: not qualitative words
+    if any(w in s for w in _APPROX) or re.search(r"[≥≤<>=＜＞%％]", s) or s[0] in CN_NUMERALS or \
+            re.search(f"[{''.join(sorted(CN_NUMERALS))}]{{2,}}", s):
+        return False
+    if target_in_words(s) or target_as_change(s) is not None or has_note_mark(text):
+        return False
+    try:
+        if parse_cell(text).value is not None:  # 实现全覆盖, 不发生: figures in words
+            return False
+    except ValueError:
+        pass
+    unitless = normalize_text(unit) in ("", *NO_FIGURE)
+    return unitless or not any(w in s for w in _WORDS_NO_WAY + _WORDS_UP + _WORDS_DOWN)
+
+
+def _qualitative_rows(raw: pd.DataFrame, ident: dict, baseline: "_Cells") -> np.ndarray:
+    """Rows of a qualitative target: the target cell's words (:func:`_qualitative_text`), or a blank / ``—``
+    target in a row whose name or attribute cell says 定性."""
+    n = len(raw)
+    if "target" not in raw.columns:
+        return np.zeros(n, dtype=bool)
+    unit = ident["unit"]
+    worded = np.array([_qualitative_text(t, u) for t, u in zip(raw["target"].tolist(), unit)], dtype=bool)
+    said = np.array([QUALITATIVE_WORD in str(v) for v in ident["name"]], dtype=bool)
+    if "attribute" in raw.columns:
+        said |= np.array([QUALITATIVE_WORD in normalize_words(v) for v in raw["attribute"].tolist()], dtype=bool)
+    blank = np.array([normalize_text(t) in ("", *NO_FIGURE) for t in raw["target"].tolist()], dtype=bool)
+    unread = np.array([_unreadable(t) for t in raw["target"].tolist()], dtype=bool) if said.any() else \
+        np.zeros(n, dtype=bool)
+    if "qualitative" in raw.columns:  # a plan read before (its ``qualitative`` column), or a script's flag
+        said |= np.array([v is True or (isinstance(v, (bool, np.bool_)) and bool(v)) or
+                          normalize_words(v).lower() in ("true", "1", "是", QUALITATIVE_WORD)
+                          for v in raw["qualitative"].tolist()], dtype=bool)
+    return worded | (said & (blank | unread))
+
+
+def _unreadable(text) -> bool:
+    try:
+        parse_cell(text)
+        return False
+    except ValueError:
+        return True
+
+
+def _warn_qualitative(src: str, rows, raw: pd.DataFrame, ident: dict, qualitative: np.ndarray) -> None:
+    """One warning naming the qualitative rows kept (file, row, name, the target as written)."""
+    where = []
+    for pos in np.flatnonzero(qualitative):
+        row = rows[pos] if rows is not None and len(rows) > pos else pos + 1
+        where.append(f"row {row} '{ident['name'][pos]}' ({written_text(raw['target'].iloc[pos]) or '—'})")
+    warnings.warn(MstargetWarning(
+        f"{src}: {len(where)} qualitative target(s) kept, not forecast -- evaluate them apart (定性指标，另行评价): "
+        + "; ".join(where)), stacklevel=5)
+
+
+#: a cell's words beyond a figure and its sign (保持在98%以上, 不发生, 低于0.15, 15万户), or a strict sign (<0.15)
+_WORDED = re.compile(r"[\u3400-\u9fff]|^\s*[<>＜＞]")
+
+
+def _in_words(text) -> bool:
+    """The target cell states its figure in words (``保持在98%以上``, ``不发生``, ``低于0.15``, ``＜0.15``), which
+    ``target_written`` keeps as written; a figure with its notation alone (``≥99``, ``〔3.12〕``, ``〈5〉``) is not."""
+    return isinstance(text, str) and bool(_WORDED.search(text)) and not _INCREMENT_CELL.fullmatch(text.strip())
+
+
+#: ``<5>``: 〈5〉 written with ASCII angle brackets, no strict sign
+_INCREMENT_CELL = re.compile(r"<[^<>]*>")
+
+
+def states_figure(written) -> bool:
+    """Whether a ``target_written`` text states its figure itself (``保持在98%以上``, ``不发生``, ``低于0.15``): a
+    report shows it alone, not beside the figure read (``持续提升（≥95.01）`` and ``下降10%`` need that figure)."""
+    if not isinstance(written, str) or not written.strip():
+        return False
+    try:
+        return parse_cell(written).value is not None
+    except ValueError:
+        return False
+
+
 #: the columns keeping the decimals a plan wrote (``99.0``: 1), which its float does not
 DECIMALS_COLUMNS = ("baseline_decimals", "target_decimals")
 #: the columns saying a baseline is a preliminary figure (``2025年基数（预计）``, ``3.05（快报）``): a flag and
@@ -519,7 +658,16 @@ PRELIMINARY_PREFIX = "preliminary_"
 NUMBER_COLUMNS = ("序号", "编号", "number", "no")
 #: columns of the plan that ``assess`` carries into its table for the report: the written decimals,
 #: the plan's numbering and the plan's name (a ``plan`` column, 《质量强国建设纲要》)
-REPORT_COLUMNS = (*DECIMALS_COLUMNS, *NUMBER_COLUMNS, "plan", *BASELINE_PRELIMINARY_COLUMNS)
+REPORT_COLUMNS = (*DECIMALS_COLUMNS, *NUMBER_COLUMNS, "plan", *BASELINE_PRELIMINARY_COLUMNS, "strict")
+
+
+def strict_of(row) -> bool:
+    """Whether a plan or assessment row's bound excludes its figure (a ``strict`` column, :attr:`Cell.strict`:
+    ``低于0.15``); False without the column or with a blank cell."""
+    v = row.get("strict") if hasattr(row, "get") else None
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return False
+    return bool(v)
 
 
 def _preliminary_columns(out: pd.DataFrame, raw: pd.DataFrame, headers: dict, baseline: _Cells, observed: dict,
@@ -741,6 +889,8 @@ class _Cells:
     decimals: np.ndarray | None = None  # decimals the text wrote (float, NaN: not text, or blank)
     #: the preliminary mark each cell wrote after its figure (``4.55（快报）`` -> ``"快报"``), ``""`` where none
     marks: np.ndarray | None = None
+    #: the cell's bound excludes its figure (``低于0.15``: :attr:`Cell.strict`), bool; None: no such column
+    strict: np.ndarray | None = None
 
 
 def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool, columns=None) -> _Cells:
@@ -764,14 +914,16 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
         problems.cell(pos, name(pos), raw[column].iloc[pos], hints[pos] + CELL_HELP)
     if required:
         for pos in np.flatnonzero(~bad & np.isnan(value)):
-            problems.cell(pos, name(pos), raw[column].iloc[pos], "a target value, not blank; " + CELL_HELP)
+            problems.cell(pos, name(pos), raw[column].iloc[pos],
+                          "a target value, not blank (a qualitative target: write its words, 建成 / 全面推行, or write "
+                          "定性 in the row's 属性 cell, to keep it in the table as 定性指标，另行评价); " + CELL_HELP)
     return _Cells(value, np.array([c.kind for c in cells], dtype=object),
                   np.array([c.direction for c in cells], dtype=object), ~np.isnan(value),
                   np.array([c.unit for c in cells], dtype=object), ~bad,
                   np.array([c.percent for c in cells], dtype=bool),
                   np.array([np.nan if c.decimals is None or c.value is None else c.decimals for c in cells],
                            dtype=float),
-                  marks)
+                  marks, np.array([c.strict for c in cells], dtype=bool))
 
 
 def _preliminary_figures(raw: pd.DataFrame, column: str, parsed: list, problems: Problems) -> np.ndarray:
@@ -1253,7 +1405,8 @@ def _cell_hint(text) -> str:
                 "(5-8 -> ≥5 or ≤8)（区间目标须为同一单位、非负的两个不同数值；或写下限或上限）; ")
     if any(w in s for w in _APPROX):
         return ("约 / 左右 are not read: write the number, with ≥ or ≤ if it is a floor or a "
-                "cap (约90 -> 90 or ≥90)（约数不读取：请写数字，下限加≥、上限加≤）; ")
+                "cap (约90 -> 90 or ≥90), or write 定性 in the row's 属性 cell to keep it in the table as a "
+                "qualitative target（约数不读取：请写数字，下限加≥、上限加≤；或在属性栏注明“定性”，按定性指标另行评价）; ")
     if sum(s.count(c) for c in "≥≤<>") + sum(s.count(w) for w in ("不低于", "不超过")) > 1 and \
             not (s.startswith(("〈", "<")) and s.endswith(("〉", ">"))):
         return "one direction sign only (≥≥9 -> ≥9); "
@@ -1439,10 +1592,17 @@ def _attributes(raw, problems: Problems, notes=(), ident: dict | None = None) ->
                 ident[key][marked] = [str(v).rstrip().removesuffix(mark).rstrip() for v in ident[key][marked]]
         return attr
     text = map_unique(raw["attribute"], lambda v: normalize_words(v).lower())
+    # 定性 / 定性指标 / 预期性（定性）: the row is qualitative (:func:`_qualitative_rows`), its attribute the rest
+    text = [_without_qualitative(t) if QUALITATIVE_WORD in t else t for t in text]
     attr = np.array([_ATTRIBUTE_WORDS.get(t) if t else "expected" for t in text], dtype=object)
     problems.cells(attr == None, "attribute", raw["attribute"],  # noqa: E711
                    "约束性 / 预期性 (or binding / expected)")
     return attr
+
+
+def _without_qualitative(text: str) -> str:
+    """An attribute cell without its 定性 (``预期性（定性）`` -> ``预期性``, ``定性指标`` -> ``""``: expected)."""
+    return re.sub(r"定性(指标)?", "", text).strip(" ()（）/、，,;；")
 
 
 def _bounds(raw, ident: dict, target: _Cells, baseline: _Cells, problems: Problems):

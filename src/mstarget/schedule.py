@@ -44,7 +44,9 @@ whose target year is observed has met its target or not, ``completed`` (已完�
 ``met``, else ``not_completed`` (未完成) -- nothing is "early" or "behind" any more; a target whose year is
 past (``as_of``, the evaluation year) but whose value is not yet observed is ``insufficient_data``
 (数据不足: its value is awaited, :func:`target_year_awaited`), not judged on a forecast. Otherwise it is
-the schedule's ``category``.
+the schedule's ``category``. A qualitative target (建成, read_plan's ``qualitative``) is ``qualitative``
+(定性指标，另行评价) throughout, counted apart. A strict target (低于0.15: read_plan's ``strict``) is not met by
+an observed value on its figure (:func:`meets`).
 """
 from __future__ import annotations
 
@@ -63,6 +65,10 @@ CATEGORY_ZH = {"achieved": "提前实现", "ahead": "快于预期", "on_schedule
 #: categories of a target whose target year is observed (a 总结评估's words): met or not, nothing "early"
 FINAL_CATEGORIES = ("completed", "not_completed")
 FINAL_ZH = {"completed": "已完成", "not_completed": "未完成"}
+#: a qualitative target (建成, 全面推行: read_plan's ``qualitative``): no figure to judge, evaluated apart, and
+#: counted apart from the categories above in every summary
+QUALITATIVE = "qualitative"
+CATEGORY_ZH[QUALITATIVE] = "定性指标，另行评价"
 #: the Chinese of every evaluation category (:func:`evaluation_category`)
 EVALUATION_ZH = {**FINAL_ZH, **CATEGORY_ZH}
 
@@ -131,8 +137,11 @@ def shown_gap(progress: float, time: float) -> float:
     return round((shown_percent(progress) - shown_percent(time)) / 100, GAP_DIGITS)
 
 
-def meets(value, target, direction: str) -> bool:
-    """Whether ``value`` meets ``target`` in ``direction`` (``>=`` or ``<=``)."""
+def meets(value, target, direction: str, strict: bool = False) -> bool:
+    """Whether ``value`` meets ``target`` in ``direction`` (``>=`` or ``<=``); a ``strict`` bound (the plan's
+    ``低于0.15`` / ``<0.15`` / ``超过98``: :attr:`mstarget.plan.Cell.strict`) is not met by its own figure."""
+    if strict:
+        return bool(value > target) if direction == ">=" else bool(value < target)
     return bool(value >= target) if direction == ">=" else bool(value <= target)
 
 
@@ -191,7 +200,7 @@ def evaluation_category(r: dict) -> str:
     once its target year is observed, ``insufficient_data`` when that year is past (``as_of``) but its
     value not yet observed. A row already ``insufficient_data`` stays so."""
     cat = str(r.get("category") or "insufficient_data")
-    if cat == "insufficient_data":
+    if cat in ("insufficient_data", QUALITATIVE):
         return cat
     if not target_year_observed(r):
         return "insufficient_data" if target_year_awaited(r) else cat
@@ -210,9 +219,9 @@ def evaluation_categories(table: pd.DataFrame) -> pd.Series:
     target_year = pd.to_numeric(table["target_year"], errors="coerce")
     observed = last >= target_year
     met = table["status"].eq("met") if "status" in table else pd.Series(False, index=table.index)
-    closed = observed & cat.ne("insufficient_data")
+    closed = observed & cat.ne("insufficient_data") & cat.ne(QUALITATIVE)
     as_of = pd.to_numeric(table["as_of"], errors="coerce") if "as_of" in table else \
         pd.Series(float("nan"), index=table.index)
     as_of = as_of.fillna(last.max())
-    awaited = (last < target_year) & (target_year <= as_of)
+    awaited = (last < target_year) & (target_year <= as_of) & cat.ne(QUALITATIVE)
     return cat.mask(closed & met, "completed").mask(closed & ~met, "not_completed").mask(awaited, "insufficient_data")

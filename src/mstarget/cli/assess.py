@@ -20,9 +20,9 @@ from ..report import fan_chart
 from ..report.charts import MAX_PANELS
 from ..report.formatting import (MAX_DECIMALS, MISSING, NOTATION_BRACKETS, display_width, is_missing, number_text,
                                  percent_int, plan_figure_decimals, written_target)
-from ..report.model import CATEGORY_LABELS, DIRECTION_SIGN, numbering, shown_categories, table_cells
+from ..report.model import CATEGORY_LABELS, DIRECTION_SIGN, NOT_STARTED, numbering, shown_categories, table_cells
 from ..report.narrative import departs_from_peers
-from ..schedule import CATEGORY_ZH, EVALUATION_ZH, evaluation_categories
+from ..schedule import CATEGORY_ZH, EVALUATION_ZH, QUALITATIVE, evaluation_categories
 from . import common
 
 
@@ -88,10 +88,16 @@ def display_frame(table: pd.DataFrame, limit: int | None = None, details=None) -
     cells = table_cells(table, details, rows=len(t))
     for column, key in REPORT_CELLS.items():  # the report's "–" is the printout's "-"
         t[column] = ["-" if c[key].text == MISSING else c[key].text for c in cells]
-    t["p_meet"] = t["p_meet"].map(_probability)
+    # p_meet and status as the report's cells say them: – where the report shows none (a 总结评估's 数据不足 row
+    # with nothing after its base year), 目标年数据暂缺 / 已实现 / 未实现, never off_track beside 数据不足
     t["category_zh"] = evaluation_categories(t).map(EVALUATION_ZH).to_numpy()  # 已完成 once observed, as --out
-    for c in ("time_share", "progress_share"):
-        t[c] = t[c].map(lambda v: "-" if v != v else f"{percent_int(v)}%")
+    # ... and 规划期未开始 where the report says it (a 基期情况 report: nothing of the period observed yet)
+    t["category_zh"] = [c["category"].text if c["category"].text == CATEGORY_LABELS["zh"][NOT_STARTED] else v
+                        for c, v in zip(cells, t["category_zh"])]
+    t["p_meet"] = ["-" if c["p_meet"].text == MISSING else _probability(v) for c, v in zip(cells, t["p_meet"])]
+    t["status"] = ["-" if c["status"].text in (MISSING, "") else c["status"].text for c in cells]
+    for c in ("time_share", "progress_share"):  # – where the report shows none (nothing after the base year)
+        t[c] = ["-" if v != v or cell[c].text == MISSING else f"{percent_int(v)}%" for v, cell in zip(t[c], cells)]
     several = "region" in table and table["region"].nunique(dropna=True) > 1
     cols = ["no"] * (how != "none") + ["region"] * several + ["attribute", "name", "unit", "target_year", "target", "last_year", "last_value",
             "sum_so_far", "remaining", "forecast", "lo_80", "hi_80", "p_meet", "status", "time_share",
@@ -121,13 +127,15 @@ def summary_line(table: pd.DataFrame) -> str:
     past whose value is still awaited (data up to an earlier year), or data after the base year too
     incomplete to judge (a 〈〉 sum missing a year's flow: its note says which)."""
     category = evaluation_categories(table)
-    assessed = table[category != "insufficient_data"]
+    qualitative = category == QUALITATIVE  # 建成: kept in the table, evaluated apart (定性指标，另行评价)
+    assessed = table[(category != "insufficient_data") & ~qualitative]
     counts = assessed["status"].value_counts()
     status = ", ".join(f"{k}: {counts.get(k, 0)}" for k in STATUSES if k != "no_data")
     cats = category.value_counts()
     schedule = ", ".join(f"{CATEGORY_LABELS['zh'][k]} {cats.get(k, 0)}"
-                         for k in shown_categories(category) if k != "insufficient_data")
-    text = f"{len(assessed)} assessed -- {status}\n{schedule}"
+                         for k in shown_categories(category) if k not in ("insufficient_data", QUALITATIVE))
+    apart_words = f", {int(qualitative.sum())} qualitative (定性指标，另行评价)" if qualitative.any() else ""
+    text = f"{len(assessed)} assessed{apart_words} -- {status}\n{schedule}"
     apart = table[category == "insufficient_data"]
     if len(apart):
         text += f"\n{CATEGORY_ZH['insufficient_data']} {len(apart)} (not assessed: {_apart_detail(apart)})"

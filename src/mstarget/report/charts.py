@@ -25,11 +25,14 @@ import pandas as pd
 
 from ..assess import fan_bands
 from ..chart_choice import chart_selection, risk_rank
+from ..precision import written_decimals
+from ..plan import strict_of
 from ..plotting import cjk_font, pyplot, quiet_glyphs, save_figure  # noqa: F401  (save_figure re-exported)
 from .formatting import (as_written, contains_cjk, display_width, is_missing, level_decimals, notation_cell,
                          number_text, place_name, plan_figure_decimals, probability_cell, row_decimals, years_of)
-from .model import (AWAITED_STATUS, CATEGORY_COLOURS, CATEGORY_LABELS, DIRECTION_SIGN, FINAL_CATEGORIES,
-                    display_order, report_categories, report_category, target_year_awaited)
+from .model import (AWAITED_STATUS, CATEGORY_COLOURS, CATEGORY_LABELS, DIRECTION_SIGN, FINAL_CATEGORIES, STRICT_SIGN,
+                    NOT_STARTED, computed_target, computed_target_shown, display_order, report_categories, report_category,
+                    target_year_awaited)
 
 #: panels of a :func:`fan_chart` at most (binding targets plus the most at risk)
 MAX_PANELS = 24
@@ -44,7 +47,7 @@ LABELS = {
            "estimated": "含未报送年份插值估计",
            "no_data": "暂无监测数据", "sum": "基期以来累计", "overview": "实现概率与目标进度（全部{}项）",
            "x": "目标进度 − 时间进度（百分点）：← 慢于时间进度 | 快于时间进度 →", "y": "实现概率（%）",
-           "no_progress": "进度\n无法计算", "shown": "（图示{}/{}项：约束性指标及风险最高者）",
+           "no_progress": "进度\n无法计算", "not_started": "规划期\n未开始", "nothing_after_base": "基期后无数据", "shown": "（图示{}/{}项：约束性指标及风险最高者）",
            "matrix": "分地区评价一览（格内为实现概率）", "matrix_page": "（第{}/{}页：地区{}-{}，共{}个；指标{}-{}，共{}项）",
            "p_forecast": "预测实现概率", "observed_panel": "目标年已有实际数据\n（不计实现概率）",
            "observed_only": "目标完成情况（全部{}项，目标年均已有实际数据）", "lane": "{}（{}项）",
@@ -54,7 +57,7 @@ LABELS = {
            "estimated": "counting an estimate of a year not reported",
            "no_data": "no observation yet", "sum": "sum since base year", "overview": "Chance of meeting the target vs progress (all {} targets)",
            "x": "progress minus time elapsed (points): ← behind schedule | ahead of schedule →",
-           "y": "P(target met) (%)", "no_progress": "progress\nunknown",
+           "y": "P(target met) (%)", "no_progress": "progress\nunknown", "not_started": "period not\nstarted", "nothing_after_base": "no data after the base year",
            "shown": " (showing {} of {}: binding and most at risk)",
            "matrix": "Assessment by region (chance of meeting the target in each cell)",
            "matrix_page": " (page {} of {}: regions {}-{} of {}, indicators {}-{} of {})",
@@ -99,6 +102,11 @@ def _decimals(row: dict) -> int:
     cell wrote (``≤0.20``: the row's ``target_decimals``, which ``assess`` puts on each detail's row), else the
     fewest that write the figure, at most the row's (a count's whole: ≥2, not ≥2.0; :func:`level_decimals`) --
     never ``≤0.200`` beside a table's ``≤0.20``."""
+    if computed_target(row):  # 年均增长6% read as 1651.3704: the places of the figures written (≥1,651)
+        written = max(written_decimals(v) for v in (row.get("baseline"), row.get("last_value")) if not is_missing(v)) \
+            if any(not is_missing(v) for v in (row.get("baseline"), row.get("last_value"))) else 0
+        shown = computed_target_shown(row.get("target"), written, row.get("last_value"), row.get("forecast"))
+        return written_decimals(shown)
     reference = (row.get("target"), row.get("baseline"), row.get("last_value"))
     cap = as_written(level_decimals(row_decimals(reference=reference, exact=(row.get("baseline"), row.get("target"))),
                                     reference=reference), row.get("target_decimals"))
@@ -106,9 +114,10 @@ def _decimals(row: dict) -> int:
 
 
 def _target_text(row: dict, lang: str, figure: str | None = None) -> str:
-    """The target with its unit and year (``≤0.20人/万台（2025年）``); ``figure``: the target as the report's
-    table writes it (its ``target_figure`` cell), else as :func:`_decimals` writes it."""
-    sign = DIRECTION_SIGN.get(row.get("direction"), "")
+    """The target with its unit and year (``≤0.20人/万台（2025年）``, a strict bound ``<0.15人/万台（2025年）`` for the
+    plan's 低于0.15: :data:`~.model.STRICT_SIGN`); ``figure``: the target as the report's table writes it (its
+    ``target_figure`` cell), else as :func:`_decimals` writes it."""
+    sign = (STRICT_SIGN if strict_of(row) else DIRECTION_SIGN).get(row.get("direction"), "")
     # ≥〈5〉, ≥〔4.0〕: as the table writes it
     plan = notation_cell(row.get("target"), row.get("kind"), sign, row.get("target_decimals"))
     text = plan.text if plan is not None else sign + number_text(row.get("target"), _decimals(row))
@@ -121,15 +130,25 @@ def _target_text(row: dict, lang: str, figure: str | None = None) -> str:
     return f"{text}（{year}年）" if lang == "zh" else f"{text} ({year})"
 
 
-def _subtitle(row: dict, lang: str, with_target: bool, figure: str | None = None) -> str:
+def _subtitle(row: dict, lang: str, with_target: bool, figure: str | None = None,
+              category: str | None = None) -> str:
+    """The line under a fan chart's name: its category (``category``: the report's, 规划期未开始 in a 基期情况 report;
+    default :func:`report_category`), whether the target year's value is awaited -- 基期后无数据 when nothing after the
+    base year is observed, which has no forecast of its target year to give --, its probability and target."""
     L = LABELS[lang]
-    category = report_category(row)
+    category = category or report_category(row)
     parts = [CATEGORY_LABELS[lang][category]]
     awaited = target_year_awaited(row)  # the target year past, its value not yet observed: a forecast
-    if awaited:
+    ly, by = row.get("last_year"), row.get("baseline_year")
+    nothing = is_missing(ly) or (not is_missing(by) and int(ly) <= int(by))
+    if awaited and nothing:  # a final evaluation's row with no year after its base: no forecast said
+        parts.append(L["nothing_after_base"])
+    elif awaited:
         parts.append(AWAITED_STATUS[lang])
     if row.get("status") == "no_data":
         parts.append(L["no_data"])
+    elif awaited and nothing:
+        pass
     elif not is_missing(row.get("p_meet")) and category not in FINAL_CATEGORIES:  # no chance of a known outcome
         parts.append(f"{L['p_forecast' if awaited else 'p']}{'' if lang == 'zh' else ' '}"
                      f"{probability_cell(row['p_meet']).text}")
@@ -246,7 +265,7 @@ def _draw_panel(ax, a, row: dict, lang: str):
 
 
 def target_chart(assessment, *, number: int | None = None, lang: str = "zh", with_region: bool = False,
-                 as_of: int | None = None, target_text: str | None = None):
+                 as_of: int | None = None, target_text: str | None = None, category: str | None = None):
     """Fan chart of one target.
 
     Parameters
@@ -281,7 +300,7 @@ def target_chart(assessment, *, number: int | None = None, lang: str = "zh", wit
     handles = _draw_panel(ax, assessment, row, lang)
     name = _label_name(row, lang, with_region)
     head = f"{number}. {name}" if number is not None else name
-    ax.set_title(_wrap(head, 52) + "\n" + _subtitle(row, lang, with_target=True, figure=target_text), fontsize=9.5,
+    ax.set_title(_wrap(head, 52) + "\n" + _subtitle(row, lang, with_target=True, figure=target_text, category=category), fontsize=9.5,
                  loc="left")
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=4, fontsize=7.5,
               frameon=False)
@@ -409,8 +428,9 @@ def _overview_points(rows) -> pd.DataFrame:
     recs = []
     for r in rows:
         p, prog, time = r.raw.get("p_meet"), r.raw.get("progress_share"), r.raw.get("time_share")
+        unknown = is_missing(prog) or is_missing(time) or r.category == NOT_STARTED  # no progress before the period
         recs.append((r.number, np.nan if is_missing(p) else 100 * float(p),
-                     np.nan if is_missing(prog) or is_missing(time) else 100 * (float(prog) - float(time)),
+                     np.nan if unknown else 100 * (float(prog) - float(time)),
                      r.category, r.binding))
     return pd.DataFrame(recs, columns=["number", "p", "x", "category", "binding"])
 
@@ -526,7 +546,8 @@ def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
     if strip:
         side.set_xlim(-1, 1)
         side.set_xticks([0])
-        side.set_xticklabels([L["no_progress"]], fontsize=7)
+        waiting = (pts["category"].to_numpy() == NOT_STARTED)[on_side]
+        side.set_xticklabels([L["not_started" if waiting.all() else "no_progress"]], fontsize=7)
         side.set_ylabel(L["y"], fontsize=8)
         side.tick_params(labelsize=7)
         ax.tick_params(labelsize=7, labelleft=False)
@@ -688,7 +709,7 @@ def report_charts(report, *, dpi: int = 100) -> ReportCharts:
             figure = row.cells["target_figure"].text if "target_figure" in row.cells else None
             fans[row.number] = figure_png(target_chart(row.assessment, number=row.number, lang=report.lang,
                                                        with_region=report.several_regions, as_of=report.as_of,
-                                                       target_text=figure),
+                                                       target_text=figure, category=row.category),
                                           dpi=dpi)
     return ReportCharts(overview, matrix, fans)
 

@@ -18,7 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .formatting import display_width
+from .formatting import display_width, report_datetime
 from .charts import ReportCharts
 from .model import (
     BY_REGION_CAPTION,
@@ -62,6 +62,32 @@ def _styles(doc, lang: str) -> None:
         rfonts = st.element.rPr.find(qn("w:rFonts"))
         for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
             rfonts.attrib.pop(qn(attr), None)
+
+
+#: the language of a report's text in Word's terms (w:lang): a Chinese report's 汉字 are zh-CN, not the template's en-US
+LANGUAGE = {"zh": ("en-US", "zh-CN"), "en": ("en-US", "zh-CN")}
+def _properties(doc, report: Report) -> None:
+    """The document's properties as the report's: title, subject (region, evaluation year, date), author, the
+    report date as created and modified (python-docx's template says 2013-12-23), its language; and the text's
+    language (w:lang: 汉字 as zh-CN, for Word's proofing and line breaking) in the document defaults."""
+    cp = doc.core_properties
+    cp.title = report.title
+    cp.subject = report.subtitle
+    cp.author = cp.last_modified_by = "mstarget"
+    cp.comments = "mstarget 规划指标评估报告" if report.lang == "zh" else "mstarget plan target assessment"
+    cp.keywords = "规划评估" if report.lang == "zh" else "plan assessment"
+    cp.category = ""
+    cp.language = "zh-CN" if report.lang == "zh" else "en-US"
+    cp.revision = 1
+    cp.created = cp.modified = report_datetime(report.date)
+    latin, east = LANGUAGE[report.lang]
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), latin)
+    lang.set(qn("w:eastAsia"), east)
 
 
 def _a4(section, landscape: bool = False) -> None:
@@ -170,8 +196,7 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     doc = Document()
     _styles(doc, report.lang)
     _a4(doc.sections[0])
-    doc.core_properties.title = report.title
-    doc.core_properties.author = "mstarget"
+    _properties(doc, report)
 
     title = doc.add_paragraph(report.title, style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER

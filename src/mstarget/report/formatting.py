@@ -41,6 +41,7 @@ Rules
 """
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 import unicodedata
@@ -429,3 +430,22 @@ def preliminary_word(mark) -> str:
     """The word a Chinese report uses for a figure marked ``mark`` (快报, 预计, 初步 ...): 快报 -> 快报
     (快报数), 估计 -> 预计 (预计数); 初步 for a mark not known."""
     return PRELIMINARY_WORDS_ZH.get(mark.strip(), "初步") if isinstance(mark, str) else "初步"
+
+
+_DATE_ZH = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def report_datetime(date) -> _dt.datetime:
+    """The report's date (``Report.date``: 2026年12月6日, 2026-12-06) as the document's created / modified
+    time (midnight UTC of that day); today's when it is no date."""
+    if isinstance(date, _dt.datetime):
+        return date.replace(tzinfo=None)
+    if isinstance(date, _dt.date):
+        return _dt.datetime(date.year, date.month, date.day)
+    text = str(date or "").strip()
+    m = _DATE_ZH.fullmatch(text)
+    try:
+        day = _dt.date(*map(int, m.groups())) if m else _dt.date.fromisoformat(text)
+    except ValueError:
+        day = _dt.date.today()
+    return _dt.datetime(day.year, day.month, day.day)

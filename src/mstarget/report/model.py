@@ -37,9 +37,10 @@ from ..chart_choice import chart_selection
 from ..exceptions import ParameterError
 from ..assess import Thresholds
 from ..matching import table_totals
-from ..plan import DECIMALS_COLUMNS, NUMBER_COLUMNS
+from ..plan import DECIMALS_COLUMNS, NUMBER_COLUMNS, states_figure, strict_of, target_as_change
 from ..precision import written_decimals
-from ..schedule import (CATEGORIES, CATEGORY_ZH, FINAL_CATEGORIES, FINAL_ZH, ScheduleRules, evaluation_categories,
+from ..schedule import (CATEGORIES, CATEGORY_ZH, FINAL_CATEGORIES, FINAL_ZH, QUALITATIVE, ScheduleRules,
+                        evaluation_categories,
                         evaluation_category, target_year_awaited)
 from . import narrative
 from .formatting import (
@@ -62,6 +63,7 @@ from .formatting import (
     plan_figure_decimals,
     probability_cell,
     range_text,
+    round_half_up,
     row_decimals,
     share_cell,
     written_row_decimals,
@@ -84,6 +86,19 @@ CATEGORY_LABELS = {"zh": {**FINAL_ZH, **CATEGORY_ZH}, "en": {**FINAL_EN, **CATEG
 CATEGORY_COLOURS = {"completed": "#006837", "not_completed": "#a50026",
                     "achieved": "#1a9850", "ahead": "#66bd63", "on_schedule": "#4575b4",
                     "behind": "#d73027", "insufficient_data": "#969696"}
+#: the category of a row in a report made before the plan period starts (基期情况, :func:`evaluation_kind`): no year
+#: of the period is observed yet, which is no lack of data (not 数据不足)
+NOT_STARTED = "not_started"
+CATEGORY_LABELS["zh"][NOT_STARTED] = "规划期未开始"
+CATEGORY_LABELS["en"][NOT_STARTED] = "period not started"
+CATEGORY_COLOURS[NOT_STARTED] = "#9ecae1"
+#: a qualitative target (建成, 全面推行: read_plan's ``qualitative``): no figure, evaluated apart (定性指标，另行评价)
+CATEGORY_LABELS["en"][QUALITATIVE] = "qualitative, evaluated separately"
+CATEGORY_COLOURS[QUALITATIVE] = "#bdbdbd"
+#: what a 总结评估's 数据不足 row asks for: the years after the base year up to the target year without a figure
+RESUBMIT = {"zh": "请补报{}数据。", "en": " Please report the figures of {}."}
+#: what follows the 预计完成情况 of a target whose year is past, its value awaited: a forecast to be confirmed
+AWAITED_OUTLOOK = {"zh": "（待确认）", "en": " (to be confirmed)"}
 #: what 尚需年均变化 shows for a target already met: nothing is still needed
 MET_PACE = {"zh": "已达到", "en": "met"}
 STATUS_ZH = {"met": "已实现", "on_track": "进展顺利", "at_risk": "存在风险", "off_track": "难以实现",
@@ -114,10 +129,12 @@ MODEL_ZH = {"arima": "ARIMA模型", "damped": "阻尼趋势", "drift": "漂移",
             "linear": "线性趋势", "loglinear": "对数线性趋势", "naive": "朴素外推", "otm": "优化Theta模型",
             "pooled_drift": "区域汇合趋势外推", "prophet": "Prophet模型", "rate": "比率模型",
             "robust_drift": "稳健漂移", "ses_theta": "SES-Theta模型", "small_count": "计数增减模型",
-            "theta": "Theta模型"}
+            "growth_rate": "增速均值回归模型", "theta": "Theta模型"}
 ATTRIBUTE_ZH = {"binding": "约束性", "expected": "预期性"}
 ATTRIBUTE_EN = {"binding": "binding", "expected": "expected"}
 DIRECTION_SIGN = {">=": "≥", "<=": "≤"}
+#: the sign of a strict bound (低于0.15 is < 0.15, 超过98 is > 98: read_plan's ``strict``)
+STRICT_SIGN = {">=": ">", "<=": "<"}
 
 
 SUMMARY_HEADERS = {"zh": ("评价", "约束性", "预期性", "合计", "指标"),
@@ -157,6 +174,11 @@ MATRIX_CAPTION = {"zh": "各地区各指标的评价（颜色）与实现概率�
 OVERVIEW_CAPTION = {"zh": "横轴为目标进度减时间进度（百分点），纵轴为实现概率；点旁数字为表中序号。",
                     "en": "x: progress minus time elapsed (percentage points); y: chance of meeting the target; "
                           "numbers are the table's No."}
+#: the overview's caption in a report made before the plan period starts: no progress, the probabilities alone
+OVERVIEW_CAPTION_NOT_STARTED = {"zh": "规划期尚未开始，各指标尚无目标进度，按实现概率（基期及以前数据外推，仅供参考）列于左侧；点旁数字为表中序号。",
+                                "en": "The plan period has not started: no progress yet; targets are shown on the left by "
+                                      "their chance of meeting the target (from the trend up to the base year, for "
+                                      "reference only); numbers are the table's No."}
 #: the overview's caption when target years are observed: beside the others (mixed), or every one
 OVERVIEW_CAPTION_OBSERVED = {
     "zh": ("横轴为目标进度减时间进度（百分点），纵轴为实现概率；目标年已有实际数据的指标不再计算实现概率，按已完成、"
@@ -247,6 +269,8 @@ def status_text(r: dict, category: str, lang: str) -> str:
     falling back)."""
     if category in FINAL_STATUS:
         return FINAL_STATUS[category][lang]
+    if category == QUALITATIVE or r.get("category") == QUALITATIVE:  # 建成: no figure, no data expected (not 无数据)
+        return MISSING
     if target_year_awaited(r):
         return AWAITED_STATUS[lang]
     status = r.get("status")
@@ -267,11 +291,99 @@ def report_categories(table: pd.DataFrame) -> pd.Series:
     return evaluation_categories(table)
 
 
+def nothing_after_base(r: dict) -> bool:
+    """Nothing is observed after the row's base year (its latest year is the base year or earlier, or none)."""
+    ly, by = r.get("last_year"), r.get("baseline_year")
+    return is_missing(ly) or (not is_missing(by) and int(ly) <= int(by))
+
+
+def row_category(r: dict, kind: str = "") -> str:
+    """The category a report's row shows (:func:`report_category`), save that in a report made before the plan
+    period starts (``kind`` ``"baseline"``, 基期情况) a row with nothing observed after its base year is
+    :data:`NOT_STARTED` (规划期未开始), not 数据不足: no year of the period can have data yet."""
+    cat = report_category(r)
+    if kind == "baseline" and cat == "insufficient_data" and nothing_after_base(r):
+        return NOT_STARTED
+    return cat
+
+
+def final_void(r: dict, kind: str) -> bool:
+    """A 总结评估's 数据不足 row with nothing observed after its base year: no gap, forecast, probability, pace or
+    outlook of it is shown (a base-year gap or a forecast from the base year alone is no finding of the
+    period); its text asks for the missing years (:func:`missing_years`)."""
+    return kind == "final" and report_category(r) == "insufficient_data" and nothing_after_base(r)
+
+
+def missing_years(r: dict, yearly: dict | None) -> list[int]:
+    """The years after the base year up to the target year (the evaluation year at most) without a figure."""
+    by, ty, as_of = r.get("baseline_year"), r.get("target_year"), r.get("as_of")
+    if is_missing(by) or is_missing(ty):
+        return []
+    end = int(ty) if is_missing(as_of) else min(int(ty), int(as_of))
+    seen = set(yearly or ())
+    ly = r.get("last_year")
+    if not yearly and not is_missing(ly):
+        seen = set(range(int(by) + 1, int(ly) + 1))
+    return [y for y in range(int(by) + 1, end + 1) if y not in seen]
+
+
+def years_text(years: Sequence[int], lang: str) -> str:
+    """2021年至2025年 (a run), 2023年、2025年, 2025年; ``2021-2025`` / ``2023, 2025`` in English."""
+    years = sorted(years)
+    if not years:
+        return ""
+    run = len(years) > 2 and years == list(range(years[0], years[-1] + 1))
+    if lang == "zh":
+        return f"{years[0]}年至{years[-1]}年" if run else "、".join(f"{y}年" for y in years)
+    return f"{years[0]}-{years[-1]}" if run else ", ".join(map(str, years))
+
+
+def at_target(r: dict, value) -> bool:
+    """``value`` meets the row's target (its direction, and its ``strict`` bound when the plan wrote one)."""
+    target, direction = r.get("target"), r.get("direction")
+    if is_missing(value) or is_missing(target) or direction not in (">=", "<="):
+        return False
+    v, t = float(value), float(target)
+    strict = bool(r.get("strict")) if not is_missing(r.get("strict")) else False
+    if direction == ">=":
+        return v > t if strict else v >= t
+    return v < t if strict else v <= t
+
+
+def outlook_words(p_meet, lang: str) -> str:
+    """``p_meet`` in the words of :data:`OUTLOOK_LEVELS`, decided on the percentage shown."""
+    if is_missing(p_meet):
+        return MISSING
+    p = percent_int(p_meet) / 100
+    for low, zh, en in OUTLOOK_LEVELS:
+        if p >= low:
+            return zh if lang == "zh" else en
+    return MISSING
+
+
+def outlook_cell(r: dict, category: str, lang: str, kind: str = "") -> str:
+    """The 预计完成情况 cell (:func:`outlook_text`), and in two cases of its own: a row of a report made before
+    the plan period starts (规划期未开始) says what its forecast says (预计能够完成 …, from ``p_meet``); a
+    target whose year is past but not yet observed says the forecast's words to be confirmed (有望完成（待确认）),
+    never 已达到，仍需巩固 of a year already over. A 总结评估's 数据不足 row with nothing after its base year:
+    "–" (:func:`final_void`)."""
+    if category == NOT_STARTED:
+        return outlook_words(r.get("p_meet"), lang)
+    if final_void(r, kind):
+        return MISSING
+    if category not in FINAL_CATEGORIES and target_year_awaited(r) and not nothing_after_base(r):
+        words = outlook_words(r.get("p_meet"), lang)
+        return words if words == MISSING else words + AWAITED_OUTLOOK[lang]
+    return outlook_text(r, category, lang)
+
+
 def shown_categories(categories) -> tuple[str, ...]:
     """The categories a report's summaries list, in order: a mid-term report's five (快于预期 0 项
     is a finding), those of an observed target year (已完成 / 未完成) when a row has one, and the
     mid-term ones then only if a row is still under way."""
     present = set(categories)
+    if NOT_STARTED in present:  # a 基期情况 report: only the categories its rows have, no column of zeros
+        return tuple(c for c in (*FINAL_CATEGORIES, *CATEGORIES, NOT_STARTED) if c in present)
     if not present & set(FINAL_CATEGORIES):
         return CATEGORIES
     open_ = present & (set(CATEGORIES) - {"insufficient_data"})
@@ -288,19 +400,39 @@ def unmatched_display(df: pd.DataFrame, lang: str, names: dict) -> pd.DataFrame:
         shown = []
         for ind, name in zip(out["indicator"].tolist(), out["name"].tolist()):
             own = name if isinstance(name, str) and name.strip() and name != ind else None
-            shown.append(own or names.get(ind) or MISSING)
+            # a table without codes names its indicators in words: the id is the name (企业标准), shown as one
+            worded = ind if lang == "zh" and isinstance(ind, str) and contains_cjk(ind) else None
+            shown.append(own or names.get(ind) or worded or MISSING)
         out["name"] = shown
+        if lang == "zh" and all(isinstance(i, str) and contains_cjk(i) for i in out["indicator"].tolist()):
+            out = out.drop(columns="indicator")  # no code to show: not a column of names twice
     if lang == "zh" and "suggestion" in out:
         out["suggestion"] = [_suggestion_zh(v) for v in out["suggestion"].tolist()]
     return out.rename(columns=UNMATCHED_HEADERS[lang])
 
 
+#: the matcher's reasons for keeping a series and a plan row apart (:func:`mstarget.matching._fit`), which say
+#: themselves in Chinese in brackets: who is named, and those words
+_KEPT_APART = ((re.compile(r"^not (.+?)(?: \([^()]*\))?: "), "未与规划指标{}匹配"),
+               (re.compile(r"^history series (.+?) not matched: "), "历史数据{}未匹配"))
+_ZH_IN_BRACKETS = re.compile(r"[（(]([^（）()]*[\u4e00-\u9fff][^（）()]*)[）)]")
+
+
 def _suggestion_zh(text) -> object:
+    """A suggestion of the matcher in a Chinese report's words: its patterns (:data:`SUGGESTIONS_ZH`), else the
+    Chinese the text carries in brackets (未与规划指标…匹配：计量单位口径不同，未匹配) -- no English sentence."""
     if not isinstance(text, str):
         return text
     for pattern, zh in SUGGESTIONS_ZH:
         if pattern.match(text):
             return pattern.sub(zh, text)
+    said = [m for m in _ZH_IN_BRACKETS.findall(text) if not re.search(r"[A-Za-z]{3,}", m)]
+    for pattern, head in _KEPT_APART:
+        m = pattern.match(text)
+        if m:
+            return head.format(m.group(1)) + ("：" + "；".join(said) if said else "")
+    if said and re.search(r"[A-Za-z]{3,}", text):
+        return "；".join(said)
     return text
 
 
@@ -393,6 +525,11 @@ class ReportRow:
     #: the target year's value lies between two observations, that year itself missing (:func:`interpolated_target`):
     #: an estimate, not counted among the targets whose year is observed
     interpolated: bool = False
+    #: what the report is (:attr:`Report.kind`); a row of a 基期情况 report whose period has not started shows
+    #: :data:`NOT_STARTED` (:func:`row_category`)
+    kind: str = ""
+    #: what a 总结评估's 数据不足 row asks for, said in its text: the years still to report (请补报2025年数据。)
+    resubmit: str = ""
 
     @property
     def name(self) -> str:
@@ -401,9 +538,9 @@ class ReportRow:
 
     @property
     def category(self) -> str:
-        """The category shown (:func:`report_category`): ``assess``'s, or 已完成 / 未完成 once the
-        target year is observed."""
-        return report_category(self.raw)
+        """The category shown (:func:`row_category`): ``assess``'s, or 已完成 / 未完成 once the
+        target year is observed, 规划期未开始 in a report made before the plan period starts."""
+        return row_category(self.raw, self.kind)
 
     @property
     def binding(self) -> bool:
@@ -524,6 +661,8 @@ class Report:
     def overview_caption(self) -> str:
         """The caption under the overview chart (:func:`~.charts.overview_chart` draws observed target
         years apart from the probability axis)."""
+        if self.rows and all(row.category == NOT_STARTED for row in self.rows):
+            return OVERVIEW_CAPTION_NOT_STARTED[self.lang]
         if not self.observed_targets:
             return OVERVIEW_CAPTION[self.lang]
         on_axis = any(row.category not in FINAL_CATEGORIES and not is_missing(row.raw.get("p_meet"))
@@ -564,6 +703,9 @@ class Report:
             if (docx and not c.in_docx) or (c.id == "region" and not self.several_regions) or \
                     (c.id == "p_striven" and not self.striven) or (self.all_observed and c.id in UNDER_WAY_COLUMNS):
                 continue
+            if c.id in ("time_share", "progress_share") and self.rows and \
+                    all(row.category == NOT_STARTED for row in self.rows):
+                continue  # a 基期情况 report: no time elapsed, no progress -- not a column of dashes
             if (c.id == "baseline_year" and self.baseline_year is not None) or \
                     (c.id == "target_year" and self.target_year is not None) or \
                     (c.id in ("last_year", "current") and self.years):
@@ -737,8 +879,10 @@ def _num(v) -> float:
 def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
            qualifier: str = "", mark_forecast: bool = False, *, shared: tuple = (), shared_plan: tuple = (),
            yearly: dict | None = None, years: Sequence[int] = (), n_peers: int | None = None,
-           written: int | None = None, interpolated: bool = False) -> tuple[dict[str, Cell], int]:
-    """The row's cells; ``mark_forecast``: the report also shows observed target-year values in the
+           written: int | None = None, interpolated: bool = False, report_kind: str = "") -> tuple[dict[str, Cell], int]:
+    """The row's cells; ``report_kind``: what the report is (:func:`evaluation_kind`: a 基期情况 row shows 规划期未开始,
+    :func:`row_category`; a 总结评估's 数据不足 row without data after its base year no gap, forecast, probability,
+    pace or outlook, :func:`final_void`); ``mark_forecast``: the report also shows observed target-year values in the
     forecast column, so a forecast there says it is one (预测 117). ``shared``: the figures of every row
     of the same indicator (all regions, all target years: baseline, target, values) and ``shared_plan``
     their plan figures (baselines, targets), which set the decimals, so that an indicator reads alike
@@ -761,29 +905,39 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     baseline, target, last_value = _num(r.get("baseline")), _num(r.get("target")), _num(r.get("last_value"))
     split = set(years_of(r.get("split_years")))  # inside a reported running total: the sums reported stay bare
     gap = unreported_gap(r)
-    current = _num(r.get("sum_so_far")) if kind == "increment" or (gap and not is_missing(r.get("sum_so_far"))) \
-        else last_value
+    # a growth rate's period average (年均增长, :func:`mstarget.assess.period_average`): the reported years' average so far
+    average = isinstance(r.get("average_years"), str) and bool(r.get("average_years"))
+    current = _num(r.get("sum_so_far")) if kind == "increment" or average or \
+        (gap and not is_missing(r.get("sum_so_far"))) else last_value
     gap_mark = UNREPORTED_MARK[lang].format(("、" if lang == "zh" else ", ").join(map(str, gap))) if gap else ""
     pre_years = set(years_of(r.get("preliminary_years")))
     pre_mark = preliminary_suffix(r.get("preliminary_mark"), lang) if pre_years else ""
     judged_pre = pre_mark if flagged(r.get("last_preliminary")) else ""
-    reference = (target, baseline, last_value, current, *shared)
-    fdec = row_decimals(reference=reference, exact=(baseline, target, *shared_plan))
-    cat = report_category(r)
+    cat = row_category(r, report_kind)
     # the target year's value (observed or interpolated) is a fact, not a forecast: no range, no probability
     closed = cat in FINAL_CATEGORIES
     # a figure said to miss (or meet) the target differs from it visibly: 13.5 against ≥14, not 14
     compared = (current, _num(r.get("forecast")) if closed else math.nan)
+    # a target computed from the baseline (年均增长6%: 1234 x 1.06^5 = 1651.3704) is no figure written: it sets no
+    # decimals, and is shown with the row's (≥1,651, one place more where that tells it from a value compared)
+    computed = computed_target(r)
     # the figures written -- observed values, the latest, the target year's once observed, the gap -- with the
     # decimals the plan and the history write them (0.20, 2.95), one text per figure in the yearly columns,
     # 实际值 and the sentences; a count reported whole stays whole (实际为1项, 79项 beside a plan's 〔117.0〕)
     if written is None:
-        written = _written_decimals(r.get("unit"), (baseline, target, math.nan if _latest_estimated(r) else last_value,
+        written = _written_decimals(r.get("unit"), (baseline, math.nan if computed else target,
+                                                    math.nan if _latest_estimated(r) else last_value,
                                                     r.get("target_striven"),
                                                     *_written_yearly(r, yearly).values()),
                                     (r.get("baseline_decimals"), r.get("target_decimals")))
     wdec = written
-    dec = compared_decimals(wdec, target, *compared)
+    if computed:
+        target = computed_target_shown(target, wdec, *compared, _num(r.get("forecast")))
+    reference = (target, baseline, last_value, current, *shared)
+    fdec = row_decimals(reference=reference, exact=(baseline, *(() if computed else (target,)), *shared_plan))
+    # a computed target shown already tells itself from the figures written: they keep their own places (2.7
+    # beside ≥2.66, as in the yearly columns)
+    dec = wdec if computed else compared_decimals(wdec, target, *compared)
     # forecasts and paces keep their own precision (unchanged by the written figures): about three significant
     # digits (fdec) and the places that tell a figure from its target, a count's whole (9.8 批次 forecast beside
     # a target of 9)
@@ -797,15 +951,18 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         fdec = sized
     # nothing still needed once the target is reached (提前实现, or reached with the target year's value
     # still awaited, which the report calls 数据不足): 尚需年均变化 says 已达到, not -0.20
-    met = cat in ("achieved", "completed") or (not closed and r.get("category") == "achieved")
+    met = cat in ("achieved", "completed") or (not closed and r.get("category") == "achieved") or \
+        (cat in ("insufficient_data", NOT_STARTED) and nothing_after_base(r) and at_target(r, current))  # met at the base
     required = math.nan if met else r.get("required_pace")
     # each pace with the decimals it needs (+0.65 beside +0.067, not +0.650)
     rdec, odec = pace_decimals(sized, required), pace_decimals(sized, r.get("observed_pace"))
-    sign = DIRECTION_SIGN.get(direction, "")
+    # a strict bound (低于0.15, 超过98: read_plan's ``strict``) is < / >: its own figure does not meet it
+    sign = (STRICT_SIGN if strict_of(r) else DIRECTION_SIGN).get(direction, "")
     # the plan's own figures as it wrote them (99.0, 〔4.0〕: read_plan's decimals; 12, not 12.0)
     tdec = plan_figure_decimals(target, r.get("target_decimals"), max(fdec, dec))
     bdec = plan_figure_decimals(baseline, r.get("baseline_decimals"), max(fdec, dec))
-    accumulated = ("累计 " if lang == "zh" else "sum ") if kind == "increment" else ""
+    accumulated = ("累计 " if lang == "zh" else "sum ") if kind == "increment" else \
+        ("年均 " if lang == "zh" else "average ") if average else ""
     # a forecast beside observed target-year values says it is one: 预测 117, 预测累计 6.95
     forecast_prefix = accumulated
     if closed and interpolated:  # the target year's value estimated between two observations: said so
@@ -859,7 +1016,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         "observed_pace": pace_cell(r.get("observed_pace"), odec),
         "category": Cell(label, label),
         "status": text_cell(status_text(r, cat, lang)),
-        "outlook": text_cell(outlook_text(r, cat, lang)),
+        "outlook": text_cell(outlook_cell(r, cat, lang, report_kind)),
         "model": text_cell(model_name(r.get("model"), lang, n_peers)),
     }
     # the table's baseline as the plan writes it: a stock in 〔〕, the additions of a 〈〉 row in 〈〉 (〈0〉)
@@ -881,6 +1038,8 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         cells["last_year_shown"] = cells["last_year"]
         cells["current_shown"] = (number_cell(current, dec, prefix=accumulated, suffix=joined_marks(gap_mark, latest_pre))
                                   if gap_mark or latest_pre else cells["current"])
+        if kind == "increment" and nothing_after_base(r):  # no addition of the period yet: not 累计 0.0（快报）
+            cells["current_shown"] = cells["current"] = Cell(None, MISSING)
     # the ``assess`` printout's figures (:func:`table_cells`): its latest value (a 〈〉 row's last addition) and a 〈〉
     # row's sum so far, as the report writes them, with the marks of the figures they are
     latest_pre = pre_mark if not is_missing(ly_) and int(ly_) in pre_years else ""
@@ -919,9 +1078,13 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     # the target as a figure (≤0.20, ≥〔117〕), as the table writes it before any words: the charts' titles say it so
     cells["target_figure"] = cells["target"]
     written = r.get("target_written")
-    if isinstance(written, str) and written and not cells["target"].missing:
-        # a firm target with a striven-for one (≥2.5（力争3）) already shows its figures
-        shown = written_target(written, cells["target"].text, r.get("target_striven"), lang)
+    if r.get("category") == QUALITATIVE and isinstance(written, str) and written.strip():  # 建成: as written
+        cells["target"] = Cell(written.strip(), written.strip())
+    if isinstance(written, str) and written and not cells["target"].missing and r.get("category") != QUALITATIVE:
+        # a firm target with a striven-for one (≥2.5（力争3）) already shows its figures; a figure in words
+        # (保持在98%以上, 不发生, 低于0.15) is shown as the plan wrote it, alone (note 5: 按规划原文写法列示)
+        shown = written if lang == "zh" and states_figure(written) else \
+            written_target(written, cells["target"].text, r.get("target_striven"), lang)
         cells["target"] = Cell(shown, shown)  # text in a workbook too: what the plan says
     # the target in plain figures (no sign): the narrative writes "≥" itself
     cells["target_value"] = number_cell(target, tdec)
@@ -932,6 +1095,10 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     cells["required_abs"] = pace_cell(abs(_num(required)), rdec, sign=False)
     cells["observed_abs"] = pace_cell(abs(_num(r.get("observed_pace"))), odec, sign=False)
     cells["qualifier"] = Cell(qualifier, qualifier)
+    if final_void(r, report_kind):  # a 总结评估's 数据不足 row without data after its base year: nothing of the period to show
+        for key in ("remaining", "forecast", "forecast_figure", "forecast_value", "range_80", "lo_80", "hi_80",
+                    "p_meet", "p_striven", "required_pace", "required_abs", "outlook"):
+            cells[key] = Cell(None, MISSING)
     return cells, dec
 
 
@@ -1114,11 +1281,18 @@ def plan_names(column: pd.Series) -> str:
 
 
 #: what a plan table's title adds to the plan's name (…规划主要指标完成情况): the heading says 主要指标 itself
-_TITLE_SUFFIX = re.compile(r"(?:主要)?指标(?:完成|进展|执行)?(?:情况)?(?:一览)?表?$|(?:完成|进展|执行)情况(?:一览)?表?$")
+_TITLE_SUFFIX = re.compile(r"(?:主要)?(?:目标)?指标(?:体系)?(?:完成|进展|执行)?(?:情况)?(?:一览)?表?$"
+                           r"|(?:完成|进展|执行)情况(?:一览)?表?$|主要目标表?$")
+#: a caption's trailing note in brackets, no part of the plan's name: its years (（2021—2025年）), its state as a
+#: draft (（征求意见稿）, （送审稿）), a remark (（合成示例）) -- any but one naming a plan (（…规划）)
+_TITLE_NOTE = re.compile(r"\s*[（(](?![^（）()]*(?:规划|纲要))[^（）()]*[）)]\s*$")
+#: what names a plan document, whose name a title puts in 《》 (…规划, …纲要, …实施方案, …行动计划)
+_PLAN_DOCUMENT = re.compile(r"(?:规划|纲要|方案|计划)$")
 
 
 #: a table's number before its caption (表1 鼎湖区…主要指标): not part of the plan's name
-_TABLE_NUMBER = re.compile(r"^\s*(?:附)?表\s*[0-9０-９一二三四五六七八九十]+(?:[-－.．][0-9０-９]+)?[\s:：.．、]*")
+_TABLE_NUMBER = re.compile(r"^\s*(?:(?:附)?表\s*[0-9０-９一二三四五六七八九十]+(?:[-－.．][0-9０-９]+)?|附表|附件\s*[0-9０-９]*)"
+                           r"[\s:：.．、]*")
 #: a title that already names the evaluation (…中期评估报告, …2026年度监测): used as it is
 _NAMES_EVALUATION = re.compile(r"评估|评价|监测|evaluation|assessment|review|monitoring", re.IGNORECASE)
 
@@ -1194,7 +1368,10 @@ def evaluation_name(kind: str, as_of: int | None, lang: str, base_year: int | No
 def name_of_plan(title: str) -> str:
     """The plan's name in a table's title: ``测试区“十四五”规划主要指标完成情况`` -> ``测试区“十四五”规划``
     (the title alone when nothing is left)."""
-    stripped = _TITLE_SUFFIX.sub("", title.strip())
+    stripped, before = title.strip(), None
+    while stripped != before:  # …规划主要指标（2021—2025年）, …主要指标（征求意见稿）: the note, then the words
+        before = stripped
+        stripped = _TITLE_SUFFIX.sub("", _TITLE_NOTE.sub("", stripped)).strip()
     return stripped if stripped.strip("《》 ") else title
 
 
@@ -1213,7 +1390,9 @@ def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, 
             return plan_name
         if lang == "zh":
             plan_name = name_of_plan(plan_name)
-            shown = plan_name if plan_name.startswith("《") else f"《{plan_name}》"
+            # 《》 around a plan document's name only (《…“十四五”规划》), not around a table's words (…市场监管)
+            shown = plan_name if plan_name.startswith("《") or not _PLAN_DOCUMENT.search(plan_name) \
+                else f"《{plan_name}》"
             prefix = where if where and where not in plan_name and not given else ""
             return f"{prefix}{shown}主要指标{kind_zh}"
         return f"{kind_en} of the main indicators: {plan_name}" + (f" ({where})" if where and not given else "")
@@ -1309,6 +1488,7 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     numbers, numbered = numbering(records, plan if plan is not None else table)  # assess carries the plan's 序号
     # observed target-year values in the forecast column: the forecasts beside them say they are
     mark_forecast = any(report_category(r) in FINAL_CATEGORIES for r in records)
+    kind = evaluation_kind(table, as_of)
     for i in order:
         r = records[i]
         detail = details[i] if details is not None else None
@@ -1318,13 +1498,16 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
                             mark_forecast=mark_forecast, shared=shared[i], shared_plan=shared_plan[i],
                             yearly=yearly[i], years=years,
                             n_peers=None if series is None else int(getattr(series, "n_peers", 0) or 0),
-                            written=written[i], interpolated=estimated)
-        row = ReportRow(number=numbers[i], raw=r, cells=cells, lang=lang, decimals=dec, assessment=detail,
-                        interpolated=estimated)
+                            written=written[i], interpolated=estimated, report_kind=kind)
+        row = ReportRow(number=numbers[i], raw=r, cells=cells, lang=lang, decimals=dec,
+                        assessment=None if r.get("category") == QUALITATIVE else detail,  # 建成: no chart
+                        interpolated=estimated, kind=kind)
+        if kind == "final" and row.category == "insufficient_data":  # the years to report (请补报2025年数据)
+            gone = missing_years(r, yearly[i])
+            row.resubmit = RESUBMIT[lang].format(years_text(gone, lang)) if gone else ""
         row.narrative = narrative.target_sentence(row)
         rows.append(row)
 
-    kind = evaluation_kind(table, as_of)
     own = [r for r in regions if r not in totals]  # the regions proper, without the table's 合计
     heading = _heading(plan_title(table, plan, title), own or regions, lang, source, kind, as_of, given=bool(title),
                        base_year=plan_period(table)[0])
@@ -1411,6 +1594,7 @@ def table_cells(table: pd.DataFrame, details: Sequence | None = None, *, plan: p
     records, yearly, years, (shared, shared_plan, written) = _row_inputs(sub, det, plan, as_of)
     several = "region" in sub and sub["region"].nunique(dropna=True) > 1
     mark_forecast = any(report_category(r) in FINAL_CATEGORIES for r in records)
+    kind = evaluation_kind(table, as_of)
     out = []
     for i in range(n):
         r = records[i]
@@ -1418,7 +1602,8 @@ def table_cells(table: pd.DataFrame, details: Sequence | None = None, *, plan: p
         cells, _ = _cells(r, i + 1, lang, several_regions=several, mark_forecast=mark_forecast,
                           shared=shared[i], shared_plan=shared_plan[i], yearly=yearly[i], years=years,
                           n_peers=None if series is None else int(getattr(series, "n_peers", 0) or 0),
-                          written=written[i], interpolated=interpolated_target(r, series, yearly[i]))
+                          written=written[i], interpolated=interpolated_target(r, series, yearly[i]),
+                          report_kind=kind)
         out.append(cells)
     return out
 
@@ -1443,6 +1628,8 @@ def _indicator_figures(records: list[dict], yearly: list[dict | None]
     for r, y in zip(records, yearly):
         key = (str(r.get("indicator")), str(r.get("unit")))
         figures = [r.get(c) for c in ("baseline", "target", "last_value")]
+        if computed_target(r):  # 年均增长6% read as 1651.3704: no figure written, it sets no decimals
+            figures[1] = None
         if years_of(r.get("unreported_years")) and r.get("kind") == "cumulative":  # a stock counting an estimate
             figures[2] = r.get("sum_so_far")  # the reported additions' stock is the figure written
         if _latest_estimated(r):  # a 〈〉 row's last addition split from a reported total: no figure written
@@ -1453,7 +1640,7 @@ def _indicator_figures(records: list[dict], yearly: list[dict | None]
         if r.get("kind") == "increment":
             figures.append(r.get("sum_so_far"))
         groups.setdefault(key, []).extend([*figures, *(y or {}).values()])
-        plans.setdefault(key, []).extend([r.get("baseline"), r.get("target")])
+        plans.setdefault(key, []).extend([r.get("baseline"), figures[1]])
     keys = [(str(r.get("indicator")), str(r.get("unit"))) for r in records]
     places = {k: _written_decimals(k[1], written[k], given[k]) for k in written}
     # once per indicator, not per row: an indicator of 100,000 regions gave each row all its figures (quadratic)
@@ -1507,6 +1694,23 @@ def _written_yearly(r: dict, yearly: dict | None) -> dict:
     return {y: v for y, v in yearly.items() if int(y) not in estimated} if estimated else dict(yearly)
 
 
+def computed_target(r: dict) -> bool:
+    """The row's target is computed from its baseline: the plan wrote a change (``年均增长6%``, ``下降10%``,
+    ``提高2个百分点``: :func:`mstarget.plan.target_as_change`, kept in ``target_written``), not a figure."""
+    return target_as_change(r.get("target_written")) is not None
+
+
+def computed_target_shown(target: float, decimals: int, *values) -> float:
+    """A computed target (:func:`computed_target`) as the report shows it: rounded to the row's written
+    ``decimals`` (1234 x 1.06^5 = 1651.3704 -> 1651 beside figures written whole), one place more when that
+    tells it from a value compared that differs from it (1651.4 beside an actual 1651) -- never the four
+    places of the arithmetic."""
+    if is_missing(target):
+        return target
+    places = min(compared_decimals(decimals, target, *values), decimals + 1)
+    return round_half_up(float(target), places)
+
+
 def _written_decimals(unit, figures, given) -> int:
     """:func:`~.formatting.written_row_decimals` of an indicator's figures and the decimals its plan cells wrote
     (``given``), save that a count of whole things reported whole (:func:`~.formatting.whole_count`: 38 -> 79
@@ -1539,6 +1743,10 @@ OUTLOOK_NOTE = {
           "{0:.0%}: met; must be held); \"–\" where the target year is observed (see Assessment) or nothing is "
           "observed after the base year.",
 }
+#: the outlook note's addition in a report made before the plan period starts
+OUTLOOK_NOT_STARTED = {"zh": "规划期未开始的指标按基期及以前数据外推的实现概率表述，仅供参考。",
+                       "en": " Targets whose plan period has not started: from the probability of the trend up to the "
+                             "base year, for reference only."}
 YEARS_NOTE = {"zh": "{0}各列为当年完成值（〔〕类为年末累计数，〈〉类为基期以来至当年累计新增量）；“–”为该年无数据。",
               "en": "The columns {0} hold each year's value (for 〔〕 targets the stock at year end, for 〈〉 targets "
                     "the additions since the base year up to that year); \"–\": no figure that year."}
@@ -1592,6 +1800,14 @@ BASELINE_PRELIMINARY_NOTE = {
 }
 
 
+#: the note on strict bounds, when a row has one (read_plan's ``strict``: 低于0.15, 超过98)
+STRICT_NOTE = {
+    "zh": "目标表述为低于、高于、超过、小于（<、>）某数的，不含本数：实际值等于该数的为未达到目标，距目标差距记为0。",
+    "en": "Targets written as below / above / more than / less than (<, >) a figure exclude the figure itself: a "
+          "value equal to it does not meet the target, its gap shown as 0.",
+}
+
+
 def table_notes(report: Report) -> list[str]:
     """Notes on reading the main table: its order and marks, the 预计完成情况 thresholds
     (:data:`OUTLOOK_LEVELS`), what the yearly columns hold, preliminary figures (:data:`PRELIMINARY_NOTE`)
@@ -1607,7 +1823,10 @@ def table_notes(report: Report) -> list[str]:
         note += models
     notes = [note]
     if not report.all_observed:
-        notes.append(OUTLOOK_NOTE[lang].format(*(low for low, _, _ in OUTLOOK_LEVELS[:3])))
+        said = OUTLOOK_NOTE[lang].format(*(low for low, _, _ in OUTLOOK_LEVELS[:3]))
+        if any(row.category == NOT_STARTED for row in report.rows):
+            said += OUTLOOK_NOT_STARTED[lang]
+        notes.append(said)
     if report.years:
         span = (f"{report.years[0]}年至{report.years[-1]}年" if lang == "zh" else f"{report.years[0]}-{report.years[-1]}") \
             if len(report.years) > 1 else (f"{report.years[0]}年" if lang == "zh" else str(report.years[0]))
@@ -1626,6 +1845,8 @@ def table_notes(report: Report) -> list[str]:
     if marks:
         shown = "、".join(f"“{m}”" for m in marks) if lang == "zh" else ""
         notes.append(BASELINE_PRELIMINARY_NOTE[lang].format(shown))
+    if any(strict_of(row.raw) and row.category != QUALITATIVE for row in report.rows):
+        notes.append(STRICT_NOTE[lang])
     return notes
 
 

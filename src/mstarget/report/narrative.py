@@ -45,10 +45,12 @@ from __future__ import annotations
 
 import re
 
-from ..schedule import CATEGORY_ZH, ScheduleRules, shown_gap
+from ..schedule import CATEGORY_ZH, QUALITATIVE, ScheduleRules, shown_gap
+from ..plan import states_figure, target_as_change
 from ..validation import is_total_region
 from .formatting import (
     MISSING,
+    compared_decimals,
     flagged,
     is_missing,
     number_text,
@@ -140,6 +142,23 @@ class _Row:
         #: the forecast follows the indicator's other regions, the region's own trend running against theirs
         #: (:func:`peer_departure`): (first year of the changes, every change the same way, falls) or None
         self.departure = peer_departure(self.r, sf)
+        #: a growth rate's target on the period average (年均增长: ``average_years`` of :func:`mstarget.assess.assess`),
+        #: its years as said (2021—2025), else ""
+        avg = self.r.get("average_years")
+        self.average = avg.replace("-", "—") if isinstance(avg, str) and avg else ""
+
+    def reported_span(self) -> str:
+        """A period average's years with a reported rate so far: 2021—2023, or 2021、2022、2024 with a gap."""
+        by, ly, ty = (int(self.r[k]) for k in ("baseline_year", "last_year", "target_year"))
+        years = [y for y in range(by + 1, min(ly, ty) + 1) if y not in self.gap]
+        if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
+            return f"{years[0]}—{years[-1]}"
+        return "、".join(map(str, years))
+
+    def rate(self, key: str) -> str:
+        """A pace of a period average as a rate (5.52%, -1.20%), not a change in points."""
+        text = self.c[key.replace("_pace", "_abs")]
+        return with_unit(("-" if float(self.r[key]) < 0 else "") + text, self.unit, self.lang)
 
     def p(self, key: str) -> str:
         """A probability as a sentence says it (不足1% where the table shows <1%)."""
@@ -164,6 +183,8 @@ class _Row:
             # the firm figure alone: the striven-for one gets its own clause
             return with_unit(self.c["target_signed"], self.unit, self.lang)
         if key == "target" and isinstance(written, str) and written and self.c["target_signed"] != MISSING:
+            if self.lang == "zh" and states_figure(written):  # 保持在98%以上, 不发生: as the plan wrote it
+                return written_with_unit(written, self.unit)
             figure = with_unit(self.c["target_signed"], self.unit, self.lang)
             return f"{written}，即{figure}" if self.lang == "zh" else f"{written}, i.e. {figure}"
         if key == "target":  # the figure, not the table's plan notation (≥5.00亿元, not ≥〈5〉亿元)
@@ -379,8 +400,14 @@ def _pre_close_en(x: "_Row") -> str:
 def target_sentence(row) -> str:
     """The paragraph of one :class:`~.model.ReportRow`, in the row's language."""
     x = _Row(row)
-    text = _zh(x) if x.lang == "zh" else _en(x)
+    if row.category == NOT_STARTED:
+        text = _not_started_zh(x) if x.lang == "zh" else _not_started_en(x)
+    else:
+        text = _zh(x) if x.lang == "zh" else _en(x)
     zh = x.lang == "zh"
+    asked = getattr(row, "resubmit", "")
+    if asked:  # a 总结评估's 数据不足 row: the years still to report (请补报2025年数据)
+        text = _before_assessment(text, asked, x.lang)
     if x.has("p_striven", "target_striven") and not x.target_observed:  # 6%以上，力争7%
         aim = x.u("target_striven")
         firm = f"实现目标（{x.u('target')}）的概率{x.p_is('p_meet')}" if zh else \
@@ -394,12 +421,179 @@ def target_sentence(row) -> str:
                                       x.lang)
     if row.category in SCHEDULE_CATEGORIES and not x.has("progress_share"):  # the rule of method_notes
         text = _by_probability(x, text)
+    change = realised_change(x.r, x.lang, closed=x.target_observed and not x.interpolated and not x.gap)
+    if change:  # a target written as a change (年均增长6%): the change achieved against the one written
+        text = _before_assessment(text, change, x.lang)
     if x.departure is not None and x.r.get("status") != "no_data" and \
             (_departure_zh(x) if zh else _departure_en(x)).rstrip("：:") not in text:  # a case saying no forecast
         said = _departure_zh(x).rstrip("：") + "，实现概率仅供参考。" if zh else \
             _departure_en(x).rstrip(":") + "; its probability is for reference only."
         text = _before_assessment(text, said, x.lang)
+    for said in (_running_totals_said(x), _level_shift_said(x)):  # the history's own caveats (assess's note)
+        if said:
+            text = _before_assessment(text, said, x.lang)
     return text
+
+
+#: what ``assess``'s note says of a series moved to another level in one step (:func:`mstarget.assess`,
+#: ``level shift: ... (2024年为2023年的13倍（3→40），是否口径变化？请核对)``)
+_LEVEL_SHIFT = re.compile(r"level shift: (\d{4}) is (.+?) (\d{4}) \((\S+) -> (\S+)\).*?\((\d{4})年为(\d{4})年的([^（]+)（")
+#: ... and of a 〈〉 history read as yearly flows that looks like running totals (数据疑为累计数)
+_RUNNING_TOTALS = re.compile(r"values look like running totals \(see warning\): summed as yearly flows they give "
+                             r"(\S+), the (\d{4}) value alone is ([^ ]+) \(数据疑为累计数")
+
+
+def _level_shift_said(x: "_Row") -> str:
+    """``2024年为2023年的13倍（3→40件），是否口径变化？请核对。`` for a row whose history moved to another level
+    in one step (``assess``'s note), else ``""``."""
+    note = x.r.get("note")
+    m = _LEVEL_SHIFT.search(note) if isinstance(note, str) else None
+    if m is None:
+        return ""
+    y, times, y0, a, b, _, _, words = m.groups()
+    if x.lang == "zh":
+        return f"{y}年为{y0}年的{words}（{a}→{with_unit(b, x.unit, 'zh')}），是否口径变化？请核对。"
+    return f" {y} is {times} {y0} ({a} → {with_unit(b, x.unit, 'en')}): has the definition changed? Please check."
+
+
+def _running_totals_said(x: "_Row") -> str:
+    """``各年数据逐年递增，疑为累计数（按当年新增数相加为13.6亿元，2025年数值本身为5.1亿元），请核对；…`` for a 〈〉 row whose
+    yearly figures look like running totals (``assess``'s note), else ``""``."""
+    note = x.r.get("note")
+    m = _RUNNING_TOTALS.search(note) if isinstance(note, str) else None
+    if m is None:
+        return ""
+    summed, year, last = m.groups()
+    by = x.c.get("baseline_year", MISSING)
+    since = f"{by}年以来" if by != MISSING else "基期以来"
+    if x.lang == "zh":
+        return (f"各年数据逐年递增，疑为{since}累计数而非当年新增数（按当年新增数相加为{with_unit(summed, x.unit, 'zh')}，"
+                f"{year}年数值本身为{with_unit(last, x.unit, 'zh')}），请核对；如为累计数，请在历史数据“口径”列注明“累计”后重新评估。")
+    return (f" The yearly figures never fall and may be running totals, not each year's additions (summed: "
+            f"{with_unit(summed, x.unit, 'en')}; the {year} figure alone: {with_unit(last, x.unit, 'en')}): please "
+            "check; if they are running totals, say 累计 in the history's 口径 column and assess again.")
+
+
+#: the category of a row of a report made before the plan period starts (:data:`~.model.NOT_STARTED`)
+NOT_STARTED = "not_started"
+
+
+def _period_zh(x: _Row) -> str:
+    by, ty = x.r.get("baseline_year"), x.r.get("target_year")
+    return f"规划期（{int(by) + 1}年至{int(ty)}年）" if not is_missing(by) and not is_missing(ty) else "规划期"
+
+
+def _history_words_zh(x: _Row) -> str:
+    if x.history_end is not None and x.history_start is not None and x.history_start < x.history_end:
+        return f"{x.history_start}年至{x.history_end}年历史数据"
+    return "基期及以前数据"
+
+
+def _not_started_zh(x: _Row) -> str:
+    """A row of a report made before the plan period starts: where it starts from (the base year's value, or for a
+    〈〉 row that its additions start after the base year), the period not started, and what the trend says."""
+    c = x.c
+    ty, by = c["target_year"], c["baseline_year"]
+    if x.kind == "increment":
+        s = f"{c['label']}：{_period_zh(x)}尚未开始，期间新增自{int(x.r['baseline_year']) + 1}年起累计。" \
+            if x.has("baseline_year") else f"{c['label']}：{_period_zh(x)}尚未开始。"
+        at = f"至{ty}年累计"
+    else:
+        key = x.base_year_key() if x.has("baseline") or x.has("current") else None
+        value = x.u(key) if key and x.has(key) else ""
+        pre = f"（{x.pre_word}数）" if value and x.preliminary else ""
+        s = (f"{c['label']}：{by}年基期为{value}{pre}，{_period_zh(x)}尚未开始。" if value and x.has("baseline_year")
+             else f"{c['label']}：{_period_zh(x)}尚未开始。")
+        at = f"{ty}年为"
+    if x.has("forecast", "p_meet"):
+        s += (f"按{_history_words_zh(x)}的趋势外推，预计{at}{x.u('forecast_value')}（{RANGE_LABEL['zh']}{x.u('range_80')}），"
+              f"实现目标（{x.u('target')}）的概率{x.p_is('p_meet')}，仅供参考。")
+    return s + f"评价：{c['category']}。"
+
+
+def _not_started_en(x: _Row) -> str:
+    c = x.c
+    ty, by = c["target_year"], c["baseline_year"]
+    period = f"the plan period ({int(x.r['baseline_year']) + 1}-{ty})" if x.has("baseline_year", "target_year") \
+        else "the plan period"
+    if x.kind == "increment" or not (x.has("baseline") or x.has("current")):
+        s = f"{c['label']}: {period} has not started."
+    else:
+        s = f"{c['label']}: {x.u(x.base_year_key())} in the base year {by}; {period} has not started."
+    if x.has("forecast", "p_meet"):
+        at = f"a sum of {x.u('forecast_value')} by {ty}" if x.kind == "increment" else f"{x.u('forecast_value')} in {ty}"
+        s += (f" Extending the trend gives {at} ({RANGE_LABEL['en']} {x.u('range_80')}); the chance of meeting the "
+              f"target ({x.u('target')}) is {x.p('p_meet')}, for reference only.")
+    return s + f" Assessment: {c['category']}."
+
+
+#: how a sentence names the change of a target written as one (:func:`realised_change`): rise, fall
+_CHANGE_VERBS = {"percent": ("增长", "下降"), "points": ("提高", "降低"), "times": ("", "")}
+
+
+def realised_change(r: dict, lang: str, *, closed: bool) -> str:
+    """For a target the plan wrote as a change from its baseline (``年均增长6%``, ``下降10%``, ``提高2个百分点``,
+    ``翻一番``: :func:`mstarget.plan.target_as_change`), the change the figures achieved, said against the one
+    written: ``2021年至2025年实际年均增长5.98%，低于目标的6%。`` -- the target year's value once it is observed
+    (``closed``), else the latest after the base year (``2020年基期以来年均增长5.2%（目标为年均增长6%）。``).
+    ``""`` for any other target, or without both figures. Enough places to tell it from the written figure
+    (5.98, not 6.0 beside 6)."""
+    change = target_as_change(r.get("target_written"))
+    if change is None or r.get("kind") == "increment":
+        return ""
+    base, by = r.get("baseline"), r.get("baseline_year")
+    value, year = (r.get("forecast"), r.get("target_year")) if closed else (r.get("last_value"), r.get("last_year"))
+    if any(is_missing(v) for v in (base, by, value, year)) or int(year) <= int(by):
+        return ""
+    base, value, n = float(base), float(value), int(year) - int(by)
+    steps = n if change.yearly else 1
+    if change.how == "points":
+        done = (value - base) / steps
+    elif base <= 0 or value <= 0:
+        return ""
+    elif change.how == "times":
+        done = value / base
+    else:
+        done = ((value / base) ** (1.0 / steps) - 1.0) * 100.0
+    written = abs(change.amount)
+    times = change.how == "times"
+    places = max(compared_decimals(2 if times else 1, written, abs(done)), 2 if times else 0)
+    shown = number_text(abs(done), places).replace(",", "")
+    zh = lang == "zh"
+    unit = ({"percent": "%", "points": "个百分点", "times": "倍"} if zh else
+            {"percent": "%", "points": " percentage points", "times": " times"})[change.how]
+    aimed = number_text(written, len(f"{written:g}".partition(".")[2])) + unit
+    by, year = int(by), int(year)
+    if times:
+        cmp = float(shown) - written
+        if zh:
+            said = f"{year}年为{by}年基期的{shown}倍"
+            return (f"{said}，{'高于' if cmp > 0 else '低于' if cmp < 0 else '等于'}目标的{aimed}。" if closed
+                    else f"{said}（目标为{aimed}）。")
+        said = f"{year} is {shown} times the base year {by}"
+        return f" {said}, {'above' if cmp > 0 else 'below' if cmp < 0 else 'equal to'} the {aimed} written." \
+            if closed else f" So far {said} (target: {aimed})."
+    up, aim_up = done >= 0, change.amount >= 0
+    verb, aim_verb = _CHANGE_VERBS[change.how][0 if up else 1], _CHANGE_VERBS[change.how][0 if aim_up else 1]
+    yearly = "年均" if change.yearly else ""
+    when = ((f"{by + 1}年至{year}年" if n > 1 else f"{year}年") if closed else f"{by}年基期以来至{year}年") \
+        if change.yearly else f"{year}年较{by}年基期"
+    against = f"{yearly}{aim_verb}{aimed}"
+    if zh:
+        said = f"{when}{yearly}{verb}{shown}{unit}"
+        if not closed or (up != aim_up and float(shown) != 0):  # under way, or moving the other way: said beside it
+            return f"{said}（目标为{against}）。"
+        size = "增幅" if aim_up else "降幅"
+        cmp = float(shown) - written
+        return f"{said}，{size}{'高于' if cmp > 0 else '低于' if cmp < 0 else '与'}目标{'的' if cmp else ''}{aimed}" \
+               f"{'' if cmp else '持平'}。"
+    span = f"{by + 1}-{year}" if change.yearly and closed else f"{by}-{year}"
+    said = f"{'average yearly ' if change.yearly else ''}{'rise' if up else 'fall'} of {shown}{unit} ({span})"
+    target_en = f"{'yearly ' if change.yearly else ''}{'rise' if aim_up else 'fall'} of {aimed}"
+    if not closed or (up != aim_up and float(shown) != 0):
+        return f" {'So far' if not closed else 'Actual'}: {said} (target: {target_en})."
+    cmp = float(shown) - written
+    return f" Actual {said}, {'above' if cmp > 0 else 'below' if cmp < 0 else 'equal to'} the {aimed} written."
 
 
 def _by_probability(x: _Row, text: str) -> str:
@@ -434,6 +628,31 @@ def _striven_met(x: _Row) -> bool | None:
     return float(value) <= float(aim) if x.direction == "<=" else float(value) >= float(aim)
 
 
+#: what may follow a target's figure without its unit between: ``0.15以下`` reads ``0.15人/万台以下``
+_AFTER_FIGURE = ("", "以上", "以下", "以内", "(", "（")
+
+
+def written_with_unit(written: str, unit) -> str:
+    """A target as the plan wrote it with the row's unit after its figure where the words leave it out
+    (``低于0.15`` -> ``低于0.15人/万台``, ``0.15以下`` -> ``0.15人/万台以下``); words that write a unit
+    (``保持在98%以上``, ``≥15万户``) or no figure (``不发生``) as they are."""
+    text = written.strip()
+    found = list(re.finditer(r"[0-9]+(?:\.[0-9]+)?", text))
+    if not found or not isinstance(unit, str) or not unit.strip():
+        return text
+    end = found[-1].end()
+    rest = text[end:]
+    if not any(rest.startswith(a) for a in _AFTER_FIGURE if a) and rest != "":
+        return text  # a unit or words after the figure already
+    return with_unit(text[:end], unit.strip(), "zh") + rest
+
+
+def _qualitative_words(x: _Row) -> str:
+    """A qualitative target's words as the plan wrote them (建成), ``–`` without any."""
+    written = x.r.get("target_written")
+    return written.strip() if isinstance(written, str) and written.strip() else MISSING
+
+
 def _met_zh(x: _Row, met: str, target: str) -> str:
     """达到目标（≥75家）, or for a two-tier target 达到预期目标（≥2.50件/万人），未达到力争目标（3件/万人）."""
     aimed = _striven_met(x)
@@ -459,6 +678,8 @@ def _zh(x: _Row) -> str:
     c, name, cat = x.c, x.c["label"], x.c["category"]
     target = x.u("target")
     ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    if x.r.get("category") == QUALITATIVE:  # 建成: no figure to judge
+        return f"{name}：定性指标（目标：{ty}年{_qualitative_words(x)}），不作量化评估，另行评价。"
     if x.r.get("status") == "no_data" or not x.has("last_year"):
         return f"{name}：暂无监测数据，无法评估进展（目标：{ty}年{target}）。评价：{cat}。"
     if x.awaited and x.r.get("category") != "insufficient_data":
@@ -479,6 +700,8 @@ def _zh(x: _Row) -> str:
         if x.has("p_meet"):
             s += f"按缺少进度数据时的宽泛估计，{ty}年实现目标（{target}）的概率{x.p_is('p_meet')}，仅供参考。"
         return s + f"评价：{cat}。"
+    if x.average:
+        return _average_zh(x)
     if x.target_observed:
         met = "已达到" if x.r.get("status") == "met" else "未达到"
         close = _pre_close_zh(x)
@@ -562,6 +785,50 @@ def _zh(x: _Row) -> str:
     return s + f"评价：{cat}。"
 
 
+def _average_zh(x: _Row) -> str:
+    """A growth rate's target on the period average (年均增长 ≥7): the average of the years reported, what the
+    years to come must average, and the forecast of the period's average (:func:`mstarget.assess.period_average`)."""
+    c, name, cat = x.c, x.c["label"], x.c["category"]
+    target, ty, ly = x.u("target"), c["target_year"], c["last_year"]
+    head = f"{name}：目标按{x.average}年年均计算"
+    year = f"（{ly}年当年为{x.u('latest')}）" if x.has("latest") else ""
+    if x.target_observed:
+        met = "已达到" if x.r.get("status") == "met" else "未达到"
+        return (f"{head}，{x.average}年年均{x.u('forecast_value')}{year}{_pre_zh(x, True)}，{_met_zh(x, met, target)}。"
+                f"{_pre_close_zh(x)}评价：{cat}。")
+    s = f"{head}，{x.reported_span()}年已实现年均{x.u('current_value')}{year}{_pre_zh(x, True)}"
+    if x.has("progress_share", "time_share"):
+        s += f"，累计增长完成目标所需的{c['progress_share']}" + x.schedule_words()
+    s += (f"。{_basis_zh(x)}{x.average}年年均{x.u('forecast_value')}（{RANGE_LABEL['zh']}{x.u('range_80')}），"
+          f"实现目标（{target}）的概率{x.p_is('p_meet')}{_reference_zh(x)}。")
+    if x.has("required_pace"):
+        s += (f"剩余年份需年均增长{x.rate('required_pace')}方可达标。" if x.direction == ">=" else
+              f"剩余年份年均不超过{x.rate('required_pace')}方可达标。")
+    return s + f"评价：{cat}。"
+
+
+def _average_en(x: _Row) -> str:
+    """:func:`_average_zh` in English."""
+    c, name, cat = x.c, x.c["label"], x.c["category"]
+    target, ty, ly = x.u("target"), c["target_year"], c["last_year"]
+    span = x.average.replace("—", "-")
+    year = f" ({ly} alone: {x.u('latest')})" if x.has("latest") else ""
+    if x.target_observed:
+        met = "met" if x.r.get("status") == "met" else "missed"
+        return (f"{name}: the target is the average over {span}; the {span} average was {x.u('forecast_value')}"
+                f"{year}, so {_met_en(x, met, target)}.{_pre_close_en(x)} Assessment: {cat}.")
+    s = (f"{name}: the target is the average over {span}; {x.reported_span().replace('—', '-').replace('、', ', ')} "
+         f"averaged {x.u('current_value')}{year}")
+    if x.has("progress_share", "time_share"):
+        s += f", {c['progress_share']} of the growth the target needs" + x.schedule_words()
+    s += (f".{_basis_en(x)} the {span} average is {x.u('forecast_value')} ({RANGE_LABEL['en']} {x.u('range_80')}); "
+          f"the chance of meeting the target ({target}) is {x.p('p_meet')}{_reference_en(x)}.")
+    if x.has("required_pace"):
+        s += (f" The remaining years need {x.rate('required_pace')} a year on average." if x.direction == ">=" else
+              f" The remaining years may average at most {x.rate('required_pace')}.")
+    return s + f" Assessment: {cat}."
+
+
 def _zh_awaited(x: _Row) -> str:
     """The target year past, its value not yet observed: said so, with the latest value, and the
     forecast called a forecast."""
@@ -608,6 +875,8 @@ def _zh_incomplete(x: _Row) -> str:
     s = f"{c['label']}：{by}年基期以后有截至{ly}年的监测数据{gap}"
     if x.kind == "increment" and x.has("current_value"):
         s += f"，已报送年份累计{x.u('current_value')}{_pre_zh(x, True)}"
+    elif x.average and x.has("current_value"):  # a period average: the reported years' average
+        s += f"，目标按{x.average}年年均计算，已报送年份（{x.reported_span()}年）年均{x.u('current_value')}"
     elif x.gap and x.has("current_value"):  # a stock from yearly additions: what the reported ones add up to
         s += f"，按已报送新增数计{ly}年为{x.u('current_value')}{_pre_zh(x, True)}"
     s += "，无法判定是否完成。" if int(ly) >= int(ty) else "，无法判断进度。"
@@ -624,7 +893,10 @@ def _en_incomplete(x: _Row) -> str:
     gap = (f", but {', '.join(str(y) for y in missing)} {'is' if len(missing) == 1 else 'are'} "
            "missing") if missing else ", but they are incomplete"
     s = f"{c['label']}: data after the base year {by} run to {ly}{gap}"
-    if (x.kind == "increment" or x.gap) and x.has("current_value"):
+    if x.average and x.has("current_value"):  # a period average: the reported years' average
+        s += (f"; the target is the average over {x.average.replace('—', '-')}, and the years reported "
+              f"({x.reported_span().replace('—', '-').replace('、', ', ')}) averaged {x.u('current_value')}")
+    elif (x.kind == "increment" or x.gap) and x.has("current_value"):
         s += f"; the years reported add up to {x.u('current_value')}"
     s += (", so whether the target was met cannot be judged." if int(ly) >= int(ty) else
           ", so progress cannot be judged.")
@@ -670,6 +942,8 @@ def _en(x: _Row) -> str:
     c, name, cat = x.c, x.c["label"], x.c["category"]
     target = x.u("target")
     ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    if x.r.get("category") == QUALITATIVE:  # 建成: no figure to judge
+        return f"{name}: a qualitative target ({_qualitative_words(x)} by {ty}), not assessed by figures: {cat}."
     if x.r.get("status") == "no_data" or not x.has("last_year"):
         return f"{name}: no observation yet, progress cannot be assessed (target: {target} in {ty}). Assessment: {cat}."
     if x.awaited and x.r.get("category") != "insufficient_data":
@@ -693,6 +967,8 @@ def _en(x: _Row) -> str:
             s += (f" A broad estimate without progress data puts the chance of meeting the target "
                   f"({target} in {ty}) at {x.p('p_meet')}, for reference only.")
         return s + f" Assessment: {cat}."
+    if x.average:
+        return _average_en(x)
     if x.target_observed:
         met = "met" if x.r.get("status") == "met" else "missed"
         close = _pre_close_en(x)
@@ -799,6 +1075,12 @@ def needs_attention(row) -> bool:
     if _closed(row):
         return row.category == "not_completed"
     return row.category != "insufficient_data" and (row.category == "behind" or _low_chance(row))
+
+
+def _data_after_base(row) -> bool:
+    """Something is observed after the row's base year."""
+    ly, by = row.raw.get("last_year"), row.raw.get("baseline_year")
+    return not is_missing(ly) and (is_missing(by) or int(ly) > int(by))
 
 
 def _awaited(row) -> bool:
@@ -1076,9 +1358,20 @@ def _counted(report) -> tuple[list, list]:
     """``(rows, total rows)``: the rows the paragraph counts and those of the table's own total (合计 beside the
     regions, :attr:`~.model.Report.counted_rows`), said apart."""
     rows = getattr(report, "counted_rows", None)
+    # a qualitative target (建成: 定性指标，另行评价) is counted apart (:func:`_qualitative_sentence`)
     if rows is None:
-        return list(report.rows), []
-    return list(rows), list(report.total_rows)
+        return [r for r in report.rows if r.category != QUALITATIVE], []
+    return [r for r in rows if r.category != QUALITATIVE], list(report.total_rows)
+
+
+def _qualitative_sentence(report) -> str:
+    """``另有2项定性指标需另行评价（智慧市场监管平台、…）。``: the qualitative targets, apart from every count."""
+    rows = [r for r in (getattr(report, "counted_rows", None) or report.rows) if r.category == QUALITATIVE]
+    if not rows:
+        return ""
+    if report.lang == "zh":
+        return f"另有{len(rows)}项定性指标需另行评价（" + "、".join(prose_name(r) for r in rows) + "）。"
+    return f" {len(rows)} qualitative target(s) to be evaluated separately: " + "; ".join(r.name for r in rows) + "."
 
 
 def _scope(report, binding: list, expected: list) -> str:
@@ -1130,7 +1423,8 @@ def overall_paragraph(report) -> str:
     expected = [r for r in rows if r.raw.get("attribute") == "expected"]
     insufficient = counts.get("insufficient_data", 0)
     n_closed = sum(_closed(r) for r in rows)
-    awaited = sum(r.category == "insufficient_data" and _awaited(r) for r in rows)
+    # awaiting the target year's value: rows with data after the base year (one with none says 基期后无数据 itself)
+    awaited = sum(r.category == "insufficient_data" and _awaited(r) and _data_after_base(r) for r in rows)
     n_open = n - insufficient - n_closed
     # the binding targets not achieved (their target year judged: a fact, said as one) and those under way
     # needing attention (behind, or below a 50% chance)
@@ -1145,7 +1439,11 @@ def overall_paragraph(report) -> str:
     zh = report.lang == "zh"
     if n == 0:
         return "本次评估没有指标。" if zh else "This evaluation has no indicators."
-    s = _scope(report, binding, expected) + _verdict_sentence(rows, report.lang)
+    if any(r.category == NOT_STARTED for r in rows):  # a 基期情况 report: the period has not started
+        return _scope(report, binding, expected) + _not_started_overall(report, rows) \
+            + _preliminary_sentence(rows, zh) + _baseline_preliminary_sentence(rows, zh) \
+            + _totals_sentence(report, total_rows)
+    s = _scope(report, binding, expected) + _qualitative_sentence(report) + _verdict_sentence(rows, report.lang)
     if zh:
         s += _counts_zh(counts, n_closed, n_open, insufficient, awaited, estimated)
         said = ([f"未完成的有{len(missed)}项：" + "、".join(prose_name(r) for r in missed)] if missed else []) + \
@@ -1169,6 +1467,51 @@ def overall_paragraph(report) -> str:
         s += " Binding indicators with insufficient data: " + "; ".join(r.name for r in binding_nodata) + "."
     return s + _expected_flagged(expected, zh) + _departure_sentence(rows, zh) + _preliminary_sentence(rows, zh) \
         + _baseline_preliminary_sentence(rows, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
+
+
+#: the forecast's words (:data:`~.model.OUTLOOK_LEVELS`) in the order a 基期情况 report counts them
+OUTLOOK_ORDER = {"zh": ("预计能够完成", "有望完成", "完成存在不确定性", "完成难度较大"),
+                 "en": ("expected to be met", "likely to be met", "uncertain", "unlikely to be met")}
+
+
+def _not_started_overall(report, rows: list) -> str:
+    """A report made before the plan period starts (基期情况): the period has not started, no progress is judged,
+    and what the forecasts from the history up to the base year say -- the targets by the words of their
+    probability (预计能够完成8项、有望完成1项 …) and the binding ones below 50 % named (仅供参考)."""
+    zh = report.lang == "zh"
+    waiting = [r for r in rows if r.category == NOT_STARTED]
+    bys = {int(r.raw["baseline_year"]) for r in waiting if not is_missing(r.raw.get("baseline_year"))}
+    tys = {int(r.raw["target_year"]) for r in waiting if not is_missing(r.raw.get("target_year"))}
+    span = (f"（{min(bys) + 1}年至{max(tys)}年）" if zh else f" ({min(bys) + 1}-{max(tys)})") \
+        if len(bys) == 1 and tys else ""
+    base = f"{min(bys)}年" if zh and len(bys) == 1 else ""
+    counts = {}
+    for r in waiting:
+        words = r.cells["outlook"].text
+        if words != MISSING:
+            counts[words] = counts.get(words, 0) + 1
+    order = OUTLOOK_ORDER["zh" if zh else "en"]
+    said = [(w, counts[w]) for w in order if counts.get(w)]
+    low = [r for r in waiting if r.binding and r.cells["p_meet"].text != MISSING and _low_chance(r)]
+    if zh:
+        s = (f"规划期{span}尚未开始，{'各' if len(waiting) == len(rows) else f'{len(waiting)}项'}指标尚无规划期数据，"
+             f"本报告列示{base}基期情况，不评价进度。")
+        if said:
+            s += (f"按基期及以前数据的趋势外推（仅供参考），{sum(c for _, c in said)}项中"
+                  + "、".join(f"{w}{c}项" for w, c in said) + "。")
+        if low:
+            s += "约束性指标中实现概率低于50%的有：" + "、".join(
+                prose_name(r, f"{r.name}（{probability_words(r.cells['p_meet'].text, 'zh')}）") for r in low) + "。"
+        return s
+    s = (f" The plan period{span} has not started: no target has data of the period yet, and no progress is "
+         "judged; the report gives the base-year position.")
+    if said:
+        s += (" Extending the trends up to the base year (for reference only): "
+              + ", ".join(f"{c} {w}" for w, c in said) + ".")
+    if low:
+        s += " Binding targets below a 50% chance: " + "; ".join(
+            f"{r.name} ({probability_words(r.cells['p_meet'].text, 'en')})" for r in low) + "."
+    return s
 
 
 def _departure_sentence(rows: list, zh: bool) -> str:
@@ -1231,7 +1574,8 @@ def _preliminary_sentence(rows: list, zh: bool) -> str:
     verdict may change with the final figure (``preliminary_close``); empty when there is none. A target not
     judged (数据不足) rests on nothing: not counted (a base-year report's baselines written 预计 are said by
     :func:`_baseline_preliminary_sentence`)."""
-    marked = [r for r in rows if flagged(r.raw.get("last_preliminary")) and r.category != "insufficient_data"]
+    marked = [r for r in rows if flagged(r.raw.get("last_preliminary"))
+              and r.category not in ("insufficient_data", NOT_STARTED)]  # judged on nothing: 规划期未开始 too
     if not marked:
         return ""
     close = [r for r in marked if flagged(r.raw.get("preliminary_close"))]
@@ -1328,6 +1672,15 @@ NO_DATA_AWAITED_RULE = {"zh": "基期以后尚无数据的，以及目标年已�
                               "(the table shows a forecast, for reference only) = insufficient data."}
 
 
+#: the rule of a report made before the plan period starts (基期情况)
+NOT_STARTED_RULE = {"zh": "评价口径（基期情况）：规划期尚未开始、尚无规划期数据的指标记为规划期未开始，不评价进度；目标年预测值及实现概率"
+                          "按基期及以前数据的趋势外推，仅供参考，预计完成情况按实现概率表述。",
+                    "en": "Assessment (base-year position): a target without data of the plan period, which has not "
+                          "started, reads period not started and is not judged; its forecast and probability extend "
+                          "the trend up to the base year, for reference only, and its outlook says the probability in "
+                          "words."}
+
+
 #: where the categories of a plan under way come from, as a report says it: the NDRC's mid-term
 #: vocabulary, which a yearly check (年度监测, :func:`~.model.evaluation_kind`) follows without being one
 VOCABULARY = {"zh": {"annual": "参照国家发展改革委规划评估用语", "baseline": "参照国家发展改革委规划评估用语"},
@@ -1342,6 +1695,8 @@ def rule_note(report) -> str:
     evaluation (总结评估: 已完成 / 未完成) when every assessed target's year is observed, or both in a
     report mixing the two."""
     cats = {r.category for r in report.rows}
+    if NOT_STARTED in cats:
+        return NOT_STARTED_RULE[report.lang]
     no_data = NO_DATA_AWAITED_RULE if any(_awaited(r) for r in report.rows) else NO_DATA_RULE
     closed = bool(cats & {"completed", "not_completed"})
     under_way = bool(cats - {"completed", "not_completed", "insufficient_data"}) or not closed
@@ -1402,6 +1757,31 @@ def _estimate_of_target_year(row) -> bool:
     return bool(gap) and not _closed(row) and not is_missing(ly) and not is_missing(ty) and int(ly) >= int(ty)
 
 
+#: the paces of a report made before the plan period starts: the observed one is the history's up to the base year
+NOT_STARTED_PACES = {"zh": "尚需年均变化为自基期至目标年每年需要的变化量（基期已达到目标的记为“已达到”），已观测年均变化为基期及以前"
+                           "历史数据的年均变化量（〈〉类为年均新增量），为0的即持平。",
+                     "en": " Required change per year: what each year from the base year to the target year needs "
+                           "(\"met\" when the baseline meets the target); observed change per year: that of the history up "
+                           "to the base year; 0 means level."}
+
+
+def _not_started_notes(report, n_charts: int) -> list[str]:
+    """The notes of a report made before the plan period starts: its rule (:data:`NOT_STARTED_RULE`), what the
+    forecast columns and paces hold, the fan charts' legend."""
+    lang, n = report.lang, len(report.rows)
+    notes = [rule_note(report), FORECAST_NOTE[lang][0] + NOT_STARTED_PACES[lang]]
+    if n_charts:
+        notes.append("扇形图：深浅色带依次为50%、80%、95%预测区间，虚线为目标值，竖虚线为目标年，圆点为实际值，空心方块为基期值。"
+                     if lang == "zh" else
+                     "Fan charts: bands are the 50%, 80% and 95% forecast intervals; the dashed line is the target, "
+                     "the dotted vertical line the target year, dots are observations, the open square the baseline.")
+    if 0 < n_charts < n:
+        notes.append(f"为控制篇幅，扇形图仅列出{n_charts}项（约束性指标及风险最高的指标），总览图覆盖全部{n}项。" if lang == "zh"
+                     else f"To keep the report short, fan charts cover {n_charts} targets (binding ones and the most "
+                          f"at risk); the overview chart covers all {n}.")
+    return notes
+
+
 def method_notes(report, *, n_charts: int) -> list[str]:
     """How to read the figures (definitions, rules, what the charts show); a report whose target years
     are observed says what its 目标年实际值/预测值 column holds, and one whose every target year is
@@ -1409,6 +1789,8 @@ def method_notes(report, *, n_charts: int) -> list[str]:
     drawn; with none (no sample paths given, ``details=None``) neither their legend nor the note on how
     many are drawn is given."""
     n = len(report.rows)
+    if n and all(r.category == NOT_STARTED for r in report.rows):  # a 基期情况 report: no progress to define
+        return _not_started_notes(report, n_charts)
     observed = getattr(report, "observed_targets", False)
     every = getattr(report, "all_observed", False)
     forecast = FORECAST_NOTE[report.lang][2 if every else 1 if observed else 0]
@@ -1431,6 +1813,10 @@ def method_notes(report, *, n_charts: int) -> list[str]:
         if 0 < n_charts < n:
             notes.append(f"为控制篇幅，{'指标图' if every else '扇形图'}仅列出{n_charts}项（约束性指标及风险最高的指标），"
                          f"总览图覆盖全部{n}项。")
+        if _averaged(report):
+            notes.append("年均增长类指标（名称含“年均”“平均”的增速指标）按规划期各年增速的几何平均评价，不按目标年当年增速："
+                         "已有年份按实际值，其余年份按预测；最新值、已观测年均变化为已报送年份的年均增速，尚需年均变化为剩余年份"
+                         "需达到的年均增速，目标进度为已实现的累计增长占规划期所需累计增长的比例；图中各点仍为各年当年增速。")
         return notes
     progress = ("Progress: share of the baseline-to-target change achieved; for 〈〉 targets, the sum since the "
                 "base year over the target.")
@@ -1450,4 +1836,15 @@ def method_notes(report, *, n_charts: int) -> list[str]:
     if 0 < n_charts < n:
         notes.append(f"To keep the report short, {'charts' if every else 'fan charts'} cover {n_charts} targets "
                      f"(binding ones and the most at risk); the overview chart covers all {n}.")
+    if _averaged(report):
+        notes.append("Average growth targets (growth rates named 年均 / 平均) are judged on the compound average of the "
+                     "plan period's yearly rates, not the target year's rate: observed years as observed, the rest "
+                     "forecast; the latest value and the observed pace are the reported years' average, the required "
+                     "pace what the remaining years must average, progress the share of the period's compound growth "
+                     "achieved; the charts still show each year's rate.")
     return notes
+
+
+def _averaged(report) -> bool:
+    """Some row's target is a growth rate's period average (``average_years``)."""
+    return any(isinstance(r.raw.get("average_years"), str) and r.raw.get("average_years") for r in report.rows)

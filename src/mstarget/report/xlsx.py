@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ..io import save_workbook
-from .formatting import Cell, display_width
+from .formatting import Cell, display_width, report_datetime
 from .charts import ReportCharts
 from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, Report, model_line, unmatched_label
 
@@ -239,5 +239,8 @@ def write_xlsx(report: Report, path, charts: ReportCharts) -> None:
         if ws is not main:
             _print_setup(ws, title_rows="1:1" if ws.title in (names[2], names[6]) else None)
     wb.properties.title = report.title
-    wb.properties.creator = "mstarget"
+    wb.properties.subject = report.subtitle
+    wb.properties.creator = wb.properties.lastModifiedBy = "mstarget"
+    wb.properties.language = "zh-CN" if report.lang == "zh" else "en-US"
+    wb.properties.created = report_datetime(report.date)  # the report's date, as the Word document's
     save_workbook(wb, path)  # text cells stay text (no formula injection); one write
