@@ -6,7 +6,10 @@
 ``track`` (bool, default False)
     Log one MLflow run of the call to the store of ``tracking_settings`` (default:
     ``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db``). A failing store gives a
-    :class:`~mstarget.exceptions.TrackingWarning`, never a lost result.
+    :class:`~mstarget.exceptions.TrackingWarning`, never a lost result. The run id is in the
+    result's ``attrs["mlflow_run_id"]`` (a backtest's: ``result.summary.attrs``; ``None`` when the
+    store failed), the forecaster's ``models:/`` URI in ``attrs["model_uri"]`` (``forecast``).
+    Inside the caller's ``mlflow.start_run()`` block the run is a child of the caller's run.
 ``tracking_settings`` (:class:`mstarget.tracking.TrackingSettings`, optional)
 
 The compute modules never import the tracking layer or the charts: this module sits above them,
@@ -38,7 +41,10 @@ from .report.charts import MAX_PANELS
 _TRACK_DOC = """    track : bool, default False
         Log one MLflow run ({what}) to the store of ``tracking_settings`` (default:
         ``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db``); a failing store gives a
-        :class:`~mstarget.exceptions.TrackingWarning`, never a lost result.
+        :class:`~mstarget.exceptions.TrackingWarning`, never a lost result. The run id is put
+        in the result's ``attrs["mlflow_run_id"]`` (``forecast``: the model URI in
+        ``attrs["model_uri"]``); inside the caller's ``mlflow.start_run()`` block the run is a
+        child of the caller's run.
     tracking_settings : mstarget.tracking.TrackingSettings, optional
 """
 
@@ -123,8 +129,19 @@ def forecast(args: dict, settings):
         n_paths=args["n_paths"], as_of=args["as_of"], reference=args["reference"],
         reference_frame=_reference(args["reference"]), calibration=args["calibration"],
         backend=args["backend"])
-    tracking.log_forecast(table, params, settings, inputs=inputs, on_error="warn")
+    run_id, model_uri = tracking.log_forecast(table, params, settings, inputs=inputs, on_error="warn",
+                                              return_model_uri=True)
+    _said(table, run_id, model_uri=model_uri if run_id else None)
     return table
+
+
+def _said(result, run_id, **more) -> None:
+    """Put the run id (``None`` when the store failed: a TrackingWarning said why) and ``more``
+    (``model_uri``) in the result's ``attrs``: ``attrs["mlflow_run_id"]``."""
+    attrs = getattr(result, "attrs", None)
+    if isinstance(attrs, dict):
+        attrs["mlflow_run_id"] = run_id
+        attrs.update(more)
 
 
 def _reference(reference):
@@ -143,7 +160,7 @@ def assess(args: dict, settings):
         reference=args["reference"], reference_frame=_reference(args["reference"]),
         calibration=args["calibration"], model=args["model"], as_of=args["as_of"], seed=args["seed"],
         n_paths=args["n_paths"], thresholds=args["thresholds"], backend=args["backend"])
-    _log_assessment(table, details, params, settings, inputs)
+    _said(table, _log_assessment(table, details, params, settings, inputs))
     return table
 
 
@@ -161,9 +178,10 @@ def backtest(args: dict, settings):
         min_train=args["min_train"], backend=args["backend"])
     fig = result.plot()
     try:
-        tracking.log_backtest(result, params, settings, inputs=inputs, figure=fig, on_error="warn")
+        run_id = tracking.log_backtest(result, params, settings, inputs=inputs, figure=fig, on_error="warn")
     finally:
         pyplot().close(fig)
+    _said(result.summary, run_id)
     return result
 
 

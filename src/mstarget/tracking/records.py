@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
+import time
 import warnings
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -18,7 +20,7 @@ from ..report.model import build_report
 from ..schedule import CATEGORIES, FINAL_CATEGORIES, evaluation_categories
 from .forecaster import log_forecaster
 from .params import EMPTY, inputs_of
-from .runs import Run, active_run, start_run
+from .runs import _RUN_STACK, Run, active_run, start_run
 from .store import (
     STATUSES,
     TrackingSettings,
@@ -355,11 +357,37 @@ def _frame_schema(frame: pd.DataFrame):
     return Schema(cols)
 
 
+def dataset_digest(item) -> str:
+    """The MLflow digest of an input table: mstarget's hash of its whole content (every row and
+    column, text with blanks too: :func:`~mstarget.tracking.store.data_fingerprint`, 16 hex digits),
+    then ``-`` and 8 hex digits of where it was read from (its absolute path, or ``DataFrame``).
+
+    MLflow keeps one dataset per experiment, name and digest and shows its first source for every
+    later run: the source in the digest makes each run list the file it actually read, and two runs
+    on the same data (the first 16 digits equal) are told from runs on other data."""
+    where = item.source if item.source else "DataFrame"
+    return f"{data_fingerprint(item.frame)}-{hashlib.sha1(where.encode('utf-8')).hexdigest()[:8]}"
+
+
+#: times :func:`log_inputs` tries again when another run logged the same new dataset at the same moment
+DATASET_RACE_RETRIES = 3
+
+
+def _dataset_race(exc: BaseException) -> bool:
+    """Whether ``exc`` is the store refusing a dataset another run has just created (SQLite:
+    ``UNIQUE constraint failed: datasets...``; other databases: a duplicate key of ``datasets``)."""
+    text = " ".join(str(e) for e in (exc, exc.__cause__, exc.__context__) if e is not None).lower()
+    return "datasets" in text and ("unique" in text or "duplicate" in text or "integrity" in text)
+
+
 def log_inputs(run: Run, inputs) -> None:
     """The input tables of a run (``{role: Input}``) as MLflow dataset inputs, each named for its
     role (``plan``, ``history``, ``reference``, ``samples``) with its source -- the absolute path
-    it was read from -- and the digest MLflow computes: the run page lists them under Datasets.
-    A table MLflow cannot describe is left out; a failing store raises TrackingError."""
+    it was read from, ``DataFrame`` for a table passed in memory -- and :func:`dataset_digest`
+    (the whole content and the source): the run page lists them under Datasets. A table MLflow
+    cannot describe is left out. Datasets are best effort: when the store refuses them because
+    another run logged the same new dataset at the same moment, they are tried again and at worst
+    left out with a :class:`TrackingWarning` -- the run goes on; a failing store raises TrackingError."""
     named = inputs_of(inputs)
     if not named:
         return
@@ -376,7 +404,9 @@ def log_inputs(run: Run, inputs) -> None:
         for role, item in named.items():
             try:
                 source = item.source if item.source else CodeDatasetSource(tags={"mstarget.source": "DataFrame"})
-                dataset = from_pandas(item.frame, source=source, name=role)
+                # MLflow's own pandas digest reads only the first 10,000 rows and skips text
+                # columns with blanks: two different tables could share it
+                dataset = from_pandas(item.frame, source=source, name=role, digest=dataset_digest(item))
                 # MLflow infers the schema value by value (pandas' str columns: ~1.5 s for 200,000
                 # rows); the columns' types are known: the schema is said from them (milliseconds)
                 dataset.__dict__["schema"] = _frame_schema(item.frame)
@@ -384,8 +414,21 @@ def log_inputs(run: Run, inputs) -> None:
             except Exception:  # a table MLflow cannot describe: the run goes on without it
                 continue
             datasets.append(DatasetInput(dataset=entity, tags=[InputTag(key=MLFLOW_DATASET_CONTEXT, value=role)]))
-    if datasets:
-        run._call(run.client.log_inputs, run.run_id, datasets=datasets)
+    if not datasets:
+        return
+    for attempt in range(DATASET_RACE_RETRIES + 1):
+        try:
+            run._call(run.client.log_inputs, run.run_id, datasets=datasets)
+            return
+        except TrackingError as exc:
+            if not _dataset_race(exc):
+                raise
+            if attempt == DATASET_RACE_RETRIES:
+                warnings.warn(f"the input tables ({', '.join(named)}) were not logged as datasets of run "
+                              f"{run.run_id}: other runs were logging the same tables at the same moment "
+                              f"({exc}); the run and its results are complete", TrackingWarning, stacklevel=2)
+                return
+            time.sleep(0.05 * (attempt + 1))  # the other run's dataset exists now: logging it again reuses it
 
 
 def log_assessment(table: pd.DataFrame, params: dict, settings: TrackingSettings | None = None,
@@ -398,7 +441,8 @@ def log_assessment(table: pd.DataFrame, params: dict, settings: TrackingSettings
     CLI and the API); package versions, ``region`` (from the table) and, when missing,
     ``data_fingerprint`` (over ``inputs``) are added. ``inputs``: ``{role: Input}`` -- logged as
     MLflow dataset inputs -- or bare tables (the fingerprint only). Inside an open
-    :func:`start_run` block the run is a child of it. ``on_error="warn"`` turns a
+    :func:`start_run` block -- or, with none, the caller's ``mlflow.start_run()`` block -- the run
+    is a child of it. ``on_error="warn"`` turns a
     :class:`TrackingError` into a warning (for API callers, so the result is never lost).
     ``run_name`` defaults to :func:`describe_run` (``assess 鼎湖区 as of 2023 · auto``);
     ``command`` (tag ``mstarget.command``) is ``report`` for ``mstarget report``, whose report
@@ -498,7 +542,8 @@ def log_backtest(result, params: dict, settings: TrackingSettings | None = None,
     try:
         with start_run(describe_backtest(result, params), settings, params=run_params,
                        tags={"mstarget.command": "backtest", **region_tags,
-                             **({"mstarget.best_model": best[0]} if best else {})}) as parent:
+                             **({"mstarget.best_model": best[0]} if best else {})},
+                       nested=_nest()) as parent:
             if parent is None:
                 return None
             log_inputs(parent, inputs)
@@ -557,7 +602,7 @@ def _log_one(run_name: str, command: str, params: Mapping[str, Any], settings: T
     ``inputs``: the input tables (``{role: Input}``, logged as dataset inputs, or bare tables for
     the fingerprint only); ``frame``: the result, whose regions give ``region`` and its tag."""
     try:
-        nested = active_run() is not None
+        nested = _nest()
         _, region_tags = region_params(frame)
         if not region_tags and params.get("region") not in (None, "", EMPTY):  # a table without regions
             region_tags = {"mstarget.regions": str(params["region"])[:MAX_TAG_CHARS]}
@@ -571,6 +616,19 @@ def _log_one(run_name: str, command: str, params: Mapping[str, Any], settings: T
     except Exception as exc:  # whatever the failure, the result is kept (issue 14)
         _handle(exc, on_error, settings)
         return None
+
+
+def _nest() -> bool:
+    """Whether a ``log_*`` call's run is a child: of the innermost open :func:`start_run` run, or
+    -- with none open -- of the caller's active ``mlflow.start_run()`` run (:func:`start_run`
+    finds it; a run of another store is not a parent)."""
+    if _RUN_STACK.get():
+        return active_run() is not None
+    mlflow = sys.modules.get("mlflow")
+    try:
+        return mlflow is not None and mlflow.active_run() is not None
+    except Exception:
+        return False
 
 
 def _store_of(settings: TrackingSettings | None) -> str:

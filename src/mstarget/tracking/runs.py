@@ -33,6 +33,7 @@ from .store import (
     _fail_fast,
     _retry_if_locked,
     check_store,
+    store_locked_out,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -61,7 +62,7 @@ class Run:
     def _call(self, fn, *args, **kwargs):
         try:
             with _fail_fast(self.uri, self.timeout):
-                return _retry_if_locked(lambda: fn(*args, **kwargs), self.uri)
+                return _retry_if_locked(lambda: fn(*args, **kwargs), self.uri, timeout=self.timeout)
         except TrackingError:
             raise
         except Exception as exc:  # mlflow raises many types; one readable error for the user
@@ -243,7 +244,8 @@ def start_run(run_name: str, settings: TrackingSettings | None = None, *,
             if run.parent_run_id:
                 start_tags["mlflow.parentRunId"] = run.parent_run_id
             created = _retry_if_locked(
-                lambda: client.create_run(experiment_id, run_name=run_name, tags=start_tags), uri)
+                lambda: client.create_run(experiment_id, run_name=run_name, tags=start_tags), uri,
+                timeout=timeout)
     except TrackingError:
         raise
     except Exception as exc:
@@ -279,7 +281,11 @@ def start_run(run_name: str, settings: TrackingSettings | None = None, *,
 
 
 def _end_failed(run: Run, exc: BaseException | None) -> None:
-    """End ``run`` as FAILED, best effort and quickly (no retries): the store may be the culprit."""
+    """End ``run`` as FAILED, best effort and quickly (no retries): the store may be the culprit.
+    A SQLite store another program has held locked past the timeout is left alone (each write
+    would wait again): the next command started against it ends the run FAILED."""
+    if store_locked_out(run.uri, run.timeout):
+        return
     with _fail_fast(run.uri, min(run.timeout, 5.0), retries=0):
         tags = {}
         if run.failed_children:

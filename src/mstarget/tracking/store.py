@@ -210,6 +210,10 @@ def _describe_failure(uri: str, exc: BaseException) -> str:
                     "(rename it) to start a new store there, or choose another --tracking-uri. ")
     elif db is not None and ("disk is full" in str(exc) or "No space left" in str(exc)):
         message += f"The disk holding {str(db)!r} is full: free some space. "
+    elif db is not None and _is_locked_error(exc):
+        message += (f"The database file {str(db)!r} stayed locked: another program holds it -- e.g. a "
+                    "database browser with unsaved changes, a backup or sync tool, or another process "
+                    "writing a long time; close it and run again. ")
     return message + "Check --tracking-uri / MLFLOW_TRACKING_URI, or pass --no-track to skip tracking."
 
 
@@ -342,8 +346,36 @@ def _client(uri: str):
                 if db is None or not _recreate_unused_store(uri, db, exc):
                     raise
                 client = _retry_if_locked(lambda: mlflow.MlflowClient(tracking_uri=uri), uri)
+        if db is not None:
+            _bound_busy_wait(client, uri)
         _CLIENTS[uri] = client
     return client
+
+
+#: SQLite's own wait for a lock (ms) mstarget never goes below: concurrent mstarget runs on
+#: one store hold it for moments, and should not fail for a short MSTARGET_TRACKING_TIMEOUT
+MIN_BUSY_MS = 5000
+#: the timeout (s) each SQLite store was last used with (``_retry_if_locked``)
+_LOCK_LIMIT: dict[str, float] = {}
+
+
+def _bound_busy_wait(client, uri: str) -> None:
+    """MLflow makes SQLite wait up to 20 s for a lock in every session (``PRAGMA busy_timeout =
+    20000``): one statement on a store another program holds would outlast the timeout. Each
+    session's wait is cut to what is left of the timeout (at least :data:`MIN_BUSY_MS`). Best effort."""
+    with contextlib.suppress(Exception):
+        from sqlalchemy import event  # lazy: mlflow's dependency
+
+        engine = client._tracking_client.store.engine
+
+        @event.listens_for(engine, "before_cursor_execute", retval=True)
+        def _busy(conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().upper().startswith("PRAGMA BUSY_TIMEOUT"):
+                limit = _LOCK_LIMIT.get(uri) or _lock_timeout(None)
+                since = _LOCKED_SINCE.get(uri)
+                left = limit - (time.monotonic() - since) if since is not None else limit
+                statement = f"PRAGMA busy_timeout = {max(MIN_BUSY_MS, int(left * 1000))};"
+            return statement, parameters
 
 
 # --------------------------------------------------------------------------------------------
@@ -502,16 +534,63 @@ def _is_locked_error(exc: BaseException) -> bool:
     return "database is locked" in str(exc) or "database table is locked" in str(exc)
 
 
-def _retry_if_locked(fn, uri: str, attempts: int = 5):
+#: SQLite stores found locked: uri -> when (``time.monotonic()``) a call first found it locked; a
+#: call that succeeds removes it. Every call after that shares the one MSTARGET_TRACKING_TIMEOUT.
+_LOCKED_SINCE: dict[str, float] = {}
+
+
+def _lock_timeout(timeout: float | None) -> float:
+    if timeout is not None:
+        return timeout
+    try:
+        return TrackingSettings().resolved_timeout()
+    except TrackingError:
+        return DEFAULT_TIMEOUT
+
+
+def store_locked_out(uri: str, timeout: float | None = None) -> bool:
+    """Whether the SQLite store ``uri`` has been found locked for ``timeout`` seconds already
+    (another program holds it): a further write would only wait again."""
+    since = _LOCKED_SINCE.get(uri)
+    return since is not None and time.monotonic() - since >= _lock_timeout(timeout)
+
+
+def _locked_message(uri: str, waited: float, timeout: float) -> str:
+    return (f"the SQLite tracking store {str(sqlite_path(uri) or uri)!r} stayed locked for {waited:.0f} s "
+            f"(MSTARGET_TRACKING_TIMEOUT={timeout:g} s): another program holds it -- e.g. a database "
+            "browser with unsaved changes, a backup or sync tool, or another process writing a long "
+            "time. Close that program and run again, choose another --tracking-uri, or pass --no-track "
+            "to skip tracking.")
+
+
+def _retry_if_locked(fn, uri: str, attempts: int = 5, timeout: float | None = None):
     """Call ``fn()``; on SQLite's "database is locked" (another process writing to the same
-    store for longer than SQLite's own busy wait) try again after a short pause."""
+    store for longer than SQLite's own busy wait) try again after a short pause -- within
+    ``timeout`` seconds (default ``MSTARGET_TRACKING_TIMEOUT``) counted from when the store was
+    first found locked, for all the calls of this process together: a store another program holds
+    gives a :class:`TrackingError` saying so once that time is up, however many calls remain."""
+    limit = _lock_timeout(timeout)
+    _LOCK_LIMIT[uri] = limit
     for attempt in range(attempts):
+        started = time.monotonic()
+        if sqlite_path(uri) is not None and store_locked_out(uri, limit):
+            raise TrackingError(_locked_message(uri, started - _LOCKED_SINCE[uri], limit))
         try:
-            return fn()
+            result = fn()
         except Exception as exc:
-            if attempt == attempts - 1 or sqlite_path(uri) is None or not _is_locked_error(exc):
+            if sqlite_path(uri) is None or not _is_locked_error(exc):
                 raise
-            time.sleep(0.2 * 2 ** attempt)
+            since = _LOCKED_SINCE.setdefault(uri, started)
+            pause = 0.2 * 2 ** attempt
+            waited = time.monotonic() - since
+            if waited + pause >= limit or attempt == attempts - 1:
+                if waited + pause >= limit:
+                    raise TrackingError(_locked_message(uri, waited, limit)) from exc
+                raise
+            time.sleep(pause)
+        else:
+            _LOCKED_SINCE.pop(uri, None)
+            return result
 
 
 @contextlib.contextmanager
