@@ -3,7 +3,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from mstarget.forecast import forecast_paths
 from mstarget.models import available_models, model_class

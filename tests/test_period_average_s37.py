@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import mstarget as mt
 from mstarget.assess import assess_detailed
 from mstarget.report import build_report
 

@@ -296,7 +296,7 @@ def test_unmatched_data_are_listed_in_chinese_in_every_format(tmp_path):
                                          as_of=2023, seed=0)
     outs = [tmp_path / "u.html", tmp_path / "u.xlsx", tmp_path / "u.docx"]
     write_report(table, details, outs, max_charts=1)
-    typo = ["鼎湖", "market_entities_total", "期末市场主体总量", "3", "2021", "2023", "地区是否应为鼎湖区（地区不按猜测匹配）"]
+    typo = ["鼎湖", "market_entities_total", "期末市场主体总量", "3", "2021", "2023", "地区是否应为鼎湖区？（地区不按猜测匹配）"]
     stray = ["鼎湖区", "stray_series", "–", "3", "2021", "2023", ""]
     plan_row = ["鼎湖区", "local_standards", "地方标准", "2025", ""]
 

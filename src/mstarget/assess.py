@@ -322,8 +322,20 @@ def _log_growth(rates) -> np.ndarray:
 
 def _average_rate(log_sum, years: int):
     """The compound average rate in % of ``years`` years whose :func:`_log_growth` add to ``log_sum``:
-    ``((prod(1 + g / 100)) ** (1 / n) - 1) * 100``."""
-    return (np.exp(np.asarray(log_sum, dtype=float) / years) - 1.0) * 100.0
+    ``((prod(1 + g / 100)) ** (1 / n) - 1) * 100``, rounded to 10 significant digits as a target written
+    as a change is (:func:`mstarget.plan._targets_in_words`): five years at 6.5 % average 6.5, not
+    6.499999999999995, so float noise does not decide a ≥6.5 or 高于8 row."""
+    return _ten_digits((np.exp(np.asarray(log_sum, dtype=float) / years) - 1.0) * 100.0)
+
+
+def _ten_digits(x):
+    """``x`` rounded to 10 significant digits (``f"{x:.10g}"``, elementwise); 0, inf and NaN kept."""
+    x = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        mag = np.floor(np.log10(np.abs(x)))
+        scale = 10.0 ** np.where(np.isfinite(mag), 9 - mag, 0)
+        out = np.where(np.isfinite(mag), np.round(x * scale) / scale, x)
+    return out if out.ndim else float(out)
 
 
 def _span_text(years) -> str:
@@ -999,6 +1011,10 @@ def _targets_in_words(table: pd.DataFrame, written: np.ndarray, striven: set) ->
         if pos in striven:
             note = (f"target '{r['target_written']}' assessed at its firm figure, {side} {r['target']:g} "
                     f"(按确保值{r['target']:g}评估)")
+        elif period_average(r.to_dict()):  # 年均增长7%以上 on a growth-rate row: the rate itself, not from the base
+            sign = "≥" if r["direction"] == ">=" else "≤"
+            note = (f"target '{r['target_written']}' read as an average yearly rate {side} {r['target']:g} "
+                    f"(目标按年均增速{sign}{r['target']:g}评估)")
         elif base is not None and not pd.isna(base) and not np.isclose(float(base), float(r["target"])):
             sign = "≥" if r["direction"] == ">=" else "≤"
             note = (f"target '{r['target_written']}' read as {side} {r['target']:.6g}, from the baseline "

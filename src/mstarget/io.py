@@ -594,6 +594,7 @@ def _csv_grid(p: Path, src: str, sep: str) -> pd.DataFrame:
         return pd.DataFrame(dtype=object)
     except pd.errors.ParserError:  # rows of different lengths (a title line above the header)
         rows = list(csv.reader(_io.StringIO(text, newline=""), delimiter=sep))
+        _refuse_long_rows(rows, src, sep)
         width = max((len(r) for r in rows), default=0)
         grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
     if not _may_need_strip(text, sep):  # no cell starts or ends with a space (most large files)
@@ -604,6 +605,32 @@ def _csv_grid(p: Path, src: str, sep: str) -> pd.DataFrame:
         else:
             grid[c] = grid[c].str.strip()
     return grid
+
+
+def _refuse_long_rows(rows: list[list[str]], src: str, sep: str) -> None:
+    """Refuse a CSV whose rows hold more filled cells than the table's own rows (the most common count among
+    rows of two or more cells): ``市场主体,户,18,900,31,200`` under a 4-column header is a thousands separator
+    typed inside an unquoted number, and reading it would silently take 18 and 900 as two figures. Shorter
+    rows (a title line, a note) and trailing empty cells are fine."""
+    filled = []
+    for r in rows:
+        n = len(r)
+        while n and not r[n - 1].strip():
+            n -= 1
+        filled.append(n)
+    counts = pd.Series([n for n in filled if n >= 2])
+    if counts.empty:
+        return
+    usual = int(counts.value_counts().idxmax())
+    long = [(i + 1, n) for i, n in enumerate(filled) if n > usual]
+    if not long:
+        return
+    why = ("a number written with ',' inside it (18,900)? Quote such cells (\"18,900\") or write them without "
+           "the thousands separator (18900)" if sep == "," else
+           f"a separator {sep!r} inside a cell? Quote such cells")
+    raise DataValidationError([Problem(src, row, None, sep.join(rows[row - 1][:n]),
+                                       f"{n} cells where the table's rows have {usual}: {why}")
+                               for row, n in long[:20]], source=src)
 
 
 #: what ``str.strip()`` removes, but line ends (every white space character is below U+3001)

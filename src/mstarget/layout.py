@@ -54,8 +54,9 @@ from .validation import NO_FIGURE, PRELIMINARY_WORDS, is_region_name, is_total_r
 HEADER_SCAN = 30  # rows searched for the header
 #: a plan's later actual values (``2022年完成值``) are read into ``observed_<year>`` columns
 OBSERVED_PREFIX = "observed_"
-#: the columns read_plan adds naming a year (``observed_2022``, ``preliminary_2022``): never said as not read
-_OWN_COLUMN = re.compile(rf"({OBSERVED_PREFIX}|preliminary_)\d{{4}}")
+#: the columns read_plan adds naming a year (``observed_2022``, ``preliminary_2022``, ``written_2022``: a
+#: qualitative row's 完成值 in words): never said as not read
+_OWN_COLUMN = re.compile(rf"({OBSERVED_PREFIX}|preliminary_|written_)\d{{4}}")
 _NOTE = re.compile(r"^(注|备注|说明|附注|注释|填表说明|填报说明)\s*[:：\d一二三四五六七八九十.、)）(（]"
                    r"|^(注释|附注|资料来源|数据来源|来源)\s*[:：]?|^[*※]")
 _SECTION = re.compile(r"^([一二三四五六七八九十]+\s*[、.．]"

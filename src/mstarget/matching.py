@@ -419,8 +419,11 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     totals = free[total].assign(suggestion="the table's total (合计)")[HISTORY_COLUMNS].reset_index(drop=True)
     free = free[~total]
     peer_of = _peer_indicators(free, plan_keys, plan_regions)
-    unmatched_history = _suggest_for_series(free, plan, plan_keys, peer_of, series_hints, matched_plan)
-    lonely = plan[[(r, i) not in matched_plan
+    # a qualitative row (建成, 达到全国平均水平: read_plan's ``qualitative``) expects no history: it is never said to lack
+    # one, nor suggested for a series left over (智慧监管平台建设进度 is no 智慧市场监管平台)
+    qualitative = _qualitative_keys(plan)
+    unmatched_history = _suggest_for_series(free, plan, plan_keys, peer_of, series_hints, matched_plan | qualitative)
+    lonely = plan[[(r, i) not in matched_plan and (r, i) not in qualitative
                  for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))]]
     unmatched_plan = _suggest_for_plan(lonely, free, plan_hints)
     pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
@@ -693,6 +696,14 @@ def _relabel(history: pd.DataFrame, series: pd.DataFrame, target_of: dict, plan:
     return out
 
 
+def _qualitative_keys(plan: pd.DataFrame) -> set:
+    """``{(region, indicator)}`` of the plan's qualitative rows (its ``qualitative`` column, when present)."""
+    if "qualitative" not in plan.columns:
+        return set()
+    flag = [v is True or (isinstance(v, (bool, np.bool_)) and bool(v)) for v in plan["qualitative"].tolist()]
+    return {(r, i) for r, i, q in zip(column_cells(plan["region"]), column_cells(plan["indicator"]), flag) if q}
+
+
 def region_suggestion(region: str, candidates) -> str | None:
     """A plan region that ``region`` probably means: equal but for an administrative suffix
     (鼎湖 -> 鼎湖区), else the closest by :func:`difflib.get_close_matches` (cutoff 0.6)."""
@@ -729,7 +740,7 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict,
         hint = ""
         other = region_suggestion(s.region, regions)
         if other is not None and any((other, k) in plan_keys for k in keys):
-            hint = f"did you mean region {other}? (是否应为 {other}; regions are not matched by guess)"
+            hint = f"did you mean region {other}? (是否应为 {other}？regions are not matched by guess)"
         elif (s.region, s.indicator) in hints:  # a plan row its name reads as, and why they were kept apart
             hint = hints[(s.region, s.indicator)]
         elif s.region in names_by_region:
@@ -742,7 +753,7 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict,
         elif regions:
             hint = f"{_NO_REGION} {s.region} (plan regions: {', '.join(map(str, regions[:5]))})"
             if other is not None:  # 云浮 beside the plan's 云浮市, its indicator named a little differently
-                hint += f"; did you mean region {other}? (是否应为 {other}; regions are not matched by guess)"
+                hint += f"; did you mean region {other}? (是否应为 {other}？regions are not matched by guess)"
             if (s.region, s.indicator) in peer_of:
                 hint += PEER_NOTE
         out.append({**s._asdict(), "suggestion": hint})
@@ -774,7 +785,7 @@ def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict) -> 
         key = name_key(n) or name_key(i)
         other = region_suggestion(r, free_regions)
         if other is not None and (key in pool.get(other, {}) or name_key(i) in pool.get(other, {})):
-            hint = f"the history has it under region {other}: fix the region (是否应为 {r})"
+            hint = f"the history has it under region {other}: fix the region (是否应为 {r}？)"
         elif (r, i) in hints:
             hint = hints[(r, i)]
         elif r in pool:

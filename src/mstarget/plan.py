@@ -127,6 +127,19 @@ _KIND_WORDS = {"level": "level", "cumulative": "cumulative", "increment": "incre
 CELL_HELP = ("a number, optionally in plan notation: 〔x〕 (cumulative), 〈x〉 (increment), "
              "≥x or ≤x (direction), e.g. '〔3.12〕', '〈5〉', '≥99', '6'")
 
+#: a 完成值 cell in words (已建成) on a row whose target is a figure
+WORDS_HELP = ("the year's figure (a number): the row's target is a figure, a quantitative target, so its 完成值 "
+              "needs one, not words; write the figure, or, for a target in words (建成), write the target's words in "
+              "the target cell or 定性 in the row's 属性 cell to keep the row as 定性指标，另行评价（定量指标的完成值须填写"
+              "数字；定性指标请在目标栏写文字目标或在属性栏注明“定性”）")
+
+
+def _words_only(text) -> bool:
+    """A cell of words without any figure (已建成, 基本建成)."""
+    s = normalize_words(text).replace(" ", "") if isinstance(text, str) else ""
+    return bool(s) and not any(ch.isdigit() for ch in s) and not any(c in CN_NUMERALS for c in s) and \
+        bool(re.search(r"[\u3400-\u9fff]", s))
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -483,7 +496,9 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     worded, target_raw = _targets_in_words(target_raw, baseline, baseline_year, target_year, ident)
     target = _cells(target_raw, "target", problems, required=True, columns=table.cell_columns)
     target.direction[worded != ""] = worded[worded != ""]
-    observed = {c: _cells(raw, c, problems, required=False) for c in raw.columns
+    # 已建成 / 基本建成 in a qualitative row's 完成值 cells: kept as written (``written_<year>``), read as no figure
+    raw, completion = _completion_words(raw, qualitative)
+    observed = {c: _cells(raw, c, problems, required=False, numeric=~qualitative) for c in raw.columns
                 if str(c).startswith(layout.OBSERVED_PREFIX)}
     aim = _cells(raw, "target_striven", problems, required=False)
     _period_sums(raw, src, [table.title, *table.notes],
@@ -533,6 +548,8 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
             out[c] = observed[c].value  # 2022年完成值: numbers (float, NaN blank), used by assess
         elif c not in COLUMNS and c not in ("target_striven", "measure"):  # (those two: read above / below)
             out[c] = raw[c].to_numpy()
+    for c, words in completion.items():  # 已建成: a qualitative row's 完成值 in words, as written
+        out[c] = words
     if measure is not None:  # 口径 / 备注 当年新增, …（当年新增）: how the row's yearly figures count
         out["measure"] = measure
     _written_decimals(out, raw, baseline, target, derived=worded != "")
@@ -600,6 +617,35 @@ def _qualitative_rows(raw: pd.DataFrame, ident: dict, baseline: "_Cells") -> np.
                           normalize_words(v).lower() in ("true", "1", "是", QUALITATIVE_WORD)
                           for v in raw["qualitative"].tolist()], dtype=bool)
     return worded | (said & (blank | unread))
+
+
+#: a plan's column keeping a qualitative row's 完成值 written in words (``written_2025``: ``"已建成"``, ``""`` where
+#: the cell is a figure or blank), which the report shows in that year's cell
+WRITTEN_PREFIX = "written_"
+
+
+def _completion_words(raw: pd.DataFrame, qualitative: np.ndarray) -> tuple[pd.DataFrame, dict]:
+    """The 完成值 cells of qualitative rows written in words (启动建设, 基本建成, 已建成: no figure to read), as
+    ``{written_<year>: words}`` (object, ``""`` elsewhere), and ``raw`` with those cells blank, so that they are
+    read as no figure and never refused; figures there (98.4 of 达到全国平均水平) are read as figures. A plan read
+    before keeps its own ``written_<year>`` columns (passed through as other columns)."""
+    found: dict = {}
+    if not qualitative.any():
+        return raw, found
+    for c in [c for c in raw.columns if str(c).startswith(layout.OBSERVED_PREFIX)]:
+        cells = raw[c].to_numpy(dtype=object)
+        words = np.array([bool(q) and isinstance(v, str) and _unreadable(v) for q, v in zip(qualitative, cells)],
+                         dtype=bool)
+        if not words.any():
+            continue
+        if not found:
+            raw = raw.copy(deep=False)
+        kept = cells.copy()
+        kept[words] = None
+        raw[c] = kept
+        found[WRITTEN_PREFIX + str(c)[len(layout.OBSERVED_PREFIX):]] = np.where(
+            words, [written_text(v) if w else "" for v, w in zip(cells, words)], "").astype(object)
+    return raw, found
 
 
 def _unreadable(text) -> bool:
@@ -893,9 +939,11 @@ class _Cells:
     strict: np.ndarray | None = None
 
 
-def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool, columns=None) -> _Cells:
+def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool, columns=None,
+           numeric: np.ndarray | None = None) -> _Cells:
     """``column`` parsed; its bad cells reported, named by ``columns[pos]`` (the header each cell
-    was read from, in a table of yearly targets) when given."""
+    was read from, in a table of yearly targets) when given. ``numeric``: the rows of a quantitative target
+    (a 完成值 column's), whose cells in words (已建成) are told they need the year's figure."""
     n = len(raw)
     if column not in raw.columns:
         none = np.full(n, None, dtype=object)
@@ -911,7 +959,11 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
     hints = map_unique(raw[column].where(bad, ""), _cell_hint) if bad.any() else None
     name = (lambda pos: column) if columns is None else (lambda pos: str(columns[pos]))
     for pos in np.flatnonzero(bad):
-        problems.cell(pos, name(pos), raw[column].iloc[pos], hints[pos] + CELL_HELP)
+        text = raw[column].iloc[pos]
+        if numeric is not None and numeric[pos] and not hints[pos] and _words_only(text):
+            problems.cell(pos, name(pos), text, WORDS_HELP)
+            continue
+        problems.cell(pos, name(pos), text, hints[pos] + CELL_HELP)
     if required:
         for pos in np.flatnonzero(~bad & np.isnan(value)):
             problems.cell(pos, name(pos), raw[column].iloc[pos],
@@ -1370,6 +1422,14 @@ def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells", baseline_year: np.n
     for pos in np.flatnonzero([c is not None for c in changes]):
         change, base = changes[pos], baseline.value[pos]
         years = target_year[pos] - baseline_year[pos]
+        if _average_rate_target(change, unit[pos], ident["name"][pos], ident["indicator"][pos]):
+            # 研发经费投入增长 | % | 年均增长7%以上: the rate itself, averaged over the period (assess.period_average
+            # reads 年均 in target_written), not 7 % more of it
+            if column is None:
+                column = raw["target"].astype(object).to_numpy(copy=True)
+            column[pos] = ("≥" if change.direction == ">=" else "≤") + f"{change.amount:.10g}"
+            words[pos] = change.direction
+            continue
         if (not baseline.ok[pos] or baseline.kind[pos] == "increment" or not np.isfinite(base)
                 or (change.yearly and not np.isfinite(years))
                 or (change.year is not None and change.year != baseline_year[pos])
@@ -1392,6 +1452,14 @@ def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells", baseline_year: np.n
     return words, out
 
 _APPROX = ("约", "大约", "左右", "~", "≈")
+
+
+def _average_rate_target(change: Change, unit: str, name: str, indicator: str) -> bool:
+    """A growth rate's row in % (研发经费投入增长, 社会消费品零售总额增速) whose target says 年均增长7%(以上): the
+    average rate to reach, 7, with no baseline needed -- unlike 增长10% without 年均 on such a row (the rate to
+    reach, or 10 % more of it? not guessed)."""
+    return change.yearly and change.how == "percent" and change.amount > 0 and change.year is None and \
+        bool(unit) and is_percent(unit) and percent_kind(unit, name, indicator) == "change"
 
 
 def _cell_hint(text) -> str:
@@ -1489,8 +1557,9 @@ def _kinds(raw, target: _Cells, problems: Problems) -> np.ndarray:
 def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems, kind: np.ndarray,
                 ident: dict) -> np.ndarray:
     """``direction``: the target cell's sign, a ``direction`` column, else the baseline's side; an
-    increment (〈5〉, 累计新增5) without a baseline counts additions, so at least (``>=``); a % share
-    kept at its bound (保持100%: target and baseline 100, or 0 and 0) can only be kept from one side."""
+    increment (〈5〉, 累计新增5) counts additions, so at least (``>=``) -- also beside a baseline (the previous
+    period's additions, 〈8〉, which the count does not use: 〈5〉 after 〈8〉 is still a floor of additions); a
+    % share kept at its bound (保持100%: target and baseline 100, or 0 and 0) can only be kept from one side."""
     direction = target.direction.copy()
     if "direction" not in raw.columns:
         column = _direction_column(raw)
@@ -1515,7 +1584,7 @@ def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems, kind:
         direction[use] = given[use]
     open_ = (direction == None) & target.ok  # noqa: E711
     open_ &= baseline.readable  # a baseline cell that could not be read is reported already
-    added = open_ & ~baseline.ok & (kind == "increment")
+    added = open_ & (kind == "increment")
     direction[added], open_ = ">=", open_ & ~added
     up = open_ & baseline.ok & (target.value > np.where(baseline.ok, baseline.value, 0))
     down = open_ & baseline.ok & (target.value < np.where(baseline.ok, baseline.value, 0))

@@ -20,7 +20,8 @@ from ..report import fan_chart
 from ..report.charts import MAX_PANELS
 from ..report.formatting import (MAX_DECIMALS, MISSING, NOTATION_BRACKETS, display_width, is_missing, number_text,
                                  percent_int, plan_figure_decimals, written_target)
-from ..report.model import CATEGORY_LABELS, DIRECTION_SIGN, NOT_STARTED, numbering, shown_categories, table_cells
+from ..report.model import (CATEGORY_LABELS, DIRECTION_SIGN, NOT_STARTED, _evaluation_year, evaluation_kind,
+                             numbering, row_category, shown_categories, table_cells)
 from ..report.narrative import departs_from_peers
 from ..schedule import CATEGORY_ZH, EVALUATION_ZH, QUALITATIVE, evaluation_categories
 from . import common
@@ -95,7 +96,9 @@ def display_frame(table: pd.DataFrame, limit: int | None = None, details=None) -
     t["category_zh"] = [c["category"].text if c["category"].text == CATEGORY_LABELS["zh"][NOT_STARTED] else v
                         for c, v in zip(cells, t["category_zh"])]
     t["p_meet"] = ["-" if c["p_meet"].text == MISSING else _probability(v) for c, v in zip(cells, t["p_meet"])]
-    t["status"] = ["-" if c["status"].text in (MISSING, "") else c["status"].text for c in cells]
+    # a row of a 基期情况 report (规划期未开始) is not judged: no 进展顺利 / 存在风险 beside it, as the report has none
+    t["status"] = ["-" if c["status"].text in (MISSING, "") or c["category"].text == CATEGORY_LABELS["zh"][NOT_STARTED]
+                   else c["status"].text for c in cells]
     for c in ("time_share", "progress_share"):  # – where the report shows none (nothing after the base year)
         t[c] = ["-" if v != v or cell[c].text == MISSING else f"{percent_int(v)}%" for v, cell in zip(t[c], cells)]
     several = "region" in table and table["region"].nunique(dropna=True) > 1
@@ -128,6 +131,11 @@ def summary_line(table: pd.DataFrame) -> str:
     incomplete to judge (a 〈〉 sum missing a year's flow: its note says which)."""
     category = evaluation_categories(table)
     qualitative = category == QUALITATIVE  # 建成: kept in the table, evaluated apart (定性指标，另行评价)
+    if evaluation_kind(table, _evaluation_year(table, None)) == "baseline":  # as the report: 规划期未开始, not judged
+        waiting = pd.Series([row_category(r, "baseline") == NOT_STARTED for r in table.to_dict("records")],
+                            index=table.index)
+        if waiting.any():
+            return _not_started_line(table, category, waiting, qualitative)
     assessed = table[(category != "insufficient_data") & ~qualitative]
     counts = assessed["status"].value_counts()
     status = ", ".join(f"{k}: {counts.get(k, 0)}" for k in STATUSES if k != "no_data")
@@ -140,6 +148,20 @@ def summary_line(table: pd.DataFrame) -> str:
     if len(apart):
         text += f"\n{CATEGORY_ZH['insufficient_data']} {len(apart)} (not assessed: {_apart_detail(apart)})"
     return text + _departed(table, category) + _by_region(table)
+
+
+def _not_started_line(table: pd.DataFrame, category: pd.Series, waiting: pd.Series, qualitative: pd.Series) -> str:
+    """:func:`summary_line` of a 基期情况 position (a 十五五 plan with data up to its 2025 base year), as the report
+    says it: the rows whose period has not started counted as 规划期未开始 (not judged, no 提前实现 0 ...), their
+    trend's outlook for reference only; the rows judged anyway (a row with data after its base year) as usual."""
+    label = CATEGORY_LABELS["zh"][NOT_STARTED]
+    rest = table[~waiting.to_numpy() & ~qualitative.to_numpy()]
+    apart_words = f", {int(qualitative.sum())} qualitative (定性指标，另行评价)" if qualitative.any() else ""
+    text = (f"{label} {int(waiting.sum())} (plan period not started: base-year position, not assessed; the "
+            f"forecasts extend the trend up to the base year, for reference only){apart_words}")
+    if len(rest):
+        text += "\n" + summary_line(rest)
+    return text + _departed(table, category)
 
 
 #: targets named in the printout's line on forecasts following other regions, at most

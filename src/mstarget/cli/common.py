@@ -218,9 +218,11 @@ def number_text(v: float, fmt: str = "{:.3g}") -> str:
 
 def format_table(df: pd.DataFrame, *, floatfmt: str = "{:.3g}", max_rows: int = 200, right=()) -> str:
     """Render a DataFrame as an aligned text table that keeps Chinese names in their columns; numbers, and the
-    columns named in ``right`` (figures already written as text: 84.91, 3.05（快报）), right-aligned."""
+    columns named in ``right`` (figures already written as text: 84.91, 3.05（快报）), right-aligned. At most
+    ``max_rows`` rows, and a last line saying how many were left out when some were."""
     if df.empty:
         return "(no rows)"
+    left_out = len(df) - max_rows
     df = df.head(max_rows)
     cols = [str(c) for c in df.columns]
     numeric = [pd.api.types.is_numeric_dtype(df[c]) or str(c) in right for c in df.columns]
@@ -237,6 +239,8 @@ def format_table(df: pd.DataFrame, *, floatfmt: str = "{:.3g}", max_rows: int = 
     lines = ["  ".join(_pad(c, w, num) for c, w, num in zip(cols, widths, numeric)),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(_pad(v, w, num) for v, w, num in zip(r, widths, numeric)) for r in rows]
+    if left_out > 0:
+        lines.append(f"... {left_out} more rows not shown (共 {max_rows + left_out} 行): all in --out")
     return "\n".join(lines)
 
 

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     plan = read_plan(d / "dinghu_14th_fyp_plan.csv")
     shown = plan[["name", "unit", "baseline_year", "baseline", "target_year", "target", "direction",
                   "kind", "attribute"]]
-    common.echo(common.format_table(shown))
+    common.echo(common.format_table(shown, floatfmt="{:g}"))  # the plan's figures as written: 16.22, not 16.2
 
     common.echo(f"\n== 2. National targets, assessed from national history up to {args.as_of} ==\n")
     argv = ["assess", "--plan", str(d / "china" / "national_targets.csv"),

@@ -31,7 +31,7 @@ from ..plotting import cjk_font, pyplot, quiet_glyphs, save_figure  # noqa: F401
 from .formatting import (as_written, contains_cjk, display_width, is_missing, level_decimals, notation_cell,
                          number_text, place_name, plan_figure_decimals, probability_cell, row_decimals, years_of)
 from .model import (AWAITED_STATUS, CATEGORY_COLOURS, CATEGORY_LABELS, DIRECTION_SIGN, FINAL_CATEGORIES, STRICT_SIGN,
-                    NOT_STARTED, computed_target, computed_target_shown, display_order, report_categories, report_category,
+                    MISSING, NOT_STARTED, QUALITATIVE, computed_target, computed_target_shown, display_order, report_categories, report_category,
                     target_year_awaited)
 
 #: panels of a :func:`fan_chart` at most (binding targets plus the most at risk)
@@ -43,7 +43,7 @@ BANDS = ((95, 0.16), (80, 0.28), (50, 0.45))  # (level %, alpha), widest first
 
 LABELS = {
     "zh": {"observed": "实际值", "baseline": "基期值", "median": "预测中位数", "band": "{}%预测区间",
-           "target": "目标值", "target_year": "目标年", "year": "年份", "p": "实现概率",
+           "target": "目标值", "target_average": "目标值（期间年均）", "target_year": "目标年", "year": "年份", "p": "实现概率",
            "estimated": "含未报送年份插值估计",
            "no_data": "暂无监测数据", "sum": "基期以来累计", "overview": "实现概率与目标进度（全部{}项）",
            "x": "目标进度 − 时间进度（百分点）：← 慢于时间进度 | 快于时间进度 →", "y": "实现概率（%）",
@@ -51,9 +51,10 @@ LABELS = {
            "matrix": "分地区评价一览（格内为实现概率）", "matrix_page": "（第{}/{}页：地区{}-{}，共{}个；指标{}-{}，共{}项）",
            "p_forecast": "预测实现概率", "observed_panel": "目标年已有实际数据\n（不计实现概率）",
            "observed_only": "目标完成情况（全部{}项，目标年均已有实际数据）", "lane": "{}（{}项）",
-           "matrix_total": "（表中合计）"},
+           "matrix_total": "（表中合计）", "left_out": "另{}未列入", "left_qualitative": "{}项定性指标",
+           "left_unestimated": "{}项数据不足", "all": "全部"},
     "en": {"observed": "observed", "baseline": "baseline", "median": "forecast median", "band": "{}% interval",
-           "target": "target", "target_year": "target year", "year": "year", "p": "P(met)",
+           "target": "target", "target_average": "target (period average)", "target_year": "target year", "year": "year", "p": "P(met)",
            "estimated": "counting an estimate of a year not reported",
            "no_data": "no observation yet", "sum": "sum since base year", "overview": "Chance of meeting the target vs progress (all {} targets)",
            "x": "progress minus time elapsed (points): ← behind schedule | ahead of schedule →",
@@ -63,7 +64,8 @@ LABELS = {
            "matrix_page": " (page {} of {}: regions {}-{} of {}, indicators {}-{} of {})",
            "p_forecast": "forecast P(met)", "observed_panel": "target year observed\n(no probability)",
            "observed_only": "Targets achieved or not (all {}, every target year observed)", "lane": "{} ({})",
-           "matrix_total": "(table total)"},
+           "matrix_total": "(table total)", "left_out": "; not shown: {}", "left_qualitative": "{} qualitative",
+           "left_unestimated": "{} with insufficient data", "all": "all "},
 }
 #: regions (columns) and indicators (rows) on a page of :func:`region_matrix_chart`
 MATRIX_REGIONS, MATRIX_INDICATORS = 30, 40
@@ -127,11 +129,38 @@ def _target_text(row: dict, lang: str, figure: str | None = None) -> str:
     if isinstance(unit, str) and unit and (lang == "zh" or not contains_cjk(unit)):
         text += unit if (unit == "%" or contains_cjk(unit)) else f" {unit}"
     year = int(row["target_year"])
+    span = _average_span(row)
+    if span:  # a period average (年均增长): the period's average is compared, not the target year's rate
+        return f"{span}年年均{text}" if lang == "zh" else f"{text} on average over {span.replace('—', '-')}"
     return f"{text}（{year}年）" if lang == "zh" else f"{text} ({year})"
 
 
+def _average_span(row: dict) -> str:
+    """A growth rate's target on the period average (``average_years`` of :func:`mstarget.assess.assess`): its
+    years as said (2021—2025), else ""."""
+    avg = row.get("average_years")
+    return avg.replace("-", "—") if isinstance(avg, str) and avg else ""
+
+
+def _average_said(row: dict, lang: str, category: str, value: str | None = None) -> str:
+    """A period average row's average as its table says it (``value``: the table's figure, 7.9（快报）): 实际年均7.9%
+    once the target year is observed, else 预测年均6.59% ("" for another row, or without a figure)."""
+    if not _average_span(row) or is_missing(row.get("forecast")):
+        return ""
+    closed = category in FINAL_CATEGORIES
+    unit = row.get("unit") if isinstance(row.get("unit"), str) else ""
+    figure, marks = number_text(row.get("forecast"), max(_decimals(row), 1 if closed else 2)), ""
+    if value and value != "–":
+        figure = value.split("（")[0].split(" (")[0]
+        marks = value[len(figure):]
+    figure += unit if unit == "%" or contains_cjk(unit) else (f" {unit}" if unit else "")
+    if lang == "zh":
+        return ("实际年均" if closed else "预测年均") + figure + marks
+    return ("actual average " if closed else "forecast average ") + figure + marks
+
+
 def _subtitle(row: dict, lang: str, with_target: bool, figure: str | None = None,
-              category: str | None = None) -> str:
+              category: str | None = None, value: str | None = None) -> str:
     """The line under a fan chart's name: its category (``category``: the report's, 规划期未开始 in a 基期情况 report;
     default :func:`report_category`), whether the target year's value is awaited -- 基期后无数据 when nothing after the
     base year is observed, which has no forecast of its target year to give --, its probability and target."""
@@ -153,7 +182,9 @@ def _subtitle(row: dict, lang: str, with_target: bool, figure: str | None = None
         parts.append(f"{L['p_forecast' if awaited else 'p']}{'' if lang == 'zh' else ' '}"
                      f"{probability_cell(row['p_meet']).text}")
     if with_target:
-        parts.append(("目标" if lang == "zh" else "target ") + _target_text(row, lang, figure))
+        said = _average_said(row, lang, category, value)
+        parts.append(("目标" if lang == "zh" else "target ") + _target_text(row, lang, figure)
+                     + (("，" if lang == "zh" else ", ") + said if said else ""))
     return " · ".join(parts)
 
 
@@ -227,7 +258,9 @@ def _draw_panel(ax, a, row: dict, lang: str):
     ty, target = int(row["target_year"]), float(row["target"])
     ax.axhline(target, color=TARGET_COLOUR, ls="--", lw=1.1)
     ax.axvline(ty, color="#888888", ls=":", lw=0.9)
-    ax.plot([ty], [target], marker="*", color=TARGET_COLOUR, ms=12, ls="none")
+    average = bool(_average_span(row))  # a period average: no single year is compared with the target
+    if not average:
+        ax.plot([ty], [target], marker="*", color=TARGET_COLOUR, ms=12, ls="none")
     # keep the target year and the baseline inside the x range even without data
     xs = [ty] + list(hist_y) + ([int(by)] if not is_missing(by) else [])
     ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
@@ -259,13 +292,15 @@ def _draw_panel(ax, a, row: dict, lang: str):
         handles.append(Line2D([], [], color=BAND_COLOUR, lw=1.4, label=L["median"]))
         handles += [Patch(color=BAND_COLOUR, alpha=alpha, lw=0, label=L["band"].format(level))
                     for level, alpha in reversed(BANDS)]
-    handles += [Line2D([], [], color=TARGET_COLOUR, ls="--", marker="*", ms=9, lw=1.1, label=L["target"]),
+    handles += [Line2D([], [], color=TARGET_COLOUR, ls="--", marker=None if average else "*", ms=9, lw=1.1,
+                       label=L["target_average" if average else "target"]),
                 Line2D([], [], color="#888888", ls=":", lw=0.9, label=L["target_year"])]
     return handles
 
 
 def target_chart(assessment, *, number: int | None = None, lang: str = "zh", with_region: bool = False,
-                 as_of: int | None = None, target_text: str | None = None, category: str | None = None):
+                 as_of: int | None = None, target_text: str | None = None, category: str | None = None,
+                 value_text: str | None = None):
     """Fan chart of one target.
 
     Parameters
@@ -284,6 +319,9 @@ def target_chart(assessment, *, number: int | None = None, lang: str = "zh", wit
     target_text : str, optional
         The target as the report's table writes it (``≤0.20``, ``≥〔117〕``), which the title then says; by
         default it is written from the row (the decimals the plan wrote, :func:`_decimals`).
+    value_text : str, optional
+        A period average row's average as the table writes it (its ``forecast_figure`` cell, 7.9（快报）), which
+        the title says beside the target (目标：2021—2025年年均≥7%，实际年均7.9%（快报）); by default from the row.
 
     Returns
     -------
@@ -300,7 +338,8 @@ def target_chart(assessment, *, number: int | None = None, lang: str = "zh", wit
     handles = _draw_panel(ax, assessment, row, lang)
     name = _label_name(row, lang, with_region)
     head = f"{number}. {name}" if number is not None else name
-    ax.set_title(_wrap(head, 52) + "\n" + _subtitle(row, lang, with_target=True, figure=target_text, category=category), fontsize=9.5,
+    ax.set_title(_wrap(head, 52) + "\n" + _subtitle(row, lang, with_target=True, figure=target_text, category=category,
+                                                    value=value_text), fontsize=9.5,
                  loc="left")
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=4, fontsize=7.5,
               frameon=False)
@@ -429,10 +468,31 @@ def _overview_points(rows) -> pd.DataFrame:
     for r in rows:
         p, prog, time = r.raw.get("p_meet"), r.raw.get("progress_share"), r.raw.get("time_share")
         unknown = is_missing(prog) or is_missing(time) or r.category == NOT_STARTED  # no progress before the period
-        recs.append((r.number, np.nan if is_missing(p) else 100 * float(p),
+        # a probability the table does not show (a 总结评估's 数据不足 row without data after its base year: –) is
+        # not plotted either
+        shown = getattr(r, "cells", None) is None or "p_meet" not in r.cells or r.cells["p_meet"].text != MISSING
+        recs.append((r.number, np.nan if is_missing(p) or not shown else 100 * float(p),
                      np.nan if unknown else 100 * (float(prog) - float(time)),
                      r.category, r.binding))
     return pd.DataFrame(recs, columns=["number", "p", "x", "category", "binding"])
+
+
+def _overview_title(L: dict, key: str, pts: pd.DataFrame, plotted: int, lang: str) -> str:
+    """The overview's title counting what it plots (全部24项), and saying what it leaves out: qualitative rows and
+    rows without a probability (另2项定性指标、2项数据不足未列入)."""
+    category = pts["category"].to_numpy()
+    qualitative = int((category == QUALITATIVE).sum())
+    unestimated = len(pts) - plotted - qualitative
+    left = ([L["left_qualitative"].format(qualitative)] if qualitative else []) + \
+        ([L["left_unestimated"].format(unestimated)] if unestimated > 0 else [])
+    title = L[key].format(plotted)
+    if not left:
+        return title
+    title = title.replace(L["all"], "", 1)  # not all of the report's rows
+    said = L["left_out"].format(("、" if lang == "zh" else ", ").join(left))
+    if lang == "zh":  # inside the title's brackets: 实现概率与目标进度（24项；另2项定性指标未列入）
+        return title[:-1] + "；" + said + "）" if title.endswith("）") else title + "（" + said + "）"
+    return title[:-1] + said + ")" if title.endswith(")") else title + said
 
 
 #: targets whose target year is observed drawn one by one (numbered) in the overview, at most; more are counted
@@ -500,11 +560,11 @@ def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
     plt = pyplot()
     lang = chart_language(lang)
     L = LABELS[lang]
-    pts = _overview_points(rows)
-    n_total = len(pts)
-    observed = np.isin(pts["category"].to_numpy(), FINAL_CATEGORIES)
-    done = pts[observed].reset_index(drop=True)
-    pts = pts[~observed & np.isfinite(pts["p"].to_numpy(float))].reset_index(drop=True)
+    every = _overview_points(rows)
+    observed = np.isin(every["category"].to_numpy(), FINAL_CATEGORIES)
+    done = every[observed].reset_index(drop=True)
+    pts = every[~observed & np.isfinite(every["p"].to_numpy(float))].reset_index(drop=True)
+    n_total = len(done) + len(pts)  # what the chart plots: the title says what it leaves out
     names = CATEGORY_LABELS[lang]
     if len(done) and not len(pts):  # every target year observed: no probability axis at all
         columns = 10
@@ -512,7 +572,7 @@ def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
         height = 2.2 if len(done) > OBSERVED_MARKERS else min(0.9 + 0.3 * (lines + 2.6), 12)
         fig, ax = plt.subplots(figsize=(8.4, height))
         _observed_panel(ax, done, lang, columns, title=False)
-        ax.set_title(L["observed_only"].format(n_total), fontsize=10, loc="left")
+        ax.set_title(_overview_title(L, "observed_only", every, n_total, lang), fontsize=10, loc="left")
         fig.subplots_adjust(left=0.04, right=0.98, top=1 - 0.45 / height, bottom=0.04)
         return fig
     on_side = ~np.isfinite(pts["x"].to_numpy(float))
@@ -555,7 +615,7 @@ def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
         ax.set_ylabel(L["y"], fontsize=8)
         ax.tick_params(labelsize=7)
     ax.set_xlabel(L["x"], fontsize=8)
-    ax.set_title(L["overview"].format(n_total), fontsize=10, loc="left")
+    ax.set_title(_overview_title(L, "overview", every, n_total, lang), fontsize=10, loc="left")
     fig.subplots_adjust(left=0.08 if not len(done) else 0.065, right=0.98, top=0.92, bottom=0.17)
     if len(pts) <= label_limit:
         chosen = list(range(len(pts)))
@@ -707,9 +767,11 @@ def report_charts(report, *, dpi: int = 100) -> ReportCharts:
         row = report.rows[k]
         if row.assessment is not None:
             figure = row.cells["target_figure"].text if "target_figure" in row.cells else None
+            value = row.cells["forecast_figure"].text if "forecast_figure" in row.cells else None
             fans[row.number] = figure_png(target_chart(row.assessment, number=row.number, lang=report.lang,
                                                        with_region=report.several_regions, as_of=report.as_of,
-                                                       target_text=figure, category=row.category),
+                                                       target_text=figure, category=row.category,
+                                                       value_text=value),
                                           dpi=dpi)
     return ReportCharts(overview, matrix, fans)
 

@@ -63,6 +63,7 @@ from .formatting import (
     plan_figure_decimals,
     probability_cell,
     range_text,
+    report_datetime,
     round_half_up,
     row_decimals,
     share_cell,
@@ -154,9 +155,9 @@ UNMATCHED_HEADERS = {
 }
 #: the matcher's suggestions (:mod:`mstarget.matching`) as a Chinese report words them; others stay as written
 SUGGESTIONS_ZH = (
-    (re.compile(r"^did you mean region (.+?)\? \(.*\)$"), r"地区是否应为\1（地区不按猜测匹配）"),
-    (re.compile(r"^did you mean (.+) \(([^()]+)\)\?$"), r"是否应为\1（\2）"),
-    (re.compile(r"^did you mean (.+)\?$"), r"是否应为\1"),
+    (re.compile(r"^did you mean region (.+?)\? \(.*\)$"), r"地区是否应为\1？（地区不按猜测匹配）"),
+    (re.compile(r"^did you mean (.+) \(([^()]+)\)\?$"), r"是否应为\1（\2）？"),
+    (re.compile(r"^did you mean (.+)\?$"), r"是否应为\1？"),
     (re.compile(r"^the history has it under region (.+?): fix the region.*$"), r"历史数据中该指标在地区\1下，请核对地区"),
     (re.compile(r"^closest unmatched history series: (.+) \(([^()]+)\)$"), r"最接近的未匹配历史序列：\1（\2）"),
     (re.compile(r"^closest unmatched history series: (.+)$"), r"最接近的未匹配历史序列：\1"),
@@ -847,6 +848,8 @@ def yearly_values(records: list[dict], details, plan: pd.DataFrame | None) -> li
         ly, by = r.get("last_year"), r.get("baseline_year")
         if series is not None:
             out.append({int(y): float(v) for y, v in zip(series.years, series.values) if math.isfinite(float(v))})
+        elif r.get("category") == QUALITATIVE:  # 达到全国平均水平 | 97.8 …, 建成 | 基本建成 …: the plan's 完成值 as written
+            out.append(_qualitative_yearly(r, i, plan, from_plan))
         elif is_missing(ly) or (not is_missing(by) and int(ly) <= int(by)):
             out.append({})
         elif from_plan and r.get("kind") != "increment":
@@ -858,6 +861,35 @@ def yearly_values(records: list[dict], details, plan: pd.DataFrame | None) -> li
         else:
             out.append(None)
     return out
+
+
+#: a qualitative row's 完成值 in words (:func:`mstarget.read_plan`'s ``written_2025``: 已建成)
+_WRITTEN_COLUMN = re.compile(r"^written_(\d{4})$")
+
+
+def _qualitative_yearly(r: dict, i: int, plan: pd.DataFrame | None, from_plan: dict) -> dict:
+    """A qualitative row's (建成, 达到全国平均水平) 完成值 by year, never forecast: the figures of the plan's own
+    columns (98.4 beside the national average), and, in ``r["written_years"]``, those written in words (已建成)."""
+    found = {int(_OBSERVED_COLUMN.match(str(c)).group(1)): v[i] for c, v in from_plan.items()}
+    found = {y: float(v) for y, v in found.items() if not is_missing(v)}
+    words = {}
+    for c in (plan.columns if plan is not None else []):
+        if _WRITTEN_COLUMN.match(str(c)):
+            v = _by_plan_row([r], plan, c)[0]
+            if isinstance(v, str) and v.strip():
+                words[int(_WRITTEN_COLUMN.match(str(c)).group(1))] = v.strip()
+    if words:
+        r["written_years"] = words
+    marks = {}  # 98.4（快报）: the plan's preliminary marks of those figures, as a numeric row's
+    for y in found:
+        if plan is not None and f"preliminary_{y}" in plan.columns:
+            mark = _by_plan_row([r], plan, f"preliminary_{y}")[0]
+            if isinstance(mark, str) and mark.strip():
+                marks[y] = mark.strip()
+    if marks and not years_of(r.get("preliminary_years")):
+        r["preliminary_years"] = ", ".join(map(str, sorted(marks)))
+        r["preliminary_mark"] = next(iter(marks.values()))
+    return found
 
 
 # --------------------------------------------------------------------------------------------
@@ -1080,6 +1112,10 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     written = r.get("target_written")
     if r.get("category") == QUALITATIVE and isinstance(written, str) and written.strip():  # 建成: as written
         cells["target"] = Cell(written.strip(), written.strip())
+    if r.get("category") == QUALITATIVE:  # its 完成值 in words (已建成), as the plan wrote them
+        for y, words in (r.get("written_years") or {}).items():
+            if f"y{y}" in cells and cells[f"y{y}"].missing:
+                cells[f"y{y}"] = Cell(words, words)
     if isinstance(written, str) and written and not cells["target"].missing and r.get("category") != QUALITATIVE:
         # a firm target with a striven-for one (≥2.5（力争3）) already shows its figures; a figure in words
         # (保持在98%以上, 不发生, 低于0.15) is shown as the plan wrote it, alone (note 5: 按规划原文写法列示)
@@ -1479,7 +1515,7 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     if details is not None and len(details) != len(table):
         raise ParameterError(f"details has {len(details)} entries but the table {len(table)} rows: "
                              "pass both results of the same assess_detailed call.")
-    as_of = _evaluation_year(table, as_of)
+    as_of = _evaluation_year(table, as_of, date)
     order = display_order(table)
     records, yearly, years, (shared, shared_plan, written) = _row_inputs(table, details, plan, as_of)
     regions, totals = _regions(table)
@@ -1543,12 +1579,24 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     return report
 
 
-def _evaluation_year(table: pd.DataFrame, as_of: int | None) -> int | None:
-    """The evaluation year: ``as_of`` given, else the table's ``as_of``, else its latest ``last_year``."""
+def _evaluation_year(table: pd.DataFrame, as_of: int | None, date=None) -> int | None:
+    """The evaluation year: ``as_of`` given, else the table's ``as_of``, else its latest ``last_year`` -- save
+    that data reaching no year after the plan's base year do not make a 基期情况 once the calendar has moved
+    into the period: a 2021-2025 plan with nothing after 2020, reported in December 2026 (``date``, default
+    today), is evaluated as of 2025 (the year before the report's, the plan's end at most), its rows 数据不足
+    asking for the missing years, not 规划期未开始; a 2026-2030 plan with data to 2025 reported in 2026 stays
+    基期（2025年）情况."""
     if as_of is None and "as_of" in table and table["as_of"].notna().any():
         as_of = int(table["as_of"].dropna().iloc[0])
-    if as_of is None and "last_year" in table and table["last_year"].notna().any():
+    if as_of is not None:
+        return as_of
+    if "last_year" in table and table["last_year"].notna().any():
         as_of = int(pd.to_numeric(table["last_year"], errors="coerce").max())
+    start, end = plan_period(table)
+    if start is not None and end is not None and (as_of is None or as_of <= start):
+        year = report_datetime(date).year - 1  # the latest year whose figures can exist at the report date
+        if year > start:
+            return min(year, end)
     return as_of
 
 
@@ -1704,10 +1752,14 @@ def computed_target_shown(target: float, decimals: int, *values) -> float:
     """A computed target (:func:`computed_target`) as the report shows it: rounded to the row's written
     ``decimals`` (1234 x 1.06^5 = 1651.3704 -> 1651 beside figures written whole), one place more when that
     tells it from a value compared that differs from it (1651.4 beside an actual 1651) -- never the four
-    places of the arithmetic."""
+    places of the arithmetic, save for the first of ``values`` (the value the row is judged on): the target
+    shows as many places as tell it from that one (≥4.702 beside an actual 4.7 judged to miss 3.2 x 1.08^5 =
+    4.70185, not ≥4.70, which reads as met)."""
     if is_missing(target):
         return target
     places = min(compared_decimals(decimals, target, *values), decimals + 1)
+    if values:  # the value judged: never shown identical to a target it misses (or meets)
+        places = max(places, compared_decimals(decimals, target, values[0]))
     return round_half_up(float(target), places)
 
 

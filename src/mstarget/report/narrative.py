@@ -97,6 +97,18 @@ def _is_zero(text: str) -> bool:
     return text != MISSING and float(text.lstrip("+").replace(",", "")) == 0
 
 
+#: marks after a figure (（快报）, （缺2024年）, (preliminary)): a sentence puts the unit before them
+_TRAILING_MARKS = re.compile(r"^(?P<figure>.*?\d)(?P<marks>(?:\s*[（(][^（()）]*[）)])+)$")
+
+
+def _unit_before_marks(text: str, unit, lang: str) -> str:
+    """A figure with its unit, the unit before the figure's marks: ``6.5%（快报）``, not ``6.5（快报）%``."""
+    m = _TRAILING_MARKS.match(text) if isinstance(text, str) else None
+    if m is None:
+        return with_unit(text, unit, lang)
+    return with_unit(m.group("figure"), unit, lang) + m.group("marks")
+
+
 class _Row:
     """Shorthands over one :class:`~.model.ReportRow`."""
 
@@ -155,6 +167,15 @@ class _Row:
             return f"{years[0]}—{years[-1]}"
         return "、".join(map(str, years))
 
+    def latest_said(self) -> str:
+        """The latest year's own figure with its unit, without the preliminary mark the sentence says itself
+        (含2025年快报数): ``6.5%``, not ``6.5%（快报）``."""
+        text = self.u("latest")
+        if self.preliminary:
+            for mark in (f"（{self.pre_word}）", f" ({self.pre_word})", " (preliminary)"):
+                text = text.replace(mark, "")
+        return text
+
     def rate(self, key: str) -> str:
         """A pace of a period average as a rate (5.52%, -1.20%), not a change in points."""
         text = self.c[key.replace("_pace", "_abs")]
@@ -192,7 +213,7 @@ class _Row:
         if key == "baseline" and self.base_word and self.c[key] != MISSING:  # the plan's 2025年基数（预计）
             said = with_unit(self.c[key], self.unit, self.lang)
             return f"{self.base_word}数{said}" if self.lang == "zh" else f"preliminary {said}"
-        return with_unit(self.c[key], self.unit, self.lang)
+        return _unit_before_marks(self.c[key], self.unit, self.lang)
 
     def pu(self, key: str) -> str:
         return with_pace_unit(self.c[key], self.unit, self.lang)
@@ -504,7 +525,7 @@ def _not_started_zh(x: _Row) -> str:
         pre = f"（{x.pre_word}数）" if value and x.preliminary else ""
         s = (f"{c['label']}：{by}年基期为{value}{pre}，{_period_zh(x)}尚未开始。" if value and x.has("baseline_year")
              else f"{c['label']}：{_period_zh(x)}尚未开始。")
-        at = f"{ty}年为"
+        at = f"{x.average}年年均" if x.average else f"{ty}年为"  # a period average: the period's, not 2030's rate
     if x.has("forecast", "p_meet"):
         s += (f"按{_history_words_zh(x)}的趋势外推，预计{at}{x.u('forecast_value')}（{RANGE_LABEL['zh']}{x.u('range_80')}），"
               f"实现目标（{x.u('target')}）的概率{x.p_is('p_meet')}，仅供参考。")
@@ -521,7 +542,9 @@ def _not_started_en(x: _Row) -> str:
     else:
         s = f"{c['label']}: {x.u(x.base_year_key())} in the base year {by}; {period} has not started."
     if x.has("forecast", "p_meet"):
-        at = f"a sum of {x.u('forecast_value')} by {ty}" if x.kind == "increment" else f"{x.u('forecast_value')} in {ty}"
+        at = f"a sum of {x.u('forecast_value')} by {ty}" if x.kind == "increment" else \
+            f"a {x.average.replace('—', '-')} average of {x.u('forecast_value')}" if x.average else \
+            f"{x.u('forecast_value')} in {ty}"
         s += (f" Extending the trend gives {at} ({RANGE_LABEL['en']} {x.u('range_80')}); the chance of meeting the "
               f"target ({x.u('target')}) is {x.p('p_meet')}, for reference only.")
     return s + f" Assessment: {c['category']}."
@@ -789,9 +812,9 @@ def _average_zh(x: _Row) -> str:
     """A growth rate's target on the period average (年均增长 ≥7): the average of the years reported, what the
     years to come must average, and the forecast of the period's average (:func:`mstarget.assess.period_average`)."""
     c, name, cat = x.c, x.c["label"], x.c["category"]
-    target, ty, ly = x.u("target"), c["target_year"], c["last_year"]
+    target, ly = x.u("target"), c["last_year"]
     head = f"{name}：目标按{x.average}年年均计算"
-    year = f"（{ly}年当年为{x.u('latest')}）" if x.has("latest") else ""
+    year = f"（{ly}年当年为{x.latest_said()}）" if x.has("latest") else ""
     if x.target_observed:
         met = "已达到" if x.r.get("status") == "met" else "未达到"
         return (f"{head}，{x.average}年年均{x.u('forecast_value')}{year}{_pre_zh(x, True)}，{_met_zh(x, met, target)}。"
@@ -810,7 +833,7 @@ def _average_zh(x: _Row) -> str:
 def _average_en(x: _Row) -> str:
     """:func:`_average_zh` in English."""
     c, name, cat = x.c, x.c["label"], x.c["category"]
-    target, ty, ly = x.u("target"), c["target_year"], c["last_year"]
+    target, ly = x.u("target"), c["last_year"]
     span = x.average.replace("—", "-")
     year = f" ({ly} alone: {x.u('latest')})" if x.has("latest") else ""
     if x.target_observed:
@@ -834,13 +857,17 @@ def _zh_awaited(x: _Row) -> str:
     forecast called a forecast."""
     c = x.c
     ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
-    if x.kind == "increment":
+    if x.average:  # a period average: the reported years' average, the forecast the period's (not ty's rate)
+        year = f"（{ly}年当年为{x.latest_said()}）" if x.has("latest") else ""
+        s = (f"{c['label']}：目标按{x.average}年年均计算，目标年{ty}年数据暂缺，{x.reported_span()}年已实现年均"
+             f"{x.u('current_value')}{year}{_pre_zh(x, True)}。")
+    elif x.kind == "increment":
         s = f"{c['label']}：目标年{ty}年数据暂缺，{by}年基期以来至{ly}年累计完成{x.u('current_value')}{_pre_zh(x, True)}。"
     else:
         s = (f"{c['label']}：目标年{ty}年数据暂缺，最新为{ly}年{x.u('current')}"
              f"{'（' + x.pre_word + '数）' if x.preliminary else ''}。")
     if x.has("forecast", "p_meet"):
-        at = f"至{ty}年累计" if x.kind == "increment" else f"{ty}年为"
+        at = f"至{ty}年累计" if x.kind == "increment" else f"{x.average}年年均" if x.average else f"{ty}年为"
         s += (f"{_departure_zh(x).rstrip('：') + '。' if x.departure is not None else ''}按{ly}年及以前的数据预测，{at}{x.u('forecast_value')}（{RANGE_LABEL['zh']}{x.u('range_80')}），"
               f"实现目标（{x.u('target')}）的概率{x.p_is('p_meet')}；此为预测，待{ty}年实际数据公布后确认。")
     return s + f"评价：{c['category']}。"
@@ -851,13 +878,19 @@ def _en_awaited(x: _Row) -> str:
     forecast called a forecast."""
     c = x.c
     ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
-    if x.kind == "increment":
+    if x.average:
+        span = x.average.replace("—", "-")
+        year = f" ({ly} alone: {x.u('latest')})" if x.has("latest") else ""
+        s = (f"{c['label']}: the target is the average over {span}; the {ty} value is not yet available; "
+             f"{x.reported_span().replace('—', '-').replace('、', ', ')} averaged {x.u('current_value')}{year}.")
+    elif x.kind == "increment":
         s = (f"{c['label']}: the {ty} value is not yet available; the sum since the base year {by} was "
              f"{x.u('current_value')} by {ly}.")
     else:
         s = f"{c['label']}: the {ty} value is not yet available; the latest is {x.u('current')} in {ly}."
     if x.has("forecast", "p_meet"):
         at = f"a sum of {x.u('forecast_value')} by {ty}" if x.kind == "increment" else \
+            f"a {x.average.replace('—', '-')} average of {x.u('forecast_value')}" if x.average else \
             f"{x.u('forecast_value')} in {ty}"
         s += (f"{_departure_en(x).rstrip(':') + '.' if x.departure is not None else ''} Forecast from the data up to {ly}: {at} ({RANGE_LABEL['en']} {x.u('range_80')}); the chance of "
               f"meeting the target ({x.u('target')}) is {x.p('p_meet')}. This is a forecast, to be confirmed "
@@ -881,7 +914,8 @@ def _zh_incomplete(x: _Row) -> str:
         s += f"，按已报送新增数计{ly}年为{x.u('current_value')}{_pre_zh(x, True)}"
     s += "，无法判定是否完成。" if int(ly) >= int(ty) else "，无法判断进度。"
     if x.has("p_meet"):
-        s += f"缺失年份按估计值计，{ty}年实现目标（{x.u('target')}）的概率{x.p_is('p_meet')}，仅供参考。"
+        when = f"按{x.average}年年均计" if x.average else f"{ty}年"
+        s += f"缺失年份按估计值计，{when}实现目标（{x.u('target')}）的概率{x.p_is('p_meet')}，仅供参考。"
     return s + f"评价：{c['category']}。"
 
 
@@ -901,8 +935,9 @@ def _en_incomplete(x: _Row) -> str:
     s += (", so whether the target was met cannot be judged." if int(ly) >= int(ty) else
           ", so progress cannot be judged.")
     if x.has("p_meet"):
-        s += (f" Counting estimates for the missing years, the chance of meeting the target ({x.u('target')} in "
-              f"{ty}) is {x.p('p_meet')}, for reference only.")
+        when = f"as the {x.average.replace('—', '-')} average" if x.average else f"in {ty}"
+        s += (f" Counting estimates for the missing years, the chance of meeting the target ({x.u('target')} "
+              f"{when}) is {x.p('p_meet')}, for reference only.")
     return s + f" Assessment: {c['category']}."
 
 
@@ -917,7 +952,8 @@ def _zh_history_before_base(x: _Row) -> str:
         said = f"历史数据为{x.history_start}年至{x.history_end}年，截至{c['baseline_year']}年基期{base}"
     s = f"{c['label']}：{said}，基期以后尚无监测数据，无法判断进度。"
     if x.has("forecast", "p_meet"):
-        s += (f"按历史数据的趋势外推，预计{c['target_year']}年为{x.u('forecast_value')}（{RANGE_LABEL['zh']}"
+        at = f"{x.average}年年均" if x.average else f"{c['target_year']}年为"
+        s += (f"按历史数据的趋势外推，预计{at}{x.u('forecast_value')}（{RANGE_LABEL['zh']}"
               f"{x.u('range_80')}），实现目标（{x.u('target')}）的概率{x.p_is('p_meet')}，仅供参考。")
     return s + f"评价：{c['category']}。"
 
@@ -932,7 +968,9 @@ def _en_history_before_base(x: _Row) -> str:
         said = f"the history runs from {x.history_start} to the base year {c['baseline_year']}{base}"
     s = f"{c['label']}: {said}; nothing is observed after the base year, so progress cannot be judged."
     if x.has("forecast", "p_meet"):
-        s += (f" Extending the history's trend gives {x.u('forecast_value')} in {c['target_year']} ({RANGE_LABEL['en']} "
+        at = f"a {x.average.replace('—', '-')} average of {x.u('forecast_value')}" if x.average else \
+            f"{x.u('forecast_value')} in {c['target_year']}"
+        s += (f" Extending the history's trend gives {at} ({RANGE_LABEL['en']} "
               f"{x.u('range_80')}); the chance of meeting the target ({x.u('target')}) is {x.p('p_meet')}, "
               "for reference only.")
     return s + f" Assessment: {c['category']}."
@@ -1341,7 +1379,8 @@ def _indicators_and_regions(report) -> tuple[int, list, list]:
     """``(indicators, regions, totals)`` of a report of several regions: distinct indicators, the
     regions proper and the table's own totals (合计 / 全市, :func:`_own_regions`)."""
     own, totals = _own_regions(report)
-    return len({str(r.raw.get("indicator", r.name)) for r in report.rows}), own, totals
+    # a qualitative indicator (建成) is said apart (:func:`_qualitative_sentence`), as in a one-region report
+    return len({str(r.raw.get("indicator", r.name)) for r in report.rows if r.category != QUALITATIVE}), own, totals
 
 
 def _own_regions(report) -> tuple[list[str], list[str]]:
@@ -1440,7 +1479,7 @@ def overall_paragraph(report) -> str:
     if n == 0:
         return "本次评估没有指标。" if zh else "This evaluation has no indicators."
     if any(r.category == NOT_STARTED for r in rows):  # a 基期情况 report: the period has not started
-        return _scope(report, binding, expected) + _not_started_overall(report, rows) \
+        return _scope(report, binding, expected) + _qualitative_sentence(report) + _not_started_overall(report, rows) \
             + _preliminary_sentence(rows, zh) + _baseline_preliminary_sentence(rows, zh) \
             + _totals_sentence(report, total_rows)
     s = _scope(report, binding, expected) + _qualitative_sentence(report) + _verdict_sentence(rows, report.lang)
