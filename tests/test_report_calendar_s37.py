@@ -42,3 +42,28 @@ def test_the_report_date_decides_whether_the_period_has_started(assessed, date, 
         assert categories == {"not_started"}
     else:
         assert categories == {"insufficient_data"}, categories  # never 规划期未开始 once the period runs
+
+
+def test_a_final_evaluation_draws_no_fan_for_a_row_without_data_after_its_base(assessed):
+    """The table shows no forecast of such a row (请补报...), so no fan chart draws one either."""
+    table, details = assessed
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = build_report(table, details, date="2026-12-06")
+    assert report.kind == "final" and report.charted == []
+
+
+def test_a_base_year_view_keeps_rows_without_data_as_insufficient_and_counts_every_row():
+    """Real national targets and history as of 2020: a target with no figure at all is 数据不足 with its target,
+    not 规划期未开始 without it, and the overview accounts for the rows already met or lacking data."""
+    data = PLAN.parent / "china"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table, details = assess_detailed(mt.read_history(data / "national_history.csv"),
+                                         mt.read_plan(data / "national_targets.csv"), as_of=2020, seed=0)
+        report = build_report(table, details, date="2026-12-06")
+    assert report.kind == "baseline"
+    empty = [row for row in report.rows if row.raw.get("name") == "制造业产品质量合格率"]
+    assert empty and empty[0].category == "insufficient_data"
+    assert "暂无监测数据" in empty[0].narrative and "≥94%" in empty[0].narrative
+    assert "其余指标中已完成1项、数据不足3项" in report.overall

@@ -303,9 +303,15 @@ def row_category(r: dict, kind: str = "") -> str:
     period starts (``kind`` ``"baseline"``, 基期情况) a row with nothing observed after its base year is
     :data:`NOT_STARTED` (规划期未开始), not 数据不足: no year of the period can have data yet."""
     cat = report_category(r)
-    if kind == "baseline" and cat == "insufficient_data" and nothing_after_base(r):
+    if kind == "baseline" and cat == "insufficient_data" and nothing_after_base(r) and _has_base(r):
         return NOT_STARTED
     return cat
+
+
+def _has_base(r: dict) -> bool:
+    """A row knows where it starts: a baseline figure, or a figure observed (up to the base year). A row with
+    neither stays 数据不足 (暂无监测数据) in a base-year report, never 规划期未开始 without its target."""
+    return not is_missing(r.get("baseline")) or not is_missing(r.get("last_year"))
 
 
 def final_void(r: dict, kind: str) -> bool:
@@ -1562,7 +1568,10 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     subtitle = " · ".join(parts)
     unmatched = {k: unmatched_display(v, lang, _plan_names(table)) for k in ("unmatched_plan", "unmatched_history")
                  if isinstance(v := table.attrs.get(k), pd.DataFrame) and len(v)}
-    charted = chart_selection([r.raw for r in rows], max_charts) if details is not None else []
+    # a 总结评估's row with nothing after its base year gets no fan: the table shows no forecast of it either
+    drawable = [i for i, r in enumerate(rows) if not final_void(r.raw, kind)]
+    charted = [drawable[j] for j in chart_selection([rows[i].raw for i in drawable], max_charts)] \
+        if details is not None else []
     # by region only for two regions or more proper: 鼎湖区 beside its own 合计 is one region, not a comparison
     counts = _by_region(rows, regions if len(own) > 1 else [])
     apart = counts["region"].isin(totals).to_numpy()

@@ -1536,8 +1536,16 @@ def _not_started_overall(report, rows: list) -> str:
         s = (f"规划期{span}尚未开始，{'各' if len(waiting) == len(rows) else f'{len(waiting)}项'}指标尚无规划期数据，"
              f"本报告列示{base}基期情况，不评价进度。")
         if said:
-            s += (f"按基期及以前数据的趋势外推（仅供参考），{sum(c for _, c in said)}项中"
-                  + "、".join(f"{w}{c}项" for w, c in said) + "。")
+            n_said = sum(c for _, c in said)
+            s += (f"按基期及以前数据的趋势外推（仅供参考），" + (f"其{said[0][0]}" if n_said == 1 else
+                  f"{n_said}项中" + "、".join(f"{w}{c}项" for w, c in said)) + "。")
+        others = {}
+        for r in rows:  # the rows that are not waiting for the period: counted, so every row is accounted for
+            if r.category not in (NOT_STARTED, QUALITATIVE):
+                word = CATEGORY_WORDS["zh"].get(r.category, CATEGORY_ZH.get(r.category, r.category))
+                others[word] = others.get(word, 0) + 1
+        if others:
+            s += "其余指标中" + "、".join(f"{w}{c}项" for w, c in others.items()) + "。"
         if low:
             s += "约束性指标中实现概率低于50%的有：" + "、".join(
                 prose_name(r, f"{r.name}（{probability_words(r.cells['p_meet'].text, 'zh')}）") for r in low) + "。"

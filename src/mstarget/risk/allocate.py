@@ -1015,8 +1015,15 @@ def _plan_table(keys: pd.DataFrame, p: np.ndarray, weights: np.ndarray, vol: np.
     both within the same floors and caps (and lots) as the plan, spending the same batches."""
     G = len(p)
     spend = int(n.sum())
-    b_vol = bounded_allocation(weights, spend, floors, caps)
-    b_even = bounded_allocation(np.ones(G), spend, floors, caps)
+    # the baselines' leftover batches (ties of their rounding) go in the groups' name order, not the table's
+    # (sorted by risk: the riskiest groups would get them and the comparison would depend on row order)
+    order = np.lexsort([keys[c].astype(str).to_numpy() for c in reversed(list(keys.columns))]) if len(keys.columns) \
+        else np.arange(G)
+    back = np.empty_like(order)
+    back[order] = np.arange(G)
+    floors_o, caps_o = np.asarray(floors)[order], np.asarray(caps)[order]
+    b_vol = bounded_allocation(np.asarray(weights, float)[order], spend, floors_o, caps_o)[back]
+    b_even = bounded_allocation(np.ones(G), spend, floors_o, caps_o)[back]
     out = keys.reset_index(drop=True).copy()
     out["risk"] = p
     out["volume"] = weights
