@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import warnings
 from pathlib import Path
 
@@ -55,7 +56,8 @@ def _max_share(value):
 
 # ----------------------------------------------------------------------------- helpers
 def _list(text: str | None) -> list[str]:
-    return [t.strip() for t in (text or "").split(",") if t.strip()]
+    """``地市,食品大类`` -- also with the full-width comma or 、 a Chinese keyboard types (地市，食品大类)."""
+    return [t.strip() for t in re.split(r"[,，、]", text or "") if t.strip()]
 
 
 def _half_life(text: str) -> float | None:

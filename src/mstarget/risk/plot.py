@@ -76,7 +76,8 @@ def plot_risk(scores: pd.DataFrame, by: Sequence[str] | None = None, *, top: int
     ax.set_xlabel("单批次不合格概率（%）failure probability of a batch"
                   + (f"\n{lvl:.0%} 区间：所用各期的基础不合格率 (underlying rate of the periods scored,\n"
                      "not a forecast of next period's observed rate)" if lvl else ""), fontsize="small")
-    ax.set_title(title or risk_title(scores, by, region), fontsize="medium")
+    ax.set_title((title or risk_title(scores, by, region)) + _cut_words(len(d), len(scores), "风险最高"),
+                 fontsize="medium")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="lower right", fontsize="small")
     return fig
@@ -147,5 +148,10 @@ def plot_allocation(plan: pd.DataFrame, by: Sequence[str] | None = None, *, top:
                       f"（{volume_plan_name(meta.get('proportional_to'))} "
                       f"{meta.get('expected_failures_volume', 0):,.0f}，"
                       f"平均分配 {meta.get('expected_failures_even', 0):,.0f}）")
-    fig.suptitle(title, fontsize="medium")
+    fig.suptitle(title + _cut_words(len(d), len(plan), "批次最多"), fontsize="medium")
     return fig
+
+
+def _cut_words(shown: int, total: int, which: str) -> str:
+    """``\n显示风险最高的40组（共78组）`` under a chart that leaves groups out, else ``""``."""
+    return f"\n显示{which}的{shown}组（共{total}组；全部见输出表）" if shown < total else ""
