@@ -661,7 +661,7 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
                                                       z=zc, peers=_peer_feature(p, model)),
                              None if np.isfinite(p.prior_change) else  # a stated trend is kept
                              cal.shift_for(key, p.values.size, p.h, z=zc, peers=_peer_feature(p, model)),
-                             float(p.z[-1]))
+                             float(p.z[-1]), transform=p.transform)  # near a bound: capped in natural units
     paths = snap_to_bounds(p.transform.inverse(z_paths), p.bounds, p.values, p.transform.edge)
     last = int(p.years[-1])
     return SeriesForecast(p.region, p.indicator, p.years, p.values,
