@@ -409,8 +409,10 @@ def _score(args, settings, logger) -> int:
     with outputs_together():  # --chart and --out both new, or both as they were
         if args.chart:
             save_figure(fig, args.chart)
-        if args.out:
-            write_result(scores, args.out)
+        if args.out:  # with the region / as_of / half_life scored, which a CSV's attrs would lose
+            from ..risk.score import with_settings  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
+            write_result(with_settings(scores, args.region), args.out)
     meta = scores.attrs["risk"]
     by = meta["by"]
     common.echo(f"抽检不合格风险 Sampling-failure risk（{_scope(meta, args)}；{meta['level']:.0%} 区间为所用各期的"
@@ -539,7 +541,11 @@ def _allocate(args, settings, logger) -> int:
         if not any(str(w.message) in note for note in meta["notes"]):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     by = meta["by"]
-    basis = _allocation_basis(args, scores, by)
+    # the group columns as the user wrote them (a scores file's 食品大类 is read as 'category'): for the
+    # basis line, the run's 'by' and its name
+    written = (scores.attrs.get("headers") or {}) if args.scores else {}
+    by_written = [str(written.get(c, c)) for c in by]
+    basis = _allocation_basis(args, scores, by_written)
     used = meta.get("max_share_used", meta["max_share"])
     if used is None:
         cap = ("不设上限 no cap（默认上限在组数少时不适用，见 note）" if meta["max_share"] is not None
@@ -575,7 +581,7 @@ def _allocate(args, settings, logger) -> int:
     if args.out:
         common.echo(f"\nwritten: {args.out}")
     # the parameter schema of 'risk score' (samples, by, region, as_of, half_life, periods ...), then the plan's
-    params = {"scores": source_text(args.scores), "samples": source_text(args.samples), "by": by,
+    params = {"scores": source_text(args.scores), "samples": source_text(args.samples), "by": by_written,
               "region": basis["region"], "as_of": basis["as_of"], "half_life": basis["half_life"],
               "level": basis["level"], "hierarchical": basis["hierarchical"], "where": args.where,
               "keep_totals": args.keep_totals, "periods": basis["periods"],
@@ -594,10 +600,10 @@ def _allocate(args, settings, logger) -> int:
                **{k: float(meta[k]) for k in ("vs_volume", "vs_even") if meta[k] == meta[k]}}
     figure = (fig if fig is not None else plot_allocation(plan, title=_plan_title(meta, basis))) \
         if settings.enabled else None
-    run_name = ("risk allocate" + (f" {basis['region']}" if basis["region"] else "") + f" by {', '.join(by)}"
+    run_name = ("risk allocate" + (f" {basis['region']}" if basis["region"] else "") + f" by {', '.join(by_written)}"
                 + (f" as of {basis['as_of']}" if basis["as_of"] else
                    f" periods {basis['span']}" if basis["span"] else "")
-                + f" · budget {meta['budget']:,}")[:250]
+                + f" · budget {meta['budget']:,}" + "".join(f" · {k} {v}" for k, v in _plan_settings(args)))[:250]
     notes = pd.DataFrame({"line": lines})
     run_id = common.log_run(logger, "log_result", "risk allocate", plan, params, settings,
                             metrics=metrics, figure=figure, artifact="risk_allocation.csv",
@@ -607,6 +613,24 @@ def _allocate(args, settings, logger) -> int:
     if run_id is not None:
         common.echo(f"MLflow run: {run_id} ({settings.store_uri()})")
     return common.EXIT_OK
+
+
+def _plan_settings(args) -> list[tuple[str, str]]:
+    """The plan settings given away from their defaults (name, value as given), for the run's name: two
+    runs differing only in --risk-share or a floor column are told apart in the MLflow list."""
+    out = []
+    if args.risk_share != RISK_SHARE_DEFAULT:
+        out.append(("risk_share", f"{args.risk_share:g}"))
+    if not isinstance(args.max_share, _DefaultShareArg):
+        out.append(("max_share", "none" if args.max_share is None else f"{args.max_share:g}"))
+    if args.min_share:
+        out.append(("min_share", f"{args.min_share:g}"))
+    for key, default in (("min_per_group", 0), ("max_per_group", None), ("volume", "tested"),
+                         ("proportional_to", None)):
+        v = getattr(args, key, default)
+        if v != default:
+            out.append((key, f"{v:g}" if isinstance(v, float) else str(v)))
+    return out
 
 
 def _plan_title(meta: dict, basis: dict) -> str:
@@ -642,6 +666,18 @@ def _allocation_basis(args, scores: pd.DataFrame, by: list[str]) -> dict:
             out["span"] = periods[0] if len(periods) == 1 else f"{periods[0]}–{periods[-1]}"
         text = _scope(meta, args)
     else:
+        for key in ("as_of", "half_life"):  # written by 'risk score --out' (SETTING_COLUMNS)
+            values = pd.unique(scores[key].dropna().astype(str).str.strip()) if key in scores.columns else []
+            if len(values) == 1 and values[0] not in ("", "nan"):
+                v = values[0]
+                if key == "half_life":
+                    try:
+                        v = None if v.lower() == "none" else float(v)
+                    except ValueError:
+                        continue
+                    out["half_life_text"] = ("各期等权 equal period weights" if v is None
+                                             else f"近期权重半衰期 half-life {v:g} 年")
+                out[key] = v
         found = []
         for c in ("first_period", "last_period"):
             for v in (scores[c].tolist() if c in scores.columns else []):
@@ -658,7 +694,9 @@ def _allocation_basis(args, scores: pd.DataFrame, by: list[str]) -> dict:
         text = "；".join([f"评分文件 scores: {Path(args.scores).name}", f"分组 by: {', '.join(by)}",
                          f"地区 region: {region}" if region else "地区 region: 未注明 (not stated: --region names it)",
                          f"期间 periods: {out['span']}" if out["span"] else
-                         "期间 periods: 评分文件未注明 (the scores file names none)"])
+                         "期间 periods: 评分文件未注明 (the scores file names none)"]
+                        + ([f"截至 as of: {out['as_of']}"] if out["as_of"] else [])
+                        + ([out.pop("half_life_text")] if "half_life_text" in out else []))
     if getattr(args, "where", None):
         text += "；筛选 where: " + "，".join(args.where)
     out["text"] = text

@@ -59,7 +59,7 @@ from ..exceptions import (ConcentrationWarning, DataValidationError, MstargetWar
                           Problem)
 from .periods import parse_period
 from .samples import ALIASES, parse_count
-from .score import EXPLAIN_COLUMNS, PERIOD_COLUMNS, SCORE_COLUMNS, suspected_stale
+from .score import EXPLAIN_COLUMNS, PERIOD_COLUMNS, SCORE_COLUMNS, SETTING_COLUMNS, suspected_stale
 
 DEFAULT_RISK_SHARE = 0.75
 
@@ -99,6 +99,8 @@ def infer_by(scores: pd.DataFrame, settings: Sequence = ()) -> list[str]:
         return list(meta["by"])
     skip = set(SCORE_COLUMNS) | set(EXPLAIN_COLUMNS) | set(PERIOD_COLUMNS) | set(RESULT_COLUMNS)
     skip |= {c for c in settings if isinstance(c, str)}
+    # the scoring settings 'risk score --out' writes (one value in all rows) are not groups
+    skip |= {c for c in SETTING_COLUMNS if c in scores.columns and scores[c].astype(str).nunique() <= 1}
     by = [c for c in scores.columns if c not in skip]
     if not by:
         raise DataValidationError("the scores table has no group column; expected the output of "
@@ -496,7 +498,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     own_caps = caps.copy()  # the caps in batches the caller gave, before the share cap
     floors, caps, notes, cap_used = _share_limits(floors, caps, budget, min_share, max_share, default_cap)
     notes = new_notes + notes
-    _check_feasible(floors, caps, budget, groups)
+    _check_feasible(floors, caps, budget, groups, _sheet_rows(scores), own_caps)
 
     lots = _lots(volume, vol)
     spend = budget
@@ -513,7 +515,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     n = greedy_allocate(p, vol, spend, base, caps)
     out = _plan_table(scores[by], p, weights, vol, n, budget, floors, caps, lots)
     _warn_concentration(n, budget, groups, warn_share)
-    _note_unfunded(n, budget, groups, notes)
+    _note_unfunded(n, budget, groups, notes, own_caps)
     _note_stale(scores, by, groups, n, notes)
     found = {k: float(out[c].sum()) for k, c in (("plan", "expected_failures"),
                                                   ("volume", "expected_failures_volume"),
@@ -628,11 +630,15 @@ def _stale_text(stale: dict, groups: list, n: np.ndarray) -> str:
             "in the table and score it again")
 
 
-def _note_unfunded(n: np.ndarray, budget: int, groups: list, notes: list) -> None:
+def _note_unfunded(n: np.ndarray, budget: int, groups: list, notes: list,
+                   own_caps: np.ndarray | None = None) -> None:
     """Say which groups get no batch (at most 10 named): a note in ``attrs["allocation"]["notes"]``,
     and a :class:`MstargetWarning` when the budget is 0 (nothing allocated) or smaller than the number
-    of groups (it cannot give each a batch). A larger budget leaving a tiny group at 0 is a note."""
-    zero = np.flatnonzero(n == 0)
+    of groups (it cannot give each a batch). A larger budget leaving a tiny group at 0 is a note.
+    A group the caller capped at 0 (``own_caps``: max_per_group 0, sampling stopped) gets none as
+    asked: it is named apart (上限为 0) and not counted as left unfunded."""
+    stopped = (np.asarray(own_caps) <= 0) if own_caps is not None else np.zeros(len(n), bool)
+    zero = np.flatnonzero((n == 0) & ~stopped)
     if budget == 0:
         text = "the budget is 0 batches: nothing is allocated（预算为0，未分配）"
     elif len(zero):
@@ -641,9 +647,16 @@ def _note_unfunded(n: np.ndarray, budget: int, groups: list, notes: list) -> Non
                 "（以下类别未分到批次）; to sample each, raise the budget or set a floor (min_per_group=1; "
                 "CLI: --min-per-group 1)")
     else:
+        text = None
+    if stopped.any() and budget > 0:
+        idx = np.flatnonzero(stopped)
+        names = ", ".join(_group_name(groups[i]) for i in idx[:10]) + (" ..." if len(idx) > 10 else "")
+        notes.append(f"{len(idx)} group(s) capped at 0 batches (max_per_group 0) get none, as set: {names}"
+                     "（上限为 0（按所设上限不安排））")
+    if text is None:
         return
     notes.append(text)
-    if budget < len(groups):
+    if budget < len(groups) - int(stopped.sum()):
         warnings.warn(text, MstargetWarning, stacklevel=3)  # helper -> allocate -> the caller
 
 
@@ -992,8 +1005,10 @@ def _share_limits(floors: np.ndarray, caps: np.ndarray, budget: int, min_share: 
     return floors, caps, notes, used
 
 
-def _check_feasible(floors: np.ndarray, caps: np.ndarray, budget: int, groups: list) -> None:
-    """Refuse a budget (batches) below the floors or above the caps, and a floor above its cap."""
+def _check_feasible(floors: np.ndarray, caps: np.ndarray, budget: int, groups: list,
+                    rows: np.ndarray | None = None, own_caps: np.ndarray | None = None) -> None:
+    """Refuse a budget (batches) below the floors or above the caps, and a floor above its cap (each
+    such group named with its floor, its cap and its row of the scores: ``rows``)."""
     if floors.sum() > budget:
         raise ParameterError(f"The budget of {budget} batches is less than the sum of the floors "
                              f"({int(floors.sum())} = {len(groups)} groups with min_per_group / "
@@ -1001,9 +1016,15 @@ def _check_feasible(floors: np.ndarray, caps: np.ndarray, budget: int, groups: l
                              "(CLI: --min-per-group / --min-share).")
     clash = np.flatnonzero(floors > caps)
     if len(clash):
-        names = [groups[i] for i in clash[:5]]
-        raise ParameterError(f"The floor exceeds the cap for {names}; lower min_per_group / "
-                             "min_share or raise max_per_group.")
+        def one(i):
+            cap = caps[i] if own_caps is None else min(caps[i], own_caps[i])
+            row = f", row {int(rows[i])}" if rows is not None else ""
+            return f"{_group_name(groups[i])}（下限 floor {floors[i]:,.0f} > 上限 cap {cap:,.0f}{row}）"
+        shown = "; ".join(one(i) for i in clash[:10]) + (f"; ... and {len(clash) - 10} more" if len(clash) > 10 else "")
+        raise ParameterError(f"The floor exceeds the cap for {len(clash)} of {len(groups)} group(s)（下限高于上限）: "
+                             f"{shown}. Lower the floor (min_per_group / min_share; CLI --min-per-group / "
+                             "--min-share) or raise the cap (max_per_group; CLI --max-per-group); a group "
+                             "capped at 0 (停止抽检) needs a floor of 0 or blank.")
     if caps.sum() < budget:
         raise ParameterError(f"The budget of {budget} batches is more than the sum of the caps "
                              f"({int(caps.sum())}); raise max_per_group / max_share or lower the budget.")

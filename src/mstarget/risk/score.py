@@ -37,6 +37,25 @@ EXPLAIN_COLUMNS = ("recent_rate", "prior_rate", "prior_weight", "evidence_weight
 #: The first and last period in which each group has counts (last: after ``EXPLAIN_COLUMNS``): a scores
 #: file read back (``risk allocate --scores``) still tells a group whose data stop early (renamed?).
 PERIOD_COLUMNS = ("first_period", "last_period")
+#: The scoring settings a scores file carries (one value in every row; 'risk score --out' writes them, a
+#: CSV keeping no ``attrs``): the region scored (``--region``), ``as_of`` and ``half_life`` (``none``:
+#: equal period weights); 'risk allocate --scores' reads them back for the plan's basis and its run.
+SETTING_COLUMNS = ("region", "as_of", "half_life")
+
+
+def with_settings(scores: pd.DataFrame, region: str | None = None) -> pd.DataFrame:
+    """``scores`` with :data:`SETTING_COLUMNS` added from ``attrs["risk"]`` (and ``region``, when given and
+    the table has no such column), for a scores file that states what it was scored on."""
+    meta = scores.attrs.get("risk") or {}
+    out = scores.copy()
+    if region is not None and "region" not in out.columns:
+        out["region"] = str(region).strip()
+    if meta.get("as_of") is not None and "as_of" not in out.columns:
+        out["as_of"] = str(meta["as_of"])
+    if meta and "half_life" not in out.columns:
+        hl = meta.get("half_life")
+        out["half_life"] = "none" if hl is None else f"{float(hl):g}"
+    return out
 DEFAULT_HALF_LIFE = 2.0
 DEFAULT_LEVEL = 0.90
 _RANK_DIGITS = 12  # risks equal to 12 decimals are ties (broken by batches tested, more first)
