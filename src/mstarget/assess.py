@@ -897,6 +897,9 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     if "strict" in plan.columns:  # 低于0.15: a chart's and a sentence's bound is < 0.15, not ≤
         for t, v in zip(results, plan["strict"].tolist()):
             t.row["strict"] = bool(v)
+    if "target_written" in table.columns:  # 不发生: a detail's chart says the target as the plan wrote it
+        for t, w in zip(results, table["target_written"].tolist()):
+            t.row.setdefault("target_written", w)
     for c in DECIMALS_COLUMNS:  # the decimals the plan wrote, which a chart of a detail writes too (≤0.20)
         if c in plan.columns:
             for t, d in zip(results, plan[c].tolist()):

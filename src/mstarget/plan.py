@@ -1462,6 +1462,31 @@ def _average_rate_target(change: Change, unit: str, name: str, indicator: str) -
         bool(unit) and is_percent(unit) and percent_kind(unit, name, indicator) == "change"
 
 
+#: what each notation is, for a hint where the brackets and the words beside them disagree
+_NOTATION_SAID = {"cumulative": ("〔〕", "a stock, the total reached", "〔{}〕"),
+                  "increment": ("〈〉", "a sum of additions over the period", "〈{}〉")}
+
+
+def _notation_conflict(s: str) -> str:
+    """The hint for a target whose brackets and words disagree (〔5〕（五年累计）, 〈5〉（累计）, 累计新增〔5〕): which
+    says what, and the cell to write; "" where they do not disagree."""
+    t = s.replace("“", "").replace("”", "").replace('"', "")
+    _, t, _ = _strip_bound(t)
+    worded, rest = _strip_kind_words(t)
+    if worded is None:
+        return ""
+    _, rest, _ = _strip_bound(rest)
+    kind, figure = _strip_brackets(rest)
+    if kind in ("level", worded):
+        return ""
+    words = next(w for w in (_INCREMENT_WORDS if worded == "increment" else _CUMULATIVE_WORDS)
+                 if t.startswith(w) or t.endswith((f"({w})", f"（{w}）")))
+    brackets, meaning, _ = _NOTATION_SAID[kind]
+    _, said, cell = _NOTATION_SAID[worded]
+    return (f"{brackets} ({meaning}) contradicts {words} ({said}): write {cell.format(figure)}"
+            f"（括号与文字矛盾：{brackets}与“{words}”不一致，请写作{cell.format(figure)}）; ")
+
+
 def _cell_hint(text) -> str:
     """What is wrong with a cell :func:`parse_cell` refused, when it can be said (else "")."""
     s = normalize_words(text).replace(" ", "")
@@ -1498,6 +1523,8 @@ def _cell_hint(text) -> str:
         return (f"'{s}' says no level and no direction to assess: write the level to reach or keep "
                 "(保持稳定 -> ≥98 or the baseline's value with ≥ / ≤), or leave the row out（无数值也无方向，无法评估：请填写"
                 "要达到或保持的数值，或删去此行）; ")
+    if hint := _notation_conflict(s):  # 〔5〕（五年累计）: the 五 of 五年 is no numeral, the notation is the trouble
+        return hint
     if any(c in CN_NUMERALS for c in s):
         return "digits, not Chinese numerals (九十九 -> 99); "
     if hint := separator_hint(s):

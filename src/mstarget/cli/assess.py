@@ -8,7 +8,7 @@ import warnings
 import pandas as pd
 
 from .. import tracking
-from ..assess import STATUSES, assess_detailed, read_inputs
+from ..assess import assess_detailed, read_inputs
 from ..exceptions import UnmatchedWarning
 from ..history import read_history
 from ..io import write_table
@@ -20,8 +20,9 @@ from ..report import fan_chart
 from ..report.charts import MAX_PANELS
 from ..report.formatting import (MAX_DECIMALS, MISSING, NOTATION_BRACKETS, display_width, is_missing, number_text,
                                  percent_int, plan_figure_decimals, written_target)
-from ..report.model import (CATEGORY_LABELS, DIRECTION_SIGN, NOT_STARTED, _evaluation_year, evaluation_kind,
-                             numbering, row_category, shown_categories, table_cells)
+from ..report.model import (CATEGORY_LABELS, DIRECTION_SIGN, NOT_STARTED, OUTLOOK_HOLD, OUTLOOK_LEVELS,
+                             _evaluation_year, evaluation_kind, numbering, outlook_cell, row_category,
+                             shown_categories, STATUS_ZH, status_text, table_cells)
 from ..report.narrative import departs_from_peers
 from ..schedule import CATEGORY_ZH, EVALUATION_ZH, QUALITATIVE, evaluation_categories
 from . import common
@@ -96,9 +97,10 @@ def display_frame(table: pd.DataFrame, limit: int | None = None, details=None) -
     t["category_zh"] = [c["category"].text if c["category"].text == CATEGORY_LABELS["zh"][NOT_STARTED] else v
                         for c, v in zip(cells, t["category_zh"])]
     t["p_meet"] = ["-" if c["p_meet"].text == MISSING else _probability(v) for c, v in zip(cells, t["p_meet"])]
-    # a row of a 基期情况 report (规划期未开始) is not judged: no 进展顺利 / 存在风险 beside it, as the report has none
-    t["status"] = ["-" if c["status"].text in (MISSING, "") or c["category"].text == CATEGORY_LABELS["zh"][NOT_STARTED]
-                   else c["status"].text for c in cells]
+    # status as the report's 预计完成情况 says it (有望完成 at 0.56, not a 存在风险 of another scale); 已实现 / 未实现 /
+    # 目标年数据暂缺 where the report has no outlook; a row of a 基期情况 report (规划期未开始) is not judged: "-"
+    t["status"] = [printed_status(c["outlook"].text, c["status"].text,
+                                  c["category"].text == CATEGORY_LABELS["zh"][NOT_STARTED]) for c in cells]
     for c in ("time_share", "progress_share"):  # – where the report shows none (nothing after the base year)
         t[c] = ["-" if v != v or cell[c].text == MISSING else f"{percent_int(v)}%" for v, cell in zip(t[c], cells)]
     several = "region" in table and table["region"].nunique(dropna=True) > 1
@@ -106,6 +108,40 @@ def display_frame(table: pd.DataFrame, limit: int | None = None, details=None) -
             "sum_so_far", "remaining", "forecast", "lo_80", "hi_80", "p_meet", "status", "time_share",
             "progress_share", "category_zh", "model"]
     return t[cols]
+
+
+#: the order in which the summary counts the printout's status words (others, if any, after them)
+STATUS_ORDER = ("已实现", "未实现") + tuple(zh for _, zh, _ in OUTLOOK_LEVELS[:1]) + (OUTLOOK_HOLD["zh"],) + \
+    tuple(zh for _, zh, _ in OUTLOOK_LEVELS[1:])
+#: status words the summary always counts (0 included): the outlook's four levels
+STATUS_ALWAYS = tuple(zh for _, zh, _ in OUTLOOK_LEVELS)
+
+
+#: the status words of the 0.3 / 0.7 thresholds (进展顺利 / 存在风险 / 难以实现), which no report cell prints
+_RISK_WORDS = frozenset(STATUS_ZH[k] for k in ("on_track", "at_risk", "off_track"))
+
+
+def printed_status(outlook: str, status: str, not_started: bool = False) -> str:
+    """The printout's ``status``: the report's 预计完成情况 (:func:`mstarget.report.model.outlook_cell`: 预计能够完成 /
+    有望完成 / 完成存在不确定性 / 完成难度较大 at the report's 70/50/30 % bands), else its 风险状态 where the report has
+    no outlook (已实现 / 未实现 once the target year is observed, 目标年数据暂缺), ``-`` where it has neither or the
+    row is not judged (规划期未开始)."""
+    if not_started:
+        return "-"
+    if outlook not in (MISSING, ""):
+        return outlook
+    # never the 0.3-0.7 scale (存在风险) the report does not print, as beside a 数据不足 row's prior-based p_meet
+    return "-" if status in (MISSING, "") or status in _RISK_WORDS else status
+
+
+def status_words(table: pd.DataFrame) -> list[str]:
+    """:func:`printed_status` of every row of an assessment table, from the row alone (no cells formatted)."""
+    kind = evaluation_kind(table, _evaluation_year(table, None))
+    words = []
+    for r in table.to_dict("records"):
+        cat = row_category(r, kind)
+        words.append(printed_status(outlook_cell(r, cat, "zh", kind), status_text(r, cat, "zh"), cat == NOT_STARTED))
+    return words
 
 
 def _probability(v) -> str:
@@ -137,8 +173,13 @@ def summary_line(table: pd.DataFrame) -> str:
         if waiting.any():
             return _not_started_line(table, category, waiting, qualitative)
     assessed = table[(category != "insufficient_data") & ~qualitative]
-    counts = assessed["status"].value_counts()
-    status = ", ".join(f"{k}: {counts.get(k, 0)}" for k in STATUSES if k != "no_data")
+    # the printout's status words, as the report's 预计完成情况 says them (never at_risk: 0 beside a 存在风险 row)
+    counts = pd.Series(status_words(assessed) if len(assessed) else [], dtype=object).value_counts()
+    order = list(STATUS_ORDER) + sorted(k for k in counts.index if k not in STATUS_ORDER and k != "-")
+    shown = [f"{k} {int(counts.get(k, 0))}" for k in order[2:] if k in STATUS_ALWAYS or counts.get(k, 0)]
+    done = [f"{en}: {int(counts.get(zh, 0))}" for zh, en in (("已实现", "met"), ("未实现", "not met"))
+            if zh == "已实现" or counts.get(zh, 0)]
+    status = ", ".join(done + shown)
     cats = category.value_counts()
     schedule = ", ".join(f"{CATEGORY_LABELS['zh'][k]} {cats.get(k, 0)}"
                          for k in shown_categories(category) if k not in ("insufficient_data", QUALITATIVE))

@@ -126,13 +126,27 @@ def _target_text(row: dict, lang: str, figure: str | None = None) -> str:
     if figure and figure != "–":
         text = figure
     unit = row.get("unit")
-    if isinstance(unit, str) and unit and (lang == "zh" or not contains_cjk(unit)):
+    if lang == "zh" and _words_alone(row):  # 不发生, 实现全覆盖: as the plan writes it, not ≤0起
+        text = str(row["target_written"]).strip()
+    elif isinstance(unit, str) and unit and (lang == "zh" or not contains_cjk(unit)):
         text += unit if (unit == "%" or contains_cjk(unit)) else f" {unit}"
     year = int(row["target_year"])
     span = _average_span(row)
     if span:  # a period average (年均增长): the period's average is compared, not the target year's rate
         return f"{span}年年均{text}" if lang == "zh" else f"{text} on average over {span.replace('—', '-')}"
     return f"{text}（{year}年）" if lang == "zh" else f"{text} ({year})"
+
+
+def _words_alone(row: dict) -> bool:
+    """The plan writes the target in words that say all its figure does (不发生, 零事故: ≤0; 实现全覆盖: 100 %),
+    no digit in them: the chart says them as written."""
+    written = row.get("target_written")
+    if not isinstance(written, str) or not written.strip() or any(ch.isdigit() for ch in written):
+        return False
+    target, direction = row.get("target"), row.get("direction")
+    if is_missing(target):
+        return False
+    return (float(target) == 0 and direction == "<=") or (float(target) == 100 and direction == ">=")
 
 
 def _average_span(row: dict) -> str:

@@ -993,7 +993,10 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         (cat in ("insufficient_data", NOT_STARTED) and nothing_after_base(r) and at_target(r, current))  # met at the base
     required = math.nan if met else r.get("required_pace")
     # each pace with the decimals it needs (+0.65 beside +0.067, not +0.650)
-    rdec, odec = pace_decimals(sized, required), pace_decimals(sized, r.get("observed_pace"))
+    # (a computed target's extra place, 4.702 told from 4.70, is no precision of the paces: +0.30, not +0.300)
+    paced = compared_decimals(level_decimals(row_decimals(reference=reference, exact=(baseline, *shared_plan)),
+                                             reference=reference), math.nan, *compared) if computed else sized
+    rdec, odec = pace_decimals(paced, required), pace_decimals(paced, r.get("observed_pace"))
     # a strict bound (低于0.15, 超过98: read_plan's ``strict``) is < / >: its own figure does not meet it
     sign = (STRICT_SIGN if strict_of(r) else DIRECTION_SIGN).get(direction, "")
     # the plan's own figures as it wrote them (99.0, 〔4.0〕: read_plan's decimals; 12, not 12.0)
@@ -1041,7 +1044,8 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         "target": number_cell(target, tdec, prefix=sign),
         "time_share": Cell(None, MISSING) if unmeasured else share_cell(r.get("time_share")),
         "progress_share": Cell(None, MISSING) if unmeasured else share_cell(r.get("progress_share")),
-        "remaining": number_cell(r.get("remaining"), dec),
+        # a computed target's gap with the places its shown target has (0.002 beside ≥4.702 and 4.70, not 0.0)
+        "remaining": number_cell(r.get("remaining"), max(dec, tdec) if computed else dec),
         "forecast": (number_cell(current, dec, prefix=accumulated, suffix=joined_marks(gap_mark, judged_pre)) if closed and gap
                      else number_cell(r.get("forecast"), dec if closed else fdec, prefix=forecast_prefix,
                                       suffix=judged_pre if closed else "")),
@@ -1430,14 +1434,15 @@ def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, 
         plan_name = _TABLE_NUMBER.sub("", plan_name).strip() or plan_name
         if _NAMES_EVALUATION.search(plan_name):
             return plan_name
+        # the plan's name as both languages say it: without a table's words (主要指标) or trailing note (（合成数据）)
+        plan_name = name_of_plan(plan_name)
+        # 《》 around a plan document's name only (《…“十四五”规划》), not around a table's words (…市场监管)
+        shown = plan_name if plan_name.startswith("《") or not _PLAN_DOCUMENT.search(plan_name) \
+            else f"《{plan_name}》"
+        named = where and where not in plan_name and not given  # the regions said unless the name says them
         if lang == "zh":
-            plan_name = name_of_plan(plan_name)
-            # 《》 around a plan document's name only (《…“十四五”规划》), not around a table's words (…市场监管)
-            shown = plan_name if plan_name.startswith("《") or not _PLAN_DOCUMENT.search(plan_name) \
-                else f"《{plan_name}》"
-            prefix = where if where and where not in plan_name and not given else ""
-            return f"{prefix}{shown}主要指标{kind_zh}"
-        return f"{kind_en} of the main indicators: {plan_name}" + (f" ({where})" if where and not given else "")
+            return f"{where if named else ''}{shown}主要指标{kind_zh}"
+        return f"{kind_en} of the main indicators: {shown}" + (f" ({where})" if named else "")
     if where:
         return f"{where}规划主要指标{kind_zh}" if lang == "zh" else f"{kind_en} of the plan targets: {where}"
     stem = source or ""
