@@ -1442,7 +1442,8 @@ def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, 
         named = where and where not in plan_name and not given  # the regions said unless the name says them
         if lang == "zh":
             return f"{where if named else ''}{shown}主要指标{kind_zh}"
-        return f"{kind_en} of the main indicators: {shown}" + (f" ({where})" if named else "")
+        # English prose names the plan without the Chinese title marks (《》)
+        return f"{kind_en} of the main indicators: {plan_name.strip('《》')}" + (f" ({where})" if named else "")
     if where:
         return f"{where}规划主要指标{kind_zh}" if lang == "zh" else f"{kind_en} of the plan targets: {where}"
     stem = source or ""
