@@ -75,3 +75,29 @@ def dinghu_plan(*, edge: bool = False) -> pd.DataFrame:
     """The real Dinghu plan table (raw notation), plus the synthetic edge rows when ``edge``."""
     plan = pd.read_csv(DINGHU_PLAN, dtype=str)
     return pd.concat([plan, EDGE_PLAN.astype(str).replace("", None)], ignore_index=True) if edge else plan
+
+
+def plan_rows(rows, base_year: int = 2020, target_year: int = 2025) -> pd.DataFrame:
+    """A plan table of 鼎湖区 rows ``(name, unit, baseline, target, attribute)`` (the name is the indicator too)."""
+    return pd.DataFrame([{"region": REGION, "indicator": name, "name": name, "unit": unit, "baseline_year": base_year,
+                          "baseline": base, "target_year": target_year, "target": target, "attribute": attr}
+                         for name, unit, base, target, attr in rows])
+
+
+def yearly_history(series: dict, first: int = 2021) -> pd.DataFrame:
+    """SYNTHETIC yearly figures of 鼎湖区 from ``first`` on: ``{name: (unit, values)}``."""
+    return pd.DataFrame([{"region": REGION, "indicator": name, "name": name, "unit": unit, "year": first + i,
+                          "value": v}
+                         for name, (unit, values) in series.items() for i, v in enumerate(values)])
+
+
+def assess_quietly(history, plan: pd.DataFrame, **kw):
+    """:func:`mstarget.assess.assess_detailed` of the plan as read, seed 0, warnings not shown."""
+    import warnings
+
+    import mstarget as mt
+    from mstarget.assess import assess_detailed
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return assess_detailed(history, mt.read_plan(plan), seed=0, **kw)

@@ -13,25 +13,9 @@ from mstarget.assess import assess_detailed
 from mstarget.cli.assess import display_frame, summary_line
 from mstarget.exceptions import DataValidationError
 from mstarget.report.model import build_report, table_cells
-
-
-def _plan(rows, base_year=2020, target_year=2025):
-    return pd.DataFrame([{"region": "鼎湖区", "indicator": name, "name": name, "unit": unit, "baseline_year": base_year,
-                          "baseline": base, "target_year": target_year, "target": target, "attribute": attr}
-                         for name, unit, base, target, attr in rows])
-
-
-def _history(series, first=2021):
-    """SYNTHETIC yearly figures from ``first`` on."""
-    return pd.DataFrame([{"region": "鼎湖区", "indicator": name, "name": name, "unit": unit, "year": first + i,
-                          "value": v}
-                         for name, (unit, values) in series.items() for i, v in enumerate(values)])
-
-
-def _assess(history, plan, **kw):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return assess_detailed(history, mt.read_plan(plan), seed=0, **kw)
+from report_helpers import assess_quietly as _assess
+from report_helpers import plan_rows as _plan
+from report_helpers import yearly_history as _history
 
 
 def _midterm():
