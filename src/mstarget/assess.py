@@ -940,33 +940,17 @@ def _running_totals_note(years, values, by: int, ty: int, summed: float) -> str:
 
 def _level_shift_notes(hist: pd.DataFrame) -> dict:
     """``{(region, indicator): note}`` of the series moved to another level in one step, as
-    :func:`mstarget.consistency.warn_history` warns of them (its rule and exceptions: a rate of change, incidents,
-    a few units of a small count): ``level shift: 2024 is 13 times 2023 (3 -> 40) ...
-    (2024年为2023年的13倍（3→40），是否口径变化？请核对)``."""
-    if len(hist) <= consistency.SHIFT_MIN_STEPS:
-        return {}
+    :func:`mstarget.consistency.warn_history` warns of them (:func:`mstarget.consistency.shifted_steps`: its rule
+    and exceptions): ``level shift: 2024 is 13 times 2023 (3 -> 40) ... (2024年为2023年的13倍（3→40），是否口径变化？请核对)``."""
     h = hist.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
-    with warnings.catch_warnings(record=True) as caught:  # read_history warned already: its positions only
-        warnings.simplefilter("always")
-        consistency._level_shifts(h, lambda p: "<history>", lambda p: int(p))
-    found = [p.row for w in caught if isinstance(w.message, InconsistentDataWarning)
-             for p in getattr(w.message, "problems", ()) if p.row is not None]
-    if not found:
-        return {}
     v, years = h["value"].to_numpy(dtype=float), h["year"].to_numpy()
     reg, ind = h["region"].to_numpy(dtype=object), h["indicator"].to_numpy(dtype=object)
     out = {}
-    for k in found:
-        before = k - 1
-        while before >= 0 and (reg[before], ind[before]) == (reg[k], ind[k]) and not np.isfinite(v[before]):
-            before -= 1
-        if before < 0 or (reg[before], ind[before]) != (reg[k], ind[k]) or not v[before]:
-            continue
+    for k, before, ratio in consistency.shifted_steps(h):
         y, y0, a, b = int(years[k]), int(years[before]), float(v[before]), float(v[k])
-        words = consistency._shift_words(b / a)
-        times = f"{b / a:.3g} times" if b >= a else f"1/{a / b:.3g} of"
+        times = f"{ratio:.3g} times" if ratio >= 1 else f"1/{1 / ratio:.3g} of"
         out[(reg[k], ind[k])] = (f"level shift: {y} is {times} {y0} ({a:g} -> {b:g}): has the definition (口径) "
-                                 f"changed? ({y}年为{y0}年的{words}（{a:g}→{b:g}），是否口径变化？请核对)")
+                                 f"changed? ({y}年为{y0}年的{consistency.shift_words(ratio)}（{a:g}→{b:g}），是否口径变化？请核对)")
     return out
 
 

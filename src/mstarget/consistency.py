@@ -618,20 +618,21 @@ def level_shift(v: np.ndarray) -> tuple[int, float] | None:
     return int(pos[found[0] + 1]), float(ratio[found[0]])
 
 
-def _shift_words(ratio: float) -> str:
+def shift_words(ratio: float) -> str:
     """``13倍`` / ``4.5倍``, or ``1/13``: how many times the year before a shifted figure is."""
     r = ratio if ratio >= 1 else 1.0 / ratio
     n = f"{r:.0f}" if r >= 10 else f"{r:.1f}".rstrip("0").rstrip(".")
     return f"{n}倍" if ratio >= 1 else f"1/{n}"
 
 
-def _level_shifts(history: pd.DataFrame, where, row) -> None:
-    """Warn of a series moved to another level by one step (:func:`level_shift`): ``3, 3, 40, 41``
-    家 -- 2024年为2023年的13倍，是否口径变化？ A rate of change (增长率, 百分点) is left alone: its
-    steps are no ratio of levels."""
+def shifted_steps(history: pd.DataFrame) -> list[tuple[int, int, float]]:
+    """The series of ``history`` (rows grouped by region and indicator, years in order) moved to another level by
+    one step (:func:`level_shift`): ``(row, row before, ratio)`` positions of each such step -- ``3, 3, 40, 41`` 家.
+    Left alone: a rate of change (增长率, 百分点: its steps are no ratio of levels), incidents (1 -> 3 起 move
+    by chance), a few units of a small count, a ratio 0-1 among percentages (:func:`_percent_jumps`)."""
     n = len(history)
     if n < SHIFT_MIN_STEPS + 1:
-        return
+        return []
     v = history["value"].to_numpy(dtype=float)
     reg, ind = history["region"].to_numpy(dtype=object), history["indicator"].to_numpy(dtype=object)
     new = np.ones(n, dtype=bool)
@@ -645,7 +646,7 @@ def _level_shifts(history: pd.DataFrame, where, row) -> None:
     # ... and series with a missing figure, whose step across it is not between consecutive rows
     look = np.concatenate([np.flatnonzero(big) + 1, np.flatnonzero(~np.isfinite(v))])
     if not look.size:
-        return
+        return []
     candidates = np.unique(np.searchsorted(starts, look, side="right") - 1)
     names = history["name"].to_numpy(dtype=object) if "name" in history.columns else ind
     units = history["unit"].to_numpy(dtype=object) if "unit" in history.columns else np.full(n, "", object)
@@ -667,14 +668,24 @@ def _level_shifts(history: pd.DataFrame, where, row) -> None:
         if kind == "share" and small <= JUMP_RATIO_MAX and large >= JUMP_FACTOR * small:
             continue  # a ratio 0-1 among percentages: _percent_jumps says so
         found.append((k, before, shift[1]))
+    return found
+
+
+def _level_shifts(history: pd.DataFrame, where, row) -> None:
+    """Warn of a series moved to another level by one step (:func:`shifted_steps`): ``3, 3, 40, 41``
+    家 -- 2024年为2023年的13倍，是否口径变化？"""
+    found = shifted_steps(history)
     if not found:
         return
+    v = history["value"].to_numpy(dtype=float)
+    reg, ind = history["region"].to_numpy(dtype=object), history["indicator"].to_numpy(dtype=object)
+    names = history["name"].to_numpy(dtype=object) if "name" in history.columns else ind
     years = history["year"].to_numpy()
     problems = [Problem(where(k), row(k), "value", f"{v[k]:g}",
                         f"a figure on the level of {int(years[p])}'s {v[p]:g}, or a note that the "
                         "definition (口径) changed") for k, p, _ in found]
     shown = "; ".join(f"row {row(k)} ({_label(reg[k], ind[k], names[k])}: {int(years[k])}年为{int(years[p])}年的"
-                      f"{_shift_words(r)}（{v[p]:g} → {v[k]:g}），是否口径变化？)" for k, p, r in found[:5])
+                      f"{shift_words(r)}（{v[p]:g} → {v[k]:g}），是否口径变化？)" for k, p, r in found[:5])
     more = f" and {len(found) - 5} more" if len(found) > 5 else ""
     _warn(f"{where(found[0][0])}: {len(found)} 个序列在某一年出现台阶式跳变（为上年的 {SHIFT_FACTOR:g} 倍以上，"
           f"远超其他年份的变化），请核对统计口径是否变化 ({len(found)} series moved to another level in one "
