@@ -626,8 +626,8 @@ def _refuse_long_rows(rows: list[list[str]], src: str, sep: str) -> None:
     if not long:
         return
     why = ("a number written with ',' inside it (18,900)? Quote such cells (\"18,900\") or write them without "
-           "the thousands separator (18900)" if sep == "," else
-           f"a separator {sep!r} inside a cell? Quote such cells")
+           "the thousands separator (18900)（该行单元格比表中各行多：数字中有千位分隔逗号？请给该单元格加引号或去掉逗号）"
+           if sep == "," else f"a separator {sep!r} inside a cell? Quote such cells（单元格内含分隔符？请加引号）")
     raise DataValidationError([Problem(src, row, None, sep.join(rows[row - 1][:n]),
                                        f"{n} cells where the table's rows have {usual}: {why}")
                                for row, n in long[:20]], source=src)
