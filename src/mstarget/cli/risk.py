@@ -188,8 +188,9 @@ def _refuse_pooled_regions(df: pd.DataFrame, by: list[str], src: str) -> None:
         raise ParameterError(
             f"{src} holds {len(values)} regions in column '{col}' ({shown}); scoring by "
             f"{','.join(by)} alone would add their batches up (a province's batches into the national "
-            f"figures). Use --by {col},{','.join(by)} to score each region, or --region "
-            f"{values[0]} to keep one.")
+            f"figures). To score each region: --by {','.join(by)},{col} (each region's {by[-1]} pulled toward "
+            f"that {by[-1]}'s rate across regions) or --by {col},{','.join(by)} (toward its region's rate); "
+            f"or --region {values[0]} to keep one.")
 
 
 def _add_samples_flags(p: argparse.ArgumentParser, required: bool,
@@ -377,8 +378,14 @@ def _display_scores(scores: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def _scope(meta: dict, args) -> str:
-    """Where the scores come from, in words: grouping, region, periods."""
-    parts = [f"分组 by: {', '.join(meta['by'])}"]
+    """Where the scores come from, in words: grouping and the shrinkage hierarchy, region, periods."""
+    from ..risk.score import pooling_words  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
+    written = meta.get("headers") or {}
+    shown = [str(written.get(c, c)) for c in meta["by"]]
+    parts = [f"分组 by: {', '.join(shown)}"]
+    if len(shown) > 1:
+        parts.append(pooling_words(shown, bool(meta.get("hierarchical"))))
     if getattr(args, "region", None):
         parts.append(f"地区 region: {args.region}")
     parts.append("期间 periods: 表中未注明，全表为一期 (the table names no period: its rows are one period)"
@@ -438,12 +445,17 @@ def _score(args, settings, logger) -> int:
         from ..risk.plot import plot_risk  # lazy: matplotlib
 
         figure = fig if fig is not None else plot_risk(scores, region=args.region)
+    from ..risk.api import (GROUP_METRICS_ARTIFACT, SCORE_GROUP_FIGURES,  # lazy: scipy.stats, scikit-learn
+                            per_group_metrics, score_metrics)
+
+    per_group, keys = per_group_metrics(scores, by, SCORE_GROUP_FIGURES)  # risk.<group>: runs compared group by group
     metrics = {"groups": len(scores), "tested": scores["tested"].sum(), "failed": scores["failed"].sum(),
                "top_risk": scores["risk"].max(), "prior_mean": prior0["mean"],
-               "prior_concentration": prior0["concentration"]}
+               "prior_concentration": prior0["concentration"], **score_metrics(scores), **per_group}
     run_id = common.log_run(logger, "log_result", "risk score", scores, params, settings,
                             metrics=metrics, figure=figure, artifact="risk_scores.csv",
-                            inputs={"samples": Input(raw, params["samples"])})
+                            inputs={"samples": Input(raw, params["samples"])},
+                            tables={GROUP_METRICS_ARTIFACT: keys})
     if run_id is not None:
         common.echo(f"MLflow run: {run_id} ({settings.store_uri()})")
     return common.EXIT_OK
@@ -535,7 +547,7 @@ def _allocate(args, settings, logger) -> int:
         plan = R.allocate(scores, args.budget, args.min_per_group, args.max_per_group,
                           risk_share=args.risk_share, max_share=_max_share(args.max_share),
                           min_share=args.min_share, warn_share=args.warn_share, volume=volume,
-                          proportional_to=args.proportional_to, by=by)
+                          proportional_to=args.proportional_to, by=by, plan_period=args.plan_period)
     meta = plan.attrs["allocation"]
     for w in caught:
         if not any(str(w.message) in note for note in meta["notes"]):
@@ -545,6 +557,14 @@ def _allocate(args, settings, logger) -> int:
     # basis line, the run's 'by' and its name
     written = (scores.attrs.get("headers") or {}) if args.scores else {}
     by_written = [str(written.get(c, c)) for c in by]
+    renamed = {c: w for c, w in zip(by, by_written) if c != w and w not in plan.columns}
+    if renamed:  # the plan's group columns as the scores file names them (食品大类, not category), as with --samples
+        attrs = plan.attrs
+        plan = plan.rename(columns=renamed)
+        plan.attrs = attrs
+        by = [renamed.get(c, c) for c in by]
+        plan.attrs["allocation"]["by"] = by
+        meta = plan.attrs["allocation"]
     basis = _allocation_basis(args, scores, by_written)
     used = meta.get("max_share_used", meta["max_share"])
     if used is None:
@@ -590,14 +610,24 @@ def _allocate(args, settings, logger) -> int:
               "max_share": None if meta["max_share"] is None else float(meta["max_share"]),
               "max_share_used": None if used is None else round(float(used), 6),
               "min_share": args.min_share, "volume": args.volume,
-              "proportional_to": meta["proportional_to"], "data_fingerprint": data_fingerprint(raw)}
+              "proportional_to": meta["proportional_to"], "plan_period": args.plan_period,
+              "data_fingerprint": data_fingerprint(raw)}
+    from ..risk.api import GROUP_METRICS_ARTIFACT, PLAN_GROUP_FIGURES, per_group_metrics  # lazy: scipy, sklearn
+
+    # batches.<group> ...: runs compared group by group; the riskiest groups first (as the scores rank them)
+    ranked = plan.iloc[np.argsort(-plan["risk"].to_numpy(float), kind="stable")]
+    per_group, keys = per_group_metrics(ranked, by, PLAN_GROUP_FIGURES)
     metrics = {"expected_failures": meta["expected_failures"],
                "expected_failures_volume": meta["expected_failures_volume"],
                "expected_failures_even": meta["expected_failures_even"],
                "largest_share": meta["largest_share"], "groups": len(plan),
                "groups_funded": int((plan["batches"] > 0).sum()), "unspent": meta.get("unspent", 0),
                **({"max_share_used": float(used)} if used is not None else {}),
-               **{k: float(meta[k]) for k in ("vs_volume", "vs_even") if meta[k] == meta[k]}}
+               **({"market_scale": meta["market_scale"]} if meta.get("market_scale") is not None else {}),
+               **{k: float(meta[k]) for k in ("vs_volume", "vs_even") if meta[k] == meta[k]},
+               **{k: v for k, v in (("top_decile_share_batches", _top_decile_batches(plan)),
+                                    ("top_decile_share_expected_failures", _top_decile_found(plan))) if v == v},
+               **per_group}
     figure = (fig if fig is not None else plot_allocation(plan, title=_plan_title(meta, basis))) \
         if settings.enabled else None
     run_name = ("risk allocate" + (f" {basis['region']}" if basis["region"] else "") + f" by {', '.join(by_written)}"
@@ -609,10 +639,29 @@ def _allocate(args, settings, logger) -> int:
                             metrics=metrics, figure=figure, artifact="risk_allocation.csv",
                             inputs={("scores" if args.scores else "samples"):
                                     Input(raw, params["scores"] if args.scores else params["samples"])},
-                            tables={"risk_allocation_notes.csv": notes}, run_name=run_name)
+                            tables={"risk_allocation_notes.csv": notes, GROUP_METRICS_ARTIFACT: keys},
+                            run_name=run_name)
     if run_id is not None:
         common.echo(f"MLflow run: {run_id} ({settings.store_uri()})")
     return common.EXIT_OK
+
+
+def _top_decile(plan: pd.DataFrame) -> np.ndarray:
+    """Rows of the riskiest tenth of a plan's groups (at least one)."""
+    risk = np.nan_to_num(plan["risk"].to_numpy(float), nan=0.0)
+    return np.argsort(-risk, kind="stable")[:max(1, int(np.ceil(0.1 * len(plan))))]
+
+
+def _top_decile_batches(plan: pd.DataFrame) -> float:
+    """Share of the planned batches going to the riskiest tenth of the groups (NaN with no batch)."""
+    b = plan["batches"].to_numpy(float)
+    return float(b[_top_decile(plan)].sum() / b.sum()) if b.sum() > 0 else float("nan")
+
+
+def _top_decile_found(plan: pd.DataFrame) -> float:
+    """Share of the plan's expected unqualified finds in the riskiest tenth of the groups (NaN: none)."""
+    f = plan["expected_failures"].to_numpy(float)
+    return float(f[_top_decile(plan)].sum() / f.sum()) if f.sum() > 0 else float("nan")
 
 
 def _plan_settings(args) -> list[tuple[str, str]]:
@@ -626,7 +675,7 @@ def _plan_settings(args) -> list[tuple[str, str]]:
     if args.min_share:
         out.append(("min_share", f"{args.min_share:g}"))
     for key, default in (("min_per_group", 0), ("max_per_group", None), ("volume", "tested"),
-                         ("proportional_to", None)):
+                         ("proportional_to", None), ("plan_period", None)):
         v = getattr(args, key, default)
         if v != default:
             out.append((key, f"{v:g}" if isinstance(v, float) else str(v)))
@@ -666,7 +715,7 @@ def _allocation_basis(args, scores: pd.DataFrame, by: list[str]) -> dict:
             out["span"] = periods[0] if len(periods) == 1 else f"{periods[0]}–{periods[-1]}"
         text = _scope(meta, args)
     else:
-        for key in ("as_of", "half_life"):  # written by 'risk score --out' (SETTING_COLUMNS)
+        for key in ("as_of", "half_life", "pooling"):  # written by 'risk score --out' (SETTING_COLUMNS)
             values = pd.unique(scores[key].dropna().astype(str).str.strip()) if key in scores.columns else []
             if len(values) == 1 and values[0] not in ("", "nan"):
                 v = values[0]
@@ -677,6 +726,15 @@ def _allocation_basis(args, scores: pd.DataFrame, by: list[str]) -> dict:
                         continue
                     out["half_life_text"] = ("各期等权 equal period weights" if v is None
                                              else f"近期权重半衰期 half-life {v:g} 年")
+                if key == "pooling":
+                    from ..risk.score import pooling_words  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
+                    levels = [t.strip() for t in v.split(">")]
+                    hier = v != "flat" and len(levels) > 1
+                    out["hierarchical"] = hier
+                    if len(by) > 1:
+                        out["pooling_text"] = pooling_words(levels if hier else by, hier)
+                    continue
                 out[key] = v
         found = []
         for c in ("first_period", "last_period"):
@@ -691,7 +749,13 @@ def _allocation_basis(args, scores: pd.DataFrame, by: list[str]) -> dict:
             last = max(found, key=lambda q: (q.end, q.start))
             out["span"] = first.label if first.label == last.label else f"{first.label}–{last.label}"
             out["periods"] = out["span"]
-        text = "；".join([f"评分文件 scores: {Path(args.scores).name}", f"分组 by: {', '.join(by)}",
+        listed = pd.unique(scores["periods"].dropna().astype(str).str.strip()) if "periods" in scores.columns else []
+        if len(listed) == 1 and listed[0]:  # the periods scored, written by 'risk score --out' (2019H2, 2022)
+            out["periods"] = [t.strip() for t in listed[0].split(",") if t.strip()]
+            if len(out["periods"]) <= 4:
+                out["span"] = ", ".join(out["periods"])
+        text = "；".join([f"评分文件 scores: {Path(args.scores).name}", f"分组 by: {', '.join(by)}"]
+                        + ([out.pop("pooling_text")] if "pooling_text" in out else []) + [
                          f"地区 region: {region}" if region else "地区 region: 未注明 (not stated: --region names it)",
                          f"期间 periods: {out['span']}" if out["span"] else
                          "期间 periods: 评分文件未注明 (the scores file names none)"]
@@ -898,6 +962,10 @@ def register(subparsers) -> None:
     a.add_argument("--proportional-to", default=None, metavar="COLUMN",
                    help="column of weights for the coverage share and the volume plan (consumption, "
                         "market volume...; default: the --volume column)")
+    a.add_argument("--plan-period", default=None, metavar="PERIOD",
+                   help="the period the plan covers (2026, 2026H1, 2026Q1): with the default --volume, each "
+                        "group's market is its batches tested per month over the scored periods times "
+                        "this period's months (default: one period as long as the latest scored one)")
     common.add_out_flag(a)
     a.add_argument("--chart", default=None,
                    help="write a chart of the plan (batches and expected finds per group) here")

@@ -27,9 +27,9 @@ find-the-most plan (which, on the national food categories, puts 91 % of a 20,00
 tableware: no regulator can adopt that).
 
 The targeting objective. A group ``g`` with failure probability ``p_g`` (its ``risk``) has a
-finite market of ``N_g`` distinct lots (its *volume*; by default the batches it had ``tested`` in
-the scored periods; a group never tested gets the smallest tested group's, :func:`unknown_markets`,
-not an unlimited market). Each sampled batch is drawn at random from those lots; a lot already sampled
+finite market of ``N_g`` distinct lots (its *volume*; by default the batches it had ``tested`` per
+period of the plan, averaged over the scored periods (:func:`market_periods`); a group never tested
+gets the smallest tested group's, :func:`unknown_markets`, not an unlimited market). Each sampled batch is drawn at random from those lots; a lot already sampled
 yields no new unqualified finding. The expected number of distinct unqualified lots found with ``n``
 batches is::
 
@@ -57,7 +57,7 @@ import pandas as pd
 from .. import layout
 from ..exceptions import (ConcentrationWarning, DataValidationError, MstargetWarning, ParameterError,
                           Problem)
-from .periods import parse_period
+from .periods import Period, parse_period
 from .samples import ALIASES, parse_count
 from .score import EXPLAIN_COLUMNS, PERIOD_COLUMNS, SCORE_COLUMNS, SETTING_COLUMNS, suspected_stale
 
@@ -414,7 +414,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
              risk_share: float = DEFAULT_RISK_SHARE, max_share: float | None = DEFAULT_MAX_SHARE,
              min_share: float = 0.0, warn_share: float | None = DEFAULT_MAX_SHARE,
              volume="tested", proportional_to=None,
-             by: Sequence[str] | None = None) -> pd.DataFrame:
+             by: Sequence[str] | None = None, plan_period=None) -> pd.DataFrame:
     """Integer batches per group summing exactly to ``budget``: coverage plus risk targeting.
 
     See the module docstring for the rule. Defaults: a quarter of the budget in proportion to
@@ -454,7 +454,8 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         ``1 / groups``, whichever is larger).
     volume : str, mapping, float or None, default "tested"
         Lots on the market per group (for diminishing returns): a column of ``scores``, a mapping,
-        or ``None`` / ``inf`` for an unlimited market. With the default, a group with 0 (or no)
+        or ``None`` / ``inf`` for an unlimited market. The default is a group's batches tested per
+        plan period (mean over the scored periods, see ``plan_period``). With it, a group with 0 (or no)
         batches tested has an unknown market: it is given the smallest tested group's, with a
         warning naming it (:func:`unknown_markets`). ``attrs["allocation"]["market"]`` holds the
         market each group was planned with (``inf``: unlimited) and ``["lots"]`` the lots given.
@@ -463,6 +464,11 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         (consumption, market volume...). Default: the ``volume`` column, else equal weights.
     by : list of str, optional
         Group columns; default: as recorded by ``score`` or every non-score column.
+    plan_period : str or int, optional
+        The period the plan covers (``2026``, ``"2026Q1"``), for the default market: a group's
+        batches tested per month over the scored periods times the plan's months
+        (:func:`market_periods`). Default: one period as long as the latest scored one. Not used
+        when ``volume`` is given (lots on the market) or the scores name no period.
 
     Returns
     -------
@@ -492,12 +498,18 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     floors = _per_group(min_per_group, "min_per_group", groups, scores, 0.0, batches=True)
     caps = _per_group(max_per_group, "max_per_group", groups, scores, np.inf, batches=True)
     vol = _volume(volume, groups, scores)
+    # the default market is one plan period's batches tested, not the sum over every period scored
+    market = market_periods(scores, plan_period) if isinstance(volume, str) and volume == "tested" \
+        and "tested" in scores.columns else None
+    if market is not None and not np.all(market["scales"] == 1):
+        vol = np.where(np.isfinite(vol), vol * market["scales"], vol)
     # the volume plan and the coverage share follow the batches tested: a group never tested weighs 0
     weights, weights_name = _coverage_weights(proportional_to, volume, vol, groups, scores)
     _check_whole_batches(floors, caps, min_per_group, max_per_group)
     own_caps = caps.copy()  # the caps in batches the caller gave, before the share cap
     floors, caps, notes, cap_used = _share_limits(floors, caps, budget, min_share, max_share, default_cap)
-    notes = new_notes + notes
+    notes = new_notes + ([_market_note(market)] if market is not None and not np.all(market["scales"] == 1)
+                         else []) + notes
     _check_feasible(floors, caps, budget, groups, _sheet_rows(scores), own_caps)
 
     lots = _lots(volume, vol)
@@ -507,7 +519,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
                                                      cap_used)
         vol = np.full(len(groups), np.inf)  # each batch a new lot: p per batch up to the lots
     else:
-        _warn_beyond_volume(vol, budget, volume)
+        _warn_beyond_volume(vol, budget, volume, market)
         unknown = ~np.isfinite(vol) if isinstance(volume, str) and volume == "tested" else np.zeros(len(vol), bool)
         vol = unknown_markets(vol, volume, groups, notes)
         caps = _cap_unknown_markets(caps, floors, vol, unknown & np.isfinite(vol), budget, notes)
@@ -535,6 +547,10 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         # the market of each group in the diminishing-returns model (inf: unlimited) and the lots
         # given (None: not given); evaluate credits every plan it compares with the same model
         "market": tuple(float(v) for v in vol), "lots": None if lots is None else tuple(float(v) for v in lots),
+        # how the default market was sized from the scored periods (None: taken as the batches tested)
+        "market_scale": None if market is None else float(market["scale"]),
+        "market_months": None if market is None else (market["plan_months"], market["months"]),
+        "plan_period": None if market is None else market["plan"],
     }
     return out
 
@@ -754,15 +770,20 @@ def _group_name(key) -> str:
     return " / ".join(map(str, key)) if isinstance(key, tuple) else str(key)
 
 
-def _warn_beyond_volume(vol: np.ndarray, budget: int, volume) -> None:
-    """Warn when the budget is more than the groups' batches tested (the default market size; the
-    groups never tested, ``inf`` in ``vol``, are left out of the sum)."""
+def _warn_beyond_volume(vol: np.ndarray, budget: int, volume, market: dict | None = None) -> None:
+    """Warn when the budget is more than the groups' batches tested (the default market size, per plan
+    period when ``market`` (:func:`market_periods`) says how it was sized; the groups never tested,
+    ``inf`` in ``vol``, are left out of the sum)."""
     total = float(np.sum(vol[np.isfinite(vol)])) if np.isfinite(vol).any() else float("inf")
     if np.isfinite(vol).any() and budget > total > 0:
-        warnings.warn(f"the budget of {budget:,} batches is more than all batches tested in the scored "
-                      f"periods ({total:,.0f}, the '{volume}' column that stands for each group's market); "
+        where = "in the scored periods" if market is None or market["scale"] == 1 else (
+            f"in one plan period of {market['plan_months']} months on average over the scored {market['span']}")
+        longer = "" if market is None or market["scale"] == 1 else (
+            "; a plan for a longer period than the latest scored one: plan_period= (CLI --plan-period 2026)")
+        warnings.warn(f"the budget of {budget:,} batches is more than all batches tested {where} "
+                      f"({total:,.0f}, the '{volume}' column that stands for each group's market); "
                       "expected finds then barely grow with more batches. Check the budget, or give the "
-                      "lots on the market per group (volume=..., CLI: --volume COLUMN)",
+                      f"lots on the market per group (volume=..., CLI: --volume COLUMN){longer}",
                       MstargetWarning, stacklevel=4)  # helper -> allocate -> the caller
 
 
@@ -1028,6 +1049,122 @@ def _check_feasible(floors: np.ndarray, caps: np.ndarray, budget: int, groups: l
     if caps.sum() < budget:
         raise ParameterError(f"The budget of {budget} batches is more than the sum of the caps "
                              f"({int(caps.sum())}); raise max_per_group / max_share or lower the budget.")
+
+
+def scored_months(scores: pd.DataFrame, rows: pd.DataFrame | None = None
+                  ) -> tuple[list, np.ndarray] | None:
+    """The periods a scores table was scored on and, for each row of ``rows`` (default ``scores``;
+    ``first_period`` / ``last_period`` columns), the months of those periods within the group's own
+    first..last period: a category a table lists only in some periods (the national 2022 table has 8
+    of the 2019H2 table's 34) is averaged over the periods it was listed in, not over all. Returns
+    ``(periods, months)`` (periods: :class:`~mstarget.risk.periods.Period`, in time order; months:
+    float array, the whole table's for a row without a span), or None when no period is known (a table
+    of one period ``all``, a scores file without ``first_period`` / ``last_period``).
+
+    The periods are ``attrs["risk"]["periods"]`` (scores straight from
+    :func:`~mstarget.risk.score.score`), else the ``periods`` column 'risk score --out' writes, else
+    every month from the earliest ``first_period`` to the latest ``last_period``."""
+    rows = scores if rows is None else rows
+    meta = scores.attrs.get("risk") if hasattr(scores, "attrs") else None
+    labels = list(meta.get("periods") or []) if meta else []
+    if not labels and "periods" in scores.columns:
+        values = pd.unique(scores["periods"].dropna().astype(str).str.strip())
+        labels = [t.strip() for t in values[0].split(",") if t.strip()] if len(values) == 1 else []
+    found = []
+    for label in labels:
+        try:
+            found.append(parse_period(_period_text(label)))
+        except ValueError:
+            return None
+    spans = []
+    if all(c in rows.columns for c in PERIOD_COLUMNS):
+        for first, last in zip(rows["first_period"].tolist(), rows["last_period"].tolist()):
+            try:
+                spans.append((parse_period(_period_text(first)).start, parse_period(_period_text(last)).end))
+            except ValueError:
+                spans.append(None)
+    else:
+        spans = [None] * len(rows)
+    if not found:  # a scores file without its periods: every month from the first to the last
+        ends = [sp for sp in spans if sp is not None]
+        if not ends:
+            return None
+        found = [Period("", min(a for a, _ in ends), max(b for _, b in ends))]
+    found = sorted(found, key=lambda q: (q.end, q.start))
+    table: set[int] = set()
+    for q in found:
+        table.update(range(int(q.start), int(q.end) + 1))
+    months = np.array([sum(1 for m in table if sp[0] <= m <= sp[1]) if sp is not None else len(table)
+                       for sp in spans], float)
+    return found, np.where(months > 0, months, len(table))
+
+
+def market_periods(scores: pd.DataFrame, plan_period=None) -> dict | None:
+    """How the default market (``volume="tested"``: the batches tested in the scored periods) is turned
+    into one plan period's market, or None when the scores name no period (:func:`scored_months`): then
+    it is taken as it is.
+
+    The plan covers ``plan_period`` (a period label, ``2026``, ``"2026Q1"``: its length counts), by
+    default one period as long as the latest scored one -- the "next period" the scores are for, as
+    ``evaluate`` tests the period after its training ones. A group's market is its batches tested per
+    month over the scored months it was listed in (:func:`scored_months`) times the plan's months:
+    ``scales = plan months / the group's scored months`` (six yearly tables give each group a sixth of
+    its six years' batches). Returns ``{"scales" (per row), "scale" (the whole table's), "plan_months",
+    "months", "span", "plan", "own" (rows scaled on fewer months than the table's)}``."""
+    plan = None
+    if plan_period is not None:
+        try:
+            q = plan_period if hasattr(plan_period, "start") else parse_period(str(plan_period).strip())
+        except ValueError as exc:
+            raise ParameterError.invalid("plan_period", "mstarget.risk.allocate",
+                                         "a period such as 2026, 2026H1 or 2026Q1 (the period the plan covers)",
+                                         plan_period) from exc
+        plan = (q.label, int(q.end - q.start + 1))
+    got = scored_months(scores)
+    if got is None:
+        return None
+    found, months = got
+    total = len(set().union(*(range(int(q.start), int(q.end) + 1) for q in found)))
+    last = found[-1]
+    if plan is None:
+        plan = (None, int(last.end - last.start + 1))
+    labels = [q.label for q in found if q.label]
+    if not labels:  # a scores file without its periods: the span of its first / last periods
+        firsts = [parse_period(_period_text(v)) for v in scores["first_period"].tolist() if _period_ok(v)]
+        lasts = [parse_period(_period_text(v)) for v in scores["last_period"].tolist() if _period_ok(v)]
+        a = min(firsts, key=lambda q: (q.start, q.end)).label
+        b = max(lasts, key=lambda q: (q.end, q.start)).label
+        span = a if a == b else f"{a}–{b}"
+    else:
+        span = "、".join(labels) if len(labels) <= 4 else f"{labels[0]}–{labels[-1]}（{len(labels)} 期）"
+    own = int(np.sum(months < total))
+    return {"scales": plan[1] / months, "scale": plan[1] / total, "plan_months": plan[1], "months": total,
+            "span": span, "plan": plan[0], "own": own}
+
+
+def _period_ok(v) -> bool:
+    try:
+        parse_period(_period_text(v))
+        return True
+    except ValueError:
+        return False
+
+
+def _market_note(info: dict) -> str:
+    """The note saying how the default market was sized (:func:`market_periods`)."""
+    plan_zh = f"计划期 {info['plan']}（{info['plan_months']} 个月）" if info["plan"] else \
+        f"一期（{info['plan_months']} 个月，与最近一期等长）"
+    plan_en = f"the plan period {info['plan']} ({info['plan_months']} months)" if info["plan"] else \
+        f"one period ({info['plan_months']} months, as long as the latest scored one)"
+    return (f"各组市场量（每组最多可抽、收益递减所依据的批次）按每期平均计：所评 {info['span']} 共 {info['months']} 个月的"
+            f"抽检批次 × {info['plan_months']}/{info['months']}，即{plan_zh}的批次，而不是各期之和。 / each group's market "
+            f"(the lots the diminishing returns are counted on) is its batches tested per period: those of the "
+            f"{info['months']} months scored ({info['span']}) x {info['plan_months']}/{info['months']}, i.e. "
+            f"{plan_en}, not the sum over every period scored (CLI --plan-period / plan_period= for a longer plan; "
+            "--volume COLUMN for the lots on the market)"
+            + ("" if not info.get("own") else
+               f"；{info['own']} 组只在部分期间有数据（表中未列出），按其有数据的期间平均 / {info['own']} group(s) listed in "
+               "only some of those periods are averaged over the periods they are listed in"))
 
 
 def _plan_table(keys: pd.DataFrame, p: np.ndarray, weights: np.ndarray, vol: np.ndarray, n: np.ndarray,

@@ -7,11 +7,14 @@ module sits above them and above :mod:`mstarget.risk.plot`.
 """
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 from .. import tracking
+from ..tracking.records import MAX_TARGET_METRICS, _id_token  # the keys of assess's per-target metrics
 from .plot import plot_risk
 from .score import DEFAULT_HALF_LIFE, DEFAULT_LEVEL
 from .score import score as _score
@@ -30,20 +33,81 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
 
 score.__doc__ = (_score.__doc__ or "").replace(
     "    Returns\n", """    track : bool, default False
-        Log one MLflow run (parameters, the score table, the ranked-risk chart) to the store of
-        ``tracking_settings``; a failing store gives a ``TrackingWarning``, never a lost result.
+        Log one MLflow run (parameters, the score table, the ranked-risk chart, per-group metrics
+        ``risk.<group>`` with the table of their keys ``per_group_metrics.csv``) to the store of
+        ``tracking_settings``; a failing store gives a ``TrackingWarning``, never a lost result. The
+        run id is in the result's ``attrs["mlflow_run_id"]`` (``None`` when the store failed).
     tracking_settings : mstarget.tracking.TrackingSettings, optional
 
     Returns
 """, 1)
 
 
+#: per-group figures logged as metrics ``<figure>.<group key>`` (first rows; the full table is an artifact)
+SCORE_GROUP_FIGURES = ("risk", "risk_lo", "risk_hi")
+PLAN_GROUP_FIGURES = ("batches", "share", "expected_failures")
+#: the artifact mapping each group to its metric key, with its figures
+GROUP_METRICS_ARTIFACT = "per_group_metrics.csv"
+
+
+def per_group_metrics(table: pd.DataFrame, by: Sequence[str], figures: Sequence[str],
+                      limit: int | None = None) -> tuple[dict[str, float], pd.DataFrame]:
+    """Per-group metrics of a score or plan table, so the MLflow UI compares two runs group by group:
+    ``{"<figure>.<key>": value}`` for the first ``limit`` rows (default
+    :data:`mstarget.tracking.records.MAX_TARGET_METRICS`; scores come riskiest first), ``key`` being the
+    group's values joined by ``.`` (``广州市.餐饮食品``, each part an MLflow-safe token), and the table
+    mapping each key back to its group with those figures (logged as :data:`GROUP_METRICS_ARTIFACT`)."""
+    limit = MAX_TARGET_METRICS if limit is None else limit
+    by = [c for c in by if c in table.columns]
+    figures = [c for c in figures if c in table.columns]
+    rows = table.head(limit)
+    keys = [".".join(_id_token(v) for v in r) for r in rows[by].itertuples(index=False, name=None)]
+    seen: dict[str, int] = {}
+    for i, k in enumerate(keys):  # two groups whose names give one key: told apart by their row
+        if k in seen:
+            keys[i] = f"{k}.row{i + 1}"
+        seen.setdefault(k, i)
+    metrics: dict[str, float] = {}
+    for col in figures:
+        values = pd.to_numeric(rows[col], errors="coerce").to_numpy(float)
+        metrics.update({f"{col}.{k}": float(v) for k, v in zip(keys, values) if v == v})
+    key_table = rows[by + figures].copy()
+    key_table.insert(len(by), "key", keys)
+    return metrics, key_table
+
+
+def top_decile_share(risk, weight) -> float:
+    """Share of the expected unqualified batches (``risk x weight``: batches tested or planned) that
+    falls in the riskiest tenth of the groups (at least one group); NaN when none is expected."""
+    risk = np.nan_to_num(np.asarray(risk, float), nan=0.0)
+    found = risk * np.nan_to_num(np.asarray(weight, float), nan=0.0)
+    if not len(found) or found.sum() <= 0:
+        return float("nan")
+    top = np.argsort(-risk, kind="stable")[:max(1, math.ceil(0.1 * len(risk)))]
+    return float(found[top].sum() / found.sum())
+
+
+def score_metrics(out: pd.DataFrame) -> dict[str, float]:
+    """Summary metrics of a score table beyond the counts: the spread of the risks and how much of the
+    expected failures (at the batches tested) the riskiest tenth of the groups holds."""
+    risk = pd.to_numeric(out["risk"], errors="coerce").to_numpy(float)
+    tested = pd.to_numeric(out["tested"], errors="coerce").to_numpy(float)
+    m = {"median_risk": float(np.nanmedian(risk)) if len(risk) else float("nan"),
+         "top_decile_share_expected_failures": top_decile_share(risk, tested)}
+    if "shrink_share" in out.columns:
+        m["mean_shrink_share"] = float(pd.to_numeric(out["shrink_share"], errors="coerce").mean())
+    return {k: v for k, v in m.items() if v == v}
+
+
 def _track_scores(out: pd.DataFrame, settings) -> None:
+    """Log the run; its id goes in ``out.attrs["mlflow_run_id"]``."""
     meta = out.attrs["risk"]
     params = {"by": meta["by"], "as_of": meta["as_of"], "half_life": meta["half_life"],
               "level": meta["level"], "hierarchical": meta["hierarchical"], "periods": meta["periods"]}
+    per_group, keys = per_group_metrics(out, meta["by"], SCORE_GROUP_FIGURES)
     metrics = {"n_groups": len(out), "tested": int(out["tested"].sum()), "failed": int(out["failed"].sum()),
-               "max_risk": float(out["risk"].max())}
-    tracking.log_result("risk score", out, params, settings or tracking.TrackingSettings(),
-                        metrics=metrics, figure=plot_risk(out), artifact="risk_scores.csv",
-                        on_error="warn")
+               "max_risk": float(out["risk"].max()), **score_metrics(out), **per_group}
+    run_id = tracking.log_result("risk score", out, params, settings or tracking.TrackingSettings(),
+                                 metrics=metrics, figure=plot_risk(out), artifact="risk_scores.csv",
+                                 on_error="warn", tables={GROUP_METRICS_ARTIFACT: keys})
+    out.attrs["mlflow_run_id"] = run_id  # as the other tracked calls (None when the store failed)

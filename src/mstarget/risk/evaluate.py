@@ -30,7 +30,8 @@ Two kinds of data:
   periods *per test period* -- the training batches x (months of the test period / months of the
   training periods) -- since a plan covers one test period, and the market of one period must not
   grow with the years of history scored (metric ``market_scale``; 1 when the training periods are
-  unknown). A group never tested gets the smallest tested market
+  unknown); a group listed in only some training periods is scaled on those it was listed in, as
+  :func:`~mstarget.risk.allocate.allocate` sizes a plan period's market (:func:`~mstarget.risk.allocate.scored_months`). A group never tested gets the smallest tested market
   (:func:`~mstarget.risk.allocate.unknown_markets`). Lots given (``volume`` = a mapping or a
   column of lots in the test period) are used as given.
 
@@ -51,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
-from .allocate import DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, expected_found, infer_by
+from .allocate import DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, expected_found, infer_by, scored_months
 from .periods import parse_period
 from .samples import check_by, group_key, total_rows, validate_samples
 from .score import drop_total_rows, score, silent_periods, silent_text, warn_silent_periods
@@ -109,6 +110,39 @@ class RiskEvaluation:
     leaks: Mapping[str, float] = field(default_factory=dict)
     silent: tuple = ()
     not_scored: tuple = ()
+
+    def __repr__(self) -> str:
+        """One readable line: the split, the counts and the headline figures (``.report()`` has them all)."""
+        m = {k: float(v) for k, v in self.metrics.items()}
+
+        def has(k):
+            return k in m and m[k] == m[k]
+
+        parts = []
+        if self.periods:
+            parts.append(f"train {self.periods.get('train', '?')} → test {self.periods.get('test', '?')}")
+        for key, word in (("groups", "groups"), ("inspections", "inspections"), ("batches", "batches"),
+                          ("failures", "unqualified")):
+            if has(key):
+                parts.append(f"{m[key]:,.0f} {word}")
+        if has("auc"):
+            parts.append(f"AUC {m['auc']:.3f}" + (f" [{m['auc_lo']:.3f}–{m['auc_hi']:.3f}]"
+                                                   if has("auc_lo") and has("auc_hi") else ""))
+        if has("brier"):
+            parts.append(f"Brier {m['brier']:.4f}" + (f" (base {m['brier_base']:.4f})" if has("brier_base") else ""))
+        cap = next((k for k in m if k.startswith("capture@") and has(k)), None)
+        if cap:
+            parts.append(f"{cap} {m[cap]:.1%}")
+        if has("plan_vs_volume"):
+            parts.append(f"plan vs volume ×{m['plan_vs_volume']:.3f}")
+        for key, word in (("groups_not_scored", "not scored"), ("groups_not_tested", "not tested")):
+            if has(key) and m[key]:
+                parts.append(f"{m[key]:.0f} {word}")
+        if self.leaks:
+            parts.append(f"leaks: {', '.join(self.leaks)}")
+        if self.silent:
+            parts.append("silent test period")
+        return f"RiskEvaluation({self.kind}: {'; '.join(parts)}; .report() for all {len(m)} metrics)"
 
     def to_dict(self) -> dict[str, float]:
         return dict(self.metrics)
@@ -696,6 +730,8 @@ def _plan_scores(merged: pd.DataFrame, by: list[str], volume, scores: pd.DataFra
     Default ``volume="tested"``: the training batches x :func:`_market_scale` (one test period's
     market); another column of ``scores`` or a mapping: lots as given; ``None``: unlimited."""
     plan_scores = merged[by + ["risk"]].copy()
+    # the market is sized here (one test period's, below): allocate must not size it again from the periods
+    plan_scores.attrs = {k: v for k, v in plan_scores.attrs.items() if k != "risk"}
     for c in settings:  # floors, caps or weights named by a column of the scores
         if isinstance(c, str) and c not in plan_scores.columns:
             src = f"{c}_train" if f"{c}_train" in merged.columns else c
@@ -714,8 +750,16 @@ def _plan_scores(merged: pd.DataFrame, by: list[str], volume, scores: pd.DataFra
         plan_scores[volume] = values  # lots in the test period, as given
         return plan_scores, volume, 1.0
     scale = _market_scale(scores, test)
-    # the training batches stand for each group's market in one test period (the default volume)
-    plan_scores["tested"] = values * scale
+    # the training batches stand for each group's market in one test period (the default volume); a group
+    # listed in only some training periods over those (as allocate sizes a plan period's market)
+    scales = np.full(len(merged), scale)
+    got = scored_months(scores, merged)
+    if got is not None and "_start" in test.columns and not (test["period"].astype(str) == "all").any():
+        spans = test.drop_duplicates(["_start", "_end"])
+        tmonths = _months(list(zip(spans["_start"], spans["_end"])))
+        if tmonths:
+            scales = len(tmonths) / got[1]
+    plan_scores["tested"] = values * scales
     return plan_scores, "tested", scale
 
 

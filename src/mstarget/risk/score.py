@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import warnings
 from typing import Sequence
 
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import MstargetWarning, ParameterError, PoolingWarning
-from .samples import (TOTAL_LABELS, check_by, check_overlaps, check_total_sums, describe_totals,  # noqa: F401
+from .samples import (REGION_COLUMNS, TOTAL_LABELS, check_by, check_overlaps, check_total_sums, describe_totals,  # noqa: F401
                       merge_totals, resolve_as_of, total_rows, validate_samples)
 from .shrinkage import shrink
 
@@ -39,8 +40,10 @@ EXPLAIN_COLUMNS = ("recent_rate", "prior_rate", "prior_weight", "evidence_weight
 PERIOD_COLUMNS = ("first_period", "last_period")
 #: The scoring settings a scores file carries (one value in every row; 'risk score --out' writes them, a
 #: CSV keeping no ``attrs``): the region scored (``--region``), ``as_of`` and ``half_life`` (``none``:
-#: equal period weights); 'risk allocate --scores' reads them back for the plan's basis and its run.
-SETTING_COLUMNS = ("region", "as_of", "half_life")
+#: equal period weights) and ``pooling`` (:func:`pooling_text`: the shrinkage hierarchy, ``地市 > 食品大类``, or
+#: ``flat``) and ``periods`` (the periods scored, ``2019H2, 2022``: a plan's market is one period's batches);
+#: 'risk allocate --scores' reads them back for the plan's basis, its market and its run.
+SETTING_COLUMNS = ("region", "as_of", "half_life", "pooling", "periods")
 
 
 def with_settings(scores: pd.DataFrame, region: str | None = None) -> pd.DataFrame:
@@ -55,7 +58,77 @@ def with_settings(scores: pd.DataFrame, region: str | None = None) -> pd.DataFra
     if meta and "half_life" not in out.columns:
         hl = meta.get("half_life")
         out["half_life"] = "none" if hl is None else f"{float(hl):g}"
+    if meta and meta.get("by") and "pooling" not in out.columns:
+        out["pooling"] = pooling_text(meta["by"], bool(meta.get("hierarchical")))
+    if meta and meta.get("periods") and "periods" not in out.columns:
+        out["periods"] = ", ".join(map(str, meta["periods"]))
     return out
+
+
+def pooling_text(by: Sequence[str], hierarchical: bool) -> str:
+    """The shrinkage hierarchy in a word: ``地市 > 食品大类`` (each 食品大类 group pulled toward its 地市's
+    rate, each 地市 toward the total), or ``flat`` (every group toward one rate)."""
+    return " > ".join(map(str, by)) if hierarchical and len(by) > 1 else "flat"
+
+
+def pooling_words(by: Sequence[str], hierarchical: bool) -> str:
+    """The shrinkage hierarchy in words (Chinese, then English), for a printout's basis line."""
+    by = [str(c) for c in by]
+    if not hierarchical or len(by) < 2:
+        return ("收缩 pooling: 各组向总体不合格率靠拢 (every group toward one overall rate)" if len(by) > 1
+                else "收缩 pooling: 各组向总体不合格率靠拢")
+    inner, outer = by[-1], " / ".join(by[:-1])
+    return (f"层级收缩 pooling: {' > '.join(by)}（各{inner}组向所在{outer}的不合格率靠拢，{by[0]}向总体；"
+            f"each {inner} pulled toward its {outer}'s rate）")
+
+
+#: a column name that reads as a place (地市, 区县, region ...): a first ``by`` level holding places
+_PLACE_WORDS = ("地区", "区域", "省份", "地市", "城市", "市州", "区县", "县区", "县市", "辖区", "乡镇", "街道",
+                "行政区", "行政区划", "所在地", "属地")
+_PLACE_ENDS = ("省", "市", "县", "区", "州", "旗", "镇")
+_PLACE_EN = re.compile(r"^(?:region|province|city|cities|county|district|prefecture|ward|town|area|zip|state)s?"
+                       r"(?:[_ ]?(?:name|code))?$", re.I)
+#: a column name that reads as a product category (食品大类, 产品类别, category ...)
+_CATEGORY = re.compile(r"类|品种|品目|品名|category|product|commodity|food", re.I)
+
+
+def looks_like_place(name) -> bool:
+    """Whether a column name reads as a place column (地市, 区县, 所在地区, region, city ...)."""
+    t = str(name).strip()
+    if not t or _CATEGORY.search(t) or t.endswith(("超市", "门市", "市场")):
+        return False
+    return t in REGION_COLUMNS or any(w in t for w in _PLACE_WORDS) or t.endswith(_PLACE_ENDS) \
+        or bool(_PLACE_EN.match(t))
+
+
+def looks_like_category(name) -> bool:
+    """Whether a column name reads as a product category (食品大类, 食品类别, 品种, category ...)."""
+    return bool(_CATEGORY.search(str(name).strip()))
+
+
+def hierarchy_warning(by: Sequence[str], hierarchical: bool, headers: dict | None = None) -> str | None:
+    """The warning for a hierarchy whose outer level is a place and an inner one a product category
+    (``地市 > 食品大类``: each category shrunk toward its city, its failure rate not shared across cities),
+    suggesting the other order; None otherwise."""
+    if not hierarchical or len(by) < 2:
+        return None
+    headers = headers or {}
+    names = [str(headers.get(c, c)) for c in by]
+    place = next((i for i, (c, n) in enumerate(zip(by, names)) if looks_like_place(c) or looks_like_place(n)), None)
+    if place is None:
+        return None
+    cat = next((j for j in range(place + 1, len(by)) if looks_like_category(by[j]) or looks_like_category(names[j])),
+               None)
+    if cat is None:
+        return None
+    other = [names[cat]] + [n for k, n in enumerate(names) if k != cat]
+    return (f"by={','.join(names)} shrinks hierarchically in that order: each {names[cat]} group is pulled toward "
+            f"its {names[place]}'s rate, so a category's failure rate is not shared across {names[place]} -- "
+            f"rarely what is meant, as failure rates differ mostly by food category. To pull each "
+            f"{names[place]}'s {names[cat]} toward that {names[cat]}'s rate, list the category first: "
+            f"--by {','.join(other)} (by={other!r}); or pool every group toward one rate: --flat "
+            f"(hierarchical=False)（分组顺序即收缩层级：现为各{names[cat]}向所在{names[place]}的不合格率靠拢，"
+            f"同一{names[cat]}在各{names[place]}间不共享不合格率；通常应为 --by {','.join(other)}）")
 DEFAULT_HALF_LIFE = 2.0
 DEFAULT_LEVEL = 0.90
 _RANK_DIGITS = 12  # risks equal to 12 decimals are ties (broken by batches tested, more first)
@@ -182,6 +255,9 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         agg = _periods_up_to(agg, as_of_p, src)
     warn_silent_periods(silent_periods(agg), src)
 
+    said = hierarchy_warning(by, hierarchical, agg.attrs.get("headers"))
+    if said:
+        warnings.warn(said, PoolingWarning, stacklevel=3)  # score -> mstarget.risk.score (api) -> the caller
     g = _weighted_groups(agg, by, half_life)
     parents = [g[c].to_numpy() for c in by[:-1]] if hierarchical else []
     post, priors = shrink(g["_wf"].to_numpy(), g["_wt"].to_numpy(), parents)
@@ -218,8 +294,9 @@ def _warn_pooled(pooled: dict[str, list[str]], src: str, by: list[str]) -> None:
     for col, values in pooled.items():
         warnings.warn(f"{src}: column '{col}' holds {len(values)} regions ({', '.join(values[:5])}"
                       f"{'...' if len(values) > 5 else ''}) and is not in by={by}; their batches are "
-                      f"added up per group. Put '{col}' first in by (CLI: --by {col},{by[-1]}) to "
-                      f"score each region, or keep one region (CLI: --region NAME).",
+                      f"added up per group. Put '{col}' in by to score each region (CLI: --by {by[-1]},{col}: "
+                      f"each region's group pulled toward the group's rate across regions; --by {col},{by[-1]}: "
+                      f"toward its region's rate), or keep one region (CLI: --region NAME).",
                       PoolingWarning, stacklevel=4)
 
 
