@@ -823,9 +823,11 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     hist = _plan_running_totals(hist, plan, as_of)
     splits: dict = {}  # 〈〉 running totals with a year not reported (counting.TotalsSplit)
     hist, converted = counting.totals_to_flows(hist, plan, splits)
+    input_notes: dict = {}  # (region, indicator) -> what was done to the series' figures, for its rows' notes
+    hist = counting.base_zero_flows(hist, plan, converted, input_notes)  # a 〈〉 history's 0 copied from the plan's 〈0〉
     declared = counting.declared_flows(hist, converted)
     stock_gaps: dict = {}  # stocks from yearly additions with a year missing (counting.StockGap)
-    hist = counting.flows_to_stocks(hist, plan, stock_gaps)
+    hist = counting.flows_to_stocks(hist, plan, stock_gaps, input_notes)
     additions = (set(zip(*(hist.loc[(hist["source"] == "stock from yearly additions").to_numpy(), c]
                            for c in ("region", "indicator"))))
                  if marked and "source" in hist.columns else set())  # stocks summing yearly additions
@@ -880,6 +882,11 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
             results[pos] = _qualitative_row(r, as_of)
         elif results[pos] is None:  # no observation up to as_of
             results[pos] = _assess_row(r, None, thresholds, as_of, schedule_rules)
+    gap_notes = _level_gap_notes(hist, plan_rows, set(stock_gaps))
+    for pos, r in enumerate(plan_rows):  # what the inputs' figures needed, said on the row
+        said = [n for n in (input_notes.get((r["region"], r["indicator"])), gap_notes.get(pos)) if n]
+        if said and results[pos].row.get("last_year") is not None:  # a row assessed from the series
+            results[pos].row["note"] = "; ".join(n for n in (results[pos].row.get("note"), *said) if n)
     table = pd.DataFrame([t.row for t in results],
                          columns=RESULT_COLUMNS + SCHEDULE_COLUMNS + EXTRA_COLUMNS)
     for c in ("last_year", "baseline_year"):
@@ -936,6 +943,34 @@ def _running_totals_note(years, values, by: int, ty: int, summed: float) -> str:
     return (f"values look like running totals (see warning): summed as yearly flows they give {summed:.6g}, the "
             f"{last_year} value alone is {last:g} (数据疑为累计数：各年数值逐年递增，按当年新增数相加为{summed:.6g}，"
             f"{last_year}年数值本身为{last:g}；如为{by}年以来累计数，请在历史数据“口径”列注明“累计”；请核对)")
+
+
+def _level_gap_notes(hist: pd.DataFrame, plan_rows: list[dict], skip: set) -> dict:
+    """``{plan position: note}`` of the stock and level rows (not a period average, not a stock from
+    additions with years missing: ``skip``, said elsewhere) whose history misses a year between the
+    baseline year (or the first observation) and the last observation up to the target year
+    (北川市 市场主体总量 2021, 2022, –, 2024): the fit passes over it, the row says so as a 〈〉 row's does."""
+    if hist.empty:
+        return {}
+    seen = hist.groupby(["region", "indicator"], sort=False)["year"].agg(lambda y: sorted(set(int(v) for v in y)))
+    seen = seen.to_dict()
+    out = {}
+    for pos, r in enumerate(plan_rows):
+        key = (r["region"], r["indicator"])
+        if r.get("kind") == "increment" or key in skip or key not in seen or _qualitative(r) or period_average(r):
+            continue
+        years = seen[key]
+        by = r.get("baseline_year")
+        start = years[0] if by is None or pd.isna(by) else max(int(by), years[0])
+        end = min(years[-1], int(r["target_year"]))
+        missing = [y for y in range(start + 1, end) if y not in set(years)]
+        if missing:
+            final = years[-1] >= int(r["target_year"])  # the target year's own figure decides the row
+            out[pos] = (f"{', '.join(map(str, missing))} not reported: the trend is fitted to the other years"
+                        + (f"; the {int(r['target_year'])} figure itself is reported and decides the row" if final else "")
+                        + f" ({_years_text(missing)}年数据缺失，趋势按其余年份拟合"
+                        + (f"；{int(r['target_year'])}年数据已报送，按该年数据评价" if final else "") + "；请补报缺失年份数据)")
+    return out
 
 
 def _level_shift_notes(hist: pd.DataFrame) -> dict:

@@ -8,6 +8,8 @@ baseline year (累计), and a 〔〕 stock's as the stock or as yearly additions
 * :func:`totals_to_flows`  running totals of a 〈〉 series -> yearly flows from the baseline year
 * :func:`flows_to_stocks`  yearly additions against a 〔〕 stock -> the stock each year
 * :func:`check_running_totals`  a 〈〉 history taken as flows that looks like running totals -> warning
+* :func:`base_zero_flows`  a 〈〉 history's 0 that is the plan's 〈0〉 base, not a year's flow -> left out, warning
+* :func:`stock_like_additions`  "additions" to a 〔〕 stock that are the stock figures -> not summed, warning
 * :func:`plan_measures` / :func:`declared_flows`  what the plan table and the history say
 """
 from __future__ import annotations
@@ -123,7 +125,8 @@ def declared_flows(hist: pd.DataFrame, converted: set) -> set:
     return set(zip(flows["region"], flows["indicator"])) - set(converted)
 
 
-def flows_to_stocks(hist: pd.DataFrame, plan: pd.DataFrame, gaps: dict | None = None) -> pd.DataFrame:
+def flows_to_stocks(hist: pd.DataFrame, plan: pd.DataFrame, gaps: dict | None = None,
+                    notes: dict | None = None) -> pd.DataFrame:
     """A series declared as yearly additions (``measure`` = ``flow``: 口径 当年 / 新增) against a
     stock target (〔117〕 企业标准): the stock each year, the plan's baseline plus the additions after
     its baseline year (38 + 14, 17, 15 -> 52, 69, 84), with an :class:`InconsistentDataWarning`
@@ -135,7 +138,12 @@ def flows_to_stocks(hist: pd.DataFrame, plan: pd.DataFrame, gaps: dict | None = 
     linear interpolation between the reported years' (before the first reported year: the first
     one's), the stocks from that year on include the estimate, the warning says so, and ``gaps`` (a
     dict, when given) receives ``{(region, indicator): StockGap}`` for :func:`mstarget.assess` to
-    say it on the row and not to judge the stock as reported (:class:`StockGap`)."""
+    say it on the row and not to judge the stock as reported (:class:`StockGap`).
+
+    "Additions" each about as large as the baseline stock (:func:`stock_like_additions`: 12.83, 14.22,
+    15.76, 17.66 against 〔12.83〕 -> 〔17.81〕) are the stock itself with a wrong 口径: they are not summed
+    (60.47 would be a silent wrong answer) but read as the stock each year, warned apart. ``notes`` (a dict,
+    when given) receives ``{(region, indicator): note}``: what was done, for the row's note."""
     if "measure" not in hist.columns or not (hist["measure"] == "flow").any():
         return hist
     stocks = {(r.region, r.indicator): r for r in records(plan) if r.kind == "cumulative"}
@@ -143,7 +151,7 @@ def flows_to_stocks(hist: pd.DataFrame, plan: pd.DataFrame, gaps: dict | None = 
     keys = [k for k in dict.fromkeys(zip(flows["region"], flows["indicator"])) if k in stocks]
     if not keys:
         return hist
-    parts, drop, said, problems = [], np.zeros(len(hist), dtype=bool), [], []
+    parts, drop, said, problems, as_stock = [], np.zeros(len(hist), dtype=bool), [], [], []
     for region, indicator in keys:
         r = stocks[(region, indicator)]
         g = flows[(flows["region"] == region) & (flows["indicator"] == indicator)].sort_values("year")
@@ -158,6 +166,20 @@ def flows_to_stocks(hist: pd.DataFrame, plan: pd.DataFrame, gaps: dict | None = 
         drop |= ((hist["region"] == region) & (hist["indicator"] == indicator)).to_numpy()
         part = after.copy()
         ay, av = after["year"].to_numpy(dtype=int), after["value"].to_numpy(dtype=float)
+        at_base = g.loc[g["year"] == by, "value"].to_numpy(dtype=float)
+        if stock_like_additions(av, base, at_base[0] if at_base.size else None):
+            part = g.copy()  # the figures as given, each year's stock: not summed
+            part["measure"] = "stock"
+            part["source"] = "stock as given (declared additions)"
+            parts.append(part)
+            listed = ", ".join(f"{y} {v:g}" for y, v in zip(g["year"].astype(int), g["value"].astype(float)))
+            as_stock.append(f"{region}/{indicator}: 〔{base:g}〕 in {by}; {listed}")
+            if notes is not None:
+                notes[(region, indicator)] = (
+                    f"declared as yearly additions (当年新增), but each is about as large as the {by} stock {base:g}: "
+                    f"read as the stock each year, not summed (数据口径为当年新增，但各年数值与{by}年基期存量{base:g}相当，"
+                    f"疑为期末存量，按期末存量使用，未累加；请核对口径)")
+            continue
         gap = _addition_gap(ay, av, by)
         if gap is None:
             part["value"] = base + np.cumsum(av)
@@ -172,17 +194,101 @@ def flows_to_stocks(hist: pd.DataFrame, plan: pd.DataFrame, gaps: dict | None = 
         part["source"] = "stock from yearly additions"
         parts.append(part)
         said.append(f"{region}/{indicator}: {by} {base:g} + {listed}")
+        if notes is not None:
+            notes[(region, indicator)] = (
+                f"stock from yearly additions: the plan's {by} baseline {base:g} plus each year's additions ({listed}) "
+                f"(新增数已换算为期末存量：{by}年基期值{base:g}加各年新增)")
     if problems:
         raise DataValidationError(problems)
-    estimated = any("按插值估计" in s for s in said)
-    warnings.warn("新增数已换算为期末存量（规划基期值加各年新增）(yearly additions turned into the stock: "
-                  "the plan's baseline plus each year's additions"
-                  + ("; a year whose additions are not reported is estimated by interpolation, and the stocks "
-                     "from it on are estimates (缺失年份的新增数按插值估计，其后各年存量为估计值)" if estimated else "")
-                  + f"): {'; '.join(said[:10])}",
-                  InconsistentDataWarning, stacklevel=4)
+    if as_stock:
+        more = f" (and {len(as_stock) - 10} more)" if len(as_stock) > 10 else ""
+        warnings.warn("数据口径为当年新增，但各年数值与基期存量相当，疑为期末存量：未累加，按期末存量使用，请核对口径 "
+                      "(declared as yearly additions, but each figure is about as large as the plan's baseline stock: "
+                      "they look like the stock each year, so they are used as the stock, not summed; if they really "
+                      f"are additions, give the stock each year instead): {'; '.join(as_stock[:10])}{more}",
+                      InconsistentDataWarning, stacklevel=4)
+    if said:
+        estimated = any("按插值估计" in s for s in said)
+        more = f" (and {len(said) - 10} more)" if len(said) > 10 else ""
+        warnings.warn("新增数已换算为期末存量（规划基期值加各年新增）(yearly additions turned into the stock: "
+                      "the plan's baseline plus each year's additions"
+                      + ("; a year whose additions are not reported is estimated by interpolation, and the stocks "
+                         "from it on are estimates (缺失年份的新增数按插值估计，其后各年存量为估计值)" if estimated else "")
+                      + f"): {'; '.join(said[:10])}{more}",
+                      InconsistentDataWarning, stacklevel=4)
     out = pd.concat([hist[~drop]] + parts, ignore_index=True)
     return out.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
+
+
+#: yearly "additions" to a 〔〕 stock each at least this share of the baseline stock, the first at most
+#: ``STOCK_LIKE_FIRST`` times it, look like the stock itself (12.83 -> 14.22, 15.76, 17.66): a stock growing
+#: by 80 % of its baseline every year is far rarer than a 口径 slip
+STOCK_LIKE_SHARE, STOCK_LIKE_FIRST = 0.8, 1.5
+
+
+def stock_like_additions(additions, baseline: float, at_base: float | None = None) -> bool:
+    """Whether yearly additions against a stock whose baseline is ``baseline`` look like the stock
+    figures themselves: every addition at least :data:`STOCK_LIKE_SHARE` of the baseline and the first
+    at most :data:`STOCK_LIKE_FIRST` times it (a stock continuing from its baseline), with two additions
+    or more, or one and the base year's own figure (``at_base``) equal to the baseline within 2 %."""
+    a = np.asarray(additions, dtype=float)
+    a = a[np.isfinite(a)]
+    if not np.isfinite(baseline) or baseline <= 0 or a.size == 0:
+        return False
+    like = bool(a.min() >= STOCK_LIKE_SHARE * baseline and a[0] <= STOCK_LIKE_FIRST * baseline)
+    same_base = at_base is not None and np.isfinite(at_base) and abs(at_base - baseline) <= 0.02 * baseline
+    return like and (a.size >= 2 or same_base)
+
+
+def base_zero_flows(hist: pd.DataFrame, plan: pd.DataFrame, skip=(), notes: dict | None = None) -> pd.DataFrame:
+    """Leave out of a 〈〉 series (yearly flows) a 0 at or before the plan's baseline year followed by
+    positive flows only (0, 21.95, 21.55, 27.3 亿元 against 〈155.9〉 from 〈0〉 in 2020): the plan's 〈0〉 base
+    copied into the history, not that year's additions -- fitted as a flow it makes the trend leap from 0
+    (p_meet 0.63 for 0.35, a 十五五 sum of 227 for 123). The only 0 of the series, every other figure
+    positive, one at least after it, of a sum to reach (≥; an incident count's 0 under 〈≤3〉 is its own). Warned (:class:`InconsistentDataWarning`), as
+    :func:`check_running_totals` warns of running totals; ``notes`` (a dict, when given) receives
+    ``{(region, indicator): note}`` for the row. ``skip``: series not to look at (flows turned from
+    running totals, whose base-year 0 is theirs)."""
+    if hist.empty:
+        return hist
+    by_of: dict = {}
+    for r in records(plan):  # sums to reach (≥): an incident count's 0 (〈≤3〉 较大事故) is a year's own figure
+        if r.kind == "increment" and r.direction == ">=" and not pd.isna(r.baseline_year):
+            key = (r.region, r.indicator)
+            if key not in skip:
+                by_of[key] = max(by_of.get(key, int(r.baseline_year)), int(r.baseline_year))
+    if not by_of:
+        return hist
+    h = hist.reset_index(drop=True)
+    of_keys = pd.MultiIndex.from_frame(h[["region", "indicator"]]).isin(list(by_of))
+    if not of_keys.any():
+        return hist
+    drop, said = [], []
+    for (region, indicator), g in h[of_keys].sort_values("year", kind="stable").groupby(["region", "indicator"], sort=False):
+        v = g["value"].to_numpy(dtype=float)
+        y = g["year"].to_numpy(dtype=int)
+        zero = np.flatnonzero(v == 0)
+        if zero.size != 1:
+            continue
+        k = int(zero[0])
+        rest = np.delete(v, k)
+        if y[k] > by_of[(region, indicator)] or not np.any(y > y[k]) or not np.all(rest[np.isfinite(rest)] > 0):
+            continue
+        drop.append(g.index[k])
+        nxt = int(np.argmax(y > y[k]))
+        said.append(f"{region}/{indicator}: {y[k]} 0, {y[nxt]} {v[nxt]:g}")
+        if notes is not None:
+            notes[(region, indicator)] = (
+                f"{y[k]} value 0 left out of the trend: it looks like the plan's 〈0〉 base, not that year's additions "
+                f"({y[k]}年数值为0，疑为规划基期〈0〉而非当年新增，未用于趋势拟合；如确为当年新增0，请核对)")
+    if not drop:
+        return hist
+    more = f" (and {len(said) - 10} more)" if len(said) > 10 else ""
+    warnings.warn("〈〉指标历史数据中的0疑为规划基期〈0〉而非当年新增，未用于趋势拟合 (a 0 followed by positive yearly "
+                  "flows looks like the plan's 〈0〉 base copied into the history, not that year's additions: left out "
+                  f"of the trend; if it is a real year of no additions, check the series): {'; '.join(said[:10])}{more}",
+                  InconsistentDataWarning, stacklevel=4)
+    return h.drop(index=drop).reset_index(drop=True)
 
 
 @dataclass(frozen=True)

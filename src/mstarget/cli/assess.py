@@ -375,4 +375,7 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
             pyplot().close(fig)
     if run_id is not None:
         common.echo(f"MLflow run {run_id} logged to {settings.store_uri()}")
+        said = tracking.records.per_target_line(table)  # more rows than per-target metrics: how many, and where the rest is
+        if said:
+            common.echo(said)
     return common.EXIT_OK

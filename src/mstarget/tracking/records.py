@@ -150,6 +150,57 @@ def target_metrics(table: pd.DataFrame, limit: int = MAX_TARGET_METRICS) -> dict
     return out
 
 
+#: per-region aggregate metrics (:func:`region_metrics`) of a table of several regions, at most this many in all
+MAX_REGION_METRICS = MAX_TARGET_METRICS
+
+
+def _outlook_words(table: pd.DataFrame) -> list[str]:
+    """Each row's word as the report's 预计完成情况 and the printout say it (预计能够完成 / 有望完成 / 完成存在不确定性 /
+    完成难度较大, 已实现 / 未实现 once the target year is observed, ``-`` for none)."""
+    from ..cli.assess import status_words  # the printout's words, from the row alone
+    return status_words(table)
+
+
+def region_metrics(table: pd.DataFrame, limit: int = MAX_REGION_METRICS) -> tuple[dict[str, float], int]:
+    """Per-region aggregates of a table of several regions: ``n_rows.<region>``, ``mean_p_meet.<region>`` and
+    ``n_<word>.<region>`` for each outlook word of the table (:func:`_outlook_words`: ``n_预计能够完成.东江市``, 0
+    included, so runs compare region by region), for as many regions (in the table's order) as ``limit``
+    metrics hold. Returns ``(metrics, regions covered)``; ``({}, 0)`` for one region."""
+    if "region" not in table or table["region"].nunique() < 2:
+        return {}, 0
+    words = pd.Series(_outlook_words(table), index=table.index, dtype=object) if {"p_meet", "status"} <= set(table) \
+        else pd.Series("-", index=table.index, dtype=object)
+    shown = [w for w in dict.fromkeys(words) if w not in ("-", "")]
+    per_region = 2 + len(shown)
+    regions = list(pd.unique(table["region"].dropna()))[:max(limit // per_region, 0)]
+    out: dict[str, float] = {}
+    for region in regions:
+        mine = (table["region"] == region).to_numpy()
+        key = _id_token(region)
+        out[f"n_rows.{key}"] = int(mine.sum())
+        p = pd.to_numeric(table.loc[mine, "p_meet"], errors="coerce") if "p_meet" in table else pd.Series(dtype=float)
+        if p.notna().any():
+            out[f"mean_p_meet.{key}"] = float(p.mean())
+        counts = words[mine].value_counts()
+        for w in shown:
+            out[f"n_{_id_token(w)}.{key}"] = int(counts.get(w, 0))
+    return out, len(regions)
+
+
+def per_target_line(table: pd.DataFrame) -> str | None:
+    """What a tracked run's terminal says when the table has more rows than per-target metrics
+    (:data:`MAX_TARGET_METRICS`): how many were logged and where the full table is; ``None`` otherwise."""
+    n = len(table)
+    if n <= MAX_TARGET_METRICS:
+        return None
+    regions = table["region"].nunique() if "region" in table else 0
+    return (f"MLflow: per-target metrics (p_meet.*, forecast.*) logged for the first {MAX_TARGET_METRICS} of {n} "
+            f"rows; the full table is the run's artifact assessment.csv (per_target_metrics.csv maps the metric "
+            f"names to rows)" + (f"; per-region aggregates (n_rows.<region>, mean_p_meet.<region>, counts by "
+                                 f"预计完成情况) for {regions} regions" if regions > 1 else "")
+            + f" (逐项指标仅记录前{MAX_TARGET_METRICS}项，共{n}项；完整结果见运行附件 assessment.csv)")
+
+
 def _where(table: pd.DataFrame | None) -> str:
     """The regions of a table for a run name: one or two by name, else their number."""
     regions = [str(r) for r in pd.unique(table["region"].dropna())] \
@@ -223,18 +274,23 @@ MATRIX_PAGES_LOGGED = 4
 def record_assessment(run: Run, table: pd.DataFrame, figure=None, files: Sequence[str | Path] = (),
                       overview=None) -> None:
     """Log an ``assess`` result into an open run: summary and per-target metrics (first
-    :data:`MAX_TARGET_METRICS` rows), the full table ``assessment.csv``,
+    :data:`MAX_TARGET_METRICS` rows), per-region aggregates of a table of several regions
+    (:func:`region_metrics`, at most :data:`MAX_REGION_METRICS`), the full table ``assessment.csv``,
     ``per_target_metrics.csv``, ``fan_chart.png`` (a capped grid: binding targets plus the most
     at risk), ``overview_chart.png`` (every target in one chart; ``overview=DRAW_OVERVIEW``: drawn
     here from ``table``), ``region_matrix.png`` (a table of several regions; further pages as
     ``region_matrix_2.png`` ..., at most :data:`MATRIX_PAGES_LOGGED`) and any report ``files`` (under ``report/``). Whatever the number of rows,
     only the table grows: the cost is bounded."""
     per_target = target_metrics(table)
-    run.log_metrics({**assessment_metrics(table), **per_target})
+    per_region, n_regions = region_metrics(table)
+    run.log_metrics({**assessment_metrics(table), **per_target, **per_region})
     run.log_table(table, "assessment.csv")
     run.log_table(target_metric_keys(table), "per_target_metrics.csv")
     run.set_tags({"mstarget.per_target_rows": min(len(table), MAX_TARGET_METRICS),
                   "mstarget.per_target_truncated": len(table) > MAX_TARGET_METRICS})
+    if n_regions:
+        run.set_tags({"mstarget.per_region_regions": n_regions,
+                      "mstarget.per_region_truncated": table["region"].nunique() > n_regions})
     if isinstance(overview, str) and overview == DRAW_OVERVIEW:
         _log_overview(run, table)  # before waiting for the fan chart, which may still be drawn
     elif overview is not None:
