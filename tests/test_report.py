@@ -278,7 +278,8 @@ def test_national_report_on_real_data(tmp_path, data_dir):
     section = re.search(r'<section id="unmatched">(.*?)</section>', page, re.S).group(1)
     assert "<th>地区</th><th>指标代码</th><th>指标名称</th><th>观测年数</th><th>起始年</th><th>截止年</th><th>建议</th>" \
            in section and "n_obs" not in section
-    assert '<td class="wrap">food_sampling_batches</td><td class="wrap">–</td>' in section
+    # the national history names its series, so the name is shown beside the id
+    assert '<td class="wrap">food_sampling_batches</td><td class="wrap">食品抽检批次</td>' in section
 
 
 UNMATCHED_PLAN_HEADER = ["地区", "指标代码", "指标名称", "目标年", "建议"]

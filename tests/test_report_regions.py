@@ -94,7 +94,8 @@ def test_report_names_each_row_by_region_in_every_format(files):
     doc = Document(outs[2])
     assert [c.text for c in doc.tables[1].rows[0].cells][0] == "地区"  # 分地区汇总 after 分类汇总
     assert [doc.tables[1].rows[i].cells[0].text for i in range(1, 1 + len(REGIONS))] == REGIONS
-    table = doc.tables[2]
+    assert doc.tables[2].rows[0].cells[0].text == "指标"  # 分指标汇总 (session 38), then the main table
+    table = doc.tables[3]
     assert [c.text for c in table.rows[0].cells][:3] == ["序号", "地区", "指标名称"]
     assert [table.rows[i].cells[1].text for i in range(1, 1 + len(REGIONS))] == REGIONS
 

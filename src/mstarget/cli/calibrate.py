@@ -23,6 +23,7 @@ from ..calibration import check_panel, default_calibration
 from ..exceptions import DataValidationError, InconsistentDataWarning, MstargetWarning, ParameterError
 from ..history import read_history
 from ..learning import check_learned, learn
+from ..pace_check import ALONE  # how a window forecast alone is named: indicator + ALONE + region
 from ..progress import Progress
 from . import common
 
@@ -119,9 +120,6 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     return common.EXIT_OK
 
 
-#: how :func:`mstarget.pace_check.stretch_table` names a window forecast alone (without peers):
-#: ``indicator + ALONE + region``
-ALONE = "\x1f"
 #: regions named in a warning of the learning windows (the rest counted)
 SHOWN_REGIONS = 5
 

@@ -236,6 +236,34 @@ def _series_to_draw(a, row: dict):
     return sf.years, sf.values, np.zeros(len(sf.years), dtype=bool), bands
 
 
+#: units counted in whole numbers (per year or not: 批次/年): their charts get whole-number ticks, never 0.5 起 or 8.5 批次
+COUNT_UNITS = frozenset(("项", "批次", "批", "家", "户", "个", "起", "件", "人", "次", "人次", "家次", "座", "台", "条", "所",
+                         "张", "宗", "例", "辆", "套", "份", "处", "名", "场", "期", "部", "种", "类", "本", "篇",
+                         "items", "cases", "batches", "firms", "persons", "people", "times", "units"))
+
+
+def counted_unit(unit) -> bool:
+    """A unit of things counted one by one (项, 批次, 家, 起, 批次/年 ...): :data:`COUNT_UNITS`, a rate per year
+    (``/年``) of them too, not a ratio (件/万人) nor a unit of ten thousands (万户)."""
+    if not isinstance(unit, str):
+        return False
+    u = unit.strip()
+    for suffix in ("/年", "／年", "每年", "/year", "/yr"):
+        if u.endswith(suffix):
+            u = u[: -len(suffix)].strip()
+    return u in COUNT_UNITS
+
+
+def chart_alt(row, lang: str) -> str:
+    """What a target's chart is, for an image's alt text (html) or description (docx): a fan chart while the target
+    year is to come (a forecast's bands), the observed values against the target once it is observed (总结评估:
+    nothing is forecast, no fan is drawn)."""
+    closed = row.category in FINAL_CATEGORIES
+    if lang == "zh":
+        return f"{row.name}：" + ("历年实际值与目标值对比图" if closed else "扇形图")
+    return f"{row.name}: " + ("observed values against the target" if closed else "fan chart")
+
+
 def _draw_panel(ax, a, row: dict, lang: str):
     """Draw one target into ``ax``; returns the legend handles of what was drawn."""
     from matplotlib.lines import Line2D  # lazy: heavy (matplotlib)
@@ -287,6 +315,8 @@ def _draw_panel(ax, a, row: dict, lang: str):
     ax.set_xlabel(L["year"], fontsize=8)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
+    if counted_unit(row.get("unit")):  # 起, 项, 批次: whole-number ticks (never 0.5 起)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.tick_params(labelsize=7)
     ax.grid(axis="y", color="#e5e5e5", lw=0.6)
     ax.set_axisbelow(True)
@@ -790,7 +820,7 @@ def report_charts(report, *, dpi: int = 100) -> ReportCharts:
     return ReportCharts(overview, matrix, fans)
 
 
-__all__ = ["fan_chart", "target_chart", "overview_chart", "region_matrix_chart", "region_matrix_pages", "matrix_pages",
+__all__ = ["chart_alt", "counted_unit", "fan_chart", "target_chart", "overview_chart", "region_matrix_chart", "region_matrix_pages", "matrix_pages",
            "figure_png",
            "report_charts",
            "ReportCharts", "save_figure",

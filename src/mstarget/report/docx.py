@@ -3,7 +3,11 @@
 A4, 宋体 body text and 黑体 headings: title and date line; 一、总体情况 (overall paragraph);
 二、分类汇总 (counts by category); 三、主要指标评估表 (on a landscape page, header row repeated on
 every page); 四、总览图; 五、逐项评估 (per target: heading, narrative, fan chart); 六、未匹配的数据
-(when present); 说明.
+(when present); 说明. Every page's footer carries its number (a PAGE field, — 1 —, as 公文 are numbered).
+
+A report of several regions adds a 目录 (a TOC field over the headings, its entries already written so that it
+reads before Word updates it), a 分指标汇总 table, names its 分类汇总 lists once per indicator with their regions
+and groups 五、逐项评估 by region (a Heading 2 per region, the targets as Heading 3).
 """
 from __future__ import annotations
 
@@ -19,7 +23,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from .formatting import display_width, report_datetime
-from .charts import ReportCharts
+from .charts import ReportCharts, chart_alt
+from .narrative import BY_INDICATOR_CAPTION, by_indicator_table, summary_groups
 from .model import (
     BY_REGION_CAPTION,
     CATEGORY_COLOURS,
@@ -51,7 +56,7 @@ def _styles(doc, lang: str) -> None:
     normal.font.name = latin
     normal.font.size = Pt(11)
     _east_asian(normal.element, cjk)
-    for name, size in (("Title", 18), ("Heading 1", 15), ("Heading 2", 12.5)):
+    for name, size in (("Title", 18), ("Heading 1", 15), ("Heading 2", 12.5), ("Heading 3", 11.5)):
         st = doc.styles[name]
         st.font.name = HEADING_FONT[0]
         st.font.size = Pt(size)
@@ -188,6 +193,100 @@ def _paragraph(doc, text: str, *, indent: bool = True, size: float | None = None
     return p
 
 
+def _field(paragraph, instruction: str, shown: str = "") -> None:
+    """A complex field (``PAGE``, ``TOC ...``) in ``paragraph``, showing ``shown`` until Word updates it."""
+    def run_with(el):
+        r = OxmlElement("w:r")
+        r.append(el)
+        paragraph._p.append(r)
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    if shown:
+        paragraph.add_run(shown)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def _page_numbers(section) -> None:
+    """The page number centred in the footer, — 1 — as 公文 write it (a PAGE field: every page its own);
+    later sections inherit the footer."""
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    par = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    par.add_run("— ")
+    _field(par, "PAGE", "1")
+    par.add_run(" —")
+    for r in par.runs:
+        r.font.size = Pt(10.5)
+
+
+def _contents(doc, report: Report, entries: list[tuple[int, str]]) -> None:
+    """目录: a TOC field over the headings (levels 1-2: sections and regions), its result the entries written
+    already (without page numbers), so that the list reads as it is and Word fills in the pages when it updates
+    the field (F9 / 更新域)."""
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run("目录" if report.lang == "zh" else "Contents")
+    run.bold, run.font.size = True, Pt(14)
+    _east_asian(run._r, HEADING_FONT[1])
+    first = doc.add_paragraph()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = ' TOC \\o "1-2" \\h \\z \\u '
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    for el in (begin, instr, sep):
+        r = OxmlElement("w:r")
+        r.append(el)
+        first._p.append(r)
+    par = first
+    for i, (level, text) in enumerate(entries):
+        if i:
+            par = doc.add_paragraph()
+        par.paragraph_format.left_indent = Cm(0.8 * (level - 1))
+        par.paragraph_format.space_after = Pt(2)
+        par.add_run(text)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    r = OxmlElement("w:r")
+    r.append(end)
+    par._p.append(r)
+    doc.add_page_break()  # the report begins on the next page
+
+
+def _region_groups(report: Report) -> list[tuple[str, list]]:
+    """The rows by region (first appearance order, 序号 order within)."""
+    groups: dict[str, list] = {}
+    for row in report.rows:
+        region = row.raw.get("region")
+        groups.setdefault("" if region is None else str(region), []).append(row)
+    return list(groups.items())
+
+
+def _region_heading(region: str, rows: list, zh: bool) -> str:
+    """A region's heading in 五、逐项评估 (and its 目录 entry): ``东江市（9项）``."""
+    return region + (f"（{len(rows)}项）" if zh else f" ({len(rows)})")
+
+
+def _describe_last_picture(doc, text: str) -> None:
+    """The alt text (``descr``) of the picture just added: what the chart is."""
+    docpr = doc.paragraphs[-1]._p.xpath(".//wp:docPr")
+    if docpr:
+        docpr[-1].set("descr", text)
+
+
 def write_docx(report: Report, path, charts: ReportCharts) -> None:
     """Write the Word document to ``path`` (the caller makes the write atomic)."""
     overview, fans = charts.overview, charts.fans
@@ -202,14 +301,22 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     sub = doc.add_paragraph(report.subtitle)
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_numbers(doc.sections[0])
+    groups = _region_groups(report) if report.several_regions else []
+    if groups:  # 目录: the sections, and under 逐项评估 each region
+        entries = [(1, h[k]) for k in range(4) if k != 3 or overview is not None] + [(1, h[4])] + \
+            [(2, _region_heading(region, rows, zh)) for region, rows in groups] + \
+            ([(1, h[5])] if report.unmatched else []) + [(1, h[6])]
+        _contents(doc, report, entries)
 
     doc.add_heading(h[0], level=1)
     _paragraph(doc, report.overall)
 
     doc.add_heading(h[1], level=1)
     head = list(SUMMARY_HEADERS[report.lang])
-    srows = [[s.label, str(s.binding), str(s.expected), str(s.total), s.indicators]
-             for s in report.summary.itertuples(index=False)]
+    named = summary_groups(report)  # several regions: once per indicator with its regions, a line each
+    srows = [[s.label, str(s.binding), str(s.expected), str(s.total), s.indicators if named is None else "\n".join(named[i])]
+             for i, s in enumerate(report.summary.itertuples(index=False))]
     tot = report.summary[["binding", "expected", "total"]].sum()
     srows.append([report.summary_total_label, str(tot["binding"]), str(tot["expected"]), str(tot["total"]), ""])
     fills = {(i, 0): CATEGORY_COLOURS[c] for i, c in enumerate(report.summary["category"])}
@@ -218,6 +325,10 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     if rbody:  # several regions: 分地区汇总
         _paragraph(doc, BY_REGION_CAPTION[report.lang], indent=False, size=10)
         _table(doc, rhead, rbody, _widths(rhead, rbody, 16.0, size=9, wide=None), size=9, text_columns=(0,))
+    ihead, ibody = by_indicator_table(report)
+    if ibody:  # several regions: 分指标汇总
+        _paragraph(doc, BY_INDICATOR_CAPTION[report.lang], indent=False, size=10)
+        _table(doc, ihead, ibody, _widths(ihead, ibody, 16.0, size=9, wide=0), size=9, text_columns=(0,))
 
     landscape = doc.add_section(WD_SECTION.NEW_PAGE)
     _a4(landscape, landscape=True)
@@ -241,15 +352,19 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
             doc.add_picture(io.BytesIO(png), width=Cm(16))
             _paragraph(doc, MATRIX_CAPTION[report.lang], indent=False, size=9)
     doc.add_heading(h[4], level=1)
-    for row in report.rows:
-        doc.add_heading(f"{row.number}. {row.name_with(row.cells['category'].text)}", level=2)
-        para = _paragraph(doc, row.narrative)
-        if model_line(row):
-            para = _paragraph(doc, model_line(row), indent=True, size=9)
-        png = fans.get(row.number)
-        para.paragraph_format.keep_with_next = png is not None  # the chart stays with its text
-        if png is not None:
-            doc.add_picture(io.BytesIO(png), width=Cm(14.5))
+    for region, rows in groups or [("", report.rows)]:
+        if groups:  # several regions: a heading per region, its targets one level down
+            doc.add_heading(_region_heading(region, rows, zh), level=2)
+        for row in rows:
+            doc.add_heading(f"{row.number}. {row.name_with(row.cells['category'].text)}", level=3 if groups else 2)
+            para = _paragraph(doc, row.narrative)
+            if model_line(row):
+                para = _paragraph(doc, model_line(row), indent=True, size=9)
+            png = fans.get(row.number)
+            para.paragraph_format.keep_with_next = png is not None  # the chart stays with its text
+            if png is not None:
+                doc.add_picture(io.BytesIO(png), width=Cm(14.5))
+                _describe_last_picture(doc, chart_alt(row, report.lang))
     if report.unmatched:
         doc.add_heading(h[5], level=1)
         for key, df in report.unmatched.items():

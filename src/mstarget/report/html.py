@@ -5,6 +5,11 @@ Sections (Chinese report; English headings in an English one): 一、总体情�
 box on a narrow screen, the page never does), 四、总览图, 五、逐项评估 (per target: narrative and fan
 chart), 六、未匹配的数据 (only when the assessment carries unmatched rows), 说明 (definitions).
 Table cells carry ``data-col`` and rows ``data-row`` (the 序号), so a script can read figures back.
+
+A report of several regions adds a 目录 (links to the sections and to each region's targets), a 分指标汇总
+(regions per indicator and category / outlook), names its 分类汇总 lists once per indicator with their regions
+(食品抽检合格率（11个地区：…）) and groups 五、逐项评估 by region (a heading per region, ``id="region-k"``).
+Printed, a heading never ends a page (``break-after: avoid``) and a table's header row repeats on every page.
 """
 from __future__ import annotations
 
@@ -14,7 +19,8 @@ import html
 import pandas as pd
 
 from .._version import __version__
-from .charts import ReportCharts
+from .charts import ReportCharts, chart_alt
+from .narrative import BY_INDICATOR_CAPTION, by_indicator_table, summary_groups
 from .model import (
     BY_REGION_CAPTION,
     CATEGORY_COLOURS,
@@ -31,7 +37,12 @@ body{font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC","Source Han Sans SC","
 "PingFang SC","SimHei",sans-serif;color:#222;margin:0;background:#fff;line-height:1.6}
 main{max-width:1240px;margin:0 auto;padding:24px 28px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;border-bottom:2px solid #3182bd;padding-bottom:3px;margin-top:30px}
-h3{font-size:16px;margin:18px 0 4px}.meta{color:#555;margin:0 0 10px}
+h3{font-size:16px;margin:18px 0 4px}h4{font-size:15px;margin:16px 0 4px}.meta{color:#555;margin:0 0 10px}
+h3.region{font-size:17px;border-left:4px solid #3182bd;padding-left:8px;margin-top:26px}
+nav.toc{font-size:14px;margin:14px 0 6px;padding:8px 14px;border:1px solid #dde6ef;background:#f7fafc}
+nav.toc ol{margin:2px 0;padding-left:1em;list-style:none}nav.toc ol.regions{padding:0;margin:4px 0 2px;list-style:none}
+nav.toc ol.regions li{display:inline-block;margin:0 12px 2px 0}nav.toc a{color:#1f5f99;text-decoration:none}
+h2,h3,h4{break-after:avoid;page-break-after:avoid}thead{display:table-header-group}
 p.narrative{font-size:15px;margin:4px 0 8px;text-indent:2em}
 table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #c8c8c8;padding:4px 5px}
 th{background:#eef3f8;font-weight:bold;min-width:2.6em}td{text-align:right;white-space:nowrap}
@@ -47,6 +58,8 @@ figcaption{font-size:12px;color:#666}ol.notes{font-size:13px;color:#444}
 footer{margin-top:30px;color:#888;font-size:12px}
 @page{size:A4 landscape;margin:12mm}
 @media print{.scroll{overflow:visible}main{max-width:none;padding:0}article.target{break-inside:avoid}
+h2,h3,h4{break-after:avoid;page-break-after:avoid}h2+*,h3+*{break-before:avoid}
+thead{display:table-header-group}tr,figure{break-inside:avoid;page-break-inside:avoid}
 table.main{font-size:9pt}table.main th{font-size:8.5pt}table.main th,table.main td{padding:2px 3px}}
 """
 
@@ -65,12 +78,16 @@ def _chip(category: str, label: str) -> str:
 
 
 def summary_table(report: Report) -> str:
+    """分类汇总: counts by category and attribute with the targets named; for several regions named once per
+    indicator with their regions, a line each (:func:`~.narrative.summary_groups`)."""
     head = SUMMARY_HEADERS[report.lang]
+    groups = summary_groups(report)
     out = ["<table class=\"summary\"><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
-    for s in report.summary.itertuples(index=False):
+    for i, s in enumerate(report.summary.itertuples(index=False)):
+        names = _e(s.indicators) if groups is None else "<br>".join(_e(g) for g in groups[i])
         out.append(f'<tr data-category="{_e(s.category)}"><td class="text">{_chip(s.category, s.label)}</td>'
                    f"<td>{s.binding}</td><td>{s.expected}</td><td>{s.total}</td>"
-                   f'<td class="wrap">{_e(s.indicators)}</td></tr>')
+                   f'<td class="wrap">{names}</td></tr>')
     total = report.summary[["binding", "expected", "total"]].sum()
     out.append(f'<tr><td class="text"><b>{_e(report.summary_total_label)}</b></td><td>{total["binding"]}</td>'
                f'<td>{total["expected"]}</td><td>{total["total"]}</td><td></td></tr></tbody></table>')
@@ -82,14 +99,69 @@ def region_table(report: Report) -> str:
     head, body = report.by_region_table()
     if not body:
         return ""
+    anchors = {region: k for k, (region, _) in enumerate(region_groups(report), start=1)}
     out = [f'<h3>{_e(BY_REGION_CAPTION[report.lang])}</h3><table class="by-region"><thead><tr>'
            + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for i, cells in enumerate(body):
         last = i == len(body) - 1
         first = f"<b>{_e(cells[0])}</b>" if last else _e(cells[0])
         attr = "" if last else f' data-region="{_e(cells[0])}"'
+        if cells[0] in anchors:  # the region's name leads to its targets in 五、逐项评估
+            first = f'<a href="#region-{anchors[cells[0]]}">{first}</a>'
         out.append(f'<tr{attr}><td class="text">{first}</td>' + "".join(f"<td>{c}</td>" for c in cells[1:]) + "</tr>")
     return "".join(out) + "</tbody></table>"
+
+
+def indicator_table(report: Report) -> str:
+    """分指标汇总: regions per indicator and category / outlook (empty for a report of one region)."""
+    head, body = by_indicator_table(report)
+    if not body:
+        return ""
+    out = [f'<h3>{_e(BY_INDICATOR_CAPTION[report.lang])}</h3><table class="by-indicator"><thead><tr>'
+           + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
+    for i, cells in enumerate(body):
+        first = f"<b>{_e(cells[0])}</b>" if i == len(body) - 1 else _e(cells[0])
+        out.append(f'<tr><td class="text">{first}</td>' + "".join(f"<td>{c}</td>" for c in cells[1:]) + "</tr>")
+    return "".join(out) + "</tbody></table>"
+
+
+def region_groups(report: Report) -> list[tuple[str, list]]:
+    """The rows by region (first appearance order, 序号 order within), for 五、逐项评估 of several regions."""
+    groups: dict[str, list] = {}
+    for row in report.rows:
+        region = row.raw.get("region")
+        groups.setdefault("" if region is None else str(region), []).append(row)
+    return list(groups.items())
+
+
+def contents(report: Report, sections: list[tuple[str, str]]) -> str:
+    """目录 of a report of several regions: the sections, and under 逐项评估 a link to each region's targets."""
+    zh = report.lang == "zh"
+    items = []
+    for anchor, heading in sections:
+        sub = ""
+        if anchor == "targets":
+            sub = '<ol class="regions">' + "".join(
+                f'<li><a href="#region-{k}">{_e(region)}</a></li>'
+                for k, (region, _) in enumerate(region_groups(report), start=1)) + "</ol>"
+        items.append(f'<li><a href="#{anchor}">{_e(heading)}</a>{sub}</li>')
+    return f'<nav class="toc"><b>{"目录" if zh else "Contents"}</b><ol>' + "".join(items) + "</ol></nav>"
+
+
+def _target(report: Report, row, fans: dict, tag: str) -> list[str]:
+    zh = report.lang == "zh"
+    parts = [f'<article class="target" id="t{row.number}" data-row="{row.number}">'
+             f"<{tag}>{row.number}. {_e(row.name)}{_chip(row.category, row.cells['category'].text)}</{tag}>"
+             f'<p class="narrative" data-row="{row.number}">{_e(row.narrative)}</p>']
+    if model_line(row):
+        parts.append(f'<p class="model">{_e(model_line(row))}</p>')
+    png = fans.get(row.number)
+    if png is not None:
+        parts.append(f"<figure>{_img(png, chart_alt(row, report.lang), 'fan')}</figure>")
+    elif fans:
+        parts.append(f'<p class="meta">{"（图略）" if zh else "(chart omitted)"}</p>')
+    parts.append("</article>")
+    return parts
 
 
 def main_table(report: Report) -> str:
@@ -139,8 +211,9 @@ def render_html(report: Report, charts: ReportCharts) -> str:
              f'<meta name="viewport" content="width=device-width, initial-scale=1">'
              f"<title>{_e(report.title)}</title><style>{CSS}</style></head><body><main>",
              f"<header><h1>{_e(report.title)}</h1><p class=\"meta\">{_e(report.subtitle)}</p></header>",
+             "",  # the 目录 of a report of several regions, filled in below
              f'<section id="overall"><h2>{h[0]}</h2><p class="narrative overall">{_e(report.overall)}</p></section>',
-             f'<section id="summary"><h2>{h[1]}</h2><div class="scroll">{summary_table(report)}{region_table(report)}</div></section>',
+             f'<section id="summary"><h2>{h[1]}</h2><div class="scroll">{summary_table(report)}{region_table(report)}{indicator_table(report)}</div></section>',
              f'<section id="table"><h2>{h[2]}</h2><div class="scroll">{main_table(report)}</div></section>']
     if overview is not None:
         cap = report.overview_caption
@@ -150,19 +223,15 @@ def render_html(report: Report, charts: ReportCharts) -> str:
         parts.append(f'<section id="overview"><h2>{h[3]}</h2><figure>'
                      f'{_img(overview, h[3], "overview")}<figcaption>{_e(cap)}</figcaption></figure>{matrix}</section>')
     parts.append(f'<section id="targets"><h2>{h[4]}</h2>')
-    for row in report.rows:
-        parts.append(f'<article class="target" id="t{row.number}" data-row="{row.number}">'
-                     f"<h3>{row.number}. {_e(row.name)}{_chip(row.category, row.cells['category'].text)}</h3>"
-                     f'<p class="narrative" data-row="{row.number}">{_e(row.narrative)}</p>')
-        if model_line(row):
-            parts.append(f'<p class="model">{_e(model_line(row))}</p>')
-        png = fans.get(row.number)
-        if png is not None:
-            alt = f"{row.name}：扇形图" if zh else f"{row.name}: fan chart"
-            parts.append(f"<figure>{_img(png, alt, 'fan')}</figure>")
-        elif fans:
-            parts.append(f'<p class="meta">{"（图略）" if zh else "(chart omitted)"}</p>')
-        parts.append("</article>")
+    if report.several_regions:  # a heading per region, its targets under it
+        for k, (region, rows) in enumerate(region_groups(report), start=1):
+            count = f"（{len(rows)}项）" if zh else f" ({len(rows)})"
+            parts.append(f'<h3 class="region" id="region-{k}">{_e(region)}{count}</h3>')
+            for row in rows:
+                parts += _target(report, row, fans, "h4")
+    else:
+        for row in report.rows:
+            parts += _target(report, row, fans, "h3")
     parts.append("</section>")
     if report.unmatched:
         parts.append(f'<section id="unmatched"><h2>{h[5]}</h2>')
@@ -173,5 +242,10 @@ def render_html(report: Report, charts: ReportCharts) -> str:
         parts.append("</section>")
     parts.append(f'<section id="notes"><h2>{h[6]}</h2><ol class="notes">'
                  + "".join(f"<li>{_e(n)}</li>" for n in report.notes) + "</ol></section>")
+    if report.several_regions:
+        sections = [("overall", h[0]), ("summary", h[1]), ("table", h[2])] + \
+            ([("overview", h[3])] if overview is not None else []) + [("targets", h[4])] + \
+            ([("unmatched", h[5])] if report.unmatched else []) + [("notes", h[6])]
+        parts[2] = contents(report, sections)
     parts.append(f"<footer>mstarget {__version__} · {_e(report.date)}</footer></main></body></html>")
     return "".join(parts)

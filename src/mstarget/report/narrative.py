@@ -1250,10 +1250,93 @@ def _binding_fine(binding_assessed: list, zh: bool) -> str:
 NAMED_AT_MOST = 5
 
 
-def _listed(what: str, names: list[str], zh: bool) -> str:
+#: a region's name a grouped list (:func:`grouped_by_indicator`) says of one indicator in the overall paragraph, at most
+GROUP_REGIONS_NAMED = 5
+
+
+class Grouping(list):
+    """The regions proper of a report of several (a list), and ``order``: its indicators in the plan's order
+    (their first appearance in the table), the order a list grouped by indicator follows."""
+
+    order: dict
+
+
+def group_regions(report) -> Grouping | None:
+    """The regions proper of a report covering several (the table's own total apart, :func:`_own_regions`): its
+    lists of targets are then said once per indicator (:func:`grouped_by_indicator`); ``None`` for one region."""
+    if len(getattr(report, "regions", None) or []) < 2:
+        return None
+    own = _own_regions(report)[0]
+    if len(own) < 2:
+        return None
+    out = Grouping(own)
+    out.order = {}
+    for r in report.rows:
+        out.order.setdefault(indicator_label(r), len(out.order))
+    return out
+
+
+def indicator_label(row) -> str:
+    """The indicator a target is of, without its region: ``食品抽检合格率``, with the table's qualifier where the
+    indicator has another target year (``千人食品检验量（2022年目标）``)."""
+    base, qualifier = row.cells["name_only"].text, row.cells["qualifier"].text
+    region = row.raw.get("region")
+    if isinstance(region, str) and region:  # the name without its region (:func:`~.formatting.place_name`)
+        if base.startswith(region + " "):
+            base = base[len(region) + 1:]
+        elif base.endswith(f" ({region})"):
+            base = base[: -len(region) - 3]
+    if not qualifier:
+        return base
+    return f"{base}（{qualifier}）" if row.lang == "zh" else f"{base} ({qualifier})"
+
+
+def grouped_by_indicator(rows: list, regions: list[str], lang: str, *, named: int | None = None) -> list[str]:
+    """Targets of several regions said once per indicator, in the table's order, with their regions:
+    ``食品抽检合格率（东江市、西岭市、北川市、云台市、龙泉市等11个地区）`` (at most ``named`` regions named),
+    ``食品抽检合格率（11个地区：东江市、…）`` (``named=None``: every one), ``智慧监管平台（全部18个地区）`` when every
+    region of the report (``regions``) has it -- never the same indicator name 18 times over."""
+    groups: dict[str, list[str]] = {}
+    for r in rows:
+        region = r.raw.get("region")
+        groups.setdefault(indicator_label(r), []).append(str(region) if region is not None else "")
+    zh, n_all, out = lang == "zh", len(regions), []
+    order = getattr(regions, "order", None) or {}
+    for name, regs in sorted(groups.items(), key=lambda kv: order.get(kv[0], len(order))):
+        k = len(regs)
+        if k == n_all and k > 1:
+            out.append(f"{name}（全部{k}个地区）" if zh else f"{name} (all {k} regions)")
+        elif named is not None and k > named:
+            out.append(f"{name}（{'、'.join(regs[:named])}等{k}个地区）" if zh else
+                       f"{name} ({', '.join(regs[:named])} and {k - named} more regions)")
+        elif k > 1 and named is None:
+            out.append(f"{name}（{k}个地区：{'、'.join(regs)}）" if zh else f"{name} ({k} regions: {', '.join(regs)})")
+        else:
+            out.append(f"{name}（{'、'.join(regs)}）" if zh else f"{name} ({', '.join(regs)})")
+    return out
+
+
+def _names_zh(rows: list, regions: list[str] | None, name) -> str:
+    """Rows named in a Chinese sentence: each by ``name`` (one region), or once per indicator with its regions
+    (several regions, :func:`grouped_by_indicator`)."""
+    if regions:
+        return "、".join(grouped_by_indicator(rows, regions, "zh", named=GROUP_REGIONS_NAMED))
+    return "、".join(name(r) for r in rows)
+
+
+def _names_en(rows: list, regions: list[str] | None, name) -> str:
+    if regions:
+        return "; ".join(grouped_by_indicator(rows, regions, "en", named=GROUP_REGIONS_NAMED))
+    return "; ".join(name(r) for r in rows)
+
+
+def _listed(what: str, names: list[str], zh: bool, grouped: str | None = None) -> str:
     """``{what}的有4项：A、B、C、D``, or past :data:`NAMED_AT_MOST` names ``{what}的有A、B、C、D、E等7项``;
-    in English `` Expected indicators {what} (7): A; B; C; D; E; and 2 more.``"""
+    in English `` Expected indicators {what} (7): A; B; C; D; E; and 2 more.``; with ``grouped`` (the names said once
+    per indicator, several regions) ``{what}的有52项：知识产权质押融资金额（…等11个地区）、…``."""
     n, shown = len(names), names[:NAMED_AT_MOST]
+    if grouped is not None:
+        return f"{what}的有{n}项：{grouped}" if zh else f" Expected indicators {what} ({n}): {grouped}."
     if zh:
         return f"{what}的有" + (f"{n}项：" + "、".join(shown) if n <= NAMED_AT_MOST else "、".join(shown) + f"等{n}项")
     return f" Expected indicators {what} ({n}): " + "; ".join(shown) + \
@@ -1268,18 +1351,25 @@ def _risk_order(rows: list) -> list:
     return sorted(rows, key=key)
 
 
-def _expected_flagged(expected: list, zh: bool) -> str:
+def _expected_flagged(expected: list, zh: bool, regions: list[str] | None = None) -> str:
     """The expected (预期性) targets needing attention (:func:`needs_attention`), named: those not
     achieved, then those behind schedule or below a 50% chance, most at risk first, at most
-    :data:`NAMED_AT_MOST` of each named (then 等N项)."""
+    :data:`NAMED_AT_MOST` of each named (then 等N项); for several regions (``regions``) every one, said once per
+    indicator with its regions (:func:`grouped_by_indicator`), in the table's order."""
     missed = [r for r in expected if needs_attention(r) and _closed(r)]
-    lagging = _risk_order([r for r in expected if needs_attention(r) and not _closed(r)])
+    lagging = [r for r in expected if needs_attention(r) and not _closed(r)]
+    if not regions:
+        lagging = _risk_order(lagging)
+    grouped = (lambda rows: _names_zh(rows, regions, prose_name) if zh else _names_en(rows, regions, None)) \
+        if regions else (lambda rows: None)
     if zh:
-        parts = ([_listed("未完成", [prose_name(r) for r in missed], zh)] if missed else []) + \
-                ([_listed("进度滞后或实现概率低于50%", [_attention_zh(r) for r in lagging], zh)] if lagging else [])
+        parts = ([_listed("未完成", [prose_name(r) for r in missed], zh, grouped(missed))] if missed else []) + \
+                ([_listed("进度滞后或实现概率低于50%", [_attention_zh(r) for r in lagging], zh, grouped(lagging))]
+                 if lagging else [])
         return "预期性指标中" + "；".join(parts) + "。" if parts else ""
-    return (_listed("not achieved", [r.name for r in missed], zh) if missed else "") + \
-        (_listed("behind schedule or below a 50% chance", [_attention_en(r) for r in lagging], zh) if lagging else "")
+    return (_listed("not achieved", [r.name for r in missed], zh, grouped(missed)) if missed else "") + \
+        (_listed("behind schedule or below a 50% chance", [_attention_en(r) for r in lagging], zh, grouped(lagging))
+         if lagging else "")
 
 
 #: the overall verdict's thresholds on the share of assessed targets on track (:func:`verdict`)
@@ -1408,9 +1498,13 @@ def _qualitative_sentence(report) -> str:
     rows = [r for r in (getattr(report, "counted_rows", None) or report.rows) if r.category == QUALITATIVE]
     if not rows:
         return ""
+    regions = group_regions(report)
     if report.lang == "zh":
+        if regions:  # 智慧监管平台（全部18个地区）, not the same name 18 times
+            return f"另有{len(rows)}项定性指标需另行评价：" + _names_zh(rows, regions, prose_name) + "。"
         return f"另有{len(rows)}项定性指标需另行评价（" + "、".join(prose_name(r) for r in rows) + "）。"
-    return f" {len(rows)} qualitative target(s) to be evaluated separately: " + "; ".join(r.name for r in rows) + "."
+    return f" {len(rows)} qualitative target(s) to be evaluated separately: " + \
+        _names_en(rows, regions, lambda r: r.name) + "."
 
 
 def _scope(report, binding: list, expected: list) -> str:
@@ -1476,6 +1570,7 @@ def overall_paragraph(report) -> str:
         if _closed(r) and getattr(r, "interpolated", False):
             estimated[r.category] = estimated.get(r.category, 0) + 1
     zh = report.lang == "zh"
+    regions = group_regions(report)  # several regions: lists said once per indicator, with their regions
     if n == 0:
         return "本次评估没有指标。" if zh else "This evaluation has no indicators."
     if any(r.category == NOT_STARTED for r in rows):  # a 基期情况 report: the period has not started
@@ -1485,26 +1580,28 @@ def overall_paragraph(report) -> str:
     s = _scope(report, binding, expected) + _qualitative_sentence(report) + _verdict_sentence(rows, report.lang)
     if zh:
         s += _counts_zh(counts, n_closed, n_open, insufficient, awaited, estimated)
-        said = ([f"未完成的有{len(missed)}项：" + "、".join(prose_name(r) for r in missed)] if missed else []) + \
-               (["需重点关注：" + "、".join(_attention_zh(r) for r in flagged)] if flagged else [])
+        said = ([f"未完成的有{len(missed)}项：" + _names_zh(missed, regions, prose_name)] if missed else []) + \
+               ([("需重点关注：" if not regions else f"需重点关注的有{len(flagged)}项：")
+                 + _names_zh(flagged, regions, _attention_zh)] if flagged else [])
         if said:  # 约束性指标中未完成的有1项：食品抽检不合格率；需重点关注：…（实现概率30%，滞后）
             s += "约束性指标中" + "；".join(said) + "。"
         elif binding_assessed:
             s += _binding_fine(binding_assessed, zh)
         if binding_nodata:
-            s += "约束性指标中数据不足的有：" + "、".join(prose_name(r) for r in binding_nodata) + "。"
-        return s + _expected_flagged(expected, zh) + _departure_sentence(rows, zh) + _preliminary_sentence(rows, zh) \
+            s += "约束性指标中数据不足的有：" + _names_zh(binding_nodata, regions, prose_name) + "。"
+        return s + _expected_flagged(expected, zh, regions) + _departure_sentence(rows, zh) + _preliminary_sentence(rows, zh) \
             + _baseline_preliminary_sentence(rows, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
     s += _counts_en(counts, n_closed, n_open, insufficient, awaited, estimated)
     if missed:
-        s += f" Binding indicators not achieved ({len(missed)}): " + "; ".join(r.name for r in missed) + "."
+        s += f" Binding indicators not achieved ({len(missed)}): " + _names_en(missed, regions, lambda r: r.name) + "."
     if flagged:
-        s += " Binding indicators needing attention: " + "; ".join(_attention_en(r) for r in flagged) + "."
+        s += " Binding indicators needing attention" + (f" ({len(flagged)})" if regions else "") + ": " \
+            + _names_en(flagged, regions, _attention_en) + "."
     if not missed and not flagged and binding_assessed:
         s += _binding_fine(binding_assessed, zh)
     if binding_nodata:
-        s += " Binding indicators with insufficient data: " + "; ".join(r.name for r in binding_nodata) + "."
-    return s + _expected_flagged(expected, zh) + _departure_sentence(rows, zh) + _preliminary_sentence(rows, zh) \
+        s += " Binding indicators with insufficient data: " + _names_en(binding_nodata, regions, lambda r: r.name) + "."
+    return s + _expected_flagged(expected, zh, regions) + _departure_sentence(rows, zh) + _preliminary_sentence(rows, zh) \
         + _baseline_preliminary_sentence(rows, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
 
 
@@ -1895,3 +1992,57 @@ def method_notes(report, *, n_charts: int) -> list[str]:
 def _averaged(report) -> bool:
     """Some row's target is a growth rate's period average (``average_years``)."""
     return any(isinstance(r.raw.get("average_years"), str) and r.raw.get("average_years") for r in report.rows)
+
+
+# --------------------------------------------------------------------------------------------
+# several regions: the summaries said per indicator (rendered by html / docx / xlsx)
+# --------------------------------------------------------------------------------------------
+
+BY_INDICATOR_CAPTION = {"zh": "分指标汇总（地区数）", "en": "By indicator (number of regions)"}
+BY_INDICATOR_HEAD = {"zh": "指标", "en": "Indicator"}
+BY_INDICATOR_TOTAL = {"zh": "合计", "en": "Total"}
+
+
+def summary_groups(report) -> list[list[str]] | None:
+    """The 分类汇总's 指标 cell of each of its rows (``report.summary``'s order) for a report of several regions:
+    the targets of that category once per indicator with every region (``食品抽检合格率（11个地区：东江市、…）``,
+    ``智慧监管平台（全部18个地区）``), one entry per indicator; ``None`` for one region (the cell lists the targets)."""
+    regions = group_regions(report)
+    if not regions:
+        return None
+    rows = list(getattr(report, "counted_rows", None) or report.rows)
+    return [grouped_by_indicator([r for r in rows if r.category == cat], regions, report.lang)
+            for cat in report.summary["category"]] if len(report.summary) else []
+
+
+def _outlook_word(row, words: tuple[str, ...]) -> str | None:
+    text = row.cells["outlook"].text if "outlook" in row.cells else ""
+    return next((w for w in words if text.startswith(w)), None)
+
+
+def by_indicator_table(report) -> tuple[list[str], list[list[str]]]:
+    """分指标汇总 for a report of several regions: one row per indicator (the table's order), the number of
+    regions in each category of the 分类汇总 (已完成 / 未完成 …, 定性指标 where there are), then, while targets are
+    under way, in each 预计完成情况 (预计能够完成 … 完成难度较大, 已达到，仍需巩固), and the regions in all; a 合计
+    row last. Empty (``[], []``) for a report of one region."""
+    if not group_regions(report):
+        return [], []
+    from .model import CATEGORY_LABELS, OUTLOOK_HOLD  # lazy: model imports this module
+
+    lang = report.lang
+    rows = list(getattr(report, "counted_rows", None) or report.rows)
+    cats = list(report.categories) + ([QUALITATIVE] if any(r.category == QUALITATIVE for r in rows)
+                                      and QUALITATIVE not in report.categories else [])
+    words = (*OUTLOOK_ORDER[lang], OUTLOOK_HOLD[lang])
+    outlooks = [w for w in words if any(_outlook_word(r, words) == w for r in rows)]
+    labels = CATEGORY_LABELS[lang]
+    head = [BY_INDICATOR_HEAD[lang]] + [labels[c] for c in cats] + outlooks + [BY_INDICATOR_TOTAL[lang]]
+    groups: dict[str, list] = {}
+    for r in rows:
+        groups.setdefault(indicator_label(r), []).append(r)
+    body = []
+    for name, members in groups.items():
+        body.append([name] + [str(sum(r.category == c for r in members)) for c in cats]
+                    + [str(sum(_outlook_word(r, words) == w for r in members)) for w in outlooks] + [str(len(members))])
+    body.append([BY_INDICATOR_TOTAL[lang]] + [str(sum(int(b[j]) for b in body)) for j in range(1, len(head))])
+    return head, body

@@ -4,8 +4,10 @@ Sheets: 评估表 (the main table: header in row 1, frozen with the 序号 / 指
 stored as numbers rounded to what they show, with a number format per indicator, e.g. ``#,##0.00``,
 ``0%``, ``"≥"#,##0.00``; the 80 % range as two numeric columns), 概况 (title, date, overall
 paragraph, summary by category), 分地区汇总 (targets per region and category, when the report covers
-several regions), 逐项说明 (one narrative per target), 图表 (the overview and the
-fan charts), 未匹配的数据 (when present) and 说明. English sheet names in an English report.
+several regions), 分指标汇总 (regions per indicator and category / outlook, several regions), 逐项说明 (one
+narrative per target; a column empty for every row -- 预测模型 in a 总结评估, where nothing is forecast -- is left out),
+图表 (the overview and the fan charts), 未匹配的数据 (when present) and 说明. English sheet names in an English
+report. For several regions the 概况's lists name each indicator once with its regions.
 """
 from __future__ import annotations
 
@@ -21,9 +23,10 @@ from ..io import save_workbook
 from .formatting import Cell, display_width, report_datetime
 from .charts import ReportCharts
 from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, Report, model_line, unmatched_label
+from .narrative import by_indicator_table, summary_groups
 
-SHEETS = {"zh": ("评估表", "概况", "逐项说明", "图表", "未匹配的数据", "说明", "分地区汇总"),
-          "en": ("Assessment", "Summary", "Narrative", "Charts", "Unmatched", "Notes", "By region")}
+SHEETS = {"zh": ("评估表", "概况", "逐项说明", "图表", "未匹配的数据", "说明", "分地区汇总", "分指标汇总"),
+          "en": ("Assessment", "Summary", "Narrative", "Charts", "Unmatched", "Notes", "By region", "By indicator")}
 RANGE_HEADERS = {"zh": ("80%区间下限", "80%区间上限"), "en": ("80% range low", "80% range high")}
 HEADER_FILL = "FFEEF3F8"
 #: the main sheet: the report's title in row 1, the table's header in row :data:`HEAD_ROW`, its rows below
@@ -130,23 +133,26 @@ def _summary_sheet(ws, report: Report) -> None:
         c = ws.cell(row=6, column=j, value=h)
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor=HEADER_FILL)
+    named = summary_groups(report)  # several regions: each indicator once, with its regions, a line each
     for i, s in enumerate(report.summary.itertuples(index=False), start=7):
+        indicators = s.indicators if named is None else "\n".join(named[i - 7])
         c = ws.cell(row=i, column=1, value=s.label)
         c.fill = PatternFill("solid", fgColor=_argb(CATEGORY_COLOURS[s.category]))
         c.font = Font(color="FFFFFFFF")
         for j, v in enumerate((s.binding, s.expected, s.total), start=2):
             ws.cell(row=i, column=j, value=int(v))
-        ws.cell(row=i, column=5, value=s.indicators).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[i].height = 15 * _text_rows(s.indicators, 66)
+        ws.cell(row=i, column=5, value=indicators or None).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[i].height = 15 * sum(_text_rows(line, 66) for line in indicators.split("\n"))
     last = 7 + len(report.summary)
     ws.cell(row=last, column=1, value=report.summary_total_label).font = Font(bold=True)
     for j, key in enumerate(("binding", "expected", "total"), start=2):
         ws.cell(row=last, column=j, value=int(report.summary[key].sum())).font = Font(bold=True)
 
 
-def _region_sheet(ws, report: Report) -> None:
-    """分地区汇总: one row per region, a count per category, 合计 last (numbers stored as numbers)."""
-    head, body = report.by_region_table()
+def _region_sheet(ws, report: Report, table=None) -> None:
+    """分地区汇总: one row per region, a count per category, 合计 last (numbers stored as numbers); or ``table``
+    (header, rows) in the same layout (分指标汇总)."""
+    head, body = table if table is not None else report.by_region_table()
     for j, h in enumerate(head, start=1):
         c = ws.cell(row=1, column=j, value=h)
         c.font = Font(bold=True)
@@ -164,22 +170,26 @@ def _region_sheet(ws, report: Report) -> None:
 
 
 def _narrative_sheet(ws, report: Report) -> None:
+    """逐项说明: 序号, name, 评价, narrative and the forecasting model of each target; a column empty for every row
+    (预测模型 in a 总结评估 of observed target years: nothing forecast) is left out, not shown as a blank column."""
     zh = report.lang == "zh"
     head = ["序号", "指标名称", "评价", "说明", "预测模型"] if zh else \
         ["No.", "Indicator", "Assessment", "Narrative", "Forecasting model"]
-    for j, h in enumerate(head, start=1):
-        c = ws.cell(row=1, column=j, value=h)
+    values = [[row.number, row.name, row.cells["category"].text, row.narrative,
+               model_line(row).partition("：" if zh else ": ")[2] or None] for row in report.rows]
+    keep = [j for j in range(len(head)) if any(v[j] not in (None, "") for v in values)] if values else \
+        list(range(len(head)))
+    widths = (6, 30, 14, 100, 22)
+    for k, j in enumerate(keep, start=1):
+        c = ws.cell(row=1, column=k, value=head[j])
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor=HEADER_FILL)
-    for col, w in zip("ABCDE", (6, 30, 14, 100, 22)):
-        ws.column_dimensions[col].width = w
-    for i, row in enumerate(report.rows, start=2):
-        ws.cell(row=i, column=1, value=row.number)
-        ws.cell(row=i, column=2, value=row.name).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.cell(row=i, column=3, value=row.cells["category"].text)
-        ws.cell(row=i, column=4, value=row.narrative).alignment = Alignment(wrap_text=True, vertical="top")
-        model = model_line(row).partition("：" if zh else ": ")[2]
-        ws.cell(row=i, column=5, value=model or None).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(k)].width = widths[j]
+    for i, (row, v) in enumerate(zip(report.rows, values), start=2):
+        for k, j in enumerate(keep, start=1):
+            c = ws.cell(row=i, column=k, value=v[j] if v[j] != "" else None)
+            if j in (1, 3, 4):
+                c.alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[i].height = 15 * _text_rows(row.narrative, 96)
     ws.freeze_panes = "A2"
 
@@ -225,6 +235,9 @@ def write_xlsx(report: Report, path, charts: ReportCharts) -> None:
     _summary_sheet(wb.create_sheet(names[1]), report)
     if not report.by_region.empty:
         _region_sheet(wb.create_sheet(names[6]), report)
+    by_indicator = by_indicator_table(report)
+    if by_indicator[1]:
+        _region_sheet(wb.create_sheet(names[7]), report, by_indicator)
     _narrative_sheet(wb.create_sheet(names[2]), report)
     if charts.overview is not None or charts.fans:
         _charts_sheet(wb.create_sheet(names[3]), report, charts)
@@ -237,7 +250,7 @@ def write_xlsx(report: Report, path, charts: ReportCharts) -> None:
         notes.row_dimensions[i].height = 15 * _text_rows(text, 115)
     for ws in wb.worksheets:  # every sheet prints on A4 landscape, fitted to the width (the main one set above)
         if ws is not main:
-            _print_setup(ws, title_rows="1:1" if ws.title in (names[2], names[6]) else None)
+            _print_setup(ws, title_rows="1:1" if ws.title in (names[2], names[6], names[7]) else None)
     wb.properties.title = report.title
     wb.properties.subject = report.subtitle
     wb.properties.creator = wb.properties.lastModifiedBy = "mstarget"
