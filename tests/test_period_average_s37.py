@@ -108,10 +108,11 @@ def test_report_sentence_says_the_period_average():
     assert "目标按2021—2025年年均计算，2021—2025年年均7.9%（2025年当年为6.5%），已达到目标" in row.narrative
     assert row.cells["current_shown"].text == "年均 7.9"
     table, details = _assess([7.2, 8.1, 6.5], range(2021, 2024))
-    row = build_report(table, details, lang="zh", date="2026-12-06").rows[0]
+    # a mid-term view as of 2023 (session 38: without as_of a report of December 2026 is the 总结评估 of 2025)
+    row = build_report(table, details, lang="zh", date="2026-12-06", as_of=2023).rows[0]
     assert "2021—2023年已实现年均7.3%" in row.narrative
     assert "剩余年份需年均增长6.60%方可达标" in row.narrative
-    en = build_report(table, details, lang="en", date="2026-12-06").rows[0]
+    en = build_report(table, details, lang="en", date="2026-12-06", as_of=2023).rows[0]
     assert "the target is the average over 2021-2025" in en.narrative
 
 

@@ -148,7 +148,9 @@ def test_a_target_year_between_two_observations_is_not_called_observed(assessed)
     details[k] = type(details[k])(details[k].row, details[k].samples,
                                   type(sf)(**{**sf.__dict__, "years": sf.years[gap], "values": sf.values[gap]}))
     row = _row(build_report(table, details), "2022年度抽检任务（合成）")
-    assert "目标年2022年按前后年份插值估计为" in row.narrative and "实际为" not in row.narrative
+    # session 38: a value never reported, only estimated between 2021 and 2023, decides no verdict (数据不足)
+    assert "缺2022年数据，无法判定是否完成" in row.narrative and "实际为" not in row.narrative
+    assert row.category == "insufficient_data" and row.cells["forecast"].text.startswith("插值")
 
 
 def test_overall_paragraph_counts_and_names_the_binding_targets_at_risk(reports):  # issue 12
@@ -411,9 +413,9 @@ def test_a_two_tier_target_gives_each_tier_its_probability_once(dinghu_midterm):
 def test_a_figure_compared_with_its_target_shows_the_decimals_that_tell_them_apart(dinghu_midterm):
     """Tester's finding 3: 插值估计为14家，未达到目标（≥14家） with 13.5 behind it."""
     row = _row(build_report(*dinghu_midterm), "化妆品抽检批次数")
-    assert row.narrative == ("化妆品抽检批次数：目标年2022年按前后年份插值估计为13.5批次/年，未达到目标（≥14批次/年）。"
-                             "评价：未完成。")  # the plan's 14 as written (session 35), 13.5 still tells them apart
-    assert (row.cells["forecast"].text, row.cells["target"].text) == ("插值 13.5", "≥14")
+    # session 38: 2022 never reported, its 13.5 only interpolated: 数据不足, the estimate shown marked 插值
+    assert row.narrative == "化妆品抽检批次数：2020年基期以后有截至2023年的监测数据，缺2022年数据，无法判定是否完成。评价：数据不足。"
+    assert (row.cells["forecast"].text, row.cells["target"].text) == ("插值 13.5", "≥14")  # 13.5 tells them apart
 
 
 def test_an_indicator_with_two_target_years_is_named_with_the_year(dinghu_midterm, tmp_path):

@@ -272,14 +272,17 @@ def test_an_interpolated_target_year_is_not_counted_as_observed(tmp_path):
     assessed = _report(_plan14(tmp_path), _history(tmp_path, "h.xlsx", range(2021, 2027), rows))
     zh, en = _build(assessed, "zh"), _build(assessed, "en")
     row = _row(zh, "医疗器械抽检批次数")
-    assert row.category == "completed" and "按前后年份插值估计为" in row.narrative
-    assert "目标年数值按前后年份插值估计的1项已完成" in zh.overall, zh.overall
+    # session 38: no verdict on a guess -- 数据不足, asking for the year, the estimate marked 插值 for reference
+    assert row.category == "insufficient_data" and "缺2025年数据，无法判定是否完成" in row.narrative
+    assert "请补报2025年数据" in row.narrative and "已完成" not in row.narrative
+    assert "目标年数值按前后年份插值估计的1项已完成" not in zh.overall, zh.overall
     assert row.interpolated
-    observed = sum(r.category in ("completed", "not_completed") and not r.interpolated for r in zh.rows)
+    observed = sum(r.category in ("completed", "not_completed") for r in zh.rows)
     assert f"目标年已有实际数据的{observed}项中" in zh.overall
-    assert "the 1 with the target year interpolated between observations was achieved" in en.overall
-    # the table shows the estimate, marked as one (its 2025年 column has no figure)
+    assert "interpolated between observations was achieved" not in en.overall
+    # the table shows the estimate, marked as one (its 2025年 column has no figure), no probability on it
     assert row.cells["y2025"].text == "–" and row.cells["forecast"].text.startswith("插值")
+    assert row.cells["p_meet"].text == "–"
     assert "forecast" in [c.id for c in zh.columns()]
 
 

@@ -43,7 +43,8 @@ what the ``assess`` printout and the report show) speaks of a plan under way onl
 whose target year is observed has met its target or not, ``completed`` (已完成) when its ``status`` is
 ``met``, else ``not_completed`` (未完成) -- nothing is "early" or "behind" any more; a target whose year is
 past (``as_of``, the evaluation year) but whose value is not yet observed is ``insufficient_data``
-(数据不足: its value is awaited, :func:`target_year_awaited`), not judged on a forecast. Otherwise it is
+(数据不足: its value is awaited, :func:`target_year_awaited`), not judged on a forecast -- nor on a value
+estimated between the years around it (a row flagged ``target_year_estimated``: that year never reported). Otherwise it is
 the schedule's ``category``. A qualitative target (建成, read_plan's ``qualitative``) is ``qualitative``
 (定性指标，另行评价) throughout, counted apart. A strict target (低于0.15: read_plan's ``strict``) is not met by
 an observed value on its figure (:func:`meets`).
@@ -178,10 +179,18 @@ def categorise(*, has_progress_data: bool, already_met: bool, time: float, progr
 
 
 def target_year_observed(r: dict) -> bool:
-    """The target year's value is known (observed, or between two observations): the row is judged
-    on it, met or not, rather than on its progress so far."""
+    """The target year's value is known (observed): the row is judged on it, met or not, rather than on its
+    progress so far. A value only estimated between two observations (the year itself never reported,
+    ``target_year_estimated``) is no fact to judge: False."""
     ly, ty = r.get("last_year"), r.get("target_year")
+    if _flag(r.get("target_year_estimated")):
+        return False
     return not is_missing(ly) and not is_missing(ty) and int(ly) >= int(ty)
+
+
+def _flag(v) -> bool:
+    """A flag column's cell as a bool (``True``, 1; ``None`` / NaN / ``False`` are False)."""
+    return not is_missing(v) and bool(v)
 
 
 def target_year_awaited(r: dict) -> bool:
@@ -202,6 +211,8 @@ def evaluation_category(r: dict) -> str:
     cat = str(r.get("category") or "insufficient_data")
     if cat in ("insufficient_data", QUALITATIVE):
         return cat
+    if _flag(r.get("target_year_estimated")):  # never reported, estimated between two observations: no verdict
+        return "insufficient_data"
     if not target_year_observed(r):
         return "insufficient_data" if target_year_awaited(r) else cat
     return "completed" if r.get("status") == "met" else "not_completed"
@@ -224,4 +235,7 @@ def evaluation_categories(table: pd.DataFrame) -> pd.Series:
         pd.Series(float("nan"), index=table.index)
     as_of = as_of.fillna(last.max())
     awaited = (last < target_year) & (target_year <= as_of) & cat.ne(QUALITATIVE)
+    if "target_year_estimated" in table:  # never reported, estimated between two observations: no verdict
+        estimated = table["target_year_estimated"].map(_flag).astype(bool)
+        closed, awaited = closed & ~estimated, awaited | (estimated & cat.ne(QUALITATIVE))
     return cat.mask(closed & met, "completed").mask(closed & ~met, "not_completed").mask(awaited, "insufficient_data")

@@ -6,10 +6,11 @@ import warnings
 
 from ..assess import assess_detailed, read_inputs
 from ..history import read_history
-from ..exceptions import ParameterError, UnmatchedWarning
+from ..exceptions import MstargetWarning, ParameterError, UnmatchedWarning
 from ..matching import match
 from ..progress import Progress
 from ..report import REPORT_TYPES, check_report_paths, write_report
+from ..report.model import stale_data, years_text
 from .. import tracking
 from . import common
 
@@ -60,6 +61,20 @@ def run(args: argparse.Namespace) -> int:
         return _run(args, paths, settings, logger)
 
 
+#: up to this many plan rows the report keeps every row's light details (its observed series, the peers its
+#: forecast pooled, its fan quantiles: ~4 KB a row, 20 MB at most), charted or not, so that the table (one
+#: column per year, 2021年 … 2025年) and the model named (区域汇合趋势外推) never depend on --max-charts; beyond it
+#: (a national run of 100,000 targets) only the charted rows keep them (``assess_detailed``'s ``max_details``),
+#: and the table shows 最新年 / 最新值 whatever --max-charts says
+FULL_DETAIL_ROWS = 5000
+
+
+def detail_limit(n_rows: int, max_charts: int) -> int | None:
+    """``assess_detailed``'s ``max_details`` for a report of ``n_rows`` targets: ``None`` (every row's details
+    kept) up to :data:`FULL_DETAIL_ROWS`, else ``max_charts`` (only the charted rows' details)."""
+    return None if n_rows <= FULL_DETAIL_ROWS else max_charts
+
+
 def _run(args: argparse.Namespace, paths, settings, logger) -> int:
     engine = common.engine_of(args, "report")
     prog = Progress(True)
@@ -81,12 +96,21 @@ def _run(args: argparse.Namespace, paths, settings, logger) -> int:
         warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
                                          seed=args.seed, progress=prog, backend=engine, reference=reference,
-                                         calibration=calibration, max_details=args.max_charts)
+                                         calibration=calibration,
+                                         max_details=detail_limit(len(plan), args.max_charts))
     with prog.step("writing the report"):
-        write_report(table, details, paths, title=args.title, plan=plan, lang=args.lang,
-                     as_of=args.as_of, max_charts=args.max_charts)
+        report = write_report(table, details, paths, title=args.title, plan=plan, lang=args.lang,
+                              as_of=args.as_of, max_charts=args.max_charts)
     for p in paths:
         common.echo(f"report written: {p}")
+    stale = stale_data([r.raw for r in report.rows], report.as_of) if report.final else None
+    if stale is not None:  # a 总结评估 on data ending before every target year: said, not only in the page
+        missing = years_text(range(stale + 1, report.as_of + 1), "zh")
+        warnings.warn(f"目标年已过，数据仅至{stale}年，请补报{missing}数据 (every target year is over at the report "
+                      f"date: the report is the 总结评估 as of {report.as_of}, but the history ends in {stale}; the "
+                      f"targets without their target year's figure are 数据不足, their forecasts only to be confirmed"
+                      f"{'' if args.as_of is not None else f' -- give --as-of {stale} for a view as of the data'})",
+                      MstargetWarning, stacklevel=1)
     params, inputs = tracking.assessment_params(  # assess's parameters, and the report's own
         plan=args.plan, history=args.history, plan_frame=plan, history_frame=history, table=table,
         reference=args.reference, reference_frame=reference, calibration=common.calibration_arg(args),

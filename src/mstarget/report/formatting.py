@@ -315,6 +315,24 @@ def share_cell(share) -> Cell:
     return Cell(pct / 100, f"{pct}%", "0%")
 
 
+def progress_cell(share, met: bool) -> Cell:
+    """目标进度 (0-1, may be < 0 or > 1) as :func:`share_cell` shows it, save that it never contradicts the 评价: a
+    target not met never reads 100% (4.98 of ≥〈5〉 is 99.6%, floored to one place; 2.0 against 低于2, all the
+    distance but the bound itself, 99.9%), and a target met never reads 0% (0.1%). The workbook stores the value
+    shown with the format that shows it (0.0%), so Excel does not round it back to 100%."""
+    pct = percent_int(share)
+    if pct is None:
+        return Cell(None, MISSING)
+    share = float(share)
+    if not met and pct >= 100 and share > 0:
+        shown = min(math.floor(round(share * 1000, 6)) / 10, 99.9)
+        return Cell(round(shown / 100, 4), f"{shown:.1f}%", "0.0%")
+    if met and pct <= 0 < share:
+        shown = max(math.ceil(round(share * 1000, 6)) / 10, 0.1)
+        return Cell(round(shown / 100, 4), f"{shown:.1f}%", "0.0%")
+    return Cell(pct / 100, f"{pct}%", "0%")
+
+
 PROBABILITY_FORMAT = '[>=0.995]">99%";[<0.005]"<1%";0%'
 
 

@@ -16,11 +16,14 @@ period (2022 or 2023 of a 2020-2025 plan), 基期（2025年）情况 when ``as_o
 2026-2030 plan with data up to 2025: no year of the period to monitor yet), else that year's 年度监测
 (2026年度监测 of a 2026-2030 plan);
 a title given that names an evaluation itself (…中期评估) is used as given.
-Such a row shows the target year's value as a fact (one interpolated between the years around it is marked:
-插值 12): 目标年预测值 is that value, the 80 % range and the
+Such a row shows the target year's value as a fact: 目标年预测值 is that value, the 80 % range and the
 probabilities are blank (–), its 预计完成情况 is – (:func:`outlook_text`) and its row's ``status`` cell (no
 column of the table: the outlook replaced it) reads 已实现 / 未实现 (:func:`status_text`). An indicator listed
-with several target years is named with the year (千人食品检验量（2022年目标）). A Chinese report names
+with several target years is named with the year (千人食品检验量（2022年目标）). A target year never reported, its
+value only interpolated between the years around it, is no fact: the row is 数据不足 asking for that year, its
+estimate shown marked (插值 12) for reference, with no range, probability or progress reckoned on it
+(:func:`estimated_target_year`). A report run after every target year on data ending before it is the 总结评估
+(:func:`_evaluation_year`), its subtitle saying so (:data:`STALE_DATA`). A Chinese report names
 the forecasting models in Chinese (:func:`model_name`) and writes its date 2026年12月5日.
 """
 from __future__ import annotations
@@ -62,6 +65,7 @@ from .formatting import (
     place_name,
     plan_figure_decimals,
     probability_cell,
+    progress_cell,
     range_text,
     report_datetime,
     round_half_up,
@@ -324,11 +328,14 @@ def final_void(r: dict, kind: str) -> bool:
 def missing_years(r: dict, yearly: dict | None) -> list[int]:
     """The years after the base year up to the target year (the evaluation year at most) without a figure."""
     by, ty, as_of = r.get("baseline_year"), r.get("target_year"), r.get("as_of")
+    ly = r.get("last_year")
+    if is_missing(by) and not is_missing(ly) and not is_missing(ty):  # no base year: the years after the latest
+        end = int(ty) if is_missing(as_of) else min(int(ty), int(as_of))
+        return list(range(int(ly) + 1, end + 1))
     if is_missing(by) or is_missing(ty):
         return []
     end = int(ty) if is_missing(as_of) else min(int(ty), int(as_of))
     seen = set(yearly or ())
-    ly = r.get("last_year")
     if not yearly and not is_missing(ly):
         seen = set(range(int(by) + 1, int(ly) + 1))
     return [y for y in range(int(by) + 1, end + 1) if y not in seen]
@@ -368,17 +375,34 @@ def outlook_words(p_meet, lang: str) -> str:
     return MISSING
 
 
+def prior_only(r: dict) -> bool:
+    """The row's probability rests on the wide prior alone: ``assess`` found no progress data (``insufficient_data``)
+    and the row has no baseline figure nor an observed change to start from (a single observation: 制造业质量竞争力指数
+    84.91 in 2021 against ≥86) -- a 50 % that says nothing, never 有望完成."""
+    return r.get("category") == "insufficient_data" and is_missing(r.get("baseline")) and \
+        is_missing(r.get("observed_pace"))
+
+
 def outlook_cell(r: dict, category: str, lang: str, kind: str = "") -> str:
     """The 预计完成情况 cell (:func:`outlook_text`), and in two cases of its own: a row of a report made before
     the plan period starts (规划期未开始) says what its forecast says (预计能够完成 …, from ``p_meet``); a
     target whose year is past but not yet observed says the forecast's words to be confirmed (有望完成（待确认）),
     never 已达到，仍需巩固 of a year already over. A 总结评估's 数据不足 row with nothing after its base year:
     "–" (:func:`final_void`)."""
+    if prior_only(r):  # a probability of the wide prior alone (one observation, nothing to start from): no words
+        return MISSING
     if category == NOT_STARTED:
-        return outlook_words(r.get("p_meet"), lang)
+        words = outlook_words(r.get("p_meet"), lang)
+        # already at its target at the base year (99.0 against ≥99: 尚需年均变化 已达到) but below on-track: the
+        # notes' own words, 已达到，仍需巩固 -- never 完成存在不确定性 beside 已达到
+        if r.get("kind") != "increment" and at_target(r, r.get("last_value")) and words != MISSING and \
+                percent_int(r["p_meet"]) / 100 < OUTLOOK_LEVELS[0][0]:
+            return OUTLOOK_HOLD[lang]
+        return words
     if final_void(r, kind):
         return MISSING
-    if category not in FINAL_CATEGORIES and target_year_awaited(r) and not nothing_after_base(r):
+    if category not in FINAL_CATEGORIES and target_year_awaited(r) and not nothing_after_base(r) and \
+            r.get("category") != "insufficient_data":  # assess's own 数据不足: no progress, a prior's probability
         words = outlook_words(r.get("p_meet"), lang)
         return words if words == MISSING else words + AWAITED_OUTLOOK[lang]
     return outlook_text(r, category, lang)
@@ -668,12 +692,12 @@ class Report:
     def overview_caption(self) -> str:
         """The caption under the overview chart (:func:`~.charts.overview_chart` draws observed target
         years apart from the probability axis)."""
-        if self.rows and all(row.category == NOT_STARTED for row in self.rows):
+        if self.not_started:
             return OVERVIEW_CAPTION_NOT_STARTED[self.lang]
         if not self.observed_targets:
             return OVERVIEW_CAPTION[self.lang]
         on_axis = any(row.category not in FINAL_CATEGORIES and not is_missing(row.raw.get("p_meet"))
-                      for row in self.rows)
+                      for row in self.quantified_rows)
         return OVERVIEW_CAPTION_OBSERVED[self.lang][0 if on_axis else 1]
 
     def headers(self, *, docx: bool = False) -> list[str]:
@@ -685,14 +709,30 @@ class Report:
         return any(not row.cells["p_striven"].missing for row in self.rows)
 
     @property
+    def quantified_rows(self) -> list[ReportRow]:
+        """The rows with a figure to judge: every row but the qualitative ones (建成: 定性指标，另行评价), which
+        are never forecast and so decide none of the table's columns (a 总结评估 with one 建成 row is still a
+        总结评估 of facts, without 时间进度 / 80%区间 / 实现概率 columns of dashes)."""
+        return [row for row in self.rows if row.category != QUALITATIVE]
+
+    @property
     def observed_targets(self) -> bool:
         """A target year is observed: the forecast column holds that year's value (目标年实际值/预测值)."""
-        return any(row.category in FINAL_CATEGORIES for row in self.rows)
+        return any(row.category in FINAL_CATEGORIES for row in self.quantified_rows)
 
     @property
     def all_observed(self) -> bool:
-        """Every target year is observed: nothing is forecast, no probability or pace still needed."""
-        return bool(self.rows) and all(row.category in FINAL_CATEGORIES for row in self.rows)
+        """Every target year is observed (qualitative rows aside): nothing is forecast, no probability or pace
+        still needed."""
+        rows = self.quantified_rows
+        return bool(rows) and all(row.category in FINAL_CATEGORIES for row in rows)
+
+    @property
+    def not_started(self) -> bool:
+        """A report made before the plan period starts whose every row (qualitative ones aside) is 规划期未开始:
+        no time elapsed, no progress to show."""
+        rows = self.quantified_rows
+        return bool(rows) and all(row.category == NOT_STARTED for row in rows)
 
     def columns(self, *, docx: bool = False) -> list[Column]:
         """The main table's columns, the same in every format: 地区 for several regions, 力争目标实现概率
@@ -710,8 +750,7 @@ class Report:
             if (docx and not c.in_docx) or (c.id == "region" and not self.several_regions) or \
                     (c.id == "p_striven" and not self.striven) or (self.all_observed and c.id in UNDER_WAY_COLUMNS):
                 continue
-            if c.id in ("time_share", "progress_share") and self.rows and \
-                    all(row.category == NOT_STARTED for row in self.rows):
+            if c.id in ("time_share", "progress_share") and self.not_started:
                 continue  # a 基期情况 report: no time elapsed, no progress -- not a column of dashes
             if (c.id == "baseline_year" and self.baseline_year is not None) or \
                     (c.id == "target_year" and self.target_year is not None) or \
@@ -955,7 +994,10 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     # the target year's value (observed or interpolated) is a fact, not a forecast: no range, no probability
     closed = cat in FINAL_CATEGORIES
     # a figure said to miss (or meet) the target differs from it visibly: 13.5 against ≥14, not 14
-    compared = (current, _num(r.get("forecast")) if closed else math.nan)
+    # a target year never reported, its value estimated between its neighbours (:func:`estimated_target_year`): no
+    # verdict, but the estimate is a value of that year, written as the observed ones (13.5 against ≥14, not 14)
+    valued = closed or flagged(r.get("target_year_estimated"))
+    compared = (current, _num(r.get("forecast")) if valued else math.nan)
     # a target computed from the baseline (年均增长6%: 1234 x 1.06^5 = 1651.3704) is no figure written: it sets no
     # decimals, and is shown with the row's (≥1,651, one place more where that tells it from a value compared)
     computed = computed_target(r)
@@ -981,7 +1023,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     # a target of 9)
     sized = compared_decimals(level_decimals(fdec, reference=reference), target, *compared)
     # an open forecast beside its target also differs from it visibly: 预测 116.6 against ≥〔117〕 at 49 %, not 117
-    open_forecast = () if closed else (_num(r.get("forecast")),)
+    open_forecast = () if valued else (_num(r.get("forecast")),)
     fdec = max(compared_decimals(fdec, target, *compared, *open_forecast), sized)
     # a count of whole things (项, 批次/年, all figures whole): its forecast and range are whole numbers too
     counted = whole_count(r.get("unit"), reference)
@@ -1009,7 +1051,8 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     if closed and interpolated:  # the target year's value estimated between two observations: said so
         forecast_prefix = INTERPOLATED_MARK[lang] + ("" if lang == "zh" and accumulated else " ") + accumulated
     ly_, ty_ = r.get("last_year"), r.get("target_year")
-    estimate = bool(gap) and not closed and not is_missing(ly_) and not is_missing(ty_) and int(ly_) >= int(ty_)
+    estimate = (bool(gap) or interpolated) and not closed and not is_missing(ly_) and not is_missing(ty_) and \
+        int(ly_) >= int(ty_)
     if mark_forecast and not closed and not estimate:
         joint = "" if lang == "zh" and accumulated else " "
         forecast_prefix = FORECAST_MARK[lang] + joint + accumulated if accumulated else FORECAST_MARK[lang] + " "
@@ -1043,11 +1086,14 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         "target_year": year_cell(r.get("target_year")),
         "target": number_cell(target, tdec, prefix=sign),
         "time_share": Cell(None, MISSING) if unmeasured else share_cell(r.get("time_share")),
-        "progress_share": Cell(None, MISSING) if unmeasured else share_cell(r.get("progress_share")),
+        # never 100% beside a target not met (4.98 of ≥〈5〉: 99.6%), nor 0% beside one met
+        "progress_share": Cell(None, MISSING) if unmeasured else
+        progress_cell(r.get("progress_share"), met=cat in ("completed", "achieved") or
+                      (cat != "not_completed" and at_target(r, current))),
         # a computed target's gap with the places its shown target has (0.002 beside ≥4.702 and 4.70, not 0.0)
         "remaining": number_cell(r.get("remaining"), max(dec, tdec) if computed else dec),
         "forecast": (number_cell(current, dec, prefix=accumulated, suffix=joined_marks(gap_mark, judged_pre)) if closed and gap
-                     else number_cell(r.get("forecast"), dec if closed else fdec, prefix=forecast_prefix,
+                     else number_cell(r.get("forecast"), dec if valued else fdec, prefix=forecast_prefix,
                                       suffix=judged_pre if closed else "")),
         "range_80": rng,
         "lo_80": lo,
@@ -1093,7 +1139,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     # the forecast column's figure without its words (累计 / 预测 / 插值): once the target year is observed that
     # year's value, marked (5.1（缺2023年）, 3.00（快报）)
     cells["forecast_figure"] = (number_cell(current, dec, suffix=joined_marks(gap_mark, judged_pre)) if closed and gap
-                                else number_cell(r.get("forecast"), dec if closed else fdec,
+                                else number_cell(r.get("forecast"), dec if valued else fdec,
                                                  suffix=judged_pre if closed else ""))
     shown_years = _running_totals(yearly, r.get("baseline_year"), gap) if kind == "increment" else (yearly or {})
     # every year with the row's written decimals (2.80 | 3.10 | 2.95, 0.20 as in 实际值), a 〈〉 row's sums with
@@ -1137,10 +1183,16 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     # the striven-for figure as the plan wrote it (力争3, not 3.00 beside the firm 2.50)
     cells["target_striven"] = number_cell(r.get("target_striven"), written_decimals(r.get("target_striven")))
     cells["current_value"] = number_cell(current, dec)
-    cells["forecast_value"] = number_cell(r.get("forecast"), dec if closed else fdec)
+    cells["forecast_value"] = number_cell(r.get("forecast"), dec if valued else fdec)
     cells["required_abs"] = pace_cell(abs(_num(required)), rdec, sign=False)
     cells["observed_abs"] = pace_cell(abs(_num(r.get("observed_pace"))), odec, sign=False)
     cells["qualifier"] = Cell(qualifier, qualifier)
+    if flagged(r.get("target_year_estimated")):  # a target year never reported (:func:`estimated_target_year`): its
+        # estimate between the neighbouring years is shown marked 插值, for reference; no progress, gap, range or
+        # probability is reckoned on it (an interpolation has no spread of its own: 3.08–3.08, <1% would be a guess
+        # dressed as a certainty)
+        for key in ("progress_share", "remaining", "range_80", "lo_80", "hi_80", "p_meet", "p_striven"):
+            cells[key] = Cell(None, MISSING)
     if final_void(r, report_kind):  # a 总结评估's 数据不足 row without data after its base year: nothing of the period to show
         for key in ("remaining", "forecast", "forecast_figure", "forecast_value", "range_80", "lo_80", "hi_80",
                     "p_meet", "p_striven", "required_pace", "required_abs", "outlook"):
@@ -1421,8 +1473,33 @@ def name_of_plan(title: str) -> str:
     return stripped if stripped.strip("《》 ") else title
 
 
+#: the Chinese numerals of the five-year plans' numbers (十三五 … 十九五)
+_PLAN_NUMERALS = {13: "十三", 14: "十四", 15: "十五", 16: "十六", 17: "十七", 18: "十八", 19: "十九"}
+
+
+def _one_period_end(table: pd.DataFrame) -> int | None:
+    """The plan's end (:func:`plan_period`) when every row's target year lies in its period (a table of one plan:
+    a title may name it, 鼎湖区“十四五”规划), else ``None`` (a 十三五 2020 target beside 十四五 ones)."""
+    start, end = plan_period(table)
+    if start is None or end is None or "target_year" not in table:
+        return None
+    years = pd.to_numeric(table["target_year"], errors="coerce").dropna()
+    return end if bool(((years > start) & (years <= end)).all()) else None
+
+
+def five_year_plan(base_year: int | None, end: int | None, lang: str) -> str:
+    """The national five-year plan a plan period is (a base year five years before an end year that closes one:
+    2020-2025 is “十四五”, 2025-2030 “十五五”; ``14th Five-Year Plan`` in English), ``""`` for another period."""
+    if base_year is None or end is None or end - base_year != 5 or end % 5 or end < 2020:
+        return ""
+    number = (end - 1970) // 5 + 3  # the 3rd plan ended in 1970, one every five years since (2025: 14th)
+    if lang == "zh":
+        return f"“{_PLAN_NUMERALS[number]}五”" if number in _PLAN_NUMERALS else ""
+    return f"{number}th Five-Year Plan"
+
+
 def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, kind: str,
-             as_of: int | None, given: bool = False, base_year: int | None = None) -> str:
+             as_of: int | None, given: bool = False, base_year: int | None = None, end: int | None = None) -> str:
     """The report's title: the plan's name and what the report is (:func:`evaluation_name`); a
     ``plan_name`` that already names an evaluation (``…中期评估``, ``…2026年度监测``) is the title as given.
     A title the caller ``given`` (``--title``) names the plan as the caller wants it: no regions put before it
@@ -1444,8 +1521,10 @@ def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, 
             return f"{where if named else ''}{shown}主要指标{kind_zh}"
         # English prose names the plan without the Chinese title marks (《》)
         return f"{kind_en} of the main indicators: {plan_name.strip('《》')}" + (f" ({where})" if named else "")
+    period = five_year_plan(base_year, end, lang)  # an untitled table whose dates say the plan: 鼎湖区“十四五”规划
     if where:
-        return f"{where}规划主要指标{kind_zh}" if lang == "zh" else f"{kind_en} of the plan targets: {where}"
+        return f"{where}{period}规划主要指标{kind_zh}" if lang == "zh" else \
+            f"{kind_en} of the {period + ' ' if period else 'plan '}targets: {where}"
     stem = source or ""
     return (f"{stem}规划主要指标{kind_zh}" if lang == "zh"
             else f"{kind_en} of the plan targets{': ' + stem if stem else ''}")
@@ -1558,19 +1637,21 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
 
     own = [r for r in regions if r not in totals]  # the regions proper, without the table's 合计
     heading = _heading(plan_title(table, plan, title), own or regions, lang, source, kind, as_of, given=bool(title),
-                       base_year=plan_period(table)[0])
+                       base_year=plan_period(table)[0], end=_one_period_end(table))
     if date is None:
         date = _dt.date.today()
     date_shown = date_text(date, lang)
     region_text = "、".join(own or regions) if lang == "zh" else ", ".join(own or regions)
     if own and totals:
         region_text += f"（另列{'、'.join(totals)}）" if lang == "zh" else f" (and {', '.join(totals)} apart)"
+    stale = stale_data(records, as_of) if kind == "final" else None
+    said = "" if stale is None else STALE_DATA[lang].format(last=stale, missing=years_text(range(stale + 1, as_of + 1), lang))
     if lang == "zh":
         parts = ([f"地区：{region_text}"] if region_text else []) + \
-                ([f"评估基准年：{as_of}年"] if as_of is not None else []) + [f"报告日期：{date_shown}"]
+                ([f"评估基准年：{as_of}年{said}"] if as_of is not None else []) + [f"报告日期：{date_shown}"]
     else:
         parts = ([f"Region: {region_text}"] if region_text else []) + \
-                ([f"data as of {as_of}"] if as_of is not None else []) + [f"report date {date_shown}"]
+                ([f"data as of {as_of}{said}"] if as_of is not None else []) + [f"report date {date_shown}"]
     subtitle = " · ".join(parts)
     unmatched = {k: unmatched_display(v, lang, _plan_names(table)) for k in ("unmatched_plan", "unmatched_history")
                  if isinstance(v := table.attrs.get(k), pd.DataFrame) and len(v)}
@@ -1594,13 +1675,30 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     return report
 
 
+#: what a 总结评估's subtitle adds when no row reaches the evaluation year (the data end before every target year)
+STALE_DATA = {"zh": "（目标年已过，数据仅至{last}年，请补报{missing}数据）",
+              "en": " (the target years are over; the data end in {last}: please report {missing})"}
+
+
+def stale_data(records: list[dict], as_of: int | None) -> int | None:
+    """The latest year observed in any row when it falls before the evaluation year ``as_of`` (a 总结评估 of 2025 on
+    data ending in 2022: 2022), else ``None``."""
+    years = [int(r["last_year"]) for r in records if not is_missing(r.get("last_year"))]
+    if as_of is None or not years or max(years) >= int(as_of):
+        return None
+    return max(years)
+
+
 def _evaluation_year(table: pd.DataFrame, as_of: int | None, date=None) -> int | None:
     """The evaluation year: ``as_of`` given, else the table's ``as_of``, else its latest ``last_year`` -- save
-    that data reaching no year after the plan's base year do not make a 基期情况 once the calendar has moved
-    into the period: a 2021-2025 plan with nothing after 2020, reported in December 2026 (``date``, default
-    today), is evaluated as of 2025 (the year before the report's, the plan's end at most), its rows 数据不足
-    asking for the missing years, not 规划期未开始; a 2026-2030 plan with data to 2025 reported in 2026 stays
-    基期（2025年）情况."""
+    that the report's date (``date``, default today) says what can no longer be a year under way. Data reaching
+    no year after the plan's base year do not make a 基期情况 once the calendar has moved into the period: a
+    2021-2025 plan with nothing after 2020, reported in December 2026, is evaluated as of 2025 (the year before
+    the report's, the plan's end at most), its rows 数据不足 asking for the missing years, not 规划期未开始; a
+    2026-2030 plan with data to 2025 reported in 2026 stays 基期（2025年）情况. Likewise data ending before the
+    plan's end once every target year is over (a 2021-2025 plan with data to 2022, reported in 2026) make no
+    中期评估 forecasting a year already past: the report is the 总结评估 as of 2025, a row without its target
+    year's figure 数据不足 asking for 2023年至2025年 (an earlier view needs ``as_of`` given: --as-of 2022)."""
     if as_of is None and "as_of" in table and table["as_of"].notna().any():
         as_of = int(table["as_of"].dropna().iloc[0])
     if as_of is not None:
@@ -1608,10 +1706,12 @@ def _evaluation_year(table: pd.DataFrame, as_of: int | None, date=None) -> int |
     if "last_year" in table and table["last_year"].notna().any():
         as_of = int(pd.to_numeric(table["last_year"], errors="coerce").max())
     start, end = plan_period(table)
+    year = report_datetime(date).year - 1  # the latest year whose figures can exist at the report date
     if start is not None and end is not None and (as_of is None or as_of <= start):
-        year = report_datetime(date).year - 1  # the latest year whose figures can exist at the report date
         if year > start:
             return min(year, end)
+    if end is not None and as_of is not None and as_of < end <= year:
+        return end  # every target year is over at the report date: a 总结评估, the years not reported 数据不足
     return as_of
 
 
@@ -1627,6 +1727,10 @@ def _row_inputs(table: pd.DataFrame, details, plan: pd.DataFrame | None, as_of: 
         if is_missing(r.get("as_of")) and as_of is not None:
             r["as_of"] = as_of
     yearly = yearly_values(records, details, plan)
+    for i, r in enumerate(records):  # a target year never reported, estimated between its neighbours: no verdict
+        series = getattr(details[i], "series", None) if details is not None else None
+        if interpolated_target(r, series, yearly[i]):
+            estimated_target_year(r)
     for i, r in enumerate(records):  # a stock from yearly additions, a year not reported: the reported additions'
         est = getattr(details[i], "unreported", None) if details is not None else None
         if est and r.get("kind") == "cumulative" and yearly[i]:
@@ -1786,6 +1890,25 @@ def _written_decimals(unit, figures, given) -> int:
     return written_row_decimals(figures, () if whole_count(unit, figures) else given)
 
 
+def estimated_target_year(r: dict) -> None:
+    """Mark (in place) a row whose target year was never reported, its value only estimated between the years
+    around it (:func:`interpolated_target`): a final verdict rests on reported figures alone (README: never
+    已完成 on a guess), so the row is 数据不足 (``category`` / ``evaluation`` ``insufficient_data``,
+    ``target_year_estimated``), its estimate shown marked 插值 with its probability for reference only, its
+    text asking for the year (请补报2025年数据). A row ``assess`` already reckons without a year not reported
+    (``unreported_years``: a 〈〉 sum, a stock from yearly additions, a period average) keeps its own verdict --
+    one the reported figures alone decide -- and a qualitative one stays qualitative."""
+    if r.get("category") in ("insufficient_data", QUALITATIVE) or unreported_gap(r):
+        return
+    r["target_year_estimated"] = True
+    r["category"] = r["evaluation"] = "insufficient_data"
+    r["category_zh"] = CATEGORY_ZH["insufficient_data"]
+    p = r.get("p_meet")
+    if not is_missing(p):  # as assess words a target year it cannot judge: the chance, not met / not met
+        th = Thresholds()
+        r["status"] = "on_track" if p >= th.on_track else "at_risk" if p >= th.at_risk else "off_track"
+
+
 def interpolated_target(r: dict, series=None, yearly: dict | None = None) -> bool:
     """The row's target year is judged on a value estimated between two observations: that year itself is
     missing while a later one is observed (the series of its detail, else its yearly values,
@@ -1818,11 +1941,14 @@ YEARS_NOTE = {"zh": "{0}各列为当年完成值（〔〕类为年末累计数�
               "en": "The columns {0} hold each year's value (for 〔〕 targets the stock at year end, for 〈〉 targets "
                     "the additions since the base year up to that year); \"–\": no figure that year."}
 TABLE_NOTE = {"zh": ("表中指标按规划原顺序排列，{}；属性列标明约束性指标。基期值、目标值按规划原文写法列示"
-                     "（〔〕为累计数，〈〉为期间新增数）。",
+                     "（〔〕为累计数，〈〉为期间新增数）；目标值前的≥、≤标明目标方向（不低于、不高于），规划原文未标注的"
+                     "为本表按指标方向所加。",
                      "计数类指标（项、个、批次等）的预测值及区间取整数，区间下限向下、上限向上取整。",
                      "各指标的预测模型见逐项评估。"),
               "en": ("Targets are listed in the plan's order {}; the Attribute column marks binding targets. Baselines "
-                     "and targets are written as in the plan (〔〕 a total reached, 〈〉 additions over the period).",
+                     "and targets are written as in the plan (〔〕 a total reached, 〈〉 additions over the period); ≥ / ≤ before a "
+                     "target gives its direction (at least / at most), added from the indicator's direction where the "
+                     "plan wrote none.",
                      " Forecasts and ranges of counts (items, batches) are whole numbers, the range rounded outward.",
                      " Each target's forecasting model is named with its narrative.")}
 #: what the table note says of the 序号, by :attr:`Report.numbering`
@@ -1848,6 +1974,14 @@ UNREPORTED_NOTE = {
     "en": "Figures marked \"(excl. year)\" add up the years reported without that year (not reported), as progress "
           "and the gap to target count them; those marked \"interpolated\" count an estimate of the years not "
           "reported, for reference only.",
+}
+
+
+#: the note on target-year values never reported, estimated between the years around them (:func:`estimated_target_year`)
+INTERPOLATED_NOTE = {
+    "zh": "标“插值”的目标年数值未报送，按前后年份插值估计，仅供参考，不据此评价完成情况（记为数据不足，请补报）。",
+    "en": "Target-year values marked \"interpolated\" were not reported but estimated between the years around them: "
+          "for reference only, no verdict rests on them (insufficient data until the figure is reported).",
 }
 
 
@@ -1905,6 +2039,8 @@ def table_notes(report: Report) -> list[str]:
         notes.append(PRELIMINARY_NOTE[lang].format(shown))
     if any(unreported_gap(row.raw) for row in report.rows):
         notes.append(UNREPORTED_NOTE[lang])
+    if any(flagged(row.raw.get("target_year_estimated")) for row in report.rows):
+        notes.append(INTERPOLATED_NOTE[lang])
     if any(years_of(row.raw.get("split_years")) for row in report.rows):
         notes.append(SPLIT_NOTE[lang])
     marks = list(dict.fromkeys(baseline_preliminary_suffix(row.raw, lang) for row in report.rows
