@@ -7,6 +7,7 @@ Public API (stable names)::
     history = mt.read_history("history.csv")
     fc  = mt.forecast(history, horizon=3, model="auto", levels=(80, 95), seed=0)
     res = mt.assess(history, plan, as_of=2023, model="auto", seed=0)
+    table, details = mt.assess_detailed(history, plan, as_of=2023)   # for mt.report.write_report
     bt  = mt.backtest(history, model="auto", horizon=2)
     scores = mt.risk.score(samples, by=["category"], as_of=2022)
     alloc  = mt.risk.allocate(scores, budget=20000)
@@ -17,8 +18,9 @@ import importlib
 
 from ._version import __version__
 from . import calibration, learning
-from .api import assess, backtest, forecast  # the compute functions plus track= (mstarget.api)
+from .api import assess, assess_detailed, backtest, forecast  # the compute functions plus track= (mstarget.api)
 from .assess import Thresholds
+from . import report  # mt.report.write_report(table, details, "report.html")
 from .exceptions import (
     ConcentrationWarning,
     DataValidationError,
@@ -45,7 +47,8 @@ from .models import available_models
 from .plan import read_plan
 
 __all__ = [
-    "__version__", "read_plan", "read_history", "forecast", "assess", "backtest", "risk",
+    "__version__", "read_plan", "read_history", "forecast", "assess", "assess_detailed", "backtest", "risk",
+    "report",
     "Thresholds", "available_models",
     "DataValidationError", "EnvironmentProblem", "FewPeersWarning", "InconsistentDataWarning", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
     "ParameterError", "PoolingWarning", "ConcentrationWarning", "RunningTotalWarning", "ShortHistoryWarning", "TrackingError", "TrackingWarning",
@@ -58,6 +61,11 @@ __all__ = [
 # documented under, which itself imports nothing above the exceptions (docs/ARCHITECTURE.md).
 calibration.learn = learning.learn
 calibration.check_learned = learning.check_learned
+
+# ``mstarget.assess`` is the function (``mt.assess(...)``), which hides the module of the same
+# name: its other public function is reachable from both ``mt.assess_detailed`` and, as written in
+# older notes, ``mstarget.assess.assess_detailed``.
+assess.assess_detailed = assess_detailed
 
 
 def __getattr__(name):

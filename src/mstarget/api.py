@@ -15,7 +15,12 @@
 The compute modules never import the tracking layer or the charts: this module sits above them,
 with :mod:`mstarget.tracking` and :mod:`mstarget.report`, calls the compute function and then logs
 its result (layers point one way, ``docs/ARCHITECTURE.md``). Every other keyword is passed on
-unchanged, so the wrappers take whatever the compute functions take.
+unchanged, so the wrappers take whatever the compute functions take; the option objects are
+checked at the call first (:func:`_check_options`: ``thresholds``, ``schedule_rules``,
+``use_plan_baseline``, ``region``, ``bounds``, ``track``, ``tracking_settings``), a wrong type
+raising :class:`ParameterError` naming the parameter rather than an AttributeError from a worker.
+:func:`assess_detailed` (``mt.assess_detailed``: the table and the fan details for
+:func:`mstarget.report.write_report`) gets the same checks.
 """
 from __future__ import annotations
 
@@ -24,19 +29,27 @@ import functools
 import inspect
 import os
 import warnings
+from collections.abc import Mapping
 from typing import Callable
+
+import numpy as np
+import pandas as pd
 
 from . import assess as _assess
 from . import backtest as _backtest
 from . import forecast as _forecast
 from . import tracking
 from .arguments import check_levels
+from .assess import Thresholds
+from .exceptions import MstargetWarning, ParameterError
 from .collector import fewer_collections
 from .history import read_history
 from .plan import read_plan
 from .plotting import pyplot
 from .report import fan_chart
 from .report.charts import MAX_PANELS
+from .schedule import ScheduleRules
+from .transforms import Bounds
 
 _TRACK_DOC = """    track : bool, default False
         Log one MLflow run ({what}) to the store of ``tracking_settings`` (default:
@@ -86,6 +99,70 @@ def _warnings_at_caller():
                     pass
 
 
+def _check_options(owner: str, sig: inspect.Signature, args: tuple, kwargs: dict, track,
+                   tracking_settings) -> None:
+    """The option arguments' types, checked at the call (before any work, and not as an
+    AttributeError from inside a worker): :class:`ParameterError` naming the parameter and the
+    type wanted."""
+    if not isinstance(track, (bool, np.bool_)):
+        raise ParameterError.invalid("track", owner, "True or False", track)
+    if tracking_settings is not None and not isinstance(tracking_settings, tracking.TrackingSettings):
+        raise ParameterError.invalid(
+            "tracking_settings", owner, "a mstarget.tracking.TrackingSettings, e.g. "
+            "TrackingSettings(tracking_uri='sqlite:///mlflow.db'), or None", tracking_settings)
+    try:
+        given = sig.bind_partial(*args, **kwargs).arguments
+    except TypeError:  # a wrong argument name or count: the compute function says so itself
+        return
+    wanted = {"thresholds": (Thresholds, "a mstarget.Thresholds, e.g. mt.Thresholds(on_track=0.8, at_risk=0.3)"),
+              "schedule_rules": (ScheduleRules, "a mstarget.schedule.ScheduleRules, e.g. ScheduleRules(tolerance=0.1)")}
+    for name, (cls, expected) in wanted.items():
+        if name in given and not isinstance(given[name], cls):
+            raise ParameterError.invalid(name, owner, expected, given[name])
+    if "use_plan_baseline" in given and not isinstance(given["use_plan_baseline"], (bool, np.bool_)):
+        raise ParameterError.invalid("use_plan_baseline", owner, "True or False", given["use_plan_baseline"])
+    if given.get("bounds") is not None:
+        _check_bounds(given["bounds"], owner)
+    region = given.get("region")
+    if region is not None and not (isinstance(region, str) and region.strip()):
+        raise ParameterError.invalid("region", owner, "a region name (str) or None", region)
+
+
+def _check_bounds(bounds, owner: str) -> None:
+    """``bounds``: ``{(region, indicator) or indicator: (lower, upper) | Bounds}``, each pair two
+    numbers (or ``None``) with lower <= upper."""
+    expected = "a dict {indicator or (region, indicator): (lower, upper)}, e.g. {'food_sampling_batches': (0, None)}"
+    if not isinstance(bounds, Mapping):
+        raise ParameterError.invalid("bounds", owner, expected, bounds)
+    for key, pair in bounds.items():
+        if isinstance(pair, Bounds):
+            continue
+        ok = isinstance(pair, (tuple, list)) and len(pair) == 2 and all(
+            v is None or (isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+                          and not np.isnan(v)) for v in pair)
+        if not ok:
+            raise ParameterError(f"The 'bounds' parameter of {owner} must be {expected}: the bounds of {key!r} "
+                                 f"must be a pair (lower, upper) of numbers or None. Got {pair!r} instead.")
+        lo, hi = pair
+        if lo is not None and hi is not None and lo > hi:
+            raise ParameterError(f"The 'bounds' parameter of {owner}: the bounds of {key!r} are ({lo!r}, {hi!r}), "
+                                 f"the lower above the upper; write (lower, upper), e.g. ({hi!r}, {lo!r}).")
+
+
+def _warn_unused_region(table, region) -> None:
+    """``region=`` names the region of a table without a region column; when the tables carry
+    their own and none of the results is in ``region``, it was not used: say so."""
+    if region is None or not isinstance(table, pd.DataFrame) or "region" not in table or table.empty:
+        return
+    regions = [str(r) for r in pd.unique(table["region"].dropna())]
+    if region not in regions:
+        warnings.warn(MstargetWarning(
+            f"region={region!r} was not used: the plan (and history) carry their own region column "
+            f"({', '.join(regions[:5])}{' ...' if len(regions) > 5 else ''}); region= only names the region of "
+            f"a table without one. To assess one region of a multi-region table, filter the table "
+            f"(plan[plan.region == {region!r}])."), stacklevel=2)  # re-issued at the user's line
+
+
 def _tracked(compute: Callable, what: str):
     """Decorator: ``compute`` plus the keywords ``track`` / ``tracking_settings``; the decorated
     function ``log(arguments, settings)`` runs the tracked call (``arguments``: every argument of
@@ -97,12 +174,18 @@ def _tracked(compute: Callable, what: str):
     def decorate(log: Callable) -> Callable:
         @functools.wraps(compute)
         def wrapper(*args, track: bool = False, tracking_settings=None, **kwargs):
+            owner = compute.__name__
+            _check_options(owner, sig, args, kwargs, track, tracking_settings)
             with _warnings_at_caller(), fewer_collections():
                 if not track:
-                    return compute(*args, **kwargs)
-                bound = sig.bind(*args, **kwargs)
-                bound.apply_defaults()
-                return log(dict(bound.arguments), tracking_settings or tracking.TrackingSettings())
+                    result = compute(*args, **kwargs)
+                else:
+                    bound = sig.bind(*args, **kwargs)
+                    bound.apply_defaults()
+                    result = log(dict(bound.arguments), tracking_settings or tracking.TrackingSettings())
+                if "region" in sig.parameters:
+                    _warn_unused_region(result, sig.bind_partial(*args, **kwargs).arguments.get("region"))
+                return result
 
         wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), *extra])
         doc = compute.__doc__ or ""
@@ -183,6 +266,22 @@ def backtest(args: dict, settings):
         pyplot().close(fig)
     _said(result.summary, run_id)
     return result
+
+
+_DETAILED_SIG = inspect.signature(_assess.assess_detailed)
+
+
+@functools.wraps(_assess.assess_detailed)
+def assess_detailed(*args, **kwargs):
+    # the option types checked at the call, as mt.assess does; warnings at the caller's line
+    _check_options("assess_detailed", _DETAILED_SIG, args, kwargs, False, None)
+    with _warnings_at_caller(), fewer_collections():
+        table, details = _assess.assess_detailed(*args, **kwargs)
+        _warn_unused_region(table, _DETAILED_SIG.bind_partial(*args, **kwargs).arguments.get("region"))
+    return table, details
+
+
+assess_detailed.__module__ = __name__
 
 
 def _log_assessment(table, details, params: dict, settings, inputs=None) -> str | None:

@@ -69,6 +69,32 @@ class BacktestResult:
     def to_frame(self) -> pd.DataFrame:
         return self.summary
 
+    def __repr__(self) -> str:
+        s = self.summary
+        models = [str(m) for m in s["model"]] if "model" in s else []
+        n_series = int(s["n_series"].max()) if "n_series" in s and len(s) and s["n_series"].notna().any() else 0
+        origins = ", ".join(str(o) for o in self.origins) or "none"
+        calls = 0 if self.calls is None else len(self.calls)
+        lines = [f"BacktestResult: {len(models)} model(s) ({', '.join(models) or 'none'}), {n_series} series, "
+                 f"origins {origins}, {len(self.details)} forecasts scored"
+                 + (f", {calls} attainment calls" if calls else "")]
+        best = self.best_model()
+        if best is not None:
+            r = s[s["model"] == best].iloc[0]
+            lines.append(f"  best by crps_scaled: {best} (crps_scaled {r['crps_scaled']:.3g}, coverage_80 "
+                         f"{r['coverage_80']:.2f}, coverage_95 {r['coverage_95']:.2f})")
+        if len(self.warnings):
+            lines.append(f"  {len(self.warnings)} warning(s) from past origins: .warnings")
+        lines.append("  .summary, .details, .calls, .coverage_by_horizon(), .reliability(), .plot()")
+        return "\n".join(lines)
+
+    def best_model(self) -> str | None:
+        """The model with the lowest ``crps_scaled`` (``None`` when none was scored)."""
+        s = self.summary
+        if "crps_scaled" not in s or not s["crps_scaled"].notna().any():
+            return None
+        return str(s.loc[s["crps_scaled"].idxmin(), "model"])
+
     def coverage_by_horizon(self) -> pd.DataFrame:
         """Observed 80 % / 95 % coverage per model and horizon, with 95 % Wilson intervals
         (:func:`mstarget.reliability.coverage_by_horizon`)."""

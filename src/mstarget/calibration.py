@@ -209,6 +209,20 @@ class Calibration:
     def has(self, model: str) -> bool:
         return model in self.factors
 
+    def __repr__(self) -> str:
+        prov = self.meta.get("model_provenance", {})
+        lines = [f"Calibration: {len(self.factors)} model(s)"
+                 + (f" -- {_short(self.provenance, 120)}" if self.provenance and not prov else "")]
+        for m, f in self.factors.items():
+            shape = np.shape(f)
+            more = ", median shifts" if m in self.shifts else ""
+            more += ", long-horizon tail" if m in self.tail else ""
+            where = prov.get(m, "")
+            lines.append(f"  {m}: {self.scheme(m)} scheme, {shape[0]} classes x {shape[1]} horizons{more}"
+                         + (f" -- {_short(where, 110)}" if where else ""))
+        lines.append("  .to_frame() lists the factors; .save(path) writes them")
+        return "\n".join(lines)
+
     def scheme(self, model: str) -> str:
         return self.schemes.get(model, "length_steady")
 
@@ -345,6 +359,11 @@ class Calibration:
         return pd.DataFrame([{"model": m, "length_class": _class_label(c), "steady": c >= N_LENGTH,
                               "g_80": g[c][0], "g_95": g[c][1]}
                              for m, g in self.tail.items() for c in range(len(g))])
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[:n - 3] + "..."
 
 
 def class_labels(n_classes: int) -> list[str]:

@@ -11,8 +11,9 @@ Data flow for one series (``region``, ``indicator``)::
 from the median are stretched on the model scale by conformal factors learned out of sample, so
 80 % / 95 % intervals cover about 80 % / 95 % and bounds still hold.
 
-Every series draws from its own generator seeded by ``(seed, crc32(region, indicator))``, so a
-series' draws do not depend on the order of the table. Local models (``naive`` ... ``theta``,
+Every series draws from its own generator seeded by ``(seed, crc32(region, indicator))`` -- the key
+as :func:`mstarget.units.series_key` reads it, so a line break, a space or a traditional character in
+how a file writes the id changes nothing --, so a series' draws do not depend on the order of the table. Local models (``naive`` ... ``theta``,
 ``arima``, ``prophet``, ``rate``) give a series the same forecast whatever else is in the table;
 models that learn across series (``global``, and through it ``ensemble`` and ``auto``) and
 ``pooled_drift`` (``auto``'s model for 1-7 points, which pools the other regions of the same indicator,
@@ -45,7 +46,7 @@ from .models.counts import MAX_COUNT as _MAX_STOCK, change_priors
 from .models.pooled import level_shift_index  # noqa: F401  (public here: the rule auto's pooled_drift applies)
 from .models.events import MAX_COUNT, rate_priors
 from .transforms import Bounds, Transform, choose_transform
-from .units import counts_events, counts_things
+from .units import counts_events, counts_things, series_key
 from . import calibration as _cal
 from . import pooling as _pool
 from . import selection as _sel
@@ -131,7 +132,7 @@ class SeriesForecast:
 
 
 def series_rng(seed: int, region: str, indicator: str) -> np.random.Generator:
-    key = zlib.crc32(f"{region}\x1f{indicator}".encode("utf-8"))
+    key = zlib.crc32(series_key(region, indicator).encode("utf-8"))  # 总量 / 总\n量 / 總量: one seed
     return np.random.default_rng([int(seed), key])
 
 

@@ -25,7 +25,10 @@ kept marked; a warning says how many figures came from each (:mod:`mstarget.layo
 """
 from __future__ import annotations
 
+import functools
+import os
 import re
+import sys
 import warnings
 
 import numpy as np
@@ -35,7 +38,7 @@ from .arguments import check_table
 from .exceptions import DataValidationError, MstargetWarning, Problem
 from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
-from .units import percent_kind, split_number_unit, split_unit, unit_column
+from .units import tidy_breaks, percent_kind, split_number_unit, split_unit, unit_column
 from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, REGION_HEADERS, PartOfYear, Problems, apply_region,
                          has_note_mark, map_unique, normalize_text, normalize_words, parse_number, parse_year,
                          preliminary_figure, preliminary_word_in, require_columns, separator_hint, text_column, written_text, YEAR_MAX,
@@ -113,6 +116,51 @@ PERCENT_HELP = ("a percentage between 0 and 100 (unit is %, read as a share); a 
                 "or the unit (%/年, 百分点), or give 'lower' / 'upper' columns")
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _user_frame():
+    """The innermost frame outside the mstarget package (and contextlib / functools): the line
+    that called into it."""
+    f = sys._getframe(1)
+    while f is not None:
+        name = os.path.abspath(f.f_code.co_filename)
+        if not (name.startswith(_PACKAGE_DIR + os.sep) or os.path.basename(name) in ("contextlib.py", "functools.py")):
+            return f
+        f = f.f_back
+    return None
+
+
+def warns_at_caller(read):
+    """Decorator of the readers (:func:`read_history`, :func:`mstarget.plan.read_plan`): the warnings
+    of reading a table point at the user's line that asked for it -- the first line outside the
+    package, however deep in the reader they are raised -- not at a line inside mstarget
+    (``history.py:173``) or at ``sys:1``. Another library's warning stays where it arose; every
+    warning still goes through the caller's filters."""
+
+    @functools.wraps(read)
+    def wrapper(*args, **kwargs):
+        caught: list = []
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                return read(*args, **kwargs)
+        finally:  # also when the table is refused: what was warned before still is
+            frame = _user_frame() if caught else None
+            for w in caught:
+                mine = os.path.abspath(w.filename or "").startswith(_PACKAGE_DIR + os.sep)
+                if mine and frame is not None:
+                    g = frame.f_globals
+                    warnings.warn_explicit(w.message, w.category, frame.f_code.co_filename, frame.f_lineno,
+                                           module=g.get("__name__", "__main__"),
+                                           registry=g.setdefault("__warningregistry__", {}))
+                else:
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+    return wrapper
+
+
+@warns_at_caller
 def read_history(data, *, source: str | None = None, region: str | None = None) -> pd.DataFrame:
     """Read and validate a history table.
 
@@ -248,12 +296,18 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     if not require_columns(raw, REQUIRED, problems, "history", table.title):
         if table.year_hint and "year" not in raw.columns:  # by region, the year nowhere: say where to write it
             raise DataValidationError([Problem(src, None, None, None, table.year_hint)], source=src)
+        if hint := layout.year_start_hint(table.headers.values() if "year" in raw.columns else raw.columns):
+            problems.table(hint)  # 2021年初: the end of 2020
         problems.raise_if_any()
 
     ident = _identity(raw)
     problems.cells(ident["indicator"] == "", "indicator", raw["indicator"],
                    "an indicator id (text), not blank")
     years, year_marks = _years(raw, problems)
+    # a note / title / 备注 cell saying 2025年为快报数 or 2024年为1-11月数据: applied as 2025年（快报） / 2024年（1-11月）
+    partial = layout.apply_notes(src, [table.title, *table.notes], years, year_marks, wide=table.cell_columns is not None,
+                                 remarks=[raw[c].to_numpy(dtype=object) for c in raw.columns if isinstance(c, str)
+                                          and normalize_words(c).lower().replace(" ", "") in NOTE_HEADERS])
     values, marks = _values(raw, table.cell_columns, problems, ident["unit"], year_marks)
     measure = _measures(raw, ident, problems) if "measure" in raw.columns else None
     measure = _measures_in_notes(raw, ident, measure, problems)
@@ -277,6 +331,9 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
         cols["source"] = np.full(len(raw), "", dtype=object)
     out = pd.DataFrame(cols, copy=False)
     drop = _duplicates(out, raw, table.cell_columns, problems)
+    partial |= layout.total_indicator_rows(src, ident["indicator"], table.rows)  # 合计 under 指标名称: left out
+    if partial.any():  # a part of a year by the notes: not read, as a column 2024年（1-11月） is not
+        drop = sorted(set(np.asarray(drop, dtype=int).tolist()) | set(np.flatnonzero(partial).tolist()))
     # across rows: one unit per series, no negative counts (mstarget.consistency)
     checked = out if "name" in cols else pd.DataFrame({**cols, "name": ident["name"]}, copy=False)
     consistency.check_history(checked, raw, lambda pos: _value_column(table.cell_columns, pos), problems)
@@ -315,9 +372,10 @@ def _series_order(region, indicator, year) -> np.ndarray:
 def _identity(raw: pd.DataFrame) -> dict:
     """``region, indicator, name, unit`` as text; a unit in a name or id fills a blank unit."""
     region, indicator = text_column(raw, "region"), text_column(raw, "indicator")
+    region, indicator = map_unique(region, tidy_breaks), map_unique(indicator, tidy_breaks)  # 总\n量 -> 总量
     unit = unit_column(raw)  # （件/万人） -> 件/万人
     if "name" in raw.columns:  # as written, like the plan's (① stays ①: matching drops footnote marks)
-        name = map_unique(raw["name"], written_text)
+        name = map_unique(map_unique(raw["name"], written_text), tidy_breaks)  # a wrapped cell's line break
     else:
         name = indicator.copy()
     for arr in (name, indicator):

@@ -599,12 +599,34 @@ def _csv_grid(p: Path, src: str, sep: str) -> pd.DataFrame:
         grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
     if not _may_need_strip(text, sep):  # no cell starts or ends with a space (most large files)
         return grid
+    zeros = " -" in text and "- " in text  # an accounting-format zero saved as shown: " -   "
     for c in grid.columns:
+        raw = grid[c].tolist() if zeros else None
         if grid[c].dtype == object:  # Python strings (pandas 2): a plain loop is ~4x faster than .str
             grid[c] = np.array([text.strip() for text in grid[c].tolist()], dtype=object)
         else:
             grid[c] = grid[c].str.strip()
+        if zeros:
+            _accounting_zeros(grid, c, raw)
     return grid
+
+
+#: Excel's accounting format shows a zero as a dash padded by spaces (``_ * "-"_``): `` -   `` when saved
+#: as CSV; a dash alone (``-``, ``—``) is a table's "no figure"
+_ACCOUNTING_ZERO = re.compile(r"^[ \t]*[¥￥$]?[ \t]+-[ \t]+$")
+_PLAIN_NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
+
+
+def _accounting_zeros(grid: pd.DataFrame, column, raw: list) -> None:
+    """A CSV column's accounting-format zeros (`` -   ``, :data:`_ACCOUNTING_ZERO`, as the raw cell was
+    written: spaces both sides of the dash) read as ``0`` when its other cells give numbers -- as the
+    .xlsx the CSV was saved from holds 0 there; a bare ``-`` stays "no figure"."""
+    zero = np.array([isinstance(t, str) and bool(_ACCOUNTING_ZERO.match(t)) for t in raw], dtype=bool)
+    if not zero.any():
+        return
+    cells = grid[column].tolist()
+    if any(_PLAIN_NUMBER.match(t) for t, z in zip(cells, zero) if not z and isinstance(t, str)):
+        grid[column] = np.where(zero, "0", np.asarray(cells, dtype=object))
 
 
 def _refuse_long_rows(rows: list[list[str]], src: str, sep: str) -> None:

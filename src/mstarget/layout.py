@@ -44,12 +44,12 @@ import numpy as np
 import pandas as pd
 
 from .chinese_script import to_simplified
-from .exceptions import DataValidationError, Problem, UnreadColumnWarning
+from .exceptions import DataValidationError, MstargetWarning, Problem, UnreadColumnWarning
 from .io import (DOCUMENT_TYPES, GRID_TYPES, REPEATED_HEADER, drop_repeated_columns, held_as_objects,
                  is_blank_header, read_grids, read_table,
                  source_name)
 from .units import is_unit_text, split_unit
-from .validation import NO_FIGURE, PRELIMINARY_WORDS, is_region_name, is_total_region, preliminary_word_in
+from .validation import NO_FIGURE, PRELIMINARY_WORDS, is_region_name, is_total_region, map_unique, preliminary_word_in
 
 HEADER_SCAN = 30  # rows searched for the header
 #: a plan's later actual values (``2022年完成值``) are read into ``observed_<year>`` columns
@@ -147,6 +147,9 @@ class Table:
         preliminary figures are read where the final ones are blank: ``(year, final header,
         [(preliminary header, figures read from it)], figures read from the final one)``, said by the
         reader (:func:`warn_kept_preliminary`).
+    adjusted_target : tuple
+        A plan's adjusted target header and the target header it supersedes (``("2025年调整目标",
+        "2025年目标")``), whose column is kept as ``target_original`` (:func:`_adjusted_targets`); else ().
     year_hint : str
         For a history by region that names no year (not in its headers, no 年份 column): where to
         write it, should neither the title nor the sheet's name give it.
@@ -163,6 +166,7 @@ class Table:
     year_hint: str = ""
     earlier: list = field(default_factory=list)
     kept_preliminary: list = field(default_factory=list)
+    adjusted_target: tuple = ()
 
 
 #: spaces and line breaks next to a Chinese character: alignment (单  位, 属  性) or a wrapped cell (指标\n名称)
@@ -178,12 +182,32 @@ def header_key(text) -> str:
     return re.sub(r"\s+", "_", name)
 
 
+#: a year written in Chinese numerals, digit by digit (二〇二五年, 二○二五年度): read as 2025年
+_CN_YEAR = re.compile(r"(?<![〇○零一二三四五六七八九十])[一二][〇○零一二三四五六七八九]{3}(?=年)")
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+
+
+def year_start_hint(headers) -> str:
+    """For headers naming the start of a year (``2021年初``, ``2021年年初``): a 年初 figure is the previous
+    year's 年末 one, said so with the header to write (``2020年``); "" when none does."""
+    said = []
+    for h in headers:
+        t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(h)))
+        m = re.fullmatch(r"((?:19|20)\d{2})年(年初|初|初数|年初数|年初值)", t)
+        if m:
+            said.append(f"'{h}' -> {int(m.group(1)) - 1}年")
+    if not said:
+        return ""
+    return ("a 年初 figure is the previous year's 年末 figure (年初数即上年年末数): head each column by the year whose "
+            "end it gives, " + ", ".join(said) + "（请将“2021年初”改为“2020年”或“2020年末”）")
+
+
 def year_role(text) -> tuple[int, str] | None:
     """``(year, role)`` of a header with a year in it: ``"2020年基数"`` -> ``(2020, "baseline")``,
     ``"目标值（2025年）"`` -> ``(2025, "target")``, ``"2021年"`` -> ``(2021, "")``, ``"2025年力争目标"`` ->
     ``(2025, "striven")``; else None."""
     t = re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", str(text))))  # 2025年目标值\n（预期）
-    t = _AS_OF_PREFIX.sub("", t.strip("“”\"'"))
+    t = _AS_OF_PREFIX.sub("", _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), t.strip("“”\"'")))
     m = None if re.search(r"(19|20)\d{2}", t) else _PERIOD_HEADER.match(t)  # a written year wins
     if m:  # the period's last year: “十四五”目标 -> (2025, "target"), “十三五”末 -> (2020, "")
         year = _period_last_year(m.group("n"))
@@ -427,6 +451,142 @@ def preliminary_word(text) -> str:
     if not isinstance(text, str) or year_role(text) is None or revision_mark(text) != "preliminary":
         return ""
     return preliminary_word_in(text)
+
+
+#: a clause of a note, title or 备注 cell (split at punctuation and brackets: ``（2025年为快报数）`` in a
+#: title ``2021-2025年主要指标（2025年为快报数）`` is a clause of its own)
+_NOTE_CLAUSE = re.compile(r"[，,；;。．:：()（）\[\]【】\n]")
+#: the whole year written as months (``1-12月``): not a part of it
+_WHOLE_YEAR_MONTHS = re.compile(r"(?<!\d)1\s*[-—–~至到]\s*12\s*月")
+
+
+def noted_years(text) -> list[tuple[int, str, str]]:
+    """What a note, a title or a 备注 cell says of a year's figures, as a header would say it:
+    ``注：2025年数据为快报数，最终以统计年报为准`` -> ``[(2025, "preliminary", "快报")]`` (as ``2025年（快报）``),
+    ``注：2024年为1-11月数据`` -> ``[(2024, "part", "1-11月")]`` (as ``2024年（1-11月）``: not the year's
+    figure). A clause naming years and a preliminary word (:data:`PRELIMINARY_WORDS`) or a part of the
+    year (:data:`PART_OF_YEAR`, not ``1-12月``) gives each of its years; a clause naming no year gives
+    ``(0, kind, word)`` (the row's own year, for a 备注 cell of a long table)."""
+    if not isinstance(text, str) or not text.strip():
+        return []
+    out = []
+    for clause in _NOTE_CLAUSE.split(to_simplified(unicodedata.normalize("NFKC", text))):
+        years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", clause)]
+        if re.search(r"(19|20)\d{2}\s*年?\s*[-—–~至到]\s*(19|20)\d{2}", clause):
+            years = []  # 2021-2025年…预计: which years it means is not clear (said, not applied)
+        rest = re.sub(r"(?<!\d)(19|20)\d{2}\s*(年度|年)?", " ", clause)
+        word = next((w for w in PRELIMINARY_WORDS if w in rest), "")
+        part = PART_OF_YEAR.search(_WHOLE_YEAR_MONTHS.sub("", rest))
+        if word:
+            out += [(y, "preliminary", word) for y in (years or [0])]
+        elif part:
+            out += [(y, "part", re.sub(r"\s", "", part.group(0))) for y in (years or [0])]
+    seen, kept = set(), []
+    for item in out:  # one entry per year and kind
+        if (item[0], item[1]) not in seen:
+            seen.add((item[0], item[1]))
+            kept.append(item)
+    return kept
+
+
+#: how a note the reader adds itself begins (columns of a year's growth beside its value), not a note of the table
+_SAID_BY_READER = "not read: "
+
+
+def apply_notes(src: str, notes: list, years: np.ndarray, marks: np.ndarray, *,
+                remarks: list | None = None, wide: bool = True, partial_kept: str = "",
+                say_vague: bool = True) -> np.ndarray:
+    """A table's title / notes (``notes``) and its rows' 备注 cells (``remarks``: one array of cells per
+    remarks column) saying a year's figures are preliminary or a part of the year (:func:`noted_years`),
+    applied as the header would be (``2025年（快报）``, ``2024年（1-11月）``): rows of that year (``years``,
+    one per row) get the preliminary word in ``marks`` (changed in place, where blank); a 备注 cell
+    covers its own row only. Returns the rows of a year the note says is a part of the year (not read,
+    as a column ``2024年（1-11月）`` is not; ``partial_kept``: what they are, read all the same -- a plan's
+    baselines -- and warned so). Each note applied is warned, naming it; a note naming no year
+    where the row's year is not its own (a wide table's 备注 ``快报数``) is warned as not applied."""
+    n = len(years)
+    partial = np.zeros(n, dtype=bool)
+    applied: dict = {}  # (note, year, kind, word) -> rows
+    vague = []
+
+    def apply(note, rows, year, kind, word):
+        if kind == "preliminary":
+            rows = rows & (marks == "")
+            marks[rows] = word
+        else:
+            partial[rows] = True
+        if rows.any():
+            key = (note.strip(), year, kind, word)
+            applied[key] = applied.get(key, 0) + int(rows.sum())
+
+    for note in notes:
+        if not isinstance(note, str) or note.startswith(_SAID_BY_READER):  # the reader's own "not read: ..."
+            continue
+        for year, kind, word in noted_years(note):
+            if year == 0:
+                vague.append(note.strip())
+                continue
+            apply(note, years == year, year, kind, word)
+    for cells in remarks or []:
+        cells = np.asarray(cells, dtype=object)
+        said = {c: noted_years(c) for c in pd.unique(cells) if isinstance(c, str) and c.strip()}
+        for cell, items in said.items():
+            if not items:
+                continue
+            on = cells == cell
+            for year, kind, word in items:
+                if year == 0 and wide:
+                    vague.append(cell.strip())
+                    continue
+                for y in ([year] if year else np.unique(years[on & np.isfinite(years)])):
+                    apply(cell, on & (years == y), int(y), kind, word)
+    for (note, year, kind, word), count in applied.items():
+        if kind == "preliminary":
+            warnings.warn(MstargetWarning(
+                f"{src}: 注 '{note}': {year}年的{count}个数据按{word}数读入并标注（{word}），与列名 {year}年（{word}） 相同 "
+                f"(the note says {year}'s figures are preliminary ({word}): {count} figure{'s' if count > 1 else ''} "
+                f"read as written and kept marked {word}, as under a column headed {year}年（{word}）; replace them by "
+                "the final figures once published)"), stacklevel=4)
+        elif partial_kept:
+            warnings.warn(MstargetWarning(
+                f"{src}: 注 '{note}': {year}年{partial_kept}为{word}数据，不是全年数 (the note says {year}'s "
+                f"{count} {partial_kept} figure{'s' if count > 1 else ''} are for {word}, a part of the year: read as "
+                "given, but progress counted from them is not a whole year's; give the whole year's figures and "
+                "assess again)"), stacklevel=4)
+        else:
+            warnings.warn(UnreadColumnWarning(
+                f"{src}: 注 '{note}': {year}年为{word}数据，不是全年数，未读取（{count}个数据） (the note says {year}'s "
+                f"figures are for {word}, a part of the year, not the year's: {count} figure{'s' if count > 1 else ''} "
+                f"of {year} not read, as a column headed {year}年（{word}） is not; give the whole year's figures "
+                "when they are out)"), stacklevel=4)
+    for note in dict.fromkeys(vague) if say_vague else ():
+        warnings.warn(UnreadColumnWarning(
+            f"{src}: 注 '{note}' 未说明是哪一年，未应用 (the note says some figures are preliminary or for a part of the "
+            "year but names no single year: not applied -- every figure is read as final; write the year, 2025年为快报数, "
+            "or mark the column, 2025年（快报）)"), stacklevel=4)
+    return partial
+
+
+#: an indicator cell naming a table's total row (合计 under 指标名称): the sum of the rows above it, not an indicator
+TOTAL_INDICATOR = re.compile(r"^(总?合计|总计|小计|共计|合計|總計|小計|total|sum|grand total)$", re.IGNORECASE)
+
+
+def total_indicator_rows(src: str, indicator: np.ndarray, rows=None) -> np.ndarray:
+    """Rows whose indicator cell names the table's total (``合计`` under 指标名称, :data:`TOTAL_INDICATOR`):
+    left out by the history reader, with one warning naming them as a total row (as a region 合计 is
+    named apart, :func:`mstarget.matching.table_totals`) -- summed across indicators of other units, it
+    is no indicator to forecast. ``rows``: spreadsheet row of each (for the message)."""
+    found = map_unique(indicator, lambda t: bool(TOTAL_INDICATOR.match(re.sub(r"\s+", "", str(t)))))
+    total = np.asarray(found, dtype=bool)
+    if total.any():
+        words = sorted({str(t) for t in np.asarray(indicator, dtype=object)[total]})
+        where = sorted({int(r) for r in np.asarray(rows)[total]}) if rows is not None and len(rows) == len(total) else []
+        warnings.warn(MstargetWarning(
+            f"{src}: 指标列中的 {'、'.join(repr(w) for w in words)} 是合计行，不是指标，未读取"
+            + (f"（第{'、'.join(str(r) for r in where[:8])}行）" if where else "")
+            + f" (a total row in the indicator column, not an indicator: its {int(total.sum())} figures left out)"),
+            stacklevel=4)
+    return total
 
 
 def _given(cell) -> bool:
@@ -813,7 +973,7 @@ def _from_grid(grid: pd.DataFrame, schema: Schema, src: str = "<input>") -> Tabl
     frame = body  # renumbered in place: reset_index would copy every cell (1M rows: ~0.2 s)
     frame.index = pd.RangeIndex(len(frame))
     if skipped:
-        notes = notes + [f"not read: {', '.join(skipped.values())} (a year's growth or share beside its value)"]
+        notes = notes + [f"{_SAID_BY_READER}{', '.join(skipped.values())} (a year's growth or share beside its value)"]
     table = Table(frame, rows, title=" ".join(title_lines), notes=notes)
     if sections is not None and "group" not in frame.columns:
         frame["group"] = sections
@@ -1124,6 +1284,77 @@ def _drop_layout_rows(body: pd.DataFrame):
     return body.iloc[keep], notes, sections
 
 
+#: words saying a target column was adjusted (调整后目标, 2025年调整目标, 2025年目标（中期调整）): an official
+#: revision of the plan's target (a 中期评估's 调整), which supersedes the target first written
+_ADJUSTED = re.compile(r"中期调整后?的?|调整后的?|调整")
+#: the column keeping a plan's target as first written, beside an adjusted one (:func:`_adjusted_targets`)
+ORIGINAL_TARGET = "target_original"
+
+
+def _adjusted_target(text, schema: Schema) -> str | None:
+    """The header an adjusted target's header stands for, its adjustment words taken out
+    (``2025年调整目标`` / ``调整后2025年目标`` / ``2025年目标（中期调整）`` -> ``2025年目标``, ``调整后目标`` ->
+    ``目标``); None for another header."""
+    t = to_simplified(unicodedata.normalize("NFKC", str(text)))
+    if not _ADJUSTED.search(t):
+        return None
+    plain = re.sub(r"[(（]\s*[)）]", "", _ADJUSTED.sub("", t)).strip()
+    role = year_role(plain)
+    if (role is not None and role[1] == "target") or (role is None and _canonical(plain, schema) == "target"):
+        return plain
+    return None
+
+
+def _adjusted_targets(table: Table, written: list[str], schema: Schema, src: str) -> list[str]:
+    """A plan's adjusted target column (``2025年调整目标``, ``调整后目标``, ``2025年目标（中期调整）``) is its
+    target: alone, read as the target it names; beside the target first written for the same year (or the
+    one target column), it wins -- a 中期调整 is the government's official revision, against which the plan
+    is evaluated -- its blank (``—``) cells taking the first target, and the first target is kept as ``target_original`` (``read_plan`` notes the rows it
+    changes and warns). Two adjusted columns for one target, or an adjusted one without a year beside
+    targets of several years, are refused (which replaces which is not guessed)."""
+    frame = table.frame
+    cols = list(frame.columns)
+    adjusted = {k: p for k, t in enumerate(written) if k < len(cols) and (p := _adjusted_target(t, schema))}
+    if not adjusted:
+        return written
+
+    def target_of(text):  # (year or None) of a target header, or False for another header
+        role = year_role(text)
+        if role is not None:
+            return role[0] if role[1] == "target" else False
+        return None if _canonical(text, schema) == "target" else False
+
+    written = list(written)
+    others = {k: target_of(t) for k, t in enumerate(written) if k < len(cols) and k not in adjusted}
+    others = {k: y for k, y in others.items() if y is not False}
+    for k, plain in adjusted.items():
+        year = target_of(plain)
+        same = [j for j, y in others.items() if year is None or y is None or y == year]
+        twice = [written[j] for j, p in adjusted.items() if target_of(p) == year]
+        if len(twice) > 1 or len(same) > 1:  # which replaces which is not clear: refused, not guessed
+            raise DataValidationError([Problem(src, None, written[k], None, (
+                f"one adjusted target column per target: {', '.join(repr(t) for t in twice)} adjust the same target; "
+                "keep one（调整后目标列只保留一列）" if len(twice) > 1 else
+                f"an adjusted target column naming its year: '{written[k]}' stands beside targets of several years "
+                f"({', '.join(repr(written[j]) for j in same)}), so which one it adjusts is not clear; write "
+                "its year, 2025年调整目标（请在调整目标列名中写明年份）"))], source=src)
+        if same:
+            j = same[0]
+            table.adjusted_target = (written[k], written[j])
+            written[k] = written[j] if year is None else plain  # 调整后目标 beside 2025年目标: its year
+            blank = ~frame[cols[k]].map(_given).to_numpy(dtype=bool)
+            if blank.any():  # a row the adjustment leaves blank (or —) keeps its first target
+                frame = frame.copy(deep=False)
+                frame[cols[k]] = frame[cols[k]].where(~blank, frame[cols[j]])
+            frame = frame.rename(columns={cols[j]: ORIGINAL_TARGET})
+            table.headers[ORIGINAL_TARGET] = table.adjusted_target[1]
+            written[j] = ORIGINAL_TARGET
+        else:
+            written[k] = plain
+    table.frame = frame
+    return written
+
+
 def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "<input>") -> Table:
     """Rename recognised headers, resolve years in headers, melt a wide history."""
     frame = table.frame
@@ -1141,6 +1372,9 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
             frame = table.frame
     written, forced = _indicator_levels(table, written, schema)
     frame = table.frame
+    if schema.what == "plan":  # 2025年调整目标 beside 2025年目标: the adjusted one read as the target
+        written = _adjusted_targets(table, written, schema, src)
+        frame = table.frame
     rename, defaults, header_units = {}, {}, {}
     taken, taken_by = set(), {}
     problems = []

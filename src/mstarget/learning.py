@@ -15,7 +15,7 @@ import pandas as pd
 
 from .backtest import backtest
 from .calibration import Calibration, check_panel, default_calibration, factors_from_stretch, plan_table
-from .exceptions import DataValidationError, MstargetWarning, ShortHistoryWarning
+from .exceptions import DataValidationError, InconsistentDataWarning, MstargetWarning, ShortHistoryWarning
 from .forecast import DEFAULT_PATHS
 from .models import resolve
 from .history import read_history
@@ -60,12 +60,17 @@ def learn(history, *, model="auto", horizon: int | None = None, origins: int = 4
         H = int(horizon or 6)
         frame = history if isinstance(history, pd.DataFrame) else None
         source = "<DataFrame>" if frame is not None else str(history)
-        note = check_panel(read_history(history), source, horizon=H)
+        hist = read_history(history)  # the panel's data warnings: once, at the caller's line
+        if frame is not None and "family" in frame.columns and "family" not in hist:
+            hist = hist.merge(pd.DataFrame(frame)[["indicator", "family"]].drop_duplicates("indicator"),
+                              on="indicator", how="left")
+        note = check_panel(hist, source, horizon=H)
         if note:
             warnings.warn(MstargetWarning(note), stacklevel=2)
         with warnings.catch_warnings():  # its 1-point windows are meant: no "single observation" notes
             warnings.simplefilter("ignore", ShortHistoryWarning)
-            rows = pd.concat([stretch_table(history, lengths=lengths, max_h=H, model="pooled_drift", seed=seed,
+            warnings.simplefilter("ignore", InconsistentDataWarning)  # said once above, not per window
+            rows = pd.concat([stretch_table(hist, lengths=lengths, max_h=H, model="pooled_drift", seed=seed,
                                             n_paths=n_paths, alone=a, progress=progress) for a in (False, True)],
                              ignore_index=True)
         rows = rows[np.isfinite(rows["r_80"]) & np.isfinite(rows["r_95"])].reset_index(drop=True)
@@ -116,12 +121,16 @@ def check_learned(history, *, n_points: int = 4, horizon: int = 2, test_years: i
         raise DataValidationError(f"check_learned: the panel spans {int(years.min())}-{last}; holding out its "
                                   f"last {test_years} years leaves too few earlier years to learn from "
                                   f"(need {n_points + horizon + 1}).")
-    learned = learn(hist[years <= cut], horizon=learn_horizon, seed=seed, n_paths=n_paths)
+    with warnings.catch_warnings():  # the panel's data warnings were given once, when read above
+        warnings.simplefilter("ignore", InconsistentDataWarning)
+        learned = learn(hist[years <= cut], horizon=learn_horizon, seed=seed, n_paths=n_paths)
     ends = list(range(cut - horizon + 1, last - horizon + 1))
     rows = []
     for name, cal in (("shipped", "default"), ("learned", learned)):
-        d = pace_backtest(hist, n_points=n_points, horizon=horizon, seed=seed, calibration=cal,
-                          end_years=ends, n_paths=n_paths or DEFAULT_PATHS)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InconsistentDataWarning)
+            d = pace_backtest(hist, n_points=n_points, horizon=horizon, seed=seed, calibration=cal,
+                              end_years=ends, n_paths=n_paths or DEFAULT_PATHS)
         met = d["met"].astype(float)
         rows.append({"calibration": name, "windows": int(d[["region", "indicator", "end_year"]].drop_duplicates().shape[0]),
                      "learned_on": f"<= {cut}", "test_years": f"{cut + 1}-{last}",

@@ -22,13 +22,15 @@ score and the Brier score of a constant base rate, overall or by a grouping colu
 """
 from __future__ import annotations
 
+import contextlib
+import warnings
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from .calibration import plan_class, required_stretch, smoothness
-from .exceptions import ParameterError
+from .exceptions import InconsistentDataWarning, ParameterError
 from .forecast import DEFAULT_PATHS, forecast_paths
 from .history import read_history
 from .progress import Progress
@@ -127,14 +129,25 @@ def pace_backtest(panel, *, n_points: int = 4, horizon: int = 2,
         w = w.reset_index(drop=True)
         groups = [w] if one_call else [w.iloc[[i]] for i in range(len(w))]
         for g in groups:
-            sfs = forecast_paths(_history_of(g, n_points), horizon, model=model, seed=seed,
-                                 n_paths=n_paths, calibration=calibration,  # peers known at the window's end
-                                 **({} if reference is None else {"reference": reference, "as_of": int(t)}))
+            with _panel_checked():
+                sfs = forecast_paths(_history_of(g, n_points), horizon, model=model, seed=seed,
+                                     n_paths=n_paths, calibration=calibration,  # peers known at the window's end
+                                     **({} if reference is None else {"reference": reference, "as_of": int(t)}))
             by_key = {(sf.region, sf.indicator): sf for sf in sfs}
             out.append(_score(g, by_key, n_points, horizon, multiples))
     if not out:
         return pd.DataFrame(columns=DETAIL_COLUMNS)
     return pd.concat(out, ignore_index=True)[DETAIL_COLUMNS]
+
+
+@contextlib.contextmanager
+def _panel_checked():
+    """A window's history is a slice of the panel, whose data warnings were given once when it was
+    read: its re-validation says nothing new (and would say it per window, with the window
+    table's row numbers and internal series keys), so its InconsistentDataWarnings are dropped."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InconsistentDataWarning)
+        yield
 
 
 def _score(w: pd.DataFrame, by_key, n_points, horizon, multiples) -> pd.DataFrame:
@@ -240,6 +253,11 @@ def _windows_ahead(hist: pd.DataFrame, n_points: int, max_h: int, end_years=None
     return pd.DataFrame(rows, columns=["region", "indicator", "end_year", "values", "outcomes", "unit", "family"])
 
 
+#: how :func:`stretch_table` names a window forecast alone (without peers): ``indicator + ALONE + region``.
+#: Printable on purpose: the readers take whitespace next to Chinese characters out of names (a
+#: wrapped cell), which a control character such as ``\x1f`` counts as, so it would vanish.
+ALONE = "#alone@"
+
 #: columns of :func:`stretch_table`: ``z_last`` the window's last value, ``q025 .. q975`` the raw
 #: forecast's quantiles and ``z_actual`` the outcome, all on the model scale
 STRETCH_COLUMNS = ["region", "indicator", "family", "end_year", "n", "h", "cls", "r_80", "r_95",
@@ -273,11 +291,12 @@ def stretch_table(panel, *, lengths: Sequence[int] = range(1, 8), max_h: int = 6
             w = w.reset_index(drop=True)
             hw = _history_of(w, int(n))
             if alone:  # every series its own indicator: no peers to pool from
-                hw["indicator"] = hw["indicator"] + "\x1f" + hw["region"]
-            sfs = forecast_paths(hw, max_h, model=model, seed=seed, n_paths=n_paths,
-                                 calibration=None,  # peers as known at the window's end
-                                 **({} if reference is None else {"reference": reference, "as_of": int(t)}))
-            by_key = {(sf.region, sf.indicator.split("\x1f")[0]): sf for sf in sfs}
+                hw["indicator"] = hw["indicator"] + ALONE + hw["region"]
+            with _panel_checked():
+                sfs = forecast_paths(hw, max_h, model=model, seed=seed, n_paths=n_paths,
+                                     calibration=None,  # peers as known at the window's end
+                                     **({} if reference is None else {"reference": reference, "as_of": int(t)}))
+            by_key = {(sf.region, sf.indicator.split(ALONE)[0]): sf for sf in sfs}
             for r in w.itertuples(index=False):
                 sf = by_key.get((r.region, r.indicator))
                 if sf is None or sf.z_transform is None:

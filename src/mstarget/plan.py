@@ -45,10 +45,10 @@ import pandas as pd
 from .arguments import check_table
 from .exceptions import DataValidationError, MstargetWarning, Problem
 from . import consistency, layout
-from .history import MEASURE_WORDS, NOTE_HEADERS, note_measure, warn_preliminary
+from .history import MEASURE_WORDS, NOTE_HEADERS, note_measure, warn_preliminary, warns_at_caller
 from .io import source_name
 from .precision import written_decimals
-from .units import is_percent, percent_kind, split_number_unit, split_unit, unit_column
+from .units import tidy_breaks, is_percent, percent_kind, split_number_unit, split_unit, unit_column
 from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, has_note_mark, map_unique,
                          normalize_text, normalize_words, parse_number, parse_year, preliminary_figure,
                          preliminary_word_in, require_columns, separator_hint, text_column, written_text,
@@ -319,6 +319,7 @@ PERCENT_HELP = ("a percentage between 0 and 100 (unit is %, read as a share); a 
                 "or the unit (%/年, 百分点), or give 'lower' / 'upper' columns")
 
 
+@warns_at_caller
 def read_plan(data, *, source: str | None = None, region: str | None = None) -> pd.DataFrame:
     """Read and validate a plan's main-indicator table.
 
@@ -554,6 +555,8 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
         out["measure"] = measure
     _written_decimals(out, raw, baseline, target, derived=worded != "")
     _preliminary_columns(out, raw, table.headers, baseline, observed, src)
+    _noted_preliminary(out, [table.title, *table.notes], src)  # 注：2024年完成值为快报数 as 2024年完成值（快报）
+    _adjusted_target_note(out, raw, table, src)  # 2025年调整目标 beside 2025年目标: the adjusted one is the target
     if "group" in out.columns:  # a merged 类别 cell exported to CSV (or split by a page break): blank below its first row
         g = out["group"].astype(object)
         blank = g.isna() | (g.astype(str).str.strip() == "")
@@ -704,7 +707,8 @@ PRELIMINARY_PREFIX = "preliminary_"
 NUMBER_COLUMNS = ("序号", "编号", "number", "no")
 #: columns of the plan that ``assess`` carries into its table for the report: the written decimals,
 #: the plan's numbering and the plan's name (a ``plan`` column, 《质量强国建设纲要》)
-REPORT_COLUMNS = (*DECIMALS_COLUMNS, *NUMBER_COLUMNS, "plan", *BASELINE_PRELIMINARY_COLUMNS, "strict")
+REPORT_COLUMNS = (*DECIMALS_COLUMNS, *NUMBER_COLUMNS, "plan", *BASELINE_PRELIMINARY_COLUMNS, "strict",
+                  layout.ORIGINAL_TARGET, "target_note")
 
 
 def strict_of(row) -> bool:
@@ -761,6 +765,65 @@ def _preliminary_columns(out: pd.DataFrame, raw: pd.DataFrame, headers: dict, ba
         marks[~np.isfinite(cells.value)] = ""
         if (marks != "").any():
             out[name] = marks
+
+
+def _adjusted_target_note(out: pd.DataFrame, raw: pd.DataFrame, table, src: str) -> None:
+    """A plan's adjusted target column read as its target beside the target first written
+    (:attr:`mstarget.layout.Table.adjusted_target`, kept as ``target_original``): each row the adjustment
+    changes gets a ``target_note`` (调整后目标 3.50，原目标 3.12) and one warning names the columns and rows."""
+    if not table.adjusted_target or layout.ORIGINAL_TARGET not in raw.columns or "target" not in raw.columns:
+        return
+    new_head, old_head = table.adjusted_target
+
+    def text(v):
+        return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else normalize_text(v).replace(" ", "")
+
+    new = [text(v) for v in raw["target"].tolist()]
+    old = [text(v) for v in raw[layout.ORIGINAL_TARGET].tolist()]
+    changed = [k for k, (a, b) in enumerate(zip(new, old)) if a != b and a]
+    out[layout.ORIGINAL_TARGET] = np.array(old, dtype=object)
+    out["target_note"] = np.array([f"目标按'{new_head}'（中期调整）{new[k]}，原目标'{old_head}'{old[k] or '（空）'} "
+                                   f"(target as adjusted: {new[k]}; first written {old[k] or 'blank'})"
+                                   if k in set(changed) else "" for k in range(len(out))], dtype=object)
+    names = out["name"].tolist() if "name" in out.columns else out["indicator"].tolist()
+    shown = "; ".join(f"{names[k]}: {old[k] or '（空）'} -> {new[k]}" for k in changed[:8])
+    more = f"; and {len(changed) - 8} more" if len(changed) > 8 else ""
+    warnings.warn(MstargetWarning(
+        f"{src}: 目标按调整后目标列 '{new_head}' 读取，原目标列 '{old_head}' 保留为 target_original，"
+        f"{len(changed)} 个指标的目标因调整而改变 (the adjusted target column is the target, the first one kept as "
+        f"target_original; {len(changed)} row{'s' if len(changed) != 1 else ''} changed" + (f": {shown}{more}" if changed else "")
+        + "). 如调整未经批准，请删除调整列 (if the adjustment was not approved, delete its column)"), stacklevel=5)
+
+
+def _noted_preliminary(out: pd.DataFrame, notes: list, src: str) -> None:
+    """A title or note saying a year's figures are preliminary or a part of the year (``注：2024年完成值为快报数``,
+    ``（2025年为1-11月数据）``, :func:`mstarget.layout.noted_years`), applied as the header form is
+    (``2024年完成值（快报）`` / ``2024年完成值（1-11月）``): that year's 完成值 marked (``preliminary_<year>``) or not
+    read (NaN); a baseline of that year marked (``baseline_preliminary``), or, a part of the year, warned."""
+    if not any(layout.noted_years(n) for n in notes):
+        return
+    n = len(out)
+    for column in [c for c in out.columns if str(c).startswith(layout.OBSERVED_PREFIX)]:
+        year = int(str(column)[len(layout.OBSERVED_PREFIX):])
+        value = pd.to_numeric(pd.Series(out[column].to_numpy(dtype=object)), errors="coerce").to_numpy(dtype=float)
+        name = PRELIMINARY_PREFIX + str(year)
+        marks = (np.array([v if isinstance(v, str) else "" for v in out[name].to_numpy(dtype=object)], dtype=object)
+                 if name in out.columns else np.full(n, "", dtype=object))
+        partial = layout.apply_notes(src, notes, np.where(np.isfinite(value), float(year), np.nan), marks,
+                                     say_vague=False)  # (said once, with the baselines)
+        if (marks != "").any():
+            out[name] = marks
+        if partial.any():
+            out[column] = np.where(partial, np.nan, value)
+    if "baseline" in out.columns and "baseline_year" in out.columns:
+        value = out["baseline"].to_numpy(dtype=float)
+        years = pd.to_numeric(pd.Series(out["baseline_year"].to_numpy(dtype=object)), errors="coerce").to_numpy(dtype=float)
+        flag, word = BASELINE_PRELIMINARY_COLUMNS
+        marks = (np.array([v if isinstance(v, str) else "" for v in out[word].to_numpy(dtype=object)], dtype=object)
+                 if word in out.columns else np.full(n, "", dtype=object))
+        layout.apply_notes(src, notes, np.where(np.isfinite(value), years, np.nan), marks, partial_kept="基期值")
+        if (marks != "").any():
+            out[flag], out[word] = marks != "", marks
 
 
 def _written_decimals(out: pd.DataFrame, raw: pd.DataFrame, baseline: _Cells, target: _Cells,
@@ -876,11 +939,11 @@ def _measures(raw: pd.DataFrame, ident: dict, problems: Problems) -> np.ndarray 
 def _identity(raw: pd.DataFrame, problems: Problems) -> dict:
     """``region, indicator, name, unit`` as text; a unit written in the name (``覆盖率（%）``)
     moves to ``unit`` when that is blank; a blank id takes the name."""
-    region = text_column(raw, "region")
-    indicator = text_column(raw, "indicator")
+    region, indicator = text_column(raw, "region"), text_column(raw, "indicator")
+    region, indicator = map_unique(region, tidy_breaks), map_unique(indicator, tidy_breaks)  # 总\n量 -> 总量
     unit = unit_column(raw)  # （件/万人） -> 件/万人
     if "name" in raw.columns:
-        name = map_unique(raw["name"], written_text)
+        name = map_unique(map_unique(raw["name"], written_text), tidy_breaks)  # a wrapped cell's line break
     else:
         name = indicator.copy()
     for arr in (name, indicator):
@@ -966,6 +1029,12 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
         problems.cell(pos, name(pos), text, hints[pos] + CELL_HELP)
     if required:
         for pos in np.flatnonzero(~bad & np.isnan(value)):
+            label = next((str(raw[c].iloc[pos]) for c in ("name", "indicator") if c in raw.columns), "")
+            if layout.TOTAL_INDICATOR.match(re.sub(r"\s+", "", label)):  # 合计 under 指标名称: no indicator
+                problems.cell(pos, name(pos), raw[column].iloc[pos],
+                              f"not a total row: '{label}' is the table's total (合计行), not an "
+                              "indicator -- delete the row（合计行不是指标，请删除该行）")
+                continue
             problems.cell(pos, name(pos), raw[column].iloc[pos],
                           "a target value, not blank (a qualitative target: write its words, 建成 / 全面推行, or write "
                           "定性 in the row's 属性 cell, to keep it in the table as 定性指标，另行评价); " + CELL_HELP)

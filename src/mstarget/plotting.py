@@ -1,4 +1,5 @@
-"""Matplotlib set-up shared by every chart: Agg backend, a CJK font for Chinese labels, quiet saving.
+"""Matplotlib set-up shared by every chart: figures on their own Agg canvas (the session's
+backend untouched, nothing left registered in pyplot), a CJK font for Chinese labels, quiet saving.
 
 Chinese names need a CJK font (``make demo`` installs Debian's fonts-wqy-microhei when it can).
 :func:`use_cjk_font` puts the first installed one at the front of ``font.sans-serif``; fonts are
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 import warnings
 from pathlib import Path
 
@@ -20,15 +22,65 @@ CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "No
              "Heiti SC", "AR PL UMing CN", "Droid Sans Fallback")
 
 
-def pyplot():
-    """``matplotlib.pyplot`` on the Agg backend (no display needed), with a CJK font if installed."""
-    import matplotlib  # lazy: heavy (matplotlib)
+def new_figure(figsize=None, **kwargs):
+    """A matplotlib ``Figure`` drawn on its own Agg canvas, with a CJK font if installed.
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt  # lazy: heavy (matplotlib)
+    Made with the object API (``matplotlib.figure.Figure`` + ``FigureCanvasAgg``), so the session's
+    backend is never switched and the figure is not registered in ``matplotlib.pyplot`` (no
+    "more than 20 figures" warning, freed as soon as it is no longer referenced); a notebook still
+    shows it when it is a cell's value. ``kwargs`` go to ``Figure`` (``layout=``, ``dpi=`` ...).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: heavy (matplotlib)
+    from matplotlib.figure import Figure  # lazy: heavy (matplotlib)
 
     use_cjk_font()
-    return plt
+    fig = Figure(figsize=figsize, **kwargs)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+class _Figures:
+    """What :func:`pyplot` returns: the few ``matplotlib.pyplot`` calls the charts use, making
+    figures with :func:`new_figure` (never switching the session's backend, never registering
+    them in pyplot)."""
+
+    @staticmethod
+    def figure(figsize=None, **kwargs):
+        return new_figure(figsize, **kwargs)
+
+    @staticmethod
+    def subplots(nrows: int = 1, ncols: int = 1, *, figsize=None, sharex=False, sharey=False,
+                 squeeze: bool = True, subplot_kw=None, gridspec_kw=None, **fig_kw):
+        fig = new_figure(figsize, **fig_kw)
+        axes = fig.subplots(nrows, ncols, sharex=sharex, sharey=sharey, squeeze=squeeze,
+                            subplot_kw=subplot_kw, gridspec_kw=gridspec_kw)
+        return fig, axes
+
+    @staticmethod
+    def close(fig=None) -> None:
+        """Release ``fig`` (or ``"all"``) from pyplot if the session's pyplot holds it; figures
+        made here are not held, so this is a no-op for them (pyplot is never imported for it)."""
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is not None:
+            plt.close(fig) if fig is not None else None
+
+    @property
+    def Rectangle(self):  # noqa: N802 -- as pyplot names it
+        from matplotlib.patches import Rectangle  # lazy: heavy (matplotlib)
+
+        return Rectangle
+
+
+_FIGURES = _Figures()
+
+
+def pyplot() -> _Figures:
+    """The figure factory every chart uses: ``pyplot().subplots(...)``, ``pyplot().figure(...)``,
+    ``pyplot().close(fig)`` and ``pyplot().Rectangle`` as in ``matplotlib.pyplot``, but the figures
+    are built with the object API (:func:`new_figure`): the session's backend is left as it is (a
+    notebook's inline backend, a user's TkAgg) and no figure stays registered in pyplot."""
+    use_cjk_font()
+    return _FIGURES
 
 
 #: file names of CJK fonts, to find one installed after matplotlib cached its font list

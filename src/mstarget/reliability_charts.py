@@ -3,7 +3,8 @@
 They draw the tables of :mod:`mstarget.reliability`, so they sit beside it, below
 :mod:`mstarget.backtest` (whose ``BacktestResult.plot`` draws :func:`backtest_chart`); the report
 package re-exports them (``mstarget.report.backtest_chart``). Matplotlib is imported on first
-drawing (:func:`mstarget.plotting.pyplot`).
+drawing; figures are built with the object API (:func:`mstarget.plotting.pyplot`), never switching
+the session's backend.
 """
 from __future__ import annotations
 

@@ -92,6 +92,44 @@ _UNIT_BRACKETS = {"(": ")", "[": "]", "{": "}", "【": "】", "〔": "〕", "〖
                   "「": "」", "『": "』"}
 
 
+#: spaces and line breaks next to a Chinese character: a wrapped cell (``期末市场主体\n总量``, ``万\n户``) or
+#: alignment (``单  位``), not part of the text
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+
+
+def tidy_spaces(text) -> str:
+    """An id, name or unit without the line breaks and spaces a wrapped or aligned cell puts in it:
+    whitespace next to a Chinese character taken out, other runs one space (``期末市场主体\n总量`` ->
+    ``期末市场主体总量``, ``万\n户`` -> ``万户``, ``MDG5.A: maternal  mortality`` -> ``MDG5.A: maternal mortality``)."""
+    if not isinstance(text, str):
+        return text
+    return re.sub(r"\s+", " ", _CJK_SPACE.sub("", text)).strip()
+
+
+#: a line break (with the spaces around it) in a cell: a wrapped Excel cell
+_LINE_BREAK = re.compile(r"[ \t\u3000]*[\r\n]+[\s]*")
+
+
+def tidy_breaks(text) -> str:
+    """An id, region or name without the line breaks a wrapped cell puts in it (``期末市场主体\n总量`` ->
+    ``期末市场主体总量``; between two Latin words a space); spaces written in it are kept (``表1 期末…``)."""
+    if not isinstance(text, str) or ("\n" not in text and "\r" not in text):
+        return text
+    def joined(m):
+        before, after = m.string[:m.start()][-1:], m.string[m.end():][:1]
+        return "" if not before or not after or not (before.isascii() and after.isascii()) else " "
+    return _LINE_BREAK.sub(joined, text).strip()
+
+
+def series_key(region, indicator) -> str:
+    """The key of a series as its writing does not change it -- NFKC, :func:`tidy_spaces`, simplified
+    characters -- used to seed its random draws (:func:`mstarget.forecast.series_rng`): the same series
+    written ``期末市场主体\n总量``, ``期末市场主體總量`` or ``期末市场主体总量`` draws the same paths."""
+    def norm(t):
+        return to_simplified(tidy_spaces(unicodedata.normalize("NFKC", str(t))))
+    return f"{norm(region)}\x1f{norm(indicator)}"
+
+
 def clean_unit(value) -> str:
     """A unit cell as its unit: NFKC, simplified characters, surrounding spaces and ONE pair of
     brackets enclosing the whole cell taken off (``（件/万人）`` -> ``件/万人``, ``【%】`` -> ``%``,
@@ -102,7 +140,7 @@ def clean_unit(value) -> str:
     >>> clean_unit("（件/万人）"), clean_unit(" 【%】 "), clean_unit("万元（现价）")
     ('件/万人', '%', '万元(现价)')
     """
-    text = normalize_words(value)
+    text = tidy_spaces(normalize_words(value))  # 万\n户 (a wrapped cell) -> 万户
     close = _UNIT_BRACKETS.get(text[:1])
     if close is None or len(text) < 2 or text[-1] != close:
         return text

@@ -11,9 +11,16 @@
 """
 from __future__ import annotations
 
+import contextlib
+import datetime as _dt
+import re
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+import pandas as pd
+
+from ..arguments import check_int, check_year
 from ..exceptions import ParameterError
 from ..io import atomic_path
 from ..output_set import outputs_together
@@ -50,8 +57,8 @@ def write_report(table, details, path, *, title: str | None = None, plan=None, l
     Parameters
     ----------
     table, details
-        The two results of :func:`mstarget.assess.assess_detailed` (``details`` may be ``None``:
-        no fan charts).
+        The two results of ``mt.assess_detailed(history, plan)``
+        (:func:`mstarget.assess.assess_detailed`; ``details`` may be ``None``: no fan charts).
     path : str or Path, or a sequence of them
         Output file(s); the extension chooses the format. All are written to temporary names
         first and renamed into place together (:func:`mstarget.output_set.outputs_together`): a failure
@@ -65,6 +72,10 @@ def write_report(table, details, path, *, title: str | None = None, plan=None, l
     Report
         The model that was rendered.
     """
+    _check_assessment(table)
+    as_of = _report_year(as_of)
+    _check_date(date)
+    check_int(max_charts, "max_charts", "write_report", 0, optional=True)
     paths = check_report_paths([path] if isinstance(path, (str, Path)) else list(path))
     report = build_report(table, details, title=title, plan=plan, lang=lang, as_of=as_of, date=date,
                           max_charts=max_charts, source=paths[0].stem)
@@ -73,6 +84,55 @@ def write_report(table, details, path, *, title: str | None = None, plan=None, l
         for p in paths:
             _write_one(report, charts, p)
     return report
+
+
+#: columns only an assessment table has (a forecast table or a plan has neither)
+ASSESSMENT_COLUMNS = ("p_meet", "status")
+
+
+def _check_assessment(table) -> None:
+    """``table`` must be what ``mt.assess`` / ``mt.assess_detailed`` returned."""
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterError.invalid("table", "write_report", "the table of mt.assess / mt.assess_detailed "
+                                     "(a pandas DataFrame)", type(table).__name__)
+    missing = [c for c in ASSESSMENT_COLUMNS if c not in table.columns]
+    if missing:
+        kind = ("a forecast table" if {"mean", "year"} <= set(table.columns)
+                else "a plan table" if "target" in table.columns else "not an assessment")
+        raise ParameterError(
+            f"write_report needs an assessment: the table given is {kind} (no {', '.join(missing)} column). "
+            f"Run mt.assess first: table, details = mt.assess_detailed(history, plan), then "
+            f"mt.report.write_report(table, details, 'report.html').")
+
+
+def _report_year(as_of):
+    """The evaluation year: an int, or a year written as text (``"2024"``, ``"2024年"``) read as it."""
+    if as_of is None or (isinstance(as_of, (int, np.integer)) and not isinstance(as_of, (bool, np.bool_))):
+        check_year(as_of, "as_of", "write_report", optional=True)
+        return None if as_of is None else int(as_of)
+    if isinstance(as_of, str):
+        m = re.fullmatch(r"\s*(\d{4})\s*年?\s*", as_of)
+        if m:
+            return _report_year(int(m.group(1)))
+    raise ParameterError.invalid("as_of", "write_report", "a year such as 2024 (or \"2024年\"), or None", as_of)
+
+
+def _check_date(date) -> None:
+    """The report date: a ``datetime.date`` or text ``"YYYY-MM-DD"`` (``"2026年12月6日"`` kept as written)."""
+    if date is None or isinstance(date, _dt.date):
+        return
+    if isinstance(date, str):
+        text = date.strip()
+        with contextlib.suppress(ValueError):
+            _dt.date.fromisoformat(text)
+            return
+        m = re.fullmatch(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?", text)
+        if m:
+            with contextlib.suppress(ValueError):
+                _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+                return
+    raise ParameterError.invalid("date", "write_report", "a date: datetime.date or text \"YYYY-MM-DD\" "
+                                 "(e.g. \"2026-12-06\" or \"2026年12月6日\"), or None", date)
 
 
 def _write_one(report: Report, charts, p: Path) -> None:

@@ -198,6 +198,12 @@ def _quiet(*names: str) -> Iterator[None]:
             lg.setLevel(level)
 
 
+#: where the tracking store is chosen / how to skip tracking, said for both the CLI and the Python API
+_WHERE = ("--tracking-uri or MLFLOW_TRACKING_URI; in Python "
+          "tracking_settings=TrackingSettings(tracking_uri=...)")
+_SKIP = "pass --no-track (in Python: track=False)"
+
+
 def _describe_failure(uri: str, exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     message = f"MLflow tracking store {uri!r} failed: {type(exc).__name__}: {text[:500]}. "
@@ -207,14 +213,14 @@ def _describe_failure(uri: str, exc: BaseException) -> str:
                          r"alembic|can't locate revision", re.IGNORECASE)
     if db is not None and damaged.search(str(exc)):
         message += (f"The database file {str(db)!r} looks damaged or half-created: move it aside "
-                    "(rename it) to start a new store there, or choose another --tracking-uri. ")
+                    "(rename it) to start a new store there, or choose another tracking URI. ")
     elif db is not None and ("disk is full" in str(exc) or "No space left" in str(exc)):
         message += f"The disk holding {str(db)!r} is full: free some space. "
     elif db is not None and _is_locked_error(exc):
         message += (f"The database file {str(db)!r} stayed locked: another program holds it -- e.g. a "
                     "database browser with unsaved changes, a backup or sync tool, or another process "
                     "writing a long time; close it and run again. ")
-    return message + "Check --tracking-uri / MLFLOW_TRACKING_URI, or pass --no-track to skip tracking."
+    return message + f"Check {_WHERE}, or {_SKIP} to skip tracking."
 
 
 def check_store(uri: str, timeout: float = DEFAULT_TIMEOUT) -> None:
@@ -268,7 +274,7 @@ def _probe_http(uri: str, timeout: float) -> None:
             reason = exc.strerror or str(exc) or type(exc).__name__
         raise TrackingError(
             f"cannot reach the MLflow tracking server at {uri}: {reason}. Start the server, "
-            "fix --tracking-uri / MLFLOW_TRACKING_URI, or pass --no-track.") from exc
+            f"fix {_WHERE}, or {_SKIP}.") from exc
     finally:
         conn.close()
 
@@ -277,15 +283,15 @@ def _check_writable(path: Path, what: str, uri: str) -> None:
     folder = path.parent
     if not folder.is_dir():
         raise TrackingError(f"cannot create the {what} {str(path)!r}: folder {str(folder)!r} does not "
-                            f"exist (tracking URI {uri}). Create it, choose another --tracking-uri, "
-                            "or pass --no-track.")
+                            f"exist (tracking URI {uri}). Create it, choose another ({_WHERE}), "
+                            f"or {_SKIP}.")
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         raise TrackingError(f"the {what} {str(path)!r} is read-only (tracking URI {uri}). "
-                            "Choose another --tracking-uri, or pass --no-track.")
+                            f"Choose another ({_WHERE}), or {_SKIP}.")
     if not path.exists() and not os.access(folder, os.W_OK | os.X_OK):
         raise TrackingError(f"cannot create the {what} {str(path)!r}: folder {str(folder)!r} is not "
-                            f"writable (tracking URI {uri}). Choose another --tracking-uri, "
-                            "or pass --no-track.")
+                            f"writable (tracking URI {uri}). Choose another ({_WHERE}), "
+                            f"or {_SKIP}.")
 
 
 #: MLflow's HTTP retry policy during our calls (MLflow's own default: 7 retries, exponential
@@ -518,7 +524,7 @@ def store_lock(uri: str, timeout: float = STORE_LOCK_TIMEOUT) -> Iterator[None]:
         except Timeout:
             raise TrackingError(f"another process has held the lock {str(lock_path)!r} of the "
                                 f"tracking store {uri} for {timeout:g} s. If no other mstarget "
-                                "command is running there, delete that file; or pass --no-track.") from None
+                                f"command is running there, delete that file; or {_SKIP}.") from None
         except OSError:  # e.g. a lock file left by another user without write permission
             if i == len(candidates) - 1:
                 raise
@@ -559,7 +565,7 @@ def _locked_message(uri: str, waited: float, timeout: float) -> str:
     return (f"the SQLite tracking store {str(sqlite_path(uri) or uri)!r} stayed locked for {waited:.0f} s "
             f"(MSTARGET_TRACKING_TIMEOUT={timeout:g} s): another program holds it -- e.g. a database "
             "browser with unsaved changes, a backup or sync tool, or another process writing a long "
-            "time. Close that program and run again, choose another --tracking-uri, or pass --no-track "
+            f"time. Close that program and run again, choose another tracking URI ({_WHERE}), or {_SKIP} "
             "to skip tracking.")
 
 

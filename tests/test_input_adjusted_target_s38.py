@@ -1,0 +1,76 @@
+"""A plan's adjusted target column (调整后目标, 2025年调整目标, 调整后2025年目标, 2025年目标（中期调整）) is its target
+(session 38: prober /tmp/s38/p3 p3_a*.csv, fixer /tmp/s38/q1). Before, beside 2025年目标 it was ignored (or said
+"not a year's figure") and the run used the superseded target; alone it was refused as "missing column(s)".
+A 中期调整 is the government's official revision: the adjusted figure wins, the first target is kept as
+``target_original``, the rows it changes get a ``target_note`` and one warning names them.
+
+Every figure here is SYNTHETIC.
+"""
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+import mstarget as mt
+from mstarget.exceptions import DataValidationError
+
+ROWS = [("期末市场主体总量", "万户", "〔1.89〕", "〔3.12〕", "〔3.50〕"),
+        ("企业标准", "项", "〔38〕", "〔117〕", "")]
+
+
+def _plan(tmp_path, header, *, both=True):
+    lines = [",".join(["指标名称", "单位", "2020年基数"] + (["2025年目标"] if both else []) + [header, "指标属性"])]
+    for name, unit, base, first, adjusted in ROWS:
+        lines.append(",".join([name, unit, base] + ([first] if both else []) + [adjusted or (first if not both else ""),
+                                                                               "预期性"]))
+    path = tmp_path / "plan.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plan = mt.read_plan(path, region="鼎湖区")
+    return plan, [str(w.message) for w in caught]
+
+
+@pytest.mark.parametrize("header", ["2025年调整目标", "调整后2025年目标", "2025年目标（中期调整）", "调整后目标"])
+def test_adjusted_target_wins_over_the_first_one(tmp_path, header):
+    plan, said = _plan(tmp_path, header)
+    assert plan["target"].tolist() == [3.50, 117]  # a blank adjusted cell keeps the first target
+    assert plan["target_year"].tolist() == [2025, 2025]
+    assert plan["target_original"].tolist() == ["〔3.12〕", "〔117〕"]
+    assert "原目标" in plan["target_note"].iloc[0] and plan["target_note"].iloc[1] == ""
+    assert any(header in m and "target_original" in m and "〔3.12〕 -> 〔3.50〕" in m for m in said)
+
+
+@pytest.mark.parametrize("header", ["2025年调整目标", "2025年目标（调整后）"])
+def test_adjusted_target_alone_is_the_target(tmp_path, header):
+    plan, _ = _plan(tmp_path, header, both=False)
+    assert plan["target"].tolist() == [3.50, 117]
+    assert plan["target_year"].tolist() == [2025, 2025]
+
+
+def test_assess_judges_on_the_adjusted_target_and_carries_the_note(tmp_path):
+    plan, _ = _plan(tmp_path, "2025年调整目标")
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "期末市场主体总量", "unit": "万户",
+                         "year": [2021, 2022, 2023, 2024, 2025], "value": [2.1, 2.35, 2.6, 2.85, 3.2]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = mt.assess(hist, plan, seed=0)
+    row = out[out["name"] == "期末市场主体总量"].iloc[0]
+    assert row["target"] == 3.50 and row["status"] != "met"  # 3.2 meets the first 3.12, not the adjusted 3.50
+    assert row["target_original"] == "〔3.12〕"
+
+
+@pytest.mark.parametrize("header, targets, said", [
+    ("调整后目标", "2023年目标,2025年目标", "write its year"),          # which year's target it adjusts: unclear
+    ("2025年调整目标,2025年目标（中期调整）", "2025年目标", "keep one"),  # two adjustments of one target
+])
+def test_unclear_adjustment_is_refused_not_guessed(tmp_path, header, targets, said):
+    heads = ["指标名称", "单位", "2020年基数", *targets.split(","), *header.split(","), "指标属性"]
+    cells = ["期末市场主体总量", "万户", "〔1.89〕"] + ["〔3.12〕"] * (len(heads) - 4) + ["预期性"]
+    path = tmp_path / "plan.csv"
+    path.write_text(",".join(heads) + "\n" + ",".join(cells) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        mt.read_plan(path, region="鼎湖区")
+    assert said in str(err.value)
