@@ -121,7 +121,7 @@ class RiskEvaluation:
         parts = []
         if self.periods:
             parts.append(f"train {self.periods.get('train', '?')} → test {self.periods.get('test', '?')}")
-        for key, word in (("groups", "groups"), ("inspections", "inspections"), ("batches", "batches"),
+        for key, word in (("groups", "groups"), ("n", "inspections"), ("batches", "batches"),
                           ("failures", "unqualified")):
             if has(key):
                 parts.append(f"{m[key]:,.0f} {word}")

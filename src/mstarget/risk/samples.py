@@ -32,12 +32,15 @@ from ..exceptions import (DataValidationError, InconsistentDataWarning, Mstarget
                           Problem, UnreadColumnWarning)
 from ..io import (FORMULA_WITHOUT_VALUE, GRID_TYPES, drop_repeated_columns, is_formula,
                   read_grids, read_table, source_name)
+from ..chinese_script import to_simplified
 from ..validation import THOUSANDS
 from .periods import EXPECTED_PERIOD, Period, parse_period
 
 OUTCOME_CANDIDATES = ("failed", "outcome", "unqualified", "fail")
-_TRUE = {"1", "1.0", "true", "yes", "y", "fail", "failed", "不合格"}
-_FALSE = {"0", "0.0", "false", "no", "n", "pass", "passed", "合格"}
+_TRUE = {"1", "1.0", "true", "yes", "y", "fail", "failed", "unqualified", "不合格", "不合格样品", "不合格产品",
+         "不合格批次", "不符合", "不符合要求", "不符合标准", "问题样品", "问题产品", "问题批次"}
+_FALSE = {"0", "0.0", "false", "no", "n", "pass", "passed", "qualified", "合格", "合格样品", "合格产品", "符合",
+          "符合要求", "符合标准", "未检出问题"}
 #: a reason in parentheses after a conclusion: 不合格（标签）, 不合格(微生物指标) (NFKC: （） are ())
 _REASON = re.compile(r"\s*\([^()]*\)\s*$")
 #: Largest count accepted in one cell (batches); above it the column or unit is surely wrong.
@@ -50,6 +53,11 @@ TOTAL_LABELS = frozenset({"合计", "总计", "小计", "全部", "合計", "總
 #: 食品大类, 合计 under 抽样环节): the row adds up others, whichever column says so
 TOTAL_WORDS = frozenset({"合计", "总计", "小计", "合計", "總計", "小計", "subtotal", "sub-total", "total",
                          "grand_total", "grandtotal"})
+#: how a longer total label ends, once its punctuation, brackets and spaces are taken off: 食品合计,
+#: 全市合计, 所有类别合计, 合计： (a group column also 合计（全部）, whose last word is 全部)
+TOTAL_ENDINGS = ("合计", "总计", "小计", "共计", "合計", "總計", "小計", "共計", "total")
+_NOT_WORD = re.compile(r"[\W_]+")
+_BRACKETED = re.compile(r"[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]")  # after NFKC: （） are ()
 
 
 #: a bureau's headers for the counted columns (other columns keep their headers: ``by`` names them)
@@ -630,14 +638,16 @@ def _without_table_total(df: pd.DataFrame, rows: np.ndarray, source: str = "<inp
         return df, rows, []
     codes, uniques = pd.factorize(df[key], use_na_sentinel=True)  # each spelling looked at once
     labels = np.array([_total_word(u) for u in uniques] + [""], dtype=object)  # NaN: blank
-    labels = labels[np.where(codes >= 0, codes, len(uniques))]
-    total = np.isin(labels, list(TOTAL_LABELS)) if key == "period" else np.zeros(len(df), bool)
+    said_total = np.array([is_total_label(u) for u in uniques] + [False], dtype=bool)
+    at = np.where(codes >= 0, codes, len(uniques))
+    labels, said_total = labels[at], said_total[at]
+    total = said_total if key == "period" else np.zeros(len(df), bool)
     words = {int(i): (key, _cell_text(df[key].iloc[i]).strip()) for i in np.flatnonzero(total)}
     blank = np.flatnonzero(labels == "")
     if blank.size:  # only rows without a period are looked at whole (a 1M-row register: none)
         cells = df.iloc[blank]
         for c in cells.columns:  # each spelling of a column looked at once
-            hits = [v for v in pd.unique(cells[c]) if _total_word(v) in TOTAL_LABELS | TOTAL_WORDS]
+            hits = [v for v in pd.unique(cells[c]) if is_total_label(v) or is_total_label(v, TOTAL_WORDS)]
             if hits:
                 for j in np.flatnonzero(cells[c].astype(object).isin(hits).to_numpy()):
                     if not total[blank[j]]:  # the first column saying so names the row's total
@@ -880,9 +890,10 @@ def _parse_outcome(v) -> int:
         return int(v)
     if isinstance(v, float) and v in (0.0, 1.0):
         return int(v)
-    text = unicodedata.normalize("NFKC", _cell_text(v)).strip().lower()
+    text = to_simplified(unicodedata.normalize("NFKC", _cell_text(v)).strip().lower())  # 問題樣品 as 问题样品
     # a conclusion with its reason in parentheses (不合格（标签）, 不合格(微生物)) is that conclusion
     text = _REASON.sub("", text).strip() or text
+    text = re.sub(r"\s+", "", text) if not text.isascii() else text  # 不 合格
     if text in _TRUE:
         return 1
     if text in _FALSE:
@@ -933,13 +944,31 @@ def parse_outcomes(values, src: str, column: str, first_row: int = 2) -> np.ndar
 
 def _group_labels(df: pd.DataFrame, c: str, src: str,
                   rows: np.ndarray) -> tuple[np.ndarray, list[Problem]]:
-    """One group column as stripped labels (object array, shape (R,)) and its empty-cell problems."""
+    """One group column as stripped labels (object array, shape (R,)) and its empty-cell problems;
+    a line break or spaces inside a label (乳\\n制品, typed with Alt+Enter) taken out between Chinese
+    characters and made one space elsewhere (:func:`clean_label`)."""
     s = df[c]
     text = s.astype("string").str.strip()
     empty = (s.isna() | text.isna() | (text == "")).to_numpy()
     probs = [Problem(src, int(rows[i]), c, _cell_text(s.iloc[i]), "a group name; this cell is empty")
              for i in np.flatnonzero(empty)]
-    return text.fillna("").to_numpy(dtype=object), probs
+    out = text.fillna("").to_numpy(dtype=object)
+    codes, uniques = pd.factorize(out)  # each spelling cleaned once
+    cleaned = np.array([clean_label(u) for u in uniques], dtype=object)
+    return (cleaned[codes] if len(uniques) else out), probs
+
+
+#: spaces or a line break between two Chinese characters (乳\n制品): not part of the name
+_CJK_GAP = re.compile(r"(?<=[\u2e80-\u9fff\uf900-\ufaff])\s+(?=[\u2e80-\u9fff\uf900-\ufaff])")
+
+
+def clean_label(label) -> str:
+    """A group label as shown: runs of spaces and line breaks as one space, none between two Chinese
+    characters (``乳\\n制品`` -> ``乳制品``), stripped; its script and width as written."""
+    text = _cell_text(label)
+    if not any(ch.isspace() for ch in text):
+        return text
+    return _CJK_GAP.sub("", re.sub(r"\s+", " ", text)).strip()
 
 
 def _periods(df: pd.DataFrame, period: str, src: str, rows: np.ndarray):
@@ -1092,8 +1121,27 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
     groups, folded = fold_spellings(groups, ends, by, src)
     if counted_failed:
         _warn_rates_disagree(df, tested, failed, rows, src, sources)
-    if not records:
-        _warn_repeated_rows(df, rows, src, sources)
+    # a counts table: one row per group and period (records repeat them, one per batch, as does a
+    # table of one batch a row written as counts: 抽检批次 1 | 不合格批次 0)
+    if not records and not (tested <= 1).all():
+        other = _telling_columns(df, by, period, outcome)
+        keep = _without_repeated_rows(df, groups, by, labels, tested, failed, rows, src, sources, other)
+        if not keep.all():
+            groups = {c: v[keep] for c, v in groups.items()}
+            labels, starts, ends, tested, failed, rows, totals = (
+                a[keep] for a in (labels, starts, ends, tested, failed, rows, totals))
+            sources = None if sources is None else sources[keep]
+            attrs = dict(df.attrs)
+            df = df[keep].reset_index(drop=True)
+            df.attrs = {**attrs, "sheet_rows": rows}
+            if attrs.get("row_parts") is not None and len(attrs["row_parts"]) == len(keep):
+                df.attrs["row_parts"] = np.asarray(attrs["row_parts"])[keep]
+        summed = _rows_summing_others(groups, by, labels, tested, failed, totals)
+        if summed.any():
+            where = where + _summed_totals_where(df, by, groups, summed, rows, src, sources)
+            totals = totals | summed
+        _refuse_rows_disagreeing(df, groups, by, labels, tested, failed, rows, src, sources, totals,
+                                 other, period)
     out = _aggregate(groups, by, labels, starts, ends, tested, failed, rows, sources, totals)
     out.attrs["totals"] = where
     out.attrs["pooled"] = pooled_regions(df, by)
@@ -1106,13 +1154,20 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
 
 def group_key(label) -> str:
     """A group label as compared with others: NFKC (full-width ``（自制）`` and ASCII ``(自制)`` alike,
-    full-width letters and digits as ASCII), runs of spaces as one, stripped."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", _cell_text(label))).strip()
+    full-width letters and digits as ASCII), runs of spaces as one and none between Chinese
+    characters (``乳 制品``), stripped, traditional characters as simplified (``乳製品`` is ``乳制品``)."""
+    return to_simplified(clean_label(unicodedata.normalize("NFKC", _cell_text(label))))
+
+
+def _shown_first(u: str) -> bool:
+    """A spelling to show before others: simplified, as :func:`mstarget.chinese_script.to_simplified` reads it."""
+    return to_simplified(u) == u
 
 
 def fold_spellings(groups: dict[str, np.ndarray], ends: np.ndarray, by: Sequence[str],
                    src: str) -> tuple[dict[str, np.ndarray], dict[str, dict[str, list[str]]]]:
-    """Group labels that differ only in full- / half-width characters read as one group.
+    """Group labels that differ only in full- / half-width characters, spaces or script (乳製品 and
+    乳制品) read as one group.
 
     Parameters
     ----------
@@ -1125,7 +1180,8 @@ def fold_spellings(groups: dict[str, np.ndarray], ends: np.ndarray, by: Sequence
     -------
     (groups, folded)
         The labels with each spelling replaced by the kept one, and ``{column: {kept: [other
-        spellings]}}``; a :class:`MstargetWarning` names the spellings read as one. Labels that
+        spellings]}}``; a :class:`MstargetWarning` names the spellings read as one (the kept one:
+        a simplified spelling, of the latest period among them). Labels that
         differ otherwise (餐饮食品 and 餐饮食品（自制）) are never merged.
     """
     out, folded = dict(groups), {}
@@ -1147,14 +1203,15 @@ def fold_spellings(groups: dict[str, np.ndarray], ends: np.ndarray, by: Sequence
                 .sort_values(["end", "i"]).groupby("label")[["end", "i"]].last())
         to = {}
         for v in several:
-            kept = max(v, key=lambda u: (int(last.loc[u, "end"]), int(last.loc[u, "i"])))
+            kept = max(v, key=lambda u: (_shown_first(u), int(last.loc[u, "end"]), int(last.loc[u, "i"])))
             folded.setdefault(c, {})[str(kept)] = [str(u) for u in v if u != kept]
             to.update({u: kept for u in v if u != kept})
         out[c] = s.replace(to).to_numpy(dtype=object)
     if folded:
         said = "; ".join(f"{k} (also written {' / '.join(v)})" for f in folded.values() for k, v in f.items())
-        warnings.warn(f"{src}: group names differing only in full-width / half-width characters read as one "
-                      f"group, named as the latest period writes it: {said}（全角、半角写法不同的类别已合并）",
+        warnings.warn(f"{src}: group names differing only in full-width / half-width characters, spaces or "
+                      f"traditional / simplified script read as one group, named as the latest period writes it "
+                      f"(in simplified characters when one spelling is): {said}（全角半角、空格、繁简写法不同的类别已合并）",
                       MstargetWarning, stacklevel=6)  # helper -> _validated -> validate_samples -> score
     return out, folded
 
@@ -1219,35 +1276,145 @@ def _warn_rates_disagree(df: pd.DataFrame, tested: np.ndarray, failed: np.ndarra
         problems), stacklevel=6)
 
 
-def _warn_repeated_rows(df: pd.DataFrame, rows: np.ndarray, src: str, sources: np.ndarray | None) -> None:
-    """Warn (:class:`InconsistentDataWarning`) naming rows of a counts table identical in every
-    column (period, group, counts and any other column): almost certainly pasted twice. Their
-    batches are still added up (rows differing in another column, such as 食品亚类, are
-    subcategories and are not named)."""
-    cols = [c for c in df.columns if not str(c).startswith("_sheet")]
-    if not cols or len(df) < 2:
-        return
-    try:
-        key = df[cols].astype(str) if any(pd.api.types.is_object_dtype(df[c]) for c in cols) else df[cols]
-        if sources is not None:
-            key = key.assign(_part=sources)
-        dup = key.duplicated(keep=False).to_numpy()
-    except TypeError:  # unhashable cells: nothing to compare
-        return
+#: headers of a column numbering the rows (序号 1, 2, 3 ...): it never tells two rows of a group apart
+_ROW_NUMBER_HEADERS = frozenset({"序号", "编号", "行号", "序", "no", "no.", "#", "id", "index", "unnamed:0"})
+
+
+def _telling_columns(df: pd.DataFrame, by: Sequence[str], period: str | None, outcome: str | None) -> list:
+    """The columns of a counts table that may tell two rows of one group and period apart (食品亚类,
+    抽样环节, 地区 when not grouped by): all but the group, period and count columns, a rate or a
+    count of passes (read from the counts), and a row number (序号)."""
+    skip = set(by) | {period, outcome, "tested", "failed", _rate_column(df), _passed_column(df)}
+    return [c for c in df.columns if c not in skip and not str(c).startswith("_sheet")
+            and layout.header_key(str(c)).lower().replace(" ", "") not in _ROW_NUMBER_HEADERS]
+
+
+def _row_keys(df: pd.DataFrame, groups: dict, by: Sequence[str], labels: np.ndarray,
+              sources: np.ndarray | None, other: list, counts: tuple = ()) -> pd.DataFrame:
+    """Per row: its group (as read), period, sheet and the ``other`` columns as text (and ``counts``)."""
+    key = pd.DataFrame({f"_g{j}": groups[c] for j, c in enumerate(by)})
+    key["_period"] = labels
+    if sources is not None:
+        key["_part"] = sources
+    for j, c in enumerate(other):
+        codes, uniques = pd.factorize(df[c].astype(object), use_na_sentinel=False)  # each spelling once
+        key[f"_o{j}"] = np.array([group_key(u) for u in uniques] or [""], dtype=object)[codes]
+    for j, a in enumerate(counts):
+        key[f"_n{j}"] = a
+    return key
+
+
+def _without_repeated_rows(df: pd.DataFrame, groups: dict, by: Sequence[str], labels: np.ndarray,
+                           tested: np.ndarray, failed: np.ndarray, rows: np.ndarray, src: str,
+                           sources: np.ndarray | None, other: list) -> np.ndarray:
+    """Mask of the rows of a counts table kept: a row repeating an earlier one -- the same group,
+    period and batches, and the same in every column that could tell them apart (a row number aside)
+    -- is pasted twice and read once, with an :class:`InconsistentDataWarning` naming both rows."""
+    keep = np.ones(len(labels), bool)
+    if len(labels) < 2:
+        return keep
+    key = _row_keys(df, groups, by, labels, sources, other, (tested, failed))
+    dup = key.duplicated(keep="first").to_numpy()
     if not dup.any():
-        return
-    idx = np.flatnonzero(dup)
-    sets = pd.Series(idx).groupby(pd.util.hash_pandas_object(key.iloc[idx], index=False).to_numpy()).apply(list)
-    sets = sorted(sets.tolist(), key=lambda v: v[0])
-    said = "; ".join(" and ".join(_place(src, sources, i, rows) for i in v[:4])
-                     + f" ({', '.join(_cell_text(x) for x in df[cols].iloc[v[0]].tolist()[:6])})"
-                     for v in sets[:5]) + (f"; and {len(sets) - 5} more" if len(sets) > 5 else "")
-    problems = [Problem(src, int(rows[i]), None, None, "a row not repeated; it repeats row "
-                        f"{int(rows[v[0]])} in every column") for v in sets for i in v[1:]]
+        return keep
+    first = key.groupby(list(key.columns), sort=False).ngroup().to_numpy()
+    first_row = {}
+    for i, g in enumerate(first):
+        first_row.setdefault(int(g), i)
+    pairs = [(first_row[int(first[i])], i) for i in np.flatnonzero(dup)]
+    said = "; ".join(f"{_place(src, sources, i, rows)} repeats {_place(src, sources, j, rows)} "
+                     f"({labels[i]} {' / '.join(str(groups[c][i]) for c in by)}: {tested[i]:,} / {failed[i]:,})"
+                     for j, i in pairs[:5]) + (f"; and {len(pairs) - 5} more" if len(pairs) > 5 else "")
+    problems = [Problem(src, int(rows[i]), None, None, f"a row not repeated; it repeats row {int(rows[j])}")
+                for j, i in pairs]
     warnings.warn(InconsistentDataWarning(
-        f"{src}: {sum(len(v) - 1 for v in sets)} row(s) repeat another row in every column, almost certainly "
-        f"pasted twice: {said}. Their batches are added up as they stand; delete the copies if they are "
-        "copies（存在完全相同的重复行，疑为重复粘贴，已按原样累加）", problems), stacklevel=6)
+        f"{src}: {len(pairs)} row(s) repeat an earlier row (same group, period and batches), almost certainly "
+        f"pasted twice, and were read once: {said}. Delete the copies, or add a column saying how the rows "
+        "differ if they are separate samplings（存在完全相同的重复行，疑为重复粘贴，只计一次）", problems),
+        stacklevel=6)
+    keep[dup] = False
+    return keep
+
+
+def _rows_summing_others(groups: dict, by: Sequence[str], labels: np.ndarray, tested: np.ndarray,
+                         failed: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Mask of the rows that are a total whatever their label (全部食品, 食品类): the one row of its
+    period (and outer groups) whose batches and unqualified batches both equal the sum of the
+    period's other rows, at least two of them with batches. Rows already known as totals aside."""
+    n = len(labels)
+    out = np.zeros(n, bool)
+    if n < 3:
+        return out
+    block = pd.DataFrame({f"_g{j}": groups[c] for j, c in enumerate(by[:-1])})
+    block["_period"] = labels
+    ids = block.groupby(list(block.columns), sort=False).ngroup().to_numpy()
+    live = ~np.asarray(totals, bool)
+    t = np.where(live, tested, 0).astype(float)
+    f = np.where(live, failed, 0).astype(float)
+    frame = pd.DataFrame({"b": ids, "t": t, "f": f, "pos": (live & (tested > 0)).astype(int)})
+    sums = frame.groupby("b")[["t", "f", "pos"]].transform("sum")
+    hit = (live & (tested > 0) & (2 * t == sums["t"].to_numpy()) & (2 * f == sums["f"].to_numpy())
+           & (sums["pos"].to_numpy() - 1 >= 2))
+    if not hit.any():
+        return out
+    one = pd.Series(hit).groupby(ids).transform("sum").to_numpy() == 1  # two such rows: neither is sure
+    return hit & one
+
+
+def _summed_totals_where(df: pd.DataFrame, by: Sequence[str], groups: dict, summed: np.ndarray,
+                         rows: np.ndarray, src: str, sources: np.ndarray | None) -> list[dict]:
+    """Entries of ``attrs["totals"]`` (see :func:`_total_cells`) for the rows found by their sums."""
+    written = df.attrs.get("headers") or {}
+    c = by[-1]
+    idx = np.flatnonzero(summed)
+    names = sorted({str(groups[c][i]) for i in idx})
+    place = sources if sources is not None else np.full(len(summed), src, dtype=object)
+    return [{"column": str(written.get(c, c)),
+             "words": [f"{' / '.join(names)} (its batches and unqualified batches equal the sum of the other "
+                       "rows of its period: a total whatever its name)"],
+             "rows": list(dict.fromkeys((str(place[i]), int(rows[i])) for i in idx))}]
+
+
+def _refuse_rows_disagreeing(df: pd.DataFrame, groups: dict, by: Sequence[str], labels: np.ndarray,
+                             tested: np.ndarray, failed: np.ndarray, rows: np.ndarray, src: str,
+                             sources: np.ndarray | None, totals: np.ndarray, other: list,
+                             period: str | None) -> None:
+    """Refuse (:class:`DataValidationError`) two rows of a counts table for the same group and period
+    with different batches when no other column tells them apart: which one is right cannot be
+    guessed, and adding them up would count the group twice. Each problem names both rows."""
+    live = np.flatnonzero(~np.asarray(totals, bool))
+    if len(live) < 2:
+        return
+    sub = {c: v[live] for c, v in groups.items()}
+    key = _row_keys(df.iloc[live].reset_index(drop=True), sub, by, labels[live],
+                    None if sources is None else sources[live], other)
+    twice = key.duplicated(keep=False).to_numpy()
+    if not twice.any():
+        return
+    written = df.attrs.get("headers") or {}
+    th, fh = str(written.get("tested", "抽检批次")), str(written.get("failed", "不合格批次"))
+    names = " / ".join([str(written.get(period, period)) if period else "period"]
+                       + [str(written.get(c, c)) for c in by])
+    ids = key.groupby(list(key.columns), sort=False).ngroup().to_numpy()
+    problems, firsts = [], {}
+    for k in np.flatnonzero(twice):
+        i = int(live[k])
+        j = firsts.setdefault(int(ids[k]), i)
+        if j == i:
+            continue
+        column = "failed" if tested[i] == tested[j] else "tested"
+        value = failed[i] if column == "failed" else tested[i]
+        where = "" if sources is None or sources[i] == sources[j] else f" of {sources[j]}"
+        problems.append(Problem(
+            str(sources[i]) if sources is not None else src, int(rows[i]), str(written.get(column, column)),
+            f"{value}",
+            f"one row per {names}: row {int(rows[j])}{where} already gives {labels[i]} / "
+            f"{' / '.join(str(groups[c][i]) for c in by)} {tested[j]:,} {th} / {failed[j]:,} {fh}, this row "
+            f"{tested[i]:,} / {failed[i]:,}, and no other column tells the two rows apart -- adding them up would "
+            "count the group twice. Keep the right one, or add a column saying how they differ (食品亚类, 抽样环节)"
+            "（同一类别同一时期有两行且批次数不同，请保留正确的一行）"))
+    if problems:
+        raise DataValidationError(problems, source=src)
 
 
 def check_total_sums(agg: pd.DataFrame, by: Sequence[str], src: str) -> None:
@@ -1265,7 +1432,7 @@ def check_total_sums(agg: pd.DataFrame, by: Sequence[str], src: str) -> None:
     level = np.full(len(agg), len(by), dtype=np.int64)  # the by columns a total shares with its rows
     for j, c in reversed(list(enumerate(by))):
         labels = agg[c].astype(str)
-        hits = [v for v in pd.unique(labels) if _total_word(v) in TOTAL_LABELS]
+        hits = [v for v in pd.unique(labels) if is_total_label(v)]
         level[labels.isin(hits).to_numpy()] = j
     parts = agg[~is_total]
     sources = agg["_src"].to_numpy() if "_src" in agg.columns else None
@@ -1611,7 +1778,7 @@ def pooled_programmes(df: pd.DataFrame, by: Sequence[str]) -> dict[str, list[str
         uniques = pd.unique(s)
         if len(uniques) > 40 and not named:  # a firm's name, a product: no programme column
             continue
-        vals = [v for v in (_cell_text(u).strip() for u in uniques) if v and _total_word(v) not in TOTAL_WORDS]
+        vals = [v for v in (_cell_text(u).strip() for u in uniques) if v and not is_total_label(v, TOTAL_WORDS)]
         if len(vals) < 2:
             continue
         if named or all(any(p in v for p in PROGRAMMES) for v in vals):
@@ -1625,7 +1792,7 @@ def total_rows(agg: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
     is_total = np.zeros(len(agg), dtype=bool)
     for c in by:
         labels = agg[c].astype(str)
-        hits = [v for v in pd.unique(labels) if _total_word(v) in TOTAL_LABELS]
+        hits = [v for v in pd.unique(labels) if is_total_label(v)]
         is_total |= labels.isin(hits).to_numpy()
     if "_total" in agg.columns:
         is_total |= agg["_total"].to_numpy(bool)
@@ -1652,6 +1819,24 @@ def _total_word(v) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", _cell_text(v))).lower()
 
 
+def is_total_label(v, words: frozenset = TOTAL_LABELS) -> bool:
+    """Whether a cell names a total: one of ``words`` (:data:`TOTAL_LABELS` for a group column,
+    :data:`TOTAL_WORDS` for any other), or, with its punctuation, brackets and spaces taken off, one
+    of them or a label ending with one of :data:`TOTAL_ENDINGS` (合计：, 食品合计, 全市合计, 合 计) --
+    in a group column also ending with 全部 (合计（全部）). A category's name never ends so."""
+    w = _total_word(v)
+    if w in words:
+        return True
+    if not w or len(w) > 30:
+        return False
+    for text in (w, _BRACKETED.sub("", w)):  # 合计（不含餐饮）: the words before its brackets
+        bare = _NOT_WORD.sub("", text)
+        if bare and (bare in words or bare.endswith(TOTAL_ENDINGS)
+                     or (words is TOTAL_LABELS and bare.endswith("全部"))):
+            return True
+    return False
+
+
 def _may_be_total(v) -> bool:
     """A cheap first look (50,000 firm names): only a short text with 计 / 計 / total may be a total."""
     return isinstance(v, str) and len(v) < 24 and ("计" in v or "計" in v or "total" in v.lower()
@@ -1676,7 +1861,7 @@ def _total_cells(df: pd.DataFrame, by: Sequence[str], skip: set, rows: np.ndarra
             continue
         labels = TOTAL_LABELS if c in by else TOTAL_WORDS
         values = pd.unique(s)  # each spelling looked at once (1M rows: fast)
-        hits = [v for v in values if (c in by or _may_be_total(v)) and _total_word(v) in labels]
+        hits = [v for v in values if (c in by or _may_be_total(v)) and is_total_label(v, labels)]
         if not hits:
             continue
         m = s.astype(object).isin(hits).to_numpy() & ~mask
@@ -1710,7 +1895,7 @@ def _total_groups_named(df: pd.DataFrame, by: Sequence[str], totals: np.ndarray)
         for i in at:
             cells = df.iloc[i].tolist()
             col[i] = next((_cell_text(v).strip() for words in (TOTAL_WORDS, TOTAL_LABELS) for v in cells
-                           if _total_word(v) in words), "合计")
+                           if is_total_label(v, words)), "合计")
         out[c] = col
     out.attrs = dict(df.attrs)
     return out

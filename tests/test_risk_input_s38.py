@@ -1,0 +1,164 @@
+"""Sampling tables read right (session 38): total rows however worded, group labels normalised,
+repeated rows neither doubled nor silently added, the tracked score's run id, problem words in a
+per-batch conclusion, a readable evaluation repr. Tables are SYNTHETIC (figures like a bureau's)."""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mstarget as mt
+from mstarget.exceptions import DataValidationError
+
+CATS = {"乳制品": (49667, 132), "保健食品": (15833, 70), "其他": (11249, 1030), "冷冻饮品": (15395, 424),
+        "可可及焙烤咖啡产品": (2107, 7), "方便食品": (41551, 1479), "饼干": (30245, 283)}
+
+
+def _table(path, total_label=None, extra=(), periods=("2023", "2024"), scale=None):
+    """A 时期 | 食品大类 | 抽检批次 | 不合格批次 table, with a total row per period labelled ``total_label``."""
+    rows = []
+    for k, p in enumerate(periods):
+        block = [(p, c, t + 10 * k, f + k) for c, (t, f) in CATS.items()]
+        if total_label is not None:
+            block.insert(2, (p, total_label, sum(r[2] for r in block), sum(r[3] for r in block)))
+        rows += block
+    rows += list(extra)
+    pd.DataFrame(rows, columns=["时期", "食品大类", "抽检批次", "不合格批次"]).to_csv(path, index=False)
+    return str(path)
+
+
+def _alloc(path, budget=1000):
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        sc = mt.risk.score(path, by="食品大类")
+        plan = mt.risk.allocate(sc, budget=budget)
+    return sc, plan, " ".join(str(x.message) for x in w)
+
+
+@pytest.mark.parametrize("label", ["合计：", "食品合计", "全市合计", "合计（全部）", "所有类别合计"])
+def test_total_row_worded_differently_is_left_out(tmp_path, label):
+    sc, plan, said = _alloc(_table(tmp_path / "t.csv", label))
+    assert label not in set(sc["食品大类"])  # never scored as a category
+    assert sorted(plan["食品大类"]) == sorted(CATS)
+    assert plan["batches"].sum() == 1000
+    assert label in said and "left out" in said
+
+
+def test_total_row_found_by_its_sums_whatever_its_label(tmp_path):
+    sc, plan, said = _alloc(_table(tmp_path / "t.csv", "全部食品"))
+    assert "全部食品" not in set(sc["食品大类"])
+    assert int(sc["tested"].sum()) == sum(t * 2 + 10 for t, _ in CATS.values())
+    assert "全部食品" in said and "sum of the other rows of its period" in said
+
+
+def test_real_category_names_are_not_totals(tmp_path):
+    # no row equals the sum of the others; no label ends with 合计
+    sc, _, said = _alloc(_table(tmp_path / "t.csv"))
+    assert sorted(sc["食品大类"]) == sorted(CATS)
+    assert "left out" not in said
+
+
+def test_line_break_and_traditional_labels_are_one_group(tmp_path):
+    p = tmp_path / "t.csv"
+    _table(p)
+    d = pd.read_csv(p)
+    d.loc[0, "食品大类"] = "乳\n制品"  # Alt+Enter in WPS
+    d.loc[d["时期"] == 2023, "食品大类"] = d.loc[d["时期"] == 2023, "食品大类"].replace(
+        {"保健食品": "保健食品", "饼干": "餅乾", "方便食品": "方便 食品"})
+    d.loc[(d["时期"] == 2024) & (d["食品大类"] == "冷冻饮品"), "食品大类"] = "冷凍飲品"
+    d.to_csv(p, index=False)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        sc = mt.risk.score(str(p), by="食品大类")
+    assert len(sc) == len(CATS)
+    assert sorted(sc["食品大类"]) == sorted(CATS)  # shown in simplified characters, no line break
+    row = sc.set_index("食品大类").loc["冷冻饮品"]
+    assert int(row["tested"]) == 15395 * 2 + 10
+    said = " ".join(str(x.message) for x in w)
+    assert "冷凍飲品" in said and "繁简" in said
+
+
+def test_disagreeing_rows_for_one_group_and_period_are_refused(tmp_path):
+    p = _table(tmp_path / "t.csv", extra=[("2023", "可可及焙烤咖啡产品", 2107, 57)])
+    with pytest.raises(DataValidationError) as e:
+        mt.risk.score(p, by="食品大类")
+    text = str(e.value)
+    assert "row 6" in text and "row 16" in text and "t.csv" in text
+    assert "可可及焙烤咖啡产品" in text and "不合格批次" in text
+
+
+def test_exact_duplicate_row_is_read_once(tmp_path):
+    p = _table(tmp_path / "t.csv", extra=[("2023", "可可及焙烤咖啡产品", 2107, 7)])
+    with pytest.warns(mt.exceptions.InconsistentDataWarning, match="read once"):
+        sc = mt.risk.score(p, by="食品大类")
+    row = sc.set_index("食品大类").loc["可可及焙烤咖啡产品"]
+    assert int(row["tested"]) == 2107 + 2117 and int(row["failed"]) == 7 + 8
+
+
+def test_rows_told_apart_by_another_column_are_added(tmp_path):
+    d = pd.DataFrame({"时期": ["2023"] * 4, "食品大类": ["乳制品", "乳制品", "饼干", "饼干"],
+                      "抽样环节": ["生产", "流通", "生产", "流通"],
+                      "抽检批次": [100, 200, 50, 60], "不合格批次": [1, 2, 3, 4]})
+    p = tmp_path / "t.csv"
+    d.to_csv(p, index=False)
+    sc = mt.risk.score(str(p), by="食品大类")
+    assert int(sc.set_index("食品大类").loc["乳制品", "tested"]) == 300
+
+
+def test_per_batch_records_repeating_group_and_period_unaffected(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 300
+    d = pd.DataFrame({"抽样日期": pd.date_range("2023-01-01", periods=n, freq="D").strftime("%Y-%m-%d"),
+                      "食品大类": rng.choice(["乳制品", "饼干", "糕点"], n),
+                      "检验结论": rng.choice(["合格", "不合格"], n, p=[0.9, 0.1])})
+    p = tmp_path / "r.csv"
+    d.to_csv(p, index=False)
+    sc = mt.risk.score(str(p), by="食品大类")
+    assert int(sc["tested"].sum()) == n
+    assert int(sc["failed"].sum()) == int((d["检验结论"] == "不合格").sum())
+
+
+@pytest.mark.parametrize("word", ["问题样品", "不合格样品", "不符合", "问题产品"])
+def test_problem_words_in_a_conclusion_are_unqualified(tmp_path, word):
+    d = pd.DataFrame({"抽样日期": ["2023-02-09", "2023-03-16", "2023-05-16", "2023-08-01"] * 10,
+                      "食品大类": ["乳制品", "饼干", "乳制品", "饼干"] * 10,
+                      "检验结论": ["合格", word, "合格", "合格"] * 10})
+    p = tmp_path / "r.csv"
+    d.to_csv(p, index=False)
+    sc = mt.risk.score(str(p), by="食品大类")
+    assert int(sc.set_index("食品大类").loc["饼干", "failed"]) == 10
+
+
+def test_tracked_score_gives_its_run_id(tmp_path):
+    settings = mt.tracking.TrackingSettings(tracking_uri=f"sqlite:///{tmp_path / 'm.db'}",
+                                            experiment="s38")
+    sc = mt.risk.score(_table(tmp_path / "t.csv"), by="食品大类", track=True, tracking_settings=settings)
+    run_id = sc.attrs.get("mlflow_run_id")
+    assert isinstance(run_id, str) and len(run_id) >= 16
+    import mlflow
+    run = mlflow.MlflowClient(tracking_uri=settings.tracking_uri).get_run(run_id)
+    assert run.data.metrics["n_groups"] == len(CATS)
+
+
+def test_evaluation_repr_is_short_and_readable():
+    s = pd.read_csv(Path(__file__).resolve().parents[1] / "data/china/food_sampling_by_category.csv")
+    s = s[s.region == "全国"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ev = mt.risk.evaluate(s, by="category", train_until="2019H2")
+    text = repr(ev)
+    assert "np.float64" not in text and len(text) < 400
+    assert text.startswith("RiskEvaluation(groups:") and "AUC" in text and "2019H2" in text
+
+
+def test_one_batch_a_row_written_as_counts_is_not_read_as_repeats(tmp_path):
+    d = pd.DataFrame({"抽样日期": ["2023-02-09", "2023-02-09", "2023-02-09", "2023-05-16"] * 5,
+                      "食品大类": ["乳制品", "乳制品", "饼干", "饼干"] * 5,
+                      "抽检批次": [1] * 20, "不合格批次": [0, 0, 1, 0] * 5})
+    p = tmp_path / "r.csv"
+    d.to_csv(p, index=False)
+    sc = mt.risk.score(str(p), by="食品大类")
+    assert int(sc["tested"].sum()) == 20 and int(sc["failed"].sum()) == 5
