@@ -313,10 +313,15 @@ def test_yearly_additions_against_a_stock_target_become_the_stock(measure):
 
 
 def test_a_share_given_as_a_fraction_in_a_wide_table_names_its_row_once():
-    """'rows 3 and 3' for two years of one row of a table laid out one column per year."""
-    with pytest.warns(mt.InconsistentDataWarning, match=r"<DataFrame>, row 2: 鼎湖区/药品抽检合格率 以 % 为单位"):
+    """'rows 3 and 3' for two years of one row of a table laid out one column per year. A ratio that is
+    the series' own percentage (0.986 among 98, 99.1) is refused since session 38, naming its year's
+    column; a jump the other years do not explain is still warned of."""
+    with pytest.raises(mt.DataValidationError, match=r"<DataFrame>, row 2, column '2021年': '0.986': 98.6（"):
         mt.read_history(pd.DataFrame({"指标名称": ["药品抽检合格率"], "单位": ["%"], "2020年": [98], "2021年": [0.986],
                                       "2022年": [99.1]}), region="鼎湖区")
+    with pytest.warns(mt.InconsistentDataWarning, match=r"<DataFrame>, row 2: 鼎湖区/电子营业执照使用率 以 % 为单位"):
+        mt.read_history(pd.DataFrame({"指标名称": ["电子营业执照使用率"], "单位": ["%"], "2020年": [0.5], "2021年": [30],
+                                      "2022年": [60], "2023年": [90]}), region="鼎湖区")  # SYNTHETIC
 
 
 def test_a_districts_own_row_among_its_towns_is_the_district(tmp_path):

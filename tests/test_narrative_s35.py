@@ -178,7 +178,7 @@ def test_a_series_moving_away_from_its_target_says_so_plainly():
 def test_an_english_unit_word_is_left_out_of_chinese_prose(national):
     zh, en = national[2023]["zh"], national[2023]["en"]
     r = _row(zh, "制造业质量竞争力指数")
-    assert r.cells["unit"].text == "index"  # the table keeps the unit as given
+    assert r.cells["unit"].text == "指数"  # the table keeps the unit as given (``index`` before session 38)
     assert "仅有2021年数据（84.91），" in r.narrative and "（≥86）" in r.narrative, r.narrative
     assert not any(re.search(r"\bindex\b", row.narrative) for row in zh.rows)
     assert "84.91 index" in _row(en, "制造业质量竞争力指数").narrative  # English prose keeps it

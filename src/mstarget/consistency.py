@@ -534,7 +534,13 @@ def _history_counts(frame, raw, value_column, problems) -> None:
 
 def warn_history(history: pd.DataFrame, *, today: _dt.date | None = None) -> None:
     """Warnings on a history just read (sorted by region, indicator, year): observations dated
-    after the current year, and ``%`` shares jumping about 100 times between two years."""
+    after the current year, and ``%`` shares jumping about 100 times between two years.
+
+    Raises
+    ------
+    DataValidationError
+        A ``%`` share written as a ratio 0-1 among its own percentages (98, 98.3, 98.5, 0.988:
+        :func:`fractions_among_percentages`), naming the cell and the figure meant (98.8)."""
     sheet = sheet_of(history)
     src = sheet.source if sheet else "<DataFrame>"
 
@@ -544,6 +550,7 @@ def warn_history(history: pd.DataFrame, *, today: _dt.date | None = None) -> Non
     def where(pos) -> str:  # a workbook of one indicator per sheet: the row's sheet
         return sheet.source_of(pos) if sheet else src
 
+    _refuse_fractions(history, where, row, sheet)  # before any warning: a refused table says only why
     year_now = (today or _dt.date.today()).year
     years = history["year"].to_numpy()
     late = np.flatnonzero(years > year_now)
@@ -712,7 +719,9 @@ def odd_one_out(v: np.ndarray) -> tuple[int, float] | None:
     return None
 
 
-def _percent_jumps(history: pd.DataFrame, where, row) -> None:
+def _share_rows(history: pd.DataFrame) -> np.ndarray:
+    """Rows of ``history`` in a ``%`` share (:func:`mstarget.units.percent_kind`) without declared
+    bounds, judged once per (unit, name, indicator) (linear in rows)."""
     names = history["name"] if "name" in history.columns else history["indicator"]
     columns = (history["unit"], names, history["indicator"])
     # one (unit, name, indicator) group per distinct combination, each judged once (linear in rows)
@@ -734,6 +743,82 @@ def _percent_jumps(history: pd.DataFrame, where, row) -> None:
     share = kinds[group] if len(group) else np.zeros(0, dtype=bool)
     if "lower" in history.columns:
         share &= history["lower"].isna().to_numpy() & history["upper"].isna().to_numpy()
+    return share
+
+
+def fractions_among_percentages(v: np.ndarray) -> np.ndarray:
+    """Positions of the figures of one ``%`` share series (values in year order) that are ratios 0-1
+    written among its percentages: above 0 and at most 1, ``JUMP_FACTOR`` times or more below the
+    median of the series' figures above 1, and, multiplied by 100, within the range of those figures
+    widened by their spread (at least 2 points) -- which must be at least two, as many as the
+    fractions, and within 1.5 times of each other. Ambiguous series (0.5, 30, 60, 90: a share taking
+    off) give none: :func:`_percent_jumps` warns of them.
+
+    >>> fractions_among_percentages(np.array([98, 98.3, 98.5, 98.6, 0.988])).tolist()
+    [4]
+    >>> fractions_among_percentages(np.array([0.5, 30, 60, 90])).tolist()
+    []
+    """
+    v = np.asarray(v, dtype=float)
+    ok = np.isfinite(v)
+    small = np.flatnonzero(ok & (v > 0) & (v <= 1.0))
+    rest = v[ok & (v > 1.0)]
+    if not small.size or rest.size < max(2, small.size):
+        return np.zeros(0, dtype=np.int64)
+    lo, hi = float(rest.min()), float(rest.max())
+    if hi > 1.5 * lo:
+        return np.zeros(0, dtype=np.int64)
+    margin = max(hi - lo, 2.0)
+    meant = v[small] * 100.0
+    fits = (meant >= lo - margin) & (meant <= hi + margin) & (v[small] * JUMP_FACTOR <= float(np.median(rest)))
+    return small[fits] if fits.all() else np.zeros(0, dtype=np.int64)
+
+
+def _refuse_fractions(history: pd.DataFrame, where, row, sheet) -> None:
+    """Refuse the ``%`` shares with a ratio 0-1 among their percentages
+    (:func:`fractions_among_percentages`): the report would read 98.6 -> 0.988 as a fall of 97 points."""
+    if not len(history):
+        return
+    v = history["value"].to_numpy(dtype=float)
+    maybe = (v > 0) & (v <= 1.0)  # only series with a figure 0-1 are looked at one by one
+    if not maybe.any():
+        return
+    share = _share_rows(history)
+    if not (share & maybe).any():
+        return
+    reg, ind = history["region"].to_numpy(dtype=object), history["indicator"].to_numpy(dtype=object)
+    names = history["name"].to_numpy(dtype=object) if "name" in history.columns else ind
+    years = history["year"].to_numpy()
+    n = len(v)
+    new = np.ones(n, dtype=bool)
+    new[1:] = (reg[1:] != reg[:-1]) | (ind[1:] != ind[:-1])
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], n)
+    problems = []
+    for g in np.unique(np.searchsorted(starts, np.flatnonzero(share & maybe), side="right") - 1):
+        lo, hi = int(starts[g]), int(ends[g])
+        found = fractions_among_percentages(v[lo:hi])
+        if not found.size:
+            continue
+        others = np.delete(v[lo:hi], found)
+        others = others[np.isfinite(others)]
+        span = f"{others.min():g}–{others.max():g}"
+        label = _label(reg[lo], ind[lo], names[lo])
+        for k in found + lo:
+            x, meant = v[k], round(v[k] * 100.0, 10)
+            column = sheet.column("value", k) if sheet else "value"
+            problems.append(Problem(
+                where(k), row(k), column, f"{x:g}",
+                f"{meant:g}（{label} 以 % 为单位，其他年份为 {span}，{int(years[k])} 年的 {x:g} 应是把比例(0-1)"
+                f"误作百分数，请改为 {meant:g}） (the percentage {meant:g}: {label} is in %, its other years "
+                f"{span}; {x:g} looks like {meant:g} % written as a ratio 0-1 -- write {meant:g}; if it really "
+                f"is {x:g} %, give the series 'lower' / 'upper' columns, 0 and 100)"))
+    if problems:
+        raise DataValidationError(problems, source=problems[0].source)
+
+
+def _percent_jumps(history: pd.DataFrame, where, row) -> None:
+    share = _share_rows(history)
     if not share.any():
         return
     v = history["value"].to_numpy(dtype=float)

@@ -47,6 +47,7 @@ import re
 
 from ..schedule import CATEGORY_ZH, QUALITATIVE, ScheduleRules, shown_gap
 from ..plan import states_figure, target_as_change
+from ..units import per_mille_kind, percent_kind
 from ..validation import is_total_region
 from .formatting import (
     MISSING,
@@ -75,6 +76,9 @@ SCHEDULE_WORDS = {"zh": {1: "，快于时间进度（{}）", -1: "，慢于时�
 #: 84.9 index, after 制造业质量竞争力指数); any other English word is left out of Chinese prose too
 UNIT_WORDS_ZH = {"index": "", "percent": "%", "points": "点", "yuan": "元", "persons": "人", "people": "人",
                  "items": "项", "times": "次"}
+#: Chinese unit words a sentence writes as the English word of the same unit (指数: left out of Chinese
+#: prose like ``index`` -- 84.9, not 84.9指数, after 制造业质量竞争力指数 --, ``84.9 index`` in English)
+UNIT_WORDS_CHINESE = {"指数": "index"}
 #: a unit that is an English word (``index``, ``points``), not a symbol (``kg``, ``mg/L``, ``kWh``)
 _UNIT_WORD = re.compile(r"[A-Za-z]{4,}(?: [A-Za-z]+)*")
 ASSESSMENT_MARKER = {"zh": "评价：", "en": " Assessment: "}
@@ -350,7 +354,10 @@ def prose_name(row, text: str | None = None) -> str:
 def prose_unit(unit, lang: str):
     """The unit a sentence writes after a figure: in Chinese an English word (``index``) is written as
     :data:`UNIT_WORDS_ZH` says, else left out (the table's 单位 column still shows it); any other unit,
-    and every unit in English, as it is."""
+    and every unit in English, as it is; a Chinese unit word of :data:`UNIT_WORDS_CHINESE` (指数) as its English
+    word (``index``: left out in Chinese)."""
+    if isinstance(unit, str) and unit.strip() in UNIT_WORDS_CHINESE:
+        unit = UNIT_WORDS_CHINESE[unit.strip()]
     if lang != "zh" or not isinstance(unit, str) or not _UNIT_WORD.fullmatch(unit.strip()):
         return unit
     return UNIT_WORDS_ZH.get(unit.strip().lower(), "")
@@ -554,15 +561,23 @@ def _not_started_en(x: _Row) -> str:
 _CHANGE_VERBS = {"percent": ("增长", "下降"), "points": ("提高", "降低"), "times": ("", "")}
 
 
+def is_rate_row(r: dict) -> bool:
+    """Whether a row's figures are a rate of change (增长率, 增速, 涨幅 in %, %/年, 百分点, ‰/年:
+    :func:`mstarget.units.percent_kind` / :func:`~mstarget.units.per_mille_kind` ``"change"``), not a level."""
+    text = [v if isinstance(v, str) else "" for v in (r.get("unit"), r.get("name"), r.get("indicator"))]
+    return percent_kind(*text) == "change" or (per_mille_kind(*text) or ("",))[0] == "change"
+
+
 def realised_change(r: dict, lang: str, *, closed: bool) -> str:
     """For a target the plan wrote as a change from its baseline (``年均增长6%``, ``下降10%``, ``提高2个百分点``,
     ``翻一番``: :func:`mstarget.plan.target_as_change`), the change the figures achieved, said against the one
     written: ``2021年至2025年实际年均增长5.98%，低于目标的6%。`` -- the target year's value once it is observed
     (``closed``), else the latest after the base year (``2020年基期以来年均增长5.2%（目标为年均增长6%）。``).
     ``""`` for any other target, or without both figures. Enough places to tell it from the written figure
-    (5.98, not 6.0 beside 6)."""
+    (5.98, not 6.0 beside 6). ``""`` too for a row whose figures are themselves a rate of change (市场主体增长率 in
+    %, 年均增长7%以上: the target is the rate's level, and its own change, 8 -> 7.2, is no 年均下降2.4%)."""
     change = target_as_change(r.get("target_written"))
-    if change is None or r.get("kind") == "increment":
+    if change is None or r.get("kind") == "increment" or is_rate_row(r):
         return ""
     base, by = r.get("baseline"), r.get("baseline_year")
     value, year = (r.get("forecast"), r.get("target_year")) if closed else (r.get("last_value"), r.get("last_year"))
