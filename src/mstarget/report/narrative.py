@@ -1821,9 +1821,8 @@ MIDTERM_RULE = {
           "cannot be computed (no baseline, or a baseline already on the target's side), by the probability alone: "
           "P >= 50% = broadly on schedule, P < 50% = behind",
 }
-FINAL_RULE = {"zh": "目标年已有实际数据（或可由前后年份插值）的指标按目标年实际值评价：达到目标为已完成，未达到为未完成",
-              "en": "a target whose target year is observed (or interpolated between observations) is judged on "
-                    "that year's value: achieved or not achieved"}
+FINAL_RULE = {"zh": "目标年已有实际数据的指标按目标年实际值评价：达到目标为已完成，未达到为未完成",
+              "en": "a target whose target year is observed is judged on that year's value: achieved or not achieved"}
 NO_DATA_RULE = {"zh": "基期以后尚无数据的为数据不足。", "en": "no observation after the base year = insufficient data."}
 #: the same rule when a target year is past without its value (:func:`~.model.target_year_awaited`)
 NO_DATA_AWAITED_RULE = {"zh": "基期以后尚无数据的，以及目标年已过但尚无目标年实际数据的（表中为预测值，仅供参考），为数据不足。",
@@ -1861,13 +1860,18 @@ def rule_note(report) -> str:
     under_way = bool(cats - {"completed", "not_completed", "insufficient_data"}) or not closed
     lang = report.lang
     words = VOCABULARY[lang].get(getattr(report, "kind", ""), VOCABULARY_DEFAULT[lang])
+    final = getattr(report, "kind", "") == "final"  # a 总结评估 whose rows all lack their data keeps its own rule
     if lang == "zh":
+        if not closed and final:
+            return f"评价口径（总结评估）：{FINAL_RULE['zh']}；{no_data['zh']}"
         if not closed:
             return f"评价口径（{words}）：{MIDTERM_RULE['zh']}；{no_data['zh']}"
         if not under_way:
             return f"评价口径（总结评估）：{FINAL_RULE['zh']}；{no_data['zh']}"
         return (f"评价口径：{FINAL_RULE['zh']}；目标年尚无实际数据的指标按{words.removeprefix('参照')}评价，"
                 f"{MIDTERM_RULE['zh']}；{no_data['zh']}")
+    if not closed and final:
+        return f"Assessment (final evaluation): {FINAL_RULE['en']}; {no_data['en']}"
     if not closed:
         return f"Assessment ({words}): {MIDTERM_RULE['en']}; {no_data['en']}"
     if not under_way:
@@ -1880,18 +1884,18 @@ def rule_note(report) -> str:
 FORECAST_NOTE = {
     "zh": ("目标年预测值为预测样本路径的中位数，80%区间为其第10至第90百分位；实现概率为样本路径中达到目标的"
            "比例（经样本外校准）。",
-           "目标年实际值/预测值：目标年已有实际数据的为实际值（目标年缺数而前后年份有数据的按插值估计，标“插值”），80%区间和"
+           "目标年实际值/预测值：目标年已有实际数据的为实际值（目标年缺数而前后年份有数据的按插值估计，标“插值”，仅供参考，不据此评价），80%区间和"
            "实现概率记为“–”；其余为预测值（标“预测”），即预测样本路径的中位数，80%区间为其第10至第90百分位，"
            "实现概率为样本路径中达到目标的比例（经样本外校准）。",
-           "目标年实际值为目标年的实际数据（目标年缺数而前后年份有数据的按插值估计，标“插值”）。"),
+           "目标年实际值为目标年的实际数据（目标年缺数而前后年份有数据的按插值估计，标“插值”，仅供参考，不据此评价）。"),
     "en": ("Forecast: median of the forecast sample paths in the target year; 80% range: their 10th to 90th "
            "percentile; P(target met): share of paths meeting the target (calibrated out of sample).",
            "Target-year value: the observed value where the target year is observed (interpolated between "
-           "observations where that year is missing, marked \"interpolated\"), its 80% range and probability shown as \"–\"; otherwise a "
+           "observations where that year is missing, marked \"interpolated\", for reference only and not judged), its 80% range and probability shown as \"–\"; otherwise a "
            "forecast (marked \"forecast\"): the median of the forecast sample paths, 80% range their 10th to "
            "90th percentile, P(target met) the share of paths meeting the target (calibrated out of sample).",
            "Target-year value: the value observed in the target year (interpolated between observations where "
-           "that year is missing, marked \"interpolated\")."),
+           "that year is missing, marked \"interpolated\", for reference only and not judged)."),
 }
 
 
@@ -1948,7 +1952,8 @@ def method_notes(report, *, n_charts: int) -> list[str]:
     drawn; with none (no sample paths given, ``details=None``) neither their legend nor the note on how
     many are drawn is given."""
     n = len(report.rows)
-    if n and all(r.category == NOT_STARTED for r in report.rows):  # a 基期情况 report: no progress to define
+    if n and getattr(report, "not_started", all(r.category == NOT_STARTED for r in report.rows)):
+        # a 基期情况 report (qualitative rows aside): no progress to define
         return _not_started_notes(report, n_charts)
     observed = getattr(report, "observed_targets", False)
     every = getattr(report, "all_observed", False)
