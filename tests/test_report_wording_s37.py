@@ -44,8 +44,8 @@ def test_the_printout_status_says_the_reports_outlook_and_the_summary_counts_the
     text = summary_line(table)
     first = text.splitlines()[0]
     assert "at_risk" not in first and "on_track" not in first, first
-    for word in ("预计能够完成", "有望完成", "完成存在不确定性", "完成难度较大"):
-        assert f"{word} {outlook.count(word)}" in first, (word, first)
+    for word in ("预计能够完成", "有望完成", "完成存在不确定性", "完成难度较大"):  # the words that occur (s38: no 0s)
+        assert (f"{word} {outlook.count(word)}" in first) if outlook.count(word) else (word not in first), (word, first)
 
 
 def test_the_english_title_names_the_plan_as_the_chinese_one_does(tmp_path):

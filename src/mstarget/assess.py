@@ -101,7 +101,7 @@ RESULT_COLUMNS = ["region", "indicator", "target_year", "target", "direction", "
                   "observed_pace", "model"]
 #: the schedule view (:mod:`mstarget.schedule`): progress against the time elapsed, NDRC categories
 #: (``category``), and the evaluation's category with its Chinese (``evaluation``, ``category_zh``:
-#: 已完成 / 未完成 once the target year is observed, 数据不足 while its value is awaited)
+#: 已完成 / 未完成 once the target year is observed, 数据不足 while its value is awaited, 规划期未开始 before the period)
 SCHEDULE_COLUMNS = ["baseline_year", "baseline", "sum_so_far", "remaining", "time_share",
                     "progress_share", "category", "evaluation", "category_zh"]
 EXTRA_COLUMNS = ["name", "unit", "attribute", "as_of", "note"]
@@ -475,7 +475,9 @@ def _preliminary_row(row: dict, notes: list, marks: dict, kind: str, years, judg
 
 def _optional_columns(table: pd.DataFrame, results: list, marked: dict) -> None:
     """The columns present only when some row needs them (see the module docstring): ``unreported_years``
-    (``split_years``), and ``last_preliminary``, ``preliminary_years``, ``preliminary_mark``, ``preliminary_close``."""
+    (``split_years``), ``target_year_estimated`` (a level or stock whose target year is not reported, its value
+    interpolated between the years around it: 数据不足), and ``last_preliminary``, ``preliminary_years``,
+    ``preliminary_mark``, ``preliminary_close``."""
     rows = [t.row for t in results]
     if any(r.get("unreported_years") for r in rows):
         table["unreported_years"] = [r.get("unreported_years", "") for r in rows]
@@ -483,6 +485,9 @@ def _optional_columns(table: pd.DataFrame, results: list, marked: dict) -> None:
         table["split_years"] = [r.get("split_years", "") for r in rows]
     if any(r.get("average_years") for r in rows):
         table["average_years"] = [r.get("average_years", "") for r in rows]
+    if any(r.get("target_year_estimated") for r in rows):  # a target year not reported, its value interpolated
+        table["target_year_estimated"] = np.array([bool(r.get("target_year_estimated", False)) for r in rows],
+                                                  dtype=bool)
     if marked:
         table["last_preliminary"] = np.array([bool(r.get("last_preliminary", False)) for r in rows], dtype=bool)
         table["preliminary_years"] = [r.get("preliminary_years", "") for r in rows]
@@ -724,7 +729,10 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         time), ``evaluation`` and ``category_zh`` (the evaluation's category and its Chinese, what the
         ``assess`` printout and the report show: the schedule's while the target is under way,
         ``completed`` / ``not_completed`` (已完成 / 未完成) once its target year is observed,
-        ``insufficient_data`` (数据不足) while that year is past but its value not yet observed; see
+        ``insufficient_data`` (数据不足) while that year is past but its value not yet observed, or when a level or
+        stock's target year was never reported, its value interpolated between the years around it
+        (``target_year_estimated``, a column present when a row has one), ``not_started`` (规划期未开始) for a row of
+        a plan whose period has not started (data up to its base year, evaluated there); see
         :mod:`mstarget.schedule`); then ``name, unit, attribute, as_of, note`` (and
         ``target_written`` when the plan wrote a target in words, ``持续提升``: see
         :func:`mstarget.read_plan`; ``target_striven, p_striven`` (0-1) when a target has a
@@ -891,8 +899,8 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
                          columns=RESULT_COLUMNS + SCHEDULE_COLUMNS + EXTRA_COLUMNS)
     for c in ("last_year", "baseline_year"):
         table[c] = table[c].astype("Int64")
+    _optional_columns(table, results, marked)  # target_year_estimated among them: the evaluation reads it
     _evaluate(table, results)
-    _optional_columns(table, results, marked)
     if "target_written" in plan.columns:
         striven = (np.flatnonzero(np.isfinite(plan["target_striven"].to_numpy(dtype=float)))
                    if "target_striven" in plan.columns else [])
@@ -1257,6 +1265,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     missing: list = []
     split_years: list = []  # a 〈〉 row's running totals not reported, inside a reported later total
     decided = True
+    estimated_year = False  # a level or stock's target year not reported, its value interpolated (below)
     average = period_average(r)
     average_progress = None  # a period average's (log growth the target needs, the reported years')
     if kind == "increment":
@@ -1343,6 +1352,9 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     else:
         samples = sf.at(ty)
         unreported = {}
+        # the target year past the history's first year and before its last, its own figure missing: the value is
+        # interpolated between the years around it (:meth:`SeriesForecast.at`) -- no fact to judge the row on
+        estimated_year = ty < sf.last_year and not bool(np.any(years == ty))
         remaining = ty - sf.last_year
         row["required_pace"] = (target - sf.last_value) / remaining if remaining > 0 else np.nan
         row["observed_pace"] = _observed_pace(years, values, by, baseline, span)
@@ -1366,6 +1378,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
                          f"{reported_only:.6g}")
             current = reported_only  # progress as reported, as a 〈〉 row's sum_so_far
             unreported = {int(y): float(e) for y, e in gap}
+            estimated_year = False  # the reported additions alone decide it, as a 〈〉 row's flows
 
     samples = np.asarray(samples, dtype=float)
     ordered = np.sort(samples)  # one sort; the same numbers as np.mean / np.median / np.quantile
@@ -1383,7 +1396,15 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
 
     # the target year observed, but a year the history does not report decides it: not judged met or not
     unknown = ty <= sf.last_year and not decided
-    if unknown:
+    if estimated_year:  # a level or stock whose target year is not reported: its interpolated value decides nothing
+        row["target_year_estimated"] = True
+        row["status"] = "on_track" if p >= th.on_track else "at_risk" if p >= th.at_risk else "off_track"
+        around = (int(years[years < ty][-1]), int(years[years > ty][0])) if np.any(years < ty) else None
+        notes.append(f"target year {ty} not reported: its value {row['forecast']:.6g} is "
+                     + (f"interpolated between {around[0]} and {around[1]}" if around else "estimated")
+                     + f", not judged met or not (数据不足：{ty}年数据未报送，按前后年份插值估计为{row['forecast']:.6g}，"
+                     f"无法判定是否完成，请补报{ty}年数据)")
+    elif unknown:
         row["status"] = "on_track" if p >= th.on_track else "at_risk" if p >= th.at_risk else "off_track"
         whose = "the stock lacks the additions" if kind == "cumulative" else \
             "the average lacks the rates" if average else "the sum lacks the flows"
@@ -1417,7 +1438,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     if average:
         row["average_years"] = f"{by + 1}-{ty}"
         row["sum_so_far"] = current  # the reported years' average so far, as a 〈〉 row's sum
-    if unknown:  # 数据不足, which the evaluation (:func:`_evaluate`) and the report keep
+    if unknown or estimated_year:  # 数据不足, which the evaluation (:func:`_evaluate`) and the report keep
         row["category"] = row["evaluation"] = "insufficient_data"
         row["category_zh"] = CATEGORY_ZH["insufficient_data"]
     if split_years:  # years estimated inside a reported running total: named, the sum itself reported

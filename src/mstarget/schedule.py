@@ -45,12 +45,16 @@ whose target year is observed has met its target or not, ``completed`` (已完�
 past (``as_of``, the evaluation year) but whose value is not yet observed is ``insufficient_data``
 (数据不足: its value is awaited, :func:`target_year_awaited`), not judged on a forecast -- nor on a value
 estimated between the years around it (a row flagged ``target_year_estimated``: that year never reported). Otherwise it is
-the schedule's ``category``. A qualitative target (建成, read_plan's ``qualitative``) is ``qualitative``
+the schedule's ``category``. A target of a plan whose period has not started -- the evaluation year is its base
+year or earlier and nothing after that year is observed (a 2026-2030 plan on data up to 2025) -- is ``not_started``
+(规划期未开始, :func:`not_started`): no year of the period can have data yet, which is no lack of data (not
+数据不足); its ``p_meet`` extends the trend up to the base year, for reference only. A qualitative target (建成, read_plan's ``qualitative``) is ``qualitative``
 (定性指标，另行评价) throughout, counted apart. A strict target (低于0.15: read_plan's ``strict``) is not met by
 an observed value on its figure (:func:`meets`).
 """
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -70,8 +74,12 @@ FINAL_ZH = {"completed": "已完成", "not_completed": "未完成"}
 #: counted apart from the categories above in every summary
 QUALITATIVE = "qualitative"
 CATEGORY_ZH[QUALITATIVE] = "定性指标，另行评价"
+#: a target of a plan whose period has not started (:func:`not_started`: a 基期情况, a 2026-2030 plan on data up to
+#: 2025): not judged, and no lack of data either
+NOT_STARTED = "not_started"
+NOT_STARTED_ZH = "规划期未开始"
 #: the Chinese of every evaluation category (:func:`evaluation_category`)
-EVALUATION_ZH = {**FINAL_ZH, **CATEGORY_ZH}
+EVALUATION_ZH = {**FINAL_ZH, **CATEGORY_ZH, NOT_STARTED: NOT_STARTED_ZH}
 
 
 @dataclass(frozen=True)
@@ -203,12 +211,44 @@ def target_year_awaited(r: dict) -> bool:
     return int(ly) < int(ty) <= int(as_of)
 
 
+def latest_reportable_year(today: _dt.date | None = None) -> int:
+    """The latest year whose figures can exist (the year before ``today``'s, default the calendar's): the
+    evaluation year of a table without ``as_of`` whose data reach no year after the base year cannot be that base
+    year once the calendar has moved past it (a 2021-2025 plan with nothing after 2020, assessed in 2026)."""
+    return (today or _dt.date.today()).year - 1
+
+
+def not_started(r: dict, evaluation_year=None, today: _dt.date | None = None) -> bool:
+    """The row's plan period has not started (规划期未开始, :data:`NOT_STARTED`): nothing is observed after its base
+    year (``baseline_year``), it knows where it starts (a baseline figure, or a value up to the base year) and the
+    evaluation year -- ``as_of``, else ``evaluation_year`` (the table's latest ``last_year``; a row alone does not
+    tell it: False) -- is that base year or earlier. Without ``as_of`` the calendar decides too, as the report's
+    evaluation year does: once a year after the base year can have figures (:func:`latest_reportable_year`), a row
+    with nothing after its base year lacks data (数据不足) instead."""
+    by, ty, ly = r.get("baseline_year"), r.get("target_year"), r.get("last_year")
+    if is_missing(by) or is_missing(ty) or int(by) >= int(ty):
+        return False
+    if not is_missing(ly) and int(ly) > int(by):  # a year of the period observed
+        return False
+    if is_missing(r.get("baseline")) and is_missing(ly):  # nowhere to start from: 数据不足 (暂无监测数据)
+        return False
+    as_of = r.get("as_of")
+    if is_missing(as_of):
+        if latest_reportable_year(today) > int(by):
+            return False
+        as_of = evaluation_year
+    return not is_missing(as_of) and int(as_of) <= int(by)
+
+
 def evaluation_category(r: dict) -> str:
     """The evaluation's category of one assessment row (see the module docstring): the schedule's
     ``category`` while the target is under way, ``completed`` / ``not_completed`` (by ``status``)
     once its target year is observed, ``insufficient_data`` when that year is past (``as_of``) but its
-    value not yet observed. A row already ``insufficient_data`` stays so."""
+    value not yet observed. A row already ``insufficient_data`` stays so, save that of a plan whose period has
+    not started (:func:`not_started`): ``not_started``."""
     cat = str(r.get("category") or "insufficient_data")
+    if cat == "insufficient_data" and not_started(r):
+        return NOT_STARTED
     if cat in ("insufficient_data", QUALITATIVE):
         return cat
     if _flag(r.get("target_year_estimated")):  # never reported, estimated between two observations: no verdict
@@ -221,7 +261,8 @@ def evaluation_category(r: dict) -> str:
 def evaluation_categories(table: pd.DataFrame) -> pd.Series:
     """:func:`evaluation_category` of every row of an assessment table (vectorised, for 100,000
     targets). A row without ``as_of`` takes the table's latest ``last_year`` as the evaluation year
-    (an assessment on all the history), as the report does."""
+    (an assessment on all the history), as the report does -- and its date: a base year the calendar has
+    left behind makes no row ``not_started`` (:func:`not_started`)."""
     cat = table["category"].fillna("insufficient_data").astype(str) if "category" in table else \
         pd.Series(["insufficient_data"] * len(table), index=table.index, dtype=object)
     if not {"last_year", "target_year"} <= set(table.columns):
@@ -238,4 +279,16 @@ def evaluation_categories(table: pd.DataFrame) -> pd.Series:
     if "target_year_estimated" in table:  # never reported, estimated between two observations: no verdict
         estimated = table["target_year_estimated"].map(_flag).astype(bool)
         closed, awaited = closed & ~estimated, awaited | (estimated & cat.ne(QUALITATIVE))
-    return cat.mask(closed & met, "completed").mask(closed & ~met, "not_completed").mask(awaited, "insufficient_data")
+    out = cat.mask(closed & met, "completed").mask(closed & ~met, "not_completed").mask(awaited, "insufficient_data")
+    if "baseline_year" not in table:
+        return out
+    # 规划期未开始: nothing after the base year, the evaluation year at the base year or before it (:func:`not_started`)
+    by = pd.to_numeric(table["baseline_year"], errors="coerce")
+    given = pd.to_numeric(table["as_of"], errors="coerce").notna() if "as_of" in table else \
+        pd.Series(False, index=table.index)
+    calendar = pd.Series(latest_reportable_year() <= by, index=table.index)  # no year of the period can have data
+    baseline = pd.to_numeric(table["baseline"], errors="coerce") if "baseline" in table else \
+        pd.Series(float("nan"), index=table.index)
+    waiting = out.eq("insufficient_data") & cat.eq("insufficient_data") & by.notna() & (by < target_year) & \
+        (last.isna() | (last <= by)) & (baseline.notna() | last.notna()) & (as_of <= by) & (given | calendar)
+    return out.mask(waiting, NOT_STARTED)

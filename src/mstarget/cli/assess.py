@@ -20,9 +20,9 @@ from ..report import fan_chart
 from ..report.charts import MAX_PANELS
 from ..report.formatting import (MAX_DECIMALS, MISSING, NOTATION_BRACKETS, display_width, is_missing, number_text,
                                  percent_int, plan_figure_decimals, written_target)
-from ..report.model import (CATEGORY_LABELS, DIRECTION_SIGN, NOT_STARTED, OUTLOOK_HOLD, OUTLOOK_LEVELS,
-                             _evaluation_year, evaluation_kind, numbering, outlook_cell, row_category,
-                             shown_categories, STATUS_ZH, status_text, table_cells)
+from ..report.model import (AWAITED_OUTLOOK, CATEGORY_LABELS, DIRECTION_SIGN, NOT_STARTED, OUTLOOK_HOLD, OUTLOOK_LEVELS,
+                             _evaluation_year, evaluation_kind, numbering, printed_status, row_category,
+                             shown_categories, status_words, table_cells)
 from ..report.narrative import departs_from_peers
 from ..schedule import CATEGORY_ZH, EVALUATION_ZH, QUALITATIVE, evaluation_categories
 from . import common
@@ -113,35 +113,8 @@ def display_frame(table: pd.DataFrame, limit: int | None = None, details=None) -
 #: the order in which the summary counts the printout's status words (others, if any, after them)
 STATUS_ORDER = ("已实现", "未实现") + tuple(zh for _, zh, _ in OUTLOOK_LEVELS[:1]) + (OUTLOOK_HOLD["zh"],) + \
     tuple(zh for _, zh, _ in OUTLOOK_LEVELS[1:])
-#: status words the summary always counts (0 included): the outlook's four levels
-STATUS_ALWAYS = tuple(zh for _, zh, _ in OUTLOOK_LEVELS)
-
-
-#: the status words of the 0.3 / 0.7 thresholds (进展顺利 / 存在风险 / 难以实现), which no report cell prints
-_RISK_WORDS = frozenset(STATUS_ZH[k] for k in ("on_track", "at_risk", "off_track"))
-
-
-def printed_status(outlook: str, status: str, not_started: bool = False) -> str:
-    """The printout's ``status``: the report's 预计完成情况 (:func:`mstarget.report.model.outlook_cell`: 预计能够完成 /
-    有望完成 / 完成存在不确定性 / 完成难度较大 at the report's 70/50/30 % bands), else its 风险状态 where the report has
-    no outlook (已实现 / 未实现 once the target year is observed, 目标年数据暂缺), ``-`` where it has neither or the
-    row is not judged (规划期未开始)."""
-    if not_started:
-        return "-"
-    if outlook not in (MISSING, ""):
-        return outlook
-    # never the 0.3-0.7 scale (存在风险) the report does not print, as beside a 数据不足 row's prior-based p_meet
-    return "-" if status in (MISSING, "") or status in _RISK_WORDS else status
-
-
-def status_words(table: pd.DataFrame) -> list[str]:
-    """:func:`printed_status` of every row of an assessment table, from the row alone (no cells formatted)."""
-    kind = evaluation_kind(table, _evaluation_year(table, None))
-    words = []
-    for r in table.to_dict("records"):
-        cat = row_category(r, kind)
-        words.append(printed_status(outlook_cell(r, cat, "zh", kind), status_text(r, cat, "zh"), cat == NOT_STARTED))
-    return words
+#: the outlook words of a target whose year is past, its value awaited (有望完成（待确认）), in the summary's order
+AWAITED_ORDER = tuple(zh + AWAITED_OUTLOOK["zh"] for _, zh, _ in OUTLOOK_LEVELS)
 
 
 def _probability(v) -> str:
@@ -172,11 +145,15 @@ def summary_line(table: pd.DataFrame) -> str:
                             index=table.index)
         if waiting.any():
             return _not_started_line(table, category, waiting, qualitative)
-    assessed = table[(category != "insufficient_data") & ~qualitative]
-    # the printout's status words, as the report's 预计完成情况 says them (never at_risk: 0 beside a 存在风险 row)
-    counts = pd.Series(status_words(assessed) if len(assessed) else [], dtype=object).value_counts()
+    assessed = table[~category.isin(("insufficient_data", NOT_STARTED)) & ~qualitative]
+    # the printout's status words, as the report's 预计完成情况 says them (never at_risk: 0 beside a 存在风险 row);
+    # only those that occur, as the report's overview says them (a 总结评估 has no 预计能够完成 0 ...)
+    # (the words of the whole table, whose evaluation year each row's words depend on)
+    words = pd.Series(status_words(table), index=table.index, dtype=object) if len(table) else \
+        pd.Series([], dtype=object)
+    counts = words[assessed.index].value_counts()
     order = list(STATUS_ORDER) + sorted(k for k in counts.index if k not in STATUS_ORDER and k != "-")
-    shown = [f"{k} {int(counts.get(k, 0))}" for k in order[2:] if k in STATUS_ALWAYS or counts.get(k, 0)]
+    shown = [f"{k} {int(counts.get(k, 0))}" for k in order[2:] if counts.get(k, 0)]
     done = [f"{en}: {int(counts.get(zh, 0))}" for zh, en in (("已实现", "met"), ("未实现", "not met"))
             if zh == "已实现" or counts.get(zh, 0)]
     status = ", ".join(done + shown)
@@ -188,7 +165,21 @@ def summary_line(table: pd.DataFrame) -> str:
     apart = table[category == "insufficient_data"]
     if len(apart):
         text += f"\n{CATEGORY_ZH['insufficient_data']} {len(apart)} (not assessed: {_apart_detail(apart)})"
+        text += _awaited_words(words[apart.index])
     return text + _departed(table, category) + _by_region(table)
+
+
+def _awaited_words(words: pd.Series) -> str:
+    """The 数据不足 rows the printout marks （待确认） (``words``: their printed status) -- a target year past, its value
+    awaited: the forecast's words, to be confirmed (有望完成（待确认）) -- counted word by word, as the printout shows
+    them; empty when none."""
+    counts = words.value_counts()
+    said = [f"{w} {int(counts[w])}" for w in AWAITED_ORDER if counts.get(w, 0)]
+    said += [f"{w} {int(n)}" for w, n in counts.items() if w.endswith(AWAITED_OUTLOOK["zh"]) and w not in AWAITED_ORDER]
+    if not said:
+        return ""
+    return (f"\n待确认 {sum(int(n) for w, n in counts.items() if w.endswith(AWAITED_OUTLOOK['zh']))} (forecast of "
+            f"the awaited target-year value, to be confirmed when it is reported): {', '.join(said)}")
 
 
 def _not_started_line(table: pd.DataFrame, category: pd.Series, waiting: pd.Series, qualitative: pd.Series) -> str:

@@ -421,6 +421,38 @@ def shown_categories(categories) -> tuple[str, ...]:
     return FINAL_CATEGORIES + (CATEGORIES if open_ else ("insufficient_data",))
 
 
+#: the status words of the 0.3 / 0.7 thresholds (进展顺利 / 存在风险 / 难以实现), which no report cell prints
+_RISK_WORDS = frozenset(STATUS_ZH[k] for k in ("on_track", "at_risk", "off_track"))
+
+
+def printed_status(outlook: str, status: str, not_started: bool = False) -> str:
+    """The ``assess`` printout's ``status`` (and the words a tracked run counts): the report's 预计完成情况
+    (:func:`outlook_cell`: 预计能够完成 / 有望完成 / 完成存在不确定性 / 完成难度较大 at the report's 70/50/30 % bands), else
+    its 风险状态 where the report has no outlook (已实现 / 未实现 once the target year is observed, 目标年数据暂缺), ``-``
+    where it has neither or the row is not judged (规划期未开始)."""
+    if not_started:
+        return "-"
+    if outlook not in (MISSING, ""):
+        return outlook
+    # never the 0.3-0.7 scale (存在风险) the report does not print, as beside a 数据不足 row's prior-based p_meet
+    return "-" if status in (MISSING, "") or status in _RISK_WORDS else status
+
+
+def status_words(table: pd.DataFrame) -> list[str]:
+    """:func:`printed_status` of every row of an assessment table, from the row alone (no cells formatted), the
+    evaluation year given to each row as the report gives it (:func:`_row_inputs`: a target year past, its value
+    awaited, reads 有望完成（待确认）)."""
+    as_of = _evaluation_year(table, None)
+    kind = evaluation_kind(table, as_of)
+    words = []
+    for r in table.to_dict("records"):
+        if is_missing(r.get("as_of")) and as_of is not None:
+            r["as_of"] = as_of
+        cat = row_category(r, kind)
+        words.append(printed_status(outlook_cell(r, cat, "zh", kind), status_text(r, cat, "zh"), cat == NOT_STARTED))
+    return words
+
+
 def unmatched_display(df: pd.DataFrame, lang: str, names: dict) -> pd.DataFrame:
     """An unmatched table as the report shows it: headers in the report's language
     (:data:`UNMATCHED_HEADERS`), a series' 指标名称 from the plan when the history gives none (``names``:
@@ -2060,3 +2092,35 @@ def model_line(row: ReportRow) -> str:
     if not shown or shown == MISSING or row.category in FINAL_CATEGORIES:
         return ""
     return f"预测模型：{shown}" if row.lang == "zh" else f"Forecasting model: {shown}"
+
+
+def _outlook_word(row, words: tuple[str, ...]) -> str | None:
+    text = row.cells["outlook"].text if "outlook" in row.cells else ""
+    return next((w for w in words if text.startswith(w)), None)
+
+
+def by_indicator_table(report) -> tuple[list[str], list[list[str]]]:
+    """分指标汇总 for a report of several regions: one row per indicator (the table's order), the number of
+    regions in each category of the 分类汇总 (已完成 / 未完成 …, 定性指标 where there are), then, while targets are
+    under way, in each 预计完成情况 (预计能够完成 … 完成难度较大, 已达到，仍需巩固), and the regions in all; a 合计
+    row last. Empty (``[], []``) for a report of one region."""
+    if not narrative.group_regions(report):
+        return [], []
+    lang = report.lang
+    rows = list(getattr(report, "counted_rows", None) or report.rows)
+    cats = list(report.categories) + ([QUALITATIVE] if any(r.category == QUALITATIVE for r in rows)
+                                      and QUALITATIVE not in report.categories else [])
+    words = (*narrative.OUTLOOK_ORDER[lang], OUTLOOK_HOLD[lang])
+    outlooks = [w for w in words if any(_outlook_word(r, words) == w for r in rows)]
+    labels = CATEGORY_LABELS[lang]
+    total = narrative.BY_INDICATOR_TOTAL[lang]
+    head = [narrative.BY_INDICATOR_HEAD[lang]] + [labels[c] for c in cats] + outlooks + [total]
+    groups: dict[str, list] = {}
+    for r in rows:
+        groups.setdefault(narrative.indicator_label(r), []).append(r)
+    body = []
+    for name, members in groups.items():
+        body.append([name] + [str(sum(r.category == c for r in members)) for c in cats]
+                    + [str(sum(_outlook_word(r, words) == w for r in members)) for w in outlooks] + [str(len(members))])
+    body.append([total] + [str(sum(int(b[j]) for b in body)) for j in range(1, len(head))])
+    return head, body

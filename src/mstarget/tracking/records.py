@@ -16,8 +16,8 @@ import pandas as pd
 from ..exceptions import TrackingError, TrackingWarning
 from ..plotting import pyplot
 from ..report.charts import matrix_pages, overview_chart, region_matrix_chart, region_matrix_pages
-from ..report.model import build_report
-from ..schedule import CATEGORIES, FINAL_CATEGORIES, evaluation_categories
+from ..report.model import build_report, status_words
+from ..schedule import CATEGORIES, FINAL_CATEGORIES, NOT_STARTED, evaluation_categories
 from .forecaster import log_forecaster
 from .params import EMPTY, inputs_of
 from .runs import _RUN_STACK, Run, active_run, start_run
@@ -37,10 +37,12 @@ from .store import (
 def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
     """What an ``assess`` table counts, with the same words as the report and the printout:
 
-    * ``n_completed`` / ``n_not_completed`` / ``n_insufficient_data``: the evaluation's categories
-      (:func:`mstarget.schedule.evaluation_categories`, ``assess``'s ``evaluation`` / ``category_zh``, the report's
-      已完成 / 未完成 / 数据不足): a target whose year is observed met or not, and the targets the data cannot judge --
-      those with nothing after the base year, and those whose target year is past with its value still awaited;
+    * ``n_completed`` / ``n_not_completed`` / ``n_insufficient_data`` / ``n_not_started``: the evaluation's
+      categories (:func:`mstarget.schedule.evaluation_categories`, ``assess``'s ``evaluation`` / ``category_zh``, the
+      report's 已完成 / 未完成 / 数据不足 / 规划期未开始): a target whose year is observed met or not, the targets the data
+      cannot judge -- those with nothing after the base year, those whose target year is past with its value still
+      awaited or never reported (interpolated) -- and those of a plan whose period has not started (a 2026-2030 plan
+      on data up to 2025: not judged);
     * ``n_achieved`` / ``n_ahead`` / ``n_on_schedule`` / ``n_behind``: the schedule's ``category`` (提前实现 / 快于预期 /
       基本符合预期 / 滞后) of every target it judged, those whose target year is observed too (a met target is
       ``achieved`` there, as it is ``completed`` in the evaluation): progress against time, not the evaluation's
@@ -54,7 +56,8 @@ def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
         cats = table["category"].fillna("insufficient_data").value_counts()
         out.update({f"n_{k}": int(cats.get(k, 0)) for k in CATEGORIES if k != "insufficient_data"})
         evaluation = evaluation_categories(table).value_counts()  # what the report and the printout count
-        out.update({f"n_{k}": int(evaluation.get(k, 0)) for k in (*FINAL_CATEGORIES, "insufficient_data")})
+        out.update({f"n_{k}": int(evaluation.get(k, 0))
+                    for k in (*FINAL_CATEGORIES, "insufficient_data", NOT_STARTED)})
     out["n_targets"] = len(table)
     if "p_meet" in table and table["p_meet"].notna().any():
         out["mean_p_meet"] = float(pd.to_numeric(table["p_meet"], errors="coerce").mean())
@@ -157,8 +160,7 @@ MAX_REGION_METRICS = MAX_TARGET_METRICS
 def _outlook_words(table: pd.DataFrame) -> list[str]:
     """Each row's word as the report's 预计完成情况 and the printout say it (预计能够完成 / 有望完成 / 完成存在不确定性 /
     完成难度较大, 已实现 / 未实现 once the target year is observed, ``-`` for none)."""
-    from ..cli.assess import status_words  # the printout's words, from the row alone
-    return status_words(table)
+    return status_words(table)  # the printout's words, from the row alone
 
 
 def region_metrics(table: pd.DataFrame, limit: int = MAX_REGION_METRICS) -> tuple[dict[str, float], int]:
