@@ -18,6 +18,7 @@ from mstarget.calibration import Calibration
 from mstarget.cli import calibrate as calibrate_cli
 from mstarget.cli.main import main
 from mstarget.forecast import forecast_paths
+from mstarget.pace_check import ALONE
 from mstarget.exceptions import (DataValidationError, InconsistentDataWarning, ModelFallbackWarning,
                                  MstargetWarning, ParameterError)
 
@@ -162,7 +163,7 @@ def two_indicators(tmp_path_factory, data_dir):
 
 def test_calibrate_says_each_warning_of_the_panel_once_naming_its_rows(two_indicators, tmp_path, capsys):
     """Each finding came back once per window learned from (~30 lines), naming rows of internal tables
-    (``<DataFrame>: row 120``) and internal series names (``livestock_farms_bull_station\\x1f湖北``)."""
+    (``<DataFrame>: row 120``) and internal series names (``livestock_farms_bull_station`` + ALONE + ``湖北``)."""
     out = tmp_path / "cal.json"
     assert main(["calibrate", "--panel", str(two_indicators), "--horizon", "2", "--no-check", "--out", str(out),
                  "--no-track"]) == 0
@@ -172,18 +173,18 @@ def test_calibrate_says_each_warning_of_the_panel_once_naming_its_rows(two_indic
     assert "negative count" in lines[0] and f"{two_indicators}: 1 个计数值为负数" in lines[0]
     assert "湖北/livestock_farms_bull_station 2015: 20 between 1 and 1" in lines[1]
     assert "2016年为2015年的1/3.5（77320 → 22183），是否口径变化" in lines[2]
-    assert "<DataFrame>" not in err and "\x1f" not in err
+    assert "<DataFrame>" not in err and ALONE not in err
     assert Calibration.load(out).has("pooled_drift")
 
 
 def test_window_warnings_name_the_indicator_regions_and_count():
-    """A per-series warning of the learning windows (alone: ``indicator\\x1fregion``) is said once per
+    """A per-series warning of the learning windows (alone: ``indicator + ALONE + region``) is said once per
     indicator and message; the panel's own checks (said when it was read) are left out."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with calibrate_cli.window_warnings():
             for region in ("湖北", "宁夏", "湖北"):
-                warnings.warn(f"{region}/bulls\x1f{region}: model 'pooled_drift' failed to fit (singular); "
+                warnings.warn(f"{region}/bulls{ALONE}{region}: model 'pooled_drift' failed to fit (singular); "
                               "used 'naive' instead", ModelFallbackWarning)
             warnings.warn(InconsistentDataWarning("<DataFrame>: 1 个计数值为负数 (row 23)"))
             warnings.warn(MstargetWarning("the reference panel holds none of the indicators forecast"))

@@ -24,8 +24,9 @@ from docx.shared import Cm, Pt, RGBColor
 
 from .formatting import display_width, report_datetime
 from .charts import ReportCharts, chart_alt
-from .narrative import BY_INDICATOR_CAPTION, by_indicator_table, summary_groups
+from .narrative import BY_INDICATOR_CAPTION, summary_groups
 from .model import (
+    by_indicator_table,
     BY_REGION_CAPTION,
     CATEGORY_COLOURS,
     MATRIX_CAPTION,

@@ -20,8 +20,9 @@ import pandas as pd
 
 from .._version import __version__
 from .charts import ReportCharts, chart_alt
-from .narrative import BY_INDICATOR_CAPTION, by_indicator_table, summary_groups
+from .narrative import BY_INDICATOR_CAPTION, summary_groups
 from .model import (
+    by_indicator_table,
     BY_REGION_CAPTION,
     CATEGORY_COLOURS,
     MATRIX_CAPTION,

@@ -1649,7 +1649,7 @@ def _not_started_overall(report, rows: list) -> str:
              f"本报告列示{base}基期情况，不评价进度。")
         if said:
             n_said = sum(c for _, c in said)
-            s += (f"按基期及以前数据的趋势外推（仅供参考），" + (f"其{said[0][0]}" if n_said == 1 else
+            s += ("按基期及以前数据的趋势外推（仅供参考），" + (f"其{said[0][0]}" if n_said == 1 else
                   f"{n_said}项中" + "、".join(f"{w}{c}项" for w, c in said)) + "。")
         others = {}
         for r in rows:  # the rows that are not waiting for the period: counted, so every row is accounted for
@@ -2033,36 +2033,3 @@ def summary_groups(report) -> list[list[str]] | None:
     rows = list(getattr(report, "counted_rows", None) or report.rows)
     return [grouped_by_indicator([r for r in rows if r.category == cat], regions, report.lang)
             for cat in report.summary["category"]] if len(report.summary) else []
-
-
-def _outlook_word(row, words: tuple[str, ...]) -> str | None:
-    text = row.cells["outlook"].text if "outlook" in row.cells else ""
-    return next((w for w in words if text.startswith(w)), None)
-
-
-def by_indicator_table(report) -> tuple[list[str], list[list[str]]]:
-    """分指标汇总 for a report of several regions: one row per indicator (the table's order), the number of
-    regions in each category of the 分类汇总 (已完成 / 未完成 …, 定性指标 where there are), then, while targets are
-    under way, in each 预计完成情况 (预计能够完成 … 完成难度较大, 已达到，仍需巩固), and the regions in all; a 合计
-    row last. Empty (``[], []``) for a report of one region."""
-    if not group_regions(report):
-        return [], []
-    from .model import CATEGORY_LABELS, OUTLOOK_HOLD  # lazy: model imports this module
-
-    lang = report.lang
-    rows = list(getattr(report, "counted_rows", None) or report.rows)
-    cats = list(report.categories) + ([QUALITATIVE] if any(r.category == QUALITATIVE for r in rows)
-                                      and QUALITATIVE not in report.categories else [])
-    words = (*OUTLOOK_ORDER[lang], OUTLOOK_HOLD[lang])
-    outlooks = [w for w in words if any(_outlook_word(r, words) == w for r in rows)]
-    labels = CATEGORY_LABELS[lang]
-    head = [BY_INDICATOR_HEAD[lang]] + [labels[c] for c in cats] + outlooks + [BY_INDICATOR_TOTAL[lang]]
-    groups: dict[str, list] = {}
-    for r in rows:
-        groups.setdefault(indicator_label(r), []).append(r)
-    body = []
-    for name, members in groups.items():
-        body.append([name] + [str(sum(r.category == c for r in members)) for c in cats]
-                    + [str(sum(_outlook_word(r, words) == w for r in members)) for w in outlooks] + [str(len(members))])
-    body.append([BY_INDICATOR_TOTAL[lang]] + [str(sum(int(b[j]) for b in body)) for j in range(1, len(head))])
-    return head, body

@@ -22,8 +22,8 @@ from openpyxl.utils import get_column_letter
 from ..io import save_workbook
 from .formatting import Cell, display_width, report_datetime
 from .charts import ReportCharts
-from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, Report, model_line, unmatched_label
-from .narrative import by_indicator_table, summary_groups
+from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, Report, by_indicator_table, model_line, unmatched_label
+from .narrative import summary_groups
 
 SHEETS = {"zh": ("评估表", "概况", "逐项说明", "图表", "未匹配的数据", "说明", "分地区汇总", "分指标汇总"),
           "en": ("Assessment", "Summary", "Narrative", "Charts", "Unmatched", "Notes", "By region", "By indicator")}
