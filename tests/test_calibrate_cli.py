@@ -53,7 +53,7 @@ def test_calibrate_checks_itself_on_the_panels_last_years(learned, files, capsys
     _, runs = runs_of(uri, experiment)
     m = runs[0].data.metrics
     for who in ("shipped", "learned"):
-        assert 0 <= m[f"check.{who}.cov_80"] <= m[f"check.{who}.cov_95"] <= 1 and 0 <= m[f"check.{who}.ece"] <= 1
+        assert 0 <= m[f"check.{who}.coverage_80"] <= m[f"check.{who}.coverage_95"] <= 1 and 0 <= m[f"check.{who}.ece"] <= 1
     check = mt.calibration.check_learned(files / "panel.csv")
     assert check["test_years"].tolist() == ["2017-2019"] * 2 and check["learned_on"].tolist() == ["<= 2016"] * 2
     assert check.set_index("calibration").loc["learned", "ece"] == pytest.approx(m["check.learned.ece"])

@@ -40,7 +40,7 @@ def main() -> int:
         print(r.assign(family=family).round(3).to_string(index=False), f"{time.time() - t:.0f} s", flush=True)
     out = pd.concat(rows, ignore_index=True)
     out.to_csv(HERE / "out" / "own_check.csv", index=False)
-    print(out.groupby("calibration")[["cov_80", "cov_95", "ece", "brier", "brier_base"]].mean().round(3))
+    print(out.groupby("calibration")[["coverage_80", "coverage_95", "ece", "brier", "brier_base"]].mean().round(3))
     return 0
 
 

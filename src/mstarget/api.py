@@ -48,6 +48,7 @@ from .plan import read_plan
 from .plotting import pyplot
 from .report import fan_chart
 from .report.charts import MAX_PANELS
+from .report.model import fan_title
 from .schedule import ScheduleRules
 from .transforms import Bounds
 
@@ -291,7 +292,7 @@ def _log_assessment(table, details, params: dict, settings, inputs=None) -> str 
     gives a ``TrackingWarning``; returns the run id."""
     if not settings.enabled:
         return None
-    fig = fan_chart(details, title=f"as of {params.get('as_of_given') or 'latest'}")
+    fig = fan_chart(details, title=fan_title(details, params.get("as_of_given")))  # 截至2023年 / 最新数据
     try:
         return tracking.log_assessment(table, params, settings, figure=fig, on_error="warn",
                                        overview=tracking.DRAW_OVERVIEW, inputs=inputs)

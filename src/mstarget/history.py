@@ -620,10 +620,40 @@ def _percent_range(raw, ident, values, lower, upper, cell_columns, problems: Pro
     with np.errstate(invalid="ignore"):
         outside = ~np.isnan(values) & ((~np.isnan(lo) & (values < lo)) | (~np.isnan(hi) & (values > hi)))
     cells = raw["value"].to_numpy(dtype=object)
+    meant = _meant_percent(ident, values, share & ~declared, outside)
     for pos in np.flatnonzero(outside):
         expected = (PERCENT_HELP if not declared[pos] else
                     f"a value within the declared bounds [{_fmt(lo[pos], '-inf')}, {_fmt(hi[pos], 'inf')}]")
+        if pos in meant:  # 9880 among 98.x: a decimal point lost
+            expected += meant[pos]
         problems.cell(pos, _value_column(cell_columns, pos), cells[pos], expected)
+
+
+def _meant_percent(ident, values: np.ndarray, share: np.ndarray, outside: np.ndarray) -> dict:
+    """What the refusal of a ``%`` share above 100 adds when the value / 100 lies among the series' other
+    figures (the mirror of :func:`mstarget.consistency.fractions_among_percentages`): 9880 among 98.1-98.9 is
+    98.8 with its decimal point lost. The series' figures in range (at least two, above 1, within 1.5 times
+    of each other) widened by their spread (at least 2 points); position -> the words, for those that fit."""
+    bad = np.flatnonzero(outside & share & (values > 100))
+    if not bad.size:
+        return {}
+    keep = share & ~outside & np.isfinite(values) & (values > 1)
+    frame = pd.DataFrame({"r": ident["region"][keep], "i": ident["indicator"][keep], "v": values[keep]})
+    stats = frame.groupby(["r", "i"], sort=False)["v"].agg(["min", "max", "count"])
+    out = {}
+    for pos in bad:
+        key = (ident["region"][pos], ident["indicator"][pos])
+        if key not in stats.index:
+            continue
+        low, high, n = stats.loc[key]
+        if n < 2 or high > 1.5 * low:
+            continue
+        margin = max(high - low, 2.0)
+        guess = float(values[pos]) / 100.0
+        if low - margin <= guess <= min(high + margin, 100.0):
+            out[int(pos)] = (f"; {float(values[pos]):g} is probably {guess:g} with its decimal point lost (the "
+                             f"series' other figures are {low:g}-{high:g}; 可能应为{guess:g}，请核对小数点)")
+    return out
 
 
 def _fmt(v: float, unbounded: str) -> str:

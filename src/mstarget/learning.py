@@ -109,7 +109,7 @@ def check_learned(history, *, n_points: int = 4, horizon: int = 2, test_years: i
     -------
     DataFrame
         Two rows, ``calibration`` = ``shipped`` / ``learned``: ``windows``, ``learned_on`` (last
-        year used for learning), ``test_years`` (``"2021-2023"``), ``cov_80``, ``cov_95`` (shares of
+        year used for learning), ``test_years`` (``"2021-2023"``), ``coverage_80``, ``coverage_95`` (shares of
         outcomes inside the 80 / 95 % bands), ``ece`` (expected calibration error of ``p_meet``, 10
         bins), ``brier`` and ``brier_base`` (a constant base rate's Brier score).
     """
@@ -134,8 +134,8 @@ def check_learned(history, *, n_points: int = 4, horizon: int = 2, test_years: i
         met = d["met"].astype(float)
         rows.append({"calibration": name, "windows": int(d[["region", "indicator", "end_year"]].drop_duplicates().shape[0]),
                      "learned_on": f"<= {cut}", "test_years": f"{cut + 1}-{last}",
-                     "cov_80": float(d.drop_duplicates(["region", "indicator", "end_year"])["in_80"].mean()),
-                     "cov_95": float(d.drop_duplicates(["region", "indicator", "end_year"])["in_95"].mean()),
+                     "coverage_80": float(d.drop_duplicates(["region", "indicator", "end_year"])["in_80"].mean()),
+                     "coverage_95": float(d.drop_duplicates(["region", "indicator", "end_year"])["in_95"].mean()),
                      "ece": expected_calibration_error(d["p_meet"], met),
                      "brier": float(((d["p_meet"] - met) ** 2).mean()),
                      "brier_base": float(((met.mean() - met) ** 2).mean())})

@@ -22,7 +22,7 @@ from ..report.formatting import (MAX_DECIMALS, MISSING, NOTATION_BRACKETS, displ
                                  percent_int, plan_figure_decimals, written_target)
 from ..report.model import (AWAITED_OUTLOOK, CATEGORY_LABELS, DIRECTION_SIGN, NOT_STARTED, OUTLOOK_HOLD, OUTLOOK_LEVELS,
                              _evaluation_year, evaluation_kind, numbering, printed_status, row_category,
-                             shown_categories, status_words, table_cells)
+                             fan_title, shown_categories, status_words, table_cells)
 from ..report.narrative import departs_from_peers
 from ..schedule import CATEGORY_ZH, EVALUATION_ZH, QUALITATIVE, evaluation_categories
 from . import common
@@ -140,7 +140,8 @@ def summary_line(table: pd.DataFrame) -> str:
     incomplete to judge (a 〈〉 sum missing a year's flow: its note says which)."""
     category = evaluation_categories(table)
     qualitative = category == QUALITATIVE  # 建成: kept in the table, evaluated apart (定性指标，另行评价)
-    if evaluation_kind(table, _evaluation_year(table, None)) == "baseline":  # as the report: 规划期未开始, not judged
+    kind = evaluation_kind(table, _evaluation_year(table, None))
+    if kind == "baseline":  # as the report: 规划期未开始, not judged
         waiting = pd.Series([row_category(r, "baseline") == NOT_STARTED for r in table.to_dict("records")],
                             index=table.index)
         if waiting.any():
@@ -159,7 +160,7 @@ def summary_line(table: pd.DataFrame) -> str:
     status = ", ".join(done + shown)
     cats = category.value_counts()
     schedule = ", ".join(f"{CATEGORY_LABELS['zh'][k]} {cats.get(k, 0)}"
-                         for k in shown_categories(category) if k not in ("insufficient_data", QUALITATIVE))
+                         for k in shown_categories(category, kind) if k not in ("insufficient_data", QUALITATIVE))
     apart_words = f", {int(qualitative.sum())} qualitative (定性指标，另行评价)" if qualitative.any() else ""
     text = f"{len(assessed)} assessed{apart_words} -- {status}\n{schedule}"
     apart = table[category == "insufficient_data"]
@@ -283,7 +284,7 @@ def _by_region(table: pd.DataFrame) -> str:
     regions = [r for r in regions if r not in totals] + totals
     width = max(display_width(r) for r in regions[:SHOWN_REGIONS])
     category = evaluation_categories(table)
-    shown = list(shown_categories(category))
+    shown = list(shown_categories(category, evaluation_kind(table, _evaluation_year(table, None))))
     counts = pd.crosstab(table["region"], category).reindex(columns=shown, fill_value=0)
     lines = ["\n分地区 (by region):"]
     for r in regions[:SHOWN_REGIONS]:
@@ -341,7 +342,7 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     try:
         if args.chart or settings.enabled:  # drawn once, before anything is written
             with prog.step("drawing charts"):  # capped: binding targets plus the most at risk
-                fig = fan_chart(details, title=f"as of {args.as_of or 'latest'}")
+                fig = fan_chart(details, title=fan_title(details, args.as_of))  # 截至2023年 / 最新数据
         with outputs_together():  # --chart and --out both new, or both as they were
             if args.chart:
                 save_figure(fig, args.chart, dpi=110)

@@ -112,7 +112,7 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
                "median_shift_h2": float(np.nanmedian(summary[SHIFT]))}
     if check is not None:
         for r in check.to_dict("records"):
-            metrics.update({f"check.{r['calibration']}.{k}": float(r[k]) for k in ("cov_80", "cov_95", "ece", "brier")})
+            metrics.update({f"check.{r['calibration']}.{k}": float(r[k]) for k in ("coverage_80", "coverage_95", "ece", "brier")})
     run_id = common.log_run(logger, "log_result", "calibrate", cal.to_frame(), params, settings,
                             metrics=metrics, artifact="calibration_factors.csv", files=[args.out])
     if run_id is not None:
@@ -189,7 +189,7 @@ def verdict(check: pd.DataFrame) -> str:
                 f"held out {mine['test_years']}: {n} window{'s' * (n != 1)}, fewer than the {MIN_CHECK_WINDOWS} "
                 "needed to tell the two tables apart -- no verdict; check with a longer panel, or more "
                 "regions, before you use --calibration.")
-    better = sum([abs(mine["cov_80"] - 0.8) < abs(ship["cov_80"] - 0.8), mine["ece"] < ship["ece"],
+    better = sum([abs(mine["coverage_80"] - 0.8) < abs(ship["coverage_80"] - 0.8), mine["ece"] < ship["ece"],
                   mine["brier"] < ship["brier"]])
     said, said_zh = (("your table was the more honest on those years: use it with --calibration",
                       "本地校准更准确，可用 --calibration 使用") if better == 3 else
@@ -197,11 +197,11 @@ def verdict(check: pd.DataFrame) -> str:
                       "内置校准更准确，建议不使用本地校准") if better == 0 else
                      ("neither table was the more honest on every measure: compare before you choose",
                       "两者各有优劣，请比较后选择"))
-    return (f"留出{mine['test_years']}年检验（{int(mine['windows'])}个窗口）：80%区间覆盖率 本地{mine['cov_80']:.2f} / "
-            f"内置{ship['cov_80']:.2f}（0.80为准确），实现概率校准误差 {mine['ece']:.3f} / {ship['ece']:.3f}，"
+    return (f"留出{mine['test_years']}年检验（{int(mine['windows'])}个窗口）：80%区间覆盖率 本地{mine['coverage_80']:.2f} / "
+            f"内置{ship['coverage_80']:.2f}（0.80为准确），实现概率校准误差 {mine['ece']:.3f} / {ship['ece']:.3f}，"
             f"Brier {mine['brier']:.3f} / {ship['brier']:.3f}；{said_zh}。\n"
             f"held out {mine['test_years']} ({int(mine['windows'])} windows): 80 % band covers "
-            f"{mine['cov_80']:.2f} with yours, {ship['cov_80']:.2f} shipped (0.80 is honest); p_meet ECE "
+            f"{mine['coverage_80']:.2f} with yours, {ship['coverage_80']:.2f} shipped (0.80 is honest); p_meet ECE "
             f"{mine['ece']:.3f} / {ship['ece']:.3f}, Brier {mine['brier']:.3f} / {ship['brier']:.3f} "
             f"(a constant {mine['brier_base']:.3f}) -- {said}.")
 

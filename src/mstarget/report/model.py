@@ -408,14 +408,16 @@ def outlook_cell(r: dict, category: str, lang: str, kind: str = "") -> str:
     return outlook_text(r, category, lang)
 
 
-def shown_categories(categories) -> tuple[str, ...]:
+def shown_categories(categories, kind: str = "") -> tuple[str, ...]:
     """The categories a report's summaries list, in order: a mid-term report's five (快于预期 0 项
-    is a finding), those of an observed target year (已完成 / 未完成) when a row has one, and the
-    mid-term ones then only if a row is still under way."""
+    is a finding), those of an observed target year (已完成 / 未完成) when a row has one or the report is a
+    总结评估 (``kind`` ``"final"`` of :func:`evaluation_kind`: every row 数据不足 lists 已完成 0 / 未完成 0 /
+    数据不足, never 提前实现 0 ... 滞后 0 of a period that is over), and the mid-term ones then only if a row is
+    still under way."""
     present = set(categories)
     if NOT_STARTED in present:  # a 基期情况 report: only the categories its rows have, no column of zeros
         return tuple(c for c in (*FINAL_CATEGORIES, *CATEGORIES, NOT_STARTED) if c in present)
-    if not present & set(FINAL_CATEGORIES):
+    if not present & set(FINAL_CATEGORIES) and kind != "final":
         return CATEGORIES
     open_ = present & (set(CATEGORIES) - {"insufficient_data"})
     return FINAL_CATEGORIES + (CATEGORIES if open_ else ("insufficient_data",))
@@ -1449,6 +1451,20 @@ def plan_period(table: pd.DataFrame) -> tuple[int | None, int | None]:
     return (None if base.empty else int(base.mode().min())), end
 
 
+def fan_title(details: Sequence, as_of) -> str:
+    """The title of the fan chart of ``assess --chart`` and of a tracked ``assess``: the view as of a year as the
+    report says it, 截至2023年 (``as_of`` given) or 最新数据 (all the history) -- ``as of 2023`` / ``as of the
+    latest data`` when the chart is drawn in English (no Chinese name, or no CJK font installed: the chart's
+    language, :func:`~.charts.fan_chart`)."""
+    from ..plotting import cjk_font  # the font the chart draws Chinese with
+
+    names = [getattr(a, "row", {}).get("name") for a in details]
+    year = None if as_of is None or is_missing(as_of) else int(as_of)
+    if any(contains_cjk(n) for n in names) and cjk_font() is not None:
+        return f"截至{year}年" if year is not None else "最新数据"
+    return f"as of {year}" if year is not None else "as of the latest data"
+
+
 def evaluation_kind(table: pd.DataFrame, as_of: int | None) -> str:
     """What the report is, from the share of the plan period elapsed at ``as_of`` (the evaluation year):
 
@@ -1570,12 +1586,12 @@ def _plan_names(table: pd.DataFrame) -> dict:
             if isinstance(n, str) and n.strip() and n != i}
 
 
-def _summary(rows: list[ReportRow], lang: str) -> pd.DataFrame:
+def _summary(rows: list[ReportRow], lang: str, kind: str = "") -> pd.DataFrame:
     """Counts by category (rows, :func:`shown_categories`) and attribute (columns), with the indicators named in
     the table's order; ``rows`` without the table's own total rows (:attr:`Report.counted_rows`)."""
     labels = CATEGORY_LABELS[lang]
     recs = []
-    for cat in shown_categories(r.category for r in rows):
+    for cat in shown_categories((r.category for r in rows), kind):
         members = [r for r in rows if r.category == cat]
         b = [r for r in members if r.binding]
         e = [r for r in members if not r.binding]
@@ -1587,11 +1603,11 @@ def _summary(rows: list[ReportRow], lang: str) -> pd.DataFrame:
     return pd.DataFrame(recs)
 
 
-def _by_region(rows: list[ReportRow], regions: list[str]) -> pd.DataFrame:
+def _by_region(rows: list[ReportRow], regions: list[str], kind: str = "") -> pd.DataFrame:
     """Targets per region and category (分地区汇总): ``region``, one count column per category shown
     (:func:`shown_categories`), ``total``; regions in the order given. Empty for fewer than two regions
     (of :func:`_regions` -- the table's own total counts here, so a region and its 合计 get the table)."""
-    shown = list(shown_categories(r.category for r in rows))
+    shown = list(shown_categories((r.category for r in rows), kind))
     if len(regions) < 2:
         return pd.DataFrame(columns=["region", *shown, "total"])
     cats = pd.DataFrame({"region": [str(r.raw.get("region")) for r in rows], "category": [r.category for r in rows]})
@@ -1692,12 +1708,12 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     charted = [drawable[j] for j in chart_selection([rows[i].raw for i in drawable], max_charts)] \
         if details is not None else []
     # by region only for two regions or more proper: 鼎湖区 beside its own 合计 is one region, not a comparison
-    counts = _by_region(rows, regions if len(own) > 1 else [])
+    counts = _by_region(rows, regions if len(own) > 1 else [], kind)
     apart = counts["region"].isin(totals).to_numpy()
     # the table's own total rows (合计 beside the regions) are no further targets: counted apart
     counted = [r for r in rows if str(r.raw.get("region")) not in totals] if own else rows
     report = Report(title=heading, subtitle=subtitle, lang=lang, regions=regions, as_of=as_of,
-                    date=date_shown, rows=rows, summary=_summary(counted, lang), overall="",
+                    date=date_shown, rows=rows, summary=_summary(counted, lang, kind), overall="",
                     unmatched=unmatched, charted=charted, by_region=counts[~apart].reset_index(drop=True),
                     kind=kind, totals=totals, table_total=counts[apart].reset_index(drop=True),
                     years=years, baseline_year=_shared_year(records, "baseline_year"),

@@ -1159,18 +1159,31 @@ def _attention_en(r) -> str:
     return r.name_with(f"P {probability_words(r.cells['p_meet'].text, 'en')}, {r.cells['category'].text}")
 
 
-def _awaited_zh(insufficient: int, awaited: int) -> str:
-    """What a count of 数据不足 adds about those awaiting their target year's value: （目标年数据暂缺）."""
-    if not awaited:
-        return ""
-    return "（目标年数据暂缺）" if awaited == insufficient else f"（其中{awaited}项目标年数据暂缺）"
+def _awaited_zh(insufficient: int, awaited: int, guessed: int = 0) -> str:
+    """What a count of 数据不足 adds about those awaiting their target year's value (（目标年数据暂缺）) and those
+    whose target-year value was never reported, only interpolated between the years around it (``guessed``:
+    （其中3项目标年数值未报送、仅按前后年份插值估计）)."""
+    if awaited and awaited == insufficient:
+        return "（目标年数据暂缺）"
+    if guessed and guessed == insufficient:
+        return "（目标年数值均未报送、仅按前后年份插值估计）"
+    said = ([f"{awaited}项目标年数据暂缺"] if awaited else []) + \
+        ([f"{guessed}项目标年数值未报送、仅按前后年份插值估计"] if guessed else [])
+    return f"（其中{'，'.join(said)}）" if said else ""
 
 
-def _awaited_en(insufficient: int, awaited: int) -> str:
-    if not awaited:
+def _awaited_en(insufficient: int, awaited: int, guessed: int = 0) -> str:
+    if awaited and awaited == insufficient:
+        return " (the target-year value not yet available)"
+    if guessed and guessed == insufficient:
+        return " (the target-year value not reported, only interpolated between the years around it)"
+    said = ([f"{awaited} awaiting the target-year value"] if awaited else []) + \
+        ([f"{guessed} with the target-year value not reported, only interpolated between the years around it"]
+         if guessed else [])
+    if not said:
         return ""
-    return " (the target-year value not yet available)" if awaited == insufficient else \
-        f" ({awaited} of them awaiting the target-year value)"
+    number, rest = said[0].split(" ", 1)
+    return f" ({', '.join([f'{number} of them {rest}', *said[1:]])})"
 
 
 #: the categories of targets judged on their target year, and of those under way, in the order counted
@@ -1201,7 +1214,7 @@ def _split_en(total: int, counts: dict, cats: tuple, which: str) -> str:
 
 
 def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int, awaited: int = 0,
-               estimated: dict | None = None) -> str:
+               estimated: dict | None = None, guessed: int = 0) -> str:
     """The counts by category, a category without targets left out (no 提前实现0项); ``estimated``: the
     categories of the targets whose target-year value is interpolated (that year missing, a later one
     observed), counted apart from those observed (``n_closed`` without them): 目标年数值按前后年份插值估计的1项已完成."""
@@ -1217,13 +1230,13 @@ def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int, awai
     if n_open:
         parts.append(("其余" if n_closed else "") + "有进度数据的" + _split_zh(n_open, counts, OPEN_CATEGORIES))
     if not parts:
-        return f"{insufficient}项均数据不足{_awaited_zh(insufficient, awaited)}，暂不评价。"
-    return "；".join(parts) + (f"；另有{insufficient}项数据不足{_awaited_zh(insufficient, awaited)}，暂不评价。"
+        return f"{insufficient}项均数据不足{_awaited_zh(insufficient, awaited, guessed)}，暂不评价。"
+    return "；".join(parts) + (f"；另有{insufficient}项数据不足{_awaited_zh(insufficient, awaited, guessed)}，暂不评价。"
                               if insufficient else "。")
 
 
 def _counts_en(counts: dict, n_closed: int, n_open: int, insufficient: int, awaited: int = 0,
-               estimated: dict | None = None) -> str:
+               estimated: dict | None = None, guessed: int = 0) -> str:
     estimated = {k: v for k, v in (estimated or {}).items() if v}
     n_estimated = sum(estimated.values())
     observed = {c: counts.get(c, 0) - estimated.get(c, 0) for c in CLOSED_CATEGORIES}
@@ -1240,9 +1253,9 @@ def _counts_en(counts: dict, n_closed: int, n_open: int, insufficient: int, awai
     verb = ("has", "is") if insufficient == 1 else ("have", "are")  # 1 has ..., 2 have ...
     if not parts:
         return (f" {'The' if insufficient == 1 else 'All'} {insufficient} {verb[0]} insufficient data"
-                f"{_awaited_en(insufficient, awaited)} and {verb[1]} not assessed.")
+                f"{_awaited_en(insufficient, awaited, guessed)} and {verb[1]} not assessed.")
     parts[1:] = [p[0].lower() + p[1:] for p in parts[1:]]  # …; of the 2 others with progress data, …
-    return " " + "; ".join(parts) + (f"; {insufficient} {verb[0]} insufficient data{_awaited_en(insufficient, awaited)} "
+    return " " + "; ".join(parts) + (f"; {insufficient} {verb[0]} insufficient data{_awaited_en(insufficient, awaited, guessed)} "
                                      f"and {verb[1]} not assessed." if insufficient else ".")
 
 
@@ -1573,6 +1586,9 @@ def overall_paragraph(report) -> str:
     n_closed = sum(_closed(r) for r in rows)
     # awaiting the target year's value: rows with data after the base year (one with none says 基期后无数据 itself)
     awaited = sum(r.category == "insufficient_data" and _awaited(r) and _data_after_base(r) for r in rows)
+    # 数据不足 for a target-year value never reported, only interpolated between the years around it
+    guessed = sum(r.category == "insufficient_data" and bool(getattr(r, "interpolated", False)) and not _awaited(r)
+                  for r in rows)
     n_open = n - insufficient - n_closed
     # the binding targets not achieved (their target year judged: a fact, said as one) and those under way
     # needing attention (behind, or below a 50% chance)
@@ -1594,7 +1610,7 @@ def overall_paragraph(report) -> str:
             + _totals_sentence(report, total_rows)
     s = _scope(report, binding, expected) + _qualitative_sentence(report) + _verdict_sentence(rows, report.lang)
     if zh:
-        s += _counts_zh(counts, n_closed, n_open, insufficient, awaited, estimated)
+        s += _counts_zh(counts, n_closed, n_open, insufficient, awaited, estimated, guessed)
         said = ([f"未完成的有{len(missed)}项：" + _names_zh(missed, regions, prose_name)] if missed else []) + \
                ([("需重点关注：" if not regions else f"需重点关注的有{len(flagged)}项：")
                  + _names_zh(flagged, regions, _attention_zh)] if flagged else [])
@@ -1606,7 +1622,7 @@ def overall_paragraph(report) -> str:
             s += "约束性指标中数据不足的有：" + _names_zh(binding_nodata, regions, prose_name) + "。"
         return s + _expected_flagged(expected, zh, regions) + _departure_sentence(rows, zh) + _preliminary_sentence(rows, zh) \
             + _baseline_preliminary_sentence(rows, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
-    s += _counts_en(counts, n_closed, n_open, insufficient, awaited, estimated)
+    s += _counts_en(counts, n_closed, n_open, insufficient, awaited, estimated, guessed)
     if missed:
         s += f" Binding indicators not achieved ({len(missed)}): " + _names_en(missed, regions, lambda r: r.name) + "."
     if flagged:
