@@ -41,6 +41,7 @@ from ..exceptions import ParameterError
 from ..assess import Thresholds
 from ..matching import table_totals
 from ..plan import DECIMALS_COLUMNS, NUMBER_COLUMNS, states_figure, strict_of, target_as_change
+from ..plotting import cjk_font
 from ..precision import written_decimals
 from ..schedule import (CATEGORIES, CATEGORY_ZH, FINAL_CATEGORIES, FINAL_ZH, QUALITATIVE, ScheduleRules,
                         evaluation_categories,
@@ -1456,8 +1457,6 @@ def fan_title(details: Sequence, as_of) -> str:
     report says it, 截至2023年 (``as_of`` given) or 最新数据 (all the history) -- ``as of 2023`` / ``as of the
     latest data`` when the chart is drawn in English (no Chinese name, or no CJK font installed: the chart's
     language, :func:`~.charts.fan_chart`)."""
-    from ..plotting import cjk_font  # the font the chart draws Chinese with
-
     names = [getattr(a, "row", {}).get("name") for a in details]
     year = None if as_of is None or is_missing(as_of) else int(as_of)
     if any(contains_cjk(n) for n in names) and cjk_font() is not None:
