@@ -91,3 +91,38 @@ def test_fractions_among_percentages_rule():
     assert fractions_among_percentages(np.array([0.98, 0.983, 0.985, 98.6])).tolist() == []  # most are ratios
     assert fractions_among_percentages(np.array([0.81, 0.84, 0.86])).tolist() == []
     assert fractions_among_percentages(np.array([0.8, 1.2, 1.1, 0.9])).tolist() == []  # a small share
+
+
+def test_a_real_small_share_is_warned_not_refused():
+    """A share at 1-2 % cannot be told from one written as a fraction: 0.03 among 1.2, 1.5, 1.6 (抽查覆盖率,
+    a programme starting) and 0.02 after 2.1, 1.8, 1.5 (不合格率) were refused "请改为 3" / "请改为 2" (session 38,
+    N2); they are read as written with the ~100x jump warned of. Figures SYNTHETIC."""
+    for name, values, words in (("生产领域区级工业产品质量监督抽查覆盖率", [0.03, 1.2, 1.5, 1.6], "if 0.03 means 3 %"),
+                                ("农产品抽检不合格率", [2.1, 1.8, 1.5, 0.02], "if 0.02 means 2 %")):
+        out, seen = _caught(lambda: mt.read_history(_long(values, name=name)))
+        assert out["value"].tolist() == values
+        (w,) = seen
+        assert name in str(w) and "相差约" in str(w) and words in str(w)
+
+
+def test_the_band_is_relative_to_the_level_of_the_other_years():
+    from mstarget.consistency import fractions_among_percentages
+
+    assert fractions_among_percentages(np.array([0.03, 1.2, 1.5, 1.6])).tolist() == []
+    assert fractions_among_percentages(np.array([2.1, 1.8, 1.5, 0.02])).tolist() == []
+    assert fractions_among_percentages(np.array([5, 5.2, 5.4, 0.053])).tolist() == []  # under 10 %: warned
+    assert fractions_among_percentages(np.array([0.98, 0.986, 99.1, 99.2])).tolist() == [0, 1]
+    assert fractions_among_percentages(np.array([98, 98.3, 0.985, 0.988])).tolist() == [2, 3]
+    assert fractions_among_percentages(np.array([30, 30.4, 30.2, 0.306])).tolist() == [3]
+    assert fractions_among_percentages(np.array([30, 30.4, 30.2, 0.36])).tolist() == []  # 36 is no 30.x
+
+
+def test_a_plans_completed_value_typed_as_a_fraction_is_still_refused(tmp_path):
+    plan = tmp_path / "plan.csv"
+    plan.write_text("指标名称,单位,2020年基数,2022年完成值,2023年完成值,2024年完成值,2025年目标,指标属性\n"
+                    "药品抽检合格率,%,98,98.4,98.6,0.988,≥99,预期性\n"
+                    "“明厨亮灶”覆盖率,%,81,85,87,89,≥90,约束性\n", encoding="utf-8")
+    with pytest.raises(mt.DataValidationError) as info:
+        _caught(lambda: mt.assess(plan, plan, as_of=2024, region="鼎湖区"))
+    (problem,) = info.value.problems
+    assert (problem.column, problem.value) == ("2024年完成值", "0.988") and problem.expected.startswith("98.8（")

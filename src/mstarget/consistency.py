@@ -60,6 +60,13 @@ PERCENT_FACTOR = 30.0
 JUMP_FACTOR = 30.0
 #: ... from (or to) a value at most this (a ratio 0-1 written among percentages)
 JUMP_RATIO_MAX = 1.5
+#: a ``%`` share's year written as a ratio 0-1 is refused only among other years at least this
+#: (:func:`fractions_among_percentages`): a share at 1-2 % (0.03, 1.2, 1.5: a programme starting;
+#: 2.1, 1.8, 0.02 不合格率) cannot be told from one written as a fraction -- warned of instead
+FRACTION_MIN_LEVEL = 10.0
+#: ... and only when its 100 times falls within the other years' range widened by their spread, at
+#: least this share of their median (98.x: about 2 points; 30: 0.6)
+FRACTION_BAND = 0.02
 
 #: one figure of a series this many times the median of its other figures, or as many times smaller,
 #: while those agree within ``OUTLIER_SPREAD`` of each other: a figure in another unit (户 among 万户,
@@ -750,13 +757,17 @@ def fractions_among_percentages(v: np.ndarray) -> np.ndarray:
     """Positions of the figures of one ``%`` share series (values in year order) that are ratios 0-1
     written among its percentages: above 0 and at most 1, ``JUMP_FACTOR`` times or more below the
     median of the series' figures above 1, and, multiplied by 100, within the range of those figures
-    widened by their spread (at least 2 points) -- which must be at least two, as many as the
-    fractions, and within 1.5 times of each other. Ambiguous series (0.5, 30, 60, 90: a share taking
-    off) give none: :func:`_percent_jumps` warns of them.
+    widened by their spread (at least :data:`FRACTION_BAND` of their median: about 2 points at 98) --
+    which must be at least two, as many as the fractions, within 1.5 times of each other and all at
+    least :data:`FRACTION_MIN_LEVEL` (a share at 1-2 %, 0.03 among 1.2, 1.5, may truly be that small).
+    Ambiguous series (0.5, 30, 60, 90: a share taking off; 2.1, 1.8, 1.5, 0.02) give none:
+    :func:`_percent_jumps` warns of them.
 
     >>> fractions_among_percentages(np.array([98, 98.3, 98.5, 98.6, 0.988])).tolist()
     [4]
     >>> fractions_among_percentages(np.array([0.5, 30, 60, 90])).tolist()
+    []
+    >>> fractions_among_percentages(np.array([0.03, 1.2, 1.5, 1.6])).tolist()
     []
     """
     v = np.asarray(v, dtype=float)
@@ -766,11 +777,12 @@ def fractions_among_percentages(v: np.ndarray) -> np.ndarray:
     if not small.size or rest.size < max(2, small.size):
         return np.zeros(0, dtype=np.int64)
     lo, hi = float(rest.min()), float(rest.max())
-    if hi > 1.5 * lo:
+    if hi > 1.5 * lo or lo < FRACTION_MIN_LEVEL:
         return np.zeros(0, dtype=np.int64)
-    margin = max(hi - lo, 2.0)
+    middle = float(np.median(rest))
+    margin = max(hi - lo, FRACTION_BAND * middle)
     meant = v[small] * 100.0
-    fits = (meant >= lo - margin) & (meant <= hi + margin) & (v[small] * JUMP_FACTOR <= float(np.median(rest)))
+    fits = (meant >= lo - margin) & (meant <= hi + margin) & (v[small] * JUMP_FACTOR <= middle)
     return small[fits] if fits.all() else np.zeros(0, dtype=np.int64)
 
 
