@@ -162,3 +162,65 @@ def test_one_batch_a_row_written_as_counts_is_not_read_as_repeats(tmp_path):
     d.to_csv(p, index=False)
     sc = mt.risk.score(str(p), by="食品大类")
     assert int(sc["tested"].sum()) == 20 and int(sc["failed"].sum()) == 5
+
+
+# --------------------------------------------------------------------------- a real row is not a total
+def _said(path, by="食品大类"):
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        sc = mt.risk.score(str(path), by=by)
+    return sc, [x for x in w if issubclass(x.category, mt.exceptions.InconsistentDataWarning)]
+
+
+def test_category_equal_to_the_sum_of_the_others_by_chance_is_kept_and_named(tmp_path):
+    # SYNTHETIC monthly counts of a small county: 粮食加工品 20 / 0 = 食用油 12 / 0 + 调味品 8 / 0 in March
+    rows = [("2024年3月", "粮食加工品", 20, 0), ("2024年3月", "食用油、油脂及其制品", 12, 0), ("2024年3月", "调味品", 8, 0),
+            ("2024年4月", "粮食加工品", 18, 1), ("2024年4月", "食用油、油脂及其制品", 10, 0), ("2024年4月", "调味品", 9, 0),
+            ("2024年5月", "粮食加工品", 22, 0), ("2024年5月", "食用油、油脂及其制品", 11, 0), ("2024年5月", "调味品", 10, 1)]
+    p = tmp_path / "m.csv"
+    pd.DataFrame(rows, columns=["时期", "食品大类", "抽检批次", "不合格批次"]).to_csv(p, index=False)
+    sc, w = _said(p)
+    got = sc.set_index("食品大类")
+    assert int(got.loc["粮食加工品", "tested"]) == 60 and int(got.loc["粮食加工品", "failed"]) == 1
+    assert int(sc["tested"].sum()) == 120  # every batch scored once
+    said = [str(x.message) for x in w if "粮食加工品" in str(x.message)]
+    assert len(said) == 1, [str(x.message) for x in w]  # said once
+    assert "row 2" in said[0] and "sum of the other rows of period 2024-03" in said[0]
+    assert "If it is a total row, delete it" in said[0]
+    assert "left out" not in " ".join(str(x.message) for x in w)
+
+
+def test_stage_equal_to_the_sum_of_the_other_stages_is_kept(tmp_path):
+    # SYNTHETIC: by 食品大类, 抽样环节 -- 糕点 生产 10 / 0 = 流通 6 / 0 + 餐饮 4 / 0
+    rows = [("2024", "生产", "糕点", 10, 0), ("2024", "流通", "糕点", 6, 0), ("2024", "餐饮", "糕点", 4, 0),
+            ("2024", "生产", "饮料", 10, 0), ("2024", "流通", "饮料", 7, 1), ("2024", "餐饮", "饮料", 3, 0)]
+    p = tmp_path / "s.csv"
+    pd.DataFrame(rows, columns=["时期", "抽样环节", "食品大类", "抽检批次", "不合格批次"]).to_csv(p, index=False)
+    sc, w = _said(p, by=["食品大类", "抽样环节"])
+    assert len(sc) == 6 and int(sc["tested"].sum()) == 40
+    assert int(sc.set_index(["食品大类", "抽样环节"]).loc[("糕点", "生产"), "tested"]) == 10
+    said = " ".join(str(x.message) for x in w)
+    assert "糕点 / 生产" in said and "If it is a total row, delete it" in said
+
+
+def test_total_under_a_neutral_label_in_every_period_is_left_out(tmp_path):
+    # 食品类 equals the sum of the other rows in both periods, unqualified batches in both: a total
+    sc, plan, said = _alloc(_table(tmp_path / "t.csv", "食品类"))
+    assert "食品类" not in set(sc["食品大类"])
+    assert int(sc["tested"].sum()) == sum(t * 2 + 10 for t, _ in CATS.values())
+    assert "食品类" in said and "in every period it has batches in" in said
+    assert "If it is a total row" not in said
+
+
+@pytest.mark.parametrize("label", ["全市抽检情况", "所有品种", "全國食品", "Total food"])
+def test_total_hinted_anywhere_in_its_label_is_left_out_in_one_period(tmp_path, label):
+    sc, _, said = _alloc(_table(tmp_path / "t.csv", label, periods=("2024",)))
+    assert len(sc) == len(CATS) and int(sc["tested"].sum()) == sum(t for t, _ in CATS.values())
+    assert label in said and "its name reads as a total" in said
+
+
+def test_neutral_label_equal_to_the_sum_in_one_period_only_is_kept(tmp_path):
+    # SYNTHETIC: a one-period table whose total row has a neutral name is kept and named, not dropped silently
+    sc, _, said = _alloc(_table(tmp_path / "t.csv", "食品类", periods=("2024",)))
+    assert "食品类" in set(sc["食品大类"])
+    assert "食品类" in said and "If it is a total row, delete it" in said

@@ -1136,10 +1136,11 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
             df.attrs = {**attrs, "sheet_rows": rows}
             if attrs.get("row_parts") is not None and len(attrs["row_parts"]) == len(keep):
                 df.attrs["row_parts"] = np.asarray(attrs["row_parts"])[keep]
-        summed = _rows_summing_others(groups, by, labels, tested, failed, totals)
+        summed, named, suspect = _rows_summing_others(groups, by, labels, tested, failed, totals)
         if summed.any():
-            where = where + _summed_totals_where(df, by, groups, summed, rows, src, sources)
+            where = where + _summed_totals_where(df, by, groups, summed, named, rows, src, sources)
             totals = totals | summed
+        _warn_rows_equal_to_sums(groups, by, labels, tested, failed, suspect, rows, src, sources)
         _refuse_rows_disagreeing(df, groups, by, labels, tested, failed, rows, src, sources, totals,
                                  other, period)
     out = _aggregate(groups, by, labels, starts, ends, tested, failed, rows, sources, totals)
@@ -1336,15 +1337,33 @@ def _without_repeated_rows(df: pd.DataFrame, groups: dict, by: Sequence[str], la
     return keep
 
 
+#: words that, anywhere in a group label (normalised, see :func:`group_key`), say a row may be a total
+#: (全部食品, 全市抽检情况, 所有品种, 合计（不含餐饮）): such a row equal to the sum of the others is left out
+TOTAL_HINTS = ("合计", "总计", "小计", "共计", "全部", "全市", "全省", "全国", "所有", "total")
+
+
+def _hints_total(label) -> bool:
+    """Whether a group label holds one of :data:`TOTAL_HINTS` (traditional script, full-width
+    letters and spaces read as :func:`group_key` reads them)."""
+    return any(h in re.sub(r"\s+", "", group_key(label)).lower() for h in TOTAL_HINTS)
+
+
 def _rows_summing_others(groups: dict, by: Sequence[str], labels: np.ndarray, tested: np.ndarray,
-                         failed: np.ndarray, totals: np.ndarray) -> np.ndarray:
-    """Mask of the rows that are a total whatever their label (全部食品, 食品类): the one row of its
+                         failed: np.ndarray, totals: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of a counts table equal to the sum of the others of their period: the one row of its
     period (and outer groups) whose batches and unqualified batches both equal the sum of the
-    period's other rows, at least two of them with batches. Rows already known as totals aside."""
+    period's other rows, at least two of them with batches. Rows already known as totals aside.
+
+    A real category does that by chance (粮食加工品 20 / 0 = 食用油 12 / 0 + 调味品 8 / 0: with three
+    categories of a few batches a month, most years hold such a month), so such a row is a total only
+    when its label says one may be (:data:`TOTAL_HINTS`: 全部食品, 全市抽检) or when the same group
+    equals the sum in every period it has batches in, at least two of them with unqualified batches
+    (a total under a neutral label: 食品类). Returns ``(dropped, by_label, suspect)``: the rows left out
+    as totals, which of them for their label, and the rows kept though they equal the sum (to warn)."""
     n = len(labels)
-    out = np.zeros(n, bool)
+    none = np.zeros(n, bool)
     if n < 3:
-        return out
+        return none, none, none
     block = pd.DataFrame({f"_g{j}": groups[c] for j, c in enumerate(by[:-1])})
     block["_period"] = labels
     ids = block.groupby(list(block.columns), sort=False).ngroup().to_numpy()
@@ -1356,23 +1375,63 @@ def _rows_summing_others(groups: dict, by: Sequence[str], labels: np.ndarray, te
     hit = (live & (tested > 0) & (2 * t == sums["t"].to_numpy()) & (2 * f == sums["f"].to_numpy())
            & (sums["pos"].to_numpy() - 1 >= 2))
     if not hit.any():
-        return out
+        return none, none, none
     one = pd.Series(hit).groupby(ids).transform("sum").to_numpy() == 1  # two such rows: neither is sure
-    return hit & one
+    hit = hit & one
+    named = hit & np.array([_hints_total(v) for v in groups[by[-1]]], bool)
+    # the same group (all its by labels) equal to the sum in every period it has batches in
+    group = pd.DataFrame({f"_g{j}": groups[c] for j, c in enumerate(by)}).groupby(
+        [f"_g{j}" for j in range(len(by))], sort=False).ngroup().to_numpy()
+    has = live & (tested > 0)
+    per = pd.DataFrame({"g": group, "has": has, "hit": hit, "hard": hit & (failed > 0)})[has].groupby("g")
+    always = set(per.filter(lambda x: bool(x["hit"].all()) and int(x["hard"].sum()) >= 2)["g"])
+    every = hit & np.isin(group, list(always))
+    dropped = named | every
+    return dropped, named, hit & ~dropped
 
 
 def _summed_totals_where(df: pd.DataFrame, by: Sequence[str], groups: dict, summed: np.ndarray,
-                         rows: np.ndarray, src: str, sources: np.ndarray | None) -> list[dict]:
-    """Entries of ``attrs["totals"]`` (see :func:`_total_cells`) for the rows found by their sums."""
+                         named: np.ndarray, rows: np.ndarray, src: str,
+                         sources: np.ndarray | None) -> list[dict]:
+    """Entries of ``attrs["totals"]`` (see :func:`_total_cells`) for the rows found by their sums
+    (``named``: those whose label also reads as a total)."""
     written = df.attrs.get("headers") or {}
     c = by[-1]
-    idx = np.flatnonzero(summed)
-    names = sorted({str(groups[c][i]) for i in idx})
     place = sources if sources is not None else np.full(len(summed), src, dtype=object)
-    return [{"column": str(written.get(c, c)),
-             "words": [f"{' / '.join(names)} (its batches and unqualified batches equal the sum of the other "
-                       "rows of its period: a total whatever its name)"],
-             "rows": list(dict.fromkeys((str(place[i]), int(rows[i])) for i in idx))}]
+    out = []
+    for mask, why in ((summed & named, "its name reads as a total and its batches and unqualified batches "
+                                        "equal the sum of the other rows of its period"),
+                      (summed & ~named, "its batches and unqualified batches equal the sum of the other rows of "
+                                        "its period, in every period it has batches in: a total whatever its name")):
+        idx = np.flatnonzero(mask)
+        if not idx.size:
+            continue
+        names = sorted({str(groups[c][i]) for i in idx})
+        out.append({"column": str(written.get(c, c)), "words": [f"{' / '.join(names)} ({why})"],
+                    "rows": list(dict.fromkeys((str(place[i]), int(rows[i])) for i in idx))})
+    return out
+
+
+def _warn_rows_equal_to_sums(groups: dict, by: Sequence[str], labels: np.ndarray, tested: np.ndarray,
+                             failed: np.ndarray, suspect: np.ndarray, rows: np.ndarray, src: str,
+                             sources: np.ndarray | None) -> None:
+    """Warn once (:class:`InconsistentDataWarning`) naming the rows kept though their batches and
+    unqualified batches equal the sum of the other rows of their period (found by
+    :func:`_rows_summing_others`, their label no total's): most are a category by chance, a total
+    row under a neutral name would count its period twice."""
+    idx = np.flatnonzero(suspect)
+    if not idx.size:
+        return
+    said = "; ".join(f"{' / '.join(str(groups[c][i]) for c in by)} ({_place(src, sources, i, rows)}, "
+                     f"{tested[i]:,} / {failed[i]:,}): its counts equal the sum of the other rows of period "
+                     f"{labels[i]}" for i in idx[:5]) + (f"; and {len(idx) - 5} more" if len(idx) > 5 else "")
+    problems = [Problem(src, int(rows[i]), None, f"{tested[i]} / {failed[i]}",
+                        f"a category, not the total of the other rows of period {labels[i]}") for i in idx]
+    warnings.warn(InconsistentDataWarning(
+        f"{src}: {len(idx)} row(s) kept and scored as a category though their batches and unqualified batches "
+        f"equal the sum of the other rows of their period -- {said}. If it is a total row, delete it (or name it "
+        "合计); a category can add up so by chance（该行批次数等于同期其他各行之和，如为合计行请删除）", problems),
+        stacklevel=6)
 
 
 def _refuse_rows_disagreeing(df: pd.DataFrame, groups: dict, by: Sequence[str], labels: np.ndarray,
