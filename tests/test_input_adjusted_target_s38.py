@@ -74,3 +74,67 @@ def test_unclear_adjustment_is_refused_not_guessed(tmp_path, header, targets, sa
     with pytest.raises(DataValidationError) as err:
         mt.read_plan(path, region="鼎湖区")
     assert said in str(err.value)
+
+
+# --- session 38 fixer q2 (prober /tmp/s38/p7 plannotes.py): "不调整" is no target, another year's adjustment is
+# not put on the 2025 rows, a 2023 adjustment beside a 2025 target only is refused, 调整前 is the first target.
+
+def _read_plan(tmp_path, text):
+    path = tmp_path / "plan.csv"
+    path.write_text(text, encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plan = mt.read_plan(path, region="鼎湖区")
+    return plan, [str(w.message) for w in caught]
+
+
+@pytest.mark.parametrize("word", ["不调整", "未调整", "不变", "维持原目标", "同原目标"])
+def test_no_adjustment_in_words_keeps_the_first_target(tmp_path, word):
+    plan, said = _read_plan(tmp_path, "指标名称,单位,2020年基数,2025年目标,调整后目标,指标属性\n"
+                            "期末市场主体总量,万户,〔1.89〕,〔3.12〕,〔3.50〕,预期性\n"
+                            f"企业标准,项,〔38〕,〔117〕,{word},预期性\n")
+    assert plan["target"].tolist() == [3.50, 117]
+    assert "qualitative" not in plan.columns or not plan["qualitative"].fillna(False).astype(bool).any()
+    assert plan["target_note"].iloc[1] == ""
+    assert any("1 个指标的目标因调整而改变" in m for m in said)
+    assert not any("定性指标" in m for m in said)
+
+
+def test_same_figure_without_notation_is_no_change(tmp_path):
+    plan, said = _read_plan(tmp_path, "指标名称,单位,2020年基数,2025年目标,调整后目标,指标属性\n"
+                            "期末市场主体总量,万户,〔1.89〕,〔3.12〕,〔3.50〕,预期性\n"
+                            "企业标准,项,〔38〕,〔117〕,117,预期性\n")
+    assert plan["target"].tolist() == [3.50, 117]
+    assert any("1 个指标的目标因调整而改变" in m for m in said)
+
+
+def test_another_years_adjustment_stays_on_its_own_rows(tmp_path):
+    plan, said = _read_plan(tmp_path, "指标名称,单位,2020年基数,2023年目标,2023年调整目标,2025年目标,指标属性\n"
+                            "期末市场主体总量,万户,〔1.89〕,〔2.5〕,〔2.7〕,〔3.12〕,预期性\n"
+                            "企业标准,项,〔38〕,〔80〕,,〔117〕,预期性\n")
+    rows = plan.set_index(["name", "target_year"])
+    assert rows.loc[("期末市场主体总量", 2023), "target"] == 2.7
+    assert rows.loc[("期末市场主体总量", 2023), "target_original"] == "〔2.5〕"
+    assert rows.loc[("期末市场主体总量", 2025), "target_original"] == "〔3.12〕"
+    assert rows.loc[("期末市场主体总量", 2025), "target_note"] == ""
+    assert rows.loc[("企业标准", 2025), "target_original"] == "〔117〕"
+    assert (plan["target_note"] != "").sum() == 1
+    assert any("1 个指标的目标因调整而改变" in m for m in said)
+
+
+def test_adjustment_of_another_year_than_the_target_is_refused(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text("指标名称,单位,2020年基数,2025年目标,2023年调整后目标,指标属性\n"
+                    "期末市场主体总量,万户,〔1.89〕,〔3.12〕,〔3.50〕,预期性\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        mt.read_plan(path, region="鼎湖区")
+    assert "2023年调整后目标" in str(err.value) and "which target it adjusts" in str(err.value)
+
+
+def test_before_and_after_adjustment_columns(tmp_path):
+    plan, said = _read_plan(tmp_path, "指标名称,单位,2020年基数,2025年目标（调整前）,2025年目标（调整后）,指标属性\n"
+                            "期末市场主体总量,万户,〔1.89〕,〔3.12〕,〔3.50〕,预期性\n"
+                            "企业标准,项,〔38〕,〔117〕,〔117〕,预期性\n")
+    assert plan["target"].tolist() == [3.50, 117]
+    assert plan["target_original"].tolist() == ["〔3.12〕", "〔117〕"]
+    assert not any("未读取的列" in m and "调整前" in m for m in said)

@@ -57,8 +57,11 @@ OBSERVED_PREFIX = "observed_"
 #: the columns read_plan adds naming a year (``observed_2022``, ``preliminary_2022``, ``written_2022``: a
 #: qualitative row's 完成值 in words): never said as not read
 _OWN_COLUMN = re.compile(rf"({OBSERVED_PREFIX}|preliminary_|written_)\d{{4}}")
-_NOTE = re.compile(r"^(注|备注|说明|附注|注释|填表说明|填报说明)\s*[:：\d一二三四五六七八九十.、)）(（]"
-                   r"|^(注释|附注|资料来源|数据来源|来源)\s*[:：]?|^[*※]")
+#: a notes row under the table: 注： / 备注 / 资料来源 …, or a bare line saying how far the figures go
+#: (``数据截至2025年11月``: a note, :func:`noted_years`, not a row left out unsaid)
+_NOTE = re.compile(r"^(注|备注|说明|附注|注释|填表说明|填报说明)\s*[:：\s\d一二三四五六七八九十.、)）(（]"
+                   r"|^(注释|附注|资料来源|数据来源|来源)\s*[:：]?|^[*※]"
+                   r"|^(数据|资料)?(截至|截止)(到|于)?\s*(19|20)\d{2}")
 _SECTION = re.compile(r"^([一二三四五六七八九十]+\s*[、.．]"
                       r"|[(（][一二三四五六七八九十]+[)）]"
                       r"|第[一二三四五六七八九十]+[部分类章项])")
@@ -454,33 +457,89 @@ def preliminary_word(text) -> str:
 
 
 #: a clause of a note, title or 备注 cell (split at punctuation and brackets: ``（2025年为快报数）`` in a
-#: title ``2021-2025年主要指标（2025年为快报数）`` is a clause of its own)
-_NOTE_CLAUSE = re.compile(r"[，,；;。．:：()（）\[\]【】\n]")
+#: title ``2021-2025年主要指标（2025年为快报数）`` is a clause of its own; ``2024年为年报数、2025年为快报数``: two)
+_NOTE_CLAUSE = re.compile(r"[，,；;。．:：()（）\[\]【】\n、]")
 #: the whole year written as months (``1-12月``): not a part of it
 _WHOLE_YEAR_MONTHS = re.compile(r"(?<!\d)1\s*[-—–~至到]\s*12\s*月")
+_NOTED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年度|年)?")
+#: a part of the year said of the year's figures in a note (``2024年为1-11月数据``, ``前三季度``, ``上半年``,
+#: ``11月末``): a period of months, not followed by words saying it is when something changed or comes
+#: (``2025年上半年起实施``, ``11月底前报送``)
+_NOTED_PERIOD = re.compile(r"(\d{1,2}\s*[-—–~至到]\s*\d{1,2}\s*月(份)?|[上下]半年|前?[一二三四1-4]季度|前三季度"
+                           r"|(?<!\d)([1-9]|1[01])\s*月\s*(末|底))"
+                           r"(?!\s*(起|前|后|开始|以来|至今|实施|执行|施行|公布|发布|报送|上报|填报|更新|核实|\d|日|号))")
+#: a bare month said of the year's figures: ``为11月数据``, ``11月份数据``, ``数据截至2025年11月``
+_NOTED_MONTH = re.compile(r"(?<!\d)(?P<m>[1-9]|1[01])\s*月\s*份?\s*的?(数据|数值|统计数|累计数?|完成数|完成值|数)(?!量)"
+                          r"|(截至|截止)(到|于)?\s*((19|20)\d{2}\s*年)?\s*(?P<m2>[1-9]|1[01])\s*月\s*(末|底|份)?(?![\d日号])"
+                          r"|(为|系|是|仅为|均为)\s*(?P<m3>[1-9]|1[01])\s*月\s*份?\s*$")
+#: words saying the year's figures are (or were revised to) final ones (``已由快报数修订为年报数``,
+#: ``已经年报核实``): no preliminary mark
+_NOTED_FINAL = re.compile(r"(修订|修正|更正|更新|调整|替换|改|核实|核定|确定)(后)?为.{0,4}?(年报|最终|核实|核定|正式|审定)"
+                          r"|已(经|按|由)?.{0,6}?(核实|核定|修订|审定|更正)")
+#: what may stand between two years one word is said of (``2024年、2025年为快报数``, ``2024年和2025年``)
+_YEAR_JOINERS = re.compile(r"^[\s和及与、,，-]*$")
+
+
+def _noted_part(text: str) -> str:
+    """The part of the year ``text`` (one year's words in a note) says its figures are of: ``1-11月``,
+    ``前三季度``, ``11月末``, ``截至11月``, ``11月`` -- ``""`` for a date saying when a rule changed or when
+    figures come (``2023年5月起``, ``将于2026年3月``, ``2022年7月1日起``), and for ``1-12月`` (the year)."""
+    text = _WHOLE_YEAR_MONTHS.sub("", text)
+    if m := _NOTED_PERIOD.search(text):
+        return re.sub(r"\s|份", "", m.group(1))
+    if m := _NOTED_MONTH.search(text):
+        month = m.group("m") or m.group("m2") or m.group("m3")
+        return f"截至{month}月" if m.group("m2") else f"{month}月"
+    return ""
+
+
+def _noted_kind(said: str, whole: str) -> tuple[str, str] | None:
+    """``("preliminary", word)`` or ``("part", months)`` for the words said of a year (``said``: after
+    the year; ``whole``: with the words before it, ``数据截至2025年11月``), else None."""
+    word = next((w for w in PRELIMINARY_WORDS if w in said), "")
+    if word and not _NOTED_FINAL.search(said):  # 已由快报数修订为年报数: final, no mark
+        return "preliminary", word
+    part = _noted_part(whole)
+    return ("part", part) if part else None
 
 
 def noted_years(text) -> list[tuple[int, str, str]]:
     """What a note, a title or a 备注 cell says of a year's figures, as a header would say it:
     ``注：2025年数据为快报数，最终以统计年报为准`` -> ``[(2025, "preliminary", "快报")]`` (as ``2025年（快报）``),
     ``注：2024年为1-11月数据`` -> ``[(2024, "part", "1-11月")]`` (as ``2024年（1-11月）``: not the year's
-    figure). A clause naming years and a preliminary word (:data:`PRELIMINARY_WORDS`) or a part of the
-    year (:data:`PART_OF_YEAR`, not ``1-12月``) gives each of its years; a clause naming no year gives
-    ``(0, kind, word)`` (the row's own year, for a 备注 cell of a long table)."""
+    figure). Each word is said of the year it follows (``2024年为年报数、2025年为快报数``: 2025 only;
+    ``2024年、2025年为快报数``: both); a year said to be (revised to) final figures (``2024年数据已由快报数修订为
+    年报数``) is not marked. A part of the year is a period of the year's figures (``1-11月``, ``前三季度``,
+    ``上半年``, ``11月末``, ``截至…11月``, ``为11月数据``), not a date saying when a rule changed or when
+    figures come (``2023年5月起…``, ``将于2026年3月…``, ``2022年7月1日起``); ``1-12月`` is the year. A clause
+    naming no year gives ``(0, kind, word)`` (the row's own year, for a 备注 cell of a long table)."""
     if not isinstance(text, str) or not text.strip():
         return []
-    out = []
+    out, carried = [], []
     for clause in _NOTE_CLAUSE.split(to_simplified(unicodedata.normalize("NFKC", text))):
-        years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", clause)]
+        found = list(_NOTED_YEAR.finditer(clause))
         if re.search(r"(19|20)\d{2}\s*年?\s*[-—–~至到]\s*(19|20)\d{2}", clause):
-            years = []  # 2021-2025年…预计: which years it means is not clear (said, not applied)
-        rest = re.sub(r"(?<!\d)(19|20)\d{2}\s*(年度|年)?", " ", clause)
-        word = next((w for w in PRELIMINARY_WORDS if w in rest), "")
-        part = PART_OF_YEAR.search(_WHOLE_YEAR_MONTHS.sub("", rest))
-        if word:
-            out += [(y, "preliminary", word) for y in (years or [0])]
-        elif part:
-            out += [(y, "part", re.sub(r"\s", "", part.group(0))) for y in (years or [0])]
+            found, carried = [], []  # 2021-2025年…预计: which years it means is not clear (said, not applied)
+            rest = re.sub(r"(?<!\d)(19|20)\d{2}\s*(年度|年)?", " ", clause)
+            said = _noted_kind(rest, rest)
+            out += [(0, *said)] if said else []
+            continue
+        if not found:
+            said = _noted_kind(clause, clause)
+            if said:
+                out += [(y, *said) for y in (carried or [0])]
+            carried = []
+            continue
+        for k, m in enumerate(found):  # each year with the words after it, up to the next year
+            end = found[k + 1].start() if k + 1 < len(found) else len(clause)
+            after = clause[m.end():end]
+            carried.append(int(m.group(1)))
+            if _YEAR_JOINERS.match(after):  # 2024年、2025年为快报数: the next year's words are said of both
+                continue
+            said = _noted_kind(after, clause[0 if k == 0 else m.start():end])
+            if said:
+                out += [(y, *said) for y in carried]
+            carried = []
     seen, kept = set(), []
     for item in out:  # one entry per year and kind
         if (item[0], item[1]) not in seen:
@@ -1289,6 +1348,12 @@ def _drop_layout_rows(body: pd.DataFrame):
 _ADJUSTED = re.compile(r"中期调整后?的?|调整后的?|调整")
 #: the column keeping a plan's target as first written, beside an adjusted one (:func:`_adjusted_targets`)
 ORIGINAL_TARGET = "target_original"
+#: words marking the target as first written beside an adjusted one (``2025年目标（调整前）``, ``原2025年目标``)
+_BEFORE_ADJUSTMENT = re.compile(r"[(（]\s*调整前的?\s*[)）]|调整前的?|^原(定|规划)?")
+#: an adjusted target's cell saying the target is not changed (``不调整``, ``维持原目标``): the first target kept,
+#: as for a blank cell
+KEEP_TARGET = re.compile(r"^(不|未|无|不作|不再|没有)调整|^(维持|保持)?不变$|^(维持|保持|同|沿用|执行)原?(目标|规划目标|目标值)$"
+                         r"|^(同上|同原|无|/|／)$")
 
 
 def _adjusted_target(text, schema: Schema) -> str | None:
@@ -1319,6 +1384,7 @@ def _adjusted_targets(table: Table, written: list[str], schema: Schema, src: str
         return written
 
     def target_of(text):  # (year or None) of a target header, or False for another header
+        text = _BEFORE_ADJUSTMENT.sub("", to_simplified(unicodedata.normalize("NFKC", str(text)))).strip()
         role = year_role(text)
         if role is not None:
             return role[0] if role[1] == "target" else False
@@ -1331,6 +1397,13 @@ def _adjusted_targets(table: Table, written: list[str], schema: Schema, src: str
         year = target_of(plain)
         same = [j for j, y in others.items() if year is None or y is None or y == year]
         twice = [written[j] for j, p in adjusted.items() if target_of(p) == year]
+        if year is not None and not same and others:  # 2023年调整后目标 beside 2025年目标 only: not a 2023 target
+            raise DataValidationError([Problem(src, None, written[k], None, (
+                f"an adjusted target of {year}: '{written[k]}' stands beside the target column"
+                f"{'s' if len(others) > 1 else ''} {', '.join(repr(written[j]) for j in others)}, of another year, "
+                f"so which target it adjusts is not clear; if it adjusts that target, write the target's year in "
+                f"its header（调整目标列名中的年份应与所调整的目标年份一致，如 2025年调整目标）; if {year} is the year of the "
+                f"adjustment, write it apart（调整年份请写在备注中）"))], source=src)
         if len(twice) > 1 or len(same) > 1:  # which replaces which is not clear: refused, not guessed
             raise DataValidationError([Problem(src, None, written[k], None, (
                 f"one adjusted target column per target: {', '.join(repr(t) for t in twice)} adjust the same target; "
@@ -1343,7 +1416,14 @@ def _adjusted_targets(table: Table, written: list[str], schema: Schema, src: str
             table.adjusted_target = (written[k], written[j])
             written[k] = written[j] if year is None else plain  # 调整后目标 beside 2025年目标: its year
             blank = ~frame[cols[k]].map(_given).to_numpy(dtype=bool)
-            if blank.any():  # a row the adjustment leaves blank (or —) keeps its first target
+            blank |= np.asarray(map_unique(frame[cols[k]], lambda v: isinstance(v, str) and bool(KEEP_TARGET.match(
+                re.sub(r"\s", "", to_simplified(unicodedata.normalize("NFKC", v)))))), dtype=bool)  # 不调整
+
+            def figure(v):  # 117 under 调整后目标 beside 〔117〕: the same target, its notation as first written
+                return re.sub(r"[\s〔〕〈〉\[\]［］【】]", "", unicodedata.normalize("NFKC", str(v))) if _given(v) else None
+            blank |= np.array([a is not None and a == figure(o) for a, o in
+                               zip(map(figure, frame[cols[k]].tolist()), frame[cols[j]].tolist())], dtype=bool)
+            if blank.any():  # a row the adjustment leaves blank (or —, 不调整) keeps its first target
                 frame = frame.copy(deep=False)
                 frame[cols[k]] = frame[cols[k]].where(~blank, frame[cols[j]])
             frame = frame.rename(columns={cols[j]: ORIGINAL_TARGET})

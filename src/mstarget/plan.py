@@ -555,7 +555,7 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
         out["measure"] = measure
     _written_decimals(out, raw, baseline, target, derived=worded != "")
     _preliminary_columns(out, raw, table.headers, baseline, observed, src)
-    _noted_preliminary(out, [table.title, *table.notes], src)  # 注：2024年完成值为快报数 as 2024年完成值（快报）
+    _noted_preliminary(out, [table.title, *table.notes], src)  # 注：2024年完成值为快报数 / 备注 2024年为快报数
     _adjusted_target_note(out, raw, table, src)  # 2025年调整目标 beside 2025年目标: the adjusted one is the target
     if "group" in out.columns:  # a merged 类别 cell exported to CSV (or split by a page break): blank below its first row
         g = out["group"].astype(object)
@@ -780,6 +780,10 @@ def _adjusted_target_note(out: pd.DataFrame, raw: pd.DataFrame, table, src: str)
 
     new = [text(v) for v in raw["target"].tolist()]
     old = [text(v) for v in raw[layout.ORIGINAL_TARGET].tolist()]
+    role = layout.year_role(old_head)
+    if role is not None and "target_year" in raw.columns:  # 2023年调整目标 among yearly targets: the 2023 rows only
+        year = pd.to_numeric(pd.Series(raw["target_year"].to_numpy(dtype=object)), errors="coerce").to_numpy(dtype=float)
+        old = [o if y == role[0] else n for o, n, y in zip(old, new, year)]  # another year's row: its own target
     changed = [k for k, (a, b) in enumerate(zip(new, old)) if a != b and a]
     out[layout.ORIGINAL_TARGET] = np.array(old, dtype=object)
     out["target_note"] = np.array([f"目标按'{new_head}'（中期调整）{new[k]}，原目标'{old_head}'{old[k] or '（空）'} "
@@ -799,8 +803,13 @@ def _noted_preliminary(out: pd.DataFrame, notes: list, src: str) -> None:
     """A title or note saying a year's figures are preliminary or a part of the year (``注：2024年完成值为快报数``,
     ``（2025年为1-11月数据）``, :func:`mstarget.layout.noted_years`), applied as the header form is
     (``2024年完成值（快报）`` / ``2024年完成值（1-11月）``): that year's 完成值 marked (``preliminary_<year>``) or not
-    read (NaN); a baseline of that year marked (``baseline_preliminary``), or, a part of the year, warned."""
-    if not any(layout.noted_years(n) for n in notes):
+    read (NaN); a baseline of that year marked (``baseline_preliminary``), or, a part of the year, warned.
+    A row's 备注 cell (``2024年为快报数``, :data:`mstarget.history.NOTE_HEADERS`) is said of that row's figures only."""
+    remarks = [np.asarray(map_unique(out[c], lambda t: t if isinstance(t, str) and any(  # 预计可完成: no year, not a mark
+        y for y, _, _ in layout.noted_years(t)) else ""), dtype=object) for c in out.columns if isinstance(c, str)
+               and normalize_words(c).lower().replace(" ", "") in NOTE_HEADERS]
+    if not any(layout.noted_years(n) for n in notes) and not any(
+            layout.noted_years(c) for cells in remarks for c in pd.unique(cells) if isinstance(c, str)):
         return
     n = len(out)
     for column in [c for c in out.columns if str(c).startswith(layout.OBSERVED_PREFIX)]:
@@ -810,7 +819,7 @@ def _noted_preliminary(out: pd.DataFrame, notes: list, src: str) -> None:
         marks = (np.array([v if isinstance(v, str) else "" for v in out[name].to_numpy(dtype=object)], dtype=object)
                  if name in out.columns else np.full(n, "", dtype=object))
         partial = layout.apply_notes(src, notes, np.where(np.isfinite(value), float(year), np.nan), marks,
-                                     say_vague=False)  # (said once, with the baselines)
+                                     remarks=remarks, say_vague=False)  # (said once, with the baselines)
         if (marks != "").any():
             out[name] = marks
         if partial.any():
@@ -821,7 +830,8 @@ def _noted_preliminary(out: pd.DataFrame, notes: list, src: str) -> None:
         flag, word = BASELINE_PRELIMINARY_COLUMNS
         marks = (np.array([v if isinstance(v, str) else "" for v in out[word].to_numpy(dtype=object)], dtype=object)
                  if word in out.columns else np.full(n, "", dtype=object))
-        layout.apply_notes(src, notes, np.where(np.isfinite(value), years, np.nan), marks, partial_kept="基期值")
+        layout.apply_notes(src, notes, np.where(np.isfinite(value), years, np.nan), marks, partial_kept="基期值",
+                           remarks=remarks)
         if (marks != "").any():
             out[flag], out[word] = marks != "", marks
 
