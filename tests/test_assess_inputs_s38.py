@@ -164,3 +164,55 @@ def test_national_unqualified_rate_is_named_as_such_and_history_indicators_have_
     hist = mt.read_history(data / "national_history.csv")
     assert hist["name"].notna().all() and (hist["name"].str.len() > 0).all()
     assert set(hist.loc[hist["indicator"] == "food_sampling_unqualified_rate", "name"]) == {"食品抽检不合格率"}
+
+
+# -- 6. small stocks with real yearly additions (/tmp/s38/p7/stock.py) and a real 0 before a 〈1.6〉 base ------
+def _district_plan(rows):
+    cols = ("indicator", "unit", "baseline_year", "baseline", "target_year", "target", "kind")
+    plan = pd.DataFrame([dict(zip(cols, r)) for r in rows])
+    return plan.assign(region="鼎湖区", name=plan["indicator"], direction=">=", attribute="预期性")
+
+
+def test_real_additions_of_a_small_stock_are_summed_not_read_as_the_stock():
+    # 地方标准 〔2〕 -> 〔12〕, 省级标准化试点 〔1〕 -> 〔6〕: 2, 2, 3, 2, 3 and 1, 1, 2, 1, 1 new a year (SYNTHETIC)
+    plan = _district_plan([("地方标准", "项", 2020, 2, 2025, 12, "cumulative"),
+                           ("省级标准化试点", "个", 2020, 1, 2025, 6, "cumulative")])
+    h = pd.concat([_history("地方标准", list(range(2021, 2026)), [2, 2, 3, 2, 3], measure="flow"),
+                   _history("省级标准化试点", list(range(2021, 2026)), [1, 1, 2, 1, 1], measure="flow")])
+    res, said = _assess(h, plan)
+    assert res["last_value"].tolist() == [14, 7]  # 2 + 12, 1 + 6: each target met, not 3 / 1 read as the stock
+    assert res["status"].tolist() == ["met", "met"] and (res["category_zh"] == "已完成").all()
+    assert not res["note"].str.contains("疑为期末存量").any()
+    assert not any("疑为期末存量" in w for w in said)
+    assert res["note"].str.contains("新增数已换算为期末存量").all()
+
+
+def test_stock_like_additions_needs_evidence_real_additions_cannot_give():
+    from mstarget.counting import stock_like_additions
+    # the stock figures typed as additions: far ahead of the plan's pace, rising like a stock
+    assert stock_like_additions([14.22, 15.76, 17.66], 12.83, target=17.81, elapsed=0.6)
+    assert stock_like_additions([41, 45, 50], 38, 38, target=117, elapsed=0.6)
+    # a small stock's real additions on the plan's pace; small whole counts; a fall no stock makes
+    assert not stock_like_additions([2, 2, 3, 2, 3], 2, target=12, elapsed=1.0)
+    assert not stock_like_additions([8, 9, 8, 10], 7)  # whole counts <= 10, with no target at all
+    assert not stock_like_additions([41, 45, 50], 38, 38, target=170, elapsed=0.6)  # 136 of a pace of 79
+    assert not stock_like_additions([50, 30, 45], 38)
+
+
+def test_a_real_zero_before_a_nonzero_plan_base_is_a_flow_of_its_own():
+    # a 十五五 〈〉 row from 〈1.6〉 in 2025; the history's 2020 0 is that year's own figure (SYNTHETIC, basezero.py)
+    plan = _district_plan([("质押融资", "亿元", 2025, 1.6, 2030, 10.0, "increment")])
+    years, values = list(range(2020, 2027)), [0, 0.4, 0.7, 1.0, 1.3, 1.6, 1.9]
+    res, said = _assess(_history("质押融资", years, values), plan, as_of=2026)
+    without, _ = _assess(_history("质押融资", years[1:], values[1:]), plan, as_of=2026)
+    assert "疑为规划基期〈0〉" not in res.iloc[0]["note"] and not any("疑为规划基期〈0〉" in w for w in said)
+    assert res.iloc[0]["forecast"] != without.iloc[0]["forecast"]  # the 0 is fitted as a flow, not left out
+    # the same 0 in the base year of a row from 〈0〉 (or a blank base) is still the plan's 〈0〉
+    for base in (0.0, np.nan):
+        zero = _district_plan([("质押融资", "亿元", 2020, base, 2025, 10.0, "increment")])
+        res, said = _assess(_history("质押融资", years[:4], values[:4]), zero, as_of=2023)
+        assert "疑为规划基期〈0〉" in res.iloc[0]["note"] and any("2020 0" in w for w in said)
+    # a 0 before the 〈0〉 base year is no copy of it
+    late = _district_plan([("质押融资", "亿元", 2021, 0.0, 2025, 10.0, "increment")])
+    res, said = _assess(_history("质押融资", years[:4], values[:4]), late, as_of=2023)
+    assert "疑为规划基期〈0〉" not in res.iloc[0]["note"]

@@ -731,9 +731,11 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         ``completed`` / ``not_completed`` (已完成 / 未完成) once its target year is observed,
         ``insufficient_data`` (数据不足) while that year is past but its value not yet observed, or when a level or
         stock's target year was never reported, its value interpolated between the years around it
-        (``target_year_estimated``, a column present when a row has one), ``not_started`` (规划期未开始) for a row of
-        a plan whose period has not started (data up to its base year, evaluated there); see
-        :mod:`mstarget.schedule`); then ``name, unit, attribute, as_of, note`` (and
+        (``target_year_estimated``, a column present when a row has one: ``forecast`` is that value, for reference,
+        ``p_meet`` is NaN and ``status`` None -- not judged, in no tracked count), ``not_started`` (规划期未开始)
+        for a row of a plan whose period has not started (data up to its base year, evaluated there: its
+        ``p_meet`` and ``status`` are the forecast's, for the report's 预计完成情况, and the tracked counts keep it
+        apart, :func:`mstarget.tracking.records.assessment_metrics`); see :mod:`mstarget.schedule`); then ``name, unit, attribute, as_of, note`` (and
         ``target_written`` when the plan wrote a target in words, ``持续提升``: see
         :func:`mstarget.read_plan`; ``target_striven, p_striven`` (0-1) when a target has a
         striven-for figure, ``6%以上，力争7%``: its chance of being reached, NaN on other rows;
@@ -1397,12 +1399,11 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     # the target year observed, but a year the history does not report decides it: not judged met or not
     unknown = ty <= sf.last_year and not decided
     if estimated_year:  # a level or stock whose target year is not reported: its interpolated value decides nothing
-        row["target_year_estimated"] = True
-        row["status"] = "on_track" if p >= th.on_track else "at_risk" if p >= th.at_risk else "off_track"
+        row["target_year_estimated"] = True  # p_meet and status left blank below
         around = (int(years[years < ty][-1]), int(years[years > ty][0])) if np.any(years < ty) else None
         notes.append(f"target year {ty} not reported: its value {row['forecast']:.6g} is "
                      + (f"interpolated between {around[0]} and {around[1]}" if around else "estimated")
-                     + f", not judged met or not (数据不足：{ty}年数据未报送，按前后年份插值估计为{row['forecast']:.6g}，"
+                     + f", not judged met or not: no p_meet or status (数据不足：{ty}年数据未报送，按前后年份插值估计为{row['forecast']:.6g}，"
                      f"无法判定是否完成，请补报{ty}年数据)")
     elif unknown:
         row["status"] = "on_track" if p >= th.on_track else "at_risk" if p >= th.at_risk else "off_track"
@@ -1441,6 +1442,11 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     if unknown or estimated_year:  # 数据不足, which the evaluation (:func:`_evaluate`) and the report keep
         row["category"] = row["evaluation"] = "insufficient_data"
         row["category_zh"] = CATEGORY_ZH["insufficient_data"]
+    if estimated_year:  # an interpolation between two observed years: no chance to state (0 or 1 of a line), no
+        # status -- not judged, as the printout and the report say (-) and the tracked counts leave it out
+        row["p_meet"], row["status"] = np.nan, None
+        if "p_striven" in row:
+            row["p_striven"] = np.nan
     if split_years:  # years estimated inside a reported running total: named, the sum itself reported
         row["split_years"] = _years_list(split_years)
     if missing or split_years:

@@ -8,7 +8,7 @@ baseline year (累计), and a 〔〕 stock's as the stock or as yearly additions
 * :func:`totals_to_flows`  running totals of a 〈〉 series -> yearly flows from the baseline year
 * :func:`flows_to_stocks`  yearly additions against a 〔〕 stock -> the stock each year
 * :func:`check_running_totals`  a 〈〉 history taken as flows that looks like running totals -> warning
-* :func:`base_zero_flows`  a 〈〉 history's 0 that is the plan's 〈0〉 base, not a year's flow -> left out, warning
+* :func:`base_zero_flows`  a 〈〉 history's 0 in the base year of a plan row from 〈0〉: that base, not a year's flow -> left out, warning
 * :func:`stock_like_additions`  "additions" to a 〔〕 stock that are the stock figures -> not summed, warning
 * :func:`plan_measures` / :func:`declared_flows`  what the plan table and the history say
 """
@@ -167,7 +167,10 @@ def flows_to_stocks(hist: pd.DataFrame, plan: pd.DataFrame, gaps: dict | None = 
         part = after.copy()
         ay, av = after["year"].to_numpy(dtype=int), after["value"].to_numpy(dtype=float)
         at_base = g.loc[g["year"] == by, "value"].to_numpy(dtype=float)
-        if stock_like_additions(av, base, at_base[0] if at_base.size else None):
+        ty = None if pd.isna(r.target_year) else int(r.target_year)
+        elapsed = (min(int(ay.max()), ty) - by) / (ty - by) if ay.size and ty is not None and ty > by else 1.0
+        if stock_like_additions(av, base, at_base[0] if at_base.size else None,
+                                target=float(r.target), elapsed=elapsed):
             part = g.copy()  # the figures as given, each year's stock: not summed
             part["measure"] = "stock"
             part["source"] = "stock as given (declared additions)"
@@ -221,23 +224,47 @@ def flows_to_stocks(hist: pd.DataFrame, plan: pd.DataFrame, gaps: dict | None = 
 
 
 #: yearly "additions" to a 〔〕 stock each at least this share of the baseline stock, the first at most
-#: ``STOCK_LIKE_FIRST`` times it, look like the stock itself (12.83 -> 14.22, 15.76, 17.66): a stock growing
-#: by 80 % of its baseline every year is far rarer than a 口径 slip
-STOCK_LIKE_SHARE, STOCK_LIKE_FIRST = 0.8, 1.5
+#: ``STOCK_LIKE_FIRST`` times it, look like the stock itself (12.83 -> 14.22, 15.76, 17.66) -- when, besides,
+#: summed they would run ``STOCK_LIKE_PACE`` times or more ahead of the target's own pace (the additions the plan
+#: expects by then), the figures never fall by more than ``STOCK_LIKE_FALL`` of the baseline (a stock's path), and
+#: they are not small whole counts (at most ``STOCK_LIKE_COUNT``: 2, 2, 3, 2, 3 地方标准 a year against 〔2〕 -> 〔12〕
+#: are real additions, which a small stock's own pace makes as large as its baseline)
+STOCK_LIKE_SHARE, STOCK_LIKE_FIRST, STOCK_LIKE_PACE, STOCK_LIKE_FALL, STOCK_LIKE_COUNT = 0.8, 1.5, 2.0, 0.1, 10
 
 
-def stock_like_additions(additions, baseline: float, at_base: float | None = None) -> bool:
+def stock_like_additions(additions, baseline: float, at_base: float | None = None, *,
+                         target: float | None = None, elapsed: float = 1.0) -> bool:
     """Whether yearly additions against a stock whose baseline is ``baseline`` look like the stock
-    figures themselves: every addition at least :data:`STOCK_LIKE_SHARE` of the baseline and the first
-    at most :data:`STOCK_LIKE_FIRST` times it (a stock continuing from its baseline), with two additions
-    or more, or one and the base year's own figure (``at_base``) equal to the baseline within 2 %."""
+    figures themselves, on evidence real additions cannot give:
+
+    * every addition at least :data:`STOCK_LIKE_SHARE` of the baseline and the first at most
+      :data:`STOCK_LIKE_FIRST` times it (a stock continuing from its baseline), with two additions or more, or
+      one and the base year's own figure (``at_base``) equal to the baseline within 2 %;
+    * not small whole counts (every figure a whole number, none above :data:`STOCK_LIKE_COUNT`): a small
+      stock's real additions (2, 2, 3, 2, 3 against 〔2〕 -> 〔12〕) are as large as its baseline;
+    * the figures rise like a stock: none falls from the one before by more than :data:`STOCK_LIKE_FALL` of
+      the baseline;
+    * with a ``target`` above the baseline: summed, they add :data:`STOCK_LIKE_PACE` times or more what the
+      target's even pace adds over the ``elapsed`` share of the period (38 -> 〔117〕: 41 + 45 + 50 = 136 three
+      years in, where the pace adds 47; 12.83 -> 〔17.81〕: 47.6 where it adds 3) -- real additions on course
+      add about the pace (2 + 2 + 3 + 2 + 3 = 12 where 〔2〕 -> 〔12〕 adds 10)."""
     a = np.asarray(additions, dtype=float)
     a = a[np.isfinite(a)]
     if not np.isfinite(baseline) or baseline <= 0 or a.size == 0:
         return False
     like = bool(a.min() >= STOCK_LIKE_SHARE * baseline and a[0] <= STOCK_LIKE_FIRST * baseline)
     same_base = at_base is not None and np.isfinite(at_base) and abs(at_base - baseline) <= 0.02 * baseline
-    return like and (a.size >= 2 or same_base)
+    if not (like and (a.size >= 2 or same_base)):
+        return False
+    if np.all(a == np.round(a)) and a.max() <= STOCK_LIKE_COUNT:  # small whole counts: real additions
+        return False
+    if a.size >= 2 and np.diff(a).min() < -STOCK_LIKE_FALL * baseline:  # a stock's path does not drop so
+        return False
+    if target is not None and np.isfinite(target) and target > baseline:
+        paced = (target - baseline) * min(max(float(elapsed), 0.0), 1.0)
+        if a.sum() < STOCK_LIKE_PACE * paced:  # about the pace the plan sets: real additions
+            return False
+    return True
 
 
 def base_zero_flows(hist: pd.DataFrame, plan: pd.DataFrame, skip=(), notes: dict | None = None) -> pd.DataFrame:
@@ -245,18 +272,22 @@ def base_zero_flows(hist: pd.DataFrame, plan: pd.DataFrame, skip=(), notes: dict
     positive flows only (0, 21.95, 21.55, 27.3 亿元 against 〈155.9〉 from 〈0〉 in 2020): the plan's 〈0〉 base
     copied into the history, not that year's additions -- fitted as a flow it makes the trend leap from 0
     (p_meet 0.63 for 0.35, a 十五五 sum of 227 for 123). The only 0 of the series, every other figure
-    positive, one at least after it, of a sum to reach (≥; an incident count's 0 under 〈≤3〉 is its own). Warned (:class:`InconsistentDataWarning`), as
+    positive, one at least after it, of a sum to reach (≥; an incident count's 0 under 〈≤3〉 is its own), in the
+    base year of a plan row whose baseline is 〈0〉 or blank -- a 十五五 row from 〈1.6〉 in 2025 has no 〈0〉 to copy,
+    and a 0 of 2020 before it is that year's own figure. Warned (:class:`InconsistentDataWarning`), as
     :func:`check_running_totals` warns of running totals; ``notes`` (a dict, when given) receives
     ``{(region, indicator): note}`` for the row. ``skip``: series not to look at (flows turned from
     running totals, whose base-year 0 is theirs)."""
     if hist.empty:
         return hist
-    by_of: dict = {}
+    by_of: dict = {}  # (region, indicator) -> the base years of its plan rows whose baseline is 〈0〉 or blank
     for r in records(plan):  # sums to reach (≥): an incident count's 0 (〈≤3〉 较大事故) is a year's own figure
-        if r.kind == "increment" and r.direction == ">=" and not pd.isna(r.baseline_year):
+        b = getattr(r, "baseline", None)
+        zero_base = b is None or pd.isna(b) or float(b) == 0
+        if r.kind == "increment" and r.direction == ">=" and not pd.isna(r.baseline_year) and zero_base:
             key = (r.region, r.indicator)
             if key not in skip:
-                by_of[key] = max(by_of.get(key, int(r.baseline_year)), int(r.baseline_year))
+                by_of.setdefault(key, set()).add(int(r.baseline_year))
     if not by_of:
         return hist
     h = hist.reset_index(drop=True)
@@ -272,7 +303,7 @@ def base_zero_flows(hist: pd.DataFrame, plan: pd.DataFrame, skip=(), notes: dict
             continue
         k = int(zero[0])
         rest = np.delete(v, k)
-        if y[k] > by_of[(region, indicator)] or not np.any(y > y[k]) or not np.all(rest[np.isfinite(rest)] > 0):
+        if y[k] not in by_of[(region, indicator)] or not np.any(y > y[k]) or not np.all(rest[np.isfinite(rest)] > 0):
             continue
         drop.append(g.index[k])
         nxt = int(np.argmax(y > y[k]))

@@ -48,9 +48,18 @@ def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
       ``achieved`` there, as it is ``completed`` in the evaluation): progress against time, not the evaluation's
       counts;
     * ``n_met`` / ``n_on_track`` / ``n_at_risk`` / ``n_off_track`` / ``n_no_data``: ``status``, the forecast's
-      words for ``p_meet`` (met: the target reached by the latest value);
-    * ``n_targets``, the mean ``p_meet``, ``n_binding`` and the binding targets at risk or off track."""
-    counts = table["status"].value_counts() if "status" in table else pd.Series(dtype=int)
+      words for ``p_meet`` (met: the target reached by the latest value), of the rows judged -- not those of a plan
+      whose period has not started (规划期未开始: the printout's "not assessed"), counted apart as
+      ``n_not_started_met`` / ``_on_track`` / ``_at_risk`` / ``_off_track`` from their forecast's ``p_meet``, nor a
+      target year only interpolated (``target_year_estimated``: no ``p_meet``, no ``status``);
+    * ``n_targets``, the mean ``p_meet`` of the rows judged (``mean_p_meet``; ``mean_p_meet_not_started`` of the
+      rows not started), ``n_binding`` and the binding targets judged at risk or off track
+      (``n_binding_at_risk_or_off_track``; ``n_binding_not_started_at_risk_or_off_track`` apart)."""
+    waiting = pd.Series(False, index=table.index)
+    if "category" in table and len(table):
+        waiting = pd.Series(evaluation_categories(table).to_numpy() == NOT_STARTED, index=table.index)
+    judged = table[~waiting.to_numpy(dtype=bool)]
+    counts = judged["status"].value_counts() if "status" in table else pd.Series(dtype=int)
     out: dict[str, float] = {f"n_{k}": int(counts.get(k, 0)) for k in STATUSES}
     if "category" in table:
         cats = table["category"].fillna("insufficient_data").value_counts()
@@ -58,13 +67,24 @@ def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
         evaluation = evaluation_categories(table).value_counts()  # what the report and the printout count
         out.update({f"n_{k}": int(evaluation.get(k, 0))
                     for k in (*FINAL_CATEGORIES, "insufficient_data", NOT_STARTED)})
+        apart = table.loc[waiting.to_numpy(dtype=bool), "status"].value_counts() if "status" in table else \
+            pd.Series(dtype=int)  # 0 included: runs compare column by column
+        out.update({f"n_{NOT_STARTED}_{k}": int(apart.get(k, 0)) for k in STATUSES if k != "no_data"})
     out["n_targets"] = len(table)
-    if "p_meet" in table and table["p_meet"].notna().any():
-        out["mean_p_meet"] = float(pd.to_numeric(table["p_meet"], errors="coerce").mean())
+    if "p_meet" in table:
+        p = pd.to_numeric(table["p_meet"], errors="coerce")
+        mine = p[~waiting.to_numpy(dtype=bool)]
+        if mine.notna().any():
+            out["mean_p_meet"] = float(mine.mean())
+        if waiting.any() and p[waiting.to_numpy(dtype=bool)].notna().any():
+            out["mean_p_meet_not_started"] = float(p[waiting.to_numpy(dtype=bool)].mean())
     if "attribute" in table and "status" in table:
-        binding = table[table["attribute"] == "binding"]  # 0 when none: runs compare column by column
-        out["n_binding"] = len(binding)
-        out["n_binding_at_risk_or_off_track"] = int(binding["status"].isin(["at_risk", "off_track"]).sum())
+        binding = table["attribute"].eq("binding").to_numpy(dtype=bool)  # 0 when none
+        risky = table["status"].isin(["at_risk", "off_track"]).to_numpy(dtype=bool)
+        out["n_binding"] = int(binding.sum())
+        out["n_binding_at_risk_or_off_track"] = int((binding & risky & ~waiting.to_numpy(dtype=bool)).sum())
+        if "category" in table:
+            out[f"n_binding_{NOT_STARTED}_at_risk_or_off_track"] = int((binding & risky & waiting.to_numpy(dtype=bool)).sum())
     return out
 
 
