@@ -33,6 +33,7 @@ from .formatting import (as_written, contains_cjk, display_width, is_missing, le
 from .model import (AWAITED_STATUS, CATEGORY_COLOURS, CATEGORY_LABELS, DIRECTION_SIGN, FINAL_CATEGORIES, STRICT_SIGN,
                     MISSING, NOT_STARTED, QUALITATIVE, computed_target, computed_target_shown, display_order, report_categories, report_category,
                     target_year_awaited)
+from .narrative import prose_unit
 
 #: panels of a :func:`fan_chart` at most (binding targets plus the most at risk)
 MAX_PANELS = 24
@@ -125,7 +126,7 @@ def _target_text(row: dict, lang: str, figure: str | None = None) -> str:
     text = plan.text if plan is not None else sign + number_text(row.get("target"), _decimals(row))
     if figure and figure != "–":
         text = figure
-    unit = row.get("unit")
+    unit = prose_unit(row.get("unit"), lang)  # as a sentence writes it: ≥86（2025年）, never ≥86指数
     if lang == "zh" and _words_alone(row):  # 不发生, 实现全覆盖: as the plan writes it, not ≤0起
         text = str(row["target_written"]).strip()
     elif isinstance(unit, str) and unit and (lang == "zh" or not contains_cjk(unit)):
@@ -162,7 +163,8 @@ def _average_said(row: dict, lang: str, category: str, value: str | None = None)
     if not _average_span(row) or is_missing(row.get("forecast")):
         return ""
     closed = category in FINAL_CATEGORIES
-    unit = row.get("unit") if isinstance(row.get("unit"), str) else ""
+    unit = prose_unit(row.get("unit"), lang)  # as a sentence writes it (指数 left out in Chinese)
+    unit = unit if isinstance(unit, str) else ""
     figure, marks = number_text(row.get("forecast"), max(_decimals(row), 1 if closed else 2)), ""
     if value and value != "–":
         figure = value.split("（")[0].split(" (")[0]

@@ -33,6 +33,7 @@ from .model import (
     SECTION_HEADINGS,
     SUMMARY_HEADERS,
     Report,
+    chart_cut,
     model_line,
     unmatched_label,
 )
@@ -366,6 +367,8 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
             if png is not None:
                 doc.add_picture(io.BytesIO(png), width=Cm(14.5))
                 _describe_last_picture(doc, chart_alt(row, report.lang))
+            elif fans and chart_cut(report, row):  # left out by the cap, as the html says; nothing to draw: nothing
+                _paragraph(doc, "（图略）" if zh else "(chart omitted)", indent=False, size=9)
     if report.unmatched:
         doc.add_heading(h[5], level=1)
         for key, df in report.unmatched.items():

@@ -29,6 +29,7 @@ from .model import (
     SECTION_HEADINGS,
     SUMMARY_HEADERS,
     Report,
+    chart_cut,
     model_line,
     unmatched_label,
 )
@@ -159,7 +160,7 @@ def _target(report: Report, row, fans: dict, tag: str) -> list[str]:
     png = fans.get(row.number)
     if png is not None:
         parts.append(f"<figure>{_img(png, chart_alt(row, report.lang), 'fan')}</figure>")
-    elif fans:
+    elif fans and chart_cut(report, row):  # left out by the cap; a row with nothing to draw: no （图略）
         parts.append(f'<p class="meta">{"（图略）" if zh else "(chart omitted)"}</p>')
     parts.append("</article>")
     return parts

@@ -326,6 +326,12 @@ def final_void(r: dict, kind: str) -> bool:
     return kind == "final" and report_category(r) == "insufficient_data" and nothing_after_base(r)
 
 
+def chart_cut(report, row) -> bool:
+    """The row has a chart to draw that the report left out (the cap ``max_charts``: （图略）); a row with nothing
+    to draw (:func:`final_void`: a 总结评估's 数据不足 row without data after its base year) or one drawn: False."""
+    return row.number not in {report.rows[k].number for k in report.charted} and not final_void(row.raw, report.kind)
+
+
 def missing_years(r: dict, yearly: dict | None) -> list[int]:
     """The years after the base year up to the target year (the evaluation year at most) without a figure."""
     by, ty, as_of = r.get("baseline_year"), r.get("target_year"), r.get("as_of")
@@ -1232,6 +1238,8 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         for key in ("remaining", "forecast", "forecast_figure", "forecast_value", "range_80", "lo_80", "hi_80",
                     "p_meet", "p_striven", "required_pace", "required_abs", "outlook"):
             cells[key] = Cell(None, MISSING)
+        # the 预计完成情况 words are text: "–" in a workbook too, as every other row's "–" there (never an empty cell)
+        cells["outlook"] = Cell(MISSING, MISSING)
     return cells, dec
 
 
@@ -1718,7 +1726,8 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
                     years=years, baseline_year=_shared_year(records, "baseline_year"),
                     target_year=_shared_year(records, "target_year"), numbering=numbered)
     report.overall = narrative.overall_paragraph(report)
-    report.notes = narrative.method_notes(report, n_charts=len(charted)) + table_notes(report)
+    # the cap's note only when the cap cut charts: a row with nothing to draw is no chart left out
+    report.notes = narrative.method_notes(report, n_charts=len(charted), n_drawable=len(drawable)) + table_notes(report)
     return report
 
 

@@ -1944,7 +1944,7 @@ NOT_STARTED_PACES = {"zh": "尚需年均变化为自基期至目标年每年需�
                            "to the base year; 0 means level."}
 
 
-def _not_started_notes(report, n_charts: int) -> list[str]:
+def _not_started_notes(report, n_charts: int, n_drawable: int | None = None) -> list[str]:
     """The notes of a report made before the plan period starts: its rule (:data:`NOT_STARTED_RULE`), what the
     forecast columns and paces hold, the fan charts' legend."""
     lang, n = report.lang, len(report.rows)
@@ -1954,23 +1954,25 @@ def _not_started_notes(report, n_charts: int) -> list[str]:
                      if lang == "zh" else
                      "Fan charts: bands are the 50%, 80% and 95% forecast intervals; the dashed line is the target, "
                      "the dotted vertical line the target year, dots are observations, the open square the baseline.")
-    if 0 < n_charts < n:
+    if 0 < n_charts < (n if n_drawable is None else n_drawable):
         notes.append(f"为控制篇幅，扇形图仅列出{n_charts}项（约束性指标及风险最高的指标），总览图覆盖全部{n}项。" if lang == "zh"
                      else f"To keep the report short, fan charts cover {n_charts} targets (binding ones and the most "
                           f"at risk); the overview chart covers all {n}.")
     return notes
 
 
-def method_notes(report, *, n_charts: int) -> list[str]:
+def method_notes(report, *, n_charts: int, n_drawable: int | None = None) -> list[str]:
     """How to read the figures (definitions, rules, what the charts show); a report whose target years
     are observed says what its 目标年实际值/预测值 column holds, and one whose every target year is
     observed defines no forecast, probability or pace still needed. ``n_charts``: the fan charts (指标图)
     drawn; with none (no sample paths given, ``details=None``) neither their legend nor the note on how
-    many are drawn is given."""
+    many are drawn is given. ``n_drawable``: the rows with something to draw (default every row); the note that
+    the charts were cut to ``n_charts`` is given only when fewer than these are drawn."""
     n = len(report.rows)
+    cap = n if n_drawable is None else n_drawable
     if n and getattr(report, "not_started", all(r.category == NOT_STARTED for r in report.rows)):
         # a 基期情况 report (qualitative rows aside): no progress to define
-        return _not_started_notes(report, n_charts)
+        return _not_started_notes(report, n_charts, n_drawable)
     observed = getattr(report, "observed_targets", False)
     every = getattr(report, "all_observed", False)
     forecast = FORECAST_NOTE[report.lang][2 if every else 1 if observed else 0]
@@ -1990,7 +1992,7 @@ def method_notes(report, *, n_charts: int) -> list[str]:
             "扇形图：深浅色带依次为50%、80%、95%预测区间，虚线为目标值，竖虚线为目标年，圆点为实际值，"
             "空心方块为基期值。",
         ][:None if n_charts else 3]  # no chart drawn: nothing to read in one
-        if 0 < n_charts < n:
+        if 0 < n_charts < cap:
             notes.append(f"为控制篇幅，{'指标图' if every else '扇形图'}仅列出{n_charts}项（约束性指标及风险最高的指标），"
                          f"总览图覆盖全部{n}项。")
         if _averaged(report):
@@ -2013,7 +2015,7 @@ def method_notes(report, *, n_charts: int) -> list[str]:
         "Fan charts: bands are the 50%, 80% and 95% forecast intervals; the dashed line is the target, "
         "the dotted vertical line the target year, dots are observations, the open square the baseline.",
     ][:None if n_charts else 3]
-    if 0 < n_charts < n:
+    if 0 < n_charts < cap:
         notes.append(f"To keep the report short, {'charts' if every else 'fan charts'} cover {n_charts} targets "
                      f"(binding ones and the most at risk); the overview chart covers all {n}.")
     if _averaged(report):

@@ -1,0 +1,98 @@
+"""Report notes and cells of the shipped national data's 总结评估 (session 38 regression probe).
+
+Reported by a prober: on ``data/china/national_*.csv`` reported today (a 总结评估 as of 2025, 5 rows, default
+``max_charts`` 40) (1) the notes said 为控制篇幅，扇形图仅列出4项 though the cap cut nothing -- the fifth row
+(制造业产品质量合格率, no data) has nothing to draw -- and the html printed （图略） for it; (2) the fan chart of
+制造业质量竞争力指数 said 目标≥86指数（2025年） where the prose leaves 指数 out; (3) the workbook's 预计完成情况 of
+the no-data row was an empty cell where html and docx show "–".
+Data: the real national targets and history shipped in data/china/.
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+import mstarget as mt
+from mstarget.assess import assess_detailed
+from mstarget.report import build_report, write_report
+from mstarget.report.charts import target_chart
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "china"
+DATE = "2026-12-06"
+NO_DATA = "制造业产品质量合格率"
+INDEX = "制造业质量竞争力指数"
+
+
+@pytest.fixture(scope="module")
+def assessed():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return assess_detailed(mt.read_history(DATA / "national_history.csv"),
+                               mt.read_plan(DATA / "national_targets.csv"), seed=0)
+
+
+@pytest.fixture(scope="module")
+def written(assessed, tmp_path_factory):
+    table, details = assessed
+    out = tmp_path_factory.mktemp("notes_s38")
+    paths = [out / "r.html", out / "r.docx", out / "r.xlsx"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = write_report(table, details, paths, date=DATE)
+    return report, paths
+
+
+def _docx_text(path) -> str:
+    from docx import Document
+    return "\n".join(p.text for p in Document(str(path)).paragraphs)
+
+
+def test_no_cap_note_nor_chart_omitted_when_the_cap_cut_nothing(written):
+    report, (html, docx, _) = written
+    assert report.kind == "final" and len(report.rows) == 5 and len(report.charted) == 4
+    text, doc = html.read_text(encoding="utf-8"), _docx_text(docx)
+    for said in (text, doc, "\n".join(report.notes)):
+        assert "为控制篇幅" not in said
+    # the no-data row has nothing to draw: no （图略） under it
+    assert "图略" not in text and "图略" not in doc
+
+
+def test_the_cap_note_and_chart_omitted_when_the_cap_cuts(assessed, tmp_path):
+    table, details = assessed
+    paths = [tmp_path / "r.html", tmp_path / "r.docx"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = write_report(table, details, paths, date=DATE, max_charts=2)
+    assert len(report.charted) == 2
+    assert any("仅列出2项" in n for n in report.notes)
+    text, doc = paths[0].read_text(encoding="utf-8"), _docx_text(paths[1])
+    # two drawable rows cut by the cap are said omitted, in html and docx alike; the no-data row is not
+    assert text.count("（图略）") == 2 and doc.count("（图略）") == 2
+
+
+def test_chart_titles_leave_the_unit_index_out_as_the_prose_does(assessed):
+    table, details = assessed
+    (a,) = [d for d in details if d.row.get("name") == INDEX]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fig = target_chart(a, lang="zh", as_of=2025)
+    texts = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
+    title = [t for t in texts if "目标" in t]
+    assert title and any("≥86（2025年）" in t for t in title), title
+    assert not any("86指数" in t for t in texts), texts
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+
+
+def test_the_workbook_writes_the_dash_of_a_no_data_row_as_html_does(written):
+    from openpyxl import load_workbook
+    report, (html, _, xlsx) = written
+    (row,) = [r for r in report.rows if r.name == NO_DATA]
+    assert row.cells["outlook"].text == "–"
+    ws = load_workbook(xlsx).worksheets[0]
+    head = [c.value for c in ws[2]]
+    col = head.index("预计完成情况")
+    (line,) = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[1] == NO_DATA]
+    assert line[col] == "–"
