@@ -255,7 +255,7 @@ def test_a_final_evaluation_says_achieved_or_not_never_early_or_behind(final_rep
     assert list(r.summary["label"]) == ["已完成", "未完成", "数据不足"]
     assert r.overall == ("本次评估共3项指标（约束性2项、预期性1项），数据截至2025年。过半数指标未完成。目标年已有实际数据的3项中，"
                          "已完成1项、未完成2项。约束性指标中未完成的有1项：未达标指标。预期性指标中未完成的有1项：质押融资。")
-    assert r.notes[1] == ("评价口径（总结评估）：目标年已有实际数据（或可由前后年份插值）的指标按目标年实际值评价："
+    assert r.notes[1] == ("评价口径（总结评估）：目标年已有实际数据的指标按目标年实际值评价："
                           "达到目标为已完成，未达到为未完成；基期以后尚无数据的为数据不足。")
     everything = " ".join([r.overall, *r.notes, *said.values()])
     assert not any(word in everything for word in ("提前实现", "滞后", "中期评估"))
@@ -274,7 +274,7 @@ def test_a_past_target_in_a_mid_term_report_reads_achieved_and_the_rules_say_bot
     assert open_.cells["category"].text in ("快于预期", "基本符合预期", "滞后")
     assert r.overall.startswith("本次评估共2项指标（均为预期性指标），数据截至2022年。规划实施总体进展顺利。"
                                 "目标年已有实际数据的1项已完成；其余有进度数据的1项")
-    assert r.notes[1].startswith("评价口径：目标年已有实际数据（或可由前后年份插值）的指标按目标年实际值评价：达到目标为"
+    assert r.notes[1].startswith("评价口径：目标年已有实际数据的指标按目标年实际值评价：达到目标为"
                                  "已完成，未达到为未完成；目标年尚无实际数据的指标按国家发展改革委中期评估用语评价，"
                                  "已达到目标为提前实现；")
 
