@@ -157,3 +157,69 @@ def test_tracked_score_and_allocate_log_per_group_figures(tmp_path, monkeypatch,
         keys = pd.read_csv(client.download_artifacts(run.info.run_id, "per_group_metrics.csv", str(tmp_path)),
                            encoding="utf-8-sig")
         assert {"食品大类", "地市", "key"} <= set(keys.columns) and len(keys) == 18
+
+
+# ----------------------------------------------------------------------------- 5. a scores file without periods
+def _old_style(tmp_path, capsys, df, name):
+    """Score ``df`` with 'risk score --out', then drop the ``periods`` column (a file written before it)."""
+    src, new, old = tmp_path / f"{name}.csv", tmp_path / f"{name}_new.csv", tmp_path / f"{name}_old.csv"
+    df.to_csv(src, index=False)
+    assert main(["risk", "score", "--samples", str(src), "--out", str(new), "--no-track"]) == 0
+    s = pd.read_csv(new, encoding="utf-8-sig")
+    assert "periods" in s.columns
+    s.drop(columns="periods").to_csv(old, index=False, encoding="utf-8-sig")
+    capsys.readouterr()
+    return new, old
+
+
+def _plan_cli(tmp_path, capsys, scores, budget=900):
+    out = tmp_path / f"plan_{scores.stem}.csv"
+    assert main(["risk", "allocate", "--scores", str(scores), "--budget", str(budget), "--out", str(out),
+                 "--no-track"]) == 0
+    cap = capsys.readouterr()
+    return pd.read_csv(out, encoding="utf-8-sig").set_index("category"), cap.out, cap.err
+
+
+def test_an_old_scores_file_of_contiguous_periods_gives_the_same_plan(tmp_path, capsys):
+    df = _table(years=range(2020, 2024), cities=("广州市",))[["年度", "食品大类", "抽检批次", "不合格批次"]]
+    df = df[(df["食品大类"] != "饮料") | (df["年度"] >= 2022)]  # 饮料 listed in 2022-2023 only
+    new, old = _old_style(tmp_path, capsys, df, "contig")
+    a, text_new, _ = _plan_cli(tmp_path, capsys, new)
+    b, text_old, err = _plan_cli(tmp_path, capsys, old)
+    b = b.loc[a.index]
+    assert (a["batches"] == b["batches"]).all()
+    assert np.allclose(a["volume"], b["volume"]) and np.allclose(a["expected_failures"], b["expected_failures"])
+    tested = dict(zip(df["食品大类"], df.groupby("食品大类")["抽检批次"].sum().reindex(df["食品大类"])))
+    assert b.loc["肉制品", "volume"] == pytest.approx(tested["肉制品"] / 4)  # one year of four, not four years
+    assert b.loc["饮料", "volume"] == pytest.approx(tested["饮料"] / 2)
+    assert "× 12/48" in text_old and "一期（12 个月，与最近一期 2023 等长）" in text_old  # not 48 months
+    # the gaps cannot be seen without the periods column: said, with how to size it exactly
+    assert "no 'periods' column" in err and "risk score --out" in err
+    assert "评分文件无 periods 列" in text_old and "评分文件无 periods 列" not in text_new
+
+
+def test_an_old_scores_file_of_gappy_periods_warns_and_plans_one_periods_market(tmp_path, capsys):
+    # SYNTHETIC: a half-year table (2019H2) and a yearly one (2022), as the shipped national tables
+    rng = np.random.default_rng(3)
+    rows = [("2019H2", c, int(rng.integers(2000, 4000)), 0) for c in CATS if c != "饮料"]
+    rows += [("2022", c, int(rng.integers(4000, 8000)), 0) for c in CATS if c != "蔬菜制品"]
+    df = pd.DataFrame(rows, columns=["期间", "食品大类", "抽检批次", "不合格批次"])
+    df["不合格批次"] = [int(rng.binomial(n, CATS[c])) for c, n in zip(df["食品大类"], df["抽检批次"])]
+    new, old = _old_style(tmp_path, capsys, df, "gappy")
+    scores = pd.read_csv(old, encoding="utf-8-sig")
+    with pytest.warns(mt.exceptions.MstargetWarning, match="no 'periods' column.*Re-run 'risk score --out'"):
+        plan = mt.risk.allocate(scores, 900)
+    meta = plan.attrs["allocation"]
+    assert meta["market_months"] == (12, 42)  # one period as long as the latest (2022), not the 42-month span
+    market = dict(zip(plan["category"], meta["market"]))
+    t = df.groupby("食品大类")["抽检批次"].sum()
+    assert market["饮料"] == pytest.approx(t["饮料"])  # listed in 2022 only: that year's batches, not 3.5 x
+    assert market["蔬菜制品"] == pytest.approx(t["蔬菜制品"] * 2)  # 2019H2 only: its six months x 12/6, as
+    new_plan = _quiet(mt.risk.allocate, pd.read_csv(new, encoding="utf-8-sig"), 900)  # the new file sizes it
+    assert dict(zip(new_plan["category"], new_plan.attrs["allocation"]["market"]))["蔬菜制品"] == market["蔬菜制品"]
+    # in both: averaged over its 42-month span (the gap unseen), never more than one period's batches
+    assert market["肉制品"] == pytest.approx(t["肉制品"] * 12 / 42)
+    assert all(market[c] <= t[c] for c in t.index if c not in ("蔬菜制品",))
+    _, text, err = _plan_cli(tmp_path, capsys, old)
+    assert "× 12/42" in text and "一期（12 个月，与最近一期 2022 等长）" in text and "42/42" not in text
+    assert "no 'periods' column" in err and "gaps between" in err

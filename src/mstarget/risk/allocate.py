@@ -503,6 +503,8 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         and "tested" in scores.columns else None
     if market is not None and not np.all(market["scales"] == 1):
         vol = np.where(np.isfinite(vol), vol * market["scales"], vol)
+    if market is not None and market.get("no_periods"):
+        _warn_no_periods(market)
     # the volume plan and the coverage share follow the batches tested: a group never tested weighs 0
     weights, weights_name = _coverage_weights(proportional_to, volume, vol, groups, scores)
     _check_whole_batches(floors, caps, min_per_group, max_per_group)
@@ -1109,8 +1111,13 @@ def market_periods(scores: pd.DataFrame, plan_period=None) -> dict | None:
     ``evaluate`` tests the period after its training ones. A group's market is its batches tested per
     month over the scored months it was listed in (:func:`scored_months`) times the plan's months:
     ``scales = plan months / the group's scored months`` (six yearly tables give each group a sixth of
-    its six years' batches). Returns ``{"scales" (per row), "scale" (the whole table's), "plan_months",
-    "months", "span", "plan", "own" (rows scaled on fewer months than the table's)}``."""
+    its six years' batches). A scores file without its periods (no ``periods`` column: 'risk score --out'
+    before session 38) plans one period as long as its latest ``last_period`` on each group's months from
+    its own first to last period; gaps between the periods cannot be seen there, so ``allocate`` warns.
+    Returns ``{"scales" (per row), "scale" (the whole table's), "plan_months", "months", "span", "plan",
+    "own" (rows scaled on fewer months than the table's), "latest" (the latest period's label),
+    "no_periods" (that label when the periods were not known and a group spans more than one period,
+    else None)}``."""
     plan = None
     if plan_period is not None:
         try:
@@ -1126,20 +1133,39 @@ def market_periods(scores: pd.DataFrame, plan_period=None) -> dict | None:
     found, months = got
     total = len(set().union(*(range(int(q.start), int(q.end) + 1) for q in found)))
     last = found[-1]
-    if plan is None:
-        plan = (None, int(last.end - last.start + 1))
     labels = [q.label for q in found if q.label]
+    guessed = None
     if not labels:  # a scores file without its periods: the span of its first / last periods
         firsts = [parse_period(_period_text(v)) for v in scores["first_period"].tolist() if _period_ok(v)]
         lasts = [parse_period(_period_text(v)) for v in scores["last_period"].tolist() if _period_ok(v)]
         a = min(firsts, key=lambda q: (q.start, q.end)).label
-        b = max(lasts, key=lambda q: (q.end, q.start)).label
-        span = a if a == b else f"{a}–{b}"
+        last = max(lasts, key=lambda q: (q.end, q.start))  # the latest period: the plan is one as long
+        span = a if a == last.label else f"{a}–{last.label}"
+        # each group over every month of its own first..last span: a gap between the periods (2019H2, then
+        # 2022) cannot be seen, so a group listed in both is averaged over 42 months, not the 18 scored
+        guessed = last.label if np.any(months > int(last.end - last.start + 1)) else None
     else:
         span = "、".join(labels) if len(labels) <= 4 else f"{labels[0]}–{labels[-1]}（{len(labels)} 期）"
+    if plan is None:
+        plan = (None, int(last.end - last.start + 1))
     own = int(np.sum(months < total))
     return {"scales": plan[1] / months, "scale": plan[1] / total, "plan_months": plan[1], "months": total,
-            "span": span, "plan": plan[0], "own": own}
+            "span": span, "plan": plan[0], "own": own, "latest": last.label, "no_periods": guessed}
+
+
+def _warn_no_periods(info: dict) -> None:
+    """Warn that a scores file without the ``periods`` column (written before session 38) sized each
+    group's market over every month of its first..last span (:func:`market_periods`)."""
+    warnings.warn(_no_periods_text(info), MstargetWarning, stacklevel=3)  # helper -> allocate -> the caller
+
+
+def _no_periods_text(info: dict) -> str:
+    plan = f"the plan period {info['plan']}" if info["plan"] else f"one period as long as the latest, {info['latest']}"
+    return (f"the scores file has no 'periods' column (written by an older 'risk score --out'), so gaps between "
+            f"the periods scored cannot be seen: each group's market is its batches tested per month over every month "
+            f"of its own first_period..last_period span ({info['span']}: {info['months']} months) x {info['plan_months']} "
+            f"months ({plan}); if the periods were not contiguous the markets are too small. Re-run "
+            "'risk score --out' to size the market exactly")
 
 
 def _period_ok(v) -> bool:
@@ -1152,10 +1178,11 @@ def _period_ok(v) -> bool:
 
 def _market_note(info: dict) -> str:
     """The note saying how the default market was sized (:func:`market_periods`)."""
+    latest = info["latest"] if info.get("no_periods") else None  # named when the file has no periods column
     plan_zh = f"计划期 {info['plan']}（{info['plan_months']} 个月）" if info["plan"] else \
-        f"一期（{info['plan_months']} 个月，与最近一期等长）"
+        f"一期（{info['plan_months']} 个月，与最近一期{f' {latest} ' if latest else ''}等长）"
     plan_en = f"the plan period {info['plan']} ({info['plan_months']} months)" if info["plan"] else \
-        f"one period ({info['plan_months']} months, as long as the latest scored one)"
+        f"one period ({info['plan_months']} months, as long as the latest scored one{f', {latest}' if latest else ''})"
     return (f"各组市场量（每组最多可抽、收益递减所依据的批次）按每期平均计：所评 {info['span']} 共 {info['months']} 个月的"
             f"抽检批次 × {info['plan_months']}/{info['months']}，即{plan_zh}的批次，而不是各期之和。 / each group's market "
             f"(the lots the diminishing returns are counted on) is its batches tested per period: those of the "
@@ -1164,7 +1191,12 @@ def _market_note(info: dict) -> str:
             "--volume COLUMN for the lots on the market)"
             + ("" if not info.get("own") else
                f"；{info['own']} 组只在部分期间有数据（表中未列出），按其有数据的期间平均 / {info['own']} group(s) listed in "
-               "only some of those periods are averaged over the periods they are listed in"))
+               "only some of those periods are averaged over the periods they are listed in")
+            + ("" if not info.get("no_periods") else
+               "；评分文件无 periods 列（旧版 risk score --out 所写），期间之间若有间断无从看出，各组按其首末期之间的"
+               "全部月份平均，间断时市场量偏小，请重新运行 risk score --out / the scores file has no 'periods' column: "
+               "each group is averaged over every month of its first..last span (too small a market if the periods "
+               "had gaps); re-run 'risk score --out'"))
 
 
 def _plan_table(keys: pd.DataFrame, p: np.ndarray, weights: np.ndarray, vol: np.ndarray, n: np.ndarray,
