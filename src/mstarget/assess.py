@@ -1015,6 +1015,18 @@ def _qualitative_row(r: dict, as_of) -> TargetAssessment:
     return t
 
 
+def evaluate_as_of(table: pd.DataFrame, year: int, results: list | None = None) -> None:
+    """Read a table assessed without ``as_of`` again as ``as_of=year`` reads it: ``year`` becomes the table's
+    (and each detail's) ``as_of``, the evaluation (``evaluation`` / ``category_zh``) is recomputed -- a target year
+    past whose value is still awaited is 数据不足 -- and ``attrs["evaluation_year"]`` records it. Used with the
+    report's evaluation-year rule (:func:`mstarget.report.model.apply_evaluation_year`)."""
+    table["as_of"] = int(year)
+    for t in results or ():
+        t.row["as_of"] = int(year)
+    _evaluate(table, list(results or ()))
+    table.attrs["evaluation_year"] = int(year)
+
+
 def _evaluate(table: pd.DataFrame, results: list) -> None:
     """The evaluation's category of every row (:func:`mstarget.schedule.evaluation_categories`: 已完成 /
     未完成 once the target year is observed, 数据不足 while it is awaited) into ``evaluation`` and

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import tracking
 from ..assess import assess_detailed, read_inputs
-from ..exceptions import UnmatchedWarning
+from ..exceptions import MstargetWarning, UnmatchedWarning
 from ..history import read_history
 from ..io import write_table
 from ..matching import match, table_totals
@@ -21,8 +21,9 @@ from ..report.charts import MAX_PANELS
 from ..report.formatting import (MAX_DECIMALS, MISSING, NOTATION_BRACKETS, display_width, is_missing, number_text,
                                  percent_int, plan_figure_decimals, written_target)
 from ..report.model import (AWAITED_OUTLOOK, CATEGORY_LABELS, DIRECTION_SIGN, NOT_STARTED, OUTLOOK_HOLD, OUTLOOK_LEVELS,
-                             _evaluation_year, evaluation_kind, numbering, printed_status, row_category,
-                             fan_title, shown_categories, status_words, table_cells)
+                             _evaluation_year, apply_evaluation_year, evaluation_kind, fan_title, numbering,
+                             printed_status, row_category, shown_categories, stale_data, status_words, table_cells,
+                             years_text)
 from ..report.narrative import departs_from_peers
 from ..schedule import CATEGORY_ZH, EVALUATION_ZH, QUALITATIVE, evaluation_categories
 from . import common
@@ -138,6 +139,9 @@ def summary_line(table: pd.DataFrame) -> str:
     after it (2016-2025 for a 2026-2030 plan), a single observation without a baseline year, a target year
     past whose value is still awaited (data up to an earlier year), or data after the base year too
     incomplete to judge (a 〈〉 sum missing a year's flow: its note says which)."""
+    if len(table) and ("as_of" not in table or pd.to_numeric(table["as_of"], errors="coerce").isna().all()):
+        table = table.copy()  # a table of the API without as_of: judged as of the year its words are said at
+        apply_evaluation_year(table)
     category = evaluation_categories(table)
     qualitative = category == QUALITATIVE  # 建成: kept in the table, evaluated apart (定性指标，另行评价)
     kind = evaluation_kind(table, _evaluation_year(table, None))
@@ -153,7 +157,9 @@ def summary_line(table: pd.DataFrame) -> str:
     words = pd.Series(status_words(table), index=table.index, dtype=object) if len(table) else \
         pd.Series([], dtype=object)
     counts = words[assessed.index].value_counts()
-    order = list(STATUS_ORDER) + sorted(k for k in counts.index if k not in STATUS_ORDER and k != "-")
+    # the （待确认） words in the outlook's order (预计能够完成 before 完成难度较大), never by their characters
+    order = list(STATUS_ORDER) + [k for k in AWAITED_ORDER if k in counts.index] + \
+        sorted(k for k in counts.index if k not in STATUS_ORDER and k not in AWAITED_ORDER and k != "-")
     shown = [f"{k} {int(counts.get(k, 0))}" for k in order[2:] if counts.get(k, 0)]
     done = [f"{en}: {int(counts.get(zh, 0))}" for zh, en in (("已实现", "met"), ("未实现", "not met"))
             if zh == "已实现" or counts.get(zh, 0)]
@@ -162,7 +168,10 @@ def summary_line(table: pd.DataFrame) -> str:
     schedule = ", ".join(f"{CATEGORY_LABELS['zh'][k]} {cats.get(k, 0)}"
                          for k in shown_categories(category, kind) if k not in ("insufficient_data", QUALITATIVE))
     apart_words = f", {int(qualitative.sum())} qualitative (定性指标，另行评价)" if qualitative.any() else ""
-    text = f"{len(assessed)} assessed{apart_words} -- {status}\n{schedule}"
+    if len(assessed):
+        text = f"{len(assessed)} assessed{apart_words} -- {status}\n{schedule}"
+    else:  # nothing the data can judge: said so, not "met: 0"
+        text = f"0 assessed{apart_words} -- no target can be judged on the data given\n{schedule}"
     apart = table[category == "insufficient_data"]
     if len(apart):
         text += f"\n{CATEGORY_ZH['insufficient_data']} {len(apart)} (not assessed: {_apart_detail(apart)})"
@@ -227,11 +236,16 @@ def _apart_detail(apart: pd.DataFrame) -> str:
     told apart by its ``observed_pace``, which ``assess`` reckons over that history (two observations or
     more: a 〔〕 or level row's first to last; a 〈〉 row's yearly flows, which the baseline never is) and
     leaves blank for a single value. A row with data after the base year that ``assess`` still rates 数据不足
-    (a 〈〉 sum missing a year's flow) is said to be incomplete, its note saying why."""
+    (a 〈〉 sum missing a year's flow) is said to be incomplete, its note saying why. A target year never reported,
+    its value only interpolated (``target_year_estimated``), is said to be so: not judged, no ``p_meet``."""
     none = pd.Series(False, index=apart.index)
     no_data = apart["status"].eq("no_data").to_numpy(dtype=bool)
+    # a target year never reported, its value only interpolated between the years around it: not judged (no p_meet)
+    estimated = apart.get("target_year_estimated", none).map(
+        lambda v: v is True or (not is_missing(v) and bool(v))).to_numpy(dtype=bool)
+    no_data = no_data & ~estimated
     # data after the baseline year (the schedule judged it), its target year past and not observed
-    awaited = apart.get("category", none).ne("insufficient_data").to_numpy(dtype=bool) & ~no_data
+    awaited = apart.get("category", none).ne("insufficient_data").to_numpy(dtype=bool) & ~no_data & ~estimated
     base_year = pd.to_numeric(apart.get("baseline_year", none), errors="coerce").notna().to_numpy(dtype=bool)
     nan = pd.Series(float("nan"), index=apart.index)
     paced = pd.to_numeric(apart.get("observed_pace", nan), errors="coerce").notna().to_numpy(dtype=bool)
@@ -239,10 +253,12 @@ def _apart_detail(apart: pd.DataFrame) -> str:
     last = pd.to_numeric(apart.get("last_year", nan), errors="coerce").to_numpy(dtype=float)
     base = pd.to_numeric(apart.get("baseline_year", nan), errors="coerce").to_numpy(dtype=float)
     after = base_year & (last > base)  # observed after the base year, and still not judged
-    incomplete = ~no_data & ~awaited & after
+    incomplete = ~no_data & ~awaited & after & ~estimated
     history = ~no_data & ~awaited & base_year & ~after & (paced | flows)
     base_only = ~no_data & ~awaited & base_year & ~after & ~history
-    single = ~no_data & ~awaited & ~base_year
+    single = ~no_data & ~awaited & ~base_year & ~estimated
+    history = history & ~estimated
+    base_only = base_only & ~estimated
     text = f"{int(base_only.sum())} with a baseline only, {int(no_data.sum())} with no data"
     if history.any():
         text += f", {int(history.sum())} with a history up to the base year and nothing after it"
@@ -258,6 +274,9 @@ def _apart_detail(apart: pd.DataFrame) -> str:
         target = (f"{int(years.max())}" if years.nunique() == 1 else f"{int(years.min())}-{int(years.max())}")
         text += (f", {int(awaited.sum())} awaiting the target year's value (target year {target}, {span}; "
                  "目标年数据暂缺)")
+    if estimated.any():
+        text += (f", {int(estimated.sum())} whose target-year value was never reported, only interpolated between "
+                 "the years around it: not judged, no p_meet (目标年数据未报送，仅为插值，不作评价)")
     why = []
     if (base_only | single).any():
         why.append("a baseline or single value alone" if single.any() and base_only.any() else
@@ -296,6 +315,23 @@ def _by_region(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _warn_evaluation_year(table: pd.DataFrame, year: int) -> None:
+    """Say that the table is judged as of ``year`` (:func:`mstarget.report.model.apply_evaluation_year`: the evaluation
+    year of a report dated today) and which years to report -- as ``mstarget report`` says it."""
+    last = stale_data(table.to_dict("records"), year)
+    missing = years_text(range(last + 1, year + 1), "zh") if last is not None else f"{year}年"
+    target_years = pd.to_numeric(table.get("target_year"), errors="coerce") if "target_year" in table else None
+    over = target_years is not None and target_years.notna().any() and int(target_years.max()) <= year
+    why = ("every target year is over at today's date: the targets are judged as of " if over else
+           "a year after the plan's base year can have figures at today's date: the targets are judged as of ")
+    head = f"目标年已过，数据仅至{last}年，请补报{missing}数据" if over and last is not None else \
+        f"数据仅至{last}年，请补报{missing}数据" if last is not None else f"暂无规划期数据，请报送{missing}数据"
+    warnings.warn(f"{head} ({why}{year}, as the report dated today ({'the 总结评估' if over else 'its evaluation year'}); "
+                  f"the targets without their target year's figure are 数据不足, their forecasts only to be confirmed"
+                  + (f" -- give --as-of {last} for a view as of the data)" if last is not None else ")"),
+                  MstargetWarning, stacklevel=1)
+
+
 def run(args: argparse.Namespace) -> int:
     common.check_as_of(args)  # a year, before any work
     common.check_outputs(args, "plan", "history")  # --out / --chart: a file type we write, writable, not an input
@@ -328,10 +364,17 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
                                          seed=args.seed, progress=prog, reference=reference,
                                          calibration=calibration, backend=engine, max_details=MAX_PANELS)
+    # without --as-of, the evaluation year of a report dated today (the report's rule): a 2021-2025 plan on data to
+    # 2022, assessed in 2026, is judged as of 2025 as its report is (the awaited target years 数据不足), not as of 2022
+    evaluated = apply_evaluation_year(table, details) if args.as_of is None else None
+    if evaluated is not None:
+        _warn_evaluation_year(table, evaluated)
     params, inputs = tracking.assessment_params(  # the parameters mt.assess(track=True) logs
         plan=args.plan, history=args.history, plan_frame=plan, history_frame=history, table=table,
         reference=args.reference, reference_frame=reference, calibration=common.calibration_arg(args),
         model=args.model, as_of=args.as_of, seed=args.seed, backend=engine) if settings.enabled else ({}, {})
+    if evaluated is not None and params:  # the run is named and logged as of the year it was judged at
+        params["as_of"] = evaluated
     # the same logging as the API's assess(track=True): metrics, assessment.csv, fan_chart.png,
     # overview_chart.png. Handed over now: a tracking process logs the tables and draws the
     # overview (on the other core) while we draw the fan chart.
@@ -342,7 +385,7 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     try:
         if args.chart or settings.enabled:  # drawn once, before anything is written
             with prog.step("drawing charts"):  # capped: binding targets plus the most at risk
-                fig = fan_chart(details, title=fan_title(details, args.as_of))  # 截至2023年 / 最新数据
+                fig = fan_chart(details, title=fan_title(details, args.as_of if evaluated is None else evaluated))  # 截至2023年 / 最新数据
         with outputs_together():  # --chart and --out both new, or both as they were
             if args.chart:
                 save_figure(fig, args.chart, dpi=110)

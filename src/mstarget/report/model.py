@@ -38,7 +38,7 @@ import pandas as pd
 
 from ..chart_choice import chart_selection
 from ..exceptions import ParameterError
-from ..assess import Thresholds
+from ..assess import Thresholds, evaluate_as_of
 from ..matching import table_totals
 from ..plan import DECIMALS_COLUMNS, NUMBER_COLUMNS, states_figure, strict_of, target_as_change
 from ..plotting import cjk_font
@@ -2148,3 +2148,21 @@ def by_indicator_table(report) -> tuple[list[str], list[list[str]]]:
                     + [str(sum(_outlook_word(r, words) == w for r in members)) for w in outlooks] + [str(len(members))])
     body.append([total] + [str(sum(int(b[j]) for b in body)) for j in range(1, len(head))])
     return head, body
+
+
+def apply_evaluation_year(table: pd.DataFrame, results: list | None = None, date=None) -> int | None:
+    """Give a table assessed without ``as_of`` the evaluation year of a report dated ``date`` (default today), by
+    the report's own rule (:func:`_evaluation_year`), when the calendar has moved past the data: every target
+    year over on data ending before the plan's end (a 2021-2025 plan on data to 2022, in 2026: 2025, the 总结评估),
+    or nothing observed after the base year once a year of the period can have figures. The table is then read
+    as of that year (:func:`mstarget.assess.evaluate_as_of`). Returns that year; ``None`` when the table already
+    has an ``as_of`` or the rule leaves the evaluation year at the latest year observed (the table is left as
+    it is)."""
+    if "as_of" in table and pd.to_numeric(table["as_of"], errors="coerce").notna().any():
+        return None
+    year = _evaluation_year(table, None, date)
+    last = pd.to_numeric(table["last_year"], errors="coerce").max() if "last_year" in table else math.nan
+    if year is None or (last == last and int(year) <= int(last)):
+        return None
+    evaluate_as_of(table, int(year), results)
+    return int(year)
