@@ -3,8 +3,10 @@
 The readers check each cell on its own; these checks look across cells, rows and tables, where a
 unit mix-up or a copy-paste slip hides among values that are each fine:
 
-* ``read_history``: one series in two units (批次 / 万批次, % / ‰) -- error; a count (批次, 户, 件 ...)
-  below zero, a ``%`` share jumping ~100x between two years, a figure ``SPIKE_FACTOR`` times both
+* ``read_history``: one series in two units (批次 / 万批次, % / ‰) -- error; a ``%`` share's year typed as a
+  fraction (0.988 among 98-98.6, :func:`fractions_among_percentages`: the other years all 10 % or more and the
+  figure meant within their spread) -- error naming the figure meant; a count (批次, 户, 件 ...)
+  below zero, any other ``%`` share jumping ~100x between two years, a figure ``SPIKE_FACTOR`` times both
   its neighbouring years, a level shift (one step ``SHIFT_FACTOR`` times the year before and
   ``SHIFT_STEPS`` times the series' other steps: 3, 3, 40, 41 -- 口径变化?), an observation dated
   after the current year -- warnings;

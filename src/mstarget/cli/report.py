@@ -22,8 +22,9 @@ def register(sub) -> None:
                                    "narrative and a fan chart per target, an overview chart. The title "
                                    "says what the report is, from the share of the plan period elapsed "
                                    "at the evaluation year: 中期评估 (30-70%: 2022 or 2023 of a "
-                                   "2020-2025 plan), 总结评估 (every target year past), else that "
-                                   "year's 年度监测 (2026年度监测). Give --out several times for several "
+                                   "2020-2025 plan), 总结评估 (every target year past), 基期（2025年）情况 "
+                                   "(a plan whose period has not started: data up to its base year), else "
+                                   "that year's 年度监测 (2026年度监测). Give --out several times for several "
                                    "formats.")
     common.add_assessment_inputs(p)
     p.add_argument("--out", required=True, action="append",

@@ -20,9 +20,9 @@ an English word (84.9, not 84.9 index). Chinese (``zh``) and English (``en``) fo
   is said to be open to the final figure (2025年数据为快报数，与目标接近，评价可能随正式数据调整);
 * a 〈〉 sum or a stock from yearly additions missing a year (``unreported_years``) says what the reported years
   add up to, as its progress counts them (已报送年份累计完成5.9亿元（缺2024年数据，未计入）), never the estimate;
-* the target year already observed (达到 / 未达到; the category 已完成 / 未完成 of a 总结评估), or its value
-  interpolated between the years around it (按前后年份插值估计为…), which the overall paragraph counts apart
-  from the targets observed (目标年数值按前后年份插值估计的1项已完成);
+* the target year already observed (达到 / 未达到; the category 已完成 / 未完成 of a 总结评估); a level or stock
+  whose target-year value was never reported, only interpolated between the years around it, is not judged
+  (数据不足, 请补报2025年数据; the overall paragraph counts it apart: 目标年数值未报送、仅按前后年份插值估计);
 * the target year past (``as_of``) but its value not yet observed: 目标年数据暂缺, the latest value, and
   the forecast said to be one (数据不足, never 滞后 / 快于预期 on a forecast);
 * already at the target (提前实现);

@@ -10,7 +10,7 @@ The default plan (documented rule) mixes coverage and targeting:
    batches, on top of the coverage share (greedy marginal gain, below). Why 0.75: a plan that
    keeps every category at least a fifth of its volume-proportional share can target at most
    80 %; 75 % keeps that margin after rounding. ``risk_share=0.5`` is the cautious choice (on the
-   2019H2 -> Guangdong 2022 evaluation it finds 1.45x the volume plan's failures instead of 1.56x;
+   2019H2 -> Guangdong 2022 evaluation it finds 1.58x the volume plan's failures instead of 1.67x;
    ``benchmarks/risk/RESULTS.md``).
 3. **Floors and caps** -- per group, in batches (``min_per_group``, ``max_per_group``) or as
    shares of the budget (``min_share``, ``max_share``; by default no group gets more than 30 %).
@@ -23,8 +23,8 @@ The default plan (documented rule) mixes coverage and targeting:
 
 The result reports the expected unqualified batches found against two plain plans: an even split
 and a split proportional to volume. ``risk_share=1, max_share=None`` gives the pure
-find-the-most plan (which, on the national food categories, puts 91 % of a 20,000-batch budget into
-tableware: no regulator can adopt that).
+find-the-most plan (which, on the national food categories, puts the whole of a 20,000-batch budget into
+tableware, 餐饮具: no regulator can adopt that).
 
 The targeting objective. A group ``g`` with failure probability ``p_g`` (its ``risk``) has a
 finite market of ``N_g`` distinct lots (its *volume*; by default the batches it had ``tested`` per
