@@ -96,3 +96,79 @@ def test_the_workbook_writes_the_dash_of_a_no_data_row_as_html_does(written):
     col = head.index("预计完成情况")
     (line,) = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[1] == NO_DATA]
     assert line[col] == "–"
+
+
+# --- a row with nothing to draw (no history, no forecast) in a mid-term report and in fan charts -----------------
+# Reported by a prober: ``mstarget report ... --as-of 2022`` (a 中期评估) drew an empty 扇形图 for 制造业产品质量合格率
+# (暂无监测数据): a lone target star on an x axis 2024.6 ... 2025.4, alt text "...：扇形图"; with --max-charts 1 it
+# got （图略） as if a real chart had been cut; ``assess --chart`` (and ``mstarget demo``) drew the same empty panel.
+
+
+@pytest.fixture(scope="module")
+def midterm():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return assess_detailed(mt.read_history(DATA / "national_history.csv"),
+                               mt.read_plan(DATA / "national_targets.csv"), seed=0, as_of=2022)
+
+
+@pytest.mark.parametrize("max_charts", [40, 1])
+def test_a_midterm_report_draws_no_chart_nor_chart_omitted_for_a_row_without_data(midterm, tmp_path, max_charts):
+    table, details = midterm
+    paths = [tmp_path / "r.html", tmp_path / "r.docx"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = write_report(table, details, paths, date=DATE, max_charts=max_charts)
+    assert report.kind == "midterm"
+    (row,) = [r for r in report.rows if r.name == NO_DATA]
+    assert row.number not in {report.rows[k].number for k in report.charted}
+    text, doc = paths[0].read_text(encoding="utf-8"), _docx_text(paths[1])
+    assert f"{NO_DATA}：扇形图" not in text
+    # the cap cuts 3 of the 4 drawable rows at most: （图略） under those only, never under the no-data row
+    omitted = 0 if max_charts == 40 else 3
+    assert text.count("（图略）") == omitted and doc.count("（图略）") == omitted
+    capped = [n for n in report.notes if "为控制篇幅" in n]
+    assert (capped == []) if max_charts == 40 else ("仅列出1项" in capped[0])
+
+
+def test_the_fan_chart_of_assess_has_no_empty_panel_and_says_what_is_not_drawn(midterm):
+    import matplotlib.pyplot as plt
+    from mstarget.report import fan_chart
+    _, details = midterm
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fig = fan_chart(details, title="全国")
+    drawn = [ax for ax in fig.axes if ax.axison]
+    assert len(drawn) == 4  # five targets, one without data nor forecast
+    title = fig._suptitle.get_text()
+    assert "另1项暂无监测数据，未绘图" in title and "图示" not in title  # no cap cut anything
+    for ax in drawn:  # whole years on every panel
+        assert all(float(t).is_integer() for t in ax.get_xticks()), ax.get_xticks()
+    plt.close(fig)
+
+
+def test_a_chart_of_a_row_without_data_says_so_in_whole_years(midterm):
+    import matplotlib.pyplot as plt
+    _, details = midterm
+    (a,) = [d for d in details if d.row.get("name") == NO_DATA]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fig = target_chart(a, lang="zh", as_of=2022)
+    ax = fig.axes[0]
+    assert list(ax.get_xticks()) == [2025]  # not 2024.6 ... 2025.4
+    assert any(t.get_text() == "暂无监测数据，无图可绘" for t in ax.texts)
+    plt.close(fig)
+
+
+def test_the_chart_choice_counts_no_row_without_data_as_chartable():
+    from mstarget.chart_choice import ChartedRows, chart_selection
+    void = {"attribute": "binding", "category": "insufficient_data", "p_meet": float("nan"),
+            "last_year": None, "forecast": float("nan"), "baseline": float("nan")}
+    rows = [void] + [{"attribute": "expected", "category": "behind", "p_meet": p, "last_year": 2022, "forecast": 1.0,
+                      "baseline": float("nan")} for p in (0.2, 0.5)]
+    assert chart_selection(rows, None) == [1, 2] and chart_selection(rows, 1) == [1]
+    charted = ChartedRows(1)
+    for i, r in enumerate(rows):
+        charted.offer(i, r)
+    charted.finish()
+    assert charted.kept() == [1]  # the no-data binding row takes no place among the one charted

@@ -5,8 +5,9 @@ by :func:`mstarget.report.fan_chart`, :func:`mstarget.report.build_report` and
 :func:`mstarget.assess.assess_detailed` (``max_details=``):
 
 * :func:`risk_rank` -- most at risk first: behind schedule, then the lowest ``p_meet``;
-* :func:`chart_selection` -- all rows if they fit, else the binding (约束性) targets, most at
-  risk first, then the others by risk, up to the limit;
+* :func:`chart_selection` -- all rows with something to draw (:func:`nothing_to_draw`: not a row
+  without data nor forecast) if they fit, else the binding (约束性) targets, most at risk first, then
+  the others by risk, up to the limit;
 * :class:`ChartedRows` -- the same choice made while results arrive, keeping at most
   ``2 x limit`` candidates, so the chart details of the other rows can be dropped at once.
 """
@@ -27,15 +28,25 @@ def risk_rank(row: dict) -> tuple:
     return (CATEGORY_RISK.get(row.get("category"), 3), 1.0 if is_missing(p) else float(p))
 
 
+def nothing_to_draw(row: dict) -> bool:
+    """A result row with nothing a chart could show but its target: nothing observed (no ``last_year``: no
+    history, no baseline figure either, which ``assess`` counts as observed) and no forecast (制造业产品质量合格率,
+    暂无监测数据). It gets no chart (an empty panel with a lone target star is no 扇形图) and is no chart left out.
+    A row that does not say its ``last_year`` (a bare ``{"attribute", "p_meet"}``) counts as drawable."""
+    return ("last_year" in row and is_missing(row.get("last_year")) and is_missing(row.get("forecast"))
+            and is_missing(row.get("baseline")))
+
+
 def chart_selection(rows: Sequence[dict], max_charts: int | None) -> list[int]:
-    """Positions (in ``rows``' order) that get a chart: all if they fit in ``max_charts``, else the
-    binding targets plus the most at risk up to ``max_charts`` (binding ones first if they alone
-    exceed it). The result keeps ``rows``' order."""
-    n = len(rows)
-    if max_charts is None or n <= max_charts:
-        return list(range(n))
-    binding = [i for i, r in enumerate(rows) if r.get("attribute") == "binding"]
-    others = sorted((i for i, r in enumerate(rows) if r.get("attribute") != "binding"),
+    """Positions (in ``rows``' order) that get a chart: all with something to draw (not
+    :func:`nothing_to_draw`) if they fit in ``max_charts``, else the binding targets plus the most at
+    risk up to ``max_charts`` (binding ones first if they alone exceed it). The result keeps ``rows``'
+    order; a row with nothing to draw is never chosen nor counted."""
+    drawable = [i for i, r in enumerate(rows) if not nothing_to_draw(r)]
+    if max_charts is None or len(drawable) <= max_charts:
+        return drawable
+    binding = [i for i in drawable if rows[i].get("attribute") == "binding"]
+    others = sorted((i for i in drawable if rows[i].get("attribute") != "binding"),
                     key=lambda i: risk_rank(rows[i]))
     binding = sorted(binding, key=lambda i: risk_rank(rows[i]))
     chosen = (binding + others)[:max(max_charts, 0)]
@@ -72,6 +83,10 @@ class ChartedRows:
         self._held: list[tuple[tuple, int]] = []
 
     def offer(self, position: int, row: dict) -> list[int]:
+        if nothing_to_draw(row):  # never charted (:func:`chart_selection`): takes no place among the limit
+            if self.drop is not None:
+                self.drop(position)
+            return [position]
         self._held.append((charting_key(row, position), position))
         if len(self._held) <= 2 * self.limit:
             return []

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..assess import fan_bands
-from ..chart_choice import chart_selection, risk_rank
+from ..chart_choice import chart_selection, nothing_to_draw, risk_rank
 from ..precision import written_decimals
 from ..plan import strict_of
 from ..plotting import cjk_font, pyplot, quiet_glyphs, save_figure  # noqa: F401  (save_figure re-exported)
@@ -49,6 +49,7 @@ LABELS = {
            "no_data": "暂无监测数据", "sum": "基期以来累计", "overview": "实现概率与目标进度（全部{}项）",
            "x": "目标进度 − 时间进度（百分点）：← 慢于时间进度 | 快于时间进度 →", "y": "实现概率（%）",
            "no_progress": "进度\n无法计算", "not_started": "规划期\n未开始", "nothing_after_base": "基期后无数据", "shown": "（图示{}/{}项：约束性指标及风险最高者）",
+           "not_drawn": "（另{}项暂无监测数据，未绘图）", "nothing_drawn": "暂无监测数据，无图可绘",
            "matrix": "分地区评价一览（格内为实现概率）", "matrix_page": "（第{}/{}页：地区{}-{}，共{}个；指标{}-{}，共{}项）",
            "p_forecast": "预测实现概率", "observed_panel": "目标年已有实际数据\n（不计实现概率）",
            "observed_only": "目标完成情况（全部{}项，目标年均已有实际数据）", "lane": "{}（{}项）",
@@ -61,6 +62,7 @@ LABELS = {
            "x": "progress minus time elapsed (points): ← behind schedule | ahead of schedule →",
            "y": "P(target met) (%)", "no_progress": "progress\nunknown", "not_started": "period not\nstarted", "nothing_after_base": "no data after the base year",
            "shown": " (showing {} of {}: binding and most at risk)",
+           "not_drawn": " ({} more without data: not drawn)", "nothing_drawn": "no data yet: nothing to draw",
            "matrix": "Assessment by region (chance of meeting the target in each cell)",
            "matrix_page": " (page {} of {}: regions {}-{} of {}, indicators {}-{} of {})",
            "p_forecast": "forecast P(met)", "observed_panel": "target year observed\n(no probability)",
@@ -266,6 +268,17 @@ def chart_alt(row, lang: str) -> str:
     return f"{row.name}: " + ("observed values against the target" if closed else "fan chart")
 
 
+def _year_ticks(first: int, last: int, most: int = 7) -> list[int]:
+    """Whole-year ticks from ``first`` to ``last``: every year, or every 2nd, 5th ... year (multiples of the step)
+    when more than ``most`` years would crowd the axis."""
+    first, last = int(first), int(last)
+    for step in (1, 2, 5, 10, 20, 50, 100):
+        years = [y for y in range(first, last + 1) if y % step == 0]
+        if len(years) <= most:
+            return years or [first]
+    return [first, last]
+
+
 def _draw_panel(ax, a, row: dict, lang: str):
     """Draw one target into ``ax``; returns the legend handles of what was drawn."""
     from matplotlib.lines import Line2D  # lazy: heavy (matplotlib)
@@ -306,8 +319,13 @@ def _draw_panel(ax, a, row: dict, lang: str):
     if not average:
         ax.plot([ty], [target], marker="*", color=TARGET_COLOUR, ms=12, ls="none")
     # keep the target year and the baseline inside the x range even without data
-    xs = [ty] + list(hist_y) + ([int(by)] if not is_missing(by) else [])
+    xs = [ty] + [int(y) for y in hist_y] + ([int(by)] if not is_missing(by) else [])
+    if fan is not None and len(fan.years):
+        xs += [int(min(fan.years)), int(max(fan.years))]
     ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
+    if not len(hist_y) and fan is None and not drew_baseline:  # target_chart of a row without data: say so
+        ax.text(0.5, 0.5, L["nothing_drawn"], transform=ax.transAxes, ha="center", va="center", fontsize=9,
+                color="#666666")
     unit = row.get("unit") if isinstance(row.get("unit"), str) else ""
     if unit and lang == "en" and contains_cjk(unit):
         unit = ""
@@ -315,7 +333,7 @@ def _draw_panel(ax, a, row: dict, lang: str):
         (L["sum"] if increment else unit)
     ax.set_ylabel(ylabel, fontsize=8)
     ax.set_xlabel(L["year"], fontsize=8)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+    ax.set_xticks(_year_ticks(min(xs), max(xs)))  # whole years only, even on a one-year range (never 2024.6)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
     if counted_unit(row.get("unit")):  # 起, 项, 批次: whole-number ticks (never 0.5 起)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -395,7 +413,7 @@ def target_chart(assessment, *, number: int | None = None, lang: str = "zh", wit
 
 def fan_chart(assessments: Sequence, *, title: str | None = None, ncols: int = 3, lang: str | None = None,
               max_panels: int | None = MAX_PANELS):
-    """Fan charts of several targets in a grid, in the report table's order (binding first).
+    """Fan charts of several targets in a grid, in the report table's order (the plan's order).
 
     Parameters
     ----------
@@ -424,8 +442,9 @@ def fan_chart(assessments: Sequence, *, title: str | None = None, ncols: int = 3
     table = pd.DataFrame({"attribute": [r.get("attribute") for r in rows]})
     order = display_order(table) if len(rows) else []
     ordered = [(number, assessments[i]) for number, i in enumerate(order, start=1)]
-    keep = chart_selection([a.row for _, a in ordered], max_panels)
+    keep = chart_selection([a.row for _, a in ordered], max_panels)  # a row without data nor forecast: no panel
     shown = [ordered[k] for k in keep]
+    void = sum(nothing_to_draw(a.row) for a in assessments)
     n = max(len(shown), 1)
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
@@ -438,9 +457,14 @@ def fan_chart(assessments: Sequence, *, title: str | None = None, ncols: int = 3
         ax.set_title(_wrap(head, 36) + "\n" + _subtitle(a.row, lang, with_target=True), fontsize=8, loc="left")
     for ax in list(axes.flat)[len(shown):]:
         ax.axis("off")
+    if not shown:
+        axes.flat[0].text(0.5, 0.5, LABELS[lang]["nothing_drawn"], ha="center", va="center", fontsize=10,
+                          color="#666666", transform=axes.flat[0].transAxes)
     suptitle = title or ""
-    if len(shown) < len(assessments):
-        suptitle += LABELS[lang]["shown"].format(len(shown), len(assessments))
+    if len(shown) < len(assessments) - void:  # the cap cut panels
+        suptitle += LABELS[lang]["shown"].format(len(shown), len(assessments) - void)
+    if void:  # rows without data nor forecast: no panel, said so
+        suptitle += LABELS[lang]["not_drawn"].format(void)
     bottom = 0.55 / (3.4 * nrows + 0.7)
     if handles:
         fig.legend(handles=handles, loc="lower center", ncol=8, fontsize=7.5, frameon=False)
@@ -585,7 +609,7 @@ def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
     rows : sequence of :class:`~.model.ReportRow`, or an assessment table (DataFrame)
         All rows of the report (targets without ``p_meet`` are left out; those whose progress
         cannot be computed sit in a narrow strip on the left, drawn only when one does). A table is numbered in the
-        report's display order (binding first), so a tracked run's chart matches the report.
+        report's display order (the plan's order), so a tracked run's chart matches the report.
         Targets whose target year is observed (已完成 / 未完成) have no probability left: they are
         listed apart, on the right, by outcome; when every target's year is observed the chart is
         that list alone.

@@ -1,8 +1,8 @@
 """The report model: one assessment turned into what every rendering shows.
 
 :func:`build_report` takes the table of :func:`mstarget.assess.assess_detailed` (and, for charts,
-its per-row details) and returns a :class:`Report`: title, rows in display order (binding 约束性
-indicators first, then plan order) with every figure already formatted once
+its per-row details) and returns a :class:`Report`: title, rows in display order (the plan's own order, as
+the table note says: 表中指标按规划原顺序排列) with every figure already formatted once
 (:mod:`.formatting`), a narrative per row and an overall paragraph (:mod:`.narrative`), the summary
 by category and the unmatched rows (headers and the matcher's suggestions in the report's
 language). HTML, XLSX and DOCX (:mod:`.html`, :mod:`.xlsx`, :mod:`.docx`) only lay this model out, so
@@ -36,7 +36,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from ..chart_choice import chart_selection
+from ..chart_choice import chart_selection, nothing_to_draw
 from ..exceptions import ParameterError
 from ..assess import Thresholds, evaluate_as_of
 from ..matching import table_totals
@@ -326,10 +326,16 @@ def final_void(r: dict, kind: str) -> bool:
     return kind == "final" and report_category(r) == "insufficient_data" and nothing_after_base(r)
 
 
+def drawable(r: dict, kind: str) -> bool:
+    """A report's row has a chart to draw: not :func:`final_void` (a 总结评估's 数据不足 row without data after its
+    base year) nor :func:`~mstarget.chart_choice.nothing_to_draw` (no data, no forecast: in any kind of report)."""
+    return not final_void(r, kind) and not nothing_to_draw(r)
+
+
 def chart_cut(report, row) -> bool:
     """The row has a chart to draw that the report left out (the cap ``max_charts``: （图略）); a row with nothing
-    to draw (:func:`final_void`: a 总结评估's 数据不足 row without data after its base year) or one drawn: False."""
-    return row.number not in {report.rows[k].number for k in report.charted} and not final_void(row.raw, report.kind)
+    to draw (not :func:`drawable`) or one drawn: False."""
+    return row.number not in {report.rows[k].number for k in report.charted} and drawable(row.raw, report.kind)
 
 
 def missing_years(r: dict, yearly: dict | None) -> list[int]:
@@ -1710,9 +1716,10 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     subtitle = " · ".join(parts)
     unmatched = {k: unmatched_display(v, lang, _plan_names(table)) for k in ("unmatched_plan", "unmatched_history")
                  if isinstance(v := table.attrs.get(k), pd.DataFrame) and len(v)}
-    # a 总结评估's row with nothing after its base year gets no fan: the table shows no forecast of it either
-    drawable = [i for i, r in enumerate(rows) if not final_void(r.raw, kind)]
-    charted = [drawable[j] for j in chart_selection([rows[i].raw for i in drawable], max_charts)] \
+    # a 总结评估's row with nothing after its base year gets no fan: the table shows no forecast of it either; nor
+    # does a row without data nor forecast in any report (no empty 扇形图 with a lone target star)
+    charts_of = [i for i, r in enumerate(rows) if drawable(r.raw, kind)]
+    charted = [charts_of[j] for j in chart_selection([rows[i].raw for i in charts_of], max_charts)] \
         if details is not None else []
     # by region only for two regions or more proper: 鼎湖区 beside its own 合计 is one region, not a comparison
     counts = _by_region(rows, regions if len(own) > 1 else [], kind)
@@ -1727,7 +1734,7 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
                     target_year=_shared_year(records, "target_year"), numbering=numbered)
     report.overall = narrative.overall_paragraph(report)
     # the cap's note only when the cap cut charts: a row with nothing to draw is no chart left out
-    report.notes = narrative.method_notes(report, n_charts=len(charted), n_drawable=len(drawable)) + table_notes(report)
+    report.notes = narrative.method_notes(report, n_charts=len(charted), n_drawable=len(charts_of)) + table_notes(report)
     return report
 
 
