@@ -98,3 +98,90 @@ def test_cli_printout_and_mlflow_agree_on_what_was_assessed(tmp_path, capsys):
     assert m["n_met"] == 2 and m["n_at_risk"] == m["n_off_track"] == m["n_on_track"] == 0
     assert m["n_binding_at_risk_or_off_track"] == 0 and m["n_not_started"] == 2
     assert m["mean_p_meet"] == 1.0
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# per-region aggregates follow the same rule (session-38 fixer D1; repro /tmp/s38/p9/syn/make.py plan15/hist15):
+# mean_p_meet.<region> was the mean of every row, 规划期未开始 rows included (甲区 0.19 on a 十五五 plan at its base)
+# ---------------------------------------------------------------------------------------------------------------
+
+def _two_regions(tmp_path):
+    """PLAN7 / HIST7 for two regions (SYNTHETIC): per region two rows judged (2020-2025, 2020-2023), two not started
+    (2025-2030)."""
+    from io import StringIO
+    plan = pd.read_csv(StringIO(PLAN7))
+    hist = pd.read_csv(StringIO(HIST7))
+    plans, hists = [], []
+    for k, region in enumerate(["甲区", "乙区"]):
+        plans.append(plan.assign(地区=region))
+        h = hist.copy()
+        h.iloc[:, 2:] = h.iloc[:, 2:] * (1 + 0.002 * k)
+        hists.append(h.assign(地区=region))
+    (tmp_path / "plan2.csv").write_text(pd.concat(plans).to_csv(index=False), encoding="utf-8")
+    (tmp_path / "hist2.csv").write_text(pd.concat(hists).to_csv(index=False), encoding="utf-8")
+    return tmp_path / "plan2.csv", tmp_path / "hist2.csv"
+
+
+def test_region_metrics_average_the_rows_judged_and_keep_rows_not_started_apart(tmp_path):
+    from mstarget.report.model import outlook_cell
+    from mstarget.tracking.records import region_metrics
+    plan, hist = _two_regions(tmp_path)
+    t = _quiet_assess(hist, plan, as_of=2025)
+    assert set(t["region"]) == {"甲区", "乙区"}
+    waiting = t["category_zh"] == "规划期未开始"
+    assert waiting.sum() == 4 and t.loc[waiting, "p_meet"].notna().all()
+    m, n = region_metrics(t)
+    assert n == 2
+    overall = assessment_metrics(t)
+    for region in ("甲区", "乙区"):
+        mine = t["region"] == region
+        assert m[f"n_rows.{region}"] == 4
+        judged = t.loc[mine & ~waiting, "p_meet"]
+        assert m[f"mean_p_meet.{region}"] == pytest.approx(judged.mean())  # was the mean of all 4 rows
+        assert m[f"mean_p_meet.{region}"] == 1.0  # both judged rows met
+        assert m[f"mean_p_meet_not_started.{region}"] == pytest.approx(t.loc[mine & waiting, "p_meet"].mean())
+        # the report's 预计完成情况 of the rows not started, counted apart
+        said = [outlook_cell(r, "not_started", "zh") for r in t[mine & waiting].to_dict("records")]
+        for w in set(said):
+            assert m[f"n_not_started_{w}.{region}"] == said.count(w)
+        # the words of the rows judged count the rows judged only
+        judged_words = sum(v for k, v in m.items() if k.startswith("n_") and k.endswith(f".{region}")
+                           and not k.startswith(("n_rows.", "n_not_started_")))
+        assert judged_words == int((mine & ~waiting).sum())
+    assert overall["mean_p_meet"] == pytest.approx(np.mean([m["mean_p_meet.甲区"], m["mean_p_meet.乙区"]]))
+    assert len(m) <= 200
+
+
+def test_tracked_plan_not_started_logs_no_judged_mean_per_region_and_the_reports_words(tmp_path):
+    """A 十五五 plan at its base year (every row 规划期未开始): no mean_p_meet.<region> (was 0.19 a region), its
+    forecasts' mean and the report's 分指标汇总 words per region apart."""
+    from mlflow.tracking import MlflowClient
+    from mstarget.cli.main import main
+    plan, hist = [], []
+    for i, r in enumerate(["甲区", "乙区", "丙区"]):  # SYNTHETIC, as /tmp/s38/p9/syn/make.py
+        plan += [dict(region=r, indicator="a", name="市场主体数量", unit="万户", baseline_year=2025, baseline=10 + i,
+                      target_year=2030, target=14 + i, direction=">=", kind="level", attribute="binding"),
+                 dict(region=r, indicator="b", name="食品抽检合格率", unit="%", baseline_year=2025, baseline=98.0,
+                      target_year=2030, target=99.5, direction=">=", kind="level", attribute="expected")]
+        hist += [dict(region=r, indicator="a", year=y, value=v + i, unit="万户")
+                 for y, v in zip(range(2021, 2026), [8, 8.5, 9, 9.5, 10])]
+        hist += [dict(region=r, indicator="b", year=y, value=v, unit="%")
+                 for y, v in zip(range(2021, 2026), [97.5, 97.6, 97.8, 97.9, 98.0])]
+    pd.DataFrame(plan).to_csv(tmp_path / "plan15.csv", index=False)
+    pd.DataFrame(hist).to_csv(tmp_path / "hist15.csv", index=False)
+    uri = f"sqlite:///{tmp_path / 'r.db'}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code = main(["assess", "--plan", str(tmp_path / "plan15.csv"), "--history", str(tmp_path / "hist15.csv"),
+                     "--tracking-uri", uri, "--experiment", "regions", "--seed", "0"])
+    assert code == 0
+    client = MlflowClient(tracking_uri=uri)
+    m = client.search_runs([client.get_experiment_by_name("regions").experiment_id])[0].data.metrics
+    assert m["n_not_started"] == 6 and "mean_p_meet" not in m
+    for r in ("甲区", "乙区", "丙区"):
+        assert f"mean_p_meet.{r}" not in m  # was 0.19: the not-started forecasts averaged as if judged
+        assert 0 < m[f"mean_p_meet_not_started.{r}"] < 0.5
+        assert m[f"n_rows.{r}"] == 2
+        # the report's 分指标汇总: 完成存在不确定性 3 / 完成难度较大 3 -- one of each a region
+        assert m[f"n_not_started_完成存在不确定性.{r}"] == 1 and m[f"n_not_started_完成难度较大.{r}"] == 1
+    assert sum(v for k, v in m.items() if k.startswith("n_not_started_完成")) == 6

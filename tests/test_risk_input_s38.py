@@ -224,3 +224,33 @@ def test_neutral_label_equal_to_the_sum_in_one_period_only_is_kept(tmp_path):
     sc, _, said = _alloc(_table(tmp_path / "t.csv", "食品类", periods=("2024",)))
     assert "食品类" in set(sc["食品大类"])
     assert "食品类" in said and "If it is a total row, delete it" in said
+
+
+# a region's 合计 is checked against its own region's rows whatever the --by order (session-38 fixer D1: by
+# category,region checked 广东省's 合计 against both regions' rows, "the 27 rows it totals add up to 4,796,512")
+def _regions_with_totals(path):
+    """SYNTHETIC: 全国 (3 categories, its 合计 the sum) and 广东省 (2 categories, its 合计 above their sum by 100 /
+    10: a table listing some categories) in 2022."""
+    rows = [("全国", "2022", "乳制品", 49667, 132), ("全国", "2022", "饼干", 30245, 283),
+            ("全国", "2022", "方便食品", 41551, 1479), ("全国", "2022", "合计", 121463, 1894),
+            ("广东省", "2022", "乳制品", 4000, 10), ("广东省", "2022", "饼干", 3000, 20),
+            ("广东省", "2022", "合计", 7100, 40)]
+    pd.DataFrame(rows, columns=["region", "period", "category", "tested", "failed"]).to_csv(path, index=False)
+    return str(path)
+
+
+@pytest.mark.parametrize("by", [["category", "region"], ["region", "category"]])
+def test_a_regions_total_is_checked_within_its_region_whatever_the_by_order(tmp_path, by):
+    path = _regions_with_totals(tmp_path / "r.csv")
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        sc = mt.risk.score(path, by=by)
+    assert len(sc) == 5  # the two 合计 rows left out
+    off = [str(x.message) for x in w if issubclass(x.category, mt.exceptions.InconsistentDataWarning)
+           and "differ from the sum" in str(x.message)]
+    assert len(off) == 1, off
+    said = off[0]
+    assert "1 total row(s) differ" in said  # 全国's 合计 is its rows' sum: not named (was: both, against all 5 rows)
+    assert "广东省" in said  # the message names the region of the total
+    assert "7,100 tested / 40 unqualified, the 2 rows it totals add up to 7,000 / 30" in said
+    assert "132," not in said and "128,463" not in said  # never both regions' rows (was 128,463 / 1,924)

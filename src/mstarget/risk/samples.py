@@ -1488,16 +1488,18 @@ def check_total_sums(agg: pd.DataFrame, by: Sequence[str], src: str) -> None:
     is_total = total_rows(agg, by)
     if not is_total.any() or is_total.all():
         return
-    level = np.full(len(agg), len(by), dtype=np.int64)  # the by columns a total shares with its rows
-    for j, c in reversed(list(enumerate(by))):
+    # the by columns a total shares with its rows: those of its row that are neither a total nor blank, whatever
+    # the --by order (广东省 | 合计 by category,region totals 广东省's rows, not both regions')
+    own = {}
+    for c in by:
         labels = agg[c].astype(str)
         hits = [v for v in pd.unique(labels) if is_total_label(v)]
-        level[labels.isin(hits).to_numpy()] = j
+        own[c] = ~(labels.isin(hits).to_numpy() | agg[c].isna().to_numpy() | labels.str.strip().eq("").to_numpy())
     parts = agg[~is_total]
     sources = agg["_src"].to_numpy() if "_src" in agg.columns else None
     found = []
     for i in np.flatnonzero(is_total):
-        keys = ["period"] + list(by[: level[i]])
+        keys = ["period"] + [c for c in by if own[c][i]]
         m = np.ones(len(parts), bool)
         for k in keys:
             m &= (parts[k] == agg[k].iloc[i]).to_numpy()
@@ -1513,7 +1515,8 @@ def check_total_sums(agg: pd.DataFrame, by: Sequence[str], src: str) -> None:
     lines = []
     for i, n, tt, tf, st, sf in found[:5]:
         where = _place(src, sources, i, rows)
-        group = " / ".join(str(agg[c].iloc[i]) for c in by[: level[i] + 1] if c in agg.columns)
+        group = " / ".join(str(agg[c].iloc[i]) for c in by if c in agg.columns and pd.notna(agg[c].iloc[i])
+                           and str(agg[c].iloc[i]).strip())  # its own region too: 合计 / 广东省
         lines.append(f"{where} ({agg['period'].iloc[i]} {group}): {tt:,} tested / {tf:,} unqualified, the {n} "
                      f"rows it totals add up to {st:,} / {sf:,}")
     more = f"; and {len(found) - 5} more" if len(found) > 5 else ""

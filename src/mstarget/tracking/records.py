@@ -16,7 +16,7 @@ import pandas as pd
 from ..exceptions import TrackingError, TrackingWarning
 from ..plotting import pyplot
 from ..report.charts import matrix_pages, overview_chart, region_matrix_chart, region_matrix_pages
-from ..report.model import build_report, status_words
+from ..report.model import build_report, outlook_cell, status_words
 from ..schedule import CATEGORIES, FINAL_CATEGORIES, NOT_STARTED, evaluation_categories
 from .forecaster import log_forecaster
 from .params import EMPTY, inputs_of
@@ -184,28 +184,52 @@ def _outlook_words(table: pd.DataFrame) -> list[str]:
 
 
 def region_metrics(table: pd.DataFrame, limit: int = MAX_REGION_METRICS) -> tuple[dict[str, float], int]:
-    """Per-region aggregates of a table of several regions: ``n_rows.<region>``, ``mean_p_meet.<region>`` and
-    ``n_<word>.<region>`` for each outlook word of the table (:func:`_outlook_words`: ``n_预计能够完成.东江市``, 0
-    included, so runs compare region by region), for as many regions (in the table's order) as ``limit``
-    metrics hold. Returns ``(metrics, regions covered)``; ``({}, 0)`` for one region."""
+    """Per-region aggregates of a table of several regions, by :func:`assessment_metrics`' rule (the rows judged;
+    a plan whose period has not started, 规划期未开始, counted apart): ``n_rows.<region>`` (every row),
+    ``mean_p_meet.<region>`` of the rows judged that have a ``p_meet``, ``n_<word>.<region>`` for each outlook word
+    of the rows judged (:func:`_outlook_words`: ``n_预计能够完成.东江市``, 0 included, so runs compare region by
+    region) and, for the rows not started, ``mean_p_meet_not_started.<region>`` and ``n_not_started_<word>.<region>``
+    with the words the report's 预计完成情况 and 分指标汇总 give them (完成存在不确定性 … from their forecast), for as
+    many regions (in the table's order) as ``limit`` metrics hold. Returns ``(metrics, regions covered)``;
+    ``({}, 0)`` for one region."""
     if "region" not in table or table["region"].nunique() < 2:
         return {}, 0
+
+    waiting = pd.Series(False, index=table.index)
+    if "category" in table and len(table):
+        waiting = pd.Series(evaluation_categories(table).to_numpy() == NOT_STARTED, index=table.index)
+    wait = waiting.to_numpy(dtype=bool)
     words = pd.Series(_outlook_words(table), index=table.index, dtype=object) if {"p_meet", "status"} <= set(table) \
         else pd.Series("-", index=table.index, dtype=object)
-    shown = [w for w in dict.fromkeys(words) if w not in ("-", "")]
-    per_region = 2 + len(shown)
+    words[wait] = "-"  # a row not started is not judged (its words counted apart below)
+    later = pd.Series("-", index=table.index, dtype=object)
+    if wait.any() and "p_meet" in table:
+        later[wait] = [outlook_cell(r, NOT_STARTED, "zh") for r in table[wait].to_dict("records")]
+    shown = [w for w in dict.fromkeys(words) if w not in ("-", "", "–")]
+    shown_later = [w for w in dict.fromkeys(later) if w not in ("-", "", "–")]
+    p_all = pd.to_numeric(table["p_meet"], errors="coerce") if "p_meet" in table \
+        else pd.Series(float("nan"), index=table.index)
+    per_region = 2 + len(shown) + (1 + len(shown_later) if wait.any() else 0)
     regions = list(pd.unique(table["region"].dropna()))[:max(limit // per_region, 0)]
     out: dict[str, float] = {}
     for region in regions:
         mine = (table["region"] == region).to_numpy()
         key = _id_token(region)
         out[f"n_rows.{key}"] = int(mine.sum())
-        p = pd.to_numeric(table.loc[mine, "p_meet"], errors="coerce") if "p_meet" in table else pd.Series(dtype=float)
+        p = p_all[mine & ~wait]
         if p.notna().any():
             out[f"mean_p_meet.{key}"] = float(p.mean())
-        counts = words[mine].value_counts()
+        counts = words[mine & ~wait].value_counts()
         for w in shown:
             out[f"n_{_id_token(w)}.{key}"] = int(counts.get(w, 0))
+        if (mine & wait).any():
+            p = p_all[mine & wait]
+            if p.notna().any():
+                out[f"mean_p_meet_{NOT_STARTED}.{key}"] = float(p.mean())
+        if wait.any():  # 0 included in every region, as the words judged
+            counts = later[mine & wait].value_counts()
+            for w in shown_later:
+                out[f"n_{NOT_STARTED}_{_id_token(w)}.{key}"] = int(counts.get(w, 0))
     return out, len(regions)
 
 
