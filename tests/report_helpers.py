@@ -101,3 +101,16 @@ def assess_quietly(history, plan: pd.DataFrame, **kw):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return assess_detailed(history, mt.read_plan(plan), seed=0, **kw)
+
+
+def interpolated_target_year() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """SYNTHETIC (plan, history) of 鼎湖区: two rows whose target year 2025 was never reported (data 2021-2024 and
+    2026), so its value is only interpolated -- a stock (期末市场主体总量) and a binding % level (“明厨亮灶”覆盖率)."""
+    plan = pd.DataFrame({"region": REGION, "indicator": ["期末市场主体总量", "“明厨亮灶”覆盖率"],
+                         "name": ["期末市场主体总量", "“明厨亮灶”覆盖率"], "unit": ["万户", "%"],
+                         "baseline_year": 2020, "baseline": [1.89, 81], "target_year": 2025, "target": [3.12, 90],
+                         "direction": ">=", "kind": ["cumulative", "level"], "attribute": ["预期性", "约束性"]})
+    history = pd.DataFrame({"region": REGION, "indicator": ["期末市场主体总量"] * 5 + ["“明厨亮灶”覆盖率"] * 5,
+                            "year": [2021, 2022, 2023, 2024, 2026] * 2,
+                            "value": [2.05, 2.31, 2.58, 2.86, 3.30] + [84, 85, 86, 87, 88]})
+    return plan, history

@@ -21,6 +21,7 @@ from mlflow.tracking import MlflowClient
 import mstarget as mt
 from mstarget.cli.assess import summary_line
 from mstarget.cli.main import main
+from report_helpers import interpolated_target_year
 
 #: the rule reads the calendar: these tests describe a day after 十四五 (2026 or later)
 pytestmark = pytest.mark.skipif(_dt.date.today().year < 2026, reason="needs a date after the plan's end year")
@@ -94,13 +95,7 @@ def test_summary_of_an_api_table_without_as_of_agrees_with_its_words(data_dir):
 
 def _interpolated():
     """SYNTHETIC: the target year 2025 never reported, data 2021-2024 and 2026."""
-    plan = pd.DataFrame({"region": "鼎湖区", "indicator": ["期末市场主体总量", "“明厨亮灶”覆盖率"],
-                         "name": ["期末市场主体总量", "“明厨亮灶”覆盖率"], "unit": ["万户", "%"],
-                         "baseline_year": 2020, "baseline": [1.89, 81], "target_year": 2025, "target": [3.12, 90],
-                         "direction": ">=", "kind": ["cumulative", "level"], "attribute": ["预期性", "约束性"]})
-    hist = pd.DataFrame({"region": "鼎湖区", "indicator": ["期末市场主体总量"] * 5 + ["“明厨亮灶”覆盖率"] * 5,
-                         "year": [2021, 2022, 2023, 2024, 2026] * 2,
-                         "value": [2.05, 2.31, 2.58, 2.86, 3.30] + [84, 85, 86, 87, 88]})
+    plan, hist = interpolated_target_year()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return mt.assess(hist, plan, seed=0, n_paths=500)

@@ -20,6 +20,7 @@ import pytest
 
 import mstarget as mt
 from mstarget.tracking.records import assessment_metrics
+from report_helpers import interpolated_target_year
 
 
 def _quiet_assess(history, plan, **kw):
@@ -29,13 +30,7 @@ def _quiet_assess(history, plan, **kw):
 
 
 def test_an_interpolated_target_year_has_no_p_meet_no_status_and_is_not_counted():
-    plan = pd.DataFrame({"region": "鼎湖区", "indicator": ["期末市场主体总量", "“明厨亮灶”覆盖率"],
-                         "name": ["期末市场主体总量", "“明厨亮灶”覆盖率"], "unit": ["万户", "%"],
-                         "baseline_year": 2020, "baseline": [1.89, 81], "target_year": 2025, "target": [3.12, 90],
-                         "direction": ">=", "kind": ["cumulative", "level"], "attribute": ["预期性", "约束性"]})
-    hist = pd.DataFrame({"region": "鼎湖区", "indicator": ["期末市场主体总量"] * 5 + ["“明厨亮灶”覆盖率"] * 5,
-                         "year": [2021, 2022, 2023, 2024, 2026] * 2,
-                         "value": [2.05, 2.31, 2.58, 2.86, 3.30] + [84, 85, 86, 87, 88]})
+    plan, hist = interpolated_target_year()
     t = _quiet_assess(hist, plan)
     assert t["target_year_estimated"].all() and (t["category_zh"] == "数据不足").all()
     assert t["p_meet"].isna().all() and t["status"].isna().all()  # was 0.0, off_track
