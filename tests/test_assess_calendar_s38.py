@@ -108,3 +108,17 @@ def test_interpolated_target_years_are_said_not_judged_and_nothing_judged_is_sai
     assert "2 whose target-year value was never reported, only interpolated" in text
     assert "not judged, no p_meet" in text
     assert "estimates of the missing years" not in text and "too incomplete" not in text  # they have no p_meet
+
+
+def test_the_python_api_without_as_of_judges_as_the_command_line(tmp_path, data_dir):
+    """``mt.assess`` without ``as_of`` gives the table ``mstarget assess`` gives (the report's rule), warning at the
+    caller's line with the Python spelling of the way back to a view as of the data."""
+    plan, history = _national(data_dir)
+    out = tmp_path / "a.csv"
+    assert main(["assess", "--plan", str(plan), "--history", str(history), "--seed", "0", "--out", str(out),
+                 "--no-track"]) == 0
+    with pytest.warns(mt.MstargetWarning, match=r"请补报2023年至2025年数据.*as_of=2022") as caught:
+        table = mt.assess(history, plan, seed=0)
+    assert any(w.filename == __file__ for w in caught if "请补报" in str(w.message))
+    cli = pd.read_csv(out)
+    assert list(table["category_zh"]) == list(cli["category_zh"]) and (table["as_of"] == 2025).all()

@@ -48,7 +48,7 @@ from .plan import read_plan
 from .plotting import pyplot
 from .report import fan_chart
 from .report.charts import MAX_PANELS
-from .report.model import fan_title
+from .report.model import apply_evaluation_year, evaluation_year_message, fan_title
 from .schedule import ScheduleRules
 from .transforms import Bounds
 
@@ -164,10 +164,11 @@ def _warn_unused_region(table, region) -> None:
             f"(plan[plan.region == {region!r}])."), stacklevel=2)  # re-issued at the user's line
 
 
-def _tracked(compute: Callable, what: str):
+def _tracked(compute: Callable, what: str, after: Callable | None = None):
     """Decorator: ``compute`` plus the keywords ``track`` / ``tracking_settings``; the decorated
     function ``log(arguments, settings)`` runs the tracked call (``arguments``: every argument of
-    ``compute`` by name, defaults filled in) and returns its result."""
+    ``compute`` by name, defaults filled in) and returns its result. ``after(result, arguments)``, if given,
+    finishes an untracked call's result as ``log`` finishes a tracked one's."""
     sig = inspect.signature(compute)
     extra = [inspect.Parameter("track", inspect.Parameter.KEYWORD_ONLY, default=False),
              inspect.Parameter("tracking_settings", inspect.Parameter.KEYWORD_ONLY, default=None)]
@@ -180,6 +181,8 @@ def _tracked(compute: Callable, what: str):
             with _warnings_at_caller(), fewer_collections():
                 if not track:
                     result = compute(*args, **kwargs)
+                    if after is not None:
+                        after(result, sig.bind_partial(*args, **kwargs).arguments)
                 else:
                     bound = sig.bind(*args, **kwargs)
                     bound.apply_defaults()
@@ -233,9 +236,23 @@ def _reference(reference):
     return None if reference is None else read_history(reference)
 
 
-@_tracked(_assess.assess, "parameters, status counts, the table, the input tables and the fan charts")
+def _judged_as_the_report(table, arguments: dict, details=None) -> int | None:
+    """Without ``as_of``, the table judged as the report dated today judges it, as ``mstarget assess`` does
+    (:func:`mstarget.report.model.apply_evaluation_year`: after the plan's end on data ending before it, the
+    总结评估 of the plan's end year), with a warning saying which years to report; returns that year or None."""
+    if arguments.get("as_of") is not None:
+        return None
+    evaluated = apply_evaluation_year(table, details)
+    if evaluated is not None:
+        warnings.warn(evaluation_year_message(table, evaluated, "as_of={}"), MstargetWarning, stacklevel=2)
+    return evaluated
+
+
+@_tracked(_assess.assess, "parameters, status counts, the table, the input tables and the fan charts",
+          after=_judged_as_the_report)
 def assess(args: dict, settings):
     table, details = _assess.assess_detailed(**args, max_details=MAX_PANELS)  # what the chart shows
+    evaluated = _judged_as_the_report(table, args, details)
     if not settings.enabled:
         return table
     plan, history = _assess.read_inputs(args["history"], args["plan"], args["region"])
@@ -244,6 +261,8 @@ def assess(args: dict, settings):
         reference=args["reference"], reference_frame=_reference(args["reference"]),
         calibration=args["calibration"], model=args["model"], as_of=args["as_of"], seed=args["seed"],
         n_paths=args["n_paths"], thresholds=args["thresholds"], backend=args["backend"])
+    if evaluated is not None:  # the run is named and logged as of the year it was judged at, as the CLI's
+        params["as_of"] = evaluated
     _said(table, _log_assessment(table, details, params, settings, inputs))
     return table
 

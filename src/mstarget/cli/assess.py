@@ -21,9 +21,9 @@ from ..report.charts import MAX_PANELS
 from ..report.formatting import (MAX_DECIMALS, MISSING, NOTATION_BRACKETS, display_width, is_missing, number_text,
                                  percent_int, plan_figure_decimals, written_target)
 from ..report.model import (AWAITED_OUTLOOK, CATEGORY_LABELS, DIRECTION_SIGN, NOT_STARTED, OUTLOOK_HOLD, OUTLOOK_LEVELS,
-                             _evaluation_year, apply_evaluation_year, evaluation_kind, fan_title, numbering,
-                             printed_status, row_category, shown_categories, stale_data, status_words, table_cells,
-                             years_text)
+                             _evaluation_year, apply_evaluation_year, evaluation_kind, evaluation_year_message,
+                             fan_title, numbering, printed_status, row_category, shown_categories, status_words,
+                             table_cells)
 from ..report.narrative import departs_from_peers
 from ..schedule import CATEGORY_ZH, EVALUATION_ZH, QUALITATIVE, evaluation_categories
 from . import common
@@ -318,18 +318,7 @@ def _by_region(table: pd.DataFrame) -> str:
 def _warn_evaluation_year(table: pd.DataFrame, year: int) -> None:
     """Say that the table is judged as of ``year`` (:func:`mstarget.report.model.apply_evaluation_year`: the evaluation
     year of a report dated today) and which years to report -- as ``mstarget report`` says it."""
-    last = stale_data(table.to_dict("records"), year)
-    missing = years_text(range(last + 1, year + 1), "zh") if last is not None else f"{year}年"
-    target_years = pd.to_numeric(table.get("target_year"), errors="coerce") if "target_year" in table else None
-    over = target_years is not None and target_years.notna().any() and int(target_years.max()) <= year
-    why = ("every target year is over at today's date: the targets are judged as of " if over else
-           "a year after the plan's base year can have figures at today's date: the targets are judged as of ")
-    head = f"目标年已过，数据仅至{last}年，请补报{missing}数据" if over and last is not None else \
-        f"数据仅至{last}年，请补报{missing}数据" if last is not None else f"暂无规划期数据，请报送{missing}数据"
-    warnings.warn(f"{head} ({why}{year}, as the report dated today ({'the 总结评估' if over else 'its evaluation year'}); "
-                  f"the targets without their target year's figure are 数据不足, their forecasts only to be confirmed"
-                  + (f" -- give --as-of {last} for a view as of the data)" if last is not None else ")"),
-                  MstargetWarning, stacklevel=1)
+    warnings.warn(evaluation_year_message(table, year, "--as-of {}"), MstargetWarning, stacklevel=1)
 
 
 def run(args: argparse.Namespace) -> int:

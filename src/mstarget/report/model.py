@@ -2173,3 +2173,20 @@ def apply_evaluation_year(table: pd.DataFrame, results: list | None = None, date
         return None
     evaluate_as_of(table, int(year), results)
     return int(year)
+
+
+def evaluation_year_message(table: pd.DataFrame, year: int, option: str = "--as-of {}") -> str:
+    """What ``assess`` says when it judges a table given no ``as_of`` as of ``year`` (:func:`apply_evaluation_year`):
+    the years to report (目标年已过，数据仅至2022年，请补报2023年至2025年数据) and how to get a view as of the data
+    (``option``: ``--as-of {}`` for the command line, ``as_of={}`` for Python)."""
+    last = stale_data(table.to_dict("records"), year)
+    missing = years_text(range(last + 1, year + 1), "zh") if last is not None else f"{year}年"
+    target_years = pd.to_numeric(table.get("target_year"), errors="coerce") if "target_year" in table else None
+    over = target_years is not None and target_years.notna().any() and int(target_years.max()) <= year
+    why = ("every target year is over at today's date: the targets are judged as of " if over else
+           "a year after the plan's base year can have figures at today's date: the targets are judged as of ")
+    head = f"目标年已过，数据仅至{last}年，请补报{missing}数据" if over and last is not None else \
+        f"数据仅至{last}年，请补报{missing}数据" if last is not None else f"暂无规划期数据，请报送{missing}数据"
+    return (f"{head} ({why}{year}, as the report dated today ({'the 总结评估' if over else 'its evaluation year'}); "
+            f"the targets without their target year's figure are 数据不足, their forecasts only to be confirmed"
+            + (f" -- give {option.format(last)} for a view as of the data)" if last is not None else ")"))
