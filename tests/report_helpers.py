@@ -114,3 +114,16 @@ def interpolated_target_year() -> tuple[pd.DataFrame, pd.DataFrame]:
                             "year": [2021, 2022, 2023, 2024, 2026] * 2,
                             "value": [2.05, 2.31, 2.58, 2.86, 3.30] + [84, 85, 86, 87, 88]})
     return plan, history
+
+
+def read_written(tmp_path, text: str, reader, name: str = "plan.csv", region: str = REGION):
+    """``reader`` (``mt.read_plan`` / ``mt.read_history``) of a file written from ``text`` (a SYNTHETIC table as a
+    bureau types it) in ``tmp_path``: ``(table, [every warning's message])``."""
+    import warnings
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = reader(path, region=region)
+    return table, [str(w.message) for w in caught]

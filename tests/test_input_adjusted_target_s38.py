@@ -15,6 +15,7 @@ import pytest
 
 import mstarget as mt
 from mstarget.exceptions import DataValidationError
+from report_helpers import read_written
 
 ROWS = [("期末市场主体总量", "万户", "〔1.89〕", "〔3.12〕", "〔3.50〕"),
         ("企业标准", "项", "〔38〕", "〔117〕", "")]
@@ -80,12 +81,7 @@ def test_unclear_adjustment_is_refused_not_guessed(tmp_path, header, targets, sa
 # not put on the 2025 rows, a 2023 adjustment beside a 2025 target only is refused, 调整前 is the first target.
 
 def _read_plan(tmp_path, text):
-    path = tmp_path / "plan.csv"
-    path.write_text(text, encoding="utf-8")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        plan = mt.read_plan(path, region="鼎湖区")
-    return plan, [str(w.message) for w in caught]
+    return read_written(tmp_path, text, mt.read_plan, "plan.csv")
 
 
 @pytest.mark.parametrize("word", ["不调整", "未调整", "不变", "维持原目标", "同原目标"])

@@ -19,17 +19,13 @@ import pytest
 
 import mstarget as mt
 from mstarget.exceptions import DataValidationError
+from report_helpers import read_written
 
 HEAD = "指标名称,单位,2020年,2021年,2022年,2023年,2024年\n"
 
 
 def _history(tmp_path, text):
-    path = tmp_path / "h.csv"
-    path.write_text(text, encoding="utf-8")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        frame = mt.read_history(path, region="鼎湖区")
-    return frame, [str(w.message) for w in caught]
+    return read_written(tmp_path, text, mt.read_history, "h.csv")
 
 
 def test_total_row_in_the_indicator_column_is_not_forecast(tmp_path):

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import mstarget as mt
+from report_helpers import read_written
 
 HEAD = "指标名称,单位,2020年,2021年,2022年,2023年,2024年,2025年\n"
 ROWS = ("期末市场主体总量,万户,1.89,2.1,2.35,2.6,2.85,3.1\n"
@@ -179,12 +180,7 @@ def test_a_bare_as_of_line_under_the_table_is_a_note(tmp_path):
 
 
 def _plan_file(tmp_path, text):
-    path = tmp_path / "plan.csv"
-    path.write_text(text, encoding="utf-8")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        plan = mt.read_plan(path, region="鼎湖区")
-    return plan, [str(w.message) for w in caught]
+    return read_written(tmp_path, text, mt.read_plan, "plan.csv")
 
 
 def test_plan_remark_marks_that_rows_figure_of_the_year(tmp_path):
