@@ -134,3 +134,76 @@ def test_before_and_after_adjustment_columns(tmp_path):
     assert plan["target"].tolist() == [3.50, 117]
     assert plan["target_original"].tolist() == ["〔3.12〕", "〔117〕"]
     assert not any("未读取的列" in m and "调整前" in m for m in said)
+
+
+# --- session 38 fixer q3: a column saying the adjustment in words (目标调整情况: 上调至3.5 / 下调为〔100〕 / 调整为≥95 /
+# 未调整), and a bare adjusted figure beside a target in notation (3.50 beside 〔3.12〕 is 〔3.50〕, not refused).
+
+STATUS_PLAN = ("指标名称,单位,2020年基数,2025年目标,{head},指标属性\n"
+               "期末市场主体总量,万户,〔1.89〕,〔3.12〕,上调至3.5,预期性\n"
+               "企业标准,项,〔38〕,〔117〕,由117下调为〔100〕,预期性\n"
+               "食品抽检合格率,%,97,≥98,调整为≥95,约束性\n"
+               "专利授权量,件,10,20,未调整,预期性\n"
+               "商标注册量,件,10,20,,预期性\n")
+
+
+@pytest.mark.parametrize("head", ["目标调整情况", "调整情况", "中期调整情况", "2025年目标调整情况"])
+def test_adjustment_in_words_gives_the_target(tmp_path, head):
+    plan, said = _read_plan(tmp_path, STATUS_PLAN.format(head=head))
+    assert plan["target"].tolist() == [3.5, 100, 95, 20, 20]  # before: 3.12, 117, 98 (the superseded targets)
+    assert plan["kind"].tolist()[:2] == ["cumulative", "cumulative"]  # 上调至3.5 beside 〔3.12〕: 〔3.5〕
+    assert plan["target_original"].tolist() == ["〔3.12〕", "〔117〕", "≥98", "20", "20"]
+    assert plan["target_note"].iloc[0].startswith(f"目标按'{head}'") and plan["target_note"].iloc[3] == ""
+    assert any("3 个指标的目标因调整而改变" in m and "≥98 -> ≥95" in m for m in said)
+
+
+def test_adjustment_in_words_without_a_figure_is_said_not_guessed(tmp_path):
+    plan, said = _read_plan(tmp_path, STATUS_PLAN.format(head="目标调整情况") + "品牌指导站,个,3,5,拟调整,预期性\n")
+    assert plan["target"].tolist()[-1] == 5 and plan["target_note"].iloc[-1] == ""
+    assert any("row 7 (品牌指导站): '拟调整'" in m and "按原目标评估" in m for m in said)
+
+
+def test_adjustment_in_words_with_no_target_beside_it_is_refused(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text("指标名称,单位,2020年基数,目标调整情况,指标属性\n期末市场主体总量,万户,〔1.89〕,上调至3.5,预期性\n",
+                    encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        mt.read_plan(path, region="鼎湖区")
+    assert "目标调整情况" in str(err.value) and "no target column" in str(err.value)
+
+
+def test_bare_adjusted_figure_takes_the_rows_notation(tmp_path):
+    plan, said = _read_plan(tmp_path, "指标名称,单位,2020年基数,2025年目标,调整后目标,指标属性\n"
+                            "期末市场主体总量,万户,〔1.89〕,〔3.12〕,3.50,预期性\n"
+                            "新增企业,万户,〈0〉,〈5〉,6,预期性\n"
+                            "食品抽检合格率,%,97,≥98,95,约束性\n")
+    assert plan["target"].tolist() == [3.50, 6, 95]  # before: refused ("the baseline reads as cumulative")
+    assert plan["kind"].tolist()[:2] == ["cumulative", "increment"]
+    assert plan["target_original"].tolist() == ["〔3.12〕", "〈5〉", "≥98"]
+    assert any("〔3.12〕 -> 〔3.50〕" in m and "〈5〉 -> 〈6〉" in m for m in said)
+
+
+def test_adjusted_column_with_and_without_its_year_is_refused_not_a_crash(tmp_path):
+    path = tmp_path / "plan.csv"  # before: a bare KeyError '2025年目标'
+    path.write_text("指标名称,单位,2020年基数,2025年目标,2025年调整目标,调整后目标,指标属性\n"
+                    "期末市场主体总量,万户,〔1.89〕,〔3.12〕,〔3.5〕,〔3.5〕,预期性\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        mt.read_plan(path, region="鼎湖区")
+    assert "keep one" in str(err.value) and "调整后目标" in str(err.value)
+
+
+def test_adjustment_words_beside_adjusted_figures_explain_them(tmp_path):
+    plan, said = _read_plan(tmp_path, "指标名称,单位,2020年基数,2025年目标,2025年调整目标,目标调整情况,指标属性\n"
+                            "期末市场主体总量,万户,〔1.89〕,〔3.12〕,〔3.5〕,因口径调整上调,预期性\n")
+    assert plan["target"].tolist() == [3.5] and plan["target_original"].tolist() == ["〔3.12〕"]
+    assert not any("gives no adjusted target" in m for m in said)
+
+
+def test_bare_adjusted_number_in_a_dataframe_takes_the_rows_notation():
+    frame = pd.DataFrame({"指标名称": ["期末市场主体总量", "食品抽检合格率"], "单位": ["万户", "%"],
+                          "2020年基数": ["〔1.89〕", 97], "2025年目标": ["〔3.12〕", "≥98"], "调整后目标": [3.5, 95],
+                          "指标属性": ["预期性", "约束性"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan = mt.read_plan(frame, region="鼎湖区")  # before: refused, "the baseline reads as cumulative"
+    assert plan["target"].tolist() == [3.5, 95] and plan["kind"].tolist() == ["cumulative", "level"]

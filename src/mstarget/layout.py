@@ -153,6 +153,9 @@ class Table:
     adjusted_target : tuple
         A plan's adjusted target header and the target header it supersedes (``("2025年调整目标",
         "2025年目标")``), whose column is kept as ``target_original`` (:func:`_adjusted_targets`); else ().
+    adjustment_unread : list
+        Rows of a 目标调整情况 column whose words give no adjusted target (``拟调整``): ``(spreadsheet row,
+        indicator, cell)``, the first target kept there and said by ``read_plan``.
     year_hint : str
         For a history by region that names no year (not in its headers, no 年份 column): where to
         write it, should neither the title nor the sheet's name give it.
@@ -170,6 +173,7 @@ class Table:
     earlier: list = field(default_factory=list)
     kept_preliminary: list = field(default_factory=list)
     adjusted_target: tuple = ()
+    adjustment_unread: list = field(default_factory=list)
 
 
 #: spaces and line breaks next to a Chinese character: alignment (单  位, 属  性) or a wrapped cell (指标\n名称)
@@ -1352,9 +1356,52 @@ ORIGINAL_TARGET = "target_original"
 _BEFORE_ADJUSTMENT = re.compile(r"[(（]\s*调整前的?\s*[)）]|调整前的?|^原(定|规划)?")
 #: an adjusted target's cell saying the target is not changed (``不调整``, ``维持原目标``): the first target kept,
 #: as for a blank cell
-KEEP_TARGET = re.compile(r"^(不|未|无|不作|不再|没有)调整|^(维持|保持)?不变$|^(维持|保持|同|沿用|执行)原?(目标|规划目标|目标值)$"
+KEEP_TARGET = re.compile(r"^(不|未|无|不作|未作|不再|没有|暂不|暂未)调整|^(维持|保持)?不变$|^(维持|保持|同|沿用|执行)原?(目标|规划目标|目标值)$"
                          r"|^(同上|同原|无|/|／)$")
 
+
+#: a column saying in words how a target was adjusted (``目标调整情况`` / ``调整情况`` / ``中期调整情况`` /
+#: ``2025年目标调整情况``), its cells ``上调至3.5`` / ``下调为〔3.0〕`` / ``调整为≥95`` / ``未调整``
+#: (:func:`_adjusted_targets` reads the figure after 调至 / 调整为 as the adjusted target)
+_ADJUSTMENT_STATUS = re.compile(r"^(?P<year>(?:19|20)\d{2}年)?(?:目标值?)?(?:中期(?:评估)?)?(?:目标值?)?调整"
+                                r"(?:情况|状态|结果)$")
+#: a cell giving the adjusted target in words: ``上调至3.5``, ``由3.12下调为3.0``, ``调整为≥95``, ``调至〔3.5〕``
+_ADJUSTED_TO = re.compile(r"^(?:目标值?)?(?:由.{0,20}?)?(?:上调|下调|调增|调减|调高|调低|调整|修订|调)(?:至|为|到)"
+                          r"(?P<figure>.+?)[。；;,，]?$")
+#: a bare figure (``3.50``, ``95%``) that takes the notation of the target it adjusts
+_BARE_FIGURE = re.compile(r"^-?[0-9][0-9,]*(?:\.[0-9]+)?%?$")
+#: a target as first written in plan notation around one figure: ``〔3.12〕``, ``〈5〉``, ``≥98``, ``≥98%``
+_NOTATED_FIGURE = re.compile(r"^(?P<pre>(?:≥|≤|>=|<=)?[〔〈\[【［《⟨]?)-?[0-9][0-9,]*(?:\.[0-9]+)?"
+                             r"(?P<post>%?[〕〉\]】］》⟩]?%?)$")
+
+
+def _adjustment_status(text) -> str | None:
+    """The target header a column saying how a target was adjusted stands for (``目标调整情况`` ->
+    ``目标``, ``2025年目标调整情况`` -> ``2025年目标``); None for another header."""
+    m = _ADJUSTMENT_STATUS.match(re.sub(r"\s", "", to_simplified(unicodedata.normalize("NFKC", str(text)))))
+    return None if m is None else f"{m['year'] or ''}目标"
+
+
+def _adjusted_figure(value, first):
+    """An adjusted target's cell as the target it gives: the figure after 调至 / 调整为 (``上调至3.5`` -> ``3.5``),
+    and a bare figure in the notation of the target ``first`` written (``3.5`` beside ``〔3.12〕`` -> ``〔3.5〕``,
+    ``95`` beside ``≥98`` -> ``≥95``); other cells as they are."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) and np.isfinite(value):
+        text = str(value)  # 3.5 given as a number (a DataFrame) beside '〔3.12〕'
+    elif not isinstance(value, str):
+        return value
+    else:
+        text = re.sub(r"\s", "", to_simplified(unicodedata.normalize("NFKC", value)))
+    said = _ADJUSTED_TO.match(text)
+    if said:
+        value = text = said["figure"]
+    if not _BARE_FIGURE.match(text) or not isinstance(first, str):
+        return value
+    shape = _NOTATED_FIGURE.match(re.sub(r"\s", "", unicodedata.normalize("NFKC", first)))
+    if shape is None or not (shape["pre"] or shape["post"].strip("%")):
+        return value
+    post = shape["post"] if "%" not in text else shape["post"].replace("%", "")
+    return f"{shape['pre']}{text}{post}"
 
 def _adjusted_target(text, schema: Schema) -> str | None:
     """The header an adjusted target's header stands for, its adjustment words taken out
@@ -1376,10 +1423,18 @@ def _adjusted_targets(table: Table, written: list[str], schema: Schema, src: str
     one target column), it wins -- a 中期调整 is the government's official revision, against which the plan
     is evaluated -- its blank (``—``) cells taking the first target, and the first target is kept as ``target_original`` (``read_plan`` notes the rows it
     changes and warns). Two adjusted columns for one target, or an adjusted one without a year beside
-    targets of several years, are refused (which replaces which is not guessed)."""
+    targets of several years, are refused (which replaces which is not guessed). A column saying the adjustment
+    in words (``目标调整情况``: ``上调至3.5`` / ``调整为≥95`` / ``未调整``) is read the same way (:func:`_status_cells`,
+    :func:`_adjusted_figure`), unless an adjusted target column gives the figures; a bare adjusted figure takes its
+    row's notation (``3.50`` beside ``〔3.12〕`` is ``〔3.50〕``)."""
     frame = table.frame
     cols = list(frame.columns)
-    adjusted = {k: p for k, t in enumerate(written) if k < len(cols) and (p := _adjusted_target(t, schema))}
+    adjusted = {k: p for k, t in enumerate(written)
+                if k < len(cols) and (p := _adjusted_target(t, schema) or _adjustment_status(t))}
+    status = {k for k in adjusted if _adjustment_status(written[k])}  # 目标调整情况: 上调至3.5 / 未调整
+    if len(status) < len(adjusted):  # 调整后目标 gives the figures: 调整情况 beside it explains them, left as it is
+        adjusted = {k: p for k, p in adjusted.items() if k not in status}
+        status = set()
     if not adjusted:
         return written
 
@@ -1396,7 +1451,8 @@ def _adjusted_targets(table: Table, written: list[str], schema: Schema, src: str
     for k, plain in adjusted.items():
         year = target_of(plain)
         same = [j for j, y in others.items() if year is None or y is None or y == year]
-        twice = [written[j] for j, p in adjusted.items() if target_of(p) == year]
+        twice = [written[j] for j, p in adjusted.items()  # 2025年调整目标 and 调整后目标 (its year unsaid): one target
+                 if (y := target_of(p)) == year or y is None or year is None]
         if year is not None and not same and others:  # 2023年调整后目标 beside 2025年目标 only: not a 2023 target
             raise DataValidationError([Problem(src, None, written[k], None, (
                 f"an adjusted target of {year}: '{written[k]}' stands beside the target column"
@@ -1414,6 +1470,10 @@ def _adjusted_targets(table: Table, written: list[str], schema: Schema, src: str
         if same:
             j = same[0]
             table.adjusted_target = (written[k], written[j])
+            frame = frame.copy(deep=False)  # 上调至3.5 -> 3.5; 3.50 beside 〔3.12〕 -> 〔3.50〕 (the row's notation)
+            if k in status:
+                _status_cells(table, frame, cols, written, k, schema)
+            frame[cols[k]] = [_adjusted_figure(v, o) for v, o in zip(frame[cols[k]].tolist(), frame[cols[j]].tolist())]
             written[k] = written[j] if year is None else plain  # 调整后目标 beside 2025年目标: its year
             blank = ~frame[cols[k]].map(_given).to_numpy(dtype=bool)
             blank |= np.asarray(map_unique(frame[cols[k]], lambda v: isinstance(v, str) and bool(KEEP_TARGET.match(
@@ -1429,10 +1489,41 @@ def _adjusted_targets(table: Table, written: list[str], schema: Schema, src: str
             frame = frame.rename(columns={cols[j]: ORIGINAL_TARGET})
             table.headers[ORIGINAL_TARGET] = table.adjusted_target[1]
             written[j] = ORIGINAL_TARGET
+        elif k in status:  # 目标调整情况 with no target beside it: what it adjusts is not there
+            raise DataValidationError([Problem(src, None, written[k], None, (
+                f"'{written[k]}' says how a target was adjusted, but no target column stands beside it; give the "
+                "target as first written beside it, or the adjusted target in a column 2025年调整目标"
+                "（目标调整情况列须与原目标列并列）"))], source=src)
         else:
             written[k] = plain
     table.frame = frame
     return written
+
+
+def _status_cells(table: Table, frame: pd.DataFrame, cols: list, written: list[str], k: int,
+                  schema: Schema) -> None:
+    """A 目标调整情况 column's cells (``frame`` changed in place): ``上调至3.5`` / ``调整为≥95`` / a figure read as
+    the adjusted target; ``未调整`` / ``无`` / blank keep the first target; any other words (``拟调整``, ``已调整``)
+    keep it too, the rows kept in ``table.adjustment_unread`` (``read_plan`` warns, naming them) -- an
+    adjustment not given as a figure is not guessed."""
+    name = next((c for c, t in zip(cols, written) if _canonical(t, schema) in ("name", "indicator")), None)
+    odd = []
+    cells = frame[cols[k]].tolist()
+    for r, v in enumerate(cells):
+        if not isinstance(v, str) or not _given(v):
+            continue
+        text = re.sub(r"\s", "", to_simplified(unicodedata.normalize("NFKC", v)))
+        if KEEP_TARGET.match(text) or _ADJUSTED_TO.match(text) or _BARE_FIGURE.match(text) or _NOTATED_FIGURE.match(text):
+            continue
+        odd.append(r)
+        cells[r] = None
+    table.adjustment_unread = []
+    if not odd:
+        return
+    rows = table.rows if len(table.rows) == len(frame) else np.arange(len(frame)) + 2
+    table.adjustment_unread = [(int(rows[r]), "" if name is None else str(frame[name].iloc[r]),
+                                str(frame[cols[k]].iloc[r])) for r in odd]
+    frame[cols[k]] = cells
 
 
 def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "<input>") -> Table:

@@ -774,6 +774,13 @@ def _adjusted_target_note(out: pd.DataFrame, raw: pd.DataFrame, table, src: str)
     if not table.adjusted_target or layout.ORIGINAL_TARGET not in raw.columns or "target" not in raw.columns:
         return
     new_head, old_head = table.adjusted_target
+    unread = getattr(table, "adjustment_unread", [])
+    if unread:  # 目标调整情况 '拟调整': no adjusted figure given -- the first target kept, said, not guessed
+        shown = "; ".join(f"row {r}" + (f" ({n})" if n else "") + f": '{c}'" for r, n, c in unread[:8])
+        warnings.warn(MstargetWarning(
+            f"{src}: column '{new_head}' gives no adjusted target in {len(unread)} row{'s' if len(unread) != 1 else ''} "
+            f"({shown}{f'; and {len(unread) - 8} more' if len(unread) > 8 else ''}); the target as first written in "
+            f"'{old_head}' is used there（调整情况未写明调整后的目标值，按原目标评估；如已调整，请写明“调整为X”）"), stacklevel=5)
 
     def text(v):
         return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else normalize_text(v).replace(" ", "")
