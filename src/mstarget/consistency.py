@@ -778,14 +778,24 @@ def fractions_among_percentages(v: np.ndarray) -> np.ndarray:
     rest = v[ok & (v > 1.0)]
     if not small.size or rest.size < max(2, small.size):
         return np.zeros(0, dtype=np.int64)
-    lo, hi = float(rest.min()), float(rest.max())
-    if hi > 1.5 * lo or lo < FRACTION_MIN_LEVEL:
-        return np.zeros(0, dtype=np.int64)
-    middle = float(np.median(rest))
-    margin = max(hi - lo, FRACTION_BAND * middle)
-    meant = v[small] * 100.0
-    fits = (meant >= lo - margin) & (meant <= hi + margin) & (v[small] * JUMP_FACTOR <= middle)
+    fits = among_percentages(rest, v[small] * 100.0) & (v[small] * JUMP_FACTOR <= float(np.median(rest)))
     return small[fits] if fits.all() else np.zeros(0, dtype=np.int64)
+
+
+def among_percentages(others: np.ndarray, meant: np.ndarray) -> np.ndarray:
+    """Whether each figure ``meant`` (a value x 100 for a fraction, / 100 for a lost decimal point) lies among a
+    ``%`` share series' ``others``: at least two, within 1.5 times of each other, all at least
+    :data:`FRACTION_MIN_LEVEL`, and ``meant`` within their range widened by their spread (at least
+    :data:`FRACTION_BAND` of their median). The one rule of :func:`fractions_among_percentages` (0.988 among
+    98-98.6) and of the reader's hint for 9880 among 98.x (:func:`mstarget.history.read_history`)."""
+    others, meant = np.asarray(others, dtype=float), np.asarray(meant, dtype=float)
+    if others.size < 2:
+        return np.zeros(meant.shape, dtype=bool)
+    lo, hi = float(others.min()), float(others.max())
+    if hi > 1.5 * lo or lo < FRACTION_MIN_LEVEL:
+        return np.zeros(meant.shape, dtype=bool)
+    margin = max(hi - lo, FRACTION_BAND * float(np.median(others)))
+    return (meant >= lo - margin) & (meant <= hi + margin)
 
 
 def _refuse_fractions(history: pd.DataFrame, where, row, sheet) -> None:

@@ -631,28 +631,22 @@ def _percent_range(raw, ident, values, lower, upper, cell_columns, problems: Pro
 
 def _meant_percent(ident, values: np.ndarray, share: np.ndarray, outside: np.ndarray) -> dict:
     """What the refusal of a ``%`` share above 100 adds when the value / 100 lies among the series' other
-    figures (the mirror of :func:`mstarget.consistency.fractions_among_percentages`): 9880 among 98.1-98.9 is
-    98.8 with its decimal point lost. The series' figures in range (at least two, above 1, within 1.5 times
-    of each other) widened by their spread (at least 2 points); position -> the words, for those that fit."""
+    figures (:func:`mstarget.consistency.among_percentages`, the rule that refuses 0.988 among 98.x): 9880 among
+    98.1-98.9 is 98.8 with its decimal point lost; position -> the words, for those that fit."""
     bad = np.flatnonzero(outside & share & (values > 100))
     if not bad.size:
         return {}
     keep = share & ~outside & np.isfinite(values) & (values > 1)
     frame = pd.DataFrame({"r": ident["region"][keep], "i": ident["indicator"][keep], "v": values[keep]})
-    stats = frame.groupby(["r", "i"], sort=False)["v"].agg(["min", "max", "count"])
+    others = {key: group.to_numpy() for key, group in frame.groupby(["r", "i"], sort=False)["v"]}
     out = {}
     for pos in bad:
-        key = (ident["region"][pos], ident["indicator"][pos])
-        if key not in stats.index:
-            continue
-        low, high, n = stats.loc[key]
-        if n < 2 or high > 1.5 * low:
-            continue
-        margin = max(high - low, 2.0)
+        series = others.get((ident["region"][pos], ident["indicator"][pos]))
         guess = float(values[pos]) / 100.0
-        if low - margin <= guess <= min(high + margin, 100.0):
+        if series is not None and guess <= 100.0 and consistency.among_percentages(series, np.array([guess]))[0]:
             out[int(pos)] = (f"; {float(values[pos]):g} is probably {guess:g} with its decimal point lost (the "
-                             f"series' other figures are {low:g}-{high:g}; 可能应为{guess:g}，请核对小数点)")
+                             f"series' other figures are {series.min():g}-{series.max():g}; "
+                             f"可能应为{guess:g}，请核对小数点)")
     return out
 
 
