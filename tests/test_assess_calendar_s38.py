@@ -1,7 +1,7 @@
 """``assess`` without ``--as-of`` says what the report of the same day says (session 38, /tmp/s38/p6/repro2_assess_noasof.sh).
 
 Today (2026-12) a 2021-2025 plan on data ending in 2022 is reported as the 总结评估 of 2025 (the report's
-evaluation-year rule, :func:`mstarget.report.model._evaluation_year`). ``assess`` without ``--as-of`` judged it as of
+evaluation-year rule, :func:`mstarget.report.model.evaluation_year`). ``assess`` without ``--as-of`` judged it as of
 2022 (快于预期 / 滞后 beside 预计能够完成（待确认）, ``--out`` ahead / behind, the run named "as of 2022"); it now applies the
 same rule (:func:`mstarget.report.model.apply_evaluation_year`): its categories, ``--out``, run and summary are those of
 ``--as-of 2025``, and a warning says which years to report. The summary counts the （待确认） words in the outlook's order,

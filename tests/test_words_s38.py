@@ -81,11 +81,11 @@ def test_without_as_of_the_table_says_what_the_report_of_the_same_day_says():
     (then the report is a 年度监测 and the rows lack data) -- the table follows the report either way."""
     history, plan = _base_year_inputs()
     table, details = _assess(history, plan)
-    from mstarget.report.model import CATEGORY_LABELS, _evaluation_year, evaluation_kind, row_category
-    kind = evaluation_kind(table, _evaluation_year(table, None))
+    from mstarget.report.model import CATEGORY_LABELS, evaluation_year, evaluation_kind, row_category
+    kind = evaluation_kind(table, evaluation_year(table, None))
     records = table.to_dict("records")
     for r in records:
-        r["as_of"] = _evaluation_year(table, None)
+        r["as_of"] = evaluation_year(table, None)
     expected = [CATEGORY_LABELS["zh"][row_category(r, kind)] for r in records]
     assert table["category_zh"].tolist() == expected, (table["category_zh"].tolist(), expected)
 

@@ -21,7 +21,7 @@ from ..report.charts import MAX_PANELS
 from ..report.formatting import (MAX_DECIMALS, MISSING, NOTATION_BRACKETS, display_width, is_missing, number_text,
                                  percent_int, plan_figure_decimals, written_target)
 from ..report.model import (AWAITED_OUTLOOK, CATEGORY_LABELS, DIRECTION_SIGN, NOT_STARTED, OUTLOOK_HOLD, OUTLOOK_LEVELS,
-                             _evaluation_year, apply_evaluation_year, evaluation_kind, evaluation_year_message,
+                             evaluation_year, apply_evaluation_year, evaluation_kind, evaluation_year_message,
                              fan_title, numbering, printed_status, row_category, shown_categories, status_words,
                              table_cells)
 from ..report.narrative import departs_from_peers
@@ -144,7 +144,7 @@ def summary_line(table: pd.DataFrame) -> str:
         apply_evaluation_year(table)
     category = evaluation_categories(table)
     qualitative = category == QUALITATIVE  # 建成: kept in the table, evaluated apart (定性指标，另行评价)
-    kind = evaluation_kind(table, _evaluation_year(table, None))
+    kind = evaluation_kind(table, evaluation_year(table, None))
     if kind == "baseline":  # as the report: 规划期未开始, not judged
         waiting = pd.Series([row_category(r, "baseline") == NOT_STARTED for r in table.to_dict("records")],
                             index=table.index)
@@ -303,7 +303,7 @@ def _by_region(table: pd.DataFrame) -> str:
     regions = [r for r in regions if r not in totals] + totals
     width = max(display_width(r) for r in regions[:SHOWN_REGIONS])
     category = evaluation_categories(table)
-    shown = list(shown_categories(category, evaluation_kind(table, _evaluation_year(table, None))))
+    shown = list(shown_categories(category, evaluation_kind(table, evaluation_year(table, None))))
     counts = pd.crosstab(table["region"], category).reindex(columns=shown, fill_value=0)
     lines = ["\n分地区 (by region):"]
     for r in regions[:SHOWN_REGIONS]:

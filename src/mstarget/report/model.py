@@ -23,7 +23,7 @@ with several target years is named with the year (千人食品检验量（2022�
 value only interpolated between the years around it, is no fact: the row is 数据不足 asking for that year, its
 estimate shown marked (插值 12) for reference, with no range, probability or progress reckoned on it
 (:func:`estimated_target_year`). A report run after every target year on data ending before it is the 总结评估
-(:func:`_evaluation_year`), its subtitle saying so (:data:`STALE_DATA`). A Chinese report names
+(:func:`evaluation_year`), its subtitle saying so (:data:`STALE_DATA`). A Chinese report names
 the forecasting models in Chinese (:func:`model_name`) and writes its date 2026年12月5日.
 """
 from __future__ import annotations
@@ -457,7 +457,7 @@ def status_words(table: pd.DataFrame) -> list[str]:
     """:func:`printed_status` of every row of an assessment table, from the row alone (no cells formatted), the
     evaluation year given to each row as the report gives it (:func:`_row_inputs`: a target year past, its value
     awaited, reads 有望完成（待确认）)."""
-    as_of = _evaluation_year(table, None)
+    as_of = evaluation_year(table, None)
     kind = evaluation_kind(table, as_of)
     words = []
     for r in table.to_dict("records"):
@@ -1667,7 +1667,7 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     if details is not None and len(details) != len(table):
         raise ParameterError(f"details has {len(details)} entries but the table {len(table)} rows: "
                              "pass both results of the same assess_detailed call.")
-    as_of = _evaluation_year(table, as_of, date)
+    as_of = evaluation_year(table, as_of, date)
     order = display_order(table)
     records, yearly, years, (shared, shared_plan, written) = _row_inputs(table, details, plan, as_of)
     regions, totals = _regions(table)
@@ -1752,7 +1752,7 @@ def stale_data(records: list[dict], as_of: int | None) -> int | None:
     return max(years)
 
 
-def _evaluation_year(table: pd.DataFrame, as_of: int | None, date=None) -> int | None:
+def evaluation_year(table: pd.DataFrame, as_of: int | None, date=None) -> int | None:
     """The evaluation year: ``as_of`` given, else the table's ``as_of``, else its latest ``last_year`` -- save
     that the report's date (``date``, default today) says what can no longer be a year under way. Data reaching
     no year after the plan's base year do not make a 基期情况 once the calendar has moved into the period: a
@@ -1813,7 +1813,7 @@ def table_cells(table: pd.DataFrame, details: Sequence | None = None, *, plan: p
     if details is not None and len(details) != len(table):
         raise ParameterError(f"details has {len(details)} entries but the table {len(table)} rows: "
                              "pass both results of the same assess_detailed call.")
-    as_of = _evaluation_year(table, as_of)
+    as_of = evaluation_year(table, as_of)
     n = len(table) if rows is None else min(int(rows), len(table))
     sub, det = table, (list(details) if details is not None else None)
     if n < len(table) and {"indicator", "unit"} <= set(table.columns):  # only the indicators shown set decimals
@@ -2159,7 +2159,7 @@ def by_indicator_table(report) -> tuple[list[str], list[list[str]]]:
 
 def apply_evaluation_year(table: pd.DataFrame, results: list | None = None, date=None) -> int | None:
     """Give a table assessed without ``as_of`` the evaluation year of a report dated ``date`` (default today), by
-    the report's own rule (:func:`_evaluation_year`), when the calendar has moved past the data: every target
+    the report's own rule (:func:`evaluation_year`), when the calendar has moved past the data: every target
     year over on data ending before the plan's end (a 2021-2025 plan on data to 2022, in 2026: 2025, the 总结评估),
     or nothing observed after the base year once a year of the period can have figures. The table is then read
     as of that year (:func:`mstarget.assess.evaluate_as_of`). Returns that year; ``None`` when the table already
@@ -2167,7 +2167,7 @@ def apply_evaluation_year(table: pd.DataFrame, results: list | None = None, date
     it is)."""
     if "as_of" in table and pd.to_numeric(table["as_of"], errors="coerce").notna().any():
         return None
-    year = _evaluation_year(table, None, date)
+    year = evaluation_year(table, None, date)
     last = pd.to_numeric(table["last_year"], errors="coerce").max() if "last_year" in table else math.nan
     if year is None or (last == last and int(year) <= int(last)):
         return None
