@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..exceptions import TrackingError, TrackingWarning
@@ -34,6 +35,14 @@ from .store import (
 # what one tracked call logs
 # --------------------------------------------------------------------------------------------
 
+def _not_started(table: pd.DataFrame) -> np.ndarray:
+    """Rows of a plan whose period has not started (规划期未开始, :func:`mstarget.schedule.evaluation_categories`):
+    not judged, counted apart in the tracked metrics; one bool per row."""
+    if "category" not in table or not len(table):
+        return np.zeros(len(table), dtype=bool)
+    return evaluation_categories(table).to_numpy() == NOT_STARTED
+
+
 def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
     """What an ``assess`` table counts, with the same words as the report and the printout:
 
@@ -55,10 +64,8 @@ def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
     * ``n_targets``, the mean ``p_meet`` of the rows judged (``mean_p_meet``; ``mean_p_meet_not_started`` of the
       rows not started), ``n_binding`` and the binding targets judged at risk or off track
       (``n_binding_at_risk_or_off_track``; ``n_binding_not_started_at_risk_or_off_track`` apart)."""
-    waiting = pd.Series(False, index=table.index)
-    if "category" in table and len(table):
-        waiting = pd.Series(evaluation_categories(table).to_numpy() == NOT_STARTED, index=table.index)
-    judged = table[~waiting.to_numpy(dtype=bool)]
+    wait = _not_started(table)
+    judged = table[~wait]
     counts = judged["status"].value_counts() if "status" in table else pd.Series(dtype=int)
     out: dict[str, float] = {f"n_{k}": int(counts.get(k, 0)) for k in STATUSES}
     if "category" in table:
@@ -67,24 +74,24 @@ def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
         evaluation = evaluation_categories(table).value_counts()  # what the report and the printout count
         out.update({f"n_{k}": int(evaluation.get(k, 0))
                     for k in (*FINAL_CATEGORIES, "insufficient_data", NOT_STARTED)})
-        apart = table.loc[waiting.to_numpy(dtype=bool), "status"].value_counts() if "status" in table else \
+        apart = table.loc[wait, "status"].value_counts() if "status" in table else \
             pd.Series(dtype=int)  # 0 included: runs compare column by column
         out.update({f"n_{NOT_STARTED}_{k}": int(apart.get(k, 0)) for k in STATUSES if k != "no_data"})
     out["n_targets"] = len(table)
     if "p_meet" in table:
         p = pd.to_numeric(table["p_meet"], errors="coerce")
-        mine = p[~waiting.to_numpy(dtype=bool)]
+        mine = p[~wait]
         if mine.notna().any():
             out["mean_p_meet"] = float(mine.mean())
-        if waiting.any() and p[waiting.to_numpy(dtype=bool)].notna().any():
-            out["mean_p_meet_not_started"] = float(p[waiting.to_numpy(dtype=bool)].mean())
+        if wait.any() and p[wait].notna().any():
+            out["mean_p_meet_not_started"] = float(p[wait].mean())
     if "attribute" in table and "status" in table:
         binding = table["attribute"].eq("binding").to_numpy(dtype=bool)  # 0 when none
         risky = table["status"].isin(["at_risk", "off_track"]).to_numpy(dtype=bool)
         out["n_binding"] = int(binding.sum())
-        out["n_binding_at_risk_or_off_track"] = int((binding & risky & ~waiting.to_numpy(dtype=bool)).sum())
+        out["n_binding_at_risk_or_off_track"] = int((binding & risky & ~wait).sum())
         if "category" in table:
-            out[f"n_binding_{NOT_STARTED}_at_risk_or_off_track"] = int((binding & risky & waiting.to_numpy(dtype=bool)).sum())
+            out[f"n_binding_{NOT_STARTED}_at_risk_or_off_track"] = int((binding & risky & wait).sum())
     return out
 
 
@@ -195,10 +202,7 @@ def region_metrics(table: pd.DataFrame, limit: int = MAX_REGION_METRICS) -> tupl
     if "region" not in table or table["region"].nunique() < 2:
         return {}, 0
 
-    waiting = pd.Series(False, index=table.index)
-    if "category" in table and len(table):
-        waiting = pd.Series(evaluation_categories(table).to_numpy() == NOT_STARTED, index=table.index)
-    wait = waiting.to_numpy(dtype=bool)
+    wait = _not_started(table)
     words = pd.Series(_outlook_words(table), index=table.index, dtype=object) if {"p_meet", "status"} <= set(table) \
         else pd.Series("-", index=table.index, dtype=object)
     words[wait] = "-"  # a row not started is not judged (its words counted apart below)
