@@ -1347,9 +1347,9 @@ def _drop_layout_rows(body: pd.DataFrame):
     return body.iloc[keep], notes, sections
 
 
-#: words saying a target column was adjusted (调整后目标, 2025年调整目标, 2025年目标（中期调整）): an official
-#: revision of the plan's target (a 中期评估's 调整), which supersedes the target first written
-_ADJUSTED = re.compile(r"中期调整后?的?|调整后的?|调整")
+#: words saying a target column was adjusted (调整后目标, 2025年调整目标, 2025年目标（中期调整）, 2025年目标（修订）,
+#: 修订后目标): an official revision of the plan's target (a 中期评估's 调整), which supersedes the target first written
+_ADJUSTED = re.compile(r"中期调整后?的?|调整后的?|调整|修订后的?|修订")
 #: the column keeping a plan's target as first written, beside an adjusted one (:func:`_adjusted_targets`)
 ORIGINAL_TARGET = "target_original"
 #: words marking the target as first written beside an adjusted one (``2025年目标（调整前）``, ``原2025年目标``)
@@ -1368,6 +1368,10 @@ _ADJUSTMENT_STATUS = re.compile(r"^(?P<year>(?:19|20)\d{2}年)?(?:目标值?)?(?
 #: a cell giving the adjusted target in words: ``上调至3.5``, ``由3.12下调为3.0``, ``调整为≥95``, ``调至〔3.5〕``
 _ADJUSTED_TO = re.compile(r"^(?:目标值?)?(?:由.{0,20}?)?(?:上调|下调|调增|调减|调高|调低|调整|修订|调)(?:至|为|到)"
                           r"(?P<figure>.+?)[。；;,，]?$")
+#: a cell giving the adjustment as a change of the first target: ``上调0.5``, ``下调2个百分点``, ``提高0.3`` (the
+#: target moved by the figure, in the row's unit; ``上调5%`` -- 5 % of the target or 5 points? -- is not read)
+_ADJUSTED_BY = re.compile(r"^(?:目标值?)?(?P<way>上调|下调|调增|调减|调高|调低|提高|降低)了?"
+                          r"(?P<delta>[0-9]+(?:\.[0-9]+)?)(?:个百分点|个点)?[。；;,，]?$")
 #: a bare figure (``3.50``, ``95%``) that takes the notation of the target it adjusts
 _BARE_FIGURE = re.compile(r"^-?[0-9][0-9,]*(?:\.[0-9]+)?%?$")
 #: a target as first written in plan notation around one figure: ``〔3.12〕``, ``〈5〉``, ``≥98``, ``≥98%``
@@ -1395,6 +1399,9 @@ def _adjusted_figure(value, first):
     said = _ADJUSTED_TO.match(text)
     if said:
         value = text = said["figure"]
+    moved = _moved_target(text, first)
+    if moved is not None:  # 上调0.5 beside 〔3.12〕: 3.62, then in the row's notation
+        value = text = moved
     if not _BARE_FIGURE.match(text) or not isinstance(first, str):
         return value
     shape = _NOTATED_FIGURE.match(re.sub(r"\s", "", unicodedata.normalize("NFKC", first)))
@@ -1402,6 +1409,26 @@ def _adjusted_figure(value, first):
         return value
     post = shape["post"] if "%" not in text else shape["post"].replace("%", "")
     return f"{shape['pre']}{text}{post}"
+
+def _moved_target(text: str, first) -> str | None:
+    """The figure of a target moved by a cell like ``上调0.5`` / ``下调2个百分点`` (:data:`_ADJUSTED_BY`) from the
+    target first written (``〔3.12〕`` -> ``3.62``, as many decimals as either figure has); None when the cell is
+    not such a move or the first target has no figure."""
+    said = _ADJUSTED_BY.match(text)
+    if said is None:
+        return None
+    if isinstance(first, (int, float, np.integer, np.floating)) and not isinstance(first, bool):
+        base = str(first) if np.isfinite(first) else ""
+    else:
+        base = re.sub(r"\s", "", unicodedata.normalize("NFKC", str(first))) if isinstance(first, str) else ""
+    shape = _NOTATED_FIGURE.match(base)
+    if shape is None:
+        return None
+    number = base[len(shape["pre"]):len(base) - len(shape["post"])].replace(",", "")
+    sign = -1 if said["way"] in ("下调", "调减", "调低", "降低") else 1
+    places = max(len(part.split(".")[1]) if "." in part else 0 for part in (number, said["delta"]))
+    return f"{float(number) + sign * float(said['delta']):.{places}f}"
+
 
 def _adjusted_target(text, schema: Schema) -> str | None:
     """The header an adjusted target's header stands for, its adjustment words taken out
@@ -1472,7 +1499,7 @@ def _adjusted_targets(table: Table, written: list[str], schema: Schema, src: str
             table.adjusted_target = (written[k], written[j])
             frame = frame.copy(deep=False)  # 上调至3.5 -> 3.5; 3.50 beside 〔3.12〕 -> 〔3.50〕 (the row's notation)
             if k in status:
-                _status_cells(table, frame, cols, written, k, schema)
+                _status_cells(table, frame, cols, written, k, schema, frame[cols[j]].tolist())
             frame[cols[k]] = [_adjusted_figure(v, o) for v, o in zip(frame[cols[k]].tolist(), frame[cols[j]].tolist())]
             written[k] = written[j] if year is None else plain  # 调整后目标 beside 2025年目标: its year
             blank = ~frame[cols[k]].map(_given).to_numpy(dtype=bool)
@@ -1501,9 +1528,10 @@ def _adjusted_targets(table: Table, written: list[str], schema: Schema, src: str
 
 
 def _status_cells(table: Table, frame: pd.DataFrame, cols: list, written: list[str], k: int,
-                  schema: Schema) -> None:
+                  schema: Schema, first: list) -> None:
     """A 目标调整情况 column's cells (``frame`` changed in place): ``上调至3.5`` / ``调整为≥95`` / a figure read as
-    the adjusted target; ``未调整`` / ``无`` / blank keep the first target; any other words (``拟调整``, ``已调整``)
+    the adjusted target, ``上调0.5`` as the first target (``first``, one per row) moved by 0.5; ``未调整`` /
+    ``无`` / blank keep the first target; any other words (``拟调整``, ``已调整``, ``上调5%``)
     keep it too, the rows kept in ``table.adjustment_unread`` (``read_plan`` warns, naming them) -- an
     adjustment not given as a figure is not guessed."""
     name = next((c for c, t in zip(cols, written) if _canonical(t, schema) in ("name", "indicator")), None)
@@ -1513,7 +1541,8 @@ def _status_cells(table: Table, frame: pd.DataFrame, cols: list, written: list[s
         if not isinstance(v, str) or not _given(v):
             continue
         text = re.sub(r"\s", "", to_simplified(unicodedata.normalize("NFKC", v)))
-        if KEEP_TARGET.match(text) or _ADJUSTED_TO.match(text) or _BARE_FIGURE.match(text) or _NOTATED_FIGURE.match(text):
+        if (KEEP_TARGET.match(text) or _ADJUSTED_TO.match(text) or _BARE_FIGURE.match(text)
+                or _NOTATED_FIGURE.match(text) or _moved_target(text, first[r]) is not None):
             continue
         odd.append(r)
         cells[r] = None
