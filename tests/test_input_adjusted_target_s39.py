@@ -53,3 +53,17 @@ def test_adjustment_given_as_a_change_moves_the_first_target(tmp_path):
     assert plan["direction"].iloc[2] == ">="
     assert any("〔3.12〕 -> 〔3.50〕" in m and "≥98 -> ≥97" in m for m in said)
     assert any("row 5 (年报率): '上调5%'" in m for m in said)  # 5 % of 95, or 5 points: not guessed
+
+
+def test_adjustment_words_disagreeing_with_the_adjusted_figures_are_refused(tmp_path):
+    from mstarget.exceptions import DataValidationError
+    path = tmp_path / "plan.csv"  # before: 〔3.5〕 read, 上调至3.6 beside it taken as its explanation unchecked
+    path.write_text("指标名称,单位,2020年基数,2025年目标,2025年调整目标,目标调整情况,指标属性\n"
+                    "期末市场主体总量,万户,〔1.89〕,〔3.12〕,〔3.5〕,上调至3.6,预期性\n"
+                    "企业标准,项,〔38〕,〔117〕,〔100〕,因口径调整下调,预期性\n"
+                    "年报率,%,90,95,96,调整为96,约束性\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        mt.read_plan(path, region="鼎湖区")
+    text = str(err.value)
+    assert "row 2" in text and "上调至3.6" in text and "〔3.5〕" in text
+    assert "row 3" not in text and "row 4" not in text  # words explaining, or the same figure: no complaint

@@ -1461,6 +1461,7 @@ def _adjusted_targets(table: Table, written: list[str], schema: Schema, src: str
     status = {k for k in adjusted if _adjustment_status(written[k])}  # 目标调整情况: 上调至3.5 / 未调整
     if len(status) < len(adjusted):  # 调整后目标 gives the figures: 调整情况 beside it explains them, left as it is
         adjusted = {k: p for k, p in adjusted.items() if k not in status}
+        _status_agrees(table, cols, written, status, adjusted, src)
         status = set()
     if not adjusted:
         return written
@@ -1525,6 +1526,38 @@ def _adjusted_targets(table: Table, written: list[str], schema: Schema, src: str
             written[k] = plain
     table.frame = frame
     return written
+
+
+def _figure_of(value) -> float | None:
+    """The one figure of a target cell (``〔3.5〕``, ``≥95``, ``3.5``, ``上调至3.5``), None for other cells."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return float(value) if np.isfinite(value) else None
+    if not isinstance(value, str):
+        return None
+    text = re.sub(r"\s", "", to_simplified(unicodedata.normalize("NFKC", value)))
+    said = _ADJUSTED_TO.match(text)
+    text = said["figure"] if said else text
+    shape = _NOTATED_FIGURE.match(text)
+    if shape is None:
+        return None
+    return float(text[len(shape["pre"]):len(text) - len(shape["post"])].replace(",", ""))
+
+
+def _status_agrees(table: Table, cols: list, written: list[str], status: set, adjusted: dict, src: str) -> None:
+    """A 目标调整情况 column beside an adjusted target column explains it (``因口径调整上调``); where its cell gives
+    a figure (``上调至3.6``) that the adjusted column's figure on the row (``〔3.5〕``) is not, the file is refused
+    naming the rows -- which of the two is the target is not guessed."""
+    frame = table.frame
+    rows = table.rows if len(table.rows) == len(frame) else np.arange(len(frame)) + 2
+    for k in status:
+        for a in adjusted:
+            differ = [(int(rows[r]), v, w) for r, (v, w) in enumerate(zip(frame[cols[k]].tolist(), frame[cols[a]].tolist()))
+                      if (x := _figure_of(v)) is not None and (y := _figure_of(w)) is not None and not np.isclose(x, y)]
+            if differ:
+                raise DataValidationError([Problem(src, r, written[k], str(v), (
+                    f"'{written[k]}' says {v} but '{written[a]}' gives {w} on the same row: which is the adjusted "
+                    f"target is not clear; make them agree or delete one（调整情况与调整后目标不一致，请核对）"))
+                    for r, v, w in differ], source=src)
 
 
 def _status_cells(table: Table, frame: pd.DataFrame, cols: list, written: list[str], k: int,
