@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("transforms", ("transforms",)),
     ("models", ("models.*",)),
     ("forecast", ("pooling", "calibration", "selection", "forecast")),
-    ("assess / backtest", ("schedule", "chart_choice", "reliability", "reliability_charts", "counting", "assess", "outcomes",
+    ("assess / backtest", ("schedule", "chart_choice", "reliability", "reliability_charts", "counting", "assess", "suggest", "outcomes",
                            "pace_check", "backtest", "learning", "risk.*")),
     ("boundary", ("tracking.*", "report.*", "api", "risk", "risk.api", "risk.plot", "cli.*",
                   "__init__", "__main__")),

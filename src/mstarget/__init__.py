@@ -45,10 +45,11 @@ from .exceptions import (
 from .history import read_history
 from .models import available_models
 from .plan import read_plan
+from .suggest import suggest_targets  # the target met with 70 % / 80 % probability (十五五 drafting)
 
 __all__ = [
     "__version__", "read_plan", "read_history", "forecast", "assess", "assess_detailed", "backtest", "risk",
-    "report",
+    "report", "suggest_targets",
     "Thresholds", "available_models",
     "DataValidationError", "EnvironmentProblem", "FewPeersWarning", "InconsistentDataWarning", "ModelFallbackWarning", "MstargetError", "MstargetWarning",
     "ParameterError", "PoolingWarning", "ConcentrationWarning", "RunningTotalWarning", "ShortHistoryWarning", "TrackingError", "TrackingWarning",

@@ -54,7 +54,7 @@ EPILOG = """exit codes:
   130 / 143  interrupted by Ctrl+C / terminated by SIGTERM"""
 
 # subcommand modules, in the order `mstarget --help` lists them
-SUBCOMMANDS = ("assess", "forecast", "backtest", "report", "calibrate", "risk", "ui", "demo")
+SUBCOMMANDS = ("assess", "suggest", "forecast", "backtest", "report", "calibrate", "risk", "ui", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,192 @@
+"""``mstarget suggest``: the target each indicator would meet with 70 % / 80 % probability (十五五 drafting)."""
+from __future__ import annotations
+
+import argparse
+import warnings
+
+import pandas as pd
+
+from .. import tracking
+from ..assess import read_inputs
+from ..exceptions import ParameterError, UnmatchedWarning
+from ..history import read_history
+from ..io import write_table
+from ..matching import match
+from ..output_set import outputs_together
+from ..progress import Progress
+from ..report.formatting import NOTATION_BRACKETS, number_text, percent_int
+from ..report.model import DIRECTION_SIGN
+from ..suggest import (DEFAULT_PROBABILITIES, check_probabilities, probability_column, probability_label,
+                       suggest_targets, target_column)
+from . import common
+from .assess import target_text
+
+
+def register(sub) -> None:
+    p = sub.add_parser("suggest", help="the target each indicator would meet with a given probability",
+                       description="For a draft plan, the figure of each indicator that would be met with "
+                                   "each probability (default 70%% and 80%%): the (1-p) quantile of the "
+                                   "forecast for a >= target, the p quantile for a <= one, from the same "
+                                   "simulation as 'mstarget assess'; beside the drafted target and its p_meet.")
+    common.add_assessment_inputs(p)
+    p.add_argument("--p", default=",".join(f"{v:g}" for v in DEFAULT_PROBABILITIES), metavar="P1,P2",
+                   help="probabilities, comma separated: 0.7,0.8 (default) or as percentages 70,80")
+    common.add_reference_flag(p)
+    common.add_calibration_flag(p)
+    common.add_engine_flags(p)
+    common.add_out_flag(p)
+    common.add_tracking_flags(p)
+    p.set_defaults(func=run)
+
+
+def parse_probabilities(text: str) -> tuple[float, ...]:
+    """``--p 0.7,0.8`` (or ``70,80``, percentages) as probabilities; ParameterError (exit 2) otherwise."""
+    try:
+        values = [float(x.strip().rstrip("%")) for x in str(text).split(",") if x.strip()]
+    except ValueError:
+        raise ParameterError(f"--p {text}: expected probabilities separated by commas, e.g. --p 0.7,0.8 "
+                             "(or percentages, --p 70,80)") from None
+    if values and all(1 < v < 100 for v in values):  # 70,80: percentages
+        values = [v / 100 for v in values]
+    try:
+        return check_probabilities(values, "--p")
+    except ParameterError:
+        raise ParameterError(f"--p {text}: each probability must lie strictly between 0 and 1 (0.7,0.8) or "
+                             "between 0 and 100 as a percentage (70,80)") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    common.check_as_of(args)
+    probs = parse_probabilities(args.p)  # before any work
+    common.check_outputs(args, "plan", "history")
+    settings = common.tracking_settings(args)
+    with common.tracking_process(settings) as logger:  # MLflow loads meanwhile, on the other core
+        return _run(args, probs, settings, logger)
+
+
+def _run(args: argparse.Namespace, probs: tuple[float, ...], settings, logger) -> int:
+    engine = common.engine_of(args, "suggest")
+    prog = Progress(True)
+    with prog.step("reading plan and history"):
+        plan, history = read_inputs(args.history, args.plan, args.region)
+        common.require_observations(history, args.history, doing="suggest targets from")
+        reference = read_history(args.reference) if args.reference else None
+        common.require_observations(reference, args.reference, flag="--reference", doing="lend peers from",
+                                    advice=" (leave out --reference to forecast without peers)")
+        calibration = common.calibration_of(args)
+    code = common.report_unmatched(match(plan, history) if history is not None else None,
+                                   strict=getattr(args, "strict", False))
+    if code is not None:
+        return code
+    common.inputs_accepted(logger)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
+        table = suggest_targets(history, plan, probs, as_of=args.as_of, model=args.model, seed=args.seed,
+                                reference=reference, calibration=calibration, backend=engine, progress=prog)
+    if args.out:
+        with outputs_together(), prog.step(f"writing {args.out}"):
+            write_table(table, args.out)
+    common.echo(common.format_table(display_frame(table, probs), max_rows=200,
+                                    right=tuple(_headers(probs)[1:])))
+    said = verdict_lines(table, probs)
+    if said:
+        common.echo("\n" + said)
+    if args.out:
+        common.echo(f"written: {args.out}")
+    if settings.enabled:
+        params, inputs = tracking.assessment_params(  # as mstarget assess logs them, plus the probabilities
+            plan=args.plan, history=args.history, plan_frame=plan, history_frame=history, table=None,
+            reference=args.reference, reference_frame=reference, calibration=common.calibration_arg(args),
+            model=args.model, as_of=args.as_of, seed=args.seed, backend=engine,
+            probabilities=",".join(f"{p:g}" for p in probs))
+        run_id = common.log_run(logger, "log_result", "suggest", table, params, settings,
+                                metrics=suggestion_metrics(table, probs), artifact="suggestions.csv",
+                                inputs=inputs, run_name=tracking.records.describe_run("suggest", table, params))
+        if run_id is not None:
+            common.echo(f"MLflow run {run_id} logged to {settings.store_uri()}")
+    return common.EXIT_OK
+
+
+def _headers(probs) -> list[str]:
+    return ["规划目标", "达标概率", *(f"{probability_label(p)}%把握目标" for p in probs)]
+
+
+def _figure_text(v, row, decimals) -> str:
+    """A suggested figure in the plan's notation: ``≥〔44.8〕``, ``≤2.5``."""
+    if v != v:
+        return "-"
+    opening, closing = NOTATION_BRACKETS.get(row["kind"], ("", ""))
+    return DIRECTION_SIGN.get(row["direction"], "") + opening + number_text(v, int(decimals)) + closing
+
+
+def _percent(p) -> str:
+    """A probability as the report writes it: 72%, <1% / >99% for one that is not 0 or 1."""
+    if p != p:
+        return "-"
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 <= p < 1:
+        return ">99%"
+    return f"{percent_int(p)}%"
+
+
+def display_frame(table: pd.DataFrame, probs) -> pd.DataFrame:
+    """The printout: 指标, 单位, 规划目标, 达标概率, 70%把握目标, 80%把握目标 (a figure met with a clearly
+    higher probability than asked -- a count's step -- says it: ``≤1（96%）``), 说明; the region first when the
+    table covers several, the target year when the rows have several."""
+    heads = _headers(probs)
+    out = pd.DataFrame(index=table.index)
+    if table["region"].nunique(dropna=True) > 1:
+        out["地区"] = table["region"].astype(str)
+    out["指标"] = [n if isinstance(n, str) and n else i for n, i in zip(table["name"], table["indicator"])]
+    out["单位"] = table["unit"].fillna("").astype(str)
+    if table["target_year"].nunique(dropna=True) > 1:
+        out["目标年"] = table["target_year"].astype("string").fillna("-")
+    records = table.to_dict("records")
+    out[heads[0]] = [target_text(r) if r["direction"] in DIRECTION_SIGN else (r.get("target_written") or "定性")
+                     for r in records]
+    out[heads[1]] = [_percent(r["p_meet"]) for r in records]
+    for p, head in zip(probs, heads[2:]):
+        cells = []
+        for r in records:
+            v, got = r[target_column(p)], r[probability_column(p)]
+            text = "-" if v != v else _figure_text(v, r, r["decimals"])
+            if v == v and got == got and got - p >= 0.05:
+                text += f"（{_percent(got)}）"
+            cells.append(text)
+        out[head] = cells
+    if table["reason"].astype(str).str.len().gt(0).any():
+        out["说明"] = table["reason"].fillna("").astype(str)
+    return out
+
+
+def verdict_lines(table: pd.DataFrame, probs) -> str:
+    """Which drafted targets are met with less than the lowest probability asked (偏高) and which with more than
+    the highest (偏保守)."""
+    low, high = min(probs), max(probs)
+    names = [n if isinstance(n, str) and n else i for n, i in zip(table["name"], table["indicator"])]
+    p = pd.to_numeric(table["p_meet"], errors="coerce")
+    lines = []
+    hard = [n for n, v in zip(names, p) if v == v and v < low]
+    easy = [n for n, v in zip(names, p) if v == v and v > high]
+    if hard:
+        lines.append(f"达标概率低于{probability_label(low)}%（目标偏高）{len(hard)}项：{'、'.join(hard)}")
+    if easy:
+        lines.append(f"达标概率高于{probability_label(high)}%（目标偏保守）{len(easy)}项：{'、'.join(easy)}")
+    none = int(table[target_column(probs[0])].isna().sum())
+    if none:
+        lines.append(f"未测算 {none} 项（定性指标或无数据，见说明）")
+    return "\n".join(lines)
+
+
+def suggestion_metrics(table: pd.DataFrame, probs) -> dict[str, float]:
+    """The tracked run's metrics: rows, rows with suggestions, drafted targets below the lowest / above the
+    highest probability, and their mean p_meet."""
+    p = pd.to_numeric(table["p_meet"], errors="coerce")
+    out = {"n_targets": float(len(table)),
+           "n_suggested": float(table[target_column(probs[0])].notna().sum()),
+           f"n_drafted_below_{probability_label(min(probs))}": float((p < min(probs)).sum()),
+           f"n_drafted_above_{probability_label(max(probs))}": float((p > max(probs)).sum())}
+    if p.notna().any():
+        out["mean_p_meet"] = float(p.mean())
+    return out
