@@ -129,7 +129,10 @@ def test_a_baseline_report_is_not_called_insufficient_data(base_report):
     # the summary lists the one category its rows have, no column of zeros
     assert report.summary["label"].tolist() == ["规划期未开始"] and report.summary["total"].tolist() == [3]
     assert "数据不足" not in report.overall
-    assert "规划期（2026年至2030年）尚未开始" in report.overall and "按基期及以前数据的趋势外推" in report.overall
+    # dated today: in 2026 the period has begun, its first year's figures not yet published (session 39)
+    said = "规划期（2026年至2030年）已开始，首年（2026年）全年数据尚未发布" if report.first_year_under_way == 2026 \
+        else "规划期（2026年至2030年）尚未开始"
+    assert said in report.overall and "按基期及以前数据的趋势外推" in report.overall
     assert "时间进度" not in report.headers()
 
 
@@ -139,7 +142,8 @@ def test_a_baseline_reports_rows(base_report):
     drug = _row(base_report, "drug_sampling_pass_rate")
     assert drug.cells["required_pace"].text == "已达到"  # 99.3 at the base meets ≥99
     assert drug.cells["outlook"].text != "–"
-    assert drug.narrative.startswith("药品抽检合格率：2025年基期为99.3%，规划期（2026年至2030年）尚未开始。")
+    state = "已开始，首年（2026年）全年数据尚未发布" if base_report.first_year_under_way == 2026 else "尚未开始"
+    assert drug.narrative.startswith(f"药品抽检合格率：2025年基期为99.3%，规划期（2026年至2030年）{state}。")
     assert drug.narrative.endswith("评价：规划期未开始。")
 
 

@@ -102,8 +102,10 @@ def display_frame(table: pd.DataFrame, limit: int | None = None, details=None) -
     # 目标年数据暂缺 where the report has no outlook; a row of a 基期情况 report (规划期未开始) is not judged: "-"
     t["status"] = [printed_status(c["outlook"].text, c["status"].text,
                                   c["category"].text == CATEGORY_LABELS["zh"][NOT_STARTED]) for c in cells]
-    for c in ("time_share", "progress_share"):  # – where the report shows none (nothing after the base year)
-        t[c] = ["-" if v != v or cell[c].text == MISSING else f"{percent_int(v)}%" for v, cell in zip(t[c], cells)]
+    # the shares as the report's cells write them: – where the report shows none (nothing after the base year), and
+    # 目标进度 never 100% beside a target not met (0.15 against 低于0.15: 99.9%), nor 0% beside one met
+    for c in ("time_share", "progress_share"):
+        t[c] = ["-" if v != v or cell[c].text == MISSING else cell[c].text for v, cell in zip(t[c], cells)]
     several = "region" in table and table["region"].nunique(dropna=True) > 1
     cols = ["no"] * (how != "none") + ["region"] * several + ["attribute", "name", "unit", "target_year", "target", "last_year", "last_value",
             "sum_so_far", "remaining", "forecast", "lo_80", "hi_80", "p_meet", "status", "time_share",
@@ -168,10 +170,11 @@ def summary_line(table: pd.DataFrame) -> str:
     schedule = ", ".join(f"{CATEGORY_LABELS['zh'][k]} {cats.get(k, 0)}"
                          for k in shown_categories(category, kind) if k not in ("insufficient_data", QUALITATIVE))
     apart_words = f", {int(qualitative.sum())} qualitative (定性指标，另行评价)" if qualitative.any() else ""
+    schedule = f"\n{schedule}" if schedule else ""  # nothing judged: no line of zeros (提前实现 0, 快于预期 0 ...)
     if len(assessed):
-        text = f"{len(assessed)} assessed{apart_words} -- {status}\n{schedule}"
+        text = f"{len(assessed)} assessed{apart_words} -- {status}{schedule}"
     else:  # nothing the data can judge: said so, not "met: 0"
-        text = f"0 assessed{apart_words} -- no target can be judged on the data given\n{schedule}"
+        text = f"0 assessed{apart_words} -- no target can be judged on the data given{schedule}"
     apart = table[category == "insufficient_data"]
     if len(apart):
         text += f"\n{CATEGORY_ZH['insufficient_data']} {len(apart)} (not assessed: {_apart_detail(apart)})"

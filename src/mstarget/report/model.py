@@ -38,6 +38,7 @@ import pandas as pd
 
 from ..chart_choice import chart_selection, nothing_to_draw
 from ..exceptions import ParameterError
+from ..layout import PART_OF_YEAR
 from ..assess import Thresholds, evaluate_as_of
 from ..matching import table_totals
 from ..plan import DECIMALS_COLUMNS, NUMBER_COLUMNS, states_figure, strict_of, target_as_change
@@ -185,6 +186,13 @@ OVERVIEW_CAPTION_NOT_STARTED = {"zh": "规划期尚未开始，各指标尚无�
                                 "en": "The plan period has not started: no progress yet; targets are shown on the left by "
                                       "their chance of meeting the target (from the trend up to the base year, for "
                                       "reference only); numbers are the table's No."}
+#: ... and in such a report dated in the period's first year (December 2026 of a 2026-2030 plan): the period has
+#: begun, its first year's full-year figures are not yet published (:attr:`Report.first_year_under_way`)
+OVERVIEW_CAPTION_UNDER_WAY = {"zh": "规划期首年（{}年）全年数据尚未发布，各指标尚无目标进度，按实现概率（基期及以前数据外推，仅供参考）列于左侧；"
+                                    "点旁数字为表中序号。",
+                              "en": "The full-year figures of the plan's first year ({}) are not yet published: no progress "
+                                    "yet; targets are shown on the left by their chance of meeting the target (from the "
+                                    "trend up to the base year, for reference only); numbers are the table's No."}
 #: the overview's caption when target years are observed: beside the others (mixed), or every one
 OVERVIEW_CAPTION_OBSERVED = {
     "zh": ("横轴为目标进度减时间进度（百分点），纵轴为实现概率；目标年已有实际数据的指标不再计算实现概率，按已完成、"
@@ -422,18 +430,26 @@ def outlook_cell(r: dict, category: str, lang: str, kind: str = "") -> str:
 
 
 def shown_categories(categories, kind: str = "") -> tuple[str, ...]:
-    """The categories a report's summaries list, in order: a mid-term report's five (快于预期 0 项
-    is a finding), those of an observed target year (已完成 / 未完成) when a row has one or the report is a
-    总结评估 (``kind`` ``"final"`` of :func:`evaluation_kind`: every row 数据不足 lists 已完成 0 / 未完成 0 /
-    数据不足, never 提前实现 0 ... 滞后 0 of a period that is over), and the mid-term ones then only if a row is
-    still under way."""
+    """The categories a report's summaries list, in order: when a row is judged, a mid-term report's four
+    (快于预期 0 项 is a finding), those of an observed target year (已完成 / 未完成: 未完成 0 is one) when a row has
+    one or the report is a 总结评估 (``kind`` ``"final"`` of :func:`evaluation_kind`: never 提前实现 0 ... 滞后 0 of a
+    period that is over), and the mid-term ones then only if a row is still under way; 数据不足 only when a row
+    is. When no row is judged (every one 数据不足: a 2026年度监测 before 2026's figures, a 总结评估 without the
+    target years' figures), 数据不足 alone -- never a column of zeros (已完成 0 / 未完成 0, 提前实现 0 … 滞后 0) no
+    row could enter, which reads as a verdict."""
     present = set(categories)
     if NOT_STARTED in present:  # a 基期情况 report: only the categories its rows have, no column of zeros
         return tuple(c for c in (*FINAL_CATEGORIES, *CATEGORIES, NOT_STARTED) if c in present)
+    judged = present & (set(CATEGORIES) | set(FINAL_CATEGORIES)) - {"insufficient_data"}
+    if not judged and "insufficient_data" in present:
+        return ("insufficient_data",)
     if not present & set(FINAL_CATEGORIES) and kind != "final":
-        return CATEGORIES
-    open_ = present & (set(CATEGORIES) - {"insufficient_data"})
-    return FINAL_CATEGORIES + (CATEGORIES if open_ else ("insufficient_data",))
+        shown = CATEGORIES
+    else:
+        open_ = present & (set(CATEGORIES) - {"insufficient_data"})
+        shown = FINAL_CATEGORIES + (CATEGORIES if open_ else ("insufficient_data",))
+    # 数据不足 0 is no finding: listed only when a row is 数据不足 (a table of no rows keeps the full list)
+    return tuple(c for c in shown if c != "insufficient_data" or c in present or not judged)
 
 
 #: the status words of the 0.3 / 0.7 thresholds (进展顺利 / 存在风险 / 难以实现), which no report cell prints
@@ -608,6 +624,11 @@ class ReportRow:
     kind: str = ""
     #: what a 总结评估's 数据不足 row asks for, said in its text: the years still to report (请补报2025年数据。)
     resubmit: str = ""
+    #: the plan's first year when the report is dated in it (:attr:`Report.first_year_under_way`), else None
+    first_year_under_way: int | None = None
+    #: the part-year figures the plan gave the row (:func:`part_year_columns`): label -> figure as written
+    #: (``{"2026年1-10月": "42.9"}``), shown in a marked column and said in its text, never read as the year's
+    part_year: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -679,6 +700,12 @@ class Report:
     #: how the 序号 were set (:func:`numbering`): the plan's own (``plan``), renumbered 1..n in the plan's
     #: order (``renumbered``: the plan's are not distinct whole numbers), or 1..n for a plan without any
     numbering: str = "plan"
+    #: the plan's first year (2026 of a 2026-2030 plan) when the report is dated in it: the period has begun but
+    #: that year's full-year figures cannot be published yet (2026年全年数据尚未发布); None otherwise
+    first_year_under_way: int | None = None
+    #: the plan's columns of a part of a year (:func:`part_year_columns`): ``(header, label)``, each a marked
+    #: column of the main table (2026年1-10月（仅供参考）) whose figures are not used as the year's
+    part_years: list = field(default_factory=list)
 
     @property
     def final(self) -> bool:
@@ -740,6 +767,8 @@ class Report:
         """The caption under the overview chart (:func:`~.charts.overview_chart` draws observed target
         years apart from the probability axis)."""
         if self.not_started:
+            if self.first_year_under_way is not None:
+                return OVERVIEW_CAPTION_UNDER_WAY[self.lang].format(self.first_year_under_way)
             return OVERVIEW_CAPTION_NOT_STARTED[self.lang]
         if not self.observed_targets:
             return OVERVIEW_CAPTION[self.lang]
@@ -794,6 +823,9 @@ class Report:
         for c in COLUMNS:
             if c.id == YEARS_BEFORE:  # before the column's own test: a 总结评估 leaves 时间进度 out, not the years
                 out += [Column(f"y{y}", f"{y}年", str(y)) for y in self.years]
+                # part-year figures the plan gave (2026年1-10月): marked, beside the years, never one of them
+                out += [Column(f"part{j}", PART_YEAR_HEADER[self.lang].format(label), PART_YEAR_HEADER["en"].format(label))
+                        for j, (_, label) in enumerate(self.part_years)]
             if (docx and not c.in_docx) or (c.id == "region" and not self.several_regions) or \
                     (c.id == "p_striven" and not self.striven) or (self.all_observed and c.id in UNDER_WAY_COLUMNS):
                 continue
@@ -907,6 +939,58 @@ def _by_plan_row(records: list[dict], plan: pd.DataFrame, column: str) -> list:
         ty = r.get("target_year")
         out.append(by_key.get((str(r.get("region")), str(r.get("indicator")), None if is_missing(ty) else float(ty))))
     return out
+
+
+#: the header of the main table's column of a part-year figure (:func:`part_year_columns`)
+PART_YEAR_HEADER = {"zh": "{}（仅供参考）", "en": "{} (part of the year, for reference)"}
+#: the table note on such a column
+PART_YEAR_NOTE = {"zh": "“{shown}”列为输入中“{head}”列的年内部分月份数据，仅供参考，未作为全年数据使用，不据此评价。",
+                  "en": "\"{shown}\": the input's column '{head}', figures of part of the year, for reference only: "
+                        "not used as full-year figures and not judged on."}
+#: a year in a plan column's header (2026年完成值（1-10月）)
+_HEADER_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+
+
+def part_year_columns(plan: pd.DataFrame | None) -> list[tuple[str, str]]:
+    """``(header, label)`` of the plan's columns holding a part of a year -- ``2026年完成值（1-10月）`` labelled
+    ``2026年1-10月``, ``2026年上半年`` --, which :func:`mstarget.read_plan` keeps as written and reads no figure from
+    (its warning: 未读取的列 … a part of the year, not the year). Empty without a plan or such a column."""
+    if plan is None:
+        return []
+    out = []
+    for head in plan.columns:
+        if not isinstance(head, str):
+            continue
+        year, part = _HEADER_YEAR.search(head), PART_OF_YEAR.search(head)
+        if year is None or part is None:
+            continue
+        if not plan[head].map(_part_year_text).astype(bool).any():
+            continue  # a column left blank: nothing to show
+        out.append((head, year.group(1) + "年" + re.sub(r"\s+", "", part.group(0))))
+    return out
+
+
+def _part_year_text(v) -> str:
+    """A part-year cell as written (``42.9``), "" when blank (``—``, ``-``, ``/``, NaN)."""
+    if v is None or is_missing(v):
+        return ""
+    text = str(v).strip()
+    return "" if text in ("", "—", "--", "-", "/", "－", "–", "nan") else text
+
+
+def first_year_under_way(table: pd.DataFrame, as_of: int | None, date=None) -> int | None:
+    """The plan's first year (2026 of a 2026-2030 plan) when the report's ``date`` falls in it and the evaluation
+    year ``as_of`` is the base year or that year: the period has begun, but no full-year figure of it can be
+    published yet (2026年全年数据尚未发布) -- what a report dated December 2026 says, never 规划期尚未开始. None
+    otherwise (a report dated before the period, a view of an earlier year asked with ``as_of``, or a table of
+    which a row has a figure of that year already: then it has been reported)."""
+    start, end = plan_period(table)
+    if start is None or end is None or as_of is None:
+        return None
+    if "last_year" in table and (pd.to_numeric(table["last_year"], errors="coerce") > start).any():
+        return None
+    year = report_datetime(date).year
+    return year if year == start + 1 <= end and as_of in (start, year) else None
 
 
 #: a plan table's own yearly figures (完成值 columns, :func:`mstarget.read_plan`): ``observed_2021`` ...
@@ -1677,6 +1761,9 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     # observed target-year values in the forecast column: the forecasts beside them say they are
     mark_forecast = any(report_category(r) in FINAL_CATEGORIES for r in records)
     kind = evaluation_kind(table, as_of)
+    under_way = first_year_under_way(table, as_of, date)
+    part_heads = part_year_columns(plan)
+    part_cells = [_by_plan_row(records, plan, head) for head, _ in part_heads]
     for i in order:
         r = records[i]
         detail = details[i] if details is not None else None
@@ -1689,7 +1776,12 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
                             written=written[i], interpolated=estimated, report_kind=kind)
         row = ReportRow(number=numbers[i], raw=r, cells=cells, lang=lang, decimals=dec,
                         assessment=None if r.get("category") == QUALITATIVE else detail,  # 建成: no chart
-                        interpolated=estimated, kind=kind)
+                        interpolated=estimated, kind=kind, first_year_under_way=under_way)
+        for j, (_, label) in enumerate(part_heads):  # 2026年1-10月: shown, marked, never read as the year's figure
+            text = _part_year_text(part_cells[j][i])
+            row.cells[f"part{j}"] = Cell(text or None, text or MISSING)
+            if text:
+                row.part_year[label] = text
         if kind == "final" and row.category == "insufficient_data":  # the years to report (请补报2025年数据)
             gone = missing_years(r, yearly[i])
             row.resubmit = RESUBMIT[lang].format(years_text(gone, lang)) if gone else ""
@@ -1731,7 +1823,8 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
                     unmatched=unmatched, charted=charted, by_region=counts[~apart].reset_index(drop=True),
                     kind=kind, totals=totals, table_total=counts[apart].reset_index(drop=True),
                     years=years, baseline_year=_shared_year(records, "baseline_year"),
-                    target_year=_shared_year(records, "target_year"), numbering=numbered)
+                    target_year=_shared_year(records, "target_year"), numbering=numbered,
+                    first_year_under_way=under_way, part_years=part_heads)
     report.overall = narrative.overall_paragraph(report)
     # the cap's note only when the cap cut charts: a row with nothing to draw is no chart left out
     report.notes = narrative.method_notes(report, n_charts=len(charted), n_drawable=len(charts_of)) + table_notes(report)
@@ -2102,6 +2195,8 @@ def table_notes(report: Report) -> list[str]:
         notes.append(PRELIMINARY_NOTE[lang].format(shown))
     if any(unreported_gap(row.raw) for row in report.rows):
         notes.append(UNREPORTED_NOTE[lang])
+    for head, label in report.part_years:  # 2026年1-10月（仅供参考）: what the column holds, and that it is not used
+        notes.append(PART_YEAR_NOTE[lang].format(shown=PART_YEAR_HEADER[lang].format(label), head=head))
     if any(flagged(row.raw.get("target_year_estimated")) for row in report.rows):
         notes.append(INTERPOLATED_NOTE[lang])
     if any(years_of(row.raw.get("split_years")) for row in report.rows):

@@ -162,6 +162,14 @@ class _Row:
         #: its years as said (2021—2025), else ""
         avg = self.r.get("average_years")
         self.average = avg.replace("-", "—") if isinstance(avg, str) and avg else ""
+        #: the plan's first year when the report is dated in it (2026 of a 2026-2030 plan, reported in December
+        #: 2026): the period has begun, its full-year figures are not yet published (never 规划期尚未开始)
+        under_way = getattr(row, "first_year_under_way", None)
+        by = self.r.get("baseline_year")
+        self.under_way = under_way if under_way is not None and not is_missing(by) and int(by) + 1 == under_way \
+            else None
+        #: the part-year figures the plan gave (2026年1-10月: 42.9), shown, never used as the year's
+        self.part_year = dict(getattr(row, "part_year", {}) or {})
 
     def reported_span(self) -> str:
         """A period average's years with a reported rate so far: 2021—2023, or 2021、2022、2024 with a gap."""
@@ -460,7 +468,19 @@ def target_sentence(row) -> str:
     for said in (_running_totals_said(x), _level_shift_said(x)):  # the history's own caveats (assess's note)
         if said:
             text = _before_assessment(text, said, x.lang)
+    if x.part_year:  # 2026年1-10月：42.9万户 -- shown, not used as the year's figure
+        text = _before_assessment(text, _part_year_said(x), x.lang)
     return text
+
+
+def _part_year_said(x: "_Row") -> str:
+    """``2026年1-10月为42.9万户（年内部分月份数据，未作为全年数据使用，不据此评价）。`` for the part-year figures the plan
+    gave the row (:attr:`~.model.ReportRow.part_year`)."""
+    if x.lang == "zh":
+        said = "，".join(f"{label}为{with_unit(text, x.unit, 'zh')}" for label, text in x.part_year.items())
+        return f"{said}（年内部分月份数据，未作为全年数据使用，不据此评价）。"
+    said = "; ".join(f"{label}: {with_unit(text, x.unit, 'en')}" for label, text in x.part_year.items())
+    return f" Part of the year: {said} (not used as a full-year figure, not judged on)."
 
 
 #: what ``assess``'s note says of a series moved to another level in one step (:func:`mstarget.assess`,
@@ -517,21 +537,30 @@ def _history_words_zh(x: _Row) -> str:
     return "基期及以前数据"
 
 
+def _period_state_zh(x: _Row) -> str:
+    """``规划期（2026年至2030年）尚未开始``, or in a report dated in the period's first year
+    ``规划期（2026年至2030年）已开始，首年（2026年）全年数据尚未发布``."""
+    if x.under_way is not None:
+        return f"{_period_zh(x)}已开始，首年（{x.under_way}年）全年数据尚未发布"
+    return f"{_period_zh(x)}尚未开始"
+
+
 def _not_started_zh(x: _Row) -> str:
     """A row of a report made before the plan period starts: where it starts from (the base year's value, or for a
-    〈〉 row that its additions start after the base year), the period not started, and what the trend says."""
+    〈〉 row that its additions start after the base year), the period not started (or, in a report dated in the
+    period's first year, that year's full-year figures not yet published), and what the trend says."""
     c = x.c
     ty, by = c["target_year"], c["baseline_year"]
     if x.kind == "increment":
-        s = f"{c['label']}：{_period_zh(x)}尚未开始，期间新增自{int(x.r['baseline_year']) + 1}年起累计。" \
-            if x.has("baseline_year") else f"{c['label']}：{_period_zh(x)}尚未开始。"
+        s = f"{c['label']}：{_period_state_zh(x)}，期间新增自{int(x.r['baseline_year']) + 1}年起累计。" \
+            if x.has("baseline_year") else f"{c['label']}：{_period_state_zh(x)}。"
         at = f"至{ty}年累计"
     else:
         key = x.base_year_key() if x.has("baseline") or x.has("current") else None
         value = x.u(key) if key and x.has(key) else ""
         pre = f"（{x.pre_word}数）" if value and x.preliminary else ""
-        s = (f"{c['label']}：{by}年基期为{value}{pre}，{_period_zh(x)}尚未开始。" if value and x.has("baseline_year")
-             else f"{c['label']}：{_period_zh(x)}尚未开始。")
+        s = (f"{c['label']}：{by}年基期为{value}{pre}，{_period_state_zh(x)}。" if value and x.has("baseline_year")
+             else f"{c['label']}：{_period_state_zh(x)}。")
         at = f"{x.average}年年均" if x.average else f"{ty}年为"  # a period average: the period's, not 2030's rate
     if x.has("forecast", "p_meet"):
         s += (f"按{_history_words_zh(x)}的趋势外推，预计{at}{x.u('forecast_value')}（{RANGE_LABEL['zh']}{x.u('range_80')}），"
@@ -544,10 +573,12 @@ def _not_started_en(x: _Row) -> str:
     ty, by = c["target_year"], c["baseline_year"]
     period = f"the plan period ({int(x.r['baseline_year']) + 1}-{ty})" if x.has("baseline_year", "target_year") \
         else "the plan period"
+    state = (f"{period} has begun, but the full-year figures of its first year ({x.under_way}) are not yet "
+             "published") if x.under_way is not None else f"{period} has not started"
     if x.kind == "increment" or not (x.has("baseline") or x.has("current")):
-        s = f"{c['label']}: {period} has not started."
+        s = f"{c['label']}: {state}."
     else:
-        s = f"{c['label']}: {x.u(x.base_year_key())} in the base year {by}; {period} has not started."
+        s = f"{c['label']}: {x.u(x.base_year_key())} in the base year {by}; {state}."
     if x.has("forecast", "p_meet"):
         at = f"a sum of {x.u('forecast_value')} by {ty}" if x.kind == "increment" else \
             f"a {x.average.replace('—', '-')} average of {x.u('forecast_value')}" if x.average else \
@@ -965,7 +996,8 @@ def _zh_history_before_base(x: _Row) -> str:
         said = f"历史数据截至{x.history_end}年，早于{c['baseline_year']}年基期{base}"
     else:  # up to the base year itself: a history, not the baseline alone
         said = f"历史数据为{x.history_start}年至{x.history_end}年，截至{c['baseline_year']}年基期{base}"
-    s = f"{c['label']}：{said}，基期以后尚无监测数据，无法判断进度。"
+    unpublished = f"（{x.under_way}年全年数据尚未发布）" if x.under_way is not None else ""
+    s = f"{c['label']}：{said}，基期以后尚无监测数据{unpublished}，无法判断进度。"
     if x.has("forecast", "p_meet"):
         at = f"{x.average}年年均" if x.average else f"{c['target_year']}年为"
         s += (f"按历史数据的趋势外推，预计{at}{x.u('forecast_value')}（{RANGE_LABEL['zh']}"
@@ -1571,6 +1603,48 @@ def _scope(report, binding: list, expected: list) -> str:
 
 
 def overall_paragraph(report) -> str:
+    """:func:`_overall_paragraph`, and when the plan gave part-year figures (2026年1-10月) what they are and that
+    they were not used as full-year figures (:func:`_part_year_sentence`); in a 年度监测 of the plan's first year
+    dated in that year, that its full-year figures are not yet published."""
+    return _overall_paragraph(report) + _first_year_sentence(report) + _part_year_sentence(report)
+
+
+def _first_year_sentence(report) -> str:
+    """``2026年全年数据尚未发布，基期以后尚无数据的指标暂不评价。`` in a report evaluated as of the plan's first year
+    (--as-of 2026) and dated in it: why its rows have no data of the period (a 基期情况 report says it itself)."""
+    first = getattr(report, "first_year_under_way", None)
+    if first is None or report.as_of != first or any(r.category == NOT_STARTED for r in report.rows):
+        return ""
+    if not any(r.category == "insufficient_data" and not _data_after_base(r) for r in report.rows):
+        return ""
+    if report.lang == "zh":
+        return f"评估基准年{first}年尚未结束，{first}年全年数据尚未发布，基期以后尚无数据的指标暂不评价。"
+    return (f" The evaluation year {first} is not over: its full-year figures are not yet published, and the targets "
+            "without data after the base year are not judged.")
+
+
+def _part_year_sentence(report) -> str:
+    """The part-year figures the plan gave (``2026年完成值（1-10月）``): how many rows have them, that the table and
+    the rows' text show them, and that they were not used as full-year figures; empty when there are none."""
+    parts = getattr(report, "part_years", None) or []
+    if not parts:
+        return ""
+    zh = report.lang == "zh"
+    said = []
+    for _, label in parts:
+        with_figure = [r for r in report.rows if label in (getattr(r, "part_year", None) or {})]
+        if with_figure:
+            said.append(f"{label}数据{len(with_figure)}项" if zh else f"{label} for {len(with_figure)} targets")
+    if not said:
+        return ""
+    if zh:
+        return (f"输入中另有{'、'.join(said)}，为年内部分月份数据，已在主要指标评估表及逐项评估中列示，"
+                "未作为全年数据使用，不据此评价。")
+    return (f" The input also gives {', '.join(said)}: figures of part of the year, shown in the main table and each "
+            "target's text, not used as full-year figures and not judged on.")
+
+
+def _overall_paragraph(report) -> str:
     """The overall paragraph, in the report's language: what is assessed and the latest data year
     (:func:`_scope`), the verdict (:func:`verdict`), the counts by category (none of zero), the binding
     targets not achieved (约束性指标中未完成的有1项：…, once their target year is judged) and those under way
@@ -1660,9 +1734,12 @@ def _not_started_overall(report, rows: list) -> str:
     order = OUTLOOK_ORDER["zh" if zh else "en"]
     said = [(w, counts[w]) for w in order if counts.get(w)]
     low = [r for r in waiting if r.binding and r.cells["p_meet"].text != MISSING and _low_chance(r)]
+    first = getattr(report, "first_year_under_way", None)
     if zh:
-        s = (f"规划期{span}尚未开始，{'各' if len(waiting) == len(rows) else f'{len(waiting)}项'}指标尚无规划期数据，"
-             f"本报告列示{base}基期情况，不评价进度。")
+        which = '各' if len(waiting) == len(rows) else f'{len(waiting)}项'
+        s = (f"规划期{span}已开始，首年（{first}年）全年数据尚未发布，{which}指标尚无规划期全年数据，"
+             f"本报告列示{base}基期情况，不评价进度。" if first is not None else
+             f"规划期{span}尚未开始，{which}指标尚无规划期数据，本报告列示{base}基期情况，不评价进度。")
         if said:
             n_said = sum(c for _, c in said)
             s += ("按基期及以前数据的趋势外推（仅供参考），" + (f"其{said[0][0]}" if n_said == 1 else
@@ -1678,7 +1755,10 @@ def _not_started_overall(report, rows: list) -> str:
             s += "约束性指标中实现概率低于50%的有：" + "、".join(
                 prose_name(r, f"{r.name}（{probability_words(r.cells['p_meet'].text, 'zh')}）") for r in low) + "。"
         return s
-    s = (f" The plan period{span} has not started: no target has data of the period yet, and no progress is "
+    s = (f" The plan period{span} has begun, but the full-year figures of its first year ({first}) are not yet "
+         "published: no target has a full year of the period yet, and no progress is judged; the report gives the "
+         "base-year position." if first is not None else
+         f" The plan period{span} has not started: no target has data of the period yet, and no progress is "
          "judged; the report gives the base-year position.")
     if said:
         s += (" Extending the trends up to the base year (for reference only): "
@@ -1855,6 +1935,17 @@ NOT_STARTED_RULE = {"zh": "评价口径（基期情况）：规划期尚未开�
                           "words."}
 
 
+#: ... and of such a report dated in the period's first year (December 2026 of a 2026-2030 plan): the period has
+#: begun, its first year's full-year figures are not yet published
+NOT_STARTED_UNDER_WAY_RULE = {
+    "zh": "评价口径（基期情况）：规划期已开始，但首年（{0}年）全年数据尚未发布，尚无规划期全年数据的指标记为规划期未开始（即尚无规划期"
+          "全年数据），不评价进度；目标年预测值及实现概率按基期及以前数据的趋势外推，仅供参考，预计完成情况按实现概率表述。",
+    "en": "Assessment (base-year position): the plan period has begun, but the full-year figures of its first year "
+          "({0}) are not yet published; a target without a full year of the period reads period not started (no "
+          "full-year data of the period yet) and is not judged; its forecast and probability extend the trend up "
+          "to the base year, for reference only, and its outlook says the probability in words."}
+
+
 #: where the categories of a plan under way come from, as a report says it: the NDRC's mid-term
 #: vocabulary, which a yearly check (年度监测, :func:`~.model.evaluation_kind`) follows without being one
 VOCABULARY = {"zh": {"annual": "参照国家发展改革委规划评估用语", "baseline": "参照国家发展改革委规划评估用语"},
@@ -1870,7 +1961,8 @@ def rule_note(report) -> str:
     report mixing the two."""
     cats = {r.category for r in report.rows}
     if NOT_STARTED in cats:
-        return NOT_STARTED_RULE[report.lang]
+        first = getattr(report, "first_year_under_way", None)
+        return NOT_STARTED_RULE[report.lang] if first is None else NOT_STARTED_UNDER_WAY_RULE[report.lang].format(first)
     no_data = NO_DATA_AWAITED_RULE if any(_awaited(r) for r in report.rows) else NO_DATA_RULE
     closed = bool(cats & {"completed", "not_completed"})
     under_way = bool(cats - {"completed", "not_completed", "insufficient_data"}) or not closed
