@@ -258,7 +258,8 @@ def test_an_excel_score_file_shows_rates_in_percent_and_goes_back_into_allocate(
     for col in ("rate", "risk", "risk_lo", "risk_hi", "recent_rate", "prior_rate", "shrink_share"):
         assert first[col].number_format == "0.00%", col
     assert first["risk"].value == pytest.approx(0.1876, abs=1e-4)  # still the fraction
-    assert first["tested"].number_format == "General" and first["prior_weight"].number_format == "General"
+    # session 39: batches with thousands separators and the weights (batches' worth) rounded, the cells unchanged
+    assert first["tested"].number_format == "#,##0" and first["prior_weight"].number_format == "#,##0"
     plans = []
     for scores in (xlsx, csv):
         plan = tmp_path / f"plan_{scores.suffix[1:]}.xlsx"

@@ -117,8 +117,37 @@ def _batches_or_column(text: str):
 
     try:
         return parse_batches(text)
-    except ValueError:
-        return text.strip()
+    except ValueError as exc:
+        return _NotBatches(text.strip(), str(exc))
+
+
+class _NotBatches(str):
+    """A ``--min-per-group`` / ``--max-per-group`` value that is no number of batches, taken as a column
+    name; ``why`` says why it is no number of batches, for a value that looks like one (-1, 2.5) and
+    names no column (:func:`_check_batches_args`)."""
+
+    def __new__(cls, text: str, why: str):
+        obj = super().__new__(cls, text)
+        obj.why = why
+        return obj
+
+
+#: a value written as a number (-1, 2.5, −3, 1,5万批): refused as batches, not looked up as a column
+_NUMBER_LIKE = re.compile(r"[+\-−－]?[\d０-９][\d０-９,，.．]*\s*(?:万)?\s*(?:批次|批)?")
+
+
+def _check_batches_args(args, scores: pd.DataFrame) -> None:
+    """Refuse a ``--min-per-group`` / ``--max-per-group`` written as a number that is no whole number of
+    batches >= 0 (``-1``, ``2.5``), as the API refuses it -- not read as the name of a column (unless the
+    scores have a column so named)."""
+    written = {str(v) for v in (scores.attrs.get("headers") or {}).values()}
+    for flag, key in (("--min-per-group", "min_per_group"), ("--max-per-group", "max_per_group")):
+        v = getattr(args, key, None)
+        if isinstance(v, _NotBatches) and _NUMBER_LIKE.fullmatch(v) and v not in scores.columns \
+                and v not in written:
+            raise ParameterError(f"{flag} {v}: must be whole numbers of batches >= 0 (500, 500批, 2万), or the "
+                                 f"name of a column of the scores holding each group's figure. Got {v}: {v.why}"
+                                 f"（批次须为不小于 0 的整数）.")
 
 
 def _times(x: float) -> str:
@@ -293,7 +322,11 @@ def write_result(table: pd.DataFrame, path: str, by: list[str] | None = None, li
     thousands separators and expected finds to two decimals (the cells keep the full figures) on its
     first sheet, the documented table read back as it is, and adds a second sheet for reading,
     :data:`READABLE_SHEET`: Chinese headers, the groups by batches, a bold 合计 row and ``lines`` (the
-    summary and notes printed) under it."""
+    summary and notes printed) under it. A scores workbook likewise: its first sheet (:data:`SCORES_SHEET`)
+    the documented columns with widths set, batches with thousands separators and the weights
+    (``prior_weight``, ``evidence_weight``) rounded, and a second sheet :data:`READABLE_SCORES_SHEET`:
+    Chinese headers (:data:`_READABLE_SCORES`), the groups by rank, a bold 合计 row (batches, failures,
+    their rate) and ``lines`` (the scope and prior printed) under it."""
     if Path(path).suffix.lower() != ".xlsx":
         write_table(table, path)
         return
@@ -306,6 +339,9 @@ def write_result(table: pd.DataFrame, path: str, by: list[str] | None = None, li
             _number_formats(sheet, table, plan)
             if plan:
                 _readable_plan_sheet(writer, table, by or [table.columns[0]], lines)
+            else:
+                _column_widths(sheet, safe)
+                _readable_scores_sheet(writer, table, by or [table.columns[0]], lines)
             save_workbook(writer.book, tmp)
 
 
@@ -324,11 +360,73 @@ _READABLE_PLAN = (("risk", "风险", "0.00%"), ("volume_share", "抽检量占比
                   ("expected_failures_even", "平均分配预计发现", "#,##0.00"))
 
 
+#: the second sheet of a scores workbook: the scores for reading (Chinese headers, by rank, a 合计 row, notes)
+READABLE_SCORES_SHEET = "风险评分（中文）"
+#: a scores table's columns on that sheet (Chinese header, number format, width), in order; the group columns
+#: come after 排名; the English name of each is the header of the first sheet's column (read back by scripts)
+_READABLE_SCORES = (("tested", "抽检批次", "#,##0", 11), ("failed", "不合格批次", "#,##0", 11),
+                    ("rate", "原始不合格率", "0.00%", 12), ("risk", "风险（单批不合格概率）", "0.00%", 14),
+                    ("risk_lo", "区间下限", "0.00%", 10), ("risk_hi", "区间上限", "0.00%", 10),
+                    ("recent_rate", "近期加权不合格率", "0.00%", 14), ("prior_rate", "先验不合格率", "0.00%", 12),
+                    ("prior_weight", "先验相当批次", "#,##0", 12), ("evidence_weight", "本组有效批次", "#,##0", 12),
+                    ("shrink_share", "向先验靠拢", "0%", 11), ("explanation", "说明", None, 60),
+                    ("first_period", "首期", None, 9), ("last_period", "末期", None, 9))
+#: a scores table's columns of batches' worth (weighted), shown rounded on its first sheet too
+_WEIGHT_COLUMNS = ("prior_weight", "evidence_weight")
+
+
+def _column_widths(sheet, shown: pd.DataFrame, cap: int = 40) -> None:
+    """Each column about as wide as its header and cells (a CJK character counts two), at most ``cap``."""
+    for j, name in enumerate(shown.columns, start=1):
+        cells = shown[name].head(500).tolist()
+        texts = [str(name)] + [f"{v:.4f}" if isinstance(v, float) else str(v) for v in cells if v == v]
+        sheet.column_dimensions[sheet.cell(row=1, column=j).column_letter].width = \
+            min(cap, max(8, max(common.display_width(t) for t in texts) + 2))
+
+
+def _readable_scores_sheet(writer, scores: pd.DataFrame, by: list[str], lines) -> None:
+    """The sheet :data:`READABLE_SCORES_SHEET` of a scores workbook (see :func:`write_result`)."""
+    from openpyxl.styles import Font  # lazy: openpyxl, loaded by the writer
+
+    by = [c for c in by if c in scores.columns]
+    cols = [spec for spec in _READABLE_SCORES if spec[0] in scores.columns]
+    d = scores.sort_values("rank", kind="stable") if "rank" in scores.columns else scores
+    shown = pd.DataFrame({"排名": d["rank"].to_numpy()}) if "rank" in d.columns else pd.DataFrame(index=range(len(d)))
+    for c in by:
+        zh = _GROUP_HEADERS_ZH.get(c, c) if _GROUP_HEADERS_ZH.get(c) not in by else c
+        shown[zh] = spreadsheet_safe(d[[c]].astype(str))[c].to_numpy()
+    for c, zh, _, _ in cols:
+        shown[zh] = spreadsheet_safe(d[[c]])[c].to_numpy() if c == "explanation" else d[c].to_numpy()
+    total = {c: None for c in shown.columns}
+    total[shown.columns[0]] = "合计"
+    if "tested" in d.columns and "failed" in d.columns:
+        tested, failed = float(d["tested"].sum()), float(d["failed"].sum())
+        total.update({"抽检批次": int(tested), "不合格批次": int(failed)})
+        if "rate" in d.columns and tested > 0:
+            total["原始不合格率"] = failed / tested
+    shown = pd.concat([shown, pd.DataFrame([total], columns=shown.columns)], ignore_index=True)
+    shown.to_excel(writer, sheet_name=READABLE_SCORES_SHEET, index=False)
+    sheet = writer.book[READABLE_SCORES_SHEET]
+    specs = {zh: (fmt, width) for _, zh, fmt, width in cols}
+    for j, name in enumerate(shown.columns, start=1):
+        fmt, width = specs.get(name, (None, 8 if name == "排名" else 16))
+        sheet.column_dimensions[sheet.cell(row=1, column=j).column_letter].width = width
+        if fmt:
+            for (cell,) in sheet.iter_rows(min_row=2, max_row=len(shown) + 1, min_col=j, max_col=j):
+                cell.number_format = fmt
+    for cell in sheet[len(shown) + 1]:
+        cell.font = Font(bold=True)
+    for k, line in enumerate(lines):
+        sheet.cell(row=len(shown) + 3 + k, column=1, value=str(line))
+
+
 def _number_formats(sheet, table: pd.DataFrame, plan: bool) -> None:
-    """Rates and shares in %; a plan's batches with thousands separators and expected finds to 2 decimals."""
+    """Rates and shares in %; a plan's batches with thousands separators and expected finds to 2 decimals;
+    a scores table's batches with thousands separators and its weights (batches' worth) rounded."""
     for j, name in enumerate(table.columns, start=1):
         fmt = ("0.00%" if name in PERCENT_COLUMNS else "#,##0.00" if plan and str(name).startswith(
-            "expected_failures") else "#,##0" if plan and str(name).startswith("batches") else None)
+            "expected_failures") else "#,##0" if plan and str(name).startswith("batches") else "#,##0"
+            if not plan and name in ("tested", "failed") + _WEIGHT_COLUMNS else None)
         if fmt and pd.api.types.is_numeric_dtype(table[name]):
             for (cell,) in sheet.iter_rows(min_row=2, max_row=len(table) + 1, min_col=j, max_col=j):
                 cell.number_format = fmt
@@ -413,25 +511,27 @@ def _score(args, settings, logger) -> int:
         from ..risk.plot import plot_risk, save_figure  # lazy: matplotlib
 
         fig = plot_risk(scores, region=args.region)
+    meta = scores.attrs["risk"]
+    by = meta["by"]
+    lines = [f"抽检不合格风险 Sampling-failure risk（{_scope(meta, args)}；{meta['level']:.0%} 区间为所用各期的"
+             "基础不合格率，不含期间波动，不是下期实测不合格率的预测区间 (interval of the underlying rate, not of "
+             "next period's observed rate)；第 1 名风险最高 rank 1 = riskiest）"]
+    prior0 = meta["priors"][0]
+    spread = ""
+    if prior0.get("fitted") and "concentration_lo" in prior0:  # how well the groups pin the prior down
+        spread = (f"（由 {prior0['n_groups']} 组估计，90% 范围 {prior0['concentration_lo']:,.0f}–"
+                  f"{prior0['concentration_hi']:,.0f} 批，区间已计入这一不确定性）")
+    lines.append(f"先验 prior: 各组总体不合格率 {_pct(prior0['mean'])}，相当于 {prior0['concentration']:,.0f} "
+                 f"批的证据{spread}；样本少的组向它靠拢（见 explanation 列）")
     with outputs_together():  # --chart and --out both new, or both as they were
         if args.chart:
             save_figure(fig, args.chart)
         if args.out:  # with the region / as_of / half_life scored, which a CSV's attrs would lose
             from ..risk.score import with_settings  # lazy: scipy.stats, scikit-learn (mstarget.risk)
 
-            write_result(with_settings(scores, args.region), args.out)
-    meta = scores.attrs["risk"]
-    by = meta["by"]
-    common.echo(f"抽检不合格风险 Sampling-failure risk（{_scope(meta, args)}；{meta['level']:.0%} 区间为所用各期的"
-                "基础不合格率，不含期间波动，不是下期实测不合格率的预测区间 (interval of the underlying rate, not of "
-                "next period's observed rate)；第 1 名风险最高 rank 1 = riskiest）")
-    prior0 = meta["priors"][0]
-    spread = ""
-    if prior0.get("fitted") and "concentration_lo" in prior0:  # how well the groups pin the prior down
-        spread = (f"（由 {prior0['n_groups']} 组估计，90% 范围 {prior0['concentration_lo']:,.0f}–"
-                  f"{prior0['concentration_hi']:,.0f} 批，区间已计入这一不确定性）")
-    common.echo(f"先验 prior: 各组总体不合格率 {_pct(prior0['mean'])}，相当于 {prior0['concentration']:,.0f} "
-                f"批的证据{spread}；样本少的组向它靠拢（见 explanation 列）")
+            write_result(with_settings(scores, args.region), args.out, by, lines)
+    for line in lines:
+        common.echo(line)
     common.echo(common.format_table(_display_scores(scores, by)))
     if args.out:
         common.echo(f"\nwritten: {args.out}")
@@ -530,7 +630,7 @@ def run_allocate(args) -> int:
 
 def _allocate(args, settings, logger) -> int:
     from .. import risk as R  # lazy: scipy.stats, scikit-learn (mstarget.risk)
-    from ..risk.allocate import volume_plan_name  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+    from ..risk.allocate import share_text, volume_plan_name  # lazy: scipy.stats, scikit-learn (mstarget.risk)
     from ..risk.plot import plot_allocation, save_figure  # lazy: matplotlib
 
     if args.scores:
@@ -540,6 +640,7 @@ def _allocate(args, settings, logger) -> int:
     else:
         raw, scores = _score_from_args(args)
         by = scores.attrs["risk"]["by"]
+    _check_batches_args(args, scores)
     common.inputs_accepted(logger)
     volume = None if str(args.volume).lower() in ("none", "inf") else args.volume
     with warnings.catch_warnings(record=True) as caught:  # a warning the notes say is printed once, as a note
@@ -571,12 +672,12 @@ def _allocate(args, settings, logger) -> int:
         cap = ("不设上限 no cap（默认上限在组数少时不适用，见 note）" if meta["max_share"] is not None
                else "不设上限 no cap")
     elif used == meta["max_share"]:
-        cap = f"每组不超过 {used:.0%}"
+        cap = f"每组不超过 {share_text(used)}"
     else:
-        cap = f"每组不超过 {used:.2%}（所设 {meta['max_share']:.0%} 分不完预算，已提高 raised: see the note）"
+        cap = f"每组不超过 {used:.2%}（所设 {share_text(meta['max_share'])} 分不完预算，已提高 raised: see the note）"
     name = volume_plan_name(meta["proportional_to"])
     lines = [f"抽检方案 Sampling plan：预算 {meta['budget']:,} 批分到 {len(plan)} 组；"
-             f"{1 - meta['risk_share']:.0%} {name}覆盖，{meta['risk_share']:.0%} 按风险；{cap}",
+             f"{share_text(1 - meta['risk_share'])} {name}覆盖，{share_text(meta['risk_share'])} 按风险；{cap}",
              f"依据 basis：{basis['text']}"]
     if meta["budget"] == 0:
         lines.append("预计发现不合格 expected unqualified found：预算为0，未分配 (budget 0: nothing allocated)")

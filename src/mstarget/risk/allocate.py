@@ -169,6 +169,13 @@ def expected_found(n, p, volume, lots=None) -> np.ndarray:
     return out
 
 
+def share_text(v: float) -> str:
+    """A share (0-1) in % with the digits it needs: ``30%``, ``12.5%``, ``0.1%`` (a cap of 0.001 is not
+    ``0%``); three significant digits at most (``33.3%``)."""
+    x = 100.0 * float(v)
+    return f"{x:,.0f}%" if abs(x) >= 1000 else f"{x:.3g}%"
+
+
 def parse_batches(v) -> int:
     """A number of batches as a budget, floor or cap is written: ``20000``, ``20,000``, ``500批``,
     ``2万`` / ``1.5万`` (ten thousands), full-width digits; ``ValueError`` saying why otherwise
@@ -223,13 +230,15 @@ _FLAGS = {"min_per_group": "--min-per-group", "max_per_group": "--max-per-group"
 def _no_column(scores: pd.DataFrame, column: str, name: str) -> DataValidationError:
     """The error for a parameter naming a column the scores do not have: the file, the column, the
     columns there are, and what the parameter takes (API and CLI spelling)."""
-    src = str(scores.attrs.get("source") or "<scores>") if hasattr(scores, "attrs") else "<scores>"
+    attrs = scores.attrs if hasattr(scores, "attrs") else {}
+    src = str(attrs.get("source") or (attrs.get("risk") or {}).get("source") or "<scores>")  # scored just now: its file
     flag = _FLAGS.get(name, name)
     what = ("'none' for an unlimited market, or " if name == "volume" else "") + "a number of batches per group"
+    written = (scores.attrs.get("headers") or {}) if hasattr(scores, "attrs") else {}
     return DataValidationError([Problem(
         src, None, column, None,
         f"a column of the scores named by {name}= (CLI {flag}); there is none called '{column}'. The scores have: "
-        f"{', '.join(map(str, scores.columns))}. Give one of them, or {what if name != 'proportional_to' else 'leave it out'}"
+        f"{', '.join(str(written.get(c, c)) for c in scores.columns)}. Give one of them, or {what if name != 'proportional_to' else 'leave it out'}"
         "（所给列名不在评分表中）")], source=src)
 
 
@@ -745,8 +754,8 @@ def _within_lots(floors: np.ndarray, caps: np.ndarray, lots: np.ndarray, budget:
                              for i in held[:5])
             names_en = ", ".join(f"{_group_name(groups[i])} ({int(lots[i]):,} lots, capped at {int(capped[i]):,})"
                                  for i in held[:5])
-            text = (f"每组上限 {cap_used:.0%} 会使 {goal - int(capped.sum()):,} 批无处可分（在售批次够，而上限不够）：{names}；"
-                    f"上限已提高到 {hi:,} 批（{hi / budget:.2%}）。 / the share cap of {cap_used:.0%} would leave "
+            text = (f"每组上限 {share_text(cap_used)} 会使 {goal - int(capped.sum()):,} 批无处可分（在售批次够，而上限不够）：{names}；"
+                    f"上限已提高到 {hi:,} 批（{hi / budget:.2%}）。 / the share cap of {share_text(cap_used)} would leave "
                     f"{goal - int(capped.sum()):,} batches unspent although the lots could take them: {names_en}; "
                     f"the cap was raised to {hi:,} batches ({hi / budget:.2%}). To keep the lower cap, lower the budget")
             notes.append(text)
@@ -1005,10 +1014,11 @@ def _share_limits(floors: np.ndarray, caps: np.ndarray, budget: int, min_share: 
     if min_share > 0:
         floors = np.maximum(floors, math.ceil(min_share * budget))
     if max_share is not None and default_cap and G * max_share < MIN_CAP_SPAN and budget > 0:
-        text = (f"默认的每组上限 {max_share:.0%} 在只有 {G} 组时不适用（{G} × {max_share:.0%} = {G * max_share:.0%}，"
+        text = (f"默认的每组上限 {share_text(max_share)} 在只有 {G} 组时不适用（{G} × {share_text(max_share)} = "
+                f"{share_text(G * max_share)}，"
                 f"只能把预算近乎平均分配），本方案不设上限；如需上限请明确给出（--max-share 0.5，或 --max-per-group 批次）。 / "
-                f"the default cap of {max_share:.0%} per group is not applied with {G} groups ({G} x {max_share:.0%} = "
-                f"{G * max_share:.0%} of the budget: it could only force a near-even split), so the plan has no share "
+                f"the default cap of {share_text(max_share)} per group is not applied with {G} groups ({G} x "
+                f"{share_text(max_share)} = {share_text(G * max_share)} of the budget: it could only force a near-even split), so the plan has no share "
                 "cap; to cap a group, give one (max_share=0.5, CLI --max-share 0.5; or max_per_group in batches)")
         notes.append(text)
         warnings.warn(text, MstargetWarning, stacklevel=3)  # helper -> allocate -> the caller
@@ -1018,7 +1028,7 @@ def _share_limits(floors: np.ndarray, caps: np.ndarray, budget: int, min_share: 
         if cap_b * G < budget:
             cap_b = math.ceil(budget / G)
             text = (f"max_share={max_share:g} cannot spend the budget of {budget:,} batches over {G} groups "
-                    f"({G} x {max_share:.0%} = {G * max_share:.0%} of it); each group's cap was raised to "
+                    f"({G} x {share_text(max_share)} = {share_text(G * max_share)} of it); each group's cap was raised to "
                     f"{cap_b:,} batches ({cap_b / budget:.2%})（每组上限无法分完预算，已提高到 {cap_b / budget:.2%}）. "
                     "To keep the lower cap, lower the budget or plan over more groups")
             notes.append(text)
@@ -1288,7 +1298,7 @@ def _warn_concentration(n: np.ndarray, budget: int, groups: list, warn_share: fl
     if warn_at is not None and budget > 0 and n[top] / budget > warn_at + 1e-12:
         over = [(groups[i], n[i] / budget) for i in np.argsort(-n) if n[i] / budget > warn_at]
         listed = ", ".join(f"{g} {s:.0%}" for g, s in over[:5])
-        warnings.warn(f"the plan puts more than {warn_at:.0%} of the budget into one group ({listed}); "
+        warnings.warn(f"the plan puts more than {share_text(warn_at)} of the budget into one group ({listed}); "
                       "a plan that covers every category needs a lower max_share (CLI: --max-share) or "
                       "a lower risk_share (CLI: --risk-share)", ConcentrationWarning,
                       stacklevel=3)  # helper -> allocate -> the caller

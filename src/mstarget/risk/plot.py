@@ -11,6 +11,7 @@ Microsoft YaHei...); otherwise the default font is used silently. This module im
 """
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 import numpy as np
@@ -76,10 +77,13 @@ def plot_risk(scores: pd.DataFrame, by: Sequence[str] | None = None, *, top: int
     ax.set_xlabel("单批次不合格概率（%）failure probability of a batch"
                   + (f"\n{lvl:.0%} 区间：所用各期的基础不合格率 (underlying rate of the periods scored,\n"
                      "not a forecast of next period's observed rate)" if lvl else ""), fontsize="small")
-    ax.set_title((title or risk_title(scores, by, region)) + _cut_words(len(d), len(scores), "风险最高"),
+    ax.legend(loc="lower right", fontsize="small")
+    text = (title or risk_title(scores, by, region)) + _cut_words(len(d), len(scores), "风险最高")
+    ax.set_title(text, fontsize="medium")
+    fig.get_layout_engine().execute(fig)  # the axes as laid out: its title is centred over it, and fits it
+    ax.set_title(fit_width(fig, text, "medium", width=ax.get_window_extent(fig.canvas.get_renderer()).width),
                  fontsize="medium")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right", fontsize="small")
     return fig
 
 
@@ -148,8 +152,50 @@ def plot_allocation(plan: pd.DataFrame, by: Sequence[str] | None = None, *, top:
                       f"（{volume_plan_name(meta.get('proportional_to'))} "
                       f"{meta.get('expected_failures_volume', 0):,.0f}，"
                       f"平均分配 {meta.get('expected_failures_even', 0):,.0f}）")
-    fig.suptitle(title + _cut_words(len(d), len(plan), "批次最多"), fontsize="medium")
+    fig.suptitle(fit_width(fig, title + _cut_words(len(d), len(plan), "批次最多"), "medium"), fontsize="medium")
     return fig
+
+
+#: characters after which a long title line is best broken (a clause of the 依据 line, a list item)
+_BREAK_AFTER = "；，、。：:;, ）)"
+
+
+def fit_width(fig, text: str, fontsize="medium", share: float = 0.96, width: float | None = None) -> str:
+    """``text`` with each of its lines broken (at ``；``, ``，``, a space ... else between characters) so that
+    it fits ``share`` of the figure's width as drawn (or of ``width``, in pixels: an axes' title): a title or
+    依据 line longer than the figure is not cut at both edges. Only line breaks are added (the text without
+    them is the text given)."""
+    from matplotlib.text import Text  # lazy: heavy (matplotlib)
+
+    renderer = fig.canvas.get_renderer()
+    limit = share * (fig.get_figwidth() * fig.dpi if width is None else width)
+    probe = Text(0, 0, "", fontsize=fontsize, figure=fig)
+
+    def width(s: str) -> float:
+        probe.set_text(s)
+        return probe.get_window_extent(renderer).width
+
+    out = []
+    for line in text.split("\n"):
+        if width(line) <= limit:
+            out.append(line)
+            continue
+        pieces = [p for p in re.split(f"(?<=[{re.escape(_BREAK_AFTER)}])", line) if p]
+        cur = ""
+        for piece in pieces:
+            if width(cur + piece) <= limit:
+                cur += piece
+                continue
+            if cur:
+                out.append(cur)
+                cur = ""
+            for ch in piece:  # a clause longer than the figure: between characters
+                if cur and width(cur + ch) > limit:
+                    out.append(cur)
+                    cur = ""
+                cur += ch
+        out.append(cur)
+    return "\n".join(out)
 
 
 def _cut_words(shown: int, total: int, which: str) -> str:

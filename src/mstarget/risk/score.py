@@ -254,6 +254,8 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         _refuse_as_of_without_periods(agg, as_of_p, src)
         agg = _periods_up_to(agg, as_of_p, src)
     warn_silent_periods(silent_periods(agg), src)
+    absent = missing_places(agg, by)
+    warn_missing_places(absent, src)
 
     said = hierarchy_warning(by, hierarchical, agg.attrs.get("headers"))
     if said:
@@ -275,8 +277,80 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         "periods": periods, "priors": priors, "source": src, "totals_dropped": n_totals,
         "pooled": pooled, "programmes": programmes, "folded": agg.attrs.get("folded", {}),
         "stale": [{"group": k, "last_period": v["last"], "did_you_mean": v["near"]} for k, v in stale.items()],
+        "missing_places": absent,
     }
     return out
+
+
+#: a place missing from a period is named when at least this share of the other places report in it
+MISSING_PLACE_SHARE = 0.75
+
+
+def missing_places(agg: pd.DataFrame, by: list[str]) -> list[dict]:
+    """Values of a place-like ``by`` column (区县, 地市, region: :func:`looks_like_place`) with no row at all in
+    a period of the table in which the other values of that column report (at least 2 of them, and
+    :data:`MISSING_PLACE_SHARE` of those seen in the table): a district whose whole return for a quarter is
+    missing (青溪县 absent from 2025Q3), more probably not reported than sampled nothing. Periods before the
+    value's first are not looked at (a district new to the table). A category with no batch in some period
+    is ordinary and not named (only place columns are looked at).
+
+    Returns
+    -------
+    list of dict
+        ``{"column": header as written, "place": value, "periods": [labels], "others": int (the other
+        places reporting in those periods, fewest), "of": int (the other places in the table)}``.
+    """
+    if agg.empty or "period" not in agg.columns:
+        return []
+    order = agg.drop_duplicates("period").sort_values(["_end", "_start"])["period"].astype(str).tolist()
+    if len(order) < 2:
+        return []
+    headers = agg.attrs.get("headers") or {}
+    out = []
+    for col in by:
+        written = str(headers.get(col, col))
+        if not (looks_like_place(col) or looks_like_place(written)):
+            continue
+        seen = agg.assign(_p=agg["period"].astype(str), _v=agg[col].astype(str)).drop_duplicates(["_v", "_p"])
+        per_period = seen.groupby("_p")["_v"].agg(set)
+        places = list(pd.unique(seen["_v"]))
+        if len(places) < 3:
+            continue
+        first = seen.sort_values(["_end", "_start"]).drop_duplicates("_v").set_index("_v")["_p"]
+        for place in places:
+            gaps, fewest = [], len(places) - 1
+            for label in order[order.index(first[place]) + 1:]:  # a place new to the table is not missing before
+                there = per_period.get(label, set())
+                others = len(there - {place})
+                if place not in there and others >= max(2, MISSING_PLACE_SHARE * (len(places) - 1)):
+                    gaps.append(label)
+                    fewest = min(fewest, others)
+            if gaps:
+                out.append({"column": written, "place": place, "periods": gaps, "others": fewest,
+                            "of": len(places) - 1})
+    return out
+
+
+def missing_place_text(found: list[dict]) -> str:
+    """:func:`missing_places` in words (Chinese): ``青溪县：2025Q3 无任何数据（其他区县均有），是否漏报？``."""
+    said = []
+    for f in found:
+        others = (f"其他{f['column']}均有" if f["others"] == f["of"]
+                  else f"其他 {f['of']} 个{f['column']}中 {f['others']} 个有")
+        said.append(f"{f['place']}：{'、'.join(f['periods'])} 无任何数据（{others}），是否漏报？")
+    return "；".join(said)
+
+
+def warn_missing_places(found: list[dict], src: str, stacklevel: int = 4) -> None:
+    """Warn (:class:`MstargetWarning`) naming each place of :func:`missing_places` and its periods."""
+    if not found:
+        return
+    shown = found[:8]
+    en = "; ".join(f"{f['column']} {f['place']} has no row in {', '.join(f['periods'])} while {f['others']} of "
+                   f"the other {f['of']} report" for f in shown)
+    more = f"（另有 {len(found) - 8} 处 and {len(found) - 8} more）" if len(found) > 8 else ""
+    warnings.warn(f"{src}: {missing_place_text(shown)}{more} / {en}: a whole return missing? Its groups are "
+                  "scored on the other periods only; add the missing rows, or confirm that nothing was sampled there", MstargetWarning, stacklevel=stacklevel)
 
 
 def _check_settings(half_life, level) -> None:
