@@ -48,7 +48,7 @@ def test_spike_note_names_the_year_and_asks_about_an_entry_error():
     sf = _paths([10, 11, 25, 12, 13])
     note = [n for n in sf.notes if "spike" in n]
     assert len(note) == 1
-    assert "2 years before the last" in note[0] and "倒数第3年" in note[0]  # 2023 of 2021-2025
+    assert "2023" in note[0] and "2023年的数值" in note[0]  # the calendar year, not 倒数第3年 (a position)
     assert "如为录入错误请更正" in note[0]
 
 
@@ -62,7 +62,7 @@ def test_assess_row_of_a_spike_series_is_sane_and_noted():
         t = mt.assess(hist, plan, as_of=2024, seed=0)
     row = t.iloc[0]
     assert row["hi_80"] < 60 and row["lo_80"] > 3  # HEAD: 0-543
-    assert "倒数第3年" in row["note"] and "录入错误" in row["note"]
+    assert "2022年的数值" in row["note"] and "录入错误" in row["note"]
 
 
 @pytest.mark.parametrize("values", [[3, 5, 4, 6], [50, 52, 54, 70, 58], [10, 11, 12, 12, 13], [3, 3, 40, 41]])
@@ -117,3 +117,15 @@ def test_wobbling_near_100_and_a_rate_closing_on_it_are_snapped_as_before():
     assert 0.01 < np.mean(wob.paths[:, -1] == 100.0) < 0.1
     up = _paths([99.5, 99.6, 99.7, 99.8, 99.9], unit="%", name="某覆盖率")
     assert np.mean(up.paths[:, -1] == 100.0) > 0.7
+
+
+def test_report_asks_whether_the_spike_year_is_an_entry_error(tmp_path):
+    hist = _hist([10, 11, 25, 12, 13], first=2020)
+    plan = pd.DataFrame([dict(region="R", indicator="x", name="知识产权质押融资额", unit="亿元", baseline_year=2020,
+                              baseline=10, target_year=2025, target="≥15", attribute="预期性")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table, details = mt.assess_detailed(hist, plan, as_of=2024, seed=0)
+        mt.report.write_report(table, details, [tmp_path / "r.html"])
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "2022年数值明显偏离前后两年" in html and "是否录入错误" in html

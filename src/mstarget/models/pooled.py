@@ -115,9 +115,13 @@ def spike_index(z) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
-def _spike_note(years_before_last: int) -> str:
+def _spike_note(years_before_last: int, year: int | None = None) -> str:
+    """The row's note on a one-year spike, naming the calendar ``year`` when the caller knows it
+    (:func:`mstarget.forecast` does: :attr:`PooledDriftModel.spike_back_` years before the last)."""
     when = "the year before the last" if years_before_last == 1 else f"the year {years_before_last} years before the last"
     zh = f"倒数第{years_before_last + 1}年"  # the last year is 倒数第1年
+    if year is not None:
+        when, zh = str(year), f"{year}年"
     return (f"the figure of {when} is a one-year spike, far above or below both neighbouring years: left out of the "
             "trend as a year not reported and counted in the band as a limited deviation -- is it an entry error? "
             f"(历史数据中{zh}的数值明显偏离前后两年，按一次性异常值处理：不计入趋势，仅有限计入不确定性；"
@@ -161,8 +165,10 @@ class PooledDriftModel(Forecaster):
         t = np.flatnonzero(obs)
         spike = spike_index(y[t])
         spike_note, spike_ss = None, 0.0
+        self.spike_back_ = None  # years before the last of a one-year spike (a note's year), or None
         if spike is not None:  # out of the trend as a year not observed; in the noise downweighted
-            spike_note = _spike_note(int(t[-1] - t[spike]))
+            self.spike_back_ = int(t[-1] - t[spike])
+            spike_note = _spike_note(self.spike_back_)
             (t0, ts, t1), (y0, ys, y1) = t[spike - 1:spike + 2], y[t[spike - 1:spike + 2]]
             dev = ys - (y0 + (y1 - y0) * (ts - t0) / (t1 - t0))  # off the line through its neighbours
             spike_ss = min(abs(dev), SPIKE_CAP) ** 2 * (1.0 / (ts - t0) + 1.0 / (t1 - ts))

@@ -465,7 +465,7 @@ def target_sentence(row) -> str:
         said = _departure_zh(x).rstrip("：") + "，实现概率仅供参考。" if zh else \
             _departure_en(x).rstrip(":") + "; its probability is for reference only."
         text = _before_assessment(text, said, x.lang)
-    for said in (_running_totals_said(x), _level_shift_said(x)):  # the history's own caveats (assess's note)
+    for said in (_running_totals_said(x), _level_shift_said(x), _spike_said(x)):  # the history's own caveats
         if said:
             text = _before_assessment(text, said, x.lang)
     if x.part_year:  # 2026年1-10月：42.9万户 -- shown, not used as the year's figure
@@ -502,6 +502,23 @@ def _level_shift_said(x: "_Row") -> str:
     if x.lang == "zh":
         return f"{y}年为{y0}年的{words}（{a}→{with_unit(b, x.unit, 'zh')}），是否口径变化？请核对。"
     return f" {y} is {times} {y0} ({a} → {with_unit(b, x.unit, 'en')}): has the definition changed? Please check."
+
+
+#: what the forecast's note says of a one-year spike (:func:`mstarget.models.pooled.spike_index`)
+_SPIKE = re.compile(r"the figure of (\d{4}) is a one-year spike")
+
+
+def _spike_said(x: "_Row") -> str:
+    """``2022年数值明显偏离前后两年，预测按一次性异常值处理（不计入趋势），是否录入错误？请核对。`` for a row whose
+    history holds a one-year spike (the forecast's note), else ``""``."""
+    note = x.r.get("note")
+    m = _SPIKE.search(note) if isinstance(note, str) else None
+    if m is None:
+        return ""
+    if x.lang == "zh":
+        return f"{m.group(1)}年数值明显偏离前后两年，预测按一次性异常值处理（不计入趋势），是否录入错误？请核对。"
+    return (f" {m.group(1)} stands far from both neighbouring years: the forecast treats it as a one-off (not part of "
+            "the trend). Is it an entry error? Please check.")
 
 
 def _running_totals_said(x: "_Row") -> str:
