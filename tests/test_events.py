@@ -20,10 +20,10 @@ from mstarget.units import counts_events
 
 PLAN = ("指标名称,单位,2020年基期值,2025年目标值\n"
         "较大以上特种设备事故,起,0,零发生\n"
-        "重大食品安全事故,起,0,0起\n"
+        "重大食品安全事故,起,1,0起\n"
         "药品安全事件,起,1,≤1\n"
         "有效发明专利,件,40,≥60\n")
-HISTORY = {"较大以上特种设备事故": [0, 0, 0, 0], "重大食品安全事故": [0, 1, 0, 0], "药品安全事件": [1, 0, 2, 1],
+HISTORY = {"较大以上特种设备事故": [0, 0, 0, 0], "重大食品安全事故": [1, 0, 0, 0], "药品安全事件": [1, 0, 2, 1],
            "有效发明专利": [40, 44, 49, 53]}
 
 
@@ -47,21 +47,23 @@ def test_incident_counts_get_a_poisson_rate_and_other_counts_keep_their_trend(as
 
 def test_four_years_without_an_incident_do_not_make_zero_certain(assessed):
     """0, 0, 0, 0 forecast 0 on every path: p_meet of 零发生 was exactly 1. With the Jeffreys rate
-    the chance of none in 2025 is (4 / 5) ** 0.5 = 0.894."""
+    the chance of none in 2025 is (4 / 5) ** 0.5 = 0.894, and 零发生 asks for none in 2024 and 2025 (every
+    year of the period, session 39): (4 / 6) ** 0.5 = 0.816."""
     p = assessed.loc["较大以上特种设备事故", "p_meet"]
-    assert p == pytest.approx((4 / 5) ** 0.5, abs=0.02)
+    assert p == pytest.approx((4 / 6) ** 0.5, abs=0.02)
     assert assessed.loc["较大以上特种设备事故", "hi_80"] <= 1
 
 
 def test_a_few_small_counts_get_a_fan_of_small_counts(assessed):
     """1, 0, 2, 1 on a log scale reached 24 incidents at the 80 % band's top (p_meet of ≤ 1 was 0.48).
     As a Poisson rate, Gamma(0.5 + 4, 4) a year, ≤ 1 in 2025 has the negative-binomial chance
-    0.8 ** 4.5 (1 + 4.5 / 5) = 0.696; 0, 1, 0, 0 gives none a chance of 0.8 ** 1.5 = 0.716 (was 0.62,
-    with an 80 % band up to 4.4 incidents)."""
+    0.8 ** 4.5 (1 + 4.5 / 5) = 0.696; 1, 0, 0, 0 gives none a year a chance of 0.8 ** 1.5 = 0.716 (was 0.62,
+    with an 80 % band up to 4.4 incidents), none in both 2024 and 2025 (0起 of the period: the incident was in the
+    base year) (4 / 6) ** 1.5 = 0.544."""
     row = assessed.loc["药品安全事件"]
     assert row["hi_80"] <= 3 and row["lo_80"] == 0
     assert row["p_meet"] == pytest.approx(0.8 ** 4.5 * 1.9, abs=0.02)
-    assert assessed.loc["重大食品安全事故", "p_meet"] == pytest.approx(0.8 ** 1.5, abs=0.02)
+    assert assessed.loc["重大食品安全事故", "p_meet"] == pytest.approx((4 / 6) ** 1.5, abs=0.02)
 
 
 def _districts(rates: np.ndarray, years: int, rng) -> pd.DataFrame:

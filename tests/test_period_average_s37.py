@@ -95,7 +95,8 @@ def test_a_growth_rate_without_average_words_stays_the_target_years():
     # SYNTHETIC 市场主体增长率 ≥7 in 2025: a level, 2025's rate
     table, details = _assess([7.2, 8.1, 6.5, 7.7], range(2021, 2025), name="市场主体增长率", keep_paths=True)
     paths = details[0].series.paths
-    assert table["p_meet"].iloc[0] == pytest.approx(float(np.mean(paths[:, 0] >= 7)))
+    # 2025's rate as it will be reported, to 0.1 as the figures are (session 39: a path at 6.96 is reported 7.0)
+    assert table["p_meet"].iloc[0] == pytest.approx(float(np.mean(np.floor(paths[:, 0] * 10 + 0.5) >= 70)))
     assert "average_years" not in table.columns
     # 平均增长率 is an average too
     table, _ = _assess([8.0, 9.0, 8.5, 7.5, 6.5], range(2021, 2026), name="研发经费平均增长率")

@@ -84,8 +84,8 @@ def test_flat_real_counts_get_honest_intervals(monkeypatch):
 def test_a_flat_count_can_still_reach_one_more():
     """A district's count of local standards reported 5, 5, 5, 5 (SYNTHETIC): a target of 6 two
     years on was given p_meet 0.002, as if the count could not move by one; it is now a long shot,
-    not an impossibility. Read as a trend (``pooled_drift``, 万户 would be) keeping the level is an
-    even bet; counted (``small_count``, 项) it is likely -- a stock of five that has not moved in
+    not an impossibility. Read as a trend (``pooled_drift``, 万户 would be) keeping the level as reported is
+    likely (a path at 4.6 is reported 5 and meets ≥5: session 39; on the raw paths it was an even bet); counted (``small_count``, 项) it is likely -- a stock of five that has not moved in
     three years more probably stays than falls -- but not certain."""
     def p(target, unit="项"):
         h = pd.DataFrame({"region": "鼎湖区", "indicator": "地方标准", "year": [2020, 2021, 2022, 2023],
@@ -98,7 +98,7 @@ def test_a_flat_count_can_still_reach_one_more():
     six = p(6.0, "万户")
     assert six["model"] == "auto:pooled_drift" and 0.05 < six["p_meet"] < 0.4
     assert six["lo_80"] < 5.0 < six["hi_80"] and six["hi_80"] - six["lo_80"] > 1.0
-    assert p(5.0, "万户")["p_meet"] == pytest.approx(0.5, abs=0.05)
+    assert 0.6 < p(5.0, "万户")["p_meet"] < 0.85
     six = p(6.0)
     assert six["model"] == "auto:small_count" and 0.05 < six["p_meet"] < 0.4
     assert six["lo_80"] <= 5.0 <= six["hi_80"] and six["hi_80"] - six["lo_80"] >= 1.0

@@ -74,7 +74,7 @@ from .exceptions import InconsistentDataWarning, MstargetWarning, ParameterError
 from .forecast import DEFAULT_PATHS, SeriesForecast, run_forecast
 from .history import read_history
 from .layout import OBSERVED_PREFIX, preliminary_word
-from .precision import written_decimals
+from .precision import reporting_unit, written_decimals
 from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, reference_for_plan, warn_unmatched
 from .plan import (BASELINE_PRELIMINARY_COLUMNS, DECIMALS_COLUMNS, PRELIMINARY_PREFIX, REPORT_COLUMNS, read_plan,
                    states_figure, strict_of)
@@ -91,7 +91,7 @@ from .schedule import (
     time_share,
 )
 from .transforms import Bounds
-from .units import is_growth_rate, percent_kind
+from .units import counts_events, is_growth_rate, percent_kind
 from .validation import records
 
 STATUSES = ("met", "on_track", "at_risk", "off_track", "no_data")
@@ -145,6 +145,39 @@ def _share_meeting(ordered: np.ndarray, target: float, direction: str, strict: b
         return float("nan")
     x = ordered[~np.isnan(ordered)]
     return float(np.sum(x > target if direction == ">=" else x < target)) / n
+
+
+def _report_unit(values, *figures) -> float:
+    """The unit a compared quantity is reported in: the series' reporting unit
+    (:func:`mstarget.precision.reporting_unit` of its observed values), finer where the target is written finer
+    (data in whole 项 against ≥2.5: to 0.1), so that the target lies on the grid."""
+    finite = [float(f) for f in figures if f is not None and np.isfinite(f)]
+    return min([reporting_unit(values), *(reporting_unit([f]) for f in finite)])
+
+
+def _as_reported(x, unit: float) -> np.ndarray:
+    """``x`` rounded half up to ``unit`` (四舍五入), as the figure will be reported: 4.6 亿元 reported in whole
+    亿元 is 5 and meets ≥5; 0.149 reported to 0.01 is 0.15 and does not meet 低于0.15."""
+    return np.floor(np.asarray(x, dtype=float) / unit + 0.5) * unit
+
+
+def _none_at_all(r: dict) -> bool:
+    """A target of no incident at all (零发生, 不发生, 杜绝, ≤0 / 0起 of a count of incidents: :func:`counts_events`):
+    met only if no year of the plan period has one, not on the target year alone. Not a rate (不合格率 ≤0.5,
+    a level judged at the target year) nor a share."""
+    try:
+        target = float(r.get("target"))
+    except (TypeError, ValueError):
+        return False
+    if r.get("direction") != "<=" or r.get("kind") != "level" or target != 0.0 or period_average(r):
+        return False
+    unit = str(r.get("unit") or "").strip()
+    if unit in ("%", "％", "‰", "百分点"):
+        return False
+    written = r.get("target_written")
+    words = isinstance(written, str) and any(w in written for w in ("零", "不发生", "杜绝", "0起", "0发生"))
+    texts = [v for v in (r.get("name"), r.get("indicator")) if isinstance(v, str)]
+    return words or counts_events(unit, *texts)
 
 
 #: quantiles a fan chart draws: the 95 / 80 / 50 % bands and the median
@@ -1010,8 +1043,11 @@ def _qualitative_row(r: dict, as_of) -> TargetAssessment:
     t = _assess_row({**r, "target": np.nan}, None, Thresholds(), as_of, ScheduleRules())
     written = r.get("target_written")
     words = written if isinstance(written, str) and written else "—"
+    base = r.get("baseline_written")  # 未建成: the baseline in words (read_plan's ``baseline_written``)
+    base = f"baseline '{base.strip()}' ({int(r['baseline_year']) if not pd.isna(r.get('baseline_year')) else ''}" \
+        f"基期：{base.strip()}); " if isinstance(base, str) and base.strip() else ""
     t.row.update({"category": QUALITATIVE, "evaluation": QUALITATIVE, "category_zh": CATEGORY_ZH[QUALITATIVE],
-                  "note": f"qualitative target '{words}': not forecast, evaluated separately (定性指标，另行评价)"})
+                  "note": f"{base}qualitative target '{words}': not forecast, evaluated separately (定性指标，另行评价)"})
     return t
 
 
@@ -1281,6 +1317,10 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     decided = True
     estimated_year = False  # a level or stock's target year not reported, its value interpolated (below)
     average = period_average(r)
+    compared = None  # the quantity p_meet compares, where it is not the forecast's (零发生: the period's largest year)
+    occurred: list = []  # 零发生: the years of the period with an incident, (year, count)
+    none_ahead = False  # 零发生 with years of the period still to come: nothing is achieved early
+    judged_value = None  # 零发生 missed: the figure that decided it (for a preliminary mark)
     average_progress = None  # a period average's (log growth the target needs, the reported years')
     if kind == "increment":
         by = int(r["baseline_year"])
@@ -1366,6 +1406,25 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     else:
         samples = sf.at(ty)
         unreported = {}
+        if _none_at_all(r) and by is not None:  # 零发生: none in any year of by + 1 .. ty, not in ty alone
+            in_period = (years > by) & (years <= ty)
+            occurred = [(int(y), float(v)) for y, v in zip(years[in_period], values[in_period]) if v > 0]
+            ahead = np.arange(max(sf.last_year, by) + 1, ty + 1)
+            none_ahead = bool(ahead.size)
+            worst = float(values[in_period].max()) if in_period.any() else -np.inf
+            # the period's largest yearly figure: the years observed as observed, the years to come on each path
+            compared = np.maximum(worst, np.column_stack([sf.at(int(y)) for y in ahead]).max(axis=1)) \
+                if ahead.size else np.full(np.shape(samples), worst)
+            unit = str(r.get("unit") or "").strip()
+            if occurred:
+                judged_value = max(v for _, v in occurred)
+                said = "，".join(f"{y}年发生{v:g}{unit or '起'}" for y, v in occurred)
+                notes.append(f"target of none at all over {by + 1}-{ty} ({r.get('target_written') or '≤0'}): "
+                             f"{', '.join(f'{v:g} in {y}' for y, v in occurred)}, so the target is missed whatever "
+                             f"the years to come bring ({said}，规划期内未实现零发生)")
+            elif ahead.size > 1:
+                notes.append(f"target of none at all over {by + 1}-{ty}: p_meet is the chance of none in every year "
+                             f"{ahead[0]}-{ty}, not in {ty} alone（规划期内各年均不发生的概率）")
         # the target year past the history's first year and before its last, its own figure missing: the value is
         # interpolated between the years around it (:meth:`SeriesForecast.at`) -- no fact to judge the row on
         estimated_year = ty < sf.last_year and not bool(np.any(years == ty))
@@ -1398,13 +1457,24 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     ordered = np.sort(samples)  # one sort; the same numbers as np.mean / np.median / np.quantile
     # a target at the indicator's bound (覆盖率达到100%) is met by paths that would be reported as
     # the bound: the forecast's paths are snapped to it (:func:`mstarget.precision.snap_to_bounds`)
-    p = _share_meeting(ordered, target, direction, strict)
+    # the outcome is a reported figure: the compared quantity rounded to the data's reporting unit (5, 5, 5, 5 亿元
+    # against ≥5: a path at 4.6 is reported 5 and meets it); a period average is compared as computed
+    striven = r.get("target_striven")
+    striven = float(striven) if striven is not None and not pd.isna(striven) else None
+    unit = None if average else _report_unit(values, target, striven)
+    compared = ordered if compared is None else np.sort(np.asarray(compared, dtype=float))
+    if unit is not None:
+        compared = _as_reported(compared, unit)  # monotone: still sorted
+        goal, goal_striven = (float(_as_reported(target, unit)),
+                              None if striven is None else float(_as_reported(striven, unit)))
+    else:
+        goal, goal_striven = target, striven
+    p = _share_meeting(compared, goal, direction, strict)
     row["forecast"] = float(sorted_median(ordered))
     row["lo_80"], row["hi_80"] = (float(v) for v in sorted_quantiles(ordered, [0.1, 0.9]))
     row["p_meet"] = p
-    striven = r.get("target_striven")
     if striven is not None and np.isfinite(striven):  # 6%以上，力争7%: the further figure's chance too
-        p_striven = row["p_striven"] = share_meeting(ordered, float(striven), direction)
+        p_striven = row["p_striven"] = share_meeting(compared, goal_striven, direction)
         notes.append(f"striven-for target {striven:g}: probability {p_striven:.2f} "
                      f"(力争值{striven:g}，达到概率{p_striven:.2f})")
 
@@ -1434,7 +1504,8 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
             notes.append(f"target year {ty} already observed")
     elif already:
         row["status"] = "met"
-    elif kind == "level" and not average and _meets(current, target, direction, strict) and p >= th.met_level:
+    elif kind == "level" and not average and not none_ahead and _meets(current, target, direction, strict) \
+            and p >= th.met_level:  # (零发生 with years to come: not met before they pass)
         row["status"] = "met"
     elif p >= th.on_track:
         row["status"] = "on_track"
@@ -1444,7 +1515,8 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         row["status"] = "off_track"
     # a level already at its target counts as achieved early (提前实现); a stock or sum of flows
     # only for a ">=" target -- under a "<=" cap it can still grow past the target
-    achieved = _meets(current, target, direction, strict) and (kind == "level" or direction == ">=") and not average
+    achieved = _meets(current, target, direction, strict) and (kind == "level" or direction == ">=") and not average \
+        and not occurred and not none_ahead  # 零发生: a quiet latest year achieves nothing while years remain
     if missing:  # a stock or sum with unreported years: achieved only on the reported figures alone
         achieved = already
     _schedule(row, sf, current, achieved, rules, average_progress)
@@ -1467,7 +1539,8 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         if kind == "cumulative":  # the stock of the reported additions alone, as a 〈〉 row's sum_so_far
             row["sum_so_far"] = current
     if marks is not None:
-        _preliminary_row(row, notes, marks, kind, sf.years, min(ty, sf.last_year), current,
+        _preliminary_row(row, notes, marks, kind, sf.years, min(ty, sf.last_year),
+                         current if judged_value is None else judged_value,
                          from_additions or average or (kind == "increment" and not from_totals))
     flag = r.get(BASELINE_PRELIMINARY_COLUMNS[0])
     planned = r.get(BASELINE_PLANNED_COLUMNS[0])

@@ -9,7 +9,8 @@ unit mix-up or a copy-paste slip hides among values that are each fine:
   below zero, any other ``%`` share jumping ~100x between two years, a figure ``SPIKE_FACTOR`` times both
   its neighbouring years, a level shift (one step ``SHIFT_FACTOR`` times the year before and
   ``SHIFT_STEPS`` times the series' other steps: 3, 3, 40, 41 -- 口径变化?), an observation dated
-  after the current year -- warnings;
+  after the current year, a figure of the current year (not over) marked neither 快报 / 预计 nor as part of the
+  year (:func:`_year_not_over`) -- warnings;
 * ``read_plan``: a plan row repeated with another target (≥12 and ≥15 for one region, indicator
   and target year), a count below zero -- errors; a row repeated exactly (kept once), a 〈〉
   baseline that is not zero (not used), a target ``TARGET_FACTOR`` times its baseline on the wrong
@@ -543,7 +544,8 @@ def _history_counts(frame, raw, value_column, problems) -> None:
 
 def warn_history(history: pd.DataFrame, *, today: _dt.date | None = None) -> None:
     """Warnings on a history just read (sorted by region, indicator, year): observations dated
-    after the current year, and ``%`` shares jumping about 100 times between two years.
+    after the current year, figures of the current year (not over) marked neither preliminary nor as part of the
+    year, and ``%`` shares jumping about 100 times between two years. ``today``: the date (default the calendar's).
 
     Raises
     ------
@@ -571,9 +573,55 @@ def warn_history(history: pd.DataFrame, *, today: _dt.date | None = None) -> Non
               f"({late.size} observation(s) dated after this year {year_now}: {shown}{more}; a typo? "
               "they are used as written -- pass as_of / --as-of to leave them out)",
               [Problem(where(p), row(p), "year", str(int(years[p])), f"a year up to {year_now}") for p in late], 4)
+    _year_not_over(history, years, year_now, src, where, row)
     _percent_jumps(history, where, row)
     _spikes(history, where, row)
     _level_shifts(history, where, row)
+
+
+#: words of a name whose yearly figure is a flow of the year (新增, 融资金额, 受理 ...): a figure of the year not over
+#: is most likely its part so far
+_FLOW_WORDS = ("新增", "金额", "融资", "受理", "办理", "查处", "立案", "罚没", "投诉", "举报", "当年", "本年")
+
+
+def _year_not_over(history: pd.DataFrame, years: np.ndarray, year_now: int, src: str, where, row) -> None:
+    """Warn of figures dated the current calendar year (``year_now``, a year not over) that are marked neither
+    preliminary (快报 / 预计: the history's ``preliminary``) nor as a part of the year (2026年（1-10月）, which
+    the reader leaves out): each is used as the whole year's figure. Rows of a yearly flow or count (``measure``
+    flow, a count of incidents, a name saying 新增 / 金额 ...) are said to be most likely a part year."""
+    now = years == year_now
+    if "preliminary" in history.columns:
+        now &= ~history["preliminary"].fillna(False).astype(bool).to_numpy()
+    found = np.flatnonzero(now)
+    if not found.size:
+        return
+    measure = history["measure"].to_numpy(dtype=object) if "measure" in history.columns else None
+    names = history["name"].to_numpy(dtype=object) if "name" in history.columns else \
+        history["indicator"].to_numpy(dtype=object)
+    units = history["unit"].to_numpy(dtype=object) if "unit" in history.columns else np.full(len(history), "")
+
+    def flow(p) -> bool:
+        name = " ".join(str(v) for v in (names[p], history["indicator"].iat[p]) if isinstance(v, str))
+        return (measure is not None and measure[p] == "flow") or \
+            counts_events(units[p] if isinstance(units[p], str) else "", name) or any(w in name for w in _FLOW_WORDS)
+
+    flows = [p for p in found if flow(p)]
+
+    def shown(p) -> str:
+        v = history["value"].iat[p]
+        return f"row {row(p)} ({history['region'].iat[p]}/{history['indicator'].iat[p]} {year_now}: {_num(v)})"
+
+    listed = ", ".join(shown(p) for p in found[:8]) + (f" and {found.size - 8} more" if found.size > 8 else "")
+    part = (f"; {len(flows)} of them a yearly flow or count ({', '.join(shown(p) for p in flows[:5])}"
+            f"{' ...' if len(flows) > 5 else ''}), most likely the months so far, not the year（当年新增/发生数多为"
+            f"1-N月累计数）") if flows else ""
+    _warn(f"{src}: {found.size} 个观测值为{year_now}年（年度未结束）数据且未标注快报、预计或1-N月，按全年数使用，请核对 "
+          f"({found.size} figure(s) of {year_now}, a year not over, marked neither 快报 / 预计 nor as part of the year, "
+          f"are used as the whole year's: {listed}{part}. Mark a part year in its year or header, "
+          f"{year_now}年（1-10月） (left out, not read as the year), or write 预计 / 快报 after a whole-year "
+          f"estimate, {year_now}年（预计） (used, marked preliminary))",
+          [Problem(where(p), row(p), "year", str(year_now),
+                   f"{year_now}年（1-N月） or {year_now}年（预计）: {year_now} is not over") for p in found], 5)
 
 
 def _spikes(history: pd.DataFrame, where, row) -> None:

@@ -481,9 +481,12 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     ident = _identity(raw, problems)
     target_year = _years(raw, "target_year", problems, required=True)
     baseline_year = _years(raw, "baseline_year", problems, required=False)
-    baseline = _cells(raw, "baseline", problems, required=False)
     # 建成, 基本建立, 达到全国平均水平 (or a row saying 定性): kept, read as no figure (target NaN), 另行评价
-    qualitative = _qualitative_rows(raw, ident, baseline)
+    qualitative = _qualitative_rows(raw, ident, None)
+    # 未建成 in a qualitative row's baseline cell: kept as written (``baseline_written``), read as no figure, as its
+    # 完成值 in words are
+    raw, baseline_words = _baseline_words(raw, qualitative)
+    baseline = _cells(raw, "baseline", problems, required=False)
     target_raw = raw
     if qualitative.any():  # read past the checks of a figure by one standing for none, on the baseline's notation
         target_raw = raw.copy(deep=False)
@@ -551,6 +554,8 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
             out[c] = raw[c].to_numpy()
     for c, words in completion.items():  # 已建成: a qualitative row's 完成值 in words, as written
         out[c] = words
+    if baseline_words is not None:  # 未建成: a qualitative row's baseline in words, as written
+        out[BASELINE_WRITTEN] = baseline_words
     if measure is not None:  # 口径 / 备注 当年新增, …（当年新增）: how the row's yearly figures count
         out["measure"] = measure
     _written_decimals(out, raw, baseline, target, derived=worded != "")
@@ -601,7 +606,7 @@ def _qualitative_text(text, unit: str) -> bool:
     return unitless or not any(w in s for w in _WORDS_NO_WAY + _WORDS_UP + _WORDS_DOWN)
 
 
-def _qualitative_rows(raw: pd.DataFrame, ident: dict, baseline: "_Cells") -> np.ndarray:
+def _qualitative_rows(raw: pd.DataFrame, ident: dict, baseline: "_Cells | None" = None) -> np.ndarray:
     """Rows of a qualitative target: the target cell's words (:func:`_qualitative_text`), or a blank / ``—``
     target in a row whose name or attribute cell says 定性."""
     n = len(raw)
@@ -649,6 +654,28 @@ def _completion_words(raw: pd.DataFrame, qualitative: np.ndarray) -> tuple[pd.Da
         found[WRITTEN_PREFIX + str(c)[len(layout.OBSERVED_PREFIX):]] = np.where(
             words, [written_text(v) if w else "" for v, w in zip(cells, words)], "").astype(object)
     return raw, found
+
+
+#: a plan's column keeping a qualitative row's baseline written in words (``"未建成"``, ``""`` elsewhere)
+BASELINE_WRITTEN = "baseline_written"
+
+
+def _baseline_words(raw: pd.DataFrame, qualitative: np.ndarray) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """The baseline cells of qualitative rows written in words (未建成, 尚未启动: no figure to read), as an object
+    array (``""`` elsewhere; None when there is none), and ``raw`` with those cells blank, so that they are read as
+    no figure and never refused (:func:`_completion_words` for the 完成值 cells). A figure there is read as one."""
+    if not qualitative.any() or "baseline" not in raw.columns:
+        return raw, None
+    cells = raw["baseline"].to_numpy(dtype=object)
+    words = np.array([bool(q) and isinstance(v, str) and _unreadable(v) for q, v in zip(qualitative, cells)],
+                     dtype=bool)
+    if not words.any():
+        return raw, None
+    raw = raw.copy(deep=False)
+    kept = cells.copy()
+    kept[words] = None
+    raw["baseline"] = kept
+    return raw, np.where(words, [written_text(v) if w else "" for v, w in zip(cells, words)], "").astype(object)
 
 
 def _unreadable(text) -> bool:
