@@ -166,3 +166,16 @@ def test_a_qualitative_row_with_its_baseline_in_words_is_read(tmp_path):
     assert t.loc["智慧监管平台", "category_zh"] == "定性指标，另行评价"
     assert "未建成" in t.loc["智慧监管平台", "note"]
     assert t.loc["食品抽检合格率", "category_zh"] == "已完成"
+
+
+def test_the_report_says_which_year_missed_the_zero_incident_target(tmp_path):
+    # before: 目标年2025年数为0起，未达到目标（零发生） with no word of 2023's two accidents
+    path = tmp_path / "plan.csv"
+    path.write_text(ZERO_PLAN, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table, details = mt.assess_detailed(None, mt.read_plan(path, region="示例市"))
+        mt.report.write_report(table, details, [tmp_path / "r.html"])
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "2023年发生2起，规划期内未实现零发生" in html
+    assert html.count("规划期内未实现零发生") == 1  # 重大食品安全事故, none in any year, is not said to have missed

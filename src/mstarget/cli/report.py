@@ -10,7 +10,7 @@ from ..exceptions import MstargetWarning, ParameterError, UnmatchedWarning
 from ..matching import match
 from ..progress import Progress
 from ..report import REPORT_TYPES, check_report_paths, write_report
-from ..report.model import stale_data, years_text
+from ..report.model import apply_evaluation_year, stale_data, years_text
 from .. import tracking
 from . import common
 
@@ -117,7 +117,13 @@ def _run(args: argparse.Namespace, paths, settings, logger) -> int:
         reference=args.reference, reference_frame=reference, calibration=common.calibration_arg(args),
         model=args.model, as_of=args.as_of, seed=args.seed, backend=engine, lang=args.lang or "auto",
         title=args.title, max_charts=args.max_charts) if settings.enabled else ({}, {})
-    run_id = common.log_run(logger, "log_assessment", table, params, settings, inputs=inputs,
+    tracked = table  # the run says what the report says: without --as-of, the table as of the report's evaluation
+    if args.as_of is None and settings.enabled:  # year (the 总结评估 as of 2025 on data to 2022), as assess logs it
+        tracked = table.copy()
+        evaluated = apply_evaluation_year(tracked)
+        if evaluated is not None:
+            params["as_of"] = evaluated
+    run_id = common.log_run(logger, "log_assessment", tracked, params, settings, inputs=inputs,
                             command="report", files=[str(p) for p in paths])
     if run_id is not None:
         common.echo(f"MLflow run {run_id} logged to {settings.store_uri()}")

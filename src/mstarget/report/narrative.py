@@ -465,7 +465,8 @@ def target_sentence(row) -> str:
         said = _departure_zh(x).rstrip("：") + "，实现概率仅供参考。" if zh else \
             _departure_en(x).rstrip(":") + "; its probability is for reference only."
         text = _before_assessment(text, said, x.lang)
-    for said in (_running_totals_said(x), _level_shift_said(x), _spike_said(x)):  # the history's own caveats
+    for said in (_running_totals_said(x), _level_shift_said(x), _spike_said(x),  # the history's own caveats
+                 _incidents_said(x)):
         if said:
             text = _before_assessment(text, said, x.lang)
     if x.part_year:  # 2026年1-10月：42.9万户 -- shown, not used as the year's figure
@@ -502,6 +503,24 @@ def _level_shift_said(x: "_Row") -> str:
     if x.lang == "zh":
         return f"{y}年为{y0}年的{words}（{a}→{with_unit(b, x.unit, 'zh')}），是否口径变化？请核对。"
     return f" {y} is {times} {y0} ({a} → {with_unit(b, x.unit, 'en')}): has the definition changed? Please check."
+
+
+#: what ``assess``'s note says of a 零发生 target missed in an earlier year of the period
+_INCIDENTS = re.compile(r"target of none at all over (\d{4})-(\d{4}) \([^)]*\): (.+?), so the target is missed "
+                        r"whatever the years to come bring \(([^()]*?)，规划期内未实现零发生\)")
+
+
+def _incidents_said(x: "_Row") -> str:
+    """``2023年发生2起，规划期内未实现零发生（零发生按规划期内各年评价）。`` for a target of no incident at all missed in
+    a year of the period (``assess``'s note: the target year alone may read 0), else ``""``."""
+    note = x.r.get("note")
+    m = _INCIDENTS.search(note) if isinstance(note, str) else None
+    if m is None:
+        return ""
+    if x.lang == "zh":
+        return f"{m.group(4)}，规划期内未实现零发生（零发生按规划期内各年评价）。"
+    return (f" Incidents occurred within the period ({m.group(3)}): a target of none at all is judged on every year "
+            f"of {m.group(1)}-{m.group(2)}, so it is missed.")
 
 
 #: what the forecast's note says of a one-year spike (:func:`mstarget.models.pooled.spike_index`)

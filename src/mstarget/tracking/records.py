@@ -17,8 +17,8 @@ import pandas as pd
 from ..exceptions import TrackingError, TrackingWarning
 from ..plotting import pyplot
 from ..report.charts import matrix_pages, overview_chart, region_matrix_chart, region_matrix_pages
-from ..report.model import build_report, outlook_cell, status_words
-from ..schedule import CATEGORIES, FINAL_CATEGORIES, NOT_STARTED, evaluation_categories
+from ..report.model import AWAITED_OUTLOOK, build_report, outlook_cell, status_words
+from ..schedule import CATEGORIES, FINAL_CATEGORIES, NOT_STARTED, QUALITATIVE, evaluation_categories
 from .forecaster import log_forecaster
 from .params import EMPTY, inputs_of
 from .runs import _RUN_STACK, Run, active_run, start_run
@@ -43,6 +43,36 @@ def _not_started(table: pd.DataFrame) -> np.ndarray:
     return evaluation_categories(table).to_numpy() == NOT_STARTED
 
 
+#: the metric-name part of the 数据不足 rows whose target year is past, its value awaited, that keep their forecast's
+#: ``p_meet`` (the printout's and the report's 有望完成（待确认）): ``n_pending_on_track``, ``mean_p_meet_pending``
+PENDING = "pending"
+
+
+def _pending(table: pd.DataFrame, words: Sequence[str] | None = None) -> np.ndarray:
+    """The 数据不足 rows the printout and the report mark 待确认 (a target year past, its value awaited: the forecast's
+    words to be confirmed, 有望完成（待确认）): not judged, their forecast counted apart; one bool per row. ``words``:
+    :func:`mstarget.report.model.status_words` of the table, when already said."""
+    none = np.zeros(len(table), dtype=bool)
+    if "category" not in table or "p_meet" not in table or not len(table):
+        return none
+    candidates = (evaluation_categories(table).to_numpy() == "insufficient_data") & \
+        pd.to_numeric(table["p_meet"], errors="coerce").notna().to_numpy()
+    if not candidates.any():
+        return none
+    words = status_words(table) if words is None else words
+    return candidates & np.array([str(w).endswith(AWAITED_OUTLOOK["zh"]) for w in words], dtype=bool)
+
+
+def _judged(table: pd.DataFrame) -> np.ndarray:
+    """The rows the printout counts as assessed (``assess``'s "N assessed") and the report judges: every row but the
+    数据不足 ones, the qualitative ones (定性指标，另行评价) and those of a plan whose period has not started; one bool
+    per row. A table without ``category`` (no evaluation to go by): every row."""
+    if "category" not in table or not len(table):
+        return np.ones(len(table), dtype=bool)
+    evaluation = evaluation_categories(table).to_numpy()
+    return ~np.isin(evaluation, ("insufficient_data", QUALITATIVE, NOT_STARTED))
+
+
 def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
     """What an ``assess`` table counts, with the same words as the report and the printout:
 
@@ -56,42 +86,50 @@ def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
       基本符合预期 / 滞后) of every target it judged, those whose target year is observed too (a met target is
       ``achieved`` there, as it is ``completed`` in the evaluation): progress against time, not the evaluation's
       counts;
-    * ``n_met`` / ``n_on_track`` / ``n_at_risk`` / ``n_off_track`` / ``n_no_data``: ``status``, the forecast's
-      words for ``p_meet`` (met: the target reached by the latest value), of the rows judged -- not those of a plan
-      whose period has not started (规划期未开始: the printout's "not assessed"), counted apart as
-      ``n_not_started_met`` / ``_on_track`` / ``_at_risk`` / ``_off_track`` from their forecast's ``p_meet``, nor a
-      target year only interpolated (``target_year_estimated``: no ``p_meet``, no ``status``);
+    * ``n_met`` / ``n_on_track`` / ``n_at_risk`` / ``n_off_track``: ``status``, the forecast's words for ``p_meet``
+      (met: the target reached by the latest value), of the rows judged -- the printout's "N assessed": not the
+      数据不足 rows, nor the qualitative ones, nor those of a plan whose period has not started (规划期未开始), nor a
+      target year only interpolated (``target_year_estimated``: no ``p_meet``, no ``status``). Counted apart: the
+      rows not started, ``n_not_started_met`` / ``_on_track`` / ``_at_risk`` / ``_off_track`` from their forecast's
+      ``p_meet``, and the 数据不足 rows whose target year is past with its value awaited that keep a forecast (the
+      printout's 待确认, 有望完成（待确认）: a 总结评估 awaiting the target year's figures), ``n_pending_met`` /
+      ``_on_track`` / ``_at_risk`` / ``_off_track`` (0 included, so runs compare column by column); ``n_no_data``:
+      the rows without any data (all of them 数据不足);
     * ``n_targets``, the mean ``p_meet`` of the rows judged (``mean_p_meet``; ``mean_p_meet_not_started`` of the
-      rows not started), ``n_binding`` and the binding targets judged at risk or off track
-      (``n_binding_at_risk_or_off_track``; ``n_binding_not_started_at_risk_or_off_track`` apart)."""
+      rows not started, ``mean_p_meet_pending`` of the 待确认 rows), ``n_binding`` and the binding targets judged at
+      risk or off track (``n_binding_at_risk_or_off_track``; ``n_binding_not_started_at_risk_or_off_track`` and
+      ``n_binding_pending_at_risk_or_off_track`` apart)."""
     wait = _not_started(table)
-    judged = table[~wait]
-    counts = judged["status"].value_counts() if "status" in table else pd.Series(dtype=int)
-    out: dict[str, float] = {f"n_{k}": int(counts.get(k, 0)) for k in STATUSES}
+    pending = _pending(table)
+    judged = _judged(table)
+    status = table["status"] if "status" in table else None
+    counts = status[judged].value_counts() if status is not None else pd.Series(dtype=int)
+    out: dict[str, float] = {f"n_{k}": int(counts.get(k, 0)) for k in STATUSES if k != "no_data"}
+    out["n_no_data"] = int(status[~wait].eq("no_data").sum()) if status is not None else 0
     if "category" in table:
         cats = table["category"].fillna("insufficient_data").value_counts()
         out.update({f"n_{k}": int(cats.get(k, 0)) for k in CATEGORIES if k != "insufficient_data"})
         evaluation = evaluation_categories(table).value_counts()  # what the report and the printout count
         out.update({f"n_{k}": int(evaluation.get(k, 0))
                     for k in (*FINAL_CATEGORIES, "insufficient_data", NOT_STARTED)})
-        apart = table.loc[wait, "status"].value_counts() if "status" in table else \
-            pd.Series(dtype=int)  # 0 included: runs compare column by column
-        out.update({f"n_{NOT_STARTED}_{k}": int(apart.get(k, 0)) for k in STATUSES if k != "no_data"})
+        for group, rows in ((NOT_STARTED, wait), (PENDING, pending)):  # 0 included: runs compare column by column
+            apart = status[rows].value_counts() if status is not None else pd.Series(dtype=int)
+            out.update({f"n_{group}_{k}": int(apart.get(k, 0)) for k in STATUSES if k != "no_data"})
     out["n_targets"] = len(table)
     if "p_meet" in table:
         p = pd.to_numeric(table["p_meet"], errors="coerce")
-        mine = p[~wait]
-        if mine.notna().any():
-            out["mean_p_meet"] = float(mine.mean())
-        if wait.any() and p[wait].notna().any():
-            out["mean_p_meet_not_started"] = float(p[wait].mean())
-    if "attribute" in table and "status" in table:
+        for key, rows in (("mean_p_meet", judged), (f"mean_p_meet_{NOT_STARTED}", wait),
+                          (f"mean_p_meet_{PENDING}", pending)):
+            if rows.any() and p[rows].notna().any():
+                out[key] = float(p[rows].mean())
+    if "attribute" in table and status is not None:
         binding = table["attribute"].eq("binding").to_numpy(dtype=bool)  # 0 when none
-        risky = table["status"].isin(["at_risk", "off_track"]).to_numpy(dtype=bool)
+        risky = status.isin(["at_risk", "off_track"]).to_numpy(dtype=bool)
         out["n_binding"] = int(binding.sum())
-        out["n_binding_at_risk_or_off_track"] = int((binding & risky & ~wait).sum())
+        out["n_binding_at_risk_or_off_track"] = int((binding & risky & judged).sum())
         if "category" in table:
             out[f"n_binding_{NOT_STARTED}_at_risk_or_off_track"] = int((binding & risky & wait).sum())
+            out[f"n_binding_{PENDING}_at_risk_or_off_track"] = int((binding & risky & pending).sum())
     return out
 
 
@@ -193,9 +231,10 @@ def _outlook_words(table: pd.DataFrame) -> list[str]:
 def region_metrics(table: pd.DataFrame, limit: int = MAX_REGION_METRICS) -> tuple[dict[str, float], int]:
     """Per-region aggregates of a table of several regions, by :func:`assessment_metrics`' rule (the rows judged;
     a plan whose period has not started, 规划期未开始, counted apart): ``n_rows.<region>`` (every row),
-    ``mean_p_meet.<region>`` of the rows judged that have a ``p_meet``, ``n_<word>.<region>`` for each outlook word
-    of the rows judged (:func:`_outlook_words`: ``n_预计能够完成.东江市``, 0 included, so runs compare region by
-    region) and, for the rows not started, ``mean_p_meet_not_started.<region>`` and ``n_not_started_<word>.<region>``
+    ``mean_p_meet.<region>`` of the rows judged that have a ``p_meet`` (``mean_p_meet_pending.<region>`` of the
+    数据不足 rows awaiting their target year's value, 待确认), ``n_<word>.<region>`` for each word the printout gives
+    the rows but those not started (:func:`_outlook_words`: ``n_预计能够完成.东江市``, the 待确认 words each under its own
+    name, 0 included, so runs compare region by region) and, for the rows not started, ``mean_p_meet_not_started.<region>`` and ``n_not_started_<word>.<region>``
     with the words the report's 预计完成情况 and 分指标汇总 give them (完成存在不确定性 … from their forecast), for as
     many regions (in the table's order) as ``limit`` metrics hold. Returns ``(metrics, regions covered)``;
     ``({}, 0)`` for one region."""
@@ -203,8 +242,10 @@ def region_metrics(table: pd.DataFrame, limit: int = MAX_REGION_METRICS) -> tupl
         return {}, 0
 
     wait = _not_started(table)
+    judged = _judged(table)
     words = pd.Series(_outlook_words(table), index=table.index, dtype=object) if {"p_meet", "status"} <= set(table) \
         else pd.Series("-", index=table.index, dtype=object)
+    pending = _pending(table, words.tolist())
     words[wait] = "-"  # a row not started is not judged (its words counted apart below)
     later = pd.Series("-", index=table.index, dtype=object)
     if wait.any() and "p_meet" in table:
@@ -213,16 +254,19 @@ def region_metrics(table: pd.DataFrame, limit: int = MAX_REGION_METRICS) -> tupl
     shown_later = [w for w in dict.fromkeys(later) if w not in ("-", "", "–")]
     p_all = pd.to_numeric(table["p_meet"], errors="coerce") if "p_meet" in table \
         else pd.Series(float("nan"), index=table.index)
-    per_region = 2 + len(shown) + (1 + len(shown_later) if wait.any() else 0)
+    per_region = 2 + len(shown) + (1 + len(shown_later) if wait.any() else 0) + int(pending.any())
     regions = list(pd.unique(table["region"].dropna()))[:max(limit // per_region, 0)]
     out: dict[str, float] = {}
     for region in regions:
         mine = (table["region"] == region).to_numpy()
         key = _id_token(region)
         out[f"n_rows.{key}"] = int(mine.sum())
-        p = p_all[mine & ~wait]
+        p = p_all[mine & judged]
         if p.notna().any():
             out[f"mean_p_meet.{key}"] = float(p.mean())
+        p = p_all[mine & pending]
+        if p.notna().any():
+            out[f"mean_p_meet_{PENDING}.{key}"] = float(p.mean())
         counts = words[mine & ~wait].value_counts()
         for w in shown:
             out[f"n_{_id_token(w)}.{key}"] = int(counts.get(w, 0))
@@ -306,11 +350,56 @@ def describe_result(command: str, params: Mapping[str, Any]) -> str:
     if params.get("as_of") not in (None, "", "none"):
         parts.append(f"as of {params['as_of']}")
     name = " ".join(parts)
+    split, plan = _evaluation_split(params) if command == "risk evaluate" else ([], [])
+    name += "".join(f" · {s}" for s in split)  # train ≤2019H2 · test 2022: what was evaluated on what
     if "half_life" in params:
         hl = params["half_life"]
         hl = "none" if hl is None else format(hl, "g") if isinstance(hl, (int, float)) else str(hl)
         name += f" · half-life {hl}"
+    name += "".join(f" · {s}" for s in plan)  # the plan judged: budget, settings away from their defaults
     return name[:250]
+
+
+#: the plan settings of ``risk evaluate`` (groups) and their defaults, as ``risk allocate`` and ``mstarget.risk.evaluate``
+#: take them: a setting given away from its default is named in the run's name (``· risk_share 0.5``)
+EVALUATE_PLAN_DEFAULTS = (("risk_share", 0.75), ("max_share", 0.3), ("min_share", 0.0), ("min_per_group", 0),
+                          ("max_per_group", None))
+
+
+def _evaluate_setting(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, float):
+        return format(value, "g")
+    return str(value)
+
+
+def _evaluation_split(params: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """What tells two ``risk evaluate`` runs on groups apart in their names: ``(split, plan)``, the training cut-off
+    and the test period (``train ≤2019H2``, ``test 2022``), and the plan judged -- ``budget 20,000`` and the plan
+    settings given away from their defaults (``risk_share 0.5``, ``max_share none``, :data:`EVALUATE_PLAN_DEFAULTS`),
+    as a ``risk allocate`` run is named. Both empty for an evaluation on records."""
+    if params.get("mode") != "groups":
+        return [], []
+    periods = params.get("periods") if isinstance(params.get("periods"), Mapping) else {}
+    train = params.get("train_until")
+    test = periods.get("test") or params.get("test_period")
+    split = [f"train ≤{train}" if train not in (None, "", EMPTY) else "",
+             f"test {test}" if test not in (None, "", EMPTY) else ""]
+    split = [s for s in split if s]
+    budget = params.get("budget")
+    plan = []
+    if budget not in (None, "", EMPTY):
+        plan.append(f"budget {int(budget):,}" if isinstance(budget, (int, float)) else f"budget {budget}")
+    for key, default in EVALUATE_PLAN_DEFAULTS:
+        if key not in params:
+            continue
+        value = params[key]
+        same = value == default if value is None or default is None else \
+            isinstance(value, (int, float)) and float(value) == float(default)
+        if not same:
+            plan.append(f"{key} {_evaluate_setting(value)}")
+    return split, plan
 
 
 #: ``overview=`` value of :func:`log_assessment` / :func:`record_assessment`: draw the overview
