@@ -67,3 +67,21 @@ def test_adjustment_words_disagreeing_with_the_adjusted_figures_are_refused(tmp_
     text = str(err.value)
     assert "row 2" in text and "上调至3.6" in text and "〔3.5〕" in text
     assert "row 3" not in text and "row 4" not in text  # words explaining, or the same figure: no complaint
+
+
+def test_revised_before_and_after_columns(tmp_path):
+    # 修订前 was not read as the first target: dropped ("not a year's figure"), and a blank 修订后 cell refused
+    plan, said = _read(tmp_path, "指标名称,单位,2020年基数,2025年目标（修订前）,2025年目标（修订后）,指标属性\n"
+                       "年报率,%,90.1,95,96,约束性\n高价值发明专利拥有量,件/万人,6.2,12,,预期性\n")
+    assert plan["target"].tolist() == [96, 12] and plan["target_original"].tolist() == ["95", "12"]
+    assert any("95 -> 96" in m for m in said)
+
+
+def test_a_revision_status_column_is_read_and_a_change_of_nothing_is_not_warned(tmp_path):
+    plan, said = _read(tmp_path, "指标名称,单位,2020年基数,2025年目标,目标修订情况,指标属性\n"
+                       "年报率,%,90.1,95,上调1个百分点,约束性\n")
+    assert plan["target"].tolist() == [96]  # before: ignored in silence, 95
+    plan, said = _read(tmp_path, "指标名称,单位,2020年基数,2025年目标,目标调整情况,指标属性\n"
+                       "年报率,%,90.1,95,未调整,约束性\n")
+    assert plan["target"].tolist() == [95]
+    assert not any("0 个指标的目标因调整而改变" in m for m in said)  # nothing changed: no "0 rows changed"

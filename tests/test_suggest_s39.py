@@ -140,3 +140,19 @@ def test_the_command_refuses_a_bad_probability(tmp_path, capsys):
     assert code == 2
     assert "--p" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_row_with_its_baseline_alone_gets_no_figure(tmp_path, capsys):
+    # the shipped Dinghu plan has baselines only: its wide one-point prior had suggested ≥〔1.37〕 for a stock at
+    # 〔1.89〕 (below the baseline) and counted the rows 目标偏高
+    from mstarget.cli.main import main
+    out = tmp_path / "s.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code = main(["suggest", "--plan", str(Path(__file__).parents[1] / "data" / "dinghu_14th_fyp_plan.csv"),
+                     "--no-track", "--out", str(out)])
+    assert code == 0
+    s = pd.read_csv(out)
+    single = s["reason"].fillna("").str.contains("仅有一个数据点")
+    assert single.sum() >= 10 and s.loc[single, "target_at_70"].isna().all()
+    assert "目标偏高" not in capsys.readouterr().out

@@ -179,3 +179,17 @@ def test_the_report_says_which_year_missed_the_zero_incident_target(tmp_path):
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "2023年发生2起，规划期内未实现零发生" in html
     assert html.count("规划期内未实现零发生") == 1  # 重大食品安全事故, none in any year, is not said to have missed
+
+
+def test_cases_still_open_at_year_end_are_judged_at_the_target_year(tmp_path):
+    # a count of cases open at the year's end cleared to 0 by 2025 meets ≤0 -- the first version of the 零发生 rule
+    # read 欠薪案件未办结数（起）4, 6, 3, 1, 0 as incidents in every year and called it 未完成 (the same row in 件: 已完成)
+    plan = ("指标名称,单位,2020年基数,2021年完成值,2022年完成值,2023年完成值,2024年完成值,2025年完成值,2025年目标,属性\n"
+            "欠薪案件未办结数,起,5,4,6,3,1,0,0,约束性\n"
+            "信访积案,宗,8,6,4,2,1,0,≤0,约束性\n"
+            "特种设备重大隐患未整改,起,3,2,2,1,1,0,动态清零,约束性\n"
+            "较大以上特种设备事故,起,0,0,0,2,0,0,零发生,约束性\n")
+    t = _assess_plan(tmp_path, plan)
+    for name in ("欠薪案件未办结数", "信访积案"):
+        assert t.loc[name, "category_zh"] == "已完成", name
+    assert t.loc["较大以上特种设备事故", "category_zh"] == "未完成"  # incidents: every year counts, as before

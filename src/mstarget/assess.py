@@ -174,10 +174,20 @@ def _none_at_all(r: dict) -> bool:
     unit = str(r.get("unit") or "").strip()
     if unit in ("%", "％", "‰", "百分点"):
         return False
-    written = r.get("target_written")
-    words = isinstance(written, str) and any(w in written for w in ("零", "不发生", "杜绝", "0起", "0发生"))
     texts = [v for v in (r.get("name"), r.get("indicator")) if isinstance(v, str)]
+    if any(w in t for t in texts for w in _OPEN_AT_YEAR_END):  # 欠薪案件未办结数 0: cleared by the target year
+        return False
+    written = r.get("target_written")
+    words = isinstance(written, str) and (any(w in written for w in _NONE_WORDS) or written.strip() == "零")
     return words or counts_events(unit, *texts)
+
+
+#: a target written as no incident at all (零发生, 不发生, 杜绝, 0起); 清零 (a stock cleared) is not one
+_NONE_WORDS = ("零发生", "零事故", "零死亡", "零伤亡", "不发生", "未发生", "无发生", "杜绝", "0起", "0发生")
+#: names of a count of cases still open at the year's end (a stock to clear, judged at the target year), not of
+#: incidents that happened in the year: 欠薪案件未办结数, 信访积案, 重大隐患未整改
+_OPEN_AT_YEAR_END = ("未办结", "未结案", "未结", "积案", "积压", "未整改", "未销号", "未处置", "未化解", "存量", "在办",
+                     "待办", "遗留", "清零")
 
 
 #: quantiles a fan chart draws: the 95 / 80 / 50 % bands and the median

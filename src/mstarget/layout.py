@@ -1353,7 +1353,7 @@ _ADJUSTED = re.compile(r"中期调整后?的?|调整后的?|调整|修订后的?
 #: the column keeping a plan's target as first written, beside an adjusted one (:func:`_adjusted_targets`)
 ORIGINAL_TARGET = "target_original"
 #: words marking the target as first written beside an adjusted one (``2025年目标（调整前）``, ``原2025年目标``)
-_BEFORE_ADJUSTMENT = re.compile(r"[(（]\s*调整前的?\s*[)）]|调整前的?|^原(定|规划)?")
+_BEFORE_ADJUSTMENT = re.compile(r"[(（]\s*(调整|修订)前的?\s*[)）]|(调整|修订)前的?|^原(定|规划)?")
 #: an adjusted target's cell saying the target is not changed (``不调整``, ``维持原目标``): the first target kept,
 #: as for a blank cell
 KEEP_TARGET = re.compile(r"^(不|未|无|不作|未作|不再|没有|暂不|暂未)调整|^(维持|保持)?不变$|^(维持|保持|同|沿用|执行)原?(目标|规划目标|目标值)$"
@@ -1363,7 +1363,7 @@ KEEP_TARGET = re.compile(r"^(不|未|无|不作|未作|不再|没有|暂不|暂�
 #: a column saying in words how a target was adjusted (``目标调整情况`` / ``调整情况`` / ``中期调整情况`` /
 #: ``2025年目标调整情况``), its cells ``上调至3.5`` / ``下调为〔3.0〕`` / ``调整为≥95`` / ``未调整``
 #: (:func:`_adjusted_targets` reads the figure after 调至 / 调整为 as the adjusted target)
-_ADJUSTMENT_STATUS = re.compile(r"^(?P<year>(?:19|20)\d{2}年)?(?:目标值?)?(?:中期(?:评估)?)?(?:目标值?)?调整"
+_ADJUSTMENT_STATUS = re.compile(r"^(?P<year>(?:19|20)\d{2}年)?(?:目标值?)?(?:中期(?:评估)?)?(?:目标值?)?(?:调整|修订)"
                                 r"(?:情况|状态|结果)$")
 #: a cell giving the adjusted target in words: ``上调至3.5``, ``由3.12下调为3.0``, ``调整为≥95``, ``调至〔3.5〕``
 _ADJUSTED_TO = re.compile(r"^(?:目标值?)?(?:由.{0,20}?)?(?:上调|下调|调增|调减|调高|调低|调整|修订|调)(?:至|为|到)"

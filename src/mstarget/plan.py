@@ -826,6 +826,8 @@ def _adjusted_target_note(out: pd.DataFrame, raw: pd.DataFrame, table, src: str)
     names = out["name"].tolist() if "name" in out.columns else out["indicator"].tolist()
     shown = "; ".join(f"{names[k]}: {old[k] or '（空）'} -> {new[k]}" for k in changed[:8])
     more = f"; and {len(changed) - 8} more" if len(changed) > 8 else ""
+    if not changed:  # every row kept its target (未调整, blank, 已修订 warned apart): nothing to say
+        return
     warnings.warn(MstargetWarning(
         f"{src}: 目标按调整后目标列 '{new_head}' 读取，原目标列 '{old_head}' 保留为 target_original，"
         f"{len(changed)} 个指标的目标因调整而改变 (the adjusted target column is the target, the first one kept as "

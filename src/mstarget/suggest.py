@@ -169,6 +169,10 @@ def _suggest_row(t, probs: tuple[float, ...]) -> dict:
         out["reason"] = (f"target year {ty} not reported, its value only interpolated between the years around it "
                          f"(目标年数据未报送，仅为插值，不测算)")
         return out
+    if np.asarray(t.series.values).size == 1 and not getattr(t.series, "n_peers", 0):
+        out["reason"] = ("a single observation and no other region of the indicator: no trend to suggest a target "
+                         "from (仅有一个数据点且无同类地区，无趋势信息，不测算；请补充历史数据或同类地区数据)")
+        return out
     strict = bool(r.get("strict")) if r.get("strict") is not None and not pd.isna(r.get("strict")) else False
     lo, hi = _bounds(t)
     decimals = _decimals(r, t.series.values)

@@ -165,7 +165,7 @@ def verdict_lines(table: pd.DataFrame, probs) -> str:
     the highest (偏保守)."""
     low, high = min(probs), max(probs)
     names = [n if isinstance(n, str) and n else i for n, i in zip(table["name"], table["indicator"])]
-    p = pd.to_numeric(table["p_meet"], errors="coerce")
+    p = pd.to_numeric(table["p_meet"], errors="coerce").where(table[target_column(probs[0])].notna())  # measured
     lines = []
     hard = [n for n, v in zip(names, p) if v == v and v < low]
     easy = [n for n, v in zip(names, p) if v == v and v > high]
@@ -175,14 +175,14 @@ def verdict_lines(table: pd.DataFrame, probs) -> str:
         lines.append(f"达标概率高于{probability_label(high)}%（目标偏保守）{len(easy)}项：{'、'.join(easy)}")
     none = int(table[target_column(probs[0])].isna().sum())
     if none:
-        lines.append(f"未测算 {none} 项（定性指标或无数据，见说明）")
+        lines.append(f"未测算 {none} 项（定性指标、无数据或仅有一个数据点，见说明）")
     return "\n".join(lines)
 
 
 def suggestion_metrics(table: pd.DataFrame, probs) -> dict[str, float]:
     """The tracked run's metrics: rows, rows with suggestions, drafted targets below the lowest / above the
     highest probability, and their mean p_meet."""
-    p = pd.to_numeric(table["p_meet"], errors="coerce")
+    p = pd.to_numeric(table["p_meet"], errors="coerce").where(table[target_column(probs[0])].notna())  # measured
     out = {"n_targets": float(len(table)),
            "n_suggested": float(table[target_column(probs[0])].notna().sum()),
            f"n_drafted_below_{probability_label(min(probs))}": float((p < min(probs)).sum()),
