@@ -32,6 +32,12 @@ The rule (also in the README of the ``forecast`` command):
   steady policy series' fans too wide and ``p_meet`` too pessimistic (issue 17; the evidence is
   in ``experiments/plan_regime``). Series of 8+ points (all of the M3 / Tourism benchmarks) are
   unaffected.
+* The switch at 8 points was measured for 8, 10 and 12-point windows of the same policy corpus
+  (``experiments/plan_regime/long_windows.py``, held-out factors, 2026-12-06): ``pooled_drift`` there
+  lost to this rule on ECE and Brier in every (length, 1-5 years ahead) cell of the family mean
+  (10 points, 2 years: Brier 0.202 against 0.177, ECE 0.141 against 0.099; its ``p_meet`` of
+  1x-pace targets 0.46 against 0.43 met), so a 10-point steady series' ``p_meet`` can drop from
+  what its last 7 points give; kept as it is.
 
 The result's ``model`` column reads ``auto:<chosen>`` (e.g. ``auto:ensemble``, ``auto:drift``).
 """
