@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -193,3 +194,13 @@ def test_cases_still_open_at_year_end_are_judged_at_the_target_year(tmp_path):
     for name in ("欠薪案件未办结数", "信访积案"):
         assert t.loc[name, "category_zh"] == "已完成", name
     assert t.loc["较大以上特种设备事故", "category_zh"] == "未完成"  # incidents: every year counts, as before
+
+
+def test_a_baseline_alone_does_not_set_the_reporting_unit(tmp_path):
+    # the shipped Dinghu plan, baselines only: 药品抽检合格率 98 -> ≥99 read its unit off the whole-number 98 and
+    # counted a forecast of 98.5 as 99 (p_meet 0.29 -> 0.41); one figure shows no unit: compared unrounded
+    plan = mt.read_plan(Path(__file__).parents[1] / "data" / "dinghu_14th_fyp_plan.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = mt.assess(None, plan, as_of=2022, seed=0).set_index("indicator")
+    assert t.loc["drug_sampling_pass_rate", "p_meet"] < 0.35

@@ -850,6 +850,9 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     read = any(isinstance(x, (str, os.PathLike)) for x in (history, plan))
     with prog.step("reading plan and history" if read else "checking plan and history"):
         plan, hist = read_inputs(history, plan, region)
+    # figures of a part of a year (2026年1-10月) the history reader kept apart: never observations, carried for the
+    # report to show (mstarget.report.model.history_part_years)
+    part_year = list(hist.attrs.get("part_year") or []) if hist is not None else []
     unmatched = (AttrFrame(columns=PLAN_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS))
     near: dict = {}
     if hist is None:
@@ -984,6 +987,8 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
         table.loc[rows, "note"] = [("no history matched (未匹配到历史数据); " + n).rstrip("; ")
                                    for n in table.loc[rows, "note"]]
     table.attrs["unmatched_plan"], table.attrs["unmatched_history"], table.attrs["history_totals"] = unmatched
+    if part_year:
+        table.attrs["part_year"] = part_year
     return table, results
 
 
@@ -1471,7 +1476,10 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     # against ≥5: a path at 4.6 is reported 5 and meets it); a period average is compared as computed
     striven = r.get("target_striven")
     striven = float(striven) if striven is not None and not pd.isna(striven) else None
-    unit = None if average else _report_unit(values, target, striven)
+    # one figure (a plan's baseline alone: 98 against ≥99) does not show the unit the series is reported in (98.6
+    # next year?): not rounded
+    seen = np.asarray(values, dtype=float)
+    unit = None if average or np.isfinite(seen).sum() < 2 else _report_unit(values, target, striven)
     compared = ordered if compared is None else np.sort(np.asarray(compared, dtype=float))
     if unit is not None:
         compared = _as_reported(compared, unit)  # monotone: still sorted

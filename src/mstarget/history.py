@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .arguments import check_table
-from .exceptions import DataValidationError, MstargetWarning, Problem
+from .exceptions import DataValidationError, MstargetWarning, Problem, UnreadColumnWarning
 from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import tidy_breaks, percent_kind, split_number_unit, split_unit, unit_column
@@ -191,7 +191,12 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
         ``2025年（快报）``, a year cell ``2025年（快报）`` -- which is warned), sorted by region,
         indicator, year; exact duplicate observations dropped. Without an indicator column the
         name is the id. ``attrs["title"]`` / ``attrs["notes"]``: the title and the notes rows
-        (and columns not read, such as a year's growth beside its value).
+        (and columns not read, such as a year's growth beside its value). ``attrs["part_year"]`` (only when
+        there are any): the figures of a part of a year -- a column ``2026年1-10月``, a year cell ``2026年1-10月``
+        (``2026年上半年``, ``2026年前三季度``), rows a note or 备注 says are ``1-10月`` --, never observations (warned
+        as not read): one dict each, ``region, indicator, name, unit, label`` (``2026年1-10月``), ``value``,
+        ``written`` (the cell as written), ``source`` (``column`` / ``row``), ``header``; the report shows them
+        marked (2026年1-10月（仅供参考）).
 
     Raises
     ------
@@ -247,6 +252,9 @@ def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     out.attrs["mstarget_clean"] = True
     out.attrs["title"] = ""
     out.attrs["notes"] = [note for part in parts for note in part.attrs.get("notes", [])]
+    kept = [r for part in parts for r in part.attrs.get(PART_YEAR, [])]  # 2026年1-10月 of each sheet
+    if kept:
+        out.attrs[PART_YEAR] = kept
     consistency.warn_history(out)
     return out
 
@@ -303,11 +311,15 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     ident = _identity(raw)
     problems.cells(ident["indicator"] == "", "indicator", raw["indicator"],
                    "an indicator id (text), not blank")
-    years, year_marks = _years(raw, problems)
+    years, year_marks, cell_labels = _years(raw, problems)
     # a note / title / 备注 cell saying 2025年为快报数 or 2024年为1-11月数据: applied as 2025年（快报） / 2024年（1-11月）
+    remarks = [raw[c].to_numpy(dtype=object) for c in raw.columns if isinstance(c, str)
+               and normalize_words(c).lower().replace(" ", "") in NOTE_HEADERS]
     partial = layout.apply_notes(src, [table.title, *table.notes], years, year_marks, wide=table.cell_columns is not None,
-                                 remarks=[raw[c].to_numpy(dtype=object) for c in raw.columns if isinstance(c, str)
-                                          and normalize_words(c).lower().replace(" ", "") in NOTE_HEADERS])
+                                 remarks=remarks)
+    noted = _noted_part_labels(partial, years, [table.title, *table.notes], remarks)  # 2026年1-10月, by the notes
+    part_labels = np.where(cell_labels != "", cell_labels, noted)
+    partial |= cell_labels != ""  # 2026年1-10月 as the year cell: not read as the year, as a column so headed is not
     values, marks = _values(raw, table.cell_columns, problems, ident["unit"], year_marks)
     measure = _measures(raw, ident, problems) if "measure" in raw.columns else None
     measure = _measures_in_notes(raw, ident, measure, problems)
@@ -330,7 +342,7 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     if "source" not in cols:
         cols["source"] = np.full(len(raw), "", dtype=object)
     out = pd.DataFrame(cols, copy=False)
-    drop = _duplicates(out, raw, table.cell_columns, problems)
+    drop = _duplicates(out, raw, table.cell_columns, problems, skip=cell_labels != "")
     partial |= layout.total_indicator_rows(src, ident["indicator"], table.rows)  # 合计 under 指标名称: left out
     if partial.any():  # a part of a year by the notes: not read, as a column 2024年（1-11月） is not
         drop = sorted(set(np.asarray(drop, dtype=int).tolist()) | set(np.flatnonzero(partial).tolist()))
@@ -356,8 +368,15 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     out.attrs["mstarget_clean"] = True
     out.attrs["title"] = table.title
     out.attrs["notes"] = list(table.notes)  # 注 / 资料来源 rows; columns not read (a year's growth)
+    kept = _part_year_rows(raw, ident, values, part_labels) + _part_year_columns(raw, ident, table.unread)
+    if kept:  # 2026年1-10月: not observations, kept apart for the report to show (仅供参考)
+        out.attrs[PART_YEAR] = kept
     if table.unread:
-        layout.warn_unread(src, table.unread, f"the last year read is {int(out['year'].max())}" if len(out) else "")
+        last = f"the last year read is {int(out['year'].max())}" if len(out) else ""
+        if any(r["source"] == "column" for r in kept):
+            last += ("; " if last else "") + PART_YEAR_KEPT
+        layout.warn_unread(src, table.unread, last)
+    _warn_part_year_cells(src, cell_labels, problems)
     layout.warn_kept_preliminary(src, table.kept_preliminary)  # 2025年（快报） read where 2025年（年报） is blank
     if final:
         consistency.warn_history(out)  # observations after this year, % shares jumping ~100x
@@ -389,19 +408,25 @@ def _identity(raw: pd.DataFrame) -> dict:
     return {"region": region, "indicator": indicator, "name": name, "unit": unit}
 
 
-def _years(raw: pd.DataFrame, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
+def _years(raw: pd.DataFrame, problems: Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Integer years as floats (NaN where bad); whole columns at once, odd cells one by one. With them
-    the preliminary mark of each year cell (``2025年（快报）`` -> ``"快报"``, else ``""``)."""
+    the preliminary mark of each year cell (``2025年（快报）`` -> ``"快报"``, else ``""``), and the part of the year a
+    year cell names (``2026年1-10月`` -> year 2026, labelled ``"2026年1-10月"``: :func:`part_year_cell`; ``""`` for a
+    year's figure), which :func:`_read_table` keeps apart, never as the year's observation."""
     years = np.array(pd.to_numeric(raw["year"], errors="coerce"), dtype=float)
     marks = np.full(len(years), "", dtype=object)
+    labels = np.full(len(years), "", dtype=object)
     with np.errstate(invalid="ignore"):  # "inf" typed as a year: refused below, quietly
         ok = np.isfinite(years) & (years % 1 == 0) & (years >= YEAR_MIN) & (years <= YEAR_MAX)
     odd = np.flatnonzero(~ok)
     if odd.size:
         cells = raw["year"].to_numpy(dtype=object)
         parsed = map_unique(cells[odd], parse_year)
-        for pos, y in zip(odd, parsed):
-            if isinstance(y, PartOfYear):  # 2023年6月, 2023-06-30: a half year's flow read as the year's
+        parts = map_unique(cells[odd], part_year_cell)
+        for pos, y, part in zip(odd, parsed, parts):
+            if part is not None:  # 2026年1-10月: a part of 2026, kept apart (not the year's figure)
+                years[pos], labels[pos] = part
+            elif isinstance(y, PartOfYear):  # 2023年6月, 2023-06-30: a half year's flow read as the year's
                 years[pos] = np.nan
                 problems.cell(pos, "year", cells[pos], "a year's figure, not a month's or part of a year "
                               "(2023年6月 / 2023-06-30): give the whole year's figure under its year, 2023, or "
@@ -415,7 +440,116 @@ def _years(raw: pd.DataFrame, problems: Problems) -> tuple[np.ndarray, np.ndarra
             else:
                 years[pos] = y
                 marks[pos] = layout.preliminary_word(cells[pos])  # 2025年（快报）: that year's, preliminary
-    return years, marks
+    return years, marks, labels
+
+
+#: the key of a history's ``attrs`` keeping its figures of a part of a year (:func:`read_history`)
+PART_YEAR = "part_year"
+#: what the warning on a part-year column adds: the figures are kept, for the report
+PART_YEAR_KEPT = ("its figures are kept apart (attrs['part_year']) and shown in the report for reference, never used as "
+                  "the year's（部分月份数据不参与评估，报告中列示，仅供参考）")
+#: a year cell naming a part of the year from its start or a half / quarter (``2026年1-10月``, ``2026年（1-10月）``,
+#: ``2026年前三季度``, ``2026年上半年``); a single month (``2023年6月``) stays refused
+_PART_YEAR_CELL = re.compile(r"^((?:19|20)\d{2})\s*年?\s*[(（]?\s*(\d{1,2}\s*[-—–~至到]\s*\d{1,2}\s*月份?|[上下]半年|"
+                             r"前?[一二三四1-4]季度|第[一二三四1-4]季度|前三季度)\s*[)）]?$")
+
+
+def part_year_cell(cell) -> tuple[int, str] | None:
+    """``(2026, "2026年1-10月")`` for a year cell naming a part of the year (``2026年1-10月``, ``2026年（1-10月）``,
+    ``2026年前三季度``, ``2026年上半年``); None for anything else (a year, ``2026年1-12月`` -- the year --, a single
+    month ``2023年6月``, which :func:`read_history` refuses)."""
+    text = normalize_text(cell).replace(" ", "") if cell is not None and not (isinstance(cell, float) and np.isnan(cell)) else ""
+    m = _PART_YEAR_CELL.match(text)
+    if m is None or re.fullmatch(r"1[-—–~至到]12月份?", m.group(2)):
+        return None
+    period = re.sub(r"[—–~至到]", "-", m.group(2)).replace("月份", "月")
+    return int(m.group(1)), f"{m.group(1)}年{period}"
+
+
+def _noted_part_labels(partial: np.ndarray, years: np.ndarray, notes: list, remarks: list) -> np.ndarray:
+    """The label of each row a note or 备注 cell says is a part of its year (``partial``, from
+    :func:`mstarget.layout.apply_notes`): ``注：2026年为1-10月数据`` -> ``"2026年1-10月"`` (``""`` elsewhere), as
+    :func:`mstarget.layout.noted_years` reads it; ``2026年部分月份`` when the words cannot be found again."""
+    labels = np.full(len(years), "", dtype=object)
+    if not partial.any():
+        return labels
+    for note in notes:
+        for year, kind, word in (layout.noted_years(note) if isinstance(note, str) else []):
+            if kind == "part" and year:
+                labels[partial & (years == year) & (labels == "")] = f"{year}年{word}"
+    for cells in remarks:
+        cells = np.asarray(cells, dtype=object)
+        for pos in np.flatnonzero(partial & (labels == "")):
+            for year, kind, word in (layout.noted_years(cells[pos]) if isinstance(cells[pos], str) else []):
+                if kind == "part" and (year == 0 or year == years[pos]):
+                    labels[pos] = f"{int(years[pos])}年{word}"
+                    break
+    rest = partial & (labels == "") & np.isfinite(years)
+    labels[rest] = [f"{int(y)}年部分月份" for y in years[rest]]
+    return labels
+
+
+def _part_year_rows(raw: pd.DataFrame, ident: dict, values: np.ndarray, labels: np.ndarray) -> list[dict]:
+    """The figures of the rows dated a part of a year (``labels``: by their year cell or a note), as
+    ``attrs["part_year"]`` keeps them: region, indicator, name, unit, label (``2026年1-10月``), value (float) and
+    the cell as written."""
+    cells = raw["value"].to_numpy(dtype=object)
+    return [_part_year_entry(ident, pos, labels[pos], values[pos], cells[pos], "row")
+            for pos in np.flatnonzero((labels != "") & np.isfinite(values))]
+
+
+def _part_year_columns(raw: pd.DataFrame, ident: dict, unread: list) -> list[dict]:
+    """The figures of a history's columns of a part of a year (``2026年1-10月`` beside ``2025年``), which the
+    reader does not take as observations (:attr:`mstarget.layout.Table.unread`) but keeps beside each row of the
+    melted table: one entry per series and column."""
+    out, seen = [], set()
+    for col in raw.columns:
+        head = str(col)
+        if head not in unread or not layout.PART_OF_YEAR.search(head):
+            continue
+        year = re.search(r"(?<!\d)((?:19|20)\d{2})\s*年", head)
+        if year is None:
+            continue
+        label = year.group(1) + "年" + re.sub(r"\s+", "", layout.PART_OF_YEAR.search(head).group(0))
+        cells = raw[col].to_numpy(dtype=object)
+        firsts = pd.DataFrame({"r": ident["region"], "i": ident["indicator"]}).drop_duplicates().index  # per series
+        for pos in firsts:
+            key, cell = (ident["region"][pos], ident["indicator"][pos], label), cells[pos]
+            if key in seen:
+                continue
+            try:
+                number = _number_maybe_with_unit(cell)[0]
+            except ValueError:
+                number = None
+            if number is None or not np.isfinite(number):
+                continue
+            seen.add(key)
+            out.append(_part_year_entry(ident, pos, label, number, cell, "column", head))
+    return out
+
+
+def _part_year_entry(ident: dict, pos: int, label: str, value, cell, source: str, written_as: str = "") -> dict:
+    text = cell.strip() if isinstance(cell, str) else f"{float(value):.10g}"
+    return {"region": str(ident["region"][pos]), "indicator": str(ident["indicator"][pos]),
+            "name": str(ident["name"][pos]), "unit": str(ident["unit"][pos]), "label": str(label),
+            "value": float(value), "written": text, "source": source, "header": written_as or str(label)}
+
+
+def _warn_part_year_cells(src: str, labels: np.ndarray, problems: Problems) -> None:
+    """One warning for the rows whose year cell names a part of the year (``2026年1-10月``): not read as the
+    year's figures, kept apart for the report."""
+    said = {}
+    for pos in np.flatnonzero(labels != ""):
+        said.setdefault(labels[pos], []).append(problems.row_of(pos))
+    if not said:
+        return
+    shown = "; ".join(f"'{label}' (row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows[:5]))}"
+                      f"{' ...' if len(rows) > 5 else ''})" for label, rows in said.items())
+    words = "、".join(f"{label}（{len(rows)}个数据）" for label, rows in said.items())
+    warnings.warn(UnreadColumnWarning(
+        f"{src}: {words}为年内部分月份数据，不是全年数，未作为全年数据读取 (year cells naming a part of the year: {shown}; "
+        f"not read as the year's figures; {PART_YEAR_KEPT}). Give the whole year's figures when they are out."),
+        stacklevel=4)
 
 
 def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarray,
@@ -654,9 +788,12 @@ def _fmt(v: float, unbounded: str) -> str:
     return unbounded if np.isnan(v) else f"{v:g}"
 
 
-def _duplicates(out: pd.DataFrame, raw: pd.DataFrame, cell_columns, problems: Problems) -> list:
-    """Exact duplicates are dropped; the same observation with another value is refused."""
+def _duplicates(out: pd.DataFrame, raw: pd.DataFrame, cell_columns, problems: Problems, skip=None) -> list:
+    """Exact duplicates are dropped; the same observation with another value is refused. ``skip``: rows that are
+    no observation of their year (``2026年1-10月`` beside ``2026``), compared with none."""
     ok = ~np.isnan(out["year"].to_numpy(dtype=float)) & (out["indicator"] != "").to_numpy()
+    if skip is not None:
+        ok &= ~np.asarray(skip, dtype=bool)
     keys = ["region", "indicator", "year"]
     sub = out.loc[ok, keys]  # the key columns only (1M rows: the others need not be copied)
     dup = out.loc[sub.index[sub.duplicated(keep=False)], keys + ["value"]]

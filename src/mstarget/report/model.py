@@ -40,7 +40,7 @@ from ..chart_choice import chart_selection, nothing_to_draw
 from ..exceptions import ParameterError
 from ..layout import PART_OF_YEAR
 from ..assess import Thresholds, evaluate_as_of
-from ..matching import table_totals
+from ..matching import name_key, region_key, table_totals
 from ..plan import DECIMALS_COLUMNS, NUMBER_COLUMNS, states_figure, strict_of, target_as_change
 from ..plotting import cjk_font
 from ..precision import written_decimals
@@ -970,6 +970,59 @@ def part_year_columns(plan: pd.DataFrame | None) -> list[tuple[str, str]]:
     return out
 
 
+#: the table note on a column of part-year figures only the history gave (:func:`history_part_years`)
+PART_YEAR_HISTORY_NOTE = {
+    "zh": "“{shown}”列为历史数据中的{label}数据，为年内部分月份数据，仅供参考，未作为全年数据使用，不据此评价。",
+    "en": "\"{shown}\": the history's figures of {label}, part of the year, for reference only: not used as full-year "
+          "figures and not judged on."}
+
+
+def history_part_years(table: pd.DataFrame, records: list[dict]) -> list[dict]:
+    """For each record, the part-year figures the history gave its series (``{"2026年1-10月": "42.9"}``, as written):
+    :func:`mstarget.read_history` keeps them apart in ``attrs["part_year"]`` (a column ``2026年1-10月``, a year cell
+    ``2026年1-10月``, a note ``注：2026年为1-10月数据``), never as observations, and ``mt.assess`` /
+    ``mt.assess_detailed`` / ``mstarget report`` carry them in the table's ``attrs["part_year"]``. A series is found
+    by region and indicator id, or by its name read as the matcher reads it (:func:`mstarget.matching.name_key`); a
+    figure in another unit than the row's is left out."""
+    entries = table.attrs.get("part_year") if isinstance(getattr(table, "attrs", None), dict) else None
+    if not entries:
+        return [{} for _ in records]
+    by_key: dict = {}
+    for e in entries:
+        reg = region_key(e.get("region", ""))
+        for k in (("id", str(e.get("indicator") or "")), ("name", name_key(e.get("indicator") or "")),
+                  ("name", name_key(e.get("name") or ""))):
+            if k[1]:
+                by_key.setdefault((reg, *k), []).append(e)
+    out = []
+    for r in records:
+        reg = region_key(_words(r.get("region")))
+        found: list = []
+        ind, nm = _words(r.get("indicator")), _words(r.get("name"))
+        for k in (("id", ind), ("name", name_key(ind) if ind else ""), ("name", name_key(nm) if nm else "")):
+            if k[1] and (reg, *k) in by_key:
+                found = by_key[(reg, *k)]
+                break
+        unit = _words(r.get("unit"))
+        figures = {}
+        for e in found:
+            e_unit = _words(e.get("unit"))
+            if unit and e_unit and e_unit != unit:  # 户 against 万户: not this row's figure
+                continue
+            text = _part_year_text(e.get("written"))
+            if text:
+                figures.setdefault(str(e["label"]), text)
+        out.append(figures)
+    return out
+
+
+def _words(v) -> str:
+    """A text cell stripped; "" for None, NaN or pd.NA."""
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return str(v).strip()
+
+
 def _part_year_text(v) -> str:
     """A part-year cell as written (``42.9``), "" when blank (``—``, ``-``, ``/``, NaN)."""
     if v is None or is_missing(v):
@@ -1041,6 +1094,23 @@ def yearly_values(records: list[dict], details, plan: pd.DataFrame | None) -> li
 
 #: a qualitative row's 完成值 in words (:func:`mstarget.read_plan`'s ``written_2025``: 已建成)
 _WRITTEN_COLUMN = re.compile(r"^written_(\d{4})$")
+#: a qualitative row's baseline in words (:func:`mstarget.read_plan`'s ``baseline_written``: 未建成)
+BASELINE_WORDS = "baseline_written"
+#: ... as ``assess``'s note of the row says it, for a table reported without its plan (``baseline '未建成' (2020基期：未建成)``)
+_BASELINE_WORDS_NOTE = re.compile(r"(?:^|; )baseline '([^']+)' \(")
+
+
+def baseline_words(r: dict) -> str:
+    """A qualitative row's baseline written in words (未建成): the plan's ``baseline_written`` (set on the record by
+    :func:`_qualitative_yearly`), else what ``assess``'s note of the row says of it; "" for none."""
+    if r.get("category") != QUALITATIVE:
+        return ""
+    words = r.get(BASELINE_WORDS)
+    if isinstance(words, str) and words.strip():
+        return words.strip()
+    note = r.get("note")
+    m = _BASELINE_WORDS_NOTE.search(note) if isinstance(note, str) else None
+    return m.group(1).strip() if m else ""
 
 
 def _qualitative_yearly(r: dict, i: int, plan: pd.DataFrame | None, from_plan: dict) -> dict:
@@ -1056,6 +1126,10 @@ def _qualitative_yearly(r: dict, i: int, plan: pd.DataFrame | None, from_plan: d
                 words[int(_WRITTEN_COLUMN.match(str(c)).group(1))] = v.strip()
     if words:
         r["written_years"] = words
+    if plan is not None and BASELINE_WORDS in plan.columns:  # 未建成: its baseline in words, shown as its 基期值
+        base = _by_plan_row([r], plan, BASELINE_WORDS)[0]
+        if isinstance(base, str) and base.strip():
+            r[BASELINE_WORDS] = base.strip()
     marks = {}  # 98.4（快报）: the plan's preliminary marks of those figures, as a numeric row's
     for y in found:
         if plan is not None and f"preliminary_{y}" in plan.columns:
@@ -1303,6 +1377,9 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         for y, words in (r.get("written_years") or {}).items():
             if f"y{y}" in cells and cells[f"y{y}"].missing:
                 cells[f"y{y}"] = Cell(words, words)
+        base_words = baseline_words(r)  # its baseline in words (未建成), as the plan wrote it: the 基期值 column
+        if base_words and cells["baseline"].missing and cells["baseline_shown"].missing:
+            cells["baseline"] = cells["baseline_shown"] = Cell(base_words, base_words)
     if isinstance(written, str) and written and not cells["target"].missing and r.get("category") != QUALITATIVE:
         # a firm target with a striven-for one (≥2.5（力争3）) already shows its figures; a figure in words
         # (保持在98%以上, 不发生, 低于0.15) is shown as the plan wrote it, alone (note 5: 按规划原文写法列示)
@@ -1764,6 +1841,13 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     under_way = first_year_under_way(table, as_of, date)
     part_heads = part_year_columns(plan)
     part_cells = [_by_plan_row(records, plan, head) for head, _ in part_heads]
+    from_history = history_part_years(table, records)  # 2026年1-10月 of the history (read_history's attrs)
+    for label in dict.fromkeys(label for found in from_history for label in found):
+        if label not in [lb for _, lb in part_heads]:
+            part_heads.append((None, label))  # a column of its own; the plan's column of the same label shared
+            part_cells.append([None] * len(records))
+    for j, (_, label) in enumerate(part_heads):  # the plan's figure as written, else the history's
+        part_cells[j] = [c if _part_year_text(c) else from_history[i].get(label) for i, c in enumerate(part_cells[j])]
     for i in order:
         r = records[i]
         detail = details[i] if details is not None else None
@@ -2196,7 +2280,9 @@ def table_notes(report: Report) -> list[str]:
     if any(unreported_gap(row.raw) for row in report.rows):
         notes.append(UNREPORTED_NOTE[lang])
     for head, label in report.part_years:  # 2026年1-10月（仅供参考）: what the column holds, and that it is not used
-        notes.append(PART_YEAR_NOTE[lang].format(shown=PART_YEAR_HEADER[lang].format(label), head=head))
+        shown = PART_YEAR_HEADER[lang].format(label)
+        notes.append(PART_YEAR_NOTE[lang].format(shown=shown, head=head) if head is not None else
+                     PART_YEAR_HISTORY_NOTE[lang].format(shown=shown, label=label))
     if any(flagged(row.raw.get("target_year_estimated")) for row in report.rows):
         notes.append(INTERPOLATED_NOTE[lang])
     if any(years_of(row.raw.get("split_years")) for row in report.rows):
