@@ -339,6 +339,7 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     # refuse bad input, and with --strict anything unmatched, before anything is written
     with prog.step("reading plan and history"):
         plan, history = read_inputs(args.history, args.plan, region)
+        common.warn_unused_region(region, plan)
         common.require_observations(history, args.history, doing="assess the targets from",
                                     advice=" -- or leave out --history to assess from the plan's own figures "
                                            "(its baseline and any 完成值 columns)")

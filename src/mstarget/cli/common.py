@@ -16,6 +16,7 @@ import math
 import contextlib
 import sys
 import unicodedata
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +24,7 @@ import pandas as pd
 from ..arguments import YEAR_MAX, YEAR_MIN
 from ..calibration import Calibration
 from ..engine import Engine
-from ..exceptions import DataValidationError, ParameterError
+from ..exceptions import DataValidationError, MstargetWarning, ParameterError
 from ..io import check_output_path
 from ..plotting import FIGURE_TYPES
 from .. import tracking
@@ -321,6 +322,22 @@ def add_region_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--region", default=None,
                    help="region of tables without a region column (a district's own plan or "
                         "history), e.g. --region 鼎湖区")
+
+
+def warn_unused_region(region, *tables) -> None:
+    """``--region`` names the region of a table without a region column; when every table given carries its own
+    and none has ``region`` in it, it was not used (``--region 广东`` on the national tables forecast 全国): say so,
+    as ``mt.assess(region=...)`` does."""
+    if region is None:
+        return
+    regions = {str(r) for t in tables if isinstance(t, pd.DataFrame) and "region" in t.columns
+               for r in pd.unique(t["region"].dropna())}
+    if regions and str(region) not in regions:
+        shown = sorted(regions)
+        warnings.warn(MstargetWarning(
+            f"--region {region} was not used: the tables carry their own region column ({', '.join(shown[:5])}"
+            f"{' ...' if len(shown) > 5 else ''}); --region only names the region of a table without one. To take one "
+            f"region of a multi-region table, filter the table first（--region 仅用于无地区列的表格，未使用）"), stacklevel=2)
 
 
 def report_unmatched(m, *, strict: bool = False, limit: int = 10) -> int | None:

@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, settings, logger) -> int:
     engine = common.engine_of(args, "forecast")
     history = read_history(args.history, region=args.region)
+    common.warn_unused_region(args.region, history)
     try:  # numbers in %: forecast() refuses fractions such as 0.8 with a hint
         levels = tuple(float(x) if "." in x else int(x) for x in args.levels.split(",") if x.strip())
     except ValueError:

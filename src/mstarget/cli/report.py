@@ -81,6 +81,7 @@ def _run(args: argparse.Namespace, paths, settings, logger) -> int:
     prog = Progress(True)
     with prog.step("reading plan and history"):
         plan, history = read_inputs(args.history, args.plan, args.region)
+        common.warn_unused_region(args.region, plan)
         common.require_observations(history, args.history, doing="report the targets from",
                                     advice=" -- or leave out --history to report from the plan's own figures "
                                            "(its baseline and any 完成值 columns)")

@@ -69,6 +69,7 @@ def _run(args: argparse.Namespace, probs: tuple[float, ...], settings, logger) -
     prog = Progress(True)
     with prog.step("reading plan and history"):
         plan, history = read_inputs(args.history, args.plan, args.region)
+        common.warn_unused_region(args.region, plan)
         common.require_observations(history, args.history, doing="suggest targets from")
         reference = read_history(args.reference) if args.reference else None
         common.require_observations(reference, args.reference, flag="--reference", doing="lend peers from",
