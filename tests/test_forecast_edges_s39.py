@@ -143,3 +143,20 @@ def test_a_coverage_rising_to_100_keeps_its_chance_of_100():
         warnings.simplefilter("ignore")
         row = mt.assess(hist, plan, seed=0).iloc[0]
     assert row["p_meet"] > 0.8
+
+
+def test_a_spike_is_asked_about_whatever_model_forecasts_the_series(tmp_path):
+    # 9 points (auto's ensemble, not pooled_drift): the spike of 2022 got no note at all
+    full = [0.7, 0.9, 1.1, 1.3, 1.5, 5.9, 1.9, 2.2, 2.46]
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "pat", "name": "每万人口高价值发明专利拥有量", "unit": "件/万人",
+                         "year": range(2017, 2026), "value": full})
+    plan = pd.DataFrame([dict(region="鼎湖区", indicator="pat", name="每万人口高价值发明专利拥有量", unit="件/万人",
+                              baseline_year=2025, baseline="〔2.46〕", target_year=2030, target="〔3.5〕", attribute="预期性")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table, details = mt.assess_detailed(hist, plan, seed=0)
+        mt.report.write_report(table, details, [tmp_path / "r.html"])
+    row = table.iloc[0]
+    assert row["model"] == "auto:ensemble" and "2022年的数值明显偏离前后两年" in row["note"]
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "2022年数值明显偏离前后两年，是否录入错误" in html  # not "按一次性异常值处理": the ensemble kept it

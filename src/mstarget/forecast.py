@@ -43,7 +43,7 @@ from .precision import model_scale_unit, snap_to_bounds
 from .progress import Progress
 from .quantiles import sorted_mean, sorted_quantiles
 from .models.counts import MAX_COUNT as _MAX_STOCK, change_priors
-from .models.pooled import _spike_note
+from .models.pooled import _spike_note, spike_index, spike_kept_note
 from .models.pooled import level_shift_index  # noqa: F401  (public here: the rule auto's pooled_drift applies)
 from .models.events import MAX_COUNT, rate_priors
 from .transforms import Bounds, Transform, choose_transform
@@ -657,6 +657,10 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
     if back is not None:  # a one-year spike: its note names the calendar year, not a position
         said = _spike_note(back)
         notes = [_spike_note(back, int(p.years[-1]) - back) if n == said else n for n in notes]
+    elif not hasattr(model, "spike_back_"):  # another model (the ensemble of 8+ points): the spike asked about all the same
+        spike = spike_index(p.transform.forward(p.values))
+        if spike is not None:
+            notes.append(spike_kept_note(int(p.years[spike])))
     p.notes.extend(n for n in notes if n not in p.notes)
     rng = series_rng(seed, p.region, p.indicator)
     z_paths = np.asarray(model.sample_paths(p.h, n_paths, rng), dtype=float)

@@ -128,6 +128,14 @@ def _spike_note(years_before_last: int, year: int | None = None) -> str:
             "如为录入错误请更正，如为真实的一次性冲击请核实)")
 
 
+def spike_kept_note(year: int) -> str:
+    """The row's note on a one-year spike in ``year`` of a series a model other than ``pooled_drift`` forecast (the
+    ensemble of 8+ points): the figure is kept as it is by that model, and asked about."""
+    return (f"the figure of {year} is a one-year spike, far above or below both neighbouring years, kept in the "
+            f"forecast as reported -- is it an entry error? (历史数据中{year}年的数值明显偏离前后两年；"
+            "如为录入错误请更正，如为真实的一次性冲击请核实)")
+
+
 def _shift_note(years_before_last: int) -> str:
     when = ("into the last year" if years_before_last == 0
             else f"into the year {years_before_last} year(s) before the last")

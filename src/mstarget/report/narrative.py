@@ -534,10 +534,12 @@ def _spike_said(x: "_Row") -> str:
     m = _SPIKE.search(note) if isinstance(note, str) else None
     if m is None:
         return ""
+    kept = "kept in the forecast as reported" in note
     if x.lang == "zh":
-        return f"{m.group(1)}年数值明显偏离前后两年，预测按一次性异常值处理（不计入趋势），是否录入错误？请核对。"
-    return (f" {m.group(1)} stands far from both neighbouring years: the forecast treats it as a one-off (not part of "
-            "the trend). Is it an entry error? Please check.")
+        how = "" if kept else "，预测按一次性异常值处理（不计入趋势）"
+        return f"{m.group(1)}年数值明显偏离前后两年{how}，是否录入错误？请核对。"
+    how = "" if kept else ": the forecast treats it as a one-off (not part of the trend)"
+    return f" {m.group(1)} stands far from both neighbouring years{how}. Is it an entry error? Please check."
 
 
 def _running_totals_said(x: "_Row") -> str:
