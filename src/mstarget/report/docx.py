@@ -1,6 +1,13 @@
 """The report as a Word document (python-docx), laid out like an evaluation report.
 
-A4, 宋体 body text and 黑体 headings: title and date line; 一、总体情况 (overall paragraph);
+In the form of an official document (公文, GB/T 9704-2012 《党政机关公文格式》): A4, margins 37 / 35 / 28 / 26 mm
+(top / bottom / left / right: a 版心 of 156 x 225 mm), the title 2号 方正小标宋简体 centred, the text 3号
+仿宋_GB2312 with a first-line indent of 2 characters at a fixed line spacing of 28.95 pt (22 lines a page),
+headings by their numbering (一、 3号 黑体; a region's heading 3号 楷体_GB2312; a target's ``1.`` 3号 仿宋 bold),
+digits and Latin in Times New Roman; the fonts a machine without them lacks fall back (font table ``altName``) to
+仿宋 / 楷体 / 宋体. Tables in 五号 (the wide main table 六号) 仿宋, their header rows 黑体 and repeated on every
+page; charts within the 版心. Page numbers ``— 1 —`` in 4号 宋体, odd pages right and even pages left, a
+character in from the edge of the 版心. The content: title and date line; 一、总体情况 (overall paragraph);
 二、分类汇总 (counts by category); 三、主要指标评估表 (on a landscape page, header row repeated on
 every page); 四、总览图; 五、逐项评估 (per target: heading, narrative, fan chart); 六、未匹配的数据
 (when present); 说明. Every page's footer carries its number (a PAGE field, — 1 —, as 公文 are numbered).
@@ -17,10 +24,12 @@ import pandas as pd
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.text.run import Run
+from lxml import etree
 
 from .formatting import display_width, report_datetime
 from .charts import ReportCharts, chart_alt
@@ -38,37 +47,114 @@ from .model import (
     unmatched_label,
 )
 
-BODY_FONT = {"zh": ("Times New Roman", "宋体"), "en": ("Calibri", "宋体")}
-HEADING_FONT = ("Arial", "黑体")
+#: GB/T 9704-2012 《党政机关公文格式》: the fonts (East Asian names, as Word writes them) and sizes (字号 in pt)
+LATIN = "Times New Roman"  # digits and Latin letters
+TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT, H3_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "仿宋_GB2312"
+PAGE_FONT, TABLE_FONT, TABLE_HEADER_FONT = "宋体", "仿宋_GB2312", "黑体"
+#: a font a machine may lack and the one Word / WPS / LibreOffice take instead (the font table's ``w:altName``)
+FALLBACK = {"方正小标宋简体": "宋体", "仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体"}
+SIZE_2, SIZE_3, SIZE_4, SIZE_5 = 22, 16, 14, 10.5  # 2号 (title), 3号 (text, headings), 4号 (page numbers), 五号
+SIZE_SMALL = 14  # captions, the 预测模型 line, （图略）: 4号
+TABLE_SIZE, MAIN_TABLE_SIZE, DATA_TABLE_SIZE = SIZE_5, 7.5, 9  # 五号; the 20-column main table 六号; unmatched rows 小五
+LINE = Pt(28.95)  # fixed line spacing: 22 lines in the 225 mm 版心
+INDENT = 2  # first-line indent, characters
+#: page margins (mm): 天头 37, 订口 28 -- a 156 x 225 mm 版心 on A4; the landscape table pages turn the 版心 round
+#: (its top at the binding edge, GB/T 9704 10.2)
+MARGINS = {False: {"top": 37, "bottom": 35, "left": 28, "right": 26},
+           True: {"top": 28, "bottom": 26, "left": 35, "right": 37}}
+TEXT_WIDTH_CM = {False: 15.6, True: 22.5}  # the 版心's width
 
 
-def _east_asian(element, font: str) -> None:
-    """Set the East Asian font of a style's or run's run properties (Word ignores ``font.name`` for 汉字)."""
+def _rfonts(element):
     rpr = element.get_or_add_rPr()
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
         rfonts = OxmlElement("w:rFonts")
         rpr.insert(0, rfonts)
-    rfonts.set(qn("w:eastAsia"), font)
+    return rfonts
+
+
+def _font(element, east: str, latin: str = LATIN) -> None:
+    """A style's or run's fonts: ``east`` for 汉字, ``latin`` for digits and letters; the template's theme fonts
+    (which would win over both) dropped."""
+    rfonts = _rfonts(element)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    rfonts.set(qn("w:ascii"), latin)
+    rfonts.set(qn("w:hAnsi"), latin)
+    rfonts.set(qn("w:cs"), latin)
+    rfonts.set(qn("w:eastAsia"), east)
+
+
+def _first_line_indent(pf, chars: int, size: float) -> None:
+    """A first-line indent of ``chars`` characters: in characters for Word / WPS (w:firstLineChars), and in
+    points for readers that only know those."""
+    pf.first_line_indent = Pt(chars * size)
+    ind = pf._element.get_or_add_pPr().find(qn("w:ind"))
+    ind.set(qn("w:firstLineChars"), str(chars * 100))
+
+
+def _exact(pf, line=LINE) -> None:
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = line
+    pf.space_before = pf.space_after = Pt(0)
 
 
 def _styles(doc, lang: str) -> None:
-    latin, cjk = BODY_FONT[lang]
+    """Normal: 3号 仿宋_GB2312, justified, 28.95 pt a line, no space between paragraphs; Title: 2号 方正小标宋简体
+    centred; Heading 1: 3号 黑体; Heading 2: 3号 楷体_GB2312; Heading 3: 3号 仿宋 bold -- headings indented
+    like the text, in black, not bold but the 仿宋 one, kept with what follows."""
     normal = doc.styles["Normal"]
-    normal.font.name = latin
-    normal.font.size = Pt(11)
-    _east_asian(normal.element, cjk)
-    for name, size in (("Title", 18), ("Heading 1", 15), ("Heading 2", 12.5), ("Heading 3", 11.5)):
+    _font(normal.element, BODY_FONT)
+    normal.font.size = Pt(SIZE_3)
+    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    _exact(normal.paragraph_format)
+    normal.paragraph_format.widow_control = True
+    title = doc.styles["Title"]
+    ppr = title.element.get_or_add_pPr()
+    for el in ppr.findall(qn("w:pBdr")) + ppr.findall(qn("w:contextualSpacing")):
+        ppr.remove(el)  # the template draws a blue rule under the title
+    rpr = title.element.get_or_add_rPr()
+    for el in rpr.findall(qn("w:spacing")) + rpr.findall(qn("w:kern")):
+        rpr.remove(el)
+    _font(title.element, TITLE_FONT)
+    title.font.size = Pt(SIZE_2)
+    title.font.bold = False
+    title.font.color.rgb = RGBColor(0, 0, 0)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _exact(title.paragraph_format, Pt(35))  # a two-line title: 2号 on 35 pt lines
+    title.paragraph_format.space_after = LINE  # a blank line under the title
+    for name, east, bold in (("Heading 1", H1_FONT, False), ("Heading 2", H2_FONT, False),
+                             ("Heading 3", H3_FONT, True)):
         st = doc.styles[name]
-        st.font.name = HEADING_FONT[0]
-        st.font.size = Pt(size)
-        st.font.color.rgb = RGBColor(0x22, 0x22, 0x22)
-        st.font.bold = True
-        _east_asian(st.element, HEADING_FONT[1])
-        # the template's theme fonts would win over font.name: drop them
-        rfonts = st.element.rPr.find(qn("w:rFonts"))
-        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-            rfonts.attrib.pop(qn(attr), None)
+        _font(st.element, east)
+        st.font.size = Pt(SIZE_3)
+        st.font.color.rgb = RGBColor(0, 0, 0)
+        st.font.bold = bold
+        pf = st.paragraph_format
+        _exact(pf)
+        _first_line_indent(pf, INDENT, SIZE_3)
+        pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        pf.keep_with_next = True
+
+
+def _font_table(doc) -> None:
+    """The fonts of the 公文 form in the document's font table, each with the font a machine without it takes
+    instead (``w:altName``: 仿宋_GB2312 -> 仿宋, 楷体_GB2312 -> 楷体, 方正小标宋简体 -> 宋体) and the GB2312 charset."""
+    part = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
+    root = etree.fromstring(part.blob)
+    have = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
+    for name in dict.fromkeys([TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT, PAGE_FONT, *FALLBACK.values()]):
+        if name in have:
+            continue
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        if name in FALLBACK:
+            etree.SubElement(font, qn("w:altName")).set(qn("w:val"), FALLBACK[name])
+        etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")  # GB2312
+        etree.SubElement(font, qn("w:family")).set(qn("w:val"), "modern" if "仿宋" in name or "楷体" in name else "auto")
+        etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "variable")
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 #: the language of a report's text in Word's terms (w:lang): a Chinese report's 汉字 are zh-CN, not the template's en-US
@@ -98,12 +184,15 @@ def _properties(doc, report: Report) -> None:
 
 
 def _a4(section, landscape: bool = False) -> None:
-    w, h = Cm(21.0), Cm(29.7)
+    """A4 with the 公文 margins (a landscape table page turns the 版心 round); the footer placed so that the page
+    number's dashes sit about 7 mm below the 版心."""
+    w, h = Mm(210), Mm(297)
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (h, w) if landscape else (w, h)
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(1.6 if landscape else 2.4))
-    section.top_margin = section.bottom_margin = Cm(2.0)
+    for side, mm in MARGINS[landscape].items():
+        setattr(section, f"{side}_margin", Mm(mm))
+    section.header_distance = Mm(15)
+    section.footer_distance = Mm(MARGINS[landscape]["bottom"] - 7 - 3.5)  # the dash ~3.5 mm above the line's foot
 
 
 def _shade(cell, colour: str) -> None:
@@ -123,12 +212,18 @@ def _repeat_header(row) -> None:
 
 
 def _cell_text(cell, text: str, *, size: float, bold: bool = False, colour: str | None = None,
-               align=None) -> None:
+               align=None, header: bool = False) -> None:
+    """A cell's text: 仿宋 (a header cell 黑体) at ``size``, single-spaced, no indent."""
     cell.text = ""
     par = cell.paragraphs[0]
+    pf = par.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    pf.space_before = pf.space_after = Pt(0)
+    pf.first_line_indent = Pt(0)
     run = par.add_run(text)
     run.font.size = Pt(size)
     run.bold = bold
+    _font(run._r, TABLE_HEADER_FONT if header else TABLE_FONT)
     if colour:
         run.font.color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
     if align is not None:
@@ -143,7 +238,7 @@ def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float]
     table.autofit = False
     for j, h in enumerate(header):
         c = table.rows[0].cells[j]
-        _cell_text(c, h, size=size, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _cell_text(c, h, size=size, align=WD_ALIGN_PARAGRAPH.CENTER, header=True)
         _shade(c, "#EEF3F8")
     _repeat_header(table.rows[0])
     for i, values in enumerate(rows, start=1):
@@ -154,10 +249,8 @@ def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float]
                        align=WD_ALIGN_PARAGRAPH.LEFT if j in text_columns or widths_cm[j] > 5 else WD_ALIGN_PARAGRAPH.RIGHT)
             if fill:
                 _shade(c, fill)
-    # Word reads the cell widths, LibreOffice the grid columns: set both, with a fixed layout
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    table._tbl.tblPr.append(layout)
+    # Word reads the cell widths, LibreOffice the grid columns: set both, with a fixed layout (``autofit = False``
+    # above wrote the one w:tblLayout, in its place in w:tblPr)
     for j, w in enumerate(widths_cm):
         table.columns[j].width = Cm(w)
         for row in table.rows:
@@ -183,16 +276,41 @@ def _widths(header: list[str], rows: list[list[str]], total_cm: float, *, size: 
     return [w * scale for w in need] if scale < 1 else need
 
 
-def _paragraph(doc, text: str, *, indent: bool = True, size: float | None = None):
+def _paragraph(doc, text: str, *, indent: bool = True, size: float | None = None, align=None):
+    """A paragraph of the text (3号 仿宋, 28.95 pt lines from Normal), indented 2 characters; ``size`` for a
+    smaller line (a caption, the 预测模型 line)."""
     p = doc.add_paragraph(text)
     if indent:
-        p.paragraph_format.first_line_indent = Pt(22)
-    p.paragraph_format.space_after = Pt(4)
-    p.paragraph_format.line_spacing = 1.3
+        _first_line_indent(p.paragraph_format, INDENT, size or SIZE_3)
+    if align is not None:
+        p.alignment = align
     if size:
         for r in p.runs:
             r.font.size = Pt(size)
     return p
+
+
+def _picture(doc, png: bytes, width_cm: float):
+    """A chart centred in its own single-spaced paragraph (a fixed line spacing would cut it to one line's
+    height), no wider than the 版心."""
+    doc.add_picture(io.BytesIO(png), width=Cm(min(width_cm, TEXT_WIDTH_CM[False])))
+    par = doc.paragraphs[-1]
+    pf = par.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    pf.first_line_indent = Pt(0)
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return par
+
+
+def _heading(doc, text: str, level: int, *, numbered: bool = False):
+    """A heading; ``numbered``: a target's ``1. …`` heading, in the form of a 公文's third level (3号 仿宋
+    bold) whatever its outline level (Heading 2 in a one-region report)."""
+    par = doc.add_heading(text, level=level)
+    if numbered and level != 3:
+        for r in par.runs:
+            _font(r._r, H3_FONT)
+            r.bold = True
+    return par
 
 
 def _field(paragraph, instruction: str, shown: str = "") -> None:
@@ -218,18 +336,28 @@ def _field(paragraph, instruction: str, shown: str = "") -> None:
     run_with(end)
 
 
-def _page_numbers(section) -> None:
-    """The page number centred in the footer, — 1 — as 公文 write it (a PAGE field: every page its own);
-    later sections inherit the footer."""
-    footer = section.footer
-    footer.is_linked_to_previous = False
-    par = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    par.add_run("— ")
-    _field(par, "PAGE", "1")
-    par.add_run(" —")
-    for r in par.runs:
-        r.font.size = Pt(10.5)
+def _page_numbers(doc, section) -> None:
+    """The page number in the footer, — 1 — as 公文 write it (4号 宋体, a PAGE field: every page its own): on odd
+    pages at the right and on even pages at the left, a character in from the 版心's edge (GB/T 9704 7.5);
+    later sections inherit both footers."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    for footer, align, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right_indent"),
+                                (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left_indent")):
+        footer.is_linked_to_previous = False
+        par = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        par.alignment = align
+        pf = par.paragraph_format
+        setattr(pf, side, Pt(SIZE_4))  # 空一字
+        pf.first_line_indent = Pt(0)
+        pf.space_before = pf.space_after = Pt(0)
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        par.add_run("— ")
+        _field(par, "PAGE", "1")
+        par.add_run(" —")
+        for r in par._p.iter(qn("w:r")):
+            run = Run(r, par)
+            run.font.size = Pt(SIZE_4)
+            _font(r, PAGE_FONT, PAGE_FONT)
 
 
 def _contents(doc, report: Report, entries: list[tuple[int, str]]) -> None:
@@ -239,8 +367,8 @@ def _contents(doc, report: Report, entries: list[tuple[int, str]]) -> None:
     heading = doc.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = heading.add_run("目录" if report.lang == "zh" else "Contents")
-    run.bold, run.font.size = True, Pt(14)
-    _east_asian(run._r, HEADING_FONT[1])
+    run.font.size = Pt(SIZE_3)
+    _font(run._r, H1_FONT)
     first = doc.add_paragraph()
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
@@ -296,6 +424,7 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     h = SECTION_HEADINGS[report.lang]
     doc = Document()
     _styles(doc, report.lang)
+    _font_table(doc)
     _a4(doc.sections[0])
     _properties(doc, report)
 
@@ -303,7 +432,7 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     sub = doc.add_paragraph(report.subtitle)
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _page_numbers(doc.sections[0])
+    _page_numbers(doc, doc.sections[0])
     groups = _region_groups(report) if report.several_regions else []
     if groups:  # 目录: the sections, and under 逐项评估 each region
         entries = [(1, h[k]) for k in range(4) if k != 3 or overview is not None] + [(1, h[4])] + \
@@ -322,15 +451,19 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     tot = report.summary[["binding", "expected", "total"]].sum()
     srows.append([report.summary_total_label, str(tot["binding"]), str(tot["expected"]), str(tot["total"]), ""])
     fills = {(i, 0): CATEGORY_COLOURS[c] for i, c in enumerate(report.summary["category"])}
-    _table(doc, head, srows, [2.8, 1.4, 1.4, 1.4, 9.2], size=9.5, fills=fills)
+    width = TEXT_WIDTH_CM[False]
+    _table(doc, head, srows, [2.8, 1.5, 1.5, 1.5, width - 7.3], size=TABLE_SIZE, fills=fills)
     rhead, rbody = report.by_region_table()
     if rbody:  # several regions: 分地区汇总
-        _paragraph(doc, BY_REGION_CAPTION[report.lang], indent=False, size=10)
-        _table(doc, rhead, rbody, _widths(rhead, rbody, 16.0, size=9, wide=None), size=9, text_columns=(0,))
+        _paragraph(doc, BY_REGION_CAPTION[report.lang], indent=False, size=SIZE_SMALL, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _table(doc, rhead, rbody, _widths(rhead, rbody, width, size=TABLE_SIZE, wide=None), size=TABLE_SIZE,
+               text_columns=(0,))
     ihead, ibody = by_indicator_table(report)
     if ibody:  # several regions: 分指标汇总
-        _paragraph(doc, BY_INDICATOR_CAPTION[report.lang], indent=False, size=10)
-        _table(doc, ihead, ibody, _widths(ihead, ibody, 16.0, size=9, wide=0), size=9, text_columns=(0,))
+        _paragraph(doc, BY_INDICATOR_CAPTION[report.lang], indent=False, size=SIZE_SMALL,
+                   align=WD_ALIGN_PARAGRAPH.CENTER)
+        _table(doc, ihead, ibody, _widths(ihead, ibody, width, size=TABLE_SIZE, wide=0), size=TABLE_SIZE,
+               text_columns=(0,))
 
     landscape = doc.add_section(WD_SECTION.NEW_PAGE)
     _a4(landscape, landscape=True)
@@ -339,36 +472,37 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     header = [c.header(report.lang) for c in cols]
     body = [[row.cells[c.key].text for c in cols] for row in report.rows]
     ids = [c.id for c in cols]
-    widths = _widths(header, body, 29.7 - 3.2 - 0.2, size=7.5, wide=ids.index("name"))
+    widths = _widths(header, body, TEXT_WIDTH_CM[True], size=MAIN_TABLE_SIZE, wide=ids.index("name"))
     fills = {(i, ids.index("category")): CATEGORY_COLOURS[row.category] for i, row in enumerate(report.rows)}
-    _table(doc, header, body, widths, size=7.5, fills=fills,
+    _table(doc, header, body, widths, size=MAIN_TABLE_SIZE, fills=fills,
            text_columns=tuple(ids.index(k) for k in ("name", "region") if k in ids))
 
     portrait = doc.add_section(WD_SECTION.NEW_PAGE)
     _a4(portrait)
     if overview is not None:
         doc.add_heading(h[3], level=1)
-        doc.add_picture(io.BytesIO(overview), width=Cm(16))
-        _paragraph(doc, report.overview_caption, indent=False, size=9)
+        _picture(doc, overview, TEXT_WIDTH_CM[False]).paragraph_format.keep_with_next = True
+        _paragraph(doc, report.overview_caption, indent=False, size=SIZE_SMALL)
         for png in charts.matrix:
-            doc.add_picture(io.BytesIO(png), width=Cm(16))
-            _paragraph(doc, MATRIX_CAPTION[report.lang], indent=False, size=9)
+            _picture(doc, png, TEXT_WIDTH_CM[False]).paragraph_format.keep_with_next = True
+            _paragraph(doc, MATRIX_CAPTION[report.lang], indent=False, size=SIZE_SMALL)
     doc.add_heading(h[4], level=1)
     for region, rows in groups or [("", report.rows)]:
         if groups:  # several regions: a heading per region, its targets one level down
             doc.add_heading(_region_heading(region, rows, zh), level=2)
         for row in rows:
-            doc.add_heading(f"{row.number}. {row.name_with(row.cells['category'].text)}", level=3 if groups else 2)
+            _heading(doc, f"{row.number}. {row.name_with(row.cells['category'].text)}", 3 if groups else 2,
+                     numbered=True)
             para = _paragraph(doc, row.narrative)
             if model_line(row):
-                para = _paragraph(doc, model_line(row), indent=True, size=9)
+                para = _paragraph(doc, model_line(row), indent=True, size=SIZE_SMALL)
             png = fans.get(row.number)
             para.paragraph_format.keep_with_next = png is not None  # the chart stays with its text
             if png is not None:
-                doc.add_picture(io.BytesIO(png), width=Cm(14.5))
+                _picture(doc, png, 14.5)
                 _describe_last_picture(doc, chart_alt(row, report.lang))
             elif fans and chart_cut(report, row):  # left out by the cap, as the html says; nothing to draw: nothing
-                _paragraph(doc, "（图略）" if zh else "(chart omitted)", indent=False, size=9)
+                _paragraph(doc, "（图略）" if zh else "(chart omitted)", indent=False, size=SIZE_SMALL)
     if report.unmatched:
         doc.add_heading(h[5], level=1)
         for key, df in report.unmatched.items():
@@ -377,8 +511,9 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
             shown = df.head(200)
             cells = [["" if pd.isna(v) else str(v) for v in r] for r in shown.itertuples(index=False, name=None)]
             head = [str(c) for c in shown.columns]
-            _table(doc, head, cells, _widths(head, cells, 16.0, size=8, wide=None), size=8)
+            _table(doc, head, cells, _widths(head, cells, TEXT_WIDTH_CM[False], size=DATA_TABLE_SIZE, wide=None),
+                   size=DATA_TABLE_SIZE)
     doc.add_heading(h[6], level=1)
-    for i, note in enumerate(report.notes, start=1):
-        _paragraph(doc, f"{i}. {note}", indent=False, size=9.5)
+    for i, note in enumerate(report.notes, start=1):  # numbered like a 公文's third level: text, indented
+        _paragraph(doc, f"{i}. {note}")
     doc.save(path)
