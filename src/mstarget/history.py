@@ -397,6 +397,7 @@ def _identity(raw: pd.DataFrame) -> dict:
         name = map_unique(map_unique(raw["name"], written_text), tidy_breaks)  # a wrapped cell's line break
     else:
         name = indicator.copy()
+    written = indicator.copy()
     for arr in (name, indicator):
         parts = map_unique(arr, lambda t: split_unit(t) if t else (t, ""))
         has_unit = np.array([bool(u) for _, u in parts], dtype=bool)
@@ -404,8 +405,29 @@ def _identity(raw: pd.DataFrame) -> dict:
             arr[has_unit] = [b for (b, _), h in zip(parts, has_unit) if h]
             fill = has_unit & (unit == "")
             unit[fill] = [u for (_, u), f in zip(parts, fill) if f]
+    _keep_units_apart(region, indicator, written, unit)
     indicator[indicator == ""] = name[indicator == ""]
     return {"region": region, "indicator": indicator, "name": name, "unit": unit}
+
+
+def _per_of(unit) -> str:
+    """The population a unit counts per (``件/万人`` -> ``万人``), "" for a plain figure."""
+    u = re.sub(r"\s+", "", str(unit or "")).replace("人口", "人")
+    m = re.search(r"/|每", u)
+    return u[m.end():].replace("每", "") if m else ""
+
+
+def _keep_units_apart(region, indicator, written, unit) -> None:
+    """Two series whose names differ only by the unit in brackets counting per different populations
+    (高价值发明专利拥有量（件/万人） beside 高价值发明专利拥有量（件）) are two indicators: their ids keep the unit
+    as written (in place), instead of being merged into one series with two values a year."""
+    if not len(indicator):
+        return
+    frame = pd.DataFrame({"r": region, "i": indicator, "w": written, "u": [_per_of(u) for u in unit]})
+    groups = frame.groupby(["r", "i"], sort=False)
+    apart = (groups["w"].transform("nunique") > 1) & (groups["u"].transform("nunique") > 1)
+    if apart.any():
+        indicator[apart.to_numpy()] = written[apart.to_numpy()]
 
 
 def _years(raw: pd.DataFrame, problems: Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

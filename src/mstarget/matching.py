@@ -20,6 +20,7 @@ named as the table's total, and ``--strict`` does not refuse it.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 import warnings
@@ -30,13 +31,20 @@ import pandas as pd
 
 from .chinese_script import to_simplified
 from .exceptions import UnmatchedWarning
-from .units import split_unit
+from .units import is_unit_text, split_unit
 from .validation import NAME_NUMBERING, REGION_SUFFIXES, column_cells, is_total_region, records
 
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉<>]")
 _SPACE = re.compile(r"\s+")
 #: marks a table puts after a name that are not part of it: footnotes (年报率*, 年报率①, 年报率[1], 年报率（注1）)
 _FOOTNOTE = re.compile(r"(\s*([*＊※①-⑳⑴-⒇¹²³⁴-⁹]|\[\d{1,2}\]|［\d{1,2}］|[(（]注\d{0,2}[)）]))+\s*$")
+#: characters a pasted cell carries that are not seen: zero-width spaces and joiners, the byte-order mark
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+#: marks a table puts before or after a name (★食品抽检合格率, 食品抽检合格率▲) and 【】 around the whole of it
+_MARKS = re.compile(r"^[★☆▲△▼▽●○◆◇■□◎#]+|[★☆▲△▼▽●○◆◇■□◎#]+$")
+_WRAPPED = re.compile(r"^【([^【】]+)】$")
+#: a share unit written after the name without round brackets: 食品抽检合格率%, … %, …/%, …[%], …【%】, …，%
+_BARE_SHARE = re.compile(r"(?<=\S)\s*(?:[/,、:;]\s*)?(?:%|‰|\[(?:%|‰|百分比)\]|【(?:%|‰|百分比)】)$")
 _NO_REGION = "the plan has no region"
 PEER_NOTE = "; its series of the plan's indicators are used as peers (pooling), not assessed"
 PLAN_COLUMNS = ["region", "indicator", "name", "target_year", "suggestion"]
@@ -74,9 +82,12 @@ def name_key(text) -> str:
     """
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
-    t = NAME_NUMBERING.sub("", _FOOTNOTE.sub("", str(text)), count=1)
-    t = to_simplified(unicodedata.normalize("NFKC", t))
-    t, _ = split_unit(t)
+    t = _INVISIBLE.sub("", str(text))
+    t = NAME_NUMBERING.sub("", _FOOTNOTE.sub("", t), count=1)
+    t = to_simplified(unicodedata.normalize("NFKC", t)).strip()
+    t = _WRAPPED.sub(r"\1", _MARKS.sub("", t).strip())
+    t, _ = split_unit(_BARE_SHARE.sub("", t))
+    t = _WRAPPED.sub(r"\1", _MARKS.sub("", t).strip())
     t = _QUOTES.sub("", t)
     t = _SPACE.sub("", t).strip("：:;；,，。.、")
     return t.lower()
@@ -99,7 +110,13 @@ _LOOSE = ((_CAPTION, ""), (_OWN_REGION, ""), (_STOCK_WORDS, ""),
           (re.compile(r"(总量|总数|数量|[个户家人件项]数|数|量|户)$"), ""))
 #: words of the trade written two ways for one thing, read as the second: 抽验 / 抽样检验 for 抽检 (抽检合格率,
 #: 药品抽验合格率), 经营主体 (the word since 2023) for 市场主体; compared only in a loose reading
-SYNONYMS = (("抽样检验", "抽检"), ("抽验", "抽检"), ("市场经营主体", "市场主体"), ("经营主体", "市场主体"))
+SYNONYMS = (("抽样检验", "抽检"), ("抽验", "抽检"), ("市场经营主体", "市场主体"), ("经营主体", "市场主体"),
+            # 食品安全抽检 is the name of the programme (市场监管总局 食品安全监督抽检) that 食品抽检 abbreviates;
+            # 食品评价性抽检 (a part of it) stays apart
+            ("食品安全抽检", "食品抽检"),
+            # 年报 abbreviates 年度报告 (公示): 企业年度报告公示率 / 企业年报公示率 / 企业年报率
+            ("年度报告公示", "年报"), ("年度报告", "年报"), ("年报公示", "年报"),
+            ("个体工商户", "个体户"))
 
 #: words in a parenthesised note that say how a figure is counted (知识产权质押登记融资金额（累计）,
 #: 企业标准（当年新增）): such a note is part of what the series measures, so a loose reading keeps it;
@@ -120,19 +137,75 @@ _KIND_MEANING = {"increment": "adds up each year's additions", "cumulative": "is
 _KIND_BRACKETS = {"increment": "〈{}〉", "cumulative": "〔{}〕"}
 
 
-def loose_key(text) -> str:
+#: what a note in brackets may say and still be read past in a loose reading: how the figure is counted
+#: (:data:`COUNTING_NOTES`), a unit, or a formula (利润总额/主营业务收入, 派生); a note narrowing or changing
+#: the scope (含 / 不含个体工商户, 评价性抽检, 国家…, 不合格率) is part of the name
+_SCOPE_NOTE = re.compile(r"含|除|其中|仅|只|限|评价|监督|专项|国家|省|市|县|区|不合格|合格|未|问题|城|乡|农|"
+                         r"企业|个体|外资|内资|药|食|器械|化妆")
+_NOTE_FILLER = re.compile(r"[\s,，、;；:：.。和及与的值数量额口径统计数据]")
+
+
+def _note_read_past(note: str) -> bool:
+    """Whether a bracketed note of a name leaves the indicator as it is, read loosely (see :data:`_SCOPE_NOTE`)."""
+    n = re.sub(r"^(计量)?单位[:：]?\s*", "", note.strip())  # （单位：%）
+    if re.fullmatch(r"(约束性|预期性|[0-9]{4}(年度?)?([-—~至到]+[0-9]{4}(年度?)?)?([底末])?)", n):
+        return True  # the plan's attribute, the year of the figures: the same indicator
+    if not n or is_unit_text(n.lower()) or n in ("百分比",) or re.fullmatch(r"(每|/)?[十百千万亿]*人口?", n):
+        return True  # a unit, or the population a ratio counts per (执业药师数（每千人口）: its unit is compared)
+    if _SCOPE_NOTE.search(n):
+        return False
+    if "派生" in n or re.search(r"[/÷=×]", n):
+        return True
+    for _, words in COUNTING_NOTES:
+        n = words.sub("", n)
+    return not _NOTE_FILLER.sub("", n)
+
+
+#: the prefix naming a region's own level, by the last character of its name (示例区: 全区 / 本区 / 我区)
+_LEVEL_OF = {"区": "区", "县": "县", "市": "市", "省": "省", "镇": "镇", "乡": "乡", "旗": "旗", "国": "国"}
+
+
+def _own_region_prefix(region) -> re.Pattern:
+    """The prefix a name of ``region``'s own figure may open with: 全区 / 本区 / 我区 for a 区 (全县 for a 县, 全市
+    for a 市, 全省 for a 省); 全市 before a district's name is the city's figure, another region. Any level when
+    the region says none (no region, 合计)."""
+    r = region_key(region) if region is not None else ""
+    level = _LEVEL_OF.get(r[-1:]) if r else None
+    if r in ("全国", "中国", "全国合计"):
+        level = "国"
+    if level is None:
+        return _OWN_REGION
+    return re.compile(rf"^(全|本|我){level}")
+
+
+def _scoped(text) -> str:
+    """A name (NFKC) with the bracketed notes read past taken out, the others kept."""
+    t = unicodedata.normalize("NFKC", str(text or ""))
+    return _PARENS.sub(lambda m: "" if _note_read_past(to_simplified(m.group(1))) else m.group(0), t)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def loose_key(text, region=None) -> str:
     """:func:`name_key` without any parenthesised note (``利润率(利润总额/主营业务收入,派生)`` ->
     ``利润率``) and read past wordings that name the same indicator (``全区每千人拥有企业户`` /
     ``每千人拥有企业数``, ``每万人口…`` / ``每万人…`` / ``…`` in 人/万人口, ``期末市场主体总量`` /
     ``表1 市场主体总量``, ``实有市场主体数量`` / ``市场主体总量``, ``执业药师人数`` / ``执业药师数``, ``…拥有量`` /
     ``…拥有数``, ``…批次数`` / ``…批数``; the words of :data:`SYNONYMS`, ``药品抽验合格率`` / ``药品抽检合格率``):
     used only when it singles out one plan row and one series whose units agree and whose notes say
-    nothing else (:func:`counting_notes`), and the assessment's note says so."""
-    key = name_key(_PARENS.sub("", unicodedata.normalize("NFKC", str(text or ""))))
+    nothing else (:func:`counting_notes`), and the assessment's note says so.
+
+    Only a note saying how the figure is counted, a unit or a formula is read past; a note narrowing the
+    scope stays part of the key (``食品抽检合格率（评价性抽检）`` is no ``食品抽检合格率``, nor
+    ``市场主体总量（不含个体工商户）`` ``市场主体总量``). With ``region``, only the prefix naming its own level
+    is read past (全区 for a 区); 全市 before a district's indicator is the city's figure and stays."""
+    key = name_key(_scoped(text))
     for word, same in SYNONYMS:
         key = key.replace(word, same)
+    own = _OWN_REGION if region is None else _own_region_prefix(region)
     for pattern, repl in _LOOSE:
-        key = pattern.sub(repl, key)
+        key = (own if pattern is _OWN_REGION else pattern).sub(repl, key)
+        if repl == "" and pattern.pattern.startswith("(总量"):
+            key = pattern.sub(repl, key)  # 个体工商户户数 -> 个体工商户 -> 个体工商, as 个体工商户 reads
     return key
 
 
@@ -384,28 +457,69 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     fitting it best: a note saying how the figure is counted (累计, 新增 ...) must agree with the
     row's kind, and units (the population a ratio counts per, whether in the unit or the name)
     must agree where both are known; pairs kept apart say why in their suggestions.
+
+    An id names no series when the two tables' names for it disagree (history ``food_pass`` =
+    食品抽检不合格率, plan ``food_pass`` = 食品抽检合格率): the series is left unmatched, with both names. A
+    series whose name equals a plan row's but whose unit counts per another population (件 against
+    件/万人) is not matched by its name either: a series that fits, if any, is matched loosely.
     """
     history = _plan_spelling_of_regions(history, plan)
     series = _series_table(history)
     plan_keys = _plan_keys(plan)
     by_id = {(r, i): i for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))}
+    plan_names = plan["name"] if "name" in plan.columns else plan["indicator"]
+    row_info = {}
+    for r, i, n, u in zip(column_cells(plan["region"]), column_cells(plan["indicator"]), column_cells(plan_names),
+                          column_cells(plan["unit"]) if "unit" in plan.columns else [""] * len(plan)):
+        row_info.setdefault((r, i), (n if isinstance(n, str) and n else i, u))
+    unit_of, _ = _series_units(history)
+    series_hints: dict = {}
+    plan_hints: dict = {}
+    refused: set = set()  # series whose id names a plan row of another name: matched neither by id nor by name
     target_of: dict[int, str] = {}
     for k, s in enumerate(records(series)):
         if (s.region, s.indicator) in by_id:
+            pname = row_info[(s.region, s.indicator)][0]
+            why = _id_names_disagree(s.region, s.indicator, s.name, pname)
+            if why:
+                refused.add(k)
+                series_hints[(s.region, s.indicator)] = why
+                plan_hints[(s.region, s.indicator)] = (k, why)
+                continue
+            sname = s.name if isinstance(s.name, str) and s.name else s.indicator
+            why = _units_disagree(pname, row_info[(s.region, s.indicator)][1], sname,
+                                  unit_of.get((s.region, s.indicator), ""))
+            if why:  # 高价值发明专利拥有量 in 件 for the plan's row in 件/万人: a series that fits may be matched loosely
+                series_hints[(s.region, s.indicator)] = f"not {pname} ({s.indicator}): {why}"
+                plan_hints[(s.region, s.indicator)] = (k, f"history series {sname} not matched: {why}")
+                continue
             target_of[k] = s.indicator
     regions, ids = series["region"].to_numpy(), series["indicator"].to_numpy()  # (not .at per row)
     taken = {(regions[k], ind) for k, ind in target_of.items()}
     for k, s in enumerate(records(series)):
-        if k in target_of:
+        if k in target_of or k in refused:
             continue
         for key in (name_key(s.name), name_key(s.indicator)):
             ind = plan_keys.get((s.region, key))
             if ind is not None and (s.region, ind) not in taken:
+                pname, punit = row_info.get((s.region, ind), (ind, ""))
+                why = _units_disagree(pname, punit, s.name if isinstance(s.name, str) and s.name else s.indicator,
+                                      unit_of.get((s.region, s.indicator), ""))
+                if why:
+                    series_hints.setdefault((s.region, s.indicator), f"not {pname} ({ind}): {why}")
+                    plan_hints.setdefault((s.region, ind), (k, f"history series {s.name} not matched: {why}"))
+                    continue
                 target_of[k] = ind
                 taken.add((s.region, ind))
                 break
     exact = set(target_of)
-    series_hints, plan_hints = _loose_matches(series, plan, history, target_of, taken)
+    plan_hints = {key: text for key, (k, text) in plan_hints.items()}
+    more_series, more_plan = _loose_matches(series, plan, history, target_of, taken, refused)
+    for hints, more in ((series_hints, more_series), (plan_hints, more_plan)):
+        for key, text in more.items():
+            hints.setdefault(key, text)
+    matched_now = {(regions[k], ind) for k, ind in target_of.items()}
+    plan_hints = {key: text for key, text in plan_hints.items() if key not in matched_now}
     names = series["name"].to_numpy() if "name" in series.columns else ids
     near = {(regions[k], ind): str(names[k] if isinstance(names[k], str) and names[k] else ids[k])
             for k, ind in target_of.items() if k not in exact}
@@ -422,13 +536,43 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     # a qualitative row (建成, 达到全国平均水平: read_plan's ``qualitative``) expects no history: it is never said to lack
     # one, nor suggested for a series left over (智慧监管平台建设进度 is no 智慧市场监管平台)
     qualitative = _qualitative_keys(plan)
-    unmatched_history = _suggest_for_series(free, plan, plan_keys, peer_of, series_hints, matched_plan | qualitative)
+    unmatched_history = _suggest_for_series(free, plan, plan_keys, peer_of, series_hints, matched_plan | qualitative,
+                                            unit_of)
     lonely = plan[[(r, i) not in matched_plan and (r, i) not in qualitative
                  for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))]]
-    unmatched_plan = _suggest_for_plan(lonely, free, plan_hints)
+    unmatched_plan = _suggest_for_plan(lonely, free, plan_hints, unit_of)
     pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
     return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs, AttrFrame(totals),
                  AttrFrame(_peer_rows(history, peer_of)), near)
+
+
+def _named(name, ident) -> bool:
+    """Whether a table names the series (a 指标名称 beside its id), not only gives its id."""
+    return isinstance(name, str) and bool(name_key(name)) and name_key(name) != name_key(ident)
+
+
+def _id_names_disagree(region, ident, sname, pname) -> str:
+    """Why a series is not the plan row of its id: both tables name it and the names are not one indicator
+    (neither equal as :func:`name_key` nor :func:`loose_key` reads them; or opposite quantities) -- "" else."""
+    if not (_named(sname, ident) and _named(pname, ident)):
+        return ""
+    if not opposite_names(name_key(sname), name_key(pname)) and (
+            name_key(sname) == name_key(pname) or loose_key(sname, region) == loose_key(pname, region)):
+        return ""
+    what = "opposite quantities" if opposite_names(name_key(sname), name_key(pname)) else "different indicators"
+    return (f"its id {ident} is the plan's {pname} ({ident}), but the history names it {sname}: {what}; not "
+            f"matched by the id (指标代码 {ident} 在规划表为“{pname}”、在历史数据为“{sname}”，名称不一致，未匹配). "
+            "Fix the id or the name in one of the tables")
+
+
+def _units_disagree(pname, punit, sname, sunit) -> str:
+    """Why a series named as a plan row is not it: they count per different populations (件 against 件/万人;
+    the unit or the name says so) -- "" when both units do not say so or agree."""
+    p, s = _Reading.of(pname, punit), _Reading.of(sname, sunit)
+    if s.per_known and p.per_known and s.per != p.per and (s.unit or p.unit):
+        return (f"it is {s.describe('its')} and {pname} is {p.describe('its')}: not matched by its name "
+                "(计量单位口径不同，未匹配)")
+    return ""
 
 
 def reference_for_plan(reference: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
@@ -536,7 +680,7 @@ def _plan_total_of(history: pd.DataFrame, plan_regions: set) -> pd.DataFrame:
 
 
 def _loose_matches(series: pd.DataFrame, plan: pd.DataFrame, history: pd.DataFrame, target_of: dict,
-                   taken: set) -> tuple[dict, dict]:
+                   taken: set, refused: set = frozenset()) -> tuple[dict, dict]:
     """Pair the series and plan rows still free whose names are equal read loosely (:func:`loose_key`),
     when their notes and units agree (:func:`_fit`) and one series fits one plan row best, both ways.
 
@@ -553,7 +697,7 @@ def _loose_matches(series: pd.DataFrame, plan: pd.DataFrame, history: pd.DataFra
                                     column_cells(names), units, kinds, targets):
         if (r, i) not in taken:
             row_of.setdefault((r, i), (nm if isinstance(nm, str) and nm else i, u, kind, t))
-            for key in {loose_key(nm), loose_key(i)} - {""}:
+            for key in {loose_key(nm, r), loose_key(i, r)} - {""}:
                 plan_ids.setdefault((r, key), set()).add(i)
     series_hints: dict = {}
     plan_hints: dict = {}
@@ -562,12 +706,13 @@ def _loose_matches(series: pd.DataFrame, plan: pd.DataFrame, history: pd.DataFra
     free: dict = {}
     rows = records(series)
     for k, s in enumerate(rows):
-        if k not in target_of:
-            for key in {loose_key(s.name), loose_key(s.indicator)} - {""}:
+        if k not in target_of and k not in refused:
+            for key in {loose_key(s.name, s.region), loose_key(s.indicator, s.region)} - {""}:
                 free.setdefault((s.region, key), set()).add(k)
+    _apart_hints(rows, plan_ids, row_of, target_of, refused, series_hints, plan_hints)
     groups = [(region, ids, free[(region, key)]) for (region, key), ids in plan_ids.items() if (region, key) in free]
     if not groups:
-        return series_hints, plan_hints
+        return series_hints, {key: text for key, (k, text) in plan_hints.items()}
     unit_of, measure_of = _series_units(history)
     readings: dict = {}
 
@@ -587,8 +732,11 @@ def _loose_matches(series: pd.DataFrame, plan: pd.DataFrame, history: pd.DataFra
             for k in sorted(ks):
                 s = rows[k]
                 sid = (s.region, s.indicator)
-                strength, why = _fit(p, kind, _written_target(kind, target),
-                                     reading(sid, series_name(s), unit_of.get(sid, "")), measure_of.get(sid, ""))
+                if opposite_names(name_key(series_name(s)), name_key(pname)):
+                    strength, why = -1, f"{series_name(s)} and {pname} are opposite quantities: not matched"
+                else:
+                    strength, why = _fit(p, kind, _written_target(kind, target),
+                                         reading(sid, series_name(s), unit_of.get(sid, "")), measure_of.get(sid, ""))
                 if strength >= 0:
                     fits[(ind, k)] = strength
                 else:
@@ -617,6 +765,40 @@ def _loose_matches(series: pd.DataFrame, plan: pd.DataFrame, history: pd.DataFra
             series_hints.setdefault((s.region, s.indicator), why)
     plan_hints = {key: text for key, (k, text) in plan_hints.items() if k not in target_of}
     return series_hints, plan_hints
+
+
+def _apart_hints(rows, plan_ids, row_of, target_of, refused, series_hints, plan_hints) -> None:
+    """Why a series whose name reads as a plan row's only when a note narrowing its scope (（评价性抽检）,
+    （不含个体工商户）) or the prefix of a higher level (全市 before a district's figure) is read past was not
+    matched to it: the suggestions of both."""
+    by_key: dict = {}
+    for (region, key), ids in plan_ids.items():
+        by_key.setdefault((region, key), sorted(ids))
+    for k, s in enumerate(rows):
+        if k in target_of or k in refused:
+            continue
+        name = s.name if isinstance(s.name, str) and s.name else s.indicator
+        bare = _PARENS.sub("", unicodedata.normalize("NFKC", str(name)))
+        for key, why in ((loose_key(bare, s.region), "scope"), (loose_key(name), "level")):
+            ids = by_key.get((s.region, key))
+            if not ids or key == loose_key(name, s.region):
+                continue
+            ind = ids[0]
+            pname = row_of[(s.region, ind)][0]
+            if why == "scope":
+                notes = [n for n in _PARENS.findall(unicodedata.normalize("NFKC", str(name))) if not _note_read_past(n)]
+                if not notes:
+                    continue
+                said = "、".join(f"（{n}）" for n in notes)
+                text = (f"its name says {said}, a scope {pname} ({ind}) does not say: not matched by guess "
+                        f"(名称注明{said}，与规划指标口径不同，未匹配); if it is the plan's row, name it as the plan does")
+            else:
+                prefix = name_key(name)[:2]
+                text = (f"its name says {prefix}, a region other than {s.region}: not {pname} ({ind}); not matched "
+                        f"(名称冠以“{prefix}”，非{s.region}本级数据，未匹配)")
+            series_hints.setdefault((s.region, s.indicator), text)
+            plan_hints.setdefault((s.region, ind), (k, f"history series {name} not matched: {text}"))
+            break
 
 
 def _series_units(history: pd.DataFrame) -> tuple[dict, dict]:
@@ -678,6 +860,11 @@ def _plan_keys(plan: pd.DataFrame) -> dict:
 def _relabel(history: pd.DataFrame, series: pd.DataFrame, target_of: dict, plan: pd.DataFrame):
     regions, ids = series["region"].to_numpy(), series["indicator"].to_numpy()
     moved = {(regions[k], ids[k]): ind for k, ind in target_of.items() if ids[k] != ind}
+    # a series left unmatched under a plan row's id (its names or units disagree) must not reach that row
+    # through its id: it is kept under the id marked 未匹配
+    plan_ids = set(zip(column_cells(plan["region"]), column_cells(plan["indicator"])))
+    moved.update({(regions[k], ids[k]): f"{ids[k]}（未匹配）" for k in range(len(ids))
+                  if k not in target_of and (regions[k], ids[k]) in plan_ids})
     out = history.copy()
     if moved:
         keys = list(zip(column_cells(out["region"]), column_cells(out["indicator"])))
@@ -720,20 +907,50 @@ def region_suggestion(region: str, candidates) -> str | None:
     return None
 
 
+#: words whose presence in one name and not the other makes another indicator: a flow, a change, a narrower
+#: scope, a count of another thing, a region's level (checked on the names read loosely, :func:`_may_suggest`)
+_MEANING_WORDS = re.compile(r"新登记|新设|新增|净增|新发|增长|增速|增幅|同比|环比|上年|高价值|有效|评价|监督|专项|国家|"
+                            r"省级|市级|批次|件数|次数|不|未|问题|发现|累计|当年|年均|平均|占比|比重|人均|万人|千人|"
+                            r"外资|内资|外商|国有|民营|私营|企业|个体|农|城|重点|规上|规模以上|小微|中小|食|药|器械|化妆|"
+                            r"[()]|^全|^本|^我")
+
+
+def _may_suggest(sname, sunit, pname, punit, kind, region) -> bool:
+    """Whether a plan row may be named as the one a series probably means ("did you mean"): the checks a
+    loose match applies (not opposite, :func:`_fit` of units, populations and counting notes) and names
+    that differ only by words added or left out, none of them changing the quantity (:data:`_MEANING_WORDS`):
+    新登记市场主体 is no 市场主体总量, 化妆品抽检合格率 no 药品抽检合格率, 全市… no district's figure."""
+    if opposite_names(name_key(sname), name_key(pname)):
+        return False
+    if _fit(_Reading.of(pname, punit), kind or "level", "", _Reading.of(sname, sunit), "")[0] < 0:
+        return False
+    a, b = loose_key(sname, region), loose_key(pname, region)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "replace":
+            return False
+        if tag in ("insert", "delete") and _MEANING_WORDS.search(a[i1:i2] or b[j1:j2]):
+            return False
+    return True
+
+
 def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict, peer_of: dict,
-                        hints: dict, matched: set = frozenset()) -> pd.DataFrame:
+                        hints: dict, matched: set = frozenset(), unit_of: dict | None = None) -> pd.DataFrame:
     """The unmatched series with a suggestion each; a plan row named as the one meant is one still without a
-    series (not in ``matched``: a row already matched has its series) and never the opposite quantity
-    (:func:`opposite_names`: 食品安全抽检合格率 is no 食品抽检不合格率)."""
+    series (not in ``matched``: a row already matched has its series), never the opposite quantity
+    (:func:`opposite_names`: 食品安全抽检合格率 is no 食品抽检不合格率) and one a loose match could take
+    (:func:`_may_suggest`)."""
     if free.empty:  # everything matched: nothing to suggest
         return pd.DataFrame([], columns=HISTORY_COLUMNS)
+    unit_of = unit_of or {}
     regions = list(dict.fromkeys(plan["region"]))
     names_by_region: dict = {}
-    for r, i, n in zip(plan["region"], plan["indicator"],
-                       plan["name"] if "name" in plan.columns else plan["indicator"]):
+    for r, i, n, u, kind in zip(plan["region"], plan["indicator"],
+                                plan["name"] if "name" in plan.columns else plan["indicator"],
+                                column_cells(plan["unit"]) if "unit" in plan.columns else [""] * len(plan),
+                                column_cells(plan["kind"]) if "kind" in plan.columns else ["level"] * len(plan)):
         pool = names_by_region.setdefault(r, {})
         if (r, i) not in matched:
-            pool[name_key(n) or name_key(i)] = (i, n)
+            pool[name_key(n) or name_key(i)] = (i, n, u, kind)
     out = []
     for s in free.itertuples(index=False):
         keys = {name_key(s.name), name_key(s.indicator)}
@@ -746,9 +963,12 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict,
         elif s.region in names_by_region:
             pool = names_by_region[s.region]
             own = name_key(s.name) or name_key(s.indicator)
-            close = difflib.get_close_matches(own, [k for k in pool if not opposite_names(own, k)], n=1, cutoff=0.6)
+            sname = s.name if isinstance(s.name, str) and s.name else s.indicator
+            sunit = unit_of.get((s.region, s.indicator), "")
+            close = [c for c in difflib.get_close_matches(own, list(pool), n=5, cutoff=0.6)
+                     if _may_suggest(sname, sunit, pool[c][1] or pool[c][0], pool[c][2], pool[c][3], s.region)]
             if close:
-                ind, nm = pool[close[0]]
+                ind, nm = pool[close[0]][:2]
                 hint = f"did you mean {nm}" + (f" ({ind})" if ind != nm else "") + "?"
         elif regions:
             hint = f"{_NO_REGION} {s.region} (plan regions: {', '.join(map(str, regions[:5]))})"
@@ -761,26 +981,31 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict,
 
 
 #: words naming a quantity and its opposite (不合格率 is no 合格率): (the negative, the positive it contains)
-OPPOSITE_WORDS = (("不合格", "合格"), ("不达标", "达标"), ("未完成", "完成"), ("不满意", "满意"), ("未通过", "通过"))
+OPPOSITE_WORDS = (("不合格", "合格"), ("不达标", "达标"), ("未完成", "完成"), ("不满意", "满意"), ("未通过", "通过"),
+                  ("未年报", "年报"), ("未报送", "报送"), ("未公示", "公示"), ("问题发现", "合格"))
 
 
 def opposite_names(a: str, b: str) -> bool:
-    """Two names of opposite quantities: one says 不合格 (不达标, 未完成 …) where the other says 合格 (达标, 完成 …)
-    -- never suggested for each other, however alike they read."""
+    """Two names of opposite quantities: one says 不合格 (不达标, 未完成, 未年报, 问题发现 …) where the other says
+    合格 (达标, 完成, 年报 …) -- never matched or suggested for each other, however alike they read."""
     a, b = str(a or ""), str(b or "")
-    return any((neg in a) != (neg in b) and pos in a and pos in b for neg, pos in OPPOSITE_WORDS)
+    return any((neg in a) != (neg in b) and pos in (b if neg in a else a) for neg, pos in OPPOSITE_WORDS)
 
 
-def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict) -> pd.DataFrame:
+def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict,
+                      unit_of: dict | None = None) -> pd.DataFrame:
     if lonely.empty:  # every plan row matched: nothing to suggest
         return pd.DataFrame([], columns=PLAN_COLUMNS)
+    unit_of = unit_of or {}
     free_regions = list(dict.fromkeys(free["region"]))
     pool: dict = {}
     for r, i, n in zip(free["region"], free["indicator"], free["name"]):
         pool.setdefault(r, {})[name_key(n) or name_key(i)] = (r, i, n)
     out = []
     names = lonely["name"] if "name" in lonely.columns else lonely["indicator"]
-    for r, i, n, ty in zip(lonely["region"], lonely["indicator"], names, lonely["target_year"]):
+    units = column_cells(lonely["unit"]) if "unit" in lonely.columns else [""] * len(lonely)
+    kinds = column_cells(lonely["kind"]) if "kind" in lonely.columns else ["level"] * len(lonely)
+    for r, i, n, ty, u, kind in zip(lonely["region"], lonely["indicator"], names, lonely["target_year"], units, kinds):
         hint = ""
         key = name_key(n) or name_key(i)
         other = region_suggestion(r, free_regions)
@@ -789,7 +1014,9 @@ def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict) -> 
         elif (r, i) in hints:
             hint = hints[(r, i)]
         elif r in pool:
-            close = difflib.get_close_matches(key, [k for k in pool[r] if not opposite_names(key, k)], n=1, cutoff=0.6)
+            pname = n if isinstance(n, str) and n else i
+            close = [c for c in difflib.get_close_matches(key, list(pool[r]), n=5, cutoff=0.6)
+                     if _may_suggest(pool[r][c][2], unit_of.get(pool[r][c][:2], ""), pname, u, kind, r)]
             if close:
                 _, hi, hn = pool[r][close[0]]
                 hint = f"closest unmatched history series: {hn}" + (f" ({hi})" if hi != hn else "")
