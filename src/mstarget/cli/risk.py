@@ -161,8 +161,11 @@ def _region_column(df: pd.DataFrame) -> str | None:
     return next((c for c in REGION_COLUMNS if c in df.columns), None)
 
 
-def _load_filtered(path: str, where: list[str], region: str | None = None) -> pd.DataFrame:
-    """Read a table and keep the rows matching every ``COL=VALUE`` filter and ``--region``."""
+def _load_filtered(path: str, where: list[str], region: str | None = None,
+                   before_where: list | None = None) -> pd.DataFrame:
+    """Read a table and keep the rows matching every ``COL=VALUE`` filter and ``--region``; ``before_where``
+    (a list): the table with ``--region`` alone applied is appended to it (the places that report in each
+    period are judged on it, not on one category's rows: :func:`_note_reported`)."""
     from ..risk import samples as _samples  # lazy: scipy.stats, scikit-learn (mstarget.risk)
 
     df, src = _samples.load(path)
@@ -181,6 +184,9 @@ def _load_filtered(path: str, where: list[str], region: str | None = None) -> pd
                                                f"one of the regions in the table: {', '.join(have[:20])}")],
                                       source=src)
         conds.append(f"{col}={region}")
+    if before_where is not None and conds:  # --region first: the table before --where
+        whole = df[df[col].astype(str).str.strip() == region.strip()] if col is not None else df
+        before_where.append(_finish_loaded(whole, src, headers, parts))
     for cond in conds:
         if "=" not in cond:
             raise ParameterError(f"--where must look like COLUMN=VALUE (e.g. region=全国); got {cond!r}.")
@@ -197,6 +203,11 @@ def _load_filtered(path: str, where: list[str], region: str | None = None) -> pd
     if df.empty:
         raise DataValidationError([Problem(src, None, None, None,
                                            f"no rows match {' '.join(conds)}")], source=src)
+    return _finish_loaded(df, src, headers, parts)
+
+
+def _finish_loaded(df: pd.DataFrame, src: str, headers: dict | None, parts) -> pd.DataFrame:
+    """The rows kept by :func:`_load_filtered`, with the file's own rows, headers and sheets in ``attrs``."""
     rows = df["_sheet_row"].to_numpy()
     kept_parts = df["_sheet_part"].to_numpy() if "_sheet_part" in df.columns else None
     df = df.drop(columns=[c for c in ("_sheet_row", "_sheet_part") if c in df.columns]).reset_index(drop=True)
@@ -206,6 +217,24 @@ def _load_filtered(path: str, where: list[str], region: str | None = None) -> pd
     if kept_parts is not None:
         df.attrs["parts"], df.attrs["row_parts"] = parts, kept_parts
     return df
+
+
+def _note_reported(raw: pd.DataFrame, before: list, by: list[str], args) -> None:
+    """After ``--where``, ``raw.attrs["reported_places"]``: each place's periods in the table before the filter
+    (:func:`mstarget.risk.score.reported_places`), so a district that sampled other categories in a quarter is
+    not warned as missing there (是否漏报？) when one category is kept."""
+    if not getattr(args, "where", None) or not before or len(before[0]) == len(raw):
+        return
+    from ..risk.score import reported_places  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
+    whole = before[0]
+    if getattr(args, "time", None):
+        try:
+            whole = _dated_periods(whole, args.time, raw.attrs.get("source", ""))
+        except (DataValidationError, ParameterError):
+            whole = None
+    raw.attrs["reported_places"] = ({} if whole is None else
+                                    reported_places(whole, by, outcome=getattr(args, "outcome", None)))
 
 
 def _refuse_pooled_regions(df: pd.DataFrame, by: list[str], src: str) -> None:
@@ -266,12 +295,14 @@ def _rename_source(exc: DataValidationError, src: str, written: dict | None = No
 def _score_from_args(args) -> tuple[pd.DataFrame, pd.DataFrame]:
     from .. import risk as R  # lazy: scipy.stats, scikit-learn (mstarget.risk)
 
-    raw = _load_filtered(args.samples, args.where, args.region)
+    before: list = []
+    raw = _load_filtered(args.samples, args.where, args.region, before)
     src = raw.attrs.get("source", args.samples)
     if getattr(args, "time", None):
         raw = _dated_periods(raw, args.time, src)
     by = _list(args.by or "category")
     _refuse_pooled_regions(raw, by, src)
+    _note_reported(raw, before, by, args)
     try:
         scores = R.score(raw, by, as_of=args.as_of, half_life=args.half_life, level=args.level,
                          hierarchical=not args.flat, drop_totals=not args.keep_totals,
@@ -279,6 +310,7 @@ def _score_from_args(args) -> tuple[pd.DataFrame, pd.DataFrame]:
     except DataValidationError as exc:  # name the file, not "<DataFrame>"
         raise _rename_source(exc, src) from None
     scores.attrs["risk"]["source"] = src
+    scores.attrs["risk"]["where"] = list(args.where or [])  # said in the scope line, chart title and file
     return raw, scores
 
 
@@ -475,6 +507,12 @@ def _display_scores(scores: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return d
 
 
+def where_text(where) -> str:
+    """``--where`` conditions as said in a scope line, a chart title and a scores file's ``where`` column:
+    ``Ward=42；Facility_Type_Clean=Restaurant``."""
+    return "；".join(str(w).strip() for w in where if str(w).strip())
+
+
 def _scope(meta: dict, args) -> str:
     """Where the scores come from, in words: grouping and the shrinkage hierarchy, region, periods."""
     from ..risk.score import pooling_words  # lazy: scipy.stats, scikit-learn (mstarget.risk)
@@ -486,6 +524,8 @@ def _scope(meta: dict, args) -> str:
         parts.append(pooling_words(shown, bool(meta.get("hierarchical"))))
     if getattr(args, "region", None):
         parts.append(f"地区 region: {args.region}")
+    if meta.get("where"):  # --where: the rows scored are a part of the table
+        parts.append(f"筛选 where: {where_text(meta['where'])}")
     parts.append("期间 periods: 表中未注明，全表为一期 (the table names no period: its rows are one period)"
                  if list(meta["periods"]) == ["all"] else f"期间 periods: {', '.join(meta['periods'])}")
     for col, values in (meta.get("programmes") or {}).items():  # said in a warning too
@@ -493,6 +533,13 @@ def _scope(meta: dict, args) -> str:
     hl = meta.get("half_life")
     parts.append("各期等权 equal period weights" if hl is None else f"近期权重半衰期 half-life {hl:g} 年")
     return "；".join(parts)
+
+
+def _echo_written(args) -> None:
+    """``written:`` with each file written (``--out``, ``--chart``)."""
+    done = [p for p in (getattr(args, "out", None), getattr(args, "chart", None)) if p]
+    for k, path in enumerate(done):
+        common.echo(("\n" if k == 0 else "") + f"written: {path}")
 
 
 # ----------------------------------------------------------------------------- score
@@ -533,8 +580,7 @@ def _score(args, settings, logger) -> int:
     for line in lines:
         common.echo(line)
     common.echo(common.format_table(_display_scores(scores, by)))
-    if args.out:
-        common.echo(f"\nwritten: {args.out}")
+    _echo_written(args)
     params = {"samples": source_text(args.samples), "by": by, **({"region": args.region} if args.region else {}),
               "as_of": meta["as_of"], "half_life": meta["half_life"], "level": meta["level"],
               "hierarchical": meta["hierarchical"], "where": args.where,
@@ -562,6 +608,58 @@ def _score(args, settings, logger) -> int:
 
 
 # ----------------------------------------------------------------------------- allocate
+def _filter_scores(scores: pd.DataFrame, args) -> pd.DataFrame:
+    """``allocate --scores`` with ``--where COL=VALUE``: the scores rows matching every condition (a column
+    the scores do not have is refused, naming theirs); with ``--region`` and a region column in the scores,
+    that region's rows (a region not there is refused). Without a region column ``--region`` only names the
+    region the scores describe."""
+    from ..risk import samples as _samples  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
+    src = scores.attrs.get("source", args.scores)
+    written = scores.attrs.get("headers") or {}
+    shown = ", ".join(str(written.get(c, c)) for c in scores.columns)
+    keep = np.ones(len(scores), dtype=bool)
+    region = getattr(args, "region", None)
+    col = _region_column(scores) if region is not None else None
+    if col is not None:
+        have = sorted(pd.unique(scores[col].dropna().astype(str).str.strip()))
+        if region.strip() not in have:
+            raise DataValidationError([Problem(src, None, written.get(col, col), region,
+                                               f"one of the regions in the scores: {', '.join(have[:20])}")],
+                                      source=src)
+        keep &= (scores[col].astype(str).str.strip() == region.strip()).to_numpy()
+    problems = []
+    for cond in args.where or []:
+        if "=" not in cond:
+            raise ParameterError(f"--where must look like COLUMN=VALUE (e.g. 食品大类=餐饮食品); got {cond!r}.")
+        name, val = (t.strip() for t in cond.split("=", 1))
+        c = _samples.as_written(scores, name)
+        if c not in scores.columns:
+            problems.append(Problem(src, None, name, None, "column named in --where is missing from the scores "
+                                    f"(--where filters the scores' rows); the scores have: {shown}"))
+            continue
+        text = scores[c].astype(str).str.strip()
+        num = pd.to_numeric(scores[c], errors="coerce")
+        try:  # Ward=42 against a column read as numbers (42.0)
+            keep &= (text == val).to_numpy() | (num == float(val)).fillna(False).to_numpy()
+        except ValueError:
+            keep &= (text == val).to_numpy()
+    if problems:
+        raise DataValidationError(problems, source=src)
+    if keep.all():
+        return scores
+    if not keep.any():
+        conds = list(args.where or []) + ([f"{written.get(col, col)}={region}"] if col is not None else [])
+        raise DataValidationError([Problem(src, None, None, None, f"no scores rows match {' '.join(conds)}")],
+                                  source=src)
+    attrs = dict(scores.attrs)
+    out = scores[keep].reset_index(drop=True)
+    out.attrs = attrs
+    if attrs.get("sheet_rows") is not None and len(attrs["sheet_rows"]) == len(keep):
+        out.attrs["sheet_rows"] = np.asarray(attrs["sheet_rows"])[keep]
+    return out
+
+
 _NUMERIC_SCORE_COLS = ("tested", "failed", "rate", "risk", "risk_lo", "risk_hi", "rank")
 
 
@@ -634,7 +732,7 @@ def _allocate(args, settings, logger) -> int:
     from ..risk.plot import plot_allocation, save_figure  # lazy: matplotlib
 
     if args.scores:
-        scores = _read_scores(args.scores)
+        scores = _filter_scores(_read_scores(args.scores), args)
         raw = scores
         by = _list(args.by) or None
     else:
@@ -699,12 +797,12 @@ def _allocate(args, settings, logger) -> int:
         common.echo(line)
     common.echo(common.format_table(_display_plan(plan.sort_values("batches", ascending=False,
                                                                      kind="stable"), by)))
-    if args.out:
-        common.echo(f"\nwritten: {args.out}")
+    _echo_written(args)
     # the parameter schema of 'risk score' (samples, by, region, as_of, half_life, periods ...), then the plan's
     params = {"scores": source_text(args.scores), "samples": source_text(args.samples), "by": by_written,
               "region": basis["region"], "as_of": basis["as_of"], "half_life": basis["half_life"],
               "level": basis["level"], "hierarchical": basis["hierarchical"], "where": args.where,
+              **({"scored_where": basis["scored_where"]} if basis.get("scored_where") else {}),
               "keep_totals": args.keep_totals, "periods": basis["periods"],
               "budget": args.budget, "min_per_group": args.min_per_group,
               "max_per_group": args.max_per_group, "risk_share": args.risk_share,
@@ -862,8 +960,13 @@ def _allocation_basis(args, scores: pd.DataFrame, by: list[str]) -> dict:
                          "期间 periods: 评分文件未注明 (the scores file names none)"]
                         + ([f"截至 as of: {out['as_of']}"] if out["as_of"] else [])
                         + ([out.pop("half_life_text")] if "half_life_text" in out else []))
-    if getattr(args, "where", None):
-        text += "；筛选 where: " + "，".join(args.where)
+        scored = pd.unique(scores["where"].dropna().astype(str).str.strip()) if "where" in scores.columns else []
+        scored = [w for w in scored if w and w.lower() not in ("nan", "none")]
+        if scored:  # 'risk score --where' wrote it: the scores cover those rows of their table only
+            out["scored_where"] = " / ".join(scored)
+            text += f"；评分筛选 scored on: {out['scored_where']}"
+        if getattr(args, "where", None):  # applied to the scores' rows (_filter_scores)
+            text += f"；筛选 where: {where_text(args.where)}"
     out["text"] = text
     return out
 
@@ -960,10 +1063,12 @@ def _evaluate(args, settings, logger) -> int:
         if not args.train_until:
             raise ParameterError("--samples needs --train-until P: periods up to P are scored and the "
                                  "next period (or --test-period) is the test.")
-        raw = _load_filtered(args.samples, args.where, args.region)
+        before: list = []
+        raw = _load_filtered(args.samples, args.where, args.region, before)
         src = raw.attrs.get("source", args.samples)
         by = _list(args.by)
         _refuse_pooled_regions(raw, by, src)
+        _note_reported(raw, before, by, args)
         try:
             res = R.evaluate(raw, by=by, train_until=args.train_until,
                              test_period=args.test_period, budget=args.budget,

@@ -92,6 +92,8 @@ def risk_title(scores: pd.DataFrame, by: Sequence[str], region: str | None = Non
     meta = scores.attrs.get("risk", {}) if hasattr(scores, "attrs") else {}
     periods = [p for p in (meta.get("periods") or []) if p != "all"]
     parts = ([region] if region else []) + ["按" + " / ".join({"category": "类别"}.get(str(c), str(c)) for c in by)]
+    if meta.get("where"):  # only some rows of the table were scored (CLI --where)
+        parts.append("筛选 " + "；".join(map(str, meta["where"])))
     if periods:
         parts.append(periods[0] if len(periods) == 1 else f"{periods[0]}–{periods[-1]}")
     elif meta.get("periods") == ["all"]:

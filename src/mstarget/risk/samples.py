@@ -1150,6 +1150,7 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
     out.attrs["headers"] = dict(df.attrs.get("headers") or {})
     out.attrs["folded"] = folded
     out.attrs["columns"] = written_columns(df)  # as written, for messages (as_of without a period column)
+    out.attrs["records"] = bool(records)  # per-batch records: no return per place that can be missing
     return out, src
 
 

@@ -42,8 +42,9 @@ PERIOD_COLUMNS = ("first_period", "last_period")
 #: CSV keeping no ``attrs``): the region scored (``--region``), ``as_of`` and ``half_life`` (``none``:
 #: equal period weights) and ``pooling`` (:func:`pooling_text`: the shrinkage hierarchy, ``地市 > 食品大类``, or
 #: ``flat``) and ``periods`` (the periods scored, ``2019H2, 2022``: a plan's market is one period's batches);
-#: 'risk allocate --scores' reads them back for the plan's basis, its market and its run.
-SETTING_COLUMNS = ("region", "as_of", "half_life", "pooling", "periods")
+#: 'risk allocate --scores' reads them back for the plan's basis, its market and its run; and ``where`` (the
+#: rows scored, when only some were: ``Ward=42``, CLI ``--where``, ``attrs["risk"]["where"]``).
+SETTING_COLUMNS = ("region", "as_of", "half_life", "pooling", "periods", "where")
 
 
 def with_settings(scores: pd.DataFrame, region: str | None = None) -> pd.DataFrame:
@@ -62,6 +63,8 @@ def with_settings(scores: pd.DataFrame, region: str | None = None) -> pd.DataFra
         out["pooling"] = pooling_text(meta["by"], bool(meta.get("hierarchical")))
     if meta and meta.get("periods") and "periods" not in out.columns:
         out["periods"] = ", ".join(map(str, meta["periods"]))
+    if meta and meta.get("where") and "where" not in out.columns:
+        out["where"] = "；".join(map(str, meta["where"]))
     return out
 
 
@@ -99,6 +102,23 @@ def looks_like_place(name) -> bool:
         return False
     return t in REGION_COLUMNS or any(w in t for w in _PLACE_WORDS) or t.endswith(_PLACE_ENDS) \
         or bool(_PLACE_EN.match(t))
+
+
+#: words of a place column naming where a product comes from (标称生产企业所在省份, 产地, 样品来源): a place, but
+#: not a unit that sends a return, so not looked at for a missing return (:func:`missing_places`)
+_ORIGIN_WORDS = ("生产企业", "生产单位", "生产者", "标称", "产地", "来源", "生产地", "制造商", "origin", "manufacturer")
+
+
+def looks_like_reporting_place(name) -> bool:
+    """Whether a column name reads as a place that reports its sampling (区县, 地市, 省份, region): a place
+    column (:func:`looks_like_place`) that does not name a product's origin (标称生产企业所在省份, 产地, 样品来源)."""
+    return looks_like_place(name) and not _names_origin(name)
+
+
+def _names_origin(name) -> bool:
+    """Whether a column name says where a product comes from (:data:`_ORIGIN_WORDS`)."""
+    t = str(name).strip().lower()
+    return any(w in t for w in _ORIGIN_WORDS)
 
 
 def looks_like_category(name) -> bool:
@@ -176,7 +196,10 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     samples : DataFrame or path
         Sampling counts, one row per group and period: ``period``, the ``by`` columns,
         ``tested`` and ``failed`` (integer batches). Per-batch records (one row per batch, an
-        outcome column of 0/1 and no ``tested`` column) are aggregated first.
+        outcome column of 0/1 and no ``tested`` column) are aggregated first. A DataFrame that is some
+        rows of a larger table (one category kept) may carry ``attrs["reported_places"]``
+        (:func:`reported_places` of the whole table), so that a place is warned as missing from a period
+        only when it has no row there in the whole table (:func:`missing_places`; CLI ``--where`` sets it).
     by : str or list of str
         Grouping columns, outermost level first. A region column (``region``, ``地区``...)
         holding several regions that is not in ``by`` is pooled with a :class:`PoolingWarning`.
@@ -254,7 +277,8 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         _refuse_as_of_without_periods(agg, as_of_p, src)
         agg = _periods_up_to(agg, as_of_p, src)
     warn_silent_periods(silent_periods(agg), src)
-    absent = missing_places(agg, by)
+    reported = samples.attrs.get("reported_places") if isinstance(samples, pd.DataFrame) else None
+    absent = missing_places(agg, by, reported)
     warn_missing_places(absent, src)
 
     said = hierarchy_warning(by, hierarchical, agg.attrs.get("headers"))
@@ -268,7 +292,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     spans = group_spans(agg, by)
     out = out.merge(spans[by + list(PERIOD_COLUMNS)], on=by, how="left", sort=False)
     stale = suspected_stale(spans, by)
-    _note_stale(out, stale, by, src)
+    _note_stale(out, stale, by, src, _places_gone(absent, by, agg.attrs.get("headers") or {}))
     out = out.sort_values("rank").reset_index(drop=True)
     periods = agg.drop_duplicates("period").sort_values(["_end", "_start"])["period"].tolist()
     out.attrs["risk"] = {
@@ -286,31 +310,45 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
 MISSING_PLACE_SHARE = 0.75
 
 
-def missing_places(agg: pd.DataFrame, by: list[str]) -> list[dict]:
-    """Values of a place-like ``by`` column (区县, 地市, region: :func:`looks_like_place`) with no row at all in
-    a period of the table in which the other values of that column report (at least 2 of them, and
+def missing_places(agg: pd.DataFrame, by: list[str], reported: dict | None = None) -> list[dict]:
+    """Values of a place-like ``by`` column (区县, 地市, region: :func:`looks_like_reporting_place`) with no row
+    at all in a period of the table in which the other values of that column report (at least 2 of them, and
     :data:`MISSING_PLACE_SHARE` of those seen in the table): a district whose whole return for a quarter is
     missing (青溪县 absent from 2025Q3), more probably not reported than sampled nothing. Periods before the
     value's first are not looked at (a district new to the table). A category with no batch in some period
-    is ordinary and not named (only place columns are looked at).
+    is ordinary and not named (only place columns are looked at); nor is a column naming where a product
+    comes from (标称生产企业所在省份, 产地: no return of its own), nor any place of per-batch records
+    (``agg.attrs["records"]``: a record is a batch sampled, not a return that can be missing).
+
+    ``reported`` (``{column: {place: {period labels}}}``, e.g. ``samples.attrs["reported_places"]``, which
+    ``mstarget risk score --where`` sets): the places' periods in the table before a row filter (one
+    category kept), so a district that sampled other categories in a period is not named; a column
+    missing from it is not looked at.
 
     Returns
     -------
     list of dict
         ``{"column": header as written, "place": value, "periods": [labels], "others": int (the other
-        places reporting in those periods, fewest), "of": int (the other places in the table)}``.
+        places reporting in those periods, fewest), "of": int (the other places in the table)}``; and
+        ``"since": label`` when the periods run to the table's last period over more than one period or
+        a year (:data:`STALE_MONTHS`): a place merged away or renamed (高要市 from 2025Q2 on), or a return
+        not sent since.
     """
-    if agg.empty or "period" not in agg.columns:
+    if agg.empty or "period" not in agg.columns or agg.attrs.get("records"):
         return []
     order = agg.drop_duplicates("period").sort_values(["_end", "_start"])["period"].astype(str).tolist()
     if len(order) < 2:
         return []
+    spans = agg.assign(_p=agg["period"].astype(str)).groupby("_p").agg(_s=("_start", "min"), _e=("_end", "max"))
     headers = agg.attrs.get("headers") or {}
     out = []
     for col in by:
         written = str(headers.get(col, col))
-        if not (looks_like_place(col) or looks_like_place(written)):
+        if not (looks_like_place(col) or looks_like_place(written)) or _names_origin(col) or _names_origin(written):
             continue
+        if reported is not None and col not in reported and written not in reported:
+            continue
+        elsewhere = (reported.get(col) if col in (reported or {}) else (reported or {}).get(written)) or {}
         seen = agg.assign(_p=agg["period"].astype(str), _v=agg[col].astype(str)).drop_duplicates(["_v", "_p"])
         per_period = seen.groupby("_p")["_v"].agg(set)
         places = list(pd.unique(seen["_v"]))
@@ -322,22 +360,62 @@ def missing_places(agg: pd.DataFrame, by: list[str]) -> list[dict]:
             for label in order[order.index(first[place]) + 1:]:  # a place new to the table is not missing before
                 there = per_period.get(label, set())
                 others = len(there - {place})
-                if place not in there and others >= max(2, MISSING_PLACE_SHARE * (len(places) - 1)):
+                if place not in there and others >= max(2, MISSING_PLACE_SHARE * (len(places) - 1)) \
+                        and label not in elsewhere.get(place, ()):
                     gaps.append(label)
                     fewest = min(fewest, others)
-            if gaps:
-                out.append({"column": written, "place": place, "periods": gaps, "others": fewest,
-                            "of": len(places) - 1})
+            if not gaps:
+                continue
+            found = {"column": written, "place": place, "periods": gaps, "others": fewest, "of": len(places) - 1}
+            tail = []  # the gaps running to the table's last period
+            for label in reversed(order):
+                if label not in gaps:
+                    break
+                tail.insert(0, label)
+            if tail and (len(tail) > 1 or int(spans.loc[order[-1], "_e"]) - int(spans.loc[tail[0], "_s"]) + 1
+                         >= STALE_MONTHS):
+                found["since"] = tail[0]
+            out.append(found)
+    return out
+
+
+def reported_places(table, by: Sequence[str] | str, *, outcome: str | None = None,
+                    period: str | None = "period") -> dict:
+    """``{column: {place: [period labels]}}``: the periods in which each value of a place-like ``by`` column
+    has a row in ``table`` -- the table before a row filter (one category kept), for
+    ``samples.attrs["reported_places"]`` (see :func:`missing_places`). ``{}`` when the table cannot be read
+    as sampling counts (then no place is warned as missing: it cannot be confirmed)."""
+    by = check_by(by)
+    with warnings.catch_warnings():  # said when the filtered table is scored
+        warnings.simplefilter("ignore")
+        try:
+            agg, _ = validate_samples(table, by, period=period, outcome=outcome)
+        except (ValueError, ParameterError):  # DataValidationError is a ValueError
+            return {}
+    if agg.empty or "period" not in agg.columns:
+        return {}
+    headers = agg.attrs.get("headers") or {}
+    out = {}
+    for col in by:
+        if col in agg.columns and (looks_like_place(col) or looks_like_place(headers.get(col, col))):
+            seen = agg.assign(_p=agg["period"].astype(str), _v=agg[col].astype(str))
+            out[col] = {k: sorted(set(v)) for k, v in seen.groupby("_v")["_p"]}
     return out
 
 
 def missing_place_text(found: list[dict]) -> str:
-    """:func:`missing_places` in words (Chinese): ``青溪县：2025Q3 无任何数据（其他区县均有），是否漏报？``."""
+    """:func:`missing_places` in words (Chinese): ``青溪县：2025Q3 无任何数据（其他区县均有），是否漏报？``; a place
+    without data from a period to the end: ``高要市：自2025Q2起无数据（撤并、更名或漏报？其他 6 个区县中 5 个有）``."""
     said = []
     for f in found:
         others = (f"其他{f['column']}均有" if f["others"] == f["of"]
                   else f"其他 {f['of']} 个{f['column']}中 {f['others']} 个有")
-        said.append(f"{f['place']}：{'、'.join(f['periods'])} 无任何数据（{others}），是否漏报？")
+        since = f.get("since")
+        gaps = f["periods"][:f["periods"].index(since)] if since else f["periods"]
+        text = f"{'、'.join(gaps)} 无任何数据（{others}），是否漏报？" if gaps else ""
+        if since:
+            text += ("；" if text else "") + f"自{since}起无数据（撤并、更名或漏报？{others}）"
+        said.append(f"{f['place']}：{text}")
     return "；".join(said)
 
 
@@ -346,11 +424,28 @@ def warn_missing_places(found: list[dict], src: str, stacklevel: int = 4) -> Non
     if not found:
         return
     shown = found[:8]
-    en = "; ".join(f"{f['column']} {f['place']} has no row in {', '.join(f['periods'])} while {f['others']} of "
-                   f"the other {f['of']} report" for f in shown)
+    en = "; ".join(f"{f['column']} {f['place']} has no row "
+                   + (f"from {f['since']} on (merged, renamed or not reported?)" if f.get("since")
+                      else f"in {', '.join(f['periods'])}") + f" while {f['others']} of the other {f['of']} report"
+                   for f in shown)
     more = f"（另有 {len(found) - 8} 处 and {len(found) - 8} more）" if len(found) > 8 else ""
     warnings.warn(f"{src}: {missing_place_text(shown)}{more} / {en}: a whole return missing? Its groups are "
-                  "scored on the other periods only; add the missing rows, or confirm that nothing was sampled there", MstargetWarning, stacklevel=stacklevel)
+                  "scored on the other periods only; add the missing rows, or confirm that nothing was sampled there"
+                  + (" (or that the place was merged into another or renamed: then its earlier rows belong to that "
+                     "place's name)" if any(f.get("since") for f in shown) else ""),
+                  MstargetWarning, stacklevel=stacklevel)
+
+
+def _places_gone(found: list[dict], by: list[str], headers: dict) -> dict:
+    """``{by index: {place, ...}}`` of the places of :func:`missing_places` without data to the end (``since``):
+    their groups are said there, not again as categories whose data stop early."""
+    out: dict = {}
+    for f in found:
+        if f.get("since"):
+            i = next((k for k, c in enumerate(by) if str(headers.get(c, c)) == f["column"]), None)
+            if i is not None:
+                out.setdefault(i, set()).add(f["place"])
+    return out
 
 
 def _check_settings(half_life, level) -> None:
@@ -470,9 +565,11 @@ def stale_groups(agg: pd.DataFrame, by: list[str]) -> dict:
     return suspected_stale(group_spans(agg, by), by)
 
 
-def _note_stale(out: pd.DataFrame, stale: dict, by: list[str], src: str) -> None:
+def _note_stale(out: pd.DataFrame, stale: dict, by: list[str], src: str, gone: dict | None = None) -> None:
     """Say in ``explanation`` of each stale group (see :func:`stale_groups`) the period its data stop
-    at, and warn (:class:`MstargetWarning`) naming them with "did you mean" names."""
+    at, and warn (:class:`MstargetWarning`) naming them with "did you mean" names -- except the groups of a
+    place without data to the end (``gone``: ``{by index: {place}}``, :func:`_places_gone`), which the
+    missing-place warning names as a place (撤并、更名或漏报？), not as categories renamed."""
     if not stale:
         return
     keys = [tuple(r) if len(by) > 1 else r[0] for r in out[by].itertuples(index=False, name=None)]
@@ -481,6 +578,11 @@ def _note_stale(out: pd.DataFrame, stale: dict, by: list[str], src: str) -> None
         if k in stale:
             texts[i] += f"；数据仅到 {stale[k]['last']}，此后各期无该组（评分只反映该期及以前）"
     out["explanation"] = texts
+    gone = gone or {}
+    stale = {k: v for k, v in stale.items()
+             if not any(str(k[i] if isinstance(k, tuple) else k) in places for i, places in gone.items())}
+    if not stale:
+        return
     said = []
     for k, v in list(stale.items())[:8]:
         name = " / ".join(map(str, k)) if isinstance(k, tuple) else str(k)
