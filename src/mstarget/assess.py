@@ -182,6 +182,36 @@ def _none_at_all(r: dict) -> bool:
     return words or counts_events(unit, *texts)
 
 
+def _part_year_incidents(plan_rows: list, part_year: list, as_of) -> None:
+    """Each 零发生 row (:func:`_none_at_all`) takes the history's part-year figures of a year of its period
+    (``2026年1-10月`` 1起, ``attrs["part_year"]`` of :func:`mstarget.read_history`) as
+    ``r["part_year_incidents"]``: ``[(year, label, value)]``. Incidents within a year only accumulate: one in
+    1-10月 already misses the target (:func:`_assess_row`); a part-year 0 decides nothing. A figure of a year after
+    ``as_of`` is not in the view."""
+    from .matching import name_key, region_key
+    by_key: dict = {}
+    for e in part_year:
+        try:
+            year, value = int(str(e.get("label", ""))[:4]), float(e.get("value"))
+        except (TypeError, ValueError):
+            continue
+        if not np.isfinite(value) or (as_of is not None and year > int(as_of)):
+            continue
+        reg = region_key(e.get("region", ""))
+        for k in {name_key(e.get("indicator") or ""), name_key(e.get("name") or "")} - {""}:
+            by_key.setdefault((reg, k), []).append((year, str(e["label"]), value, str(e.get("unit") or "").strip()))
+    for r in plan_rows:
+        if not _none_at_all(r) or r.get("baseline_year") is None or pd.isna(r.get("baseline_year")):
+            continue
+        by, ty, reg = int(r["baseline_year"]), int(r["target_year"]), region_key(r.get("region", ""))
+        unit = str(r.get("unit") or "").strip()
+        found = next((by_key[(reg, k)] for k in (name_key(r.get("indicator") or ""), name_key(r.get("name") or ""))
+                      if k and (reg, k) in by_key), [])
+        kept = sorted({(y, lab, v) for y, lab, v, u in found if by < y <= ty and (not u or not unit or u == unit)})
+        if kept:
+            r["part_year_incidents"] = kept
+
+
 #: a target written as no incident at all (零发生, 不发生, 杜绝, 0起); 清零 (a stock cleared) is not one
 _NONE_WORDS = ("零发生", "零事故", "零死亡", "零伤亡", "不发生", "未发生", "无发生", "杜绝", "0起", "0发生")
 #: names of a count of cases still open at the year's end (a stock to clear, judged at the target year), not of
@@ -902,6 +932,8 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     plan_rows = [r._asdict() for r in records(plan)]
     _units_from_history(plan_rows, hist)
     _base_year_from_history(plan_rows, base_figures)  # a 预计 baseline the history gives the base year's figure of
+    if part_year:  # 零发生 against 2026年1-10月 1起: incidents only accumulate, a part of the year decides it
+        _part_year_incidents(plan_rows, part_year, as_of)
     for pos, r in enumerate(plan_rows):
         key = (r["region"], r["indicator"])
         if key not in last_year or _qualitative(r):  # 建成: no figure to forecast
@@ -1336,6 +1368,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     occurred: list = []  # 零发生: the years of the period with an incident, (year, count)
     none_ahead = False  # 零发生 with years of the period still to come: nothing is achieved early
     judged_value = None  # 零发生 missed: the figure that decided it (for a preliminary mark)
+    part_decided = False  # 零发生 missed in a part of a year not yet reported whole (2026年1-10月 1起)
     average_progress = None  # a period average's (log growth the target needs, the reported years')
     if kind == "increment":
         by = int(r["baseline_year"])
@@ -1431,12 +1464,20 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
             compared = np.maximum(worst, np.column_stack([sf.at(int(y)) for y in ahead]).max(axis=1)) \
                 if ahead.size else np.full(np.shape(samples), worst)
             unit = str(r.get("unit") or "").strip()
-            if occurred:
-                judged_value = max(v for _, v in occurred)
-                said = "，".join(f"{y}年发生{v:g}{unit or '起'}" for y, v in occurred)
+            # 2026年1-10月 1起 of a year not yet reported whole: incidents only accumulate, the year has one already
+            part = [(y, lab, v) for y, lab, v in (r.get("part_year_incidents") or ()) if y > sf.last_year and v > 0]
+            if part:
+                part_decided = True
+                worst = max(worst, *(v for _, _, v in part))
+                compared = np.maximum(compared, worst)
+            if occurred or part:
+                judged_value = max(v for _, v in occurred) if occurred else None
+                said = "，".join([f"{y}年发生{v:g}{unit or '起'}" for y, v in occurred]
+                                + [f"{lab}已发生{v:g}{unit or '起'}" for _, lab, v in part])
                 notes.append(f"target of none at all over {by + 1}-{ty} ({r.get('target_written') or '≤0'}): "
-                             f"{', '.join(f'{v:g} in {y}' for y, v in occurred)}, so the target is missed whatever "
-                             f"the years to come bring ({said}，规划期内未实现零发生)")
+                             f"{', '.join([f'{v:g} in {y}' for y, v in occurred] + [f'{v:g} in {lab} (part of the year)' for _, lab, v in part])}"
+                             f", so the target is missed whatever the years to come bring ({said}，规划期内未实现零发生)")
+                occurred = occurred + [(y, v) for y, _, v in part]
             elif ahead.size > 1:
                 notes.append(f"target of none at all over {by + 1}-{ty}: p_meet is the chance of none in every year "
                              f"{ahead[0]}-{ty}, not in {ty} alone（规划期内各年均不发生的概率）")
@@ -1538,6 +1579,9 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     if missing:  # a stock or sum with unreported years: achieved only on the reported figures alone
         achieved = already
     _schedule(row, sf, current, achieved, rules, average_progress)
+    if part_decided:  # missed already, though no whole year of the period is reported: 滞后, not 数据不足 / 未开始
+        row["status"], row["category"] = "off_track", "behind"
+        row["evaluation"], row["category_zh"] = "behind", CATEGORY_ZH["behind"]
     if average:
         row["average_years"] = f"{by + 1}-{ty}"
         row["sum_so_far"] = current  # the reported years' average so far, as a 〈〉 row's sum

@@ -167,17 +167,42 @@ def verdict_lines(table: pd.DataFrame, probs) -> str:
     low, high = min(probs), max(probs)
     names = [n if isinstance(n, str) and n else i for n, i in zip(table["name"], table["indicator"])]
     p = pd.to_numeric(table["p_meet"], errors="coerce").where(table[target_column(probs[0])].notna())  # measured
+    if table["target_year"].nunique(dropna=True) > 1:  # 千人食品检验量（2027年目标）: one indicator, two targets
+        names = [f"{n}（{int(y)}年目标）" if y == y else n for n, y in zip(names, table["target_year"])]
+    regions = table["region"].astype("string").fillna("").astype(str).tolist()
     lines = []
-    hard = [n for n, v in zip(names, p) if v == v and v < low]
-    easy = [n for n, v in zip(names, p) if v == v and v > high]
-    if hard:
-        lines.append(f"达标概率低于{probability_label(low)}%（目标偏高）{len(hard)}项：{'、'.join(hard)}")
-    if easy:
-        lines.append(f"达标概率高于{probability_label(high)}%（目标偏保守）{len(easy)}项：{'、'.join(easy)}")
+    hard = _by_indicator([(n, g) for n, g, v in zip(names, regions, p) if v == v and v < low], regions)
+    easy = _by_indicator([(n, g) for n, g, v in zip(names, regions, p) if v == v and v > high], regions)
+    if hard[0]:
+        lines.append(f"达标概率低于{probability_label(low)}%（目标偏高）{hard[0]}项：{'、'.join(hard[1])}")
+    if easy[0]:
+        lines.append(f"达标概率高于{probability_label(high)}%（目标偏保守）{easy[0]}项：{'、'.join(easy[1])}")
     none = int(table[target_column(probs[0])].isna().sum())
     if none:
         lines.append(f"未测算 {none} 项（定性指标、无数据或仅有一个数据点，见说明）")
     return "\n".join(lines)
+
+
+def _by_indicator(named: list[tuple[str, str]], regions: list[str]) -> tuple[int, list[str]]:
+    """``(how many targets, their names)``: of one region the names alone; of several each indicator once with its
+    regions, as the report groups them -- ``食品抽检合格率（全部3个地区）``, ``期末市场主体总量（2个地区：端州区、四会市）``,
+    ``重大食品安全事故（四会市）`` -- never the same name three times over without a region."""
+    every = list(dict.fromkeys(regions))
+    if len([g for g in every if g]) <= 1:
+        return len(named), [n for n, _ in named]
+    groups: dict[str, list[str]] = {}
+    for n, g in named:
+        groups.setdefault(n, []).append(g)
+    out = []
+    for n, regs in groups.items():
+        k = len(regs)
+        if k == len(every) and k > 1:
+            out.append(f"{n}（全部{k}个地区）")
+        elif k > 1:
+            out.append(f"{n}（{k}个地区：{'、'.join(regs)}）")
+        else:
+            out.append(f"{n}（{regs[0]}）" if regs[0] else n)
+    return len(named), out
 
 
 def suggestion_metrics(table: pd.DataFrame, probs) -> dict[str, float]:

@@ -50,7 +50,8 @@ LABELS = {
            "x": "目标进度 − 时间进度（百分点）：← 慢于时间进度 | 快于时间进度 →", "y": "实现概率（%）",
            "no_progress": "进度\n无法计算", "not_started": "规划期\n未开始", "nothing_after_base": "基期后无数据", "shown": "（图示{}/{}项：约束性指标及风险最高者）",
            "not_drawn": "（另{}项暂无监测数据，未绘图）", "nothing_drawn": "暂无监测数据，无图可绘",
-           "matrix": "分地区评价一览（格内为实现概率）", "matrix_page": "（第{}/{}页：地区{}-{}，共{}个；指标{}-{}，共{}项）",
+           "matrix": "分地区评价一览（格内为实现概率）", "matrix_final": "分地区评价一览（格内为评价结果）",
+           "matrix_mixed": "分地区评价一览（格内为实现概率或评价结果）", "matrix_page": "（第{}/{}页：地区{}-{}，共{}个；指标{}-{}，共{}项）",
            "p_forecast": "预测实现概率", "observed_panel": "目标年已有实际数据\n（不计实现概率）",
            "observed_only": "目标完成情况（全部{}项，目标年均已有实际数据）", "lane": "{}（{}项）",
            "matrix_total": "（表中合计）", "left_out": "另{}未列入", "left_qualitative": "{}项定性指标",
@@ -64,6 +65,8 @@ LABELS = {
            "shown": " (showing {} of {}: binding and most at risk)",
            "not_drawn": " ({} more without data: not drawn)", "nothing_drawn": "no data yet: nothing to draw",
            "matrix": "Assessment by region (chance of meeting the target in each cell)",
+           "matrix_final": "Assessment by region (the result in each cell)",
+           "matrix_mixed": "Assessment by region (chance of meeting the target, or the result, in each cell)",
            "matrix_page": " (page {} of {}: regions {}-{} of {}, indicators {}-{} of {})",
            "p_forecast": "forecast P(met)", "observed_panel": "target year observed\n(no probability)",
            "observed_only": "Targets achieved or not (all {}, every target year observed)", "lane": "{} ({})",
@@ -725,6 +728,19 @@ def _matrix_cells(report) -> tuple[dict, list]:
     return cells, list(dict.fromkeys(key for key, _ in cells))
 
 
+def _matrix_text(row, lang: str) -> tuple[str, str]:
+    """What a cell of the region matrix says: the row's ``p_meet`` as the report prints it, or where it has none
+    and its verdict is known or wanting (已完成 / 未完成 / 数据不足, a 总结评估's) that verdict -- never a cell of ``–``
+    beside a colour the legend names. ``(text, "p" | "result" | "")``."""
+    p = row.cells["p_meet"]
+    if not p.missing:
+        return p.text, "p"
+    if row.category in (*FINAL_CATEGORIES, "insufficient_data"):
+        text = CATEGORY_LABELS[lang][row.category]
+        return (text.replace(" ", "\n", 1) if lang == "en" else text), "result"
+    return p.text, ""
+
+
 def matrix_pages(n_regions: int, n_indicators: int) -> int:
     """Pages of ``MATRIX_REGIONS`` regions by ``MATRIX_INDICATORS`` indicators that hold a matrix of
     ``n_regions`` x ``n_indicators`` cells (at least one)."""
@@ -779,13 +795,16 @@ def region_matrix_chart(report, page: int = 1):
     width = max(display_width(t) for t in labels) if labels else 10
     height = 1.25 + 0.32 * len(names)
     fig, ax = plt.subplots(figsize=(min(2.0 + 0.11 * width + 0.62 * len(regions), 22), height))
+    said = set()  # what the cells show: "p" (a chance), "result" (已完成 / 未完成 / 数据不足 of a 总结评估)
     for i, key in enumerate(names):
         for j, region in enumerate(regions):
             row = cells.get((key, region))
             colour = CATEGORY_COLOURS[row.category] if row is not None else "#ffffff"
             ax.add_patch(plt.Rectangle((j, i), 1, 1, facecolor=colour, edgecolor="white", lw=1.5))
             if row is not None:
-                ax.text(j + 0.5, i + 0.5, row.cells["p_meet"].text, ha="center", va="center", fontsize=7,
+                text, what = _matrix_text(row, lang)
+                said.add(what)
+                ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=7 if what == "p" else 6.5,
                         color="white" if row.category != "insufficient_data" else "#333333")
     ax.set_xlim(0, len(regions))
     ax.set_ylim(len(names), 0)
@@ -804,7 +823,8 @@ def region_matrix_chart(report, page: int = 1):
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)
-    title = L["matrix"]
+    said.discard("")
+    title = L["matrix_final"] if said == {"result"} else L["matrix_mixed"] if "result" in said else L["matrix"]
     if pages > 1:
         title += L["matrix_page"].format(page, pages, r0 + 1, r0 + len(regions), len(report.regions),
                                          i0 + 1, i0 + len(names), len(every))

@@ -467,3 +467,34 @@ def report_datetime(date) -> _dt.datetime:
     except ValueError:
         day = _dt.date.today()
     return _dt.datetime(day.year, day.month, day.day)
+
+
+#: months in English, for a part-year label (2026年1-10月 -> Jan-Oct 2026)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+#: a part-year label as the history or plan reader writes it (:func:`mstarget.history.part_year_cell`)
+_PART_LABEL = re.compile(r"^((?:19|20)\d{2})年(.+)$")
+
+
+def part_year_label(label: str, lang: str = "zh") -> str:
+    """A part-year label (``2026年1-10月``) as the report's language says it: in English ``Jan-Oct 2026``,
+    ``H1 2026`` (上半年), ``H2 2026`` (下半年), ``Q1-Q3 2026`` (前三季度), ``Q1 2026`` (一季度), ``part of 2026``
+    (部分月份); a label it cannot read stays as written, as does every label in Chinese."""
+    label = str(label)
+    m = _PART_LABEL.match(label.strip())
+    if lang == "zh" or m is None:
+        return label
+    year, part = m.group(1), re.sub(r"\s+", "", m.group(2))
+    months = re.fullmatch(r"(\d{1,2})-(\d{1,2})月份?", part)
+    if months and 1 <= int(months.group(1)) <= int(months.group(2)) <= 12:
+        a, b = (_MONTHS[int(g) - 1] for g in months.groups())
+        return f"{a}-{b} {year}" if a != b else f"{a} {year}"
+    if part in ("上半年", "下半年"):
+        return f"{'H1' if part == '上半年' else 'H2'} {year}"
+    quarters = re.fullmatch(r"(前)?(?:第)?([一二三四1-4])季度", part)
+    if quarters:
+        q = _QUARTER[quarters.group(2)]
+        return f"Q1-Q{q} {year}" if quarters.group(1) and q > 1 else f"Q{q} {year}"
+    if part == "部分月份":
+        return f"part of {year}"
+    return label

@@ -56,6 +56,7 @@ from .formatting import (
     compared_decimals,
     contains_cjk,
     count_band,
+    excel_format,
     flagged,
     is_missing,
     level_decimals,
@@ -63,6 +64,7 @@ from .formatting import (
     number_cell,
     pace_cell,
     pace_decimals,
+    part_year_label,
     percent_int,
     place_name,
     plan_figure_decimals,
@@ -824,7 +826,8 @@ class Report:
             if c.id == YEARS_BEFORE:  # before the column's own test: a 总结评估 leaves 时间进度 out, not the years
                 out += [Column(f"y{y}", f"{y}年", str(y)) for y in self.years]
                 # part-year figures the plan gave (2026年1-10月): marked, beside the years, never one of them
-                out += [Column(f"part{j}", PART_YEAR_HEADER[self.lang].format(label), PART_YEAR_HEADER["en"].format(label))
+                out += [Column(f"part{j}", PART_YEAR_HEADER[self.lang].format(label),
+                               PART_YEAR_HEADER["en"].format(part_year_label(label, "en")))
                         for j, (_, label) in enumerate(self.part_years)]
             if (docx and not c.in_docx) or (c.id == "region" and not self.several_regions) or \
                     (c.id == "p_striven" and not self.striven) or (self.all_observed and c.id in UNDER_WAY_COLUMNS):
@@ -1014,6 +1017,19 @@ def history_part_years(table: pd.DataFrame, records: list[dict]) -> list[dict]:
                 figures.setdefault(str(e["label"]), text)
         out.append(figures)
     return out
+
+
+def _part_year_cell(text: str) -> Cell:
+    """A part-year figure as written (``13.1``, ``1,234``): a number a spreadsheet stores as one, with the places
+    written (13.10 stays 13.10); words (``约13``, ``13.1万户``) stay text, a blank is missing."""
+    if not text:
+        return Cell(None, MISSING)
+    plain = text.replace(",", "")
+    if re.fullmatch(r"[-+]?(?:\d+\.?\d*|\.\d+)", plain):
+        decimals = len(plain.split(".")[1]) if "." in plain else 0
+        value = float(plain)
+        return Cell(value if decimals else int(value), text, excel_format(decimals))
+    return Cell(text, text)
 
 
 def _words(v) -> str:
@@ -1401,6 +1417,9 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         # dressed as a certainty)
         for key in ("progress_share", "remaining", "range_80", "lo_80", "hi_80", "p_meet", "p_striven"):
             cells[key] = Cell(None, MISSING)
+    missed = narrative.incidents_missed(r.get("note"), lang)
+    if missed:  # 零发生 missed in a year of the period: the gap is those incidents (2023年2起), not the target year's 0
+        cells["remaining"] = Cell(missed, missed)
     if final_void(r, report_kind):  # a 总结评估's 数据不足 row without data after its base year: nothing of the period to show
         for key in ("remaining", "forecast", "forecast_figure", "forecast_value", "range_80", "lo_80", "hi_80",
                     "p_meet", "p_striven", "required_pace", "required_abs", "outlook"):
@@ -1863,7 +1882,7 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
                         interpolated=estimated, kind=kind, first_year_under_way=under_way)
         for j, (_, label) in enumerate(part_heads):  # 2026年1-10月: shown, marked, never read as the year's figure
             text = _part_year_text(part_cells[j][i])
-            row.cells[f"part{j}"] = Cell(text or None, text or MISSING)
+            row.cells[f"part{j}"] = _part_year_cell(text)
             if text:
                 row.part_year[label] = text
         if kind == "final" and row.category == "insufficient_data":  # the years to report (请补报2025年数据)
@@ -2280,9 +2299,10 @@ def table_notes(report: Report) -> list[str]:
     if any(unreported_gap(row.raw) for row in report.rows):
         notes.append(UNREPORTED_NOTE[lang])
     for head, label in report.part_years:  # 2026年1-10月（仅供参考）: what the column holds, and that it is not used
-        shown = PART_YEAR_HEADER[lang].format(label)
+        said = part_year_label(label, lang)  # Jan-Oct 2026 in an English report
+        shown = PART_YEAR_HEADER[lang].format(said)
         notes.append(PART_YEAR_NOTE[lang].format(shown=shown, head=head) if head is not None else
-                     PART_YEAR_HISTORY_NOTE[lang].format(shown=shown, label=label))
+                     PART_YEAR_HISTORY_NOTE[lang].format(shown=shown, label=said))
     if any(flagged(row.raw.get("target_year_estimated")) for row in report.rows):
         notes.append(INTERPOLATED_NOTE[lang])
     if any(years_of(row.raw.get("split_years")) for row in report.rows):

@@ -55,6 +55,7 @@ from .formatting import (
     flagged,
     is_missing,
     number_text,
+    part_year_label,
     percent_int,
     preliminary_word,
     probability_words,
@@ -436,7 +437,10 @@ def _pre_close_en(x: "_Row") -> str:
 def target_sentence(row) -> str:
     """The paragraph of one :class:`~.model.ReportRow`, in the row's language."""
     x = _Row(row)
-    if row.category == NOT_STARTED:
+    missed = _incidents_paragraph(x)  # 零发生 missed in a year of the period: said so, not the forecast's figures
+    if missed:
+        text = missed
+    elif row.category == NOT_STARTED:
         text = _not_started_zh(x) if x.lang == "zh" else _not_started_en(x)
     else:
         text = _zh(x) if x.lang == "zh" else _en(x)
@@ -455,7 +459,7 @@ def target_sentence(row) -> str:
             text = _before_assessment(text, f"力争目标（{aim}）的实现概率{x.p_is('p_striven')}。" if zh else
                                       f" The striven-for target ({aim}) has a probability of {x.p('p_striven')}.",
                                       x.lang)
-    if row.category in SCHEDULE_CATEGORIES and not x.has("progress_share"):  # the rule of method_notes
+    if row.category in SCHEDULE_CATEGORIES and not x.has("progress_share") and not missed:  # the rule of method_notes
         text = _by_probability(x, text)
     change = realised_change(x.r, x.lang, closed=x.target_observed and not x.interpolated and not x.gap)
     if change:  # a target written as a change (年均增长6%): the change achieved against the one written
@@ -466,7 +470,7 @@ def target_sentence(row) -> str:
             _departure_en(x).rstrip(":") + "; its probability is for reference only."
         text = _before_assessment(text, said, x.lang)
     for said in (_running_totals_said(x), _level_shift_said(x), _spike_said(x),  # the history's own caveats
-                 _incidents_said(x)):
+                 "" if missed else _incidents_said(x)):
         if said:
             text = _before_assessment(text, said, x.lang)
     if x.part_year:  # 2026年1-10月：42.9万户 -- shown, not used as the year's figure
@@ -474,13 +478,77 @@ def target_sentence(row) -> str:
     return text
 
 
+def _incidents_paragraph(x: "_Row") -> str:
+    """The paragraph of a target of no incident at all (零发生) missed in a year of its period (``assess``'s note,
+    :data:`_INCIDENTS`), else ``""``: ``目标年2025年为0起，但2023年发生2起，规划期内未实现零发生``, or with years to
+    come ``2026年1-10月已发生1起，规划期内未实现零发生`` -- never the target year's 0 read as the verdict, nor a
+    forecast's chance of what can no longer happen."""
+    note = x.r.get("note")
+    m = _INCIDENTS.search(note) if isinstance(note, str) else None
+    if m is None or x.r.get("category") == QUALITATIVE:
+        return ""
+    c, name, cat = x.c, x.c["label"], x.c["category"]
+    ty = c["target_year"]
+    observed = x.target_observed and x.has("forecast_value")
+    if x.lang == "zh":
+        head = f"目标年{ty}年为{x.u('forecast_value')}，但" if observed else ""
+        return f"{name}：{head}{m.group(4)}，规划期内未实现零发生（零发生按规划期内各年评价）。评价：{cat}。"
+    said = _incidents_en(m.group(3))
+    head = f"in the target year {ty} the value was {x.u('forecast_value')}, but " if observed else ""
+    return (f"{name}: {head}{said}, within the period {m.group(1)}-{m.group(2)}, so the target of none at all "
+            f"({x.u('target')}), judged on every year of the period, was missed. Assessment: {cat}.")
+
+
+def incidents_missed(note, lang: str = "zh") -> str:
+    """The incidents that missed a target of none at all (``assess``'s note, :data:`_INCIDENTS`), as the main
+    table's 距目标差距 cell says them: ``2023年2起``, ``2026年1-10月1起``; in English ``2 in 2023``; ``""`` for any other
+    row."""
+    m = _INCIDENTS.search(note) if isinstance(note, str) else None
+    if m is None:
+        return ""
+    if lang == "zh":
+        return m.group(4).replace("已发生", "").replace("发生", "")
+    return _en_labels(m.group(3).replace(" (part of the year)", ""))
+
+
+def _incidents_en(said: str) -> str:
+    """``2 in 2023, 1 in 2026年1-10月 (part of the year)`` (``assess``'s note) as an English clause:
+    ``2 incidents occurred in 2023 and 1 in Jan-Oct 2026 (part of the year)``."""
+    parts = [p.strip() for p in re.split(r",\s*(?=[\d.]+ in )", said) if p.strip()]
+    out = []
+    for i, p in enumerate(parts):
+        m = re.match(r"([\d.]+) in (.+)$", p)
+        if m is None:
+            out.append(_en_labels(p))
+            continue
+        n, when = m.groups()
+        noun = "" if i else (" incident occurred" if n == "1" else " incidents occurred")
+        out.append(f"{n}{noun} in {_en_labels(when)}")
+    return out[0] if len(out) == 1 else ", ".join(out[:-1]) + " and " + out[-1]
+
+
+#: a part-year label inside a text (2026年1-10月, 2026年上半年)
+_LABEL_IN_TEXT = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}-\d{1,2}月份?|[上下]半年|前?第?[一二三四1-4]季度|前三季度|部分月份)")
+
+
+def _en_labels(text: str) -> str:
+    """The part-year labels in ``text`` said in English (:func:`~.formatting.part_year_label`)."""
+    return _LABEL_IN_TEXT.sub(lambda m: part_year_label(m.group(0), "en"), str(text))
+
+
 def _part_year_said(x: "_Row") -> str:
     """``2026年1-10月为42.9万户（年内部分月份数据，未作为全年数据使用，不据此评价）。`` for the part-year figures the plan
     gave the row (:attr:`~.model.ReportRow.part_year`)."""
+    note = x.r.get("note")
+    m = _INCIDENTS.search(note) if isinstance(note, str) else None
+    # a part-year incident against 零发生 decides the row (:func:`_incidents_paragraph` said it): not repeated here
+    figures = {k: v for k, v in x.part_year.items() if m is None or f"{k}已发生" not in m.group(4)}
+    if not figures:
+        return ""
     if x.lang == "zh":
-        said = "，".join(f"{label}为{with_unit(text, x.unit, 'zh')}" for label, text in x.part_year.items())
+        said = "，".join(f"{label}为{with_unit(text, x.unit, 'zh')}" for label, text in figures.items())
         return f"{said}（年内部分月份数据，未作为全年数据使用，不据此评价）。"
-    said = "; ".join(f"{label}: {with_unit(text, x.unit, 'en')}" for label, text in x.part_year.items())
+    said = "; ".join(f"{part_year_label(label, 'en')}: {with_unit(text, x.unit, 'en')}" for label, text in figures.items())
     return f" Part of the year: {said} (not used as a full-year figure, not judged on)."
 
 
@@ -1672,14 +1740,18 @@ def _part_year_sentence(report) -> str:
     for _, label in parts:
         with_figure = [r for r in report.rows if label in (getattr(r, "part_year", None) or {})]
         if with_figure:
-            said.append(f"{label}数据{len(with_figure)}项" if zh else f"{label} for {len(with_figure)} targets")
+            said.append(f"{label}数据{len(with_figure)}项" if zh else
+                        f"{part_year_label(label, 'en')} for {len(with_figure)} targets")
     if not said:
         return ""
+    # a 零发生 row with an incident in them is judged on it (incidents only accumulate): said as the exception
+    decided = any((m := _INCIDENTS.search(r.raw.get("note") or "")) and "已发生" in m.group(4) for r in report.rows)
     if zh:
         return (f"输入中另有{'、'.join(said)}，为年内部分月份数据，已在主要指标评估表及逐项评估中列示，"
-                "未作为全年数据使用，不据此评价。")
+                "未作为全年数据使用，" + ("除零发生指标已发生的事故外，" if decided else "") + "不据此评价。")
     return (f" The input also gives {', '.join(said)}: figures of part of the year, shown in the main table and each "
-            "target's text, not used as full-year figures and not judged on.")
+            "target's text, not used as full-year figures and not judged on"
+            + (" (save an incident against a target of none at all, which misses it already)." if decided else "."))
 
 
 def _overall_paragraph(report) -> str:
@@ -1789,6 +1861,11 @@ def _not_started_overall(report, rows: list) -> str:
                 others[word] = others.get(word, 0) + 1
         if others:
             s += "其余指标中" + "、".join(f"{w}{c}项" for w, c in others.items()) + "。"
+        missed = [(r, _INCIDENTS.search(r.raw.get("note") or "")) for r in rows if r.category != NOT_STARTED]
+        missed = [(r, m) for r, m in missed if m is not None]
+        if missed:  # 零发生 missed already (2026年1-10月已发生1起): named, not left in a count
+            s += "其中" + "；".join(prose_name(r, f"{r.name}{m.group(4)}") for r, m in missed) + \
+                "，规划期内未实现零发生。"
         if low:
             s += "约束性指标中实现概率低于50%的有：" + "、".join(
                 prose_name(r, f"{r.name}（{probability_words(r.cells['p_meet'].text, 'zh')}）") for r in low) + "。"
@@ -1801,6 +1878,11 @@ def _not_started_overall(report, rows: list) -> str:
     if said:
         s += (" Extending the trends up to the base year (for reference only): "
               + ", ".join(f"{c} {w}" for w, c in said) + ".")
+    missed = [(r, _INCIDENTS.search(r.raw.get("note") or "")) for r in rows if r.category != NOT_STARTED]
+    missed = [(r, m) for r, m in missed if m is not None]
+    if missed:
+        s += " Missed already, a target of none at all: " + "; ".join(
+            f"{r.name} ({_incidents_en(m.group(3))})" for r, m in missed) + "."
     if low:
         s += " Binding targets below a 50% chance: " + "; ".join(
             f"{r.name} ({probability_words(r.cells['p_meet'].text, 'en')})" for r in low) + "."
