@@ -160,3 +160,13 @@ def test_a_spike_is_asked_about_whatever_model_forecasts_the_series(tmp_path):
     assert row["model"] == "auto:ensemble" and "2022年的数值明显偏离前后两年" in row["note"]
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "2022年数值明显偏离前后两年，是否录入错误" in html  # not "按一次性异常值处理": the ensemble kept it
+
+
+def test_an_incident_among_quiet_years_is_not_asked_about_as_an_entry_error():
+    # 0, 0, 2, 0, 0 起 (event_rate): a year with incidents, not a spike to correct
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "acc", "name": "较大以上特种设备事故", "unit": "起",
+                         "year": range(2021, 2026), "value": [0, 0, 2, 0, 0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sf = forecast_paths(hist, 2, seed=0)[0]
+    assert not any("spike" in n for n in sf.notes)

@@ -628,6 +628,10 @@ def _forecast_chunk(items: Sequence[_Prepared], key: tuple, extras: Sequence, *,
     return out
 
 
+#: models of a handful of whole things (incidents, small stocks): a 2 among 0s is no entry error to ask about
+_COUNT_MODELS = ("event_rate", "small_count")
+
+
 def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths: int,
                 seed: int, cal=None) -> SeriesForecast:
     used = spec.display
@@ -657,8 +661,8 @@ def _sample_one(p: _Prepared, model: Forecaster | None, spec: ModelSpec, n_paths
     if back is not None:  # a one-year spike: its note names the calendar year, not a position
         said = _spike_note(back)
         notes = [_spike_note(back, int(p.years[-1]) - back) if n == said else n for n in notes]
-    elif not hasattr(model, "spike_back_"):  # another model (the ensemble of 8+ points): the spike asked about all the same
-        spike = spike_index(p.transform.forward(p.values))
+    elif not hasattr(model, "spike_back_") and spec.name not in _COUNT_MODELS:  # the ensemble of 8+ points: the
+        spike = spike_index(p.transform.forward(p.values))  # spike asked about all the same (not 0, 0, 2, 0, 0 起)
         if spike is not None:
             notes.append(spike_kept_note(int(p.years[spike])))
     p.notes.extend(n for n in notes if n not in p.notes)
