@@ -187,3 +187,19 @@ def test_final_region_matrix_shows_the_results(tmp_path):
     assert ax.get_title(loc="left") == "分地区评价一览（格内为评价结果）"
     texts = [t.get_text() for t in ax.texts]
     assert "未完成" in texts and "已完成" in texts and "–" not in texts
+
+
+def test_an_english_title_of_several_plans_keeps_their_names_whole(tmp_path):
+    # the shipped national targets name 3 plans: the English title read "质量强国建设纲要》、《国民经济…》等3项规划"
+    # (the first 《 stripped, the rest kept, 等3项规划 in Chinese)
+    from pathlib import Path
+    import warnings
+    import mstarget as mt
+    data = Path(__file__).parents[1] / "data" / "china"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table, details = mt.assess_detailed(str(data / "national_history.csv"), str(data / "national_targets.csv"),
+                                            seed=0)
+        report = mt.report.write_report(table, None, [tmp_path / "r.html"], lang="en")
+    assert report.title.startswith("Final evaluation of the main indicators: 质量强国建设纲要; ")
+    assert report.title.endswith("and 1 more plan (全国)") and "》" not in report.title and "项规划" not in report.title

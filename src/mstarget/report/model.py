@@ -1761,7 +1761,12 @@ def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, 
         if lang == "zh":
             return f"{where if named else ''}{shown}主要指标{kind_zh}"
         # English prose names the plan without the Chinese title marks (《》)
-        return f"{kind_en} of the main indicators: {plan_name.strip('《》')}" + (f" ({where})" if named else "")
+        names = re.findall(r"《([^《》]*)》", plan_name)  # several: 《A》、《B》等3项规划 -> A; B and 1 more plan
+        more = re.search(r"等(\d+)项规划$", plan_name)
+        extra = int(more.group(1)) - len(names) if more else 0
+        english = ("; ".join(names) + (f" and {extra} more plan{'s' if extra > 1 else ''}" if extra > 0 else "")
+                   if names and (len(names) > 1 or plan_name == f"《{names[0]}》") else plan_name)
+        return f"{kind_en} of the main indicators: {english}" + (f" ({where})" if named else "")
     period = five_year_plan(base_year, end, lang)  # an untitled table whose dates say the plan: 鼎湖区“十四五”规划
     if where:
         return f"{where}{period}规划主要指标{kind_zh}" if lang == "zh" else \
