@@ -75,7 +75,8 @@ from .forecast import DEFAULT_PATHS, SeriesForecast, run_forecast
 from .history import read_history
 from .layout import OBSERVED_PREFIX, preliminary_word
 from .precision import reporting_unit, written_decimals
-from .matching import AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, reference_for_plan, warn_unmatched
+from .matching import (AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, name_key, reference_for_plan, region_key,
+                       warn_unmatched)
 from .plan import (BASELINE_PRELIMINARY_COLUMNS, DECIMALS_COLUMNS, PRELIMINARY_PREFIX, REPORT_COLUMNS, read_plan,
                    states_figure, strict_of)
 from .progress import Progress
@@ -188,7 +189,6 @@ def _part_year_incidents(plan_rows: list, part_year: list, as_of) -> None:
     ``r["part_year_incidents"]``: ``[(year, label, value)]``. Incidents within a year only accumulate: one in
     1-10月 already misses the target (:func:`_assess_row`); a part-year 0 decides nothing. A figure of a year after
     ``as_of`` is not in the view."""
-    from .matching import name_key, region_key
     by_key: dict = {}
     for e in part_year:
         try:

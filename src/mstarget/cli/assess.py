@@ -8,11 +8,10 @@ import warnings
 import pandas as pd
 
 from .. import tracking
-from ..assess import assess_detailed, read_inputs
+from ..assess import assess_detailed
 from ..exceptions import MstargetWarning, UnmatchedWarning
-from ..history import read_history
 from ..io import write_table
-from ..matching import match, table_totals
+from ..matching import table_totals
 from ..output_set import outputs_together
 from ..plotting import pyplot, save_figure
 from ..progress import Progress
@@ -334,21 +333,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, settings, logger) -> int:
     engine = common.engine_of(args, "assess")
-    region = getattr(args, "region", None)
     prog = Progress(True)
     # refuse bad input, and with --strict anything unmatched, before anything is written
-    with prog.step("reading plan and history"):
-        plan, history = read_inputs(args.history, args.plan, region)
-        common.warn_unused_region(region, plan)
-        common.require_observations(history, args.history, doing="assess the targets from",
-                                    advice=" -- or leave out --history to assess from the plan's own figures "
-                                           "(its baseline and any 完成值 columns)")
-        reference = read_history(args.reference) if args.reference else None
-        common.require_observations(reference, args.reference, flag="--reference", doing="lend peers from",
-                                    advice=" (leave out --reference to assess without peers)")
-        calibration = common.calibration_of(args)
-    code = common.report_unmatched(match(plan, history) if history is not None else None,
-                                   strict=getattr(args, "strict", False))
+    plan, history, reference, calibration, code = common.read_plan_inputs(args, prog, "assess")
     if code is not None:
         return code
     common.inputs_accepted(logger)

@@ -324,6 +324,32 @@ def add_region_flag(p: argparse.ArgumentParser) -> None:
                         "history), e.g. --region 鼎湖区")
 
 
+def read_plan_inputs(args: argparse.Namespace, prog, verb: str):
+    """What ``assess`` / ``report`` / ``suggest`` read before any work: the plan and history (``--region`` said when
+    unused), refused when empty, the ``--reference`` panel, the calibration, and what did not match printed.
+    ``verb`` says the command in the messages (``assess``: "assess the targets from ..."). Returns ``(plan, history,
+    reference, calibration, code)``, ``code`` the bad-input exit code when ``--strict`` refuses what did not match,
+    else None."""
+    from ..assess import read_inputs  # lazy: the assessment stack, not needed by --help or the other commands
+    from ..history import read_history  # lazy: with read_inputs
+    from ..matching import match  # lazy: with read_inputs
+
+    region = getattr(args, "region", None)
+    with prog.step("reading plan and history"):
+        plan, history = read_inputs(args.history, args.plan, region)
+        warn_unused_region(region, plan)
+        require_observations(history, args.history, doing=f"{verb} the targets from",
+                             advice=f" -- or leave out --history to {verb} from the plan's own figures "
+                                    "(its baseline and any 完成值 columns)")
+        reference = read_history(args.reference) if args.reference else None
+        require_observations(reference, args.reference, flag="--reference", doing="lend peers from",
+                             advice=f" (leave out --reference to {verb} without peers)")
+        calibration = calibration_of(args)
+    code = report_unmatched(match(plan, history) if history is not None else None,
+                            strict=getattr(args, "strict", False))
+    return plan, history, reference, calibration, code
+
+
 def warn_unused_region(region, *tables) -> None:
     """``--region`` names the region of a table without a region column; when every table given carries its own
     and none has ``region`` in it, it was not used (``--region 广东`` on the national tables forecast 全国): say so,

@@ -4,10 +4,8 @@ from __future__ import annotations
 import argparse
 import warnings
 
-from ..assess import assess_detailed, read_inputs
-from ..history import read_history
+from ..assess import assess_detailed
 from ..exceptions import MstargetWarning, ParameterError, UnmatchedWarning
-from ..matching import match
 from ..progress import Progress
 from ..report import REPORT_TYPES, check_report_paths, write_report
 from ..report.model import apply_evaluation_year, stale_data, years_text
@@ -79,18 +77,7 @@ def detail_limit(n_rows: int, max_charts: int) -> int | None:
 def _run(args: argparse.Namespace, paths, settings, logger) -> int:
     engine = common.engine_of(args, "report")
     prog = Progress(True)
-    with prog.step("reading plan and history"):
-        plan, history = read_inputs(args.history, args.plan, args.region)
-        common.warn_unused_region(args.region, plan)
-        common.require_observations(history, args.history, doing="report the targets from",
-                                    advice=" -- or leave out --history to report from the plan's own figures "
-                                           "(its baseline and any 完成值 columns)")
-        reference = read_history(args.reference) if args.reference else None
-        common.require_observations(reference, args.reference, flag="--reference", doing="lend peers from",
-                                    advice=" (leave out --reference to report without peers)")
-        calibration = common.calibration_of(args)
-    code = common.report_unmatched(match(plan, history) if history is not None else None,
-                                   strict=args.strict)
+    plan, history, reference, calibration, code = common.read_plan_inputs(args, prog, "report")
     if code is not None:
         return code
     common.inputs_accepted(logger)

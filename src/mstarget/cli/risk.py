@@ -418,8 +418,6 @@ def _column_widths(sheet, shown: pd.DataFrame, cap: int = 40) -> None:
 
 def _readable_scores_sheet(writer, scores: pd.DataFrame, by: list[str], lines) -> None:
     """The sheet :data:`READABLE_SCORES_SHEET` of a scores workbook (see :func:`write_result`)."""
-    from openpyxl.styles import Font  # lazy: openpyxl, loaded by the writer
-
     by = [c for c in by if c in scores.columns]
     cols = [spec for spec in _READABLE_SCORES if spec[0] in scores.columns]
     d = scores.sort_values("rank", kind="stable") if "rank" in scores.columns else scores
@@ -437,19 +435,9 @@ def _readable_scores_sheet(writer, scores: pd.DataFrame, by: list[str], lines) -
         if "rate" in d.columns and tested > 0:
             total["原始不合格率"] = failed / tested
     shown = pd.concat([shown, pd.DataFrame([total], columns=shown.columns)], ignore_index=True)
-    shown.to_excel(writer, sheet_name=READABLE_SCORES_SHEET, index=False)
-    sheet = writer.book[READABLE_SCORES_SHEET]
     specs = {zh: (fmt, width) for _, zh, fmt, width in cols}
-    for j, name in enumerate(shown.columns, start=1):
-        fmt, width = specs.get(name, (None, 8 if name == "排名" else 16))
-        sheet.column_dimensions[sheet.cell(row=1, column=j).column_letter].width = width
-        if fmt:
-            for (cell,) in sheet.iter_rows(min_row=2, max_row=len(shown) + 1, min_col=j, max_col=j):
-                cell.number_format = fmt
-    for cell in sheet[len(shown) + 1]:
-        cell.font = Font(bold=True)
-    for k, line in enumerate(lines):
-        sheet.cell(row=len(shown) + 3 + k, column=1, value=str(line))
+    _write_readable_sheet(writer, READABLE_SCORES_SHEET, shown, lines,
+                          lambda name: specs.get(name, (None, 8 if name == "排名" else 16)))
 
 
 def _number_formats(sheet, table: pd.DataFrame, plan: bool) -> None:
@@ -466,7 +454,6 @@ def _number_formats(sheet, table: pd.DataFrame, plan: bool) -> None:
 
 def _readable_plan_sheet(writer, plan: pd.DataFrame, by: list[str], lines) -> None:
     """The sheet :data:`READABLE_SHEET` of a plan's workbook (see :func:`write_result`)."""
-    from openpyxl.styles import Font  # lazy: openpyxl, loaded by the writer
 
     by = [c for c in by if c in plan.columns]
     cols = [(c, zh, fmt) for c, zh, fmt in _READABLE_PLAN if c in plan.columns]
@@ -483,11 +470,21 @@ def _readable_plan_sheet(writer, plan: pd.DataFrame, by: list[str], lines) -> No
         else:
             total[zh] = None
     shown = pd.concat([shown, pd.DataFrame([total], columns=shown.columns)], ignore_index=True)
-    shown.to_excel(writer, sheet_name=READABLE_SHEET, index=False)
-    sheet = writer.book[READABLE_SHEET]
+    formats = {zh: f for _, zh, f in cols}
+    _write_readable_sheet(writer, READABLE_SHEET, shown, lines,
+                          lambda name: (formats.get(name), 14 if formats.get(name) else 20))
+
+
+def _write_readable_sheet(writer, sheet_name: str, shown: pd.DataFrame, lines, spec) -> None:
+    """Write a readable sheet (Chinese headers, its last row the 合计 row, in bold) and the printed lines under it;
+    ``spec(header) -> (number format or None, column width)``."""
+    from openpyxl.styles import Font  # lazy: openpyxl, loaded by the writer
+
+    shown.to_excel(writer, sheet_name=sheet_name, index=False)
+    sheet = writer.book[sheet_name]
     for j, name in enumerate(shown.columns, start=1):
-        fmt = next((f for _, zh, f in cols if zh == name), None)
-        sheet.column_dimensions[sheet.cell(row=1, column=j).column_letter].width = 14 if fmt else 20
+        fmt, width = spec(name)
+        sheet.column_dimensions[sheet.cell(row=1, column=j).column_letter].width = width
         if fmt:
             for (cell,) in sheet.iter_rows(min_row=2, max_row=len(shown) + 1, min_col=j, max_col=j):
                 cell.number_format = fmt

@@ -7,11 +7,8 @@ import warnings
 import pandas as pd
 
 from .. import tracking
-from ..assess import read_inputs
 from ..exceptions import ParameterError, UnmatchedWarning
-from ..history import read_history
 from ..io import write_table
-from ..matching import match
 from ..output_set import outputs_together
 from ..progress import Progress
 from ..report.formatting import NOTATION_BRACKETS, number_text, percent_int
@@ -67,16 +64,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, probs: tuple[float, ...], settings, logger) -> int:
     engine = common.engine_of(args, "suggest")
     prog = Progress(True)
-    with prog.step("reading plan and history"):
-        plan, history = read_inputs(args.history, args.plan, args.region)
-        common.warn_unused_region(args.region, plan)
-        common.require_observations(history, args.history, doing="suggest targets from")
-        reference = read_history(args.reference) if args.reference else None
-        common.require_observations(reference, args.reference, flag="--reference", doing="lend peers from",
-                                    advice=" (leave out --reference to forecast without peers)")
-        calibration = common.calibration_of(args)
-    code = common.report_unmatched(match(plan, history) if history is not None else None,
-                                   strict=getattr(args, "strict", False))
+    plan, history, reference, calibration, code = common.read_plan_inputs(args, prog, "suggest")
     if code is not None:
         return code
     common.inputs_accepted(logger)
