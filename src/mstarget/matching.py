@@ -111,9 +111,9 @@ _LOOSE = ((_CAPTION, ""), (_OWN_REGION, ""), (_STOCK_WORDS, ""),
 #: words of the trade written two ways for one thing, read as the second: 抽验 / 抽样检验 for 抽检 (抽检合格率,
 #: 药品抽验合格率), 经营主体 (the word since 2023) for 市场主体; compared only in a loose reading
 SYNONYMS = (("抽样检验", "抽检"), ("抽验", "抽检"), ("市场经营主体", "市场主体"), ("经营主体", "市场主体"),
-            # 食品安全抽检 is the name of the programme (市场监管总局 食品安全监督抽检) that 食品抽检 abbreviates;
-            # 食品评价性抽检 (a part of it) stays apart
-            ("食品安全抽检", "食品抽检"),
+            # 食品安全抽检 is the name of the programme (市场监管总局 食品安全监督抽检) that 食品抽检 abbreviates, 监督抽检
+            # being its kind of sampling; 食品评价性抽检 (another kind) stays apart
+            ("食品安全监督抽检", "食品抽检"), ("食品监督抽检", "食品抽检"), ("食品安全抽检", "食品抽检"),
             # 年报 abbreviates 年度报告 (公示): 企业年度报告公示率 / 企业年报公示率 / 企业年报率
             ("年度报告公示", "年报"), ("年度报告", "年报"), ("年报公示", "年报"),
             ("个体工商户", "个体户"))
@@ -137,51 +137,83 @@ _KIND_MEANING = {"increment": "adds up each year's additions", "cumulative": "is
 _KIND_BRACKETS = {"increment": "〈{}〉", "cumulative": "〔{}〕"}
 
 
-#: what a note in brackets may say and still be read past in a loose reading: how the figure is counted
-#: (:data:`COUNTING_NOTES`), a unit, or a formula (利润总额/主营业务收入, 派生); a note narrowing or changing
-#: the scope (含 / 不含个体工商户, 评价性抽检, 国家…, 不合格率) is part of the name
-_SCOPE_NOTE = re.compile(r"含|除|其中|仅|只|限|评价|监督|专项|国家|省|市|县|区|不合格|合格|未|问题|城|乡|农|"
-                         r"企业|个体|外资|内资|药|食|器械|化妆")
-_NOTE_FILLER = re.compile(r"[\s,，、;；:：.。和及与的值数量额口径统计数据]")
+#: what a note in brackets may say and still be read past in a loose reading. A note is read past unless it
+#: narrows or changes the scope (:data:`_SCOPE_NOTE`): 含X / 不含 / 除 / 仅 / 其中, the kind of sampling (评价性抽检,
+#: 专项), another level than the plan region's own (国家 / 省级 / 市级 on a district's row, 省抽), a product or subject
+#: (农产品, 个体工商户, 餐饮), the opposite quantity (不合格率). Read past: how the figure is counted (:data:`COUNTING_NOTES`,
+#: checked against the row's kind apart), a unit, a formula, the year, 约束性, its status (快报, 预计, 初步统计, 估算,
+#: 全口径 ... :data:`_STATUS_NOTE`), its source (市场监管局, 统计部门, 数据来源：…), the plan region's own level (区级 on
+#: a 区), a bare 含 naming nothing included. Single characters 市 / 区 / 省 are no scope (市场监管局 is a source).
+_SCOPE_NOTE = re.compile(r"含|除|其中|仅|只|限|以外|之外|评价|监督|专项|风险监测|抽查|[国省市区县]抽|国内|境内|进口|出口|"
+                         r"不合格|合格|未|问题|城镇|城区|城市|农村|乡镇|农产品|农贸|农业|农民|合作社|企业|个体|外资|内资|外商|"
+                         r"国有|民营|私营|规上|规模以上|小微|中小|重点|药品|药械|中药|疫苗|器械|化妆品|食品|食用|餐饮|流通|"
+                         r"销售|生产|网络|网售|电商|线上|线下|学校|校园|特种设备|工业产品|个人|自然人|法人|分支|本地|外地")
+#: a figure's status, not its scope: provisional, estimated, final, revised ... (read past)
+_STATUS_NOTE = re.compile(r"全口径|统计口径|初步统计|初步核算|初步|快报|预计|预估|预测|估算|估计|测算|推算|年报|月报|正式|核实|"
+                          r"核定|修订|修正|调整后|审定|终值|初值|实际|完成值?|实绩|最新|数据|统计|口径|值")
+#: a source of the figure (read past): 数据来源：…, …局, …部门, …委 ... (without a word narrowing the scope)
+_SOURCE_NOTE = re.compile(r"^(数据|资料)?(来源|出处|提供)[:：]|(局|部门|委员会|委|办公室|办|中心|总队|支队|大队|所|站|厅)$")
+#: words naming a level of government: the region's own level is read past, another kept
+_LEVEL_WORDS = (("国", re.compile(r"国家级|国家|全国|中央")), ("省", re.compile(r"省级|全省|本省")),
+                ("市", re.compile(r"市级|全市|本市|地市级?")), ("区", re.compile(r"区级|全区|本区")),
+                ("县", re.compile(r"县级|全县|本县")), ("镇", re.compile(r"镇级|全镇|乡镇级")))
+_NOTE_FILLER = re.compile(r"[\s,，、;；:：.。和及与的等/]")
 
 
-def _note_read_past(note: str) -> bool:
-    """Whether a bracketed note of a name leaves the indicator as it is, read loosely (see :data:`_SCOPE_NOTE`)."""
-    n = re.sub(r"^(计量)?单位[:：]?\s*", "", note.strip())  # （单位：%）
+def _note_read_past(note: str, region=None) -> bool:
+    """Whether a bracketed note of a name leaves the indicator as it is, read loosely (see :data:`_SCOPE_NOTE`);
+    with ``region``, a note naming its own level (区级 for a 区) is read past, another level's kept."""
+    n = re.sub(r"^(计量)?单位[:：]?\s*", "", to_simplified(unicodedata.normalize("NFKC", note)).strip())  # （单位：%）
     if re.fullmatch(r"(约束性|预期性|[0-9]{4}(年度?)?([-—~至到]+[0-9]{4}(年度?)?)?([底末])?)", n):
         return True  # the plan's attribute, the year of the figures: the same indicator
     if not n or is_unit_text(n.lower()) or n in ("百分比",) or re.fullmatch(r"(每|/)?[十百千万亿]*人口?", n):
         return True  # a unit, or the population a ratio counts per (执业药师数（每千人口）: its unit is compared)
-    if _SCOPE_NOTE.search(n):
-        return False
-    if "派生" in n or re.search(r"[/÷=×]", n):
-        return True
-    for _, words in COUNTING_NOTES:
-        n = words.sub("", n)
-    return not _NOTE_FILLER.sub("", n)
+    if "派生" in n or re.search(r"[÷=×]|[\u4e00-\u9fff]/[\u4e00-\u9fff]", n):
+        return not re.search(r"含|除|其中|仅", n)  # a formula (利润总额/主营业务收入): how the figure is worked out
+    if _SOURCE_NOTE.search(n) and not re.search(r"含|除|其中|仅|只|限|评价|专项|[国省市区县]抽", n):
+        return True  # who gives the figure (区市场监管局, 数据来源：统计局): not what it counts
+    rest = re.sub(r"[0-9]{2,4}\s*(年度?|年底|年末)?", "", n)
+    for _, words in COUNTING_NOTES:  # how it is counted: compared with the plan row's kind apart (:func:`_fit`)
+        rest = words.sub("", rest)
+    rest = _STATUS_NOTE.sub("", rest)
+    own = _region_level(region)
+    for level, words in _LEVEL_WORDS:
+        if words.search(rest):
+            if own is None or level != own:
+                return False  # 国家 / 省级 / 市级 on a district's row: another region's figure or programme
+            rest = words.sub("", rest)
+    rest = _NOTE_FILLER.sub("", rest)
+    if rest in ("", "含", "包含", "包括"):
+        return True  # nothing else, or a bare 含 naming nothing included
+    return not _SCOPE_NOTE.search(rest)
 
 
 #: the prefix naming a region's own level, by the last character of its name (示例区: 全区 / 本区 / 我区)
 _LEVEL_OF = {"区": "区", "县": "县", "市": "市", "省": "省", "镇": "镇", "乡": "乡", "旗": "旗", "国": "国"}
 
 
+def _region_level(region) -> str | None:
+    """A region's level by the last character of its name (鼎湖区 -> 区, 全国 -> 国); None when it says none."""
+    r = region_key(region) if region is not None else ""
+    if r in ("全国", "中国", "全国合计"):
+        return "国"
+    return _LEVEL_OF.get(r[-1:]) if r else None
+
+
 def _own_region_prefix(region) -> re.Pattern:
     """The prefix a name of ``region``'s own figure may open with: 全区 / 本区 / 我区 for a 区 (全县 for a 县, 全市
     for a 市, 全省 for a 省); 全市 before a district's name is the city's figure, another region. Any level when
     the region says none (no region, 合计)."""
-    r = region_key(region) if region is not None else ""
-    level = _LEVEL_OF.get(r[-1:]) if r else None
-    if r in ("全国", "中国", "全国合计"):
-        level = "国"
+    level = _region_level(region)
     if level is None:
         return _OWN_REGION
     return re.compile(rf"^(全|本|我){level}")
 
 
-def _scoped(text) -> str:
-    """A name (NFKC) with the bracketed notes read past taken out, the others kept."""
+def _scoped(text, region=None) -> str:
+    """A name (NFKC) with the bracketed notes read past taken out (:func:`_note_read_past`), the others kept."""
     t = unicodedata.normalize("NFKC", str(text or ""))
-    return _PARENS.sub(lambda m: "" if _note_read_past(to_simplified(m.group(1))) else m.group(0), t)
+    return _PARENS.sub(lambda m: "" if _note_read_past(m.group(1), region) else m.group(0), t)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -194,11 +226,12 @@ def loose_key(text, region=None) -> str:
     used only when it singles out one plan row and one series whose units agree and whose notes say
     nothing else (:func:`counting_notes`), and the assessment's note says so.
 
-    Only a note saying how the figure is counted, a unit or a formula is read past; a note narrowing the
-    scope stays part of the key (``食品抽检合格率（评价性抽检）`` is no ``食品抽检合格率``, nor
-    ``市场主体总量（不含个体工商户）`` ``市场主体总量``). With ``region``, only the prefix naming its own level
-    is read past (全区 for a 区); 全市 before a district's indicator is the city's figure and stays."""
-    key = name_key(_scoped(text))
+    A note saying how the figure is counted, its status or source (（快报）, （预计）, （全口径）, （市场监管局）), a
+    unit or a formula is read past; a note narrowing the scope stays part of the key (:func:`_note_read_past`:
+    ``食品抽检合格率（评价性抽检）`` is no ``食品抽检合格率``, nor ``市场主体总量（不含个体工商户）`` ``市场主体总量``).
+    With ``region``, only the prefix or note naming its own level is read past (全区, （区级） for a 区); 全市
+    before a district's indicator is the city's figure and stays."""
+    key = name_key(_scoped(text, region))
     for word, same in SYNONYMS:
         key = key.replace(word, same)
     own = _OWN_REGION if region is None else _own_region_prefix(region)
@@ -476,6 +509,7 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     series_hints: dict = {}
     plan_hints: dict = {}
     refused: set = set()  # series whose id names a plan row of another name: matched neither by id nor by name
+    loose_ids: set = set()  # series kept by their id whose names differ harmlessly: said in the note
     target_of: dict[int, str] = {}
     for k, s in enumerate(records(series)):
         if (s.region, s.indicator) in by_id:
@@ -494,6 +528,8 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
                 plan_hints[(s.region, s.indicator)] = (k, f"history series {sname} not matched: {why}")
                 continue
             target_of[k] = s.indicator
+            if _id_names_differ(s.region, s.indicator, s.name, pname):
+                loose_ids.add(k)
     regions, ids = series["region"].to_numpy(), series["indicator"].to_numpy()  # (not .at per row)
     taken = {(regions[k], ind) for k, ind in target_of.items()}
     for k, s in enumerate(records(series)):
@@ -512,7 +548,7 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
                 target_of[k] = ind
                 taken.add((s.region, ind))
                 break
-    exact = set(target_of)
+    exact = set(target_of) - loose_ids
     plan_hints = {key: text for key, (k, text) in plan_hints.items()}
     more_series, more_plan = _loose_matches(series, plan, history, target_of, taken, refused)
     for hints, more in ((series_hints, more_series), (plan_hints, more_plan)):
@@ -552,17 +588,40 @@ def _named(name, ident) -> bool:
 
 
 def _id_names_disagree(region, ident, sname, pname) -> str:
-    """Why a series is not the plan row of its id: both tables name it and the names are not one indicator
-    (neither equal as :func:`name_key` nor :func:`loose_key` reads them; or opposite quantities) -- "" else."""
+    """Why a series is not the plan row of its id: both tables name it and the names are opposite quantities, or
+    name different quantities once the notes saying a figure's status or source are read past (:func:`loose_key`):
+    one word replaced by another (食品 / 药品), or a word added changing the quantity (:data:`_MEANING_WORDS`: a
+    narrower scope, another level, a flow against a stock, per population) -- "" else (药品抽检合格率（快报）,
+    药品抽检总体合格率 keep their id; the latter is named in the assessment's note, :func:`_id_names_differ`)."""
     if not (_named(sname, ident) and _named(pname, ident)):
         return ""
-    if not opposite_names(name_key(sname), name_key(pname)) and (
-            name_key(sname) == name_key(pname) or loose_key(sname, region) == loose_key(pname, region)):
+    opposite = opposite_names(name_key(sname), name_key(pname))
+    if not opposite and not _names_another_quantity(loose_key(sname, region), loose_key(pname, region)):
         return ""
-    what = "opposite quantities" if opposite_names(name_key(sname), name_key(pname)) else "different indicators"
+    what = "opposite quantities" if opposite else "different indicators"
     return (f"its id {ident} is the plan's {pname} ({ident}), but the history names it {sname}: {what}; not "
             f"matched by the id (指标代码 {ident} 在规划表为“{pname}”、在历史数据为“{sname}”，名称不一致，未匹配). "
             "Fix the id or the name in one of the tables")
+
+
+def _names_another_quantity(a: str, b: str) -> bool:
+    """Whether two names read loosely name different quantities: a word of one replaced by another, or a word
+    added or left out that changes the quantity (:data:`_MEANING_WORDS`, a note kept in brackets)."""
+    if a == b:
+        return False
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "replace":
+            return True
+        if tag in ("insert", "delete") and _MEANING_WORDS.search(a[i1:i2] or b[j1:j2]):
+            return True
+    return False
+
+
+def _id_names_differ(region, ident, sname, pname) -> bool:
+    """Whether an id kept for a series names it otherwise than the plan, read loosely (药品抽检总体合格率 for
+    药品抽检合格率): the assessment's note then names the series (:attr:`Match.near`)."""
+    return (_named(sname, ident) and _named(pname, ident) and name_key(sname) != name_key(pname)
+            and loose_key(sname, region) != loose_key(pname, region))
 
 
 def _units_disagree(pname, punit, sname, sunit) -> str:
@@ -786,7 +845,7 @@ def _apart_hints(rows, plan_ids, row_of, target_of, refused, series_hints, plan_
             ind = ids[0]
             pname = row_of[(s.region, ind)][0]
             if why == "scope":
-                notes = [n for n in _PARENS.findall(unicodedata.normalize("NFKC", str(name))) if not _note_read_past(n)]
+                notes = [n for n in _PARENS.findall(unicodedata.normalize("NFKC", str(name))) if not _note_read_past(n, s.region)]
                 if not notes:
                     continue
                 said = "、".join(f"（{n}）" for n in notes)
