@@ -358,12 +358,13 @@ def warn_unused_region(region, *tables) -> None:
         return
     regions = {str(r) for t in tables if isinstance(t, pd.DataFrame) and "region" in t.columns
                for r in pd.unique(t["region"].dropna())}
-    if regions and str(region) not in regions:
+    if regions and (str(region) not in regions or len(regions) > 1):  # absent, or one of several: no filter
         shown = sorted(regions)
         warnings.warn(MstargetWarning(
-            f"--region {region} was not used: the tables carry their own region column ({', '.join(shown[:5])}"
-            f"{' ...' if len(shown) > 5 else ''}); --region only names the region of a table without one. To take one "
-            f"region of a multi-region table, filter the table first（--region 仅用于无地区列的表格，未使用）"), stacklevel=2)
+            f"--region {region} was not used: the tables carry their own region column ({len(shown)} region"
+            f"{'s' if len(shown) > 1 else ''}: {', '.join(shown[:5])}{' ...' if len(shown) > 5 else ''}); --region only "
+            f"names the region of a table without one, it does not filter. To take one region of a multi-region table, "
+            f"filter the table first（--region 仅用于无地区列的表格，不作筛选，未使用）"), stacklevel=2)
 
 
 def report_unmatched(m, *, strict: bool = False, limit: int = 10) -> int | None:
