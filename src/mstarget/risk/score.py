@@ -29,6 +29,7 @@ import pandas as pd
 from ..exceptions import MstargetWarning, ParameterError, PoolingWarning
 from .samples import (REGION_COLUMNS, TOTAL_LABELS, check_by, check_overlaps, check_total_sums, describe_totals,  # noqa: F401
                       merge_totals, resolve_as_of, total_rows, validate_samples)
+from .periods import parse_period
 from .shrinkage import shrink
 
 SCORE_COLUMNS = ("tested", "failed", "rate", "risk", "risk_lo", "risk_hi", "rank")
@@ -278,7 +279,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         agg = _periods_up_to(agg, as_of_p, src)
     warn_silent_periods(silent_periods(agg), src)
     reported = samples.attrs.get("reported_places") if isinstance(samples, pd.DataFrame) else None
-    absent = missing_places(agg, by, reported)
+    absent = missing_places(agg, by, reported, until=as_of_p.end if as_of_p is not None else None)
     warn_missing_places(absent, src)
 
     said = hierarchy_warning(by, hierarchical, agg.attrs.get("headers"))
@@ -291,8 +292,14 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     _explain(out, g, post, half_life)
     spans = group_spans(agg, by)
     out = out.merge(spans[by + list(PERIOD_COLUMNS)], on=by, how="left", sort=False)
-    stale = suspected_stale(spans, by)
-    _note_stale(out, stale, by, src, _places_gone(absent, by, agg.attrs.get("headers") or {}))
+    headers = agg.attrs.get("headers") or {}
+    reach = _reach({c: (reported or {}).get(c) or (reported or {}).get(str(headers.get(c, c))) for c in by},
+                   as_of_p.end if as_of_p is not None else None)
+    gone = _places_gone(absent, by, headers)
+    for i, places in gone.items():  # a place gone from the table: its groups' data stop early too (said as a place)
+        reach.setdefault(by[i], {}).update({str(p): int(agg["_end"].max()) for p in places})
+    stale = suspected_stale(spans, by, headers, reach)
+    _note_stale(out, stale, by, src, gone)
     out = out.sort_values("rank").reset_index(drop=True)
     periods = agg.drop_duplicates("period").sort_values(["_end", "_start"])["period"].tolist()
     out.attrs["risk"] = {
@@ -310,7 +317,8 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
 MISSING_PLACE_SHARE = 0.75
 
 
-def missing_places(agg: pd.DataFrame, by: list[str], reported: dict | None = None) -> list[dict]:
+def missing_places(agg: pd.DataFrame, by: list[str], reported: dict | None = None, *,
+                   until: int | None = None) -> list[dict]:
     """Values of a place-like ``by`` column (区县, 地市, region: :func:`looks_like_reporting_place`) with no row
     at all in a period of the table in which the other values of that column report (at least 2 of them, and
     :data:`MISSING_PLACE_SHARE` of those seen in the table): a district whose whole return for a quarter is
@@ -322,8 +330,11 @@ def missing_places(agg: pd.DataFrame, by: list[str], reported: dict | None = Non
 
     ``reported`` (``{column: {place: {period labels}}}``, e.g. ``samples.attrs["reported_places"]``, which
     ``mstarget risk score --where`` sets): the places' periods in the table before a row filter (one
-    category kept), so a district that sampled other categories in a period is not named; a column
-    missing from it is not looked at.
+    category kept). Then "no row" and "the others report" are judged on that whole table (its periods up to
+    ``until``, the month index ``as_of`` ends at), so the warning is the same whatever ``--where`` kept: a
+    district that sampled other categories in a period is not named, and one with no row at all in a period
+    is named even when few others sampled the category kept. Only places with a row in ``agg`` (the rows
+    scored) are named; a column missing from ``reported`` is not looked at.
 
     Returns
     -------
@@ -336,10 +347,6 @@ def missing_places(agg: pd.DataFrame, by: list[str], reported: dict | None = Non
     """
     if agg.empty or "period" not in agg.columns or agg.attrs.get("records"):
         return []
-    order = agg.drop_duplicates("period").sort_values(["_end", "_start"])["period"].astype(str).tolist()
-    if len(order) < 2:
-        return []
-    spans = agg.assign(_p=agg["period"].astype(str)).groupby("_p").agg(_s=("_start", "min"), _e=("_end", "max"))
     headers = agg.attrs.get("headers") or {}
     out = []
     for col in by:
@@ -348,20 +355,26 @@ def missing_places(agg: pd.DataFrame, by: list[str], reported: dict | None = Non
             continue
         if reported is not None and col not in reported and written not in reported:
             continue
-        elsewhere = (reported.get(col) if col in (reported or {}) else (reported or {}).get(written)) or {}
-        seen = agg.assign(_p=agg["period"].astype(str), _v=agg[col].astype(str)).drop_duplicates(["_v", "_p"])
+        seen = agg.assign(_p=agg["period"].astype(str), _v=agg[col].astype(str), _s=agg["_start"].astype("int64"),
+                          _e=agg["_end"].astype("int64")).drop_duplicates(["_v", "_p"])[["_v", "_p", "_s", "_e"]]
+        scored = list(pd.unique(seen["_v"]))  # the places named (the rows scored)
+        whole = _reported_rows(reported.get(col) if col in reported else reported.get(written), seen, until) \
+            if reported is not None else None
+        if whole is not None:  # judged on the table before --where: the same warning whatever it kept
+            seen = whole
+        order = seen.drop_duplicates("_p").sort_values(["_e", "_s"])["_p"].tolist()
+        spans = seen.groupby("_p").agg(_s=("_s", "min"), _e=("_e", "max"))
         per_period = seen.groupby("_p")["_v"].agg(set)
         places = list(pd.unique(seen["_v"]))
-        if len(places) < 3:
+        if len(order) < 2 or len(places) < 3:
             continue
-        first = seen.sort_values(["_end", "_start"]).drop_duplicates("_v").set_index("_v")["_p"]
-        for place in places:
+        first = seen.sort_values(["_e", "_s"]).drop_duplicates("_v").set_index("_v")["_p"]
+        for place in (p for p in places if p in scored):
             gaps, fewest = [], len(places) - 1
             for label in order[order.index(first[place]) + 1:]:  # a place new to the table is not missing before
                 there = per_period.get(label, set())
                 others = len(there - {place})
-                if place not in there and others >= max(2, MISSING_PLACE_SHARE * (len(places) - 1)) \
-                        and label not in elsewhere.get(place, ()):
+                if place not in there and others >= max(2, MISSING_PLACE_SHARE * (len(places) - 1)):
                     gaps.append(label)
                     fewest = min(fewest, others)
             if not gaps:
@@ -377,6 +390,25 @@ def missing_places(agg: pd.DataFrame, by: list[str], reported: dict | None = Non
                 found["since"] = tail[0]
             out.append(found)
     return out
+
+
+def _reported_rows(places: dict | None, seen: pd.DataFrame, until: int | None) -> pd.DataFrame:
+    """``_v`` (place), ``_p`` (period label), ``_s``, ``_e`` (months) of a ``reported`` column (``{place: [labels]}``,
+    :func:`reported_places`) and of ``seen`` (the rows scored: a label it has keeps its months), up to ``until``."""
+    months = dict(zip(seen["_p"], zip(seen["_s"], seen["_e"])))
+    rows = [(str(v), p) + months[p] for v, p in zip(seen["_v"], seen["_p"])]
+    for place, labels in (places or {}).items():
+        for label in labels:
+            label = str(label)
+            if label not in months:
+                try:
+                    got = parse_period(label)
+                except ValueError:  # not a period the reader spells ("all"): not judged
+                    continue
+                months[label] = (got.start, got.end)
+            rows.append((str(place), label) + months[label])
+    out = pd.DataFrame(rows, columns=["_v", "_p", "_s", "_e"]).drop_duplicates(["_v", "_p"])
+    return out if until is None else out[out["_e"] <= until]
 
 
 def reported_places(table, by: Sequence[str] | str, *, outcome: str | None = None,
@@ -517,13 +549,20 @@ def group_spans(agg: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return out.reset_index()
 
 
-def suspected_stale(spans: pd.DataFrame, by: list[str]) -> dict:
+def suspected_stale(spans: pd.DataFrame, by: list[str], headers: dict | None = None,
+                    reach: dict | None = None) -> dict:
     """Groups of ``spans`` (:func:`group_spans`) whose data stop before the latest period (of the group's
-    outer ``by`` levels, e.g. its region) **and** look like a renamed or dropped category, keyed by the
-    group (its value, or a tuple for several ``by`` columns): ``{key: {"last": period, "near": [(name,
-    first period), ...]}}``.
+    place: the rows sharing its values of the ``by`` columns that name a reporting place, 区县 / 地市 / region
+    (:func:`looks_like_reporting_place`, ``headers``: the columns as written), wherever they stand in ``by``,
+    so ``--by 食品大类,区县`` and ``--by 区县,食品大类`` name the same groups; when every ``by`` column is a place, the
+    outer ones; with none, the table's latest period) **and** look like a renamed or dropped category, keyed by
+    the group (its value, or a tuple for several ``by`` columns): ``{key: {"last": period, "near": [(name,
+    first period), ...]}}``. ``reach`` (``{column: {place: last month index}}``, from the table before a
+    ``--where``: :func:`reported_places`) extends a place's latest period to that of its whole return, so a
+    category a district stopped sampling is named after ``--where`` kept that category.
 
-    ``near`` lists names of the last ``by`` level that first appear only after the group's last period
+    ``near`` lists names of the last ``by`` level that is not a place (the category) that first appear only after
+    the group's last period
     and look alike (:func:`difflib.get_close_matches`, or a shared first two characters): a category
     renamed between periods (粮食加工品 -> 粮食及粮食制品) is two groups, never merged by guess. A group is
     named when such a name exists, or when it is missing for more than one of its periods or for a
@@ -533,20 +572,27 @@ def suspected_stale(spans: pd.DataFrame, by: list[str]) -> dict:
     """
     if spans.empty:
         return {}
-    outer = list(by[:-1])
+    headers = headers or {}
+    outer = [c for c in by if _reports(c) and _reports(headers.get(c, c))
+             and (looks_like_place(c) or looks_like_place(headers.get(c, c)))]
+    if outer == list(by):
+        outer = outer[:-1]
     latest = spans.groupby(outer, sort=False)["_last_end"].max() if outer else None
     top_all = int(spans["_last_end"].max())
-    name_col = by[-1]
+    name_col = next((c for c in reversed(by) if c not in outer), by[-1])  # the names looked at for a rename
     names = spans.assign(_name=spans[name_col].astype(str)).sort_values("_first_start", kind="stable")
     firsts = names.groupby("_name", sort=False).head(1).set_index("_name")
     out = {}
     for rec in spans.to_dict("records"):
         key = tuple(rec[c] for c in by) if len(by) > 1 else rec[by[0]]
-        top = top_all if latest is None else int(latest.loc[key[:-1] if len(outer) > 1 else key[0]])
+        where = tuple(rec[c] for c in outer)
+        top = top_all if latest is None else int(latest.loc[where if len(outer) > 1 else where[0]])
+        if outer and reach:
+            top = max(top, min(int((reach.get(c) or {}).get(str(rec[c]), top)) for c in outer))
         gap = top - int(rec["_last_end"])
         if gap <= 0:
             continue
-        name = str(key[-1] if isinstance(key, tuple) else key)
+        name = str(rec[name_col])
         later = [c for c, f in firsts.iterrows() if int(f["_first_start"]) > int(rec["_last_end"]) and c != name]
         close = difflib.get_close_matches(name, later, n=3, cutoff=0.5)
         close += [c for c in later if c not in close and len(name) >= 2 and c[:2] == name[:2]]
@@ -562,7 +608,29 @@ def stale_groups(agg: pd.DataFrame, by: list[str]) -> dict:
     """:func:`suspected_stale` of the groups of ``agg`` (validated counts, one row per group and period)."""
     if agg.empty:
         return {}
-    return suspected_stale(group_spans(agg, by), by)
+    return suspected_stale(group_spans(agg, by), by, agg.attrs.get("headers"))
+
+
+def _reports(name) -> bool:
+    """Not a column naming a product's origin (:func:`_names_origin`)."""
+    return not _names_origin(name)
+
+
+def _reach(reported: dict | None, until: int | None) -> dict:
+    """``{column: {place: last month index}}`` of ``reported`` (:func:`reported_places`), up to ``until``."""
+    out: dict = {}
+    for col, places in (reported or {}).items():
+        for place, labels in (places or {}).items():
+            ends = []
+            for label in labels:
+                try:
+                    ends.append(parse_period(str(label)).end)
+                except ValueError:
+                    continue
+            ends = [e for e in ends if until is None or e <= until]
+            if ends:
+                out.setdefault(col, {})[str(place)] = max(ends)
+    return out
 
 
 def _note_stale(out: pd.DataFrame, stale: dict, by: list[str], src: str, gone: dict | None = None) -> None:
