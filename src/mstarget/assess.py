@@ -549,7 +549,8 @@ def _preliminary_row(row: dict, notes: list, marks: dict, kind: str, years, judg
 def _optional_columns(table: pd.DataFrame, results: list, marked: dict) -> None:
     """The columns present only when some row needs them (see the module docstring): ``unreported_years``
     (``split_years``), ``target_year_estimated`` (a level or stock whose target year is not reported, its value
-    interpolated between the years around it: 数据不足), and ``last_preliminary``, ``preliminary_years``,
+    interpolated between the years around it: 数据不足), ``missed_already`` (零发生 missed by an incident of the
+    period, in a year or a part of one: 未完成 once the target year is past, reported or not), and ``last_preliminary``, ``preliminary_years``,
     ``preliminary_mark``, ``preliminary_close``."""
     rows = [t.row for t in results]
     if any(r.get("unreported_years") for r in rows):
@@ -558,6 +559,8 @@ def _optional_columns(table: pd.DataFrame, results: list, marked: dict) -> None:
         table["split_years"] = [r.get("split_years", "") for r in rows]
     if any(r.get("average_years") for r in rows):
         table["average_years"] = [r.get("average_years", "") for r in rows]
+    if any(r.get("missed_already") for r in rows):  # 零发生 missed by an incident of the period: 未完成 once past
+        table["missed_already"] = np.array([bool(r.get("missed_already", False)) for r in rows], dtype=bool)
     if any(r.get("target_year_estimated") for r in rows):  # a target year not reported, its value interpolated
         table["target_year_estimated"] = np.array([bool(r.get("target_year_estimated", False)) for r in rows],
                                                   dtype=bool)
@@ -1579,6 +1582,8 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     if missing:  # a stock or sum with unreported years: achieved only on the reported figures alone
         achieved = already
     _schedule(row, sf, current, achieved, rules, average_progress)
+    if occurred:  # 零发生 with an incident of the period (a year's or part of one's): 未完成 once the target year is
+        row["missed_already"] = True  # past, whatever its own figure (:func:`mstarget.schedule.evaluation_category`)
     if part_decided:  # missed already, though no whole year of the period is reported: 滞后, not 数据不足 / 未开始
         row["status"], row["category"] = "off_track", "behind"
         row["evaluation"], row["category_zh"] = "behind", CATEGORY_ZH["behind"]

@@ -44,7 +44,9 @@ whose target year is observed has met its target or not, ``completed`` (已完�
 ``met``, else ``not_completed`` (未完成) -- nothing is "early" or "behind" any more; a target whose year is
 past (``as_of``, the evaluation year) but whose value is not yet observed is ``insufficient_data``
 (数据不足: its value is awaited, :func:`target_year_awaited`), not judged on a forecast -- nor on a value
-estimated between the years around it (a row flagged ``target_year_estimated``: that year never reported). Otherwise it is
+estimated between the years around it (a row flagged ``target_year_estimated``: that year never reported) -- save a
+target already missed whatever that value (``missed_already``: 零发生 with an incident in a year of the period or in a
+part of one, 2025年1-6月 1起), which is ``not_completed`` once its target year is past. Otherwise it is
 the schedule's ``category``. A target of a plan whose period has not started -- the evaluation year is its base
 year or earlier and nothing after that year is observed (a 2026-2030 plan on data up to 2025) -- is ``not_started``
 (规划期未开始, :func:`not_started`): no year of the period can have data yet, which is no lack of data (not
@@ -245,10 +247,16 @@ def evaluation_category(r: dict) -> str:
     ``category`` while the target is under way, ``completed`` / ``not_completed`` (by ``status``)
     once its target year is observed, ``insufficient_data`` when that year is past (``as_of``) but its
     value not yet observed. A row already ``insufficient_data`` stays so, save that of a plan whose period has
-    not started (:func:`not_started`): ``not_started``."""
+    not started (:func:`not_started`): ``not_started``. A target already missed (``missed_already``: 零发生 with an
+    incident of the period, in a whole year or a part of one) is ``not_completed`` once its target year is past,
+    observed or not."""
     cat = str(r.get("category") or "insufficient_data")
     if cat == "insufficient_data" and not_started(r):
         return NOT_STARTED
+    ly, ty = r.get("last_year"), r.get("target_year")
+    if _flag(r.get("missed_already")) and cat != QUALITATIVE and not is_missing(ty) and \
+            (target_year_awaited(r) or not is_missing(ly) and int(ly) >= int(ty)):
+        return "not_completed"  # 零发生 with an incident of the period: missed, whatever the target year's figure
     if cat in ("insufficient_data", QUALITATIVE):
         return cat
     if _flag(r.get("target_year_estimated")):  # never reported, estimated between two observations: no verdict
@@ -280,6 +288,10 @@ def evaluation_categories(table: pd.DataFrame) -> pd.Series:
         estimated = table["target_year_estimated"].map(_flag).astype(bool)
         closed, awaited = closed & ~estimated, awaited | (estimated & cat.ne(QUALITATIVE))
     out = cat.mask(closed & met, "completed").mask(closed & ~met, "not_completed").mask(awaited, "insufficient_data")
+    if "missed_already" in table:  # 零发生 with an incident of the period: missed once the target year is past
+        missed = table["missed_already"].map(_flag).astype(bool) & cat.ne(QUALITATIVE) & \
+            (observed | (target_year <= as_of))
+        out = out.mask(missed, "not_completed")
     if "baseline_year" not in table:
         return out
     # 规划期未开始: nothing after the base year, the evaluation year at the base year or before it (:func:`not_started`)

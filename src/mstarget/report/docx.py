@@ -5,9 +5,9 @@ In the form of an official document (公文, GB/T 9704-2012 《党政机关公�
 仿宋_GB2312 with a first-line indent of 2 characters at a fixed line spacing of 28.95 pt (22 lines a page),
 headings by their numbering (一、 3号 黑体; a region's heading 3号 楷体_GB2312; a target's ``1.`` 3号 仿宋 bold),
 digits and Latin in Times New Roman; the fonts a machine without them lacks fall back (font table ``altName``) to
-仿宋 / 楷体 / 宋体. Tables in 五号 (the wide main table 六号) 仿宋, their header rows 黑体 and repeated on every
-page; charts within the 版心. Page numbers ``— 1 —`` in 4号 宋体, odd pages right and even pages left, a
-character in from the edge of the 版心. The content: title and date line; 一、总体情况 (overall paragraph);
+仿宋 / 楷体 / 宋体. Tables in 五号 (the wide main table 六号 with narrow cell margins, 小六 only when a figure would
+not fit on one line otherwise) 仿宋, their header rows 黑体 and repeated on every page; charts within the 版心.
+Page numbers ``— 1 —`` in 4号 宋体, odd pages right and even pages left, a character in from the edge of the 版心. The content: title and date line; 一、总体情况 (overall paragraph);
 二、分类汇总 (counts by category); 三、主要指标评估表 (on a landscape page, header row repeated on
 every page); 四、总览图; 五、逐项评估 (per target: heading, narrative, fan chart); 六、未匹配的数据
 (when present); 说明. Every page's footer carries its number (a PAGE field, — 1 —, as 公文 are numbered).
@@ -19,6 +19,8 @@ and groups 五、逐项评估 by region (a Heading 2 per region, the targets as 
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 
 import pandas as pd
 from docx import Document
@@ -31,7 +33,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.text.run import Run
 from lxml import etree
 
-from .formatting import display_width, report_datetime
+from .formatting import report_datetime
 from .charts import ReportCharts, chart_alt
 from .narrative import BY_INDICATOR_CAPTION, summary_groups
 from .model import (
@@ -56,6 +58,9 @@ FALLBACK = {"方正小标宋简体": "宋体", "仿宋_GB2312": "仿宋", "楷�
 SIZE_2, SIZE_3, SIZE_4, SIZE_5 = 22, 16, 14, 10.5  # 2号 (title), 3号 (text, headings), 4号 (page numbers), 五号
 SIZE_SMALL = 14  # captions, the 预测模型 line, （图略）: 4号
 TABLE_SIZE, MAIN_TABLE_SIZE, DATA_TABLE_SIZE = SIZE_5, 7.5, 9  # 五号; the 20-column main table 六号; unmatched rows 小五
+MAIN_TABLE_SMALLER = 6.5  # 小六: the main table when 六号 would split a number across lines
+#: a cell's margins (cm) on each side, as the Table Grid style has them (108 dxa), and the main table's narrower ones
+CELL_MARGIN_CM, MAIN_CELL_MARGIN_CM = 0.19, 0.1
 LINE = Pt(28.95)  # fixed line spacing: 22 lines in the 225 mm 版心
 INDENT = 2  # first-line indent, characters
 #: page margins (mm): 天头 37, 订口 28 -- a 156 x 225 mm 版心 on A4; the landscape table pages turn the 版心 round
@@ -231,11 +236,25 @@ def _cell_text(cell, text: str, *, size: float, bold: bool = False, colour: str 
 
 
 def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float], *, size: float,
-           fills: dict[tuple[int, int], str] | None = None, text_columns: tuple[int, ...] = (1,)):
+           fills: dict[tuple[int, int], str] | None = None, text_columns: tuple[int, ...] = (1,),
+           margin_cm: float = CELL_MARGIN_CM):
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    if margin_cm != CELL_MARGIN_CM:  # narrower cell margins (left and right) than the style's 0.19 cm
+        mar = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            el = OxmlElement(f"w:{side}")
+            el.set(qn("w:w"), str(round(margin_cm / 2.54 * 1440)))
+            el.set(qn("w:type"), "dxa")
+            mar.append(el)
+        tblpr = table._tbl.tblPr
+        look = tblpr.find(qn("w:tblLook"))
+        if look is None:
+            tblpr.append(mar)
+        else:
+            look.addprevious(mar)
     for j, h in enumerate(header):
         c = table.rows[0].cells[j]
         _cell_text(c, h, size=size, align=WD_ALIGN_PARAGRAPH.CENTER, header=True)
@@ -258,22 +277,85 @@ def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float]
     return table
 
 
-def _widths(header: list[str], rows: list[list[str]], total_cm: float, *, size: float, wide: int = 1) -> list[float]:
-    """Column widths (cm) that fit each column's longest value on one line (headers may wrap onto two
-    lines), summing to ``total_cm``: the ``wide`` column (the name) absorbs the difference first."""
-    unit = size / 72 * 2.54 * 0.62  # cm per display column (about half an em) at ``size`` points
-    pad = 0.4  # cell margins
-    need = []
+#: advance widths (em) of Times New Roman's printable ASCII, ``!`` to ``~`` (the Latin of every run): digits half
+#: an em, ``%`` 0.83, ``.`` a quarter; 汉字 and full-width forms take a whole em
+_TIMES = dict(zip(
+    "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
+    (0.333, 0.408, 0.5, 0.5, 0.833, 0.778, 0.18, 0.333, 0.333, 0.5, 0.564, 0.25, 0.333, 0.25, 0.278,
+     *[0.5] * 10, 0.278, 0.278, 0.564, 0.564, 0.564, 0.444, 0.921,
+     0.722, 0.667, 0.667, 0.722, 0.611, 0.556, 0.722, 0.722, 0.333, 0.389, 0.722, 0.611, 0.889, 0.722, 0.722,
+     0.556, 0.722, 0.667, 0.556, 0.611, 0.722, 0.722, 0.944, 0.722, 0.722, 0.611,
+     0.333, 0.278, 0.333, 0.469, 0.5, 0.333,
+     0.444, 0.5, 0.444, 0.5, 0.444, 0.333, 0.5, 0.5, 0.278, 0.278, 0.5, 0.278, 0.778, 0.5, 0.5, 0.5, 0.5, 0.333,
+     0.389, 0.278, 0.5, 0.5, 0.722, 0.5, 0.5, 0.444, 0.48, 0.2, 0.48, 0.541)))
+#: a run of characters a line does not break inside: a number with its sign, unit and brackets (``≥12``, ``84.91``,
+#: ``40%``, ``36.0–199.6``, ``≥〔25.64〕``), a Latin word; between 汉字 a line may break anywhere
+_UNBROKEN = re.compile(r"[〔〈《（“‘!-~≥≤±–—×÷‰°·]*[!-~≥≤±–—×÷‰°·][〕〉》）”’，。、；：!-~≥≤±–—×÷‰°·]*|\S")
+_SAFE = 1.08  # room for a font's own metrics (WPS / LibreOffice substitutes) and rounding
+
+
+def _ems(text: str) -> float:
+    """The width of ``text`` on one line, in ems: Times New Roman for ASCII, a whole em for 汉字 and full-width
+    forms, about half an em for other narrow characters (≥, –)."""
+    return sum(_TIMES.get(c, 0.25 if c == " " else 1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55)
+               for c in text)
+
+
+def _line_ems(text: str) -> float:
+    """The widest line of a cell's text (its lines as written), in ems."""
+    return max((_ems(line) for line in str(text).split("\n")), default=0.0)
+
+
+def _unbroken_ems(text: str) -> float:
+    """The widest piece of a cell's text that a line cannot break inside (a number, a Latin word, one 汉字)."""
+    return max((_ems(m.group()) for m in _UNBROKEN.finditer(str(text))), default=0.0)
+
+
+def _needs(header: list[str], rows: list[list[str]], *, size: float, wide: int | None,
+           margin_cm: float) -> tuple[list[float], list[float]]:
+    """Each column's least width (cm: the longest piece of its values and header that a line cannot break --
+    ``2020``, ``≥12``, ``84.91``, ``36.0–199.6``, a Latin word -- and, for the ``wide`` name column, 6 汉字 a line)
+    and the width it wants (its longest value on one line, its header on two; the name up to 11 汉字 a line),
+    both with the cell margins (``margin_cm`` a side), which Word keeps fixed."""
+    em = size / 72 * 2.54 * _SAFE  # cm per em at ``size`` points
+    pad = 2 * margin_cm
+    least, want = [], []
     for j, h in enumerate(header):
-        longest = max([display_width(r[j]) for r in rows] or [0])
-        need.append(max(longest, -(-display_width(h) // 2), 2) * unit + pad)
-    name_cap = max(3.0, min(need[wide], 22 * unit + pad)) if wide is not None else None
-    if wide is not None:
-        need[wide] = name_cap
-        rest = total_cm - (sum(need) - need[wide])
-        need[wide] = max(rest, 3.0)
-    scale = total_cm / sum(need)
-    return [w * scale for w in need] if scale < 1 else need
+        values = [r[j] for r in rows]
+        piece = max([_unbroken_ems(v) for v in values] + [_unbroken_ems(h), 1.0])
+        line = max([_line_ems(v) for v in values] + [_line_ems(h) / 2, piece])
+        if j == wide:
+            line = max(min(line, 11), piece)
+            piece = max(piece, min(line, 6))
+        least.append(piece * em + pad)
+        want.append(line * em + pad)
+    return least, want
+
+
+def _widths(header: list[str], rows: list[list[str]], total_cm: float, *, size: float, wide: int | None = 1,
+            margin_cm: float = CELL_MARGIN_CM) -> list[float]:
+    """Column widths (cm) summing to ``total_cm`` (a table without a ``wide`` column may be narrower). Where there
+    is room each column takes the width it wants (``_needs``) and the ``wide`` column (the name) what is left
+    over; where there is not, each takes its least width -- no number or word split across lines -- and the
+    room left is shared in proportion to what the columns still want. The cell margins are reserved, never
+    scaled (Word keeps them whatever the column's width)."""
+    least, want = _needs(header, rows, size=size, wide=wide, margin_cm=margin_cm)
+    if sum(want) <= total_cm:
+        if wide is not None:
+            want[wide] += total_cm - sum(want)
+        return want
+    if sum(least) <= total_cm:
+        spare, short = total_cm - sum(least), [w - l for w, l in zip(want, least)]
+        return [l + spare * s / sum(short) for l, s in zip(least, short)]
+    pad = 2 * margin_cm  # too narrow even so: the text's share shrinks, the margins stay
+    scale = (total_cm - pad * len(least)) / (sum(least) - pad * len(least))
+    return [pad + (l - pad) * scale for l in least]
+
+
+def _fits(header: list[str], rows: list[list[str]], total_cm: float, *, size: float, wide: int | None,
+          margin_cm: float = CELL_MARGIN_CM) -> bool:
+    """Whether every column's least width (``_needs``) fits within ``total_cm`` at ``size``."""
+    return sum(_needs(header, rows, size=size, wide=wide, margin_cm=margin_cm)[0]) <= total_cm
 
 
 def _paragraph(doc, text: str, *, indent: bool = True, size: float | None = None, align=None):
@@ -472,10 +554,14 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     header = [c.header(report.lang) for c in cols]
     body = [[row.cells[c.key].text for c in cols] for row in report.rows]
     ids = [c.id for c in cols]
-    widths = _widths(header, body, TEXT_WIDTH_CM[True], size=MAIN_TABLE_SIZE, wide=ids.index("name"))
+    # 六号 with narrow cell margins; 小六 only when a number would otherwise have to break across lines
+    size = next((s for s in (MAIN_TABLE_SIZE, MAIN_TABLE_SMALLER)
+                 if _fits(header, body, TEXT_WIDTH_CM[True], size=s, wide=ids.index("name"),
+                          margin_cm=MAIN_CELL_MARGIN_CM)), MAIN_TABLE_SMALLER)
+    widths = _widths(header, body, TEXT_WIDTH_CM[True], size=size, wide=ids.index("name"), margin_cm=MAIN_CELL_MARGIN_CM)
     fills = {(i, ids.index("category")): CATEGORY_COLOURS[row.category] for i, row in enumerate(report.rows)}
-    _table(doc, header, body, widths, size=MAIN_TABLE_SIZE, fills=fills,
-           text_columns=tuple(ids.index(k) for k in ("name", "region") if k in ids))
+    _table(doc, header, body, widths, size=size, fills=fills,
+           text_columns=tuple(ids.index(k) for k in ("name", "region") if k in ids), margin_cm=MAIN_CELL_MARGIN_CM)
 
     portrait = doc.add_section(WD_SECTION.NEW_PAGE)
     _a4(portrait)
