@@ -1351,18 +1351,30 @@ def _split_en(total: int, counts: dict, cats: tuple, which: str) -> str:
     return f"Of the {total} {which}, " + ", ".join(listed[:-1]) + " and " + listed[-1]
 
 
+def _missed_unreported(row) -> bool:
+    """A 零发生 row missed by an incident (``missed_already``) whose target year's figure is not reported."""
+    raw = getattr(row, "raw", None) or {}
+    ty, last = raw.get("target_year"), raw.get("last_year")
+    missed = raw.get("missed_already")
+    return bool(missed is True or (not is_missing(missed) and bool(missed))) and \
+        not is_missing(ty) and not is_missing(last) and int(last) < int(ty)
+
+
 def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int, awaited: int = 0,
-               estimated: dict | None = None, guessed: int = 0) -> str:
+               estimated: dict | None = None, guessed: int = 0, incidents: int = 0) -> str:
     """The counts by category, a category without targets left out (no 提前实现0项); ``estimated``: the
     categories of the targets whose target-year value is interpolated (that year missing, a later one
     observed), counted apart from those observed (``n_closed`` without them): 目标年数值按前后年份插值估计的1项已完成."""
     estimated = {k: v for k, v in (estimated or {}).items() if v}
     n_estimated = sum(estimated.values())
     observed = {c: counts.get(c, 0) - estimated.get(c, 0) for c in CLOSED_CATEGORIES}
-    n_observed = n_closed - n_estimated
+    observed["not_completed"] = observed.get("not_completed", 0) - incidents
+    n_observed = n_closed - n_estimated - incidents
     parts = []
     if n_observed:
         parts.append("目标年已有实际数据的" + _split_zh(n_observed, observed, CLOSED_CATEGORIES))
+    if incidents:  # 零发生 missed by an incident in the period, the target year's figure not yet reported
+        parts.append(f"规划期内已发生事故、目标年数据尚未报送的{incidents}项未完成")
     if n_estimated:
         parts.append("目标年数值按前后年份插值估计的" + _split_zh(n_estimated, estimated, CLOSED_CATEGORIES))
     if n_open:
@@ -1784,6 +1796,8 @@ def _overall_paragraph(report) -> str:
     for r in rows:  # target-year values interpolated between observations: not counted as observed
         if _closed(r) and getattr(r, "interpolated", False):
             estimated[r.category] = estimated.get(r.category, 0) + 1
+    # 零发生 missed by an incident while the target year's figure is still awaited: 未完成, but not "observed"
+    incidents = sum(_closed(r) and _missed_unreported(r) for r in rows)
     zh = report.lang == "zh"
     regions = group_regions(report)  # several regions: lists said once per indicator, with their regions
     if n == 0:
@@ -1794,7 +1808,7 @@ def _overall_paragraph(report) -> str:
             + _totals_sentence(report, total_rows)
     s = _scope(report, binding, expected) + _qualitative_sentence(report) + _verdict_sentence(rows, report.lang)
     if zh:
-        s += _counts_zh(counts, n_closed, n_open, insufficient, awaited, estimated, guessed)
+        s += _counts_zh(counts, n_closed, n_open, insufficient, awaited, estimated, guessed, incidents)
         said = ([f"未完成的有{len(missed)}项：" + _names_zh(missed, regions, prose_name)] if missed else []) + \
                ([("需重点关注：" if not regions else f"需重点关注的有{len(flagged)}项：")
                  + _names_zh(flagged, regions, _attention_zh)] if flagged else [])
