@@ -156,3 +156,11 @@ def test_a_row_with_its_baseline_alone_gets_no_figure(tmp_path, capsys):
     single = s["reason"].fillna("").str.contains("仅有一个数据点")
     assert single.sum() >= 10 and s.loc[single, "target_at_70"].isna().all()
     assert "目标偏高" not in capsys.readouterr().out
+
+
+def test_the_help_reads_as_written(capsys):
+    from mstarget.cli.main import main
+    with pytest.raises(SystemExit):
+        main(["suggest", "--help"])
+    out = capsys.readouterr().out
+    assert "default 70% and 80%" in out and "%%" not in out

@@ -22,7 +22,7 @@ from .assess import target_text
 def register(sub) -> None:
     p = sub.add_parser("suggest", help="the target each indicator would meet with a given probability",
                        description="For a draft plan, the figure of each indicator that would be met with "
-                                   "each probability (default 70%% and 80%%): the (1-p) quantile of the "
+                                   "each probability (default 70% and 80%): about the (1-p) quantile of the "
                                    "forecast for a >= target, the p quantile for a <= one, from the same "
                                    "simulation as 'mstarget assess'; beside the drafted target and its p_meet.")
     common.add_assessment_inputs(p)
