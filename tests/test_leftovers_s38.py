@@ -48,9 +48,10 @@ def test_a_final_evaluation_all_insufficient_lists_the_final_categories(final_vo
     _, table, details, plan = final_void
     report = build_report(table, details, plan=plan, date="2026-12-06")
     assert report.final and set(r.category for r in report.rows) == {"insufficient_data"}
-    # 二、分类汇总: 已完成 0 / 未完成 0 / 数据不足 3, never 提前实现 0 ... 滞后 0 of a period that is over
-    assert report.summary["label"].tolist() == ["已完成", "未完成", "数据不足"]
-    assert report.summary["total"].tolist() == [0, 0, 3]
+    # 二、分类汇总: 数据不足 3 alone (session 39: no 已完成 0 / 未完成 0 when no row can be judged -- a column of zeros
+    # reads as a verdict), never 提前实现 0 ... 滞后 0 of a period that is over
+    assert report.summary["label"].tolist() == ["数据不足"]
+    assert report.summary["total"].tolist() == [3]
 
 
 def test_a_final_evaluation_all_insufficient_counts_the_interpolated_target_years(final_void):
@@ -66,8 +67,8 @@ def test_assess_summary_of_a_final_evaluation_all_insufficient(final_void, capsy
     d = final_void[0]
     assert main(["assess", "--plan", str(d / "plan.csv"), "--history", str(d / "history.csv"), "--no-track"]) == 0
     out = capsys.readouterr().out
-    assert "已完成 0, 未完成 0" in out
-    assert "提前实现 0" not in out and "滞后 0" not in out
+    assert "数据不足 3" in out  # session 39: alone, no 已完成 0, 未完成 0 when nothing can be judged
+    assert "已完成 0" not in out and "提前实现 0" not in out and "滞后 0" not in out
 
 
 # -- the fan chart's title -----------------------------------------------------------------------------------

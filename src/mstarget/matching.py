@@ -521,8 +521,11 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
                 plan_hints[(s.region, s.indicator)] = (k, why)
                 continue
             sname = s.name if isinstance(s.name, str) and s.name else s.indicator
+            # an id read off the name (no id column: 高价值发明专利拥有量 in 件) is a name match, checked for units; an
+            # id the history states (food_samples_per_1000_people in 批次) is its word: matched, the units warned
+            named_only = isinstance(s.name, str) and s.name == s.indicator and bool(_CJK.search(s.name))
             why = _units_disagree(pname, row_info[(s.region, s.indicator)][1], sname,
-                                  unit_of.get((s.region, s.indicator), ""))
+                                  unit_of.get((s.region, s.indicator), "")) if named_only else ""
             if why:  # 高价值发明专利拥有量 in 件 for the plan's row in 件/万人: a series that fits may be matched loosely
                 series_hints[(s.region, s.indicator)] = f"not {pname} ({s.indicator}): {why}"
                 plan_hints[(s.region, s.indicator)] = (k, f"history series {sname} not matched: {why}")
@@ -622,6 +625,10 @@ def _id_names_differ(region, ident, sname, pname) -> bool:
     药品抽检合格率): the assessment's note then names the series (:attr:`Match.near`)."""
     return (_named(sname, ident) and _named(pname, ident) and name_key(sname) != name_key(pname)
             and loose_key(sname, region) != loose_key(pname, region))
+
+
+#: a Chinese character: an id holding one was read off a 指标名称, not stated as an id (food_samples_per_1000_people)
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _units_disagree(pname, punit, sname, sunit) -> str:
