@@ -990,13 +990,7 @@ def _may_suggest(sname, sunit, pname, punit, kind, region) -> bool:
         return False
     if _fit(_Reading.of(pname, punit), kind or "level", "", _Reading.of(sname, sunit), "")[0] < 0:
         return False
-    a, b = loose_key(sname, region), loose_key(pname, region)
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "replace":
-            return False
-        if tag in ("insert", "delete") and _MEANING_WORDS.search(a[i1:i2] or b[j1:j2]):
-            return False
-    return True
+    return not _names_another_quantity(loose_key(sname, region), loose_key(pname, region))
 
 
 def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict, peer_of: dict,
