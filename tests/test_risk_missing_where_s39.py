@@ -81,3 +81,23 @@ def test_renamed_category_is_asked_about_in_either_by_order(by):
     said = [str(w.message) for w in caught if "later periods" in str(w.message)]
     assert len(said) == 1 and "did you mean 粮食及粮食制品 (from 2025Q1)?" in said[0]
     assert len(scores.attrs["risk"]["stale"]) == 4
+
+
+def test_a_place_gone_and_another_missing_a_quarter_are_both_said(tmp_path, capsys):
+    """高要区 sends nothing from 2025Q2 on and 四会市 nothing in 2025Q3: with two of four places absent in 2025Q3 the
+    others' share fell under the threshold, so 高要区 read '2025Q2、2025Q4 是否漏报' (not gone) and 四会市 was not named."""
+    rng = np.random.default_rng(2)
+    rows = []
+    for q in QUARTERS:
+        for d in DISTRICTS:
+            if (d == "高要区" and q >= "2025Q2") or (d == "四会市" and q == "2025Q3"):
+                continue
+            for c in CATS:
+                n = int(rng.integers(20, 80))
+                rows.append((d, q, c, n, int(rng.binomial(n, 0.03))))
+    src = tmp_path / "gone.csv"
+    pd.DataFrame(rows, columns=["区县", "期间", "食品大类", "抽检批次", "不合格批次"]).to_csv(src, index=False)
+    assert main(["risk", "score", "--samples", str(src), "--by", "区县,食品大类", "--no-track"]) == 0
+    err = capsys.readouterr().err
+    assert "高要区：自2025Q2起无数据" in err and "四会市：2025Q3 无任何数据" in err
+    assert "高要区：2025Q2、" not in err

@@ -369,25 +369,36 @@ def missing_places(agg: pd.DataFrame, by: list[str], reported: dict | None = Non
         if len(order) < 2 or len(places) < 3:
             continue
         first = seen.sort_values(["_e", "_s"]).drop_duplicates("_v").set_index("_v")["_p"]
+        rank = {label: k for k, label in enumerate(order)}
+
+        def gone_since(place):  # the first of the periods without a row running to the table's last, if long
+            tail = []
+            for label in reversed(order):
+                if place in per_period.get(label, set()):
+                    break
+                tail.insert(0, label)
+            long = tail and (len(tail) > 1 or int(spans.loc[order[-1], "_e"]) - int(spans.loc[tail[0], "_s"]) + 1
+                             >= STALE_MONTHS)
+            return tail[0] if long and rank[tail[0]] > rank[first[place]] else None
+
+        gone = {p: g for p in places if (g := gone_since(p)) is not None}  # 高要市 from 2025Q2: merged or renamed
         for place in (p for p in places if p in scored):
-            gaps, fewest = [], len(places) - 1
+            gaps, fewest, most = [], len(places) - 1, 0
             for label in order[order.index(first[place]) + 1:]:  # a place new to the table is not missing before
                 there = per_period.get(label, set())
                 others = len(there - {place})
-                if place not in there and others >= max(2, MISSING_PLACE_SHARE * (len(places) - 1)):
+                # the others still in the table then: not those new later, nor those gone for good by then
+                active = sum(1 for q in places if q != place and rank[first[q]] <= rank[label]
+                             and not (q in gone and rank[gone[q]] <= rank[label]))
+                if place not in there and others >= max(2, MISSING_PLACE_SHARE * active):
                     gaps.append(label)
-                    fewest = min(fewest, others)
+                    fewest, most = min(fewest, others), max(most, active)
             if not gaps:
                 continue
-            found = {"column": written, "place": place, "periods": gaps, "others": fewest, "of": len(places) - 1}
-            tail = []  # the gaps running to the table's last period
-            for label in reversed(order):
-                if label not in gaps:
-                    break
-                tail.insert(0, label)
-            if tail and (len(tail) > 1 or int(spans.loc[order[-1], "_e"]) - int(spans.loc[tail[0], "_s"]) + 1
-                         >= STALE_MONTHS):
-                found["since"] = tail[0]
+            found = {"column": written, "place": place, "periods": gaps, "others": fewest,
+                     "of": most or len(places) - 1}
+            if place in gone and gone[place] in gaps:
+                found["since"] = gone[place]
             out.append(found)
     return out
 
