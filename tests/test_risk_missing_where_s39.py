@@ -101,3 +101,18 @@ def test_a_place_gone_and_another_missing_a_quarter_are_both_said(tmp_path, caps
     err = capsys.readouterr().err
     assert "高要区：自2025Q2起无数据" in err and "四会市：2025Q3 无任何数据" in err
     assert "高要区：2025Q2、" not in err
+
+
+def test_region_keeps_its_rows_of_a_table_by_district_and_says_when_it_cannot(counts, capsys):
+    """--region 四会市 on a table whose place column is 区县 (no 地区 column) labelled the scores 四会市 but added up
+    all four districts, without a word."""
+    df = pd.read_csv(counts)
+    mine = df[df["区县"] == "四会市"]
+    assert main(["risk", "score", "--samples", str(counts), "--by", "食品大类", "--region", "四会市",
+                 "--no-track"]) == 0
+    out = capsys.readouterr().out
+    meat = mine.loc[mine["食品大类"] == "肉制品", "抽检批次"].sum()
+    assert f"{meat:,}" in out or f" {meat} " in out  # 四会市's own 肉制品 batches, not the four districts'
+    assert main(["risk", "score", "--samples", str(counts), "--by", "食品大类", "--region", "鼎湖新区",
+                 "--no-track"]) == 0
+    assert "--region 鼎湖新区 names the table, but its column '区县' holds 4 places" in capsys.readouterr().err

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..exceptions import DataValidationError, ParameterError, Problem
+from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
 from ..io import atomic_path, save_workbook, spreadsheet_safe, write_table
 from ..output_set import outputs_together
 from ..tracking import Input, data_fingerprint
@@ -155,10 +155,39 @@ def _times(x: float) -> str:
     return "—" if x != x else f"{x:.2f} 倍"
 
 
-def _region_column(df: pd.DataFrame) -> str | None:
+def _region_column(df: pd.DataFrame, region: str | None = None) -> str | None:
+    """The table's region column; without one, a place column (区县, 地市: ``looks_like_reporting_place``) whose
+    values hold ``region`` -- ``--region 四会市`` keeps 四会市's rows of a table by 区县, as of one by region."""
     from ..risk.samples import REGION_COLUMNS  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+    from ..risk.score import looks_like_reporting_place  # lazy: with samples
 
-    return next((c for c in REGION_COLUMNS if c in df.columns), None)
+    col = next((c for c in REGION_COLUMNS if c in df.columns), None)
+    if col is not None or region is None:
+        return col
+    headers = df.attrs.get("headers") or {}
+    for c in df.columns:
+        if looks_like_reporting_place(c) or looks_like_reporting_place(headers.get(c, c)):
+            if region.strip() in set(df[c].dropna().astype(str).str.strip()):
+                return c
+    return None
+
+
+def _warn_region_not_filtering(df: pd.DataFrame, region: str, src: str) -> None:
+    """``--region`` names a table none of whose columns holds it: said when a place column (区县) holds several
+    places, whose rows the scores then add up under that name."""
+    from ..risk.score import looks_like_reporting_place  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
+    headers = df.attrs.get("headers") or {}
+    for c in df.columns:
+        if looks_like_reporting_place(c) or looks_like_reporting_place(headers.get(c, c)):
+            places = sorted(set(df[c].dropna().astype(str).str.strip()) - {""})
+            if len(places) > 1:
+                warnings.warn(MstargetWarning(
+                    f"{src}: --region {region} names the table, but its column '{headers.get(c, c)}' holds "
+                    f"{len(places)} places ({', '.join(places[:5])}{' ...' if len(places) > 5 else ''}), none of them "
+                    f"{region}: their rows are scored together unless --by names '{headers.get(c, c)}'"
+                    f"（--region 未筛选：表中“{headers.get(c, c)}”列有{len(places)}个地区）"), stacklevel=2)
+                return
 
 
 def _load_filtered(path: str, where: list[str], region: str | None = None,
@@ -176,7 +205,9 @@ def _load_filtered(path: str, where: list[str], region: str | None = None,
         df = df.assign(_sheet_part=row_parts)
     problems = []
     conds = list(where or [])
-    col = _region_column(df) if region is not None else None
+    col = _region_column(df, region) if region is not None else None
+    if col is None and region is not None:
+        _warn_region_not_filtering(df, region, src)
     if col is not None:  # without a region column, --region only names the table's region
         have = sorted(pd.unique(df[col].dropna().astype(str).str.strip()))
         if region.strip() not in have:
@@ -260,8 +291,8 @@ def _add_samples_flags(p: argparse.ArgumentParser, required: bool,
                    help="group columns, comma-separated, outermost first (default: category). A "
                         "table with several regions needs the region column here, or --region")
     p.add_argument("--region", default=None, metavar="NAME",
-                   help="keep only this region of the table's region column (e.g. 全国); for a table "
-                        "without a region column, the region it describes")
+                   help="keep only this region of the table's region column (e.g. 全国), or of a place "
+                        "column (区县, 地市) holding it; for a table without either, the region it describes")
     p.add_argument("--as-of", default=None, help="use periods ending on or before this one "
                    "(2022, 2022H1, 2022Q3, 2022-07)")
     p.add_argument("--half-life", type=_half_life, default=HALF_LIFE_DEFAULT,
@@ -617,7 +648,9 @@ def _filter_scores(scores: pd.DataFrame, args) -> pd.DataFrame:
     shown = ", ".join(str(written.get(c, c)) for c in scores.columns)
     keep = np.ones(len(scores), dtype=bool)
     region = getattr(args, "region", None)
-    col = _region_column(scores) if region is not None else None
+    col = _region_column(scores, region) if region is not None else None
+    if col is None and region is not None:
+        _warn_region_not_filtering(scores, region, src)
     if col is not None:
         have = sorted(pd.unique(scores[col].dropna().astype(str).str.strip()))
         if region.strip() not in have:
