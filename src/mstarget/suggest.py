@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .arguments import check_int, check_seed, check_table, check_year
-from .assess import Thresholds, _assess_row, assess_detailed, period_average
+from .assess import Thresholds, _assess_row, _share_meeting, assess_detailed, period_average
 from .exceptions import ParameterError
 from .forecast import DEFAULT_PATHS
 from .precision import MAX_DECIMALS, reported_decimals, written_decimals
@@ -183,7 +183,7 @@ def _suggest_row(t, probs: tuple[float, ...]) -> dict:
         if judge is not None:
             figure, got = _search(judge, figure, p, direction, decimals, lo, hi)
         else:
-            got = _share(samples, figure, direction, strict)
+            got = _share(np.sort(samples), figure, direction, strict)
         out[target_column(p)], out[probability_column(p)] = figure, got
     out["decimals"] = decimals
     notes = []
@@ -304,16 +304,10 @@ def _round(v: float, decimals: int, down: bool) -> float:
     return round((math.floor(scaled) if down else math.ceil(scaled)) / scale, decimals)
 
 
-def _share(samples: np.ndarray, figure: float, direction: str, strict: bool) -> float:
-    """The share of the paths on which the quantity meets ``figure`` (as ``assess`` counts ``p_meet``)."""
-    if not np.isfinite(figure) or samples.size == 0:
-        return np.nan
-    x = samples[np.isfinite(samples)]
-    if direction == ">=":
-        hit = (x > figure) if strict else (x >= figure)
-    else:
-        hit = (x < figure) if strict else (x <= figure)
-    return float(np.sum(hit)) / samples.size
+def _share(ordered: np.ndarray, figure: float, direction: str, strict: bool) -> float:
+    """The share of the sorted paths ``ordered`` on which the quantity meets ``figure``, as ``assess`` counts
+    ``p_meet`` (:func:`mstarget.assess._share_meeting`); NaN for a figure that is not finite."""
+    return _share_meeting(ordered, figure, direction, strict) if np.isfinite(figure) else np.nan
 
 
 #: steps of one reporting unit a strict target's figure may move to be met with its probability
@@ -330,9 +324,9 @@ def _figure(x: np.ndarray, p: float, direction: str, decimals: int, lo: float, h
     figure = _round(q, decimals, down=up)
     figure = float(min(max(figure, lo), hi))
     step = 10.0 ** -decimals
-    samples = x if x.size == n else np.concatenate([x, np.full(n - x.size, np.nan)])
+    ordered = np.sort(x if x.size == n else np.concatenate([x, np.full(n - x.size, np.nan)]))  # NaN last
     for _ in range(_STRICT_STEPS):  # 高于 / 低于 with paths on the figure: one unit further until met with p
-        if _share(samples, figure, direction, strict) >= p - 1e-12:
+        if _share(ordered, figure, direction, strict) >= p - 1e-12:
             break
         moved = round(figure - step if up else figure + step, decimals)
         if moved < lo or moved > hi:
