@@ -1421,10 +1421,9 @@ def _moved_target(text: str, first) -> str | None:
         base = str(first) if np.isfinite(first) else ""
     else:
         base = re.sub(r"\s", "", unicodedata.normalize("NFKC", str(first))) if isinstance(first, str) else ""
-    shape = _NOTATED_FIGURE.match(base)
-    if shape is None:
+    number = _figure_text(base)
+    if number is None:
         return None
-    number = base[len(shape["pre"]):len(base) - len(shape["post"])].replace(",", "")
     sign = -1 if said["way"] in ("下调", "调减", "调低", "降低") else 1
     places = max(len(part.split(".")[1]) if "." in part else 0 for part in (number, said["delta"]))
     return f"{float(number) + sign * float(said['delta']):.{places}f}"
@@ -1536,11 +1535,15 @@ def _figure_of(value) -> float | None:
         return None
     text = re.sub(r"\s", "", to_simplified(unicodedata.normalize("NFKC", value)))
     said = _ADJUSTED_TO.match(text)
-    text = said["figure"] if said else text
+    number = _figure_text(said["figure"] if said else text)
+    return None if number is None else float(number)
+
+
+def _figure_text(text: str) -> str | None:
+    """The figure inside a target in plan notation (``〔3.12〕`` -> ``3.12``, ``≥98%`` -> ``98``, ``1,200`` ->
+    ``1200``), as written; None when ``text`` (whitespace already taken out) is not one figure."""
     shape = _NOTATED_FIGURE.match(text)
-    if shape is None:
-        return None
-    return float(text[len(shape["pre"]):len(text) - len(shape["post"])].replace(",", ""))
+    return None if shape is None else text[len(shape["pre"]):len(text) - len(shape["post"])].replace(",", "")
 
 
 def _status_agrees(table: Table, cols: list, written: list[str], status: set, adjusted: dict, src: str) -> None:
