@@ -1116,7 +1116,7 @@ def _rows_to_check(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict, use: 
     hist_scale[med.index.to_numpy()] = med.to_numpy(dtype=float)
     baseline = pd.to_numeric(plan["baseline"], errors="coerce").to_numpy(dtype=float)
     target = pd.to_numeric(plan["target"], errors="coerce").to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # a plan of 0 (零发生): no scale to compare
         plan_scale = np.fmax(np.abs(baseline), np.abs(target))
         ratio = hist_scale[np.where(matched, g, 0)] / plan_scale
     limit = min(SCALE_FACTOR, PERCENT_FACTOR) / 1.1

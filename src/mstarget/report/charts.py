@@ -29,7 +29,8 @@ from ..precision import written_decimals
 from ..plan import strict_of
 from ..plotting import cjk_font, pyplot, quiet_glyphs, save_figure  # noqa: F401  (save_figure re-exported)
 from .formatting import (as_written, contains_cjk, display_width, is_missing, level_decimals, notation_cell,
-                         number_text, place_name, plan_figure_decimals, probability_cell, row_decimals, years_of)
+                         flagged, number_text, place_name, plan_figure_decimals, probability_cell, row_decimals,
+                         years_of)
 from .model import (AWAITED_STATUS, CATEGORY_COLOURS, CATEGORY_LABELS, DIRECTION_SIGN, FINAL_CATEGORIES, STRICT_SIGN,
                     MISSING, NOT_STARTED, QUALITATIVE, computed_target, computed_target_shown, display_order, report_categories, report_category,
                     target_year_awaited)
@@ -201,7 +202,7 @@ def _subtitle(row: dict, lang: str, with_target: bool, figure: str | None = None
         pass
     elif not is_missing(row.get("p_meet")) and category not in FINAL_CATEGORIES:  # no chance of a known outcome
         parts.append(f"{L['p_forecast' if awaited else 'p']}{'' if lang == 'zh' else ' '}"
-                     f"{probability_cell(row['p_meet']).text}")
+                     f"{probability_cell(row['p_meet'], flagged(row.get('missed_already'))).text}")
     if with_target:
         said = _average_said(row, lang, category, value)
         parts.append(("目标" if lang == "zh" else "target ") + _target_text(row, lang, figure)

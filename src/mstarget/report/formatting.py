@@ -336,11 +336,15 @@ def progress_cell(share, met: bool) -> Cell:
 PROBABILITY_FORMAT = '[>=0.995]">99%";[<0.005]"<1%";0%'
 
 
-def probability_cell(p) -> Cell:
-    """Probability (0-1) as a whole percentage; ``>99%`` / ``<1%`` rather than 100 % / 0 %."""
+def probability_cell(p, decided: bool = False) -> Cell:
+    """Probability (0-1) as a whole percentage; ``>99%`` / ``<1%`` rather than 100 % / 0 %: a forecast's
+    share of paths is never certain. ``decided``: the outcome is already known before the target year
+    (零发生 missed by an incident of the period, ``missed_already``), so a 0 is written ``0%``."""
     if is_missing(p):
         return Cell(None, MISSING)
     p = float(p)
+    if decided and p == 0.0:
+        return Cell(0.0, "0%", "0%")
     if p >= 0.995:
         return Cell(round(p, 4), ">99%", PROBABILITY_FORMAT)
     if p < 0.005:
@@ -350,7 +354,8 @@ def probability_cell(p) -> Cell:
 
 
 #: a probability's table text as a sentence says it: 实现概率为不足1%, not 为<1%
-PROBABILITY_WORDS = {"zh": {"<1%": "不足1%", ">99%": "超过99%"}, "en": {"<1%": "less than 1%", ">99%": "more than 99%"}}
+PROBABILITY_WORDS = {"zh": {"<1%": "不足1%", ">99%": "超过99%", "0%": "为0（已无法实现）"},
+                     "en": {"<1%": "less than 1%", ">99%": "more than 99%", "0%": "0 (already missed)"}}
 
 
 def probability_words(text: str, lang: str = "zh") -> str:
