@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 import warnings
 
+import pytest
+
 import mstarget as mt
+from mstarget.exceptions import DataValidationError
 from mstarget.report import write_report
 
 #: SYNTHETIC district plan and history: 2 incidents in 2022 against 零发生 for 2021-2025
@@ -54,3 +57,66 @@ def test_zero_incident_target_missed_mid_term_is_decided_in_the_report(tmp_path)
     # the table's 实现概率 cell of that row: 0%, beside the other row's forecast probability
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", out.read_text(encoding="utf-8"))
     assert "0%" in cells and "<1%" not in cells and "&lt;1%" not in cells
+
+
+def test_api_region_among_several_is_said_not_to_filter(tmp_path):
+    """``mt.assess(region="甲区")`` on a table of 甲区 and 乙区 assessed both without a word (the CLI's ``--region``
+    says it does not filter); a user reading the result as 甲区's would count 乙区's rows too."""
+    hist, plan = _zero_inputs(tmp_path)
+    both_plan = PLAN_ZERO + "乙区,food_pass_rate,食品抽检合格率,%,2020,96.9,2025,≥98,约束性\n"
+    both_hist = HISTORY_ZERO + "".join(f"乙区,food_pass_rate,{y},{v}\n"
+                                       for y, v in [(2020, 96.9), (2021, 97.0), (2022, 97.2), (2023, 97.3)])
+    plan.write_text(both_plan, encoding="utf-8")
+    hist.write_text(both_hist, encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = mt.assess(hist, plan, as_of=2023, region="甲区", seed=0)
+    assert set(table["region"]) == {"甲区", "乙区"}
+    said = [str(w.message) for w in caught if "region='甲区' was not used" in str(w.message)]
+    assert said and "it does not filter" in said[0] and "2 regions" in said[0]
+    # one region, the one named: nothing to say
+    plan.write_text(PLAN_ZERO, encoding="utf-8")
+    hist.write_text(HISTORY_ZERO, encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mt.assess(hist, plan, as_of=2023, region="甲区", seed=0)
+    assert not [w for w in caught if "was not used" in str(w.message)]
+
+
+#: SYNTHETIC 十五五 table with a 2027 and a 2030 target column; 稳定在95% on a baseline of 95 has no direction
+PLAN_YEARLY = """示例市市场监管“十五五”规划主要指标（合成数据）
+序号,指标名称,单位,2025年基数,2027年目标,2030年目标,属性
+1,药品抽检合格率,%,99.3,保持在99%以上,保持在99%以上,约束性
+2,“明厨亮灶”覆盖率,%,95,稳定在95%,稳定在95%,预期性
+"""
+#: SYNTHETIC 目标分解表: each district's baseline and target side by side
+PLAN_BY_REGION = """市场监管“十四五”规划主要指标分解表（合成数据）
+序号,指标名称,单位,甲区2020年基期值,甲区2025年目标值,乙区2020年基期值,乙区2025年目标值,丙区2020年基期值,丙区2025年目标值
+1,食品抽检合格率,%,97.1,≥98,96.8,≥98,97.5,≥98
+2,重大食品安全事故,起,0,零发生,0,零发生,0,零发生
+"""
+
+
+def test_a_cell_of_a_plan_by_year_or_region_is_named_by_its_own_column(tmp_path):
+    """A plan with 2027年目标 | 2030年目标 columns refused a cell twice over as column '2027年目标 … 2030年目标'; a
+    province's 目标分解表 named a 20-city span ('广州市2020年基期值 … 全省2020年基期值', 1,034 characters) in the
+    baseline-disagreement warning: each message names the cell's own column."""
+    plan = tmp_path / "plan.csv"
+    plan.write_text(PLAN_YEARLY, encoding="utf-8")
+    with pytest.raises(DataValidationError) as e:
+        mt.read_plan(plan, region="示例市")
+    text = str(e.value)
+    assert "column '2027年目标': '稳定在95%'" in text and "column '2030年目标': '稳定在95%'" in text
+    assert "…" not in text
+    by_region = tmp_path / "分解表.csv"
+    by_region.write_text(PLAN_BY_REGION, encoding="utf-8")
+    hist = tmp_path / "history.csv"  # 乙区's 2020 figure disagrees with its plan baseline 96.8
+    hist.write_text("region,name,year,value,unit\n" + "".join(
+        f"{r},食品抽检合格率,{y},{v},%\n" for r, vals in (("甲区", (97.1, 97.3, 97.6)), ("乙区", (96.2, 96.9, 97.2)),
+                                                       ("丙区", (97.5, 97.7, 97.8)))
+        for y, v in zip((2020, 2021, 2022), vals)), encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mt.assess(hist, mt.read_plan(by_region), as_of=2022, seed=0)
+    said = [str(w.message) for w in caught if "96.8" in str(w.message) and "96.2" in str(w.message)]
+    assert said and "column '乙区2020年基期值'" in said[0] and "…" not in said[0].split("/")[0]

@@ -152,15 +152,17 @@ def _check_bounds(bounds, owner: str) -> None:
 
 def _warn_unused_region(table, region) -> None:
     """``region=`` names the region of a table without a region column; when the tables carry
-    their own and none of the results is in ``region``, it was not used: say so."""
+    their own and the results are not all of ``region`` (none of them, or ``region`` among several: it
+    filtered nothing), it was not used: say so, as the CLI's ``--region`` does."""
     if region is None or not isinstance(table, pd.DataFrame) or "region" not in table or table.empty:
         return
     regions = [str(r) for r in pd.unique(table["region"].dropna())]
-    if region not in regions:
+    if str(region) not in regions or len(regions) > 1:
         warnings.warn(MstargetWarning(
             f"region={region!r} was not used: the plan (and history) carry their own region column "
-            f"({', '.join(regions[:5])}{' ...' if len(regions) > 5 else ''}); region= only names the region of "
-            f"a table without one. To assess one region of a multi-region table, filter the table "
+            f"({len(regions)} region{'s' if len(regions) > 1 else ''}: {', '.join(regions[:5])}"
+            f"{' ...' if len(regions) > 5 else ''}); region= only names the region of a table without one, it does "
+            f"not filter. To assess one region of a multi-region table, filter the table "
             f"(plan[plan.region == {region!r}])."), stacklevel=2)  # re-issued at the user's line
 
 

@@ -132,16 +132,20 @@ class SheetCells:
     sources : ndarray of str, shape (n,), or None
         For a workbook keeping one indicator per sheet: the file and sheet of each row
         (:meth:`source_of`); ``None`` when every row comes from ``source``.
+    cell_headers : dict
+        For a plan laid out one column per year or region: canonical column -> ndarray of str, shape (n,),
+        the header each row's cell was read from (``韶关市2020年基期值``; :attr:`mstarget.layout.Table.cell_headers`).
     """
 
     def __init__(self, source: str, rows, headers: dict | None = None, value_columns=None, *,
-                 sources=None):
+                 sources=None, cell_headers: dict | None = None):
         self.source = str(source)
         self.rows = np.array(rows, dtype=np.int64)
         self.rows.flags.writeable = False
         self.headers = dict(headers or {})
         self.value_columns = None if value_columns is None else np.array(value_columns, dtype=object)
         self.sources = None if sources is None else np.array(sources, dtype=object)
+        self.cell_headers = {k: np.array(v, dtype=object) for k, v in (cell_headers or {}).items()}
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -154,7 +158,8 @@ class SheetCells:
         pos = np.asarray(positions, dtype=np.int64)
         cols = None if self.value_columns is None else self.value_columns[pos]
         sources = None if self.sources is None else self.sources[pos]
-        return SheetCells(self.source, self.rows[pos], self.headers, cols, sources=sources)
+        return SheetCells(self.source, self.rows[pos], self.headers, cols, sources=sources,
+                          cell_headers={k: v[pos] for k, v in self.cell_headers.items()})
 
     def source_of(self, pos: int) -> str:
         """Where row ``pos`` was read: the file, or in a workbook of one indicator per sheet, the
@@ -165,6 +170,9 @@ class SheetCells:
         """The header as written for canonical column ``name`` (a history value: its year header)."""
         if name == "value" and pos is not None and self.value_columns is not None:
             return str(self.value_columns[pos])
+        heads = self.cell_headers.get(name) if pos is not None else None
+        if heads is not None and heads[int(pos)]:  # a plan by region / year: the cell's own column
+            return str(heads[int(pos)])
         return str(self.headers.get(name, name))
 
 
@@ -959,8 +967,8 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
     def hcol(name, pos):
         return hsheet.column(name, pos) if hsheet else name
 
-    def pcol(name):
-        return psheet.column(name) if psheet else name
+    def pcol(name, pos=None):
+        return psheet.column(name, pos) if psheet else name
 
     years = history["year"].to_numpy()
     values = history["value"].to_numpy(dtype=float)
@@ -1060,13 +1068,13 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
                     part = abs(h - b) / dist if np.isfinite(dist) and dist > 0 else math.nan
                     zh = f"，为基期至目标距离的 {part:.0%}" if part == part else ""
                     en = f", {part:.0%} of the baseline-to-target distance" if part == part else ""
-                    _warn(f"{psrc}, row {prow(pos)}, column '{pcol('baseline')}' / {hsrc_at(p)}, row {hrow(p)}: "
+                    _warn(f"{psrc}, row {prow(pos)}, column '{pcol('baseline', pos)}' / {hsrc_at(p)}, row {hrow(p)}: "
                           f"{what} 规划基期值 {_num(b)} 与历史数据 {int(r.baseline_year)} 年值 {h:g} 不一致"
                           f"（相差 {_rel(h, b)}{zh}）；预测使用历史数据 {h:g}，进度以规划基期值 {_num(b)} 计算 "
                           f"(the plan's baseline {_num(b)} and the history's {int(r.baseline_year)} value "
                           f"{h:g} disagree by {_rel(h, b)}{en}: the forecast uses the history's {h:g}, "
                           f"progress is measured from the plan's {_num(b)}; correct the one that is wrong)",
-                          [Problem(psrc, prow(pos), pcol("baseline"), _num(b), f"the history's {h:g}"),
+                          [Problem(psrc, prow(pos), pcol("baseline", pos), _num(b), f"the history's {h:g}"),
                            Problem(hsrc_at(p), hrow(p), hcol("value", p), f"{h:g}", f"the plan's {_num(b)}")], 4)
     if errors:
         raise DataValidationError(errors, source=hsrc)

@@ -135,6 +135,11 @@ class Table:
         Title lines above the header; notes rows below it.
     cell_columns : array of str, shape (n,), or None
         For a table laid out one column per year or region: the header each value was read from.
+    cell_headers : dict
+        For a plan laid out one column per year or region: canonical column -> array of str, shape (n,), the
+        header each row's cell was read from (``target`` of yearly targets: ``2027年目标`` / ``2030年目标``;
+        ``baseline`` of a 目标分解表: ``韶关市2020年基期值``), so that a message names the cell's own column, not the
+        span of them all.
     source : str
         The table's name in messages: the file, and in a workbook of several sheets the sheet
         it was read from (``plan.xlsx [sheet '主要指标']``).
@@ -167,6 +172,7 @@ class Table:
     title: str = ""
     notes: list = field(default_factory=list)
     cell_columns: np.ndarray | None = None
+    cell_headers: dict = field(default_factory=dict)
     source: str = ""
     unread: list = field(default_factory=list)
     year_hint: str = ""
@@ -1950,8 +1956,13 @@ def _melt_regions(table: Table, by_region: dict, written_of: dict, src: str) -> 
     table.rows = table.rows[ri]
     span = f"{written[0]} … {written[-1]}"
     named = {"region": span, "target": span}
+    table.cell_headers = {"region": written[ci], "target": written[ci]}
     if "baseline" in long.columns:
         named["baseline"] = " … ".join(str(written_of[b[0]]) for b in base.values() if b is not None)
+        # each row's own baseline column (韶关市2020年基期值); a region without one keeps the span
+        base_heads = np.array([named["baseline"] if base[r] is None else str(written_of[base[r][0]])
+                               for r in regions], dtype=object)
+        table.cell_headers["baseline"] = base_heads[ci]
     long.attrs = dict(frame.attrs)
     table.frame = long
     return [written_of.get(c, c) for c in long.columns], named
@@ -2064,6 +2075,7 @@ def _melt_targets(table: Table, yearly: list, written_of: dict) -> None:
     table.rows = table.rows[ri]
     span = f"{written[0]} … {written[-1]}"
     table.headers.update({"target": span, "target_year": span})
+    table.cell_headers = {"target": written[ci], "target_year": written[ci]}
     table.frame = long
 
 

@@ -463,12 +463,14 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     src = table.source or src  # a workbook's sheet is named in messages
     if carried is not None:  # a plan read before: messages keep naming its file's rows and headers
         table.rows, table.headers = carried.rows, dict(carried.headers)
+        table.cell_headers = dict(carried.cell_headers)
     raw = table.frame
     apply_region(raw, region)
     if "indicator" not in raw.columns and "name" in raw.columns:
         raw["indicator"] = raw["name"]  # a table with names only: the name is the id
         table.headers.setdefault("indicator", table.headers.get("name", "name"))
-    problems = Problems(src, rows=table.rows, headers=table.headers, order=list(raw.columns))
+    problems = Problems(src, rows=table.rows, headers=table.headers, order=list(raw.columns),
+                        cell_headers=table.cell_headers)
     if not require_columns(raw, REQUIRED, problems, "plan"):
         problems.raise_if_any()
     if table.unread:  # said before any cell is read, so that it is seen when a cell is refused
@@ -571,7 +573,9 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     problems.raise_if_any()
     if len(keep) < len(out):
         out = out.iloc[keep].reset_index(drop=True)
-    consistency.remember(out, consistency.SheetCells(src, np.asarray(table.rows)[keep], table.headers))
+    consistency.remember(out, consistency.SheetCells(src, np.asarray(table.rows)[keep], table.headers,
+                                                     cell_headers={k: np.asarray(v, dtype=object)[keep]
+                                                                   for k, v in table.cell_headers.items()}))
     out.attrs["title"] = table.title
     out.attrs["notes"] = list(table.notes)
     return out

@@ -251,12 +251,15 @@ class Problems:
     in file order) sorts the problems of a row as a spreadsheet user scans them.
     """
 
-    def __init__(self, source: str, rows=None, headers: dict | None = None, order=None):
+    def __init__(self, source: str, rows=None, headers: dict | None = None, order=None,
+                 cell_headers: dict | None = None):
         self.source = source
         self.items: list[Problem] = []
         self.rows = None if rows is None else np.asarray(rows)
         self.headers = dict(headers or {})
         self._order = {self.headers.get(c, c): k for k, c in enumerate(order or [])}
+        # a plan laid out one column per year / region: column -> the header each row's cell was read from
+        self._cell_headers = {k: np.asarray(v, dtype=object) for k, v in (cell_headers or {}).items()}
 
     def row_of(self, pos) -> int:
         """Spreadsheet row of data position ``pos``."""
@@ -268,7 +271,12 @@ class Problems:
     def cell(self, pos: int | None, column: str | None, value, expected: str) -> None:
         row = None if pos is None else self.row_of(pos)
         text = None if value is None else normalize_text(value) if not isinstance(value, str) else value
-        self.items.append(Problem(self.source, row, self.column_of(column), text, expected))
+        heads = self._cell_headers.get(column) if pos is not None else None
+        if heads is not None and int(pos) < len(heads) and heads[int(pos)]:
+            shown = str(heads[int(pos)])  # 2027年目标, not 2027年目标 … 2030年目标
+        else:
+            shown = self.column_of(column)
+        self.items.append(Problem(self.source, row, shown, text, expected))
 
     def cells(self, mask, column: str, values, expected: str) -> None:
         """One problem per position where ``mask`` is true (``values``: the cells as read)."""
