@@ -20,7 +20,10 @@ checked at the call first (:func:`_check_options`: ``thresholds``, ``schedule_ru
 ``use_plan_baseline``, ``region``, ``bounds``, ``track``, ``tracking_settings``), a wrong type
 raising :class:`ParameterError` naming the parameter rather than an AttributeError from a worker.
 :func:`assess_detailed` (``mt.assess_detailed``: the table and the fan details for
-:func:`mstarget.report.write_report`) gets the same checks.
+:func:`mstarget.report.write_report`) gets the same checks. After the call, what the user passed and the result
+show was not used is said once: ``region=`` on tables with their own region column (:func:`_warn_unused_region`),
+a ``calibration=`` table of one's own or a ``reference=`` panel that no series' model read
+(:func:`_say_unused_options`).
 """
 from __future__ import annotations
 
@@ -153,17 +156,94 @@ def _check_bounds(bounds, owner: str) -> None:
 def _warn_unused_region(table, region) -> None:
     """``region=`` names the region of a table without a region column; when the tables carry
     their own and the results are not all of ``region`` (none of them, or ``region`` among several: it
-    filtered nothing), it was not used: say so, as the CLI's ``--region`` does."""
+    filtered nothing), it was not used: say so, as the CLI's ``--region`` does. A backtest's result: its
+    scored forecasts (``details``)."""
+    table = getattr(table, "details", table)  # BacktestResult
     if region is None or not isinstance(table, pd.DataFrame) or "region" not in table or table.empty:
         return
     regions = [str(r) for r in pd.unique(table["region"].dropna())]
     if str(region) not in regions or len(regions) > 1:
         warnings.warn(MstargetWarning(
-            f"region={region!r} was not used: the plan (and history) carry their own region column "
+            f"region={region!r} was not used: the tables carry their own region column "
             f"({len(regions)} region{'s' if len(regions) > 1 else ''}: {', '.join(regions[:5])}"
             f"{' ...' if len(regions) > 5 else ''}); region= only names the region of a table without one, it does "
             f"not filter. To assess one region of a multi-region table, filter the table "
             f"(plan[plan.region == {region!r}])."), stacklevel=2)  # re-issued at the user's line
+
+
+def _series_models(result) -> pd.DataFrame:
+    """One row per series of a result (``region, indicator, model``: the model that drew it, ``auto:`` /
+    ``fallback:`` dropped): a forecast or assessment table's ``model`` column, a backtest's ``chosen``."""
+    table = getattr(result, "details", result)
+    col = "chosen" if isinstance(table, pd.DataFrame) and "chosen" in table else "model"
+    if not isinstance(table, pd.DataFrame) or table.empty or not {"region", "indicator", col} <= set(table.columns):
+        return pd.DataFrame(columns=["region", "indicator", "model"])
+    rows = table[["region", "indicator", col]].dropna().drop_duplicates(["region", "indicator"])
+    names = rows[col].astype(str).str.replace(r"^(auto|fallback):", "", regex=True)
+    return pd.DataFrame({"region": rows["region"], "indicator": rows["indicator"], "model": names})
+
+
+def _counted(names) -> str:
+    counts = pd.Series(list(names)).value_counts()
+    return ", ".join(f"{m} {n}" for m, n in counts.items())
+
+
+def _say_unused_options(result, given: Mapping) -> None:
+    """``calibration=`` (a table of your own) and ``reference=`` act only through the models that read them: the
+    learned factors are ``pooled_drift``'s (``auto``'s model for 1-7 points; a table learned by
+    ``mt.calibration.learn`` keeps the shipped factors of the others), the peers are read by the models that pool
+    an indicator's regions. On series of 8+ points (``ensemble`` / ``drift``) neither changes anything: said once
+    per call, with how many series and why -- only when the option was passed."""
+    from . import calibration as _cal
+    from .models import model_class
+
+    calibration, reference = given.get("calibration"), given.get("reference")
+    mine = calibration is not None and calibration is not False and not (
+        isinstance(calibration, str) and calibration == "default") and calibration is not True
+    if not mine and reference is None:
+        return
+    series = _series_models(result)
+    if series.empty:
+        return
+    n = len(series)
+    if mine:
+        table = _cal.resolve_calibration(calibration)
+        own = set(_cal.own_models(table))
+        shipped = [m for m in series["model"] if m not in own and table.has(m)]
+        bare = [m for m in series["model"] if m not in own and not table.has(m)]
+        if shipped or bare:
+            said = []
+            if shipped:
+                said.append(f"{len(shipped)} used the shipped factors ({_counted(shipped)}: the table holds the "
+                            "package's own for these models, it did not learn them)")
+            if bare:
+                said.append(f"{len(bare)} have no factors in it ({_counted(bare)}: these models draw their "
+                            "intervals uncalibrated, with any table)")
+            name = f"'{calibration}'" if isinstance(calibration, (str, os.PathLike)) else "<Calibration>"
+            warnings.warn(MstargetWarning(
+                f"calibration={name} changed {n - len(shipped) - len(bare)} of {n} series: {'; '.join(said)}. "
+                f"Its own factors are for {', '.join(sorted(own)) or 'no model (it is the shipped table)'}; "
+                "mt.calibration.learn(panel) learns pooled_drift's, auto's model for 1-7 points, while auto uses "
+                "ensemble for 8+ points (learn(panel, model='ensemble') learns that one's, from 30+ series of 8+ "
+                "points)（自定义校准表仅作用于其所学模型）"), stacklevel=2)
+    if reference is not None:
+        alone = [m for m in series["model"] if not getattr(model_class(m), "uses_peers", False)] \
+            if all(_registered(m) for m in series["model"]) else []
+        if alone:
+            warnings.warn(MstargetWarning(
+                f"reference= lent no peers to {len(alone)} of {n} series ({_counted(alone)}): their model "
+                "forecasts each series from its own history (auto uses ensemble for 8+ points); only the models "
+                "that pool an indicator's regions read it (pooled_drift, auto's model for 1-7 points, and "
+                "event_rate, small_count, growth_rate)（参照面板仅用于短序列的汇合模型）"), stacklevel=2)
+
+
+def _registered(name: str) -> bool:
+    from .models import model_class
+    try:
+        model_class(name)
+    except Exception:  # a spec with parameters, a file: not looked up
+        return False
+    return True
 
 
 def _tracked(compute: Callable, what: str, after: Callable | None = None):
@@ -189,8 +269,10 @@ def _tracked(compute: Callable, what: str, after: Callable | None = None):
                     bound = sig.bind(*args, **kwargs)
                     bound.apply_defaults()
                     result = log(dict(bound.arguments), tracking_settings or tracking.TrackingSettings())
+                given = sig.bind_partial(*args, **kwargs).arguments
                 if "region" in sig.parameters:
-                    _warn_unused_region(result, sig.bind_partial(*args, **kwargs).arguments.get("region"))
+                    _warn_unused_region(result, given.get("region"))
+                _say_unused_options(result, given)
                 return result
 
         wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), *extra])
@@ -213,7 +295,8 @@ def forecast(args: dict, settings):
         return table
     # the parameters the CLI logs, built by the same function (mstarget.tracking.params)
     params, inputs = tracking.forecast_params(
-        history=args["history"], history_frame=read_history(args["history"]), model=args["model"],
+        history=args["history"], history_frame=read_history(args["history"], region=args["region"]),
+        model=args["model"],
         horizon=args["horizon"], levels=check_levels(args["levels"], "forecast"), seed=args["seed"],
         n_paths=args["n_paths"], as_of=args["as_of"], reference=args["reference"],
         reference_frame=_reference(args["reference"]), calibration=args["calibration"],
@@ -277,8 +360,9 @@ def backtest(args: dict, settings):
         return result
     plan = args["plan"]
     params, inputs = tracking.backtest_params(
-        result=result, history=args["history"], history_frame=read_history(args["history"]),
-        horizon=args["horizon"], plan=plan, plan_frame=None if plan is None else read_plan(plan),
+        result=result, history=args["history"],
+        history_frame=read_history(args["history"], region=args["region"]), horizon=args["horizon"],
+        plan=plan, plan_frame=None if plan is None else read_plan(plan, region=args["region"]),
         seed=args["seed"], n_paths=args["n_paths"], calibration=args["calibration"],
         min_train=args["min_train"], backend=args["backend"])
     fig = result.plot()
@@ -299,7 +383,9 @@ def assess_detailed(*args, **kwargs):
     _check_options("assess_detailed", _DETAILED_SIG, args, kwargs, False, None)
     with _warnings_at_caller(), fewer_collections():
         table, details = _assess.assess_detailed(*args, **kwargs)
-        _warn_unused_region(table, _DETAILED_SIG.bind_partial(*args, **kwargs).arguments.get("region"))
+        given = _DETAILED_SIG.bind_partial(*args, **kwargs).arguments
+        _warn_unused_region(table, given.get("region"))
+        _say_unused_options(table, given)
     return table, details
 
 

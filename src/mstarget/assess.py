@@ -56,6 +56,7 @@ stocks) is reconciled with its row's kind first (:mod:`mstarget.counting`).
 """
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import os
 import warnings
@@ -850,6 +851,41 @@ def read_inputs(history, plan, region=None):
     return plan, read_history(history, region=default)
 
 
+def _say_as_of(as_of, plan: pd.DataFrame, hist: pd.DataFrame | None, today=None) -> None:
+    """An ``as_of`` no assessment is made at, said naming the plan's base year and the history's years: before the
+    plan's base year and before every observation (nothing is known then: every row would be ``no_data`` without a
+    word), or after this year (figures not published yet: the forecast runs from the history's last year while the
+    evaluation judges the plan as though that year had come). The base year (基期情况) and this year are fine."""
+    if as_of is None or plan is None or plan.empty:
+        return
+    as_of = int(as_of)
+    base = pd.to_numeric(plan["baseline_year"], errors="coerce").dropna()
+    ends = pd.to_numeric(plan["target_year"], errors="coerce").dropna()
+    observed = hist["year"][hist["value"].notna()] if hist is not None and len(hist) else pd.Series([], dtype=float)
+    first_base = int(base.min()) if len(base) else None
+    span = (f"the history holds {int(observed.min())}-{int(observed.max())}" if len(observed)
+            else "the history holds no observation")
+    plan_years = ((f"the plan's base year is {first_base}" if base.nunique() == 1 else
+                   f"the plan's base years are {first_base}-{int(base.max())}") if first_base is not None
+                  else "the plan states no base year") + \
+        (f", its target year {int(ends.max())}" if len(ends) else "")
+    now = (today or _dt.date.today()).year
+    if (first_base is None or as_of < first_base) and (observed.empty or as_of < int(observed.min())):
+        warnings.warn(MstargetWarning(
+            f"as_of={as_of} (--as-of) is before the plan's base year and before every observation ({plan_years}; {span}): "
+            "nothing is known up to it, so every row is no_data. as_of is the year the assessment is made as of, "
+            f"with the figures known then: a year from the base year{f' {first_base}' if first_base else ''} "
+            f"(基期情况) to this year {now}, or leave it out for the latest data（评估年份早于基期和全部历史数据）"),
+            stacklevel=3)
+    elif as_of > now:
+        last = f"the history ends in {int(observed.max())}" if len(observed) else "the history holds no observation"
+        warnings.warn(MstargetWarning(
+            f"as_of={as_of} (--as-of) is after this year ({now}): no figure of it is published yet ({plan_years}; {last}). "
+            f"The forecast runs from the last observed year while the evaluation judges the plan as though {as_of} had "
+            f"come. Use a year up to {now}, or leave as_of out for the latest data（评估年份晚于当前年份）"),
+            stacklevel=3)
+
+
 def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=DEFAULT_PATHS,
                     thresholds=Thresholds(), use_plan_baseline=True,
                     schedule_rules=ScheduleRules(), progress=False, region=None,
@@ -883,6 +919,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     read = any(isinstance(x, (str, os.PathLike)) for x in (history, plan))
     with prog.step("reading plan and history" if read else "checking plan and history"):
         plan, hist = read_inputs(history, plan, region)
+    _say_as_of(as_of, plan, hist)
     # figures of a part of a year (2026年1-10月) the history reader kept apart: never observations, carried for the
     # report to show (mstarget.report.model.history_part_years)
     part_year = list(hist.attrs.get("part_year") or []) if hist is not None else []

@@ -35,6 +35,7 @@ from .exceptions import DataValidationError, MstargetWarning, ParameterError, Un
 from .forecast import DEFAULT_PATHS, run_forecast
 from .history import read_history
 from .models import resolve
+from .plan import read_plan
 from .outcomes import attainment_calls, plan_for_calls, realised_outcome  # noqa: F401  (realised_outcome: public here too)
 from .progress import Progress
 from .quantiles import sorted_mean
@@ -185,7 +186,7 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
              seed: int = 0, n_paths: int = DEFAULT_PATHS, bounds=None, calibration="default",
              plan=None, min_train: int = 1,
              backend: str = "serial", n_jobs: int | None = None, scheduler: str | None = None,
-             progress: bool = False) -> BacktestResult:
+             progress: bool = False, region: str | None = None) -> BacktestResult:
     """Rolling-origin backtest of one or several models.
 
     Parameters
@@ -218,6 +219,10 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         :mod:`mstarget.engine`. Results are identical across backends.
     progress : bool
         Report progress on standard error (a step per model and origin, a bar over series).
+    region : str, optional
+        Region of a history (and plan) without a region column, a district's own tables (as
+        :func:`mstarget.read_history`'s ``region``; command line: ``--region``). It names, it
+        does not filter.
 
     Returns
     -------
@@ -237,7 +242,9 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
     engine = Engine.of(backend, n_jobs, scheduler, caller="backtest")
     prog = Progress.of(progress)
     with prog.step("reading the history"):
-        hist = read_history(history)
+        hist = read_history(history, region=region)
+    if plan is not None and region is not None:  # a district's plan without a region column: as --region reads it
+        plan = read_plan(plan, region=region)
     sheet = sheet_of(hist)
     source = sheet.source if sheet is not None else (
         str(history) if isinstance(history, (str, os.PathLike)) else "<DataFrame>")

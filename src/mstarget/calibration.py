@@ -406,6 +406,26 @@ def resolve_calibration(calibration) -> Calibration | None:
                          f"of a .json file written by Calibration.save. Got {calibration!r} instead.")
 
 
+def own_models(calibration: Calibration) -> tuple[str, ...]:
+    """The models whose factors in ``calibration`` are not the shipped ones: what passing it changes
+    (:func:`mstarget.calibration.learn` keeps the shipped factors of the models it did not learn, e.g.
+    ``ensemble``, ``auto``'s model for 8+ points, when it learns ``pooled_drift``)."""
+    shipped = default_calibration()
+
+    def same(a: dict, b: dict, m: str) -> bool:
+        if (m in a) != (m in b):
+            return False
+        if m not in a:
+            return True
+        x, y = np.asarray(a[m], dtype=float), np.asarray(b[m], dtype=float)
+        return x.shape == y.shape and bool(np.allclose(x, y, rtol=0.0, atol=1e-4, equal_nan=True))
+
+    return tuple(m for m in calibration.factors
+                 if not (shipped.has(m) and calibration.scheme(m) == shipped.scheme(m)
+                         and all(same(getattr(calibration, a), getattr(shipped, a), m)
+                                 for a in ("factors", "shifts", "tail"))))
+
+
 #: learning from a panel (``mt.calibration.learn``, ``mstarget calibrate``): fewer regions of every
 #: indicator than this leave nothing to learn how a region strays from its peers -- refused
 MIN_REGIONS = 2

@@ -240,6 +240,32 @@ def _effective_spec(spec: ModelSpec, n: int, region: str, indicator: str,
     return ModelSpec("naive", label=FALLBACK_PREFIX + "naive")
 
 
+def _whole_counts(values: np.ndarray) -> bool:
+    """Every figure a whole number >= 0: what the count models (``event_rate``, ``small_count``) draw."""
+    return bool(values.size and values.min() >= 0 and np.all(values == np.round(values)))
+
+
+def _not_a_count(p: "_Prepared") -> ModelSpec:
+    """A count model forced (``model="event_rate"`` / ``"small_count"``) on a series that is no count -- a %
+    share 5.81, a 万台 figure 28.3 -- would draw whole numbers around it (5.81 -> 6, band 3-10): the recorded
+    fallback instead (drift, naive for one point), with a :class:`ModelFallbackWarning` naming the series and the
+    figure that is no count (also in the row's note)."""
+    v = p.values
+    k = int(np.flatnonzero((v < 0) | (v != np.round(v)))[0])
+    for name in FALLBACK:
+        if v.size >= model_class(name).min_points:
+            break
+    else:
+        name = "naive"
+    msg = (f"{p.region}/{p.indicator}: model {p.spec.display!r} draws whole-number counts (0, 1, 2 ... things or "
+           f"incidents), but the series is not a count ({int(p.years[k])}: {v[k]:g}); used {name!r} instead. "
+           "event_rate / small_count are for whole numbers from 0, such as 事故 0, 1, 0 起 or 标准 1, 2, 3 项"
+           "（非计数序列，不适用计数模型）")
+    warnings.warn(msg, ModelFallbackWarning, stacklevel=6)
+    p.notes.append(msg)
+    return ModelSpec(name, label=FALLBACK_PREFIX + name)
+
+
 def _auto_by_length(prepared: Sequence[_Prepared]) -> list[int]:
     """Resolve ``auto`` as far as the length and the unit decide (``event_rate`` for counts of rare
     incidents, ``pooled_drift`` for 1-7 points, else the ``ensemble``); returns the series whose
@@ -518,6 +544,8 @@ class _Run:
                 warnings.warn(msg, ShortHistoryWarning, stacklevel=5)
                 p.notes.append(msg)
             p.spec = _effective_spec(p.spec, n, p.region, p.indicator, p.notes)
+            if p.spec.name in _COUNT_MODELS and not _whole_counts(p.values):
+                p.spec = _not_a_count(p)
             cls = model_class(p.spec.name)
             p.transform = choose_transform(p.bounds, p.values, prefer=cls.prefer_transform)
             p.z = _fill_gaps(p.years, p.transform.forward(p.values))
@@ -850,7 +878,8 @@ def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int
 def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, seed: int = 0, *,
              n_paths: int = DEFAULT_PATHS, as_of: int | None = None, bounds: Mapping | None = None,
              progress: bool = False, calibration="default", reference=None, backend: str = "serial",
-             n_jobs: int | None = None, scheduler: str | None = None) -> pd.DataFrame:
+             n_jobs: int | None = None, scheduler: str | None = None,
+             region: str | None = None) -> pd.DataFrame:
     """Probabilistic forecasts of every series in a history table.
 
     Parameters
@@ -890,6 +919,10 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
         :mod:`mstarget.engine`. The same seed gives the same table on every backend.
     progress : bool
         Report progress on standard error (steps and a bar over series).
+    region : str, optional
+        Region of a history without a region column (a district's own table), and of rows whose
+        region cell is blank (as :func:`read_history`'s ``region``; command line: ``--region``).
+        It names, it does not filter: a history with its own region column keeps it.
 
     Returns
     -------
@@ -907,17 +940,19 @@ def forecast(history, horizon: int = 3, model="auto", levels=DEFAULT_LEVELS, see
     engine = Engine.of(backend, n_jobs, scheduler, caller="forecast")
     return _forecast_table(history, horizon, model, levels, seed, n_paths=n_paths, as_of=as_of,
                            bounds=bounds, progress=progress, calibration=calibration,
-                           reference=reference, engine=engine)
+                           reference=reference, engine=engine, region=region)
 
 
 def _forecast_table(history, horizon, model, levels, seed, *, n_paths, as_of, bounds, progress,
-                    calibration, reference=None, engine: Engine | None = None) -> pd.DataFrame:
+                    calibration, reference=None, engine: Engine | None = None,
+                    region: str | None = None) -> pd.DataFrame:
     lv = _check_levels(levels)
     probs = [0.5] + [p for level in lv for p in ((100 - level) / 200, 1 - (100 - level) / 200)]
     summaries = run_forecast(history, horizon, model=model, seed=seed, n_paths=n_paths,
                              as_of=as_of, bounds=bounds, progress=progress,
                              calibration=calibration, reference=reference, engine=engine,
-                             reduce=summarise_paths, extra=tuple(probs), require_data=True)
+                             reduce=summarise_paths, extra=tuple(probs), require_data=True,
+                             region=region)
     cols = ["region", "indicator", "year", "mean", "median"]
     cols += [c for level in lv for c in (f"lo_{level}", f"hi_{level}")] + ["model"]
     if not summaries:
@@ -976,12 +1011,13 @@ def run_forecast(history, horizon, *, model="auto", seed: int = 0, n_paths: int 
                  as_of: int | None = None, bounds: Mapping | None = None, progress=False,
                  calibration="default", reference=None, engine: Engine | None = None,
                  reduce=None, extra=None, extras: Mapping | None = None, keep=None,
-                 require_data: bool = False) -> list:
+                 require_data: bool = False, region: str | None = None) -> list:
     """Read, prepare and run every series (:func:`run_series`); ``extra`` goes to ``reduce``
     with every series, or ``extras[(region, indicator)]`` with that series; ``keep`` as in
     :func:`run_series`. ``require_data``: a history without a single observation is refused
     (:class:`DataValidationError`) rather than giving an empty result (``forecast`` /
-    ``forecast_paths``; ``assess`` may assess from the plan's own figures alone)."""
+    ``forecast_paths``; ``assess`` may assess from the plan's own figures alone). ``region``: the region of
+    a history without a region column (:func:`read_history`)."""
     check_horizon(horizon, "forecast", mapping=True)
     if not (isinstance(n_paths, (int, np.integer)) and 10 <= n_paths <= 1_000_000):
         raise ParameterError.invalid("n_paths", "forecast", "an int in [10, 1000000]", n_paths)
@@ -989,7 +1025,7 @@ def run_forecast(history, horizon, *, model="auto", seed: int = 0, n_paths: int 
     check_year(as_of, "as_of", "forecast", optional=True)
     progress = Progress.of(progress)
     with progress.step("reading the history") if not isinstance(history, pd.DataFrame) else nullcontext():
-        hist = read_history(history)
+        hist = read_history(history, region=region)
     if require_data and not hist["value"].notna().any():
         source = "<DataFrame>" if isinstance(history, pd.DataFrame) else str(history)
         raise DataValidationError(
