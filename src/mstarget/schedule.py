@@ -10,6 +10,8 @@ and classify it in the National Development and Reform Commission's vocabulary:
 ``insufficient_data``         数据不足               no observation after the baseline year
 ``achieved``                  提前实现               the compared quantity already meets the
                                                      target (level, stock, or sum of flows)
+``behind``                    滞后                   the period over (time_share 1: the target
+                                                     year observed) and the target not met
 ``ahead``                     快于预期               progress_share >= time_share + tolerance
                                                      and p_meet >= 0.5
 ``behind``                    滞后                   progress_share <= time_share - tolerance
@@ -37,6 +39,9 @@ and classify it in the National Development and Reform Commission's vocabulary:
 * ``p_meet`` settles disagreements: a target behind the linear schedule that the forecast still
   expects to meet (an accelerating series) reads 基本符合预期, as does one ahead of schedule that
   the forecast expects to miss.
+* Once the period is over (``time_share`` 1: the target year, or a later one, observed) the band and the
+  forecast have nothing left to weigh: a target not met is ``behind`` (滞后) however close it came (98 % of the
+  distance is no 基本符合预期 after the target year): the schedule's 滞后 beside the evaluation's 未完成.
 
 The evaluation's category (:func:`evaluation_category`, ``assess``'s ``evaluation`` and ``category_zh``,
 what the ``assess`` printout and the report show) speaks of a plan under way only while it is: a target
@@ -175,6 +180,8 @@ def categorise(*, has_progress_data: bool, already_met: bool, time: float, progr
         return "insufficient_data"
     if already_met:
         return "achieved"
+    if not is_missing(time) and time >= 1:  # the target year observed and the target missed
+        return "behind"  # no band, no forecast to weigh: 滞后, never 基本符合预期 beside 未完成
     # the probability as a report shows it (49.75 % is 50 %: not below the split), the gap without float
     # noise (3/5 - 11/20 is 5 points exactly, both ways)
     likely = (not is_missing(p_meet)) and shown_percent(p_meet) >= shown_percent(rules.p_split)

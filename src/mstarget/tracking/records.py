@@ -76,16 +76,17 @@ def _judged(table: pd.DataFrame) -> np.ndarray:
 def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
     """What an ``assess`` table counts, with the same words as the report and the printout:
 
-    * ``n_completed`` / ``n_not_completed`` / ``n_insufficient_data`` / ``n_not_started``: the evaluation's
-      categories (:func:`mstarget.schedule.evaluation_categories`, ``assess``'s ``evaluation`` / ``category_zh``, the
-      report's 已完成 / 未完成 / 数据不足 / 规划期未开始): a target whose year is observed met or not, the targets the data
+    * ``n_completed`` / ``n_not_completed`` / ``n_insufficient_data`` / ``n_not_started`` / ``n_qualitative``: the
+      evaluation's categories (:func:`mstarget.schedule.evaluation_categories`, ``assess``'s ``evaluation`` /
+      ``category_zh``, the report's 已完成 / 未完成 / 数据不足 / 规划期未开始): a target whose year is observed met or not, the targets the data
       cannot judge -- those with nothing after the base year, those whose target year is past with its value still
       awaited or never reported (interpolated) -- and those of a plan whose period has not started (a 2026-2030 plan
-      on data up to 2025: not judged);
+      on data up to 2025: not judged), and the qualitative ones (定性指标，另行评价);
     * ``n_achieved`` / ``n_ahead`` / ``n_on_schedule`` / ``n_behind``: the schedule's ``category`` (提前实现 / 快于预期 /
-      基本符合预期 / 滞后) of every target it judged, those whose target year is observed too (a met target is
-      ``achieved`` there, as it is ``completed`` in the evaluation): progress against time, not the evaluation's
-      counts;
+      基本符合预期 / 滞后) of the targets still under way, where the evaluation is that category: not a target whose
+      year is observed (counted in ``n_completed`` / ``n_not_completed`` only), nor one 数据不足 at the evaluation year
+      (its year past, its value awaited) or not started -- so these, the evaluation's counts and ``n_qualitative``
+      add up to ``n_targets``, and a 总结评估 with every target year observed counts none;
     * ``n_met`` / ``n_on_track`` / ``n_at_risk`` / ``n_off_track``: ``status``, the forecast's words for ``p_meet``
       (met: the target reached by the latest value), of the rows judged -- the printout's "N assessed": not the
       数据不足 rows, nor the qualitative ones, nor those of a plan whose period has not started (规划期未开始), nor a
@@ -107,11 +108,12 @@ def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
     out: dict[str, float] = {f"n_{k}": int(counts.get(k, 0)) for k in STATUSES if k != "no_data"}
     out["n_no_data"] = int(status[~wait].eq("no_data").sum()) if status is not None else 0
     if "category" in table:
-        cats = table["category"].fillna("insufficient_data").value_counts()
-        out.update({f"n_{k}": int(cats.get(k, 0)) for k in CATEGORIES if k != "insufficient_data"})
         evaluation = evaluation_categories(table).value_counts()  # what the report and the printout count
+        # the schedule's words only where the evaluation still speaks them (a target under way): not a target
+        # whose year is observed (已完成 / 未完成), nor one the evaluation year finds 数据不足 or not started
+        out.update({f"n_{k}": int(evaluation.get(k, 0)) for k in CATEGORIES if k != "insufficient_data"})
         out.update({f"n_{k}": int(evaluation.get(k, 0))
-                    for k in (*FINAL_CATEGORIES, "insufficient_data", NOT_STARTED)})
+                    for k in (*FINAL_CATEGORIES, "insufficient_data", NOT_STARTED, QUALITATIVE)})
         for group, rows in ((NOT_STARTED, wait), (PENDING, pending)):  # 0 included: runs compare column by column
             apart = status[rows].value_counts() if status is not None else pd.Series(dtype=int)
             out.update({f"n_{group}_{k}": int(apart.get(k, 0)) for k in STATUSES if k != "no_data"})
