@@ -930,10 +930,16 @@ def _allocation_basis(args, scores: pd.DataFrame, by: list[str]) -> dict:
 
     meta = scores.attrs.get("risk") if hasattr(scores, "attrs") else None
     region = getattr(args, "region", None)
+    places = None  # the place column is one of the groups (--by 产品类别,地市): its places are groups, no region
     if region is None:
         col = _region_column(scores)
         values = pd.unique(scores[col].dropna().astype(str)) if col is not None else []
-        region = str(values[0]) if len(values) == 1 else (f"{len(values)} regions" if len(values) > 1 else None)
+        shown = str((scores.attrs.get("headers") or {}).get(col, col)) if col is not None else None
+        if len(values) > 1 and (col in by or shown in by):
+            places = f"按{shown}分组（{len(values)}个{shown}）"  # as the score run: no region named
+            region = None
+        else:
+            region = str(values[0]) if len(values) == 1 else (f"{len(values)} regions" if len(values) > 1 else None)
     out = {"region": region, "as_of": None, "half_life": None, "level": None, "hierarchical": None,
            "periods": None, "span": None}
     if meta:
@@ -985,7 +991,8 @@ def _allocation_basis(args, scores: pd.DataFrame, by: list[str]) -> dict:
                 out["span"] = ", ".join(out["periods"])
         text = "；".join([f"评分文件 scores: {Path(args.scores).name}", f"分组 by: {', '.join(by)}"]
                         + ([out.pop("pooling_text")] if "pooling_text" in out else []) + [
-                         f"地区 region: {region}" if region else "地区 region: 未注明 (not stated: --region names it)",
+                         f"地区 region: {region}" if region else f"地区 region: {places}" if places else
+                         "地区 region: 未注明 (not stated: --region names it)",
                          f"期间 periods: {out['span']}" if out["span"] else
                          "期间 periods: 评分文件未注明 (the scores file names none)"]
                         + ([f"截至 as of: {out['as_of']}"] if out["as_of"] else [])

@@ -135,6 +135,8 @@ class RiskEvaluation:
             parts.append(f"{cap} {m[cap]:.1%}")
         if has("plan_vs_volume"):
             parts.append(f"plan vs volume ×{m['plan_vs_volume']:.3f}")
+        if has("plan_vs_even"):
+            parts.append(f"plan vs even ×{m['plan_vs_even']:.3f}")
         for key, word in (("groups_not_scored", "not scored"), ("groups_not_tested", "not tested")):
             if has(key) and m[key]:
                 parts.append(f"{m[key]:.0f} {word}")
@@ -187,19 +189,23 @@ class RiskEvaluation:
         if key == "auc" and self.leaks:
             return f"AUC 不可信：{_leak_text(self.leaks)}"
         m = self.metrics
-        if self.kind == "groups" and key in ("auc", "est_found_plan", "est_found_plan_lots"):
-            ratio = {"auc": "auc", "est_found_plan": "plan_vs_volume", "est_found_plan_lots": "plan_vs_volume_lots"}[key]
+        if self.kind == "groups" and key in ("auc", "est_found_plan", "est_found_plan_lots", "plan_vs_even",
+                                             "plan_vs_even_lots"):
+            ratio = {"auc": "auc", "est_found_plan": "plan_vs_volume",
+                     "est_found_plan_lots": "plan_vs_volume_lots"}.get(key, key)
+            other = "平均分配" if key.startswith("plan_vs_even") else "按量方案"
             lo, hi = m.get(f"{ratio}_lo", float("nan")), m.get(f"{ratio}_hi", float("nan"))
             if lo == lo and hi == hi:
                 unit = "" if key == "auc" else " 倍"
                 spans = (lo <= 0.5 <= hi) if key == "auc" else (lo <= 1.0 <= hi)
                 verdict += (f"；{m.get('interval_level', INTERVAL_LEVEL):.0%} 区间 {lo:.2f}–{hi:.2f}{unit}"
-                            + ("，含" + ("随机 0.5" if key == "auc" else " 1（与按量方案无差别）") if spans else ""))
+                            + ("，含" + ("随机 0.5" if key == "auc" else f" 1（与{other}无差别）") if spans else ""))
             groups = m.get("groups", float("nan"))
             if groups == groups and groups < FEW_GROUPS:
                 verdict += f"；仅 {groups:.0f} 组可比，结论不稳"
-            if key != "auc" and _ratios_disagree(m):
-                verdict += (f"；线性上限 {m['plan_vs_volume']:.2f} 倍与边际递减 {m['plan_vs_volume_lots']:.2f} 倍"
+            base = "even" if key.startswith("plan_vs_even") else "volume"
+            if key != "auc" and _ratios_disagree(m, base):
+                verdict += (f"；线性上限 {m[f'plan_vs_{base}']:.2f} 倍与边际递减 {m[f'plan_vs_{base}_lots']:.2f} 倍"
                             "分居 1 的两侧，不能断定本方案更好")
         if self.silent and key == "failures":
             return (f"测试期 {silent_text(list(self.silent))}无一不合格：疑为不合格结果未公布，而非真的全部合格；"
@@ -299,6 +305,19 @@ def _found_verdict(v, b, m) -> str:
     return text
 
 
+def _vs_even_verdict(suffix: str):
+    """The verdict of ``plan_vs_even`` (``suffix=""``) or ``plan_vs_even_lots``: the finds of both plans."""
+    def verdict(v, b, m) -> str:
+        plan, even = m.get(f"est_found_plan{suffix}", float("nan")), m.get(f"est_found_even{suffix}", float("nan"))
+        if v != v or plan != plan or even != even:
+            return ""
+        d = plan - even
+        word = "多" if d > 0.5 else "少" if d < -0.5 else "与之相同"
+        return (f"默认方案估算发现 {plan:,.0f}，平均分配 {even:,.0f}"
+                + (f"（默认方案{word} {abs(d):,.0f}）" if word != "与之相同" else "（相同）"))
+    return verdict
+
+
 def _share_verdict(v, b, m) -> str:
     """Against the plan's own cap (``max_share``, 30 % by default; none: said as the share alone)."""
     cap = m.get("plan_max_share", DEFAULT_MAX_SHARE)
@@ -345,10 +364,10 @@ def _unscored_verdict(v, m, named: Sequence = ()) -> str:
     return text + f"：{listed}" + (f" 等 {len(named)} 组" if len(named) > 10 else "")
 
 
-def _ratios_disagree(m: Mapping[str, float]) -> bool:
-    """Whether the linear and the diminishing-returns ratio of the plan to the volume plan lie on the two
-    sides of 1 (one says the plan finds more, the other fewer)."""
-    a, b = m.get("plan_vs_volume", float("nan")), m.get("plan_vs_volume_lots", float("nan"))
+def _ratios_disagree(m: Mapping[str, float], base: str = "volume") -> bool:
+    """Whether the linear and the diminishing-returns ratio of the plan to the volume plan (``base="even"``:
+    to the even plan) lie on the two sides of 1 (one says the plan finds more, the other fewer)."""
+    a, b = m.get(f"plan_vs_{base}", float("nan")), m.get(f"plan_vs_{base}_lots", float("nan"))
     return a == a and b == b and (a - 1.0) * (b - 1.0) < 0 and max(abs(a - 1.0), abs(b - 1.0)) > 0.005
 
 
@@ -415,6 +434,8 @@ def _group_conclusion(r: "RiskEvaluation") -> str:
         head_en = (f"not shown: the evidence does not say the default plan finds more failures than the volume plan "
                    f"({shown_en}); confidence {sure_en}{why_en}; keep the current split, or try the plan for one "
                    "period and evaluate again")
+    even, even_en = _even_sentence(m, level)
+    head, head_en = head + even, head_en + even_en
     tail, tail_en = "", ""
     if r.not_scored:
         names = "、".join(f"{g}（{t:,} 批，{f:,} 批不合格）" for g, t, f in r.not_scored[:5]) + (
@@ -424,6 +445,41 @@ def _group_conclusion(r: "RiskEvaluation") -> str:
                    + ", ".join(f"{g} ({t:,} batches, {f:,} failures)" for g, t, f in r.not_scored[:5])
                    + (f" and {len(r.not_scored) - 5} more" if len(r.not_scored) > 5 else ""))
     return f"总体结论：{head}{tail}。 / Overall: {head_en}{tail_en}."
+
+
+def _even_sentence(m: Mapping[str, float], level: float) -> tuple[str, str]:
+    """The conclusion's sentence on the even plan (many offices split the budget evenly today), Chinese and
+    English: said when the default plan does not find more than an even split (a ratio at or below 1, the two
+    ratios on either side of 1, or every interval across 1); empty when it does, or nothing is known."""
+    shown = [(n, en, key, m.get(key, float("nan"))) for n, en, key in
+             (("线性", "linear", "plan_vs_even"), ("边际递减", "diminishing returns", "plan_vs_even_lots"))]
+    shown = [(n, en, key, x) for n, en, key, x in shown if x == x]
+    if not shown:
+        return "", ""
+    spans = [(lo, hi) for lo, hi in ((m.get(f"{key}_lo", float("nan")), m.get(f"{key}_hi", float("nan")))
+                                     for _, _, key, _ in shown) if lo == lo and hi == hi]
+    across = bool(spans) and all(lo <= 1.0 <= hi for lo, hi in spans)
+    if all(x > 1.0 for *_, x in shown) and not across:
+        return "", ""
+    figures = "、".join(f"{n} {x:.2f} 倍" + (f"（{level:.0%} 区间 {m[key + '_lo']:.2f}–{m[key + '_hi']:.2f} 倍）"
+                                             if m.get(key + "_lo", float("nan")) == m.get(key + "_lo", float("nan"))
+                                             else "") for n, _, key, x in shown)
+    figures_en = ", ".join(f"{en} {x:.2f}x" + (f" ({level:.0%} interval {m[key + '_lo']:.2f}-{m[key + '_hi']:.2f})"
+                                               if m.get(key + "_lo", float("nan")) == m.get(key + "_lo", float("nan"))
+                                               else "") for _, en, key, x in shown)
+    if all(x < 1.0 for *_, x in shown) and not across:
+        zh = "默认方案比平均分配少发现不合格"
+        en = "the default plan found fewer failures than an even split of the budget"
+    elif all(x <= 1.0 for *_, x in shown):
+        zh = f"默认方案没有比平均分配多发现不合格，差别在 {level:.0%} 区间之内"
+        en = (f"the default plan found no more failures than an even split of the budget, the difference within "
+              f"the {level:.0%} interval")
+    else:
+        zh = "不能说明默认方案比平均分配多发现不合格"
+        en = "the evidence does not say the default plan finds more failures than an even split of the budget"
+    return (f"。与平均分配相比：{zh}（{figures}）；现行按各组平均分配批次的，本次测试不支持据此改用默认方案",
+            f". Against an even split: {en} ({figures_en}); where the batches are split evenly today, "
+            "this test gives no reason to switch to the default plan")
 
 
 def _record_conclusion(r: "RiskEvaluation") -> str:
@@ -494,11 +550,16 @@ _GROUP_ROWS = (
      "volume-proportional plan: planned batches x realised test rate"),
     ("est_found_even", "平均分配估算发现（上限）", "int", None, "", _plain,
      "even plan: planned batches x realised test rate"),
+    ("plan_vs_even", "默认方案 vs 平均分配（上限）", "num", 1.0, "与平均分配相同", _vs_even_verdict(""),
+     "default plan's estimated finds over the even plan's (the same budget split equally among the groups, "
+     "as many offices split it today); above 1: the plan finds more"),
     ("est_found_risk_only", "纯按风险估算发现（上限）", "int", "est_found_plan", "默认方案", _found_verdict,
      "pure risk targeting without coverage or caps (not adoptable; for comparison)"),
     ("est_found_plan_lots", "默认方案估算发现（边际递减）", "int", "est_found_volume_lots", "按量比例方案",
      _found_verdict, "the same plans credited with the allocation's own model: realised test rate with "
      "diminishing returns within each group's market (see the note)"),
+    ("plan_vs_even_lots", "默认方案 vs 平均分配（边际递减）", "num", 1.0, "与平均分配相同", _vs_even_verdict("_lots"),
+     "the same ratio with diminishing returns (the allocation's own model, as est_found_plan_lots)"),
     ("plan_largest_share", "默认方案单组最大份额", "pct", None, "", _share_verdict,
      "largest share of the budget given to one group by the default plan"),
     ("plan_min_volume_ratio", "默认方案/按量方案 最小比", "pct", None, "", _min_ratio_verdict,
@@ -798,7 +859,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     -------
     RiskEvaluation
         Metrics ``groups``, ``groups_not_scored``, ``groups_not_tested`` (scored groups without
-        test counts, named in ``.not_tested`` and in ``.report()``), ``batches``, ``failures``, ``base_rate``,
+        test counts -- a test row of 0 batches is none --, named in ``.not_tested`` and in ``.report()``), ``batches``, ``failures``, ``base_rate``,
         ``train_rate``, ``auc``, ``brier``, ``brier_base``, ``log_loss``, ``log_loss_base``,
         ``log_loss_raw`` (the raw training rates, clipped to [1e-4, 1 - 1e-4]), ``capture@k``,
         ``lift@k``, ``budget``, ``est_found_plan`` / ``_even`` / ``_volume`` / ``_risk_only``
@@ -808,7 +869,8 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
         ``plan_largest_share``, ``plan_min_volume_ratio`` (smallest ratio of a group's planned
         batches to its volume-proportional batches) and ``model_expected_found_plan`` (what the
         scores themselves expect the plan to find); ``auc_lo`` / ``auc_hi``, ``plan_vs_volume_lo`` /
-        ``_hi`` and ``plan_vs_volume_lots_lo`` / ``_hi``: :data:`INTERVAL_LEVEL` intervals from
+        ``_hi``, ``plan_vs_volume_lots_lo`` / ``_hi``, ``plan_vs_even_lo`` / ``_hi`` and
+        ``plan_vs_even_lots_lo`` / ``_hi``: :data:`INTERVAL_LEVEL` intervals from
         resampling the groups and their test failures (:func:`_resampled_intervals`;
         ``interval_level``), which the report prints beside the figures; with fewer than
         :data:`FEW_GROUPS` groups, or the two ratios on either side of 1, the report and
@@ -818,6 +880,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     test, src = validate_samples(test_samples, by, period=period)
     test, _ = drop_total_rows(test, by, src)  # 小计 / 合计 rows of the test table are not counted twice
     t = test.groupby(by, as_index=False)[["tested", "failed"]].sum()
+    t = t[t["tested"] > 0]  # a group with 0 batches in the test period (0批) was not tested: named as not tested
     s = scores.copy()
     s[by] = scores[by].astype(str)
     t[by] = t[by].astype(str)
@@ -905,7 +968,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
         else float("nan")
     m["plan_coverage_share"] = 1.0 - float(risk_share)
     m["model_expected_found_plan"] = float(plan["expected_failures"].sum())
-    m.update(_resampled_intervals(n, k, risk, b_plan, b_vol, market, lots, seed))
+    m.update(_resampled_intervals(n, k, risk, b_plan, b_vol, market, lots, seed, b_even=b_even))
     silent = silent_periods(test, rate=float(np.sum(n * risk) / N) if N else None)
     warn_silent_periods(silent, src, stacklevel=3, tested=True)
     table = merged[by].copy()
@@ -926,9 +989,11 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
 
 def _resampled_intervals(n: np.ndarray, k: np.ndarray, risk: np.ndarray, b_plan: np.ndarray, b_vol: np.ndarray,
                          market: np.ndarray, lots, seed: int, reps: int = BOOT_REPS,
-                         level: float = INTERVAL_LEVEL) -> dict[str, float]:
+                         level: float = INTERVAL_LEVEL, b_even: np.ndarray | None = None) -> dict[str, float]:
     """``level`` intervals (percentile) of the AUC and of the plan's finds over the volume plan's, linear
-    (``plan_vs_volume``) and with diminishing returns (``plan_vs_volume_lots``), from ``reps`` resamples.
+    (``plan_vs_volume``) and with diminishing returns (``plan_vs_volume_lots``), from ``reps`` resamples;
+    with ``b_even`` (the even plan's batches) also over the even plan's (``plan_vs_even``,
+    ``plan_vs_even_lots``), from the same resamples (the other intervals do not move).
 
     Each resample draws the groups with replacement (which categories happen to be compared: with 7 groups
     the ratio rests on a few large ones) and each drawn group's test failures as binomial at its realised
@@ -936,7 +1001,8 @@ def _resampled_intervals(n: np.ndarray, k: np.ndarray, risk: np.ndarray, b_plan:
     into the next period beyond that, so it is a lower bound on the uncertainty of the plan's next period.
     Arrays are of shape (G,); NaN intervals with fewer than 2 groups."""
     G = len(n)
-    keys = ("auc", "plan_vs_volume", "plan_vs_volume_lots")
+    keys = ("auc", "plan_vs_volume", "plan_vs_volume_lots") + (() if b_even is None else
+                                                              ("plan_vs_even", "plan_vs_even_lots"))
     out = {"interval_level": float(level)}
     if G < 2:
         out.update({f"{key}_{end}": float("nan") for key in keys for end in ("lo", "hi")})
@@ -950,11 +1016,14 @@ def _resampled_intervals(n: np.ndarray, k: np.ndarray, risk: np.ndarray, b_plan:
     lots_idx = None if lots is None else np.asarray(lots, float)[idx]
     with np.errstate(invalid="ignore", divide="ignore"):
         lin = (b_plan[idx] * rr).sum(1) / (b_vol[idx] * rr).sum(1)
-        dim = (expected_found(b_plan[idx], rr, market[idx], lots_idx).sum(1)
-               / expected_found(b_vol[idx], rr, market[idx], lots_idx).sum(1))
+        found_plan_lots = expected_found(b_plan[idx], rr, market[idx], lots_idx).sum(1)
+        dim = found_plan_lots / expected_found(b_vol[idx], rr, market[idx], lots_idx).sum(1)
+        even = () if b_even is None else (
+            (b_plan[idx] * rr).sum(1) / (b_even[idx] * rr).sum(1),
+            found_plan_lots / expected_found(b_even[idx], rr, market[idx], lots_idx).sum(1))
     auc = np.array([_weighted_auc(risk[i], kk[j], nn[j] - kk[j]) for j, i in enumerate(idx)])
     q = [(1 - level) / 2, (1 + level) / 2]
-    for key, draws in zip(keys, (auc, lin, dim)):
+    for key, draws in zip(keys, (auc, lin, dim) + even):
         ok = draws[np.isfinite(draws)]
         lo, hi = np.quantile(ok, q) if len(ok) >= reps // 2 else (float("nan"), float("nan"))
         out[f"{key}_lo"], out[f"{key}_hi"] = float(lo), float(hi)

@@ -780,6 +780,8 @@ _GROUPED_COUNT = rf"{THOUSANDS}|\d{{1,3}}(?:\s\d{{3}})+"
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 #: words making a figure approximate (约2,000批, 2000余批, 近千批)
 _APPROXIMATE = re.compile(r"^(约|大约|近|超过|逾|多于|不少于|不足|≈|~|～)|(余|多|左右|以上|以下)(批次|批)?$")
+#: a cell saying "none" or "not sampled" instead of a count (—, /, -, 未抽查, 无): refused, saying to write 0
+_NO_COUNT = re.compile(r"[-—–－―─/／\\×xX*＊]+|无|空|未(?:抽查|抽检|抽样|检查|检测|抽|检|开展|安排)|不适用|n/?a|N/?A|—+")
 #: another unit after a figure (2,000件, 300份, 15万元): a count of something else than batches
 _OTHER_UNIT = re.compile(r"^[\d,，.\s]+\s*((?:[万千百亿])?(?:件|份|个|次|家|户|人|元|吨|公斤|千克|kg|个样品|样品))$")
 
@@ -802,6 +804,10 @@ def parse_count(v) -> int:
         text = re.sub(_BATCH_UNIT, "", written.translate(_FULL_WIDTH_DIGITS))
         if text.endswith(("%", "％", "‰")):
             raise ValueError(RATE_IN_COUNT)
+        if _NO_COUNT.fullmatch(text):
+            raise ValueError(f"a whole number of batches; '{written}' is no count: write 0 if none were sampled "
+                             "(or none found unqualified), or delete the row if the group was not sampled this "
+                             "period（本期未抽检请填0或删去此行；无不合格请填0）")
         approx = _APPROXIMATE.search(text)
         if approx and re.search(r"\d", text):
             raise ValueError(f"an exact whole number of batches; '{approx.group().strip()}' makes the figure "
@@ -1098,6 +1104,8 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
     counted_failed = not records and "failed" in df.columns  # 不合格批次 as written (a rate beside it is checked)
     if not records and "failed" not in df.columns:  # 合格批次 or 不合格率(%) beside 抽检批次
         df = _failed_from_passed_or_rate(df, src, sheet_rows(df))
+    elif counted_failed:  # 不合格批次 blank in some rows where 不合格率(%) is given: read there from the rate
+        df = _blank_failed_from_rate(df, src, sheet_rows(df))
     need = _needed_columns(df, by, period, records, outcome, src)
 
     rows = sheet_rows(df)
@@ -1628,6 +1636,70 @@ def _failed_from_passed_or_rate(df: pd.DataFrame, src: str, rows: np.ndarray) ->
                   "column to read the counts as recorded.", MstargetWarning, stacklevel=6)
     out = df.assign(failed=np.maximum(failed, 0))
     out.attrs = {**df.attrs, "headers": {**written, "failed": f"({how})"}}
+    return out
+
+
+def _row_list(rows) -> str:
+    """Spreadsheet rows as ``row 26`` / ``rows 26, 27, 30`` (at most 10, then ``and 14 more``)."""
+    rows = [int(r) for r in rows]
+    return (("rows " if len(rows) > 1 else "row ") + ", ".join(map(str, rows[:10]))
+            + (f" and {len(rows) - 10} more" if len(rows) > 10 else ""))
+
+
+def _blank_failed_from_rate(df: pd.DataFrame, src: str, rows: np.ndarray) -> pd.DataFrame:
+    """``df`` with the blank 不合格批次 cells of a table that also gives 不合格率 filled in row by row as
+    抽检批次 x rate (as :func:`_failed_from_passed_or_rate` reads a table of rates only: each rate, to the
+    decimals written, must fit exactly one whole count), with a warning naming those rows. Where a row gives
+    both and they disagree beyond the rate's rounding, the table is refused naming the row: the rates are
+    data here, and a rate that does not match its own counts cannot be trusted where it stands alone.
+    ``df`` unchanged when no 不合格批次 cell is blank or there is no rate column."""
+    rate = _rate_column(df)
+    if rate is None or rate == "failed":
+        return df
+    blank = np.array([_cell_text(v).strip() == "" for v in df["failed"].tolist()], dtype=bool)
+    if not blank.any():
+        return df
+    written = df.attrs.get("headers") or {}
+    th, fh = str(written.get("tested", "抽检批次")), str(written.get("failed", "不合格批次"))
+    tested, problems = parse_counts(df["tested"], src, th, rows)
+    bad = {p.row for p in problems}
+    rate_blank = np.array([_cell_text(v).strip() == "" for v in df[rate].tolist()], dtype=bool)
+    problems = [Problem(src, int(rows[i]), fh, "", "empty cell; fill in a whole number of batches (0 if none), "
+                                                   f"or the row's {rate}")
+                for i in np.flatnonzero(blank & rate_blank & (tested > 0)) if int(rows[i]) not in bad]
+    use = blank & ~rate_blank
+    derived, more, _ = _failed_from_rates(df[rate][use], tested[use], str(rate), src, rows[use], bad)
+    problems += more
+    both = ~blank & ~rate_blank
+    if both.any():  # both given: they must agree, to the rate's last written decimal
+        nums, pct = _rate_figures(df[rate])
+        counts, _ = parse_counts(df["failed"], src, fh, rows)  # bad cells: reported later, with the others
+        for i in np.flatnonzero(both):
+            n = nums[i]
+            if int(rows[i]) in bad or tested[i] <= 0 or n is None or counts[i] > tested[i]:
+                continue
+            by_counts = counts[i] / tested[i]
+            tol = 10.0 ** -min(n[1], 8) + 1e-9
+            fits = abs(n[0] - 100 * by_counts) <= tol if pct else \
+                (abs(n[0] - by_counts) <= tol or abs(n[0] - 100 * by_counts) <= tol)
+            if not fits:
+                problems.append(Problem(src, int(rows[i]), str(rate), _cell_text(df[rate].iloc[i]),
+                                        f"the rate of the row's own counts, {fh} / {th} = {counts[i]:,} / "
+                                        f"{tested[i]:,} = {100 * by_counts:.4g}%: {fh} is blank in other rows "
+                                        "and read there from this column, so the two must agree where both are "
+                                        "given -- correct the rate or the count（不合格率与批次数不符）"))
+    if problems:
+        problems.sort(key=lambda p: p.row or 0)
+        raise DataValidationError(problems, source=src)
+    filled = df["failed"].astype(object).copy()
+    filled[use] = [str(int(v)) for v in derived]
+    done = rows[use]
+    warnings.warn(f"{src}: {fh} is blank in {int(use.sum())} row{'s' if use.sum() > 1 else ''} ("
+                  f"{_row_list(done)}); read there as {th} x {rate}, rounded to whole batches (each rate, to the "
+                  f"decimals written, fits exactly one count)（{fh}空缺的行已由{th}与{rate}推算）. Give the counts in "
+                  "those rows to read them as recorded.", MstargetWarning, stacklevel=6)
+    out = df.assign(failed=filled)
+    out.attrs = dict(df.attrs)
     return out
 
 
