@@ -599,7 +599,7 @@ def _year_not_over(history: pd.DataFrame, years: np.ndarray, year_now: int, src:
     flow, a count of incidents, a name saying 新增 / 金额 ...) are said to be most likely a part year."""
     now = years == year_now
     if "preliminary" in history.columns:
-        now &= ~history["preliminary"].fillna(False).astype(bool).to_numpy()
+        now &= ~np.array([False if pd.isna(v) else bool(v) for v in history["preliminary"].tolist()], dtype=bool)
     found = np.flatnonzero(now)
     if not found.size:
         return

@@ -233,7 +233,8 @@ def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
         tables, lambda t: _read_table(t, t.source, region, None, final=False), src)
     out = pd.concat(parts, ignore_index=True)
     if "preliminary" in out.columns:  # a sheet without preliminary figures: none marked
-        out["preliminary"] = out["preliminary"].fillna(False).astype(bool)
+        # (not .fillna(False) on the object column: pandas warns it downcasts)
+        out["preliminary"] = np.array([False if pd.isna(v) else bool(v) for v in out["preliminary"].tolist()], bool)
         out["preliminary_mark"] = out["preliminary_mark"].fillna("").astype(object)
     order = _series_order(out["region"], out["indicator"], out["year"].to_numpy())
     order = _across_sheets(out, order, cells, src)

@@ -422,17 +422,62 @@ def _complete_sheets(book: Workbook, needs: set, *, plan: bool) -> list[tuple[st
     return found if len(found) >= 2 else None
 
 
+#: a sheet's name that may be a place's short name (广州, 珠海, 鼎湖): two or three Chinese characters
+_SHORT_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
+#: words of a sheet's name that name no place, however short (a notes, contents, summary or cover sheet)
+_NOT_PLACE_SHEET = re.compile(r"说明|目录|汇总|总表|封面|备注|附表|附件|注释|指标|数据|统计|图表|模板|示例|样表|填报|分类|类别")
+
+
+def _title_region(name: str, table: Table) -> str:
+    """The region a sheet named by a place's short name (广州) is written as in its own title or notes
+    (``填报单位：广州市市场监督管理局`` -> ``广州市``), when they write it one way only; else ``""``. ``广州市场``
+    is not read as 广州市 + 场."""
+    from .validation import PROVINCES, REGION_SUFFIXES
+    if not _SHORT_PLACE.match(name) or name in PROVINCES or name.endswith(tuple(set(REGION_SUFFIXES) - {"州"})):
+        return ""  # 广东 is the province; 中山市 / 全省 say their level (中山市 is no 中山市市)
+    text = to_simplified(unicodedata.normalize("NFKC", " ".join([table.title or "", *table.notes])))
+    suffixes = "|".join(sorted(map(re.escape, REGION_SUFFIXES), key=len, reverse=True))
+    written = {m.group(0) for m in re.finditer(rf"{re.escape(name)}(?:{suffixes})(?!场)", text)}
+    return written.pop() if len(written) == 1 else ""
+
+
+def _sheets_as_regions(lacking: list) -> bool:
+    """Whether the sheets of a history without a region column are named after their regions: each
+    name is a region's (鼎湖区, 全省, 广东) or a place's short name (广州, 珠海: two or three Chinese
+    characters naming no notes or summary sheet), and at least half of them are written as regions'
+    names, or so in their sheet's title (a workbook of 市场主体, 质量 sheets is one of topics)."""
+    names = [str(name).strip() for name, _ in lacking]
+    sure = [is_region_name(n) or bool(_title_region(n, t)) for n, (_, t) in zip(names, lacking)]
+    place = [s or (bool(_SHORT_PLACE.match(n)) and not _NOT_PLACE_SHEET.search(n)) for n, s in zip(names, sure)]
+    return all(place) and 2 * sum(sure) >= len(names)
+
+
 def _history_sheets(book: Workbook, region: str | None) -> list[Table] | None:
     """Every sheet holding a history (years and values found) when there are two or more, else
-    None (see :func:`load_sheets`)."""
+    None (see :func:`load_sheets`). Sheets without a region column are read as their regions when
+    named after them (:func:`_sheets_as_regions`: 广州, 深圳市, 全省); else, without ``region``, one
+    problem lists them (not one per sheet)."""
     found = _complete_sheets(book, {"year", "value"}, plan=False)
     if found is None:
         return None
     lacking = [(name, t) for name, t in found if "region" not in t.frame.columns]
-    if region is None and lacking and all(is_region_name(name) for name, _ in lacking):
+    if region is None and lacking and _sheets_as_regions(lacking):
         for name, table in lacking:
-            table.frame["region"] = name
-            table.headers["region"] = f"(sheet name '{name}')"
+            name = str(name).strip()
+            full = _title_region(name, table)
+            table.frame["region"] = full or name  # sheet 广州 whose title says 广州市市场监督管理局: 广州市
+            table.headers["region"] = f"(sheet name '{name}'" + (f", {full} in its title)" if full else ")")
+    elif region is None and lacking:
+        names = [name for name, _ in lacking]
+        odd = [n for n in names if not (is_region_name(n) or _SHORT_PLACE.match(n))
+               or _NOT_PLACE_SHEET.search(n)]
+        shown = "、".join(names[:8]) + (f" ... ({len(names)} sheets)" if len(names) > 8 else "")
+        why = (f"{'、'.join(odd[:8])} " + ("is no region's name" if len(odd) == 1 else "are no regions' names") if odd else
+               "too few of their names are written as regions' names (广州市, 鼎湖区)")
+        raise DataValidationError(
+            f"sheets {shown} hold a history without a region column, and {why}: add a region column (地区), "
+            "or name each sheet after its region (广州市), or give the region of a workbook kept for one region "
+            "(region= / --region)", source=book.src)
     return [table for _, table in found]
 
 

@@ -32,7 +32,7 @@ import pandas as pd
 from .chinese_script import to_simplified
 from .exceptions import UnmatchedWarning
 from .units import is_unit_text, split_unit
-from .validation import NAME_NUMBERING, REGION_SUFFIXES, column_cells, is_total_region, records
+from .validation import NAME_NUMBERING, PROVINCES, REGION_SUFFIXES, column_cells, is_total_region, records
 
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉<>]")
 _SPACE = re.compile(r"\s+")
@@ -571,15 +571,18 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     total = np.array([r not in plan_regions and r in totals_of_table for r in free["region"]], dtype=bool)
     totals = free[total].assign(suggestion="the table's total (合计)")[HISTORY_COLUMNS].reset_index(drop=True)
     free = free[~total]
-    peer_of = _peer_indicators(free, plan_keys, plan_regions)
+    # 广东省 beside the plan's 全省 (its regions cities): the plan's total under the province's name, said so, and
+    # no peer of its own cities; not taken as 全省 (regions are never guessed)
+    stand_in = total_stand_in(plan_regions, free["region"].unique())
+    peer_of = _peer_indicators(free[~free["region"].isin(list(stand_in))], plan_keys, plan_regions)
     # a qualitative row (建成, 达到全国平均水平: read_plan's ``qualitative``) expects no history: it is never said to lack
     # one, nor suggested for a series left over (智慧监管平台建设进度 is no 智慧市场监管平台)
     qualitative = _qualitative_keys(plan)
     unmatched_history = _suggest_for_series(free, plan, plan_keys, peer_of, series_hints, matched_plan | qualitative,
-                                            unit_of)
+                                            unit_of, stand_in)
     lonely = plan[[(r, i) not in matched_plan and (r, i) not in qualitative
                  for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))]]
-    unmatched_plan = _suggest_for_plan(lonely, free, plan_hints, unit_of)
+    unmatched_plan = _suggest_for_plan(lonely, free, plan_hints, unit_of, {t: r for r, t in stand_in.items()})
     pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
     return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs, AttrFrame(totals),
                  AttrFrame(_peer_rows(history, peer_of)), near)
@@ -719,6 +722,43 @@ def table_totals(regions) -> list:
     regions = list(dict.fromkeys(regions))
     totals = [r for r in regions if is_total_region(r)]
     return totals if len(totals) < len(regions) else []
+
+
+def _level_of_name(region) -> str | None:
+    """:func:`_region_level`, a province's short name (广东) and an autonomous region (广西壮族自治区) read as 省."""
+    r = region_key(region)
+    if r in PROVINCES and r != "全国" or r.endswith(("省", "自治区")):
+        return "省"
+    return _region_level(r)
+
+
+#: the level above a region's: a city's districts and counties add up to the city, cities to the province
+_PARENT_LEVEL = {"区": "市", "县": "市", "旗": "市", "市": "省", "省": "国"}
+
+
+def total_stand_in(plan_regions, history_regions) -> dict:
+    """``{history region: plan total}`` for a history writing the plan's total by its region's own name: a plan
+    of cities with a total 全省 (or 合计) against a history with one province 广东省 and no 全省 -- ``{"广东省":
+    "全省"}``. Only when the plan has one total, its other regions all lie one level below it (cities under
+    全省, districts and counties under 全市), and the history has exactly one region of the total's level that
+    the plan lacks; else ``{}``. Said in the unmatched lists (did you mean region 全省?), never taken as the
+    total: that the province holds the plan's cities is not known."""
+    plan_regions = [r for r in dict.fromkeys(plan_regions) if isinstance(r, str)]
+    totals = [r for r in plan_regions if is_total_region(r)]
+    others = [r for r in plan_regions if not is_total_region(r)]
+    if len(totals) != 1 or not others or totals[0] in set(history_regions):
+        return {}
+    levels = {_level_of_name(r) for r in others}
+    if len(levels) != 1 or None in levels:
+        return {}
+    below = levels.pop()
+    written = re.match(r"^全?(市|省|区|县|旗|国)", region_key(totals[0]))
+    level = written.group(1) if written else _PARENT_LEVEL.get(below)
+    if level is None or level == below or _PARENT_LEVEL.get(below) != level:
+        return {}
+    found = [r for r in dict.fromkeys(history_regions) if isinstance(r, str) and r not in set(plan_regions)
+             and not is_total_region(r) and _level_of_name(r) == level]
+    return {found[0]: totals[0]} if len(found) == 1 else {}
 
 
 def _plan_total_of(history: pd.DataFrame, plan_regions: set) -> pd.DataFrame:
@@ -994,7 +1034,8 @@ def _may_suggest(sname, sunit, pname, punit, kind, region) -> bool:
 
 
 def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict, peer_of: dict,
-                        hints: dict, matched: set = frozenset(), unit_of: dict | None = None) -> pd.DataFrame:
+                        hints: dict, matched: set = frozenset(), unit_of: dict | None = None,
+                        stand_in: dict | None = None) -> pd.DataFrame:
     """The unmatched series with a suggestion each; a plan row named as the one meant is one still without a
     series (not in ``matched``: a row already matched has its series), never the opposite quantity
     (:func:`opposite_names`: 食品安全抽检合格率 is no 食品抽检不合格率) and one a loose match could take
@@ -1032,7 +1073,11 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict,
                 hint = f"did you mean {nm}" + (f" ({ind})" if ind != nm else "") + "?"
         elif regions:
             hint = f"{_NO_REGION} {s.region} (plan regions: {', '.join(map(str, regions[:5]))})"
-            if other is not None:  # 云浮 beside the plan's 云浮市, its indicator named a little differently
+            if s.region in (stand_in or {}):  # 广东省 beside the plan's 全省: its total, no peer of its regions
+                total = stand_in[s.region]
+                hint += (f"; did you mean region {total}, the plan's total? (是否应为 {total}？regions are not matched "
+                         f"by guess: name it {total} to assess it); not used as a peer of the plan's regions")
+            elif other is not None:  # 云浮 beside the plan's 云浮市, its indicator named a little differently
                 hint += f"; did you mean region {other}? (是否应为 {other}？regions are not matched by guess)"
             if (s.region, s.indicator) in peer_of:
                 hint += PEER_NOTE
@@ -1053,7 +1098,7 @@ def opposite_names(a: str, b: str) -> bool:
 
 
 def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict,
-                      unit_of: dict | None = None) -> pd.DataFrame:
+                      unit_of: dict | None = None, written_as: dict | None = None) -> pd.DataFrame:
     if lonely.empty:  # every plan row matched: nothing to suggest
         return pd.DataFrame([], columns=PLAN_COLUMNS)
     unit_of = unit_of or {}
@@ -1068,7 +1113,7 @@ def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict,
     for r, i, n, ty, u, kind in zip(lonely["region"], lonely["indicator"], names, lonely["target_year"], units, kinds):
         hint = ""
         key = name_key(n) or name_key(i)
-        other = region_suggestion(r, free_regions)
+        other = (written_as or {}).get(r) or region_suggestion(r, free_regions)  # 全省 written 广东省: total_stand_in
         if other is not None and (key in pool.get(other, {}) or name_key(i) in pool.get(other, {})):
             hint = f"the history has it under region {other}: fix the region (是否应为 {r}？)"
         elif (r, i) in hints:

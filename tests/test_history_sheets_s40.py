@@ -1,0 +1,129 @@
+"""A province's history kept one city per sheet (sheets 广州, 深圳市, 全省), the 快报 columns of some sheets only,
+and a long history naming the province (广东省) beside a plan's 全省. All figures SYNTHETIC; names real."""
+import datetime
+import warnings
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+import mstarget as mt
+from mstarget import consistency
+from mstarget.matching import match
+
+ROWS = [("市场主体总量", "万户"), ("食品抽检合格率", "%")]
+
+
+def _city_book(path, sheets: dict, *, notes_sheet: bool = False, header_2025: str = "2025年"):
+    """``{sheet name: (title or None, first value)}``; each sheet 指标名称 | 单位 | 2023年 | 2024年 | 2025年."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    if notes_sheet:
+        ws = wb.create_sheet("填表说明")
+        ws.append(["1. 各地市按本表格式填报。"])
+        ws.append(["2. 数据截至2025年底。"])
+    for name, (title, v) in sheets.items():
+        ws = wb.create_sheet(name)
+        if title:
+            ws.append([title])
+        ws.append(["指标名称", "单位", "2023年", "2024年", header_2025 if name != "深圳市" else "2025年"])
+        for k, (ind, unit) in enumerate(ROWS):
+            ws.append([ind, unit, v + k, v + k + 1, v + k + 2])
+    wb.save(path)
+    return path
+
+
+def test_a_book_of_city_sheets_some_named_short_is_read_each_sheet_as_its_city(tmp_path):
+    """Before: one line per sheet 'missing column(s) region ... --region 鼎湖区' and the book refused."""
+    path = _city_book(tmp_path / "各市.xlsx", {
+        "广州": ("填报单位：广州市市场监督管理局", 90), "深圳市": (None, 80), "珠海": (None, 70), "全省": (None, 60)},
+        notes_sheet=True)
+    h = mt.read_history(path)
+    assert sorted(h["region"].unique()) == ["全省", "广州市", "深圳市", "珠海"]  # 广州市 as its own title writes it
+    assert h[(h["region"] == "广州市") & (h["year"] == 2025)].set_index("indicator")["value"].to_dict() == {
+        "市场主体总量": 92.0, "食品抽检合格率": 93.0}
+    assert len(h) == 4 * 2 * 3  # the 填表说明 sheet is no region
+
+
+def test_the_city_sheets_match_the_plans_cities_when_their_titles_name_them(tmp_path):
+    path = _city_book(tmp_path / "各市.xlsx", {
+        "广州": ("广州市场监管主要指标 填报单位：广州市市场监督管理局", 90),
+        "惠州": ("惠州市场监管主要指标 填报单位：惠州市市场监督管理局", 70), "深圳市": (None, 80), "全省": (None, 60)})
+    h = mt.read_history(path)
+    plan = pd.DataFrame([(r, ind, ind, u, 2025, 100.0) for r in ("广州市", "惠州市", "深圳市", "全省") for ind, u in ROWS],
+                        columns=["region", "indicator", "name", "unit", "target_year", "target"])
+    m = match(plan, h)
+    assert m.unmatched_plan.empty and m.unmatched_history.empty
+
+
+def test_sheets_that_name_topics_are_refused_in_one_message_listing_them(tmp_path):
+    path = _city_book(tmp_path / "分类.xlsx", {"市场主体": (None, 90), "质量安全": (None, 80), "知识产权": (None, 70)})
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_history(path)
+    assert len(err.value.problems) == 1  # before: one problem per sheet
+    msg = str(err.value)
+    assert "sheets 市场主体、质量安全、知识产权 hold a history without a region column" in msg
+    assert "鼎湖区" not in msg and "region= / --region" in msg
+    with pytest.raises(mt.DataValidationError, match="the same region, indicator and year"):
+        mt.read_history(path, region="鼎湖区")  # the region given: read as one district's (its repeats refused)
+
+
+def test_a_sheet1_holding_a_table_beside_city_sheets_is_named_not_read_as_a_region(tmp_path):
+    path = _city_book(tmp_path / "各市.xlsx", {"广州市": (None, 90), "深圳市": (None, 80), "Sheet1": (None, 70)})
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_history(path)
+    assert len(err.value.problems) == 1 and "and Sheet1 is no region's name: add a region column" in str(err.value)
+
+
+def test_sheets_with_preliminary_columns_in_some_read_without_a_pandas_warning(tmp_path):
+    path = _city_book(tmp_path / "各市.xlsx", {"广州市": (None, 90), "深圳市": (None, 80)}, header_2025="2025年（快报）")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", FutureWarning)  # before: Downcasting object dtype arrays on .fillna
+        h = mt.read_history(path)
+    assert h["preliminary"].dtype == bool
+    assert h.groupby("region")["preliminary"].sum().to_dict() == {"广州市": 2, "深圳市": 0}
+
+
+def test_a_history_frame_with_blank_preliminary_cells_is_checked_without_a_pandas_warning():
+    h = pd.DataFrame({"region": ["鼎湖区"] * 6, "indicator": ["标准"] * 6, "year": range(2021, 2027),
+                      "value": [1.0, 2, 3, 4, 5, 6], "unit": ["项"] * 6,
+                      "preliminary": [None, None, None, None, True, None]})
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        consistency.warn_history(h, today=datetime.date(2026, 12, 6))
+    assert not [w for w in got if issubclass(w.category, FutureWarning)]
+    assert any("2026" in str(w.message) for w in got)  # the year not over is still said
+
+
+def _long(regions):
+    return pd.DataFrame([(r, ind, y, 50.0 + y - 2020, u) for r in regions for ind, u in ROWS
+                         for y in range(2020, 2026)], columns=["region", "indicator", "year", "value", "unit"])
+
+
+def _plan(regions):
+    return pd.DataFrame([(r, ind, ind, u, 2025, 100.0) for r in regions for ind, u in ROWS],
+                        columns=["region", "indicator", "name", "unit", "target_year", "target"])
+
+
+def test_the_province_by_its_name_beside_the_plans_total_is_hinted_and_no_peer():
+    """Before: '广东省: ... all used as peers (pooling)', 全省's rows without history and without a word why."""
+    m = match(_plan(["广州市", "深圳市", "全省"]), _long(["广州市", "深圳", "广东省"]))
+    said = m.unmatched_history.set_index("region")["suggestion"]
+    assert said["广东省"].str.contains("did you mean region 全省, the plan's total?", regex=False).all()
+    assert "广东省" not in set(m.peers["region"]) and "深圳" in set(m.peers["region"])
+    plan_said = m.unmatched_plan.set_index("region")["suggestion"]
+    assert (plan_said["全省"] == "the history has it under region 广东省: fix the region (是否应为 全省？)").all()
+    assert "广东省" in m.message() and "not used as a peer" in m.message()
+
+
+def test_a_city_by_its_name_beside_a_district_plans_total_is_hinted():
+    m = match(_plan(["端州区", "鼎湖区", "全市"]), _long(["端州区", "鼎湖区", "肇庆市"]))
+    said = m.unmatched_history.set_index("region")["suggestion"]["肇庆市"]
+    assert said.str.contains("did you mean region 全市, the plan's total?", regex=False).all()
+
+
+def test_a_province_without_a_plan_total_stays_a_peer():
+    m = match(_plan(["广州市", "深圳市"]), _long(["广州市", "深圳市", "广东省"]))
+    assert "广东省" in set(m.peers["region"])
+    assert "did you mean" not in m.unmatched_history["suggestion"].iloc[0]
