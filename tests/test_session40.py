@@ -120,3 +120,18 @@ def test_a_cell_of_a_plan_by_year_or_region_is_named_by_its_own_column(tmp_path)
         mt.assess(hist, mt.read_plan(by_region), as_of=2022, seed=0)
     said = [str(w.message) for w in caught if "96.8" in str(w.message) and "96.2" in str(w.message)]
     assert said and "column '乙区2020年基期值'" in said[0] and "…" not in said[0].split("/")[0]
+
+
+def test_a_history_frame_with_blank_preliminary_cells_is_assessed_without_a_pandas_warning():
+    """A history DataFrame whose ``preliminary`` column marks one 快报 figure and leaves the others blank (None) made
+    ``mt.assess`` print pandas' ``FutureWarning: Downcasting object dtype arrays on .fillna``. SYNTHETIC figures."""
+    import pandas as pd
+    h = pd.DataFrame({"region": ["鼎湖区"] * 6, "indicator": ["标准"] * 6, "year": range(2020, 2026),
+                      "value": [0.5, 2.0, 3.0, 4.0, 5.0, 6.0], "unit": ["项"] * 6,
+                      "preliminary": [None, None, None, None, None, True]})
+    plan = pd.DataFrame({"region": ["鼎湖区"], "indicator": ["标准"], "baseline_year": [2020], "baseline": [0.5],
+                         "target_year": [2025], "target": [5.0], "unit": ["项"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        table = mt.assess(h, plan, as_of=2025, seed=0)
+    assert table["evaluation"].iloc[0] == "completed"

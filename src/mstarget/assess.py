@@ -475,7 +475,8 @@ def _preliminary_marks(hist: pd.DataFrame, plan: pd.DataFrame, as_of, use_plan_b
     stock row)."""
     out: dict = {}
     if "preliminary" in hist.columns and len(hist):
-        flagged = hist[hist["preliminary"].fillna(False).astype(bool).to_numpy()]
+        marked = np.array([False if pd.isna(v) else bool(v) for v in hist["preliminary"].tolist()], dtype=bool)
+        flagged = hist[marked]  # (blank cells unmarked; no pandas downcasting warning on an object column)
         words = (flagged["preliminary_mark"].tolist() if "preliminary_mark" in flagged.columns
                  else [""] * len(flagged))
         for r, i, y, m in zip(flagged["region"], flagged["indicator"], flagged["year"], words):
