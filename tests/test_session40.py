@@ -135,3 +135,24 @@ def test_a_history_frame_with_blank_preliminary_cells_is_assessed_without_a_pand
         warnings.simplefilter("error", FutureWarning)
         table = mt.assess(h, plan, as_of=2025, seed=0)
     assert table["evaluation"].iloc[0] == "completed"
+
+
+def test_a_zero_batch_row_does_not_move_a_groups_last_period():
+    """A group written ``0`` 批 in its last period was not sampled then: its ``last_period`` and the market the plan
+    sizes from it (batches per period over its span) are those of the table without the row -- it had shrunk the
+    group's plan from 23 to 16 batches in an out-of-time evaluation. SYNTHETIC counts."""
+    import pandas as pd
+    rows = []
+    for year, counts in ((2021, (40, 30, 31)), (2022, (45, 31, 30)), (2023, (44, 0, 33)), (2024, (41, 29, 30))):
+        for place, n in zip(("甲市", "乙市", "丙市"), counts):
+            rows.append({"年度": year, "产品类别": "化肥", "地市": place, "抽查批次": n, "不合格批次": (n // 15)})
+    table = pd.DataFrame(rows)
+    without = table[~((table["年度"] == 2023) & (table["地市"] == "乙市"))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = mt.risk.score(table, by=["产品类别", "地市"], as_of="2023")
+        b = mt.risk.score(without, by=["产品类别", "地市"], as_of="2023")
+        ea = mt.risk.evaluate(table, by=["产品类别", "地市"], train_until="2023", test_period="2024", seed=0)
+        eb = mt.risk.evaluate(without, by=["产品类别", "地市"], train_until="2023", test_period="2024", seed=0)
+    assert a.set_index("地市").loc["乙市", "last_period"] == "2022" == b.set_index("地市").loc["乙市", "last_period"]
+    assert ea.table["batches_plan"].tolist() == eb.table["batches_plan"].tolist()

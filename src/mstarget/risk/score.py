@@ -549,8 +549,13 @@ STALE_MONTHS = 12
 
 def group_spans(agg: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """One row per group of ``agg`` (validated counts): the ``by`` columns, ``first_period`` /
-    ``last_period`` (labels of the group's first and last period with a row) and their month indices
+    ``last_period`` (labels of the group's first and last period with batches tested -- a row of 0 batches
+    says the group was not sampled then; a group never sampled keeps its rows' span) and their month indices
     ``_first_start``, ``_last_start``, ``_last_end``."""
+    if "tested" in agg.columns and len(agg):
+        sampled = agg["tested"].to_numpy(dtype=float) > 0
+        ever = pd.Series(sampled).groupby([agg[c].to_numpy() for c in by], sort=False).transform("any").to_numpy()
+        agg = agg[sampled | ~ever]
     d = agg.sort_values(["_end", "_start"], kind="stable")
     first = d.groupby(by, sort=False).head(1).set_index(by)
     last = d.groupby(by, sort=False).tail(1).set_index(by)
