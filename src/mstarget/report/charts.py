@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..assess import fan_bands
 from ..chart_choice import chart_selection, nothing_to_draw, risk_rank
+from ..exceptions import ParameterError
 from ..precision import written_decimals
 from ..plan import strict_of
 from ..plotting import cjk_font, pyplot, quiet_glyphs, save_figure  # noqa: F401  (save_figure re-exported)
@@ -74,8 +75,17 @@ LABELS = {
            "matrix_total": "(table total)", "left_out": "; not shown: {}", "left_qualitative": "{} qualitative",
            "left_unestimated": "{} with insufficient data", "all": "all "},
 }
-#: regions (columns) and indicators (rows) on a page of :func:`region_matrix_chart`
-MATRIX_REGIONS, MATRIX_INDICATORS = 30, 40
+#: regions (columns) and indicators (rows) on a page of :func:`region_matrix_chart`, at most: 15 indicators (0.32 in
+#: each) keep a page within the height of a landscape A4 page's 版心 (15.6 cm) at the matrix's own size
+MATRIX_REGIONS, MATRIX_INDICATORS = 30, 15
+#: the widest a page of the region matrix is drawn (inches): placed on a landscape A4 page (22.5 cm of text
+#: width in the Word report, the html printed on A4 landscape) its 7-7.5 pt text prints at about 6.5 pt or more.
+#: A page holds as many regions as fit that width beside the indicators' names (:func:`matrix_regions_per_page`)
+MATRIX_WIDTH_IN = 9.3
+#: the matrix's geometry (inches): the margin beside the names, a name's width per display unit, a region's column
+_MATRIX_MARGIN_IN, _MATRIX_CHAR_IN, _MATRIX_REGION_IN = 2.0, 0.11, 0.5
+#: an indicator's name in the matrix wraps onto two even lines past this display width (10 汉字)
+MATRIX_NAME_WIDTH = 20
 
 
 def chart_language(lang: str) -> str:
@@ -437,6 +447,7 @@ def fan_chart(assessments: Sequence, *, title: str | None = None, ncols: int = 3
     -------
     matplotlib.figure.Figure
     """
+    _check_details(assessments, "fan_chart")
     plt = pyplot()
     rows = [a.row for a in assessments]
     if lang is None:
@@ -519,6 +530,40 @@ def _place_labels(ax, points: list[tuple[float, float, str]], fontsize: float = 
         far = abs(best[0]) > 10 or abs(best[1]) > 10
         ax.annotate(text, (x, y), xytext=best, textcoords="offset points", fontsize=fontsize,
                     color="#222222", arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5} if far else None)
+
+
+def _what(obj) -> str:
+    """What an object given in place of another is, for an error message: ``a DataFrame``, ``a str``, ``a list of
+    TargetAssessment``."""
+    if isinstance(obj, (list, tuple)) and len(obj):
+        return f"a {type(obj).__name__} of {type(obj[0]).__name__}"
+    return f"a {type(obj).__name__}"
+
+
+def _check_details(assessments, owner: str) -> None:
+    """``assessments`` must be the details list of ``mt.assess_detailed`` (its second result): a clear error for
+    the table (its first result) or anything else, not ``'str' object has no attribute 'row'``."""
+    if isinstance(assessments, (str, bytes, pd.DataFrame, pd.Series)) or \
+            not all(hasattr(a, "row") for a in assessments):
+        raise ParameterError(
+            f"{owner} needs the details list from mt.assess_detailed (its second result): "
+            f"table, details = mt.assess_detailed(history, plan); {owner}(details). Got {_what(assessments)}"
+            + (" -- the assessment table: pass details, or overview_chart(table) for the table."
+               if isinstance(assessments, pd.DataFrame) else "."))
+
+
+def _check_overview_rows(rows) -> None:
+    """``rows`` must be the assessment table or the report's rows: a clear error for the details list of
+    ``mt.assess_detailed`` or anything else, not ``'TargetAssessment' object has no attribute 'raw'``."""
+    if isinstance(rows, pd.DataFrame):
+        return
+    if isinstance(rows, (str, bytes, pd.Series)) or not all(hasattr(r, "raw") for r in rows):
+        details = not isinstance(rows, (str, bytes)) and len(rows) and all(hasattr(r, "row") for r in rows)
+        raise ParameterError(
+            "overview_chart needs the assessment table from mt.assess_detailed (its first result) or a report's "
+            "rows: table, details = mt.assess_detailed(history, plan); overview_chart(table) (or "
+            f"overview_chart(mt.report.build_report(table, details).rows)). Got {_what(rows)}"
+            + (" -- the details list: pass the table, or fan_chart(details) for fan charts." if details else "."))
 
 
 def _overview_points(rows) -> pd.DataFrame:
@@ -631,6 +676,7 @@ def overview_chart(rows, *, lang: str = "zh", label_limit: int = 120):
     """
     from matplotlib.lines import Line2D  # lazy: heavy (matplotlib)
 
+    _check_overview_rows(rows)
     plt = pyplot()
     lang = chart_language(lang)
     L = LABELS[lang]
@@ -742,28 +788,57 @@ def _matrix_text(row, lang: str) -> tuple[str, str]:
     return p.text, ""
 
 
-def matrix_pages(n_regions: int, n_indicators: int) -> int:
-    """Pages of ``MATRIX_REGIONS`` regions by ``MATRIX_INDICATORS`` indicators that hold a matrix of
+def matrix_pages(n_regions: int, n_indicators: int, regions_per_page: int = MATRIX_REGIONS) -> int:
+    """Pages of ``regions_per_page`` regions by ``MATRIX_INDICATORS`` indicators that hold a matrix of
     ``n_regions`` x ``n_indicators`` cells (at least one)."""
-    return -(-max(n_regions, 1) // MATRIX_REGIONS) * -(-max(n_indicators, 1) // MATRIX_INDICATORS)
+    return -(-max(n_regions, 1) // max(regions_per_page, 1)) * -(-max(n_indicators, 1) // MATRIX_INDICATORS)
+
+
+def _even(n: int, most: int) -> int:
+    """Items a page holds when ``n`` items go on as few pages of at most ``most`` as they need, spread evenly."""
+    n = max(n, 1)
+    return -(-n // -(-n // max(most, 1)))
+
+
+def _matrix_labels(names: list, lang: str) -> list[str]:
+    """The indicators' names as the matrix shows them: wrapped onto two lines past :data:`MATRIX_NAME_WIDTH`."""
+    labels = [_label_name({"name": n, "indicator": n}, lang) for n in names]
+    # two lines of about the same width (每万人口高价值 / 发明专利拥有量), not one full line and a last character
+    return [_wrap(t, max(MATRIX_NAME_WIDTH // 2, -(-display_width(t) // 2) + 1))
+            if display_width(t) > MATRIX_NAME_WIDTH else t for t in labels]
+
+
+def _names_width(labels: list[str]) -> int:
+    return max((display_width(line) for t in labels for line in t.split("\n")), default=10)
+
+
+def matrix_regions_per_page(report) -> int:
+    """Regions a page of :func:`region_matrix_chart` shows: as many as fit :data:`MATRIX_WIDTH_IN` beside the
+    indicators' names (at most :data:`MATRIX_REGIONS`), spread evenly over the pages (20 regions that fit 12 a
+    page: two pages of 10, not 12 and 8)."""
+    _, every = _matrix_cells(report)
+    width = _names_width(_matrix_labels(every, chart_language(report.lang)))
+    fit = int((MATRIX_WIDTH_IN - _MATRIX_MARGIN_IN - _MATRIX_CHAR_IN * width) // _MATRIX_REGION_IN)
+    return _even(len(report.regions), max(3, min(fit, MATRIX_REGIONS)))
 
 
 def region_matrix_pages(report) -> int:
     """How many pages :func:`region_matrix_chart` takes to show every region and indicator of a report
-    (:func:`matrix_pages`); 0 for one region."""
+    (:func:`matrix_pages`, :func:`matrix_regions_per_page` regions a page); 0 for one region."""
     if not report.several_regions:
         return 0
     _, every = _matrix_cells(report)
-    return matrix_pages(len(report.regions), len(every))
+    return matrix_pages(len(report.regions), len(every), matrix_regions_per_page(report))
 
 
 def region_matrix_chart(report, page: int = 1):
     """Indicators (rows) by regions (columns) of a report covering several regions: each cell in the
     colour of its category (提前实现 ... 滞后, grey for 数据不足), with its ``p_meet`` as the report prints
-    it; an indicator with several target years shows its last. A page shows at most
-    ``MATRIX_REGIONS`` regions and ``MATRIX_INDICATORS`` indicators (in the table's order); a
-    county-level table of a whole province takes several (:func:`region_matrix_pages`): page 1 is
-    the first regions and indicators, the regions run on first.
+    it; an indicator with several target years shows its last. A page shows the regions that fit
+    :data:`MATRIX_WIDTH_IN` (:func:`matrix_regions_per_page`, at most ``MATRIX_REGIONS``) and at most
+    ``MATRIX_INDICATORS`` indicators (in the table's order), spread evenly over the pages, so that on a landscape
+    A4 page it prints at about its own size; a province's cities or counties take several
+    (:func:`region_matrix_pages`): page 1 is the first regions and indicators, the regions run on first.
 
     Parameters
     ----------
@@ -774,7 +849,7 @@ def region_matrix_chart(report, page: int = 1):
     Returns
     -------
     matplotlib.figure.Figure or None
-        About 1.1 cm per region and 0.6 cm per indicator, legend of the categories below; ``None``
+        About 1.3 cm per region and 0.8 cm per indicator, legend of the categories below; ``None``
         for a report of one region or a page past the last.
     """
     from matplotlib.patches import Patch  # lazy: heavy (matplotlib)
@@ -788,14 +863,16 @@ def region_matrix_chart(report, page: int = 1):
     if not 1 <= page <= pages:
         return None
     cells, every = _matrix_cells(report)
-    across = -(-len(report.regions) // MATRIX_REGIONS)
-    r0, i0 = ((page - 1) % across) * MATRIX_REGIONS, ((page - 1) // across) * MATRIX_INDICATORS
-    regions = report.regions[r0:r0 + MATRIX_REGIONS]
-    names = every[i0:i0 + MATRIX_INDICATORS]
-    labels = [_label_name({"name": n, "indicator": n}, lang) for n in names]
-    width = max(display_width(t) for t in labels) if labels else 10
+    per_page, down = matrix_regions_per_page(report), _even(len(every), MATRIX_INDICATORS)
+    across = -(-len(report.regions) // per_page)
+    r0, i0 = ((page - 1) % across) * per_page, ((page - 1) // across) * down
+    regions = report.regions[r0:r0 + per_page]
+    names = every[i0:i0 + down]
+    labels = _matrix_labels(names, lang)
+    width = _names_width(labels)
     height = 1.25 + 0.32 * len(names)
-    fig, ax = plt.subplots(figsize=(min(2.0 + 0.11 * width + 0.62 * len(regions), 22), height))
+    fig, ax = plt.subplots(figsize=(min(_MATRIX_MARGIN_IN + _MATRIX_CHAR_IN * width + _MATRIX_REGION_IN * len(regions),
+                                        22), height))
     said = set()  # what the cells show: "p" (a chance), "result" (已完成 / 未完成 / 数据不足 of a 总结评估)
     for i, key in enumerate(names):
         for j, region in enumerate(regions):
@@ -868,6 +945,7 @@ def report_charts(report, *, dpi: int = 100) -> ReportCharts:
 
 
 __all__ = ["chart_alt", "counted_unit", "fan_chart", "target_chart", "overview_chart", "region_matrix_chart", "region_matrix_pages", "matrix_pages",
+           "matrix_regions_per_page",
            "figure_png",
            "report_charts",
            "ReportCharts", "save_figure",

@@ -372,10 +372,16 @@ def _paragraph(doc, text: str, *, indent: bool = True, size: float | None = None
     return p
 
 
-def _picture(doc, png: bytes, width_cm: float):
+def png_width_cm(png: bytes, dpi: int = 100) -> float:
+    """The width (cm) a PNG drawn at ``dpi`` (:func:`~.charts.figure_png`) has at its own size: its text at the
+    size it was drawn."""
+    return int.from_bytes(png[16:20], "big") / dpi * 2.54
+
+
+def _picture(doc, png: bytes, width_cm: float, *, landscape: bool = False):
     """A chart centred in its own single-spaced paragraph (a fixed line spacing would cut it to one line's
-    height), no wider than the 版心."""
-    doc.add_picture(io.BytesIO(png), width=Cm(min(width_cm, TEXT_WIDTH_CM[False])))
+    height), no wider than the 版心 (of a ``landscape`` page)."""
+    doc.add_picture(io.BytesIO(png), width=Cm(min(width_cm, TEXT_WIDTH_CM[landscape])))
     par = doc.paragraphs[-1]
     pf = par.paragraph_format
     pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
@@ -569,9 +575,14 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
         doc.add_heading(h[3], level=1)
         _picture(doc, overview, TEXT_WIDTH_CM[False]).paragraph_format.keep_with_next = True
         _paragraph(doc, report.overview_caption, indent=False, size=SIZE_SMALL)
-        for png in charts.matrix:
-            _picture(doc, png, TEXT_WIDTH_CM[False]).paragraph_format.keep_with_next = True
-            _paragraph(doc, MATRIX_CAPTION[report.lang], indent=False, size=SIZE_SMALL)
+        if charts.matrix:  # the region matrix on landscape pages, at its own size: its 7 pt text prints at 7 pt
+            wide = doc.add_section(WD_SECTION.NEW_PAGE)
+            _a4(wide, landscape=True)
+            for png in charts.matrix:
+                _picture(doc, png, min(png_width_cm(png), TEXT_WIDTH_CM[True]), landscape=True) \
+                    .paragraph_format.keep_with_next = True
+                _paragraph(doc, MATRIX_CAPTION[report.lang], indent=False, size=SIZE_SMALL)
+            _a4(doc.add_section(WD_SECTION.NEW_PAGE))
     doc.add_heading(h[4], level=1)
     for region, rows in groups or [("", report.rows)]:
         if groups:  # several regions: a heading per region, its targets one level down

@@ -580,6 +580,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("required_pace", "尚需年均变化", "Required change per year"),
     Column("observed_pace", "已观测年均变化", "Observed change per year"),
 )
+def _removeprefix(text: str, prefixes: tuple[str, ...]) -> str:
+    """``text`` without the first of ``prefixes`` it starts with (the forecast column's 累计 before a 〈〉 row's sum,
+    which its year column shows bare)."""
+    return next((text[len(p):] for p in prefixes if text.startswith(p)), text)
+
+
 #: the first column after the yearly ones (:attr:`Report.years`), which stand in for 最新年 / 最新值
 YEARS_BEFORE = "time_share"
 #: at most this many yearly columns (the latest years up to the evaluation year)
@@ -820,8 +826,22 @@ class Report:
         目标年实际值/预测值 (left out when every target year is observed and has its own year column), and when
         every one is (a 总结评估 of facts) the columns of a plan under way --
         时间进度, 80%区间, 实现概率, 预计完成情况, 尚需年均变化 -- are left out rather than shown as a
-        column of dashes. The forecasting model is no column: each target's notes name it."""
+        column of dashes; so they are in a 总结评估 whose 数据不足 rows forecast nothing either. A 总结评估 also leaves
+        out 时间进度 (100% on every row) and any of those columns no row fills, and 目标年实际值 when it repeats the
+        target year's column on every row. The forecasting model is no column: each target's notes name it."""
         out = []
+        final = self.kind == "final"
+
+        def blank(key: str) -> bool:  # a column of dashes for every row
+            return all(key not in row.cells or row.cells[key].text in (MISSING, "") for row in self.rows)
+
+        # a 总结评估 whose rows are all settled -- observed, or 数据不足 with nothing forecast -- has no column of a plan
+        # under way either (80%区间, 实现概率, 预计完成情况 …): not columns of dashes beside its 已完成 / 未完成
+        settled = self.all_observed or (final and bool(self.quantified_rows) and all(
+            row.category in FINAL_CATEGORIES or (row.category == "insufficient_data" and all(
+                k not in row.cells or row.cells[k].text in (MISSING, "") for k in ("forecast", "p_meet", "range_80")))
+            for row in self.quantified_rows))
+        end = self.target_year
         for c in COLUMNS:
             if c.id == YEARS_BEFORE:  # before the column's own test: a 总结评估 leaves 时间进度 out, not the years
                 out += [Column(f"y{y}", f"{y}年", str(y)) for y in self.years]
@@ -830,19 +850,23 @@ class Report:
                                PART_YEAR_HEADER["en"].format(part_year_label(label, "en")))
                         for j, (_, label) in enumerate(self.part_years)]
             if (docx and not c.in_docx) or (c.id == "region" and not self.several_regions) or \
-                    (c.id == "p_striven" and not self.striven) or (self.all_observed and c.id in UNDER_WAY_COLUMNS):
+                    (c.id == "p_striven" and not self.striven) or (settled and c.id in UNDER_WAY_COLUMNS):
                 continue
+            if final and (c.id == "time_share" or (c.id in UNDER_WAY_COLUMNS and blank(c.key))):
+                continue  # a 总结评估: 时间进度 100% on every row, a column of a plan under way that no row fills
             if c.id in ("time_share", "progress_share") and self.not_started:
                 continue  # a 基期情况 report: no time elapsed, no progress -- not a column of dashes
             if (c.id == "baseline_year" and self.baseline_year is not None) or \
                     (c.id == "target_year" and self.target_year is not None) or \
                     (c.id in ("last_year", "current") and self.years):
                 continue
-            if c.id == "forecast" and self.all_observed and self.target_year is not None and \
-                    self.target_year in self.years and not any(row.interpolated for row in self.rows):
-                continue  # its 2025年 column already says the target year's value (not one estimated: –)
+            if c.id == "forecast" and settled and end is not None and end in self.years and (
+                    (self.all_observed and not any(row.interpolated for row in self.rows)) or all(
+                    f"y{end}" in row.cells and _removeprefix(row.cells["forecast"].text, ("累计 ", "sum "))
+                    == row.cells[f"y{end}"].text for row in self.rows)):
+                continue  # its 2025年 column already says the target year's value (not one estimated: –; a 〈〉 sum too)
             if c.id == "forecast" and self.observed_targets:
-                c = OBSERVED_FORECAST_COLUMN[self.all_observed]
+                c = OBSERVED_FORECAST_COLUMN[settled]
             if c.id == "baseline" and self.baseline_year is not None:
                 c = Column(c.id, f"{c.zh}（{self.baseline_year}年）", f"{c.en} ({self.baseline_year})", cell=c.cell)
             if c.id == "target" and self.target_year is not None:
@@ -1608,13 +1632,17 @@ def plan_names(column: pd.Series) -> str:
 
 
 #: what a plan table's title adds to the plan's name (…规划主要指标完成情况): the heading says 主要指标 itself
-_TITLE_SUFFIX = re.compile(r"(?:主要)?(?:目标)?指标(?:体系)?(?:完成|进展|执行)?(?:情况)?(?:一览)?表?$"
-                           r"|(?:完成|进展|执行)情况(?:一览)?表?$|主要目标表?$")
+#: (a breakdown of the targets by region too: …规划主要指标分解表, …规划目标任务分解表)
+_TITLE_SUFFIX = re.compile(r"(?:主要)?(?:目标)?指标(?:体系)?(?:(?:目标|任务)*分解)?(?:完成|进展|执行)?(?:情况)?(?:一览)?表?$"
+                           r"|(?:完成|进展|执行)情况(?:一览)?表?$|主要目标表?$|(?:主要)?(?:目标|任务)+分解表?$")
 #: a caption's trailing note in brackets, no part of the plan's name: its years (（2021—2025年）), its state as a
 #: draft (（征求意见稿）, （送审稿）), a remark (（合成示例）) -- any but one naming a plan (（…规划）)
 _TITLE_NOTE = re.compile(r"\s*[（(](?![^（）()]*(?:规划|纲要))[^（）()]*[）)]\s*$")
 #: what names a plan document, whose name a title puts in 《》 (…规划, …纲要, …实施方案, …行动计划)
 _PLAN_DOCUMENT = re.compile(r"(?:规划|纲要|方案|计划)$")
+#: a plan's name that begins with its own place (广东省…, 肇庆市…, 鼎湖区…): a title then puts no list of the regions
+#: the table breaks it into before it (not 广州市、深圳市、珠海市等19个地区《广东省…规划》)
+_NAMES_PLACE = re.compile(r"^《?[\u4e00-\u9fff]{1,12}?(?<!强)(?:省|自治区|特别行政区|市(?!场)|区|县|州|盟|旗)")
 
 
 #: a table's number before its caption (表1 鼎湖区…主要指标): not part of the plan's name
@@ -1757,7 +1785,9 @@ def _heading(plan_name: str, regions: list[str], lang: str, source: str | None, 
         # 《》 around a plan document's name only (《…“十四五”规划》), not around a table's words (…市场监管)
         shown = plan_name if plan_name.startswith("《") or not _PLAN_DOCUMENT.search(plan_name) \
             else f"《{plan_name}》"
-        named = where and where not in plan_name and not given  # the regions said unless the name says them
+        # the regions said unless the name says them, or names the place they are the parts of (广东省…: its cities)
+        named = where and where not in plan_name and not given and \
+            not (len(regions) > 1 and _NAMES_PLACE.match(plan_name))
         if lang == "zh":
             return f"{where if named else ''}{shown}主要指标{kind_zh}"
         # English prose names the plan without the Chinese title marks (《》)

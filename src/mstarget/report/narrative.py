@@ -1804,7 +1804,7 @@ def _overall_paragraph(report) -> str:
         return "本次评估没有指标。" if zh else "This evaluation has no indicators."
     if any(r.category == NOT_STARTED for r in rows):  # a 基期情况 report: the period has not started
         return _scope(report, binding, expected) + _qualitative_sentence(report) + _not_started_overall(report, rows) \
-            + _preliminary_sentence(rows, zh) + _baseline_preliminary_sentence(rows, zh) \
+            + _preliminary_sentence(rows, zh, regions) + _baseline_preliminary_sentence(rows, zh) \
             + _totals_sentence(report, total_rows)
     s = _scope(report, binding, expected) + _qualitative_sentence(report) + _verdict_sentence(rows, report.lang)
     if zh:
@@ -1818,7 +1818,7 @@ def _overall_paragraph(report) -> str:
             s += _binding_fine(binding_assessed, zh)
         if binding_nodata:
             s += "约束性指标中数据不足的有：" + _names_zh(binding_nodata, regions, prose_name) + "。"
-        return s + _expected_flagged(expected, zh, regions) + _departure_sentence(rows, zh) + _preliminary_sentence(rows, zh) \
+        return s + _expected_flagged(expected, zh, regions) + _departure_sentence(rows, zh) + _preliminary_sentence(rows, zh, regions) \
             + _baseline_preliminary_sentence(rows, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
     s += _counts_en(counts, n_closed, n_open, insufficient, awaited, estimated, guessed)
     if missed:
@@ -1830,7 +1830,7 @@ def _overall_paragraph(report) -> str:
         s += _binding_fine(binding_assessed, zh)
     if binding_nodata:
         s += " Binding indicators with insufficient data: " + _names_en(binding_nodata, regions, lambda r: r.name) + "."
-    return s + _expected_flagged(expected, zh, regions) + _departure_sentence(rows, zh) + _preliminary_sentence(rows, zh) \
+    return s + _expected_flagged(expected, zh, regions) + _departure_sentence(rows, zh) + _preliminary_sentence(rows, zh, regions) \
         + _baseline_preliminary_sentence(rows, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
 
 
@@ -1958,11 +1958,14 @@ def _planned_text(row) -> str:
     return number_text(float(row.raw["baseline_planned"]), decimals)
 
 
-def _preliminary_sentence(rows: list, zh: bool) -> str:
+def _preliminary_sentence(rows: list, zh: bool, regions: list[str] | None = None) -> str:
     """The targets judged on a preliminary figure (快报 …: ``last_preliminary``), named, and among them those whose
     verdict may change with the final figure (``preliminary_close``); empty when there is none. A target not
     judged (数据不足) rests on nothing: not counted (a base-year report's baselines written 预计 are said by
-    :func:`_baseline_preliminary_sentence`)."""
+    :func:`_baseline_preliminary_sentence`). Of several ``regions`` (:func:`group_regions`) the lists are grouped
+    as the paragraph's others: a region whose every judged target is preliminary said once
+    (韶关市、梅州市、阳江市、清远市4个地区2025年数据为快报数), the rest once per indicator with its regions
+    (:func:`grouped_by_indicator`) -- never 60 names one by one."""
     marked = [r for r in rows if flagged(r.raw.get("last_preliminary"))
               and r.category not in ("insufficient_data", NOT_STARTED)]  # judged on nothing: 规划期未开始 too
     if not marked:
@@ -1970,17 +1973,61 @@ def _preliminary_sentence(rows: list, zh: bool) -> str:
     close = [r for r in marked if flagged(r.raw.get("preliminary_close"))]
     words = {preliminary_word(r.raw.get("preliminary_mark")) for r in marked}
     word = words.pop() if len(words) == 1 else "初步"
+    if regions:
+        named, close_named = _preliminary_grouped(rows, marked, close, regions, zh, word)
+    else:
+        named = ("、" if zh else "; ").join(prose_name(r) if zh else r.name for r in marked)
+        close_named = ("、" if zh else "; ").join(prose_name(r) if zh else r.name for r in close)
     if zh:
-        s = f"评价所依据的数据中，{len(marked)}项为{word}数（{'、'.join(prose_name(r) for r in marked)}），正式数据发布后可能修订"
+        s = f"评价所依据的数据中，{len(marked)}项为{word}数（{named}），正式数据发布后可能修订"
         if close:
-            s += f"；其中{len(close)}项（{'、'.join(prose_name(r) for r in close)}）与目标接近，评价可能随正式数据改变"
+            s += f"；其中{len(close)}项（{close_named}）与目标接近，评价可能随正式数据改变"
         return s + "。"
     s = (f" {len(marked)} assessment{'s rest' if len(marked) > 1 else ' rests'} on preliminary figures "
-         f"({'; '.join(r.name for r in marked)}), which may be revised")
+         f"({named}), which may be revised")
     if close:
-        s += (f"; {len(close)} of them ({'; '.join(r.name for r in close)}) close to the target may change with the "
+        s += (f"; {len(close)} of them ({close_named}) close to the target may change with the "
               "final figure")
     return s + "."
+
+
+def _preliminary_grouped(rows: list, marked: list, close: list, regions: list[str], zh: bool,
+                         word: str) -> tuple[str, str]:
+    """What :func:`_preliminary_sentence` names of several regions: ``(marked, close)``. The regions whose every
+    judged target rests on a preliminary figure first, said once with the year(s) of those figures
+    (``韶关市、梅州市2个地区2025年数据为快报数``; past :data:`GROUP_REGIONS_NAMED` regions ``…等12个地区``, every region
+    ``全部19个地区…``), then the other targets once per indicator (:func:`grouped_by_indicator`)."""
+    lang = "zh" if zh else "en"
+    judged = [r for r in rows if r.category not in ("insufficient_data", NOT_STARTED)]
+    by_region: dict[str, list] = {}
+    for r in judged:
+        by_region.setdefault(str(r.raw.get("region")), []).append(r)
+    marked_ids = {id(r) for r in marked}
+    whole = [g for g in regions if by_region.get(g) and all(id(r) in marked_ids for r in by_region[g])]
+    # one region's one preliminary target is no "region's data": named with its indicator below
+    whole = [g for g in whole if len(by_region[g]) > 1]
+    parts = []
+    if whole:
+        years = sorted({int(r.raw["last_year"]) for g in whole for r in by_region[g]
+                        if not is_missing(r.raw.get("last_year"))})
+        k = len(whole)
+        if zh:
+            said = (f"全部{k}个地区" if k == len(regions) else
+                    "、".join(whole[:GROUP_REGIONS_NAMED]) + (f"等{k}个地区" if k > GROUP_REGIONS_NAMED else
+                                                               f"{k}个地区" if k > 1 else ""))
+            parts.append(f"{said}{'、'.join(f'{y}年' for y in years)}数据均为{word}数")
+        else:
+            said = (f"all {k} regions" if k == len(regions) else ", ".join(whole[:GROUP_REGIONS_NAMED])
+                    + (f" and {k - GROUP_REGIONS_NAMED} more regions" if k > GROUP_REGIONS_NAMED else ""))
+            parts.append(f"every figure{' for ' + ', '.join(map(str, years)) if years else ''} of {said}")
+    in_whole = set(whole)
+    rest = [r for r in marked if str(r.raw.get("region")) not in in_whole]
+    if rest:
+        listed = grouped_by_indicator(rest, regions, lang, named=GROUP_REGIONS_NAMED)
+        parts.append(("另" if whole else "") + "、".join(listed) if zh else
+                     ("also " if whole else "") + "; ".join(listed))
+    close_named = ("、" if zh else "; ").join(grouped_by_indicator(close, regions, lang, named=GROUP_REGIONS_NAMED))
+    return ("；" if zh else "; ").join(parts), close_named
 
 
 def _totals_sentence(report, total_rows: list) -> str:
