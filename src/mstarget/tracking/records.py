@@ -445,8 +445,10 @@ def record_assessment(run: Run, table: pd.DataFrame, figure=None, files: Sequenc
 
 def _log_region_matrix(run: Run, table: pd.DataFrame) -> None:
     """``region_matrix.png`` (indicators by regions, :func:`~mstarget.report.charts.region_matrix_chart`)
-    for a table of several regions, and ``region_matrix_2.png`` ... for its further pages (30 regions x
-    40 indicators a page), up to ``MATRIX_PAGES_LOGGED`` pages: a larger table's matrix is in its report."""
+    for a table of several regions, and ``region_matrix_2.png`` ... for its further pages (the report's pages,
+    :func:`~mstarget.report.charts.region_matrix_pages`), when a coarse count of ``MATRIX_REGIONS`` regions by
+    ``MATRIX_INDICATORS`` indicators a page is at most ``MATRIX_PAGES_LOGGED``: a larger table's matrix is in its
+    report."""
     if "region" not in table or table["region"].nunique() < 2:
         return
     key = "name" if "name" in table else "indicator"
