@@ -29,6 +29,46 @@ _STAGED: contextvars.ContextVar["StagedOutputs | None"] = contextvars.ContextVar
                                                                                   default=None)
 
 
+#: the stop request of this process (Ctrl+C / SIGTERM), set by the CLI's signal handler: ``"SIGINT"``,
+#: ``"SIGTERM"`` or None. A request is never lost: even when the ``KeyboardInterrupt`` the handler raises is
+#: swallowed (raised inside a weakref callback or ``__del__``, Python prints "Exception ignored" and carries
+#: on), :meth:`StagedOutputs.commit` refuses to rename and the CLI ends with 130 / 143.
+_STOP: list[str] = []
+#: the targets the commits of this process put in place (since :func:`forget_written`), in order
+_WRITTEN: list[Path] = []
+
+
+def request_stop(reason: str) -> None:
+    """Record a stop request (``"SIGINT"`` or ``"SIGTERM"``): no output set is committed after it."""
+    if not _STOP:
+        _STOP.append(reason)
+
+
+def stop_requested() -> str | None:
+    """The stop request recorded by :func:`request_stop` (``"SIGINT"`` / ``"SIGTERM"``), or None."""
+    return _STOP[0] if _STOP else None
+
+
+def clear_stop() -> None:
+    """Forget the stop request (a new command starts)."""
+    _STOP.clear()
+
+
+def written() -> list[Path]:
+    """The files the commits of this process put in place since :func:`forget_written`, in order."""
+    return list(_WRITTEN)
+
+
+def forget_written() -> None:
+    """Start a new record of the files written (a new command starts)."""
+    _WRITTEN.clear()
+
+
+def _interruption(reason: str) -> KeyboardInterrupt:
+    """The ``KeyboardInterrupt`` the CLI raises for ``reason`` (SIGTERM: ``KeyboardInterrupt("SIGTERM")``)."""
+    return KeyboardInterrupt("SIGTERM") if reason == "SIGTERM" else KeyboardInterrupt()
+
+
 def current_set() -> "StagedOutputs | None":
     """The :class:`StagedOutputs` of the :func:`outputs_together` block this code runs in (None
     outside one): :func:`mstarget.io.atomic_path` stages its file there instead of renaming it."""
@@ -109,7 +149,7 @@ class StagedOutputs:
         """Rename every staged file into place; the targets, in the order written.
 
         Ctrl+C and SIGTERM are held back until the renames are done (then they act, in the main
-        thread). Each earlier
+        thread); after a stop request (:func:`request_stop`) nothing is renamed. Each earlier
         file is first kept under a hidden name beside it (a hard link, else a copy); a rename that
         fails undoes the ones made, so every target keeps its earlier content, and the hidden
         copies are removed. A target whose earlier file could not be kept is renamed last.
@@ -133,6 +173,9 @@ class StagedOutputs:
         current = None
         with _signals_held():
             try:
+                reason = stop_requested()
+                if reason is not None:  # a stop request whose KeyboardInterrupt was swallowed: nothing renamed
+                    raise _interruption(reason)
                 for _, dest in staged:
                     current = dest
                     existed = os.path.lexists(dest)
@@ -156,6 +199,7 @@ class StagedOutputs:
             for backup, _ in kept:
                 if backup is not None:
                     _remove(backup)
+            _WRITTEN.extend(dest for _, dest in staged)  # before a held-back signal acts
         return [dest for _, dest in staged]
 
 

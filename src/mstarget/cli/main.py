@@ -2,7 +2,9 @@
 
 Each subcommand's ``run(args)`` returns an exit code; errors are turned into exit codes here, in
 one place (:data:`EXIT_CODES`, by exception class). Set ``MSTARGET_DEBUG=1`` to see tracebacks.
-SIGTERM is handled like Ctrl+C: an open MLflow run is ended FAILED, no temporary file is left.
+SIGTERM is handled like Ctrl+C: an open MLflow run is ended FAILED, no temporary file is left. A stop
+request is recorded as well as raised (:func:`_terminate`), so it is never lost: no output set is committed
+after it, and the command ends with 130 / 143 saying which files, if any, it had already written.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import threading
 import traceback
 import warnings
 
+from .. import output_set
 from .._version import __version__
 from ..collector import fewer_collections
 from ..exceptions import (
@@ -34,7 +37,9 @@ from .common import (
     EXIT_TERMINATED,
     EXIT_TRACKING,
     error,
+    tracking_settings,
 )
+from ..tracking import background
 
 #: exception class -> exit code; the first match wins (README "Exit codes", ``mstarget --help``)
 EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
@@ -138,27 +143,79 @@ def _message(exc: BaseException, debug: bool) -> str:
 
 
 def _terminate(signum, frame):
-    raise KeyboardInterrupt("SIGTERM")
+    """Ctrl+C / SIGTERM: record the stop request, then raise ``KeyboardInterrupt`` (``"SIGTERM"`` for
+    SIGTERM). The record makes the request stick even if the exception is swallowed -- raised inside a
+    callback whose exceptions Python ignores (a weakref callback, ``__del__``: "Exception ignored in
+    ..."): no output set is committed after it and :func:`main` ends with 130 / 143."""
+    reason = "SIGTERM" if signum == signal.SIGTERM else "SIGINT"
+    output_set.request_stop(reason)
+    raise output_set._interruption(reason)
 
 
 @contextlib.contextmanager
 def _sigterm_like_sigint():
-    """SIGTERM raises KeyboardInterrupt("SIGTERM") while a command runs (main thread only)."""
-    previous = None
+    """While a command runs, Ctrl+C and SIGTERM record a stop request and raise KeyboardInterrupt
+    (``KeyboardInterrupt("SIGTERM")`` for SIGTERM; main thread only): :func:`_terminate`."""
+    previous = {}
     if threading.current_thread() is threading.main_thread():
-        with contextlib.suppress(ValueError, OSError):
-            previous = signal.signal(signal.SIGTERM, _terminate)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(ValueError, OSError):
+                if signal.getsignal(sig) is not signal.SIG_IGN:  # e.g. SIGINT ignored by `nohup ... &`
+                    previous[sig] = signal.signal(sig, _terminate)
+    unraisable = sys.unraisablehook
+
+    def quiet(info):  # the swallowed interruption is recorded (the command stops): no "Exception ignored" screen
+        if not (isinstance(info.exc_value, KeyboardInterrupt) and output_set.stop_requested()):
+            unraisable(info)
+
+    sys.unraisablehook = quiet
     try:
         yield
     finally:
-        if previous is not None:
-            with contextlib.suppress(ValueError, OSError):
-                signal.signal(signal.SIGTERM, previous)
+        sys.unraisablehook = unraisable
+        for sig, handler in previous.items():
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+
+
+def _interrupted_message(reason: str, args: argparse.Namespace) -> str:
+    """What a stopped command says: which files it had already written (they hold the new results)
+    and what became of its MLflow run -- or that nothing was written."""
+    what = "terminated (SIGTERM)" if reason == "SIGTERM" else "interrupted"
+    files = output_set.written()
+    if not files:
+        return f"{what}; nothing was left half-written"  # an output set stopped before its renames: none replaced
+    names = ", ".join(str(f) for f in files)
+    text = f"{what} after writing {names} ({'it holds' if len(files) == 1 else 'they hold'} the new results)"
+    outcome = background.outcome()
+    if outcome == "logged":
+        return f"{text}; the MLflow run was logged"
+    try:
+        tracked = hasattr(args, "no_track") and tracking_settings(args).enabled
+    except Exception:  # noqa: BLE001 -- the message must not fail
+        tracked = False
+    if not tracked and outcome is None:
+        return text
+    begun = "" if outcome == "idle" else "; a run already begun is ended FAILED"  # idle: nothing handed over
+    return f"{text}; the MLflow run was not logged (interrupted{begun}): run the command again to log it"
+
+
+def _stopped(reason: str, args: argparse.Namespace) -> int:
+    error(_interrupted_message(reason, args))
+    return EXIT_TERMINATED if reason == "SIGTERM" else EXIT_INTERRUPTED
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    output_set.clear_stop()  # a new command: no stop request yet, nothing written yet
+    output_set.forget_written()
+    background.forget()
+    try:
+        with _sigterm_like_sigint():  # Ctrl+C while the subcommands load: "interrupted", not a traceback
+            parser = build_parser()
+            args = parser.parse_args(argv)
+    except KeyboardInterrupt as exc:
+        error("terminated (SIGTERM)" if str(exc) == "SIGTERM" else "interrupted")
+        return EXIT_TERMINATED if str(exc) == "SIGTERM" else EXIT_INTERRUPTED
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_BAD_INPUT
@@ -170,20 +227,24 @@ def main(argv: list[str] | None = None) -> int:
             warnings.simplefilter("default", MstargetWarning)
             warnings.showwarning = digest.show
             try:
-                return int(args.func(args) or 0)
+                code = int(args.func(args) or 0)
             finally:
                 digest.flush()
+            reason = output_set.stop_requested()  # a stop request whose KeyboardInterrupt was swallowed
+            if reason is not None:
+                raise output_set._interruption(reason)
+            return code
     except BrokenPipeError:  # output piped into `head`: not an error
         with contextlib.suppress(Exception):
             sys.stdout = open(os.devnull, "w")
+        if output_set.stop_requested():
+            return _stopped(output_set.stop_requested(), args)
         return 0
     except KeyboardInterrupt as exc:
-        if str(exc) == "SIGTERM":
-            error("terminated (SIGTERM); nothing was left half-written")
-            return EXIT_TERMINATED
-        error("interrupted")
-        return EXIT_INTERRUPTED
+        return _stopped(output_set.stop_requested() or ("SIGTERM" if str(exc) == "SIGTERM" else "SIGINT"), args)
     except Exception as exc:  # one mapping from exception class to exit code: exit_code()
+        if output_set.stop_requested():  # e.g. the tracking process stopped by the same SIGTERM: the stop is the cause
+            return _stopped(output_set.stop_requested(), args)
         error(_message(exc, debug))
         return exit_code(exc)
 

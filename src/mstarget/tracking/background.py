@@ -51,6 +51,9 @@ PROVIDE, ABORT = "provide", "abort"
 #: seconds the parent waits for a child that was told to stop (e.g. on SIGTERM)
 STOP_TIMEOUT = 10.0
 
+#: the exit code of a child stopped by SIGTERM (128 + 15, as the shell reports it): never 0
+STOPPED_EXIT = 143
+
 #: the signal by which the parent tells its child the user pressed Ctrl+C (the child ignores
 #: SIGINT itself: Ctrl+C reaches the whole process group, and the parent decides)
 CTRL_C = signal.SIGUSR1
@@ -60,6 +63,27 @@ CTRL_C_TEXT = "SIGINT / Ctrl+C"
 PARENT_DIED = signal.SIGUSR2
 #: seconds between two looks of the child at its parent where ``PR_SET_PDEATHSIG`` is missing
 PARENT_POLL = 0.5
+
+
+#: what became of the call of the last :class:`TrackingProcess` of this process (None: none started since
+#: :func:`forget`): "idle" (nothing handed over), "submitted", "logged" (the run id came back), "failed"
+#: (the call raised), "stopped" (stopped while logging: its run ends FAILED). Read by the CLI to say what
+#: an interrupted command left behind.
+_OUTCOME: list[str] = []
+
+
+def outcome() -> str | None:
+    """What became of the last tracking process's call since :func:`forget` (see :data:`_OUTCOME`)."""
+    return _OUTCOME[-1] if _OUTCOME else None
+
+
+def forget() -> None:
+    """Forget the last tracking process's outcome (a new command starts)."""
+    _OUTCOME.clear()
+
+
+def _note(state: str) -> None:
+    _OUTCOME[:] = [state]
 
 
 def start(settings: TrackingSettings) -> "TrackingProcess | None":
@@ -112,6 +136,7 @@ class TrackingProcess:
         self._process.start()
         child_end.close()
         self._state = "idle"  # -> "submitted" -> "done"
+        _note("idle")
         self._later: set[str] = set()
         self._tmp = tempfile.TemporaryDirectory(prefix="mstarget-charts-")
 
@@ -141,6 +166,7 @@ class TrackingProcess:
         kwargs = {k: _as_file(v, self._tmp.name, k) for k, v in kwargs.items()}
         self._later = {v.key for v in (*args, *kwargs.values()) if isinstance(v, Later)}
         self._state = "submitted"
+        _note("submitted")
         self._send((name, args, kwargs))
 
     def provide(self, **charts: Any) -> None:
@@ -172,6 +198,7 @@ class TrackingProcess:
             raise
         self._finish()
         status, value, caught = reply
+        _note("logged" if status == "ok" else "stopped" if isinstance(value, KeyboardInterrupt) else "failed")
         for message, category in caught:
             warnings.warn(message, category, stacklevel=2)
         if status == "error":
@@ -207,6 +234,10 @@ class TrackingProcess:
             raise self._ended(exc) from exc
 
     def _ended(self, exc: BaseException) -> TrackingError:
+        if self._process.exitcode in (STOPPED_EXIT, -signal.SIGTERM):
+            return TrackingError(f"the tracking process was stopped by SIGTERM ({type(exc).__name__}); the "
+                                 "results were written, the MLflow run was not logged. Run the command again "
+                                 "to log it.")
         return TrackingError(f"the tracking process ended unexpectedly (exit code "
                              f"{self._process.exitcode}; {type(exc).__name__}); the results were "
                              "written, the MLflow run may be missing. Set MSTARGET_TRACKING_PROCESS=0 "
@@ -216,6 +247,8 @@ class TrackingProcess:
         """Wait for a child that is ending; one still logging is stopped first -- with
         :data:`CTRL_C` when ``interrupt`` is the user's Ctrl+C, else SIGTERM -- (it ends its run
         FAILED, saying which), one that does not end in :data:`STOP_TIMEOUT` seconds is killed."""
+        if self._state == "submitted" and interrupt is not None:
+            _note("stopped" if isinstance(interrupt, KeyboardInterrupt) else "failed")
         self._state = "done"
         # the pipe is closed only once the child is stopped: a child waiting for a chart would
         # take its end for the command's death (CommandDied) before hearing why it stops
@@ -346,12 +379,16 @@ def _serve(conn, uri: str, parent_end=None, parent: int | None = None) -> None:
     (:data:`OPEN`), then run one call.
 
     Ctrl+C reaches the whole process group: the child leaves it to the parent, which stops the
-    child with SIGTERM -- that ends an open run FAILED, through the handler the run (or the CLI)
-    installed. Nothing is printed here: results, errors and warnings go back through ``conn``.
+    child with SIGTERM. SIGTERM raises ``KeyboardInterrupt("SIGTERM")`` here (whatever handler the
+    parent had): during the call it ends the open run FAILED, and the interruption goes back to the
+    parent as the call's error; before or after the call the child says so to the parent too, and
+    exits with :data:`STOPPED_EXIT` -- never quietly with 0. Nothing is printed here: results, errors
+    and warnings go back through ``conn``.
     """
     with contextlib.suppress(Exception):
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _terminated)
         signal.signal(CTRL_C, _interrupted)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # last: SIGINT ignored means the handlers are in place
     if parent_end is not None:  # only the parent holds its end: its death is EOF here
         with contextlib.suppress(Exception):
             parent_end.close()
@@ -396,11 +433,20 @@ def _serve(conn, uri: str, parent_end=None, parent: int | None = None) -> None:
                 if w.category.__module__.startswith("mstarget")]
         with contextlib.suppress(Exception):
             conn.send((status, value, kept))
-    except BaseException:  # noqa: BLE001 -- e.g. SIGTERM while waiting: exit quietly
+    except KeyboardInterrupt as exc:  # SIGTERM (or Ctrl+C from the parent) outside the call: say so, exit 143
+        with contextlib.suppress(BaseException):
+            conn.send(("error", exc, []))
+        raise SystemExit(STOPPED_EXIT) from None
+    except BaseException:  # noqa: BLE001 -- e.g. the parent died while we waited: nothing to tell
         return
     finally:  # the call is over: the parent's death no longer concerns the child
         with contextlib.suppress(Exception):
             signal.signal(PARENT_DIED, signal.SIG_IGN)
+
+
+def _terminated(signum, frame):
+    """In the child: SIGTERM (from the parent stopping it, or sent to the whole process group)."""
+    raise KeyboardInterrupt("SIGTERM")
 
 
 def _interrupted(signum, frame):
