@@ -156,3 +156,37 @@ def test_a_zero_batch_row_does_not_move_a_groups_last_period():
         eb = mt.risk.evaluate(without, by=["产品类别", "地市"], train_until="2023", test_period="2024", seed=0)
     assert a.set_index("地市").loc["乙市", "last_period"] == "2022" == b.set_index("地市").loc["乙市", "last_period"]
     assert ea.table["batches_plan"].tolist() == eb.table["batches_plan"].tolist()
+
+
+def test_a_learned_calibration_is_not_said_unused_for_count_rows(tmp_path):
+    """A bureau's plan nearly always has count rows (事故 起, 标准 项) that no table calibrates (``event_rate`` /
+    ``small_count``): a learned ``calibration=`` on short series with such rows warned "changed 3 of 5 series ...
+    learn(panel, model='ensemble')" -- advice that cannot apply. Silent there; still said for 8+ point series.
+    SYNTHETIC series; the table is learned here from a SYNTHETIC panel."""
+    import numpy as np
+    import pandas as pd
+
+    def series(region, ind, unit, vals, y0=2020):
+        return pd.DataFrame({"region": region, "indicator": ind, "year": range(y0, y0 + len(vals)),
+                             "value": vals, "unit": unit})
+
+    rng = np.random.default_rng(0)
+    panel = pd.concat([series(f"R{k}", f"I{j}", "件", list(np.round(60 + 2.0 * np.arange(10) + rng.normal(0, 1, 10)
+                                                                   + 3 * k + j, 1)), 2011)
+                       for k in range(8) for j in range(5)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cal = mt.calibration.learn(panel, seed=0)
+    short = pd.concat([series("鼎湖区", "明厨亮灶覆盖率", "%", [81, 84, 86, 88, 90]),
+                       series("鼎湖区", "特种设备事故", "起", [0, 1, 0, 2, 0]),
+                       series("鼎湖区", "地方标准", "项", [0, 1, 1, 2])])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mt.forecast(short, horizon=2, seed=0, calibration=cal)
+    assert not [w for w in caught if "calibration=" in str(w.message)]
+    long_ = series("鼎湖区", "企业年报率", "%", [84.05, 86, 88, 90, 91, 92, 93, 94, 95.01, 95.5], 2011)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mt.forecast(pd.concat([short, long_]), horizon=2, seed=0, calibration=cal)
+    said = [str(w.message) for w in caught if "calibration=" in str(w.message)]
+    assert said and "1 used the shipped factors (ensemble 1" in said[0] and "model='ensemble'" in said[0]

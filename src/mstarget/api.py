@@ -211,7 +211,7 @@ def _say_unused_options(result, given: Mapping) -> None:
         own = set(_cal.own_models(table))
         shipped = [m for m in series["model"] if m not in own and table.has(m)]
         bare = [m for m in series["model"] if m not in own and not table.has(m)]
-        if shipped or bare:
+        if shipped:  # (models no table calibrates -- event_rate, small_count -- alone: nothing a table could do)
             said = []
             if shipped:
                 said.append(f"{len(shipped)} used the shipped factors ({_counted(shipped)}: the table holds the "
@@ -223,9 +223,10 @@ def _say_unused_options(result, given: Mapping) -> None:
             warnings.warn(MstargetWarning(
                 f"calibration={name} changed {n - len(shipped) - len(bare)} of {n} series: {'; '.join(said)}. "
                 f"Its own factors are for {', '.join(sorted(own)) or 'no model (it is the shipped table)'}; "
-                "mt.calibration.learn(panel) learns pooled_drift's, auto's model for 1-7 points, while auto uses "
-                "ensemble for 8+ points (learn(panel, model='ensemble') learns that one's, from 30+ series of 8+ "
-                "points)（自定义校准表仅作用于其所学模型）"), stacklevel=2)
+                "mt.calibration.learn(panel) learns pooled_drift's, auto's model for 1-7 points"
+                + (", while auto uses ensemble for 8+ points (learn(panel, model='ensemble') learns that one's, "
+                   "from 30+ series of 8+ points)" if "ensemble" in shipped else "")
+                + "（自定义校准表仅作用于其所学模型）"), stacklevel=2)
     if reference is not None:
         alone = [m for m in series["model"] if not getattr(model_class(m), "uses_peers", False)] \
             if all(_registered(m) for m in series["model"]) else []

@@ -874,7 +874,7 @@ def _say_as_of(as_of, plan: pd.DataFrame, hist: pd.DataFrame | None, today=None)
     if (first_base is None or as_of < first_base) and (observed.empty or as_of < int(observed.min())):
         warnings.warn(MstargetWarning(
             f"as_of={as_of} (--as-of) is before the plan's base year and before every observation ({plan_years}; {span}): "
-            "nothing is known up to it, so every row is no_data. as_of is the year the assessment is made as of, "
+            "no figure is known up to it, so no row has data to judge (status no_data; 规划期未开始 / 数据不足). as_of is the year the assessment is made as of, "
             f"with the figures known then: a year from the base year{f' {first_base}' if first_base else ''} "
             f"(基期情况) to this year {now}, or leave it out for the latest data（评估年份早于基期和全部历史数据）"),
             stacklevel=3)
