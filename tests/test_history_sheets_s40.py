@@ -36,10 +36,10 @@ def _city_book(path, sheets: dict, *, notes_sheet: bool = False, header_2025: st
 def test_a_book_of_city_sheets_some_named_short_is_read_each_sheet_as_its_city(tmp_path):
     """Before: one line per sheet 'missing column(s) region ... --region 鼎湖区' and the book refused."""
     path = _city_book(tmp_path / "各市.xlsx", {
-        "广州": ("填报单位：广州市市场监督管理局", 90), "深圳市": (None, 80), "珠海": (None, 70), "全省": (None, 60)},
-        notes_sheet=True)
+        "广州": ("填报单位：广州市市场监督管理局", 90), "深圳市": (None, 80), "珠海": ("填报单位：珠海市市场监督管理局", 70),
+        "全省": (None, 60)}, notes_sheet=True)
     h = mt.read_history(path)
-    assert sorted(h["region"].unique()) == ["全省", "广州市", "深圳市", "珠海"]  # 广州市 as its own title writes it
+    assert sorted(h["region"].unique()) == ["全省", "广州市", "深圳市", "珠海市"]  # 广州市 as its own title writes it
     assert h[(h["region"] == "广州市") & (h["year"] == 2025)].set_index("indicator")["value"].to_dict() == {
         "市场主体总量": 92.0, "食品抽检合格率": 93.0}
     assert len(h) == 4 * 2 * 3  # the 填表说明 sheet is no region
@@ -110,20 +110,97 @@ def test_the_province_by_its_name_beside_the_plans_total_is_hinted_and_no_peer()
     """Before: '广东省: ... all used as peers (pooling)', 全省's rows without history and without a word why."""
     m = match(_plan(["广州市", "深圳市", "全省"]), _long(["广州市", "深圳", "广东省"]))
     said = m.unmatched_history.set_index("region")["suggestion"]
-    assert said["广东省"].str.contains("did you mean region 全省, the plan's total?", regex=False).all()
+    assert said["广东省"].str.contains("a region at the level of the plan's total 全省 -- if it is this plan's total, "
+                                     "name it 全省", regex=False).all()
     assert "广东省" not in set(m.peers["region"]) and "深圳" in set(m.peers["region"])
     plan_said = m.unmatched_plan.set_index("region")["suggestion"]
-    assert (plan_said["全省"] == "the history has it under region 广东省: fix the region (是否应为 全省？)").all()
+    assert (plan_said["全省"] == "the history has a region 广东省 at the level of the plan's total 全省 -- if it is "
+                               "this plan's total, name it 全省 (是否应为 全省？regions are not matched by guess)").all()
     assert "广东省" in m.message() and "not used as a peer" in m.message()
 
 
 def test_a_city_by_its_name_beside_a_district_plans_total_is_hinted():
     m = match(_plan(["端州区", "鼎湖区", "全市"]), _long(["端州区", "鼎湖区", "肇庆市"]))
     said = m.unmatched_history.set_index("region")["suggestion"]["肇庆市"]
-    assert said.str.contains("did you mean region 全市, the plan's total?", regex=False).all()
+    assert said.str.contains("a region at the level of the plan's total 全市 -- if it is this plan's total",
+                             regex=False).all()
 
 
 def test_a_province_without_a_plan_total_stays_a_peer():
     m = match(_plan(["广州市", "深圳市"]), _long(["广州市", "深圳市", "广东省"]))
     assert "广东省" in set(m.peers["region"])
     assert "did you mean" not in m.unmatched_history["suggestion"].iloc[0]
+
+
+# -- every sheet read as a region must be confirmed as one (R2: a copy or a topic sheet was pooled as a peer) --
+
+def _refused(path) -> str:
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_history(path)
+    assert len(err.value.problems) == 1  # one message for the book, not one per sheet
+    return str(err.value)
+
+
+def test_a_backup_sheet_beside_a_district_sheet_is_refused_not_pooled_as_a_region(tmp_path):
+    """Before: regions 备份, 鼎湖区 -- 备份 (a copy) pooled as a peer of 鼎湖区."""
+    msg = _refused(_city_book(tmp_path / "鼎湖.xlsx", {"鼎湖区": (None, 1), "备份": (None, 2)}))
+    assert "备份 is not confirmed as a region" in msg and "region= / --region" in msg
+
+
+@pytest.mark.parametrize("extra", ["总体", "全部", "对比", "上报"])
+def test_a_summary_sheet_beside_district_sheets_is_refused(tmp_path, extra):
+    msg = _refused(_city_book(tmp_path / "各区.xlsx", {extra: (None, 50), "端州区": (None, 1), "鼎湖区": (None, 2),
+                                                       "高要区": (None, 3)}))
+    assert f"{extra} is not confirmed as a region" in msg and "端州区 is" not in msg
+
+
+def test_copies_and_topics_beside_the_total_and_districts_are_named_in_one_message(tmp_path):
+    msg = _refused(_city_book(tmp_path / "全市.xlsx", {"全市": (None, 1), "端州区": (None, 2), "鼎湖区": (None, 3),
+                                                       "原表": (None, 4), "修改": (None, 5), "旧版": (None, 6)}))
+    assert "原表、修改、旧版 are not confirmed as regions" in msg
+    assert "食品 is not confirmed as a region" in _refused(_city_book(tmp_path / "食品.xlsx", {
+        "全市": (None, 1), "食品": (None, 2)}))
+
+
+def test_an_untitled_short_name_beside_confirmed_city_sheets_is_refused(tmp_path):
+    """Before: read as region 珠海 once half the sheets were sure regions."""
+    msg = _refused(_city_book(tmp_path / "各市.xlsx", {
+        "广州": ("填报单位：广州市市场监督管理局", 90), "深圳市": (None, 80), "珠海": (None, 70), "全省": (None, 60)}))
+    assert "hold a history without a region column, and 珠海 is not confirmed as a region (" in msg
+
+
+def test_titled_short_district_sheets_and_short_prefectures_are_still_read(tmp_path):
+    h = mt.read_history(_city_book(tmp_path / "各区.xlsx", {
+        "端州": ("填报单位：肇庆市端州区市场监督管理局", 1), "鼎湖": ("填报单位：肇庆市鼎湖区市场监督管理局", 2),
+        "高要": ("填报单位：肇庆市高要区市场监督管理局", 3)}))
+    assert sorted(h["region"].unique()) == ["端州区", "高要区", "鼎湖区"]
+    h = mt.read_history(_city_book(tmp_path / "州.xlsx", {"延边州": (None, 1), "恩施州": (None, 2)}))
+    assert sorted(h["region"].unique()) == ["延边州", "恩施州"]
+
+
+def test_autonomous_prefecture_sheets_are_read_as_their_titles_write_them(tmp_path):
+    """Before: refused -- 延边朝鲜族自治州 puts its peoples between 延边 and 自治州."""
+    h = mt.read_history(_city_book(tmp_path / "自治州.xlsx", {
+        "延边": ("填报单位：延边朝鲜族自治州市场监督管理局", 1), "恩施": ("填报单位：恩施土家族苗族自治州市场监督管理局", 2),
+        "湘西": ("填报单位：湘西土家族苗族自治州市场监督管理局", 3)}))
+    assert sorted(h["region"].unique()) == ["延边朝鲜族自治州", "恩施土家族苗族自治州", "湘西土家族苗族自治州"]
+
+
+def test_sheets_of_a_template_copied_from_another_city_are_refused_saying_so(tmp_path):
+    msg = _refused(_city_book(tmp_path / "各市.xlsx", {
+        "珠海": ("填报单位：广州市市场监督管理局", 1), "佛山": ("填报单位：广州市市场监督管理局", 2),
+        "广州": ("填报单位：广州市市场监督管理局", 3)}))
+    assert "the titles of 珠海、佛山 name another place (珠海: 广州市; 佛山: 广州市)" in msg
+
+
+def test_a_sheet_titled_by_a_districts_bureau_is_not_read_as_the_city(tmp_path):
+    """Before: sheet 广州 titled 广州市越秀区市场监督管理局 read as region 广州市 (a district's figures as the city's)."""
+    msg = _refused(_city_book(tmp_path / "区.xlsx", {
+        "广州": ("填报单位：广州市越秀区市场监督管理局", 1), "深圳": ("填报单位：深圳市福田区市场监督管理局", 2)}))
+    assert "广州: 广州市越秀区" in msg and "深圳: 深圳市福田区" in msg
+
+
+def test_district_sheets_titled_by_the_citys_compiling_bureau_are_read(tmp_path):
+    h = mt.read_history(_city_book(tmp_path / "各区.xlsx", {
+        "端州区": ("填报单位：肇庆市市场监督管理局", 1), "鼎湖区": ("填报单位：肇庆市市场监督管理局", 2)}))
+    assert sorted(h["region"].unique()) == ["端州区", "鼎湖区"]

@@ -190,3 +190,23 @@ def test_a_learned_calibration_is_not_said_unused_for_count_rows(tmp_path):
         mt.forecast(pd.concat([short, long_]), horizon=2, seed=0, calibration=cal)
     said = [str(w.message) for w in caught if "calibration=" in str(w.message)]
     assert said and "1 used the shipped factors (ensemble 1" in said[0] and "model='ensemble'" in said[0]
+
+
+def test_the_matchers_total_hints_read_in_chinese_in_a_chinese_report():
+    """The hedged did-you-mean of a region at the level of the plan's total (湖南省 beside 全省) and the refusal of a
+    total of another level (全省 beside a district plan's 全市) were printed in English in a Chinese report."""
+    from mstarget.report.model import _suggestion_zh
+    said = [_suggestion_zh(t) for t in (
+        "the history has a region 湖南省 at the level of the plan's total 全省 -- if it is this plan's total, name it "
+        "全省 (是否应为 全省？regions are not matched by guess)",
+        "the history's 全省 is a total of another level than 全市: not used as its figure (历史数据的全省不是本规划的全市)",
+        "the plan has no region 广东省 (plan regions: 广州市, 深圳市, 全省); a region at the level of the plan's total 全省 "
+        "-- if it is this plan's total, name it 全省 (是否应为 全省？regions are not matched by guess); not used as a "
+        "peer of the plan's regions",
+        "the plan has no region 全省 (plan regions: 端州区, 鼎湖区, 全市); a total of another level than the plan's 全市 "
+        "(不是本规划的全市合计): not used as 全市, nor as a peer -- name it 全市 only if it adds up this plan's regions")]
+    assert said[0] == "历史数据中有与规划合计同级的地区湖南省：如为本规划的全省，请将其命名为全省（地区不按猜测匹配）"
+    assert said[1] == "历史数据的全省为另一层级的合计，不是本规划的全市，未作为其数值"
+    assert said[2].startswith("规划中没有地区广东省（规划地区：广州市, 深圳市, 全省）；与规划合计全省同级")
+    assert said[3].endswith("为另一层级的合计，不是本规划的全市合计：不作为全市，也不用作参照")
+    assert not any(re.search(r"[A-Za-z]{3,}", s) for s in said)

@@ -428,28 +428,112 @@ _SHORT_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 _NOT_PLACE_SHEET = re.compile(r"说明|目录|汇总|总表|封面|备注|附表|附件|注释|指标|数据|统计|图表|模板|示例|样表|填报|分类|类别")
 
 
+def _title_text(table: Table) -> str:
+    return to_simplified(unicodedata.normalize("NFKC", " ".join([table.title or "", *table.notes])))
+
+
+#: the peoples an autonomous prefecture, county or banner is named with between its short name and 自治州
+#: (延边朝鲜族自治州, 恩施土家族苗族自治州)
+_AUTONOMOUS = r"(?:[\u4e00-\u9fff]{1,4}?族){1,3}自治(?:州|县|旗)"
+#: a place below the one just written (广州市 越秀区, 肇庆市 四会市): a district's or county's own title or bureau
+_PLACE_BELOW = re.compile(r"(?![各全本市城])[\u4e00-\u9fff]{1,4}?(?:区|县|旗|市)(?![场域级])")
+#: the place a title's bureau or 填报单位 names (填报单位：广州市越秀区市场监督管理局 -> 广州市越秀区)
+_TITLE_BUREAU = re.compile(r"(?:填报单位|报送单位|单位)?[:\s]*([\u4e00-\u9fff]{2,12}?)(?:市场监督管理局|市场监管局|市场监督管理委员会)")
+
+
+def _short_name(name: str) -> bool:
+    """Whether a sheet's name may be a place's short name (广州, 鼎湖, 端州): two or three Chinese characters, no
+    province (广东) and no name saying its level (中山市, 鼎湖区, 全省; 州 may be a short name's own: 广州)."""
+    from .validation import PROVINCES, REGION_SUFFIXES
+    return bool(_SHORT_PLACE.match(name)) and name not in PROVINCES and not name.endswith(
+        tuple(set(REGION_SUFFIXES) - {"州"}))
+
+
 def _title_region(name: str, table: Table) -> str:
     """The region a sheet named by a place's short name (广州) is written as in its own title or notes
-    (``填报单位：广州市市场监督管理局`` -> ``广州市``), when they write it one way only; else ``""``. ``广州市场``
-    is not read as 广州市 + 场."""
-    from .validation import PROVINCES, REGION_SUFFIXES
-    if not _SHORT_PLACE.match(name) or name in PROVINCES or name.endswith(tuple(set(REGION_SUFFIXES) - {"州"})):
+    (``填报单位：广州市市场监督管理局`` -> ``广州市``; ``延边朝鲜族自治州`` for 延边), when they write it one way only;
+    else ``""``. ``广州市场`` is not read as 广州市 + 场, nor ``广州市越秀区市场监督管理局`` as 广州市 (a district's
+    bureau: the sheet is not the city's)."""
+    from .validation import REGION_SUFFIXES
+    if not _short_name(name):
         return ""  # 广东 is the province; 中山市 / 全省 say their level (中山市 is no 中山市市)
-    text = to_simplified(unicodedata.normalize("NFKC", " ".join([table.title or "", *table.notes])))
+    text = _title_text(table)
     suffixes = "|".join(sorted(map(re.escape, REGION_SUFFIXES), key=len, reverse=True))
-    written = {m.group(0) for m in re.finditer(rf"{re.escape(name)}(?:{suffixes})(?!场)", text)}
+    written = set()
+    for m in re.finditer(rf"{re.escape(name)}(?:{_AUTONOMOUS}|{suffixes})(?!场)", text):
+        if _PLACE_BELOW.match(text, m.end()):
+            return ""  # 广州市越秀区: the title of a district's figures
+        written.add(m.group(0))
     return written.pop() if len(written) == 1 else ""
 
 
+def _title_place(table: Table) -> str:
+    """The place a sheet's title or notes name as its bureau or 填报单位 (``广州市越秀区``), when one; else ``""``."""
+    places = {m.group(1) for m in _TITLE_BUREAU.finditer(_title_text(table))}
+    return places.pop() if len(places) == 1 else ""
+
+
+def _sheet_region(name: str, table: Table) -> str:
+    """The region a sheet without a region column is read as, when confirmed: its name when written as a region's
+    (鼎湖区, 全省, 广东, 延边州), or the place its title writes for its short name (广州 -> 广州市); else ``""``
+    (鼎湖 untitled, 备份, 食品, 原表: a copy, a topic or a short name nothing confirms)."""
+    if _NOT_PLACE_SHEET.search(name) or _title_elsewhere(name, table):
+        return ""
+    return name if is_region_name(name) or is_total_region(name) else _title_region(name, table)
+
+
+def _title_elsewhere(name: str, table: Table) -> str:
+    """The place a sheet's title names as its bureau or 填报单位 when it is another than the sheet's (sheet 珠海 of a
+    template copied from 广州市's; sheet 广州 titled 广州市越秀区市场监督管理局, a district's figures), else ``""``. Only
+    a short name is checked: sheet 鼎湖区 titled 填报单位：肇庆市市场监督管理局 is the city's book of its districts."""
+    from .validation import REGION_SUFFIXES
+    place = _title_place(table) if _short_name(name) else ""
+    if not place or is_total_region(name) or place.endswith(name) or _title_region(name, table):
+        return ""
+    return "" if place.startswith(name) and place[len(name):] in REGION_SUFFIXES else place
+
+
 def _sheets_as_regions(lacking: list) -> bool:
-    """Whether the sheets of a history without a region column are named after their regions: each
-    name is a region's (鼎湖区, 全省, 广东) or a place's short name (广州, 珠海: two or three Chinese
-    characters naming no notes or summary sheet), and at least half of them are written as regions'
-    names, or so in their sheet's title (a workbook of 市场主体, 质量 sheets is one of topics)."""
-    names = [str(name).strip() for name, _ in lacking]
-    sure = [is_region_name(n) or bool(_title_region(n, t)) for n, (_, t) in zip(names, lacking)]
-    place = [s or (bool(_SHORT_PLACE.match(n)) and not _NOT_PLACE_SHEET.search(n)) for n, s in zip(names, sure)]
-    return all(place) and 2 * sum(sure) >= len(names)
+    """Whether the sheets of a history without a region column are named after their regions: every sheet's
+    region is confirmed (:func:`_sheet_region`) -- by its name ending as a place's does (区 县 市 州 旗 盟 ...),
+    a province's short name (广东), or its title naming the place (sheet 广州, 填报单位：广州市市场监督管理局). One
+    sheet nothing confirms (鼎湖 untitled, 备份, 食品 beside 鼎湖区 / 全市) refuses the book: a copy or a topic
+    read as a region would be pooled as a peer."""
+    return all(_sheet_region(str(name).strip(), t) for name, t in lacking)
+
+
+def _unconfirmed_why(lacking: list) -> str:
+    """Why :func:`_sheets_as_regions` refused: the sheets no region confirms, by reason."""
+    odd, other_place, short = [], [], []
+    places = {_title_place(t) for _, t in lacking}
+    if len(places) == 1 and "" not in places and not any(_sheet_region(str(n).strip(), t) for n, t in lacking):
+        place = places.pop()  # sheets 一月, 二月 all titled 填报单位：肇庆市...: one region's book
+        return (f"every sheet's title names {place} and none is confirmed as a region: a workbook kept for {place} "
+                f"alone (give region= / --region {place}), or one of its districts' sheets named short (name them in "
+                "full: 鼎湖区)")
+    for name, table in lacking:
+        name = str(name).strip()
+        if _sheet_region(name, table):
+            continue
+        if not _SHORT_PLACE.match(name) or _NOT_PLACE_SHEET.search(name):
+            odd.append(name)
+            continue
+        place = _title_elsewhere(name, table)
+        if place:
+            other_place.append(f"{name}: {place}")
+        else:
+            short.append(name)
+    parts = []
+    if odd:
+        parts.append(f"{'、'.join(odd[:8])} " + ("is no region's name" if len(odd) == 1 else "are no regions' names"))
+    if other_place:
+        parts.append(f"the titles of {'、'.join(n.split(':')[0] for n in other_place[:8])} name another place "
+                     f"({'; '.join(other_place[:8])}) -- a copied template, or a district's bureau?")
+    if short:
+        parts.append(f"{'、'.join(short[:8])} " + ("is not confirmed as a region" if len(short) == 1 else
+                     "are not confirmed as regions") + " (no place suffix such as 区 县 市 州, and no title naming the "
+                     "place, 填报单位：广州市市场监督管理局)")
+    return "; ".join(parts)
 
 
 def _history_sheets(book: Workbook, region: str | None) -> list[Table] | None:
@@ -469,11 +553,8 @@ def _history_sheets(book: Workbook, region: str | None) -> list[Table] | None:
             table.headers["region"] = f"(sheet name '{name}'" + (f", {full} in its title)" if full else ")")
     elif region is None and lacking:
         names = [name for name, _ in lacking]
-        odd = [n for n in names if not (is_region_name(n) or _SHORT_PLACE.match(n))
-               or _NOT_PLACE_SHEET.search(n)]
         shown = "、".join(names[:8]) + (f" ... ({len(names)} sheets)" if len(names) > 8 else "")
-        why = (f"{'、'.join(odd[:8])} " + ("is no region's name" if len(odd) == 1 else "are no regions' names") if odd else
-               "too few of their names are written as regions' names (广州市, 鼎湖区)")
+        why = _unconfirmed_why(lacking)
         raise DataValidationError(
             f"sheets {shown} hold a history without a region column, and {why}: add a region column (地区), "
             "or name each sheet after its region (广州市), or give the region of a workbook kept for one region "

@@ -568,21 +568,27 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     # a total adds up the table's other regions; a plan assessing 全国 or 全市 itself makes it a region
     plan_regions = set(column_cells(plan["region"]))
     totals_of_table = set(table_totals(series["region"].unique()))
-    total = np.array([r not in plan_regions and r in totals_of_table for r in free["region"]], dtype=bool)
+    # a total of another level than the plan's (全省 or 全国 beside a district plan's 全市) is no total of the plan's
+    # regions: left unmatched with the reason, never taken as the plan's total (_plan_total_of) nor set aside unsaid
+    other_level = other_level_totals(plan_regions, totals_of_table)
+    total = np.array([r not in plan_regions and r in totals_of_table and r not in other_level
+                      for r in free["region"]], dtype=bool)
     totals = free[total].assign(suggestion="the table's total (合计)")[HISTORY_COLUMNS].reset_index(drop=True)
     free = free[~total]
-    # 广东省 beside the plan's 全省 (its regions cities): the plan's total under the province's name, said so, and
-    # no peer of its own cities; not taken as 全省 (regions are never guessed)
+    # 广东省 beside the plan's 全省 (its regions cities): a region at the level of the plan's total, said so (a
+    # did-you-mean: that it is this plan's total is not known), and no peer of the plan's regions
     stand_in = total_stand_in(plan_regions, free["region"].unique())
-    peer_of = _peer_indicators(free[~free["region"].isin(list(stand_in))], plan_keys, plan_regions)
+    peer_of = _peer_indicators(free[~free["region"].isin(list(stand_in) + list(other_level))], plan_keys,
+                               plan_regions)
     # a qualitative row (建成, 达到全国平均水平: read_plan's ``qualitative``) expects no history: it is never said to lack
     # one, nor suggested for a series left over (智慧监管平台建设进度 is no 智慧市场监管平台)
     qualitative = _qualitative_keys(plan)
     unmatched_history = _suggest_for_series(free, plan, plan_keys, peer_of, series_hints, matched_plan | qualitative,
-                                            unit_of, stand_in)
+                                            unit_of, stand_in, other_level)
     lonely = plan[[(r, i) not in matched_plan and (r, i) not in qualitative
                  for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))]]
-    unmatched_plan = _suggest_for_plan(lonely, free, plan_hints, unit_of, {t: r for r, t in stand_in.items()})
+    unmatched_plan = _suggest_for_plan(lonely, free, plan_hints, unit_of, {t: r for r, t in stand_in.items()},
+                                       {t: r for r, t in other_level.items()})
     pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
     return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs, AttrFrame(totals),
                  AttrFrame(_peer_rows(history, peer_of)), near)
@@ -736,42 +742,88 @@ def _level_of_name(region) -> str | None:
 _PARENT_LEVEL = {"区": "市", "县": "市", "旗": "市", "市": "省", "省": "国"}
 
 
+def _written_total_level(total) -> str | None:
+    """The level a total's own word says (全市 / 全市合计 -> 市, 全省 -> 省, 全国 -> 国); None for 合计 / 总计 / total."""
+    written = re.match(r"^全?(市|省|区|县|旗|国|州|盟)", region_key(total))
+    return written.group(1) if written else None
+
+
+def _parent_of_levels(levels: set) -> str | None:
+    """The level a plan's regions of ``levels`` add up to: cities -> 省, districts -> 市, and a prefecture's mix of
+    districts, counties and county-level cities (端州区, 广宁县, 四会市) -> 市; None when they say none."""
+    if len(levels) == 1:
+        return _PARENT_LEVEL.get(next(iter(levels)))
+    if levels <= {"区", "县", "旗", "市"} and levels & {"区", "县", "旗"}:
+        return "市"
+    return None
+
+
+def _plan_total_level(plan_regions) -> tuple[str, str] | None:
+    """``(the plan's one total, its level)``: the level its word says (全市), else the one its other regions add up
+    to (合计 beside 端州区, 鼎湖区 -> 市); 全区 over cities is an autonomous region's (省). None when the plan has
+    no one total or its level is not known."""
+    plan_regions = [r for r in dict.fromkeys(plan_regions) if isinstance(r, str)]
+    totals = [r for r in plan_regions if is_total_region(r)]
+    others = [r for r in plan_regions if not is_total_region(r)]
+    if len(totals) != 1 or not others:
+        return None
+    levels = {_level_of_name(r) for r in others}
+    parent = None if None in levels else _parent_of_levels(levels)
+    written = _written_total_level(totals[0])
+    if written == "区" and parent == "省":
+        written = "省"  # 全区 of 南宁市, 柳州市: the autonomous region's total
+    level = written or parent
+    return (totals[0], level) if level else None
+
+
+def other_level_totals(plan_regions, history_totals) -> dict:
+    """``{history total: plan total}`` of the history's totals whose word says another level than the plan's total
+    (全省 or 全国 beside a district plan's 全市): no total of the plan's regions, never taken as its total."""
+    got = _plan_total_level(plan_regions)
+    if got is None:
+        return {}
+    total, level = got
+    out = {}
+    for r in dict.fromkeys(history_totals):
+        written = _written_total_level(r) if isinstance(r, str) else None
+        if r != total and written is not None and written != level:
+            out[r] = total
+    return out
+
+
 def total_stand_in(plan_regions, history_regions) -> dict:
     """``{history region: plan total}`` for a history writing the plan's total by its region's own name: a plan
     of cities with a total 全省 (or 合计) against a history with one province 广东省 and no 全省 -- ``{"广东省":
     "全省"}``. Only when the plan has one total, its other regions all lie one level below it (cities under
     全省, districts and counties under 全市), and the history has exactly one region of the total's level that
-    the plan lacks; else ``{}``. Said in the unmatched lists (did you mean region 全省?), never taken as the
-    total: that the province holds the plan's cities is not known."""
-    plan_regions = [r for r in dict.fromkeys(plan_regions) if isinstance(r, str)]
-    totals = [r for r in plan_regions if is_total_region(r)]
-    others = [r for r in plan_regions if not is_total_region(r)]
-    if len(totals) != 1 or not others or totals[0] in set(history_regions):
+    the plan lacks; else ``{}``. A prefecture's plan mixing districts, counties and county-level cities (端州区,
+    广宁县, 四会市, 全市) has its total at 市 (肇庆市); an autonomous region's 全区 over cities at 省 (广西壮族自治区).
+    Said in the unmatched lists as a did-you-mean (``the history has a region 湖南省 at the level of the plan's total
+    全省 -- if it is this plan's total, name it 全省``), never taken as the total: that the region holds the plan's
+    regions is not known (湖南省 beside a Guangdong plan is another province)."""
+    got = _plan_total_level(plan_regions)
+    if got is None or got[0] in set(history_regions):
         return {}
-    levels = {_level_of_name(r) for r in others}
-    if len(levels) != 1 or None in levels:
-        return {}
-    below = levels.pop()
-    written = re.match(r"^全?(市|省|区|县|旗|国)", region_key(totals[0]))
-    level = written.group(1) if written else _PARENT_LEVEL.get(below)
-    if level is None or level == below or _PARENT_LEVEL.get(below) != level:
-        return {}
-    found = [r for r in dict.fromkeys(history_regions) if isinstance(r, str) and r not in set(plan_regions)
+    total, level = got
+    plan_regions = set(plan_regions)
+    found = [r for r in dict.fromkeys(history_regions) if isinstance(r, str) and r not in plan_regions
              and not is_total_region(r) and _level_of_name(r) == level]
-    return {found[0]: totals[0]} if len(found) == 1 else {}
+    return {found[0]: total} if len(found) == 1 else {}
 
 
 def _plan_total_of(history: pd.DataFrame, plan_regions: set) -> pd.DataFrame:
     """A plan by region with one total (its column 合计) against a table of the same regions whose
     total row is written otherwise (全市): each indicator's total row of the history, when the
     history has none under the plan's own word, is taken as the plan's total -- both add up the
-    same regions -- instead of being set aside while the plan's total row goes without data."""
+    same regions -- instead of being set aside while the plan's total row goes without data. A total whose word
+    says another level (全省 or 全国 against a district plan's 全市: :func:`other_level_totals`) is never taken."""
     plan_totals = [r for r in plan_regions if is_total_region(r)]
     if len(plan_totals) != 1 or len(plan_regions) < 2:
         return history
     word = plan_totals[0]
     regions = history["region"].to_numpy()
-    total = np.array([r != word and is_total_region(r) for r in regions], dtype=bool)
+    other_level = other_level_totals(plan_regions, [r for r in pd.unique(regions) if is_total_region(r)])
+    total = np.array([r != word and is_total_region(r) and r not in other_level for r in regions], dtype=bool)
     if not total.any():
         return history
     has_own = set(history.loc[(history["region"] == word).to_numpy(), "indicator"])
@@ -1035,7 +1087,7 @@ def _may_suggest(sname, sunit, pname, punit, kind, region) -> bool:
 
 def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict, peer_of: dict,
                         hints: dict, matched: set = frozenset(), unit_of: dict | None = None,
-                        stand_in: dict | None = None) -> pd.DataFrame:
+                        stand_in: dict | None = None, other_level: dict | None = None) -> pd.DataFrame:
     """The unmatched series with a suggestion each; a plan row named as the one meant is one still without a
     series (not in ``matched``: a row already matched has its series), never the opposite quantity
     (:func:`opposite_names`: 食品安全抽检合格率 is no 食品抽检不合格率) and one a loose match could take
@@ -1073,10 +1125,15 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict,
                 hint = f"did you mean {nm}" + (f" ({ind})" if ind != nm else "") + "?"
         elif regions:
             hint = f"{_NO_REGION} {s.region} (plan regions: {', '.join(map(str, regions[:5]))})"
-            if s.region in (stand_in or {}):  # 广东省 beside the plan's 全省: its total, no peer of its regions
+            if s.region in (stand_in or {}):  # 广东省 beside the plan's 全省: maybe its total, no peer of its regions
                 total = stand_in[s.region]
-                hint += (f"; did you mean region {total}, the plan's total? (是否应为 {total}？regions are not matched "
-                         f"by guess: name it {total} to assess it); not used as a peer of the plan's regions")
+                hint += (f"; a region at the level of the plan's total {total} -- if it is this plan's total, name it "
+                         f"{total} (是否应为 {total}？regions are not matched by guess); not used as a peer of the "
+                         "plan's regions")
+            elif s.region in (other_level or {}):  # 全省 beside a district plan's 全市: another level's total
+                total = other_level[s.region]
+                hint += (f"; a total of another level than the plan's {total} (不是本规划的{total}合计): not used as "
+                         f"{total}, nor as a peer -- name it {total} only if it adds up this plan's regions")
             elif other is not None:  # 云浮 beside the plan's 云浮市, its indicator named a little differently
                 hint += f"; did you mean region {other}? (是否应为 {other}？regions are not matched by guess)"
             if (s.region, s.indicator) in peer_of:
@@ -1098,7 +1155,8 @@ def opposite_names(a: str, b: str) -> bool:
 
 
 def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict,
-                      unit_of: dict | None = None, written_as: dict | None = None) -> pd.DataFrame:
+                      unit_of: dict | None = None, written_as: dict | None = None,
+                      other_level: dict | None = None) -> pd.DataFrame:
     if lonely.empty:  # every plan row matched: nothing to suggest
         return pd.DataFrame([], columns=PLAN_COLUMNS)
     unit_of = unit_of or {}
@@ -1113,9 +1171,16 @@ def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict,
     for r, i, n, ty, u, kind in zip(lonely["region"], lonely["indicator"], names, lonely["target_year"], units, kinds):
         hint = ""
         key = name_key(n) or name_key(i)
-        other = (written_as or {}).get(r) or region_suggestion(r, free_regions)  # 全省 written 广东省: total_stand_in
+        stand = (written_as or {}).get(r)  # 全省 maybe written 广东省: total_stand_in
+        other = stand or region_suggestion(r, free_regions)
+        elsewhere = (other_level or {}).get(r)  # 全市 against the history's 全省: other_level_totals
         if other is not None and (key in pool.get(other, {}) or name_key(i) in pool.get(other, {})):
-            hint = f"the history has it under region {other}: fix the region (是否应为 {r}？)"
+            hint = (f"the history has a region {other} at the level of the plan's total {r} -- if it is this plan's "
+                    f"total, name it {r} (是否应为 {r}？regions are not matched by guess)" if stand else
+                    f"the history has it under region {other}: fix the region (是否应为 {r}？)")
+        elif elsewhere is not None and (key in pool.get(elsewhere, {}) or name_key(i) in pool.get(elsewhere, {})):
+            hint = (f"the history's {elsewhere} is a total of another level than {r}: not used as its figure "
+                    f"(历史数据的{elsewhere}不是本规划的{r})")
         elif (r, i) in hints:
             hint = hints[(r, i)]
         elif r in pool:

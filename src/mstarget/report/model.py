@@ -167,6 +167,16 @@ SUGGESTIONS_ZH = (
     (re.compile(r"^did you mean (.+) \(([^()]+)\)\?$"), r"是否应为\1（\2）？"),
     (re.compile(r"^did you mean (.+)\?$"), r"是否应为\1？"),
     (re.compile(r"^the history has it under region (.+?): fix the region.*$"), r"历史数据中该指标在地区\1下，请核对地区"),
+    (re.compile(r"^the history has a region (.+?) at the level of the plan's total (.+?) -- .*$"),
+     r"历史数据中有与规划合计同级的地区\1：如为本规划的\2，请将其命名为\2（地区不按猜测匹配）"),
+    (re.compile(r"^the history's (.+?) is a total of another level than (.+?): .*$"),
+     r"历史数据的\1为另一层级的合计，不是本规划的\2，未作为其数值"),
+    (re.compile(r"^the plan has no region (.+?) \(plan regions: ([^()]+)\); a region at the level of the plan's total "
+                r"(.+?) -- .*$"),
+     r"规划中没有地区\1（规划地区：\2）；与规划合计\3同级：如为本规划的\3，请将其命名为\3；不用作规划各地区的参照"),
+    (re.compile(r"^the plan has no region (.+?) \(plan regions: ([^()]+)\); a total of another level than the plan's "
+                r"(.+?) \(.*$"),
+     r"规划中没有地区\1（规划地区：\2）；为另一层级的合计，不是本规划的\3合计：不作为\3，也不用作参照"),
     (re.compile(r"^closest unmatched history series: (.+) \(([^()]+)\)$"), r"最接近的未匹配历史序列：\1（\2）"),
     (re.compile(r"^closest unmatched history series: (.+)$"), r"最接近的未匹配历史序列：\1"),
     (re.compile(r"^the plan has no region (.+?) \(plan regions: (.+)\); its series of the plan's indicators "

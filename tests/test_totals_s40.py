@@ -1,0 +1,93 @@
+"""A plan's total against a history's regions and totals of other levels: a region one level up is a hedged
+did-you-mean (never 'the history has it'), and a total of another level (全省, 全国 beside a district plan's 全市)
+is never the plan's total. All figures SYNTHETIC; names real."""
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import mstarget as mt
+from mstarget.matching import match
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "china"
+ROWS = [("市场主体总量", "万户"), ("食品抽检合格率", "%")]
+
+
+def _long(regions):
+    return pd.DataFrame([(r, ind, y, 50.0 + y - 2020, u) for r in regions for ind, u in ROWS
+                         for y in range(2020, 2026)], columns=["region", "indicator", "year", "value", "unit"])
+
+
+def _plan(regions, target=100.0):
+    return pd.DataFrame([(r, ind, ind, u, 2025, target) for r in regions for ind, u in ROWS],
+                        columns=["region", "indicator", "name", "unit", "target_year", "target"])
+
+
+def _hints(m, side):
+    frame = m.unmatched_plan if side == "plan" else m.unmatched_history
+    return frame.drop_duplicates("region").set_index("region")["suggestion"].to_dict()
+
+
+def test_another_province_beside_a_city_plans_total_is_a_hedged_did_you_mean_on_both_sides():
+    """Before (plan side): 'the history has it under region 湖南省: fix the region (是否应为 全省？)'."""
+    m = match(_plan(["广州市", "深圳市", "全省"]), _long(["广州市", "深圳市", "湖南省"]))
+    plan_hint = _hints(m, "plan")["全省"]
+    assert plan_hint.startswith("the history has a region 湖南省 at the level of the plan's total 全省 -- if it is this "
+                                "plan's total, name it 全省")
+    assert "has it" not in plan_hint
+    assert "if it is this plan's total, name it 全省" in _hints(m, "history")["湖南省"]
+    assert "湖南省" not in set(m.peers["region"])
+
+
+def test_a_neighbouring_city_beside_a_district_plans_total_is_hedged_too():
+    m = match(_plan(["端州区", "鼎湖区", "全市"]), _long(["端州区", "鼎湖区", "广州市"]))
+    assert "has it under" not in _hints(m, "plan")["全市"]
+    assert "the history has a region 广州市 at the level of the plan's total 全市" in _hints(m, "plan")["全市"]
+
+
+def test_a_prefecture_plan_mixing_levels_hints_the_city_and_does_not_pool_it_with_its_districts():
+    """Before: 肇庆市 pooled as a peer of its own districts and counties, 全市 without a word."""
+    regions = ["端州区", "鼎湖区", "高要区", "四会市", "广宁县"]
+    m = match(_plan(regions + ["全市"]), _long(regions + ["肇庆市"]))
+    assert "肇庆市" not in set(m.peers["region"])
+    assert "if it is this plan's total, name it 全市" in _hints(m, "history")["肇庆市"]
+    assert "the history has a region 肇庆市 at the level of the plan's total 全市" in _hints(m, "plan")["全市"]
+
+
+def test_an_autonomous_regions_plan_total_hints_the_autonomous_region():
+    m = match(_plan(["南宁市", "柳州市", "全区"]), _long(["南宁市", "柳州市", "广西壮族自治区"]))
+    assert "广西壮族自治区" not in set(m.peers["region"])
+    assert "if it is this plan's total, name it 全区" in _hints(m, "history")["广西壮族自治区"]
+
+
+@pytest.mark.parametrize("other", ["全省", "全国"])
+def test_a_district_plans_total_is_never_given_the_provinces_or_the_nations_figures(other):
+    """Before: 全市's last_value 1055 (the province's) against districts of 55, and no message."""
+    h = _long(["端州区", "鼎湖区", other])
+    h.loc[(h["region"] == other) & (h["unit"] == "万户"), "value"] += 1000
+    plan = _plan(["端州区", "鼎湖区", "全市"], target="≥100")
+    m = match(plan, h)
+    assert ("全市", "市场主体总量") not in m.pairs and ("端州区", "市场主体总量") in m.pairs
+    assert "a total of another level than the plan's 全市" in _hints(m, "history")[other]
+    assert f"the history's {other} is a total of another level than 全市" in _hints(m, "plan")["全市"]
+    assert other not in set(m.peers["region"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = mt.assess(h, plan, as_of=2025)
+    last = res.set_index(["region", "indicator"])["last_value"]
+    assert pd.isna(last[("全市", "市场主体总量")]) and last[("端州区", "市场主体总量")] == 55.0
+
+
+@pytest.mark.parametrize("word", ["合计", "全市合计", "总计"])
+def test_a_total_of_the_plans_own_level_written_otherwise_is_still_the_plans_total(word):
+    m = match(_plan(["端州区", "鼎湖区", "全市"]), _long(["端州区", "鼎湖区", word]))
+    assert m.pairs[("全市", "市场主体总量")] == "市场主体总量" and m.unmatched_plan.empty
+
+
+def test_the_shipped_national_tables_match_as_before():
+    plan = mt.read_plan(DATA / "national_targets.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = match(plan, mt.read_history(DATA / "national_history.csv"))
+    assert len(m.pairs) == 4 and list(m.unmatched_plan["indicator"]) == ["manufacturing_product_pass_rate"]
