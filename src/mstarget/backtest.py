@@ -37,6 +37,7 @@ from .history import read_history
 from .models import resolve
 from .plan import read_plan
 from .outcomes import attainment_calls, plan_for_calls, realised_outcome  # noqa: F401  (realised_outcome: public here too)
+from .pace_check import expected_calibration_error
 from .progress import Progress
 from .quantiles import sorted_mean
 from .reliability import RELIABILITY_COLUMNS, coverage_by_horizon, reliability_table
@@ -45,8 +46,10 @@ from .reliability_charts import backtest_chart
 DETAIL_COLUMNS = ["model", "region", "indicator", "origin", "h", "year", "n_train", "steady", "actual",
                   "mean", "median", "lo_80", "hi_80", "lo_95", "hi_95", "scale", "smape", "mase", "in_80",
                   "in_95", "msis", "crps", "crps_scaled", "r_80", "r_95", "chosen"]
+#: ``brier_base``: the Brier score of a constant (the share of the calls met); ``ece``: the calls'
+#: expected calibration error, 10 equal ``p_meet`` bins, as ``mstarget calibrate``'s check computes it
 SUMMARY_COLUMNS = ["model", "n_series", "n_forecasts", "smape", "mase", "coverage_80", "coverage_95",
-                   "msis", "crps_scaled", "brier", "accuracy", "n_calls"]
+                   "msis", "crps_scaled", "brier", "brier_base", "ece", "accuracy", "n_calls"]
 WARNING_COLUMNS = ["model", "origin", "category", "message"]
 
 
@@ -184,7 +187,7 @@ def _within_history(cutoffs: list[int], hist: pd.DataFrame, source: str) -> list
 
 def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[int] = 3, *,
              seed: int = 0, n_paths: int = DEFAULT_PATHS, bounds=None, calibration="default",
-             plan=None, min_train: int = 1,
+             plan=None, min_train: int = 1, reference=None,
              backend: str = "serial", n_jobs: int | None = None, scheduler: str | None = None,
              progress: bool = False, region: str | None = None) -> BacktestResult:
     """Rolling-origin backtest of one or several models.
@@ -205,7 +208,11 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
     seed, n_paths, bounds, calibration
         As for :func:`mstarget.forecast` (same default number of paths, so a backtest scores the
         forecasts :func:`~mstarget.forecast` makes: the quantile noise of fewer paths changes the
-        interval widths slightly).
+        interval widths slightly). ``calibration`` (e.g. a table of your own, ``mstarget calibrate``)
+        is used by the forecasts and, with ``plan``, by the attainment calls' ``p_meet`` alike.
+    reference : DataFrame or path, optional
+        A peer panel, as for :func:`mstarget.forecast` / :func:`mstarget.assess`: at each origin
+        only its years up to the origin are lent (no peer year the forecast could not have known).
     plan : DataFrame or path, optional
         Plan table; attainment calls are scored against realised outcomes. History joins it by
         id or Chinese name (:mod:`mstarget.matching`); plan rows without history, or whose
@@ -259,6 +266,7 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
               for (r, i), g in observed.groupby(["region", "indicator"], sort=False)}
     models = _model_list(model)
     plan_df, plan_hist = plan_for_calls(plan, hist) if plan is not None else (None, None)
+    ref = read_history(reference) if reference is not None else None
     per_task, kept = [], []
     for m in models:
         label = resolve(m).display
@@ -267,7 +275,7 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
                     kept_warnings(kept, model=label, origin=int(T)):
                 per_task.append(_origin_rows(hist, m, label, T, int(horizon), seed, n_paths, bounds,
                                              calibration, min_train, actual, engine=engine,
-                                             progress=prog))
+                                             progress=prog, reference=ref))
     frames, summaries, calls = [], [], []
     for k, m in enumerate(models):
         label = resolve(m).display
@@ -277,10 +285,14 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         summary = _summarise(label, det)
         if plan is not None:
             with kept_warnings(kept, model=label, origin=np.nan):
-                c = attainment_calls(plan_hist, plan_df, m, label, cutoffs, seed, engine)
+                c = attainment_calls(plan_hist, plan_df, m, label, cutoffs, seed, engine,
+                                     calibration=calibration, reference=ref)
             calls.append(c)
             if not c.empty:
+                met = c["met"].astype(float)
                 summary.update({"brier": M.brier(c["p_meet"], c["met"]),
+                                "brier_base": float(((met.mean() - met) ** 2).mean()),
+                                "ece": expected_calibration_error(c["p_meet"], met),
                                 "accuracy": float(((c["p_meet"] >= 0.5) == c["met"].astype(bool)).mean()),
                                 "n_calls": int(len(c))})
         summaries.append(summary)
@@ -316,15 +328,17 @@ def _say_unscored(details: pd.DataFrame, calls: list, cutoffs: list[int], horizo
 
 
 def _origin_rows(hist, m, label, T, horizon, seed, n_paths, bounds, calibration, min_train,
-                 actual, *, engine: Engine | None = None, progress=None) -> list[dict]:
+                 actual, *, engine: Engine | None = None, progress=None, reference=None) -> list[dict]:
     """Detail rows of one model at one origin ``T``: its series forecast in chunks on ``engine``,
-    each reduced to its rows where the chunk runs."""
+    each reduced to its rows where the chunk runs (``reference``: its years up to ``T`` lent as peers)."""
     train = hist[hist["year"] <= T]
     if train.empty:
         return []
+    if reference is not None:
+        reference = reference[reference["year"] <= T]
     reduce = functools.partial(_series_rows, label=label, T=int(T), min_train=min_train)
     parts = run_forecast(train, horizon, model=m, seed=seed, n_paths=n_paths, bounds=bounds,
-                         calibration=calibration, engine=engine, progress=progress,
+                         calibration=calibration, reference=reference, engine=engine, progress=progress,
                          reduce=reduce, extras=actual)
     return [row for part in parts for row in part]
 

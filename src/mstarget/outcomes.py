@@ -62,11 +62,13 @@ def plan_for_calls(plan, hist: pd.DataFrame):
 
 
 def attainment_calls(hist, plan_df, m, label, cutoffs: Sequence[int], seed: int,
-                     engine: Engine | None = None) -> pd.DataFrame:
+                     engine: Engine | None = None, *, calibration="default", reference=None) -> pd.DataFrame:
     """For each origin in ``cutoffs``, ``assess`` as of it with model ``m`` (results labelled
     ``label``) on the plan rows whose outcome is observed after it: ``model, origin, region,
     indicator, target_year, p_meet, outcome, met, category``. ``engine``: where ``assess`` runs
-    (:mod:`mstarget.engine`; default in this process)."""
+    (:mod:`mstarget.engine`; default in this process). ``calibration`` / ``reference``: as for
+    :func:`mstarget.assess.assess` (the peers as known at each origin), so that the calls are scored
+    with the calibration the backtest's intervals use."""
     outcome = [realised_outcome(hist, r) for _, r in plan_df.iterrows()]
     plan_df = plan_df.assign(_outcome=outcome)
     plan_df = plan_df[np.isfinite(plan_df["_outcome"])]
@@ -76,7 +78,7 @@ def attainment_calls(hist, plan_df, m, label, cutoffs: Sequence[int], seed: int,
         if sub.empty:
             continue
         res = assess(hist, sub.drop(columns="_outcome"), as_of=T, model=m, seed=seed,
-                     backend=engine or "serial")
+                     backend=engine or "serial", calibration=calibration, reference=reference)
         res = res.reset_index(drop=True)
         sub = sub.reset_index(drop=True)
         # a strict bound (低于0.15: :func:`mstarget.plan.strict_of`) is not met by its own figure

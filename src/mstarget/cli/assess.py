@@ -26,6 +26,7 @@ from ..report.model import (AWAITED_OUTLOOK, CATEGORY_LABELS, DIRECTION_SIGN, NO
 from ..report.narrative import departs_from_peers
 from ..schedule import CATEGORY_ZH, EVALUATION_ZH, QUALITATIVE, evaluation_categories
 from . import common
+from .calibrate import say_options_used
 
 
 def register(sub) -> None:
@@ -381,6 +382,7 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
             common.echo(f"... {len(table) - SHOWN_ROWS} more rows (共 {len(table)} 行): all in "
                         + (args.out if args.out else "--out FILE") + " and in the MLflow run's assessment.csv")
         common.echo("\n" + summary_line(table))
+        say_options_used(table, args.calibration, reference)  # what --calibration / --reference changed
         if args.out:
             common.echo(f"written: {args.out}")
         with prog.step("logging the MLflow run") if settings.enabled else contextlib.nullcontext():

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import pandas as pd
+
 from ..arguments import YEAR_MAX, YEAR_MIN
 from ..backtest import backtest
 from ..exceptions import ParameterError
@@ -15,6 +17,7 @@ from ..output_set import outputs_together
 from ..plotting import pyplot, save_figure
 from .. import tracking
 from . import common
+from .calibrate import say_options_used
 
 
 def register(sub) -> None:
@@ -33,6 +36,8 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--paths", type=int, default=DEFAULT_PATHS,
                    help=f"sample paths per series (default {DEFAULT_PATHS}, as for forecasts)")
+    common.add_reference_flag(p)  # the peers as known at each origin
+    common.add_calibration_flag(p)  # used by the intervals and, with --plan, by the p_meet of the calls
     common.add_engine_flags(p)
     common.add_out_flag(p)
     common.add_chart_flag(p, "the calibration chart (coverage per horizon; p_meet reliability with --plan)")
@@ -64,14 +69,38 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError(f"--paths {args.paths}: expected a number of sample paths per series from 10 to "
                              f"1000000 (default {DEFAULT_PATHS}).")
     details_out = None
+    extra = ()
     if args.out:
-        out = Path(args.out)
-        details_out = str(out.with_name(f"{out.stem}_details{out.suffix}"))
-    common.check_outputs(args, "history", "plan",
-                         extra=(("--out (details)", details_out),) if details_out else ())
+        details_out = beside(args.out, "details")
+        extra = tuple((f"--out ({part})", beside(args.out, part)) for part in BESIDE_OUT if part != "details"
+                      and (args.plan or part == "coverage_by_horizon"))
+    common.check_outputs(args, "history", "plan", "reference", "calibration",
+                         extra=((("--out (details)", details_out), *extra) if details_out else ()))
     settings = common.tracking_settings(args)
     with common.tracking_process(settings) as logger:  # MLflow loads meanwhile, on the other core
         return _run(args, details_out, settings, logger)
+
+
+#: the tables written next to ``--out`` (``bt.csv`` -> ``bt_details.csv``, ...); the last two with --plan only
+BESIDE_OUT = ("details", "coverage_by_horizon", "calls", "reliability")
+
+
+def beside(out: str, part: str) -> str:
+    """The file written next to ``--out`` for ``part`` (``bt.csv`` -> ``bt_calls.csv``)."""
+    path = Path(out)
+    return str(path.with_name(f"{path.stem}_{part}{path.suffix}"))
+
+
+def legend(res, horizon: int) -> str:
+    """What the summary's columns are, in a few lines: it pools horizons and origins; the units."""
+    origins = ", ".join(str(o) for o in res.origins)
+    text = (f"pooled over horizons 1-{horizon} and origins {origins} (coverage per horizon below); smape in %; "
+            "mase, msis and crps_scaled divided by each series' in-sample mean absolute yearly change "
+            "(1 = as large as a typical year's change)")
+    if res.calls is not None and len(res.calls):
+        text += ("; brier: of the attainment calls' p_meet, brier_base: of a constant (the share met), lower is "
+                 "better; ece: expected calibration error of p_meet, 10 equal bins (as mstarget calibrate's check)")
+    return text + ".\n汇总为各预测年距与起点合并；smape 为百分比，mase/msis/crps_scaled 以序列历年平均绝对变化为单位。"
 
 
 def _run(args: argparse.Namespace, details_out, settings, logger) -> int:
@@ -80,10 +109,15 @@ def _run(args: argparse.Namespace, details_out, settings, logger) -> int:
     common.require_observations(history, args.history, doing="backtest")
     plan = read_plan(args.plan, region=args.region) if args.plan else None
     origins = _parse_origins(args.origins)
+    reference = read_history(args.reference) if args.reference else None
+    common.require_observations(reference, args.reference, flag="--reference", doing="lend peers from",
+                                advice=" (leave out --reference to backtest without peers)")
+    calibration = common.calibration_of(args)  # a bad file refused before any work
     common.inputs_accepted(logger)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     res = backtest(history, model=models, horizon=args.horizon, origins=origins, seed=args.seed,
-                   n_paths=args.paths, plan=plan, backend=engine, progress=True)
+                   n_paths=args.paths, plan=plan, backend=engine, progress=True, calibration=calibration,
+                   reference=reference)
     fig = None
     if args.chart or not args.no_track:  # drawn before anything is written
         fig = res.plot(title=f"backtest: {', '.join(models)}, horizon {args.horizon}")
@@ -93,14 +127,31 @@ def _run(args: argparse.Namespace, details_out, settings, logger) -> int:
         if args.out:
             write_table(res.summary, args.out)
             write_table(res.details, details_out)
+            write_table(res.coverage_by_horizon(), beside(args.out, "coverage_by_horizon"))
+            if plan is not None:
+                write_table(res.calls, beside(args.out, "calls"))
+                write_table(res.reliability(), beside(args.out, "reliability"))
     common.echo(common.format_table(res.summary))
+    common.echo(legend(res, args.horizon))
+    by_h = res.coverage_by_horizon()
+    if len(by_h):
+        common.echo("\ncoverage by horizon (各预测年距的区间覆盖率; 95 % Wilson interval in brackets):")
+        shown = pd.DataFrame({"model": by_h["model"], "h": by_h["h"], "n": by_h["n"],
+                              **{f"coverage_{lv}": [f"{c:.2f} [{lo:.2f}-{hi:.2f}]" for c, lo, hi in
+                                                    zip(by_h[f"coverage_{lv}"], by_h[f"coverage_{lv}_lo"],
+                                                        by_h[f"coverage_{lv}_hi"])] for lv in (80, 95)}})
+        common.echo(common.format_table(shown))
+    say_options_used(res, args.calibration, reference)  # what --calibration / --reference changed
     if args.out:
-        common.echo(f"written: {args.out} (details: {details_out})")
+        parts = ["details", "coverage_by_horizon"] + (["calls", "reliability"] if plan is not None else [])
+        common.echo(f"written: {args.out} ({'; '.join(f'{p}: {beside(args.out, p)}' for p in parts)})")
     if args.chart:
         common.echo(f"calibration chart: {args.chart}")
     params, inputs = tracking.backtest_params(  # the parameters mt.backtest(track=True) logs
         result=res, history=args.history, history_frame=history, horizon=args.horizon, plan=args.plan,
-        plan_frame=plan, seed=args.seed, n_paths=args.paths, backend=engine) if settings.enabled else ({}, {})
+        plan_frame=plan, seed=args.seed, n_paths=args.paths, backend=engine,
+        calibration=common.calibration_arg(args),
+        **({"reference": args.reference} if args.reference else {})) if settings.enabled else ({}, {})
     try:
         run_id = common.log_run(logger, "log_backtest", res, params, settings, inputs=inputs, figure=fig)
     finally:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -91,7 +92,8 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
         with prog.step("checking on the panel's last 3 years (learned on the years before)"):
             try:
                 with window_warnings():
-                    check = check_learned(panel, n_points=CHECK_POINTS, horizon=CHECK_HORIZON, seed=args.seed)
+                    check = check_learned(panel, n_points=CHECK_POINTS, horizon=CHECK_HORIZON, seed=args.seed,
+                                          progress=prog)
             except DataValidationError as exc:  # a short panel: learned anyway, not checked
                 said = "; ".join(q.expected.removeprefix("check_learned: ") for q in exc.problems)
                 common.echo(f"\nnot checked: {said}")
@@ -104,20 +106,62 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
         if check is not None:
             common.echo("\n" + common.format_table(check.round(3)))
             common.echo(verdict(check))
+    choice = judge(check)[0] if check is not None else None
     common.echo(f"\nwritten: {args.out}  ({cal.meta.get('model_provenance', {}).get(MODEL, cal.provenance)})")
-    common.echo(f"use it:  mstarget assess --plan PLAN --history HISTORY --calibration {args.out}")
-    params = {"command": "calibrate", "panel": args.panel, "horizon": args.horizon, "seed": args.seed,
+    use = f"mstarget assess --plan PLAN --history HISTORY --calibration {args.out}"
+    if choice == "learned":
+        common.echo(f"use it:  {use}")
+    elif choice is None:  # not checked (--no-check, a short panel, too few windows): the user's call
+        common.echo(f"to use it (not checked against the shipped table on held-out years):  {use}")
+    else:
+        common.echo("the check above advises against using this table as it stands"
+                    + (" (compare the measures first)" if choice == "mixed" else "")
+                    + "; the file is written for reference (本表仅供参考，检验结果不建议直接使用)")
+    panel_path = str(Path(args.panel).resolve())
+    params = {"command": "calibrate", "panel": panel_path, "horizon": args.horizon, "seed": args.seed,
               "indicators": n_ind, "regions": n_reg, **tracking.package_versions()}
     metrics = {"median_c80_vs_shipped": float(np.nanmedian(summary["c_80 / shipped"])),
+               "median_c95_vs_shipped": float(np.nanmedian(summary["c_95 / shipped"])),
                "median_shift_h2": float(np.nanmedian(summary[SHIFT]))}
+    run_name = f"calibrate {Path(args.panel).name}"
     if check is not None:
-        for r in check.to_dict("records"):
-            metrics.update({f"check.{r['calibration']}.{k}": float(r[k]) for k in ("coverage_80", "coverage_95", "ece", "brier")})
+        first = check.iloc[0]
+        params.update({"learned_on": str(first["learned_on"]), "held_out": str(first["test_years"]),
+                       "verdict": choice or "none (too few windows)"})
+        run_name += f" · held out {first['test_years']} · verdict {choice or 'none'}"
+        for r in check.to_dict("records"):  # named as the backtest names the same measures
+            metrics.update({f"check.{r['calibration']}.{k}": float(r[k])
+                            for k in ("coverage_80", "coverage_95", "interval_score_80", "interval_score_95",
+                                      "ece", "brier", "brier_base") if k in r})
+        metrics["check.windows"] = float(first["windows"])
     run_id = common.log_run(logger, "log_result", "calibrate", cal.to_frame(), params, settings,
-                            metrics=metrics, artifact="calibration_factors.csv", files=[args.out])
+                            metrics=metrics, artifact="calibration_factors.csv", files=[args.out],
+                            tables={"held_out_check.csv": check} if check is not None else None,
+                            run_name=run_name)
     if run_id is not None:
         common.echo(f"MLflow run {run_id} logged to {settings.store_uri()}")
     return common.EXIT_OK
+
+
+def say_options_used(result, calibration=None, reference=None) -> None:
+    """``assess`` / ``forecast`` on the command line: what ``--calibration FILE`` and ``--reference`` did,
+    as the API says it (:func:`mstarget.api._say_unused_options`: a warning when they changed nothing
+    for some series), and, when a calibration file was given, one line on screen naming it and the
+    series it changed, by model (``calibration: am_cal.json (learned factors for pooled_drift) changed 12
+    of 40 series: pooled_drift 12``)."""
+    from ..api import _counted, _say_unused_options, _series_models  # lazy: the API layer
+    from ..calibration import own_models, resolve_calibration
+
+    _say_unused_options(result, {"calibration": calibration, "reference": reference})
+    if not calibration:
+        return
+    own = set(own_models(resolve_calibration(calibration)))
+    series = _series_models(result)
+    changed = series[series["model"].isin(own)]["model"]
+    whose = f"its own factors for {', '.join(sorted(own))}" if own else "the shipped factors only"
+    common.echo(f"calibration: {calibration} ({whose}) changed {len(changed)} of {len(series)} series"
+                + (f": {_counted(changed)}" if len(changed) else "")
+                + f"（使用自定义校准表 {calibration}，影响 {len(changed)}/{len(series)} 个序列）")
 
 
 #: regions named in a warning of the learning windows (the rest counted)
@@ -178,32 +222,80 @@ SHOWN = ((4, 0.1, 0.9, "4年数据，平稳，各地区同向 (4 points, smooth,
          (4, 0.3, False, "4年数据，单独一个序列 (4 points, one series alone)"))
 
 
+#: the learned table's interval score may exceed the shipped one's by this share and still count as "not worse"
+#: (the median over a few hundred windows moves by a few per cent between seeds)
+SCORE_TOLERANCE = 0.05
+
+
+def judge(check: pd.DataFrame) -> tuple[str | None, str, str]:
+    """What the held-out check says: ``(choice, why, why_zh)``, ``choice`` ``"learned"`` (better on 80 %
+    coverage, ECE and Brier, and not worse on the 80 / 95 % interval scores), ``"shipped"`` (worse on all
+    three, or better on them but with bands wider than its misses justify: the interval score decides),
+    ``"mixed"``, or ``None`` (fewer than :data:`MIN_CHECK_WINDOWS` windows: no verdict); ``why``: the
+    measure that decided."""
+    ship, mine = (check.set_index("calibration").loc[k] for k in ("shipped", "learned"))
+    if int(mine["windows"]) < MIN_CHECK_WINDOWS:
+        return None, "too few windows", "窗口太少"
+    better = sum([abs(mine["coverage_80"] - 0.8) < abs(ship["coverage_80"] - 0.8), mine["ece"] < ship["ece"],
+                  mine["brier"] < ship["brier"]])
+    worse_score = [lvl for lvl in (80, 95) if f"interval_score_{lvl}" in mine.index
+                   and mine[f"interval_score_{lvl}"] > ship[f"interval_score_{lvl}"] * (1 + SCORE_TOLERANCE)]
+    if better == 3 and not worse_score:
+        return "learned", "every measure agreed, the interval score included", "各项指标（含区间评分）一致"
+    if better == 3:
+        lvl = worse_score[-1]
+        return ("shipped", f"the {lvl} % interval score decided: {mine[f'interval_score_{lvl}']:.2f} with yours, "
+                f"{ship[f'interval_score_{lvl}']:.2f} shipped -- your {lvl} % bands were wider than the misses "
+                "they avoid justify",
+                f"由{lvl}%区间评分决定：本地{mine[f'interval_score_{lvl}']:.2f} / 内置{ship[f'interval_score_{lvl}']:.2f}，"
+                "本地区间过宽")
+    if better == 0:
+        return "shipped", "80 % coverage, ECE and Brier all agreed", "80%覆盖率、校准误差和Brier一致"
+    return "mixed", "the measures disagree", "各项指标结论不一"
+
+
 def verdict(check: pd.DataFrame) -> str:
-    """One sentence on the held-out check: which table was the more honest on the later years --
-    none on fewer than :data:`MIN_CHECK_WINDOWS` windows, too few to tell them apart."""
+    """The held-out check in two sentences (Chinese, English): which table was the more honest on the
+    later years, and which measure decided (:func:`judge`) -- none on fewer than :data:`MIN_CHECK_WINDOWS`
+    windows, too few to tell them apart. Coverage alone can be won by wide bands: the 80 / 95 % interval
+    scores (proper: width and misses both count) must not be worse for the learned table to be advised.
+    When both tables' ``p_meet`` score worse than a constant base rate on Brier, that is said."""
     ship, mine = (check.set_index("calibration").loc[k] for k in ("shipped", "learned"))
     n = int(mine["windows"])
-    if n < MIN_CHECK_WINDOWS:
+    choice, why, why_zh = judge(check)
+    if choice is None:
         return (f"留出{mine['test_years']}年检验仅有{n}个窗口（至少需{MIN_CHECK_WINDOWS}个），"
                 "不足以判断哪种校准更准确，不作结论。\n"
                 f"held out {mine['test_years']}: {n} window{'s' * (n != 1)}, fewer than the {MIN_CHECK_WINDOWS} "
                 "needed to tell the two tables apart -- no verdict; check with a longer panel, or more "
                 "regions, before you use --calibration.")
-    better = sum([abs(mine["coverage_80"] - 0.8) < abs(ship["coverage_80"] - 0.8), mine["ece"] < ship["ece"],
-                  mine["brier"] < ship["brier"]])
-    said, said_zh = (("your table was the more honest on those years: use it with --calibration",
-                      "本地校准更准确，可用 --calibration 使用") if better == 3 else
-                     ("the shipped table was the more honest on those years: keep it (no --calibration)",
-                      "内置校准更准确，建议不使用本地校准") if better == 0 else
-                     ("neither table was the more honest on every measure: compare before you choose",
-                      "两者各有优劣，请比较后选择"))
-    return (f"留出{mine['test_years']}年检验（{int(mine['windows'])}个窗口）：80%区间覆盖率 本地{mine['coverage_80']:.2f} / "
-            f"内置{ship['coverage_80']:.2f}（0.80为准确），实现概率校准误差 {mine['ece']:.3f} / {ship['ece']:.3f}，"
-            f"Brier {mine['brier']:.3f} / {ship['brier']:.3f}；{said_zh}。\n"
-            f"held out {mine['test_years']} ({int(mine['windows'])} windows): 80 % band covers "
-            f"{mine['coverage_80']:.2f} with yours, {ship['coverage_80']:.2f} shipped (0.80 is honest); p_meet ECE "
+    said, said_zh = {"learned": ("your table was the more honest on those years: use it with --calibration",
+                                 "本地校准更准确，可用 --calibration 使用"),
+                     "shipped": ("the shipped table was the better on those years: keep it (no --calibration)",
+                                 "内置校准更好，建议不使用本地校准"),
+                     "mixed": ("neither table was the better on every measure: compare before you choose",
+                               "两者各有优劣，请比较后选择")}[choice]
+    scores = "interval_score_95" in mine.index
+    is_zh = (f"，区间评分（越低越好）80% {mine['interval_score_80']:.2f} / {ship['interval_score_80']:.2f}，"
+             f"95% {mine['interval_score_95']:.2f} / {ship['interval_score_95']:.2f}") if scores else ""
+    is_en = (f"; interval score (lower is better, width and misses both count) 80 % {mine['interval_score_80']:.2f}"
+             f" / {ship['interval_score_80']:.2f}, 95 % {mine['interval_score_95']:.2f} / "
+             f"{ship['interval_score_95']:.2f}") if scores else ""
+    base = float(mine["brier_base"])
+    no_skill = mine["brier"] >= base and ship["brier"] >= base
+    skill_zh = (f"两种校准的实现概率 Brier 均不优于常数基准（{base:.3f}，即对所有目标都给出历史实现比例）。"
+                if no_skill else "")
+    skill_en = (f" Both tables' p_meet scored worse on Brier than a constant (the share met, Brier {base:.3f}): "
+                "on these indicators p_meet said nothing a base rate would not." if no_skill else "")
+    return (f"留出{mine['test_years']}年检验（{n}个窗口）：80%区间覆盖率 本地{mine['coverage_80']:.2f} / "
+            f"内置{ship['coverage_80']:.2f}（0.80为准确），95%区间 {mine['coverage_95']:.2f} / {ship['coverage_95']:.2f}"
+            f"（0.95为准确）{is_zh}，实现概率校准误差 {mine['ece']:.3f} / {ship['ece']:.3f}，"
+            f"Brier {mine['brier']:.3f} / {ship['brier']:.3f}（常数基准 {base:.3f}）；{said_zh}（{why_zh}）。{skill_zh}\n"
+            f"held out {mine['test_years']} ({n} windows): 80 % band covers "
+            f"{mine['coverage_80']:.2f} with yours, {ship['coverage_80']:.2f} shipped (0.80 is honest), 95 % band "
+            f"{mine['coverage_95']:.2f} / {ship['coverage_95']:.2f} (0.95){is_en}; p_meet ECE "
             f"{mine['ece']:.3f} / {ship['ece']:.3f}, Brier {mine['brier']:.3f} / {ship['brier']:.3f} "
-            f"(a constant {mine['brier_base']:.3f}) -- {said}.")
+            f"(a constant {base:.3f}) -- {said}; {why}.{skill_en}")
 
 
 SHIFT = "median shift (80% half-widths)"
@@ -211,16 +303,17 @@ SHIFT = "median shift (80% half-widths)"
 
 def comparison(cal) -> pd.DataFrame:
     """What was learned against the shipped factors, 2 years ahead, for a few typical windows:
-    the 80 % band's stretch factor, relative to the shipped one, and the median correction in
+    the 80 % and 95 % bands' stretch factors, relative to the shipped ones, and the median correction in
     80 % half-widths along the trend (negative: your indicators kept less of their recent trend
     than the model draws; the shipped table has none)."""
     rows = []
     for n, ratio, peers, label in SHOWN:
-        mine = cal.factors_for(MODEL, n, 2, z=_smoothness_of(ratio)[:n], peers=peers)[-1, 0]
-        ship = default_calibration().factors_for(MODEL, n, 2, z=_smoothness_of(ratio)[:n], peers=peers)[-1, 0]
+        mine = cal.factors_for(MODEL, n, 2, z=_smoothness_of(ratio)[:n], peers=peers)[-1]
+        ship = default_calibration().factors_for(MODEL, n, 2, z=_smoothness_of(ratio)[:n], peers=peers)[-1]
         shift = cal.shift_for(MODEL, n, 2, z=_smoothness_of(ratio)[:n], peers=peers)
-        rows.append({"窗口，2年后 (window, 2 years ahead)": label, "c_80": round(float(mine), 2),
-                     "c_80 / shipped": round(float(mine / ship), 2),
+        rows.append({"窗口，2年后 (window, 2 years ahead)": label, "c_80": round(float(mine[0]), 2),
+                     "c_80 / shipped": round(float(mine[0] / ship[0]), 2), "c_95": round(float(mine[1]), 2),
+                     "c_95 / shipped": round(float(mine[1] / ship[1]), 2),
                      SHIFT: round(0.0 if shift is None else float(shift[-1]), 2)})
     return pd.DataFrame(rows)
 

@@ -8,6 +8,7 @@ from ..forecast import forecast
 from ..history import read_history
 from ..io import write_table
 from . import common
+from .calibrate import say_options_used
 
 
 def register(sub) -> None:
@@ -65,6 +66,7 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     if args.out:
         write_table(table, args.out)
     common.echo(common.format_table(table))
+    say_options_used(table, args.calibration, reference)  # what --calibration / --reference changed
     if args.out:
         common.echo(f"written: {args.out}")
     params, inputs = tracking.forecast_params(  # the parameters mt.forecast(track=True) logs
