@@ -179,7 +179,8 @@ def test_records_evaluation_builds_history_features(tmp_path, capsys):
     # the run holds the evaluation and its per-record detail (log_result's extra tables)
     client = MlflowClient(tracking_uri=f"sqlite:///{tmp_path / 'mlflow.db'}")
     run = client.search_runs([client.get_experiment_by_name("mstarget").experiment_id])[0]
-    assert run.info.run_name == "risk evaluate" and run.data.metrics["auc"] == pytest.approx(m["auc"])
+    assert run.info.run_name == "risk evaluate records test ≥2023-01-01 · entity shop · area ward · logistic"
+    assert run.data.metrics["auc"] == pytest.approx(m["auc"])
     assert sorted(a.path for a in client.list_artifacts(run.info.run_id)) == [
         "risk_evaluation.csv", "risk_evaluation_detail.csv"]
 

@@ -1047,7 +1047,12 @@ def _evaluate_records(args):
     table = raw
     built: list[str] = []
     if args.entity or args.area:
-        feats = R.features(raw, time=time, outcome=args.outcome, entity=args.entity,
+        # the honest out-of-time protocol: when the plan is made (at --test-from) no test-period result is
+        # known, so the test records' histories (entity_failures_past, area rates) count none of them
+        known = raw.copy()
+        later = (dates >= cut).to_numpy()
+        known[args.outcome] = known[args.outcome].astype(object).where(~later, None)
+        feats = R.features(known, time=time, outcome=args.outcome, entity=args.entity,
                            area=_list(args.area))
         built = [c for c in feats.columns if c.startswith("entity_") or "_rate_" in c]
         table = pd.concat([raw, feats[built]], axis=1)
@@ -1075,12 +1080,28 @@ def _evaluate_records(args):
     periods = {"train": f"{dates[dates < cut].min():%Y-%m-%d} – {dates[dates < cut].max():%Y-%m-%d}"}
     res = evaluate_records(y, p, dates=pd.to_datetime(test[time]).to_numpy(),
                            window_days=args.window_days, train_rate=float(np.mean(y_train)),
-                           periods=periods, leaks=model.leaks_)
-    params = {"mode": "records", "records": args.records, "outcome": args.outcome,
+                           periods=periods, leaks={str(written.get(c, c)): a for c, a in model.leaks_.items()})
+    params = {"mode": "records", "records": source_text(args.records), "outcome": args.outcome,
               "time": time, "test_from": args.test_from, "model": args.model,
               "features": model.features_, "exclude": exclude, "entity": args.entity,
-              "area": args.area, "seed": args.seed}
+              "area": args.area, "seed": args.seed,
+              "histories": "test-period outcomes hidden" if (args.entity or args.area) else None,
+              "suspected_leaks": ", ".join(str(written.get(c, c)) for c in model.leaks_) or None}
     return raw, res, params
+
+
+def _records_run_name(params: dict) -> str:
+    """A records evaluation's run name: ``risk evaluate records test ≥2025-01-01 · entity 企业 · logistic``, with
+    ``· suspected leak: 列`` when a feature seems to restate the outcome."""
+    parts = [f"risk evaluate records test ≥{params.get('test_from')}"]
+    if params.get("entity"):
+        parts.append(f"entity {params['entity']}")
+    if params.get("area"):
+        parts.append(f"area {params['area']}")
+    parts.append(str(params.get("model")))
+    if params.get("suspected_leaks"):
+        parts.append(f"suspected leak: {params['suspected_leaks']}")
+    return " · ".join(parts)[:250]
 
 
 def run_evaluate(args) -> int:
@@ -1151,7 +1172,8 @@ def _evaluate(args, settings, logger) -> int:
                             settings, metrics=res.metrics, artifact="risk_evaluation.csv",
                             inputs={"samples" if args.samples else "records":
                                     Input(raw, source_text(args.samples or args.records))},
-                            tables={} if res.table.empty else {"risk_evaluation_detail.csv": res.table})
+                            tables={} if res.table.empty else {"risk_evaluation_detail.csv": res.table},
+                            run_name=None if args.samples else _records_run_name(params))
     if run_id is not None:
         common.echo(f"MLflow run: {run_id} ({settings.store_uri()})")
     return common.EXIT_OK

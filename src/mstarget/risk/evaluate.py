@@ -11,6 +11,10 @@ Two kinds of data:
   day, and ``days_earlier`` is the mean (``days_earlier_median`` the median) of actual date minus
   re-ordered date over the inspections with a failure. ``first_half_actual`` / ``first_half_model``
   are the shares of failures found on days that lie in the first half of all inspections.
+  Calibration: ``mean_predicted`` against ``base_rate``, and ``predicted_q1``-``q5`` against
+  ``observed_q1``-``q5``, the mean probability and the failure rate of each fifth of the inspections by
+  predicted risk (5 = riskiest; from 100 inspections on). When the Brier score is no better than one
+  rate for all, the conclusion says the probabilities are not to be used as failure probabilities.
 * **Aggregated** (``evaluate(test_samples, scores, budget=...)``): the groups' scores are judged on
   a later period's counts: per-batch AUC / Brier / log loss, ``capture@k`` along the risk ranking,
   and the unqualified batches each plan would have found -- the default
@@ -65,6 +69,8 @@ COVERAGE_SLACK = 0.01
 FEW_GROUPS = 10
 #: probability content of the resampling intervals of the plan ratios and the AUC (as the scores')
 INTERVAL_LEVEL = 0.90
+#: rows per fifth at least for the reliability rows (predicted_q1-5 / observed_q1-5) of a records evaluation
+RELIABILITY_MIN_ROWS = 20
 #: resamples of those intervals (seeded: the same data and seed give the same interval)
 BOOT_REPS = 1000
 
@@ -350,6 +356,27 @@ def _plain(v, b, m) -> str:
     return ""
 
 
+#: predicted within this factor of the observed rate (either way), or within half a point: "matches"
+CALIBRATION_TOLERANCE = 1.25
+
+
+def _calibration_verdict(v, b, m) -> str:
+    """Predicted probability ``v`` against the failure rate observed ``b``: matches, over- or understates."""
+    if v != v or b != b:
+        return ""
+    if abs(v - b) < 0.005 or (b > 0 and 1 / CALIBRATION_TOLERANCE <= v / b <= CALIBRATION_TOLERANCE):
+        return "与实际相符"
+    if b <= 0:
+        return "高估：该档实际无一不合格"
+    return f"高估：预测为实际的 {v / b:.1f} 倍" if v > b else f"低估：预测为实际的 {v / b:.2f} 倍"
+
+
+def _probabilities_poor(m: Mapping[str, float]) -> bool:
+    """Whether the probabilities are no better than one rate for all (Brier not below its baseline's)."""
+    brier, base = m.get("brier", float("nan")), m.get("brier_base", float("nan"))
+    return brier == brier and base == base and brier >= base
+
+
 def _unscored_verdict(v, m, named: Sequence = ()) -> str:
     """The test groups without training data: their batches, and each named (at most 10) with its own."""
     if not v > 0:
@@ -498,8 +525,19 @@ def _record_conclusion(r: "RiskEvaluation") -> str:
         return (f"总体结论：不建议按风险排序检查：AUC {auc:.3f}，与随机差不多。 / Overall: do not order inspections by "
                 f"this risk: AUC {auc:.3f}, about as good as chance.")
     sure, sure_en = ("较高", "fairly high") if auc >= 0.7 else ("中等", "moderate") if auc >= 0.6 else ("低", "low")
-    return (f"总体结论：可以按风险排序安排检查（AUC {auc:.3f}{early}），把握{sure}。 / Overall: inspections may be "
-            f"ordered by this risk (AUC {auc:.3f}{early_en}); confidence {sure_en}.")
+    if not _probabilities_poor(m):
+        return (f"总体结论：可以按风险排序安排检查（AUC {auc:.3f}{early}），把握{sure}。 / Overall: inspections may be "
+                f"ordered by this risk (AUC {auc:.3f}{early_en}); confidence {sure_en}.")
+    if sure == "较高":
+        sure, sure_en = "中等", "moderate"
+    mp, rate = m.get("mean_predicted", float("nan")), m.get("base_rate", float("nan"))
+    means = f"平均预测 {mp:.2%}，实际 {rate:.2%}；" if mp == mp and rate == rate else ""
+    means_en = f"mean predicted {mp:.2%}, observed {rate:.2%}; " if mp == mp and rate == rate else ""
+    return (f"总体结论：可按风险排序安排检查（AUC {auc:.3f}{early}），把握{sure}；但各检查的概率不可当作不合格概率使用："
+            f"Brier {m['brier']:.4f} 不优于统一发现率的 {m['brier_base']:.4f}（{means}见校准各行）。 / Overall: the "
+            f"ranking may order inspections (AUC {auc:.3f}{early_en}; confidence {sure_en}), but the probabilities "
+            f"are not to be used as failure probabilities: Brier {m['brier']:.4f} is no better than one rate for "
+            f"all ({m['brier_base']:.4f}; {means_en}see the calibration rows).")
 
 
 def _leak_text(leaks: Mapping[str, float]) -> str:
@@ -577,6 +615,12 @@ _RECORD_ROWS = (
      "mean squared error of the probabilities; baseline: one rate for all"),
     ("log_loss", "对数损失（越低越好）", "num", "log_loss_base", "统一发现率", _lower_better,
      "log loss; baseline: one rate for all"),
+    ("mean_predicted", "平均预测概率 mean predicted", "pct", "base_rate", "测试期实际发现率", _calibration_verdict,
+     "mean of the predicted probabilities; baseline: the failure rate observed (calibration in the large)"),
+    *((f"predicted_q{k}", f"风险第 {k} 档（五等分，{'5 最高' if k == 5 else '1 最低' if k == 1 else '由低到高'}）预测概率",
+       "pct", f"observed_q{k}", "该档实际发现率", _calibration_verdict,
+       f"fifth {k} of the inspections by predicted risk (5 = riskiest): mean predicted probability; baseline: "
+       "the failure rate observed in that fifth (reliability)") for k in (5, 4, 3, 2, 1)),
     ("capture@20", "风险最高 20% 检查的发现占比", "pct", 0.2, "随机 20%", _times_verdict,
      "share of the failures within the riskiest 20 % of inspections"),
     ("days_earlier", "重排后平均提前（天）", "days", 0.0, "实际顺序", _days_verdict,
@@ -738,6 +782,11 @@ def evaluate_records(y, p, *, dates=None, ks: Sequence[float] = DEFAULT_KS,
         m["brier"], m["log_loss"] = _losses(y, ones, p)
         m["brier_base"], m["log_loss_base"] = _losses(y, ones, ref)
     order = np.lexsort((np.arange(len(p)), -p))
+    if len(y):
+        m["mean_predicted"] = float(p.mean())
+    if len(y) >= 5 * RELIABILITY_MIN_ROWS:  # reliability: predicted vs observed by fifths of predicted risk
+        for k, idx in enumerate(np.array_split(order[::-1], 5), start=1):  # 1 = least risky
+            m[f"predicted_q{k}"], m[f"observed_q{k}"] = float(p[idx].mean()), float(y[idx].mean())
     m.update(_capture(np.ones(len(p)), y[order], ks))
     table = pd.DataFrame()
     per = dict(periods or {})

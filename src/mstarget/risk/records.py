@@ -19,8 +19,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from .. import layout
 from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
-from .samples import _cell_text, outcome_array, parse_dates, read_records, sheet_rows, written_columns
+from .samples import _cell_text, date_of, outcome_array, parse_dates, read_records, sheet_rows, written_columns
 
 MODELS = ("logistic", "gbm")
 #: calibrated probabilities are kept within [P_MIN, 1 - P_MIN]
@@ -69,6 +70,53 @@ def _split_features(df: pd.DataFrame, features: Sequence[str],
     if problems:
         raise DataValidationError(problems, source=src)
     return cats, nums
+
+
+#: headers of a row number (序号): never a default feature
+_ROW_NUMBER_KEYS = frozenset({"序号", "行号", "no", "no.", "row", "index", "#"})
+#: an excluded column and a default feature taking as many distinct pairs as this share more than either
+#: alone (and over 20 values): the feature names the same thing (标称生产企业地址 for 标称生产企业名称)
+_ALIAS_SLACK = 0.02
+
+
+def _not_default_features(df: pd.DataFrame, columns: Sequence[str], exclude: Sequence[str]) -> dict[str, str]:
+    """Columns left out of the default features, each with why: a row number (序号, or 1..n), a date
+    (生产日期, 公告日期: nine in ten filled cells dates -- a notice's publication date is known only after
+    the result), or a column naming the same thing as an excluded one (one value of it per value of
+    the other: an address standing in for the excluded producer)."""
+
+    out = {}
+    written = df.attrs.get("headers") or {}
+    for c in columns:
+        s = df[c]
+        key = layout.header_key(str(written.get(c, c)))
+        if key in _ROW_NUMBER_KEYS:
+            out[c] = "a row number"
+            continue
+        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s) and len(s) > 2:
+            v = s.to_numpy(float)
+            if np.isfinite(v).all() and np.array_equal(np.sort(v), np.arange(1, len(v) + 1)):
+                out[c] = "a row number (1 to the number of rows)"
+                continue
+        if pd.api.types.is_datetime64_any_dtype(s):
+            out[c] = "a date"
+            continue
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            filled = [v for v in s.dropna().tolist()[:2000] if _cell_text(v).strip()]
+            if filled and sum(date_of(v) is not None for v in filled) >= 0.9 * len(filled):
+                out[c] = ("a notice's publication date, known only after the result" if any(
+                    w in key for w in ("公告", "发布", "通报", "publish", "notice")) else "a date: it says when, not what")
+                continue
+            text = s.astype("string")
+            for e in exclude:
+                if e not in df.columns or e == c:
+                    continue
+                n_c, n_e = text.nunique(), df[e].nunique()
+                pairs = len(pd.DataFrame({"c": text, "e": df[e]}).drop_duplicates())
+                if min(n_c, n_e) > 20 and pairs <= (1 + _ALIAS_SLACK) * min(n_c, n_e):
+                    out[c] = f"names the same as the excluded '{written.get(e, e)}' (one value per value of it)"
+                    break
+    return out
 
 
 def _prepare(df: pd.DataFrame, cats: list[str], nums: list[str]) -> pd.DataFrame:
@@ -478,6 +526,14 @@ def fit(records, outcome: str, features: Sequence[str] | None = None, time: str 
         # the period a file's per-batch records get from their 抽样日期 is that time again
         derived = {c for c, w in written.items() if time and c != time and w == written.get(time, time)}
         features = [c for c in df.columns if c not in {outcome, time, *exclude, *derived}]
+        left = _not_default_features(df, features, exclude)
+        if left:
+            features = [c for c in features if c not in left]
+            warnings.warn(MstargetWarning(
+                f"{src}: left out of the default features: "
+                + "; ".join(f"'{written.get(c, c)}' ({why})" for c, why in left.items())
+                + ". Name a column in features= (command line: --features) to use it anyway"
+                "（序号、日期列及被排除列的同义列未作为特征）."), stacklevel=2)
     else:
         features = [c for c in given if c not in exclude]
     need = [outcome] + ([time] if time else []) + list(features)

@@ -17,6 +17,7 @@ batches would be counted twice.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import os
 import re
@@ -308,6 +309,13 @@ def _pieces(table: layout.Table, sheet_period: Period | None, sheet: str | None,
     headers = dict(table.headers)
     df, rows, notes = _without_table_total(table.frame.reset_index(drop=True), np.asarray(table.rows),
                                            source or path or "<input>", headers)
+    items = None if {"outcome", "failed"} & set(df.columns) else _items_column(df, headers)
+    if items is not None:  # a notice's 不合格项目（检验结果/标准值）: '/' passed, the items failed
+        written = str(headers.pop(items, items))
+        df = df.rename(columns={items: "outcome"})
+        df["outcome"] = items_outcome(df["outcome"], source or path or "<input>", written,
+                                      rows=rows).astype(np.int64)
+        headers["outcome"] = written
     if "tested" in df.columns and "failed" not in df.columns and "outcome" in df.columns \
             and layout.header_key(headers.get("tested", "")) not in ALIASES:
         # per-batch records with a 抽样数量 (the amount taken from the batch): not a count of batches
@@ -332,9 +340,9 @@ def _pieces(table: layout.Table, sheet_period: Period | None, sheet: str | None,
     if titled is not None and "period" not in df.columns:  # a notice's table: 2023年第三季度…抽检情况
         df["period"] = titled
         headers["period"] = f"(title '{table.title}')"
-    dated = None if "period" in df.columns or "tested" in df.columns else _sampling_dates(df)
+    dated = None if "period" in df.columns or "tested" in df.columns else _sampling_dates(df, source or path or "<input>")
     if dated is not None:  # per-batch records with their 抽样日期: each batch in its quarter
-        df["period"] = _quarters(df[dated])
+        df["period"] = _quarters(df[dated], source or path or "<input>", str(headers.get(dated, dated)), rows)
         headers["period"] = dated
     return [(df, rows, headers, notes, source)]
 
@@ -547,15 +555,32 @@ def period_in_title(title: str) -> str | None:
 
 
 #: headers of the date a batch was sampled (or tested, or reported), most telling first; never
-#: 生产日期 (when the food was made)
-_DATE_HEADERS = ("抽样日期", "抽检日期", "采样日期", "检验日期", "检测日期", "报告日期", "公告日期", "日期")
+#: 生产日期 (when the food was made). ``日期`` (any other ``...日期`` header) never takes a notice's
+#: publication date (公告日期 / 发布日期 / 通报日期): that is read last, as a fallback, with a warning
+_DATE_HEADERS = ("抽样日期", "抽检日期", "采样日期", "检验日期", "检测日期", "报告日期", "日期", "公告日期")
+#: headers naming the day a sampling date is known from: read only as the last fallback, with a warning
+_NOTICE_DATE_WORDS = ("公告", "发布", "通报", "通告")
+#: generic headers (any ``...日期`` / ``...date``): read as the sampling date only when most cells are dates
+_GENERIC_DATE_HEADERS = ("日期", "date")
 #: English headers of that date (as :func:`mstarget.layout.header_key` gives them: lower case, ``_`` for
 #: spaces), most telling first; then any header whose last word is ``date`` (``Inspection_Date``), never
 #: a production / expiry / birth date
 _DATE_HEADERS_EN = ("sampling_date", "sample_date", "sampled_date", "inspection_date", "test_date",
                     "testing_date", "report_date", "date")
-_NOT_SAMPLING_EN = ("production", "produced", "manufactur", "expir", "birth", "licen", "update", "created")
+_NOT_SAMPLING_EN = ("production", "produced", "manufactur", "expir", "birth", "licen", "update", "created",
+                    "publish", "notice", "announce")
 _DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})(?!\d)")
+#: a year and a month only (2023-03, 2023年3月): a date column's cell that still gives its quarter
+_YEAR_MONTH = re.compile(r"^\s*(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*月?\s*$")
+#: a date written as eight digits (20240305)
+_YMD8 = re.compile(r"^\s*(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})\s*$")
+#: a spreadsheet's day number (45356) read as a date in a date column: 1990-01-01 .. 2099-12-31 only
+EXCEL_SERIALS = (32874, 73050)
+_SERIAL = re.compile(r"^\s*(?P<n>\d{5})(?:\.0+)?\s*$")
+#: what a date looks like, for messages
+DATE_EXAMPLES = "a date such as 2023-03-01, 2023/3/1, 2023年3月1日 or 20230301 (or a spreadsheet date)"
+#: bad date cells named one by one in a refusal; the rest are counted
+DATE_PROBLEMS_SHOWN = 20
 
 
 def _english_date_header(key: str, word: str) -> bool:
@@ -566,20 +591,85 @@ def _english_date_header(key: str, word: str) -> bool:
     return key == word or re.sub(r"[-\s]+", "_", key).endswith("_" + word)
 
 
-def _sampling_dates(df: pd.DataFrame) -> str | None:
+def _chinese_date_header(key: str, word: str) -> bool:
+    """Whether the header key ``key`` is the Chinese date header ``word`` (ending in it), never a
+    production date (生产日期) and, but for ``公告日期`` itself, never a notice's publication date."""
+    if not key.endswith(word) or "生产" in key:
+        return False
+    return word == "公告日期" or not any(w in key for w in _NOTICE_DATE_WORDS)
+
+
+def date_of(v):
+    """One cell as a :class:`datetime.date`, or None when it is no date: a date or timestamp,
+    ``2023-03-01`` / ``2023/3/1`` / ``2023.3.1`` / ``2023年3月1日`` (a time after it allowed),
+    ``20230301``, or a spreadsheet's day number (``44986``, between :data:`EXCEL_SERIALS`). The day
+    must exist: ``2024-02-30`` is no date."""
+
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, (pd.Timestamp, _dt.datetime)):
+        return None if pd.isna(v) else v.date()
+    if isinstance(v, _dt.date):
+        return v
+    if isinstance(v, np.datetime64):
+        return None if np.isnat(v) else pd.Timestamp(v).date()
+    if isinstance(v, (bool, np.bool_)):
+        return None
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        if not (math.isfinite(float(v)) and float(v) == int(v)):
+            return None
+        v = str(int(v))
+    text = unicodedata.normalize("NFKC", str(v)).strip()
+    m = re.match(_FULL_DATE, text) or _YMD8.match(text)
+    if m:
+        try:
+            return _dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        except ValueError:
+            return None
+    m = _SERIAL.match(text)
+    if m and EXCEL_SERIALS[0] <= int(m.group("n")) <= EXCEL_SERIALS[1]:
+        return _dt.date(1899, 12, 30) + _dt.timedelta(days=int(m.group("n")))
+    return None
+
+
+def _quarter_of(v) -> str | None:
+    """A date cell's quarter (``2023-03-01`` -> ``2023Q1``; a year and month, ``2023-03``, too), or None."""
+    d = date_of(v)
+    if d is not None:
+        return f"{d.year}Q{(d.month - 1) // 3 + 1}"
+    m = _YEAR_MONTH.match(unicodedata.normalize("NFKC", _cell_text(v)))
+    if m and 1 <= int(m.group("m")) <= 12:
+        return f"{m.group('y')}Q{(int(m.group('m')) - 1) // 3 + 1}"
+    return None
+
+
+def _sampling_dates(df: pd.DataFrame, src: str = "<input>") -> str | None:
     """The column of per-batch records holding each batch's sampling date (抽样日期, 检验日期 ...: see
-    :data:`_DATE_HEADERS`; in English ``date``, ``Inspection_Date``, ``sample date`` ...:
-    :data:`_DATE_HEADERS_EN`), when nine in ten of its filled cells are dates; None otherwise."""
+    :data:`_DATE_HEADERS`; in English ``Inspection_Date``, ``sample date`` ...: :data:`_DATE_HEADERS_EN`),
+    or None. The first such header found is the column, whatever its cells: one whose cells are no
+    date is refused by :func:`_quarters`, never swapped for a later header silently. A generic header
+    (``日期``, ``...date``) is taken only when most of its filled cells are dates; a notice's
+    publication date (公告日期) only when no other date column is there, with a warning: the result
+    was published then, weeks or months after the batch was sampled."""
     columns = {layout.header_key(c): c for c in df.columns if isinstance(c, str)}
-    found = [(word, lambda k, w=word: k.endswith(w) and "生产" not in k) for word in _DATE_HEADERS]
+    found = [(word, lambda k, w=word: _chinese_date_header(k, w)) for word in _DATE_HEADERS]
     found += [(word, lambda k, w=word: _english_date_header(k, w)) for word in _DATE_HEADERS_EN]
     for word, fits in found:
         col = next((c for k, c in columns.items() if fits(k)), None)
         if col is None:
             continue
-        cells = [str(v).strip() for v in df[col].tolist() if str(v).strip()]
-        if cells and sum(bool(_DATE.match(v)) for v in cells) >= 0.9 * len(cells):
-            return col
+        cells = [v for v in df[col].tolist() if _cell_text(v).strip()]
+        if not cells:
+            continue
+        if word in _GENERIC_DATE_HEADERS and sum(_quarter_of(v) is not None for v in cells) < 0.5 * len(cells):
+            continue
+        if word == "公告日期" or any(w in layout.header_key(col) for w in _NOTICE_DATE_WORDS):
+            warnings.warn(MstargetWarning(
+                f"{src}: 期间按 '{col}' 划分——这是公告（发布）日期，不是抽样日期 (no sampling-date column such as "
+                f"抽样日期 / 检验日期: each batch is counted in the quarter of its notice date '{col}', when its "
+                "result was published, often weeks after it was sampled; add the 抽样日期 column to count each "
+                "batch when it was sampled)"), stacklevel=6)
+        return col
     return None
 
 
@@ -587,11 +677,40 @@ _FULL_DATE = (r"^\s*(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]
               r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
 
 
+def _date_problems(s: pd.Series, bad, src: str, column: str, rows: np.ndarray) -> list[Problem]:
+    """The cells of ``s`` at positions ``bad`` that are no date, as problems (the first
+    :data:`DATE_PROBLEMS_SHOWN` named, the rest counted in one more)."""
+    bad = list(bad)
+    out = []
+    for i in bad[:DATE_PROBLEMS_SHOWN]:
+        text = _cell_text(s.iloc[i])
+        out.append(Problem(src, int(rows[i]), column, text,
+                           f"not a date: expected {DATE_EXAMPLES}" + (
+                               "; this cell is empty: fill in the date or delete the row" if not text.strip()
+                               else _no_such_day(text))))
+    if len(bad) > DATE_PROBLEMS_SHOWN:
+        out.append(Problem(src, None, column, None,
+                           f"{len(bad):,} cells in all are not dates ({len(bad) - DATE_PROBLEMS_SHOWN:,} more "
+                           f"besides those above, rows {', '.join(str(int(rows[i])) for i in bad[DATE_PROBLEMS_SHOWN:DATE_PROBLEMS_SHOWN + 10])}"
+                           f"{', ...' if len(bad) > DATE_PROBLEMS_SHOWN + 10 else ''}); expected {DATE_EXAMPLES}"))
+    return out
+
+
+def _no_such_day(text: str) -> str:
+    """Why a cell written as a date (2024-02-30, 2024-13-05) is none, or ``""``."""
+    m = re.match(_FULL_DATE, unicodedata.normalize("NFKC", text))
+    if not m:
+        return ""
+    return (f"; there is no month {int(m.group('m'))}" if not 1 <= int(m.group("m")) <= 12
+            else f"; {m.group('y')}-{int(m.group('m')):02d} has no day {int(m.group('d'))}")
+
+
 def parse_dates(series: pd.Series, src: str, column: str, rows: np.ndarray | None = None) -> np.ndarray:
     """A column of sampling dates as ``datetime64[D]`` (shape (R,)): ``2023-03-01``, ``2023/3/1``,
-    ``2023年3月1日``, ``2023.3.1``, a spreadsheet's date (with a time of 00:00:00), as the per-batch
-    records of :func:`load` are read. Every cell that is no date (or an empty one) is a
-    :class:`Problem` in one :class:`DataValidationError` naming its row."""
+    ``2023年3月1日``, ``2023.3.1``, ``20230301``, a spreadsheet's date (with a time of 00:00:00) or day
+    number (``44986``: :func:`date_of`), as the per-batch records of :func:`load` are read. Every cell
+    that is no date (``2024-02-30``, or an empty one) is a :class:`Problem` in one
+    :class:`DataValidationError` naming its row (the first 20 named, the rest counted)."""
     s = pd.Series(series).reset_index(drop=True)
     rows = np.arange(2, len(s) + 2) if rows is None else np.asarray(rows)
     if pd.api.types.is_datetime64_any_dtype(s):
@@ -601,25 +720,35 @@ def parse_dates(series: pd.Series, src: str, column: str, rows: np.ndarray | Non
     parts = text.str.extract(_FULL_DATE)
     y, m, d = (pd.to_numeric(parts[k], errors="coerce").astype(float) for k in ("y", "m", "d"))  # NA -> NaN
     stamp = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": d}), errors="coerce")
-    bad = np.flatnonzero(stamp.isna().to_numpy())
-    if len(bad):
-        raise DataValidationError([Problem(
-            src, int(rows[i]), column, _cell_text(s.iloc[i]),
-            "a date such as 2023-03-01, 2023/3/1 or 2023年3月1日" + ("; this cell is empty: fill in the date "
-                                                                  "or delete the row" if not _cell_text(s.iloc[i]).strip() else ""))
-            for i in bad], source=src)
-    return stamp.to_numpy().astype("datetime64[D]")
+    out = stamp.to_numpy().astype("datetime64[D]")
+    missing = np.flatnonzero(stamp.isna().to_numpy())
+    bad = []
+    for i in missing:  # 20230301, 44986, a date object: read one by one (few in a column of ISO dates)
+        v = s.iloc[i]
+        got = None if (isinstance(v, str) and re.match(_FULL_DATE, unicodedata.normalize("NFKC", v))) else date_of(v)
+        if got is None:
+            bad.append(i)
+        else:
+            out[i] = np.datetime64(got, "D")
+    if bad:
+        raise DataValidationError(_date_problems(s, bad, src, column, rows), source=src)
+    return out
 
 
-def _quarters(dates: pd.Series) -> np.ndarray:
-    """Each date's quarter (``2023-03-01``, ``2023/3/1``, ``2023年3月1日`` -> ``2023Q1``); a cell that is
-    no date stays as written, and is refused as a period naming the date column."""
-    def quarter(v):
-        m = _DATE.match(str(v))
-        if not m or not 1 <= int(m.group(2)) <= 12:
-            return str(v)
-        return f"{m.group(1)}Q{(int(m.group(2)) - 1) // 3 + 1}"
-    return np.array([quarter(v) for v in dates.tolist()], dtype=object)
+def _quarters(dates: pd.Series, src: str = "<input>", column: str | None = None,
+              rows: np.ndarray | None = None) -> np.ndarray:
+    """Each date's quarter (``2023-03-01``, ``2023/3/1``, ``2023年3月1日``, ``20230301``, a spreadsheet's
+    day number; a year and month ``2023-03`` too -> ``2023Q1``). A cell that is no date (``2024-02-30``,
+    ``2024-13-05``, ``2024Q1``, empty) is refused, all of them in one :class:`DataValidationError`
+    naming the column ``column`` and the rows (the first 20 named, the rest counted)."""
+    s = pd.Series(dates).reset_index(drop=True)
+    rows = np.arange(2, len(s) + 2) if rows is None else np.asarray(rows)
+    codes, uniques = pd.factorize(s, use_na_sentinel=False)  # each spelling read once
+    said = np.array([_quarter_of(u) for u in uniques] + [None], dtype=object)[np.asarray(codes, np.int64)]
+    bad = [i for i in range(len(s)) if said[i] is None]
+    if bad:
+        raise DataValidationError(_date_problems(s, bad, src, str(column or s.name), rows), source=src)
+    return np.asarray(said, dtype=object)
 
 
 def _without_table_total(df: pd.DataFrame, rows: np.ndarray, source: str = "<input>",
@@ -907,13 +1036,85 @@ def _parse_outcome(v) -> int:
     raise ValueError("an outcome 0 (qualified / 合格) or 1 (unqualified / 不合格)")
 
 
+#: words in the header of a notice's failed-items column (不合格项目（检验结果/标准值）): each cell lists
+#: what failed in the batch, or says it passed
+ITEMS_WORDS = ("不合格项目", "不合格项", "不合格原因", "不合格指标")
+#: a failed-items cell saying the batch passed (empty cells too)
+_ITEMS_PASSED = frozenset({"/", "／", "—", "——", "-", "--", "–", "无", "合格", "符合", "符合要求", "未发现不合格",
+                           "0", "0.0", "na", "n/a"})
+#: a failed-items cell saying the result is not known yet: refused
+_ITEMS_PENDING = frozenset({"待检", "检验中", "待定", "未出", "结果未出", "复检中"})
+
+
+def is_items_header(name) -> bool:
+    """Whether a header names a notice's failed-items column (不合格项目（检验结果/标准值）, 不合格项目)."""
+    return name is not None and any(w in layout.header_key(str(name)) for w in ITEMS_WORDS)
+
+
+def _items_column(df: pd.DataFrame, headers: dict) -> str | None:
+    """The failed-items column of a notice's table (its header as :func:`is_items_header`), or None."""
+    return next((c for c in df.columns if is_items_header(headers.get(c, c))), None)
+
+
+def items_outcome(series, src: str, column: str, *, allow_missing: bool = False,
+                  rows: np.ndarray | None = None) -> np.ndarray:
+    """A notice's failed-items column (不合格项目（检验结果/标准值）) as 0/1 outcomes (float array): ``合格``,
+    ``/``, ``—``, ``无`` or an empty cell = passed (0); ``不合格`` or the failed items (菌落总数‖7.8‖≤1.0;
+    several in one cell are one failed batch) = failed (1). A missing value (None / NaN, not an empty
+    text) is NaN when ``allow_missing``, a result not known yet (待检) is refused naming its rows."""
+    s = pd.Series(series).reset_index(drop=True)
+    rows = np.arange(2, len(s) + 2) if rows is None else np.asarray(rows)
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    parsed = np.zeros(len(uniques) + 1)
+    pending = np.zeros(len(uniques) + 1, bool)
+    for j, u in enumerate(uniques):
+        text = re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", _cell_text(u)).strip().lower()))
+        if text in _ITEMS_PASSED or text in _FALSE or not text:
+            parsed[j] = 0.0
+        elif text in _ITEMS_PENDING:
+            pending[j] = True
+        else:  # 不合格, or the items that failed
+            parsed[j] = 1.0
+    parsed[-1] = np.nan if allow_missing else 0.0  # None / NaN: empty (passed), or not known yet
+    at = np.where(codes >= 0, codes, len(uniques))
+    bad = np.flatnonzero(pending[at])
+    if len(bad):
+        raise DataValidationError([Problem(src, int(rows[i]), column, _cell_text(s.iloc[i]),
+                                           "the failed items (不合格项目) or 合格 / '/' when the batch passed; a "
+                                           "result still pending: delete the row until it is known")
+                                   for i in bad], source=src)
+    return parsed[at]
+
+
+def _outcome_refusal(s: pd.Series, bad: np.ndarray, src: str, column: str, rows) -> list[Problem]:
+    """Many cells of an outcome column that are no outcome, as one problem: the spellings with their
+    counts and first rows, and how a failed-items column (不合格项目: '/' = passed) is read."""
+    text = s.iloc[bad].map(_cell_text).str.strip()
+    counts = text.value_counts()
+    listed = "; ".join(f"'{v}' x{n:,} (row{'s' if n > 1 else ''} "
+                       f"{', '.join(str(int(rows[bad[i]])) for i in np.flatnonzero((text == v).to_numpy())[:3])}"
+                       f"{', ...' if n > 3 else ''})" for v, n in counts.head(6).items())
+    itemish = any(v in _ITEMS_PASSED for v in counts.index)
+    how = (" The column looks like a notice's failed-items column (不合格项目（检验结果/标准值）: '/', '—', 合格 or "
+           "empty = passed; the items that failed = failed): head it 不合格项目（检验结果/标准值） as notices do "
+           "(a header holding 不合格项目) and it is read so, or add a 检验结论 column of 合格 / 不合格"
+           "（“/”“—”“合格”或空 = 合格，列有不合格项目 = 不合格）." if itemish else "")
+    return [Problem(src, None, column, None,
+                    f"{len(bad):,} cells are not an outcome 0 (qualified / 合格) or 1 (unqualified / 不合格): "
+                    f"{listed}{' ...' if len(counts) > 6 else ''}.{how}")]
+
+
 def outcome_array(series, src: str, column: str, *, allow_missing: bool = False,
                   rows: np.ndarray | None = None) -> np.ndarray:
     """0/1 outcomes as a float array (NaN for empty cells when ``allow_missing``), vectorised.
 
     Each distinct spelling is parsed once; every bad cell becomes a :class:`Problem` in one
-    :class:`DataValidationError`.
+    :class:`DataValidationError` (more than 10: one problem counting them by spelling, and saying how
+    a notice's failed-items column is read). A column headed as a notice's failed-items column
+    (不合格项目（检验结果/标准值）) is read by :func:`items_outcome`.
     """
+    if is_items_header(column):
+        return items_outcome(series, src, column, allow_missing=allow_missing, rows=rows)
     s = pd.Series(series).reset_index(drop=True)
     rows = np.arange(2, len(s) + 2) if rows is None else rows
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
@@ -936,6 +1137,8 @@ def outcome_array(series, src: str, column: str, *, allow_missing: bool = False,
         msg = "an outcome 0 (qualified / 合格) or 1 (unqualified / 不合格)"
         empty = ("this cell is empty: fill in 合格 or 不合格, or delete the row if its result is still "
                  "pending（检验结论为空：请填写合格/不合格；结果未出的批次请删除该行）")
+        if bad.sum() > 10:
+            raise DataValidationError(_outcome_refusal(s, np.flatnonzero(bad), src, column, rows), source=src)
         raise DataValidationError([Problem(src, int(rows[i]), column, _cell_text(s.iloc[i]),
                                            empty if not _cell_text(s.iloc[i]).strip() else msg)
                                    for i in np.flatnonzero(bad)], source=src)
