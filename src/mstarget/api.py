@@ -40,6 +40,7 @@ import pandas as pd
 
 from . import assess as _assess
 from . import backtest as _backtest
+from . import calibration as _cal
 from . import forecast as _forecast
 from . import tracking
 from .arguments import check_levels
@@ -47,6 +48,7 @@ from .assess import Thresholds
 from .exceptions import MstargetWarning, ParameterError
 from .collector import fewer_collections
 from .history import read_history
+from .models import model_class
 from .plan import read_plan
 from .plotting import pyplot
 from .report import fan_chart
@@ -194,9 +196,6 @@ def _say_unused_options(result, given: Mapping) -> None:
     ``mt.calibration.learn`` keeps the shipped factors of the others), the peers are read by the models that pool
     an indicator's regions. On series of 8+ points (``ensemble`` / ``drift``) neither changes anything: said once
     per call, with how many series and why -- only when the option was passed."""
-    from . import calibration as _cal
-    from .models import model_class
-
     calibration, reference = given.get("calibration"), given.get("reference")
     mine = calibration is not None and calibration is not False and not (
         isinstance(calibration, str) and calibration == "default") and calibration is not True
@@ -239,7 +238,6 @@ def _say_unused_options(result, given: Mapping) -> None:
 
 
 def _registered(name: str) -> bool:
-    from .models import model_class
     try:
         model_class(name)
     except Exception:  # a spec with parameters, a file: not looked up

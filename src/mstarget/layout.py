@@ -49,7 +49,8 @@ from .io import (DOCUMENT_TYPES, GRID_TYPES, REPEATED_HEADER, drop_repeated_colu
                  is_blank_header, read_grids, read_table,
                  source_name)
 from .units import is_unit_text, split_unit
-from .validation import NO_FIGURE, PRELIMINARY_WORDS, is_region_name, is_total_region, map_unique, preliminary_word_in
+from .validation import (NO_FIGURE, PRELIMINARY_WORDS, PROVINCES, REGION_SUFFIXES, is_region_name, is_total_region,
+                         map_unique, preliminary_word_in)
 
 HEADER_SCAN = 30  # rows searched for the header
 #: a plan's later actual values (``2022年完成值``) are read into ``observed_<year>`` columns
@@ -444,7 +445,6 @@ _TITLE_BUREAU = re.compile(r"(?:填报单位|报送单位|单位)?[:\s]*([\u4e00
 def _short_name(name: str) -> bool:
     """Whether a sheet's name may be a place's short name (广州, 鼎湖, 端州): two or three Chinese characters, no
     province (广东) and no name saying its level (中山市, 鼎湖区, 全省; 州 may be a short name's own: 广州)."""
-    from .validation import PROVINCES, REGION_SUFFIXES
     return bool(_SHORT_PLACE.match(name)) and name not in PROVINCES and not name.endswith(
         tuple(set(REGION_SUFFIXES) - {"州"}))
 
@@ -454,7 +454,6 @@ def _title_region(name: str, table: Table) -> str:
     (``填报单位：广州市市场监督管理局`` -> ``广州市``; ``延边朝鲜族自治州`` for 延边), when they write it one way only;
     else ``""``. ``广州市场`` is not read as 广州市 + 场, nor ``广州市越秀区市场监督管理局`` as 广州市 (a district's
     bureau: the sheet is not the city's)."""
-    from .validation import REGION_SUFFIXES
     if not _short_name(name):
         return ""  # 广东 is the province; 中山市 / 全省 say their level (中山市 is no 中山市市)
     text = _title_text(table)
@@ -486,7 +485,6 @@ def _title_elsewhere(name: str, table: Table) -> str:
     """The place a sheet's title names as its bureau or 填报单位 when it is another than the sheet's (sheet 珠海 of a
     template copied from 广州市's; sheet 广州 titled 广州市越秀区市场监督管理局, a district's figures), else ``""``. Only
     a short name is checked: sheet 鼎湖区 titled 填报单位：肇庆市市场监督管理局 is the city's book of its districts."""
-    from .validation import REGION_SUFFIXES
     place = _title_place(table) if _short_name(name) else ""
     if not place or is_total_region(name) or place.endswith(name) or _title_region(name, table):
         return ""
