@@ -210,3 +210,33 @@ def test_the_matchers_total_hints_read_in_chinese_in_a_chinese_report():
     assert said[2].startswith("规划中没有地区广东省（规划地区：广州市, 深圳市, 全省）；与规划合计全省同级")
     assert said[3].endswith("为另一层级的合计，不是本规划的全市合计：不作为全市，也不用作参照")
     assert not any(re.search(r"[A-Za-z]{3,}", s) for s in said)
+
+
+def test_a_zip_code_column_is_no_date_left_out_of_the_record_features():
+    """The default record features left out the shipped Chicago inspections' ``Zip`` (60609 ...) as "a date: it says
+    when, not what" -- a 5-digit code read as a spreadsheet day number -- and the model lost it. A bare number is a
+    date only in a column whose header says so (生产日期 20240305). SYNTHETIC records."""
+    import pandas as pd
+    from mstarget.risk.records import _not_default_features
+    n = 60
+    df = pd.DataFrame({"Zip": [str(60601 + k % 30) for k in range(n)],
+                       "生产日期": [f"202403{1 + k % 28:02d}" for k in range(n)],
+                       "抽样日期": [f"2024-03-{1 + k % 28:02d}" for k in range(n)],
+                       "分类": ["糕点" if k % 2 else "饮料" for k in range(n)]})
+    out = _not_default_features(df, ["Zip", "生产日期", "抽样日期", "分类"], [])
+    assert "Zip" not in out and "分类" not in out
+    assert out["生产日期"].startswith("a date") and out["抽样日期"].startswith("a date")
+
+
+def test_a_backtest_of_one_attainment_call_gives_no_base_rate_brier():
+    """``mstarget backtest --plan`` on the shipped national tables scores one attainment call: the constant fitted to
+    it has Brier 0 by construction, so every model looked worse than "the base rate" (brier_base 0). Below 10 calls
+    brier_base and ece are left blank; brier itself is kept. Real data: data/china."""
+    import math
+    from pathlib import Path
+    data = Path(__file__).resolve().parent.parent / "data" / "china"
+    res = mt.backtest(data / "national_history.csv", model="drift", horizon=2,
+                      plan=data / "national_targets.csv", seed=0)
+    row = res.summary.set_index("model").loc["drift"]
+    assert row["n_calls"] < 10 and math.isnan(row["brier_base"]) and math.isnan(row["ece"])
+    assert math.isfinite(row["brier"])

@@ -155,7 +155,7 @@ def _check_bounds(bounds, owner: str) -> None:
                                  f"the lower above the upper; write (lower, upper), e.g. ({hi!r}, {lo!r}).")
 
 
-def _warn_unused_region(table, region) -> None:
+def _warn_unused_region(table, region, owner: str = "assess") -> None:
     """``region=`` names the region of a table without a region column; when the tables carry
     their own and the results are not all of ``region`` (none of them, or ``region`` among several: it
     filtered nothing), it was not used: say so, as the CLI's ``--region`` does. A backtest's result: its
@@ -169,8 +169,9 @@ def _warn_unused_region(table, region) -> None:
             f"region={region!r} was not used: the tables carry their own region column "
             f"({len(regions)} region{'s' if len(regions) > 1 else ''}: {', '.join(regions[:5])}"
             f"{' ...' if len(regions) > 5 else ''}); region= only names the region of a table without one, it does "
-            f"not filter. To assess one region of a multi-region table, filter the table "
-            f"(plan[plan.region == {region!r}])."), stacklevel=2)  # re-issued at the user's line
+            f"not filter. To {owner} one region of a multi-region table, filter the table "
+            f"({'plan[plan.region == ' + repr(region) + '] and ' if owner != 'forecast' else ''}"
+            f"history[history.region == {region!r}])."), stacklevel=2)  # re-issued at the user's line
 
 
 def _series_models(result) -> pd.DataFrame:
@@ -270,7 +271,7 @@ def _tracked(compute: Callable, what: str, after: Callable | None = None):
                     result = log(dict(bound.arguments), tracking_settings or tracking.TrackingSettings())
                 given = sig.bind_partial(*args, **kwargs).arguments
                 if "region" in sig.parameters:
-                    _warn_unused_region(result, given.get("region"))
+                    _warn_unused_region(result, given.get("region"), owner)
                 _say_unused_options(result, given)
                 return result
 

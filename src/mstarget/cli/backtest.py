@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..arguments import YEAR_MAX, YEAR_MIN
-from ..backtest import backtest
+from ..backtest import MIN_CALLS_BASE, backtest
 from ..exceptions import ParameterError
 from ..forecast import DEFAULT_PATHS
 from ..history import read_history
@@ -99,7 +99,8 @@ def legend(res, horizon: int) -> str:
             "(1 = as large as a typical year's change)")
     if res.calls is not None and len(res.calls):
         text += ("; brier: of the attainment calls' p_meet, brier_base: of a constant (the share met), lower is "
-                 "better; ece: expected calibration error of p_meet, 10 equal bins (as mstarget calibrate's check)")
+                 "better; ece: expected calibration error of p_meet, 10 equal bins (as mstarget calibrate's check); "
+                 f"both left blank with fewer than {MIN_CALLS_BASE} calls")
     return text + ".\n汇总为各预测年距与起点合并；smape 为百分比，mase/msis/crps_scaled 以序列历年平均绝对变化为单位。"
 
 

@@ -12,6 +12,7 @@ isotonic step at 0 would say a record cannot fail.
 """
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -79,6 +80,11 @@ _ROW_NUMBER_KEYS = frozenset({"序号", "行号", "no", "no.", "row", "index", "
 _ALIAS_SLACK = 0.02
 
 
+#: words of a header naming a date (日期, 时间, date): its bare numbers may be dates (20240305, a day number)
+_DATE_WORDS = ("日期", "时间", "年月日", "date", "time", "day")
+_BARE_NUMBER = re.compile(r"[+-]?\d+(?:\.0+)?")
+
+
 def _not_default_features(df: pd.DataFrame, columns: Sequence[str], exclude: Sequence[str]) -> dict[str, str]:
     """Columns left out of the default features, each with why: a row number (序号, or 1..n), a date
     (生产日期, 公告日期: nine in ten filled cells dates -- a notice's publication date is known only after
@@ -103,7 +109,11 @@ def _not_default_features(df: pd.DataFrame, columns: Sequence[str], exclude: Seq
             continue
         if s.dtype == object or pd.api.types.is_string_dtype(s):
             filled = [v for v in s.dropna().tolist()[:2000] if _cell_text(v).strip()]
-            if filled and sum(date_of(v) is not None for v in filled) >= 0.9 * len(filled):
+            # a bare number (60609, 20240305, 45356) is a date only in a column whose header says so: a ZIP code,
+            # a licence number or a 规格 of digits is no date
+            dated = any(w in key for w in _DATE_WORDS)
+            if filled and sum(date_of(v) is not None and (dated or not _BARE_NUMBER.fullmatch(_cell_text(v).strip()))
+                              for v in filled) >= 0.9 * len(filled):
                 out[c] = ("a notice's publication date, known only after the result" if any(
                     w in key for w in ("公告", "发布", "通报", "publish", "notice")) else "a date: it says when, not what")
                 continue
