@@ -226,6 +226,11 @@ def test_a_zip_code_column_is_no_date_left_out_of_the_record_features():
     out = _not_default_features(df, ["Zip", "生产日期", "抽样日期", "分类"], [])
     assert "Zip" not in out and "分类" not in out
     assert out["生产日期"].startswith("a date") and out["抽样日期"].startswith("a date")
+    # a record id (Inspection_ID) is left out too: a value seen once says nothing of another record
+    df["Inspection_ID"] = [1_000_003 + 7 * k for k in range(n)]
+    df["检测值"] = [0.1 * k + 0.05 for k in range(n)]
+    out = _not_default_features(df, ["Zip", "Inspection_ID", "检测值"], [])
+    assert out["Inspection_ID"].startswith("an identifier") and "检测值" not in out and "Zip" not in out
 
 
 def test_a_backtest_of_one_attainment_call_gives_no_base_rate_brier():

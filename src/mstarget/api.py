@@ -182,8 +182,10 @@ def _series_models(result) -> pd.DataFrame:
     if not isinstance(table, pd.DataFrame) or table.empty or not {"region", "indicator", col} <= set(table.columns):
         return pd.DataFrame(columns=["region", "indicator", "model"])
     rows = table[["region", "indicator", col]].dropna().drop_duplicates(["region", "indicator"])
-    names = rows[col].astype(str).str.replace(r"^(auto|fallback):", "", regex=True)
-    return pd.DataFrame({"region": rows["region"], "indicator": rows["indicator"], "model": names})
+    names = rows[col].astype(str).str.replace(r"^(auto|fallback):", "", regex=True).str.strip()
+    drawn = names.ne("").to_numpy()  # a row with no data has no model: no series drawn
+    return pd.DataFrame({"region": rows["region"].to_numpy()[drawn], "indicator": rows["indicator"].to_numpy()[drawn],
+                         "model": names.to_numpy()[drawn]})
 
 
 def _counted(names) -> str:

@@ -41,7 +41,7 @@ def register(sub) -> None:
                                    "from a long panel of your own indicators: every window of 1-7 "
                                    "consecutive years is forecast up to --horizon years ahead and "
                                    "compared with what happened. Use the file with "
-                                   "assess / report / forecast --calibration FILE.")
+                                   "assess / report / forecast / backtest / suggest --calibration FILE.")
     p.add_argument("--panel", required=True,
                    help="long history of the indicators to assess, many regions (20+) and 6+ years "
                         "each: region, indicator or 指标名称, year, value (bureau layouts accepted)")

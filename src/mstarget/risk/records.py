@@ -85,6 +85,20 @@ _DATE_WORDS = ("日期", "时间", "年月日", "date", "time", "day")
 _BARE_NUMBER = re.compile(r"[+-]?\d+(?:\.0+)?")
 
 
+def _identifier(s: pd.Series) -> bool:
+    """A column of record ids (Inspection_ID, 报告编号): over 20 filled cells, 95 % of them distinct, and text or
+    whole numbers (a measured value such as 检测值 also differs row to row, but is no whole number)."""
+    filled = s.dropna()
+    if len(filled) <= 20 or filled.nunique() < 0.95 * len(filled):
+        return False
+    if pd.api.types.is_bool_dtype(s):
+        return False
+    if pd.api.types.is_numeric_dtype(s):
+        v = filled.to_numpy(float)
+        return bool(np.all(v == np.round(v)))
+    return True
+
+
 def _not_default_features(df: pd.DataFrame, columns: Sequence[str], exclude: Sequence[str]) -> dict[str, str]:
     """Columns left out of the default features, each with why: a row number (序号, or 1..n), a date
     (生产日期, 公告日期: nine in ten filled cells dates -- a notice's publication date is known only after
@@ -104,6 +118,9 @@ def _not_default_features(df: pd.DataFrame, columns: Sequence[str], exclude: Seq
             if np.isfinite(v).all() and np.array_equal(np.sort(v), np.arange(1, len(v) + 1)):
                 out[c] = "a row number (1 to the number of rows)"
                 continue
+        if _identifier(s):
+            out[c] = "an identifier: a different value in nearly every row, which says nothing of another record"
+            continue
         if pd.api.types.is_datetime64_any_dtype(s):
             out[c] = "a date"
             continue
