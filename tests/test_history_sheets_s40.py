@@ -204,3 +204,44 @@ def test_district_sheets_titled_by_the_citys_compiling_bureau_are_read(tmp_path)
     h = mt.read_history(_city_book(tmp_path / "各区.xlsx", {
         "端州区": ("填报单位：肇庆市市场监督管理局", 1), "鼎湖区": ("填报单位：肇庆市市场监督管理局", 2)}))
     assert sorted(h["region"].unique()) == ["端州区", "鼎湖区"]
+
+
+# --- G11: titles and sheet names refused since ab03d8d (SYNTHETIC figures) ---
+
+@pytest.mark.parametrize("word", ["辖区内市场主体", "地区生产总值与市场主体", "社区食品", "景区食品", "园区企业", "片区市场主体",
+                                  "城区食品安全", "质量强市建设", "食品安全示范城市创建"])
+def test_a_citys_title_naming_an_area_of_its_own_reads_the_sheet_as_the_city(tmp_path, word):
+    """Before: 'the titles of 深圳 ...' refused -- 深圳市辖区内 read as a district 辖区 of 深圳市."""
+    path = _city_book(tmp_path / "各市.xlsx", {
+        "广州": (f"广州市{word}发展情况 填报单位：广州市市场监督管理局", 1),
+        "深圳": (f"深圳市{word}发展情况 填报单位：深圳市市场监督管理局", 2)})
+    assert sorted(mt.read_history(path)["region"].unique()) == ["广州市", "深圳市"]
+
+
+def test_a_title_naming_the_district_城区_or_城中区_is_still_no_citys(tmp_path):
+    """Before: read as 阳泉市 / 西宁市 -- a district's figures under its city's name (a word opening with 城 was skipped)."""
+    for title in ("阳泉市城区市场监督管理局", "西宁市城中区2025年市场监管指标"):
+        name = title[:2]
+        path = _city_book(tmp_path / f"{name}.xlsx", {name: (title, 1), "太原": ("填报单位：太原市市场监督管理局", 2)})
+        with pytest.raises(mt.DataValidationError, match=f"name another place \\({name}: {title[:5]}"):
+            mt.read_history(path)
+
+
+@pytest.mark.parametrize("unit", ["市本级", "市直", "市直属", "本级"])
+def test_a_city_book_with_a_reporting_unit_sheet_beside_its_districts_is_read(tmp_path, unit):
+    """Before: '市本级 is not confirmed as a region' and the book refused (it had been read before ab03d8d)."""
+    path = _city_book(tmp_path / "各区.xlsx", {"端州区": (None, 1), "鼎湖区": (None, 2), "高要区": (None, 3),
+                                               unit: (None, 4)})
+    h = mt.read_history(path)
+    assert sorted(h["region"].unique()) == sorted(["端州区", "鼎湖区", "高要区", unit])
+    assert h[(h["region"] == unit) & (h["year"] == 2025)]["value"].tolist() == [6.0, 7.0]
+
+
+def test_untitled_short_names_ending_in_州_are_refused_as_深圳_is(tmp_path):
+    """Before: sheets 广州, 杭州 untitled read as regions 广州 / 杭州 while 深圳 untitled was refused."""
+    path = _city_book(tmp_path / "各市.xlsx", {"广州": (None, 1), "杭州": (None, 2)})
+    with pytest.raises(mt.DataValidationError, match="广州、杭州 are not confirmed as regions"):
+        mt.read_history(path)
+    titled = _city_book(tmp_path / "titled.xlsx", {"广州": ("填报单位：广州市场监管局", 1),
+                                                   "深圳": ("填报单位：深圳市场监管局", 2), "延边州": (None, 3)})
+    assert sorted(mt.read_history(titled)["region"].unique()) == ["广州市", "延边州", "深圳市"]

@@ -91,3 +91,47 @@ def test_the_shipped_national_tables_match_as_before():
         warnings.simplefilter("ignore")
         m = match(plan, mt.read_history(DATA / "national_history.csv"))
     assert len(m.pairs) == 4 and list(m.unmatched_plan["indicator"]) == ["manufacturing_product_pass_rate"]
+
+
+# --- G11: a plan's own 合计 has no level of its own; 全区 / 全州 / 全盟 may be the plan's (SYNTHETIC figures) ---
+
+@pytest.mark.parametrize("plan_regions, history_total", [
+    (["南宁市", "柳州市", "桂林市", "合计"], "全区"),  # an autonomous region's cities
+    (["南宁市", "柳州市", "桂林市", "合计"], "全区合计"),
+    (["延吉市", "图们市", "汪清县", "合计"], "全州合计"),  # an autonomous prefecture's county-level units
+    (["延吉市", "图们市", "汪清县", "合计"], "全州"),
+    (["锡林浩特市", "二连浩特市", "阿巴嘎旗", "合计"], "全盟"),
+    (["恩施市", "利川市", "建始县", "全州"], "合计"),
+    (["延吉市", "图们市", "汪清县", "全州"], "全州合计"),
+    (["武汉市", "宜昌市", "恩施土家族苗族自治州", "神农架林区", "合计"], "全省"),
+])
+def test_the_one_history_total_of_the_plans_level_gives_the_plans_total_its_figures(plan_regions, history_total):
+    """Before: 0 rows for the plan's total (全区 / 全州 read as another level than a 合计 over cities, 全州 / 全盟 no
+    total at all), and 'the history has it under region 全区合计: fix the region' for a pair refused."""
+    total = plan_regions[-1]
+    m = match(_plan(plan_regions), _long(plan_regions[:-1] + [history_total]))
+    assert m.pairs[(total, "市场主体总量")] == "市场主体总量" and m.unmatched_plan.empty
+    assert int((m.history["region"] == total).sum()) == 12 and m.unmatched_history.empty
+    assert m.peers.empty
+
+
+@pytest.mark.parametrize("regions, word", [(["延吉市", "图们市", "汪清县"], "全州"), (["锡林浩特市", "阿巴嘎旗"], "全盟")])
+def test_a_prefectures_total_is_set_aside_as_the_tables_total_not_pooled_as_a_peer_of_its_counties(regions, word):
+    """Before: 全州 / 全盟 pooled as a peer of its own counties ('its series ... are used as peers')."""
+    m = match(_plan(regions), _long(regions + [word]))
+    assert word not in set(m.peers["region"]) and set(m.totals["region"]) == {word}
+    assert m.unmatched_history.empty
+
+
+@pytest.mark.parametrize("plan_regions, other", [(["广州市", "深圳市", "合计"], "全国合计"),
+                                                  (["端州区", "鼎湖区", "合计"], "全省合计")])
+def test_a_total_clearly_of_another_level_is_refused_with_hints_that_agree(plan_regions, other):
+    """Before: plan side 'the history has it under region 全省合计: fix the region (是否应为 合计？)' and history side
+    'did you mean region 合计?' for a pair refused as another level's."""
+    m = match(_plan(plan_regions), _long(plan_regions[:-1] + [other]))
+    assert ("合计", "市场主体总量") not in m.pairs
+    plan_hint, hist_hint = _hints(m, "plan")["合计"], _hints(m, "history")[other]
+    assert plan_hint == f"the history's {other} is a total of another level than 合计: not used as its figure " \
+                        f"(历史数据的{other}不是本规划的合计)"
+    assert "fix the region" not in plan_hint and "did you mean" not in hist_hint
+    assert "a total of another level than the plan's 合计 (不是本规划的合计)" in hist_hint and "合计合计" not in hist_hint

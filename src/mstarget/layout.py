@@ -436,8 +436,16 @@ def _title_text(table: Table) -> str:
 #: the peoples an autonomous prefecture, county or banner is named with between its short name and 自治州
 #: (延边朝鲜族自治州, 恩施土家族苗族自治州)
 _AUTONOMOUS = r"(?:[\u4e00-\u9fff]{1,4}?族){1,3}自治(?:州|县|旗)"
-#: a place below the one just written (广州市 越秀区, 肇庆市 四会市): a district's or county's own title or bureau
-_PLACE_BELOW = re.compile(r"(?![各全本市城])[\u4e00-\u9fff]{1,4}?(?:区|县|旗|市)(?![场域级])")
+#: a place below the one just written (广州市 越秀区, 肇庆市 四会市, 西宁市 城中区, 阳泉市 城区): a district's or county's
+#: own title or bureau. Not one: 各区 / 全区 / 本市 / 市区, a word ending in 区 that names an area of the place's own
+#: (深圳市辖区内, 地区生产总值, 社区, 景区, 园区, 片区, 郊区 ...), 城区 followed by words (广州市城区食品安全: the urban area;
+#: 阳泉市城区市场监督管理局 or 阳泉市城区2025年 is the district 城区), a programme (示范城市, 先行示范区, 质量强市)
+_PLACE_BELOW = re.compile(r"(?![各全本市])(?!城(?:市|乡|镇|区[\u4e00-\u9fff](?<!区市)))"
+                          r"(?!(?:辖|地|社|景|园|片|郊|街|小|校|厂|库|山|牧|林|营|商|战|灾|疫|该|此|我|其)区)"
+                          r"(?![\u4e00-\u9fff]{0,4}(?:(?:示范|先行|试验|强)(?:区|县|市)|(?:示范|文明|卫生|园林)城市))"
+                          r"[\u4e00-\u9fff]{1,4}?(?:区|县|旗|市)(?![场域级])")
+#: a sheet's name for a reporting unit bureaus list beside their districts (市本级, 市直, 市直属, 本级, 县本级): its own region
+_REPORTING_UNIT = re.compile(r"^(?:[省市州盟县区旗]?本级|[省市州盟县区旗]直属?)$")
 #: the place a title's bureau or 填报单位 names (填报单位：广州市越秀区市场监督管理局 -> 广州市越秀区)
 _TITLE_BUREAU = re.compile(r"(?:填报单位|报送单位|单位)?[:\s]*([\u4e00-\u9fff]{2,12}?)(?:市场监督管理局|市场监管局|市场监督管理委员会)")
 
@@ -463,7 +471,23 @@ def _title_region(name: str, table: Table) -> str:
         if _PLACE_BELOW.match(text, m.end()):
             return ""  # 广州市越秀区: the title of a district's figures
         written.add(m.group(0))
+    if not written and _title_place(table) == name and f"{name}市场" in text:
+        return f"{name}市"  # 填报单位：深圳市场监管局: 深圳市's bureau, its 市市 written once
     return written.pop() if len(written) == 1 else ""
+
+
+def _title_below(name: str, table: Table) -> str:
+    """The place below the sheet's own that its title writes (sheet 广州 titled 广州市越秀区市场监管指标 ->
+    ``广州市越秀区``), why :func:`_title_region` read none for a short-named sheet; else ``""``."""
+    if not _short_name(name):
+        return ""
+    text = _title_text(table)
+    suffixes = "|".join(sorted(map(re.escape, REGION_SUFFIXES), key=len, reverse=True))
+    for m in re.finditer(rf"{re.escape(name)}(?:{_AUTONOMOUS}|{suffixes})(?!场)", text):
+        below = _PLACE_BELOW.match(text, m.end())
+        if below:
+            return m.group(0) + below.group(0)
+    return ""
 
 
 def _title_place(table: Table) -> str:
@@ -474,11 +498,15 @@ def _title_place(table: Table) -> str:
 
 def _sheet_region(name: str, table: Table) -> str:
     """The region a sheet without a region column is read as, when confirmed: its name when written as a region's
-    (鼎湖区, 全省, 广东, 延边州), or the place its title writes for its short name (广州 -> 广州市); else ``""``
-    (鼎湖 untitled, 备份, 食品, 原表: a copy, a topic or a short name nothing confirms)."""
+    (鼎湖区, 全省, 广东, 延边州, 黔东南州) or a reporting unit's (市本级, 市直), or the place its title writes for its short
+    name (广州 -> 广州市); else ``""`` (鼎湖 untitled, 备份, 食品, 原表: a copy, a topic or a short name nothing
+    confirms). A two-character name ending in 州 (广州, 杭州) is a short name as 深圳 is, not a prefecture's."""
     if _NOT_PLACE_SHEET.search(name) or _title_elsewhere(name, table):
         return ""
-    return name if is_region_name(name) or is_total_region(name) else _title_region(name, table)
+    if _REPORTING_UNIT.match(name):
+        return name
+    named = is_region_name(name) and not (len(name) == 2 and name.endswith("州") and name not in PROVINCES)
+    return name if named or is_total_region(name) else _title_region(name, table)
 
 
 def _title_elsewhere(name: str, table: Table) -> str:
@@ -516,7 +544,7 @@ def _unconfirmed_why(lacking: list) -> str:
         if not _SHORT_PLACE.match(name) or _NOT_PLACE_SHEET.search(name):
             odd.append(name)
             continue
-        place = _title_elsewhere(name, table)
+        place = _title_elsewhere(name, table) or _title_below(name, table)
         if place:
             other_place.append(f"{name}: {place}")
         else:
@@ -529,8 +557,9 @@ def _unconfirmed_why(lacking: list) -> str:
                      f"({'; '.join(other_place[:8])}) -- a copied template, or a district's bureau?")
     if short:
         parts.append(f"{'、'.join(short[:8])} " + ("is not confirmed as a region" if len(short) == 1 else
-                     "are not confirmed as regions") + " (no place suffix such as 区 县 市 州, and no title naming the "
-                     "place, 填报单位：广州市市场监督管理局)")
+                     "are not confirmed as regions") + " (a place's short name: no place suffix such as 区 县 市 旗 -- "
+                     "the 州 of 广州 / 杭州 is its name's own --, and no title naming the place, "
+                     "填报单位：广州市市场监督管理局)")
     return "; ".join(parts)
 
 

@@ -588,7 +588,7 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     lonely = plan[[(r, i) not in matched_plan and (r, i) not in qualitative
                  for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))]]
     unmatched_plan = _suggest_for_plan(lonely, free, plan_hints, unit_of, {t: r for r, t in stand_in.items()},
-                                       {t: r for r, t in other_level.items()})
+                                       other_level)
     pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
     return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs, AttrFrame(totals),
                  AttrFrame(_peer_rows(history, peer_of)), near)
@@ -731,10 +731,18 @@ def table_totals(regions) -> list:
 
 
 def _level_of_name(region) -> str | None:
-    """:func:`_region_level`, a province's short name (广东) and an autonomous region (广西壮族自治区) read as 省."""
+    """:func:`_region_level`, a province's short name (广东) and an autonomous region (广西壮族自治区) read as 省; a
+    prefecture (延边州, 恩施土家族苗族自治州, 锡林郭勒盟, 阿克苏地区) as 市, the level it shares with cities; a
+    street (街道) as a town (镇); 神农架林区, a county-level unit under its province as 海南's counties are, as 县."""
     r = region_key(region)
     if r in PROVINCES and r != "全国" or r.endswith(("省", "自治区")):
         return "省"
+    if r.endswith(("州", "盟", "地区")) and len(r) > 2:
+        return "市"
+    if r.endswith("街道"):
+        return "镇"
+    if r.endswith("林区"):
+        return "县"
     return _region_level(r)
 
 
@@ -746,6 +754,43 @@ def _written_total_level(total) -> str | None:
     """The level a total's own word says (全市 / 全市合计 -> 市, 全省 -> 省, 全国 -> 国); None for 合计 / 总计 / total."""
     written = re.match(r"^全?(市|省|区|县|旗|国|州|盟)", region_key(total))
     return written.group(1) if written else None
+
+
+#: the rank of a level: a town 0; a district, county or banner 1; a city or prefecture 2; a province 3; the nation 4
+_RANK = {"镇": 0, "乡": 0, "区": 1, "县": 1, "旗": 1, "市": 2, "州": 2, "盟": 2, "省": 3, "国": 4}
+#: the ranks a total's word may mean: 全区 an autonomous region's (广西) or a district's over its towns, 全市 a city's
+#: or a county-level city's over its towns, 全州 / 全盟 a prefecture's
+_WORD_RANKS = {"国": {4}, "省": {3}, "区": {1, 3}, "市": {1, 2}, "州": {2}, "盟": {2}, "县": {1}, "旗": {1}}
+
+
+def _plan_total_ranks(plan_regions) -> tuple[str, set] | None:
+    """``(the plan's one total, the ranks it may have)``: those its word may mean (全市), narrowed by the level its
+    other regions add up to -- towns to a county's; districts, counties or banners to a city's; cities to a
+    province's or (county-level cities) a prefecture's; a mix of cities and counties (海口市, 琼中黎族苗族自治县; 延吉市,
+    汪清县) to either; a mix with districts or banners to a city's. A bare 合计 has no level of its own: only its
+    regions'. None when neither says one."""
+    plan_regions = [r for r in dict.fromkeys(plan_regions) if isinstance(r, str)]
+    totals = [r for r in plan_regions if is_total_region(r)]
+    others = [r for r in plan_regions if not is_total_region(r)]
+    if len(totals) != 1 or not others:
+        return None
+    levels = {_level_of_name(r) for r in others}
+    ranks = None if None in levels else {_RANK[lv] for lv in levels}
+    parent = None
+    if ranks == {0}:
+        parent = {1}
+    elif ranks == {1}:
+        parent = {2}
+    elif ranks == {2}:
+        parent = {2, 3}
+    elif ranks == {3}:
+        parent = {4}
+    elif ranks == {1, 2}:
+        parent = {2} if levels & {"区", "旗"} else {2, 3}
+    written = _written_total_level(totals[0])
+    word = _WORD_RANKS.get(written) if written else None
+    got = (word & parent or word) if word and parent else (word or parent)
+    return (totals[0], got) if got else None
 
 
 def _parent_of_levels(levels: set) -> str | None:
@@ -769,7 +814,7 @@ def _plan_total_level(plan_regions) -> tuple[str, str] | None:
         return None
     levels = {_level_of_name(r) for r in others}
     parent = None if None in levels else _parent_of_levels(levels)
-    written = _written_total_level(totals[0])
+    written = {"州": "市", "盟": "市"}.get(_written_total_level(totals[0]), _written_total_level(totals[0]))
     if written == "区" and parent == "省":
         written = "省"  # 全区 of 南宁市, 柳州市: the autonomous region's total
     level = written or parent
@@ -777,16 +822,20 @@ def _plan_total_level(plan_regions) -> tuple[str, str] | None:
 
 
 def other_level_totals(plan_regions, history_totals) -> dict:
-    """``{history total: plan total}`` of the history's totals whose word says another level than the plan's total
-    (全省 or 全国 beside a district plan's 全市): no total of the plan's regions, never taken as its total."""
-    got = _plan_total_level(plan_regions)
+    """``{history total: plan total}`` of the history's totals whose word is clearly of another level than the plan's
+    total -- every level it may mean above, or every one below, those the plan's total may have
+    (:func:`_plan_total_ranks`): 全省 or 全国 beside a district plan's 全市, 全国 beside a 合计 of cities. No total of the
+    plan's regions, never taken as its total. A word that may be the plan's level is not: 全区 or 全区合计 beside a
+    合计 of 南宁市, 柳州市 (an autonomous region's), 全州 beside 延吉市, 汪清县, 全盟 beside 锡林浩特市, 阿巴嘎旗."""
+    got = _plan_total_ranks(plan_regions)
     if got is None:
         return {}
-    total, level = got
+    total, ranks = got
     out = {}
     for r in dict.fromkeys(history_totals):
         written = _written_total_level(r) if isinstance(r, str) else None
-        if r != total and written is not None and written != level:
+        word = _WORD_RANKS.get(written) if written else None
+        if r != total and word and (min(word) > max(ranks) or max(word) < min(ranks)):
             out[r] = total
     return out
 
@@ -1108,7 +1157,8 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict,
     for s in free.itertuples(index=False):
         keys = {name_key(s.name), name_key(s.indicator)}
         hint = ""
-        other = region_suggestion(s.region, regions)
+        # a total refused as another level's (全国合计 beside a 合计 of cities) is no 'did you mean region 合计?'
+        other = None if s.region in (other_level or {}) else region_suggestion(s.region, regions)
         if other is not None and any((other, k) in plan_keys for k in keys):
             hint = f"did you mean region {other}? (是否应为 {other}？regions are not matched by guess)"
         elif (s.region, s.indicator) in hints:  # a plan row its name reads as, and why they were kept apart
@@ -1132,7 +1182,8 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict,
                          "plan's regions")
             elif s.region in (other_level or {}):  # 全省 beside a district plan's 全市: another level's total
                 total = other_level[s.region]
-                hint += (f"; a total of another level than the plan's {total} (不是本规划的{total}合计): not used as "
+                own = total if re.search(r"[合总小]计$", total) else f"{total}合计"  # 合计, not 合计合计
+                hint += (f"; a total of another level than the plan's {total} (不是本规划的{own}): not used as "
                          f"{total}, nor as a peer -- name it {total} only if it adds up this plan's regions")
             elif other is not None:  # 云浮 beside the plan's 云浮市, its indicator named a little differently
                 hint += f"; did you mean region {other}? (是否应为 {other}？regions are not matched by guess)"
@@ -1172,13 +1223,16 @@ def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict,
         hint = ""
         key = name_key(n) or name_key(i)
         stand = (written_as or {}).get(r)  # 全省 maybe written 广东省: total_stand_in
-        other = stand or region_suggestion(r, free_regions)
-        elsewhere = (other_level or {}).get(r)  # 全市 against the history's 全省: other_level_totals
+        # 全市 against the history's 全省 (other_level_totals, {history total: plan total}): the one holding the row
+        refused = [t for t, mine in (other_level or {}).items() if mine == r]
+        elsewhere = next((t for t in refused if key in pool.get(t, {}) or name_key(i) in pool.get(t, {})), None)
+        # a total refused as another level's is never 'the history has it under region ...: fix the region'
+        other = stand or region_suggestion(r, [f for f in free_regions if f not in refused])
         if other is not None and (key in pool.get(other, {}) or name_key(i) in pool.get(other, {})):
             hint = (f"the history has a region {other} at the level of the plan's total {r} -- if it is this plan's "
                     f"total, name it {r} (是否应为 {r}？regions are not matched by guess)" if stand else
                     f"the history has it under region {other}: fix the region (是否应为 {r}？)")
-        elif elsewhere is not None and (key in pool.get(elsewhere, {}) or name_key(i) in pool.get(elsewhere, {})):
+        elif elsewhere is not None:
             hint = (f"the history's {elsewhere} is a total of another level than {r}: not used as its figure "
                     f"(历史数据的{elsewhere}不是本规划的{r})")
         elif (r, i) in hints:

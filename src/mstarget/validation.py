@@ -40,8 +40,9 @@ def is_region_name(text) -> bool:
     return name in PROVINCES or name.endswith(REGION_SUFFIXES)
 
 
-#: a region cell or header that is a table's total over its regions (spaces inside, as typed for alignment, ignored)
-TOTAL_REGION = re.compile(r"^(全?(市|省|区|县|州|盟|旗|国|辖区)?(合计|总计|小计|合計|總計)|全(市|省|区|县|国|辖区)|total|all)$",
+#: a region cell or header that is a table's total over its regions (spaces inside, as typed for alignment, ignored):
+#: 全州 / 全盟 / 全旗 are an autonomous prefecture's, a league's and a banner's own (全州县 of 桂林 is a county)
+TOTAL_REGION = re.compile(r"^(全?(市|省|区|县|州|盟|旗|国|辖区)?(合计|总计|小计|合計|總計)|全(市|省|区|县|州|盟|旗|国|辖区)|total|all)$",
                           re.IGNORECASE)
 
 
