@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field, replace
+from statistics import NormalDist
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -509,8 +510,26 @@ def _even_sentence(m: Mapping[str, float], level: float) -> tuple[str, str]:
             "this test gives no reason to switch to the default plan")
 
 
+#: fewer failures (or passes) than this in a records evaluation's test period: its 总体结论 gives no verdict
+#: (证据不足): an AUC of 1.000 from one failure in five records says nothing of the next inspections
+FEW_FAILURES = 10
+
+
+def _auc_interval(auc: float, failures: float, passes: float, level: float = INTERVAL_LEVEL) -> tuple[float, float]:
+    """The ``level`` interval of an AUC from ``failures`` and ``passes`` records (Hanley & McNeil 1982:
+    its standard error from the AUC and the two counts, a normal interval cut to 0..1)."""
+    q1, q2 = auc / (2.0 - auc), 2.0 * auc * auc / (1.0 + auc)
+    var = (auc * (1.0 - auc) + (failures - 1.0) * (q1 - auc * auc)
+           + (passes - 1.0) * (q2 - auc * auc)) / (failures * passes)
+    half = NormalDist().inv_cdf(0.5 + level / 2.0) * float(np.sqrt(max(var, 0.0)))
+    return max(0.0, auc - half), min(1.0, auc + half)
+
+
 def _record_conclusion(r: "RiskEvaluation") -> str:
-    """:attr:`RiskEvaluation.conclusion` of a records evaluation (see there)."""
+    """:attr:`RiskEvaluation.conclusion` of a records evaluation (see there): no verdict (证据不足) with
+    fewer than :data:`FEW_FAILURES` failures or passes in the test period, or an AUC whose
+    :data:`INTERVAL_LEVEL` interval (:func:`_auc_interval`) holds 0.5, as a groups evaluation says
+    证据不足 when its intervals cross 1."""
     m = r.metrics
     auc = m.get("auc", float("nan"))
     if r.leaks:
@@ -518,6 +537,22 @@ def _record_conclusion(r: "RiskEvaluation") -> str:
                 f"leaking the outcome ({', '.join(r.leaks)}); exclude them and evaluate again.")
     if auc != auc:
         return "总体结论：无法判断——测试期只有一种结果。 / Overall: cannot tell -- the test period has one outcome only."
+    n, k = m.get("n", float("nan")), m.get("failures", float("nan"))
+    if n == n and k == k and min(k, n - k) < FEW_FAILURES:
+        few, few_en = (f"仅 {k:.0f} 个不合格", f"only {k:.0f} failure{'s' if k != 1 else ''}") if k <= n - k else (
+            f"仅 {n - k:.0f} 个合格", f"only {n - k:.0f} pass{'es' if n - k != 1 else ''}")
+        return (f"总体结论：证据不足，不下结论——测试期{few}（共 {n:,.0f} 条记录；不合格或合格不足 {FEW_FAILURES} 个时不下结论），AUC {auc:.3f} "
+                "说明不了按风险排序能否多发现、早发现问题；暂不据此改变检查安排，积累更多检查结果后再评估。 / Overall: not "
+                f"shown -- the test period has {few_en} in {n:,.0f} records (no verdict below {FEW_FAILURES} failures or passes), too few for "
+                f"the AUC {auc:.3f} to say whether ordering inspections by this risk finds more failures or finds "
+                "them sooner; keep the current order and evaluate again with more results.")
+    level = m.get("interval_level", INTERVAL_LEVEL)
+    lo, hi = _auc_interval(auc, k, n - k, level)
+    if auc >= 0.52 and lo <= 0.5:
+        return (f"总体结论：证据不足，不下结论——AUC {auc:.3f} 的 {level:.0%} 区间 {lo:.2f}–{hi:.2f} 含随机 0.5（测试期 "
+                f"{k:,.0f} 个不合格，共 {n:,.0f} 条记录）；暂不据此改变检查安排，积累更多检查结果后再评估。 / Overall: not "
+                f"shown -- the AUC {auc:.3f} has a {level:.0%} interval {lo:.2f}-{hi:.2f} that includes chance (0.5; "
+                f"{k:,.0f} failures in {n:,.0f} records); keep the current order and evaluate again with more results.")
     days = m.get("days_earlier", float("nan"))
     early = f"，按风险重排平均提前 {days:.1f} 天发现问题" if days == days and days > 0 else ""
     early_en = f", finding failures {days:.1f} days earlier on average" if days == days and days > 0 else ""

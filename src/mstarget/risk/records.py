@@ -82,7 +82,7 @@ _ALIAS_SLACK = 0.02
 
 #: words of a header naming a date (日期, 时间, date): its bare numbers may be dates (20240305, a day number)
 _DATE_WORDS = ("日期", "时间", "年月日", "date", "time", "day")
-_BARE_NUMBER = re.compile(r"[+-]?\d+(?:\.0+)?")
+_BARE_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
 
 def _identifier(s: pd.Series) -> bool:

@@ -576,7 +576,7 @@ _YEAR_MONTH = re.compile(r"^\s*(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})
 _YMD8 = re.compile(r"^\s*(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})\s*$")
 #: a spreadsheet's day number (45356) read as a date in a date column: 1990-01-01 .. 2099-12-31 only
 EXCEL_SERIALS = (32874, 73050)
-_SERIAL = re.compile(r"^\s*(?P<n>\d{5})(?:\.0+)?\s*$")
+_SERIAL = re.compile(r"^\s*(?P<n>\d{5})(?:\.\d+)?\s*$")  # a fraction is the time of day: 45356.4375
 #: what a date looks like, for messages
 DATE_EXAMPLES = "a date such as 2023-03-01, 2023/3/1, 2023年3月1日 or 20230301 (or a spreadsheet date)"
 #: bad date cells named one by one in a refusal; the rest are counted
@@ -602,8 +602,9 @@ def _chinese_date_header(key: str, word: str) -> bool:
 def date_of(v):
     """One cell as a :class:`datetime.date`, or None when it is no date: a date or timestamp,
     ``2023-03-01`` / ``2023/3/1`` / ``2023.3.1`` / ``2023年3月1日`` (a time after it allowed),
-    ``20230301``, or a spreadsheet's day number (``44986``, between :data:`EXCEL_SERIALS`). The day
-    must exist: ``2024-02-30`` is no date."""
+    ``20230301``, or a spreadsheet's day number (``44986``, between :data:`EXCEL_SERIALS`; with a time
+    of day, ``45356.4375``, its day). A time after the date is set aside (``2024-03-05 10:30``,
+    ``2024/03/05 上午 10:30``, ``2024年3月5日下午3点``). The day must exist: ``2024-02-30`` is no date."""
 
     if v is None or v is pd.NA or v is pd.NaT:
         return None
@@ -616,8 +617,11 @@ def date_of(v):
     if isinstance(v, (bool, np.bool_)):
         return None
     if isinstance(v, (int, float, np.integer, np.floating)):
-        if not (math.isfinite(float(v)) and float(v) == int(v)):
+        if not math.isfinite(float(v)):
             return None
+        if float(v) != int(v):  # a spreadsheet's day number with its time of day (45356.4375): the day
+            if not EXCEL_SERIALS[0] <= float(v) < EXCEL_SERIALS[1] + 1:
+                return None
         v = str(int(v))
     text = unicodedata.normalize("NFKC", str(v)).strip()
     m = re.match(_FULL_DATE, text) or _YMD8.match(text)
@@ -673,8 +677,12 @@ def _sampling_dates(df: pd.DataFrame, src: str = "<input>") -> str | None:
     return None
 
 
+#: a full date, with a time of day after it set aside (``10:30``, ``T10:30:00``, ``上午 10:30``, ``下午3点``,
+#: ``10:30 AM``, or ``上午`` alone)
 _FULL_DATE = (r"^\s*(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-              r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
+              r"(?:(?:\s+|T|\s*(?=[上下中晚凌早傍]))(?:(?:上午|下午|中午|晚上|凌晨|早上|早晨|傍晚)\s*)?"
+              r"(?:\d{1,2}\s*(?::\s*\d{2}(?::\d{2}(?:\.\d+)?)?|[时点](?:\s*\d{1,2}\s*分)?)"
+              r"\s*(?:[aApP]\.?[mM]\.?)?)?)?\s*$")
 
 
 def _date_problems(s: pd.Series, bad, src: str, column: str, rows: np.ndarray) -> list[Problem]:
@@ -1039,11 +1047,34 @@ def _parse_outcome(v) -> int:
 #: words in the header of a notice's failed-items column (不合格项目（检验结果/标准值）): each cell lists
 #: what failed in the batch, or says it passed
 ITEMS_WORDS = ("不合格项目", "不合格项", "不合格原因", "不合格指标")
-#: a failed-items cell saying the batch passed (empty cells too)
+#: a failed-items cell saying the batch passed, as written (empty cells too); the wordings of
+#: :data:`_ITEMS_PASSED_TEXT` and dashes / slashes of :data:`_ITEMS_DASHES` too
 _ITEMS_PASSED = frozenset({"/", "／", "—", "——", "-", "--", "–", "无", "合格", "符合", "符合要求", "未发现不合格",
-                           "0", "0.0", "na", "n/a"})
+                           "0", "0.0", "na", "n/a", "nd", "n.d.", "none", "nil", "null", "nan", "not detected",
+                           "未检出", "无不合格项", "无不合格项目", "所检项目符合标准要求", "检验合格", "合格品"})
+#: a failed-items cell saying the batch passed, in words: 合格 / 符合…要求 (所检项目符合标准要求, 检验合格,
+#: 所检项目均合格, 符合GB 2762要求), 无不合格… / 未发现问题 / 未检出 (not detected), once a reason or a figure in
+#: brackets after it is set aside (未检出（<0.01）, 合格（复检）: the notice reports the final result)
+_ITEMS_PASSED_TEXT = re.compile(
+    r"^(?:(?:经)?(?:所检|所抽检|被检|抽检|检验|检测|送检|全部|各)?(?:项目|指标)?(?:均|全部|全)?"
+    r"(?:合格|符合|达标)(?:[^不未无]{0,30}(?:要求|标准|规定))?"
+    r"|(?:无|没有|未发现|未见|未检出|未检测出)(?:不合格|不符合|问题|异常|超标)?(?:项目|项|指标|情况)?"
+    r"|(?:未检出|未检测出|nd)[<≤]?[\d.]+(?:[a-zμ/]+)?)[.。!]?$")
+#: a failed-items cell of dashes or slashes only, as typed (-, —, －, 一 for a dash, /, \\)
+_ITEMS_DASHES = re.compile(r"^[-—–－―─‐‑‒一_~～/／\\]+$")
 #: a failed-items cell saying the result is not known yet: refused
 _ITEMS_PENDING = frozenset({"待检", "检验中", "待定", "未出", "结果未出", "复检中"})
+#: a failed-items cell saying the batch failed outright (不合格, 不符合, 超标, 检出 沙门氏菌, a
+#: 项目‖结果‖标准 triple or a limit)
+_ITEMS_FAILED_TEXT = re.compile(r"不合格|不符合|超标|超出|超过|(?<!未)检出|‖|\|\||[≤≥]")
+#: a pass said in a cell that also says a failure (不合格(复检合格)): such a cell is refused
+_ITEMS_PASSED_WORD = re.compile(r"(?<![不无])合格|(?<![不无])符合")
+#: words that make a failed-items cell a verdict or a remark rather than the name of an item (菌落总数,
+#: 铅(以Pb计), 标签): such a cell that is neither a passed wording nor a failure is refused (无机砷 is an item)
+_ITEMS_VERDICT_WORDS = re.compile(r"合格|符合|达标|正常|通过|良好|满足|无(?![机水])|未|没有|涉及|适用|判定|问题|异常|"
+                                  r"见|监测|复检|复核|待|已|空白|是|否|√|✓|×|✗|"
+                                  r"\b(?:ok|yes|no|pass|passed|fail|failed|normal|none|pending|tbd|unknown|"
+                                  r"not|n/?a|see)\b")
 
 
 def is_items_header(name) -> bool:
@@ -1056,33 +1087,87 @@ def _items_column(df: pd.DataFrame, headers: dict) -> str | None:
     return next((c for c in df.columns if is_items_header(headers.get(c, c))), None)
 
 
+def _items_passed(text: str) -> bool:
+    """Whether a failed-items cell (NFKC, simplified, lower case, no spaces) says the batch passed."""
+    return (not text or text in _ITEMS_PASSED or text in _FALSE or bool(_ITEMS_DASHES.match(text))
+            or bool(_ITEMS_PASSED_TEXT.match(text)))
+
+
+def _items_reading(text: str) -> str | None:
+    """How a failed-items cell (NFKC, simplified, lower case, no spaces) reads: ``"passed"``,
+    ``"failed"``, ``"pending"``, or None when it is neither a passed wording nor the failed items.
+
+    Passed: empty, dashes or slashes, 合格 / 符合…要求 / 检验合格 / 无不合格项目 / 未发现问题 / 未检出 / ND / 无,
+    a bracket after it set aside (未检出（<0.01）; 合格（复检）: passed after a re-test, the final result).
+    Failed: 不合格 / 不符合 / 超标 / 检出…, a 项目‖结果‖标准 triple, a limit (≤1.0), or item text (菌落总数,
+    铅(以Pb计)) holding no verdict word. Neither (refused): 不涉及 / 不适用 (no verdict: passed, or not
+    judged as in 风险监测?), 正常, OK, a bare number, a passed wording whose bracket says it failed."""
+    if text in _ITEMS_PENDING:
+        return "pending"
+    if _items_passed(text):
+        return "passed"
+    base = _REASON.sub("", text).strip()  # 未检出(<0.01), 合格(复检), 不合格(标签)
+    if base != text and base:
+        note = text[len(base):]
+        if _items_passed(base):  # 合格(复检) passed; 合格(复检不合格) says both: refused
+            return None if _ITEMS_FAILED_TEXT.search(note) else "passed"
+        if base in _ITEMS_PENDING:
+            return "pending"
+    if text in _TRUE:
+        return "failed"
+    if _ITEMS_FAILED_TEXT.search(text):  # 不合格(复检合格) says it failed and passed: refused
+        return None if _ITEMS_PASSED_WORD.search(text) else "failed"
+    if not re.search(r"[a-z\u4e00-\u9fff]", text) or _ITEMS_VERDICT_WORDS.search(text):
+        return None  # a number, a mark, or a remark (不涉及, 正常, OK): neither passed nor an item
+    return "failed"  # item text: 菌落总数, 铅(以Pb计), 标签, 苯甲酸及其钠盐
+
+
 def items_outcome(series, src: str, column: str, *, allow_missing: bool = False,
                   rows: np.ndarray | None = None) -> np.ndarray:
-    """A notice's failed-items column (不合格项目（检验结果/标准值）) as 0/1 outcomes (float array): ``合格``,
-    ``/``, ``—``, ``无`` or an empty cell = passed (0); ``不合格`` or the failed items (菌落总数‖7.8‖≤1.0;
-    several in one cell are one failed batch) = failed (1). A missing value (None / NaN, not an empty
-    text) is NaN when ``allow_missing``, a result not known yet (待检) is refused naming its rows."""
+    """A notice's failed-items column (不合格项目（检验结果/标准值）) as 0/1 outcomes (float array), each cell
+    read by :func:`_items_reading`: an empty cell, dashes or slashes (``/``, ``—``, ``-``, ``一``, ``\\``),
+    ``合格``, ``符合…要求`` (所检项目符合标准要求), ``检验合格``, ``无不合格项目``, ``未发现问题``, ``未检出`` / ``ND``
+    (not detected), ``无`` = passed (0), a bracket after it set aside (``合格（复检）`` is the final result,
+    passed); ``不合格`` / ``不符合`` or the failed items (菌落总数‖7.8‖≤1.0, 铅(以Pb计); several in one cell are
+    one failed batch) = failed (1). A missing value (None / NaN, not an empty text) is NaN when
+    ``allow_missing``. A result not known yet (待检) is refused naming its rows; any other wording
+    (不涉及, 不适用, 正常, OK, a bare number) is refused in one problem counting it by spelling with its
+    first rows and how to fix it -- never guessed a failure (or a pass)."""
     s = pd.Series(series).reset_index(drop=True)
     rows = np.arange(2, len(s) + 2) if rows is None else np.asarray(rows)
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     parsed = np.zeros(len(uniques) + 1)
     pending = np.zeros(len(uniques) + 1, bool)
+    unknown = np.zeros(len(uniques) + 1, bool)
     for j, u in enumerate(uniques):
         text = re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", _cell_text(u)).strip().lower()))
-        if text in _ITEMS_PASSED or text in _FALSE or not text:
-            parsed[j] = 0.0
-        elif text in _ITEMS_PENDING:
-            pending[j] = True
-        else:  # 不合格, or the items that failed
-            parsed[j] = 1.0
+        said = _items_reading(text)
+        parsed[j] = 1.0 if said == "failed" else 0.0
+        pending[j], unknown[j] = said == "pending", said is None
     parsed[-1] = np.nan if allow_missing else 0.0  # None / NaN: empty (passed), or not known yet
     at = np.where(codes >= 0, codes, len(uniques))
     bad = np.flatnonzero(pending[at])
-    if len(bad):
-        raise DataValidationError([Problem(src, int(rows[i]), column, _cell_text(s.iloc[i]),
-                                           "the failed items (不合格项目) or 合格 / '/' when the batch passed; a "
-                                           "result still pending: delete the row until it is known")
-                                   for i in bad], source=src)
+    problems = [Problem(src, int(rows[i]), column, _cell_text(s.iloc[i]),
+                        "the failed items (不合格项目) or 合格 / '/' when the batch passed; a "
+                        "result still pending: delete the row until it is known") for i in bad]
+    odd = np.flatnonzero(unknown[at])
+    if len(odd):
+        text = s.iloc[odd].map(_cell_text).str.strip()
+        counts = text.value_counts()
+        listed = "; ".join(f"'{v}' x{n:,} (row{'s' if n > 1 else ''} "
+                           f"{', '.join(str(int(rows[odd[i]])) for i in np.flatnonzero((text == v).to_numpy())[:3])}"
+                           f"{', ...' if n > 3 else ''})" for v, n in counts.head(8).items())
+        problems.append(Problem(
+            src, None, column, None,
+            f"{len(odd):,} {'cells say' if len(odd) > 1 else 'cell says'} neither that the batch passed nor "
+            f"which items failed: {listed}"
+            f"{f' and {len(counts) - 8} more spellings' if len(counts) > 8 else ''}. 不合格项目列只能写不合格项目"
+            "（如 菌落总数‖7.8‖≤1.0）或表示合格的 “/”“—”“合格”“未检出”“无不合格项目”（或留空）；请把这些格改为其一——"
+            "“不涉及”“不适用”若指无不合格项目，改为 “/”；若该批次未作判定（如风险监测），删除该行。 / Write the failed "
+            "items, or '/', 合格, 未检出 or leave the cell empty for a passed batch; a batch not judged (risk "
+            "monitoring) is deleted. No such cell is counted as a failure (or a pass) by guess."))
+    if problems:
+        raise DataValidationError(problems, source=src)
     return parsed[at]
 
 
