@@ -114,7 +114,8 @@ def check_learned(history, *, n_points: int = 4, horizon: int = 2, test_years: i
         Two rows, ``calibration`` = ``shipped`` / ``learned``: ``windows``, ``learned_on`` (last
         year used for learning), ``test_years`` (``"2021-2023"``), ``coverage_80``, ``coverage_95`` (shares of
         outcomes inside the 80 / 95 % bands), ``interval_score_80``, ``interval_score_95`` (the
-        bands' interval score divided by each window's last value, median over windows,
+        bands' interval score divided by each window's last value -- its mean absolute level where
+        the last value is 0, as in an incident count -- median over windows,
         :func:`scaled_interval_score`: lower is better, and bands wider than the misses justify
         do not win it), ``ece`` (expected calibration error of ``p_meet``, 10
         bins), ``brier`` and ``brier_base`` (a constant base rate's Brier score).
@@ -141,7 +142,7 @@ def check_learned(history, *, n_points: int = 4, horizon: int = 2, test_years: i
             d = pace_backtest(hist, n_points=n_points, horizon=horizon, seed=seed, calibration=cal,
                               end_years=ends, n_paths=n_paths or DEFAULT_PATHS)
         met = d["met"].astype(float)
-        w = d.drop_duplicates(["region", "indicator", "end_year"])
+        w = _with_level(d.drop_duplicates(["region", "indicator", "end_year"]), hist, n_points)
         rows.append({"calibration": name, "windows": int(len(w)),
                      "learned_on": f"<= {cut}", "test_years": f"{cut + 1}-{last}",
                      "coverage_80": float(w["in_80"].mean()),
@@ -155,15 +156,35 @@ def check_learned(history, *, n_points: int = 4, horizon: int = 2, test_years: i
 
 
 def scaled_interval_score(windows: pd.DataFrame, level: int) -> float:
-    """Median over ``windows`` (rows with ``lo_<level>``, ``hi_<level>``, ``outcome``, ``last``) of the
-    interval (Winkler) score of the ``level`` % band, ``(hi - lo) + 2/a (lo - y)+ + 2/a (y - hi)+`` with
-    ``a = 1 - level/100``, divided by the window's last value ``|last|`` so that series of different sizes
-    count alike (windows whose last value is 0 are left out). Lower is better. The score is proper: a band
-    too narrow pays for its misses, a band wider than the misses justify pays for its width, so a table
-    cannot win it by stretching its bands (coverage alone can be won that way)."""
+    """Median over ``windows`` (rows with ``lo_<level>``, ``hi_<level>``, ``outcome``, ``last``, optionally
+    ``level``) of the interval (Winkler) score of the ``level`` % band, ``(hi - lo) + 2/a (lo - y)+ +
+    2/a (y - hi)+`` with ``a = 1 - level/100``, divided by the window's size so that series of different
+    sizes count alike: its last value ``|last|``, or, where that is 0 (an incident count ending at 0), the
+    window's mean absolute value (column ``level``, as :func:`check_learned` adds it); windows of all
+    zeros are left out, and NaN is returned only when no window is left. Lower is better. The score is
+    proper: a band too narrow pays for its misses, a band wider than the misses justify pays for its
+    width, so a table cannot win it by stretching its bands (coverage alone can be won that way)."""
     a = 1.0 - level / 100.0
     lo, hi = windows[f"lo_{level}"].astype(float), windows[f"hi_{level}"].astype(float)
     y, scale = windows["outcome"].astype(float), windows["last"].astype(float).abs()
+    if "level" in windows:  # a window ending at 0 is scaled by its mean absolute value
+        scale = scale.where(scale > 0, windows["level"].astype(float).abs())
     score = (hi - lo) + 2.0 / a * ((lo - y).clip(lower=0) + (y - hi).clip(lower=0))
     ok = np.isfinite(score) & np.isfinite(scale) & (scale > 0)
     return float(np.median(score[ok] / scale[ok])) if ok.any() else float("nan")
+
+
+def _with_level(windows: pd.DataFrame, hist: pd.DataFrame, n_points: int) -> pd.DataFrame:
+    """``windows`` (one row per region, indicator, ``end_year``) with ``level``: the mean absolute value
+    of the window's ``n_points`` years in ``hist`` (the scale of :func:`scaled_interval_score` where the
+    window's last value is 0)."""
+    if windows.empty:
+        return windows.assign(level=pd.Series(dtype=float))
+    vals = (hist.assign(year=hist["year"].astype(int)).groupby(["region", "indicator", "year"])["value"]
+            .mean().astype(float).abs())
+    keys = [(r, i, int(e) - k) for r, i, e in zip(windows["region"], windows["indicator"], windows["end_year"])
+            for k in range(n_points)]
+    block = vals.reindex(pd.MultiIndex.from_tuples(keys)).to_numpy().reshape(len(windows), n_points)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a window with no value: NaN, left out
+        return windows.assign(level=np.nanmean(block, axis=1))

@@ -94,7 +94,8 @@ def beside(out: str, part: str) -> str:
 def legend(res, horizon: int) -> str:
     """What the summary's columns are, in a few lines: it pools horizons and origins; the units."""
     origins = ", ".join(str(o) for o in res.origins)
-    text = (f"pooled over horizons 1-{horizon} and origins {origins} (coverage per horizon below); smape in %; "
+    horizons = "horizon 1" if horizon == 1 else f"horizons 1-{horizon}"
+    text = (f"pooled over {horizons} and origins {origins} (coverage per horizon below); smape in %; "
             "mase, msis and crps_scaled divided by each series' in-sample mean absolute yearly change "
             "(1 = as large as a typical year's change)")
     if res.calls is not None and len(res.calls):

@@ -111,7 +111,11 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     use = f"mstarget assess --plan PLAN --history HISTORY --calibration {args.out}"
     if choice == "learned":
         common.echo(f"use it:  {use}")
-    elif choice is None:  # not checked (--no-check, a short panel, too few windows): the user's call
+    elif choice is None and check is not None:  # checked, but on too few windows to decide: the user's call
+        n = int(check["windows"].min())
+        common.echo(f"to use it (the held-out check ran, but its {n} windows were too few to decide between the "
+                    f"tables; 留出检验窗口太少，未作结论):  {use}")
+    elif choice is None:  # not checked (--no-check, a short panel): the user's call
         common.echo(f"to use it (not checked against the shipped table on held-out years):  {use}")
     else:
         common.echo("the check above advises against using this table as it stands"
@@ -223,43 +227,128 @@ SHOWN = ((4, 0.1, 0.9, "4年数据，平稳，各地区同向 (4 points, smooth,
 
 
 #: the learned table's interval score may exceed the shipped one's by this share and still count as "not worse"
-#: (the median over a few hundred windows moves by a few per cent between seeds)
+#: (and must be below it by this share to count as better): the median over a few hundred windows moves by a
+#: few per cent between seeds
 SCORE_TOLERANCE = 0.05
 
 
+def _sides(mine: pd.Series, ship: pd.Series) -> list[tuple[str, str, str | None, float, float]]:
+    """The proper scores of the held-out check, each ``(name, name_zh, side, yours, shipped)``: ``Brier``
+    (of ``p_meet``) and the 80 / 95 % interval scores (of the bands); ``side`` is the better table,
+    ``"learned"`` / ``"shipped"``, ``"tie"`` (the interval scores: within :data:`SCORE_TOLERANCE`), or
+    ``None`` when it could not be computed (NaN: no window to score)."""
+    out = []
+    for key, name, name_zh, tol in (("brier", "Brier", "Brier", 0.0),
+                                    ("interval_score_80", "the 80 % interval score", "80%区间评分", SCORE_TOLERANCE),
+                                    ("interval_score_95", "the 95 % interval score", "95%区间评分", SCORE_TOLERANCE)):
+        if key not in mine.index:
+            continue
+        a, b = float(mine[key]), float(ship[key])
+        if not (np.isfinite(a) and np.isfinite(b)):
+            side = None
+        elif a > b * (1 + tol):
+            side = "shipped"
+        elif a * (1 + tol) < b:
+            side = "learned"
+        else:
+            side = "tie"
+        out.append((name, name_zh, side, a, b))
+    return out
+
+
+def _why_lost(name: str, loser: str, mine: pd.Series, ship: pd.Series) -> tuple[str, str]:
+    """Why ``loser``'s table lost proper score ``name``: for a band, wider than its misses justify (it
+    covered more) or too narrow for the misses it paid (it covered less); for Brier, its ``p_meet``."""
+    whose, whose_zh = ("your", "本地") if loser == "learned" else ("the shipped", "内置")
+    if name == "Brier":
+        return f"{whose} p_meet was the further from what happened", f"{whose_zh}实现概率偏离实际更多"
+    lvl = 80 if "80" in name else 95
+    lo, hi = (mine, ship) if loser == "learned" else (ship, mine)
+    if lo[f"coverage_{lvl}"] > hi[f"coverage_{lvl}"]:
+        return (f"{whose} {lvl} % bands were wider than the misses they avoid justify",
+                f"{whose_zh}{lvl}%区间过宽")
+    return f"{whose} {lvl} % bands missed more than their narrowness repays", f"{whose_zh}{lvl}%区间过窄、漏判多"
+
+
 def judge(check: pd.DataFrame) -> tuple[str | None, str, str]:
-    """What the held-out check says: ``(choice, why, why_zh)``, ``choice`` ``"learned"`` (better on 80 %
-    coverage, ECE and Brier, and not worse on the 80 / 95 % interval scores), ``"shipped"`` (worse on all
-    three, or better on them but with bands wider than its misses justify: the interval score decides),
-    ``"mixed"``, or ``None`` (fewer than :data:`MIN_CHECK_WINDOWS` windows: no verdict); ``why``: the
-    measure that decided."""
+    """What the held-out check says: ``(choice, why, why_zh)``. The proper scores decide -- Brier for
+    ``p_meet``, the 80 / 95 % interval scores for the bands (width and misses both count); 80 % coverage
+    and ECE are diagnostics, shown but not deciding (a table can win coverage with bands too wide).
+    ``choice``: ``"learned"`` (better on a proper score -- Brier, or an interval score by more than
+    :data:`SCORE_TOLERANCE` -- and worse on none), ``"shipped"`` (the learned table better on none),
+    ``"mixed"`` (the proper scores disagree: ``why`` says which table won which, and why), or ``None``
+    (fewer than :data:`MIN_CHECK_WINDOWS` windows: no verdict). A score that could not be computed (NaN)
+    is said so and decides nothing."""
     ship, mine = (check.set_index("calibration").loc[k] for k in ("shipped", "learned"))
     if int(mine["windows"]) < MIN_CHECK_WINDOWS:
         return None, "too few windows", "窗口太少"
-    better = sum([abs(mine["coverage_80"] - 0.8) < abs(ship["coverage_80"] - 0.8), mine["ece"] < ship["ece"],
-                  mine["brier"] < ship["brier"]])
-    worse_score = [lvl for lvl in (80, 95) if f"interval_score_{lvl}" in mine.index
-                   and mine[f"interval_score_{lvl}"] > ship[f"interval_score_{lvl}"] * (1 + SCORE_TOLERANCE)]
-    if better == 3 and not worse_score:
-        return "learned", "every measure agreed, the interval score included", "各项指标（含区间评分）一致"
-    if better == 3:
-        lvl = worse_score[-1]
-        return ("shipped", f"the {lvl} % interval score decided: {mine[f'interval_score_{lvl}']:.2f} with yours, "
-                f"{ship[f'interval_score_{lvl}']:.2f} shipped -- your {lvl} % bands were wider than the misses "
-                "they avoid justify",
-                f"由{lvl}%区间评分决定：本地{mine[f'interval_score_{lvl}']:.2f} / 内置{ship[f'interval_score_{lvl}']:.2f}，"
-                "本地区间过宽")
-    if better == 0:
-        return "shipped", "80 % coverage, ECE and Brier all agreed", "80%覆盖率、校准误差和Brier一致"
-    return "mixed", "the measures disagree", "各项指标结论不一"
+    sides = _sides(mine, ship)
+    won = {s: [x for x in sides if x[2] == s] for s in ("learned", "shipped", "tie")}
+    missing = [x for x in sides if x[2] is None]
+    if not won["learned"] and not won["shipped"] and not won["tie"]:
+        return ("mixed", "neither Brier nor the interval score could be computed on the held-out windows",
+                "Brier与区间评分均无法计算")
+
+    def named(xs, zh=False):
+        names = [x[1 if zh else 0] for x in xs]
+        return "、".join(names) if zh else " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+    diag = [abs(mine["coverage_80"] - 0.8) < abs(ship["coverage_80"] - 0.8), mine["ece"] < ship["ece"]]
+    gone, gone_zh = "", ""
+    if missing:
+        gone = (f"; {named(missing)} could not be computed (no window with a nonzero level to scale it by), "
+                f"so {'they' if len(missing) > 1 else 'it'} decided nothing")
+        gone_zh = f"；{named(missing, True)}无法计算（无非零水平可作尺度），未参与判断"
+    if won["learned"] and won["shipped"]:
+        lost = [_why_lost(x[0], "learned", mine, ship) for x in won["shipped"]]
+        lost_ship = [_why_lost(x[0], "shipped", mine, ship) for x in won["learned"]]
+        why = (f"yours won {named(won['learned'])} ({'; '.join(w for w, _ in lost_ship)}), the shipped table "
+               f"won {named(won['shipped'])} ({'; '.join(w for w, _ in lost)}) -- one file sets both the bands "
+               "and p_meet, so weigh which your report leans on" + gone)
+        why_zh = (f"评分规则结论不一：本地胜{named(won['learned'], True)}（{'；'.join(z for _, z in lost_ship)}），"
+                  f"内置胜{named(won['shipped'], True)}（{'；'.join(z for _, z in lost)}）；同一校准表同时决定区间和"
+                  f"实现概率，请按报告侧重权衡{gone_zh}")
+        return "mixed", why, why_zh
+    if won["learned"]:
+        agreed, agreed_zh = (("the proper scores agreed", "评分规则一致") if len(sides) - len(missing) > 1
+                             else ("the only proper score computed", "唯一可计算的评分规则"))
+        why = f"{agreed}: yours won {named(won['learned'])}"
+        why_zh = f"{agreed_zh}：本地胜{named(won['learned'], True)}"
+        if won["tie"]:
+            why += f" and was not worse on {named(won['tie'])} (interval scores: within 5 %)"
+            why_zh += f"，{named(won['tie'], True)}相当（差距5%以内）"
+        if all(diag):
+            why += "; 80 % coverage and ECE agreed too"
+            why_zh += "；80%覆盖率与校准误差亦一致"
+        else:
+            why += ("; 80 % coverage / ECE favoured the shipped table in part, but they are diagnostics, "
+                    "not proper scores")
+            why_zh += "；80%覆盖率/校准误差部分偏向内置，仅作诊断参考"
+        return "learned", why + gone, why_zh + gone_zh
+    lost = [_why_lost(x[0], "learned", mine, ship) for x in won["shipped"]]
+    if won["shipped"]:
+        agreed, agreed_zh = (("the proper scores agreed", "评分规则一致") if len(sides) - len(missing) > 1
+                             else ("the only proper score computed", "唯一可计算的评分规则"))
+        why = f"{agreed}: the shipped table won {named(won['shipped'])} ({'; '.join(w for w, _ in lost)})"
+        why_zh = f"{agreed_zh}：内置胜{named(won['shipped'], True)}（{'；'.join(z for _, z in lost)}）"
+        if won["tie"]:
+            why += f", and yours was no better (within 5 %) on {named(won['tie'])}"
+            why_zh += f"，{named(won['tie'], True)}本地无优势（差距5%以内）"
+    else:
+        why = f"yours was no better on {named(won['tie'])} (within 5 %)"
+        why_zh = f"本地在{named(won['tie'], True)}上无优势（差距5%以内）"
+    if any(diag):
+        why += "; 80 % coverage / ECE favoured yours in part, but they are diagnostics, not proper scores"
+        why_zh += "；80%覆盖率/校准误差部分偏向本地，仅作诊断参考"
+    return "shipped", why + gone, why_zh + gone_zh
 
 
 def verdict(check: pd.DataFrame) -> str:
     """The held-out check in two sentences (Chinese, English): which table was the more honest on the
-    later years, and which measure decided (:func:`judge`) -- none on fewer than :data:`MIN_CHECK_WINDOWS`
-    windows, too few to tell them apart. Coverage alone can be won by wide bands: the 80 / 95 % interval
-    scores (proper: width and misses both count) must not be worse for the learned table to be advised.
-    When both tables' ``p_meet`` score worse than a constant base rate on Brier, that is said."""
+    later years, and which proper scores decided (:func:`judge`: Brier and the 80 / 95 % interval scores;
+    coverage and ECE are shown as diagnostics) -- none on fewer than :data:`MIN_CHECK_WINDOWS` windows, too
+    few to tell them apart. An interval score that could not be computed is said so (not ``nan``). When both
+    tables' ``p_meet`` score worse than a constant base rate on Brier, that is said."""
     ship, mine = (check.set_index("calibration").loc[k] for k in ("shipped", "learned"))
     n = int(mine["windows"])
     choice, why, why_zh = judge(check)
@@ -273,14 +362,21 @@ def verdict(check: pd.DataFrame) -> str:
                                  "本地校准更准确，可用 --calibration 使用"),
                      "shipped": ("the shipped table was the better on those years: keep it (no --calibration)",
                                  "内置校准更好，建议不使用本地校准"),
-                     "mixed": ("neither table was the better on every measure: compare before you choose",
-                               "两者各有优劣，请比较后选择")}[choice]
-    scores = "interval_score_95" in mine.index
-    is_zh = (f"，区间评分（越低越好）80% {mine['interval_score_80']:.2f} / {ship['interval_score_80']:.2f}，"
-             f"95% {mine['interval_score_95']:.2f} / {ship['interval_score_95']:.2f}") if scores else ""
-    is_en = (f"; interval score (lower is better, width and misses both count) 80 % {mine['interval_score_80']:.2f}"
-             f" / {ship['interval_score_80']:.2f}, 95 % {mine['interval_score_95']:.2f} / "
-             f"{ship['interval_score_95']:.2f}") if scores else ""
+                     "mixed": ("the proper scores disagree, so neither table is advised as it stands: compare "
+                               "before you choose", "两者各有优劣，不建议直接使用，请比较后选择")}[choice]
+    levels = [lvl for lvl in (80, 95) if f"interval_score_{lvl}" in mine.index]
+
+    def score(lvl: int) -> str:
+        a, b = float(mine[f"interval_score_{lvl}"]), float(ship[f"interval_score_{lvl}"])
+        return f"{a:.2f} / {b:.2f}" if np.isfinite(a) and np.isfinite(b) else "n/a"
+
+    if levels and all(score(lvl) == "n/a" for lvl in levels):  # e.g. every window at 0: nothing to scale by
+        is_zh = "，区间评分无法计算（各窗口水平均为0）"
+        is_en = "; interval score could not be computed (every window's level was 0)"
+    else:
+        is_zh = ("，区间评分（越低越好）" + "，".join(f"{lvl}% {score(lvl)}" for lvl in levels)) if levels else ""
+        is_en = ("; interval score (lower is better, width and misses both count) "
+                 + ", ".join(f"{lvl} % {score(lvl)}" for lvl in levels)) if levels else ""
     base = float(mine["brier_base"])
     no_skill = mine["brier"] >= base and ship["brier"] >= base
     skill_zh = (f"两种校准的实现概率 Brier 均不优于常数基准（{base:.3f}，即对所有目标都给出历史实现比例）。"
