@@ -763,18 +763,27 @@ _RANK = {"镇": 0, "乡": 0, "区": 1, "县": 1, "旗": 1, "市": 2, "州": 2, "
 _WORD_RANKS = {"国": {4}, "省": {3}, "区": {1, 3}, "市": {1, 2}, "州": {2}, "盟": {2}, "县": {1}, "旗": {1}}
 
 
+def _one_total(plan_regions) -> tuple[str, set] | None:
+    """``(the plan's one total, the levels of its other regions)`` (:func:`_level_of_name`); None unless the plan has
+    exactly one total beside other regions."""
+    plan_regions = [r for r in dict.fromkeys(plan_regions) if isinstance(r, str)]
+    totals = [r for r in plan_regions if is_total_region(r)]
+    others = [r for r in plan_regions if not is_total_region(r)]
+    if len(totals) != 1 or not others:
+        return None
+    return totals[0], {_level_of_name(r) for r in others}
+
+
 def _plan_total_ranks(plan_regions) -> tuple[str, set] | None:
     """``(the plan's one total, the ranks it may have)``: those its word may mean (全市), narrowed by the level its
     other regions add up to -- towns to a county's; districts, counties or banners to a city's; cities to a
     province's or (county-level cities) a prefecture's; a mix of cities and counties (海口市, 琼中黎族苗族自治县; 延吉市,
     汪清县) to either; a mix with districts or banners to a city's. A bare 合计 has no level of its own: only its
     regions'. None when neither says one."""
-    plan_regions = [r for r in dict.fromkeys(plan_regions) if isinstance(r, str)]
-    totals = [r for r in plan_regions if is_total_region(r)]
-    others = [r for r in plan_regions if not is_total_region(r)]
-    if len(totals) != 1 or not others:
+    split = _one_total(plan_regions)
+    if split is None:
         return None
-    levels = {_level_of_name(r) for r in others}
+    total, levels = split
     ranks = None if None in levels else {_RANK[lv] for lv in levels}
     parent = None
     if ranks == {0}:
@@ -787,10 +796,10 @@ def _plan_total_ranks(plan_regions) -> tuple[str, set] | None:
         parent = {4}
     elif ranks == {1, 2}:
         parent = {2} if levels & {"区", "旗"} else {2, 3}
-    written = _written_total_level(totals[0])
+    written = _written_total_level(total)
     word = _WORD_RANKS.get(written) if written else None
     got = (word & parent or word) if word and parent else (word or parent)
-    return (totals[0], got) if got else None
+    return (total, got) if got else None
 
 
 def _parent_of_levels(levels: set) -> str | None:
@@ -807,18 +816,16 @@ def _plan_total_level(plan_regions) -> tuple[str, str] | None:
     """``(the plan's one total, its level)``: the level its word says (全市), else the one its other regions add up
     to (合计 beside 端州区, 鼎湖区 -> 市); 全区 over cities is an autonomous region's (省). None when the plan has
     no one total or its level is not known."""
-    plan_regions = [r for r in dict.fromkeys(plan_regions) if isinstance(r, str)]
-    totals = [r for r in plan_regions if is_total_region(r)]
-    others = [r for r in plan_regions if not is_total_region(r)]
-    if len(totals) != 1 or not others:
+    split = _one_total(plan_regions)
+    if split is None:
         return None
-    levels = {_level_of_name(r) for r in others}
+    total, levels = split
     parent = None if None in levels else _parent_of_levels(levels)
-    written = {"州": "市", "盟": "市"}.get(_written_total_level(totals[0]), _written_total_level(totals[0]))
+    written = {"州": "市", "盟": "市"}.get(_written_total_level(total), _written_total_level(total))
     if written == "区" and parent == "省":
         written = "省"  # 全区 of 南宁市, 柳州市: the autonomous region's total
     level = written or parent
-    return (totals[0], level) if level else None
+    return (total, level) if level else None
 
 
 def other_level_totals(plan_regions, history_totals) -> dict:

@@ -294,6 +294,8 @@ def judge(check: pd.DataFrame) -> tuple[str | None, str, str]:
         return "、".join(names) if zh else " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
     diag = [abs(mine["coverage_80"] - 0.8) < abs(ship["coverage_80"] - 0.8), mine["ece"] < ship["ece"]]
+    agreement = (("the proper scores agreed", "评分规则一致") if len(sides) - len(missing) > 1
+                 else ("the only proper score computed", "唯一可计算的评分规则"))
     gone, gone_zh = "", ""
     if missing:
         gone = (f"; {named(missing)} could not be computed (no window with a nonzero level to scale it by), "
@@ -310,8 +312,7 @@ def judge(check: pd.DataFrame) -> tuple[str | None, str, str]:
                   f"实现概率，请按报告侧重权衡{gone_zh}")
         return "mixed", why, why_zh
     if won["learned"]:
-        agreed, agreed_zh = (("the proper scores agreed", "评分规则一致") if len(sides) - len(missing) > 1
-                             else ("the only proper score computed", "唯一可计算的评分规则"))
+        agreed, agreed_zh = agreement
         why = f"{agreed}: yours won {named(won['learned'])}"
         why_zh = f"{agreed_zh}：本地胜{named(won['learned'], True)}"
         if won["tie"]:
@@ -327,8 +328,7 @@ def judge(check: pd.DataFrame) -> tuple[str | None, str, str]:
         return "learned", why + gone, why_zh + gone_zh
     lost = [_why_lost(x[0], "learned", mine, ship) for x in won["shipped"]]
     if won["shipped"]:
-        agreed, agreed_zh = (("the proper scores agreed", "评分规则一致") if len(sides) - len(missing) > 1
-                             else ("the only proper score computed", "唯一可计算的评分规则"))
+        agreed, agreed_zh = agreement
         why = f"{agreed}: the shipped table won {named(won['shipped'])} ({'; '.join(w for w, _ in lost)})"
         why_zh = f"{agreed_zh}：内置胜{named(won['shipped'], True)}（{'；'.join(z for _, z in lost)}）"
         if won["tie"]:
