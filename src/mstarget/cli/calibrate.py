@@ -230,15 +230,19 @@ SHOWN = ((4, 0.1, 0.9, "4年数据，平稳，各地区同向 (4 points, smooth,
 #: (and must be below it by this share to count as better): the median over a few hundred windows moves by a
 #: few per cent between seeds
 SCORE_TOLERANCE = 0.05
+#: Brier scores within this share of each other are a tie: a difference far below the held-out windows' sampling
+#: noise (0.120000 against 0.120001) is no reason to switch tables
+BRIER_TOLERANCE = 0.02
 
 
 def _sides(mine: pd.Series, ship: pd.Series) -> list[tuple[str, str, str | None, float, float]]:
     """The proper scores of the held-out check, each ``(name, name_zh, side, yours, shipped)``: ``Brier``
     (of ``p_meet``) and the 80 / 95 % interval scores (of the bands); ``side`` is the better table,
-    ``"learned"`` / ``"shipped"``, ``"tie"`` (the interval scores: within :data:`SCORE_TOLERANCE`), or
+    ``"learned"`` / ``"shipped"``, ``"tie"`` (within :data:`BRIER_TOLERANCE` / :data:`SCORE_TOLERANCE` of the
+    shipped table's score), or
     ``None`` when it could not be computed (NaN: no window to score)."""
     out = []
-    for key, name, name_zh, tol in (("brier", "Brier", "Brier", 0.0),
+    for key, name, name_zh, tol in (("brier", "Brier", "Brier", BRIER_TOLERANCE),
                                     ("interval_score_80", "the 80 % interval score", "80%区间评分", SCORE_TOLERANCE),
                                     ("interval_score_95", "the 95 % interval score", "95%区间评分", SCORE_TOLERANCE)):
         if key not in mine.index:
@@ -248,12 +252,18 @@ def _sides(mine: pd.Series, ship: pd.Series) -> list[tuple[str, str, str | None,
             side = None
         elif a > b * (1 + tol):
             side = "shipped"
-        elif a * (1 + tol) < b:
+        elif a < b * (1 - tol):
             side = "learned"
         else:
             side = "tie"
         out.append((name, name_zh, side, a, b))
     return out
+
+
+def _tie_words(ties) -> str:
+    """The tolerance of the scores tied: 2 % (Brier), 5 % (the interval scores), or both."""
+    tols = sorted({BRIER_TOLERANCE if x[0] == "Brier" else SCORE_TOLERANCE for x in ties})
+    return " / ".join(f"{t:.0%}" for t in tols)
 
 
 def _why_lost(name: str, loser: str, mine: pd.Series, ship: pd.Series) -> tuple[str, str]:
@@ -293,7 +303,9 @@ def judge(check: pd.DataFrame) -> tuple[str | None, str, str]:
         names = [x[1 if zh else 0] for x in xs]
         return "、".join(names) if zh else " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
-    diag = [abs(mine["coverage_80"] - 0.8) < abs(ship["coverage_80"] - 0.8), mine["ece"] < ship["ece"]]
+    # the diagnostics: which table each favours (None: equal)
+    closer = abs(mine["coverage_80"] - 0.8), abs(ship["coverage_80"] - 0.8)
+    diag = [None if a == b else bool(a < b) for a, b in (closer, (mine["ece"], ship["ece"]))]
     agreement = (("the proper scores agreed", "评分规则一致") if len(sides) - len(missing) > 1
                  else ("the only proper score computed", "唯一可计算的评分规则"))
     gone, gone_zh = "", ""
@@ -316,9 +328,9 @@ def judge(check: pd.DataFrame) -> tuple[str | None, str, str]:
         why = f"{agreed}: yours won {named(won['learned'])}"
         why_zh = f"{agreed_zh}：本地胜{named(won['learned'], True)}"
         if won["tie"]:
-            why += f" and was not worse on {named(won['tie'])} (interval scores: within 5 %)"
-            why_zh += f"，{named(won['tie'], True)}相当（差距5%以内）"
-        if all(diag):
+            why += f" and was not worse on {named(won['tie'])} (within {_tie_words(won['tie'])})"
+            why_zh += f"，{named(won['tie'], True)}相当（差距{_tie_words(won['tie'])}以内）"
+        if all(d is not False for d in diag):
             why += "; 80 % coverage and ECE agreed too"
             why_zh += "；80%覆盖率与校准误差亦一致"
         else:
@@ -332,12 +344,12 @@ def judge(check: pd.DataFrame) -> tuple[str | None, str, str]:
         why = f"{agreed}: the shipped table won {named(won['shipped'])} ({'; '.join(w for w, _ in lost)})"
         why_zh = f"{agreed_zh}：内置胜{named(won['shipped'], True)}（{'；'.join(z for _, z in lost)}）"
         if won["tie"]:
-            why += f", and yours was no better (within 5 %) on {named(won['tie'])}"
-            why_zh += f"，{named(won['tie'], True)}本地无优势（差距5%以内）"
+            why += f", and yours was no better (within {_tie_words(won['tie'])}) on {named(won['tie'])}"
+            why_zh += f"，{named(won['tie'], True)}本地无优势（差距{_tie_words(won['tie'])}以内）"
     else:
-        why = f"yours was no better on {named(won['tie'])} (within 5 %)"
-        why_zh = f"本地在{named(won['tie'], True)}上无优势（差距5%以内）"
-    if any(diag):
+        why = f"yours was no better on {named(won['tie'])} (within {_tie_words(won['tie'])})"
+        why_zh = f"本地在{named(won['tie'], True)}上无优势（差距{_tie_words(won['tie'])}以内）"
+    if any(d is True for d in diag):
         why += "; 80 % coverage / ECE favoured yours in part, but they are diagnostics, not proper scores"
         why_zh += "；80%覆盖率/校准误差部分偏向本地，仅作诊断参考"
     return "shipped", why + gone, why_zh + gone_zh
