@@ -245,3 +245,20 @@ def test_a_backtest_of_one_attainment_call_gives_no_base_rate_brier():
     row = res.summary.set_index("model").loc["drift"]
     assert row["n_calls"] < 10 and math.isnan(row["brier_base"]) and math.isnan(row["ece"])
     assert math.isfinite(row["brier"])
+
+
+def test_a_backtest_whose_calls_all_met_gives_no_base_rate_brier():
+    """R4: 42 calls, every target met: the constant fitted to them (1.0) scored Brier 0, so the model looked worse than
+    a "base rate" that knew the answers. brier_base is left blank then; brier and ece stay. SYNTHETIC series."""
+    import math
+
+    import pandas as pd
+    history = pd.DataFrame([{"region": f"R{k}", "indicator": "合格率", "year": y, "value": 80 + k * 0.1 + (y - 2010)}
+                            for k in range(14) for y in range(2010, 2021)])
+    plan = pd.DataFrame([{"region": f"R{k}", "indicator": "合格率", "baseline_year": 2015, "baseline": 85.0,
+                          "target_year": 2020, "target": 70.0, "direction": ">=", "unit": "%"} for k in range(14)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = mt.backtest(history, model="drift", horizon=3, plan=plan, seed=0)
+    row = res.summary.set_index("model").loc["drift"]
+    assert row["n_calls"] >= 10 and math.isnan(row["brier_base"]) and math.isfinite(row["ece"])

@@ -49,7 +49,8 @@ DETAIL_COLUMNS = ["model", "region", "indicator", "origin", "h", "year", "n_trai
 #: ``brier_base``: the Brier score of a constant (the share of the calls met); ``ece``: the calls'
 #: expected calibration error, 10 equal ``p_meet`` bins, as ``mstarget calibrate``'s check computes it
 #: attainment calls below which ``brier_base`` and ``ece`` are not given (NaN): a constant fitted to one call
-#: has Brier 0, and ten bins of three calls say nothing
+#: has Brier 0, and ten bins of three calls say nothing (``brier_base`` is not given either when every call had
+#: the same outcome: the constant fitted to them knew it)
 MIN_CALLS_BASE = 10
 SUMMARY_COLUMNS = ["model", "n_series", "n_forecasts", "smape", "mase", "coverage_80", "coverage_95",
                    "msis", "crps_scaled", "brier", "brier_base", "ece", "accuracy", "n_calls"]
@@ -295,7 +296,9 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
                 met = c["met"].astype(float)
                 enough = len(c) >= MIN_CALLS_BASE
                 summary.update({"brier": M.brier(c["p_meet"], c["met"]),
-                                "brier_base": float(((met.mean() - met) ** 2).mean()) if enough else np.nan,
+                                # a constant fitted to calls of one outcome knew it: Brier 0, no yardstick
+                                "brier_base": float(((met.mean() - met) ** 2).mean())
+                                if enough and met.nunique() > 1 else np.nan,
                                 "ece": expected_calibration_error(c["p_meet"], met) if enough else np.nan,
                                 "accuracy": float(((c["p_meet"] >= 0.5) == c["met"].astype(bool)).mean()),
                                 "n_calls": int(len(c))})

@@ -151,7 +151,8 @@ def check_learned(history, *, n_points: int = 4, horizon: int = 2, test_years: i
                      "interval_score_95": scaled_interval_score(w, 95),
                      "ece": expected_calibration_error(d["p_meet"], met),
                      "brier": float(((d["p_meet"] - met) ** 2).mean()),
-                     "brier_base": float(((met.mean() - met) ** 2).mean())})
+                     # calls of one outcome: a constant fitted to them knew it (Brier 0), no yardstick
+                     "brier_base": float(((met.mean() - met) ** 2).mean()) if met.nunique() > 1 else np.nan})
     return pd.DataFrame(rows)
 
 

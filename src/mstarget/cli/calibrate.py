@@ -390,7 +390,9 @@ def verdict(check: pd.DataFrame) -> str:
         is_en = ("; interval score (lower is better, width and misses both count) "
                  + ", ".join(f"{lvl} % {score(lvl)}" for lvl in levels)) if levels else ""
     base = float(mine["brier_base"])
-    no_skill = mine["brier"] >= base and ship["brier"] >= base
+    no_skill = mine["brier"] >= base and ship["brier"] >= base  # (NaN: every call had one outcome -- never said)
+    base_zh, base_en = ((f"{base:.3f}", f"{base:.3f}") if np.isfinite(base)
+                        else ("无（各目标结果相同）", "none: every target had the same outcome"))
     skill_zh = (f"两种校准的实现概率 Brier 均不优于常数基准（{base:.3f}，即对所有目标都给出历史实现比例）。"
                 if no_skill else "")
     skill_en = (f" Both tables' p_meet scored worse on Brier than a constant (the share met, Brier {base:.3f}): "
@@ -398,12 +400,12 @@ def verdict(check: pd.DataFrame) -> str:
     return (f"留出{mine['test_years']}年检验（{n}个窗口）：80%区间覆盖率 本地{mine['coverage_80']:.2f} / "
             f"内置{ship['coverage_80']:.2f}（0.80为准确），95%区间 {mine['coverage_95']:.2f} / {ship['coverage_95']:.2f}"
             f"（0.95为准确）{is_zh}，实现概率校准误差 {mine['ece']:.3f} / {ship['ece']:.3f}，"
-            f"Brier {mine['brier']:.3f} / {ship['brier']:.3f}（常数基准 {base:.3f}）；{said_zh}（{why_zh}）。{skill_zh}\n"
+            f"Brier {mine['brier']:.3f} / {ship['brier']:.3f}（常数基准 {base_zh}）；{said_zh}（{why_zh}）。{skill_zh}\n"
             f"held out {mine['test_years']} ({n} windows): 80 % band covers "
             f"{mine['coverage_80']:.2f} with yours, {ship['coverage_80']:.2f} shipped (0.80 is honest), 95 % band "
             f"{mine['coverage_95']:.2f} / {ship['coverage_95']:.2f} (0.95){is_en}; p_meet ECE "
             f"{mine['ece']:.3f} / {ship['ece']:.3f}, Brier {mine['brier']:.3f} / {ship['brier']:.3f} "
-            f"(a constant {base:.3f}) -- {said}; {why}.{skill_en}")
+            f"(a constant {base_en}) -- {said}; {why}.{skill_en}")
 
 
 SHIFT = "median shift (80% half-widths)"
