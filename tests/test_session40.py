@@ -262,3 +262,16 @@ def test_a_backtest_whose_calls_all_met_gives_no_base_rate_brier():
         res = mt.backtest(history, model="drift", horizon=3, plan=plan, seed=0)
     row = res.summary.set_index("model").loc["drift"]
     assert row["n_calls"] >= 10 and math.isnan(row["brier_base"]) and math.isfinite(row["ece"])
+
+
+def test_a_records_ranking_reliably_below_chance_is_said_backwards():
+    """R4: AUC 0.30 on 3,000 failures was "与随机差不多 / about as good as chance" -- a ranking that reliably runs
+    backwards (an outcome coded the wrong way round) is no chance. SYNTHETIC metrics."""
+    from types import SimpleNamespace
+    from mstarget.risk.evaluate import _record_conclusion
+    said = _record_conclusion(SimpleNamespace(metrics=dict(auc=0.30, n=200000, failures=3000, brier=0.03,
+                                                           brier_base=0.02), leaks={}))
+    assert "明显低于随机" in said and "backwards" in said and "差不多" not in said
+    said = _record_conclusion(SimpleNamespace(metrics=dict(auc=0.51, n=200000, failures=3000, brier=0.02,
+                                                           brier_base=0.02), leaks={}))
+    assert "与随机差不多" in said

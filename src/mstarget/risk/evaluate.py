@@ -556,6 +556,12 @@ def _record_conclusion(r: "RiskEvaluation") -> str:
     days = m.get("days_earlier", float("nan"))
     early = f"，按风险重排平均提前 {days:.1f} 天发现问题" if days == days and days > 0 else ""
     early_en = f", finding failures {days:.1f} days earlier on average" if days == days and days > 0 else ""
+    if auc < 0.5 and hi < 0.5:  # reliably backwards: a sign turned round or a feature that misleads, not chance
+        return (f"总体结论：不建议按风险排序检查：AUC {auc:.3f}（{level:.0%} 区间 {lo:.2f}–{hi:.2f}）明显低于随机 0.5，"
+                f"排序方向与实际相反，请检查结果列的取值（合格/不合格是否颠倒）或所用特征。 / Overall: do not order "
+                f"inspections by this risk: AUC {auc:.3f} ({level:.0%} interval {lo:.2f}-{hi:.2f}) is reliably below "
+                f"chance (0.5) -- the ranking runs backwards; check the outcome's coding (passed / failed swapped?) "
+                f"and the features.")
     if auc < 0.52:
         return (f"总体结论：不建议按风险排序检查：AUC {auc:.3f}，与随机差不多。 / Overall: do not order inspections by "
                 f"this risk: AUC {auc:.3f}, about as good as chance.")
