@@ -1,6 +1,7 @@
 """A province's history kept one city per sheet (sheets 广州, 深圳市, 全省), the 快报 columns of some sheets only,
 and a long history naming the province (广东省) beside a plan's 全省. All figures SYNTHETIC; names real."""
 import datetime
+import unicodedata
 import warnings
 
 import pandas as pd
@@ -245,3 +246,35 @@ def test_untitled_short_names_ending_in_州_are_refused_as_深圳_is(tmp_path):
     titled = _city_book(tmp_path / "titled.xlsx", {"广州": ("填报单位：广州市场监管局", 1),
                                                    "深圳": ("填报单位：深圳市场监管局", 2), "延边州": (None, 3)})
     assert sorted(mt.read_history(titled)["region"].unique()) == ["广州市", "延边州", "深圳市"]
+
+
+# --- G14: titles naming the city's own urban area; more reporting units (SYNTHETIC figures) ---
+
+@pytest.mark.parametrize("title", ["西宁市城区市场主体发展情况", "西宁市中心城区及各区市场主体发展情况", "西宁市老城区改造",
+                                   "西宁市农村地区", "西宁市城区（不含湟中区）", "西宁市区县市场主体"])
+def test_a_title_naming_the_citys_urban_area_reads_the_sheet_as_the_city(tmp_path, title):
+    """Before: 'the titles of 西宁 name another place (西宁: 西宁市城区)' -- 城区 + 市场… read as the district 城区."""
+    path = _city_book(tmp_path / "各市.xlsx", {"西宁": (title, 10), "海东": ("海东市市场主体发展情况", 20),
+                                               "全省": (None, 40)})
+    h = mt.read_history(path)
+    assert sorted(h["region"].unique()) == ["全省", "海东市", "西宁市"]
+    assert h[(h["region"] == "西宁市") & (h["year"] == 2025)]["value"].tolist() == [12.0, 13.0]
+
+
+@pytest.mark.parametrize("title, place", [("大同市城区市场监督管理局", "大同市城区"), ("大同市南郊区市场监管指标", "大同市南郊区"),
+                                          ("大同市城区2025年市场监管指标", "大同市城区")])
+def test_a_title_naming_a_real_district_is_still_refused(tmp_path, title, place):
+    path = _city_book(tmp_path / "各市.xlsx", {"大同": (title, 10), "朔州": ("朔州市市场监管指标", 20)})
+    with pytest.raises(mt.DataValidationError, match=f"name another place \\(大同: {place}\\)"):
+        mt.read_history(path)
+
+
+@pytest.mark.parametrize("unit", ["市级", "直属", "市直单位", "市本级（含开发区）", "区级"])
+def test_more_reporting_unit_sheet_names_are_read_like_市本级(tmp_path, unit):
+    """Before: '市级 is not confirmed as a region' and the book refused."""
+    path = _city_book(tmp_path / "各区.xlsx", {"越秀区": (None, 1), "海珠区": (None, 2), unit: (None, 5),
+                                               "全市": (None, 40)})
+    h = mt.read_history(path)
+    unit = unicodedata.normalize("NFKC", unit)  # 市本级(含开发区), its brackets as every region's are read
+    assert sorted(h["region"].unique()) == sorted(["越秀区", "海珠区", unit, "全市"])
+    assert h[(h["region"] == unit) & (h["year"] == 2025)]["value"].tolist() == [7.0, 8.0]

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import mstarget as mt
-from mstarget.matching import match
+from mstarget.matching import match, table_totals
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "china"
 ROWS = [("市场主体总量", "万户"), ("食品抽检合格率", "%")]
@@ -135,3 +135,25 @@ def test_a_total_clearly_of_another_level_is_refused_with_hints_that_agree(plan_
                         f"(历史数据的{other}不是本规划的合计)"
     assert "fix the region" not in plan_hint and "did you mean" not in hist_hint
     assert "a total of another level than the plan's 合计 (不是本规划的合计)" in hist_hint and "合计合计" not in hist_hint
+
+
+# --- G14: a bare 全州 beside its sibling counties is 全州县 of 桂林市, not a prefecture's total (SYNTHETIC figures) ---
+
+def test_guilins_county_全州_written_short_keeps_its_place_and_the_plans_合计_takes_the_citys_total():
+    """Before: 全州 read as a total (table_totals ['全州', '全市']): the plan's 合计 unmatched ('the table's total' 全市
+    set aside) and 全州 dropped out of the rankings."""
+    counties = ["兴安", "全州", "灌阳"]
+    assert table_totals(counties + ["全市"]) == ["全市"]
+    assert table_totals(["秀峰区", "叠彩区", "兴安", "全州", "灌阳", "全市"]) == ["全市"]
+    m = match(_plan(counties + ["合计"]), _long(counties + ["全市"]))
+    assert m.unmatched_plan.empty and m.unmatched_history.empty and m.totals.empty
+    assert m.pairs[("全州", "市场主体总量")] == "市场主体总量" and m.pairs[("合计", "市场主体总量")] == "市场主体总量"
+    assert int((m.history["region"] == "合计").sum()) == 12 and int((m.history["region"] == "全州").sum()) == 12
+
+
+def test_a_bare_全州_is_still_the_prefectures_total_beside_county_level_units_and_全盟_全旗_always():
+    assert table_totals(["延吉市", "汪清县", "全州"]) == ["全州"]
+    assert table_totals(["锡林浩特市", "阿巴嘎旗", "全盟"]) == ["全盟"]
+    assert table_totals(["锡林浩特镇", "宝力根苏木", "全旗"]) == ["全旗"]
+    assert table_totals(["全州县", "全椒县", "全南县", "合计"]) == ["合计"]
+    assert table_totals(["兴安", "全州", "灌阳"]) == []  # short county names: 全州 is one of them

@@ -437,15 +437,20 @@ def _title_text(table: Table) -> str:
 #: (延边朝鲜族自治州, 恩施土家族苗族自治州)
 _AUTONOMOUS = r"(?:[\u4e00-\u9fff]{1,4}?族){1,3}自治(?:州|县|旗)"
 #: a place below the one just written (广州市 越秀区, 肇庆市 四会市, 西宁市 城中区, 阳泉市 城区): a district's or county's
-#: own title or bureau. Not one: 各区 / 全区 / 本市 / 市区, a word ending in 区 that names an area of the place's own
-#: (深圳市辖区内, 地区生产总值, 社区, 景区, 园区, 片区, 郊区 ...), 城区 followed by words (广州市城区食品安全: the urban area;
-#: 阳泉市城区市场监督管理局 or 阳泉市城区2025年 is the district 城区), a programme (示范城市, 先行示范区, 质量强市)
-_PLACE_BELOW = re.compile(r"(?![各全本市])(?!城(?:市|乡|镇|区[\u4e00-\u9fff](?<!区市)))"
+#: own title or bureau. Not one: 各区 / 全区 / 本市 / 市区 / 区县, a word ending in 区 that names an area of the place's own
+#: (深圳市辖区内, 地区生产总值, 农村地区, 社区, 景区, 园区, 片区, 郊区 ...), the city's urban area -- 中心城区 / 主城区
+#: always, 城区 / 老城区 / 新城区 followed by words other than a bureau's or by a note on what it holds (广州市城区食品安全,
+#: 西宁市城区市场主体发展情况, 广州市老城区改造, 广州市城区（不含从化）; but 阳泉市城区市场监督管理局, 阳泉市城区2025年 and
+#: 洛阳市老城区 are the districts so named) --, a programme (示范城市, 先行示范区, 质量强市)
+_PLACE_BELOW = re.compile(r"(?![各全本市区县])(?!城(?:市|乡|镇))(?!(?:中心|主)城区)"
+                          r"(?!(?:老|新)?城区(?:(?!市场监督管理|市场监管|市监|人民政府|政府|分局)[\u4e00-\u9fff]|\(不?含))"
                           r"(?!(?:辖|地|社|景|园|片|郊|街|小|校|厂|库|山|牧|林|营|商|战|灾|疫|该|此|我|其)区)"
                           r"(?![\u4e00-\u9fff]{0,4}(?:(?:示范|先行|试验|强)(?:区|县|市)|(?:示范|文明|卫生|园林)城市))"
-                          r"[\u4e00-\u9fff]{1,4}?(?:区|县|旗|市)(?![场域级])")
-#: a sheet's name for a reporting unit bureaus list beside their districts (市本级, 市直, 市直属, 本级, 县本级): its own region
-_REPORTING_UNIT = re.compile(r"^(?:[省市州盟县区旗]?本级|[省市州盟县区旗]直属?)$")
+                          r"[\u4e00-\u9fff]{1,4}?(?:区|县|旗|市)(?<!地区)(?![场域级])")
+#: a sheet's name for a reporting unit bureaus list beside their districts (市本级, 市直, 市直属, 本级, 县本级, 市级, 直属,
+#: 市直单位, 市本级（含开发区）): its own region
+_REPORTING_UNIT = re.compile(r"^(?:[省市州盟县区旗]?本级|[省市州盟县区旗]级|[省市州盟县区旗]?直属|[省市州盟县区旗]直)"
+                             r"(?:单位|机关)?(?:[(（][^()（）]*[)）])?$")
 #: the place a title's bureau or 填报单位 names (填报单位：广州市越秀区市场监督管理局 -> 广州市越秀区)
 _TITLE_BUREAU = re.compile(r"(?:填报单位|报送单位|单位)?[:\s]*([\u4e00-\u9fff]{2,12}?)(?:市场监督管理局|市场监管局|市场监督管理委员会)")
 

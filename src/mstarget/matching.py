@@ -726,7 +726,7 @@ def table_totals(regions) -> list:
     (['全市'], [])
     """
     regions = list(dict.fromkeys(regions))
-    totals = [r for r in regions if is_total_region(r)]
+    totals = [r for r in regions if is_total_region(r, regions)]  # a bare 全州 beside 兴安, 灌阳, 全市 is a county
     return totals if len(totals) < len(regions) else []
 
 
@@ -767,8 +767,8 @@ def _one_total(plan_regions) -> tuple[str, set] | None:
     """``(the plan's one total, the levels of its other regions)`` (:func:`_level_of_name`); None unless the plan has
     exactly one total beside other regions."""
     plan_regions = [r for r in dict.fromkeys(plan_regions) if isinstance(r, str)]
-    totals = [r for r in plan_regions if is_total_region(r)]
-    others = [r for r in plan_regions if not is_total_region(r)]
+    totals = [r for r in plan_regions if is_total_region(r, plan_regions)]
+    others = [r for r in plan_regions if r not in totals]
     if len(totals) != 1 or not others:
         return None
     return totals[0], {_level_of_name(r) for r in others}
@@ -861,9 +861,9 @@ def total_stand_in(plan_regions, history_regions) -> dict:
     if got is None or got[0] in set(history_regions):
         return {}
     total, level = got
-    plan_regions = set(plan_regions)
-    found = [r for r in dict.fromkeys(history_regions) if isinstance(r, str) and r not in plan_regions
-             and not is_total_region(r) and _level_of_name(r) == level]
+    plan_regions, history_regions = set(plan_regions), list(dict.fromkeys(history_regions))
+    found = [r for r in history_regions if isinstance(r, str) and r not in plan_regions
+             and not is_total_region(r, history_regions) and _level_of_name(r) == level]
     return {found[0]: total} if len(found) == 1 else {}
 
 
@@ -873,13 +873,16 @@ def _plan_total_of(history: pd.DataFrame, plan_regions: set) -> pd.DataFrame:
     history has none under the plan's own word, is taken as the plan's total -- both add up the
     same regions -- instead of being set aside while the plan's total row goes without data. A total whose word
     says another level (全省 or 全国 against a district plan's 全市: :func:`other_level_totals`) is never taken."""
-    plan_totals = [r for r in plan_regions if is_total_region(r)]
+    plan_totals = [r for r in plan_regions if is_total_region(r, plan_regions)]
     if len(plan_totals) != 1 or len(plan_regions) < 2:
         return history
     word = plan_totals[0]
     regions = history["region"].to_numpy()
-    other_level = other_level_totals(plan_regions, [r for r in pd.unique(regions) if is_total_region(r)])
-    total = np.array([r != word and is_total_region(r) and r not in other_level for r in regions], dtype=bool)
+    distinct = list(pd.unique(regions))
+    history_totals = [r for r in distinct if is_total_region(r, distinct)]  # a bare 全州 beside 全市 is a county
+    other_level = other_level_totals(plan_regions, history_totals)
+    taken = set(history_totals) - set(other_level) - {word}
+    total = np.array([r in taken for r in regions], dtype=bool)
     if not total.any():
         return history
     has_own = set(history.loc[(history["region"] == word).to_numpy(), "indicator"])

@@ -41,14 +41,39 @@ def is_region_name(text) -> bool:
 
 
 #: a region cell or header that is a table's total over its regions (spaces inside, as typed for alignment, ignored):
-#: 全州 / 全盟 / 全旗 are an autonomous prefecture's, a league's and a banner's own (全州县 of 桂林 is a county)
+#: 全州 / 全盟 / 全旗 are an autonomous prefecture's, a league's and a banner's own (全州县 of 桂林 is a county, and so
+#: is a bare 全州 beside its sibling counties: :func:`is_total_region` given its table)
 TOTAL_REGION = re.compile(r"^(全?(市|省|区|县|州|盟|旗|国|辖区)?(合计|总计|小计|合計|總計)|全(市|省|区|县|州|盟|旗|国|辖区)|total|all)$",
                           re.IGNORECASE)
 
 
-def is_total_region(region) -> bool:
-    """True for a region cell naming a table's total: 合计, 总计, 小计, 全市合计, 全省, 全国, total."""
-    return bool(TOTAL_REGION.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(region)))))
+#: the endings of the county-level units a prefecture's or a league's total adds up (延吉市, 汪清县, 阿巴嘎旗)
+_COUNTY_LEVEL = ("市", "县", "旗")
+
+
+def _region_cell(region) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(region)))
+
+
+def is_total_region(region, among=None) -> bool:
+    """True for a region cell naming a table's total: 合计, 总计, 小计, 全市合计, 全省, 全国, 全州, 全盟, total.
+
+    ``among``: the regions of the cell's table. A bare 全州 is also a county's short name (全州县 of 桂林市, written
+    beside 兴安, 灌阳): with ``among`` it is a total only when the table gives it no sibling it could be a county
+    beside -- no other total (合计, 全市) and every other region a county-level unit a prefecture adds up (延吉市,
+    汪清县: its 全州 is 延边州's). Without ``among`` it is read as the prefecture's total. 全盟 / 全旗 name no place:
+    always totals.
+
+    >>> is_total_region("全州", ["延吉市", "汪清县", "全州"]), is_total_region("全州", ["兴安", "全州", "灌阳", "全市"])
+    (True, False)
+    """
+    key = _region_cell(region)
+    if not TOTAL_REGION.match(key):
+        return False
+    if key != "全州" or among is None:
+        return True
+    others = {to_simplified(_region_cell(r)) for r in among if isinstance(r, str)} - {"全州", ""}
+    return all(not TOTAL_REGION.match(r) and len(r) > 1 and r.endswith(_COUNTY_LEVEL) for r in others)
 
 
 #: marks of a preliminary figure (2023年（预计）, 84（初步）): one list for headers and cells
