@@ -1655,7 +1655,7 @@ def _own_regions(report) -> tuple[list[str], list[str]]:
     """``(regions, totals)``: the report's regions without the table's own total (合计, 全市 beside other
     regions: :func:`mstarget.validation.is_total_region`), and those totals."""
     regions = [str(r) for r in report.regions]
-    totals = [r for r in regions if is_total_region(r)]
+    totals = [r for r in regions if is_total_region(r, regions)]  # (全州 beside 兴安, 灌阳: the county)
     if len(totals) == len(regions):  # 全国 alone is the region assessed
         return regions, []
     return [r for r in regions if r not in totals], totals
