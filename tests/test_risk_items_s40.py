@@ -93,3 +93,38 @@ def test_day_numbers_with_a_time_and_dates_with_am_pm_are_dates():
     got = parse_dates(pd.Series(["2024/03/05 上午 10:30", "45356.4375", "2024-03-05"]), "x", "抽样日期")
     assert (got == np.datetime64("2024-03-05")).all()
     assert date_of("2024-02-30 上午 10:30") is None and date_of(73052.5) is None
+
+
+# Session 40 (fixer G13): below the detection limit, negative, a lead-in (经…检验，/ 检验结论：/ 该批次产品), the
+# titles of several standards between 符合 and 要求, a 检出限 note in brackets read passed; 商业无菌 is an item;
+# a wording that is neither (沙门氏菌阴性, a bare lead-in) is refused, never guessed failed. Data are SYNTHETIC.
+PASSED_G13 = ["检出值低于检出限", "低于检出限", "检出限以下", "阴性", "所检项目均为阴性", "<LOD", "未检出（检出限0.01mg/kg）",
+              "经抽样检验，所检项目符合GB 2762-2017要求", "经检验，所检项目符合要求", "检验结论：合格", "该批次产品合格",
+              "所检项目未见异常", "所检项目符合 GB 2762-2017《食品安全国家标准 食品中污染物限量》、GB 2763-2021《食品安全"
+              "国家标准 食品中农药最大残留限量》要求"]
+
+
+@pytest.mark.parametrize("cell", PASSED_G13)
+def test_below_detection_negative_and_lead_in_wordings_are_passed(cell):
+    assert items_outcome(pd.Series([cell]), "x", ITEMS).tolist() == [0.0]  # HEAD: failed (1.0) or refused
+
+
+@pytest.mark.parametrize("cell", ["商业无菌", "无机砷", "检验结论：不合格", "经检验，铅（以Pb计）不符合要求", "该批次产品不合格"])
+def test_items_holding_wu_and_failures_after_a_lead_in_are_failed(cell):
+    assert items_outcome(pd.Series([cell]), "x", ITEMS).tolist() == [1.0]  # HEAD: 商业无菌 refused
+
+
+def test_one_negative_among_900_passes_and_99_failures_counts_99_failures():
+    passes = ["/", "合格", "所检项目合格", "—", "未检出", "无", "符合要求", ""]
+    fails = ["菌落总数‖7.8×10⁴CFU/g‖≤10⁴CFU/g", "铅（以Pb计）", "标签", "不合格", "净含量", "商业无菌"]
+    cells = [passes[i % len(passes)] for i in range(900)] + [fails[i % len(fails)] for i in range(99)]
+    for odd in ["阴性", "检出值低于检出限", "未检出（检出限0.01mg/kg）"]:
+        assert np.nansum(items_outcome(pd.Series(cells + [odd]), "x", ITEMS)) == 99  # HEAD: 100 or refused
+
+
+def test_a_remark_naming_an_item_or_a_bare_lead_in_is_refused_not_guessed_failed():
+    for cell in ["沙门氏菌阴性", "铅低于检出限", "检验结论：", "经检验，"]:
+        with pytest.raises(DataValidationError, match="neither that the batch passed"):
+            items_outcome(pd.Series(["/", cell]), "x", ITEMS)  # HEAD: read as a failure
+    with pytest.raises(DataValidationError):  # a passed wording followed by a failure stays refused
+        items_outcome(pd.Series(["符合要求；菌落总数超出标准"]), "x", ITEMS)  # HEAD: passed

@@ -1052,27 +1052,44 @@ ITEMS_WORDS = ("不合格项目", "不合格项", "不合格原因", "不合格�
 _ITEMS_PASSED = frozenset({"/", "／", "—", "——", "-", "--", "–", "无", "合格", "符合", "符合要求", "未发现不合格",
                            "0", "0.0", "na", "n/a", "nd", "n.d.", "none", "nil", "null", "nan", "not detected",
                            "未检出", "无不合格项", "无不合格项目", "所检项目符合标准要求", "检验合格", "合格品"})
+#: who a passed wording is about: 所检项目均 (合格), 所检项目 (未见异常), 各指标 (均为阴性)
+_ITEMS_SUBJECT = r"(?:所检|所抽检|被检|抽检|检验|检测|送检|全部|各)?(?:项目|指标)?(?:均|全部|全)?"
 #: a failed-items cell saying the batch passed, in words: 合格 / 符合…要求 (所检项目符合标准要求, 检验合格,
-#: 所检项目均合格, 符合GB 2762要求), 无不合格… / 未发现问题 / 未检出 (not detected), once a reason or a figure in
-#: brackets after it is set aside (未检出（<0.01）, 合格（复检）: the notice reports the final result)
+#: 所检项目均合格, 符合GB 2762要求, several standards named), 无不合格… / 未发现问题 / 所检项目未见异常 / 未检出
+#: (not detected), below the detection limit (低于检出限, 检出值低于检出限, 检出限以下, <LOD), negative (阴性,
+#: 均为阴性), once a reason or a figure in brackets after it is set aside (未检出（<0.01）, 未检出（检出限0.01mg/kg）,
+#: 合格（复检）: the notice reports the final result); a lead-in (经抽样检验，/ 检验结论：/ 该批次产品) and the titles
+#: of standards (《食品安全国家标准 …》) are set aside too (:func:`_items_passed`)
 _ITEMS_PASSED_TEXT = re.compile(
-    r"^(?:(?:经)?(?:所检|所抽检|被检|抽检|检验|检测|送检|全部|各)?(?:项目|指标)?(?:均|全部|全)?"
-    r"(?:合格|符合|达标)(?:[^不未无]{0,30}(?:要求|标准|规定))?"
-    r"|(?:无|没有|未发现|未见|未检出|未检测出)(?:不合格|不符合|问题|异常|超标)?(?:项目|项|指标|情况)?"
-    r"|(?:未检出|未检测出|nd)[<≤]?[\d.]+(?:[a-zμ/]+)?)[.。!]?$")
+    r"^(?:(?:经)?" + _ITEMS_SUBJECT + r"(?:合格|符合|达标)(?:[^不未无超‖|≤≥;；。]{0,120}(?:要求|标准|规定))?"
+    r"|" + _ITEMS_SUBJECT + r"(?:无|没有|未发现|未见|未检出|未检测出)(?:不合格|不符合|问题|异常|超标)?"
+    r"(?:项目|项|指标|情况)?"
+    r"|(?:未检出|未检测出|nd)[<≤]?[\d.]+(?:[a-zμ/]+)?"
+    r"|" + _ITEMS_SUBJECT + r"(?:检出值|检测值|检测结果|结果|含量)?(?:均)?(?:低于|小于|<|未达到?)(?:方法)?"
+    r"(?:检出限|检测限|lod)(?:以下)?"
+    r"|(?:方法)?(?:检出限|检测限|lod)以下"
+    r"|" + _ITEMS_SUBJECT + r"(?:结果)?(?:均)?(?:为)?阴性)[.。!]?$")
+#: a lead-in before a passed wording: 经抽样检验，/ 经检验，/ 检验结论：/ 结果：/ 该批次产品 (合格)
+_ITEMS_LEAD = re.compile(r"^(?:经(?:抽样|监督抽检|抽检|抽查)?(?:检验|检测|抽检)[,，:：]?|(?:检验|检测|判定)?(?:结论|结果)"
+                         r"[:：]|该(?:批次|批)?(?:产品|样品|食品)?)")
+#: the title of a standard in a passed wording (符合GB 2762-2017《食品安全国家标准 食品中污染物限量》要求)
+_ITEMS_TITLE = re.compile(r"《[^《》]*》")
+#: a detection limit noted in a bracket after a passed wording (未检出（检出限0.01mg/kg）): no failure
+_ITEMS_LIMIT_NOTE = re.compile(r"(?:方法)?(?:检出限|检测限|定量限|lod|loq)[:：]?[<≤=]?")
 #: a failed-items cell of dashes or slashes only, as typed (-, —, －, 一 for a dash, /, \\)
 _ITEMS_DASHES = re.compile(r"^[-—–－―─‐‑‒一_~～/／\\]+$")
 #: a failed-items cell saying the result is not known yet: refused
 _ITEMS_PENDING = frozenset({"待检", "检验中", "待定", "未出", "结果未出", "复检中"})
 #: a failed-items cell saying the batch failed outright (不合格, 不符合, 超标, 检出 沙门氏菌, a
 #: 项目‖结果‖标准 triple or a limit)
-_ITEMS_FAILED_TEXT = re.compile(r"不合格|不符合|超标|超出|超过|(?<!未)检出|‖|\|\||[≤≥]")
+_ITEMS_FAILED_TEXT = re.compile(r"不合格|不符合|超标|超出|超过|(?<!未)检出(?!限)|‖|\|\||[≤≥]")
 #: a pass said in a cell that also says a failure (不合格(复检合格)): such a cell is refused
 _ITEMS_PASSED_WORD = re.compile(r"(?<![不无])合格|(?<![不无])符合")
 #: words that make a failed-items cell a verdict or a remark rather than the name of an item (菌落总数,
-#: 铅(以Pb计), 标签): such a cell that is neither a passed wording nor a failure is refused (无机砷 is an item)
-_ITEMS_VERDICT_WORDS = re.compile(r"合格|符合|达标|正常|通过|良好|满足|无(?![机水])|未|没有|涉及|适用|判定|问题|异常|"
-                                  r"见|监测|复检|复核|待|已|空白|是|否|√|✓|×|✗|"
+#: 铅(以Pb计), 标签): such a cell that is neither a passed wording nor a failure is refused (无机砷, 商业无菌
+#: are items; 沙门氏菌阴性, 铅低于检出限 are refused, never guessed failed)
+_ITEMS_VERDICT_WORDS = re.compile(r"合格|符合|达标|正常|通过|良好|满足|无(?![机水菌])|未|没有|涉及|适用|判定|问题|异常|"
+                                  r"见|监测|复检|复核|待|已|空白|是|否|√|✓|×|✗|阴性|检出限|检测限|结论|《|"
                                   r"\b(?:ok|yes|no|pass|passed|fail|failed|normal|none|pending|tbd|unknown|"
                                   r"not|n/?a|see)\b")
 
@@ -1088,9 +1105,13 @@ def _items_column(df: pd.DataFrame, headers: dict) -> str | None:
 
 
 def _items_passed(text: str) -> bool:
-    """Whether a failed-items cell (NFKC, simplified, lower case, no spaces) says the batch passed."""
-    return (not text or text in _ITEMS_PASSED or text in _FALSE or bool(_ITEMS_DASHES.match(text))
-            or bool(_ITEMS_PASSED_TEXT.match(text)))
+    """Whether a failed-items cell (NFKC, simplified, lower case, no spaces) says the batch passed; a lead-in
+    (经抽样检验，/ 检验结论：/ 该批次产品) and titles of standards (《…》) set aside."""
+    if (not text or text in _ITEMS_PASSED or text in _FALSE or _ITEMS_DASHES.match(text)
+            or _ITEMS_PASSED_TEXT.match(text)):
+        return True
+    bare = _ITEMS_LEAD.sub("", _ITEMS_TITLE.sub("", text), count=1)
+    return bool(bare) and bare != text and bool(_ITEMS_PASSED_TEXT.match(bare))
 
 
 def _items_reading(text: str) -> str | None:
@@ -1098,10 +1119,12 @@ def _items_reading(text: str) -> str | None:
     ``"failed"``, ``"pending"``, or None when it is neither a passed wording nor the failed items.
 
     Passed: empty, dashes or slashes, 合格 / 符合…要求 / 检验合格 / 无不合格项目 / 未发现问题 / 未检出 / ND / 无,
-    a bracket after it set aside (未检出（<0.01）; 合格（复检）: passed after a re-test, the final result).
+    低于检出限 / 检出限以下 / 阴性, after a lead-in (经抽样检验，/ 检验结论：/ 该批次产品), a bracket after it set aside
+    (未检出（<0.01）, 未检出（检出限0.01mg/kg）; 合格（复检）: passed after a re-test, the final result).
     Failed: 不合格 / 不符合 / 超标 / 检出…, a 项目‖结果‖标准 triple, a limit (≤1.0), or item text (菌落总数,
     铅(以Pb计)) holding no verdict word. Neither (refused): 不涉及 / 不适用 (no verdict: passed, or not
-    judged as in 风险监测?), 正常, OK, a bare number, a passed wording whose bracket says it failed."""
+    judged as in 风险监测?), 正常, OK, a bare number, a passed wording whose bracket says it failed, a remark
+    on an item (沙门氏菌阴性, 铅低于检出限), a bare lead-in (检验结论：)."""
     if text in _ITEMS_PENDING:
         return "pending"
     if _items_passed(text):
@@ -1110,15 +1133,15 @@ def _items_reading(text: str) -> str | None:
     if base != text and base:
         note = text[len(base):]
         if _items_passed(base):  # 合格(复检) passed; 合格(复检不合格) says both: refused
-            return None if _ITEMS_FAILED_TEXT.search(note) else "passed"
+            return None if _ITEMS_FAILED_TEXT.search(_ITEMS_LIMIT_NOTE.sub("", note)) else "passed"
         if base in _ITEMS_PENDING:
             return "pending"
     if text in _TRUE:
         return "failed"
     if _ITEMS_FAILED_TEXT.search(text):  # 不合格(复检合格) says it failed and passed: refused
         return None if _ITEMS_PASSED_WORD.search(text) else "failed"
-    if not re.search(r"[a-z\u4e00-\u9fff]", text) or _ITEMS_VERDICT_WORDS.search(text):
-        return None  # a number, a mark, or a remark (不涉及, 正常, OK): neither passed nor an item
+    if not re.search(r"[a-z\u4e00-\u9fff]", text) or _ITEMS_VERDICT_WORDS.search(text) or _ITEMS_LEAD.match(text):
+        return None  # a number, a mark, a remark (不涉及, 正常, OK) or a bare lead-in (检验结论：): not an item
     return "failed"  # item text: 菌落总数, 铅(以Pb计), 标签, 苯甲酸及其钠盐
 
 
@@ -1127,8 +1150,8 @@ def items_outcome(series, src: str, column: str, *, allow_missing: bool = False,
     """A notice's failed-items column (不合格项目（检验结果/标准值）) as 0/1 outcomes (float array), each cell
     read by :func:`_items_reading`: an empty cell, dashes or slashes (``/``, ``—``, ``-``, ``一``, ``\\``),
     ``合格``, ``符合…要求`` (所检项目符合标准要求), ``检验合格``, ``无不合格项目``, ``未发现问题``, ``未检出`` / ``ND``
-    (not detected), ``无`` = passed (0), a bracket after it set aside (``合格（复检）`` is the final result,
-    passed); ``不合格`` / ``不符合`` or the failed items (菌落总数‖7.8‖≤1.0, 铅(以Pb计); several in one cell are
+    (not detected), ``低于检出限`` / ``阴性``, ``无`` = passed (0), a lead-in (经抽样检验，, 检验结论：) or a
+    bracket after it set aside (``合格（复检）`` is the final result, passed); ``不合格`` / ``不符合`` or the failed items (菌落总数‖7.8‖≤1.0, 铅(以Pb计); several in one cell are
     one failed batch) = failed (1). A missing value (None / NaN, not an empty text) is NaN when
     ``allow_missing``. A result not known yet (待检) is refused naming its rows; any other wording
     (不涉及, 不适用, 正常, OK, a bare number) is refused in one problem counting it by spelling with its
