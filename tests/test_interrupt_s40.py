@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import time
-from pathlib import Path
 
 import pytest
 
@@ -124,36 +122,60 @@ def test_ctrl_c_after_the_files_says_interrupted_130(tmp_path, data_dir, capsys,
     assert f"interrupted after writing {out} (it holds the new results)" in err
 
 
-def _sigint_ignored(pid: int) -> bool:
+#: the body of the tracking-process test, run in a fresh interpreter: the test process itself has threads by then
+#: (other tests' engines), and a process with threads starts no forked tracking process
+_TRACKING_PROBE = """
+import os, signal, sys, time
+import pandas as pd
+from mstarget.cli import main as cli
+from mstarget.tracking import TrackingSettings, background
+
+def sigint_ignored(pid):
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("SigIgn:"):
             return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
     return False
+
+settings = TrackingSettings.from_env(enabled=True, tracking_uri="sqlite:///" + sys.argv[1])
+with cli._sigterm_like_sigint():  # the CLI's handlers, inherited by the forked child
+    proc = background.start(settings)
+    if proc is None:
+        print("NO-PROCESS"); sys.exit(0)
+    try:
+        while proc._process.is_alive() and not sigint_ignored(proc.pid):
+            time.sleep(0.01)  # until the child has set its own handlers (it ignores SIGINT last)
+        os.kill(proc.pid, signal.SIGTERM)
+        proc._process.join(60)
+        print("EXIT", proc._process.exitcode)
+        try:
+            proc.submit("log_result", "probe", pd.DataFrame({"a": [1]}), {}, settings)
+            proc.result()
+            print("RAISED nothing")
+        except KeyboardInterrupt:
+            print("RAISED KeyboardInterrupt")
+        except Exception as exc:
+            print("RAISED", type(exc).__name__, "stopped by SIGTERM" in str(exc))
+    finally:
+        proc.close()
+"""
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the tracking process is Linux-only")
 def test_tracking_process_stopped_by_sigterm_says_so_instead_of_exiting_0(tmp_path):
     """The tracking process receives the SIGTERM sent to the whole process group while it waits for
     the call: it does not exit 0 quietly (the parent then said "ended unexpectedly (exit code 0;
-    BrokenPipeError)", exit 3) but tells the parent, which raises the interruption."""
-    import pandas as pd
+    BrokenPipeError)", exit 3) but tells the parent, which raises the interruption. Run in a fresh
+    interpreter, so that the test suite's own threads never skip it."""
+    import subprocess
 
-    from mstarget.tracking import TrackingSettings, background
-
-    settings = TrackingSettings.from_env(enabled=True, tracking_uri=f"sqlite:///{tmp_path / 'mlflow.db'}")
-    with cli._sigterm_like_sigint():  # the CLI's handlers, inherited by the forked child
-        proc = background.start(settings)
-        if proc is None:
-            pytest.skip("no tracking process here (threads running, or turned off)")
-        try:
-            while proc._process.is_alive() and not _sigint_ignored(proc.pid):
-                time.sleep(0.01)  # until the child has set its own handlers (it ignores SIGINT last)
-            os.kill(proc.pid, signal.SIGTERM)
-            proc._process.join(60)
-            assert proc._process.exitcode == 143  # background.STOPPED_EXIT; before: 0, quietly
-            with pytest.raises((KeyboardInterrupt, Exception)) as caught:
-                proc.submit("log_result", "probe", pd.DataFrame({"a": [1]}), {}, settings)
-                proc.result()
-            assert isinstance(caught.value, KeyboardInterrupt) or "stopped by SIGTERM" in str(caught.value)
-        finally:
-            proc.close()
+    script = tmp_path / "probe.py"
+    script.write_text(_TRACKING_PROBE, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "MSTARGET_TRACKING_PROCESS"}
+    done = subprocess.run([sys.executable, str(script), str(tmp_path / "mlflow.db")], capture_output=True, text=True,
+                          env=env, timeout=300)
+    out = done.stdout.split("\n")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "NO-PROCESS" not in out, "a fresh interpreter started no tracking process"
+    assert "EXIT 143" in out  # background.STOPPED_EXIT; before: 0, quietly
+    assert "RAISED KeyboardInterrupt" in out or "RAISED TrackingError True" in out or any(
+        line.startswith("RAISED") and line.endswith("True") for line in out), done.stdout
