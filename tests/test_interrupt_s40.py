@@ -126,6 +126,7 @@ def test_ctrl_c_after_the_files_says_interrupted_130(tmp_path, data_dir, capsys,
 #: (other tests' engines), and a process with threads starts no forked tracking process
 _TRACKING_PROBE = """
 import os, signal, sys, time
+from pathlib import Path
 import pandas as pd
 from mstarget.cli import main as cli
 from mstarget.tracking import TrackingSettings, background
