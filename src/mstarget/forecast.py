@@ -155,19 +155,22 @@ def auto_model_name(n_points: int, *, rare_events: bool = False, small_count: bo
     return _sel.SHORT if n_points < _sel.MIN_POINTS else _sel.DEFAULT
 
 
+def _whole_counts(values: np.ndarray) -> bool:
+    """Every figure a whole number >= 0: what the count models (``event_rate``, ``small_count``) draw."""
+    return bool(values.size and values.min() >= 0 and np.all(values == np.round(values)))
+
+
 def is_rare_event_count(counts_events: bool, values: np.ndarray) -> bool:
     """An indicator that counts incidents (:func:`mstarget.units.counts_events`) whose yearly
     counts are whole numbers from 0 to :data:`mstarget.models.events.MAX_COUNT`."""
-    return bool(counts_events and values.size and values.min() >= 0 and values.max() <= MAX_COUNT
-                and np.all(values == np.round(values)))
+    return bool(counts_events and _whole_counts(values) and values.max() <= MAX_COUNT)
 
 
 def is_small_count(counts_things: bool, values: np.ndarray) -> bool:
     """A stock of a handful of whole things: the unit counts a stock of things one by one
     (:func:`mstarget.units.counts_things` without a period: 项 / 个, not 批次/年), at least two
     figures, all whole numbers from 0 to :data:`mstarget.models.counts.MAX_COUNT`."""
-    return bool(counts_things and values.size >= 2 and values.min() >= 0 and values.max() <= _MAX_STOCK
-                and np.all(values == np.round(values)))
+    return bool(counts_things and values.size >= 2 and _whole_counts(values) and values.max() <= _MAX_STOCK)
 
 
 @dataclass
@@ -238,11 +241,6 @@ def _effective_spec(spec: ModelSpec, n: int, region: str, indicator: str,
             notes.append(msg)
             return ModelSpec(name, label=FALLBACK_PREFIX + name)
     return ModelSpec("naive", label=FALLBACK_PREFIX + "naive")
-
-
-def _whole_counts(values: np.ndarray) -> bool:
-    """Every figure a whole number >= 0: what the count models (``event_rate``, ``small_count``) draw."""
-    return bool(values.size and values.min() >= 0 and np.all(values == np.round(values)))
 
 
 def _not_a_count(p: "_Prepared") -> ModelSpec:
