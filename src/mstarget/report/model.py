@@ -2158,11 +2158,15 @@ def _latest_estimated(r: dict) -> bool:
 
 def _written_yearly(r: dict, yearly: dict | None) -> dict:
     """The row's yearly values that are figures written (:func:`estimated_years` left out): they alone set the
-    decimals of the figures shown (0.6 | 1.5 | 2.6（插值） | 3.6, never 0.60 | 1.50 for an estimate of 2.55)."""
+    decimals of the figures shown (0.6 | 1.5 | 2.6（插值） | 3.6, never 0.60 | 1.50 for an estimate of 2.55).
+    Years before the base year are left out too: they are shown nowhere, and a 2010 value written 2.4445 must
+    not make 13.4 of 2023 read 13.4000."""
     if not yearly:
         return {}
     estimated = estimated_years(r)
-    return {y: v for y, v in yearly.items() if int(y) not in estimated} if estimated else dict(yearly)
+    by = r.get("baseline_year")
+    first = -math.inf if is_missing(by) else int(by)
+    return {y: v for y, v in yearly.items() if int(y) not in estimated and int(y) >= first}
 
 
 def computed_target(r: dict) -> bool:
