@@ -34,3 +34,14 @@ def test_unobserved_outcomes_are_not_scored(data_dir):
                          "target_year": ["2025"], "target": ["12"]})
     res = mt.backtest(history, model="drift", horizon=1, origins=[2021], plan=plan, n_paths=200)
     assert res.calls.empty
+
+
+def test_attainment_calls_are_drawn_with_the_backtests_paths(data_dir):
+    """A backtest's call is the p_meet ``assess`` gives as of the origin with the same number of paths."""
+    history = mt.read_history(data_dir / "china" / "national_history.csv")
+    plan = mt.read_plan(data_dir / "china" / "national_targets.csv")
+    plan = plan[plan["indicator"] == "invention_patents_per_10k"]
+    res = mt.backtest(history, model="drift", horizon=1, origins=[2017], plan=plan, n_paths=300)
+    past = history[history["year"] <= 2020]
+    direct = mt.assess(past, plan, as_of=2017, model="drift", seed=0, n_paths=300)
+    assert res.calls["p_meet"].tolist() == pytest.approx(direct["p_meet"].tolist())

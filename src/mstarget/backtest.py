@@ -290,7 +290,7 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         if plan is not None:
             with kept_warnings(kept, model=label, origin=np.nan):
                 c = attainment_calls(plan_hist, plan_df, m, label, cutoffs, seed, engine,
-                                     calibration=calibration, reference=ref)
+                                     calibration=calibration, reference=ref, n_paths=n_paths)
             calls.append(c)
             if not c.empty:
                 met = c["met"].astype(float)

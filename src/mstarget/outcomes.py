@@ -17,6 +17,7 @@ import pandas as pd
 from .assess import assess
 from .engine import Engine
 from .exceptions import MstargetWarning, UnmatchedWarning
+from .forecast import DEFAULT_PATHS
 from .matching import match
 from .plan import read_plan
 from .schedule import meets
@@ -62,13 +63,15 @@ def plan_for_calls(plan, hist: pd.DataFrame):
 
 
 def attainment_calls(hist, plan_df, m, label, cutoffs: Sequence[int], seed: int,
-                     engine: Engine | None = None, *, calibration="default", reference=None) -> pd.DataFrame:
+                     engine: Engine | None = None, *, calibration="default", reference=None,
+                     n_paths: int = DEFAULT_PATHS) -> pd.DataFrame:
     """For each origin in ``cutoffs``, ``assess`` as of it with model ``m`` (results labelled
     ``label``) on the plan rows whose outcome is observed after it: ``model, origin, region,
     indicator, target_year, p_meet, outcome, met, category``. ``engine``: where ``assess`` runs
     (:mod:`mstarget.engine`; default in this process). ``calibration`` / ``reference``: as for
     :func:`mstarget.assess.assess` (the peers as known at each origin), so that the calls are scored
-    with the calibration the backtest's intervals use."""
+    with the calibration the backtest's intervals use. ``n_paths``: sample paths per forecast (the
+    backtest passes its own, so that its calls and its intervals are drawn alike)."""
     outcome = [realised_outcome(hist, r) for _, r in plan_df.iterrows()]
     plan_df = plan_df.assign(_outcome=outcome)
     plan_df = plan_df[np.isfinite(plan_df["_outcome"])]
@@ -77,7 +80,7 @@ def attainment_calls(hist, plan_df, m, label, cutoffs: Sequence[int], seed: int,
         sub = plan_df[plan_df["target_year"].astype(int) > T]
         if sub.empty:
             continue
-        res = assess(hist, sub.drop(columns="_outcome"), as_of=T, model=m, seed=seed,
+        res = assess(hist, sub.drop(columns="_outcome"), as_of=T, model=m, seed=seed, n_paths=n_paths,
                      backend=engine or "serial", calibration=calibration, reference=reference)
         res = res.reset_index(drop=True)
         sub = sub.reset_index(drop=True)
