@@ -288,6 +288,34 @@ def _across_sheets(out: pd.DataFrame, order: np.ndarray, cells: list, src: str) 
     return order[~drop]
 
 
+def _without_sum_lines(table, raw: pd.DataFrame, src: str) -> pd.DataFrame:
+    """A long table's sum line (``合计,,,1500``: a total label with neither indicator nor year) left out with a
+    warning naming its row, instead of refused as a row whose year and indicator are blank: it sums figures
+    of other indicators and years, no figure of any series. ``table.rows`` is cut alike."""
+    ident = "indicator" if "indicator" in raw.columns else "name"
+    if "region" not in raw.columns or not {ident, "year"} <= set(raw.columns):
+        return raw
+
+    def blank(col):
+        return raw[col].map(lambda v: v is None or (not isinstance(v, str) and pd.isna(v)) or not str(v).strip())
+
+    label = raw["region"].map(lambda v: isinstance(v, str) and bool(layout.TOTAL_INDICATOR.match(re.sub(r"\s+", "", v))))
+    lines = (label & blank(ident) & blank("year")).to_numpy(dtype=bool)
+    if not lines.any():
+        return raw
+    rows = np.asarray(table.rows)
+    where = [int(r) for r in rows[lines]] if len(rows) == len(raw) else []
+    words = sorted({re.sub(r"\s+", "", str(v)) for v in raw["region"][lines]})
+    warnings.warn(MstargetWarning(
+        f"{src}: {'、'.join(repr(w) for w in words)} 是表尾合计行，不是某一指标某一年的数据，未读取"
+        + (f"（第{'、'.join(str(r) for r in where[:8])}行）" if where else "")
+        + f" (a sum line below the table -- a total label with no indicator and no year: {int(lines.sum())} row(s) left out)"),
+        stacklevel=5)
+    if len(rows) == len(raw):
+        table.rows = rows[~lines]
+    return raw.loc[~lines].reset_index(drop=True)
+
+
 def _read_table(table, src: str, region: str | None, carried, *, final: bool = True) -> pd.DataFrame:
     """:func:`read_history` of one table found by :mod:`mstarget.layout` (``final=False``: one
     sheet of several, whose history-wide warnings wait for the whole)."""
@@ -297,6 +325,7 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
         if carried.value_columns is not None:
             table.cell_columns = carried.value_columns
     raw = table.frame
+    raw = _without_sum_lines(table, raw, src)
     apply_region(raw, region)
     if "indicator" not in raw.columns and "name" in raw.columns:
         raw["indicator"] = raw["name"]

@@ -1,0 +1,28 @@
+"""A long history table's sum line (合计 with no indicator and no year) is left out with a warning naming its
+row, not refused as a row with a blank year and indicator. Synthetic figures."""
+import pytest
+
+import mstarget as mt
+from mstarget.exceptions import DataValidationError, MstargetWarning
+
+ROWS = """地区,指标名称,年份,数值,单位
+鼎湖区,企业标准,2021,47,项
+鼎湖区,企业标准,2022,56,项
+鼎湖区,企业标准,2023,67,项
+"""
+
+
+def test_a_sum_line_below_the_table_is_left_out_with_its_row_named(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_text(ROWS + "合计,,,170,\n", encoding="utf-8")
+    with pytest.warns(MstargetWarning, match=r"'合计' 是表尾合计行.*第5行"):
+        hist = mt.read_history(path)
+    assert hist["value"].tolist() == [47, 56, 67]
+    assert set(hist["region"]) == {"鼎湖区"}
+
+
+def test_a_blank_year_on_a_region_row_is_still_refused(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_text(ROWS + "鼎湖区,企业标准,,80,项\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"row 5, column '年份': '': a year such as 2021, not blank"):
+        mt.read_history(path)
