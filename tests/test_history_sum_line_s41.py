@@ -26,3 +26,17 @@ def test_a_blank_year_on_a_region_row_is_still_refused(tmp_path):
     path.write_text(ROWS + "鼎湖区,企业标准,,80,项\n", encoding="utf-8")
     with pytest.raises(DataValidationError, match=r"row 5, column '年份': '': a year such as 2021, not blank"):
         mt.read_history(path)
+
+
+def test_a_unit_read_from_the_indicators_brackets_is_named_by_that_column(tmp_path):
+    """国家数据 exports write the unit in the name (期末市场主体总量(户)); a unit problem names that column, not a
+    column 'unit' the file does not have."""
+    path = tmp_path / "stats.csv"
+    path.write_text("指标,2021年,2022年\n期末市场主体总量(户),21500,24100\n", encoding="utf-8")
+    plan = tmp_path / "plan.csv"
+    plan.write_text("region,indicator,unit,baseline_year,baseline,target_year,target\n"
+                    "鼎湖区,期末市场主体总量,万户,2020,2.0,2025,3.0\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as e:
+        mt.assess(mt.read_history(path, region="鼎湖区"), plan)
+    assert "column '指标（括号中的单位）': '户'" in str(e.value)
+    assert "column 'unit'" not in str(e.value)

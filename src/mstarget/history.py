@@ -339,6 +339,9 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
         problems.raise_if_any()
 
     ident = _identity(raw)
+    named = table.headers.get("indicator") or table.headers.get("name")
+    if "unit" not in table.headers and named not in (None, "indicator", "name") and (ident["unit"] != "").any():
+        table.headers["unit"] = f"{named}（括号中的单位）"  # 期末市场主体总量(户): no column 'unit' to name
     problems.cells(ident["indicator"] == "", "indicator", raw["indicator"],
                    "an indicator id (text), not blank")
     years, year_marks, cell_labels = _years(raw, problems)
