@@ -14,7 +14,9 @@ with, say, 70 % and 80 % probability, to see which proposed targets are timid an
 -- and the figure met with probability ``p`` is its ``1 - p`` quantile for a ``>=`` target (the value the
 quantity reaches or exceeds on a share ``p`` of the paths) and its ``p`` quantile for a ``<=`` one. The figure
 is rounded the safe way to the decimals the plan writes the target with (``target_decimals``, else the target's
-own figure) or the history reports the series with, whichever is finer -- down for ``>=``, up for ``<=`` -- so
+own figure) or the history reports the series with (4 decimals or more, computed figures, at most
+:data:`SIGNIFICANT_DIGITS` significant digits of the row's largest figure: a derived 21.614096 % share gives 19.05),
+whichever is finer -- down for ``>=``, up for ``<=`` -- so
 that it is met with at least ``p`` on the same paths (``p_at_<p>`` says with which probability exactly: a count
 of incidents, 0 or 1 起, can jump from 0.79 to 0.97), and it never leaves the indicator's bounds (a ``%`` share
 0-100, a count >= 0, a growth rate >= -100). The same seed gives the same figures, and ``assess`` of a plan whose
@@ -22,12 +24,20 @@ target is the suggested figure gives ``p_meet`` = ``p_at_<p>``.
 
 A qualitative row (建成), a row without data, and a target year whose value is only interpolated get no figure
 (NaN) and a ``reason``.
+
+A figure is honest arithmetic even when it asks for less than is already reached -- a ``>=`` level or 〔〕 stock
+below the base-year figure (84.1 against a 2025 baseline of 84.6: not even holding the base-year level is assured
+with that probability) or below the latest value, a ``<=`` one above it, a 〈〉 sum at or below what the reported
+years of the period already added -- and it stays what the forecast says, but is marked: ``reached_at_<p>`` is
+True and the ``reason`` says which figure it falls short of (低于2025年基期值84.6 / 高于2023年最新值206.8 /
+已完成（不低于已完成的〈12〉）), the figures beside it in ``baseline`` / ``last_value`` / ``sum_so_far``.
 """
 from __future__ import annotations
 
 import math
 import warnings
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -46,6 +56,14 @@ DEFAULT_PROBABILITIES = (0.7, 0.8)
 COLUMNS = ["region", "indicator", "name", "unit", "target_year", "kind", "direction", "target", "p_meet",
            "forecast"]
 
+#: what is already reached, after ``decimals`` and ``reason``: the base year and its figure, the latest observed year
+#: and value (a 〈〉 row's: that year's flow), a 〈〉 row's sum of the period's reported flows (``assess``'s columns)
+REACHED_COLUMNS = ["baseline_year", "baseline", "last_year", "last_value", "sum_so_far"]
+
+#: significant digits of a row's largest figure beyond which the history's decimals are computation, not a reporting
+#: unit (a share derived as 100 * a / b, 21.614096 %: its figures are written 21.61, not 21.6140)
+SIGNIFICANT_DIGITS = 4
+
 _OWNER = "suggest_targets"
 
 
@@ -62,6 +80,12 @@ def target_column(p: float) -> str:
 def probability_column(p: float) -> str:
     """``p_at_70`` for 0.7: the probability with which the rounded figure of ``target_at_70`` is met."""
     return f"p_at_{probability_label(p)}"
+
+
+def reached_column(p: float) -> str:
+    """``reached_at_70`` for 0.7: whether the figure of ``target_at_70`` asks for no more than is already reached
+    (a ``>=`` level below the base-year or latest value, a ``<=`` one above it, a 〈〉 sum at or below the sum done)."""
+    return f"reached_at_{probability_label(p)}"
 
 
 def check_probabilities(probabilities, owner: str = _OWNER) -> tuple[float, ...]:
@@ -115,9 +139,13 @@ def suggest_targets(history, plan, probabilities=DEFAULT_PROBABILITIES, *, regio
         probability: the ``1 - p`` quantile of a ``>=`` row, the ``p`` quantile of a ``<=`` row, rounded the
         safe way to ``decimals`` and within the indicator's bounds) and ``p_at_<p%>`` (the probability that
         rounded figure is met with on the same paths: at least ``p``); ``decimals`` (of the figures),
-        ``reason`` (why a row has no figure, or what to know about it; empty otherwise), and the plan's
-        ``target_written`` / ``target_decimals`` when it has them. NaN figures for a qualitative row, a row
-        without data and a target year only interpolated.
+        ``reason`` (why a row has no figure, or what to know about it -- a figure asking for no more than is
+        already reached, with that figure: 低于2025年基期值84.6 --; empty otherwise), what is reached
+        (``baseline_year``, ``baseline``, ``last_year``, ``last_value``, ``sum_so_far`` as ``assess`` gives them),
+        per probability ``reached_at_<p%>`` (bool: the figure is a ``>=`` level or stock below the base-year
+        figure or the latest value, a ``<=`` one above it, a ``>=`` 〈〉 sum at or below the period's reported
+        flows so far; :func:`reached_figures`), and the plan's ``target_written`` / ``target_decimals`` when it
+        has them. NaN figures for a qualitative row, a row without data and a target year only interpolated.
     """
     check_table(plan, "plan", _OWNER)
     check_table(history, "history", _OWNER, optional=True)
@@ -133,10 +161,15 @@ def suggest_targets(history, plan, probabilities=DEFAULT_PROBABILITIES, *, regio
                                      reference=reference, backend=backend, n_jobs=n_jobs, scheduler=scheduler,
                                      keep_paths=True)
     rows = [_suggest_row(t, probs) for t in details]
-    columns = COLUMNS + [c for p in probs for c in (target_column(p), probability_column(p))] + ["decimals", "reason"]
+    columns = (COLUMNS + [c for p in probs for c in (target_column(p), probability_column(p))] + ["decimals", "reason"]
+               + REACHED_COLUMNS + [reached_column(p) for p in probs])
     out = pd.DataFrame(rows, columns=columns)
-    out["target_year"] = pd.to_numeric(out["target_year"], errors="coerce").astype("Int64")
-    out["decimals"] = pd.to_numeric(out["decimals"], errors="coerce").astype("Int64")
+    for c in ("target_year", "decimals", "baseline_year", "last_year"):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("Int64")
+    for c in ("baseline", "last_value", "sum_so_far"):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+    for p in probs:
+        out[reached_column(p)] = out[reached_column(p)].fillna(False).astype(bool)
     for c in ("target_written", "target_decimals"):  # the target as the plan wrote it, for a printout
         if c in table.columns:
             out[c] = table[c].to_numpy()
@@ -154,7 +187,10 @@ def _suggest_row(t, probs: tuple[float, ...]) -> dict:
     out["forecast"] = _float(r.get("forecast"))
     for p in probs:
         out[target_column(p)] = out[probability_column(p)] = np.nan
+        out[reached_column(p)] = False
     out["decimals"], out["reason"] = pd.NA, ""
+    for c in REACHED_COLUMNS:
+        out[c] = r.get(c)
     direction = r.get("direction")
     samples = None if t.samples is None else np.asarray(t.samples, dtype=float)
     if r.get("category") == "qualitative" or direction not in (">=", "<="):
@@ -196,8 +232,114 @@ def _suggest_row(t, probs: tuple[float, ...]) -> dict:
                      f"(缺报年份按估计值计算)")
     if judge is None:
         notes.append("figures from the target year's paths: p_at counts them unrounded (按目标年模拟值测算)")
+    if t.series.last_year < ty:  # a target year already observed: its figure is a fact, not a promise
+        flagged, said = _reached({**r, "decimals": decimals}, out, probs, decimals)
+        for p in flagged:
+            out[reached_column(p)] = True
+        notes.extend(said)
     out["reason"] = "; ".join(notes)
     return out
+
+
+def _reached(r: dict, out: dict, probs, decimals: int) -> tuple[list[float], list[str]]:
+    """The probabilities whose figure asks for no more than is already reached (:func:`reached_figures`), and the
+    notes saying so, one per figure reached -- the base year's, the latest, a 〈〉 row's sum done -- naming the
+    probabilities it concerns (:func:`_reached_note`). Not for a period average (a growth rate is no level)."""
+    if period_average(r):
+        return [], []
+    short: dict = {}  # (what, year, figure) -> the probabilities whose figure falls short of it
+    for p in probs:
+        for ref in reached_figures(r, out[target_column(p)], decimals):
+            short.setdefault(ref, []).append(p)
+    flagged = [p for p in probs if any(p in ps for ps in short.values())]
+    return flagged, [_reached_note(*ref, ps, r) for ref, ps in short.items()]
+
+
+def reached_figures(row, figure: float, decimals: int) -> list[tuple[str, object, float]]:
+    """What a suggested ``figure`` of ``row`` (a row of :func:`suggest_targets`, or ``assess``'s) asks no more
+    than: ``[(what, year, reached)]`` with ``what`` ``"baseline"`` (a ``>=`` level or 〔〕 stock below the base-year
+    figure, a ``<=`` one above it), ``"latest"`` (the same against the latest observed value, when it is of another
+    year and shows another figure) or ``"done"`` (a ``>=`` 〈〉 sum at or below what the period's reported years
+    already added; ``year`` then ``(first, last)``); empty when the figure asks for more. Compared at the figure's
+    ``decimals`` (a latest 21.614096 is 21.61 beside a figure of 21.61)."""
+    get = row.get
+    direction, kind = get("direction"), get("kind")
+    v = _float(figure)
+    if direction not in (">=", "<=") or not np.isfinite(v):
+        return []
+    by, ly = _year(get("baseline_year")), _year(get("last_year"))
+    if kind == "increment":
+        done = _float(get("sum_so_far"))
+        if direction == ">=" and by is not None and ly is not None and ly > by and np.isfinite(done) \
+                and v <= _round_half_up(done, decimals) + 1e-9:
+            return [("done", (by + 1, ly), done)]
+        return []
+    refs = []
+    base, last = _float(get("baseline")), _float(get("last_value"))
+    if by is not None and np.isfinite(base):
+        refs.append(("baseline", by, base))
+    if ly is not None and np.isfinite(last) and not (  # the latest, unless the base year's own figure
+            np.isfinite(base) and (ly == by or _round_half_up(base, decimals) == _round_half_up(last, decimals))):
+        refs.append(("latest", ly, last))
+    out = []
+    for what, year, reached in refs:
+        shown = _round_half_up(reached, decimals)
+        if (v < shown - 1e-9) if direction == ">=" else (v > shown + 1e-9):
+            out.append((what, year, reached))
+    return out
+
+
+def reached_text(what: str, year, reached: float, row, decimals: int) -> str:
+    """The figure reached as the plan writes it: its notation (〔33.61〕, 〈12〉) and the decimals it is written
+    with, at most ``decimals`` (a plan's baseline 84.6, a derived latest share 21.61)."""
+    shown = min(written_decimals(reached, int(decimals)), int(decimals))
+    if what == "baseline":
+        given = row.get("baseline_decimals")
+        if given is not None and not pd.isna(given):
+            shown = max(shown, min(int(given), int(decimals)))
+    opening, closing = {"cumulative": ("〔", "〕"), "increment": ("〈", "〉")}.get(row.get("kind"), ("", ""))
+    return opening + _number(reached, shown) + closing
+
+
+def _reached_note(what: str, year, reached: float, together, r: dict) -> str:
+    """The note of the figures of the probabilities ``together`` falling short of ``reached`` (``what``: the
+    ``baseline`` of ``year``, the ``latest`` value of ``year``, the sum ``done`` in the years ``year``): English,
+    then Chinese in brackets, as the module's other reasons."""
+    labels = "、".join(f"{probability_label(q)}%" for q in together)
+    en = f"{', '.join(f'{probability_label(q)}%' for q in together)} figure{'s' if len(together) > 1 else ''}"
+    up = r.get("direction") == ">="
+    decimals = _decimals_of(r)
+    text = reached_text(what, year, reached, r, decimals)
+    if what == "done":
+        return (f"{en} at or below the {text} the period's reported years {year[0]}-{year[1]} already added: "
+                f"already done ({labels}把握目标已完成：{year[0]}—{year[1]}年已完成{text}，不低于该目标)")
+    word, hold = ("below", "holding") if up else ("above", "staying within")
+    zh, keep = ("低于", "不低于") if up else ("高于", "不高于")
+    if what == "baseline":
+        return (f"{en} {word} the {year} baseline {text}: not even {hold} the base-year level is assured "
+                f"({labels}把握目标{zh}{year}年基期值{text}，即{keep}基期水平也难以保证)")
+    return (f"{en} {word} the latest value {text} ({year}): not even {hold} the level reached is assured "
+            f"({labels}把握目标{zh}{year}年最新值{text}，即{keep}现有水平也难以保证)")
+
+
+def _decimals_of(r: dict) -> int:
+    d = r.get("decimals")
+    return 0 if d is None or pd.isna(d) else int(d)
+
+
+def _year(v) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)
+
+
+def _round_half_up(v: float, decimals: int) -> float:
+    """``v`` rounded half away from zero, read at 15 significant digits (as a figure is shown)."""
+    return float(Decimal(f"{float(v):.15g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+def _number(v: float, decimals: int) -> str:
+    """``v`` as a figure is written: ``decimals`` places, thousands separators (``206.8``, ``130,000``)."""
+    r = _round_half_up(v, decimals)
+    return f"{(0.0 if r == 0 else r):,.{decimals}f}"
 
 
 def _judge(t):
@@ -267,12 +409,19 @@ def _float(v) -> float:
 
 def _decimals(r: dict, values) -> int:
     """The decimals of a row's suggested figures: the finer of those the plan writes its target with
-    (``target_decimals``, else the target figure's own) and those the history reports the series with."""
+    (``target_decimals``, else the target figure's own) and those the history reports the series with -- the
+    latter, when they reach :data:`~mstarget.precision.MAX_DECIMALS` (computed figures, not a reporting unit), at
+    most :data:`SIGNIFICANT_DIGITS` significant digits of the row's largest figure (a derived share 21.614096 %
+    gives 19.05, not 19.0533; 99.995 % keeps 3, 0.1234 keeps 4, a tiny 3.1e-05 keeps its own)."""
     written = r.get("target_decimals")
     plan = (min(int(written), MAX_DECIMALS) if written is not None and not pd.isna(written)
             else written_decimals(r.get("target")))
     v = np.asarray(values, dtype=float)
     data = reported_decimals(v) if np.isfinite(v).any() else 0
+    sizes = np.abs(np.append(v[np.isfinite(v)], [_float(r.get("target")), _float(r.get("baseline"))]))
+    sizes = sizes[np.isfinite(sizes) & (sizes > 0)]
+    if sizes.size and data >= MAX_DECIMALS:  # 4 decimals or more: computed (a 99.995 % reported with 3 is kept)
+        data = min(data, max(SIGNIFICANT_DIGITS - 1 - int(math.floor(math.log10(float(sizes.max())))), 0))
     return int(max(plan, data))
 
 

@@ -14,7 +14,7 @@ from ..progress import Progress
 from ..report.formatting import NOTATION_BRACKETS, number_text, percent_int
 from ..report.model import DIRECTION_SIGN
 from ..suggest import (DEFAULT_PROBABILITIES, check_probabilities, probability_column, probability_label,
-                       suggest_targets, target_column)
+                       reached_column, reached_figures, reached_text, suggest_targets, target_column)
 from . import common
 from .assess import target_text
 
@@ -140,13 +140,33 @@ def display_frame(table: pd.DataFrame, probs) -> pd.DataFrame:
         for r in records:
             v, got = r[target_column(p)], r[probability_column(p)]
             text = "-" if v != v else _figure_text(v, r, r["decimals"])
-            if v == v and got == got and got - p >= 0.05:
-                text += f"（{_percent(got)}）"
+            marks = [f"{_percent(got)}"] if v == v and got == got and got - p >= 0.05 else []
+            if v == v and _marked(r, p):
+                marks += [_reached_mark(ref, r) for ref in reached_figures(r, v, int(r["decimals"]))]
+            if marks:
+                text += f"（{'，'.join(marks)}）"
             cells.append(text)
         out[head] = cells
     if table["reason"].astype(str).str.len().gt(0).any():
         out["说明"] = table["reason"].fillna("").astype(str)
     return out
+
+
+def _marked(row, p) -> bool:
+    """Whether ``row``'s figure at ``p`` asks for no more than is already reached (``reached_at_70``; a table
+    without the column, or a blank cell: no)."""
+    v = row.get(reached_column(p), False)
+    return bool(v) if v is not None and v == v else False
+
+
+def _reached_mark(ref, row) -> str:
+    """A figure asking for no more than is reached, marked beside it: ``低于基期值84.6``, ``高于最新值206.8``,
+    ``已完成〈12〉`` (:func:`mstarget.suggest.reached_figures`; the year and the whole sentence are in 说明)."""
+    what, year, reached = ref
+    text = reached_text(what, year, reached, row, int(row["decimals"]))
+    if what == "done":
+        return f"已完成{text}"
+    return ("低于" if row["direction"] == ">=" else "高于") + ("基期值" if what == "baseline" else "最新值") + text
 
 
 def verdict_lines(table: pd.DataFrame, probs) -> str:
@@ -165,6 +185,12 @@ def verdict_lines(table: pd.DataFrame, probs) -> str:
         lines.append(f"达标概率低于{probability_label(low)}%（目标偏高）{hard[0]}项：{'、'.join(hard[1])}")
     if easy[0]:
         lines.append(f"达标概率高于{probability_label(high)}%（目标偏保守）{easy[0]}项：{'、'.join(easy[1])}")
+    reached = [(f"{n}（{'、'.join(f'{probability_label(q)}%' for q in probs if _marked(r, q))}）", g)
+               for n, g, r in zip(names, regions, table.to_dict("records")) if any(_marked(r, q) for q in probs)]
+    if reached:
+        count, said = _by_indicator(reached, regions)
+        lines.append(f"把握目标未超过已达到水平{count}项（≥目标低于基期值或最新值、≤目标高于、〈〉目标已完成，见说明）："
+                     f"{'、'.join(said)}")
     none = int(table[target_column(probs[0])].isna().sum())
     if none:
         lines.append(f"未测算 {none} 项（定性指标、无数据或仅有一个数据点，见说明）")
@@ -203,4 +229,7 @@ def suggestion_metrics(table: pd.DataFrame, probs) -> dict[str, float]:
            f"n_drafted_above_{probability_label(max(probs))}": float((p > max(probs)).sum())}
     if p.notna().any():
         out["mean_p_meet"] = float(p.mean())
+    columns = [reached_column(q) for q in probs if reached_column(q) in table.columns]
+    if columns:  # rows with a figure asking for no more than is already reached (below the base year ...)
+        out["n_reached"] = float(table[columns].fillna(False).astype(bool).any(axis=1).sum())
     return out
