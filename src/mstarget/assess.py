@@ -999,7 +999,10 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     keep = None if charted is None else functools.partial(_offer_for_charts, charted, held)
     parts = run_forecast(hist, horizons, model=model, seed=seed, n_paths=n_paths, bounds=bounds,
                          progress=prog, calibration=calibration, reference=reference,
-                         engine=engine, reduce=reduce, extras=extras, keep=keep) if horizons else []
+                         engine=engine, reduce=reduce, extras=extras, keep=keep,
+                         # a 〈〉 row's figures are yearly flows, never a stock (auto: no small_count)
+                         flows={key for key, rows in rows_of.items()
+                                if any(r.get("kind") == "increment" for _, r in rows)}) if horizons else []
     if charted is not None:
         charted.finish()
     results: list = [None] * len(plan_rows)

@@ -140,7 +140,8 @@ def series_rng(seed: int, region: str, indicator: str) -> np.random.Generator:
 def auto_model_name(n_points: int, *, rare_events: bool = False, small_count: bool = False,
                     growth_rate: bool = False) -> str:
     """``auto``'s model for a series of ``n_points``: ``event_rate`` for yearly counts of rare
-    incidents (``rare_events``, :func:`is_rare_event_count`), ``small_count`` for a handful of
+    incidents (``rare_events``, :func:`is_rare_event_count`) and for yearly flows of a few whole things
+    (a 〈〉 row's 新增制定标准 7, 5 项: :func:`is_flow_count`, passed as ``rare_events``), ``small_count`` for a handful of
     whole things (``small_count``, :func:`is_small_count`), ``growth_rate`` for a growth rate in %
     (``growth_rate``: :func:`mstarget.units.is_growth_rate`, bounds with ``growth``) below
     :data:`mstarget.selection.MIN_POINTS`, ``pooled_drift`` below
@@ -166,11 +167,25 @@ def is_rare_event_count(counts_events: bool, values: np.ndarray) -> bool:
     return bool(counts_events and _whole_counts(values) and values.max() <= MAX_COUNT)
 
 
-def is_small_count(counts_things: bool, values: np.ndarray) -> bool:
+def is_small_count(counts_things: bool, values: np.ndarray, flows: bool = False) -> bool:
     """A stock of a handful of whole things: the unit counts a stock of things one by one
     (:func:`mstarget.units.counts_things` without a period: 项 / 个, not 批次/年), at least two
-    figures, all whole numbers from 0 to :data:`mstarget.models.counts.MAX_COUNT`."""
-    return bool(counts_things and values.size >= 2 and _whole_counts(values) and values.max() <= _MAX_STOCK)
+    figures, all whole numbers from 0 to :data:`mstarget.models.counts.MAX_COUNT` -- and the figures are
+    not yearly flows (``flows``: a 〈〉 row's yearly additions, a history's ``measure`` ``flow``), which
+    no stock of things is built from: 7, 5 项 added are no stock losing 2 a year (:func:`is_flow_count`)."""
+    return bool(counts_things and not flows and values.size >= 2 and _whole_counts(values)
+                and values.max() <= _MAX_STOCK)
+
+
+def is_flow_count(flows: bool, counts_things: bool, values: np.ndarray) -> bool:
+    """Yearly flows of a few whole things -- a 〈〉 (five-year sum) row's yearly additions, 新增制定标准 7, 5 项,
+    or a history series whose ``measure`` is ``flow`` (口径 当年) -- in a unit that counts things one by one
+    (:func:`mstarget.units.counts_things`, a period allowed: 项, 个, 项/年, 批次/年), all whole numbers from 0
+    to :data:`mstarget.models.events.MAX_COUNT`: each year's count, the Poisson count with a Gamma yearly rate
+    (``event_rate``) draws it -- the same rate every year, read from the recent years, not a trend
+    extrapolated from two or three noisy counts, nor a stock (``small_count``) losing what a year added less.
+    Larger or fractional flows (〈〉 of 亿元, 30 项 a year) keep the usual model (``pooled_drift``, ``ensemble``)."""
+    return bool(flows and counts_things and _whole_counts(values) and values.max() <= MAX_COUNT)
 
 
 @dataclass
@@ -195,6 +210,10 @@ class _Prepared:
     counts_events: bool = False
     #: the unit counts a stock of things one by one (项 / 个, not 批次/年: :func:`mstarget.units.counts_things`)
     counts_things: bool = False
+    #: the values are yearly flows (a 〈〉 row's yearly additions, a history's ``measure`` ``flow``), never a stock
+    flows: bool = False
+    #: the unit counts whole things, per period or not (项, 项/年, 批次/年: :func:`mstarget.units.counts_things`)
+    counts_flow: bool = False
 
 
 def _fill_gaps(years: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -271,8 +290,9 @@ def _auto_by_length(prepared: Sequence[_Prepared]) -> list[int]:
     idx = [i for i, p in enumerate(prepared) if p.spec.name == "auto"]
     for i in idx:
         p = prepared[i]
-        name = auto_model_name(p.values.size, rare_events=is_rare_event_count(p.counts_events, p.values),
-                               small_count=is_small_count(p.counts_things, p.values),
+        name = auto_model_name(p.values.size, rare_events=is_rare_event_count(p.counts_events, p.values)
+                               or is_flow_count(p.flows, p.counts_flow, p.values),
+                               small_count=is_small_count(p.counts_things, p.values, p.flows),
                                growth_rate=bool(getattr(p.bounds, "growth", False)))
         p.spec = ModelSpec(name, label=f"auto:{name}")
     return [i for i in idx if prepared[i].spec.name == _sel.DEFAULT]
@@ -815,6 +835,12 @@ class _BoundsOf:
         unit = self.units[pos[0]] if self.units is not None else None
         return counts_things(unit if isinstance(unit, str) else None, per_period=False)
 
+    def counts_flow(self, pos) -> bool:
+        """The series' unit counts whole things, per period or not (项, 项/年, 批次/年): yearly flows of them
+        (:attr:`_Prepared.flows`) are counts a year (:func:`is_flow_count`)."""
+        unit = self.units[pos[0]] if self.units is not None else None
+        return counts_things(unit if isinstance(unit, str) else None, per_period=True)
+
 
 @functools.lru_cache(maxsize=4096)
 def _counts_events(unit, name, indicator) -> bool:
@@ -832,9 +858,13 @@ def series_bounds(history: pd.DataFrame, bounds: Mapping | None = None) -> dict[
 
 
 def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int,
-            spec: ModelSpec, bounds: Mapping | None = None) -> list[_Prepared]:
-    """Group a validated history into per-series inputs (skipping series with no usable value)."""
+            spec: ModelSpec, bounds: Mapping | None = None, flows=None) -> list[_Prepared]:
+    """Group a validated history into per-series inputs (skipping series with no usable value).
+    ``flows``: the ``(region, indicator)`` series whose values are yearly flows (a 〈〉 row's); a series
+    whose ``measure`` column says ``flow`` is one too, one that says ``stock`` never."""
     bounds_of = _BoundsOf(history, bounds)
+    flows = set(flows or ())
+    measure = history["measure"].to_numpy(dtype=object) if "measure" in history else None
     vals = history["value"].to_numpy(dtype=float)
     years = history["year"].to_numpy()
     stated = (pd.to_numeric(history["prior_change"], errors="coerce").to_numpy(dtype=float)
@@ -859,10 +889,13 @@ def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int
             continue
         pc = stated[pos] if stated is not None else np.array([])
         pc = pc[np.isfinite(pc)]
+        said = set(measure[pos]) if measure is not None else set()
+        flow = "stock" not in said and ((region, indicator) in flows or "flow" in said)
         out.append(_Prepared(str(region), str(indicator), years[pos][ok].astype(int), v[ok], b,
                              int(h), spec, prior_change=float(pc[-1]) if pc.size else float("nan"),
                              counts_events=bounds_of.counts_events(indicator, pos),
-                             counts_things=bounds_of.counts_things(pos)))
+                             counts_things=bounds_of.counts_things(pos), flows=flow,
+                             counts_flow=flow and bounds_of.counts_flow(pos)))
     if outside:
         more = f"; and {len(outside) - 10} more series" if len(outside) > 10 else ""
         raise DataValidationError(
@@ -1009,8 +1042,9 @@ def run_forecast(history, horizon, *, model="auto", seed: int = 0, n_paths: int 
                  as_of: int | None = None, bounds: Mapping | None = None, progress=False,
                  calibration="default", reference=None, engine: Engine | None = None,
                  reduce=None, extra=None, extras: Mapping | None = None, keep=None,
-                 require_data: bool = False, region: str | None = None) -> list:
-    """Read, prepare and run every series (:func:`run_series`); ``extra`` goes to ``reduce``
+                 require_data: bool = False, region: str | None = None, flows=None) -> list:
+    """Read, prepare and run every series (:func:`run_series`); ``flows``: the ``(region, indicator)``
+    series whose values are yearly flows (:func:`prepare`: a 〈〉 row's, as ``assess`` says); ``extra`` goes to ``reduce``
     with every series, or ``extras[(region, indicator)]`` with that series; ``keep`` as in
     :func:`run_series`. ``require_data``: a history without a single observation is refused
     (:class:`DataValidationError`) rather than giving an empty result (``forecast`` /
@@ -1043,7 +1077,7 @@ def run_forecast(history, horizon, *, model="auto", seed: int = 0, n_paths: int 
     spec = resolve(model)
     with progress.step("preparing series"):
         prepared = prepare(hist, int(horizon) if isinstance(horizon, (int, np.integer)) else horizon,
-                           spec, bounds)
+                           spec, bounds, flows=flows)
     per_series = ([extras.get((p.region, p.indicator)) for p in prepared] if extras is not None
                   else [extra] * len(prepared))
     return run_series(prepared, n_paths=int(n_paths), seed=int(seed), progress=progress,
