@@ -22,6 +22,7 @@ import io as _io
 import logging
 import os
 import re
+import struct
 import tempfile
 import unicodedata
 import warnings
@@ -220,6 +221,7 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
                 parts, hidden = _xls_sheets(p) if old else _xlsx_sheets(p)
                 parts = _visible(parts, hidden, src)
                 _say_hidden_rows(parts, src)
+                _refuse_merged_figures(parts, src)
             sheets = []
             for name, rows in parts:
                 width = max((len(r) for r in rows), default=0)
@@ -806,10 +808,15 @@ def _visible(parts, hidden: set, src: str):
 
 
 class _Rows(list):
-    """A sheet's rows (lists of cell texts) and the numbers (1-based) of the filled rows hidden
-    in Excel, whose cells are blanked: not read, as a hidden sheet is not."""
+    """A sheet's rows (lists of cell texts) and the numbers (1-based) of the filled rows and
+    columns hidden in Excel, whose cells are blanked: not read, as a hidden sheet is not
+    (``hidden``, ``hidden_columns``, with each such column's first text in ``column_heads``); and
+    the figures merged across the columns of several years (``merged_figures``, refused)."""
 
     hidden: tuple = ()
+    hidden_columns: tuple = ()
+    column_heads: dict = {}
+    merged_figures: list = []
 
 
 def _say_hidden_rows(parts, src: str) -> None:
@@ -823,6 +830,29 @@ def _say_hidden_rows(parts, src: str) -> None:
             f"{src}: 在 Excel 中隐藏的行未读取 (rows hidden in Excel, by hand or by a filter, are not read: "
             f"row {'; '.join(said)}); to have them read, unhide them -- select the rows around, right-click, "
             "取消隐藏 / Unhide, or clear the filter -- and save"), stacklevel=3)
+    said = [f"{'' if len(parts) == 1 else repr(name) + ' '}"
+            + ", ".join(_column_letter(c) + (f" ({rows.column_heads.get(c, '')[:20]})"
+                                            if rows.column_heads.get(c) else "") for c in rows.hidden_columns[:10])
+            + (" …" if len(rows.hidden_columns) > 10 else "")
+            for name, rows in parts if getattr(rows, "hidden_columns", ())]
+    if said:
+        warnings.warn(HiddenSheetWarning(
+            f"{src}: 在 Excel 中隐藏的列未读取 (columns hidden in Excel are not read, as hidden rows are not: "
+            f"column {'; '.join(said)}); to have them read, unhide them -- select the columns around, "
+            "right-click, 取消隐藏 / Unhide -- and save"), stacklevel=3)
+
+
+def _refuse_merged_figures(parts, src: str) -> None:
+    """A :class:`DataValidationError` naming every figure merged across the columns of several years
+    or values (``C6:D6`` merged over 2021年-2022年 holding 52): filled into each, the figure would be
+    read as every year's, though it may as well be their total -- each year must have its own."""
+    problems = [Problem(src if len(parts) == 1 else f"{src} [sheet '{name}']", row, heads[0], figure,
+                        f"cells {where} are merged over {heads[0]}-{heads[-1]} and hold one figure for "
+                        f"{len(heads)} columns (each year's figure, or their total?): unmerge them and give "
+                        "each year its own figure（合并单元格跨多个年份 / 数值列：请取消合并，每列分别填写数值）")
+                for name, rows in parts for where, row, heads, figure in getattr(rows, "merged_figures", [])]
+    if problems:
+        raise DataValidationError(problems, source=src)
 
 
 def _xlsx_sheets(p: Path) -> tuple[list[tuple[str, list[list[str]]]], set[str]]:
@@ -873,8 +903,8 @@ def _show_uncomputed_formulas(p: Path, sheets: list[tuple[str, list[list[str]]]]
     ("the value, not a spreadsheet formula"), naming its row and column."""
     for cells, (_, rows) in zip(_formulas(p), sheets):
         for r, k, text in cells:
-            if r + 1 in getattr(rows, "hidden", ()):
-                continue  # a hidden row is not read
+            if r + 1 in getattr(rows, "hidden", ()) or k + 1 in getattr(rows, "hidden_columns", ()):
+                continue  # a hidden row or column is not read
             if r < len(rows) and k < len(rows[r]) and rows[r][k] == "":
                 rows[r][k] = text
 
@@ -902,19 +932,94 @@ def _formulas(p: Path, *, first_only: bool = False) -> list[list[tuple[int, int,
 
 def _xlsx_rows(ws) -> list[list[str]]:
     rows = _Rows([cell_text(_rich_text(c.value), c.number_format) for c in row] for row in ws.iter_rows())
-    hidden = [r for r, dim in ws.row_dimensions.items() if dim.hidden and r <= len(rows) and any(rows[r - 1])]
-    if hidden:  # blanked after the merged ranges below are filled, so a range starting there keeps its text
-        rows.hidden = tuple(sorted(hidden))
-    for rng in ws.merged_cells.ranges:
-        top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else ""
-        for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
+    width = max((len(r) for r in rows), default=0)
+    hidden_cols = set()
+    for key, dim in ws.column_dimensions.items():  # one entry per range of columns (min..max)
+        if dim.hidden:
+            first = dim.min or _column_number(key)
+            hidden_cols.update(range(first, min(dim.max or first, width) + 1))
+    _merge_and_hide(rows, [(rng.min_row - 1, rng.max_row, rng.min_col - 1, rng.max_col)
+                           for rng in ws.merged_cells.ranges],
+                    {r for r, dim in ws.row_dimensions.items() if dim.hidden}, hidden_cols)
+    return rows
+
+
+def _column_letter(k: int) -> str:
+    """The letters of the 1-based column ``k`` (1 -> ``A``, 28 -> ``AB``)."""
+    out = ""
+    while k > 0:
+        k, rest = divmod(k - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _column_number(letters: str) -> int:
+    """The 1-based number of the column ``letters`` (``AB`` -> 28); 0 when not letters."""
+    k = 0
+    for ch in str(letters).upper():
+        if not "A" <= ch <= "Z":
+            return 0
+        k = k * 26 + ord(ch) - 64
+    return k
+
+
+def _merge_and_hide(rows: "_Rows", ranges, hidden_rows: set, hidden_cols: set) -> None:
+    """``rows`` (a sheet's, in place) with each merged range (0-based, ends excluded: ``(first row,
+    row after, first column, column after)``) holding its top-left text in every cell, the filled
+    rows and columns hidden in Excel (1-based) blanked and noted in ``rows.hidden`` /
+    ``rows.hidden_columns``, and a figure merged across the columns of several years noted in
+    ``rows.merged_figures`` (:func:`_merged_figures`). Hidden cells are blanked after the merged ranges
+    are filled, so that a range starting in a hidden row or column keeps its text."""
+    rows.hidden = tuple(sorted(r for r in hidden_rows if r <= len(rows) and any(rows[r - 1])))
+    rows.hidden_columns = tuple(sorted(
+        c for c in hidden_cols if any(c <= len(row) and row[c - 1] for k, row in enumerate(rows, 1)
+                                      if k not in rows.hidden)))
+    rows.column_heads = {c: next((row[c - 1] for row in rows if c <= len(row) and row[c - 1]), "")
+                         for c in rows.hidden_columns}
+    for rlo, rhi, clo, chi in ranges:
+        top = rows[rlo][clo] if rlo < len(rows) and clo < len(rows[rlo]) else ""
+        for r in range(rlo, min(rhi, len(rows))):
             row = rows[r]
-            row.extend([""] * (rng.max_col - len(row)))
-            for c in range(rng.min_col - 1, rng.max_col):
+            row.extend([""] * (chi - len(row)))
+            for c in range(clo, chi):
                 row[c] = top
+    rows.merged_figures = _merged_figures(rows, [m for m in ranges if m[3] - m[2] > 1 and m[0] + 1 not in rows.hidden])
     for r in rows.hidden:
         rows[r - 1] = [""] * len(rows[r - 1])
-    return rows
+    for row in rows:
+        for c in rows.hidden_columns:
+            if c <= len(row):
+                row[c - 1] = ""
+
+
+#: a cell holding a figure (a number, optionally in plan notation): ``52``, ``〔3.12〕``, ``≥99``, ``95.5%``
+_FIGURE = re.compile(r"[约≥≤><]?[〔〈(（]?[+-]?(\d[\d,]*(\.\d*)?|\.\d+)[〕〉)）]?%?")
+#: a column heading naming a year or a value: 2021年, 2020年基数, 目标值, 完成值
+_VALUE_HEADING = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)|基数|基期|目标|完成|实际|数值")
+
+
+def _merged_figures(rows, ranges) -> list[tuple[str, int, list[str], str]]:
+    """The merged ranges (as :func:`_merge_and_hide` takes them) spanning several columns whose
+    text is a figure and whose columns stand under headings of different years or values (the
+    nearest heading above each, ``2021年`` | ``2022年``, ``2020年基数`` | ``2025年目标``): one figure
+    filled into both years would be read as each year's, though it may as well be their total. As
+    ``(A1 range, spreadsheet row, [headings], figure)``. A text merged across columns (a title, a
+    header over its sub-headers) and a bare year (a header over 绝对数 | 增长) are labels."""
+    out = []
+    for rlo, rhi, clo, chi in ranges:
+        value = rows[rlo][clo] if rlo < len(rows) and clo < len(rows[rlo]) else ""
+        if not _FIGURE.fullmatch(value.strip()) or re.fullmatch(r"(19|20)\d\d", value.strip()):
+            continue
+        heads = []
+        for c in range(clo, chi):
+            head = next((rows[r][c] for r in range(rlo - 1, -1, -1)
+                         if c < len(rows[r]) and _VALUE_HEADING.search(rows[r][c])), "")
+            if head and head not in heads:
+                heads.append(head)
+        if len(heads) > 1:
+            where = f"{_column_letter(clo + 1)}{rlo + 1}:{_column_letter(chi)}{rhi}"
+            out.append((where, rlo + 1, heads, value.strip()))
+    return out
 
 
 def _docx_tables(p: Path) -> list[tuple[str, list[list[str]]]]:
@@ -1127,12 +1232,61 @@ def _xls_sheets(p: Path) -> tuple[list[tuple[str, list[list[str]]]], set[str]]:
     """Every sheet of the .xls ``p`` as ``(name, rows)``, and the names of the hidden ones."""
     import xlrd  # lazy: xlrd, only for .xls files
 
-    book = xlrd.open_workbook(str(p), formatting_info=True)
-    return ([(sh.name, _xls_rows(book, sh)) for sh in book.sheets()],
-            {sh.name for sh in book.sheets() if sh.visibility})
+    book = xlrd.open_workbook(str(p), formatting_info=True, on_demand=True)  # on demand: the stream kept
+    try:
+        sheets = book.sheets()
+        formulas = _xls_uncomputed_formulas(book)
+        return ([(sh.name, _xls_rows(book, sh, formulas.get(k, {}))) for k, sh in enumerate(sheets)],
+                {sh.name for sh in sheets if sh.visibility})
+    finally:
+        book.release_resources()
 
 
-def _xls_rows(book, sh) -> list[list[str]]:
+def _xls_uncomputed_formulas(book) -> dict[int, dict[tuple[int, int], str]]:
+    """Per sheet (its index) of the .xls ``book`` opened ``on_demand``: ``{(row, column): "=F3+0.27"}``,
+    0-based, of the formulas whose result was never computed -- the .xls twin of
+    :func:`_show_uncomputed_formulas`. A program filling a template (xlwt) stores every formula with
+    an empty text as its result, which xlrd reads as a blank cell: the year went missing without a
+    word. Such cells are told from a formula that Excel / WPS computed to ``""``
+    (``=IF(C5="","",D5/C5)``) in two ways: no formula of the workbook holds a computed result (Excel
+    and WPS save every formula's result), and the formula holds no text (a string, ``&``). Empty when
+    the workbook's formulas were computed, or when it cannot be scanned (BIFF before Excel 97)."""
+    from xlrd.formula import FMLA_TYPE_CELL, decompile_formula  # lazy: xlrd, only for .xls files
+
+    mem, found = getattr(book, "mem", None), {}
+    if not mem or getattr(book, "biff_version", 0) < 80:
+        return {}
+    try:
+        for k, pos in enumerate(book._sh_abs_posn[:book.nsheets]):
+            pos += 4 + struct.unpack("<H", mem[pos + 2:pos + 4])[0]  # past the sheet's BOF
+            while pos + 4 <= len(mem):
+                code, size = struct.unpack("<HH", mem[pos:pos + 4])
+                data, pos = mem[pos + 4:pos + 4 + size], pos + 4 + size
+                if code in (0x000A, 0x0809):  # EOF, or the next sheet's BOF
+                    break
+                if code not in (0x0006, 0x0206, 0x0406) or len(data) < 22:
+                    continue
+                row, col, _, result = struct.unpack("<HHH8s", data[:14])
+                if result[6:8] != b"\xff\xff" or result[0] != 3:
+                    return {}  # a computed result (a number, text, TRUE, an error): Excel / WPS saved it
+                try:
+                    text = decompile_formula(book, data[22:], struct.unpack("<H", data[20:22])[0],
+                                             FMLA_TYPE_CELL, browx=row, bcolx=col)
+                except Exception:  # a token xlrd cannot write out: shown as a formula all the same
+                    text = None
+                text = text and re.sub(r"(?<![\w.])(\d+)\.0(?![\d.])", r"\1", text)  # xlrd writes 9 as 9.0
+                if text is None or not any(ch in text for ch in '"&'):
+                    found.setdefault(k, {})[(row, col)] = "=" + (text or "…")
+    except (struct.error, IndexError, AttributeError, TypeError):
+        return {}
+    return found
+
+
+def _xls_rows(book, sh, formulas: dict | None = None) -> list[list[str]]:
+    """A .xls sheet's rows as :func:`_xlsx_rows` gives a .xlsx sheet's: an error cell (``#DIV/0!``,
+    ``#N/A``) as its text, which the readers refuse (xlrd gives its code, 7 or 42, read as a
+    figure before); a formula never computed (``formulas``, :func:`_xls_uncomputed_formulas`) as its
+    text; merged ranges filled; rows and columns hidden in Excel blanked (:class:`_Rows`)."""
     import xlrd  # lazy: xlrd, only for .xls files
 
     def fmt(cell) -> str:
@@ -1141,7 +1295,8 @@ def _xls_rows(book, sh) -> list[list[str]]:
         except (IndexError, KeyError, AttributeError):
             return ""
 
-    rows = []
+    formulas = formulas or {}
+    rows = _Rows()
     for r in range(sh.nrows):
         out = []
         for c, cell in enumerate(sh.row(r)):
@@ -1152,15 +1307,20 @@ def _xls_rows(book, sh) -> list[list[str]]:
                 v = None
             elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
                 v = bool(v)
+            elif cell.ctype == xlrd.XL_CELL_ERROR:
+                v = xlrd.error_text_from_code.get(v, "#VALUE!")
+            elif cell.ctype == xlrd.XL_CELL_TEXT and v == "" and (r, c) in formulas:
+                v = formulas[(r, c)]
             elif cell.ctype == xlrd.XL_CELL_TEXT and (r, c) in sh.rich_text_runlist_map:
                 v = _xls_rich_text(book, v, sh.rich_text_runlist_map[(r, c)])
             out.append(cell_text(v, fmt(cell) if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE) else ""))
         rows.append(out)
-    for rlo, rhi, clo, chi in sh.merged_cells:
-        top = rows[rlo][clo]
-        for r in range(rlo, rhi):
-            for c in range(clo, chi):
-                rows[r][c] = top
+    width = max((len(r) for r in rows), default=0)
+    hidden_rows = {r + 1 for r, info in getattr(sh, "rowinfo_map", {}).items() if getattr(info, "hidden", 0)}
+    hidden_cols = {c + 1 for c, info in getattr(sh, "colinfo_map", {}).items()
+                   if getattr(info, "hidden", 0) and c < width}
+    _merge_and_hide(rows, [(rlo, rhi, clo, chi) for rlo, rhi, clo, chi in sh.merged_cells if rlo < len(rows)],
+                    hidden_rows, hidden_cols)
     return rows
 
 

@@ -1,0 +1,228 @@
+""".xls and .xlsx read alike (session 41): error cells and formulas never computed are refused
+naming the cell, hidden columns (and a .xls's hidden rows) are left out with a warning, and a
+figure merged across the columns of two years is refused. All figures are SYNTHETIC."""
+from __future__ import annotations
+
+import struct
+import warnings
+
+import pytest
+
+import mstarget as mt
+from mstarget.exceptions import HiddenSheetWarning
+
+xlwt = pytest.importorskip("xlwt")
+
+SERIES = [("期末市场主体总量", "万户", [2.15, 2.41, 2.70, 2.93, 3.20]),
+          ("“明厨亮灶”覆盖率", "%", [84.0, 86.5, 88.0, 90.5, 92.5]),
+          ("企业标准", "项", [52, 70, 88, 100, 118])]
+YEARS = list(range(2021, 2026))
+
+
+def _xls_history(path, cell=None):
+    """A history .xls (header on row 1, one row per indicator); ``cell(ws, row, col, name, k, x)``
+    may write a cell its own way and return True."""
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("历史数据")
+    for j, h in enumerate(["指标名称", "单位"] + [f"{y}年" for y in YEARS]):
+        ws.write(0, j, h)
+    for i, (name, unit, values) in enumerate(SERIES, 1):
+        ws.write(i, 0, name)
+        ws.write(i, 1, unit)
+        for k, x in enumerate(values):
+            if not (cell and cell(ws, i, 2 + k, name, k, x)):
+                ws.write(i, 2 + k, x)
+    wb.save(str(path))
+    return path
+
+
+def _xlsx_history(path, edit=None):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["指标名称", "单位"] + [f"{y}年" for y in YEARS])
+    for name, unit, values in SERIES:
+        ws.append([name, unit] + values)
+    if edit:
+        edit(ws)
+    wb.save(path)
+    return path
+
+
+def _read(path):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        h = mt.read_history(path, region="鼎湖区")
+    said = " ".join(str(w.message) for w in caught if issubclass(w.category, HiddenSheetWarning))
+    return h.pivot_table(index="indicator", columns="year", values="value"), said
+
+
+# 1. error cells ---------------------------------------------------------------------------------
+
+def test_xls_error_cells_are_refused_not_read_as_their_codes(tmp_path):
+    # #DIV/0! is stored as code 7 and #N/A as 42: they were read as the figures 7 and 42
+    def errors(ws, r, c, name, k, x):
+        if k == 4 and name in ("企业标准", "“明厨亮灶”覆盖率"):
+            ws.row(r).set_cell_error(c, "#DIV/0!" if name == "企业标准" else 0x2A)  # 0x2A: #N/A
+            return True
+    path = _xls_history(tmp_path / "errors.xls", errors)
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_history(path, region="鼎湖区")
+    text = str(err.value)
+    assert "row 3, column '2025年': '#N/A'" in text and "row 4, column '2025年': '#DIV/0!'" in text
+
+
+def test_xls_error_cell_in_a_sampling_table_is_refused(tmp_path):
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("抽检情况")
+    for j, h in enumerate(["年度", "食品大类", "抽检批次", "不合格批次"]):
+        ws.write(0, j, h)
+    for i, (cat, tested, failed) in enumerate([("粮食加工品", 1200, 12), ("肉制品", 900, 20),
+                                               ("蔬菜制品", 800, 31)], 1):
+        ws.write(i, 0, 2023)
+        ws.write(i, 1, cat)
+        ws.write(i, 2, tested)
+        if cat == "肉制品":
+            ws.row(i).set_cell_error(3, "#DIV/0!")  # read as 7 failed batches before
+        else:
+            ws.write(i, 3, failed)
+    wb.save(str(tmp_path / "samples.xls"))
+    with pytest.raises(mt.DataValidationError, match=r"row 3, column '不合格批次': '#DIV/0!'"):
+        mt.risk.score(tmp_path / "samples.xls")
+
+
+# 2. formulas never computed ---------------------------------------------------------------------
+
+def test_xls_formula_never_computed_is_refused_naming_the_cell(tmp_path):
+    # a template filled by a program (xlwt) stores no result: the 2025 figure was read as blank
+    def formula(ws, r, c, name, k, x):
+        if k == 4:
+            ws.write(r, c, xlwt.Formula(f"F{r + 1}+{x - SERIES[r - 1][2][3]:g}"))
+            return True
+    path = _xls_history(tmp_path / "formula.xls", formula)
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_history(path, region="鼎湖区")
+    text = str(err.value)
+    assert "row 2, column '2025年': '=F2+0.27'" in text and "row 4, column '2025年': '=F4+18'" in text
+    assert "open the file in Excel or WPS and save it" in text
+
+
+def test_xls_plan_target_formula_never_computed_is_refused(tmp_path):
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("主要指标")
+    for j, h in enumerate(["序号", "指标名称", "单位", "2020年基数", "2025年目标", "属性"]):
+        ws.write(0, j, h)
+    ws.write(1, 0, 1), ws.write(1, 1, "企业标准"), ws.write(1, 2, "项")
+    ws.write(1, 3, 38), ws.write(1, 4, xlwt.Formula("D2+79")), ws.write(1, 5, "预期性")
+    wb.save(str(tmp_path / "plan.xls"))
+    with pytest.raises(mt.DataValidationError, match=r"row 2, column '2025年目标': '=D2\+79'"):
+        mt.read_plan(tmp_path / "plan.xls", region="鼎湖区")
+
+
+def _computed(path, results):
+    """The .xls ``path`` with its formulas' saved results set, in order, as Excel / WPS save
+    them: a number, or ``""`` (a formula giving empty text, ``=IF(..,"",..)``)."""
+    data = bytearray(path.read_bytes())
+    empty = b"\x03\x00\x00\x00\x00\x00\xff\xff"
+    pos = 0
+    for value in results:
+        pos = data.index(empty, pos)
+        if value != "":
+            data[pos:pos + 8] = struct.pack("<d", value)
+        pos += 8
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_xls_formulas_computed_by_excel_are_read_as_saved(tmp_path):
+    # the same formulas once Excel has saved their results: read as values; a formula whose
+    # result is empty text by design (=IF(F3="","",...)) stays a blank, not a refusal
+    def formula(ws, r, c, name, k, x):
+        if k == 4 and name != "企业标准":
+            ws.write(r, c, xlwt.Formula(f"F{r + 1}+1"))
+            return True
+        if k == 4:
+            ws.write(r, c, xlwt.Formula(f'IF(F{r + 1}="","",F{r + 1}+18)'))
+            return True
+    path = _computed(_xls_history(tmp_path / "saved.xls", formula), [3.2, 92.5, ""])
+    table, _ = _read(path)
+    assert table.loc["期末市场主体总量", 2025] == 3.2 and table.loc["“明厨亮灶”覆盖率", 2025] == 92.5
+    assert 2025 not in table.loc["企业标准"].dropna().index
+
+
+# 3. hidden columns, hidden .xls rows ------------------------------------------------------------
+
+def test_hidden_xlsx_column_is_left_out_with_a_warning(tmp_path):
+    def hide(ws):
+        ws.column_dimensions["E"].hidden = True  # 2023年
+    table, said = _read(_xlsx_history(tmp_path / "hiddencol.xlsx", hide))
+    assert 2023 not in table.columns and 2022 in table.columns and 2024 in table.columns
+    assert "columns hidden in Excel are not read" in said and "column E (2023年)" in said
+
+
+def test_hidden_xlsx_column_group_hides_every_column_of_it(tmp_path):
+    def hide(ws):
+        ws.column_dimensions.group("D", "E", hidden=True)  # one <col min=4 max=5 hidden=1>
+    table, said = _read(_xlsx_history(tmp_path / "group.xlsx", hide))
+    assert list(table.columns) == [2021, 2024, 2025]
+    assert "column D (2022年), E (2023年)" in said
+
+
+def test_visible_xlsx_columns_with_set_widths_are_all_read(tmp_path):
+    def widths(ws):
+        for letter in "ABCDEFG":
+            ws.column_dimensions[letter].width = 12
+    table, said = _read(_xlsx_history(tmp_path / "widths.xlsx", widths))
+    assert list(table.columns) == YEARS and said == ""
+
+
+def test_hidden_xls_row_and_column_are_left_out_with_a_warning(tmp_path):
+    def hide(ws, r, c, name, k, x):
+        ws.row(2).hidden = True  # “明厨亮灶”覆盖率
+        ws.col(4).hidden = True  # 2023年
+    table, said = _read(_xls_history(tmp_path / "hidden.xls", hide))
+    assert "“明厨亮灶”覆盖率" not in table.index and 2023 not in table.columns
+    assert table.loc["企业标准", 2024] == 100
+    assert "rows hidden in Excel" in said and "row 3" in said and "column E (2023年)" in said
+
+
+# 4. a figure merged across years ----------------------------------------------------------------
+
+def test_xlsx_figure_merged_across_two_years_is_refused(tmp_path):
+    def merge(ws):
+        ws["D4"] = None
+        ws.merge_cells("C4:D4")  # 企业标准 2021-2022 holding 52: 2022 was read as 52
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_history(_xlsx_history(tmp_path / "merged.xlsx", merge), region="鼎湖区")
+    text = str(err.value)
+    assert "row 4, column '2021年': '52'" in text and "C4:D4 are merged over 2021年-2022年" in text
+    assert "give each year its own figure" in text
+
+
+def test_xls_figure_merged_across_two_years_is_refused(tmp_path):
+    def merge(ws, r, c, name, k, x):
+        if name == "企业标准" and k in (0, 1):
+            if k == 0:
+                ws.write_merge(r, r, c, c + 1, x)
+            return True
+    with pytest.raises(mt.DataValidationError, match=r"C4:D4 are merged over 2021年-2022年"):
+        mt.read_history(_xls_history(tmp_path / "merged.xls", merge), region="鼎湖区")
+
+
+def test_labels_merged_across_columns_are_still_read(tmp_path):
+    # a title over the table, a year over its two halves, a category merged down rows: labels
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["鼎湖区主要指标（合成数据）"])
+    ws.merge_cells("A1:D1")
+    ws.append(["指标名称", "单位", "2022年", None])
+    ws.append([None, None, "上半年", "全年"])
+    ws.merge_cells("C2:D2")
+    ws.append(["期末市场主体总量", "万户", 2.3, 2.42])
+    ws.append(["企业标准", "项", 40, 70])
+    wb.save(tmp_path / "labels.xlsx")
+    table, _ = _read(tmp_path / "labels.xlsx")
+    assert table.loc["企业标准", 2022] == 70 and table.loc["期末市场主体总量", 2022] == 2.42
