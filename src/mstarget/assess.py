@@ -272,6 +272,18 @@ class TargetAssessment:
     #: row's flow, a stock's yearly additions) and counted in the forecast: ``{2024: 1.2}``; empty for none
     unreported: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        """One line (the target, its chance, its category): not the row's every figure and the fan's arrays."""
+        r = self.row if isinstance(self.row, dict) else {}
+        name = r.get("name") if isinstance(r.get("name"), str) and r.get("name").strip() else r.get("indicator")
+        year = r.get("target_year")
+        p = r.get("p_meet")
+        said = [f"target_year={year}" if year is not None else "",
+                f"p_meet={float(p):.2f}" if isinstance(p, (int, float, np.number)) and np.isfinite(float(p)) else "",
+                f"category={r.get('category')}" if isinstance(r.get("category"), str) else "",
+                "with fan" if self.bands is not None else ("with series" if self.series is not None else "row only")]
+        return f"TargetAssessment({r.get('region')} {name}: " + ", ".join(x for x in said if x) + ")"
+
 
 def fan_bands(sf: SeriesForecast | None, row: dict, probs=FAN_PROBS,
               stock_gap: counting.StockGap | None = None) -> FanBands | None:

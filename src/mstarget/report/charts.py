@@ -407,6 +407,7 @@ def target_chart(assessment, *, number: int | None = None, lang: str = "zh", wit
         About 6.4 x 4.4 inches: title (name; category, probability and target), the panel, the
         legend below it.
     """
+    _check_detail(assessment)
     plt = pyplot()
     lang = chart_language(lang)
     row = assessment.row
@@ -431,9 +432,9 @@ def fan_chart(assessments: Sequence, *, title: str | None = None, ncols: int = 3
 
     Parameters
     ----------
-    assessments : sequence of :class:`mstarget.assess.TargetAssessment`
+    assessments : sequence of :class:`mstarget.assess.TargetAssessment`, or one
         From :func:`mstarget.assess.assess_detailed` (plan order); rows without data get a panel
-        showing the baseline and the target.
+        showing the baseline and the target. One detail (``details[0]``) gives a one-panel chart.
     title : str, optional
         Figure title.
     lang : {"zh", "en"}, optional
@@ -447,6 +448,8 @@ def fan_chart(assessments: Sequence, *, title: str | None = None, ncols: int = 3
     -------
     matplotlib.figure.Figure
     """
+    if _one_detail(assessments):  # fan_chart(details[0]): that target's panel alone
+        assessments = [assessments]
     _check_details(assessments, "fan_chart")
     plt = pyplot()
     rows = [a.row for a in assessments]
@@ -543,13 +546,40 @@ def _what(obj) -> str:
 def _check_details(assessments, owner: str) -> None:
     """``assessments`` must be the details list of ``mt.assess_detailed`` (its second result): a clear error for
     the table (its first result) or anything else, not ``'str' object has no attribute 'row'``."""
-    if isinstance(assessments, (str, bytes, pd.DataFrame, pd.Series)) or \
+    if isinstance(assessments, (str, bytes, pd.DataFrame, pd.Series)) or not hasattr(assessments, "__iter__") or \
             not all(hasattr(a, "row") for a in assessments):
         raise ParameterError(
             f"{owner} needs the details list from mt.assess_detailed (its second result): "
             f"table, details = mt.assess_detailed(history, plan); {owner}(details). Got {_what(assessments)}"
             + (" -- the assessment table: pass details, or overview_chart(table) for the table."
-               if isinstance(assessments, pd.DataFrame) else "."))
+               if isinstance(assessments, pd.DataFrame) else
+               " -- both results of assess_detailed: pass the second, the details."
+               if isinstance(assessments, tuple) and len(assessments) == 2
+               and isinstance(assessments[0], pd.DataFrame) else "."))
+
+
+def _one_detail(obj) -> bool:
+    """``obj`` is one entry of ``mt.assess_detailed``'s details (a :class:`~mstarget.assess.TargetAssessment`)."""
+    return not isinstance(obj, (pd.DataFrame, pd.Series)) and isinstance(getattr(obj, "row", None), dict)
+
+
+def _check_detail(assessment) -> None:
+    """``assessment`` must be one entry of ``mt.assess_detailed``'s details: a clear error for the table, the
+    details list or a report row, not ``'DataFrame' object has no attribute 'row'``."""
+    if _one_detail(assessment):
+        return
+    if isinstance(assessment, pd.DataFrame):
+        hint = " -- the assessment table: pass one detail, or overview_chart(table) for the table."
+    elif isinstance(assessment, (list, tuple)) and len(assessment) and all(_one_detail(a) for a in assessment):
+        hint = " -- the details list: pass one of them (target_chart(details[0])), or fan_chart(details) for all."
+    elif _one_detail(getattr(assessment, "assessment", None)):
+        hint = " -- a report's row: pass its detail, target_chart(row.assessment, number=row.number)."
+    else:
+        hint = "."
+    raise ParameterError(
+        "target_chart needs one entry of the details list from mt.assess_detailed (its second result): "
+        f"table, details = mt.assess_detailed(history, plan); target_chart(details[0]). Got {_what(assessment)}"
+        + hint)
 
 
 def _check_overview_rows(rows) -> None:

@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..chart_choice import chart_selection, nothing_to_draw
@@ -648,6 +649,14 @@ class ReportRow:
     #: (``{"2026年1-10月": "42.9"}``), shown in a marked column and said in its text, never read as the year's
     part_year: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        """One line (序号, name, category, probability): not every cell and the detail's fan."""
+        cells = self.cells if isinstance(self.cells, dict) else {}
+        said = [getattr(cells.get(k), "text", "") for k in ("category", "p_meet")]
+        return (f"ReportRow({self.number}. {getattr(cells.get('label'), 'text', self.raw.get('name'))}"
+                + (": " + ", ".join(x for x in said if x and x != MISSING) if any(x and x != MISSING for x in said)
+                   else "") + ")")
+
     @property
     def name(self) -> str:
         """The target as the text names it (with its region when the report covers several)."""
@@ -724,6 +733,15 @@ class Report:
     #: the plan's columns of a part of a year (:func:`part_year_columns`): ``(header, label)``, each a marked
     #: column of the main table (2026年1-10月（仅供参考）) whose figures are not used as the year's
     part_years: list = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        """One line (what the report is, how many targets, regions and charts): not every row, cell and fan, which
+        make a notebook cell ending in ``write_report(...)`` print tens of kilobytes."""
+        regions = [str(r) for r in self.regions]
+        shown = "、".join(regions[:5]) + (f" … (+{len(regions) - 5})" if len(regions) > 5 else "")
+        return (f"Report: {self.title} -- {len(self.rows)} target(s), {len(regions)} region(s)"
+                + (f" ({shown})" if shown else "") + (f", as of {self.as_of}" if self.as_of is not None else "")
+                + f", {len(self.charted)} fan chart(s); .rows, .summary, .notes")
 
     @property
     def final(self) -> bool:
@@ -1854,6 +1872,92 @@ def _by_region(rows: list[ReportRow], regions: list[str], kind: str = "") -> pd.
     return out[["region", *shown, "total"]]
 
 
+#: what names the target a detail (:class:`~mstarget.assess.TargetAssessment`, its ``row``) belongs to: matched to
+#: the table's row of the same values (:func:`aligned_details`)
+DETAIL_KEY = ("region", "indicator", "target_year")
+#: what else tells two details of the same key apart (two targets of one indicator and year: ≥ and ≤ ...)
+DETAIL_EXTRA = ("baseline_year", "direction", "kind", "target", "name", "unit")
+
+
+def _key_value(v):
+    """A value of :data:`DETAIL_KEY` comparable between the table and a detail's row: None for a missing one
+    (NaN, pd.NA), a float for a number (2025 and 2025.0 alike), else the text."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return None if math.isnan(float(v)) else round(float(v), 9)
+    return str(v).strip()
+
+
+def _row_label(r: dict) -> str:
+    """A table row named for a message: 云南 化肥使用量 (2025)."""
+    name = r.get("name") if _key_value(r.get("name")) is not None else r.get("indicator")
+    year = _key_value(r.get("target_year"))
+    return " ".join(str(x) for x in (r.get("region"), name) if _key_value(x) is not None) + \
+        (f" ({int(year)})" if isinstance(year, float) else "")
+
+
+def aligned_details(table: pd.DataFrame, details: Sequence | None, caller: str = "build_report") -> list | None:
+    """``details`` (``assess_detailed``'s second result) in the order of ``table``'s rows: each row's own.
+
+    The table may be the result sorted, shuffled or filtered (``table.sort_values("p_meet")``,
+    ``table[table.region == "云南"]``): a row keeps its detail by the table's index (``assess_detailed``'s own,
+    0 .. n-1) when the detail at that position names the same target (:data:`DETAIL_KEY`); else the details in
+    the table's order when every one names its row's target; else each row's detail is found by its target
+    (region, indicator, target year, then :data:`DETAIL_EXTRA` between alike ones). A row whose target no detail
+    names, or that several name alike, is refused: a report never draws one target's chart under another's row.
+    Details without a ``row`` (nothing to match on) must be as many as the rows, in their order."""
+    if details is None:
+        return None
+    details = list(details)
+    rows = [getattr(d, "row", None) for d in details]
+    cols = [c for c in DETAIL_KEY if c in table.columns]
+    if not cols or not all(isinstance(r, dict) for r in rows):
+        if len(details) != len(table):
+            raise ParameterError(f"details has {len(details)} entries but the table {len(table)} rows: "
+                                 "pass both results of the same assess_detailed call.")
+        return details
+    extra = [c for c in DETAIL_EXTRA if c in table.columns]
+    records = table[cols + extra].to_dict("records")
+
+    def key(r: dict, columns) -> tuple:
+        return tuple(_key_value(r.get(c)) for c in columns)
+
+    own = [key(r, cols) for r in records]
+    theirs = [key(r, cols) for r in rows]
+    index = table.index
+    if len(index) and index.is_unique and pd.api.types.is_integer_dtype(index.dtype) \
+            and index.min() >= 0 and index.max() < len(details):  # assess_detailed's own index, reordered or cut
+        at = [int(i) for i in index]
+        if all(theirs[p] == k for p, k in zip(at, own)):
+            return [details[p] for p in at]
+    if len(details) == len(table) and theirs == own:  # in the table's order
+        return details
+    by_key: dict[tuple, list[int]] = {}
+    for p, k in enumerate(theirs):
+        by_key.setdefault(k, []).append(p)
+    out = []
+    for r, k in zip(records, own):
+        found = by_key.get(k, [])
+        if len(found) > 1:
+            found = [p for p in found if key(rows[p], extra) == key(r, extra)] or found
+        if len(found) == 1:
+            out.append(details[found[0]])
+            continue
+        if not found:
+            raise ParameterError(
+                f"{caller}: no detail among the {len(details)} given is the table's row {_row_label(r)}: pass the "
+                "details of the same assess_detailed call as the table (table, details = mt.assess_detailed(...); "
+                "the table may be sorted or filtered, each row keeps its own detail).")
+        raise ParameterError(
+            f"{caller}: the table's row {_row_label(r)} matches {len(found)} details alike (the same region, "
+            "indicator and target year): pass the table with assess_detailed's own index (not reset_index), "
+            "or in its own order, so that each row's detail is known.")
+    return out
+
+
 def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title: str | None = None,
                  plan: pd.DataFrame | None = None, lang: str | None = None, as_of: int | None = None,
                  date: str | _dt.date | None = None, max_charts: int | None = 40,
@@ -1867,7 +1971,8 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
         ``table.attrs["unmatched_plan"]`` / ``["unmatched_history"]`` (DataFrames), when present,
         become the section 未匹配的数据.
     details : sequence of TargetAssessment, optional
-        ``assess_detailed``'s second result, in the table's row order (needed for fan charts).
+        ``assess_detailed``'s second result (needed for fan charts and the yearly figures). The table may be
+        sorted, shuffled or filtered: each row is given its own detail (:func:`aligned_details`).
     title : str, optional
         The plan's title (default: ``plan.attrs["title"]``, a ``plan`` column with a single value,
         else derived from the region).
@@ -1889,9 +1994,7 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     if lang is not None and lang not in LANGS:
         raise ParameterError(f"lang must be one of {', '.join(LANGS)}; got {lang!r}.")
     lang = lang or detect_language(table)
-    if details is not None and len(details) != len(table):
-        raise ParameterError(f"details has {len(details)} entries but the table {len(table)} rows: "
-                             "pass both results of the same assess_detailed call.")
+    details = aligned_details(table, details, "build_report")  # each row's own: a sorted table keeps its charts
     as_of = evaluation_year(table, as_of, date)
     order = display_order(table)
     records, yearly, years, (shared, shared_plan, written) = _row_inputs(table, details, plan, as_of)
@@ -2051,9 +2154,7 @@ def table_cells(table: pd.DataFrame, details: Sequence | None = None, *, plan: p
     ``assess`` printout shows, so that it writes ≤0.20, ≥〔4.00〕, 84.91 and 3.05（快报） as the report does. The
     indicator's figures that set the decimals are read from every row of the same indicator."""
     lang = lang or detect_language(table)
-    if details is not None and len(details) != len(table):
-        raise ParameterError(f"details has {len(details)} entries but the table {len(table)} rows: "
-                             "pass both results of the same assess_detailed call.")
+    details = aligned_details(table, details, "table_cells")  # each row's own, the table sorted or not
     as_of = evaluation_year(table, as_of)
     n = len(table) if rows is None else min(int(rows), len(table))
     sub, det = table, (list(details) if details is not None else None)
