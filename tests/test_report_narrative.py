@@ -372,7 +372,7 @@ def test_a_final_evaluation_shows_the_observed_value_and_no_forecast_or_probabil
     assert "力争目标实现概率" not in r.headers()
     assert not any(row.cells["model"].text.startswith(("auto:", "fallback:")) for row in r.rows)
     # the pooled drift named by what ran: no peer region here (session 35)
-    assert {row.cells["model"].text for row in r.rows} <= {"趋势外推（无同类地区）", "事件率模型", "漂移", "组合模型"}
+    assert {row.cells["model"].text for row in r.rows} <= {"趋势外推（无同类地区）", "年度计数模型（泊松）", "漂移", "组合模型"}
     assert all(row.cells["model"].text.startswith("auto:") for row in build_report(*dinghu_final, lang="en").rows)
 
 

@@ -32,9 +32,9 @@ def reliability_chart(calls, *, by: str | None = "model", ax=None, title: str | 
 
     Parameters
     ----------
-    calls : DataFrame
+    calls : DataFrame or BacktestResult
         One row per call with ``p_meet`` (0-1) and ``met`` (bool), e.g.
-        :attr:`mstarget.backtest.BacktestResult.calls`; ``by`` names a column splitting the calls
+        :attr:`mstarget.backtest.BacktestResult.calls` (a ``BacktestResult`` is read as its calls); ``by`` names a column splitting the calls
         into one line each (``None``: one line).
     ax : matplotlib Axes, optional
         Draw into this axes; otherwise a new figure is made.
@@ -47,6 +47,11 @@ def reliability_chart(calls, *, by: str | None = "model", ax=None, title: str | 
         calls; the diagonal is perfect calibration.
     """
 
+    if not isinstance(calls, pd.DataFrame) and isinstance(getattr(calls, "calls", None), pd.DataFrame):
+        calls = calls.calls  # a BacktestResult: its calls, as its .plot() draws them
+    if not isinstance(calls, pd.DataFrame):
+        raise ParameterError(f"reliability_chart takes the calls of a backtest run with plan= (result.calls, a "
+                             f"DataFrame with p_meet and met). Got {type(calls).__name__!r}.")
     needed = {"p_meet", "met"} | ({by} if by is not None else set())
     if not needed <= set(calls.columns):
         raise ParameterError(f"reliability_chart needs a table of calls with columns "

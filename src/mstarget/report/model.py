@@ -135,7 +135,7 @@ SPLIT_MARK = {"zh": "（插值）", "en": " (interpolated)"}
 #: the forecasting models (:func:`mstarget.models.available_models`) as a Chinese report names them;
 #: ``auto:<id>`` is the model ``auto`` chose, ``fallback:<id>`` the one used when the chosen one failed
 MODEL_ZH = {"arima": "ARIMA模型", "damped": "阻尼趋势", "drift": "漂移", "ensemble": "组合模型",
-            "ets": "指数平滑（ETS）", "event_rate": "事件率模型", "global": "全局模型", "lgt": "局部-全局趋势",
+            "ets": "指数平滑（ETS）", "event_rate": "年度计数模型（泊松）", "global": "全局模型", "lgt": "局部-全局趋势",
             "linear": "线性趋势", "loglinear": "对数线性趋势", "naive": "朴素外推", "otm": "优化Theta模型",
             "pooled_drift": "区域汇合趋势外推", "prophet": "Prophet模型", "rate": "比率模型",
             "robust_drift": "稳健漂移", "ses_theta": "SES-Theta模型", "small_count": "计数增减模型",
