@@ -132,3 +132,19 @@ def test_the_command_marks_the_figures_and_says_how_many(tmp_path, capsys):
     written = pd.read_csv(out)
     assert {"reached_at_50", "reached_at_70", "reached_at_90", "baseline", "last_value"} <= set(written.columns)
     assert written.loc[written["indicator"] == "质量指数", "reached_at_90"].astype(bool).iloc[0]
+
+
+def test_a_count_of_incidents_gets_no_reached_mark(tmp_path):
+    """零发生 rows: a year's 0 incidents is a count drawn, not a level reached -- ≤1 is no figure 'above the base'."""
+
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "acc", "name": "较大以上特种设备事故", "unit": "起",
+                         "year": range(2019, 2026), "value": [0, 0, 1, 0, 0, 0, 0]})  # SYNTHETIC
+    plan = pd.DataFrame({"region": ["鼎湖区"], "indicator": ["acc"], "name": ["较大以上特种设备事故"], "unit": ["起"],
+                         "baseline_year": [2025], "baseline": [0], "target_year": [2030], "target": ["≤0"],
+                         "attribute": ["约束性"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = mt.suggest_targets(hist, plan, (0.7, 0.8), seed=0)
+    assert s["target_at_80"].iloc[0] >= 1
+    assert not s["reached_at_70"].iloc[0] and not s["reached_at_80"].iloc[0]
+    assert "基期" not in s["reason"].iloc[0]
