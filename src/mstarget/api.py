@@ -45,10 +45,11 @@ from . import forecast as _forecast
 from . import tracking
 from .arguments import check_levels
 from .assess import Thresholds
-from .exceptions import MstargetWarning, ParameterError
+from .exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
 from .collector import fewer_collections
 from .history import read_history
 from .models import model_class
+from .models.registry import ModelSpec
 from .plan import read_plan
 from .plotting import pyplot
 from .report import fan_chart
@@ -61,7 +62,7 @@ _TRACK_DOC = """    track : bool, default False
         Log one MLflow run ({what}) to the store of ``tracking_settings`` (default:
         ``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db``); a failing store gives a
         :class:`~mstarget.exceptions.TrackingWarning`, never a lost result. The run id is put
-        in the result's ``attrs["mlflow_run_id"]`` (``forecast``: the model URI in
+        in {where} (``None`` when the store failed; ``forecast``: the model URI in
         ``attrs["model_uri"]``); inside the caller's ``mlflow.start_run()`` block the run is a
         child of the caller's run.
     tracking_settings : mstarget.tracking.TrackingSettings, optional
@@ -132,6 +133,32 @@ def _check_options(owner: str, sig: inspect.Signature, args: tuple, kwargs: dict
     region = given.get("region")
     if region is not None and not (isinstance(region, str) and region.strip()):
         raise ParameterError.invalid("region", owner, "a region name (str) or None", region)
+    if owner != "backtest" and "model" in given:
+        _check_one_model(given["model"], owner)
+    _check_files_found(given)
+
+
+def _check_files_found(given: dict) -> None:
+    """Every input file named (plan, history, reference) that does not exist, named at once: with both
+    files of ``mt.assess`` mistyped the reader said only the plan's, and after fixing it, the history's."""
+    missing = [str(v) for k, v in given.items() if k in ("plan", "history", "reference")
+               and isinstance(v, (str, os.PathLike)) and str(v).strip() and not os.path.exists(v)]
+    if len(missing) > 1:
+        raise DataValidationError([Problem(m, None, None, None, "file not found; check the path") for m in missing])
+
+
+def _check_one_model(model, owner: str) -> None:
+    """``model`` of forecast / assess: one name, spec file or ModelSpec -- a list is a backtest's (which
+    compares several), not read as the name "['drift']"."""
+    if isinstance(model, (str, os.PathLike, ModelSpec)):
+        return
+    hint = ""
+    if isinstance(model, (list, tuple)):
+        hint = (f"{owner} takes one model; a list compares several models in mt.backtest(history, model="
+                f"{list(model)!r}), then pass the best one here, e.g. model={str(model[0])!r}." if len(model) > 1
+                else f"{owner} takes one model: model={str(model[0])!r}." if model else "")
+    raise ParameterError.invalid("model", owner, "one model: a registered name such as 'drift' or 'auto', "
+                                 "a spec file, or a ModelSpec", model, hint)
 
 
 def _check_bounds(bounds, owner: str) -> None:
@@ -248,7 +275,8 @@ def _registered(name: str) -> bool:
     return True
 
 
-def _tracked(compute: Callable, what: str, after: Callable | None = None):
+def _tracked(compute: Callable, what: str, after: Callable | None = None,
+             where: str = 'the result\'s ``attrs["mlflow_run_id"]``'):
     """Decorator: ``compute`` plus the keywords ``track`` / ``tracking_settings``; the decorated
     function ``log(arguments, settings)`` runs the tracked call (``arguments``: every argument of
     ``compute`` by name, defaults filled in) and returns its result. ``after(result, arguments)``, if given,
@@ -279,7 +307,7 @@ def _tracked(compute: Callable, what: str, after: Callable | None = None):
 
         wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), *extra])
         doc = compute.__doc__ or ""
-        track_doc = _TRACK_DOC.format(what=what)
+        track_doc = _TRACK_DOC.format(what=what, where=where)
         wrapper.__doc__ = (doc.replace("\n    Returns\n", "\n" + track_doc + "\n    Returns\n", 1)
                            if "\n    Returns\n" in doc else doc + "\n" + track_doc)
         wrapper.__module__ = __name__
@@ -355,7 +383,8 @@ def assess(args: dict, settings):
 
 
 @_tracked(_backtest.backtest, "a parent run with one child run per model (same metric names), the input "
-                              "tables and the calibration chart")
+                              "tables and the calibration chart",
+          where='``result.summary.attrs["mlflow_run_id"]``, not ``result.attrs`` (a BacktestResult has none)')
 def backtest(args: dict, settings):
     result = _backtest.backtest(**args)
     if not settings.enabled:

@@ -25,11 +25,92 @@ def check_table(value, name: str, owner: str, *, optional: bool = False) -> None
     ``optional``)."""
     if optional and value is None:
         return
-    if isinstance(value, pd.DataFrame) or (isinstance(value, os.PathLike)) or \
-            (isinstance(value, str) and value.strip()):
+    if isinstance(value, pd.DataFrame):
+        check_index(value, name, owner)
+        return
+    if isinstance(value, os.PathLike) or (isinstance(value, str) and value.strip()):
         return
     raise ParameterError.invalid(name, owner, "a file path (str or pathlib.Path) or a pandas DataFrame"
-                                 + (", or None" if optional else ""), value)
+                                 + (", or None" if optional else ""), value, _table_hint(value, name))
+
+
+def check_index(df: pd.DataFrame, name: str, owner: str, schemas=None, also=()) -> None:
+    """Refuse a DataFrame whose index holds a column its reader needs (:func:`_fields_in_index`), saying
+    to pass ``df.reset_index()``. ``schemas`` (default: the history's and the plan's) and ``also`` (more
+    column names, e.g. a risk table's ``by`` columns) say which columns a reader takes."""
+    held = _fields_in_index(df, schemas, also)
+    if held == ["year"] and df.index.name is None:  # an unnamed DatetimeIndex / PeriodIndex
+        raise ParameterError(
+            f"The '{name}' parameter of {owner} keeps its dates in the DataFrame's index, not in a year "
+            "column: the index is not read. Pass df.rename_axis('year').reset_index() "
+            "(日期在索引中而不在“年份”列中：请传入 df.rename_axis('year').reset_index()).")
+    if held:
+        many = len(held) > 1
+        raise ParameterError(
+            f"The '{name}' parameter of {owner} holds {', '.join(held)} in the DataFrame's index, not in "
+            f"{'columns' if many else 'a column'}: the index is not read. Pass df.reset_index() "
+            f"(表中{'、'.join(held)}在索引中而不在列中：请传入 df.reset_index()).")
+
+
+#: the table readers' schemas (history, plan), registered by those modules as they load
+#: (:func:`register_schema`), so that this low module names an index level's column without importing them
+TABLE_SCHEMAS: list = []
+_HEADER_KEY: list = []  # layout.header_key, registered with the schemas
+
+
+def register_schema(schema, header_key) -> None:
+    """Called by :mod:`mstarget.history` and :mod:`mstarget.plan` at import: their ``SCHEMA`` (aliases of
+    their columns) and the key their headers are looked up by (:func:`mstarget.layout.header_key`)."""
+    if schema not in TABLE_SCHEMAS:
+        TABLE_SCHEMAS.append(schema)
+    _HEADER_KEY[:] = [header_key]
+
+
+def _fields_in_index(df: pd.DataFrame, schemas=None, also=()) -> list[str]:
+    """The index levels of ``df`` a table reader would have read as one of its columns (region, indicator,
+    year ... or their Chinese headers, 地区 / 年份) while no column of ``df`` gives that field: e.g.
+    ``df.set_index('region')``, ``set_index(['region', 'indicator'])`` or a pivot (regions x years)
+    without ``reset_index()``. Such a table was refused as "missing column region" with a hint
+    (``region='鼎湖区'``) that, followed, relabelled every row as one region. An unnamed DatetimeIndex
+    or PeriodIndex is the table's years (``"year"``) when no column gives them."""
+    def field(label) -> str | None:
+        if label is None or isinstance(label, (int, float, np.integer, np.floating)):
+            return None  # a year's column of a wide table, or an unnamed level
+        if label in also:
+            return str(label)
+        key = _HEADER_KEY[0](label) if _HEADER_KEY else str(label).strip().lower()
+        for schema in TABLE_SCHEMAS if schemas is None else schemas:
+            found = schema.aliases.get(key) or (key if key in schema.canonical else None)
+            if found:
+                return found
+        return None
+
+    have = {field(c) for c in df.columns if not isinstance(c, tuple)} - {None}
+    held = [str(level) for level in df.index.names
+            if level is not None and level not in df.columns and field(level) not in (None, *have)]
+    dated = isinstance(df.index, (pd.DatetimeIndex, pd.PeriodIndex)) and df.index.name is None
+    if dated and schemas is None and "year" not in have and len(df.columns) > 1:
+        held.append("year")
+    return list(dict.fromkeys(held))
+
+
+def _table_hint(value, name: str) -> str:
+    """What to pass instead of ``value``, a table's contents in another shape (issue 14): a dict of columns
+    -> ``pd.DataFrame(d)``, one column -> the whole table."""
+    if isinstance(value, Mapping):
+        tables = [k for k, v in value.items() if isinstance(v, pd.DataFrame)]
+        if tables:  # pd.read_excel(sheet_name=None): one table per sheet
+            return (f"A dict of tables (pd.read_excel(sheet_name=None) gives one per sheet): pass one of them, "
+                    f"e.g. d[{tables[0]!r}], or pd.concat(d.values()).")
+        return "A dict of columns is not a table: pass pd.DataFrame(d)."
+    if isinstance(value, pd.Series):
+        return ("A pandas Series is one column (or one row): pass the whole table (the DataFrame), "
+                "or s.to_frame() / s.reset_index() if the Series holds the table.")
+    if isinstance(value, np.ndarray) or (isinstance(value, (list, tuple)) and value):
+        return "A list or array has no column names: pass pd.DataFrame(rows, columns=[...])."
+    if isinstance(value, (bytes, bytearray)):
+        return "Bytes are not a path: pass the file name, or read the file into a DataFrame first."
+    return ""
 
 
 def _is_int(value) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno as _errno
+import reprlib
 import warnings
 from dataclasses import dataclass
 from typing import Iterable, Iterator
@@ -80,8 +81,38 @@ class ParameterError(MstargetError, ValueError):
     """A function argument is out of its allowed range (scikit-learn style message)."""
 
     @classmethod
-    def invalid(cls, name: str, owner: str, expected: str, got: object) -> "ParameterError":
-        return cls(f"The '{name}' parameter of {owner} must be {expected}. Got {got!r} instead.")
+    def invalid(cls, name: str, owner: str, expected: str, got: object, hint: str = "") -> "ParameterError":
+        """"The 'name' parameter of owner must be expected. Got <got> instead." -- ``got`` shown
+        short (:func:`shown`: a table passed by mistake is named, not printed whole), then ``hint``."""
+        return cls(f"The '{name}' parameter of {owner} must be {expected}. Got {shown(got)} instead."
+                   + (f" {hint}" if hint else ""))
+
+
+#: how a wrong argument is quoted in a message: short (a list of 35,000 values is not printed whole)
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxtuple = 80, 80, 6, 6
+_SHORT.maxdict, _SHORT.maxset, _SHORT.maxfrozenset, _SHORT.maxlevel = 4, 6, 6, 2
+
+
+def shown(value: object) -> str:
+    """``value`` as a message quotes it: its ``repr`` when short; a pandas / NumPy object by its type and
+    size (``a pandas Series 'value' of 35756 values``), anything else cut short (:mod:`reprlib`), so that
+    an argument passed by mistake gives a one-line message rather than megabytes of it."""
+    kind = type(value).__module__.split(".")[0]
+    if kind == "pandas" and hasattr(value, "shape"):
+        if getattr(value, "ndim", 0) == 2:
+            rows, cols = value.shape
+            return f"a pandas {type(value).__name__} of {rows} rows x {cols} columns"
+        name = getattr(value, "name", None)
+        label = f" {name!r}" if isinstance(name, (str, int)) else ""
+        return f"a pandas {type(value).__name__}{label} of {len(value)} values"
+    if kind == "numpy" and getattr(value, "ndim", 0) >= 1:
+        return f"a NumPy array of shape {tuple(value.shape)}"
+    if isinstance(value, dict) and len(value) > _SHORT.maxdict:
+        return f"a dict of {len(value)} keys ({_SHORT.repr(list(value)[:4])[1:-1]}, ...)"
+    if isinstance(value, (list, tuple, set, frozenset)) and len(value) > 6:
+        return f"a {type(value).__name__} of {len(value)} items {_SHORT.repr(value)}"
+    return _SHORT.repr(value)
 
 
 class ModelFitError(MstargetError, ValueError):

@@ -34,7 +34,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .arguments import check_table
+from .arguments import check_table, register_schema
 from .exceptions import DataValidationError, MstargetWarning, Problem, UnreadColumnWarning
 from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
@@ -72,6 +72,7 @@ def _guess_header(key: str) -> str | None:
 
 SCHEMA = layout.Schema("history", ALIASES, REQUIRED + ("name", "unit", "source", "measure",
                                                        "lower", "upper"), _guess_header)
+register_schema(SCHEMA, layout.header_key)  # a column held in a frame's index is named by it
 MEASURE_WORDS = {
     "flow": "flow", "当年": "flow", "当年值": "flow", "当期": "flow", "年度": "flow", "本年": "flow",
     "年度值": "flow", "yearly": "flow", "annual": "flow", "新增": "flow", "新增数": "flow", "当年新增": "flow",

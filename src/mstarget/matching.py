@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 import re
 import unicodedata
 import warnings
@@ -66,8 +67,40 @@ class AttrFrame(pd.DataFrame):
 
     __hash__ = None
 
+    @property
+    def _constructor(self):  # a row selection of it (assess drops 建成 rows) stays one: concat, parquet
+        return AttrFrame
+
     def __deepcopy__(self, memo=None):
         return AttrFrame(pd.DataFrame(self).copy(deep=True))
+
+    def to_records_json(self) -> list:
+        """The table as JSON-ready records (a list of ``{column: value}``; NaN -> ``None``):
+        what ``df.to_parquet`` / ``df.to_feather`` write into the file's metadata for it."""
+        return json.loads(pd.DataFrame(self).to_json(orient="records", force_ascii=False, date_format="iso"))
+
+
+def _json_default(previous):
+    """A ``default`` for the json module's shared encoder that writes an :class:`AttrFrame` as its
+    records and leaves every other object to ``previous`` (which refuses it as before).
+
+    pandas' ``to_parquet`` writes ``json.dumps(df.attrs)`` into the file (pyarrow does the same for
+    feather), and a result's ``attrs["unmatched_plan"]`` / ``["unmatched_history"]`` /
+    ``["history_totals"]`` are AttrFrames: without this, ``mt.assess(...).to_parquet(path)`` raised
+    "Object of type AttrFrame is not JSON serializable" and wrote nothing. The attrs stay DataFrames
+    in memory (the report and the CLI read them so); read back with ``pd.read_parquet`` they are
+    lists of records: ``pd.DataFrame(df.attrs["unmatched_plan"])``.
+    """
+    def default(obj):
+        if isinstance(obj, AttrFrame):
+            return obj.to_records_json()
+        return previous(obj)
+    default.mstarget_attrframe = True
+    return default
+
+
+if not getattr(json._default_encoder.default, "mstarget_attrframe", False):  # once, even if re-imported
+    json._default_encoder.default = _json_default(json._default_encoder.default)
 
 
 def name_key(text) -> str:

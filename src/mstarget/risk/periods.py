@@ -25,14 +25,24 @@ half-year, a quarter or a month (``1-6月`` and ``1-2季度`` are ``2023H1``, ``
 ``ValueError`` saying which spans are read (its quarters' own counts are needed: a 1-9月 table less
 the 1-6月 one gives ``2023Q3``).
 
+A ``pd.Period`` (a ``period[Y]`` / ``[Q]`` / ``[M]`` column) is the period its months make. A date (a
+datetime64 column, ``pd.to_datetime`` of the periods) is read as the history reader reads a year typed
+as a date: 1 January or 31 December is that year; any other date is refused, since nothing says whether
+2023-06-30 means 2023Q2, 2023-06 or 2023年1-6月 -- the message says to convert the column with
+``.dt.to_period("Q")`` / ``("M")``.
+
 Periods are ordered by their last month, then by their first month, so ``2023Q1 < 2023H1 <
 2023Q3 < 2023``. ``p <= as_of`` means that ``p`` ends no later than ``as_of`` ends: with
 ``as_of=2022``, ``2022H1`` and ``2022-07`` are used; with ``as_of="2022H1"``, ``2022`` is not.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
 
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -117,6 +127,10 @@ def parse_period(value) -> Period:
         return value
     if isinstance(value, bool) or value is None:
         raise ValueError(f"expected {EXPECTED_PERIOD}")
+    if isinstance(value, pd.Period):
+        return _pandas_period(value)
+    if isinstance(value, (datetime.date, np.datetime64)):  # datetime, pd.Timestamp too
+        return _date_period(value)
     if isinstance(value, (int,)) or (hasattr(value, "dtype") and getattr(value, "dtype").kind in "iu"):
         y = _check_year(int(value))
         return Period(str(y), y * 12, y * 12 + 11)
@@ -151,6 +165,39 @@ def parse_period(value) -> Period:
     if span is not None:
         return span
     raise ValueError(f"expected {EXPECTED_PERIOD}")
+
+
+#: what a date in a period column is told (see :func:`_date_period`)
+DATE_NO_PERIOD = ("a date other than 1 January or 31 December is no period: a date at the end of a quarter "
+                  "may stand for the quarter, its last month or the months to date (1-6月); give the column as "
+                  "periods, e.g. df['period'] = df['period'].dt.to_period('Q') for quarters, "
+                  ".dt.to_period('M') for months, or write 2023Q2 / 2023-06"
+                  "（日期不能作为期间：请写成2023Q2、2023-06等期间）")
+
+
+def _date_period(value) -> Period:
+    """A date in a period column (a datetime64 column, ``pd.to_datetime`` of the periods): read as the
+    history reader reads a year typed as a date -- 1 January (``pd.to_datetime("2023")``) or 31 December
+    (a year's end, ``resample("YE")``) is that year; any other date is refused (:data:`DATE_NO_PERIOD`),
+    as nothing says whether 2023-06-30 is 2023Q2, 2023-06 or 2023年1-6月."""
+    stamp = pd.Timestamp(value)
+    if stamp is pd.NaT:
+        raise ValueError(f"expected {EXPECTED_PERIOD}; this cell is empty")
+    if (stamp.month, stamp.day) in ((1, 1), (12, 31)):
+        return parse_period(_check_year(stamp.year))
+    raise ValueError(f"{stamp:%Y-%m-%d}: {DATE_NO_PERIOD}")
+
+
+def _pandas_period(value: "pd.Period") -> Period:
+    """A ``pd.Period`` (a ``period[Y]`` / ``[Q]`` / ``[M]`` column) as the year, half-year, quarter or
+    month its months make; a period of days or weeks, or over several years, is refused."""
+    first, last = value.start_time, value.end_time
+    whole = first == first.normalize() and first.day == 1 and last.is_month_end and \
+        (last + pd.Timedelta(1, "ns")).normalize() == last + pd.Timedelta(1, "ns")
+    if not whole or first.year != last.year:
+        raise ValueError(f"{value} ({value.freqstr}): a period of {'days or weeks' if not whole else 'several years'} "
+                         f"is none of a year, half-year, quarter or month; expected {EXPECTED_PERIOD}")
+    return _span(f"{first.year}年{first.month}-{last.month}月")
 
 
 def _span(text: str) -> Period | None:
