@@ -16,8 +16,10 @@ The rule (also in the README of the ``forecast`` command):
   engine; 0.5 / 0.6 / 0.7 / 0.8 gave mean sMAPE 18.26 / 18.21 / 18.17 / 18.24, the plain
   ensemble 18.23; ``benchmarks/RESULTS.md``).
 * Yearly counts of rare incidents (unit 起 / 宗 / 例 or a name saying 事故 / 事件, whole numbers up
-  to 20; ``EVENTS``) use ``event_rate`` (:mod:`mstarget.models.events`) at any length: a Poisson
-  rate, not a trend on a log scale.
+  to 20; ``EVENTS``), and the yearly flows of a few whole things -- a 〈〉 row's additions or a history
+  whose ``measure`` is ``flow``, in 项 / 个 / 批次/年 ..., whole numbers up to 20
+  (:func:`mstarget.forecast.is_flow_count`) -- use ``event_rate`` (:mod:`mstarget.models.events`) at any
+  length: a Poisson rate (negative binomial when the counts come in lumps), not a trend on a log scale.
 * A stock of a handful of whole things (unit 项 / 个 / 家 ..., at least two figures, whole numbers up
   to 20; ``SMALL_COUNTS``) uses ``small_count`` (:mod:`mstarget.models.counts`) at any length: yearly
   additions and removals counted as Poisson, not a growth rate on a log scale.
@@ -53,7 +55,8 @@ from .models import GlobalModel, ModelSpec, model_class
 DEFAULT = "ensemble"
 #: ``auto``'s model for series shorter than ``MIN_POINTS``
 SHORT = "pooled_drift"
-#: ``auto``'s model for yearly counts of rare incidents (事故 in 起), at any length
+#: ``auto``'s model for yearly counts of rare incidents (事故 in 起) or of a few whole things added a year
+#: (a 〈〉 row's 项, 批次/年), at any length
 EVENTS = "event_rate"
 #: ``auto``'s model for a stock of a handful of whole things (0-20 项 / 个), at any length
 SMALL_COUNTS = "small_count"
