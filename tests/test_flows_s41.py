@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 import mstarget as mt
+from mstarget.forecast import has_count_trend
 
 PLAN_MID = """指标名称,单位,属性,2025年基数,2026年完成值,2027年完成值,2030年目标
 市场主体总量,万户,预期性,〔33.61〕,34.9,36.0,〔45〕
@@ -98,3 +99,20 @@ def test_flows_that_are_no_small_whole_counts_and_stocks_keep_their_models(tmp_p
     assert _row(t, "地方标准")["model"] == "auto:small_count"
     assert _row(t, "国家级示范区")["model"] == "auto:small_count"
     assert _row(t, "较大食品安全事故")["model"] == "auto:event_rate"
+
+
+def test_flows_that_rise_steadily_are_carried_on_not_averaged():
+    """Standards added 2, 4, 6, 8, 10 a year (SYNTHETIC): a clear trend (Poisson regression, p 0.009), not a steady
+    rate -- read as the five years' mean, 〈50〉 (last year's 10 held) got p 0.03; carried on by small_count's
+    yearly steps it is likely met. Lumpy additions with no trend (0, 12, 1, 9) stay a rate."""
+
+    assert has_count_trend([2, 4, 6, 8, 10]) and has_count_trend([10, 8, 6, 4, 2])
+    assert not has_count_trend([0, 12, 1, 9]) and not has_count_trend([6, 8, 9, 5, 6, 7, 5])
+    assert not has_count_trend([7, 5])  # two years show no trend
+    history = pd.DataFrame({"region": "合成市", "indicator": "新增制定团体标准", "unit": "项",
+                            "year": range(2021, 2026), "value": [2, 4, 6, 8, 10]})
+    plan = pd.DataFrame({"region": ["合成市"], "indicator": ["新增制定团体标准"], "unit": ["项"],
+                         "baseline_year": [2025], "target_year": [2030], "target": ["〈50〉"]})
+    row = _assess(history, plan).iloc[0]
+    assert row["model"] == "auto:small_count"
+    assert row["p_meet"] > 0.7 and row["forecast"] > 50
