@@ -173,15 +173,17 @@ def _said(path, by="食品大类"):
 
 
 def test_category_equal_to_the_sum_of_the_others_by_chance_is_kept_and_named(tmp_path):
-    # SYNTHETIC monthly counts of a small county: 粮食加工品 20 / 0 = 食用油 12 / 0 + 调味品 8 / 0 in March
-    rows = [("2024年3月", "粮食加工品", 20, 0), ("2024年3月", "食用油、油脂及其制品", 12, 0), ("2024年3月", "调味品", 8, 0),
+    # SYNTHETIC monthly counts of a small county: 粮食加工品 20 / 1 = 食用油 12 / 1 + 调味品 8 / 0 in March
+    # (session 41: with no unqualified batch, 20 / 0 = 12 / 0 + 8 / 0, it is not warned of: chance, see
+    # tests/test_risk_evaluate_s41.py)
+    rows = [("2024年3月", "粮食加工品", 20, 1), ("2024年3月", "食用油、油脂及其制品", 12, 1), ("2024年3月", "调味品", 8, 0),
             ("2024年4月", "粮食加工品", 18, 1), ("2024年4月", "食用油、油脂及其制品", 10, 0), ("2024年4月", "调味品", 9, 0),
             ("2024年5月", "粮食加工品", 22, 0), ("2024年5月", "食用油、油脂及其制品", 11, 0), ("2024年5月", "调味品", 10, 1)]
     p = tmp_path / "m.csv"
     pd.DataFrame(rows, columns=["时期", "食品大类", "抽检批次", "不合格批次"]).to_csv(p, index=False)
     sc, w = _said(p)
     got = sc.set_index("食品大类")
-    assert int(got.loc["粮食加工品", "tested"]) == 60 and int(got.loc["粮食加工品", "failed"]) == 1
+    assert int(got.loc["粮食加工品", "tested"]) == 60 and int(got.loc["粮食加工品", "failed"]) == 2
     assert int(sc["tested"].sum()) == 120  # every batch scored once
     said = [str(x.message) for x in w if "粮食加工品" in str(x.message)]
     assert len(said) == 1, [str(x.message) for x in w]  # said once
@@ -191,8 +193,9 @@ def test_category_equal_to_the_sum_of_the_others_by_chance_is_kept_and_named(tmp
 
 
 def test_stage_equal_to_the_sum_of_the_other_stages_is_kept(tmp_path):
-    # SYNTHETIC: by 食品大类, 抽样环节 -- 糕点 生产 10 / 0 = 流通 6 / 0 + 餐饮 4 / 0
-    rows = [("2024", "生产", "糕点", 10, 0), ("2024", "流通", "糕点", 6, 0), ("2024", "餐饮", "糕点", 4, 0),
+    # SYNTHETIC: by 食品大类, 抽样环节 -- 糕点 生产 10 / 1 = 流通 6 / 1 + 餐饮 4 / 0 (session 41: unqualified
+    # batches in it, else not warned of)
+    rows = [("2024", "生产", "糕点", 10, 1), ("2024", "流通", "糕点", 6, 1), ("2024", "餐饮", "糕点", 4, 0),
             ("2024", "生产", "饮料", 10, 0), ("2024", "流通", "饮料", 7, 1), ("2024", "餐饮", "饮料", 3, 0)]
     p = tmp_path / "s.csv"
     pd.DataFrame(rows, columns=["时期", "抽样环节", "食品大类", "抽检批次", "不合格批次"]).to_csv(p, index=False)

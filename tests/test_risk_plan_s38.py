@@ -124,10 +124,12 @@ def test_plan_from_a_scores_file_shows_its_group_headers(tmp_path, capsys):
     assert main(["risk", "allocate", "--scores", str(out), "--budget", "3000", "--out", str(plan_out),
                  "--no-track"]) == 0
     text = capsys.readouterr().out
-    header = next(line for line in text.splitlines() if "batches" in line and "risk" in line)
+    header = next(line for line in text.splitlines() if "batches" in line and "volume_share" in line)
     assert header.split()[:2] == ["食品大类", "地市"] and "category" not in text
     sheets = pd.read_excel(plan_out, sheet_name=None)
-    assert all(list(d.columns[:2]) == ["食品大类", "地市"] for d in sheets.values())
+    # the plan's two table sheets; the sheets to hand out (session 41: 全市汇总, one per 地市) open with a title row
+    assert all(list(d.columns[:2]) == ["食品大类", "地市"] for d in list(sheets.values())[:2])
+    assert "category" not in str(pd.read_excel(plan_out, sheet_name="全市汇总", header=None).iloc[:2].to_numpy())
 
 
 # ----------------------------------------------------------------------------- 4. per-group figures in MLflow

@@ -121,6 +121,38 @@ def _batches_or_column(text: str):
         return _NotBatches(text.strip(), str(exc))
 
 
+def _level_arg(text: str) -> tuple[str, str | None, int]:
+    """``--min-per-level`` / ``--max-per-level``: ``区县=400`` (each value of the column, or the one value
+    named), ``区县:新区=450``; ``(column or value, value or None, batches)``."""
+    from ..risk.allocate import parse_batches  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
+    left, sep, right = str(text).rpartition("=")
+    if not sep or not left.strip():
+        raise argparse.ArgumentTypeError(f"LEVEL=N such as 区县=400 (every 区县) or 区县:新区=450 (that one); got {text!r}")
+    try:
+        n = parse_batches(right)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text}: a whole number of batches after '=' (450, 450批, 2万): {exc}") from None
+    col, colon, val = left.strip().partition(":") if ":" in left else left.strip().partition("：")
+    return (col.strip(), val.strip(), n) if colon else (left.strip(), None, n)
+
+
+def _levels_from_args(items) -> dict | None:
+    """``--min-per-level`` values as ``allocate``'s ``min_per_level`` mapping (None when not given)."""
+    if not items:
+        return None
+    out: dict = {}
+    for col, val, n in items:  # {"区县": {"*": 400, "新区": 450}}: "*" every value of the column
+        if val is None and col not in out:
+            out[col] = n
+        elif val is None:
+            out[col] = {**out[col], "*": n} if isinstance(out[col], dict) else n
+        else:
+            spec = out.get(col)
+            out[col] = {**(spec if isinstance(spec, dict) else {"*": spec} if spec is not None else {}), val: n}
+    return out
+
+
 class _NotBatches(str):
     """A ``--min-per-group`` / ``--max-per-group`` value that is no number of batches, taken as a column
     name; ``why`` says why it is no number of batches, for a value that looks like one (-1, 2.5) and
@@ -375,7 +407,8 @@ PERCENT_COLUMNS = ("rate", "risk", "risk_lo", "risk_hi", "recent_rate", "prior_r
                    "volume_share", "share")
 
 
-def write_result(table: pd.DataFrame, path: str, by: list[str] | None = None, lines: list[str] = ()) -> None:
+def write_result(table: pd.DataFrame, path: str, by: list[str] | None = None, lines: list[str] = (),
+                 reasons: list | None = None) -> None:
     """Write a score or plan table as ``--out`` says (:func:`mstarget.io.write_table`).
 
     The columns keep their names and rates stay fractions (0-1) in every format, so the file is
@@ -389,7 +422,10 @@ def write_result(table: pd.DataFrame, path: str, by: list[str] | None = None, li
     the documented columns with widths set, batches with thousands separators and the weights
     (``prior_weight``, ``evidence_weight``) rounded, and a second sheet :data:`READABLE_SCORES_SHEET`:
     Chinese headers (:data:`_READABLE_SCORES`), the groups by rank, a bold 合计 row (batches, failures,
-    their rate) and ``lines`` (the scope and prior printed) under it."""
+    their rate) and ``lines`` (the scope and prior printed) under it. A plan by two or more columns, one a place
+    (区县, 地市), also gets sheets to hand out (:func:`_district_sheets`): 全市汇总 (place x category batches with
+    totals, and each place's batches, volume share and why its share departs from it) and one sheet per place
+    (category -> batches, risk, the scores' ``reasons``, a 小计 row), each with a title row and a frozen header."""
     if Path(path).suffix.lower() != ".xlsx":
         write_table(table, path)
         return
@@ -402,6 +438,7 @@ def write_result(table: pd.DataFrame, path: str, by: list[str] | None = None, li
             _number_formats(sheet, table, plan)
             if plan:
                 _readable_plan_sheet(writer, table, by or [table.columns[0]], lines)
+                _district_sheets(writer, table, by or [table.columns[0]], lines, reasons)
             else:
                 _column_widths(sheet, safe)
                 _readable_scores_sheet(writer, table, by or [table.columns[0]], lines)
@@ -504,6 +541,152 @@ def _readable_plan_sheet(writer, plan: pd.DataFrame, by: list[str], lines) -> No
     formats = {zh: f for _, zh, f in cols}
     _write_readable_sheet(writer, READABLE_SHEET, shown, lines,
                           lambda name: (formats.get(name), 14 if formats.get(name) else 20))
+    writer.book[READABLE_SHEET].freeze_panes = "A2"  # the header stays in view
+
+
+#: the sheet of a plan's workbook with every place's batches (place x category, totals, reasons)
+CITY_SHEET = "全市汇总"
+
+
+def _place_column(plan: pd.DataFrame, by: list[str]) -> str | None:
+    """The place column of a plan's groups (区县, 地市, region) when it is one of two or more; else None."""
+    from ..risk.score import looks_like_reporting_place  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
+    if len(by) < 2:
+        return None
+    return next((c for c in by if c in ("region", "地区") or looks_like_reporting_place(c)), None)
+
+
+def _sheet_title(name: str, taken: set) -> str:
+    """A worksheet name from a place (31 characters, no []:*?/\\), unique in the workbook."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", str(name))[:28] or "_"
+    out, k = base, 2
+    while out in taken:
+        out, k = f"{base[:26]}_{k}", k + 1
+    taken.add(out)
+    return out
+
+
+def _place_reason(share: float, vol_share: float, risk: float, city_risk: float, top: list) -> str:
+    """Why a place's share of the plan departs from its volume share (one line), or that it does not."""
+    if vol_share <= 0:
+        return "往年未抽检，按先验风险与下限安排"
+    r = share / vol_share
+    if abs(r - 1) < 0.1:
+        return "与往年抽检量占比相当"
+    lead = "、".join(f"{g} {100 * x:.1f}%" for g, x in top)
+    if r > 1:
+        return (f"高于往年抽检量占比（{share:.1%} 对 {vol_share:.1%}）：该地批次加权风险 {risk:.2%}，高于全市 {city_risk:.2%}；"
+                f"风险高的类别多抽（{lead}）")
+    return (f"低于往年抽检量占比（{share:.1%} 对 {vol_share:.1%}）：该地批次加权风险 {risk:.2%}，低于全市 {city_risk:.2%}，"
+            f"批次移给风险更高处；风险最高的类别仍保留（{lead}）")
+
+
+def _district_sheets(writer, plan: pd.DataFrame, by: list[str], lines, reasons) -> None:
+    """A plan's sheets to hand out, by place (see :func:`write_result`): :data:`CITY_SHEET` and one per place."""
+    from openpyxl.styles import Font  # lazy: openpyxl, loaded by the writer
+
+    place = _place_column(plan, [c for c in by if c in plan.columns])
+    if place is None:
+        return
+    cats = [c for c in by if c != place and c in plan.columns]
+    d = plan.reset_index(drop=True).copy()
+    d["_cat"] = d[cats].astype(str).agg(" / ".join, axis=1)
+    d["_place"] = d[place].astype(str)
+    d["_reason"] = ([str(r) if r == r and r is not None else "" for r in reasons]
+                    if reasons is not None and len(reasons) == len(d) else "")
+    d[["_cat", "_place", "_reason"]] = spreadsheet_safe(d[["_cat", "_place", "_reason"]].astype(str))
+    budget = int(d["batches"].sum())
+    w = d["volume"].to_numpy(float)
+    city_risk = float(np.average(d["risk"], weights=w)) if w.sum() > 0 else float(d["risk"].mean())
+    places = list(dict.fromkeys(d.sort_values("batches", ascending=False, kind="stable")["_place"]))
+    places = sorted(places, key=lambda x: -int(d.loc[d["_place"] == x, "batches"].sum()))
+    bold = Font(bold=True)
+    title = str(lines[0]) if lines else "抽检方案"
+
+    def header(sheet, text, head, row=2):
+        sheet.cell(row=1, column=1, value=text).font = Font(bold=True, size=12)
+        for j, h in enumerate(head, start=1):
+            sheet.cell(row=row, column=j, value=h).font = bold
+        sheet.freeze_panes = sheet.cell(row=row + 1, column=2)
+
+    # the city sheet: place x category batches with totals, then each place's share and why
+    sheet = writer.book.create_sheet(CITY_SHEET)
+    cat_order = list(dict.fromkeys(d.sort_values("risk", ascending=False, kind="stable")["_cat"]))
+    cross = d.pivot_table(index="_place", columns="_cat", values="batches", aggfunc="sum", fill_value=0)
+    head = [place] + cat_order + ["合计"]
+    header(sheet, f"{title}（{place} × {' / '.join(map(str, cats))} 计划批次）", head)
+    r = 3
+    for x in places + ["合计"]:
+        vals = [int(cross.loc[x, c]) if x in cross.index and c in cross.columns else 0 for c in cat_order] \
+            if x != "合计" else [int(cross[c].sum()) if c in cross.columns else 0 for c in cat_order]
+        for j, v in enumerate([x] + vals + [sum(vals)], start=1):
+            cell = sheet.cell(row=r, column=j, value=v)
+            if j > 1:
+                cell.number_format = "#,##0"
+            if x == "合计":
+                cell.font = bold
+        r += 1
+    r += 1
+    head2 = [place, "计划批次", "占预算", "往年抽检量占比", "按量方案批次", "批次加权风险", "预计发现（风险×批次）", "说明"]
+    for j, h in enumerate(head2, start=1):
+        sheet.cell(row=r, column=j, value=h).font = bold
+    r += 1
+    for x in places:
+        g = d[d["_place"] == x]
+        n = int(g["batches"].sum())
+        gw = g["volume"].to_numpy(float)
+        risk = float(np.average(g["risk"], weights=gw)) if gw.sum() > 0 else float(g["risk"].mean())
+        top = [(c, v) for c, v in g.sort_values("risk", ascending=False)[["_cat", "risk"]].head(2).itertuples(
+            index=False, name=None)]
+        bound = next((k for k in ("下限", "上限") if any(f"{place} {x} {k}" in str(t) and "起作用" in str(t)
+                                                       for t in lines)), None)
+        row = [x, n, n / budget if budget else 0.0, float(g["volume_share"].sum()), int(g["batches_volume"].sum()),
+               risk, float((g["risk"] * g["batches"]).sum()),
+               (f"所设{bound}起作用（见说明）；" if bound else "")
+               + _place_reason(n / budget if budget else 0.0, float(g["volume_share"].sum()), risk, city_risk, top)]
+        for j, (v, fmt) in enumerate(zip(row, (None, "#,##0", "0.0%", "0.0%", "#,##0", "0.00%", "#,##0.0", None)),
+                                     start=1):
+            cell = sheet.cell(row=r, column=j, value=v)
+            if fmt:
+                cell.number_format = fmt
+        r += 1
+    sheet.column_dimensions["A"].width = 14
+    for j in range(2, len(head) + 2):
+        sheet.column_dimensions[sheet.cell(row=2, column=j).column_letter].width = 12
+    sheet.column_dimensions[sheet.cell(row=2, column=8).column_letter].width = 60
+    # the notes, in Chinese where a note has both (the English after ' / ')
+    r += 1
+    for line in lines:
+        text = str(line)
+        zh = text.split(" / ")[0] if re.search(r"[\u4e00-\u9fff]", text.split(" / ")[0]) else text
+        sheet.cell(row=r, column=1, value=zh)
+        r += 1
+    # one sheet per place: category -> batches, share, risk, volume plan, expected finds, reason; a 小计 row
+    taken = set(writer.book.sheetnames)
+    head3 = [" / ".join(map(str, cats)), "计划批次", "占本地", "风险（单批不合格概率）", "按量方案批次", "预计发现（风险×批次）", "评分说明"]
+    for x in places:
+        g = d[d["_place"] == x].sort_values(["batches", "risk"], ascending=False, kind="stable")
+        sheet = writer.book.create_sheet(_sheet_title(x, taken))
+        n = int(g["batches"].sum())
+        header(sheet, f"{place} {x}：计划 {n:,} 批（占全市 {n / budget if budget else 0:.1%}）", head3)
+        r = 3
+        for row in g.to_dict("records"):
+            vals = [row["_cat"], int(row["batches"]), (row["batches"] / n) if n else 0.0, float(row["risk"]),
+                    int(row["batches_volume"]), float(row["risk"] * row["batches"]), row["_reason"]]
+            for j, (v, fmt) in enumerate(zip(vals, (None, "#,##0", "0.0%", "0.00%", "#,##0", "#,##0.00", None)), start=1):
+                cell = sheet.cell(row=r, column=j, value=v)
+                if fmt:
+                    cell.number_format = fmt
+            r += 1
+        for j, v in enumerate(["小计", n, 1.0 if n else 0.0, None, int(g["batches_volume"].sum()),
+                               float((g["risk"] * g["batches"]).sum()), ""], start=1):
+            cell = sheet.cell(row=r, column=j, value=v)
+            cell.font = bold
+            cell.number_format = ("#,##0", "0.0%", None, "#,##0", "#,##0.00", None)[j - 2] if 1 < j < 8 and \
+                ("#,##0", "0.0%", None, "#,##0", "#,##0.00", None)[j - 2] else "General"
+        for j, width in enumerate((18, 10, 9, 12, 12, 12, 70), start=1):
+            sheet.column_dimensions[sheet.cell(row=2, column=j).column_letter].width = width
 
 
 def _write_readable_sheet(writer, sheet_name: str, shown: pd.DataFrame, lines, spec) -> None:
@@ -714,8 +897,15 @@ def _read_scores(path: str) -> pd.DataFrame:
             # a blank cell is a missing figure ('risk score' writes no rate for a group never tested)
             blank = df[c].isna().to_numpy() | df[c].astype(str).str.strip().str.lower().isin(
                 ["", "nan", "none", "null"]).to_numpy()
-            for i in np.flatnonzero(conv.isna().to_numpy() & ~blank):
-                problems.append(Problem(src, int(rows[i]), written.get(c, c), str(df[c].iloc[i]), "a number"))
+            # a file saved by Excel / WPS (31,494 / ３１４９４ / 3.27 %) read as the samples reader reads a cell;
+            # one still refused is told what is wrong with it
+            fix = np.flatnonzero(conv.isna().to_numpy() & ~blank)
+            conv = conv.astype(float) if len(fix) else conv  # a clean column keeps its dtype
+            for i in fix:
+                try:
+                    conv.iloc[i] = _score_cell(df[c].iloc[i], c)
+                except ValueError as e:
+                    problems.append(Problem(src, int(rows[i]), written.get(c, c), str(df[c].iloc[i]), str(e)))
             # a blank risk: a group new to the catalogue (no batches tested) is given the scores' prior by
             # allocate, with a warning; one with batches tested is refused there, saying how to fill it
             df[c] = conv
@@ -724,6 +914,35 @@ def _read_scores(path: str) -> pd.DataFrame:
     df.attrs["source"] = src  # allocate's messages name the file and its own rows
     df.attrs["sheet_rows"] = rows
     return df
+
+
+def _score_cell(value, column: str) -> float:
+    """One cell of a scores file (:func:`_read_scores`) that is no plain number, read as the samples reader
+    reads it: counts (``tested`` / ``failed``) as :func:`~mstarget.risk.samples.parse_count` (``31,494``,
+    ``３１４９４``, ``20批``), the rest as :func:`~mstarget.validation.parse_number` (thousands separators,
+    full-width digits), a rate column's ``3.27%`` / ``３.２７％`` as 0.0327; NaN for a cell saying no figure
+    (—). ``ValueError`` saying what is wrong otherwise."""
+    from ..risk import samples as _samples  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+    from ..validation import has_note_mark, normalize_text, parse_number, separator_hint
+
+    if column in ("tested", "failed"):
+        return float(_samples.parse_count(value))
+    text = normalize_text(value)
+    pct = text.endswith("%")
+    try:
+        x = parse_number(value)
+    except ValueError:
+        what = ("a rate: 3.27% or 0.0327" if column in PERCENT_COLUMNS
+                else "a whole number (the group's rank: 1, 2, 3 ...)" if column == "rank" else "a number")
+        why = ("; a note mark (①, ¹) is no part of a number: move the note to another column"
+               if has_note_mark(value) else "")
+        hint = separator_hint(value)
+        raise ValueError(f"{what}{why}" + (f"; write {hint.rstrip('; ')}" if hint else "")) from None
+    if x is None:
+        return float("nan")
+    if pct and column not in PERCENT_COLUMNS:
+        raise ValueError(f"a number, not a percentage: '{column}' is no rate")
+    return x / 100.0 if pct else x
 
 
 def _display_plan(plan: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -758,7 +977,7 @@ def run_allocate(args) -> int:
 
 def _allocate(args, settings, logger) -> int:
     from .. import risk as R  # lazy: scipy.stats, scikit-learn (mstarget.risk)
-    from ..risk.allocate import share_text, volume_plan_name  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+    from ..risk.allocate import headline, share_text, volume_plan_name  # lazy: scipy.stats, scikit-learn
     from ..risk.plot import plot_allocation, save_figure  # lazy: matplotlib
 
     if args.scores:
@@ -776,7 +995,9 @@ def _allocate(args, settings, logger) -> int:
         plan = R.allocate(scores, args.budget, args.min_per_group, args.max_per_group,
                           risk_share=args.risk_share, max_share=_max_share(args.max_share),
                           min_share=args.min_share, warn_share=args.warn_share, volume=volume,
-                          proportional_to=args.proportional_to, by=by, plan_period=args.plan_period)
+                          proportional_to=args.proportional_to, by=by, plan_period=args.plan_period,
+                          min_per_level=_levels_from_args(args.min_per_level),
+                          max_per_level=_levels_from_args(args.max_per_level))
     meta = plan.attrs["allocation"]
     for w in caught:
         if not any(str(w.message) in note for note in meta["notes"]):
@@ -807,13 +1028,7 @@ def _allocate(args, settings, logger) -> int:
     lines = [f"抽检方案 Sampling plan：预算 {meta['budget']:,} 批分到 {len(plan)} 组；"
              f"{share_text(1 - meta['risk_share'])} {name}覆盖，{share_text(meta['risk_share'])} 按风险；{cap}",
              f"依据 basis：{basis['text']}"]
-    if meta["budget"] == 0:
-        lines.append("预计发现不合格 expected unqualified found：预算为0，未分配 (budget 0: nothing allocated)")
-    else:
-        lines.append(f"预计发现不合格 expected unqualified found：本方案 {meta['expected_failures']:,.2f} 批；"
-                     f"{name}方案 {meta['expected_failures_volume']:,.2f}"
-                     f"（本方案为其 {_times(meta['vs_volume'])}）；"
-                     f"平均分配 {meta['expected_failures_even']:,.2f}（{_times(meta['vs_even'])}）")
+    lines += headline(meta, name)  # risk x batches, the figure to quote; with diminishing returns beside it
     lines += [f"note: {note}" for note in meta["notes"]]
     fig = None
     if args.chart:  # drawn before anything is written
@@ -822,7 +1037,8 @@ def _allocate(args, settings, logger) -> int:
         if args.chart:
             save_figure(fig, args.chart)
         if args.out:
-            write_result(plan, args.out, by, lines)
+            write_result(plan, args.out, by, lines, reasons=scores["explanation"].tolist()
+                         if "explanation" in scores.columns and len(scores) == len(plan) else None)
     for line in lines:
         common.echo(line)
     common.echo(common.format_table(_display_plan(plan.sort_values("batches", ascending=False,
@@ -833,9 +1049,12 @@ def _allocate(args, settings, logger) -> int:
               "region": basis["region"], "as_of": basis["as_of"], "half_life": basis["half_life"],
               "level": basis["level"], "hierarchical": basis["hierarchical"], "where": args.where,
               **({"scored_where": basis["scored_where"]} if basis.get("scored_where") else {}),
+              **({"programmes_pooled": basis["programmes"]} if basis.get("programmes") else {}),
               "keep_totals": args.keep_totals, "periods": basis["periods"],
               "budget": args.budget, "min_per_group": args.min_per_group,
               "max_per_group": args.max_per_group, "risk_share": args.risk_share,
+              **{k: "；".join(f"{c}{':' + v if v else ''}={n}" for c, v, n in getattr(args, k))
+                 for k in ("min_per_level", "max_per_level") if getattr(args, k, None)},
               "max_share": None if meta["max_share"] is None else float(meta["max_share"]),
               "max_share_used": None if used is None else round(float(used), 6),
               "min_share": args.min_share, "volume": args.volume,
@@ -854,6 +1073,10 @@ def _allocate(args, settings, logger) -> int:
                **({"max_share_used": float(used)} if used is not None else {}),
                **({"market_scale": meta["market_scale"]} if meta.get("market_scale") is not None else {}),
                **{k: float(meta[k]) for k in ("vs_volume", "vs_even") if meta[k] == meta[k]},
+               # risk x batches (the figure to quote; expected_failures* count diminishing returns on the market)
+               **{k: float(meta[k]) for k in ("expected_failures_linear", "expected_failures_volume_linear",
+                                             "expected_failures_even_linear", "vs_volume_linear", "vs_even_linear")
+                  if meta.get(k) is not None and meta[k] == meta[k]},
                **{k: v for k, v in (("top_decile_share_batches", _top_decile_batches(plan)),
                                     ("top_decile_share_expected_failures", _top_decile_found(plan))) if v == v},
                **per_group}
@@ -904,8 +1127,11 @@ def _plan_settings(args) -> list[tuple[str, str]]:
     if args.min_share:
         out.append(("min_share", f"{args.min_share:g}"))
     for key, default in (("min_per_group", 0), ("max_per_group", None), ("volume", "tested"),
-                         ("proportional_to", None), ("plan_period", None)):
+                         ("proportional_to", None), ("plan_period", None), ("min_per_level", None),
+                         ("max_per_level", None)):
         v = getattr(args, key, default)
+        if key.endswith("_level") and v:
+            v = "；".join(f"{c}{':' + x if x else ''}={n}" for c, x, n in v)
         if v != default:
             out.append((key, f"{v:g}" if isinstance(v, float) else str(v)))
     return out
@@ -915,9 +1141,11 @@ def _plan_title(meta: dict, basis: dict) -> str:
     """The plan chart's title: budget, finds of this plan and of the plans compared (named as printed), basis."""
     from ..risk.allocate import volume_plan_name  # lazy: scipy.stats, scikit-learn (mstarget.risk)
 
-    return (f"抽检批次分配：预算 {meta.get('budget', 0):,} 批，预计发现 {meta.get('expected_failures', 0):,.0f}"
-            f"（{volume_plan_name(meta.get('proportional_to'))} {meta.get('expected_failures_volume', 0):,.0f}，"
-            f"平均分配 {meta.get('expected_failures_even', 0):,.0f}）\n{basis['text']}")
+    lin = meta.get("expected_failures_linear") is not None and meta.get("lots") is None
+    k = "_linear" if lin else ""
+    return (f"抽检批次分配：预算 {meta.get('budget', 0):,} 批，预计发现 {meta.get('expected_failures' + k, 0):,.0f}"
+            f"（{volume_plan_name(meta.get('proportional_to'))} {meta.get('expected_failures_volume' + k, 0):,.0f}，"
+            f"平均分配 {meta.get('expected_failures_even' + k, 0):,.0f}{'；风险 × 批次' if lin else ''}）\n{basis['text']}")
 
 
 def _allocation_basis(args, scores: pd.DataFrame, by: list[str]) -> dict:
@@ -997,6 +1225,12 @@ def _allocation_basis(args, scores: pd.DataFrame, by: list[str]) -> dict:
                          "期间 periods: 评分文件未注明 (the scores file names none)"]
                         + ([f"截至 as of: {out['as_of']}"] if out["as_of"] else [])
                         + ([out.pop("half_life_text")] if "half_life_text" in out else []))
+        pooled = pd.unique(scores["programmes"].dropna().astype(str).str.strip()) if "programmes" in scores.columns \
+            else []
+        pooled = [x for x in pooled if x and x.lower() not in ("nan", "none")]
+        if pooled:  # 'risk score --out' scored several programmes together (监督抽检 + 风险监测): said, as score said
+            out["programmes"] = " / ".join(pooled)
+            text += f"；{out['programmes']} 合并计算 (programmes pooled)"
         scored = pd.unique(scores["where"].dropna().astype(str).str.strip()) if "where" in scores.columns else []
         scored = [w for w in scored if w and w.lower() not in ("nan", "none")]
         if scored:  # 'risk score --where' wrote it: the scores cover those rows of their table only
@@ -1217,6 +1451,12 @@ def register(subparsers) -> None:
     a.add_argument("--max-per-group", type=_batches_or_column, default=None,
                    help="cap per group in batches (default none), or a column of the scores holding each "
                         "group's cap")
+    a.add_argument("--min-per-level", type=_level_arg, action="append", default=None, metavar="LEVEL=N",
+                   help="floor on a level of --by (the groups of a district or a category together), repeatable: "
+                        "区县=400 (every 区县 at least 400 batches), 区县:新区=450 or 新区=450 (that one); batches "
+                        "as --min-per-group reads them (450, 450批, 2万)")
+    a.add_argument("--max-per-level", type=_level_arg, action="append", default=None, metavar="LEVEL=N",
+                   help="cap on a level of --by (a district lab's capacity), as --min-per-level: 区县:甲区=500")
     a.add_argument("--min-share", type=_share, default=0.0,
                    help="floor per group as a share of the budget (default 0)")
     a.add_argument("--warn-share", type=_share, default=MAX_SHARE_DEFAULT,

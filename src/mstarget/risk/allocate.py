@@ -22,7 +22,10 @@ The default plan (documented rule) mixes coverage and targeting:
    raises a :class:`~mstarget.exceptions.ConcentrationWarning`.
 
 The result reports the expected unqualified batches found against two plain plans: an even split
-and a split proportional to volume. ``risk_share=1, max_share=None`` gives the pure
+and a split proportional to volume -- with diminishing returns (``expected_failures``, below) and, the figure to
+quote, linearly: risk x batches (``attrs["allocation"]["expected_failures_linear"]``, :func:`headline`). Floors and
+caps may also be set on the levels of ``by`` (a district's or a category's groups together: ``min_per_level`` /
+``max_per_level``, :func:`_level_plan`). ``risk_share=1, max_share=None`` gives the pure
 find-the-most plan (which, on the national food categories, puts the whole of a 20,000-batch budget into
 tableware, 餐饮具: no regulator can adopt that).
 
@@ -169,6 +172,47 @@ def expected_found(n, p, volume, lots=None) -> np.ndarray:
     return out
 
 
+def _times_text(x: float) -> str:
+    return f"{x:.2f} 倍" if x == x else "-"
+
+
+def headline(meta: Mapping, name: str | None = None) -> list[str]:
+    """The expected finds of a plan in words (``attrs["allocation"]`` of :func:`allocate`), for a printout.
+
+    The figure to quote is the linear expectation, risk x batches (each batch fails with its group's risk, as
+    past finds are counted: batches tested x failure rate), beside the volume and the even plan. With the
+    default market (each group's batches tested per plan period, for diminishing returns) a second line gives
+    the diminishing-returns figures the plan is built on, saying the assumption: a group sampled as much as its
+    market counts only 63 % of ``risk x market`` (``1 - 1/e``), so those figures understate what a budget like
+    last year's finds and are a floor, not a forecast."""
+    name = name or volume_plan_name(meta.get("proportional_to"))
+    if not meta.get("budget"):
+        return ["预计发现不合格 expected unqualified found：预算为0，未分配 (budget 0: nothing allocated)"]
+    lin = (meta.get("expected_failures_linear"), meta.get("expected_failures_volume_linear"),
+           meta.get("expected_failures_even_linear"), meta.get("vs_volume_linear"), meta.get("vs_even_linear"))
+    dim = (meta["expected_failures"], meta["expected_failures_volume"], meta["expected_failures_even"],
+           meta["vs_volume"], meta["vs_even"])
+    if lin[0] is None:  # a table from an older allocate
+        lin = dim
+
+    def figures(v) -> str:
+        return (f"本方案 {v[0]:,.2f} 批；{name}方案 {v[1]:,.2f}（本方案为其 {_times_text(v[3])}）；"
+                f"平均分配 {v[2]:,.2f}（{_times_text(v[4])}）")
+
+    if not meta.get("diminishing"):
+        how = ("风险 × 批次 risk x batches" if meta.get("lots") is None else
+               "风险 × 批次，每组至多其在售批次 risk x batches, at most the lots given per group")
+        return [f"预计发现不合格 expected unqualified found（{how}）：{figures(lin if meta.get('lots') is None else dim)}"]
+    total = meta.get("market_total")
+    market = f"共 {total:,.0f} 批" if total is not None else ""
+    return [f"预计发现不合格 expected unqualified found（风险 × 批次 risk x batches：每批按所在组的风险计，与往年"
+            f"“抽检批次 × 不合格率”同一算法，可作预计数引用 the figure to quote）：{figures(lin)}",
+            f"收益递减口径 with diminishing returns（分配所依据：假定每组在售批次只有其往年每期抽检批次{market}，"
+            "重复抽到同一批不算新发现，抽满该数只计 63%；偏保守，是下限而非预计数 / the plan is built on it: each group's "
+            "market is assumed to be its batches tested per plan period, so sampling that many counts only 63 % of "
+            f"risk x market; a floor, not a forecast）：{figures(dim)}"]
+
+
 def share_text(v: float) -> str:
     """A share (0-1) in % with the digits it needs: ``30%``, ``12.5%``, ``0.1%`` (a cap of 0.001 is not
     ``0%``); three significant digits at most (``33.3%``)."""
@@ -214,7 +258,9 @@ def _per_group(value, name: str, groups: list, scores: pd.DataFrame, default: fl
         if unknown:
             raise ParameterError(f"The '{name}' parameter of mstarget.risk.allocate names groups that "
                                  f"are not in the scores: {unknown[:5]}. Use the group values "
-                                 f"exactly as in the scores table (e.g. {groups[0]!r}).")
+                                 f"exactly as in the scores table (e.g. {groups[0]!r}); for a floor or cap on "
+                                 "a whole district or category (its groups together): min_per_level= / "
+                                 "max_per_level= ({'区县': {'甲区': 400}}; CLI --min-per-level 区县:甲区=400).")
         return np.array([float(m.get(g, default)) for g in groups])
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         return np.full(G, float(value))
@@ -423,7 +469,8 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
              risk_share: float = DEFAULT_RISK_SHARE, max_share: float | None = DEFAULT_MAX_SHARE,
              min_share: float = 0.0, warn_share: float | None = DEFAULT_MAX_SHARE,
              volume="tested", proportional_to=None,
-             by: Sequence[str] | None = None, plan_period=None) -> pd.DataFrame:
+             by: Sequence[str] | None = None, plan_period=None, min_per_level=None,
+             max_per_level=None) -> pd.DataFrame:
     """Integer batches per group summing exactly to ``budget``: coverage plus risk targeting.
 
     See the module docstring for the rule. Defaults: a quarter of the budget in proportion to
@@ -473,6 +520,14 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         (consumption, market volume...). Default: the ``volume`` column, else equal weights.
     by : list of str, optional
         Group columns; default: as recorded by ``score`` or every non-score column.
+    min_per_level, max_per_level : mapping, optional
+        Floors / caps in batches on the levels of ``by`` (a district's or a category's groups together):
+        ``{"区县": 400}`` every 区县 at least 400, ``{"区县": {"新区": 450}, "食品大类": {"婴幼儿配方食品": 100}}``
+        those values; a ``min_per_group`` / ``max_per_group`` key that is no group but a value of one ``by``
+        column (``{"甲区": 400}``) is read the same way. Solved with the risk greedy: the coverage share, then
+        each level floor met by that level's groups with the largest next gain, then the rest within every cap;
+        binding ones are named in the notes, ones that cannot hold together are refused. The volume and even
+        plans compared are not held to them.
     plan_period : str or int, optional
         The period the plan covers (``2026``, ``"2026Q1"``), for the default market: a group's
         batches tested per month over the scored periods times the plan's months
@@ -503,6 +558,10 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     by = _by_columns(scores, by) if by is not None else infer_by(scores, (volume, proportional_to, min_per_group,
                                                                           max_per_group))
     groups = _group_keys(scores, by)
+    min_per_group, more_floors = _split_level_keys(min_per_group, groups, by, scores, "min_per_group")
+    max_per_group, more_caps = _split_level_keys(max_per_group, groups, by, scores, "max_per_group")
+    lfloors = _levels(min_per_level, "min_per_level", by, scores, more_floors)
+    lcaps = _levels(max_per_level, "max_per_level", by, scores, more_caps)
     p, new_notes = _risks(scores, by, groups)
     floors = _per_group(min_per_group, "min_per_group", groups, scores, 0.0, batches=True)
     caps = _per_group(max_per_group, "max_per_group", groups, scores, np.inf, batches=True)
@@ -534,15 +593,26 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         unknown = ~np.isfinite(vol) if isinstance(volume, str) and volume == "tested" else np.zeros(len(vol), bool)
         vol = unknown_markets(vol, volume, groups, notes)
         caps = _cap_unknown_markets(caps, floors, vol, unknown & np.isfinite(vol), budget, notes)
-    base = _coverage_floors(weights, spend, risk_share, floors, caps)
-    n = greedy_allocate(p, vol, spend, base, caps)
+    if lfloors or lcaps:
+        _check_levels(lfloors, lcaps, floors, caps, spend)
+        n = _level_plan(p, vol, spend, weights, floors, caps, risk_share, lfloors, lcaps, notes)
+    else:
+        base = _coverage_floors(weights, spend, risk_share, floors, caps)
+        n = greedy_allocate(p, vol, spend, base, caps)
     out = _plan_table(scores[by], p, weights, vol, n, budget, floors, caps, lots)
     _warn_concentration(n, budget, groups, warn_share)
     _note_unfunded(n, budget, groups, notes, own_caps)
     _note_stale(scores, by, groups, n, notes)
+    _note_programmes(scores, notes)
     found = {k: float(out[c].sum()) for k, c in (("plan", "expected_failures"),
                                                   ("volume", "expected_failures_volume"),
                                                   ("even", "expected_failures_even"))}
+    # the linear expectation (risk x batches, each batch failing with its group's risk: how past sampling's
+    # finds are counted, and evaluate's 线性 figure) of each plan, beside the diminishing-returns one above
+    linear = {k: float(np.sum(p * out[c].to_numpy(float))) for k, c in (("plan", "batches"),
+                                                                        ("volume", "batches_volume"),
+                                                                        ("even", "batches_even"))}
+    diminishing = lots is None and bool(np.isfinite(vol).any())
     top = int(np.argmax(n))
     out.attrs["allocation"] = {
         "budget": budget, "by": by, "risk_share": risk_share, "max_share": max_share,
@@ -553,6 +623,14 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         "expected_failures_even": found["even"],
         "vs_volume": found["plan"] / found["volume"] if found["volume"] > 0 else float("nan"),
         "vs_even": found["plan"] / found["even"] if found["even"] > 0 else float("nan"),
+        "expected_failures_linear": linear["plan"], "expected_failures_volume_linear": linear["volume"],
+        "expected_failures_even_linear": linear["even"],
+        "vs_volume_linear": linear["plan"] / linear["volume"] if linear["volume"] > 0 else float("nan"),
+        "vs_even_linear": linear["plan"] / linear["even"] if linear["even"] > 0 else float("nan"),
+        # whether expected_failures counts diminishing returns on an assumed market (the default: each group's
+        # batches tested per plan period), and that market's total (batches)
+        "diminishing": diminishing,
+        "market_total": float(np.sum(vol[np.isfinite(vol)])) if diminishing else None,
         "largest_share": float(n[top] / budget) if budget else 0.0,
         "largest_group": groups[top], "notes": notes, "unspent": int(budget - spend),
         # the market of each group in the diminishing-returns model (inf: unlimited) and the lots
@@ -564,6 +642,21 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         "plan_period": None if market is None else market["plan"],
     }
     return out
+
+
+def _note_programmes(scores: pd.DataFrame, notes: list) -> None:
+    """Say when the scores pooled several sampling programmes (监督抽检 + 风险监测 + 评价性抽检), as ``score``
+    warned: read from ``attrs["risk"]["programmes"]`` or the ``programmes`` column ``risk score --out`` writes."""
+    meta = (scores.attrs.get("risk") or {}) if hasattr(scores, "attrs") else {}
+    said = ["；".join(f"{c}: {' + '.join(map(str, v))}" for c, v in (meta.get("programmes") or {}).items())]
+    if "programmes" in scores.columns:
+        said += [str(v).strip() for v in pd.unique(scores["programmes"].dropna().astype(str))]
+    said = [x for x in dict.fromkeys(said) if x and x.lower() not in ("nan", "none")]
+    if said:
+        notes.append(f"评分把不同抽检类型合并计算（{' / '.join(said)}），其不合格率不可比（风险监测针对疑似问题抽样），本方案的风险因此"
+                     "偏高或偏低；宜只用监督抽检重新评分（risk score --where 抽检类型=监督抽检） / the scores pool several "
+                     f"sampling programmes ({' / '.join(said)}) whose rates are not comparable; score one programme "
+                     "(--where) for a plan to adopt")
 
 
 def stale_in_scores(scores: pd.DataFrame, by: list[str], groups: list) -> dict[int, dict]:
@@ -1387,3 +1480,258 @@ def proportional_allocation(weights, budget: int) -> np.ndarray:
     order = np.argsort(-(exact - n), kind="stable")
     n[order[:rest]] += 1
     return n
+
+
+# ----------------------------------------------------------------------------- floors / caps per level of `by`
+class Level(tuple):
+    """One floor or cap on a level of ``by``: ``(column, value, batches, member rows)`` -- e.g. every
+    食品大类 group of 区县 新区 together at least 450 batches."""
+
+    @property
+    def label(self) -> str:
+        return f"{self[0]} {self[1]}"
+
+
+def _level_column(name, by: list, scores: pd.DataFrame) -> str | None:
+    """The ``by`` column a level is named by: as given, as the scores file writes it (食品大类 for
+    ``category``), or as a bureau writes a header ``score`` renamed; None when it is no ``by`` column."""
+    if name in by:
+        return name
+    written = (scores.attrs.get("headers") or {}) if hasattr(scores, "attrs") else {}
+    for canon, w in written.items():
+        if str(w) == str(name) and canon in by:
+            return canon
+    canon = ALIASES.get(layout.header_key(name)) if isinstance(name, str) else None
+    return canon if canon in by else None
+
+
+def _split_level_keys(value, groups: list, by: list, scores: pd.DataFrame, name: str):
+    """A ``min_per_group`` / ``max_per_group`` mapping split into the groups it names and the levels: a key
+    that is no group but a value of one ``by`` column (``{"甲区": 400}`` with ``by=[食品大类, 区县]``) is
+    a floor (cap) on that value's groups together, as ``min_per_level={"区县": {"甲区": 400}}``."""
+    if not isinstance(value, Mapping) or len(by) < 2:
+        return value, {}
+    keep, levels = {}, {}
+    for k, v in value.items():
+        if k in groups:
+            keep[k] = v
+            continue
+        cols = [c for c in by if str(k) in set(scores[c].astype(str))]
+        if len(cols) > 1:
+            raise ParameterError(f"The '{name}' parameter of mstarget.risk.allocate names {k!r}, a value of "
+                                 f"several group columns ({', '.join(map(str, cols))}); say which: "
+                                 f"{name.replace('group', 'level')}={{{cols[0]!r}: {{{k!r}: {v!r}}}}}")
+        if len(cols) == 1:
+            levels.setdefault(cols[0], {})[str(k)] = v
+        else:
+            keep[k] = v  # refused by _per_group, naming it
+    return keep, levels
+
+
+def _levels(value, name: str, by: list, scores: pd.DataFrame, extra: dict | None = None) -> list:
+    """Floors or caps on levels of ``by`` as :class:`Level` items: ``value`` maps a ``by`` column to batches
+    (each of its values) or to ``{value: batches}``; ``extra`` (the same shape) comes from
+    :func:`_split_level_keys`. Refused: a column that is no ``by`` column, a value not in it, batches that
+    are no whole number >= 0."""
+    items = []
+    merged: dict = {}
+    for src in (value or {}, extra or {}):
+        if not isinstance(src, Mapping):
+            raise ParameterError.invalid(name, "mstarget.risk.allocate",
+                                         "a mapping {group column: batches, or {value: batches}}", src)
+        for col, v in src.items():
+            c = _level_column(col, by, scores)
+            if c is None and not isinstance(v, Mapping):  # a value of one by column: {"新区": 450}
+                cols = [b for b in by if str(col) in set(scores[b].astype(str))]
+                if len(cols) == 1:
+                    c, v = cols[0], {str(col): v}
+            if c is None:
+                raise ParameterError(f"The '{name}' parameter of mstarget.risk.allocate names {col!r}, which is no "
+                                     f"group column; the groups are by {', '.join(map(str, by))}（所给层级不是分组列）")
+            if isinstance(v, Mapping):
+                merged.setdefault(c, {}).update({str(k): x for k, x in v.items()})
+            else:
+                merged.setdefault(c, {})["*"] = v
+    written = (scores.attrs.get("headers") or {}) if hasattr(scores, "attrs") else {}
+    for c, spec in merged.items():
+        shown = str(written.get(c, c))  # as the scores file writes it (食品大类, not category)
+        text = scores[c].astype(str).to_numpy()
+        values = list(dict.fromkeys(text.tolist()))
+        every = spec.pop("*", None)
+        todo = ([(x, every) for x in values] if every is not None else []) + list(spec.items())
+        for val, v in todo:
+            if val not in values:
+                close = difflib.get_close_matches(val, values, n=3, cutoff=0.3)
+                raise ParameterError(f"The '{name}' parameter of mstarget.risk.allocate names {shown} {val!r}, which is "
+                                     f"not in the scores' {shown} column ({'、'.join(values[:12])}"
+                                     f"{' ...' if len(values) > 12 else ''})" + (f"; did you mean {'、'.join(close)}?"
+                                                                                 if close else "")
+                                     + "（所给值不在该分组列中）")
+            try:
+                b = parse_batches(v) if isinstance(v, str) else v
+                if isinstance(b, bool) or not float(b).is_integer() or b < 0:
+                    raise ValueError("a whole number >= 0")
+            except (ValueError, TypeError) as exc:
+                raise ParameterError(f"The '{name}' parameter of mstarget.risk.allocate: {shown} {val}: {v!r} is no "
+                                     f"whole number of batches >= 0 (500, 500批, 2万): {exc}") from None
+            items = [it for it in items if not (it[0] == shown and it[1] == val)]  # a named value wins over 'each'
+            items.append(Level((shown, val, int(b), np.flatnonzero(text == val))))
+    return items
+
+
+def _check_levels(lfloors: list, lcaps: list, floors: np.ndarray, caps: np.ndarray, budget: int) -> None:
+    """Refuse level floors and caps that cannot hold together, naming each (Chinese, then English)."""
+    bad = []
+    capd = {(c, v): b for c, v, b, _ in lcaps}
+    for c, v, b, idx in lfloors:
+        if (c, v) in capd and capd[(c, v)] < b:
+            bad.append(f"{c} {v}：下限 {b:,} > 上限 {capd[(c, v)]:,} / floor above its cap")
+        room = float(np.sum(caps[idx]))
+        if room < b:
+            bad.append(f"{c} {v}：下限 {b:,} 批，但其 {len(idx)} 组的上限合计只有 {room:,.0f} 批（每组上限，含默认 30% 上限）"
+                       f" / floor {b:,} above the caps of its {len(idx)} groups ({room:,.0f})")
+    for c, v, b, idx in lcaps:
+        if float(np.sum(floors[idx])) > b:
+            bad.append(f"{c} {v}：上限 {b:,} 批，但其各组下限合计 {np.sum(floors[idx]):,.0f} 批 / cap below its groups' "
+                       "floors")
+    for c in dict.fromkeys(x[0] for x in lfloors):
+        tot = sum(b for cc, _, b, _ in lfloors if cc == c)
+        if tot > budget:
+            bad.append(f"各{c}下限合计 {tot:,} 批 > 预算 {budget:,} 批 / the floors of every {c} add up to more than the "
+                       "budget")
+    for c in dict.fromkeys(x[0] for x in lcaps):
+        mine = [x for x in lcaps if x[0] == c]
+        covered = np.zeros(len(floors), bool)
+        for x in mine:
+            covered[x[3]] = True
+        room = sum(b for _, _, b, _ in mine) + float(np.sum(caps[~covered]))
+        if room < budget:
+            bad.append(f"各{c}上限（及其余各组上限）合计 {room:,.0f} 批 < 预算 {budget:,} 批 / the caps cannot take the budget")
+    if bad:
+        raise ParameterError("按层级的下限/上限无法同时满足（区县、食品大类的最低/最高批次）：" + "；".join(bad)
+                             + "。请调整下限、上限或预算 / the floors and caps per level cannot all hold: raise the "
+                             "budget or change them (min_per_level / max_per_level, CLI --min-per-level / "
+                             "--max-per-level)")
+
+
+def _fill_levels(n: np.ndarray, p: np.ndarray, logq: np.ndarray, units: int, caps: np.ndarray,
+                 members: np.ndarray, lcaps: list) -> tuple[np.ndarray, int]:
+    """Give ``units`` more batches, one greedy step at a time, to the ``members`` rows with the largest next
+    gain, within the caps per group and per level (``lcaps``); ``(n, units not placed)``."""
+    n = n.copy()
+    capped = np.where(np.isfinite(caps), caps, float(n.sum() + units) + 1.0).astype(np.int64)
+    lroom = np.array([b - int(n[idx].sum()) for _, _, b, idx in lcaps], np.int64)
+    of: dict[int, list[int]] = {}
+    for k, (_, _, _, idx) in enumerate(lcaps):
+        for i in idx:
+            of.setdefault(int(i), []).append(k)
+
+    def room(i):
+        r = int(capped[i] - n[i])
+        for k in of.get(i, ()):
+            r = min(r, int(lroom[k]))
+        return r
+
+    def gain(i):
+        if logq[i] == -np.inf:
+            return p[i] if n[i] == 0 else 0.0
+        return p[i] * math.exp(n[i] * logq[i])
+
+    heap = [(-gain(int(i)), int(i)) for i in members if room(int(i)) > 0]
+    heapq.heapify(heap)
+    remaining = int(units)
+    while remaining > 0 and heap:
+        neg, i = heapq.heappop(heap)
+        r = room(i)
+        if r <= 0:
+            continue
+        g_i, g2 = -neg, (-heap[0][0] if heap else -1.0)
+        if g_i <= 0 or g2 <= 0 or logq[i] == 0:
+            step = remaining
+        elif logq[i] == -np.inf:
+            step = 1
+        else:
+            step = max(int(np.floor(np.log(g2 / p[i]) / logq[i] + 1e-12) + 1 - n[i]), 1)
+        step = int(min(step, remaining, r))
+        n[i] += step
+        remaining -= step
+        for k in of.get(i, ()):
+            lroom[k] -= step
+        if room(i) > 0:
+            heapq.heappush(heap, (-gain(i), i))
+    return n, remaining
+
+
+def _level_plan(p, vol, spend: int, weights, floors, caps, risk_share: float, lfloors: list, lcaps: list,
+                notes: list) -> np.ndarray:
+    """The plan (int64, shape (G,)) under floors and caps per level of ``by``, jointly with the risk greedy:
+    the coverage share first (within the level caps), then each level floor met by the best cells of that level
+    (largest next gain), then the rest of the budget by the greedy within every cap. Binding ones are named in
+    ``notes`` with what the plan would give without them."""
+    p = np.asarray(p, float)
+    N = np.maximum(np.asarray(vol, float), 1.0)
+    with np.errstate(divide="ignore"):
+        logq = np.where(np.isfinite(N), np.log1p(-1.0 / N), 0.0)
+    logq = np.where(N <= 1.0, -np.inf, logq)
+    G = len(p)
+    everyone = np.arange(G)
+
+    def attempt(cov: float):
+        base = _coverage_floors(weights, spend, cov, floors, caps).astype(np.int64)
+        for c, v, b, idx in lcaps:  # the coverage share of a capped level kept within its cap
+            if base[idx].sum() > b:
+                base[idx] = bounded_allocation(np.asarray(weights, float)[idx], b, floors[idx], caps[idx])
+        n = base
+        for c, v, b, idx in lfloors:
+            need = b - int(n[idx].sum())
+            if need > 0:
+                n, left = _fill_levels(n, p, logq, need, caps, idx, lcaps)
+                if left:
+                    return None, f"{c} {v}"
+        return (n, None) if n.sum() <= spend else (None, None)
+
+    n, why = attempt(risk_share)
+    if n is None and why is None:  # floors + coverage above the budget: less coverage (bisection on the share)
+        n, why = attempt(1.0)
+        lo, hi = risk_share, 1.0
+        while n is not None and hi - lo > 1e-4:
+            mid = 0.5 * (lo + hi)
+            trial, _ = attempt(mid)
+            if trial is not None:
+                n, hi = trial, mid
+            else:
+                lo = mid
+        if n is not None:
+            notes.append(f"为满足按层级的下限，按量覆盖部分由 {share_text(1 - risk_share)} 减为 {share_text(1 - hi)} / the "
+                         f"coverage share was cut from {share_text(1 - risk_share)} to {share_text(1 - hi)} to meet the "
+                         "floors per level")
+    if n is None:
+        raise ParameterError(f"按层级的下限无法满足{('：' + why) if why else ''}（其各组已达上限，或各层级上限不允许）/ the floors "
+                             "per level cannot be met within the caps per group and per level: raise the caps or "
+                             "lower the floors")
+    rest = spend - int(n.sum())
+    if rest > 0:
+        if lcaps:
+            n, left = _fill_levels(n, p, logq, rest, caps, everyone, lcaps)
+            if left:
+                raise ParameterError(f"按层级的上限使 {left:,} 批无处可分 / the caps per level leave {left:,} batches "
+                                     "with nowhere to go: raise them or lower the budget")
+        else:
+            n = greedy_allocate(p, vol, spend, n, caps)
+    # which floors and caps bind: against the plan without them
+    free = greedy_allocate(p, vol, spend, _coverage_floors(weights, spend, risk_share, floors, caps), caps)
+    said = []
+    for kind, items in (("下限 floor", lfloors), ("上限 cap", lcaps)):
+        for c, v, b, idx in items:
+            got, without = int(n[idx].sum()), int(free[idx].sum())
+            if (kind.startswith("下") and got <= b and without < b) or (kind.startswith("上") and got >= b
+                                                                        and without > b):
+                top = [i for i in idx[np.argsort(-p[idx], kind="stable")][:3]]
+                said.append(f"{c} {v} {kind} {b:,} 批起作用：本方案 {got:,} 批，不设时 {without:,} 批"
+                            + (f"（补足的批次先给该{c}中风险最高的组）" if kind.startswith("下") and top else "")
+                            + f" / {c} {v}: {kind.split()[1]} {b:,} binds ({got:,} batches; {without:,} without it)")
+    unbound = len(lfloors) + len(lcaps) - len(said)
+    notes.append("按层级的下限/上限 floors and caps per level：" + ("；".join(said) if said else "均未起作用 none binds")
+                 + (f"；其余 {unbound} 个未起作用 ({unbound} more do not bind)" if said and unbound else "")
+                 + "。对照的按量、平均方案不受这些层级限制 / the volume and even plans compared are not held to them")
+    return n.astype(np.int64)

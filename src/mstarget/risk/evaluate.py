@@ -207,6 +207,10 @@ class RiskEvaluation:
                 spans = (lo <= 0.5 <= hi) if key == "auc" else (lo <= 1.0 <= hi)
                 verdict += (f"；{m.get('interval_level', INTERVAL_LEVEL):.0%} 区间 {lo:.2f}–{hi:.2f}{unit}"
                             + ("，含" + ("随机 0.5" if key == "auc" else f" 1（与{other}无差别）") if spans else ""))
+            if key.startswith("plan_vs_even") and m.get(key, float("nan")) > 1.0 and _chance_ranking(m):
+                verdict += ("；AUC 区间含 0.5，排序不优于随机：多出的不是按风险找到的"
+                            + ("（边际递减下含市场量假定的作用：市场量取抽检批次时，平均分配在抽检少的组重复抽样被计为无新发现）"
+                               if key == "plan_vs_even_lots" else ""))
             groups = m.get("groups", float("nan"))
             if groups == groups and groups < FEW_GROUPS:
                 verdict += f"；仅 {groups:.0f} 组可比，结论不稳"
@@ -457,10 +461,11 @@ def _group_conclusion(r: "RiskEvaluation") -> str:
         head_en = (f"do not adopt the default plan: it found no more failures than the volume plan ({shown_en}); "
                    f"confidence {sure_en}{why_en}")
     else:
-        head = (f"证据不足，不能说明默认方案比按量比例方案发现更多不合格（{shown}），把握{sure}{why}；暂不据此改变现行分配，"
+        # no verdict, so no confidence in one (证据不足 beside 把握中等 read as a contradiction): the reasons only
+        head = (f"证据不足，不能说明默认方案比按量比例方案发现更多不合格（{'；'.join([shown] + zh)}）；暂不据此改变现行分配，"
                 "或试行一期后再评估")
         head_en = (f"not shown: the evidence does not say the default plan finds more failures than the volume plan "
-                   f"({shown_en}); confidence {sure_en}{why_en}; keep the current split, or try the plan for one "
+                   f"({'; '.join([shown_en] + en)}); keep the current split, or try the plan for one "
                    "period and evaluate again")
     even, even_en = _even_sentence(m, level)
     head, head_en = head + even, head_en + even_en
@@ -475,10 +480,22 @@ def _group_conclusion(r: "RiskEvaluation") -> str:
     return f"总体结论：{head}{tail}。 / Overall: {head_en}{tail_en}."
 
 
+def _chance_ranking(m: Mapping[str, float]) -> bool:
+    """Whether the ranking is not shown better than chance: the AUC's interval holds 0.5 (or lies below)."""
+    lo, hi = m.get("auc_lo", float("nan")), m.get("auc_hi", float("nan"))
+    return lo == lo and hi == hi and lo <= 0.5
+
+
 def _even_sentence(m: Mapping[str, float], level: float) -> tuple[str, str]:
     """The conclusion's sentence on the even plan (many offices split the budget evenly today), Chinese and
-    English: said when the default plan does not find more than an even split (a ratio at or below 1, the two
-    ratios on either side of 1, or every interval across 1); empty when it does, or nothing is known."""
+    English: said unless the default plan is shown to find more than an even split -- both ratios above 1,
+    not every interval across 1, and a ranking better than chance (the AUC's interval above 0.5); empty when
+    it is, or nothing is known.
+
+    The AUC condition: with the market taken as the batches tested (the default), the diminishing-returns
+    credit counts the even plan's repeated sampling of a rarely tested group as finding nothing new, so
+    ``plan_vs_even_lots`` lies above 1 (1.1-1.3 on a city where every group fails alike) whatever the
+    ranking is worth: a gain from the market assumed and the volume weights, not from the risk."""
     shown = [(n, en, key, m.get(key, float("nan"))) for n, en, key in
              (("线性", "linear", "plan_vs_even"), ("边际递减", "diminishing returns", "plan_vs_even_lots"))]
     shown = [(n, en, key, x) for n, en, key, x in shown if x == x]
@@ -487,7 +504,8 @@ def _even_sentence(m: Mapping[str, float], level: float) -> tuple[str, str]:
     spans = [(lo, hi) for lo, hi in ((m.get(f"{key}_lo", float("nan")), m.get(f"{key}_hi", float("nan")))
                                      for _, _, key, _ in shown) if lo == lo and hi == hi]
     across = bool(spans) and all(lo <= 1.0 <= hi for lo, hi in spans)
-    if all(x > 1.0 for *_, x in shown) and not across:
+    chance = _chance_ranking(m)
+    if all(x > 1.0 for *_, x in shown) and not across and not chance:
         return "", ""
     figures = "、".join(f"{n} {x:.2f} 倍" + (f"（{level:.0%} 区间 {m[key + '_lo']:.2f}–{m[key + '_hi']:.2f} 倍）"
                                              if m.get(key + "_lo", float("nan")) == m.get(key + "_lo", float("nan"))
@@ -505,8 +523,22 @@ def _even_sentence(m: Mapping[str, float], level: float) -> tuple[str, str]:
     else:
         zh = "不能说明默认方案比平均分配多发现不合格"
         en = "the evidence does not say the default plan finds more failures than an even split of the budget"
-    return (f"。与平均分配相比：{zh}（{figures}）；现行按各组平均分配批次的，本次测试不支持据此改用默认方案",
-            f". Against an even split: {en} ({figures_en}); where the batches are split evenly today, "
+    why, why_en = "", ""
+    if chance and any(x > 1.0 for *_, x in shown):
+        auc, alo, ahi = m.get("auc", float("nan")), m["auc_lo"], m["auc_hi"]
+        holds = "含 0.5" if ahi >= 0.5 else "低于 0.5"
+        why = (f"：风险排序不优于随机（AUC {auc:.3f}，{level:.0%} 区间 {alo:.2f}–{ahi:.2f} {holds}），多出的估算发现"
+               "不是按风险找到的")
+        why_en = (f": the ranking is no better than chance (AUC {auc:.3f}, {level:.0%} interval {alo:.2f}-{ahi:.2f} "
+                  f"{'including' if ahi >= 0.5 else 'below'} 0.5), so the extra finds estimated are not found by "
+                  "the risk")
+        if m.get("plan_vs_even_lots", float("nan")) > 1.0:
+            why += "，边际递减的倍数含市场量假定的作用（市场量取抽检批次时，平均分配在抽检少的组重复抽样被计为无新发现）"
+            why_en += ("; the diminishing-returns ratio carries the market assumed (with the market taken as "
+                       "the batches tested, an even split re-sampling rarely tested groups is credited with "
+                       "nothing new)")
+    return (f"。与平均分配相比：{zh}（{figures}）{why}；现行按各组平均分配批次的，本次测试不支持据此改用默认方案",
+            f". Against an even split: {en} ({figures_en}){why_en}; where the batches are split evenly today, "
             "this test gives no reason to switch to the default plan")
 
 

@@ -1679,7 +1679,9 @@ def _rows_summing_others(groups: dict, by: Sequence[str], labels: np.ndarray, te
     when its label says one may be (:data:`TOTAL_HINTS`: 全部食品, 全市抽检) or when the same group
     equals the sum in every period it has batches in, at least two of them with unqualified batches
     (a total under a neutral label: 食品类). Returns ``(dropped, by_label, suspect)``: the rows left out
-    as totals, which of them for their label, and the rows kept though they equal the sum (to warn)."""
+    as totals, which of them for their label, and the rows kept though they equal the sum (to warn) --
+    those with unqualified batches, of a group with such a row in another period, or under an outer label
+    reading as a total; never a row of 0 unqualified alone (15 / 0 = 5 / 0 + 5 / 0 + 5 / 0: by chance)."""
     n = len(labels)
     none = np.zeros(n, bool)
     if n < 3:
@@ -1707,7 +1709,15 @@ def _rows_summing_others(groups: dict, by: Sequence[str], labels: np.ndarray, te
     always = set(per.filter(lambda x: bool(x["hit"].all()) and int(x["hard"].sum()) >= 2)["g"])
     every = hit & np.isin(group, list(always))
     dropped = named | every
-    return dropped, named, hit & ~dropped
+    # warned of only where the sum tells something: a row with unqualified batches, a group that has such a
+    # row in another period, or an outer label reading as a total. With none unqualified (15 / 0 = 5 / 0 +
+    # 5 / 0 + 5 / 0) a few small rows add up by chance in most tables, and a total would be warned of in
+    # the periods it has unqualified batches in
+    hard = hit & (failed > 0)
+    telling = hard | np.isin(group, np.unique(group[hard]))
+    for i in np.flatnonzero(hit & ~telling):
+        telling[i] = any(_hints_total(groups[c][i]) for c in by[:-1])
+    return dropped, named, hit & ~dropped & telling
 
 
 def _summed_totals_where(df: pd.DataFrame, by: Sequence[str], groups: dict, summed: np.ndarray,

@@ -44,8 +44,9 @@ PERIOD_COLUMNS = ("first_period", "last_period")
 #: equal period weights) and ``pooling`` (:func:`pooling_text`: the shrinkage hierarchy, ``地市 > 食品大类``, or
 #: ``flat``) and ``periods`` (the periods scored, ``2019H2, 2022``: a plan's market is one period's batches);
 #: 'risk allocate --scores' reads them back for the plan's basis, its market and its run; and ``where`` (the
-#: rows scored, when only some were: ``Ward=42``, CLI ``--where``, ``attrs["risk"]["where"]``).
-SETTING_COLUMNS = ("region", "as_of", "half_life", "pooling", "periods", "where")
+#: rows scored, when only some were: ``Ward=42``, CLI ``--where``, ``attrs["risk"]["where"]``); ``programmes`` (the
+#: sampling programmes scored together, ``抽检类型: 监督抽检 + 风险监测``: their rates are not comparable).
+SETTING_COLUMNS = ("region", "as_of", "half_life", "pooling", "periods", "where", "programmes")
 
 
 def with_settings(scores: pd.DataFrame, region: str | None = None) -> pd.DataFrame:
@@ -66,6 +67,8 @@ def with_settings(scores: pd.DataFrame, region: str | None = None) -> pd.DataFra
         out["periods"] = ", ".join(map(str, meta["periods"]))
     if meta and meta.get("where") and "where" not in out.columns:
         out["where"] = "；".join(map(str, meta["where"]))
+    if meta and meta.get("programmes") and "programmes" not in out.columns:  # several programmes scored together
+        out["programmes"] = "；".join(f"{col}: {' + '.join(map(str, v))}" for col, v in meta["programmes"].items())
     return out
 
 
