@@ -162,8 +162,8 @@ def test_hidden_xlsx_column_is_left_out_with_a_warning(tmp_path):
 
 
 def test_hidden_xlsx_column_group_hides_every_column_of_it(tmp_path):
-    def hide(ws):
-        ws.column_dimensions.group("D", "E", hidden=True)  # one <col min=4 max=5 hidden=1>
+    def hide(ws):  # two columns hidden by hand at once: one <col min=4 max=5 hidden=1>, no outline level
+        ws.column_dimensions.group("D", "E", hidden=True, outline_level=0)
     table, said = _read(_xlsx_history(tmp_path / "group.xlsx", hide))
     assert list(table.columns) == [2021, 2024, 2025]
     assert "column D (2022年), E (2023年)" in said
@@ -226,3 +226,171 @@ def test_labels_merged_across_columns_are_still_read(tmp_path):
     wb.save(tmp_path / "labels.xlsx")
     table, _ = _read(tmp_path / "labels.xlsx")
     assert table.loc["企业标准", 2022] == 70 and table.loc["期末市场主体总量", 2022] == 2.42
+
+
+# 5. session 41, second pass: what read right before the rules above is read as before -----------
+# A figure merged across columns is refused only when it is a plain amount (no 〈〉 〔〕 ≥ ≤ %, not
+# a rate by its unit) over the value columns of two or more different years; a column folded in a
+# collapsed outline group (分组 [+]) is read; a column of width 0 is hidden as a flagged one is.
+
+def _plan_xlsx(path, head, rows, merges):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "主要指标"
+    ws.append(head)
+    for row in rows:
+        ws.append(row)
+    for rng in merges:
+        ws.merge_cells(rng)
+    wb.save(path)
+    return path
+
+
+def _plan(path):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plan = mt.read_plan(path, region="鼎湖区")
+    return plan, " ".join(str(w.message) for w in caught)
+
+
+YEARLY = ["序号", "指标名称", "单位", "2020年", "2021年", "2022年", "2023年", "2024年", "2025年", "属性"]
+STOCK = ["1", "期末市场主体总量", "万户", "1.89", "2.1", "2.4", "2.7", "2.9", "〔3.12〕", "预期性"]
+
+
+def test_fiveyear_total_merged_over_the_year_columns_is_read_as_the_periods_total(tmp_path):
+    # 〈5〉 merged over 2021年-2025年 says it is the period's total: refused as "each year's, or
+    # their total?" this session, read before as a 2025 target of 5 added over the period
+    rows = [STOCK, ["2", "知识产权质押登记融资金额", "亿元", "—", "〈5〉", "", "", "", "", "预期性"],
+            ["3", "新增制定地方标准", "项", "—", "〈10〉", "", "", "", "", "预期性"]]
+    plan, said = _plan(_plan_xlsx(tmp_path / "sum.xlsx", YEARLY, rows, ["E3:I3", "E4:I4"]))
+    got = plan.set_index("name")
+    assert got.loc["知识产权质押登记融资金额", ["target_year", "target", "kind"]].tolist() == [2025, 5, "increment"]
+    assert got.loc["新增制定地方标准", ["target_year", "target", "kind"]].tolist() == [2025, 10, "increment"]
+    assert "merged" not in said
+
+
+def test_xls_fiveyear_total_and_a_rate_merged_over_the_years_are_read(tmp_path):
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("主要指标")
+    for j, h in enumerate(YEARLY):
+        ws.write(0, j, h)
+    for j, x in enumerate(STOCK):
+        ws.write(1, j, x)
+    for j, x in enumerate(["2", "知识产权质押登记融资金额", "亿元", "—"]):
+        ws.write(2, j, x)
+    ws.write_merge(2, 2, 4, 8, "〈5〉")
+    ws.write(2, 9, "预期性")
+    for j, x in enumerate(["3", "乡镇食品快检室覆盖率", "%"]):
+        ws.write(3, j, x)
+    ws.write_merge(3, 3, 3, 8, 100)  # 100 % held from the base year on
+    ws.write(3, 9, "约束性")
+    wb.save(str(tmp_path / "plan.xls"))
+    plan, _ = _plan(tmp_path / "plan.xls")
+    got = plan.set_index("name")
+    assert got.loc["知识产权质押登记融资金额", ["target", "kind"]].tolist() == [5, "increment"]
+    rate = plan[plan.name == "乡镇食品快检室覆盖率"]
+    assert rate.baseline.eq(100).all() and rate.target.eq(100).all() and 2025 in set(rate.target_year)
+
+
+def test_a_level_merged_over_the_years_it_holds_for_is_each_years_target(tmp_path):
+    # ≥98 over 2021年-2025年: 98 every year, as read before this session
+    rows = [STOCK, ["2", "食品抽检合格率", "%", "97.5", "≥98", "", "", "", "", "约束性"]]
+    plan, said = _plan(_plan_xlsx(tmp_path / "rate.xlsx", YEARLY, rows, ["E3:I3"]))
+    rate = plan[plan.name == "食品抽检合格率"]
+    assert sorted(rate.target_year) == YEARS and rate.target.eq(98).all() and rate.baseline.eq(97.5).all()
+    assert "merged" not in said
+
+
+def test_a_rate_merged_over_base_and_target_is_both(tmp_path):
+    head = ["序号", "指标名称", "单位", "2020年基数", "2025年目标", "属性"]
+    rows = [["1", "期末市场主体总量", "万户", "〔1.89〕", "〔3.12〕", "预期性"],
+            ["2", "乡镇食品快检室覆盖率", "%", "100", "", "约束性"]]
+    plan, _ = _plan(_plan_xlsx(tmp_path / "held.xlsx", head, rows, ["D3:E3"]))
+    row = plan.set_index("name").loc["乡镇食品快检室覆盖率"]
+    assert (row.baseline, row.target, row.target_year) == (100, 100, 2025)
+
+
+def test_a_target_merged_over_two_headings_of_one_year_is_not_across_years(tmp_path):
+    # 2025年目标 | 2025年目标（调整） are one year: the target unchanged by the adjustment
+    head = ["序号", "指标名称", "单位", "2020年基数", "2025年目标", "2025年目标（调整）", "属性"]
+    rows = [["1", "期末市场主体总量", "万户", "〔1.89〕", "〔3.12〕", "〔3.5〕", "预期性"],
+            ["2", "“明厨亮灶”覆盖率", "%", "81", "≥90", "", "约束性"],
+            ["3", "企业标准", "项", "38", "117", "", "预期性"]]
+    plan, said = _plan(_plan_xlsx(tmp_path / "adjusted.xlsx", head, rows, ["E3:F3", "E4:F4"]))
+    got = plan.set_index("name")
+    assert got.loc["“明厨亮灶”覆盖率", ["target", "target_original"]].tolist() == [90, "≥90"]
+    assert got.loc["企业标准", "target"] == 117 and got.loc["期末市场主体总量", "target"] == 3.5
+    assert "across" not in said and "merged over" not in said
+
+
+def test_a_plain_amount_merged_over_yearly_columns_is_still_refused_saying_how_to_write_a_total(tmp_path):
+    rows = [STOCK, ["2", "新增制定地方标准", "项", "—", "10", "", "", "", "", "预期性"]]
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_plan(_plan_xlsx(tmp_path / "plain.xlsx", YEARLY, rows, ["E3:I3"]), region="鼎湖区")
+    text = str(err.value)
+    assert "E3:I3 are merged over 2021年-2025年" in text and "columns of different years" in text
+    assert "a total for the period is written 〈10〉" in text
+
+
+def _outlined_history(path):
+    """A history with 2016-2025 columns, 2016年-2020年 (C:G) grouped and collapsed with 分组 [+]."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["指标名称", "单位"] + [f"{y}年" for y in range(2016, 2026)])
+    ws.append(["“明厨亮灶”覆盖率", "%", 60, 66, 71, 76, 81, 84.0, 86.5, 88.0, 90.5, 92.5])
+    ws.append(["企业标准", "项", 20, 25, 30, 33, 38, 52, 70, 88, 100, 118])
+    ws.column_dimensions.group("C", "G", hidden=True, outline_level=1)  # <col min=3 max=7 hidden outlineLevel=1>
+    wb.save(path)
+    return path
+
+
+def test_columns_folded_in_a_collapsed_outline_group_are_read(tmp_path):
+    # the 十三五 years folded for display were left out as hidden: half the history, p_meet swung
+    table, said = _read(_outlined_history(tmp_path / "outline.xlsx"))
+    assert list(table.columns) == list(range(2016, 2026))
+    assert table.loc["“明厨亮灶”覆盖率", 2016] == 60 and table.loc["企业标准", 2020] == 38
+    assert "columns hidden" not in said
+
+
+def test_xls_columns_folded_in_a_collapsed_outline_group_are_read_a_hand_hidden_one_is_not(tmp_path):
+    def hide(ws, r, c, name, k, x):
+        for col in (2, 3):  # 2021年-2022年 folded in an outline group
+            ws.col(col).hidden, ws.col(col).level = True, 1
+        ws.col(5).hidden = True  # 2024年 hidden by hand
+    table, said = _read(_xls_history(tmp_path / "outline.xls", hide))
+    assert list(table.columns) == [2021, 2022, 2023, 2025]
+    assert "column F (2024年)" in said and "2021年" not in said
+
+
+def _zero_width(path, letter):
+    """The .xlsx ``path`` with column ``letter`` dragged to width 0 (no hidden flag), as Excel saves it."""
+    import re
+    import zipfile
+
+    number = ord(letter) - 64
+    with zipfile.ZipFile(path) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    name = "xl/worksheets/sheet1.xml"
+    xml = files[name].decode("utf-8")
+    xml = re.sub(r"<sheetData", f'<cols><col min="{number}" max="{number}" width="0" customWidth="1"/></cols>'
+                 "<sheetData", xml, count=1)
+    files[name] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+    return path
+
+
+def test_a_column_of_width_zero_is_hidden_as_a_flagged_one_is(tmp_path):
+    # Excel shows a column dragged to width 0 as it shows a hidden one: it was read all the same
+    table, said = _read(_zero_width(_xlsx_history(tmp_path / "width0.xlsx"), "E"))
+    assert list(table.columns) == [2021, 2022, 2024, 2025] and "column E (2023年)" in said
+
+    def narrow(ws, r, c, name, k, x):
+        ws.col(4).width = 0
+    table, said = _read(_xls_history(tmp_path / "width0.xls", narrow))
+    assert list(table.columns) == [2021, 2022, 2024, 2025] and "column E (2023年)" in said

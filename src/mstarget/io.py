@@ -843,13 +843,16 @@ def _say_hidden_rows(parts, src: str) -> None:
 
 
 def _refuse_merged_figures(parts, src: str) -> None:
-    """A :class:`DataValidationError` naming every figure merged across the columns of several years
-    or values (``C6:D6`` merged over 2021年-2022年 holding 52): filled into each, the figure would be
-    read as every year's, though it may as well be their total -- each year must have its own."""
+    """A :class:`DataValidationError` naming every plain figure merged across the value columns of
+    several years (``C6:D6`` merged over 2021年-2022年 holding 52, :func:`_merged_figures`): filled
+    into each, the figure would be read as every year's, though it may as well be their total -- each
+    year must have its own, or a plan's total for the period be written 〈52〉."""
     problems = [Problem(src if len(parts) == 1 else f"{src} [sheet '{name}']", row, heads[0], figure,
                         f"cells {where} are merged over {heads[0]}-{heads[-1]} and hold one figure for "
-                        f"{len(heads)} columns (each year's figure, or their total?): unmerge them and give "
-                        "each year its own figure（合并单元格跨多个年份 / 数值列：请取消合并，每列分别填写数值）")
+                        f"{len(heads)} columns of different years (each year's figure, or their total?): "
+                        "unmerge them and give each year its own figure; in a plan, a total for the period "
+                        f"is written 〈{figure}〉 and a level each year must reach ≥{figure}（合并单元格跨多个年份：请取消"
+                        "合并，每年分别填写数值；规划期累计值请写作〈〉）")
                 for name, rows in parts for where, row, heads, figure in getattr(rows, "merged_figures", [])]
     if problems:
         raise DataValidationError(problems, source=src)
@@ -935,13 +938,24 @@ def _xlsx_rows(ws) -> list[list[str]]:
     width = max((len(r) for r in rows), default=0)
     hidden_cols = set()
     for key, dim in ws.column_dimensions.items():  # one entry per range of columns (min..max)
-        if dim.hidden:
+        if _column_hidden(dim.hidden, dim.width, getattr(dim, "outline_level", 0), dim.collapsed):
             first = dim.min or _column_number(key)
             hidden_cols.update(range(first, min(dim.max or first, width) + 1))
     _merge_and_hide(rows, [(rng.min_row - 1, rng.max_row, rng.min_col - 1, rng.max_col)
                            for rng in ws.merged_cells.ranges],
                     {r for r, dim in ws.row_dimensions.items() if dim.hidden}, hidden_cols)
     return rows
+
+
+def _column_hidden(hidden, width, outline_level, collapsed) -> bool:
+    """Whether a column (its .xlsx ``<col>`` or .xls COLINFO) is hidden in Excel and so not read:
+    hidden by hand (the hidden flag), or dragged to width 0, which Excel shows the same way. A
+    column hidden only because its outline group (分组, the [+] above the columns) is collapsed --
+    the 十三五 years folded for display -- is shown by one click and read: its outline level is
+    above 0 (or the collapsed flag is on it)."""
+    if width is not None and float(width) == 0:
+        return True
+    return bool(hidden) and not (outline_level or collapsed)
 
 
 def _column_letter(k: int) -> str:
@@ -994,31 +1008,70 @@ def _merge_and_hide(rows: "_Rows", ranges, hidden_rows: set, hidden_cols: set) -
 
 #: a cell holding a figure (a number, optionally in plan notation): ``52``, ``〔3.12〕``, ``≥99``, ``95.5%``
 _FIGURE = re.compile(r"[约≥≤><]?[〔〈(（]?[+-]?(\d[\d,]*(\.\d*)?|\.\d+)[〕〉)）]?%?")
+#: a plain figure, in no plan notation (no 〈〉 〔〕 ≥ ≤ %): an amount, each year's or a total
+_PLAIN_FIGURE = re.compile(r"约?[+-]?(\d[\d,]*(\.\d*)?|\.\d+)")
 #: a column heading naming a year or a value: 2021年, 2020年基数, 目标值, 完成值
 _VALUE_HEADING = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)|基数|基期|目标|完成|实际|数值")
+_HEADING_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+#: a year alone over its value columns (``2025`` | ``2025年`` merged over 目标 | 调整后目标)
+_GROUP_YEAR = re.compile(r"\s*((?:19|20)\d\d)\s*年?度?\s*")
+#: a rate or share by its unit: a 单位 cell ``%`` / ``‰`` / ``个百分点``, or a name or heading ending ``(%)``
+_RATE_UNIT = re.compile(r"\s*(%|％|‰|个?百分点)\s*|.*[(（]\s*(%|％|‰|个?百分点)\s*[)）]\s*")
+
+
+def _column_year(rows, rlo: int, c: int) -> tuple[str, str | None]:
+    """The heading of column ``c`` nearest above row ``rlo`` naming a year or a value (a figure of
+    the table above, 2.41, is no heading) and its year -- from the heading itself, else from a year
+    alone above it (``2025`` merged over 目标 | 调整后目标) -- as ``(heading, year)``."""
+    head = ""
+    for r in range(rlo - 1, -1, -1):
+        cell = rows[r][c].strip() if c < len(rows[r]) else ""
+        if not cell or (_FIGURE.fullmatch(cell) and not _GROUP_YEAR.fullmatch(cell)):
+            continue
+        if not head and _VALUE_HEADING.search(cell):
+            head = cell
+            found = _HEADING_YEAR.search(cell)
+            if found:
+                return head, found.group(1)
+        elif head and _GROUP_YEAR.fullmatch(cell):
+            return head, _GROUP_YEAR.fullmatch(cell).group(1)
+    return head, None
 
 
 def _merged_figures(rows, ranges) -> list[tuple[str, int, list[str], str]]:
-    """The merged ranges (as :func:`_merge_and_hide` takes them) spanning several columns whose
-    text is a figure and whose columns stand under headings of different years or values (the
-    nearest heading above each, ``2021年`` | ``2022年``, ``2020年基数`` | ``2025年目标``): one figure
-    filled into both years would be read as each year's, though it may as well be their total. As
-    ``(A1 range, spreadsheet row, [headings], figure)``. A text merged across columns (a title, a
-    header over its sub-headers) and a bare year (a header over 绝对数 | 增长) are labels."""
+    """The merged ranges (as :func:`_merge_and_hide` takes them) that hold one plain figure (``52``:
+    no 〈〉 〔〕 ≥ ≤ %, not 0, not in a row whose unit is % / ‰ / 个百分点) across the value columns of
+    two or more different years (the nearest heading above each, ``2021年`` | ``2022年``): filled
+    into each, it would be read as every year's, though it may as well be their total. As ``(A1
+    range, spreadsheet row, [headings], figure)``. The same figure filled into each column is the
+    reading, with no word, of: a 〈〉 figure (the period's total, ``〈5〉`` over 2021年-2025年), a level
+    or stock (``≥98`` over the years it holds for, ``〔3.12〕``, ``100`` in a row of %), two headings
+    of one year (``2025年目标`` | ``2025年目标（调整）``), a text merged across columns (a title, a
+    header over its sub-headers, 基本建成) and a bare year (a header over 绝对数 | 增长)."""
     out = []
     for rlo, rhi, clo, chi in ranges:
-        value = rows[rlo][clo] if rlo < len(rows) and clo < len(rows[rlo]) else ""
-        if not _FIGURE.fullmatch(value.strip()) or re.fullmatch(r"(19|20)\d\d", value.strip()):
+        value = (rows[rlo][clo] if rlo < len(rows) and clo < len(rows[rlo]) else "").strip()
+        if not _PLAIN_FIGURE.fullmatch(value) or re.fullmatch(r"(19|20)\d\d", value):
             continue
-        heads = []
+        try:
+            if float(value.lstrip("约").replace(",", "")) == 0:
+                continue  # 0 each year is 0 in all: no doubt
+        except ValueError:
+            pass
+        heads, years = [], set()
         for c in range(clo, chi):
-            head = next((rows[r][c] for r in range(rlo - 1, -1, -1)
-                         if c < len(rows[r]) and _VALUE_HEADING.search(rows[r][c])), "")
+            head, year = _column_year(rows, rlo, c)
+            head = head if not year or year in head else f"{year} {head}"  # 目标 under a year 2025
             if head and head not in heads:
                 heads.append(head)
-        if len(heads) > 1:
-            where = f"{_column_letter(clo + 1)}{rlo + 1}:{_column_letter(chi)}{rhi}"
-            out.append((where, rlo + 1, heads, value.strip()))
+            if year:
+                years.add(year)
+        row = rows[rlo]
+        if len(years) < 2 or any(_RATE_UNIT.fullmatch(text) for k, text in enumerate(row)
+                                 if not clo <= k < chi and text) or any(_RATE_UNIT.fullmatch(h) for h in heads):
+            continue
+        where = f"{_column_letter(clo + 1)}{rlo + 1}:{_column_letter(chi)}{rhi}"
+        out.append((where, rlo + 1, heads, value))
     return out
 
 
@@ -1318,7 +1371,9 @@ def _xls_rows(book, sh, formulas: dict | None = None) -> list[list[str]]:
     width = max((len(r) for r in rows), default=0)
     hidden_rows = {r + 1 for r, info in getattr(sh, "rowinfo_map", {}).items() if getattr(info, "hidden", 0)}
     hidden_cols = {c + 1 for c, info in getattr(sh, "colinfo_map", {}).items()
-                   if getattr(info, "hidden", 0) and c < width}
+                   if c < width and _column_hidden(getattr(info, "hidden", 0), getattr(info, "width", None),
+                                                   getattr(info, "outline_level", 0),
+                                                   getattr(info, "collapsed", 0))}
     _merge_and_hide(rows, [(rlo, rhi, clo, chi) for rlo, rhi, clo, chi in sh.merged_cells if rlo < len(rows)],
                     hidden_rows, hidden_cols)
     return rows
