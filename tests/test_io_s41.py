@@ -394,3 +394,22 @@ def test_a_column_of_width_zero_is_hidden_as_a_flagged_one_is(tmp_path):
         ws.col(4).width = 0
     table, said = _read(_xls_history(tmp_path / "width0.xls", narrow))
     assert list(table.columns) == [2021, 2022, 2024, 2025] and "column E (2023年)" in said
+
+
+def test_rows_folded_in_a_collapsed_outline_group_are_read_filtered_ones_are_not(tmp_path):
+    """A long history whose 2016-2020 rows are grouped and collapsed (分组, display folding) keeps those years;
+    a row hidden by hand is still left out with the warning. SYNTHETIC figures."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["地区", "指标名称", "年份", "数值"])
+    for k, year in enumerate(range(2016, 2026)):
+        ws.append(["鼎湖区", "企业标准", year, 40 + 5 * k])
+    ws.append(["鼎湖区", "企业标准", 2026, 999])  # a draft row hidden by hand
+    ws.row_dimensions.group(2, 6, hidden=True, outline_level=1)  # 2016-2020 folded
+    ws.row_dimensions[12].hidden = True
+    path = tmp_path / "history.xlsx"
+    wb.save(path)
+    with pytest.warns(HiddenSheetWarning, match="12"):
+        hist = mt.read_history(path)
+    assert hist["year"].tolist() == list(range(2016, 2026))

@@ -943,7 +943,8 @@ def _xlsx_rows(ws) -> list[list[str]]:
             hidden_cols.update(range(first, min(dim.max or first, width) + 1))
     _merge_and_hide(rows, [(rng.min_row - 1, rng.max_row, rng.min_col - 1, rng.max_col)
                            for rng in ws.merged_cells.ranges],
-                    {r for r, dim in ws.row_dimensions.items() if dim.hidden}, hidden_cols)
+                    {r for r, dim in ws.row_dimensions.items()
+                     if _column_hidden(dim.hidden, None, getattr(dim, "outline_level", 0), dim.collapsed)}, hidden_cols)
     return rows
 
 
@@ -952,7 +953,8 @@ def _column_hidden(hidden, width, outline_level, collapsed) -> bool:
     hidden by hand (the hidden flag), or dragged to width 0, which Excel shows the same way. A
     column hidden only because its outline group (分组, the [+] above the columns) is collapsed --
     the 十三五 years folded for display -- is shown by one click and read: its outline level is
-    above 0 (or the collapsed flag is on it)."""
+    above 0 (or the collapsed flag is on it). Rows alike (``width`` None): a row folded in a collapsed
+    group is read, one hidden by hand or by a filter is not."""
     if width is not None and float(width) == 0:
         return True
     return bool(hidden) and not (outline_level or collapsed)
@@ -1369,7 +1371,8 @@ def _xls_rows(book, sh, formulas: dict | None = None) -> list[list[str]]:
             out.append(cell_text(v, fmt(cell) if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE) else ""))
         rows.append(out)
     width = max((len(r) for r in rows), default=0)
-    hidden_rows = {r + 1 for r, info in getattr(sh, "rowinfo_map", {}).items() if getattr(info, "hidden", 0)}
+    hidden_rows = {r + 1 for r, info in getattr(sh, "rowinfo_map", {}).items()
+                   if _column_hidden(getattr(info, "hidden", 0), None, getattr(info, "outline_level", 0), 0)}
     hidden_cols = {c + 1 for c, info in getattr(sh, "colinfo_map", {}).items()
                    if c < width and _column_hidden(getattr(info, "hidden", 0), getattr(info, "width", None),
                                                    getattr(info, "outline_level", 0),
