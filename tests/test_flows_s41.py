@@ -102,13 +102,15 @@ def test_flows_that_are_no_small_whole_counts_and_stocks_keep_their_models(tmp_p
 
 
 def test_flows_that_rise_steadily_are_carried_on_not_averaged():
-    """Standards added 2, 4, 6, 8, 10 a year (SYNTHETIC): a clear trend (Poisson regression, p 0.009), not a steady
+    """Standards added 2, 4, 6, 8, 10 a year (SYNTHETIC): a clear trend (Mann-Kendall, p 0.017), not a steady
     rate -- read as the five years' mean, 〈50〉 (last year's 10 held) got p 0.03; carried on by small_count's
     yearly steps it is likely met. Lumpy additions with no trend (0, 12, 1, 9) stay a rate."""
 
     assert has_count_trend([2, 4, 6, 8, 10]) and has_count_trend([10, 8, 6, 4, 2])
     assert not has_count_trend([0, 12, 1, 9]) and not has_count_trend([6, 8, 9, 5, 6, 7, 5])
     assert not has_count_trend([7, 5])  # two years show no trend
+    # one batch after quiet years is lumpiness, not growth (FP2: p_meet had jumped 0.16 -> 0.93)
+    assert not has_count_trend([0, 0, 0, 2]) and not has_count_trend([2, 2, 2, 2, 9])
     history = pd.DataFrame({"region": "合成市", "indicator": "新增制定团体标准", "unit": "项",
                             "year": range(2021, 2026), "value": [2, 4, 6, 8, 10]})
     plan = pd.DataFrame({"region": ["合成市"], "indicator": ["新增制定团体标准"], "unit": ["项"],

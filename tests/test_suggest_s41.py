@@ -148,3 +148,18 @@ def test_a_count_of_incidents_gets_no_reached_mark(tmp_path):
     assert s["target_at_80"].iloc[0] >= 1
     assert not s["reached_at_70"].iloc[0] and not s["reached_at_80"].iloc[0]
     assert "基期" not in s["reason"].iloc[0]
+
+
+def test_a_count_of_cases_handled_keeps_its_mark():
+    """查处违法案件 (起) with a ≥ target is an activity level, not incidents to avoid: a figure below its base is
+    marked as in 件 (FP2). SYNTHETIC figures."""
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "cases", "name": "查处违法案件", "unit": "起",
+                         "year": range(2019, 2026), "value": [420, 380, 450, 400, 470, 430, 475]})
+    plan = pd.DataFrame({"region": ["鼎湖区"], "indicator": ["cases"], "name": ["查处违法案件"], "unit": ["起"],
+                         "baseline_year": [2025], "baseline": [475], "target_year": [2030], "target": ["≥500"],
+                         "attribute": ["预期性"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = mt.suggest_targets(hist, plan, (0.7, 0.8), seed=0)
+    assert s["target_at_80"].iloc[0] < 475 and s["reached_at_80"].iloc[0]
+    assert "基期" in s["reason"].iloc[0]

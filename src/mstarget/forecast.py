@@ -185,7 +185,7 @@ def is_flow_count(flows: bool, counts_things: bool, values: np.ndarray) -> bool:
     (``event_rate``) draws it -- the same rate every year, read from the recent years, not a trend
     extrapolated from two or three noisy counts, nor a stock (``small_count``) losing what a year added less.
     Larger or fractional flows (〈〉 of 亿元, 30 项 a year) keep the usual model (``pooled_drift``, ``ensemble``);
-    flows with a clear trend (:func:`has_count_trend`: 2, 4, 6, 8, 10 项) are no steady rate either: ``auto``
+    flows with a clear trend (:func:`has_count_trend`: 2, 4, 6, 8, 10 项, not one batch after quiet years) are no steady rate either: ``auto``
     gives them ``small_count``, whose yearly steps carry the trend on (a rate read from the five years' mean
     would put 〈50〉 -- last year's 10 held -- at p 0.03)."""
     return bool(_small_flows(flows, counts_things, values) and not has_count_trend(values))
@@ -200,37 +200,17 @@ COUNT_TREND_LEVEL = 0.05
 
 
 def has_count_trend(values: np.ndarray) -> bool:
-    """Whether yearly counts (4 or more, whole numbers) trend beyond their noise: a Poisson regression of the
-    log count on the year against a constant rate, its deviance drop tested at :data:`COUNT_TREND_LEVEL` --
-    against chi-square(1) when the counts vary no more than Poisson counts do, else (quasi-Poisson, the
-    dispersion from the trend fit's Pearson residuals) against F(1, n - 2), so that lumpy counts (0, 12, 1, 9)
-    are no trend. 2, 4, 6, 8, 10: p 0.009, a trend; 6, 8, 9, 5, 6, 7, 5: p 0.56, none."""
+    """Whether yearly counts (4 or more) trend beyond their noise: the Mann-Kendall test (Kendall's tau of
+    the counts against the year, two-sided, exact for small series without ties) at
+    :data:`COUNT_TREND_LEVEL`. It looks at the order of the years only, so one batch after quiet years
+    (0, 0, 0, 2; 2, 2, 2, 9) or lumpy counts (0, 12, 1, 9) are no trend, while 2, 4, 6, 8, 10 (p 0.017)
+    and 1, 1, 2, 2, 3, 4, 5, 6, 7, 8 are; four points never are (the smallest p is 0.083)."""
     y = np.asarray(values, dtype=float)
-    n = y.size
-    if n < 4 or y.sum() <= 0 or np.all(y == y[0]):
+    if y.size < 4 or np.all(y == y[0]):
         return False
     from scipy import stats  # lazy: scipy.stats costs ~0.2 s to import, needed only for a 〈〉 row's counts
-    t = np.arange(n) - (n - 1) / 2
-    X = np.column_stack([np.ones(n), t])
-    beta = np.array([np.log(y.mean()), 0.0])
-    for _ in range(100):  # iteratively reweighted least squares, log link
-        mu = np.exp(np.clip(X @ beta, -30, 30))
-        z = X @ beta + (y - mu) / mu
-        new = np.linalg.solve(X.T @ (mu[:, None] * X), X.T @ (mu * z))
-        done = np.max(np.abs(new - beta)) < 1e-10
-        beta = new
-        if done:
-            break
-    mu = np.exp(np.clip(X @ beta, -30, 30))
-
-    def deviance(m):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return 2.0 * float(np.sum(np.where(y > 0, y * np.log(y / m), 0.0) - (y - m)))
-
-    drop = deviance(np.full(n, y.mean())) - deviance(mu)
-    dispersion = float(np.sum((y - mu) ** 2 / mu) / (n - 2))
-    p = stats.chi2.sf(drop, 1) if dispersion <= 1 else stats.f.sf(drop / dispersion, 1, n - 2)
-    return bool(p < COUNT_TREND_LEVEL)
+    p = stats.kendalltau(np.arange(y.size), y).pvalue
+    return bool(np.isfinite(p) and p < COUNT_TREND_LEVEL)
 
 
 @dataclass

@@ -261,8 +261,9 @@ def reached_figures(row, figure: float, decimals: int) -> list[tuple[str, object
     than: ``[(what, year, reached)]`` with ``what`` ``"baseline"`` (a ``>=`` level or 〔〕 stock below the base-year
     figure, a ``<=`` one above it), ``"latest"`` (the same against the latest observed value, when it is of another
     year and shows another figure) or ``"done"`` (a ``>=`` 〈〉 sum at or below what the period's reported years
-    already added; ``year`` then ``(first, last)``); empty when the figure asks for more, and for a count of
-    incidents (:func:`mstarget.units.counts_events`: one year's 0 is no level reached). Compared at the figure's
+    already added; ``year`` then ``(first, last)``); empty when the figure asks for more, and for a ceiling on
+    a count of incidents (:func:`mstarget.units.counts_events`, ``<=``: one year's 0 is no level reached; a ``>=``
+    count of cases handled, 查处案件 起, is an activity level and keeps the mark). Compared at the figure's
     ``decimals`` (a latest 21.614096 is 21.61 beside a figure of 21.61)."""
     get = row.get
     direction, kind = get("direction"), get("kind")
@@ -276,7 +277,8 @@ def reached_figures(row, figure: float, decimals: int) -> list[tuple[str, object
                 and v <= _round_half_up(done, decimals) + 1e-9:
             return [("done", (by + 1, ly), done)]
         return []
-    if counts_events(*(v if isinstance(v, str) else None for v in (get("unit"), get("name"), get("indicator")))):
+    if direction == "<=" and counts_events(*(v if isinstance(v, str) else None
+                                             for v in (get("unit"), get("name"), get("indicator")))):
         return []  # a year's 0 incidents is a count drawn, not a level reached (零发生: p_meet says it)
     refs = []
     base, last = _float(get("baseline")), _float(get("last_value"))

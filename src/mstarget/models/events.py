@@ -97,11 +97,28 @@ def _spread(y: np.ndarray) -> tuple[float, float, int]:
     return float(((last - last.mean()) ** 2).sum()), dof * float(last.mean()), dof
 
 
+#: significance of the test of the regions' counts against Poisson (:func:`pooled_dispersion`)
+DISPERSION_LEVEL = 0.05
+
+
 def pooled_dispersion(series: Sequence[np.ndarray]) -> float:
     """Quasi-Poisson dispersion of the yearly counts across series: their squared deviations over
-    their Poisson variance, pooled; at least 1 (1 without counts to read)."""
-    ss, var, _ = (sum(x) for x in zip(*map(_spread, series))) if len(series) else (0.0, 0.0, 0)
-    return max(1.0, ss / var) if var > 0 else 1.0
+    their Poisson variance, pooled -- when the counts vary more than Poisson counts do by the
+    dispersion test (Pearson's statistic, the squared deviations over each series' mean, against
+    chi-square with their degrees of freedom, at :data:`DISPERSION_LEVEL`); else exactly 1. A
+    ratio cut at 1 without the test sat above 1 on Poisson peers by chance and made a quiet
+    district's 零发生 less likely (0.65 -> 0.59 beside 20 Poisson districts). 1 without counts."""
+    parts = [_spread(y) for y in series]
+    ss = sum(p[0] for p in parts)
+    var = sum(p[1] for p in parts)
+    if var <= 0 or ss <= var:
+        return 1.0
+    pearson = sum(p[0] / (p[1] / p[2]) for p in parts if p[1] > 0)
+    dof = sum(p[2] for p in parts if p[1] > 0)
+    from scipy.special import gammaincc  # lazy: scipy.special, read only for several regions' counts
+    if gammaincc(dof / 2.0, pearson / 2.0) >= DISPERSION_LEVEL:  # chi-square survival: Poisson-like
+        return 1.0
+    return ss / var
 
 
 def series_dispersion(y: np.ndarray, prior: float = 1.0) -> float:
