@@ -178,3 +178,14 @@ def test_results_with_qualitative_and_unmatched_rows_concat_and_write(tmp_path):
     a.to_parquet(tmp_path / "a.parquet")
     back = pd.read_parquet(tmp_path / "a.parquet")
     assert [r["indicator"] for r in back.attrs["unmatched_plan"]] == ["企业标准"]
+
+
+def test_an_index_holding_only_an_optional_column_is_no_reason_to_refuse(data_dir):
+    """set_index('source') / ('unit') moves a label the readers do without: read as before (R1)."""
+    h = pd.read_csv(data_dir / "china" / "national_history.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = mt.assess(h, data_dir / "china" / "national_targets.csv", seed=0)
+        for column in ("source", "unit"):
+            got = mt.assess(h.set_index(column), data_dir / "china" / "national_targets.csv", seed=0)
+            assert got["p_meet"].equals(plain["p_meet"])

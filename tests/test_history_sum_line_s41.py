@@ -40,3 +40,12 @@ def test_a_unit_read_from_the_indicators_brackets_is_named_by_that_column(tmp_pa
         mt.assess(mt.read_history(path, region="鼎湖区"), plan)
     assert "column '指标（括号中的单位）': '户'" in str(e.value)
     assert "column 'unit'" not in str(e.value)
+
+
+def test_a_total_in_the_indicator_column_without_a_year_is_left_out(tmp_path):
+    """全国,合计,,12345678: said not read and then refused for its blank year (R1) -- now left out, once."""
+    path = tmp_path / "history.csv"
+    path.write_text(ROWS + "鼎湖区,合计,,170,\n", encoding="utf-8")
+    with pytest.warns(MstargetWarning, match=r"'合计' 是表尾合计行.*第5行"):
+        hist = mt.read_history(path)
+    assert hist["value"].tolist() == [47, 56, 67]

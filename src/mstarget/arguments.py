@@ -56,14 +56,18 @@ def check_index(df: pd.DataFrame, name: str, owner: str, schemas=None, also=()) 
 #: (:func:`register_schema`), so that this low module names an index level's column without importing them
 TABLE_SCHEMAS: list = []
 _HEADER_KEY: list = []  # layout.header_key, registered with the schemas
+#: the columns those readers cannot do without: only these, held in an index, are refused
+TABLE_REQUIRED: set = set()
 
 
-def register_schema(schema, header_key) -> None:
+def register_schema(schema, header_key, required=()) -> None:
     """Called by :mod:`mstarget.history` and :mod:`mstarget.plan` at import: their ``SCHEMA`` (aliases of
-    their columns) and the key their headers are looked up by (:func:`mstarget.layout.header_key`)."""
+    their columns), the key their headers are looked up by (:func:`mstarget.layout.header_key`) and their
+    ``required`` columns (an index holding an optional one, ``source`` or ``unit``, is no reason to refuse)."""
     if schema not in TABLE_SCHEMAS:
         TABLE_SCHEMAS.append(schema)
     _HEADER_KEY[:] = [header_key]
+    TABLE_REQUIRED.update(required)
 
 
 def _fields_in_index(df: pd.DataFrame, schemas=None, also=()) -> list[str]:
@@ -86,8 +90,11 @@ def _fields_in_index(df: pd.DataFrame, schemas=None, also=()) -> list[str]:
         return None
 
     have = {field(c) for c in df.columns if not isinstance(c, tuple)} - {None}
+    # the readers' own tables: only a column they need (the name, when no indicator column gives it)
+    needed = (TABLE_REQUIRED | ({"name"} if "indicator" not in have else set())) if schemas is None else None
     held = [str(level) for level in df.index.names
-            if level is not None and level not in df.columns and field(level) not in (None, *have)]
+            if level is not None and level not in df.columns and field(level) not in (None, *have)
+            and (needed is None or field(level) in needed or level in also)]
     dated = isinstance(df.index, (pd.DatetimeIndex, pd.PeriodIndex)) and df.index.name is None
     if dated and schemas is None and "year" not in have and len(df.columns) > 1:
         held.append("year")

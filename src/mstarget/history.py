@@ -72,7 +72,7 @@ def _guess_header(key: str) -> str | None:
 
 SCHEMA = layout.Schema("history", ALIASES, REQUIRED + ("name", "unit", "source", "measure",
                                                        "lower", "upper"), _guess_header)
-register_schema(SCHEMA, layout.header_key)  # a column held in a frame's index is named by it
+register_schema(SCHEMA, layout.header_key, REQUIRED)  # a column held in a frame's index is named by it
 MEASURE_WORDS = {
     "flow": "flow", "当年": "flow", "当年值": "flow", "当期": "flow", "年度": "flow", "本年": "flow",
     "年度值": "flow", "yearly": "flow", "annual": "flow", "新增": "flow", "新增数": "flow", "当年新增": "flow",
@@ -290,7 +290,8 @@ def _across_sheets(out: pd.DataFrame, order: np.ndarray, cells: list, src: str) 
 
 
 def _without_sum_lines(table, raw: pd.DataFrame, src: str) -> pd.DataFrame:
-    """A long table's sum line (``合计,,,1500``: a total label with neither indicator nor year) left out with a
+    """A long table's sum line (``合计,,,1500``: a total label with neither indicator nor year; or a total label
+    as the indicator, ``全国,合计,,12345678``, with no year) left out with a
     warning naming its row, instead of refused as a row whose year and indicator are blank: it sums figures
     of other indicators and years, no figure of any series. ``table.rows`` is cut alike."""
     ident = "indicator" if "indicator" in raw.columns else "name"
@@ -300,17 +301,21 @@ def _without_sum_lines(table, raw: pd.DataFrame, src: str) -> pd.DataFrame:
     def blank(col):
         return raw[col].map(lambda v: v is None or (not isinstance(v, str) and pd.isna(v)) or not str(v).strip())
 
-    label = raw["region"].map(lambda v: isinstance(v, str) and bool(layout.TOTAL_INDICATOR.match(re.sub(r"\s+", "", v))))
-    lines = (label & blank(ident) & blank("year")).to_numpy(dtype=bool)
+    def total(col):
+        return raw[col].map(lambda v: isinstance(v, str) and bool(layout.TOTAL_INDICATOR.match(re.sub(r"\s+", "", v))))
+
+    # 合计,,,1500 (a total label for the region, no indicator), or 全国,合计,,12345678 (a total for the indicator)
+    lines = (((total("region") & blank(ident)) | total(ident)) & blank("year")).to_numpy(dtype=bool)
     if not lines.any():
         return raw
     rows = np.asarray(table.rows)
     where = [int(r) for r in rows[lines]] if len(rows) == len(raw) else []
-    words = sorted({re.sub(r"\s+", "", str(v)) for v in raw["region"][lines]})
+    words = sorted({re.sub(r"\s+", "", str(v)) for col in ("region", ident) for v in raw[col][lines]
+                    if isinstance(v, str) and layout.TOTAL_INDICATOR.match(re.sub(r"\s+", "", v))})
     warnings.warn(MstargetWarning(
         f"{src}: {'、'.join(repr(w) for w in words)} 是表尾合计行，不是某一指标某一年的数据，未读取"
         + (f"（第{'、'.join(str(r) for r in where[:8])}行）" if where else "")
-        + f" (a sum line below the table -- a total label with no indicator and no year: {int(lines.sum())} row(s) left out)"),
+        + f" (a sum line below the table -- a total label with no year, summing other figures: {int(lines.sum())} row(s) left out)"),
         stacklevel=5)
     if len(rows) == len(raw):
         table.rows = rows[~lines]

@@ -304,7 +304,7 @@ def _strip_kind_words(s: str) -> tuple[str | None, str]:
 
 SCHEMA = layout.Schema("plan", ALIASES, tuple(COLUMNS) + ("group", "target_striven", "measure"),
                        lambda key: "name" if layout.names_indicators(key) else None)
-register_schema(SCHEMA, layout.header_key)  # a column held in a frame's index is named by it
+register_schema(SCHEMA, layout.header_key, REQUIRED)  # a column held in a frame's index is named by it
 _DIRECTION_WORDS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "ge": ">=", "le": "<=",
                     "up": ">=", "down": "<=", "increase": ">=", "decrease": "<="}
 #: a 指标方向 column as evaluation offices keep it: 正向 (the higher the better: the target a floor,
