@@ -145,7 +145,8 @@ def _counts(as_of: int):
 def test_counts_reported_whole_read_whole_in_table_and_text():
     rows = _counts(2025)
     local, devices = rows["local_standards"], rows["medical_device_sampling_batches"]
-    assert local.narrative == "地方标准：目标年2025年实际为1项，未达到目标（≥2项）。评价：未完成。"
+    assert local.narrative == ("地方标准：目标年2025年实际为1项，未达到目标（≥2项）。规划要求年均+0.4项，实际年均+0.2项，"
+                               "完成目标增量的50%，2021年以来持平。评价：未完成。")  # s41: why it was missed
     assert devices.narrative == "医疗器械抽检批次数：目标年2025年实际为9批次/年，已达到目标（≥9批次/年）。评价：已完成。"
     assert [local.cells[k].text for k in ("baseline", "current", "target", "forecast")] == ["0", "1", "≥〔2〕", "1"]
     assert [devices.cells[k].text for k in ("baseline", "current", "target", "forecast")] == ["8", "9", "≥9", "9"]
@@ -197,7 +198,7 @@ def test_a_bracketed_target_is_shown_as_the_plan_wrote_it(tmp_path):
     assert firms.cells["target"].text == "≥〔25.64〕"
     # the sentence writes the target as the plan did (≥5亿元 beside 4.70亿元; session 35: was ≥5.00)
     assert pledge.narrative == ("知识产权质押登记融资金额：2020年基期以来至目标年2025年累计完成4.7亿元，未达到目标"
-                                "（≥5亿元）。评价：未完成。")
+                                "（≥5亿元）。累计完成目标的94%，尚差0.3亿元。评价：未完成。")  # s41: the share reached
     # the chart's title writes the target as the table does
     assert "目标≥〈5〉亿元（2025年）" in _subtitle(pledge.raw, "zh", True)
     # the workbook keeps a number, displayed in the plan's notation

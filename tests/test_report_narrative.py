@@ -248,9 +248,10 @@ def test_a_final_evaluation_says_achieved_or_not_never_early_or_behind(final_rep
     assert r.title == "《测试区市场监管“十四五”规划》主要指标总结评估"
     said = {row.name: row.narrative for row in r.rows}
     assert said["达标指标"] == "达标指标：目标年2025年实际为78家，已达到目标（≥75家）。评价：已完成。"
-    assert said["未达标指标"] == "未达标指标：目标年2025年实际为68家，未达到目标（≥75家）。评价：未完成。"
+    assert said["未达标指标"] == ("未达标指标：目标年2025年实际为68家，未达到目标（≥75家）。规划要求年均+3.0家，实际年均+1.6家，"
+                               "完成目标增量的53%。评价：未完成。")  # s41: why it was missed
     assert said["质押融资"] == ("质押融资：2020年基期以来至目标年2025年累计完成4.7亿元，未达到目标（≥5亿元）。"
-                             "评价：未完成。")
+                             "累计完成目标的94%，尚差0.3亿元。评价：未完成。")  # s41: the share reached
     assert [row.cells["category"].text for row in r.rows] == ["已完成", "未完成", "未完成"]
     assert list(r.summary["label"]) == ["已完成", "未完成"]  # 数据不足 0 is no finding (session 39)
     assert r.overall == ("本次评估共3项指标（约束性2项、预期性1项），数据截至2025年。过半数指标未完成。目标年已有实际数据的3项中，"
@@ -364,6 +365,7 @@ def test_a_final_evaluation_shows_the_observed_value_and_no_forecast_or_probabil
         assert shown == {"forecast": value, "range_80": "–", "p_meet": "–", "category": judged[0],
                          "status": judged[1]}
     assert food.narrative == ("千人食品检验量：目标年2025年实际为5.5批次/千人，未达到目标（≥6批次/千人）。"
+                              "规划要求年均+0.20批次/千人，实际年均+0.10批次/千人，完成目标增量的50%。"  # s41: why
                               "评价：未完成。")
     assert patents.cells["target"].text == "≥2.5（力争3）"
     assert (patents.cells["p_striven"].text, patents.cells["status"].text) == ("–", "已实现")

@@ -42,11 +42,12 @@ MAX_PANELS = 24
 BAND_COLOUR = "#3182bd"
 TARGET_COLOUR = "#b2182b"
 HISTORY_COLOUR = "#252525"
+ORIGINAL_COLOUR = "#8c8c8c"  # a target as first written, before its mid-term adjustment
 BANDS = ((95, 0.16), (80, 0.28), (50, 0.45))  # (level %, alpha), widest first
 
 LABELS = {
     "zh": {"observed": "实际值", "baseline": "基期值", "median": "预测中位数", "band": "{}%预测区间",
-           "target": "目标值", "target_average": "目标值（期间年均）", "target_year": "目标年", "year": "年份", "p": "实现概率",
+           "target": "目标值", "original": "原目标（中期调整前）", "target_average": "目标值（期间年均）", "target_year": "目标年", "year": "年份", "p": "实现概率",
            "estimated": "含未报送年份插值估计",
            "no_data": "暂无监测数据", "sum": "基期以来累计", "overview": "实现概率与目标进度（全部{}项）",
            "x": "目标进度 − 时间进度（百分点）：← 慢于时间进度 | 快于时间进度 →", "y": "实现概率（%）",
@@ -59,7 +60,7 @@ LABELS = {
            "matrix_total": "（表中合计）", "left_out": "另{}未列入", "left_qualitative": "{}项定性指标",
            "left_unestimated": "{}项数据不足", "all": "全部"},
     "en": {"observed": "observed", "baseline": "baseline", "median": "forecast median", "band": "{}% interval",
-           "target": "target", "target_average": "target (period average)", "target_year": "target year", "year": "year", "p": "P(met)",
+           "target": "target", "original": "first target (before mid-term adjustment)", "target_average": "target (period average)", "target_year": "target year", "year": "year", "p": "P(met)",
            "estimated": "counting an estimate of a year not reported",
            "no_data": "no observation yet", "sum": "sum since base year", "overview": "Chance of meeting the target vs progress (all {} targets)",
            "x": "progress minus time elapsed (points): ← behind schedule | ahead of schedule →",
@@ -293,8 +294,9 @@ def _year_ticks(first: int, last: int, most: int = 7) -> list[int]:
     return [first, last]
 
 
-def _draw_panel(ax, a, row: dict, lang: str):
-    """Draw one target into ``ax``; returns the legend handles of what was drawn."""
+def _draw_panel(ax, a, row: dict, lang: str, original: float | None = None):
+    """Draw one target into ``ax``; returns the legend handles of what was drawn. ``original``: the target as first
+    written, for one adjusted mid-term (drawn dotted and grey, named 原目标 in the legend)."""
     from matplotlib.lines import Line2D  # lazy: heavy (matplotlib)
     from matplotlib.patches import Patch  # lazy: heavy (matplotlib)
     from matplotlib.ticker import FuncFormatter, MaxNLocator  # lazy: heavy (matplotlib)
@@ -328,10 +330,15 @@ def _draw_panel(ax, a, row: dict, lang: str):
         ax.plot([int(by)], [float(base)], "s", mfc="none", mec=HISTORY_COLOUR, ms=8, mew=1.2)
     ty, target = int(row["target_year"]), float(row["target"])
     ax.axhline(target, color=TARGET_COLOUR, ls="--", lw=1.1)
+    adjusted = original is not None and not is_missing(original) and float(original) != target
+    if adjusted:  # the target as first written, beside the adjusted one judged
+        ax.axhline(float(original), color=ORIGINAL_COLOUR, ls=":", lw=1.1)
     ax.axvline(ty, color="#888888", ls=":", lw=0.9)
     average = bool(_average_span(row))  # a period average: no single year is compared with the target
     if not average:
         ax.plot([ty], [target], marker="*", color=TARGET_COLOUR, ms=12, ls="none")
+    if adjusted:  # the first target inside the y range too
+        ax.plot([ty], [float(original)], marker="_", color=ORIGINAL_COLOUR, ms=10, ls="none")
     # keep the target year and the baseline inside the x range even without data
     xs = [ty] + [int(y) for y in hist_y] + ([int(by)] if not is_missing(by) else [])
     if fan is not None and len(fan.years):
@@ -371,14 +378,17 @@ def _draw_panel(ax, a, row: dict, lang: str):
         handles += [Patch(color=BAND_COLOUR, alpha=alpha, lw=0, label=L["band"].format(level))
                     for level, alpha in reversed(BANDS)]
     handles += [Line2D([], [], color=TARGET_COLOUR, ls="--", marker=None if average else "*", ms=9, lw=1.1,
-                       label=L["target_average" if average else "target"]),
-                Line2D([], [], color="#888888", ls=":", lw=0.9, label=L["target_year"])]
+                       label=L["target_average" if average else "target"])]
+    if adjusted:
+        handles.append(Line2D([], [], color=ORIGINAL_COLOUR, ls=":", lw=1.1,
+                              label=f"{L['original']} {float(original):,.{written_decimals(float(original))}f}"))
+    handles.append(Line2D([], [], color="#888888", ls=":", lw=0.9, label=L["target_year"]))
     return handles
 
 
 def target_chart(assessment, *, number: int | None = None, lang: str = "zh", with_region: bool = False,
                  as_of: int | None = None, target_text: str | None = None, category: str | None = None,
-                 value_text: str | None = None):
+                 value_text: str | None = None, original_target: float | None = None):
     """Fan chart of one target.
 
     Parameters
@@ -400,6 +410,9 @@ def target_chart(assessment, *, number: int | None = None, lang: str = "zh", wit
     value_text : str, optional
         A period average row's average as the table writes it (its ``forecast_figure`` cell, 7.9（快报）), which
         the title says beside the target (目标：2021—2025年年均≥7%，实际年均7.9%（快报）); by default from the row.
+    original_target : float, optional
+        The target as first written, for one adjusted mid-term (企业标准 〔117〕 adjusted to 〔100〕): drawn as a grey
+        dotted line named 原目标 in the legend.
 
     Returns
     -------
@@ -414,7 +427,7 @@ def target_chart(assessment, *, number: int | None = None, lang: str = "zh", wit
     if as_of is not None and is_missing(row.get("as_of")):
         row = {**row, "as_of": as_of}
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
-    handles = _draw_panel(ax, assessment, row, lang)
+    handles = _draw_panel(ax, assessment, row, lang, original=original_target)
     name = _label_name(row, lang, with_region)
     head = f"{number}. {name}" if number is not None else name
     ax.set_title(_wrap(head, 52) + "\n" + _subtitle(row, lang, with_target=True, figure=target_text, category=category,
@@ -966,10 +979,12 @@ def report_charts(report, *, dpi: int = 100) -> ReportCharts:
         if row.assessment is not None:
             figure = row.cells["target_figure"].text if "target_figure" in row.cells else None
             value = row.cells["forecast_figure"].text if "forecast_figure" in row.cells else None
+            first = row.cells.get("target_original")
+            original = None if first is None or first.missing else float(row.cells["target_original_value"].value)
             fans[row.number] = figure_png(target_chart(row.assessment, number=row.number, lang=report.lang,
                                                        with_region=report.several_regions, as_of=report.as_of,
                                                        target_text=figure, category=row.category,
-                                                       value_text=value),
+                                                       value_text=value, original_target=original),
                                           dpi=dpi)
     return ReportCharts(overview, matrix, fans)
 

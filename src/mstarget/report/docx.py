@@ -41,7 +41,7 @@ from .model import (
     BY_REGION_CAPTION,
     CATEGORY_COLOURS,
     MATRIX_CAPTION,
-    SECTION_HEADINGS,
+    CHINESE_NUMERALS,
     SUMMARY_HEADERS,
     Report,
     chart_cut,
@@ -505,11 +505,21 @@ def _describe_last_picture(doc, text: str) -> None:
         docpr[-1].set("descr", text)
 
 
+def _caption(doc, text: str) -> None:
+    """A table's caption above it (表1 分类汇总): centred, bold, kept with the table."""
+    para = _paragraph(doc, text, indent=False, size=SIZE_SMALL, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for run in para.runs:
+        run.bold = True
+    para.paragraph_format.keep_with_next = True
+
+
 def write_docx(report: Report, path, charts: ReportCharts) -> None:
     """Write the Word document to ``path`` (the caller makes the write atomic)."""
     overview, fans = charts.overview, charts.fans
     zh = report.lang == "zh"
-    h = SECTION_HEADINGS[report.lang]
+    sec = report.sections(overview=overview is not None)  # numbered as the document has them
+    h = [sec.get(k, "") for k in ("overall", "summary", "table", "overview", "targets", "unmatched", "notes")]
+    caps = report.table_captions()
     doc = Document()
     _styles(doc, report.lang)
     _font_table(doc)
@@ -523,7 +533,8 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     _page_numbers(doc, doc.sections[0])
     groups = _region_groups(report) if report.several_regions else []
     if groups:  # 目录: the sections, and under 逐项评估 each region
-        entries = [(1, h[k]) for k in range(4) if k != 3 or overview is not None] + [(1, h[4])] + \
+        entries = [(1, h[k]) for k in range(3)] + ([(1, sec["problems"])] if report.problems else []) + \
+            ([(1, h[3])] if overview is not None else []) + [(1, h[4])] + \
             [(2, _region_heading(region, rows, zh)) for region, rows in groups] + \
             ([(1, h[5])] if report.unmatched else []) + [(1, h[6])]
         _contents(doc, report, entries)
@@ -532,6 +543,7 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     _paragraph(doc, report.overall)
 
     doc.add_heading(h[1], level=1)
+    _caption(doc, caps["summary"])
     head = list(SUMMARY_HEADERS[report.lang])
     named = summary_groups(report)  # several regions: once per indicator with its regions, a line each
     srows = [[s.label, str(s.binding), str(s.expected), str(s.total), s.indicators if named is None else "\n".join(named[i])]
@@ -543,19 +555,19 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     _table(doc, head, srows, [2.8, 1.5, 1.5, 1.5, width - 7.3], size=TABLE_SIZE, fills=fills)
     rhead, rbody = report.by_region_table()
     if rbody:  # several regions: 分地区汇总
-        _paragraph(doc, BY_REGION_CAPTION[report.lang], indent=False, size=SIZE_SMALL, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _caption(doc, caps.get("by_region", BY_REGION_CAPTION[report.lang]))
         _table(doc, rhead, rbody, _widths(rhead, rbody, width, size=TABLE_SIZE, wide=None), size=TABLE_SIZE,
                text_columns=(0,))
     ihead, ibody = by_indicator_table(report)
     if ibody:  # several regions: 分指标汇总
-        _paragraph(doc, BY_INDICATOR_CAPTION[report.lang], indent=False, size=SIZE_SMALL,
-                   align=WD_ALIGN_PARAGRAPH.CENTER)
+        _caption(doc, caps.get("by_indicator", BY_INDICATOR_CAPTION[report.lang]))
         _table(doc, ihead, ibody, _widths(ihead, ibody, width, size=TABLE_SIZE, wide=0), size=TABLE_SIZE,
                text_columns=(0,))
 
     landscape = doc.add_section(WD_SECTION.NEW_PAGE)
     _a4(landscape, landscape=True)
     doc.add_heading(h[2], level=1)
+    _caption(doc, caps["main"])
     cols = report.columns(docx=True)
     header = [c.header(report.lang) for c in cols]
     body = [[row.cells[c.key].text for c in cols] for row in report.rows]
@@ -571,6 +583,11 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
 
     portrait = doc.add_section(WD_SECTION.NEW_PAGE)
     _a4(portrait)
+    if report.problems:  # a 总结评估's 存在的问题: the targets missed and the data missing, from the figures
+        doc.add_heading(sec["problems"], level=1)
+        for i, text in enumerate(report.problems, start=1):
+            lead = f"（{CHINESE_NUMERALS[i - 1]}）" if zh and i <= len(CHINESE_NUMERALS) else f"{i}. "
+            _paragraph(doc, lead + text)
     if overview is not None:
         doc.add_heading(h[3], level=1)
         _picture(doc, overview, TEXT_WIDTH_CM[False]).paragraph_format.keep_with_next = True

@@ -26,7 +26,6 @@ from .model import (
     BY_REGION_CAPTION,
     CATEGORY_COLOURS,
     MATRIX_CAPTION,
-    SECTION_HEADINGS,
     SUMMARY_HEADERS,
     Report,
     chart_cut,
@@ -56,7 +55,8 @@ tr.binding td:first-child{border-left:3px solid #b2182b}
 .scroll{overflow-x:auto;max-width:100%}
 .chip{display:inline-block;color:#fff;border-radius:9px;padding:0 9px;font-size:13px;font-weight:normal;margin-left:8px}
 figure{margin:6px 0 14px}img.chart{max-width:100%;height:auto;display:block;border:1px solid #eee;box-sizing:border-box}
-figcaption{font-size:12px;color:#666}ol.notes{font-size:13px;color:#444}
+figcaption{font-size:12px;color:#666}ol.notes{font-size:13px;color:#444}ol.problems{font-size:15px}
+p.caption,h3.caption{font-size:14px;font-weight:bold;text-align:center;margin:10px 0 4px}
 footer{margin-top:30px;color:#888;font-size:12px}
 @page{size:A4 landscape;margin:12mm}
 @media print{.scroll{overflow:visible}main{max-width:none;padding:0}article.target{break-inside:avoid}
@@ -102,7 +102,8 @@ def region_table(report: Report) -> str:
     if not body:
         return ""
     anchors = {region: k for k, (region, _) in enumerate(region_groups(report), start=1)}
-    out = [f'<h3>{_e(BY_REGION_CAPTION[report.lang])}</h3><table class="by-region"><thead><tr>'
+    out = [f'<h3 class="caption">{_e(report.table_captions().get("by_region", BY_REGION_CAPTION[report.lang]))}</h3>'
+           '<table class="by-region"><thead><tr>'
            + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for i, cells in enumerate(body):
         last = i == len(body) - 1
@@ -119,7 +120,8 @@ def indicator_table(report: Report) -> str:
     head, body = by_indicator_table(report)
     if not body:
         return ""
-    out = [f'<h3>{_e(BY_INDICATOR_CAPTION[report.lang])}</h3><table class="by-indicator"><thead><tr>'
+    out = [f'<h3 class="caption">{_e(report.table_captions().get("by_indicator", BY_INDICATOR_CAPTION[report.lang]))}'
+           '</h3><table class="by-indicator"><thead><tr>'
            + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for i, cells in enumerate(body):
         first = f"<b>{_e(cells[0])}</b>" if i == len(body) - 1 else _e(cells[0])
@@ -208,15 +210,22 @@ def render_html(report: Report, charts: ReportCharts) -> str:
     """
     overview, fans = charts.overview, charts.fans
     zh = report.lang == "zh"
-    h = SECTION_HEADINGS[report.lang]
+    sec = report.sections(overview=overview is not None)  # numbered as the page has them
+    h = [sec.get(k, "") for k in ("overall", "summary", "table", "overview", "targets", "unmatched", "notes")]
+    caps = report.table_captions()
     parts = [f'<!doctype html><html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">'
              f'<meta name="viewport" content="width=device-width, initial-scale=1">'
              f"<title>{_e(report.title)}</title><style>{CSS}</style></head><body><main>",
              f"<header><h1>{_e(report.title)}</h1><p class=\"meta\">{_e(report.subtitle)}</p></header>",
              "",  # the 目录 of a report of several regions, filled in below
              f'<section id="overall"><h2>{h[0]}</h2><p class="narrative overall">{_e(report.overall)}</p></section>',
-             f'<section id="summary"><h2>{h[1]}</h2><div class="scroll">{summary_table(report)}{region_table(report)}{indicator_table(report)}</div></section>',
-             f'<section id="table"><h2>{h[2]}</h2><div class="scroll">{main_table(report)}</div></section>']
+             f'<section id="summary"><h2>{h[1]}</h2><p class="caption">{_e(caps["summary"])}</p>'
+             f'<div class="scroll">{summary_table(report)}{region_table(report)}{indicator_table(report)}</div></section>',
+             f'<section id="table"><h2>{h[2]}</h2><p class="caption">{_e(caps["main"])}</p>'
+             f'<div class="scroll">{main_table(report)}</div></section>']
+    if report.problems:  # a 总结评估's 存在的问题: the targets missed and the data missing, from the figures
+        parts.append(f'<section id="problems"><h2>{_e(sec["problems"])}</h2><ol class="problems">'
+                     + "".join(f"<li>{_e(p)}</li>" for p in report.problems) + "</ol></section>")
     if overview is not None:
         cap = report.overview_caption
         matrix = "".join(f'<figure>{_img(png, MATRIX_CAPTION[report.lang], "matrix")}'
@@ -246,6 +255,7 @@ def render_html(report: Report, charts: ReportCharts) -> str:
                  + "".join(f"<li>{_e(n)}</li>" for n in report.notes) + "</ol></section>")
     if report.several_regions:
         sections = [("overall", h[0]), ("summary", h[1]), ("table", h[2])] + \
+            ([("problems", sec["problems"])] if report.problems else []) + \
             ([("overview", h[3])] if overview is not None else []) + [("targets", h[4])] + \
             ([("unmatched", h[5])] if report.unmatched else []) + [("notes", h[6])]
         parts[2] = contents(report, sections)

@@ -40,9 +40,9 @@ import pandas as pd
 from ..chart_choice import chart_selection, nothing_to_draw
 from ..exceptions import ParameterError
 from ..layout import PART_OF_YEAR
-from ..assess import Thresholds, evaluate_as_of
+from ..assess import Thresholds, _none_at_all, evaluate_as_of
 from ..matching import name_key, region_key, table_totals
-from ..plan import DECIMALS_COLUMNS, NUMBER_COLUMNS, states_figure, strict_of, target_as_change
+from ..plan import DECIMALS_COLUMNS, NUMBER_COLUMNS, parse_cell, states_figure, strict_of, target_as_change
 from ..plotting import cjk_font
 from ..precision import written_decimals
 from ..schedule import (CATEGORIES, CATEGORY_ZH, FINAL_CATEGORIES, FINAL_ZH, QUALITATIVE, ScheduleRules,
@@ -222,6 +222,14 @@ SECTION_HEADINGS = {
     "en": ("1. Overview", "2. Summary by category", "3. Main indicators", "4. Overview chart",
            "5. Target by target", "6. Unmatched data", "Notes"),
 }
+
+
+#: the heading of a 总结评估's 存在的问题 section (:attr:`Report.problems`), numbered by :meth:`Report.sections`
+PROBLEMS_HEADING = {"zh": "存在的问题", "en": "Targets missed and data missing"}
+CHINESE_NUMERALS = "一二三四五六七八九十"
+#: the captions of the 分类汇总 and the main table (:meth:`Report.table_captions`)
+SUMMARY_CAPTION = {"zh": "分类汇总", "en": "Summary by category"}
+MAIN_CAPTION = {"zh": "主要指标完成情况", "en": "Main indicators"}
 
 
 def unmatched_label(key: str, lang: str) -> str:
@@ -733,6 +741,33 @@ class Report:
     #: the plan's columns of a part of a year (:func:`part_year_columns`): ``(header, label)``, each a marked
     #: column of the main table (2026年1-10月（仅供参考）) whose figures are not used as the year's
     part_years: list = field(default_factory=list)
+    #: a 总结评估's 存在的问题 (:func:`~.narrative.problems`): the targets missed, binding first, each with its gap
+    #: and why (the pace needed against the one achieved), then those with data missing; empty otherwise
+    problems: list = field(default_factory=list)
+
+    def sections(self, *, overview: bool = True) -> dict[str, str]:
+        """The headings of the sections the document has, numbered in its order (一、总体情况 …): ``overall``,
+        ``summary``, ``table``, ``problems`` (a 总结评估 with something to list), ``overview`` (when drawn),
+        ``targets``, ``unmatched`` (when present) and ``notes`` (说明, unnumbered)."""
+        zh = self.lang == "zh"
+        names = dict(zip(("overall", "summary", "table", "overview", "targets", "unmatched", "notes"),
+                         (h.split("、", 1)[-1] if zh else h.split(". ", 1)[-1] for h in SECTION_HEADINGS[self.lang])))
+        names["problems"] = PROBLEMS_HEADING[self.lang]
+        present = ["overall", "summary", "table"] + (["problems"] if self.problems else []) + \
+            (["overview"] if overview else []) + ["targets"] + (["unmatched"] if self.unmatched else [])
+        out = {k: (f"{CHINESE_NUMERALS[i]}、{names[k]}" if zh else f"{i + 1}. {names[k]}") for i, k in enumerate(present)}
+        out["notes"] = names["notes"]
+        return out
+
+    def table_captions(self) -> dict[str, str]:
+        """The captions of the document's tables, numbered in its order: ``summary`` (表1 分类汇总), ``by_region`` /
+        ``by_indicator`` (several regions), ``main`` (表2 主要指标完成情况)."""
+        present = ["summary"] + (["by_region"] if self.by_region_table()[1] else []) + \
+            (["by_indicator"] if by_indicator_table(self)[1] else []) + ["main"]
+        names = {"summary": SUMMARY_CAPTION[self.lang], "by_region": BY_REGION_CAPTION[self.lang],
+                 "by_indicator": narrative.BY_INDICATOR_CAPTION[self.lang], "main": MAIN_CAPTION[self.lang]}
+        word = "表" if self.lang == "zh" else "Table "
+        return {k: f"{word}{i} {names[k]}" for i, k in enumerate(present, start=1)}
 
     def __repr__(self) -> str:
         """One line (what the report is, how many targets, regions and charts): not every row, cell and fan, which
@@ -1312,6 +1347,9 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     paced = compared_decimals(level_decimals(row_decimals(reference=reference, exact=(baseline, *shared_plan)),
                                              reference=reference), math.nan, *compared) if computed else sized
     rdec, odec = pace_decimals(paced, required), pace_decimals(paced, r.get("observed_pace"))
+    if paced == 0:  # a series of whole figures (项, 户): its pace's first decimal, where it has one (+13.4, not +13:
+        # (105-38)/5), in both pace columns alike
+        rdec, odec = (max(d, whole_pace_decimals(v)) for d, v in ((rdec, required), (odec, r.get("observed_pace"))))
     # a strict bound (低于0.15, 超过98: read_plan's ``strict``) is < / >: its own figure does not meet it
     sign = (STRICT_SIGN if strict_of(r) else DIRECTION_SIGN).get(direction, "")
     # the plan's own figures as it wrote them (99.0, 〔4.0〕: read_plan's decimals; 12, not 12.0)
@@ -1374,7 +1412,8 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         "p_meet": Cell(None, MISSING) if closed else probability_cell(r.get("p_meet"), flagged(r.get("missed_already"))),
         "p_striven": Cell(None, MISSING) if closed else probability_cell(r.get("p_striven")),
         "required_pace": Cell(MET_PACE[lang], MET_PACE[lang]) if met else pace_cell(required, rdec),
-        "observed_pace": pace_cell(r.get("observed_pace"), odec),
+        # a count of incidents against 零发生 has no pace to read (0 is no 持平 beside 2023年2起): –
+        "observed_pace": Cell(None, MISSING) if none_at_all(r) else pace_cell(r.get("observed_pace"), odec),
         "category": Cell(label, label),
         "status": text_cell(status_text(r, cat, lang)),
         "outlook": text_cell(outlook_cell(r, cat, lang, report_kind)),
@@ -1461,7 +1500,8 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     cells["current_value"] = number_cell(current, dec)
     cells["forecast_value"] = number_cell(r.get("forecast"), dec if valued else fdec)
     cells["required_abs"] = pace_cell(abs(_num(required)), rdec, sign=False)
-    cells["observed_abs"] = pace_cell(abs(_num(r.get("observed_pace"))), odec, sign=False)
+    cells["observed_abs"] = Cell(None, MISSING) if none_at_all(r) else \
+        pace_cell(abs(_num(r.get("observed_pace"))), odec, sign=False)
     cells["qualifier"] = Cell(qualifier, qualifier)
     if flagged(r.get("target_year_estimated")):  # a target year never reported (:func:`estimated_target_year`): its
         # estimate between the neighbouring years is shown marked 插值, for reference; no progress, gap, range or
@@ -1478,7 +1518,109 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
             cells[key] = Cell(None, MISSING)
         # the 预计完成情况 words are text: "–" in a workbook too, as every other row's "–" there (never an empty cell)
         cells["outlook"] = Cell(MISSING, MISSING)
+    value = _num(r.get("forecast")) if closed and not gap else current  # the figure judged (a 〈〉 row's sum)
+    _original_cells(cells, r, lang, sign, max(fdec, dec), value, closed)
+    if closed:  # why a target year's value missed: the pace the plan needed against the one achieved
+        _pace_cells(cells, r, paced, value, yearly, wdec)
     return cells, dec
+
+
+#: the mark of a target adjusted mid-term (a plan's 2025年目标（中期调整） column) on its target cell
+ADJUSTED_MARK = "ᵃ"
+
+
+def adjusted_original(r: dict):
+    """The target as first written, for a row whose target a plan's adjustment column changed (``read_plan``'s
+    ``target_note`` and ``target_original``: 〔117〕 adjusted to 〔100〕): its :class:`mstarget.plan.Cell`, or None
+    (no adjustment, or the first target blank / not a figure)."""
+    note, text = r.get("target_note"), r.get("target_original")
+    if not isinstance(note, str) or not note.strip() or r.get("category") == QUALITATIVE:
+        return None
+    try:
+        cell = parse_cell(text if isinstance(text, str) else "" if is_missing(text) else text)
+    except (ValueError, TypeError):
+        return None
+    return cell if cell.value is not None and math.isfinite(float(cell.value)) else None
+
+
+def _original_cells(cells: dict, r: dict, lang: str, sign: str, decimals: int, value: float, closed: bool) -> None:
+    """An adjusted target's cells (:func:`adjusted_original`): the target cell marked (≥〔100〕ᵃ); ``target_original``
+    as the table writes targets (≥〔117〕), ``target_original_value`` its figure; and, against it, whether the figure
+    judged meets it (``original_met``: 已达到 / 未达到) and the share of its increase achieved (``original_share``)."""
+    original = adjusted_original(r)
+    if original is None or cells["target"].missing:
+        return
+    kind, ov = r.get("kind"), float(original.value)
+    odec = as_written(written_decimals(ov), getattr(original, "decimals", None))
+    shown = cells["target"].text + ADJUSTED_MARK
+    cells["target"] = Cell(shown, shown)  # text in a workbook too: the mark is no number
+    cells["target_original"] = notation_cell(ov, kind, sign, odec) or number_cell(ov, odec, prefix=sign)
+    cells["target_original_value"] = number_cell(ov, odec)
+    for key in ("original_met", "original_share"):
+        cells[key] = Cell(None, MISSING)
+    if is_missing(value):
+        return
+    below = r.get("direction") == "<="
+    met = value <= ov if below else value >= ov
+    if strict_of(r) and value == ov:
+        met = False
+    cells["original_met"] = Cell(met, "met" if met else "missed")
+    base = _num(r.get("baseline"))
+    share = value / ov if kind == "increment" and ov else \
+        (value - base) / (ov - base) if not is_missing(base) and ov != base else math.nan
+    if not is_missing(share):
+        cells["original_share"] = progress_cell(share, met=met)
+
+
+#: a figure unchanged this many years or more up to the target year is said to have stalled (2022年以来持平)
+STALLED_YEARS = 3
+
+
+def _pace_cells(cells: dict, r: dict, paced: int, value: float, yearly: dict | None, written: int) -> None:
+    """A target year observed: the yearly pace the plan needed from its baseline (``planned_pace``: (target -
+    baseline) / years) and the one achieved (``achieved_pace``), with the same places (+0.39 against +0.28); and
+    ``stalled_since``, the first year of an unchanged figure up to the target year when it held
+    :data:`STALLED_YEARS` years or more (2022: 2022年以来持平). Not for a 〈〉 sum (its share says it), a period
+    average or a 零发生 count."""
+    for key in ("planned_pace", "achieved_pace", "stalled_since"):
+        cells[key] = Cell(None, MISSING)
+    by, ty = r.get("baseline_year"), r.get("target_year")
+    base, target = _num(r.get("baseline")), _num(r.get("target"))
+    if r.get("kind") == "increment" or none_at_all(r) or (isinstance(r.get("average_years"), str) and
+                                                           r.get("average_years")):
+        return
+    if any(is_missing(v) for v in (by, ty, base, target, value)) or int(ty) <= int(by):
+        return
+    n = int(ty) - int(by)
+    planned, achieved = (target - base) / n, (value - base) / n
+    pdec = pace_decimals(paced, planned, achieved)
+    if paced == 0:
+        pdec = max(pdec, whole_pace_decimals(planned), whole_pace_decimals(achieved))
+    cells["planned_pace"] = pace_cell(planned, pdec)
+    cells["achieved_pace"] = pace_cell(achieved, pdec)
+    seen = {int(y): round_half_up(float(v), written) for y, v in (yearly or {}).items()
+            if not is_missing(v) and int(by) < int(y) <= int(ty)}
+    seen[int(by)] = round_half_up(base, written)
+    seen[int(ty)] = round_half_up(value, written)
+    first = int(ty)
+    while first - 1 in seen and seen[first - 1] == seen[int(ty)]:
+        first -= 1
+    if int(ty) - first >= STALLED_YEARS:
+        cells["stalled_since"] = Cell(first, str(first))
+
+
+def whole_pace_decimals(v) -> int:
+    """A pace of whole figures' places: 1 where its first decimal is not zero (13.4 a year from 38 to 105 in five
+    years), else 0 (+3, +0 for a flat series)."""
+    if is_missing(v) or not math.isfinite(float(v)):
+        return 0
+    return 1 if round_half_up(abs(float(v)), 1) != round_half_up(abs(float(v)), 0) else 0
+
+
+def none_at_all(r: dict) -> bool:
+    """A target of no incident at all (零发生: :func:`mstarget.assess._none_at_all`): its counts have no pace."""
+
+    return r.get("category") != QUALITATIVE and _none_at_all(r)
 
 
 def yearly_cell(v, decimals: int | None = None, *, suffix: str = "") -> Cell:
@@ -2077,6 +2219,7 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
                     target_year=_shared_year(records, "target_year"), numbering=numbered,
                     first_year_under_way=under_way, part_years=part_heads)
     report.overall = narrative.overall_paragraph(report)
+    report.problems = narrative.problems(report)
     # the cap's note only when the cap cut charts: a row with nothing to draw is no chart left out
     report.notes = narrative.method_notes(report, n_charts=len(charted), n_drawable=len(charts_of)) + table_notes(report)
     return report
@@ -2431,6 +2574,8 @@ def table_notes(report: Report) -> list[str]:
         note += counts
     if any(model_line(row) for row in report.rows):
         note += models
+    if any(not row.cells.get("target_original", Cell(None, MISSING)).missing for row in report.rows):
+        note = note.replace(*ADJUSTED_WRITTEN[lang])  # an adjusted target is no figure of the plan's text
     notes = [note]
     if not report.all_observed:
         said = OUTLOOK_NOTE[lang].format(*(low for low, _, _ in OUTLOOK_LEVELS[:3]))
@@ -2464,7 +2609,27 @@ def table_notes(report: Report) -> list[str]:
         notes.append(BASELINE_PRELIMINARY_NOTE[lang].format(shown))
     if any(strict_of(row.raw) and row.category != QUALITATIVE for row in report.rows):
         notes.append(STRICT_NOTE[lang])
+    adjusted = [row for row in report.rows if "target_original" in row.cells and not row.cells["target_original"].missing]
+    if adjusted:  # ≥〔100〕ᵃ: the target as adjusted mid-term, not as first written (note 1 says 按规划原文写法)
+        sep = "；" if lang == "zh" else "; "
+        notes.append(ADJUSTED_NOTE[lang].format(mark=ADJUSTED_MARK, rows=sep.join(
+            ADJUSTED_ROW[lang].format(name=row.name, first=row.cells["target_original"].text,
+                                      now=row.cells["target"].text.removesuffix(ADJUSTED_MARK)) for row in adjusted)))
     return notes
+
+
+#: the note on targets adjusted mid-term (:func:`adjusted_original`), and each row's part of it
+ADJUSTED_NOTE = {
+    "zh": "目标值标“{mark}”的为经中期调整后的目标（规划目标调整列），按调整后目标评价，不是规划原文的目标：{rows}。",
+    "en": "Targets marked \"{mark}\" were adjusted mid-term (the plan's adjusted-target column) and are judged as "
+          "adjusted, not as first written: {rows}.",
+}
+ADJUSTED_WRITTEN = {"zh": ("（〔〕为累计数，〈〉为期间新增数）",
+                           f"（〔〕为累计数，〈〉为期间新增数；标“{ADJUSTED_MARK}”的目标为中期调整后的目标，见下注）"),
+                    "en": ("(〔〕 a total reached, 〈〉 additions over the period)",
+                           f"(〔〕 a total reached, 〈〉 additions over the period; targets marked \"{ADJUSTED_MARK}\" as "
+                           "adjusted mid-term, see below)")}
+ADJUSTED_ROW = {"zh": "{name}原目标{first}，经中期调整为{now}", "en": "{name}: first {first}, adjusted to {now}"}
 
 
 def model_line(row: ReportRow) -> str:

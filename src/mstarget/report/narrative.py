@@ -464,6 +464,13 @@ def target_sentence(row) -> str:
     change = realised_change(x.r, x.lang, closed=x.target_observed and not x.interpolated and not x.gap)
     if change:  # a target written as a change (年均增长6%): the change achieved against the one written
         text = _before_assessment(text, change, x.lang)
+    elif row.category == "not_completed" and not missed:  # why it was missed: the pace needed against the one achieved
+        said = missed_why(x)
+        if said:
+            text = _before_assessment(text, said, x.lang)
+    adjusted = adjusted_said(x)
+    if adjusted:  # a target adjusted mid-term: judged against the adjusted one, the first one said beside it
+        text = _before_assessment(text, adjusted, x.lang)
     if x.departure is not None and x.r.get("status") != "no_data" and \
             (_departure_zh(x) if zh else _departure_en(x)).rstrip("：:") not in text:  # a case saying no forecast
         said = _departure_zh(x).rstrip("：") + "，实现概率仅供参考。" if zh else \
@@ -476,6 +483,85 @@ def target_sentence(row) -> str:
     if x.part_year:  # 2026年1-10月：42.9万户 -- shown, not used as the year's figure
         text = _before_assessment(text, _part_year_said(x), x.lang)
     return text
+
+
+def missed_why(x: "_Row") -> str:
+    """Why a target whose target year is observed was missed (:func:`~.model._pace_cells`): for a level or a stock
+    with a baseline, the yearly pace the plan needed against the one achieved and the share of the planned increase
+    (or fall) achieved -- ``规划要求年均+0.39件/万人，实际年均+0.28件/万人，完成目标增量的72%。`` --, a figure that moved
+    the wrong way (较基期不升反降) or has not moved for :data:`~.model.STALLED_YEARS` years or more (2022年以来持平)
+    said so; for a 〈〉 sum the share of the total reached and what is still missing. ``""`` for anything else (a
+    target written as a change says its own, :func:`realised_change`; a rate, a period average, 零发生)."""
+    c, zh = x.c, x.lang == "zh"
+    if x.average or is_rate_row(x.r) or target_as_change(x.r.get("target_written")) is not None:
+        return ""
+    if x.kind == "increment":
+        if not x.has("progress_share") or x.direction != ">=":
+            return ""
+        rest = f"，尚差{x.u('remaining')}" if zh else f"; {x.u('remaining')} short"
+        return (f"累计完成目标的{c['progress_share']}{rest}。" if zh else
+                f" The sum reached {c['progress_share']} of the target{rest}.")
+    if c.get("planned_pace", MISSING) == MISSING or c.get("achieved_pace", MISSING) == MISSING:
+        return ""
+    planned, achieved = x.pu("planned_pace"), x.pu("achieved_pace")
+    since = c.get("stalled_since", MISSING)
+    by = c["baseline_year"]
+    flat = _is_zero(c["achieved_pace"])
+    share = percent_int(x.r.get("progress_share"))
+    if zh:
+        s = f"规划要求年均{planned}，"
+        if flat:
+            s += f"实际较{by}年基期持平"
+        elif share is not None and share < 0:
+            s += f"实际年均{achieved}，较{by}年基期{'不升反降' if x.direction == '>=' else '不降反升'}"
+        else:
+            s += f"实际年均{achieved}"
+            if x.has("progress_share"):
+                s += f"，完成目标{'增量' if x.direction == '>=' else '降幅'}的{c['progress_share']}"
+        if since != MISSING and not flat:
+            s += f"，{since}年以来持平"
+        return s + "。"
+    s = f" The plan needed {planned} a year; "
+    if flat:
+        s += f"the figure is where it was in the base year {by}"
+    elif share is not None and share < 0:
+        s += f"the figure moved {achieved} a year, away from the target since the base year {by}"
+    else:
+        s += f"the figure moved {achieved} a year"
+        if x.has("progress_share"):
+            s += f", {c['progress_share']} of the planned {'increase' if x.direction == '>=' else 'fall'}"
+    if since != MISSING and not flat:
+        s += f", unchanged since {since}"
+    return s + "."
+
+
+def adjusted_said(x: "_Row") -> str:
+    """A target adjusted mid-term (the plan's 2025年目标（中期调整）, :func:`~.model.adjusted_original`): judged against the
+    adjusted target, the first one said beside it, and once the target year is observed how the figure stands
+    against it: ``目标经中期调整（原目标≥117项，调整为≥100项），按调整后目标评价；对照原目标为未达到，完成原目标增量的85%。``"""
+    c, zh = x.c, x.lang == "zh"
+    if c.get("target_original", MISSING) == MISSING:
+        return ""
+    signed, figure = c["target_signed"], c["target_value"]
+    sign = signed[:-len(figure)] if figure and signed.endswith(figure) else ""
+    first = with_unit(sign + c["target_original_value"], x.unit, x.lang)
+    now = with_unit(signed, x.unit, x.lang)
+    met, share = c.get("original_met", MISSING), c.get("original_share", MISSING)
+    closed = x.target_observed and met != MISSING
+    if zh:
+        s = f"目标经中期调整（原目标{first}，调整为{now}），按调整后目标评价"
+        if closed:
+            s += f"；对照原目标为{'已达到' if met == 'met' else '未达到'}"
+            if met != "met" and share != MISSING:
+                word = "" if x.kind == "increment" else "增量" if x.direction == ">=" else "降幅"
+                s += f"，完成原目标{word}的{share}"
+        return s + "。"
+    s = f" The target was adjusted mid-term (first {first}, adjusted to {now}) and is judged against the adjusted one"
+    if closed:
+        s += f"; against the first target it was {'met' if met == 'met' else 'missed'}"
+        if met != "met" and share != MISSING:
+            s += f", {share} of the way"
+    return s + "."
 
 
 def _incidents_paragraph(x: "_Row") -> str:
@@ -1818,7 +1904,8 @@ def _overall_paragraph(report) -> str:
             s += _binding_fine(binding_assessed, zh)
         if binding_nodata:
             s += "约束性指标中数据不足的有：" + _names_zh(binding_nodata, regions, prose_name) + "。"
-        return s + _expected_flagged(expected, zh, regions) + _departure_sentence(rows, zh) + _preliminary_sentence(rows, zh, regions) \
+        return s + _expected_flagged(expected, zh, regions) + _departure_sentence(rows, zh) + _adjusted_sentence(rows, zh) \
+            + _preliminary_sentence(rows, zh, regions) \
             + _baseline_preliminary_sentence(rows, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
     s += _counts_en(counts, n_closed, n_open, insufficient, awaited, estimated, guessed)
     if missed:
@@ -1830,7 +1917,8 @@ def _overall_paragraph(report) -> str:
         s += _binding_fine(binding_assessed, zh)
     if binding_nodata:
         s += " Binding indicators with insufficient data: " + _names_en(binding_nodata, regions, lambda r: r.name) + "."
-    return s + _expected_flagged(expected, zh, regions) + _departure_sentence(rows, zh) + _preliminary_sentence(rows, zh, regions) \
+    return s + _expected_flagged(expected, zh, regions) + _departure_sentence(rows, zh) + _adjusted_sentence(rows, zh) \
+        + _preliminary_sentence(rows, zh, regions) \
         + _baseline_preliminary_sentence(rows, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
 
 
@@ -1901,6 +1989,78 @@ def _not_started_overall(report, rows: list) -> str:
         s += " Binding targets below a 50% chance: " + "; ".join(
             f"{r.name} ({probability_words(r.cells['p_meet'].text, 'en')})" for r in low) + "."
     return s
+
+
+def problems(report) -> list[str]:
+    """A 总结评估's 存在的问题, from the figures alone (no opinion, no 下一步): each target missed, binding first, with
+    its target-year value against the target, the gap and why (:func:`missed_why`; a 零发生 target its incidents), then
+    each target with data missing and what to report. Empty for any other report, or with nothing to list."""
+    if report.kind != "final":
+        return []
+    zh = report.lang == "zh"
+    rows, _ = _counted(report)
+    missed = [r for r in rows if r.category == "not_completed"]
+    missed = [r for r in missed if r.binding] + [r for r in missed if not r.binding]
+    out = []
+    for row in missed:
+        x = _Row(row)
+        attr = ("（约束性）" if zh else " (binding)") if row.binding else ""
+        incidents = incidents_missed(x.r.get("note"), x.lang)
+        if incidents:
+            out.append(f"{x.c['label']}{attr}：{incidents}，未实现零发生。" if zh else
+                       f"{x.c['label']}{attr}: {incidents}, so the target of none at all was missed.")
+            continue
+        value = x.u("current_value") if x.gap else x.u("forecast_value")
+        ty = x.c["target_year"]
+        gap = with_pace_unit(x.c["remaining"], x.unit, x.lang) if x.has("remaining") and not _is_zero(x.c["remaining"]) \
+            else ""  # a rate's gap in points (0.1个百分点)
+        if x.preliminary:
+            value = f"{x.pre_word}数{value}" if zh else f"{value} (preliminary)"
+        why = missed_why(x) or realised_change(x.r, x.lang, closed=not x.interpolated and not x.gap)
+        if zh:
+            gap = f"，差{gap}" if gap else ""
+            out.append(f"{x.c['label']}{attr}：{ty}年{value}，未达到目标（{x.u('target')}）{gap}。{why}")
+        else:
+            gap = f", {gap} short" if gap else ""
+            out.append(f"{x.c['label']}{attr}: {value} in {ty} against the target ({x.u('target')}){gap}.{why}")
+    # the targets with data missing, one line per request (14 rows awaiting the same years: one line, not 14)
+    asking: dict = {}
+    for row in rows:
+        if row.category == "insufficient_data":
+            attr = ("（约束性）" if zh else " (binding)") if row.binding else ""
+            asking.setdefault(getattr(row, "resubmit", ""), []).append(f"{prose_name(row)}{attr}")
+    for asked, names in asking.items():
+        if len(names) == 1:
+            out.append(f"{names[0]}：数据不足，未作评价。{asked}" if zh else
+                       f"{names[0]}: insufficient data, not assessed.{asked}")
+        else:
+            out.append(f"{'、'.join(names)}{len(names)}项：数据不足，未作评价。{asked}" if zh else
+                       f"{'; '.join(names)} ({len(names)} targets): insufficient data, not assessed.{asked}")
+    return out
+
+
+def _adjusted_sentence(rows: list, zh: bool) -> str:
+    """The targets adjusted mid-term (:func:`adjusted_said`), counted and named with their first and adjusted
+    targets, and those the adjustment turned from missed to met: ``1项指标目标经中期调整（企业标准：原目标〔117〕，调整为
+    〔100〕），按调整后目标评价；对照原目标，企业标准未达到。``"""
+    adjusted = [r for r in rows if r.cells.get("target_original") is not None and not r.cells["target_original"].missing]
+    if not adjusted:
+        return ""
+    def pair(r):
+        first, now = r.cells["target_original"].text, r.cells["target"].text.rstrip("ᵃ")
+        return f"{r.name}：原目标{first}，调整为{now}" if zh else f"{r.name}: first {first}, adjusted to {now}"
+    short = [r for r in adjusted if r.cells.get("original_met") is not None and r.cells["original_met"].text == "missed"
+             and r.category in ("completed", "achieved")]
+    if zh:
+        s = f"{len(adjusted)}项指标目标经中期调整（" + "；".join(pair(r) for r in adjusted) + "），按调整后目标评价"
+        if short:
+            s += "；对照原目标，" + "、".join(r.name for r in short) + "未达到"
+        return s + "。"
+    s = (f" {len(adjusted)} target{'s were' if len(adjusted) != 1 else ' was'} adjusted mid-term ("
+         + "; ".join(pair(r) for r in adjusted) + ") and judged against the adjusted figure")
+    if short:
+        s += "; against the first target " + ", ".join(r.name for r in short) + " fell short"
+    return s + "."
 
 
 def _departure_sentence(rows: list, zh: bool) -> str:

@@ -147,6 +147,14 @@ def _summary_sheet(ws, report: Report) -> None:
     ws.cell(row=last, column=1, value=report.summary_total_label).font = Font(bold=True)
     for j, key in enumerate(("binding", "expected", "total"), start=2):
         ws.cell(row=last, column=j, value=int(report.summary[key].sum())).font = Font(bold=True)
+    if report.problems:  # a 总结评估's 存在的问题, below the counts, one target a row
+        at = last + 2
+        ws.cell(row=at, column=1, value=report.sections()["problems"].split("、", 1)[-1].split(". ", 1)[-1]) \
+            .font = Font(bold=True)
+        for k, text in enumerate(report.problems, start=at + 1):
+            ws.cell(row=k, column=1, value=f"{k - at}. {text}").alignment = Alignment(wrap_text=True, vertical="top")
+            ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=5)
+            ws.row_dimensions[k].height = 15 * _text_rows(text, sum(widths) * 0.95)
 
 
 def _region_sheet(ws, report: Report, table=None) -> None:
