@@ -161,9 +161,12 @@ def test_backtest_parent_compares_models_and_children_carry_its_params(named_run
     for key in ("drift.smape", "drift.mase", "theta.smape", "theta.coverage_80"):
         assert key in parent.data.metrics
     best = parent.data.params["best_model"]
-    by = parent.data.params["best_model_by"]
     assert parent.data.tags["mstarget.best_model"] == best
-    assert parent.data.metrics[f"{best}.{by}"] == min(parent.data.metrics[f"{m}.{by}"] for m in ("drift", "theta"))
+    # session 41: on this history most forecasts of both models were a fallback's (naive: 8 of drift's 12,
+    # 11 of theta's 12), so neither is named best (theta used to be, on scores mostly naive's), and it is said
+    assert best == "none" and "best_model_by" not in parent.data.params
+    assert parent.data.params["best_model_passed_over"] == "drift (67% fallback), theta (92% fallback)"
+    assert parent.data.metrics["theta.share_fallback"] == pytest.approx(11 / 12)
     for child in children:
         p = child.data.params
         assert p["model"] in ("drift", "theta")

@@ -32,7 +32,7 @@ from .engine import Engine
 from .arguments import YEAR_MAX, YEAR_MIN, check_horizon, check_seed, check_table
 from .consistency import sheet_of
 from .exceptions import DataValidationError, MstargetWarning, ParameterError, UnknownModelError, kept_warnings
-from .forecast import DEFAULT_PATHS, run_forecast
+from .forecast import DEFAULT_PATHS, FALLBACK_PREFIX, run_forecast
 from .history import read_history
 from .models import resolve
 from .plan import read_plan
@@ -52,9 +52,82 @@ DETAIL_COLUMNS = ["model", "region", "indicator", "origin", "h", "year", "n_trai
 #: has Brier 0, and ten bins of three calls say nothing (``brier_base`` is not given either when every call had
 #: the same outcome: the constant fitted to them knew it)
 MIN_CALLS_BASE = 10
-SUMMARY_COLUMNS = ["model", "n_series", "n_forecasts", "smape", "mase", "coverage_80", "coverage_95",
+#: ``share_fallback``: the share of a model's forecasts made by a fallback model (``chosen`` reads
+#: ``fallback:<model>``: the series too short for it, or its fit failed) -- its scores are then partly
+#: those of another model
+SUMMARY_COLUMNS = ["model", "n_series", "n_forecasts", "share_fallback", "smape", "mase", "coverage_80", "coverage_95",
                    "msis", "crps_scaled", "brier", "brier_base", "ece", "accuracy", "n_calls"]
 WARNING_COLUMNS = ["model", "origin", "category", "message"]
+#: the summary columns that pick the best model (lowest wins), in order of preference: the scaled CRPS
+#: scores the whole predictive distribution, MASE and sMAPE only its centre; a tie on the first is
+#: broken by the next ones, then by the lower ``share_fallback``
+BEST_MODEL_BY = ("crps_scaled", "mase", "smape")
+#: a model whose ``share_fallback`` is above this (more than half of its forecasts made by another
+#: model) is never the best model: its scores are mostly another model's
+MAX_SHARE_FALLBACK = 0.5
+
+
+@dataclass(frozen=True)
+class BestModel:
+    """How :func:`choose_best` picked the best model of a backtest summary: ``model`` (``None`` when
+    no model qualifies), ``by`` (the column compared), ``tied`` (other models with the very same
+    scores on every column of :data:`BEST_MODEL_BY` and the same ``share_fallback``: the first
+    listed is named, the tie is said), ``passed_over`` (``{model: share_fallback}`` of the models
+    left out because most of their forecasts were a fallback's)."""
+
+    model: str | None
+    by: str | None
+    tied: tuple = ()
+    passed_over: dict = field(default_factory=dict)
+
+    def words(self) -> str:
+        """One line: ``best by crps_scaled: drift (tied with naive: the first listed is named; arima (100%
+        fallback) passed over: most of its forecasts were a fallback model's)``."""
+        notes = []
+        if self.tied:
+            notes.append(f"tied with {', '.join(self.tied)}: the first listed is named")
+        if self.passed_over:
+            notes.append(", ".join(f"{m} ({share:.0%} fallback)" for m, share in self.passed_over.items())
+                         + f" passed over: most of {'its' if len(self.passed_over) == 1 else 'their'} forecasts were "
+                         "a fallback model's")
+        note = f" ({'; '.join(notes)})" if notes else ""
+        if self.model is None:
+            return "no best model" + note
+        return f"best by {self.by}: {self.model}{note}"
+
+
+def choose_best(summary: pd.DataFrame) -> BestModel:
+    """The best model of a backtest summary: among the models with forecasts scored, whose
+    ``share_fallback`` is at most :data:`MAX_SHARE_FALLBACK`, the lowest value of the first column
+    of :data:`BEST_MODEL_BY` that scores every one of them; equal values (to 1e-9 relative) are
+    told apart by the next columns, then by the lower ``share_fallback``; models still equal are
+    ``tied`` (the first listed is named). Used by :meth:`BacktestResult.best_model`, the CLI's
+    printout and the tracked run's ``best_model`` alike."""
+    if "model" not in summary or not len(summary):
+        return BestModel(None, None)
+    s = summary.reset_index(drop=True)
+    n = pd.to_numeric(s["n_forecasts"], errors="coerce") if "n_forecasts" in s else pd.Series(1.0, index=s.index)
+    share = (pd.to_numeric(s["share_fallback"], errors="coerce").fillna(0.0) if "share_fallback" in s
+             else pd.Series(0.0, index=s.index))
+    mostly = (share > MAX_SHARE_FALLBACK) & (n > 0)
+    passed_over = {str(s.at[i, "model"]): float(share[i]) for i in s.index[mostly]}
+    cand = s.index[~mostly & ~(n <= 0)]
+    cols = [c for c in BEST_MODEL_BY if c in s]
+    by = next((c for c in cols if len(cand) and pd.to_numeric(s.loc[cand, c], errors="coerce").notna().all()), None)
+    if by is None:
+        return BestModel(None, None, (), passed_over)
+    keys = [c for c in cols[cols.index(by):]]
+    left = list(cand)
+    for c in keys:
+        v = pd.to_numeric(s.loc[left, c], errors="coerce")
+        if v.isna().any():
+            break
+        low = v.min()
+        left = [i for i in left if np.isclose(v[i], low, rtol=1e-9, atol=0.0)]
+    low = share[left].min()
+    left = [i for i in left if share[i] <= low]
+    names = [str(s.at[i, "model"]) for i in left]
+    return BestModel(names[0], by, tuple(names[1:]), passed_over)
 
 
 @dataclass(frozen=True)
@@ -86,22 +159,27 @@ class BacktestResult:
         lines = [f"BacktestResult: {len(models)} model(s) ({', '.join(models) or 'none'}), {n_series} series, "
                  f"origins {origins}, {len(self.details)} forecasts scored"
                  + (f", {calls} attainment calls" if calls else "")]
-        best = self.best_model()
-        if best is not None:
-            r = s[s["model"] == best].iloc[0]
-            lines.append(f"  best by crps_scaled: {best} (crps_scaled {r['crps_scaled']:.3g}, coverage_80 "
-                         f"{r['coverage_80']:.2f}, coverage_95 {r['coverage_95']:.2f})")
+        best = choose_best(s)
+        if best.model is not None and best.by is not None:
+            r = s[s["model"] == best.model].iloc[0]
+            lines.append(f"  best by {best.by}: {best.model} ({best.by} {r[best.by]:.3g}, coverage_80 "
+                         f"{r['coverage_80']:.2f}, coverage_95 {r['coverage_95']:.2f})"
+                         + (f"; tied with {', '.join(best.tied)}" if best.tied else "")
+                         + (f"; passed over (mostly fallbacks): {', '.join(best.passed_over)}"
+                            if best.passed_over else ""))
+        elif best.passed_over:
+            lines.append(f"  {best.words()}")
         if len(self.warnings):
             lines.append(f"  {len(self.warnings)} warning(s) from past origins: .warnings")
         lines.append("  .summary, .details, .calls, .coverage_by_horizon(), .reliability(), .plot()")
         return "\n".join(lines)
 
     def best_model(self) -> str | None:
-        """The model with the lowest ``crps_scaled`` (``None`` when none was scored)."""
-        s = self.summary
-        if "crps_scaled" not in s or not s["crps_scaled"].notna().any():
-            return None
-        return str(s.loc[s["crps_scaled"].idxmin(), "model"])
+        """The model with the lowest ``crps_scaled`` (:func:`choose_best`: never one whose forecasts were
+        mostly a fallback model's, ``share_fallback`` above :data:`MAX_SHARE_FALLBACK`; a tie broken by
+        ``mase``, ``smape``, then the lower ``share_fallback``); ``None`` when no model qualifies.
+        :func:`choose_best` also says ties left and models passed over."""
+        return choose_best(self.summary).model
 
     def coverage_by_horizon(self) -> pd.DataFrame:
         """Observed 80 % / 95 % coverage per model and horizon, with 95 % Wilson intervals
@@ -389,6 +467,8 @@ def _summarise(label: str, det: pd.DataFrame) -> dict:
     fin = lambda c: det[c].replace([np.inf, -np.inf], np.nan).mean()  # noqa: E731
     return {"model": label,
             "n_series": int(det[["region", "indicator"]].drop_duplicates().shape[0]),
-            "n_forecasts": int(len(det)), "smape": fin("smape"), "mase": fin("mase"),
+            "n_forecasts": int(len(det)),
+            "share_fallback": float(det["chosen"].astype(str).str.startswith(FALLBACK_PREFIX).mean()),
+            "smape": fin("smape"), "mase": fin("mase"),
             "coverage_80": det["in_80"].mean(), "coverage_95": det["in_95"].mean(),
             "msis": fin("msis"), "crps_scaled": fin("crps_scaled")}

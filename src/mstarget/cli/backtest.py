@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import argparse
+import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from ..arguments import YEAR_MAX, YEAR_MIN
-from ..backtest import MIN_CALLS_BASE, backtest
-from ..exceptions import ParameterError
+from ..backtest import MAX_SHARE_FALLBACK, MIN_CALLS_BASE, backtest, choose_best
+from ..exceptions import MstargetWarning, ParameterError
 from ..forecast import DEFAULT_PATHS
 from ..history import read_history
 from ..plan import read_plan
@@ -106,6 +108,59 @@ def legend(res, horizon: int) -> str:
     return text + ".\n汇总为各预测年距与起点合并；smape 为百分比，mase/msis/crps_scaled 以序列历年平均绝对变化为单位。"
 
 
+def fallback_notes(res) -> list[str]:
+    """One line per model some of whose forecasts a fallback model made (``chosen`` ``fallback:<model>``:
+    the series too short for it at that origin, or its fit failed): how many, by which model -- its
+    scores are partly (or wholly) that model's -- and then the best model as the tracked run names it."""
+    lines = []
+    det = res.details
+    for model, g in det.groupby("model", sort=False):
+        chosen = g["chosen"].astype(str)
+        fell = chosen[chosen.str.startswith("fallback:")]
+        if not len(fell):
+            continue
+        by = ", ".join(f"{name.split(':', 1)[1]} {n}" for name, n in fell.value_counts().items())
+        share = len(fell) / len(g)
+        verdict = ("its scores are another model's, not " + model + "'s" if share >= 1 else
+                   "its scores are mostly another model's" if share > MAX_SHARE_FALLBACK else
+                   "its scores are partly another model's")
+        lines.append(f"note: {model}: {len(fell)} of its {len(g)} forecasts ({share:.0%}, share_fallback) "
+                     f"{'was' if len(fell) == 1 else 'were'} made by "
+                     f"a fallback model ({by}: too few points up to the origin for {model}, or its fit failed) -- "
+                     f"{verdict}" + (" (never the best model)" if share > MAX_SHARE_FALLBACK else ""))
+    best = choose_best(res.summary)
+    if len(res.summary) > 1 or best.passed_over:
+        lines.append(best.words() + " -- the tracked run's best_model")
+    return lines
+
+
+#: a past origin's warning that a fallback model was used: ``...; used 'drift' instead``
+_FALLBACK_WORDS = re.compile(r"used '[^']+' instead")
+
+
+def summarise_warnings(res) -> None:
+    """The warnings of the past origins' forecasts (kept on the result, not shown one by one): one
+    warning per model, with how many there were, how many said a fallback model was used, and an
+    example of each -- shown once, at the end, with the command's other warnings."""
+    kept = res.warnings
+    if kept is None or not len(kept):
+        return
+    for model, g in kept.groupby("model", sort=False):
+        fell = g[g["message"].astype(str).str.contains(_FALLBACK_WORDS)]
+        other = g.drop(fell.index)
+        parts = []
+        for part, words in ((fell, "said a fallback model was used"), (other, "other")):
+            if len(part):
+                first = part.iloc[0]
+                at = f" at origin {int(first['origin'])}" if pd.notna(first["origin"]) else ""
+                parts.append(f"{len(part)} {words} (e.g.{at}: {first['message']})")
+        origins = sorted({int(o) for o in g["origin"].dropna()})
+        warnings.warn(MstargetWarning(
+            f"backtest of {model}: {len(g)} warning(s) from the forecasts of past origins "
+            f"{', '.join(map(str, origins)) or '-'}: {'; '.join(parts)} (the details table's chosen column, --out, "
+            "says which model made each forecast)"), stacklevel=2)
+
+
 def _run(args: argparse.Namespace, details_out, settings, logger) -> int:
     engine = common.engine_of(args, "backtest")
     history = read_history(args.history, region=args.region)
@@ -136,6 +191,9 @@ def _run(args: argparse.Namespace, details_out, settings, logger) -> int:
                 write_table(res.reliability(), beside(args.out, "reliability"))
     common.echo(common.format_table(res.summary))
     common.echo(legend(res, args.horizon))
+    for line in fallback_notes(res):
+        common.echo(line)
+    summarise_warnings(res)
     by_h = res.coverage_by_horizon()
     if len(by_h):
         common.echo("\ncoverage by horizon (各预测年距的区间覆盖率; 95 % Wilson interval in brackets):")

@@ -8,6 +8,7 @@ module sits above them and above :mod:`mstarget.risk.plot`.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Sequence
 
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 
 from .. import tracking
 from ..tracking.records import MAX_TARGET_METRICS, _id_token  # the keys of assess's per-target metrics
+from . import samples as _samples
 from .plot import plot_risk
 from .score import DEFAULT_HALF_LIFE, DEFAULT_LEVEL
 from .score import score as _score
@@ -27,7 +29,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     out = _score(samples, by, as_of, half_life=half_life, level=level, hierarchical=hierarchical,
                  period=period, outcome=outcome, drop_totals=drop_totals)
     if track:
-        _track_scores(out, tracking_settings)
+        _track_scores(out, tracking_settings, samples=samples, keep_totals=not drop_totals)
     return out
 
 
@@ -99,15 +101,36 @@ def score_metrics(out: pd.DataFrame) -> dict[str, float]:
     return {k: v for k, v in m.items() if v == v}
 
 
-def _track_scores(out: pd.DataFrame, settings) -> None:
-    """Log the run; its id goes in ``out.attrs["mlflow_run_id"]``."""
+def _samples_as_read(samples) -> pd.DataFrame | None:
+    """The samples table as ``mstarget risk score`` reads it for its fingerprint and dataset input
+    (:func:`mstarget.risk.samples.load`), so a file scored from Python and from the command line (without
+    ``--where`` / ``--region``) gives the same ``data_fingerprint`` and dataset digest; ``None`` when it
+    cannot be read."""
+    try:
+        with warnings.catch_warnings():  # read once more for the run: its warnings were said by score()
+            warnings.simplefilter("ignore")
+            return _samples.load(samples)[0]
+    except Exception:  # noqa: BLE001 -- the run goes on without the table (the fingerprint of none)
+        return samples if isinstance(samples, pd.DataFrame) else None
+
+
+def _track_scores(out: pd.DataFrame, settings, *, samples=None, keep_totals: bool = False) -> None:
+    """Log the run, with the parameters ``mstarget risk score`` logs
+    (:func:`mstarget.tracking.params.risk_score_params`) and the samples table as the dataset input
+    ``samples``; its id goes in ``out.attrs["mlflow_run_id"]``."""
     meta = out.attrs["risk"]
-    params = {"by": meta["by"], "as_of": meta["as_of"], "half_life": meta["half_life"],
-              "level": meta["level"], "hierarchical": meta["hierarchical"], "periods": meta["periods"]}
+    raw = _samples_as_read(samples)
+    params, inputs = tracking.risk_score_params(samples=samples, samples_frame=raw, meta=meta,
+                                                       keep_totals=keep_totals)
     per_group, keys = per_group_metrics(out, meta["by"], SCORE_GROUP_FIGURES)
+    prior0 = (meta.get("priors") or [{}])[0]
     metrics = {"n_groups": len(out), "tested": int(out["tested"].sum()), "failed": int(out["failed"].sum()),
-               "max_risk": float(out["risk"].max()), **score_metrics(out), **per_group}
+               "max_risk": float(out["risk"].max()),
+               # the command's names too (groups, top_risk, prior_*): one schema for both entry points
+               "groups": len(out), "top_risk": float(out["risk"].max()),
+               **{f"prior_{k}": float(prior0[k]) for k in ("mean", "concentration") if k in prior0},
+               **score_metrics(out), **per_group}
     run_id = tracking.log_result("risk score", out, params, settings or tracking.TrackingSettings(),
                                  metrics=metrics, figure=plot_risk(out), artifact="risk_scores.csv",
-                                 on_error="warn", tables={GROUP_METRICS_ARTIFACT: keys})
+                                 inputs=inputs, on_error="warn", tables={GROUP_METRICS_ARTIFACT: keys})
     out.attrs["mlflow_run_id"] = run_id  # as the other tracked calls (None when the store failed)

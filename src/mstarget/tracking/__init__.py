@@ -54,6 +54,7 @@ from .params import (  # noqa: F401
     assessment_params,
     backtest_params,
     forecast_params,
+    risk_score_params,
 )
 from .records import (  # noqa: F401
     DRAW_OVERVIEW,

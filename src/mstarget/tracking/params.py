@@ -14,7 +14,7 @@ name always means the same thing and ``params.<name> = '...'`` finds the runs of
 * ``data_fingerprint`` over every input the result depends on (plan, history, peer panel,
   calibration table: :func:`mstarget.tracking.store.data_fingerprint`);
 * the input tables themselves go to the run as MLflow dataset inputs (``plan``, ``history``,
-  ``reference``), each with its source and digest (:class:`Input`).
+  ``reference``, ``samples``), each with its source and digest (:class:`Input`).
 
 Nothing here imports MLflow: the parameters are built where the command computes, and logged
 where the run is (a CLI's tracking process, :mod:`.background`).
@@ -196,6 +196,23 @@ def backtest_params(*, result: Any, history: Any, history_frame: pd.DataFrame, h
               "data_fingerprint": data_fingerprint(history_frame, plan_frame, calibration=calibration),
               **extra}
     return params, _inputs(history=(history_frame, history), plan=(plan_frame, plan))
+
+
+def risk_score_params(*, samples: Any, samples_frame: pd.DataFrame | None, meta: Mapping[str, Any],
+                      region: str | None = None, where: Sequence[str] | None = None,
+                      keep_totals: bool = False) -> tuple[dict, dict[str, Input]]:
+    """``(params, inputs)`` of a ``risk score`` run, ``mstarget risk score`` and
+    ``mt.risk.score(track=True)`` alike: ``samples`` (absolute path, ``DataFrame`` for a table in
+    memory), ``by, region`` (when given; else the result's, added where the run is logged),
+    ``as_of, half_life, level, hierarchical, where, keep_totals, periods, data_fingerprint`` (over
+    the samples table as read); the samples table is the dataset input ``samples``. ``meta``: the
+    score table's ``attrs["risk"]``."""
+    params = {"samples": source_text(samples), "by": list(meta["by"]), **({"region": region} if region else {}),
+              "as_of": meta["as_of"], "half_life": meta["half_life"], "level": meta["level"],
+              "hierarchical": meta["hierarchical"], "where": list(where or []),
+              "keep_totals": bool(keep_totals), "periods": meta["periods"],
+              "data_fingerprint": data_fingerprint(samples_frame)}
+    return params, _inputs(samples=(samples_frame, samples))
 
 
 def inputs_of(inputs: Mapping[str, Any] | Sequence[Any] | None) -> dict[str, Input]:

@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..backtest import BEST_MODEL_BY, choose_best  # noqa: F401  (BEST_MODEL_BY: public here too)
 from ..exceptions import TrackingError, TrackingWarning
 from ..plotting import pyplot
 from ..report.charts import matrix_pages, overview_chart, region_matrix_chart, region_matrix_pages
@@ -684,9 +685,6 @@ def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings |
     return (run_id, model_uri[0]) if return_model_uri else run_id
 
 
-#: the summary column that picks a backtest's ``best_model`` (lowest wins), in order of preference:
-#: the scaled CRPS scores the whole predictive distribution, MASE and sMAPE only its centre
-BEST_MODEL_BY = ("crps_scaled", "mase", "smape")
 
 
 def backtest_metrics(summary: pd.DataFrame) -> dict[str, float]:
@@ -704,15 +702,13 @@ def backtest_metrics(summary: pd.DataFrame) -> dict[str, float]:
 
 
 def best_model(summary: pd.DataFrame) -> tuple[str, str] | None:
-    """``(model, column)``: the model with the lowest value of the first column of
-    :data:`BEST_MODEL_BY` that scores every model; ``None`` when none does."""
-    for col in BEST_MODEL_BY:
-        if col not in summary or "model" not in summary:
-            continue
-        values = pd.to_numeric(summary[col], errors="coerce")
-        if len(values) and values.notna().all():
-            return str(summary["model"].iloc[int(values.to_numpy().argmin())]), col
-    return None
+    """``(model, column)``: the model :meth:`mstarget.backtest.BacktestResult.best_model` names
+    (:func:`mstarget.backtest.choose_best`: the lowest value of the first column of
+    :data:`BEST_MODEL_BY` that scores every model, never a model whose forecasts were mostly a
+    fallback model's, a tie broken by the next columns and the lower ``share_fallback``); ``None``
+    when no model qualifies."""
+    best = choose_best(summary)
+    return (best.model, best.by) if best.model is not None else None
 
 
 def log_backtest(result, params: dict, settings: TrackingSettings | None = None, *,
@@ -721,9 +717,13 @@ def log_backtest(result, params: dict, settings: TrackingSettings | None = None,
     """Log a backtest as one parent run with one child run per model (same metric names).
 
     The parent (named by :func:`describe_backtest`: ``backtest 全国 h=2 ×3 origins · drift, theta``)
-    holds every model's scores as ``<model>.<metric>`` metrics, the param and tag ``best_model``
-    (lowest of :data:`BEST_MODEL_BY`; ``best_model_by`` names the column),
-    ``backtest_summary.csv``, ``coverage_by_horizon.csv`` (and ``attainment_calls.csv`` /
+    holds every model's scores as ``<model>.<metric>`` metrics (``<model>.share_fallback``: the share of
+    its forecasts a fallback model made), the param and tag ``best_model``
+    (:func:`best_model`: lowest of :data:`BEST_MODEL_BY`, never a model whose forecasts were mostly a
+    fallback's; ``best_model_by`` names the column; ``best_model_tied_with`` the models with the very
+    same scores, ``best_model_passed_over`` those left out for their fallbacks; ``best_model`` is
+    ``none`` when no model qualifies), ``backtest_summary.csv``, ``backtest_warnings.csv`` (the
+    warnings of the past origins' forecasts, when any), ``coverage_by_horizon.csv`` (and ``attainment_calls.csv`` /
     ``reliability.csv`` when a plan was scored) and the calibration chart ``backtest_chart.png``
     when a ``figure`` is given; each child (``backtest:<model> h=<horizon>``) carries the parent's
     params (horizon, origins, history, data fingerprint, ...) plus its ``model``, its model's
@@ -734,20 +734,31 @@ def log_backtest(result, params: dict, settings: TrackingSettings | None = None,
     calls = getattr(result, "calls", None)
     run_params = _run_params("backtest", params, inputs, details)
     _, region_tags = region_params(details)
-    best = best_model(summary)
+    chosen = choose_best(summary)
+    best = (chosen.model, chosen.by) if chosen.model is not None else None
     if best is not None:
         run_params.update(best_model=best[0], best_model_by=best[1])
+    elif chosen.passed_over:  # every model mostly fallbacks: said, not left blank
+        run_params.update(best_model=EMPTY)
+    if chosen.tied:
+        run_params.update(best_model_tied_with=", ".join(chosen.tied))
+    if chosen.passed_over:
+        run_params.update(best_model_passed_over=", ".join(f"{m} ({v:.0%} fallback)"
+                                                           for m, v in chosen.passed_over.items()))
     horizon = f" h={params['horizon']}" if params.get("horizon") is not None else ""
     try:
         with start_run(describe_backtest(result, params), settings, params=run_params,
                        tags={"mstarget.command": "backtest", **region_tags,
-                             **({"mstarget.best_model": best[0]} if best else {})},
+                             **({"mstarget.best_model": run_params["best_model"]} if "best_model" in run_params else {})},
                        nested=_nest()) as parent:
             if parent is None:
                 return None
             log_inputs(parent, inputs)
             parent.log_metrics(backtest_metrics(summary))
             parent.log_table(summary, "backtest_summary.csv")
+            kept = getattr(result, "warnings", None)
+            if kept is not None and len(kept):
+                parent.log_table(kept, "backtest_warnings.csv")
             parent.log_table(result.coverage_by_horizon(), "coverage_by_horizon.csv")
             if calls is not None and len(calls):
                 parent.log_table(calls, "attainment_calls.csv")
@@ -755,7 +766,8 @@ def log_backtest(result, params: dict, settings: TrackingSettings | None = None,
             if figure is not None:
                 parent.log_figure(figure, "backtest_chart.png")
             shared = {k: v for k, v in run_params.items()
-                      if k not in ("models", "best_model", "best_model_by", "command")}
+                      if k not in ("models", "best_model", "best_model_by", "best_model_tied_with",
+                                   "best_model_passed_over", "command")}
             for _, row in summary.iterrows():
                 label = str(row["model"])
                 with start_run(f"backtest:{label}{horizon}", settings,

@@ -224,6 +224,7 @@ def start_run(run_name: str, settings: TrackingSettings | None = None, *,
     check_store(uri, timeout)
     run = Run(run_id="", uri=uri, experiment_id="", name=run_name, timeout=timeout,
               parent_run_id=parent.run_id if parent else parent_run_id)
+    held: list = []  # the signal handlers held back while the run is created (_create_deferring_interrupts)
     try:  # a store that cannot even be opened (damaged file, unknown scheme) is a TrackingError too
         with _fail_fast(uri, timeout):
             client = run._client = _client(uri)
@@ -244,17 +245,27 @@ def start_run(run_name: str, settings: TrackingSettings | None = None, *,
             if run.parent_run_id:
                 start_tags["mlflow.parentRunId"] = run.parent_run_id
             created = _retry_if_locked(
-                lambda: client.create_run(experiment_id, run_name=run_name, tags=start_tags), uri,
-                timeout=timeout)
+                lambda: _create_deferring_interrupts(
+                    lambda: client.create_run(experiment_id, run_name=run_name, tags=start_tags), held),
+                uri, timeout=timeout)
     except TrackingError:
+        _fire(_restore_handlers(held))
         raise
     except Exception as exc:
+        _fire(_restore_handlers(held))
         raise TrackingError(_describe_failure(uri, exc)) from exc
+    except BaseException:
+        _fire(_restore_handlers(held))
+        raise
     run.run_id, run.experiment_id = created.info.run_id, created.info.experiment_id
 
     token = _RUN_STACK.set(stack + (run,))
-    sigterm = _catch_sigterm() if parent is None else None
+    sigterm = None
     try:
+        caught = _restore_handlers(held)
+        sigterm = _catch_sigterm() if parent is None else None
+        # a Ctrl+C / SIGTERM that came while the run was being created is handled here, where it ends the run FAILED
+        _fire(caught)
         run.set_tags({"mstarget.version": __version__, **(tags or {})})
         if params:
             run.log_params(params)
@@ -291,7 +302,7 @@ def _end_failed(run: Run, exc: BaseException | None) -> None:
         if run.failed_children:
             tags["mstarget.failed_children"] = ",".join(run.failed_children)
         if isinstance(exc, KeyboardInterrupt):
-            tags["mstarget.error"] = f"interrupted ({exc or 'SIGINT / Ctrl+C'})"
+            tags["mstarget.error"] = f"interrupted ({str(exc) or 'SIGINT / Ctrl+C'})"
         elif isinstance(exc, SystemExit):
             tags["mstarget.error"] = f"the process exited (code {exc.code}) while the run was open"
         elif isinstance(exc, TrackingError):  # the store failed; it may still take a tag saying why
@@ -398,6 +409,67 @@ def _end_stale_runs(client, uri: str) -> list[str]:
 
 def _exit_on_sigterm(signum, frame):
     raise SystemExit(128 + signum)
+
+
+#: the signals held back from the moment a run is created in the store until the block that ends it FAILED is
+#: entered: Ctrl+C, SIGTERM, and the tracking process's Ctrl+C from its command (SIGUSR1) and its command's death
+#: (SIGUSR2, :mod:`.background`). One arriving in between used to leave the run RUNNING -- later ended FAILED by the
+#: next command as if its process had been killed (SIGKILL) -- while the command said nothing was left half-written.
+DEFERRED_SIGNALS = tuple(sig for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGUSR1", None),
+                                         getattr(signal, "SIGUSR2", None)) if sig is not None)
+
+
+def _create_deferring_interrupts(create, held: list):
+    """``create()`` (the store's ``create_run``) with :data:`DEFERRED_SIGNALS` held back: their Python handlers
+    (which run in the main thread, whichever thread the signal reached) replaced by one noting the signal. On
+    success they stay held -- ``(handlers, signals noted)`` put in ``held`` -- until :func:`_restore_handlers` and
+    :func:`_fire`, once the run is guarded; on failure they are restored and fired at once (a retry waiting for a
+    locked store stays interruptible between attempts). Only in the main thread (elsewhere: ``create()``)."""
+    if held or threading.current_thread() is not threading.main_thread():
+        return create()
+    caught: list[int] = []
+
+    def hold(signum, frame):
+        caught.append(signum)
+
+    handlers = {}
+    for sig in DEFERRED_SIGNALS:
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            previous = signal.getsignal(sig)
+            if previous is None or previous is signal.SIG_IGN:  # ignored (the tracking process's SIGINT) stays so
+                continue
+            signal.signal(sig, hold)
+            handlers[sig] = previous
+    try:
+        created = create()
+    except BaseException:
+        _fire(_restore_handlers([(handlers, caught)]))
+        raise
+    held.append((handlers, caught))
+    return created
+
+
+def _restore_handlers(held: list) -> list[int]:
+    """Put back the handlers :func:`_create_deferring_interrupts` replaced; the signals noted meanwhile."""
+    caught: list[int] = []
+    while held:
+        handlers, noted = held.pop()
+        for sig, handler in handlers.items():
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                signal.signal(sig, handler)
+        caught += noted
+    return caught
+
+
+def _fire(caught: list[int]) -> None:
+    """Handle the signals held back, each once, as they would have been: by the handler now in place (Python's
+    Ctrl+C handler raises KeyboardInterrupt), or -- the default action -- sent again."""
+    for sig in dict.fromkeys(caught):
+        handler = signal.getsignal(sig)
+        if callable(handler):
+            handler(sig, None)
+        elif handler is signal.SIG_DFL:
+            os.kill(os.getpid(), sig)
 
 
 def _catch_sigterm():

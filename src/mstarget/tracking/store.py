@@ -434,6 +434,7 @@ def _build_schema(db: Path) -> bool:
             db_utils._verify_schema(engine)
         finally:
             engine.dispose()
+        _default_experiment_beside(tmp, db)
         for side in ("-journal", "-wal", "-shm"):  # a journal of the file replaced would be replayed into it
             with contextlib.suppress(FileNotFoundError):
                 db.with_name(db.name + side).unlink()
@@ -441,6 +442,32 @@ def _build_schema(db: Path) -> bool:
     finally:
         _remove_database(tmp)
     return True
+
+
+def _default_experiment_beside(tmp: Path, db: Path) -> None:
+    """MLflow's ``Default`` experiment (id 0) of the store being built in ``tmp``, its artifacts filed
+    beside the store (``<store folder>/mlruns/0``) as mstarget's own experiments are
+    (:func:`_experiment_id`) -- not in the working directory of whichever command happened to create
+    the store, where MLflow would put them (a user's own ``mlflow.start_run()`` runs, and mstarget
+    runs logged as their children, would keep their artifacts away from the store). It is MLflow's
+    own creation of it (:class:`SqlAlchemyStore` with ``default_artifact_root``, as ``mlflow server
+    --default-artifact-root`` does). Best effort: should this MLflow refuse, MLflow creates
+    ``Default`` when the store is first opened, as it always did."""
+    try:
+        from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore  # lazy: mlflow
+    except ImportError:
+        return
+    uri = f"sqlite:///{tmp}"
+    try:
+        with _quiet("mlflow", "alembic", "sqlalchemy"):
+            SqlAlchemyStore(uri, (db.parent / "mlruns").as_uri())
+    except Exception:  # noqa: BLE001 -- MLflow creates Default itself later
+        pass
+    finally:
+        engine = getattr(SqlAlchemyStore, "_engine_map", {}).pop(uri, None)  # the temporary file's engine
+        if engine is not None:
+            with contextlib.suppress(Exception):
+                engine.dispose()
 
 
 def _create_sqlite_store(db: Path) -> None:
