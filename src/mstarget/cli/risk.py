@@ -126,7 +126,7 @@ def _level_arg(text: str) -> tuple[str, str | None, int]:
     named), ``区县:新区=450``; ``(column or value, value or None, batches)``."""
     from ..risk.allocate import parse_batches  # lazy: scipy.stats, scikit-learn (mstarget.risk)
 
-    left, sep, right = str(text).rpartition("=")
+    left, sep, right = str(text).replace("＝", "=").rpartition("=")  # full-width ＝ as = (and ： as :)
     if not sep or not left.strip():
         raise argparse.ArgumentTypeError(f"LEVEL=N such as 区县=400 (every 区县) or 区县:新区=450 (that one); got {text!r}")
     try:

@@ -61,7 +61,7 @@ from .. import layout
 from ..exceptions import (ConcentrationWarning, DataValidationError, MstargetWarning, ParameterError,
                           Problem)
 from .periods import Period, parse_period
-from .samples import ALIASES, parse_count
+from .samples import ALIASES, group_key, parse_count
 from .score import EXPLAIN_COLUMNS, PERIOD_COLUMNS, SCORE_COLUMNS, SETTING_COLUMNS, suspected_stale
 
 DEFAULT_RISK_SHARE = 0.75
@@ -1516,16 +1516,42 @@ def _split_level_keys(value, groups: list, by: list, scores: pd.DataFrame, name:
         if k in groups:
             keep[k] = v
             continue
-        cols = [c for c in by if str(k) in set(scores[c].astype(str))]
+        cols = _value_columns(k, by, scores)
         if len(cols) > 1:
-            raise ParameterError(f"The '{name}' parameter of mstarget.risk.allocate names {k!r}, a value of "
-                                 f"several group columns ({', '.join(map(str, cols))}); say which: "
-                                 f"{name.replace('group', 'level')}={{{cols[0]!r}: {{{k!r}: {v!r}}}}}")
+            raise _several_columns(k, v, cols, name, scores, name.replace("group", "level"))
         if len(cols) == 1:
             levels.setdefault(cols[0], {})[str(k)] = v
         else:
             keep[k] = v  # refused by _per_group, naming it
     return keep, levels
+
+
+def _level_key(text) -> str:
+    """A level's value as compared with the scores' (:func:`mstarget.risk.samples.group_key`, as evaluate
+    matches groups): 四会市(县级) is 四会市（县级）, 高要 区 is 高要区."""
+    return group_key(text)
+
+
+def _value_columns(value, by: list, scores: pd.DataFrame) -> list:
+    """The ``by`` columns holding ``value`` (compared as :func:`_level_key` compares them)."""
+    key = _level_key(value)
+    return [c for c in by if key in {_level_key(x) for x in pd.unique(scores[c].astype(str))}]
+
+
+def _several_columns(value, batches, cols: list, name: str, scores: pd.DataFrame,
+                     level: str | None = None) -> ParameterError:
+    """A level named by a value of several ``by`` columns (其他 a 区县 and a 食品大类): say which, each
+    column as the scores file writes it, in Python and on the command line (``level``: the parameter to
+    write it with, ``min_per_level`` for a key of ``min_per_group``)."""
+    written = (scores.attrs.get("headers") or {}) if hasattr(scores, "attrs") else {}
+    shown = [str(written.get(c, c)) for c in cols]
+    level = level or name
+    flag = "--" + level.replace("_", "-")
+    return ParameterError(
+        f"The '{name}' parameter of mstarget.risk.allocate names {value!r}, which is a value of both "
+        f"{' and '.join(shown)}; say which column it is in: {level}={{{shown[0]!r}: {{{value!r}: {batches!r}}}}} "
+        f"(command line: {flag} {shown[0]}:{value}={batches}, or {shown[1]}:{value}={batches})"
+        f"（{value}同时是{'和'.join(shown)}的取值：请写明列名，如 {shown[0]}:{value}={batches}）")
 
 
 def _levels(value, name: str, by: list, scores: pd.DataFrame, extra: dict | None = None) -> list:
@@ -1542,9 +1568,11 @@ def _levels(value, name: str, by: list, scores: pd.DataFrame, extra: dict | None
         for col, v in src.items():
             c = _level_column(col, by, scores)
             if c is None and not isinstance(v, Mapping):  # a value of one by column: {"新区": 450}
-                cols = [b for b in by if str(col) in set(scores[b].astype(str))]
+                cols = _value_columns(col, by, scores)
                 if len(cols) == 1:
                     c, v = cols[0], {str(col): v}
+                elif len(cols) > 1:
+                    raise _several_columns(col, v, cols, name, scores)
             if c is None:
                 raise ParameterError(f"The '{name}' parameter of mstarget.risk.allocate names {col!r}, which is no "
                                      f"group column; the groups are by {', '.join(map(str, by))}（所给层级不是分组列）")
@@ -1557,9 +1585,23 @@ def _levels(value, name: str, by: list, scores: pd.DataFrame, extra: dict | None
         shown = str(written.get(c, c))  # as the scores file writes it (食品大类, not category)
         text = scores[c].astype(str).to_numpy()
         values = list(dict.fromkeys(text.tolist()))
+        keyed = {}
+        for x in values:
+            keyed.setdefault(_level_key(x), []).append(x)
         every = spec.pop("*", None)
         todo = ([(x, every) for x in values] if every is not None else []) + list(spec.items())
         for val, v in todo:
+            if val not in values and len(keyed.get(_level_key(val), ())) == 1:
+                val = keyed[_level_key(val)][0]  # 四会市(县级) for 四会市（县级）, as evaluate matches groups
+            if val not in values and name == "max_per_level":
+                # a cap on a value with no scores (a lab's capacity list covering every 区县): nothing to cap
+                close = difflib.get_close_matches(val, values, n=3, cutoff=0.3)
+                warnings.warn(MstargetWarning(
+                    f"The '{name}' parameter of mstarget.risk.allocate caps {shown} {val!r}, which has no scores "
+                    f"(the scores' {shown} column: {'、'.join(values[:12])}{' ...' if len(values) > 12 else ''}); "
+                    f"the cap is ignored" + (f" -- did you mean {'、'.join(close)}?" if close else "")
+                    + f"（{shown}“{val}”无评分，其上限不起作用）"), stacklevel=3)
+                continue
             if val not in values:
                 close = difflib.get_close_matches(val, values, n=3, cutoff=0.3)
                 raise ParameterError(f"The '{name}' parameter of mstarget.risk.allocate names {shown} {val!r}, which is "

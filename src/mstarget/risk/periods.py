@@ -168,11 +168,11 @@ def parse_period(value) -> Period:
 
 
 #: what a date in a period column is told (see :func:`_date_period`)
+DATE_FIX = ("give the column as periods, e.g. df['period'] = df['period'].dt.to_period('Q') for quarters, "
+            ".dt.to_period('M') for months, .dt.year for years, or write 2023Q2 / 2023-06 / 2023"
+            "（日期不能作为期间：请写成2023Q2、2023-06等期间）")
 DATE_NO_PERIOD = ("a date other than 1 January or 31 December is no period: a date at the end of a quarter "
-                  "may stand for the quarter, its last month or the months to date (1-6月); give the column as "
-                  "periods, e.g. df['period'] = df['period'].dt.to_period('Q') for quarters, "
-                  ".dt.to_period('M') for months, or write 2023Q2 / 2023-06"
-                  "（日期不能作为期间：请写成2023Q2、2023-06等期间）")
+                  f"may stand for the quarter, its last month or the months to date (1-6月); {DATE_FIX}")
 
 
 def _date_period(value) -> Period:
@@ -186,6 +186,83 @@ def _date_period(value) -> Period:
     if (stamp.month, stamp.day) in ((1, 1), (12, 31)):
         return parse_period(_check_year(stamp.year))
     raise ValueError(f"{stamp:%Y-%m-%d}: {DATE_NO_PERIOD}")
+
+
+#: a date written as text in a period column (an Excel date read as text, ``2023-01-31``, ``2023/1/31``,
+#: ``2023-01-31 00:00:00``, ``2023年1月31日``)
+_DATE_TEXT = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]0{1,2}:00(?::00(?:\.0+)?)?)?$")
+_DATE_CN = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+#: the granularities a run of dates may be read as: months per period -> (label of the period ending
+#: in month index ``e``)
+_STEPS = {1: "month", 3: "quarter", 6: "half-year", 12: "year"}
+
+
+def as_date(value) -> "pd.Timestamp | None":
+    """A period cell that is a date -- a datetime / ``np.datetime64`` / ``pd.Timestamp``, or text written as
+    one (``2023-01-31``, ``2023/1/31``, ``2023年1月31日``: an Excel date read as text) -- as a Timestamp;
+    None when the cell is no date (``2023``, ``2023Q1``, ``2023-03`` are periods, not dates)."""
+    if isinstance(value, (datetime.date, np.datetime64)):
+        stamp = pd.Timestamp(value)
+        return None if stamp is pd.NaT else stamp
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    m = _DATE_TEXT.match(text) or _DATE_CN.match(text)
+    if not m:
+        return None
+    try:
+        return pd.Timestamp(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def date_periods(values) -> dict:
+    """Read the dates of one period column together (``values``: its distinct cells that :func:`as_date`
+    reads): ``{cell: Period}``. The granularity is decided from the whole column, never from one date:
+    the dates must all be month ends (``.resample("ME")``, Excel's 2023-01-31) or all month starts
+    (``pd.to_datetime("2023-01")``), and the shortest step between two of them -- 1, 3, 6 or 12 months --
+    is the length of each period, every date falling on that grid (month ends of quarters: 03-31, 06-30,
+    09-30, 12-31; years: 12-31, or 01-01 as ``pd.to_datetime("2023")`` reads a year). So month ends are
+    months (their 12-31 is December, not the year), quarter ends are quarters, year ends (two years or
+    more) are years. Anything else -- one date alone (2023-12-31: the year or its December?), steps that
+    fit no grid (2023-03-31 and 2023-09-30), other days of the month -- raises one ``ValueError`` for the
+    column saying how to write the periods (:data:`DATE_FIX`)."""
+    stamps = {v: as_date(v) for v in values}
+    stamps = {v: d for v, d in stamps.items() if d is not None}
+    if not stamps:
+        return {}
+    days = sorted(set(stamps.values()))
+    shown = ", ".join(f"{d:%Y-%m-%d}" for d in days[:3]) + (" ..." if len(days) > 3 else "")
+    head = f"the period column holds dates ({shown}; {len(days)} distinct)"
+    ends = all(d == d.normalize() and d.is_month_end for d in days)
+    starts = all(d == d.normalize() and d.day == 1 for d in days)
+    month = [d.year * 12 + d.month - 1 for d in days]
+    step = min((b - a for a, b in zip(month, month[1:])), default=None)
+    why = None
+    if not (ends or starts):
+        why = "that are neither all month ends nor all month starts"
+    elif step is None:
+        d = days[0]
+        why = (f"of one date only, which may close (or open) a year, a quarter or a month: is {d:%Y-%m-%d} "
+               f"the year {d.year} or its {'December' if ends else 'January'}?")
+    elif step not in _STEPS:
+        why = f"{step} months apart, which is no month, quarter, half-year or year"
+    else:
+        # a month end closes the period, a month start opens it
+        first = [m - step + 1 if ends else m for m in month]
+        if any(f % step for f in first):
+            why = (f"{step} months apart but not on the {_STEPS[step]}s' "
+                   f"{'ends' if ends else 'starts'}")
+    if why:
+        raise ValueError(f"{head} {why}: a date at the end of a quarter may stand for the quarter, its last "
+                         f"month or the months to date (1-6月); {DATE_FIX}")
+    out = {}
+    for v, d in stamps.items():
+        m = d.year * 12 + d.month - 1
+        f = m - step + 1 if ends else m
+        y, first = divmod(f, 12)
+        out[v] = _span(f"{y}年{first + 1}-{first + step}月")
+    return out
 
 
 def _pandas_period(value: "pd.Period") -> Period:

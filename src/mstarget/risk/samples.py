@@ -29,13 +29,14 @@ import numpy as np
 import pandas as pd
 
 from .. import layout
+from ..arguments import check_index
 from ..exceptions import (DataValidationError, InconsistentDataWarning, MstargetWarning, ParameterError,
                           Problem, UnreadColumnWarning)
 from ..io import (FORMULA_WITHOUT_VALUE, GRID_TYPES, drop_repeated_columns, is_formula,
                   read_grids, read_table, source_name)
 from ..chinese_script import to_simplified
 from ..validation import THOUSANDS
-from .periods import EXPECTED_PERIOD, Period, parse_period
+from .periods import EXPECTED_PERIOD, Period, as_date, date_periods, parse_period
 
 OUTCOME_CANDIDATES = ("failed", "outcome", "unqualified", "fail")
 _TRUE = {"1", "1.0", "true", "yes", "y", "fail", "failed", "unqualified", "不合格", "不合格样品", "不合格产品",
@@ -1295,14 +1296,28 @@ def _periods(df: pd.DataFrame, period: str, src: str, rows: np.ndarray):
     starts = np.zeros(len(uniques), np.int64)
     ends = np.zeros(len(uniques), np.int64)
     bad_u = {}
+    # dates (datetime64, Excel dates read as text) are read as a whole column: month ends are months,
+    # quarter ends quarters (never a lone 12-31 as the year beside them), or refused once
+    dated = [j for j, u in enumerate(uniques) if as_date(u) is not None]
+    try:
+        by_date = date_periods([uniques[j] for j in dated])
+        said = None
+    except ValueError as exc:
+        by_date, said = {}, str(exc)
     for j, u in enumerate(uniques):
         try:
-            p = parse_period(u)
+            p = by_date[u] if u in by_date else parse_period(u) if said is None or j not in dated else None
+            if p is None:
+                bad_u[j] = None  # the column's dates, refused once below
+                continue
             labels[j], starts[j], ends[j] = p.label, p.start, p.end
         except (ValueError, TypeError) as exc:
             bad_u[j] = str(exc)
     probs = []
-    for i in np.flatnonzero((codes < 0) | np.isin(codes, list(bad_u))):
+    if said is not None:
+        first = int(np.flatnonzero(np.isin(codes, dated))[0])
+        probs.append(Problem(src, None, period, _cell_text(df[period].iloc[first]), said))
+    for i in np.flatnonzero((codes < 0) | np.isin(codes, [j for j, why in bad_u.items() if why is not None])):
         why = bad_u.get(int(codes[i]), f"expected {EXPECTED_PERIOD}; this cell is empty")
         probs.append(Problem(src, int(rows[i]), period, _cell_text(df[period].iloc[i]),
                              f"unknown period format; {why}"))
@@ -1344,6 +1359,9 @@ def validate_samples(samples, by: Sequence[str], *, period: str | None = "period
         Listing every missing column or bad cell, counts above :data:`MAX_COUNT`, totals that
         would overflow.
     """
+    if isinstance(samples, pd.DataFrame):  # groupby(...).sum() without reset_index(): say so
+        check_index(samples, "samples", "mstarget.risk.score", (SCHEMA,),
+                    also=tuple(str(c) for c in (by or ())) + ((period,) if period else ()))
     df, src = load(samples)
     if isinstance(samples, pd.DataFrame) and "headers" not in samples.attrs:
         df = _as_read(df, src)  # the headers a file would be read by (抽检批次, 年度 | 季度)
@@ -1459,6 +1477,10 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
         if summed.any():
             where = where + _summed_totals_where(df, by, groups, summed, named, rows, src, sources)
             totals = totals | summed
+        for c, hit in _outer_totals(groups, by, labels, tested, failed, totals):  # 全市 under --by 区县,食品大类
+            where = where + _summed_totals_where(df, by, groups, hit, hit, rows, src, sources, level=c)
+            totals = totals | hit
+            suspect = suspect & ~hit
         _warn_rows_equal_to_sums(groups, by, labels, tested, failed, suspect, rows, src, sources)
         _refuse_rows_disagreeing(df, groups, by, labels, tested, failed, rows, src, sources, totals,
                                  other, period)
@@ -1720,13 +1742,45 @@ def _rows_summing_others(groups: dict, by: Sequence[str], labels: np.ndarray, te
     return dropped, named, hit & ~dropped & telling
 
 
+def _outer_totals(groups: dict, by: Sequence[str], labels: np.ndarray, tested: np.ndarray,
+                  failed: np.ndarray, totals: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """Total rows under an outer ``by`` column: ``[(column, rows)]``, the rows whose label in that column
+    reads as a total (:data:`TOTAL_HINTS`: 全市, 合计) and whose batches and unqualified batches equal the
+    sum of the other rows of their period with the same labels in the other ``by`` columns (全市 /
+    粮食加工品 / 2022 summing the districts' 粮食加工品 rows of 2022), at least two of them with batches
+    -- as :func:`_rows_summing_others` finds them under the innermost column. Such a row kept would be
+    scored as one more district holding every batch twice."""
+    out = []
+    live = ~np.asarray(totals, bool)
+    for c in by[:-1]:
+        codes, uniques = pd.factorize(pd.Series(groups[c], dtype=object), use_na_sentinel=False)
+        hint = live & (tested > 0) & np.array([_hints_total(v) for v in uniques], bool)[codes]
+        if not hint.any():
+            continue
+        block = pd.DataFrame({f"_g{j}": groups[x] for j, x in enumerate(by) if x != c})
+        block["_period"] = labels
+        ids = block.groupby(list(block.columns), sort=False).ngroup().to_numpy()
+        frame = pd.DataFrame({"b": ids, "t": np.where(live, tested, 0).astype(float),
+                              "f": np.where(live, failed, 0).astype(float),
+                              "pos": (live & (tested > 0)).astype(int)})
+        sums = frame.groupby("b")[["t", "f", "pos"]].transform("sum")
+        hit = (hint & (2 * frame["t"].to_numpy() == sums["t"].to_numpy())
+               & (2 * frame["f"].to_numpy() == sums["f"].to_numpy()) & (sums["pos"].to_numpy() - 1 >= 2))
+        hit &= pd.Series(hit).groupby(ids).transform("sum").to_numpy() == 1  # two such rows: neither is sure
+        if hit.any():
+            out.append((c, hit))
+            live &= ~hit
+    return out
+
+
 def _summed_totals_where(df: pd.DataFrame, by: Sequence[str], groups: dict, summed: np.ndarray,
                          named: np.ndarray, rows: np.ndarray, src: str,
-                         sources: np.ndarray | None) -> list[dict]:
+                         sources: np.ndarray | None, level: str | None = None) -> list[dict]:
     """Entries of ``attrs["totals"]`` (see :func:`_total_cells`) for the rows found by their sums
-    (``named``: those whose label also reads as a total)."""
+    (``named``: those whose label also reads as a total) under ``level`` (default: the innermost
+    ``by`` column)."""
     written = df.attrs.get("headers") or {}
-    c = by[-1]
+    c = level or by[-1]
     place = sources if sources is not None else np.full(len(summed), src, dtype=object)
     out = []
     for mask, why in ((summed & named, "its name reads as a total and its batches and unqualified batches "
