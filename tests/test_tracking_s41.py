@@ -204,3 +204,17 @@ def test_ctrl_c_right_after_the_run_is_created_ends_it_failed_not_running(tmp_pa
         [MlflowClient(tracking_uri=uri).get_experiment_by_name("s41").experiment_id])
     assert run.info.status == "FAILED"  # HEAD: RUNNING, later ended FAILED as if killed (SIGKILL)
     assert run.data.tags["mstarget.error"] == "interrupted (SIGINT / Ctrl+C)"
+
+
+def test_per_region_metrics_cover_the_province_and_cities_first_and_say_how_many():
+    """A province's table listing its counties first (SYNTHETIC): the limited room of per-region metrics goes to
+    the province and its cities, and the terminal line says how many regions were covered (Q8: 50 of 142)."""
+    from mstarget.tracking.records import region_metrics
+    counties = [f"合成{i:03d}县" for i in range(120)]
+    cities = [f"合成{i:02d}市" for i in range(21)]
+    regions = counties + cities + ["合成甲省"]
+    table = pd.DataFrame({"region": regions, "indicator": "x", "p_meet": 0.5, "status": "on_track",
+                          "category": "on_schedule"})
+    metrics, covered = region_metrics(table, limit=200)
+    assert 22 <= covered < len(regions)
+    assert "n_rows.合成甲省" in metrics and all(f"n_rows.{c}" in metrics for c in cities)

@@ -20,6 +20,7 @@ from ..plotting import pyplot
 from ..report.charts import matrix_pages, overview_chart, region_matrix_chart, region_matrix_pages
 from ..report.model import AWAITED_OUTLOOK, build_report, outlook_cell, status_words
 from ..schedule import CATEGORIES, FINAL_CATEGORIES, NOT_STARTED, QUALITATIVE, evaluation_categories
+from ..validation import region_level
 from .forecaster import log_forecaster
 from .params import EMPTY, inputs_of
 from .runs import _RUN_STACK, Run, active_run, start_run
@@ -231,6 +232,10 @@ def _outlook_words(table: pd.DataFrame) -> list[str]:
     return status_words(table)  # the printout's words, from the row alone
 
 
+#: a region that is the table's total (全省 / 全市 / 合计): first in the per-region metrics
+_TOTAL_NAME = re.compile(r"^(全|本)|合计|总计")
+
+
 def region_metrics(table: pd.DataFrame, limit: int = MAX_REGION_METRICS) -> tuple[dict[str, float], int]:
     """Per-region aggregates of a table of several regions, by :func:`assessment_metrics`' rule (the rows judged;
     a plan whose period has not started, 规划期未开始, counted apart): ``n_rows.<region>`` (every row),
@@ -239,7 +244,8 @@ def region_metrics(table: pd.DataFrame, limit: int = MAX_REGION_METRICS) -> tupl
     the rows but those not started (:func:`_outlook_words`: ``n_预计能够完成.东江市``, the 待确认 words each under its own
     name, 0 included, so runs compare region by region) and, for the rows not started, ``mean_p_meet_not_started.<region>`` and ``n_not_started_<word>.<region>``
     with the words the report's 预计完成情况 and 分指标汇总 give them (完成存在不确定性 … from their forecast), for as
-    many regions (in the table's order) as ``limit`` metrics hold. Returns ``(metrics, regions covered)``;
+    many regions as ``limit`` metrics hold: totals (全省 / 合计) and the higher levels first -- a province, its cities,
+    then counties (:func:`mstarget.validation.region_level`) --, each level in the table's order. Returns ``(metrics, regions covered)``;
     ``({}, 0)`` for one region."""
     if "region" not in table or table["region"].nunique() < 2:
         return {}, 0
@@ -258,7 +264,10 @@ def region_metrics(table: pd.DataFrame, limit: int = MAX_REGION_METRICS) -> tupl
     p_all = pd.to_numeric(table["p_meet"], errors="coerce") if "p_meet" in table \
         else pd.Series(float("nan"), index=table.index)
     per_region = 2 + len(shown) + (1 + len(shown_later) if wait.any() else 0) + int(pending.any())
-    regions = list(pd.unique(table["region"].dropna()))[:max(limit // per_region, 0)]
+    # the room goes to the higher levels first (a province, its cities, then counties), each in the table's order
+    ordered = list(pd.unique(table["region"].dropna()))
+    ordered.sort(key=lambda r: region_level(str(r)) or (0 if _TOTAL_NAME.search(str(r)) else 5))
+    regions = ordered[:max(limit // per_region, 0)]
     out: dict[str, float] = {}
     for region in regions:
         mine = (table["region"] == region).to_numpy()
@@ -291,10 +300,12 @@ def per_target_line(table: pd.DataFrame) -> str | None:
     if n <= MAX_TARGET_METRICS:
         return None
     regions = table["region"].nunique() if "region" in table else 0
+    covered = region_metrics(table)[1] if regions > 1 else 0
+    of = f"{covered} of {regions} regions (the higher levels first)" if covered < regions else f"{regions} regions"
     return (f"MLflow: per-target metrics (p_meet.*, forecast.*) logged for the first {MAX_TARGET_METRICS} of {n} "
             f"rows; the full table is the run's artifact assessment.csv (per_target_metrics.csv maps the metric "
             f"names to rows)" + (f"; per-region aggregates (n_rows.<region>, mean_p_meet.<region>, counts by "
-                                 f"预计完成情况) for {regions} regions" if regions > 1 else "")
+                                 f"预计完成情况) for {of}" if regions > 1 else "")
             + f" (逐项指标仅记录前{MAX_TARGET_METRICS}项，共{n}项；完整结果见运行附件 assessment.csv)")
 
 
