@@ -181,11 +181,24 @@ def test_results_with_qualitative_and_unmatched_rows_concat_and_write(tmp_path):
 
 
 def test_an_index_holding_only_an_optional_column_is_no_reason_to_refuse(data_dir):
-    """set_index('source') / ('unit') moves a label the readers do without: read as before (R1)."""
+    """set_index('source') / ('name') moves a label the readers do without: read as before (R1). The unit is no
+    such label: it sets a share's bounds and the count models (FP3), so an index holding it is refused."""
     h = pd.read_csv(data_dir / "china" / "national_history.csv")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         plain = mt.assess(h, data_dir / "china" / "national_targets.csv", seed=0)
-        for column in ("source", "unit"):
+        for column in ("source", "name"):
             got = mt.assess(h.set_index(column), data_dir / "china" / "national_targets.csv", seed=0)
             assert got["p_meet"].equals(plain["p_meet"])
+
+    with pytest.raises(mt.ParameterError, match=r"unit in the DataFrame's index"):
+        mt.assess(h.set_index("unit"), data_dir / "china" / "national_targets.csv", seed=0)
+
+
+def test_a_model_listed_twice_is_refused_not_tied_with_itself(data_dir):
+    """backtest(model='drift,naive,drift') had named drift 'tied with drift' and counted each forecast twice (FP3)."""
+    history = mt.read_history(data_dir / "china" / "national_history.csv")
+    with pytest.raises(mt.ParameterError, match=r"model 'drift' is listed twice"):
+        mt.backtest(history, model="drift,naive,drift")
+    with pytest.raises(mt.ParameterError, match=r"listed twice"):
+        mt.backtest(history, model=["naive", "naive"])

@@ -218,3 +218,14 @@ def test_per_region_metrics_cover_the_province_and_cities_first_and_say_how_many
     metrics, covered = region_metrics(table, limit=200)
     assert 22 <= covered < len(regions)
     assert "n_rows.合成甲省" in metrics and all(f"n_rows.{c}" in metrics for c in cities)
+
+
+def test_per_region_metrics_keep_the_tables_order_for_names_without_their_level():
+    """鼎湖, 端州 written short (端州 ends in 州 but is no prefecture): the table's order, totals first (FP3)."""
+    from mstarget.tracking.records import region_metrics
+    regions = ["合计", "鼎湖", "高要", "四会", "广宁", "怀集", "封开", "德庆", "端州"]
+    table = pd.DataFrame({"region": regions, "indicator": "x", "p_meet": 0.5, "status": "on_track",
+                          "category": "on_schedule"})
+    metrics, covered = region_metrics(table, limit=10)  # room for 5 of the 9
+    kept = [r for r in regions if f"n_rows.{r}" in metrics]
+    assert covered == 5 and kept == regions[:5]

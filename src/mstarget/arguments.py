@@ -91,7 +91,8 @@ def _fields_in_index(df: pd.DataFrame, schemas=None, also=()) -> list[str]:
 
     have = {field(c) for c in df.columns if not isinstance(c, tuple)} - {None}
     # the readers' own tables: only a column they need (the name, when no indicator column gives it)
-    needed = (TABLE_REQUIRED | ({"name"} if "indicator" not in have else set())) if schemas is None else None
+    # (and the unit: it sets a share's 0-100 bounds and the count models, so a unit dropped unread changes forecasts)
+    needed = (TABLE_REQUIRED | {"unit"} | ({"name"} if "indicator" not in have else set())) if schemas is None else None
     held = [str(level) for level in df.index.names
             if level is not None and level not in df.columns and field(level) not in (None, *have)
             and (needed is None or field(level) in needed or level in also)]

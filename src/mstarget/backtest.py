@@ -210,11 +210,25 @@ class BacktestResult:
 
 
 def _model_list(model) -> list:
+    """The models asked for, each once: a model listed twice (``drift,naive,drift``) is refused -- scored twice
+    it would be "tied with itself" and count every forecast twice in the coverage intervals."""
     if isinstance(model, str) and "," in model:
-        return [m.strip() for m in model.split(",") if m.strip()]
-    if isinstance(model, (list, tuple)):
-        return list(model)
-    return [model]
+        models = [m.strip() for m in model.split(",") if m.strip()]
+    elif isinstance(model, (list, tuple)):
+        models = list(model)
+    else:
+        return [model]
+    seen: set = set()
+    for m in models:
+        try:
+            key = resolve(m).display
+        except UnknownModelError:
+            continue  # said where the model is resolved
+        if key in seen:
+            raise ParameterError(f"model {key!r} is listed twice in model={model!r}: each model is backtested once; "
+                                 f"drop the repeat (模型{key}重复列出)")
+        seen.add(key)
+    return models
 
 
 def _origins(hist: pd.DataFrame, origins) -> list[int]:

@@ -266,7 +266,11 @@ def region_metrics(table: pd.DataFrame, limit: int = MAX_REGION_METRICS) -> tupl
     per_region = 2 + len(shown) + (1 + len(shown_later) if wait.any() else 0) + int(pending.any())
     # the room goes to the higher levels first (a province, its cities, then counties), each in the table's order
     ordered = list(pd.unique(table["region"].dropna()))
-    ordered.sort(key=lambda r: region_level(str(r)) or (0 if _TOTAL_NAME.search(str(r)) else 5))
+    levels = {r: region_level(str(r)) for r in ordered}
+    totals = {r for r in ordered if _TOTAL_NAME.search(str(r))}
+    # by level only when every other name says its level (鼎湖 / 端州 written short: the table's order)
+    by_level = all(levels[r] is not None for r in ordered if r not in totals)
+    ordered.sort(key=lambda r: 0 if r in totals else (levels[r] if by_level else (1 if levels[r] == 1 else 2)))
     regions = ordered[:max(limit // per_region, 0)]
     out: dict[str, float] = {}
     for region in regions:
