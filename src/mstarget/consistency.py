@@ -436,18 +436,39 @@ def _plan_counts(plan: pd.DataFrame, problems, text) -> None:
 
 
 def _increment_baselines(plan: pd.DataFrame, problems, text, keep) -> None:
+    """Say that a 〈〉 row's baseline (the previous period's additions) is not used: one warning for the plan,
+    its rows named (the first :data:`INCREMENT_ROWS_SHOWN`) -- a province's 184 such rows are one line, not 184."""
     v = plan["baseline"].to_numpy(dtype=float)
-    for pos in np.flatnonzero(keep & (plan["kind"] == "increment").to_numpy() & ~np.isnan(v) & (v != 0)):
+    found = np.flatnonzero(keep & (plan["kind"] == "increment").to_numpy() & ~np.isnan(v) & (v != 0))
+    if not len(found):
+        return
+    column = problems.column_of("baseline")
+    rows = [problems.row_of(pos) for pos in found]
+    listed = [Problem(problems.source, r, column, _num(v[pos]), "not used") for pos, r in zip(found, rows)]
+    if len(found) == 1:
+        pos, r = found[0], rows[0]
         by = plan["baseline_year"].iat[pos]
         since = "" if pd.isna(by) else f" from {int(by) + 1}"
-        r = problems.row_of(pos)
-        column = problems.column_of("baseline")
         _warn(f"{problems.source}, row {r}, column '{column}': "
               f"{text('baseline', pos, _num(v[pos]))!r}: 〈〉基期值是上一规划期的新增数，不参与本期评估 "
               f"(an increment baseline is the previous period's additions and is not used: the "
               f"{target_text(plan['direction'].iat[pos], 'increment', plan['target'].iat[pos])} target "
               f"counts additions{since}; {_label(plan['region'].iat[pos], plan['indicator'].iat[pos])})",
-              [Problem(problems.source, r, column, _num(v[pos]), "not used")], 5)
+              listed, 5)
+        return
+    n_ind = len(pd.unique(plan["indicator"].iloc[found]))
+    shown = "; ".join(f"row {r} {text('baseline', pos, _num(v[pos]))!r} "
+                      f"({_label(plan['region'].iat[pos], plan['indicator'].iat[pos])})"
+                      for pos, r in zip(found[:INCREMENT_ROWS_SHOWN], rows))
+    more = f" and {len(found) - INCREMENT_ROWS_SHOWN} more" if len(found) > INCREMENT_ROWS_SHOWN else ""
+    _warn(f"{problems.source}, column '{column}': {len(found)} 行〈〉指标（{n_ind} 项）的基期值是上一规划期的新增数，"
+          f"不参与本期评估 ({len(found)} rows of {n_ind} increment indicator{'s' if n_ind > 1 else ''}: an "
+          f"increment baseline is the previous period's additions and is not used, the 〈〉 target counts the "
+          f"additions after the baseline year; {shown}{more})", listed, 5)
+
+
+#: the rows of 〈〉 baselines a warning names (:func:`_increment_baselines`); the rest are counted
+INCREMENT_ROWS_SHOWN = 5
 
 
 def _far_targets(plan: pd.DataFrame, problems, text, keep) -> None:

@@ -503,3 +503,14 @@ def part_year_label(label: str, lang: str = "zh") -> str:
     if part == "部分月份":
         return f"part of {year}"
     return label
+
+
+#: the most characters a document property (title, subject) holds: python-docx refuses more (ValueError), Word
+#: and Excel show no more
+PROPERTY_CHARS = 255
+
+
+def property_text(text: str, most: int = PROPERTY_CHARS) -> str:
+    """``text`` as a document property holds it: cut to ``most`` characters, the cut marked (…)."""
+    text = str(text)
+    return text if len(text) <= most else text[:most - 1] + "…"

@@ -2041,7 +2041,89 @@ def _row_label(r: dict) -> str:
         (f" ({int(year)})" if isinstance(year, float) else "")
 
 
+def index_columns(table: pd.DataFrame, details: Sequence | None = None) -> pd.DataFrame:
+    """``table`` with the columns moved into its index (``table.set_index("region")``, ``set_index(["region",
+    "indicator"])``) back as columns: a report reads its regions, indicators and target years from the columns (a
+    table indexed by region made a report of "0 region(s)", or a refusal saying "not reset_index"). Levels of the
+    same name as a column, and unnamed ones, stay where they are. With ``details`` (each detail's ``row`` naming its
+    target), levels none of the details' rows have are left too."""
+    levels = [n for n in table.index.names if isinstance(n, str) and n not in table.columns]
+    if details is not None and levels:
+        rows = [getattr(d, "row", None) for d in details]
+        rows = [r for r in rows if isinstance(r, dict)]
+        if rows:  # a level every detail names (region, indicator, ...): a column the table had
+            levels = [n for n in levels if n in rows[0] or n in DETAIL_KEY]
+    if not levels:
+        return table
+    out = table.reset_index(level=levels)
+    out.attrs = dict(table.attrs)  # unmatched_plan / evaluation_year stay the table's
+    return out
+
+
+#: a table row's figures its detail (``assess_detailed``'s second result) must share: a detail of another call
+#: (``assess(..., as_of=2021)`` beside ``assess_detailed``'s details on data to 2023) draws another target's chart
+SAME_CALL = ("p_meet", "last_year", "as_of")
+#: how far a table's ``p_meet`` may be from its detail's (a table rounded to 0.01 is still the call's)
+P_MEET_TOLERANCE = 0.005
+
+
+def _same_call(table: pd.DataFrame, details: list, caller: str) -> None:
+    """Refuse details that are not of the table's call: a row whose detail says another ``p_meet``, another year of
+    the latest data (``last_year``) or another evaluation year (``as_of``, where both say one) -- the report's
+    table would say 83 % and the row's chart, drawn from the other call's data, 87 %."""
+    columns = [c for c in SAME_CALL if c in table.columns]
+    if not columns or not details:
+        return
+    records = table[columns + [c for c in ("region", "name", "indicator", "target_year") if c in table.columns]
+                    ].to_dict("records")
+
+    def number(v):
+        v = _key_value(v)
+        return v if isinstance(v, float) else None
+
+    bad = []
+    for r, d in zip(records, details):
+        theirs = getattr(d, "row", None)
+        if not isinstance(theirs, dict):
+            continue
+        for c in columns:
+            if c not in theirs:
+                continue
+            a, b = number(r.get(c)), number(theirs.get(c))
+            if c == "as_of" and (a is None or b is None):
+                continue  # a table judged as of the report's year (apply_evaluation_year) without its details
+            if (a is None) != (b is None) or \
+                    (a is not None and abs(a - b) > (P_MEET_TOLERANCE + 1e-9 if c == "p_meet" else 0)):
+                bad.append((r, theirs))
+                break
+    if not bad:
+        return
+
+    def said(r: dict) -> str:
+        p = number(r.get("p_meet"))
+        last, as_of = number(r.get("last_year")), number(r.get("as_of"))
+        return ", ".join(x for x in (f"p_meet {p:.0%}" if p is not None else "no p_meet",
+                                     f"data to {int(last)}" if last is not None else "",
+                                     f"as of {int(as_of)}" if as_of is not None else "") if x)
+
+    r, theirs = bad[0]
+    raise ParameterError(
+        f"{caller}: the details are not of this table's call: {len(bad)} of the table's {len(records)} rows differ "
+        f"from their detail, first {_row_label(r)}: the table says {said(r)}, its detail {said(theirs)} (the chart "
+        "would be drawn from other data than the table's row). Pass both results of one assess_detailed call: "
+        "table, details = mt.assess_detailed(history, plan, as_of=...) (the table may be sorted or filtered).")
+
+
 def aligned_details(table: pd.DataFrame, details: Sequence | None, caller: str = "build_report") -> list | None:
+    """``details`` (``assess_detailed``'s second result) in the order of ``table``'s rows, each row's own, and of
+    the table's call (:func:`_same_call`: the same ``p_meet``, ``last_year`` and ``as_of``, else refused)."""
+    out = _aligned(table, details, caller)
+    if out is not None:
+        _same_call(table, out, caller)
+    return out
+
+
+def _aligned(table: pd.DataFrame, details: Sequence | None, caller: str = "build_report") -> list | None:
     """``details`` (``assess_detailed``'s second result) in the order of ``table``'s rows: each row's own.
 
     The table may be the result sorted, shuffled or filtered (``table.sort_values("p_meet")``,
@@ -2135,6 +2217,7 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     """
     if lang is not None and lang not in LANGS:
         raise ParameterError(f"lang must be one of {', '.join(LANGS)}; got {lang!r}.")
+    table = index_columns(table, details)  # table.set_index("region"): the regions read from the index
     lang = lang or detect_language(table)
     details = aligned_details(table, details, "build_report")  # each row's own: a sorted table keeps its charts
     as_of = evaluation_year(table, as_of, date)
@@ -2187,7 +2270,7 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     if date is None:
         date = _dt.date.today()
     date_shown = date_text(date, lang)
-    region_text = "、".join(own or regions) if lang == "zh" else ", ".join(own or regions)
+    region_text = regions_text(own or regions, lang)  # 142 regions: three named and counted, not 1,146 characters
     if own and totals:
         region_text += f"（另列{'、'.join(totals)}）" if lang == "zh" else f" (and {', '.join(totals)} apart)"
     stale = stale_data(records, as_of) if kind == "final" else None
@@ -2223,6 +2306,21 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
     # the cap's note only when the cap cut charts: a row with nothing to draw is no chart left out
     report.notes = narrative.method_notes(report, n_charts=len(charted), n_drawable=len(charts_of)) + table_notes(report)
     return report
+
+
+#: at most this many regions are named one by one under a report's title; more are counted
+FEW_REGIONS = 8
+
+
+def regions_text(regions: Sequence[str], lang: str) -> str:
+    """The regions as a report's subtitle says them: all of a handful (:data:`FEW_REGIONS`), else the first three
+    and the count (合成甲省、合成甲01市、合成甲02市等142个地区): a province's 142 regions by name are 1,146
+    characters under the title (and more than a document property holds); 分地区汇总 lists them all."""
+    names = [str(r) for r in regions]
+    if len(names) <= FEW_REGIONS:
+        return "、".join(names) if lang == "zh" else ", ".join(names)
+    return "、".join(names[:3]) + f"等{len(names)}个地区" if lang == "zh" else \
+        ", ".join(names[:3]) + f" and {len(names) - 3} more regions"
 
 
 #: what a 总结评估's subtitle adds when no row reaches the evaluation year (the data end before every target year)
@@ -2296,6 +2394,7 @@ def table_cells(table: pd.DataFrame, details: Sequence | None = None, *, plan: p
     formatted exactly as :func:`build_report` formats them (the same decimals, notation and marks): what the
     ``assess`` printout shows, so that it writes ≤0.20, ≥〔4.00〕, 84.91 and 3.05（快报） as the report does. The
     indicator's figures that set the decimals are read from every row of the same indicator."""
+    table = index_columns(table, details)  # table.set_index("region"): the regions read from the index
     lang = lang or detect_language(table)
     details = aligned_details(table, details, "table_cells")  # each row's own, the table sorted or not
     as_of = evaluation_year(table, as_of)

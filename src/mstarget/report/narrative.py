@@ -1518,6 +1518,11 @@ NAMED_AT_MOST = 5
 GROUP_REGIONS_NAMED = 5
 
 
+#: the regions a 分类汇总 cell names of one indicator, at most: more are counted (112个地区), or said by the few
+#: without it (除…外的140个地区); 分地区汇总 lists every region
+SUMMARY_REGIONS_LISTED = 8
+
+
 class Grouping(list):
     """The regions proper of a report of several (a list), and ``order``: its indicators in the plan's order
     (their first appearance in the table), the order a list grouped by indicator follows."""
@@ -1555,11 +1560,14 @@ def indicator_label(row) -> str:
     return f"{base}（{qualifier}）" if row.lang == "zh" else f"{base} ({qualifier})"
 
 
-def grouped_by_indicator(rows: list, regions: list[str], lang: str, *, named: int | None = None) -> list[str]:
+def grouped_by_indicator(rows: list, regions: list[str], lang: str, *, named: int | None = None,
+                         listed: int | None = None) -> list[str]:
     """Targets of several regions said once per indicator, in the table's order, with their regions:
     ``食品抽检合格率（东江市、西岭市、北川市、云台市、龙泉市等11个地区）`` (at most ``named`` regions named),
     ``食品抽检合格率（11个地区：东江市、…）`` (``named=None``: every one), ``智慧监管平台（全部18个地区）`` when every
-    region of the report (``regions``) has it -- never the same indicator name 18 times over."""
+    region of the report (``regions``) has it -- never the same indicator name 18 times over. With ``listed`` (and
+    ``named=None``) more regions than ``listed`` are counted, not named (a province's 112 names made a cell of 29,000
+    characters): ``化肥使用量（112个地区）``, or by the few without it ``化肥使用量（除合成甲03县、合成甲07县外的140个地区）``."""
     groups: dict[str, list[str]] = {}
     for r in rows:
         region = r.raw.get("region")
@@ -1570,6 +1578,14 @@ def grouped_by_indicator(rows: list, regions: list[str], lang: str, *, named: in
         k = len(regs)
         if k == n_all and k > 1:
             out.append(f"{name}（全部{k}个地区）" if zh else f"{name} (all {k} regions)")
+        elif named is None and listed is not None and k > listed:
+            have = set(regs)
+            others = [str(g) for g in regions if str(g) not in have]
+            if 0 < len(others) <= listed and len(others) + k == n_all:
+                out.append(f"{name}（除{'、'.join(others)}外的{k}个地区）" if zh else
+                           f"{name} ({k} regions: all but {', '.join(others)})")
+            else:
+                out.append(f"{name}（{k}个地区）" if zh else f"{name} ({k} regions)")
         elif named is not None and k > named:
             out.append(f"{name}（{'、'.join(regs[:named])}等{k}个地区）" if zh else
                        f"{name} ({', '.join(regs[:named])} and {k - named} more regions)")
@@ -2476,11 +2492,13 @@ BY_INDICATOR_TOTAL = {"zh": "合计", "en": "Total"}
 
 def summary_groups(report) -> list[list[str]] | None:
     """The 分类汇总's 指标 cell of each of its rows (``report.summary``'s order) for a report of several regions:
-    the targets of that category once per indicator with every region (``食品抽检合格率（11个地区：东江市、…）``,
-    ``智慧监管平台（全部18个地区）``), one entry per indicator; ``None`` for one region (the cell lists the targets)."""
+    the targets of that category once per indicator with its regions (``食品抽检合格率（6个地区：东江市、…）``,
+    ``智慧监管平台（全部18个地区）``; past :data:`SUMMARY_REGIONS_LISTED` counted, ``化肥使用量（112个地区）``, or
+    ``（除…外的140个地区）``), one entry per indicator; ``None`` for one region (the cell lists the targets)."""
     regions = group_regions(report)
     if not regions:
         return None
     rows = list(getattr(report, "counted_rows", None) or report.rows)
-    return [grouped_by_indicator([r for r in rows if r.category == cat], regions, report.lang)
+    return [grouped_by_indicator([r for r in rows if r.category == cat], regions, report.lang,
+                                 listed=SUMMARY_REGIONS_LISTED)
             for cat in report.summary["category"]] if len(report.summary) else []

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ..io import save_workbook
-from .formatting import Cell, display_width, report_datetime
+from .formatting import Cell, display_width, property_text, report_datetime
 from .charts import ReportCharts
 from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, Report, by_indicator_table, model_line, unmatched_label
 from .narrative import summary_groups
@@ -109,8 +109,8 @@ def _main_sheet(ws, report: Report) -> None:
     ws.freeze_panes = f"{get_column_letter([k for k, _ in cols].index('name') + 2)}{HEAD_ROW + 1}"
     ws.auto_filter.ref = f"A{HEAD_ROW}:{get_column_letter(len(cols))}{len(report.rows) + HEAD_ROW}"
     _print_setup(ws, title_rows=f"1:{HEAD_ROW}")
-    ws.oddHeader.center.text = report.title
-    ws.oddFooter.center.text = report.subtitle
+    ws.oddHeader.center.text = property_text(report.title)  # Excel's header / footer hold 255 characters
+    ws.oddFooter.center.text = property_text(report.subtitle)
 
 
 def _text_rows(text: str, width_chars: float) -> int:
@@ -259,8 +259,8 @@ def write_xlsx(report: Report, path, charts: ReportCharts) -> None:
     for ws in wb.worksheets:  # every sheet prints on A4 landscape, fitted to the width (the main one set above)
         if ws is not main:
             _print_setup(ws, title_rows="1:1" if ws.title in (names[2], names[6], names[7]) else None)
-    wb.properties.title = report.title
-    wb.properties.subject = report.subtitle
+    wb.properties.title = property_text(report.title)
+    wb.properties.subject = property_text(report.subtitle)
     wb.properties.creator = wb.properties.lastModifiedBy = "mstarget"
     wb.properties.language = "zh-CN" if report.lang == "zh" else "en-US"
     wb.properties.created = report_datetime(report.date)  # the report's date, as the Word document's
