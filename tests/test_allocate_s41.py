@@ -103,6 +103,10 @@ def test_cli_floor_per_level(tmp_path, capsys):
     by_place = plan.groupby("区县")["batches"].sum()
     assert (by_place >= 450).all() and by_place["甲区"] <= 500
     assert "按层级的下限/上限" in capsys.readouterr().out
+    # the same district given two caps: refused, not the later silently kept (FP3)
+    assert main(["risk", "allocate", "--scores", str(out), "--budget", "2000", "--no-track",
+                 "--max-per-level", "区县:甲区=100", "--max-per-level", "区县:甲区=200"]) == 2
+    assert "--max-per-level gives 区县:甲区 two limits, 100 and 200" in capsys.readouterr().err
 
 
 # ----------------------------------------------------------------------------- 3. a workbook to hand out

@@ -137,10 +137,19 @@ def _level_arg(text: str) -> tuple[str, str | None, int]:
     return (col.strip(), val.strip(), n) if colon else (left.strip(), None, n)
 
 
-def _levels_from_args(items) -> dict | None:
-    """``--min-per-level`` values as ``allocate``'s ``min_per_level`` mapping (None when not given)."""
+def _levels_from_args(items, option: str = "--min-per-level") -> dict | None:
+    """``--min-per-level`` values as ``allocate``'s ``min_per_level`` mapping (None when not given); the same
+    column and value given two different numbers is refused (the later had silently won)."""
     if not items:
         return None
+    given: dict = {}
+    for col, val, n in items:
+        key = (col, val)
+        if key in given and given[key] != n:
+            where = f"{col}:{val}" if val is not None else col
+            raise ParameterError(f"{option} gives {where} two limits, {given[key]:g} and {n:g}: give one "
+                                 f"（{where}设了两个不同的限额，请只保留一个）")
+        given[key] = n
     out: dict = {}
     for col, val, n in items:  # {"区县": {"*": 400, "新区": 450}}: "*" every value of the column
         if val is None and col not in out:
@@ -997,7 +1006,7 @@ def _allocate(args, settings, logger) -> int:
                           min_share=args.min_share, warn_share=args.warn_share, volume=volume,
                           proportional_to=args.proportional_to, by=by, plan_period=args.plan_period,
                           min_per_level=_levels_from_args(args.min_per_level),
-                          max_per_level=_levels_from_args(args.max_per_level))
+                          max_per_level=_levels_from_args(args.max_per_level, "--max-per-level"))
     meta = plan.attrs["allocation"]
     for w in caught:
         if not any(str(w.message) in note for note in meta["notes"]):

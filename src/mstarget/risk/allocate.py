@@ -1576,10 +1576,12 @@ def _levels(value, name: str, by: list, scores: pd.DataFrame, extra: dict | None
             if c is None:
                 raise ParameterError(f"The '{name}' parameter of mstarget.risk.allocate names {col!r}, which is no "
                                      f"group column; the groups are by {', '.join(map(str, by))}（所给层级不是分组列）")
-            if isinstance(v, Mapping):
-                merged.setdefault(c, {}).update({str(k): x for k, x in v.items()})
-            else:
-                merged.setdefault(c, {})["*"] = v
+            for k, x in (v.items() if isinstance(v, Mapping) else [("*", v)]):
+                had = merged.setdefault(c, {})
+                if str(k) in had and had[str(k)] != x:  # max_per_level and max_per_group naming one district
+                    raise _two_limits(name, _written_name(scores, c), "every value" if k == "*" else str(k),
+                                      had[str(k)], x)
+                had[str(k)] = x
     written = (scores.attrs.get("headers") or {}) if hasattr(scores, "attrs") else {}
     for c, spec in merged.items():
         shown = str(written.get(c, c))  # as the scores file writes it (食品大类, not category)
@@ -1589,13 +1591,27 @@ def _levels(value, name: str, by: list, scores: pd.DataFrame, extra: dict | None
         for x in values:
             keyed.setdefault(_level_key(x), []).append(x)
         every = spec.pop("*", None)
-        todo = ([(x, every) for x in values] if every is not None else []) + list(spec.items())
-        for val, v in todo:
+        todo = ([(x, every, True) for x in values] if every is not None else []) + \
+            [(k, x, False) for k, x in spec.items()]
+        named: dict = {}  # value matched -> (as given, batches): two limits on one value refused
+        for val, v, each in todo:
+            given = val
             if val not in values and len(keyed.get(_level_key(val), ())) == 1:
                 val = keyed[_level_key(val)][0]  # 四会市(县级) for 四会市（县级）, as evaluate matches groups
+            if val not in values:
+                place = _place_match(val, values)
+                if place is not None:  # 鼎湖 for 鼎湖区 (or 鼎湖区 for 鼎湖), the one place so named: said
+                    warnings.warn(MstargetWarning(
+                        f"The '{name}' parameter of mstarget.risk.allocate names {shown} {val!r}, read as {place!r}, "
+                        f"the one {shown} value it is short for（{shown}“{val}”按“{place}”计）"), stacklevel=3)
+                    val = place
+            if not each:  # a named value wins over 'each' (区县=300 and 区县:鼎湖区=100)
+                if val in named and named[val][0] != given and named[val][1] != v:
+                    raise _two_limits(name, shown, val, named[val][1], v, named[val][0], given)
+                named[val] = (given, v)
             if val not in values and name == "max_per_level":
                 # a cap on a value with no scores (a lab's capacity list covering every 区县): nothing to cap
-                close = difflib.get_close_matches(val, values, n=3, cutoff=0.3)
+                close = _close_names(val, values)
                 warnings.warn(MstargetWarning(
                     f"The '{name}' parameter of mstarget.risk.allocate caps {shown} {val!r}, which has no scores "
                     f"(the scores' {shown} column: {'、'.join(values[:12])}{' ...' if len(values) > 12 else ''}); "
@@ -1603,7 +1619,7 @@ def _levels(value, name: str, by: list, scores: pd.DataFrame, extra: dict | None
                     + f"（{shown}“{val}”无评分，其上限不起作用）"), stacklevel=3)
                 continue
             if val not in values:
-                close = difflib.get_close_matches(val, values, n=3, cutoff=0.3)
+                close = _close_names(val, values)
                 raise ParameterError(f"The '{name}' parameter of mstarget.risk.allocate names {shown} {val!r}, which is "
                                      f"not in the scores' {shown} column ({'、'.join(values[:12])}"
                                      f"{' ...' if len(values) > 12 else ''})" + (f"; did you mean {'、'.join(close)}?"
@@ -1619,6 +1635,52 @@ def _levels(value, name: str, by: list, scores: pd.DataFrame, extra: dict | None
             items = [it for it in items if not (it[0] == shown and it[1] == val)]  # a named value wins over 'each'
             items.append(Level((shown, val, int(b), np.flatnonzero(text == val))))
     return items
+
+
+#: endings of Chinese place names a level value may be given without (鼎湖 for 鼎湖区), longest first
+_PLACE_ENDINGS = ("自治县", "自治州", "自治区", "新区", "街道", "区", "县", "市", "镇", "乡", "旗")
+
+
+def _place_match(val: str, values: list) -> str | None:
+    """The one value of ``values`` that ``val`` names with or without a place-name ending (鼎湖 for 鼎湖区,
+    鼎湖区 for 鼎湖, compared as :func:`_level_key` compares); None when none or several do (高要 for 高要区
+    and 高要市), or only with another ending (四会县 is not 四会市)."""
+    key = _level_key(val)
+
+    def bare(k: str) -> str:
+        return next((k[:-len(e)] for e in _PLACE_ENDINGS if k.endswith(e) and len(k) > len(e) + 1), k)
+    if not key:
+        return None
+    # one side written without its ending; never one ending for another (四会县 is not 四会市)
+    hits = []
+    for x in values:
+        k = _level_key(x)
+        if len(bare(key)) >= 2 and ((k != bare(k) and bare(k) == key) or (key != bare(key) and bare(key) == k)):
+            hits.append(x)
+    return hits[0] if len(hits) == 1 else None
+
+
+def _close_names(val: str, values: list) -> list:
+    """Values that look like ``val`` for a "did you mean": close spellings (端洲区 for 端州区), never a name
+    sharing one character (市本级 for 四会市)."""
+    return difflib.get_close_matches(str(val), [str(x) for x in values], n=3, cutoff=0.6)
+
+
+def _written_name(scores: pd.DataFrame, c) -> str:
+    """Column ``c`` as the scores file writes it (食品大类, not category)."""
+    written = (scores.attrs.get("headers") or {}) if hasattr(scores, "attrs") else {}
+    return str(written.get(c, c))
+
+
+def _two_limits(name: str, shown: str, val: str, first, second, as_first: str | None = None,
+                as_second: str | None = None) -> ParameterError:
+    """Two different limits on one level value (区县:鼎湖区=100 and 区县:鼎湖区=200, or 鼎湖 and 鼎湖区): refused,
+    naming both, since either could be the one meant."""
+    a = f" (as {as_first!r})" if as_first and as_first != val else ""
+    b = f" (as {as_second!r})" if as_second and as_second != val else ""
+    return ParameterError(
+        f"The '{name}' parameter of mstarget.risk.allocate sets two limits on {shown} {val!r}: {first!r}{a} and "
+        f"{second!r}{b}; give one（{shown}“{val}”有两个不同的限额：{first} 与 {second}，请只保留一个）")
 
 
 def _check_levels(lfloors: list, lcaps: list, floors: np.ndarray, caps: np.ndarray, budget: int) -> None:

@@ -39,10 +39,13 @@ from __future__ import annotations
 
 import datetime
 import re
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from ..exceptions import MstargetWarning
 
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -190,7 +193,8 @@ def _date_period(value) -> Period:
 
 #: a date written as text in a period column (an Excel date read as text, ``2023-01-31``, ``2023/1/31``,
 #: ``2023-01-31 00:00:00``, ``2023年1月31日``)
-_DATE_TEXT = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]0{1,2}:00(?::00(?:\.0+)?)?)?$")
+#: ``2024-06-30 12:00``: a time of day says nothing of the period, the date part is read
+_DATE_TEXT = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DATE_CN = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 #: the granularities a run of dates may be read as: months per period -> (label of the period ending
 #: in month index ``e``)
@@ -224,21 +228,31 @@ def date_periods(values) -> dict:
     is the length of each period, every date falling on that grid (month ends of quarters: 03-31, 06-30,
     09-30, 12-31; years: 12-31, or 01-01 as ``pd.to_datetime("2023")`` reads a year). So month ends are
     months (their 12-31 is December, not the year), quarter ends are quarters, year ends (two years or
-    more) are years. Anything else -- one date alone (2023-12-31: the year or its December?), steps that
-    fit no grid (2023-03-31 and 2023-09-30), other days of the month -- raises one ``ValueError`` for the
-    column saying how to write the periods (:data:`DATE_FIX`)."""
+    more) are years. Two or more year (half-year, quarter) ends then one later month end within the next
+    year (a mid-year export: 2021-12-31 ... 2023-12-31, 2024-06-30) are those years and the months since
+    (2024H1, 2024年1-6月), with a warning -- not half-years with the years between missing; other such
+    mixtures (:func:`_mixed_grid`) are refused. A time of day is set aside (2024-06-30 12:00 is 2024-06-30).
+    Anything else -- one date alone (2023-12-31: the year or its December?), steps that fit no grid
+    (2023-03-31 and 2023-09-30), other days of the month -- raises one ``ValueError`` for the column saying
+    how to write the periods (:data:`DATE_FIX`)."""
     stamps = {v: as_date(v) for v in values}
-    stamps = {v: d for v, d in stamps.items() if d is not None}
+    # the date part: a time of day (2024-06-30 12:00, a cell typed with its hour) says nothing of the period
+    stamps = {v: d.normalize() for v, d in stamps.items() if d is not None}
     if not stamps:
         return {}
     days = sorted(set(stamps.values()))
     shown = ", ".join(f"{d:%Y-%m-%d}" for d in days[:3]) + (" ..." if len(days) > 3 else "")
     head = f"the period column holds dates ({shown}; {len(days)} distinct)"
-    ends = all(d == d.normalize() and d.is_month_end for d in days)
-    starts = all(d == d.normalize() and d.day == 1 for d in days)
+    ends = all(d.is_month_end for d in days)
+    starts = all(d.day == 1 for d in days)
     month = [d.year * 12 + d.month - 1 for d in days]
     step = min((b - a for a, b in zip(month, month[1:])), default=None)
     why = None
+    mixed = _mixed_grid(days, month, ends) if ends or starts else None
+    if mixed is not None:
+        read = _partial_after_grid(days, month, ends, *mixed)
+        if read is not None:
+            return {v: read[d] for v, d in stamps.items()}
     if not (ends or starts):
         why = "that are neither all month ends nor all month starts"
     elif step is None:
@@ -263,6 +277,103 @@ def date_periods(values) -> dict:
         y, first = divmod(f, 12)
         out[v] = _span(f"{y}年{first + 1}-{first + step}月")
     return out
+
+
+def _on_grid(m: int, g: int, ends: bool) -> bool:
+    """Whether month index ``m`` closes (``ends``) or opens a period of ``g`` months on its grid."""
+    return (m + 1) % g == 0 if ends else m % g == 0
+
+
+_GRID = {12: ("year", "ends"), 6: ("half-year", "ends"), 3: ("quarter", "ends")}  # name of a grid's period
+_GRID_CN = {12: "年度", 6: "半年", 3: "季度"}
+
+
+def _mixed_grid(days, month, ends):
+    """A column whose first (or last) dates -- two or more -- sit on a coarser grid, ``g`` months apart
+    (year ends 2021-12-31, 2022-12-31, 2023-12-31), and whose other dates fall off it (2024-06-30): read by
+    the shortest step those year ends would be half-years (2021H2, 2022H2, ...) with the years between them
+    missing. ``(g, run, rest)`` (the dates on the grid, the others, as indices into ``days``), or None."""
+    n = len(month)
+    for g in (12, 6, 3):
+        k = 0
+        while k < n and _on_grid(month[k], g, ends) and (k == 0 or month[k] - month[k - 1] == g):
+            k += 1
+        if 2 <= k < n and any(not _on_grid(m, g, ends) for m in month[k:]):
+            return g, list(range(k)), list(range(k, n))
+        k = 0
+        while k < n and _on_grid(month[n - 1 - k], g, ends) and (k == 0 or month[n - k] - month[n - 1 - k] == g):
+            k += 1
+        if 2 <= k < n and any(not _on_grid(m, g, ends) for m in month[:n - k]):
+            return g, list(range(n - k, n)), list(range(n - k))
+    return None
+
+
+def _grid_label(m: int, g: int) -> str:
+    y, last = divmod(m, 12)
+    return _span(f"{y}年{last + 2 - g}-{last + 1}月").label
+
+
+def _readings(d: "pd.Timestamp", but: str = "") -> str:
+    """What a month-end date may stand for, as periods: ``2024Q2 (the quarter), 2024-06 (the month) or
+    2024H1 (1-6月, the months to date)`` -- ``but`` (a label) left out."""
+    out = []
+    if d.month % 3 == 0:
+        out.append((f"{d.year}Q{d.month // 3}", "the quarter"))
+    out.append((f"{d.year}-{d.month:02d}", "the month"))
+    if d.month > 1:
+        try:
+            todate = _span(f"{d.year}年1-{d.month}月").label
+            out.append((todate, f"1-{d.month}月, the months to date"))
+        except ValueError:
+            out.append((f"1-{d.month}月", "the months to date, no period: give each quarter's own counts"))
+    out = [f"{label} ({what})" for label, what in out if label != but]
+    return ", ".join(out[:-1]) + " or " + out[-1] if len(out) > 1 else out[0]
+
+
+def _partial_after_grid(days, month, ends, g, run, rest):
+    """Read a column of dates on a coarser grid (:func:`_mixed_grid`) when the one date off it comes last,
+    within the next ``g`` months, and the dates are month ends: the months since the grid's last date
+    (year ends and then 2024-06-30: 2021, 2022, 2023 and 2024H1, 2024年1-6月 -- a mid-year export of whole
+    years and this year's 1-6月), as a warning says. ``{date: Period}``; any other mixture (several dates
+    off the grid, a first one off it, month starts, a span that is no period such as 1-9月) raises one
+    ``ValueError`` saying how the dates may be read and how to write the periods."""
+    name, _ = _GRID[g]
+    on = ", ".join(f"{days[i]:%Y-%m-%d}" for i in run[:4]) + (" ..." if len(run) > 4 else "")
+    off = [days[i] for i in rest]
+    grid_read = [_grid_label(month[i], g) for i in run] if ends else None
+    last_on = month[run[-1]]
+    if ends and len(rest) == 1 and rest[0] > run[-1] and month[rest[0]] - last_on < g:
+        d, m = off[0], month[rest[0]]
+        first = last_on + 1  # the months since the grid's last date
+        y = first // 12
+        try:
+            partial = _span(f"{y}年{first % 12 + 1}-{m % 12 + 1}月")
+        except ValueError:
+            partial = None
+        if partial is not None:
+            out = {days[i]: _span(f"{y_}年{last + 2 - g}-{last + 1}月")
+                   for i in run for y_, last in [divmod(month[i], 12)]}
+            out[d] = partial
+            written = ", ".join(grid_read)
+            months = (f"{first % 12 + 1}-{m % 12 + 1}月" if m > first else f"{m % 12 + 1}月")
+            warnings.warn(MstargetWarning(
+                f"the period column holds {name} ends ({on}) and then {d:%Y-%m-%d}: read as {written} and "
+                f"{partial.label} ({y}年{months}, the months since {days[run[-1]]:%Y-%m-%d}, as an export of "
+                f"whole {name}s and this {name}'s months to date gives them); if {d:%Y-%m-%d} stands for "
+                f"{_readings(d, partial.label)} instead, write the periods, not dates"
+                f"（日期按{_GRID_CN[g]}读取，最后一期{d:%Y-%m-%d}读作{y}年{months}；如非此意请直接填写期间）"),
+                stacklevel=4)
+            return out
+    odd = ", ".join(f"{x:%Y-%m-%d}" for x in off[:4]) + (" ..." if len(off) > 4 else "")
+    where = "after" if rest[0] > run[-1] else "before"
+    fix = ""
+    if ends:
+        fix = (f"write {', '.join(grid_read)} for the {name} ends and, for {off[0]:%Y-%m-%d}, "
+               f"{_readings(off[0])}")
+    raise ValueError(
+        f"the period column holds {name} {'ends' if ends else 'starts'} ({on}) and {where} them {odd}, off "
+        f"that grid: read by the shortest step the {name} {'ends' if ends else 'starts'} would be shorter periods with the {name}s between them missing, so "
+        f"nothing says what each date stands for; {fix + '; ' if fix else ''}{DATE_FIX}")
 
 
 def _pandas_period(value: "pd.Period") -> Period:

@@ -1481,6 +1481,10 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
             where = where + _summed_totals_where(df, by, groups, hit, hit, rows, src, sources, level=c)
             totals = totals | hit
             suspect = suspect & ~hit
+        for c, hit, said in _whole_place_totals(groups, by, labels, tested, failed, totals):  # 全市 / 全区 / 全县
+            where = where + _whole_place_where(df, groups, c, hit, said, rows, src, sources)
+            totals = totals | hit
+            suspect = suspect & ~hit
         _warn_rows_equal_to_sums(groups, by, labels, tested, failed, suspect, rows, src, sources)
         _refuse_rows_disagreeing(df, groups, by, labels, tested, failed, rows, src, sources, totals,
                                  other, period)
@@ -1771,6 +1775,85 @@ def _outer_totals(groups: dict, by: Sequence[str], labels: np.ndarray, tested: n
             out.append((c, hit))
             live &= ~hit
     return out
+
+
+#: a group label naming the whole of a place (全市, 全区, 全县, 全省: the city's, district's, county's or
+#: province's row beside its parts), alone or with a word of summing (全市汇总, 全区（合计）); 全州 is a county
+#: (全州县) and is left out
+WHOLE_PLACE = ("全国", "全省", "全市", "全区", "全县", "全旗", "全盟")
+_WHOLE_TAIL = ("", "汇总", "总体", "整体", "范围", "合计", "总计", "共计", "合計", "總計", "彙總")
+
+
+def _whole_place(label) -> bool:
+    """Whether a group label names the whole of a place (:data:`WHOLE_PLACE`): 全市, 全区（合计）, 全县汇总."""
+    w = _NOT_WORD.sub("", _BRACKETED.sub("", _total_word(label)))
+    return any(w == f"{p}{t}" for p in WHOLE_PLACE for t in _WHOLE_TAIL)
+
+
+def _whole_place_totals(groups: dict, by: Sequence[str], labels: np.ndarray, tested: np.ndarray,
+                        failed: np.ndarray, totals: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
+    """Rows named for the whole of a place (:func:`_whole_place`: 全市 under 区县, 全区 under 街道) in any
+    ``by`` column, not yet known as totals: the place's row beside its parts, whether or not it equals their
+    sum (全市 = the districts + 7 batches of provincial sampling not split by district), so long as two or more
+    other rows of its period add up to 50% to 110% of its batches in each period it has batches in (全省 beside
+    the one city comparing itself with it, 全国 beside 广东省, is a place of its own). Kept, it would be
+    scored as one more district holding its parts' batches again. ``[(column, rows, said)]``, ``said``
+    telling how each compares with the sum of the other rows of its period and other ``by`` labels (equal,
+    or by how much it differs). A column whose rows all name the whole is left alone (nothing to add up)."""
+    out = []
+    live = ~np.asarray(totals, bool)
+    for c in by:
+        codes, uniques = pd.factorize(pd.Series(groups[c], dtype=object), use_na_sentinel=False)
+        whole = live & np.array([_whole_place(v) for v in uniques], bool)[codes]
+        if not whole.any() or whole[live].all():
+            continue
+        block = pd.DataFrame({f"_g{j}": groups[x] for j, x in enumerate(by) if x != c})
+        block["_period"] = labels
+        ids = block.groupby(list(block.columns), sort=False).ngroup().to_numpy()
+        part = live & ~whole
+        frame = pd.DataFrame({"b": ids, "t": np.where(part, tested, 0).astype(float),
+                              "f": np.where(part, failed, 0).astype(float),
+                              "n": (part & (tested > 0)).astype(int)})
+        sums = frame.groupby("b")[["t", "f", "n"]].transform("sum")
+        # a whole beside its parts: two of them or more, adding up to most of it (50% to 110% of its batches);
+        # 全省 beside the one city comparing itself with it (or 全国 beside 广东省) is a place of its own
+        st_all, n_all = sums["t"].to_numpy(), sums["n"].to_numpy()
+        fits = (n_all >= 2) & (st_all >= 0.5 * tested) & (st_all <= 1.1 * tested)
+        label = pd.Series(groups[c], dtype=object)
+        ok = pd.Series(fits | ~(tested > 0))[whole].groupby(label[whole]).all()
+        whole &= label.map(ok).fillna(False).to_numpy(bool)
+        if not whole.any():
+            continue
+        idx = np.flatnonzero(whole)
+        off = []
+        for i in idx:
+            st, sf, n = int(sums["t"].iloc[i]), int(sums["f"].iloc[i]), int(sums["n"].iloc[i])
+            if (st, sf) != (int(tested[i]), int(failed[i])):
+                name = " / ".join([str(labels[i])] + [str(groups[x][i]) for x in by if x != c])
+                parts = f"{n} other rows add up to {st:,} / {sf:,}" if n else "period has no other rows"
+                off.append(f"{name}: {int(tested[i]):,} tested / {int(failed[i]):,} unqualified, where the "
+                           f"{parts} ({int(tested[i]) - st:+,} / {int(failed[i]) - sf:+,})")
+        if not off:
+            said = "the whole of the place beside its parts: equal to the sum of the other rows of its period"
+        else:
+            said = (f"the whole of the place beside its parts, though in {len(off)} of its {len(idx)} rows not "
+                    f"equal to their sum -- {'; '.join(off[:3])}{'; ...' if len(off) > 3 else ''}: batches the "
+                    "parts' rows do not hold (sampling by a higher level not split by place?) or missing from "
+                    "them; if it is the place's own sampling (市本级), name it so")
+        out.append((c, whole, said))
+        live &= ~whole
+    return out
+
+
+def _whole_place_where(df: pd.DataFrame, groups: dict, c: str, hit: np.ndarray, said: str, rows: np.ndarray,
+                       src: str, sources: np.ndarray | None) -> list[dict]:
+    """The ``attrs["totals"]`` entry of the rows of :func:`_whole_place_totals` under column ``c``."""
+    written = df.attrs.get("headers") or {}
+    place = sources if sources is not None else np.full(len(hit), src, dtype=object)
+    idx = np.flatnonzero(hit)
+    names = sorted({str(groups[c][i]) for i in idx})
+    return [{"column": str(written.get(c, c)), "words": [f"{' / '.join(names)} ({said})"],
+             "rows": list(dict.fromkeys((str(place[i]), int(rows[i])) for i in idx))}]
 
 
 def _summed_totals_where(df: pd.DataFrame, by: Sequence[str], groups: dict, summed: np.ndarray,
