@@ -193,3 +193,125 @@ def test_targets_awaiting_the_same_years_are_one_line_of_the_problems(data_dir):
     lines = problems(mt.report.build_report(table, details, date="2026-12-06"))
     assert len(lines) == 1
     assert lines[0].startswith("期末市场主体总量、") and "14项：数据不足，未作评价。请补报2021年至2025年数据。" in lines[0]
+
+
+# --- 5. FP3's misfires: a target met at its baseline, several regions, an adjusted-up target, a 中期评估 ------------
+# SYNTHETIC figures (not real data): 保持类 targets the baseline already met (≥98 from 98.5, ≤10 from 9, ≥98 from 98),
+# 企业标准 raised mid-term 〔100〕 -> 〔117〕 and reaching 105, 万人特种设备隐患量 eased ≤10 -> ≤11
+HELD_PLAN = """序号,指标名称,单位,2020年基数,2025年目标,2025年目标（中期调整）,属性
+1,食品抽检合格率,%,98.5,≥98,,约束性
+2,万人产品伤害量,件/万人,9,≤10,,约束性
+3,药品抽检合格率,%,98,≥98,,预期性
+4,企业标准,项,〔38〕,〔100〕,〔117〕,预期性
+5,万人特种设备隐患量,件/万人,12,≤10,≤11,预期性
+6,万人消费纠纷量,件/万人,12,≤10,,预期性
+"""
+HELD_HISTORY = """指标名称,单位,2020年,2021年,2022年,2023年,2024年,2025年
+食品抽检合格率,%,98.5,98.4,98.2,98,97.9,97.8
+万人产品伤害量,件/万人,9,9.5,10,10.5,10.8,11
+药品抽检合格率,%,98,97.9,97.9,97.9,97.9,97.9
+企业标准,项,38,52,66,80,93,105
+万人特种设备隐患量,件/万人,12,11.8,11.4,11.0,10.8,10.5
+万人消费纠纷量,件/万人,12,12,11.8,11.5,11.2,11.0
+"""
+
+
+def _held(tmp_path, history=HELD_HISTORY, as_of=2025, lang=None):
+    from mstarget.assess import read_inputs
+    (tmp_path / "plan.csv").write_text(HELD_PLAN, encoding="utf-8")
+    (tmp_path / "history.csv").write_text(history, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan, hist = read_inputs(str(tmp_path / "history.csv"), str(tmp_path / "plan.csv"), "鼎湖区")
+        table, details = mt.assess_detailed(hist, plan, seed=0)
+    return build_report(table, details, plan=plan, lang=lang, as_of=as_of, date="2026-12-06")
+
+
+def _line(lines, start):
+    return next(x for x in lines if x.startswith(start))
+
+
+def test_target_met_at_baseline_then_missed_asks_no_pace(tmp_path):
+    """A 保持类 target the baseline already met asked for no pace: never 规划要求年均-0.10个百分点 (a fall the plan wanted?),
+    +0.2件/万人 (a rise?) or 0 -- the baseline met it, the figure fell back (or rose past a ceiling)."""
+    rep = _held(tmp_path)
+    food = _line(rep.problems, "食品抽检合格率（约束性）：")
+    assert food == ("食品抽检合格率（约束性）：2025年97.8%，未达到目标（≥98%），差0.2个百分点。"
+                    "2020年基期（98.5%）已达到目标，其后回落，较基期下降0.7个百分点。")
+    harm = _line(rep.problems, "万人产品伤害量（约束性）：")
+    assert "2020年基期（9件/万人）已达到目标，其后回升，较基期上升2.0件/万人。" in harm and "规划要求" not in harm
+    drug = _line(rep.problems, "药品抽检合格率：")
+    assert "2020年基期（98%）已达到目标，其后回落，较基期下降0.1个百分点，2021年以来持平。" in drug
+    assert "规划要求年均0" not in drug
+    assert "已达到目标，其后回落" in _row(rep, "食品抽检合格率").narrative  # the row says what 存在的问题 says
+    en = _held(tmp_path, lang="en")
+    assert "The base year 2020 (98.5%) already met the target; the figure has since fallen 0.7 percentage points." \
+        in _row(en, "食品抽检合格率").narrative
+
+
+def test_adjusted_up_target_missed_says_so_in_the_problems(tmp_path):
+    """企业标准 raised 〔100〕 -> 〔117〕 and reaching 105: 存在的问题 says the target missed is the adjusted one, and that
+    the first one was met -- not a bare 未达到目标（≥117项）."""
+    rep = _held(tmp_path)
+    line = _line(rep.problems, "企业标准：")
+    assert line.startswith("企业标准：2025年105项，未达到中期调整后目标（≥117项），差12项；对照原目标（≥100项）已达到。")
+    en = _held(tmp_path, lang="en")
+    line = _line(en.problems, "企业标准:")
+    assert "against the mid-term adjusted target (≥117项), 12项 short; the first target (≥100项) was met." in line
+
+
+def test_english_problems_say_a_ceiling_exceeded_is_above_it(tmp_path):
+    en = _held(tmp_path, lang="en")
+    line = _line(en.problems, "万人消费纠纷量:")
+    assert "11.0件/万人 in 2025 against the target (≤10件/万人), 1.0件/万人 above it." in line and "short" not in line
+    assert "0.2 percentage points short" in _line(en.problems, "食品抽检合格率 (binding):")  # a floor missed: short
+
+
+def test_midterm_overall_paragraph_judges_no_first_target(tmp_path):
+    """A 中期评估 (data to 2023): 万人特种设备隐患量 at 11.0 meets the eased ≤11 early; its row says nothing against the
+    first ≤10 (the target year is to come), nor does the overall paragraph (it said 对照原目标…未达到)."""
+    mid = "\n".join(",".join(line.split(",")[:6]) for line in HELD_HISTORY.strip().splitlines()) + "\n"
+    rep = _held(tmp_path, history=mid, as_of=2023)
+    assert rep.kind != "final"
+    assert "对照原目标" not in _row(rep, "万人特种设备隐患量").narrative
+    assert "万人特种设备隐患量：原目标≤10，调整为≤11" in rep.overall
+    assert "对照原目标" not in rep.overall
+    final = _held(tmp_path)  # with 2025 observed the judgement stands, in the row and the paragraph alike
+    assert "对照原目标，万人特种设备隐患量未达到" in final.overall
+
+
+# SYNTHETIC four regions: 食品抽检合格率 from 97 to ≥98 missed in three (97.5, 97.7, 97.9), met in one
+REGIONS_PLAN = "region,indicator,name,unit,baseline_year,baseline,target_year,target,attribute\n" + "".join(
+    f"{g},b,食品抽检合格率,%,2020,97,2025,≥98,约束性\n{g},c,万人消费纠纷量,件/万人,2020,12,2025,≤10,预期性\n"
+    for g in ("东区", "西区", "南区", "北区"))
+REGIONS_HISTORY = """地区,指标名称,单位,2020年,2021年,2022年,2023年,2024年,2025年
+东区,食品抽检合格率,%,97.0,97.1,97.2,97.3,97.4,97.5
+东区,万人消费纠纷量,件/万人,12.0,11.5,11.0,10.5,10.0,9.5
+西区,食品抽检合格率,%,97.0,97.1,97.3,97.4,97.6,97.7
+西区,万人消费纠纷量,件/万人,12.0,11.8,11.6,11.4,11.2,11.0
+南区,食品抽检合格率,%,97.0,97.2,97.4,97.6,97.8,97.9
+南区,万人消费纠纷量,件/万人,12.0,11.5,11.0,10.5,10.0,9.6
+北区,食品抽检合格率,%,97.0,97.3,97.6,97.9,98.1,98.3
+北区,万人消费纠纷量,件/万人,12.0,11.5,11.0,10.5,10.0,9.4
+"""
+
+
+def test_problems_of_several_regions_grouped_by_indicator_with_one_decimal_setting(tmp_path):
+    """Several regions: the targets missed said once per indicator (binding first), its regions' figures after it, the
+    pace needed said once; each pace with the indicator's places (+0.10 beside +0.14, never +0.1 in one region)."""
+    (tmp_path / "plan.csv").write_text(REGIONS_PLAN, encoding="utf-8")
+    (tmp_path / "history.csv").write_text(REGIONS_HISTORY, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan, hist = mt.read_plan(tmp_path / "plan.csv"), mt.read_history(tmp_path / "history.csv")
+        table, details = mt.assess_detailed(hist, plan, seed=0)
+    rep = build_report(table, details, plan=plan, as_of=2025, date="2026-12-06")
+    lines = rep.problems
+    assert len(lines) == 2, lines
+    assert lines[0] == ("食品抽检合格率（约束性）：3个地区未达到目标（≥98%），规划要求年均+0.20个百分点。"
+                        "东区2025年97.5%，差0.5个百分点，实际年均+0.10个百分点，完成目标增量的50%；"
+                        "西区2025年97.7%，差0.3个百分点，实际年均+0.14个百分点，完成目标增量的70%；"
+                        "南区2025年97.9%，差0.1个百分点，实际年均+0.18个百分点，完成目标增量的90%。")
+    assert lines[1].startswith("西区万人消费纠纷量：2025年11.0件/万人，未达到目标（≤10件/万人），差1.0件/万人。")
+    east = next(r for r in rep.rows if r.raw.get("region") == "东区" and "食品" in r.cells["name"].text)
+    assert "规划要求年均+0.20个百分点，实际年均+0.10个百分点" in east.narrative  # the row reads as the section does

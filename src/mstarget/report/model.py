@@ -1521,7 +1521,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     value = _num(r.get("forecast")) if closed and not gap else current  # the figure judged (a 〈〉 row's sum)
     _original_cells(cells, r, lang, sign, max(fdec, dec), value, closed)
     if closed:  # why a target year's value missed: the pace the plan needed against the one achieved
-        _pace_cells(cells, r, paced, value, yearly, wdec)
+        _pace_cells(cells, r, paced, value, yearly, wdec, dec)
     return cells, dec
 
 
@@ -1572,17 +1572,42 @@ def _original_cells(cells: dict, r: dict, lang: str, sign: str, decimals: int, v
         cells["original_share"] = progress_cell(share, met=met)
 
 
+def shared_paces(records: list[dict], cells_of: list[dict]) -> None:
+    """The paces a missed target needed and achieved (:func:`_pace_cells`) with one setting of places per indicator
+    (and unit), the most any of its rows needs -- as its other figures (:func:`_indicator_figures`): 规划要求年均
+    +0.20个百分点 in every region, not +0.2 in one and +0.20 in the next."""
+    places: dict = {}
+    keyed = []
+    for r, cells in zip(records, cells_of):
+        figures = cells.get("pace_figures")
+        if figures is None or figures.value is None:
+            continue
+        key = (str(r.get("indicator")), str(r.get("unit")))
+        places[key] = max(places.get(key, 0), figures.value[2])
+        keyed.append((key, cells))
+    for key, cells in keyed:
+        planned, achieved, pdec = cells["pace_figures"].value
+        if pdec < places[key]:
+            cells["planned_pace"] = pace_cell(planned, places[key])
+            cells["achieved_pace"] = pace_cell(achieved, places[key])
+
+
 #: a figure unchanged this many years or more up to the target year is said to have stalled (2022年以来持平)
 STALLED_YEARS = 3
 
 
-def _pace_cells(cells: dict, r: dict, paced: int, value: float, yearly: dict | None, written: int) -> None:
+def _pace_cells(cells: dict, r: dict, paced: int, value: float, yearly: dict | None, written: int,
+                shown: int | None = None) -> None:
     """A target year observed: the yearly pace the plan needed from its baseline (``planned_pace``: (target -
     baseline) / years) and the one achieved (``achieved_pace``), with the same places (+0.39 against +0.28); and
     ``stalled_since``, the first year of an unchanged figure up to the target year when it held
     :data:`STALLED_YEARS` years or more (2022: 2022年以来持平). Not for a 〈〉 sum (its share says it), a period
-    average or a 零发生 count."""
-    for key in ("planned_pace", "achieved_pace", "stalled_since"):
+    average or a 零发生 count. A baseline that already met the target (a 保持类 target: ≥98 from 98.5, ≤10 from 9,
+    or at the target itself) asked for no pace at all (never 规划要求年均-0.10个百分点 / +0.2件/万人 / 0): no
+    ``planned_pace``, but ``base_met`` (``met``; ``at`` a strict bound's own figure) and ``base_change``, the
+    figure's change from it (0.7, with the places of the value shown, ``shown``). ``pace_figures`` keeps the
+    unrounded paces and their places, so that an indicator's regions share one setting (:func:`shared_paces`)."""
+    for key in ("planned_pace", "achieved_pace", "stalled_since", "base_met", "base_change", "pace_figures"):
         cells[key] = Cell(None, MISSING)
     by, ty = r.get("baseline_year"), r.get("target_year")
     base, target = _num(r.get("baseline")), _num(r.get("target"))
@@ -1596,8 +1621,17 @@ def _pace_cells(cells: dict, r: dict, paced: int, value: float, yearly: dict | N
     pdec = pace_decimals(paced, planned, achieved)
     if paced == 0:
         pdec = max(pdec, whole_pace_decimals(planned), whole_pace_decimals(achieved))
-    cells["planned_pace"] = pace_cell(planned, pdec)
-    cells["achieved_pace"] = pace_cell(achieved, pdec)
+    direction = r.get("direction")
+    if (direction == ">=" and target <= base) or (direction == "<=" and target >= base):
+        # the baseline met the target already: the plan asked to hold it, not to move 0.1 a year away from it
+        at = base == target and strict_of(r)
+        cells["base_met"] = Cell(not at, "at" if at else "met")
+        cdec = max(written, shown if shown is not None else written)
+        cells["base_change"] = pace_cell(abs(value - base), cdec, sign=False)
+    else:
+        cells["planned_pace"] = pace_cell(planned, pdec)
+        cells["achieved_pace"] = pace_cell(achieved, pdec)
+        cells["pace_figures"] = Cell((planned, achieved, pdec), MISSING)
     seen = {int(y): round_half_up(float(v), written) for y, v in (yearly or {}).items()
             if not is_missing(v) and int(by) < int(y) <= int(ty)}
     seen[int(by)] = round_half_up(base, written)
@@ -2261,8 +2295,10 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
         if kind == "final" and row.category == "insufficient_data":  # the years to report (请补报2025年数据)
             gone = missing_years(r, yearly[i])
             row.resubmit = RESUBMIT[lang].format(years_text(gone, lang)) if gone else ""
-        row.narrative = narrative.target_sentence(row)
         rows.append(row)
+    shared_paces([row.raw for row in rows], [row.cells for row in rows])  # +0.20 in every region, not +0.2 in some
+    for row in rows:
+        row.narrative = narrative.target_sentence(row)
 
     own = [r for r in regions if r not in totals]  # the regions proper, without the table's 合计
     heading = _heading(plan_title(table, plan, title), own or regions, lang, source, kind, as_of, given=bool(title),

@@ -501,6 +501,8 @@ def missed_why(x: "_Row") -> str:
         rest = f"，尚差{x.u('remaining')}" if zh else f"; {x.u('remaining')} short"
         return (f"累计完成目标的{c['progress_share']}{rest}。" if zh else
                 f" The sum reached {c['progress_share']} of the target{rest}.")
+    if c.get("base_met", MISSING) != MISSING and c.get("base_change", MISSING) != MISSING:
+        return _held_missed(x)
     if c.get("planned_pace", MISSING) == MISSING or c.get("achieved_pace", MISSING) == MISSING:
         return ""
     planned, achieved = x.pu("planned_pace"), x.pu("achieved_pace")
@@ -530,6 +532,29 @@ def missed_why(x: "_Row") -> str:
         s += f"the figure moved {achieved} a year"
         if x.has("progress_share"):
             s += f", {c['progress_share']} of the planned {'increase' if x.direction == '>=' else 'fall'}"
+    if since != MISSING and not flat:
+        s += f", unchanged since {since}"
+    return s + "."
+
+
+def _held_missed(x: "_Row") -> str:
+    """:func:`missed_why` of a target its baseline already met (a 保持类 target, ≥98 from 98.5; ≤10 from 9): the plan
+    asked for no pace, the figure fell back from it -- ``2020年基期（98.5%）已达到目标，其后回落，较基期下降0.7个百分点。``
+    (``基期（98%）与目标值相同`` for a strict bound's own figure), never a pace the plan would have needed."""
+    c, zh = x.c, x.lang == "zh"
+    by, base, change = c["baseline_year"], x.u("baseline"), x.pu("base_change")
+    met = c["base_met"] == "met"
+    since = c.get("stalled_since", MISSING)
+    flat = _is_zero(c["base_change"])
+    up = x.direction == "<="  # missing a ceiling it met is a rise, a floor a fall
+    if zh:
+        s = f"{by}年基期（{base}）{'已达到目标' if met else '与目标值相同'}，"
+        s += "其后持平" if flat else f"其后{'回升' if up else '回落'}，较基期{'上升' if up else '下降'}{change}"
+        if since != MISSING and not flat:
+            s += f"，{since}年以来持平"
+        return s + "。"
+    s = f" The base year {by} ({base}) {'already met the target' if met else 'stood at the target figure'}; "
+    s += "the figure has not moved since" if flat else f"the figure has since {'risen' if up else 'fallen'} {change}"
     if since != MISSING and not flat:
         s += f", unchanged since {since}"
     return s + "."
@@ -2010,7 +2035,10 @@ def _not_started_overall(report, rows: list) -> str:
 def problems(report) -> list[str]:
     """A 总结评估's 存在的问题, from the figures alone (no opinion, no 下一步): each target missed, binding first, with
     its target-year value against the target, the gap and why (:func:`missed_why`; a 零发生 target its incidents), then
-    each target with data missing and what to report. Empty for any other report, or with nothing to list."""
+    each target with data missing and what to report. Empty for any other report, or with nothing to list. A target
+    adjusted mid-term says so, and how the figure stands against the first target (``未达到中期调整后目标（≥117项），
+    差12项；对照原目标（≥100项）已达到``). With several regions the targets missed are said once per indicator
+    (:func:`_missed_grouped`), its regions' figures after it -- not one line per region and target."""
     if report.kind != "final":
         return []
     zh = report.lang == "zh"
@@ -2018,27 +2046,11 @@ def problems(report) -> list[str]:
     missed = [r for r in rows if r.category == "not_completed"]
     missed = [r for r in missed if r.binding] + [r for r in missed if not r.binding]
     out = []
-    for row in missed:
-        x = _Row(row)
-        attr = ("（约束性）" if zh else " (binding)") if row.binding else ""
-        incidents = incidents_missed(x.r.get("note"), x.lang)
-        if incidents:
-            out.append(f"{x.c['label']}{attr}：{incidents}，未实现零发生。" if zh else
-                       f"{x.c['label']}{attr}: {incidents}, so the target of none at all was missed.")
-            continue
-        value = x.u("current_value") if x.gap else x.u("forecast_value")
-        ty = x.c["target_year"]
-        gap = with_pace_unit(x.c["remaining"], x.unit, x.lang) if x.has("remaining") and not _is_zero(x.c["remaining"]) \
-            else ""  # a rate's gap in points (0.1个百分点)
-        if x.preliminary:
-            value = f"{x.pre_word}数{value}" if zh else f"{value} (preliminary)"
-        why = missed_why(x) or realised_change(x.r, x.lang, closed=not x.interpolated and not x.gap)
-        if zh:
-            gap = f"，差{gap}" if gap else ""
-            out.append(f"{x.c['label']}{attr}：{ty}年{value}，未达到目标（{x.u('target')}）{gap}。{why}")
-        else:
-            gap = f", {gap} short" if gap else ""
-            out.append(f"{x.c['label']}{attr}: {value} in {ty} against the target ({x.u('target')}){gap}.{why}")
+    grouping = group_regions(report)
+    if grouping is not None:
+        out.extend(_missed_grouped(missed, grouping, zh))
+    else:
+        out.extend(_missed_line(_missed_parts(row, zh), zh) for row in missed)
     # the targets with data missing, one line per request (14 rows awaiting the same years: one line, not 14)
     asking: dict = {}
     for row in rows:
@@ -2055,6 +2067,132 @@ def problems(report) -> list[str]:
     return out
 
 
+def _missed_parts(row, zh: bool) -> dict:
+    """What :func:`problems` says of one target missed: its label, 约束性 mark, region, indicator, the incidents of a
+    零发生 target, else the target year's value, the target, the gap (``差…`` / ``… short``, a ceiling exceeded
+    ``… above it``), a mid-term adjustment against the first target, and why (:func:`missed_why`)."""
+    x = _Row(row)
+    out = {"label": x.c["label"], "attr": (("（约束性）" if zh else " (binding)") if row.binding else ""),
+           "region": str(row.raw.get("region") or ""), "indicator": indicator_label(row),
+           "incidents": incidents_missed(x.r.get("note"), x.lang)}
+    if out["incidents"]:
+        return out
+    value = x.u("current_value") if x.gap else x.u("forecast_value")
+    if x.preliminary:
+        value = f"{x.pre_word}数{value}" if zh else f"{value} (preliminary)"
+    gap = with_pace_unit(x.c["remaining"], x.unit, x.lang) if x.has("remaining") and not _is_zero(x.c["remaining"]) \
+        else ""  # a rate's gap in points (0.1个百分点)
+    if gap:
+        gap = f"差{gap}" if zh else f"{gap} {'above it' if x.direction == '<=' else 'short'}"
+    adjusted = x.c.get("target_original", MISSING) != MISSING
+    first, first_met = "", None
+    if adjusted:
+        signed, figure = x.c["target_signed"], x.c["target_value"]
+        sign = signed[:-len(figure)] if figure and signed.endswith(figure) else ""
+        first = with_unit(sign + x.c["target_original_value"], x.unit, x.lang)
+        met = x.c.get("original_met", MISSING)
+        first_met = None if met == MISSING else met == "met"
+    why = missed_why(x) or realised_change(x.r, x.lang, closed=not x.interpolated and not x.gap)
+    planned = x.pu("planned_pace") if x.c.get("planned_pace", MISSING) != MISSING else ""
+    # the pace the plan needed, said first in missed_why: said once for an indicator's regions that share it
+    needed = (f"规划要求年均{planned}，" if zh else f" The plan needed {planned} a year; ") if planned else ""
+    out.update(value=value, ty=x.c["target_year"], target=x.u("target"), gap=gap, adjusted=adjusted, first=first,
+               first_met=first_met, why=why, planned=planned if needed and why.startswith(needed) else "",
+               needed=needed)
+    return out
+
+
+def _first_target_said(p: dict, zh: bool) -> str:
+    """An adjusted target's first one and how the figure stands against it: ``对照原目标（≥100项）已达到``."""
+    if not p["adjusted"]:
+        return ""
+    if zh:
+        said = {True: "已达到", False: "亦未达到", None: ""}[p["first_met"]]
+        return f"对照原目标（{p['first']}）{said}" if said else f"原目标为{p['first']}"
+    said = {True: "was met", False: "was missed too", None: ""}[p["first_met"]]
+    return f"the first target ({p['first']}) {said}" if said else f"the first target was {p['first']}"
+
+
+def _missed_line(p: dict, zh: bool) -> str:
+    """One target missed, one line of :func:`problems`."""
+    if p["incidents"]:
+        return (f"{p['label']}{p['attr']}：{p['incidents']}，未实现零发生。" if zh else
+                f"{p['label']}{p['attr']}: {p['incidents']}, so the target of none at all was missed.")
+    first = _first_target_said(p, zh)
+    if zh:
+        gap = f"，{p['gap']}" if p["gap"] else ""
+        first = f"；{first}" if first else ""
+        return (f"{p['label']}{p['attr']}：{p['ty']}年{p['value']}，未达到{'中期调整后' if p['adjusted'] else ''}目标"
+                f"（{p['target']}）{gap}{first}。{p['why']}")
+    gap = f", {p['gap']}" if p["gap"] else ""
+    first = f"; {first}" if first else ""
+    return (f"{p['label']}{p['attr']}: {p['value']} in {p['ty']} against the "
+            f"{'mid-term adjusted ' if p['adjusted'] else ''}target ({p['target']}){gap}{first}.{p['why']}")
+
+
+def _clause_of(why: str, zh: bool) -> str:
+    """A :func:`missed_why` sentence as a clause inside a region's figures (no full stop of its own)."""
+    why = why.strip()
+    if zh:
+        return why.rstrip("。").replace("。", "，")
+    why = why.rstrip(".")
+    return why[:1].lower() + why[1:] if why[:1].isupper() and not why[1:2].isupper() else why
+
+
+def _missed_grouped(missed: list, grouping, zh: bool) -> list[str]:
+    """:func:`problems`'s targets missed in a report of several regions: one line per indicator (binding first, then
+    the plan's order), the indicator said once, then its regions' figures -- ``食品抽检合格率（约束性）：8个地区未达到目标
+    （≥98%）。第5区2025年97.5%，差0.5个百分点，规划要求年均+0.20个百分点，…；第6区…。`` An indicator missed in one
+    region only keeps the line of one target."""
+    groups: dict = {}
+    for row in missed:
+        p = _missed_parts(row, zh)
+        groups.setdefault((not row.binding, p["indicator"]), []).append(p)
+    order = getattr(grouping, "order", None) or {}
+    out = []
+    for (_, name), ps in sorted(groups.items(), key=lambda kv: (kv[0][0], order.get(kv[0][1], len(order)))):
+        if len(ps) == 1:
+            out.append(_missed_line(ps[0], zh))
+            continue
+        k, attr = len(ps), ps[0]["attr"]
+        counted = [p for p in ps if not p["incidents"]]
+        targets = {p["target"] for p in counted}
+        common = len(targets) == 1 and not any(p["adjusted"] for p in counted)
+        target = f"（{next(iter(targets))}）" if common and zh else f" ({next(iter(targets))})" if common else ""
+        # one target and one pace needed in every region (the same baseline): said once, before the regions
+        paces = {p["planned"] for p in counted}
+        planned = next(iter(paces)) if common and len(paces) == 1 and len(counted) == k else ""
+        if planned:
+            target += f"，规划要求年均{planned}" if zh else f", which needed {planned} a year"
+        clauses = []
+        for p in ps:
+            if p["incidents"]:
+                clauses.append(f"{p['region']}{p['incidents']}，未实现零发生" if zh else
+                               f"{p['region']}: {p['incidents']}, so none at all was missed")
+                continue
+            first = _first_target_said(p, zh)
+            why = p["why"][len(p["needed"]):] if planned else p["why"]
+            why = _clause_of(why, zh) if why else ""
+            if zh:
+                c = f"{p['region']}{p['ty']}年{p['value']}"
+                if not common:
+                    c += f"，未达到{'中期调整后' if p['adjusted'] else ''}目标（{p['target']}）"
+                c += "".join(f"，{t}" for t in (p["gap"], first, why) if t)
+            else:
+                c = f"{p['region']}: {p['value']} in {p['ty']}"
+                if not common:
+                    c += f" against the {'mid-term adjusted ' if p['adjusted'] else ''}target ({p['target']})"
+                c += "".join(f", {t}" for t in (p["gap"], first) if t) + (f" ({why})" if why else "")
+            clauses.append(c)
+        if not counted:
+            head = f"{k}个地区未实现零发生" if zh else f"{k} regions had incidents against a target of none at all"
+        else:
+            head = f"{k}个地区未达到目标{target}" if zh else f"{k} regions missed the target{target}"
+        out.append(f"{name}{attr}：{head}。" + "；".join(clauses) + "。" if zh else
+                   f"{name}{attr}: {head}. " + "; ".join(clauses) + ".")
+    return out
+
+
 def _adjusted_sentence(rows: list, zh: bool) -> str:
     """The targets adjusted mid-term (:func:`adjusted_said`), counted and named with their first and adjusted
     targets, and those the adjustment turned from missed to met: ``1项指标目标经中期调整（企业标准：原目标〔117〕，调整为
@@ -2065,8 +2203,10 @@ def _adjusted_sentence(rows: list, zh: bool) -> str:
     def pair(r):
         first, now = r.cells["target_original"].text, r.cells["target"].text.rstrip("ᵃ")
         return f"{r.name}：原目标{first}，调整为{now}" if zh else f"{r.name}: first {first}, adjusted to {now}"
+    # judged against the first target only once the target year is observed, as the row says it (adjusted_said): a
+    # 中期评估's 提前实现 is no verdict, its row says nothing of the first target either
     short = [r for r in adjusted if r.cells.get("original_met") is not None and r.cells["original_met"].text == "missed"
-             and r.category in ("completed", "achieved")]
+             and r.category == "completed"]
     if zh:
         s = f"{len(adjusted)}项指标目标经中期调整（" + "；".join(pair(r) for r in adjusted) + "），按调整后目标评价"
         if short:
