@@ -298,14 +298,17 @@ def _without_sum_lines(table, raw: pd.DataFrame, src: str) -> pd.DataFrame:
     if "region" not in raw.columns or not {ident, "year"} <= set(raw.columns):
         return raw
 
+    # numpy booleans, not ``Series.map``: an empty ``str`` column (pandas 3) maps to ``str``, which ``&`` refuses
     def blank(col):
-        return raw[col].map(lambda v: v is None or (not isinstance(v, str) and pd.isna(v)) or not str(v).strip())
+        return np.array([v is None or (not isinstance(v, str) and pd.isna(v)) or not str(v).strip()
+                         for v in raw[col]], dtype=bool)
 
     def total(col):
-        return raw[col].map(lambda v: isinstance(v, str) and bool(layout.TOTAL_INDICATOR.match(re.sub(r"\s+", "", v))))
+        return np.array([isinstance(v, str) and bool(layout.TOTAL_INDICATOR.match(re.sub(r"\s+", "", v)))
+                         for v in raw[col]], dtype=bool)
 
     # 合计,,,1500 (a total label for the region, no indicator), or 全国,合计,,12345678 (a total for the indicator)
-    lines = (((total("region") & blank(ident)) | total(ident)) & blank("year")).to_numpy(dtype=bool)
+    lines = ((total("region") & blank(ident)) | total(ident)) & blank("year")
     if not lines.any():
         return raw
     rows = np.asarray(table.rows)

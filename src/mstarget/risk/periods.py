@@ -379,9 +379,10 @@ def _partial_after_grid(days, month, ends, g, run, rest):
 def _pandas_period(value: "pd.Period") -> Period:
     """A ``pd.Period`` (a ``period[Y]`` / ``[Q]`` / ``[M]`` column) as the year, half-year, quarter or
     month its months make; a period of days or weeks, or over several years, is refused."""
-    first, last = value.start_time, value.end_time
-    whole = first == first.normalize() and first.day == 1 and last.is_month_end and \
-        (last + pd.Timedelta(1, "ns")).normalize() == last + pd.Timedelta(1, "ns")
+    # the next period's start, not ``end_time`` + 1 ns: pandas 3 keeps ``end_time`` at microseconds
+    first, after = value.start_time, (value + 1).start_time
+    last = after - pd.Timedelta(days=1)
+    whole = first == first.normalize() and first.day == 1 and after == after.normalize() and after.day == 1
     if not whole or first.year != last.year:
         raise ValueError(f"{value} ({value.freqstr}): a period of {'days or weeks' if not whole else 'several years'} "
                          f"is none of a year, half-year, quarter or month; expected {EXPECTED_PERIOD}")
