@@ -83,10 +83,10 @@ def read_table(path: str | os.PathLike, *, dtype=str) -> pd.DataFrame:
             return _repeated_headers(df, ["" if pd.isna(h) else str(h).strip() for h in header], src)
         if ext == ".parquet":
             df = pd.read_parquet(p)
-            return df.astype(dtype) if dtype is str else df
+            return cells_as_text(df) if dtype is str else df
         if ext == ".json":
             df = pd.read_json(p)
-            return df.astype(dtype) if dtype is str else df
+            return cells_as_text(df) if dtype is str else df
     except DataValidationError:
         raise
     except pd.errors.EmptyDataError:
@@ -271,6 +271,14 @@ def _trimmed(grid: pd.DataFrame) -> pd.DataFrame | None:
     grid.columns = pd.RangeIndex(grid.shape[1])
     grid.index = pd.RangeIndex(1, len(grid) + 1)
     return grid
+
+
+def cells_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (a Parquet / JSON table, any dtypes) with every cell as its text and a missing cell
+    (NaN, None, NaT, pd.NA) left missing, same shape, under pandas 2 and 3 alike: pandas 2's
+    ``astype(str)`` writes a missing cell as the words ``nan`` / ``None`` / ``<NA>`` (then refused
+    as a placeholder, or read as a unit ``None``), pandas 3's keeps it missing."""
+    return frame.astype(str).where(frame.notna())
 
 
 def held_as_objects(frame: pd.DataFrame) -> bool:

@@ -59,7 +59,8 @@ import pandas as pd
 from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
 from .allocate import DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, expected_found, infer_by, scored_months
 from .periods import parse_period
-from .samples import check_by, group_key, total_rows, validate_samples
+from .samples import (DATE_EXAMPLES, FIRST_DATE, LAST_DATE, _cell_text, _no_such_day, check_by, group_key,
+                      parse_dates, read_dates, total_rows, validate_samples)
 from .score import drop_total_rows, score, silent_periods, silent_text, warn_silent_periods
 
 DEFAULT_KS = (10, 20, 50)
@@ -807,6 +808,32 @@ def _date_range(dates) -> str:
     return f"{d.min():%Y-%m-%d} – {d.max():%Y-%m-%d}" if len(d) else ""
 
 
+def _record_dates(dates, n: int) -> pd.Series:
+    """``dates`` (array-like, one per record, shape (n,)) as a Series of dates, index 0..n-1, read as
+    :func:`~mstarget.risk.samples.read_dates` reads them (``2023年3月1日`` too, under pandas 2 and 3
+    alike); an entry that is no date (``2014-13-02``, a year typed ``3014``, blank) is refused with a
+    :class:`ParameterError` naming its position (0-based) and what was expected."""
+    if len(dates) != n:
+        raise ParameterError("dates must have one entry per record.")
+    s = pd.Series(dates).reset_index(drop=True)
+    t = read_dates(s)
+    bad = np.flatnonzero(pd.isna(t).to_numpy())
+    if not len(bad):
+        return t
+    try:
+        read = pd.Series(pd.to_datetime(parse_dates(s.iloc[bad], "dates", "dates", bad)), index=bad)
+    except DataValidationError:
+        shown = "; ".join(f"position {i}: {_cell_text(s.iloc[i])!r}{_no_such_day(_cell_text(s.iloc[i]))}"
+                          for i in bad[:10])
+        raise ParameterError(f"dates must hold one date per record, but {len(bad)} of them "
+                             f"{'is' if len(bad) == 1 else 'are'} no date ({shown}{'; ...' if len(bad) > 10 else ''});"
+                             f" expected {DATE_EXAMPLES} between {FIRST_DATE:%Y-%m-%d} and "
+                             f"{LAST_DATE:%Y-%m-%d}.") from None
+    if getattr(t.dt, "tz", None) is not None:
+        read = read.dt.tz_localize(t.dt.tz)
+    return pd.concat([t.drop(index=bad), read]).sort_index() if len(bad) < len(t) else read
+
+
 def evaluate_records(y, p, *, dates=None, ks: Sequence[float] = DEFAULT_KS,
                      window_days: int | None = None, train_rate: float | None = None,
                      periods: Mapping[str, str] | None = None,
@@ -864,9 +891,8 @@ def evaluate_records(y, p, *, dates=None, ks: Sequence[float] = DEFAULT_KS,
     table = pd.DataFrame()
     per = dict(periods or {})
     if dates is not None:
-        if len(dates) != len(y):
-            raise ParameterError("dates must have one entry per record.")
-        extra, table = _days_earlier(np.asarray(dates), p, y, window_days)
+        dates = _record_dates(dates, len(y))
+        extra, table = _days_earlier(dates, p, y, window_days)
         m.update(extra)
         per.setdefault("test", _date_range(dates))
     return RiskEvaluation("records", m, table, per, leaks=dict(leaks or {}))

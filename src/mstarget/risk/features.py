@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, ParameterError, Problem
-from .samples import outcome_array, parse_dates, read_records, sheet_rows, written_columns
+from .samples import outcome_array, parse_dates, read_dates, read_records, sheet_rows, written_columns
 
 DEFAULT_HALF_LIVES = (30.0, 90.0)
 DEFAULT_AREA_PRIOR = 20.0
@@ -80,7 +80,7 @@ def _times(df: pd.DataFrame, time: str, src: str, header: str) -> tuple[np.ndarr
         bad = np.flatnonzero(~np.isfinite(v))
         is_date = False
     else:
-        t = pd.to_datetime(s, errors="coerce", format="mixed")
+        t = read_dates(s)
         if getattr(t.dt, "tz", None) is not None:  # time-zone aware: the UTC instant, naive
             t = t.dt.tz_convert("UTC").dt.tz_localize(None)
         v = (t - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)

@@ -22,7 +22,8 @@ import pandas as pd
 
 from .. import layout
 from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
-from .samples import _cell_text, date_of, outcome_array, parse_dates, read_records, sheet_rows, written_columns
+from .samples import (_cell_text, date_of, outcome_array, parse_dates, read_dates, read_records, sheet_rows,
+                      written_columns)
 
 MODELS = ("logistic", "gbm")
 #: calibrated probabilities are kept within [P_MIN, 1 - P_MIN]
@@ -456,7 +457,7 @@ def _time_values(df: pd.DataFrame, time: str, src: str, header: str) -> np.ndarr
         v = s.to_numpy(float)
         bad = np.flatnonzero(~np.isfinite(v))
     else:
-        t = pd.to_datetime(s, errors="coerce", format="mixed")
+        t = read_dates(s)
         v = t.to_numpy("datetime64[ns]").astype("int64").astype(float)  # a writable copy
         bad = np.flatnonzero(t.isna().to_numpy())
         if len(bad):  # 2023年3月1日: read as score reads it, or refused there with every row

@@ -714,6 +714,31 @@ def _no_such_day(text: str) -> str:
             else f"; {m.group('y')}-{int(m.group('m')):02d} has no day {int(m.group('d'))}")
 
 
+#: the dates pandas 2 reads (``datetime64[ns]``): pandas 3 reads any year, a typo such as 3014-09-02 too
+FIRST_DATE, LAST_DATE = pd.Timestamp("1677-09-22"), pd.Timestamp("2262-04-11")
+
+
+def read_dates(values: pd.Series) -> pd.Series:
+    """``values`` (shape (R,)) as ``pd.to_datetime`` reads them (``format="mixed"``, a time zone kept),
+    same index; NaT where a cell is no date pandas reads, or is one outside 1677-09-22 .. 2262-04-11 (a
+    typo such as ``3014-09-02`` or ``0214-09-02``), as pandas 2 reads them: under pandas 3 such a cell
+    would be taken as a date. Callers pass the NaT cells to :func:`parse_dates`, which reads the
+    ``2023年3月1日`` among them and refuses the rest, naming their rows. Offsets that differ from cell to
+    cell (``+08:00`` beside ``-05:00``) give the UTC instants (pandas 3 refuses them, pandas 2 leaves
+    Python objects)."""
+    try:
+        with warnings.catch_warnings():  # pandas 2 warns that it will refuse them, then returns objects
+            warnings.simplefilter("ignore", FutureWarning)
+            t = pd.to_datetime(values, errors="coerce", format="mixed")
+    except ValueError:  # pandas 3: "Mixed timezones detected"
+        t = None
+    if t is None or not pd.api.types.is_datetime64_any_dtype(t):
+        t = pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
+    naive = t.dt.tz_localize(None) if t.dt.tz is not None else t
+    outside = ((naive < FIRST_DATE) | (naive > LAST_DATE)).to_numpy()
+    return t.mask(outside) if outside.any() else t
+
+
 def parse_dates(series: pd.Series, src: str, column: str, rows: np.ndarray | None = None) -> np.ndarray:
     """A column of sampling dates as ``datetime64[D]`` (shape (R,)): ``2023-03-01``, ``2023/3/1``,
     ``2023年3月1日``, ``2023.3.1``, ``20230301``, a spreadsheet's date (with a time of 00:00:00) or day
