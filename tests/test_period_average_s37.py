@@ -112,7 +112,7 @@ def test_report_sentence_says_the_period_average():
     # a mid-term view as of 2023 (session 38: without as_of a report of December 2026 is the 总结评估 of 2025)
     row = build_report(table, details, lang="zh", date="2026-12-06", as_of=2023).rows[0]
     assert "2021—2023年已实现年均7.3%" in row.narrative
-    assert "剩余年份需年均增长6.60%方可达标" in row.narrative
+    assert "剩余年份需年均增长6.6%方可达标" in row.narrative  # s42: the places of the rates reported (7.3)
     en = build_report(table, details, lang="en", date="2026-12-06", as_of=2023).rows[0]
     assert "the target is the average over 2021-2025" in en.narrative
 

@@ -178,5 +178,5 @@ def test_qualitative_rows_are_not_forecast_and_the_report_evaluates_them_apart()
     assert row.cells["p_meet"].text == "–" and row.cells["forecast"].text == "–"
     assert row.assessment is None  # no chart
     assert "定性指标（目标：2025年建成）" in row.narrative
-    assert report.overall.startswith("本次评估共1项指标（均为约束性指标）"), report.overall
+    assert report.overall.startswith("本次评估共1项指标（约束性指标）"), report.overall
     assert "另有2项定性指标需另行评价（智慧市场监管平台、食品安全抽检合格率）" in report.overall

@@ -90,10 +90,11 @@ def test_paces_read_without_float_noise(midterm):
     assert pace_decimals(2, 0.35, (5.3 - 5.0) / 3) == 2
     assert pace_decimals(2, 0.05) == 2  # 0.05, not 0.050
     food = _row(midterm, "food_samples_per_1000_people")  # 5.0 -> 5.3 in three years
-    assert (food.cells["required_pace"].text, food.cells["observed_pace"].text) == ("+0.35", "+0.10")
-    assert "尚需年均增长0.35批次/千人，已观测期间年均增长0.10批次/千人" in food.narrative
+    # s42: a pace takes the places of the row's figures (5.3), one more only where it needs it (0.35): +0.1, not +0.10
+    assert (food.cells["required_pace"].text, food.cells["observed_pace"].text) == ("+0.35", "+0.1")
+    assert "尚需年均增长0.35批次/千人，已观测期间年均增长0.1批次/千人" in food.narrative
     coverage = _row(midterm, "industrial_product_sampling_coverage")
-    assert (coverage.cells["required_pace"].text, coverage.cells["observed_pace"].text) == ("+0.05", "+0.20")
+    assert (coverage.cells["required_pace"].text, coverage.cells["observed_pace"].text) == ("+0.05", "+0.2")
 
 
 # -- 3. one forward-looking column, the same in every format --------------------------------------------------

@@ -365,7 +365,7 @@ def test_a_final_evaluation_shows_the_observed_value_and_no_forecast_or_probabil
         assert shown == {"forecast": value, "range_80": "–", "p_meet": "–", "category": judged[0],
                          "status": judged[1]}
     assert food.narrative == ("千人食品检验量：目标年2025年实际为5.5批次/千人，未达到目标（≥6批次/千人）。"
-                              "规划要求年均+0.20批次/千人，实际年均+0.10批次/千人，完成目标增量的50%。"  # s41: why
+                              "规划要求年均+0.2批次/千人，实际年均+0.1批次/千人，完成目标增量的50%。"  # s41: why; s42: places of 5.5
                               "评价：未完成。")
     assert patents.cells["target"].text == "≥2.5（力争3）"
     assert (patents.cells["p_striven"].text, patents.cells["status"].text) == ("–", "已实现")

@@ -86,7 +86,7 @@ def test_the_notation_in_words_alone_is_still_read():
 
 def test_a_computed_targets_gap_has_the_targets_places_and_its_pace_its_own():
     """年均增长8%以上 from 3.2 is ≥4.702; 4.70 in 2025 misses it by 0.002: the gap said 0.0 beside 未完成, the
-    observed pace +0.300."""
+    observed pace +0.3 (the places of the row's figures, 4.7; s42), never +0.300."""
     plan = _plan([("商标有效注册量", "万件", "3.2", "年均增长8%以上", "预期性")])
     history = _history({"商标有效注册量": ("万件", [3.2, 3.5, 3.8, 4.1, 4.4, 4.70])}, first=2020)
     table, details = _assess(history, plan)
@@ -94,7 +94,7 @@ def test_a_computed_targets_gap_has_the_targets_places_and_its_pace_its_own():
     assert cells["target"].text.endswith("（≥4.702）"), cells["target"].text
     assert cells["category"].text == "未完成"
     assert cells["remaining"].text == "0.002", cells["remaining"].text
-    assert cells["observed_pace"].text == "+0.30", cells["observed_pace"].text
+    assert cells["observed_pace"].text == "+0.3", cells["observed_pace"].text
 
 
 def test_a_fan_chart_says_a_target_written_in_words_as_written():

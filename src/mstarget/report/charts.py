@@ -648,6 +648,8 @@ def _overview_title(L: dict, key: str, pts: pd.DataFrame, plotted: int, lang: st
     left = ([L["left_qualitative"].format(qualitative)] if qualitative else []) + \
         ([L["left_unestimated"].format(unestimated)] if unestimated > 0 else [])
     title = L[key].format(plotted)
+    if lang == "en" and plotted == 1:  # one target: (1 target), not (all 1 targets)
+        title = title.replace(f"{L['all']}1 targets", "1 target")
     if not left:
         return title
     title = title.replace(L["all"], "", 1)  # not all of the report's rows

@@ -1342,10 +1342,10 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     met = cat in ("achieved", "completed") or (not closed and r.get("category") == "achieved") or \
         (cat in ("insufficient_data", NOT_STARTED) and nothing_after_base(r) and at_target(r, current))  # met at the base
     required = math.nan if met else r.get("required_pace")
-    # each pace with the decimals it needs (+0.65 beside +0.067, not +0.650)
-    # (a computed target's extra place, 4.702 told from 4.70, is no precision of the paces: +0.30, not +0.300)
-    paced = compared_decimals(level_decimals(row_decimals(reference=reference, exact=(baseline, *shared_plan)),
-                                             reference=reference), math.nan, *compared) if computed else sized
+    # each pace with the decimals of the row's figures as shown (dec: 5.0, 5.2, 5.3 -> one), one more at most where
+    # a pace needs it to show two significant digits (+0.03 beside 5.1, never +0.033 from the forecast's 5.17)
+    # (a computed target's extra place, 4.702 told from 4.7, is no precision of the paces: +0.3, not +0.300)
+    paced = dec
     rdec, odec = pace_decimals(paced, required), pace_decimals(paced, r.get("observed_pace"))
     if paced == 0:  # a series of whole figures (项, 户): its pace's first decimal, where it has one (+13.4, not +13:
         # (105-38)/5), in both pace columns alike
@@ -1643,10 +1643,16 @@ def _pace_cells(cells: dict, r: dict, paced: int, value: float, yearly: dict | N
         cells["stalled_since"] = Cell(first, str(first))
 
 
+#: a pace of whole figures at least this large is shown whole: three significant digits say it (+568 a year beside
+#: 1,950 件, not +567.8), as a forecast's (:func:`~.formatting.row_decimals`)
+WHOLE_PACE_PLAIN = 100
+
+
 def whole_pace_decimals(v) -> int:
-    """A pace of whole figures' places: 1 where its first decimal is not zero (13.4 a year from 38 to 105 in five
-    years), else 0 (+3, +0 for a flat series)."""
-    if is_missing(v) or not math.isfinite(float(v)):
+    """A pace of whole figures' places: 1 where its first decimal is not zero and the pace is below
+    :data:`WHOLE_PACE_PLAIN` (13.4 a year from 38 to 105 in five years), else 0 (+3, +0 for a flat series, +568
+    for 567.8 a year)."""
+    if is_missing(v) or not math.isfinite(float(v)) or abs(float(v)) >= WHOLE_PACE_PLAIN - 0.05:
         return 0
     return 1 if round_half_up(abs(float(v)), 1) != round_half_up(abs(float(v)), 0) else 0
 
@@ -1837,8 +1843,12 @@ def plan_names(column: pd.Series) -> str:
 
 #: what a plan table's title adds to the plan's name (…规划主要指标完成情况): the heading says 主要指标 itself
 #: (a breakdown of the targets by region too: …规划主要指标分解表, …规划目标任务分解表)
-_TITLE_SUFFIX = re.compile(r"(?:主要)?(?:目标)?指标(?:体系)?(?:(?:目标|任务)*分解)?(?:完成|进展|执行)?(?:情况)?(?:一览)?表?$"
-                           r"|(?:完成|进展|执行)情况(?:一览)?表?$|主要目标表?$|(?:主要)?(?:目标|任务)+分解表?$")
+#: and the time a progress table covers (…主要指标中期完成情况表, …主要指标2023年完成情况, …2021—2023年进展情况统计表)
+_TITLE_WHEN = r"(?:中期|年度|上半年|前三季度|(?:(?:19|20)\d{2}\s*年?\s*[-—–~至到]\s*)?(?:19|20)\d{2}\s*年(?:度|1-\d{1,2}月)?)?"
+_TITLE_SUFFIX = re.compile(r"(?:主要)?(?:目标)?指标(?:体系)?(?:(?:目标|任务)*分解)?" + _TITLE_WHEN
+                           + r"(?:完成|进展|执行)?(?:情况)?(?:一览|统计|汇总)?表?$"
+                           r"|" + _TITLE_WHEN + r"(?:完成|进展|执行)情况(?:一览|统计|汇总)?表?$"
+                           r"|主要目标表?$|(?:主要)?(?:目标|任务)+分解表?$")
 #: a caption's trailing note in brackets, no part of the plan's name: its years (（2021—2025年）), its state as a
 #: draft (（征求意见稿）, （送审稿）), a remark (（合成示例）) -- any but one naming a plan (（…规划）)
 _TITLE_NOTE = re.compile(r"\s*[（(](?![^（）()]*(?:规划|纲要))[^（）()]*[）)]\s*$")

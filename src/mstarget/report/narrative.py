@@ -87,6 +87,11 @@ ASSESSMENT_MARKER = {"zh": "评价：", "en": " Assessment: "}
 SCHEDULE_CATEGORIES = ("ahead", "on_schedule", "behind")
 
 
+def counted_en(n: int, noun: str) -> str:
+    """``1 indicator``, ``4 indicators``: an English count with its noun singular or plural."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _word_zh(value: float, unit) -> str:
     up = value > 0
     if unit == "%":
@@ -485,20 +490,21 @@ def target_sentence(row) -> str:
     return text
 
 
-def missed_why(x: "_Row") -> str:
+def missed_why(x: "_Row", gap_said: bool = False) -> str:
     """Why a target whose target year is observed was missed (:func:`~.model._pace_cells`): for a level or a stock
     with a baseline, the yearly pace the plan needed against the one achieved and the share of the planned increase
     (or fall) achieved -- ``规划要求年均+0.39件/万人，实际年均+0.28件/万人，完成目标增量的72%。`` --, a figure that moved
     the wrong way (较基期不升反降) or has not moved for :data:`~.model.STALLED_YEARS` years or more (2022年以来持平)
     said so; for a 〈〉 sum the share of the total reached and what is still missing. ``""`` for anything else (a
-    target written as a change says its own, :func:`realised_change`; a rate, a period average, 零发生)."""
+    target written as a change says its own, :func:`realised_change`; a rate, a period average, 零发生). ``gap_said``:
+    the sentence before said the gap (差3.4亿元), which a 〈〉 sum's share then does not repeat (尚差3.4亿元)."""
     c, zh = x.c, x.lang == "zh"
     if x.average or is_rate_row(x.r) or target_as_change(x.r.get("target_written")) is not None:
         return ""
     if x.kind == "increment":
         if not x.has("progress_share") or x.direction != ">=":
             return ""
-        rest = f"，尚差{x.u('remaining')}" if zh else f"; {x.u('remaining')} short"
+        rest = "" if gap_said else f"，尚差{x.u('remaining')}" if zh else f"; {x.u('remaining')} short"
         return (f"累计完成目标的{c['progress_share']}{rest}。" if zh else
                 f" The sum reached {c['progress_share']} of the target{rest}.")
     if c.get("base_met", MISSING) != MISSING and c.get("base_change", MISSING) != MISSING:
@@ -1379,6 +1385,13 @@ def needs_attention(row) -> bool:
     return row.category != "insufficient_data" and (row.category == "behind" or _low_chance(row))
 
 
+def drifting(row) -> bool:
+    """Met already (提前实现, the latest figure on the target's side) but shown below a 50 % chance of still meeting
+    the target in its target year: at risk of slipping back -- the table's 已达到，仍需巩固, never said 提前实现 alone
+    beside its low probability."""
+    return not _closed(row) and row.category == "achieved" and _low_chance(row)
+
+
 def _data_after_base(row) -> bool:
     """Something is observed after the row's base year."""
     ly, by = row.raw.get("last_year"), row.raw.get("baseline_year")
@@ -1395,9 +1408,20 @@ def _closed(row) -> bool:
     return row.category in ("completed", "not_completed")
 
 
+def _state_said(r) -> str:
+    """What a target needing attention is called beside its probability: its 评价 (滞后), or for one met already but
+    drifting back (:func:`drifting`) the table's 预计完成情况 (已达到，仍需巩固), never 提前实现 beside 11 %."""
+    outlook = r.cells.get("outlook")
+    if drifting(r) and outlook is not None and outlook.text != MISSING:
+        return outlook.text
+    return r.cells['category'].text
+
+
 def _attention_zh(r) -> str:
     if _closed(r):
         return prose_name(r, r.name_with(r.cells['category'].text))
+    if drifting(r):  # 药品抽检不合格率（已达到，仍需巩固；实现概率11%）
+        return prose_name(r, r.name_with(f"{_state_said(r)}；实现概率{probability_words(r.cells['p_meet'].text, 'zh')}"))
     return prose_name(r, r.name_with(f"实现概率{probability_words(r.cells['p_meet'].text, 'zh')}，"
                                      f"{r.cells['category'].text}"))
 
@@ -1405,7 +1429,7 @@ def _attention_zh(r) -> str:
 def _attention_en(r) -> str:
     if _closed(r):
         return r.name_with(r.cells['category'].text)
-    return r.name_with(f"P {probability_words(r.cells['p_meet'].text, 'en')}, {r.cells['category'].text}")
+    return r.name_with(f"P {probability_words(r.cells['p_meet'].text, 'en')}, {_state_said(r)}")
 
 
 def _awaited_zh(insufficient: int, awaited: int, guessed: int = 0) -> str:
@@ -1444,21 +1468,34 @@ CATEGORY_WORDS = {"zh": {"completed": "已完成", "not_completed": "未完成",
                          "behind": "behind schedule"}}
 
 
-def _split_zh(total: int, counts: dict, cats: tuple) -> str:
-    """``14项中，提前实现2项、滞后5项`` (categories without a target left out), ``3项均已完成``, ``1项快于预期``."""
+def _split_zh(total: int, counts: dict, cats: tuple, drift: int = 0) -> str:
+    """``14项中，提前实现2项、滞后5项`` (categories without a target left out), ``3项均已完成``, ``1项快于预期``;
+    ``drift`` of those 提前实现 at risk of slipping back (:func:`drifting`): ``4项均已达到目标值，其中2项有回落风险
+    （实现概率低于50%）``, ``4项中，提前实现3项（其中2项有回落风险）、滞后1项``."""
     shown = [(CATEGORY_WORDS["zh"][c], counts.get(c, 0)) for c in cats if counts.get(c, 0)]
+    if len(shown) == 1 and drift:  # every one met already, some drifting back: never 均提前实现 beside 11 %
+        if total == 1:
+            return "1项已达到目标值，但有回落风险（实现概率低于50%）"
+        return f"{total}项均已达到目标值，其中{drift}项有回落风险（实现概率低于50%）"
     if len(shown) == 1:
         return f"{total}项{'均' if total > 1 else ''}{shown[0][0]}"
-    return f"{total}项中，" + "、".join(f"{w}{k}项" for w, k in shown)
+    marks = {CATEGORY_WORDS["zh"]["achieved"]: f"（其中{drift}项有回落风险）" if drift else ""}
+    return f"{total}项中，" + "、".join(f"{w}{k}项{marks.get(w, '')}" for w, k in shown)
 
 
-def _split_en(total: int, counts: dict, cats: tuple, which: str) -> str:
+def _split_en(total: int, counts: dict, cats: tuple, which: str, drift: int = 0) -> str:
     """``Of the 14 with progress data, 2 achieved early and 5 behind schedule`` (no zero counts),
-    ``All 3 with the target year observed achieved``."""
+    ``All 3 with the target year observed achieved``; ``drift`` as :func:`_split_zh`'s."""
     shown = [(CATEGORY_WORDS["en"][c], counts.get(c, 0)) for c in cats if counts.get(c, 0)]
+    if len(shown) == 1 and drift:
+        if total == 1:
+            return f"The 1 {which} has met its target already but is at risk of slipping back (below a 50% chance)"
+        return (f"All {total} {which} have met their targets already, {drift} of them at risk of slipping back "
+                f"(below a 50% chance)")
     if len(shown) == 1:
         return f"{'All ' if total > 1 else 'The '}{total} {which} {'were' if total > 1 else 'was'} {shown[0][0]}"
-    listed = [f"{k} {w}" for w, k in shown]
+    marks = {CATEGORY_WORDS["en"]["achieved"]: f" ({drift} of them at risk of slipping back)" if drift else ""}
+    listed = [f"{k} {w}{marks.get(w, '')}" for w, k in shown]
     return f"Of the {total} {which}, " + ", ".join(listed[:-1]) + " and " + listed[-1]
 
 
@@ -1472,7 +1509,7 @@ def _missed_unreported(row) -> bool:
 
 
 def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int, awaited: int = 0,
-               estimated: dict | None = None, guessed: int = 0, incidents: int = 0) -> str:
+               estimated: dict | None = None, guessed: int = 0, incidents: int = 0, drift: int = 0) -> str:
     """The counts by category, a category without targets left out (no 提前实现0项); ``estimated``: the
     categories of the targets whose target-year value is interpolated (that year missing, a later one
     observed), counted apart from those observed (``n_closed`` without them): 目标年数值按前后年份插值估计的1项已完成."""
@@ -1489,7 +1526,7 @@ def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int, awai
     if n_estimated:
         parts.append("目标年数值按前后年份插值估计的" + _split_zh(n_estimated, estimated, CLOSED_CATEGORIES))
     if n_open:
-        parts.append(("其余" if n_closed else "") + "有进度数据的" + _split_zh(n_open, counts, OPEN_CATEGORIES))
+        parts.append(("其余" if n_closed else "") + "有进度数据的" + _split_zh(n_open, counts, OPEN_CATEGORIES, drift))
     if not parts:
         return f"{insufficient}项均数据不足{_awaited_zh(insufficient, awaited, guessed)}，暂不评价。"
     return "；".join(parts) + (f"；另有{insufficient}项数据不足{_awaited_zh(insufficient, awaited, guessed)}，暂不评价。"
@@ -1497,7 +1534,7 @@ def _counts_zh(counts: dict, n_closed: int, n_open: int, insufficient: int, awai
 
 
 def _counts_en(counts: dict, n_closed: int, n_open: int, insufficient: int, awaited: int = 0,
-               estimated: dict | None = None, guessed: int = 0) -> str:
+               estimated: dict | None = None, guessed: int = 0, drift: int = 0) -> str:
     estimated = {k: v for k, v in (estimated or {}).items() if v}
     n_estimated = sum(estimated.values())
     observed = {c: counts.get(c, 0) - estimated.get(c, 0) for c in CLOSED_CATEGORIES}
@@ -1510,7 +1547,7 @@ def _counts_en(counts: dict, n_closed: int, n_open: int, insufficient: int, awai
                                "with the target year interpolated between observations"))
     if n_open:
         parts.append(_split_en(n_open, counts, OPEN_CATEGORIES,
-                               "others with progress data" if n_closed else "with progress data"))
+                               "others with progress data" if n_closed else "with progress data", drift))
     verb = ("has", "is") if insufficient == 1 else ("have", "are")  # 1 has ..., 2 have ...
     if not parts:
         return (f" {'The' if insufficient == 1 else 'All'} {insufficient} {verb[0]} insufficient data"
@@ -1735,6 +1772,46 @@ def verdict(rows) -> tuple[str, str] | None:
     return kind, "poor"
 
 
+#: the verdict of a single target assessed, said of it (never 过半数指标未完成 of one target)
+VERDICT_ONE = {
+    "zh": {("final", "all"): "已完成", ("final", "poor"): "未完成", ("under_way", "all"): "进展顺利",
+           ("under_way", "poor"): "进展滞后或实现概率低于50%，按期完成难度较大",
+           "held": "目前已达到目标值，但有回落风险，成果仍需巩固"},
+    "en": {("final", "all"): "was achieved", ("final", "poor"): "was not achieved",
+           ("under_way", "all"): "is progressing well",
+           ("under_way", "poor"): "is behind schedule or below a 50% chance, and meeting it on time will be difficult",
+           "held": "has met its target already but is at risk of slipping back: the gain must be held"},
+}
+#: the verdict when the only targets needing attention are met already but drifting back (:func:`drifting`): every
+#: assessed target met (``all_met``), else the verdict's own words and this (``some``)
+VERDICT_HELD = {
+    "zh": {"all_met": "规划主要指标目前均已达到目标值，但部分指标有回落风险，成果仍需巩固",
+           "some": "，部分已达到目标值的指标有回落风险"},
+    "en": {"all_met": "every target assessed is met already, but some are at risk of slipping back and the gains "
+                      "must be held",
+           "some": ", and some targets met already are at risk of slipping back"},
+}
+
+
+def _verdict_words(rows, key: tuple[str, str], lang: str) -> str:
+    """The verdict's words (:data:`VERDICT_WORDS`), weighing the targets met already but drifting back: when they
+    are all that needs attention, the verdict says so (:data:`VERDICT_HELD`) -- never 总体基本符合预期 beside
+    targets listed at 11 % -- and a single target assessed is spoken of alone (:data:`VERDICT_ONE`)."""
+    assessed = [r for r in rows if r.category != "insufficient_data"]
+    flagged = [r for r in assessed if needs_attention(r)]
+    held = bool(flagged) and all(drifting(r) for r in flagged)
+    if len(assessed) == 1:
+        said = VERDICT_ONE[lang]["held" if held else key]
+        if lang == "zh":
+            return f"{'可评价的1项' if len(rows) > 1 else '该项'}指标{said}"
+        return f"the {'one target assessed' if len(rows) > 1 else 'one target'} {said}"
+    if not held:
+        return VERDICT_WORDS[lang][key]
+    if all(r.category in ("achieved", "completed") for r in assessed):
+        return VERDICT_HELD[lang]["all_met"]
+    return VERDICT_WORDS[lang][key] + VERDICT_HELD[lang]["some"]
+
+
 def _verdict_sentence(rows, lang: str) -> str:
     """The verdict (:func:`verdict`) as a sentence: ``规划实施总体进展顺利。``, ``从可评价的10项看，…`` when
     some targets lack data, or that fewer than half can be assessed."""
@@ -1742,12 +1819,12 @@ def _verdict_sentence(rows, lang: str) -> str:
     assessed = sum(r.category != "insufficient_data" for r in rows)
     if key is None:
         return NO_VERDICT[lang].format(assessed) if assessed else ""
-    words = VERDICT_WORDS[lang][key]
-    partial = assessed < len(rows)
+    words = _verdict_words(rows, key, lang)
+    partial = assessed < len(rows) and assessed > 1  # one target assessed: said of it (可评价的1项指标未完成)
     if lang == "zh":
         return (f"从可评价的{assessed}项看，" if partial else "") + words + "。"
     words = words[0].upper() + words[1:] if not partial else words
-    return (f" Judged on the {assessed} targets assessed, " if partial else " ") + words + "."
+    return (f" Judged on the {counted_en(assessed, 'target')} assessed, " if partial else " ") + words + "."
 
 
 def latest_year(rows) -> int | None:
@@ -1829,20 +1906,22 @@ def _scope(report, binding: list, expected: list) -> str:
             s = f"本次评估共{n}项指标"
         parts = ([f"约束性{len(binding)}{word}"] if binding else []) + ([f"预期性{len(expected)}{word}"] if expected else [])
         if len(parts) == 1 and len(binding) + len(expected) == n:
-            s += f"（均为{'约束性' if binding else '预期性'}指标）"
+            s += f"（{'均为' if n > 1 else ''}{'约束性' if binding else '预期性'}指标）"
         elif parts:
             s += "（" + "、".join(parts) + "）"
         return s + _data_years(report) + "。"
     if several:
         indicators, own, totals = _indicators_and_regions(report)
         apart = f" (and {', '.join(totals)} apart)" if totals else ""
-        s = f"This evaluation covers {indicators} indicators in {len(own)} regions{apart}, {n} targets in all"
+        s = (f"This evaluation covers {counted_en(indicators, 'indicator')} in {counted_en(len(own), 'region')}{apart}, "
+             f"{counted_en(n, 'target')} in all")
     else:
-        s = f"This evaluation covers {n} indicators"
+        s = f"This evaluation covers {counted_en(n, 'indicator')}"
     if binding and expected:
         s += f" ({len(binding)} binding, {len(expected)} expected)"
     elif binding or expected:
-        s += f" ({'all' if len(binding) + len(expected) == n else len(binding) + len(expected)} " \
+        every = len(binding) + len(expected) == n
+        s += f" ({'' if every and n == 1 else 'all ' if every else f'{len(binding) + len(expected)} '}" \
              f"{'binding' if binding else 'expected'})"
     return s + _data_years(report) + "."
 
@@ -1880,7 +1959,7 @@ def _part_year_sentence(report) -> str:
         with_figure = [r for r in report.rows if label in (getattr(r, "part_year", None) or {})]
         if with_figure:
             said.append(f"{label}数据{len(with_figure)}项" if zh else
-                        f"{part_year_label(label, 'en')} for {len(with_figure)} targets")
+                        f"{part_year_label(label, 'en')} for {counted_en(len(with_figure), 'target')}")
     if not said:
         return ""
     # a 零发生 row with an incident in them is judged on it (incidents only accumulate): said as the exception
@@ -1925,6 +2004,7 @@ def _overall_paragraph(report) -> str:
             estimated[r.category] = estimated.get(r.category, 0) + 1
     # 零发生 missed by an incident while the target year's figure is still awaited: 未完成, but not "observed"
     incidents = sum(_closed(r) and _missed_unreported(r) for r in rows)
+    drift = sum(drifting(r) for r in rows)  # met already, below a 50% chance of holding: at risk of slipping back
     zh = report.lang == "zh"
     regions = group_regions(report)  # several regions: lists said once per indicator, with their regions
     if n == 0:
@@ -1935,7 +2015,7 @@ def _overall_paragraph(report) -> str:
             + _totals_sentence(report, total_rows)
     s = _scope(report, binding, expected) + _qualitative_sentence(report) + _verdict_sentence(rows, report.lang)
     if zh:
-        s += _counts_zh(counts, n_closed, n_open, insufficient, awaited, estimated, guessed, incidents)
+        s += _counts_zh(counts, n_closed, n_open, insufficient, awaited, estimated, guessed, incidents, drift)
         said = ([f"未完成的有{len(missed)}项：" + _names_zh(missed, regions, prose_name)] if missed else []) + \
                ([("需重点关注：" if not regions else f"需重点关注的有{len(flagged)}项：")
                  + _names_zh(flagged, regions, _attention_zh)] if flagged else [])
@@ -1948,7 +2028,7 @@ def _overall_paragraph(report) -> str:
         return s + _expected_flagged(expected, zh, regions) + _departure_sentence(rows, zh) + _adjusted_sentence(rows, zh) \
             + _preliminary_sentence(rows, zh, regions) \
             + _baseline_preliminary_sentence(rows, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
-    s += _counts_en(counts, n_closed, n_open, insufficient, awaited, estimated, guessed)
+    s += _counts_en(counts, n_closed, n_open, insufficient, awaited, estimated, guessed, drift)
     if missed:
         s += f" Binding indicators not achieved ({len(missed)}): " + _names_en(missed, regions, lambda r: r.name) + "."
     if flagged:
@@ -2063,7 +2143,7 @@ def problems(report) -> list[str]:
                        f"{names[0]}: insufficient data, not assessed.{asked}")
         else:
             out.append(f"{'、'.join(names)}{len(names)}项：数据不足，未作评价。{asked}" if zh else
-                       f"{'; '.join(names)} ({len(names)} targets): insufficient data, not assessed.{asked}")
+                       f"{'; '.join(names)} ({counted_en(len(names), 'target')}): insufficient data, not assessed.{asked}")
     return out
 
 
@@ -2084,6 +2164,7 @@ def _missed_parts(row, zh: bool) -> dict:
         else ""  # a rate's gap in points (0.1个百分点)
     if gap:
         gap = f"差{gap}" if zh else f"{gap} {'above it' if x.direction == '<=' else 'short'}"
+    said = _value_said(x, value, zh)
     adjusted = x.c.get("target_original", MISSING) != MISSING
     first, first_met = "", None
     if adjusted:
@@ -2092,14 +2173,30 @@ def _missed_parts(row, zh: bool) -> dict:
         first = with_unit(sign + x.c["target_original_value"], x.unit, x.lang)
         met = x.c.get("original_met", MISSING)
         first_met = None if met == MISSING else met == "met"
-    why = missed_why(x) or realised_change(x.r, x.lang, closed=not x.interpolated and not x.gap)
+    why = missed_why(x, gap_said=bool(gap)) or realised_change(x.r, x.lang, closed=not x.interpolated and not x.gap)
     planned = x.pu("planned_pace") if x.c.get("planned_pace", MISSING) != MISSING else ""
     # the pace the plan needed, said first in missed_why: said once for an indicator's regions that share it
     needed = (f"规划要求年均{planned}，" if zh else f" The plan needed {planned} a year; ") if planned else ""
-    out.update(value=value, ty=x.c["target_year"], target=x.u("target"), gap=gap, adjusted=adjusted, first=first,
+    out.update(value=value, said=said, ty=x.c["target_year"], target=x.u("target"), gap=gap, adjusted=adjusted, first=first,
                first_met=first_met, why=why, planned=planned if needed and why.startswith(needed) else "",
                needed=needed)
     return out
+
+
+def _value_said(x: "_Row", value: str, zh: bool) -> str:
+    """The figure a target missed is judged on, with its year: ``2025年97.5%`` (``97.5% in 2025``); a 〈〉 target's is a
+    sum over the period, said so -- ``2021—2025年累计1.6亿元`` (``1.6亿元 summed over 2021-2025``), its years reported
+    only when some are missing (``2021—2025年已报送年份累计``) --, never one year's figure."""
+    ty = x.c["target_year"]
+    if x.kind != "increment":
+        return f"{ty}年{value}" if zh else f"{value} in {ty}"
+    by = x.r.get("baseline_year")
+    first = None if is_missing(by) else int(by) + 1
+    span = (f"{first}—{ty}年" if zh else f"{first}-{ty}") if first is not None and str(first) != str(ty) else \
+        (f"{ty}年" if zh else f"{ty}")
+    if zh:
+        return f"{span}{'已报送年份' if x.gap else ''}累计{value}"
+    return f"{value} summed over {'the years reported of ' if x.gap else ''}{span}"
 
 
 def _first_target_said(p: dict, zh: bool) -> str:
@@ -2122,11 +2219,11 @@ def _missed_line(p: dict, zh: bool) -> str:
     if zh:
         gap = f"，{p['gap']}" if p["gap"] else ""
         first = f"；{first}" if first else ""
-        return (f"{p['label']}{p['attr']}：{p['ty']}年{p['value']}，未达到{'中期调整后' if p['adjusted'] else ''}目标"
+        return (f"{p['label']}{p['attr']}：{p['said']}，未达到{'中期调整后' if p['adjusted'] else ''}目标"
                 f"（{p['target']}）{gap}{first}。{p['why']}")
     gap = f", {p['gap']}" if p["gap"] else ""
     first = f"; {first}" if first else ""
-    return (f"{p['label']}{p['attr']}: {p['value']} in {p['ty']} against the "
+    return (f"{p['label']}{p['attr']}: {p['said']} against the "
             f"{'mid-term adjusted ' if p['adjusted'] else ''}target ({p['target']}){gap}{first}.{p['why']}")
 
 
@@ -2174,12 +2271,12 @@ def _missed_grouped(missed: list, grouping, zh: bool) -> list[str]:
             why = p["why"][len(p["needed"]):] if planned else p["why"]
             why = _clause_of(why, zh) if why else ""
             if zh:
-                c = f"{p['region']}{p['ty']}年{p['value']}"
+                c = f"{p['region']}{p['said']}"
                 if not common:
                     c += f"，未达到{'中期调整后' if p['adjusted'] else ''}目标（{p['target']}）"
                 c += "".join(f"，{t}" for t in (p["gap"], first, why) if t)
             else:
-                c = f"{p['region']}: {p['value']} in {p['ty']}"
+                c = f"{p['region']}: {p['said']}"
                 if not common:
                     c += f" against the {'mid-term adjusted ' if p['adjusted'] else ''}target ({p['target']})"
                 c += "".join(f", {t}" for t in (p["gap"], first) if t) + (f" ({why})" if why else "")
@@ -2364,7 +2461,7 @@ def _totals_sentence(report, total_rows: list) -> str:
     if zh:
         return (f"表中{named}行{len(total_rows)}个指标值另列，不计入以上统计：" + "、".join(f"{w}{k}项" for w, k in split)
                 + "。")
-    return (f" The table's own {named} rows ({len(total_rows)} targets) are not counted above: "
+    return (f" The table's own {named} rows ({counted_en(len(total_rows), 'target')}) are not counted above: "
             + ", ".join(f"{k} {w}" for w, k in split) + ".")
 
 
@@ -2545,7 +2642,7 @@ def _not_started_notes(report, n_charts: int, n_drawable: int | None = None) -> 
                      "the dotted vertical line the target year, dots are observations, the open square the baseline.")
     if 0 < n_charts < (n if n_drawable is None else n_drawable):
         notes.append(f"为控制篇幅，扇形图仅列出{n_charts}项（约束性指标及风险最高的指标），总览图覆盖全部{n}项。" if lang == "zh"
-                     else f"To keep the report short, fan charts cover {n_charts} targets (binding ones and the most "
+                     else f"To keep the report short, fan charts cover {counted_en(n_charts, 'target')} (binding ones and the most "
                           f"at risk); the overview chart covers all {n}.")
     return notes
 
@@ -2605,7 +2702,7 @@ def method_notes(report, *, n_charts: int, n_drawable: int | None = None) -> lis
         "the dotted vertical line the target year, dots are observations, the open square the baseline.",
     ][:None if n_charts else 3]
     if 0 < n_charts < cap:
-        notes.append(f"To keep the report short, {'charts' if every else 'fan charts'} cover {n_charts} targets "
+        notes.append(f"To keep the report short, {'charts' if every else 'fan charts'} cover {counted_en(n_charts, 'target')} "
                      f"(binding ones and the most at risk); the overview chart covers all {n}.")
     if _averaged(report):
         notes.append("Average growth targets (growth rates named 年均 / 平均) are judged on the compound average of the "
