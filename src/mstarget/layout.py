@@ -187,11 +187,17 @@ class Table:
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 
 
+#: ``（单位）`` after a header (``指标名称（单位）``): each cell writes its unit in parentheses, the header says so
+_UNIT_SAID = re.compile(r"\s*\(\s*(计量)?单位\s*\)$")
+
+
 def header_key(text) -> str:
-    """How a header is looked up: NFKC, simplified characters, no unit in parentheses, no ``*`` marks,
-    lower case, no spaces or line breaks next to a Chinese character (``单  位``, ``指标\n名称``: a
-    header spaced out for alignment or wrapped in its cell), ``_`` for the other spaces."""
+    """How a header is looked up: NFKC, simplified characters, no unit in parentheses, no ``（单位）``
+    (``指标名称（单位）`` is ``指标名称``: the units are in the cells), no ``*`` marks, lower case, no spaces
+    or line breaks next to a Chinese character (``单  位``, ``指标\n名称``: a header spaced out for alignment
+    or wrapped in its cell), ``_`` for the other spaces."""
     name, _ = split_unit(to_simplified(unicodedata.normalize("NFKC", str(text))))
+    name = _UNIT_SAID.sub("", name)
     name = _CJK_SPACE.sub("", name.replace("*", "").replace("\u3000", " ").strip().lower())
     return re.sub(r"\s+", "_", name)
 
@@ -1263,6 +1269,9 @@ def _two_row_header(grid: pd.DataFrame, h: int, header: list[str], schema: Schem
     by_period = _periods_with_measures(grid, h, schema) if schema.what == "samples" else None
     if by_period is not None:
         return by_period
+    pair = _attribute_pair(grid, h) if schema.what == "plan" else None
+    if pair is not None:
+        return pair
     for lo, hi in ((h, h + 1), (h - 1, h)):
         if lo < 0 or hi >= len(grid):
             continue
@@ -1354,6 +1363,38 @@ def _regions_with_roles(grid: pd.DataFrame, h: int, schema: Schema):
                 continue  # another two-row header: not this one
             return hi, [f"{regions[k]}{roles[k]}" if k in cols else (upper[k] or lower[k])
                         for k in range(len(upper))]
+    return None
+
+
+#: the headers of a plan's 约束性 | 预期性 pair of columns (a mark such as √ in the one that applies), as
+#: :func:`header_key` reads them
+ATTRIBUTE_MARK_HEADERS = {"约束性": "binding", "约束": "binding", "约束性指标": "binding", "约束型": "binding",
+                          "约束型指标": "binding", "预期性": "expected", "预期性指标": "expected",
+                          "预期型": "expected", "预期型指标": "expected"}
+#: a header over such a pair: 属性, 指标属性, 指标性质, 指标类别, 类型 ...
+_OVER_ATTRIBUTE_PAIR = re.compile(r"(属性|性质|类别|类型|分类)$")
+
+
+def _attribute_pair(grid: pd.DataFrame, h: int):
+    """A plan's two-row header with ``属性`` (指标属性, 指标类别 ...) merged over ``约束性 | 预期性``, each
+    row marking the attribute that applies (√): ``(last header row, headers)`` with those two columns
+    named ``约束性`` / ``预期性`` and the others by the text they have (merged down the two rows, or on one
+    of them); None otherwise."""
+    for lo, hi in ((h, h + 1), (h - 1, h)):
+        if lo < 0 or hi >= len(grid):
+            continue
+        upper = [str(v).strip() for v in grid.iloc[lo].tolist()]
+        lower = [str(v).strip() for v in grid.iloc[hi].tolist()]
+        over = _spread(upper, lower)
+        pair = [k for k, t in enumerate(lower) if t and header_key(t) in ATTRIBUTE_MARK_HEADERS
+                and _OVER_ATTRIBUTE_PAIR.search(header_key(over[k]))]
+        said = {ATTRIBUTE_MARK_HEADERS[header_key(lower[k])] for k in pair}
+        if len(pair) != 2 or said != {"binding", "expected"} or over[pair[0]] != over[pair[1]]:
+            continue
+        rest = [k for k in range(len(upper)) if k not in pair]
+        if any(upper[k] and lower[k] and upper[k] != lower[k] for k in rest):
+            continue  # another two-row header: not this one
+        return hi, [lower[k] if k in pair else (upper[k] or lower[k]) for k in range(len(upper))]
     return None
 
 

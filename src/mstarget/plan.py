@@ -6,6 +6,7 @@ Cell notation (see DESIGN.md)::
     〈5〉      new additions during the plan period            kind = "increment"
     6, 90     a yearly level or rate                          kind = "level"
     ≥9 ≤3     at least / at most (also >= <= 不低于 不超过 ...)  direction ">=" / "<="
+    突破3     above 3 (strict, as 超过 / 高于: 3 itself does not meet it); 力争突破3 the same
     98%以上   at least (以上; 以下 / 以内: at most; <0.15: at most; 以上（含）: the same)
     实现全覆盖 a share of 100 %, at least (refused in a row not in %); 零发生 / 0起: at most 0
     保持在98%以上, 降至5%以下   verbs before the number change nothing; so do 力争 / 争取 / 确保
@@ -20,13 +21,15 @@ Cell notation (see DESIGN.md)::
     持续提升  words giving a direction only: the baseline, ≥ (逐年下降: ≤); kept in target_written
     下降10%   a change from the baseline: ≤ 0.9 x baseline (年均增长8%, 提高2个百分点, 翻一番 ...;
               :func:`target_as_change`); kept in target_written
-    累计新增5 the notation in words: 〈5〉 (新增5, 5（五年累计）); 累计达到5, 5（累计）: 〔5〕
+    累计新增5 the notation in words: 〈5〉 (新增5, 增加5, 5（五年累计）); 累计达到5, 5（累计）: 〔5〕
     〔10〕    in a table whose notes say 〔〕内为五年累计数 (the national outline's convention): 〈10〉
 
 Where no direction is written it follows from the baseline: a target above the baseline
 means ``>=``, below means ``<=``; with no baseline (or an equal one) and no ``direction``
 column it is an error, not a guess -- except for an increment (〈5〉: additions over the period),
-which is at least its figure. 约束性 / 预期性 become ``binding`` / ``expected``.
+which is at least its figure, and a 0 after 0 in a row of incidents (起), none at all as 0起 is.
+约束性 / 预期性 become ``binding`` / ``expected``: from a 属性 column, any column of those words (类别, 类型
+...), √ under a 约束性 | 预期性 pair or 是 / 否 under 是否约束性 (:func:`_attribute_source`).
 
 Bureau layouts (title rows, notes rows, merged category cells, ``2020年基数`` / ``2025年目标``
 headers, units inside names) are found by :mod:`mstarget.layout`; each field is then parsed by
@@ -48,7 +51,8 @@ from . import consistency, layout
 from .history import MEASURE_WORDS, NOTE_HEADERS, note_measure, warn_preliminary, warns_at_caller
 from .io import source_name
 from .precision import written_decimals
-from .units import tidy_breaks, is_percent, percent_kind, split_number_unit, split_unit, unit_column
+from .units import (counts_events, tidy_breaks, is_percent, percent_kind, split_number_unit, split_unit,
+                    unit_column)
 from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, has_note_mark, map_unique,
                          normalize_text, normalize_words, parse_number, parse_year, preliminary_figure,
                          preliminary_word_in, require_columns, separator_hint, text_column, written_text,
@@ -90,7 +94,7 @@ ALIASES = {
 _CUMULATIVE = ("〔", "〕"), ("[", "]"), ("【", "】"), ("［", "］")
 _INCREMENT = ("〈", "〉"), ("⟨", "⟩"), ("《", "》"), ("<", ">")
 _GE_PREFIX = (">=", "≥", "⩾", "≧", "不低于", "不少于", "不小于", "至少", "大于等于", "大于", "高于", "超过",
-              "多于")
+              "多于", "突破")
 _LE_PREFIX = ("<=", "≤", "⩽", "≦", "不高于", "不超过", "不大于", "至多", "小于等于", "控制在", "小于", "低于",
               "少于")
 #: verbs before the number that change neither the value nor the direction (保持在98%以上 is ≥98)
@@ -102,7 +106,7 @@ _VERBS = ("保持在", "保持", "稳定在", "稳定", "维持在", "维持", "
 _STRICT = {"<": "<=", ">": ">="}
 #: words of a strict bound (民法典 第1259条: 以上 / 以下 / 以内 include the figure, 低于 / 高于 / 超过 do not):
 #: ``低于0.15`` is read as ``<=`` 0.15 with ``strict``, so an observed 0.15 does not meet it
-_STRICT_WORDS = ("大于", "高于", "超过", "多于", "小于", "低于", "少于")
+_STRICT_WORDS = ("大于", "高于", "超过", "多于", "小于", "低于", "少于", "突破")
 #: words of a figure to strive for (力争达到97%, 6%以上，力争7%)
 _STRIVE = ("力争", "争取", "努力", "力求")
 #: commitment words before a target (力争达到97%, 确保95%): the figure is the target as written
@@ -288,10 +292,18 @@ _INCREMENT_WORDS = ("十四五期间累计新增", "规划期内累计新增", "
 _CUMULATIVE_WORDS = ("累计数", "累计")
 
 
+#: 增加1.2万户 / 累计增加5: additions over the period, as 新增 (not 增加到 / 增加至, a level; nor 增加10% / 2个百分点 /
+#: 1倍, a change from the baseline: :func:`target_as_change`)
+_ADDITION = re.compile(r"^(?:累计|期间|五年)?增加(?![到至])(?!.*(?:%|百分点|倍)(?:以上|以内|以下)?$)")
+
+
 def _strip_kind_words(s: str) -> tuple[str | None, str]:
-    """``("increment" | "cumulative" | None, rest)``: 累计新增5 / 新增5 / 5（五年累计） are 〈5〉,
+    """``("increment" | "cumulative" | None, rest)``: 累计新增5 / 新增5 / 增加5 / 5（五年累计） are 〈5〉,
     累计达到5 / 5（累计） are 〔5〕."""
     t = s.replace("“", "").replace("”", "").replace('"', "")
+    added = _ADDITION.match(t)
+    if added and len(t) > added.end():
+        return "increment", t[added.end():]
     for words, kind in ((_INCREMENT_WORDS, "increment"), (_CUMULATIVE_WORDS, "cumulative")):
         for w in words:
             if t.startswith(w) and len(t) > len(w):
@@ -481,6 +493,7 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
         problems.table("the plan table has no rows; expected one row per target under the header")
         problems.raise_if_any()
 
+    _attribute_source(raw, problems, table.headers)  # 类别 of 约束性 / 预期性, √ under 约束性 | 预期性, 是否约束性
     ident = _identity(raw, problems)
     target_year = _years(raw, "target_year", problems, required=True)
     baseline_year = _years(raw, "baseline_year", problems, required=False)
@@ -1645,7 +1658,9 @@ def _cell_hint(text) -> str:
                 "要达到或保持的数值，或删去此行）; ")
     if hint := _notation_conflict(s):  # 〔5〕（五年累计）: the 五 of 五年 is no numeral, the notation is the trouble
         return hint
-    if any(c in CN_NUMERALS for c in s):
+    if hint := _words_hint(s):  # 增长1.2万户, 扩大到3万户: words before the figure not read
+        return hint
+    if any(c in CN_NUMERALS for c in s) and not any(ch.isdigit() for ch in s):  # (万 of 3万户 is a unit)
         return "digits, not Chinese numerals (九十九 -> 99); "
     if hint := separator_hint(s):
         return hint
@@ -1663,6 +1678,22 @@ def _cell_hint(text) -> str:
     except ValueError:
         pass
     return ""
+
+
+#: words before a figure (增长1.2万户, 扩大到3万户): what comes before its first digit, its notation marks aside
+_WORDS_BEFORE = re.compile(r"^([^\d]*?)[〔〈\[【<≥≤>=+\-]*\d")
+
+
+def _words_hint(s: str) -> str:
+    """For a target whose figure is in digits after words the reader does not read (``增长1.2万户``): those
+    words and how to write the target (≥x, ≤x, 〈x〉 for additions, 〔x〕 for a total); "" for any other."""
+    m = _WORDS_BEFORE.match(s)
+    words = m.group(1).strip("〔〈[【<≥≤>=+-（(") if m else ""
+    if not re.search(r"[\u3400-\u9fff]", words):
+        return ""
+    return (f"the words '{words}' before the figure are not read: write ≥x for a floor (≥3), ≤x for a cap (≤1.5), "
+            "〈x〉 for additions over the period (新增 / 增加1.2万户 -> 〈1.2〉), 〔x〕 for a total reached"
+            f"（目标中的“{words}”无法识别：下限写≥x，上限写≤x，期内新增写〈x〉，累计达到写〔x〕）; ")
 
 
 def _baseline_needs_year(raw, baseline: _Cells, baseline_year: np.ndarray, problems: Problems) -> None:
@@ -1690,7 +1721,11 @@ def _kinds(raw, target: _Cells, problems: Problems) -> np.ndarray:
     text = map_unique(raw["kind"], lambda v: normalize_words(v).lower())
     given = np.array([_KIND_WORDS.get(t) if t else "" for t in text], dtype=object)
     unknown = np.array([g is None for g in given], dtype=bool)
-    problems.cells(unknown, "kind", raw["kind"], "one of level, cumulative, increment")
+    attribute = unknown & np.array([t in _ATTRIBUTE_WORDS for t in text], dtype=bool)
+    problems.cells(unknown & ~attribute, "kind", raw["kind"], "one of level, cumulative, increment")
+    problems.cells(attribute, "kind", raw["kind"],  # 类型 of 约束性 in some rows, 累计 in others
+                   "one of level, cumulative, increment (累计, 新增) as the column's other rows give, or 约束性 / "
+                   "预期性 in every row: the attribute goes in its own 属性 column（属性请单列一列填写）")
     stated = np.array([k in ("cumulative", "increment") for k in target.kind], dtype=bool)
     clash = ~unknown & (given != "") & stated & (target.kind != given)
     for pos in np.flatnonzero(clash):
@@ -1706,7 +1741,8 @@ def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems, kind:
     """``direction``: the target cell's sign, a ``direction`` column, else the baseline's side; an
     increment (〈5〉, 累计新增5) counts additions, so at least (``>=``) -- also beside a baseline (the previous
     period's additions, 〈8〉, which the count does not use: 〈5〉 after 〈8〉 is still a floor of additions); a
-    % share kept at its bound (保持100%: target and baseline 100, or 0 and 0) can only be kept from one side."""
+    % share kept at its bound (保持100%: target and baseline 100, or 0 and 0) can only be kept from one side, and
+    a count of incidents (起, 事故) at 0 after 0 is at most 0, none at all, as 0起 / 零发生 read."""
     direction = target.direction.copy()
     if "direction" not in raw.columns:
         column = _direction_column(raw)
@@ -1741,6 +1777,9 @@ def _directions(raw, target: _Cells, baseline: _Cells, problems: Problems, kind:
         if percent_kind(ident["unit"][pos], ident["name"][pos], ident["indicator"][pos]) == "share" \
                 and target.value[pos] in (0.0, 100.0):
             direction[pos], open_[pos] = (">=" if target.value[pos] == 100.0 else "<="), False
+        elif target.value[pos] == 0.0 and kind[pos] == "level" and \
+                counts_events(ident["unit"][pos], ident["name"][pos], ident["indicator"][pos]):
+            direction[pos], open_[pos] = "<=", False  # 0 较大以上事故 (起) after 0: none, as 0起 / 零发生 read
     for pos in np.flatnonzero(open_ & ~up & ~down):
         why = "no baseline" if not baseline.ok[pos] else "the target equals the baseline"
         problems.cell(pos, "target", raw["target"].iloc[pos],
@@ -1765,33 +1804,183 @@ def _direction_column(raw: pd.DataFrame):
     return found[0] if len(found) == 1 else None
 
 
-def _attribute_column(raw: pd.DataFrame):
-    """The one column left under its written header whose every filled cell is 约束性 / 预期性 (the
+def _attribute_columns(raw: pd.DataFrame) -> list:
+    """The columns left under their written headers whose every filled cell is 约束性 / 预期性 (the
     attribute under 指标类型, 约束性/预期性 ...: read as expected everywhere, a binding target among
-    them, until it was looked for by its cells); None when there is none, or more than one."""
-    found = []
+    them, until it was looked for by its cells)."""
+    return [col for col in raw.columns
+            if col not in SCHEMA.canonical and isinstance(col, str) and _attribute_cells(raw[col])]
+
+
+#: a mark saying "yes" in a 约束性 | 预期性 pair of columns or a 是否约束性 column (after :func:`normalize_words`,
+#: lower case), and one saying "no" (a blank too)
+_YES_MARKS = frozenset({"√", "✓", "✔", "☑", "●", "★", "☆", "▲", "■", "◆", "*", "※", "是", "有", "y", "yes", "1",
+                        "1.0", "true", "v"})
+_NO_MARKS = frozenset({"", "否", "不是", "无", "n", "no", "0", "0.0", "false", "×", "✗", "✘", "☐", "-", "—", "/"})
+MARK_HELP = "a mark (√, ✓, ●, ★, 是, Y or 1) or blank (否, ×, N or 0)"
+#: a header saying a column tells the attribute, whatever its cells: 约束性指标, 是否约束性, 属性类别, 指标性质说明
+_ATTRIBUTE_HEADER = re.compile(r"约束|预期性|预期型|属性|性质")
+
+
+def _attribute_source(raw: pd.DataFrame, problems: Problems, headers: dict) -> None:
+    """Give ``raw`` an ``attribute`` column (约束性 / 预期性 / blank, in place) where the table writes the
+    attribute otherwise than under 属性: a 类别 / 指标类别 / 类型 column whose every filled cell is 约束性 /
+    预期性 (a group or kind column only when its cells say a group or a kind; a merged cell a CSV left blank
+    is filled from above; section rows 一、约束性指标 | 二、预期性指标 too), the one other column of such cells, a 约束性 | 预期性 pair of columns with a
+    mark (√) in one of them, a 约束性 or 预期性 column of marks alone, or a 是否约束性 column of 是 / 否.
+    A row marked in both or neither of a pair, a mark not read, and a column whose header names the
+    attribute but whose cells are none of these are refused (``problems``): never read as 预期性 unseen.
+    ``headers`` (the table's, canonical -> written) learns the attribute's header."""
+    if "attribute" in raw.columns:
+        return
+    for column in ("group", "kind"):  # 类别 / 指标类别 / 类型 holding 约束性 / 预期性: the attribute
+        if column not in raw.columns:
+            continue
+        cells = raw[column].astype(object)
+        if column == "group":  # section rows 一、约束性指标 | 二、预期性指标 (the group): without their numbering
+            cells = pd.Series(map_unique(cells, lambda v: NAME_NUMBERING.sub("", normalize_text(v), count=1)),
+                              index=cells.index, dtype=object)
+        if _attribute_cells(cells):
+            if column == "group":  # a merged 类别 cell a CSV left blank below its first row
+                cells = cells.mask(cells == "").ffill().fillna("")
+            raw["attribute"] = cells.to_numpy()
+            del raw[column]
+            _header_moved(problems, headers, column)
+            return
+    columns = _attribute_columns(raw)
+    if columns:  # 约束性 / 预期性 under a header no alias lists (指标类型, 约束性/预期性)
+        same = all((raw[c].map(normalize_words) == raw[columns[0]].map(normalize_words)).all() for c in columns)
+        if not same:  # two columns of 约束性 / 预期性 that disagree: which one is meant is not guessed
+            problems.table(f"one column of 约束性 / 预期性, not {len(columns)} that disagree ("
+                           f"{', '.join(repr(c) for c in columns)}): keep the attribute's column, delete or clear the "
+                           "other（有多列“约束性/预期性”且内容不一致，请只保留一列）")
+        raw["attribute"] = raw[columns[0]]
+        _header_is(problems, headers, columns[0])
+        return
+    marked = _attribute_marks(raw, problems, headers)
+    if marked is None:
+        _unread_attribute(raw, problems)
+
+
+def _attribute_cells(cells: pd.Series) -> bool:
+    """Whether every filled cell of a column is 约束性 / 预期性 (or binding / expected), at least one filled."""
+    distinct = set(cells.tolist())
+    if len(distinct) > 4 * len(_ATTRIBUTE_WORDS) + 2:  # (a 100k-row plan: decided at once)
+        return False
+    words = {normalize_words(v).lower() for v in distinct}
+    # 预期性（定性）/ 定性: a qualitative row (:func:`_qualitative_rows`), its attribute the rest
+    words = {_without_qualitative(w) if QUALITATIVE_WORD in w else w for w in words} - {""}
+    return bool(words) and words <= set(_ATTRIBUTE_WORDS)
+
+
+def _header_moved(problems: Problems, headers: dict, column: str) -> None:
+    written = problems.headers.pop(column, column)
+    headers.pop(column, None)
+    problems.headers["attribute"] = headers["attribute"] = written
+
+
+def _header_is(problems: Problems, headers: dict, written: str) -> None:
+    problems.headers.setdefault("attribute", written)
+    headers.setdefault("attribute", written)
+
+
+def _attribute_marks(raw: pd.DataFrame, problems: Problems, headers: dict) -> bool | None:
+    """The attribute from marks: a 约束性 | 预期性 pair of columns (√ in one of them), one such column alone
+    (√ says it, blank the other), or a 是否约束性 / 是否预期性 column (是 / 否). Sets ``raw["attribute"]`` and
+    drops the mark columns; True when read (problems collected for the rows that cannot be), None when
+    the table has no such column."""
+    pair, asked = {}, {}
     for col in raw.columns:
         if col in SCHEMA.canonical or not isinstance(col, str):
             continue
-        distinct = set(raw[col].tolist())
-        if len(distinct) > 2 * len(_ATTRIBUTE_WORDS) + 2:  # (a 100k-row plan: decided at once)
+        key = layout.header_key(col)
+        if key in layout.ATTRIBUTE_MARK_HEADERS:
+            pair.setdefault(layout.ATTRIBUTE_MARK_HEADERS[key], []).append(col)
+        elif key.startswith("是否") and ("约束" in key or "预期" in key):  # 是否约束性, 是否为约束性指标
+            asked.setdefault("binding" if "约束" in key else "expected", []).append(col)
+    found = [c for cols in (*pair.values(), *asked.values()) for c in cols]
+    if not found:
+        return None
+    if len(found) > 2 or (len(found) == 2 and set(pair) != {"binding", "expected"}):
+        problems.table(f"one way of writing the attribute, not {len(found)} columns ("
+                       f"{', '.join(repr(c) for c in found)}): a 属性 column of 约束性 / 预期性, or a 约束性 | 预期性 "
+                       "pair with √ in one of them（属性只写一处：一列“约束性/预期性”，或“约束性|预期性”两列打√）")
+        return True
+    said = {c: _marks(raw[c], problems, c) for c in found}
+    if len(found) == 2:
+        (binding, unread_b), (expected, unread_e) = said[pair["binding"][0]], said[pair["expected"][0]]
+        _pair_clashes(raw, problems, pair["binding"][0], pair["expected"][0], binding, expected,
+                      unread_b | unread_e)
+    else:
+        yes, _ = next(iter(said.values()))
+        binding = yes if (pair.get("binding") or asked.get("binding")) else ~yes
+    raw["attribute"] = np.where(binding, "约束性", "预期性")
+    for col in found:
+        del raw[col]
+    _header_is(problems, headers, " | ".join(found))
+    return True
+
+
+def _marks(cells: pd.Series, problems: Problems, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(yes, unread)`` per cell of a mark column: it says yes (√, 是, 1 ...; blank, 否, × say no), or it is
+    none of those marks (refused in ``problems``)."""
+    text = map_unique(cells, lambda v: normalize_words(v).replace(" ", "").lower())
+    yes = np.array([t in _YES_MARKS for t in text], dtype=bool)
+    unread = np.array([t not in _YES_MARKS and t not in _NO_MARKS for t in text], dtype=bool)
+    problems.cells(unread, column, cells, f"{MARK_HELP}: this column marks the rows that are {column}")
+    return yes, unread
+
+
+def _pair_clashes(raw, problems: Problems, binding_col: str, expected_col: str, binding: np.ndarray,
+                  expected: np.ndarray, unread: np.ndarray) -> None:
+    """Refuse the rows of a 约束性 | 预期性 pair marked in both columns or in neither (rows with a mark not
+    read are refused for it already)."""
+    for pos in np.flatnonzero((binding == expected) & ~unread):
+        both = bool(binding[pos])
+        value = " | ".join(normalize_text(raw[c].iloc[pos]) or "(blank)" for c in (binding_col, expected_col))
+        problems.cell(pos, binding_col, value,
+                      f"a mark (√) in one of the columns '{binding_col}' | '{expected_col}', "
+                      f"{'not both' if both else 'this row has none'}: a target is either 约束性 or 预期性"
+                      f"（约束性与预期性只能勾选其一{'，本行两列都勾选了' if both else '，本行都未勾选'}）")
+
+
+def _unread_attribute(raw: pd.DataFrame, problems: Problems) -> None:
+    """Refuse a column that looks like the attribute's but whose cells cannot be read as it: a header naming it
+    (约束性指标, 指标属性说明) over other cells, or a 类别 / 类型 column mixing 约束性 / 预期性 with groups."""
+    for col in raw.columns:
+        written = problems.column_of(col)
+        if col == "group":  # (a kind column's 约束性 is refused by :func:`_kinds`)
+            text = map_unique(raw[col], lambda v: NAME_NUMBERING.sub("", normalize_words(v).lower(), count=1))
+            said = np.array([t in _ATTRIBUTE_WORDS for t in text], dtype=bool)
+            if not said.any():
+                continue
+            other = normalize_text(next(raw[col].iloc[k] for k in range(len(raw)) if text[k] and not said[k]))
+            if col in problems.headers:  # a 类别 column
+                problems.cells(said, col, raw[col],
+                               f"a group as the column's other rows give ('{other}'), or 约束性 / 预期性 in every "
+                               f"row: the attribute goes in its own 属性 column (column '{written}' mixes them; "
+                               "属性请单列一列填写)")
+                continue
+            for pos in np.unique(text[said], return_index=True)[1]:  # section rows: said once, at its first row
+                first = np.flatnonzero(said)[pos]
+                problems.cell(first, None, raw[col].iloc[first],
+                              f"sections all of groups (as '{other}') or all 约束性 / 预期性: this row and those after "
+                              "it are under a section row saying the attribute among sections of groups; give the "
+                              "attribute its own 属性 column（分组标题中混有约束性/预期性，请单列属性列）")
             continue
-        words = {normalize_words(v).lower() for v in distinct} - {""}
-        if words and words <= set(_ATTRIBUTE_WORDS):
-            found.append(col)
-    return found[0] if len(found) == 1 else None
+        if col in SCHEMA.canonical or not isinstance(col, str) or not _ATTRIBUTE_HEADER.search(layout.header_key(col)):
+            continue
+        filled = map_unique(raw[col], normalize_text) != ""
+        problems.cells(filled, col, raw[col],
+                       f"约束性 / 预期性, as the header '{written}' says this column gives the attribute; or √ under a "
+                       "约束性 | 预期性 pair of columns（属性列请填写“约束性”或“预期性”）")
 
 
 def _attributes(raw, problems: Problems, notes=(), ident: dict | None = None) -> np.ndarray:
     """约束性 / 预期性 -> ``binding`` / ``expected`` (blank: expected). Without an attribute column, a
     table whose notes say so (注：带*的为约束性指标) marks its binding rows with ``*`` after the name:
     those are binding, and the mark leaves the name and id (``ident``, changed in place)."""
-    if "attribute" not in raw.columns:
-        column = _attribute_column(raw)
-        if column is not None:  # 约束性 / 预期性 under a header no alias lists (指标类型, 约束性/预期性)
-            raw["attribute"] = raw[column]
-            problems.headers.setdefault("attribute", column)
-            return _attributes(raw, problems, notes, ident)
+    if "attribute" not in raw.columns:  # (a column of the attribute, √ marks, 是否约束性: :func:`_attribute_source`)
         attr = np.full(len(raw), "expected", dtype=object)
         if ident is not None:  # 千人食品检验量（约束性）: the attribute after the name, which it then leaves
             said = [_ATTRIBUTE_IN_NAME.search(str(n)) for n in ident["name"]]
