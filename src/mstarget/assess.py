@@ -52,7 +52,11 @@ History is joined to the plan by :mod:`mstarget.matching` (by id or by Chinese n
 without history and series matching no plan row are reported in an
 :class:`~mstarget.exceptions.UnmatchedWarning` and in ``table.attrs["unmatched_plan"]`` /
 ``table.attrs["unmatched_history"]``. How each series is counted (running totals, yearly flows,
-stocks) is reconciled with its row's kind first (:mod:`mstarget.counting`).
+stocks) is reconciled with its row's kind first (:mod:`mstarget.counting`). A 〈〉 row whose history is the
+year-end stock (declared ``measure`` ``stock`` / 口径 存量, or read so: a value in the baseline year, never
+falling, far above the target's yearly pace: :func:`mstarget.counting.read_as_stocks`) is forecast on its
+levels and counts its additions from the baseline-year level: ``sum_so_far`` is the last level minus it,
+``forecast`` the forecast level minus it, the column ``stock_base`` (present only then) that level.
 """
 from __future__ import annotations
 
@@ -564,13 +568,17 @@ def _optional_columns(table: pd.DataFrame, results: list, marked: dict) -> None:
     """The columns present only when some row needs them (see the module docstring): ``unreported_years``
     (``split_years``), ``target_year_estimated`` (a level or stock whose target year is not reported, its value
     interpolated between the years around it: 数据不足), ``missed_already`` (零发生 missed by an incident of the
-    period, in a year or a part of one: 未完成 once the target year is past, reported or not), and ``last_preliminary``, ``preliminary_years``,
+    period, in a year or a part of one: 未完成 once the target year is past, reported or not), ``stock_base`` (a 〈〉
+    row whose history is the year-end stock: the baseline-year level its additions count from, NaN on other rows),
+    and ``last_preliminary``, ``preliminary_years``,
     ``preliminary_mark``, ``preliminary_close``."""
     rows = [t.row for t in results]
     if any(r.get("unreported_years") for r in rows):
         table["unreported_years"] = [r.get("unreported_years", "") for r in rows]
     if any(r.get("split_years") for r in rows):
         table["split_years"] = [r.get("split_years", "") for r in rows]
+    if any(r.get("stock_base") is not None for r in rows):  # 〈〉 rows whose history is the year-end stock
+        table["stock_base"] = [float(r.get("stock_base", np.nan)) for r in rows]
     if any(r.get("average_years") for r in rows):
         table["average_years"] = [r.get("average_years", "") for r in rows]
     if any(r.get("missed_already") for r in rows):  # 零发生 missed by an incident of the period: 未完成 once past
@@ -585,10 +593,11 @@ def _optional_columns(table: pd.DataFrame, results: list, marked: dict) -> None:
         table["preliminary_close"] = np.array([bool(r.get("preliminary_close", False)) for r in rows], dtype=bool)
 
 
-def _warn_unreported_flows(hist: pd.DataFrame, plan: pd.DataFrame) -> None:
+def _warn_unreported_flows(hist: pd.DataFrame, plan: pd.DataFrame, stocks: set = frozenset()) -> None:
     """Warn (:class:`InconsistentDataWarning`) where a 〈〉 row's yearly flows miss a year of its period
     up to the last reported one (0.6, 0.9, 1.1, –, 1.3): the row counts it as estimated and says so
-    (see the module docstring)."""
+    (see the module docstring). ``stocks``: series read as year-end stocks, whose additions up to a
+    reported year are known whatever year is missing before it: not warned."""
     inc = plan[(plan["kind"] == "increment").to_numpy() & plan["baseline_year"].notna().to_numpy()]
     if inc.empty or hist.empty:
         return
@@ -600,7 +609,7 @@ def _warn_unreported_flows(hist: pd.DataFrame, plan: pd.DataFrame) -> None:
     found = {}
     for region, indicator, by, ty in zip(inc["region"], inc["indicator"], inc["baseline_year"], inc["target_year"]):
         years = seen.get((region, indicator))
-        if not years:
+        if not years or (region, indicator) in stocks:
             continue
         gap = [y for y in range(int(by) + 1, min(max(years), int(ty)) + 1) if y not in years]
         if gap:
@@ -675,21 +684,30 @@ def _plan_running_totals(hist: pd.DataFrame, plan: pd.DataFrame, as_of: int | No
     history does not give: the additions so far (running totals, which become yearly flows with the
     history's: :func:`mstarget.counting.totals_to_flows`), or each year's own additions where the plan's
     ``measure`` column says ``flow`` for the row (口径 / 备注 当年新增, a name ``…（当年新增）``: see
-    :func:`mstarget.read_plan`); blank there means running totals."""
+    :func:`mstarget.read_plan`), or the year-end stock where it says ``stock`` (口径 存量 / 年末数: its additions
+    counted from the baseline-year level, :func:`mstarget.counting.read_as_stocks`); blank there means running
+    totals."""
     inc = (plan["kind"] == "increment").to_numpy(dtype=bool)
     columns = _observed_columns(plan)
     if not inc.any() or not columns:
         return hist
     known = set(zip(hist["region"], hist["indicator"])) if len(hist) else set()
     free = inc & np.array([(r, i) not in known for r, i in zip(plan["region"], plan["indicator"])], dtype=bool)
-    measure = (np.where(counting.plan_measures(plan) == "flow", "flow", "running_total") if "measure" in plan.columns
-               else np.full(len(plan), "running_total", dtype=object))
-    parts = []
+    said = counting.plan_measures(plan) if "measure" in plan.columns else np.full(len(plan), "", dtype=object)
+    measure = np.where(np.isin(said, ["flow", "stock"]), said, "running_total")
+    parts, seen = [], np.zeros(len(plan), dtype=bool)
     for year, values in columns:
         given = free & values.notna().to_numpy() & (as_of is None or year <= as_of)
+        seen |= given
         if given.any():
             parts.append(_plan_rows_as_history(plan, given, year, values.to_numpy(dtype=float), "plan table",
                                                measure=measure[given].tolist()))
+    # a row whose 完成值 the plan says are stocks (口径 存量): its baseline is the base-year stock they count from
+    stock = seen & (measure == "stock") & plan["baseline"].notna().to_numpy() & plan["baseline_year"].notna().to_numpy()
+    if stock.any():
+        parts.append(_plan_rows_as_history(plan, stock, plan["baseline_year"].to_numpy(dtype=float, na_value=np.nan),
+                                           plan["baseline"].to_numpy(dtype=float), "plan baseline",
+                                           measure=["stock"] * int(stock.sum())))
     if not parts:
         return hist
     add = pd.concat(parts, ignore_index=True).drop_duplicates(["region", "indicator", "year"])
@@ -835,6 +853,8 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         alone, a stock from yearly additions' too); ``last_preliminary``, ``preliminary_years``,
         ``preliminary_mark``, ``preliminary_close`` when a figure is marked preliminary (快报: see the module
         docstring); ``split_years`` when a row's running totals miss a year inside a reported total;
+        ``stock_base`` when a 〈〉 row's history is the year-end stock (the baseline-year level its additions
+        count from: :func:`mstarget.counting.read_as_stocks`);
         ``baseline_preliminary`` / ``baseline_preliminary_mark`` when the plan writes a baseline as 预计 / 快报.
         ``attrs["unmatched_plan"]`` / ``attrs["unmatched_history"]``: what did not match
         (:class:`mstarget.matching.Match`), also issued as an
@@ -965,12 +985,14 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     input_notes: dict = {}  # (region, indicator) -> what was done to the series' figures, for its rows' notes
     hist = counting.base_zero_flows(hist, plan, converted, input_notes)  # a 〈〉 history's 0 copied from the plan's 〈0〉
     declared = counting.declared_flows(hist, converted)
+    # a 〈〉 history that is the year-end stock (a base-year value, far above the target's pace): additions from it
+    hist, stocks = counting.read_as_stocks(hist, plan, converted | declared)
     stock_gaps: dict = {}  # stocks from yearly additions with a year missing (counting.StockGap)
     hist = counting.flows_to_stocks(hist, plan, stock_gaps, input_notes)
     additions = (set(zip(*(hist.loc[(hist["source"] == "stock from yearly additions").to_numpy(), c]
                            for c in ("region", "indicator"))))
                  if marked and "source" in hist.columns else set())  # stocks summing yearly additions
-    _warn_unreported_flows(hist, plan)
+    _warn_unreported_flows(hist, plan, set(stocks))
     base_figures = _history_base_figures(plan, hist, given, marked) if use_plan_baseline else {}
     hist = _augment_history(hist, plan, as_of, use_plan_baseline)
     hist = _stated_prior_change(hist, plan)
@@ -1002,7 +1024,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     reduce = functools.partial(_assess_series, thresholds=thresholds, as_of=as_of,
                                rules=schedule_rules, keep_paths=bool(keep_paths), charts=_charts)
     extras = {key: (rows, key in converted, key in declared, stock_gaps.get(key), marked.get(key), key in additions,
-                    splits.get(key))
+                    splits.get(key), stocks.get(key))
               for key, rows in rows_of.items()}
     # with max_details, the details of rows no chart will show are dropped as their chunk arrives
     held: dict[int, TargetAssessment] = {}
@@ -1012,9 +1034,11 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     parts = run_forecast(hist, horizons, model=model, seed=seed, n_paths=n_paths, bounds=bounds,
                          progress=prog, calibration=calibration, reference=reference,
                          engine=engine, reduce=reduce, extras=extras, keep=keep,
-                         # a 〈〉 row's figures are yearly flows, never a stock (auto: no small_count)
+                         # a 〈〉 row's figures are yearly flows, never a stock (auto: no small_count) -- unless
+                         # its history is the stock (counting.read_as_stocks): forecast as levels
                          flows={key for key, rows in rows_of.items()
-                                if any(r.get("kind") == "increment" for _, r in rows)}) if horizons else []
+                                if any(r.get("kind") == "increment" for _, r in rows) and key not in stocks}
+                         ) if horizons else []
     if charted is not None:
         charted.finish()
     results: list = [None] * len(plan_rows)
@@ -1319,13 +1343,18 @@ def _assess_series(sf: SeriesForecast, extra, *, thresholds: Thresholds, as_of, 
     marks = more[1] if len(more) > 1 else None
     from_additions = bool(more[2]) if len(more) > 2 else False
     split = more[3] if len(more) > 3 else None
+    stock = more[4] if len(more) > 4 else None  # a 〈〉 row's history read as the year-end stock
     light = sf if keep_paths else sf.without_paths() if charts else None
     out = []
     for pos, r in rows:
-        t = _assess_row(r, sf, thresholds, as_of, rules, from_totals, declared_flows, stock_gap, marks,
-                        from_additions, split)
-        bands = fan_bands(sf, t.row, stock_gap=stock_gap) if charts or keep_paths else None
-        out.append((pos, TargetAssessment(t.row, t.samples if keep_paths else None, light, bands,
+        # a 〈〉 row of a stock: its additions from the baseline-year level, the forecast made on the levels
+        own = counting.stock_additions(sf, int(r["baseline_year"])) \
+            if stock is not None and r.get("kind") == "increment" else sf
+        t = _assess_row(r, own, thresholds, as_of, rules, from_totals, declared_flows or own is not sf, stock_gap,
+                        marks, from_additions, split, stock if own is not sf else None)
+        bands = fan_bands(own, t.row, stock_gap=stock_gap) if charts or keep_paths else None
+        detail = light if own is sf else own if keep_paths else own.without_paths() if charts else None
+        out.append((pos, TargetAssessment(t.row, t.samples if keep_paths else None, detail, bands,
                                           unreported=t.unreported)))
     return out
 
@@ -1374,7 +1403,8 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
                 rules: ScheduleRules = ScheduleRules(), from_totals: bool = False,
                 declared_flows: bool = False, stock_gap: counting.StockGap | None = None,
                 marks: dict | None = None, from_additions: bool = False,
-                split: counting.TotalsSplit | None = None) -> TargetAssessment:
+                split: counting.TotalsSplit | None = None,
+                stock: counting.StockReading | None = None) -> TargetAssessment:
     """One plan row's result from its series' forecast ``sf`` (None: no observation).
     ``from_totals``: the series' flows were turned from running totals; ``declared_flows``: the
     series was declared yearly flows (口径 当年), so it is not guessed to be running totals;
@@ -1384,7 +1414,10 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     ``{year: mark}`` (快报 ...); ``from_additions``: the series is a stock summing yearly additions, so a
     preliminary year's additions make every later stock preliminary; ``split``: the running totals the
     series' flows were turned from miss years (:class:`mstarget.counting.TotalsSplit`): those years are
-    named (``unreported_years``, ``split_years``), the sums at the reported years stay as reported."""
+    named (``unreported_years``, ``split_years``), the sums at the reported years stay as reported.
+    ``stock``: a 〈〉 row whose history is the year-end stock (:func:`mstarget.counting.read_as_stocks`),
+    ``sf`` its additions from the baseline-year level (:func:`mstarget.counting.stock_additions`): the sum
+    so far is the last level minus that level, the forecast's the forecast level minus it."""
     target, direction, kind = float(r["target"]), r["direction"], r["kind"]
     strict = strict_of(r)  # 低于0.15: an observed 0.15 does not meet it
     ty = int(r["target_year"])
@@ -1443,6 +1476,14 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
                              f"reported total split evenly ({', '.join(f'{y}: {f:.4g}' for y, f in shared)}); the sums "
                              f"at the reported years are as reported ({_years_text(split_years)}年累计数未报送，"
                              f"其间各年新增按前后累计数之差均摊估计，累计完成数按报送数计)")
+        elif stock is not None:
+            row["stock_base"] = stock.base
+            level = stock.base + done
+            notes.append(f"read as a stock (year-end levels{'' if stock.declared else ', see warning'}): additions "
+                         f"since {by} = the level minus the {by} level {stock.base:g} ({min(sf.last_year, ty)}: "
+                         f"{level:.6g} - {stock.base:g} = {done:.6g}); forecast made on the levels "
+                         f"(历史数据为期末存量，新增数按各年末数减{by}年末数{stock.base:g}计算"
+                         f"{'' if stock.declared else '；如为当年新增数，请在“口径”列注明“当年”'})")
         elif not declared_flows:
             counting.check_running_totals(r, years, values, by, ty, target, direction, estimated, notes)
             if notes and notes[-1].startswith("values look like running totals"):  # said in words a report keeps
@@ -1661,7 +1702,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     if marks is not None:
         _preliminary_row(row, notes, marks, kind, sf.years, min(ty, sf.last_year),
                          current if judged_value is None else judged_value,
-                         from_additions or average or (kind == "increment" and not from_totals))
+                         from_additions or average or (kind == "increment" and not from_totals and stock is None))
     flag = r.get(BASELINE_PRELIMINARY_COLUMNS[0])
     planned = r.get(BASELINE_PLANNED_COLUMNS[0])
     if planned is not None and not pd.isna(planned) and np.isfinite(baseline) and kind != "increment":

@@ -439,7 +439,9 @@ def _increment_baselines(plan: pd.DataFrame, problems, text, keep) -> None:
     """Say that a 〈〉 row's baseline (the previous period's additions) is not used: one warning for the plan,
     its rows named (the first :data:`INCREMENT_ROWS_SHOWN`) -- a province's 184 such rows are one line, not 184."""
     v = plan["baseline"].to_numpy(dtype=float)
-    found = np.flatnonzero(keep & (plan["kind"] == "increment").to_numpy() & ~np.isnan(v) & (v != 0))
+    # a row whose figures the plan says are stocks (口径 存量): its baseline is the stock its additions count from
+    stock = np.array([m == "stock" for m in plan["measure"]], dtype=bool) if "measure" in plan.columns else False
+    found = np.flatnonzero(keep & (plan["kind"] == "increment").to_numpy() & ~np.isnan(v) & (v != 0) & ~stock)
     if not len(found):
         return
     column = problems.column_of("baseline")
@@ -1225,7 +1227,9 @@ def _scale_problem(r, v: np.ndarray, measure, declared: bool, plan_text, share: 
     plan_vals = np.array([x for x in (r.baseline, r.target) if not pd.isna(x)], dtype=float)
     if r.kind == "increment":
         plan_vals = np.array([r.target], dtype=float)
-        running = measure is not None and np.any(measure == "running_total")
+        # running totals, or a declared stock (口径 存量: its additions count from the base-year level), reach the
+        # target's scale, not a year's share of it
+        running = measure is not None and bool(np.isin(measure, ["running_total", "stock"]).any())
         if not running and not pd.isna(r.baseline_year):
             plan_vals = plan_vals / max(int(r.target_year) - int(r.baseline_year), 1)
     plan_vals = np.abs(plan_vals[plan_vals != 0])

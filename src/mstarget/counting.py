@@ -10,6 +10,8 @@ baseline year (累计), and a 〔〕 stock's as the stock or as yearly additions
 * :func:`check_running_totals`  a 〈〉 history taken as flows that looks like running totals -> warning
 * :func:`base_zero_flows`  a 〈〉 history's 0 in the base year of a plan row from 〈0〉: that base, not a year's flow -> left out, warning
 * :func:`stock_like_additions`  "additions" to a 〔〕 stock that are the stock figures -> not summed, warning
+* :func:`read_as_stocks`  a 〈〉 history that is a stock (year-end levels) -> its additions counted from the
+  baseline-year level, the forecast made on the levels (:func:`stock_additions`), warning
 * :func:`plan_measures` / :func:`declared_flows`  what the plan table and the history say
 """
 from __future__ import annotations
@@ -21,14 +23,15 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import DataValidationError, InconsistentDataWarning, Problem, RunningTotalWarning
+from .forecast import SeriesForecast
 from .history import MEASURE_WORDS
 from .precision import reporting_unit
-from .transforms import running_total_to_flows
+from .transforms import Bounds, running_total_to_flows
 from .validation import map_unique, normalize_words, records
 
 
 def plan_measures(plan: pd.DataFrame) -> np.ndarray:
-    """The plan's ``measure`` column per row as ``flow`` / ``running_total`` / ``""`` (blank, NaN,
+    """The plan's ``measure`` column per row as ``flow`` / ``running_total`` / ``stock`` / ``""`` (blank, NaN,
     or a word :data:`mstarget.history.MEASURE_WORDS` does not know)."""
     def one(v):
         text = normalize_words(v).lower()
@@ -388,3 +391,139 @@ def check_running_totals(r, years, values, by, ty, target, direction, done, note
            "are yearly flows, say so (口径 当年) or ignore this warning")
     warnings.warn(msg, RunningTotalWarning, stacklevel=5)
     notes.append("values look like running totals (see warning)")
+
+
+#: a 〈〉 history is read as a stock when, besides holding a value above 0 in the baseline year and never falling
+#: from it, every value from the baseline year on is at least this many times the yearly additions the target's
+#: even pace sets (1.89, 2.05, 2.18, 2.30 万户 against 新增1.2万户 over 2021-2025: 0.24 a year)
+STOCK_PACE_TIMES = 3.0
+
+
+@dataclass(frozen=True)
+class StockReading:
+    """A 〈〉 row's history read as a stock (year-end levels, :func:`read_as_stocks`): its additions since the
+    baseline year ``baseline_year`` are the level minus ``base`` (the history's level in that year);
+    ``declared``: the history says so (``measure`` ``stock``, 口径 存量 / 年末数), else it was read so and warned."""
+
+    baseline_year: int
+    base: float
+    declared: bool
+
+
+def read_as_stocks(hist: pd.DataFrame, plan: pd.DataFrame, skip=()) -> tuple[pd.DataFrame, dict]:
+    """The 〈〉 series whose history is a stock, not yearly flows nor running totals: ``(history, readings)``,
+    ``readings`` ``{(region, indicator): StockReading}``, the history's rows of those series marked
+    ``measure`` ``stock`` (so they are forecast as levels, :func:`mstarget.forecast.prepare`).
+
+    A series is read so when its ``measure`` says ``stock`` (口径 存量 / 年末数 / 期末数), or, said nothing
+    (not in ``skip``: declared flows, flows turned from running totals), when for every 〈〉 row of it (a sum
+    to reach, ``>=``) it holds a value above 0 in the row's baseline year, a value after it, never falls from it
+    (by more than half its reporting unit) and every value from that year on is at least
+    :data:`STOCK_PACE_TIMES` times the yearly additions the target's even pace sets: a running total since
+    the baseline year is 0 there, and yearly flows so far above the pace would meet the target in a year or
+    two (1.89, 2.05, 2.18, 2.30 万户 against 新增1.2万户 summed 6.53, 544 %; read as a stock, 2.30 - 1.89 = 0.41,
+    34 %). Read so is warned (:class:`RunningTotalWarning`) with the way to say otherwise (口径 当年). A series
+    declared a stock without a value in a 〈〉 row's baseline year is refused (:class:`DataValidationError`):
+    its additions cannot be counted."""
+    rows: dict = {}
+    for r in records(plan):
+        if r.kind == "increment" and not pd.isna(r.baseline_year) and not pd.isna(r.target_year):
+            rows.setdefault((r.region, r.indicator), []).append(r)
+    if hist.empty or not rows:
+        return hist, {}
+    of_keys = pd.MultiIndex.from_frame(hist[["region", "indicator"]]).isin(list(rows))
+    if not of_keys.any():
+        return hist, {}
+    readings, problems, said = {}, [], []
+    for (region, indicator), g in hist[of_keys].sort_values("year", kind="stable").groupby(
+            ["region", "indicator"], sort=False):
+        key = (region, indicator)
+        measures = set(g["measure"]) if "measure" in g.columns else set()
+        declared = "stock" in measures
+        if not declared and (key in skip or measures & {"flow", "running_total"}):
+            continue
+        years, values = g["year"].to_numpy(dtype=int), g["value"].to_numpy(dtype=float)
+        found = []
+        for r in rows[key]:
+            by, at = int(r.baseline_year), years == int(r.baseline_year)
+            if not at.any() or not np.isfinite(values[at][-1]):
+                if declared:
+                    problems.append(Problem("<history>", None, "measure", "stock", (
+                        f"{region}/{indicator}: declared a stock (口径 存量 / 年末数) against the 〈〉 target "
+                        f"〈{r.target:g}〉 (the additions after {by}), but the history has no value for {by}: give the "
+                        f"{by} year-end figure, from which the additions are counted, or give the yearly additions "
+                        f"(口径 当年) instead（按存量口径计算新增数需要{by}年末数）")))
+                break
+            base = float(values[at][-1])
+            if not declared and not _stock_like(years, values, by, int(r.target_year), float(r.target),
+                                                r.direction, base):
+                break
+            found.append((r, by, base))
+        else:
+            if not found:
+                continue
+            r, by, base = found[0]
+            readings[key] = StockReading(by, base, declared)
+            if not declared:
+                last_year, last = int(years[-1]), float(values[-1])
+                plan_base = r.baseline if not pd.isna(r.baseline) else None
+                same = plan_base is not None and abs(float(plan_base) - base) <= 0.5 * reporting_unit([base])
+                added = last - base
+                said.append(f"{region}/{indicator}: {by} {base:g}{' (the plan baseline too)' if same else ''}, "
+                            f"{last_year} {last:g}: additions {added:.6g} = {added / float(r.target):.0%} of "
+                            f"〈{float(r.target):g}〉 (summed as yearly flows: "
+                            f"{float(values[(years > by) & (years <= int(r.target_year))].sum()):.6g})")
+    if problems:
+        raise DataValidationError(problems)
+    if said:
+        more = f" (and {len(said) - 10} more)" if len(said) > 10 else ""
+        warnings.warn(
+            "〈〉指标的历史数据为期末存量（基期年有数值、逐年不降、远高于按目标进度的年新增数），已按存量计算新增数：新增数=各年末数−基期年末数 "
+            "(read as a stock, year-end levels: the history has a value in the baseline year, which running totals "
+            "since that year cannot have, never falls, and every value is far above the yearly additions the "
+            "target's pace sets; the additions are counted as the level minus the baseline-year level, the "
+            "forecast made on the levels. If the values are each year's additions, say so: measure = flow (口径 "
+            "当年); to read a series as a stock without this guess, write measure = stock (口径 存量 / 年末数)): "
+            f"{'; '.join(said[:10])}{more}", RunningTotalWarning, stacklevel=4)
+    if not readings:
+        return hist, {}
+    out = hist.copy()
+    stocked = pd.MultiIndex.from_frame(out[["region", "indicator"]]).isin(list(readings))
+    out["measure"] = np.where(stocked, "stock", out["measure"] if "measure" in out.columns else "")
+    return out, readings
+
+
+def _stock_like(years: np.ndarray, values: np.ndarray, by: int, ty: int, target: float, direction,
+                base: float) -> bool:
+    """Whether a 〈〉 row's history (``years`` ascending) looks like a stock (:func:`read_as_stocks`): a sum to
+    reach, a base-year value above 0, a value after the base year, never falling from it, every value from it
+    on at least :data:`STOCK_PACE_TIMES` times the target's yearly pace."""
+    if direction != ">=" or not np.isfinite(target) or target <= 0 or ty <= by or not base > 0:
+        return False
+    from_base = (years >= by) & np.isfinite(values)
+    v = values[from_base]
+    if not np.any(years[from_base] > by):
+        return False
+    if np.any(np.diff(v) < -0.5 * reporting_unit(v)):
+        return False
+    return bool(v.min() >= STOCK_PACE_TIMES * target / (ty - by))
+
+
+def stock_additions(sf: SeriesForecast, baseline_year: int) -> SeriesForecast:
+    """A stock's forecast (its levels, forecast as levels) as the yearly additions a 〈〉 row sums: the observed
+    years after ``baseline_year`` each the level's rise from the year before (a rise over a year not reported
+    split evenly over the years it covers, :func:`mstarget.transforms.running_total_to_flows`), the sample paths
+    each year's rise on the path from the last observed level. The additions up to any year sum to its level
+    minus the baseline-year level, on every path. Unbounded (a stock may fall); a stock observed only in the
+    baseline year gives that year's 0 (no addition observed yet)."""
+    keep = sf.years >= int(baseline_year)
+    y, v = sf.years[keep], np.asarray(sf.values[keep], dtype=float)
+    years, flows = running_total_to_flows(y, v - v[0], int(baseline_year))
+    if years.size == 0:
+        years, flows = np.array([int(baseline_year)]), np.zeros(1)
+    paths = None
+    if sf.paths is not None:
+        n = sf.paths.shape[0]
+        paths = np.diff(np.column_stack([np.full(n, float(sf.last_value)), sf.paths]), axis=1)
+    return SeriesForecast(sf.region, sf.indicator, years, flows, sf.future_years, paths, sf.model, Bounds(),
+                          "identity", list(sf.notes), None, sf.n_peers, sf.peer_agreement)

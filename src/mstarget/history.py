@@ -8,9 +8,11 @@ plans), or both; :mod:`mstarget.matching` joins it to a plan either way. Each fi
 its own function, once per distinct cell, so reading is linear in the number of rows.
 
 Optional columns: ``measure`` says how the values of a series are counted -- ``flow`` (当年, the
-default: the amount of that year) or ``running_total`` (累计: the total since the start of the
-plan period, as bureaus often report 〈〉 indicators); :func:`mstarget.assess.assess` turns running
-totals into yearly flows for 〈〉 targets. A remarks column (备注 / 说明 / 注) whose text for a
+default: the amount of that year), ``running_total`` (累计: the total since the start of the
+plan period, as bureaus often report 〈〉 indicators) or ``stock`` (存量 / 年末数: the level at each
+year's end); :func:`mstarget.assess.assess` turns running totals into yearly flows for 〈〉 targets,
+and counts a stock's additions against them from its baseline-year level
+(:func:`mstarget.counting.read_as_stocks`). A remarks column (备注 / 说明 / 注) whose text for a
 series says only that (累计数, 自2021年起累计, 当年新增) sets the series' measure as ``measure``
 does. ``lower`` / ``upper`` declare natural bounds (they win over the ``%`` rule of
 :mod:`mstarget.units`).
@@ -46,7 +48,7 @@ from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, REGION_HEADERS, PartOfY
 
 REQUIRED = ("region", "indicator", "year", "value")
 REQUIRED_CLEAN = set(REQUIRED)
-MEASURES = ("flow", "running_total")
+MEASURES = ("flow", "running_total", "stock")
 
 #: header aliases; the words shared with :data:`mstarget.plan.ALIASES` mean the same fields
 ALIASES = {
@@ -81,6 +83,9 @@ MEASURE_WORDS = {
     "running_total": "running_total", "running total": "running_total", "累计": "running_total",
     "累计值": "running_total", "累计数": "running_total", "累计完成": "running_total",
     "累计新增": "running_total", "cumulative": "running_total",
+    "stock": "stock", "存量": "stock", "存量数": "stock", "年末数": "stock", "期末数": "stock", "年底数": "stock",
+    "年末": "stock", "期末": "stock", "年底": "stock", "年末值": "stock", "期末值": "stock", "实有": "stock",
+    "实有数": "stock", "年末存量": "stock", "期末存量": "stock", "year-end": "stock", "year_end": "stock",
 }
 #: headers of a remarks column, whose text may say how a series is counted (累计数, 当年新增)
 NOTE_HEADERS = frozenset({"备注", "说明", "注", "附注", "注释", "备注说明", "说明备注", "remark", "remarks",
@@ -98,8 +103,8 @@ _NOTE_CLAUSES = re.compile(r"[，,；;。.、:：()（）【】\[\]/]+")
 
 
 def note_measure(text) -> str:
-    """``flow`` / ``running_total`` when a remark (备注) says how its series is counted and says only
-    that, once or more (``累计数``, ``自2021年起累计``, ``为当年新增数``, ``累计数（自2021年起）``);
+    """``flow`` / ``running_total`` / ``stock`` when a remark (备注) says how its series is counted and says
+    only that, once or more (``累计数``, ``自2021年起累计``, ``为当年新增数``, ``累计数（自2021年起）``, ``年末数``);
     ``""`` for a remark saying anything else or both (``含新增注册企业``, ``数据来源：统计局``)."""
     said = set()
     for clause in _NOTE_CLAUSES.split(normalize_words(text).lower().replace(" ", "")):
@@ -111,7 +116,8 @@ def note_measure(text) -> str:
 
 
 _MEANING = {"flow": "flow, 当年: each year's own amount",
-            "running_total": "running_total, 累计: the total since the plan period began"}
+            "running_total": "running_total, 累计: the total since the plan period began",
+            "stock": "stock, 存量 / 年末数: the level at each year's end"}
 PERCENT_HELP = ("a percentage between 0 and 100 (unit is %, read as a share); a rate of change or a "
                 "margin in % may be negative or above 100: say so in the name (增长, 增速, 利润率 ...) "
                 "or the unit (%/年, 百分点), or give 'lower' / 'upper' columns")
@@ -174,8 +180,8 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
         indicator beside a year column (``地区 | 年份 | 企业标准（项） | ...``: a panel export; the
         header is the name, its parentheses the unit); in a workbook of one
         indicator per sheet (regions x years), the sheet's name is the indicator. Optional ``unit`` (also
-        read from a name such as ``覆盖率（%）``), ``source``, ``measure`` (``flow`` / 当年 or
-        ``running_total`` / 累计; also read from a 备注 / 说明 / 注 column whose text for a series says
+        read from a name such as ``覆盖率（%）``), ``source``, ``measure`` (``flow`` / 当年,
+        ``running_total`` / 累计 or ``stock`` / 存量 / 年末数; also read from a 备注 / 说明 / 注 column whose text for a series says
         only that, 累计数 or 当年新增: :func:`note_measure`), ``lower`` / ``upper``. ``%`` values of a share must lie in
         0-100; rates of change and margins in ``%`` need not (:mod:`mstarget.units`).
     source : str, optional
@@ -722,14 +728,14 @@ def _value_column(cell_columns, pos) -> str:
 
 
 def _measures(raw: pd.DataFrame, ident: dict, problems: Problems) -> np.ndarray:
-    """``flow`` / ``running_total`` (blank stays blank: read as flows); one measure per series."""
+    """``flow`` / ``running_total`` / ``stock`` (blank stays blank: read as flows); one measure per series."""
     text = map_unique(raw["measure"], lambda v: normalize_words(v).lower())
     measure = np.array([MEASURE_WORDS.get(t, MEASURE_WORDS.get(t.replace(" ", "_"))) if t else ""
                         for t in text], dtype=object)
     unknown = np.array([m is None for m in measure], dtype=bool)
     problems.cells(unknown, "measure", raw["measure"],
-                   "flow (当年: the amount of that year) or running_total (累计: the total since the "
-                   "plan period began)")
+                   "flow (当年: the amount of that year), running_total (累计: the total since the "
+                   "plan period began) or stock (存量 / 年末数: the level at each year's end)")
     measure[unknown] = ""
     frame = pd.DataFrame({"r": ident["region"], "i": ident["indicator"], "m": measure})
     given = frame[frame["m"] != ""]

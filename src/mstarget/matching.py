@@ -46,6 +46,10 @@ _MARKS = re.compile(r"^[★☆▲△▼▽●○◆◇■□◎#]+|[★☆▲△
 _WRAPPED = re.compile(r"^【([^【】]+)】$")
 #: a share unit written after the name without round brackets: 食品抽检合格率%, … %, …/%, …[%], …【%】, …，%
 _BARE_SHARE = re.compile(r"(?<=\S)\s*(?:[/,、:;]\s*)?(?:%|‰|\[(?:%|‰|百分比)\]|【(?:%|‰|百分比)】)$")
+#: a sub-item's lead-in before its name (其中：企业数量, 其中:个体工商户, 其中 农产品抽检合格率, after NFKC): the row
+#: counts part of the row above it, the history names it without the 其中. Only with a colon, comma or space
+#: after it and a name after that: 其中 alone, or 其中 opening a word, stays
+_SUB_ITEM = re.compile(r"^其中\s*[:,，、;；]\s*(?=\S)|^其中\s+(?=\S)")
 _NO_REGION = "the plan has no region"
 PEER_NOTE = "; its series of the plan's indicators are used as peers (pooling), not assessed"
 PLAN_COLUMNS = ["region", "indicator", "name", "target_year", "suggestion"]
@@ -106,12 +110,15 @@ if not getattr(json._default_encoder.default, "mstarget_attrframe", False):  # o
 def name_key(text) -> str:
     """A name as compared when matching: NFKC (full-width -> ASCII), simplified characters, no
     spaces, no quotes or book brackets, no trailing unit in parentheses, no footnote marks or row
-    numbering (``年报率*``, ``年报率①``, ``1. 年报率``), lower case.
+    numbering (``年报率*``, ``年报率①``, ``1. 年报率``), no sub-item lead-in (``其中：企业数量`` is
+    ``企业数量``, :data:`_SUB_ITEM`; the plan's own name is kept for the table), lower case.
 
     >>> name_key("“明厨亮灶”覆盖率（%）") == name_key("明厨亮灶覆盖率")
     True
     >>> name_key("（一）年报率*") == name_key("年报率")
     True
+    >>> name_key("其中：个体工商户") == name_key("个体工商户"), name_key("其中")
+    (True, '其中')
     """
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
@@ -119,6 +126,7 @@ def name_key(text) -> str:
     t = NAME_NUMBERING.sub("", _FOOTNOTE.sub("", t), count=1)
     t = to_simplified(unicodedata.normalize("NFKC", t)).strip()
     t = _WRAPPED.sub(r"\1", _MARKS.sub("", t).strip())
+    t = NAME_NUMBERING.sub("", _SUB_ITEM.sub("", t), count=1) if t.startswith("其中") else t
     t, _ = split_unit(_BARE_SHARE.sub("", t))
     t = _WRAPPED.sub(r"\1", _MARKS.sub("", t).strip())
     t = _QUOTES.sub("", t)
