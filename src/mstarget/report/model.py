@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -41,7 +42,7 @@ from ..chart_choice import chart_selection, nothing_to_draw
 from ..exceptions import ParameterError
 from ..layout import PART_OF_YEAR
 from ..assess import Thresholds, _none_at_all, evaluate_as_of
-from ..matching import name_key, region_key, table_totals
+from ..matching import _SUB_ITEM, name_key, region_key, table_totals
 from ..plan import DECIMALS_COLUMNS, NUMBER_COLUMNS, parse_cell, states_figure, strict_of, target_as_change
 from ..plotting import cjk_font
 from ..precision import written_decimals
@@ -667,8 +668,15 @@ class ReportRow:
 
     @property
     def name(self) -> str:
-        """The target as the text names it (with its region when the report covers several)."""
+        """The target as the table and the headings name it (with its region when the report covers several):
+        the plan's wording, ``其中：企业数量``."""
         return self.cells["label"].text
+
+    @property
+    def spoken(self) -> str:
+        """The target as a sentence names it: :attr:`name` without a sub-item's lead-in (``企业数量：2023年为…``, not
+        ``其中：企业数量：2023年为…``; :func:`spoken_name`)."""
+        return self.cells.get("spoken_label", self.cells["label"]).text
 
     @property
     def category(self) -> str:
@@ -685,10 +693,12 @@ class ReportRow:
         """The target year is past but its value not yet observed (:func:`target_year_awaited`)."""
         return target_year_awaited(self.raw)
 
-    def name_with(self, note: str) -> str:
+    def name_with(self, note: str, spoken: bool = False) -> str:
         """The name with a note in brackets (a heading's 评价): ``千人食品检验量（未完成）``, or, where the
-        indicator has another target year in the report, ``千人食品检验量（2022年目标，未完成）``."""
-        base, qualifier = self.cells["name_only"].text, self.cells["qualifier"].text
+        indicator has another target year in the report, ``千人食品检验量（2022年目标，未完成）``; ``spoken``: the
+        name as a sentence says it (:attr:`spoken`: ``企业数量（滞后）``, not ``其中：企业数量（滞后）``)."""
+        base = self.cells.get("spoken_name", self.cells["name_only"]).text if spoken else self.cells["name_only"].text
+        qualifier = self.cells["qualifier"].text
         if self.lang == "zh":
             return f"{base}（{qualifier}，{note}）" if qualifier else f"{base}（{note}）"
         return f"{base} ({qualifier}, {note})" if qualifier else f"{base} ({note})"
@@ -1216,6 +1226,33 @@ def baseline_words(r: dict) -> str:
     return m.group(1).strip() if m else ""
 
 
+def spoken_name(name):
+    """A target's name as a sentence says it: a sub-item's without the lead-in the plan writes before it
+    (``其中：企业数量`` -> ``企业数量``, ``其中 农产品抽检合格率`` -> ``农产品抽检合格率``; the lead-in as matching reads it,
+    :data:`mstarget.matching._SUB_ITEM` on the name's NFKC form), the rest as the plan wrote it; any other name as
+    it is (``其中`` alone, ``其中企业数量``, a missing name)."""
+    text = name.strip() if isinstance(name, str) else ""
+    if not text.startswith("其中"):
+        return name
+    # the lead-in's full-width ：，and spaces as matching sees them
+    folded = [unicodedata.normalize("NFKC", ch) for ch in text]
+    m = _SUB_ITEM.match("".join(folded))
+    if m is None:
+        return name
+    at = 0
+    for i, ch in enumerate(folded):  # where the lead-in ends in the name as written
+        if at == m.end():
+            return text[i:]
+        at += len(ch)
+    return name
+
+
+def stock_base(r: dict) -> float:
+    """The year-end level a 〈〉 row's additions are counted from where its history is the year-end stock (``assess``'s
+    ``stock_base``, in the row's unit: 1.89 万户 for 2.30 - 1.89 = 0.41 added since 2020); NaN on any other row."""
+    return _num(r.get("stock_base")) if r.get("kind") == "increment" else math.nan
+
+
 def _qualitative_yearly(r: dict, i: int, plan: pd.DataFrame | None, from_plan: dict) -> dict:
     """A qualitative row's (建成, 达到全国平均水平) 完成值 by year, never forecast: the figures of the plan's own
     columns (98.4 beside the national average), and, in ``r["written_years"]``, those written in words (已建成)."""
@@ -1421,6 +1458,13 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     }
     # the table's baseline as the plan writes it: a stock in 〔〕, the additions of a 〈〉 row in 〈〉 (〈0〉)
     cells["baseline_shown"] = notation_cell(baseline, kind, "", bdec) or cells["baseline"]
+    cells["stock_base"] = Cell(None, MISSING)
+    level = stock_base(r)
+    if not is_missing(level):  # a 〈〉 row whose history is the year-end stock: the level its additions count from,
+        # marked a year-end figure as a 〔〕 row's baseline is (〔1.89〕), never 〈1.89〉 (the previous period's additions)
+        sdec = max(written_decimals(level), wdec)
+        cells["stock_base"] = number_cell(level, sdec)
+        cells["baseline_shown"] = notation_cell(level, "cumulative", "", sdec)
     base_mark = baseline_preliminary_suffix(r, lang)
     if base_mark and not cells["baseline_shown"].missing:  # a “十五五” plan's 2025 baseline written as 预计: 3.05（预计）
         brackets = NOTATION_BRACKETS.get(kind) if isinstance(kind, str) else None
@@ -1467,11 +1511,13 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         # (2.6（插值） beside 1.5 and 3.6), never more: its own places would read as a figure reported
         cells[f"y{y}"] = number_cell(v, wdec, suffix=suffix) if int(y) in split else yearly_cell(v, wdec, suffix=suffix)
     # a target written in words (持续提升) is shown as written, with the figure it is read as
-    label = place_name(name, r.get("region"), lang) if several_regions else name
-    cells["name_only"] = Cell(label, label)
-    if qualifier:  # the same indicator with another target year in the report: 千人食品检验量（2022年目标）
-        label = f"{label}（{qualifier}）" if lang == "zh" else f"{label} ({qualifier})"
-    cells["label"] = Cell(label, label)
+    # the plan's wording in the table and headings (其中：企业数量); sentences say a sub-item by its own name (企业数量)
+    for only, full, said in (("name_only", "label", name), ("spoken_name", "spoken_label", spoken_name(name))):
+        label = place_name(said, r.get("region"), lang) if several_regions else said
+        cells[only] = Cell(label, label)
+        if qualifier:  # the same indicator with another target year in the report: 千人食品检验量（2022年目标）
+            label = f"{label}（{qualifier}）" if lang == "zh" else f"{label} ({qualifier})"
+        cells[full] = Cell(label, label)
     cells["target_signed"] = cells["target"]
     # a 〔〕 / 〈〉 target as the plan wrote it (≥〈5〉 beside 累计 4.70, not ≥5.00); sentences keep the figure
     cells["target"] = notation_cell(target, kind, sign, tdec) or cells["target"]
@@ -2698,6 +2744,14 @@ BASELINE_PRELIMINARY_NOTE = {
 }
 
 
+#: the note on 〈〉 rows whose history is the year-end stock (:func:`stock_base`): {rows} their 序号
+STOCK_BASE_NOTE = {
+    "zh": "序号{rows}的〈〉类指标历史数据为年末存量：基期值列示基期年末数（〔〕），各年累计新增量按当年年末数减基期年末数计算。",
+    "en": "No. {rows}: 〈〉 targets whose history gives year-end levels; the Baseline column shows the base-year level "
+          "(in 〔〕), and the additions up to each year are that year's level less it.",
+}
+
+
 #: the note on strict bounds, when a row has one (read_plan's ``strict``: 低于0.15, 超过98)
 STRICT_NOTE = {
     "zh": "目标表述为低于、高于、超过、小于（<、>）某数的，不含本数：实际值等于该数的为未达到目标，距目标差距记为0。",
@@ -2752,13 +2806,16 @@ def table_notes(report: Report) -> list[str]:
     if marks:
         shown = "、".join(f"“{m}”" for m in marks) if lang == "zh" else ""
         notes.append(BASELINE_PRELIMINARY_NOTE[lang].format(shown))
+    stocks = [str(row.number) for row in report.rows if not row.cells.get("stock_base", Cell(None, MISSING)).missing]
+    if stocks:  # 〔1.89〕 under a 〈〉 target: the base-year level, not a figure the plan wrote so
+        notes.append(STOCK_BASE_NOTE[lang].format(rows=("、" if lang == "zh" else ", ").join(stocks)))
     if any(strict_of(row.raw) and row.category != QUALITATIVE for row in report.rows):
         notes.append(STRICT_NOTE[lang])
     adjusted = [row for row in report.rows if "target_original" in row.cells and not row.cells["target_original"].missing]
     if adjusted:  # ≥〔100〕ᵃ: the target as adjusted mid-term, not as first written (note 1 says 按规划原文写法)
         sep = "；" if lang == "zh" else "; "
         notes.append(ADJUSTED_NOTE[lang].format(mark=ADJUSTED_MARK, rows=sep.join(
-            ADJUSTED_ROW[lang].format(name=row.name, first=row.cells["target_original"].text,
+            ADJUSTED_ROW[lang].format(name=row.spoken, first=row.cells["target_original"].text,
                                       now=row.cells["target"].text.removesuffix(ADJUSTED_MARK)) for row in adjusted)))
     return notes
 

@@ -357,8 +357,9 @@ def _reference_en(x: "_Row") -> str:
 def prose_name(row, text: str | None = None) -> str:
     """A target's name as a Chinese sentence writes it: the region joined to the indicator without the
     table's space (端州区“明厨亮灶”覆盖率, where headings show 端州区 “明厨亮灶”覆盖率,
-    :func:`~.formatting.place_name`); ``text`` (default the row's label) is a name beginning with it."""
-    text = row.cells["label"].text if text is None else text
+    :func:`~.formatting.place_name`), a sub-item without its 其中： (:attr:`~.model.ReportRow.spoken`); ``text``
+    (default the row's spoken label) is a name beginning with it."""
+    text = row.spoken if text is None else text
     region = row.raw.get("region")
     if row.lang == "zh" and isinstance(region, str) and region and text.startswith(region + " "):
         return region + text[len(region) + 1:]
@@ -481,7 +482,8 @@ def target_sentence(row) -> str:
         said = _departure_zh(x).rstrip("：") + "，实现概率仅供参考。" if zh else \
             _departure_en(x).rstrip(":") + "; its probability is for reference only."
         text = _before_assessment(text, said, x.lang)
-    for said in (_running_totals_said(x), _level_shift_said(x), _spike_said(x),  # the history's own caveats
+    # the history's own caveats
+    for said in (_stock_said(x), _running_totals_said(x), _level_shift_said(x), _spike_said(x),
                  "" if missed else _incidents_said(x)):
         if said:
             text = _before_assessment(text, said, x.lang)
@@ -725,6 +727,31 @@ def _spike_said(x: "_Row") -> str:
         return f"{m.group(1)}年数值明显偏离前后两年{how}，是否录入错误？请核对。"
     how = "" if kept else ": the forecast treats it as a one-off (not part of the trend)"
     return f" {m.group(1)} stands far from both neighbouring years{how}. Is it an entry error? Please check."
+
+
+#: what ``assess``'s note says of a 〈〉 history read as the year-end stock (``stock_base``); group 1 when it was read
+#: so from its figures (warned), not declared (口径 存量)
+_STOCK_READ = re.compile(r"read as a stock \(year-end levels(, see warning)?\)")
+
+
+def _stock_said(x: "_Row") -> str:
+    """``历史数据为年末存量，新增数按各年末数减2020年末数（1.89万户）计算。`` for a 〈〉 row whose history is the year-end
+    stock (the table's 基期值 shows that level, 〔1.89〕), with, where the reading was guessed from the figures, how to
+    say they are yearly additions; else ``""``."""
+    if not x.has("stock_base"):
+        return ""
+    note = x.r.get("note")
+    m = _STOCK_READ.search(note) if isinstance(note, str) else None
+    guessed = m is not None and m.group(1) is not None
+    by, level = x.c.get("baseline_year", MISSING), x.u("stock_base")
+    if x.lang == "zh":
+        since = f"{by}年末数" if by != MISSING else "基期年末数"
+        return (f"历史数据为年末存量，新增数按各年末数减{since}（{level}）计算"
+                + ("；如各年数据为当年新增数，请在历史数据“口径”列注明“当年”后重新评估。" if guessed else "。"))
+    since = f"the {by} level" if by != MISSING else "the base-year level"
+    return (f" The history gives year-end levels: the additions are each year's level less {since} ({level})"
+            + ("; if the figures are each year's additions, say 当年 in the history's 口径 column and assess again."
+               if guessed else "."))
 
 
 def _running_totals_said(x: "_Row") -> str:
@@ -1419,17 +1446,18 @@ def _state_said(r) -> str:
 
 def _attention_zh(r) -> str:
     if _closed(r):
-        return prose_name(r, r.name_with(r.cells['category'].text))
+        return prose_name(r, r.name_with(r.cells['category'].text, spoken=True))
     if drifting(r):  # 药品抽检不合格率（已达到，仍需巩固；实现概率11%）
-        return prose_name(r, r.name_with(f"{_state_said(r)}；实现概率{probability_words(r.cells['p_meet'].text, 'zh')}"))
+        return prose_name(r, r.name_with(f"{_state_said(r)}；实现概率{probability_words(r.cells['p_meet'].text, 'zh')}",
+                                         spoken=True))
     return prose_name(r, r.name_with(f"实现概率{probability_words(r.cells['p_meet'].text, 'zh')}，"
-                                     f"{r.cells['category'].text}"))
+                                     f"{r.cells['category'].text}", spoken=True))
 
 
 def _attention_en(r) -> str:
     if _closed(r):
-        return r.name_with(r.cells['category'].text)
-    return r.name_with(f"P {probability_words(r.cells['p_meet'].text, 'en')}, {_state_said(r)}")
+        return r.name_with(r.cells['category'].text, spoken=True)
+    return r.name_with(f"P {probability_words(r.cells['p_meet'].text, 'en')}, {_state_said(r)}", spoken=True)
 
 
 def _awaited_zh(insufficient: int, awaited: int, guessed: int = 0) -> str:
@@ -1607,10 +1635,12 @@ def group_regions(report) -> Grouping | None:
     return out
 
 
-def indicator_label(row) -> str:
+def indicator_label(row, spoken: bool = False) -> str:
     """The indicator a target is of, without its region: ``食品抽检合格率``, with the table's qualifier where the
-    indicator has another target year (``千人食品检验量（2022年目标）``)."""
-    base, qualifier = row.cells["name_only"].text, row.cells["qualifier"].text
+    indicator has another target year (``千人食品检验量（2022年目标）``); ``spoken``: as a sentence says it, a sub-item
+    without its 其中： (:attr:`~.model.ReportRow.spoken`), else as the table writes it (the key lists group by)."""
+    base = row.cells.get("spoken_name", row.cells["name_only"]).text if spoken else row.cells["name_only"].text
+    qualifier = row.cells["qualifier"].text
     region = row.raw.get("region")
     if isinstance(region, str) and region:  # the name without its region (:func:`~.formatting.place_name`)
         if base.startswith(region + " "):
@@ -1631,13 +1661,15 @@ def grouped_by_indicator(rows: list, regions: list[str], lang: str, *, named: in
     ``named=None``) more regions than ``listed`` are counted, not named (a province's 112 names made a cell of 29,000
     characters): ``化肥使用量（112个地区）``, or by the few without it ``化肥使用量（除合成甲03县、合成甲07县外的140个地区）``."""
     groups: dict[str, list[str]] = {}
+    spoken: dict[str, str] = {}  # grouped as the table names them, said as a sentence does (企业数量, not 其中：企业数量)
     for r in rows:
         region = r.raw.get("region")
         groups.setdefault(indicator_label(r), []).append(str(region) if region is not None else "")
+        spoken.setdefault(indicator_label(r), indicator_label(r, spoken=True))
     zh, n_all, out = lang == "zh", len(regions), []
     order = getattr(regions, "order", None) or {}
-    for name, regs in sorted(groups.items(), key=lambda kv: order.get(kv[0], len(order))):
-        k = len(regs)
+    for key, regs in sorted(groups.items(), key=lambda kv: order.get(kv[0], len(order))):
+        name, k = spoken[key], len(regs)
         if k == n_all and k > 1:
             out.append(f"{name}（全部{k}个地区）" if zh else f"{name} (all {k} regions)")
         elif named is None and listed is not None and k > listed:
@@ -1709,7 +1741,7 @@ def _expected_flagged(expected: list, zh: bool, regions: list[str] | None = None
                 ([_listed("进度滞后或实现概率低于50%", [_attention_zh(r) for r in lagging], zh, grouped(lagging))]
                  if lagging else [])
         return "预期性指标中" + "；".join(parts) + "。" if parts else ""
-    return (_listed("not achieved", [r.name for r in missed], zh, grouped(missed)) if missed else "") + \
+    return (_listed("not achieved", [r.spoken for r in missed], zh, grouped(missed)) if missed else "") + \
         (_listed("behind schedule or below a 50% chance", [_attention_en(r) for r in lagging], zh, grouped(lagging))
          if lagging else "")
 
@@ -1886,7 +1918,7 @@ def _qualitative_sentence(report) -> str:
             return f"另有{len(rows)}项定性指标需另行评价：" + _names_zh(rows, regions, prose_name) + "。"
         return f"另有{len(rows)}项定性指标需另行评价（" + "、".join(prose_name(r) for r in rows) + "）。"
     return f" {len(rows)} qualitative target(s) to be evaluated separately: " + \
-        _names_en(rows, regions, lambda r: r.name) + "."
+        _names_en(rows, regions, lambda r: r.spoken) + "."
 
 
 def _scope(report, binding: list, expected: list) -> str:
@@ -2030,14 +2062,14 @@ def _overall_paragraph(report) -> str:
             + _baseline_preliminary_sentence(rows, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
     s += _counts_en(counts, n_closed, n_open, insufficient, awaited, estimated, guessed, drift)
     if missed:
-        s += f" Binding indicators not achieved ({len(missed)}): " + _names_en(missed, regions, lambda r: r.name) + "."
+        s += f" Binding indicators not achieved ({len(missed)}): " + _names_en(missed, regions, lambda r: r.spoken) + "."
     if flagged:
         s += " Binding indicators needing attention" + (f" ({len(flagged)})" if regions else "") + ": " \
             + _names_en(flagged, regions, _attention_en) + "."
     if not missed and not flagged and binding_assessed:
         s += _binding_fine(binding_assessed, zh)
     if binding_nodata:
-        s += " Binding indicators with insufficient data: " + _names_en(binding_nodata, regions, lambda r: r.name) + "."
+        s += " Binding indicators with insufficient data: " + _names_en(binding_nodata, regions, lambda r: r.spoken) + "."
     return s + _expected_flagged(expected, zh, regions) + _departure_sentence(rows, zh) + _adjusted_sentence(rows, zh) \
         + _preliminary_sentence(rows, zh, regions) \
         + _baseline_preliminary_sentence(rows, zh) + _regions_behind(report) + _totals_sentence(report, total_rows)
@@ -2087,11 +2119,11 @@ def _not_started_overall(report, rows: list) -> str:
         missed = [(r, _INCIDENTS.search(r.raw.get("note") or "")) for r in rows if r.category != NOT_STARTED]
         missed = [(r, m) for r, m in missed if m is not None]
         if missed:  # 零发生 missed already (2026年1-10月已发生1起): named, not left in a count
-            s += "其中" + "；".join(prose_name(r, f"{r.name}{m.group(4)}") for r, m in missed) + \
+            s += "其中" + "；".join(prose_name(r, f"{r.spoken}{m.group(4)}") for r, m in missed) + \
                 "，规划期内未实现零发生。"
         if low:
             s += "约束性指标中实现概率低于50%的有：" + "、".join(
-                prose_name(r, f"{r.name}（{probability_words(r.cells['p_meet'].text, 'zh')}）") for r in low) + "。"
+                prose_name(r, f"{r.spoken}（{probability_words(r.cells['p_meet'].text, 'zh')}）") for r in low) + "。"
         return s
     s = (f" The plan period{span} has begun, but the full-year figures of its first year ({first}) are not yet "
          "published: no target has a full year of the period yet, and no progress is judged; the report gives the "
@@ -2105,10 +2137,10 @@ def _not_started_overall(report, rows: list) -> str:
     missed = [(r, m) for r, m in missed if m is not None]
     if missed:
         s += " Missed already, a target of none at all: " + "; ".join(
-            f"{r.name} ({_incidents_en(m.group(3))})" for r, m in missed) + "."
+            f"{r.spoken} ({_incidents_en(m.group(3))})" for r, m in missed) + "."
     if low:
         s += " Binding targets below a 50% chance: " + "; ".join(
-            f"{r.name} ({probability_words(r.cells['p_meet'].text, 'en')})" for r in low) + "."
+            f"{r.spoken} ({probability_words(r.cells['p_meet'].text, 'en')})" for r in low) + "."
     return s
 
 
@@ -2154,6 +2186,7 @@ def _missed_parts(row, zh: bool) -> dict:
     x = _Row(row)
     out = {"label": x.c["label"], "attr": (("（约束性）" if zh else " (binding)") if row.binding else ""),
            "region": str(row.raw.get("region") or ""), "indicator": indicator_label(row),
+           "spoken": indicator_label(row, spoken=True),
            "incidents": incidents_missed(x.r.get("note"), x.lang)}
     if out["incidents"]:
         return out
@@ -2247,7 +2280,8 @@ def _missed_grouped(missed: list, grouping, zh: bool) -> list[str]:
         groups.setdefault((not row.binding, p["indicator"]), []).append(p)
     order = getattr(grouping, "order", None) or {}
     out = []
-    for (_, name), ps in sorted(groups.items(), key=lambda kv: (kv[0][0], order.get(kv[0][1], len(order)))):
+    for (_, key), ps in sorted(groups.items(), key=lambda kv: (kv[0][0], order.get(kv[0][1], len(order)))):
+        name = ps[0]["spoken"]
         if len(ps) == 1:
             out.append(_missed_line(ps[0], zh))
             continue
@@ -2299,7 +2333,7 @@ def _adjusted_sentence(rows: list, zh: bool) -> str:
         return ""
     def pair(r):
         first, now = r.cells["target_original"].text, r.cells["target"].text.rstrip("ᵃ")
-        return f"{r.name}：原目标{first}，调整为{now}" if zh else f"{r.name}: first {first}, adjusted to {now}"
+        return f"{r.spoken}：原目标{first}，调整为{now}" if zh else f"{r.spoken}: first {first}, adjusted to {now}"
     # judged against the first target only once the target year is observed, as the row says it (adjusted_said): a
     # 中期评估's 提前实现 is no verdict, its row says nothing of the first target either
     short = [r for r in adjusted if r.cells.get("original_met") is not None and r.cells["original_met"].text == "missed"
@@ -2307,12 +2341,12 @@ def _adjusted_sentence(rows: list, zh: bool) -> str:
     if zh:
         s = f"{len(adjusted)}项指标目标经中期调整（" + "；".join(pair(r) for r in adjusted) + "），按调整后目标评价"
         if short:
-            s += "；对照原目标，" + "、".join(r.name for r in short) + "未达到"
+            s += "；对照原目标，" + "、".join(r.spoken for r in short) + "未达到"
         return s + "。"
     s = (f" {len(adjusted)} target{'s were' if len(adjusted) != 1 else ' was'} adjusted mid-term ("
          + "; ".join(pair(r) for r in adjusted) + ") and judged against the adjusted figure")
     if short:
-        s += "; against the first target " + ", ".join(r.name for r in short) + " fell short"
+        s += "; against the first target " + ", ".join(r.spoken for r in short) + " fell short"
     return s + "."
 
 
@@ -2326,7 +2360,7 @@ def _departure_sentence(rows: list, zh: bool) -> str:
     if zh:
         return (f"{'、'.join(prose_name(r) for r in named)}的走势与同指标其他地区明显不同，预测主要依据其他地区的趋势，"
                 "实现概率及评价仅供参考。")
-    return (f" The trend of {'; '.join(r.name for r in named)} runs against the indicator's other regions: the "
+    return (f" The trend of {'; '.join(r.spoken for r in named)} runs against the indicator's other regions: the "
             "forecast follows theirs, so the probability and assessment are for reference only.")
 
 
@@ -2344,7 +2378,7 @@ def _baseline_preliminary_sentence(rows: list, zh: bool) -> str:
                  "基期年正式数据发布后应替换基期值并重新计算目标进度。")
         else:
             s = (f" {len(marked)} baseline{'s are' if len(marked) > 1 else ' is'} preliminary "
-                 f"({'; '.join(r.name for r in marked)}): progress is to be recomputed on the final base-year figures.")
+                 f"({'; '.join(r.spoken for r in marked)}): progress is to be recomputed on the final base-year figures.")
     if replaced:  # a plan baseline written 预计 that the history's base-year figure replaced (assess's baseline_planned)
         said = [(r, _planned_text(r), r.cells["baseline"].text) for r in replaced]
         if zh:
@@ -2358,8 +2392,8 @@ def _baseline_preliminary_sentence(rows: list, zh: bool) -> str:
         else:
             s += (f" {len(replaced)} baseline{'s' if len(replaced) > 1 else ''} written as preliminary in the plan "
                   f"{'are' if len(replaced) > 1 else 'is'} counted from the base year's figure instead ("
-                  + "; ".join(f"{r.name}: {shown}, as in the plan" if planned == shown else
-                              f"{r.name}: {shown}, {planned} in the plan" for r, planned, shown in said) + ").")
+                  + "; ".join(f"{r.spoken}: {shown}, as in the plan" if planned == shown else
+                              f"{r.spoken}: {shown}, {planned} in the plan" for r, planned, shown in said) + ").")
     return s
 
 
@@ -2389,8 +2423,8 @@ def _preliminary_sentence(rows: list, zh: bool, regions: list[str] | None = None
     if regions:
         named, close_named = _preliminary_grouped(rows, marked, close, regions, zh, word)
     else:
-        named = ("、" if zh else "; ").join(prose_name(r) if zh else r.name for r in marked)
-        close_named = ("、" if zh else "; ").join(prose_name(r) if zh else r.name for r in close)
+        named = ("、" if zh else "; ").join(prose_name(r) if zh else r.spoken for r in marked)
+        close_named = ("、" if zh else "; ").join(prose_name(r) if zh else r.spoken for r in close)
     if zh:
         s = f"评价所依据的数据中，{len(marked)}项为{word}数（{named}），正式数据发布后可能修订"
         if close:
