@@ -452,10 +452,11 @@ def _increment_baselines(plan: pd.DataFrame, problems, text, keep) -> None:
         by = plan["baseline_year"].iat[pos]
         since = "" if pd.isna(by) else f" from {int(by) + 1}"
         _warn(f"{problems.source}, row {r}, column '{column}': "
-              f"{text('baseline', pos, _num(v[pos]))!r}: 〈〉基期值是上一规划期的新增数，不参与本期评估 "
+              f"{text('baseline', pos, _num(v[pos]))!r}: 〈〉基期值是上一规划期的新增数，不参与本期评估{STOCK_ASIDE_ZH} "
               f"(an increment baseline is the previous period's additions and is not used: the "
               f"{target_text(plan['direction'].iat[pos], 'increment', plan['target'].iat[pos])} target "
-              f"counts additions{since}; {_label(plan['region'].iat[pos], plan['indicator'].iat[pos])})",
+              f"counts additions{since}{STOCK_ASIDE_EN}; "
+              f"{_label(plan['region'].iat[pos], plan['indicator'].iat[pos])})",
               listed, 5)
         return
     n_ind = len(pd.unique(plan["indicator"].iloc[found]))
@@ -464,10 +465,16 @@ def _increment_baselines(plan: pd.DataFrame, problems, text, keep) -> None:
                       for pos, r in zip(found[:INCREMENT_ROWS_SHOWN], rows))
     more = f" and {len(found) - INCREMENT_ROWS_SHOWN} more" if len(found) > INCREMENT_ROWS_SHOWN else ""
     _warn(f"{problems.source}, column '{column}': {len(found)} 行〈〉指标（{n_ind} 项）的基期值是上一规划期的新增数，"
-          f"不参与本期评估 ({len(found)} rows of {n_ind} increment indicator{'s' if n_ind > 1 else ''}: an "
-          f"increment baseline is the previous period's additions and is not used, the 〈〉 target counts the "
-          f"additions after the baseline year; {shown}{more})", listed, 5)
+          f"不参与本期评估{STOCK_ASIDE_ZH} ({len(found)} rows of {n_ind} increment indicator{'s' if n_ind > 1 else ''}: "
+          f"an increment baseline is the previous period's additions and is not used, the 〈〉 target counts the "
+          f"additions after the baseline year{STOCK_ASIDE_EN}; {shown}{more})", listed, 5)
 
+
+#: said of every 〈〉 baseline left unused: read before the history, the plan cannot tell whether the history will be
+#: year-end stocks, whose additions count from the baseline year's level (``mstarget.counting.read_as_stocks``)
+STOCK_ASIDE_ZH = "（历史数据为年末存量时，新增数按年末数减基期年末数计算）"
+STOCK_ASIDE_EN = ("; where the history gives year-end stocks instead, the additions are counted from the baseline "
+                  "year's level")
 
 #: the rows of 〈〉 baselines a warning names (:func:`_increment_baselines`); the rest are counted
 INCREMENT_ROWS_SHOWN = 5
