@@ -135,8 +135,8 @@ def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
         pieces = []
         with warnings.catch_warnings(record=True) as caught:  # a 合计 per sheet said once (_said_once)
             warnings.simplefilter("always")
-            for table, sheet_period, sheet in _sheet_tables(str(samples)):
-                pieces += _pieces(table, sheet_period, sheet, str(samples))
+            for table, sheet_period, sheet, place in _sheet_tables(str(samples)):
+                pieces += _with_place(_pieces(table, sheet_period, sheet, str(samples)), place)
         _said_once(caught, str(samples))
         return _joined(pieces, str(samples))
     raise ParameterError.invalid("samples", "mstarget.risk", "a DataFrame or a path to a table",
@@ -229,16 +229,18 @@ def _canonical_header(c) -> str | None:
     return guess_header(key) if key else None
 
 
-def _sheet_tables(path: str) -> list[tuple[layout.Table, Period | None, str | None]]:
-    """The tables of a file to read, as ``[(table, period of its sheet, sheet name)]``: every sheet
-    named by a period (``2021年``, ``2023年上半年``) holding a sampling table when the workbook
-    keeps one period per sheet; else the one table :func:`mstarget.layout.load` finds."""
+def _sheet_tables(path: str) -> list[tuple[layout.Table, Period | None, str | None, tuple | None]]:
+    """The tables of a file to read, as ``[(table, period of its sheet, sheet name, (place column, place)
+    or None)]``: every sheet named by a period (``2021年``, ``2023年上半年``) holding a sampling table when
+    the workbook keeps one period per sheet; every sheet named by a place (``端州区``, ``鼎湖区``) when it
+    keeps one district per sheet (:func:`_place_sheets`); else the one table :func:`mstarget.layout.load`
+    finds."""
     # the sheets are read once; the usual reading is layout.load's own (the best sheet)
     book = layout.Workbook(read_grids(path), SCHEMA, path)
     named = {k: p for k, (name, _) in enumerate(book.sheets)
              if (p := _sheet_period(name)) is not None}
     if not named:
-        return [(layout.best_sheet(book), None, None)]
+        return _place_sheets(book, path) or [(layout.best_sheet(book), None, None, None)]
     found, odd = [], []
     for k in named:
         try:
@@ -252,7 +254,7 @@ def _sheet_tables(path: str) -> list[tuple[layout.Table, Period | None, str | No
             odd.append((k, []))
     others = [k for k in range(len(book.sheets)) if k not in named and _sheet_holds_samples(book, k)]
     if not found or (len(found) == 1 and (others or odd)):
-        return [(layout.best_sheet(book), None, None)]
+        return [(layout.best_sheet(book), None, None, None)]
     if odd:  # a period's sheet laid out otherwise would silently go missing: refused
         problems = []
         for k, inner in odd:
@@ -271,7 +273,87 @@ def _sheet_tables(path: str) -> list[tuple[layout.Table, Period | None, str | No
             f"({years}), each read as the period its name gives; a sheet not named by a period (a 汇总 "
             "adding them up) would count batches twice. If it holds a period of its own, name it by "
             "that period (2023年, 2023年上半年)（工作表请以期间命名，如“2023年”）."), stacklevel=6)
-    return [(table, named[k], str(book.sheets[k][0])) for k, table in found]
+    return [(table, named[k], str(book.sheets[k][0]), None) for k, table in found]
+
+
+#: the column a workbook of one district per sheet gets its sheet names in, when its sheets have none
+PLACE_SHEET_COLUMN = "区县"
+
+
+def _sheet_place(name) -> str | None:
+    """The place a sheet's name gives its rows (``鼎湖区``, ``四会市``, ``广宁县``), or None: a name not
+    ending as a place's does, or naming the whole of one or a total (全市, 全市汇总, 合计)."""
+    text = unicodedata.normalize("NFKC", str(name or "")).strip()
+    if not text or len(text) > 20 or re.search(r"\d", text) or _whole_place(text) or _hints_total(text) \
+            or "汇总" in text or not text.endswith(_PLACE_NAME_ENDS):
+        return None
+    return text
+
+
+def _own_place_column(table: layout.Table) -> str | None:
+    """A sheet's own place column (区县, 地区, region): its header reads as a place."""
+    return next((c for c in table.frame.columns if c in REGION_COLUMNS or any(
+        w in layout.header_key(table.headers.get(c, c)) for w in _PLACE_HEADER_WORDS)), None)
+
+
+def _place_sheets(book, path: str) -> list[tuple] | None:
+    """The sheets of a workbook keeping one district per sheet (two or more sheets named by a place,
+    :func:`_sheet_place`, each holding a sampling table), as :func:`_sheet_tables` gives them, with the column
+    (the sheets' own 区县 column, else :data:`PLACE_SHEET_COLUMN`) that gets each sheet's name; a warning names
+    the sheets read and any sampling sheet not read (a 全市 / 汇总 sheet adding them up). None when the workbook
+    is not so kept. Sheets laid out differently cannot be combined: refused, naming them and their headers."""
+    holding = [k for k in range(len(book.sheets)) if _sheet_holds_samples(book, k)]
+    places = [k for k in holding if _sheet_place(book.sheets[k][0])]
+    if len(places) < 2:
+        return None
+    own = {k: _own_place_column(book.table(k)) for k in places}
+    layouts = {k: tuple(sorted(str(c) for c in book.table(k).frame.columns if c != own[k])) for k in places}
+    if len(set(layouts.values())) > 1:
+        listed = "; ".join(f"'{book.sheets[k][0]}': {', '.join(str(book.table(k).headers.get(c, c)) for c in book.table(k).frame.columns)}"
+                           for k in places)
+        raise DataValidationError([Problem(
+            path, None, None, None,
+            f"sheets named by district laid out alike, to be read as one table with the sheet name as the "
+            f"district; their columns differ -- {listed}. Give every district's sheet the same columns "
+            "(各区县工作表的列须一致), or keep the districts in one sheet with a 区县 column")], source=path)
+    column = next((c for c in own.values() if c is not None), PLACE_SHEET_COLUMN)
+    others = [k for k in holding if k not in places]
+    read = ", ".join(f"'{book.sheets[k][0]}'" for k in places)
+    warnings.warn(UnreadColumnWarning(
+        f"{path}: 按区县分表读取 (one sheet per district): sheets {read} read as one table, each sheet's name as its "
+        f"district in column '{book.table(places[0]).headers.get(column, column)}' (--region 鼎湖区 keeps one; "
+        f"--by {book.table(places[0]).headers.get(column, column)},食品大类 scores each district)"
+        + (f"; not read: {', '.join(repr(str(book.sheets[k][0])) for k in others)} (not named by a district: a "
+           "全市 / 汇总 sheet adding them up would count batches twice; name a district's sheet by the district)"
+           if others else "")), stacklevel=6)
+    return [(book.table(k), None, str(book.sheets[k][0]), (column, _sheet_place(book.sheets[k][0])))
+            for k in places]
+
+
+def _with_place(pieces: list[tuple], place: tuple | None) -> list[tuple]:
+    """The pieces of one district's sheet with its district (``place``: ``(column, name)``) in ``column``; a
+    sheet with its own such column keeps it, so long as each of its rows (totals and blanks aside) names
+    the sheet's district -- else refused, naming the rows."""
+    if place is None:
+        return pieces
+    column, name = place
+    out = []
+    for df, rows, headers, notes, source in pieces:
+        if column in df.columns:
+            cells = [_cell_text(v).strip() for v in df[column].tolist()]
+            bad = [i for i, v in enumerate(cells)
+                   if v and group_key(v) != group_key(name) and not (_whole_place(v) or is_total_label(v, TOTAL_WORDS))]
+            if bad:
+                written = str(headers.get(column, column))
+                raise DataValidationError([Problem(source, int(rows[i]), written, cells[i],
+                                                   f"the sheet's district, {name} (the sheet's name), or name the "
+                                                   "sheet by the district its rows are for") for i in bad[:20]],
+                                          source=source)
+            df = df.assign(**{column: [v or name for v in cells]})
+        else:
+            df = df.assign(**{column: name})
+        out.append((df, rows, headers, notes, source))
+    return out
 
 
 def _sheet_period(name) -> Period | None:
@@ -337,7 +419,8 @@ def _pieces(table: layout.Table, sheet_period: Period | None, sheet: str | None,
     if "period" not in df.columns:
         wide = _years_in_headers(df, headers, source)
         if wide:
-            return [(piece, rows, h, notes, source) for piece, h in wide]
+            return [(piece, kept, h, notes, source)
+                    for piece, kept, h in _before_first_sampled(wide, rows, source or path or "<input>")]
     if titled is not None and "period" not in df.columns:  # a notice's table: 2023年第三季度…抽检情况
         df["period"] = titled
         headers["period"] = f"(title '{table.title}')"
@@ -499,6 +582,45 @@ def _years_in_headers(df: pd.DataFrame, headers: dict, source: str):
         h.update({"tested": written[cols["tested"]], "failed": written[cols["failed"]],
                   "period": f"(header '{written[cols['tested']]}')"})
         out.append((piece, h))
+    return out
+
+
+def _blank_cell(v) -> bool:
+    """Whether a cell is empty (None, NaN, blank text)."""
+    return _cell_text(v).strip() == ""
+
+
+def _before_first_sampled(wide: list[tuple[pd.DataFrame, dict]], rows: np.ndarray,
+                          source: str) -> list[tuple[pd.DataFrame, np.ndarray, dict]]:
+    """The periods' pieces of :func:`_years_in_headers` (earliest first, one row per group in each) as
+    ``[(piece, its spreadsheet rows, headers)]``, each group's pieces left out where both its 抽检批次 and
+    不合格批次 are blank in that period and in every earlier one, with figures in a later one: a category
+    that did not exist yet (特殊膳食食品 first sampled in 2024) was not sampled then -- said once in an
+    :class:`~mstarget.exceptions.InconsistentDataWarning`. A blank after a period with figures is kept (and
+    refused as an empty cell by the count reader)."""
+    blank = np.array([[_blank_cell(t) and _blank_cell(f) for t, f in
+                       zip(piece["tested"].tolist(), piece["failed"].tolist())] for piece, _ in wide], bool)
+    # blank in this period and all earlier ones, with figures in some later one
+    not_yet = (np.cumprod(blank, axis=0).astype(bool)) & ~blank.all(axis=0)
+    if not not_yet.any():
+        return [(piece, rows, h) for piece, h in wide]
+    out = []
+    for (piece, h), drop in zip(wide, not_yet):
+        kept = piece[~drop].reset_index(drop=True)
+        out.append((kept, rows[~drop], h))
+    said = []
+    labels = [str(piece["period"].iloc[0]) if len(piece) else "" for piece, _ in wide]
+    name_col = next((c for c in ("category",) if c in wide[0][0].columns), None)
+    for i in np.flatnonzero(not_yet.any(axis=0)):
+        n = int(not_yet[:, i].sum())
+        span = labels[0] if n == 1 else f"{labels[0]}–{labels[n - 1]}"
+        name = f"{wide[0][0][name_col].iloc[i]} " if name_col is not None else ""
+        said.append(f"{name}(row {int(rows[i])}): {span}")
+    warnings.warn(InconsistentDataWarning(
+        f"{source}: {len(said)} row(s) blank under their first period(s), with figures later, read as not sampled "
+        f"then (a category that did not exist yet) and left out of those periods: {'; '.join(said[:10])}"
+        f"{'; ...' if len(said) > 10 else ''}. If it was sampled, fill in its 抽检批次 and 不合格批次 (0 if none "
+        "unqualified)（首次有数据之前的空白年份按未抽检处理）"), stacklevel=6)
     return out
 
 
@@ -1415,7 +1537,8 @@ def _problems_by_part(df: pd.DataFrame, by, period, outcome) -> list[Problem]:
         source, headers = parts[int(j)]
         mask = np.asarray(row_parts) == j
         sub = df[mask].reset_index(drop=True)
-        sub.attrs = {"sheet_rows": rows[mask]}
+        # the table's common headers kept: --by 食品大类 still finds its column (read as ``category``)
+        sub.attrs = {"sheet_rows": rows[mask], "headers": dict(df.attrs.get("headers") or {})}
         try:
             _validated(sub, source, by, period, outcome)
         except DataValidationError as exc:
@@ -1498,6 +1621,14 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
             df.attrs = {**attrs, "sheet_rows": rows}
             if attrs.get("row_parts") is not None and len(attrs["row_parts"]) == len(keep):
                 df.attrs["row_parts"] = np.asarray(attrs["row_parts"])[keep]
+        # a district's own year beside another district's months is no total: places not in --by kept apart
+        places = {c: np.array([_cell_text(v).strip() for v in df[c].tolist()], dtype=object)
+                  for c in _place_columns(df, by, {period, outcome}, with_total=False)}
+        whole = _whole_periods({**groups, **places}, [*by, *places], starts, ends, tested, failed, totals)
+        if whole.any():  # 2023 (全年) beside 2023-01 ... 2023-12 of the same group
+            where = where + _whole_periods_where(df, {**groups, **places}, [*by, *places], labels, starts, ends,
+                                                 tested, failed, whole, totals, rows, src, sources)
+            totals = totals | whole
         summed, named, suspect = _rows_summing_others(groups, by, labels, tested, failed, totals)
         if summed.any():
             where = where + _summed_totals_where(df, by, groups, summed, named, rows, src, sources)
@@ -1508,6 +1639,11 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
             suspect = suspect & ~hit
         for c, hit, said in _whole_place_totals(groups, by, labels, tested, failed, totals):  # 全市 / 全区 / 全县
             where = where + _whole_place_where(df, groups, c, hit, said, rows, src, sources)
+            totals = totals | hit
+            suspect = suspect & ~hit
+        for c, hit, entry in _unscored_place_totals(df, groups, by, {period, outcome}, labels, tested, failed,
+                                                    totals, rows, src, sources):  # 全市 under 区县, --by 食品大类
+            where = where + entry
             totals = totals | hit
             suspect = suspect & ~hit
         _warn_rows_equal_to_sums(groups, by, labels, tested, failed, suspect, rows, src, sources)
@@ -1708,6 +1844,82 @@ def _without_repeated_rows(df: pd.DataFrame, groups: dict, by: Sequence[str], la
     return keep
 
 
+def _period_parts(groups: dict, by: Sequence[str], starts: np.ndarray, ends: np.ndarray,
+                  live: np.ndarray) -> dict[int, list[int]]:
+    """For each live row whose period holds two or more shorter periods of rows of its group (all ``by``
+    labels), none of them overlapping another, those rows: ``{row index: [indices]}`` (2023 -> 2023-01 ...
+    2023-12). Only the outermost period of a group is taken; one holding nested parts (2023 holding 2023H1
+    holding 2023Q1) is none."""
+    spans = pd.DataFrame({"s": starts, "e": ends})[live].drop_duplicates()
+    if len(spans) < 3:
+        return {}
+    s_, e_ = spans["s"].to_numpy(), spans["e"].to_numpy()
+    holds = (s_[:, None] <= s_[None, :]) & (e_[None, :] <= e_[:, None]) & ((s_[:, None] != s_[None, :])
+                                                                        | (e_[:, None] != e_[None, :]))
+    if not holds.any():  # no period holds another anywhere (the usual table): nothing to look at
+        return {}
+    ids = pd.DataFrame({f"_g{j}": groups[c] for j, c in enumerate(by)}).groupby(
+        [f"_g{j}" for j in range(len(by))], sort=False, dropna=False).ngroup().to_numpy()
+    out: dict[int, list[int]] = {}
+    at = np.flatnonzero(live)
+    for members in pd.Series(at).groupby(ids[at]).groups.values():  # positions among the live rows
+        idx = at[np.asarray(list(members), dtype=np.int64)]
+        if len(idx) < 3:
+            continue
+        st, en = starts[idx], ends[idx]
+        inside = (st[:, None] <= st[None, :]) & (en[None, :] <= en[:, None]) & ((st[:, None] != st[None, :])
+                                                                             | (en[:, None] != en[None, :]))
+        held = inside.any(axis=0)
+        for a in np.flatnonzero(inside.any(axis=1) & ~held):
+            parts = idx[inside[a]]
+            spans = sorted({(int(starts[k]), int(ends[k])) for k in parts})
+            # two or more parts not overlapping one another (2023H1 beside 2023Q1 is refused as before)
+            if len(spans) >= 2 and all(e < s for (_, e), (s, _) in zip(spans, spans[1:])):
+                out[int(idx[a])] = [int(k) for k in parts]
+    return out
+
+
+def _whole_periods(groups: dict, by: Sequence[str], starts: np.ndarray, ends: np.ndarray, tested: np.ndarray,
+                   failed: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Mask (shape (R,)) of the rows of a whole period beside two or more of its parts for the same group
+    (a 全年 row, 2023, beside 2023-01 ... 2023-12; 2023 beside 2023Q1 ... 2023Q4): totals, left out so that
+    their batches are not counted twice, whether or not they equal the parts' sum."""
+    hit = np.zeros(len(starts), bool)
+    for i in _period_parts(groups, by, starts, ends, ~np.asarray(totals, bool)):
+        hit[i] = True
+    return hit
+
+
+def _whole_periods_where(df: pd.DataFrame, groups: dict, by: Sequence[str], labels: np.ndarray,
+                         starts: np.ndarray, ends: np.ndarray, tested: np.ndarray, failed: np.ndarray,
+                         whole: np.ndarray, totals: np.ndarray, rows: np.ndarray, src: str,
+                         sources: np.ndarray | None) -> list[dict]:
+    """The ``attrs["totals"]`` entry of the rows of :func:`_whole_periods`: which periods they hold, their
+    batches, and each whose batches or unqualified batches differ from its parts' sum."""
+    parts = _period_parts(groups, by, starts, ends, ~np.asarray(totals, bool))
+    idx = [i for i in np.flatnonzero(whole) if i in parts]
+    off = []
+    for i in idx:
+        st, sf = int(tested[parts[i]].sum()), int(failed[parts[i]].sum())
+        if (st, sf) != (int(tested[i]), int(failed[i])):
+            name = " / ".join([str(labels[i])] + [str(groups[c][i]) for c in by])
+            off.append(f"{name} (row {int(rows[i])}): {int(tested[i]):,} / {int(failed[i]):,}, its "
+                       f"{len(parts[i])} parts {st:,} / {sf:,}")
+    first = idx[0]
+    inner = sorted({str(labels[k]) for k in parts[first]},
+                   key=lambda lab: next(int(starts[k]) for k in parts[first] if str(labels[k]) == lab))
+    example = f"{labels[first]} beside {inner[0]} … {inner[-1]}" if len(inner) > 2 else \
+        f"{labels[first]} beside {' and '.join(inner)}"
+    said = (f"{example}: a whole period beside its parts for the same group, {int(tested[idx].sum()):,} batches in "
+            f"{len(idx)} rows; " + ("equal to the sum of its parts in every row" if not off else
+                                    f"in {len(off)} of them not equal to its parts' sum: {'; '.join(off[:3])}"
+                                    f"{'; ...' if len(off) > 3 else ''}") + "（全年行为各月/季之和，未计入）")
+    written = df.attrs.get("headers") or {}
+    place = sources if sources is not None else np.full(len(whole), src, dtype=object)
+    return [{"column": str(written.get("period", "period")), "words": [said],
+             "rows": list(dict.fromkeys((str(place[i]), int(rows[i])) for i in idx))}]
+
+
 #: words that, anywhere in a group label (normalised, see :func:`group_key`), say a row may be a total
 #: (全部食品, 全市抽检情况, 所有品种, 合计（不含餐饮）): such a row equal to the sum of the others is left out
 TOTAL_HINTS = ("合计", "总计", "小计", "共计", "全部", "全市", "全省", "全国", "所有", "total")
@@ -1772,16 +1984,19 @@ def _rows_summing_others(groups: dict, by: Sequence[str], labels: np.ndarray, te
 
 
 def _outer_totals(groups: dict, by: Sequence[str], labels: np.ndarray, tested: np.ndarray,
-                  failed: np.ndarray, totals: np.ndarray) -> list[tuple[str, np.ndarray]]:
+                  failed: np.ndarray, totals: np.ndarray,
+                  only: Sequence[str] | None = None) -> list[tuple[str, np.ndarray]]:
     """Total rows under an outer ``by`` column: ``[(column, rows)]``, the rows whose label in that column
     reads as a total (:data:`TOTAL_HINTS`: 全市, 合计) and whose batches and unqualified batches equal the
     sum of the other rows of their period with the same labels in the other ``by`` columns (全市 /
     粮食加工品 / 2022 summing the districts' 粮食加工品 rows of 2022), at least two of them with batches
     -- as :func:`_rows_summing_others` finds them under the innermost column. Such a row kept would be
-    scored as one more district holding every batch twice."""
+    scored as one more district holding every batch twice. ``only``: look under these columns alone."""
     out = []
     live = ~np.asarray(totals, bool)
     for c in by[:-1]:
+        if only is not None and c not in only:
+            continue
         codes, uniques = pd.factorize(pd.Series(groups[c], dtype=object), use_na_sentinel=False)
         hint = live & (tested > 0) & np.array([_hints_total(v) for v in uniques], bool)[codes]
         if not hint.any():
@@ -1816,7 +2031,8 @@ def _whole_place(label) -> bool:
 
 
 def _whole_place_totals(groups: dict, by: Sequence[str], labels: np.ndarray, tested: np.ndarray,
-                        failed: np.ndarray, totals: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
+                        failed: np.ndarray, totals: np.ndarray,
+                        only: Sequence[str] | None = None) -> list[tuple[str, np.ndarray, str]]:
     """Rows named for the whole of a place (:func:`_whole_place`: 全市 under 区县, 全区 under 街道) in any
     ``by`` column, not yet known as totals: the place's row beside its parts, whether or not it equals their
     sum (全市 = the districts + 7 batches of provincial sampling not split by district), so long as two or more
@@ -1824,10 +2040,13 @@ def _whole_place_totals(groups: dict, by: Sequence[str], labels: np.ndarray, tes
     the one city comparing itself with it, 全国 beside 广东省, is a place of its own). Kept, it would be
     scored as one more district holding its parts' batches again. ``[(column, rows, said)]``, ``said``
     telling how each compares with the sum of the other rows of its period and other ``by`` labels (equal,
-    or by how much it differs). A column whose rows all name the whole is left alone (nothing to add up)."""
+    or by how much it differs). A column whose rows all name the whole is left alone (nothing to add up).
+    ``only``: look under these columns alone."""
     out = []
     live = ~np.asarray(totals, bool)
     for c in by:
+        if only is not None and c not in only:
+            continue
         codes, uniques = pd.factorize(pd.Series(groups[c], dtype=object), use_na_sentinel=False)
         whole = live & np.array([_whole_place(v) for v in uniques], bool)[codes]
         if not whole.any() or whole[live].all():
@@ -1867,6 +2086,68 @@ def _whole_place_totals(groups: dict, by: Sequence[str], labels: np.ndarray, tes
                     "them; if it is the place's own sampling (市本级), name it so")
         out.append((c, whole, said))
         live &= ~whole
+    return out
+
+
+#: words of a header naming the place each row reports for (区县, 地市, region)
+_PLACE_HEADER_WORDS = ("区县", "县区", "县市", "地区", "地市", "市州", "城市", "区域", "辖区", "乡镇", "街道", "省份",
+                       "region", "district", "county", "city")
+#: endings of a place's name (鼎湖区, 四会市, 广宁县)
+_PLACE_NAME_ENDS = ("区", "县", "市", "旗", "盟", "州", "镇", "乡", "省", "街道")
+
+
+def _names_places(values: Sequence[str]) -> bool:
+    """Whether labels read as places: two or more, at least 80% of them ending as a place's name does."""
+    return len(values) >= 2 and sum(v.endswith(_PLACE_NAME_ENDS) for v in values) >= 0.8 * len(values)
+
+
+def _place_columns(df: pd.DataFrame, by: Sequence[str], skip: set, with_total: bool = True) -> list[str]:
+    """Text columns not in ``by`` whose values are places (a header reading as one, 区县 / 地区 / 地市 /
+    region, or values ending in 区 / 县 / 市) and (``with_total``) that hold a whole place's or a total's
+    label (全市)."""
+    written = df.attrs.get("headers") or {}
+    out = []
+    for c in df.columns:
+        if c in by or c in skip or c in ("tested", "failed", "outcome", "period"):
+            continue
+        s = df[c]
+        if not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)):
+            continue
+        values = [t for t in (_cell_text(v).strip() for v in pd.unique(s)) if t]
+        if len(values) > 500 or with_total and not any(_whole_place(v) or _hints_total(v) for v in values):
+            continue
+        key = layout.header_key(written.get(c, c))
+        others = [v for v in values if not (_whole_place(v) or _hints_total(v))]
+        if any(w in key for w in _PLACE_HEADER_WORDS) or c in REGION_COLUMNS or _names_places(others):
+            out.append(c)
+    return out
+
+
+def _unscored_place_totals(df: pd.DataFrame, groups: dict, by: Sequence[str], skip: set, labels: np.ndarray,
+                           tested: np.ndarray, failed: np.ndarray, totals: np.ndarray, rows: np.ndarray,
+                           src: str, sources: np.ndarray | None) -> list[tuple[str, np.ndarray, list[dict]]]:
+    """Rows of a whole place (全市 beside the districts, :func:`_whole_place_totals`) or of a place total
+    equal to the sum of the others (:func:`_outer_totals`) under a place column NOT in ``by`` (区县 holding
+    全市, scored by 食品大类 alone): their batches are the districts' again, so they are left out as totals.
+    ``[(column, rows, attrs["totals"] entries)]``; each entry says how many rows and batches."""
+    out = []
+    written = df.attrs.get("headers") or {}
+    live = ~np.asarray(totals, bool)
+    for c in _place_columns(df, by, skip):
+        cells = np.array([_cell_text(v).strip() for v in df[c].tolist()], dtype=object)
+        both = {**groups, c: cells}
+        found = [(hit, _summed_totals_where(df, [c, *by], both, hit, hit, rows, src, sources, level=c))
+                 for _, hit in _outer_totals(both, [c, *by], labels, tested, failed, ~live, only=[c])]
+        for _, hit, said in _whole_place_totals(both, [*by, c], labels, tested, failed,
+                                                ~live | (found[0][0] if found else False), only=[c]):
+            found.append((hit, _whole_place_where(df, both, c, hit, said, rows, src, sources)))
+        for hit, entries in found:
+            header = str(written.get(c, c))
+            for e in entries:
+                e["words"] = [f"{w}; {int(hit.sum())} rows, {int(tested[hit].sum()):,} batches, left out though "
+                              f"'{header}' is not a --by column (全市等汇总行未计入)" for w in e["words"]]
+            out.append((c, hit, entries))
+            live &= ~hit
     return out
 
 
@@ -2046,7 +2327,7 @@ def _needed_columns(df: pd.DataFrame, by: list[str], period: str | None, records
     missing = [c for c in need if c not in df.columns]
     if missing:
         written = df.attrs.get("headers") or {}
-        have = ", ".join(str(written.get(c, c)) for c in df.columns)
+        have = ", ".join(_listed_headers(df))
         chinese = any(not str(w).isascii() for w in [*written.values(), *df.columns])  # 抽检批次, not tested
         raise DataValidationError([Problem(src, None, _COUNT_HEADERS.get(c, c) if chinese else c, None,
                                            f"column missing; the table has: {have}"
@@ -2058,6 +2339,16 @@ def _needed_columns(df: pd.DataFrame, by: list[str], period: str | None, records
         raise DataValidationError([Problem(src, None, None, None,
                                            "the table has no data rows")], source=src)
     return need
+
+
+def _listed_headers(df: pd.DataFrame) -> list[str]:
+    """``df``'s headers as written, each once, for a message listing the table's columns: a part of the
+    year kept in its own column beside the period read from it (``年度 + 季度`` and ``季度``) is listed
+    within the period."""
+    written = df.attrs.get("headers") or {}
+    names = list(dict.fromkeys(str(written.get(c, c)) for c in df.columns))
+    within = {p.strip() for n in names if " + " in n for p in n.split(" + ")}
+    return [n for n in names if n not in within]
 
 
 #: the counted columns as a bureau heads them, for messages about a missing one
@@ -2084,13 +2375,20 @@ def _rate_column(df: pd.DataFrame) -> str | None:
     return next((c for c in df.columns if "不合格率" in layout.header_key(c)), None)
 
 
+def _pass_rate_column(df: pd.DataFrame) -> str | None:
+    """A column of pass rates (合格率, 合格率(%), 抽检合格率), never 不合格率."""
+    return next((c for c in df.columns if "合格率" in (k := layout.header_key(c)) and "不合格率" not in k), None)
+
+
 def _failed_from_passed_or_rate(df: pd.DataFrame, src: str, rows: np.ndarray) -> pd.DataFrame:
     """``df`` with ``failed`` worked out when the table gives no 不合格批次 but 合格批次 (failed =
-    tested − passed) or 不合格率 (failed = tested x rate, kept only when the rate as written -- to
-    its decimals -- fits exactly one whole count in every row), with a warning saying how; ``df``
-    unchanged when neither column is there. Bad cells are one :class:`DataValidationError`."""
+    tested − passed), 不合格率 (failed = tested x rate, kept only when the rate as written -- to
+    its decimals -- fits exactly one whole count in every row) or 合格率 (failed = tested − tested x
+    pass rate, under the same whole-count check), with a warning saying how; ``df`` unchanged when
+    none of these columns is there. Bad cells are one :class:`DataValidationError`."""
     passed, rate = _passed_column(df), _rate_column(df)
-    if passed is None and rate is None:
+    pass_rate = _pass_rate_column(df) if passed is None and rate is None else None
+    if passed is None and rate is None and pass_rate is None:
         return df
     written = df.attrs.get("headers") or {}
     tested_header = str(written.get("tested", "tested"))
@@ -2107,6 +2405,14 @@ def _failed_from_passed_or_rate(df: pd.DataFrame, src: str, rows: np.ndarray) ->
                                         "the two columns are swapped"))
         how = f"{tested_header} − {passed}"
         example = ""
+    elif pass_rate is not None:  # 合格率 only: the passed batches from the rate, the rest unqualified
+        ok, more, example = _failed_from_rates(df[pass_rate], tested, str(pass_rate), src, rows, bad,
+                                               what="a pass rate such as 98.5 or 98.5%")
+        problems += more
+        failed = tested - ok
+        example = example.replace("e.g. row", "e.g. passed in row")
+        how = f"{tested_header} x (100% − {pass_rate}), rounded to whole batches (each row's rate, to the " \
+              "decimals written, fits exactly one count)"
     else:
         failed, more, example = _failed_from_rates(df[rate], tested, str(rate), src, rows, bad)
         problems += more
@@ -2115,7 +2421,7 @@ def _failed_from_passed_or_rate(df: pd.DataFrame, src: str, rows: np.ndarray) ->
     if problems:
         raise DataValidationError(problems, source=src)
     warnings.warn(f"{src}: no 不合格批次 column; 不合格批次 read as {how}{example}（未见不合格批次列，"
-                  f"已由{'抽检批次与合格批次' if passed is not None else '抽检批次与不合格率'}推算）. Add a 不合格批次 "
+                  f"已由{'抽检批次与合格批次' if passed is not None else '抽检批次与合格率' if pass_rate is not None else '抽检批次与不合格率'}推算）. Add a 不合格批次 "
                   "column to read the counts as recorded.", MstargetWarning, stacklevel=6)
     out = df.assign(failed=np.maximum(failed, 0))
     out.attrs = {**df.attrs, "headers": {**written, "failed": f"({how})"}}
@@ -2187,9 +2493,11 @@ def _blank_failed_from_rate(df: pd.DataFrame, src: str, rows: np.ndarray) -> pd.
 
 
 def _failed_from_rates(col: pd.Series, tested: np.ndarray, header: str, src: str, rows: np.ndarray,
-                       bad: set) -> tuple[np.ndarray, list[Problem], str]:
+                       bad: set, what: str = "a failure rate such as 4.5 or 4.5%"
+                       ) -> tuple[np.ndarray, list[Problem], str]:
     """Failed batches (int64, shape (R,)) from a rate column: ``tested x rate``, where the rate as
-    written (``4.5``, ``4.5%``, ``0.79``) spans, to half its last decimal, exactly one whole count.
+    written (``4.5``, ``4.5%``, ``0.79``) spans, to half its last decimal, exactly one whole count
+    (given a pass-rate column, ``what`` says so, and the counts are of batches passed).
     A rate is in percent when the header or the cell says so (不合格率(%), ``4.5%``) or some rate
     is above 1; without either, it is refused as ambiguous. Problems per bad row; an example."""
     texts = [unicodedata.normalize("NFKC", f"{v:.10g}" if isinstance(v, (float, np.floating)) and v == v
@@ -2211,7 +2519,7 @@ def _failed_from_rates(col: pd.Series, tested: np.ndarray, header: str, src: str
         if tested[i] == 0 and (n is None and t in ("", "-", "—", "/") or n is not None and n[0] == 0):
             continue  # nothing sampled: no rate
         if n is None:
-            problems.append(Problem(src, int(rows[i]), header, t, "a failure rate such as 4.5 or 4.5% (or give "
+            problems.append(Problem(src, int(rows[i]), header, t, f"{what} (or give "
                                     "不合格批次, the count of batches found unqualified)"))
             continue
         if not pct_all:
@@ -2570,19 +2878,25 @@ def check_overlaps(agg: pd.DataFrame, by: Sequence[str], src: str, period_header
     rows = d["_row"].to_numpy()
     periods = d["period"].to_numpy()
     sources = d["_src"].to_numpy() if "_src" in d.columns else np.full(len(d), src, dtype=object)
-    problems = []
-    for i in bad[:50]:
+    wider: dict[int, list[int]] = {}  # each overlapping pair once, under its wider period
+    for i in bad:
         j = i - 1
-        while j >= 0 and grp[j] == grp[i] and ends[j] < starts[i]:
+        while j >= 0 and grp[j] == grp[i]:
+            if ends[j] >= starts[i]:
+                wide, narrow = (j, i) if ends[j] - starts[j] >= ends[i] - starts[i] else (i, j)
+                wider.setdefault(wide, []).append(narrow)
             j -= 1
-        group = ", ".join(f"{c}={d[c].iloc[i]}" for c in by)
-        there = "" if sources[j] == sources[i] else f" of {sources[j]}"
+    problems = []
+    for w in sorted(wider, key=lambda k: int(rows[k]))[:50]:
+        inner = sorted(set(wider[w]), key=lambda k: (starts[k], ends[k]))
+        group = ", ".join(f"{c}={d[c].iloc[w]}" for c in by)
+        listed = ", ".join(f"{periods[k]} (row {int(rows[k])}{'' if sources[k] == sources[w] else ' of ' + str(sources[k])})"
+                           for k in inner[:12]) + (f" and {len(inner) - 12} more" if len(inner) > 12 else "")
         problems.append(Problem(
-            sources[i], int(rows[i]), period_header, str(periods[i]),
-            f"a period that does not overlap the group's other periods: {periods[i]} overlaps "
-            f"{periods[j]} (row {int(rows[j])}{there}) for {group}, so its batches would be counted twice. "
-            "Keep one level of periods per group (only years, or only half-years), or drop the "
-            "rows that sum others up"))
+            sources[w], int(rows[w]), period_header, str(periods[w]),
+            f"periods of one group that do not overlap: {periods[w]} overlaps {listed} for {group}, so their "
+            "batches would be counted twice. Keep one level of periods per group (only years, or only "
+            "half-years), or drop the rows that sum others up（同一分组的期间重叠，批次会重复计算）"))
     raise DataValidationError(problems, source=src)
 
 
