@@ -215,4 +215,4 @@ def test_the_printed_plan_and_its_workbook_have_a_total_row(tmp_path, capsys):
     head = rows[0]
     assert last[head.index("计划批次")] == 5000
     assert sheet.cell(row=2, column=head.index("占预算") + 1).number_format == "0.00%"
-    assert sheet.cell(row=2, column=head.index("预计发现不合格") + 1).number_format == "#,##0.00"
+    assert sheet.cell(row=2, column=head.index("预计发现（计收益递减）") + 1).number_format == "#,##0.00"

@@ -464,9 +464,13 @@ _GROUP_HEADERS_ZH = {"category": "类别", "region": "地区"}
 #: a plan's columns on that sheet (Chinese header, number format), in order; the group columns come first
 _READABLE_PLAN = (("risk", "风险", "0.00%"), ("volume_share", "抽检量占比", "0.00%"), ("batches", "计划批次", "#,##0"),
                   ("share", "占预算", "0.00%"), ("batches_volume", "按量方案批次", "#,##0"),
-                  ("expected_failures", "预计发现不合格", "#,##0.00"),
-                  ("expected_failures_volume", "按量方案预计发现", "#,##0.00"), ("batches_even", "平均分配批次", "#,##0"),
-                  ("expected_failures_even", "平均分配预计发现", "#,##0.00"))
+                  ("batches_even", "平均分配批次", "#,##0"))
+#: the label of a plan's risk x batches finds (the headline's figure to quote) on every sheet, printout and chart
+#: (``mstarget.risk.allocate.FOUND_LINEAR``, not imported here: mstarget.risk loads scipy / scikit-learn)
+FOUND_LINEAR_HEADER = "预计发现（按风险×批次）"
+#: a plan's expected finds on the readable sheet: (batches column, expected_failures column, prefix of the label)
+_READABLE_FOUND = (("batches", "expected_failures", ""), ("batches_volume", "expected_failures_volume", "按量方案"),
+                   ("batches_even", "expected_failures_even", "平均分配"))
 
 
 #: the second sheet of a scores workbook: the scores for reading (Chinese headers, by rank, a 合计 row, notes)
@@ -539,6 +543,9 @@ def _readable_plan_sheet(writer, plan: pd.DataFrame, by: list[str], lines) -> No
         columns={c: _GROUP_HEADERS_ZH[c] for c in by if c in _GROUP_HEADERS_ZH and _GROUP_HEADERS_ZH[c] not in by})
     for c, zh, _ in cols:
         shown[zh] = d[c].to_numpy()
+    found = _readable_found(d, plan.attrs.get("allocation", {}))
+    for zh, values in found.items():
+        shown[zh] = values
     total = {c: "" for c in shown.columns}
     total[shown.columns[0]] = "合计"
     for c, zh, _ in cols:
@@ -546,11 +553,26 @@ def _readable_plan_sheet(writer, plan: pd.DataFrame, by: list[str], lines) -> No
             total[zh] = float(d[c].sum()) if "batches" not in c else int(d[c].sum())
         else:
             total[zh] = None
+    total.update({zh: float(np.sum(values)) for zh, values in found.items()})
     shown = pd.concat([shown, pd.DataFrame([total], columns=shown.columns)], ignore_index=True)
-    formats = {zh: f for _, zh, f in cols}
+    formats = {zh: f for _, zh, f in cols} | {zh: "#,##0.00" for zh in found}
     _write_readable_sheet(writer, READABLE_SHEET, shown, lines,
                           lambda name: (formats.get(name), 14 if formats.get(name) else 20))
     writer.book[READABLE_SHEET].freeze_panes = "A2"  # the header stays in view
+
+
+def _readable_found(d: pd.DataFrame, meta: dict) -> dict[str, np.ndarray]:
+    """The expected finds of each plan on the readable sheet, shape (G,) each, by label: risk x batches
+    (预计发现（按风险×批次）, as on the district sheets and in the headline) of this, the volume and the even plan,
+    then ``expected_failures*`` under their own label when they count diminishing returns or the lots given."""
+    from ..risk.allocate import found_label  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
+    label = found_label(meta)
+    p = d["risk"].to_numpy(float)
+    out = {f"{pre}{FOUND_LINEAR_HEADER}": p * d[b].to_numpy(float) for b, _, pre in _READABLE_FOUND if b in d}
+    if label != FOUND_LINEAR_HEADER:
+        out.update({f"{pre}{label}": d[c].to_numpy(float) for _, c, pre in _READABLE_FOUND if c in d})
+    return out
 
 
 #: the sheet of a plan's workbook with every place's batches (place x category, totals, reasons)
@@ -637,7 +659,7 @@ def _district_sheets(writer, plan: pd.DataFrame, by: list[str], lines, reasons) 
                 cell.font = bold
         r += 1
     r += 1
-    head2 = [place, "计划批次", "占预算", "往年抽检量占比", "按量方案批次", "批次加权风险", "预计发现（风险×批次）", "说明"]
+    head2 = [place, "计划批次", "占预算", "往年抽检量占比", "按量方案批次", "批次加权风险", FOUND_LINEAR_HEADER, "说明"]
     for j, h in enumerate(head2, start=1):
         sheet.cell(row=r, column=j, value=h).font = bold
     r += 1
@@ -673,7 +695,7 @@ def _district_sheets(writer, plan: pd.DataFrame, by: list[str], lines, reasons) 
         r += 1
     # one sheet per place: category -> batches, share, risk, volume plan, expected finds, reason; a 小计 row
     taken = set(writer.book.sheetnames)
-    head3 = [" / ".join(map(str, cats)), "计划批次", "占本地", "风险（单批不合格概率）", "按量方案批次", "预计发现（风险×批次）", "评分说明"]
+    head3 = [" / ".join(map(str, cats)), "计划批次", "占本地", "风险（单批不合格概率）", "按量方案批次", FOUND_LINEAR_HEADER, "评分说明"]
     for x in places:
         g = d[d["_place"] == x].sort_values(["batches", "risk"], ascending=False, kind="stable")
         sheet = writer.book.create_sheet(_sheet_title(x, taken))
@@ -963,15 +985,32 @@ def _display_plan(plan: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     d["batches"] = plan["batches"].map(lambda v: f"{v:,}")
     d["share"] = plan["share"].map(_pct)
     d["batches_volume"] = plan["batches_volume"].map(lambda v: f"{v:,}")
-    d["expected_failures"] = plan["expected_failures"].map(lambda v: f"{v:,.2f}")
-    d["expected_failures_volume"] = plan["expected_failures_volume"].map(lambda v: f"{v:,.2f}")
+    found = _found_columns(plan)
+    for c, values in found.items():
+        d[c] = [f"{v:,.2f}" for v in values]
     total = {c: "" for c in d.columns}
     total[by[0]] = "合计 total"
     total.update(volume_share=_pct(plan["volume_share"].sum()), batches=f"{int(plan['batches'].sum()):,}",
-                 share=_pct(plan["share"].sum()), batches_volume=f"{int(plan['batches_volume'].sum()):,}",
-                 expected_failures=f"{plan['expected_failures'].sum():,.2f}",
-                 expected_failures_volume=f"{plan['expected_failures_volume'].sum():,.2f}")
+                 share=_pct(plan["share"].sum()), batches_volume=f"{int(plan['batches_volume'].sum()):,}")
+    total.update({c: f"{float(np.sum(values)):,.2f}" for c, values in found.items()})
     return pd.concat([d, pd.DataFrame([total])], ignore_index=True)
+
+
+def _found_columns(plan: pd.DataFrame) -> dict[str, np.ndarray]:
+    """A plan's expected finds per group (shape (G,) each), headed by their labels as the headline says them:
+    预计发现（按风险×批次） (risk x batches, the figure to quote) of this plan and of the volume plan, then
+    ``expected_failures`` / ``expected_failures_volume`` under their own label when they differ (diminishing
+    returns: 预计发现（计收益递减）; lots given: 预计发现（按风险×批次，至多在售批次）)."""
+    from ..risk.allocate import found_label  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+
+    label = found_label(plan.attrs.get("allocation", {}))
+    p = plan["risk"].to_numpy(float)
+    out = {FOUND_LINEAR_HEADER: p * plan["batches"].to_numpy(float),
+           f"按量方案{FOUND_LINEAR_HEADER}": p * plan["batches_volume"].to_numpy(float)}
+    if label != FOUND_LINEAR_HEADER:
+        out[label] = plan["expected_failures"].to_numpy(float)
+        out[f"按量方案{label}"] = plan["expected_failures_volume"].to_numpy(float)
+    return out
 
 
 def run_allocate(args) -> int:
@@ -1147,14 +1186,11 @@ def _plan_settings(args) -> list[tuple[str, str]]:
 
 
 def _plan_title(meta: dict, basis: dict) -> str:
-    """The plan chart's title: budget, finds of this plan and of the plans compared (named as printed), basis."""
-    from ..risk.allocate import volume_plan_name  # lazy: scipy.stats, scikit-learn (mstarget.risk)
+    """The plan chart's title: budget, finds of this plan and of the plans compared under the label its right
+    panel carries (预计发现（按风险×批次）, the printout's headline figure), basis."""
+    from ..risk.plot import plan_found_text  # lazy: matplotlib (mstarget.risk.plot)
 
-    lin = meta.get("expected_failures_linear") is not None and meta.get("lots") is None
-    k = "_linear" if lin else ""
-    return (f"抽检批次分配：预算 {meta.get('budget', 0):,} 批，预计发现 {meta.get('expected_failures' + k, 0):,.0f}"
-            f"（{volume_plan_name(meta.get('proportional_to'))} {meta.get('expected_failures_volume' + k, 0):,.0f}，"
-            f"平均分配 {meta.get('expected_failures_even' + k, 0):,.0f}{'；风险 × 批次' if lin else ''}）\n{basis['text']}")
+    return f"抽检批次分配：{plan_found_text(meta)}\n{basis['text']}"
 
 
 def _allocation_basis(args, scores: pd.DataFrame, by: list[str]) -> dict:

@@ -148,6 +148,24 @@ def volume_plan_name(proportional_to) -> str:
     return f"按 {proportional_to} 比例"
 
 
+#: the label of the figure to quote, risk x batches (each batch fails with its group's risk), wherever a plan's
+#: expected finds are shown (printout, workbook sheets, chart); the diminishing-returns figure is :data:`FOUND_DIMINISHING`
+FOUND_LINEAR = "预计发现（按风险×批次）"
+#: the label of ``expected_failures`` when it counts diminishing returns on an assumed market (a floor, not a forecast)
+FOUND_DIMINISHING = "预计发现（计收益递减）"
+#: the label of ``expected_failures`` when the lots on the market were given (risk x batches, at most the lots)
+FOUND_LOTS = "预计发现（按风险×批次，至多在售批次）"
+
+
+def found_label(meta: Mapping) -> str:
+    """The label of a plan's ``expected_failures`` column (``attrs["allocation"]`` of :func:`allocate`):
+    :data:`FOUND_DIMINISHING` when it counts diminishing returns, :data:`FOUND_LOTS` when the lots were
+    given, else :data:`FOUND_LINEAR` (the column is then risk x batches)."""
+    if meta.get("lots") is not None:
+        return FOUND_LOTS
+    return FOUND_DIMINISHING if meta.get("diminishing") else FOUND_LINEAR
+
+
 def expected_found(n, p, volume, lots=None) -> np.ndarray:
     """Expected unqualified lots found: ``p * N * (1 - (1 - 1/N) ** n)``; ``n * p`` if ``N`` is inf.
 
@@ -202,12 +220,12 @@ def headline(meta: Mapping, name: str | None = None) -> list[str]:
     if not meta.get("diminishing"):
         how = ("风险 × 批次 risk x batches" if meta.get("lots") is None else
                "风险 × 批次，每组至多其在售批次 risk x batches, at most the lots given per group")
-        return [f"预计发现不合格 expected unqualified found（{how}）：{figures(lin if meta.get('lots') is None else dim)}"]
+        return [f"预计发现不合格 expected unqualified found，即“{found_label(meta)}”（{how}）：{figures(lin if meta.get('lots') is None else dim)}"]
     total = meta.get("market_total")
     market = f"共 {total:,.0f} 批" if total is not None else ""
-    return [f"预计发现不合格 expected unqualified found（风险 × 批次 risk x batches：每批按所在组的风险计，与往年"
-            f"“抽检批次 × 不合格率”同一算法，可作预计数引用 the figure to quote）：{figures(lin)}",
-            f"收益递减口径 with diminishing returns（分配所依据：假定每组在售批次只有其往年每期抽检批次{market}，"
+    return [f"预计发现不合格 expected unqualified found，即“{FOUND_LINEAR}”（风险 × 批次 risk x batches：每批按所在组的风险计，"
+            f"与往年“抽检批次 × 不合格率”同一算法，可作预计数引用 the figure to quote）：{figures(lin)}",
+            f"收益递减口径，即“{FOUND_DIMINISHING}” with diminishing returns（分配所依据：假定每组在售批次只有其往年每期抽检批次{market}，"
             "重复抽到同一批不算新发现，抽满该数只计 63%；偏保守，是下限而非预计数 / the plan is built on it: each group's "
             "market is assumed to be its batches tested per plan period, so sampling that many counts only 63 % of "
             f"risk x market; a floor, not a forecast）：{figures(dim)}"]

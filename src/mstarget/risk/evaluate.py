@@ -61,7 +61,7 @@ from .allocate import DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, expected_
 from .periods import parse_period
 from .samples import (DATE_EXAMPLES, FIRST_DATE, LAST_DATE, _cell_text, _no_such_day, check_by, group_key,
                       parse_dates, read_dates, total_rows, validate_samples)
-from .score import drop_total_rows, score, silent_periods, silent_text, warn_silent_periods
+from .score import drop_total_rows, fold_item_rows, score, silent_periods, silent_text, warn_silent_periods
 
 DEFAULT_KS = (10, 20, 50)
 #: how far below the coverage share (``1 - risk_share``) a group's planned / volume-plan batches may fall
@@ -169,7 +169,9 @@ class RiskEvaluation:
         DataFrame
             One row per metric: ``metric`` (key of :attr:`metrics`), ``name`` (short, Chinese
             then English), ``value`` (float), ``shown`` (formatted: percentages, whole numbers
-            with thousands separators, no scientific notation), ``baseline`` (float or NaN),
+            with thousands separators, no scientific notation; a count and its baseline count with the
+            decimals that make the difference of the figures shown the one the verdict says: 14.6 and 13.2,
+            not 15 and 13 beside "1.4 more"), ``baseline`` (float or NaN),
             ``baseline_shown``, ``baseline_is`` (what the baseline is), ``verdict`` (one line)
             and ``description`` (the metric in words, English).
         """
@@ -184,8 +186,11 @@ class RiskEvaluation:
                 _unscored_verdict(v, self.metrics, self.not_scored) if key == "groups_not_scored" else \
                 judge(v, b, self.metrics)
             verdict = self._caution(key, verdict)
-            out.append({"metric": key, "name": name, "value": v, "shown": _fmt(v, fmt),
-                        "baseline": b, "baseline_shown": "" if b != b else _fmt(b, fmt),
+            shown, shown_b = _fmt(v, fmt), "" if b != b else _fmt(b, fmt)
+            if fmt == "int" and isinstance(base_key, str) and v == v and b == b:  # counts compared: as the verdict
+                shown, shown_b = _counts_text(v, b)[:2]
+            out.append({"metric": key, "name": name, "value": v, "shown": shown,
+                        "baseline": b, "baseline_shown": shown_b,
                         "baseline_is": base_text, "verdict": verdict,
                         "description": description})
         return pd.DataFrame(out)
@@ -270,6 +275,26 @@ def _fmt(v: float, fmt: str) -> str:
     return f"{v:.3f}"
 
 
+def _decimals(a: float, b: float) -> int:
+    """Decimals (0, 1 or 2) to show two counts with, so that the difference of the figures as shown is the
+    difference of the counts rounded alike (14.60 and 13.22: ``1`` -- 14.6 and 13.2, 1.4 more -- where whole
+    numbers would show 15 and 13 beside "1 more"); counts that differ (by 0.005 or more) are shown different
+    (4.3 and 3.9, not 4 and 4 "the same" beside a ratio of 1.10)."""
+    for k in (0, 1):
+        agrees = abs((round(a, k) - round(b, k)) - round(a - b, k)) < 0.5 * 10.0 ** -k
+        if agrees and (round(a, k) != round(b, k) or abs(a - b) < 0.005):
+            return k
+    return 2
+
+
+def _counts_text(a: float, b: float) -> tuple[str, str, float, str]:
+    """Two counts as shown (:func:`_decimals` places, thousands separated), the difference of those figures
+    (``a - b``, rounded alike) and that difference's size as shown: ``("14.6", "13.2", 1.4, "1.4")``."""
+    k = _decimals(a, b)
+    d = round(round(a, k) - round(b, k), k)
+    return f"{a:,.{k}f}", f"{b:,.{k}f}", d, f"{abs(d):,.{k}f}"
+
+
 def _baseline(m: Mapping[str, float], key) -> float:
     if key is None:
         return float("nan")
@@ -302,7 +327,10 @@ def _lower_better(v, b, m) -> str:
 def _ratio_verdict(v, b, m) -> str:
     if v != v or b != b or b <= 0:
         return ""
-    return f"对照的 {v / b:.2f} 倍（{'多' if v >= b else '少'} {abs(v - b):,.0f}）"
+    shown_v, shown_b, d, size = _counts_text(v, b)
+    if d == 0:
+        return f"对照的 {v / b:.2f} 倍（{shown_v} 对 {shown_b}，相同）"
+    return f"对照的 {v / b:.2f} 倍（{shown_v} 对 {shown_b}，{'多' if d > 0 else '少'} {size}）"
 
 
 def _times_verdict(v, b, m) -> str:
@@ -323,10 +351,9 @@ def _vs_even_verdict(suffix: str):
         plan, even = m.get(f"est_found_plan{suffix}", float("nan")), m.get(f"est_found_even{suffix}", float("nan"))
         if v != v or plan != plan or even != even:
             return ""
-        d = plan - even
-        word = "多" if d > 0.5 else "少" if d < -0.5 else "与之相同"
-        return (f"默认方案估算发现 {plan:,.0f}，平均分配 {even:,.0f}"
-                + (f"（默认方案{word} {abs(d):,.0f}）" if word != "与之相同" else "（相同）"))
+        shown_plan, shown_even, d, size = _counts_text(plan, even)
+        return (f"默认方案估算发现 {shown_plan}，平均分配 {shown_even}"
+                + (f"（默认方案{'多' if d > 0 else '少'} {size}）" if d != 0 else "（相同）"))
     return verdict
 
 
@@ -1025,7 +1052,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
         ``.conclusion`` say the comparison is unstable.
     """
     by = list(by) if by is not None else infer_by(scores)
-    test, src = validate_samples(test_samples, by, period=period)
+    test, src = validate_samples(fold_item_rows(test_samples, by, period), by, period=period)  # 抽样单号 once
     test, _ = drop_total_rows(test, by, src)  # 小计 / 合计 rows of the test table are not counted twice
     t = test.groupby(by, as_index=False)[["tested", "failed"]].sum()
     t = t[t["tested"] > 0]  # a group with 0 batches in the test period (0批) was not tested: named as not tested
@@ -1294,6 +1321,7 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
                                  "train_until=P to score the periods up to P and test on the next.")
         by = check_by(by or ["category"])
         period = score_kwargs.get("period", "period")
+        data = fold_item_rows(data, by, period, score_kwargs.get("outcome"))  # one 抽样单号 a batch, said once
         full, src = validate_samples(data, by, period=period, outcome=score_kwargs.get("outcome"))
         if full["period"].eq("all").all():  # a table naming no period: nothing to split in time
             raise DataValidationError([Problem(src, None, "period", None,

@@ -18,7 +18,11 @@ import numpy as np
 import pandas as pd
 
 from ..plotting import quiet_glyphs, save_figure, use_cjk_font  # noqa: F401  (re-exported)
-from .allocate import infer_by, volume_plan_name
+from .allocate import FOUND_LINEAR, found_label, infer_by, volume_plan_name
+from .score import few_batches
+
+#: names of mstarget.plotting this module re-exports (``from mstarget.risk.plot import save_figure``)
+_REEXPORTED = (quiet_glyphs, save_figure)
 
 
 def _figure(height: float, width: float = 8.0):
@@ -33,6 +37,16 @@ def _figure(height: float, width: float = 8.0):
 
 def _labels(d: pd.DataFrame, by: Sequence[str]) -> list[str]:
     return [" / ".join(str(v) for v in r) for r in d[list(by)].itertuples(index=False, name=None)]
+
+
+def _risk_labels(d: pd.DataFrame, by: Sequence[str]) -> list[str]:
+    """Each group's label on the risk chart; ``（仅2批）`` after a group of too few batches for a rank of its
+    own (:func:`mstarget.risk.score.few_batches`), as its explanation says."""
+    labels = _labels(d, by)
+    if "tested" not in d:
+        return labels
+    tested = pd.to_numeric(d["tested"], errors="coerce").to_numpy(float)
+    return [f"{x}（仅{t:,.0f}批）" if few else x for x, t, few in zip(labels, tested, few_batches(tested))]
 
 
 def plot_risk(scores: pd.DataFrame, by: Sequence[str] | None = None, *, top: int = 40,
@@ -71,7 +85,7 @@ def plot_risk(scores: pd.DataFrame, by: Sequence[str] | None = None, *, top: int
         ax.scatter(d["rate"].to_numpy(float) * 100, ypos, marker="x", color="#2166ac",
                    label="原始不合格率", zorder=3)
     ax.set_yticks(ypos)
-    ax.set_yticklabels(_labels(d, by))
+    ax.set_yticklabels(_risk_labels(d, by))
     meta = scores.attrs.get("risk", {}) if hasattr(scores, "attrs") else {}
     lvl = meta.get("level")
     ax.set_xlabel("单批次不合格概率（%）failure probability of a batch"
@@ -131,31 +145,57 @@ def plot_allocation(plan: pd.DataFrame, by: Sequence[str] | None = None, *, top:
     ypos = np.arange(len(d))[::-1]
     fig = _figure(max(2.8, 0.32 * len(d) + 1.6), width=10.0)
     ax1, ax2 = fig.subplots(1, 2, sharey=True)
+    found, found_volume, found_name = plan_found(d, meta)
     ax1.barh(ypos, d["batches"].to_numpy(float), color="#4393c3", label="本方案 this plan")
-    ax2.barh(ypos, d["expected_failures"].to_numpy(float), color="#d6604d", label="本方案 this plan")
+    ax2.barh(ypos, found, color="#d6604d", label="本方案 this plan")
     label = f"{volume_plan_name(meta.get('proportional_to'))} volume plan"
     if "batches_volume" in d:
         ax1.scatter(d["batches_volume"].to_numpy(float), ypos, marker="|", s=120, color="black",
                     label=label, zorder=3)
-    if "expected_failures_volume" in d:
-        ax2.scatter(d["expected_failures_volume"].to_numpy(float), ypos, marker="|", s=120,
-                    color="black", label=label, zorder=3)
+    if found_volume is not None:
+        ax2.scatter(found_volume, ypos, marker="|", s=120, color="black", label=label, zorder=3)
     ax1.set_yticks(ypos)
     ax1.set_yticklabels(_labels(d, by))
     ax1.set_xlabel("抽检批次 batches")
-    ax2.set_xlabel("预计发现不合格批次 expected unqualified batches found")
+    ax2.set_xlabel(f"{found_name}（批）\nexpected unqualified batches found")
     for ax in (ax1, ax2):
         ax.grid(axis="x", alpha=0.3)
         ax.legend(loc="lower right", fontsize="small")
     if title is None:
         title = "抽检批次分配 Sampling plan"
         if meta:
-            title += (f"：预算 {meta.get('budget', 0):,} 批，预计发现 {meta.get('expected_failures', 0):,.0f}"
-                      f"（{volume_plan_name(meta.get('proportional_to'))} "
-                      f"{meta.get('expected_failures_volume', 0):,.0f}，"
-                      f"平均分配 {meta.get('expected_failures_even', 0):,.0f}）")
+            title += "：" + plan_found_text(meta)
     fig.suptitle(fit_width(fig, title + _cut_words(len(d), len(plan), "批次最多"), "medium"), fontsize="medium")
     return fig
+
+
+def _linear(meta) -> bool:
+    """Whether a plan's finds are shown as risk x batches (:data:`FOUND_LINEAR`): the lots on the market
+    were not given (with them, ``expected_failures`` caps each group at its lots and is shown), and a plan
+    counting diminishing returns carries its risk x batches totals (a table from an older allocate does not)."""
+    return meta.get("lots") is None and (not meta.get("diminishing") or meta.get("expected_failures_linear") is not None)
+
+
+def plan_found(d: pd.DataFrame, meta) -> tuple[np.ndarray, np.ndarray | None, str]:
+    """The expected finds a plan's chart draws per group, shape (G,) each: this plan's, the volume plan's
+    (``None`` without its batches) and their label -- risk x batches (:data:`FOUND_LINEAR`, the figure
+    the title and the printout's headline quote) unless the lots were given."""
+    if _linear(meta) and "risk" in d and "batches" in d:
+        p = d["risk"].to_numpy(float)
+        vol = p * d["batches_volume"].to_numpy(float) if "batches_volume" in d else None
+        return p * d["batches"].to_numpy(float), vol, FOUND_LINEAR
+    vol = d["expected_failures_volume"].to_numpy(float) if "expected_failures_volume" in d else None
+    return d["expected_failures"].to_numpy(float), vol, found_label(meta)
+
+
+def plan_found_text(meta) -> str:
+    """``预算 8,000 批，预计发现（按风险×批次） 283（按抽检量比例 217，平均分配 172）``: a plan's budget and
+    expected finds under the label the chart's right panel carries (``attrs["allocation"]`` of allocate)."""
+    k = "_linear" if _linear(meta) and meta.get("expected_failures_linear") is not None else ""
+    name = FOUND_LINEAR if _linear(meta) else found_label(meta)
+    return (f"预算 {meta.get('budget', 0):,} 批，{name} {meta.get('expected_failures' + k, 0):,.0f}"
+            f"（{volume_plan_name(meta.get('proportional_to'))} {meta.get('expected_failures_volume' + k, 0):,.0f}，"
+            f"平均分配 {meta.get('expected_failures_even' + k, 0):,.0f}）")
 
 
 #: characters after which a long title line is best broken (a clause of the 依据 line, a list item)

@@ -26,11 +26,15 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..exceptions import MstargetWarning, ParameterError, PoolingWarning
-from .samples import (REGION_COLUMNS, TOTAL_LABELS, check_by, check_overlaps, check_total_sums, describe_totals,  # noqa: F401
-                      merge_totals, resolve_as_of, total_rows, validate_samples)
+from ..exceptions import DataValidationError, MstargetWarning, ParameterError, PoolingWarning
+from .samples import (OUTCOME_CANDIDATES, REGION_COLUMNS, TOTAL_LABELS, _as_read, as_written, check_by,  # noqa: F401
+                      check_overlaps, check_total_sums, describe_totals, load, merge_totals, outcome_array,
+                      resolve_as_of, sheet_rows, total_rows, validate_samples)
 from .periods import parse_period
 from .shrinkage import shrink
+
+#: a name of mstarget.risk.samples this module re-exports (``from mstarget.risk.score import TOTAL_LABELS``)
+_REEXPORTED = (TOTAL_LABELS,)
 
 SCORE_COLUMNS = ("tested", "failed", "rate", "risk", "risk_lo", "risk_hi", "rank")
 #: Columns that explain each score (after ``SCORE_COLUMNS``).
@@ -265,7 +269,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     by = check_by(by)
     _check_settings(half_life, level)
     as_of_p = resolve_as_of(as_of)
-    agg, src = validate_samples(samples, by, period=period, outcome=outcome)
+    agg, src = validate_samples(fold_item_rows(samples, by, period, outcome), by, period=period, outcome=outcome)
     pooled = agg.attrs.get("pooled", {})
     written = str(agg.attrs.get("headers", {}).get("period") or "period")
     _warn_pooled(pooled, src, by)
@@ -292,7 +296,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     parents = [g[c].to_numpy() for c in by[:-1]] if hierarchical else []
     post, priors = shrink(g["_wf"].to_numpy(), g["_wt"].to_numpy(), parents)
     out = _score_table(g, by, post, level)
-    _explain(out, g, post, half_life)
+    _explain(out, g, post, half_life, parent_words(by, hierarchical))
     spans = group_spans(agg, by)
     out = out.merge(spans[by + list(PERIOD_COLUMNS)], on=by, how="left", sort=False)
     headers = agg.attrs.get("headers") or {}
@@ -314,6 +318,83 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         "missing_places": absent,
     }
     return out
+
+
+#: headers of a per-batch record's sample number (one number per batch), compared without spaces, ``_`` or ``-``,
+#: in lower case: a notice listing one row per failed item repeats its batch's number on each row
+SAMPLE_ID_HEADERS = ("抽样单号", "抽样单编号", "抽样编号", "抽检编号", "样品编号", "报告编号", "检验报告编号",
+                     "报告书编号", "sampleid", "sampleno", "samplenumber", "reportno", "reportnumber", "reportid")
+
+
+def _id_key(header) -> str:
+    return re.sub(r"[\s_\-.:：]", "", str(header)).lower()
+
+
+def sample_id_column(df: pd.DataFrame) -> str | None:
+    """The column of per-batch records holding each batch's sample number (抽样单号, 样品编号, 报告编号,
+    ``sample id`` ...: :data:`SAMPLE_ID_HEADERS`, by its header as written), else ``None``."""
+    written = df.attrs.get("headers") or {}
+    wanted = {_id_key(h) for h in SAMPLE_ID_HEADERS}
+    return next((c for c in df.columns if _id_key(written.get(c, c)) in wanted), None)
+
+
+def fold_item_rows(samples, by: Sequence[str], period: str | None = "period", outcome: str | None = None):
+    """Per-batch records with one row per failed item (the batch's 抽样单号 repeated on each row) as one row
+    per batch: the rows of one sample number (and group and period) are one batch, failed if any of them
+    failed, with a :class:`MstargetWarning` saying how many rows were folded into how many batches under
+    which column. ``samples`` itself is returned when there is nothing to fold: a counts table, records
+    without a sample-number column (:func:`sample_id_column`), or no number repeated; and when the
+    outcomes cannot be read (:func:`~mstarget.risk.samples.validate_samples` then says which cells).
+
+    Returns the table as :func:`~mstarget.risk.samples.load` reads it, the kept rows only, with their
+    spreadsheet rows (``attrs["sheet_rows"]``) and ``attrs["source"]``, for ``validate_samples``; what reading
+    it warned is warned once (when ``samples`` itself is returned, ``validate_samples`` reads and says it).
+    A file is read twice when it is not folded (sampling tables are small)."""
+    with warnings.catch_warnings(record=True) as said:  # said again only if the table read here is the one used
+        warnings.simplefilter("always")
+        df, src = load(samples)
+        if isinstance(samples, pd.DataFrame) and "headers" not in samples.attrs:
+            df = _as_read(df, src)
+    idcol = sample_id_column(df) if "tested" not in df.columns else None
+    oc = as_written(df, outcome) if outcome is not None else next(
+        (c for c in OUTCOME_CANDIDATES if c in df.columns), None)
+    if idcol is None or oc not in df.columns:
+        return samples
+    ids = df[idcol].map(lambda v: None if v is None or v != v or not str(v).strip() else str(v).strip())
+    keys = [c for c in dict.fromkeys([as_written(df, b) for b in by] + [as_written(df, period) if period else None])
+            if c is not None and c in df.columns and c != idcol]
+    frame = pd.DataFrame({"_id": ids.to_numpy(object)})
+    for j, c in enumerate(keys):
+        frame[f"_k{j}"] = df[c].astype(str).to_numpy(object)
+    cols = list(frame.columns)
+    repeated = frame["_id"].notna().to_numpy() & frame.duplicated(subset=cols, keep=False).to_numpy()
+    if not repeated.any():
+        return samples
+    rows = sheet_rows(df)
+    try:
+        failed = outcome_array(df[oc], src, oc, rows=rows)
+    except DataValidationError:
+        return samples
+    frame["_failed"], frame["_pos"] = -np.nan_to_num(failed), np.arange(len(df))
+    first = frame[repeated].sort_values(cols + ["_failed", "_pos"], kind="stable").drop_duplicates(cols)["_pos"]
+    keep = ~repeated
+    keep[first.to_numpy(int)] = True
+    for w in said:  # what reading the table said (a 合计 per sheet ...): validate_samples does not read it again
+        warnings.warn(w.message, w.category, stacklevel=4)
+    _warn_folded(int(repeated.sum()), len(first), str((df.attrs.get("headers") or {}).get(idcol, idcol)), src)
+    out = df[keep].reset_index(drop=True)
+    out.attrs = {**df.attrs, "source": src, "sheet_rows": rows[keep]}
+    if df.attrs.get("row_parts") is not None and len(df.attrs["row_parts"]) == len(df):
+        out.attrs["row_parts"] = np.asarray(df.attrs["row_parts"])[keep]
+    return out
+
+
+def _warn_folded(n_rows: int, n_batches: int, column: str, src: str) -> None:
+    warnings.warn(MstargetWarning(
+        f"{src}: {n_rows:,} 行的“{column}”有重复，按同一批次合并为 {n_batches:,} 批（同一{column}的多行视为同一批次的"
+        f"多个不合格项目：每批只计一次，任一行不合格即该批不合格）；如确是不同批次，请给每批不同的{column} / "
+        f"{n_rows:,} rows repeating a {column} were folded into {n_batches:,} batches (one row per failed item of a "
+        "batch): each batch is counted once, failed if any of its rows failed"), stacklevel=4)
 
 
 #: a place missing from a period is named when at least this share of the other places report in it
@@ -801,8 +882,29 @@ def _rank(risk: np.ndarray, tested: np.ndarray) -> np.ndarray:
     return rank
 
 
-def _explain(out: pd.DataFrame, g: pd.DataFrame, post, half_life) -> None:
-    """Add the columns that say why ``risk`` differs from ``rate`` (see the module docstring)."""
+#: a group with fewer batches tested than this (over the periods scored) is flagged: its rank rests mainly on
+#: the rate it is pooled toward (仅 2 批，排名主要依据上级类别), in its explanation and on the chart's label
+FEW_BATCHES = 30
+
+
+def parent_words(by: Sequence[str], hierarchical: bool) -> str:
+    """What a group's prior is, in words: ``上级类别（食品大类）`` under hierarchical pooling with more than one
+    level, else ``总体`` (all groups pooled toward one rate)."""
+    if hierarchical and len(by) > 1:
+        return f"上级类别（{ {'category': '类别', 'region': '地区'}.get(str(by[-2]), str(by[-2])) }）"
+    return "总体"
+
+
+def few_batches(tested) -> np.ndarray:
+    """Whether each group (batches tested, shape (G,)) has too few batches for a rank of its own (bool, (G,))."""
+    return np.asarray(tested, float) < FEW_BATCHES
+
+
+def _explain(out: pd.DataFrame, g: pd.DataFrame, post, half_life, parent: str = "总体") -> None:
+    """Add the columns that say why ``risk`` differs from ``rate`` (see the module docstring). Each group's
+    explanation weighs its own recency-weighted batches against the prior's weight (batches' worth) and
+    says which rate it is pulled toward (``parent``: :func:`parent_words`); a group with fewer than
+    :data:`FEW_BATCHES` batches says its rank rests mainly on that rate."""
     wt = g["_wt"].to_numpy(float)
     wf = g["_wf"].to_numpy(float)
     kappa = post.prior_a + post.prior_b
@@ -817,29 +919,46 @@ def _explain(out: pd.DataFrame, g: pd.DataFrame, post, half_life) -> None:
     out["shrink_share"] = share
     rate = out["rate"].to_numpy(float)
     risk = out["risk"].to_numpy(float)
+    tested = out["tested"].to_numpy(float)
+    few = few_batches(tested)
     texts = []
     for i in range(len(out)):
         parts = []
         if wt[i] <= 0:
-            texts.append(f"无抽检数据：风险取先验均值 {_pct(prior[i])}")
+            texts.append(f"无抽检数据：风险取{parent}的先验均值 {_pct(prior[i])}")
             continue
         if half_life is not None and abs(recent[i] - rate[i]) > max(0.001, 0.05 * rate[i]):
             sign = ">" if recent[i] > rate[i] else "<"
             parts.append(f"近期加权 {_pct(recent[i])} {sign} 原始 {_pct(rate[i])}（近期各期权重更高）")
-        size = ("充足" if share[i] < 0.01 else "较多" if share[i] < 0.2 else "中等" if share[i] < 0.5
-                else "较少")
-        text = f"样本{size}（有效 {wt[i]:,.0f} 批，先验 {kappa[i]:,.0f} 批）："
-        if share[i] < 0.01:
-            text += "几乎不收缩"
-        else:
-            text += f"向先验 {_pct(prior[i])} 靠拢 {share[i]:.0%}"
-            if risk[i] > rate[i] + 1e-12 and prior[i] > recent[i]:
-                text += "，故高于原始"
-            elif risk[i] < rate[i] - 1e-12 and prior[i] < recent[i]:
-                text += "，故低于原始"
+        text = _weight_text(tested[i], wt[i], kappa[i], share[i], few[i], parent)
+        if few[i] and share[i] >= 0.5:
+            text += f"{parent}的 {_pct(prior[i])}（向其靠拢 {share[i]:.0%}）"
+        elif share[i] >= 0.01:
+            text += f"向{parent}的 {_pct(prior[i])} 靠拢 {share[i]:.0%}"
+        if share[i] >= 0.01 and risk[i] > rate[i] + 1e-12 and prior[i] > recent[i]:
+            text += "，故高于原始"
+        elif share[i] >= 0.01 and risk[i] < rate[i] - 1e-12 and prior[i] < recent[i]:
+            text += "，故低于原始"
         parts.append(text)
         texts.append("；".join(parts))
     out["explanation"] = texts
+
+
+def _weight_text(tested: float, wt: float, kappa: float, share: float, few: bool, parent: str) -> str:
+    """The group's own batches against the prior's weight, ending in ``：`` (a shrinkage follows) or
+    ``几乎不收缩``: ``本组有效 2,663 批，为先验权重 4,804 批的 0.55 倍：``; a group of few batches
+    ``样本较少：仅 2 批，排名主要依据上级类别（食品大类）（有效 2 批，先验 4,804 批）：``."""
+    weights = f"有效 {wt:,.0f} 批，先验 {kappa:,.0f} 批"
+    if few:
+        lead = f"样本较少：仅 {tested:,.0f} 批，"
+        if share >= 0.5:
+            return lead + f"先验权重 {kappa:,.0f} 批，排名主要依据"
+        return lead + f"风险主要依据这 {tested:,.0f} 批（{weights}），区间宽，排名不稳" + ("：" if share >= 0.01 else "")
+    if share < 0.01:
+        return f"本组有效 {wt:,.0f} 批，远多于先验权重 {kappa:,.0f} 批：几乎不收缩"
+    ratio = wt / kappa if kappa > 0 else float("inf")
+    times = f"{ratio:.2f}" if ratio < 10 else f"{ratio:,.0f}"
+    return f"本组有效 {wt:,.0f} 批，为先验权重 {kappa:,.0f} 批的 {times} 倍："
 
 
 def _pct(x: float) -> str:
