@@ -237,3 +237,22 @@ def test_a_mid_term_table_saying_its_addition_row_is_a_stock_counts_from_its_bas
     assert res.loc[0, "stock_base"] == pytest.approx(1.89)
     # the baseline is used (the stock counted from): not said to be the previous period's additions
     assert not any("上一规划期的新增数" in m for m in _messages(caught))
+
+
+def test_flows_outrunning_the_target_stay_flows_when_the_plan_baseline_is_the_previous_periods_additions(tmp_path):
+    """A target so outrun (yearly additions of 0.80-0.95 万户 against a pace of 0.24) is no stock when the plan's
+    baseline is the previous period's additions (〈3.2〉, not the 2020 figure): summed as flows, 提前实现 -- read as a
+    stock it would have been 0.15, 滞后. Ten times the pace with no such baseline is read as a stock."""
+    # SYNTHETIC yearly additions, 2020 included, never falling
+    flows = _csv(tmp_path / "flows.csv", [STOCK_ROWS[0], ["市场主体总量", "万户", "0.80", "0.85", "0.90", "0.95"]])
+    plan = _csv(tmp_path / "plan.csv", [PLAN_ROWS[0], ["1", "市场主体总量", "万户", "〈3.2〉", "新增1.2万户", "预期性"]])
+    res, caught = _assess(flows, plan)
+    assert res.loc[0, "sum_so_far"] == pytest.approx(0.85 + 0.90 + 0.95)
+    assert res.loc[0, "category_zh"] in ("提前实现", "已完成") and "stock_base" not in res.columns
+    assert not any("read as a stock" in m for m in _messages(caught))
+    # SYNTHETIC: a stock of 18.9 万户 (79 times the pace) under a plan with no baseline: read as a stock all the same
+    stock = _csv(tmp_path / "stock.csv", [STOCK_ROWS[0], ["市场主体总量", "万户", "18.90", "19.25", "19.60", "19.95"]])
+    bare = _csv(tmp_path / "bare.csv", [PLAN_ROWS[0], ["1", "市场主体总量", "万户", "", "新增1.2万户", "预期性"]])
+    res, caught = _assess(stock, bare)
+    assert res.loc[0, "sum_so_far"] == pytest.approx(1.05)
+    assert any("read as a stock" in m for m in _messages(caught))

@@ -397,6 +397,11 @@ def check_running_totals(r, years, values, by, ty, target, direction, done, note
 #: from it, every value from the baseline year on is at least this many times the yearly additions the target's
 #: even pace sets (1.89, 2.05, 2.18, 2.30 万户 against 新增1.2万户 over 2021-2025: 0.24 a year)
 STOCK_PACE_TIMES = 3.0
+#: ... and either the plan's own baseline is that baseline-year value (a stock written as the 基数 of a 新增 target:
+#: 1.89 万户 in both), or every value is at least this many times the pace: yearly flows of 0.8, 0.85, 0.9 against a
+#: pace of 0.24 with the plan's 〈〉 baseline the previous period's additions (〈3.2〉) stay flows -- a target so
+#: outrun, not a stock
+STOCK_PACE_TIMES_ALONE = 10.0
 
 
 @dataclass(frozen=True)
@@ -419,7 +424,8 @@ def read_as_stocks(hist: pd.DataFrame, plan: pd.DataFrame, skip=()) -> tuple[pd.
     (not in ``skip``: declared flows, flows turned from running totals), when for every 〈〉 row of it (a sum
     to reach, ``>=``) it holds a value above 0 in the row's baseline year, a value after it, never falls from it
     (by more than half its reporting unit) and every value from that year on is at least
-    :data:`STOCK_PACE_TIMES` times the yearly additions the target's even pace sets: a running total since
+    :data:`STOCK_PACE_TIMES` times the yearly additions the target's even pace sets where the plan's own baseline
+    is that base-year value (:data:`STOCK_PACE_TIMES_ALONE` times where it is not): a running total since
     the baseline year is 0 there, and yearly flows so far above the pace would meet the target in a year or
     two (1.89, 2.05, 2.18, 2.30 万户 against 新增1.2万户 summed 6.53, 544 %; read as a stock, 2.30 - 1.89 = 0.41,
     34 %). Read so is warned (:class:`RunningTotalWarning`) with the way to say otherwise (口径 当年). A series
@@ -455,8 +461,11 @@ def read_as_stocks(hist: pd.DataFrame, plan: pd.DataFrame, skip=()) -> tuple[pd.
                         f"(口径 当年) instead（按存量口径计算新增数需要{by}年末数）")))
                 break
             base = float(values[at][-1])
+            plan_base = None if pd.isna(r.baseline) else float(r.baseline)
+            same = plan_base is not None and abs(plan_base - base) <= 0.5 * reporting_unit([base])
             if not declared and not _stock_like(years, values, by, int(r.target_year), float(r.target),
-                                                r.direction, base):
+                                                r.direction, base,
+                                                STOCK_PACE_TIMES if same else STOCK_PACE_TIMES_ALONE):
                 break
             found.append((r, by, base))
         else:
@@ -494,10 +503,11 @@ def read_as_stocks(hist: pd.DataFrame, plan: pd.DataFrame, skip=()) -> tuple[pd.
 
 
 def _stock_like(years: np.ndarray, values: np.ndarray, by: int, ty: int, target: float, direction,
-                base: float) -> bool:
+                base: float, times: float = STOCK_PACE_TIMES) -> bool:
     """Whether a 〈〉 row's history (``years`` ascending) looks like a stock (:func:`read_as_stocks`): a sum to
     reach, a base-year value above 0, a value after the base year, never falling from it, every value from it
-    on at least :data:`STOCK_PACE_TIMES` times the target's yearly pace."""
+    on at least ``times`` times the target's yearly pace (:data:`STOCK_PACE_TIMES` where the plan's baseline is
+    the base-year value, :data:`STOCK_PACE_TIMES_ALONE` where it is not)."""
     if direction != ">=" or not np.isfinite(target) or target <= 0 or ty <= by or not base > 0:
         return False
     from_base = (years >= by) & np.isfinite(values)
@@ -506,7 +516,7 @@ def _stock_like(years: np.ndarray, values: np.ndarray, by: int, ty: int, target:
         return False
     if np.any(np.diff(v) < -0.5 * reporting_unit(v)):
         return False
-    return bool(v.min() >= STOCK_PACE_TIMES * target / (ty - by))
+    return bool(v.min() >= times * target / (ty - by))
 
 
 def stock_additions(sf: SeriesForecast, baseline_year: int) -> SeriesForecast:
