@@ -256,3 +256,38 @@ def test_flows_outrunning_the_target_stay_flows_when_the_plan_baseline_is_the_pr
     res, caught = _assess(stock, bare)
     assert res.loc[0, "sum_so_far"] == pytest.approx(1.05)
     assert any("read as a stock" in m for m in _messages(caught))
+
+
+def test_a_few_whole_things_a_year_are_never_guessed_a_stock(tmp_path):
+    """3, 3, 4, 5 项 against 〈5〉 (plan baseline 3, the 2020 figure): as likely a few standards each year as a stock
+    of them; no guess -- summed as flows with the running-total warning, as before (a stock would have said 2, 40 %)."""
+    # SYNTHETIC yearly counts
+    plan = _csv(tmp_path / "plan.csv", [PLAN_ROWS[0], ["1", "主导或参与制修订标准数", "项", "3", "〈5〉", "预期性"]])
+    counts = _csv(tmp_path / "counts.csv", [STOCK_ROWS[0], ["主导或参与制修订标准数", "项", "3", "3", "4", "5"]])
+    res, caught = _assess(counts, plan)
+    assert res.loc[0, "sum_so_far"] == pytest.approx(3 + 4 + 5)
+    assert not any("read as a stock" in m for m in _messages(caught))
+    declared = _csv(tmp_path / "declared.csv", [STOCK_ROWS[0] + ["口径"],
+                                                ["主导或参与制修订标准数", "项", "3", "3", "4", "5", "存量"]])
+    res, _ = _assess(declared, plan)  # said to be a stock: read so
+    assert res.loc[0, "sum_so_far"] == pytest.approx(2)
+
+
+def test_a_sub_item_is_not_matched_to_a_series_of_another_scope(tmp_path):
+    """其中：高新技术企业数 (those among the 规模以上工业企业 above it, 60 in 2020) is not the history's 高新技术企业数 of all
+    firms (150 in 2020): left unmatched, saying why, not judged 367 % 提前实现 on the wider count. Within a factor of
+    1.5 (62 against 60) the sub-item is matched as before."""
+    # SYNTHETIC figures
+    plan = _csv(tmp_path / "plan.csv", [PLAN_ROWS[0], ["1", "规模以上工业企业数", "家", "300", "400", "预期性"],
+                                        ["2", "其中：高新技术企业数", "家", "60", "120", "预期性"]])
+    wide = _csv(tmp_path / "wide.csv", [STOCK_ROWS[0], ["规模以上工业企业数", "家", "300", "320", "335", "350"],
+                                        ["高新技术企业数", "家", "150", "190", "230", "280"]])
+    res, caught = _assess(wide, plan)
+    row = res.set_index("name").loc["其中：高新技术企业数"]
+    assert row["category_zh"] != "提前实现" and row["last_year"] != 2023
+    said = " ".join(_messages(caught, mt.UnmatchedWarning))
+    assert "the sub-item's baseline 60 against the series' 2020 value 150: another scope" in said
+    own = _csv(tmp_path / "own.csv", [STOCK_ROWS[0], ["规模以上工业企业数", "家", "300", "320", "335", "350"],
+                                      ["高新技术企业数", "家", "62", "70", "78", "86"]])
+    res, _ = _assess(own, plan)
+    assert res.set_index("name").loc["其中：高新技术企业数", "last_value"] == pytest.approx(86)

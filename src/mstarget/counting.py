@@ -24,6 +24,7 @@ import pandas as pd
 
 from .exceptions import DataValidationError, InconsistentDataWarning, Problem, RunningTotalWarning
 from .forecast import SeriesForecast
+from .models.events import MAX_COUNT
 from .history import MEASURE_WORDS
 from .precision import reporting_unit
 from .transforms import Bounds, running_total_to_flows
@@ -507,11 +508,16 @@ def _stock_like(years: np.ndarray, values: np.ndarray, by: int, ty: int, target:
     """Whether a 〈〉 row's history (``years`` ascending) looks like a stock (:func:`read_as_stocks`): a sum to
     reach, a base-year value above 0, a value after the base year, never falling from it, every value from it
     on at least ``times`` times the target's yearly pace (:data:`STOCK_PACE_TIMES` where the plan's baseline is
-    the base-year value, :data:`STOCK_PACE_TIMES_ALONE` where it is not)."""
+    the base-year value, :data:`STOCK_PACE_TIMES_ALONE` where it is not). Never whole numbers up to
+    :data:`mstarget.models.events.MAX_COUNT` (3, 3, 4, 5 项 against 〈5〉: a few standards a year pass the pace test
+    as easily as a stock would)."""
     if direction != ">=" or not np.isfinite(target) or target <= 0 or ty <= by or not base > 0:
         return False
     from_base = (years >= by) & np.isfinite(values)
     v = values[from_base]
+    if v.size and np.all(v == np.round(v)) and v.max() <= MAX_COUNT:
+        # a handful of whole things (3, 3, 4, 5 项 against 〈5〉): as likely each year's few as a stock -- no guess
+        return False
     if not np.any(years[from_base] > by):
         return False
     if np.any(np.diff(v) < -0.5 * reporting_unit(v)):

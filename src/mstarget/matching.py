@@ -585,6 +585,10 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
                 pname, punit = row_info.get((s.region, ind), (ind, ""))
                 why = _units_disagree(pname, punit, s.name if isinstance(s.name, str) and s.name else s.indicator,
                                       unit_of.get((s.region, s.indicator), ""))
+                if not why:
+                    why = _sub_item_scope_differs(plan, history, s, ind, pname)
+                    if why:  # nor matched loosely (the same name read past 其中 again)
+                        refused.add(k)
                 if why:
                     series_hints.setdefault((s.region, s.indicator), f"not {pname} ({ind}): {why}")
                     plan_hints.setdefault((s.region, ind), (k, f"history series {s.name} not matched: {why}"))
@@ -633,6 +637,36 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
     return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs, AttrFrame(totals),
                  AttrFrame(_peer_rows(history, peer_of)), near)
+
+
+#: a sub-item (其中：高新技术企业数) matched to a series of the plain name only while the plan's baseline and the
+#: series' baseline-year figure are within this factor of each other: 60 against 150 is another scope (all firms
+#: against those of the row above), not the sub-item
+SUB_ITEM_SCOPE_FACTOR = 1.5
+
+
+def _sub_item_scope_differs(plan: pd.DataFrame, history: pd.DataFrame, s, ind, pname) -> str:
+    """Why a name match made only by reading past a sub-item's ``其中：`` (on one side, not both) is no match: the
+    plan's baseline and the series' value in the baseline year differ by :data:`SUB_ITEM_SCOPE_FACTOR` or more
+    (other than a 〈〉 row, whose baseline is another period's sum); ``""`` when they agree, are not both known,
+    or no ``其中`` was read past."""
+    sname = s.name if isinstance(s.name, str) and s.name else str(s.indicator)
+    if str(pname).startswith("其中") == sname.startswith("其中"):
+        return ""
+    rows = plan[(plan["region"] == s.region) & (plan["indicator"] == ind)]
+    if rows.empty or "baseline" not in rows.columns or "baseline_year" not in rows.columns:
+        return ""
+    r = rows.iloc[0]
+    if r.get("kind") == "increment" or pd.isna(r["baseline"]) or pd.isna(r["baseline_year"]):
+        return ""
+    at = history[(history["region"] == s.region) & (history["indicator"] == s.indicator)
+                 & (history["year"] == int(r["baseline_year"]))]["value"]
+    b, h = float(r["baseline"]), (float(at.iloc[0]) if len(at) else float("nan"))
+    if not (b > 0 and h > 0) or max(b, h) / min(b, h) < SUB_ITEM_SCOPE_FACTOR:
+        return ""
+    return (f"the sub-item's baseline {b:g} against the series' {int(r['baseline_year'])} value {h:g}: another "
+            f"scope (the whole, not the part under the row above)? name the sub-item's own series as the plan "
+            f"does ({pname}), or correct the baseline")
 
 
 def _named(name, ident) -> bool:
