@@ -225,3 +225,129 @@ def test_every_difference_in_the_report_is_that_of_the_figures_shown():
         if r.metric.startswith("est_found") and r.baseline_shown and " 对 " in r.verdict:
             assert f"{r.shown} 对 {r.baseline_shown}" in r.verdict  # the table's figures are the sentence's
     assert seen >= 3
+
+
+# ------------------------------------------- FP7 findings 2, 3: a repeated number is one batch only if it is one
+UNITS = ("端州区城东农贸市场", "鼎湖区佳美超市", "高要区南岸学校食堂", "四会市东城酒家", "端州区华润万家")
+PRODUCTS = {"餐饮食品": ("自制凉皮", "米粉", "复用餐饮具"), "食用农产品": ("豇豆", "韭菜", "鸡蛋"),
+            "糕点": ("蛋糕", "月饼", "面包"), "乳制品": ("纯牛奶", "酸奶", "奶粉")}
+ITEMS = ["二氧化硫残留量", "苯甲酸及其钠盐", "菌落总数"]
+
+
+def _monthly_notices(seed: int = 11) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """SYNTHETIC: twelve monthly notices pasted together, each numbering its 40 batches 1..40 in 抽样编号 (the
+    number restarts every month), a failed batch listed once per failed item (its row repeated). Returns the
+    table as written and the true batches (one row each: 食品大类, failed)."""
+    rng = np.random.default_rng(seed)
+    rows, batches = [], []
+    for month in range(1, 13):
+        for i in range(40):
+            cat = list(CATS)[i % len(CATS)]
+            day = f"2023-{month:02d}-{1 + int(rng.integers(0, 28)):02d}"
+            unit, product = UNITS[int(rng.integers(0, len(UNITS)))], PRODUCTS[cat][int(rng.integers(0, 3))]
+            bad = rng.random() < 4 * CATS[cat]
+            items = ITEMS[: int(rng.integers(1, 4))] if bad else ["/"]
+            rows += [(i + 1, cat, product, unit, day, "不合格" if bad else "合格", item) for item in items]
+            batches.append((cat, bad))
+    table = pd.DataFrame(rows, columns=["抽样编号", "食品大类", "样品名称", "被抽样单位", "抽样日期", "检验结论", "不合格项目"])
+    return table, pd.DataFrame(batches, columns=["食品大类", "failed"])
+
+
+def test_numbers_restarting_each_month_are_not_folded_across_months(tmp_path):
+    table, truth = _monthly_notices()
+    path = tmp_path / "monthly.csv"
+    table.to_csv(path, index=False, encoding="utf-8-sig")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        s = mt.risk.score(str(path), by="食品大类")
+    assert int(s["tested"].sum()) == len(truth) == 480  # 12 notices x 40 batches, not 160 (numbers 1..40 per quarter)
+    expected = truth.groupby("食品大类")["failed"].agg(["size", "sum"]).astype(int)
+    got = s.set_index("食品大类")
+    assert got["tested"].to_dict() == expected["size"].to_dict()
+    assert got["failed"].to_dict() == expected["sum"].to_dict()
+    # only a failed batch's item rows were folded, and the warning counts those
+    item_rows = len(table) - len(truth)
+    said = [str(w.message) for w in caught if "合并为" in str(w.message)]
+    assert len(said) == 1 and "monthly.csv" in said[0]
+    folded = table[table.duplicated(["抽样编号", "抽样日期", "被抽样单位", "样品名称"], keep=False)]
+    assert len(folded) - folded.drop_duplicates(["抽样编号", "抽样日期", "被抽样单位", "样品名称"]).shape[0] == item_rows
+    assert f"{len(folded):,} 行" in said[0]
+
+
+def test_numbers_restarting_each_month_without_item_rows_say_nothing():
+    table, truth = _monthly_notices(seed=12)
+    table = table.drop_duplicates(["抽样编号", "抽样日期", "被抽样单位", "样品名称"])  # one row per batch
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        s = mt.risk.score(table, by="食品大类")
+    assert int(s["tested"].sum()) == 480
+    assert int(s["failed"].sum()) == int(truth["failed"].sum())
+    assert not any("合并为" in str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize("column", ["抽样日期", "样品名称", "被抽样单位", "标称生产企业"])
+def test_a_few_reused_numbers_on_other_batches_stay_apart(column):
+    """SYNTHETIC: per-batch records with a unique 抽样单号 each, failed batches once per failed item, and five
+    numbers typed twice for two different batches (same category and quarter, another date / product /
+    sampled unit / producer): those are ten batches, the item rows are folded."""
+    df = _records(seed=5)
+    df["样品名称"] = df["食品大类"].map(lambda c: PRODUCTS[c][0])
+    df["被抽样单位"] = UNITS[0]
+    df["标称生产企业"] = "肇庆市某食品有限公司"
+    passed = df[df["检验结论"] == "合格"].drop_duplicates("抽样单号")
+    firsts = passed.groupby("食品大类").head(2).head(5)
+    reused = firsts.copy()
+    reused["抽样单号"] = firsts["抽样单号"].to_numpy()
+    reused[column] = {"抽样日期": firsts["抽样日期"].map(lambda d: d[:-2] + ("28" if d[-2:] != "28" else "27")),
+                      "样品名称": firsts["食品大类"].map(lambda c: PRODUCTS[c][1]),
+                      "被抽样单位": UNITS[1], "标称生产企业": "佛山市另一食品厂"}[column]
+    reused["检验结论"] = "不合格"  # the second batch of a reused number failed: it must be counted
+    table = pd.concat([df, reused], ignore_index=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        s = mt.risk.score(table, by="食品大类")
+    true_batches = df["抽样单号"].nunique() + len(reused)
+    assert int(s["tested"].sum()) == true_batches == 1205
+    failed_batches = df.groupby("抽样单号")["检验结论"].apply(lambda x: (x == "不合格").any()).sum() + len(reused)
+    assert int(s["failed"].sum()) == int(failed_batches)
+    said = next(str(w.message) for w in caught if "合并为" in str(w.message))
+    item_repeats = df["抽样单号"].duplicated(keep=False)
+    assert f"{int(item_repeats.sum()):,} 行" in said  # the reused numbers are not counted as folded
+
+
+PLACEHOLDERS = ["/", "-", "—", "——", "无", "空", "未编号", "N/A", "NA", "null", "0"]
+
+
+@pytest.mark.parametrize("placeholder", PLACEHOLDERS)
+def test_a_placeholder_sample_number_is_no_number(placeholder, tmp_path):
+    """SYNTHETIC: 400 batches over 2023, the 风险监测 third without a 抽样单 (its 抽样单号 a placeholder)."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for i in range(400):
+        cat, day = list(CATS)[i % 4], f"2023-{1 + i % 12:02d}-{1 + i % 27:02d}"
+        sid = f"NCP2230{1 + i % 12:02d}{1 + i % 27:02d}{i:05d}" if i % 3 else placeholder
+        rows.append((i + 1, sid, "鼎湖区", cat, "样品", day, "不合格" if rng.random() < 4 * CATS[cat] else "合格"))
+    df = pd.DataFrame(rows, columns=["序号", "抽样单号", "区县", "食品大类", "样品名称", "抽样日期", "检验结论"])
+    path = tmp_path / "records.csv"
+    df.to_csv(path, index=False, encoding="utf-8-sig")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        s = mt.risk.score(str(path), by="食品大类")
+    assert int(s["tested"].sum()) == 400  # not 268: the 134 placeholder rows are 134 batches, not 4
+    assert int(s["failed"].sum()) == int((df["检验结论"] == "不合格").sum())
+    assert not any("合并为" in str(w.message) for w in caught)
+
+
+def test_placeholder_rows_stay_apart_while_item_rows_fold():
+    """SYNTHETIC: the records of finding 3 with every 7th batch's 抽样单号 a placeholder of some kind (blank,
+    spaces, /, 无 ...): each of those rows is its own batch; the failed-item rows of numbered batches fold."""
+    df = _records(seed=6)
+    marks = ["/", "——", "无", "未编号", "N/A", "null", "0", "", "  ", "空", "-", "NA"]
+    blanked = (df.index % 7 == 0) & ~df["抽样单号"].duplicated(keep=False)  # single-row batches: each keeps its row
+    df.loc[blanked, "抽样单号"] = [marks[k % len(marks)] for k in range(int(blanked.sum()))]
+    with pytest.warns(mt.MstargetWarning, match="合并为"):
+        s = mt.risk.score(df, by=["食品大类", "区县"])
+    numbered = df[~blanked]
+    assert int(s["tested"].sum()) == numbered["抽样单号"].nunique() + int(blanked.sum()) == 1200
+    failed = numbered.groupby("抽样单号")["检验结论"].apply(lambda x: (x == "不合格").any()).sum()
+    assert int(s["failed"].sum()) == int(failed) + int((df.loc[blanked, "检验结论"] == "不合格").sum())

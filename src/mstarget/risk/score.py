@@ -326,8 +326,50 @@ SAMPLE_ID_HEADERS = ("抽样单号", "抽样单编号", "抽样编号", "抽检�
                      "报告书编号", "sampleid", "sampleno", "samplenumber", "reportno", "reportnumber", "reportid")
 
 
+#: headers of the columns that describe a batch (compared as :data:`SAMPLE_ID_HEADERS` are): rows sharing a
+#: sample number are one batch only when they also agree on these -- monthly notices pasted together that each
+#: number their batches 1..40 repeat a number on different dates, products and sampled units
+BATCH_FACT_HEADERS = ("抽样日期", "抽样时间", "检验日期", "date", "samplingdate", "sampledate",
+                      "样品名称", "食品名称", "产品名称", "samplename", "productname", "product",
+                      "被抽样单位", "被抽样单位名称", "被抽检单位", "被抽检单位名称", "sampledunit",
+                      "生产企业", "生产企业名称", "标称生产企业", "标称生产企业名称", "producer", "manufacturer",
+                      "生产日期", "生产日期/批号", "生产日期批号", "批号")
+
+#: cells that stand for "no number" / "not said" (compared without spaces, in lower case); a cell of dashes,
+#: slashes or dots only (/, -, —, ——, ...) is one too
+PLACEHOLDER_CELLS = frozenset({"无", "空", "未编号", "无编号", "暂无", "n/a", "na", "null", "none", "nan", "nil"})
+
+
 def _id_key(header) -> str:
     return re.sub(r"[\s_\-.:：]", "", str(header)).lower()
+
+
+def _cell_text(value) -> str | None:
+    """A cell as text for comparing rows (stripped; a date at midnight as ``2023-01-05``), or ``None`` when
+    it is blank or a placeholder (:data:`PLACEHOLDER_CELLS`, or dashes / slashes only)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        value = value.date().isoformat()
+    text = str(value).strip()
+    if re.fullmatch(r"[\s/／\\\-－—–_~～.。·]*", text) or re.sub(r"\s", "", text).lower() in PLACEHOLDER_CELLS:
+        return None
+    return text
+
+
+def _sample_number(value) -> str | None:
+    """A sample-number cell as text, or ``None`` when it holds no number: blank, a placeholder
+    (:func:`_cell_text`) or zero (``0``, ``0.0``, ``000``)."""
+    text = _cell_text(value)
+    return None if text is None or re.fullmatch(r"0+(\.0*)?", text) else text
+
+
+def batch_fact_columns(df: pd.DataFrame, skip: Sequence[str] = ()) -> list[str]:
+    """The columns of per-batch records that describe a batch (sampling date, product, sampled unit,
+    producer: :data:`BATCH_FACT_HEADERS`, by their headers as written), other than those in ``skip``."""
+    written = df.attrs.get("headers") or {}
+    wanted = {_id_key(h) for h in BATCH_FACT_HEADERS}
+    return [c for c in df.columns if c not in skip and _id_key(written.get(c, c)) in wanted]
 
 
 def sample_id_column(df: pd.DataFrame) -> str | None:
@@ -340,9 +382,10 @@ def sample_id_column(df: pd.DataFrame) -> str | None:
 
 def fold_item_rows(samples, by: Sequence[str], period: str | None = "period", outcome: str | None = None):
     """Per-batch records with one row per failed item (the batch's 抽样单号 repeated on each row) as one row
-    per batch: the rows of one sample number (and group and period) are one batch, failed if any of them
-    failed, with a :class:`MstargetWarning` saying how many rows were folded into how many batches under
-    which column. ``samples`` itself is returned when there is nothing to fold: a counts table, records
+    per batch: the rows of one sample number (and group and period) that agree on the columns describing a
+    batch (sampling date, product, sampled unit, producer: :func:`batch_fact_columns`) are one batch, failed if
+    any of them failed; rows whose number is a placeholder (/, —, 无, 未编号, N/A, 0 ...) have none. A
+    :class:`MstargetWarning` says how many rows were folded into how many batches under which column. ``samples`` itself is returned when there is nothing to fold: a counts table, records
     without a sample-number column (:func:`sample_id_column`), or no number repeated; and when the
     outcomes cannot be read (:func:`~mstarget.risk.samples.validate_samples` then says which cells).
 
@@ -360,12 +403,9 @@ def fold_item_rows(samples, by: Sequence[str], period: str | None = "period", ou
         (c for c in OUTCOME_CANDIDATES if c in df.columns), None)
     if idcol is None or oc not in df.columns:
         return samples
-    ids = df[idcol].map(lambda v: None if v is None or v != v or not str(v).strip() else str(v).strip())
     keys = [c for c in dict.fromkeys([as_written(df, b) for b in by] + [as_written(df, period) if period else None])
             if c is not None and c in df.columns and c != idcol]
-    frame = pd.DataFrame({"_id": ids.to_numpy(object)})
-    for j, c in enumerate(keys):
-        frame[f"_k{j}"] = df[c].astype(str).to_numpy(object)
+    frame = _batch_frame(df, idcol, keys, batch_fact_columns(df, skip=[idcol, oc, *keys]))
     cols = list(frame.columns)
     repeated = frame["_id"].notna().to_numpy() & frame.duplicated(subset=cols, keep=False).to_numpy()
     if not repeated.any():
@@ -387,6 +427,31 @@ def fold_item_rows(samples, by: Sequence[str], period: str | None = "period", ou
     if df.attrs.get("row_parts") is not None and len(df.attrs["row_parts"]) == len(df):
         out.attrs["row_parts"] = np.asarray(df.attrs["row_parts"])[keep]
     return out
+
+
+def _batch_frame(df: pd.DataFrame, idcol: str, keys: list[str], facts: list[str]) -> pd.DataFrame:
+    """One row per row of ``df`` (all text, object columns): ``_id`` (its sample number, ``None`` when it has
+    none: :func:`_sample_number`), ``_k0..`` (its group and period) and ``_b0..`` (the columns describing its
+    batch, ``facts``); rows with a number and equal on all of these are one batch. Rows of one number that
+    differ on a batch column (another date, product or sampled unit: notices numbering their batches 1..40
+    each month) are different batches and stay apart, without a word. A batch column left blank on an item's
+    row (a merged cell) takes the value of the rows of the same number right above or below it, else the
+    value the other rows of its number (and group and period) agree on; where they differ it stays blank."""
+    frame = pd.DataFrame({"_id": df[idcol].map(_sample_number).to_numpy(object)})
+    for j, c in enumerate(keys):
+        frame[f"_k{j}"] = df[c].astype(str).to_numpy(object)
+    named = frame["_id"].notna().to_numpy()
+    number = frame.fillna({"_id": ""}).groupby(list(frame.columns), sort=False).ngroup().to_numpy()
+    number = pd.Series(np.where(named, number, -1 - np.arange(len(frame))))  # rows without a number: each its own
+    run = (number != number.shift()).cumsum().to_numpy()  # consecutive rows of one number
+    for j, c in enumerate(facts):
+        said = pd.Series(df[c].map(_cell_text).to_numpy(object))
+        said = said.groupby(run).ffill().groupby(run).bfill().astype(object)
+        by_number = said.groupby(number.to_numpy())
+        agreed = (by_number.transform("nunique") <= 1).to_numpy()
+        filled = said.where(said.notna() | ~agreed, by_number.transform("first"))
+        frame[f"_b{j}"] = filled.fillna("").to_numpy(object)
+    return frame
 
 
 def _warn_folded(n_rows: int, n_batches: int, column: str, src: str) -> None:
