@@ -228,14 +228,16 @@ def test_a_kind_column_with_an_attribute_word_says_where_the_attribute_goes(tmp_
     assert "its own 属性 column" in msg
 
 
-def test_a_column_headed_as_the_attribute_but_unreadable_is_refused(tmp_path):
-    rows = [["指标名称", "单位", "2020年基数", "2025年目标", "指标属性说明"],
+@pytest.mark.parametrize("header", ["属性类别", "约束性/预期性", "属性（约束性/预期性）"])
+def test_a_column_headed_as_the_attribute_but_unreadable_is_refused(tmp_path, header):
+    """(Headers that are the attribute's; a prose 指标属性说明 is not: FP7 6, in the section at the end.)"""
+    rows = [["指标名称", "单位", "2020年基数", "2025年目标", header],
             ["期末市场主体总量", "万户", "〔1.89〕", "〔3.12〕", "市场主体"],
             ["千人食品检验量", "批次/千人", "5", "6", "食品安全底线"]]
     path = _csv(tmp_path / "plan.csv", rows)
     msg = _refusal(path)
-    assert f"{path}, row 2, column '指标属性说明': '市场主体': 约束性 / 预期性, as the header '指标属性说明' says" in msg
-    assert "row 3, column '指标属性说明'" in msg
+    assert f"{path}, row 2, column '{header}': '市场主体': 约束性 / 预期性, as the header '{header}' says" in msg
+    assert f"row 3, column '{header}'" in msg
 
 
 def test_two_attribute_columns_that_disagree_are_refused(tmp_path):
@@ -327,3 +329,111 @@ def test_a_plain_zero_target_after_zero_in_a_count_of_things_still_asks_the_dire
     rows = [["指标名称", "单位", "2020年基数", "2025年目标", "属性"], ["地方标准", "项", "0", "0", "预期性"]]
     path = _csv(tmp_path / "plan.csv", rows)
     assert f"{path}, row 2, column '2025年目标': '0': a direction: the target equals the baseline" in _refusal(path)
+
+
+# ---------------------------------------------------------------- FP7 1 / 6 (2026-12-06): 增加X in a rate's row; headers
+# only like the attribute's. Every table SYNTHETIC, built here (Dinghu's indicator names).
+
+def _assessed(plan, name, values, years=(2020, 2021, 2022, 2023)):
+    """The assessment of one row against SYNTHETIC yearly values."""
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": name, "year": list(years), "value": values})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return mt.assess(hist, plan, as_of=2023).set_index("name").loc[name]
+
+
+def test_an_addition_to_a_rate_is_read_as_percentage_points_from_the_baseline(tmp_path):
+    """农产品质量安全监测合格率 % 60 -> 增加10 was summed as additions 〈10〉: 61 + 61.5 + 62 = 184.5, 1845 %, 提前实现
+    (a rate added up over years). It means 70 %, as 提高10个百分点 does: 62 in 2023 is 20 % of the way."""
+    rows = [["序号", "指标名称", "单位", "2020年基数", "2025年目标", "属性"],
+            [1, "农产品质量安全监测合格率", "%", "60", "增加10", "约束性"],
+            [2, "市场主体总量", "万户", "1.89", "增加到2.5", "预期性"]]
+    plan = _plan(_csv(tmp_path / "plan.csv", rows))
+    row = plan.set_index("name").loc["农产品质量安全监测合格率"]
+    assert (row["target"], row["direction"], row["kind"]) == (70.0, ">=", "level")
+    assert row["target_written"] == "增加10个百分点"  # as the report then says it: a change in points
+    res = _assessed(plan, "农产品质量安全监测合格率", [60.0, 61.0, 61.5, 62.0])
+    assert res["target"] == 70.0 and res["remaining"] == pytest.approx(8.0)
+    assert res["progress_share"] == pytest.approx(0.2)
+    assert res["category_zh"] == "滞后"
+
+
+def test_an_addition_to_a_high_rate_no_longer_gets_the_ratio_message(tmp_path):
+    """食品安全抽检覆盖率 % 95 -> 增加2 was 〈2〉 and refused as '规划像比例(0-1)' against a history of 95.4 ...;
+    it is ≥97, and counts in 万户 stay additions."""
+    rows = [["指标名称", "单位", "2020年基数", "2025年目标", "属性"],
+            ["食品安全抽检覆盖率", "%", "95", "增加2", "约束性"],
+            ["市场主体总量", "万户", "1.89", "增加1.2", "预期性"],
+            ["农产品质量安全监测合格率", "", "60%", "增加10以上", "约束性"]]  # no unit, a baseline in %
+    plan = _plan(_csv(tmp_path / "plan.csv", rows))
+    assert plan[["target", "kind"]].values.tolist() == [[97.0, "level"], [1.2, "increment"], [70.0, "level"]]
+    res = _assessed(plan, "食品安全抽检覆盖率", [95.0, 95.4, 95.6, 95.8])
+    assert res["target"] == 97.0 and res["last_value"] == 95.8
+
+
+@pytest.mark.parametrize("name, baseline, written, said", [
+    ("农产品质量安全监测合格率", "", "增加10", "else write the level to reach (≥x) or 提高10个百分点"),
+    ("农产品质量安全监测合格率", "〈5〉", "增加10", "else write the level to reach (≥x) or 提高10个百分点"),
+    ("市场主体增长率", "5", "增加2", "else write ≥7 or 提高2个百分点"),  # a rate of change: 7 %, or +2 points?
+])
+def test_an_addition_to_a_rate_that_cannot_be_read_as_points_is_refused(tmp_path, name, baseline, written, said):
+    """Never the addition 〈10〉 a rate cannot be: without a readable level baseline, or in a row that is itself a
+    rate of change, the cell is refused naming it and saying what to write."""
+    path = _csv(tmp_path / "plan.csv", [["指标名称", "单位", "2020年基数", "2025年目标", "属性"],
+                                        [name, "%", baseline, written, "约束性"]])
+    msg = _refusal(path)
+    assert f"{path}, row 2, column '2025年目标': '{written}': a rate's target: a rate (%) is not added up over the " \
+           "years" in msg
+    assert said in msg
+
+
+@pytest.mark.parametrize("written, target", [
+    ("增加百分之二十", 4.8), ("增加一倍", 8.0), ("增长百分之二点五", 4.1), ("增加两倍", 12.0), ("下降百分之十", 3.6),
+])
+def test_a_change_in_chinese_numerals_is_read_as_in_digits(written, target):
+    """增加百分之二十 / 增加一倍 were read as 'not below the baseline' (target 4, the baseline itself): they are
+    4 x 1.2 and 4 x 2, as 增加20% / 增加1倍."""
+    frame = pd.DataFrame({"指标名称": ["千人食品检验量"], "单位": ["批次/千人"], "2020年基数": ["4"],
+                          "2025年目标": [written]})
+    plan = _plan(frame)
+    assert plan["target"].iloc[0] == pytest.approx(target)
+    assert plan["direction"].iloc[0] == ("<=" if written.startswith("下降") else ">=")
+
+
+def test_points_in_chinese_numerals_and_a_change_not_read_is_refused():
+    frame = pd.DataFrame({"指标名称": ["药品抽检合格率", "千人食品检验量"], "单位": ["%", "批次/千人"],
+                          "2020年基数": ["60", "4"], "2025年目标": ["提高两个百分点", "增加百分之二十左右"]})
+    msg = _refusal(frame)  # 左右 is not read: refused, not 'not below 4'
+    assert "row 3, column '2025年目标': '增加百分之二十左右': 约 / 左右 are not read" in msg
+    frame = frame.iloc[:1]
+    assert _plan(frame)["target"].tolist() == [62.0]
+
+
+@pytest.mark.parametrize("header, cells", [
+    ("数据性质", ["统计数", "快报数"]),
+    ("考核属性", ["市考核", "省考核"]),
+    ("约束性指标说明", ["", "纳入市对区考核"]),
+    ("指标属性说明", ["市场主体", "食品安全底线"]),
+])
+def test_a_column_whose_header_only_mentions_the_attribute_is_left_unread(tmp_path, header, cells):
+    """数据性质 (统计数 / 快报数), 考核属性 (市考核 / 省考核) and a prose 约束性指标说明 were read before 2cfbfc7 and
+    then refused as 'not 约束性 / 预期性': they are no attribute column; the table reads, the column kept."""
+    rows = [["序号", "指标名称", "单位", "2020年基数", "2025年目标", header],
+            [1, "市场主体总量", "万户", "1.89", "2.5", cells[0]],
+            [2, "产品质量监督抽查合格率", "%", "95", "≥96", cells[1]]]
+    plan = _plan(_csv(tmp_path / "plan.csv", rows))
+    assert plan["target"].tolist() == [2.5, 96.0]
+    assert plan["attribute"].tolist() == ["expected", "expected"]
+    assert plan[header].fillna("").tolist() == cells
+
+
+def test_such_a_column_with_attribute_words_in_some_rows_is_refused_at_the_others(tmp_path):
+    """考核属性 saying 约束性 in one row and 市考核 in another: the 约束性 is meant, the rest not guessed."""
+    rows = [["指标名称", "单位", "2020年基数", "2025年目标", "考核属性"],
+            ["千人食品检验量", "批次/千人", "5", "6", "约束性"],
+            ["药品抽检合格率", "%", "98", "≥99", "市考核"]]
+    path = _csv(tmp_path / "plan.csv", rows)
+    msg = _refusal(path)
+    assert f"{path}, row 3, column '考核属性': '市考核': 约束性 / 预期性, as row 2 of column '考核属性' says ('约束性')" in msg
+    assert "row 2, column" not in msg
+

@@ -19,9 +19,10 @@ Cell notation (see DESIGN.md)::
     15万户    a unit after the number: must agree with the row's unit
     — / …    no figure: blank
     持续提升  words giving a direction only: the baseline, ≥ (逐年下降: ≤); kept in target_written
-    下降10%   a change from the baseline: ≤ 0.9 x baseline (年均增长8%, 提高2个百分点, 翻一番 ...;
-              :func:`target_as_change`); kept in target_written
-    累计新增5 the notation in words: 〈5〉 (新增5, 增加5, 5（五年累计）); 累计达到5, 5（累计）: 〔5〕
+    下降10%   a change from the baseline: ≤ 0.9 x baseline (年均增长8%, 提高2个百分点, 翻一番, 增加百分之二十,
+              增加一倍 ...; :func:`target_as_change`); kept in target_written
+    累计新增5 the notation in words: 〈5〉 (新增5, 增加5, 5（五年累计）); 累计达到5, 5（累计）: 〔5〕; but 增加10 in
+              a row of rates (%) is 10 percentage points above the baseline (:func:`rate_addition`), or refused
     〔10〕    in a table whose notes say 〔〕内为五年累计数 (the national outline's convention): 〈10〉
 
 Where no direction is written it follows from the baseline: a target above the baseline
@@ -513,8 +514,10 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     striven, target_raw = _striven_targets(target_raw, ident["unit"])
     striven, target_raw = _range_targets(target_raw, ident["unit"], baseline, striven, problems,
                                          table.cell_columns)
-    worded, target_raw = _targets_in_words(target_raw, baseline, baseline_year, target_year, ident)
+    worded, target_raw, in_points = _targets_in_words(target_raw, baseline, baseline_year, target_year, ident)
     target = _cells(target_raw, "target", problems, required=True, columns=table.cell_columns)
+    # 增加10 in a % row: 10 percentage points above the baseline, or refused (never the addition 〈10〉)
+    _rate_additions(raw, target, in_points, worded != "", baseline, problems, table.cell_columns)
     target.direction[worded != ""] = worded[worded != ""]
     # 已建成 / 基本建成 in a qualitative row's 完成值 cells: kept as written (``written_<year>``), read as no figure
     raw, completion = _completion_words(raw, qualitative)
@@ -553,6 +556,8 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     verbatim = ~written & target.ok & np.asarray(map_unique(raw["target"], _in_words), dtype=bool)
     if (written | verbatim).any():  # 持续提升, 下降10%, 6%以上，力争7%: the words as written, and what they are read as
         out["target_written"] = np.where(written | verbatim, map_unique(raw["target"], written_text), "")
+        for pos in np.flatnonzero(in_points & (worded != "")):  # 增加10 in a % row: 增加10个百分点, as it was read
+            out.loc[pos, "target_written"] = points_written(out["target_written"].iloc[pos])
         for pos in np.flatnonzero(two_columns):  # 基本目标 | 力争目标: written as the one cell ≥90（力争95） is
             aim_text = written_text(raw["target_striven"].iloc[pos]).lstrip("≥≤>=<").strip()
             out.loc[pos, "target_written"] = f"{written_text(raw['target'].iloc[pos])}（力争{aim_text}）"
@@ -1210,6 +1215,8 @@ def target_in_words(text) -> str:
     s = normalize_words(text).replace(" ", "")
     if not s or len(s) > 12 or any(ch.isdigit() for ch in s) or s.lower() in NO_FIGURE:
         return ""
+    if any(w in s for w in _CHANGE_SIZE_WORDS):  # 增加百分之二十: a size, read as a change or refused
+        return ""
     if any(w in s for w in _WORDS_NOT_BELOW):
         return ">="
     if any(w in s for w in _WORDS_NOT_ABOVE):
@@ -1225,6 +1232,47 @@ _RELATIVE = re.compile(r"^(?:(?:比|较)(?:(?P<year>(?:19|20)\d{2})年(?:末|底
                        r"(?P<amount>\d+(?:\.\d+)?)(?P<how>%|个百分点|百分点|倍)(?P<bound>以上|以内|以下)?$")
 _UP_WORDS = ("增长", "提高", "提升", "增加", "上升", "扩大")
 _DOUBLINGS = {"翻一番": 2.0, "翻番": 2.0, "翻两番": 4.0, "翻二番": 4.0}
+#: words saying a change's size (百分之二十, 一倍, 两个百分点, 翻一番): a target with them is a change from the
+#: baseline (:func:`target_as_change`) or refused, never a direction alone (:func:`target_in_words`)
+_CHANGE_SIZE_WORDS = ("百分之", "百分点", "倍", "番")
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+             "九": 9}
+_CN_FIGURE = "零〇一二两三四五六七八九十百点"
+#: a change's size in Chinese numerals: 百分之二十 (-> 20%), 一倍 (-> 1倍), 两个百分点 (-> 2个百分点)
+_CN_PERCENT = re.compile(rf"百分之([{_CN_FIGURE}]+)")
+_CN_BEFORE_HOW = re.compile(rf"([{_CN_FIGURE}]+)(?=个百分点|百分点|倍)")
+
+
+def _cn_number(text: str) -> float | None:
+    """A number written in Chinese numerals up to 999 with decimals (二十 -> 20, 十五 -> 15, 一百 -> 100,
+    二点五 -> 2.5, 两 -> 2), or None for anything else."""
+    whole, _, decimals = text.partition("点")
+    if not whole or (decimals and not all(c in _CN_DIGIT for c in decimals)) or re.search(r"百[一-龥]$", whole):
+        return None  # (一百二: 120 said short, or 102? not guessed)
+    value, digit = 0, None
+    for c in whole:
+        if c in _CN_DIGIT:
+            if digit is not None:  # 二三: two digits in a row (only 一百零五 spells a 0 so)
+                if digit != 0:
+                    return None
+            digit = _CN_DIGIT[c]
+        elif c in "十百":
+            value += (1 if digit is None else digit) * (10 if c == "十" else 100)
+            digit = None
+        else:
+            return None
+    value += digit or 0
+    return value + (float("0." + "".join(str(_CN_DIGIT[c]) for c in decimals)) if decimals else 0.0)
+
+
+def _change_in_digits(s: str) -> str:
+    """A change's size written in Chinese numerals rewritten in digits, the rest as it is: ``增加百分之二十`` ->
+    ``增加20%``, ``增加一倍`` -> ``增加1倍``, ``提高两个百分点`` -> ``提高2个百分点`` (one not read is left)."""
+    def figure(m: re.Match, after: str = "") -> str:
+        value = _cn_number(m.group(1))
+        return m.group(0) if value is None else f"{value:g}{after}"
+    s = _CN_PERCENT.sub(lambda m: figure(m, "%"), s)
+    return _CN_BEFORE_HOW.sub(figure, s)
 
 
 @dataclass(frozen=True)
@@ -1263,7 +1311,7 @@ def target_as_change(text) -> Change | None:
     s = _strip_commitment(normalize_words(text).replace(" ", ""))
     if s in _DOUBLINGS:
         return Change("times", _DOUBLINGS[s], ">=")
-    m = _RELATIVE.match(s)
+    m = _RELATIVE.match(_change_in_digits(s))  # 增加百分之二十, 增加一倍: as 增加20%, 增加1倍
     if not m:
         return None
     up = m.group("way") in _UP_WORDS
@@ -1279,6 +1327,38 @@ def target_as_change(text) -> Change | None:
     if m.group("bound") in ("以内", "以下"):  # 增长控制在5%以内: at most
         direction = "<=" if up else ">="
     return Change(how, amount, direction, bool(m.group("yearly")), int(m.group("year")) if m.group("year") else None)
+
+
+#: 增加10 / 累计增加10 / 增加10以上 with no unit after the figure: in a row of a rate (%), a change in points
+_RATE_ADDITION = re.compile(r"^(?:累计|期间|五年)?增加(?P<amount>\d+(?:\.\d+)?)(?P<bound>以上|以内|以下)?$")
+
+
+def rate_addition(text) -> Change | None:
+    """``增加10`` read as a change of 10 percentage points (``提高10个百分点``), for a row whose figures are rates:
+    a rate is not added up over a period, so the 〈10〉 that ``增加10`` is in a row of counts cannot be meant.
+    None for any other cell (``增加10%``, ``增加到70`` ...: :func:`target_as_change`, :func:`parse_cell`).
+
+    >>> rate_addition("增加10"), rate_addition("增加到70")
+    (Change(how='points', amount=10.0, direction='>=', yearly=False, year=None), None)
+    """
+    if not isinstance(text, str):
+        return None
+    m = _RATE_ADDITION.match(_strip_commitment(normalize_words(text).replace(" ", "")))
+    if not m:
+        return None
+    return Change("points", float(m.group("amount")), "<=" if m.group("bound") in ("以内", "以下") else ">=")
+
+
+def points_written(text: str) -> str:
+    """A rate's ``增加10`` (:func:`rate_addition`) as it is read, ``增加10个百分点``, so that the report says the
+    target as a change in points (as ``提高2个百分点``), not a figure (期间 / 五年 before it dropped: they say
+    nothing of points).
+
+    >>> points_written("增加10以上"), points_written("期间增加2.5")
+    ('增加10个百分点以上', '增加2.5个百分点')
+    """
+    text = re.sub(r"(?:期间|五年)(?=增加)", "", text)
+    return re.sub(r"(\d+(?:\.\d+)?)", r"\1个百分点", text, count=1)
 
 
 #: a target with a firmer and a striven-for figure: ``≥95%（力争98%）``, ``6%以上，力争7%``, ``确保95、力争98``
@@ -1527,27 +1607,36 @@ def _striven_column(raw: pd.DataFrame, target: "_Cells", aim: "_Cells", striven:
 
 
 def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells", baseline_year: np.ndarray,
-                      target_year: np.ndarray, ident: dict) -> tuple[np.ndarray, pd.DataFrame]:
+                      target_year: np.ndarray, ident: dict) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
     """Targets written in words: ``(direction per row, "" elsewhere; the table with those target
-    cells replaced by the figure they stand for)``.
+    cells replaced by the figure they stand for; the rows whose 增加X is read as points, being rates, bool:
+    those with no direction were not read, :func:`_rate_additions` refuses them)``.
 
     * A direction only (``持续提升``): the target is the baseline value with that direction
       (``≥ 95.01``: met when the target year's value is at least the baseline).
     * A change from the baseline (:func:`target_as_change`: ``下降10%`` -> ``≤`` 0.9 x baseline,
       ``年均增长8%`` -> ``≥`` baseline x 1.08 per year to the target year, ``提高2个百分点`` -> ``≥``
       baseline + 2 in a % row, ``翻一番`` -> ``≥`` twice the baseline), kept in the baseline's notation
-      (〔〕 for a stock).
+      (〔〕 for a stock). ``增加10`` in a row of rates (a % unit, or a baseline written 60% in a row without
+      a unit) is ``提高10个百分点`` (:func:`rate_addition`); in other rows it is an addition, 〈10〉.
 
     A row without what the words need (a readable baseline; both years for 年均; a % unit for
     百分点; a year after 比 that is the baseline's) is left as written, and refused with the fix
     (:func:`_cell_hint`); so is a change written for a row that is itself a rate of change
     (研发经费增长率 % with 增长10%: the rate to reach, or 10 % more of it? not guessed)."""
     unit = ident["unit"]
-    if "target" not in raw.columns or "baseline" not in raw.columns:
-        return np.full(len(raw), "", dtype=object), raw
+    if "target" not in raw.columns:
+        return np.full(len(raw), "", dtype=object), raw, np.zeros(len(raw), dtype=bool)
+    if "baseline" not in raw.columns:  # 增加10 in a % row: points above a baseline the table does not give
+        in_points = _rate_rows(raw, baseline, unit) & \
+            np.array([c is not None for c in map_unique(raw["target"], rate_addition)], dtype=bool)
+        return np.full(len(raw), "", dtype=object), raw, in_points
     words = np.asarray(map_unique(raw["target"], target_in_words), dtype=object)
     words[~baseline.ok] = ""
-    changes = map_unique(raw["target"], target_as_change)
+    changes = np.asarray(map_unique(raw["target"], target_as_change), dtype=object)
+    in_points = _rate_rows(raw, baseline, unit) & np.array([c is None for c in changes], dtype=bool)
+    changes[in_points] = map_unique(raw["target"][in_points], rate_addition)  # 增加10 in a % row: 10 points
+    in_points &= np.array([c is not None for c in changes], dtype=bool)
     column = None
     if (words != "").any():
         column = raw["target"].astype(object).to_numpy(copy=True)
@@ -1579,10 +1668,41 @@ def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells", baseline_year: np.n
         column[pos] = f"{sign}〔{figure}〕" if baseline.kind[pos] == "cumulative" else f"{sign}{figure}"
         words[pos] = change.direction
     if column is None:
-        return words, raw
+        return words, raw, in_points
     out = raw.copy(deep=False)
     out["target"] = column
-    return words, out
+    return words, out, in_points
+
+
+def _rate_rows(raw: pd.DataFrame, baseline: "_Cells", unit) -> np.ndarray:
+    """The rows whose figures are rates (bool): a % / 百分点 unit, or no unit and a baseline written with %."""
+    said = np.array([bool(u) and is_percent(u) for u in unit], dtype=bool)
+    if baseline.percent is not None:
+        said |= np.array([not u for u in unit], dtype=bool) & baseline.percent
+    return said
+
+
+def _rate_additions(raw: pd.DataFrame, target: "_Cells", in_points: np.ndarray, read: np.ndarray,
+                    baseline: "_Cells", problems: Problems, columns=None) -> None:
+    """The target cells ``增加10`` of rows of rates (``in_points``, bool per row): those ``read`` as 10 percentage
+    points above the baseline keep that reading; the others (no readable baseline, an increment's 〈〉 one, or a
+    row that is a rate of change itself) are refused, never read as the addition 〈10〉 a rate cannot be:
+    ``target`` is changed in place to a cell not read."""
+    for pos in np.flatnonzero(in_points & ~read):
+        text = raw["target"].iloc[pos]
+        amount = rate_addition(text).amount
+        base = baseline.value[pos]
+        known = baseline.ok[pos] and baseline.kind[pos] != "increment" and np.isfinite(base)
+        level = f"≥{base + amount:.10g}" if known else "the level to reach (≥x)"
+        problems.cell(pos, "target" if columns is None else str(columns[pos]), text,
+                      f"a rate's target: a rate (%) is not added up over the years, so '{normalize_text(text)}' is "
+                      f"read as {amount:g} percentage points above the baseline (基期值), which this row needs "
+                      "readable, not an increment's 〈〉, in a row that is a level, not a rate of change (增长率); "
+                      f"else write {level} or 提高{amount:g}个百分点（比率不能累加：请写要达到的数值，或“提高"
+                      f"{amount:g}个百分点”，并填写基期值）")
+        target.value[pos], target.ok[pos], target.kind[pos], target.direction[pos] = np.nan, False, None, None
+        if target.readable is not None:
+            target.readable[pos] = False
 
 _APPROX = ("约", "大约", "左右", "~", "≈")
 
@@ -1818,8 +1938,15 @@ _YES_MARKS = frozenset({"√", "✓", "✔", "☑", "●", "★", "☆", "▲", 
                         "1.0", "true", "v"})
 _NO_MARKS = frozenset({"", "否", "不是", "无", "n", "no", "0", "0.0", "false", "×", "✗", "✘", "☐", "-", "—", "/"})
 MARK_HELP = "a mark (√, ✓, ●, ★, 是, Y or 1) or blank (否, ×, N or 0)"
-#: a header saying a column tells the attribute, whatever its cells: 约束性指标, 是否约束性, 属性类别, 指标性质说明
+#: a header that may be over the attribute (考核属性, 数据性质, 约束性指标说明 too): its cells are looked at
 _ATTRIBUTE_HEADER = re.compile(r"约束|预期性|预期型|属性|性质")
+#: the headers that are the attribute's, whatever their cells (after :func:`layout.header_key`, with the
+#: separators of :data:`_HEADER_SEPARATORS` taken out: 约束性/预期性, 属性（约束性/预期性）); 属性, 指标属性, 性质,
+#: 指标性质 are the ``attribute`` column's own (``ALIASES``), 约束性 / 是否约束性 mark columns (:func:`_attribute_marks`)
+ATTRIBUTE_HEADERS = frozenset({"属性类别", "指标属性类别", "属性分类", "属性类型", "指标属性类型",
+                               "约束性预期性", "预期性约束性", "约束预期", "约束型预期型", "约束性预期性指标",
+                               "属性约束性预期性", "指标属性约束性预期性", "性质约束性预期性", "指标性质约束性预期性"})
+_HEADER_SEPARATORS = re.compile(r"[/、,，;；|()（）\s或与和]")
 
 
 def _attribute_source(raw: pd.DataFrame, problems: Problems, headers: dict) -> None:
@@ -1970,10 +2097,26 @@ def _unread_attribute(raw: pd.DataFrame, problems: Problems) -> None:
             continue
         if col in SCHEMA.canonical or not isinstance(col, str) or not _ATTRIBUTE_HEADER.search(layout.header_key(col)):
             continue
-        filled = map_unique(raw[col], normalize_text) != ""
-        problems.cells(filled, col, raw[col],
-                       f"约束性 / 预期性, as the header '{written}' says this column gives the attribute; or √ under a "
-                       "约束性 | 预期性 pair of columns（属性列请填写“约束性”或“预期性”）")
+        text = map_unique(raw[col], _attribute_text)
+        said = np.array([t in _ATTRIBUTE_WORDS for t in text], dtype=bool)
+        unread = (text != "") & ~said
+        if _HEADER_SEPARATORS.sub("", layout.header_key(col)) in ATTRIBUTE_HEADERS:
+            problems.cells(unread, col, raw[col],
+                           f"约束性 / 预期性, as the header '{written}' says this column gives the attribute; or √ under "
+                           "a 约束性 | 预期性 pair of columns（属性列请填写“约束性”或“预期性”）")
+        elif said.any():  # 考核属性 of 约束性 here, 市考核 there: which rows are binding is not guessed
+            first = int(np.flatnonzero(said)[0])
+            problems.cells(unread, col, raw[col],
+                           f"约束性 / 预期性, as row {problems.row_of(first)} of column '{written}' says "
+                           f"('{written_text(raw[col].iloc[first])}'), or no attribute word in any row: the attribute "
+                           "goes in its own 属性 column（此列部分行填写了约束性/预期性，请在所有行填写，或将属性单列一列）")
+        # (else: 数据性质 of 统计数 / 快报数, 考核属性 of 市考核, 约束性指标说明 in prose -- not the attribute, left unread)
+
+
+def _attribute_text(value) -> str:
+    """A cell as its attribute word is looked up in :data:`_ATTRIBUTE_WORDS` (预期性（定性）: 预期性)."""
+    t = normalize_words(value).replace(" ", "").lower()
+    return _without_qualitative(t) if QUALITATIVE_WORD in t else t
 
 
 def _attributes(raw, problems: Problems, notes=(), ident: dict | None = None) -> np.ndarray:
