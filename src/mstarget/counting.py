@@ -468,16 +468,14 @@ def read_as_stocks(hist: pd.DataFrame, plan: pd.DataFrame, skip=()) -> tuple[pd.
                                                 r.direction, base,
                                                 STOCK_PACE_TIMES if same else STOCK_PACE_TIMES_ALONE):
                 break
-            found.append((r, by, base))
+            found.append((r, by, base, same))
         else:
             if not found:
                 continue
-            r, by, base = found[0]
+            r, by, base, same = found[0]
             readings[key] = StockReading(by, base, declared)
             if not declared:
                 last_year, last = int(years[-1]), float(values[-1])
-                plan_base = r.baseline if not pd.isna(r.baseline) else None
-                same = plan_base is not None and abs(float(plan_base) - base) <= 0.5 * reporting_unit([base])
                 added = last - base
                 said.append(f"{region}/{indicator}: {by} {base:g}{' (the plan baseline too)' if same else ''}, "
                             f"{last_year} {last:g}: additions {added:.6g} = {added / float(r.target):.0%} of "
