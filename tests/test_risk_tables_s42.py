@@ -310,3 +310,37 @@ def test_one_districts_year_beside_other_districts_months_is_no_total():
     assert "2023 overlaps 2023-01" in str(e.value) and "counted twice" in str(e.value)
     s = mt.risk.score(df, by=["区县", "食品大类"])  # each district its own periods: all read
     assert int(s["tested"].sum()) == 300 + 2 * sum(20 + m for m in range(1, 13))
+
+
+def test_sheets_of_other_domains_beside_the_one_read_are_named(tmp_path):
+    """A workbook of one domain per sheet (食品 / 药品, named neither by a period nor by a place): one sheet is read,
+    as before, and the others holding sampling tables are named in a warning -- they went missing without a word."""
+    # SYNTHETIC counts
+    wb = openpyxl.Workbook()
+    for k, (sheet, rows) in enumerate((("食品", [("粮食加工品", 500, 10), ("肉制品", 400, 12)]),
+                                       ("药品", [("化学药", 300, 3), ("中成药", 200, 4)]))):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = sheet
+        ws.append(["类别", "抽检批次", "不合格批次"])
+        for r in rows:
+            ws.append(list(r))
+    path = tmp_path / "domains.xlsx"
+    wb.save(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scores = mt.risk.score(str(path))
+    said = " ".join(str(w.message) for w in caught)
+    assert "read sheet '食品' only; '药品' also hold sampling tables and were not read" in said
+    assert set(scores["category"]) == {"粮食加工品", "肉制品"}
+
+
+def test_evaluating_a_table_of_totals_only_says_so(data_dir):
+    """The shipped national table's quarterly rows are all 合计 (real figures): evaluated by category, the refusal says
+    every row is a total -- it said 'the periods with counts are .', an empty list."""
+    d = pd.read_csv(data_dir / "china" / "food_sampling_by_category.csv")
+    quarters = d[d["period"].astype(str).str.contains("Q")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(mt.ParameterError, match=r"Every row of <DataFrame> is a total \(合计 / 小计\) under "
+                                                      r"category.*keep the totals \(drop_totals=False"):
+            mt.risk.evaluate(quarters, by=["category"], train_until="2020Q3", budget=1000)

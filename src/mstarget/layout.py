@@ -1082,6 +1082,11 @@ def best_sheet(book: Workbook) -> Table:
     return book.table(_best_index(book))
 
 
+def best_index(book: Workbook) -> int:
+    """The index of the sheet :func:`best_sheet` reads (0 for a single sheet)."""
+    return 0 if len(book.sheets) == 1 else _best_index(book)
+
+
 def _best_index(book: Workbook) -> int:
     scores = [_sheet_score(grid, book.schema) for _, grid in book.sheets]
     return scores.index(max(scores))  # the first of equals

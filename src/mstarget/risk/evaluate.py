@@ -1352,6 +1352,11 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
         elif not later.empty:
             first = later.sort_values(["_end", "_start"]).iloc[0]
             later = later[(later["_end"] == first["_end"]) & (later["_start"] == first["_start"])]
+        if later.empty and full.empty:  # every row a total under the by columns (quarterly 合计 rows only)
+            raise ParameterError(
+                f"Every row of {src} is a total (合计 / 小计) under {', '.join(by)}, left out so that batches are "
+                f"not counted twice: no {', '.join(by)} has counts to evaluate. Evaluate by columns whose rows "
+                "are not totals, or keep the totals (drop_totals=False; CLI: --keep-totals).")
         if later.empty:
             raise ParameterError(f"No period after train_until={cut.label} has counts in {src}; the periods "
                                  f"with counts are {_periods_text(full)}. Choose an earlier train_until (CLI: "

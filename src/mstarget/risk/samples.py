@@ -240,7 +240,11 @@ def _sheet_tables(path: str) -> list[tuple[layout.Table, Period | None, str | No
     named = {k: p for k, (name, _) in enumerate(book.sheets)
              if (p := _sheet_period(name)) is not None}
     if not named:
-        return _place_sheets(book, path) or [(layout.best_sheet(book), None, None, None)]
+        placed = _place_sheets(book, path)
+        if placed:
+            return placed
+        _say_other_sample_sheets(book, layout.best_index(book), path)
+        return [(layout.best_sheet(book), None, None, None)]
     found, odd = [], []
     for k in named:
         try:
@@ -274,6 +278,22 @@ def _sheet_tables(path: str) -> list[tuple[layout.Table, Period | None, str | No
             "adding them up) would count batches twice. If it holds a period of its own, name it by "
             "that period (2023年, 2023年上半年)（工作表请以期间命名，如“2023年”）."), stacklevel=6)
     return [(table, named[k], str(book.sheets[k][0]), None) for k, table in found]
+
+
+def _say_other_sample_sheets(book, best: int, path: str) -> None:
+    """Warn when sheets other than the one read (``best``) hold a sampling table too and are named neither by a
+    period nor by a place (食品 / 药品 / 特种设备, one domain per sheet): only one sheet is read, the others' batches
+    would otherwise go missing without a word."""
+    others = [k for k in range(len(book.sheets)) if k != best and _sheet_holds_samples(book, k)]
+    if not others:
+        return
+    listed = ", ".join(f"'{book.sheets[k][0]}'" for k in others)
+    warnings.warn(UnreadColumnWarning(
+        f"{path}: 只读取了工作表 '{book.sheets[best][0]}'，工作表 {listed} 也有抽检数据，未读取 (read sheet "
+        f"'{book.sheets[best][0]}' only; {listed} also hold sampling tables and were not read: sheets are read "
+        "together only when named by a period (2023年) or a district (鼎湖区). To score another sheet, save it as "
+        "its own file; to score them together, put them in one sheet with a column saying which (领域: 食品 / 药品))"),
+        stacklevel=6)
 
 
 #: the column a workbook of one district per sheet gets its sheet names in, when its sheets have none
