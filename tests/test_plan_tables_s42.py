@@ -437,3 +437,18 @@ def test_such_a_column_with_attribute_words_in_some_rows_is_refused_at_the_other
     assert f"{path}, row 3, column '考核属性': '市考核': 约束性 / 预期性, as row 2 of column '考核属性' says ('约束性')" in msg
     assert "row 2, column" not in msg
 
+
+
+@pytest.mark.parametrize("write", [_csv, _xlsx], ids=["csv", "xlsx"])
+def test_attribute_sections_over_group_sections_give_both(tmp_path, write):
+    """一、约束性指标 over （一）食品安全 / （二）药品安全, then 二、预期性指标 over （一）市场主体: the outer sections are the
+    attribute, the inner ones the group -- the two binding targets were read as 预期性 without a word."""
+    # SYNTHETIC plan figures
+    rows = [["序号", "指标名称", "单位", "2020年基数", "2025年目标"],
+            ["一、约束性指标"], ["（一）食品安全"], ["1", "食品抽检合格率", "%", "97", "≥98"],
+            ["（二）药品安全"], ["2", "药品抽检合格率", "%", "98", "≥99"],
+            ["二、预期性指标"], ["3", "市场主体总量", "万户", "1.89", "2.5"], ["（一）知识产权"],
+            ["4", "每万人口高价值发明专利拥有量", "件", "2.1", "3.5"]]
+    plan = _plan(write(tmp_path / f"plan.{write.__name__[1:]}", rows))
+    assert plan["attribute"].tolist() == ["binding", "binding", "expected", "expected"]
+    assert plan["group"].tolist() == ["（一）食品安全", "（二）药品安全", "", "（一）知识产权"]

@@ -162,6 +162,9 @@ class Table:
     adjustment_unread : list
         Rows of a 目标调整情况 column whose words give no adjusted target (``拟调整``): ``(spreadsheet row,
         indicator, cell)``, the first target kept there and said by ``read_plan``.
+    sectioned : bool
+        Whether section rows gave the attribute (``一、约束性指标``) over sections of groups (``（一）食品安全``):
+        a blank group is then a row under no group section, not a merged cell to fill from above.
     year_hint : str
         For a history by region that names no year (not in its headers, no 年份 column): where to
         write it, should neither the title nor the sheet's name give it.
@@ -181,6 +184,7 @@ class Table:
     kept_preliminary: list = field(default_factory=list)
     adjusted_target: tuple = ()
     adjustment_unread: list = field(default_factory=list)
+    sectioned: bool = False
 
 
 #: spaces and line breaks next to a Chinese character: alignment (单  位, 属  性) or a wrapped cell (指标\n名称)
@@ -1213,7 +1217,12 @@ def _from_grid(grid: pd.DataFrame, schema: Schema, src: str = "<input>") -> Tabl
     if skipped:
         notes = notes + [f"{_SAID_BY_READER}{', '.join(skipped.values())} (a year's growth or share beside its value)"]
     table = Table(frame, rows, title=" ".join(title_lines), notes=notes)
-    if sections is not None and "group" not in frame.columns:
+    if isinstance(sections, dict):  # attribute sections over group sections
+        for column, values in sections.items():
+            if column not in frame.columns:
+                frame[column] = values
+        table.sectioned = True
+    elif sections is not None and "group" not in frame.columns:
         frame["group"] = sections
     if unit:
         table.frame.attrs["_sheet_unit"] = unit
@@ -1545,16 +1554,54 @@ def _drop_layout_rows(body: pd.DataFrame):
             drop.add(pos)
     sections = None
     if labels:
-        lab = pd.Series(np.nan, index=range(len(body)), dtype=object)
-        for pos, text in labels.items():
-            lab.iloc[pos] = text
-        sections = lab.ffill().fillna("").to_numpy()
+        said = {pos: m.group("word") for pos, text in labels.items()
+                if (m := _ATTRIBUTE_SECTION.match(to_simplified(text).strip()))}
+        if said and len(said) < len(labels) and _nested(labels, said):  # 一、约束性指标 over （一）食品安全 ...
+            sections = {"attribute": _carried(said, len(body)),
+                        "group": _carried({p: ("" if p in said else t) for p, t in labels.items()}, len(body))}
+        else:
+            sections = _carried(labels, len(body))
     if not drop:  # a plain table (most large ones): nothing to take out, nothing copied
         return body, notes, sections
     keep = np.setdiff1d(np.arange(len(body)), np.fromiter(drop, dtype=int, count=len(drop)))
-    if sections is not None:
+    if isinstance(sections, dict):
+        sections = {k: v[keep] for k, v in sections.items()}
+    elif sections is not None:
         sections = sections[keep]
     return body.iloc[keep], notes, sections
+
+
+#: a section row saying the attribute of the rows under it (``一、约束性指标``), above sections of groups
+#: (``（一）食品安全``): read as the rows' attribute, the inner sections as their group
+_ATTRIBUTE_SECTION = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十]+[)）]|"
+                                r"第[一二三四五六七八九十]+[部分类章项])?\s*(?P<word>约束性|预期性)(?:指标)?\s*[:：]?$")
+
+
+def _section_level(text: str) -> int:
+    """Which numbering a section label uses: 0 for 一、, 1 for （一）, 2 for 第一部分, 3 for none."""
+    text = to_simplified(text).strip()
+    for level, pattern in enumerate((r"[一二三四五六七八九十]+\s*[、.．]", r"[(（][一二三四五六七八九十]+[)）]",
+                                     r"第[一二三四五六七八九十]+[部分类章项]")):
+        if re.match(pattern, text):
+            return level
+    return 3
+
+
+def _nested(labels: dict, said: dict) -> bool:
+    """Whether the attribute's sections (``said``) are the outer level of ``labels``: the first section is one of
+    them and no section of a group is numbered as they are (一、约束性指标 over （一）食品安全, not 一、市场主体 beside
+    二、约束性指标 -- groups and the attribute at one level, refused by the plan reader)."""
+    first = min(labels)
+    levels = {_section_level(labels[p]) for p in said}
+    return first in said and not any(_section_level(t) in levels for p, t in labels.items() if p not in said)
+
+
+def _carried(labels: dict, n: int) -> np.ndarray:
+    """Section labels ``{row: text}`` carried down to the rows under them (a blank label ends one), length ``n``."""
+    lab = pd.Series(np.nan, index=range(n), dtype=object)
+    for pos, text in labels.items():
+        lab.iloc[pos] = text
+    return lab.ffill().fillna("").to_numpy()
 
 
 #: words saying a target column was adjusted (调整后目标, 2025年调整目标, 2025年目标（中期调整）, 2025年目标（修订）,

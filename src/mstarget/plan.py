@@ -583,7 +583,8 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     _preliminary_columns(out, raw, table.headers, baseline, observed, src)
     _noted_preliminary(out, [table.title, *table.notes], src)  # 注：2024年完成值为快报数 / 备注 2024年为快报数
     _adjusted_target_note(out, raw, table, src)  # 2025年调整目标 beside 2025年目标: the adjusted one is the target
-    if "group" in out.columns:  # a merged 类别 cell exported to CSV (or split by a page break): blank below its first row
+    if "group" in out.columns and not table.sectioned:  # a merged 类别 cell exported to CSV (or split by a page
+        # break): blank below its first row (a blank under 二、预期性指标 before its first （一）… is no group)
         g = out["group"].astype(object)
         blank = g.isna() | (g.astype(str).str.strip() == "")
         out["group"] = g.mask(blank).ffill().fillna("").to_numpy()
