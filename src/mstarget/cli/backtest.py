@@ -103,8 +103,9 @@ def legend(res, horizon: int) -> str:
     if res.calls is not None and len(res.calls):
         text += ("; brier: of the attainment calls' p_meet, brier_base: of a constant (the share met), lower is "
                  "better; ece: expected calibration error of p_meet, 10 equal bins (as mstarget calibrate's check); "
-                 f"both left blank with fewer than {MIN_CALLS_BASE} calls, brier_base also when every call had "
-                 "the same outcome")
+                 f"brier_base and ece left blank with fewer than {MIN_CALLS_BASE} calls (brier is shown from any "
+                 f"number: read it beside n_calls -- from fewer than {MIN_CALLS_BASE} it ranks nothing), brier_base "
+                 "also when every call had the same outcome")
     return text + ".\n汇总为各预测年距与起点合并；smape 为百分比，mase/msis/crps_scaled 以序列历年平均绝对变化为单位。"
 
 
