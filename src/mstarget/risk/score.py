@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 import warnings
 from typing import Sequence
@@ -391,8 +392,8 @@ def fold_item_rows(samples, by: Sequence[str], period: str | None = "period", ou
 
     Returns the table as :func:`~mstarget.risk.samples.load` reads it, the kept rows only, with their
     spreadsheet rows (``attrs["sheet_rows"]``) and ``attrs["source"]``, for ``validate_samples``; what reading
-    it warned is warned once (when ``samples`` itself is returned, ``validate_samples`` reads and says it).
-    A file is read twice when it is not folded (sampling tables are small)."""
+    it warned is warned once. With nothing to fold the table read is returned as it is (:func:`_as_loaded`):
+    ``validate_samples`` does not read the file again."""
     with warnings.catch_warnings(record=True) as said:  # said again only if the table read here is the one used
         warnings.simplefilter("always")
         df, src = load(samples)
@@ -402,14 +403,14 @@ def fold_item_rows(samples, by: Sequence[str], period: str | None = "period", ou
     oc = as_written(df, outcome) if outcome is not None else next(
         (c for c in OUTCOME_CANDIDATES if c in df.columns), None)
     if idcol is None or oc not in df.columns:
-        return samples
+        return _as_loaded(samples, df, src, said)
     keys = [c for c in dict.fromkeys([as_written(df, b) for b in by] + [as_written(df, period) if period else None])
             if c is not None and c in df.columns and c != idcol]
     frame = _batch_frame(df, idcol, keys, batch_fact_columns(df, skip=[idcol, oc, *keys]))
     cols = list(frame.columns)
     repeated = frame["_id"].notna().to_numpy() & frame.duplicated(subset=cols, keep=False).to_numpy()
     if not repeated.any():
-        return samples
+        return _as_loaded(samples, df, src, said)
     rows = sheet_rows(df)
     try:
         failed = outcome_array(df[oc], src, oc, rows=rows)
@@ -427,6 +428,19 @@ def fold_item_rows(samples, by: Sequence[str], period: str | None = "period", ou
     if df.attrs.get("row_parts") is not None and len(df.attrs["row_parts"]) == len(df):
         out.attrs["row_parts"] = np.asarray(df.attrs["row_parts"])[keep]
     return out
+
+
+def _as_loaded(samples, df: pd.DataFrame, src: str, said: list) -> pd.DataFrame:
+    """:func:`fold_item_rows` with nothing to fold: the table it read (``df``, its headers as written in
+    ``attrs["headers"]``, ``attrs["source"]`` set), what reading it warned said now, so that
+    ``validate_samples`` takes it as read; ``samples`` itself for a DataFrame (no file to read again; its index
+    is checked there) or a plain table (Parquet, JSON), which ``validate_samples`` reads its own way."""
+    if not isinstance(samples, (str, os.PathLike)) or "headers" not in df.attrs:
+        return samples
+    for w in said:
+        warnings.warn(w.message, w.category, stacklevel=4)
+    df.attrs["source"] = src
+    return df
 
 
 def _batch_frame(df: pd.DataFrame, idcol: str, keys: list[str], facts: list[str]) -> pd.DataFrame:
