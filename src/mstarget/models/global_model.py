@@ -20,7 +20,8 @@ Target: ``(z_{t+h} - z_t) / s``. In training, ``s`` is the scale known at the wi
 (changes up to ``t`` only), as it is when forecasting; it is never below a tenth of the noise prior
 (``SCALE_FLOOR``), so a window that has seen one tiny change does not get a tiny scale. The regressor is a
 :class:`~sklearn.ensemble.HistGradientBoostingRegressor` with absolute-error loss (a median
-forecast), seeded. Sample paths come from **pooled out-of-fold residuals per horizon**
+forecast), seeded; a series' predictions over the horizons are made monotone (:func:`_monotone`: a
+yearly path does not dip and rise again). Sample paths come from **pooled out-of-fold residuals per horizon**
 (two-fold split by series): each path draws one uniform ``u`` and takes the ``u``-quantile of
 the horizon's residuals, times ``s`` -- joint over the horizon, comonotone, seeded by ``rng``.
 Only windows whose scale rests on 3+ yearly changes feed that table, and its outer 0.5 % on each
@@ -108,6 +109,26 @@ def _last_window_features(zs: Sequence[np.ndarray], scales: Sequence[float],
         n[i] = z.size
     return _window_table(W, np.minimum(n - 1, LAGS), n - 1, np.asarray(scales, dtype=float),
                          np.asarray(priors, dtype=float))
+
+
+def _monotone(row: np.ndarray) -> np.ndarray:
+    """The monotone path nearest (least squares) to a series' predicted changes over horizons 1..``MAX_H``.
+
+    The regressor predicts each horizon on its own, so a series rising every year could get a path
+    that rises to year 2, dips in year 3 and rises again (seen in a call of 15 district series:
+    3.40 -> 3.33 -> 3.62). A yearly series has no season to make such a wiggle real: the path is
+    projected onto the non-decreasing or the non-increasing sequences (pool-adjacent-violators),
+    whichever is nearer. On the validation sets (``benchmarks/validate_points.py``) 22 % of the
+    paths were not monotone; the projection left sMAPE / MASE as they were (global 18.989 / 2.972 ->
+    18.981 / 2.971; the ensemble 18.220 / 2.883 -> 18.218 / 2.883).
+    """
+    d = np.diff(row)
+    if (d >= 0).all() or (d <= 0).all():
+        return row
+    from sklearn.isotonic import isotonic_regression  # lazy: heavy (scikit-learn)
+
+    up, down = isotonic_regression(row, increasing=True), isotonic_regression(row, increasing=False)
+    return up if ((up - row) ** 2).sum() <= ((down - row) ** 2).sum() else down
 
 
 def _features(z: np.ndarray, t: int, s: float, h: np.ndarray, prior: float) -> np.ndarray:
@@ -319,7 +340,7 @@ class GlobalModel(Forecaster):
                            np.tile(np.arange(1.0, MAX_H + 1), len(out))[:, None]])
             pred = shared.reg_.predict(X).reshape(len(out), MAX_H)
             for m, row in zip(out, pred):
-                m.steps_ = row
+                m.steps_ = _monotone(row)
         return out
 
     def fit(self, y, *, noise_prior=1.0):
@@ -336,8 +357,8 @@ class GlobalModel(Forecaster):
             drift = float(np.median(d)) / self.s_ if d.size else 0.0
             return drift * np.cumsum(0.9 ** np.arange(1, h + 1))
         if getattr(self, "steps_", None) is None:
-            self.steps_ = self.reg_.predict(_features(z, z.size - 1, self.s_, np.arange(1, MAX_H + 1),
-                                                      self.noise_prior_))
+            self.steps_ = _monotone(self.reg_.predict(_features(z, z.size - 1, self.s_, np.arange(1, MAX_H + 1),
+                                                                self.noise_prior_)))
         out = self.steps_[: min(h, MAX_H)]
         if h > MAX_H:
             step = out[-1] - out[-2] if out.size >= 2 else out[-1]
