@@ -177,3 +177,18 @@ def test_a_series_rising_every_year_gets_a_median_path_that_does_not_dip():
         out = forecast(hist, horizon=5, model=model)
         med = out[out.indicator == "hv_patents"].sort_values("year")["median"].to_numpy()
         assert med[0] > rising[-1] and (np.diff(med) > 0).all(), (model, med)
+
+
+def test_a_wiggling_path_is_replaced_by_the_nearest_monotone_one():
+    from sklearn.isotonic import isotonic_regression
+
+    from mstarget.models.global_model import _monotone
+
+    rng = np.random.default_rng(3)  # SYNTHETIC predicted paths over 8 horizons
+    for row in rng.normal(size=(300, 8)).cumsum(axis=1) + rng.normal(size=(300, 8)):
+        up, down = isotonic_regression(row), isotonic_regression(row, increasing=False)
+        best = up if ((up - row) ** 2).sum() <= ((down - row) ** 2).sum() else down
+        np.testing.assert_allclose(_monotone(row), best)
+    assert np.array_equal(_monotone(np.array([0.5, 1.2, 1.1, 2.0])), [0.5, 1.15, 1.15, 2.0])
+    rising = np.array([0.1, 0.4, 0.4, 0.9])
+    assert _monotone(rising) is rising  # already monotone: left as it is
