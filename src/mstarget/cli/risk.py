@@ -241,6 +241,7 @@ def _load_filtered(path: str, where: list[str], region: str | None = None,
     df, src = _samples.load(path)
     headers = df.attrs.get("headers")  # the headers as written (抽检批次), for messages
     parts, row_parts = df.attrs.get("parts"), df.attrs.get("row_parts")  # sheets of one workbook
+    sheets = df.attrs.get("place_sheets")  # one sheet per district: named in the heading (_sheets_scored)
     df = df.assign(_sheet_row=_samples.sheet_rows(df))  # a bureau table's own rows (title rows above)
     if parts and row_parts is not None:
         df = df.assign(_sheet_part=row_parts)
@@ -258,7 +259,7 @@ def _load_filtered(path: str, where: list[str], region: str | None = None,
         conds.append(f"{col}={region}")
     if before_where is not None and conds:  # --region first: the table before --where
         whole = df[df[col].astype(str).str.strip() == region.strip()] if col is not None else df
-        before_where.append(_finish_loaded(whole, src, headers, parts))
+        before_where.append(_finish_loaded(whole, src, headers, parts, sheets))
     for cond in conds:
         if "=" not in cond:
             raise ParameterError(f"--where must look like COLUMN=VALUE (e.g. region=全国); got {cond!r}.")
@@ -275,11 +276,13 @@ def _load_filtered(path: str, where: list[str], region: str | None = None,
     if df.empty:
         raise DataValidationError([Problem(src, None, None, None,
                                            f"no rows match {' '.join(conds)}")], source=src)
-    return _finish_loaded(df, src, headers, parts)
+    return _finish_loaded(df, src, headers, parts, sheets)
 
 
-def _finish_loaded(df: pd.DataFrame, src: str, headers: dict | None, parts) -> pd.DataFrame:
-    """The rows kept by :func:`_load_filtered`, with the file's own rows, headers and sheets in ``attrs``."""
+def _finish_loaded(df: pd.DataFrame, src: str, headers: dict | None, parts,
+                   sheets: dict | None = None) -> pd.DataFrame:
+    """The rows kept by :func:`_load_filtered`, with the file's own rows, headers and sheets in ``attrs``
+    (``sheets``: a workbook's district sheets, ``attrs["place_sheets"]`` of :func:`mstarget.risk.samples.load`)."""
     rows = df["_sheet_row"].to_numpy()
     kept_parts = df["_sheet_part"].to_numpy() if "_sheet_part" in df.columns else None
     df = df.drop(columns=[c for c in ("_sheet_row", "_sheet_part") if c in df.columns]).reset_index(drop=True)
@@ -288,7 +291,20 @@ def _finish_loaded(df: pd.DataFrame, src: str, headers: dict | None, parts) -> p
     df.attrs["headers"] = dict(headers or {})  # also marks the table as read (not mapped again)
     if kept_parts is not None:
         df.attrs["parts"], df.attrs["row_parts"] = parts, kept_parts
+    if sheets:
+        df.attrs["place_sheets"] = sheets
     return df
+
+
+def _sheets_scored(raw: pd.DataFrame) -> list[str]:
+    """The district sheets of a workbook kept one district per sheet whose rows ``raw`` (the table after
+    ``--region`` / ``--where``) still holds, in the workbook's order; ``[]`` for any other table."""
+    placed = raw.attrs.get("place_sheets") or {}
+    col = placed.get("column")
+    if col not in raw.columns:
+        return []
+    held = set(raw[col].dropna().astype(str).str.strip())
+    return [name for name in placed.get("sheets", []) if name.strip() in held]
 
 
 def _note_reported(raw: pd.DataFrame, before: list, by: list[str], args) -> None:
@@ -383,6 +399,7 @@ def _score_from_args(args) -> tuple[pd.DataFrame, pd.DataFrame]:
         raise _rename_source(exc, src) from None
     scores.attrs["risk"]["source"] = src
     scores.attrs["risk"]["where"] = list(args.where or [])  # said in the scope line, chart title and file
+    scores.attrs["risk"]["sheets"] = _sheets_scored(raw)  # one sheet per district: said in the scope line
     return raw, scores
 
 
@@ -764,8 +781,12 @@ def _scope(meta: dict, args) -> str:
     parts = [f"分组 by: {', '.join(shown)}"]
     if len(shown) > 1:
         parts.append(pooling_words(shown, bool(meta.get("hierarchical"))))
-    if getattr(args, "region", None):
-        parts.append(f"地区 region: {args.region}")
+    region = getattr(args, "region", None)
+    if region:
+        parts.append(f"地区 region: {region}")
+    sheets = list(meta.get("sheets") or [])
+    if sheets and not (region and sheets == [region.strip()]):  # --region 鼎湖区 named its one sheet already
+        parts.append(f"读取工作表 sheets read: {'、'.join(sheets)}（按区县分表 one sheet per district）")
     if meta.get("where"):  # --where: the rows scored are a part of the table
         parts.append(f"筛选 where: {where_text(meta['where'])}")
     parts.append("期间 periods: 表中未注明，全表为一期 (the table names no period: its rows are one period)"
@@ -1315,6 +1336,9 @@ def _evaluate_records(args):
         raise DataValidationError([Problem(src, None, args.outcome, None,
                                            f"the 0/1 (合格/不合格) outcome column given with --outcome; the "
                                            f"table has: {shown}")], source=src)
+    # a batch written once per failed item (its 抽样单号 repeated) is one record, as 'risk score' counts it: its
+    # histories, its training row and its test row count it once (said once; fit then finds nothing to fold)
+    raw = _samples.fold_items(raw, src, outcome=args.outcome)
     # the same date reading as 'risk score' (2023年3月1日 too); a cell that is no date is refused
     dates = pd.Series(_samples.parse_dates(raw[time], src, written.get(time, time), _samples.sheet_rows(raw)))
     try:

@@ -545,7 +545,8 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         column (``{"甲区": 400}``) is read the same way. Solved with the risk greedy: the coverage share, then
         each level floor met by that level's groups with the largest next gain, then the rest within every cap;
         binding ones are named in the notes, ones that cannot hold together are refused. The volume and even
-        plans compared are not held to them.
+        plans compared are held to them too, spending the same batches (:func:`level_bounded_allocation`), so
+        that ``vs_volume`` / ``vs_even`` compare plans under the same limits.
     plan_period : str or int, optional
         The period the plan covers (``2026``, ``"2026Q1"``), for the default market: a group's
         batches tested per month over the scored periods times the plan's months
@@ -617,7 +618,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     else:
         base = _coverage_floors(weights, spend, risk_share, floors, caps)
         n = greedy_allocate(p, vol, spend, base, caps)
-    out = _plan_table(scores[by], p, weights, vol, n, budget, floors, caps, lots)
+    out = _plan_table(scores[by], p, weights, vol, n, budget, floors, caps, lots, lfloors, lcaps)
     _warn_concentration(n, budget, groups, warn_share)
     _note_unfunded(n, budget, groups, notes, own_caps)
     _note_stale(scores, by, groups, n, notes)
@@ -1321,9 +1322,11 @@ def _market_note(info: dict) -> str:
 
 
 def _plan_table(keys: pd.DataFrame, p: np.ndarray, weights: np.ndarray, vol: np.ndarray, n: np.ndarray,
-                budget: int, floors: np.ndarray, caps: np.ndarray, lots: np.ndarray | None) -> pd.DataFrame:
+                budget: int, floors: np.ndarray, caps: np.ndarray, lots: np.ndarray | None,
+                lfloors: list = (), lcaps: list = ()) -> pd.DataFrame:
     """The result table: the plan ``n`` and the expected finds of it, the volume plan and an even split,
-    both within the same floors and caps (and lots) as the plan, spending the same batches."""
+    both within the same floors and caps (and lots) as the plan, and the same floors and caps per level
+    (``lfloors`` / ``lcaps``: :func:`level_bounded_allocation`), spending the same batches."""
     G = len(p)
     spend = int(n.sum())
     # the baselines' leftover batches (ties of their rounding) go in the groups' name order, not the table's
@@ -1333,8 +1336,10 @@ def _plan_table(keys: pd.DataFrame, p: np.ndarray, weights: np.ndarray, vol: np.
     back = np.empty_like(order)
     back[order] = np.arange(G)
     floors_o, caps_o = np.asarray(floors)[order], np.asarray(caps)[order]
-    b_vol = bounded_allocation(np.asarray(weights, float)[order], spend, floors_o, caps_o)[back]
-    b_even = bounded_allocation(np.ones(G), spend, floors_o, caps_o)[back]
+    lfloors_o, lcaps_o = ([(c, v, b, np.sort(back[idx])) for c, v, b, idx in items] for items in (lfloors, lcaps))
+    b_vol = level_bounded_allocation(np.asarray(weights, float)[order], spend, floors_o, caps_o,
+                                     lfloors_o, lcaps_o)[back]
+    b_even = level_bounded_allocation(np.ones(G), spend, floors_o, caps_o, lfloors_o, lcaps_o)[back]
     out = keys.reset_index(drop=True).copy()
     out["risk"] = p
     out["volume"] = weights
@@ -1399,6 +1404,116 @@ def bounded_allocation(weights, budget: int, floors, caps) -> np.ndarray:
         i = int(np.argmax(np.where(n > floors, n - floors, -1)))
         n[i] -= 1
         rest += 1
+    return n.astype(np.int64)
+
+
+def _level_limits(lfloors: list, lcaps: list) -> list[tuple[np.ndarray, float, float]]:
+    """Each level value limited, once: ``(its groups' positions, floor, cap)`` (0 / inf when not given)."""
+    out: dict = {}
+    for c, v, b, idx in lfloors:
+        out[(c, v)] = [np.asarray(idx, np.int64), float(b), np.inf]
+    for c, v, b, idx in lcaps:
+        out.setdefault((c, v), [np.asarray(idx, np.int64), 0.0, np.inf])[2] = float(b)
+    return [tuple(x) for x in out.values()]
+
+
+def _levels_hold(n: np.ndarray, limits: list) -> bool:
+    return all(lo - 1e-9 <= float(np.sum(n[idx])) <= hi + 1e-9 for idx, lo, hi in limits)
+
+
+def _solve_scale(f, target: float) -> float:
+    """The scale ``s > 0`` at which the non-decreasing ``f(s)`` reaches ``target`` (bisection on log s)."""
+    lo, hi = -700.0, 700.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if f(math.exp(mid)) < target:
+            lo = mid
+        else:
+            hi = mid
+    return math.exp(hi)
+
+
+def level_bounded_allocation(weights, budget: int, floors, caps, lfloors: list = (), lcaps: list = ()) -> np.ndarray:
+    """:func:`bounded_allocation` also within floors and caps per level of ``by`` (int64, shape (G,)).
+
+    ``lfloors`` / ``lcaps``: ``(column, value, batches, positions of its groups)`` as ``allocate`` reads
+    ``min_per_level`` / ``max_per_level``. The volume and even plans a targeted plan is compared with keep the
+    same level limits and spend the same ``budget``: when :func:`bounded_allocation` breaks one, each limited
+    level's groups are scaled together (``n = clip(t * w * m_level, floors, caps)``, one multiplier ``m`` per
+    level, found in turn until every level holds; a group of a district and a category takes both), then
+    rounded by largest remainders, the levels short of their floor first, never past a cap."""
+    w = np.asarray(weights, float)
+    n = bounded_allocation(w, budget, floors, caps)
+    limits = _level_limits(list(lfloors), list(lcaps))
+    if not limits or _levels_hold(n, limits):
+        return n
+    w = w if w.sum() > 0 else np.ones(len(w))
+    w = np.where(w > 0, w, 1e-12 * w.max())  # a group of no weight may still be needed for a level's floor
+    floors, caps = np.asarray(floors, float), np.asarray(caps, float)
+    m = np.ones(len(limits))
+
+    def x_of(t: float) -> np.ndarray:
+        scale = w.copy()
+        for k, (idx, _, _) in enumerate(limits):
+            scale[idx] *= m[k]
+        return np.clip(t * scale, floors, caps)
+
+    t = 1.0
+    for _ in range(200):  # Gauss-Seidel on the levels' multipliers and the budget's scale
+        t = _solve_scale(lambda s: float(x_of(s).sum()), budget)
+        moved = 0.0
+        for k, (idx, lo, hi) in enumerate(limits):
+            x = x_of(t)
+            s_k = float(x[idx].sum())
+            if s_k > hi + 1e-9 or s_k < lo - 1e-9 or m[k] != 1.0:
+                old, m[k] = m[k], 1.0
+                s_1 = float(x_of(t)[idx].sum())
+                if not lo - 1e-9 <= s_1 <= hi + 1e-9:
+
+                    def level_sum(mk, k=k, idx=idx):
+                        m[k] = mk
+                        return float(x_of(t)[idx].sum())
+
+                    m[k] = _solve_scale(level_sum, hi if s_1 > hi else lo)
+                moved = max(moved, abs(math.log(m[k] / old)))
+        if moved < 1e-9:
+            break
+    x = x_of(_solve_scale(lambda s: float(x_of(s).sum()), budget))
+    return _round_within_levels(x, budget, floors, caps, limits)
+
+
+def _round_within_levels(x: np.ndarray, budget: int, floors: np.ndarray, caps: np.ndarray,
+                         limits: list) -> np.ndarray:
+    """Whole batches from the split ``x`` (shape (G,)), summing to ``budget``: rounded down, then one batch
+    each by largest remainder -- to the groups of a level short of its floor first -- never past a group's or
+    a level's cap."""
+    n = np.minimum(np.maximum(np.floor(x + 1e-9), floors), caps)
+    of: list[list[int]] = [[] for _ in range(len(x))]  # the limited levels each group is in
+    for k, (idx, _, _) in enumerate(limits):
+        for i in idx:
+            of[int(i)].append(k)
+
+    def room(i: int) -> float:
+        return min([caps[i] - n[i]] + [limits[k][2] - n[limits[k][0]].sum() for k in of[i]])
+
+    def give(members) -> bool:
+        open_ = [i for i in members if room(int(i)) >= 1]
+        if not open_:
+            return False
+        n[max(open_, key=lambda i: (x[i] - n[i], -i))] += 1
+        return True
+
+    for idx, lo, _ in limits:
+        while n[idx].sum() < lo and n.sum() < budget and give(idx):
+            pass
+    while n.sum() < budget and give(range(len(x))):
+        pass
+    while n.sum() > budget:  # floors rounded up past the budget: back from the largest over its share
+        spare = [i for i in range(len(x)) if n[i] > floors[i]
+                 and all(n[limits[k][0]].sum() > limits[k][1] for k in of[i])]
+        if not spare:
+            break
+        n[max(spare, key=lambda i: (n[i] - x[i], -i))] -= 1
     return n.astype(np.int64)
 
 
@@ -1800,9 +1915,13 @@ def _level_plan(p, vol, spend: int, weights, floors, caps, risk_share: float, lf
 
     def attempt(cov: float):
         base = _coverage_floors(weights, spend, cov, floors, caps).astype(np.int64)
-        for c, v, b, idx in lcaps:  # the coverage share of a capped level kept within its cap
-            if base[idx].sum() > b:
-                base[idx] = bounded_allocation(np.asarray(weights, float)[idx], b, floors[idx], caps[idx])
+        over = True
+        while over:  # the coverage share of a capped level kept within its cap (a district's and a category's
+            over = False  # caps in turn: refitting one may lift a group of the other; each refit lowers the sum)
+            for c, v, b, idx in lcaps:
+                if base[idx].sum() > b:
+                    base[idx] = bounded_allocation(np.asarray(weights, float)[idx], b, floors[idx], caps[idx])
+                    over = True
         n = base
         for c, v, b, idx in lfloors:
             need = b - int(n[idx].sum())
@@ -1855,5 +1974,6 @@ def _level_plan(p, vol, spend: int, weights, floors, caps, risk_share: float, lf
     unbound = len(lfloors) + len(lcaps) - len(said)
     notes.append("按层级的下限/上限 floors and caps per level：" + ("；".join(said) if said else "均未起作用 none binds")
                  + (f"；其余 {unbound} 个未起作用 ({unbound} more do not bind)" if said and unbound else "")
-                 + "。对照的按量、平均方案不受这些层级限制 / the volume and even plans compared are not held to them")
+                 + "。对照的按量、平均方案同样遵守这些层级限制、用同一预算 / the volume and even plans compared are held "
+                 "to them too, with the same budget")
     return n.astype(np.int64)

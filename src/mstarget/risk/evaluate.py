@@ -59,9 +59,9 @@ import pandas as pd
 from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
 from .allocate import DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, expected_found, infer_by, scored_months
 from .periods import parse_period
-from .samples import (DATE_EXAMPLES, FIRST_DATE, LAST_DATE, _cell_text, _no_such_day, check_by, group_key,
-                      parse_dates, read_dates, total_rows, validate_samples)
-from .score import drop_total_rows, fold_item_rows, score, silent_periods, silent_text, warn_silent_periods
+from .samples import (DATE_EXAMPLES, FIRST_DATE, LAST_DATE, _cell_text, _no_such_day, check_by, fold_item_rows,
+                      group_key, parse_dates, read_dates, total_rows, validate_samples)
+from .score import drop_total_rows, score, silent_periods, silent_text, warn_silent_periods
 
 DEFAULT_KS = (10, 20, 50)
 #: how far below the coverage share (``1 - risk_share``) a group's planned / volume-plan batches may fall
@@ -1052,7 +1052,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
         ``.conclusion`` say the comparison is unstable.
     """
     by = list(by) if by is not None else infer_by(scores)
-    test, src = validate_samples(fold_item_rows(test_samples, by, period), by, period=period)  # 抽样单号 once
+    test, src = validate_samples(test_samples, by, period=period)  # one 抽样单号 a batch (fold_items)
     test, _ = drop_total_rows(test, by, src)  # 小计 / 合计 rows of the test table are not counted twice
     t = test.groupby(by, as_index=False)[["tested", "failed"]].sum()
     t = t[t["tested"] > 0]  # a group with 0 batches in the test period (0批) was not tested: named as not tested

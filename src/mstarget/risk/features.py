@@ -45,7 +45,8 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, ParameterError, Problem
-from .samples import outcome_array, parse_dates, read_dates, read_records, sheet_rows, written_columns
+from .samples import (item_batches, outcome_array, parse_dates, read_dates, read_records, rows_kept, sheet_rows,
+                      warn_folded, written_columns)
 
 DEFAULT_HALF_LIVES = (30.0, 90.0)
 DEFAULT_AREA_PRIOR = 20.0
@@ -198,7 +199,9 @@ def features(records, *, time: str, outcome: str, entity: str | None = None,
         One row per inspection / sampled batch. Its headers are read as :func:`mstarget.risk.score`
         reads them (a DataFrame's like a file's): every column below may be named by its header as
         written (检验结论, 食品大类) or by the canonical name it is read as (``outcome``,
-        ``category``); the result's columns use the name given (``食品大类_rate_30d``).
+        ``category``); the result's columns use the name given (``食品大类_rate_30d``). A batch
+        written once per failed item (its 抽样单号 repeated) counts once in every history, as
+        ``score`` counts it (with a warning); each of its rows gets the batch's features.
     time : str
         Date column (any format pandas reads, or ``2023年3月1日`` as ``score`` reads sampling
         dates; times within a day are ignored only if the cells carry none) or a numeric column
@@ -254,6 +257,12 @@ def features(records, *, time: str, outcome: str, entity: str | None = None,
     if len(df) == 0:
         raise DataValidationError([Problem(src, None, None, None, "the table has no data rows")],
                                   source=src)
+    batch = item_batches(df, src, outcome=outcome)
+    whole = df.index
+    if batch is not None:  # a batch written once per failed item: counted once in every history
+        warn_folded(df, batch, src, stacklevel=3)
+        kept = np.flatnonzero(batch == np.arange(len(df)))
+        df = rows_kept(df, batch == np.arange(len(df)), index=True)
     written = df.attrs.get("headers") or {}  # messages name a column as the table writes it
     t, is_date = _times(df, time, src, str(written.get(time, time)))
     y = outcome_array(df[outcome], src, str(written.get(outcome, outcome)), allow_missing=True,
@@ -281,6 +290,8 @@ def features(records, *, time: str, outcome: str, entity: str | None = None,
                                               entity_prior, unit)], axis=1)
     for a in areas:
         out = pd.concat([out, _area_rates(df, a, t, yk, ck, base, hls, area_prior, is_date)], axis=1)
+    if batch is not None:  # each row of a folded batch gets its batch's features
+        out = out.iloc[np.searchsorted(kept, batch)].set_axis(whole)
     return out
 
 

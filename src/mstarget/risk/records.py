@@ -22,8 +22,8 @@ import pandas as pd
 
 from .. import layout
 from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
-from .samples import (_cell_text, date_of, outcome_array, parse_dates, read_dates, read_records, sheet_rows,
-                      written_columns)
+from .samples import (_cell_text, date_of, fold_items, outcome_array, parse_dates, read_dates, read_records,
+                      sheet_rows, written_columns)
 
 MODELS = ("logistic", "gbm")
 #: calibrated probabilities are kept within [P_MIN, 1 - P_MIN]
@@ -410,7 +410,8 @@ class RiskModel:
         Returns
         -------
         ndarray of float, shape (n_rows,)
-            Probability (0-1) that each row's inspection finds a failure, aligned with the rows.
+            Probability (0-1) that each row's inspection finds a failure, aligned with the rows (rows
+            repeating a 抽样单号 are not folded here: each gets its probability).
         """
         x = self._x(records)
         if self.calibrated_ is None:
@@ -508,6 +509,8 @@ def fit(records, outcome: str, features: Sequence[str] | None = None, time: str 
         reads them (a DataFrame's like a file's): ``outcome``, ``time``, ``features`` and
         ``exclude`` may name a column by its header as written (检验结论, 食品大类) or by the
         canonical name it is read as (``outcome``, ``category``); the model keeps the names given.
+        A batch written once per failed item (its 抽样单号 repeated on rows agreeing on date, product,
+        sampled unit and producer) is one record, failed, as ``score`` counts it (with a warning).
     outcome : str
         Column with 0/1 (1 = failure / unqualified / critical violation found; also 合格 / 不合格).
     features : list of str, optional
@@ -549,6 +552,7 @@ def fit(records, outcome: str, features: Sequence[str] | None = None, time: str 
     exclude = [str(c) for c in (exclude or [])]
     given = None if features is None else [str(c) for c in features]
     df, src = read_records(records, [outcome, time, *(given or []), *exclude])
+    df = fold_items(df, src, outcome=outcome, stacklevel=4)  # a batch written once per failed item: one row
     written = df.attrs.get("headers") or {}
     if given is None:
         # the period a file's per-batch records get from their 抽样日期 is that time again

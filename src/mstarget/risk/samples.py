@@ -119,7 +119,9 @@ def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
     (``2021年抽检批次 | 2021年不合格批次 | 2022年抽检批次 | ...``) give one row per group and year.
     Such a table's ``attrs["parts"]`` lists ``(source, headers)`` of each sheet or year and
     ``attrs["row_parts"]`` the part of each row, so that messages name the sheet and the header
-    each cell was read from.
+    each cell was read from. A workbook of **one district per sheet** (鼎湖区, 端州区, ...: each sheet's
+    name its rows' district) also gets ``attrs["place_sheets"]``: ``{"column": the district column,
+    "sheets": [the sheet names read]}``.
 
     A DataFrame cut from a file may carry ``attrs["source"]`` (the file name) and
     ``attrs["sheet_rows"]`` (each row's spreadsheet row in that file), so that messages point at
@@ -132,13 +134,17 @@ def load(samples: pd.DataFrame | str | os.PathLike) -> tuple[pd.DataFrame, str]:
         suffix = os.path.splitext(str(samples))[1].lower()
         if not str(samples).strip() or suffix not in GRID_TYPES:
             return read_table(samples), str(samples)
-        pieces = []
+        pieces, placed = [], []
         with warnings.catch_warnings(record=True) as caught:  # a 合计 per sheet said once (_said_once)
             warnings.simplefilter("always")
             for table, sheet_period, sheet, place in _sheet_tables(str(samples)):
                 pieces += _with_place(_pieces(table, sheet_period, sheet, str(samples)), place)
+                placed += [(place[0], sheet)] if place is not None else []
         _said_once(caught, str(samples))
-        return _joined(pieces, str(samples))
+        df, src = _joined(pieces, str(samples))
+        if placed:  # one sheet per district: which were read, for a heading (the warning says it too)
+            df.attrs["place_sheets"] = {"column": placed[0][0], "sheets": [name for _, name in placed]}
+        return df, src
     raise ParameterError.invalid("samples", "mstarget.risk", "a DataFrame or a path to a table",
                                  type(samples).__name__)
 
@@ -1495,6 +1501,185 @@ def _periods(df: pd.DataFrame, period: str, src: str, rows: np.ndarray):
     return labels[c], starts[c], ends[c], probs
 
 
+# ----------------------------------------------------------------------------- one row per failed item
+#: headers of a per-batch record's sample number (one number per batch), compared without spaces, ``_`` or ``-``,
+#: in lower case: a notice listing one row per failed item repeats its batch's number on each row
+SAMPLE_ID_HEADERS = ("抽样单号", "抽样单编号", "抽样编号", "抽检编号", "样品编号", "报告编号", "检验报告编号",
+                     "报告书编号", "sampleid", "sampleno", "samplenumber", "reportno", "reportnumber", "reportid")
+
+
+#: headers of the columns that describe a batch (compared as :data:`SAMPLE_ID_HEADERS` are): rows sharing a
+#: sample number are one batch only when they also agree on these -- monthly notices pasted together that each
+#: number their batches 1..40 repeat a number on different dates, products and sampled units
+BATCH_FACT_HEADERS = ("抽样日期", "抽样时间", "检验日期", "date", "samplingdate", "sampledate",
+                      "样品名称", "食品名称", "产品名称", "samplename", "productname", "product",
+                      "被抽样单位", "被抽样单位名称", "被抽检单位", "被抽检单位名称", "sampledunit",
+                      "生产企业", "生产企业名称", "标称生产企业", "标称生产企业名称", "producer", "manufacturer",
+                      "生产日期", "生产日期/批号", "生产日期批号", "批号")
+
+#: cells that stand for "no number" / "not said" (compared without spaces, in lower case); a cell of dashes,
+#: slashes or dots only (/, -, —, ——, ...) is one too
+PLACEHOLDER_CELLS = frozenset({"无", "空", "未编号", "无编号", "暂无", "n/a", "na", "null", "none", "nan", "nil"})
+
+
+def _id_key(header) -> str:
+    return re.sub(r"[\s_\-.:：]", "", str(header)).lower()
+
+
+def _batch_cell(value) -> str | None:
+    """A cell as text for comparing rows (stripped; a date at midnight as ``2023-01-05``), or ``None`` when
+    it is blank or a placeholder (:data:`PLACEHOLDER_CELLS`, or dashes / slashes only)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        value = value.date().isoformat()
+    text = str(value).strip()
+    if re.fullmatch(r"[\s/／\\\-－—–_~～.。·]*", text) or re.sub(r"\s", "", text).lower() in PLACEHOLDER_CELLS:
+        return None
+    return text
+
+
+def _sample_number(value) -> str | None:
+    """A sample-number cell as text, or ``None`` when it holds no number: blank, a placeholder
+    (:func:`_batch_cell`) or zero (``0``, ``0.0``, ``000``)."""
+    text = _batch_cell(value)
+    return None if text is None or re.fullmatch(r"0+(\.0*)?", text) else text
+
+
+def batch_fact_columns(df: pd.DataFrame, skip: Sequence[str] = ()) -> list[str]:
+    """The columns of per-batch records that describe a batch (sampling date, product, sampled unit,
+    producer: :data:`BATCH_FACT_HEADERS`, by their headers as written), other than those in ``skip``."""
+    written = df.attrs.get("headers") or {}
+    wanted = {_id_key(h) for h in BATCH_FACT_HEADERS}
+    return [c for c in df.columns if c not in skip and _id_key(written.get(c, c)) in wanted]
+
+
+def sample_id_column(df: pd.DataFrame) -> str | None:
+    """The column of per-batch records holding each batch's sample number (抽样单号, 样品编号, 报告编号,
+    ``sample id`` ...: :data:`SAMPLE_ID_HEADERS`, by its header as written), else ``None``."""
+    written = df.attrs.get("headers") or {}
+    wanted = {_id_key(h) for h in SAMPLE_ID_HEADERS}
+    return next((c for c in df.columns if _id_key(written.get(c, c)) in wanted), None)
+
+
+def item_batches(df: pd.DataFrame, src: str, by: Sequence[str] = (), period: str | None = None,
+                 outcome: str | None = None) -> np.ndarray | None:
+    """Per-batch records with one row per failed item (the batch's 抽样单号 repeated on each row): each row's
+    batch, as the position (0-based, shape (R,)) of the row that stands for it -- of the rows of one sample
+    number (and group ``by`` and ``period``) that agree on the columns describing a batch (sampling date,
+    product, sampled unit, producer: :func:`batch_fact_columns`), the first failed one, else the first; every
+    other row stands for itself. Rows whose number is a placeholder (/, —, 无, 未编号, N/A, 0 ...) have none.
+
+    ``df`` is a table as :func:`load` reads it. ``None`` when there is nothing to fold: a counts table
+    (``tested``), records without a sample-number column (:func:`sample_id_column`) or without the outcome
+    column, no number repeated, or outcomes that cannot be read (:func:`validate_samples` / the caller then
+    says which cells)."""
+    idcol = sample_id_column(df) if "tested" not in df.columns else None
+    oc = as_written(df, outcome) if outcome is not None else next(
+        (c for c in OUTCOME_CANDIDATES if c in df.columns), None)
+    if idcol is None or oc not in df.columns:
+        return None
+    keys = [c for c in dict.fromkeys([as_written(df, b) for b in by] + [as_written(df, period) if period else None])
+            if c is not None and c in df.columns and c != idcol]
+    frame = _batch_frame(df, idcol, keys, batch_fact_columns(df, skip=[idcol, oc, *keys]))
+    cols = list(frame.columns)
+    repeated = frame["_id"].notna().to_numpy() & frame.duplicated(subset=cols, keep=False).to_numpy()
+    if not repeated.any():
+        return None
+    try:
+        failed = outcome_array(df[oc], src, oc, rows=sheet_rows(df))
+    except DataValidationError:
+        return None
+    frame["_failed"], frame["_pos"] = -np.nan_to_num(failed), np.arange(len(df))
+    picked = frame[repeated].sort_values(cols + ["_failed", "_pos"], kind="stable")  # a failed row first
+    batch = np.arange(len(df))
+    batch[picked["_pos"].to_numpy(int)] = picked.groupby(cols, sort=False)["_pos"].transform("first").to_numpy(int)
+    return batch
+
+
+def warn_folded(df: pd.DataFrame, batch: np.ndarray, src: str, stacklevel: int = 4) -> None:
+    """Say (a :class:`MstargetWarning`) how many rows of ``df`` were folded into how many batches
+    (``batch``: :func:`item_batches`) under which sample-number column."""
+    sizes = np.bincount(batch, minlength=len(batch))
+    column = sample_id_column(df)
+    column = str((df.attrs.get("headers") or {}).get(column, column))
+    n_rows, n_batches = int((sizes[batch] > 1).sum()), int((sizes > 1).sum())
+    warnings.warn(MstargetWarning(
+        f"{src}: {n_rows:,} 行的“{column}”有重复，按同一批次合并为 {n_batches:,} 批（同一{column}的多行视为同一批次的"
+        f"多个不合格项目：每批只计一次，任一行不合格即该批不合格）；如确是不同批次，请给每批不同的{column} / "
+        f"{n_rows:,} rows repeating a {column} were folded into {n_batches:,} batches (one row per failed item of a "
+        "batch): each batch is counted once, failed if any of its rows failed"), stacklevel=stacklevel)
+
+
+def rows_kept(df: pd.DataFrame, keep: np.ndarray, index: bool = False) -> pd.DataFrame:
+    """The rows of ``df`` where ``keep`` (bool, shape (R,)), their spreadsheet rows (``attrs["sheet_rows"]``)
+    and sheets (``attrs["row_parts"]``) kept with them; renumbered 0.. unless ``index``."""
+    rows = sheet_rows(df)
+    out = df[keep] if index else df[keep].reset_index(drop=True)
+    out.attrs = {**df.attrs, "sheet_rows": rows[keep]}
+    if df.attrs.get("row_parts") is not None and len(df.attrs["row_parts"]) == len(df):
+        out.attrs["row_parts"] = np.asarray(df.attrs["row_parts"])[keep]
+    return out
+
+
+def fold_items(df: pd.DataFrame, src: str, by: Sequence[str] = (), period: str | None = None,
+               outcome: str | None = None, stacklevel: int = 5) -> pd.DataFrame:
+    """``df`` (as :func:`load` reads it) with the rows of one batch written once per failed item folded into
+    one row per batch (:func:`item_batches`: the batch's first failed row kept), said once
+    (:func:`warn_folded`); ``df`` itself when there is nothing to fold. :func:`validate_samples` (so
+    ``score`` and ``evaluate``) and :func:`mstarget.risk.fit` fold this way."""
+    batch = item_batches(df, src, by, period, outcome)
+    if batch is None:
+        return df
+    warn_folded(df, batch, src, stacklevel)
+    return rows_kept(df, batch == np.arange(len(df)))
+
+
+def fold_item_rows(samples, by: Sequence[str], period: str | None = "period", outcome: str | None = None):
+    """:func:`fold_items` of a table not yet read (DataFrame or path), for a caller that passes the result on
+    to more than one reader (``evaluate`` to :func:`validate_samples` and ``score``): the folded table as
+    :func:`load` reads it, with ``attrs["source"]``, what reading it warned warned once. ``samples`` itself
+    when there is nothing to fold and it is a DataFrame or a plain table (Parquet, JSON); for a file read by
+    :func:`load`, the table read (not read again)."""
+    with warnings.catch_warnings(record=True) as said:  # said again only if the table read here is the one used
+        warnings.simplefilter("always")
+        df, src = load(samples)
+        if isinstance(samples, pd.DataFrame) and "headers" not in samples.attrs:
+            df = _as_read(df, src)
+    folded = fold_items(df, src, check_by(by), period, outcome)
+    if folded is df and (not isinstance(samples, (str, os.PathLike)) or "headers" not in df.attrs):
+        return samples  # read again by validate_samples: what reading it warns is said then
+    for w in said:  # what reading the table said (a 合计 per sheet ...): validate_samples does not read it again
+        warnings.warn(w.message, w.category, stacklevel=4)
+    folded.attrs["source"] = src
+    return folded
+
+
+def _batch_frame(df: pd.DataFrame, idcol: str, keys: list[str], facts: list[str]) -> pd.DataFrame:
+    """One row per row of ``df`` (all text, object columns): ``_id`` (its sample number, ``None`` when it has
+    none: :func:`_sample_number`), ``_k0..`` (its group and period) and ``_b0..`` (the columns describing its
+    batch, ``facts``); rows with a number and equal on all of these are one batch. Rows of one number that
+    differ on a batch column (another date, product or sampled unit: notices numbering their batches 1..40
+    each month) are different batches and stay apart, without a word. A batch column left blank on an item's
+    row (a merged cell) takes the value of the rows of the same number right above or below it, else the
+    value the other rows of its number (and group and period) agree on; where they differ it stays blank."""
+    frame = pd.DataFrame({"_id": df[idcol].map(_sample_number).to_numpy(object)})
+    for j, c in enumerate(keys):
+        frame[f"_k{j}"] = df[c].astype(str).to_numpy(object)
+    named = frame["_id"].notna().to_numpy()
+    number = frame.fillna({"_id": ""}).groupby(list(frame.columns), sort=False).ngroup().to_numpy()
+    number = pd.Series(np.where(named, number, -1 - np.arange(len(frame))))  # rows without a number: each its own
+    run = (number != number.shift()).cumsum().to_numpy()  # consecutive rows of one number
+    for j, c in enumerate(facts):
+        said = pd.Series(df[c].map(_batch_cell).to_numpy(object))
+        said = said.groupby(run).ffill().groupby(run).bfill().astype(object)
+        by_number = said.groupby(number.to_numpy())
+        agreed = (by_number.transform("nunique") <= 1).to_numpy()
+        filled = said.where(said.notna() | ~agreed, by_number.transform("first"))
+        frame[f"_b{j}"] = filled.fillna("").to_numpy(object)
+    return frame
+
+
 def validate_samples(samples, by: Sequence[str], *, period: str | None = "period",
                      outcome: str | None = None) -> tuple[pd.DataFrame, str]:
     """Check a sampling table and return it clean and aggregated per group and period.
@@ -1502,7 +1687,9 @@ def validate_samples(samples, by: Sequence[str], *, period: str | None = "period
     Parameters
     ----------
     samples : DataFrame or path
-        Aggregated counts (``tested``, ``failed``) or per-batch records (an outcome column of 0/1).
+        Aggregated counts (``tested``, ``failed``) or per-batch records (an outcome column of 0/1);
+        records written once per failed item (a 抽样单号 repeated) count each batch once
+        (:func:`fold_items`, with a warning).
     by : list of str
         Grouping columns.
     period : str or None
@@ -1532,6 +1719,7 @@ def validate_samples(samples, by: Sequence[str], *, period: str | None = "period
     df, src = load(samples)
     if isinstance(samples, pd.DataFrame) and "headers" not in samples.attrs:
         df = _as_read(df, src)  # the headers a file would be read by (抽检批次, 年度 | 季度)
+    df = fold_items(df, src, check_by(by), period, outcome)  # one row per failed item: one row per batch
     try:
         return _validated(df, src, by, period, outcome)
     except DataValidationError as exc:  # name the columns as the file writes them (抽检批次)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import os
 import re
 import warnings
 from typing import Sequence
@@ -27,10 +26,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..exceptions import DataValidationError, MstargetWarning, ParameterError, PoolingWarning
-from .samples import (OUTCOME_CANDIDATES, REGION_COLUMNS, TOTAL_LABELS, _as_read, as_written, check_by,  # noqa: F401
-                      check_overlaps, check_total_sums, describe_totals, load, merge_totals, outcome_array,
-                      resolve_as_of, sheet_rows, total_rows, validate_samples)
+from ..exceptions import MstargetWarning, ParameterError, PoolingWarning
+from .samples import (REGION_COLUMNS, TOTAL_LABELS, check_by, check_overlaps, check_total_sums, describe_totals,
+                      merge_totals, resolve_as_of, total_rows, validate_samples)
 from .periods import parse_period
 from .shrinkage import shrink
 
@@ -270,7 +268,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     by = check_by(by)
     _check_settings(half_life, level)
     as_of_p = resolve_as_of(as_of)
-    agg, src = validate_samples(fold_item_rows(samples, by, period, outcome), by, period=period, outcome=outcome)
+    agg, src = validate_samples(samples, by, period=period, outcome=outcome)  # one 抽样单号 a batch (fold_items)
     pooled = agg.attrs.get("pooled", {})
     written = str(agg.attrs.get("headers", {}).get("period") or "period")
     _warn_pooled(pooled, src, by)
@@ -319,161 +317,6 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         "missing_places": absent,
     }
     return out
-
-
-#: headers of a per-batch record's sample number (one number per batch), compared without spaces, ``_`` or ``-``,
-#: in lower case: a notice listing one row per failed item repeats its batch's number on each row
-SAMPLE_ID_HEADERS = ("抽样单号", "抽样单编号", "抽样编号", "抽检编号", "样品编号", "报告编号", "检验报告编号",
-                     "报告书编号", "sampleid", "sampleno", "samplenumber", "reportno", "reportnumber", "reportid")
-
-
-#: headers of the columns that describe a batch (compared as :data:`SAMPLE_ID_HEADERS` are): rows sharing a
-#: sample number are one batch only when they also agree on these -- monthly notices pasted together that each
-#: number their batches 1..40 repeat a number on different dates, products and sampled units
-BATCH_FACT_HEADERS = ("抽样日期", "抽样时间", "检验日期", "date", "samplingdate", "sampledate",
-                      "样品名称", "食品名称", "产品名称", "samplename", "productname", "product",
-                      "被抽样单位", "被抽样单位名称", "被抽检单位", "被抽检单位名称", "sampledunit",
-                      "生产企业", "生产企业名称", "标称生产企业", "标称生产企业名称", "producer", "manufacturer",
-                      "生产日期", "生产日期/批号", "生产日期批号", "批号")
-
-#: cells that stand for "no number" / "not said" (compared without spaces, in lower case); a cell of dashes,
-#: slashes or dots only (/, -, —, ——, ...) is one too
-PLACEHOLDER_CELLS = frozenset({"无", "空", "未编号", "无编号", "暂无", "n/a", "na", "null", "none", "nan", "nil"})
-
-
-def _id_key(header) -> str:
-    return re.sub(r"[\s_\-.:：]", "", str(header)).lower()
-
-
-def _cell_text(value) -> str | None:
-    """A cell as text for comparing rows (stripped; a date at midnight as ``2023-01-05``), or ``None`` when
-    it is blank or a placeholder (:data:`PLACEHOLDER_CELLS`, or dashes / slashes only)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, pd.Timestamp) and value == value.normalize():
-        value = value.date().isoformat()
-    text = str(value).strip()
-    if re.fullmatch(r"[\s/／\\\-－—–_~～.。·]*", text) or re.sub(r"\s", "", text).lower() in PLACEHOLDER_CELLS:
-        return None
-    return text
-
-
-def _sample_number(value) -> str | None:
-    """A sample-number cell as text, or ``None`` when it holds no number: blank, a placeholder
-    (:func:`_cell_text`) or zero (``0``, ``0.0``, ``000``)."""
-    text = _cell_text(value)
-    return None if text is None or re.fullmatch(r"0+(\.0*)?", text) else text
-
-
-def batch_fact_columns(df: pd.DataFrame, skip: Sequence[str] = ()) -> list[str]:
-    """The columns of per-batch records that describe a batch (sampling date, product, sampled unit,
-    producer: :data:`BATCH_FACT_HEADERS`, by their headers as written), other than those in ``skip``."""
-    written = df.attrs.get("headers") or {}
-    wanted = {_id_key(h) for h in BATCH_FACT_HEADERS}
-    return [c for c in df.columns if c not in skip and _id_key(written.get(c, c)) in wanted]
-
-
-def sample_id_column(df: pd.DataFrame) -> str | None:
-    """The column of per-batch records holding each batch's sample number (抽样单号, 样品编号, 报告编号,
-    ``sample id`` ...: :data:`SAMPLE_ID_HEADERS`, by its header as written), else ``None``."""
-    written = df.attrs.get("headers") or {}
-    wanted = {_id_key(h) for h in SAMPLE_ID_HEADERS}
-    return next((c for c in df.columns if _id_key(written.get(c, c)) in wanted), None)
-
-
-def fold_item_rows(samples, by: Sequence[str], period: str | None = "period", outcome: str | None = None):
-    """Per-batch records with one row per failed item (the batch's 抽样单号 repeated on each row) as one row
-    per batch: the rows of one sample number (and group and period) that agree on the columns describing a
-    batch (sampling date, product, sampled unit, producer: :func:`batch_fact_columns`) are one batch, failed if
-    any of them failed; rows whose number is a placeholder (/, —, 无, 未编号, N/A, 0 ...) have none. A
-    :class:`MstargetWarning` says how many rows were folded into how many batches under which column. ``samples`` itself is returned when there is nothing to fold: a counts table, records
-    without a sample-number column (:func:`sample_id_column`), or no number repeated; and when the
-    outcomes cannot be read (:func:`~mstarget.risk.samples.validate_samples` then says which cells).
-
-    Returns the table as :func:`~mstarget.risk.samples.load` reads it, the kept rows only, with their
-    spreadsheet rows (``attrs["sheet_rows"]``) and ``attrs["source"]``, for ``validate_samples``; what reading
-    it warned is warned once. With nothing to fold the table read is returned as it is (:func:`_as_loaded`):
-    ``validate_samples`` does not read the file again."""
-    with warnings.catch_warnings(record=True) as said:  # said again only if the table read here is the one used
-        warnings.simplefilter("always")
-        df, src = load(samples)
-        if isinstance(samples, pd.DataFrame) and "headers" not in samples.attrs:
-            df = _as_read(df, src)
-    idcol = sample_id_column(df) if "tested" not in df.columns else None
-    oc = as_written(df, outcome) if outcome is not None else next(
-        (c for c in OUTCOME_CANDIDATES if c in df.columns), None)
-    if idcol is None or oc not in df.columns:
-        return _as_loaded(samples, df, src, said)
-    keys = [c for c in dict.fromkeys([as_written(df, b) for b in by] + [as_written(df, period) if period else None])
-            if c is not None and c in df.columns and c != idcol]
-    frame = _batch_frame(df, idcol, keys, batch_fact_columns(df, skip=[idcol, oc, *keys]))
-    cols = list(frame.columns)
-    repeated = frame["_id"].notna().to_numpy() & frame.duplicated(subset=cols, keep=False).to_numpy()
-    if not repeated.any():
-        return _as_loaded(samples, df, src, said)
-    rows = sheet_rows(df)
-    try:
-        failed = outcome_array(df[oc], src, oc, rows=rows)
-    except DataValidationError:
-        return samples
-    frame["_failed"], frame["_pos"] = -np.nan_to_num(failed), np.arange(len(df))
-    first = frame[repeated].sort_values(cols + ["_failed", "_pos"], kind="stable").drop_duplicates(cols)["_pos"]
-    keep = ~repeated
-    keep[first.to_numpy(int)] = True
-    for w in said:  # what reading the table said (a 合计 per sheet ...): validate_samples does not read it again
-        warnings.warn(w.message, w.category, stacklevel=4)
-    _warn_folded(int(repeated.sum()), len(first), str((df.attrs.get("headers") or {}).get(idcol, idcol)), src)
-    out = df[keep].reset_index(drop=True)
-    out.attrs = {**df.attrs, "source": src, "sheet_rows": rows[keep]}
-    if df.attrs.get("row_parts") is not None and len(df.attrs["row_parts"]) == len(df):
-        out.attrs["row_parts"] = np.asarray(df.attrs["row_parts"])[keep]
-    return out
-
-
-def _as_loaded(samples, df: pd.DataFrame, src: str, said: list) -> pd.DataFrame:
-    """:func:`fold_item_rows` with nothing to fold: the table it read (``df``, its headers as written in
-    ``attrs["headers"]``, ``attrs["source"]`` set), what reading it warned said now, so that
-    ``validate_samples`` takes it as read; ``samples`` itself for a DataFrame (no file to read again; its index
-    is checked there) or a plain table (Parquet, JSON), which ``validate_samples`` reads its own way."""
-    if not isinstance(samples, (str, os.PathLike)) or "headers" not in df.attrs:
-        return samples
-    for w in said:
-        warnings.warn(w.message, w.category, stacklevel=4)
-    df.attrs["source"] = src
-    return df
-
-
-def _batch_frame(df: pd.DataFrame, idcol: str, keys: list[str], facts: list[str]) -> pd.DataFrame:
-    """One row per row of ``df`` (all text, object columns): ``_id`` (its sample number, ``None`` when it has
-    none: :func:`_sample_number`), ``_k0..`` (its group and period) and ``_b0..`` (the columns describing its
-    batch, ``facts``); rows with a number and equal on all of these are one batch. Rows of one number that
-    differ on a batch column (another date, product or sampled unit: notices numbering their batches 1..40
-    each month) are different batches and stay apart, without a word. A batch column left blank on an item's
-    row (a merged cell) takes the value of the rows of the same number right above or below it, else the
-    value the other rows of its number (and group and period) agree on; where they differ it stays blank."""
-    frame = pd.DataFrame({"_id": df[idcol].map(_sample_number).to_numpy(object)})
-    for j, c in enumerate(keys):
-        frame[f"_k{j}"] = df[c].astype(str).to_numpy(object)
-    named = frame["_id"].notna().to_numpy()
-    number = frame.fillna({"_id": ""}).groupby(list(frame.columns), sort=False).ngroup().to_numpy()
-    number = pd.Series(np.where(named, number, -1 - np.arange(len(frame))))  # rows without a number: each its own
-    run = (number != number.shift()).cumsum().to_numpy()  # consecutive rows of one number
-    for j, c in enumerate(facts):
-        said = pd.Series(df[c].map(_cell_text).to_numpy(object))
-        said = said.groupby(run).ffill().groupby(run).bfill().astype(object)
-        by_number = said.groupby(number.to_numpy())
-        agreed = (by_number.transform("nunique") <= 1).to_numpy()
-        filled = said.where(said.notna() | ~agreed, by_number.transform("first"))
-        frame[f"_b{j}"] = filled.fillna("").to_numpy(object)
-    return frame
-
-
-def _warn_folded(n_rows: int, n_batches: int, column: str, src: str) -> None:
-    warnings.warn(MstargetWarning(
-        f"{src}: {n_rows:,} 行的“{column}”有重复，按同一批次合并为 {n_batches:,} 批（同一{column}的多行视为同一批次的"
-        f"多个不合格项目：每批只计一次，任一行不合格即该批不合格）；如确是不同批次，请给每批不同的{column} / "
-        f"{n_rows:,} rows repeating a {column} were folded into {n_batches:,} batches (one row per failed item of a "
-        "batch): each batch is counted once, failed if any of its rows failed"), stacklevel=4)
 
 
 #: a place missing from a period is named when at least this share of the other places report in it
