@@ -53,8 +53,9 @@ def test_conflicting_plan_rows_refused_naming_both(dinghu_plan):  # issue 14
     with pytest.raises(mt.DataValidationError) as err:
         mt.read_plan(plan)
     (problem,) = err.value.problems
-    assert (problem.row, problem.column, problem.value) == (16, "target", "≥5.0")
-    assert "row 15 already gives ≥4.6" in problem.expected
+    # a plan DataFrame's rows are named by index label (H5): the repeat is plan.loc[14], the first plan.loc[13]
+    assert (problem.row, problem.column, problem.value) == (14, "target", "≥5.0")
+    assert "row 13 already gives ≥4.6" in problem.expected
 
 
 def test_exact_duplicate_plan_row_kept_once_with_a_warning(dinghu_plan):  # issue 14
@@ -62,9 +63,9 @@ def test_exact_duplicate_plan_row_kept_once_with_a_warning(dinghu_plan):  # issu
     out, seen = _caught(lambda: mt.read_plan(plan))
     assert len(out) == len(dinghu_plan) and out["indicator"].is_unique
     (w,) = seen
-    assert "row 5: 重复的规划行，与第 4 行完全相同" in str(w) and w.problems[0].row == 5
-    # the rows after the dropped one still name their own spreadsheet rows
-    assert list(sheet_of(out).rows[:5]) == [2, 3, 4, 6, 7]
+    assert "row 3: 重复的规划行，与第 2 行完全相同" in str(w) and w.problems[0].row == 3  # index labels (H5)
+    # the rows after the dropped one still name their own rows (the DataFrame's index labels)
+    assert list(sheet_of(out).rows[:5]) == [0, 1, 2, 4, 5]
 
 
 def test_history_mixing_units_in_one_series_refused():  # issue 14
@@ -112,7 +113,8 @@ def test_baseline_contradiction_warned_with_both_rows_and_which_is_used(dinghu_p
     (w,) = seen
     assert "规划基期值 81 与历史数据 2020 年值 50 不一致" in str(w)
     assert "the forecast uses the history's 50, progress is measured from the plan's 81" in str(w)
-    assert [(p.row, p.value) for p in w.problems] == [(2, "81"), (2, "50")]
+    # the plan row by its DataFrame index label (dinghu_plan.loc[10], H5), the history's as a file's row
+    assert [(p.row, p.value) for p in w.problems] == [(10, "81"), (2, "50")]
     assert res["baseline"].iloc[0] == 81  # progress from the plan's baseline, as said
     # within rounding (81 written for 80.6): nothing to say
     hist.loc[0, "value"] = 80.6
@@ -127,7 +129,7 @@ def test_history_1000_times_the_plan_refused(dinghu_plan):  # issue 14
     (problem,) = err.value.problems
     assert problem.row == 2 and problem.column == "value"
     assert "约为规划数值的 10,000 倍" in problem.expected and "户 vs 万户" in problem.expected
-    assert "row 2, target ≥〔3.12〕, baseline 1.89 万户" in problem.expected
+    assert "row 0, target ≥〔3.12〕, baseline 1.89 万户" in problem.expected  # the plan's index label (H5)
 
 
 def test_units_at_two_magnitudes_refused_other_units_warned(dinghu_plan):  # issue 14
@@ -288,7 +290,7 @@ def test_a_target_far_from_its_baseline_is_warned_by_the_reader(dinghu_plan):
     read, seen = _caught(lambda: mt.read_plan(plan))
     assert len(seen) == 2
     low, high = (str(w) for w in seen) if "9.9" in str(seen[0]) else (str(w) for w in seen[::-1])
-    assert "row 14, column 'target': '≥9.9': 目标值为基期值 98 的1/9.9" in low
+    assert "row 12, column 'target': '≥9.9': 目标值为基期值 98 的1/9.9" in low  # plan.loc[12] (H5)
     assert "met at the baseline already: a misplaced decimal point or another unit? used as written" in low
-    assert "row 2, column 'target': '〔31.2〕'" in high and "16.5 times the baseline 1.89" in high
+    assert "row 0, column 'target': '〔31.2〕'" in high and "16.5 times the baseline 1.89" in high
     assert read.set_index("indicator").loc["drug_sampling_pass_rate", "target"] == 9.9  # used as written

@@ -95,7 +95,8 @@ def test_direction_follows_the_baseline_side():
 
 
 def test_no_direction_and_no_baseline_is_an_error_not_a_guess():
-    with pytest.raises(mt.DataValidationError, match=r"row 2, column 'target'.*direction"):
+    # a DataFrame's rows are named by their index label (row 0), not counted as a file's
+    with pytest.raises(mt.DataValidationError, match=r"row 0, column 'target'.*direction"):
         mt.read_plan(_plan(baseline="", baseline_year=""))
     with pytest.raises(mt.DataValidationError, match="equals the baseline"):
         mt.read_plan(_plan(target="5"))
@@ -160,7 +161,7 @@ def test_garbage_target_gives_data_validation_error_only(text):
     try:
         out = mt.read_plan(frame)
     except mt.DataValidationError as exc:
-        assert exc.problems and all(p.row == 2 for p in exc.problems)
+        assert exc.problems and all(p.row == 0 for p in exc.problems)  # the DataFrame's index label
     else:  # accepted: then it really was a number in plan notation, or words kept as a qualitative target (建成)
         assert math.isfinite(out["target"].iloc[0]) or bool(out.get("qualitative", pd.Series([False])).iloc[0])
 
@@ -329,7 +330,7 @@ def test_a_target_in_words_without_a_direction_is_refused_with_the_fix(written, 
                           "baseline_year": 2020, "baseline": "98", "target_year": 2025, "target": written}])
     with pytest.raises(mt.DataValidationError) as err:
         mt.read_plan(plan)
-    assert f"row 2, column 'target': '{written}': '{written}' {fix}" in str(err.value)
+    assert f"row 0, column 'target': '{written}': '{written}' {fix}" in str(err.value)  # index label 0
 
 
 def test_a_target_in_words_needs_the_baseline():

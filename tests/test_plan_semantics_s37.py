@@ -141,7 +141,8 @@ QUALITATIVE_ROWS = [("“明厨亮灶”覆盖率", "%", "81", "≥90", "约束�
 
 
 def test_qualitative_rows_are_kept_marked_and_warned_not_refusing_the_plan():
-    with pytest.warns(mt.exceptions.MstargetWarning, match=r"2 qualitative target.*row 3 '智慧市场监管平台' \(建成\)"):
+    # the plan is a DataFrame: its rows are named by index label (智慧市场监管平台 is row 1)
+    with pytest.warns(mt.exceptions.MstargetWarning, match=r"2 qualitative target.*row 1 '智慧市场监管平台' \(建成\)"):
         plan = mt.read_plan(_plan(QUALITATIVE_ROWS))
     assert plan["qualitative"].tolist() == [False, True, True]
     assert plan["target"].iloc[0] == 90.0 and plan["target"].iloc[1:].isna().all()

@@ -303,7 +303,7 @@ def test_words_not_read_are_named_with_how_to_write_the_target(cell, words):
     frame = pd.DataFrame({"指标名称": ["期末市场主体总量"], "单位": ["万户"], "2020年基数": ["1.89"],
                           "2025年目标": [cell]})
     msg = _refusal(frame)
-    assert f"row 2, column '2025年目标': '{cell}': the words '{words}' before the figure are not read: write ≥x " \
+    assert f"row 0, column '2025年目标': '{cell}': the words '{words}' before the figure are not read: write ≥x " \
            "for a floor" in msg
     assert "〈x〉 for additions" in msg
     assert "Chinese numerals" not in msg
@@ -404,7 +404,7 @@ def test_points_in_chinese_numerals_and_a_change_not_read_is_refused():
     frame = pd.DataFrame({"指标名称": ["药品抽检合格率", "千人食品检验量"], "单位": ["%", "批次/千人"],
                           "2020年基数": ["60", "4"], "2025年目标": ["提高两个百分点", "增加百分之二十左右"]})
     msg = _refusal(frame)  # 左右 is not read: refused, not 'not below 4'
-    assert "row 3, column '2025年目标': '增加百分之二十左右': 约 / 左右 are not read" in msg
+    assert "row 1, column '2025年目标': '增加百分之二十左右': 约 / 左右 are not read" in msg  # the DataFrame's index label
     frame = frame.iloc[:1]
     assert _plan(frame)["target"].tolist() == [62.0]
 

@@ -157,13 +157,14 @@ def test_a_plan_of_many_increment_baselines_warns_once():
     assert len(found) == 1, len(found)  # HEAD: 30 warnings, one per row
     said = [str(found[0])]
     assert "30 行〈〉指标（1 项）" in said[0] and "30 rows of 1 increment indicator" in said[0]
-    assert "row 2 '〈8〉' (合成东山县/new_entities)" in said[0] and "and 25 more" in said[0]
-    assert [p.row for p in found[0].problems] == list(range(2, 32))  # every cell concerned, for a program
+    # a plan DataFrame's rows are named by index label (H5): 0 .. 29
+    assert "row 0 '〈8〉' (合成东山县/new_entities)" in said[0] and "and 25 more" in said[0]
+    assert [p.row for p in found[0].problems] == list(range(0, 30))  # every cell concerned, for a program
     with warnings.catch_warnings(record=True) as caught:  # one row: as before, its cell named
         warnings.simplefilter("always")
         mt.read_plan(pd.DataFrame(rows[:1]))
     said = [str(w.message) for w in caught if "上一规划期的新增数" in str(w.message)]
-    assert len(said) == 1 and said[0].startswith("<DataFrame>, row 2, column 'baseline': '〈8〉': 〈〉基期值是上一规划期的新增数")
+    assert len(said) == 1 and said[0].startswith("<DataFrame>, row 0, column 'baseline': '〈8〉': 〈〉基期值是上一规划期的新增数")
 
 
 def test_details_of_another_call_are_refused(province, tmp_path):

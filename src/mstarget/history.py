@@ -42,7 +42,7 @@ from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import tidy_breaks, percent_kind, split_number_unit, split_unit, unit_column
 from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, REGION_HEADERS, PartOfYear, Problems, apply_region,
-                         has_note_mark, map_unique, normalize_text, normalize_words, parse_number, parse_year,
+                         footnote_hint, has_note_mark, map_unique, normalize_text, normalize_words, parse_number, parse_year,
                          preliminary_figure, preliminary_word_in, require_columns, separator_hint, text_column, written_text, YEAR_MAX,
                          YEAR_MIN)
 
@@ -368,7 +368,7 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     noted = _noted_part_labels(partial, years, [table.title, *table.notes], remarks)  # 2026年1-10月, by the notes
     part_labels = np.where(cell_labels != "", cell_labels, noted)
     partial |= cell_labels != ""  # 2026年1-10月 as the year cell: not read as the year, as a column so headed is not
-    values, marks = _values(raw, table.cell_columns, problems, ident["unit"], year_marks)
+    values, marks, preliminary = _values(raw, table.cell_columns, problems, ident["unit"], year_marks)
     measure = _measures(raw, ident, problems) if "measure" in raw.columns else None
     measure = _measures_in_notes(raw, ident, measure, problems)
     lower, upper = _declared_bounds(raw, problems)
@@ -390,7 +390,10 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     if "source" not in cols:
         cols["source"] = np.full(len(raw), "", dtype=object)
     out = pd.DataFrame(cols, copy=False)
-    drop = _duplicates(out, raw, table.cell_columns, problems, skip=cell_labels != "")
+    drop = _duplicates(out, raw, table.cell_columns, problems, skip=cell_labels != "", marks=marks)
+    said = set(np.asarray(drop, dtype=int).tolist())  # a 2025年（预计） row a 2025 row supersedes: not read
+    if any(pos not in said for pos, _, _ in preliminary):
+        warn_preliminary(problems, [c for c in preliminary if c[0] not in said], stacklevel=4)
     partial |= layout.total_indicator_rows(src, ident["indicator"], table.rows)  # 合计 under 指标名称: left out
     if partial.any():  # a part of a year by the notes: not read, as a column 2024年（1-11月） is not
         drop = sorted(set(np.asarray(drop, dtype=int).tolist()) | set(np.flatnonzero(partial).tolist()))
@@ -623,13 +626,14 @@ def _warn_part_year_cells(src: str, labels: np.ndarray, problems: Problems) -> N
 
 
 def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarray,
-            year_marks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Numbers of the value cells; a cell written with its unit (``2.7万户``) fills a blank ``unit``
-    (changed in place) and must agree with a given one. A figure marked preliminary after it
+            year_marks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list]:
+    """Numbers of the value cells; a cell written with its unit (``2.7万户``, ``98.4%``) fills a blank
+    ``unit`` (changed in place: the row's own, as each cell is read) and must agree with a given one. A figure marked preliminary after it
     (``1.9（初步统计）``, ``99.3（快报）``), read from a column headed so (``2025年（快报）``, ``2025年预计``:
     :func:`mstarget.layout.preliminary_word`) or dated by a year cell so marked (``year_marks``) is read as
-    its figure, with one warning naming the cells. Returns the values and each one's preliminary mark
-    (``"快报"``, ``"预计"`` ...; ``""`` for a figure not so marked)."""
+    its figure. Returns the values, each one's preliminary mark (``"快报"``, ``"预计"`` ...; ``""`` for a
+    figure not so marked) and the preliminary cells ``(pos, column, cell)`` for the reader's one warning
+    (:func:`warn_preliminary`: those a final figure of the same year supersedes left out)."""
     values = np.array(pd.to_numeric(raw["value"], errors="coerce"), dtype=float)
     marks = np.full(len(values), "", dtype=object) if year_marks is None else np.asarray(year_marks, dtype=object).copy()
     if cell_columns is not None:  # a wide table: a year's column headed 2025年（快报）
@@ -651,8 +655,10 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
                 continue
             number, written, marked = v
             values[pos] = np.nan if number is None else number
-            if written == "%":  # 12% in a series in 批次
+            if written == "%":  # 12% in a series in 批次; 98.4% with a blank unit fills it as 0.62亿元 does
                 wrong = consistency.percent_in_cell(unit[pos])
+                if not wrong and unit[pos] == "":
+                    unit[pos] = "%"
             else:
                 wrong = consistency.unit_in_cell(unit, pos, written) if written else ""
             if wrong:
@@ -667,12 +673,10 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
     preliminary += [(pos, _value_column(cell_columns, pos), cells[pos])
                     for pos in np.flatnonzero((marks != "") & np.isfinite(values)) if pos not in said]
     marks[~np.isfinite(values)] = ""  # a blank under 2025年（快报） is no figure
-    if preliminary:
-        warn_preliminary(problems, sorted(preliminary, key=lambda c: c[0]))
-    return values, marks
+    return values, marks, sorted(preliminary, key=lambda c: c[0])
 
 
-def warn_preliminary(problems: Problems, cells: list) -> None:
+def warn_preliminary(problems: Problems, cells: list, stacklevel: int = 5) -> None:
     """One warning for a table's figures marked preliminary (``(pos, column, cell)``): in their cells, or
     by their column's header (``2025年（快报）``) or year cell; a history's values, a plan's baselines and
     完成值 columns."""
@@ -683,7 +687,7 @@ def warn_preliminary(problems: Problems, cells: list) -> None:
         f"{problems.source}: {len(cells)} figure{'s' if len(cells) > 1 else ''} marked preliminary (初步 / 快报 / "
         f"预计) read as the figure{'s' if len(cells) > 1 else ''} written（按初步数读入）: {shown}{more}. Replace "
         f"{'them' if len(cells) > 1 else 'it'} by the final figure{'s' if len(cells) > 1 else ''} (年报数 / 最终核实数) "
-        "once published（正式数据发布后请替换）"), stacklevel=5)
+        "once published（正式数据发布后请替换）"), stacklevel=stacklevel)
 
 
 _APPROXIMATE = ("约", "左右", "大约", "近", "超", "余", "多")
@@ -701,6 +705,8 @@ def _value_hint(cell) -> str:
         return hint
     if s and all(ch in CN_NUMERALS or ch == "点" for ch in s):
         return "digits, not Chinese numerals (九十九 -> 99); "
+    if hint := footnote_hint(cell):  # 99.1(注1), 99.1[1], 99.1①: keep 99.1, the note in a 备注 column
+        return hint
     if has_note_mark(cell) or (any(ch.isdigit() for ch in s) and s.rstrip("*＊※△▲†‡") != s):
         return "a footnote mark after the number is not read: write the number alone（请去掉数字后的注释符号）; "
     return ""
@@ -858,18 +864,32 @@ def _fmt(v: float, unbounded: str) -> str:
     return unbounded if np.isnan(v) else f"{v:g}"
 
 
-def _duplicates(out: pd.DataFrame, raw: pd.DataFrame, cell_columns, problems: Problems, skip=None) -> list:
+def _duplicates(out: pd.DataFrame, raw: pd.DataFrame, cell_columns, problems: Problems, skip=None,
+                marks=None) -> list:
     """Exact duplicates are dropped; the same observation with another value is refused. ``skip``: rows that are
-    no observation of their year (``2026年1-10月`` beside ``2026``), compared with none."""
+    no observation of their year (``2026年1-10月`` beside ``2026``), compared with none. ``marks``: each row's
+    preliminary mark (``"预计"``, ``""`` for a final figure, :func:`_values`): a year given by a preliminary row
+    (``2025年（预计）``) and a final one (``2025``) is read from the final one, the preliminary one dropped with a
+    warning -- the rule of a wide table's ``2025年预计`` beside ``2025年``."""
     ok = ~np.isnan(out["year"].to_numpy(dtype=float)) & (out["indicator"] != "").to_numpy()
     if skip is not None:
         ok &= ~np.asarray(skip, dtype=bool)
     keys = ["region", "indicator", "year"]
     sub = out.loc[ok, keys]  # the key columns only (1M rows: the others need not be copied)
     dup = out.loc[sub.index[sub.duplicated(keep=False)], keys + ["value"]]
-    drop = []
+    drop, superseded = [], []
     cells = raw["value"].to_numpy(dtype=object)
     for _, group in dup.groupby(keys, sort=False):
+        if marks is not None:
+            preliminary = np.asarray([marks[p] != "" for p in group.index], dtype=bool)
+            final = ~preliminary & np.isfinite(group["value"].to_numpy(dtype=float))
+            if preliminary.any() and final.any():  # 2025年（预计） beside 2025: the final figure read
+                final_pos = group.index[final][0]
+                superseded += [(p, final_pos) for p in group.index[preliminary]]
+                drop += group.index[preliminary].tolist()
+                group = group[~preliminary]
+                if len(group) < 2:
+                    continue
         first_pos, first_v = group.index[0], group["value"].iloc[0]
         for pos, v in zip(group.index[1:], group["value"].iloc[1:]):
             if (pd.isna(v) and pd.isna(first_v)) or v == first_v:
@@ -879,7 +899,27 @@ def _duplicates(out: pd.DataFrame, raw: pd.DataFrame, cell_columns, problems: Pr
                 problems.cell(pos, _value_column(cell_columns, pos), cells[pos],
                               f"one value per region/indicator/year; row {problems.row_of(first_pos)} "
                               f"already gives {float(first_v):g} for {r}/{i}/{int(y)} — remove one of them")
+    if superseded:
+        _warn_superseded(out, raw, problems, superseded)
     return drop
+
+
+def _warn_superseded(out: pd.DataFrame, raw: pd.DataFrame, problems: Problems, superseded: list) -> None:
+    """One warning naming the preliminary rows (``2025年（预计）``) a final row of the same year replaced:
+    ``superseded`` lists ``(preliminary position, final position)``."""
+    years = raw["year"].to_numpy(dtype=object) if "year" in raw.columns else None
+    values = out["value"].to_numpy(dtype=float)
+
+    def said(pos):
+        cell = f" ('{str(years[pos]).strip()}')" if years is not None else ""
+        return f"row {problems.row_of(pos)}{cell}: {values[pos]:g}"
+    shown = "; ".join(f"{out['region'].iat[p]}/{out['indicator'].iat[p]}/{int(out['year'].iat[p])} "
+                      f"{said(p)} -> {said(f)}" for p, f in superseded[:8])
+    more = f"; and {len(superseded) - 8} more" if len(superseded) > 8 else ""
+    warnings.warn(MstargetWarning(
+        f"{problems.source}: {len(superseded)} preliminary figure{'s' if len(superseded) > 1 else ''} (预计 / 快报) "
+        f"superseded by the same year's final figure（预计数 / 快报数以年报数为准，未读取）: {shown}{more}"),
+        stacklevel=5)
 
 
 def _take(column: pd.Series, order: np.ndarray):

@@ -339,11 +339,11 @@ def load(data, schema: Schema, *, source: str | None = None) -> Table:
         # a blank header (None / NaN from a sheet's row) named column_k, as a file's blank header is
         frame.columns = [f"column_{k + 1}" if is_blank_header(c) else c for k, c in enumerate(frame.columns)]
         if _score([str(c) for c in frame.columns], schema) >= 2 or frame.empty:
-            table = Table(frame, np.arange(2, len(frame) + 2))
+            # its 注： / 资料来源： rows set apart, as a file's are; rows counted as a file's (header row 1)
+            table = _frame_table(frame, np.arange(2, len(frame) + 2))
             return _canonicalise(table, [str(c) for c in frame.columns], schema, src)
         # an untitled header: look for it in the rows, as in a file
-        grid = pd.DataFrame([list(map(str, frame.columns))] + frame.astype(object).where(
-            frame.notna(), "").astype(str).to_numpy().tolist())
+        grid = pd.DataFrame([list(map(str, frame.columns))] + _frame_text(frame).to_numpy().tolist())
         grid.index = pd.RangeIndex(1, len(grid) + 1)
         return _from_grid(grid, schema, src)
     if Path(str(data)).suffix.lower() not in GRID_TYPES and Path(str(data)).exists():
@@ -351,6 +351,51 @@ def load(data, schema: Schema, *, source: str | None = None) -> Table:
         table = Table(frame, np.arange(2, len(frame) + 2))
         return _canonicalise(table, [str(c) for c in frame.columns], schema, src)
     return best_sheet(Workbook(read_grids(data), schema, src))
+
+
+def frame_row_labels(data: pd.DataFrame, rows) -> np.ndarray:
+    """``rows`` of a table :func:`load` found in DataFrame ``data`` (counted as a file's: the frame's first
+    row is row 2) as the frame names them, shape (n,): its index labels when they are whole numbers
+    (``df.loc[15]`` is the row said to be "row 15", as the frame prints it), else its positions from 0
+    (``df.iloc[15]``)."""
+    pos = np.asarray(rows, dtype=np.int64) - 2
+    index = data.index
+    if pd.api.types.is_integer_dtype(index.dtype) and index.nlevels == 1:
+        return index.to_numpy(dtype=np.int64)[pos]
+    return pos
+
+
+def _frame_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s cells as text, a missing cell ``""``: as a file's grid holds them."""
+    return frame.astype(object).where(frame.notna(), "").astype(str)
+
+
+def _frame_table(frame: pd.DataFrame, labels: np.ndarray) -> Table:
+    """A DataFrame whose columns carry the header, its rows named by ``labels``: blank rows, notes rows
+    (``注：〔〕内为五年累计数``, ``资料来源：…``) and section rows (``一、市场主体``) set apart as a file's are
+    (:func:`_drop_layout_rows`: the notes kept in ``Table.notes``, so that a note saying how 〔〕 is read applies
+    here too; the sections as ``group`` / ``attribute``). The cells keep their types (a number stays a number);
+    only a frame holding a row with one filled cell or none is looked at as text."""
+    filled = frame.notna().to_numpy(dtype=bool)
+    for k in range(frame.shape[1]):  # "" is blank, as in a file
+        col = frame.iloc[:, k]
+        if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+            filled[:, k] &= (col != "").fillna(False).to_numpy(dtype=bool)
+    if not len(frame) or (filled.sum(axis=1) > 1).all():
+        return Table(frame, labels)  # most frames: every row fills two cells or more, nothing to set apart
+    text = _frame_text(frame).apply(lambda c: c.str.strip())
+    body, notes, sections = _drop_layout_rows(text)
+    keep = body.index.to_numpy(dtype=int)
+    out = frame.iloc[keep].reset_index(drop=True)
+    table = Table(out, labels[keep], notes=notes)
+    if isinstance(sections, dict):  # attribute sections over group sections
+        for column, values in sections.items():
+            if column not in out.columns:
+                out[column] = values
+        table.sectioned = True
+    elif sections is not None and "group" not in out.columns:
+        out["group"] = sections
+    return table
 
 
 def load_sheets(data, schema: Schema, *, source: str | None = None, region: str | None = None) -> list[Table]:

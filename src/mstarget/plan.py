@@ -54,7 +54,8 @@ from .io import source_name
 from .precision import written_decimals
 from .units import (counts_events, tidy_breaks, is_percent, percent_kind, split_number_unit, split_unit,
                     unit_column)
-from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, has_note_mark, map_unique,
+from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, footnote_hint,
+                         has_note_mark, map_unique,
                          normalize_text, normalize_words, parse_number, parse_year, preliminary_figure,
                          preliminary_word_in, require_columns, separator_hint, text_column, written_text,
                          REGION_HEADERS)
@@ -174,6 +175,10 @@ _NONE_AT_ALL = frozenset({"零发生", "实现零发生", "零事故", "不发�
 _INCLUSIVE = re.compile(r"\((含|含本数|包含|含本值)\)$")
 
 
+#: a figure in the plan's brackets with its unit after them: ``〈5〉亿元``, ``〔3.12〕万户``
+_UNIT_AFTER_BRACKETS = re.compile(r"^(?P<figure>[〔〈][^〔〈〕〉]+[〕〉])(?P<unit>[^\d〔〈〕〉≥≤<>]+)$")
+
+
 def _strip_brackets(s: str) -> tuple[str, str]:
     """``(kind, rest)``: a figure in 〔〕 is ``cumulative``, in 〈〉 ``increment`` (the brackets
     removed), else ``level``."""
@@ -261,6 +266,9 @@ def parse_cell(text) -> Cell:
             if direction is not None and direction != d:
                 raise ValueError(text)
             direction, s = d, s[: -len(suf)]
+    after = _UNIT_AFTER_BRACKETS.match(s)  # 〈5〉亿元: the unit after the plan's brackets, read as 5亿元 is
+    if after and split_number_unit("1" + after.group("unit")):
+        s = after.group("figure")
     kind, s = _strip_brackets(s)
     if worded and kind not in ("level", worded):  # 累计新增〔5〕: the words and the brackets disagree
         raise ValueError(text)
@@ -273,6 +281,8 @@ def parse_cell(text) -> Cell:
     with_unit = split_number_unit(s)
     if with_unit:
         s, unit = with_unit
+    elif after and split_number_unit("1" + after.group("unit")):
+        unit = after.group("unit")
     value = parse_number(s)  # raises ValueError on garbage
     if value is None:
         raise ValueError(text)
@@ -413,6 +423,9 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     carried = consistency.sheet_of(data) if isinstance(data, pd.DataFrame) else None
     src = source or (carried.source if carried else source_name(data))
     tables = layout.load_sheets(data, SCHEMA, source=src)
+    if isinstance(data, pd.DataFrame) and carried is None:  # a frame the user built: its rows by index label
+        for table in tables:
+            table.rows = layout.frame_row_labels(data, table.rows)
     if len(tables) > 1:  # a workbook keeping its targets on several sheets
         return _read_sheets(tables, src, region)
     return _read_table(tables[0], src, region, carried)
@@ -494,6 +507,7 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
         problems.table("the plan table has no rows; expected one row per target under the header")
         problems.raise_if_any()
 
+    _stray_text_rows(raw, problems)  # 以上数据由区统计局提供。 under the table: quoted, not two blank cells
     _attribute_source(raw, problems, table.headers)  # 类别 of 约束性 / 预期性, √ under 约束性 | 预期性, 是否约束性
     ident = _identity(raw, problems)
     target_year = _years(raw, "target_year", problems, required=True)
@@ -605,6 +619,11 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
 QUALITATIVE_WORD = "定性"
 
 
+#: a sign before a level named in words, no figure (``≥省平均水平``, ``≤全市平均值``, ``≥省定目标``): compared with a level
+#: the plan does not give, read as a qualitative target as 达到全国平均水平 / 不低于全省平均水平 are
+_COMPARED_TO_AVERAGE = re.compile(r"^[≥≤<>＜＞]=?[^\d]*(平均|水平|均值|省定|下达)[^\d]*$")
+
+
 def _qualitative_text(text, unit: str) -> bool:
     """A target cell stating no figure and no direction to assess (建成, 基本建立, 达到全国平均水平, 全面推行): the
     words of a qualitative target. Not a figure (约90, 九十), a direction (持续提升) or a change (下降10%), which
@@ -615,6 +634,8 @@ def _qualitative_text(text, unit: str) -> bool:
     s = normalize_words(text).replace(" ", "")
     if not s or s in NO_FIGURE or any(ch.isdigit() for ch in s) or not re.search(r"[\u3400-\u9fff]", s):
         return False
+    if _COMPARED_TO_AVERAGE.match(s):  # ≥省平均水平: a level no figure of the plan gives, as 达到全国平均水平
+        return True
     # a sign (≥九十九), figures in Chinese numerals (九十八, 百分之九十) or approximate ones: not qualitative words
     if any(w in s for w in _APPROX) or re.search(r"[≥≤<>=＜＞%％]", s) or s[0] in CN_NUMERALS or \
             re.search(f"[{''.join(sorted(CN_NUMERALS))}]{{2,}}", s):
@@ -628,6 +649,48 @@ def _qualitative_text(text, unit: str) -> bool:
         pass
     unitless = normalize_text(unit) in ("", *NO_FIGURE)
     return unitless or not any(w in s for w in _WORDS_NO_WAY + _WORDS_UP + _WORDS_DOWN)
+
+
+#: a sentence's punctuation: a line of text, not an indicator's name
+_SENTENCE = re.compile(r"[。；;：:，,！!？?]")
+STRAY_TEXT_ROW = ("a line of text where a target row was expected: a note under the table begins with 注： or "
+                  "资料来源： (then it is read as a note); otherwise remove the line（表下说明文字请以“注：”开头，"
+                  "或删除该行）")
+
+
+def _stray_text_rows(raw: pd.DataFrame, problems: Problems) -> None:
+    """Rows whose one filled cell holds a line of text (``以上数据由区统计局提供。`` under the table, in the
+    序号 column or written as a sentence) that no notes rule set apart (:mod:`mstarget.layout`): refused as
+    one row quoting that text, not as a blank name and a blank target. A row naming an indicator alone
+    (``药品抽检合格率`` with its target missing) is left to the usual messages."""
+    if raw.empty:
+        return
+    texts = {c: text_column(raw, c) for c in raw.columns}
+    # region=, or years from the header (2020年基数): given to every row, they say nothing of a row
+    texts = {c: t for c, t in texts.items() if c != "region" and (c in _ROW_NAMING or not (
+        len(t) > 1 and t[0] != "" and (t == t[0]).all()))}
+    if not texts:
+        return
+    filled = np.column_stack([t != "" for t in texts.values()])
+    for pos in np.flatnonzero(filled.sum(axis=1) == 1):
+        column = list(texts)[int(np.flatnonzero(filled[pos])[0])]
+        text = texts[column][pos]
+        if column in _FIGURE_COLUMNS or str(column).startswith(layout.OBSERVED_PREFIX) or _is_figure(text):
+            continue  # a figure without its row's name: the usual messages say what is missing
+        if column not in _ROW_NAMING or _SENTENCE.search(text):
+            problems.row(pos, column, text, STRAY_TEXT_ROW)
+
+
+#: the columns naming a plan row, and those holding its figures
+_ROW_NAMING = ("indicator", "name")
+_FIGURE_COLUMNS = ("target", "baseline", "target_striven")
+
+
+def _is_figure(text: str) -> bool:
+    try:
+        return parse_cell(text).value is not None
+    except ValueError:
+        return False
 
 
 def _qualitative_rows(raw: pd.DataFrame, ident: dict, baseline: "_Cells | None" = None) -> np.ndarray:
@@ -1784,6 +1847,8 @@ def _cell_hint(text) -> str:
     if any(c in CN_NUMERALS for c in s) and not any(ch.isdigit() for ch in s):  # (万 of 3万户 is a unit)
         return "digits, not Chinese numerals (九十九 -> 99); "
     if hint := separator_hint(s):
+        return hint
+    if hint := footnote_hint(text, "a note mark is not read: write the figure alone"):  # ≥99(注1), 99[1], 〔3.12〕①
         return hint
     if has_note_mark(text) or (any(ch.isdigit() for ch in s) and s.rstrip("*＊※†‡") != s):
         return ("a note mark is not read: write the figure alone, the note under the table（请去掉数字旁的注释符号，"

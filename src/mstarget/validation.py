@@ -79,8 +79,8 @@ def is_total_region(region, among=None) -> bool:
 #: marks of a preliminary figure (2023年（预计）, 84（初步）): one list for headers and cells
 PRELIMINARY_WORDS = ("初步核算", "预计", "初步", "估计", "快报", "预估", "暂定", "待核")
 #: a figure followed by its preliminary mark in brackets (``1.9（初步统计）``, ``99.3（快报）``, ``2.1(预计)``,
-#: ``84【初步】``), matched on NFKC text
-_PRELIMINARY_CELL = re.compile(rf"^(?P<figure>.*\d.*?)\s*[(\[【〔]\s*(?:{'|'.join(PRELIMINARY_WORDS)})"
+#: ``84【初步】``, ``99.1(估)``: 估 alone only in brackets closing a figure's cell), matched on NFKC text
+_PRELIMINARY_CELL = re.compile(rf"^(?P<figure>.*\d.*?)\s*[(\[【〔]\s*(?:{'|'.join(PRELIMINARY_WORDS)}|估)"
                                r"(?:完成值|完成数|完成|统计数|统计|核算数|核算|测算|数据|数|值)?\s*[)\]】〕]$")
 
 
@@ -142,6 +142,36 @@ def has_note_mark(value) -> bool:
     return isinstance(value, str) and _NOTE_MARK.search(value) is not None
 
 
+#: a figure (its plan notation and % allowed) followed by a note reference: ``99.1(注1)``, ``99.1（注1）``,
+#: ``99.1[1]``, ``99.1注``, ``99.1①``, ``99.1¹``, ``99.1*``; matched on the cell as written (NFKC reads ① as 1)
+_FOOTNOTED = re.compile(
+    r"^(?P<figure>[≥≤<>＜＞]?\s*[〔〈]?\s*[-+－]?[0-9０-９][0-9０-９.,，．]*\s*[%％]?\s*[〕〉]?)\s*"
+    r"(?P<mark>[(（\[［【]\s*(注|註|注释|註釋)?\s*[0-9０-９]{0,2}\s*[)）\]］】]|(注|註)\s*[0-9０-９]{0,2}"
+    rf"|[*＊※△▲†‡]+|[{_NUMBERED_MARKS}]|[{_SCRIPT_DIGITS}]+)$")
+
+
+def footnoted_figure(value) -> str | None:
+    """The figure of a cell that writes a note reference after it -- ``"99.1(注1)"``, ``"99.1[1]"``,
+    ``"99.1注"``, ``"99.1①"``, ``"≥99*"`` -> ``"99.1"`` / ``"≥99"`` (NFKC) --, for a message saying to keep the
+    number and move the note to a 备注 column; None for any other cell (``99.1()`` included)."""
+    if not isinstance(value, str):
+        return None
+    m = _FOOTNOTED.match(value.strip())
+    if m is None or re.fullmatch(r"[(（\[［【]\s*[)）\]］】]", m.group("mark")):
+        return None
+    return normalize_text(m.group("figure")).replace(" ", "")
+
+
+def footnote_hint(value, lead: str = "a footnote mark after the number is not read") -> str:
+    """What to do with a figure followed by a note reference (:func:`footnoted_figure`), or ``""``:
+    ``lead``, then keep the figure (quoted) and move the note to a 备注 column."""
+    figure = footnoted_figure(value)
+    if figure is None:
+        return ""
+    return (f"{lead}: keep the number, {figure}, and move the note to a 备注 column or under the table"
+            f"（数字保留为 {figure}，注释请移至备注列或表下）; ")
+
+
 #: a row's numbering typed into a name cell (``1. 年报率``, ``（一）年报率``, ``一、年报率``, ``①年报率``,
 #: ``⑴年报率``; not ``2.5级``)
 NAME_NUMBERING = re.compile(r"^\s*((\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.、．](?![\d０-９])"
@@ -174,7 +204,11 @@ def preliminary_word_in(text) -> str:
     """The first of :data:`PRELIMINARY_WORDS` a cell or header writes (``3.05（快报）`` -> ``"快报"``), read as
     :func:`normalize_words` reads words; ``""`` when it writes none."""
     t = normalize_words(text)
-    return next((w for w in PRELIMINARY_WORDS if w in t), "")
+    return next((w for w in PRELIMINARY_WORDS if w in t), "估计" if _BRACKETED_ESTIMATE.search(t) else "")
+
+
+#: ``(估)`` closing a figure's cell (``99.1(估)``): an estimate, 估计 (alone 估 is no mark: 评估)
+_BRACKETED_ESTIMATE = re.compile(r"\d\s*[(\[【〔]\s*估\s*[)\]】〕]$")
 
 
 def parse_number(value) -> float | None:
@@ -286,6 +320,7 @@ class Problems:
         self._order = {self.headers.get(c, c): k for k, c in enumerate(order or [])}
         # a plan laid out one column per year / region: column -> the header each row's cell was read from
         self._cell_headers = {k: np.asarray(v, dtype=object) for k, v in (cell_headers or {}).items()}
+        self._rows_refused: set = set()  # positions refused as a whole row: their cells are not said again
 
     def row_of(self, pos) -> int:
         """Spreadsheet row of data position ``pos``."""
@@ -295,6 +330,8 @@ class Problems:
         return None if column is None else self.headers.get(column, column)
 
     def cell(self, pos: int | None, column: str | None, value, expected: str) -> None:
+        if pos is not None and int(pos) in self._rows_refused:
+            return  # the row is refused as a whole already (a line of text under a plan)
         row = None if pos is None else self.row_of(pos)
         text = None if value is None else normalize_text(value) if not isinstance(value, str) else value
         heads = self._cell_headers.get(column) if pos is not None else None
@@ -303,6 +340,12 @@ class Problems:
         else:
             shown = self.column_of(column)
         self.items.append(Problem(self.source, row, shown, text, expected))
+
+    def row(self, pos: int, column: str | None, value, expected: str) -> None:
+        """Refuse data position ``pos`` as a whole row (its one text quoted, ``value``, found under
+        ``column``): the problems of its other cells are not added."""
+        self.cell(pos, column, value, expected)
+        self._rows_refused.add(int(pos))
 
     def cells(self, mask, column: str, values, expected: str) -> None:
         """One problem per position where ``mask`` is true (``values``: the cells as read)."""
