@@ -119,7 +119,11 @@ def test_every_case_has_its_own_wording(reports, assessed):  # issue 12
     nodata = _row(zh, "无数据指标（合成）")
     assert nodata.narrative == "无数据指标（合成）：暂无监测数据，无法评估进展（目标：2025年≥120万元）。评价：数据不足。"
     base_only = _row(zh, "地方标准")
-    assert "暂无基期以后监测数据（基期2020年为0项）" in base_only.narrative and "仅供参考" in base_only.narrative
+    # its baseline alone: no trend to extrapolate, so no forecast nor probability, in the text as in the table
+    # (session 43: "实现概率8%" of a count nobody observed read as "almost certainly missed")
+    assert "暂无基期以后监测数据（基期2020年为0项）" in base_only.narrative
+    assert "概率" not in base_only.narrative and "预计" not in base_only.narrative
+    assert [base_only.cells[k].text for k in ("forecast", "range_80", "p_meet")] == ["–"] * 3
     assert "仅有" not in base_only.narrative  # the plan's baseline is no monitoring datum
     assert base_only.narrative.endswith("评价：数据不足。")
     from_history = _row(zh, "基期值取自历史数据的指标（合成）")  # the plan leaves the baseline blank

@@ -16,7 +16,7 @@ import pytest
 
 import mstarget as mt
 from mstarget.assess import assess_detailed
-from mstarget.report import build_report, write_report
+from mstarget.report import write_report
 from mstarget.report.charts import target_chart
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "china"
@@ -51,7 +51,9 @@ def _docx_text(path) -> str:
 
 def test_no_cap_note_nor_chart_omitted_when_the_cap_cut_nothing(written):
     report, (html, docx, _) = written
-    assert report.kind == "final" and len(report.rows) == 5 and len(report.charted) == 4
+    # 制造业质量竞争力指数 rests on one figure (2021, no baseline): no forecast shown, no chart (session 43)
+    assert report.kind == "final" and len(report.rows) == 5 and len(report.charted) == 3
+    assert INDEX not in {report.rows[k].name for k in report.charted}
     text, doc = html.read_text(encoding="utf-8"), _docx_text(docx)
     for said in (text, doc, "\n".join(report.notes)):
         assert "为控制篇幅" not in said
@@ -68,8 +70,9 @@ def test_the_cap_note_and_chart_omitted_when_the_cap_cuts(assessed, tmp_path):
     assert len(report.charted) == 2
     assert any("仅列出2项" in n for n in report.notes)
     text, doc = paths[0].read_text(encoding="utf-8"), _docx_text(paths[1])
-    # two drawable rows cut by the cap are said omitted, in html and docx alike; the no-data row is not
-    assert text.count("（图略）") == 2 and doc.count("（图略）") == 2
+    # the one drawable row cut by the cap is said omitted, in html and docx alike; the no-data row and the index
+    # resting on one figure (no forecast shown, nothing to draw: session 43) are not
+    assert text.count("（图略）") == 1 and doc.count("（图略）") == 1
 
 
 def test_chart_titles_leave_the_unit_index_out_as_the_prose_does(assessed):
@@ -124,8 +127,9 @@ def test_a_midterm_report_draws_no_chart_nor_chart_omitted_for_a_row_without_dat
     assert row.number not in {report.rows[k].number for k in report.charted}
     text, doc = paths[0].read_text(encoding="utf-8"), _docx_text(paths[1])
     assert f"{NO_DATA}：扇形图" not in text
-    # the cap cuts 3 of the 4 drawable rows at most: （图略） under those only, never under the no-data row
-    omitted = 0 if max_charts == 40 else 3
+    # the cap cuts 2 of the 3 drawable rows at most: （图略） under those only, never under the no-data row nor the
+    # index resting on one figure (2021, no baseline: no forecast shown, session 43)
+    omitted = 0 if max_charts == 40 else 2
     assert text.count("（图略）") == omitted and doc.count("（图略）") == omitted
     capped = [n for n in report.notes if "为控制篇幅" in n]
     assert (capped == []) if max_charts == 40 else ("仅列出1项" in capped[0])

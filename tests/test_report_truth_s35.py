@@ -222,14 +222,17 @@ def test_the_numbering_note_says_what_was_done(tmp_path):
 # -- 8. the plan's figures as written, with no history --------------------------------------------------------
 
 def test_without_history_the_base_year_is_said_as_the_plan_writes_it(tmp_path):
-    plan_path, _ = _write_a(tmp_path, 2023)
+    plan_path, history_path = _write_a(tmp_path, 2023)
     report = _report(plan_path, None, 2023)
     assert "基期2020年为4.4人/万人口" in _row(report, "执业药师数").narrative
     assert "基期2020年为98.0%" in _row(report, "药品抽检合格率").narrative
     for row in report.rows:  # 9b. nothing observed after the base year: no share of 0 %
         assert (row.cells["time_share"].text, row.cells["progress_share"].text) == ("–", "–"), row.name
-    # a count's forecast is a whole number even beside its target (not 7.997 批次/年)
-    batches = _row(report, "医疗器械抽检批次数").cells["forecast"].text
+        # nor a forecast or probability resting on the baseline alone (session 43): "–", no chance quoted
+        assert (row.cells["forecast"].text, row.cells["p_meet"].text) == ("–", "–"), row.name
+        assert "概率" not in row.narrative, row.narrative
+    # a count's forecast is a whole number even beside its target (not 7.997 批次/年): with the history
+    batches = _row(_report(plan_path, history_path, 2023), "医疗器械抽检批次数").cells["forecast"].text
     assert batches.isdigit(), batches
 
 

@@ -125,7 +125,8 @@ def _decimals(row: dict) -> int:
     if computed_target(row):  # 年均增长6% read as 1651.3704: the places of the figures written (≥1,651)
         written = max(written_decimals(v) for v in (row.get("baseline"), row.get("last_value")) if not is_missing(v)) \
             if any(not is_missing(v) for v in (row.get("baseline"), row.get("last_value"))) else 0
-        shown = computed_target_shown(row.get("target"), written, row.get("last_value"), row.get("forecast"))
+        shown = computed_target_shown(row.get("target"), written, row.get("last_value"), row.get("forecast"),
+                                      direction=row.get("direction"))
         return written_decimals(shown)
     reference = (row.get("target"), row.get("baseline"), row.get("last_value"))
     cap = as_written(level_decimals(row_decimals(reference=reference, exact=(row.get("baseline"), row.get("target"))),
@@ -618,10 +619,19 @@ def _overview_points(rows) -> pd.DataFrame:
         number = np.empty(len(t), dtype=int)
         number[order] = np.arange(1, len(t) + 1)
         cat = report_categories(t)
+        # nothing observed after the base year: no progress (0 - 0 is no "on schedule"), the 进度无法计算 strip
+        # (as plain floats: a nullable Int64 year column's <NA> compared is no bool, NaN is)
+        nan = np.full(len(t), np.nan)
+        last = pd.to_numeric(t["last_year"], errors="coerce").to_numpy(float, na_value=np.nan) \
+            if "last_year" in t else nan
+        base = pd.to_numeric(t["baseline_year"], errors="coerce").to_numpy(float, na_value=np.nan) \
+            if "baseline_year" in t else nan
+        unmeasured = np.isnan(last) | (last <= base)
+        x = 100 * (pd.to_numeric(t["progress_share"], errors="coerce")
+                   - pd.to_numeric(t["time_share"], errors="coerce")).to_numpy(float)
         pts = pd.DataFrame({"number": number,
                             "p": 100 * pd.to_numeric(t["p_meet"], errors="coerce").to_numpy(float),
-                            "x": 100 * (pd.to_numeric(t["progress_share"], errors="coerce")
-                                        - pd.to_numeric(t["time_share"], errors="coerce")).to_numpy(float),
+                            "x": np.where(unmeasured, np.nan, x),
                             "category": cat.to_numpy(),
                             "binding": (t["attribute"] == "binding").to_numpy() if "attribute" in t
                             else np.zeros(len(t), bool)})
@@ -629,10 +639,13 @@ def _overview_points(rows) -> pd.DataFrame:
     recs = []
     for r in rows:
         p, prog, time = r.raw.get("p_meet"), r.raw.get("progress_share"), r.raw.get("time_share")
-        unknown = is_missing(prog) or is_missing(time) or r.category == NOT_STARTED  # no progress before the period
-        # a probability the table does not show (a 总结评估's 数据不足 row without data after its base year: –) is
-        # not plotted either
-        shown = getattr(r, "cells", None) is None or "p_meet" not in r.cells or r.cells["p_meet"].text != MISSING
+        cells = getattr(r, "cells", None) or {}
+        # no progress before the period, nor where the table shows none (nothing after the base year: –, never x = 0)
+        unknown = is_missing(prog) or is_missing(time) or r.category == NOT_STARTED or \
+            any(k in cells and cells[k].text == MISSING for k in ("progress_share", "time_share"))
+        # a probability the table does not show (a 数据不足 row without progress data: –, :func:`~.model.forecast_void`)
+        # is not plotted either: the title counts it among those left out
+        shown = "p_meet" not in cells or cells["p_meet"].text != MISSING
         recs.append((r.number, np.nan if is_missing(p) or not shown else 100 * float(p),
                      np.nan if unknown else 100 * (float(prog) - float(time)),
                      r.category, r.binding))
@@ -972,7 +985,9 @@ class ReportCharts(NamedTuple):
 def report_charts(report, *, dpi: int = 100) -> ReportCharts:
     """PNG of the overview chart, of the region matrix (several regions) and of the fan chart of
     every charted row (keyed by 序号)."""
-    overview = figure_png(overview_chart(report.rows, lang=report.lang), dpi=dpi) if report.rows else None
+    # no overview of nothing: every row 数据不足 without a probability shown (a plan without history) has no point
+    overview = figure_png(overview_chart(report.rows, lang=report.lang), dpi=dpi) \
+        if report.rows and report.overview_drawn else None
     pages = region_matrix_pages(report) if report.rows else 0
     matrix = tuple(figure_png(region_matrix_chart(report, page), dpi=dpi) for page in range(1, pages + 1))
     fans = {}

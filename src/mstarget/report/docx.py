@@ -573,7 +573,8 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
         entries = [(1, h[k]) for k in range(3)] + ([(1, sec["problems"])] if report.problems else []) + \
             ([(1, h[3])] if overview is not None else []) + [(1, h[4])] + \
             [(2, _region_heading(region, rows, zh)) for region, rows in groups] + \
-            ([(1, h[5])] if report.unmatched else []) + [(1, h[6])]
+            ([(1, h[5])] if report.unmatched else []) + \
+            ([(1, sec["next_steps"])] if report.next_steps else []) + [(1, h[6])]
         _contents(doc, report, entries)
 
     doc.add_heading(h[0], level=1)
@@ -620,7 +621,7 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
 
     portrait = doc.add_section(WD_SECTION.NEW_PAGE)
     _a4(portrait)
-    if report.problems:  # a 总结评估's 存在的问题: the targets missed and the data missing, from the figures
+    if report.problems:  # 存在的问题 (中期评估: behind and binding at risk; 总结评估: missed, data missing), from the figures
         doc.add_heading(sec["problems"], level=1)
         for i, text in enumerate(report.problems, start=1):
             lead = f"（{CHINESE_NUMERALS[i - 1]}）" if zh and i <= len(CHINESE_NUMERALS) else f"{i}. "
@@ -664,6 +665,9 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
             head = [str(c) for c in shown.columns]
             _table(doc, head, cells, _widths(head, cells, TEXT_WIDTH_CM[False], size=DATA_TABLE_SIZE, wide=None),
                    size=DATA_TABLE_SIZE)
+    if report.next_steps:  # a heading and a placeholder for the analyst: no advice is generated
+        doc.add_heading(sec["next_steps"], level=1)
+        _paragraph(doc, report.next_steps)
     doc.add_heading(h[6], level=1)
     for i, note in enumerate(report.notes, start=1):  # numbered like a 公文's third level: text, indented
         _paragraph(doc, f"{i}. {note}")

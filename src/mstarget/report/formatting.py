@@ -54,6 +54,8 @@ from ..units import counts_things
 from ..validation import is_missing
 
 MISSING = "–"  # en dash for a missing value
+#: what 尚需年均变化 and 距目标差距 show for a target already met: nothing is still needed, no gap is left
+MET_PACE = {"zh": "已达到", "en": "met"}
 RANGE_DASH = "–"  # between the bounds of an interval: "3.05–3.60" (never read as a minus sign)
 MAX_DECIMALS = 4
 

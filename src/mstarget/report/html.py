@@ -223,7 +223,7 @@ def render_html(report: Report, charts: ReportCharts) -> str:
              f'<div class="scroll">{summary_table(report)}{region_table(report)}{indicator_table(report)}</div></section>',
              f'<section id="table"><h2>{h[2]}</h2><p class="caption">{_e(caps["main"])}</p>'
              f'<div class="scroll">{main_table(report)}</div></section>']
-    if report.problems:  # a 总结评估's 存在的问题: the targets missed and the data missing, from the figures
+    if report.problems:  # 存在的问题 (中期评估: behind and binding at risk; 总结评估: missed, data missing), from the figures
         parts.append(f'<section id="problems"><h2>{_e(sec["problems"])}</h2><ol class="problems">'
                      + "".join(f"<li>{_e(p)}</li>" for p in report.problems) + "</ol></section>")
     if overview is not None:
@@ -251,13 +251,18 @@ def render_html(report: Report, charts: ReportCharts) -> str:
             parts.append(f"<h3>{_e(title)}（{len(df)}）</h3>" if zh else f"<h3>{_e(title)} ({len(df)})</h3>")
             parts.append(_frame_table(df))
         parts.append("</section>")
+    if report.next_steps:  # a heading and a placeholder for the analyst: no advice is generated
+        parts.append(f'<section id="next-steps"><h2>{_e(sec["next_steps"])}</h2>'
+                     f'<p class="narrative">{_e(report.next_steps)}</p></section>')
     parts.append(f'<section id="notes"><h2>{h[6]}</h2><ol class="notes">'
                  + "".join(f"<li>{_e(n)}</li>" for n in report.notes) + "</ol></section>")
     if report.several_regions:
         sections = [("overall", h[0]), ("summary", h[1]), ("table", h[2])] + \
             ([("problems", sec["problems"])] if report.problems else []) + \
             ([("overview", h[3])] if overview is not None else []) + [("targets", h[4])] + \
-            ([("unmatched", h[5])] if report.unmatched else []) + [("notes", h[6])]
+            ([("unmatched", h[5])] if report.unmatched else []) + \
+            ([("next-steps", sec["next_steps"])] if report.next_steps else []) + [("notes", h[6])]
         parts[2] = contents(report, sections)
-    parts.append(f"<footer>mstarget {__version__} · {_e(report.date)}</footer></main></body></html>")
+    # the tool's version for whoever maintains it (a comment), not in the text a Chinese reader is handed
+    parts.append(f"<!-- mstarget {__version__} --><footer>{_e(report.date)}</footer></main></body></html>")
     return "".join(parts)

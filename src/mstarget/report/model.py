@@ -51,6 +51,8 @@ from ..schedule import (CATEGORIES, CATEGORY_ZH, FINAL_CATEGORIES, FINAL_ZH, QUA
                         evaluation_category, target_year_awaited)
 from . import narrative
 from .formatting import (
+    MAX_DECIMALS,
+    MET_PACE,
     MISSING,
     NOTATION_BRACKETS,
     Cell,
@@ -110,8 +112,6 @@ CATEGORY_COLOURS[QUALITATIVE] = "#bdbdbd"
 RESUBMIT = {"zh": "请补报{}数据。", "en": " Please report the figures of {}."}
 #: what follows the 预计完成情况 of a target whose year is past, its value awaited: a forecast to be confirmed
 AWAITED_OUTLOOK = {"zh": "（待确认）", "en": " (to be confirmed)"}
-#: what 尚需年均变化 shows for a target already met: nothing is still needed
-MET_PACE = {"zh": "已达到", "en": "met"}
 STATUS_ZH = {"met": "已实现", "on_track": "进展顺利", "at_risk": "存在风险", "off_track": "难以实现",
              "no_data": "无数据"}
 STATUS_EN = {"met": "met", "on_track": "on track", "at_risk": "at risk", "off_track": "off track",
@@ -225,8 +225,12 @@ SECTION_HEADINGS = {
 }
 
 
-#: the heading of a 总结评估's 存在的问题 section (:attr:`Report.problems`), numbered by :meth:`Report.sections`
-PROBLEMS_HEADING = {"zh": "存在的问题", "en": "Targets missed and data missing"}
+#: the heading of the 存在的问题 section of a 中期评估 / 总结评估 (:attr:`Report.problems`: the targets behind or
+#: missed, the data missing), numbered by :meth:`Report.sections`
+PROBLEMS_HEADING = {"zh": "存在的问题", "en": "Problems"}
+#: the last numbered section of a 中期评估 / 总结评估: a heading and a placeholder for the analyst -- never advice made up
+NEXT_STEPS_HEADING = {"zh": "下一步工作建议", "en": "Next steps"}
+NEXT_STEPS_PLACEHOLDER = {"zh": "（请结合工作实际补充）", "en": "(to be written by the analyst)"}
 CHINESE_NUMERALS = "一二三四五六七八九十"
 #: the captions of the 分类汇总 and the main table (:meth:`Report.table_captions`)
 SUMMARY_CAPTION = {"zh": "分类汇总", "en": "Summary by category"}
@@ -275,6 +279,8 @@ OUTLOOK_LEVELS = ((Thresholds().on_track, "预计能够完成", "expected to be 
                   (0.0, "完成难度较大", "unlikely to be met"))
 #: a target met already whose chance of still being met in the target year is below on-track: it may fall back
 OUTLOOK_HOLD = {"zh": "已达到，仍需巩固", "en": "met; must be held"}
+#: a 零发生 target broken by an incident of the period before its target year: nothing left to foresee
+OUTLOOK_MISSED = {"zh": "已无法完成", "en": "can no longer be met"}
 
 
 def outlook_text(r: dict, category: str, lang: str) -> str:
@@ -356,16 +362,80 @@ def final_void(r: dict, kind: str) -> bool:
     return kind == "final" and report_category(r) == "insufficient_data" and nothing_after_base(r)
 
 
-def drawable(r: dict, kind: str) -> bool:
-    """A report's row has a chart to draw: not :func:`final_void` (a 总结评估's 数据不足 row without data after its
-    base year) nor :func:`~mstarget.chart_choice.nothing_to_draw` (no data, no forecast: in any kind of report)."""
-    return not final_void(r, kind) and not nothing_to_draw(r)
+def observed_points(series) -> int | None:
+    """How many figures the row's series holds (its history, with the plan's baseline ``assess`` counts as
+    observed): an int >= 0, or None without the series (a table reported without ``details``)."""
+    if series is None or getattr(series, "values", None) is None:
+        return None
+    return int(np.isfinite(np.asarray(series.values, dtype=float)).sum())
+
+
+def _points_from_table(r: dict) -> int:
+    """:func:`observed_points` as the assessment row alone tells it (no series kept): none without a latest
+    year nor a baseline; two or more for a level or a stock whose observed pace is known (a change between
+    two figures, :func:`mstarget.assess._observed_pace`); else one -- a 〈〉 or 年均 row's pace is that of a
+    single figure too, so it is taken at one (the forecast not shown rather than a trend made up)."""
+    if is_missing(r.get("last_year")) and is_missing(r.get("baseline")):
+        return 0
+    averaged = isinstance(r.get("average_years"), str) and bool(r.get("average_years"))
+    trend = r.get("kind") in ("level", "cumulative") and not averaged and not is_missing(r.get("observed_pace"))
+    return 2 if trend else 1
+
+
+#: an English unit word a Chinese report's 单位 column writes in Chinese (a plan's ``index`` shown 指数)
+UNIT_COLUMN_ZH = {"index": "指数", "percent": "%", "points": "点", "yuan": "元", "persons": "人", "people": "人",
+                  "items": "项", "times": "次"}
+
+
+def unit_column_text(unit: str, lang: str) -> str:
+    """The 单位 cell of a row: the unit as written, an English word of :data:`UNIT_COLUMN_ZH` in Chinese in a
+    Chinese report (``index`` -> 指数; the sentences leave 指数 out, :func:`~.narrative.prose_unit`)."""
+    return UNIT_COLUMN_ZH.get(unit.strip().lower(), unit) if lang == "zh" else unit
+
+
+def forecast_void(r: dict, kind: str, under_way: bool = False, points: int | None = None) -> bool:
+    """A 数据不足 row whose forecast rests on at most one figure: nothing observed after its base year, or a
+    single figure without a baseline (:func:`prior_only`), and ``points`` (:func:`observed_points`; read from the
+    row when None, :func:`_points_from_table`) at most 1 -- the baseline alone, or one figure and no baseline.
+    Its 预测值, 80%区间 and 实现概率 are "–" and it gets no fan chart (a probability of 7 % for a count nobody has
+    observed reads as "almost certainly missed"). A history of two figures or more up to the base year (2016-2020,
+    nothing after) has a trend to extrapolate: its forecast, range, probability and chart stay (按历史数据的趋势外推),
+    though it has no progress to plot (:func:`~.charts._overview_points`). A 总结评估 shows even less of any row
+    without data after its base year (:func:`final_void`). Not in a report made before the period starts
+    (规划期未开始) nor in one dated in its first year before that year's figures are out (``under_way``): there
+    nothing after the base year is expected, and the forecast from the base year is what the report is about."""
+    if final_void(r, kind):
+        return True
+    if under_way or row_category(r, kind) == NOT_STARTED or report_category(r) != "insufficient_data":
+        return False
+    if not (nothing_after_base(r) or prior_only(r)):
+        return False
+    return (_points_from_table(r) if points is None else points) <= 1
+
+
+def drawable(r: dict, kind: str, under_way: bool = False, points: int | None = None) -> bool:
+    """A report's row has a chart to draw: not :func:`forecast_void` (a 数据不足 row resting on one figure at
+    most; ``points``: :func:`observed_points`) nor :func:`~mstarget.chart_choice.nothing_to_draw` (no data, no
+    forecast: in any kind of report)."""
+    return not forecast_void(r, kind, under_way, points) and not nothing_to_draw(r)
+
+
+def on_overview(row) -> bool:
+    """The report row is a point of the overview chart: its target year observed (已完成 / 未完成, listed apart), or a
+    probability the table shows (not "–": a 数据不足 row without progress data is left out and counted in the title)."""
+    if row.category in FINAL_CATEGORIES:
+        return True
+    cell = row.cells.get("p_meet") if isinstance(getattr(row, "cells", None), dict) else None
+    return not is_missing(row.raw.get("p_meet")) and (cell is None or cell.text != MISSING)
 
 
 def chart_cut(report, row) -> bool:
     """The row has a chart to draw that the report left out (the cap ``max_charts``: （图略）); a row with nothing
     to draw (not :func:`drawable`) or one drawn: False."""
-    return row.number not in {report.rows[k].number for k in report.charted} and drawable(row.raw, report.kind)
+    under_way = getattr(report, "first_year_under_way", None) is not None
+    points = observed_points(getattr(row.assessment, "series", None))
+    return row.number not in {report.rows[k].number for k in report.charted} and \
+        drawable(row.raw, report.kind, under_way, points)
 
 
 def missing_years(r: dict, yearly: dict | None) -> list[int]:
@@ -434,6 +504,8 @@ def outlook_cell(r: dict, category: str, lang: str, kind: str = "") -> str:
     "–" (:func:`final_void`)."""
     if prior_only(r):  # a probability of the wide prior alone (one observation, nothing to start from): no words
         return MISSING
+    if flagged(r.get("missed_already")) and category not in FINAL_CATEGORIES:  # 零发生 broken in a year of the period
+        return OUTLOOK_MISSED[lang]
     if category == NOT_STARTED:
         words = outlook_words(r.get("p_meet"), lang)
         # already at its target at the base year (99.0 against ≥99: 尚需年均变化 已达到) but below on-track: the
@@ -506,25 +578,43 @@ def status_words(table: pd.DataFrame) -> list[str]:
     return words
 
 
-def unmatched_display(df: pd.DataFrame, lang: str, names: dict) -> pd.DataFrame:
+def unmatched_display(df: pd.DataFrame, lang: str, names: dict, codes: bool | None = None) -> pd.DataFrame:
     """An unmatched table as the report shows it: headers in the report's language
     (:data:`UNMATCHED_HEADERS`), a series' 指标名称 from the plan when the history gives none (``names``:
     indicator id -> the plan's name), else blank (–) rather than its id again, and the matcher's
-    suggestions in Chinese in a Chinese report."""
+    suggestions in Chinese in a Chinese report. A Chinese report shows a 指标代码 column only where some row has
+    no name (the code is then all that identifies it; ``codes``: decided for all the section's tables at once,
+    :func:`unmatched_codes`, else from this table) and never when the ids are Chinese words themselves."""
     out = df.copy()
     if "name" in out and "indicator" in out:
-        shown = []
-        for ind, name in zip(out["indicator"].tolist(), out["name"].tolist()):
-            own = name if isinstance(name, str) and name.strip() and name != ind else None
-            # a table without codes names its indicators in words: the id is the name (企业标准), shown as one
-            worded = ind if lang == "zh" and isinstance(ind, str) and contains_cjk(ind) else None
-            shown.append(own or names.get(ind) or worded or MISSING)
-        out["name"] = shown
-        if lang == "zh" and all(isinstance(i, str) and contains_cjk(i) for i in out["indicator"].tolist()):
-            out = out.drop(columns="indicator")  # no code to show: not a column of names twice
+        out["name"] = _unmatched_names(out, lang, names)
+        if codes is None:
+            codes = MISSING in out["name"].tolist()
+        # no code to show (not a column of names twice), nor one beside every series' own name in a Chinese report
+        # (food_sampling_batches beside 食品抽检批次 is the history file's housekeeping, not the reader's)
+        if lang == "zh" and (all(isinstance(i, str) and contains_cjk(i) for i in out["indicator"].tolist())
+                             or not codes):
+            out = out.drop(columns="indicator")
     if lang == "zh" and "suggestion" in out:
         out["suggestion"] = [_suggestion_zh(v) for v in out["suggestion"].tolist()]
     return out.rename(columns=UNMATCHED_HEADERS[lang])
+
+
+def _unmatched_names(df: pd.DataFrame, lang: str, names: dict) -> list[str]:
+    """The 指标名称 of each unmatched row: its own name, else the plan's (``names``), else its id where that is
+    Chinese words (企业标准: a table without codes names its indicators in words), else "–"."""
+    shown = []
+    for ind, name in zip(df["indicator"].tolist(), df["name"].tolist()):
+        own = name if isinstance(name, str) and name.strip() and name != ind else None
+        worded = ind if lang == "zh" and isinstance(ind, str) and contains_cjk(ind) else None
+        shown.append(own or names.get(ind) or worded or MISSING)
+    return shown
+
+
+def unmatched_codes(tables: list[pd.DataFrame], lang: str, names: dict) -> bool:
+    """Some row of the unmatched ``tables`` (plan rows, history series) has no name to go by: the section shows the
+    指标代码 column in every table, so that its tables read alike."""
+    return any(MISSING in _unmatched_names(df, lang, names) for df in tables if {"name", "indicator"} <= set(df))
 
 
 #: the matcher's reasons for keeping a series and a plan row apart (:func:`mstarget.matching._fit`), which say
@@ -763,8 +853,10 @@ class Report:
         names = dict(zip(("overall", "summary", "table", "overview", "targets", "unmatched", "notes"),
                          (h.split("、", 1)[-1] if zh else h.split(". ", 1)[-1] for h in SECTION_HEADINGS[self.lang])))
         names["problems"] = PROBLEMS_HEADING[self.lang]
+        names["next_steps"] = NEXT_STEPS_HEADING[self.lang]
         present = ["overall", "summary", "table"] + (["problems"] if self.problems else []) + \
-            (["overview"] if overview else []) + ["targets"] + (["unmatched"] if self.unmatched else [])
+            (["overview"] if overview else []) + ["targets"] + (["unmatched"] if self.unmatched else []) + \
+            (["next_steps"] if self.next_steps else [])
         out = {k: (f"{CHINESE_NUMERALS[i]}、{names[k]}" if zh else f"{i + 1}. {names[k]}") for i, k in enumerate(present)}
         out["notes"] = names["notes"]
         return out
@@ -844,6 +936,21 @@ class Report:
         return head, body
 
     @property
+    def next_steps(self) -> str:
+        """The placeholder under the 下一步工作建议 heading that ends a 中期评估 / 总结评估 (（请结合工作实际补充）): the
+        analyst writes the advice; ``""`` for any other report (年度监测, 基期情况)."""
+        return NEXT_STEPS_PLACEHOLDER[self.lang] if self.kind in ("midterm", "final") else ""
+
+    def shown_columns(self) -> set[str]:
+        """The ids of the main table's columns (:meth:`columns`, html's: the widest): the notes explain these only."""
+        return {c.id for c in self.columns()}
+
+    @property
+    def overview_drawn(self) -> bool:
+        """The overview chart has a point to draw (:func:`on_overview`): never an empty chart."""
+        return any(on_overview(row) for row in self.rows)
+
+    @property
     def overview_caption(self) -> str:
         """The caption under the overview chart (:func:`~.charts.overview_chart` draws observed target
         years apart from the probability axis)."""
@@ -853,8 +960,7 @@ class Report:
             return OVERVIEW_CAPTION_NOT_STARTED[self.lang]
         if not self.observed_targets:
             return OVERVIEW_CAPTION[self.lang]
-        on_axis = any(row.category not in FINAL_CATEGORIES and not is_missing(row.raw.get("p_meet"))
-                      for row in self.quantified_rows)
+        on_axis = any(row.category not in FINAL_CATEGORIES and on_overview(row) for row in self.quantified_rows)
         return OVERVIEW_CAPTION_OBSERVED[self.lang][0 if on_axis else 1]
 
     def headers(self, *, docx: bool = False) -> list[str]:
@@ -1301,10 +1407,13 @@ def _num(v) -> float:
 def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
            qualifier: str = "", mark_forecast: bool = False, *, shared: tuple = (), shared_plan: tuple = (),
            yearly: dict | None = None, years: Sequence[int] = (), n_peers: int | None = None,
-           written: int | None = None, interpolated: bool = False, report_kind: str = "") -> tuple[dict[str, Cell], int]:
+           written: int | None = None, interpolated: bool = False, report_kind: str = "",
+           under_way: bool = False, points: int | None = None) -> tuple[dict[str, Cell], int]:
     """The row's cells; ``report_kind``: what the report is (:func:`evaluation_kind`: a 基期情况 row shows 规划期未开始,
     :func:`row_category`; a 总结评估's 数据不足 row without data after its base year no gap, forecast, probability,
-    pace or outlook, :func:`final_void`); ``mark_forecast``: the report also shows observed target-year values in the
+    pace or outlook, :func:`final_void`; a 数据不足 row without progress data no forecast, range nor probability,
+    :func:`forecast_void`, save in a report dated in the period's first year, ``under_way``; ``points``: the
+    figures of its series, :func:`observed_points`); ``mark_forecast``: the report also shows observed target-year values in the
     forecast column, so a forecast there says it is one (预测 117). ``shared``: the figures of every row
     of the same indicator (all regions, all target years: baseline, target, values) and ``shared_plan``
     their plan figures (baselines, targets), which set the decimals, so that an indicator reads alike
@@ -1357,7 +1466,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
                                     (r.get("baseline_decimals"), r.get("target_decimals")))
     wdec = written
     if computed:
-        target = computed_target_shown(target, wdec, *compared, _num(r.get("forecast")))
+        target = computed_target_shown(target, wdec, *compared, _num(r.get("forecast")), direction=direction)
     reference = (target, baseline, last_value, current, *shared)
     fdec = row_decimals(reference=reference, exact=(baseline, *(() if computed else (target,)), *shared_plan))
     # a computed target shown already tells itself from the figures written: they keep their own places (2.7
@@ -1426,7 +1535,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         "name": Cell(name, name),
         "region": text_cell(r.get("region")),
         "attribute": text_cell(attr_labels.get(r.get("attribute"), "")) if r.get("attribute") else Cell("", ""),
-        "unit": text_cell(unit) if isinstance(unit, str) and unit else Cell("", ""),
+        "unit": text_cell(unit_column_text(unit, lang)) if isinstance(unit, str) and unit else Cell("", ""),
         "baseline_year": year_cell(r.get("baseline_year")),
         "baseline": number_cell(baseline, bdec),
         "last_year": year_cell(r.get("last_year")),
@@ -1555,9 +1664,23 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         # dressed as a certainty)
         for key in ("progress_share", "remaining", "range_80", "lo_80", "hi_80", "p_meet", "p_striven"):
             cells[key] = Cell(None, MISSING)
+    if met and not cells["remaining"].missing and _num(cells["remaining"].value) == 0 and \
+            not math.isclose(_num(current), _num(target)):
+        # a target exceeded (15.8 against ≥12) has no gap left: 已达到, as 尚需年均变化 says it -- a 0.0 reads as
+        # "exactly on target", which only a figure at its target is (9 against ≥9, 0起 against 零发生: 0)
+        cells["remaining"] = Cell(MET_PACE[lang], MET_PACE[lang])
     missed = narrative.incidents_missed(r.get("note"), lang)
     if missed:  # 零发生 missed in a year of the period: the gap is those incidents (2023年2起), not the target year's 0
         cells["remaining"] = Cell(missed, missed)
+    if flagged(r.get("missed_already")) and not closed:  # ... and before its target year: no forecast of a target
+        # that can no longer be met (预测 0, 区间 0–1 read as "on target"), nor a pace still needed (0)
+        for key in ("forecast", "forecast_figure", "forecast_value", "range_80", "lo_80", "hi_80", "required_pace",
+                    "required_abs"):
+            cells[key] = Cell(None, MISSING)
+    if forecast_void(r, report_kind, under_way, points):  # 数据不足 on one figure at most: no forecast, range, probability
+        for key in ("forecast", "forecast_figure", "forecast_value", "range_80", "lo_80", "hi_80", "p_meet",
+                    "p_striven"):
+            cells[key] = Cell(None, MISSING)
     if final_void(r, report_kind):  # a 总结评估's 数据不足 row without data after its base year: nothing of the period to show
         for key in ("remaining", "forecast", "forecast_figure", "forecast_value", "range_80", "lo_80", "hi_80",
                     "p_meet", "p_striven", "required_pace", "required_abs", "outlook"):
@@ -2339,7 +2462,8 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
                             mark_forecast=mark_forecast, shared=shared[i], shared_plan=shared_plan[i],
                             yearly=yearly[i], years=years,
                             n_peers=None if series is None else int(getattr(series, "n_peers", 0) or 0),
-                            written=written[i], interpolated=estimated, report_kind=kind)
+                            written=written[i], interpolated=estimated, report_kind=kind,
+                            under_way=under_way is not None, points=observed_points(series))
         row = ReportRow(number=numbers[i], raw=r, cells=cells, lang=lang, decimals=dec,
                         assessment=None if r.get("category") == QUALITATIVE else detail,  # 建成: no chart
                         interpolated=estimated, kind=kind, first_year_under_way=under_way)
@@ -2374,11 +2498,15 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
         parts = ([f"Region: {region_text}"] if region_text else []) + \
                 ([f"data as of {as_of}{said}"] if as_of is not None else []) + [f"report date {date_shown}"]
     subtitle = " · ".join(parts)
-    unmatched = {k: unmatched_display(v, lang, _plan_names(table)) for k in ("unmatched_plan", "unmatched_history")
+    unmatched = {k: v for k in ("unmatched_plan", "unmatched_history")
                  if isinstance(v := table.attrs.get(k), pd.DataFrame) and len(v)}
-    # a 总结评估's row with nothing after its base year gets no fan: the table shows no forecast of it either; nor
-    # does a row without data nor forecast in any report (no empty 扇形图 with a lone target star)
-    charts_of = [i for i, r in enumerate(rows) if drawable(r.raw, kind)]
+    codes = unmatched_codes(list(unmatched.values()), lang, _plan_names(table))
+    unmatched = {k: unmatched_display(v, lang, _plan_names(table), codes) for k, v in unmatched.items()}
+    # a 数据不足 row resting on one figure at most, or a 总结评估's with nothing after its base year, gets no fan:
+    # the table shows no forecast of it either; nor does a row without data nor forecast in any report (no empty
+    # 扇形图 with a lone target star)
+    charts_of = [i for i, r in enumerate(rows)
+                 if drawable(r.raw, kind, under_way is not None, observed_points(getattr(r.assessment, "series", None)))]
     charted = [charts_of[j] for j in chart_selection([rows[i].raw for i in charts_of], max_charts)] \
         if details is not None else []
     # by region only for two regions or more proper: 鼎湖区 beside its own 合计 is one region, not a comparison
@@ -2501,6 +2629,7 @@ def table_cells(table: pd.DataFrame, details: Sequence | None = None, *, plan: p
     several = "region" in sub and sub["region"].nunique(dropna=True) > 1
     mark_forecast = any(report_category(r) in FINAL_CATEGORIES for r in records)
     kind = evaluation_kind(table, as_of)
+    under_way = first_year_under_way(table, as_of) is not None
     out = []
     for i in range(n):
         r = records[i]
@@ -2509,7 +2638,7 @@ def table_cells(table: pd.DataFrame, details: Sequence | None = None, *, plan: p
                           shared=shared[i], shared_plan=shared_plan[i], yearly=yearly[i], years=years,
                           n_peers=None if series is None else int(getattr(series, "n_peers", 0) or 0),
                           written=written[i], interpolated=interpolated_target(r, series, yearly[i]),
-                          report_kind=kind)
+                          report_kind=kind, under_way=under_way, points=observed_points(series))
         out.append(cells)
     return out
 
@@ -2610,19 +2739,38 @@ def computed_target(r: dict) -> bool:
     return target_as_change(r.get("target_written")) is not None
 
 
-def computed_target_shown(target: float, decimals: int, *values) -> float:
+def computed_target_shown(target: float, decimals: int, *values, direction=None) -> float:
     """A computed target (:func:`computed_target`) as the report shows it: rounded to the row's written
-    ``decimals`` (1234 x 1.06^5 = 1651.3704 -> 1651 beside figures written whole), one place more when that
-    tells it from a value compared that differs from it (1651.4 beside an actual 1651) -- never the four
-    places of the arithmetic, save for the first of ``values`` (the value the row is judged on): the target
+    ``decimals`` (1234 x 1.06^5 = 1651.3704 -> 1651.4 beside figures written whole: see below), one place more
+    when that tells it from a value compared that differs from it (1651.4 beside an actual 1651) -- never the
+    four places of the arithmetic, save for the first of ``values`` (the value the row is judged on): the target
     shows as many places as tell it from that one (≥4.702 beside an actual 4.7 judged to miss 3.2 x 1.08^5 =
-    4.70185, not ≥4.70, which reads as met)."""
+    4.70185, not ≥4.70, which reads as met). With ``direction`` (``">="`` / ``"<="``), never a figure the target
+    itself fails: a place more while the rounding crosses to the failing side (下降10% of 2.5 is ≤2.25, not ≤2.3,
+    a figure the evaluation calls a miss; ≥94.556 stays ≥95), rounded toward the target's side at the last
+    place :data:`MAX_DECIMALS` allows."""
     if is_missing(target):
         return target
     places = min(compared_decimals(decimals, target, *values), decimals + 1)
     if values:  # the value judged: never shown identical to a target it misses (or meets)
         places = max(places, compared_decimals(decimals, target, values[0]))
-    return round_half_up(float(target), places)
+    shown = round_half_up(float(target), places)
+    while _fails(shown, float(target), direction) and places < MAX_DECIMALS:
+        places += 1
+        shown = round_half_up(float(target), places)
+    return _toward_met(float(target), places, direction) if _fails(shown, float(target), direction) else shown
+
+
+def _fails(shown: float, target: float, direction) -> bool:
+    """A target figure as shown would itself miss the target computed (≤2.3 for ≤2.25; ≥1651 for ≥1651.37)."""
+    return (direction == ">=" and shown < target) or (direction == "<=" and shown > target)
+
+
+def _toward_met(target: float, places: int, direction) -> float:
+    """``target`` rounded at ``places`` toward the side that meets it: up for ``≥``, down for ``≤``."""
+    step = 10.0 ** -places
+    rounded = (math.ceil if direction == ">=" else math.floor)(round(target / step, 6)) * step
+    return round(rounded, places)
 
 
 def _written_decimals(unit, figures, given) -> int:
@@ -2769,14 +2917,15 @@ def table_notes(report: Report) -> list[str]:
     # only what the table and the narrative show: no forecast (every target year observed) needs no word on
     # rounding forecasts, and no model is named where nothing was forecast
     note = order.format(NUMBERING_NOTE[lang].get(report.numbering, NUMBERING_NOTE[lang]["plan"]))
-    if not report.all_observed:
+    shown = report.shown_columns()
+    if not report.all_observed and "range_80" in shown:  # forecasts and their ranges shown: how counts are rounded
         note += counts
     if any(model_line(row) for row in report.rows):
         note += models
     if any(not row.cells.get("target_original", Cell(None, MISSING)).missing for row in report.rows):
         note = note.replace(*ADJUSTED_WRITTEN[lang])  # an adjusted target is no figure of the plan's text
     notes = [note]
-    if not report.all_observed:
+    if not report.all_observed and "outlook" in shown:  # a 总结评估 without the column: nothing to explain
         said = OUTLOOK_NOTE[lang].format(*(low for low, _, _ in OUTLOOK_LEVELS[:3]))
         if any(row.category == NOT_STARTED for row in report.rows):
             said += OUTLOOK_NOT_STARTED[lang]
@@ -2834,13 +2983,21 @@ ADJUSTED_WRITTEN = {"zh": ("（〔〕为累计数，〈〉为期间新增数）"
 ADJUSTED_ROW = {"zh": "{name}原目标{first}，经中期调整为{now}", "en": "{name}: first {first}, adjusted to {now}"}
 
 
-def model_line(row: ReportRow) -> str:
-    """The forecasting model under a target's narrative (``预测模型：趋势外推（无同类地区）``); empty when
-    nothing was forecast (its target year observed, or no data)."""
+def model_text(row: ReportRow) -> str:
+    """The forecasting model of a row (``趋势外推（无同类地区）``), for the workbook's 逐项说明 sheet (an analyst's
+    working file); empty when nothing was forecast (its target year observed, no data, or no forecast shown)."""
     shown = row.cells["model"].text
-    if not shown or shown == MISSING or row.category in FINAL_CATEGORIES:
+    if not shown or shown == MISSING or row.category in FINAL_CATEGORIES or row.cells["forecast"].text == MISSING:
         return ""
-    return f"预测模型：{shown}" if row.lang == "zh" else f"Forecasting model: {shown}"
+    return shown
+
+
+def model_line(row: ReportRow) -> str:
+    """The forecasting model under a target's narrative in an English report (``Forecasting model: ...``). A
+    Chinese report names none: 趋势外推（无同类地区）, 泊松 say nothing to the 局长 it goes to (the workbook's 逐项说明
+    sheet keeps the model, :func:`model_text`)."""
+    shown = model_text(row)
+    return f"Forecasting model: {shown}" if shown and row.lang != "zh" else ""
 
 
 def _outlook_word(row, words: tuple[str, ...]) -> str | None:

@@ -50,6 +50,7 @@ from ..plan import states_figure, target_as_change
 from ..units import per_mille_kind, percent_kind
 from ..validation import is_total_region
 from .formatting import (
+    MET_PACE,
     MISSING,
     compared_decimals,
     flagged,
@@ -104,6 +105,9 @@ def _word_en(value: float) -> str:
 
 
 def _is_zero(text: str) -> bool:
+    """A cell's text says nothing is left: 0, or 已达到 / met (a gap closed, :data:`~.formatting.MET_PACE`)."""
+    if text in MET_PACE.values():
+        return True
     return text != MISSING and float(text.lstrip("+").replace(",", "")) == 0
 
 
@@ -131,6 +135,8 @@ class _Row:
         self.kind = self.r.get("kind")
         self.direction = self.r.get("direction")
         sf = getattr(row.assessment, "series", None)
+        #: the row's observed series (years, values), None without sample paths (``details=None``)
+        self.sf = sf
         ty = self.r.get("target_year")
         #: the target year's value lies between two observations (interpolated, not observed): the model's
         #: (:attr:`~.model.ReportRow.interpolated`), else read from the series
@@ -518,6 +524,13 @@ def missed_why(x: "_Row", gap_said: bool = False) -> str:
     by = c["baseline_year"]
     flat = _is_zero(c["achieved_pace"])
     share = percent_int(x.r.get("progress_share"))
+    fell = _reached_then_fell(x)
+    if fell:  # reached the target inside the period, then fell back: that is what happened, not 持平
+        if zh:
+            return (f"规划要求年均{planned}，{fell}" + (f"，与{by}年基期持平" if flat else f"，实际年均{achieved}")
+                    + "。")
+        return f" The plan needed {planned} a year; {fell}" + \
+            (f", where it was in the base year {by}." if flat else f" ({achieved} a year).")
     if zh:
         s = f"规划要求年均{planned}，"
         if flat:
@@ -543,6 +556,41 @@ def missed_why(x: "_Row", gap_said: bool = False) -> str:
     if since != MISSING and not flat:
         s += f", unchanged since {since}"
     return s + "."
+
+
+def _reached_then_fell(x: "_Row") -> str:
+    """A missed level or stock whose yearly figure reached the target inside the period, before the target year, and
+    then fell back (化妆品抽检批次数 9, 10, 11, 10, 9 against ≥10): ``2022年达到目标、2023年达11批次/年后连续回落，
+    2025年为9批次/年`` (a ≤ target: 回升); "" otherwise, or when the table shows no column of those years."""
+    sf, r, zh = x.sf, x.r, x.lang == "zh"
+    if sf is None or x.direction not in (">=", "<=") or any(
+            is_missing(r.get(k)) for k in ("target", "baseline_year", "target_year")):
+        return ""
+    by, ty, t = int(r["baseline_year"]), int(r["target_year"]), float(r["target"])
+    strict, up = flagged(r.get("strict")), x.direction == ">="
+    pts = [(int(y), float(v)) for y, v in zip(sf.years, sf.values) if by < int(y) <= ty and v == v]
+    before = [(y, v) for y, v in pts if y < ty]
+    if not pts or pts[-1][0] != ty or not before:
+        return ""
+
+    def meets(v: float) -> bool:
+        return (v > t if strict else v >= t) if up else (v < t if strict else v <= t)
+
+    reached = [y for y, v in before if meets(v)]
+    if not reached or meets(pts[-1][1]):
+        return ""
+    peak = max(before, key=lambda p: p[1] if up else -p[1])[0]  # the first year of the best figure
+    after = [v for y, v in pts if y >= peak]
+    steady = len(after) > 2 and all((b < a) if up else (b > a) for a, b in zip(after, after[1:]))
+    if any(f"y{y}" not in x.c or x.c[f"y{y}"] == MISSING for y in (peak, ty)):
+        return ""
+    if zh:
+        top = f"、{peak}年达{x.u(f'y{peak}')}" if peak != reached[0] else ""
+        return (f"{reached[0]}年达到目标{top}后{'连续' if steady else ''}{'回落' if up else '回升'}，"
+                f"{ty}年为{x.u(f'y{ty}')}")
+    top = f", {x.u(f'y{peak}')} in {peak}," if peak != reached[0] else ""
+    return (f"the figure reached the target in {reached[0]}{top} and then {'fell' if up else 'rose'} back"
+            f"{' year after year' if steady else ''}, to {x.u(f'y{ty}')} in {ty}")
 
 
 def _held_missed(x: "_Row") -> str:
@@ -1018,6 +1066,8 @@ def _zh(x: _Row) -> str:
             s = f"{name}：仅有{ly}年数据（{x.u('current')}），不足以判断进度。"
         if x.has("p_meet"):
             s += f"按缺少进度数据时的宽泛估计，{ty}年实现目标（{target}）的概率{x.p_is('p_meet')}，仅供参考。"
+        elif s.startswith(f"{name}：仅有"):  # one figure, no trend: the target said, and why no chance is given
+            s += f"仅一个数据，暂不测算{ty}年实现目标（{target}）的概率。"
         return s + f"评价：{cat}。"
     if x.average:
         return _average_zh(x)
@@ -1301,6 +1351,8 @@ def _en(x: _Row) -> str:
         if x.has("p_meet"):
             s += (f" A broad estimate without progress data puts the chance of meeting the target "
                   f"({target} in {ty}) at {x.p('p_meet')}, for reference only.")
+        elif s.startswith(f"{name}: only "):  # one figure, no trend: the target said, and why no chance is given
+            s += f" With a single figure, the chance of meeting the target ({target} in {ty}) is not estimated."
         return s + f" Assessment: {cat}."
     if x.average:
         return _average_en(x)
@@ -1450,6 +1502,8 @@ def _attention_zh(r) -> str:
     if drifting(r):  # 药品抽检不合格率（已达到，仍需巩固；实现概率11%）
         return prose_name(r, r.name_with(f"{_state_said(r)}；实现概率{probability_words(r.cells['p_meet'].text, 'zh')}",
                                          spoken=True))
+    if flagged(r.raw.get("missed_already")):  # 零发生 broken already: 重大食品安全事故（已无法实现，滞后）, no probability
+        return prose_name(r, r.name_with(f"已无法实现，{r.cells['category'].text}", spoken=True))
     return prose_name(r, r.name_with(f"实现概率{probability_words(r.cells['p_meet'].text, 'zh')}，"
                                      f"{r.cells['category'].text}", spoken=True))
 
@@ -1457,6 +1511,8 @@ def _attention_zh(r) -> str:
 def _attention_en(r) -> str:
     if _closed(r):
         return r.name_with(r.cells['category'].text, spoken=True)
+    if flagged(r.raw.get("missed_already")):  # 零发生 broken already
+        return r.name_with(f"already missed, {_state_said(r)}", spoken=True)
     return r.name_with(f"P {probability_words(r.cells['p_meet'].text, 'en')}, {_state_said(r)}", spoken=True)
 
 
@@ -2151,6 +2207,8 @@ def problems(report) -> list[str]:
     adjusted mid-term says so, and how the figure stands against the first target (``未达到中期调整后目标（≥117项），
     差12项；对照原目标（≥100项）已达到``). With several regions the targets missed are said once per indicator
     (:func:`_missed_grouped`), its regions' figures after it -- not one line per region and target."""
+    if report.kind == "midterm":
+        return midterm_problems(report)
     if report.kind != "final":
         return []
     zh = report.lang == "zh"
@@ -2177,6 +2235,45 @@ def problems(report) -> list[str]:
             out.append(f"{'、'.join(names)}{len(names)}项：数据不足，未作评价。{asked}" if zh else
                        f"{'; '.join(names)} ({counted_en(len(names), 'target')}): insufficient data, not assessed.{asked}")
     return out
+
+
+def midterm_problems(report) -> list[str]:
+    """A 中期评估's 存在的问题, from the figures alone (no opinion, no 下一步): each target 滞后, and each binding one
+    whose 实现概率 is below 50 % (a 零发生 target already missed among them), binding first, said as its paragraph
+    says it (the progress against the time elapsed, the forecast and its probability, the paces) without the 评价 it
+    is listed for; then the targets with data missing. Empty when nothing is behind or at risk.
+    Several regions: empty (the 分指标汇总 says it per indicator)."""
+    if group_regions(report) is not None:
+        return []
+    zh = report.lang == "zh"
+    rows, _ = _counted(report)
+
+    def at_risk(r) -> bool:
+        p = r.cells["p_meet"].value if "p_meet" in r.cells else None
+        return r.binding and r.category not in ("achieved", "insufficient_data") and \
+            (flagged(r.raw.get("missed_already")) or (isinstance(p, (int, float)) and not is_missing(p) and p < 0.5))
+
+    listed = [r for r in rows if r.category == "behind" or at_risk(r)]
+    listed = [r for r in listed if r.binding] + [r for r in listed if not r.binding]
+    out = [_problem_line(r, zh) for r in listed]
+    missing = [r for r in rows if r.category == "insufficient_data"]
+    if missing and out:  # the data missing, once: what keeps a target from being judged
+        names = "、".join(prose_name(r) + ("（约束性）" if r.binding else "") for r in missing) if zh else \
+            "; ".join(prose_name(r) + (" (binding)" if r.binding else "") for r in missing)
+        out.append(f"{names}{'' if len(missing) == 1 else f'{len(missing)}项'}：数据不足，暂不评价，请补报基期以后数据。"
+                   if zh else f"{names}: insufficient data, not assessed; please report the figures after the base year.")
+    return out
+
+
+def _problem_line(row, zh: bool) -> str:
+    """One target of a 中期评估's 存在的问题: its name (约束性 marked) and its paragraph's figures, without the name the
+    paragraph starts with and the 评价 it ends with."""
+    text = row.narrative
+    head = _Row(row).c["label"]
+    body = text[len(head) + 1:] if text.startswith(head) and text[len(head):len(head) + 1] in ("：", ":") else text
+    body = re.sub(r"(评价：[^。]*。|\s*Assessment: [^.]*\.)\s*$", "", body).strip()
+    attr = ("（约束性）" if zh else " (binding)") if row.binding else ""
+    return f"{head}{attr}：{body}" if zh else f"{head}{attr}: {body}"
 
 
 def _missed_parts(row, zh: bool) -> dict:
@@ -2591,7 +2688,10 @@ def rule_note(report) -> str:
     if NOT_STARTED in cats:
         first = getattr(report, "first_year_under_way", None)
         return NOT_STARTED_RULE[report.lang] if first is None else NOT_STARTED_UNDER_WAY_RULE[report.lang].format(first)
-    no_data = NO_DATA_AWAITED_RULE if any(_awaited(r) for r in report.rows) else NO_DATA_RULE
+    # the awaited rows' forecast said only where the table shows one (a 总结评估's row without data after its
+    # base year shows none: –)
+    no_data = NO_DATA_AWAITED_RULE if any(_awaited(r) and "forecast" in r.cells and r.cells["forecast"].text != MISSING
+                                          for r in report.rows) else NO_DATA_RULE
     closed = bool(cats & {"completed", "not_completed"})
     under_way = bool(cats - {"completed", "not_completed", "insufficient_data"}) or not closed
     lang = report.lang
@@ -2618,11 +2718,10 @@ def rule_note(report) -> str:
 
 #: what the forecast column holds once target years are observed (beside forecasts, or only them)
 FORECAST_NOTE = {
-    "zh": ("目标年预测值为预测样本路径的中位数，80%区间为其第10至第90百分位；实现概率为样本路径中达到目标的"
-           "比例（经样本外校准）。",
+    "zh": ("目标年预测值按历年趋势模拟测算，80%区间表示预测值有八成把握落在该范围内；实现概率为模拟中达到目标的比例。",
            "目标年实际值/预测值：目标年已有实际数据的为实际值（目标年缺数而前后年份有数据的按插值估计，标“插值”，仅供参考，不据此评价），80%区间和"
-           "实现概率记为“–”；其余为预测值（标“预测”），即预测样本路径的中位数，80%区间为其第10至第90百分位，"
-           "实现概率为样本路径中达到目标的比例（经样本外校准）。",
+           "实现概率记为“–”；其余为预测值（标“预测”），按历年趋势模拟测算，80%区间表示预测值有八成把握落在该范围内，"
+           "实现概率为模拟中达到目标的比例。",
            "目标年实际值为目标年的实际数据（目标年缺数而前后年份有数据的按插值估计，标“插值”，仅供参考，不据此评价）。"),
     "en": ("Forecast: median of the forecast sample paths in the target year; 80% range: their 10th to 90th "
            "percentile; P(target met): share of paths meeting the target (calibrated out of sample).",
@@ -2695,25 +2794,34 @@ def method_notes(report, *, n_charts: int, n_drawable: int | None = None) -> lis
         return _not_started_notes(report, n_charts, n_drawable)
     observed = getattr(report, "observed_targets", False)
     every = getattr(report, "all_observed", False)
-    forecast = FORECAST_NOTE[report.lang][2 if every else 1 if observed else 0]
+    # only the columns the table shows are explained (a 总结评估 has no 时间进度, 实现概率, 尚需年均变化 ...)
+    shown = report.shown_columns() if hasattr(report, "shown_columns") else \
+        {"time_share", "forecast", "range_80", "p_meet", "required_pace", "observed_pace"}
+    settled = every or not {"range_80", "p_meet"} & shown  # no forecast column of a plan under way
+    forecast = FORECAST_NOTE[report.lang][2 if settled else 1 if observed else 0] \
+        if "forecast" in shown or not settled else ""
+    # fan charts (bands) only where a row charted is still under way; else charts of observed values
+    fans = any(report.rows[k].category not in ("completed", "not_completed") for k in report.charted) \
+        if hasattr(report, "charted") else not every
     if observed and not every and any(_estimate_of_target_year(r) for r in report.rows):
         # 插值累计 5.10 | 4.69–5.65 | 63%: a figure counting an estimate of a year not reported keeps its range
         forecast = forecast.replace(*ESTIMATE_NOTE[report.lang])
     if report.lang == "zh":
         progress = ("目标进度：最新值较基期完成的目标增量（或降幅）比例，〈〉期间新增类指标为基期以来累计完成量占目标的比例。")
-        paces = ("已观测年均变化为基期以来的年均变化量（〈〉类为年均新增量），为0的即持平。"
-                 if every else "尚需年均变化为自最新年份至目标年每年还需的变化量（已达到目标的记为“已达到”），"
-                 "已观测年均变化为基期以来的年均变化量（〈〉类为年均新增量），为0的即持平。")
+        paces = ("尚需年均变化为自最新年份至目标年每年还需的变化量（已达到目标的记为“已达到”），"
+                 if "required_pace" in shown else "") + \
+            ("已观测年均变化为基期以来的年均变化量（〈〉类为年均新增量），为0的即持平。" if "observed_pace" in shown else "")
         notes = [
-            progress if every else "时间进度：最新数据年份距基期的年数占规划期（基期至目标年）的比例；" + progress,
+            "时间进度：最新数据年份距基期的年数占规划期（基期至目标年）的比例；" + progress if "time_share" in shown
+            else progress,
             rule_note(report),
             forecast + paces,
-            "指标图：圆点为实际值，空心方块为基期值，虚线为目标值，竖虚线为目标年。" if every else
             "扇形图：深浅色带依次为50%、80%、95%预测区间，虚线为目标值，竖虚线为目标年，圆点为实际值，"
-            "空心方块为基期值。",
+            "空心方块为基期值。" if fans else "指标图：圆点为实际值，空心方块为基期值，虚线为目标值，竖虚线为目标年。",
         ][:None if n_charts else 3]  # no chart drawn: nothing to read in one
+        notes = [n for n in notes if n]
         if 0 < n_charts < cap:
-            notes.append(f"为控制篇幅，{'指标图' if every else '扇形图'}仅列出{n_charts}项（约束性指标及风险最高的指标），"
+            notes.append(f"为控制篇幅，{'扇形图' if fans else '指标图'}仅列出{n_charts}项（约束性指标及风险最高的指标），"
                          f"总览图覆盖全部{n}项。")
         if _averaged(report):
             notes.append("年均增长类指标（名称含“年均”“平均”的增速指标）按规划期各年增速的几何平均评价，不按目标年当年增速："

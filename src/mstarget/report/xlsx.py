@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from ..io import save_workbook
 from .formatting import Cell, display_width, property_text, report_datetime
 from .charts import ReportCharts
-from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, Report, by_indicator_table, model_line, unmatched_label
+from .model import CATEGORY_COLOURS, SUMMARY_HEADERS, Report, by_indicator_table, model_text, unmatched_label
 from .narrative import summary_groups
 
 SHEETS = {"zh": ("评估表", "概况", "逐项说明", "图表", "未匹配的数据", "说明", "分地区汇总", "分指标汇总"),
@@ -184,7 +184,7 @@ def _narrative_sheet(ws, report: Report) -> None:
     head = ["序号", "指标名称", "评价", "说明", "预测模型"] if zh else \
         ["No.", "Indicator", "Assessment", "Narrative", "Forecasting model"]
     values = [[row.number, row.name, row.cells["category"].text, row.narrative,
-               model_line(row).partition("：" if zh else ": ")[2] or None] for row in report.rows]
+               model_text(row) or None] for row in report.rows]
     keep = [j for j in range(len(head)) if any(v[j] not in (None, "") for v in values)] if values else \
         list(range(len(head)))
     widths = (6, 30, 14, 100, 22)
