@@ -5,7 +5,8 @@ one place, :data:`mstarget.cli.main.EXIT_CODES`):
   0  success
   1  internal error (a bug: please report it)
   2  bad input or usage (validation message on stderr, nothing written to --out)
-  3  results computed and written, but the MLflow tracking store failed (whatever the failure)
+  3  results computed and written, but the MLflow run was not logged: the tracking store failed
+     (whatever the failure), or a bug while logging (said as an internal error)
   4  environment: disk full, permission, read-only disk, a folder where a file should be,
      an unreachable Dask scheduler (the message names the path or address)
 """
@@ -29,6 +30,7 @@ from ..io import check_output_path
 from ..plotting import FIGURE_TYPES
 from .. import tracking
 from ..tracking import TrackingSettings, background
+from ..tracking.store import folder_store_problem
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -48,8 +50,18 @@ def add_tracking_flags(p: argparse.ArgumentParser) -> None:
 
 
 def tracking_settings(args: argparse.Namespace) -> TrackingSettings:
-    return TrackingSettings.from_env(enabled=False if args.no_track else None,
-                                     tracking_uri=args.tracking_uri, experiment=args.experiment)
+    """Where and whether the command logs its run (``--no-track``, ``--tracking-uri``, ``--experiment``,
+    else the environment). A tracking URI naming a folder (or ``file://``), which MLflow 3 refuses after
+    the work, is refused here, before any work: ParameterError (exit 2) proposing a SQLite database in
+    that folder (:func:`mstarget.tracking.store.folder_store_problem`)."""
+    settings = TrackingSettings.from_env(enabled=False if args.no_track else None,
+                                         tracking_uri=args.tracking_uri, experiment=args.experiment)
+    if settings.enabled:
+        named_by = "--tracking-uri" if args.tracking_uri else "MLFLOW_TRACKING_URI"
+        problem = folder_store_problem(settings.resolved_uri(), named_by)
+        if problem is not None:
+            raise ParameterError(problem)
+    return settings
 
 
 @contextlib.contextmanager

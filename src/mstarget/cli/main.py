@@ -52,7 +52,9 @@ EPILOG = """exit codes:
   0  success
   1  internal error: a bug in mstarget (MSTARGET_DEBUG=1 shows the traceback; please report it)
   2  bad input or usage (the message says which file, row, column or option; nothing written)
-  3  results written to --out, but the MLflow tracking store failed (the run is ended FAILED)
+  3  results written to --out, but the MLflow run was not logged: the tracking store failed, or
+     a bug of mstarget while logging ("internal error while logging"; MSTARGET_DEBUG=1 shows
+     the traceback); a run already begun is ended FAILED
   4  environment: disk full, no permission, read-only disk, --out is a folder or its parent a
      file, Dask scheduler unreachable within MSTARGET_DASK_TIMEOUT s (the message names the
      path or address)
@@ -134,6 +136,8 @@ def _message(exc: BaseException, debug: bool) -> str:
         if isinstance(exc, MemoryError):
             return "error: out of memory. Close other programs, or work on fewer series at a time."
         return f"error: {EnvironmentProblem.from_os_error(environment_cause(exc), action='use')}"
+    if code == EXIT_TRACKING and debug and getattr(exc, "details", ""):  # a bug while logging: its traceback
+        error(str(exc.details).rstrip())
     if code == EXIT_INTERNAL:
         if debug:
             traceback.print_exc()
@@ -178,16 +182,69 @@ def _sigterm_like_sigint():
                 signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
 
 
-def _interrupted_message(reason: str, args: argparse.Namespace) -> str:
+def _output_files(args: argparse.Namespace) -> list[str]:
+    """The files the command was asked to write (``--out``, given once or more, and ``--chart``)."""
+    paths = []
+    for name in ("out", "chart"):
+        value = getattr(args, name, None)
+        paths += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v]
+    return paths
+
+
+def _file_state(path: str) -> tuple[int, int, int] | None:
+    """``(inode, modification time in ns, size)`` of ``path``, ``None`` when it does not exist: a file
+    replaced since (mstarget writes a new file and renames it into place) has another."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def output_states(args: argparse.Namespace) -> dict[str, tuple[int, int, int] | None]:
+    """What each output file of the command is before it runs (:func:`_file_state`)."""
+    return {path: _file_state(path) for path in _output_files(args)}
+
+
+def _files_written(before: dict[str, tuple[int, int, int] | None] | None) -> list[str]:
+    """The files this command put in place: those its output sets committed
+    (:func:`mstarget.output_set.written`) and any output file replaced since ``before``
+    (:func:`output_states`) -- a table written on its own, not in an output set (``forecast --out``)."""
+    files = [str(f) for f in output_set.written()]
+    seen = {os.path.abspath(f) for f in files}
+    for path, state in (before or {}).items():
+        now = _file_state(path)
+        if now is not None and now != state and os.path.abspath(path) not in seen:
+            files.append(path)
+            seen.add(os.path.abspath(path))
+    return files
+
+
+def _run_fate(outcome: str | None) -> str:
+    """What became of the MLflow run of an interrupted command, from its tracking process's ``outcome``
+    (:func:`mstarget.tracking.background.outcome`; ``None``: logged in this process, or none started)."""
+    if outcome == "idle":  # nothing handed over: no run was begun
+        return "the MLflow run was not logged (interrupted before it began)"
+    if outcome in ("submitted", "stopped", "failed"):  # handed over: the tracking process ended it FAILED
+        return "the MLflow run was not logged (interrupted; the run begun was ended FAILED)"
+    return "the MLflow run was not logged (interrupted; a run already begun is ended FAILED)"
+
+
+def _interrupted_message(reason: str, args: argparse.Namespace,
+                         before: dict[str, tuple[int, int, int] | None] | None = None) -> str:
     """What a stopped command says: which files it had already written (they hold the new results)
-    and what became of its MLflow run -- or that nothing was written."""
+    and what became of its MLflow run -- or that nothing was written. ``before``: its output files'
+    states when it started (:func:`output_states`)."""
     what = "terminated (SIGTERM)" if reason == "SIGTERM" else "interrupted"
-    files = output_set.written()
-    if not files:
-        return f"{what}; nothing was left half-written"  # an output set stopped before its renames: none replaced
-    names = ", ".join(str(f) for f in files)
-    text = f"{what} after writing {names} ({'it holds' if len(files) == 1 else 'they hold'} the new results)"
+    files = _files_written(before)
     outcome = background.outcome()
+    if not files:  # an output set stopped before its renames: none replaced
+        text = f"{what}; nothing was left half-written"
+        if outcome in ("submitted", "stopped", "failed"):
+            text += "; the MLflow run begun was ended FAILED"
+        return text
+    names = ", ".join(files)
+    text = f"{what} after writing {names} ({'it holds' if len(files) == 1 else 'they hold'} the new results)"
     if outcome == "logged":
         return f"{text}; the MLflow run was logged"
     try:
@@ -196,12 +253,12 @@ def _interrupted_message(reason: str, args: argparse.Namespace) -> str:
         tracked = False
     if not tracked and outcome is None:
         return text
-    begun = "" if outcome == "idle" else "; a run already begun is ended FAILED"  # idle: nothing handed over
-    return f"{text}; the MLflow run was not logged (interrupted{begun}): run the command again to log it"
+    return f"{text}; {_run_fate(outcome)}: run the command again to log it"
 
 
-def _stopped(reason: str, args: argparse.Namespace) -> int:
-    error(_interrupted_message(reason, args))
+def _stopped(reason: str, args: argparse.Namespace,
+             before: dict[str, tuple[int, int, int] | None] | None = None) -> int:
+    error(_interrupted_message(reason, args, before))
     return EXIT_TERMINATED if reason == "SIGTERM" else EXIT_INTERRUPTED
 
 
@@ -221,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     debug = os.environ.get("MSTARGET_DEBUG", "") not in ("", "0")
     digest = _WarningDigest()
+    before = output_states(args)  # to tell, if stopped, which output files this command replaced
     try:
         with warnings.catch_warnings(), _sigterm_like_sigint(), fewer_collections():
             warnings.simplefilter("ignore")  # third-party deprecation noise is not the user's business
@@ -238,13 +296,14 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(Exception):
             sys.stdout = open(os.devnull, "w")
         if output_set.stop_requested():
-            return _stopped(output_set.stop_requested(), args)
+            return _stopped(output_set.stop_requested(), args, before)
         return 0
     except KeyboardInterrupt as exc:
-        return _stopped(output_set.stop_requested() or ("SIGTERM" if str(exc) == "SIGTERM" else "SIGINT"), args)
+        return _stopped(output_set.stop_requested() or ("SIGTERM" if str(exc) == "SIGTERM" else "SIGINT"), args,
+                        before)
     except Exception as exc:  # one mapping from exception class to exit code: exit_code()
         if output_set.stop_requested():  # e.g. the tracking process stopped by the same SIGTERM: the stop is the cause
-            return _stopped(output_set.stop_requested(), args)
+            return _stopped(output_set.stop_requested(), args, before)
         error(_message(exc, debug))
         return exit_code(exc)
 

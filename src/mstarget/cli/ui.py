@@ -14,7 +14,7 @@ import socket
 import subprocess
 from urllib.parse import urlparse
 
-from .. import tracking
+from .. import output_set, tracking
 from . import common
 
 
@@ -91,8 +91,9 @@ def run(args: argparse.Namespace) -> int:
     previous = _on_sigterm_raise()
     try:
         code = proc.wait()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl+C (or SIGTERM) is how the UI is meant to stop: exit 0, not 130
         _stop(proc)
+        output_set.clear_stop()  # the CLI recorded Ctrl+C as a stop request: for the UI it is the normal end
         common.echo("MLflow UI stopped")
         return common.EXIT_OK
     finally:

@@ -2520,7 +2520,8 @@ def _needed_columns(df: pd.DataFrame, by: list[str], period: str | None, records
         need = list(by) + ([period] if period else []) + [outcome or "tested"]
         if outcome is None:
             written = df.attrs.get("headers") or {}
-            have = ", ".join(dict.fromkeys(str(written.get(c, c)) for c in df.columns)) or "(no columns)"
+            have = _skipped_header_note(df, src) or \
+                ", ".join(dict.fromkeys(str(written.get(c, c)) for c in df.columns)) or "(no columns)"
             chinese = any(not str(w).isascii() for w in [*written.values(), *df.columns])
             raise DataValidationError([Problem(
                 src, None, "抽检批次" if chinese else "tested", None,
@@ -2535,7 +2536,7 @@ def _needed_columns(df: pd.DataFrame, by: list[str], period: str | None, records
     missing = [c for c in need if c not in df.columns]
     if missing:
         written = df.attrs.get("headers") or {}
-        have = ", ".join(_listed_headers(df))
+        have = _skipped_header_note(df, src) or ", ".join(_listed_headers(df))
         chinese = any(not str(w).isascii() for w in [*written.values(), *df.columns])  # 抽检批次, not tested
         raise DataValidationError([Problem(src, None, _COUNT_HEADERS.get(c, c) if chinese else c, None,
                                            f"column missing; the table has: {have}"
@@ -2547,6 +2548,57 @@ def _needed_columns(df: pd.DataFrame, by: list[str], period: str | None, records
         raise DataValidationError([Problem(src, None, None, None,
                                            "the table has no data rows")], source=src)
     return need
+
+
+#: headers of an indicator history (what ``assess`` / ``forecast --history`` read), lower-cased
+_HISTORY_HEADERS = frozenset({"region", "indicator", "year", "value", "unit", "地区", "指标", "指标名称", "年份",
+                              "数值", "值", "单位"})
+
+
+def _skipped_header(df: pd.DataFrame, src: str) -> tuple[int, list[str]] | None:
+    """``(spreadsheet row, cells)`` of the first row of the file ``src`` when it plainly is a header row
+    and the reading took a later row for the header (a cell of a data row read like a sampling header:
+    a history's name 食品抽检批次): every cell text, none a number, a year or a web address, none
+    repeated, as many as the table's columns. ``None`` otherwise (a DataFrame, several sheets, a title
+    row above the header)."""
+    rows = df.attrs.get("sheet_rows")
+    if rows is None or not len(rows) or int(rows[0]) <= 2 or df.attrs.get("parts") or not os.path.isfile(src):
+        return None
+    try:
+        grids = read_grids(src)
+    except Exception:  # noqa: BLE001 -- only a better message is at stake: the refusal stands without it
+        return None
+    if len(grids) != 1:
+        return None
+    grid = grids[0][1]
+    for label, line in grid.iterrows():
+        cells = [_cell_text(v).strip() for v in line.tolist() if not _blank_cell(v)]
+        if cells:
+            break
+    else:
+        return None
+    row = int(label) if isinstance(label, (int, np.integer)) else None
+    if row is None or row >= int(rows[0]) - 1 or len(cells) < max(3, len(df.columns) - 1) \
+            or len(set(cells)) < len(cells):
+        return None
+    if any(re.fullmatch(r"[-+]?[\d,.]+%?", c) or re.match(r"(?i)https?://|www\.", c) for c in cells):
+        return None
+    return row, cells
+
+
+def _skipped_header_note(df: pd.DataFrame, src: str) -> str | None:
+    """The columns listed for a table whose real header row was skipped (:func:`_skipped_header`),
+    and -- for an indicator history (region, indicator, year, value) -- that it is not sampling records."""
+    found = _skipped_header(df, src)
+    if found is None:
+        return None
+    row, cells = found
+    text = (f"{', '.join(cells)} (header row {row}; row {int(df.attrs['sheet_rows'][0]) - 1} was read as the "
+            "header because a cell there reads like a sampling header)")
+    if len({c.lower() for c in cells} & _HISTORY_HEADERS) >= 3:
+        text += (". This looks like an indicator history (region, indicator, year, value: what assess / forecast "
+                 "--history read), not sampling records（这是指标历史数据表，不是抽检记录）")
+    return text
 
 
 def _listed_headers(df: pd.DataFrame) -> list[str]:

@@ -27,10 +27,10 @@ from .runs import _RUN_STACK, Run, active_run, start_run
 from .store import (
     STATUSES,
     TrackingSettings,
-    _describe_failure,
     _quiet,
     data_fingerprint,
     package_versions,
+    tracking_failure,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -508,9 +508,10 @@ def record_forecast(run: Run, table: pd.DataFrame, figure=None, *,
 
 def _handle(exc: Exception, on_error: str, settings: TrackingSettings | None) -> None:
     """A call that could not be tracked: whatever the failure, the result is kept (issue 14); a
-    :class:`TrackingError` naming the store is raised or (``on_error="warn"``) warned."""
-    if not isinstance(exc, TrackingError):
-        exc = TrackingError(_describe_failure(_store_of(settings), exc))
+    :class:`TrackingError` naming the store -- or, for an exception that is not the store's (a bug of
+    mstarget, e.g. drawing a chart), a :class:`TrackingInternalError` saying so -- is raised or
+    (``on_error="warn"``) warned."""
+    exc = tracking_failure(_store_of(settings), exc)  # the store's failure, or a bug of mstarget said as one
     if on_error == "warn":
         warnings.warn(f"the result was not tracked: {exc}", TrackingWarning, stacklevel=3)
         return

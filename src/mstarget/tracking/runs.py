@@ -34,6 +34,8 @@ from .store import (
     _retry_if_locked,
     check_store,
     store_locked_out,
+    tracking_failure,
+    TrackingInternalError,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -66,7 +68,7 @@ class Run:
         except TrackingError:
             raise
         except Exception as exc:  # mlflow raises many types; one readable error for the user
-            raise TrackingError(_describe_failure(self.uri, exc)) from exc
+            raise tracking_failure(self.uri, exc) from exc
 
     def log_params(self, params: Mapping[str, Any]) -> None:
         from mlflow.entities import Param  # lazy: mlflow
@@ -253,7 +255,7 @@ def start_run(run_name: str, settings: TrackingSettings | None = None, *,
         raise
     except Exception as exc:
         _fire(_restore_handlers(held))
-        raise TrackingError(_describe_failure(uri, exc)) from exc
+        raise tracking_failure(uri, exc) from exc
     except BaseException:
         _fire(_restore_handlers(held))
         raise
@@ -305,6 +307,8 @@ def _end_failed(run: Run, exc: BaseException | None) -> None:
             tags["mstarget.error"] = f"interrupted ({str(exc) or 'SIGINT / Ctrl+C'})"
         elif isinstance(exc, SystemExit):
             tags["mstarget.error"] = f"the process exited (code {exc.code}) while the run was open"
+        elif isinstance(exc, TrackingInternalError):  # a bug of mstarget while logging, not the store
+            tags["mstarget.error"] = str(exc)[:5000]
         elif isinstance(exc, TrackingError):  # the store failed; it may still take a tag saying why
             tags["mstarget.error"] = f"the tracking store failed: {exc}"[:5000]
         elif exc is not None:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -204,8 +205,69 @@ _WHERE = ("--tracking-uri or MLFLOW_TRACKING_URI; in Python "
 _SKIP = "pass --no-track (in Python: track=False)"
 
 
+class TrackingInternalError(TrackingError):
+    """Logging a run failed on a bug of mstarget (e.g. drawing a chart), not on the tracking store:
+    the message says so; ``details`` holds the traceback (text: it survives the way back from the
+    tracking process), which the CLI prints under ``MSTARGET_DEBUG=1``."""
+
+    def __init__(self, message: str, details: str = ""):
+        super().__init__(message)
+        self.details = details
+
+    def __reduce__(self):
+        return (type(self), (str(self), self.details))
+
+
+#: top-level modules whose exceptions are failures of the store or of the way to it: MLflow, its
+#: database layer (SQLite, SQLAlchemy, Alembic, database drivers), HTTP (requests, urllib3), the lock
+_STORE_MODULES = frozenset({"mlflow", "sqlite3", "_sqlite3", "sqlalchemy", "alembic", "pymysql", "psycopg2",
+                            "psycopg", "requests", "urllib3", "http", "ssl", "filelock", "botocore", "boto3",
+                            "azure", "google"})
+
+
+def is_store_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` -- or an exception it was raised from (``raise ... from``) -- is a failure of the
+    tracking store or of the way to it: a :class:`TrackingError`, an ``MlflowException``, an error of
+    SQLite / SQLAlchemy / Alembic, of requests / urllib3, or an ``OSError`` (disk, network). Anything
+    else raised while logging (a ``TypeError`` drawing a chart) is a bug of mstarget."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, (TrackingError, OSError, MemoryError, http.client.HTTPException)) and \
+                not isinstance(exc, TrackingInternalError):
+            return True
+        if any(cls.__module__.split(".")[0] in _STORE_MODULES for cls in type(exc).__mro__):
+            return True
+        exc = exc.__cause__
+    return False
+
+
+def tracking_failure(uri: str, exc: BaseException) -> TrackingError:
+    """The :class:`TrackingError` to raise for ``exc``, raised while logging to ``uri``: ``exc`` itself
+    when it is one; for a failure of the store, one naming the store and what to check
+    (:func:`_describe_failure`); for anything else, a :class:`TrackingInternalError` saying it is a bug
+    of mstarget -- not sending the analyst to fix a healthy store --, its traceback kept."""
+    if isinstance(exc, TrackingError):
+        return exc
+    if is_store_failure(exc):
+        return TrackingError(_describe_failure(uri, exc))
+    return TrackingInternalError(internal_failure_text(exc),
+                                 "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+
+
+def internal_failure_text(exc: BaseException) -> str:
+    """One line for a bug of mstarget met while logging a run (``exc``): not a problem of the store."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return (f"internal error while logging the MLflow run: {type(exc).__name__}: {text[:500]} -- a bug in "
+            "mstarget, not a problem of the tracking store: please report it (MSTARGET_DEBUG=1 shows the "
+            "traceback). The results are kept; the run was not logged (a run already begun is ended FAILED).")
+
+
 def _describe_failure(uri: str, exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    tls = _certificate_problem(uri, exc)
+    if tls is not None:
+        return tls
     message = f"MLflow tracking store {uri!r} failed: {type(exc).__name__}: {text[:500]}. "
     db = sqlite_path(uri)
     damaged = re.compile(r"file is not a database|database disk image is malformed|no such table|"
@@ -221,6 +283,54 @@ def _describe_failure(uri: str, exc: BaseException) -> str:
                     "database browser with unsaved changes, a backup or sync tool, or another process "
                     "writing a long time; close it and run again. ")
     return message + f"Check {_WHERE}, or {_SKIP} to skip tracking."
+
+
+def _allows_file_store() -> bool:
+    """Whether ``MLFLOW_ALLOW_FILE_STORE`` asks MLflow 3 for its old folder store (``true`` / ``1``)."""
+    return os.environ.get("MLFLOW_ALLOW_FILE_STORE", "").strip().lower() in _TRUE
+
+
+def folder_store_problem(uri: str, named_by: str = "the tracking URI") -> str | None:
+    """Why ``uri`` cannot be a store of MLflow 3, or ``None``: a ``file://`` URI or a plain path
+    (an existing folder, or one to create -- ``./mlruns``) names MLflow's old folder store, which
+    MLflow 3 refuses with a paragraph about migrating; the one-line answer proposes a SQLite database
+    in that folder (``sqlite:///<folder>/mlflow.db``). ``None`` when ``MLFLOW_ALLOW_FILE_STORE=true``
+    (MLflow is left to it) and for every other URI. ``named_by`` says where the URI came from
+    (``MLFLOW_TRACKING_URI``, ``--tracking-uri``)."""
+    uri = normalize_uri(uri)
+    scheme = urlparse(uri).scheme
+    if scheme not in ("", "file") or _allows_file_store() or sqlite_path(uri) is not None \
+            or uri == "databricks":  # MLflow's name of a Databricks workspace, not a path
+        return None
+    path = Path(urlparse(uri).path if scheme == "file" else uri).expanduser().resolve()
+    if path.is_file():
+        return (f"{named_by} {uri!r} names the file {str(path)!r}, which is not a SQLite database URI: "
+                f"if it is one, use sqlite:///{path} ; or {_SKIP} to skip tracking.")
+    what, use = ("names a folder", "use") if path.is_dir() else \
+        ("names a folder (MLflow's old file store) that does not exist", "create it and use")
+    return (f"{named_by} {uri!r} {what}; MLflow 3 keeps runs in a database, not a folder: {use} "
+            f"sqlite:///{path / 'mlflow.db'} (a database file in that folder), or set "
+            f"MLFLOW_ALLOW_FILE_STORE=true to keep MLflow's old folder store; or {_SKIP} to skip tracking.")
+
+
+def _certificate_problem(uri: str, exc: BaseException) -> str | None:
+    """One line for an HTTPS store whose TLS certificate was refused (``exc``, MLflow's wrapping of
+    urllib3's ``SSLCertVerificationError``), else ``None``."""
+    texts, seen, e = [], set(), exc
+    while e is not None and id(e) not in seen:  # the text of exc and of what it came from
+        seen.add(id(e))
+        texts.append(f"{type(e).__name__}: {e}")
+        e = e.__cause__ or e.__context__
+    text = " ".join(texts)
+    if urlparse(uri).scheme != "https" or not re.search(r"SSLCertVerificationError|CERTIFICATE_VERIFY_FAILED|"
+                                                        r"certificate verify failed", text):
+        return None
+    found = re.search(r"certificate verify failed: (.+?)\.? \(_ssl", text) or \
+        re.search(r"certificate verify failed: ([^\"()]+)", text)
+    reason = found.group(1).strip() if found else "certificate verify failed"
+    return (f"the TLS certificate of {uri} was refused ({reason}): fix the server's certificate or the URI "
+            "(the name or address the certificate was issued for), point MLFLOW_TRACKING_SERVER_CERT_PATH at "
+            f"the bureau's CA certificate, or set MLFLOW_TRACKING_INSECURE_TLS=true; or {_SKIP} to skip tracking.")
 
 
 def check_store(uri: str, timeout: float = DEFAULT_TIMEOUT) -> None:
@@ -239,7 +349,11 @@ def check_store(uri: str, timeout: float = DEFAULT_TIMEOUT) -> None:
     db = sqlite_path(uri)
     if db is not None:
         _check_writable(db, "SQLite tracking database", uri)
-    elif scheme in ("", "file"):
+        return
+    problem = folder_store_problem(uri)
+    if problem is not None:
+        raise TrackingError(problem)
+    if scheme in ("", "file"):
         path = Path(urlparse(uri).path if scheme == "file" else uri)
         if not path.exists():
             _check_writable(path, "MLflow file store", uri)
