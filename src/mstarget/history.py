@@ -193,7 +193,10 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     -------
     DataFrame
         Columns ``region, indicator, year (int), value (float), unit, source`` (plus ``name``,
-        ``measure``, ``lower``, ``upper`` and any extra columns given; ``preliminary`` (bool) and
+        ``measure``, ``lower``, ``upper`` and any extra columns given -- 序号, 备注, a column naming no year --,
+        but not the columns of a table kept one column per year that name a year and are not read, which the
+        :class:`~mstarget.exceptions.UnreadColumnWarning` names: ``2025年1-9月``, ``2025年目标``, ``2024年同比增减``;
+        ``preliminary`` (bool) and
         ``preliminary_mark`` (快报, 预计 ...) when a figure is marked preliminary -- ``3.05（快报）``, a column
         ``2025年（快报）``, a year cell ``2025年（快报）`` -- which is warned), sorted by region,
         indicator, year; exact duplicate observations dropped. Without an indicator column the
@@ -408,7 +411,9 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     kept = np.flatnonzero(kept)
     order = kept[_series_order(ident["region"][kept], ident["indicator"][kept], years[kept])]
     first = ["region", "indicator", "year", "value", "unit", "source"]
-    out = pd.DataFrame({c: _take(out[c], order) for c in first + [c for c in out.columns if c not in first]},
+    unread = set(table.unread_columns)  # 2025年1-9月, 2025年目标 beside the years: warned as not read, left out
+    out = pd.DataFrame({c: _take(out[c], order)
+                        for c in first + [c for c in out.columns if c not in first and c not in unread]},
                        copy=False)
     out["year"] = years[order].astype(int)
     value_columns = (np.asarray(table.cell_columns, dtype=object)[order] if table.cell_columns is not None

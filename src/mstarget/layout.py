@@ -148,6 +148,13 @@ class Table:
         Headers of a plan, or of a history kept one column per year, that name a year but hold no
         figure the reader takes (``2023年1-9月``, ``2023年增速``): not read, and said so by
         ``read_plan`` / ``read_history``.
+    unread_columns : list
+        A history's :attr:`unread` columns kept one column per year, as the table's frame labels them: they ride
+        along the melted rows (``read_history`` takes its part-year figures from them) and are left out of the
+        history returned.
+    header_row : int or None
+        The spreadsheet row of the header's last line (the years' row of a two-row header: ``2020年 | 2025年`` under
+        ``基期值``), for messages about a header; None where the header is a DataFrame's columns.
     earlier : list of str
         Headers of a plan's columns of years before its baseline year (``2020年`` in a “十五五”
         table whose baseline is 2025): read as observations (``observed_2020``), not the baseline.
@@ -179,6 +186,8 @@ class Table:
     cell_headers: dict = field(default_factory=dict)
     source: str = ""
     unread: list = field(default_factory=list)
+    unread_columns: list = field(default_factory=list)
+    header_row: int | None = None
     year_hint: str = ""
     earlier: list = field(default_factory=list)
     kept_preliminary: list = field(default_factory=list)
@@ -348,7 +357,7 @@ def load(data, schema: Schema, *, source: str | None = None) -> Table:
         return _from_grid(grid, schema, src)
     if Path(str(data)).suffix.lower() not in GRID_TYPES and Path(str(data)).exists():
         frame = drop_repeated_columns(read_table(data).fillna("").reset_index(drop=True), src)
-        table = Table(frame, np.arange(2, len(frame) + 2))
+        table = Table(frame, np.arange(2, len(frame) + 2), header_row=1)
         return _canonicalise(table, [str(c) for c in frame.columns], schema, src)
     return best_sheet(Workbook(read_grids(data), schema, src))
 
@@ -365,6 +374,16 @@ def frame_row_labels(data: pd.DataFrame, rows) -> np.ndarray:
     return pos
 
 
+def name_frame_rows(data: pd.DataFrame, tables: list) -> None:
+    """Tables found in a DataFrame the user built (not a reader's result): their rows named as the frame names
+    them (:func:`frame_row_labels`), and a header found among its rows too (None when it is the frame's columns),
+    so that a message's "row 15" is ``df.loc[15]`` (``read_plan``)."""
+    for table in tables:
+        table.rows = frame_row_labels(data, table.rows)
+        if table.header_row is not None:
+            table.header_row = None if table.header_row < 2 else int(frame_row_labels(data, [table.header_row])[0])
+
+
 def _frame_text(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame``'s cells as text, a missing cell ``""``: as a file's grid holds them."""
     return frame.astype(object).where(frame.notna(), "").astype(str)
@@ -376,7 +395,7 @@ def _frame_table(frame: pd.DataFrame, labels: np.ndarray) -> Table:
     (:func:`_drop_layout_rows`: the notes kept in ``Table.notes``, so that a note saying how 〔〕 is read applies
     here too; the sections as ``group`` / ``attribute``). The cells keep their types (a number stays a number);
     only a frame holding a row with one filled cell or none is looked at as text."""
-    filled = frame.notna().to_numpy(dtype=bool)
+    filled = frame.notna().to_numpy(dtype=bool, copy=True)  # (a copy: pandas 3 hands out a read-only view)
     for k in range(frame.shape[1]):  # "" is blank, as in a file
         col = frame.iloc[:, k]
         if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
@@ -1261,7 +1280,7 @@ def _from_grid(grid: pd.DataFrame, schema: Schema, src: str = "<input>") -> Tabl
     frame.index = pd.RangeIndex(len(frame))
     if skipped:
         notes = notes + [f"{_SAID_BY_READER}{', '.join(skipped.values())} (a year's growth or share beside its value)"]
-    table = Table(frame, rows, title=" ".join(title_lines), notes=notes)
+    table = Table(frame, rows, title=" ".join(title_lines), notes=notes, header_row=int(grid.index[h]))
     if isinstance(sections, dict):  # attribute sections over group sections
         for column, values in sections.items():
             if column not in frame.columns:
@@ -1985,9 +2004,10 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
         observed = {c: yr for c, yr in years.items() if yr[1] not in ("target", "striven")}
         if observed:
             by_col = dict(zip(frame.columns, written))
-            table.unread += [str(by_col.get(c, c)) for c in frame.columns  # 2023年1-9月, 2022年增速: said
-                             if c not in observed and c not in rename and _names_a_year(by_col.get(c, c))
-                             and any(_as_text(frame[c]))]
+            table.unread_columns = [c for c in frame.columns  # 2023年1-9月, 2022年增速: said, then left out
+                                    if c not in observed and c not in rename and _names_a_year(by_col.get(c, c))
+                                    and any(_as_text(frame[c]))]
+            table.unread += [str(by_col.get(c, c)) for c in table.unread_columns]
             _melt_years(table, observed, by_col)
             frame = table.frame
     elif schema.what == "history" and "year" in frame.columns and "value" not in frame.columns \

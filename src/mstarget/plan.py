@@ -424,11 +424,35 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
     src = source or (carried.source if carried else source_name(data))
     tables = layout.load_sheets(data, SCHEMA, source=src)
     if isinstance(data, pd.DataFrame) and carried is None:  # a frame the user built: its rows by index label
-        for table in tables:
-            table.rows = layout.frame_row_labels(data, table.rows)
+        layout.name_frame_rows(data, tables)
     if len(tables) > 1:  # a workbook keeping its targets on several sheets
         return _read_sheets(tables, src, region)
     return _read_table(tables[0], src, region, carried)
+
+
+def _target_under_baseline(raw: pd.DataFrame, table, src: str) -> Problem | None:
+    """A plan without a target column whose later year sits under a baseline heading (``基期值`` merged over
+    ``2020年 | 2025年``, read as ``2020年基期值`` and ``2025年基期值``: the 2025 figures then read as an observation
+    of 2025, no target): the refusal naming that column as written and the header's row, and saying how to head
+    the target column. None when no later year is headed as a baseline."""
+    for col in raw.columns:
+        if not str(col).startswith(layout.OBSERVED_PREFIX):
+            continue
+        head = str(table.headers.get(col, col))
+        role = layout.year_role(head)
+        if role is None or role[1] != "baseline":
+            continue
+        year = role[0]
+        heading = re.sub(r"(?<!\d)(19|20)\d{2}\s*年?", "", head).strip("()（）:：-_ ") or head
+        base = layout.year_role(table.headers.get("baseline", ""))
+        beside = f", as {base[0]}年 does" if base else ""
+        return Problem(src, table.header_row, head, None,
+                       f"the {year}年 column sits under the baseline heading '{heading}'{beside}, so the table "
+                       f"has no target column and its {year} figures would be read as observed values: head the "
+                       f"target column 规划值, 目标 or {year}年目标 (with a two-row header, '{heading}' over the "
+                       f"base year only and '规划值' over {year}年)（{year}年一列位于“{heading}”表头下，"
+                       f"未读作目标；目标列的表头请写作“规划值”“目标”或“{year}年目标”）")
+    return None
 
 
 def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
@@ -498,6 +522,8 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
         table.headers.setdefault("indicator", table.headers.get("name", "name"))
     problems = Problems(src, rows=table.rows, headers=table.headers, order=list(raw.columns),
                         cell_headers=table.cell_headers)
+    if "target" not in raw.columns and (misplaced := _target_under_baseline(raw, table, src)) is not None:
+        raise DataValidationError([misplaced], source=src)  # 基期值 merged over 2020年 | 2025年: no target column
     if not require_columns(raw, REQUIRED, problems, "plan"):
         problems.raise_if_any()
     if table.unread:  # said before any cell is read, so that it is seen when a cell is refused

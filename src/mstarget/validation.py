@@ -442,7 +442,8 @@ def require_columns(df: pd.DataFrame, required, problems: Problems, what: str, t
             hint = (f"; the title reads '{title}': if the table holds that one indicator, add a 指标名称 "
                     "column naming it in every row (the indicator is not taken from a title; "
                     "若本表只有标题中的这一项指标，请增加“指标名称”列并逐行填写)")
-        dated = [str(c) for c in df.columns if re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", str(c))]
+        dated = [str(c) for c in df.columns if re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", str(c))
+                 and not re.fullmatch(r"observed_\d{4}", str(c))]  # (2022年完成值, read: not 'words not read')
         if dated and set(missing) & {"target", "target_year", "year", "value"}:
             hint += (f"; {', '.join(repr(c) for c in dated)} name{'s' if len(dated) == 1 else ''} a year in "
                      "words that are not read: write the header as "
