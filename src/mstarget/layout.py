@@ -406,14 +406,21 @@ def _frame_table(frame: pd.DataFrame, labels: np.ndarray) -> Table:
     body, notes, sections = _drop_layout_rows(text)
     keep = body.index.to_numpy(dtype=int)
     out = frame.iloc[keep].reset_index(drop=True)
-    table = Table(out, labels[keep], notes=notes)
+    return _with_sections(Table(out, labels[keep], notes=notes), sections)
+
+
+def _with_sections(table: Table, sections) -> Table:
+    """``table`` with the section rows :func:`_drop_layout_rows` set apart as columns of its frame (changed in
+    place): a dict -- attribute sections over group sections -- as its columns (``table.sectioned``), else the
+    sections as ``group``; a column the table already has is kept."""
+    frame = table.frame
     if isinstance(sections, dict):  # attribute sections over group sections
         for column, values in sections.items():
-            if column not in out.columns:
-                out[column] = values
+            if column not in frame.columns:
+                frame[column] = values
         table.sectioned = True
-    elif sections is not None and "group" not in out.columns:
-        out["group"] = sections
+    elif sections is not None and "group" not in frame.columns:
+        frame["group"] = sections
     return table
 
 
@@ -1280,14 +1287,8 @@ def _from_grid(grid: pd.DataFrame, schema: Schema, src: str = "<input>") -> Tabl
     frame.index = pd.RangeIndex(len(frame))
     if skipped:
         notes = notes + [f"{_SAID_BY_READER}{', '.join(skipped.values())} (a year's growth or share beside its value)"]
-    table = Table(frame, rows, title=" ".join(title_lines), notes=notes, header_row=int(grid.index[h]))
-    if isinstance(sections, dict):  # attribute sections over group sections
-        for column, values in sections.items():
-            if column not in frame.columns:
-                frame[column] = values
-        table.sectioned = True
-    elif sections is not None and "group" not in frame.columns:
-        frame["group"] = sections
+    table = _with_sections(Table(frame, rows, title=" ".join(title_lines), notes=notes,
+                                 header_row=int(grid.index[h])), sections)
     if unit:
         table.frame.attrs["_sheet_unit"] = unit
     return _canonicalise(table, written, schema, src)
