@@ -53,12 +53,18 @@ test: $(STAMP)
 	-@$(MAKE) --no-print-directory fonts browser
 	$(PY) -m pytest -q
 
-$(VENV)/.bench-installed: $(STAMP)
-	$(PY) -m pip install --quiet -e ".[dev,bench]"
+# the bench extra gets its own venv: statsforecast 2.1 requires pandas < 3, and installing it into .venv would
+# quietly take the test venv back to pandas 2
+BENCH_VENV := .venv-bench
+BENCH_PY   := $(BENCH_VENV)/bin/python
+
+$(BENCH_VENV)/.bench-installed: pyproject.toml
+	test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install --quiet -e ".[dev,bench]"
 	touch $@
 
-bench: $(VENV)/.bench-installed
-	$(PY) benchmarks/run.py
+bench: $(BENCH_VENV)/.bench-installed
+	$(BENCH_PY) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) build *.egg-info src/*.egg-info
