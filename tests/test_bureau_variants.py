@@ -249,7 +249,7 @@ def test_a_month_in_the_year_column_is_refused_not_read_as_the_year(cell):
     header '2023年6月' was already refused as part of the year."""
     hist = pd.DataFrame({"指标名称": "化妆品抽检批次数", "单位": "批次/年", "年份": ["2021", "2022", cell],
                          "数值": [9, 10, 5]})  # SYNTHETIC
-    with pytest.raises(mt.DataValidationError, match=r"row 4, column '年份': '.*': a year's figure, not a month's"):
+    with pytest.raises(mt.DataValidationError, match=r"row 2, column '年份': '.*': a year's figure, not a month's"):
         mt.read_history(hist, region="鼎湖区")
 
 
@@ -316,10 +316,10 @@ def test_a_share_given_as_a_fraction_in_a_wide_table_names_its_row_once():
     """'rows 3 and 3' for two years of one row of a table laid out one column per year. A ratio that is
     the series' own percentage (0.986 among 98, 99.1) is refused since session 38, naming its year's
     column; a jump the other years do not explain is still warned of."""
-    with pytest.raises(mt.DataValidationError, match=r"<DataFrame>, row 2, column '2021年': '0.986': 98.6（"):
+    with pytest.raises(mt.DataValidationError, match=r"<DataFrame>, row 0, column '2021年': '0.986': 98.6（"):
         mt.read_history(pd.DataFrame({"指标名称": ["药品抽检合格率"], "单位": ["%"], "2020年": [98], "2021年": [0.986],
                                       "2022年": [99.1]}), region="鼎湖区")
-    with pytest.warns(mt.InconsistentDataWarning, match=r"<DataFrame>, row 2: 鼎湖区/电子营业执照使用率 以 % 为单位"):
+    with pytest.warns(mt.InconsistentDataWarning, match=r"<DataFrame>, row 0: 鼎湖区/电子营业执照使用率 以 % 为单位"):
         mt.read_history(pd.DataFrame({"指标名称": ["电子营业执照使用率"], "单位": ["%"], "2020年": [0.5], "2021年": [30],
                                       "2022年": [60], "2023年": [90]}), region="鼎湖区")  # SYNTHETIC
 

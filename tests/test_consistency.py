@@ -74,8 +74,8 @@ def test_history_mixing_units_in_one_series_refused():  # issue 14
     with pytest.raises(mt.DataValidationError) as err:
         mt.read_history(hist)
     (problem,) = err.value.problems
-    assert (problem.row, problem.column, problem.value) == (4, "unit", "万批次")
-    assert "1 万批次 = 10,000 批次" in problem.expected and "in 批次 in row 2 and 1 more" in problem.expected
+    assert (problem.row, problem.column, problem.value) == (2, "unit", "万批次")
+    assert "1 万批次 = 10,000 批次" in problem.expected and "in 批次 in row 0 and 1 more" in problem.expected
 
 
 def test_percent_share_jumping_100_times_warned_not_refused():  # issue 14
@@ -86,7 +86,7 @@ def test_percent_share_jumping_100_times_warned_not_refused():  # issue 14
     out, seen = _caught(lambda: mt.read_history(hist))
     assert out["value"].tolist() == [0.5, 30, 60, 90]  # used as written
     (w,) = seen
-    assert [p.row for p in w.problems] == [2, 3] and "0.5 means 50 %" in str(w)
+    assert [p.row for p in w.problems] == [0, 1] and "0.5 means 50 %" in str(w)
     # a share growing from under 1 % to 25 % over years is no jump
     steady = _history([("nev_share", y, v, "%") for y, v in zip(range(2014, 2023), (0.3, 1.3, 1.8, 2.7, 4.5, 4.7,
                                                                                     5.4, 13.4, 25.6))])
@@ -98,10 +98,10 @@ def test_future_year_and_negative_count_warned_by_the_reader():  # issue 14
                      ("medical_device_sampling_batches", 2021, -8, "批次")])
     _, seen = _caught(lambda: mt.read_history(hist))
     texts = " | ".join(map(str, seen))
-    assert "row 3 (鼎湖区/cosmetics_sampling_batches 2099)" in texts
-    assert "row 4, column 'value': '-8'" in texts
+    assert "row 1 (鼎湖区/cosmetics_sampling_batches 2099)" in texts
+    assert "row 2, column 'value': '-8'" in texts
     hist.loc[1, "year"] = 2999  # no year of a plan's history: refused, not warned
-    with pytest.raises(mt.DataValidationError, match="row 3, column 'year': '2999': an integer year"):
+    with pytest.raises(mt.DataValidationError, match="row 1, column 'year': '2999': an integer year"):
         mt.read_history(hist)
 
 
@@ -113,8 +113,8 @@ def test_baseline_contradiction_warned_with_both_rows_and_which_is_used(dinghu_p
     (w,) = seen
     assert "规划基期值 81 与历史数据 2020 年值 50 不一致" in str(w)
     assert "the forecast uses the history's 50, progress is measured from the plan's 81" in str(w)
-    # the plan row by its DataFrame index label (dinghu_plan.loc[10], H5), the history's as a file's row
-    assert [(p.row, p.value) for p in w.problems] == [(10, "81"), (2, "50")]
+    # each row by its DataFrame's index label: the plan's dinghu_plan.loc[10] (H5), the history's hist.loc[0]
+    assert [(p.row, p.value) for p in w.problems] == [(10, "81"), (0, "50")]
     assert res["baseline"].iloc[0] == 81  # progress from the plan's baseline, as said
     # within rounding (81 written for 80.6): nothing to say
     hist.loc[0, "value"] = 80.6
@@ -127,7 +127,7 @@ def test_history_1000_times_the_plan_refused(dinghu_plan):  # issue 14
     with pytest.raises(mt.DataValidationError) as err:
         mt.assess(hist, dinghu_plan, as_of=2022, model="naive")
     (problem,) = err.value.problems
-    assert problem.row == 2 and problem.column == "value"
+    assert problem.row == 0 and problem.column == "value"
     assert "约为规划数值的 10,000 倍" in problem.expected and "户 vs 万户" in problem.expected
     assert "row 0, target ≥〔3.12〕, baseline 1.89 万户" in problem.expected  # the plan's index label (H5)
 
@@ -161,7 +161,7 @@ def test_ratio_against_percent_refused_unless_bounds_declared(data_dir):  # issu
 def test_negative_count_in_an_assessed_series_refused(dinghu_plan):  # issue 14
     hist = pd.DataFrame({"region": "鼎湖区", "indicator": "cosmetics_sampling_batches",
                          "year": [2020, 2021, 2022], "value": [9, -10, 10]})  # no unit: the plan's 批次/年
-    with pytest.raises(mt.DataValidationError, match=r"row 3, column 'value': '-10': 计数（批次/年）不能为负数"):
+    with pytest.raises(mt.DataValidationError, match=r"row 1, column 'value': '-10': 计数（批次/年）不能为负数"):
         mt.assess(hist, dinghu_plan, as_of=2022, model="naive")
 
 
@@ -255,7 +255,7 @@ def test_one_figure_in_another_unit_is_refused_where_assessed(dinghu_plan):
     with pytest.raises(mt.DataValidationError) as err:
         _caught(lambda: mt.assess(hist, dinghu_plan, model="naive"))
     (p,) = err.value.problems
-    assert (p.row, p.column, p.value) == (4, "value", "24200")
+    assert (p.row, p.column, p.value) == (2, "value", "24200")
     assert "about 11,256 times its other figures, 1.89-2.7 万户" in str(err.value)
     assert "户 among 万户" in str(err.value) and "约 11,256 倍" in str(err.value)
     hist.loc[2, "value"] = 2.42
@@ -272,8 +272,8 @@ def test_a_figure_far_off_both_neighbouring_years_is_warned_by_the_reader():
                      [(2020, 5.0), (2021, 5.3), (2022, 55.0), (2023, 5.8)]])
     h, seen = _caught(lambda: mt.read_history(hist))
     (w,) = seen
-    assert "row 4 (鼎湖区/food_samples_per_1000_people 2022: 55 between 5.3 and 5.8)" in str(w)
-    assert [(p.row, p.value) for p in w.problems] == [(4, "55")]
+    assert "row 2 (鼎湖区/food_samples_per_1000_people 2022: 55 between 5.3 and 5.8)" in str(w)
+    assert [(p.row, p.value) for p in w.problems] == [(2, "55")]
     assert h["value"].tolist() == [5.0, 5.3, 55.0, 5.8]
     hist.loc[2, "value"] = 9.0  # a big year, not a slip: nothing to say
     assert _caught(lambda: mt.read_history(hist))[1] == []

@@ -51,12 +51,12 @@ def test_read_history_refuses_the_fraction_and_names_the_figure_meant():
     with pytest.raises(mt.DataValidationError) as info:
         mt.read_history(_long([98, 98.3, 98.5, 98.6, 0.988]))
     (problem,) = info.value.problems
-    assert (problem.row, problem.column, problem.value) == (6, "value", "0.988")
+    assert (problem.row, problem.column, problem.value) == (4, "value", "0.988")
     assert problem.expected.startswith("98.8（") and "2024 年的 0.988" in problem.expected
     # two fractions among two percentages: both named
     with pytest.raises(mt.DataValidationError) as info:
         mt.read_history(_long([0.98, 0.986, 99.1, 99.2]))
-    assert [(p.row, p.expected.split("（")[0]) for p in info.value.problems] == [(2, "98"), (3, "98.6")]
+    assert [(p.row, p.expected.split("（")[0]) for p in info.value.problems] == [(0, "98"), (1, "98.6")]
 
 
 def test_a_jump_the_other_years_do_not_explain_is_still_only_warned():

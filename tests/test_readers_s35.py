@@ -103,8 +103,8 @@ def test_figures_marked_preliminary_in_their_cells_are_read_with_one_warning():
     marked = [str(w.message) for w in caught if "按初步数读入" in str(w.message)]
     assert len(marked) == 1
     assert marked[0].startswith("鼎湖区监测表.xlsx: 4 figures marked preliminary")
-    for cell in ("row 3, column '2022年': '1.9（初步统计）'", "row 5, column '2023年': '99.3（快报）'",
-                 "row 4, column '2021年': '84（初步）'", "row 6, column '2023年': '1.6 (预计)'"):
+    for cell in ("row 1, column '2022年': '1.9（初步统计）'", "row 3, column '2023年': '99.3（快报）'",
+                 "row 2, column '2021年': '84（初步）'", "row 4, column '2023年': '1.6 (预计)'"):
         assert cell in marked[0]
 
 
@@ -114,7 +114,7 @@ def test_a_note_mark_or_a_mark_before_the_figure_stays_refused(cell):
     table.loc[3, "2023年"] = cell
     with pytest.raises(mt.DataValidationError) as err:
         mt.read_history(table, region="鼎湖区")
-    assert f"row 5, column '2023年': '{cell}'" in str(err.value)
+    assert f"row 3, column '2023年': '{cell}'" in str(err.value)
 
 
 # --- plan side (append to tests/test_readers_s35.py once plan.py reads units with unit_column and

@@ -214,7 +214,8 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
         Listing every problem: missing columns, non-numeric values, non-integer years, the same
         (region, indicator, year) twice with different values, a ``%`` share outside 0-100, an
         unknown ``measure`` (or one its 备注 contradicts), one series in two units (批次 /
-        万批次); each names file, spreadsheet row, column as written and cell text.
+        万批次); each names file, spreadsheet row (a DataFrame's index label:
+        :func:`mstarget.layout.frame_row_labels`), column as written and cell text.
 
     Warns
     -----
@@ -231,6 +232,8 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     if carried is not None and source is None:
         src = carried.source
     tables = layout.load_sheets(data, SCHEMA, source=src, region=region)
+    if isinstance(data, pd.DataFrame) and carried is None:  # a frame the user built: its rows by index label
+        layout.name_frame_rows(data, tables)
     if len(tables) > 1:  # a workbook keeping one indicator, year, region or topic per sheet
         return _read_sheets(tables, src, region)
     return _read_table(tables[0], src, region, carried)
