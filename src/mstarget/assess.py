@@ -82,7 +82,7 @@ from .layout import OBSERVED_PREFIX, preliminary_word
 from .precision import reporting_unit, written_decimals
 from .matching import (AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, name_key, reference_for_plan, region_key,
                        warn_unmatched)
-from .plan import (BASELINE_PRELIMINARY_COLUMNS, DECIMALS_COLUMNS, PRELIMINARY_PREFIX, REPORT_COLUMNS, read_plan,
+from .plan import (BASELINE_PRELIMINARY_COLUMNS, DECIMALS_COLUMNS, PENDING_COLUMN, PRELIMINARY_PREFIX, REPORT_COLUMNS, read_plan,
                    states_figure, strict_of)
 from .progress import Progress
 from .quantiles import share_meeting, sorted_median, sorted_quantiles
@@ -275,6 +275,10 @@ class TargetAssessment:
     #: years of the plan period the history does not report, each with the amount estimated for it (a 〈〉
     #: row's flow, a stock's yearly additions) and counted in the forecast: ``{2024: 1.2}``; empty for none
     unreported: dict = field(default_factory=dict)
+    #: a row whose target is not set yet (目标待定, read_plan's ``target_pending``) and forecast: the row as assessed
+    #: at the stand-in target :func:`_stand_in` gives it (the baseline), for ``suggest`` to search figures on; the
+    #: ``row`` itself says no target and no ``p_meet``. None for every other row
+    stand_in: dict | None = None
 
     def __repr__(self) -> str:
         """One line (the target, its chance, its category): not the row's every figure and the fan's arrays."""
@@ -1004,6 +1008,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     horizons: dict[tuple[str, str], int] = {}
     bounds: dict[tuple[str, str], Bounds] = {}
     rows_of: dict[tuple[str, str], list] = {}
+    latest = None  # {(region, indicator): the last observed value}, for a 待定 row without a baseline
     plan_rows = [r._asdict() for r in records(plan)]
     _units_from_history(plan_rows, hist)
     _base_year_from_history(plan_rows, base_figures)  # a 预计 baseline the history gives the base year's figure of
@@ -1013,6 +1018,12 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
         key = (r["region"], r["indicator"])
         if key not in last_year or _qualitative(r):  # 建成: no figure to forecast
             continue
+        if _pending(r):  # 待定: forecast at a stand-in target (suggest's figures), not judged
+            if r.get("direction") not in (">=", "<="):
+                continue  # no direction: nothing suggest could give, said on the row
+            if latest is None:
+                latest = _latest_values(hist)
+            r = _stand_in(r, latest.get(key, np.nan))
         h = int(r["target_year"]) - int(last_year[key])
         horizons[key] = max(horizons.get(key, 1), h, 1)
         b = _plan_bounds(r)
@@ -1050,6 +1061,8 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
             results[pos] = _qualitative_row(r, as_of)
         elif results[pos] is None:  # no observation up to as_of
             results[pos] = _assess_row(r, None, thresholds, as_of, schedule_rules)
+        if _pending(r):  # 待定: no target to judge (目标待定); the forecast kept
+            _not_judged(results[pos], r)
     gap_notes = _level_gap_notes(hist, plan_rows, set(stock_gaps))
     for pos, r in enumerate(plan_rows):  # what the inputs' figures needed, said on the row
         said = [n for n in (input_notes.get((r["region"], r["indicator"])), gap_notes.get(pos)) if n]
@@ -1061,6 +1074,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
         table[c] = table[c].astype("Int64")
     _optional_columns(table, results, marked)  # target_year_estimated among them: the evaluation reads it
     _evaluate(table, results)
+    _say_pending(table, results, plan_rows)
     if "target_written" in plan.columns:
         striven = (np.flatnonzero(np.isfinite(plan["target_striven"].to_numpy(dtype=float)))
                    if "target_striven" in plan.columns else [])
@@ -1163,6 +1177,75 @@ def _qualitative(r: dict) -> bool:
     """A qualitative plan row (read_plan's ``qualitative``: 建成, 全面推行)."""
     v = r.get("qualitative")
     return v is True or (isinstance(v, (bool, np.bool_)) and bool(v))
+
+
+#: the Chinese of a target not set yet (目标待定: 待定 in a draft's target cell), in ``category_zh``
+PENDING_ZH = "目标待定"
+
+
+def _pending(r: dict) -> bool:
+    """A plan row whose target is not set yet (read_plan's ``target_pending``: 待定, 另行确定 in a draft)."""
+    v = r.get(PENDING_COLUMN)
+    return v is True or (isinstance(v, (bool, np.bool_)) and bool(v))
+
+
+def _stand_in(r: dict, last: float) -> dict:
+    """A row not set yet (:func:`_pending`) with a stand-in target to be forecast at: the baseline (as 持续提升
+    reads it; without one, the series' last observed value ``last``, a 〈〉 row's 〈0〉), in the baseline's decimals --
+    only so that the paths and the judge of a figure exist for ``suggest``; its ``p_meet`` is never shown."""
+    base = r.get("baseline")
+    figure = (float(base) if base is not None and not pd.isna(base) else 0.0 if r.get("kind") == "increment"
+              else float(last))
+    return {**r, "target": figure, "target_decimals": r.get("baseline_decimals")}
+
+
+def _latest_values(hist: pd.DataFrame) -> dict:
+    """``{(region, indicator): value}``: each series' value of its last observed year."""
+    if hist.empty:
+        return {}
+    last = hist.sort_values("year", kind="stable").groupby(["region", "indicator"], sort=False)["value"].last()
+    return {k: float(v) for k, v in last.items()}
+
+
+def _not_judged(t: TargetAssessment, r: dict) -> None:
+    """Turn the result ``t`` of a row not set yet (:func:`_pending`, ``r`` the plan row) into 目标待定: no target,
+    ``p_meet``, status, pace or progress, category ``insufficient_data`` (counted apart from the judged rows, as
+    数据不足 is), the forecast kept, the row as assessed at the stand-in kept in ``t.stand_in`` for ``suggest``, and a
+    note saying what to do."""
+    if t.series is not None:
+        t.stand_in = dict(t.row)
+    for c in ("target", "p_meet", "required_pace", "remaining", "progress_share", "p_striven"):
+        t.row[c] = np.nan
+    t.row["status"] = None
+    t.row.pop("missed_already", None)
+    t.row["category"] = t.row["evaluation"] = "insufficient_data"
+    t.row["category_zh"] = PENDING_ZH
+    if r.get("direction") not in (">=", "<="):
+        how = ("no direction given: write 持续提升 / 逐步下降 (or ≥ / ≤ the baseline) in the target cell, or 正向 / 逆向 "
+               "in a 指标方向 column, for `mstarget suggest` to give figures（未给出方向：请在目标栏写“持续提升”“逐步下降”，"
+               "或增加指标方向列）")
+    elif t.series is None:
+        how = "no history to forecast from (无历史数据，无法测算)"
+    else:
+        how = "`mstarget suggest` gives the figures met with 70 % / 80 % probability (可用 suggest 测算目标值)"
+    written = r.get("target_written")
+    words = written.strip() if isinstance(written, str) and written.strip() else "待定"
+    t.row["note"] = f"target not set yet '{words}' (目标待定): not judged; {how}"
+
+
+def _say_pending(table: pd.DataFrame, results: list, plan_rows: list[dict]) -> None:
+    """The rows not set yet (:func:`_pending`) say 目标待定 in ``category_zh`` (table and details) after the
+    evaluation (:func:`_evaluate`) named their category, and carry no target; ``target_pending`` (bool) marks them
+    in the table (a column present only then) and in their details' rows."""
+    flags = np.array([_pending(r) for r in plan_rows], dtype=bool)
+    if not flags.any():
+        return
+    table[PENDING_COLUMN] = flags  # (as read_plan's: present only when some row is)
+    for pos in np.flatnonzero(flags):
+        table.iat[pos, table.columns.get_loc("category_zh")] = PENDING_ZH
+        table.iat[pos, table.columns.get_loc("target")] = np.nan
+        results[pos].row["category_zh"] = PENDING_ZH
+        results[pos].row[PENDING_COLUMN] = True
 
 
 def _qualitative_row(r: dict, as_of) -> TargetAssessment:

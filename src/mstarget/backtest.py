@@ -397,6 +397,7 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
         summaries.append(summary)
     details = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=DETAIL_COLUMNS)
     _say_unscored(details, calls, cutoffs, int(horizon), min_train, source)
+    _say_unscored_horizons(details, cutoffs, int(horizon), observed, source)
     summary = pd.DataFrame(summaries)
     for col in SUMMARY_COLUMNS:
         if col not in summary:
@@ -424,6 +425,55 @@ def _say_unscored(details: pd.DataFrame, calls: list, cutoffs: list[int], horizo
                              "Choose origins followed by observed years, or a longer horizon (--horizon).")
     warnings.warn(MstargetWarning(f"origin{'s' * (len(empty) > 1)} {_years(empty)} scored nothing: {why}"),
                   stacklevel=3)
+
+
+def scored_horizons(details: pd.DataFrame) -> list[int]:
+    """The horizons (years ahead, ``h``) some forecast of ``details`` was scored at, ascending."""
+    if details is None or not len(details) or "h" not in details:
+        return []
+    return sorted({int(h) for h in pd.to_numeric(details["h"], errors="coerce").dropna()})
+
+
+def horizons_text(horizons) -> str:
+    """``horizon 1``, ``horizons 1-3`` (consecutive), ``horizons 1, 3``; ``no horizon`` for none."""
+    hs = sorted(int(h) for h in horizons)
+    if not hs:
+        return "no horizon"
+    if len(hs) == 1:
+        return f"horizon {hs[0]}"
+    if hs == list(range(hs[0], hs[-1] + 1)):
+        return f"horizons {hs[0]}-{hs[-1]}"
+    return "horizons " + ", ".join(map(str, hs))
+
+
+def _say_unscored_horizons(details: pd.DataFrame, cutoffs: list[int], horizon: int, observed: pd.DataFrame,
+                           source: str) -> None:
+    """The horizons up to ``horizon`` no forecast was scored at (an origin ``T`` scores horizon ``h`` only when
+    ``T + h`` is observed: with the default origins, the last years before the history's end, a 5-year horizon
+    scores 1-3) said in one warning: which were scored, which not, and the origins (as many as asked) that
+    would score them all -- or that the history is too short for them."""
+    scored = scored_horizons(details)
+    missing = [h for h in range(1, horizon + 1) if h not in scored]
+    if not scored or not missing:
+        return  # (nothing scored at all: refused or said by _say_unscored)
+    first, last = int(observed["year"].min()), int(observed["year"].max())
+    latest = last - max(missing)
+    if latest >= first:
+        use = list(range(max(first, latest - len(cutoffs) + 1), latest + 1))
+        fix = (f"to score every horizon up to {horizon}, use origins up to {latest}, e.g. --origins "
+               f"{','.join(map(str, use))} (origins={use})")
+        fix_zh = f"如需评估{horizon}年期预测，请将起点设为{latest}年及以前，如 --origins {','.join(map(str, use))}"
+    else:
+        fix = (f"the history's {first}-{last} is too short to score horizon {max(missing)}: at most "
+               f"{last - first} year{'s' * (last - first > 1)} ahead")
+        fix_zh = f"历史数据（{first}—{last}年）不足以评估{max(missing)}年期预测"
+    zh_missing = horizons_text(missing).split(" ", 1)[1].replace("-", "—").replace(", ", "、")
+    zh_scored = horizons_text(scored).split(" ", 1)[1].replace("-", "—").replace(", ", "、")
+    warnings.warn(MstargetWarning(
+        f"{horizons_text(missing)} of --horizon {horizon} not scored: from origins {_years(cutoffs)} no forecast "
+        f"reaches an observed year that far ahead (the history ({source}) ends in {last}; origin T scores horizon h "
+        f"only when T + h <= {last}), so the summary pools {horizons_text(scored)} only; {fix}（预测年距{zh_missing}年"
+        f"无可评分的预测，汇总仅含年距{zh_scored}年；{fix_zh}）"), stacklevel=3)
 
 
 def _origin_rows(hist, m, label, T, horizon, seed, n_paths, bounds, calibration, min_train,

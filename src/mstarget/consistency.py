@@ -445,17 +445,29 @@ def _increment_baselines(plan: pd.DataFrame, problems, text, keep) -> None:
     if not len(found):
         return
     column = problems.column_of("baseline")
+    # 持续提升 on a 〈〉 row: its target is the baseline, the previous period's additions -- used, said so
+    written = (plan["target_written"].fillna("").astype(str).to_numpy() if "target_written" in plan.columns
+               else np.full(len(plan), "", dtype=object))
+    taken = (written[found] != "") & (plan["target"].to_numpy(dtype=float)[found] == v[found])
+    for pos in found[taken]:
+        _baseline_as_target(plan, problems, text, column, pos, written[pos])
+    found = found[~taken]
+    if not len(found):
+        return
     rows = [problems.row_of(pos) for pos in found]
     listed = [Problem(problems.source, r, column, _num(v[pos]), "not used") for pos, r in zip(found, rows)]
     if len(found) == 1:
         pos, r = found[0], rows[0]
         by = plan["baseline_year"].iat[pos]
         since = "" if pd.isna(by) else f" from {int(by) + 1}"
+        flag = plan[PENDING_COLUMN].iat[pos] if PENDING_COLUMN in plan.columns else False
+        pending = isinstance(flag, (bool, np.bool_)) and bool(flag)  # 待定: no figure yet
+        aim = (f"'{written[pos] or '待定'}' target, not set yet, will count" if pending else
+               f"{target_text(plan['direction'].iat[pos], 'increment', plan['target'].iat[pos])} target counts")
         _warn(f"{problems.source}, row {r}, column '{column}': "
               f"{text('baseline', pos, _num(v[pos]))!r}: 〈〉基期值是上一规划期的新增数，不参与本期评估{STOCK_ASIDE_ZH} "
               f"(an increment baseline is the previous period's additions and is not used: the "
-              f"{target_text(plan['direction'].iat[pos], 'increment', plan['target'].iat[pos])} target "
-              f"counts additions{since}{STOCK_ASIDE_EN}; "
+              f"{aim} additions{since}{STOCK_ASIDE_EN}; "
               f"{_label(plan['region'].iat[pos], plan['indicator'].iat[pos])})",
               listed, 5)
         return
@@ -469,6 +481,25 @@ def _increment_baselines(plan: pd.DataFrame, problems, text, keep) -> None:
           f"an increment baseline is the previous period's additions and is not used, the 〈〉 target counts the "
           f"additions after the baseline year{STOCK_ASIDE_EN}; {shown}{more})", listed, 5)
 
+
+def _baseline_as_target(plan: pd.DataFrame, problems, text, column: str, pos: int, written: str) -> None:
+    """Say how a 〈〉 row whose target words take the baseline (持续提升: ≥ the previous period's additions 〈6.6〉)
+    was read: the baseline used as the target's figure, the additions counted from the year after the base year."""
+    v = float(plan["baseline"].iat[pos])
+    by = plan["baseline_year"].iat[pos]
+    since, since_zh = ("", "") if pd.isna(by) else (f" from {int(by) + 1}", f"，自{int(by) + 1}年起计")
+    figure = target_text(plan["direction"].iat[pos], "increment", v)
+    r = problems.row_of(pos)
+    _warn(f"{problems.source}, row {r}, column '{column}': {text('baseline', pos, _num(v))!r}: 〈〉基期值是上一规划期的"
+          f"新增数，目标“{written}”按不低于该新增数读取（{figure}{since_zh}）{STOCK_ASIDE_ZH} (an increment baseline is "
+          f"the previous period's additions: the target '{written}' is read as at least as many additions again, "
+          f"{figure}, counted{since}{STOCK_ASIDE_EN}; write the figure (≥〈x〉) for another target; "
+          f"{_label(plan['region'].iat[pos], plan['indicator'].iat[pos])})",
+          [Problem(problems.source, r, column, _num(v), f"the target's figure, {figure}")], 5)
+
+
+#: read_plan's column marking a target not set yet (待定; :data:`mstarget.plan.PENDING_COLUMN`)
+PENDING_COLUMN = "target_pending"
 
 #: said of every 〈〉 baseline left unused: read before the history, the plan cannot tell whether the history will be
 #: year-end stocks, whose additions count from the baseline year's level (``mstarget.counting.read_as_stocks``)
@@ -1239,8 +1270,9 @@ def _scale_problem(r, v: np.ndarray, measure, declared: bool, plan_text, share: 
         running = measure is not None and bool(np.isin(measure, ["running_total", "stock"]).any())
         if not running and not pd.isna(r.baseline_year):
             plan_vals = plan_vals / max(int(r.target_year) - int(r.baseline_year), 1)
-    plan_vals = np.abs(plan_vals[plan_vals != 0])
-    hist = np.abs(v[v != 0])
+    # a row with no numeric target (定性, 待定) or baseline leaves those out; NaN would make the ratio NaN
+    plan_vals = np.abs(plan_vals[np.isfinite(plan_vals) & (plan_vals != 0)])
+    hist = np.abs(v[np.isfinite(v) & (v != 0)])
     if not plan_vals.size or not hist.size:
         return ""
     plan_scale, hist_scale = float(plan_vals.max()), float(sorted_median(np.sort(hist)))  # = np.median

@@ -463,7 +463,7 @@ def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     if "target_written" in out.columns:
         out["target_written"] = out["target_written"].fillna("")
-    for c in ("strict", "qualitative"):
+    for c in ("strict", "qualitative", PENDING_COLUMN):
         if c in out.columns:
             out[c] = out[c].fillna(False).astype(bool)
     for c in out.columns:  # a sheet without preliminary figures: none marked
@@ -538,18 +538,24 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     ident = _identity(raw, problems)
     target_year = _years(raw, "target_year", problems, required=True)
     baseline_year = _years(raw, "baseline_year", problems, required=False)
+    # 待定, 另行确定: a draft's target not yet set, kept (target NaN) for suggest to give figures, not 定性
+    pending = _pending_rows(raw, ident)
     # 建成, 基本建立, 达到全国平均水平 (or a row saying 定性): kept, read as no figure (target NaN), 另行评价
-    qualitative = _qualitative_rows(raw, ident, None)
+    qualitative = _qualitative_rows(raw, ident, None) & ~pending
     # 未建成 in a qualitative row's baseline cell: kept as written (``baseline_written``), read as no figure, as its
     # 完成值 in words are
     raw, baseline_words = _baseline_words(raw, qualitative)
     baseline = _cells(raw, "baseline", problems, required=False)
     target_raw = raw
-    if qualitative.any():  # read past the checks of a figure by one standing for none, on the baseline's notation
+    given = _given_directions(raw) if pending.any() else None  # 正向 / 逆向 beside a 待定 target
+    if qualitative.any() or pending.any():  # read past the checks of a figure by one standing for none, on the
+        # baseline's notation (and the sign a direction column gives a 待定 row, so that the two agree)
         target_raw = raw.copy(deep=False)
         column = raw["target"].astype(object).to_numpy(copy=True)
-        column[qualitative] = [{"cumulative": "≥〔0〕", "increment": "≥〈0〉"}.get(k, "≥0")
-                               for k in baseline.kind[qualitative]]
+        stand = qualitative | pending
+        signs = ["≤" if given is not None and given[pos] == "<=" else "≥" for pos in np.flatnonzero(stand)]
+        column[stand] = [sign + {"cumulative": "〔0〕", "increment": "〈0〉"}.get(k, "0")
+                         for sign, k in zip(signs, baseline.kind[stand])]
         target_raw["target"] = column
     striven, target_raw = _striven_targets(target_raw, ident["unit"])
     striven, target_raw = _range_targets(target_raw, ident["unit"], baseline, striven, problems,
@@ -586,12 +592,19 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
         target.decimals[qualitative] = np.nan
         if carried is None:  # (a plan read before was warned about then)
             _warn_qualitative(src, table.rows, raw, ident, qualitative)
+    if pending.any():  # 待定: no figure yet; the direction suggest needs, where the plan gives one
+        target.value[pending] = np.nan
+        target.decimals[pending] = np.nan
+        direction = np.asarray(direction, dtype=object)
+        direction[pending] = _pending_directions(given, kind, ident)[pending]
+        if carried is None:
+            _warn_pending(src, table.rows, raw, ident, pending, direction)
     out = pd.DataFrame({**ident,
                         "baseline_year": pd.array(baseline_year, dtype="Int64"),
                         "baseline": baseline.value, "target_year": target_year.astype(int),
                         "target": target.value, "direction": direction, "kind": kind,
                         "attribute": attribute, "lower": lower, "upper": upper}, columns=COLUMNS)
-    written = (worded != "") | np.isfinite(striven) | qualitative
+    written = (worded != "") | np.isfinite(striven) | qualitative | pending
     # 保持在98%以上, 不发生, 低于0.15: a figure in words, kept as the plan wrote it (the report shows it so)
     verbatim = ~written & target.ok & np.asarray(map_unique(raw["target"], _in_words), dtype=bool)
     if (written | verbatim).any():  # 持续提升, 下降10%, 6%以上，力争7%: the words as written, and what they are read as
@@ -607,6 +620,8 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
         out["strict"] = target.strict
     if qualitative.any():  # 建成, 基本建立: a qualitative target, kept in the table, evaluated apart
         out["qualitative"] = qualitative
+    if pending.any():  # 待定: a target not yet set (目标待定), not judged; suggest gives its figures
+        out[PENDING_COLUMN] = pending
     _earlier_years(table, src, observed, kind, baseline_year)
     for c in raw.columns:
         if c in observed:
@@ -643,6 +658,77 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
 
 #: a row marked qualitative in its name or attribute (智慧监管平台建设（定性）, 属性 定性 / 定性指标)
 QUALITATIVE_WORD = "定性"
+
+#: read_plan's column marking a target not yet set (目标待定: 待定, 另行确定 in a draft's target cell)
+PENDING_COLUMN = consistency.PENDING_COLUMN
+#: a draft's target cell saying its figure is still to be set (待定, 待定目标, 另行确定, 待研究确定): no qualitative
+#: target but one not decided yet (after :func:`~mstarget.validation.normalize_words`, spaces and brackets removed)
+_PENDING_TEXT = re.compile(r"(?:目标(?:值)?)?(?:待定|待确定|待研究|待研究确定|待测算|待论证|待核定|待商定|另行确定|另行研究确定|"
+                           r"另定|暂未确定|尚未确定|暂定待议)(?:目标(?:值)?)?")
+
+
+def pending_text(text) -> bool:
+    """Whether a target cell says the target is not set yet: ``待定``, ``待定目标``, ``（待定）``, ``另行确定``,
+    ``待研究确定`` -- not a qualitative target (建成), which is a target in words.
+
+    >>> pending_text("待定"), pending_text("目标待定"), pending_text("另行确定"), pending_text("建成")
+    (True, True, True, False)
+    """
+    if not isinstance(text, str):
+        return False
+    s = re.sub(r"[\s()（）\[\]【】〔〕〈〉<>\-—–_/、，,。.:：]", "", normalize_words(text))
+    return bool(s) and _PENDING_TEXT.fullmatch(s) is not None
+
+
+def _pending_rows(raw: pd.DataFrame, ident: dict) -> np.ndarray:
+    """Rows whose target is not set yet (:func:`pending_text`; or, in a plan read before, a blank target its
+    ``target_pending`` column marks), unless the row says 定性 in its name or attribute (then: qualitative)."""
+    n = len(raw)
+    if "target" not in raw.columns:
+        return np.zeros(n, dtype=bool)
+    cells = raw["target"].tolist()
+    found = np.array(map_unique(raw["target"], pending_text), dtype=bool)
+    if PENDING_COLUMN in raw.columns:  # read_plan(read_plan(...)): its target NaN, the flag beside it
+        flag = np.array([v is True or (isinstance(v, (bool, np.bool_)) and bool(v)) for v in raw[PENDING_COLUMN].tolist()],
+                        dtype=bool)
+        blank = np.array([normalize_text(t) in ("", *NO_FIGURE) for t in cells], dtype=bool)
+        found |= flag & blank
+    said = np.array([QUALITATIVE_WORD in str(v) for v in ident["name"]], dtype=bool)
+    if "attribute" in raw.columns:
+        said |= np.array([QUALITATIVE_WORD in normalize_words(v) for v in raw["attribute"].tolist()], dtype=bool)
+    return found & ~said
+
+
+def _pending_directions(given: np.ndarray, kind: np.ndarray, ident: dict) -> np.ndarray:
+    """The direction of each row whose target is not set yet: the one a direction column gives (正向 ``>=``,
+    逆向 ``<=``); else ``>=`` for a 〈〉 row (additions, as 〈5〉 reads), ``<=`` for a count of incidents (起, 事故: none
+    at all is the aim, as 零发生 reads); else None (suggest then says to write 持续提升 / 逐步下降 or a 指标方向)."""
+    out = np.full(len(kind), None, dtype=object)
+    for pos in range(len(kind)):
+        if given is not None and given[pos] in (">=", "<="):
+            out[pos] = given[pos]
+        elif kind[pos] == "increment":
+            out[pos] = ">="
+        elif counts_events(ident["unit"][pos], ident["name"][pos], ident["indicator"][pos]):
+            out[pos] = "<="
+    return out
+
+
+def _warn_pending(src: str, rows, raw: pd.DataFrame, ident: dict, pending: np.ndarray, direction) -> None:
+    """One warning naming the rows whose target is not set yet (file, row, name, the cell as written), saying
+    that assess does not judge them, that suggest gives their figures, and which rows need a direction first."""
+    where, undirected = [], []
+    for pos in np.flatnonzero(pending):
+        row = rows[pos] if rows is not None and len(rows) > pos else pos + 1
+        where.append(f"row {row} '{ident['name'][pos]}' ({written_text(raw['target'].iloc[pos])})")
+        if direction[pos] not in (">=", "<="):
+            undirected.append(f"row {row} '{ident['name'][pos]}'")
+    need = ("; no direction given for " + ", ".join(undirected) + ": write 持续提升 / 逐步下降 (or ≥ / ≤ the "
+            "baseline) in the target cell, or 正向 / 逆向 in a 指标方向 column, to get figures（未给出方向：请在目标栏写"
+            "“持续提升”“逐步下降”，或增加指标方向列填写正向/逆向）") if undirected else ""
+    warnings.warn(MstargetWarning(
+        f"{src}: {len(where)} target(s) not set yet (目标待定), kept and not judged -- `suggest` gives the figures met "
+        f"with 70 % / 80 % probability for them: " + "; ".join(where) + need), stacklevel=5)
 
 
 #: a sign before a level named in words, no figure (``≥省平均水平``, ``≤全市平均值``, ``≥省定目标``): compared with a level
@@ -1196,7 +1282,10 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
                 continue
             problems.cell(pos, name(pos), raw[column].iloc[pos],
                           "a target value, not blank (a qualitative target: write its words, 建成 / 全面推行, or write "
-                          "定性 in the row's 属性 cell, to keep it in the table as 定性指标，另行评价); " + CELL_HELP)
+                          "定性 in the row's 属性 cell, to keep it in the table as 定性指标，另行评价; a target not set yet "
+                          "in a draft: write 待定 to have `suggest` give figures for it, with a 指标方向 column 正向 / "
+                          "逆向, or write 持续提升 / 逐步下降 for a direction from the baseline（目标未定请填“待定”或"
+                          "“持续提升”“逐步下降”）); " + CELL_HELP)
     return _Cells(value, np.array([c.kind for c in cells], dtype=object),
                   np.array([c.direction for c in cells], dtype=object), ~np.isnan(value),
                   np.array([c.unit for c in cells], dtype=object), ~bad,

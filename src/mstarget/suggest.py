@@ -23,7 +23,9 @@ of incidents, 0 or 1 起, can jump from 0.79 to 0.97), and it never leaves the i
 target is the suggested figure gives ``p_meet`` = ``p_at_<p>``.
 
 A qualitative row (建成), a row without data, and a target year whose value is only interpolated get no figure
-(NaN) and a ``reason``.
+(NaN) and a ``reason``. A row whose target is not set yet (待定, 另行确定: read_plan's ``target_pending``) gets its
+figures, with no drafted target nor ``p_meet``, when its direction is known (a 指标方向 column's 正向 / 逆向, a 〈〉
+row's additions, a count of incidents); without one its ``reason`` says to write 持续提升 / 逐步下降 or a 指标方向.
 
 A figure is honest arithmetic even when it asks for less than is already reached -- a ``>=`` level or 〔〕 stock
 below the base-year figure (84.1 against a 2025 baseline of 84.6: not even holding the base-year level is assured
@@ -46,6 +48,7 @@ from .arguments import check_int, check_seed, check_table, check_year
 from .assess import Thresholds, _assess_row, _share_meeting, assess_detailed, period_average
 from .exceptions import ParameterError
 from .forecast import DEFAULT_PATHS
+from .plan import PENDING_COLUMN
 from .precision import MAX_DECIMALS, reported_decimals, written_decimals
 from .schedule import ScheduleRules
 from .units import counts_events
@@ -161,7 +164,9 @@ def suggest_targets(history, plan, probabilities=DEFAULT_PROBABILITIES, *, regio
                                      progress=progress, region=region, calibration=calibration,
                                      reference=reference, backend=backend, n_jobs=n_jobs, scheduler=scheduler,
                                      keep_paths=True)
-    rows = [_suggest_row(t, probs) for t in details]
+    pending = (table[PENDING_COLUMN].fillna(False).astype(bool).tolist() if PENDING_COLUMN in table.columns
+               else [False] * len(details))
+    rows = [_suggest_row(t, probs, bool(p)) for t, p in zip(details, pending)]
     columns = (COLUMNS + [c for p in probs for c in (target_column(p), probability_column(p))] + ["decimals", "reason"]
                + REACHED_COLUMNS + [reached_column(p) for p in probs])
     out = pd.DataFrame(rows, columns=columns)
@@ -171,7 +176,7 @@ def suggest_targets(history, plan, probabilities=DEFAULT_PROBABILITIES, *, regio
         out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
     for p in probs:
         out[reached_column(p)] = out[reached_column(p)].fillna(False).astype(bool)
-    for c in ("target_written", "target_decimals"):  # the target as the plan wrote it, for a printout
+    for c in ("target_written", "target_decimals", PENDING_COLUMN):  # the target as the plan wrote it, for a printout
         if c in table.columns:
             out[c] = table[c].to_numpy()
     out.attrs["probabilities"] = probs
@@ -179,8 +184,16 @@ def suggest_targets(history, plan, probabilities=DEFAULT_PROBABILITIES, *, regio
     return out
 
 
-def _suggest_row(t, probs: tuple[float, ...]) -> dict:
-    """One plan row's suggestions from its detail ``t`` (:class:`mstarget.assess.TargetAssessment`)."""
+#: the reason of a row whose target is not set yet (待定) and whose direction no cell or column gives
+UNDIRECTED_REASON = ("target not set yet and no direction: write 持续提升 / 逐步下降 (or ≥ / ≤ the baseline) in the "
+                     "target cell, or 正向 / 逆向 in a 指标方向 column, to get figures（目标待定且未给出方向，请在目标栏写"
+                     "“持续提升”“逐步下降”，或增加指标方向列）")
+
+
+def _suggest_row(t, probs: tuple[float, ...], pending: bool = False) -> dict:
+    """One plan row's suggestions from its detail ``t`` (:class:`mstarget.assess.TargetAssessment`); ``pending``:
+    the row's target is not set yet (待定), its figures searched on the row as assessed at a stand-in target
+    (``t.stand_in``)."""
     r = t.row
     out = {c: r.get(c) for c in COLUMNS}
     out["target"] = _float(r.get("target"))
@@ -194,6 +207,9 @@ def _suggest_row(t, probs: tuple[float, ...]) -> dict:
         out[c] = r.get(c)
     direction = r.get("direction")
     samples = None if t.samples is None else np.asarray(t.samples, dtype=float)
+    if pending and direction not in (">=", "<="):
+        out["reason"] = UNDIRECTED_REASON
+        return out
     if r.get("category") == "qualitative" or direction not in (">=", "<="):
         out["reason"] = "qualitative target: no figure to suggest (定性指标，不测算目标值)"
         return out
@@ -212,9 +228,10 @@ def _suggest_row(t, probs: tuple[float, ...]) -> dict:
         return out
     strict = bool(r.get("strict")) if r.get("strict") is not None and not pd.isna(r.get("strict")) else False
     lo, hi = _bounds(t)
-    decimals = _decimals(r, t.series.values)
+    assessed = t.stand_in if pending and t.stand_in is not None else r  # 待定: as assessed at its stand-in target
+    decimals = _decimals(assessed, t.series.values)
     x = samples[np.isfinite(samples)]
-    judge = _judge(t)  # assess's own verdict of another figure on the same paths, when it reproduces p_meet
+    judge = _judge(t, assessed)  # assess's own verdict of another figure on the same paths, when it reproduces p_meet
     for p in probs:
         figure = _figure(x, p, direction, decimals, lo, hi, strict, samples.size)
         if judge is not None:
@@ -223,7 +240,7 @@ def _suggest_row(t, probs: tuple[float, ...]) -> dict:
             got = _share(np.sort(samples), figure, direction, strict)
         out[target_column(p)], out[probability_column(p)] = figure, got
     out["decimals"] = decimals
-    notes = []
+    notes = ["target not set yet: the figures are the forecast's (目标待定，按预测测算)"] if pending else []
     if t.series.last_year >= ty:
         notes.append(f"target year {ty} already observed: the figures are its observed value (目标年已有实际值)")
     if strict:
@@ -348,12 +365,13 @@ def _number(v: float, decimals: int) -> str:
     return f"{(0.0 if r == 0 else r):,.{decimals}f}"
 
 
-def _judge(t):
+def _judge(t, row: dict | None = None):
     """``p(figure)``: the ``p_meet`` ``assess`` gives the row's series (its kept paths) with ``figure`` as the
     target -- the same rule (the figure as reported, 零发生 in every year of the period ...) -- or ``None`` when
     that does not give back the row's own ``p_meet`` at the drafted target (a stock built from yearly additions
-    with a year missing: the series alone does not carry the estimate)."""
-    r = t.row
+    with a year missing: the series alone does not carry the estimate). ``row``: the row as assessed (default
+    ``t.row``; a 待定 row's stand-in, :attr:`mstarget.assess.TargetAssessment.stand_in`)."""
+    r = t.row if row is None else row
     base = {**r, "target_striven": np.nan}
     as_of = r.get("as_of")
 

@@ -8,11 +8,12 @@ import warnings
 import pandas as pd
 
 from .. import tracking
-from ..assess import assess_detailed
+from ..assess import PENDING_ZH, assess_detailed
 from ..exceptions import MstargetWarning, UnmatchedWarning
 from ..io import write_table
 from ..matching import table_totals
 from ..output_set import outputs_together
+from ..plan import PENDING_COLUMN
 from ..plotting import pyplot, save_figure
 from ..progress import Progress
 from ..report import fan_chart
@@ -97,6 +98,11 @@ def display_frame(table: pd.DataFrame, limit: int | None = None, details=None) -
     # ... and 规划期未开始 where the report says it (a 基期情况 report: nothing of the period observed yet)
     t["category_zh"] = [c["category"].text if c["category"].text == CATEGORY_LABELS["zh"][NOT_STARTED] else v
                         for c, v in zip(cells, t["category_zh"])]
+    pending = pending_rows(t)  # 待定: a target not set yet, as the plan wrote it, and 目标待定
+    if pending.any():
+        written = t.get("target_written", pd.Series("", index=t.index)).fillna("").astype(str).str.strip()
+        t.loc[pending, "target"] = written[pending].where(written[pending] != "", "待定")
+        t.loc[pending, "category_zh"] = PENDING_ZH
     t["p_meet"] = ["-" if c["p_meet"].text == MISSING else _probability(v) for c, v in zip(cells, t["p_meet"])]
     # status as the report's 预计完成情况 says it (有望完成 at 0.56, not a 存在风险 of another scale); 已实现 / 未实现 /
     # 目标年数据暂缺 where the report has no outlook; a row of a 基期情况 report (规划期未开始) is not judged: "-"
@@ -133,7 +139,33 @@ def _probability(v) -> str:
     return f"{percent_int(v) / 100:.2f}"
 
 
+def pending_rows(table: pd.DataFrame) -> pd.Series:
+    """Rows whose target is not set yet (``target_pending``: 待定 in a draft), as bools; none without the column."""
+    if PENDING_COLUMN not in table.columns:
+        return pd.Series(False, index=table.index)
+    return table[PENDING_COLUMN].map(lambda v: not is_missing(v) and bool(v)).astype(bool)
+
+
+def _pending_line(table: pd.DataFrame, pending: pd.Series) -> str:
+    """The summary's line of the rows whose target is not set yet: counted apart, named, and what gives figures."""
+    rows = table[pending.to_numpy()]
+    names = [n if isinstance(n, str) and n else str(i) for n, i in zip(rows.get("name", rows["indicator"]),
+                                                                        rows["indicator"])]
+    return (f"\n{PENDING_ZH} {len(rows)} (target not set yet: not assessed; `mstarget suggest` gives the figures met "
+            f"with 70 % / 80 % probability): {'、'.join(names)}")
+
+
 def summary_line(table: pd.DataFrame) -> str:
+    """:func:`_summary_line` of the rows whose target is set, then a line counting those not set yet (待定)."""
+    pending = pending_rows(table)
+    if not pending.any():
+        return _summary_line(table)
+    rest = table[~pending.to_numpy()]
+    head = _summary_line(rest) if len(rest) else "0 assessed -- no target set yet to judge"
+    return head + _pending_line(table, pending)
+
+
+def _summary_line(table: pd.DataFrame) -> str:
     """Counts per status and per category (the evaluation's, as ``--out`` and the report say: a target
     whose year is observed 已完成 / 未完成, else the schedule's), over the rows the data can judge; the
     rows rated 数据不足 are counted apart, never in the headline, each group said for what it is: a
@@ -209,7 +241,7 @@ def _not_started_line(table: pd.DataFrame, category: pd.Series, waiting: pd.Seri
     text = (f"{label} {int(waiting.sum())} (plan period not started: base-year position, not assessed; the "
             f"forecasts extend the trend up to the base year, for reference only){apart_words}")
     if len(rest):
-        text += "\n" + summary_line(rest)
+        text += "\n" + _summary_line(rest)
     return text + _departed(table, category)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..arguments import YEAR_MAX, YEAR_MIN
-from ..backtest import MAX_SHARE_FALLBACK, MIN_CALLS_BASE, backtest, choose_best
+from ..backtest import MAX_SHARE_FALLBACK, MIN_CALLS_BASE, backtest, choose_best, horizons_text, scored_horizons
 from ..exceptions import MstargetWarning, ParameterError
 from ..forecast import DEFAULT_PATHS
 from ..history import read_history
@@ -94,10 +94,14 @@ def beside(out: str, part: str) -> str:
 
 
 def legend(res, horizon: int) -> str:
-    """What the summary's columns are, in a few lines: it pools horizons and origins; the units."""
+    """What the summary's columns are, in a few lines: it pools the horizons scored (those of the details, which
+    may stop short of ``horizon``: a warning then says which were not, and the origins that would score them)
+    and the origins; the units."""
     origins = ", ".join(str(o) for o in res.origins)
-    horizons = "horizon 1" if horizon == 1 else f"horizons 1-{horizon}"
-    text = (f"pooled over {horizons} and origins {origins} (coverage per horizon below); smape in %; "
+    scored = scored_horizons(getattr(res, "details", None))
+    horizons = horizons_text(scored) if scored else ("horizon 1" if horizon == 1 else f"horizons 1-{horizon}")
+    short = f" (of --horizon {horizon}: see the warning)" if scored and max(scored) < horizon else ""
+    text = (f"pooled over {horizons}{short} and origins {origins} (coverage per horizon below); smape in %; "
             "mase, msis and crps_scaled divided by each series' in-sample mean absolute yearly change "
             "(1 = as large as a typical year's change)")
     if res.calls is not None and len(res.calls):

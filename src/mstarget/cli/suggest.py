@@ -4,12 +4,14 @@ from __future__ import annotations
 import argparse
 import warnings
 
+import numpy as np
 import pandas as pd
 
 from .. import tracking
 from ..exceptions import ParameterError, UnmatchedWarning
 from ..io import write_table
 from ..output_set import outputs_together
+from ..plan import PENDING_COLUMN
 from ..progress import Progress
 from ..report.formatting import NOTATION_BRACKETS, number_text, percent_int
 from ..report.model import DIRECTION_SIGN
@@ -132,8 +134,8 @@ def display_frame(table: pd.DataFrame, probs) -> pd.DataFrame:
     if table["target_year"].nunique(dropna=True) > 1:
         out["目标年"] = table["target_year"].astype("string").fillna("-")
     records = table.to_dict("records")
-    out[heads[0]] = [target_text(r) if r["direction"] in DIRECTION_SIGN else (r.get("target_written") or "定性")
-                     for r in records]
+    out[heads[0]] = [_pending_text(r) if _pending(r) else target_text(r) if r["direction"] in DIRECTION_SIGN
+                     else (r.get("target_written") or "定性") for r in records]
     out[heads[1]] = [_percent(r["p_meet"]) for r in records]
     for p, head in zip(probs, heads[2:]):
         cells = []
@@ -150,6 +152,18 @@ def display_frame(table: pd.DataFrame, probs) -> pd.DataFrame:
     if table["reason"].astype(str).str.len().gt(0).any():
         out["说明"] = table["reason"].fillna("").astype(str)
     return out
+
+
+def _pending(row) -> bool:
+    """Whether ``row``'s target is not set yet (待定: ``target_pending``; a table without the column: no)."""
+    v = row.get(PENDING_COLUMN, False)
+    return isinstance(v, (bool, np.bool_)) and bool(v)
+
+
+def _pending_text(row) -> str:
+    """A target not set yet as the plan wrote it (待定, 另行确定), never a figure."""
+    w = row.get("target_written")
+    return w.strip() if isinstance(w, str) and w.strip() else "待定"
 
 
 def _marked(row, p) -> bool:
@@ -191,9 +205,14 @@ def verdict_lines(table: pd.DataFrame, probs) -> str:
         count, said = _by_indicator(reached, regions)
         lines.append(f"把握目标未超过已达到水平{count}项（≥目标低于基期值或最新值、≤目标高于、〈〉目标已完成，见说明）："
                      f"{'、'.join(said)}")
+    pending = [_pending(r) for r in table.to_dict("records")]
+    figured = table[target_column(probs[0])].notna().tolist()
+    done = _by_indicator([(n, g) for n, g, w, f in zip(names, regions, pending, figured) if w and f], regions)
+    if done[0]:
+        lines.append(f"目标待定、已按预测测算把握目标{done[0]}项：{'、'.join(done[1])}")
     none = int(table[target_column(probs[0])].isna().sum())
     if none:
-        lines.append(f"未测算 {none} 项（定性指标、无数据或仅有一个数据点，见说明）")
+        lines.append(f"未测算 {none} 项（定性指标、目标待定且未给出方向、无数据或仅有一个数据点，见说明）")
     return "\n".join(lines)
 
 

@@ -15,7 +15,8 @@ Rules
   ``target_decimals``; every history value; every region of the indicator), at most 4: a plan of 0.25 /
   ≤0.20 with a history 0.22, 0.18 … shows 0.20 in its 2025年 column, its 实际值 and its paragraph (never
   0.2 beside 0.200); a history 2.8, 3.1, 2.95 reads 2.80 | 3.10 | 2.95; a count written 52, 66 项 reads
-  whole (实际为117项, ≥117).
+  whole (实际为117项, ≥117); figures computed to 4 decimals or more (a share derived as 21.614096 %) keep 4
+  significant digits (21.61), as ``suggest`` writes its figures.
 * Decimals of forecasts (:func:`row_decimals`): about three significant digits at the magnitude of
   the indicator (target, baseline, latest value), whole numbers for counts (all of them integers,
   10 or more; one decimal below 10), and never fewer than the plan itself wrote (a target of 25.64
@@ -58,6 +59,9 @@ MISSING = "–"  # en dash for a missing value
 MET_PACE = {"zh": "已达到", "en": "met"}
 RANGE_DASH = "–"  # between the bounds of an interval: "3.05–3.60" (never read as a minus sign)
 MAX_DECIMALS = 4
+#: significant digits of an indicator's largest figure kept when its figures are computed to MAX_DECIMALS or more
+#: (a derived 21.614096 % share is written 21.61), as :data:`mstarget.suggest.SIGNIFICANT_DIGITS` writes suggestions
+COMPUTED_SIGNIFICANT_DIGITS = 4
 
 
 @dataclass(frozen=True)
@@ -125,10 +129,17 @@ def written_row_decimals(figures=(), given=()) -> int:
     (decimals a plan's cells wrote beyond their float, ``baseline_decimals`` / ``target_decimals``:
     ``0.20`` -> 2) -- so that one figure has one text in the table and the text, never fewer places than
     a written figure: ``(0.25, 0.2, 0.22, 0.18)`` with ``given`` ``(2, 2)`` -> 2 (0.20, not 0.2 or 0.200);
-    ``(2.8, 3.1, 2.95)`` -> 2; ``(52, 66, 117)`` -> 0. At most :data:`MAX_DECIMALS`."""
-    found = [written_decimals(v) for v in figures if not is_missing(v) and math.isfinite(float(v))]
-    found += [int(d) for d in given if not is_missing(d)]
-    return int(min(max(found, default=0), MAX_DECIMALS))
+    ``(2.8, 3.1, 2.95)`` -> 2; ``(52, 66, 117)`` -> 0. At most :data:`MAX_DECIMALS`. Figures of
+    :data:`MAX_DECIMALS` decimals or more are computed, not reported to that unit (a share derived as
+    21.614096 %): at most :data:`COMPUTED_SIGNIFICANT_DIGITS` significant digits of the largest figure, as
+    ``suggest`` writes its figures (``(21.614096, 22.6)`` -> 2: 21.61), never fewer than ``given``."""
+    present = [float(v) for v in figures if not is_missing(v) and math.isfinite(float(v))]
+    found = max([written_decimals(v) for v in present], default=0)
+    sizes = [abs(v) for v in present if v != 0]
+    if found >= MAX_DECIMALS and sizes:  # computed figures (a share derived as 21.614096): as suggest writes them
+        found = min(found, max(COMPUTED_SIGNIFICANT_DIGITS - 1 - math.floor(math.log10(max(sizes))), 0))
+    found = max([found] + [int(d) for d in given if not is_missing(d)])
+    return int(min(found, MAX_DECIMALS))
 
 
 def as_written(decimals: int, written) -> int:
