@@ -42,7 +42,7 @@ from .exceptions import (
     TrackedChangesWarning,
     environment_cause,
 )
-from .output_set import current_set, file_in_the_way, same_file, write_problem
+from .output_set import current_set, file_in_the_way, record_written, same_file, write_problem
 from .pdf_three_line import join_lines, three_line_tables
 from .validation import SCRIPT_DIGIT_CHARS, as_script
 
@@ -1527,6 +1527,7 @@ def atomic_path(path: str | os.PathLike):
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; results are ordinary files
         if group is None:
             os.replace(tmp, p)
+            record_written(p)  # a stopped command names it among the files it wrote
         else:
             group.stage(tmp, p)
     except BaseException as exc:

@@ -34,7 +34,8 @@ _STAGED: contextvars.ContextVar["StagedOutputs | None"] = contextvars.ContextVar
 #: swallowed (raised inside a weakref callback or ``__del__``, Python prints "Exception ignored" and carries
 #: on), :meth:`StagedOutputs.commit` refuses to rename and the CLI ends with 130 / 143.
 _STOP: list[str] = []
-#: the targets the commits of this process put in place (since :func:`forget_written`), in order
+#: the targets the commits of this process put in place (since :func:`forget_written`), in order, and the files
+#: written on their own (:func:`record_written`)
 _WRITTEN: list[Path] = []
 
 
@@ -55,8 +56,15 @@ def clear_stop() -> None:
 
 
 def written() -> list[Path]:
-    """The files the commits of this process put in place since :func:`forget_written`, in order."""
+    """The files the commits of this process (and :func:`record_written`) put in place since
+    :func:`forget_written`, in order."""
     return list(_WRITTEN)
+
+
+def record_written(path) -> None:
+    """Record a file put in place on its own, outside an output set (:func:`mstarget.io.atomic_path`: a
+    ``forecast --out`` table): a stopped command names it among the files it wrote."""
+    _WRITTEN.append(Path(path))
 
 
 def forget_written() -> None:

@@ -182,44 +182,6 @@ def _sigterm_like_sigint():
                 signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
 
 
-def _output_files(args: argparse.Namespace) -> list[str]:
-    """The files the command was asked to write (``--out``, given once or more, and ``--chart``)."""
-    paths = []
-    for name in ("out", "chart"):
-        value = getattr(args, name, None)
-        paths += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v]
-    return paths
-
-
-def _file_state(path: str) -> tuple[int, int, int] | None:
-    """``(inode, modification time in ns, size)`` of ``path``, ``None`` when it does not exist: a file
-    replaced since (mstarget writes a new file and renames it into place) has another."""
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return st.st_ino, st.st_mtime_ns, st.st_size
-
-
-def output_states(args: argparse.Namespace) -> dict[str, tuple[int, int, int] | None]:
-    """What each output file of the command is before it runs (:func:`_file_state`)."""
-    return {path: _file_state(path) for path in _output_files(args)}
-
-
-def _files_written(before: dict[str, tuple[int, int, int] | None] | None) -> list[str]:
-    """The files this command put in place: those its output sets committed
-    (:func:`mstarget.output_set.written`) and any output file replaced since ``before``
-    (:func:`output_states`) -- a table written on its own, not in an output set (``forecast --out``)."""
-    files = [str(f) for f in output_set.written()]
-    seen = {os.path.abspath(f) for f in files}
-    for path, state in (before or {}).items():
-        now = _file_state(path)
-        if now is not None and now != state and os.path.abspath(path) not in seen:
-            files.append(path)
-            seen.add(os.path.abspath(path))
-    return files
-
-
 def _run_fate(outcome: str | None) -> str:
     """What became of the MLflow run of an interrupted command, from its tracking process's ``outcome``
     (:func:`mstarget.tracking.background.outcome`; ``None``: logged in this process, or none started)."""
@@ -230,13 +192,12 @@ def _run_fate(outcome: str | None) -> str:
     return "the MLflow run was not logged (interrupted; a run already begun is ended FAILED)"
 
 
-def _interrupted_message(reason: str, args: argparse.Namespace,
-                         before: dict[str, tuple[int, int, int] | None] | None = None) -> str:
-    """What a stopped command says: which files it had already written (they hold the new results)
-    and what became of its MLflow run -- or that nothing was written. ``before``: its output files'
-    states when it started (:func:`output_states`)."""
+def _interrupted_message(reason: str, args: argparse.Namespace) -> str:
+    """What a stopped command says: which files it had already written (they hold the new results:
+    :func:`mstarget.output_set.written`, output sets and files written on their own alike) and what became
+    of its MLflow run -- or that nothing was written."""
     what = "terminated (SIGTERM)" if reason == "SIGTERM" else "interrupted"
-    files = _files_written(before)
+    files = [str(f) for f in output_set.written()]
     outcome = background.outcome()
     if not files:  # an output set stopped before its renames: none replaced
         text = f"{what}; nothing was left half-written"
@@ -256,9 +217,8 @@ def _interrupted_message(reason: str, args: argparse.Namespace,
     return f"{text}; {_run_fate(outcome)}: run the command again to log it"
 
 
-def _stopped(reason: str, args: argparse.Namespace,
-             before: dict[str, tuple[int, int, int] | None] | None = None) -> int:
-    error(_interrupted_message(reason, args, before))
+def _stopped(reason: str, args: argparse.Namespace) -> int:
+    error(_interrupted_message(reason, args))
     return EXIT_TERMINATED if reason == "SIGTERM" else EXIT_INTERRUPTED
 
 
@@ -278,7 +238,6 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     debug = os.environ.get("MSTARGET_DEBUG", "") not in ("", "0")
     digest = _WarningDigest()
-    before = output_states(args)  # to tell, if stopped, which output files this command replaced
     try:
         with warnings.catch_warnings(), _sigterm_like_sigint(), fewer_collections():
             warnings.simplefilter("ignore")  # third-party deprecation noise is not the user's business
@@ -296,14 +255,13 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(Exception):
             sys.stdout = open(os.devnull, "w")
         if output_set.stop_requested():
-            return _stopped(output_set.stop_requested(), args, before)
+            return _stopped(output_set.stop_requested(), args)
         return 0
     except KeyboardInterrupt as exc:
-        return _stopped(output_set.stop_requested() or ("SIGTERM" if str(exc) == "SIGTERM" else "SIGINT"), args,
-                        before)
+        return _stopped(output_set.stop_requested() or ("SIGTERM" if str(exc) == "SIGTERM" else "SIGINT"), args)
     except Exception as exc:  # one mapping from exception class to exit code: exit_code()
         if output_set.stop_requested():  # e.g. the tracking process stopped by the same SIGTERM: the stop is the cause
-            return _stopped(output_set.stop_requested(), args, before)
+            return _stopped(output_set.stop_requested(), args)
         error(_message(exc, debug))
         return exit_code(exc)
 
