@@ -88,6 +88,7 @@ from .progress import Progress
 from .quantiles import share_meeting, sorted_median, sorted_quantiles
 from .schedule import (
     QUALITATIVE,
+    TARGET_PENDING,
     CATEGORY_ZH,
     EVALUATION_ZH,
     ScheduleRules,
@@ -847,7 +848,9 @@ def assess(history, plan, as_of: int | None = None, model="auto", seed: int = 0,
         ``p_meet`` is NaN and ``status`` None -- not judged, in no tracked count), ``not_started`` (规划期未开始)
         for a row of a plan whose period has not started (data up to its base year, evaluated there: its
         ``p_meet`` and ``status`` are the forecast's, for the report's 预计完成情况, and the tracked counts keep it
-        apart, :func:`mstarget.tracking.records.assessment_metrics`); see :mod:`mstarget.schedule`); then ``name, unit, attribute, as_of, note`` (and
+        apart, :func:`mstarget.tracking.records.assessment_metrics`), ``target_pending`` (目标待定) for a row whose
+        target is not set yet (待定 in a draft: its forecast kept, no target, ``p_meet`` nor ``status``; counted
+        apart, never 数据不足), ``qualitative`` (定性指标，另行评价); see :mod:`mstarget.schedule`); then ``name, unit, attribute, as_of, note`` (and
         ``target_written`` when the plan wrote a target in words, ``持续提升``: see
         :func:`mstarget.read_plan`; ``target_striven, p_striven`` (0-1) when a target has a
         striven-for figure, ``6%以上，力争7%``: its chance of being reached, NaN on other rows;
@@ -1179,8 +1182,9 @@ def _qualitative(r: dict) -> bool:
     return v is True or (isinstance(v, (bool, np.bool_)) and bool(v))
 
 
-#: the Chinese of a target not set yet (目标待定: 待定 in a draft's target cell), in ``category_zh``
-PENDING_ZH = "目标待定"
+#: the Chinese of a target not set yet (目标待定: 待定 in a draft's target cell), in ``category_zh``: the category
+#: :data:`mstarget.schedule.TARGET_PENDING`'s
+PENDING_ZH = CATEGORY_ZH[TARGET_PENDING]
 
 
 def _pending(r: dict) -> bool:
@@ -1209,8 +1213,8 @@ def _latest_values(hist: pd.DataFrame) -> dict:
 
 def _not_judged(t: TargetAssessment, r: dict) -> None:
     """Turn the result ``t`` of a row not set yet (:func:`_pending`, ``r`` the plan row) into 目标待定: no target,
-    ``p_meet``, status, pace or progress, category ``insufficient_data`` (counted apart from the judged rows, as
-    数据不足 is), the forecast kept, the row as assessed at the stand-in kept in ``t.stand_in`` for ``suggest``, and a
+    ``p_meet``, status, pace or progress, category and evaluation ``target_pending`` (:data:`TARGET_PENDING`: counted
+    apart from the judged rows, never as 数据不足), the forecast kept, the row as assessed at the stand-in kept in ``t.stand_in`` for ``suggest``, and a
     note saying what to do."""
     if t.series is not None:
         t.stand_in = dict(t.row)
@@ -1218,7 +1222,7 @@ def _not_judged(t: TargetAssessment, r: dict) -> None:
         t.row[c] = np.nan
     t.row["status"] = None
     t.row.pop("missed_already", None)
-    t.row["category"] = t.row["evaluation"] = "insufficient_data"
+    t.row["category"] = t.row["evaluation"] = TARGET_PENDING
     t.row["category_zh"] = PENDING_ZH
     if r.get("direction") not in (">=", "<="):
         how = ("no direction given: write 持续提升 / 逐步下降 (or ≥ / ≤ the baseline) in the target cell, or 正向 / 逆向 "

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+from .schedule import TARGET_PENDING
 from .validation import is_missing
 
-#: risk order of the schedule categories (:mod:`mstarget.schedule`): behind schedule first
-CATEGORY_RISK = {"behind": 0, "on_schedule": 1, "ahead": 2, "insufficient_data": 3, "achieved": 4}
+#: risk order of the schedule categories (:mod:`mstarget.schedule`): behind schedule first; a target not set yet
+#: (目标待定) has no risk to rank, as one without data
+CATEGORY_RISK = {"behind": 0, "on_schedule": 1, "ahead": 2, "insufficient_data": 3, TARGET_PENDING: 3, "achieved": 4}
 
 
 def risk_rank(row: dict) -> tuple:

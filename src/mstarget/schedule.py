@@ -56,7 +56,8 @@ the schedule's ``category``. A target of a plan whose period has not started -- 
 year or earlier and nothing after that year is observed (a 2026-2030 plan on data up to 2025) -- is ``not_started``
 (规划期未开始, :func:`not_started`): no year of the period can have data yet, which is no lack of data (not
 数据不足); its ``p_meet`` extends the trend up to the base year, for reference only. A qualitative target (建成, read_plan's ``qualitative``) is ``qualitative``
-(定性指标，另行评价) throughout, counted apart. A strict target (低于0.15: read_plan's ``strict``) is not met by
+(定性指标，另行评价) throughout, counted apart; so is a target not set yet (待定, read_plan's ``target_pending``):
+``target_pending`` (目标待定) throughout -- forecast for the drafter, never judged, never 数据不足. A strict target (低于0.15: read_plan's ``strict``) is not met by
 an observed value on its figure (:func:`meets`).
 """
 from __future__ import annotations
@@ -81,6 +82,12 @@ FINAL_ZH = {"completed": "已完成", "not_completed": "未完成"}
 #: counted apart from the categories above in every summary
 QUALITATIVE = "qualitative"
 CATEGORY_ZH[QUALITATIVE] = "定性指标，另行评价"
+#: a target not set yet (目标待定: 待定 / 另行确定 in a draft's target cell, read_plan's ``target_pending``): forecast
+#: but not judged (no target, no ``p_meet``), never 数据不足 nor 已完成 / 未完成, and counted apart like a qualitative one
+TARGET_PENDING = "target_pending"
+CATEGORY_ZH[TARGET_PENDING] = "目标待定"
+#: the categories no figure is judged in, whatever the years: kept through the evaluation, counted apart
+NOT_JUDGED = (QUALITATIVE, TARGET_PENDING)
 #: a target of a plan whose period has not started (:func:`not_started`: a 基期情况, a 2026-2030 plan on data up to
 #: 2025): not judged, and no lack of data either
 NOT_STARTED = "not_started"
@@ -254,17 +261,18 @@ def evaluation_category(r: dict) -> str:
     ``category`` while the target is under way, ``completed`` / ``not_completed`` (by ``status``)
     once its target year is observed, ``insufficient_data`` when that year is past (``as_of``) but its
     value not yet observed. A row already ``insufficient_data`` stays so, save that of a plan whose period has
-    not started (:func:`not_started`): ``not_started``. A target already missed (``missed_already``: 零发生 with an
+    not started (:func:`not_started`): ``not_started``; a ``qualitative`` or ``target_pending`` row (:data:`NOT_JUDGED`)
+    stays so whatever its years. A target already missed (``missed_already``: 零发生 with an
     incident of the period, in a whole year or a part of one) is ``not_completed`` once its target year is past,
     observed or not."""
     cat = str(r.get("category") or "insufficient_data")
     if cat == "insufficient_data" and not_started(r):
         return NOT_STARTED
     ly, ty = r.get("last_year"), r.get("target_year")
-    if _flag(r.get("missed_already")) and cat != QUALITATIVE and not is_missing(ty) and \
+    if _flag(r.get("missed_already")) and cat not in NOT_JUDGED and not is_missing(ty) and \
             (target_year_awaited(r) or not is_missing(ly) and int(ly) >= int(ty)):
         return "not_completed"  # 零发生 with an incident of the period: missed, whatever the target year's figure
-    if cat in ("insufficient_data", QUALITATIVE):
+    if cat in ("insufficient_data", *NOT_JUDGED):
         return cat
     if _flag(r.get("target_year_estimated")):  # never reported, estimated between two observations: no verdict
         return "insufficient_data"
@@ -286,17 +294,18 @@ def evaluation_categories(table: pd.DataFrame) -> pd.Series:
     target_year = pd.to_numeric(table["target_year"], errors="coerce")
     observed = last >= target_year
     met = table["status"].eq("met") if "status" in table else pd.Series(False, index=table.index)
-    closed = observed & cat.ne("insufficient_data") & cat.ne(QUALITATIVE)
+    apart = cat.isin(NOT_JUDGED)  # 定性 / 目标待定: kept as they are, whatever the years
+    closed = observed & cat.ne("insufficient_data") & ~apart
     as_of = pd.to_numeric(table["as_of"], errors="coerce") if "as_of" in table else \
         pd.Series(float("nan"), index=table.index)
     as_of = as_of.fillna(last.max())
-    awaited = (last < target_year) & (target_year <= as_of) & cat.ne(QUALITATIVE)
+    awaited = (last < target_year) & (target_year <= as_of) & ~apart
     if "target_year_estimated" in table:  # never reported, estimated between two observations: no verdict
         estimated = table["target_year_estimated"].map(_flag).astype(bool)
-        closed, awaited = closed & ~estimated, awaited | (estimated & cat.ne(QUALITATIVE))
+        closed, awaited = closed & ~estimated, awaited | (estimated & ~apart)
     out = cat.mask(closed & met, "completed").mask(closed & ~met, "not_completed").mask(awaited, "insufficient_data")
     if "missed_already" in table:  # 零发生 with an incident of the period: missed once the target year is past
-        missed = table["missed_already"].map(_flag).astype(bool) & cat.ne(QUALITATIVE) & \
+        missed = table["missed_already"].map(_flag).astype(bool) & ~apart & \
             (observed | (target_year <= as_of))
         out = out.mask(missed, "not_completed")
     if "baseline_year" not in table:

@@ -25,7 +25,7 @@ from ..report.model import (AWAITED_OUTLOOK, CATEGORY_LABELS, DIRECTION_SIGN, NO
                              fan_title, numbering, printed_status, row_category, shown_categories, status_words,
                              table_cells)
 from ..report.narrative import departs_from_peers
-from ..schedule import CATEGORY_ZH, EVALUATION_ZH, QUALITATIVE, evaluation_categories
+from ..schedule import CATEGORY_ZH, EVALUATION_ZH, NOT_JUDGED, QUALITATIVE, TARGET_PENDING, evaluation_categories
 from . import common
 from .calibrate import say_options_used
 
@@ -140,10 +140,12 @@ def _probability(v) -> str:
 
 
 def pending_rows(table: pd.DataFrame) -> pd.Series:
-    """Rows whose target is not set yet (``target_pending``: 待定 in a draft), as bools; none without the column."""
-    if PENDING_COLUMN not in table.columns:
-        return pd.Series(False, index=table.index)
-    return table[PENDING_COLUMN].map(lambda v: not is_missing(v) and bool(v)).astype(bool)
+    """Rows whose target is not set yet (``target_pending``: 待定 in a draft; or the category 目标待定 of ``assess``,
+    :data:`mstarget.schedule.TARGET_PENDING`, in a table that lost the flag column), as bools."""
+    flagged = table[PENDING_COLUMN].map(lambda v: not is_missing(v) and bool(v)).astype(bool) \
+        if PENDING_COLUMN in table.columns else pd.Series(False, index=table.index)
+    category = table["category"].eq(TARGET_PENDING) if "category" in table.columns else False
+    return flagged | category
 
 
 def _pending_line(table: pd.DataFrame, pending: pd.Series) -> str:
@@ -184,7 +186,8 @@ def _summary_line(table: pd.DataFrame) -> str:
                             index=table.index)
         if waiting.any():
             return _not_started_line(table, category, waiting, qualitative)
-    assessed = table[~category.isin(("insufficient_data", NOT_STARTED)) & ~qualitative]
+    # (目标待定 rows are counted on a line of their own, :func:`summary_line`: never assessed, never 数据不足)
+    assessed = table[~category.isin(("insufficient_data", NOT_STARTED, TARGET_PENDING)) & ~qualitative]
     # the printout's status words, as the report's 预计完成情况 says them (never at_risk: 0 beside a 存在风险 row);
     # only those that occur, as the report's overview says them (a 总结评估 has no 预计能够完成 0 ...)
     # (the words of the whole table, whose evaluation year each row's words depend on)
@@ -204,7 +207,7 @@ def _summary_line(table: pd.DataFrame) -> str:
     status = ", ".join(done + shown)
     cats = category.value_counts()
     schedule = ", ".join(f"{CATEGORY_LABELS['zh'][k]} {cats.get(k, 0)}"
-                         for k in shown_categories(category, kind) if k not in ("insufficient_data", QUALITATIVE))
+                         for k in shown_categories(category, kind) if k not in ("insufficient_data", *NOT_JUDGED))
     apart_words = f", {int(qualitative.sum())} qualitative (定性指标，另行评价)" if qualitative.any() else ""
     schedule = f"\n{schedule}" if schedule else ""  # nothing judged: no line of zeros (提前实现 0, 快于预期 0 ...)
     if len(assessed):

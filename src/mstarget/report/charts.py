@@ -33,7 +33,7 @@ from .formatting import (as_written, contains_cjk, display_width, is_missing, le
                          flagged, number_text, place_name, plan_figure_decimals, probability_cell, row_decimals,
                          years_of)
 from .model import (AWAITED_STATUS, CATEGORY_COLOURS, CATEGORY_LABELS, DIRECTION_SIGN, FINAL_CATEGORIES, STRICT_SIGN,
-                    MISSING, NOT_STARTED, QUALITATIVE, computed_target, computed_target_shown, display_order, report_categories, report_category,
+                    MISSING, NOT_STARTED, QUALITATIVE, TARGET_PENDING, computed_target, computed_target_shown, display_order, report_categories, report_category,
                     target_year_awaited)
 from .narrative import prose_unit
 
@@ -58,7 +58,7 @@ LABELS = {
            "p_forecast": "预测实现概率", "observed_panel": "目标年已有实际数据\n（不计实现概率）",
            "observed_only": "目标完成情况（全部{}项，目标年均已有实际数据）", "lane": "{}（{}项）",
            "matrix_total": "（表中合计）", "left_out": "另{}未列入", "left_qualitative": "{}项定性指标",
-           "left_unestimated": "{}项数据不足", "all": "全部"},
+           "left_unestimated": "{}项数据不足", "left_pending": "{}项目标待定", "all": "全部"},
     "en": {"observed": "observed", "baseline": "baseline", "median": "forecast median", "band": "{}% interval",
            "target": "target", "original": "first target (before mid-term adjustment)", "target_average": "target (period average)", "target_year": "target year", "year": "year", "p": "P(met)",
            "estimated": "counting an estimate of a year not reported",
@@ -74,7 +74,8 @@ LABELS = {
            "p_forecast": "forecast P(met)", "observed_panel": "target year observed\n(no probability)",
            "observed_only": "Targets achieved or not (all {}, every target year observed)", "lane": "{} ({})",
            "matrix_total": "(table total)", "left_out": "; not shown: {}", "left_qualitative": "{} qualitative",
-           "left_unestimated": "{} with insufficient data", "all": "all "},
+           "left_unestimated": "{} with insufficient data", "left_pending": "{} with the target not set yet",
+           "all": "all "},
 }
 #: regions (columns) and indicators (rows) on a page of :func:`region_matrix_chart`, at most: 15 indicators (0.32 in
 #: each) keep a page within the height of a landscape A4 page's 版心 (15.6 cm) at the matrix's own size
@@ -200,6 +201,11 @@ def _subtitle(row: dict, lang: str, with_target: bool, figure: str | None = None
     base year is observed, which has no forecast of its target year to give --, its probability and target."""
     L = LABELS[lang]
     category = category or report_category(row)
+    if category == TARGET_PENDING or is_missing(row.get("target")) and row.get("category") == TARGET_PENDING:
+        # 待定: no target, no probability -- the forecast to its year alone (目标待定（2030年）)
+        year = row.get("target_year")
+        label = CATEGORY_LABELS[lang][TARGET_PENDING]
+        return label if is_missing(year) else (f"{label}（{int(year)}年）" if lang == "zh" else f"{label} ({int(year)})")
     parts = [CATEGORY_LABELS[lang][category]]
     awaited = target_year_awaited(row)  # the target year past, its value not yet observed: a forecast
     ly, by = row.get("last_year"), row.get("baseline_year")
@@ -330,13 +336,15 @@ def _draw_panel(ax, a, row: dict, lang: str, original: float | None = None):
     if drew_baseline:
         ax.plot([int(by)], [float(base)], "s", mfc="none", mec=HISTORY_COLOUR, ms=8, mew=1.2)
     ty, target = int(row["target_year"]), float(row["target"])
-    ax.axhline(target, color=TARGET_COLOUR, ls="--", lw=1.1)
-    adjusted = original is not None and not is_missing(original) and float(original) != target
+    aimed = not is_missing(target)  # 待定 (目标待定): the forecast alone, no target line nor star
+    if aimed:
+        ax.axhline(target, color=TARGET_COLOUR, ls="--", lw=1.1)
+    adjusted = aimed and original is not None and not is_missing(original) and float(original) != target
     if adjusted:  # the target as first written, beside the adjusted one judged
         ax.axhline(float(original), color=ORIGINAL_COLOUR, ls=":", lw=1.1)
     ax.axvline(ty, color="#888888", ls=":", lw=0.9)
     average = bool(_average_span(row))  # a period average: no single year is compared with the target
-    if not average:
+    if not average and aimed:
         ax.plot([ty], [target], marker="*", color=TARGET_COLOUR, ms=12, ls="none")
     if adjusted:  # the first target inside the y range too
         ax.plot([ty], [float(original)], marker="_", color=ORIGINAL_COLOUR, ms=10, ls="none")
@@ -378,8 +386,9 @@ def _draw_panel(ax, a, row: dict, lang: str, original: float | None = None):
         handles.append(Line2D([], [], color=BAND_COLOUR, lw=1.4, label=L["median"]))
         handles += [Patch(color=BAND_COLOUR, alpha=alpha, lw=0, label=L["band"].format(level))
                     for level, alpha in reversed(BANDS)]
-    handles += [Line2D([], [], color=TARGET_COLOUR, ls="--", marker=None if average else "*", ms=9, lw=1.1,
-                       label=L["target_average" if average else "target"])]
+    if aimed:
+        handles += [Line2D([], [], color=TARGET_COLOUR, ls="--", marker=None if average else "*", ms=9, lw=1.1,
+                           label=L["target_average" if average else "target"])]
     if adjusted:
         handles.append(Line2D([], [], color=ORIGINAL_COLOUR, ls=":", lw=1.1,
                               label=f"{L['original']} {float(original):,.{written_decimals(float(original))}f}"))
@@ -654,11 +663,13 @@ def _overview_points(rows) -> pd.DataFrame:
 
 def _overview_title(L: dict, key: str, pts: pd.DataFrame, plotted: int, lang: str) -> str:
     """The overview's title counting what it plots (全部24项), and saying what it leaves out: qualitative rows and
-    rows without a probability (另2项定性指标、2项数据不足未列入)."""
+    rows whose target is not set yet and rows without a probability (另2项定性指标、1项目标待定、2项数据不足未列入)."""
     category = pts["category"].to_numpy()
     qualitative = int((category == QUALITATIVE).sum())
-    unestimated = len(pts) - plotted - qualitative
+    pending = int((category == TARGET_PENDING).sum())  # 待定: no target, no probability -- not 数据不足
+    unestimated = len(pts) - plotted - qualitative - pending
     left = ([L["left_qualitative"].format(qualitative)] if qualitative else []) + \
+        ([L["left_pending"].format(pending)] if pending else []) + \
         ([L["left_unestimated"].format(unestimated)] if unestimated > 0 else [])
     title = L[key].format(plotted)
     if lang == "en" and plotted == 1:  # one target: (1 target), not (all 1 targets)
@@ -840,7 +851,7 @@ def _matrix_text(row, lang: str) -> tuple[str, str]:
     p = row.cells["p_meet"]
     if not p.missing:
         return p.text, "p"
-    if row.category in (*FINAL_CATEGORIES, "insufficient_data"):
+    if row.category in (*FINAL_CATEGORIES, "insufficient_data", TARGET_PENDING):
         text = CATEGORY_LABELS[lang][row.category]
         return (text.replace(" ", "\n", 1) if lang == "en" else text), "result"
     return p.text, ""

@@ -46,8 +46,8 @@ from ..matching import _SUB_ITEM, name_key, region_key, table_totals
 from ..plan import DECIMALS_COLUMNS, NUMBER_COLUMNS, parse_cell, states_figure, strict_of, target_as_change
 from ..plotting import cjk_font
 from ..precision import written_decimals
-from ..schedule import (CATEGORIES, CATEGORY_ZH, FINAL_CATEGORIES, FINAL_ZH, QUALITATIVE, ScheduleRules,
-                        evaluation_categories,
+from ..schedule import (CATEGORIES, CATEGORY_ZH, FINAL_CATEGORIES, FINAL_ZH, NOT_JUDGED, QUALITATIVE, TARGET_PENDING,
+                        ScheduleRules, evaluation_categories,
                         evaluation_category, target_year_awaited)
 from . import narrative
 from .formatting import (
@@ -108,6 +108,12 @@ CATEGORY_COLOURS[NOT_STARTED] = "#9ecae1"
 #: a qualitative target (建成, 全面推行: read_plan's ``qualitative``): no figure, evaluated apart (定性指标，另行评价)
 CATEGORY_LABELS["en"][QUALITATIVE] = "qualitative, evaluated separately"
 CATEGORY_COLOURS[QUALITATIVE] = "#bdbdbd"
+#: a target not set yet (目标待定: 待定 in a draft, read_plan's ``target_pending``): forecast, not judged, counted apart
+#: -- never among the 数据不足 rows
+CATEGORY_LABELS["en"][TARGET_PENDING] = "target not set yet"
+CATEGORY_COLOURS[TARGET_PENDING] = "#807dba"
+#: the target cell of a row whose target is not set yet, when the plan's own words are not at hand
+PENDING_TARGET = {"zh": "待定", "en": "not set yet"}
 #: what a 总结评估's 数据不足 row asks for: the years after the base year up to the target year without a figure
 RESUBMIT = {"zh": "请补报{}数据。", "en": " Please report the figures of {}."}
 #: what follows the 预计完成情况 of a target whose year is past, its value awaited: a forecast to be confirmed
@@ -311,7 +317,7 @@ def status_text(r: dict, category: str, lang: str) -> str:
     falling back)."""
     if category in FINAL_STATUS:
         return FINAL_STATUS[category][lang]
-    if category == QUALITATIVE or r.get("category") == QUALITATIVE:  # 建成: no figure, no data expected (not 无数据)
+    if category in NOT_JUDGED or r.get("category") in NOT_JUDGED:  # 建成, 待定: no figure to judge, no data awaited
         return MISSING
     if target_year_awaited(r):
         return AWAITED_STATUS[lang]
@@ -530,8 +536,17 @@ def shown_categories(categories, kind: str = "") -> tuple[str, ...]:
     period that is over), and the mid-term ones then only if a row is still under way; 数据不足 only when a row
     is. When no row is judged (every one 数据不足: a 2026年度监测 before 2026's figures, a 总结评估 without the
     target years' figures), 数据不足 alone -- never a column of zeros (已完成 0 / 未完成 0, 提前实现 0 … 滞后 0) no
-    row could enter, which reads as a verdict."""
+    row could enter, which reads as a verdict. 目标待定 (a target not set yet) last, only when a row is: counted on a line
+    of its own, never among the 数据不足 rows."""
     present = set(categories)
+    pending = (TARGET_PENDING,) if TARGET_PENDING in present else ()
+    if pending and not present - set(NOT_JUDGED):  # a draft whose every target is 待定: no line of zeros beside it
+        return pending
+    return _shown_categories(present, kind) + pending
+
+
+def _shown_categories(present: set, kind: str) -> tuple[str, ...]:
+    """:func:`shown_categories` but 目标待定: the categories judged and 数据不足 / 规划期未开始, in order."""
     if NOT_STARTED in present:  # a 基期情况 report: only the categories its rows have, no column of zeros
         return tuple(c for c in (*FINAL_CATEGORIES, *CATEGORIES, NOT_STARTED) if c in present)
     judged = present & (set(CATEGORIES) | set(FINAL_CATEGORIES)) - {"insufficient_data"}
@@ -975,8 +990,9 @@ class Report:
     def quantified_rows(self) -> list[ReportRow]:
         """The rows with a figure to judge: every row but the qualitative ones (建成: 定性指标，另行评价), which
         are never forecast and so decide none of the table's columns (a 总结评估 with one 建成 row is still a
-        总结评估 of facts, without 时间进度 / 80%区间 / 实现概率 columns of dashes)."""
-        return [row for row in self.rows if row.category != QUALITATIVE]
+        总结评估 of facts, without 时间进度 / 80%区间 / 实现概率 columns of dashes), and those whose target is not set
+        yet (目标待定: a forecast, but no target to judge it against -- a 基期情况 report with a 待定 row stays one)."""
+        return [row for row in self.rows if row.category not in NOT_JUDGED]
 
     @property
     def observed_targets(self) -> bool:
@@ -1648,6 +1664,9 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         shown = written if lang == "zh" and states_figure(written) else \
             written_target(written, cells["target"].text, r.get("target_striven"), lang)
         cells["target"] = Cell(shown, shown)  # text in a workbook too: what the plan says
+    if r.get("category") == TARGET_PENDING:  # 待定: no figure yet, the plan's words (另行确定) in the target column
+        words = written.strip() if isinstance(written, str) and written.strip() and lang == "zh" else PENDING_TARGET[lang]
+        cells["target"] = Cell(words, words)
     # the target in plain figures (no sign): the narrative writes "≥" itself
     cells["target_value"] = number_cell(target, tdec)
     # the striven-for figure as the plan wrote it (力争3, not 3.00 beside the firm 2.50)
@@ -2788,8 +2807,8 @@ def estimated_target_year(r: dict) -> None:
     ``target_year_estimated``), its estimate shown marked 插值 with its probability for reference only, its
     text asking for the year (请补报2025年数据). A row ``assess`` already reckons without a year not reported
     (``unreported_years``: a 〈〉 sum, a stock from yearly additions, a period average) keeps its own verdict --
-    one the reported figures alone decide -- and a qualitative one stays qualitative."""
-    if r.get("category") in ("insufficient_data", QUALITATIVE) or unreported_gap(r):
+    one the reported figures alone decide -- and a qualitative one stays qualitative, one not set yet (目标待定) so."""
+    if r.get("category") in ("insufficient_data", *NOT_JUDGED) or unreported_gap(r):
         return
     r["target_year_estimated"] = True
     r["category"] = r["evaluation"] = "insufficient_data"

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 
-from ..schedule import CATEGORY_ZH, QUALITATIVE, ScheduleRules, shown_gap
+from ..schedule import CATEGORY_ZH, NOT_JUDGED, QUALITATIVE, TARGET_PENDING, ScheduleRules, shown_gap
 from ..plan import states_figure, target_as_change
 from ..units import per_mille_kind, percent_kind
 from ..validation import is_total_region
@@ -454,6 +454,8 @@ def target_sentence(row) -> str:
         text = missed
     elif row.category == NOT_STARTED:
         text = _not_started_zh(x) if x.lang == "zh" else _not_started_en(x)
+    elif row.category == TARGET_PENDING:  # 待定: where it stands and its forecast, for setting the target; no verdict
+        text = _pending_zh(x) if x.lang == "zh" else _pending_en(x)
     else:
         text = _zh(x) if x.lang == "zh" else _en(x)
     zh = x.lang == "zh"
@@ -883,6 +885,57 @@ def _not_started_en(x: _Row) -> str:
             f"{x.u('forecast_value')} in {ty}"
         s += (f" Extending the trend gives {at} ({RANGE_LABEL['en']} {x.u('range_80')}); the chance of meeting the "
               f"target ({x.u('target')}) is {x.p('p_meet')}, for reference only.")
+    return s + f" Assessment: {c['category']}."
+
+
+#: what the report says of a target not set yet (目标待定), in a row's text and in the overall paragraph
+PENDING_WORDS = {"zh": "目标值待定，仅作预测，不作评价", "en": "the target is not set yet: forecast only, not judged"}
+
+
+def _pending_zh(x: _Row) -> str:
+    """A row whose target is not set yet (目标待定: 待定 in a draft): the plan's words, where the indicator stands
+    (its latest value, a 〈〉 row's additions since the base year) and the trend's forecast of the target year, to
+    help set the target -- no probability, no verdict."""
+    c = x.c
+    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    words = c["target"] if c["target"] not in (MISSING, "待定") else ""
+    first, rest = PENDING_WORDS["zh"].split("，", 1)  # 目标值待定（规划目标栏为“另行确定”），仅作预测，不作评价
+    s = f"{c['label']}：{first}" + (f"（规划目标栏为“{words}”）" if words else "") + f"，{rest}。"
+    after = x.has("last_year") and (not x.has("baseline_year") or int(ly) > int(by))
+    if not x.has("last_year"):
+        s += "暂无监测数据。"
+    elif x.kind == "increment" and after and x.has("baseline_year") and x.has("current_value"):
+        s += f"{by}年基期以来至{ly}年累计{x.u('current_value')}。"
+    elif x.kind != "increment" and after and x.has("current"):
+        s += f"最新为{ly}年{x.u('current')}。"
+    elif x.kind != "increment" and x.has("baseline_year") and (x.has("baseline") or x.has("current")):
+        s += f"{by}年基期为{x.u(x.base_year_key())}。"
+    if x.has("forecast_value", "range_80"):
+        at = f"至{ty}年累计" if x.kind == "increment" else f"{ty}年为"
+        basis = f"{ly}年及以前数据" if after else _history_words_zh(x)  # 2016年至2025年历史数据, as 规划期未开始 rows say
+        s += (f"按{basis}的趋势外推，预计{at}{x.u('forecast_value')}（{RANGE_LABEL['zh']}{x.u('range_80')}），"
+              "供确定目标值参考。")
+    return s + f"评价：{c['category']}。"
+
+
+def _pending_en(x: _Row) -> str:
+    """:func:`_pending_zh` in English."""
+    c = x.c
+    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    s = f"{c['label']}: {PENDING_WORDS['en']}."
+    after = x.has("last_year") and (not x.has("baseline_year") or int(ly) > int(by))
+    if not x.has("last_year"):
+        s += " No observation yet."
+    elif x.kind == "increment" and after and x.has("baseline_year") and x.has("current_value"):
+        s += f" Added since the base year {by}: {x.u('current_value')} by {ly}."
+    elif x.kind != "increment" and after and x.has("current"):
+        s += f" Latest: {x.u('current')} in {ly}."
+    elif x.kind != "increment" and x.has("baseline_year") and (x.has("baseline") or x.has("current")):
+        s += f" Base year {by}: {x.u(x.base_year_key())}."
+    if x.has("forecast_value", "range_80"):
+        at = f"a sum of {x.u('forecast_value')} by {ty}" if x.kind == "increment" else f"{x.u('forecast_value')} in {ty}"
+        s += (f" Extending the trend of the data up to {ly} gives {at} ({RANGE_LABEL['en']} {x.u('range_80')}), "
+              "for setting the target.")
     return s + f" Assessment: {c['category']}."
 
 
@@ -1939,8 +1992,9 @@ def _indicators_and_regions(report) -> tuple[int, list, list]:
     """``(indicators, regions, totals)`` of a report of several regions: distinct indicators, the
     regions proper and the table's own totals (合计 / 全市, :func:`_own_regions`)."""
     own, totals = _own_regions(report)
-    # a qualitative indicator (建成) is said apart (:func:`_qualitative_sentence`), as in a one-region report
-    return len({str(r.raw.get("indicator", r.name)) for r in report.rows if r.category != QUALITATIVE}), own, totals
+    # a qualitative indicator (建成) and one not set yet (待定) are said apart (:func:`_qualitative_sentence`,
+    # :func:`_pending_sentence`), as in a one-region report
+    return len({str(r.raw.get("indicator", r.name)) for r in report.rows if r.category not in NOT_JUDGED}), own, totals
 
 
 def _own_regions(report) -> tuple[list[str], list[str]]:
@@ -1957,10 +2011,11 @@ def _counted(report) -> tuple[list, list]:
     """``(rows, total rows)``: the rows the paragraph counts and those of the table's own total (合计 beside the
     regions, :attr:`~.model.Report.counted_rows`), said apart."""
     rows = getattr(report, "counted_rows", None)
-    # a qualitative target (建成: 定性指标，另行评价) is counted apart (:func:`_qualitative_sentence`)
+    # a qualitative target (建成: 定性指标，另行评价) is counted apart (:func:`_qualitative_sentence`), and so is one
+    # not set yet (待定: 目标待定, :func:`_pending_sentence`) -- never among the 数据不足 ones
     if rows is None:
-        return [r for r in report.rows if r.category != QUALITATIVE], []
-    return [r for r in rows if r.category != QUALITATIVE], list(report.total_rows)
+        return [r for r in report.rows if r.category not in NOT_JUDGED], []
+    return [r for r in rows if r.category not in NOT_JUDGED], list(report.total_rows)
 
 
 def _qualitative_sentence(report) -> str:
@@ -1974,6 +2029,20 @@ def _qualitative_sentence(report) -> str:
             return f"另有{len(rows)}项定性指标需另行评价：" + _names_zh(rows, regions, prose_name) + "。"
         return f"另有{len(rows)}项定性指标需另行评价（" + "、".join(prose_name(r) for r in rows) + "）。"
     return f" {len(rows)} qualitative target(s) to be evaluated separately: " + \
+        _names_en(rows, regions, lambda r: r.spoken) + "."
+
+
+def _pending_sentence(report) -> str:
+    """``另有2项目标待定（目标值待定，仅作预测，不作评价）：期末市场主体总量、…。``: the targets not set yet (目标待定), apart
+    from every count -- never among the 数据不足 ones."""
+    rows = [r for r in (getattr(report, "counted_rows", None) or report.rows) if r.category == TARGET_PENDING]
+    if not rows:
+        return ""
+    regions = group_regions(report)
+    if report.lang == "zh":
+        names = _names_zh(rows, regions, prose_name) if regions else "、".join(prose_name(r) for r in rows)
+        return f"另有{len(rows)}项目标待定（{PENDING_WORDS['zh']}）：{names}。"
+    return f" {counted_en(len(rows), 'target')} not set yet ({PENDING_WORDS['en'].split(': ')[1]}): " + \
         _names_en(rows, regions, lambda r: r.spoken) + "."
 
 
@@ -2095,13 +2164,19 @@ def _overall_paragraph(report) -> str:
     drift = sum(drifting(r) for r in rows)  # met already, below a 50% chance of holding: at risk of slipping back
     zh = report.lang == "zh"
     regions = group_regions(report)  # several regions: lists said once per indicator, with their regions
+    if n == 0 and _pending_sentence(report):  # a draft whose every target is 待定: what it is, nothing judged
+        pending = [r for r in (getattr(report, "counted_rows", None) or report.rows) if r.category == TARGET_PENDING]
+        return (f"本次评估共{len(pending)}项指标，{PENDING_WORDS['zh'].replace('目标值', '目标值均', 1)}。" if zh else
+                f"This evaluation covers {counted_en(len(pending), 'indicator')}; {PENDING_WORDS['en']}.") + \
+            _qualitative_sentence(report)
     if n == 0:
         return "本次评估没有指标。" if zh else "This evaluation has no indicators."
+    apart = _qualitative_sentence(report) + _pending_sentence(report)  # 定性指标, 目标待定: said apart from the counts
     if any(r.category == NOT_STARTED for r in rows):  # a 基期情况 report: the period has not started
-        return _scope(report, binding, expected) + _qualitative_sentence(report) + _not_started_overall(report, rows) \
+        return _scope(report, binding, expected) + apart + _not_started_overall(report, rows) \
             + _preliminary_sentence(rows, zh, regions) + _baseline_preliminary_sentence(rows, zh) \
             + _totals_sentence(report, total_rows)
-    s = _scope(report, binding, expected) + _qualitative_sentence(report) + _verdict_sentence(rows, report.lang)
+    s = _scope(report, binding, expected) + apart + _verdict_sentence(rows, report.lang)
     if zh:
         s += _counts_zh(counts, n_closed, n_open, insufficient, awaited, estimated, guessed, incidents, drift)
         said = ([f"未完成的有{len(missed)}项：" + _names_zh(missed, regions, prose_name)] if missed else []) + \
@@ -2693,7 +2768,8 @@ def rule_note(report) -> str:
     no_data = NO_DATA_AWAITED_RULE if any(_awaited(r) and "forecast" in r.cells and r.cells["forecast"].text != MISSING
                                           for r in report.rows) else NO_DATA_RULE
     closed = bool(cats & {"completed", "not_completed"})
-    under_way = bool(cats - {"completed", "not_completed", "insufficient_data"}) or not closed
+    # (a 待定 row is judged by no rule: it makes no 总结评估 one of a plan under way)
+    under_way = bool(cats - {"completed", "not_completed", "insufficient_data", TARGET_PENDING}) or not closed
     lang = report.lang
     words = VOCABULARY[lang].get(getattr(report, "kind", ""), VOCABULARY_DEFAULT[lang])
     final = getattr(report, "kind", "") == "final"  # a 总结评估 whose rows all lack their data keeps its own rule
@@ -2763,11 +2839,24 @@ NOT_STARTED_PACES = {"zh": "尚需年均变化为自基期至目标年每年需�
                            "to the base year; 0 means level."}
 
 
+#: the note on the rows whose target is not set yet (目标待定), in every kind of report that has one
+PENDING_NOTE = {"zh": "目标待定：规划目标栏为“待定”“另行确定”等、目标值尚未确定的指标，仅列示最新值、目标年预测值及80%区间，"
+                      "供确定目标值参考，不计算实现概率、不作评价，不计入数据不足；其扇形图无目标线。",
+                "en": "Target not set yet: a target the plan leaves to be decided (待定, 另行确定) shows its latest value and "
+                      "the target year's forecast with its 80% range, to help set it; it has no probability and no "
+                      "assessment, is not counted as insufficient data, and its fan chart has no target line."}
+
+
+def _pending_note(report) -> list[str]:
+    """:data:`PENDING_NOTE` when a row's target is not set yet (目标待定), else nothing."""
+    return [PENDING_NOTE[report.lang]] if any(r.category == TARGET_PENDING for r in report.rows) else []
+
+
 def _not_started_notes(report, n_charts: int, n_drawable: int | None = None) -> list[str]:
     """The notes of a report made before the plan period starts: its rule (:data:`NOT_STARTED_RULE`), what the
     forecast columns and paces hold, the fan charts' legend."""
     lang, n = report.lang, len(report.rows)
-    notes = [rule_note(report), FORECAST_NOTE[lang][0] + NOT_STARTED_PACES[lang]]
+    notes = [rule_note(report), *_pending_note(report), FORECAST_NOTE[lang][0] + NOT_STARTED_PACES[lang]]
     if n_charts:
         notes.append("扇形图：深浅色带依次为50%、80%、95%预测区间，虚线为目标值，竖虚线为目标年，圆点为实际值，空心方块为基期值。"
                      if lang == "zh" else
@@ -2814,7 +2903,7 @@ def method_notes(report, *, n_charts: int, n_drawable: int | None = None) -> lis
         notes = [
             "时间进度：最新数据年份距基期的年数占规划期（基期至目标年）的比例；" + progress if "time_share" in shown
             else progress,
-            rule_note(report),
+            rule_note(report) + "".join(_pending_note(report)),
             forecast + paces,
             "扇形图：深浅色带依次为50%、80%、95%预测区间，虚线为目标值，竖虚线为目标年，圆点为实际值，"
             "空心方块为基期值。" if fans else "指标图：圆点为实际值，空心方块为基期值，虚线为目标值，竖虚线为目标年。",
@@ -2836,7 +2925,7 @@ def method_notes(report, *, n_charts: int, n_drawable: int | None = None) -> lis
     notes = [
         progress if every else "Time elapsed: years from the base year to the latest observation over the plan "
         "period (base year to target year). " + progress,
-        rule_note(report),
+        rule_note(report) + "".join(" " + n for n in _pending_note(report)),
         forecast + paces,
         "Charts: dots are observations, the open square the baseline, the dashed line the target, the dotted "
         "vertical line the target year." if every else

@@ -19,7 +19,7 @@ from ..exceptions import TrackingError, TrackingWarning
 from ..plotting import pyplot
 from ..report.charts import matrix_pages, overview_chart, region_matrix_chart, region_matrix_pages
 from ..report.model import AWAITED_OUTLOOK, build_report, outlook_cell, status_words
-from ..schedule import CATEGORIES, FINAL_CATEGORIES, NOT_STARTED, QUALITATIVE, evaluation_categories
+from ..schedule import CATEGORIES, FINAL_CATEGORIES, NOT_STARTED, QUALITATIVE, TARGET_PENDING, evaluation_categories
 from ..validation import region_level
 from .forecaster import log_forecaster
 from .params import EMPTY, inputs_of
@@ -67,31 +67,34 @@ def _pending(table: pd.DataFrame, words: Sequence[str] | None = None) -> np.ndar
 
 def _judged(table: pd.DataFrame) -> np.ndarray:
     """The rows the printout counts as assessed (``assess``'s "N assessed") and the report judges: every row but the
-    数据不足 ones, the qualitative ones (定性指标，另行评价) and those of a plan whose period has not started; one bool
-    per row. A table without ``category`` (no evaluation to go by): every row."""
+    数据不足 ones, the qualitative ones (定性指标，另行评价), those whose target is not set yet (目标待定) and those of a
+    plan whose period has not started; one bool per row. A table without ``category`` (no evaluation to go by): every
+    row."""
     if "category" not in table or not len(table):
         return np.ones(len(table), dtype=bool)
     evaluation = evaluation_categories(table).to_numpy()
-    return ~np.isin(evaluation, ("insufficient_data", QUALITATIVE, NOT_STARTED))
+    return ~np.isin(evaluation, ("insufficient_data", QUALITATIVE, TARGET_PENDING, NOT_STARTED))
 
 
 def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
     """What an ``assess`` table counts, with the same words as the report and the printout:
 
-    * ``n_completed`` / ``n_not_completed`` / ``n_insufficient_data`` / ``n_not_started`` / ``n_qualitative``: the
-      evaluation's categories (:func:`mstarget.schedule.evaluation_categories`, ``assess``'s ``evaluation`` /
-      ``category_zh``, the report's 已完成 / 未完成 / 数据不足 / 规划期未开始): a target whose year is observed met or not, the targets the data
+    * ``n_completed`` / ``n_not_completed`` / ``n_insufficient_data`` / ``n_not_started`` / ``n_qualitative`` /
+      ``n_target_pending``: the evaluation's categories (:func:`mstarget.schedule.evaluation_categories`, ``assess``'s
+      ``evaluation`` / ``category_zh``, the report's 已完成 / 未完成 / 数据不足 / 规划期未开始 / 目标待定): a target whose year is observed met or not, the targets the data
       cannot judge -- those with nothing after the base year, those whose target year is past with its value still
       awaited or never reported (interpolated) -- and those of a plan whose period has not started (a 2026-2030 plan
-      on data up to 2025: not judged), and the qualitative ones (定性指标，另行评价);
+      on data up to 2025: not judged), the qualitative ones (定性指标，另行评价), and those whose target is not set yet
+      (目标待定: 待定 in a draft; forecast, never judged, never in ``n_insufficient_data``);
     * ``n_achieved`` / ``n_ahead`` / ``n_on_schedule`` / ``n_behind``: the schedule's ``category`` (提前实现 / 快于预期 /
       基本符合预期 / 滞后) of the targets still under way, where the evaluation is that category: not a target whose
       year is observed (counted in ``n_completed`` / ``n_not_completed`` only), nor one 数据不足 at the evaluation year
-      (its year past, its value awaited) or not started -- so these, the evaluation's counts and ``n_qualitative``
-      add up to ``n_targets``, and a 总结评估 with every target year observed counts none;
+      (its year past, its value awaited) or not started -- so these, the evaluation's counts, ``n_qualitative`` and
+      ``n_target_pending`` add up to ``n_targets``, and a 总结评估 with every target year observed counts none;
     * ``n_met`` / ``n_on_track`` / ``n_at_risk`` / ``n_off_track``: ``status``, the forecast's words for ``p_meet``
       (met: the target reached by the latest value), of the rows judged -- the printout's "N assessed": not the
-      数据不足 rows, nor the qualitative ones, nor those of a plan whose period has not started (规划期未开始), nor a
+      数据不足 rows, nor the qualitative ones, nor those not set yet (目标待定), nor those of a plan whose period has
+      not started (规划期未开始), nor a
       target year only interpolated (``target_year_estimated``: no ``p_meet``, no ``status``). Counted apart: the
       rows not started, ``n_not_started_met`` / ``_on_track`` / ``_at_risk`` / ``_off_track`` from their forecast's
       ``p_meet``, and the 数据不足 rows whose target year is past with its value awaited that keep a forecast (the
@@ -115,7 +118,7 @@ def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
         # whose year is observed (已完成 / 未完成), nor one the evaluation year finds 数据不足 or not started
         out.update({f"n_{k}": int(evaluation.get(k, 0)) for k in CATEGORIES if k != "insufficient_data"})
         out.update({f"n_{k}": int(evaluation.get(k, 0))
-                    for k in (*FINAL_CATEGORIES, "insufficient_data", NOT_STARTED, QUALITATIVE)})
+                    for k in (*FINAL_CATEGORIES, "insufficient_data", NOT_STARTED, QUALITATIVE, TARGET_PENDING)})
         for group, rows in ((NOT_STARTED, wait), (PENDING, pending)):  # 0 included: runs compare column by column
             apart = status[rows].value_counts() if status is not None else pd.Series(dtype=int)
             out.update({f"n_{group}_{k}": int(apart.get(k, 0)) for k in STATUSES if k != "no_data"})
