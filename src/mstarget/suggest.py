@@ -50,6 +50,7 @@ from .exceptions import ParameterError
 from .forecast import DEFAULT_PATHS
 from .plan import PENDING_COLUMN
 from .precision import MAX_DECIMALS, reported_decimals, written_decimals
+from .progress import Progress
 from .schedule import ScheduleRules
 from .units import counts_events
 
@@ -159,14 +160,20 @@ def suggest_targets(history, plan, probabilities=DEFAULT_PROBABILITIES, *, regio
     if region is not None and not (isinstance(region, str) and region.strip()):
         raise ParameterError.invalid("region", _OWNER, "a region name (str) or None", region)
     probs = check_probabilities(probabilities)
+    prog = Progress.of(progress)
     table, details = assess_detailed(history, plan, as_of=as_of, model=model, seed=seed, n_paths=n_paths,
                                      thresholds=Thresholds(), use_plan_baseline=use_plan_baseline,
-                                     progress=progress, region=region, calibration=calibration,
+                                     progress=prog, region=region, calibration=calibration,
                                      reference=reference, backend=backend, n_jobs=n_jobs, scheduler=scheduler,
                                      keep_paths=True)
     pending = (table[PENDING_COLUMN].fillna(False).astype(bool).tolist() if PENDING_COLUMN in table.columns
                else [False] * len(details))
-    rows = [_suggest_row(t, probs, bool(p)) for t, p in zip(details, pending)]
+    bar = prog.bar(len(details), "suggesting targets", unit="rows")  # each figure searched by re-assessing the row
+    rows = []
+    for t, p in zip(details, pending):
+        rows.append(_suggest_row(t, probs, bool(p)))
+        bar.update(1)
+    bar.close()
     columns = (COLUMNS + [c for p in probs for c in (target_column(p), probability_column(p))] + ["decimals", "reason"]
                + REACHED_COLUMNS + [reached_column(p) for p in probs])
     out = pd.DataFrame(rows, columns=columns)

@@ -87,9 +87,8 @@ def _run(args: argparse.Namespace, paths, settings, logger) -> int:
                                          seed=args.seed, progress=prog, backend=engine, reference=reference,
                                          calibration=calibration,
                                          max_details=detail_limit(len(plan), args.max_charts))
-    with prog.step("writing the report"):
-        report = write_report(table, details, paths, title=args.title, plan=plan, lang=args.lang,
-                              as_of=args.as_of, max_charts=args.max_charts)
+    report = write_report(table, details, paths, title=args.title, plan=plan, lang=args.lang, as_of=args.as_of,
+                          max_charts=args.max_charts, progress=prog)  # a step each: build, charts, every file
     for p in paths:
         common.echo(f"report written: {p}")
     stale = stale_data([r.raw for r in report.rows], report.as_of) if report.final else None

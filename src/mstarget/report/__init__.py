@@ -25,8 +25,9 @@ from ..exceptions import ParameterError
 from ..io import atomic_path
 from ..output_set import outputs_together
 from ..plotting import save_figure
+from ..progress import Progress
 from ..reliability_charts import backtest_chart, reliability_chart
-from .charts import fan_chart, figure_png, overview_chart, report_charts, target_chart
+from .charts import fan_chart, figure_png, overview_chart, region_matrix_pages, report_charts, target_chart
 from .html import render_html
 from .model import COLUMNS, Report, ReportRow, build_report
 
@@ -50,7 +51,7 @@ def check_report_paths(paths: Sequence) -> list[Path]:
 
 
 def write_report(table, details, path, *, title: str | None = None, plan=None, lang: str | None = None,
-                 as_of: int | None = None, date=None, max_charts: int | None = 40) -> Report:
+                 as_of: int | None = None, date=None, max_charts: int | None = 40, progress=False) -> Report:
     """Write an assessment report to one or several files: ``.html`` (self-contained page),
     ``.xlsx`` (workbook) and / or ``.docx`` (Word), all from the same :class:`Report`.
 
@@ -66,6 +67,10 @@ def write_report(table, details, path, *, title: str | None = None, plan=None, l
         every earlier file stays as it was.
     title, plan, lang, as_of, date, max_charts
         See :func:`build_report`.
+    progress : bool or mstarget.progress.Progress
+        Say each step on standard error -- building the report (how many targets), drawing the charts (how
+        many pages), writing each file -- as ``mstarget report`` does: a report of thousands of targets takes
+        a minute or more. Default False: silent.
 
     Returns
     -------
@@ -77,13 +82,27 @@ def write_report(table, details, path, *, title: str | None = None, plan=None, l
     _check_date(date)
     check_int(max_charts, "max_charts", "write_report", 0, optional=True)
     paths = check_report_paths([path] if isinstance(path, (str, Path)) else list(path))
-    report = build_report(table, details, title=title, plan=plan, lang=lang, as_of=as_of, date=date,
-                          max_charts=max_charts, source=paths[0].stem)
-    charts = report_charts(report)
+    prog = Progress.of(progress)
+    with prog.step(f"building the report ({len(table)} targets)"):
+        report = build_report(table, details, title=title, plan=plan, lang=lang, as_of=as_of, date=date,
+                              max_charts=max_charts, source=paths[0].stem)
+    with prog.step(f"drawing the charts ({_charts_said(report)})"):
+        charts = report_charts(report)
     with outputs_together():  # every file, or none: never a new page beside an old workbook
         for p in paths:
-            _write_one(report, charts, p)
+            with prog.step(f"writing {p.name}"):
+                _write_one(report, charts, p)
     return report
+
+
+def _charts_said(report: Report) -> str:
+    """The charts :func:`report_charts` draws, for a progress line: ``overview, 36 region-matrix pages, 40 fan
+    charts``."""
+    pages = region_matrix_pages(report) if report.rows else 0
+    parts = (["overview"] if report.rows and report.overview_drawn else []) \
+        + ([f"{pages} region-matrix page{'s' if pages != 1 else ''}"] if pages else []) \
+        + [f"{len(report.charted)} fan chart{'s' if len(report.charted) != 1 else ''}"]
+    return ", ".join(parts)
 
 
 #: columns only an assessment table has (a forecast table or a plan has neither)

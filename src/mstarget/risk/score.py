@@ -388,14 +388,18 @@ def missing_places(agg: pd.DataFrame, by: list[str], reported: dict | None = Non
             return tail[0] if long and rank[tail[0]] > rank[first[place]] else None
 
         gone = {p: g for p in places if (g := gone_since(p)) is not None}  # 高要市 from 2025Q2: merged or renamed
+        first_rank = {place: rank[label] for place, label in first.items()}  # of each place's first period
+        # the places in the table in each period: not those new later, nor those gone for good by then (counted once
+        # per period, not once per place and period: a province's 3,000 townships would take 27 million steps)
+        in_table = {label: sum(1 for q in places if first_rank[q] <= rank[label]
+                               and not (q in gone and rank[gone[q]] <= rank[label])) for label in order}
         for place in (p for p in places if p in scored):
             gaps, fewest, most = [], len(places) - 1, 0
-            for label in order[order.index(first[place]) + 1:]:  # a place new to the table is not missing before
+            for label in order[first_rank[place] + 1:]:  # a place new to the table is not missing before
                 there = per_period.get(label, set())
                 others = len(there - {place})
-                # the others still in the table then: not those new later, nor those gone for good by then
-                active = sum(1 for q in places if q != place and rank[first[q]] <= rank[label]
-                             and not (q in gone and rank[gone[q]] <= rank[label]))
+                # the others still in the table then (the place itself is, from its first period until it is gone)
+                active = in_table[label] - (0 if place in gone and rank[gone[place]] <= rank[label] else 1)
                 if place not in there and others >= max(2, MISSING_PLACE_SHARE * active):
                     gaps.append(label)
                     fewest, most = min(fewest, others), max(most, active)
