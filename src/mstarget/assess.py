@@ -1491,7 +1491,8 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
                 declared_flows: bool = False, stock_gap: counting.StockGap | None = None,
                 marks: dict | None = None, from_additions: bool = False,
                 split: counting.TotalsSplit | None = None,
-                stock: counting.StockReading | None = None) -> TargetAssessment:
+                stock: counting.StockReading | None = None,
+                report_unit: float | None = None, p_only: bool = False) -> TargetAssessment:
     """One plan row's result from its series' forecast ``sf`` (None: no observation).
     ``from_totals``: the series' flows were turned from running totals; ``declared_flows``: the
     series was declared yearly flows (口径 当年), so it is not guessed to be running totals;
@@ -1504,7 +1505,14 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     named (``unreported_years``, ``split_years``), the sums at the reported years stay as reported.
     ``stock``: a 〈〉 row whose history is the year-end stock (:func:`mstarget.counting.read_as_stocks`),
     ``sf`` its additions from the baseline-year level (:func:`mstarget.counting.stock_additions`): the sum
-    so far is the last level minus that level, the forecast's the forecast level minus it."""
+    so far is the last level minus that level, the forecast's the forecast level minus it.
+    ``report_unit``: the unit the compared quantity and the target are rounded to (:func:`_as_reported`), the same
+    for every figure of a search over a grid of targets (:func:`mstarget.suggest.suggest_targets`: the grid's step,
+    or the series' finer unit), so that a harder figure is never judged likelier met; None (a plan's own target):
+    the series' unit, finer where the target is written finer (:func:`_report_unit`). Either way a period average
+    and a series of fewer than two observed values are compared unrounded. ``p_only``: the row's ``p_meet`` alone
+    is wanted (a search judging many figures): the result's row stops there -- no forecast, band, status, schedule
+    nor note -- its ``p_meet`` the same as a whole judgement's."""
     target, direction, kind = float(r["target"]), r["direction"], r["kind"]
     strict = strict_of(r)  # 低于0.15: an observed 0.15 does not meet it
     ty = int(r["target_year"])
@@ -1704,7 +1712,8 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     # one figure (a plan's baseline alone: 98 against ≥99) does not show the unit the series is reported in (98.6
     # next year?): not rounded
     seen = np.asarray(values, dtype=float)
-    unit = None if average or np.isfinite(seen).sum() < 2 else _report_unit(values, target, striven)
+    unit = None if average or np.isfinite(seen).sum() < 2 else \
+        report_unit if report_unit is not None else _report_unit(values, target, striven)
     compared = ordered if compared is None else np.sort(np.asarray(compared, dtype=float))
     if unit is not None:
         compared = _as_reported(compared, unit)  # monotone: still sorted
@@ -1713,6 +1722,9 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     else:
         goal, goal_striven = target, striven
     p = _share_meeting(compared, goal, direction, strict)
+    if p_only:  # the verdict alone: the rest of the row (band, status, schedule, notes) left out
+        row["p_meet"] = np.nan if estimated_year else p  # a target year only interpolated: not judged (below)
+        return TargetAssessment(row, samples, sf, unreported=unreported)
     row["forecast"] = float(sorted_median(ordered))
     row["lo_80"], row["hi_80"] = (float(v) for v in sorted_quantiles(ordered, [0.1, 0.9]))
     row["p_meet"] = p

@@ -19,8 +19,11 @@ own figure) or the history reports the series with (4 decimals or more, computed
 whichever is finer -- down for ``>=``, up for ``<=`` -- so
 that it is met with at least ``p`` on the same paths (``p_at_<p>`` says with which probability exactly: a count
 of incidents, 0 or 1 起, can jump from 0.79 to 0.97), and it never leaves the indicator's bounds (a ``%`` share
-0-100, a count >= 0, a growth rate >= -100). The same seed gives the same figures, and ``assess`` of a plan whose
-target is the suggested figure gives ``p_meet`` = ``p_at_<p>``.
+0-100, a count >= 0, a growth rate >= -100). Every figure of a row's search is judged as ``assess`` judges a target,
+but all at the one reporting unit of the grid (its step, or the series' finer unit), so a harder figure is never
+judged likelier met; the search doubles its step, then halves the gap (:func:`_search`). The same seed gives the same
+figures, and ``assess`` of a plan whose target is the suggested figure gives ``p_meet`` = ``p_at_<p>`` -- at least
+that for a figure ending in zeros (8888.00 reads 8888, which ``assess`` judges in whole units: more leniently).
 
 A qualitative row (建成), a row without data, and a target year whose value is only interpolated get no figure
 (NaN) and a ``reason``. A row whose target is not set yet (待定, 另行确定: read_plan's ``target_pending``) gets its
@@ -45,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from .arguments import check_int, check_seed, check_table, check_year
-from .assess import Thresholds, _assess_row, _share_meeting, assess_detailed, period_average
+from .assess import Thresholds, _assess_row, _report_unit, _share_meeting, assess_detailed, period_average
 from .exceptions import ParameterError
 from .forecast import DEFAULT_PATHS
 from .plan import PENDING_COLUMN
@@ -238,7 +241,7 @@ def _suggest_row(t, probs: tuple[float, ...], pending: bool = False) -> dict:
     assessed = t.stand_in if pending and t.stand_in is not None else r  # 待定: as assessed at its stand-in target
     decimals = _decimals(assessed, t.series.values)
     x = samples[np.isfinite(samples)]
-    judge = _judge(t, assessed)  # assess's own verdict of another figure on the same paths, when it reproduces p_meet
+    judge = _judge(t, assessed, decimals)  # assess's verdict of another figure on the same paths, at the grid's unit
     for p in probs:
         figure = _figure(x, p, direction, decimals, lo, hi, strict, samples.size)
         if judge is not None:
@@ -372,28 +375,37 @@ def _number(v: float, decimals: int) -> str:
     return f"{(0.0 if r == 0 else r):,.{decimals}f}"
 
 
-def _judge(t, row: dict | None = None):
+def _judge(t, row: dict | None = None, decimals: int | None = None):
     """``p(figure)``: the ``p_meet`` ``assess`` gives the row's series (its kept paths) with ``figure`` as the
-    target -- the same rule (the figure as reported, 零发生 in every year of the period ...) -- or ``None`` when
-    that does not give back the row's own ``p_meet`` at the drafted target (a stock built from yearly additions
-    with a year missing: the series alone does not carry the estimate). ``row``: the row as assessed (default
-    ``t.row``; a 待定 row's stand-in, :attr:`mstarget.assess.TargetAssessment.stand_in`)."""
+    target -- the same rule (零发生 in every year of the period ...) -- the compared quantity and ``figure`` as
+    reported on the grid of ``decimals`` (one unit for every figure of a search: ``10 ** -decimals``, or the
+    series' own unit where it is finer, :func:`mstarget.assess._report_unit`; so ``p`` never rises for a harder
+    figure, where at each figure's own written decimals 8888.0 would be judged in whole units and met with 0.700,
+    the easier 8887.8 with 0.6995; None: each figure at its own decimals, as ``assess`` judges a plan's target),
+    or ``None`` when the drafted target, judged as ``assess`` judged it, does not give back the row's own
+    ``p_meet`` (a stock built from yearly additions with a year missing: the series alone does not carry the
+    estimate). ``row``: the row as assessed (default ``t.row``; a 待定 row's stand-in,
+    :attr:`mstarget.assess.TargetAssessment.stand_in`)."""
     r = t.row if row is None else row
     base = {**r, "target_striven": np.nan}
     as_of = r.get("as_of")
+    unit = None if decimals is None else _report_unit(t.series.values, 10.0 ** -decimals)
 
-    def p_of(figure: float) -> float:
+    def judged(figure: float, at: float | None, p_only: bool = True) -> float:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the row's warnings were given by assess already
-            got = _assess_row({**base, "target": float(figure)}, t.series, Thresholds(), as_of, ScheduleRules())
+            got = _assess_row({**base, "target": float(figure)}, t.series, Thresholds(), as_of, ScheduleRules(),
+                              report_unit=at, p_only=p_only)
         return float(got.row["p_meet"])
 
-    try:
-        again = p_of(float(r["target"]))
+    try:  # the whole row once, as assess judged it; then the verdict alone for each figure searched
+        again = judged(float(r["target"]), None, p_only=False)
     except Exception:  # noqa: BLE001 -- a row the series alone cannot re-assess: the paths' quantiles instead
         return None
     drafted = _float(r.get("p_meet"))
-    return p_of if np.isfinite(again) and np.isfinite(drafted) and abs(again - drafted) < 1e-9 else None
+    if not (np.isfinite(again) and np.isfinite(drafted) and abs(again - drafted) < 1e-9):
+        return None
+    return lambda figure: judged(figure, unit)
 
 
 #: reporting units a figure may move from the paths' quantile to be met with its probability as assess judges it
@@ -401,34 +413,55 @@ _MAX_STEPS = 200
 
 
 def _search(judge, figure: float, p: float, direction: str, decimals: int, lo: float, hi: float):
-    """The hardest figure on the ``decimals`` grid (within ``[lo, hi]``) that ``assess`` judges met with at least
-    ``p``, from the paths' quantile ``figure``: harder while still met with ``p``, easier until it is;
-    ``(figure, its p_meet)``."""
+    """The hardest figure on the ``decimals`` grid (within ``[lo, hi]``, at most :data:`_MAX_STEPS` grid steps from
+    the paths' quantile ``figure``) that ``assess`` judges met with at least ``p``: harder while still met with
+    ``p``, easier until it is (or the easiest within reach); ``(figure, its p_meet)``.
+
+    ``judge`` (a re-assessment of the row, every figure at one reporting unit: :func:`_judge`) is monotone along
+    the grid -- a harder figure is never met more often -- so the figure is found by doubling the step and then
+    halving the gap (:func:`_last_true`): about 2 log2(k) judgements for a figure k steps away instead of k, the
+    figure a step-by-step walk finds."""
     step = 10.0 ** -decimals
     harder = step if direction == ">=" else -step
+    judged: dict[int, float] = {}
 
-    def inside(v):
-        return lo - 1e-12 <= v <= hi + 1e-12
+    def at(k: int) -> float:  # the figure k grid steps harder (k < 0: easier)
+        return round(figure + k * harder, decimals)
 
-    got = judge(figure)
-    if got >= p - 1e-12:
-        for _ in range(_MAX_STEPS):
-            nxt = round(figure + harder, decimals)
-            if not inside(nxt):
-                break
-            q = judge(nxt)
-            if q < p - 1e-12:
-                break
-            figure, got = nxt, q
+    def p_at(k: int) -> float:
+        if k not in judged:
+            judged[k] = judge(at(k))
+        return judged[k]
+
+    def inside(k: int) -> bool:
+        return lo - 1e-12 <= at(k) <= hi + 1e-12
+
+    got = p_at(0)
+    if got >= p - 1e-12:  # met: the hardest figure still met with p
+        k = _last_true(lambda k: inside(k) and p_at(k) >= p - 1e-12, _MAX_STEPS)
+        return (figure, got) if k == 0 else (at(k), p_at(k))
+    far = _last_true(lambda k: inside(-k), _MAX_STEPS)  # how far easier the grid goes within the bounds
+    if far == 0:
         return figure, got
-    for _ in range(_MAX_STEPS):
-        nxt = round(figure - harder, decimals)
-        if not inside(nxt):
-            break
-        figure, got = nxt, judge(nxt)
-        if got >= p - 1e-12:
-            break
-    return figure, got
+    k = _last_true(lambda k: p_at(-k) < p - 1e-12, far)  # the furthest figure easier still not met with p
+    k = min(k + 1, far)  # the first one met, or the easiest within reach
+    return at(-k), p_at(-k)
+
+
+def _last_true(ok, most: int) -> int:
+    """The largest ``k`` in ``0 .. most`` with ``ok(k)``, for ``ok`` true at 0 and, as ``k`` grows, true then false
+    for good: steps of 1, 2, 4 ... until ``ok`` fails, then the gap halved; ``ok`` asked about 2 log2(k) times."""
+    good, k = 0, 1
+    while k <= most and ok(k):
+        good, k = k, 2 * k
+    bad = min(k, most + 1)  # ok fails here, or it is past the end
+    while bad - good > 1:
+        mid = (good + bad) // 2
+        if ok(mid):
+            good = mid
+        else:
+            bad = mid
+    return good
 
 
 def _float(v) -> float:
