@@ -28,6 +28,7 @@ import pandas as pd
 from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
 from ..io import atomic_path, save_workbook, spreadsheet_safe, write_table
 from ..output_set import outputs_together
+from ..progress import Progress
 from ..tracking import Input, data_fingerprint
 from ..tracking.params import source_text
 from . import common
@@ -1437,7 +1438,7 @@ def _evaluate(args, settings, logger) -> int:
                              min_per_group=args.min_per_group, max_per_group=args.max_per_group,
                              min_share=args.min_share, half_life=args.half_life, level=args.level,
                              hierarchical=not args.flat, seed=args.seed,
-                             drop_totals=not args.keep_totals, outcome=args.outcome)
+                             drop_totals=not args.keep_totals, outcome=args.outcome, progress=Progress(True))
         except DataValidationError as exc:
             raise _rename_source(exc, src) from None
         params = {"mode": "groups", "samples": source_text(args.samples), "by": by, "region": args.region,

@@ -976,7 +976,8 @@ def region_matrix_chart(report, page: int = 1):
         title += L["matrix_page"].format(page, pages, r0 + 1, r0 + len(regions), len(report.regions),
                                          i0 + 1, i0 + len(names), len(every))
     ax.set_title(title, fontsize=10, loc="left")
-    present = [c for c in CATEGORY_COLOURS if any(r.category == c for r in report.rows)]
+    shown = {r.category for r in report.rows}  # once per page (not once per colour and row): the legend's
+    present = [c for c in CATEGORY_COLOURS if c in shown]
     text = CATEGORY_LABELS[lang]
     fig.legend(handles=[Patch(color=CATEGORY_COLOURS[c], label=text[c]) for c in present], loc="lower center",
                ncol=len(present), fontsize=7.5, frameon=False)

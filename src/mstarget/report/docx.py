@@ -37,7 +37,7 @@ from lxml import etree
 
 from .formatting import property_text, report_datetime
 from .charts import ReportCharts, chart_alt
-from .narrative import BY_INDICATOR_CAPTION, summary_groups
+from .narrative import BY_INDICATOR_CAPTION, region_count, summary_groups
 from .model import (
     by_indicator_table,
     BY_REGION_CAPTION,
@@ -522,17 +522,19 @@ def _contents(doc, report: Report, entries: list[tuple[int, str]]) -> None:
 
 
 def _region_groups(report: Report) -> list[tuple[str, list]]:
-    """The rows by region (first appearance order, 序号 order within)."""
+    """The rows 五、逐项评估 describes (:attr:`~.model.Report.described_rows`) by region (first appearance order, 序号
+    order within)."""
     groups: dict[str, list] = {}
-    for row in report.rows:
+    for row in report.described_rows:
         region = row.raw.get("region")
         groups.setdefault("" if region is None else str(region), []).append(row)
     return list(groups.items())
 
 
-def _region_heading(region: str, rows: list, zh: bool) -> str:
-    """A region's heading in 五、逐项评估 (and its 目录 entry): ``东江市（9项）``."""
-    return region + (f"（{len(rows)}项）" if zh else f" ({len(rows)})")
+def _region_heading(report: Report, region: str, rows: list) -> str:
+    """A region's heading in 五、逐项评估 (and its 目录 entry): ``东江市（9项）`` (``东江市（9项，详述3项）`` when the
+    section leaves rows out, :func:`~.narrative.region_count`)."""
+    return region + region_count(report, region, len(rows))
 
 
 def _describe_last_picture(doc, text: str) -> None:
@@ -572,7 +574,7 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     if groups:  # 目录: the sections, and under 逐项评估 each region
         entries = [(1, h[k]) for k in range(3)] + ([(1, sec["problems"])] if report.problems else []) + \
             ([(1, h[3])] if overview is not None else []) + [(1, h[4])] + \
-            [(2, _region_heading(region, rows, zh)) for region, rows in groups] + \
+            [(2, _region_heading(report, region, rows)) for region, rows in groups] + \
             ([(1, h[5])] if report.unmatched else []) + \
             ([(1, sec["next_steps"])] if report.next_steps else []) + [(1, h[6])]
         _contents(doc, report, entries)
@@ -639,9 +641,11 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
                 _paragraph(doc, MATRIX_CAPTION[report.lang], indent=False, size=SIZE_SMALL)
             _a4(doc.add_section(WD_SECTION.NEW_PAGE))
     doc.add_heading(h[4], level=1)
-    for region, rows in groups or [("", report.rows)]:
+    if report.described_note:  # a province's 2,744 targets: the rows a reader needs, and where the others are
+        _paragraph(doc, report.described_note)
+    for region, rows in groups or [("", report.described_rows)]:
         if groups:  # several regions: a heading per region, its targets one level down
-            doc.add_heading(_region_heading(region, rows, zh), level=2)
+            doc.add_heading(_region_heading(report, region, rows), level=2)
         for row in rows:
             _heading(doc, f"{row.number}. {row.name_with(row.cells['category'].text)}", 3 if groups else 2,
                      numbered=True)

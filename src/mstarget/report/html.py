@@ -20,7 +20,7 @@ import pandas as pd
 
 from .._version import __version__
 from .charts import ReportCharts, chart_alt
-from .narrative import BY_INDICATOR_CAPTION, summary_groups
+from .narrative import BY_INDICATOR_CAPTION, region_count, summary_groups
 from .model import (
     by_indicator_table,
     BY_REGION_CAPTION,
@@ -130,9 +130,10 @@ def indicator_table(report: Report) -> str:
 
 
 def region_groups(report: Report) -> list[tuple[str, list]]:
-    """The rows by region (first appearance order, 序号 order within), for 五、逐项评估 of several regions."""
+    """The rows 五、逐项评估 describes (:attr:`~.model.Report.described_rows`) by region (first appearance order, 序号
+    order within), for 五、逐项评估 of several regions."""
     groups: dict[str, list] = {}
-    for row in report.rows:
+    for row in report.described_rows:
         region = row.raw.get("region")
         groups.setdefault("" if region is None else str(region), []).append(row)
     return list(groups.items())
@@ -234,14 +235,16 @@ def render_html(report: Report, charts: ReportCharts) -> str:
         parts.append(f'<section id="overview"><h2>{h[3]}</h2><figure>'
                      f'{_img(overview, h[3], "overview")}<figcaption>{_e(cap)}</figcaption></figure>{matrix}</section>')
     parts.append(f'<section id="targets"><h2>{h[4]}</h2>')
+    if report.described_note:  # a province's 2,744 targets: the rows a reader needs, and where the others are
+        parts.append(f'<p class="narrative described-note">{_e(report.described_note)}</p>')
     if report.several_regions:  # a heading per region, its targets under it
         for k, (region, rows) in enumerate(region_groups(report), start=1):
-            count = f"（{len(rows)}项）" if zh else f" ({len(rows)})"
+            count = region_count(report, region, len(rows))
             parts.append(f'<h3 class="region" id="region-{k}">{_e(region)}{count}</h3>')
             for row in rows:
                 parts += _target(report, row, fans, "h4")
     else:
-        for row in report.rows:
+        for row in report.described_rows:
             parts += _target(report, row, fans, "h3")
     parts.append("</section>")
     if report.unmatched:

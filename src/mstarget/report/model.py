@@ -762,6 +762,10 @@ class ReportRow:
     #: the part-year figures the plan gave the row (:func:`part_year_columns`): label -> figure as written
     #: (``{"2026年1-10月": "42.9"}``), shown in a marked column and said in its text, never read as the year's
     part_year: dict = field(default_factory=dict)
+    #: :attr:`category` as last computed, with the ``(kind, raw)`` it was computed from: the charts and the
+    #: narrative ask a row's category often (a province's 36 region-matrix pages asked 2,744 rows a million
+    #: times); ``raw`` is not changed in place once the row is built, and a new ``kind`` or ``raw`` recomputes it
+    _category: tuple = field(default=(), init=False, repr=False, compare=False)
 
     def __repr__(self) -> str:
         """One line (序号, name, category, probability): not every cell and the detail's fan."""
@@ -786,8 +790,14 @@ class ReportRow:
     @property
     def category(self) -> str:
         """The category shown (:func:`row_category`): ``assess``'s, or 已完成 / 未完成 once the
-        target year is observed, 规划期未开始 in a report made before the plan period starts."""
-        return row_category(self.raw, self.kind)
+        target year is observed, 规划期未开始 in a report made before the plan period starts. Computed once per
+        row (``raw`` is not changed in place after the row is built)."""
+        cached = self._category
+        if cached and cached[0] == self.kind and cached[1] is self.raw:
+            return cached[2]
+        category = row_category(self.raw, self.kind)
+        self._category = (self.kind, self.raw, category)
+        return category
 
     @property
     def binding(self) -> bool:
@@ -859,6 +869,17 @@ class Report:
     #: a 总结评估's 存在的问题 (:func:`~.narrative.problems`): the targets missed, binding first, each with its gap
     #: and why (the pace needed against the one achieved), then those with data missing; empty otherwise
     problems: list = field(default_factory=list)
+    #: the positions in ``rows`` of the targets 五、逐项评估 gives a paragraph (:func:`~.narrative.described_rows`):
+    #: ``None`` for every row (a report of :data:`~.narrative.MAX_DESCRIBED` targets or fewer)
+    described: list[int] | None = None
+    #: the sentence heading 五、逐项评估 when it leaves rows out (:func:`~.narrative.described_note`): how many
+    #: others the table and the workbook's 逐项说明 sheet describe; empty when every row has its paragraph
+    described_note: str = ""
+
+    @property
+    def described_rows(self) -> list[ReportRow]:
+        """The rows 五、逐项评估 shows a heading, paragraph and chart of, in the table's order (:attr:`described`)."""
+        return list(self.rows) if self.described is None else [self.rows[i] for i in self.described]
 
     def sections(self, *, overview: bool = True) -> dict[str, str]:
         """The headings of the sections the document has, numbered in its order (一、总体情况 …): ``overall``,
@@ -2542,6 +2563,8 @@ def build_report(table: pd.DataFrame, details: Sequence | None = None, *, title:
                     first_year_under_way=under_way, part_years=part_heads)
     report.overall = narrative.overall_paragraph(report)
     report.problems = narrative.problems(report)
+    report.described = narrative.described_rows(report)  # a province's 2,744 targets: not 2,744 paragraphs
+    report.described_note = narrative.described_note(report)
     # the cap's note only when the cap cut charts: a row with nothing to draw is no chart left out
     report.notes = narrative.method_notes(report, n_charts=len(charted), n_drawable=len(charts_of)) + table_notes(report)
     return report

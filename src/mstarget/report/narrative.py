@@ -2322,13 +2322,7 @@ def midterm_problems(report) -> list[str]:
         return []
     zh = report.lang == "zh"
     rows, _ = _counted(report)
-
-    def at_risk(r) -> bool:
-        p = r.cells["p_meet"].value if "p_meet" in r.cells else None
-        return r.binding and r.category not in ("achieved", "insufficient_data") and \
-            (flagged(r.raw.get("missed_already")) or (isinstance(p, (int, float)) and not is_missing(p) and p < 0.5))
-
-    listed = [r for r in rows if r.category == "behind" or at_risk(r)]
+    listed = [r for r in rows if r.category == "behind" or binding_at_risk(r)]
     listed = [r for r in listed if r.binding] + [r for r in listed if not r.binding]
     out = [_problem_line(r, zh) for r in listed]
     missing = [r for r in rows if r.category == "insufficient_data"]
@@ -2338,6 +2332,76 @@ def midterm_problems(report) -> list[str]:
         out.append(f"{names}{'' if len(missing) == 1 else f'{len(missing)}项'}：数据不足，暂不评价，请补报基期以后数据。"
                    if zh else f"{names}: insufficient data, not assessed; please report the figures after the base year.")
     return out
+
+
+def binding_at_risk(row) -> bool:
+    """A binding (约束性) target at risk: not 提前实现 nor 数据不足, and already missed (零发生 with an incident) or
+    with a 实现概率 below 50 %."""
+    p = row.cells["p_meet"].value if "p_meet" in row.cells else None
+    return row.binding and row.category not in ("achieved", "insufficient_data") and \
+        (flagged(row.raw.get("missed_already")) or (isinstance(p, (int, float)) and not is_missing(p) and p < 0.5))
+
+
+#: above this many targets 五、逐项评估 gives a paragraph only to the rows a reader needs (:func:`described_rows`): a
+#: province's 2,744 targets wrote 5,454 paragraphs (a 10.7 MB page, 25 MB of Word text) that nobody reads through;
+#: the table has every row and the workbook's 逐项说明 sheet every paragraph. 200 paragraphs are about 60 pages.
+MAX_DESCRIBED = 200
+
+
+def needs_paragraph(row) -> bool:
+    """A row 五、逐项评估 describes whatever the report's size: 滞后, 未完成, or binding and at risk
+    (:func:`binding_at_risk`)."""
+    return row.category in ("behind", "not_completed") or binding_at_risk(row)
+
+
+def described_rows(report, cap: int = MAX_DESCRIBED) -> list[int] | None:
+    """The positions in ``report.rows`` (ascending: the table's order) of the targets 五、逐项评估 gives a paragraph:
+    ``None`` (every row) for ``cap`` rows or fewer; else every charted row (its fan chart is shown with its
+    paragraph; :attr:`~.model.Report.charted`), then the rows that :func:`needs_paragraph`, one region at a time in
+    turn (each region's in the table's order), up to ``cap`` rows in all -- so that a province's report does not
+    spend the section on its first regions' lagging rows and say nothing of the later regions'."""
+    if len(report.rows) <= cap:
+        return None
+    chosen = list(dict.fromkeys(report.charted))
+    taken = set(chosen)
+    waiting: dict[str, list[int]] = {}  # region -> its rows needing a paragraph, in the table's order
+    for i, row in enumerate(report.rows):
+        if i not in taken and needs_paragraph(row):
+            region = row.raw.get("region")
+            waiting.setdefault("" if region is None else str(region), []).append(i)
+    queues = [q[::-1] for q in waiting.values()]  # popped from the end: the first row first
+    while len(chosen) < cap and queues:
+        for q in queues:
+            if len(chosen) >= cap:
+                break
+            chosen.append(q.pop())
+        queues = [q for q in queues if q]
+    return sorted(chosen)
+
+
+def described_note(report) -> str:
+    """The sentence heading 五、逐项评估 when it leaves rows out (:attr:`~.model.Report.described`): how many it
+    describes, which, and where the others are (主要指标评估表, the workbook's 逐项说明 sheet); empty otherwise."""
+    if report.described is None:
+        return ""
+    n, k = len(report.rows), len(report.described)
+    if report.lang == "zh":
+        return (f"本报告共{n}项目标，本节逐项说明其中{k}项（附扇形图的目标，以及滞后、未完成和实现概率低于50%的约束性目标）；"
+                f"其余{n - k}项目标的评估结果见主要指标评估表，Excel版报告的“逐项说明”工作表列有全部目标的说明。")
+    return (f"This section describes {k} of the report's {n} targets (those with a fan chart, those behind schedule "
+            f"or not completed, and binding targets with a probability below 50%); the other {n - k} are in the main "
+            f"table, and the workbook's Narrative sheet describes every target.")
+
+
+def region_count(report, region: str, shown: int) -> str:
+    """What a region's heading in 五、逐项评估 adds: its count of targets (``（9项）``), and how many of them the
+    section describes when it leaves rows out (``（9项，详述3项）``, :attr:`~.model.Report.described`)."""
+    zh = report.lang == "zh"
+    total = shown if report.described is None else \
+        sum(1 for row in report.rows if ("" if row.raw.get("region") is None else str(row.raw.get("region"))) == region)
+    if total == shown:
+        return f"（{shown}项）" if zh else f" ({shown})"
+    return f"（{total}项，详述{shown}项）" if zh else f" ({shown} of {total} described)"
 
 
 def _problem_line(row, zh: bool) -> str:

@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
+from ..progress import Progress
 from .allocate import DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, expected_found, infer_by, scored_months
 from .periods import parse_period
 from .samples import (DATE_EXAMPLES, FIRST_DATE, LAST_DATE, _cell_text, _no_such_day, check_by, fold_item_rows,
@@ -75,6 +76,10 @@ INTERVAL_LEVEL = 0.90
 RELIABILITY_MIN_ROWS = 20
 #: resamples of those intervals (seeded: the same data and seed give the same interval)
 BOOT_REPS = 1000
+#: at most this many (resample, group) draws are held at once by :func:`_resampled_intervals` (the resamples are
+#: drawn in chunks of ``BOOT_CELLS // groups``): its dozen arrays of that many floats take ~100 MB whatever the
+#: number of groups -- 10,800 groups drawn all at once held 1.25 GB, 100,000 groups would have held >10 GB
+BOOT_CELLS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -1004,7 +1009,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
                     period: str | None = "period", volume="tested",
                     min_per_group=0, max_per_group=None, risk_share: float = DEFAULT_RISK_SHARE,
                     max_share: float | None = DEFAULT_MAX_SHARE, min_share: float = 0.0,
-                    proportional_to=None, seed: int = 0) -> RiskEvaluation:
+                    proportional_to=None, seed: int = 0, progress=False) -> RiskEvaluation:
     """Judge group scores on a later period's counts (see the module docstring).
 
     Parameters
@@ -1029,6 +1034,8 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     seed : int, default 0
         Seed of the resampling intervals (:func:`_resampled_intervals`): the same data and seed give the
         same intervals.
+    progress : bool or Progress, default False
+        Show a bar over the resamples of the intervals on standard error (:mod:`mstarget.progress`).
 
     Returns
     -------
@@ -1143,7 +1150,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
         else float("nan")
     m["plan_coverage_share"] = 1.0 - float(risk_share)
     m["model_expected_found_plan"] = float(plan["expected_failures"].sum())
-    m.update(_resampled_intervals(n, k, risk, b_plan, b_vol, market, lots, seed, b_even=b_even))
+    m.update(_resampled_intervals(n, k, risk, b_plan, b_vol, market, lots, seed, b_even=b_even, progress=progress))
     silent = silent_periods(test, rate=float(np.sum(n * risk) / N) if N else None)
     warn_silent_periods(silent, src, stacklevel=3, tested=True)
     table = merged[by].copy()
@@ -1164,7 +1171,8 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
 
 def _resampled_intervals(n: np.ndarray, k: np.ndarray, risk: np.ndarray, b_plan: np.ndarray, b_vol: np.ndarray,
                          market: np.ndarray, lots, seed: int, reps: int = BOOT_REPS,
-                         level: float = INTERVAL_LEVEL, b_even: np.ndarray | None = None) -> dict[str, float]:
+                         level: float = INTERVAL_LEVEL, b_even: np.ndarray | None = None,
+                         progress=False) -> dict[str, float]:
     """``level`` intervals (percentile) of the AUC and of the plan's finds over the volume plan's, linear
     (``plan_vs_volume``) and with diminishing returns (``plan_vs_volume_lots``), from ``reps`` resamples;
     with ``b_even`` (the even plan's batches) also over the even plan's (``plan_vs_even``,
@@ -1174,7 +1182,14 @@ def _resampled_intervals(n: np.ndarray, k: np.ndarray, risk: np.ndarray, b_plan:
     the ratio rests on a few large ones) and each drawn group's test failures as binomial at its realised
     rate (``k`` of ``n``), the planned batches of every group kept. It does not cover a drift of the rates
     into the next period beyond that, so it is a lower bound on the uncertainty of the plan's next period.
-    Arrays are of shape (G,); NaN intervals with fewer than 2 groups."""
+    Arrays are of shape (G,); NaN intervals with fewer than 2 groups.
+
+    The resamples are drawn and reduced in chunks of ``BOOT_CELLS // G`` (:data:`BOOT_CELLS`), one generator
+    seeded by ``seed`` running through them, so memory stays ~100 MB at any number of groups and the same data
+    and seed give the same intervals. Up to ``BOOT_CELLS // reps`` groups (1,000) there is one chunk: the draws
+    are those the earlier one-block draw made; with more groups the random stream differs from that draw's, so
+    those intervals moved within their resampling noise (last digits). ``progress``: a
+    bar over the resamples (:mod:`mstarget.progress`)."""
     G = len(n)
     keys = ("auc", "plan_vs_volume", "plan_vs_volume_lots") + (() if b_even is None else
                                                               ("plan_vs_even", "plan_vs_even_lots"))
@@ -1183,25 +1198,48 @@ def _resampled_intervals(n: np.ndarray, k: np.ndarray, risk: np.ndarray, b_plan:
         out.update({f"{key}_{end}": float("nan") for key in keys for end in ("lo", "hi")})
         return out
     rng = np.random.default_rng(seed)
-    idx = rng.integers(0, G, size=(reps, G))
-    nn = n[idx]
-    rate = np.where(n > 0, k / np.where(n > 0, n, 1), 0.0)
-    kk = rng.binomial(nn.astype(np.int64), np.clip(rate[idx], 0.0, 1.0)).astype(float)
-    rr = np.where(nn > 0, kk / np.where(nn > 0, nn, 1), 0.0)
-    lots_idx = None if lots is None else np.asarray(lots, float)[idx]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lin = (b_plan[idx] * rr).sum(1) / (b_vol[idx] * rr).sum(1)
-        found_plan_lots = expected_found(b_plan[idx], rr, market[idx], lots_idx).sum(1)
-        dim = found_plan_lots / expected_found(b_vol[idx], rr, market[idx], lots_idx).sum(1)
-        even = () if b_even is None else (
-            (b_plan[idx] * rr).sum(1) / (b_even[idx] * rr).sum(1),
-            found_plan_lots / expected_found(b_even[idx], rr, market[idx], lots_idx).sum(1))
-    auc = np.array([_weighted_auc(risk[i], kk[j], nn[j] - kk[j]) for j, i in enumerate(idx)])
+    rate = np.clip(np.where(n > 0, k / np.where(n > 0, n, 1), 0.0), 0.0, 1.0)
+    lots_all = None if lots is None else np.asarray(lots, float)
+    drawn = {key: np.empty(reps) for key in keys}  # one figure per resample and interval
+    chunk = max(1, min(reps, BOOT_CELLS // G))
+    bar = Progress.of(progress).bar(reps, "resampling the intervals", unit="resamples")
+    for start in range(0, reps, chunk):
+        stop = min(start + chunk, reps)
+        for key, values in _resample_chunk(rng, stop - start, n, rate, risk, b_plan, b_vol, b_even, market,
+                                           lots_all).items():
+            drawn[key][start:stop] = values
+        bar.update(stop - start)
+    bar.close()
     q = [(1 - level) / 2, (1 + level) / 2]
-    for key, draws in zip(keys, (auc, lin, dim) + even):
+    for key in keys:
+        draws = drawn[key]
         ok = draws[np.isfinite(draws)]
         lo, hi = np.quantile(ok, q) if len(ok) >= reps // 2 else (float("nan"), float("nan"))
         out[f"{key}_lo"], out[f"{key}_hi"] = float(lo), float(hi)
+    return out
+
+
+def _resample_chunk(rng, reps: int, n, rate, risk, b_plan, b_vol, b_even, market, lots) -> dict[str, np.ndarray]:
+    """``reps`` resamples of :func:`_resampled_intervals` drawn from ``rng``: the groups with replacement, each
+    drawn group's failures binomial at its realised ``rate`` of its ``n`` batches. Returns each interval's
+    figure per resample (``auc``, ``plan_vs_volume`` / ``_lots``, with ``b_even`` ``plan_vs_even`` / ``_lots``),
+    arrays of shape (reps,); the arrays held meanwhile are (reps, G)."""
+    G = len(n)
+    idx = rng.integers(0, G, size=(reps, G))
+    nn = n[idx]
+    kk = rng.binomial(nn.astype(np.int64), rate[idx]).astype(float)
+    rr = np.where(nn > 0, kk / np.where(nn > 0, nn, 1), 0.0)
+    lots_idx = None if lots is None else lots[idx]
+    out = {}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        found_plan = (b_plan[idx] * rr).sum(1)
+        out["plan_vs_volume"] = found_plan / (b_vol[idx] * rr).sum(1)
+        found_plan_lots = expected_found(b_plan[idx], rr, market[idx], lots_idx).sum(1)
+        out["plan_vs_volume_lots"] = found_plan_lots / expected_found(b_vol[idx], rr, market[idx], lots_idx).sum(1)
+        if b_even is not None:
+            out["plan_vs_even"] = found_plan / (b_even[idx] * rr).sum(1)
+            out["plan_vs_even_lots"] = found_plan_lots / expected_found(b_even[idx], rr, market[idx], lots_idx).sum(1)
+    out["auc"] = np.array([_weighted_auc(risk[i], kk[j], nn[j] - kk[j]) for j, i in enumerate(idx)])
     return out
 
 
@@ -1284,7 +1322,8 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
              train_until=None, test_period=None, risk_share: float = DEFAULT_RISK_SHARE,
              max_share: float | None = DEFAULT_MAX_SHARE, min_per_group=0, max_per_group=None,
              min_share: float = 0.0, volume="tested", proportional_to=None,
-             leaks: Mapping[str, float] | None = None, seed: int = 0, **score_kwargs) -> RiskEvaluation:
+             leaks: Mapping[str, float] | None = None, seed: int = 0, progress=False,
+             **score_kwargs) -> RiskEvaluation:
     """Time-split evaluation of a risk ranking.
 
     Three ways to call it:
@@ -1302,6 +1341,8 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
     (``risk_share``, ``max_share``, ``min_per_group``, ``max_per_group``, ``min_share``, ``volume``,
     ``proportional_to``), so an office can test the plan it will adopt (floors included). ``seed`` seeds
     the resampling intervals of a groups evaluation; ``.conclusion`` says in one line whether to adopt the plan.
+    ``progress`` (bool or :class:`~mstarget.progress.Progress`): with ``train_until``, say the scoring step and
+    show a bar over the resampling intervals of a groups evaluation on standard error.
 
     Returns
     -------
@@ -1313,8 +1354,9 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
     plan_options = dict(risk_share=risk_share, max_share=max_share, min_per_group=min_per_group,
                         max_per_group=max_per_group, min_share=min_share, volume=volume,
                         proportional_to=proportional_to, seed=seed)
+    prog = Progress.of(progress)
     if isinstance(predictions, pd.DataFrame):
-        return evaluate_groups(data, predictions, by=by, budget=budget, ks=ks, **plan_options)
+        return evaluate_groups(data, predictions, by=by, budget=budget, ks=ks, progress=prog, **plan_options)
     if predictions is None:
         if train_until is None:
             raise ParameterError("evaluate needs predictions (probabilities or a scores table) or "
@@ -1338,7 +1380,8 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
             raise ParameterError(f"No period in {src} ends on or before train_until={cut.label}: nothing "
                                  f"to train on. The earliest period is {first}; choose a later train_until "
                                  "(CLI: --train-until).")
-        scores = score(data, by, as_of=cut.label, **score_kwargs)
+        with prog.step(f"scoring the periods up to {cut.label}"):
+            scores = score(data, by, as_of=cut.label, **score_kwargs)
         if score_kwargs.get("drop_totals", True):
             full = full[~total_rows(full, by)]
         later = full[full["_end"] > cut.end]  # groups new in the test period stay: counted as unscored
@@ -1363,7 +1406,8 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
                                  "--train-until).")
         test = later[by + ["period", "tested", "failed"]].reset_index(drop=True)
         test.attrs["source"] = src  # warnings about the test period name the file
-        res = evaluate_groups(test, scores, by=by, budget=budget, ks=ks, **plan_options)
+        with prog.step(f"evaluating the plan on the test period ({len(test)} rows)"):
+            res = evaluate_groups(test, scores, by=by, budget=budget, ks=ks, progress=prog, **plan_options)
         if made_up:  # the test period named as asked, with the finer periods added up
             res = replace(res, periods={**res.periods, "test": made_up})
         return res
