@@ -2,7 +2,9 @@
 
 For each origin (a cut-off year ``T``), every series is forecast from its history up to ``T``
 (all series together, as :func:`mstarget.forecast` does) and compared with what was observed in
-``T+1 .. T+horizon``. Metrics (see :mod:`mstarget.metrics`): sMAPE, MASE, coverage of the 80 %
+``T+1 .. T+horizon`` -- for a series last observed before ``T`` (a gap in its years), ``h`` counts from its last
+observed year, and a series with no observation since the previous origin is not scored again there (its forecast
+is the same as at that origin: scored once, not once per origin). Metrics (see :mod:`mstarget.metrics`): sMAPE, MASE, coverage of the 80 %
 and 95 % intervals, MSIS of the 95 % interval (scaled like MASE), CRPS (raw and scaled).
 
 With a ``plan``, attainment calls are scored too: for each origin before a target year whose
@@ -366,12 +368,13 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
     per_task, kept = [], []
     for m in models:
         label = resolve(m).display
-        for T in cutoffs:
+        for k, T in enumerate(cutoffs):
             with prog.step(f"backtest of {label} from {T}"), \
                     kept_warnings(kept, model=label, origin=int(T)):
                 per_task.append(_origin_rows(hist, m, label, T, int(horizon), seed, n_paths, bounds,
                                              calibration, min_train, actual, engine=engine,
-                                             progress=prog, reference=ref))
+                                             progress=prog, reference=ref,
+                                             since=int(cutoffs[k - 1]) if k else None))
     frames, summaries, calls = [], [], []
     for k, m in enumerate(models):
         label = resolve(m).display
@@ -477,24 +480,31 @@ def _say_unscored_horizons(details: pd.DataFrame, cutoffs: list[int], horizon: i
 
 
 def _origin_rows(hist, m, label, T, horizon, seed, n_paths, bounds, calibration, min_train,
-                 actual, *, engine: Engine | None = None, progress=None, reference=None) -> list[dict]:
+                 actual, *, engine: Engine | None = None, progress=None, reference=None,
+                 since: int | None = None) -> list[dict]:
     """Detail rows of one model at one origin ``T``: its series forecast in chunks on ``engine``,
-    each reduced to its rows where the chunk runs (``reference``: its years up to ``T`` lent as peers)."""
+    each reduced to its rows where the chunk runs (``reference``: its years up to ``T`` lent as peers).
+    ``since``: the previous origin -- a series observed last in that year or before has the same training
+    years as there (a gap: 2015-2017 observed, origins 2019 and 2020), so its forecast, scored there already,
+    is not scored again."""
     train = hist[hist["year"] <= T]
     if train.empty:
         return []
     if reference is not None:
         reference = reference[reference["year"] <= T]
-    reduce = functools.partial(_series_rows, label=label, T=int(T), min_train=min_train)
+    reduce = functools.partial(_series_rows, label=label, T=int(T), min_train=min_train, since=since)
     parts = run_forecast(train, horizon, model=m, seed=seed, n_paths=n_paths, bounds=bounds,
                          calibration=calibration, reference=reference, engine=engine, progress=progress,
                          reduce=reduce, extras=actual)
     return [row for part in parts for row in part]
 
 
-def _series_rows(sf, obs, *, label, T, min_train) -> list[dict]:
-    """Engine reduction: one series' detail rows at one origin (its observed outcomes ``obs``)."""
+def _series_rows(sf, obs, *, label, T, min_train, since=None) -> list[dict]:
+    """Engine reduction: one series' detail rows at one origin (its observed outcomes ``obs``); none when the
+    series has no observation after the previous origin ``since`` (its forecast was scored there)."""
     if sf.values.size < min_train:
+        return []
+    if since is not None and len(sf.years) and int(sf.years[-1]) <= since:
         return []
     scale = M.naive_scale(sf.values)
     z = sf.z_transform.forward(sf.values) if sf.z_transform is not None else sf.values
