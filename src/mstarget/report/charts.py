@@ -54,7 +54,8 @@ LABELS = {
            "no_progress": "进度\n无法计算", "not_started": "规划期\n未开始", "nothing_after_base": "基期后无数据", "shown": "（图示{}/{}项：约束性指标及风险最高者）",
            "not_drawn": "（另{}项暂无监测数据，未绘图）", "nothing_drawn": "暂无监测数据，无图可绘",
            "matrix": "分地区评价一览（格内为实现概率）", "matrix_final": "分地区评价一览（格内为评价结果）",
-           "matrix_mixed": "分地区评价一览（格内为实现概率或评价结果）", "matrix_page": "（第{}/{}页：地区{}-{}，共{}个；指标{}-{}，共{}项）",
+           "matrix_mixed": "分地区评价一览（格内为实现概率或评价结果）",
+           "matrix_pending": "分地区一览（目标均待定）", "matrix_page": "（第{}/{}页：地区{}-{}，共{}个；指标{}-{}，共{}项）",
            "p_forecast": "预测实现概率", "observed_panel": "目标年已有实际数据\n（不计实现概率）",
            "observed_only": "目标完成情况（全部{}项，目标年均已有实际数据）", "lane": "{}（{}项）",
            "matrix_total": "（表中合计）", "left_out": "另{}未列入", "left_qualitative": "{}项定性指标",
@@ -70,6 +71,7 @@ LABELS = {
            "matrix": "Assessment by region (chance of meeting the target in each cell)",
            "matrix_final": "Assessment by region (the result in each cell)",
            "matrix_mixed": "Assessment by region (chance of meeting the target, or the result, in each cell)",
+           "matrix_pending": "By region (every target not set yet)",
            "matrix_page": " (page {} of {}: regions {}-{} of {}, indicators {}-{} of {})",
            "p_forecast": "forecast P(met)", "observed_panel": "target year observed\n(no probability)",
            "observed_only": "Targets achieved or not (all {}, every target year observed)", "lane": "{} ({})",
@@ -847,13 +849,15 @@ def _matrix_cells(report) -> tuple[dict, list]:
 def _matrix_text(row, lang: str) -> tuple[str, str]:
     """What a cell of the region matrix says: the row's ``p_meet`` as the report prints it, or where it has none
     and its verdict is known or wanting (已完成 / 未完成 / 数据不足, a 总结评估's) that verdict -- never a cell of ``–``
-    beside a colour the legend names. ``(text, "p" | "result" | "")``."""
+    beside a colour the legend names; 目标待定 for a target not set yet. ``(text, "p" | "result" | "pending" | "")``."""
     p = row.cells["p_meet"]
     if not p.missing:
         return p.text, "p"
     if row.category in (*FINAL_CATEGORIES, "insufficient_data", TARGET_PENDING):
         text = CATEGORY_LABELS[lang][row.category]
-        return (text.replace(" ", "\n", 1) if lang == "en" else text), "result"
+        # 目标待定 is no result of an evaluation: the title does not count it as one (格内为实现概率或评价结果)
+        return (text.replace(" ", "\n", 1) if lang == "en" else text), \
+            "pending" if row.category == TARGET_PENDING else "result"
     return p.text, ""
 
 
@@ -942,7 +946,7 @@ def region_matrix_chart(report, page: int = 1):
     height = 1.25 + 0.32 * len(names)
     fig, ax = plt.subplots(figsize=(min(_MATRIX_MARGIN_IN + _MATRIX_CHAR_IN * width + _MATRIX_REGION_IN * len(regions),
                                         22), height))
-    said = set()  # what the cells show: "p" (a chance), "result" (已完成 / 未完成 / 数据不足 of a 总结评估)
+    said = set()  # what the cells show: "p" (a chance), "result" (已完成 / 未完成 / 数据不足 of a 总结评估), "pending"
     for i, key in enumerate(names):
         for j, region in enumerate(regions):
             row = cells.get((key, region))
@@ -971,7 +975,10 @@ def region_matrix_chart(report, page: int = 1):
     for side in ax.spines.values():
         side.set_visible(False)
     said.discard("")
-    title = L["matrix_final"] if said == {"result"} else L["matrix_mixed"] if "result" in said else L["matrix"]
+    pending_only = said == {"pending"}  # every cell 目标待定: neither a chance nor a result in any
+    said.discard("pending")  # a cell of 目标待定 names its category itself, no 评价结果
+    title = L["matrix_pending"] if pending_only else L["matrix_final"] if said == {"result"} else \
+        L["matrix_mixed"] if "result" in said else L["matrix"]
     if pages > 1:
         title += L["matrix_page"].format(page, pages, r0 + 1, r0 + len(regions), len(report.regions),
                                          i0 + 1, i0 + len(names), len(every))

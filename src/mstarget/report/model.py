@@ -1484,10 +1484,14 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     cat = row_category(r, report_kind)
     # the target year's value (observed or interpolated) is a fact, not a forecast: no range, no probability
     closed = cat in FINAL_CATEGORIES
+    # a target not set yet (目标待定) whose target year is observed (a 总结评估): that year's value is a fact too -- shown
+    # as the observed rows' are (4.43, not 预测 4.43 with a range 4.43–4.43), though nothing is judged against it
+    ly_, ty_ = r.get("last_year"), r.get("target_year")
+    settled = closed or (cat == TARGET_PENDING and not is_missing(ly_) and not is_missing(ty_) and int(ly_) >= int(ty_))
     # a figure said to miss (or meet) the target differs from it visibly: 13.5 against ≥14, not 14
     # a target year never reported, its value estimated between its neighbours (:func:`estimated_target_year`): no
     # verdict, but the estimate is a value of that year, written as the observed ones (13.5 against ≥14, not 14)
-    valued = closed or flagged(r.get("target_year_estimated"))
+    valued = settled or flagged(r.get("target_year_estimated"))
     compared = (current, _num(r.get("forecast")) if valued else math.nan)
     # a target computed from the baseline (年均增长6%: 1234 x 1.06^5 = 1651.3704) is no figure written: it sets no
     # decimals, and is shown with the row's (≥1,651, one place more where that tells it from a value compared)
@@ -1544,10 +1548,9 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     forecast_prefix = accumulated
     if closed and interpolated:  # the target year's value estimated between two observations: said so
         forecast_prefix = INTERPOLATED_MARK[lang] + ("" if lang == "zh" and accumulated else " ") + accumulated
-    ly_, ty_ = r.get("last_year"), r.get("target_year")
-    estimate = (bool(gap) or interpolated) and not closed and not is_missing(ly_) and not is_missing(ty_) and \
+    estimate = (bool(gap) or interpolated) and not settled and not is_missing(ly_) and not is_missing(ty_) and \
         int(ly_) >= int(ty_)
-    if mark_forecast and not closed and not estimate:
+    if mark_forecast and not settled and not estimate:
         joint = "" if lang == "zh" and accumulated else " "
         forecast_prefix = FORECAST_MARK[lang] + joint + accumulated if accumulated else FORECAST_MARK[lang] + " "
     if estimate:  # the target year observed, a year before it not reported: the figure counting its estimate
@@ -1560,7 +1563,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         lo, hi = count_band(r.get("lo_80"), r.get("hi_80"))
     else:
         lo, hi = number_cell(r.get("lo_80"), fdec), number_cell(r.get("hi_80"), fdec)
-    if closed:
+    if settled:
         lo = hi = Cell(None, MISSING)
     # nothing observed after the base year: no time elapsed or progress to show (–, not 0%)
     ly, by = r.get("last_year"), r.get("baseline_year")
@@ -1586,9 +1589,9 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
                       (cat != "not_completed" and at_target(r, current))),
         # a computed target's gap with the places its shown target has (0.002 beside ≥4.702 and 4.70, not 0.0)
         "remaining": number_cell(r.get("remaining"), max(dec, tdec) if computed else dec),
-        "forecast": (number_cell(current, dec, prefix=accumulated, suffix=joined_marks(gap_mark, judged_pre)) if closed and gap
+        "forecast": (number_cell(current, dec, prefix=accumulated, suffix=joined_marks(gap_mark, judged_pre)) if settled and gap
                      else number_cell(r.get("forecast"), dec if valued else fdec, prefix=forecast_prefix,
-                                      suffix=judged_pre if closed else "")),
+                                      suffix=judged_pre if settled else "")),
         "range_80": rng,
         "lo_80": lo,
         "hi_80": hi,

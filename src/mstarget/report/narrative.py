@@ -890,26 +890,38 @@ def _not_started_en(x: _Row) -> str:
 
 #: what the report says of a target not set yet (目标待定), in a row's text and in the overall paragraph
 PENDING_WORDS = {"zh": "目标值待定，仅作预测，不作评价", "en": "the target is not set yet: forecast only, not judged"}
+#: the same once the target year is observed (a 总结评估): that year's figure is a fact, nothing is forecast
+PENDING_OBSERVED_WORDS = {"zh": "目标值待定，不作评价", "en": "the target was not set: not judged"}
 
 
 def _pending_zh(x: _Row) -> str:
     """A row whose target is not set yet (目标待定: 待定 in a draft): the plan's words, where the indicator stands
     (its latest value, a 〈〉 row's additions since the base year) and the trend's forecast of the target year, to
-    help set the target -- no probability, no verdict."""
+    help set the target -- no probability, no verdict. Once the target year is observed (a 总结评估) that year's
+    figure is said and nothing forecast (目标年2025年实际为4.43万户); when it is past without its figure, that it is
+    missing (目标年2025年数据暂缺) before the forecast."""
     c = x.c
     ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
     words = c["target"] if c["target"] not in (MISSING, "待定") else ""
+    observed = x.has("last_year", "target_year") and x.target_observed
     first, rest = PENDING_WORDS["zh"].split("，", 1)  # 目标值待定（规划目标栏为“另行确定”），仅作预测，不作评价
+    if observed:  # nothing forecast: 目标值待定，不作评价
+        rest = PENDING_OBSERVED_WORDS["zh"].split("，", 1)[1]
     s = f"{c['label']}：{first}" + (f"（规划目标栏为“{words}”）" if words else "") + f"，{rest}。"
+    if observed:
+        return s + _pending_observed_zh(x) + f"评价：{c['category']}。"
     after = x.has("last_year") and (not x.has("baseline_year") or int(ly) > int(by))
+    missing = f"目标年{ty}年数据暂缺，" if x.awaited else ""  # a 总结评估 before the target year's figure
     if not x.has("last_year"):
         s += "暂无监测数据。"
     elif x.kind == "increment" and after and x.has("baseline_year") and x.has("current_value"):
-        s += f"{by}年基期以来至{ly}年累计{x.u('current_value')}。"
+        s += f"{missing}{by}年基期以来至{ly}年累计{x.u('current_value')}。"
     elif x.kind != "increment" and after and x.has("current"):
-        s += f"最新为{ly}年{x.u('current')}。"
+        s += f"{missing}最新为{ly}年{x.u('current')}。"
     elif x.kind != "increment" and x.has("baseline_year") and (x.has("baseline") or x.has("current")):
-        s += f"{by}年基期为{x.u(x.base_year_key())}。"
+        s += f"{missing}{by}年基期为{x.u(x.base_year_key())}。"
+    elif missing:
+        s += missing[:-1] + "。"
     if x.has("forecast_value", "range_80"):
         at = f"至{ty}年累计" if x.kind == "increment" else f"{ty}年为"
         basis = f"{ly}年及以前数据" if after else _history_words_zh(x)  # 2016年至2025年历史数据, as 规划期未开始 rows say
@@ -918,12 +930,29 @@ def _pending_zh(x: _Row) -> str:
     return s + f"评价：{c['category']}。"
 
 
+def _pending_observed_zh(x: _Row) -> str:
+    """The observed target-year figure of a 目标待定 row in a 总结评估: ``目标年2025年实际为4.43万户。``, a 〈〉 row's
+    sum since its base year (``2020年基期以来至目标年2025年累计8.97亿元。``)."""
+    c = x.c
+    ty, by = c["target_year"], c["baseline_year"]
+    if x.kind == "increment" and x.has("current_value"):
+        since = f"{by}年基期以来" if x.has("baseline_year") else ""
+        return f"{since}至目标年{ty}年累计{x.u('current_value')}。"
+    key = "forecast_value" if x.has("forecast_value") else "current"  # the target year's value (the latest one)
+    return f"目标年{ty}年实际为{x.u(key)}。" if x.has(key) else ""
+
+
 def _pending_en(x: _Row) -> str:
     """:func:`_pending_zh` in English."""
     c = x.c
     ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
-    s = f"{c['label']}: {PENDING_WORDS['en']}."
+    observed = x.has("last_year", "target_year") and x.target_observed
+    s = f"{c['label']}: {PENDING_OBSERVED_WORDS['en'] if observed else PENDING_WORDS['en']}."
+    if observed:
+        return s + _pending_observed_en(x) + f" Assessment: {c['category']}."
     after = x.has("last_year") and (not x.has("baseline_year") or int(ly) > int(by))
+    if x.awaited:  # a 总结评估 before the target year's figure
+        s += f" The {ty} value is not yet available."
     if not x.has("last_year"):
         s += " No observation yet."
     elif x.kind == "increment" and after and x.has("baseline_year") and x.has("current_value"):
@@ -937,6 +966,17 @@ def _pending_en(x: _Row) -> str:
         s += (f" Extending the trend of the data up to {ly} gives {at} ({RANGE_LABEL['en']} {x.u('range_80')}), "
               "for setting the target.")
     return s + f" Assessment: {c['category']}."
+
+
+def _pending_observed_en(x: _Row) -> str:
+    """:func:`_pending_observed_zh` in English."""
+    c = x.c
+    ty, by = c["target_year"], c["baseline_year"]
+    if x.kind == "increment" and x.has("current_value"):
+        since = f" from the base year {by}" if x.has("baseline_year") else ""
+        return f" The sum{since} to the target year {ty} was {x.u('current_value')}."
+    key = "forecast_value" if x.has("forecast_value") else "current"
+    return f" In the target year {ty} the value was {x.u(key)}." if x.has(key) else ""
 
 
 #: how a sentence names the change of a target written as one (:func:`realised_change`): rise, fall
@@ -2039,11 +2079,19 @@ def _pending_sentence(report) -> str:
     if not rows:
         return ""
     regions = group_regions(report)
+    # every one's target year observed (a 总结评估): nothing forecast -- 目标值待定，不作评价, not 仅作预测
+    words = PENDING_OBSERVED_WORDS if all(_pending_observed(r) for r in rows) else PENDING_WORDS
     if report.lang == "zh":
         names = _names_zh(rows, regions, prose_name) if regions else "、".join(prose_name(r) for r in rows)
-        return f"另有{len(rows)}项目标待定（{PENDING_WORDS['zh']}）：{names}。"
-    return f" {counted_en(len(rows), 'target')} not set yet ({PENDING_WORDS['en'].split(': ')[1]}): " + \
+        return f"另有{len(rows)}项目标待定（{words['zh']}）：{names}。"
+    return f" {counted_en(len(rows), 'target')} not set yet ({words['en'].split(': ')[1]}): " + \
         _names_en(rows, regions, lambda r: r.spoken) + "."
+
+
+def _pending_observed(row) -> bool:
+    """A 目标待定 row whose target year is observed (a 总结评估): its figure is a fact, nothing is forecast."""
+    ly, ty = row.raw.get("last_year"), row.raw.get("target_year")
+    return not is_missing(ly) and not is_missing(ty) and int(ly) >= int(ty)
 
 
 def _scope(report, binding: list, expected: list) -> str:
@@ -2166,8 +2214,9 @@ def _overall_paragraph(report) -> str:
     regions = group_regions(report)  # several regions: lists said once per indicator, with their regions
     if n == 0 and _pending_sentence(report):  # a draft whose every target is 待定: what it is, nothing judged
         pending = [r for r in (getattr(report, "counted_rows", None) or report.rows) if r.category == TARGET_PENDING]
-        return (f"本次评估共{len(pending)}项指标，{PENDING_WORDS['zh'].replace('目标值', '目标值均', 1)}。" if zh else
-                f"This evaluation covers {counted_en(len(pending), 'indicator')}; {PENDING_WORDS['en']}.") + \
+        words = PENDING_OBSERVED_WORDS if all(_pending_observed(r) for r in pending) else PENDING_WORDS
+        return (f"本次评估共{len(pending)}项指标，{words['zh'].replace('目标值', '目标值均', 1)}。" if zh else
+                f"This evaluation covers {counted_en(len(pending), 'indicator')}; {words['en']}.") + \
             _qualitative_sentence(report)
     if n == 0:
         return "本次评估没有指标。" if zh else "This evaluation has no indicators."
@@ -2911,9 +2960,20 @@ PENDING_NOTE = {"zh": "目标待定：规划目标栏为“待定”“另行确
                       "assessment, is not counted as insufficient data, and its fan chart has no target line."}
 
 
+#: the same note in a 总结评估 whose every 目标待定 row has its target year observed: nothing is forecast
+PENDING_OBSERVED_NOTE = {"zh": "目标待定：规划目标栏为“待定”“另行确定”等、目标值未确定的指标，仅列示目标年实际值，不作评价，"
+                               "不计入数据不足。",
+                         "en": "Target not set: a target the plan left to be decided (待定, 另行确定) shows its target "
+                               "year's value; it has no assessment and is not counted as insufficient data."}
+
+
 def _pending_note(report) -> list[str]:
-    """:data:`PENDING_NOTE` when a row's target is not set yet (目标待定), else nothing."""
-    return [PENDING_NOTE[report.lang]] if any(r.category == TARGET_PENDING for r in report.rows) else []
+    """:data:`PENDING_NOTE` when a row's target is not set yet (目标待定), else nothing
+    (:data:`PENDING_OBSERVED_NOTE` when every such row's target year is observed)."""
+    rows = [r for r in report.rows if r.category == TARGET_PENDING]
+    if not rows:
+        return []
+    return [(PENDING_OBSERVED_NOTE if all(_pending_observed(r) for r in rows) else PENDING_NOTE)[report.lang]]
 
 
 def _not_started_notes(report, n_charts: int, n_drawable: int | None = None) -> list[str]:
