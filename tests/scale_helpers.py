@@ -39,3 +39,25 @@ def quiet(fn, *args, **kw):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return fn(*args, **kw)
+
+
+def county_plan_and_history(counties, slow, seed: int):
+    """A plan of two targets per county (a binding 食品抽检合格率 ≥98, an expected 市场主体总量 ≥〔30〕万户) and their
+    histories 2020-2023 (SYNTHETIC: made up here): the pass rate of the ``slow`` counties barely moves (滞后), the
+    others' rises 0.8 point a year; ``seed`` the noise. Returns ``(read_plan table, history DataFrame)``."""
+    import mstarget as mt  # lazy: the module's other helpers need only pandas
+
+    rng = np.random.default_rng(seed)
+    plan, hist = [], []
+    for r in counties:
+        plan.append(dict(region=r, indicator="pass_rate", name="食品抽检合格率", unit="%", baseline_year=2020,
+                         baseline=96.0, target_year=2025, target="≥98", attribute="约束性"))
+        plan.append(dict(region=r, indicator="entities", name="市场主体总量", unit="万户", baseline_year=2020,
+                         baseline=20.0, target_year=2025, target="≥〔30〕", attribute="预期性"))
+        for y in range(2020, 2024):
+            step = 0.05 if r in slow else 0.8
+            hist.append(dict(region=r, indicator="pass_rate", name="食品抽检合格率", unit="%", year=y,
+                             value=round(96.0 + step * (y - 2020) + rng.normal(0, 0.05), 2)))
+            hist.append(dict(region=r, indicator="entities", name="市场主体总量", unit="万户", year=y,
+                             value=round(20 + 2.2 * (y - 2020) + rng.normal(0, 0.2), 1)))
+    return mt.read_plan(pd.DataFrame(plan)), pd.DataFrame(hist)

@@ -29,6 +29,7 @@ import mstarget.report.model as model
 from mstarget.cli.main import main
 from mstarget.report import build_report, write_report
 from mstarget.report import narrative
+from scale_helpers import county_plan_and_history
 
 #: the module (``mstarget.risk.evaluate`` the attribute is the function of that name)
 ev = importlib.import_module("mstarget.risk.evaluate")
@@ -40,22 +41,8 @@ SLOW = COUNTIES[::13]
 
 
 def _inputs(counties):
-    """A plan of two targets per county (a binding pass rate, an expected count of market entities) and their
-    histories 2020-2023 (SYNTHETIC)."""
-    rng = np.random.default_rng(44)
-    plan, hist = [], []
-    for r in counties:
-        plan.append(dict(region=r, indicator="pass_rate", name="食品抽检合格率", unit="%", baseline_year=2020,
-                         baseline=96.0, target_year=2025, target="≥98", attribute="约束性"))
-        plan.append(dict(region=r, indicator="entities", name="市场主体总量", unit="万户", baseline_year=2020,
-                         baseline=20.0, target_year=2025, target="≥〔30〕", attribute="预期性"))
-        for y in range(2020, 2024):
-            step = 0.05 if r in SLOW else 0.8
-            hist.append(dict(region=r, indicator="pass_rate", name="食品抽检合格率", unit="%", year=y,
-                             value=round(96.0 + step * (y - 2020) + rng.normal(0, 0.05), 2)))
-            hist.append(dict(region=r, indicator="entities", name="市场主体总量", unit="万户", year=y,
-                             value=round(20 + 2.2 * (y - 2020) + rng.normal(0, 0.2), 1)))
-    return mt.read_plan(pd.DataFrame(plan)), pd.DataFrame(hist)
+    """A plan of two targets per county and their histories 2020-2023 (SYNTHETIC; ``scale_helpers``)."""
+    return county_plan_and_history(counties, SLOW, seed=44)
 
 
 def _assessed(counties):

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 import warnings
 
-import numpy as np
 import pandas as pd
 import pytest
 from docx import Document
@@ -30,6 +29,7 @@ import mstarget as mt
 from mstarget.exceptions import InconsistentDataWarning, ParameterError
 from mstarget.report import build_report, write_report
 from mstarget.report.narrative import summary_groups
+from scale_helpers import county_plan_and_history
 
 #: 60 fictional counties (SYNTHETIC)
 COUNTIES = [f"合成{a}{b}县" for a in "东南西北中上" for b in "山水林田湖河江海城乡"]
@@ -38,21 +38,8 @@ SLOW = COUNTIES[-3:]
 
 
 def _inputs(counties=COUNTIES):
-    """A plan of two targets per county and their histories 2020-2023 (SYNTHETIC)."""
-    rng = np.random.default_rng(41)
-    plan, hist = [], []
-    for r in counties:
-        plan.append(dict(region=r, indicator="pass_rate", name="食品抽检合格率", unit="%", baseline_year=2020,
-                         baseline=96.0, target_year=2025, target="≥98", attribute="约束性"))
-        plan.append(dict(region=r, indicator="entities", name="市场主体总量", unit="万户", baseline_year=2020,
-                         baseline=20.0, target_year=2025, target="≥〔30〕", attribute="预期性"))
-        for y in range(2020, 2024):
-            step = 0.05 if r in SLOW else 0.8
-            hist.append(dict(region=r, indicator="pass_rate", name="食品抽检合格率", unit="%", year=y,
-                             value=round(96.0 + step * (y - 2020) + rng.normal(0, 0.05), 2)))
-            hist.append(dict(region=r, indicator="entities", name="市场主体总量", unit="万户", year=y,
-                             value=round(20 + 2.2 * (y - 2020) + rng.normal(0, 0.2), 1)))
-    return mt.read_plan(pd.DataFrame(plan)), pd.DataFrame(hist)
+    """A plan of two targets per county and their histories 2020-2023 (SYNTHETIC; ``scale_helpers``)."""
+    return county_plan_and_history(counties, SLOW, seed=41)
 
 
 @pytest.fixture(scope="module")
