@@ -5,6 +5,7 @@ import argparse
 import contextlib
 import warnings
 
+import numpy as np
 import pandas as pd
 
 from .. import tracking
@@ -22,7 +23,7 @@ from ..report.formatting import (MAX_DECIMALS, MISSING, NOTATION_BRACKETS, displ
                                  percent_int, plan_figure_decimals, written_target)
 from ..report.model import (AWAITED_OUTLOOK, CATEGORY_LABELS, DIRECTION_SIGN, NOT_STARTED, OUTLOOK_HOLD, OUTLOOK_LEVELS,
                              evaluation_year, apply_evaluation_year, evaluation_kind, evaluation_year_message,
-                             fan_title, numbering, printed_status, row_category, shown_categories, status_words,
+                             fan_title, first_year_under_way, forecast_void, numbering, printed_status, row_category, shown_categories, status_words,
                              table_cells)
 from ..report.narrative import departs_from_peers
 from ..schedule import CATEGORY_ZH, EVALUATION_ZH, NOT_JUDGED, QUALITATIVE, TARGET_PENDING, evaluation_categories
@@ -216,7 +217,10 @@ def _summary_line(table: pd.DataFrame) -> str:
         text = f"0 assessed{apart_words} -- no target can be judged on the data given{schedule}"
     apart = table[category == "insufficient_data"]
     if len(apart):
-        text += f"\n{CATEGORY_ZH['insufficient_data']} {len(apart)} (not assessed: {_apart_detail(apart)})"
+        # the rows whose forecast the table above shows as - (resting on one figure: report.model.forecast_void)
+        under_way = first_year_under_way(table, evaluation_year(table, None)) is not None
+        void = np.array([forecast_void(r, kind, under_way) for r in apart.to_dict("records")], dtype=bool)
+        text += f"\n{CATEGORY_ZH['insufficient_data']} {len(apart)} (not assessed: {_apart_detail(apart, void)})"
         text += _awaited_words(words[apart.index])
     return text + _departed(table, category) + _by_region(table)
 
@@ -272,14 +276,17 @@ def _departed(table: pd.DataFrame, category: pd.Series) -> str:
             f"{'、'.join(named[:DEPARTED_NAMED])}{more}")
 
 
-def _apart_detail(apart: pd.DataFrame) -> str:
+def _apart_detail(apart: pd.DataFrame, void: np.ndarray | None = None) -> str:
     """What the rows rated 数据不足 are, group by group, and what their ``p_meet`` rests on. A row with a
     baseline year and nothing observed after it has the baseline alone, or a history up to the base year:
     told apart by its ``observed_pace``, which ``assess`` reckons over that history (two observations or
     more: a 〔〕 or level row's first to last; a 〈〉 row's yearly flows, which the baseline never is) and
     leaves blank for a single value. A row with data after the base year that ``assess`` still rates 数据不足
     (a 〈〉 sum missing a year's flow) is said to be incomplete, its note saying why. A target year never reported,
-    its value only interpolated (``target_year_estimated``), is said to be so: not judged, no ``p_meet``."""
+    its value only interpolated (``target_year_estimated``), is said to be so: not judged, no ``p_meet``.
+    ``void`` (one bool per row): the rows whose forecast, range and ``p_meet`` the printout shows as ``-`` (resting
+    on one figure, :func:`mstarget.report.model.forecast_void`): a baseline or single value alone is then said to be
+    shown so, not what a ``p_meet`` the table does not show rests on."""
     none = pd.Series(False, index=apart.index)
     no_data = apart["status"].eq("no_data").to_numpy(dtype=bool)
     # a target year never reported, its value only interpolated between the years around it: not judged (no p_meet)
@@ -320,7 +327,14 @@ def _apart_detail(apart: pd.DataFrame) -> str:
         text += (f", {int(estimated.sum())} whose target-year value was never reported, only interpolated between "
                  "the years around it: not judged, no p_meet (目标年数据未报送，仅为插值，不作评价)")
     why = []
-    if (base_only | single).any():
+    one = base_only | single
+    shown_void = one & (np.zeros(len(apart), dtype=bool) if void is None else np.asarray(void, dtype=bool))
+    if shown_void.any():  # the table shows - for them: say so, not what a hidden p_meet rests on
+        text += (f"; {int(shown_void.sum())} resting on one figure shown as - (one figure is no trend; --out keeps "
+                 "the p_meet of its prior)")
+    one = one & ~shown_void
+    if one.any():
+        base_only, single = base_only & one, single & one
         why.append("a baseline or single value alone" if single.any() and base_only.any() else
                    "the baseline alone" if base_only.any() else "a single value alone")
     if history.any():
