@@ -2,7 +2,8 @@
 
 Each subcommand's ``run(args)`` returns an exit code; errors are turned into exit codes here, in
 one place (:data:`EXIT_CODES`, by exception class). Set ``MSTARGET_DEBUG=1`` to see tracebacks.
-SIGTERM is handled like Ctrl+C: an open MLflow run is ended FAILED, no temporary file is left. A stop
+SIGTERM is handled like Ctrl+C: an open MLflow run is ended (KILLED on Ctrl+C, FAILED on SIGTERM), no
+temporary file is left. A stop
 request is recorded as well as raised (:func:`_terminate`), so it is never lost: no output set is committed
 after it, and the command ends with 130 / 143 saying which files, if any, it had already written.
 """
@@ -182,14 +183,20 @@ def _sigterm_like_sigint():
                 signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
 
 
-def _run_fate(outcome: str | None) -> str:
+def _ended_as(reason: str) -> str:
+    """The status an interrupted command's open run was ended with: KILLED on Ctrl+C, FAILED on SIGTERM
+    (:func:`mstarget.tracking.runs.interrupted_status`)."""
+    return "FAILED" if reason == "SIGTERM" else "KILLED"
+
+
+def _run_fate(outcome: str | None, reason: str = "SIGINT") -> str:
     """What became of the MLflow run of an interrupted command, from its tracking process's ``outcome``
     (:func:`mstarget.tracking.background.outcome`; ``None``: logged in this process, or none started)."""
     if outcome == "idle":  # nothing handed over: no run was begun
         return "the MLflow run was not logged (interrupted before it began)"
-    if outcome in ("submitted", "stopped", "failed"):  # handed over: the tracking process ended it FAILED
-        return "the MLflow run was not logged (interrupted; the run begun was ended FAILED)"
-    return "the MLflow run was not logged (interrupted; a run already begun is ended FAILED)"
+    if outcome in ("submitted", "stopped", "failed"):  # handed over: the tracking process ended it
+        return f"the MLflow run was not logged (interrupted; the run begun was ended {_ended_as(reason)})"
+    return f"the MLflow run was not logged (interrupted; a run already begun is ended {_ended_as(reason)})"
 
 
 def _interrupted_message(reason: str, args: argparse.Namespace) -> str:
@@ -202,7 +209,7 @@ def _interrupted_message(reason: str, args: argparse.Namespace) -> str:
     if not files:  # an output set stopped before its renames: none replaced
         text = f"{what}; nothing was left half-written"
         if outcome in ("submitted", "stopped", "failed"):
-            text += "; the MLflow run begun was ended FAILED"
+            text += f"; the MLflow run begun was ended {_ended_as(reason)}"
         return text
     names = ", ".join(files)
     text = f"{what} after writing {names} ({'it holds' if len(files) == 1 else 'they hold'} the new results)"
@@ -214,7 +221,7 @@ def _interrupted_message(reason: str, args: argparse.Namespace) -> str:
         tracked = False
     if not tracked and outcome is None:
         return text
-    return f"{text}; {_run_fate(outcome)}: run the command again to log it"
+    return f"{text}; {_run_fate(outcome, reason)}: run the command again to log it"
 
 
 def _stopped(reason: str, args: argparse.Namespace) -> int:

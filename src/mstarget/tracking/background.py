@@ -13,8 +13,8 @@ left :class:`Later`: the child logs parameters, metrics and tables while the par
 the charts. The store is opened only once the inputs passed their checks (:meth:`open_store`) and
 written only once the call is handed over: a command refused for bad input closes the child,
 which exits without touching the store. Errors of the store come back as the
-same :class:`~mstarget.exceptions.TrackingError`, warnings as the same warnings. SIGTERM or Ctrl+C
-while the child logs ends the run FAILED, as in-process. The child is used only where forking is
+same :class:`~mstarget.exceptions.TrackingError`, warnings as the same warnings. Ctrl+C while the child
+logs ends the run KILLED, SIGTERM ends it FAILED, as in-process. The child is used only where forking is
 safe and cheap -- Linux, no other Python thread running -- and ``MSTARGET_TRACKING_PROCESS=0``
 turns it off; otherwise :func:`start` returns ``None`` and the caller logs in-process.
 """
@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import TrackingError
-from . import records
+from . import records, runs
 from .store import TrackingSettings, _client, _mlflow, sqlite_path
 
 #: the ``log_*`` functions of :mod:`.records` a :class:`TrackingProcess` may run
@@ -207,7 +207,7 @@ class TrackingProcess:
 
     def close(self, error: BaseException | None = None) -> None:
         """End the child: before :meth:`submit`, nothing is logged. With a call under way the run
-        ends FAILED: on SIGTERM / Ctrl+C (``error`` a ``KeyboardInterrupt``, or none) the child is
+        ends FAILED (KILLED on Ctrl+C): on SIGTERM / Ctrl+C (``error`` a ``KeyboardInterrupt``, or none) the child is
         stopped at once (tag ``mstarget.error``: ``interrupted (SIGTERM)``, or ``interrupted (SIGINT
         / Ctrl+C)`` for Ctrl+C); after another ``error`` of the command (e.g. drawing a chart) the
         child is told why first."""
@@ -389,6 +389,7 @@ def _serve(conn, uri: str, parent_end=None, parent: int | None = None) -> None:
         signal.signal(signal.SIGTERM, _terminated)
         signal.signal(CTRL_C, _interrupted)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # last: SIGINT ignored means the handlers are in place
+    runs.CTRL_C_SIGNALS.add(CTRL_C)  # here the user's Ctrl+C: a run it stops ends KILLED, even as it is being ended
     if parent_end is not None:  # only the parent holds its end: its death is EOF here
         with contextlib.suppress(Exception):
             parent_end.close()

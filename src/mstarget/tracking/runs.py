@@ -1,5 +1,5 @@
 """Runs: start (nested), log parameters / metrics / artifacts, end FAILED on errors (also runs of
-processes that died, and on SIGTERM). What one tracked call logs into a run: :mod:`.records`."""
+processes that died, and on SIGTERM), KILLED on Ctrl+C -- never left RUNNING by an interruption. What one tracked call logs into a run: :mod:`.records`."""
 from __future__ import annotations
 
 import contextlib
@@ -193,7 +193,9 @@ def start_run(run_name: str, settings: TrackingSettings | None = None, *,
         Explicit parent (e.g. a run opened in another process); implies ``nested``.
 
     On leaving the block normally the run ends FINISHED (FAILED if one of its child runs failed);
-    if the block raises, the run ends FAILED, its parent is told, and the exception propagates.
+    if the block raises, the run ends FAILED -- KILLED on Ctrl+C (``KeyboardInterrupt``), what was
+    logged kept --, its parent is told, and the exception propagates. Ctrl+C / SIGTERM arriving while
+    the run is created or ended wait until it is (then act): an interruption never leaves it RUNNING.
     Failures of the store itself become :class:`TrackingError`.
     """
     stack = _RUN_STACK.get()
@@ -283,23 +285,50 @@ def start_run(run_name: str, settings: TrackingSettings | None = None, *,
             if parent is not None:
                 parent.failed_children.append(run_name)
         else:
-            try:
-                run._call(client.set_terminated, run.run_id, "FINISHED")
-            except TrackingError:
-                _end_failed(run, None)
-                raise
+            _end_finished(run)
     finally:
         _restore_sigterm(sigterm)
         _RUN_STACK.reset(token)
 
 
+def _end_finished(run: Run) -> None:
+    """End ``run`` FINISHED -- with :data:`DEFERRED_SIGNALS` held back until it is ended (a Ctrl+C landing in
+    the store's update used to leave the run RUNNING). A Ctrl+C held back meanwhile (:data:`CTRL_C_SIGNALS`)
+    ends it KILLED instead (its logging kept) before it acts: the command stops with 130 and says the run was
+    ended KILLED. A store that fails to end it: ended FAILED, :class:`TrackingError` raised."""
+    with _signals_deferred() as caught:
+        try:
+            run._call(run.client.set_terminated, run.run_id, "FINISHED")
+        except TrackingError:
+            _end_failed(run, None)
+            raise
+        if any(sig in CTRL_C_SIGNALS for sig in caught):
+            _end_failed(run, KeyboardInterrupt("SIGINT / Ctrl+C, as the run was being ended"))
+
+
+#: the signals that mean the user's Ctrl+C in this process (a run interrupted by one ends KILLED); the tracking
+#: process (:mod:`.background`), which ignores SIGINT, adds the signal its command sends it on Ctrl+C
+CTRL_C_SIGNALS: set[int] = {signal.SIGINT}
+
+
+def interrupted_status(exc: BaseException | None) -> str:
+    """The MLflow status of a run ended by ``exc``: ``KILLED`` for the user's Ctrl+C (a ``KeyboardInterrupt``
+    other than the CLI's ``KeyboardInterrupt("SIGTERM")``), else ``FAILED`` (errors, SIGTERM, the process
+    exiting or dying)."""
+    if isinstance(exc, KeyboardInterrupt) and str(exc) != "SIGTERM":
+        return "KILLED"
+    return "FAILED"
+
+
 def _end_failed(run: Run, exc: BaseException | None) -> None:
-    """End ``run`` as FAILED, best effort and quickly (no retries): the store may be the culprit.
-    A SQLite store another program has held locked past the timeout is left alone (each write
-    would wait again): the next command started against it ends the run FAILED."""
+    """End ``run`` as FAILED -- KILLED when ``exc`` is the user's Ctrl+C (:func:`interrupted_status`) --,
+    best effort and quickly (no retries): the store may be the culprit. :data:`DEFERRED_SIGNALS` wait until
+    it is ended (a second Ctrl+C used to cut it short, leaving the run RUNNING). A SQLite store another
+    program has held locked past the timeout is left alone (each write would wait again): the next command
+    started against it ends the run FAILED."""
     if store_locked_out(run.uri, run.timeout):
         return
-    with _fail_fast(run.uri, min(run.timeout, 5.0), retries=0):
+    with _signals_deferred(), _fail_fast(run.uri, min(run.timeout, 5.0), retries=0):
         tags = {}
         if run.failed_children:
             tags["mstarget.failed_children"] = ",".join(run.failed_children)
@@ -319,7 +348,7 @@ def _end_failed(run: Run, exc: BaseException | None) -> None:
 
                 run.client.log_batch(run.run_id, tags=[RunTag(k, v) for k, v in tags.items()])
         with contextlib.suppress(Exception):
-            run.client.set_terminated(run.run_id, "FAILED")
+            run.client.set_terminated(run.run_id, interrupted_status(exc))
 
 
 # --------------------------------------------------------------------------------------------
@@ -431,6 +460,20 @@ def _create_deferring_interrupts(create, held: list):
     locked store stays interruptible between attempts). Only in the main thread (elsewhere: ``create()``)."""
     if held or threading.current_thread() is not threading.main_thread():
         return create()
+    handlers, caught = _hold_signals()
+    try:
+        created = create()
+    except BaseException:
+        _fire(_restore_handlers([(handlers, caught)]))
+        raise
+    held.append((handlers, caught))
+    return created
+
+
+def _hold_signals() -> tuple[dict, list[int]]:
+    """Replace the Python handlers of :data:`DEFERRED_SIGNALS` by one noting the signal (main thread only);
+    ``(the handlers replaced, the list the signals are noted in)`` for :func:`_restore_handlers`. Ignored
+    signals (the tracking process's SIGINT) stay ignored."""
     caught: list[int] = []
 
     def hold(signum, frame):
@@ -440,17 +483,26 @@ def _create_deferring_interrupts(create, held: list):
     for sig in DEFERRED_SIGNALS:
         with contextlib.suppress(OSError, ValueError, TypeError):
             previous = signal.getsignal(sig)
-            if previous is None or previous is signal.SIG_IGN:  # ignored (the tracking process's SIGINT) stays so
+            if previous is None or previous is signal.SIG_IGN:
                 continue
             signal.signal(sig, hold)
             handlers[sig] = previous
+    return handlers, caught
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[list[int]]:
+    """Hold :data:`DEFERRED_SIGNALS` back while the block ends a run; then handle them as they would have been
+    (:func:`_fire`: Ctrl+C raises ``KeyboardInterrupt`` after the block). Yields the list of the signals noted so
+    far. Outside the main thread (where Python runs no handler) the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield []
+        return
+    handlers, caught = _hold_signals()
     try:
-        created = create()
-    except BaseException:
+        yield caught
+    finally:
         _fire(_restore_handlers([(handlers, caught)]))
-        raise
-    held.append((handlers, caught))
-    return created
 
 
 def _restore_handlers(held: list) -> list[int]:
