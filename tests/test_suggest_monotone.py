@@ -111,13 +111,15 @@ def test_the_county_counts_are_judged_on_one_grid(tmp_path):
     assert judge(round(figure + 0.01, 2)) < 0.7
 
 
-def _step_by_step(judge, figure: float, p: float, direction: str, decimals: int, lo: float, hi: float):
+def _step_by_step(judge, figure: float, p: float, direction: str, decimals: int, lo: float, hi: float,
+                  reach: tuple[int, int]):
     """Brute force: from ``figure`` one grid step at a time -- harder while still judged met with ``p``, else easier
-    until it is -- within ``[lo, hi]`` and at most :data:`mstarget.suggest._MAX_STEPS` steps; ``(figure, p)``."""
+    until it is -- within ``[lo, hi]`` and the paths' ``reach`` (:func:`mstarget.suggest._reach`: the steps each way
+    past which the verdict no longer changes); ``(figure, p)``."""
     harder = 10.0 ** -decimals * (1 if direction == ">=" else -1)
     got = judge(figure)
     move = harder if got >= p - 1e-12 else -harder
-    for _ in range(S._MAX_STEPS):
+    for _ in range(reach[0] if move == harder else reach[1]):
         nxt = round(figure + move, decimals)
         if not lo - 1e-12 <= nxt <= hi + 1e-12:
             break
@@ -141,7 +143,8 @@ def test_the_figures_are_those_of_a_step_by_step_search(searched):
         d = int(r["decimals"])
         for p in PROBS:
             start = S._figure(samples[np.isfinite(samples)], p, r["direction"], d, lo, hi, strict, samples.size)
-            figure, got = _step_by_step(judge, start, p, r["direction"], d, lo, hi)
+            reach = S._reach(samples[np.isfinite(samples)], start, r["direction"], d)
+            figure, got = _step_by_step(judge, start, p, r["direction"], d, lo, hi, reach)
             assert r[S.target_column(p)] == figure, f"{r['indicator']} at {p}: step by step {figure}"
             assert r[S.probability_column(p)] == got >= p
             checked += 1

@@ -21,9 +21,11 @@ that it is met with at least ``p`` on the same paths (``p_at_<p>`` says with whi
 of incidents, 0 or 1 起, can jump from 0.79 to 0.97), and it never leaves the indicator's bounds (a ``%`` share
 0-100, a count >= 0, a growth rate >= -100). Every figure of a row's search is judged as ``assess`` judges a target,
 but all at the one reporting unit of the grid (its step, or the series' finer unit), so a harder figure is never
-judged likelier met; the search doubles its step, then halves the gap (:func:`_search`). The same seed gives the same
-figures, and ``assess`` of a plan whose target is the suggested figure gives ``p_meet`` = ``p_at_<p>`` -- at least
-that for a figure ending in zeros (8888.00 reads 8888, which ``assess`` judges in whole units: more leniently).
+judged likelier met; the search doubles its step, then halves the gap (:func:`_search`), as far as the paths reach
+(:func:`_reach`: a figure on a grid much finer than the paths' spread may lie hundreds of steps from their
+quantile). The same seed gives the same figures, and ``assess`` of a plan whose target is the suggested figure
+gives ``p_meet`` = ``p_at_<p>`` -- at least that for a figure ending in zeros (8888.00 reads 8888, which ``assess``
+judges in whole units: more leniently).
 
 A qualitative row (建成), a row without data, and a target year whose value is only interpolated get no figure
 (NaN) and a ``reason``. A row whose target is not set yet (待定, 另行确定: read_plan's ``target_pending``) gets its
@@ -245,7 +247,8 @@ def _suggest_row(t, probs: tuple[float, ...], pending: bool = False) -> dict:
     for p in probs:
         figure = _figure(x, p, direction, decimals, lo, hi, strict, samples.size)
         if judge is not None:
-            figure, got = _search(judge, figure, p, direction, decimals, lo, hi)
+            figure, got = _search(judge, figure, p, direction, decimals, lo, hi,
+                                  _reach(x, figure, direction, decimals))
         else:
             got = _share(np.sort(samples), figure, direction, strict)
         out[target_column(p)], out[probability_column(p)] = figure, got
@@ -408,19 +411,35 @@ def _judge(t, row: dict | None = None, decimals: int | None = None):
     return lambda figure: judged(figure, unit)
 
 
-#: reporting units a figure may move from the paths' quantile to be met with its probability as assess judges it
-_MAX_STEPS = 200
+def _reach(x: np.ndarray, figure: float, direction: str, decimals: int) -> tuple[int, int]:
+    """``(harder, easier)``: how many grid steps (``10 ** -decimals``) from ``figure`` a search need go at most,
+    each way, to pass the paths ``x`` (the finite compared quantities; shape ``(n,)``) -- beyond them the verdict no
+    longer changes. A figure more than one step harder than every path is met by none of them (a path is reported
+    at most half a unit higher, the unit no coarser than the step: :func:`_judge`), one more than a step easier than
+    every path by all of them; a step more each way for float noise. Bounds of the indicator are the search's own
+    (:func:`_search`)."""
+    if not x.size:
+        return 0, 0
+    step = 10.0 ** -decimals
+    top, bottom = (float(x.max()), float(x.min())) if direction == ">=" else (-float(x.min()), -float(x.max()))
+    at = figure if direction == ">=" else -figure  # along the search: harder is larger
+    return (max(int(math.ceil((top - at) / step)), 0) + 2,
+            max(int(math.ceil((at - bottom) / step)), 0) + 2)
 
 
-def _search(judge, figure: float, p: float, direction: str, decimals: int, lo: float, hi: float):
-    """The hardest figure on the ``decimals`` grid (within ``[lo, hi]``, at most :data:`_MAX_STEPS` grid steps from
-    the paths' quantile ``figure``) that ``assess`` judges met with at least ``p``: harder while still met with
-    ``p``, easier until it is (or the easiest within reach); ``(figure, its p_meet)``.
+def _search(judge, figure: float, p: float, direction: str, decimals: int, lo: float, hi: float,
+            reach: tuple[int, int]):
+    """The hardest figure on the ``decimals`` grid (within ``[lo, hi]`` and the paths' ``reach``, :func:`_reach`)
+    that ``assess`` judges met with at least ``p``, starting from the paths' quantile ``figure``: harder while still
+    met with ``p``, easier until it is (or, when no figure is, the easiest that changes the verdict: just past the
+    paths, or at the bound); ``(figure, its p_meet)``.
 
     ``judge`` (a re-assessment of the row, every figure at one reporting unit: :func:`_judge`) is monotone along
     the grid -- a harder figure is never met more often -- so the figure is found by doubling the step and then
     halving the gap (:func:`_last_true`): about 2 log2(k) judgements for a figure k steps away instead of k, the
-    figure a step-by-step walk finds."""
+    figure a step-by-step walk finds. No fixed cap on k: where the grid is much finer than the paths' spread (a
+    count in 0.01 件 whose paths spread by hundreds) the figure met with ``p`` can lie hundreds of steps from the
+    quantile; the paths' own range bounds the search, the judgements staying logarithmic in it."""
     step = 10.0 ** -decimals
     harder = step if direction == ">=" else -step
     judged: dict[int, float] = {}
@@ -436,11 +455,12 @@ def _search(judge, figure: float, p: float, direction: str, decimals: int, lo: f
     def inside(k: int) -> bool:
         return lo - 1e-12 <= at(k) <= hi + 1e-12
 
+    most_harder, most_easier = reach
     got = p_at(0)
     if got >= p - 1e-12:  # met: the hardest figure still met with p
-        k = _last_true(lambda k: inside(k) and p_at(k) >= p - 1e-12, _MAX_STEPS)
+        k = _last_true(lambda k: inside(k) and p_at(k) >= p - 1e-12, most_harder)
         return (figure, got) if k == 0 else (at(k), p_at(k))
-    far = _last_true(lambda k: inside(-k), _MAX_STEPS)  # how far easier the grid goes within the bounds
+    far = _last_true(lambda k: inside(-k), most_easier)  # how far easier the grid goes within the bounds
     if far == 0:
         return figure, got
     k = _last_true(lambda k: p_at(-k) < p - 1e-12, far)  # the furthest figure easier still not met with p

@@ -26,6 +26,7 @@ import unicodedata
 import pandas as pd
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
@@ -427,10 +428,23 @@ def _picture(doc, png: bytes, width_cm: float, *, landscape: bool = False):
     return par
 
 
+def _heading_style_id(doc, level: int) -> str:
+    """The style id of ``Heading <level>`` in ``doc`` (``Heading2``), looked up by name once per document and
+    level: python-docx's ``add_heading`` searches the styles part by name at every call (XPath over every style;
+    ~1-3 ms each, seconds for a report of many regions and targets)."""
+    ids = doc.__dict__.setdefault("_mstarget_heading_ids", {})
+    if level not in ids:
+        ids[level] = doc.part.get_style_id(doc.styles[f"Heading {level}"], WD_STYLE_TYPE.PARAGRAPH)
+    return ids[level]
+
+
 def _heading(doc, text: str, level: int, *, numbered: bool = False):
-    """A heading; ``numbered``: a target's ``1. …`` heading, in the form of a 公文's third level (3号 仿宋
-    bold) whatever its outline level (Heading 2 in a one-region report)."""
-    par = doc.add_heading(text, level=level)
+    """A heading (``Heading <level>``, 1-9), as ``doc.add_heading(text, level)`` writes it -- the same XML --
+    with the style resolved once per document (:func:`_heading_style_id`); ``numbered``: a target's ``1. …``
+    heading, in the form of a 公文's third level (3号 仿宋 bold) whatever its outline level (Heading 2 in a
+    one-region report)."""
+    par = doc.add_paragraph(text)
+    par._p.style = _heading_style_id(doc, level)
     if numbered and level != 3:
         for r in par.runs:
             _font(r._r, H3_FONT)
@@ -571,18 +585,20 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_numbers(doc, doc.sections[0])
     groups = _region_groups(report) if report.several_regions else []
+    # each region's heading once, for the 目录 and 五、逐项评估 (its count scans the report's rows)
+    region_headings = {region: _region_heading(report, region, rows) for region, rows in groups}
     if groups:  # 目录: the sections, and under 逐项评估 each region
         entries = [(1, h[k]) for k in range(3)] + ([(1, sec["problems"])] if report.problems else []) + \
             ([(1, h[3])] if overview is not None else []) + [(1, h[4])] + \
-            [(2, _region_heading(report, region, rows)) for region, rows in groups] + \
+            [(2, region_headings[region]) for region, _ in groups] + \
             ([(1, h[5])] if report.unmatched else []) + \
             ([(1, sec["next_steps"])] if report.next_steps else []) + [(1, h[6])]
         _contents(doc, report, entries)
 
-    doc.add_heading(h[0], level=1)
+    _heading(doc, h[0], 1)
     _paragraph(doc, report.overall)
 
-    doc.add_heading(h[1], level=1)
+    _heading(doc, h[1], 1)
     _caption(doc, caps["summary"])
     head = list(SUMMARY_HEADERS[report.lang])
     named = summary_groups(report)  # several regions: once per indicator with its regions, a line each
@@ -606,7 +622,7 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
 
     landscape = doc.add_section(WD_SECTION.NEW_PAGE)
     _a4(landscape, landscape=True)
-    doc.add_heading(h[2], level=1)
+    _heading(doc, h[2], 1)
     _caption(doc, caps["main"])
     cols = report.columns(docx=True)
     header = [c.header(report.lang) for c in cols]
@@ -624,12 +640,12 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     portrait = doc.add_section(WD_SECTION.NEW_PAGE)
     _a4(portrait)
     if report.problems:  # 存在的问题 (中期评估: behind and binding at risk; 总结评估: missed, data missing), from the figures
-        doc.add_heading(sec["problems"], level=1)
+        _heading(doc, sec["problems"], 1)
         for i, text in enumerate(report.problems, start=1):
             lead = f"（{CHINESE_NUMERALS[i - 1]}）" if zh and i <= len(CHINESE_NUMERALS) else f"{i}. "
             _paragraph(doc, lead + text)
     if overview is not None:
-        doc.add_heading(h[3], level=1)
+        _heading(doc, h[3], 1)
         _picture(doc, overview, TEXT_WIDTH_CM[False]).paragraph_format.keep_with_next = True
         _paragraph(doc, report.overview_caption, indent=False, size=SIZE_SMALL)
         if charts.matrix:  # the region matrix on landscape pages, at its own size: its 7 pt text prints at 7 pt
@@ -640,12 +656,12 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
                     .paragraph_format.keep_with_next = True
                 _paragraph(doc, MATRIX_CAPTION[report.lang], indent=False, size=SIZE_SMALL)
             _a4(doc.add_section(WD_SECTION.NEW_PAGE))
-    doc.add_heading(h[4], level=1)
+    _heading(doc, h[4], 1)
     if report.described_note:  # a province's 2,744 targets: the rows a reader needs, and where the others are
         _paragraph(doc, report.described_note)
     for region, rows in groups or [("", report.described_rows)]:
         if groups:  # several regions: a heading per region, its targets one level down
-            doc.add_heading(_region_heading(report, region, rows), level=2)
+            _heading(doc, region_headings[region], 2)
         for row in rows:
             _heading(doc, f"{row.number}. {row.name_with(row.cells['category'].text)}", 3 if groups else 2,
                      numbered=True)
@@ -660,19 +676,18 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
             elif fans and chart_cut(report, row):  # left out by the cap, as the html says; nothing to draw: nothing
                 _paragraph(doc, "（图略）" if zh else "(chart omitted)", indent=False, size=SIZE_SMALL)
     if report.unmatched:
-        doc.add_heading(h[5], level=1)
+        _heading(doc, h[5], 1)
         for key, df in report.unmatched.items():
-            doc.add_heading(unmatched_label(key, report.lang) + (f"（{len(df)}）" if zh else f" ({len(df)})"),
-                            level=2)
+            _heading(doc, unmatched_label(key, report.lang) + (f"（{len(df)}）" if zh else f" ({len(df)})"), 2)
             shown = df.head(200)
             cells = [["" if pd.isna(v) else str(v) for v in r] for r in shown.itertuples(index=False, name=None)]
             head = [str(c) for c in shown.columns]
             _table(doc, head, cells, _widths(head, cells, TEXT_WIDTH_CM[False], size=DATA_TABLE_SIZE, wide=None),
                    size=DATA_TABLE_SIZE)
     if report.next_steps:  # a heading and a placeholder for the analyst: no advice is generated
-        doc.add_heading(sec["next_steps"], level=1)
+        _heading(doc, sec["next_steps"], 1)
         _paragraph(doc, report.next_steps)
-    doc.add_heading(h[6], level=1)
+    _heading(doc, h[6], 1)
     for i, note in enumerate(report.notes, start=1):  # numbered like a 公文's third level: text, indented
         _paragraph(doc, f"{i}. {note}")
     doc.save(path)
