@@ -9,15 +9,17 @@ Everything happens on the model scale of each series (log for counts and amounts
 ``%``, see :mod:`mstarget.transforms`), where a yearly change is a growth rate and comparable
 across regions of different size. For an indicator with at least ``MIN_PEERS`` peer series:
 
-* each peer ``j`` gives a yearly slope ``b_j`` (mean change over its last ``WINDOW`` changes)
+* each peer ``j`` gives a yearly slope ``b_j`` (its last ``WINDOW`` changes, each weighing
+  ``RECENCY`` times the one before: :func:`~mstarget.models.pooled.recency_slope`)
   and, with 2+ changes, a noise variance ``s_j^2`` (variance of those changes);
 * the **slope prior** is ``N(b0, tau^2)``: ``b0`` the median of the ``b_j``, ``tau^2`` the spread
   of the ``b_j`` beyond what their own noise explains (method of moments on robust scales:
-  ``MAD(b)^2 - median(s_j^2 / k_j)``, floored at ``TAU_FLOOR^2`` of the noise);
+  ``MAD(b)^2 - median(v_j s_j^2)``, ``v_j s_j^2`` the variance of ``b_j`` from noise, floored at
+  ``TAU_FLOOR^2`` of the noise);
 * the **noise prior** is ``s0^2`` = the median of the ``s_j^2``.
 
 A model that uses peers (:class:`mstarget.models.pooled.PooledDriftModel`) then shrinks a short
-series' own slope toward ``b0`` by the usual empirical-Bayes weight ``tau^2 / (tau^2 + s^2/k)``
+series' own slope toward ``b0`` by the usual empirical-Bayes weight ``tau^2 / (tau^2 + v s^2)``
 and its noise toward ``s0`` (``PRIOR_DOF`` pseudo-changes), so a series with one observation gets
 its indicator's pooled trend and noise. A user may also state a prior yearly change for an
 indicator (plan or history column ``prior_change``, in the indicator's unit); it replaces ``b0``.
@@ -28,6 +30,8 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
+
+from .models.pooled import recency_slope
 
 MIN_PEERS = 5  # series of the same indicator needed to form a pooled prior
 WINDOW = 8  # peers' slopes and noise from their last (up to) 8 yearly changes
@@ -65,19 +69,21 @@ class PeerPrior:
         return PeerPrior(float(slope), self.slope_sd, self.noise, self.n_peers, self.agreement)
 
 
-def _slope_noise(z: np.ndarray) -> tuple[float, float, int]:
-    """Yearly slope, noise variance and number of observed changes of a peer over its last
-    ``WINDOW`` years; a year not observed is NaN, and a change over ``g`` years counts once, with
-    mean ``g * slope`` and variance ``g * noise^2`` (interpolated years would add changes that
-    never varied and make a gapped peer look noiseless)."""
+def _slope_noise(z: np.ndarray) -> tuple[float, float, int, float]:
+    """Yearly slope (:func:`~mstarget.models.pooled.recency_slope`), noise variance, number of
+    observed changes and the slope's variance factor of a peer over its last ``WINDOW`` years; a year not observed is NaN,
+    and a change over ``g`` years counts once, with mean ``g * slope`` and variance ``g * noise^2``
+    (interpolated years would add changes that never varied and make a gapped peer look noiseless).
+    The noise is the changes' spread around their mean."""
     z = np.asarray(z, dtype=float)[-(WINDOW + 1):]
     t = np.flatnonzero(np.isfinite(z))
     d, g = np.diff(z[t]), np.diff(t).astype(float)
     if d.size == 0:
-        return np.nan, np.nan, 0
-    b = float(d.sum() / g.sum())
-    s2 = float((((d - g * b) ** 2) / g).sum() / (d.size - 1)) if d.size >= 2 else np.nan
-    return b, s2, int(d.size)
+        return np.nan, np.nan, 0, np.nan
+    mean = float(d.sum() / g.sum())
+    b, v = recency_slope(d, g)
+    s2 = float((((d - g * mean) ** 2) / g).sum() / (d.size - 1)) if d.size >= 2 else np.nan
+    return b, s2, int(d.size), v
 
 
 def peer_prior(series: Sequence[np.ndarray]) -> PeerPrior | None:
@@ -88,11 +94,11 @@ def peer_prior(series: Sequence[np.ndarray]) -> PeerPrior | None:
     if b.size < MIN_PEERS:
         return None
     s2 = np.array([s[1] for s in stats if s[2] >= 2])
-    k = np.array([s[2] for s in stats if s[2] >= 2], dtype=float)
+    v = np.array([s[3] for s in stats if s[2] >= 2], dtype=float)
     noise2 = float(np.median(s2)) if s2.size >= 3 else float(np.median(np.diff(b) ** 2)) if b.size > 1 else 0.0
     b0 = float(np.median(b))
     spread2 = (_MAD * float(np.median(np.abs(b - b0)))) ** 2
-    own2 = float(np.median(s2 / k)) if s2.size >= 3 else 0.0
+    own2 = float(np.median(s2 * v)) if s2.size >= 3 else 0.0
     noise = float(np.sqrt(max(noise2, 1e-12)))
     tau = float(np.sqrt(max(spread2 - own2, (TAU_FLOOR * noise) ** 2, 1e-12)))
     agree = float(np.mean(np.sign(b) == np.sign(b0))) if b0 != 0 else 0.5
