@@ -23,7 +23,7 @@ points cannot give, the other regions of the same indicator can (:mod:`mstarget.
   observed (11 -> 12 is one change over two years), and kept in the noise as a deviation from the
   line through its neighbours of at most ``SPIKE_CAP`` (log 2, Huber-like), and the row's note asks
   whether the figure is an entry error. Its up-and-down pair made the noise: the 5-year 80 % band
-  of that series was 0-1,076 亿元, 0-57,892 with 55 (10.3-31 without the spike); now 0.8-325
+  of that series was 0-1,076 亿元, 0-57,892 with 55 (10.7-28.6 without the spike); now 0.9-316
   whatever the spike's size. Left out of the noise too, the spike's 80 % / 95 % bands held 0.65 /
   0.82 of the outcomes of the real windows the rule changes (``experiments/plan_regime/spikes.py``,
   4-5 points, 1-3 years ahead): a series with a spike is a volatile series. With the cap at
