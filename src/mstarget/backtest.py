@@ -4,8 +4,8 @@ For each origin (a cut-off year ``T``), every series is forecast from its histor
 (all series together, as :func:`mstarget.forecast` does) and compared with what was observed in
 ``T+1 .. T+horizon`` -- for a series last observed before ``T`` (a gap in its years), ``h`` counts from its last
 observed year, and a series with no observation since the previous origin is not scored again there (its forecast
-is the same as at that origin: scored once, not once per origin). Metrics (see :mod:`mstarget.metrics`): sMAPE, MASE, coverage of the 80 %
-and 95 % intervals, MSIS of the 95 % interval (scaled like MASE), CRPS (raw and scaled).
+is the same as at that origin: scored once, not once per origin). Metrics (see :mod:`mstarget.metrics`): sMAPE,
+MASE, coverage of the 80 % and 95 % intervals, MSIS of the 95 % interval (scaled like MASE), CRPS (raw and scaled).
 
 With a ``plan``, attainment calls are scored too: for each origin before a target year whose
 outcome is in the history, :func:`mstarget.assess.assess` gives ``p_meet`` as of the origin, and

@@ -71,10 +71,10 @@ class PeerPrior:
 
 def _slope_noise(z: np.ndarray) -> tuple[float, float, int, float]:
     """Yearly slope (:func:`~mstarget.models.pooled.recency_slope`), noise variance, number of
-    observed changes and the slope's variance factor of a peer over its last ``WINDOW`` years; a year not observed is NaN,
-    and a change over ``g`` years counts once, with mean ``g * slope`` and variance ``g * noise^2``
-    (interpolated years would add changes that never varied and make a gapped peer look noiseless).
-    The noise is the changes' spread around their mean."""
+    observed changes and the slope's variance factor of a peer over its last ``WINDOW`` years; a
+    year not observed is NaN, and a change over ``g`` years counts once, with mean ``g * slope`` and
+    variance ``g * noise^2`` (interpolated years would add changes that never varied and make a
+    gapped peer look noiseless). The noise is the changes' spread around their mean."""
     z = np.asarray(z, dtype=float)[-(WINDOW + 1):]
     t = np.flatnonzero(np.isfinite(z))
     d, g = np.diff(z[t]), np.diff(t).astype(float)

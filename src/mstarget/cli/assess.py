@@ -23,8 +23,8 @@ from ..report.formatting import (MAX_DECIMALS, MISSING, NOTATION_BRACKETS, displ
                                  percent_int, plan_figure_decimals, written_target)
 from ..report.model import (AWAITED_OUTLOOK, CATEGORY_LABELS, DIRECTION_SIGN, NOT_STARTED, OUTLOOK_HOLD, OUTLOOK_LEVELS,
                              evaluation_year, apply_evaluation_year, evaluation_kind, evaluation_year_message,
-                             fan_title, first_year_under_way, forecast_void, numbering, printed_status, row_category, shown_categories, status_words,
-                             table_cells)
+                             fan_title, first_year_under_way, forecast_void, numbering, printed_status, row_category,
+                             shown_categories, status_words, table_cells)
 from ..report.narrative import departs_from_peers
 from ..schedule import CATEGORY_ZH, EVALUATION_ZH, NOT_JUDGED, QUALITATIVE, TARGET_PENDING, evaluation_categories
 from . import common

@@ -240,9 +240,9 @@ class PooledDriftModel(Forecaster):
         else:
             scale = float(np.abs(d).sum()) / years if k else float(noise_prior)
             s2_prior, nu0 = max(scale, ALONE_FLOOR * float(noise_prior)) ** 2, ALONE_DOF
-        b = float(d.sum()) / years if k else 0.0
+        mean = float(d.sum()) / years if k else 0.0  # the noise is the changes' spread around their mean
         # a change over g years: mean g * slope, variance g * noise^2 (consecutive years: g = 1)
-        own_ss = (float((((d - g * b) ** 2) / g).sum()) if k >= 2 else 0.0) + spike_ss
+        own_ss = (float((((d - g * mean) ** 2) / g).sum()) if k >= 2 else 0.0) + spike_ss
         own_dof = max(k - 1, 0) + (spike is not None)
         self.nu_ = nu0 + own_dof
         self.s2_ = max((nu0 * s2_prior + own_ss) / self.nu_, float(resolution) ** 2 / 6.0)
