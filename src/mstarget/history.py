@@ -905,11 +905,26 @@ def _duplicates(out: pd.DataFrame, raw: pd.DataFrame, cell_columns, problems: Pr
             else:
                 r, i, y = group.loc[pos, keys]
                 problems.cell(pos, _value_column(cell_columns, pos), cells[pos],
-                              f"one value per region/indicator/year; row {problems.row_of(first_pos)} "
-                              f"already gives {float(first_v):g} for {r}/{i}/{int(y)} — remove one of them")
+                              _duplicate_said(problems, cell_columns, first_pos, pos, first_v, f"{r}/{i}/{int(y)}"))
     if superseded:
         _warn_superseded(out, raw, problems, superseded)
     return drop
+
+
+def _duplicate_said(problems: Problems, cell_columns, first_pos: int, pos: int, first_v, key: str) -> str:
+    """What a second, different figure for one region/indicator/year is told: another row giving it, or --
+    in a wide table with two columns naming one year (``2023年`` twice: a 快报 and a 年报 column left
+    unlabelled) -- the other column of the same row, with how to keep one."""
+    first_row, first_col = problems.row_of(first_pos), _value_column(cell_columns, first_pos)
+    if first_row == problems.row_of(pos):  # one row, one year twice: two of its columns name that year
+        other = (f"another column of this row, also headed '{first_col}'," if first_col == _value_column(
+            cell_columns, pos) else f"column '{first_col}' of this row")
+        return (f"one value per region/indicator/year; {other} already gives "
+                f"{float(first_v):g} for {key}: two columns name the same year -- keep one, or mark the earlier "
+                "figure's header 快报 / 预计 (e.g. 2023年（快报）) so the final one is read"
+                "（同一年份有两列：请删除一列，或将快报列标注为“2023年（快报）”）")
+    return (f"one value per region/indicator/year; row {first_row} already gives {float(first_v):g} for {key} "
+            "— remove one of them")
 
 
 def _warn_superseded(out: pd.DataFrame, raw: pd.DataFrame, problems: Problems, superseded: list) -> None:

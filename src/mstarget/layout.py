@@ -1492,9 +1492,10 @@ def _spread(cells: list[str], other: list[str]) -> list[str]:
 
 
 def _year_with_role(a: str, b: str) -> str | None:
-    """``2020年基期值`` from a role over a bare year (``基期值`` / ``2020年``) or a year over a role, and
-    ``2025年力争目标`` from a year's target over a two-tier target's part (``2025年目标值`` over ``预期目标 |
-    力争目标``); None unless together they read as a baseline, target or striven-for target."""
+    """``2020年基期值`` from a role over a bare year (``基期值`` / ``2020年``, or ``（2020年）`` in parentheses:
+    ``基期值（2020年）``) or a year over a role, and ``2025年力争目标`` from a year's target over a two-tier
+    target's part (``2025年目标值`` over ``预期目标 | 力争目标``); None unless together they read as a baseline,
+    target or striven-for target."""
     upper = year_role(a) if a and b else None
     if upper is not None and upper[1] == "target" and year_role(b) is None and \
             header_key(b) in _TARGET_ROLES | STRIVEN_ROLES:  # 2025年目标值 over 预期目标 | 力争目标
@@ -1502,9 +1503,9 @@ def _year_with_role(a: str, b: str) -> str | None:
     for role, year in ((a, b), (b, a)):
         bare = year_role(year) if year else None
         if role and bare is not None and bare[1] == "" and year_role(role) is None:
-            text = f"{year}{role}"
-            if (year_role(text) or (0, ""))[1] in ("baseline", "target", "striven"):
-                return text
+            for text in (f"{year}{role}", f"{role}{year}"):  # （2020年）基期值 reads only as 基期值（2020年）
+                if (year_role(text) or (0, ""))[1] in ("baseline", "target", "striven"):
+                    return text
     return None
 
 

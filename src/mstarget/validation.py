@@ -450,6 +450,11 @@ def require_columns(df: pd.DataFrame, required, problems: Problems, what: str, t
                      + ("2020年基数 / 2025年目标 (a target's 〔〕 / 〈〉 goes in its cells)" if what == "plan"
                         else "the year alone, 2021年") + " (表头请写作" + ("“2020年基数”“2025年目标”" if what == "plan"
                                                                      else "“2021年”") + ")")
+        elif what == "plan" and missing == ["target_year"] and "target" in df.columns:  # 基期值 | 目标值, no year
+            written = str(problems.headers.get("target", "target")).replace("\n", "")
+            hint += (f"; the target column '{written}' names no year: write it in the header (2020年基数 / 2025年目标, or "
+                     "2020年 / 2025年 in the row under 基期值 / 目标值), add a 目标年份 column, or title the table "
+                     "with its plan period (“十四五”) (目标列未注明年份：请在表头写明“2025年目标”，或增加“目标年份”列)")
         problems.table(f"missing column(s) {', '.join(missing)}; a {what} table needs columns "
                        f"{', '.join(required)} (found: {', '.join(map(str, df.columns)) or 'none'}){hint}")
         return False
