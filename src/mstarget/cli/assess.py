@@ -205,7 +205,9 @@ def _summary_line(table: pd.DataFrame) -> str:
     if "status" in assessed.columns:
         met = max(met, int((assessed["status"].astype(str) == "met").sum()))
     done = [f"met: {met}"] + ([f"not met: {int(counts['未实现'])}"] if counts.get("未实现", 0) else [])
-    status = ", ".join(done + shown)
+    # the outlook's words count the rows judged, a target met at mid-term too (〔120〕 reached: 预计能够完成):
+    # set apart from met so the counts are not read as one partition (met: 1, 预计能够完成 6 of 7 assessed)
+    status = ", ".join(done) + (f"; outlook: {', '.join(shown)}" if shown else "")
     cats = category.value_counts()
     schedule = ", ".join(f"{CATEGORY_LABELS['zh'][k]} {cats.get(k, 0)}"
                          for k in shown_categories(category, kind) if k not in ("insufficient_data", *NOT_JUDGED))
