@@ -60,6 +60,21 @@ HISTORY_ROWS = [
 UNMATCHED_NAME = "食品安全抽检合格率"
 
 
+def write_rows_xlsx(path: Path, rows, merges=(), *, title: str | None = None) -> Path:
+    """``rows`` (lists of cells, top to bottom) on the one sheet of a new workbook at ``path``; ``merges``: Excel
+    ranges merged (``"A1:A2"``); ``title``: the sheet's name."""
+    wb = Workbook()
+    ws = wb.active
+    if title is not None:
+        ws.title = title
+    for row in rows:
+        ws.append(list(row))
+    for cells in merges:
+        ws.merge_cells(cells)
+    wb.save(path)
+    return path
+
+
 def _script(cell, traditional: bool):
     if not traditional or not isinstance(cell, str):
         return cell

@@ -13,24 +13,14 @@ import warnings
 
 import numpy as np
 import pytest
-from openpyxl import Workbook
 
 import mstarget as mt
 from mstarget.exceptions import DataValidationError, MstargetWarning, UnreadColumnWarning
 
-from bureau_files import PLAN_ROWS, TITLE
+from bureau_files import PLAN_ROWS, TITLE, write_rows_xlsx
 
 
-def _xlsx(path, rows, merges=()):
-    """``rows`` written to a one-sheet workbook at ``path`` (``merges``: Excel ranges merged)."""
-    wb = Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(list(row))
-    for cells in merges:
-        ws.merge_cells(cells)
-    wb.save(path)
-    return path
+_xlsx = write_rows_xlsx
 
 
 def _read(path, **kw):

@@ -19,7 +19,7 @@ import warnings
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook
+from bureau_files import write_rows_xlsx
 
 import mstarget as mt
 from mstarget.exceptions import DataValidationError
@@ -28,15 +28,7 @@ TITLE = "鼎湖区市场监管“十四五”规划主要指标"
 
 
 def _xlsx(path, rows, merges=()):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "主要指标"
-    for r in rows:
-        ws.append(list(r))
-    for m in merges:
-        ws.merge_cells(m)
-    wb.save(path)
-    return path
+    return write_rows_xlsx(path, rows, merges, title="主要指标")
 
 
 def _csv(path, rows):

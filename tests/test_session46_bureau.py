@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 
 import pytest
-from openpyxl import Workbook
+from bureau_files import write_rows_xlsx
 
 import mstarget as mt
 from mstarget.exceptions import DataValidationError
@@ -40,16 +40,7 @@ HISTORY = [
 EXTRA = "食品安全抽检合格率"
 
 
-def _xlsx(path, rows, merges=()):
-    """``rows`` on the first sheet of a new workbook, ``merges`` (``"A1:A2"``) merged."""
-    wb = Workbook()
-    ws = wb.active
-    for r in rows:
-        ws.append(list(r))
-    for m in merges:
-        ws.merge_cells(m)
-    wb.save(path)
-    return path
+_xlsx = write_rows_xlsx
 
 
 def _history_rows(year_headers=None):
