@@ -38,7 +38,9 @@ loaded 2-core VM (MDG JMP alone 14 min).
 ``pooled_drift`` on ECE and Brier in all 12 (n, h) cells (e.g. 10 points, 2 years: Brier 0.177 against
 0.202, ECE 0.099 against 0.141); ``pooled_drift``'s ``p_meet`` is too high on average (1x-pace targets: mean
 0.46 against 0.43 met) and too low in the technology-market families (0.61-0.66 against 0.80-0.84 met),
-where ``auto`` is closer (0.67-0.74).
+where ``auto`` is closer (0.67-0.74). Session 46 (``steady_long.py``): for the *steady* 8-12-point windows
+(smoothness below 0.25) ``pooled_drift`` is the better one, and ``auto`` now uses it there; the runs above are of
+the code before that rule.
 """
 from __future__ import annotations
 

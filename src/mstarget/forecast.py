@@ -138,14 +138,15 @@ def series_rng(seed: int, region: str, indicator: str) -> np.random.Generator:
 
 
 def auto_model_name(n_points: int, *, rare_events: bool = False, small_count: bool = False,
-                    growth_rate: bool = False) -> str:
+                    growth_rate: bool = False, steady: bool = False) -> str:
     """``auto``'s model for a series of ``n_points``: ``event_rate`` for yearly counts of rare
     incidents (``rare_events``, :func:`is_rare_event_count`) and for yearly flows of a few whole things
     (a 〈〉 row's 新增制定标准 7, 5 项: :func:`is_flow_count`, passed as ``rare_events``), ``small_count`` for a handful of
     whole things (``small_count``, :func:`is_small_count`), ``growth_rate`` for a growth rate in %
     (``growth_rate``: :func:`mstarget.units.is_growth_rate`, bounds with ``growth``) below
     :data:`mstarget.selection.MIN_POINTS`, ``pooled_drift`` below
-    :data:`mstarget.selection.MIN_POINTS` (8), else the robust ``ensemble`` (which
+    :data:`mstarget.selection.MIN_POINTS` (8) and for a longer series whose trend is ``steady``
+    (:data:`mstarget.selection.STEADY_LONG`), else the robust ``ensemble`` (which
     :mod:`mstarget.selection` may replace after a backtest on the series' own history)."""
     if rare_events:
         return _sel.EVENTS
@@ -153,7 +154,7 @@ def auto_model_name(n_points: int, *, rare_events: bool = False, small_count: bo
         return _sel.SMALL_COUNTS
     if growth_rate and n_points < _sel.MIN_POINTS:
         return _sel.GROWTH_RATES
-    return _sel.SHORT if n_points < _sel.MIN_POINTS else _sel.DEFAULT
+    return _sel.SHORT if n_points < _sel.MIN_POINTS or steady else _sel.DEFAULT
 
 
 def _whole_counts(values: np.ndarray) -> bool:
@@ -256,15 +257,16 @@ def _observed_mask(years: np.ndarray) -> np.ndarray | None:
     return np.isin(np.arange(years[0], years[-1] + 1), years)
 
 
-def _class_z(p: "_Prepared") -> np.ndarray:
+def _class_z(p: "_Prepared", z: np.ndarray | None = None) -> np.ndarray:
     """What calibration classes read of a series' model-scale values (smoothness, steadiness): with
     gaps, the observed changes as yearly rates (a change over 3 years counts once, as a third of it
     a year), not the interpolated years, whose identical changes would make any gapped series look
     smooth."""
+    z = p.z if z is None else z
     mask = _observed_mask(p.years)
     if mask is None:
-        return p.z
-    zo = p.z[mask]
+        return z
+    zo = z[mask]
     rates = np.diff(zo) / np.diff(p.years).astype(float)
     return np.concatenate([[zo[0]], zo[0] + np.cumsum(rates)])
 
@@ -319,9 +321,21 @@ def _auto_by_length(prepared: Sequence[_Prepared]) -> list[int]:
         name = auto_model_name(p.values.size, rare_events=is_rare_event_count(p.counts_events, p.values)
                                or is_flow_count(p.flows, p.counts_flow, p.values),
                                small_count=trending or is_small_count(p.counts_things, p.values, p.flows),
-                               growth_rate=bool(getattr(p.bounds, "growth", False)))
+                               growth_rate=bool(getattr(p.bounds, "growth", False)),
+                               steady=_steady_long(p))
         p.spec = ModelSpec(name, label=f"auto:{name}")
     return [i for i in idx if prepared[i].spec.name == _sel.DEFAULT]
+
+
+def _steady_long(p: "_Prepared") -> bool:
+    """A series of :data:`mstarget.selection.MIN_POINTS` to :data:`~mstarget.selection.STEADY_MAX_POINTS` (8-12)
+    points whose yearly changes on the model scale of ``pooled_drift`` (log / logit) are steady: spread below
+    :data:`mstarget.selection.STEADY_LONG` of their mean (:func:`mstarget.calibration.smoothness`, the last 7
+    observed changes)."""
+    if not _sel.MIN_POINTS <= p.values.size <= _sel.STEADY_MAX_POINTS:
+        return False
+    tr = choose_transform(p.bounds, p.values, prefer=model_class(_sel.SHORT).prefer_transform)
+    return _cal.smoothness(_class_z(p, _fill_gaps(p.years, tr.forward(p.values)))) < _sel.STEADY_LONG
 
 
 def _choose_auto(prepared: Sequence[_Prepared], engine: Engine | None = None,
