@@ -55,3 +55,14 @@ def test_the_rule_starts_where_the_short_rule_ends():
     # eight steady points: the first length past the short-series rule
     sf = _forecast(STEADY[-MIN_POINTS:], 2, start=2018)
     assert sf.model == "auto:pooled_drift"
+
+
+def test_a_growth_rate_falling_steadily_is_not_extrapolated_as_a_trend():
+    # SYNTHETIC: a growth rate in % easing by 0.3 points a year (8.9 ... 6.2) -- a level that returns to its mean
+    # (growth_rate's evidence), not a trend to carry on below zero
+    hist = pd.DataFrame({"region": "测试区", "indicator": "市场主体增长率", "unit": "%", "year": range(2016, 2026),
+                         "value": [round(8.9 - 0.3 * i, 1) for i in range(10)]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sf = forecast_paths(hist, 3, seed=0)[0]
+    assert sf.model != "auto:pooled_drift"

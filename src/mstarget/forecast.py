@@ -146,7 +146,7 @@ def auto_model_name(n_points: int, *, rare_events: bool = False, small_count: bo
     (``growth_rate``: :func:`mstarget.units.is_growth_rate`, bounds with ``growth``) below
     :data:`mstarget.selection.MIN_POINTS`, ``pooled_drift`` below
     :data:`mstarget.selection.MIN_POINTS` (8) and for a longer series whose trend is ``steady``
-    (:data:`mstarget.selection.STEADY_LONG`), else the robust ``ensemble`` (which
+    (:data:`mstarget.selection.STEADY_LONG`; not a growth rate), else the robust ``ensemble`` (which
     :mod:`mstarget.selection` may replace after a backtest on the series' own history)."""
     if rare_events:
         return _sel.EVENTS
@@ -154,7 +154,8 @@ def auto_model_name(n_points: int, *, rare_events: bool = False, small_count: bo
         return _sel.SMALL_COUNTS
     if growth_rate and n_points < _sel.MIN_POINTS:
         return _sel.GROWTH_RATES
-    return _sel.SHORT if n_points < _sel.MIN_POINTS or steady else _sel.DEFAULT
+    # a growth rate in % returns to its mean (:mod:`mstarget.models.growth`): never extrapolated as a steady trend
+    return _sel.SHORT if n_points < _sel.MIN_POINTS or (steady and not growth_rate) else _sel.DEFAULT
 
 
 def _whole_counts(values: np.ndarray) -> bool:

@@ -41,7 +41,8 @@ The rule (also in the README of the ``forecast`` command):
   1x-pace targets 0.46 against 0.43 met); kept as it is -- save for a **steady** trend:
 * A series of 8-12 points (``STEADY_MAX_POINTS``) whose last 7 yearly changes on the model scale have
   a spread below ``STEADY_LONG`` (0.25) of their mean (:func:`mstarget.calibration.smoothness`: a stock
-  growing 6-8 % every year) uses ``pooled_drift`` too. The damping that suits the average series is wrong
+  growing 6-8 % every year; not a growth rate in %, a level that returns to its mean) uses ``pooled_drift``
+  too. The damping that suits the average series is wrong
   for these: held out on the policy corpus (``experiments/plan_regime/steady_long.py``), family-mean
   Brier / ECE improve in every (8, 10, 12 points) x (1-5 years) cell, by 0.005-0.021 / 0.007-0.024, and a
   10-point steady series no longer drops from the ``p_meet`` of its last 7 points (1x-pace target 5 years
