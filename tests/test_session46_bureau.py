@@ -171,3 +171,19 @@ def test_history_layouts_offices_keep_are_read_whole(tmp_path, write):
     food = read[read["indicator"] == "千人食品检验量"].sort_values("year")["value"].tolist()
     assert food == [5, 5.3, 5.5, 5.8]
     _check_journey(*_assess(history, plan))
+
+
+@pytest.mark.parametrize("error", ["#DIV/0!", "#N/A"])
+def test_an_excel_formula_error_is_named_as_such(tmp_path, error):
+    # SYNTHETIC: a 2022 figure computed by a formula that failed in the bureau's workbook
+    rows = [["指标名称", "单位", "2020年", "2021年", "2022年", "2023年"],
+            ["千人食品检验量", "批次/千人", 4.6, 5.0, error, 5.8]]
+    path = _xlsx(tmp_path / "历史数据.xlsx", rows)
+    with pytest.raises(DataValidationError) as err:
+        mt.read_history(path, region="鼎湖区")
+    said = str(err.value)
+    assert error in said and "formula failed" in said and "2022年" in said, said
+    plan = [["指标名称", "单位", "2020年基数", "2025年目标", "属性"], ["千人食品检验量", "批次/千人", 4.6, error, "约束性"]]
+    with pytest.raises(DataValidationError) as err:
+        mt.read_plan(_xlsx(tmp_path / "规划指标.xlsx", plan), region="鼎湖区")
+    assert error in str(err.value) and "formula failed" in str(err.value), str(err.value)

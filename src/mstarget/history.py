@@ -42,7 +42,7 @@ from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import tidy_breaks, percent_kind, split_number_unit, split_unit, unit_column
 from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, REGION_HEADERS, PartOfYear, Problems, apply_region,
-                         footnote_hint, has_note_mark, map_unique, normalize_text, normalize_words, parse_number, parse_year,
+                         excel_error_hint, footnote_hint, has_note_mark, map_unique, normalize_text, normalize_words, parse_number, parse_year,
                          preliminary_figure, preliminary_word_in, require_columns, separator_hint, text_column, written_text, YEAR_MAX,
                          YEAR_MIN)
 
@@ -709,7 +709,7 @@ def _value_hint(cell) -> str:
                 "备注 column, or after the number in brackets, 84（预计）（预计、初步等标注请写在数字后的括号内或备注列）; ")
     if any(ch.isdigit() for ch in s) and any(w in s for w in _APPROXIMATE):
         return "约 / 左右 / 余 are not read: write the number itself（请填写确切数字）; "
-    if hint := separator_hint(s):
+    if hint := separator_hint(s) or excel_error_hint(s):
         return hint
     if s and all(ch in CN_NUMERALS or ch == "点" for ch in s):
         return "digits, not Chinese numerals (九十九 -> 99); "

@@ -54,7 +54,7 @@ from .io import source_name
 from .precision import written_decimals
 from .units import (counts_events, tidy_breaks, is_percent, percent_kind, split_number_unit, split_unit,
                     unit_column)
-from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, footnote_hint,
+from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, excel_error_hint, footnote_hint,
                          has_note_mark, map_unique,
                          normalize_text, normalize_words, parse_number, parse_year, preliminary_figure,
                          preliminary_word_in, require_columns, separator_hint, text_column, written_text,
@@ -1961,7 +1961,7 @@ def _cell_hint(text) -> str:
         return hint
     if any(c in CN_NUMERALS for c in s) and not any(ch.isdigit() for ch in s):  # (万 of 3万户 is a unit)
         return "digits, not Chinese numerals (九十九 -> 99); "
-    if hint := separator_hint(s):
+    if hint := separator_hint(s) or excel_error_hint(s):
         return hint
     if hint := footnote_hint(text, "a note mark is not read: write the figure alone"):  # ≥99(注1), 99[1], 〔3.12〕①
         return hint

@@ -246,6 +246,20 @@ def parse_number(value) -> float | None:
     return number
 
 
+#: what Excel / WPS show in a cell whose formula failed (and what .xls readers give as the cell's text)
+EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
+
+
+def excel_error_hint(text) -> str:
+    """The fix for a cell holding a spreadsheet's formula error (``#DIV/0!``, ``#N/A``), else ``""``: the formula
+    failed in the workbook (a division by an empty cell, a lookup that found nothing), so there is no figure."""
+    s = normalize_text(text).replace(" ", "").upper()
+    if s in EXCEL_ERRORS or s == "#N/A N/A":
+        return (f"a number, not the spreadsheet error {s} (its formula failed in the workbook): fix the formula, "
+                "write the figure itself, or leave the cell blank if there is none（单元格为公式错误，请修正公式或直接填写数值）; ")
+    return ""
+
+
 def separator_hint(text) -> str:
     """The fix for a number whose comma does not separate thousands (``12,5``), else ``""``."""
     for number in re.findall(r"\d[\d,]*,\d+", normalize_text(text).replace(" ", "")):
