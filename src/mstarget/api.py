@@ -222,9 +222,9 @@ def _counted(names) -> str:
 
 def _say_unused_options(result, given: Mapping) -> None:
     """``calibration=`` (a table of your own) and ``reference=`` act only through the models that read them: the
-    learned factors are ``pooled_drift``'s (``auto``'s model for 1-7 points; a table learned by
+    learned factors are ``pooled_drift``'s (``auto``'s model for 1-7 points and steady 8-12; a table learned by
     ``mt.calibration.learn`` keeps the shipped factors of the others), the peers are read by the models that pool
-    an indicator's regions. On series of 8+ points (``ensemble`` / ``drift``) neither changes anything: said once
+    an indicator's regions. On other series of 8+ points (``ensemble`` / ``drift``) neither changes anything: said once
     per call, with how many series and why -- only when the option was passed."""
     calibration, reference = given.get("calibration"), given.get("reference")
     mine = calibration is not None and calibration is not False and not (
@@ -252,9 +252,10 @@ def _say_unused_options(result, given: Mapping) -> None:
             warnings.warn(MstargetWarning(
                 f"calibration={name} changed {n - len(shipped) - len(bare)} of {n} series: {'; '.join(said)}. "
                 f"Its own factors are for {', '.join(sorted(own)) or 'no model (it is the shipped table)'}; "
-                "mt.calibration.learn(panel) learns pooled_drift's, auto's model for 1-7 points"
-                + (", while auto uses ensemble for 8+ points (learn(panel, model='ensemble') learns that one's, "
-                   "from 30+ series of 8+ points)" if "ensemble" in shipped else "")
+                "mt.calibration.learn(panel) learns pooled_drift's, auto's model for 1-7 points and steady trends "
+                "of 8-12" + (", while auto uses ensemble for other series of 8+ points (learn(panel, "
+                             "model='ensemble') learns that one's, from 30+ series of 8+ points)"
+                             if "ensemble" in shipped else "")
                 + "（自定义校准表仅作用于其所学模型）"), stacklevel=2)
     if reference is not None:
         alone = [m for m in series["model"] if not getattr(model_class(m), "uses_peers", False)] \
@@ -262,9 +263,10 @@ def _say_unused_options(result, given: Mapping) -> None:
         if alone:
             warnings.warn(MstargetWarning(
                 f"reference= lent no peers to {len(alone)} of {n} series ({_counted(alone)}): their model "
-                "forecasts each series from its own history (auto uses ensemble for 8+ points); only the models "
-                "that pool an indicator's regions read it (pooled_drift, auto's model for 1-7 points, and "
-                "event_rate, small_count, growth_rate)（参照面板仅用于短序列的汇合模型）"), stacklevel=2)
+                "forecasts each series from its own history (auto uses ensemble for 8+ points, bar steady trends "
+                "of 8-12); only the models that pool an indicator's regions read it (pooled_drift, auto's model "
+                "for 1-7 points and steady 8-12, and event_rate, small_count, growth_rate)"
+                "（参照面板仅用于短序列的汇合模型）"), stacklevel=2)
 
 
 def _registered(name: str) -> bool:

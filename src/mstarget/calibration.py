@@ -409,7 +409,7 @@ def resolve_calibration(calibration) -> Calibration | None:
 def own_models(calibration: Calibration) -> tuple[str, ...]:
     """The models whose factors in ``calibration`` are not the shipped ones: what passing it changes
     (:func:`mstarget.calibration.learn` keeps the shipped factors of the models it did not learn, e.g.
-    ``ensemble``, ``auto``'s model for 8+ points, when it learns ``pooled_drift``)."""
+    ``ensemble``, ``auto``'s model for 8+ points bar steady trends, when it learns ``pooled_drift``)."""
     shipped = default_calibration()
 
     def same(a: dict, b: dict, m: str) -> bool:

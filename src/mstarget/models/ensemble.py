@@ -1,4 +1,5 @@
-"""``ensemble``: a robust combination of registered models (``auto``'s default for 8+ points).
+"""``ensemble``: a robust combination of registered models (``auto``'s default for 8+ points, bar steady
+trends of 8-12).
 
 The lesson of the M3 / M4 yearly data is that a robust combination of simple trend-aware
 methods beats any single one. The default members are the closed-form Theta method
