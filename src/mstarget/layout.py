@@ -69,7 +69,8 @@ _SECTION = re.compile(r"^([一二三四五六七八九十]+\s*[、.．]"
 _UNIT_LINE = re.compile(r"^\s*(计量)?单位\s*[:：]\s*(?P<unit>\S{1,12})\s*$")
 _YEAR = r"(?P<year>(19|20)\d{2})"
 _YEAR_FIRST = re.compile(rf"^{_YEAR}\s*(年度|年)?\s*(?P<role>.*)$")
-_YEAR_LAST = re.compile(rf"^(?P<role>.*?)\s*\(?{_YEAR}\s*(年度|年)?\)?$")
+#: the year after its role, bare or in brackets: 目标值（2025年）, 目标值[2025年], 目标值【2025年】, 目标值〔2025年〕, 目标值/2025年
+_YEAR_LAST = re.compile(rf"^(?P<role>.*?)\s*[(\[【〔]?{_YEAR}\s*(年度|年)?[)\]】〕]?$")
 #: a preliminary figure's mark after the year (``2023年（预计）``, ``2023年预计完成``, ``2023E``): the
 #: year's figure as known so far, read as that year (as a preliminary number in a cell is)
 _PRELIMINARY_ROLE = re.compile(rf"^(?P<keep>.*?)[(（]?({'|'.join(PRELIMINARY_WORDS)})(完成值|完成数|完成|数据|数|值)?[)）]?$"
@@ -255,7 +256,7 @@ def year_role(text) -> tuple[int, str] | None:
     for rx in (_YEAR_FIRST, _YEAR_LAST):
         m = rx.match(t)
         if m:
-            role = _ATTRIBUTE_AFTER.sub("", m.group("role")).strip("()（）:：-_ ")
+            role = _ATTRIBUTE_AFTER.sub("", m.group("role")).strip("()（）[]【】〔〕/:：-_ ")
             role = re.sub(r"^[“\"]?(十[一二三四五六七八九]五|\d+五)[”\"]?", "", role)  # “十四五”目标
             role = _PRELIMINARY_ROLE.sub(r"\g<keep>", role).strip("()（）:：-_ ")  # 2023年（预计）: that year's
             role = _FINAL_ROLE.sub(r"\g<keep>", role).strip("()（）:：-_ ")  # 2023年（年报）: that year's too

@@ -1,0 +1,57 @@
+"""Session 47: a plan's year written in square, lenticular or tortoise-shell brackets, or after a slash
+(基期值【2020年】, 目标值[2025年], 目标值〔2025年〕, 目标值/2025年), in one header row or under the role in a second:
+was refused as "name a year in words that are not read"; now read like 基期值（2020年）.
+
+Plan rows are the Dinghu district's real "十四五" main indicators (the PLAN of test_session46_bureau); the
+yearly history values are that file's SYNTHETIC figures.
+"""
+from __future__ import annotations
+
+import pytest
+from bureau_files import write_rows_xlsx
+from test_session46_bureau import PLAN, _assess, _check_journey, _history_rows
+
+import mstarget as mt
+from mstarget.layout import year_role
+
+BRACKETS = [("【", "】"), ("[", "]"), ("［", "］"), ("〔", "〕"), ("/", "")]
+
+
+@pytest.mark.parametrize("left,right", BRACKETS)
+def test_one_header_row_with_the_year_in_brackets(tmp_path, left, right):
+    rows = [["指标名称", "单位", f"基期值{left}2020年{right}", f"目标值{left}2025年{right}", "属性"]]
+    plan_path = write_rows_xlsx(tmp_path / "规划指标.xlsx", rows + [list(r) for r in PLAN])
+    plan = mt.read_plan(plan_path, region="鼎湖区")
+    assert plan["baseline_year"].eq(2020).all() and plan["target_year"].eq(2025).all()
+    drugs = plan.set_index("name").loc["药品抽检合格率"]
+    assert (drugs["baseline"], drugs["target"], drugs["direction"]) == (98, 99, ">=")
+    history = write_rows_xlsx(tmp_path / "历史数据.xlsx", _history_rows())
+    _check_journey(*_assess(history, plan_path))
+
+
+@pytest.mark.parametrize("left,right", BRACKETS[:4])
+def test_the_year_in_brackets_under_the_role(tmp_path, left, right):
+    """基期值 | 目标值 over 【2020年】 | 【2025年】 (the other header cells merged down)."""
+    rows = [["指标名称", "单位", "基期值", "目标值", "属性"],
+            [None, None, f"{left}2020年{right}", f"{left}2025年{right}", None]] + [list(r) for r in PLAN]
+    plan_path = write_rows_xlsx(tmp_path / "规划指标.xlsx", rows, merges=["A1:A2", "B1:B2", "E1:E2"])
+    plan = mt.read_plan(plan_path, region="鼎湖区")
+    assert plan["baseline_year"].eq(2020).all() and plan["target_year"].eq(2025).all()
+    stock = plan.set_index("name").loc["期末市场主体总量"]
+    assert (stock["baseline"], stock["target"], stock["kind"]) == (1.89, 3.12, "cumulative")
+
+
+@pytest.mark.parametrize("left,right", BRACKETS[:4])
+def test_a_history_year_column_in_brackets_is_that_year(tmp_path, left, right):
+    history = write_rows_xlsx(tmp_path / "历史数据.xlsx", _history_rows([f"{left}{y}年{right}" for y in (2020, 2021, 2022, 2023)]))
+    plan_path = write_rows_xlsx(tmp_path / "规划指标.xlsx",
+                                [["指标名称", "单位", "2020年基数", "2025年目标", "属性"]] + [list(r) for r in PLAN])
+    _check_journey(*_assess(history, plan_path))
+
+
+def test_brackets_that_do_not_close_on_the_year_are_not_read_as_one():
+    """The year must end the header (with its closing bracket): a name with a year inside is no year column."""
+    assert year_role("目标值【2025年】") == (2025, "target")
+    assert year_role("目标值〔2025年〕") == (2025, "target")
+    assert year_role("目标值【2025年】说明") is None
+    assert year_role("【2025年】目标值说明文字") is None
