@@ -55,3 +55,34 @@ def test_brackets_that_do_not_close_on_the_year_are_not_read_as_one():
     assert year_role("目标值〔2025年〕") == (2025, "target")
     assert year_role("目标值【2025年】说明") is None
     assert year_role("【2025年】目标值说明文字") is None
+
+
+# -- a file object (an open file, io.BytesIO, a notebook's upload) ------------------------------------------------
+
+PLAN_CSV = "data/dinghu_14th_fyp_plan.csv"
+
+
+def test_a_file_object_is_refused_saying_to_pass_its_path_or_read_it_into_a_dataframe():
+    import io
+    from pathlib import Path
+
+    from mstarget.exceptions import ParameterError
+    root = Path(__file__).resolve().parents[1]
+    with open(root / PLAN_CSV, "rb") as f:
+        with pytest.raises(ParameterError) as err:
+            mt.read_plan(f)
+    said = str(err.value)
+    assert f"Pass its path ({str(root / PLAN_CSV)!r})" in said and "pd.read_csv(f, header=None)" in said
+    with pytest.raises(ParameterError, match=r"Pass the file's path, or read it into a DataFrame first"):
+        mt.assess(io.BytesIO((root / "data/china/national_history.csv").read_bytes()), root / PLAN_CSV)
+
+
+def test_the_dataframe_the_message_advises_reads_as_the_file_does():
+    """Following the advice: pd.read_csv(f, header=None) of the real Dinghu plan gives the same plan rows."""
+    import pandas as pd
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / PLAN_CSV
+    with open(path, "rb") as f:
+        frame = pd.read_csv(f, header=None)
+    cols = ["indicator", "name", "baseline", "target", "direction", "target_year"]
+    assert mt.read_plan(frame)[cols].equals(mt.read_plan(path)[cols])

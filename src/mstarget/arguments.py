@@ -118,6 +118,13 @@ def _table_hint(value, name: str) -> str:
         return "A list or array has no column names: pass pd.DataFrame(rows, columns=[...])."
     if isinstance(value, (bytes, bytearray)):
         return "Bytes are not a path: pass the file name, or read the file into a DataFrame first."
+    if callable(getattr(value, "read", None)):  # an open file, io.BytesIO / StringIO, a notebook's upload
+        name = getattr(value, "name", None)
+        return ((f"Pass its path ({name!r}) instead, " if isinstance(name, str) and name.strip() else "Pass the file's path, ")
+                + "or read it into a DataFrame first: pd.read_excel(f, header=None) for a workbook, "
+                "pd.read_csv(f, header=None) for a CSV (encoding='gb18030' if it was saved as GBK); title rows and "
+                "headers such as 2020年基数 / 2025年目标 are read from the DataFrame as from the file "
+                "(文件对象不能直接读取：请传入文件路径，或先用 pd.read_excel / pd.read_csv 读成 DataFrame)")
     return ""
 
 
