@@ -7,6 +7,8 @@ yearly history values are that file's SYNTHETIC figures.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from bureau_files import write_rows_xlsx
 from test_session46_bureau import PLAN, _assess, _check_journey, _history_rows
@@ -64,7 +66,6 @@ PLAN_CSV = "data/dinghu_14th_fyp_plan.csv"
 
 def test_a_file_object_is_refused_saying_to_pass_its_path_or_read_it_into_a_dataframe():
     import io
-    from pathlib import Path
 
     from mstarget.exceptions import ParameterError
     root = Path(__file__).resolve().parents[1]
@@ -80,9 +81,26 @@ def test_a_file_object_is_refused_saying_to_pass_its_path_or_read_it_into_a_data
 def test_the_dataframe_the_message_advises_reads_as_the_file_does():
     """Following the advice: pd.read_csv(f, header=None) of the real Dinghu plan gives the same plan rows."""
     import pandas as pd
-    from pathlib import Path
     path = Path(__file__).resolve().parents[1] / PLAN_CSV
     with open(path, "rb") as f:
         frame = pd.read_csv(f, header=None)
     cols = ["indicator", "name", "baseline", "target", "direction", "target_year"]
     assert mt.read_plan(frame)[cols].equals(mt.read_plan(path)[cols])
+
+
+# -- a mistyped model name ------------------------------------------------------------------------------------------
+
+NATIONAL = Path(__file__).resolve().parents[1] / "data" / "china" / "national_history.csv"
+
+@pytest.mark.parametrize("typed,meant", [("dirft", "drift"), ("ensamble", "ensemble"), ("pooled-drift", "pooled_drift"),
+                                         ("Drift", "drift")])
+def test_a_mistyped_model_name_says_which_model_was_probably_meant(typed, meant):
+    from mstarget.exceptions import UnknownModelError
+    with pytest.raises(UnknownModelError, match=rf"unknown model '{typed}'; did you mean '{meant}'\? choose one of"):
+        mt.forecast(NATIONAL, model=typed)
+
+
+def test_a_model_name_like_none_gets_no_guess():
+    from mstarget.exceptions import UnknownModelError
+    with pytest.raises(UnknownModelError, match=r"unknown model 'xyz'; choose one of arima"):
+        mt.forecast(NATIONAL, model="xyz")

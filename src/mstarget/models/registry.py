@@ -26,6 +26,7 @@ and register it in ``models/__init__.py`` (see docs/ARCHITECTURE.md).
 """
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -88,8 +89,11 @@ def model_class(name: str) -> type[Forecaster]:
     try:
         return _REGISTRY[name]
     except (KeyError, TypeError):
+        names = [*available_models(), *shipped_specs()]
+        close = difflib.get_close_matches(str(name).strip().lower(), names, n=1, cutoff=0.7)
+        hint = f"did you mean {close[0]!r}? " if close else ""
         raise UnknownModelError(
-            f"unknown model {name!r}; choose one of {', '.join(available_models())}, a named spec "
+            f"unknown model {name!r}; {hint}choose one of {', '.join(available_models())}, a named spec "
             f"({', '.join(shipped_specs())}) or a spec file (.toml)") from None
 
 
