@@ -18,6 +18,7 @@ and groups 五、逐项评估 by region (a Heading 2 per region, the targets as 
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
 from copy import deepcopy
@@ -32,7 +33,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.shared import Cm, Mm, Pt, RGBColor, Twips
+from docx.table import _Cell
 from docx.text.run import Run
 from lxml import etree
 
@@ -238,15 +240,49 @@ def _cell_text(cell, text: str, *, size: float, bold: bool = False, colour: str 
         par.alignment = align
 
 
-def _copied_text(cell, paragraph, text: str) -> None:
+def _copied_text(tc, paragraph, text: str) -> None:
     """A cell's text in a copy of ``paragraph`` (a cell's formatted by :func:`_cell_text`): the same fonts, size,
-    colour, spacing and alignment, ``text`` in its run (a line break for ``\\n``, as ``run.text`` writes it)."""
-    tc = cell._tc
-    for p in tc.findall(qn("w:p")):
+    colour, spacing and alignment, ``text`` in its run (a line break for ``\\n``, as ``run.text`` writes it).
+    ``tc``: the cell's ``w:tc`` element. Text that python-docx would write as one plain ``w:t`` goes straight into
+    the copied run's ``w:t`` (the same XML, without its character-by-character parsing: a province's 60,000
+    cells)."""
+    for p in tc.findall(_P):
         tc.remove(p)
     p = deepcopy(paragraph)
     tc.append(p)
-    p.findall(qn("w:r"))[-1].text = str(text)  # the formatted run (after the empty one ``cell.text = ""`` leaves)
+    run = p.findall(_R)[-1]  # the formatted run (after the empty one ``cell.text = ""`` leaves)
+    text = str(text)
+    plain = run.find(_T) if text and text.strip() == text and not _RUN_BREAKS.search(text) else None
+    if plain is not None and not plain.attrib and len(run) == 2:  # [w:rPr, w:t]: as run.text = text writes it
+        plain.text = text
+    else:
+        run.text = text
+
+
+_P, _R, _T, _TC_PR, _TC_W = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tcPr"), qn("w:tcW")
+#: characters python-docx's ``run.text`` turns into elements of their own (w:tab, w:br)
+_RUN_BREAKS = re.compile(r"[\t\r\n]")
+
+
+def _set_widths(table, tcs: list[list], widths_cm: list[float]) -> None:
+    """Each column's width: its grid column (LibreOffice reads these) and every cell's ``w:tcW`` (Word reads
+    those), set as python-docx sets them, the first row's through python-docx and the others' copied from it
+    (``tcs``: the table's ``w:tc`` elements by row)."""
+    widths = [Cm(w) for w in widths_cm]
+    for j, w in enumerate(widths):
+        table.columns[j].width = w
+    first: list[dict] = []
+    for tc, w in zip(tcs[0], widths):
+        tc.width = w
+        first.append(dict(tc.find(_TC_PR).find(_TC_W).attrib))
+    for row in tcs[1:]:
+        for tc, attrib in zip(row, first):
+            tc_w = tc.find(_TC_PR).find(_TC_W)  # every cell of a new table has one (python-docx's new_tbl)
+            if tc_w is None:
+                tc.width = Twips(int(attrib[qn("w:w")]))
+            else:
+                for key, value in attrib.items():
+                    tc_w.set(key, value)
 
 
 def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float], *, size: float,
@@ -271,9 +307,11 @@ def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float]
             look.addprevious(mar)
     # each row's cells read once, in one pass over the rows: python-docx's ``table.rows[i]`` rebuilds the list of
     # rows on every call (a province's 3,550 rows took 854 s so); ``row.cells`` walks that row only
-    grid = [row.cells for row in table.rows]
+    # (a new table has no merged cell: its ``w:tc`` elements are its cells, read without python-docx's ``row.cells``,
+    # which works out each cell's span and vertical merge -- a fifth of a province's table)
+    tcs = [tr.tc_lst for tr in table._tbl.tr_lst]
     for j, h in enumerate(header):
-        c = grid[0][j]
+        c = _Cell(tcs[0][j], table)
         _cell_text(c, h, size=size, align=WD_ALIGN_PARAGRAPH.CENTER, header=True)
         _shade(c, "#EEF3F8")
     _repeat_header(table.rows[0])
@@ -282,28 +320,23 @@ def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float]
     # copy its paragraph with their own text: python-docx's formatting, property by property, took 0.5 ms a cell
     looks: dict[tuple, object] = {}
     for i, values in enumerate(rows, start=1):
-        cells = grid[i]
+        row_tcs = tcs[i]
         for j, text in enumerate(values):
             fill = fills.get((i - 1, j))
-            c = cells[j]
+            tc = row_tcs[j]
             colour = "#FFFFFF" if fill else None
             align = WD_ALIGN_PARAGRAPH.LEFT if j in text_columns or widths_cm[j] > 5 else WD_ALIGN_PARAGRAPH.RIGHT
             look = looks.get((colour, align))
             if look is None:
-                _cell_text(c, text, size=size, colour=colour, align=align)
-                looks[(colour, align)] = c._tc.find(qn("w:p"))
+                _cell_text(_Cell(tc, table), text, size=size, colour=colour, align=align)
+                looks[(colour, align)] = tc.find(_P)
             else:
-                _copied_text(c, look, text)
+                _copied_text(tc, look, text)
             if fill:
-                _shade(c, fill)
+                _shade(_Cell(tc, table), fill)
     # Word reads the cell widths, LibreOffice the grid columns: set both, with a fixed layout (``autofit = False``
     # above wrote the one w:tblLayout, in its place in w:tblPr)
-    widths = [Cm(w) for w in widths_cm]
-    for j, w in enumerate(widths):
-        table.columns[j].width = w
-    for cells in grid:
-        for c, w in zip(cells, widths):
-            c.width = w
+    _set_widths(table, tcs, widths_cm)
     return table
 
 
@@ -331,11 +364,13 @@ def _ems(text: str) -> float:
                for c in text)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a table's figures repeat (60%, –, 预期性): each measured once
 def _line_ems(text: str) -> float:
     """The widest line of a cell's text (its lines as written), in ems."""
     return max((_ems(line) for line in str(text).split("\n")), default=0.0)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a table's figures repeat (60%, –, 预期性): each measured once
 def _unbroken_ems(text: str) -> float:
     """The widest piece of a cell's text that a line cannot break inside (a number, a Latin word, one 汉字)."""
     return max((_ems(m.group()) for m in _UNBROKEN.finditer(str(text))), default=0.0)

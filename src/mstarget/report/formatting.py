@@ -21,7 +21,10 @@ Rules
   the indicator (target, baseline, latest value), whole numbers for counts (all of them integers,
   10 or more; one decimal below 10), and never fewer than the plan itself wrote (a target of 25.64
   is shown as 25.64, not 25.6) nor than the written figures beside them; at most 4. That one decimal
-  below 10 is for a count's forecasts (a median of 9.8 batches, a range 0.0–6.5).
+  below 10 is for a count's forecasts (a median of 9.8 batches, a range 0.0–6.5). A 〈〉 row's forecast is a sum
+  of additions, known only to the places they are reported with: it and its range take those places (累计 6.7,
+  5.6–8.6 beside 0.8 | 1.9 | 3.2 亿元 -- not 6.68 nor 6.00), more only where the sum would read as its target
+  (:func:`mstarget.report.model._cells`).
 * A 〔〕 / 〈〉 target is written in that notation with the decimals the plan wrote (:func:`notation_cell`:
   ``≥〈5〉`` beside 累计 4.70, not ``≥5.00``; ``≥〔4.0〕`` when the plan wrote 〔4.0〕). The decimals a plan's
   text cell wrote beyond its figure's (``99.0``; ``baseline_decimals`` / ``target_decimals`` of

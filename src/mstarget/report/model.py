@@ -451,6 +451,10 @@ def missing_years(r: dict, yearly: dict | None) -> list[int]:
     if is_missing(by) and not is_missing(ly) and not is_missing(ty):  # no base year: the years after the latest
         end = int(ty) if is_missing(as_of) else min(int(ty), int(as_of))
         return list(range(int(ly) + 1, end + 1))
+    if is_missing(by) and is_missing(ly) and not is_missing(ty):  # neither a base year nor any figure: the year that
+        # decides a 总结评估, the target year's (请补报2025年数据), not nothing to ask for
+        end = int(ty) if is_missing(as_of) else min(int(ty), int(as_of))
+        return [end]
     if is_missing(by) or is_missing(ty):
         return []
     end = int(ty) if is_missing(as_of) else min(int(ty), int(as_of))
@@ -1520,6 +1524,9 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     # an open forecast beside its target also differs from it visibly: 预测 116.6 against ≥〔117〕 at 49 %, not 117
     open_forecast = () if valued else (_num(r.get("forecast")),)
     fdec = max(compared_decimals(fdec, target, *compared, *open_forecast), sized)
+    if kind == "increment":  # a 〈〉 sum of additions reported to 0.1 is known to 0.1: 累计 6.7 (5.5–8.8) beside 累计完成3.2
+        # and 0.8 | 1.9 | 3.2, not 6.74 nor 6.00 -- more places only where the sum would read as its target (4.97, not 5.0)
+        fdec = min(fdec, compared_decimals(dec, target, *compared, *open_forecast))
     # a count of whole things (项, 批次/年, all figures whole): its forecast and range are whole numbers too
     counted = whole_count(r.get("unit"), reference)
     if counted:  # even beside its target: 8 批次 against ≥8 at 50 %, not 7.997 -- the probability says the rest

@@ -2453,13 +2453,23 @@ def region_count(report, region: str, shown: int) -> str:
     return f"（{total}项，详述{shown}项）" if zh else f" ({shown} of {total} described)"
 
 
+#: the closing assessment of a row's paragraph (:func:`_by_probability` too: 按实现概率评价：滞后, 目标进度无法计算，按实现概率
+#: 评价：滞后), which a 中期评估's 存在的问题 leaves out -- the list says why the row is there; what the clause said
+#: before it (目标进度无法计算) is kept
+PROBLEM_ASSESSMENT = (r"(?:[，,]?按实现概率)?评价：[^。]*。\s*$"
+                      r"|\s*Assessment(?: \(by the probability\))?: [^.]*\.\s*$"
+                      r"|;? assessment by the probability: [^.]*\.\s*$")
+
+
 def _problem_line(row, zh: bool) -> str:
     """One target of a 中期评估's 存在的问题: its name (约束性 marked) and its paragraph's figures, without the name the
     paragraph starts with and the 评价 it ends with."""
     text = row.narrative
     head = _Row(row).c["label"]
     body = text[len(head) + 1:] if text.startswith(head) and text[len(head):len(head) + 1] in ("：", ":") else text
-    body = re.sub(r"(评价：[^。]*。|\s*Assessment: [^.]*\.)\s*$", "", body).strip()
+    body = re.sub(PROBLEM_ASSESSMENT, "", body).strip()
+    if body and not body.endswith(("。", ".")):  # what the assessment's clause said first (目标进度无法计算): a sentence of its own
+        body += "。" if zh else "."
     attr = ("（约束性）" if zh else " (binding)") if row.binding else ""
     return f"{head}{attr}：{body}" if zh else f"{head}{attr}: {body}"
 
@@ -2882,7 +2892,9 @@ def rule_note(report) -> str:
                                           for r in report.rows) else NO_DATA_RULE
     closed = bool(cats & {"completed", "not_completed"})
     # (a 待定 row is judged by no rule: it makes no 总结评估 one of a plan under way)
-    under_way = bool(cats - {"completed", "not_completed", "insufficient_data", TARGET_PENDING}) or not closed
+    # (nor does a 定性 row, which no rule of the two judges: 另行评价)
+    under_way = bool(cats - {"completed", "not_completed", "insufficient_data", TARGET_PENDING, QUALITATIVE}) \
+        or not closed
     lang = report.lang
     words = VOCABULARY[lang].get(getattr(report, "kind", ""), VOCABULARY_DEFAULT[lang])
     final = getattr(report, "kind", "") == "final"  # a 总结评估 whose rows all lack their data keeps its own rule
