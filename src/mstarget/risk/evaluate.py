@@ -1004,6 +1004,25 @@ def _plan_scores(merged: pd.DataFrame, by: list[str], volume, scores: pd.DataFra
     return plan_scores, "tested", scale
 
 
+def _nothing_to_judge(test: pd.DataFrame, tested: pd.DataFrame, scores: pd.DataFrame, by: list[str],
+                      src: str) -> Problem:
+    """Why no group can be judged: the test period(s) sampled nothing (every row 0 批, or no row), or
+    the test groups and the scored ones share no name (a few of each named)."""
+    if tested.empty:
+        periods = ", ".join(dict.fromkeys(test["period"].astype(str))) if "period" in test.columns else ""
+        return Problem(src, None, ",".join(by), None,
+                       f"batches tested in the test period{' ' + periods if periods else ''}; every row there has "
+                       "0 batches (or there is no row), so there is nothing to judge the scores against -- pick a "
+                       "period that was sampled (CLI --test-period / --train-until; test_period= / train_until=)"
+                       "（测试期抽检批次均为0，无法评估）")
+    shown = [" / ".join(r) for r in tested[by].astype(str).itertuples(index=False, name=None)]
+    scored = [" / ".join(r) for r in scores[by].astype(str).itertuples(index=False, name=None)]
+    return Problem(src, None, ",".join(by), None,
+                   f"groups in common with the scores; none of the test groups was scored (tested: "
+                   f"{', '.join(shown[:5])}{' ...' if len(shown) > 5 else ''}; scored: {', '.join(scored[:5])}"
+                   f"{' ...' if len(scored) > 5 else ''})")
+
+
 def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | None = None,
                     budget: int | None = None, ks: Sequence[float] = DEFAULT_KS,
                     period: str | None = "period", volume="tested",
@@ -1063,6 +1082,8 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     test, _ = drop_total_rows(test, by, src)  # 小计 / 合计 rows of the test table are not counted twice
     t = test.groupby(by, as_index=False)[["tested", "failed"]].sum()
     t = t[t["tested"] > 0]  # a group with 0 batches in the test period (0批) was not tested: named as not tested
+    if t.empty:  # the test period sampled nothing: said as that, not as every scored group left out
+        raise DataValidationError([_nothing_to_judge(test, t, scores, by, src)], source=src)
     s = scores.copy()
     s[by] = scores[by].astype(str)
     t[by] = t[by].astype(str)
@@ -1079,9 +1100,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
                       f"of every figure: {', '.join(not_tested[:10])}{' ...' if len(not_tested) > 10 else ''}"
                       "（已评分但测试期无数据的组未计入评估）", MstargetWarning, stacklevel=2)
     if merged.empty:
-        raise DataValidationError([Problem(src, None, ",".join(by), None,
-                                           "groups in common with the scores; none of the test "
-                                           "groups was scored")], source=src)
+        raise DataValidationError([_nothing_to_judge(test, t, s, by, src)], source=src)
     risk = merged["risk"].to_numpy(float)
     n = merged["tested"].to_numpy(float)
     k = merged["failed"].to_numpy(float)

@@ -1095,6 +1095,39 @@ _APPROXIMATE = re.compile(r"^(约|大约|近|超过|逾|多于|不少于|不足|
 _NO_COUNT = re.compile(r"[-—–－―─/／\\×xX*＊]+|无|空|未(?:抽查|抽检|抽样|检查|检测|抽|检|开展|安排)|不适用|n/?a|N/?A|—+")
 #: another unit after a figure (2,000件, 300份, 15万元): a count of something else than batches
 _OTHER_UNIT = re.compile(r"^[\d,，.\s]+\s*((?:[万千百亿])?(?:件|份|个|次|家|户|人|元|吨|公斤|千克|kg|个样品|样品))$")
+#: a count written in ten thousands (1.2万, 0.8701 万): read only when its decimals pin one whole count
+_TEN_THOUSANDS = re.compile(r"(\d+)(?:\.(\d+))?\s*万")
+#: Chinese numerals in a count cell (五千, 一千二百): refused, saying to write digits
+_CHINESE_NUMERALS = re.compile(r"[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
+
+
+def ten_thousands(whole: str, decimals: str) -> tuple[int, int, int]:
+    """A figure in 万 (``whole``.``decimals`` x 10,000) as ``(count, lo, hi)``: ``lo`` / ``hi`` the whole
+    batches it may stand for, rounded to the decimals written -- ``1.2万`` is 12,000 and may be any of
+    11,500-12,499; ``1.2345万`` pins 12,345 (``lo == hi``)."""
+    d = len(decimals)
+    count = int(whole) * 10_000 + (int(decimals) * 10 ** (4 - d) if 0 < d <= 4 else 0)
+    if d >= 4:
+        return count, count, count
+    half = 10 ** (4 - d) // 2
+    return count, max(count - half, 0), count + half - 1
+
+
+def _ten_thousands_count(text: str, written: str) -> int:
+    """The batches a count in 万 gives (``1.2345万`` -> 12,345); ``ValueError`` when its decimals do not
+    pin one whole count (``1.2万`` may be any of 11,500-12,499) or it has a fraction of a batch."""
+    m = _TEN_THOUSANDS.fullmatch(text)
+    whole, decimals = m.group(1), m.group(2) or ""
+    if len(decimals) > 4 and decimals[4:].strip("0"):
+        raise ValueError(f"a whole number of batches; '{written}' is {float(whole + '.' + decimals) * 1e4:,.2f} "
+                         "batches -- counts cannot have decimals")
+    count, lo, hi = ten_thousands(whole, decimals[:4] if len(decimals) > 4 else decimals)
+    if lo != hi:
+        raise ValueError(f"an exact whole number of batches; '{written}' is in ten thousands (万), rounded to "
+                         f"{hi - lo + 1:,} batches: it may be any of {lo:,}–{hi:,} -- write the count "
+                         f"the sampling records give, in batches ({count:,} if it is exactly that)"
+                         "（以万为单位的批次数是约数，请填写实际批次数）")
+    return count
 
 
 def parse_count(v) -> int:
@@ -1134,11 +1167,17 @@ def parse_count(v) -> int:
                 raise ValueError("a whole number of batches; a comma only between thousands (1,234), "
                                  "never as a decimal point (12,5)")
             text = re.sub(r"[,，\s]", "", text)
+        if _TEN_THOUSANDS.fullmatch(text):  # 1.2345万: 12,345 batches; 1.2万 (rounded) refused with its range
+            text = str(_ten_thousands_count(text, written))
         try:
             x = float(text)
         except ValueError:
-            raise ValueError(FORMULA_WITHOUT_VALUE if is_formula(text) else
-                             "a whole number of batches such as 120") from None
+            if is_formula(text):
+                raise ValueError(FORMULA_WITHOUT_VALUE) from None
+            if _CHINESE_NUMERALS.search(text):
+                raise ValueError(f"a whole number of batches written in digits (5000, 5,000 or 5000批); '{written}' "
+                                 "is in Chinese numerals（请用阿拉伯数字填写批次数）") from None
+            raise ValueError("a whole number of batches such as 120") from None
         if 0 < x < 1:  # 0.025: a rate written as a fraction
             raise ValueError(RATE_IN_COUNT.replace("this is a rate", f"this looks like a rate ({100 * x:g}%)"))
         if not np.isfinite(x) or not float(x).is_integer():
@@ -1191,12 +1230,10 @@ def parse_counts(series: pd.Series, src: str, column: str,
     problems = []
     for i in np.flatnonzero(~ok):
         v = s.iloc[i]
-        try:
-            parse_count(v)
-            reason = "a whole number of batches such as 120"
+        try:  # what the vectorised reading leaves, read cell by cell (1.2345万 is 12,345)
+            out[i] = parse_count(v)
         except ValueError as exc:
-            reason = str(exc)
-        problems.append(Problem(src, int(rows[i]), column, _cell_text(v), reason))
+            problems.append(Problem(src, int(rows[i]), column, _cell_text(v), str(exc)))
     return out, problems
 
 
@@ -1786,6 +1823,10 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
     records = "tested" not in df.columns
     if records and outcome is None:
         outcome = next((c for c in OUTCOME_CANDIDATES if c in df.columns), None)
+    if not records:  # 抽检批次（万批次）: one refusal per column, not a 'looks like a rate' per cell
+        wan = _counts_in_ten_thousands(df, src, sheet_rows(df))
+        if wan:
+            raise DataValidationError(wan, source=src)
     counted_failed = not records and "failed" in df.columns  # 不合格批次 as written (a rate beside it is checked)
     if not records and "failed" not in df.columns:  # 合格批次 or 不合格率(%) beside 抽检批次
         df = _failed_from_passed_or_rate(df, src, sheet_rows(df))
@@ -2638,6 +2679,37 @@ def _rate_column(df: pd.DataFrame) -> str | None:
 def _pass_rate_column(df: pd.DataFrame) -> str | None:
     """A column of pass rates (合格率, 合格率(%), 抽检合格率), never 不合格率."""
     return next((c for c in df.columns if "合格率" in (k := layout.header_key(c)) and "不合格率" not in k), None)
+
+
+def _counts_in_ten_thousands(df: pd.DataFrame, src: str, rows: np.ndarray) -> list[Problem]:
+    """One :class:`Problem` per count column (抽检批次, 不合格批次, 合格批次) whose header as written gives
+    its unit in ten thousands (``抽检批次（万批次）``, ``（万批）``, ``（万）``), with its first figure read
+    both ways (``0.8701`` is 8,701 batches; ``0.87`` any of 8,650-8,749): such cells are no batches, and
+    read as counts each would be refused as a rate. Empty when no count header is in 万."""
+    written = df.attrs.get("headers") or {}
+    passed = _passed_column(df)
+    columns = [c for c in ("tested", "failed", passed) if c is not None and c in df.columns]
+    problems = []
+    for c in columns:
+        header = str(written.get(c, c))
+        unit = layout.split_unit(to_simplified(unicodedata.normalize("NFKC", header)))[1]
+        if not unit.startswith("万"):
+            continue
+        row, value, example = None, None, ""
+        for i, v in enumerate(df[c].tolist()):
+            m = re.fullmatch(r"(\d+)(?:\.(\d+))?", _cell_text(v).strip().translate(_FULL_WIDTH_DIGITS))
+            if m:
+                count, lo, hi = ten_thousands(m.group(1), (m.group(2) or "")[:4])
+                row, value = int(rows[i]), _cell_text(v).strip()
+                example = (f"; this row's {value}万 is {count:,} batches" if lo == hi else
+                           f"; this row's {value}万, rounded, may be any of {lo:,}–{hi:,} batches")
+                break
+        problems.append(Problem(src, row, header, value,
+                                f"counts in batches: this header gives them in ten thousands ({unit}){example}. "
+                                "Write each count in batches (8701, not 0.8701) under a header without 万 (e.g. "
+                                f"{layout.split_unit(header)[0].strip() or '抽检批次'}) -- figures in 万 are usually rounded, "
+                                "and no rate can be worked out from them（批次数请以“批”为单位填写实际数，不用“万批次”）"))
+    return problems
 
 
 def _failed_from_passed_or_rate(df: pd.DataFrame, src: str, rows: np.ndarray) -> pd.DataFrame:
