@@ -102,24 +102,61 @@ def check_probabilities(probabilities, owner: str = _OWNER) -> tuple[float, ...]
     """Probabilities strictly between 0 and 1, in the order given, each once (a single number accepted);
     :class:`ParameterError` otherwise -- 70 instead of 0.7 said so."""
     expected = "probabilities strictly between 0 and 1, e.g. (0.7, 0.8)"
+
+    def refuse(hint: str = ""):
+        return ParameterError(f"The 'probabilities' parameter of {owner} must be {expected}"
+                              f"{f': {hint}' if hint else ''}. Got {probabilities!r} instead.")
+
     values = [probabilities] if isinstance(probabilities, (int, float, np.integer, np.floating)) else probabilities
-    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-        raise ParameterError.invalid("probabilities", owner, expected, probabilities)
-    out: list[float] = []
-    for v in list(values):
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) \
-                or not math.isfinite(float(v)):
-            raise ParameterError.invalid("probabilities", owner, expected, probabilities)
-        v = float(v)
-        if not 0 < v < 1:
-            hint = f" ({v:g} looks like a percentage: write {v / 100:g})" if 1 < v < 100 else ""
-            raise ParameterError(f"The 'probabilities' parameter of {owner} must be {expected}{hint}. "
-                                 f"Got {probabilities!r} instead.")
-        if v not in out:
-            out.append(v)
-    if not out:
-        raise ParameterError.invalid("probabilities", owner, expected, probabilities)
-    return tuple(out)
+    if isinstance(values, (str, bytes)):
+        raise refuse(_text_hint(values, f"{values!r} is text"))
+    if not isinstance(values, Iterable):
+        raise refuse()
+    values = list(values)
+    if not values:
+        raise refuse("none given")
+    for i, v in enumerate(values, start=1):
+        if isinstance(v, (str, bytes)):
+            raise refuse(_text_hint(v, f"item {i}, {v!r}, is text"))
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+            raise refuse(f"item {i}, {v!r}, is not a number")
+        if not math.isfinite(float(v)):
+            raise refuse(f"{float(v)!r} is not a finite number")
+    numbers = [float(v) for v in values]
+    wrong = [v for v in numbers if not 0 < v < 1]
+    if wrong:
+        raise refuse(_range_hint(numbers, wrong))
+    return tuple(dict.fromkeys(numbers))  # each once, in the order given
+
+
+def _text_hint(text, what: str) -> str:
+    """What to write instead of probabilities given as text (``"0.7"``, ``"70%"``, ``"0.7,0.8"``): the numbers it
+    reads as, when it does (a percentage divided by 100), else that numbers are expected."""
+    parts = [p.strip().rstrip("%").strip() for p in str(text).replace("，", ",").split(",") if p.strip()]
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        return f"{what}, give numbers"
+    if not numbers or not all(math.isfinite(v) for v in numbers):
+        return f"{what}, give numbers"
+    numbers = [v / 100 if 1 < v < 100 else v for v in numbers]
+    shown = ", ".join(f"{v:g}" for v in numbers)
+    return f"{what}, write {shown}"
+
+
+def _range_hint(numbers: list[float], wrong: list[float]) -> str:
+    """Why probabilities outside (0, 1) are refused: percentages (``70``, ``(70, 80)``) with the shares to write,
+    else the figures out of range -- 0 and 1 are no probability a figure can be suggested at."""
+    if all(1 < v < 100 for v in numbers):
+        shares = ", ".join(f"{v / 100:g}" for v in numbers)
+        written = ", ".join(f"{v:g}" for v in numbers)
+        return (f"{written} looks like a percentage, write {shares}" if len(numbers) == 1 else
+                f"{written} look like percentages, write {shares}")
+    percents = [v for v in wrong if 1 < v < 100]
+    if percents and len(percents) == len(wrong):
+        return (f"{', '.join(f'{v:g}' for v in percents)} among shares of 1 looks like a percentage, write "
+                f"{', '.join(f'{v / 100:g}' for v in percents)}")
+    return f"{', '.join(f'{v:g}' for v in wrong)} not strictly between 0 and 1"
 
 
 def suggest_targets(history, plan, probabilities=DEFAULT_PROBABILITIES, *, region: str | None = None,
