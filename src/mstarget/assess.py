@@ -1775,6 +1775,8 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     if missing:  # a stock or sum with unreported years: achieved only on the reported figures alone
         achieved = already
     _schedule(row, sf, current, achieved, rules, average_progress)
+    if missing and not (unknown or estimated_year or average) and direction == ">=" and row["category"] == "behind":
+        _behind_on_a_gap(row, current, missing, unreported, rules, notes)
     if occurred:  # 零发生 with an incident of the period (a year's or part of one's): 未完成 once the target year is
         row["missed_already"] = True  # past, whatever its own figure (:func:`mstarget.schedule.evaluation_category`)
     if part_decided:  # missed already, though no whole year of the period is reported: 滞后, not 数据不足 / 未开始
@@ -1841,6 +1843,31 @@ def _observed_pace(years: np.ndarray, values: np.ndarray, by: int | None, baseli
         if after.sum() >= 2:
             return float((values[-1] - values[after][0]) / (years[-1] - years[after][0]))
     return float((values[-1] - values[0]) / span) if span > 0 else np.nan
+
+
+def _behind_on_a_gap(row: dict, current: float, missing: list, estimates: dict, rules: ScheduleRules,
+                     notes: list) -> None:
+    """A sum or stock of additions behind schedule on its reported years alone (滞后) while a year of the period is
+    not reported: judged again with those years at their estimates (the interpolation ``p_meet`` counts). Still
+    behind: 滞后 stands, said so. On schedule with them: 数据不足 -- a gap in the figures is no delay (flows 1.0, -,
+    0.98 of 〈5〉 by 2023 are 40 % of the target as reported, 59 % with 2022 at its estimate: 基本符合预期 once
+    reported, not 滞后) -- as the target year's verdict is when the reported figures do not settle it."""
+    start = 0.0 if row["kind"] == "increment" else row["baseline"]
+    with_estimates = current + sum(estimates.get(int(y), 0.0) for y in missing)
+    share = progress_share(start, row["target"], with_estimates, row["direction"])
+    again = categorise(has_progress_data=True, already_met=False, time=row["time_share"], progress=share,
+                       p_meet=row["p_meet"], rules=rules)
+    years, reported = _years_text(missing), row["progress_share"]
+    if again == "behind":
+        notes.append(f"behind schedule also with {years} at its estimate ({share:.0%} of the target against "
+                     f"{row['time_share']:.0%} of the period) (按插值估计补足{years}年后，目标进度{share:.0%}，仍滞后)")
+        return
+    row["category"] = row["evaluation"] = "insufficient_data"
+    row["category_zh"] = CATEGORY_ZH["insufficient_data"]
+    notes.append(f"not judged behind schedule: the reported years alone give {reported:.0%} of the target against "
+                 f"{row['time_share']:.0%} of the period, but {years} is not reported, and with its estimate it is "
+                 f"{share:.0%} (数据不足：缺少{years}年数据，仅按已报送年份目标进度为{reported:.0%}，低于时间进度"
+                 f"{row['time_share']:.0%}；按插值估计补足后为{share:.0%}，暂不判定滞后，请补报{years}年数据)")
 
 
 def _schedule(row: dict, sf: SeriesForecast, current: float, already_met: bool,
