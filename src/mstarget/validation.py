@@ -469,10 +469,27 @@ def require_columns(df: pd.DataFrame, required, problems: Problems, what: str, t
             hint += (f"; the target column '{written}' names no year: write it in the header (2020年基数 / 2025年目标, or "
                      "2020年 / 2025年 in the row under 基期值 / 目标值), add a 目标年份 column, or title the table "
                      "with its plan period (“十四五”) (目标列未注明年份：请在表头写明“2025年目标”，或增加“目标年份”列)")
+        hint += _other_table_hint(df, missing, what)
         problems.table(f"missing column(s) {', '.join(missing)}; a {what} table needs columns "
                        f"{', '.join(required)} (found: {', '.join(map(str, df.columns)) or 'none'}){hint}")
         return False
     return True
+
+
+def _other_table_hint(df: pd.DataFrame, missing: list, what: str) -> str:
+    """A history given where the plan goes (year and value columns, no target), or a plan where the history goes
+    (target_year and target, no year / value): said, with the order the functions take them in -- ``mt.assess(
+    "plan.csv", "history.csv")`` read the plan as the history."""
+    cols = set(df.columns)
+    if what == "plan" and {"year", "value"} <= cols and "target" in missing:
+        return ("; this looks like a history table (year, value columns): give it as the history -- "
+                "mt.assess(history, plan) and suggest_targets(history, plan) take the history first "
+                "(backtest(history, plan=...)), the command line --history (此表似为历史数据表：请作为历史数据传入，函数参数顺序为先历史数据、后规划表)")
+    if what == "history" and {"target_year", "target"} <= cols and {"year", "value"} & set(missing):
+        return ("; this looks like a plan table (target_year, target columns): give it as the plan -- "
+                "mt.assess(history, plan) takes the history first and the plan second, the command line --plan "
+                "(此表似为规划指标表：请作为规划表传入，函数参数顺序为先历史数据、后规划表)")
+    return ""
 
 
 #: words of a header that may name regions (所属地市, 监管区域): with several regions in its cells, a region column

@@ -136,7 +136,10 @@ def display_frame(table: pd.DataFrame, probs) -> pd.DataFrame:
     records = table.to_dict("records")
     out[heads[0]] = [_pending_text(r) if _pending(r) else target_text(r) if r["direction"] in DIRECTION_SIGN
                      else (r.get("target_written") or "定性") for r in records]
-    out[heads[1]] = [_percent(r["p_meet"]) for r in records]
+    # the drafted target's chance where the row is measured (a figure suggested): not beside 不测算 (one observation
+    # and no peers: its 50 % is no forecast, as assess shows it -)
+    measured = table[target_column(probs[0])].notna().tolist()
+    out[heads[1]] = [_percent(r["p_meet"]) if m else "-" for r, m in zip(records, measured)]
     for p, head in zip(probs, heads[2:]):
         cells = []
         for r in records:
@@ -189,6 +192,9 @@ def verdict_lines(table: pd.DataFrame, probs) -> str:
     low, high = min(probs), max(probs)
     names = [n if isinstance(n, str) and n else i for n, i in zip(table["name"], table["indicator"])]
     p = pd.to_numeric(table["p_meet"], errors="coerce").where(table[target_column(probs[0])].notna())  # measured
+    if "last_year" in table.columns:  # a target year already observed is a fact (met or missed), no drafted target
+        p = p.where(~(pd.to_numeric(table["target_year"], errors="coerce")
+                      <= pd.to_numeric(table["last_year"], errors="coerce")))
     if table["target_year"].nunique(dropna=True) > 1:  # 千人食品检验量（2027年目标）: one indicator, two targets
         names = [f"{n}（{int(y)}年目标）" if y == y else n for n, y in zip(names, table["target_year"])]
     regions = table["region"].astype("string").fillna("").astype(str).tolist()
