@@ -112,6 +112,15 @@ class Engine:
     def parallel(self) -> bool:
         return self.backend != "serial"
 
+    def connect(self) -> None:
+        """Reach the Dask scheduler at :attr:`scheduler` now, before any work: an address nothing
+        answers at raises :class:`~mstarget.exceptions.EnvironmentProblem`, one that is no address
+        :class:`~mstarget.exceptions.ParameterError`, both naming it. The connection is kept and
+        reused by the call's chunks (one per process and address). Other backends, and a local
+        Dask cluster (started when the first chunks are sent), have nothing to reach."""
+        if self.backend == "dask" and self.scheduler:
+            _dask_client(self)
+
     def workers(self) -> int:
         """Parallel width: worker processes (threads, on a Dask cluster) that run chunks."""
         if self.backend == "serial":

@@ -1451,15 +1451,22 @@ def save_workbook(workbook, path: str | os.PathLike) -> None:
     The workbook is built in memory and written in one go: a full disk then fails with one
     plain OSError, not a half-closed zip archive. Use it inside :func:`atomic_path`.
     """
+    text_cells_as_text(workbook)
+    buf = _io.BytesIO()
+    workbook.save(buf)
+    Path(path).write_bytes(buf.getvalue())
+
+
+def text_cells_as_text(workbook) -> None:
+    """Store every text cell of an openpyxl ``workbook`` as text, in place: data type ``"s"``
+    (openpyxl would make ``#N/A`` an error cell), formula-like text prefixed as in
+    :func:`spreadsheet_text`."""
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.value = spreadsheet_text(cell.value)
                     cell.data_type = "s"
-    buf = _io.BytesIO()
-    workbook.save(buf)
-    Path(path).write_bytes(buf.getvalue())
 
 
 def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
@@ -1481,9 +1488,11 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
         if ext == ".csv":
             df.to_csv(tmp, index=False, encoding="utf-8-sig")
         elif ext == ".xlsx":
-            with pd.ExcelWriter(_io.BytesIO(), engine="openpyxl") as writer:
+            buf = _io.BytesIO()  # built in memory, written in one go (a full disk: one plain OSError)
+            with pd.ExcelWriter(buf, engine="openpyxl") as writer:  # which saves the workbook, once, on leaving
                 df.to_excel(writer, index=False)
-                save_workbook(writer.book, tmp)
+                text_cells_as_text(writer.book)
+            Path(tmp).write_bytes(buf.getvalue())
         elif ext == ".json":
             df.to_json(tmp, orient="records", force_ascii=False, indent=2)
         else:

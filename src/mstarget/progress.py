@@ -2,7 +2,8 @@
 
 A :class:`Progress` follows one call from start to end -- reading the tables, choosing models,
 learning across series, forecasting the series (a bar), logging the run. In a terminal each step
-shows on one line that is redrawn in place and cleared when the call moves on. When standard
+shows on one line that is redrawn in place and cleared when the call moves on (a terminal of size
+0 x 0, such as a pseudo-terminal opened without one, gets its bars as whole lines). When standard
 error goes to a file or a pipe (CI logs, ``mstarget assess ... 2> log.txt``) everything is written
 as whole lines: one per step as it starts, a bar at most every 10 seconds plus its final count, so
 the lines that follow (a table, "written: ...") start on a line of their own.
@@ -11,6 +12,7 @@ the lines that follow (a table, "written: ...") start on a line of their own.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from contextlib import contextmanager
@@ -26,10 +28,22 @@ def _to_terminal() -> bool:
         return False
 
 
+def _terminal_has_size() -> bool:
+    """Whether standard error's terminal says its size: a pseudo-terminal opened without one
+    (``script``, ``docker run -t``, ``expect``, a CI runner's pty) is 0 x 0, where a ``tqdm`` bar
+    draws nothing at all."""
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except (AttributeError, ValueError, OSError):  # replaced or closed stderr, no terminal
+        return False
+    return size.columns > 0 and size.lines > 0
+
+
 def progress_bar(*, total: int, desc: str, unit: str):
     """A bar of ``total`` steps advanced by ``.update(n)``: a ``tqdm`` bar redrawn in place in a
-    terminal, whole lines (:class:`LineBar`) in a file or pipe."""
-    if _to_terminal():
+    terminal that says its size, whole lines (:class:`LineBar`) in a file, a pipe or a terminal of
+    size 0 x 0."""
+    if _to_terminal() and _terminal_has_size():
         from tqdm.auto import tqdm  # lazy: tqdm, only when a bar is shown in a terminal
 
         return tqdm(total=total, desc=desc, unit=unit, leave=False)

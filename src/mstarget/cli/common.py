@@ -280,13 +280,18 @@ def add_engine_flags(p: argparse.ArgumentParser) -> None:
 
 def engine_of(args: argparse.Namespace, command: str):
     """The :class:`~mstarget.engine.Engine` of ``--backend / --n-jobs / --scheduler``: a
-    scheduler address alone means ``dask``; bad values are refused before any work."""
+    scheduler address alone means ``dask``; bad values are refused before any work, and so is a
+    scheduler address (``--scheduler`` or ``$MSTARGET_DASK_SCHEDULER``) nothing answers at -- not
+    after reading and checking a country's tables (:meth:`~mstarget.engine.Engine.connect`; the
+    connection is reused by the work)."""
     backend = args.backend or ("dask" if args.scheduler else "serial")
     if args.n_jobs is not None and args.n_jobs < 1:
         raise ParameterError(f"--n-jobs must be a number of worker processes >= 1; got {args.n_jobs}.")
     if args.scheduler and backend != "dask":
         raise ParameterError(f"--scheduler {args.scheduler} needs --backend dask (got --backend {backend}).")
-    return Engine.of(backend, args.n_jobs, args.scheduler, caller=command)
+    engine = Engine.of(backend, args.n_jobs, args.scheduler, caller=command)
+    engine.connect()
+    return engine
 
 
 def add_assessment_inputs(p: argparse.ArgumentParser, *, history_required: bool = False) -> None:
