@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
-from ..io import atomic_path, save_workbook, spreadsheet_safe, write_table
+from ..io import atomic_path, spreadsheet_safe, text_cells_as_text, write_table
 from ..output_set import outputs_together
 from ..progress import Progress
 from ..tracking import Input, data_fingerprint
@@ -459,7 +459,8 @@ def write_result(table: pd.DataFrame, path: str, by: list[str] | None = None, li
     plan = "batches" in table.columns and "expected_failures" in table.columns
     safe = spreadsheet_safe(table)
     with atomic_path(path) as tmp:
-        with pd.ExcelWriter(io.BytesIO(), engine="openpyxl") as writer:
+        buf = io.BytesIO()  # built in memory, written in one go; pandas saves the workbook once, on leaving
+        with pd.ExcelWriter(buf, engine="openpyxl") as writer:
             safe.to_excel(writer, index=False, sheet_name=PLAN_DATA_SHEET if plan else SCORES_SHEET)
             sheet = writer.book.active
             _number_formats(sheet, table, plan)
@@ -469,7 +470,8 @@ def write_result(table: pd.DataFrame, path: str, by: list[str] | None = None, li
             else:
                 _column_widths(sheet, safe)
                 _readable_scores_sheet(writer, table, by or [table.columns[0]], lines)
-            save_workbook(writer.book, tmp)
+            text_cells_as_text(writer.book)
+        Path(tmp).write_bytes(buf.getvalue())
 
 
 #: the second sheet of a plan's workbook: the plan for reading, with its 合计 row and notes
