@@ -122,7 +122,12 @@ def name_key(text) -> str:
     """
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
-    t = _INVISIBLE.sub("", str(text))
+    return _name_key(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a country's table compares the same few hundred names ~100,000 times
+def _name_key(text: str) -> str:
+    t = _INVISIBLE.sub("", text)
     t = NAME_NUMBERING.sub("", _FOOTNOTE.sub("", t), count=1)
     t = to_simplified(unicodedata.normalize("NFKC", t)).strip()
     t = _WRAPPED.sub(r"\1", _MARKS.sub("", t).strip())
