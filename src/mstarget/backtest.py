@@ -38,12 +38,15 @@ from .forecast import DEFAULT_PATHS, FALLBACK_PREFIX, run_forecast
 from .history import read_history
 from .models import resolve
 from .plan import read_plan
-from .outcomes import attainment_calls, plan_for_calls, realised_outcome  # noqa: F401  (realised_outcome: public here too)
+from .outcomes import attainment_calls, plan_for_calls, realised_outcome
 from .pace_check import expected_calibration_error
 from .progress import Progress
 from .quantiles import sorted_mean
 from .reliability import RELIABILITY_COLUMNS, coverage_by_horizon, reliability_table
 from .reliability_charts import backtest_chart
+
+#: a name of mstarget.outcomes this module re-exports (``from mstarget.backtest import realised_outcome``)
+_REEXPORTED = (realised_outcome,)
 
 DETAIL_COLUMNS = ["model", "region", "indicator", "origin", "h", "year", "n_train", "steady", "actual",
                   "mean", "median", "lo_80", "hi_80", "lo_95", "hi_95", "scale", "smape", "mase", "in_80",
@@ -64,6 +67,8 @@ WARNING_COLUMNS = ["model", "origin", "category", "message"]
 #: scores the whole predictive distribution, MASE and sMAPE only its centre; a tie on the first is
 #: broken by the next ones, then by the lower ``share_fallback``
 BEST_MODEL_BY = ("crps_scaled", "mase", "smape")
+#: the longest ``horizon`` (years ahead from an origin) and the most ``origins`` (as a count) a backtest takes
+MAX_HORIZON, MAX_ORIGINS = 20, 50
 #: a model whose ``share_fallback`` is above this (more than half of its forecasts made by another
 #: model) is never the best model: its scores are mostly another model's
 MAX_SHARE_FALLBACK = 0.5
@@ -211,21 +216,26 @@ class BacktestResult:
                 if k != "model" and isinstance(v, (int, float, np.number))}
 
 
-def _model_list(model) -> list:
-    """The models asked for, each once: a model listed twice (``drift,naive,drift``) is refused -- scored twice
-    it would be "tied with itself" and count every forecast twice in the coverage intervals."""
+def model_list(model) -> list:
+    """The models asked for, each once and each resolved (:func:`mstarget.models.resolve`) before any
+    work: a mistyped name or a bad spec file later in the list is refused at once, not after the models
+    before it were backtested (minutes on a province's table). A model listed twice (``drift,naive,drift``)
+    is refused -- scored twice it would be "tied with itself" and count every forecast twice in the
+    coverage intervals -- and so is an empty list (``--models ,``), which would otherwise read as "nothing
+    was scored"."""
     if isinstance(model, str) and "," in model:
         models = [m.strip() for m in model.split(",") if m.strip()]
     elif isinstance(model, (list, tuple)):
         models = list(model)
     else:
-        return [model]
+        models = [model]
+    if not models:
+        raise ParameterError(f"model={model!r} (--models on the command line) names no model: give one or more "
+                             "model names or spec files, comma-separated, e.g. --models ensemble,theta,drift "
+                             "(mt.available_models() lists them)（未指定模型）")
     seen: set = set()
     for m in models:
-        try:
-            key = resolve(m).display
-        except UnknownModelError:
-            continue  # said where the model is resolved
+        key = resolve(m).display  # an unknown model or a bad spec: refused here, before any work
         if key in seen:
             raise ParameterError(f"model {key!r} is listed twice in model={model!r}: each model is backtested once; "
                                  f"drop the repeat (模型{key}重复列出)")
@@ -236,8 +246,8 @@ def _model_list(model) -> list:
 def _origins(hist: pd.DataFrame, origins) -> list[int]:
     """The cut-off years asked for (``hist``: the observations, at least one)."""
     if isinstance(origins, (int, np.integer)):
-        if not 1 <= int(origins) <= 50:
-            raise ParameterError.invalid("origins", "backtest", "an int in [1, 50] or a list of years",
+        if not 1 <= int(origins) <= MAX_ORIGINS:
+            raise ParameterError.invalid("origins", "backtest", f"an int in [1, {MAX_ORIGINS}] or a list of years",
                                          origins)
         last = int(hist["year"].max())
         return [last - k for k in range(int(origins), 0, -1)]
@@ -342,8 +352,9 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
     """
     check_table(history, "history", "backtest")  # argument types first (issue 14)
     check_table(plan, "plan", "backtest", optional=True)
-    check_horizon(horizon, "backtest", high=20)
+    check_horizon(horizon, "backtest", high=MAX_HORIZON)
     check_seed(seed, "backtest")
+    models = model_list(model)  # every model resolved before any work (a typo in the last one too)
     engine = Engine.of(backend, n_jobs, scheduler, caller="backtest")
     prog = Progress.of(progress)
     with prog.step("reading the history"):
@@ -362,7 +373,6 @@ def backtest(history, model="auto", horizon: int = 2, origins: int | Iterable[in
     cutoffs = _within_history(_origins(observed, origins), observed, source)
     actual = {(r, i): dict(zip(g["year"].astype(int), g["value"].astype(float)))
               for (r, i), g in observed.groupby(["region", "indicator"], sort=False)}
-    models = _model_list(model)
     plan_df, plan_hist = plan_for_calls(plan, hist) if plan is not None else (None, None)
     ref = read_history(reference) if reference is not None else None
     per_task, kept = [], []
@@ -506,7 +516,7 @@ def _series_rows(sf, obs, *, label, T, min_train, since=None) -> list[dict]:
         return []
     if since is not None and len(sf.years) and int(sf.years[-1]) <= since:
         return []
-    scale = M.naive_scale(sf.values)
+    scale = M.naive_scale(sf.values, sf.years)  # per year: a change across missing years spread over them
     z = sf.z_transform.forward(sf.values) if sf.z_transform is not None else sf.values
     steady = is_steady(z)
     return [_detail_row(label, sf, T, j, int(yr), obs[int(yr)], scale, steady)

@@ -4,7 +4,8 @@ Conventions follow the M3 / M4 competitions:
 
 * ``smape`` -- symmetric MAPE in percent, ``200 |a - f| / (|a| + |f|)`` (0 when both are 0);
 * ``mase`` -- absolute error divided by the in-sample mean absolute yearly change of the
-  training series (the naive-1 scale used for yearly data);
+  training series (the naive-1 scale used for yearly data; a change across missing years counts as
+  that many yearly changes, see :func:`naive_scale`);
 * ``coverage`` -- share of actuals inside ``[lo, hi]``;
 * ``msis`` -- the M4 mean scaled interval score of a ``1 - alpha`` interval:
   ``(hi - lo) + 2/alpha (lo - a)[a < lo] + 2/alpha (a - hi)[a > hi]``, divided by the scale;
@@ -25,13 +26,27 @@ def smape(actual, forecast) -> np.ndarray:
     return out
 
 
-def naive_scale(train) -> float:
-    """Mean absolute yearly change of a training series (``nan`` with fewer than 2 points)."""
+def naive_scale(train, years=None) -> float:
+    """Mean absolute yearly change of a training series (``nan`` with fewer than 2 points, or when it
+    never changes).
+
+    ``train``: its values, shape ``(n,)``, in year order; ``years``: their years, shape ``(n,)``
+    (optional). With ``years``, a change across a gap (2017 -> 2021) counts as that many yearly changes
+    of its average size (``|change| / 4`` here), so a series with missing years is scaled by its yearly
+    change like any other, not by the change over the whole gap taken as one year's. Units: those of
+    the values, per year."""
     y = np.asarray(train, dtype=float)
-    y = y[np.isfinite(y)]
+    t = None if years is None else np.asarray(years, dtype=float)
+    keep = np.isfinite(y) if t is None else np.isfinite(y) & np.isfinite(t)
+    y = y[keep]
     if y.size < 2:
         return float("nan")
-    s = float(np.mean(np.abs(np.diff(y))))
+    if t is None:
+        s = float(np.mean(np.abs(np.diff(y))))
+    else:
+        order = np.argsort(t[keep], kind="stable")
+        span = float(np.sum(np.diff(t[keep][order])))  # the yearly changes the observations stand for
+        s = float(np.sum(np.abs(np.diff(y[order]))) / span) if span > 0 else float("nan")
     return s if s > 0 else float("nan")
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..arguments import YEAR_MAX, YEAR_MIN
-from ..backtest import MAX_SHARE_FALLBACK, MIN_CALLS_BASE, backtest, choose_best, horizons_text, scored_horizons
+from ..backtest import (MAX_HORIZON, MAX_ORIGINS, MAX_SHARE_FALLBACK, MIN_CALLS_BASE, backtest, choose_best,
+                        horizons_text, model_list, scored_horizons)
 from ..exceptions import MstargetWarning, ParameterError
 from ..forecast import DEFAULT_PATHS
 from ..history import read_history
@@ -58,6 +59,10 @@ def _parse_origins(text: str):
     except ValueError:
         raise ParameterError(expected + ".") from None
     if len(nums) == 1 and nums[0] < 1000:
+        if not 1 <= nums[0] <= MAX_ORIGINS:
+            raise ParameterError(f"--origins {text}: expected a number of origins from 1 to {MAX_ORIGINS} (the last N "
+                                 f"years before the history's last one; default 3) or comma-separated cut-off years in "
+                                 f"{YEAR_MIN}-{YEAR_MAX} (e.g. 2019,2020,2021).")
         return nums[0]
     bad = [n for n in nums if not YEAR_MIN <= n <= YEAR_MAX]
     if not nums or bad:
@@ -65,8 +70,31 @@ def _parse_origins(text: str):
     return nums
 
 
+def _check_horizon(horizon: int) -> None:
+    """``--horizon``: 1 to :data:`MAX_HORIZON` years, refused (ParameterError naming the flag) before any work --
+    not after the tables are read, in the words of the library's ``horizon`` parameter."""
+    if not 1 <= horizon <= MAX_HORIZON:
+        raise ParameterError(f"--horizon {horizon}: expected the years ahead scored from each origin, a whole number "
+                             f"from 1 to {MAX_HORIZON} (default 2); the history must hold years that far after an "
+                             f"origin for a horizon to be scored（预测年距应为1—{MAX_HORIZON}年）.")
+
+
+def _parse_models(text: str) -> list[str]:
+    """``--models``: the comma-separated names or spec files, each resolved before any work (an unknown name, a bad
+    spec file or a repeat refused: :func:`mstarget.backtest.model_list`); none at all (``--models ,``) is refused,
+    naming the flag, rather than backtesting nothing."""
+    models = [m.strip() for m in str(text).split(",") if m.strip()]
+    if not models:
+        raise ParameterError(f"--models {text!r} names no model: give one or more model names or spec files, "
+                             "comma-separated, e.g. --models ensemble,theta,drift (default auto)（未指定模型）.")
+    model_list(models)  # each resolved: a typo or a bad spec file refused before the tables are read
+    return models
+
+
 def run(args: argparse.Namespace) -> int:
     _parse_origins(args.origins)  # before any work
+    _check_horizon(args.horizon)
+    _parse_models(args.models)
     if not 10 <= args.paths <= 1_000_000:  # the library's message names forecast's n_paths, not the flag
         raise ParameterError(f"--paths {args.paths}: expected a number of sample paths per series from 10 to "
                              f"1000000 (default {DEFAULT_PATHS}).")
@@ -171,13 +199,14 @@ def _run(args: argparse.Namespace, details_out, settings, logger) -> int:
     history = read_history(args.history, region=args.region)
     common.require_observations(history, args.history, doing="backtest")
     plan = read_plan(args.plan, region=args.region) if args.plan else None
+    common.warn_unused_region(args.region, history, plan)  # --region names, it does not filter: said, as forecast does
     origins = _parse_origins(args.origins)
     reference = read_history(args.reference) if args.reference else None
     common.require_observations(reference, args.reference, flag="--reference", doing="lend peers from",
                                 advice=" (leave out --reference to backtest without peers)")
     calibration = common.calibration_of(args)  # a bad file refused before any work
     common.inputs_accepted(logger)
-    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    models = _parse_models(args.models)
     res = backtest(history, model=models, horizon=args.horizon, origins=origins, seed=args.seed,
                    n_paths=args.paths, plan=plan, backend=engine, progress=True, calibration=calibration,
                    reference=reference)
