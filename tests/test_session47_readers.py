@@ -104,3 +104,11 @@ def test_a_model_name_like_none_gets_no_guess():
     from mstarget.exceptions import UnknownModelError
     with pytest.raises(UnknownModelError, match=r"unknown model 'xyz'; choose one of arima"):
         mt.forecast(NATIONAL, model="xyz")
+
+
+def test_a_spec_file_naming_an_unknown_model_is_named_in_the_message(tmp_path):
+    from mstarget.exceptions import UnknownModelError
+    spec = tmp_path / "bad.toml"
+    spec.write_text('model = "etss"\n', encoding="utf-8")
+    with pytest.raises(UnknownModelError, match=rf"^model spec {spec}: unknown model 'etss'; did you mean 'ets'\?"):
+        mt.forecast(NATIONAL, model=spec)

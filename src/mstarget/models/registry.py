@@ -146,7 +146,10 @@ def _parse_spec(text: str, where: str, stem: str) -> ModelSpec:
     if not isinstance(name, str):
         raise UnknownModelError(f"model spec {where} needs a string key 'model' naming a registered model")
     if name not in _REGISTRY and name not in META_MODELS:
-        model_class(name)  # raises with the list of names
+        try:
+            model_class(name)  # raises with the list of names
+        except UnknownModelError as exc:  # which file says it: model spec bad.toml: unknown model 'etss'; did you mean
+            raise UnknownModelError(f"model spec {where}: {exc}") from None
     params = data.get("params", {}) or {}
     if not isinstance(params, dict):
         raise ParameterError(f"model spec {where}: [params] must be a table")
