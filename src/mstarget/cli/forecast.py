@@ -7,6 +7,7 @@ from .. import tracking
 from ..forecast import forecast
 from ..history import read_history
 from ..io import write_table
+from ..tracking.forecaster import register_name_problem
 from . import common
 from .calibrate import say_options_used
 
@@ -37,6 +38,10 @@ def run(args: argparse.Namespace) -> int:
     settings = common.tracking_settings(args)
     if args.register and not settings.enabled:
         common.error("error: --register needs tracking; drop --no-track (or unset MSTARGET_NO_TRACK)")
+        return common.EXIT_BAD_INPUT
+    problem = register_name_problem(args.register)  # a name MLflow refuses: said before any work, not after it
+    if problem is not None:
+        common.error(f"error: {problem}")
         return common.EXIT_BAD_INPUT
     common.check_as_of(args)
     common.check_outputs(args, "history")

@@ -5,6 +5,8 @@ import importlib.metadata as md
 import inspect
 import json
 import numbers
+import posixpath
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -119,6 +121,27 @@ def forecaster_config(model="auto", *, horizon: int = 3, levels=(80, 95), seed: 
             "as_of": None if as_of is None else int(as_of)}
 
 
+def register_name_problem(name: Any) -> str | None:
+    """Why ``name`` cannot name a registered model (``mstarget forecast --register NAME``), by MLflow's own rules
+    -- not blank, no ``/`` or ``:``, not a name a path would read as another (``a/../b``, ``..``, ``/a``) --, or
+    ``None`` when it can. Pure Python: a command checks it before any work, without loading MLflow."""
+    if name is None:
+        return None
+    text = str(name)
+    if not text.strip():
+        why = "it is blank"
+    elif "/" in text or ":" in text:
+        why = "a registered model's name cannot contain '/' or ':'"
+    else:
+        norm = posixpath.normpath(text)
+        if norm == text and norm != "." and not norm.startswith(".."):
+            return None
+        why = f"MLflow would read it as the path {norm!r}"
+    suggestion = "_".join(p for p in re.split(r"[/:\\]+", text.strip()) if p.strip(". ")) or "mstarget_forecaster"
+    return (f"--register {text!r} cannot name a registered model: {why}; choose another name, e.g. "
+            f"{suggestion!r}")
+
+
 def log_forecaster(model="auto", *, horizon: int = 3, levels=(80, 95), seed: int = 0,
                    n_paths: int | None = None, as_of: int | None = None,
                    settings: TrackingSettings | None = None, register_name: str | None = None,
@@ -132,6 +155,9 @@ def log_forecaster(model="auto", *, horizon: int = 3, levels=(80, 95), seed: int
     """
     config = forecaster_config(model, horizon=horizon, levels=levels, seed=seed, n_paths=n_paths,
                                as_of=as_of)
+    problem = register_name_problem(register_name)
+    if problem is not None:  # before the model is logged: MLflow's own refusal would blame the store
+        raise ParameterError(problem)
     if run is None:
         params = {"model": config["spec"]["label"], "model_spec": config["spec"], "horizon": horizon,
                   "levels": config["levels"], "seed": seed, "n_paths": config["n_paths"], "as_of": as_of}

@@ -14,14 +14,16 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..backtest import BEST_MODEL_BY, choose_best  # noqa: F401  (BEST_MODEL_BY: public here too)
+from ..backtest import BEST_MODEL_BY as _BEST_MODEL_BY
+from ..backtest import choose_best
 from ..exceptions import TrackingError, TrackingWarning
 from ..plotting import pyplot
 from ..report.charts import matrix_pages, overview_chart, region_matrix_chart, region_matrix_pages
-from ..report.model import AWAITED_OUTLOOK, build_report, outlook_cell, status_words
+from ..report.model import (AWAITED_OUTLOOK, build_report, evaluation_kind, evaluation_name, outlook_cell,
+                             plan_period, status_words)
 from ..schedule import CATEGORIES, FINAL_CATEGORIES, NOT_STARTED, QUALITATIVE, TARGET_PENDING, evaluation_categories
 from ..validation import region_level
-from .forecaster import log_forecaster
+from .forecaster import log_forecaster, register_name_problem
 from .params import EMPTY, inputs_of
 from .runs import _RUN_STACK, Run, active_run, start_run
 from .store import (
@@ -32,6 +34,9 @@ from .store import (
     package_versions,
     tracking_failure,
 )
+
+#: the columns a backtest's best model is chosen by (:data:`mstarget.backtest.BEST_MODEL_BY`), public here too
+BEST_MODEL_BY = _BEST_MODEL_BY
 
 # --------------------------------------------------------------------------------------------
 # what one tracked call logs
@@ -46,8 +51,16 @@ def _not_started(table: pd.DataFrame) -> np.ndarray:
 
 
 #: the metric-name part of the 数据不足 rows whose target year is past, its value awaited, that keep their forecast's
-#: ``p_meet`` (the printout's and the report's 有望完成（待确认）): ``n_pending_on_track``, ``mean_p_meet_pending``
+#: ``p_meet`` (the printout's and the report's 有望完成（待确认）): ``n_pending_on_track``, ``mean_p_meet_pending``.
+#: Kept so that runs logged before compare with new ones; the same counts are logged under :data:`TO_CONFIRM` too.
 PENDING = "pending"
+#: the name the 待确认 rows' metrics are logged under as well (``n_to_confirm_on_track``, ``mean_p_meet_to_confirm``,
+#: ``n_binding_to_confirm_at_risk_or_off_track``, ``mean_p_meet_to_confirm.<region>``): the printout's and the report's
+#: word for them (待确认, "to be confirmed"). ``pending`` alone reads as 目标待定 -- ``n_target_pending``, a target not set
+#: yet, which these rows are not -- and both counts sit side by side in one run (a 总结评估 of a draft).
+TO_CONFIRM = "to_confirm"
+#: the names the 待确认 rows' metrics are logged under: the old one first
+AWAITED_NAMES = (PENDING, TO_CONFIRM)
 
 
 def _pending(table: pd.DataFrame, words: Sequence[str] | None = None) -> np.ndarray:
@@ -98,12 +111,14 @@ def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
       target year only interpolated (``target_year_estimated``: no ``p_meet``, no ``status``). Counted apart: the
       rows not started, ``n_not_started_met`` / ``_on_track`` / ``_at_risk`` / ``_off_track`` from their forecast's
       ``p_meet``, and the 数据不足 rows whose target year is past with its value awaited that keep a forecast (the
-      printout's 待确认, 有望完成（待确认）: a 总结评估 awaiting the target year's figures), ``n_pending_met`` /
-      ``_on_track`` / ``_at_risk`` / ``_off_track`` (0 included, so runs compare column by column); ``n_no_data``:
+      printout's 待确认, 有望完成（待确认）: a 总结评估 awaiting the target year's figures), ``n_to_confirm_met`` /
+      ``_on_track`` / ``_at_risk`` / ``_off_track`` -- and under their first names, ``n_pending_met`` ..., kept for the
+      runs logged before (:data:`TO_CONFIRM`) -- (0 included, so runs compare column by column); ``n_no_data``:
       the rows without any data (all of them 数据不足);
     * ``n_targets``, the mean ``p_meet`` of the rows judged (``mean_p_meet``; ``mean_p_meet_not_started`` of the
-      rows not started, ``mean_p_meet_pending`` of the 待确认 rows), ``n_binding`` and the binding targets judged at
-      risk or off track (``n_binding_at_risk_or_off_track``; ``n_binding_not_started_at_risk_or_off_track`` and
+      rows not started, ``mean_p_meet_to_confirm`` = ``mean_p_meet_pending`` of the 待确认 rows), ``n_binding`` and the
+      binding targets judged at risk or off track (``n_binding_at_risk_or_off_track``;
+      ``n_binding_not_started_at_risk_or_off_track`` and ``n_binding_to_confirm_at_risk_or_off_track`` =
       ``n_binding_pending_at_risk_or_off_track`` apart)."""
     wait = _not_started(table)
     pending = _pending(table)
@@ -119,14 +134,14 @@ def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
         out.update({f"n_{k}": int(evaluation.get(k, 0)) for k in CATEGORIES if k != "insufficient_data"})
         out.update({f"n_{k}": int(evaluation.get(k, 0))
                     for k in (*FINAL_CATEGORIES, "insufficient_data", NOT_STARTED, QUALITATIVE, TARGET_PENDING)})
-        for group, rows in ((NOT_STARTED, wait), (PENDING, pending)):  # 0 included: runs compare column by column
+        for group, rows in ((NOT_STARTED, wait), *((name, pending) for name in AWAITED_NAMES)):  # 0 included
             apart = status[rows].value_counts() if status is not None else pd.Series(dtype=int)
             out.update({f"n_{group}_{k}": int(apart.get(k, 0)) for k in STATUSES if k != "no_data"})
     out["n_targets"] = len(table)
     if "p_meet" in table:
         p = pd.to_numeric(table["p_meet"], errors="coerce")
         for key, rows in (("mean_p_meet", judged), (f"mean_p_meet_{NOT_STARTED}", wait),
-                          (f"mean_p_meet_{PENDING}", pending)):
+                          *((f"mean_p_meet_{name}", pending) for name in AWAITED_NAMES)):
             if rows.any() and p[rows].notna().any():
                 out[key] = float(p[rows].mean())
     if "attribute" in table and status is not None:
@@ -136,7 +151,8 @@ def assessment_metrics(table: pd.DataFrame) -> dict[str, float]:
         out["n_binding_at_risk_or_off_track"] = int((binding & risky & judged).sum())
         if "category" in table:
             out[f"n_binding_{NOT_STARTED}_at_risk_or_off_track"] = int((binding & risky & wait).sum())
-            out[f"n_binding_{PENDING}_at_risk_or_off_track"] = int((binding & risky & pending).sum())
+            for name in AWAITED_NAMES:
+                out[f"n_binding_{name}_at_risk_or_off_track"] = int((binding & risky & pending).sum())
     return out
 
 
@@ -242,8 +258,9 @@ _TOTAL_NAME = re.compile(r"^(全|本)|合计|总计")
 def region_metrics(table: pd.DataFrame, limit: int = MAX_REGION_METRICS) -> tuple[dict[str, float], int]:
     """Per-region aggregates of a table of several regions, by :func:`assessment_metrics`' rule (the rows judged;
     a plan whose period has not started, 规划期未开始, counted apart): ``n_rows.<region>`` (every row),
-    ``mean_p_meet.<region>`` of the rows judged that have a ``p_meet`` (``mean_p_meet_pending.<region>`` of the
-    数据不足 rows awaiting their target year's value, 待确认), ``n_<word>.<region>`` for each word the printout gives
+    ``mean_p_meet.<region>`` of the rows judged that have a ``p_meet`` (``mean_p_meet_to_confirm.<region>``, also
+    under its first name ``mean_p_meet_pending.<region>``, of the 数据不足 rows awaiting their target year's value,
+    待确认), ``n_<word>.<region>`` for each word the printout gives
     the rows but those not started (:func:`_outlook_words`: ``n_预计能够完成.东江市``, the 待确认 words each under its own
     name, 0 included, so runs compare region by region) and, for the rows not started, ``mean_p_meet_not_started.<region>`` and ``n_not_started_<word>.<region>``
     with the words the report's 预计完成情况 and 分指标汇总 give them (完成存在不确定性 … from their forecast), for as
@@ -266,7 +283,7 @@ def region_metrics(table: pd.DataFrame, limit: int = MAX_REGION_METRICS) -> tupl
     shown_later = [w for w in dict.fromkeys(later) if w not in ("-", "", "–")]
     p_all = pd.to_numeric(table["p_meet"], errors="coerce") if "p_meet" in table \
         else pd.Series(float("nan"), index=table.index)
-    per_region = 2 + len(shown) + (1 + len(shown_later) if wait.any() else 0) + int(pending.any())
+    per_region = 2 + len(shown) + (1 + len(shown_later) if wait.any() else 0) + len(AWAITED_NAMES) * int(pending.any())
     # the room goes to the higher levels first (a province, its cities, then counties), each in the table's order
     ordered = list(pd.unique(table["region"].dropna()))
     levels = {r: region_level(str(r)) for r in ordered}
@@ -285,7 +302,7 @@ def region_metrics(table: pd.DataFrame, limit: int = MAX_REGION_METRICS) -> tupl
             out[f"mean_p_meet.{key}"] = float(p.mean())
         p = p_all[mine & pending]
         if p.notna().any():
-            out[f"mean_p_meet_{PENDING}.{key}"] = float(p.mean())
+            out.update({f"mean_p_meet_{name}.{key}": float(p.mean()) for name in AWAITED_NAMES})
         counts = words[mine & ~wait].value_counts()
         for w in shown:
             out[f"n_{_id_token(w)}.{key}"] = int(counts.get(w, 0))
@@ -359,9 +376,28 @@ def describe_backtest(result, params: Mapping[str, Any]) -> str:
     return (" ".join(p for p in parts if p) + (f" · {models}" if models else ""))[:250]
 
 
+#: periods a run name lists one by one (``2019H2, 2022``: the periods scored need not follow each other); more are
+#: named by the first and the last (``2017Q1–2022``), as ``risk allocate`` names a plan on a scores file
+MAX_NAMED_PERIODS = 4
+
+
+def _period_span(periods: Any) -> str:
+    """The periods a run's data holds, as ``risk allocate --scores`` names its run: up to
+    :data:`MAX_NAMED_PERIODS` listed (``2019H2, 2022``), more as ``first–last``; ``""`` when unknown (none
+    listed, or ``all``)."""
+    if isinstance(periods, str):
+        periods = [p.strip() for p in periods.split(",") if p.strip()]
+    if not isinstance(periods, (list, tuple)) or not periods or list(periods) == ["all"]:
+        return ""
+    periods = [str(p) for p in periods]
+    return ", ".join(periods) if len(periods) <= MAX_NAMED_PERIODS else f"{periods[0]}–{periods[-1]}"
+
+
 def describe_result(command: str, params: Mapping[str, Any]) -> str:
     """A run name from a command's parameters: ``risk score 全国 by category as of 2023H1 ·
-    half-life none`` (each part only when the parameter is there)."""
+    half-life none`` (each part only when the parameter is there; without ``as_of``, all the data
+    scored, its ``periods``: ``risk score 全国 by category periods 2019H2, 2022``, as ``risk allocate``
+    names a plan on those scores)."""
     parts = [command]
     if params.get("region"):
         parts.append(str(params["region"]))
@@ -370,6 +406,8 @@ def describe_result(command: str, params: Mapping[str, Any]) -> str:
         parts.append("by " + (", ".join(map(str, by)) if isinstance(by, (list, tuple)) else str(by)))
     if params.get("as_of") not in (None, "", "none"):
         parts.append(f"as of {params['as_of']}")
+    elif command == "risk score" and _period_span(params.get("periods")):
+        parts.append(f"periods {_period_span(params.get('periods'))}")
     name = " ".join(parts)
     split, plan = _evaluation_split(params) if command == "risk evaluate" else ([], [])
     name += "".join(f" · {s}" for s in split)  # train ≤2019H2 · test 2022: what was evaluated on what
@@ -669,8 +707,29 @@ def log_assessment(table: pd.DataFrame, params: dict, settings: TrackingSettings
     ``overview`` as ``overview_chart.png``.
     """
     name = run_name or describe_run(command, table, params)
-    return _log_one(name, command, params, settings, inputs, on_error,
-                    lambda run: record_assessment(run, table, figure, files, overview), table)
+
+    def record(run: Run) -> None:
+        run.set_tags(evaluation_tags(table, params.get("as_of")))
+        record_assessment(run, table, figure, files, overview)
+
+    return _log_one(name, command, params, settings, inputs, on_error, record, table)
+
+
+def evaluation_tags(table: pd.DataFrame, as_of: Any) -> dict[str, str]:
+    """What the assessment is, as its report's title says it, for the MLflow search box: ``mstarget.evaluation``
+    ``midterm`` / ``final`` / ``annual`` / ``baseline`` (:func:`mstarget.report.model.evaluation_kind`, from the
+    share of the plan period elapsed at ``as_of``, the year the run was judged at) and ``mstarget.evaluation_zh``
+    (中期评估 / 总结评估 / 2024年度监测 / 基期（2025年）情况) -- ``tags.mstarget.evaluation = 'midterm' and
+    params.as_of = '2023'`` finds the mid-term run of 2023; ``{}`` when the plan period or ``as_of`` is unknown."""
+    try:
+        year = None if as_of in (None, "", EMPTY) else int(as_of)
+    except (TypeError, ValueError):
+        return {}
+    kind = evaluation_kind(table, year) if year is not None else ""
+    if not kind:
+        return {}
+    start = plan_period(table)[0]
+    return {"mstarget.evaluation": kind, "mstarget.evaluation_zh": evaluation_name(kind, year, "zh", start)}
 
 
 def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings | None = None,
@@ -684,8 +743,15 @@ def log_forecast(table: pd.DataFrame, params: dict, settings: TrackingSettings |
     and ``horizon``, the forecaster is logged as a pyfunc model ``forecaster`` in the run
     (``levels, seed, n_paths, as_of`` taken from ``params`` when present). With
     ``return_model_uri``, returns ``(run id, model URI)`` (``None`` for what was not logged).
-    ``run_name`` defaults to :func:`describe_forecast` (``forecast 全国 h=3 · drift``).
+    ``run_name`` defaults to :func:`describe_forecast` (``forecast 全国 h=3 · drift``). A ``register_name``
+    MLflow would refuse (:func:`~mstarget.tracking.forecaster.register_name_problem`: ``a/b``, ``x:1``) is said
+    before the run starts -- a :class:`TrackingError` naming it (``on_error="warn"``: a warning) and no run, not
+    a FAILED run half logged whose error blames the store.
     """
+    problem = register_name_problem(register_name)
+    if problem is not None and (active_run() is not None or (settings or TrackingSettings.from_env()).enabled):
+        _handle(TrackingError(f"{problem}. The results were kept; the MLflow run was not logged."), on_error, settings)
+        return (None, None) if return_model_uri else None
     forecaster = None
     if log_model and "horizon" in params:
         forecaster = {k: params[k] for k in ("model", "horizon", "levels", "seed", "n_paths")
