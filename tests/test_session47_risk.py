@@ -119,3 +119,19 @@ def test_cli_budget_in_chinese_numerals_is_refused_saying_digits(tmp_path, capsy
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "--budget" in err and "Chinese numerals" in err
+
+
+def test_evaluate_says_the_coverage_share_was_kept_against_the_split_before_the_caps(tmp_path):
+    """The coverage quarter is a quarter of the volume-proportional batches before the caps; the 按量方案 column
+    it was compared with gives the capped 食用农产品's excess to the other groups, so its smallest ratio read 15 %
+    and the verdict blamed caps or rounding. Now it says the share was kept, against the split before the caps."""
+    path = tmp_path / "抽检情况.csv"
+    _district_table().to_csv(path, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = mt.risk.evaluate(str(path), by=["类别"], train_until="2022", budget=5000)
+    assert result.metrics["plan_min_volume_ratio"] == pytest.approx(0.1498, abs=1e-4)
+    assert result.metrics["plan_min_plain_ratio"] >= 0.25 - 0.01
+    verdict = result.report().set_index("metric").loc["plan_min_volume_ratio", "verdict"]
+    assert "按不设上限的按量比例，每组至少得到 25.1%，覆盖份额 25% 已保住" in verdict
+    assert "有组被上限或批次取整压低" not in verdict

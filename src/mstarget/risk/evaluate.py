@@ -58,7 +58,8 @@ import pandas as pd
 
 from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
 from ..progress import Progress
-from .allocate import DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, expected_found, infer_by, scored_months
+from .allocate import (DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, expected_found, infer_by,
+                       proportional_allocation, scored_months)
 from .periods import parse_period
 from .samples import (DATE_EXAMPLES, FIRST_DATE, LAST_DATE, _cell_text, _no_such_day, check_by, fold_item_rows,
                       group_key, parse_dates, read_dates, total_rows, validate_samples)
@@ -381,6 +382,10 @@ def _min_ratio_verdict(v, b, m) -> str:
         return text
     if v >= cov - COVERAGE_SLACK:
         return text + f"（覆盖份额 {cov:.0%} 已保住{'，差额来自取整' if v < cov - 1e-9 else ''}）"
+    plain = m.get("plan_min_plain_ratio", float("nan"))
+    if plain == plain and plain >= cov - COVERAGE_SLACK:  # kept against the split before the caps: said so
+        return text + (f"（按量方案把被上限压低之组的批次分给了其他组；按不设上限的按量比例，每组至少得到 {plain:.1%}，"
+                       f"覆盖份额 {cov:.0%} 已保住）")
     return text + f"（低于覆盖份额 {cov:.0%}：有组被上限或批次取整压低）"
 
 
@@ -1168,6 +1173,13 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     m["plan_min_volume_ratio"] = float(np.min(b_plan[has_vol] / b_vol[has_vol])) if has_vol.any() \
         else float("nan")
     m["plan_coverage_share"] = 1.0 - float(risk_share)
+    # what the coverage share keeps: a quarter of the volume-proportional batches before the caps (the 按量方案
+    # column gives a capped group's excess to the others, so a group's ratio to it may read lower)
+    plain = proportional_allocation(plan["volume"].to_numpy(float), int(b_plan.sum())) if "volume" in plan \
+        else b_vol
+    has_plain = np.asarray(plain) > 0
+    m["plan_min_plain_ratio"] = float(np.min(b_plan[has_plain] / np.asarray(plain)[has_plain])) \
+        if has_plain.any() else float("nan")
     m["model_expected_found_plan"] = float(plan["expected_failures"].sum())
     m.update(_resampled_intervals(n, k, risk, b_plan, b_vol, market, lots, seed, b_even=b_even, progress=progress))
     silent = silent_periods(test, rate=float(np.sum(n * risk) / N) if N else None)
