@@ -48,6 +48,7 @@ from .models.pooled import level_shift_index  # noqa: F401  (public here: the ru
 from .models.events import MAX_COUNT, rate_priors
 from .transforms import Bounds, Transform, choose_transform
 from .units import counts_events, counts_things, series_key
+from .validation import is_total_region
 from . import calibration as _cal
 from . import pooling as _pool
 from . import selection as _sel
@@ -424,6 +425,21 @@ def _attach_peers(prepared: Sequence[_Prepared], reference) -> None:
             f"the reference panel holds none of the indicators forecast ({shown}): it lends no peers. "
             "Name its indicators as the history names them (id or 指标名称)（参照面板中没有所预测的指标）"),
             stacklevel=6)
+    regions = {p.region for p in prepared} | {q.region for q in panel}
+    totals = {r for r in regions if is_total_region(r, regions)}
+    if totals and totals != regions:  # a table's total (全市, 合计, 全国) is no peer of its parts, nor they of it
+        for is_total in (False, True):
+            _pool_peers([p for p in prepared if (p.region in totals) == is_total],
+                        [q for q in panel if (q.region in totals) == is_total])
+    else:
+        _pool_peers(prepared, panel)
+
+
+def _pool_peers(prepared: Sequence[_Prepared], panel: list) -> None:
+    """:func:`_attach_peers` among one group of regions (the parts, or the totals) and its reference series."""
+    idx = [i for i, p in enumerate(prepared) if getattr(model_class(p.spec.name), "uses_peers", False)]
+    if not idx:
+        return
     own = {(p.region, p.indicator) for p in prepared}
     panel = [q for q in panel if (q.region, q.indicator) not in own]  # a series is no peer of itself
     events = [i for i in idx if prepared[i].spec.name == _sel.EVENTS]

@@ -2513,8 +2513,10 @@ def _melt_indicators(table: Table, cols: list, written_of: dict) -> None:
     long, cells, ri, ci = _unpivot(frame, cols)
     written = [str(written_of.get(c, c)) for c in cols]
     named = [split_unit(w) for w in written]
-    # 年份 | 鼎湖区 | 端州区: one indicator's regions across (the indicator named by the sheet)
-    across = "region" if "region" not in ids and all(is_region_name(n) for n, _ in named) else "name"
+    # 年份 | 鼎湖区 | 端州区 [| 全市合计]: one indicator's regions across (the indicator named by the sheet), the table's
+    # total among them (a total column alone, or beside no place, names no regions)
+    across = "region" if "region" not in ids and all(is_region_name(n) or is_total_region(n) for n, _ in named) \
+        and any(is_region_name(n) for n, _ in named) else "name"
     long[across] = np.array([n for n, _ in named], dtype=object)[ci]
     units = np.array([u for _, u in named], dtype=object)[ci]
     if "unit" in long.columns:

@@ -752,6 +752,8 @@ def _peer_indicators(free: pd.DataFrame, plan_keys: dict, plan_regions: set) -> 
     for s in free.itertuples(index=False):
         if s.region in plan_regions:
             continue  # a series the plan's own region lacks a row for: not a peer of itself
+        if _suffix_variant(s.region, plan_regions) is not None:  # 高要市 beside the plan's 高要区: the same place
+            continue  # under its old name (listed 'did you mean region 高要区?'), no peer of itself nor of the others
         ind = next((by_key[k] for k in (name_key(s.name), name_key(s.indicator)) if k in by_key), None)
         if ind is not None:
             out[(s.region, s.indicator)] = ind
@@ -1186,6 +1188,23 @@ def _qualitative_keys(plan: pd.DataFrame) -> set:
         return set()
     flag = [v is True or (isinstance(v, (bool, np.bool_)) and bool(v)) for v in plan["qualitative"].tolist()]
     return {(r, i) for r, i, q in zip(column_cells(plan["region"]), column_cells(plan["indicator"]), flag) if q}
+
+
+def _suffix_variant(region, candidates) -> str | None:
+    """The region of ``candidates`` that ``region`` names with another administrative suffix or none (高要市 and
+    高要区, 鼎湖 and 鼎湖区): the same place written another way; None when none is."""
+    if not isinstance(region, str):
+        return None
+    r = region_key(region)
+    for c in dict.fromkeys(candidates):
+        if c == region or not isinstance(c, str):
+            continue
+        ck = region_key(c)
+        if any(ck == r + suf or r == ck + suf for suf in REGION_SUFFIXES) or \
+                any(r.endswith(a) and ck.endswith(b) and r[:-len(a)] == ck[:-len(b)] and len(r) > len(a)
+                    for a in REGION_SUFFIXES for b in REGION_SUFFIXES if a != b):
+            return c
+    return None
 
 
 def region_suggestion(region: str, candidates) -> str | None:

@@ -58,7 +58,7 @@ LABELS = {
            "matrix_pending": "分地区一览（目标均待定）", "matrix_page": "（第{}/{}页：地区{}-{}，共{}个；指标{}-{}，共{}项）",
            "p_forecast": "预测实现概率", "observed_panel": "目标年已有实际数据\n（不计实现概率）",
            "observed_only": "目标完成情况（全部{}项，目标年均已有实际数据）", "lane": "{}（{}项）",
-           "matrix_total": "（表中合计）", "left_out": "另{}未列入", "left_qualitative": "{}项定性指标",
+           "matrix_total": "（表中合计）", "matrix_absent": "无此目标", "left_out": "另{}未列入", "left_qualitative": "{}项定性指标",
            "left_unestimated": "{}项数据不足", "left_pending": "{}项目标待定", "all": "全部"},
     "en": {"observed": "observed", "baseline": "baseline", "median": "forecast median", "band": "{}% interval",
            "target": "target", "original": "first target (before mid-term adjustment)", "target_average": "target (period average)", "target_year": "target year", "year": "year", "p": "P(met)",
@@ -75,13 +75,15 @@ LABELS = {
            "matrix_page": " (page {} of {}: regions {}-{} of {}, indicators {}-{} of {})",
            "p_forecast": "forecast P(met)", "observed_panel": "target year observed\n(no probability)",
            "observed_only": "Targets achieved or not (all {}, every target year observed)", "lane": "{} ({})",
-           "matrix_total": "(table total)", "left_out": "; not shown: {}", "left_qualitative": "{} qualitative",
+           "matrix_total": "(table total)", "matrix_absent": "no target", "left_out": "; not shown: {}", "left_qualitative": "{} qualitative",
            "left_unestimated": "{} with insufficient data", "left_pending": "{} with the target not set yet",
            "all": "all "},
 }
 #: regions (columns) and indicators (rows) on a page of :func:`region_matrix_chart`, at most: 15 indicators (0.32 in
 #: each) keep a page within the height of a landscape A4 page's 版心 (15.6 cm) at the matrix's own size
 MATRIX_REGIONS, MATRIX_INDICATORS = 30, 15
+#: the fill of a region matrix cell whose region the plan sets no such target (a light grey, named in the cell)
+_MATRIX_ABSENT_COLOUR = "#f2f2f2"
 #: the widest a page of the region matrix is drawn (inches): placed on a landscape A4 page (22.5 cm of text
 #: width in the Word report, the html printed on A4 landscape) its 7-7.5 pt text prints at about 6.5 pt or more.
 #: A page holds as many regions as fit that width beside the indicators' names (:func:`matrix_regions_per_page`)
@@ -907,7 +909,8 @@ def region_matrix_pages(report) -> int:
 def region_matrix_chart(report, page: int = 1):
     """Indicators (rows) by regions (columns) of a report covering several regions: each cell in the
     colour of its category (提前实现 ... 滞后, grey for 数据不足), with its ``p_meet`` as the report prints
-    it; an indicator with several target years shows its last. A page shows the regions that fit
+    it; an indicator with several target years shows its last; a region the plan sets no such target a light
+    grey cell saying so (无此目标), not a blank one. A page shows the regions that fit
     :data:`MATRIX_WIDTH_IN` (:func:`matrix_regions_per_page`, at most ``MATRIX_REGIONS``) and at most
     ``MATRIX_INDICATORS`` indicators (in the table's order), spread evenly over the pages, so that on a landscape
     A4 page it prints at about its own size; a province's cities or counties take several
@@ -950,9 +953,12 @@ def region_matrix_chart(report, page: int = 1):
     for i, key in enumerate(names):
         for j, region in enumerate(regions):
             row = cells.get((key, region))
-            colour = CATEGORY_COLOURS[row.category] if row is not None else "#ffffff"
+            colour = CATEGORY_COLOURS[row.category] if row is not None else _MATRIX_ABSENT_COLOUR
             ax.add_patch(plt.Rectangle((j, i), 1, 1, facecolor=colour, edgecolor="white", lw=1.5))
-            if row is not None:
+            if row is None:  # the plan sets this region no such target: said, not a white hole in the grid
+                ax.text(j + 0.5, i + 0.5, L["matrix_absent"], ha="center", va="center", fontsize=6.5,
+                        color="#888888")
+            else:
                 text, what = _matrix_text(row, lang)
                 said.add(what)
                 ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=7 if what == "p" else 6.5,
