@@ -629,7 +629,7 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     # did-you-mean: that it is this plan's total is not known), and no peer of the plan's regions
     stand_in = total_stand_in(plan_regions, free["region"].unique())
     peer_of = _peer_indicators(free[~free["region"].isin(list(stand_in) + list(other_level))], plan_keys,
-                               plan_regions)
+                               plan_regions, matched_plan)
     # a qualitative row (建成, 达到全国平均水平: read_plan's ``qualitative``) expects no history: it is never said to lack
     # one, nor suggested for a series left over (智慧监管平台建设进度 is no 智慧市场监管平台)
     qualitative = _qualitative_keys(plan)
@@ -742,9 +742,12 @@ def reference_for_plan(reference: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFr
     return kept if len(kept) else reference[~reference["region"].isin(regions)]
 
 
-def _peer_indicators(free: pd.DataFrame, plan_keys: dict, plan_regions: set) -> dict:
+def _peer_indicators(free: pd.DataFrame, plan_keys: dict, plan_regions: set, matched=None) -> dict:
     """``(region, history id) -> plan id`` of unmatched series in regions the plan does not assess
-    whose id or name is a plan indicator's (in any region)."""
+    whose id or name is a plan indicator's (in any region). A region the plan writes with another
+    administrative suffix (高要市 beside the plan's 高要区) is the same place: its series is no peer where that
+    plan region has its own series of the indicator (``matched``: the ``(region, plan id)`` matched; None:
+    always) -- it would count the place twice, and pool it with itself."""
     by_key: dict = {}
     for (_, key), ind in plan_keys.items():
         by_key.setdefault(key, ind)
@@ -752,11 +755,13 @@ def _peer_indicators(free: pd.DataFrame, plan_keys: dict, plan_regions: set) -> 
     for s in free.itertuples(index=False):
         if s.region in plan_regions:
             continue  # a series the plan's own region lacks a row for: not a peer of itself
-        if _suffix_variant(s.region, plan_regions) is not None:  # 高要市 beside the plan's 高要区: the same place
-            continue  # under its old name (listed 'did you mean region 高要区?'), no peer of itself nor of the others
         ind = next((by_key[k] for k in (name_key(s.name), name_key(s.indicator)) if k in by_key), None)
-        if ind is not None:
-            out[(s.region, s.indicator)] = ind
+        if ind is None:
+            continue
+        same = _suffix_variant(s.region, plan_regions)
+        if same is not None and (matched is None or (same, ind) in matched):
+            continue  # 高要市's 2019-2020 beside 高要区's own series (listed 'did you mean region 高要区?')
+        out[(s.region, s.indicator)] = ind
     return out
 
 
