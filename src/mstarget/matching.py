@@ -1205,11 +1205,16 @@ def _suffix_variant(region, candidates) -> str | None:
         if c == region or not isinstance(c, str):
             continue
         ck = region_key(c)
-        if any(ck == r + suf or r == ck + suf for suf in REGION_SUFFIXES) or \
+        if _one_suffix_apart(r, ck) or \
                 any(r.endswith(a) and ck.endswith(b) and r[:-len(a)] == ck[:-len(b)] and len(r) > len(a)
                     for a in REGION_SUFFIXES for b in REGION_SUFFIXES if a != b):
             return c
     return None
+
+
+def _one_suffix_apart(a: str, b: str) -> bool:
+    """Two region keys equal but for an administrative suffix one of them adds (鼎湖 and 鼎湖区)."""
+    return any(b == a + suf or a == b + suf for suf in REGION_SUFFIXES)
 
 
 def region_suggestion(region: str, candidates) -> str | None:
@@ -1218,10 +1223,8 @@ def region_suggestion(region: str, candidates) -> str | None:
     r = region_key(region)
     cands = [c for c in dict.fromkeys(candidates) if c != region]
     for c in cands:
-        ck = region_key(c)
-        for suf in REGION_SUFFIXES:
-            if ck == r + suf or r == ck + suf:
-                return c
+        if _one_suffix_apart(r, region_key(c)):
+            return c
     close = difflib.get_close_matches(r, [region_key(c) for c in cands], n=1, cutoff=0.6)
     if close:
         return next(c for c in cands if region_key(c) == close[0])
