@@ -40,12 +40,19 @@ def register(sub) -> None:
 
 def parse_probabilities(text: str) -> tuple[float, ...]:
     """``--p 0.7,0.8`` (or ``70,80``, percentages) as probabilities; ParameterError (exit 2) otherwise."""
+    tokens = [x.strip().replace("％", "%") for x in str(text).split(",") if x.strip()]
     try:
-        values = [float(x.strip().rstrip("%")) for x in str(text).split(",") if x.strip()]
+        values = [float(x.rstrip("%")) for x in tokens]
     except ValueError:
         raise ParameterError(f"--p {text}: expected probabilities separated by commas, e.g. --p 0.7,0.8 "
                              "(or percentages, --p 70,80)") from None
     if values and all(1 < v < 100 for v in values):  # 70,80: percentages
+        odd = [x for x, v in zip(tokens, values) if v < 10 and not x.endswith("%")]
+        if odd:  # --p 1.2: 1.2 % or a mistyped 0.12 / 12? a target met 1.2 % of the time is no draft target
+            raise ParameterError(f"--p {text}: {', '.join(odd)} would be read as {', '.join(f'{x}%' for x in odd)} "
+                                 "probability -- a target almost never met. Write probabilities between 0 and 1 "
+                                 "(--p 0.7,0.8) or percentages of 10 or more (--p 70,80); a small percentage "
+                                 "meant as such takes its % sign (--p 5%)（达标概率请写0-1之间的小数或百分数）")
         values = [v / 100 for v in values]
     try:
         return check_probabilities(values, "--p")
