@@ -34,3 +34,39 @@ def test_plain_and_marked_percentages_still_read(text, expected):
 def test_a_small_unmarked_percentage_beside_large_ones_is_refused_too():
     with pytest.raises(ParameterError, match=r"5 would be read as 5%"):
         parse_probabilities("5,70")
+
+
+COPY_PROBE = """<script>window.addEventListener("load", function () {
+  var h = document.querySelector("article.target h3"), sel = window.getSelection();
+  sel.removeAllRanges(); sel.selectAllChildren(h);
+  var chip = h.querySelector(".chip").getBoundingClientRect(), name = h.getBoundingClientRect();
+  var out = document.createElement("pre"); out.id = "copied";
+  out.textContent = JSON.stringify({text: sel.toString(), chipHeight: chip.height, headHeight: name.height});
+  document.body.appendChild(out);
+});</script>"""
+
+
+def test_a_target_heading_copies_with_its_label_in_brackets(tmp_path):
+    """A heading selected and copied from the HTML report read ``1. 每万人口高价值发明专利拥有量快于预期``: the
+    coloured label ran into the name. Unseen brackets around it copy as ``…拥有量（快于预期）``; the page looks
+    as before (one line, the label a chip)."""
+    import json
+    import re
+
+    from test_report_browser import CHROMIUM, chromium
+
+    from mstarget.cli.main import main
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (`make test` installs it when run as root)")
+    out = tmp_path / "national.html"
+    assert main(["report", "--plan", str(NATIONAL_TARGETS), "--history", str(NATIONAL_HISTORY), "--as-of", "2022",
+                 "--out", str(out), "--no-track"]) == 0
+    page = out.read_text(encoding="utf-8")
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.replace("</body>", COPY_PROBE + "</body>"), encoding="utf-8")
+    dom = chromium(probe, tmp_path / "profile", "--dump-dom", "--virtual-time-budget=5000")
+    m = re.search(r'<pre id="copied">(.*?)</pre>', dom, re.S)
+    assert m, "the probe script did not run"
+    facts = json.loads(m.group(1).replace("&quot;", '"'))
+    assert facts["text"].strip() == "1. 每万人口高价值发明专利拥有量（快于预期）"
+    assert facts["headHeight"] < 2.2 * facts["chipHeight"]  # still one line: the brackets take no room

@@ -54,6 +54,7 @@ p.model{font-size:12px;color:#666;margin:0 0 8px 2em}
 tr.binding td:first-child{border-left:3px solid #b2182b}
 .scroll{overflow-x:auto;max-width:100%}
 .chip{display:inline-block;color:#fff;border-radius:9px;padding:0 9px;font-size:13px;font-weight:normal;margin-left:8px}
+.copy{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 figure{margin:6px 0 14px}img.chart{max-width:100%;height:auto;display:block;border:1px solid #eee;box-sizing:border-box}
 figcaption{font-size:12px;color:#666}ol.notes{font-size:13px;color:#444}ol.problems{font-size:15px}
 p.caption,h3.caption{font-size:14px;font-weight:bold;text-align:center;margin:10px 0 4px}
@@ -75,8 +76,11 @@ def _img(png: bytes, alt: str, cls: str) -> str:
     return f'<img class="chart {cls}" alt="{_e(alt)}" src="data:image/png;base64,{data}">'
 
 
-def _chip(category: str, label: str) -> str:
-    return f'<span class="chip" style="background:{CATEGORY_COLOURS[category]}">{_e(label)}</span>'
+def _chip(category: str, label: str, brackets: tuple[str, str] = ("", "")) -> str:
+    """A coloured label. ``brackets`` are written around it unseen (class ``copy``), so that a heading copied
+    from the page reads ``1. 食品抽检合格率（快于预期）``, not ``食品抽检合格率快于预期``."""
+    left, right = (f'<span class="copy">{_e(b)}</span>' if b else "" for b in brackets)
+    return f'{left}<span class="chip" style="background:{CATEGORY_COLOURS[category]}">{_e(label)}</span>{right}'
 
 
 def summary_table(report: Report) -> str:
@@ -156,7 +160,8 @@ def contents(report: Report, sections: list[tuple[str, str]]) -> str:
 def _target(report: Report, row, fans: dict, tag: str) -> list[str]:
     zh = report.lang == "zh"
     parts = [f'<article class="target" id="t{row.number}" data-row="{row.number}">'
-             f"<{tag}>{row.number}. {_e(row.name)}{_chip(row.category, row.cells['category'].text)}</{tag}>"
+             f"<{tag}>{row.number}. {_e(row.name)}"
+             f"{_chip(row.category, row.cells['category'].text, ('（', '）') if zh else (' (', ')'))}</{tag}>"
              f'<p class="narrative" data-row="{row.number}">{_e(row.narrative)}</p>']
     if model_line(row):
         parts.append(f'<p class="model">{_e(model_line(row))}</p>')
