@@ -1069,7 +1069,8 @@ def _allocate(args, settings, logger) -> int:
                           min_share=args.min_share, warn_share=args.warn_share, volume=volume,
                           proportional_to=args.proportional_to, by=by, plan_period=args.plan_period,
                           min_per_level=_levels_from_args(args.min_per_level),
-                          max_per_level=_levels_from_args(args.max_per_level, "--max-per-level"))
+                          max_per_level=_levels_from_args(args.max_per_level, "--max-per-level"),
+                          hold_stale=not getattr(args, "no_hold_stale", False))
     meta = plan.attrs["allocation"]
     for w in caught:
         if not any(str(w.message) in note for note in meta["notes"]):
@@ -1131,6 +1132,7 @@ def _allocate(args, settings, logger) -> int:
               "max_share_used": None if used is None else round(float(used), 6),
               "min_share": args.min_share, "volume": args.volume,
               "proportional_to": meta["proportional_to"], "plan_period": args.plan_period,
+              "hold_stale": not getattr(args, "no_hold_stale", False),
               "data_fingerprint": data_fingerprint(raw)}
     from ..risk.api import GROUP_METRICS_ARTIFACT, PLAN_GROUP_FIGURES, per_group_metrics  # lazy: scipy, sklearn
 
@@ -1206,6 +1208,8 @@ def _plan_settings(args) -> list[tuple[str, str]]:
             v = "；".join(f"{c}{':' + x if x else ''}={n}" for c, x, n in v)
         if v != default:
             out.append((key, f"{v:g}" if isinstance(v, float) else str(v)))
+    if getattr(args, "no_hold_stale", False):
+        out.append(("hold_stale", "off"))
     return out
 
 
@@ -1543,6 +1547,9 @@ def register(subparsers) -> None:
                    help="the period the plan covers (2026, 2026H1, 2026Q1): with the default --volume, each "
                         "group's market is its batches tested per month over the scored periods times "
                         "this period's months (default: one period as long as the latest scored one)")
+    a.add_argument("--no-hold-stale", action="store_true",
+                   help="plan groups whose data stop early on their scores like any other (default: each is "
+                        "held to the larger of an even split's batches and its volume share, named in a note)")
     common.add_out_flag(a)
     a.add_argument("--chart", default=None,
                    help="write a chart of the plan (batches and expected finds per group) here")

@@ -488,7 +488,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
              min_share: float = 0.0, warn_share: float | None = DEFAULT_MAX_SHARE,
              volume="tested", proportional_to=None,
              by: Sequence[str] | None = None, plan_period=None, min_per_level=None,
-             max_per_level=None) -> pd.DataFrame:
+             max_per_level=None, hold_stale: bool = True) -> pd.DataFrame:
     """Integer batches per group summing exactly to ``budget``: coverage plus risk targeting.
 
     See the module docstring for the rule. Defaults: a quarter of the budget in proportion to
@@ -552,6 +552,18 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         batches tested per month over the scored periods times the plan's months
         (:func:`market_periods`). Default: one period as long as the latest scored one. Not used
         when ``volume`` is given (lots on the market) or the scores name no period.
+    hold_stale : bool, default True
+        Hold each group whose data stop early (:func:`stale_in_scores`: no counts for a year or more
+        before the latest period of its place) to the larger of an even split's batches (``budget /
+        groups``) and its volume share of the budget (its earlier share of the batches tested): the plan
+        keeps sampling it -- fresh results are what it lacks -- but does not concentrate the budget on it
+        on the strength of old results. ``score`` has already aged its evidence (its risk moved toward its
+        parent's); the hold is the plan's own rule on top, since even an aged score is ranked by its
+        mean. A floor the caller sets wins; a cap below the hold is kept. The groups held are named in
+        ``attrs["allocation"]["held_stale"]`` (``{group: {"last", "hold", "without_hold"}}``, batches) and in
+        a note with the batches they would get without it; the even and volume plans compared are not held
+        (the hold never binds them). ``False`` (CLI ``--no-hold-stale``) plans stale groups on their
+        scores as any other.
 
     Returns
     -------
@@ -614,10 +626,16 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         caps = _cap_unknown_markets(caps, floors, vol, unknown & np.isfinite(vol), budget, notes)
     if lfloors or lcaps:
         _check_levels(lfloors, lcaps, floors, caps, spend)
-        n = _level_plan(p, vol, spend, weights, floors, caps, risk_share, lfloors, lcaps, notes)
-    else:
-        base = _coverage_floors(weights, spend, risk_share, floors, caps)
-        n = greedy_allocate(p, vol, spend, base, caps)
+
+    def plan(group_caps: np.ndarray, said: list) -> np.ndarray:
+        if lfloors or lcaps:
+            return _level_plan(p, vol, spend, weights, floors, group_caps, risk_share, lfloors, lcaps, said)
+        return greedy_allocate(p, vol, spend, _coverage_floors(weights, spend, risk_share, floors, group_caps),
+                               group_caps)
+
+    held_caps = _stale_holds(scores, by, groups, floors, caps, weights, spend) if hold_stale else None
+    n = plan(caps if held_caps is None else held_caps, notes)
+    held = _held_stale(scores, by, groups, n, held_caps, lambda: plan(caps, []), notes)
     out = _plan_table(scores[by], p, weights, vol, n, budget, floors, caps, lots, lfloors, lcaps)
     _warn_concentration(n, budget, groups, warn_share)
     _note_unfunded(n, budget, groups, notes, own_caps)
@@ -651,7 +669,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
         "diminishing": diminishing,
         "market_total": float(np.sum(vol[np.isfinite(vol)])) if diminishing else None,
         "largest_share": float(n[top] / budget) if budget else 0.0,
-        "largest_group": groups[top], "notes": notes, "unspent": int(budget - spend),
+        "largest_group": groups[top], "notes": notes, "unspent": int(budget - spend), "held_stale": held,
         # the market of each group in the diminishing-returns model (inf: unlimited) and the lots
         # given (None: not given); evaluate credits every plan it compares with the same model
         "market": tuple(float(v) for v in vol), "lots": None if lots is None else tuple(float(v) for v in lots),
@@ -721,6 +739,52 @@ def stale_in_scores(scores: pd.DataFrame, by: list[str], groups: list) -> dict[i
         close += [c for c in others if c not in close and len(names[i]) >= 2 and c[:2] == names[i][:2]]
         v["near"] = [(c, "") for c in close[:3]]
     return out
+
+
+def _stale_holds(scores: pd.DataFrame, by: list[str], groups: list, floors: np.ndarray, caps: np.ndarray,
+                 weights: np.ndarray, spend: int) -> np.ndarray | None:
+    """Caps (batches, shape (G,)) holding each group whose data stop early (:func:`stale_in_scores`) to the larger
+    of an even split's batches and its volume share of ``spend`` -- never below its floor, never above its cap;
+    ``None`` when no group is stale or the held caps could not spend ``spend`` (then nothing is held)."""
+    found = stale_in_scores(scores, by, groups)
+    if not found or spend <= 0:
+        return None
+    w = np.asarray(weights, float)
+    share = w / w.sum() if w.sum() > 0 else np.full(len(groups), 1.0 / len(groups))
+    hold = np.maximum(math.ceil(spend / len(groups)), np.ceil(spend * share))
+    out = np.asarray(caps, float).copy()
+    rows = np.fromiter(found, dtype=np.int64)
+    out[rows] = np.minimum(out[rows], np.maximum(hold[rows], np.asarray(floors, float)[rows]))
+    return out if out.sum() >= spend else None
+
+
+def _held_stale(scores: pd.DataFrame, by: list[str], groups: list, n: np.ndarray, held_caps: np.ndarray | None,
+                unheld, notes: list) -> dict:
+    """The stale groups the hold (:func:`_stale_holds`) kept below what the plan would give them (``unheld()``:
+    the plan without it, computed only then), ``{group name: {"last", "hold", "without_hold"}}``, and a note
+    naming them (most batches forgone first)."""
+    if held_caps is None:
+        return {}
+    at_hold = np.flatnonzero(np.isfinite(held_caps) & (n >= held_caps))
+    if not len(at_hold):
+        return {}
+    free = unheld()
+    found = stale_in_scores(scores, by, groups)
+    rows = sorted((i for i in at_hold if i in found and free[i] > n[i]), key=lambda i: -int(free[i] - n[i]))
+    if not rows:
+        return {}
+    held = {_group_name(groups[i]): {"last": found[i]["last"], "hold": int(n[i]), "without_hold": int(free[i])}
+            for i in rows}
+    zh = "；".join(f"{k}（数据仅到 {v['last']}，按风险本应分到 {v['without_hold']:,} 批，现 {v['hold']:,} 批）"
+                  for k, v in list(held.items())[:8]) + (f" 等 {len(held)} 组" if len(held) > 8 else "")
+    en = "; ".join(f"{k} (last {v['last']}: {v['without_hold']:,} batches on its score, held to {v['hold']:,})"
+                   for k, v in list(held.items())[:8]) + (f"; and {len(held) - 8} more" if len(held) > 8 else "")
+    notes.append(f"数据过旧的类别不按风险集中加抽（旧结果不足以支撑集中抽检，其评分已按数据年龄向总体靠拢），只保留平均分配或按量"
+                 f"比例的份额（取大者），多出的批次按风险分给有近期数据的类别：{zh}。有新数据后重新评分即不再限制（不限制：--no-hold-stale）。"
+                 f" / Groups whose data stop early are not targeted on old results: each is held to the larger of an even "
+                 f"split's batches and its volume share, the rest going by risk to groups with recent data: {en} "
+                 "(score fresh data to lift it; hold_stale=False / --no-hold-stale plans them on their scores)")
+    return held
 
 
 def _period_text(v) -> str:

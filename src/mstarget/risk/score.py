@@ -198,6 +198,17 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     total. Recent periods weigh more: a period ``t`` years older than the latest one counts
     ``0.5 ** (t / half_life)`` times its batches, so a drifting base rate is tracked.
 
+    A group whose data stop early (no counts for a year or more before the latest period of its place:
+    :func:`suspected_stale`, named in the warning and its ``explanation``) has its evidence **aged**
+    (:func:`aged_evidence`): rates drift between periods beyond sampling noise, so however many batches its
+    last period held, they say less about today's rate the older they are. Its recency-weighted batches
+    ``n`` count as ``1 / (1/n + p(1-p) * drift * years)`` batches (``p`` its own rate, ``years`` since its last
+    data, ``drift`` the variance per year of the logit of a group's rate between periods, estimated from the
+    table's groups sampled in two periods or more: :func:`drift_per_year`), so its risk moves toward its
+    parent's (or all groups') rate as its data age. The priors are fitted on every group's counts as they are,
+    so groups with data up to the latest period score as before. ``attrs["risk"]["aging"]`` holds the drift
+    used and the groups aged (``evidence_weight`` is the aged weight).
+
     Parameters
     ----------
     samples : DataFrame or path
@@ -252,7 +263,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         prior's share in ``risk``), ``explanation`` (one sentence, Chinese); ``first_period``,
         ``last_period`` (the group's first and last period with counts, as labels: ``2023``,
         ``2025Q3``), so that a scores file read back by ``risk allocate --scores`` can still say
-        which groups' data stop early (see :func:`suspected_stale`).
+        which groups' data stop early (see :func:`suspected_stale`) and hold their batches.
         ``.attrs["risk"]`` holds the settings, the periods used, the fitted priors, the totals
         left out and any pooled region column.
 
@@ -292,12 +303,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     if said:
         warnings.warn(said, PoolingWarning, stacklevel=3)  # score -> mstarget.risk.score (api) -> the caller
     g = _weighted_groups(agg, by, half_life)
-    parents = [g[c].to_numpy() for c in by[:-1]] if hierarchical else []
-    post, priors = shrink(g["_wf"].to_numpy(), g["_wt"].to_numpy(), parents)
-    out = _score_table(g, by, post, level)
-    _explain(out, g, post, half_life, parent_words(by, hierarchical))
     spans = group_spans(agg, by)
-    out = out.merge(spans[by + list(PERIOD_COLUMNS)], on=by, how="left", sort=False)
     headers = agg.attrs.get("headers") or {}
     reach = _reach({c: (reported or {}).get(c) or (reported or {}).get(str(headers.get(c, c))) for c in by},
                    as_of_p.end if as_of_p is not None else None)
@@ -305,7 +311,14 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
     for i, places in gone.items():  # a place gone from the table: its groups' data stop early too (said as a place)
         reach.setdefault(by[i], {}).update({str(p): int(agg["_end"].max()) for p in places})
     stale = suspected_stale(spans, by, headers, reach)
-    _note_stale(out, stale, by, src, gone)
+    aging = evidence_aging(agg, g, by, stale)
+    parents = [g[c].to_numpy() for c in by[:-1]] if hierarchical else []
+    post, priors = shrink(g["_wf"].to_numpy(), g["_wt"].to_numpy(), parents, evidence=(aging["wf"], aging["wt"]))
+    out = _score_table(g, by, post, level)
+    parent = parent_words(by, hierarchical)
+    _explain(out, g.assign(_wf=aging["wf"], _wt=aging["wt"]), post, half_life, parent)
+    out = out.merge(spans[by + list(PERIOD_COLUMNS)], on=by, how="left", sort=False)
+    _note_stale(out, stale, by, src, gone, _aging_by_key(aging), parent)
     out = out.sort_values("rank").reset_index(drop=True)
     periods = agg.drop_duplicates("period").sort_values(["_end", "_start"])["period"].tolist()
     out.attrs["risk"] = {
@@ -314,6 +327,7 @@ def score(samples, by: Sequence[str] | str = ("category",), as_of=None, *,
         "periods": periods, "priors": priors, "source": src, "totals_dropped": n_totals,
         "pooled": pooled, "programmes": programmes, "folded": agg.attrs.get("folded", {}),
         "stale": [{"group": k, "last_period": v["last"], "did_you_mean": v["near"]} for k, v in stale.items()],
+        "aging": aging["summary"],
         "missing_places": absent,
     }
     return out
@@ -583,7 +597,7 @@ def suspected_stale(spans: pd.DataFrame, by: list[str], headers: dict | None = N
     so ``--by 食品大类,区县`` and ``--by 区县,食品大类`` name the same groups; when every ``by`` column is a place, the
     outer ones; with none, the table's latest period) **and** look like a renamed or dropped category, keyed by
     the group (its value, or a tuple for several ``by`` columns): ``{key: {"last": period, "near": [(name,
-    first period), ...]}}``. ``reach`` (``{column: {place: last month index}}``, from the table before a
+    first period), ...], "gap_months": months from its last period's end to its place's latest}}``. ``reach`` (``{column: {place: last month index}}``, from the table before a
     ``--where``: :func:`reported_places`) extends a place's latest period to that of its whole return, so a
     category a district stopped sampling is named after ``--where`` kept that category.
 
@@ -625,7 +639,7 @@ def suspected_stale(spans: pd.DataFrame, by: list[str], headers: dict | None = N
         length = int(rec["_last_end"]) - int(rec["_last_start"]) + 1
         if not (close or gap >= STALE_MONTHS or gap > length):
             continue
-        out[key] = {"last": str(rec["last_period"]),
+        out[key] = {"last": str(rec["last_period"]), "gap_months": int(gap),
                     "near": [(c, str(firsts.loc[c, "first_period"])) for c in close[:3]]}
     return out
 
@@ -659,18 +673,26 @@ def _reach(reported: dict | None, until: int | None) -> dict:
     return out
 
 
-def _note_stale(out: pd.DataFrame, stale: dict, by: list[str], src: str, gone: dict | None = None) -> None:
+def _note_stale(out: pd.DataFrame, stale: dict, by: list[str], src: str, gone: dict | None = None,
+                aged: dict | None = None, parent: str = "总体") -> None:
     """Say in ``explanation`` of each stale group (see :func:`stale_groups`) the period its data stop
-    at, and warn (:class:`MstargetWarning`) naming them with "did you mean" names -- except the groups of a
+    at and how its evidence was aged (``aged``: ``{group key: (years, batches before, batches after)}``,
+    :func:`_aging_by_key`; ``parent``: the rate it moves toward, :func:`parent_words`), and warn
+    (:class:`MstargetWarning`) naming them with "did you mean" names -- except the groups of a
     place without data to the end (``gone``: ``{by index: {place}}``, :func:`_places_gone`), which the
     missing-place warning names as a place (撤并、更名或漏报？), not as categories renamed."""
     if not stale:
         return
+    aged = aged or {}
     keys = [tuple(r) if len(by) > 1 else r[0] for r in out[by].itertuples(index=False, name=None)]
     texts = out["explanation"].tolist()
     for i, k in enumerate(keys):
         if k in stale:
             texts[i] += f"；数据仅到 {stale[k]['last']}，此后各期无该组（评分只反映该期及以前）"
+            if k in aged and aged[k][2] < aged[k][1] - 0.5:
+                years, before, after = aged[k]
+                texts[i] += (f"；距最新一期已 {years:.1f} 年，按各组不合格率逐年漂移折算，其 {before:,.0f} 批有效证据只相当于"
+                             f"今天的 {after:,.0f} 批，风险随之向{parent}的不合格率靠拢")
     out["explanation"] = texts
     gone = gone or {}
     stale = {k: v for k, v in stale.items()
@@ -769,6 +791,120 @@ def _periods_up_to(agg: pd.DataFrame, as_of_p, src: str) -> pd.DataFrame:
         raise ParameterError(f"No period in {src} ends on or before as_of={as_of_p.label}; "
                              f"the earliest period is {first}. Choose a later as_of (CLI: --as-of).")
     return used.reset_index(drop=True)
+
+
+#: Variance per year of the logit of a category's failure rate between periods, used when a table has fewer
+#: than :data:`MIN_DRIFT_GROUPS` groups sampled in two periods or more: estimated as :func:`drift_per_year` does
+#: on the shipped national table (data/china/food_sampling_by_category.csv), the 7 categories published for
+#: both 2019H2 and 2022 (logit changes -0.66 ... +0.67 over 2.75 years between the periods' midpoints).
+DEFAULT_DRIFT_PER_YEAR = 0.083
+#: groups with counts in two periods or more needed to estimate the drift from the table itself
+MIN_DRIFT_GROUPS = 3
+
+
+def drift_per_year(agg: pd.DataFrame, by: list[str]) -> dict:
+    """How fast a group's failure rate drifts between periods: the variance per year of the change of its
+    logit rate beyond sampling noise, estimated by moments over consecutive sampled periods of each group.
+
+    For two periods ``i`` then ``j`` of one group (``t`` batches, ``f`` unqualified each), the change
+    ``d = logit_j - logit_i`` (``logit = log((f + 0.5) / (t - f + 0.5))``) has ``E[d^2] = drift * dt +
+    s_i^2 + s_j^2``, ``dt`` years between the periods' midpoints and ``s^2 = 1/(f + 0.5) + 1/(t - f + 0.5)``
+    the sampling variance; so ``drift = max(0, sum(d^2 - s_i^2 - s_j^2)) / sum(dt)``. The change common to
+    every group (the whole market's rate moving) is kept in it: a group without recent data missed it too.
+
+    Parameters
+    ----------
+    agg : DataFrame
+        Validated counts, one row per group and period (``tested``, ``failed``, month indices ``_start``,
+        ``_end``), totals left out.
+    by : list of str
+
+    Returns
+    -------
+    dict
+        ``drift`` (float, logit variance per year, >= 0), ``groups`` (int: groups giving a pair of periods),
+        ``pairs`` (int) and ``source`` (``"table"``, or ``"default"``: :data:`DEFAULT_DRIFT_PER_YEAR`, when
+        fewer than :data:`MIN_DRIFT_GROUPS` groups give a pair).
+    """
+    d = agg[agg["tested"].to_numpy(dtype=float) > 0]
+    d = d.sort_values(list(by) + ["_end", "_start"], kind="stable")
+    t = d["tested"].to_numpy(float)
+    f = d["failed"].to_numpy(float)
+    logit = np.log((f + 0.5) / (t - f + 0.5))
+    var = 1.0 / (f + 0.5) + 1.0 / (t - f + 0.5)
+    mid = (d["_start"].to_numpy(float) + d["_end"].to_numpy(float)) / 2.0
+    key = pd.Series(list(zip(*[d[c].astype(str) for c in by])) if len(d) else [], index=d.index, dtype=object)
+    same = (key.to_numpy()[1:] == key.to_numpy()[:-1]) if len(d) > 1 else np.zeros(0, bool)
+    if len(d) > 1:
+        dt = (mid[1:] - mid[:-1]) / 12.0
+        same = same & (dt > 0)
+    n_groups = int(pd.unique(key.to_numpy()[1:][same]).size) if same.any() else 0
+    if n_groups < MIN_DRIFT_GROUPS:
+        return {"drift": DEFAULT_DRIFT_PER_YEAR, "groups": n_groups, "pairs": int(same.sum()), "source": "default"}
+    excess = (np.diff(logit) ** 2 - var[1:] - var[:-1])[same]
+    drift = max(0.0, float(excess.sum()) / float(dt[same].sum()))
+    return {"drift": drift, "groups": n_groups, "pairs": int(same.sum()), "source": "table"}
+
+
+def aged_evidence(wf, wt, years, drift: float) -> tuple[np.ndarray, np.ndarray]:
+    """A group's evidence about today's rate when its data are ``years`` old.
+
+    Its rate then, ``p = wf / wt`` from ``wt`` (recency-weighted) batches, estimates today's logit rate with the
+    sampling variance ``1 / (wt p (1 - p))`` plus the drift since, ``drift * years`` (a random walk of the
+    logit, :func:`drift_per_year`). As batches' worth on the rate scale (delta method), that is
+    ``1 / (1/wt + p (1 - p) drift years)`` batches: as many as before when the data are current
+    (``years`` 0), never more than ``1 / (p (1 - p) drift years)`` however large the group was. ``p`` is kept
+    off 0 and 1 (``(wf + 0.5) / (wt + 1)``). The rate itself is unchanged; the prior, with its weight, pulls
+    it toward its parent's as the evidence shrinks.
+
+    Parameters
+    ----------
+    wf, wt : array of shape (G,)
+        Unqualified and tested batches (recency-weighted).
+    years : array of shape (G,)
+        Years from each group's last data to the latest period of its place (0: current).
+    drift : float
+        Logit variance per year.
+
+    Returns
+    -------
+    (wf_aged, wt_aged) : arrays of shape (G,), batches
+    """
+    wf = np.asarray(wf, float)
+    wt = np.asarray(wt, float)
+    years = np.asarray(years, float)
+    p = (wf + 0.5) / (wt + 1.0)
+    extra = p * (1.0 - p) * max(float(drift), 0.0) * np.maximum(years, 0.0)
+    has = wt > 0
+    safe = np.where(has, wt, 1.0)
+    wt_aged = np.where(has & (extra > 0), 1.0 / (1.0 / safe + extra), wt)
+    wf_aged = np.where(has, wf * wt_aged / safe, wf)
+    return wf_aged, wt_aged
+
+
+def evidence_aging(agg: pd.DataFrame, g: pd.DataFrame, by: list[str], stale: dict) -> dict:
+    """The evidence each group of ``g`` (:func:`_weighted_groups`) is scored with: :func:`aged_evidence` for the
+    groups of ``stale`` (:func:`suspected_stale`, their ``gap_months``), as it is for the others.
+
+    Returns ``{"wf", "wt": arrays (G,), "years": array (G,), "summary": dict}``; ``summary`` (kept in
+    ``attrs["risk"]["aging"]``) holds the drift used (:func:`drift_per_year`) and, per group aged, its
+    years and batches before and after."""
+    wf = g["_wf"].to_numpy(float)
+    wt = g["_wt"].to_numpy(float)
+    keys = [tuple(r) if len(by) > 1 else r[0] for r in g[by].itertuples(index=False, name=None)]
+    years = np.array([stale[k].get("gap_months", 0) / 12.0 if k in stale else 0.0 for k in keys], float)
+    if not (years > 0).any():
+        return {"wf": wf, "wt": wt, "years": years, "summary": {"drift": None, "groups": []}}
+    est = drift_per_year(agg, by)
+    wf_aged, wt_aged = aged_evidence(wf, wt, years, est["drift"])
+    aged = [{"group": keys[i], "years": float(years[i]), "evidence_before": float(wt[i]),
+             "evidence_after": float(wt_aged[i])} for i in np.flatnonzero(years > 0)]
+    return {"wf": wf_aged, "wt": wt_aged, "years": years, "summary": {**est, "groups": aged}}
+
+
+def _aging_by_key(aging: dict) -> dict:
+    """``{group key: (years, batches before, batches after)}`` of the groups :func:`evidence_aging` aged."""
+    return {d["group"]: (d["years"], d["evidence_before"], d["evidence_after"]) for d in aging["summary"]["groups"]}
 
 
 def _weighted_groups(agg: pd.DataFrame, by: list[str], half_life: float | None) -> pd.DataFrame:

@@ -544,7 +544,8 @@ def _solve_mixture(a, b, w, q: float, x0) -> np.ndarray:
     return x
 
 
-def shrink(k, n, parents: list[np.ndarray] | None = None) -> tuple[Posterior, list[dict]]:
+def shrink(k, n, parents: list[np.ndarray] | None = None, *,
+           evidence: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[Posterior, list[dict]]:
     """Empirical-Bayes posteriors of groups' failure rates, pooling along an optional hierarchy.
 
     Parameters
@@ -554,6 +555,11 @@ def shrink(k, n, parents: list[np.ndarray] | None = None) -> tuple[Posterior, li
     parents : list of arrays of shape (G,), optional
         Parent labels of each leaf, outermost level first (for ``by=["sector", "category"]``:
         ``[sector_of_leaf]``). ``None`` or ``[]`` for flat pooling toward the overall rate.
+    evidence : (k_used, n_used), arrays of shape (G,), optional
+        The counts each leaf's posterior is formed with, when they differ from ``k``, ``n`` (which fit the
+        priors): a group whose data stop early has its evidence about today's rate aged
+        (:func:`mstarget.risk.score.aged_evidence`), while the priors -- how rates differ between groups --
+        are fitted on every group's counts as they are, so the other groups' posteriors do not change.
 
     Returns
     -------
@@ -569,8 +575,9 @@ def shrink(k, n, parents: list[np.ndarray] | None = None) -> tuple[Posterior, li
     n = np.asarray(n, float)
     parents = list(parents or [])
     pa, pb, info, top = _plug_in(k, n, parents)
-    spread = _mixture(k, n, parents, top, info)
-    return Posterior(pa + k, pb + n - k, pa, pb, spread), info
+    k_used, n_used = (k, n) if evidence is None else (np.asarray(evidence[0], float), np.asarray(evidence[1], float))
+    spread = _mixture(k, n, parents, top, info, k_used, n_used)
+    return Posterior(pa + k_used, pb + n_used - k_used, pa, pb, spread), info
 
 
 def _plug_in(k, n, parents: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, list[dict], BetaPrior]:
@@ -610,13 +617,17 @@ def _plug_in(k, n, parents: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, l
     return pa, pb, info, prior
 
 
-def _mixture(k, n, parents: list[np.ndarray], top: BetaPrior, info: list[dict]) -> Mixture:
+def _mixture(k, n, parents: list[np.ndarray], top: BetaPrior, info: list[dict],
+             k_used=None, n_used=None) -> Mixture:
     """Each leaf's posterior averaged over the priors' uncertain hyperparameters (a :class:`Mixture`).
 
     Follows :func:`_plug_in` level by level, integrating where it maximises (``top``: its fitted
     top-level prior; ``info``: its levels, where the grids start and to which each level's
     ``concentration_lo`` / ``concentration_hi`` (5-95 % of the concentration's posterior, batches;
-    NaN where no group has a sibling) and ``grid_points`` are added)."""
+    NaN where no group has a sibling) and ``grid_points`` are added). The leaves' own posteriors use
+    ``k_used``, ``n_used`` (default ``k``, ``n``; see :func:`shrink`'s ``evidence``)."""
+    k_used = k if k_used is None else k_used
+    n_used = n if n_used is None else n_used
     walk = _nested_groups(parents, k, n)
     inv_par, k_cur, n_cur, _, _ = next(walk)
     hyper = prior_posterior(k_cur, n_cur, start=top)
@@ -648,7 +659,7 @@ def _mixture(k, n, parents: list[np.ndarray], top: BetaPrior, info: list[dict]) 
         else:
             info[depth].update(concentration_lo=float("nan"), concentration_hi=float("nan"), grid_points=0)
         k_cur, n_cur, inv_par = kc, nc, inv
-    return Mixture(len(k), tuple(_blocks(priors, origin[inv_par], index[inv_par], k, n).blocks))
+    return Mixture(len(k), tuple(_blocks(priors, origin[inv_par], index[inv_par], k_used, n_used).blocks))
 
 
 def _nested_groups(parents: list[np.ndarray], k: np.ndarray, n: np.ndarray):
