@@ -42,9 +42,9 @@ from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import tidy_breaks, percent_kind, split_number_unit, split_unit, unit_column
 from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, REGION_HEADERS, PartOfYear, Problems, apply_region,
-                         excel_error_hint, footnote_hint, has_note_mark, map_unique, normalize_text, normalize_words, parse_number, parse_year,
-                         preliminary_figure, preliminary_word_in, require_columns, separator_hint, text_column, written_text, YEAR_MAX,
-                         YEAR_MIN)
+                         excel_error_hint, footnote_hint, has_note_mark, map_unique, nonsense_sizes, normalize_text, normalize_words,
+                         parse_number, parse_year, preliminary_figure, preliminary_word_in, require_columns, separator_hint,
+                         size_hint, text_column, written_text, year_hint, YEAR_MAX, YEAR_MIN)
 
 REQUIRED = ("region", "indicator", "year", "value")
 REQUIRED_CLEAN = set(REQUIRED)
@@ -514,7 +514,7 @@ def _years(raw: pd.DataFrame, problems: Problems) -> tuple[np.ndarray, np.ndarra
                               "leave the row out（只填全年数据：年份写2023，半年、月度数据不读取）")
             elif isinstance(y, ValueError):
                 years[pos] = np.nan
-                problems.cell(pos, "year", cells[pos], "an integer year such as 2021")
+                problems.cell(pos, "year", cells[pos], "an integer year such as 2021" + year_hint(cells[pos]))
             elif y is None:
                 years[pos] = np.nan
                 problems.cell(pos, "year", cells[pos], "a year such as 2021, not blank")
@@ -675,6 +675,7 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
             elif marked and number is not None:
                 marks[pos] = marks[pos] or preliminary_word_in(cells[pos])
                 preliminary.append((pos, column, cells[pos]))
+    _refuse_nonsense_sizes(raw, values, cell_columns, problems)
     # a figure under a column (or year) marked preliminary, its own cell not marked: named with the others
     said = {pos for pos, _, _ in preliminary}
     cells = raw["value"].to_numpy(dtype=object)
@@ -682,6 +683,22 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
                     for pos in np.flatnonzero((marks != "") & np.isfinite(values)) if pos not in said]
     marks[~np.isfinite(values)] = ""  # a blank under 2025年（快报） is no figure
     return values, marks, sorted(preliminary, key=lambda c: c[0])
+
+
+def _refuse_nonsense_sizes(raw: pd.DataFrame, values: np.ndarray, cell_columns, problems: Problems) -> None:
+    """Values of no sensible size -- infinite (a DataFrame's ``inf``), beyond 10^16 (``1e308``, ``1.2E+50``: a slip
+    in the exponent) or nonzero nearer zero than 10^-9 (``1e-300``, a formula's residue ``5.55E-17``) -- refused
+    naming their cells, as a file's or a DataFrame's (set NaN in ``values``, in place): forecast as written they give
+    extremes with no warning, or a model's failure."""
+    bad = nonsense_sizes(values)
+    if not bad.any():
+        return
+    cells = raw["value"].to_numpy(dtype=object)
+    for pos in np.flatnonzero(bad):
+        hint = (size_hint(cells[pos]) if isinstance(cells[pos], str) else "") or size_hint(values[pos])  # as written
+        problems.cell(pos, _value_column(cell_columns, pos), cells[pos],
+                      hint + "a number (e.g. 95.01 or 1234); leave the cell blank for a missing value")
+    values[bad] = np.nan
 
 
 def warn_preliminary(problems: Problems, cells: list, stacklevel: int = 5) -> None:
@@ -699,11 +716,30 @@ def warn_preliminary(problems: Problems, cells: list, stacklevel: int = 5) -> No
 
 
 _APPROXIMATE = ("约", "左右", "大约", "近", "超", "余", "多")
+#: a target's notation in a history cell (≥99, 不低于99, 95%以上, 力争99): a plan's wording, not an observation
+_TARGET_WORDING = re.compile(r"^(≥|≤|>=|<=|[<>]|不低于|不少于|不高于|不超过|不大于|不小于|力争|争取|确保|达到|保持在?)"
+                             r"|(以上|以下|以内)(\(含\))?$")
+#: a figure in brackets (3.2): how accounts write a negative, or a note -- not read as either
+_BRACKETED_FIGURE = re.compile(r"^\(\s*-?[0-9][0-9,]*(\.[0-9]+)?%?\s*\)$")
 
 
 def _value_hint(cell) -> str:
     """What is wrong with a value cell that is no number, when it can be said (else "")."""
     s = normalize_words(cell).replace(" ", "")
+    if (isinstance(cell, (int, float)) or re.search(r"\d[eE]", s)) and (hint := size_hint(cell)):
+        return hint  # 1e400, an infinite float
+    if s.lower().strip("+-") in ("inf", "infinity", "none", "null"):
+        return "a number, not a placeholder; "
+    if any(ch.isdigit() for ch in s) and _TARGET_WORDING.search(s):
+        return ("the figure observed, not a target: ≥ / ≤ / 不低于 / 以上 / 力争 belong in the plan table -- write the "
+                "year's figure alone (99.1)（历史数据只填当年实际数值，≥、不低于、以上、力争等目标写法请写在规划表中）; ")
+    if _BRACKETED_FIGURE.match(s):
+        return (f"a figure without brackets: {s} is how accounts write a negative number -- write -{s.strip('()')} "
+                f"if it is negative, or {s.strip('()')} with any note in a 备注 column（括号数字不读取：负数请写作"
+                f"-{s.strip('()')}，注释请写在备注列）; ")
+    if s == "无":
+        return ("无 is not read: write 0 if the figure is zero, or leave the cell blank (or write —) if there is no "
+                "figure（“无”含义不明：数值为零请填0，没有数据请留空或填“—”）; ")
     if any(w in s for w in PRELIMINARY_WORDS):
         return ("a preliminary mark (预计 / 初步) is not read: write the number alone and note it in a "
                 "备注 column, or after the number in brackets, 84（预计）（预计、初步等标注请写在数字后的括号内或备注列）; ")

@@ -688,7 +688,7 @@ def cell_text(value, number_format: str = "") -> str:
         before, after = _format_marks(number_format or "", float(value))
         if scale != 1.0 or percent:
             return before + f"{round(float(value) * scale, 10):.15g}" + ("%" if percent else "") + after
-        if isinstance(value, float) and value.is_integer():
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:  # (1e308: '1e+308', not 309 digits)
             return before + str(int(value)) + after
         return before + (f"{value:.15g}" if isinstance(value, float) else str(value)) + after
     if isinstance(value, (_dt.datetime, _dt.date)):

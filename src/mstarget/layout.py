@@ -49,8 +49,8 @@ from .io import (DOCUMENT_TYPES, GRID_TYPES, REPEATED_HEADER, drop_repeated_colu
                  is_blank_header, read_grids, read_table,
                  source_name)
 from .units import is_unit_text, split_unit
-from .validation import (NO_FIGURE, PRELIMINARY_WORDS, PROVINCES, REGION_SUFFIXES, is_region_name, is_total_region,
-                         map_unique, preliminary_word_in)
+from .validation import (INVISIBLE, NO_FIGURE, PRELIMINARY_WORDS, PROVINCES, REGION_SUFFIXES, is_region_name,
+                         is_total_region, map_unique, preliminary_word_in)
 
 HEADER_SCAN = 30  # rows searched for the header
 #: a plan's later actual values (``2022年完成值``) are read into ``observed_<year>`` columns
@@ -210,7 +210,7 @@ def header_key(text) -> str:
     (``指标名称（单位）`` is ``指标名称``: the units are in the cells), no ``*`` marks, lower case, no spaces
     or line breaks next to a Chinese character (``单  位``, ``指标\n名称``: a header spaced out for alignment
     or wrapped in its cell), ``_`` for the other spaces."""
-    name, _ = split_unit(to_simplified(unicodedata.normalize("NFKC", str(text))))
+    name, _ = split_unit(to_simplified(unicodedata.normalize("NFKC", str(text)).translate(INVISIBLE)))
     name = _UNIT_SAID.sub("", name)
     name = _CJK_SPACE.sub("", name.replace("*", "").replace("\u3000", " ").strip().lower())
     return re.sub(r"\s+", "_", name)
@@ -240,8 +240,9 @@ def year_role(text) -> tuple[int, str] | None:
     """``(year, role)`` of a header with a year in it: ``"2020年基数"`` -> ``(2020, "baseline")``,
     ``"目标值（2025年）"`` -> ``(2025, "target")``, ``"2021年"`` -> ``(2021, "")``, ``"2025年力争目标"`` ->
     ``(2025, "striven")``; else None."""
-    t = re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", str(text))))  # 2025年目标值\n（预期）
+    t = re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", str(text)).translate(INVISIBLE)))  # 2025年目标值\n（预期）
     t = _AS_OF_PREFIX.sub("", _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), t.strip("“”\"'")))
+    t = _YEAR_AS_FLOAT.sub(r"\g<year>", t)  # 2022.0: a year a program wrote as a float
     m = None if re.search(r"(19|20)\d{2}", t) else _PERIOD_HEADER.match(t)  # a written year wins
     if m:  # the period's last year: “十四五”目标 -> (2025, "target"), “十三五”末 -> (2020, "")
         year = _period_last_year(m.group("n"))
@@ -271,12 +272,32 @@ def year_role(text) -> tuple[int, str] | None:
     return None
 
 
+#: a year a program wrote as a float in a header (``2022.0``: pandas' columns of float years, saved as CSV)
+_YEAR_AS_FLOAT = re.compile(rf"^{_YEAR}\.0+(?![0-9])")
+#: a year in two digits over a column (``22年``, ``22年目标``): which century is not guessed, the column is said unread
+_TWO_DIGIT_YEAR = re.compile(r"^(?P<yy>\d{2})(年度|年末|年底|年)(?P<role>.*)$")
+
+
+def _two_digit_year(text) -> str:
+    """The header to write for a header naming its year in two digits (``22年`` -> ``2022年``, ``22年目标`` ->
+    ``2022年目标``) with a role the readers know; "" for any other header."""
+    t = re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", str(text)).translate(INVISIBLE)))
+    m = _TWO_DIGIT_YEAR.match(t)
+    if m is None:
+        return ""
+    role = m.group("role").strip("()（）")
+    known = _BASELINE_ROLES | _TARGET_ROLES | STRIVEN_ROLES | _WIDE_ROLES
+    return f"20{m.group('yy')}年{m.group('role')}" if role in known else ""
+
+
 def warn_unread(src: str, headers: list[str], said: str = "") -> None:
     """Columns naming a year that hold no figure the reader takes (:attr:`Table.unread`): an
     :class:`~mstarget.exceptions.UnreadColumnWarning` saying which and why."""
     def reason(h):
         if year_role(h) is not None and revision_mark(h) == "preliminary":  # read only when no final figure
             return "a preliminary figure, superseded by the same year's final one（快报数以年报数 / 修订数为准）"
+        if four := _two_digit_year(h):
+            return f"a year in two digits: write {four}（年份请写四位数）"
         return "a part of the year, not the year" if PART_OF_YEAR.search(h) else "not a year’s figure"
     why = [f"'{h}' ({reason(h)})" for h in headers]
     advice = "" if all(year_role(h) is not None and revision_mark(h) == "preliminary" for h in headers) else (
@@ -288,8 +309,10 @@ def warn_unread(src: str, headers: list[str], said: str = "") -> None:
 
 
 def _names_a_year(text) -> bool:
-    """A header with a year in it (``2023年1-9月``, ``2022年增速``), whether or not it is understood."""
-    return re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", unicodedata.normalize("NFKC", str(text))) is not None
+    """A header with a year in it (``2023年1-9月``, ``2022年增速``, ``22年``: :func:`_two_digit_year`), whether or not
+    it is understood."""
+    return (re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", unicodedata.normalize("NFKC", str(text))) is not None
+            or bool(_two_digit_year(text)))
 
 
 def names_indicators(key: str) -> bool:

@@ -55,10 +55,10 @@ from .precision import written_decimals
 from .units import (counts_events, tidy_breaks, is_percent, percent_kind, split_number_unit, split_unit,
                     unit_column)
 from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, excel_error_hint, footnote_hint,
-                         has_note_mark, map_unique,
+                         figure_size_problem, has_note_mark, map_unique,
                          normalize_text, normalize_words, parse_number, parse_year, preliminary_figure,
-                         preliminary_word_in, require_columns, separator_hint, text_column, written_text,
-                         REGION_HEADERS)
+                         preliminary_word_in, require_columns, separator_hint, size_hint, text_column, written_text,
+                         year_hint, REGION_HEADERS)
 
 KINDS = ("level", "cumulative", "increment")
 DIRECTIONS = (">=", "<=")
@@ -239,10 +239,10 @@ def parse_cell(text) -> Cell:
     Blank gives ``Cell(None)``. Raises ``ValueError`` for anything else that is not a number.
     """
     if isinstance(text, (int, float)) and not isinstance(text, bool):
-        num = parse_number(text)
+        num = _sensible(parse_number(text), text)
         return Cell(num, "level" if num is not None else None)
     if isinstance(text, str) and _PLAIN_NUMBER.fullmatch(text) and math.isfinite(float(text)):
-        return Cell(float(text), "level", decimals=_text_decimals(text))
+        return Cell(_sensible(float(text), text), "level", decimals=_text_decimals(text))
     if has_note_mark(text):  # NFKC would read ≥99① as ≥991
         raise ValueError(text)
     s = normalize_words(text).replace(" ", "")
@@ -283,11 +283,20 @@ def parse_cell(text) -> Cell:
         s, unit = with_unit
     elif after and split_number_unit("1" + after.group("unit")):
         unit = after.group("unit")
-    value = parse_number(s)  # raises ValueError on garbage
+    value = _sensible(parse_number(s), text)  # raises ValueError on garbage
     if value is None:
         raise ValueError(text)
     return Cell(value, kind, direction, unit, percent=s.endswith("%"), decimals=_text_decimals(s),
                 strict=strict and direction is not None)
+
+
+def _sensible(value: float | None, text) -> float | None:
+    """``value`` when it is of a sensible size for a plan's figure (:func:`mstarget.validation.figure_size_problem`:
+    finite, below 10^16, 0 or at least 10^-9 from it); raises ``ValueError`` (the cell ``text``) otherwise:
+    ``1e308`` or ``≥1e-300`` would be read as a target no forecast can reach or miss, an infinite float fails later."""
+    if value is not None and figure_size_problem(value):
+        raise ValueError(text)
+    return value
 
 
 def _text_decimals(s: str) -> int:
@@ -1222,7 +1231,8 @@ def _years(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
     parsed = map_unique(raw[column], parse_year)
     bad = np.array([isinstance(v, ValueError) for v in parsed], dtype=bool)
     blank = np.array([v is None for v in parsed], dtype=bool)
-    problems.cells(bad, column, raw[column], "an integer year such as 2025")
+    for pos in np.flatnonzero(bad):
+        problems.cell(pos, column, raw[column].iloc[pos], "an integer year such as 2025" + year_hint(raw[column].iloc[pos]))
     if required:
         problems.cells(blank, column, raw[column], "a year such as 2025, not blank")
     return np.array([np.nan if (b or k) else float(v) for v, b, k in zip(parsed, bad, blank)])
@@ -1924,6 +1934,16 @@ def _cell_hint(text) -> str:
     s = normalize_words(text).replace(" ", "")
     if not s:
         return ""
+    if (not isinstance(text, str) or re.search(r"\d[eE]", s)) and (hint := size_hint(text)):
+        return hint  # 1e308, ≥1e-300, an infinite float (the word inf is a placeholder, said below)
+    if _BRACKETED_FIGURE.match(s):  # (1234): an accountant's negative, or a note
+        figure = s.strip("()")
+        return (f"a figure without round brackets: {s} is how accounts write a negative number -- write -{figure} if "
+                f"it is negative, else {figure} (〔{figure}〕 for a cumulative figure, 〈{figure}〉 for additions over the "
+                f"period)（圆括号数字不读取：负数请写作-{figure}；累计数用〔〕，新增数用〈〉）; ")
+    if s == "无":
+        return ("无 is not read as a figure: write 0 if it is zero, or leave the cell blank (or write —) if there is "
+                "none（“无”含义不明：数值为零请填0，没有数据请留空或填“—”）; ")
     if re.search(r"[\d.]+%?(-|~|—|–|―|至|到)-?[\d.]+", s) and not target_as_change(s):
         return ("a range is read when its two ends are different figures not below zero, in the row's unit and "
                 "one notation (5-8, 5%-8%, 〔1.5-2.0〕); else write the floor (≥) or the cap (≤) the target sets "
@@ -1980,6 +2000,9 @@ def _cell_hint(text) -> str:
         pass
     return ""
 
+
+#: a figure in round brackets, (1234) / （1234）: how accounts write a negative number (the plan's own brackets are 〔〕 〈〉)
+_BRACKETED_FIGURE = re.compile(r"^\(-?[0-9][0-9,]*(\.[0-9]+)?%?\)$")
 
 #: words before a figure (增长1.2万户, 扩大到3万户): what comes before its first digit, its notation marks aside
 _WORDS_BEFORE = re.compile(r"^([^\d]*?)[〔〈\[【<≥≤>=+\-]*\d")

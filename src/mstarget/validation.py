@@ -179,12 +179,18 @@ NAME_NUMBERING = re.compile(r"^\s*((\d{1,2}|[一二三四五六七八九十]{1,3
                             r"|[\u2460-\u249b\u24eb-\u24f4\u2776-\u2793][.、．]?)\s*")
 
 
+#: characters that show nothing (zero-width space, joiners, word joiner, byte-order mark, soft hyphen): pasted
+#: from web pages, WeChat or PDFs into a cell they make ``99.1`` unreadable while the cell looks like 99.1
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
 def normalize_text(value) -> str:
     """NFKC-normalise a cell (full-width digits and spaces become ASCII; the typographic minus
-    sign U+2212 of Word and web pages, ``−3.5``, becomes ``-``) and strip it."""
+    sign U+2212 of Word and web pages, ``−3.5``, becomes ``-``; characters that show nothing,
+    :data:`INVISIBLE`, are taken out) and strip it."""
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
+    text = unicodedata.normalize("NFKC", str(value)).translate(INVISIBLE)
     return text.replace("\u3000", " ").replace("\u2212", "-").strip()
 
 
@@ -230,6 +236,8 @@ def parse_number(value) -> float | None:
     if has_note_mark(value):  # NFKC would make 99① 991
         raise ValueError(value)
     text = normalize_text(value)
+    if text.startswith("'") and len(text) > 1:  # '99.1: the mark a spreadsheet puts before a number kept as text
+        text = text[1:].lstrip()
     if text == "" or text.lower() in NO_FIGURE or text.lower() in {"nan", "na", "n/a"}:
         return None
     if text.endswith("%"):
@@ -244,6 +252,62 @@ def parse_number(value) -> float | None:
     if not math.isfinite(number):
         raise ValueError(text)
     return number
+
+
+#: the sizes a plan's or a history's figure can have (in any unit: 10^16 is 一亿亿; the national GDP in 元 is about
+#: 1.3 x 10^14): beyond them a cell holds no statistic but a slip in an exponent (1e308, 1.2E+50), an overflow or a
+#: formula's rounding residue (5.55E-17, which is 0)
+LARGEST_FIGURE = 1e16
+SMALLEST_FIGURE = 1e-9
+
+
+def figure_size_problem(number) -> str:
+    """Why a figure read from a plan or history cell is of no sensible size -- ``"infinite"``, ``"larger than 10^16
+    (一亿亿)"``, ``"closer to zero than 10^-9"`` --, or ``""`` for a figure of a sensible size (0 and NaN included)."""
+    if number is None:
+        return ""
+    v = float(number)
+    if math.isnan(v):
+        return ""
+    if math.isinf(v):
+        return "infinite"
+    if abs(v) >= LARGEST_FIGURE:
+        return "larger than 10^16 (一亿亿)"
+    if 0 < abs(v) < SMALLEST_FIGURE:
+        return "closer to zero than 10^-9"
+    return ""
+
+
+#: a number's text inside a cell (``≥1e308``, ``1.2E+50万户``), to say what is wrong with its size
+_NUMBER_IN = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf(?:inity)?", re.IGNORECASE)
+
+
+def size_hint(value) -> str:
+    """The fix for a cell whose figure is of no sensible size (:func:`figure_size_problem`: ``1e308``, ``≥1e-300``,
+    an infinite float), else ``""``."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+        written = f"{number:g}"
+    else:
+        m = _NUMBER_IN.search(normalize_text(value).replace(",", ""))
+        if m is None:
+            return ""
+        number, written = float(m.group(0)), m.group(0)
+    why = figure_size_problem(number)
+    if not why:
+        return ""
+    if why == "infinite" and any(ch.isdigit() for ch in written):  # 1e400: written as a figure, too big to hold
+        why = "beyond what a number can hold (it overflows)"
+    return (f"a number of a sensible size: {written} is {why}, which no statistic is -- check the exponent "
+            "(1.2E+05 is 120000) and the unit, and write 0 for zero (a formula's rounding residue such as 5.55E-17 "
+            "included)（数值大小超出合理范围：请核对科学计数法的指数和单位；数值为零请填0）; ")
+
+
+def nonsense_sizes(values: np.ndarray) -> np.ndarray:
+    """Where a float array holds figures of no sensible size (:func:`figure_size_problem`), as a bool array."""
+    v = np.abs(np.asarray(values, dtype=float))
+    with np.errstate(invalid="ignore"):
+        return np.isinf(v) | (v >= LARGEST_FIGURE) | ((v > 0) & (v < SMALLEST_FIGURE))
 
 
 #: what Excel / WPS show in a cell whose formula failed (and what .xls readers give as the cell's text)
@@ -283,6 +347,28 @@ _MONTH_DAY = re.compile(r"^\d{4}\s*[-/年.]\s*(?P<m>\d{1,2})(\s*[-/月.]\s*(?P<d
 
 
 _WHOLE_YEAR = re.compile(r"^(\d{4})\s*年?\s*(1\s*[-—–~至到]\s*12\s*月(份)?|全年(度)?)$")
+
+
+#: a year written in Chinese numerals digit by digit (二〇二一年, 二零二一年度): refused in a year cell, with the digits
+_CN_YEAR = re.compile(r"^[一二][〇○零一二三四五六七八九]{3}(?=年)")
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+#: a year written in two digits (21年, 21年度, '21): which century is not guessed
+_TWO_DIGIT_YEAR = re.compile(r"^'?(?P<yy>\d{2})\s*(年度|年末|年底|年)?$")
+
+
+def year_hint(cell) -> str:
+    """What to write for a year cell in two digits (``21年`` -> 2021) or in Chinese numerals (``二〇二一年`` ->
+    2021), to follow "an integer year such as 2021"; else ``""``."""
+    text = normalize_text(cell).replace(" ", "")
+    m = _TWO_DIGIT_YEAR.match(text)
+    if m is not None:
+        yy = m.group("yy")
+        return f"; write the year in four digits ({text} -> 20{yy}; 两位数年份请写全，如20{yy})"
+    m = _CN_YEAR.match(text)
+    if m is not None:
+        year = m.group(0).translate(_CN_DIGITS)
+        return f"; write the year in digits ({text} -> {year}; 年份请用阿拉伯数字，如{year})"
+    return ""
 
 
 class PartOfYear(ValueError):
@@ -456,7 +542,7 @@ def require_columns(df: pd.DataFrame, required, problems: Problems, what: str, t
             hint = (f"; the title reads '{title}': if the table holds that one indicator, add a 指标名称 "
                     "column naming it in every row (the indicator is not taken from a title; "
                     "若本表只有标题中的这一项指标，请增加“指标名称”列并逐行填写)")
-        dated = [str(c) for c in df.columns if re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", str(c))
+        dated = [str(c) for c in df.columns if re.search(r"(?<!\d)((19|20)\d{2}(?!\d)|\d{2}(?=年))", str(c))
                  and not re.fullmatch(r"observed_\d{4}", str(c))]  # (2022年完成值, read: not 'words not read')
         if dated and set(missing) & {"target", "target_year", "year", "value"}:
             hint += (f"; {', '.join(repr(c) for c in dated)} name{'s' if len(dated) == 1 else ''} a year in "
