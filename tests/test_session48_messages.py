@@ -70,3 +70,26 @@ def test_a_target_heading_copies_with_its_label_in_brackets(tmp_path):
     facts = json.loads(m.group(1).replace("&quot;", '"'))
     assert facts["text"].strip() == "1. 每万人口高价值发明专利拥有量（快于预期）"
     assert facts["headHeight"] < 2.2 * facts["chipHeight"]  # still one line: the brackets take no room
+
+
+def test_assess_takes_the_plan_and_history_without_their_flags(tmp_path, capsys):
+    """``mstarget assess 规划.csv 历史.csv`` stopped with "the following arguments are required: --plan": the two
+    tables may be given in that order without flags, and give what the flags give."""
+    from mstarget.cli.main import main
+    by_flag, by_place = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert main(["assess", "--plan", str(NATIONAL_TARGETS), "--history", str(NATIONAL_HISTORY), "--as-of", "2022",
+                 "--out", str(by_flag), "--no-track"]) == 0
+    assert main(["assess", str(NATIONAL_TARGETS), str(NATIONAL_HISTORY), "--as-of", "2022",
+                 "--out", str(by_place), "--no-track"]) == 0
+    assert by_place.read_bytes() == by_flag.read_bytes()
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["--plan", str(NATIONAL_TARGETS), "--history", str(NATIONAL_HISTORY), "2022"],
+     "unrecognized arguments: 2022 (--plan"),
+    (["--as-of", "2022"], "required: --plan (or the plan table as the first argument)")])
+def test_a_stray_value_or_no_plan_is_still_refused(argv, said, capsys):
+    from mstarget.cli.main import main
+    with pytest.raises(SystemExit) as stop:
+        main(["assess", *argv, "--no-track"])
+    assert stop.value.code == 2 and said in capsys.readouterr().err

@@ -295,10 +295,14 @@ def engine_of(args: argparse.Namespace, command: str):
 
 
 def add_assessment_inputs(p: argparse.ArgumentParser, *, history_required: bool = False) -> None:
-    """``--plan --history --region --strict --as-of --model --seed``: the inputs of an assessment."""
-    p.add_argument("--plan", required=True,
+    """``--plan --history --region --strict --as-of --model --seed``: the inputs of an assessment. The two tables
+    may also be given in that order without their flags (``mstarget assess 规划.xlsx 历史.csv``):
+    :func:`take_positional_tables`."""
+    p.add_argument("tables", nargs="*", metavar="PLAN [HISTORY]",
+                   help="the plan and history tables without their flags, in that order (the same as --plan, --history)")
+    p.add_argument("--plan", default=None,
                    help="plan table (.csv in UTF-8 or GBK, .xlsx, .xls, or the plan's .docx / .html / .pdf; bureau layouts accepted)")
-    p.add_argument("--history", required=history_required,
+    p.add_argument("--history", default=None,
                    help="history table: region, indicator or 指标名称, year, value -- or one column "
                         "per year (2021年, 2022年 ...)")
     add_region_flag(p)
@@ -309,6 +313,27 @@ def add_assessment_inputs(p: argparse.ArgumentParser, *, history_required: bool 
                    help=f"use only history up to this year ({YEAR_MIN}-{YEAR_MAX}; default: all of it)")
     p.add_argument("--model", default="auto", help="model name or spec file (default: auto)")
     p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(_tables_parser=p, _history_required=history_required)
+
+
+def take_positional_tables(args: argparse.Namespace) -> None:
+    """Fill ``--plan`` / ``--history`` from the tables given without their flags (plan first), or stop with the
+    command's usage (exit 2) when a table is given both ways, more than two are given or the plan is missing."""
+    parser = getattr(args, "_tables_parser", None)
+    if parser is None:
+        return
+    tables = list(args.tables or [])
+    for flag in ("plan", "history"):
+        if tables and getattr(args, flag) is None:
+            setattr(args, flag, tables.pop(0))
+    if tables:
+        given = " ".join(f"--{f} {getattr(args, f)}" for f in ("plan", "history") if getattr(args, f) is not None)
+        parser.error(f"unrecognized arguments: {' '.join(tables)} ({given} already given; the tables go first without "
+                     "flags -- PLAN then HISTORY -- or each after its flag, and other values after theirs: --as-of 2023)")
+    if args.plan is None:
+        parser.error("the following arguments are required: --plan (or the plan table as the first argument)")
+    if args._history_required and args.history is None:
+        parser.error("the following arguments are required: --history (or the history table after the plan)")
 
 
 def add_reference_flag(p: argparse.ArgumentParser) -> None:

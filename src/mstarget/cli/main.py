@@ -38,6 +38,7 @@ from .common import (
     EXIT_TERMINATED,
     EXIT_TRACKING,
     error,
+    take_positional_tables,
     tracking_settings,
 )
 from ..tracking import background
@@ -237,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         with _sigterm_like_sigint():  # Ctrl+C while the subcommands load: "interrupted", not a traceback
             parser = build_parser()
             args = parser.parse_args(argv)
+            take_positional_tables(args)  # mstarget assess 规划.xlsx 历史.csv
     except KeyboardInterrupt as exc:
         error("terminated (SIGTERM)" if str(exc) == "SIGTERM" else "interrupted")
         return EXIT_TERMINATED if str(exc) == "SIGTERM" else EXIT_INTERRUPTED
