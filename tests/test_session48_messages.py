@@ -93,3 +93,26 @@ def test_a_stray_value_or_no_plan_is_still_refused(argv, said, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["assess", *argv, "--no-track"])
     assert stop.value.code == 2 and said in capsys.readouterr().err
+
+
+def test_forecast_names_a_series_with_no_value_in_any_year(tmp_path):
+    """A series whose every cell is blank (a new indicator not reported yet) vanished from ``mt.forecast``'s result
+    without a word, from a DataFrame and a file alike."""
+    import warnings
+
+    import pandas as pd
+
+    import mstarget as mt
+    from mstarget.exceptions import MstargetWarning
+    # SYNTHETIC: two indicators of one district, the second not reported in any year
+    history = pd.DataFrame({"region": ["甲区"] * 6, "indicator": ["企业年报率"] * 3 + ["信用修复率"] * 3,
+                            "year": [2021, 2022, 2023] * 2, "value": [90.1, 91.5, 92.8, None, None, None],
+                            "unit": ["%"] * 6})
+    history.to_csv(tmp_path / "历史.csv", index=False)
+    for source in (history, str(tmp_path / "历史.csv")):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = mt.forecast(source, horizon=2)
+        assert set(result["indicator"]) == {"企业年报率"}
+        said = [str(w.message) for w in caught if issubclass(w.category, MstargetWarning)]
+        assert any("no value in any year and is not forecast: 甲区/信用修复率" in m for m in said), said

@@ -914,6 +914,20 @@ def series_bounds(history: pd.DataFrame, bounds: Mapping | None = None) -> dict[
             for region, indicator, pos in _groups(history)}
 
 
+def _warn_blank_series(hist: pd.DataFrame) -> None:
+    """Warn of the series (region, indicator) whose every value is blank: they have nothing to forecast from and
+    are left out of the result, which would otherwise not say they were in the table."""
+    if hist.empty:
+        return
+    has = hist["value"].notna().groupby([hist["region"], hist["indicator"]], sort=False).any()
+    blank = [f"{r}/{i}" for (r, i), ok in has.items() if not ok]
+    if blank:
+        shown = "、".join(blank[:10]) + (f" and {len(blank) - 10} more" if len(blank) > 10 else "")
+        warnings.warn(MstargetWarning(
+            f"{len(blank)} series ha{'s' if len(blank) == 1 else 've'} no value in any year and "
+            f"{'is' if len(blank) == 1 else 'are'} not forecast: {shown}（该指标各年均无数据，未作预测）"), stacklevel=4)
+
+
 def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int,
             spec: ModelSpec, bounds: Mapping | None = None, flows=None) -> list[_Prepared]:
     """Group a validated history into per-series inputs (skipping series with no usable value).
@@ -1121,6 +1135,8 @@ def run_forecast(history, horizon, *, model="auto", seed: int = 0, n_paths: int 
             f"the history has {'no rows' if hist.empty else 'no value in any row'}, so there is nothing to "
             "forecast: expected one row per region, indicator and year with its value（历史数据为空）",
             source=source)
+    if require_data:
+        _warn_blank_series(hist)
     if as_of is not None:
         first = int(hist["year"].min()) if len(hist) else None
         hist = hist[hist["year"] <= int(as_of)]
