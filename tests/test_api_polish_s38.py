@@ -191,7 +191,7 @@ def test_backtest_and_calibration_reprs_are_short_and_say_what_matters():
         bt = mt.backtest(_history(), model="drift,naive", horizon=1, origins=2)
     text = repr(bt)
     assert text.startswith("BacktestResult: 2 model(s) (drift, naive), 2 series, origins 2021, 2022")
-    assert f"best by crps_scaled: {bt.best_model()}" in text and len(text.splitlines()) <= 5
+    assert f"best by crps_scaled_gmean: {bt.best_model()}" in text and len(text.splitlines()) <= 5
     cal = repr(mt.calibration.default_calibration())
     assert cal.startswith("Calibration: ") and "pooled_drift: plan scheme" in cal
     assert "array(" not in cal and len(cal.splitlines()) <= 12

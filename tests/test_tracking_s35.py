@@ -163,10 +163,14 @@ def test_backtest_parent_compares_models_and_children_carry_its_params(named_run
     best = parent.data.params["best_model"]
     assert parent.data.tags["mstarget.best_model"] == best
     # session 41: on this history most forecasts of both models were a fallback's (naive: 8 of drift's 12,
-    # 11 of theta's 12), so neither is named best (theta used to be, on scores mostly naive's), and it is said
-    assert best == "none" and "best_model_by" not in parent.data.params
-    assert parent.data.params["best_model_passed_over"] == "drift (67% fallback), theta (92% fallback)"
+    # 11 of theta's 12), and neither was named best (theta used to be, on scores mostly naive's). Session 48: the
+    # 8 naive fallbacks are 1-point series, which no scaled score counts; of the 4 forecasts the ranking counts,
+    # none of drift's and 3 of theta's (drift's) were a fallback's -- so drift is named, on scores all its own
+    assert best == "drift" and parent.data.params["best_model_by"] == "crps_scaled_gmean"
+    assert parent.data.params["best_model_passed_over"] == "theta (75% fallback)"
     assert parent.data.metrics["theta.share_fallback"] == pytest.approx(11 / 12)
+    assert parent.data.metrics["theta.share_fallback_scaled"] == pytest.approx(3 / 4)
+    assert parent.data.metrics["drift.share_fallback_scaled"] == 0.0
     for child in children:
         p = child.data.params
         assert p["model"] in ("drift", "theta")

@@ -63,7 +63,7 @@ def test_backtest_summary_gives_share_fallback_and_never_crowns_a_model_that_nev
     best = choose_best(res.summary)
     assert best.passed_over == {"arima": 1.0} and best.tied == ()
     assert "arima" in best.words() and "passed over" in best.words()
-    assert records.best_model(res.summary) == ("drift", "crps_scaled")  # the tracked run's, the same
+    assert records.best_model(res.summary) == ("drift", "crps_scaled_gmean")  # the tracked run's, the same
     assert "passed over (mostly fallbacks): arima" in repr(res)
     # a backtest of arima alone names no best model, and says why
     alone = _backtest(("arima",))
@@ -96,7 +96,7 @@ def test_cli_backtest_notes_the_fallbacks_and_summarises_their_warnings_once(tmp
     assert "share_fallback" in captured.out
     note = [line for line in captured.out.splitlines() if line.startswith("note: arima:")]
     assert len(note) == 1 and "6 of its 6 forecasts (100%" in note[0] and "drift" in note[0]
-    assert "best by crps_scaled: drift" in captured.out and "arima (100% fallback)" in captured.out
+    assert "best by crps_scaled_gmean: drift" in captured.out and "arima (100% fallback)" in captured.out
     assert captured.err.count("warning: backtest of arima:") == 1
     assert "said a fallback model was used" in captured.err
     assert pd.read_csv(out).set_index("model").loc["arima", "share_fallback"] == 1.0

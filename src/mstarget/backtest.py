@@ -7,6 +7,11 @@ observed year, and a series with no observation since the previous origin is not
 is the same as at that origin: scored once, not once per origin). Metrics (see :mod:`mstarget.metrics`): sMAPE,
 MASE, coverage of the 80 % and 95 % intervals, MSIS of the 95 % interval (scaled like MASE), CRPS (raw and scaled).
 
+The best model is the one with the lowest ``crps_scaled_gmean``: the geometric mean over series of each series'
+scaled CRPS, each series held within 0.01-100 (:func:`choose_best`), so that one broken series (a 24-fold jump, a
+forecast that blew up) cannot decide it as it decides the plain mean ``crps_scaled``; such series (mean scaled CRPS
+above :data:`OUTLIER_SCALED`) are named by :meth:`BacktestResult.outliers`.
+
 With a ``plan``, attainment calls are scored too: for each origin before a target year whose
 outcome is in the history, :func:`mstarget.assess.assess` gives ``p_meet`` as of the origin, and
 the realised outcome (level / cumulative: the value in the target year; increment: the sum of
@@ -57,20 +62,47 @@ DETAIL_COLUMNS = ["model", "region", "indicator", "origin", "h", "year", "n_trai
 #: has Brier 0, and ten bins of three calls say nothing (``brier_base`` is not given either when every call had
 #: the same outcome: the constant fitted to them knew it)
 MIN_CALLS_BASE = 10
+#: Which forecasts each column counts: ``n_forecasts``, ``share_fallback``, ``smape`` and the coverages count
+#: every forecast scored; ``mase``, ``msis``, ``crps_scaled`` and ``crps_scaled_gmean`` only the ``n_scaled``
+#: forecasts with a scale (a series of 2+ points up to the origin that changed: :func:`mstarget.metrics.naive_scale`).
 #: ``share_fallback``: the share of a model's forecasts made by a fallback model (``chosen`` reads
 #: ``fallback:<model>``: the series too short for it, or its fit failed) -- its scores are then partly
-#: those of another model
+#: those of another model; ``share_fallback_scaled`` the same share among the ``n_scaled`` forecasts (a
+#: 1-point series' naive fallback counts in the first, not in the second).
+#: ``crps_scaled``: the plain mean over the scaled forecasts (one series' blown-up forecast can decide it);
+#: ``crps_scaled_gmean``: the geometric mean over series of each series' mean ``crps_scaled``, weighted by its
+#: scaled forecasts, each series held within ``[1 / OUTLIER_SCALED, OUTLIER_SCALED]``
+#: (:func:`mstarget.metrics.bounded_gmean`) -- it ranks the models (:data:`BEST_MODEL_BY`);
+#: ``n_outliers``: the series whose mean ``crps_scaled`` is above :data:`OUTLIER_SCALED`
+#: (:meth:`BacktestResult.outliers` names them).
 SUMMARY_COLUMNS = ["model", "n_series", "n_forecasts", "share_fallback", "smape", "mase", "coverage_80", "coverage_95",
-                   "msis", "crps_scaled", "brier", "brier_base", "ece", "accuracy", "n_calls"]
+                   "msis", "crps_scaled", "brier", "brier_base", "ece", "accuracy", "n_calls",
+                   "n_scaled", "share_fallback_scaled", "crps_scaled_gmean", "n_outliers"]
+#: a series whose mean scaled CRPS (over its origins and horizons) is above this -- a miss of more than 100
+#: typical yearly changes: a break in the data (a change of definition, a unit slip) or a forecast that blew up
+#: -- is an outlier: named by :meth:`BacktestResult.outliers` and the printouts, and held at this value in
+#: ``crps_scaled_gmean`` (a series below its inverse, 0.01, at that), so one series cannot decide the best model
+OUTLIER_SCALED = 100.0
+#: :meth:`BacktestResult.outliers`: one row per model and outlier series -- its scaled forecasts (``n_scaled``),
+#: its mean ``crps_scaled``, ``missed_by`` (the models whose score on it is above :data:`OUTLIER_SCALED`, of how
+#: many: ``auto (1 of 4)`` says that model's forecast blew up, ``all 4`` that the data moved as none foresaw) and
+#: ``others`` (the other models' mean ``crps_scaled`` on it, lowest-highest), then its worst forecast: origin, h,
+#: year, actual, median, the 95 % interval and the scale (per year, the units of the values)
+OUTLIER_COLUMNS = ["model", "region", "indicator", "n_scaled", "crps_scaled", "missed_by", "others", "origin", "h",
+                   "year", "actual", "median", "lo_95", "hi_95", "scale"]
 WARNING_COLUMNS = ["model", "origin", "category", "message"]
 #: the summary columns that pick the best model (lowest wins), in order of preference: the scaled CRPS
-#: scores the whole predictive distribution, MASE and sMAPE only its centre; a tie on the first is
-#: broken by the next ones, then by the lower ``share_fallback``
-BEST_MODEL_BY = ("crps_scaled", "mase", "smape")
+#: scores the whole predictive distribution, MASE and sMAPE only its centre; ``crps_scaled_gmean`` first (the
+#: geometric mean over series, each held within 0.01-100: one series' 10^7 cannot outvote 3000 others, as it
+#: does the plain mean ``crps_scaled``), ``crps_scaled`` for summaries without it (written before session 48);
+#: a tie on the first is broken by the next ones, then by the lower fallback share (:func:`ranked_share_fallback`)
+BEST_MODEL_BY = ("crps_scaled_gmean", "crps_scaled", "mase", "smape")
 #: the longest ``horizon`` (years ahead from an origin) and the most ``origins`` (as a count) a backtest takes
 MAX_HORIZON, MAX_ORIGINS = 20, 50
-#: a model whose ``share_fallback`` is above this (more than half of its forecasts made by another
-#: model) is never the best model: its scores are mostly another model's
+#: a model more than this share of whose ranked forecasts a fallback model made is never the best model: its
+#: scores are mostly another model's. The share is ``share_fallback_scaled`` -- of the forecasts the scaled scores
+#: that rank the models count -- where the summary gives it, else ``share_fallback`` (of every forecast): a
+#: 1-point series' naive fallback has no scale, so it is in no ranked score (:func:`ranked_share_fallback`)
 MAX_SHARE_FALLBACK = 0.5
 
 
@@ -78,25 +110,31 @@ MAX_SHARE_FALLBACK = 0.5
 class BestModel:
     """How :func:`choose_best` picked the best model of a backtest summary: ``model`` (``None`` when
     no model qualifies), ``by`` (the column compared), ``tied`` (other models with the very same
-    scores on every column of :data:`BEST_MODEL_BY` and the same ``share_fallback``: the first
-    listed is named, the tie is said), ``passed_over`` (``{model: share_fallback}`` of the models
-    left out because most of their forecasts were a fallback's)."""
+    scores on every column of :data:`BEST_MODEL_BY` and the same fallback share: the first
+    listed is named, the tie is said), ``passed_over`` (``{model: share}`` of the models left out because most
+    of their ranked forecasts were a fallback model's: :func:`ranked_share_fallback`)."""
 
     model: str | None
     by: str | None
     tied: tuple = ()
     passed_over: dict = field(default_factory=dict)
+    #: the qualifying model with the lowest plain mean ``crps_scaled`` when it is not ``model`` (the old rule's
+    #: pick: compare it with runs logged before ``crps_scaled_gmean`` existed); ``None`` when they agree
+    lowest_mean: str | None = None
 
     def words(self) -> str:
-        """One line: ``best by crps_scaled: drift (tied with naive: the first listed is named; arima (100%
-        fallback) passed over: most of its forecasts were a fallback model's)``."""
+        """One line: ``best by crps_scaled_gmean: drift (tied with naive: the first listed is named; arima (100%
+        fallback) passed over: most of its forecasts were a fallback model's; the plain mean crps_scaled would
+        name theta)``."""
         notes = []
         if self.tied:
             notes.append(f"tied with {', '.join(self.tied)}: the first listed is named")
         if self.passed_over:
             notes.append(", ".join(f"{m} ({share:.0%} fallback)" for m, share in self.passed_over.items())
-                         + f" passed over: most of {'its' if len(self.passed_over) == 1 else 'their'} forecasts were "
+                         + f" passed over: most of {'its' if len(self.passed_over) == 1 else 'their'} ranked forecasts were "
                          "a fallback model's")
+        if self.lowest_mean is not None:
+            notes.append(f"the plain mean crps_scaled, which one series can decide, would name {self.lowest_mean}")
         note = f" ({'; '.join(notes)})" if notes else ""
         if self.model is None:
             return "no best model" + note
@@ -104,18 +142,29 @@ class BestModel:
 
 
 def choose_best(summary: pd.DataFrame) -> BestModel:
-    """The best model of a backtest summary: among the models with forecasts scored, whose
-    ``share_fallback`` is at most :data:`MAX_SHARE_FALLBACK`, the lowest value of the first column
+    """The best model of a backtest summary: among the models with forecasts scored, whose fallback
+    share is at most :data:`MAX_SHARE_FALLBACK`, the lowest value of the first column
     of :data:`BEST_MODEL_BY` that scores every one of them; equal values (to 1e-9 relative) are
-    told apart by the next columns, then by the lower ``share_fallback``; models still equal are
+    told apart by the next columns, then by the lower fallback share; models still equal are
     ``tied`` (the first listed is named). Used by :meth:`BacktestResult.best_model`, the CLI's
-    printout and the tracked run's ``best_model`` alike."""
+    printout and the tracked run's ``best_model`` alike. The fallback share compared is that of the forecasts
+    the ranking scores count (:func:`ranked_share_fallback`: ``share_fallback_scaled`` where given), so a model
+    is passed over when the scores it is ranked by are mostly another model's -- not for the fallbacks of
+    1-point series, which no scaled score counts.
+
+    The rule: the lowest ``crps_scaled_gmean`` -- the geometric mean over series of each series' scaled CRPS
+    (CRPS over the series' in-sample mean absolute yearly change, averaged over its origins and horizons),
+    weighted by its forecasts, each series held within 0.01-:data:`OUTLIER_SCALED` (Davydenko & Fildes'
+    AvgRelMAE on CRPS; as the M4 competition's scaled errors, but averaged on the log scale ratios live on).
+    A model that blows up on one series of many pays for it (a factor of at most ``10^4`` to that series'
+    share of the forecasts), but that series cannot decide the ranking as it decides the plain mean
+    ``crps_scaled`` (one series scored 10^7 swings a panel mean from 1.0 to 2,000). A summary without
+    ``crps_scaled_gmean`` (one written before it existed) is ranked by ``crps_scaled``."""
     if "model" not in summary or not len(summary):
         return BestModel(None, None)
     s = summary.reset_index(drop=True)
     n = pd.to_numeric(s["n_forecasts"], errors="coerce") if "n_forecasts" in s else pd.Series(1.0, index=s.index)
-    share = (pd.to_numeric(s["share_fallback"], errors="coerce").fillna(0.0) if "share_fallback" in s
-             else pd.Series(0.0, index=s.index))
+    share = ranked_share_fallback(s)
     mostly = (share > MAX_SHARE_FALLBACK) & (n > 0)
     passed_over = {str(s.at[i, "model"]): float(share[i]) for i in s.index[mostly]}
     cand = s.index[~mostly & ~(n <= 0)]
@@ -134,7 +183,32 @@ def choose_best(summary: pd.DataFrame) -> BestModel:
     low = share[left].min()
     left = [i for i in left if share[i] <= low]
     names = [str(s.at[i, "model"]) for i in left]
-    return BestModel(names[0], by, tuple(names[1:]), passed_over)
+    return BestModel(names[0], by, tuple(names[1:]), passed_over, _lowest_mean(s, cand, by, names))
+
+
+def ranked_share_fallback(summary: pd.DataFrame) -> pd.Series:
+    """Per summary row, the share of the model's *ranked* forecasts a fallback model made: ``share_fallback_scaled``
+    (of the forecasts ``crps_scaled_gmean``, ``crps_scaled`` and ``mase`` count) where given, else
+    ``share_fallback`` (of every forecast: a model with no scaled forecast is ranked by ``smape``, which counts
+    them all; a summary written before ``share_fallback_scaled`` existed), else 0. What :func:`choose_best` passes
+    models over by and breaks ties with."""
+    zero = pd.Series(0.0, index=summary.index)
+    every = pd.to_numeric(summary["share_fallback"], errors="coerce") if "share_fallback" in summary else zero
+    scaled = (pd.to_numeric(summary["share_fallback_scaled"], errors="coerce") if "share_fallback_scaled" in summary
+              else pd.Series(np.nan, index=summary.index))
+    return scaled.fillna(every).fillna(0.0)
+
+
+def _lowest_mean(s: pd.DataFrame, cand, by: str, named: list) -> str | None:
+    """The candidate with the lowest plain mean ``crps_scaled`` when the ranking was by another column and it is
+    none of the models ``named`` (the best and those tied with it); else ``None``."""
+    if by == "crps_scaled" or "crps_scaled" not in s:
+        return None
+    v = pd.to_numeric(s.loc[cand, "crps_scaled"], errors="coerce")
+    if v.isna().any() or not len(v):
+        return None
+    low = str(s.at[v.idxmin(), "model"])
+    return None if low in named else low
 
 
 @dataclass(frozen=True)
@@ -146,7 +220,8 @@ class BacktestResult:
     ``origins``: the cut-off years.
 
     ``coverage_by_horizon()`` and ``reliability()`` say whether intervals and ``p_meet`` were
-    honest; ``plot()`` draws both."""
+    honest; ``plot()`` draws both; ``best_model()`` names the best model, ``outliers()`` the series scored above
+    :data:`OUTLIER_SCALED` (each held at it in the ranking)."""
 
     summary: pd.DataFrame
     details: pd.DataFrame
@@ -176,17 +251,34 @@ class BacktestResult:
                             if best.passed_over else ""))
         elif best.passed_over:
             lines.append(f"  {best.words()}")
+        if best.lowest_mean is not None:
+            lines.append(f"  the plain mean crps_scaled would name {best.lowest_mean}")
+        flagged = self.outliers()
+        if len(flagged):
+            series = list(dict.fromkeys(zip(flagged["region"], flagged["indicator"])))
+            lines.append(f"  {len(series)} outlier series (crps_scaled above {OUTLIER_SCALED:g}: held at it in the "
+                         f"ranking): {', '.join(f'{r}/{i}' for r, i in series[:3])}"
+                         + (f" and {len(series) - 3} more" if len(series) > 3 else "") + ": .outliers()")
         if len(self.warnings):
             lines.append(f"  {len(self.warnings)} warning(s) from past origins: .warnings")
-        lines.append("  .summary, .details, .calls, .coverage_by_horizon(), .reliability(), .plot()")
+        lines.append("  .summary, .details, .calls, .coverage_by_horizon(), .reliability(), .outliers(), .plot()")
         return "\n".join(lines)
 
     def best_model(self) -> str | None:
-        """The model with the lowest ``crps_scaled`` (:func:`choose_best`: never one whose forecasts were
-        mostly a fallback model's, ``share_fallback`` above :data:`MAX_SHARE_FALLBACK`; a tie broken by
-        ``mase``, ``smape``, then the lower ``share_fallback``); ``None`` when no model qualifies.
-        :func:`choose_best` also says ties left and models passed over."""
+        """The model with the lowest ``crps_scaled_gmean`` (:func:`choose_best`: the geometric mean over series of
+        each series' scaled CRPS, each held within 0.01-100, so one outlier series -- :meth:`outliers` -- cannot
+        decide it; never a model whose ranked forecasts were mostly a fallback model's, ``share_fallback_scaled``
+        (else ``share_fallback``) above :data:`MAX_SHARE_FALLBACK`; a tie broken by ``crps_scaled``, ``mase``,
+        ``smape``, then the lower fallback share); ``None`` when no model qualifies. :func:`choose_best` also says ties left, models
+        passed over and the model the plain mean ``crps_scaled`` would name when it differs."""
         return choose_best(self.summary).model
+
+    def outliers(self) -> pd.DataFrame:
+        """The series some model scored above :data:`OUTLIER_SCALED` (mean ``crps_scaled`` over the series' origins
+        and horizons: a miss of more than 100 typical yearly changes), worst first: :data:`OUTLIER_COLUMNS`
+        (:func:`outlier_series`). Each is held at 100 in ``crps_scaled_gmean`` and counted in full in
+        ``crps_scaled``; check its data (a jump, a change of definition, a unit slip) or the model's forecast."""
+        return outlier_series(self.details)
 
     def coverage_by_horizon(self) -> pd.DataFrame:
         """Observed 80 % / 95 % coverage per model and horizon, with 95 % Wilson intervals
@@ -546,13 +638,110 @@ def _detail_row(label, sf, T, j, yr, a, scale, steady) -> dict:
 
 
 def _summarise(label: str, det: pd.DataFrame) -> dict:
+    """One model's summary row (:data:`SUMMARY_COLUMNS` but the attainment calls') from its detail rows."""
     if det.empty:
-        return {"model": label, "n_series": 0, "n_forecasts": 0}
+        return {"model": label, "n_series": 0, "n_forecasts": 0, "n_scaled": 0, "n_outliers": 0}
     fin = lambda c: det[c].replace([np.inf, -np.inf], np.nan).mean()  # noqa: E731
+    fell = det["chosen"].astype(str).str.startswith(FALLBACK_PREFIX)
+    scaled = _is_scaled(det)
+    per_series = series_scores(det)
     return {"model": label,
             "n_series": int(det[["region", "indicator"]].drop_duplicates().shape[0]),
             "n_forecasts": int(len(det)),
-            "share_fallback": float(det["chosen"].astype(str).str.startswith(FALLBACK_PREFIX).mean()),
+            "share_fallback": float(fell.mean()),
             "smape": fin("smape"), "mase": fin("mase"),
             "coverage_80": det["in_80"].mean(), "coverage_95": det["in_95"].mean(),
-            "msis": fin("msis"), "crps_scaled": fin("crps_scaled")}
+            "msis": fin("msis"), "crps_scaled": fin("crps_scaled"),
+            "n_scaled": int(scaled.sum()),
+            "share_fallback_scaled": float(fell[scaled].mean()) if scaled.any() else np.nan,
+            "crps_scaled_gmean": M.bounded_gmean(per_series["crps_scaled"], per_series["n_scaled"],
+                                                 low=1.0 / OUTLIER_SCALED, high=OUTLIER_SCALED),
+            "n_outliers": int((per_series["crps_scaled"] > OUTLIER_SCALED).sum())}
+
+
+def _is_scaled(det: pd.DataFrame) -> pd.Series:
+    """Which detail rows have a scale (a finite ``crps_scaled``): the forecasts ``mase``, ``msis``,
+    ``crps_scaled`` and ``crps_scaled_gmean`` count (a 1-point series, or one that never changed, has none)."""
+    return pd.Series(np.isfinite(pd.to_numeric(det["crps_scaled"], errors="coerce").to_numpy(dtype=float)),
+                     index=det.index)
+
+
+def series_scores(details: pd.DataFrame) -> pd.DataFrame:
+    """Each model's score per series: one row per model, region and indicator (in the order of ``details``) with
+    ``n_scaled`` (its forecasts with a scale, over origins and horizons) and ``crps_scaled`` (their mean: units of
+    the series' typical yearly change). Series with no scaled forecast are left out. What
+    ``crps_scaled_gmean`` averages and :meth:`BacktestResult.outliers` flags."""
+    cols = ["model", "region", "indicator", "n_scaled", "crps_scaled"]
+    if details is None or not len(details):
+        return pd.DataFrame(columns=cols)
+    det = details[_is_scaled(details)]
+    if det.empty:
+        return pd.DataFrame(columns=cols)
+    g = det.groupby(["model", "region", "indicator"], sort=False)["crps_scaled"]
+    out = g.agg(n_scaled="size", crps_scaled="mean").reset_index()
+    return out[cols]
+
+
+def outlier_series(details: pd.DataFrame) -> pd.DataFrame:
+    """One row per model and series whose mean ``crps_scaled`` (:func:`series_scores`) is above
+    :data:`OUTLIER_SCALED`, worst first: :data:`OUTLIER_COLUMNS` -- who else missed it (``missed_by``), the other
+    models' scores on it (``others``) and its worst forecast (origin, h, year, actual, median, 95 % interval,
+    scale). Empty (with those columns) when there is none."""
+    per = series_scores(details)
+    flagged = per[per["crps_scaled"] > OUTLIER_SCALED]
+    if flagged.empty:
+        return pd.DataFrame(columns=OUTLIER_COLUMNS)
+    n_models = int(pd.unique(details["model"]).size)
+    det = details[_is_scaled(details)]
+    rows = []
+    for r in flagged.sort_values("crps_scaled", ascending=False, kind="stable").itertuples(index=False):
+        same = per[(per["region"] == r.region) & (per["indicator"] == r.indicator)]
+        over = [str(m) for m in same.loc[same["crps_scaled"] > OUTLIER_SCALED, "model"]]
+        rest = same.loc[same["model"] != r.model, "crps_scaled"]
+        mine = det[(det["model"] == r.model) & (det["region"] == r.region) & (det["indicator"] == r.indicator)]
+        worst = mine.loc[mine["crps_scaled"].idxmax()]
+        rows.append({"model": r.model, "region": r.region, "indicator": r.indicator, "n_scaled": int(r.n_scaled),
+                     "crps_scaled": float(r.crps_scaled),
+                     "missed_by": (f"all {n_models}" if len(over) == n_models and n_models > 1
+                                   else f"{', '.join(over)} ({len(over)} of {n_models})"),
+                     "others": (f"{rest.min():.3g}" if len(rest) == 1 or rest.min() == rest.max()
+                                else f"{rest.min():.3g}-{rest.max():.3g}") if len(rest) else "",
+                     **{c: worst[c] for c in ("origin", "h", "year", "actual", "median", "lo_95", "hi_95",
+                                              "scale")}})
+    out = pd.DataFrame(rows, columns=OUTLIER_COLUMNS)
+    for c in ("origin", "h", "year"):
+        out[c] = out[c].astype(int)
+    return out
+
+
+def outlier_lines(table: pd.DataFrame, limit: int = 10) -> list[str]:
+    """The printout's words for :meth:`BacktestResult.outliers` (``table``): a heading, then one line per outlier
+    series (at most ``limit``, then how many more): the models that missed it and their scores (the others' when
+    only some did), and the worst model's worst forecast -- whether the actual fell outside the 95 % interval
+    (every model missed: the data moved) or the interval itself ran far off (a forecast that blew up)."""
+    if table is None or not len(table):
+        return []
+    lines = [f"outlier series (mean crps_scaled above {OUTLIER_SCALED:g}: a miss of more than {OUTLIER_SCALED:g} "
+             f"typical yearly changes -- a break in the data or a forecast that blew up; each held at "
+             f"{OUTLIER_SCALED:g} in crps_scaled_gmean, which ranks the models, and counted in full in crps_scaled"
+             "（异常序列：评分超过历年平均变化的100倍，排名时按100计）:"]
+    groups = list(table.groupby(["region", "indicator"], sort=False))
+    for (region, indicator), g in groups[:limit]:
+        r = g.iloc[0]  # the worst model on this series (the table is worst first)
+        n = f"over {int(r['n_scaled'])} forecast{'s' if int(r['n_scaled']) != 1 else ''}"
+        if len(g) == 1:
+            who = (f"{r['model']} {r['crps_scaled']:.3g} {n} (missed by {r['missed_by']}"
+                   + (f"; the other models {r['others']}" if r["others"] else "") + "); worst")
+        else:
+            scores = ", ".join(f"{m} {v:.3g}" for m, v in zip(g["model"], g["crps_scaled"]))
+            who = f"missed by {r['missed_by']} ({scores} {n}); {r['model']}'s worst"
+        inside = r["lo_95"] <= r["actual"] <= r["hi_95"]
+        band = f"[{r['lo_95']:.4g}, {r['hi_95']:.4g}]"
+        worst = (f"its 95 % interval ran to {band} around the actual {r['actual']:.4g}" if inside else
+                 f"the actual {r['actual']:.4g} fell outside its 95 % interval {band}")
+        lines.append(f"  {region}/{indicator}: {who} from origin {r['origin']}, h {r['h']} ({r['year']}): "
+                     f"{worst}, a typical yearly change being {r['scale']:.4g}")
+    if len(groups) > limit:
+        lines.append(f"  and {len(groups) - limit} more series (BacktestResult.outliers(); the details table, --out, "
+                     "has every forecast)")
+    return lines

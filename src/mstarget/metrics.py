@@ -11,7 +11,9 @@ Conventions follow the M3 / M4 competitions:
   ``(hi - lo) + 2/alpha (lo - a)[a < lo] + 2/alpha (a - hi)[a > hi]``, divided by the scale;
 * ``crps_samples`` -- CRPS of a sample ``x`` for outcome ``a``: ``E|X - a| - E|X - X'| / 2``;
 * ``pinball`` -- quantile loss ``max(q (a - f), (q - 1)(a - f))``;
-* ``brier`` -- mean squared difference between probabilities and 0/1 outcomes.
+* ``brier`` -- mean squared difference between probabilities and 0/1 outcomes;
+* ``bounded_gmean`` -- the weighted geometric mean of per-series scaled scores, each held within bounds first
+  (Davydenko & Fildes' AvgRelMAE, applied to scaled CRPS): what ranks the models of a backtest.
 """
 from __future__ import annotations
 
@@ -90,6 +92,31 @@ def crps_samples(samples, actual) -> np.ndarray:
         w = w[:, None]
     term2 = np.sum(w * x, axis=0) / (n * n)
     return term1 - term2
+
+
+def bounded_gmean(scores, weights=None, low: float = 0.01, high: float = 100.0) -> float:
+    """Weighted geometric mean of scaled scores, each held within ``[low, high]`` first.
+
+    ``scores``: one positive score per series, shape ``(n,)`` -- e.g. a series' mean scaled CRPS over its
+    origins and horizons (units: typical yearly changes); ``weights``: shape ``(n,)``, e.g. the number of
+    forecasts each score averages (optional: equal weights). Non-finite scores and their weights are left out;
+    ``nan`` when none is left.
+
+    Why a geometric mean: a scaled score is a ratio (the error over the series' in-sample yearly change), and
+    ratios are averaged on a log scale (Davydenko & Fildes 2013, AvgRelMAE) -- a series scored 4 and one scored
+    0.25 average to 1, not 2.1. Why the bounds: a score above ``high`` (a miss of 100+ typical yearly changes:
+    a break in the data or a forecast that blew up) counts as ``high``, one below ``low`` as ``low``, so no one
+    series can move the mean by more than a factor ``(high / low) ** (w / sum(weights))``. A ranking by this
+    mean is the ranking by the geometric mean of each model's scores *relative to any common benchmark*
+    (the benchmark's per-series scores cancel), so no benchmark model has to be run.
+    """
+    s = np.asarray(scores, dtype=float)
+    w = np.ones_like(s) if weights is None else np.asarray(weights, dtype=float)
+    keep = np.isfinite(s) & np.isfinite(w) & (w > 0)
+    if not keep.any():
+        return float("nan")
+    logs = np.log(np.clip(s[keep], low, high))
+    return float(np.exp(np.sum(w[keep] * logs) / np.sum(w[keep])))
 
 
 def pinball(actual, forecast, q: float) -> np.ndarray:

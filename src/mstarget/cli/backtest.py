@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..arguments import YEAR_MAX, YEAR_MIN
-from ..backtest import (MAX_HORIZON, MAX_ORIGINS, MAX_SHARE_FALLBACK, MIN_CALLS_BASE, backtest, choose_best,
-                        horizons_text, model_list, scored_horizons)
+from ..backtest import (MAX_HORIZON, MAX_ORIGINS, MAX_SHARE_FALLBACK, MIN_CALLS_BASE, OUTLIER_SCALED, backtest,
+                        choose_best, horizons_text, model_list, outlier_lines, scored_horizons)
 from ..exceptions import MstargetWarning, ParameterError
 from ..forecast import DEFAULT_PATHS
 from ..history import read_history
@@ -131,40 +131,64 @@ def legend(res, horizon: int) -> str:
     short = f" (of --horizon {horizon}: see the warning)" if scored and max(scored) < horizon else ""
     text = (f"pooled over {horizons}{short} and origins {origins} (coverage per horizon below); smape in %; "
             "mase, msis and crps_scaled divided by each series' in-sample mean absolute yearly change "
-            "(1 = as large as a typical year's change)")
+            "(1 = as large as a typical year's change); n_forecasts, share_fallback, smape and the coverages count "
+            "every forecast, mase, msis, crps_scaled and crps_scaled_gmean only the n_scaled ones with such a change "
+            "(a series of 2+ points up to the origin that moved; share_fallback_scaled: the fallbacks among them); "
+            "crps_scaled is their plain mean, crps_scaled_gmean the geometric mean over series of each series' "
+            f"crps_scaled, held within {1 / OUTLIER_SCALED:g} to {OUTLIER_SCALED:g} (n_outliers: series above "
+            f"{OUTLIER_SCALED:g}) -- the lowest crps_scaled_gmean is the best model")
     if res.calls is not None and len(res.calls):
         text += ("; brier: of the attainment calls' p_meet, brier_base: of a constant (the share met), lower is "
                  "better; ece: expected calibration error of p_meet, 10 equal bins (as mstarget calibrate's check); "
                  f"brier_base and ece left blank with fewer than {MIN_CALLS_BASE} calls (brier is shown from any "
                  f"number: read it beside n_calls -- from fewer than {MIN_CALLS_BASE} it ranks nothing), brier_base "
                  "also when every call had the same outcome")
-    return text + ".\n汇总为各预测年距与起点合并；smape 为百分比，mase/msis/crps_scaled 以序列历年平均绝对变化为单位。"
+    return text + (".\n汇总为各预测年距与起点合并；smape 为百分比，mase/msis/crps_scaled 以序列历年平均绝对变化为单位；"
+                   "crps_scaled_gmean 为各序列评分的几何平均（单个序列按0.01—100计），最低者为最佳模型。")
 
 
 def fallback_notes(res) -> list[str]:
     """One line per model some of whose forecasts a fallback model made (``chosen`` ``fallback:<model>``:
     the series too short for it at that origin, or its fit failed): how many, by which model -- its
-    scores are partly (or wholly) that model's -- and then the best model as the tracked run names it."""
+    scores are partly (or wholly) that model's; when its scaled scores count fewer forecasts (1-point series
+    have no scale), how many of those were a fallback's, the share that decides whether it can be the best
+    model (:func:`mstarget.backtest.ranked_share_fallback`) -- then the best model as the tracked run names it,
+    then the outlier series (:func:`mstarget.backtest.outlier_lines`: each named, with its worst forecast)."""
     lines = []
     det = res.details
     for model, g in det.groupby("model", sort=False):
         chosen = g["chosen"].astype(str)
-        fell = chosen[chosen.str.startswith("fallback:")]
-        if not len(fell):
+        fell = chosen.str.startswith("fallback:")
+        if not fell.any():
             continue
-        by = ", ".join(f"{name.split(':', 1)[1]} {n}" for name, n in fell.value_counts().items())
-        share = len(fell) / len(g)
-        verdict = ("its scores are another model's, not " + model + "'s" if share >= 1 else
-                   "its scores are mostly another model's" if share > MAX_SHARE_FALLBACK else
-                   "its scores are partly another model's")
-        lines.append(f"note: {model}: {len(fell)} of its {len(g)} forecasts ({share:.0%}, share_fallback) "
-                     f"{'was' if len(fell) == 1 else 'were'} made by "
-                     f"a fallback model ({by}: too few points up to the origin for {model}, or its fit failed) -- "
-                     f"{verdict}" + (" (never the best model)" if share > MAX_SHARE_FALLBACK else ""))
+        by = ", ".join(f"{name.split(':', 1)[1]} {n}" for name, n in chosen[fell].value_counts().items())
+        share = fell.mean()
+        scaled = pd.to_numeric(g["crps_scaled"], errors="coerce").notna()
+        head = (f"note: {model}: {int(fell.sum())} of its {len(g)} forecasts ({share:.0%}, share_fallback) "
+                f"{'was' if fell.sum() == 1 else 'were'} made by a fallback model ({by}: too few points up to the "
+                f"origin for {model}, or its fit failed) -- ")
+        if scaled.all() or not scaled.any():  # the scaled scores count the same forecasts (or none: ranked by smape)
+            lines.append(head + _verdict("its scores", model, share))
+            continue
+        k, n = int(fell[scaled].sum()), int(scaled.sum())
+        lines.append(head + _verdict("its smape and coverage", model, share, says_best=False)
+                     + f"; of the {n} forecasts its scaled scores (mase, msis, crps_scaled, crps_scaled_gmean: what "
+                     f"ranks the models) count, {k} ({k / n:.0%}, share_fallback_scaled) -- "
+                     + _verdict("those", model, k / n))
     best = choose_best(res.summary)
     if len(res.summary) > 1 or best.passed_over:
         lines.append(best.words() + " -- the tracked run's best_model")
-    return lines
+    return lines + outlier_lines(res.outliers())
+
+
+def _verdict(what: str, model: str, share: float, says_best: bool = True) -> str:
+    """``its scores are mostly another model's (never the best model)`` for a fallback share (0-1) of ``what``."""
+    if share <= 0:
+        return f"{what} are {model}'s own"
+    words = (f"{what} are another model's, not {model}'s" if share >= 1 else
+             f"{what} are mostly another model's" if share > MAX_SHARE_FALLBACK else
+             f"{what} are partly another model's")
+    return words + (" (never the best model)" if says_best and share > MAX_SHARE_FALLBACK else "")
 
 
 #: a past origin's warning that a fallback model was used: ``...; used 'drift' instead``
