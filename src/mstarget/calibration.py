@@ -79,8 +79,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._version import __version__
 from .quantiles import sorted_median, sorted_quantiles
-from .exceptions import DataValidationError, ParameterError
+from .exceptions import DataValidationError, ParameterError, Problem
 from .io import atomic_path
 
 
@@ -102,6 +103,15 @@ AGREEMENT_MIN = 0.8
 N_PLAN_CLASSES = len(PLAN_LENGTH_EDGES) * N_PLAN_SMOOTH * N_PEER_KINDS
 SCHEMES = ("length_steady", "plan")
 FACTORS_FILE = "calibration_factors.json"
+#: the layout of a saved table (:meth:`Calibration.to_json`); a file of another format is refused
+FORMAT = 1
+#: the numbers a table may hold (:meth:`Calibration.from_json`): learned factors lie within 0.2-20
+#: (:func:`plan_factors`, :func:`factors_from_stretch`), shifts within +-1.5 half-widths
+#: (:func:`plan_shifts`), tail exponents within 0-1 (:func:`tail_exponents`); a file beyond these
+#: ranges was edited by hand or damaged
+FACTOR_RANGE = (0.05, 50.0)
+SHIFT_RANGE = (-1.5, 1.5)
+TAIL_RANGE = (-1.0, 2.0)
 
 
 def smoothness(z) -> float:
@@ -277,21 +287,42 @@ class Calibration:
         return pd.DataFrame(rows)
 
     def to_json(self) -> dict:
-        """The table as JSON-ready data (the format of the shipped ``calibration_factors.json``)."""
+        """The table as JSON-ready data (the format of the shipped ``calibration_factors.json``):
+        ``format`` (:data:`FORMAT`), the ``mstarget_version`` that wrote it, ``provenance``, per model
+        its scheme, factors, tail exponents, median shifts and provenance, and -- for a table learned
+        from a panel (:func:`mstarget.calibration.learn`) -- ``panel``: what it was learned on
+        (:func:`panel_record`: series, indicators, regions, years, units)."""
         prov = self.meta.get("model_provenance", {})
-        return {"format": 1, "provenance": self.provenance, "models": {
+        out = {"format": FORMAT, "mstarget_version": __version__, "provenance": self.provenance}
+        if self.meta.get("panel"):
+            out["panel"] = self.meta["panel"]
+        out["models"] = {
             m: {"scheme": self.scheme(m), "factors": np.round(np.asarray(f, dtype=float), 4).tolist(),
                 "tail": (np.round(np.asarray(self.tail[m], dtype=float), 4).tolist() if m in self.tail else None),
                 "shift": (np.round(np.asarray(self.shifts[m], dtype=float), 4).tolist() if m in self.shifts else None),
-                "provenance": prov.get(m, self.provenance)} for m, f in self.factors.items()}}
+                "provenance": prov.get(m, self.provenance)} for m, f in self.factors.items()}
+        return out
 
     @classmethod
     def from_json(cls, data: dict) -> "Calibration":
-        """Inverse of :meth:`to_json` (also reads the shipped file's layout)."""
+        """Inverse of :meth:`to_json` (also reads the shipped file's layout). Refused
+        (:class:`DataValidationError`, every problem named by its place in the file): a ``format`` other
+        than :data:`FORMAT` (a file of another version of mstarget), a table whose number of classes is
+        not its scheme's, shifts or tail exponents of another shape than the factors', and numbers out of
+        range -- factors outside :data:`FACTOR_RANGE`, shifts outside :data:`SHIFT_RANGE`, tail exponents
+        outside :data:`TAIL_RANGE`, blanks (a hand-edited file): applied, they gave NaN bands and
+        ``p_meet`` 0 (``off_track``), or fans turned inside out, without a word."""
+        fmt = data.get("format", FORMAT)
+        if fmt != FORMAT:
+            by = data.get("mstarget_version")
+            raise DataValidationError(
+                f"a calibration table of format {fmt!r}{f' (written by mstarget {by})' if by else ''}; this "
+                f"mstarget ({__version__}) reads format {FORMAT}: learn the table again with this version "
+                "(`mstarget calibrate --panel PANEL --out FILE.json`), or use it with the mstarget that wrote it")
         models = data.get("models") or {}
         if not models:
             raise DataValidationError("calibration data has no 'models' entry")
-        factors, tail, schemes, prov, shifts = {}, {}, {}, {}, {}
+        factors, tail, schemes, prov, shifts, problems = {}, {}, {}, {}, {}, []
         for m, e in models.items():
             scheme = e.get("scheme", "length_steady")
             if scheme not in SCHEMES:
@@ -305,8 +336,12 @@ class Calibration:
             if e.get("shift") is not None:
                 shifts[m] = np.asarray(e["shift"], dtype=float)
             prov[m] = e.get("provenance", "")
+            problems += _model_problems(m, scheme, f, tail.get(m), shifts.get(m), data.get("mstarget_version"))
+        if problems:
+            raise DataValidationError(problems)
         text = data.get("provenance") or "; ".join(f"{m}: {p}" for m, p in prov.items())
-        return cls(factors, text, meta={"model_provenance": prov}, tail=tail, schemes=schemes, shifts=shifts)
+        meta = {"model_provenance": prov, **({"panel": data["panel"]} if isinstance(data.get("panel"), dict) else {})}
+        return cls(factors, text, meta=meta, tail=tail, schemes=schemes, shifts=shifts)
 
     def save(self, path) -> None:
         """Write the table as JSON (:meth:`to_json`) to ``path``, atomically (an earlier file is kept
@@ -338,7 +373,9 @@ class Calibration:
         prov = dict(self.meta.get("model_provenance", {}))
         for m in other.factors:  # other's models carry other's provenance, not the one they replace
             prov[m] = other.meta.get("model_provenance", {}).get(m, other.provenance)
-        return Calibration({**self.factors, **other.factors}, self.provenance, {"model_provenance": prov},
+        panel = other.meta.get("panel") or self.meta.get("panel")
+        return Calibration({**self.factors, **other.factors}, self.provenance,
+                           {"model_provenance": prov, **({"panel": panel} if panel else {})},
                            {**{k: v for k, v in self.tail.items() if k not in other.factors}, **other.tail},
                            {**self.schemes, **{m: other.scheme(m) for m in other.factors}},
                            {**{k: v for k, v in self.shifts.items() if k not in other.factors}, **other.shifts})
@@ -359,6 +396,84 @@ class Calibration:
         return pd.DataFrame([{"model": m, "length_class": _class_label(c), "steady": c >= N_LENGTH,
                               "g_80": g[c][0], "g_95": g[c][1]}
                              for m, g in self.tail.items() for c in range(len(g))])
+
+
+def _model_problems(model: str, scheme: str, factors: np.ndarray, tail, shift, version) -> list[Problem]:
+    """What is wrong with one model's entry of a saved table (:meth:`Calibration.from_json`): its number
+    of classes for its scheme (a table of another version of mstarget), the shapes of its shifts and tail
+    exponents, and numbers out of range or blank (a hand-edited or damaged file)."""
+    out = []
+    again = ("learn it again with this version (`mstarget calibrate --panel PANEL --out FILE.json`, or "
+             "mt.calibration.learn(panel).save(FILE))")
+    rows = factors.shape[0]
+    if scheme == "plan" and rows != N_PLAN_CLASSES:
+        out.append(f"{model}'s factors have {rows} classes of series; the plan scheme of this mstarget "
+                   f"({__version__}) has {N_PLAN_CLASSES} ({len(PLAN_LENGTH_EDGES)} lengths x {N_PLAN_SMOOTH} "
+                   f"kinds of smoothness x {N_PEER_KINDS} kinds of peers): a table of another version"
+                   f"{f' (written by mstarget {version})' if version else ''} would be applied to the wrong "
+                   f"series -- {again}")
+    elif scheme == "length_steady" and not 1 <= rows <= 2 * N_LENGTH:
+        out.append(f"{model}'s factors have {rows} classes of series; the length_steady scheme has at most "
+                   f"{2 * N_LENGTH} ({N_LENGTH} lengths, irregular then steady): a table of another version"
+                   f"{f' (written by mstarget {version})' if version else ''} -- {again}")
+    if shift is not None and shift.shape != factors.shape[:2]:
+        out.append(f"{model}'s median shifts are {' x '.join(map(str, shift.shape))}, its factors "
+                   f"{rows} classes x {factors.shape[1]} horizons: they must match -- {again}")
+    if tail is not None and (tail.ndim != 2 or tail.shape[1] != 2 or not 1 <= tail.shape[0] <= rows):
+        out.append(f"{model}'s tail exponents must be [class][g_80, g_95] for at most its {rows} classes; "
+                   f"got shape {' x '.join(map(str, tail.shape))} -- {again}")
+    for what, arr, (lo, hi) in (("factors", factors, FACTOR_RANGE), ("median shifts", shift, SHIFT_RANGE),
+                                ("tail exponents", tail, TAIL_RANGE)):
+        if arr is None:
+            continue
+        bad = np.argwhere(~(np.isfinite(arr) & (arr >= lo) & (arr <= hi)))
+        if bad.size:
+            cells = ", ".join(f"{''.join(f'[{i}]' for i in idx)} is "
+                              f"{'blank' if not np.isfinite(arr[tuple(idx)]) else f'{arr[tuple(idx)]:g}'}"
+                              for idx in bad[:3]) + (f" (+{len(bad) - 3} more)" if len(bad) > 3 else "")
+            out.append(f"{model}'s {what}: {cells}; they must lie between {lo:g} and {hi:g} -- a file edited by "
+                       "hand or damaged (applied, such numbers give wrong bands and a wrong p_meet without a word): "
+                       f"{again}, or restore the file it wrote")
+    return [Problem("<calibration data>", None, None, None, text) for text in out]
+
+
+def panel_record(panel: pd.DataFrame) -> dict:
+    """What a table was learned on, kept in its file (``"panel"``): ``series`` (region x indicator),
+    ``indicators``, ``regions``, ``years`` (``"2014-2023"``) and ``units`` (``{unit: series}``, ``""`` for
+    series without one) of ``panel`` (a long history with ``region, indicator, year, value[, unit]``)."""
+    obs = panel.dropna(subset=["value"])
+    series = obs.drop_duplicates(["region", "indicator"])
+    units = (series["unit"].fillna("").astype(str).str.strip() if "unit" in series
+             else pd.Series([""] * len(series), dtype=object))
+    return {"series": int(len(series)), "indicators": int(obs["indicator"].nunique()),
+            "regions": int(obs["region"].nunique()),
+            "years": _year_span(obs["year"]) if len(obs) else "",
+            "units": {str(u): int(n) for u, n in units.value_counts().items()}}
+
+
+def unit_mismatch(calibration: Calibration, units) -> str | None:
+    """A warning when ``calibration`` -- a table learned from a panel, its units in ``meta["panel"]``
+    (:func:`panel_record`) -- is applied to series in units the panel had none of, e.g. a table learned on
+    万元 money flows applied to % shares: how much of a trend an indicator keeps, and so the median shifts
+    and stretches learned, differ between kinds of indicator (``experiments/plan_regime``). ``units``: the
+    units of the series the table's own models forecast (one entry per series). ``None`` when every unit
+    was in the panel, or the table records no panel (the shipped one, an older file)."""
+    learned = (calibration.meta.get("panel") or {}).get("units") or {}
+    if not learned:
+        return None
+    seen = pd.Series([("" if u is None or (isinstance(u, float) and np.isnan(u)) else str(u).strip())
+                      for u in units], dtype=object)
+    new = seen[~seen.isin(list(learned))]
+    if new.empty:
+        return None
+    said = lambda u: u or "no unit"  # noqa: E731
+    counts = new.value_counts()
+    return (f"the calibration was learned on series in {', '.join(said(u) for u in learned)}; "
+            f"{len(new)} of the {len(seen)} series it calibrates here are in "
+            f"{', '.join(f'{said(u)} ({n})' for u, n in counts.items())}, which its panel had none of: how "
+            "much of a trend an indicator keeps differs between kinds of indicator, so its factors and median "
+            "shifts need not carry over to them -- learn a table on a panel of these indicators, or keep the "
+            "shipped one for them（校准表学习样本不含这些单位的指标，结果可能不适用）")
 
 
 def _short(text: str, n: int) -> str:
@@ -471,8 +586,9 @@ def check_panel(panel: pd.DataFrame, source: str = "<DataFrame>", *, horizon: in
             f"the years of each series ({ADVISED_YEARS}+ advised). Nothing was learned or written.", source=str(source))
     if most >= ADVISED_REGIONS and n_years >= ADVISED_YEARS:
         return None
-    return (f"learned from a small panel: at most {most} regions per indicator and {n_years} years "
-            f"({ADVISED_REGIONS}+ regions and {ADVISED_YEARS}+ years advised); most classes of series borrow "
+    n_series = int(obs.drop_duplicates(["region", "indicator"]).shape[0])
+    return (f"learned from a small panel: at most {most} regions per indicator and {n_years} years, "
+            f"{n_series} series in all ({ADVISED_REGIONS}+ regions and {ADVISED_YEARS}+ years advised); most classes of series borrow "
             "their factors from a few others, so the table is rough: use it only where a held-out check "
             "favours it over the shipped one (样本较小，校准结果仅供参考)")
 

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from .backtest import backtest
-from .calibration import Calibration, check_panel, default_calibration, factors_from_stretch, plan_table
+from .calibration import (N_PLAN_CLASSES, Calibration, check_panel, default_calibration, factors_from_stretch,
+                          panel_record, plan_table)
 from .exceptions import DataValidationError, InconsistentDataWarning, MstargetWarning, ShortHistoryWarning
 from .forecast import DEFAULT_PATHS
 from .models import resolve
@@ -66,8 +67,6 @@ def learn(history, *, model="auto", horizon: int | None = None, origins: int = 4
             hist = hist.merge(pd.DataFrame(frame)[["indicator", "family"]].drop_duplicates("indicator"),
                               on="indicator", how="left")
         note = check_panel(hist, source, horizon=H)
-        if note:
-            warnings.warn(MstargetWarning(note), stacklevel=2)
         with warnings.catch_warnings():  # its 1-point windows are meant: no "single observation" notes
             warnings.simplefilter("ignore", ShortHistoryWarning)
             warnings.simplefilter("ignore", InconsistentDataWarning)  # said once above, not per window
@@ -78,14 +77,22 @@ def learn(history, *, model="auto", horizon: int | None = None, origins: int = 4
         if rows.empty:
             raise DataValidationError("calibration.learn found no window with an outcome: the panel needs "
                                       "series with at least two consecutive years")
+        record = panel_record(hist)
+        own = own_classes(rows, min_count)
+        if own == 0:
+            raise DataValidationError(too_few_errors(record, len(rows), min_count), source=source)
+        if note:  # said once the panel is known to be learned from
+            warnings.warn(MstargetWarning(note), stacklevel=2)
         by = [c for c in weight_by if c in rows and rows[c].notna().any()]
         t = plan_table(rows, equal_weights(rows, by) if by else None, max_h=H, min_count=min_count,
                        shift=shift)
         n_ind = rows["indicator"].nunique()
-        prov = (f"learned by calibration.learn from {len(rows)} errors of {n_ind} indicators"
-                f"{'' if frame is None else f' ({len(frame)} rows)'}, windows of {min(lengths)}-{max(lengths)} "
-                f"points, h<={H}, {n_paths} paths")
-        learned = Calibration(t.factors, prov, schemes=t.schemes, shifts=t.shifts)
+        prov = (f"learned by calibration.learn from {len(rows)} errors of {record['series']} series ({n_ind} "
+                f"indicators x up to {record['regions']} regions, {record['years']}"
+                f"{'' if frame is None else f', {len(frame)} rows'}), windows of {min(lengths)}-{max(lengths)} "
+                f"points, h<={H}, {n_paths} paths; {own} of the {N_PLAN_CLASSES} classes of series had "
+                f"{min_count}+ errors of their own, the others borrow from their neighbours")
+        learned = Calibration(t.factors, prov, {"panel": record}, schemes=t.schemes, shifts=t.shifts)
         return default_calibration().merged(learned).with_note(note, "pooled_drift")
     H = int(horizon or 4)
     res = backtest(history, model=model, horizon=H, origins=origins, seed=seed,
@@ -95,6 +102,25 @@ def learn(history, *, model="auto", horizon: int | None = None, origins: int = 4
     return Calibration({name: f}, f"learned from {res.details[['region', 'indicator']].drop_duplicates().shape[0]} "
                                   f"series, {origins} origins, horizon {H}")
 
+
+def own_classes(rows: pd.DataFrame, min_count: int = 30) -> int:
+    """How many ``plan`` classes of series (of :data:`mstarget.calibration.N_PLAN_CLASSES`) had
+    ``min_count`` errors of their own at some horizon in ``rows`` (a :func:`stretch_table`): the others
+    borrow their factors from neighbouring classes (:func:`mstarget.calibration.plan_factors`)."""
+    counts = rows.groupby(["cls", "h"]).size()
+    return int(counts[counts >= min_count].index.get_level_values("cls").nunique())
+
+
+def too_few_errors(record: dict, n_errors: int, min_count: int) -> str:
+    """The refusal of a panel whose windows give no class of series ``min_count`` errors (every factor
+    would be 1.0, the raw model's bands): what it has, what is needed."""
+    return (f"too little to learn from: {record['series']} series ({record['indicators']} indicator"
+            f"{'s' * (record['indicators'] != 1)} x up to {record['regions']} regions, {record['years']}) give "
+            f"{n_errors} forecast errors, and no class of series (length x smoothness x peers) has the {min_count} "
+            "of its own a factor is learned from -- the table would hold the raw model's bands (every factor "
+            "1.0) under the name of a learned one. Add regions (districts) or years of these indicators -- a "
+            "series per region and indicator, 6+ years each, 20+ regions per indicator advised -- or keep the "
+            "shipped calibration (leave out --calibration). Nothing was learned or written.")
 
 def check_learned(history, *, n_points: int = 4, horizon: int = 2, test_years: int = 3,
                   learn_horizon: int = 6, seed: int = 0, n_paths: int | None = None,
@@ -128,11 +154,22 @@ def check_learned(history, *, n_points: int = 4, horizon: int = 2, test_years: i
     if cut - int(years.min()) + 1 < n_points + horizon + 1:
         raise DataValidationError(f"check_learned: the panel spans {int(years.min())}-{last}; holding out its "
                                   f"last {test_years} years leaves too few earlier years to learn from "
-                                  f"(need {n_points + horizon + 1}).")
+                                  f"(need {n_points + horizon + 1} years before the {test_years} held out: a panel of "
+                                  f"{n_points + horizon + 1 + int(test_years)}+ years; this one has "
+                                  f"{last - int(years.min()) + 1}).")
     with warnings.catch_warnings():  # the panel's data warnings were given once, when read above
         warnings.simplefilter("ignore", InconsistentDataWarning)
+        # the years before the held-out ones are fewer than the panel's: its "small panel" note, said for the
+        # whole panel, would be said again with fewer years, as if of another panel
+        warnings.filterwarnings("ignore", message="learned from a small panel", category=MstargetWarning)
         with prog.step(f"check: learning on the years up to {cut}"):
-            learned = learn(hist[years <= cut], horizon=learn_horizon, seed=seed, n_paths=n_paths, progress=prog)
+            try:
+                learned = learn(hist[years <= cut], horizon=learn_horizon, seed=seed, n_paths=n_paths,
+                                progress=prog)
+            except DataValidationError as exc:
+                said = "; ".join(q.expected.split(" Nothing was learned")[0] for q in exc.problems)
+                raise DataValidationError(f"check_learned: the years up to {cut}, before the {test_years} held "
+                                          f"out, are too little to learn from ({said})") from None
     ends = list(range(cut - horizon + 1, last - horizon + 1))
     rows = []
     for name, cal in (("shipped", "default"), ("learned", learned)):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import warnings
 from pathlib import Path
 
@@ -77,12 +78,18 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     common.inputs_accepted(logger)
     obs = panel.dropna(subset=["value"])
     n_ind, n_reg = obs["indicator"].nunique(), obs["region"].nunique()
-    if small:  # said with the other warnings, once; kept in the file too
-        warnings.warn(MstargetWarning(small), stacklevel=1)
     with prog.step(f"learning from every window of {n_ind} indicators x {n_reg} regions "
                    f"({int(obs['year'].min())}-{int(obs['year'].max())}), up to {args.horizon} years ahead"), \
             window_warnings():
-        cal = learn(panel, horizon=args.horizon, seed=args.seed, progress=prog).with_note(small, MODEL)
+        try:
+            with warnings.catch_warnings():  # said below, once learned (and named in the file)
+                warnings.filterwarnings("ignore", message="learned from a small panel", category=MstargetWarning)
+                cal = learn(panel, horizon=args.horizon, seed=args.seed, progress=prog).with_note(small, MODEL)
+        except DataValidationError as exc:  # learn was handed the panel read: name its file
+            raise DataValidationError([dataclasses.replace(q, source=str(args.panel)) if q.source == "<DataFrame>"
+                                       else q for q in exc.problems], source=str(args.panel)) from None
+    if small:  # said with the other warnings, once; kept in the file too
+        warnings.warn(MstargetWarning(small), stacklevel=1)
     with prog.step(f"writing {args.out}"):
         cal.save(args.out)
     summary = comparison(cal)
@@ -122,8 +129,11 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
                     + (" (compare the measures first)" if choice == "mixed" else "")
                     + "; the file is written for reference (本表仅供参考，检验结果不建议直接使用)")
     panel_path = str(Path(args.panel).resolve())
+    learned_on = cal.meta.get("panel", {})
     params = {"command": "calibrate", "panel": panel_path, "horizon": args.horizon, "seed": args.seed,
-              "indicators": n_ind, "regions": n_reg, **tracking.package_versions()}
+              "indicators": n_ind, "regions": n_reg, "series": learned_on.get("series"),
+              "years": learned_on.get("years"), "units": ", ".join(u for u in learned_on.get("units", {}) if u) or None,
+              **tracking.package_versions()}
     metrics = {"median_c80_vs_shipped": float(np.nanmedian(summary["c_80 / shipped"])),
                "median_c95_vs_shipped": float(np.nanmedian(summary["c_95 / shipped"])),
                "median_shift_h2": float(np.nanmedian(summary[SHIFT]))}
@@ -154,18 +164,33 @@ def say_options_used(result, calibration=None, reference=None) -> None:
     series it changed, by model (``calibration: am_cal.json (learned factors for pooled_drift) changed 12
     of 40 series: pooled_drift 12``)."""
     from ..api import _counted, _say_unused_options, _series_models  # lazy: the API layer
-    from ..calibration import own_models, resolve_calibration
+    from ..calibration import own_models, resolve_calibration, unit_mismatch
 
     _say_unused_options(result, {"calibration": calibration, "reference": reference})
     if not calibration:
         return
-    own = set(own_models(resolve_calibration(calibration)))
+    table = resolve_calibration(calibration)
+    own = set(own_models(table))
     series = _series_models(result)
     changed = series[series["model"].isin(own)]["model"]
+    units = _units_of(result, series[series["model"].isin(own)])
+    mismatch = unit_mismatch(table, units) if units is not None else None
+    if mismatch:
+        warnings.warn(MstargetWarning(f"--calibration {calibration}: {mismatch}"), stacklevel=1)
     whose = f"its own factors for {', '.join(sorted(own))}" if own else "the shipped factors only"
     common.echo(f"calibration: {calibration} ({whose}) changed {len(changed)} of {len(series)} series"
                 + (f": {_counted(changed)}" if len(changed) else "")
                 + f"（使用自定义校准表 {calibration}，影响 {len(changed)}/{len(series)} 个序列）")
+
+
+def _units_of(result, series: pd.DataFrame) -> list | None:
+    """The unit of each of ``series`` (``region, indicator``) in ``result`` (an assessment's ``unit``
+    column); ``None`` when the result has no unit column (a forecast table)."""
+    table = getattr(result, "details", result)
+    if not isinstance(table, pd.DataFrame) or "unit" not in table or series.empty:
+        return None
+    units = table.drop_duplicates(["region", "indicator"]).set_index(["region", "indicator"])["unit"]
+    return [units.get((r, i)) for r, i in zip(series["region"], series["indicator"])]
 
 
 #: regions named in a warning of the learning windows (the rest counted)
