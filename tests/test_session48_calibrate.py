@@ -157,9 +157,13 @@ def test_a_money_table_applied_to_shares_is_warned(money_table, real, tmp_path, 
             "--no-track"]
     assert main([*argv, "--calibration", str(money_table)]) == 0
     err = capsys.readouterr().err
-    assert (f"--calibration {money_table}: the calibration was learned on series in 万元; 6 of the 6 series it "
+    assert (f"calibration='{money_table}': the calibration was learned on series in 万元; 6 of the 6 series it "
             "calibrates here are in % (6), which its panel had none of") in err
+    assert err.count("which its panel had none of") == 1  # said once
     assert main(argv) == 0 and "which its panel had none of" not in capsys.readouterr().err  # shipped: nothing
+    # the API says the same (mt.assess with calibration=)
+    with pytest.warns(MstargetWarning, match=r"learned on series in 万元; 6 of the 6 series it calibrates here are in"):
+        mt.assess(str(tmp_path / "h.csv"), str(tmp_path / "plan.csv"), as_of=2023, calibration=str(money_table))
 
 
 def test_unit_mismatch_is_silent_for_the_units_learned_and_for_older_files(money_table):

@@ -257,6 +257,11 @@ def _say_unused_options(result, given: Mapping) -> None:
                              "model='ensemble') learns that one's, from 30+ series of 8+ points)"
                              if "ensemble" in shipped else "")
                 + "（自定义校准表仅作用于其所学模型）"), stacklevel=2)
+        units = _units_of(result, series[series["model"].isin(own)])
+        mismatch = _cal.unit_mismatch(table, units) if units is not None else None
+        if mismatch:
+            name = f"'{calibration}'" if isinstance(calibration, (str, os.PathLike)) else "<Calibration>"
+            warnings.warn(MstargetWarning(f"calibration={name}: {mismatch}"), stacklevel=2)
     if reference is not None:
         alone = [m for m in series["model"] if not getattr(model_class(m), "uses_peers", False)] \
             if all(_registered(m) for m in series["model"]) else []
@@ -267,6 +272,16 @@ def _say_unused_options(result, given: Mapping) -> None:
                 "of 8-12); only the models that pool an indicator's regions read it (pooled_drift, auto's model "
                 "for 1-7 points and steady 8-12, and event_rate, small_count, growth_rate)"
                 "（参照面板仅用于短序列的汇合模型）"), stacklevel=2)
+
+
+def _units_of(result, series: pd.DataFrame) -> list | None:
+    """The unit of each of ``series`` (``region, indicator``) in ``result`` (an assessment's ``unit``
+    column); ``None`` when the result has no unit column (a forecast table)."""
+    table = getattr(result, "details", result)
+    if not isinstance(table, pd.DataFrame) or "unit" not in table or series.empty:
+        return None
+    units = table.drop_duplicates(["region", "indicator"]).set_index(["region", "indicator"])["unit"]
+    return [units.get((r, i)) for r, i in zip(series["region"], series["indicator"])]
 
 
 def _registered(name: str) -> bool:

@@ -164,7 +164,7 @@ def say_options_used(result, calibration=None, reference=None) -> None:
     series it changed, by model (``calibration: am_cal.json (learned factors for pooled_drift) changed 12
     of 40 series: pooled_drift 12``)."""
     from ..api import _counted, _say_unused_options, _series_models  # lazy: the API layer
-    from ..calibration import own_models, resolve_calibration, unit_mismatch
+    from ..calibration import own_models, resolve_calibration
 
     _say_unused_options(result, {"calibration": calibration, "reference": reference})
     if not calibration:
@@ -173,24 +173,10 @@ def say_options_used(result, calibration=None, reference=None) -> None:
     own = set(own_models(table))
     series = _series_models(result)
     changed = series[series["model"].isin(own)]["model"]
-    units = _units_of(result, series[series["model"].isin(own)])
-    mismatch = unit_mismatch(table, units) if units is not None else None
-    if mismatch:
-        warnings.warn(MstargetWarning(f"--calibration {calibration}: {mismatch}"), stacklevel=1)
     whose = f"its own factors for {', '.join(sorted(own))}" if own else "the shipped factors only"
     common.echo(f"calibration: {calibration} ({whose}) changed {len(changed)} of {len(series)} series"
                 + (f": {_counted(changed)}" if len(changed) else "")
                 + f"（使用自定义校准表 {calibration}，影响 {len(changed)}/{len(series)} 个序列）")
-
-
-def _units_of(result, series: pd.DataFrame) -> list | None:
-    """The unit of each of ``series`` (``region, indicator``) in ``result`` (an assessment's ``unit``
-    column); ``None`` when the result has no unit column (a forecast table)."""
-    table = getattr(result, "details", result)
-    if not isinstance(table, pd.DataFrame) or "unit" not in table or series.empty:
-        return None
-    units = table.drop_duplicates(["region", "indicator"]).set_index(["region", "indicator"])["unit"]
-    return [units.get((r, i)) for r, i in zip(series["region"], series["indicator"])]
 
 
 #: regions named in a warning of the learning windows (the rest counted)
