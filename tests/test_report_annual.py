@@ -147,7 +147,8 @@ def test_counts_reported_whole_read_whole_in_table_and_text():
     local, devices = rows["local_standards"], rows["medical_device_sampling_batches"]
     assert local.narrative == ("地方标准：目标年2025年实际为1项，未达到目标（≥2项）。规划要求年均+0.4项，实际年均+0.2项，"
                                "完成目标增量的50%，2021年以来持平。评价：未完成。")  # s41: why it was missed
-    assert devices.narrative == "医疗器械抽检批次数：目标年2025年实际为9批次/年，已达到目标（≥9批次/年）。评价：已完成。"
+    assert devices.narrative == ("医疗器械抽检批次数：目标年2025年实际为9批次/年，已达到目标（≥9批次/年）。"
+                                 "2022年起各年均达到目标（2022年为9批次/年）。评价：已完成。")  # s48: since when
     assert [local.cells[k].text for k in ("baseline", "current", "target", "forecast")] == ["0", "1", "≥〔2〕", "1"]
     assert [devices.cells[k].text for k in ("baseline", "current", "target", "forecast")] == ["8", "9", "≥9", "9"]
     assert devices.cells["current"].value == 9 and devices.cells["current"].number_format == "#,##0"

@@ -374,7 +374,8 @@ def test_a_final_evaluation_shows_the_observed_value_and_no_forecast_or_probabil
     assert patents.cells["target"].text == "≥2.5（力争3）"
     assert (patents.cells["p_striven"].text, patents.cells["status"].text) == ("–", "已实现")
     assert patents.narrative == ("每万人口高价值发明专利拥有量：目标年2025年实际为2.90件/万人，达到预期目标"
-                                 "（≥2.5件/万人），未达到力争目标（3件/万人）。评价：已完成。")
+                                 "（≥2.5件/万人），未达到力争目标（3件/万人）。"
+                                 "2024年起各年均达到预期目标（2024年为2.60件/万人）。评价：已完成。")  # s48: since when
     assert "力争目标实现概率" not in r.headers()
     assert not any(row.cells["model"].text.startswith(("auto:", "fallback:")) for row in r.rows)
     # the pooled drift named by what ran: no peer region here (session 35)

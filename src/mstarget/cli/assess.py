@@ -104,7 +104,7 @@ def display_frame(table: pd.DataFrame, limit: int | None = None, details=None) -
         written = t.get("target_written", pd.Series("", index=t.index)).fillna("").astype(str).str.strip()
         t.loc[pending, "target"] = written[pending].where(written[pending] != "", "待定")
         t.loc[pending, "category_zh"] = PENDING_ZH
-    t["p_meet"] = ["-" if c["p_meet"].text == MISSING else _probability(v) for c, v in zip(cells, t["p_meet"])]
+    t["p_meet"] = [_printed_probability(c["p_meet"].text, v) for c, v in zip(cells, t["p_meet"])]
     # status as the report's 预计完成情况 says it (有望完成 at 0.56, not a 存在风险 of another scale); 已实现 / 未实现 /
     # 目标年数据暂缺 where the report has no outlook; a row of a 基期情况 report (规划期未开始) is not judged: "-"
     t["status"] = [printed_status(c["outlook"].text, c["status"].text,
@@ -138,6 +138,20 @@ def _probability(v) -> str:
     if 0.995 <= v < 1:
         return ">0.99"
     return f"{percent_int(v) / 100:.2f}"
+
+
+#: the report's extreme probability cells (:func:`mstarget.report.formatting.probability_cell`) as the printout says them
+PRINTED_EXTREMES = {">99%": ">0.99", "<1%": "<0.01"}
+
+
+def _printed_probability(shown: str, v) -> str:
+    """``p_meet`` as the report's cell ``shown`` says it: ``-`` where it shows none (–), ``>0.99`` / ``<0.01`` where
+    it writes >99% / <1% -- also for a share of paths of exactly 1 or 0, which a forecast never makes certain (the
+    report never says 100 %, so neither does the printout: 1.00 beside >99% was two answers) --, else
+    :func:`_probability` (a 零发生 target already missed keeps its decided 0.00, the report's 0%)."""
+    if shown == MISSING:
+        return "-"
+    return PRINTED_EXTREMES.get(shown) or _probability(v)
 
 
 def pending_rows(table: pd.DataFrame) -> pd.Series:

@@ -287,8 +287,11 @@ def counted_unit(unit) -> bool:
 def chart_alt(row, lang: str) -> str:
     """What a target's chart is, for an image's alt text (html) or description (docx): a fan chart while the target
     year is to come (a forecast's bands), the observed values against the target once it is observed (总结评估:
-    nothing is forecast, no fan is drawn)."""
-    closed = row.category in FINAL_CATEGORIES
+    nothing is forecast, no fan is drawn) -- also for a 数据不足 row whose target year is reported but a year before it
+    is not (a 〈〉 sum missing 2022: its figures drawn, the estimated ones hollow, with no fan beyond the target year)."""
+    r = row.raw
+    ly, ty = r.get("last_year"), r.get("target_year")
+    closed = row.category in FINAL_CATEGORIES or (not is_missing(ly) and not is_missing(ty) and int(ly) >= int(ty))
     if lang == "zh":
         return f"{row.name}：" + ("历年实际值与目标值对比图" if closed else "扇形图")
     return f"{row.name}: " + ("observed values against the target" if closed else "fan chart")

@@ -1675,8 +1675,11 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
             label = f"{label}（{qualifier}）" if lang == "zh" else f"{label} ({qualifier})"
         cells[full] = Cell(label, label)
     cells["target_signed"] = cells["target"]
-    # a 〔〕 / 〈〉 target as the plan wrote it (≥〈5〉 beside 累计 4.70, not ≥5.00); sentences keep the figure
-    cells["target"] = notation_cell(target, kind, sign, tdec) or cells["target"]
+    # a 〔〕 / 〈〉 target as the plan wrote it (≥〈5〉 beside 累计 4.70, not ≥5.00); sentences keep the figure. A computed
+    # one (年均增长10%以上 of 〔1.89〕: 3.04386) has no written places: it keeps those the plain cell and the sentences show
+    # (≥〔3.04〕 beside 即≥3.04万户), not the places of its float (≥〔3.044〕)
+    cells["target"] = notation_cell(round_half_up(target, tdec) if computed and not is_missing(target) else target,
+                                    kind, sign, tdec) or cells["target"]
     # the target as a figure (≤0.20, ≥〔117〕), as the table writes it before any words: the charts' titles say it so
     cells["target_figure"] = cells["target"]
     written = r.get("target_written")

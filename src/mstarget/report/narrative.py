@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import re
 
+from ..assess import _none_at_all
 from ..schedule import CATEGORY_ZH, NOT_JUDGED, QUALITATIVE, TARGET_PENDING, ScheduleRules, shown_gap
 from ..plan import states_figure, target_as_change
 from ..units import per_mille_kind, percent_kind
@@ -482,6 +483,10 @@ def target_sentence(row) -> str:
         said = missed_why(x)
         if said:
             text = _before_assessment(text, said, x.lang)
+    if row.category == "completed" and not missed:  # met before its target year and held since: said when
+        said = met_early(x)
+        if said:
+            text = _before_assessment(text, said, x.lang)
     adjusted = adjusted_said(x)
     if adjusted:  # a target adjusted mid-term: judged against the adjusted one, the first one said beside it
         text = _before_assessment(text, adjusted, x.lang)
@@ -593,6 +598,78 @@ def _reached_then_fell(x: "_Row") -> str:
     top = f", {x.u(f'y{peak}')} in {peak}," if peak != reached[0] else ""
     return (f"the figure reached the target in {reached[0]}{top} and then {'fell' if up else 'rose'} back"
             f"{' year after year' if steady else ''}, to {x.u(f'y{ty}')} in {ty}")
+
+
+def _meets_target(r: dict, value: float) -> bool:
+    """``value`` meets the row's target: its direction, and its ``strict`` bound (低于0.15) when the plan wrote one."""
+    t, strict = float(r["target"]), flagged(r.get("strict"))
+    if r.get("direction") == ">=":
+        return value > t if strict else value >= t
+    return value < t if strict else value <= t
+
+
+def _period_figures(x: "_Row") -> list[tuple[int, float]]:
+    """The row's reported figures of each year after the base year up to the target year, as (year, value): a
+    level's or a stock's own figure, a 〈〉 row's additions summed since the base year (its 完成值 columns); ``[]``
+    when a year of those is missing (a sum would skip it) or the row's history is a 〈〉 row's year-end stock."""
+    r, sf = x.r, x.sf
+    by, ty = int(r["baseline_year"]), int(r["target_year"])
+    pts = sorted((int(y), float(v)) for y, v in zip(sf.years, sf.values) if by < int(y) <= ty and v == v)
+    if [y for y, _ in pts] != list(range(by + 1, ty + 1)):
+        return []
+    if x.kind == "increment":
+        if not is_missing(r.get("stock_base")):
+            return []
+        total, sums = 0.0, []
+        for y, v in pts:
+            total += v
+            sums.append((y, total))
+        return sums
+    return pts
+
+
+def met_early(x: "_Row") -> str:
+    """When a target met in its target year was reached before it and held since (a 总结评估's 已完成 row): the
+    first year of the run of reported figures meeting it that lasts to the target year, with the table's figure of
+    that year -- a stock ``2023年已达到目标（118项），提前2年实现。``, a 〈〉 sum ``（累计5.3亿元）``, a yearly level, judged
+    in its target year alone, ``2023年起各年均达到目标（2023年为90.2%）。`` (no 提前实现). ``""`` when the target
+    was reached only in its target year, or reached earlier and then lost before it (that is no early completion),
+    and for rows whose year-by-year figures decide nothing alone: a baseline already on the target's side (保持类:
+    nothing to reach), a period average (年均增长率: judged on the whole period), a rate of change, a 零发生 target
+    (met only by the whole period), a year of the period not reported or the target year only interpolated."""
+    r = x.r
+    if x.sf is None or not x.target_observed or x.interpolated or x.gap or x.average or is_rate_row(r) \
+            or x.direction not in (">=", "<=") \
+            or any(is_missing(r.get(k)) for k in ("target", "baseline_year", "target_year")) \
+            or _none_at_all(r):
+        return ""
+    if x.kind != "increment" and not is_missing(r.get("baseline")) and _meets_target(r, float(r["baseline"])):
+        return ""
+    pts = _period_figures(x)
+    if not pts or not _meets_target(r, pts[-1][1]):
+        return ""
+    first = len(pts) - 1
+    while first > 0 and _meets_target(r, pts[first - 1][1]):
+        first -= 1
+    year, ty = pts[first][0], int(r["target_year"])
+    if year >= ty or any(_meets_target(r, v) for _, v in pts[:first]):  # only in the target year, or not held
+        return ""
+    key = f"y{year}"
+    if x.c.get(key, MISSING) == MISSING:
+        return ""
+    zh = x.lang == "zh"
+    summed = x.kind == "increment"
+    figure = _unit_before_marks(x.c[key], x.unit, x.lang)
+    early = ty - year
+    aim = "预期目标" if x.striven else "目标"  # a firm target with a striven-for one (≥2.5（力争3））: the firm one
+    aim_en = "firm target" if x.striven else "target"
+    if x.kind == "level":  # a yearly level is judged in its target year: when it has met the target since, no more
+        return f"{year}年起各年均达到{aim}（{year}年为{figure}）。" if zh else \
+            f" The figure has met the {aim_en} every year since {year} ({figure} in {year})."
+    if zh:
+        return f"{year}年已达到{aim}（{'累计' if summed else ''}{figure}），提前{early}年实现。"
+    return (f" The {aim_en} was reached in {year} ({'sum ' if summed else ''}{figure}) and held since: "
+            f"{early} year{'s' if early > 1 else ''} early.")
 
 
 def _held_missed(x: "_Row") -> str:
