@@ -192,3 +192,19 @@ def test_a_panel_too_short_to_check_says_how_many_years_the_check_needs(real, tm
         mt.calibration.check_learned(panel, n_paths=100)
     assert ("holding out its last 3 years leaves too few earlier years to learn from (need 7 years before the 3 "
             "held out: a panel of 10+ years; this one has 6)") in str(err.value)
+
+
+def test_report_says_which_calibration_file_it_used(money_table, real, tmp_path, capsys):
+    """``mstarget report --calibration FILE`` said nothing of the file (``assess`` names it and the series it changed):
+    the report's reader could not tell which table its probabilities came from."""
+    h = real[(real["indicator"] == SHARE) & real["region"].isin(PROVINCES) & real["year"].between(2019, 2023)]
+    h.to_csv(tmp_path / "h.csv", index=False)
+    base = h[h["year"] == 2020]
+    pd.DataFrame({"region": base["region"], "indicator": SHARE, "baseline_year": 2020, "baseline": base["value"],
+                  "target_year": 2025, "target": (base["value"] + 0.5).round(2), "direction": "increase",
+                  "unit": "%"}).to_csv(tmp_path / "plan.csv", index=False)
+    assert main(["report", "--plan", str(tmp_path / "plan.csv"), "--history", str(tmp_path / "h.csv"), "--as-of",
+                 "2023", "--out", str(tmp_path / "r.html"), "--calibration", str(money_table), "--no-track"]) == 0
+    captured = capsys.readouterr()
+    assert f"calibration: {money_table} (its own factors for pooled_drift) changed 6 of 6 series" in captured.out
+    assert "which its panel had none of" in captured.err

@@ -11,6 +11,7 @@ from ..report import REPORT_TYPES, check_report_paths, write_report
 from ..report.model import apply_evaluation_year, stale_data, years_text
 from .. import tracking
 from . import common
+from .calibrate import say_options_used
 
 
 def register(sub) -> None:
@@ -91,6 +92,7 @@ def _run(args: argparse.Namespace, paths, settings, logger) -> int:
                           max_charts=args.max_charts, progress=prog)  # a step each: build, charts, every file
     for p in paths:
         common.echo(f"report written: {p}")
+    say_options_used(table, args.calibration, reference)  # what --calibration / --reference changed, as assess says
     stale = stale_data([r.raw for r in report.rows], report.as_of) if report.final else None
     if stale is not None:  # a 总结评估 on data ending before every target year: said, not only in the page
         missing = years_text(range(stale + 1, report.as_of + 1), "zh")
