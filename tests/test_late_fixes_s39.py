@@ -165,8 +165,8 @@ def test_zero_target_missed_in_part_of_the_target_year_reads_missed_in_the_repor
     for el in page.xpath("//script|//style"):
         el.drop_tree()
     text = re.sub(r"\s+", " ", page.text_content())
-    assert "鼎湖区 重大食品安全事故未完成" in text
-    assert "鼎湖区 重大食品安全事故数据不足" not in text
+    assert "鼎湖区 重大食品安全事故（未完成）" in text  # the heading's label, in its unseen brackets (session 48)
+    assert "鼎湖区 重大食品安全事故（数据不足）" not in text
     assert "约束性指标中未完成的有1项：重大食品安全事故（鼎湖区）" in text
     assert "数据不足的有：重大食品安全事故（四会市）、欠薪案件未办结数（鼎湖区）" in text
     # its 2025 figure is not reported: not among the targets "目标年已有实际数据"
