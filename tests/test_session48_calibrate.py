@@ -146,13 +146,19 @@ def test_the_learned_file_says_what_it_was_learned_on(money_table):
     assert "of the 45 classes of series had 30+ errors of their own" in prov
 
 
-def test_a_money_table_applied_to_shares_is_warned(money_table, real, tmp_path, capsys):
+def _share_plan_and_history(real, d):
+    """REAL % shares of 6 provinces, 2019-2023, as h.csv, and a plan (plan.csv) of 2025 targets 0.5 point above
+    each 2020 figure."""
     h = real[(real["indicator"] == SHARE) & real["region"].isin(PROVINCES) & real["year"].between(2019, 2023)]
-    h.to_csv(tmp_path / "h.csv", index=False)
+    h.to_csv(d / "h.csv", index=False)
     base = h[h["year"] == 2020]
     pd.DataFrame({"region": base["region"], "indicator": SHARE, "baseline_year": 2020, "baseline": base["value"],
                   "target_year": 2025, "target": (base["value"] + 0.5).round(2), "direction": "increase",
-                  "unit": "%"}).to_csv(tmp_path / "plan.csv", index=False)
+                  "unit": "%"}).to_csv(d / "plan.csv", index=False)
+
+
+def test_a_money_table_applied_to_shares_is_warned(money_table, real, tmp_path, capsys):
+    _share_plan_and_history(real, tmp_path)
     argv = ["assess", "--plan", str(tmp_path / "plan.csv"), "--history", str(tmp_path / "h.csv"), "--as-of", "2023",
             "--no-track"]
     assert main([*argv, "--calibration", str(money_table)]) == 0
@@ -197,12 +203,7 @@ def test_a_panel_too_short_to_check_says_how_many_years_the_check_needs(real, tm
 def test_report_says_which_calibration_file_it_used(money_table, real, tmp_path, capsys):
     """``mstarget report --calibration FILE`` said nothing of the file (``assess`` names it and the series it changed):
     the report's reader could not tell which table its probabilities came from."""
-    h = real[(real["indicator"] == SHARE) & real["region"].isin(PROVINCES) & real["year"].between(2019, 2023)]
-    h.to_csv(tmp_path / "h.csv", index=False)
-    base = h[h["year"] == 2020]
-    pd.DataFrame({"region": base["region"], "indicator": SHARE, "baseline_year": 2020, "baseline": base["value"],
-                  "target_year": 2025, "target": (base["value"] + 0.5).round(2), "direction": "increase",
-                  "unit": "%"}).to_csv(tmp_path / "plan.csv", index=False)
+    _share_plan_and_history(real, tmp_path)
     assert main(["report", "--plan", str(tmp_path / "plan.csv"), "--history", str(tmp_path / "h.csv"), "--as-of",
                  "2023", "--out", str(tmp_path / "r.html"), "--calibration", str(money_table), "--no-track"]) == 0
     captured = capsys.readouterr()
