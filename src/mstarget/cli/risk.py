@@ -411,10 +411,11 @@ def _dated_periods(raw: pd.DataFrame, time: str, src: str) -> pd.DataFrame:
 
     written = raw.attrs.get("headers") or {}
     col = _samples.as_written(raw, time)
-    if col not in raw.columns:
-        shown = ", ".join(str(written.get(c, c)) for c in raw.columns)
+    if col not in raw.columns:  # each header once (a date column read as the period is listed once)
+        shown = ", ".join(_samples._listed_headers(raw))
         raise DataValidationError([Problem(src, None, time, None,
-                                           f"the sampling-date column given with --time; the table has: {shown}")],
+                                           f"the sampling-date column given with --time; the table has: {shown}"
+                                           f"{_samples.did_you_mean(raw, time)}")],
                                   source=src)
     header = str(written.get(col, col))
     dates = _samples.parse_dates(raw[col], src, header, raw.attrs.get("sheet_rows"))
@@ -1334,15 +1335,17 @@ def _evaluate_records(args):
     args.features = ",".join(_samples.as_written(raw, f) for f in _list(args.features)) or None
     args.exclude = ",".join(_samples.as_written(raw, f) for f in _list(args.exclude)) or None
     if not time or time not in raw.columns:
-        shown = ", ".join(str(written.get(c, c)) for c in raw.columns)
+        shown = ", ".join(_samples._listed_headers(raw))
         raise DataValidationError([Problem(src, None, time or "--time", None,
-                                           f"a date column given with --time; the table has: {shown}")],
+                                           f"a date column given with --time; the table has: {shown}"
+                                           f"{_samples.did_you_mean(raw, time) if time else ''}")],
                                   source=src)
     if args.outcome not in raw.columns:
-        shown = ", ".join(str(written.get(c, c)) for c in raw.columns)
+        shown = ", ".join(_samples._listed_headers(raw))
         raise DataValidationError([Problem(src, None, args.outcome, None,
                                            f"the 0/1 (合格/不合格) outcome column given with --outcome; the "
-                                           f"table has: {shown}")], source=src)
+                                           f"table has: {shown}{_samples.did_you_mean(raw, args.outcome)}")],
+                                  source=src)
     # a batch written once per failed item (its 抽样单号 repeated) is one record, as 'risk score' counts it: its
     # histories, its training row and its test row count it once (said once; fit then finds nothing to fold)
     raw = _samples.fold_items(raw, src, outcome=args.outcome)

@@ -1410,17 +1410,35 @@ def _outcome_refusal(s: pd.Series, bad: np.ndarray, src: str, column: str, rows)
     counts and first rows, and how a failed-items column (不合格项目: '/' = passed) is read."""
     text = s.iloc[bad].map(_cell_text).str.strip()
     counts = text.value_counts()
-    listed = "; ".join(f"'{v}' x{n:,} (row{'s' if n > 1 else ''} "
+    listed = "; ".join(f"{_quoted_or_empty(v)} x{n:,} (row{'s' if n > 1 else ''} "
                        f"{', '.join(str(int(rows[bad[i]])) for i in np.flatnonzero((text == v).to_numpy())[:3])}"
                        f"{', ...' if n > 3 else ''})" for v, n in counts.head(6).items())
-    itemish = any(v in _ITEMS_PASSED for v in counts.index)
+    itemish = any(v in _ITEMS_PASSED for v in counts.index if v)
     how = (" The column looks like a notice's failed-items column (不合格项目（检验结果/标准值）: '/', '—', 合格 or "
            "empty = passed; the items that failed = failed): head it 不合格项目（检验结果/标准值） as notices do "
            "(a header holding 不合格项目) and it is read so, or add a 检验结论 column of 合格 / 不合格"
-           "（“/”“—”“合格”或空 = 合格，列有不合格项目 = 不合格）." if itemish else "")
+           "（“/”“—”“合格”或空 = 合格，列有不合格项目 = 不合格）." if itemish else _empty_outcomes_said(counts))
     return [Problem(src, None, column, None,
                     f"{len(bad):,} cells are not an outcome 0 (qualified / 合格) or 1 (unqualified / 不合格): "
                     f"{listed}{' ...' if len(counts) > 6 else ''}.{how}")]
+
+
+def _quoted_or_empty(text: str) -> str:
+    """A refused cell's text as a message lists it: ``'A'``, or ``empty``."""
+    return f"'{text}'" if text else "empty"
+
+
+def _empty_outcomes_said(counts: pd.Series) -> str:
+    """What to do with the empty cells among an outcome column's refused ones (``counts``: refused cell text ->
+    cells), ``""`` when there are none: per-record data leave the outcome blank where there is no result (NYC's
+    ``fail_score_ge14``: 54 inspections without a score), and none is taken as passed or failed."""
+    n_empty = int(counts.get("", 0))
+    if not n_empty:
+        return ""
+    return (f" {n_empty:,} empty {'cells are' if n_empty > 1 else 'cell is'} no result (not judged, not scored, or "
+            "still pending): delete those rows, or write the result (不合格 or 1, 合格 or 0) where it is "
+            f"known -- none is counted as passed or failed by guess（{n_empty:,} 行结果为空：请删除未判定或结果未出的"
+            "行，或填写合格/不合格）.")
 
 
 def outcome_array(series, src: str, column: str, *, allow_missing: bool = False,
@@ -1478,12 +1496,30 @@ def _group_labels(df: pd.DataFrame, c: str, src: str,
     s = df[c]
     text = s.astype("string").str.strip()
     empty = (s.isna() | text.isna() | (text == "")).to_numpy()
-    probs = [Problem(src, int(rows[i]), c, _cell_text(s.iloc[i]), "a group name; this cell is empty")
-             for i in np.flatnonzero(empty)]
+    probs = _empty_group_problems(np.flatnonzero(empty), s, c, src, rows)
     out = text.fillna("").to_numpy(dtype=object)
     codes, uniques = pd.factorize(out)  # each spelling cleaned once
     cleaned = np.array([clean_label(u) for u in uniques], dtype=object)
     return (cleaned[codes] if len(uniques) else out), probs
+
+
+#: more empty group cells than this are said in one problem, counted, with their first rows
+_MANY_EMPTY = 10
+
+
+def _empty_group_problems(empty: np.ndarray, s: pd.Series, column: str, src: str, rows: np.ndarray) -> list[Problem]:
+    """The empty cells of group column ``column`` (positions ``empty``) as problems: one per cell, or -- more
+    than :data:`_MANY_EMPTY`, as per-record data with a place or type not recorded give them (Chicago's
+    ``Ward``: 2,914 of 27,600 inspections) -- one problem counting them, naming the first rows and the fix."""
+    if len(empty) <= _MANY_EMPTY:
+        return [Problem(src, int(rows[i]), column, _cell_text(s.iloc[i]), "a group name; this cell is empty")
+                for i in empty]
+    first = ", ".join(str(int(rows[i])) for i in empty[:_MANY_EMPTY])
+    return [Problem(src, None, column, None,
+                    f"a group name in every row; {len(empty):,} of {len(s):,} cells are empty (rows {first}, ...). "
+                    "A row without its group cannot be scored with one: delete these rows, or write a group for "
+                    "them (未知 / unknown: then scored as a group of its own). None is put in a group by guess"
+                    f"（{len(empty):,} 行的分组列为空：请删除这些行，或填写分组名称，如“未知”）")]
 
 
 #: spaces or a line break between two Chinese characters (乳\n制品): not part of the name
@@ -1540,9 +1576,11 @@ def _periods(df: pd.DataFrame, period: str, src: str, rows: np.ndarray):
 
 # ----------------------------------------------------------------------------- one row per failed item
 #: headers of a per-batch record's sample number (one number per batch), compared without spaces, ``_`` or ``-``,
-#: in lower case: a notice listing one row per failed item repeats its batch's number on each row
+#: in lower case: a notice listing one row per failed item repeats its batch's number on each row; an inspection's
+#: own number too (``Inspection_ID``: a violations table joined to its inspections repeats it on each violation)
 SAMPLE_ID_HEADERS = ("抽样单号", "抽样单编号", "抽样编号", "抽检编号", "样品编号", "报告编号", "检验报告编号",
-                     "报告书编号", "sampleid", "sampleno", "samplenumber", "reportno", "reportnumber", "reportid")
+                     "报告书编号", "检查编号", "检查记录编号", "sampleid", "sampleno", "samplenumber", "reportno",
+                     "reportnumber", "reportid", "inspectionid", "inspectionno", "inspectionnumber")
 
 
 #: headers of the columns that describe a batch (compared as :data:`SAMPLE_ID_HEADERS` are): rows sharing a
@@ -1797,14 +1835,79 @@ def _problems_by_part(df: pd.DataFrame, by, period, outcome) -> list[Problem]:
 
 
 def as_written(df: pd.DataFrame, name: str | None) -> str | None:
-    """The column of ``df`` a name given by the user means: the name itself, or the canonical column
-    read from that header as written (``食品大类`` -> ``category``, ``检验结论`` -> ``outcome``)."""
+    """The column of ``df`` a name given by the user means: the name itself; else the one column whose own
+    header reads the same (:func:`layout.header_key`: ``Inspection_Date`` for ``inspection_date`` -- before
+    the period read from that date, which keeps its header as written); else the canonical column read from
+    that header as written (``食品大类`` -> ``category``, ``检验结论`` -> ``outcome``)."""
     if name is None or name in df.columns:
         return name
     written = df.attrs.get("headers") or {}
     key = layout.header_key(name)
+    own = [c for c in df.columns if isinstance(c, str) and layout.header_key(c) == key]
+    if len(own) == 1:
+        return own[0]
     return next((c for c, w in written.items() if c in df.columns and (w == name or layout.header_key(w) == key)),
                 name)
+
+
+def _loose_key(header) -> str:
+    """A header compared loosely, for "did you mean": lower case, without spaces, ``_``, ``-`` or ``.``."""
+    return re.sub(r"[\s_\-.]", "", layout.header_key(str(header)).lower())
+
+
+def close_header(df: pd.DataFrame, name: str) -> str | None:
+    """The one header of ``df`` (as written) that a column name given but not found most likely means, or
+    ``None``: the same but for case, spaces, ``_`` or ``-`` (``Cuisine`` for ``cuisine``, ``inspection date``
+    for ``inspection_date``); else the one header holding the name or held in it (``fail`` ->
+    ``fail_score_ge14``, ``date`` -> ``inspection_date``, 3 characters or more); else the closest spelling
+    (:func:`difflib.get_close_matches`, ratio 0.8). Never used in place of the name: only said."""
+    import difflib  # lazy: only a refused column name needs it
+
+    headers = _listed_headers(df)
+    key = _loose_key(name)
+    if not key:
+        return None
+    for tier in ([h for h in headers if _loose_key(h) == key],
+                 [h for h in headers if len(key) >= 3 and (key in _loose_key(h) or _loose_key(h) in key)
+                  and _loose_key(h)]):
+        if len(tier) == 1:
+            return tier[0]
+        if tier:
+            return None  # several fit as well: none is singled out
+    close = difflib.get_close_matches(key, {_loose_key(h): h for h in headers}, n=1, cutoff=0.8)
+    return {_loose_key(h): h for h in headers}[close[0]] if close else None
+
+
+def did_you_mean(df: pd.DataFrame, name: str) -> str:
+    """``"; did you mean 'cuisine'?（是否指“cuisine”？）"`` for a column name not found, when
+    :func:`close_header` finds one, else ``""``."""
+    found = close_header(df, name) if name else None
+    return f"; did you mean '{found}'?（是否指“{found}”？）" if found and found != name else ""
+
+
+def outcome_columns(df: pd.DataFrame) -> list[str]:
+    """Headers (as written) of the columns of ``df`` that hold per-record outcomes and nothing else: every
+    filled cell 0 / 1 (``0.0`` / ``1.0`` too), 合格 / 不合格 or another outcome wording, both outcomes seen,
+    blanks allowed (NYC's ``fail_score_ge14``: 0.0 / 1.0 and 54 blanks). For a message naming what to pass as
+    ``outcome=`` (``--outcome``) when a table has neither counts nor an outcome column by its default names."""
+    written = df.attrs.get("headers") or {}
+    found = []
+    for c in df.columns:
+        values = pd.Series(df[c]).dropna()
+        if len(values) == 0 or values.nunique() > 6:
+            continue
+        said = set()
+        for v in values.unique():
+            if isinstance(v, str) and not v.strip():
+                continue
+            try:
+                said.add(_parse_outcome(v))
+            except ValueError:
+                break
+        else:
+            if said == {0, 1}:
+                found.append(str(written.get(c, c)))
+    return list(dict.fromkeys(found))
 
 
 def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.DataFrame, str]:
@@ -2571,7 +2674,7 @@ def _needed_columns(df: pd.DataFrame, by: list[str], period: str | None, records
                 "(batches sampled; or tested) and 不合格批次 (batches unqualified; or failed), one header row "
                 "over the figures or a period merged over them (2022年 over 抽检批次 | 不合格批次), or one row "
                 "per batch with its outcome (检验结论: 合格 / 不合格, or 0/1; name another column: outcome=..., "
-                "CLI --outcome)")], source=src)
+                f"CLI --outcome){_outcome_columns_said(df)}")], source=src)
     else:
         need = list(by) + ([period] if period else []) + ["tested", "failed"]
     missing = [c for c in need if c not in df.columns]
@@ -2581,6 +2684,7 @@ def _needed_columns(df: pd.DataFrame, by: list[str], period: str | None, records
         chinese = any(not str(w).isascii() for w in [*written.values(), *df.columns])  # 抽检批次, not tested
         raise DataValidationError([Problem(src, None, _COUNT_HEADERS.get(c, c) if chinese else c, None,
                                            f"column missing; the table has: {have}"
+                                           + did_you_mean(df, c)
                                            + ("; name the table's group column(s) with by= (command line: --by "
                                               "COLUMN, e.g. --by 产品名称)（请用 --by 指明分组列）" if c in by else "")
                                            + _HOW_TO_GIVE.get(c, ""))
@@ -2589,6 +2693,18 @@ def _needed_columns(df: pd.DataFrame, by: list[str], period: str | None, records
         raise DataValidationError([Problem(src, None, None, None,
                                            "the table has no data rows")], source=src)
     return need
+
+
+def _outcome_columns_said(df: pd.DataFrame) -> str:
+    """A sentence naming the table's 0/1 outcome columns (:func:`outcome_columns`) for a table read as
+    records without an outcome column named, ``""`` when it has none."""
+    found = outcome_columns(df)
+    if not found:
+        return ""
+    return (f". This table's {'column' if len(found) == 1 else 'columns'} {', '.join(repr(f) for f in found)} "
+            f"{'holds' if len(found) == 1 else 'hold'} only 0/1 outcomes: if each row is one inspection or batch, "
+            f"name {'it' if len(found) == 1 else 'one'}: outcome='{found[0]}' (CLI --outcome {found[0]})"
+            f"（逐条记录的结果列请用 --outcome 指明，如 --outcome {found[0]}）")
 
 
 #: headers of an indicator history (what ``assess`` / ``forecast --history`` read), lower-cased
