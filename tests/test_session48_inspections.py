@@ -158,3 +158,18 @@ def test_nyc_plan_by_cuisine_spends_the_budget_and_finds_more_than_the_volume_pl
     found = (plan["batches"] * plan["risk"]).sum()
     volume = (plan["batches_volume"] * plan["risk"]).sum()
     assert found > volume  # risk x batches, the headline: the plan's riskier groups get more
+
+
+def test_nyc_names_and_addresses_are_no_leak_but_score_and_grade_are(tmp_path, capsys):
+    """``risk evaluate --records`` on NYC named the restaurants' ``name`` and ``address`` as giving the outcome away
+    (AUC 0.53 alone) and called the evaluation unusable: nearly every value is seen once, so each has one outcome
+    by construction. An identifier is no lookup table; the score and the grade it sets (recorded with the result)
+    still are leaks."""
+    path = _nyc_scored(tmp_path)
+    args = ["evaluate", "--records", str(path), "--outcome", "fail_score_ge14", "--time", "inspection_date",
+            "--test-from", "2019-01-01"]
+    code, text = _cli([*args, "--exclude", "row_id,score,grade"], capsys)
+    assert code == 0
+    assert "'name'" not in text and "'address'" not in text and "疑似结果泄漏" not in text
+    code, text = _cli([*args, "--exclude", "row_id"], capsys)
+    assert code == 0 and "疑似结果泄漏的特征：grade（单独 AUC 0.995）、score（单独 AUC 1.000）" in text

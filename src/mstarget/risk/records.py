@@ -175,15 +175,21 @@ LEAK_MIN_ROWS = 20
 
 def _pure_values(x: pd.DataFrame, y: np.ndarray, cats: list[str]) -> list[str]:
     """Columns every value of which (a category, or a number seen more than once) has one outcome
-    only, over at least 95 % of the rows (in-sample)."""
+    only, over at least 95 % of the rows whose value is seen more than once (in-sample). A value seen
+    once has one outcome whatever the column, so a column most of whose rows hold such values -- an
+    identifier, a name, an address (NYC's restaurants: 9,611 rows, nearly as many names) -- is no lookup
+    table and is not judged so; nor is a continuous number."""
     out = []
     for c in x.columns:
         key = x[c].astype(str)
         counts = key.value_counts()
         if len(counts) < 2 or (c not in cats and len(counts) > 0.5 * len(key)):
             continue  # one value, or a continuous number: no lookup table to give the outcome away
-        rate = pd.Series(y, index=x.index).groupby(key).mean()
-        if key.map(rate).isin([0.0, 1.0]).mean() >= 0.95 and y.min() != y.max():
+        repeated = (key.map(counts) >= 2).to_numpy()
+        if repeated.mean() < 0.5:
+            continue  # mostly values seen once: an identifier, pure by construction
+        rate = pd.Series(y[repeated], index=x.index[repeated]).groupby(key[repeated]).mean()
+        if key[repeated].map(rate).isin([0.0, 1.0]).mean() >= 0.95 and y.min() != y.max():
             out.append(c)
     return out
 
