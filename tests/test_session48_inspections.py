@@ -173,3 +173,16 @@ def test_nyc_names_and_addresses_are_no_leak_but_score_and_grade_are(tmp_path, c
     assert "'name'" not in text and "'address'" not in text and "疑似结果泄漏" not in text
     code, text = _cli([*args, "--exclude", "row_id"], capsys)
     assert code == 0 and "疑似结果泄漏的特征：grade（单独 AUC 0.995）、score（单独 AUC 1.000）" in text
+
+
+def test_ward_numbers_read_by_pandas_as_floats_are_labelled_as_written():
+    """``pd.read_csv`` gives Chicago's ``Ward`` as floats (its blank cells are NaN): the scores were labelled
+    ``48.0``, ``33.0`` -- not a ward anyone writes. Whole numbers held as floats are labelled 48, 33."""
+    df = pd.read_csv(CHICAGO)
+    assert df["Ward"].dtype == float
+    df = df[df["Ward"].notna()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = mt.risk.score(df, by=["Ward"], outcome="criticalFound")
+    assert len(scores) == 50
+    assert set(scores["Ward"]) == {str(w) for w in range(1, 51)}

@@ -1492,8 +1492,14 @@ def _group_labels(df: pd.DataFrame, c: str, src: str,
                   rows: np.ndarray) -> tuple[np.ndarray, list[Problem]]:
     """One group column as stripped labels (object array, shape (R,)) and its empty-cell problems;
     a line break or spaces inside a label (乳\\n制品, typed with Alt+Enter) taken out between Chinese
-    characters and made one space elsewhere (:func:`clean_label`)."""
+    characters and made one space elsewhere (:func:`clean_label`). A column of whole numbers held as floats (a ward
+    or district code beside blank cells in a DataFrame: 48.0) is labelled as written, 48."""
     s = df[c]
+    if pd.api.types.is_float_dtype(s.dtype):
+        v = s.to_numpy(dtype=float)
+        finite = np.isfinite(v)
+        if finite.any() and np.all(v[finite] == np.round(v[finite])) and np.all(np.abs(v[finite]) < 2 ** 53):
+            s = pd.Series(pd.array(np.where(finite, v, 0).astype(np.int64), dtype="Int64"), index=s.index).mask(~finite)
     text = s.astype("string").str.strip()
     empty = (s.isna() | text.isna() | (text == "")).to_numpy()
     probs = _empty_group_problems(np.flatnonzero(empty), s, c, src, rows)
