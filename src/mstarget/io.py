@@ -22,6 +22,7 @@ import io as _io
 import logging
 import os
 import re
+import stat
 import struct
 import tempfile
 import unicodedata
@@ -1507,7 +1508,8 @@ def atomic_path(path: str | os.PathLike):
     earlier file is never destroyed and no half-written one is left.
 
     A failure of the machine (full disk, no permission, read-only disk, ``path`` a folder or a
-    parent a file, a folder that cannot be created; also when a library wrapped it in an error of its own) becomes
+    read-only file -- left as it is: :func:`refuse_read_only` -- or a parent a file, a folder that cannot
+    be created; also when a library wrapped it in an error of its own) becomes
     :class:`~mstarget.exceptions.EnvironmentProblem` naming ``path``.
 
     Inside :func:`outputs_together` the written temporary file is not renamed at once: it is
@@ -1515,6 +1517,7 @@ def atomic_path(path: str | os.PathLike):
     its earlier content).
     """
     p = Path(path)
+    refuse_read_only(p)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=p.suffix.lower(), dir=p.parent)
@@ -1549,6 +1552,30 @@ def atomic_path(path: str | os.PathLike):
         raise write_problem(cause, p) from exc
 
 
+def read_only(path: Path) -> bool:
+    """Whether ``path`` is an existing file its owner made read-only (no write permission for anyone:
+    ``chmod a-w``, a file marked 只读) or that this user may not write (another user's file)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # not there (yet), or not ours to look at: the write itself will tell
+        return False
+    return stat.S_ISREG(mode) and (not mode & 0o222 or not os.access(path, os.W_OK))
+
+
+def refuse_read_only(path: Path, flag: str = "") -> None:
+    """Refuse to replace a read-only output file (:func:`read_only`): EnvironmentProblem naming it.
+
+    A result is written beside its target and renamed onto it, which a folder one may write to allows
+    even over a read-only file: the protection of last month's result (or of another user's file)
+    would be passed over without a word."""
+    if read_only(path):
+        named = f"{flag} '{path}'" if flag else f"'{path}'"
+        raise EnvironmentProblem(f"cannot write {named}: the file is read-only (protected, or another user's), "
+                                 "so it is left as it is. Make it writable (chmod u+w; in Windows untick "
+                                 "只读 / Read-only in its properties) or choose another file name.",
+                                 path=str(path), errno=errno.EACCES)
+
+
 def check_output_path(path: str | os.PathLike, *, flag: str = "--out",
                       inputs: Iterable[tuple[str, object]] = ()) -> None:
     """Refuse, before any work is done, an output that would destroy an input or cannot be written.
@@ -1567,7 +1594,8 @@ def check_output_path(path: str | os.PathLike, *, flag: str = "--out",
     ParameterError
         ``path`` is one of the inputs (it would be overwritten).
     EnvironmentProblem
-        ``path`` is a folder, a parent is a file, or the folder it goes in is not writable.
+        ``path`` is a folder, a read-only file (:func:`refuse_read_only`), a parent is a file, or the
+        folder it goes in is not writable.
     """
     p = Path(path)
     for in_flag, src in inputs:
@@ -1580,6 +1608,7 @@ def check_output_path(path: str | os.PathLike, *, flag: str = "--out",
         raise EnvironmentProblem(f"cannot write {flag} '{p}': it is a folder, not a file. Give a file "
                                  f"name inside it, e.g. '{p / ('result' + (p.suffix or '.csv'))}'.",
                                  path=str(p), errno=errno.EISDIR)
+    refuse_read_only(p, flag)
     blocker = file_in_the_way(p)
     if blocker is not None:
         raise EnvironmentProblem(f"cannot write {flag} '{p}': '{blocker}' is a file, not a folder. "

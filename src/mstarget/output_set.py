@@ -16,9 +16,11 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import errno
+import hashlib
 import os
 import shutil
 import signal
+import tempfile
 import threading
 from pathlib import Path
 
@@ -156,9 +158,10 @@ class StagedOutputs:
     def commit(self) -> list[Path]:
         """Rename every staged file into place; the targets, in the order written.
 
-        Ctrl+C and SIGTERM are held back until the renames are done (then they act, in the main
-        thread); after a stop request (:func:`request_stop`) nothing is renamed. Each earlier
-        file is first kept under a hidden name beside it (a hard link, else a copy); a rename that
+        Another command committing onto any of the same files finishes first (:func:`_lock_targets`:
+        two sets never interleave). Ctrl+C and SIGTERM are held back until the renames are done
+        (then they act, in the main thread); after a stop request (:func:`request_stop`) nothing is
+        renamed. Each earlier file is first kept under a hidden name beside it (a hard link, else a copy); a rename that
         fails undoes the ones made, so every target keeps its earlier content, and the hidden
         copies are removed. A target whose earlier file could not be kept is renamed last.
 
@@ -179,7 +182,13 @@ class StagedOutputs:
         kept: list[tuple[str | None, bool]] = []  # per target: its earlier file kept, whether it had one
         done: list[int] = []
         current = None
-        with _signals_held():
+        try:
+            locks = _lock_targets([dest for _, dest in staged])
+        except BaseException:  # another command kept them too long, or Ctrl+C meanwhile: nothing renamed
+            for tmp, _ in staged:
+                _remove(tmp)
+            raise
+        with _released(locks), _signals_held():
             try:
                 reason = stop_requested()
                 if reason is not None:  # a stop request whose KeyboardInterrupt was swallowed: nothing renamed
@@ -209,6 +218,72 @@ class StagedOutputs:
                     _remove(backup)
             _WRITTEN.extend(dest for _, dest in staged)  # before a held-back signal acts
         return [dest for _, dest in staged]
+
+
+#: seconds a commit waits for another command renaming a set onto the same files (a rename takes
+#: moments: a command holding them this long is stuck, e.g. stopped with Ctrl+Z)
+COMMIT_LOCK_TIMEOUT = 60.0
+
+
+#: how many lock files the commits of a machine share (:func:`_lock_path`): a bounded number left in the
+#: temporary folder, whatever the number of files ever written; two outputs sharing one merely wait for
+#: each other's renames (moments)
+LOCK_FILES = 64
+
+
+def _lock_path(target: Path) -> Path:
+    """The lock file of one output file: one of :data:`LOCK_FILES` in the temporary folder (never beside
+    the user's files), chosen by a hash of the target's full path."""
+    full = os.path.join(os.path.realpath(target.parent), target.name)
+    bucket = int(hashlib.sha1(full.encode("utf-8", "surrogatepass")).hexdigest(), 16) % LOCK_FILES
+    return Path(tempfile.gettempdir()) / f"mstarget-output-{bucket:02d}.lock"
+
+
+def _lock_targets(targets: list[Path]) -> list:
+    """Hold an inter-process lock for each of ``targets`` (taken in one order: two commands never each
+    hold what the other waits for): two commands committing sets onto the same files at once each
+    rename its whole set in turn -- never one's summary beside the other's details. Best effort: a
+    lock file this user cannot use is passed over. Returns the locks held.
+
+    Raises
+    ------
+    EnvironmentProblem
+        Another command held a target for :data:`COMMIT_LOCK_TIMEOUT` seconds (none of the locks is kept).
+    """
+    from filelock import FileLock, Timeout  # lazy: only when an output set is committed
+
+    held = []
+    try:
+        by_lock = {str(_lock_path(t)): t for t in targets}  # each lock once (files sharing one, a file spelled twice)
+        for lock_path, target in sorted(by_lock.items()):
+            lock = FileLock(lock_path, mode=0o666)
+            try:
+                lock.acquire(timeout=COMMIT_LOCK_TIMEOUT)
+            except Timeout:
+                raise EnvironmentProblem(
+                    f"cannot write '{target}': another mstarget command putting its results in place has held "
+                    f"the lock {lock_path!r} for {COMMIT_LOCK_TIMEOUT:g} s (stuck, or stopped with Ctrl+Z?). "
+                    "Nothing was replaced: let that command finish (or stop it) and run this one again.",
+                    path=str(target), errno=errno.EBUSY) from None
+            except OSError:  # e.g. another user's lock file this user may not open
+                continue
+            held.append(lock)
+    except BaseException:
+        for lock in reversed(held):
+            lock.release()
+        raise
+    return held
+
+
+@contextlib.contextmanager
+def _released(locks: list):
+    """Release ``locks`` (:func:`_lock_targets`) when the block ends, however it ends."""
+    try:
+        yield
+    finally:
+        for lock in reversed(locks):
+            with contextlib.suppress(Exception):
+                lock.release()
 
 
 def _put_back(dest: Path, backup: str | None, existed: bool) -> bool:

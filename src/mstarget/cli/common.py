@@ -7,8 +7,8 @@ one place, :data:`mstarget.cli.main.EXIT_CODES`):
   2  bad input or usage (validation message on stderr, nothing written to --out)
   3  results computed and written, but the MLflow run was not logged: the tracking store failed
      (whatever the failure), or a bug while logging (said as an internal error)
-  4  environment: disk full, permission, read-only disk, a folder where a file should be,
-     an unreachable Dask scheduler (the message names the path or address)
+  4  environment: disk full, permission, read-only disk or output file, a folder where a file
+     should be, an unreachable Dask scheduler (the message names the path or address)
 """
 from __future__ import annotations
 
@@ -125,13 +125,27 @@ def log_run(proc, name: str, *args, **kwargs):
 TABLE_TYPES = (".csv", ".xlsx", ".json", ".parquet")
 
 
+class OneFile(argparse.Action):
+    """An output flag that names one file: given twice, the command stops with its usage (exit 2) instead
+    of argparse's silent "the last one wins" -- ``assess --out a.csv --out a.xlsx`` would write a.xlsx
+    alone, the a.csv asked for never written and never said. The same file named twice is taken once."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        earlier = getattr(namespace, self.dest, None)
+        if earlier is not None and earlier != values:
+            parser.error(f"{option_string} given twice ({earlier}, {values}): this command writes one file "
+                         f"there, and would write only the last one; give {option_string} once (run the "
+                         "command again for another file or format). Nothing was written.")
+        setattr(namespace, self.dest, values)
+
+
 def add_out_flag(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", default=None,
+    p.add_argument("--out", default=None, action=OneFile,
                    help="write the result table here (.csv, .xlsx, .json or .parquet)")
 
 
 def add_chart_flag(p: argparse.ArgumentParser, what: str) -> None:
-    p.add_argument("--chart", default=None, help=f"also draw {what} to this .png, .svg or .pdf")
+    p.add_argument("--chart", default=None, action=OneFile, help=f"also draw {what} to this .png, .svg or .pdf")
 
 
 def check_chart_path(path: str | None) -> None:
@@ -161,7 +175,7 @@ def check_outputs(args: argparse.Namespace, *inputs: str,
     adds (flag, path) outputs written besides ``--out`` (e.g. a details table). A file type that
     cannot be written, or an output that names an input or another output, raises
     ParameterError (exit 2); one that cannot be written (a folder, a file as parent, a read-only
-    folder) EnvironmentProblem (exit 4).
+    folder or file) EnvironmentProblem (exit 4).
     """
     check_out_type(getattr(args, "out", None), out_types)
     check_chart_path(getattr(args, "chart", None))

@@ -1,7 +1,8 @@
 """``mstarget`` command line: one module per subcommand, each with ``register(subparsers)``.
 
 Each subcommand's ``run(args)`` returns an exit code; errors are turned into exit codes here, in
-one place (:data:`EXIT_CODES`, by exception class). Set ``MSTARGET_DEBUG=1`` to see tracebacks.
+one place (:data:`EXIT_CODES`, by exception class). Set ``MSTARGET_DEBUG=1`` to see the traceback of any
+error that ends a command (a tracking failure's: the store's own).
 SIGTERM is handled like Ctrl+C: an open MLflow run is ended (KILLED on Ctrl+C, FAILED on SIGTERM), no
 temporary file is left. A stop
 request is recorded as well as raised (:func:`_terminate`), so it is never lost: no output set is committed
@@ -57,9 +58,9 @@ EPILOG = """exit codes:
   3  results written to --out, but the MLflow run was not logged: the tracking store failed, or
      a bug of mstarget while logging ("internal error while logging"; MSTARGET_DEBUG=1 shows
      the traceback); a run already begun is ended FAILED
-  4  environment: disk full, no permission, read-only disk, --out is a folder or its parent a
-     file, Dask scheduler unreachable within MSTARGET_DASK_TIMEOUT s (the message names the
-     path or address)
+  4  environment: disk full, no permission, read-only disk or --out file, --out is a folder or
+     its parent a file, Dask scheduler unreachable within MSTARGET_DASK_TIMEOUT s (the message
+     names the path or address)
   130 / 143  interrupted by Ctrl+C / terminated by SIGTERM"""
 
 # subcommand modules, in the order `mstarget --help` lists them
@@ -131,15 +132,22 @@ def exit_code(exc: BaseException) -> int:
 
 
 def _message(exc: BaseException, debug: bool) -> str:
+    """The one line (or, for refused input, the list of problems) an error that ended a command prints;
+    with ``debug`` (``MSTARGET_DEBUG=1``) the traceback first, whatever the exit code -- the store's own
+    traceback for a tracking failure (its ``details``, carried back from the tracking process)."""
     code = exit_code(exc)
+    if debug and code != EXIT_INTERNAL:
+        details = str(getattr(exc, "details", "") or "").rstrip()
+        if details:
+            error(details)
+        else:
+            traceback.print_exception(exc, file=sys.stderr)
     if isinstance(exc, DataValidationError):
         return f"error: the input was refused.\n{exc}"
     if code == EXIT_ENVIRONMENT and not isinstance(exc, EnvironmentProblem):
         if isinstance(exc, MemoryError):
             return "error: out of memory. Close other programs, or work on fewer series at a time."
         return f"error: {EnvironmentProblem.from_os_error(environment_cause(exc), action='use')}"
-    if code == EXIT_TRACKING and debug and getattr(exc, "details", ""):  # a bug while logging: its traceback
-        error(str(exc.details).rstrip())
     if code == EXIT_INTERNAL:
         if debug:
             traceback.print_exc()

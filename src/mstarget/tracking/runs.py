@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
+from urllib.parse import urlparse
 
 import pandas as pd
 
@@ -34,6 +35,7 @@ from .store import (
     _retry_if_locked,
     check_store,
     store_locked_out,
+    timed_out,
     tracking_failure,
     TrackingInternalError,
 )
@@ -233,7 +235,7 @@ def start_run(run_name: str, settings: TrackingSettings | None = None, *,
         with _fail_fast(uri, timeout):
             client = run._client = _client(uri)
             if parent is None:
-                _end_stale_runs(client, uri)
+                _end_stale_runs(client, uri, timeout)
             experiment_id = parent.experiment_id if parent is not None else None
             if experiment_id is None and run.parent_run_id is not None:
                 try:
@@ -397,47 +399,60 @@ def _process_alive(pid: int, started: str | None) -> bool:
 _SWEPT: set[str] = set()
 
 
-def _end_stale_runs(client, uri: str) -> list[str]:
+def _end_stale_runs(client, uri: str, timeout: float = DEFAULT_TIMEOUT) -> list[str]:
     """End as FAILED the RUNNING runs of this store whose process (on this host) has died.
 
     A run is left RUNNING when its process is killed with SIGKILL or the machine stops; the
     next run started against the store (once per process) finds such runs by their
     ``mstarget.host`` / ``mstarget.pid`` tags and ends them, tag ``mstarget.error`` saying why.
-    Runs of other hosts, of live processes and without these tags are left alone. Best effort.
+    Runs of other hosts, of live processes and without these tags are left alone. Best effort --
+    but a server that leaves a request unanswered for ``timeout`` seconds (asked once: no retry)
+    would leave the run's own requests unanswered too: that failure is raised, not waited for
+    again by each of them.
     Returns the ids of the runs ended.
     """
     if uri in _SWEPT:
         return []
     _SWEPT.add(uri)
-    host = socket.gethostname()
-    ended = []
-    with contextlib.suppress(Exception):
-        experiments = [e.experiment_id for e in client.search_experiments(max_results=1000)]
-        if not experiments:
-            return []
-        quoted = host.replace("'", "\\'")
-        runs = client.search_runs(experiments, max_results=1000,
-                                  filter_string=f"attributes.status = 'RUNNING' and "
-                                                f"tags.`mstarget.host` = '{quoted}'")
-        for r in runs:
-            tags = r.data.tags
-            try:
-                pid = int(tags.get("mstarget.pid", ""))
-            except ValueError:
-                continue
-            if pid == os.getpid() or _process_alive(pid, tags.get("mstarget.pid_start")):
-                continue
-            # read the run again now that its process is known to be gone: a run that process
-            # ended between the search and the check above (FINISHED) is left as it is
-            if client.get_run(r.info.run_id).info.status != "RUNNING":
-                continue
-            client.set_tag(r.info.run_id, "mstarget.error",
-                           f"process {pid} on {host} ended without closing this run (killed, e.g. "
-                           f"SIGKILL, or the machine stopped); marked FAILED by mstarget process "
-                           f"{os.getpid()} on {time.strftime('%Y-%m-%d %H:%M:%S')}")
-            client.set_terminated(r.info.run_id, "FAILED")
-            ended.append(r.info.run_id)
+    ended: list[str] = []
+    try:
+        with _fail_fast(uri, timeout, retries=0):
+            _sweep(client, uri, ended)
+    except Exception as exc:
+        if urlparse(uri).scheme in ("http", "https") and timed_out(exc):
+            raise
     return ended
+
+
+def _sweep(client, uri: str, ended: list[str]) -> None:
+    """The work of :func:`_end_stale_runs`: the ids of the runs it ends are added to ``ended`` (those
+    ended before the store failed stay ended); raises what the store raises."""
+    host = socket.gethostname()
+    experiments = [e.experiment_id for e in client.search_experiments(max_results=1000)]
+    if not experiments:
+        return
+    quoted = host.replace("'", "\\'")
+    runs = client.search_runs(experiments, max_results=1000,
+                              filter_string=f"attributes.status = 'RUNNING' and "
+                                            f"tags.`mstarget.host` = '{quoted}'")
+    for r in runs:
+        tags = r.data.tags
+        try:
+            pid = int(tags.get("mstarget.pid", ""))
+        except ValueError:
+            continue
+        if pid == os.getpid() or _process_alive(pid, tags.get("mstarget.pid_start")):
+            continue
+        # read the run again now that its process is known to be gone: a run that process
+        # ended between the search and the check above (FINISHED) is left as it is
+        if client.get_run(r.info.run_id).info.status != "RUNNING":
+            continue
+        client.set_tag(r.info.run_id, "mstarget.error",
+                       f"process {pid} on {host} ended without closing this run (killed, e.g. "
+                       f"SIGKILL, or the machine stopped); marked FAILED by mstarget process "
+                       f"{os.getpid()} on {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        client.set_terminated(r.info.run_id, "FAILED")
+        ended.append(r.info.run_id)
 
 
 def _exit_on_sigterm(signum, frame):

@@ -176,8 +176,9 @@ def package_versions() -> dict[str, str]:
 def _mlflow():
     if "mlflow" not in sys.modules:
         with paused_collector():
-            import mlflow  # lazy: heavy (~1 s); only a logged run needs it  # noqa: F401
-    import mlflow  # lazy: loaded just above (or before); binds the name here
+            import mlflow  # lazy: heavy (~1 s); only a logged run needs it
+    else:
+        import mlflow  # lazy: loaded before; binds the name here
 
     # MLflow's INFO lines (creating tables, experiments) are noise on an analyst's terminal
     for name in ("mlflow.store.db.utils", "alembic"):
@@ -246,13 +247,39 @@ def tracking_failure(uri: str, exc: BaseException) -> TrackingError:
     """The :class:`TrackingError` to raise for ``exc``, raised while logging to ``uri``: ``exc`` itself
     when it is one; for a failure of the store, one naming the store and what to check
     (:func:`_describe_failure`); for anything else, a :class:`TrackingInternalError` saying it is a bug
-    of mstarget -- not sending the analyst to fix a healthy store --, its traceback kept."""
+    of mstarget -- not sending the analyst to fix a healthy store. Either keeps the traceback of ``exc``
+    as text in ``details`` (shown by the CLI under ``MSTARGET_DEBUG=1``)."""
     if isinstance(exc, TrackingError):
         return exc
     if is_store_failure(exc):
-        return TrackingError(_describe_failure(uri, exc))
+        failure = TrackingError(_describe_failure(uri, exc))
+        # the store's own traceback, as text: it survives the way back from the tracking process, for
+        # MSTARGET_DEBUG=1 (an exception's attributes are pickled with it)
+        failure.details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        return failure
     return TrackingInternalError(internal_failure_text(exc),
                                  "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+
+
+#: how a request MLflow gave up for want of an answer reads (MLflow's ``http_request`` keeps the
+#: exception's text, not always the exception: "Read timed out", "failed with timeout exception")
+_TIMED_OUT = re.compile(r"timed out|timeout exception|ReadTimeoutError|ConnectTimeoutError", re.IGNORECASE)
+
+
+def timed_out(exc: BaseException) -> bool:
+    """Whether ``exc`` -- or an exception it came from -- is a request to the store that got no
+    answer in time (a socket timeout, requests' / urllib3's timeout, MLflow's wrapping of one): the
+    store hangs, and a further request would only wait as long again."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, (TimeoutError, socket.timeout)) or \
+                any(cls.__name__ in ("Timeout", "ReadTimeout", "ConnectTimeout", "ReadTimeoutError",
+                                     "ConnectTimeoutError") for cls in type(exc).__mro__) or \
+                _TIMED_OUT.search(str(exc)):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def internal_failure_text(exc: BaseException) -> str:
@@ -268,16 +295,24 @@ def _describe_failure(uri: str, exc: BaseException) -> str:
     tls = _certificate_problem(uri, exc)
     if tls is not None:
         return tls
+    if urlparse(uri).scheme in ("http", "https") and timed_out(exc):
+        return (f"the MLflow tracking server at {uri} accepted the connection but did not answer MLflow's "
+                f"request in time (MSTARGET_TRACKING_TIMEOUT, {_lock_timeout(None):g} s): the server or what "
+                f"stands before it (a proxy, its database) hangs. Check the server, raise "
+                f"MSTARGET_TRACKING_TIMEOUT, fix {_WHERE}, or {_SKIP}.")
     message = f"MLflow tracking store {uri!r} failed: {type(exc).__name__}: {text[:500]}. "
     db = sqlite_path(uri)
     damaged = re.compile(r"file is not a database|database disk image is malformed|no such table|"
                          r"out-of-date database schema|table \w+ already exists|duplicate column|"
                          r"alembic|can't locate revision", re.IGNORECASE)
-    if db is not None and damaged.search(str(exc)):
+    # a full disk first: the failed statement quoted in the text may name an alembic table, and a
+    # store that could not even be created is no damaged file to move aside
+    if db is not None and ("disk is full" in str(exc) or "No space left" in str(exc)):
+        message += (f"The disk holding {str(db)!r} is full: free some space"
+                    f"{'' if db.exists() else ' (no database file was created)'}. ")
+    elif db is not None and damaged.search(str(exc)):
         message += (f"The database file {str(db)!r} looks damaged or half-created: move it aside "
                     "(rename it) to start a new store there, or choose another tracking URI. ")
-    elif db is not None and ("disk is full" in str(exc) or "No space left" in str(exc)):
-        message += f"The disk holding {str(db)!r} is full: free some space. "
     elif db is not None and _is_locked_error(exc):
         message += (f"The database file {str(db)!r} stayed locked: another program holds it -- e.g. a "
                     "database browser with unsaved changes, a backup or sync tool, or another process "
@@ -395,6 +430,10 @@ def _probe_http(uri: str, timeout: float) -> None:
 
 def _check_writable(path: Path, what: str, uri: str) -> None:
     folder = path.parent
+    if path.is_dir():
+        raise TrackingError(f"the {what} {str(path)!r} is a folder, not a database file (tracking URI {uri}): "
+                            f"use sqlite:///{path / 'mlflow.db'} for a store inside it, choose another "
+                            f"({_WHERE}), or {_SKIP}.")
     if not folder.is_dir():
         raise TrackingError(f"cannot create the {what} {str(path)!r}: folder {str(folder)!r} does not "
                             f"exist (tracking URI {uri}). Create it, choose another ({_WHERE}), "
