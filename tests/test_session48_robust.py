@@ -293,3 +293,16 @@ def test_debug_shows_the_stores_own_traceback_of_a_tracking_failure(tracking_pro
     assert str(db) in line and "--no-track" in line
     assert len(pd.read_csv(out)) == len(mt.read_plan(DINGHU))
     assert db.read_text(encoding="utf-8").startswith("region,indicator")  # the file left as it was
+
+
+@pytest.mark.parametrize("argv", [
+    ["risk", "score", "--samples", "S.csv", "--by", "category", "--chart", "a.png", "--chart", "b.png"],
+    ["risk", "allocate", "--scores", "R.csv", "--budget", "100", "--chart", "a.png", "--chart", "b.png"],
+    ["calibrate", "--panel", "P.csv", "--out", "a.json", "--out", "b.json"]])
+def test_risk_charts_and_calibrate_out_given_twice_are_refused(argv, capsys):
+    """``risk score / allocate --chart`` and ``calibrate --out`` took the last of two files silently, as ``--out`` of
+    the other commands did before this session."""
+    from mstarget.cli.main import main
+    with pytest.raises(SystemExit) as stop:
+        main([*argv, "--no-track"])
+    assert stop.value.code == 2 and "given twice" in capsys.readouterr().err

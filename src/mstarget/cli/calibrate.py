@@ -53,7 +53,7 @@ def register(sub) -> None:
                    help="skip the held-out check (by default the panel's last 3 years are held out, factors "
                         "learned on the years before, and both tables scored on them: 4-point windows, 2 "
                         "years ahead, targets at 0.5-1.5x each window's pace)")
-    p.add_argument("--out", required=True, help="the calibration file to write (.json)")
+    p.add_argument("--out", required=True, action=common.OneFile, help="the calibration file to write (.json)")
     common.add_tracking_flags(p)
     p.set_defaults(func=run)
 

@@ -1514,7 +1514,7 @@ def register(subparsers) -> None:
                                      "and why each differs from the raw rate")
     _add_samples_flags(s, required=True)
     common.add_out_flag(s)
-    s.add_argument("--chart", default=None, help="write a chart of the ranked risks here (.png/.svg/.pdf)")
+    s.add_argument("--chart", default=None, action=common.OneFile, help="write a chart of the ranked risks here (.png/.svg/.pdf)")
     common.add_tracking_flags(s)
     s.set_defaults(func=run_score)
 
@@ -1554,7 +1554,7 @@ def register(subparsers) -> None:
                    help="plan groups whose data stop early on their scores like any other (default: each is "
                         "held to the larger of an even split's batches and its volume share, named in a note)")
     common.add_out_flag(a)
-    a.add_argument("--chart", default=None,
+    a.add_argument("--chart", default=None, action=common.OneFile,
                    help="write a chart of the plan (batches and expected finds per group) here")
     common.add_tracking_flags(a)
     a.set_defaults(func=run_allocate)
