@@ -621,21 +621,32 @@ def suspected_stale(spans: pd.DataFrame, by: list[str], headers: dict | None = N
     top_all = int(spans["_last_end"].max())
     name_col = next((c for c in reversed(by) if c not in outer), by[-1])  # the names looked at for a rename
     names = spans.assign(_name=spans[name_col].astype(str)).sort_values("_first_start", kind="stable")
-    firsts = names.groupby("_name", sort=False).head(1).set_index("_name")
+    firsts = names.groupby("_name", sort=False).head(1).set_index("_name")  # in order of first period
+    first_names = firsts.index.tolist()
+    first_starts = firsts["_first_start"].to_numpy(dtype=np.int64)
+    latest_of = latest.to_dict() if latest is not None else {}
+    found: dict = {}  # (name, last month) -> its likely new names: shared by the groups of every place
+
+    def renamed_to(name: str, last_end: int) -> list:
+        if (name, last_end) not in found:
+            later = [c for c in first_names[int(np.searchsorted(first_starts, last_end, side="right")):] if c != name]
+            close = difflib.get_close_matches(name, later, n=3, cutoff=0.5)
+            close += [c for c in later if c not in close and len(name) >= 2 and c[:2] == name[:2]]
+            found[(name, last_end)] = close
+        return found[(name, last_end)]
+
     out = {}
     for rec in spans.to_dict("records"):
         key = tuple(rec[c] for c in by) if len(by) > 1 else rec[by[0]]
         where = tuple(rec[c] for c in outer)
-        top = top_all if latest is None else int(latest.loc[where if len(outer) > 1 else where[0]])
+        top = top_all if latest is None else int(latest_of[where if len(outer) > 1 else where[0]])
         if outer and reach:
             top = max(top, min(int((reach.get(c) or {}).get(str(rec[c]), top)) for c in outer))
         gap = top - int(rec["_last_end"])
         if gap <= 0:
             continue
         name = str(rec[name_col])
-        later = [c for c, f in firsts.iterrows() if int(f["_first_start"]) > int(rec["_last_end"]) and c != name]
-        close = difflib.get_close_matches(name, later, n=3, cutoff=0.5)
-        close += [c for c in later if c not in close and len(name) >= 2 and c[:2] == name[:2]]
+        close = renamed_to(name, int(rec["_last_end"]))
         length = int(rec["_last_end"]) - int(rec["_last_start"]) + 1
         if not (close or gap >= STALE_MONTHS or gap > length):
             continue
