@@ -260,7 +260,8 @@ def main(argv=None) -> int:
     ap.add_argument("--add", nargs="+", metavar="RUN",
                     help="re-take single runs into the saved results of --work, replacing a run of the same "
                          "kind, then re-write the section: api:SIZE:BACKEND:WORKERS or "
-                         "cli:SIZE:BACKEND:WORKERS:tracked|untracked (e.g. cli:100000:serial:1:tracked)")
+                         "cli:SIZE:BACKEND:WORKERS:tracked|untracked (e.g. cli:100000:serial:1:tracked), or "
+                         "readers:SIZE")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     work = Path(args.work)
@@ -276,6 +277,12 @@ def main(argv=None) -> int:
     if args.render or args.add:
         result = json.loads(partial.read_text(encoding="utf-8"))
         for spec in args.add or []:
+            if spec.startswith("readers:"):  # readers:SIZE
+                res, _ = _child(work, ["readers", spec.split(":")[1]])
+                result["readers"] = {**res, "retaken": _dt.datetime.now().astimezone().isoformat(timespec="minutes")}
+                partial.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+                print(f"{spec}: {res}", flush=True)
+                continue
             kind, size, backend, workers, *rest = spec.split(":")
             size, workers = int(size), int(workers)
             if kind == "api":

@@ -72,6 +72,7 @@ import pandas as pd
 from . import counting
 from .arguments import check_int, check_seed, check_table, check_year
 from .chart_choice import ChartedRows
+from .collector import give_back_free_memory
 from . import consistency
 from .consistency import check_against_plan, rounding_tolerance, sheet_of
 from .engine import Engine
@@ -980,12 +981,15 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
         hist, unmatched, near = m.history, (m.unmatched_plan, m.unmatched_history, m.totals), m.near
         reference = _with_peers(reference, m.peers, plan, as_of)
         del m  # its history is filtered below: the unfiltered copy is not kept (100k targets: ~60 MB)
+        give_back_free_memory()  # the readers' temporary columns, before the forecasts' workers start
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]
     hist = hist.dropna(subset=["value"])
     shifts = _level_shift_notes(hist)  # 3, 3, 40, 41 家: 2024年为2023年的13倍，是否口径变化？ (on the row's note)
     marked = _preliminary_marks(hist, plan, as_of, use_plan_baseline)  # figures marked 快报 / 预计: {(region, indicator): {year: mark}}
-    given = set(zip(hist["region"], hist["indicator"], hist["year"].astype(int))) if len(hist) else set()
+    # the history's own figures of the plan's preliminary base years (not every (region, indicator, year): a set of
+    # a country's million keys held to the end of the call was ~100 MB of the peak)
+    given = _own_base_figures(plan, hist) if use_plan_baseline else set()
     hist = _plan_running_totals(hist, plan, as_of)
     splits: dict = {}  # 〈〉 running totals with a year not reported (counting.TotalsSplit)
     hist, converted = counting.totals_to_flows(hist, plan, splits)
@@ -1324,19 +1328,36 @@ def _targets_in_words(table: pd.DataFrame, written: np.ndarray, striven: set) ->
 BASELINE_PLANNED_COLUMNS = ("baseline_planned", "baseline_planned_mark")
 
 
+def _preliminary_base_keys(plan: pd.DataFrame) -> set:
+    """``{(region, indicator, base year)}`` of the level and stock rows whose plan baseline is marked preliminary
+    (``2025年基数（预计）``); empty without that column."""
+    flag = BASELINE_PRELIMINARY_COLUMNS[0]
+    if flag not in plan.columns:
+        return set()
+    on = plan[flag].fillna(False).astype(bool).to_numpy() & (plan["kind"] != "increment").to_numpy() \
+        & plan["baseline_year"].notna().to_numpy() & np.isfinite(plan["baseline"].to_numpy(dtype=float))
+    return {(r, i, int(y)) for r, i, y in zip(plan["region"][on], plan["indicator"][on], plan["baseline_year"][on])}
+
+
+def _own_base_figures(plan: pd.DataFrame, hist: pd.DataFrame) -> set:
+    """The keys of :func:`_preliminary_base_keys` that ``hist`` (the history as read, before the plan's own figures
+    are added to it) gives a figure of: the ``given`` of :func:`_history_base_figures`."""
+    wanted = _preliminary_base_keys(plan)
+    if not wanted or not len(hist):
+        return set()
+    sub = hist[hist["year"].astype(int).isin({y for _, _, y in wanted}).to_numpy()]
+    return wanted & set(zip(sub["region"], sub["indicator"], sub["year"].astype(int)))
+
+
 def _history_base_figures(plan: pd.DataFrame, hist: pd.DataFrame, given: set, marked: dict) -> dict:
     """``{(region, indicator, base year): (value, mark)}``: the history's own figure of the base year for
     the level and stock rows whose plan baseline is marked preliminary (``2025年基数（预计）``, a “十五五”
     plan written before the base year's final figure was out), ``mark`` ``""`` for a final figure, else
     its preliminary word (快报). ``given``: the history's own (region, indicator, year) (not the plan's
     figures added to it); a stock summed from yearly additions is left out (its base is the plan's)."""
-    flag = BASELINE_PRELIMINARY_COLUMNS[0]
-    if flag not in plan.columns or not len(hist):
+    if BASELINE_PRELIMINARY_COLUMNS[0] not in plan.columns or not len(hist):
         return {}
-    on = plan[flag].fillna(False).astype(bool).to_numpy() & (plan["kind"] != "increment").to_numpy() \
-        & plan["baseline_year"].notna().to_numpy() & np.isfinite(plan["baseline"].to_numpy(dtype=float))
-    wanted = {(r, i, int(y)) for r, i, y in zip(plan["region"][on], plan["indicator"][on], plan["baseline_year"][on])}
-    wanted &= given
+    wanted = _preliminary_base_keys(plan) & given
     if not wanted:
         return {}
     sub = hist[hist["year"].astype(int).isin({y for _, _, y in wanted}).to_numpy()]

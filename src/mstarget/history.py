@@ -311,13 +311,14 @@ def _without_sum_lines(table, raw: pd.DataFrame, src: str) -> pd.DataFrame:
         return raw
 
     # numpy booleans, not ``Series.map``: an empty ``str`` column (pandas 3) maps to ``str``, which ``&`` refuses
+    # each distinct cell judged once (map_unique): a country's history has a million rows, a few thousand names
     def blank(col):
-        return np.array([v is None or (not isinstance(v, str) and pd.isna(v)) or not str(v).strip()
-                         for v in raw[col]], dtype=bool)
+        return map_unique(raw[col], lambda v: v is None or (not isinstance(v, str) and pd.isna(v))
+                          or not str(v).strip()).astype(bool)
 
     def total(col):
-        return np.array([isinstance(v, str) and bool(layout.TOTAL_INDICATOR.match(re.sub(r"\s+", "", v)))
-                         for v in raw[col]], dtype=bool)
+        return map_unique(raw[col], lambda v: isinstance(v, str) and bool(
+            layout.TOTAL_INDICATOR.match(re.sub(r"\s+", "", v)))).astype(bool)
 
     # 合计,,,1500 (a total label for the region, no indicator), or 全国,合计,,12345678 (a total for the indicator)
     lines = ((total("region") & blank(ident)) | total(ident)) & blank("year")
@@ -482,7 +483,8 @@ def _keep_units_apart(region, indicator, written, unit) -> None:
     as written (in place), instead of being merged into one series with two values a year."""
     if not len(indicator):
         return
-    frame = pd.DataFrame({"r": region, "i": indicator, "w": written, "u": [_per_of(u) for u in unit]})
+    frame = pd.DataFrame({"r": region, "i": indicator, "w": written, "u": map_unique(pd.Series(unit, dtype=object),
+                                                                                   _per_of)})
     groups = frame.groupby(["r", "i"], sort=False)
     apart = (groups["w"].transform("nunique") > 1) & (groups["u"].transform("nunique") > 1)
     if apart.any():
