@@ -1357,7 +1357,7 @@ def _history_base_figures(plan: pd.DataFrame, hist: pd.DataFrame, given: set, ma
     figures added to it); a stock summed from yearly additions is left out (its base is the plan's)."""
     if BASELINE_PRELIMINARY_COLUMNS[0] not in plan.columns or not len(hist):
         return {}
-    wanted = _preliminary_base_keys(plan) & given
+    wanted = set(given)  # already the plan's preliminary base years the history gives (:func:`_own_base_figures`)
     if not wanted:
         return {}
     sub = hist[hist["year"].astype(int).isin({y for _, _, y in wanted}).to_numpy()]

@@ -49,7 +49,7 @@ from .io import (DOCUMENT_TYPES, GRID_TYPES, REPEATED_HEADER, drop_repeated_colu
                  is_blank_header, read_grids, read_table,
                  source_name)
 from .units import is_unit_text, split_unit
-from .validation import (INVISIBLE, NO_FIGURE, PRELIMINARY_WORDS, PROVINCES, REGION_SUFFIXES, is_region_name,
+from .validation import (CN_YEAR, CN_YEAR_DIGITS, INVISIBLE, NO_FIGURE, PRELIMINARY_WORDS, PROVINCES, REGION_SUFFIXES, is_region_name,
                          is_total_region, map_unique, preliminary_word_in)
 
 HEADER_SCAN = 30  # rows searched for the header
@@ -217,8 +217,6 @@ def header_key(text) -> str:
 
 
 #: a year written in Chinese numerals, digit by digit (二〇二五年, 二○二五年度): read as 2025年
-_CN_YEAR = re.compile(r"(?<![〇○零一二三四五六七八九十])[一二][〇○零一二三四五六七八九]{3}(?=年)")
-_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
 
 
 def year_start_hint(headers) -> str:
@@ -241,7 +239,7 @@ def year_role(text) -> tuple[int, str] | None:
     ``"目标值（2025年）"`` -> ``(2025, "target")``, ``"2021年"`` -> ``(2021, "")``, ``"2025年力争目标"`` ->
     ``(2025, "striven")``; else None."""
     t = re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", str(text)).translate(INVISIBLE)))  # 2025年目标值\n（预期）
-    t = _AS_OF_PREFIX.sub("", _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), t.strip("“”\"'")))
+    t = _AS_OF_PREFIX.sub("", CN_YEAR.sub(lambda m: m.group(0).translate(CN_YEAR_DIGITS), t.strip("“”\"'")))
     t = _YEAR_AS_FLOAT.sub(r"\g<year>", t)  # 2022.0: a year a program wrote as a float
     m = None if re.search(r"(19|20)\d{2}", t) else _PERIOD_HEADER.match(t)  # a written year wins
     if m:  # the period's last year: “十四五”目标 -> (2025, "target"), “十三五”末 -> (2020, "")

@@ -349,9 +349,11 @@ _MONTH_DAY = re.compile(r"^\d{4}\s*[-/年.]\s*(?P<m>\d{1,2})(\s*[-/月.]\s*(?P<d
 _WHOLE_YEAR = re.compile(r"^(\d{4})\s*年?\s*(1\s*[-—–~至到]\s*12\s*月(份)?|全年(度)?)$")
 
 
-#: a year written in Chinese numerals digit by digit (二〇二一年, 二零二一年度): refused in a year cell, with the digits
-_CN_YEAR = re.compile(r"^[一二][〇○零一二三四五六七八九]{3}(?=年)")
-_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+#: a year written in Chinese numerals digit by digit (二〇二一年, 二零二一年度): read in a header (layout.year_role), refused
+#: in a year cell with its digits said (:func:`year_hint`)
+CN_YEAR = re.compile(r"(?<![〇○零一二三四五六七八九十])[一二][〇○零一二三四五六七八九]{3}(?=年)")
+#: its digits as ASCII digits (二〇二一 -> 2021), for ``str.translate``
+CN_YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 #: a year written in two digits (21年, 21年度, '21): which century is not guessed
 _TWO_DIGIT_YEAR = re.compile(r"^'?(?P<yy>\d{2})\s*(年度|年末|年底|年)?$")
 
@@ -364,9 +366,9 @@ def year_hint(cell) -> str:
     if m is not None:
         yy = m.group("yy")
         return f"; write the year in four digits ({text} -> 20{yy}; 两位数年份请写全，如20{yy})"
-    m = _CN_YEAR.match(text)
+    m = CN_YEAR.match(text)
     if m is not None:
-        year = m.group(0).translate(_CN_DIGITS)
+        year = m.group(0).translate(CN_YEAR_DIGITS)
         return f"; write the year in digits ({text} -> {year}; 年份请用阿拉伯数字，如{year})"
     return ""
 
