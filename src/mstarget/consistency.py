@@ -549,10 +549,7 @@ def check_history(frame: pd.DataFrame, raw: pd.DataFrame, value_column, problems
     units = map_unique(frame["unit"], normalize_unit)
     given = np.flatnonzero(units != "")
     if given.size:
-        sub = pd.DataFrame({"r": frame["region"].to_numpy(dtype=object)[given],
-                            "i": frame["indicator"].to_numpy(dtype=object)[given],
-                            "u": units[given], "pos": given})
-        sub["s"] = sub.groupby(["r", "i"], sort=False).ngroup().to_numpy()
+        sub = pd.DataFrame({"s": series_codes(frame)[given], "u": units[given], "pos": given})
         n_units = sub.drop_duplicates(["s", "u"]).groupby("s").size()
         mixed = sub[sub["s"].isin(n_units.index[n_units.to_numpy() > 1])]
         for _, g in mixed.groupby("s", sort=False):
@@ -561,14 +558,15 @@ def check_history(frame: pd.DataFrame, raw: pd.DataFrame, value_column, problems
 
 
 def _mixed_units(frame, raw, g: pd.DataFrame, problems) -> None:
-    """One problem per row of series ``g`` (columns ``r, i, u, pos``) not in its commonest unit."""
+    """One problem per row of series ``g`` (columns ``s, u, pos``: series code, unit, row) not in its commonest unit."""
     unit_col = "unit" if "unit" in raw.columns else "name" if "name" in raw.columns else "indicator"
     counts = g["u"].value_counts(sort=False)
     ref = counts.index[int(np.argmax(counts.to_numpy()))]  # the commonest, the first on ties
     ref_pos = g["pos"][g["u"] == ref].to_numpy()
     ref_unit = frame["unit"].iat[ref_pos[0]]
     others = f" and {len(ref_pos) - 1} more" if len(ref_pos) > 1 else ""
-    region, indicator = g["r"].iat[0], g["i"].iat[0]
+    first = int(g["pos"].iat[0])
+    region, indicator = frame["region"].iat[first], frame["indicator"].iat[first]
     for pos, u in zip(g["pos"], g["u"]):
         if u == ref:
             continue
@@ -664,15 +662,15 @@ def _year_not_over(history: pd.DataFrame, years: np.ndarray, year_now: int, src:
     found = np.flatnonzero(now)
     if not found.size:
         return
-    measure = history["measure"].to_numpy(dtype=object) if "measure" in history.columns else None
-    names = history["name"].to_numpy(dtype=object) if "name" in history.columns else \
-        history["indicator"].to_numpy(dtype=object)
-    units = history["unit"].to_numpy(dtype=object) if "unit" in history.columns else np.full(len(history), "")
+    measure = history["measure"] if "measure" in history.columns else None
+    names = history["name"] if "name" in history.columns else history["indicator"]
+    units = history["unit"] if "unit" in history.columns else None
 
     def flow(p) -> bool:
-        name = " ".join(str(v) for v in (names[p], history["indicator"].iat[p]) if isinstance(v, str))
-        return (measure is not None and measure[p] == "flow") or \
-            counts_events(units[p] if isinstance(units[p], str) else "", name) or any(w in name for w in _FLOW_WORDS)
+        name = " ".join(str(v) for v in (names.iat[p], history["indicator"].iat[p]) if isinstance(v, str))
+        unit = units.iat[p] if units is not None else ""
+        return (measure is not None and measure.iat[p] == "flow") or \
+            counts_events(unit if isinstance(unit, str) else "", name) or any(w in name for w in _FLOW_WORDS)
 
     flows = [p for p in found if flow(p)]
 
@@ -693,15 +691,37 @@ def _year_not_over(history: pd.DataFrame, years: np.ndarray, year_now: int, src:
                    f"{year_now}年（1-N月） or {year_now}年（预计）: {year_now} is not over") for p in found], 5)
 
 
+def series_codes(frame: pd.DataFrame) -> np.ndarray:
+    """An integer per row of ``frame`` naming its (region, indicator) series (in order of first appearance),
+    shape ``(len(frame),)``; read from the columns' codes, without a Python string per row (see
+    :func:`series_breaks`)."""
+    reg = pd.factorize(frame["region"], use_na_sentinel=False)[0].astype(np.int64)
+    ind, uniq = pd.factorize(frame["indicator"], use_na_sentinel=False)
+    return pd.factorize(reg * (len(uniq) + 1) + ind)[0]
+
+
+def series_breaks(history: pd.DataFrame) -> np.ndarray:
+    """``new``, shape ``(len(history),)``: ``new[k]`` when row ``k`` starts another (region, indicator) series
+    than row ``k - 1`` (rows in series order). Read from the columns' integer codes: a pandas 3 text column
+    holds no Python string per row, and making 951,312 of them per column in each check cost ~100 MB each."""
+    n = len(history)
+    new = np.ones(n, dtype=bool)
+    if n > 1:
+        reg = pd.factorize(history["region"], use_na_sentinel=False)[0]
+        ind = pd.factorize(history["indicator"], use_na_sentinel=False)[0]
+        new[1:] = (reg[1:] != reg[:-1]) | (ind[1:] != ind[:-1])
+    return new
+
+
 def _spikes(history: pd.DataFrame, where, row) -> None:
     """Warn of a figure ``SPIKE_FACTOR`` times both neighbouring years' (or as many times smaller),
     the neighbours within 2x of each other: ``5, 5.3, 55, 5.8`` (a misplaced decimal point?)."""
     v = history["value"].to_numpy(dtype=float)
     if v.size < 3:
         return
-    reg, ind = history["region"].to_numpy(dtype=object), history["indicator"].to_numpy(dtype=object)
+    new = series_breaks(history)
     a, b, c = v[:-2], v[1:-1], v[2:]
-    same = (reg[:-2] == reg[1:-1]) & (reg[1:-1] == reg[2:]) & (ind[:-2] == ind[1:-1]) & (ind[1:-1] == ind[2:])
+    same = ~new[1:-1] & ~new[2:]
     with np.errstate(divide="ignore", invalid="ignore"):
         up = np.minimum(b / a, b / c)
         down = np.minimum(a / b, c / b)
@@ -712,7 +732,8 @@ def _spikes(history: pd.DataFrame, where, row) -> None:
         return
     problems = [Problem(where(p), row(p), "value", f"{v[p]:g}",
                         f"a figure near its neighbouring years' {v[p - 1]:g} and {v[p + 1]:g}") for p in found]
-    shown = "; ".join(f"row {row(p)} ({reg[p]}/{ind[p]} {int(history['year'].iat[p])}: {v[p]:g} between "
+    shown = "; ".join(f"row {row(p)} ({history['region'].iat[p]}/{history['indicator'].iat[p]} "
+                      f"{int(history['year'].iat[p])}: {v[p]:g} between "
                       f"{v[p - 1]:g} and {v[p + 1]:g})" for p in found[:5])
     more = f" and {found.size - 5} more" if found.size > 5 else ""
     _warn(f"{where(found[0])}: {found.size} 个数值与前后两年相差 {SPIKE_FACTOR:g} 倍以上，请核对是否小数点或单位录错 "
@@ -767,9 +788,7 @@ def shifted_steps(history: pd.DataFrame) -> list[tuple[int, int, float]]:
     if n < SHIFT_MIN_STEPS + 1:
         return []
     v = history["value"].to_numpy(dtype=float)
-    reg, ind = history["region"].to_numpy(dtype=object), history["indicator"].to_numpy(dtype=object)
-    new = np.ones(n, dtype=bool)
-    new[1:] = (reg[1:] != reg[:-1]) | (ind[1:] != ind[:-1])
+    new = series_breaks(history)
     starts = np.flatnonzero(new)
     ends = np.append(starts[1:], n)
     # only series with a step of SHIFT_FACTOR between consecutive reported figures are looked at
@@ -781,15 +800,17 @@ def shifted_steps(history: pd.DataFrame) -> list[tuple[int, int, float]]:
     if not look.size:
         return []
     candidates = np.unique(np.searchsorted(starts, look, side="right") - 1)
-    names = history["name"].to_numpy(dtype=object) if "name" in history.columns else ind
-    units = history["unit"].to_numpy(dtype=object) if "unit" in history.columns else np.full(n, "", object)
+    ind = history["indicator"]
+    names = history["name"] if "name" in history.columns else ind
+    units = history["unit"] if "unit" in history.columns else None
     found = []
     for g in candidates:
         lo, hi = int(starts[g]), int(ends[g])
         shift = level_shift(v[lo:hi])
         if shift is None:
             continue
-        text = [t if isinstance(t, str) else "" for t in (units[lo], names[lo], ind[lo])]
+        text = [t if isinstance(t, str) else "" for t in (None if units is None else units.iat[lo], names.iat[lo],
+                                                           ind.iat[lo])]
         kind = percent_kind(*text)
         if kind == "change" or (per_mille_kind(*text) or ("",))[0] == "change" or counts_events(*text):
             continue  # incidents a year (1 -> 3 起) move by chance
@@ -811,13 +832,13 @@ def _level_shifts(history: pd.DataFrame, where, row) -> None:
     if not found:
         return
     v = history["value"].to_numpy(dtype=float)
-    reg, ind = history["region"].to_numpy(dtype=object), history["indicator"].to_numpy(dtype=object)
-    names = history["name"].to_numpy(dtype=object) if "name" in history.columns else ind
+    reg, ind = history["region"], history["indicator"]
+    names = history["name"] if "name" in history.columns else ind
     years = history["year"].to_numpy()
     problems = [Problem(where(k), row(k), "value", f"{v[k]:g}",
                         f"a figure on the level of {int(years[p])}'s {v[p]:g}, or a note that the "
                         "definition (口径) changed") for k, p, _ in found]
-    shown = "; ".join(f"row {row(k)} ({_label(reg[k], ind[k], names[k])}: {int(years[k])}年为{int(years[p])}年的"
+    shown = "; ".join(f"row {row(k)} ({_label(reg.iat[k], ind.iat[k], names.iat[k])}: {int(years[k])}年为{int(years[p])}年的"
                       f"{shift_words(r)}（{v[p]:g} → {v[k]:g}），是否口径变化？)" for k, p, r in found[:5])
     more = f" and {len(found) - 5} more" if len(found) > 5 else ""
     _warn(f"{where(found[0][0])}: {len(found)} 个序列在某一年出现台阶式跳变（为上年的 {SHIFT_FACTOR:g} 倍以上，"
@@ -927,12 +948,11 @@ def _refuse_fractions(history: pd.DataFrame, where, row, sheet) -> None:
     share = _share_rows(history)
     if not (share & maybe).any():
         return
-    reg, ind = history["region"].to_numpy(dtype=object), history["indicator"].to_numpy(dtype=object)
-    names = history["name"].to_numpy(dtype=object) if "name" in history.columns else ind
+    reg, ind = history["region"], history["indicator"]
+    names = history["name"] if "name" in history.columns else ind
     years = history["year"].to_numpy()
     n = len(v)
-    new = np.ones(n, dtype=bool)
-    new[1:] = (reg[1:] != reg[:-1]) | (ind[1:] != ind[:-1])
+    new = series_breaks(history)
     starts = np.flatnonzero(new)
     ends = np.append(starts[1:], n)
     problems = []
@@ -944,7 +964,7 @@ def _refuse_fractions(history: pd.DataFrame, where, row, sheet) -> None:
         others = np.delete(v[lo:hi], found)
         others = others[np.isfinite(others)]
         span = f"{others.min():g}–{others.max():g}"
-        label = _label(reg[lo], ind[lo], names[lo])
+        label = _label(reg.iat[lo], ind.iat[lo], names.iat[lo])
         for k in found + lo:
             x, meant = v[k], round(v[k] * 100.0, 10)
             column = sheet.column("value", k) if sheet else "value"
@@ -963,8 +983,7 @@ def _percent_jumps(history: pd.DataFrame, where, row) -> None:
     if not share.any():
         return
     v = history["value"].to_numpy(dtype=float)
-    same = (history["region"].to_numpy()[1:] == history["region"].to_numpy()[:-1]) & \
-           (history["indicator"].to_numpy()[1:] == history["indicator"].to_numpy()[:-1])
+    same = ~series_breaks(history)[1:]
     a, b = v[:-1], v[1:]
     with np.errstate(divide="ignore", invalid="ignore"):
         lo, hi = np.minimum(np.abs(a), np.abs(b)), np.maximum(np.abs(a), np.abs(b))

@@ -576,8 +576,8 @@ def _part_year_rows(raw: pd.DataFrame, ident: dict, values: np.ndarray, labels: 
     """The figures of the rows dated a part of a year (``labels``: by their year cell or a note), as
     ``attrs["part_year"]`` keeps them: region, indicator, name, unit, label (``2026年1-10月``), value (float) and
     the cell as written."""
-    cells = raw["value"].to_numpy(dtype=object)
-    return [_part_year_entry(ident, pos, labels[pos], values[pos], cells[pos], "row")
+    cells = raw["value"]  # read at the few rows dated a part of a year, not copied whole
+    return [_part_year_entry(ident, pos, labels[pos], values[pos], cells.iat[pos], "row")
             for pos in np.flatnonzero((labels != "") & np.isfinite(values))]
 
 

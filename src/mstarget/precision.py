@@ -14,6 +14,8 @@ Bureaus publish rounded figures: 98 %, 1.89 万户, 5 项. Two consequences for 
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .validation import is_missing
@@ -40,9 +42,27 @@ def reported_decimals(values) -> int:
     ``[98, 98.5, 99]`` -> 1; ``[1.89, 2.3]`` -> 2; ``[5, 5, 5]`` -> 0."""
     v = np.asarray(values, dtype=float).ravel()
     v = v[np.isfinite(v)]
+    if v.size == 0:
+        return 0
+    return _decimals_of(v.tobytes())  # a forecast and its assessment ask four times of the same series
+
+
+@functools.lru_cache(maxsize=4096)
+def _decimals_of(data: bytes) -> int:
+    """:func:`reported_decimals` of the finite float64 values in ``data``."""
+    v = np.frombuffer(data, dtype=float)
     tiny = np.abs(v[v != 0])
     limit = max(MAX_DECIMALS, 3 - int(np.floor(np.log10(tiny.min())))) if tiny.size else MAX_DECIMALS
-    return max((written_decimals(x, limit) for x in v), default=0)
+    # written_decimals of every value at once (called four times per series by a forecast and its
+    # assessment: the loop over values was 2 s of 18 at 10,000 series): the first d that writes
+    # each value exactly, the most precise value's d
+    tol = 1e-9 * np.maximum(1.0, np.abs(v))
+    todo = np.ones(v.size, dtype=bool)
+    for d in range(limit + 1):
+        todo &= ~(np.abs(np.round(v, d) - v) < tol)
+        if not todo.any():
+            return d
+    return limit
 
 
 def reporting_unit(values) -> float:

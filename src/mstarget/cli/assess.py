@@ -414,6 +414,7 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
         table, details = assess_detailed(history, plan, as_of=args.as_of, model=args.model,
                                          seed=args.seed, progress=prog, reference=reference,
                                          calibration=calibration, backend=engine, max_details=MAX_PANELS)
+    engine.release()  # the computing is done: local workers stopped before charts and files (their memory)
     # without --as-of, the evaluation year of a report dated today (the report's rule): a 2021-2025 plan on data to
     # 2022, assessed in 2026, is judged as of 2025 as its report is (the awaited target years 数据不足), not as of 2022
     evaluated = apply_evaluation_year(table, details) if args.as_of is None else None

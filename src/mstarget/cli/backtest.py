@@ -234,6 +234,7 @@ def _run(args: argparse.Namespace, details_out, settings, logger) -> int:
     res = backtest(history, model=models, horizon=args.horizon, origins=origins, seed=args.seed,
                    n_paths=args.paths, plan=plan, backend=engine, progress=True, calibration=calibration,
                    reference=reference)
+    engine.release()  # the computing is done: local workers stopped before the chart and files
     fig = None
     if args.chart or not args.no_track:  # drawn before anything is written
         fig = res.plot(title=f"backtest: {', '.join(models)}, horizon {args.horizon}")

@@ -68,6 +68,7 @@ def _run(args: argparse.Namespace, settings, logger) -> int:
     table = forecast(history, horizon=args.horizon, model=args.model, levels=levels, seed=args.seed,
                      as_of=args.as_of, progress=True, backend=engine, reference=reference,
                      calibration=calibration)
+    engine.release()  # the computing is done: local workers stopped before the outputs
     if args.out:
         write_table(table, args.out)
     common.echo(common.format_table(table))

@@ -88,6 +88,7 @@ def _run(args: argparse.Namespace, paths, settings, logger) -> int:
                                          seed=args.seed, progress=prog, backend=engine, reference=reference,
                                          calibration=calibration,
                                          max_details=detail_limit(len(plan), args.max_charts))
+    engine.release()  # the computing is done: local workers stopped before the report is drawn
     report = write_report(table, details, paths, title=args.title, plan=plan, lang=args.lang, as_of=args.as_of,
                           max_charts=args.max_charts, progress=prog)  # a step each: build, charts, every file
     for p in paths:

@@ -81,6 +81,7 @@ def _run(args: argparse.Namespace, probs: tuple[float, ...], settings, logger) -
         warnings.simplefilter("ignore", UnmatchedWarning)  # printed above
         table = suggest_targets(history, plan, probs, as_of=args.as_of, model=args.model, seed=args.seed,
                                 reference=reference, calibration=calibration, backend=engine, progress=prog)
+    engine.release()  # the computing is done: local workers stopped before the outputs
     if args.out:
         with outputs_together(), prog.step(f"writing {args.out}"):
             write_table(table, args.out)
