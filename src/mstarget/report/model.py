@@ -1722,6 +1722,10 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         # a target exceeded (15.8 against ≥12) has no gap left: 已达到, as 尚需年均变化 says it -- a 0.0 reads as
         # "exactly on target", which only a figure at its target is (9 against ≥9, 0起 against 零发生: 0)
         cells["remaining"] = Cell(MET_PACE[lang], MET_PACE[lang])
+        if report_kind == "final" and not settled and not is_missing(ly_) and not is_missing(ty_) and \
+                int(ly_) < int(ty_):  # a 总结评估 row whose target year's figure is awaited: met in which year
+            said = f"{int(ly_)}年{MET_PACE[lang]}" if lang == "zh" else f"{MET_PACE[lang]} in {int(ly_)}"
+            cells["remaining"] = Cell(said, said)
     missed = narrative.incidents_missed(r.get("note"), lang)
     if missed:  # 零发生 missed in a year of the period: the gap is those incidents (2023年2起), not the target year's 0
         cells["remaining"] = Cell(missed, missed)

@@ -106,8 +106,9 @@ def _word_en(value: float) -> str:
 
 
 def _is_zero(text: str) -> bool:
-    """A cell's text says nothing is left: 0, or 已达到 / met (a gap closed, :data:`~.formatting.MET_PACE`)."""
-    if text in MET_PACE.values():
+    """A cell's text says nothing is left: 0, or 已达到 / met (a gap closed, :data:`~.formatting.MET_PACE`; in a
+    总结评估 awaiting the target year's figure, 2024年已达到 / met in 2024)."""
+    if text in MET_PACE.values() or text.endswith(MET_PACE["zh"]) or text.startswith(MET_PACE["en"] + " in "):
         return True
     return text != MISSING and float(text.lstrip("+").replace(",", "")) == 0
 
