@@ -1447,7 +1447,8 @@ def _evaluate(args, settings, logger) -> int:
                              min_per_group=args.min_per_group, max_per_group=args.max_per_group,
                              min_share=args.min_share, half_life=args.half_life, level=args.level,
                              hierarchical=not args.flat, seed=args.seed,
-                             drop_totals=not args.keep_totals, outcome=args.outcome, progress=Progress(True))
+                             drop_totals=not args.keep_totals, outcome=args.outcome, progress=Progress(True),
+                             hold_stale=not args.no_hold_stale)
         except DataValidationError as exc:
             raise _rename_source(exc, src) from None
         params = {"mode": "groups", "samples": source_text(args.samples), "by": by, "region": args.region,
@@ -1455,7 +1456,8 @@ def _evaluate(args, settings, logger) -> int:
                   "budget": args.budget, "half_life": args.half_life, "risk_share": args.risk_share,
                   "max_share": float(args.max_share) if args.max_share is not None else None,
                   "min_per_group": args.min_per_group,
-                  "max_per_group": args.max_per_group, "min_share": args.min_share, "seed": args.seed}
+                  "max_per_group": args.max_per_group, "min_share": args.min_share, "seed": args.seed,
+                  "hold_stale": not args.no_hold_stale}
     else:
         raw, res, params = _evaluate_records(args)
     common.inputs_accepted(logger)
@@ -1575,6 +1577,9 @@ def register(subparsers) -> None:
                    help="cap per group in batches for the plan judged (default none)")
     g.add_argument("--min-share", type=_share, default=0.0,
                    help="floor per group as a share of the budget for the plan judged (default 0)")
+    g.add_argument("--no-hold-stale", action="store_true",
+                   help="judge the plan that spends on groups whose data stop early by their scores (default: each "
+                        "is held to the larger of an even split's batches and its volume share, as allocate plans it)")
     e.add_argument("--records", default=None, help="per-record table (one row per inspection)")
     e.add_argument("--outcome", default=None,
                    help="records: 0/1 outcome column (also the outcome of per-batch --samples)")

@@ -599,7 +599,7 @@ def allocate(scores: pd.DataFrame, budget: int, min_per_group=0, max_per_group=N
     vol = _volume(volume, groups, scores)
     # the default market is one plan period's batches tested, not the sum over every period scored
     market = market_periods(scores, plan_period) if isinstance(volume, str) and volume == "tested" \
-        and "tested" in scores.columns else None
+        and "tested" in scores.columns and not scores.attrs.get(MARKET_SIZED) else None
     if market is not None and not np.all(market["scales"] == 1):
         vol = np.where(np.isfinite(vol), vol * market["scales"], vol)
     if market is not None and market.get("no_periods"):
@@ -694,6 +694,11 @@ def _note_programmes(scores: pd.DataFrame, notes: list) -> None:
                      "偏高或偏低；宜只用监督抽检重新评分（risk score --where 抽检类型=监督抽检） / the scores pool several "
                      f"sampling programmes ({' / '.join(said)}) whose rates are not comparable; score one programme "
                      "(--where) for a plan to adopt")
+
+
+#: ``scores.attrs`` key saying its ``tested`` column is already one plan period's market (:func:`mstarget.risk.evaluate`
+#: sizes it for the test period): :func:`allocate` does not size it again from the scored periods
+MARKET_SIZED = "market_sized"
 
 
 def stale_in_scores(scores: pd.DataFrame, by: list[str], groups: list) -> dict[int, dict]:

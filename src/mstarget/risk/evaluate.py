@@ -58,12 +58,12 @@ import pandas as pd
 
 from ..exceptions import DataValidationError, MstargetWarning, ParameterError, Problem
 from ..progress import Progress
-from .allocate import (DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, allocate, expected_found, infer_by,
+from .allocate import (DEFAULT_MAX_SHARE, DEFAULT_RISK_SHARE, MARKET_SIZED, allocate, expected_found, infer_by,
                        proportional_allocation, scored_months)
 from .periods import parse_period
 from .samples import (DATE_EXAMPLES, FIRST_DATE, LAST_DATE, _cell_text, _no_such_day, check_by, fold_item_rows,
                       group_key, parse_dates, read_dates, total_rows, validate_samples)
-from .score import drop_total_rows, score, silent_periods, silent_text, warn_silent_periods
+from .score import PERIOD_COLUMNS, drop_total_rows, score, silent_periods, silent_text, warn_silent_periods
 
 DEFAULT_KS = (10, 20, 50)
 #: how far below the coverage share (``1 - risk_share``) a group's planned / volume-plan batches may fall
@@ -975,9 +975,11 @@ def _plan_scores(merged: pd.DataFrame, by: list[str], volume, scores: pd.DataFra
 
     Default ``volume="tested"``: the training batches x :func:`_market_scale` (one test period's
     market); another column of ``scores`` or a mapping: lots as given; ``None``: unlimited."""
-    plan_scores = merged[by + ["risk"]].copy()
+    # with each group's first and last scored period: a group whose data stop early is held as allocate holds it
+    plan_scores = merged[by + ["risk"] + [c for c in PERIOD_COLUMNS if c in merged.columns]].copy()
     # the market is sized here (one test period's, below): allocate must not size it again from the periods
     plan_scores.attrs = {k: v for k, v in plan_scores.attrs.items() if k != "risk"}
+    plan_scores.attrs[MARKET_SIZED] = True  # ... nor from the groups' first and last periods, kept for the stale hold
     for c in settings:  # floors, caps or weights named by a column of the scores
         if isinstance(c, str) and c not in plan_scores.columns:
             src = f"{c}_train" if f"{c}_train" in merged.columns else c
@@ -1033,7 +1035,7 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
                     period: str | None = "period", volume="tested",
                     min_per_group=0, max_per_group=None, risk_share: float = DEFAULT_RISK_SHARE,
                     max_share: float | None = DEFAULT_MAX_SHARE, min_share: float = 0.0,
-                    proportional_to=None, seed: int = 0, progress=False) -> RiskEvaluation:
+                    proportional_to=None, seed: int = 0, progress=False, hold_stale: bool = True) -> RiskEvaluation:
     """Judge group scores on a later period's counts (see the module docstring).
 
     Parameters
@@ -1055,6 +1057,10 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
         Passed to :func:`~mstarget.risk.allocate` for the default plan (floors and caps in batches
         or shares of the budget, as :func:`~mstarget.risk.allocate` reads them), so the plan judged
         is the plan an office would adopt. ``proportional_to`` also weighs the volume plan.
+    hold_stale : bool, default True
+        Passed to :func:`~mstarget.risk.allocate`: a group whose data stop before the others' is held to the larger
+        of an even split's batches and its volume share, as ``risk allocate`` plans it; ``False`` (CLI
+        ``--no-hold-stale``) judges the plan that spends on such groups by their scores.
     seed : int, default 0
         Seed of the resampling intervals (:func:`_resampled_intervals`): the same data and seed give the
         same intervals.
@@ -1142,10 +1148,10 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
         warnings.filterwarnings("ignore", message=r".*groups get no batch under a budget")  # the plans compared
         plan = allocate(plan_scores, budget, min_per_group, max_per_group, volume=vol_arg, by=by,
                         risk_share=risk_share, max_share=max_share, min_share=min_share,
-                        proportional_to=proportional_to, warn_share=None)
+                        proportional_to=proportional_to, warn_share=None, hold_stale=hold_stale)
         warnings.filterwarnings("ignore", message="未抽检过的类别")  # said once, by the plan above
         risk_only = allocate(plan_scores, budget, volume=vol_arg, by=by, risk_share=1.0, max_share=None,
-                             warn_share=None)
+                             warn_share=None, hold_stale=hold_stale)
     realised = np.where(n > 0, k / np.where(n > 0, n, 1), 0.0)
     b_plan = plan["batches"].to_numpy()
     # the even and volume-proportional plans allocate itself prints beside the plan: the same budget spent,
@@ -1354,7 +1360,7 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
              max_share: float | None = DEFAULT_MAX_SHARE, min_per_group=0, max_per_group=None,
              min_share: float = 0.0, volume="tested", proportional_to=None,
              leaks: Mapping[str, float] | None = None, seed: int = 0, progress=False,
-             **score_kwargs) -> RiskEvaluation:
+             hold_stale: bool = True, **score_kwargs) -> RiskEvaluation:
     """Time-split evaluation of a risk ranking.
 
     Three ways to call it:
@@ -1370,7 +1376,7 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
 
     The plan judged is built as :func:`~mstarget.risk.allocate` builds it, with the same options
     (``risk_share``, ``max_share``, ``min_per_group``, ``max_per_group``, ``min_share``, ``volume``,
-    ``proportional_to``), so an office can test the plan it will adopt (floors included). ``seed`` seeds
+    ``proportional_to``, ``hold_stale``), so an office can test the plan it will adopt (floors included). ``seed`` seeds
     the resampling intervals of a groups evaluation; ``.conclusion`` says in one line whether to adopt the plan.
     ``progress`` (bool or :class:`~mstarget.progress.Progress`): with ``train_until``, say the scoring step and
     show a bar over the resampling intervals of a groups evaluation on standard error.
@@ -1384,7 +1390,7 @@ def evaluate(data, predictions=None, *, by: Sequence[str] | None = None, budget:
     _check_score_kwargs(score_kwargs)
     plan_options = dict(risk_share=risk_share, max_share=max_share, min_per_group=min_per_group,
                         max_per_group=max_per_group, min_share=min_share, volume=volume,
-                        proportional_to=proportional_to, seed=seed)
+                        proportional_to=proportional_to, seed=seed, hold_stale=hold_stale)
     prog = Progress.of(progress)
     if isinstance(predictions, pd.DataFrame):
         return evaluate_groups(data, predictions, by=by, budget=budget, ks=ks, progress=prog, **plan_options)
