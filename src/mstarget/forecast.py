@@ -830,11 +830,24 @@ def _groups(history: pd.DataFrame):
 def _series_codes(history: pd.DataFrame):
     """Series number of every row (in order of first appearance) and each series' region and
     indicator, as plain arrays (a MultiIndex lookup per series costs more than the series)."""
-    r_codes, r_uni = pd.factorize(history["region"].to_numpy())
-    i_codes, i_uni = pd.factorize(history["indicator"].to_numpy())
+    # factorized as stored: a pandas 3 text column made into a Python string per row costs ~100 MB at 100,000 series
+    r_codes, r_uni = pd.factorize(history["region"])
+    i_codes, i_uni = pd.factorize(history["indicator"])
     codes, pairs = pd.factorize(r_codes.astype(np.int64) * max(len(i_uni), 1) + i_codes)
     n_ind = max(len(i_uni), 1)
     return codes, np.asarray(r_uni)[pairs // n_ind], np.asarray(i_uni)[pairs % n_ind]
+
+
+class _Coded:
+    """A text column read at a few rows (``column[pos]``: the cell, a missing one NaN) from its integer codes and
+    distinct values, not as an array of a Python string per row."""
+
+    def __init__(self, column: pd.Series):
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        self.codes, self.uniques = codes, np.asarray(uniques, dtype=object)
+
+    def __getitem__(self, pos):
+        return self.uniques[self.codes[pos]]
 
 
 class _BoundsOf:
@@ -844,8 +857,8 @@ class _BoundsOf:
 
     def __init__(self, history: pd.DataFrame, bounds: Mapping | None):
         self.bounds = bounds or {}
-        self.units = history["unit"].to_numpy() if "unit" in history else None
-        self.names = history["name"].to_numpy() if "name" in history else None
+        self.units = _Coded(history["unit"]) if "unit" in history else None
+        self.names = _Coded(history["name"]) if "name" in history else None
         self.lower = history["lower"].to_numpy() if "lower" in history else None
         self.upper = history["upper"].to_numpy() if "upper" in history else None
         self.cache: dict = {}
