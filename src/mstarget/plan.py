@@ -702,10 +702,25 @@ def _pending_rows(raw: pd.DataFrame, ident: dict) -> np.ndarray:
                         dtype=bool)
         blank = np.array([normalize_text(t) in ("", *NO_FIGURE) for t in cells], dtype=bool)
         found |= flag & blank
-    said = np.array([QUALITATIVE_WORD in str(v) for v in ident["name"]], dtype=bool)
+    return found & ~_said_qualitative(raw, ident)
+
+
+def _each(values, fn) -> np.ndarray:
+    """``fn`` (a test of one cell) of every cell as a bool array, computed once per distinct cell
+    (:func:`~mstarget.validation.map_unique`: a plan of 100,000 rows has a few hundred distinct names)."""
+    out = map_unique(values, fn)
+    for v in out:
+        if isinstance(v, ValueError):
+            raise v
+    return out.astype(bool)
+
+
+def _said_qualitative(raw: pd.DataFrame, ident: dict) -> np.ndarray:
+    """Rows whose name or attribute cell says 定性."""
+    said = _each(np.asarray(ident["name"], dtype=object), lambda v: QUALITATIVE_WORD in str(v))
     if "attribute" in raw.columns:
-        said |= np.array([QUALITATIVE_WORD in normalize_words(v) for v in raw["attribute"].tolist()], dtype=bool)
-    return found & ~said
+        said |= _each(raw["attribute"], lambda v: QUALITATIVE_WORD in normalize_words(v))
+    return said
 
 
 def _pending_directions(given: np.ndarray, kind: np.ndarray, ident: dict) -> np.ndarray:
@@ -814,6 +829,9 @@ def _is_figure(text: str) -> bool:
         return False
 
 
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
 def _qualitative_rows(raw: pd.DataFrame, ident: dict, baseline: "_Cells | None" = None) -> np.ndarray:
     """Rows of a qualitative target: the target cell's words (:func:`_qualitative_text`), or a blank / ``—``
     target in a row whose name or attribute cell says 定性."""
@@ -821,13 +839,24 @@ def _qualitative_rows(raw: pd.DataFrame, ident: dict, baseline: "_Cells | None" 
     if "target" not in raw.columns:
         return np.zeros(n, dtype=bool)
     unit = ident["unit"]
-    worded = np.array([_qualitative_text(t, u) for t, u in zip(raw["target"].tolist(), unit)], dtype=bool)
-    said = np.array([QUALITATIVE_WORD in str(v) for v in ident["name"]], dtype=bool)
-    if "attribute" in raw.columns:
-        said |= np.array([QUALITATIVE_WORD in normalize_words(v) for v in raw["attribute"].tolist()], dtype=bool)
-    blank = np.array([normalize_text(t) in ("", *NO_FIGURE) for t in raw["target"].tolist()], dtype=bool)
-    unread = np.array([_unreadable(t) for t in raw["target"].tolist()], dtype=bool) if said.any() else \
-        np.zeros(n, dtype=bool)
+    judged: dict = {}  # once per distinct (target cell, unit)
+
+    def words(t, u) -> bool:
+        if isinstance(t, str) and _ASCII_DIGIT.search(t):  # a figure (85.02, ≥90): never words alone
+            return False
+        key = (t, u)
+        try:
+            return judged[key]
+        except KeyError:
+            judged[key] = found = _qualitative_text(t, u)
+            return found
+        except TypeError:  # an unhashable cell
+            return _qualitative_text(t, u)
+
+    worded = np.array([words(t, u) for t, u in zip(raw["target"].tolist(), unit)], dtype=bool)
+    said = _said_qualitative(raw, ident)
+    blank = _each(raw["target"], lambda t: normalize_text(t) in ("", *NO_FIGURE))
+    unread = _each(raw["target"], _unreadable) if said.any() else np.zeros(n, dtype=bool)
     if "qualitative" in raw.columns:  # a plan read before (its ``qualitative`` column), or a script's flag
         said |= np.array([v is True or (isinstance(v, (bool, np.bool_)) and bool(v)) or
                           normalize_words(v).lower() in ("true", "1", "是", QUALITATIVE_WORD)
@@ -1096,7 +1125,7 @@ def _written_decimals(out: pd.DataFrame, raw: pd.DataFrame, baseline: _Cells, ta
             given = pd.to_numeric(pd.Series(raw[name].to_numpy(dtype=object)), errors="coerce").to_numpy(dtype=float)
             d = np.where(np.isnan(d), given, d)
         found[name] = d
-    beyond = any((np.isfinite(d) & (d > np.array([written_decimals(v) for v in c.value]))).any()
+    beyond = any((np.isfinite(d) & (d > map_unique(np.asarray(c.value, dtype=float), written_decimals).astype(float))).any()
                  for d, c in zip(found.values(), (baseline, target)))
     if not beyond and not any(name in raw.columns for name in DECIMALS_COLUMNS):
         return  # every figure's float writes it as the plan did (most plans): no column added
