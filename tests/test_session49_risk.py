@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 
 import pandas as pd
+import pytest
 
 import mstarget as mt
 from mstarget.cli.main import main
@@ -54,3 +55,30 @@ def test_cli_evaluate_takes_no_hold_stale(tmp_path, capsys):
         outs.append(pd.read_csv(out).set_index("metric"))
     held, free = (o.loc["est_found_plan"] for o in outs)
     assert held.to_dict() != free.to_dict()
+
+
+def test_english_category_names_are_paired_by_a_word_not_by_two_letters():
+    from mstarget.risk.score import alike_names
+
+    assert alike_names("Polish", ["Portuguese", "Polish Deli"]) == ["Polish Deli"]
+    assert alike_names("Brazilian", ["Californian", "Bangladeshi"]) == []
+    assert alike_names("Creole/Cajun", ["Cajun", "Chinese"]) == ["Cajun"]
+    assert alike_names("Bakery", ["Bakery Products/Desserts", "Bagels/Pretzels"]) == ["Bakery Products/Desserts"]
+    assert alike_names("Donuts", ["Doughnuts"]) == ["Doughnuts"]
+    assert alike_names("粮食加工品", ["粮食及粮食制品", "蔬菜制品"]) == ["粮食及粮食制品"]  # Chinese: as before
+
+
+def test_score_does_not_suggest_portuguese_for_polish(tmp_path):
+    # SYNTHETIC quarterly counts: Polish sampled 2018Q1-2018Q4, Portuguese only from 2019Q2, the rest throughout
+    rows = []
+    for q, period in enumerate(["2018Q1", "2018Q2", "2018Q3", "2018Q4", "2019Q1", "2019Q2", "2019Q3", "2019Q4"]):
+        for name, start, stop in [("Polish", 0, 3), ("Portuguese", 5, 7), ("Chinese", 0, 7), ("Italian", 0, 7)]:
+            if start <= q <= stop:
+                rows.append({"cuisine": name, "period": period, "tested": 40 + q, "failed": 5 + (q % 3)})
+    path = tmp_path / "inspections.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    with pytest.warns(Warning) as caught:
+        mt.risk.score(path, by="cuisine")
+    stale = [str(w.message) for w in caught if "Polish" in str(w.message)]
+    assert stale and "last 2018Q4" in stale[0]
+    assert "Portuguese" not in stale[0] and "did you mean" not in stale[0]

@@ -589,6 +589,32 @@ def group_spans(agg: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return out.reset_index()
 
 
+#: a Chinese character: a name with one is compared as Chinese category names are (:func:`alike_names`)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+#: words of English category names that say nothing of which category (Bakery Products, Other Foods)
+_PLAIN_WORDS = frozenset({"and", "the", "other", "others", "food", "foods", "product", "products", "misc",
+                          "miscellaneous", "not", "listed", "applicable", "general"})
+
+
+def _words(name: str) -> set:
+    return {w for w in re.findall(r"[a-z]{3,}", name.lower()) if w not in _PLAIN_WORDS}
+
+
+def alike_names(name: str, later: Sequence[str]) -> list:
+    """The names of ``later`` that ``name`` may have been renamed to, likeliest first.
+
+    A Chinese name: close spellings (:func:`difflib.get_close_matches`, cutoff 0.5) or the same first two
+    characters (粮食加工品 -> 粮食及粮食制品). Any other (English category names of a city's inspections): nearly the
+    same spelling (cutoff 0.75: Donuts -> Doughnuts) or a word in common (Creole/Cajun -> Cajun) -- two letters
+    in common say nothing in a Latin alphabet (Polish is no Portuguese, Brazilian no Californian)."""
+    if _CJK.search(name):
+        close = difflib.get_close_matches(name, later, n=3, cutoff=0.5)
+        return close + [c for c in later if c not in close and len(name) >= 2 and c[:2] == name[:2]]
+    close = difflib.get_close_matches(name, later, n=3, cutoff=0.75)
+    words = _words(name)
+    return close + [c for c in later if c not in close and words & _words(c)]
+
+
 def suspected_stale(spans: pd.DataFrame, by: list[str], headers: dict | None = None,
                     reach: dict | None = None) -> dict:
     """Groups of ``spans`` (:func:`group_spans`) whose data stop before the latest period (of the group's
@@ -630,9 +656,7 @@ def suspected_stale(spans: pd.DataFrame, by: list[str], headers: dict | None = N
     def renamed_to(name: str, last_end: int) -> list:
         if (name, last_end) not in found:
             later = [c for c in first_names[int(np.searchsorted(first_starts, last_end, side="right")):] if c != name]
-            close = difflib.get_close_matches(name, later, n=3, cutoff=0.5)
-            close += [c for c in later if c not in close and len(name) >= 2 and c[:2] == name[:2]]
-            found[(name, last_end)] = close
+            found[(name, last_end)] = alike_names(name, later)
         return found[(name, last_end)]
 
     out = {}
