@@ -113,3 +113,13 @@ def test_reported_decimals_is_the_most_precise_value_written(values):
     limit = max(4, 3 - int(np.floor(np.log10(min(tiny))))) if tiny else 4
     assert reported_decimals(values) == max(written_decimals(v, limit) for v in finite)
     assert reported_decimals(np.array(values)) == reported_decimals(list(values))  # remembered, same answer
+
+
+def test_a_pool_that_fails_to_stop_does_not_fail_the_finished_command(monkeypatch):
+    class Broken:
+        def shutdown(self, wait=True):
+            raise RuntimeError("a worker is already gone")
+
+    monkeypatch.setitem(engine_module._LOKY, "executor", Broken())
+    Engine.of("loky", 2).release()  # no error: the results are in, what is left is stopped at exit
+    assert not engine_module._LOKY

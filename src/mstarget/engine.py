@@ -180,16 +180,24 @@ class Engine:
         100,000 targets on a local Dask cluster of 2: ~400 MB). A later call starts them again. A
         remote Dask scheduler's connection is kept: its workers are not this machine's to stop.
         ``serial``: nothing to do."""
+        # the work is done and its results are in: a pool that fails to stop (a worker already gone) must not turn
+        # the command into a failure -- what is left is stopped at exit (:func:`close_clients`, loky's own)
         if self.backend == "loky":
             with _LOCK:
                 executor = _LOKY.pop("executor", None)
             if executor is not None:
-                executor.shutdown(wait=True)
+                try:
+                    executor.shutdown(wait=True)
+                except Exception:  # noqa: BLE001 -- see above
+                    pass
         elif self.backend == "dask" and not self.scheduler:
             with _LOCK:
                 clients = [_CLIENTS.pop(k) for k in [k for k in _CLIENTS if k[0] == "local"]]
             for client in clients:
-                _close(client)
+                try:
+                    _close(client)
+                except Exception:  # noqa: BLE001 -- see above
+                    pass
 
     # -- backends -----------------------------------------------------------------------------
     def _loky_executor(self):
