@@ -123,3 +123,23 @@ def test_a_pool_that_fails_to_stop_does_not_fail_the_finished_command(monkeypatc
     monkeypatch.setitem(engine_module._LOKY, "executor", Broken())
     Engine.of("loky", 2).release()  # no error: the results are in, what is left is stopped at exit
     assert not engine_module._LOKY
+
+
+def _young_threshold():
+    import gc
+
+    return gc.get_threshold()[0]
+
+
+def test_a_worker_task_runs_with_the_callers_rare_collector_passes():
+    # a loky / Dask worker ran its chunks at Python's default (a young pass every 700 allocations): ~4 % of its CPU
+    import gc
+
+    from mstarget.collector import YOUNG_THRESHOLD
+
+    before = gc.get_threshold()
+    k, (value, caught) = engine_module._call_indexed(_young_threshold, 3, (), {})
+    assert k == 3 and value == YOUNG_THRESHOLD and caught == []
+    assert gc.get_threshold() == before  # restored after the task
+    assert Engine.of("loky", 1).map(_young_threshold, [()]) == [YOUNG_THRESHOLD]  # in a worker process too
+    Engine.of("loky", 1).release()

@@ -39,6 +39,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
+from .collector import fewer_collections
 from .exceptions import EnvironmentProblem, MstargetError, ParameterError
 from .progress import Progress
 
@@ -347,8 +348,9 @@ def _call_pickled(payload: bytes, shared: bytes):
 
 
 def _call_indexed(fn, k, task, shared):
-    """Run one task in a worker, catching its warnings to raise them again in the caller."""
-    with warnings.catch_warnings(record=True) as caught:
+    """Run one task in a worker, catching its warnings to raise them again in the caller; with the cyclic
+    garbage collector's passes as rare as in the calling process (:func:`~mstarget.collector.fewer_collections`)."""
+    with warnings.catch_warnings(record=True) as caught, fewer_collections():
         warnings.simplefilter("always")
         value = fn(*task, **shared)
     seen, kept = set(), []
