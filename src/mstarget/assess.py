@@ -505,17 +505,13 @@ def _preliminary_marks(hist: pd.DataFrame, plan: pd.DataFrame, as_of, use_plan_b
             out.setdefault((r, i), {})[int(y)] = _mark(m)
     # the history's (region, indicator, year) and (region, indicator): built only when a plan figure is marked
     # preliminary or the plan has observed columns (a set of 951,312 tuples is ~150 MB and 2 s, for nothing otherwise)
-    known: dict = {}
-
+    @functools.cache
     def given() -> set:
-        if "years" not in known:
-            known["years"] = set(zip(hist["region"], hist["indicator"], hist["year"].astype(int))) if len(hist) else set()
-        return known["years"]
+        return set(zip(hist["region"], hist["indicator"], hist["year"].astype(int))) if len(hist) else set()
 
+    @functools.cache
     def series() -> set:
-        if "series" not in known:
-            known["series"] = {(r, i) for r, i, _ in given()}
-        return known["series"]
+        return {(r, i) for r, i, _ in given()}
 
     increment = (plan["kind"] == "increment").to_numpy(dtype=bool)
     if use_plan_baseline and BASELINE_PRELIMINARY_COLUMNS[0] in plan.columns:

@@ -704,12 +704,10 @@ def series_breaks(history: pd.DataFrame) -> np.ndarray:
     """``new``, shape ``(len(history),)``: ``new[k]`` when row ``k`` starts another (region, indicator) series
     than row ``k - 1`` (rows in series order). Read from the columns' integer codes: a pandas 3 text column
     holds no Python string per row, and making 951,312 of them per column in each check cost ~100 MB each."""
-    n = len(history)
-    new = np.ones(n, dtype=bool)
-    if n > 1:
-        reg = pd.factorize(history["region"], use_na_sentinel=False)[0]
-        ind = pd.factorize(history["indicator"], use_na_sentinel=False)[0]
-        new[1:] = (reg[1:] != reg[:-1]) | (ind[1:] != ind[:-1])
+    new = np.ones(len(history), dtype=bool)
+    if len(history) > 1:
+        codes = series_codes(history)
+        new[1:] = codes[1:] != codes[:-1]
     return new
 
 

@@ -29,6 +29,7 @@ nothing listening, or a listener that never answers -- raises
 from __future__ import annotations
 
 import atexit
+import contextlib
 import math
 import os
 import pickle
@@ -187,18 +188,14 @@ class Engine:
             with _LOCK:
                 executor = _LOKY.pop("executor", None)
             if executor is not None:
-                try:
+                with contextlib.suppress(Exception):  # see above
                     executor.shutdown(wait=True)
-                except Exception:  # noqa: BLE001 -- see above
-                    pass
         elif self.backend == "dask" and not self.scheduler:
             with _LOCK:
                 clients = [_CLIENTS.pop(k) for k in [k for k in _CLIENTS if k[0] == "local"]]
             for client in clients:
-                try:
+                with contextlib.suppress(Exception):  # see above
                     _close(client)
-                except Exception:  # noqa: BLE001 -- see above
-                    pass
 
     # -- backends -----------------------------------------------------------------------------
     def _loky_executor(self):

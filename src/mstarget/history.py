@@ -42,7 +42,7 @@ from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import tidy_breaks, percent_kind, split_number_unit, split_unit, unit_column
 from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, REGION_HEADERS, PartOfYear, Problems, apply_region,
-                         excel_error_hint, footnote_hint, has_note_mark, map_unique, nonsense_sizes, normalize_text, normalize_words,
+                         excel_error_hint, footnote_hint, has_note_mark, map_flags, map_unique, nonsense_sizes, normalize_text, normalize_words,
                          parse_number, parse_year, preliminary_figure, preliminary_word_in, require_columns, separator_hint,
                          size_hint, text_column, written_text, year_hint, YEAR_MAX, YEAR_MIN)
 
@@ -313,12 +313,11 @@ def _without_sum_lines(table, raw: pd.DataFrame, src: str) -> pd.DataFrame:
     # numpy booleans, not ``Series.map``: an empty ``str`` column (pandas 3) maps to ``str``, which ``&`` refuses
     # each distinct cell judged once (map_unique): a country's history has a million rows, a few thousand names
     def blank(col):
-        return map_unique(raw[col], lambda v: v is None or (not isinstance(v, str) and pd.isna(v))
-                          or not str(v).strip()).astype(bool)
+        return map_flags(raw[col], lambda v: v is None or (not isinstance(v, str) and pd.isna(v)) or not str(v).strip())
 
     def total(col):
-        return map_unique(raw[col], lambda v: isinstance(v, str) and bool(
-            layout.TOTAL_INDICATOR.match(re.sub(r"\s+", "", v)))).astype(bool)
+        return map_flags(raw[col], lambda v: isinstance(v, str) and bool(
+            layout.TOTAL_INDICATOR.match(re.sub(r"\s+", "", v))))
 
     # 合计,,,1500 (a total label for the region, no indicator), or 全国,合计,,12345678 (a total for the indicator)
     lines = ((total("region") & blank(ident)) | total(ident)) & blank("year")

@@ -55,7 +55,7 @@ from .precision import written_decimals
 from .units import (counts_events, tidy_breaks, is_percent, percent_kind, split_number_unit, split_unit,
                     unit_column)
 from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, excel_error_hint, footnote_hint,
-                         figure_size_problem, has_note_mark, map_unique,
+                         figure_size_problem, has_note_mark, map_flags, map_unique,
                          normalize_text, normalize_words, parse_number, parse_year, preliminary_figure,
                          preliminary_word_in, require_columns, separator_hint, size_hint, text_column, written_text,
                          year_hint, REGION_HEADERS)
@@ -467,7 +467,7 @@ def _target_under_baseline(raw: pd.DataFrame, table, src: str) -> Problem | None
 def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     """Each sheet of targets read as its own plan (messages name the sheet), then one plan: a
     target two sheets give alike is kept once, differently refused naming both cells."""
-    parts, cells = consistency.read_each(tables, lambda t: _read_table(t, t.source, region, None), src)
+    parts, cells = consistency.readmap_flags(tables, lambda t: _read_table(t, t.source, region, None), src)
     problems = []
     out = pd.concat(parts, ignore_index=True)
     if "target_written" in out.columns:
@@ -705,21 +705,11 @@ def _pending_rows(raw: pd.DataFrame, ident: dict) -> np.ndarray:
     return found & ~_said_qualitative(raw, ident)
 
 
-def _each(values, fn) -> np.ndarray:
-    """``fn`` (a test of one cell) of every cell as a bool array, computed once per distinct cell
-    (:func:`~mstarget.validation.map_unique`: a plan of 100,000 rows has a few hundred distinct names)."""
-    out = map_unique(values, fn)
-    for v in out:
-        if isinstance(v, ValueError):
-            raise v
-    return out.astype(bool)
-
-
 def _said_qualitative(raw: pd.DataFrame, ident: dict) -> np.ndarray:
     """Rows whose name or attribute cell says 定性."""
-    said = _each(np.asarray(ident["name"], dtype=object), lambda v: QUALITATIVE_WORD in str(v))
+    said = map_flags(np.asarray(ident["name"], dtype=object), lambda v: QUALITATIVE_WORD in str(v))
     if "attribute" in raw.columns:
-        said |= _each(raw["attribute"], lambda v: QUALITATIVE_WORD in normalize_words(v))
+        said |= map_flags(raw["attribute"], lambda v: QUALITATIVE_WORD in normalize_words(v))
     return said
 
 
@@ -760,13 +750,16 @@ def _warn_pending(src: str, rows, raw: pd.DataFrame, ident: dict, pending: np.nd
 _COMPARED_TO_AVERAGE = re.compile(r"^[≥≤<>＜＞]=?[^\d]*(平均|水平|均值|省定|下达)[^\d]*$")
 
 
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
 def _qualitative_text(text, unit: str) -> bool:
     """A target cell stating no figure and no direction to assess (建成, 基本建立, 达到全国平均水平, 全面推行): the
     words of a qualitative target. Not a figure (约90, 九十), a direction (持续提升) or a change (下降10%), which
     are read or refused as before; words of keeping or improving a level (保持稳定, 持续优化) only in a row without
     a unit (a numeric row is told to write its level)."""
-    if not isinstance(text, str):
-        return False
+    if not isinstance(text, str) or _ASCII_DIGIT.search(text):  # a figure (85.02, ≥90): never words alone, and
+        return False  # told before normalizing (100,000 figures of a country's plan)
     s = normalize_words(text).replace(" ", "")
     if not s or s in NO_FIGURE or any(ch.isdigit() for ch in s) or not re.search(r"[\u3400-\u9fff]", s):
         return False
@@ -829,9 +822,6 @@ def _is_figure(text: str) -> bool:
         return False
 
 
-_ASCII_DIGIT = re.compile(r"[0-9]")
-
-
 def _qualitative_rows(raw: pd.DataFrame, ident: dict, baseline: "_Cells | None" = None) -> np.ndarray:
     """Rows of a qualitative target: the target cell's words (:func:`_qualitative_text`), or a blank / ``—``
     target in a row whose name or attribute cell says 定性."""
@@ -842,8 +832,6 @@ def _qualitative_rows(raw: pd.DataFrame, ident: dict, baseline: "_Cells | None" 
     judged: dict = {}  # once per distinct (target cell, unit)
 
     def words(t, u) -> bool:
-        if isinstance(t, str) and _ASCII_DIGIT.search(t):  # a figure (85.02, ≥90): never words alone
-            return False
         key = (t, u)
         try:
             return judged[key]
@@ -855,8 +843,8 @@ def _qualitative_rows(raw: pd.DataFrame, ident: dict, baseline: "_Cells | None" 
 
     worded = np.array([words(t, u) for t, u in zip(raw["target"].tolist(), unit)], dtype=bool)
     said = _said_qualitative(raw, ident)
-    blank = _each(raw["target"], lambda t: normalize_text(t) in ("", *NO_FIGURE))
-    unread = _each(raw["target"], _unreadable) if said.any() else np.zeros(n, dtype=bool)
+    blank = map_flags(raw["target"], lambda t: normalize_text(t) in ("", *NO_FIGURE))
+    unread = map_flags(raw["target"], _unreadable) if said.any() else np.zeros(n, dtype=bool)
     if "qualitative" in raw.columns:  # a plan read before (its ``qualitative`` column), or a script's flag
         said |= np.array([v is True or (isinstance(v, (bool, np.bool_)) and bool(v)) or
                           normalize_words(v).lower() in ("true", "1", "是", QUALITATIVE_WORD)

@@ -489,6 +489,17 @@ def map_unique(values, fn) -> np.ndarray:
     return out[codes]
 
 
+def map_flags(values, fn) -> np.ndarray:
+    """``fn`` (a test of one cell) of every cell as a bool array, shape ``(len(values),)``, computed once per
+    distinct cell (:func:`map_unique`: a table of 100,000 rows has a few hundred distinct names); a
+    ``ValueError`` it raises is raised."""
+    out = map_unique(values, fn)
+    for v in out:
+        if isinstance(v, ValueError):
+            raise v
+    return out.astype(bool)
+
+
 def records(frame: pd.DataFrame) -> list:
     """The rows of ``frame`` as named tuples, the same as ``frame.itertuples(index=False)``
     gives, with the text columns read at once (:func:`column_cells`)."""
