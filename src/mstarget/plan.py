@@ -467,7 +467,7 @@ def _target_under_baseline(raw: pd.DataFrame, table, src: str) -> Problem | None
 def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     """Each sheet of targets read as its own plan (messages name the sheet), then one plan: a
     target two sheets give alike is kept once, differently refused naming both cells."""
-    parts, cells = consistency.readmap_flags(tables, lambda t: _read_table(t, t.source, region, None), src)
+    parts, cells = consistency.read_each(tables, lambda t: _read_table(t, t.source, region, None), src)
     problems = []
     out = pd.concat(parts, ignore_index=True)
     if "target_written" in out.columns:
