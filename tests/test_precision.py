@@ -13,7 +13,8 @@ import pytest
 
 import mstarget as mt
 from mstarget.pace_check import pace_backtest
-from mstarget.precision import model_scale_unit, reported_decimals, reporting_unit, snap_to_bounds
+from mstarget.precision import (model_scale_unit, reported_decimals, reported_decimals_many, reporting_unit,
+                                snap_to_bounds)
 from mstarget.transforms import Bounds, LogitTransform, LogTransform
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +30,19 @@ def test_reporting_unit_is_read_from_the_figures_as_written():
     assert reported_decimals([1.89, 2.3, np.nan]) == 2
     assert reporting_unit([5, 5, 5]) == 1.0
     assert reported_decimals([1 / 3]) == 4  # float noise is no reporting unit
+
+
+def test_many_series_at_once_read_the_same_units_as_one_at_a_time():
+    """A forecast of many series reads their reporting units in one pass (100,000 series: ~4.5 s one by
+    one); every series of the real provincial panels, and the awkward ones, get the same decimals."""
+    panel = pd.read_csv(PANEL)
+    series = [g.to_numpy(float) for _, g in panel.groupby(["region", "indicator"])["value"]]
+    awkward = [[], [np.nan], [np.inf, 2.5], [0, 0, 0], [0, 3.1e-05, 2.9e-05], [1 / 3, 98], [1e-9, 0.5],
+               [98, 98.5, 99], [1.89, 2.3, np.nan], [-0.31, 1.2], [120000, 125000.5]]
+    series += [np.asarray(a, dtype=float) for a in awkward]
+    together = reported_decimals_many(series)
+    assert together.tolist() == [reported_decimals(s) for s in series]
+    assert together[-11:].tolist() == [0, 0, 1, 0, 6, 4, 9, 1, 2, 2, 1]
 
 
 def test_one_unit_on_the_model_scale_and_none_at_a_bound():
@@ -75,7 +89,7 @@ def test_flat_real_counts_get_honest_intervals(monkeypatch):
     assert c80 >= 0.8 and c95 >= 0.93
     # the same windows without the floor and the snap (what the library did before)
     engine = sys.modules["mstarget.forecast"]  # the module (mt.forecast is the function)
-    monkeypatch.setattr(engine, "model_scale_unit", lambda transform, values: 0.0)
+    monkeypatch.setattr(engine, "model_scale_unit", lambda transform, values, unit=None: 0.0)
     monkeypatch.setattr(engine, "snap_to_bounds", lambda paths, bounds, values, edge=0.0: paths)
     _, old80, old95 = _flat_coverage("pooled_drift")
     assert old80 < 0.75 and old95 < 0.85

@@ -39,7 +39,7 @@ from .exceptions import (DataValidationError, FewPeersWarning, ModelFallbackWarn
 from .history import read_history
 from .models import ModelSpec, model_class, resolve
 from .models.base import Forecaster
-from .precision import model_scale_unit, snap_to_bounds
+from .precision import model_scale_unit, reported_decimals_many, snap_to_bounds
 from .progress import Progress
 from .quantiles import sorted_mean, sorted_quantiles
 from .models.counts import MAX_COUNT as _MAX_STOCK, change_priors
@@ -610,6 +610,7 @@ class _Run:
     def set_models(self, idx: Sequence[int], reference) -> None:
         """Each series' effective model (with recorded fallbacks), transform and model-scale
         values; pooled priors for the series whose model uses peers."""
+        decimals = dict(zip(idx, reported_decimals_many([self.prepared[i].values for i in idx]).tolist()))
         for i in idx:
             p = self.prepared[i]
             n = p.values.size
@@ -624,7 +625,7 @@ class _Run:
             cls = model_class(p.spec.name)
             p.transform = choose_transform(p.bounds, p.values, prefer=cls.prefer_transform)
             p.z = _fill_gaps(p.years, p.transform.forward(p.values))
-            p.resolution = model_scale_unit(p.transform, p.values)
+            p.resolution = model_scale_unit(p.transform, p.values, unit=10.0 ** -decimals[i])
         _attach_peers([self.prepared[i] for i in idx], reference)
 
     def groups(self, idx: Sequence[int]) -> tuple[list, list]:

@@ -65,12 +65,53 @@ def _decimals_of(data: bytes) -> int:
     return limit
 
 
+def reported_decimals_many(series) -> np.ndarray:
+    """:func:`reported_decimals` of each series at once, shape (n_series,) of int.
+
+    The same numbers as one call per series, in one pass over all their values: a country's
+    100,000 series took ~4.5 s one by one (the cache holds 4,096), ~0.1 s together."""
+    arrays = [np.asarray(v, dtype=float).ravel() for v in series]
+    sizes = np.array([a.size for a in arrays], dtype=np.int64)
+    out = np.zeros(len(arrays), dtype=np.int64)
+    if not sizes.sum():
+        return out
+    v = np.concatenate(arrays)
+    owner = np.repeat(np.arange(len(arrays)), sizes)
+    keep = np.isfinite(v)
+    v, owner = v[keep], owner[keep]
+    if not v.size:
+        return out
+    # each series' limit: MAX_DECIMALS, or four significant digits of its smallest non-zero figure
+    tiny = np.full(len(arrays), np.inf)
+    nz = v != 0
+    np.minimum.at(tiny, owner[nz], np.abs(v[nz]))
+    limit = np.full(len(arrays), MAX_DECIMALS, dtype=np.int64)
+    has = np.isfinite(tiny)
+    limit[has] = np.maximum(MAX_DECIMALS, 3 - np.floor(np.log10(tiny[has])).astype(np.int64))
+    # each value's first exact d (limit + 1 when none within its series' limit), the series' largest
+    value_limit = limit[owner]
+    first = value_limit + 1
+    tol = 1e-9 * np.maximum(1.0, np.abs(v))
+    todo = np.ones(v.size, dtype=bool)
+    for d in range(int(value_limit.max()) + 1):
+        exact = todo & (d <= value_limit) & (np.abs(np.round(v, d) - v) < tol)
+        first[exact] = d
+        todo &= ~exact
+        if not todo.any():
+            break
+    worst = np.zeros(len(arrays), dtype=np.int64)
+    np.maximum.at(worst, owner, first)
+    present = np.bincount(owner, minlength=len(arrays)) > 0
+    out[present] = np.minimum(worst[present], limit[present])
+    return out
+
+
 def reporting_unit(values) -> float:
     """The reporting unit of a series, in its own unit: ``10 ** -reported_decimals(values)``."""
     return 10.0 ** -reported_decimals(values)
 
 
-def model_scale_unit(transform, values) -> float:
+def model_scale_unit(transform, values, unit: float | None = None) -> float:
     """One reporting unit around the last value, on ``transform``'s model scale.
 
     The distance between ``last - u/2`` and ``last + u/2`` after ``transform.forward``; ``0.0`` when
@@ -84,12 +125,14 @@ def model_scale_unit(transform, values) -> float:
         The series' transform (its ``forward`` maps natural values to the model scale).
     values : array, shape (n,)
         The observed values, natural scale.
+    unit : float, optional
+        Their :func:`reporting_unit`, when known (:func:`reported_decimals_many` for many series).
     """
     y = np.asarray(values, dtype=float)
     y = y[np.isfinite(y)]
     if y.size == 0:
         return 0.0
-    last, half = float(y[-1]), 0.5 * reporting_unit(y)
+    last, half = float(y[-1]), 0.5 * (reporting_unit(y) if unit is None else unit)
     lo, hi = last - half, last + half
     lower = getattr(transform, "lower", None)
     upper = getattr(transform, "upper", None)
