@@ -28,7 +28,7 @@ SRC = Path(mstarget.__file__).parent
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("_version", "exceptions", "arguments", "progress", "collector", "engine", "metrics",
                     "quantiles")),
-    ("readers and writers", ("pdf_three_line", "output_set", "io", "plotting", "chinese_script", "validation", "precision",
+    ("readers and writers", ("pdf_three_line", "text_tables", "output_set", "io", "plotting", "chinese_script", "validation", "precision",
                              "units", "layout", "consistency", "matching", "plan", "history")),
     ("transforms", ("transforms",)),
     ("models", ("models.*",)),

@@ -38,6 +38,7 @@ from .exceptions import (
     DataValidationError,
     EnvironmentProblem,
     HiddenSheetWarning,
+    MstargetWarning,
     ParameterError,
     Problem,
     TrackedChangesWarning,
@@ -45,6 +46,7 @@ from .exceptions import (
 )
 from .output_set import current_set, file_in_the_way, record_written, same_file, write_problem
 from .pdf_three_line import join_lines, three_line_tables
+from .text_tables import cell_per_line_tables, running_text_problem
 from .validation import SCRIPT_DIGIT_CHARS, as_script
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -205,7 +207,7 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
                                   source=src)
     try:
         if ext in (".csv", ".txt", ".tsv"):
-            sheets = [(None, _csv_grid(p, src, "\t" if ext == ".tsv" else ","))]
+            sheets = _text_sheets(p, src, "\t" if ext == ".tsv" else ",")
         else:
             with open(p, "rb") as f:
                 magic = f.read(8)
@@ -595,9 +597,42 @@ def _not_a_document(exc: Exception) -> str:
             "later), or copy the table into Excel and save it as .xlsx)")
 
 
-def _csv_grid(p: Path, src: str, sep: str) -> pd.DataFrame:
+#: a line holding only the header 序号: a table written one cell per line (:mod:`mstarget.text_tables`)
+_SERIAL_LINE = re.compile(r"^[ \t\u00a0\u3000]*序号[ \t\u00a0\u3000]*$", re.M)
+
+
+def _text_sheets(p: Path, src: str, sep: str) -> list[tuple[str | None, pd.DataFrame]]:
+    """A CSV / text file's grid, ``[(None, grid)]``; a document's text holding plan tables written one
+    cell per line (a web page saved as text) gives each of them, ``[("table 1", grid), ...]``, with a
+    warning to check them; other running text is refused, saying so (:mod:`mstarget.text_tables`)."""
     text = decode_text(p.read_bytes(), src)
     sep = sniff_separator(text, sep)
+    problems: list[str] = []
+    if _SERIAL_LINE.search(text[:500_000]):
+        tables, problems = cell_per_line_tables(text)
+        if tables:
+            names = ", ".join(repr(rows[0][0]) if len(rows[0]) == 1 else name for name, rows in tables)
+            warnings.warn(MstargetWarning(
+                f"{src}: read {len(tables)} table(s) written one cell per line, as a web page saved as text "
+                f"writes them ({names}): check the rows read -- each row runs from its serial number to "
+                "its attribute (约束性 / 预期性), a category cell carries to the rows after it（已按每行一个单元格"
+                "的网页文本读取指标表，请核对）"), stacklevel=4)
+            return [(name, pd.DataFrame([r + [""] * (max(map(len, rows)) - len(r)) for r in rows], dtype=object))
+                    for name, rows in tables]
+    if problems:  # the 序号 header stands alone on its line: this is no CSV table either
+        raise DataValidationError([Problem(src, None, None, None, (
+            "a table written one cell per line (a web page saved as text) could not be read row by row: "
+            + "; ".join(problems) + ". Each row runs from its serial number to its attribute (约束性 / 预期性), "
+            "its figures just before it: correct that row, or save the web page as .html (its tables are "
+            "read), or copy the table into Excel（逐行单元格的指标表无法按行读取：请修正该行，或将网页另存为 .html）"))],
+            source=src)
+    why = running_text_problem(text, sep)
+    if why is not None:
+        raise DataValidationError([Problem(src, None, None, None, why)], source=src)
+    return [(None, _csv_grid(text, src, sep))]
+
+
+def _csv_grid(text: str, src: str, sep: str) -> pd.DataFrame:
     try:  # a rectangular file (most large ones): pandas' C parser
         grid = pd.read_csv(_io.StringIO(text), header=None, dtype=str, sep=sep, keep_default_na=False,
                            na_filter=False, skip_blank_lines=False)

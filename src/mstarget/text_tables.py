@@ -1,0 +1,219 @@
+"""A plan's indicator table flattened into a document's text: one cell per line.
+
+A plan is published as a web page. Saved or scraped as plain text, its main-indicator table loses its grid:
+every cell stands on a line of its own, a merged category cell appears once (on its group's first row) and a
+blank cell is a line of spaces or not there at all::
+
+    肇庆市鼎湖区“十四五”市场监管主要指标表
+    序号 | 主要指标 | 单位 | 基期值 | 规划值 | 属性 | 2020年 | 2025年          (the header, two rows)
+    1 | 总体数据 | 期末市场主体总量 | 万户 | 〔1.89〕 | 〔3.12〕 | 预期性          (a category, then the row)
+    2 | 全区每千人拥有企业户 |   | 〔16.22〕 | 〔25.64〕 | 预期性                 (same category, blank unit)
+    备注:1.〔〕内为累计数,〈〉内为规划期间新增数。
+
+:func:`cell_per_line_tables` rebuilds such a table as a grid when every row can be told apart without a
+guess: a ``序号`` header and an attribute header (``属性`` / ``指标属性``) bound the header; each row starts
+with the next serial number (1, 2, 3 ...) and ends with its attribute (约束性 / 预期性 / 指导性); the figures
+are the cells just before the attribute, one per figure column of the header; what comes before them is the
+indicator's name, with a category before it (then carried to the group's next rows) and its unit after it
+(a unit reads as one: 万户, 亿元, 批次/千人, %). A row that does not fit -- a missing attribute, a serial
+number out of order, a cell that is neither -- leaves the table unread, and the reader says where.
+:func:`running_text_problem` tells a document's running text (a work plan without a table, a notice) from a
+table, so that a reader can say so instead of listing its sentences as malformed rows.
+"""
+from __future__ import annotations
+
+import re
+
+from .units import is_unit_text
+
+#: header cells that open and close such a table; attribute words that end each of its rows
+SERIAL_HEADERS = ("序号",)
+ATTRIBUTE_HEADERS = ("属性", "指标属性", "指标性质", "性质")
+ATTRIBUTE_WORDS = ("约束性", "预期性", "指导性")
+#: header words of a figure column (the baseline's and the target's); a unit column's header
+_FIGURE_HEADER = re.compile(r"基期|基数|基准|基年|现状|规划|目标|预期值|\d{4}\s*年")
+_UNIT_HEADER = "单位"
+_YEAR_HEADER = re.compile(r"^[（(【\[]?\s*(\d{4})\s*年?\s*[）)】\]]?$")
+#: a figure cell: a number (with the plan's notation around it) or a table's "no figure" mark
+_FIGURE = re.compile(r"\d|^[—–\-/…]+$|^(暂无|无)$")
+#: what a line shows as blank: spaces, non-breaking and ideographic spaces, zero-width characters
+_BLANK = " \t\u00a0\u3000\u200b\u200c\u200d\ufeff"
+_SENTENCE = re.compile(r"[。；！？]")
+
+
+def _lines(text: str) -> list[tuple[int, str | None]]:
+    """``(line number, cell)`` per line: its text without the blank characters around it; ``""`` for a line
+    of blank characters only (a blank cell, when the text writes one); ``None`` for an empty line."""
+    out = []
+    for k, line in enumerate(text.splitlines(), start=1):
+        out.append((k, line.strip(_BLANK) if line else None))
+    return out
+
+
+def _header(tokens: list[tuple[int, str]], start: int) -> tuple[list[str], int, int] | None:
+    """The column headers after the ``序号`` header ``tokens[start]`` (name and unit columns, figure
+    columns -- each given its year when the header's second row writes the years --, the attribute
+    column), the index of the figure columns' first header, and the index of the first row's serial
+    number ``1``; ``None`` when the tokens after it are no such header."""
+    words, years = [], []
+    k = start + 1
+    while k < len(tokens) and k <= start + 16:
+        cell = tokens[k][1]
+        if cell == "1":
+            break
+        m = _YEAR_HEADER.match(cell)
+        if m:
+            years.append(m.group(1) + "年")
+        elif cell:
+            words.append(cell)
+        k += 1
+    else:
+        return None
+    if not words or words[-1] not in ATTRIBUTE_HEADERS:
+        return None
+    figures = [i for i, w in enumerate(words[:-1]) if _FIGURE_HEADER.search(w)]
+    if not figures or figures != list(range(figures[0], len(words) - 1)) or figures[0] == 0:
+        return None  # the figure columns stand together, after the name (and unit), before the attribute
+    if years:
+        if len(years) != len(figures):
+            return None
+        for i, y in zip(figures, years):
+            words[i] = words[i] if re.search(r"\d{4}", words[i]) else y + words[i]
+    return words, figures[0], k
+
+
+def _rows(tokens: list[tuple[int, str]], first: int, n_fig: int,
+          has_unit: bool) -> tuple[list[list[str]], int, str | None]:
+    """The table's rows from ``tokens[first]`` (serial number 1): ``(rows as [serial, category, name, unit,
+    figures..., attribute], index after the last row, why reading stopped early or None)``."""
+    rows, k, serial, category = [], first, 1, ""
+    while k < len(tokens) and tokens[k][1] == str(serial):
+        line = tokens[k][0]
+        end = k + 1
+        while end < len(tokens) and tokens[end][1] not in ATTRIBUTE_WORDS and end - k <= 8:
+            end += 1
+        if end >= len(tokens) or tokens[end][1] not in ATTRIBUTE_WORDS:
+            return rows, k, (f"line {line}: row {serial} does not end with an attribute "
+                             f"({' / '.join(ATTRIBUTE_WORDS)})")
+        cells = [c for _, c in tokens[k + 1:end]]
+        figures, texts = cells[len(cells) - n_fig:], cells[:len(cells) - n_fig]
+        if len(texts) < 1 or not all(_FIGURE.search(f) or f == "" for f in figures):
+            return rows, k, (f"line {line}: row {serial} does not end with {n_fig} figures before its "
+                             f"attribute ({' | '.join(cells)})")
+        unit = ""
+        if has_unit and len(texts) >= 2 and (texts[-1] == "" or is_unit_text(texts[-1])):
+            unit, texts = texts[-1], texts[:-1]
+        if len(texts) == 2 and texts[0] and texts[1]:
+            category, name = texts
+        elif len(texts) == 1 and texts[0]:
+            name = texts[0]
+        else:
+            return rows, k, (f"line {line}: row {serial} holds cells that are not a category, a name and a "
+                             f"unit ({' | '.join(cells)})")
+        rows.append([str(serial), category, name, unit, *figures, tokens[end][1]])
+        k, serial = end + 1, serial + 1
+    return rows, k, None
+
+
+def _table_at(tokens: list[tuple[int, str]], start: int) -> tuple[list[list[str]], int, str | None] | None:
+    """The grid of the table whose ``序号`` header is ``tokens[start]``: ``(grid, index after it, problem)``;
+    ``None`` when no header follows. The grid holds the title line above the header (when it names a
+    表), the header, the rows and the notes after them (备注 / 注, and the numbered lines after it)."""
+    found = _header(tokens, start)
+    if found is None:
+        return None
+    words, fig_start, first = found
+    n_fig = len(words) - 1 - fig_start
+    rows, after, why = _rows(tokens, first, n_fig, any(_UNIT_HEADER in w for w in words[:fig_start]))
+    if why is None and len(rows) < 2:
+        why = f"line {tokens[start][0]}: fewer than two rows under the header"
+    if why is not None:
+        return [], after, why
+    has_category = any(r[1] for r in rows)
+    grid = []
+    title = next((c for _, c in reversed(tokens[max(0, start - 3):start]) if c), "")
+    if "表" in title and len(title) <= 60 and not _SENTENCE.search(title):
+        grid.append([title])
+    grid.append(["序号", *(["类别"] if has_category else []), "指标名称", "单位", *words[fig_start:]])
+    for r in rows:
+        grid.append([r[0], *([r[1]] if has_category else []), *r[2:]])
+    k = after
+    while k < len(tokens) and not tokens[k][1]:
+        k += 1
+    if k < len(tokens) and re.match(r"^(备注|注)\s*[:：\d]", tokens[k][1]):
+        grid.append([tokens[k][1]])
+        k += 1
+        while k < len(tokens) and re.match(r"^\d+\s*[.、．]", tokens[k][1]):
+            grid.append([tokens[k][1]])
+            k += 1
+    return grid, k, None
+
+
+def cell_per_line_tables(text: str) -> tuple[list[tuple[str, list[list[str]]]], list[str]]:
+    """The plan tables of a document's text written one cell per line (module docstring).
+
+    Returns
+    -------
+    (tables, problems)
+        ``tables``: ``[("table 1", rows), ...]``, each a list of rows of cells (title, header, rows,
+        notes), as a document reader gives them; ``problems``: for each ``序号`` header whose table could
+        not be rebuilt, where and why (``line 131: row 3 has no attribute ...``).
+    """
+    lines = _lines(text)
+    # a blank cell is a line of blank characters when the text writes one; else it is not there at all:
+    # try the first reading, then the second
+    tables, problems = [], []
+    for keep_blank in (True, False):
+        tokens = [(k, c) for k, c in lines if c is not None and (keep_blank or c != "")]
+        tables, problems = [], []
+        k = 0
+        while k < len(tokens):
+            if tokens[k][1] in SERIAL_HEADERS:
+                got = _table_at(tokens, k)
+                if got is not None:
+                    grid, after, why = got
+                    if why is None:
+                        tables.append((f"table {len(tables) + 1}", grid))
+                    else:
+                        problems.append(why)
+                    k = max(after, k + 1)
+                    continue
+            k += 1
+        if tables and not problems:
+            return tables, []
+    return tables, problems
+
+
+def running_text_problem(text: str, sep: str = ",") -> str | None:
+    """Why ``text`` (a CSV / text file, ``sep`` its separator) reads as a document's running text rather
+    than a table, or ``None``. Only its first 300 lines are looked at.
+
+    Running text: at least three lines are sentences (20 characters or more, with 。 / ； / ！ / ？), they
+    make up at least a third of the lines that hold anything, and fewer than half of them hold as many
+    separators as the file's lines most often do (a table's note column holds sentences too, each in
+    its row's cells). The answer names the first sentence and, when the text holds one, the line of a
+    table's title (``…主要指标表``)."""
+    end = -1
+    for _ in range(300):  # the first 300 lines, without splitting a large file
+        end = text.find("\n", end + 1)
+        if end < 0:
+            break
+    filled = [(k, c) for k, c in _lines(text if end < 0 else text[:end]) if c]
+    sentences = [(k, c) for k, c in filled if len(c) >= 20 and _SENTENCE.search(c)]
+    if len(sentences) < 3 or 3 * len(sentences) < len(filled):
+        return None
+    counts: dict[int, int] = {}
+    for _, c in filled:
+        counts[c.count(sep)] = counts.get(c.count(sep), 0) + 1
+    usual = max(counts, key=counts.get)
+    if usual >= 1 and 2 * sum(c.count(sep) == usual for _, c in sentences) >= len(sentences):
+        return None
+    k, first = sentences[0]
+    titles = [(j, c) for j, c in filled if len(c) <= 60 and re.search(r"指标.{0,4}表$|指标表|目标表", c)]
+    where = (f" The table {titles[0][1]!r} (line {titles[0][0]}) is not laid out as rows of cells."
+             if titles else " It holds no table of indicators.")
+    return (f"the file is a document's running text, not a table: line {k} is a sentence "
+            f"({first[:30]}…), as are {len(sentences) - 1} more of its first {len(filled)} lines that hold "
+            f"anything.{where} Save the web page as .html (its tables are read), give the plan's .docx or "
+            ".pdf, or copy the indicator table into Excel（文件是文档正文而非表格：请将网页另存为 .html，"
+            "或提供 .docx / .pdf，或把指标表复制到 Excel）")
