@@ -380,10 +380,12 @@ class PartOfYear(ValueError):
 def parse_year(value) -> int | None:
     """An integer year (``2020``, ``"2020"``, ``"2020.0"``, ``"2020年"``, ``"2020年度"``,
     ``"2020-12-31"``, ``"2020年12月"``, a year typed as a date ``"2020-01-01"``, ``"2020年（快报）"``,
-    ``"截至2020年底"``) from ``YEAR_MIN`` to ``YEAR_MAX``; blank -> None. Raises :class:`PartOfYear`
-    for another month (``"2020年6月"``, ``"2020-06-30"``: a figure for part of the year) and
-    ``ValueError`` for anything else (``"2,021"``, ``1234``)."""
-    text = _WHOLE_YEAR.sub(r"\1", normalize_text(value))  # 2023年1-12月, 2023年全年: the year
+    ``"截至2020年底"``, ``"二〇二〇年"`` in Chinese numerals digit by digit, as headers are read) from
+    ``YEAR_MIN`` to ``YEAR_MAX``; blank -> None. Raises :class:`PartOfYear` for another month
+    (``"2020年6月"``, ``"2020-06-30"``: a figure for part of the year) and ``ValueError`` for anything
+    else (``"2,021"``, ``1234``, ``"22年"``)."""
+    text = CN_YEAR.sub(lambda m: m.group(0).translate(CN_YEAR_DIGITS), normalize_text(value))
+    text = _WHOLE_YEAR.sub(r"\1", text)  # 2023年1-12月, 2023年全年: the year
     marked = _YEAR_MARKS.match(text.replace(" ", ""))
     if marked and re.match(r"^\d{4}", marked.group("y") or marked.group("y2")):
         text = marked.group("y") or marked.group("y2")
