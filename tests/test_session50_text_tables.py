@@ -118,3 +118,29 @@ def test_a_csv_with_sentences_in_a_note_column_is_still_a_table(tmp_path):
     path.write_text("\n".join(rows), encoding="utf-8")
     plan, _ = _read(path)
     assert len(plan) == 4 and plan["target"].tolist() == [95, 96, 97, 95]
+
+
+CATEGORY_FIRST = ["表1 某县“十四五”主要指标", "类别", "序号", "指标名称", "单位", "2020年", "2025年", "属性",
+                  "市场主体", "1", "期末市场主体总量", "万户", "〔1.89〕", "〔3.12〕", "预期性",
+                  "2", "每千人拥有企业数", "户", "16.2", "25.6", "预期性",
+                  "质量安全", "3", "药品抽检合格率", "%", "98", "≥99", "约束性",
+                  "4", "食品抽检批次", "批次/千人", "5", "6", "约束性"]
+
+
+def test_a_category_column_before_the_serial_number_opens_each_group(tmp_path):
+    path = tmp_path / "规划.txt"
+    path.write_text(_cells(CATEGORY_FIRST, True), encoding="utf-8")
+    plan, _ = _read(path, region="某县")
+    assert plan["group"].tolist() == ["市场主体", "市场主体", "质量安全", "质量安全"]
+    assert plan["indicator"].tolist() == ["期末市场主体总量", "每千人拥有企业数", "药品抽检合格率", "食品抽检批次"]
+    assert plan["baseline_year"].tolist() == [2020] * 4 and plan["target_year"].tolist() == [2025] * 4
+    assert plan["target"].tolist() == [3.12, 25.6, 99, 6]
+
+
+def test_a_table_is_never_read_in_part(tmp_path):
+    """A serial number typed otherwise (四 for 4) ended the table after row 3: rows 4 on were left out without a word."""
+    path = tmp_path / "规划.txt"
+    path.write_text(_cells([("四" if c == "4" else c) for c in CATEGORY_FIRST], True), encoding="utf-8")
+    text = _refusal(path)
+    assert re.search(r"line \d+: '四' follows row 3, where row 4 \(its serial number first\) or the table's end was "
+                     r"expected", text)

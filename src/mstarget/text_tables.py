@@ -15,8 +15,11 @@ guess: a ``序号`` header and an attribute header (``属性`` / ``指标属性`
 with the next serial number (1, 2, 3 ...) and ends with its attribute (约束性 / 预期性 / 指导性); the figures
 are the cells just before the attribute, one per figure column of the header; what comes before them is the
 indicator's name, with a category before it (then carried to the group's next rows) and its unit after it
-(a unit reads as one: 万户, 亿元, 批次/千人, %). A row that does not fit -- a missing attribute, a serial
-number out of order, a cell that is neither -- leaves the table unread, and the reader says where.
+(a unit reads as one: 万户, 亿元, 批次/千人, %). A category column written before ``序号`` (类别 / 领域 ...)
+opens each group with its cell, before the group's first serial number. A row that does not fit -- a
+missing attribute, a cell that is neither a category, a name nor a unit -- leaves the table unread, and the
+reader says where; so does anything after a row that is neither the next row nor what ends a table (a note,
+a source, a heading, a sentence, another table): a table is never read in part.
 :func:`running_text_problem` tells a document's running text (a work plan without a table, a notice) from a
 table, so that a reader can say so instead of listing its sentences as malformed rows.
 """
@@ -30,6 +33,11 @@ from .units import is_unit_text
 SERIAL_HEADERS = ("序号",)
 ATTRIBUTE_HEADERS = ("属性", "指标属性", "指标性质", "性质")
 ATTRIBUTE_WORDS = ("约束性", "预期性", "指导性")
+#: a category column's header standing before ``序号`` (its cells then open their group's first row)
+CATEGORY_HEADERS = ("类别", "领域", "类型", "分类", "一级指标", "指标类别", "指标类型")
+#: what may follow a table's last row: a note, a source, a heading, another table's title or header
+_AFTER_TABLE = re.compile(r"^(备注|注|资料来源|数据来源|说明)|^[一二三四五六七八九十]+[、.．]|^[（(][一二三四五六七八九十\d]+[）)]"
+                          r"|^第[一二三四五六七八九十\d]+[章节部分条]|表|^序号$")
 #: header words of a figure column (the baseline's and the target's); a unit column's header
 _FIGURE_HEADER = re.compile(r"基期|基数|基准|基年|现状|规划|目标|预期值|\d{4}\s*年")
 _UNIT_HEADER = "单位"
@@ -54,13 +62,15 @@ def _header(tokens: list[tuple[int, str]], start: int) -> tuple[list[str], int, 
     """The column headers after the ``序号`` header ``tokens[start]`` (name and unit columns, figure
     columns -- each given its year when the header's second row writes the years --, the attribute
     column), the index of the figure columns' first header, and the index of the first row's serial
-    number ``1``; ``None`` when the tokens after it are no such header."""
+    number ``1`` (or of the category cell before it); ``None`` when the tokens after it are no such header.
+    The years may head the figure columns themselves (``2020年 | 2025年``) or a second header row under
+    them (``基期值 | 规划值`` over ``2020年 | 2025年``)."""
     words, years = [], []
     k = start + 1
     while k < len(tokens) and k <= start + 16:
         cell = tokens[k][1]
-        if cell == "1":
-            break
+        if cell == "1" or (words and words[-1] in ATTRIBUTE_HEADERS and cell and not _YEAR_HEADER.match(cell)):
+            break  # row 1, or the category cell opening its group (a category column before 序号)
         m = _YEAR_HEADER.match(cell)
         if m:
             years.append(m.group(1) + "年")
@@ -71,6 +81,8 @@ def _header(tokens: list[tuple[int, str]], start: int) -> tuple[list[str], int, 
         return None
     if not words or words[-1] not in ATTRIBUTE_HEADERS:
         return None
+    if years and not any(_FIGURE_HEADER.search(w) for w in words[:-1]):  # 2020年 | 2025年 head the figures
+        words[-1:-1], years = years, []
     figures = [i for i, w in enumerate(words[:-1]) if _FIGURE_HEADER.search(w)]
     if not figures or figures != list(range(figures[0], len(words) - 1)) or figures[0] == 0:
         return None  # the figure columns stand together, after the name (and unit), before the attribute
@@ -82,12 +94,20 @@ def _header(tokens: list[tuple[int, str]], start: int) -> tuple[list[str], int, 
     return words, figures[0], k
 
 
-def _rows(tokens: list[tuple[int, str]], first: int, n_fig: int,
-          has_unit: bool) -> tuple[list[list[str]], int, str | None]:
+def _rows(tokens: list[tuple[int, str]], first: int, n_fig: int, has_unit: bool,
+          category_first: bool) -> tuple[list[list[str]], int, str | None]:
     """The table's rows from ``tokens[first]`` (serial number 1): ``(rows as [serial, category, name, unit,
-    figures..., attribute], index after the last row, why reading stopped early or None)``."""
+    figures..., attribute], index after the last row, why reading stopped early or None)``. With
+    ``category_first`` (a category column before ``序号``) a group's category cell stands before its first
+    row's serial number."""
     rows, k, serial, category = [], first, 1, ""
-    while k < len(tokens) and tokens[k][1] == str(serial):
+    while k < len(tokens):
+        if (category_first and tokens[k][1] != str(serial) and k + 1 < len(tokens)
+                and tokens[k + 1][1] == str(serial) and tokens[k][1] and not _FIGURE.search(tokens[k][1])):
+            category = tokens[k][1]
+            k += 1
+        if tokens[k][1] != str(serial):
+            break
         line = tokens[k][0]
         end = k + 1
         while end < len(tokens) and tokens[end][1] not in ATTRIBUTE_WORDS and end - k <= 8:
@@ -124,14 +144,22 @@ def _table_at(tokens: list[tuple[int, str]], start: int) -> tuple[list[list[str]
         return None
     words, fig_start, first = found
     n_fig = len(words) - 1 - fig_start
-    rows, after, why = _rows(tokens, first, n_fig, any(_UNIT_HEADER in w for w in words[:fig_start]))
+    before = [(j, c) for j, c in tokens[max(0, start - 4):start] if c]
+    category_first = bool(before) and before[-1][1] in CATEGORY_HEADERS
+    rows, after, why = _rows(tokens, first, n_fig, any(_UNIT_HEADER in w for w in words[:fig_start]),
+                             category_first)
     if why is None and len(rows) < 2:
         why = f"line {tokens[start][0]}: fewer than two rows under the header"
+    nxt = next(((j, c) for j, c in tokens[after:] if c), None)
+    if why is None and nxt is not None and not (_AFTER_TABLE.search(nxt[1])
+                                                or (len(nxt[1]) >= 20 and _SENTENCE.search(nxt[1]))):
+        why = (f"line {nxt[0]}: {nxt[1]!r} follows row {len(rows)}, where row {len(rows) + 1} (its serial "
+               "number first) or the table's end was expected")
     if why is not None:
         return [], after, why
     has_category = any(r[1] for r in rows)
     grid = []
-    title = next((c for _, c in reversed(tokens[max(0, start - 3):start]) if c), "")
+    title = next((c for _, c in reversed(before[:-1] if category_first else before)), "")
     if "表" in title and len(title) <= 60 and not _SENTENCE.search(title):
         grid.append([title])
     grid.append(["序号", *(["类别"] if has_category else []), "指标名称", "单位", *words[fig_start:]])

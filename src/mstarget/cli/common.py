@@ -315,7 +315,7 @@ def add_assessment_inputs(p: argparse.ArgumentParser, *, history_required: bool 
     p.add_argument("tables", nargs="*", metavar="PLAN [HISTORY]",
                    help="the plan and history tables without their flags, in that order (the same as --plan, --history)")
     p.add_argument("--plan", default=None,
-                   help="plan table (.csv in UTF-8 or GBK, .xlsx, .xls, or the plan's .docx / .html / .pdf; bureau layouts accepted)")
+                   help="plan table (.csv in UTF-8 or GBK, .xlsx, .xls, or the plan's .docx / .html / .pdf, or its web page saved as .txt; bureau layouts accepted)")
     p.add_argument("--history", default=None,
                    help="history table: region, indicator or 指标名称, year, value -- or one column "
                         "per year (2021年, 2022年 ...)")
