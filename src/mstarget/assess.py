@@ -80,7 +80,7 @@ from .exceptions import InconsistentDataWarning, MstargetWarning, ParameterError
 from .forecast import DEFAULT_PATHS, SeriesForecast, run_forecast
 from .history import read_history
 from .layout import OBSERVED_PREFIX, preliminary_word
-from .precision import reporting_unit, written_decimals
+from .precision import reporting_unit, value_decimals, written_decimals
 from .matching import (AttrFrame, HISTORY_COLUMNS, PLAN_COLUMNS, match, name_key, reference_for_plan, region_key,
                        warn_unmatched)
 from .plan import (BASELINE_PRELIMINARY_COLUMNS, DECIMALS_COLUMNS, PENDING_COLUMN, PRELIMINARY_PREFIX, REPORT_COLUMNS, read_plan,
@@ -160,7 +160,7 @@ def _report_unit(values, *figures) -> float:
     (:func:`mstarget.precision.reporting_unit` of its observed values), finer where the target is written finer
     (data in whole 项 against ≥2.5: to 0.1), so that the target lies on the grid."""
     finite = [float(f) for f in figures if f is not None and np.isfinite(f)]
-    return min([reporting_unit(values), *(reporting_unit([f]) for f in finite)])
+    return min([reporting_unit(values), *(10.0 ** -value_decimals(f) for f in finite)])
 
 
 def _as_reported(x, unit: float) -> np.ndarray:

@@ -15,6 +15,7 @@ Bureaus publish rounded figures: 98 %, 1.89 万户, 5 项. Two consequences for 
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -109,6 +110,25 @@ def reported_decimals_many(series) -> np.ndarray:
 def reporting_unit(values) -> float:
     """The reporting unit of a series, in its own unit: ``10 ** -reported_decimals(values)``."""
     return 10.0 ** -reported_decimals(values)
+
+
+@functools.lru_cache(maxsize=65536)
+def value_decimals(v: float) -> int:
+    """:func:`reported_decimals` of one finite figure (a target, a baseline), in plain Python: numpy's
+    ~10 small-array calls cost ~50 us a figure, asked of every plan row's target (100,000 rows: ~5 s).
+    ``np.round(v, d)`` is ``rint(v * 10**d) / 10**d`` and ``round`` is ``rint`` for a float, so the
+    decimals are the same (checked on the provincial panels' figures and on random ones)."""
+    a = abs(v)
+    limit = max(MAX_DECIMALS, 3 - math.floor(math.log10(a))) if a != 0 else MAX_DECIMALS
+    tol = 1e-9 * max(1.0, a)
+    for d in range(limit + 1):
+        f = 10.0 ** d
+        y = v * f
+        if math.isfinite(y) and abs(round(y) / f - v) < tol:
+            return d
+        if not math.isfinite(y):  # beyond float range: numpy's rint(inf) / f is inf, never within tol
+            continue
+    return limit
 
 
 def model_scale_unit(transform, values, unit: float | None = None) -> float:
