@@ -124,10 +124,8 @@ def value_decimals(v: float) -> int:
     for d in range(limit + 1):
         f = 10.0 ** d
         y = v * f
-        if math.isfinite(y) and abs(round(y) / f - v) < tol:
+        if math.isfinite(y) and abs(round(y) / f - v) < tol:  # (beyond float range numpy's is inf: never)
             return d
-        if not math.isfinite(y):  # beyond float range: numpy's rint(inf) / f is inf, never within tol
-            continue
     return limit
 
 
