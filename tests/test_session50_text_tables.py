@@ -144,3 +144,30 @@ def test_a_table_is_never_read_in_part(tmp_path):
     text = _refusal(path)
     assert re.search(r"line \d+: '四' follows row 3, where row 4 \(its serial number first\) or the table's end was "
                      r"expected", text)
+
+
+def test_a_tab_separated_table_amid_sentences_with_commas_is_read(tmp_path):
+    """A table copied from a browser into a text file joins its cells with tabs; the page's sentences around it
+    hold ',' -- the file was read as comma separated, and its header was a sentence."""
+    typed = mt.read_plan(PLAN_CSV)
+    prose = ["  “十四五”时期是我国开启全面建设社会主义现代化国家新征程的第一个五年,是鼎湖奋力谱写高质量发展新篇章的关键五年。",
+             "  为全面推进我区市场监管体系和监管能力现代化,营造市场化、法治化、国际化营商环境,编制本规划。"]
+    table = ["肇庆市鼎湖区“十四五”市场监管主要指标表", "序号\t指标名称\t单位\t2020年基期值\t2025年规划值\t属性"]
+    table += ["\t".join([str(i + 1), r["name"], r["unit"], r["baseline_written"], r["target_written"], r["attribute_written"]])
+              for i, r in enumerate(pd.read_csv(PLAN_CSV, dtype=str).rename(columns={
+                  "baseline": "baseline_written", "target": "target_written", "attribute": "attribute_written"}).to_dict("records"))]
+    path = tmp_path / "规划.txt"
+    path.write_text("\n".join(prose + table + ["备注:1.〔〕内为累计数,〈〉内为规划期间新增数。"] + prose), encoding="utf-8")
+    plan, _ = _read(path, region="鼎湖区")
+    assert plan["indicator"].tolist() == typed["name"].tolist()
+    for col in ("unit", "baseline", "target", "kind", "attribute"):
+        assert plan[col].tolist() == typed[col].tolist(), col
+
+
+def test_a_comma_separated_table_with_a_tab_in_a_note_stays_comma_separated(tmp_path):
+    path = tmp_path / "规划.csv"
+    rows = ["地区,指标名称,单位,2020年基数,2025年目标,备注"]
+    rows += [f"某区,指标{k},%,{90 + k},≥{95 + k % 3},口径\t见附表\t{k}" for k in range(4)]
+    path.write_text("\n".join(rows), encoding="utf-8")
+    plan, _ = _read(path)
+    assert plan["indicator"].tolist() == [f"指标{k}" for k in range(4)] and plan["target"].tolist() == [95, 96, 97, 95]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+from collections import Counter
 import datetime as _dt
 import errno
 import io as _io
@@ -606,7 +607,7 @@ def _text_sheets(p: Path, src: str, sep: str) -> list[tuple[str | None, pd.DataF
     cell per line (a web page saved as text) gives each of them, ``[("table 1", grid), ...]``, with a
     warning to check them; other running text is refused, saying so (:mod:`mstarget.text_tables`)."""
     text = decode_text(p.read_bytes(), src)
-    sep = sniff_separator(text, sep)
+    sep = "\t" if sep == "," and _tabbed_table(text) else sniff_separator(text, sep)
     problems: list[str] = []
     if _SERIAL_LINE.search(text[:500_000]):
         tables, problems = cell_per_line_tables(text)
@@ -630,6 +631,19 @@ def _text_sheets(p: Path, src: str, sep: str) -> list[tuple[str | None, pd.DataF
     if why is not None:
         raise DataValidationError([Problem(src, None, None, None, why)], source=src)
     return [(None, _csv_grid(text, src, sep))]
+
+
+def _tabbed_table(text: str) -> bool:
+    """Whether a text's table is tab separated though commas occur in it: a table copied from a web page or a
+    document (cells joined by tabs) amid sentences written with ',' -- the tab-holding lines agree on their
+    number of tabs (2 or more, on 3 lines or more) more often than the comma-holding lines agree on theirs."""
+    lines = [ln for ln in text[:200_000].splitlines()[:300] if ln.strip()]
+    tabs = Counter(ln.count("\t") for ln in lines if "\t" in ln)
+    if not tabs:
+        return False
+    k, n = tabs.most_common(1)[0]
+    commas = Counter(ln.count(",") for ln in lines if "," in ln)
+    return k >= 2 and n >= 3 and n > (commas.most_common(1)[0][1] if commas else 0)
 
 
 def _csv_grid(text: str, src: str, sep: str) -> pd.DataFrame:
