@@ -171,3 +171,14 @@ def test_a_comma_separated_table_with_a_tab_in_a_note_stays_comma_separated(tmp_
     path.write_text("\n".join(rows), encoding="utf-8")
     plan, _ = _read(path)
     assert plan["indicator"].tolist() == [f"指标{k}" for k in range(4)] and plan["target"].tolist() == [95, 96, 97, 95]
+
+
+def test_a_csv_whose_quoted_notes_hold_commas_is_still_a_table(tmp_path):
+    path = tmp_path / "历史数据.csv"
+    rows = ["地区,指标名称,单位,年份,数值,备注"]
+    # each note holds its own number of commas (quoted): the rows' cells agree, their commas do not
+    rows += [f'某区,药品抽检合格率,%,{2018 + k},{97 + k / 2},"数据来源于区统计局年报{", 另见附表" * k}，口径与上年一致。"'
+             for k in range(6)]
+    path.write_text("\n".join(rows), encoding="utf-8")
+    history = mt.read_history(path)
+    assert history["year"].tolist() == list(range(2018, 2024))

@@ -25,6 +25,7 @@ table, so that a reader can say so instead of listing its sentences as malformed
 """
 from __future__ import annotations
 
+import csv
 import re
 
 from .units import is_unit_text
@@ -218,8 +219,8 @@ def running_text_problem(text: str, sep: str = ",") -> str | None:
 
     Running text: at least three lines are sentences (20 characters or more, with 。 / ； / ！ / ？), they
     make up at least a third of the lines that hold anything, and fewer than half of them hold as many
-    separators as the file's lines most often do (a table's note column holds sentences too, each in
-    its row's cells). The answer names the first sentence and, when the text holds one, the line of a
+    cells (split by ``sep``, a quoted cell one) as the file's lines most often do (a table's note column
+    holds sentences too, each in its row's cells). The answer names the first sentence and, when the text holds one, the line of a
     table's title (``…主要指标表``)."""
     end = -1
     for _ in range(300):  # the first 300 lines, without splitting a large file
@@ -230,11 +231,12 @@ def running_text_problem(text: str, sep: str = ",") -> str | None:
     sentences = [(k, c) for k, c in filled if len(c) >= 20 and _SENTENCE.search(c)]
     if len(sentences) < 3 or 3 * len(sentences) < len(filled):
         return None
+    fields = {k: len(next(csv.reader([c], delimiter=sep), [])) for k, c in filled}  # a quoted "a, b" is one
     counts: dict[int, int] = {}
-    for _, c in filled:
-        counts[c.count(sep)] = counts.get(c.count(sep), 0) + 1
+    for k, _ in filled:
+        counts[fields[k]] = counts.get(fields[k], 0) + 1
     usual = max(counts, key=counts.get)
-    if usual >= 1 and 2 * sum(c.count(sep) == usual for _, c in sentences) >= len(sentences):
+    if usual >= 2 and 2 * sum(fields[k] == usual for k, _ in sentences) >= len(sentences):
         return None
     k, first = sentences[0]
     titles = [(j, c) for j, c in filled if len(c) <= 60 and re.search(r"指标.{0,4}表$|指标表|目标表", c)]
