@@ -182,3 +182,13 @@ def test_a_csv_whose_quoted_notes_hold_commas_is_still_a_table(tmp_path):
     path.write_text("\n".join(rows), encoding="utf-8")
     history = mt.read_history(path)
     assert history["year"].tolist() == list(range(2018, 2024))
+
+
+def test_a_csv_table_under_a_long_preface_of_sentences_is_read(tmp_path):
+    path = tmp_path / "规划.csv"
+    preface = [f"说明{k}：本表由区市场监管局填报，数据截至2020年底，目标值按区“十四五”规划确定，请各单位核对。" for k in range(10)]
+    rows = ["地区,指标名称,单位,2020年基数,2025年目标"]
+    rows += [f"某区,指标{k},%,{90 + k},≥{95 + k % 3}" for k in range(5)]
+    path.write_text("\n".join(preface + rows), encoding="utf-8")
+    plan, _ = _read(path)
+    assert plan["indicator"].tolist() == [f"指标{k}" for k in range(5)]

@@ -217,7 +217,8 @@ def running_text_problem(text: str, sep: str = ",") -> str | None:
     """Why ``text`` (a CSV / text file, ``sep`` its separator) reads as a document's running text rather
     than a table, or ``None``. Only its first 300 lines are looked at.
 
-    Running text: at least three lines are sentences (20 characters or more, with 。 / ； / ！ / ？), they
+    Running text: no three lines are rows of three cells or more none of which is a sentence (a table under
+    a preface of sentences), at least three lines are sentences (20 characters or more, with 。 / ； / ！ / ？), they
     make up at least a third of the lines that hold anything, and fewer than half of them hold as many
     cells (split by ``sep``, a quoted cell one) as the file's lines most often do (a table's note column
     holds sentences too, each in its row's cells). The answer names the first sentence and, when the text holds one, the line of a
@@ -231,7 +232,10 @@ def running_text_problem(text: str, sep: str = ",") -> str | None:
     sentences = [(k, c) for k, c in filled if len(c) >= 20 and _SENTENCE.search(c)]
     if len(sentences) < 3 or 3 * len(sentences) < len(filled):
         return None
-    fields = {k: len(next(csv.reader([c], delimiter=sep), [])) for k, c in filled}  # a quoted "a, b" is one
+    cells = {k: next(csv.reader([c], delimiter=sep), []) for k, c in filled}  # a quoted "a, b" is one cell
+    if sum(len(r) >= 3 and not any(_SENTENCE.search(x) for x in r) for r in cells.values()) >= 3:
+        return None  # rows of short cells: a table under its preface
+    fields = {k: len(r) for k, r in cells.items()}
     counts: dict[int, int] = {}
     for k, _ in filled:
         counts[fields[k]] = counts.get(fields[k], 0) + 1
