@@ -226,10 +226,7 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
                 parts = _visible(parts, hidden, src)
                 _say_hidden_rows(parts, src)
                 _refuse_merged_figures(parts, src)
-            sheets = []
-            for name, rows in parts:
-                width = max((len(r) for r in rows), default=0)
-                sheets.append((name, pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)))
+            sheets = _as_grids(parts)
     except DataValidationError:
         raise
     except Exception as exc:  # a damaged or mislabelled file: say which, not a deep traceback
@@ -260,6 +257,15 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
         raise DataValidationError([Problem(src, None, None, None,
                                            "the file is empty; expected a header row and data rows")],
                                   source=src)
+    return out
+
+
+def _as_grids(parts: list[tuple[str, list[list[str]]]]) -> list[tuple[str, pd.DataFrame]]:
+    """A document's tables (``[(name, rows of cells)]``) as grids, short rows padded with blank cells."""
+    out = []
+    for name, rows in parts:
+        width = max((len(r) for r in rows), default=0)
+        out.append((name, pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)))
     return out
 
 
@@ -618,8 +624,7 @@ def _text_sheets(p: Path, src: str, sep: str) -> list[tuple[str | None, pd.DataF
                 f"writes them ({names}): check the rows read -- each row runs from its serial number to "
                 "its attribute (约束性 / 预期性), a category cell carries to the rows after it（已按每行一个单元格"
                 "的网页文本读取指标表，请核对）"), stacklevel=4)
-            return [(name, pd.DataFrame([r + [""] * (max(map(len, rows)) - len(r)) for r in rows], dtype=object))
-                    for name, rows in tables]
+            return _as_grids(tables)
     if problems:  # the 序号 header stands alone on its line: this is no CSV table either
         raise DataValidationError([Problem(src, None, None, None, (
             "a table written one cell per line (a web page saved as text) could not be read row by row: "
