@@ -146,6 +146,7 @@ def test_a_table_is_never_read_in_part(tmp_path):
     text = _refusal(path)
     assert re.search(r"line \d+: '四' follows row 3, where row 4 \(its serial number first\) or the table's end was "
                      r"expected", text)
+    assert re.search(r"第\d+行：序号3之后应为序号4或表格结束", text)  # said in Chinese too
 
 
 def test_a_tab_separated_table_amid_sentences_with_commas_is_read(tmp_path):

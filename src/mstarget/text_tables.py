@@ -37,7 +37,8 @@ ATTRIBUTE_WORDS = ("约束性", "预期性", "指导性")
 #: a category column's header standing before ``序号`` (its cells then open their group's first row)
 CATEGORY_HEADERS = ("类别", "领域", "类型", "分类", "一级指标", "指标类别", "指标类型")
 #: what may follow a table's last row: a note, a source, a heading, another table's title or header
-_AFTER_TABLE = re.compile(r"^(备注|注|资料来源|数据来源|说明)|^[一二三四五六七八九十]+[、.．]|^[（(][一二三四五六七八九十\d]+[）)]"
+_AFTER_TABLE = re.compile(r"^(备注|注|资料来源|数据来源|说明)"
+                          r"|^[一二三四五六七八九十]+[、.．]|^[（(][一二三四五六七八九十\d]+[）)]"
                           r"|^第[一二三四五六七八九十\d]+[章节部分条]|表|^序号$")
 #: header words of a figure column (the baseline's and the target's); a unit column's header
 _FIGURE_HEADER = re.compile(r"基期|基数|基准|基年|现状|规划|目标|预期值|\d{4}\s*年")
@@ -115,12 +116,12 @@ def _rows(tokens: list[tuple[int, str]], first: int, n_fig: int, has_unit: bool,
             end += 1
         if end >= len(tokens) or tokens[end][1] not in ATTRIBUTE_WORDS:
             return rows, k, (f"line {line}: row {serial} does not end with an attribute "
-                             f"({' / '.join(ATTRIBUTE_WORDS)})")
+                             f"({' / '.join(ATTRIBUTE_WORDS)})（第{line}行：序号{serial}的指标未以属性结尾）")
         cells = [c for _, c in tokens[k + 1:end]]
         figures, texts = cells[len(cells) - n_fig:], cells[:len(cells) - n_fig]
         if len(texts) < 1 or not all(_FIGURE.search(f) or f == "" for f in figures):
             return rows, k, (f"line {line}: row {serial} does not end with {n_fig} figures before its "
-                             f"attribute ({' | '.join(cells)})")
+                             f"attribute ({' | '.join(cells)})（第{line}行：序号{serial}的属性前不是{n_fig}个数值）")
         unit = ""
         if has_unit and len(texts) >= 2 and (texts[-1] == "" or is_unit_text(texts[-1])):
             unit, texts = texts[-1], texts[:-1]
@@ -130,7 +131,8 @@ def _rows(tokens: list[tuple[int, str]], first: int, n_fig: int, has_unit: bool,
             name = texts[0]
         else:
             return rows, k, (f"line {line}: row {serial} holds cells that are not a category, a name and a "
-                             f"unit ({' | '.join(cells)})")
+                             f"unit ({' | '.join(cells)})"
+                             f"（第{line}行：序号{serial}的单元格无法对应类别、指标名称和单位）")
         rows.append([str(serial), category, name, unit, *figures, tokens[end][1]])
         k, serial = end + 1, serial + 1
     return rows, k, None
@@ -150,12 +152,13 @@ def _table_at(tokens: list[tuple[int, str]], start: int) -> tuple[list[list[str]
     rows, after, why = _rows(tokens, first, n_fig, any(_UNIT_HEADER in w for w in words[:fig_start]),
                              category_first)
     if why is None and len(rows) < 2:
-        why = f"line {tokens[start][0]}: fewer than two rows under the header"
+        why = f"line {tokens[start][0]}: fewer than two rows under the header（表头下不足两行指标）"
     nxt = next(((j, c) for j, c in tokens[after:] if c), None)
     if why is None and nxt is not None and not (_AFTER_TABLE.search(nxt[1])
                                                 or (len(nxt[1]) >= 20 and _SENTENCE.search(nxt[1]))):
         why = (f"line {nxt[0]}: {nxt[1]!r} follows row {len(rows)}, where row {len(rows) + 1} (its serial "
-               "number first) or the table's end was expected")
+               f"number first) or the table's end was expected（第{nxt[0]}行：序号{len(rows)}之后应为序号"
+               f"{len(rows) + 1}或表格结束）")
     if why is not None:
         return [], after, why
     has_category = any(r[1] for r in rows)
