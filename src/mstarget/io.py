@@ -622,14 +622,16 @@ def _text_sheets(p: Path, src: str, sep: str) -> list[tuple[str | None, pd.DataF
             warnings.warn(MstargetWarning(
                 f"{src}: read {len(tables)} table(s) written one cell per line, as a web page saved as text "
                 f"writes them ({names}): check the rows read -- each row runs from its serial number to "
-                "its attribute (约束性 / 预期性), a category cell carries to the rows after it（已按每行一个单元格"
+                "its attribute (约束性 / 预期性) or to the next row's number, a category cell carries to the rows "
+                "after it（已按每行一个单元格"
                 "的网页文本读取指标表，请核对）"), stacklevel=4)
             return _as_grids(tables)
     if problems:  # the 序号 header stands alone on its line: this is no CSV table either
         raise DataValidationError([Problem(src, None, None, None, (
             "a table written one cell per line (a web page saved as text) could not be read row by row: "
-            + "; ".join(problems) + ". Each row runs from its serial number to its attribute (约束性 / 预期性), "
-            "its figures just before it: correct that row, or save the web page as .html (its tables are "
+            + "; ".join(problems) + ". Each row runs from its serial number to its attribute (约束性 / 预期性) "
+            "or, in a table without one, to the next row's number, with one cell per column of the header "
+            "(a blank cell a line of spaces): correct that row, or save the web page as .html (its tables are "
             "read), or copy the table into Excel（逐行单元格的指标表无法按行读取：请修正该行，或将网页另存为 .html）"))],
             source=src)
     why = running_text_problem(text, sep)

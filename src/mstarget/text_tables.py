@@ -11,15 +11,21 @@ blank cell is a line of spaces or not there at all::
     备注:1.〔〕内为累计数,〈〉内为规划期间新增数。
 
 :func:`cell_per_line_tables` rebuilds such a table as a grid when every row can be told apart without a
-guess: a ``序号`` header and an attribute header (``属性`` / ``指标属性``) bound the header; each row starts
-with the next serial number (1, 2, 3 ...) and ends with its attribute (约束性 / 预期性 / 指导性); the figures
-are the cells just before the attribute, one per figure column of the header; what comes before them is the
-indicator's name, with a category before it (then carried to the group's next rows) and its unit after it
-(a unit reads as one: 万户, 亿元, 批次/千人, %). A category column written before ``序号`` (类别 / 领域 ...)
-opens each group with its cell, before the group's first serial number. A row that does not fit -- a
-missing attribute, a cell that is neither a category, a name nor a unit -- leaves the table unread, and the
-reader says where; so does anything after a row that is neither the next row nor what ends a table (a note,
-a source, a heading, a sentence, another table): a table is never read in part.
+guess. A ``序号`` header opens it; the header's cells run to the first row's serial number and name its
+columns: the indicator's name (and unit), the figure columns standing together (基期值 / 规划值 / 2020年 /
+2025年), any columns after them (年均增长, 累计), the attribute (``属性`` / ``指标属性``) and any columns after
+it (责任单位, 备注). Each row starts with the next serial number (1, 2, 3 ...); in a table with an attribute
+column it ends with its attribute (约束性 / 预期性 / 指导性) and the cells after it, else just before the next
+row's number -- with one cell per column, so that a figure equal to that number is never taken for it (a
+row more than one reading fits is refused). The figures are the cells just before the other columns; what
+comes before them is the indicator's name, with a category before it (then carried to the group's next rows)
+and its unit after it (a unit reads as one: 万户, 亿元, 批次/千人, %). A category column written before ``序号``
+(类别 / 领域 ...) opens each group with its cell, before the group's first serial number. A row that does not
+fit -- a missing attribute, a cell that is neither a category, a name nor a unit -- leaves the table unread,
+and the reader says where; so does anything after a row that is neither the next row nor what ends a table
+(a note, a source, a heading, a sentence, another table): a table is never read in part. The columns the
+plan does not need (年均增长, 责任单位) are kept, as a workbook's are.
+
 :func:`running_text_problem` tells a document's running text (a work plan without a table, a notice) from a
 table, so that a reader can say so instead of listing its sentences as malformed rows.
 """
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import re
+from typing import NamedTuple
 
 from .units import is_unit_text
 
@@ -60,81 +67,158 @@ def _lines(text: str) -> list[tuple[int, str | None]]:
     return out
 
 
-def _header(tokens: list[tuple[int, str]], start: int) -> tuple[list[str], int, int] | None:
-    """The column headers after the ``序号`` header ``tokens[start]`` (name and unit columns, figure
-    columns -- each given its year when the header's second row writes the years --, the attribute
-    column), the index of the figure columns' first header, and the index of the first row's serial
-    number ``1`` (or of the category cell before it); ``None`` when the tokens after it are no such header.
-    The years may head the figure columns themselves (``2020年 | 2025年``) or a second header row under
-    them (``基期值 | 规划值`` over ``2020年 | 2025年``)."""
-    words, years = [], []
+class _Layout(NamedTuple):
+    """A table's columns as its header writes them."""
+    words: list[str]  #: the headers after 序号: name (and unit) columns, figures, others, attribute, others
+    fig_start: int  #: index in ``words`` of the first figure column
+    n_fig: int  #: figure columns (baseline, target ...)
+    n_mid: int  #: columns between the figures and the attribute (年均增长, 累计) -- or after the figures
+    has_attribute: bool  #: an attribute column (属性): each row ends with 约束性 / 预期性 / 指导性
+    n_tail: int  #: columns after the attribute (责任单位, 备注)
+    first: int  #: index of the first row's serial number 1 (or of the category cell before it)
+    has_unit: bool  #: a unit column (单位) before the figures
+
+
+def _header(tokens: list[tuple[int, str]], start: int, category_first: bool) -> _Layout | None:
+    """The column layout under the ``序号`` header ``tokens[start]`` (:class:`_Layout`); ``None`` when the
+    tokens after it are no such header. The header runs to the first row's serial number ``1`` (or to the
+    category cell before it, when a category column stands before ``序号``). The years may head the figure
+    columns themselves (``2020年 | 2025年``) or a second header row under them (``基期值 | 规划值`` over
+    ``2020年 | 2025年``)."""
+    cells = []
     k = start + 1
-    while k < len(tokens) and k <= start + 16:
+    while k < len(tokens) and k <= start + 24:
         cell = tokens[k][1]
-        if cell == "1" or (words and words[-1] in ATTRIBUTE_HEADERS and cell and not _YEAR_HEADER.match(cell)):
+        if cell == "1" or (category_first and cells and cell and k + 1 < len(tokens) and tokens[k + 1][1] == "1"
+                           and not _YEAR_HEADER.match(cell) and cell not in ATTRIBUTE_HEADERS):
             break  # row 1, or the category cell opening its group (a category column before 序号)
-        m = _YEAR_HEADER.match(cell)
-        if m:
-            years.append(m.group(1) + "年")
-        elif cell:
-            words.append(cell)
+        if cell:
+            cells.append(cell)
         k += 1
     else:
         return None
-    if not words or words[-1] not in ATTRIBUTE_HEADERS:
+    years = [m.group(1) + "年" for m in map(_YEAR_HEADER.match, cells) if m]
+    words = [c for c in cells if not _YEAR_HEADER.match(c)]
+    if years and not any(_FIGURE_HEADER.search(w) for w in words):  # 2020年 | 2025年 head the figures
+        words = [(m.group(1) + "年" if (m := _YEAR_HEADER.match(c)) else c) for c in cells]
+        years = []
+    attributes = [i for i, w in enumerate(words) if w in ATTRIBUTE_HEADERS]
+    if len(attributes) > 1:
         return None
-    if years and not any(_FIGURE_HEADER.search(w) for w in words[:-1]):  # 2020年 | 2025年 head the figures
-        words[-1:-1], years = years, []
-    figures = [i for i, w in enumerate(words[:-1]) if _FIGURE_HEADER.search(w)]
-    if not figures or figures != list(range(figures[0], len(words) - 1)) or figures[0] == 0:
-        return None  # the figure columns stand together, after the name (and unit), before the attribute
+    end = attributes[0] if attributes else len(words)
+    figures = [i for i, w in enumerate(words[:end]) if _FIGURE_HEADER.search(w)]
+    if not figures or figures != list(range(figures[0], figures[-1] + 1)) or figures[0] == 0:
+        return None  # the figure columns stand together, after the name (and unit)
     if years:
         if len(years) != len(figures):
             return None
         for i, y in zip(figures, years):
             words[i] = words[i] if re.search(r"\d{4}", words[i]) else y + words[i]
-    return words, figures[0], k
+    n_fig = len(figures)
+    return _Layout(words, figures[0], n_fig, end - figures[-1] - 1, bool(attributes),
+                   len(words) - end - 1 if attributes else 0, k,
+                   any(_UNIT_HEADER in w for w in words[:figures[0]]))
 
 
-def _rows(tokens: list[tuple[int, str]], first: int, n_fig: int, has_unit: bool,
+def _ends_table(cell: str) -> bool:
+    """Whether a cell after a table's row ends the table: a note, a source, a heading, another table, a sentence."""
+    return bool(_AFTER_TABLE.search(cell)) or (len(cell) >= 20 and bool(_SENTENCE.search(cell)))
+
+
+def _split(cells: list[str], lay: _Layout) -> tuple[str | None, str, str, list[str], list[str]] | None:
+    """One row's cells between its serial number and its attribute (or its end) as ``(category or None,
+    name, unit, figures, other cells)``; ``None`` when they do not fit the layout."""
+    n = lay.n_fig + lay.n_mid
+    if len(cells) <= n:
+        return None
+    texts, figures, mids = cells[:len(cells) - n], cells[len(cells) - n:len(cells) - lay.n_mid], cells[len(cells) - lay.n_mid:]
+    if not all(_FIGURE.search(f) or f == "" for f in figures) or any(len(m) > 40 or _SENTENCE.search(m) for m in mids):
+        return None
+    unit = ""
+    if lay.has_unit and len(texts) >= 2 and (texts[-1] == "" or is_unit_text(texts[-1])):
+        unit, texts = texts[-1], texts[:-1]
+    if len(texts) == 2 and texts[0] and texts[1]:
+        return texts[0], texts[1], unit, figures, mids
+    if len(texts) == 1 and texts[0]:
+        return None, texts[0], unit, figures, mids
+    return None
+
+
+def _is_text(cell: str) -> bool:
+    """Whether a cell holds words rather than a figure (or nothing)."""
+    return cell != "" and not _FIGURE.search(cell)
+
+
+def _row_end(tokens: list[tuple[int, str]], k: int, serial: int, lay: _Layout, category_first: bool) -> list[int]:
+    """Without an attribute column: the indices where row ``serial`` (its number at ``tokens[k]``) may end --
+    at the next row's serial number (or the category cell before it, with ``category_first``), or at the
+    table's end -- with cells that fit the layout."""
+    ends = []
+    n = lay.n_fig + lay.n_mid
+    for e in range(k + 2 + n, min(k + 5 + n, len(tokens) + 1)):
+        j = e
+        while j < len(tokens) and tokens[j][1] == "":
+            j += 1  # blank cells after the last row: the table's end may follow them
+        at_end = j >= len(tokens) or _ends_table(tokens[j][1])
+        nxt = e < len(tokens) and (tokens[e][1] == str(serial + 1) or (
+            category_first and e + 1 < len(tokens) and tokens[e + 1][1] == str(serial + 1) and _is_text(tokens[e][1])))
+        if nxt and category_first and lay.n_mid and tokens[e][1] == str(serial + 1) and _is_text(tokens[e - 1][1]):
+            continue  # a words cell before the next number is that group's category, not this row's last column
+        if nxt or at_end:
+            if _split([c for _, c in tokens[k + 1:e]], lay) is not None:
+                ends.append(e)
+    if len(ends) > 1 and all(tokens[j][1] == "" for j in range(ends[0], ends[-1])):
+        ends = ends[:1]  # the last row, and blank lines after it: the row ends with its own cells
+    return ends
+
+
+def _rows(tokens: list[tuple[int, str]], lay: _Layout,
           category_first: bool) -> tuple[list[list[str]], int, str | None]:
-    """The table's rows from ``tokens[first]`` (serial number 1): ``(rows as [serial, category, name, unit,
-    figures..., attribute], index after the last row, why reading stopped early or None)``. With
-    ``category_first`` (a category column before ``序号``) a group's category cell stands before its first
-    row's serial number."""
-    rows, k, serial, category = [], first, 1, ""
+    """The table's rows from ``tokens[lay.first]`` (serial number 1): ``(rows as [serial, category, name, unit,
+    figures..., other cells..., attribute (when the table has one), cells after it...], index after the last
+    row, why reading stopped early or None)``. With ``category_first`` (a category column before ``序号``) a
+    group's category cell stands before its first row's serial number."""
+    rows, k, serial, category = [], lay.first, 1, ""
     while k < len(tokens):
         if (category_first and tokens[k][1] != str(serial) and k + 1 < len(tokens)
-                and tokens[k + 1][1] == str(serial) and tokens[k][1] and not _FIGURE.search(tokens[k][1])):
+                and tokens[k + 1][1] == str(serial) and _is_text(tokens[k][1])):
             category = tokens[k][1]
             k += 1
         if tokens[k][1] != str(serial):
             break
         line = tokens[k][0]
-        end = k + 1
-        while end < len(tokens) and tokens[end][1] not in ATTRIBUTE_WORDS and end - k <= 8:
-            end += 1
-        if end >= len(tokens) or tokens[end][1] not in ATTRIBUTE_WORDS:
-            return rows, k, (f"line {line}: row {serial} does not end with an attribute "
-                             f"({' / '.join(ATTRIBUTE_WORDS)})（第{line}行：序号{serial}的指标未以属性结尾）")
-        cells = [c for _, c in tokens[k + 1:end]]
-        figures, texts = cells[len(cells) - n_fig:], cells[:len(cells) - n_fig]
-        if len(texts) < 1 or not all(_FIGURE.search(f) or f == "" for f in figures):
-            return rows, k, (f"line {line}: row {serial} does not end with {n_fig} figures before its "
-                             f"attribute ({' | '.join(cells)})（第{line}行：序号{serial}的属性前不是{n_fig}个数值）")
-        unit = ""
-        if has_unit and len(texts) >= 2 and (texts[-1] == "" or is_unit_text(texts[-1])):
-            unit, texts = texts[-1], texts[:-1]
-        if len(texts) == 2 and texts[0] and texts[1]:
-            category, name = texts
-        elif len(texts) == 1 and texts[0]:
-            name = texts[0]
+        attribute, tails = [], []
+        if lay.has_attribute:
+            end = k + 1
+            while end < len(tokens) and tokens[end][1] not in ATTRIBUTE_WORDS and end - k <= 8 + lay.n_mid:
+                end += 1
+            if end >= len(tokens) or tokens[end][1] not in ATTRIBUTE_WORDS:
+                return rows, k, (f"line {line}: row {serial} does not end with an attribute "
+                                 f"({' / '.join(ATTRIBUTE_WORDS)})（第{line}行：序号{serial}的指标未以属性结尾）")
+            attribute, after = [tokens[end][1]], end + 1
+            while (len(tails) < lay.n_tail and after < len(tokens) and tokens[after][1] != str(serial + 1)
+                   and not _ends_table(tokens[after][1])):
+                tails.append(tokens[after][1])
+                after += 1
+            tails += [""] * (lay.n_tail - len(tails))  # blank cells the text leaves out
         else:
-            return rows, k, (f"line {line}: row {serial} holds cells that are not a category, a name and a "
-                             f"unit ({' | '.join(cells)})"
-                             f"（第{line}行：序号{serial}的单元格无法对应类别、指标名称和单位）")
-        rows.append([str(serial), category, name, unit, *figures, tokens[end][1]])
-        k, serial = end + 1, serial + 1
+            ends = _row_end(tokens, k, serial, lay, category_first)
+            if len(ends) != 1:
+                cells = " | ".join(c for _, c in tokens[k + 1:k + 4 + lay.n_fig + lay.n_mid])
+                return rows, k, (f"line {line}: row {serial} cannot be told from the next row "
+                                 f"({'no' if not ends else 'more than one'} reading of its cells fits the header: "
+                                 f"{cells} ...)（第{line}行：无法确定序号{serial}的指标在何处结束）")
+            end = after = ends[0]
+        cells = [c for _, c in tokens[k + 1:end]]
+        got = _split(cells, lay)  # a blank figure or 年均增长 cell left out of the text: no guess which it was
+        if got is None:
+            return rows, k, (f"line {line}: row {serial} holds cells that are not a category, a name, a unit and "
+                             f"{lay.n_fig} figures ({' | '.join(cells)})"
+                             f"（第{line}行：序号{serial}的单元格无法对应类别、指标名称、单位和{lay.n_fig}个数值）")
+        cat, name, unit, figures, mids = got
+        category = cat if cat is not None else category
+        rows.append([str(serial), category, name, unit, *figures, *mids, *attribute, *tails])
+        k, serial = after, serial + 1
     return rows, k, None
 
 
@@ -142,20 +226,16 @@ def _table_at(tokens: list[tuple[int, str]], start: int) -> tuple[list[list[str]
     """The grid of the table whose ``序号`` header is ``tokens[start]``: ``(grid, index after it, problem)``;
     ``None`` when no header follows. The grid holds the title line above the header (when it names a
     表), the header, the rows and the notes after them (备注 / 注, and the numbered lines after it)."""
-    found = _header(tokens, start)
-    if found is None:
-        return None
-    words, fig_start, first = found
-    n_fig = len(words) - 1 - fig_start
     before = [(j, c) for j, c in tokens[max(0, start - 4):start] if c]
     category_first = bool(before) and before[-1][1] in CATEGORY_HEADERS
-    rows, after, why = _rows(tokens, first, n_fig, any(_UNIT_HEADER in w for w in words[:fig_start]),
-                             category_first)
+    lay = _header(tokens, start, category_first)
+    if lay is None:
+        return None
+    rows, after, why = _rows(tokens, lay, category_first)
     if why is None and len(rows) < 2:
         why = f"line {tokens[start][0]}: fewer than two rows under the header（表头下不足两行指标）"
     nxt = next(((j, c) for j, c in tokens[after:] if c), None)
-    if why is None and nxt is not None and not (_AFTER_TABLE.search(nxt[1])
-                                                or (len(nxt[1]) >= 20 and _SENTENCE.search(nxt[1]))):
+    if why is None and nxt is not None and not _ends_table(nxt[1]):
         why = (f"line {nxt[0]}: {nxt[1]!r} follows row {len(rows)}, where row {len(rows) + 1} (its serial "
                f"number first) or the table's end was expected（第{nxt[0]}行：序号{len(rows)}之后应为序号"
                f"{len(rows) + 1}或表格结束）")
@@ -166,7 +246,7 @@ def _table_at(tokens: list[tuple[int, str]], start: int) -> tuple[list[list[str]
     title = next((c for _, c in reversed(before[:-1] if category_first else before)), "")
     if "表" in title and len(title) <= 60 and not _SENTENCE.search(title):
         grid.append([title])
-    grid.append(["序号", *(["类别"] if has_category else []), "指标名称", "单位", *words[fig_start:]])
+    grid.append(["序号", *(["类别"] if has_category else []), "指标名称", "单位", *lay.words[lay.fig_start:]])
     for r in rows:
         grid.append([r[0], *([r[1]] if has_category else []), *r[2:]])
     k = after

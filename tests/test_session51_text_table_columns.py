@@ -1,0 +1,115 @@
+"""A plan table written one cell per line (a web page saved as text) with the columns real plan pages carry
+besides name, unit, figures and attribute (session 51).
+
+Before: a 年均增长 column between the figures and the attribute, or a 责任单位 column after it, refused the whole
+table ("row 1 holds cells that are not a category, a name and a unit"); a table without an attribute column
+was read as a one-column CSV and refused for a missing ``region, indicator, target_year, target`` with the
+page's title as its only column. Now each is read as the same table typed into a workbook reads.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+
+import pytest
+
+import mstarget as mt
+from mstarget.exceptions import DataValidationError
+
+PREFACE = "各单位要按照分工抓好落实，确保完成各项目标任务，不断提升市场监管效能。\n\n"
+
+
+def _cells(cells: list[str], blank_cells: bool) -> str:
+    """One cell per line, blank lines between them; a blank cell a line of spaces (or left out)."""
+    return "\n\n".join(" " if c == "" and blank_cells else c for c in cells if blank_cells or c != "")
+
+
+def _read(path, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return mt.read_plan(path, **kw)
+
+
+#: 年均增长 between the figures and the attribute, 责任单位 after it, years in the header's second row
+WITH_OTHER_COLUMNS = ["表1 某区“十四五”市场监管主要指标", "序号", "指标", "单位", "基期值", "规划值", "年均增长", "属性",
+                      "责任单位", "2020年", "2025年",
+                      "1", "市场主体", "期末市场主体总量", "万户", "85.2", "110", "5.2%", "预期性", "区市场监管局",
+                      "2", "每千人拥有企业数", "户", "30.1", "40", "", "预期性", "区市场监管局、区发改局",
+                      "3", "质量安全", "药品抽检合格率", "%", "98", "≥99", "", "约束性", "",
+                      "备注：〔〕内为累计数。"]
+
+
+def test_growth_and_responsibility_columns_are_read_and_kept(tmp_path):
+    path = tmp_path / "规划.txt"
+    path.write_text(PREFACE + _cells(WITH_OTHER_COLUMNS, True), encoding="utf-8")
+    plan = _read(path, region="某区")
+    assert plan["indicator"].tolist() == ["期末市场主体总量", "每千人拥有企业数", "药品抽检合格率"]
+    assert plan["baseline"].tolist() == [85.2, 30.1, 98] and plan["target"].tolist() == [110, 40, 99]
+    assert plan["baseline_year"].tolist() == [2020] * 3 and plan["target_year"].tolist() == [2025] * 3
+    assert plan["attribute"].tolist() == ["expected", "expected", "binding"]
+    assert plan["group"].tolist() == ["市场主体", "市场主体", "质量安全"]
+    assert plan["年均增长"].fillna("").tolist() == ["5.2%", "", ""]
+    assert plan["责任单位"].fillna("").tolist() == ["区市场监管局", "区市场监管局、区发改局", ""]
+
+
+#: no attribute column; a category column before 序号; row 1's target equals the next serial number
+WITHOUT_ATTRIBUTE = ["某市“十四五”市场监管主要指标", "类别", "序号", "指标名称", "单位", "2020年", "2025年", "年均增长",
+                     "标准化", "1", "主导制定地方标准", "项", "0", "2", "",
+                     "2", "每千人拥有企业数", "户", "30.1", "40", "〔9.9〕",
+                     "知识产权", "3", "每万人口高价值发明专利拥有量", "件", "2.1", "4.5", "16.5%",
+                     "质量安全", "4", "食品评价性抽检合格率", "%", "97.5", "≥98", "—",
+                     "备注：〔〕内为五年累计数。"]
+
+
+#: the same with every cell written: a text that leaves its blank cells out can still be read
+FILLED = [c or "—" for c in WITHOUT_ATTRIBUTE]
+
+
+@pytest.mark.parametrize("cells", [WITHOUT_ATTRIBUTE, FILLED], ids=["blank-cells-as-spaces", "no-blank-cell"])
+def test_a_table_without_an_attribute_column_is_read_row_by_row(tmp_path, cells):
+    path = tmp_path / "规划.txt"
+    path.write_text(PREFACE + _cells(cells, True), encoding="utf-8")
+    plan = _read(path, region="某市")
+    assert plan["indicator"].tolist() == ["主导制定地方标准", "每千人拥有企业数", "每万人口高价值发明专利拥有量",
+                                          "食品评价性抽检合格率"]
+    assert plan["baseline"].tolist() == [0, 30.1, 2.1, 97.5] and plan["target"].tolist() == [2, 40, 4.5, 98]
+    assert plan["group"].tolist() == ["标准化", "标准化", "知识产权", "质量安全"]
+    assert plan["unit"].tolist() == ["项", "户", "件", "%"]
+    assert plan["年均增长"].fillna("").tolist() == ["—" if cells is FILLED else "", "〔9.9〕", "16.5%", "—"]
+
+
+@pytest.mark.parametrize("cells", [WITH_OTHER_COLUMNS, WITHOUT_ATTRIBUTE], ids=["attribute", "no-attribute"])
+def test_a_blank_cell_left_out_of_the_text_is_not_guessed(tmp_path, cells):
+    """A blank 年均增长 cell not written at all: the row's cells could as well have lost their target, whose
+    place the growth figure would then take -- refused, naming the row, rather than read either way."""
+    path = tmp_path / "规划.txt"
+    path.write_text(PREFACE + _cells(cells, False), encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        mt.read_plan(path, region="某市")
+    assert re.search(r"line \d+: row [12] (holds cells that are not a category, a name, a unit and 2 figures|"
+                     r"cannot be told from the next row)", str(err.value)), str(err.value)
+
+
+def test_the_text_table_reads_as_the_same_table_typed_into_a_csv(tmp_path):
+    text = tmp_path / "规划.txt"
+    text.write_text(PREFACE + _cells(WITHOUT_ATTRIBUTE, True), encoding="utf-8")
+    typed = tmp_path / "规划.csv"
+    typed.write_text("类别,序号,指标名称,单位,2020年,2025年,年均增长\n"
+                     "标准化,1,主导制定地方标准,项,0,2,\n,2,每千人拥有企业数,户,30.1,40,〔9.9〕\n"
+                     "知识产权,3,每万人口高价值发明专利拥有量,件,2.1,4.5,16.5%\n质量安全,4,食品评价性抽检合格率,%,97.5,≥98,—\n",
+                     encoding="utf-8")
+    a, b = _read(text, region="某市"), _read(typed, region="某市")
+    assert sorted(a.columns) == sorted(b.columns)
+    assert a[b.columns].astype(str).equals(b.astype(str))
+
+
+def test_a_row_without_attribute_that_fits_no_reading_is_named(tmp_path):
+    broken = [c for c in FILLED if c != "40"]  # row 2 lost its target: its 年均增长 would take the target's place
+    path = tmp_path / "规划.txt"
+    path.write_text(PREFACE + _cells(broken, False), encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        mt.read_plan(path, region="某市")
+    text = str(err.value)
+    assert re.search(r"line \d+: row 2 cannot be told from the next row \(no reading of its cells fits the header",
+                     text), text
+    assert re.search(r"第\d+行：无法确定序号2的指标在何处结束", text)
