@@ -113,3 +113,37 @@ def test_a_row_without_attribute_that_fits_no_reading_is_named(tmp_path):
     assert re.search(r"line \d+: row 2 cannot be told from the next row \(no reading of its cells fits the header",
                      text), text
     assert re.search(r"第\d+行：无法确定序号2的指标在何处结束", text)
+
+
+#: no 序号 column: a category column, the name, unit, years and attribute; a note and a heading after it
+UNNUMBERED = ["表2 “十四五”市场监管主要指标", "类别", "指标", "单位", "2020年", "2025年", "属性",
+              "市场主体", "期末市场主体总量", "万户", "85.2", "110", "预期性",
+              "每千人拥有企业数", "户", "30.1", "40", "预期性",
+              "质量安全", "药品抽检合格率", "%", "98", "≥99", "约束性",
+              "食品抽检量", "批次/千人", "4", "5", "约束性",
+              "注：〔〕内为累计数。", "二、主要任务"]
+
+
+@pytest.mark.parametrize("blank_cells", [True, False])
+def test_a_table_without_serial_numbers_is_read_by_its_attributes(tmp_path, blank_cells):
+    """Before: read as a one-column CSV and refused for missing region / indicator / target columns."""
+    path = tmp_path / "规划.txt"
+    path.write_text(PREFACE + _cells(UNNUMBERED, blank_cells), encoding="utf-8")
+    plan = _read(path, region="某区")
+    assert plan["indicator"].tolist() == ["期末市场主体总量", "每千人拥有企业数", "药品抽检合格率", "食品抽检量"]
+    assert plan["group"].tolist() == ["市场主体", "市场主体", "质量安全", "质量安全"]
+    assert plan["unit"].tolist() == ["万户", "户", "%", "批次/千人"]
+    assert plan["target"].tolist() == [110, 40, 99, 5] and plan["target_year"].tolist() == [2025] * 4
+    assert plan["attribute"].tolist() == ["expected", "expected", "binding", "binding"]
+
+
+def test_a_line_after_an_unnumbered_table_that_ends_nothing_refuses_the_table(tmp_path):
+    """Without serial numbers a row is known by its attribute only: a line after the last row that is neither a
+    row nor a note / heading leaves the whole table unread, named -- never rows 1-4 read and the rest dropped."""
+    cells = UNNUMBERED[:-2] + ["专栏1", "市场监管能力提升工程"]
+    path = tmp_path / "规划.txt"
+    path.write_text(PREFACE + _cells(cells, True), encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        mt.read_plan(path, region="某区")
+    assert re.search(r"line \d+: '专栏1' follows row 4: it starts no row ending with its attribute", str(err.value))
+    assert re.search(r"第\d+行：第4个指标之后既不是以属性结尾的指标行", str(err.value))

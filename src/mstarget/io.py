@@ -47,7 +47,7 @@ from .exceptions import (
 )
 from .output_set import current_set, file_in_the_way, record_written, same_file, write_problem
 from .pdf_three_line import join_lines, three_line_tables
-from .text_tables import cell_per_line_tables, running_text_problem
+from .text_tables import NAME_HEADERS, SERIAL_HEADERS, cell_per_line_tables, running_text_problem
 from .validation import SCRIPT_DIGIT_CHARS, as_script
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -604,8 +604,10 @@ def _not_a_document(exc: Exception) -> str:
             "later), or copy the table into Excel and save it as .xlsx)")
 
 
-#: a line holding only the header 序号: a table written one cell per line (:mod:`mstarget.text_tables`)
-_SERIAL_LINE = re.compile(r"^[ \t\u00a0\u3000]*序号[ \t\u00a0\u3000]*$", re.M)
+#: a line holding only the header 序号 (or a name column's, 指标): a table written one cell per line
+#: (:mod:`mstarget.text_tables`)
+_HEADER_LINE = re.compile(r"^[ \t\u00a0\u3000]*(" + "|".join(SERIAL_HEADERS + NAME_HEADERS)
+                          + r")[ \t\u00a0\u3000]*$", re.M)
 
 
 def _text_sheets(p: Path, src: str, sep: str) -> list[tuple[str | None, pd.DataFrame]]:
@@ -615,7 +617,7 @@ def _text_sheets(p: Path, src: str, sep: str) -> list[tuple[str | None, pd.DataF
     text = decode_text(p.read_bytes(), src)
     sep = "\t" if sep == "," and _tabbed_table(text) else sniff_separator(text, sep)
     problems: list[str] = []
-    if _SERIAL_LINE.search(text[:500_000]):
+    if _HEADER_LINE.search(text[:500_000]):
         tables, problems = cell_per_line_tables(text)
         if tables:
             names = ", ".join(repr(rows[0][0]) if len(rows[0]) == 1 else name for name, rows in tables)
@@ -626,7 +628,7 @@ def _text_sheets(p: Path, src: str, sep: str) -> list[tuple[str | None, pd.DataF
                 "after it（已按每行一个单元格"
                 "的网页文本读取指标表，请核对）"), stacklevel=4)
             return _as_grids(tables)
-    if problems:  # the 序号 header stands alone on its line: this is no CSV table either
+    if problems:  # the 序号 / 指标 header stands alone on its line: this is no CSV table either
         raise DataValidationError([Problem(src, None, None, None, (
             "a table written one cell per line (a web page saved as text) could not be read row by row: "
             + "; ".join(problems) + ". Each row runs from its serial number to its attribute (约束性 / 预期性) "

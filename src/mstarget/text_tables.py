@@ -17,7 +17,9 @@ columns: the indicator's name (and unit), the figure columns standing together (
 it (责任单位, 备注). Each row starts with the next serial number (1, 2, 3 ...); in a table with an attribute
 column it ends with its attribute (约束性 / 预期性 / 指导性) and the cells after it, else just before the next
 row's number -- with one cell per column, so that a figure equal to that number is never taken for it (a
-row more than one reading fits is refused). The figures are the cells just before the other columns; what
+row more than one reading fits is refused). A table without a ``序号`` column -- its header opening with the
+name column's (指标 / 指标名称) -- needs its attribute column: each row runs from the cell after the one before
+it to its attribute and the cells after that. The figures are the cells just before the other columns; what
 comes before them is the indicator's name, with a category before it (then carried to the group's next rows)
 and its unit after it (a unit reads as one: 万户, 亿元, 批次/千人, %). A category column written before ``序号``
 (类别 / 领域 ...) opens each group with its cell, before the group's first serial number. A row that does not
@@ -41,6 +43,8 @@ from .units import is_unit_text
 SERIAL_HEADERS = ("序号",)
 ATTRIBUTE_HEADERS = ("属性", "指标属性", "指标性质", "性质")
 ATTRIBUTE_WORDS = ("约束性", "预期性", "指导性")
+#: the name column's header opening a table without a 序号 column (its rows then end with their attribute)
+NAME_HEADERS = ("指标", "指标名称", "主要指标", "具体指标", "指标内容")
 #: a category column's header standing before ``序号`` (its cells then open their group's first row)
 CATEGORY_HEADERS = ("类别", "领域", "类型", "分类", "一级指标", "指标类别", "指标类型")
 #: what may follow a table's last row: a note, a source, a heading, another table's title or header
@@ -50,6 +54,8 @@ _AFTER_TABLE = re.compile(r"^(备注|注|资料来源|数据来源|说明)"
 #: header words of a figure column (the baseline's and the target's); a unit column's header
 _FIGURE_HEADER = re.compile(r"基期|基数|基准|基年|现状|规划|目标|预期值|\d{4}\s*年")
 _UNIT_HEADER = "单位"
+#: header words of a column after the attribute (责任单位, 牵头部门, 备注) in a table without a 序号 column
+_TAIL_HEADER = re.compile(r"责任|牵头|部门|备注|说明|来源|口径")
 _YEAR_HEADER = re.compile(r"^[（(【\[]?\s*(\d{4})\s*年?\s*[）)】\]]?$")
 #: a figure cell: a number (with the plan's notation around it) or a table's "no figure" mark
 _FIGURE = re.compile(r"\d|^[—–\-/…]+$|^(暂无|无)$")
@@ -75,28 +81,36 @@ class _Layout(NamedTuple):
     n_mid: int  #: columns between the figures and the attribute (年均增长, 累计) -- or after the figures
     has_attribute: bool  #: an attribute column (属性): each row ends with 约束性 / 预期性 / 指导性
     n_tail: int  #: columns after the attribute (责任单位, 备注)
-    first: int  #: index of the first row's serial number 1 (or of the category cell before it)
+    first: int  #: index of the first row's serial number 1 (or of the category cell before it), or first cell
     has_unit: bool  #: a unit column (单位) before the figures
+    numbered: bool  #: a 序号 column: each row starts with its serial number
 
 
-def _header(tokens: list[tuple[int, str]], start: int, category_first: bool) -> _Layout | None:
-    """The column layout under the ``序号`` header ``tokens[start]`` (:class:`_Layout`); ``None`` when the
-    tokens after it are no such header. The header runs to the first row's serial number ``1`` (or to the
-    category cell before it, when a category column stands before ``序号``). The years may head the figure
-    columns themselves (``2020年 | 2025年``) or a second header row under them (``基期值 | 规划值`` over
-    ``2020年 | 2025年``)."""
-    cells = []
+def _header(tokens: list[tuple[int, str]], start: int, category_first: bool, numbered: bool) -> _Layout | None:
+    """The column layout under the ``序号`` header ``tokens[start]`` -- or, not ``numbered``, from the name
+    header ``tokens[start]`` of a table without a 序号 column (:class:`_Layout`); ``None`` when the tokens are
+    no such header. The header runs to the first row's serial number ``1`` (or to the category cell before
+    it, when a category column stands before ``序号``); without a 序号 column, to its attribute header and the
+    headers after it (责任单位, 备注). The years may head the figure columns themselves (``2020年 | 2025年``)
+    or a second header row under them (``基期值 | 规划值`` over ``2020年 | 2025年``)."""
+    cells = [] if numbered else [tokens[start][1]]
     k = start + 1
     while k < len(tokens) and k <= start + 24:
         cell = tokens[k][1]
-        if cell == "1" or (category_first and cells and cell and k + 1 < len(tokens) and tokens[k + 1][1] == "1"
-                           and not _YEAR_HEADER.match(cell) and cell not in ATTRIBUTE_HEADERS):
+        if numbered and (cell == "1" or (category_first and cells and cell and k + 1 < len(tokens)
+                                         and tokens[k + 1][1] == "1" and not _YEAR_HEADER.match(cell)
+                                         and cell not in ATTRIBUTE_HEADERS)):
             break  # row 1, or the category cell opening its group (a category column before 序号)
+        if (not numbered and any(c in ATTRIBUTE_HEADERS for c in cells) and cell
+                and not _YEAR_HEADER.match(cell) and not _TAIL_HEADER.search(cell)):
+            break  # the first row's first cell, after the attribute's header and those after it
         if cell:
             cells.append(cell)
         k += 1
     else:
         return None
+    if not numbered and not any(c in ATTRIBUTE_HEADERS for c in cells):
+        return None  # without serial numbers, only the attribute words tell where a row ends
     years = [m.group(1) + "年" for m in map(_YEAR_HEADER.match, cells) if m]
     words = [c for c in cells if not _YEAR_HEADER.match(c)]
     if years and not any(_FIGURE_HEADER.search(w) for w in words):  # 2020年 | 2025年 head the figures
@@ -117,7 +131,7 @@ def _header(tokens: list[tuple[int, str]], start: int, category_first: bool) -> 
     n_fig = len(figures)
     return _Layout(words, figures[0], n_fig, end - figures[-1] - 1, bool(attributes),
                    len(words) - end - 1 if attributes else 0, k,
-                   any(_UNIT_HEADER in w for w in words[:figures[0]]))
+                   any(_UNIT_HEADER in w for w in words[:figures[0]]), numbered)
 
 
 def _ends_table(cell: str) -> bool:
@@ -137,8 +151,8 @@ def _split(cells: list[str], lay: _Layout) -> tuple[str | None, str, str, list[s
     unit = ""
     if lay.has_unit and len(texts) >= 2 and (texts[-1] == "" or is_unit_text(texts[-1])):
         unit, texts = texts[-1], texts[:-1]
-    if len(texts) == 2 and texts[0] and texts[1]:
-        return texts[0], texts[1], unit, figures, mids
+    if len(texts) == 2 and texts[1]:  # a category and the name; a blank category cell: the group's
+        return texts[0] or None, texts[1], unit, figures, mids
     if len(texts) == 1 and texts[0]:
         return None, texts[0], unit, figures, mids
     return None
@@ -180,24 +194,35 @@ def _rows(tokens: list[tuple[int, str]], lay: _Layout,
     group's category cell stands before its first row's serial number."""
     rows, k, serial, category = [], lay.first, 1, ""
     while k < len(tokens):
-        if (category_first and tokens[k][1] != str(serial) and k + 1 < len(tokens)
+        if not lay.numbered:  # a row starts where the one before ended, until what ends a table
+            j = next((j for j in range(k, len(tokens)) if tokens[j][1]), len(tokens))
+            if j >= len(tokens) or (rows and _ends_table(tokens[j][1])):
+                break
+        elif (category_first and tokens[k][1] != str(serial) and k + 1 < len(tokens)
                 and tokens[k + 1][1] == str(serial) and _is_text(tokens[k][1])):
             category = tokens[k][1]
             k += 1
-        if tokens[k][1] != str(serial):
+        if lay.numbered and tokens[k][1] != str(serial):
             break
-        line = tokens[k][0]
+        line = tokens[k][0] if lay.numbered else tokens[j][0]
+        first = k + 1 if lay.numbered else k  # the row's first cell after its serial number
+        zh = f"序号{serial}的指标" if lay.numbered else f"第{serial}个指标"
         attribute, tails = [], []
         if lay.has_attribute:
-            end = k + 1
-            while end < len(tokens) and tokens[end][1] not in ATTRIBUTE_WORDS and end - k <= 8 + lay.n_mid:
+            end = first
+            while end < len(tokens) and tokens[end][1] not in ATTRIBUTE_WORDS and end - first <= 7 + lay.n_mid:
                 end += 1
             if end >= len(tokens) or tokens[end][1] not in ATTRIBUTE_WORDS:
+                if not lay.numbered and rows:  # no serial number to say a row starts here
+                    return rows, k, (f"line {line}: {tokens[j][1]!r} follows row {serial - 1}: it starts no row "
+                                     f"ending with its attribute ({' / '.join(ATTRIBUTE_WORDS)}), nor is it what "
+                                     f"ends a table (a note, a heading)（第{line}行：第{serial - 1}个指标之后既不是"
+                                     "以属性结尾的指标行，也不是表格结束）")
                 return rows, k, (f"line {line}: row {serial} does not end with an attribute "
-                                 f"({' / '.join(ATTRIBUTE_WORDS)})（第{line}行：序号{serial}的指标未以属性结尾）")
+                                 f"({' / '.join(ATTRIBUTE_WORDS)})（第{line}行：{zh}未以属性结尾）")
             attribute, after = [tokens[end][1]], end + 1
-            while (len(tails) < lay.n_tail and after < len(tokens) and tokens[after][1] != str(serial + 1)
-                   and not _ends_table(tokens[after][1])):
+            while (len(tails) < lay.n_tail and after < len(tokens)
+                   and not (lay.numbered and tokens[after][1] == str(serial + 1)) and not _ends_table(tokens[after][1])):
                 tails.append(tokens[after][1])
                 after += 1
             tails += [""] * (lay.n_tail - len(tails))  # blank cells the text leaves out
@@ -207,28 +232,29 @@ def _rows(tokens: list[tuple[int, str]], lay: _Layout,
                 cells = " | ".join(c for _, c in tokens[k + 1:k + 4 + lay.n_fig + lay.n_mid])
                 return rows, k, (f"line {line}: row {serial} cannot be told from the next row "
                                  f"({'no' if not ends else 'more than one'} reading of its cells fits the header: "
-                                 f"{cells} ...)（第{line}行：无法确定序号{serial}的指标在何处结束）")
+                                 f"{cells} ...)（第{line}行：无法确定{zh}在何处结束）")
             end = after = ends[0]
-        cells = [c for _, c in tokens[k + 1:end]]
+        cells = [c for _, c in tokens[first:end]]
         got = _split(cells, lay)  # a blank figure or 年均增长 cell left out of the text: no guess which it was
         if got is None:
             return rows, k, (f"line {line}: row {serial} holds cells that are not a category, a name, a unit and "
                              f"{lay.n_fig} figures ({' | '.join(cells)})"
-                             f"（第{line}行：序号{serial}的单元格无法对应类别、指标名称、单位和{lay.n_fig}个数值）")
+                             f"（第{line}行：{zh.removesuffix('的指标')}的单元格无法对应类别、指标名称、单位和{lay.n_fig}个数值）")
         cat, name, unit, figures, mids = got
         category = cat if cat is not None else category
-        rows.append([str(serial), category, name, unit, *figures, *mids, *attribute, *tails])
+        rows.append([str(serial) if lay.numbered else "", category, name, unit, *figures, *mids, *attribute, *tails])
         k, serial = after, serial + 1
     return rows, k, None
 
 
-def _table_at(tokens: list[tuple[int, str]], start: int) -> tuple[list[list[str]], int, str | None] | None:
-    """The grid of the table whose ``序号`` header is ``tokens[start]``: ``(grid, index after it, problem)``;
-    ``None`` when no header follows. The grid holds the title line above the header (when it names a
+def _table_at(tokens: list[tuple[int, str]], start: int,
+              numbered: bool = True) -> tuple[list[list[str]], int, str | None] | None:
+    """The grid of the table whose ``序号`` header (or, not ``numbered``, its name column's header) is
+    ``tokens[start]``: ``(grid, index after it, problem)``; ``None`` when no header follows. The grid holds the title line above the header (when it names a
     表), the header, the rows and the notes after them (备注 / 注, and the numbered lines after it)."""
     before = [(j, c) for j, c in tokens[max(0, start - 4):start] if c]
     category_first = bool(before) and before[-1][1] in CATEGORY_HEADERS
-    lay = _header(tokens, start, category_first)
+    lay = _header(tokens, start, category_first, numbered)
     if lay is None:
         return None
     rows, after, why = _rows(tokens, lay, category_first)
@@ -246,9 +272,10 @@ def _table_at(tokens: list[tuple[int, str]], start: int) -> tuple[list[list[str]
     title = next((c for _, c in reversed(before[:-1] if category_first else before)), "")
     if "表" in title and len(title) <= 60 and not _SENTENCE.search(title):
         grid.append([title])
-    grid.append(["序号", *(["类别"] if has_category else []), "指标名称", "单位", *lay.words[lay.fig_start:]])
+    serial = ["序号"] if numbered else []
+    grid.append([*serial, *(["类别"] if has_category else []), "指标名称", "单位", *lay.words[lay.fig_start:]])
     for r in rows:
-        grid.append([r[0], *([r[1]] if has_category else []), *r[2:]])
+        grid.append([*r[:len(serial)], *([r[1]] if has_category else []), *r[2:]])
     k = after
     while k < len(tokens) and not tokens[k][1]:
         k += 1
@@ -280,8 +307,10 @@ def cell_per_line_tables(text: str) -> tuple[list[tuple[str, list[list[str]]]], 
         tables, problems = [], []
         k = 0
         while k < len(tokens):
-            if tokens[k][1] in SERIAL_HEADERS:
-                got = _table_at(tokens, k)
+            numbered = tokens[k][1] in SERIAL_HEADERS
+            if numbered or (tokens[k][1] in NAME_HEADERS  # a table without a 序号 column
+                            and not any(c in SERIAL_HEADERS for _, c in tokens[max(0, k - 3):k])):
+                got = _table_at(tokens, k, numbered)
                 if got is not None:
                     grid, after, why = got
                     if why is None:
