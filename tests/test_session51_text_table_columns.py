@@ -147,3 +147,47 @@ def test_a_line_after_an_unnumbered_table_that_ends_nothing_refuses_the_table(tm
         mt.read_plan(path, region="某区")
     assert re.search(r"line \d+: '专栏1' follows row 4: it starts no row ending with its attribute", str(err.value))
     assert re.search(r"第\d+行：第4个指标之后既不是以属性结尾的指标行", str(err.value))
+
+
+#: a history table with neither 序号 nor attribute: one cell per column, a category written once per group
+HISTORY = ["表3 某区市场监管主要指标完成情况", "类别", "指标", "单位", "2020年", "2021年", "2022年", "2023年",
+           "市场主体", "期末市场主体总量", "万户", "1.89", "2.2", "2.45", "2.7",
+           "每千人拥有企业数", "户", "16.22", "", "20.1", "23.5",
+           "质量安全", "药品抽检合格率", "%", "98", "98.5", "99", "99.1",
+           "注：数据来源于区市场监管局。"]
+
+
+def test_a_history_table_without_serial_numbers_or_attribute_is_read_cell_by_cell(tmp_path):
+    """Before: read as a one-column CSV ('missing column(s) indicator, year, value ... found: 表3 ...')."""
+    path = tmp_path / "历史.txt"
+    path.write_text(PREFACE + _cells(HISTORY, True), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        hist = mt.read_history(path, region="某区")
+    got = hist.pivot_table(index="indicator", columns="year", values="value")
+    assert got.loc["期末市场主体总量"].tolist() == [1.89, 2.2, 2.45, 2.7]
+    assert got.loc["每千人拥有企业数"].dropna().to_dict() == {2020: 16.22, 2022: 20.1, 2023: 23.5}  # 2021 left blank
+    assert got.loc["药品抽检合格率"].tolist() == [98, 98.5, 99, 99.1]
+    assert hist.groupby("indicator")["unit"].first().to_dict() == {"期末市场主体总量": "万户", "每千人拥有企业数": "户",
+                                                                  "药品抽检合格率": "%"}
+
+
+def test_a_row_short_of_a_cell_in_a_table_without_serial_numbers_or_attribute_is_named(tmp_path):
+    cells = [c for c in HISTORY if c != ""]  # row 2's blank 2021 cell left out: its figures would shift a year
+    path = tmp_path / "历史.txt"
+    path.write_text(PREFACE + _cells(cells, True), encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        mt.read_history(path, region="某区")
+    assert re.search(r"line \d+: row 2 does not hold one cell per column of the header", str(err.value)), str(err.value)
+
+
+def test_a_heading_named_like_a_header_over_running_text_is_still_running_text(tmp_path):
+    """A line 主要指标 opens a table only when short header cells follow it; over sentences it is a heading, and the
+    text is refused as running text, as before."""
+    path = tmp_path / "工作要点.txt"
+    path.write_text("关于印发某区市场监管工作要点的通知\n\n主要指标\n\n"
+                    "到2025年，全区市场主体总量达到3万户，每万人口高价值发明专利拥有量达到3件。\n\n" + PREFACE * 3,
+                    encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        mt.read_plan(path, region="某区")
+    assert "the file is a document's running text, not a table: line 5 is a sentence" in str(err.value)

@@ -18,8 +18,10 @@ it (责任单位, 备注). Each row starts with the next serial number (1, 2, 3 
 column it ends with its attribute (约束性 / 预期性 / 指导性) and the cells after it, else just before the next
 row's number -- with one cell per column, so that a figure equal to that number is never taken for it (a
 row more than one reading fits is refused). A table without a ``序号`` column -- its header opening with the
-name column's (指标 / 指标名称) -- needs its attribute column: each row runs from the cell after the one before
-it to its attribute and the cells after that. The figures are the cells just before the other columns; what
+name column's (指标 / 指标名称) -- runs each row from the cell after the one before it to its attribute and
+the cells after that; without an attribute column either (a history's 指标 | 单位 | 2020年 | 2021年 ...), each
+row holds one cell per column (a category cell first on a group's first row), a blank cell being a line of
+spaces. The figures are the cells just before the other columns; what
 comes before them is the indicator's name, with a category before it (then carried to the group's next rows)
 and its unit after it (a unit reads as one: 万户, 亿元, 批次/千人, %). A category column written before ``序号``
 (类别 / 领域 ...) opens each group with its cell, before the group's first serial number. A row that does not
@@ -56,6 +58,8 @@ _FIGURE_HEADER = re.compile(r"基期|基数|基准|基年|现状|规划|目标|�
 _UNIT_HEADER = "单位"
 #: header words of a column after the attribute (责任单位, 牵头部门, 备注) in a table without a 序号 column
 _TAIL_HEADER = re.compile(r"责任|牵头|部门|备注|说明|来源|口径")
+#: a header after the figure columns of a table with neither 序号 nor attribute (年均增长, 累计, 备注)
+_MID_HEADER = re.compile(r"^.{0,4}(年均|累计|增长|增速|增幅|备注|说明).{0,8}$")
 _YEAR_HEADER = re.compile(r"^[（(【\[]?\s*(\d{4})\s*年?\s*[）)】\]]?$")
 #: a figure cell: a number (with the plan's notation around it) or a table's "no figure" mark
 _FIGURE = re.compile(r"\d|^[—–\-/…]+$|^(暂无|无)$")
@@ -104,13 +108,16 @@ def _header(tokens: list[tuple[int, str]], start: int, category_first: bool, num
         if (not numbered and any(c in ATTRIBUTE_HEADERS for c in cells) and cell
                 and not _YEAR_HEADER.match(cell) and not _TAIL_HEADER.search(cell)):
             break  # the first row's first cell, after the attribute's header and those after it
+        if (not numbered and cell and any(_FIGURE_HEADER.search(c) for c in cells) and cell not in ATTRIBUTE_HEADERS
+                and not _FIGURE_HEADER.search(cell) and not _MID_HEADER.match(cell)):
+            break  # the first row's first cell, after the figures' headers (a table without an attribute)
+        if cell and (len(cell) > 30 or _SENTENCE.search(cell)):
+            return None  # a sentence: a heading (主要指标) over running text, not a table's header
         if cell:
             cells.append(cell)
         k += 1
     else:
         return None
-    if not numbered and not any(c in ATTRIBUTE_HEADERS for c in cells):
-        return None  # without serial numbers, only the attribute words tell where a row ends
     years = [m.group(1) + "年" for m in map(_YEAR_HEADER.match, cells) if m]
     words = [c for c in cells if not _YEAR_HEADER.match(c)]
     if years and not any(_FIGURE_HEADER.search(w) for w in words):  # 2020年 | 2025年 head the figures
@@ -161,6 +168,26 @@ def _split(cells: list[str], lay: _Layout) -> tuple[str | None, str, str, list[s
 def _is_text(cell: str) -> bool:
     """Whether a cell holds words rather than a figure (or nothing)."""
     return cell != "" and not _FIGURE.search(cell)
+
+
+def _fixed_cells(tokens: list[tuple[int, str]], lay: _Layout,
+                 with_category: bool) -> tuple[int, str | None, str, str, list[str], list[str]] | None:
+    """The next row of a table with neither 序号 nor attribute, one cell per column (a category cell first when
+    ``with_category``) from ``tokens[0]``: its number of cells, then as ``_split`` gives it; ``None`` when its
+    cells do not fit that."""
+    n = with_category + 1 + lay.has_unit + lay.n_fig + lay.n_mid
+    if len(tokens) < n:
+        return None
+    cells = [c for _, c in tokens[:n]]
+    cat = cells.pop(0) if with_category else None
+    name, unit = cells[0], (cells[1] if lay.has_unit else "")
+    figures = cells[1 + lay.has_unit:1 + lay.has_unit + lay.n_fig]
+    mids = cells[1 + lay.has_unit + lay.n_fig:]
+    if (not _is_text(name) or (cat is not None and cat != "" and not _is_text(cat))
+            or (unit and not is_unit_text(unit)) or not all(_FIGURE.search(f) or f == "" for f in figures)
+            or any(len(m) > 40 or _SENTENCE.search(m) for m in mids)):
+        return None
+    return n, cat or None, name, unit, figures, mids
 
 
 def _row_end(tokens: list[tuple[int, str]], k: int, serial: int, lay: _Layout, category_first: bool) -> list[int]:
@@ -226,6 +253,19 @@ def _rows(tokens: list[tuple[int, str]], lay: _Layout,
                 tails.append(tokens[after][1])
                 after += 1
             tails += [""] * (lay.n_tail - len(tails))  # blank cells the text leaves out
+        elif not lay.numbered:  # one cell per column: neither a serial number nor an attribute marks the rows
+            readings = [got for c in ((False, True) if category_first else (False,))
+                        if (got := _fixed_cells(tokens[k:], lay, c)) is not None]
+            if len(readings) != 1:
+                cells = " | ".join(c for _, c in tokens[k:k + 3 + lay.n_fig + lay.n_mid])
+                return rows, k, (f"line {line}: row {serial} does not hold one cell per column of the header "
+                                 f"({'no' if not readings else 'more than one'} reading fits: {cells} ...; a blank "
+                                 f"cell is a line of spaces)（第{line}行：{zh}的单元格数与表头列数不符）")
+            n, cat, name, unit, figures, mids = readings[0]
+            category = cat if cat is not None else category
+            rows.append(["", category, name, unit, *figures, *mids])
+            k, serial = k + n, serial + 1
+            continue
         else:
             ends = _row_end(tokens, k, serial, lay, category_first)
             if len(ends) != 1:
