@@ -547,6 +547,7 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     ident = _identity(raw, problems)
     target_year = _years(raw, "target_year", problems, required=True)
     baseline_year = _years(raw, "baseline_year", problems, required=False)
+    raw = _targets_from_growth_column(raw, src, table.rows)  # 2025年 — | 年均增长 5%: the target is 年均增长5%
     # 待定, 另行确定: a draft's target not yet set, kept (target NaN) for suggest to give figures, not 定性
     pending = _pending_rows(raw, ident)
     # 建成, 基本建立, 达到全国平均水平 (or a row saying 定性): kept, read as no figure (target NaN), 另行评价
@@ -1878,6 +1879,56 @@ def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells", baseline_year: np.n
     out = raw.copy(deep=False)
     out["target"] = column
     return words, out, in_points
+
+
+#: the header of a column giving the growth a plan sets beside its figures: 年均增长, 年均增速（%）, “十四五”累计增长
+_GROWTH_HEADER = re.compile(r"(年均|累计|期间)增[长速幅]")
+#: a growth cell read as a target: 5, 5%, ≥5, 5以上, -3 (a fall), 〔10〕 (over the whole period)
+_GROWTH_CELL = re.compile(r"(?P<open>[〔\[【])?(?P<sign>[≥>]|不低于)?(?P<neg>[-−－])?(?P<amount>\d+(?:\.\d+)?)%?"
+                          r"(?P<above>以上)?(?(open)[〕\]】])")
+
+
+def _targets_from_growth_column(raw: pd.DataFrame, src: str, rows) -> pd.DataFrame:
+    """A target left blank (``—``, ``暂无``, empty) in a row whose growth column (:data:`_GROWTH_HEADER`: one column
+    headed 年均增长 / 年均增速 / 累计增长) gives a figure is that growth from the baseline, as if the target cell
+    said so: ``5%`` under 年均增长 -> ``年均增长5%`` (compounded yearly from the baseline year to the target year,
+    :func:`target_as_change`), ``〔10〕`` or a 累计 header -> ``累计增长10%``, ``-3`` -> ``年均下降3%``, ``≥5`` /
+    ``5以上`` -> ``年均增长5%以上``. Only rows with a readable baseline figure are read so; the words are kept in
+    ``target_written`` and a warning names the rows. A growth cell in other words (``5左右``, ``高于GDP增长``)
+    leaves the blank target as it is, refused as before."""
+    if "target" not in raw.columns or "baseline" not in raw.columns:
+        return raw
+    columns = [c for c in raw.columns if isinstance(c, str) and len(c) <= 20 and _GROWTH_HEADER.search(c)]
+    if len(columns) != 1:
+        return raw  # none, or two growth columns (年均增长 | 累计增长): which one sets the target is not guessed
+    col = columns[0]
+    target = raw["target"].astype(object).to_numpy(copy=True)
+    said = []
+    for pos in range(len(raw)):
+        cell, base = target[pos], raw["baseline"].iat[pos]
+        if not (cell is None or (isinstance(cell, float) and math.isnan(cell))
+                or normalize_words(str(cell)).replace(" ", "") in NO_FIGURE | {""}):
+            continue
+        growth = raw[col].iat[pos]
+        m = _GROWTH_CELL.fullmatch(normalize_words(str(growth)).replace(" ", "")) if isinstance(growth, str) else None
+        if m is None and isinstance(growth, (int, float)) and math.isfinite(growth):
+            m = _GROWTH_CELL.fullmatch(f"{growth:g}")
+        if m is None or not np.isfinite(parse_cell(base).value if isinstance(base, str) else
+                                        (float(base) if isinstance(base, (int, float)) else np.nan)):
+            continue
+        words = (("累计" if m.group("open") or "年均" not in col else "年均") + ("下降" if m.group("neg") else "增长")
+                 + m.group("amount") + "%" + ("以上" if m.group("sign") or m.group("above") else ""))
+        target[pos] = words
+        said.append(f"row {rows[pos] if rows is not None else pos + 1}: {growth} -> {words}")
+    if not said:
+        return raw
+    warnings.warn(MstargetWarning(
+        f"{src}: {len(said)} target(s) left blank are read from the column '{col}' as a change from the baseline "
+        f"({'; '.join(said[:5])}{' ...' if len(said) > 5 else ''}); write the target figure in the target column "
+        f"to have it read instead（目标值空缺的指标按“{col}”列折算目标，请核对）"), stacklevel=4)
+    out = raw.copy(deep=False)
+    out["target"] = target
+    return out
 
 
 def _rate_rows(raw: pd.DataFrame, baseline: "_Cells", unit) -> np.ndarray:

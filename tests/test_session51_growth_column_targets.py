@@ -1,0 +1,69 @@
+"""A plan row whose target year's cell is left blank (—) while its 年均增长 column gives the growth (session 51).
+
+Plan tables often set a figure's target as a growth rate only: ``地区生产总值 | 亿元 | 5000 | — | 6%``. Before,
+such a row was refused ("'—': a target value, not blank"), though the same words in the target cell
+(``年均增长6%``) were read. Now the growth column's figure is read as that change from the baseline.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+
+import pytest
+
+import mstarget as mt
+from mstarget.exceptions import DataValidationError, MstargetWarning
+
+TABLE = ("指标名称,单位,2020年,2025年,年均增长（%）,属性\n"
+         "市场主体总量,万户,85.2,—,5,预期性\n"
+         "每万人口高价值发明专利拥有量,件,2.1,4.5,16.5,预期性\n"  # a target given: the growth column is not read
+         "技术合同成交额,亿元,120,,〔10〕,预期性\n"
+         "单位生产总值能耗,吨标准煤/万元,0.5,—,-3,约束性\n"
+         "研发经费投入增长,%,8.2,—,≥7,预期性\n")
+
+
+def _read(tmp_path, text):
+    path = tmp_path / "规划.csv"
+    path.write_text(text, encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plan = mt.read_plan(path, region="某市")
+    return plan, [str(w.message) for w in caught if issubclass(w.category, MstargetWarning)]
+
+
+def test_a_blank_target_is_the_growth_column_from_the_baseline(tmp_path):
+    plan, said = _read(tmp_path, TABLE)
+    got = plan.set_index("indicator")
+    assert got.loc["市场主体总量", "target"] == pytest.approx(85.2 * 1.05 ** 5)  # compounded 2020 -> 2025
+    assert got.loc["市场主体总量", "direction"] == ">="
+    assert got.loc["每万人口高价值发明专利拥有量", "target"] == 4.5
+    assert got.loc["技术合同成交额", "target"] == pytest.approx(132)  # 〔10〕: 10 % over the whole period
+    assert got.loc["单位生产总值能耗", "target"] == pytest.approx(0.5 * 0.97 ** 5)  # -3: a fall, at most
+    assert got.loc["单位生产总值能耗", "direction"] == "<="
+    assert got.loc["研发经费投入增长", "target"] == 7  # a growth rate's own row: the yearly rate, on average
+    assert got["target_written"].to_dict() == {"市场主体总量": "年均增长5%", "每万人口高价值发明专利拥有量": "",
+                                               "技术合同成交额": "累计增长10%", "单位生产总值能耗": "年均下降3%",
+                                               "研发经费投入增长": "年均增长7%以上"}
+    warning = next(s for s in said if "left blank" in s)
+    assert "4 target(s) left blank are read from the column '年均增长（%）'" in warning
+    assert "row 2: 5 -> 年均增长5%" in warning and "row 5: -3 -> 年均下降3%" in warning
+
+
+def test_a_growth_cell_in_other_words_leaves_the_blank_target_refused(tmp_path):
+    with pytest.raises(DataValidationError) as err:
+        _read(tmp_path, "指标名称,单位,2020年,2025年,年均增长,属性\n市场主体总量,万户,85.2,—,5左右,预期性\n"
+                        "企业总量,万户,40,50,4.6,预期性\n")
+    assert re.search(r"row 2, column '2025年': '—': a target value, not blank", str(err.value))
+
+
+def test_a_page_saved_as_text_with_a_growth_column_gives_its_targets(tmp_path):
+    cells = ["序号", "指标", "单位", "2020年", "2025年", "年均增长", "属性",
+             "1", "期末市场主体总量", "万户", "85.2", "—", "5%", "预期性",
+             "2", "药品抽检合格率", "%", "98", "≥99", " ", "约束性"]
+    path = tmp_path / "规划.txt"
+    path.write_text("各单位要按照分工抓好落实，确保完成各项目标任务，不断提升市场监管效能。\n\n" + "\n\n".join(cells),
+                    encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan = mt.read_plan(path, region="某区")
+    assert plan["target"].tolist() == [pytest.approx(85.2 * 1.05 ** 5), 99]
