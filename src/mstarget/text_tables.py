@@ -109,6 +109,7 @@ def _header(tokens: list[tuple[int, str]], start: int, category_first: bool, num
                 and not _YEAR_HEADER.match(cell) and not _TAIL_HEADER.search(cell)):
             break  # the first row's first cell, after the attribute's header and those after it
         if (not numbered and cell and any(_FIGURE_HEADER.search(c) for c in cells) and cell not in ATTRIBUTE_HEADERS
+                and not any(c in ATTRIBUTE_HEADERS for c in cells)
                 and not _FIGURE_HEADER.search(cell) and not _MID_HEADER.match(cell)):
             break  # the first row's first cell, after the figures' headers (a table without an attribute)
         if cell and (len(cell) > 30 or _SENTENCE.search(cell)):
@@ -158,6 +159,8 @@ def _split(cells: list[str], lay: _Layout) -> tuple[str | None, str, str, list[s
     unit = ""
     if lay.has_unit and len(texts) >= 2 and (texts[-1] == "" or is_unit_text(texts[-1])):
         unit, texts = texts[-1], texts[:-1]
+    if texts and is_unit_text(texts[-1]):
+        return None  # a unit where the name stands: the row's cells are shifted (a blank cell left out)
     if len(texts) == 2 and texts[1]:  # a category and the name; a blank category cell: the group's
         return texts[0] or None, texts[1], unit, figures, mids
     if len(texts) == 1 and texts[0]:
@@ -183,7 +186,7 @@ def _fixed_cells(tokens: list[tuple[int, str]], lay: _Layout,
     name, unit = cells[0], (cells[1] if lay.has_unit else "")
     figures = cells[1 + lay.has_unit:1 + lay.has_unit + lay.n_fig]
     mids = cells[1 + lay.has_unit + lay.n_fig:]
-    if (not _is_text(name) or (cat is not None and cat != "" and not _is_text(cat))
+    if (not _is_text(name) or is_unit_text(name) or (cat is not None and cat != "" and not _is_text(cat))
             or (unit and not is_unit_text(unit)) or not all(_FIGURE.search(f) or f == "" for f in figures)
             or any(len(m) > 40 or _SENTENCE.search(m) for m in mids)):
         return None
@@ -213,12 +216,20 @@ def _row_end(tokens: list[tuple[int, str]], k: int, serial: int, lay: _Layout, c
     return ends
 
 
-def _rows(tokens: list[tuple[int, str]], lay: _Layout,
-          category_first: bool) -> tuple[list[list[str]], int, str | None]:
+def _rows(tokens: list[tuple[int, str]], lay: _Layout, category_first: bool,
+          blanks_written: bool) -> tuple[list[list[str]], int, str | None]:
     """The table's rows from ``tokens[lay.first]`` (serial number 1): ``(rows as [serial, category, name, unit,
     figures..., other cells..., attribute (when the table has one), cells after it...], index after the last
     row, why reading stopped early or None)``. With ``category_first`` (a category column before ``序号``) a
-    group's category cell stands before its first row's serial number."""
+    group's category cell stands before its first row's serial number. ``blanks_written``: the text writes a
+    blank cell as a line of spaces (else it leaves it out, and the cells after an attribute -- 责任单位 -- can be
+    told from the next row's first cell only by a serial number)."""
+    if lay.n_tail and not blanks_written and (category_first or not lay.numbered):
+        line = tokens[lay.first][0] if lay.first < len(tokens) else 0
+        return [], lay.first, (
+            f"line {line}: the columns after the attribute ({' | '.join(lay.words[len(lay.words) - lay.n_tail:])}) "
+            "cannot be told from the next row's first cell when a blank cell is not written as a line of spaces"
+            f"（第{line}行：空白单元格未以空格行写出，属性之后的列无法与下一行区分）")
     rows, k, serial, category = [], lay.first, 1, ""
     while k < len(tokens):
         if not lay.numbered:  # a row starts where the one before ended, until what ends a table
@@ -249,12 +260,15 @@ def _rows(tokens: list[tuple[int, str]], lay: _Layout,
                                  f"({' / '.join(ATTRIBUTE_WORDS)})（第{line}行：{zh}未以属性结尾）")
             attribute, after = [tokens[end][1]], end + 1
             while (len(tails) < lay.n_tail and after < len(tokens)
-                   and not (lay.numbered and tokens[after][1] == str(serial + 1)) and not _ends_table(tokens[after][1])):
+                   and not (lay.numbered and not category_first and tokens[after][1] == str(serial + 1))
+                   and not _ends_table(tokens[after][1])):
                 tails.append(tokens[after][1])
                 after += 1
             tails += [""] * (lay.n_tail - len(tails))  # blank cells the text leaves out
         elif not lay.numbered:  # one cell per column: neither a serial number nor an attribute marks the rows
-            readings = [got for c in ((False, True) if category_first else (False,))
+            # a group's category cell first (under 类别, or a 指标 header spanning two columns) -- only where blank
+            # cells are written: else a blank last cell left out would take the next group's category in its place
+            readings = [got for c in ((False, True) if blanks_written else (False,))
                         if (got := _fixed_cells(tokens[k:], lay, c)) is not None]
             if len(readings) != 1:
                 cells = " | ".join(c for _, c in tokens[k:k + 3 + lay.n_fig + lay.n_mid])
@@ -287,8 +301,8 @@ def _rows(tokens: list[tuple[int, str]], lay: _Layout,
     return rows, k, None
 
 
-def _table_at(tokens: list[tuple[int, str]], start: int,
-              numbered: bool = True) -> tuple[list[list[str]], int, str | None] | None:
+def _table_at(tokens: list[tuple[int, str]], start: int, numbered: bool = True,
+              blanks_written: bool = True) -> tuple[list[list[str]], int, str | None] | None:
     """The grid of the table whose ``序号`` header (or, not ``numbered``, its name column's header) is
     ``tokens[start]``: ``(grid, index after it, problem)``; ``None`` when no header follows. The grid holds the title line above the header (when it names a
     表), the header, the rows and the notes after them (备注 / 注, and the numbered lines after it)."""
@@ -297,7 +311,9 @@ def _table_at(tokens: list[tuple[int, str]], start: int,
     lay = _header(tokens, start, category_first, numbered)
     if lay is None:
         return None
-    rows, after, why = _rows(tokens, lay, category_first)
+    end = next((j for j in range(lay.first, len(tokens)) if _ends_table(tokens[j][1])), len(tokens))
+    blanks_written = blanks_written and any(c == "" for _, c in tokens[lay.first:end])  # lines of spaces in it
+    rows, after, why = _rows(tokens, lay, category_first, blanks_written)
     if why is None and len(rows) < 2:
         why = f"line {tokens[start][0]}: fewer than two rows under the header（表头下不足两行指标）"
     nxt = next(((j, c) for j, c in tokens[after:] if c), None)
@@ -350,7 +366,7 @@ def cell_per_line_tables(text: str) -> tuple[list[tuple[str, list[list[str]]]], 
             numbered = tokens[k][1] in SERIAL_HEADERS
             if numbered or (tokens[k][1] in NAME_HEADERS  # a table without a 序号 column
                             and not any(c in SERIAL_HEADERS for _, c in tokens[max(0, k - 3):k])):
-                got = _table_at(tokens, k, numbered)
+                got = _table_at(tokens, k, numbered, keep_blank)
                 if got is not None:
                     grid, after, why = got
                     if why is None:
