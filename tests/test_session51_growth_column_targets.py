@@ -49,9 +49,12 @@ def test_a_blank_target_is_the_growth_column_from_the_baseline(tmp_path):
     assert "row 2: 5 -> 年均增长5%" in warning and "row 5: -3 -> 年均下降3%" in warning
 
 
-def test_a_growth_cell_in_other_words_leaves_the_blank_target_refused(tmp_path):
+@pytest.mark.parametrize("baseline, growth", [("85.2", "5左右"), ("—", "5"), ("未统计", "5"), ("待统计", "5")])
+def test_without_a_figure_to_grow_from_the_blank_target_stays_refused(tmp_path, baseline, growth):
+    """A growth cell in other words (5左右), or no baseline figure to grow from: the blank target is refused as
+    before, naming its cell -- never a crash inside the reader."""
     with pytest.raises(DataValidationError) as err:
-        _read(tmp_path, "指标名称,单位,2020年,2025年,年均增长,属性\n市场主体总量,万户,85.2,—,5左右,预期性\n"
+        _read(tmp_path, f"指标名称,单位,2020年,2025年,年均增长,属性\n市场主体总量,万户,{baseline},—,{growth},预期性\n"
                         "企业总量,万户,40,50,4.6,预期性\n")
     assert re.search(r"row 2, column '2025年': '—': a target value, not blank", str(err.value))
 

@@ -1913,8 +1913,7 @@ def _targets_from_growth_column(raw: pd.DataFrame, src: str, rows) -> pd.DataFra
         m = _GROWTH_CELL.fullmatch(normalize_words(str(growth)).replace(" ", "")) if isinstance(growth, str) else None
         if m is None and isinstance(growth, (int, float)) and math.isfinite(growth):
             m = _GROWTH_CELL.fullmatch(f"{growth:g}")
-        if m is None or not np.isfinite(parse_cell(base).value if isinstance(base, str) else
-                                        (float(base) if isinstance(base, (int, float)) else np.nan)):
+        if m is None or not np.isfinite(_figure_or_nan(base)):
             continue
         words = (("累计" if m.group("open") or "年均" not in col else "年均") + ("下降" if m.group("neg") else "增长")
                  + m.group("amount") + "%" + ("以上" if m.group("sign") or m.group("above") else ""))
@@ -1929,6 +1928,17 @@ def _targets_from_growth_column(raw: pd.DataFrame, src: str, rows) -> pd.DataFra
     out = raw.copy(deep=False)
     out["target"] = target
     return out
+
+
+def _figure_or_nan(cell) -> float:
+    """A baseline cell's figure (:func:`parse_cell`), NaN when it has none (``—``, words, blank)."""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return float(cell)
+    try:
+        value = parse_cell(cell).value if isinstance(cell, str) else None
+    except ValueError:
+        return np.nan
+    return np.nan if value is None else float(value)
 
 
 def _rate_rows(raw: pd.DataFrame, baseline: "_Cells", unit) -> np.ndarray:

@@ -153,8 +153,10 @@ def _split(cells: list[str], lay: _Layout) -> tuple[str | None, str, str, list[s
     n = lay.n_fig + lay.n_mid
     if len(cells) <= n:
         return None
-    texts, figures, mids = cells[:len(cells) - n], cells[len(cells) - n:len(cells) - lay.n_mid], cells[len(cells) - lay.n_mid:]
-    if not all(_FIGURE.search(f) or f == "" for f in figures) or any(len(m) > 40 or _SENTENCE.search(m) for m in mids):
+    split = len(cells) - n
+    texts, figures, mids = cells[:split], cells[split:split + lay.n_fig], cells[split + lay.n_fig:]
+    if (not all(_FIGURE.search(f) or f == "" for f in figures)
+            or any(len(m) > 40 or _SENTENCE.search(m) for m in mids)):
         return None
     unit = ""
     if lay.has_unit and len(texts) >= 2 and (texts[-1] == "" or is_unit_text(texts[-1])):
@@ -304,8 +306,10 @@ def _rows(tokens: list[tuple[int, str]], lay: _Layout, category_first: bool,
 def _table_at(tokens: list[tuple[int, str]], start: int, numbered: bool = True,
               blanks_written: bool = True) -> tuple[list[list[str]], int, str | None] | None:
     """The grid of the table whose ``序号`` header (or, not ``numbered``, its name column's header) is
-    ``tokens[start]``: ``(grid, index after it, problem)``; ``None`` when no header follows. The grid holds the title line above the header (when it names a
-    表), the header, the rows and the notes after them (备注 / 注, and the numbered lines after it)."""
+    ``tokens[start]``: ``(grid, index after it, problem)``; ``None`` when no header follows. The grid holds
+    the title line above the header (when it names a 表), the header, the rows and the notes after them (备注
+    / 注, and the numbered lines after it). ``blanks_written``: the text keeps its lines of spaces (blank
+    cells) -- and the table holds some."""
     before = [(j, c) for j, c in tokens[max(0, start - 4):start] if c]
     category_first = bool(before) and before[-1][1] in CATEGORY_HEADERS
     lay = _header(tokens, start, category_first, numbered)
