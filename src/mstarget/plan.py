@@ -1903,13 +1903,13 @@ def _targets_from_growth_column(raw: pd.DataFrame, src: str, rows) -> pd.DataFra
         return raw  # none, or two growth columns (年均增长 | 累计增长): which one sets the target is not guessed
     col = columns[0]
     target = raw["target"].astype(object).to_numpy(copy=True)
+    baseline, growths = raw["baseline"].to_numpy(dtype=object), raw[col].to_numpy(dtype=object)
+    blank = [pos for pos, cell in enumerate(target)
+             if (normalize_words(cell).replace(" ", "") in NO_FIGURE | {""} if isinstance(cell, str)
+                 else cell is None or (np.ndim(cell) == 0 and bool(pd.isna(cell))))]
     said = []
-    for pos in range(len(raw)):
-        cell, base = target[pos], raw["baseline"].iat[pos]
-        if not (cell is None or (isinstance(cell, float) and math.isnan(cell))
-                or normalize_words(str(cell)).replace(" ", "") in NO_FIGURE | {""}):
-            continue
-        growth = raw[col].iat[pos]
+    for pos in blank:
+        base, growth = baseline[pos], growths[pos]
         m = _GROWTH_CELL.fullmatch(normalize_words(str(growth)).replace(" ", "")) if isinstance(growth, str) else None
         if m is None and isinstance(growth, (int, float)) and math.isfinite(growth):
             m = _GROWTH_CELL.fullmatch(f"{growth:g}")
