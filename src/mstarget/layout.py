@@ -288,6 +288,11 @@ def _two_digit_year(text) -> str:
     return f"20{m.group('yy')}年{m.group('role')}" if role in known else ""
 
 
+#: the header of a plan's column of the growth it sets beside its figures (年均增长, 2021-2025年年均增速（%）, 累计增长):
+#: read where the row's target is blank (:func:`mstarget.plan._targets_from_growth_column`), else kept as written
+GROWTH_HEADER = re.compile(r"(年均|累计|期间)增[长速幅]")
+
+
 def warn_unread(src: str, headers: list[str], said: str = "") -> None:
     """Columns naming a year that hold no figure the reader takes (:attr:`Table.unread`): an
     :class:`~mstarget.exceptions.UnreadColumnWarning` saying which and why."""
@@ -2015,7 +2020,9 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
         used = set(rename) | {c for _, c in yearly}
         table.unread += [str(by_col.get(c, c)) for c in frame.columns  # 2023年1-9月, 2022年增速: said, not dropped
                         if c not in used and _names_a_year(by_col.get(c, c)) and any(_as_text(frame[c]))
-                        and not _OWN_COLUMN.fullmatch(str(c))]  # a plan read before: its own columns
+                        and not _OWN_COLUMN.fullmatch(str(c))  # a plan read before: its own columns
+                        # 2021-2025年年均增长: a plan's growth column, read where its target is blank
+                        and not (schema.what == "plan" and GROWTH_HEADER.search(str(by_col.get(c, c))))]
     if problems:
         raise DataValidationError(problems, source=src)
     frame = frame.copy(deep=False)  # renamed without copying the cells (1M history rows: 0.5 s)

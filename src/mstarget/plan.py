@@ -1881,15 +1881,13 @@ def _targets_in_words(raw: pd.DataFrame, baseline: "_Cells", baseline_year: np.n
     return words, out, in_points
 
 
-#: the header of a column giving the growth a plan sets beside its figures: 年均增长, 年均增速（%）, “十四五”累计增长
-_GROWTH_HEADER = re.compile(r"(年均|累计|期间)增[长速幅]")
 #: a growth cell read as a target: 5, 5%, ≥5, 5以上, -3 (a fall), 〔10〕 (over the whole period)
 _GROWTH_CELL = re.compile(r"(?P<open>[〔\[【])?(?P<sign>[≥>]|不低于)?(?P<neg>[-−－])?(?P<amount>\d+(?:\.\d+)?)%?"
                           r"(?P<above>以上)?(?(open)[〕\]】])")
 
 
 def _targets_from_growth_column(raw: pd.DataFrame, src: str, rows) -> pd.DataFrame:
-    """A target left blank (``—``, ``暂无``, empty) in a row whose growth column (:data:`_GROWTH_HEADER`: one column
+    """A target left blank (``—``, ``暂无``, empty) in a row whose growth column (:data:`layout.GROWTH_HEADER`: one column
     headed 年均增长 / 年均增速 / 累计增长) gives a figure is that growth from the baseline, as if the target cell
     said so: ``5%`` under 年均增长 -> ``年均增长5%`` (compounded yearly from the baseline year to the target year,
     :func:`target_as_change`), ``〔10〕`` or a 累计 header -> ``累计增长10%``, ``-3`` -> ``年均下降3%``, ``≥5`` /
@@ -1898,7 +1896,7 @@ def _targets_from_growth_column(raw: pd.DataFrame, src: str, rows) -> pd.DataFra
     leaves the blank target as it is, refused as before."""
     if "target" not in raw.columns or "baseline" not in raw.columns:
         return raw
-    columns = [c for c in raw.columns if isinstance(c, str) and len(c) <= 20 and _GROWTH_HEADER.search(c)]
+    columns = [c for c in raw.columns if isinstance(c, str) and len(c) <= 24 and layout.GROWTH_HEADER.search(c)]
     if len(columns) != 1:
         return raw  # none, or two growth columns (年均增长 | 累计增长): which one sets the target is not guessed
     col = columns[0]
