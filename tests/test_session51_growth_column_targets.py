@@ -12,7 +12,7 @@ import warnings
 import pytest
 
 import mstarget as mt
-from mstarget.exceptions import DataValidationError, MstargetWarning
+from mstarget.exceptions import DataValidationError
 
 TABLE = ("指标名称,单位,2020年,2025年,年均增长（%）,属性\n"
          "市场主体总量,万户,85.2,—,5,预期性\n"
@@ -23,12 +23,11 @@ TABLE = ("指标名称,单位,2020年,2025年,年均增长（%）,属性\n"
 
 
 def _read(tmp_path, text):
-    path = tmp_path / "规划.csv"
-    path.write_text(text, encoding="utf-8")
+    """The plan read from ``text`` saved as a CSV, and every warning said on the way."""
+    (tmp_path / "规划.csv").write_text(text, encoding="utf-8")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        plan = mt.read_plan(path, region="某市")
-    return plan, [str(w.message) for w in caught if issubclass(w.category, MstargetWarning)]
+        return mt.read_plan(tmp_path / "规划.csv", region="某市"), [str(w.message) for w in caught]
 
 
 def test_a_blank_target_is_the_growth_column_from_the_baseline(tmp_path):
@@ -75,13 +74,8 @@ def test_a_page_saved_as_text_with_a_growth_column_gives_its_targets(tmp_path):
 def test_a_growth_column_naming_its_years_is_read_not_said_unread(tmp_path):
     """``2021-2025年年均增长（%）`` names years: it was said "not read (not a year's figure)" while its figure set a
     blank target -- a warning contradicting the reading."""
-    path = tmp_path / "规划.csv"
-    path.write_text("指标名称,单位,2020年,2025年,2021-2025年年均增长（%）,属性\n市场主体总量,万户,85.2,—,5,预期性\n"
-                    "企业总量,万户,40,50,4.6,预期性\n", encoding="utf-8")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        plan = mt.read_plan(path, region="某市")
+    plan, said = _read(tmp_path, "指标名称,单位,2020年,2025年,2021-2025年年均增长（%）,属性\n"
+                                 "市场主体总量,万户,85.2,—,5,预期性\n企业总量,万户,40,50,4.6,预期性\n")
     assert plan["target"].tolist() == [pytest.approx(85.2 * 1.05 ** 5), 50]
-    said = [str(w.message) for w in caught]
     assert not [s for s in said if "columns not read" in s], said
     assert any("read from the column '2021-2025年年均增长（%）'" in s for s in said)
