@@ -253,3 +253,21 @@ def test_every_layout_of_the_real_rows_reads_as_typed_or_is_refused(tmp_path, se
         if how["category"] != "none":
             assert got["group"].tolist() == groups[:n], how
     assert read >= 45  # most layouts are read: refusals are the ambiguous ones (blank cells left out)
+
+
+def test_a_table_with_cells_separated_by_spaces_is_refused_saying_so(tmp_path):
+    """Before: read as a one-column CSV and refused for missing indicator / target columns, the preface's sentence
+    named as the only column found."""
+    path = tmp_path / "规划.txt"
+    path.write_text(PREFACE + "表1 某区“十四五”市场监管主要指标\n序号 指标名称 单位 2020年 2025年 属性\n"
+                    "1 期末市场主体总量 万户 〔1.89〕 〔3.12〕 预期性\n2 每万人口高价值发明专利拥有量 1.04 3 预期性\n"
+                    "3 药品抽检合格率 % 98 ≥99 约束性\n注：〔〕内为累计数。\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        mt.read_plan(path, region="某区")
+    text = str(err.value)
+    assert "line 4 is a table's header with its cells separated by spaces (序号 指标名称 单位 2020年 2025年 属性)" in text
+    assert "Separate the cells by tabs" in text and "missing column" not in text
+    tabbed = tmp_path / "规划_tab.txt"  # the same table with its cells separated by tabs is read
+    tabbed.write_text("序号\t指标名称\t单位\t2020年\t2025年\t属性\n1\t期末市场主体总量\t万户\t〔1.89〕\t〔3.12〕\t预期性\n"
+                      "2\t每万人口高价值发明专利拥有量\t\t1.04\t3\t预期性\n", encoding="utf-8")
+    assert _read(tabbed, region="某区")["target"].tolist() == [3.12, 3]

@@ -47,7 +47,8 @@ from .exceptions import (
 )
 from .output_set import current_set, file_in_the_way, record_written, same_file, write_problem
 from .pdf_three_line import join_lines, three_line_tables
-from .text_tables import NAME_HEADERS, SERIAL_HEADERS, cell_per_line_tables, running_text_problem
+from .text_tables import (NAME_HEADERS, SERIAL_HEADERS, cell_per_line_tables, running_text_problem,
+                          space_separated_problem)
 from .validation import SCRIPT_DIGIT_CHARS, as_script
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -636,7 +637,7 @@ def _text_sheets(p: Path, src: str, sep: str) -> list[tuple[str | None, pd.DataF
             "(a blank cell a line of spaces): correct that row, or save the web page as .html (its tables are "
             "read), or copy the table into Excel（逐行单元格的指标表无法按行读取：请修正该行，或将网页另存为 .html）"))],
             source=src)
-    why = running_text_problem(text, sep)
+    why = space_separated_problem(text, sep) or running_text_problem(text, sep)
     if why is not None:
         raise DataValidationError([Problem(src, None, None, None, why)], source=src)
     return [(None, _csv_grid(text, src, sep))]

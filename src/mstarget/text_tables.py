@@ -385,6 +385,33 @@ def cell_per_line_tables(text: str) -> tuple[list[tuple[str, list[list[str]]]], 
     return tables, problems
 
 
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+def space_separated_problem(text: str, sep: str = ",") -> str | None:
+    """Why ``text`` holds a plan table whose cells are separated by spaces (``序号 指标名称 单位 2020年 2025年 属性``
+    on one line, ``1 期末市场主体总量 万户 〔1.89〕 〔3.12〕 预期性`` on the next), or ``None``. Such a table is refused,
+    not read: a blank cell leaves no trace between two spaces and a cell may hold a space itself, so its columns
+    cannot be told apart without a guess. Only the first 300 lines are looked at; a line holding ``sep`` is a
+    CSV row, not such a line."""
+    lines = [(k, c) for k, c in _lines(text[:200_000])[:300] if c]
+    for i, (k, line) in enumerate(lines):
+        cells = _SPACES.split(line)
+        if (sep in line or len(cells) < 3 or not (set(cells) & set(SERIAL_HEADERS + NAME_HEADERS))
+                or not any(_FIGURE_HEADER.search(c) for c in cells)):
+            continue
+        serials = [_SPACES.split(c)[0] for _, c in lines[i + 1:i + 4]]
+        if serials[:2] == ["1", "2"] or (not (set(cells) & set(SERIAL_HEADERS)) and len(lines) > i + 2
+                                         and all(len(_SPACES.split(c)) >= 3 for _, c in lines[i + 1:i + 3])):
+            return (f"line {k} is a table's header with its cells separated by spaces ({line[:40]}): a blank cell "
+                    "leaves no trace between two spaces and a cell may hold a space of its own, so its columns "
+                    "cannot be told apart without a guess. Separate the cells by tabs (as a table copied from a "
+                    "browser or Word is), save the web page as .html, give the plan's .docx or .pdf, or copy the "
+                    f"table into Excel（第{k}行起的表格以空格分隔单元格，无法可靠分列：请改用制表符分隔，或另存为 .html / "
+                    ".docx / Excel）")
+    return None
+
+
 def running_text_problem(text: str, sep: str = ",") -> str | None:
     """Why ``text`` (a CSV / text file, ``sep`` its separator) reads as a document's running text rather
     than a table, or ``None``. Only its first 300 lines are looked at.
