@@ -55,7 +55,9 @@ def test_without_a_figure_to_grow_from_the_blank_target_stays_refused(tmp_path, 
     with pytest.raises(DataValidationError) as err:
         _read(tmp_path, f"指标名称,单位,2020年,2025年,年均增长,属性\n市场主体总量,万户,{baseline},—,{growth},预期性\n"
                         "企业总量,万户,40,50,4.6,预期性\n")
-    assert re.search(r"row 2, column '2025年': '—': a target value, not blank", str(err.value))
+    assert re.search(r"row 2, column '2025年': '—': the row's '年均增长' cell '" + re.escape(growth) + r"' is not read "
+                     r"as its target \((write it as a figure|it needs the row's baseline figure)", str(err.value))
+    assert "a target value, not blank" in str(err.value)
 
 
 def test_a_page_saved_as_text_with_a_growth_column_gives_its_targets(tmp_path):

@@ -1308,7 +1308,7 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
                               f"not a total row: '{label}' is the table's total (合计行), not an "
                               "indicator -- delete the row（合计行不是指标，请删除该行）")
                 continue
-            problems.cell(pos, name(pos), raw[column].iloc[pos],
+            problems.cell(pos, name(pos), raw[column].iloc[pos], _growth_hint(raw, pos) +
                           "a target value, not blank (a qualitative target: write its words, 建成 / 全面推行, or write "
                           "定性 in the row's 属性 cell, to keep it in the table as 定性指标，另行评价; a target not set yet "
                           "in a draft: write 待定 to have `suggest` give figures for it, with a 指标方向 column 正向 / "
@@ -1896,10 +1896,9 @@ def _targets_from_growth_column(raw: pd.DataFrame, src: str, rows) -> pd.DataFra
     leaves the blank target as it is, refused as before."""
     if "target" not in raw.columns or "baseline" not in raw.columns:
         return raw
-    columns = [c for c in raw.columns if isinstance(c, str) and len(c) <= 24 and layout.GROWTH_HEADER.search(c)]
-    if len(columns) != 1:
-        return raw  # none, or two growth columns (年均增长 | 累计增长): which one sets the target is not guessed
-    col = columns[0]
+    col = _growth_column(raw)
+    if col is None:
+        return raw
     target = raw["target"].astype(object).to_numpy(copy=True)
     baseline, growths = raw["baseline"].to_numpy(dtype=object), raw[col].to_numpy(dtype=object)
     blank = [pos for pos, cell in enumerate(target)
@@ -1926,6 +1925,31 @@ def _targets_from_growth_column(raw: pd.DataFrame, src: str, rows) -> pd.DataFra
     out = raw.copy(deep=False)
     out["target"] = target
     return out
+
+
+def _growth_column(raw: pd.DataFrame) -> str | None:
+    """The plan's one growth column (:data:`layout.GROWTH_HEADER`: 年均增长, 累计增长 ...); ``None`` when it has none,
+    or two (年均增长 | 累计增长: which one sets a blank target is not guessed)."""
+    columns = [c for c in raw.columns if isinstance(c, str) and len(c) <= 24 and layout.GROWTH_HEADER.search(c)]
+    return columns[0] if len(columns) == 1 else None
+
+
+def _growth_hint(raw: pd.DataFrame, pos: int) -> str:
+    """Why a blank target's row did not take its growth column's figure (:func:`_targets_from_growth_column`),
+    said before the blank target's message; ``""`` when the row has no such figure."""
+    col = _growth_column(raw)
+    if col is None:
+        return ""
+    growth = raw[col].iloc[pos]
+    text = normalize_words(str(growth)).replace(" ", "") if growth is not None and not (
+        np.ndim(growth) == 0 and pd.isna(growth)) else ""
+    if not text or text in NO_FIGURE:
+        return ""
+    if not _GROWTH_CELL.fullmatch(text):
+        why = "write it as a figure, 5, ≥5, 5以上 or 〔10〕 (累计), for it to set the target; 约 / 左右 are not read"
+    else:
+        why = "it needs the row's baseline figure to grow from"
+    return f"the row's '{col}' cell '{growth}' is not read as its target ({why}（“{col}”列的数值未能折算为目标）); "
 
 
 def _figure_or_nan(cell) -> float:
