@@ -48,15 +48,19 @@ def test_a_blank_target_is_the_growth_column_from_the_baseline(tmp_path):
     assert "row 2: 5 -> 年均增长5%" in warning and "row 5: -3 -> 年均下降3%" in warning
 
 
-@pytest.mark.parametrize("baseline, growth", [("85.2", "5左右"), ("—", "5"), ("未统计", "5"), ("待统计", "5")])
-def test_without_a_figure_to_grow_from_the_blank_target_stays_refused(tmp_path, baseline, growth):
-    """A growth cell in other words (5左右), or no baseline figure to grow from: the blank target is refused as
-    before, naming its cell -- never a crash inside the reader."""
+@pytest.mark.parametrize("name, baseline, growth, why", [
+    ("市场主体总量", "85.2", "5左右", "write it as a figure"), ("市场主体总量", "—", "5", "it needs the row's baseline"),
+    ("市场主体总量", "未统计", "5", "it needs the row's baseline"), ("市场主体总量", "待统计", "5", "it needs the row's baseline"),
+    ("单位GDP能耗降低", "0.5", "〔13.5〕", "the name speaks of a fall")])
+def test_a_blank_target_whose_growth_cell_cannot_set_it_stays_refused(tmp_path, name, baseline, growth, why):
+    """A growth cell in other words (5左右), no baseline figure to grow from, or a row named for a fall (is 〔13.5〕
+    a fall of 13.5 % or a rise?): the blank target is refused as before, saying why -- never a crash inside the
+    reader, never the opposite direction read."""
     with pytest.raises(DataValidationError) as err:
-        _read(tmp_path, f"指标名称,单位,2020年,2025年,年均增长,属性\n市场主体总量,万户,{baseline},—,{growth},预期性\n"
+        _read(tmp_path, f"指标名称,单位,2020年,2025年,年均增长,属性\n{name},万户,{baseline},—,{growth},预期性\n"
                         "企业总量,万户,40,50,4.6,预期性\n")
     assert re.search(r"row 2, column '2025年': '—': the row's '年均增长' cell '" + re.escape(growth) + r"' is not read "
-                     r"as its target \((write it as a figure|it needs the row's baseline figure)", str(err.value))
+                     r"as its target \(" + why, str(err.value)), str(err.value)
     assert "a target value, not blank" in str(err.value)
 
 

@@ -1892,8 +1892,9 @@ def _targets_from_growth_column(raw: pd.DataFrame, src: str, rows) -> pd.DataFra
     said so: ``5%`` under 年均增长 -> ``年均增长5%`` (compounded yearly from the baseline year to the target year,
     :func:`target_as_change`), ``〔10〕`` or a 累计 header -> ``累计增长10%``, ``-3`` -> ``年均下降3%``, ``≥5`` /
     ``5以上`` -> ``年均增长5%以上``. Only rows with a readable baseline figure are read so; the words are kept in
-    ``target_written`` and a warning names the rows. A growth cell in other words (``5左右``, ``高于GDP增长``)
-    leaves the blank target as it is, refused as before."""
+    ``target_written`` and a warning names the rows. A growth cell in other words (``5左右``, ``高于GDP增长``), or
+    in a row whose name speaks of a fall (单位GDP能耗降低 | 〔13.5〕: a fall of 13.5 %, or a rise? not guessed), leaves
+    the blank target as it is, refused as before (:func:`_growth_hint` says why)."""
     if "target" not in raw.columns or "baseline" not in raw.columns:
         return raw
     col = _growth_column(raw)
@@ -1910,7 +1911,7 @@ def _targets_from_growth_column(raw: pd.DataFrame, src: str, rows) -> pd.DataFra
         m = _GROWTH_CELL.fullmatch(normalize_words(str(growth)).replace(" ", "")) if isinstance(growth, str) else None
         if m is None and isinstance(growth, (int, float)) and math.isfinite(growth):
             m = _GROWTH_CELL.fullmatch(f"{growth:g}")
-        if m is None or not np.isfinite(_figure_or_nan(base)):
+        if m is None or not np.isfinite(_figure_or_nan(base)) or _FALL_NAME.search(_row_name(raw, pos)):
             continue
         words = (("累计" if m.group("open") or "年均" not in col else "年均") + ("下降" if m.group("neg") else "增长")
                  + m.group("amount") + "%" + ("以上" if m.group("sign") or m.group("above") else ""))
@@ -1925,6 +1926,15 @@ def _targets_from_growth_column(raw: pd.DataFrame, src: str, rows) -> pd.DataFra
     out = raw.copy(deep=False)
     out["target"] = target
     return out
+
+
+#: a name speaking of a fall (单位GDP能耗降低, 下降率): its growth column's figure may be the fall itself
+_FALL_NAME = re.compile(r"降低|下降|减少|压减|降幅|减排")
+
+
+def _row_name(raw: pd.DataFrame, pos: int) -> str:
+    """The row's indicator name as written (``name``, else ``indicator``); ``""`` without one."""
+    return next((str(raw[c].iloc[pos]) for c in ("name", "indicator") if c in raw.columns), "")
 
 
 def _growth_column(raw: pd.DataFrame) -> str | None:
@@ -1947,6 +1957,9 @@ def _growth_hint(raw: pd.DataFrame, pos: int) -> str:
         return ""
     if not _GROWTH_CELL.fullmatch(text):
         why = "write it as a figure, 5, ≥5, 5以上 or 〔10〕 (累计), for it to set the target; 约 / 左右 are not read"
+    elif _FALL_NAME.search(_row_name(raw, pos)):
+        why = ("the name speaks of a fall, so whether the figure is a fall or a rise is not guessed: write the "
+               "target, or 累计下降13.5% / 年均增长5% in the target cell")
     else:
         why = "it needs the row's baseline figure to grow from"
     return f"the row's '{col}' cell '{growth}' is not read as its target ({why}（“{col}”列的数值未能折算为目标）); "
