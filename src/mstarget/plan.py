@@ -1909,7 +1909,7 @@ def _targets_from_growth_column(raw: pd.DataFrame, src: str, rows) -> pd.DataFra
     for pos in blank:
         base, growth = baseline[pos], growths[pos]
         m = _GROWTH_CELL.fullmatch(normalize_words(str(growth)).replace(" ", "")) if isinstance(growth, str) else None
-        if m is None and isinstance(growth, (int, float)) and math.isfinite(growth):
+        if m is None and isinstance(growth, (int, float, np.integer, np.floating)) and math.isfinite(growth):
             m = _GROWTH_CELL.fullmatch(f"{growth:g}")
         if m is None or not np.isfinite(_figure_or_nan(base)) or _FALL_NAME.search(_row_name(raw, pos)):
             continue
@@ -1967,7 +1967,7 @@ def _growth_hint(raw: pd.DataFrame, pos: int) -> str:
 
 def _figure_or_nan(cell) -> float:
     """A baseline cell's figure (:func:`parse_cell`), NaN when it has none (``—``, words, blank)."""
-    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+    if isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, bool):
         return float(cell)
     try:
         value = parse_cell(cell).value if isinstance(cell, str) else None
