@@ -85,3 +85,20 @@ def test_a_growth_column_naming_its_years_is_read_not_said_unread(tmp_path):
     assert plan["target"].tolist() == [pytest.approx(85.2 * 1.05 ** 5), 50]
     assert not [s for s in said if "columns not read" in s], said
     assert any("read from the column '2021-2025年年均增长（%）'" in s for s in said)
+
+
+def test_a_workbook_with_numbers_in_its_growth_column_sets_the_blank_targets(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in (["指标名称", "单位", "2020年", "2025年", "年均增长（%）", "属性"],
+                ["市场主体总量", "万户", 85.2, "—", 5, "预期性"], ["企业总量", "万户", 40, 50, 4.6, "预期性"],
+                ["技术合同成交额", "亿元", 120, None, 8.5, "预期性"]):
+        sheet.append(row)
+    book.save(tmp_path / "规划.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan = mt.read_plan(tmp_path / "规划.xlsx", region="某市")
+    assert plan["target"].tolist() == pytest.approx([85.2 * 1.05 ** 5, 50, 120 * 1.085 ** 5])
+    assert plan["target_written"].tolist() == ["年均增长5%", "", "年均增长8.5%"]
