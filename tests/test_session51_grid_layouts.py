@@ -1,0 +1,104 @@
+"""A property of the plan readers (session 51): every layout a bureau gives its main-indicator table in a CSV or
+a workbook reads as the same table typed plainly -- names, units, figures, kinds, attributes and categories.
+
+The rows are the real Dinghu district "十四五" indicators (data/dinghu_14th_fyp_plan.csv); only their layout is
+generated: a merged title row or none, 序号 or none, a 类别 column first, second or none (merged down its group
+in a workbook, written once, or on every row), the unit in its own column or inside the name (名称（万户）), the
+figures under 2020年 | 2025年, 2020年基数 | 2025年目标 or a two-row header 基期值 | 规划值 over 2020年 | 2025年, an
+attribute column or none, a 年均增长 column, a 责任单位 column, a note row under the table, blank units.
+"""
+from __future__ import annotations
+
+import random
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+import mstarget as mt
+
+PLAN_CSV = Path(__file__).resolve().parents[1] / "data" / "dinghu_14th_fyp_plan.csv"  # the typed table (real)
+ROWS = pd.read_csv(PLAN_CSV, dtype=str).fillna("")
+GROUPS = ["总体数据"] * 2 + ["知识产权"] * 4 + ["质量安全"] * (len(ROWS) - 6)
+
+
+def _layout(rng: random.Random, n: int) -> tuple[list[list[str]], dict]:
+    """One generated layout of the first ``n`` real rows: the grid of cells, and how it was laid out."""
+    how = dict(title=rng.random() < 0.5, serial=rng.random() < 0.6, category=rng.choice(["first", "second", "none"]),
+               merged=rng.random() < 0.5, unit_in_name=rng.random() < 0.3,
+               figures=rng.choice(["years", "roles", "two_rows"]), attribute=rng.random() < 0.7,
+               growth=rng.random() < 0.3, tail=rng.random() < 0.3, note=rng.random() < 0.5,
+               blank_units=rng.random() < 0.3, name_header=rng.choice(["指标名称", "指标", "主要指标"]))
+    figures = {"years": ["2020年", "2025年"], "roles": ["2020年基数", "2025年目标"],
+               "two_rows": ["基期值", "规划值"]}[how["figures"]]
+    head = [*(["类别"] if how["category"] == "first" else []), *(["序号"] if how["serial"] else []),
+            *(["类别"] if how["category"] == "second" else []), how["name_header"],
+            *([] if how["unit_in_name"] else ["单位"]), *figures, *(["年均增长"] if how["growth"] else []),
+            *(["属性"] if how["attribute"] else []), *(["责任单位"] if how["tail"] else [])]
+    grid = [["鼎湖区“十四五”市场监管主要指标"] + [""] * (len(head) - 1)] if how["title"] else []
+    grid.append(head)
+    if how["figures"] == "two_rows":
+        grid.append([{"基期值": "2020年", "规划值": "2025年"}.get(h, "") for h in head])
+    for i, r in enumerate(ROWS.iloc[:n].itertuples()):
+        opens = i == 0 or GROUPS[i] != GROUPS[i - 1]
+        unit = "" if how["blank_units"] and i % 3 == 0 else r.unit
+        cell = {"类别": GROUPS[i] if opens or not how["merged"] else "", "序号": str(i + 1),
+                how["name_header"]: r.name + (f"（{unit}）" if how["unit_in_name"] and unit else ""), "单位": unit,
+                figures[0]: r.baseline, figures[1]: r.target, "属性": r.attribute,
+                "年均增长": rng.choice(["5%", "", "—", "〔9.9〕", "12.4"]),
+                "责任单位": rng.choice(["区市场监管局", "", "区发改局、区市场监管局"])}
+        grid.append([cell[h] for h in head])
+    if how["note"]:
+        grid.append(["注：〔〕内为累计数，〈〉内为期间新增数。"] + [""] * (len(head) - 1))
+    return grid, how
+
+
+def _save(grid: list[list[str]], how: dict, n: int, path: Path) -> Path:
+    """The grid as a CSV, or as a workbook with its title merged across and each category merged down its group."""
+    if path.suffix == ".csv":
+        pd.DataFrame(grid).to_csv(path, header=False, index=False)
+        return path
+    book = Workbook()
+    sheet = book.active
+    for row in grid:
+        sheet.append(row)
+    width = len(grid[1] if how["title"] else grid[0])
+    if how["title"]:
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    if how["merged"] and how["category"] != "none":
+        column = (grid[1] if how["title"] else grid[0]).index("类别") + 1
+        first = len(grid) - n - how["note"] + 1  # the sheet row of the table's first indicator
+        k = 0
+        while k < n:
+            last = max(j for j in range(k, n) if GROUPS[j] == GROUPS[k])
+            if last > k:
+                sheet.merge_cells(start_row=first + k, start_column=column, end_row=first + last, end_column=column)
+            k = last + 1
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("seed", range(3))
+def test_every_layout_of_the_real_rows_reads_as_the_typed_table(tmp_path, seed, suffix):
+    typed = mt.read_plan(PLAN_CSV)
+    rng = random.Random(seed)
+    for trial in range(30):
+        n = rng.randint(2, len(ROWS))
+        grid, how = _layout(rng, n)
+        path = _save(grid, how, n, tmp_path / f"t{trial}{suffix}")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = mt.read_plan(path, region="鼎湖区")  # no layout here is refused: each must read
+        units = ["" if how["blank_units"] and i % 3 == 0 else u for i, u in enumerate(ROWS["unit"][:n])]
+        assert got["name"].tolist() == ROWS["name"][:n].tolist(), how
+        assert got["unit"].fillna("").tolist() == units, how
+        assert got["baseline"].tolist() == pytest.approx(typed["baseline"][:n].tolist()), how
+        assert got["target"].tolist() == pytest.approx(typed["target"][:n].tolist()), how
+        assert got["kind"].tolist() == typed["kind"][:n].tolist(), how
+        if how["attribute"]:
+            assert got["attribute"].tolist() == typed["attribute"][:n].tolist(), how
+        if how["category"] != "none":
+            assert got["group"].tolist() == GROUPS[:n], how
