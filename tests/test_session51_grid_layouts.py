@@ -102,3 +102,28 @@ def test_every_layout_of_the_real_rows_reads_as_the_typed_table(tmp_path, seed, 
             assert got["attribute"].tolist() == typed["attribute"][:n].tolist(), how
         if how["category"] != "none":
             assert got["group"].tolist() == GROUPS[:n], how
+
+
+@pytest.mark.parametrize("first_column", ["序号", "指标名称"])
+def test_an_unnumbered_heading_row_is_refused_saying_how_to_make_it_one(tmp_path, first_column):
+    """A category written as a row of its own without its numbering (质量安全 alone, where 一、质量安全 is read as a
+    heading) is not taken for a heading -- an indicator whose figures were left out would then vanish without a
+    word -- but the refusal now says how to make it one. Before: 'a target value, not blank' (the heading in the
+    name column) or 'a note under the table begins with 注：' (in the 序号 column, though it stood above rows)."""
+    head = ["序号", "指标名称", "单位", "2020年", "2025年", "属性"]
+    heading = ["质量安全", "", "", "", "", ""] if first_column == "序号" else ["", "质量安全", "", "", "", ""]
+    rows = [head, ["1", "期末市场主体总量", "万户", "〔1.89〕", "〔3.12〕", "预期性"], heading,
+            ["2", "千人食品检验量", "批次/千人", "5", "6", "约束性"], ["3", "药品抽检合格率", "%", "98", "≥99", "约束性"]]
+    path = tmp_path / "规划.csv"
+    pd.DataFrame(rows).to_csv(path, header=False, index=False)
+    with pytest.raises(mt.DataValidationError) as err:
+        mt.read_plan(path, region="鼎湖区")
+    assert "row 3" in str(err.value) and "number it (一、质量安全)" in str(err.value), str(err.value)
+    numbered = tmp_path / "规划_编号.csv"  # the fix the message gives: the row is read as the heading it is
+    pd.DataFrame([r if r is not heading else [c and "一、" + c for c in r] for r in rows]).to_csv(
+        numbered, header=False, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan = mt.read_plan(numbered, region="鼎湖区")
+    assert plan["name"].tolist() == ["期末市场主体总量", "千人食品检验量", "药品抽检合格率"]
+    assert plan["group"].fillna("").tolist() == ["", "一、质量安全", "一、质量安全"]

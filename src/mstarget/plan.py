@@ -788,6 +788,12 @@ STRAY_TEXT_ROW = ("a line of text where a target row was expected: a note under 
                   "或删除该行）")
 
 
+STRAY_HEADING_ROW = ("a line of text alone on its row above indicator rows: if it is a heading over them, number it "
+                     "(一、{text}) and it is read as their category (or give the category in a 类别 column); a note "
+                     "under the table begins with 注：; otherwise remove the line（若为分类标题请加编号“一、”，"
+                     "说明文字请以“注：”开头，或删除该行）")
+
+
 def _stray_text_rows(raw: pd.DataFrame, problems: Problems) -> None:
     """Rows whose one filled cell holds a line of text (``以上数据由区统计局提供。`` under the table, in the
     序号 column or written as a sentence) that no notes rule set apart (:mod:`mstarget.layout`): refused as
@@ -808,7 +814,9 @@ def _stray_text_rows(raw: pd.DataFrame, problems: Problems) -> None:
         if column in _FIGURE_COLUMNS or str(column).startswith(layout.OBSERVED_PREFIX) or _is_figure(text):
             continue  # a figure without its row's name: the usual messages say what is missing
         if column not in _ROW_NAMING or _SENTENCE.search(text):
-            problems.row(pos, column, text, STRAY_TEXT_ROW)
+            later = filled[pos + 1:].sum(axis=1) > 1  # rows of figures after it: a heading over them?
+            heading = later.any() and len(text) <= 20 and not _SENTENCE.search(text)
+            problems.row(pos, column, text, STRAY_HEADING_ROW.format(text=text) if heading else STRAY_TEXT_ROW)
 
 
 #: the columns naming a plan row, and those holding its figures
@@ -1308,7 +1316,7 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
                               f"not a total row: '{label}' is the table's total (合计行), not an "
                               "indicator -- delete the row（合计行不是指标，请删除该行）")
                 continue
-            problems.cell(pos, name(pos), raw[column].iloc[pos], _growth_hint(raw, pos) +
+            problems.cell(pos, name(pos), raw[column].iloc[pos], _heading_hint(raw, pos, label) + _growth_hint(raw, pos) +
                           "a target value, not blank (a qualitative target: write its words, 建成 / 全面推行, or write "
                           "定性 in the row's 属性 cell, to keep it in the table as 定性指标，另行评价; a target not set yet "
                           "in a draft: write 待定 to have `suggest` give figures for it, with a 指标方向 column 正向 / "
@@ -1935,6 +1943,23 @@ _FALL_NAME = re.compile(r"降低|下降|减少|压减|降幅|减排")
 def _row_name(raw: pd.DataFrame, pos: int) -> str:
     """The row's indicator name as written (``name``, else ``indicator``); ``""`` without one."""
     return next((str(raw[c].iloc[pos]) for c in ("name", "indicator") if c in raw.columns), "")
+
+
+def _heading_hint(raw: pd.DataFrame, pos: int, label: str) -> str:
+    """For a blank target in a row holding nothing but its name (no unit, baseline or attribute either): the
+    row may be a heading over the rows below it (``质量安全`` alone on its row), said before the blank target's
+    message; ``""`` otherwise. Such a row is not taken for a heading without its numbering (一、质量安全): an
+    indicator whose figures were left out would then vanish from the table without a word."""
+    def blank(c):
+        if c not in raw.columns:
+            return True
+        v = raw[c].iloc[pos]
+        return v is None or (isinstance(v, str) and not v.strip()) or (np.ndim(v) == 0 and bool(pd.isna(v)))
+    if not label or not all(blank(c) for c in ("unit", "baseline", "target", "attribute")):
+        return ""
+    return (f"the row holds nothing but '{label}' -- if it is a heading over the rows below, number it "
+            f"(一、{label}) or give it in a 类别 column, and it is read as their category; if it is an indicator, "
+            f"give its figures（若“{label}”为分类标题，请加编号“一、”或移入“类别”列）; ")
 
 
 def _growth_column(raw: pd.DataFrame) -> str | None:
