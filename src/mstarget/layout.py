@@ -2383,9 +2383,12 @@ def _later_actuals(frame, years: dict, base: int | None = None) -> list:
     “十五五” table's ``2024年现状值 | 2025年预计值 | 2030年目标值`` has its baseline in 2025 (a base year's
     figure is an estimate until that year closes), 2024 an earlier observation."""
     has_target = any(r == "target" for _, r in years.values())
-    # with a target column, a bare year is an actual too (“十三五”末 | 2022年实现值 | “十四五”目标)
+    # with a target column, a bare year is an actual too (“十三五”末 | 2022年实现值 | “十四五”目标); without one, every
+    # bare year but the latest (the target's: 2020年 | 2022年完成值 | 2025年, whose base year is 2020, not 2022)
+    bare = [y for y, r in years.values() if r == ""]
+    target_year = None if has_target or not bare else max(bare)
     actual = sorted((y, c) for c, (y, r) in years.items()
-                    if (r == "baseline" or (r == "" and has_target)) and any(_as_text(frame[c])))
+                    if (r == "baseline" or (r == "" and y != target_year)) and any(_as_text(frame[c])))
     if len(actual) < 2 or len({y for y, _ in actual}) < len(actual):
         return []  # one baseline, or two for the same year (refused by _roles_once)
     kept = next((a for a in actual if a[0] == base), actual[0])
