@@ -2387,8 +2387,12 @@ def _later_actuals(frame, years: dict, base: int | None = None) -> list:
     # bare year but the latest (the target's: 2020年 | 2022年完成值 | 2025年, whose base year is 2020, not 2022)
     bare = [y for y, r in years.values() if r == ""]
     target_year = None if has_target or not bare else max(bare)
-    actual = sorted((y, c) for c, (y, r) in years.items()
-                    if (r == "baseline" or (r == "" and y != target_year)) and any(_as_text(frame[c])))
+    candidates = [c for c, (y, r) in years.items() if r == "baseline" or (r == "" and y != target_year)]
+    filled = {c: any(_as_text(frame[c])) for c in candidates}
+    if any(filled.values()):  # a 2022年完成值 column left blank (no figure yet) is no baseline beside a filled 2020年
+        for c in [c for c in candidates if not filled[c] and years[c][1] == "baseline"]:
+            del years[c]
+    actual = sorted((years[c][0], c) for c in candidates if filled[c])
     if len(actual) < 2 or len({y for y, _ in actual}) < len(actual):
         return []  # one baseline, or two for the same year (refused by _roles_once)
     kept = next((a for a in actual if a[0] == base), actual[0])
