@@ -3,9 +3,11 @@ a workbook reads as the same table typed plainly -- names, units, figures, kinds
 
 The rows are the real Dinghu district "十四五" indicators (data/dinghu_14th_fyp_plan.csv); only their layout is
 generated: a merged title row or none, 序号 or none, a 类别 column first, second or none (merged down its group
-in a workbook, written once, or on every row), the unit in its own column or inside the name (名称（万户）), the
-figures under 2020年 | 2025年, 2020年基数 | 2025年目标 or a two-row header 基期值 | 规划值 over 2020年 | 2025年, an
-attribute column or none, a 年均增长 column, a 责任单位 column, a note row under the table, blank units.
+in a workbook, written once, or on every row) or a numbered heading row over each group (一、知识产权), the unit
+in its own column or inside the name (名称（万户）), the figures under 2020年 | 2025年, 2020年基数 | 2025年目标 or a
+two-row header 基期值 | 规划值 over 2020年 | 2025年, a 2022年完成值 column (left blank where the row is a 〔〕 / 〈〉
+one), an attribute column or none, a 年均增长 column, a 责任单位 column, a note row under the table, blank units,
+a blank first column, numbers held as numbers in a workbook.
 """
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ GROUPS = ["总体数据"] * 2 + ["知识产权"] * 4 + ["质量安全"] * (len(R
 
 def _layout(rng: random.Random, n: int) -> tuple[list[list[str]], dict]:
     """One generated layout of the first ``n`` real rows: the grid of cells, and how it was laid out."""
-    how = dict(title=rng.random() < 0.5, serial=rng.random() < 0.6, category=rng.choice(["first", "second", "none"]),
+    how = dict(title=rng.random() < 0.5, serial=rng.random() < 0.6,
+               category=rng.choice(["first", "second", "none", "heading_row"]), done_2022=rng.random() < 0.3,
+               numbers=rng.random() < 0.5, blank_first_column=rng.random() < 0.2,
                merged=rng.random() < 0.5, unit_in_name=rng.random() < 0.3,
                figures=rng.choice(["years", "roles", "two_rows"]), attribute=rng.random() < 0.7,
                growth=rng.random() < 0.3, tail=rng.random() < 0.3, note=rng.random() < 0.5,
@@ -35,7 +39,8 @@ def _layout(rng: random.Random, n: int) -> tuple[list[list[str]], dict]:
                "two_rows": ["基期值", "规划值"]}[how["figures"]]
     head = [*(["类别"] if how["category"] == "first" else []), *(["序号"] if how["serial"] else []),
             *(["类别"] if how["category"] == "second" else []), how["name_header"],
-            *([] if how["unit_in_name"] else ["单位"]), *figures, *(["年均增长"] if how["growth"] else []),
+            *([] if how["unit_in_name"] else ["单位"]), *figures, *(["2022年完成值"] if how["done_2022"] else []),
+            *(["年均增长"] if how["growth"] else []),
             *(["属性"] if how["attribute"] else []), *(["责任单位"] if how["tail"] else [])]
     grid = [["鼎湖区“十四五”市场监管主要指标"] + [""] * (len(head) - 1)] if how["title"] else []
     grid.append(head)
@@ -43,32 +48,39 @@ def _layout(rng: random.Random, n: int) -> tuple[list[list[str]], dict]:
         grid.append([{"基期值": "2020年", "规划值": "2025年"}.get(h, "") for h in head])
     for i, r in enumerate(ROWS.iloc[:n].itertuples()):
         opens = i == 0 or GROUPS[i] != GROUPS[i - 1]
+        if how["category"] == "heading_row" and opens:
+            grid.append([rng.choice(["一、", "二、"]) + GROUPS[i]] + [""] * (len(head) - 1))
         unit = "" if how["blank_units"] and i % 3 == 0 else r.unit
         cell = {"类别": GROUPS[i] if opens or not how["merged"] else "", "序号": str(i + 1),
                 how["name_header"]: r.name + (f"（{unit}）" if how["unit_in_name"] and unit else ""), "单位": unit,
                 figures[0]: r.baseline, figures[1]: r.target, "属性": r.attribute,
                 "年均增长": rng.choice(["5%", "", "—", "〔9.9〕", "12.4"]),
-                "责任单位": rng.choice(["区市场监管局", "", "区发改局、区市场监管局"])}
-        grid.append([cell[h] for h in head])
+                "责任单位": rng.choice(["区市场监管局", "", "区发改局、区市场监管局"]),
+                "2022年完成值": "" if r.baseline[:1] in "〔〈" else rng.choice(["2.45", "", "10"])}
+        grid.append([float(c) if how["numbers"] and h != "序号" and c.replace(".", "", 1).isdigit() else cell[h]
+                     for h, c in ((h, cell[h]) for h in head)])
     if how["note"]:
         grid.append(["注：〔〕内为累计数，〈〉内为期间新增数。"] + [""] * (len(head) - 1))
+    if how["blank_first_column"]:
+        grid = [[""] + row for row in grid]
     return grid, how
 
 
 def _save(grid: list[list[str]], how: dict, n: int, path: Path) -> Path:
     """The grid as a CSV, or as a workbook with its title merged across and each category merged down its group."""
     if path.suffix == ".csv":
-        pd.DataFrame(grid).to_csv(path, header=False, index=False)
+        pd.DataFrame([[str(c) if isinstance(c, float) else c for c in row] for row in grid]).to_csv(
+            path, header=False, index=False)
         return path
     book = Workbook()
     sheet = book.active
     for row in grid:
         sheet.append(row)
-    width = len(grid[1] if how["title"] else grid[0])
+    head = grid[1] if how["title"] else grid[0]
     if how["title"]:
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    if how["merged"] and how["category"] != "none":
-        column = (grid[1] if how["title"] else grid[0]).index("类别") + 1
+        sheet.merge_cells(start_row=1, start_column=1 + how["blank_first_column"], end_row=1, end_column=len(head))
+    if how["merged"] and how["category"] in ("first", "second"):
+        column = head.index("类别") + 1
         first = len(grid) - n - how["note"] + 1  # the sheet row of the table's first indicator
         k = 0
         while k < n:
@@ -100,8 +112,8 @@ def test_every_layout_of_the_real_rows_reads_as_the_typed_table(tmp_path, seed, 
         assert got["kind"].tolist() == typed["kind"][:n].tolist(), how
         if how["attribute"]:
             assert got["attribute"].tolist() == typed["attribute"][:n].tolist(), how
-        if how["category"] != "none":
-            assert got["group"].tolist() == GROUPS[:n], how
+        if how["category"] != "none":  # a heading row's group keeps its numbering (一、知识产权)
+            assert [g.split("、")[-1] for g in got["group"]] == GROUPS[:n], how
 
 
 @pytest.mark.parametrize("first_column", ["序号", "指标名称"])
