@@ -162,3 +162,21 @@ def test_a_completion_column_beside_bare_years_is_an_observation_not_the_baselin
     if done[0]:
         assert plan["observed_2022"].tolist() == [2.45, 60]
     assert not [w for w in caught if "早于基期" in str(w.message)]
+
+
+def test_a_figure_that_looks_like_a_year_does_not_make_its_row_the_header(tmp_path):
+    """Years down the rows, indicators across: a row 2018 | 133 | 3 | 1997 held two 'years' (2018 and the figure
+    1997) and outscored the real header 年份 | 种公猪站（个） | ..., which was then read as the table's title; the
+    table was refused for missing indicator columns named '133' and '3'. The figures are real: Hunan's breeding
+    stations and cattle supplied, 2017-2018 (data/china/provincial_panels.csv)."""
+    rows = [["年份", "种公猪站（个）", "祖代及以上蛋鸡场（个）", "出场种牛（头）"], ["2017", "165", "5", "2388"],
+            ["2018", "133", "3", "1997"]]
+    path = tmp_path / "历史.csv"
+    pd.DataFrame(rows).to_csv(path, header=False, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        hist = mt.read_history(path, region="湖南")
+    got = hist.pivot_table(index="year", columns="indicator", values="value")
+    assert got["出场种牛"].tolist() == [2388, 1997] and got["种公猪站"].tolist() == [165, 133]
+    assert hist.groupby("indicator")["unit"].first().to_dict() == {"种公猪站": "个", "祖代及以上蛋鸡场": "个",
+                                                                  "出场种牛": "头"}

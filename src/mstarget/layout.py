@@ -336,9 +336,17 @@ def _canonical(text, schema: Schema, *, guessed: bool = True) -> str | None:
 
 
 def _score(cells, schema: Schema) -> int:
+    """How much a row reads as the header: the known columns it names, plus up to 2 for cells naming years --
+    unless it also holds a plain figure that names no year, as a data row does (``2018 | 133 | 3 | 1997`` in
+    a table of years down its rows: 2018 and 1997 there are a year and a figure, not two years' headers)."""
     found = {c for c in (_canonical(t, schema) for t in cells if t) if c}
-    years = sum(1 for t in cells if t and year_role(t) is not None)
-    return len(found) + min(years, 2)
+    years = [t for t in cells if t and year_role(t) is not None]
+    figures = any(t and year_role(t) is None and _PLAIN_NUMBER.fullmatch(t.strip()) for t in cells)
+    return len(found) + (0 if figures else min(len(years), 2))
+
+
+#: a cell holding a plain figure (133, 3.5, -2, 1,234, 98%)
+_PLAIN_NUMBER = re.compile(r"[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?")
 
 
 def find_header(grid: pd.DataFrame, schema: Schema) -> int:
