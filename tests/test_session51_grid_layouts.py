@@ -180,3 +180,20 @@ def test_a_figure_that_looks_like_a_year_does_not_make_its_row_the_header(tmp_pa
     assert got["出场种牛"].tolist() == [2388, 1997] and got["种公猪站"].tolist() == [165, 133]
     assert hist.groupby("indicator")["unit"].first().to_dict() == {"种公猪站": "个", "祖代及以上蛋鸡场": "个",
                                                                   "出场种牛": "头"}
+
+
+def test_a_year_then_a_figure_that_looks_like_a_year_is_a_row_not_the_header(tmp_path):
+    """2021年 | 1931 (Anhui's high-tech firms, 1,931 in 2021; data/china/provincial_panels.csv): a year and a
+    figure, not two years' headers; the real header 年份 | 高技术产业企业数（个） above it was read as the title."""
+    rows = [["安徽省高技术产业统计"], ["年份", "高技术产业企业数（个）"], ["2018年", "1456"], ["2019年", "1466"],
+            ["2020年", "1702"], ["2021年", "1931"], ["2022年", "2170"]]
+    path = tmp_path / "历史.xlsx"
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        hist = mt.read_history(path, region="安徽")
+    assert hist["year"].tolist() == [2018, 2019, 2020, 2021, 2022]
+    assert hist["value"].tolist() == [1456, 1466, 1702, 1931, 2170] and set(hist["unit"]) == {"个"}

@@ -338,10 +338,15 @@ def _canonical(text, schema: Schema, *, guessed: bool = True) -> str | None:
 def _score(cells, schema: Schema) -> int:
     """How much a row reads as the header: the known columns it names, plus up to 2 for cells naming years --
     unless it also holds a plain figure that names no year, as a data row does (``2018 | 133 | 3 | 1997`` in
-    a table of years down its rows: 2018 and 1997 there are a year and a figure, not two years' headers)."""
+    a table of years down its rows: 2018 and 1997 there are a year and a figure, not two years' headers), or
+    it is a year followed by figures only (``2021年 | 1931``)."""
     found = {c for c in (_canonical(t, schema) for t in cells if t) if c}
     years = [t for t in cells if t and year_role(t) is not None]
-    figures = any(t and year_role(t) is None and _PLAIN_NUMBER.fullmatch(t.strip()) for t in cells)
+    filled = [t.strip() for t in cells if t and t.strip()]
+    figures = (any(year_role(t) is None and _PLAIN_NUMBER.fullmatch(t) for t in filled)
+               # a year, then figures only (2021年 | 1931): a row of a table of years down its rows
+               or (len(filled) > 1 and year_role(filled[0]) is not None
+                   and all(_PLAIN_NUMBER.fullmatch(t) for t in filled[1:])))
     return len(found) + (0 if figures else min(len(years), 2))
 
 
