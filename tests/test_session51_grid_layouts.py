@@ -20,6 +20,7 @@ import pytest
 from openpyxl import Workbook
 
 import mstarget as mt
+from bureau_files import write_rows_xlsx
 
 PLAN_CSV = Path(__file__).resolve().parents[1] / "data" / "dinghu_14th_fyp_plan.csv"  # the typed table (real)
 ROWS = pd.read_csv(PLAN_CSV, dtype=str).fillna("")
@@ -187,11 +188,7 @@ def test_a_year_then_a_figure_that_looks_like_a_year_is_a_row_not_the_header(tmp
     figure, not two years' headers; the real header 年份 | 高技术产业企业数（个） above it was read as the title."""
     rows = [["安徽省高技术产业统计"], ["年份", "高技术产业企业数（个）"], ["2018年", "1456"], ["2019年", "1466"],
             ["2020年", "1702"], ["2021年", "1931"], ["2022年", "2170"]]
-    path = tmp_path / "历史.xlsx"
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
+    path = write_rows_xlsx(tmp_path / "历史.xlsx", rows)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         hist = mt.read_history(path, region="安徽")

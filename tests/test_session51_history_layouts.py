@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook
-
 import mstarget as mt
+from bureau_files import write_rows_xlsx
 
 PANEL = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "china" / "provincial_panels.csv")
 PANEL = PANEL[PANEL["year"].between(2017, 2023)]
@@ -84,10 +83,7 @@ def test_every_layout_of_real_figures_reads_as_the_same_figures(tmp_path, seed, 
         if suffix == ".csv":
             pd.DataFrame(grid).to_csv(path, header=False, index=False)
         else:
-            book = Workbook()
-            for row in grid:
-                book.active.append(row)
-            book.save(path)
+            write_rows_xlsx(path, grid)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             got = mt.read_history(path, region=None if how["region_column"] else d["region"].iloc[0])
