@@ -1,5 +1,5 @@
-"""A property of the plan readers (session 51): every layout a bureau gives its main-indicator table in a CSV or
-a workbook reads as the same table typed plainly -- names, units, figures, kinds, attributes and categories.
+"""A property of the plan readers (session 51): every layout a bureau gives its main-indicator table in a CSV, a
+workbook, a web page or a Word document reads as the same table typed plainly -- names, units, figures, kinds, attributes and categories.
 
 The rows are the real Dinghu district "十四五" indicators (data/dinghu_14th_fyp_plan.csv); only their layout is
 generated: a merged title row or none, 序号 or none, a 类别 column first, second or none (merged down its group
@@ -15,6 +15,7 @@ import random
 import warnings
 from pathlib import Path
 
+import docx
 import pandas as pd
 import pytest
 from openpyxl import Workbook
@@ -67,33 +68,61 @@ def _layout(rng: random.Random, n: int) -> tuple[list[list[str]], dict]:
     return grid, how
 
 
+def _category_spans(grid: list[list[str]], how: dict, n: int) -> list[tuple[int, int, int]]:
+    """The category cells merged down their group: ``(first row, column, last row)``, 0-based in ``grid``."""
+    if not (how["merged"] and how["category"] in ("first", "second")):
+        return []
+    column = (grid[1] if how["title"] else grid[0]).index("类别")
+    first = len(grid) - n - how["note"]  # the grid row of the table's first indicator
+    spans, k = [], 0
+    while k < n:
+        last = max(j for j in range(k, n) if GROUPS[j] == GROUPS[k])
+        if last > k:
+            spans.append((first + k, column, first + last))
+        k = last + 1
+    return spans
+
+
 def _save(grid: list[list[str]], how: dict, n: int, path: Path) -> Path:
-    """The grid as a CSV, or as a workbook with its title merged across and each category merged down its group."""
+    """The grid as a CSV; as a workbook, a web page's table or a Word table, with its title merged across and each
+    category merged down its group (``rowspan`` on the page)."""
+    spans = _category_spans(grid, how, n)
+    text = [[f"{c:g}" if isinstance(c, float) else c for c in row] for row in grid]
     if path.suffix == ".csv":
-        pd.DataFrame([[str(c) if isinstance(c, float) else c for c in row] for row in grid]).to_csv(
-            path, header=False, index=False)
-        return path
-    book = Workbook()
-    sheet = book.active
-    for row in grid:
-        sheet.append(row)
-    head = grid[1] if how["title"] else grid[0]
-    if how["title"]:
-        sheet.merge_cells(start_row=1, start_column=1 + how["blank_first_column"], end_row=1, end_column=len(head))
-    if how["merged"] and how["category"] in ("first", "second"):
-        column = head.index("类别") + 1
-        first = len(grid) - n - how["note"] + 1  # the sheet row of the table's first indicator
-        k = 0
-        while k < n:
-            last = max(j for j in range(k, n) if GROUPS[j] == GROUPS[k])
-            if last > k:
-                sheet.merge_cells(start_row=first + k, start_column=column, end_row=first + last, end_column=column)
-            k = last + 1
-    book.save(path)
+        pd.DataFrame(text).to_csv(path, header=False, index=False)
+    elif path.suffix == ".html":
+        covered = {(r, c) for top, c, last in spans for r in range(top + 1, last + 1)}
+        rowspan = {(top, c): last - top + 1 for top, c, last in spans}
+        rows = ["<tr>" + "".join(f"<td rowspan='{rowspan[r, c]}'>{cell}</td>" if (r, c) in rowspan else f"<td>{cell}</td>"
+                                 for c, cell in enumerate(row) if (r, c) not in covered) + "</tr>"
+                for r, row in enumerate(text)]
+        path.write_text("<html><head><meta charset='utf-8'></head><body><table border='1'>" + "".join(rows)
+                        + "</table></body></html>", encoding="utf-8")
+    elif path.suffix == ".docx":
+        document = docx.Document()
+        table = document.add_table(rows=len(text), cols=len(text[0]))
+        for r, row in enumerate(text):
+            for c, cell in enumerate(row):
+                table.cell(r, c).text = cell
+        for top, c, last in spans:
+            label = table.cell(top, c).text
+            table.cell(top, c).merge(table.cell(last, c)).text = label
+        document.save(path)
+    else:
+        book = Workbook()
+        sheet = book.active
+        for row in grid:
+            sheet.append(row)
+        if how["title"]:
+            sheet.merge_cells(start_row=1, start_column=1 + how["blank_first_column"], end_row=1,
+                              end_column=len(grid[1]))
+        for top, c, last in spans:
+            sheet.merge_cells(start_row=top + 1, start_column=c + 1, end_row=last + 1, end_column=c + 1)
+        book.save(path)
     return path
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".html", ".docx"])
 @pytest.mark.parametrize("seed", range(3))
 def test_every_layout_of_the_real_rows_reads_as_the_typed_table(tmp_path, seed, suffix):
     typed = mt.read_plan(PLAN_CSV)
