@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import warnings
 
+import pandas as pd
 import pytest
 
 import mstarget as mt
@@ -102,3 +103,14 @@ def test_a_workbook_with_numbers_in_its_growth_column_sets_the_blank_targets(tmp
         plan = mt.read_plan(tmp_path / "规划.xlsx", region="某市")
     assert plan["target"].tolist() == pytest.approx([85.2 * 1.05 ** 5, 50, 120 * 1.085 ** 5])
     assert plan["target_written"].tolist() == ["年均增长5%", "", "年均增长8.5%"]
+
+
+def test_a_growth_figure_held_as_a_float_is_written_as_the_plan_writes_it():
+    """A DataFrame's 5.0 is read as 年均增长5%, not 年均增长5.0%: the report shows the words as a bureau writes them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan = mt.read_plan(pd.DataFrame({"region": ["R", "R"], "指标名称": ["市场主体总量", "企业总量"],
+                                          "单位": ["万户", "万户"], "2020年": [85.2, 40.0], "2025年": ["—", 50.0],
+                                          "年均增长": [5.0, 4.6]}))
+    assert plan["target_written"].tolist() == ["年均增长5%", ""]
+    assert plan["target"].tolist() == pytest.approx([85.2 * 1.05 ** 5, 50])

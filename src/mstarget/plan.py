@@ -1310,7 +1310,7 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
         problems.cell(pos, name(pos), text, hints[pos] + CELL_HELP)
     if required:
         for pos in np.flatnonzero(~bad & np.isnan(value)):
-            label = next((str(raw[c].iloc[pos]) for c in ("name", "indicator") if c in raw.columns), "")
+            label = _row_name(raw, pos)
             if layout.TOTAL_INDICATOR.match(re.sub(r"\s+", "", label)):  # 合计 under 指标名称: no indicator
                 problems.cell(pos, name(pos), raw[column].iloc[pos],
                               f"not a total row: '{label}' is the table's total (合计行), not an "
@@ -1910,15 +1910,11 @@ def _targets_from_growth_column(raw: pd.DataFrame, src: str, rows) -> pd.DataFra
         return raw
     target = raw["target"].astype(object).to_numpy(copy=True)
     baseline, growths = raw["baseline"].to_numpy(dtype=object), raw[col].to_numpy(dtype=object)
-    blank = [pos for pos, cell in enumerate(target)
-             if (normalize_words(cell).replace(" ", "") in NO_FIGURE | {""} if isinstance(cell, str)
-                 else cell is None or (np.ndim(cell) == 0 and bool(pd.isna(cell))))]
+    blank = [pos for pos, cell in enumerate(target) if _cell_key(cell) in NO_FIGURE | {""}]
     said = []
     for pos in blank:
         base, growth = baseline[pos], growths[pos]
-        m = _GROWTH_CELL.fullmatch(normalize_words(str(growth)).replace(" ", "")) if isinstance(growth, str) else None
-        if m is None and isinstance(growth, (int, float, np.integer, np.floating)) and math.isfinite(growth):
-            m = _GROWTH_CELL.fullmatch(f"{growth:g}")
+        m = _GROWTH_CELL.fullmatch(_cell_key(growth))
         if m is None or not np.isfinite(_figure_or_nan(base)) or _FALL_NAME.search(_row_name(raw, pos)):
             continue
         words = (("累计" if m.group("open") or "年均" not in col else "年均") + ("下降" if m.group("neg") else "增长")
@@ -1940,6 +1936,14 @@ def _targets_from_growth_column(raw: pd.DataFrame, src: str, rows) -> pd.DataFra
 _FALL_NAME = re.compile(r"降低|下降|减少|压减|降幅|减排")
 
 
+def _cell_key(value) -> str:
+    """A cell as its words are read, spaces out (:func:`normalize_words`): ``""`` for a blank, None or NaN cell,
+    ``"5"`` / ``"4.6"`` for a number held as one (5.0 as ``"5"``)."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) and math.isfinite(value):
+        return f"{float(value):.15g}"
+    return normalize_words(value).replace(" ", "")
+
+
 def _row_name(raw: pd.DataFrame, pos: int) -> str:
     """The row's indicator name as written (``name``, else ``indicator``); ``""`` without one."""
     return next((str(raw[c].iloc[pos]) for c in ("name", "indicator") if c in raw.columns), "")
@@ -1950,12 +1954,8 @@ def _heading_hint(raw: pd.DataFrame, pos: int, label: str) -> str:
     row may be a heading over the rows below it (``质量安全`` alone on its row), said before the blank target's
     message; ``""`` otherwise. Such a row is not taken for a heading without its numbering (一、质量安全): an
     indicator whose figures were left out would then vanish from the table without a word."""
-    def blank(c):
-        if c not in raw.columns:
-            return True
-        v = raw[c].iloc[pos]
-        return v is None or (isinstance(v, str) and not v.strip()) or (np.ndim(v) == 0 and bool(pd.isna(v)))
-    if not label or not all(blank(c) for c in ("unit", "baseline", "target", "attribute")):
+    if not label or any(_cell_key(raw[c].iloc[pos]) for c in ("unit", "baseline", "target", "attribute")
+                        if c in raw.columns):
         return ""
     return (f"the row holds nothing but '{label}' -- if it is a heading over the rows below, number it "
             f"(一、{label}) or give it in a 类别 column, and it is read as their category; if it is an indicator, "
@@ -1976,8 +1976,7 @@ def _growth_hint(raw: pd.DataFrame, pos: int) -> str:
     if col is None:
         return ""
     growth = raw[col].iloc[pos]
-    text = normalize_words(str(growth)).replace(" ", "") if growth is not None and not (
-        np.ndim(growth) == 0 and pd.isna(growth)) else ""
+    text = _cell_key(growth)
     if not text or text in NO_FIGURE:
         return ""
     if not _GROWTH_CELL.fullmatch(text):
