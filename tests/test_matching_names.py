@@ -192,3 +192,28 @@ def test_a_plan_total_column_is_assessed_from_the_historys_total_row_written_oth
         table = mt.assess(hist, plan, seed=0).set_index("region")
     assert table.loc["合计", "last_value"] == 90.0 and table.loc["合计", "status"] != "no_data"
     assert table.loc["鼎湖区", "last_value"] == 88.0
+
+
+@pytest.mark.parametrize("name, values", [("鼎湖区期末市场主体总量", ENTITIES), ("鼎湖區藥品抽檢合格率", PASS_RATE),
+                                          ("鼎湖区 每万人口执业药师数", PER_10K)])
+def test_a_series_named_with_its_own_districts_name_is_matched(tmp_path, name, values):
+    """A bulletin's table names each figure with its district (鼎湖区期末市场主体总量 for the 鼎湖区 row), as
+    全区 names the district's own figure: it matched nothing before ("did you mean 期末市场主体总量?"); now it takes
+    its row, read loosely and said so. Traditional characters and a space after the name are read the same."""
+    plan_rows = [("一、市场主体", "期末市场主体总量", "万户", "〔1.89〕", "〔3.12〕"),
+                 ("四、安全监管", "药品抽检合格率", "%", "98", "≥99"),
+                 ("四、安全监管", "每万人口执业药师数", "人/万人口", "4.4", "≥4.6")]
+    unit = {ENTITIES: "万户", PASS_RATE: "%", PER_10K: "人/万人口"}[values]
+    res, unmatched = _assess(plan_rows, [(name, unit, values)], tmp_path)
+    assert unmatched is None or name not in str(unmatched)
+    row = res[(res["last_value"] - values[-1]).abs() < 1e-9]
+    assert len(row) == 1 and row.iloc[0]["note"].startswith(f"history '{name}' matched by its name read loosely")
+
+
+def test_a_series_named_with_another_regions_name_is_not_taken_for_the_districts_own(tmp_path):
+    """肇庆市期末市场主体总量 is the city's figure, not the district's: it stays unmatched (with the suggestion),
+    and 鼎湖区's row is not assessed from it."""
+    plan_rows = [("一、市场主体", "期末市场主体总量", "万户", "〔1.89〕", "〔3.12〕")]
+    res, unmatched = _assess(plan_rows, [("肇庆市期末市场主体总量", "万户", (30.1, 32.2, 34.0, 35.9))], tmp_path)
+    assert unmatched is not None and "肇庆市期末市场主体总量" in str(unmatched)
+    assert res.loc["期末市场主体总量", "last_value"] != pytest.approx(35.9)

@@ -246,14 +246,18 @@ def _region_level(region) -> str | None:
     return _LEVEL_OF.get(r[-1:]) if r else None
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _own_region_prefix(region) -> re.Pattern:
     """The prefix a name of ``region``'s own figure may open with: 全区 / 本区 / 我区 for a 区 (全县 for a 县, 全市
-    for a 市, 全省 for a 省); 全市 before a district's name is the city's figure, another region. Any level when
-    the region says none (no region, 合计)."""
+    for a 市, 全省 for a 省), and the region's own name (鼎湖区期末市场主体总量 on a 鼎湖区 row, as a bulletin's table
+    writes it); 全市 or 肇庆市 before a district's name is the city's figure, another region. Any level when the
+    region says none (no region, 合计)."""
     level = _region_level(region)
     if level is None:
         return _OWN_REGION
-    return re.compile(rf"^(全|本|我){level}")
+    own = name_key(region_key(region))
+    named = rf"|^{re.escape(own)}(?=.)" if len(own) >= 2 and own not in ("全国", "中国", "全国合计") else ""
+    return re.compile(rf"^(全|本|我){level}{named}")
 
 
 def _scoped(text, region=None) -> str:
