@@ -240,7 +240,8 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
             why = _mislabelled(p) or f"{type(exc).__name__}: {exc}"
         raise DataValidationError([Problem(src, None, None, None, f"cannot read the file as {ext[1:].upper()}: {why}")],
                                   source=src) from None
-    out = [(name, g) for name, g in ((name, _trimmed(grid)) for name, grid in sheets) if g is not None]
+    out = [(name, g) for name, g in ((name, _labelled(_trimmed(grid), grid.attrs.get("lines")))
+                                     for name, grid in sheets) if g is not None]
     if not out and ext == ".pdf":
         raise DataValidationError([Problem(src, None, None, None,
                                            "PDF 中没有可读取的表格 (the PDF holds no ruled table with text -- "
@@ -261,13 +262,26 @@ def read_grids(path: str | os.PathLike) -> list[tuple[str | None, pd.DataFrame]]
     return out
 
 
-def _as_grids(parts: list[tuple[str, list[list[str]]]]) -> list[tuple[str, pd.DataFrame]]:
-    """A document's tables (``[(name, rows of cells)]``) as grids, short rows padded with blank cells."""
+def _as_grids(parts: list[tuple]) -> list[tuple[str, pd.DataFrame]]:
+    """A document's tables (``[(name, rows of cells)]``) as grids, short rows padded with blank cells. A table
+    rebuilt from a text page comes as ``(name, rows of cells, lines)``: its grid keeps the text's line of each
+    row in ``attrs["lines"]``, which :func:`read_grids` makes its row labels, so that messages name the line."""
     out = []
-    for name, rows in parts:
+    for name, rows, *lines in parts:
         width = max((len(r) for r in rows), default=0)
-        out.append((name, pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)))
+        grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+        if lines:
+            grid.attrs["lines"] = list(lines[0])
+        out.append((name, grid))
     return out
+
+
+def _labelled(grid: pd.DataFrame | None, lines: list[int] | None) -> pd.DataFrame | None:
+    """``grid`` with its rows labelled by the text's lines they start on (a table rebuilt from a text page,
+    :func:`_as_grids`): messages say ``row 133`` for what an editor shows as line 133, not the rebuilt row 4."""
+    if grid is not None and lines is not None and len(lines) == len(grid):
+        grid.index = pd.Index(lines, dtype=int)
+    return grid
 
 
 def _trimmed(grid: pd.DataFrame) -> pd.DataFrame | None:
@@ -621,7 +635,7 @@ def _text_sheets(p: Path, src: str, sep: str) -> list[tuple[str | None, pd.DataF
     if _HEADER_LINE.search(text[:500_000]):
         tables, problems = cell_per_line_tables(text)
         if tables:
-            names = ", ".join(repr(rows[0][0]) if len(rows[0]) == 1 else name for name, rows in tables)
+            names = ", ".join(repr(rows[0][0]) if len(rows[0]) == 1 else name for name, rows, _ in tables)
             warnings.warn(MstargetWarning(
                 f"{src}: read {len(tables)} table(s) written one cell per line, as a web page saved as text "
                 f"writes them ({names}): check the rows read -- each row runs from its serial number to "

@@ -219,13 +219,14 @@ def _row_end(tokens: list[tuple[int, str]], k: int, serial: int, lay: _Layout, c
 
 
 def _rows(tokens: list[tuple[int, str]], lay: _Layout, category_first: bool,
-          blanks_written: bool) -> tuple[list[list[str]], int, str | None]:
+          blanks_written: bool, starts: list[int]) -> tuple[list[list[str]], int, str | None]:
     """The table's rows from ``tokens[lay.first]`` (serial number 1): ``(rows as [serial, category, name, unit,
     figures..., other cells..., attribute (when the table has one), cells after it...], index after the last
     row, why reading stopped early or None)``. With ``category_first`` (a category column before ``序号``) a
     group's category cell stands before its first row's serial number. ``blanks_written``: the text writes a
     blank cell as a line of spaces (else it leaves it out, and the cells after an attribute -- 责任单位 -- can be
-    told from the next row's first cell only by a serial number)."""
+    told from the next row's first cell only by a serial number). ``starts`` gets each row's first line (its
+    serial number's, or its first cell's)."""
     if lay.n_tail and not blanks_written and (category_first or not lay.numbered):
         line = tokens[lay.first][0] if lay.first < len(tokens) else 0
         return [], lay.first, (
@@ -280,6 +281,7 @@ def _rows(tokens: list[tuple[int, str]], lay: _Layout, category_first: bool,
             n, cat, name, unit, figures, mids = readings[0]
             category = cat if cat is not None else category
             rows.append(["", category, name, unit, *figures, *mids])
+            starts.append(line)
             k, serial = k + n, serial + 1
             continue
         else:
@@ -299,16 +301,17 @@ def _rows(tokens: list[tuple[int, str]], lay: _Layout, category_first: bool,
         cat, name, unit, figures, mids = got
         category = cat if cat is not None else category
         rows.append([str(serial) if lay.numbered else "", category, name, unit, *figures, *mids, *attribute, *tails])
+        starts.append(line)
         k, serial = after, serial + 1
     return rows, k, None
 
 
 def _table_at(tokens: list[tuple[int, str]], start: int, numbered: bool = True,
-              blanks_written: bool = True) -> tuple[list[list[str]], int, str | None] | None:
+              blanks_written: bool = True) -> tuple[list[list[str]], list[int], int, str | None] | None:
     """The grid of the table whose ``序号`` header (or, not ``numbered``, its name column's header) is
-    ``tokens[start]``: ``(grid, index after it, problem)``; ``None`` when no header follows. The grid holds
-    the title line above the header (when it names a 表), the header, the rows and the notes after them (备注
-    / 注, and the numbered lines after it). ``blanks_written``: the text keeps its lines of spaces (blank
+    ``tokens[start]``: ``(grid, the text's line where each of its rows starts, index after it, problem)``;
+    ``None`` when no header follows. The grid holds the title line above the header (when it names a 表), the
+    header, the rows and the notes after them (备注 / 注, and the numbered lines after it). ``blanks_written``: the text keeps its lines of spaces (blank
     cells) -- and the table holds some."""
     before = [(j, c) for j, c in tokens[max(0, start - 4):start] if c]
     category_first = bool(before) and before[-1][1] in CATEGORY_HEADERS
@@ -317,7 +320,8 @@ def _table_at(tokens: list[tuple[int, str]], start: int, numbered: bool = True,
         return None
     end = next((j for j in range(lay.first, len(tokens)) if _ends_table(tokens[j][1])), len(tokens))
     blanks_written = blanks_written and any(c == "" for _, c in tokens[lay.first:end])  # lines of spaces in it
-    rows, after, why = _rows(tokens, lay, category_first, blanks_written)
+    starts: list[int] = []
+    rows, after, why = _rows(tokens, lay, category_first, blanks_written, starts)
     if why is None and len(rows) < 2:
         why = f"line {tokens[start][0]}: fewer than two rows under the header（表头下不足两行指标）"
     nxt = next(((j, c) for j, c in tokens[after:] if c), None)
@@ -326,36 +330,42 @@ def _table_at(tokens: list[tuple[int, str]], start: int, numbered: bool = True,
                f"number first) or the table's end was expected（第{nxt[0]}行：序号{len(rows)}之后应为序号"
                f"{len(rows) + 1}或表格结束）")
     if why is not None:
-        return [], after, why
+        return [], [], after, why
     has_category = any(r[1] for r in rows)
-    grid = []
-    title = next((c for _, c in reversed(before[:-1] if category_first else before)), "")
-    if "表" in title and len(title) <= 60 and not _SENTENCE.search(title):
-        grid.append([title])
+    grid, lines = [], []
+    titled = next(((j, c) for j, c in reversed(before[:-1] if category_first else before)), (0, ""))
+    if "表" in titled[1] and len(titled[1]) <= 60 and not _SENTENCE.search(titled[1]):
+        grid.append([titled[1]])
+        lines.append(titled[0])
     serial = ["序号"] if numbered else []
     grid.append([*serial, *(["类别"] if has_category else []), "指标名称", "单位", *lay.words[lay.fig_start:]])
-    for r in rows:
+    lines.append(before[-1][0] if category_first else tokens[start][0])
+    for r, line in zip(rows, starts):
         grid.append([*r[:len(serial)], *([r[1]] if has_category else []), *r[2:]])
+        lines.append(line)
     k = after
     while k < len(tokens) and not tokens[k][1]:
         k += 1
     if k < len(tokens) and re.match(r"^(备注|注)\s*[:：\d]", tokens[k][1]):
         grid.append([tokens[k][1]])
+        lines.append(tokens[k][0])
         k += 1
         while k < len(tokens) and re.match(r"^\d+\s*[.、．]", tokens[k][1]):
             grid.append([tokens[k][1]])
+            lines.append(tokens[k][0])
             k += 1
-    return grid, k, None
+    return grid, lines, k, None
 
 
-def cell_per_line_tables(text: str) -> tuple[list[tuple[str, list[list[str]]]], list[str]]:
+def cell_per_line_tables(text: str) -> tuple[list[tuple[str, list[list[str]], list[int]]], list[str]]:
     """The plan tables of a document's text written one cell per line (module docstring).
 
     Returns
     -------
     (tables, problems)
-        ``tables``: ``[("table 1", rows), ...]``, each a list of rows of cells (title, header, rows,
-        notes), as a document reader gives them; ``problems``: for each ``序号`` header whose table could
+        ``tables``: ``[("table 1", rows, lines), ...]``, each a list of rows of cells (title, header, rows,
+        notes), as a document reader gives them, and the text's line (from 1) where each row starts, which
+        messages name; ``problems``: for each ``序号`` header whose table could
         not be rebuilt, where and why (``line 131: row 3 has no attribute ...``).
     """
     lines = _lines(text)
@@ -372,9 +382,9 @@ def cell_per_line_tables(text: str) -> tuple[list[tuple[str, list[list[str]]]], 
                             and not any(c in SERIAL_HEADERS for _, c in tokens[max(0, k - 3):k])):
                 got = _table_at(tokens, k, numbered, keep_blank)
                 if got is not None:
-                    grid, after, why = got
+                    grid, starts, after, why = got
                     if why is None:
-                        tables.append((f"table {len(tables) + 1}", grid))
+                        tables.append((f"table {len(tables) + 1}", grid, starts))
                     else:
                         problems.append(why)
                     k = max(after, k + 1)
