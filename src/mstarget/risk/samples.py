@@ -429,7 +429,7 @@ def _pieces(table: layout.Table, sheet_period: Period | None, sheet: str | None,
             and layout.header_key(headers.get("tested", "")) not in ALIASES:
         # per-batch records with a 抽样数量 (the amount taken from the batch): not a count of batches
         df = df.rename(columns={"tested": headers.pop("tested")})
-    df, headers = _year_with_part(df, headers, table.title)
+    df, headers = _year_with_part(_time_as_period(df, headers), headers, table.title)
     titled = None if "period" in df.columns else period_in_title(table.title)
     if sheet_period is not None and "period" not in df.columns:
         inside = titled is None or (sheet_period.start <= parse_period(titled).start
@@ -448,6 +448,7 @@ def _pieces(table: layout.Table, sheet_period: Period | None, sheet: str | None,
             return [(piece, kept, h, notes, source)
                     for piece, kept, h in _before_first_sampled(wide, rows, source or path or "<input>")]
     if titled is not None and "period" not in df.columns:  # a notice's table: 2023年第三季度…抽检情况
+        _periods_beside_title(df, headers, titled, table.title, source or path or "<input>")
         df["period"] = titled
         headers["period"] = f"(title '{table.title}')"
     dated = None if "period" in df.columns or "tested" in df.columns else _sampling_dates(df, source or path or "<input>")
@@ -455,6 +456,68 @@ def _pieces(table: layout.Table, sheet_period: Period | None, sheet: str | None,
         df["period"] = _quarters(df[dated], source or path or "<input>", str(headers.get(dated, dated)), rows)
         headers["period"] = dated
     return [(df, rows, headers, notes, source)]
+
+
+#: headers saying when the batches were sampled with neither 日期 nor 期间 (抽检时间): a summary's period column
+#: when every filled cell is a period (``2022年``, ``2023年上半年``, ``2023Q2``, :func:`_time_as_period`), else per-batch
+#: records' sampling dates (``2023-05-03``, :data:`_DATE_HEADERS`)
+_TIME_HEADERS = ("抽检时间", "抽样时间", "检验时间", "检测时间", "采样时间", "统计时间")
+#: words of a header naming when (报告期, 所属期间, 监测时间, 抽检年月, 时段): such a column whose every filled cell is a
+#: period is the table's period column; when the product was made or keeps (生产, 保质, 有效) it is not
+_WHEN_WORDS = re.compile(r"时间|时段|期|年|月|季")
+_NOT_WHEN = re.compile(r"生产|保质|有效|出厂|到期|过期|购进")
+
+
+def _period_cells(df: pd.DataFrame, col) -> list[str] | None:
+    """The distinct filled cells of ``df[col]`` when there are some and every one names a period, else None."""
+    filled = list(dict.fromkeys(t for t in (_cell_text(v).strip() for v in df[col].tolist()) if t))
+    return filled if filled and all(_is_period(t) for t in filled) else None
+
+
+def _time_as_period(df: pd.DataFrame, headers: dict) -> pd.DataFrame:
+    """``df`` with the column saying when (:data:`_TIME_HEADERS` first -- 抽检时间 --, then any header of
+    :data:`_WHEN_WORDS`: 报告期, 所属期间, 监测时间) renamed ``period`` when the table has no period column and every
+    filled cell of that column names a period (``headers`` updated in place); else ``df``. Before, a bureau's
+    抽检时间 | 2022年 column was not read at all: the table was refused for having no period, or, under a title naming
+    a year (2022年…抽检情况表), every row was counted in that year, whatever its cell."""
+    if "period" in df.columns:
+        return df
+    named = [c for c in df.columns if isinstance(c, str) and c not in headers]
+    keys = {c: layout.header_key(c) for c in named}
+    ranked = [c for c in named if keys[c] in _TIME_HEADERS] + \
+        [c for c in named if keys[c] not in _TIME_HEADERS and _WHEN_WORDS.search(keys[c])
+         and not _NOT_WHEN.search(keys[c])]
+    for col in ranked:
+        if _period_cells(df, col) is not None:
+            headers["period"] = col
+            return df.rename(columns={col: "period"})
+    return df
+
+
+def _periods_beside_title(df: pd.DataFrame, headers: dict, titled: str, title: str, source: str) -> None:
+    """Refuse a table whose title names one period (``titled``) while a column of its own holds other periods
+    (``2021年 | 2022年`` under ``2022年…抽检情况表``): counting every row in the title's period would add up the
+    batches of different years (it did, silently, before)."""
+    for col in df.columns:
+        if not isinstance(col, str) or col in headers or _NOT_WHEN.search(layout.header_key(col)):
+            continue  # 生产年份: when the food was made, not sampled
+        cells = _period_cells(df, col)
+        if cells is not None and {parse_period(t).label for t in cells} != {titled}:
+            shown = ", ".join(cells[:4]) + (" ..." if len(cells) > 4 else "")
+            raise DataValidationError([Problem(
+                source, None, col, None,
+                f"标题“{title}”只写了一个期间，但该列的期间为 {shown}：请把该列表头改为“期间”或“年度” (the title names "
+                f"{titled}, but this column holds the periods {shown}; counting every row in {titled} would add up the "
+                "batches of different periods. Head the column 期间 or 年度 so that each row keeps its own)")],
+                source=source)
+
+
+def _is_period(text: str) -> bool:
+    try:
+        parse_period(text)
+    except ValueError:
+        return False
+    return True
 
 
 #: headers of a year column and of a part of the year (季度 / 月份) kept beside it
@@ -706,7 +769,8 @@ def period_in_title(title: str) -> str | None:
 #: headers of the date a batch was sampled (or tested, or reported), most telling first; never
 #: 生产日期 (when the food was made). ``日期`` (any other ``...日期`` header) never takes a notice's
 #: publication date (公告日期 / 发布日期 / 通报日期): that is read last, as a fallback, with a warning
-_DATE_HEADERS = ("抽样日期", "抽检日期", "采样日期", "检验日期", "检测日期", "报告日期", "日期", "公告日期")
+_DATE_HEADERS = ("抽样日期", "抽检日期", "采样日期", "检验日期", "检测日期", *_TIME_HEADERS[:5], "报告日期", "日期",
+                 "公告日期")
 #: headers naming the day a sampling date is known from: read only as the last fallback, with a warning
 _NOTICE_DATE_WORDS = ("公告", "发布", "通报", "通告")
 #: generic headers (any ``...日期`` / ``...date``): read as the sampling date only when most cells are dates
