@@ -130,3 +130,31 @@ def test_a_unit_left_blank_at_an_indicators_first_row_is_not_taken_from_the_indi
     units = dict(zip(got["name"], got["unit"]))
     assert units == {"技术合同成交额": "万元", "技术合同数": ""}
     assert len(got) == 8
+
+
+def test_a_plan_by_district_writing_each_district_once_gives_each_row_its_district(tmp_path):
+    """A city's 目标分解表 saved as CSV: 地区 written on each district's first row only (the Dinghu targets are real,
+    data/dinghu_14th_fyp_plan.csv; the 端州区 row is laid out the same way). Before: the blank rows had region '' and
+    the second district's rows were refused as duplicates of the first's."""
+    path = tmp_path / "plan.csv"
+    path.write_text("地区,指标名称,单位,2020年,2025年,属性\n端州区,期末市场主体总量,万户,〔5.10〕,〔6.50〕,预期性\n"
+                    ",每万人口高价值发明专利拥有量,件/万人,〔3.20〕,〔5.00〕,预期性\n"
+                    "鼎湖区,期末市场主体总量,万户,〔1.89〕,〔3.12〕,预期性\n"
+                    ",每万人口高价值发明专利拥有量,件/万人,〔1.04〕,〔2.50〕,预期性\n", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plan = mt.read_plan(path)
+    assert plan["region"].tolist() == ["端州区", "端州区", "鼎湖区", "鼎湖区"]
+    assert plan["target"].tolist() == [6.5, 5.0, 3.12, 2.5]
+    assert any("rows 3, 5" in str(w.message) for w in caught)
+
+
+def test_a_plan_row_with_a_blank_district_among_rows_that_each_write_theirs_is_refused(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text("地区,指标名称,单位,2020年,2025年\n鼎湖区,期末市场主体总量,万户,1.89,3.12\n"
+                    "鼎湖区,企业标准,项,38,117\n,地方标准,项,0,2\n端州区,期末市场主体总量,万户,5.1,6.5\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(DataValidationError) as err:
+            mt.read_plan(path)
+    assert "row 4, column '地区': '': a region, not blank" in str(err.value)

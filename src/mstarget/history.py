@@ -41,10 +41,11 @@ from .exceptions import DataValidationError, MstargetWarning, Problem, UnreadCol
 from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import tidy_breaks, percent_kind, split_number_unit, split_unit, unit_column
-from .validation import (CN_NUMERALS, PRELIMINARY_WORDS, REGION_HEADERS, PartOfYear, Problems, apply_region,
+from .validation import (CN_NUMERALS, KEY_COLUMNS, PRELIMINARY_WORDS, REGION_HEADERS, PartOfYear, Problems, apply_region,
                          excel_error_hint, footnote_hint, has_note_mark, map_flags, map_unique, nonsense_sizes, normalize_text, normalize_words,
-                         parse_number, parse_year, preliminary_figure, preliminary_word_in, require_columns, separator_hint,
-                         size_hint, text_column, written_text, year_hint, YEAR_MAX, YEAR_MIN)
+                         once_per_sheet_row, parse_number, parse_year, preliminary_figure, preliminary_word_in,
+                         refuse_blank_regions, require_columns, separator_hint, size_hint, text_column, written_once,
+                         written_text, year_hint, YEAR_MAX, YEAR_MIN)
 
 REQUIRED = ("region", "indicator", "year", "value")
 REQUIRED_CLEAN = set(REQUIRED)
@@ -239,83 +240,6 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     return _read_table(tables[0], src, region, carried, laid_out=not isinstance(data, pd.DataFrame))
 
 
-#: the columns naming a series, which a table may write once at the top of their rows (地区 merged over its
-#: indicators, 指标名称 and 单位 over its years), in the table's order
-_KEY_COLUMNS = ("region", "name", "indicator", "unit")
-
-
-def _written_once(raw: pd.DataFrame, rows, headers: dict, src: str) -> None:
-    """Fill (in place) the blank cells of a column naming the series (:data:`_KEY_COLUMNS`) that the table writes
-    once at the top of its rows -- a merged cell saved as CSV, or a statistician's layout (``广东 | 市场主体 | ...``
-    then `` | 企业 | ...``) -- with the cell above, and say so. Columns are read left to right, each within the
-    blocks the columns before it make: a column is filled only where every block starts with a filled cell and no
-    value is written twice in one block (a region written on every row and left blank on one is no such layout:
-    that blank stays blank -- refused for an indicator, the ``region=`` given for a region). Before, a blank region
-    cell was read as a region named '' and a blank name refused, cell by cell."""
-    cols = [c for c in raw.columns if c in _KEY_COLUMNS]
-    if not cols or not len(raw):
-        return
-    sheet_rows = np.asarray(rows)
-    if len(sheet_rows) != len(raw):
-        return
-    # a table kept one column per year is melted: one sheet row gives several rows here, all with its key cells
-    order = np.argsort(sheet_rows, kind="stable")
-    _, first = np.unique(sheet_rows[order], return_index=True)
-    at = order[first]  # one position per sheet row, in the sheet's order
-    of_row = np.searchsorted(sheet_rows[order][first], sheet_rows)  # each position's sheet row
-    block = np.zeros(len(at), dtype=np.int64)  # which block of the columns to the left each sheet row is in
-    for col in cols:
-        text = np.array(["" if v is None or (isinstance(v, float) and v != v) or v is pd.NA else str(v).strip()
-                         for v in raw[col].to_numpy(dtype=object)[at]], dtype=object)
-        blank = text == ""
-        fill = blank & _once_per_block(text, blank, block)[block]
-        if fill.any():
-            filled = pd.Series(np.where(blank, None, text), dtype=object).groupby(block).ffill().to_numpy(dtype=object)
-            filled = np.where(fill, filled, text)
-            lines = np.asarray(sheet_rows)[at][fill]
-            said = ", ".join(str(int(r)) for r in lines[:8]) + (" ..." if len(lines) > 8 else "")
-            written = headers.get(col, col)
-            warnings.warn(MstargetWarning(
-                f"{src}: “{written}”列的每个值只写在其第一行，第 {said} 行的空白已按上方的值读取 (column '{written}' "
-                f"writes each value once at the top of its rows, as a merged cell saved as CSV does: the blank cells "
-                f"of rows {said} are read as the value above them; check the table if a row belongs elsewhere)"),
-                stacklevel=6)
-            raw[col] = raw[col].astype(object)
-            raw[col] = filled[of_row]
-            text = filled
-        change = np.r_[True, text[1:] != text[:-1]]  # a new value starts a block for the columns to the right
-        block = np.cumsum(change | np.r_[True, block[1:] != block[:-1]]) - 1
-
-
-def _once_per_sheet_row(mask: np.ndarray, rows) -> np.ndarray:
-    """``mask`` kept at the first position of each sheet row: a blank key cell of a table kept one column per year,
-    melted into one row per year, is said once, not once per year."""
-    rows = np.asarray(rows)
-    if len(rows) != len(mask):
-        return mask
-    first = np.zeros(len(mask), dtype=bool)
-    _, at = np.unique(rows, return_index=True)
-    first[at] = True
-    return np.asarray(mask, dtype=bool) & first
-
-
-def _once_per_block(text: np.ndarray, blank: np.ndarray, block: np.ndarray) -> np.ndarray:
-    """Per block of the columns to the left (``block``: its number per sheet row, from 0), whether a key column's
-    cells there are written once at the top of their rows: the block starts with a filled cell, and no value is
-    written twice within it (one bool per block)."""
-    n = int(block.max()) + 1 if len(block) else 0
-    ok = np.ones(n, dtype=bool)
-    starts = np.r_[True, block[1:] != block[:-1]] if len(block) else np.zeros(0, dtype=bool)
-    ok[block[starts & blank]] = False
-    seen: dict = {}
-    for b, t, e in zip(block.tolist(), text.tolist(), blank.tolist()):
-        if not e:
-            if t in seen.setdefault(b, set()):
-                ok[b] = False
-            seen[b].add(t)
-    return ok
-
-
 def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     """Each sheet read as its own history (messages name the sheet), then one history of all;
     every sheet's problems are listed together."""
@@ -427,7 +351,7 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     raw = table.frame
     raw = _without_sum_lines(table, raw, src)
     if laid_out:
-        _written_once(raw, table.rows, table.headers, src)
+        written_once(raw, table.rows, table.headers, src, KEY_COLUMNS)
     apply_region(raw, region)
     if "indicator" not in raw.columns and "name" in raw.columns:
         raw["indicator"] = raw["name"]
@@ -444,15 +368,9 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     named = table.headers.get("indicator") or table.headers.get("name")
     if "unit" not in table.headers and named not in (None, "indicator", "name") and (ident["unit"] != "").any():
         table.headers["unit"] = f"{named}（括号中的单位）"  # 期末市场主体总量(户): no column 'unit' to name
-    problems.cells(_once_per_sheet_row(ident["indicator"] == "", table.rows), "indicator", raw["indicator"],
+    problems.cells(once_per_sheet_row(ident["indicator"] == "", table.rows), "indicator", raw["indicator"],
                    "an indicator id (text), not blank")
-    if "region" in raw.columns:  # a region column blank throughout is a table of no region; blank on some rows, no guess
-        no_region = np.array([v is None or v is pd.NA or (isinstance(v, float) and v != v) or not str(v).strip()
-                              for v in raw["region"].tolist()], dtype=bool)
-        if no_region.any() and not no_region.all():
-            problems.cells(_once_per_sheet_row(no_region, table.rows), "region", raw["region"],
-                           "a region, not blank, as the other rows give one: write the row's region, or give "
-                           "region= (--region) to the rows of one region（地区不能为空）")
+    refuse_blank_regions(raw, table.rows, problems)
     years, year_marks, cell_labels = _years(raw, problems)
     # a note / title / 备注 cell saying 2025年为快报数 or 2024年为1-11月数据: applied as 2025年（快报） / 2024年（1-11月）
     remarks = [raw[c].to_numpy(dtype=object) for c in raw.columns if isinstance(c, str)

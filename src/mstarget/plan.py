@@ -57,8 +57,8 @@ from .units import (counts_events, tidy_breaks, is_percent, percent_kind, split_
 from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, excel_error_hint, footnote_hint,
                          figure_size_problem, has_note_mark, map_flags, map_unique,
                          normalize_text, normalize_words, parse_number, parse_year, preliminary_figure,
-                         preliminary_word_in, require_columns, separator_hint, size_hint, text_column, written_text,
-                         year_hint, REGION_HEADERS)
+                         preliminary_word_in, refuse_blank_regions, require_columns, separator_hint, size_hint,
+                         text_column, written_once, written_text, year_hint, REGION_HEADERS)
 
 KINDS = ("level", "cumulative", "increment")
 DIRECTIONS = (">=", "<=")
@@ -436,7 +436,7 @@ def read_plan(data, *, source: str | None = None, region: str | None = None) -> 
         layout.name_frame_rows(data, tables)
     if len(tables) > 1:  # a workbook keeping its targets on several sheets
         return _read_sheets(tables, src, region)
-    return _read_table(tables[0], src, region, carried)
+    return _read_table(tables[0], src, region, carried, laid_out=not isinstance(data, pd.DataFrame))
 
 
 def _target_under_baseline(raw: pd.DataFrame, table, src: str) -> Problem | None:
@@ -518,13 +518,15 @@ def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     return out
 
 
-def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
-    """:func:`read_plan` of one table found by :mod:`mstarget.layout`."""
+def _read_table(table, src: str, region: str | None, carried, laid_out: bool = True) -> pd.DataFrame:
+    """:func:`read_plan` of one table found by :mod:`mstarget.layout` (``laid_out``: read from a file)."""
     src = table.source or src  # a workbook's sheet is named in messages
     if carried is not None:  # a plan read before: messages keep naming its file's rows and headers
         table.rows, table.headers = carried.rows, dict(carried.headers)
         table.cell_headers = dict(carried.cell_headers)
     raw = table.frame
+    if laid_out:  # 端州区 written once over its rows (a 目标分解表 saved as CSV): each row its region
+        written_once(raw, table.rows, table.headers, src, ("region",))
     apply_region(raw, region)
     if "indicator" not in raw.columns and "name" in raw.columns:
         raw["indicator"] = raw["name"]  # a table with names only: the name is the id
@@ -545,6 +547,7 @@ def _read_table(table, src: str, region: str | None, carried) -> pd.DataFrame:
     _stray_text_rows(raw, problems)  # 以上数据由区统计局提供。 under the table: quoted, not two blank cells
     _attribute_source(raw, problems, table.headers)  # 类别 of 约束性 / 预期性, √ under 约束性 | 预期性, 是否约束性
     ident = _identity(raw, problems)
+    refuse_blank_regions(raw, table.rows, problems)
     target_year = _years(raw, "target_year", problems, required=True)
     baseline_year = _years(raw, "baseline_year", problems, required=False)
     raw = _targets_from_growth_column(raw, src, table.rows)  # 2025年 — | 年均增长 5%: the target is 年均增长5%

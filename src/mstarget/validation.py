@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections import namedtuple
 import unicodedata
 
@@ -10,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .chinese_script import to_simplified
-from .exceptions import DataValidationError, Problem
+from .exceptions import DataValidationError, MstargetWarning, Problem
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 #: thousands written with separators: 1,234 / 1 234 / 12,345,678.5 (a comma or space elsewhere, as
@@ -696,3 +697,94 @@ def is_missing(v) -> bool:
         return math.isnan(float(v))
     except (TypeError, ValueError):
         return True
+
+
+#: the columns naming a series, which a table may write once at the top of their rows (地区 merged over its
+#: indicators, 指标名称 and 单位 over its years), in the table's order
+KEY_COLUMNS = ("region", "name", "indicator", "unit")
+
+
+def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_COLUMNS, stacklevel: int = 6) -> None:
+    """Fill (in place) the blank cells of a column naming the series (``columns``, :data:`KEY_COLUMNS`) that a
+    table writes once at the top of its rows -- a merged cell saved as CSV, or a statistician's layout (``广东 |
+    市场主体 | ...`` then `` | 企业 | ...``) -- with the cell above, and say so (``rows``: each frame row's sheet
+    row; ``headers``: the columns as written). Columns are read left to right, each within the
+    blocks the columns before it make: a column is filled only where every block starts with a filled cell and no
+    value is written twice in one block (a region written on every row and left blank on one is no such layout:
+    that blank stays blank -- refused for an indicator, the ``region=`` given for a region). Before, a blank region
+    cell was read as a region named '' and a blank name refused, cell by cell."""
+    cols = [c for c in raw.columns if c in columns]
+    if not cols or not len(raw):
+        return
+    sheet_rows = np.asarray(rows)
+    if len(sheet_rows) != len(raw):
+        return
+    # a table kept one column per year is melted: one sheet row gives several rows here, all with its key cells
+    order = np.argsort(sheet_rows, kind="stable")
+    _, first = np.unique(sheet_rows[order], return_index=True)
+    at = order[first]  # one position per sheet row, in the sheet's order
+    of_row = np.searchsorted(sheet_rows[order][first], sheet_rows)  # each position's sheet row
+    block = np.zeros(len(at), dtype=np.int64)  # which block of the columns to the left each sheet row is in
+    for col in cols:
+        text = np.array(["" if v is None or (isinstance(v, float) and v != v) or v is pd.NA else str(v).strip()
+                         for v in raw[col].to_numpy(dtype=object)[at]], dtype=object)
+        blank = text == ""
+        fill = blank & _once_per_block(text, blank, block)[block]
+        if fill.any():
+            filled = pd.Series(np.where(blank, None, text), dtype=object).groupby(block).ffill().to_numpy(dtype=object)
+            filled = np.where(fill, filled, text)
+            lines = np.asarray(sheet_rows)[at][fill]
+            said = ", ".join(str(int(r)) for r in lines[:8]) + (" ..." if len(lines) > 8 else "")
+            written = headers.get(col, col)
+            warnings.warn(MstargetWarning(
+                f"{src}: “{written}”列的每个值只写在其第一行，第 {said} 行的空白已按上方的值读取 (column '{written}' "
+                f"writes each value once at the top of its rows, as a merged cell saved as CSV does: the blank cells "
+                f"of rows {said} are read as the value above them; check the table if a row belongs elsewhere)"),
+                stacklevel=stacklevel)
+            raw[col] = raw[col].astype(object)
+            raw[col] = filled[of_row]
+            text = filled
+        change = np.r_[True, text[1:] != text[:-1]]  # a new value starts a block for the columns to the right
+        block = np.cumsum(change | np.r_[True, block[1:] != block[:-1]]) - 1
+
+
+def once_per_sheet_row(mask: np.ndarray, rows) -> np.ndarray:
+    """``mask`` kept at the first position of each sheet row: a blank key cell of a table kept one column per year,
+    melted into one row per year, is said once, not once per year."""
+    rows = np.asarray(rows)
+    if len(rows) != len(mask):
+        return mask
+    first = np.zeros(len(mask), dtype=bool)
+    _, at = np.unique(rows, return_index=True)
+    first[at] = True
+    return np.asarray(mask, dtype=bool) & first
+
+
+def _once_per_block(text: np.ndarray, blank: np.ndarray, block: np.ndarray) -> np.ndarray:
+    """Per block of the columns to the left (``block``: its number per sheet row, from 0), whether a key column's
+    cells there are written once at the top of their rows: the block starts with a filled cell, and no value is
+    written twice within it (one bool per block)."""
+    n = int(block.max()) + 1 if len(block) else 0
+    ok = np.ones(n, dtype=bool)
+    starts = np.r_[True, block[1:] != block[:-1]] if len(block) else np.zeros(0, dtype=bool)
+    ok[block[starts & blank]] = False
+    seen: dict = {}
+    for b, t, e in zip(block.tolist(), text.tolist(), blank.tolist()):
+        if not e:
+            if t in seen.setdefault(b, set()):
+                ok[b] = False
+            seen[b].add(t)
+    return ok
+
+
+def refuse_blank_regions(raw: pd.DataFrame, rows, problems: "Problems") -> None:
+    """A region cell left blank while other rows give one: a problem per sheet row (after :func:`written_once` and
+    :func:`apply_region` filled what they could). A region column blank throughout is a table of no region."""
+    if "region" not in raw.columns:
+        return
+    blank = np.array([v is None or v is pd.NA or (isinstance(v, float) and v != v) or not str(v).strip()
+                      for v in raw["region"].tolist()], dtype=bool)
+    if blank.any() and not blank.all():
+        problems.cells(once_per_sheet_row(blank, rows), "region", raw["region"],
+                       "a region, not blank, as the other rows give one: write the row's region, or give "
+                       "region= (--region) to the rows of one region（地区不能为空）")
