@@ -525,7 +525,7 @@ def _read_table(table, src: str, region: str | None, carried, laid_out: bool = T
         table.rows, table.headers = carried.rows, dict(carried.headers)
         table.cell_headers = dict(carried.cell_headers)
     raw = table.frame
-    if laid_out:  # 端州区 written once over its rows (a 目标分解表 saved as CSV): each row its region
+    if laid_out:  # 端州区 written once over its rows (a 目标分解表 saved as CSV); a name is not (a heading row is one)
         written_once(raw, table.rows, table.headers, src, ("region",))
     apply_region(raw, region)
     if "indicator" not in raw.columns and "name" in raw.columns:
