@@ -152,3 +152,15 @@ def test_a_plan_by_district_writing_each_district_once_gives_each_row_its_distri
     assert plan["region"].tolist() == ["端州区", "端州区", "鼎湖区", "鼎湖区"]
     assert plan["target"].tolist() == [6.5, 5.0, 3.12, 2.5]
     assert any("rows 3, 5" in str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize("region", ["广东", "鼎湖区"])
+def test_a_history_by_region_cut_down_to_one_region_reads_its_figures(tmp_path, region):
+    """指标名称 | 单位 | 年份 | 广东: a table by region with one region left (before: refused for having no region and
+    no value column, though two region columns were read)."""
+    path = tmp_path / "h.csv"
+    path.write_text(f"指标名称,单位,年份,{region}\n技术合同成交额,万元,2020年,10\n技术合同成交额,万元,2021年,12\n",
+                    encoding="utf-8")
+    got, _ = _read(path)
+    assert got["region"].tolist() == [region, region] and got["value"].tolist() == [10, 12]
+    assert got["year"].tolist() == [2020, 2021] and got["unit"].tolist() == ["万元", "万元"]

@@ -2189,9 +2189,13 @@ def _region_header(text, schema: Schema) -> tuple[str, int | None, str] | None:
 
 def _region_columns(frame: pd.DataFrame, written: list[str], schema: Schema) -> dict:
     """Columns of a plan or history that hold each region's figures (``{column: (region, year, role)}``):
-    two regions or more, none of them a known header; else ``{}``."""
+    two regions or more, none of them a known header -- or, in a history with a year column (``指标名称 | 单位 |
+    年份 | 鼎湖区``, a city's table cut down to one district), one; else ``{}``."""
     found = {c: r for c, t in zip(frame.columns, written) if (r := _region_header(t, schema)) is not None}
-    return found if len({r for r, _, _ in found.values()}) >= 2 else {}
+    regions = len({r for r, _, _ in found.values()})
+    alone = (regions == 1 and schema.what == "history" and len(found) == 1
+             and "year" in {_canonical(t, schema) for t in written})
+    return found if regions >= 2 or alone else {}
 
 
 #: what a history by region without a year is told (``Table.year_hint``, shown by ``read_history``)
