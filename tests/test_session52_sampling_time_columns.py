@@ -195,3 +195,37 @@ def test_a_period_left_blank_on_some_rows_of_a_repeated_period_stays_refused(tmp
     with pytest.raises(DataValidationError) as err:
         _score(_once(tmp_path, shown), ["食品大类"])
     assert "row 7, column '期间': '': unknown period format" in str(err.value)
+
+
+def test_a_category_written_once_over_its_subcategories_is_read_for_each(tmp_path):
+    """年度 | 食品大类 | 食品亚类 | 抽检批次 | 不合格批次 with 食品大类 (and 年度) on each group's first row only, as a
+    merged cell saved as CSV (counts SYNTHETIC): scored by 食品大类 and by both columns, as the filled table is.
+    Before: "a group name; this cell is empty" for each blank."""
+    once = tmp_path / "once.csv"
+    once.write_text("年度,食品大类,食品亚类,抽检批次,不合格批次\n2022,粮食加工品,大米,100,2\n,,小麦粉,80,1\n"
+                    ",乳制品,液体乳,90,0\n,,乳粉,50,1\n", encoding="utf-8")
+    full = tmp_path / "full.csv"
+    full.write_text("年度,食品大类,食品亚类,抽检批次,不合格批次\n2022,粮食加工品,大米,100,2\n2022,粮食加工品,小麦粉,80,1\n"
+                    "2022,乳制品,液体乳,90,0\n2022,乳制品,乳粉,50,1\n", encoding="utf-8")
+    for by in (["食品大类"], ["食品大类", "食品亚类"]):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            got = mt.risk.score(once, by=by, as_of=2022)
+        pd.testing.assert_frame_equal(got, _score(full, by))
+        assert any("column '食品大类' writes each value once" in str(w.message) for w in caught)
+
+
+def test_blank_cells_of_records_and_of_a_rate_column_are_not_read_down(tmp_path):
+    """A batch's record with its 食品大类 blank is that batch's (refused, as before), and a 不合格率 column blank on
+    some rows is no name written once: the counts stay those written (SYNTHETIC)."""
+    records = tmp_path / "records.csv"
+    records.write_text("抽样日期,食品大类,检验结论\n2022-03-01,粮食加工品,合格\n2022-03-02,,不合格\n"
+                       "2022-03-03,乳制品,合格\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        _score(records, ["食品大类"])
+    assert "row 3, column '食品大类': '': a group name; this cell is empty" in str(err.value)
+    rates = tmp_path / "rates.csv"
+    rates.write_text("年度,食品大类,抽检批次,不合格批次,不合格率（%）\n2022,粮食加工品,100,2,2.00\n2022,乳制品,90,0,\n"
+                     "2022,酒类,50,1,\n", encoding="utf-8")
+    got = _score(rates, ["食品大类"]).set_index("食品大类")
+    assert got.loc["乳制品", "failed"] == 0 and got.loc["酒类", "failed"] == 1

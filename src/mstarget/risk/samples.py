@@ -35,7 +35,7 @@ from ..exceptions import (DataValidationError, InconsistentDataWarning, Mstarget
 from ..io import (FORMULA_WITHOUT_VALUE, GRID_TYPES, drop_repeated_columns, is_formula,
                   read_grids, read_table, source_name)
 from ..chinese_script import to_simplified
-from ..validation import THOUSANDS
+from ..validation import THOUSANDS, written_once
 from .periods import EXPECTED_PERIOD, Period, as_date, date_periods, parse_period
 
 OUTCOME_CANDIDATES = ("failed", "outcome", "unqualified", "fail")
@@ -431,6 +431,10 @@ def _pieces(table: layout.Table, sheet_period: Period | None, sheet: str | None,
         df = df.rename(columns={"tested": headers.pop("tested")})
     df, headers = _year_with_part(_time_as_period(df, headers), headers, table.title)
     _period_written_once(df, rows, str(headers.get("period", "period")), source or path or "<input>")
+    if "tested" in df.columns:  # a counts table: 食品大类 written once over its 食品亚类 rows (records are not: a blank
+        # cell of a batch's record is that batch's)
+        written_once(df, rows, headers, source or path or "<input>", [c for c in df.columns if _words_column(df, c)],
+                     stacklevel=7)
     titled = None if "period" in df.columns else period_in_title(table.title)
     if sheet_period is not None and "period" not in df.columns:
         inside = titled is None or (sheet_period.start <= parse_period(titled).start
@@ -535,6 +539,19 @@ def _period_written_once(df: pd.DataFrame, rows: np.ndarray, written: str, sourc
         f"'{written}' is written once at the top of its rows, as a merged cell saved as CSV writes it: the blank "
         f"cells of rows {said} are read as the period above them; check the table if a row belongs elsewhere)"),
         stacklevel=6)
+
+
+def _words_column(df: pd.DataFrame, col) -> bool:
+    """A column of names (食品大类, 抽样环节, 地区): a header of text that is no count, period or outcome, and filled
+    cells none of which is a figure (a 不合格率 column is no name, and is never read down)."""
+    if not isinstance(col, str) or col in ("period", "tested", "failed", "outcome"):
+        return False
+    filled = [t for t in (_cell_text(v).strip() for v in df[col].tolist()) if t]
+    return bool(filled) and not any(_FIGURE_CELL.match(t) for t in filled)
+
+
+#: a cell holding a figure (12, 1,234, 2.5%, -3): not a name
+_FIGURE_CELL = re.compile(r"^[-+]?[\d,，.]+\s*%?$")
 
 
 def _is_period(text: str) -> bool:
