@@ -240,6 +240,43 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     return _read_table(tables[0], src, region, carried, laid_out=not isinstance(data, pd.DataFrame))
 
 
+#: the words of a plan's attribute column (属性): 约束性 / 预期性 (指导性), as a cell may write them
+_PLAN_ATTRIBUTES = {"约束性", "预期性", "指导性", "约束性指标", "预期性指标", "指导性指标", "约束", "预期"}
+
+
+def _refuse_plan_table(raw: pd.DataFrame, headers: dict, src: str) -> None:
+    """Refuse a plan table given as the history: a column whose every filled cell is 约束性 / 预期性 (the plan's
+    属性) beside years with a gap between them (2020年 | 2025年: a baseline and a target). Before, those columns
+    were read as two observations -- the 2025 target as a value -- and the swap (``mstarget assess`` takes the plan
+    first, ``mt.assess`` the history first) went unsaid. A monitoring table of consecutive years with a 属性 column
+    (2021年 | 2022年 | 2023年) is a history and is read."""
+    if "year" not in raw.columns:
+        return
+    years = set()
+    for v in pd.unique(raw["year"].astype(object)):
+        try:
+            y = parse_year(v)
+        except ValueError:
+            continue
+        if y is not None:
+            years.add(y)
+    ordered = sorted(years)
+    if not any(b - a > 1 for a, b in zip(ordered, ordered[1:])):
+        return
+    for col in raw.columns:
+        if col in ("region", "indicator", "name", "unit", "year", "value") or not isinstance(col, str):
+            continue
+        filled = {normalize_words(v).replace(" ", "") for v in raw[col].tolist()
+                  if v is not None and not (isinstance(v, float) and v != v) and str(v).strip()}
+        if filled and filled <= _PLAN_ATTRIBUTES:
+            written = headers.get(col, col)
+            raise DataValidationError([Problem(src, None, str(written), None, (
+                f"this is a plan table, not a history: its column '{written}' holds a plan's attributes ("
+                f"{' / '.join(sorted(filled))}). Give it as the plan and the table of observed values as the history "
+                "(command line: mstarget assess PLAN HISTORY, the plan first; Python: mt.assess(history, plan), the "
+                "history first)（这是规划指标表，不是历史数据：请检查规划表与历史数据的顺序）"))], source=src)
+
+
 def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     """Each sheet read as its own history (messages name the sheet), then one history of all;
     every sheet's problems are listed together."""
@@ -350,6 +387,7 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
             table.cell_columns = carried.value_columns
     raw = table.frame
     raw = _without_sum_lines(table, raw, src)
+    _refuse_plan_table(raw, table.headers, src)
     if laid_out:
         written_once(raw, table.rows, table.headers, src, KEY_COLUMNS)
     apply_region(raw, region)
