@@ -69,3 +69,22 @@ def test_a_monitoring_table_of_consecutive_years_with_an_attribute_column_is_a_h
         warnings.simplefilter("ignore")
         got = mt.read_history(path, region="鼎湖区")
     assert len(got) == 6 and got["year"].tolist()[:3] == [2021, 2022, 2023]
+
+
+def test_a_history_read_as_a_plan_is_read_but_said(tmp_path):
+    """指标名称 | 单位 | 2020年 | 2021年 | 2022年 | 2023年 (values SYNTHETIC) given as the plan: read as before (baseline
+    2020, target 2023, the years between observed -- a table of yearly targets may be written so), now with a
+    warning saying which table goes where; a bureau's plan (2020年 | 2025年 | 属性) says nothing of the kind."""
+    history = tmp_path / "历史数据.csv"
+    history.write_text("指标名称,单位,2020年,2021年,2022年,2023年\n药品抽检合格率,%,98,98.3,98.6,98.9\n", encoding="utf-8")
+    for path, said_it in ((history, True), (_wide_plan(tmp_path), False)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            plan = mt.read_plan(path, region="鼎湖区")
+        said = " ".join(str(w.message) for w in caught)
+        assert ("if it is a history of observed values, give it as the history" in said) is said_it, said
+    assert plan is not None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        read = mt.read_plan(history, region="鼎湖区")
+    assert read[["baseline_year", "target_year"]].values.tolist() == [[2020, 2023]]

@@ -518,6 +518,33 @@ def _read_sheets(tables: list, src: str, region: str | None) -> pd.DataFrame:
     return out
 
 
+_BARE_YEAR = re.compile(r"^\s*(\d{4})\s*年?(度)?\s*$")
+
+
+def _history_as_plan(raw: pd.DataFrame, headers: dict, src: str) -> None:
+    """Warn when a plan table reads like a history: three or more year columns following each other, each a bare
+    year (``2020年 | 2021年 | 2022年 | 2023年``: no 基期 / 目标 / 完成值 word) and no attribute column. It is read as a
+    plan (the first year the baseline, the last the target, those between observed), as a 目标分解表 of yearly
+    targets may be written; but a history given where the plan goes (``mstarget assess`` takes the plan first,
+    ``mt.assess`` the history first) reads the same way, so the warning says which is which."""
+    if "attribute" in raw.columns:
+        return
+    cols = ["baseline", "target", *(c for c in raw.columns if str(c).startswith(layout.OBSERVED_PREFIX))]
+    found = [_BARE_YEAR.match(str(headers.get(c, ""))) for c in cols if c in raw.columns]
+    if len(found) < 3 or not all(found):
+        return
+    years = sorted(int(m.group(1)) for m in found)
+    if any(b - a != 1 for a, b in zip(years, years[1:])):
+        return
+    warnings.warn(MstargetWarning(
+        f"{src}: 表头为连续年份 {years[0]}–{years[-1]}，没有基期、目标或属性列，按规划表读取（{years[0]}年为基期，"
+        f"{years[-1]}年为目标）；若这是历史数据，请检查规划表与历史数据的顺序 (the table's headers are the years "
+        f"{years[0]}-{years[-1]} one after another, with no 基期 / 目标 word and no 属性 column: read as a plan whose "
+        f"baseline is {years[0]} and target {years[-1]}; if it is a history of observed values, give it as the "
+        "history -- the command line takes the plan first, mt.assess(history, plan) the history first)"),
+        stacklevel=5)
+
+
 def _read_table(table, src: str, region: str | None, carried, laid_out: bool = True) -> pd.DataFrame:
     """:func:`read_plan` of one table found by :mod:`mstarget.layout` (``laid_out``: read from a file)."""
     src = table.source or src  # a workbook's sheet is named in messages
@@ -544,6 +571,7 @@ def _read_table(table, src: str, region: str | None, carried, laid_out: bool = T
         problems.table("the plan table has no rows; expected one row per target under the header")
         problems.raise_if_any()
 
+    _history_as_plan(raw, table.headers, src)  # 2020年 | 2021年 | 2022年 | 2023年 and nothing of a plan: said
     _stray_text_rows(raw, problems)  # 以上数据由区统计局提供。 under the table: quoted, not two blank cells
     _attribute_source(raw, problems, table.headers)  # 类别 of 约束性 / 预期性, √ under 约束性 | 预期性, 是否约束性
     ident = _identity(raw, problems)
