@@ -542,7 +542,7 @@ def _history_as_plan(raw: pd.DataFrame, headers: dict, src: str) -> None:
         f"{years[0]}-{years[-1]} one after another, with no 基期 / 目标 word and no 属性 column: read as a plan whose "
         f"baseline is {years[0]} and target {years[-1]}; if it is a history of observed values, give it as the "
         "history -- the command line takes the plan first, mt.assess(history, plan) the history first)"),
-        stacklevel=5)
+        stacklevel=2)  # read_plan points it at the caller's line (warns_at_caller)
 
 
 def _read_table(table, src: str, region: str | None, carried, laid_out: bool = True) -> pd.DataFrame:

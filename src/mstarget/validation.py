@@ -704,11 +704,12 @@ def is_missing(v) -> bool:
 KEY_COLUMNS = ("region", "name", "indicator", "unit")
 
 
-def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_COLUMNS, stacklevel: int = 6) -> None:
+def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_COLUMNS, stacklevel: int = 2) -> None:
     """Fill (in place) the blank cells of a column naming the series (``columns``, :data:`KEY_COLUMNS`) that a
     table writes once at the top of its rows -- a merged cell saved as CSV, or a statistician's layout (``广东 |
     市场主体 | ...`` then `` | 企业 | ...``) -- with the cell above, and say so (``rows``: each frame row's sheet
-    row; ``headers``: the columns as written). Columns are read left to right, each within the
+    row; ``headers``: the columns as written; ``stacklevel``: of the warning -- a frame inside the package, which
+    :func:`mstarget.history.warns_at_caller` points at the reader's caller). Columns are read left to right, each within the
     blocks the columns before it make: a column is filled only where every block starts with a filled cell and no
     value is written twice in one block (a region written on every row and left blank on one is no such layout:
     that blank stays blank -- refused for an indicator, the ``region=`` given for a region). Before, a blank region

@@ -538,7 +538,7 @@ def _period_written_once(df: pd.DataFrame, rows: np.ndarray, written: str, sourc
         f"{source}: 期间列“{written}”每个期间只写在其第一行，空白的 {len(lines)} 行已按上方的期间读取 (the period "
         f"'{written}' is written once at the top of its rows, as a merged cell saved as CSV writes it: the blank "
         f"cells of rows {said} are read as the period above them; check the table if a row belongs elsewhere)"),
-        stacklevel=6)
+        stacklevel=7)  # mt.risk.score's caller
 
 
 def _words_column(df: pd.DataFrame, col) -> bool:
