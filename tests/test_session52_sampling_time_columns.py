@@ -185,7 +185,7 @@ def test_a_period_written_once_at_the_top_of_its_rows_is_read_for_each_of_them(t
     got = got.loc[want.index]
     assert got["tested"].tolist() == want["tested"].tolist() and np.allclose(got["risk"], want["risk"])
     said = " ".join(str(w.message) for w in caught)
-    assert "written once at the top of its rows" in said and "rows 3, 4, 5" in said
+    assert "column '期间' writes each value once at the top of its rows" in said and "rows 3, 4, 5" in said
 
 
 def test_a_period_left_blank_on_some_rows_of_a_repeated_period_stays_refused(tmp_path):

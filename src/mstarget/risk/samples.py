@@ -430,11 +430,11 @@ def _pieces(table: layout.Table, sheet_period: Period | None, sheet: str | None,
         # per-batch records with a 抽样数量 (the amount taken from the batch): not a count of batches
         df = df.rename(columns={"tested": headers.pop("tested")})
     df, headers = _year_with_part(_time_as_period(df, headers), headers, table.title)
-    _period_written_once(df, rows, str(headers.get("period", "period")), source or path or "<input>")
-    if "tested" in df.columns:  # a counts table: 食品大类 written once over its 食品亚类 rows (records are not: a blank
-        # cell of a batch's record is that batch's)
-        written_once(df, rows, headers, source or path or "<input>", [c for c in df.columns if _words_column(df, c)],
-                     stacklevel=7)
+    # a period written once at the top of its rows (a merged cell saved as CSV), and in a counts table 食品大类 over its
+    # 食品亚类 rows, read down (records are not: a blank cell of a batch's record is that batch's)
+    once = ["period"] if "period" in df.columns and _period_cells(df, "period") is not None else []
+    once += [c for c in df.columns if _words_column(df, c)] if "tested" in df.columns else []
+    written_once(df, rows, headers, source or path or "<input>", once, stacklevel=7)  # mt.risk.score's caller
     titled = None if "period" in df.columns else period_in_title(table.title)
     if sheet_period is not None and "period" not in df.columns:
         inside = titled is None or (sheet_period.start <= parse_period(titled).start
@@ -515,30 +515,6 @@ def _periods_beside_title(df: pd.DataFrame, headers: dict, titled: str, title: s
                 f"{titled}, but this column holds the periods {shown}; counting every row in {titled} would add up the "
                 "batches of different periods. Head the column 期间 or 年度 so that each row keeps its own)")],
                 source=source)
-
-
-def _period_written_once(df: pd.DataFrame, rows: np.ndarray, written: str, source: str) -> None:
-    """Fill (in place) the blank cells of a period column written once at the top of its rows -- a merged cell
-    saved as CSV, or a table laid out that way (``2022年 | 粮食 ...`` then `` | 乳制品 ...``) -- with the period
-    above, and say so. Only when the column's first row is filled and each period is written once: a period
-    written on some of its rows and left blank on others is no such layout, and its blank cells stay refused.
-    Before, such a table was refused with one "unknown period format" per blank cell."""
-    if "period" not in df.columns or not len(df):
-        return
-    text = [_cell_text(v).strip() for v in df["period"].tolist()]
-    blank = np.array([t == "" for t in text])
-    filled = [t for t in text if t]
-    if not blank.any() or blank[0] or len(filled) != len(set(filled)) or not all(_is_period(t) for t in filled):
-        return
-    shown = pd.Series([t or None for t in text], dtype=object).ffill()
-    df["period"] = shown.to_numpy(dtype=object)
-    lines = np.asarray(rows)[blank]
-    said = ", ".join(str(int(r)) for r in lines[:8]) + (" ..." if len(lines) > 8 else "")
-    warnings.warn(MstargetWarning(
-        f"{source}: 期间列“{written}”每个期间只写在其第一行，空白的 {len(lines)} 行已按上方的期间读取 (the period "
-        f"'{written}' is written once at the top of its rows, as a merged cell saved as CSV writes it: the blank "
-        f"cells of rows {said} are read as the period above them; check the table if a row belongs elsewhere)"),
-        stacklevel=7)  # mt.risk.score's caller
 
 
 def _words_column(df: pd.DataFrame, col) -> bool:
