@@ -229,3 +229,14 @@ def test_blank_cells_of_records_and_of_a_rate_column_are_not_read_down(tmp_path)
                      "2022,酒类,50,1,\n", encoding="utf-8")
     got = _score(rates, ["食品大类"]).set_index("食品大类")
     assert got.loc["乳制品", "failed"] == 0 and got.loc["酒类", "failed"] == 1
+
+
+def test_a_groups_total_row_is_not_given_the_category_above(tmp_path):
+    """年度 | 食品大类 | 食品亚类 ... with a 小计 row closing each 大类 (its 食品大类 blank, its 食品亚类 小计): the written-once
+    reading fills the sub-categories' rows, never the 小计 row, which is left out as a subtotal (counts SYNTHETIC)."""
+    path = tmp_path / "sub.csv"
+    path.write_text("年度,食品大类,食品亚类,抽检批次,不合格批次\n2022,粮食加工品,大米,100,2\n,,小麦粉,80,1\n,,小计,180,3\n"
+                    ",乳制品,液体乳,90,0\n,,乳粉,50,1\n,,小计,140,1\n", encoding="utf-8")
+    got = _score(path, ["食品大类", "食品亚类"]).set_index(["食品大类", "食品亚类"])
+    assert sorted(got.index) == [("乳制品", "乳粉"), ("乳制品", "液体乳"), ("粮食加工品", "大米"), ("粮食加工品", "小麦粉")]
+    assert got["tested"].sum() == 320

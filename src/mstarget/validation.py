@@ -704,7 +704,8 @@ def is_missing(v) -> bool:
 KEY_COLUMNS = ("region", "name", "indicator", "unit")
 
 
-def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_COLUMNS, stacklevel: int = 2) -> None:
+def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_COLUMNS, stacklevel: int = 2,
+                 skip=None) -> None:
     """Fill (in place) the blank cells of a column naming the series (``columns``, :data:`KEY_COLUMNS`) that a
     table writes once at the top of its rows -- a merged cell saved as CSV, or a statistician's layout (``广东 |
     市场主体 | ...`` then `` | 企业 | ...``) -- with the cell above, and say so (``rows``: each frame row's sheet
@@ -712,8 +713,10 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
     :func:`mstarget.history.warns_at_caller` points at the reader's caller). Columns are read left to right, each within the
     blocks the columns before it make: a column is filled only where every block starts with a filled cell and no
     value is written twice in one block (a region written on every row and left blank on one is no such layout:
-    that blank stays blank -- refused for an indicator, the ``region=`` given for a region). Before, a blank region
-    cell was read as a region named '' and a blank name refused, cell by cell."""
+    that blank stays blank -- refused for an indicator, the ``region=`` given for a region). ``skip`` (``{column:
+    bool per row of raw}``): rows whose blank cell in that column is not filled nor looked at, such as a group's 合计
+    row under 食品大类 (a value it writes still counts). Before, a blank region cell was read as
+    a region named '' and a blank name refused, cell by cell."""
     cols = [c for c in raw.columns if c in columns]
     if not cols or not len(raw):
         return
@@ -727,10 +730,16 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
     of_row = np.searchsorted(sheet_rows[order][first], sheet_rows)  # each position's sheet row
     block = np.zeros(len(at), dtype=np.int64)  # which block of the columns to the left each sheet row is in
     for col in cols:
+        kept = ~np.asarray(skip[col], dtype=bool)[at] if skip and col in skip else np.ones(len(at), dtype=bool)
         text = np.array(["" if v is None or (isinstance(v, float) and v != v) or v is pd.NA else str(v).strip()
                          for v in raw[col].to_numpy(dtype=object)[at]], dtype=object)
         blank = text == ""
-        fill = blank & _once_per_block(text, blank, block)[block]
+        ok = np.ones(int(block.max()) + 1, dtype=bool)
+        looked = kept | ~blank  # a 合计 row's blank cell is left out; its written value still counts
+        if looked.any():
+            part = _once_per_block(text[looked], blank[looked], block[looked])
+            ok[:len(part)] = part
+        fill = blank & kept & ok[block]
         if fill.any():
             filled = pd.Series(np.where(blank, None, text), dtype=object).groupby(block).ffill().to_numpy(dtype=object)
             filled = np.where(fill, filled, text)

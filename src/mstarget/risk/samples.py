@@ -434,7 +434,11 @@ def _pieces(table: layout.Table, sheet_period: Period | None, sheet: str | None,
     # 食品亚类 rows, read down (records are not: a blank cell of a batch's record is that batch's)
     once = ["period"] if "period" in df.columns and _period_cells(df, "period") is not None else []
     once += [c for c in df.columns if _words_column(df, c)] if "tested" in df.columns else []
-    written_once(df, rows, headers, source or path or "<input>", once, stacklevel=7)  # mt.risk.score's caller
+    if once and any(not _cell_text(v).strip() for c in once for v in pd.unique(df[c].astype(object))):
+        totals = np.array([any(is_total_label(v, TOTAL_WORDS) for v in row if isinstance(v, str))
+                           for row in df.itertuples(index=False)], dtype=bool)  # a group's 合计 row is not read down
+        written_once(df, rows, headers, source or path or "<input>", once, stacklevel=7,
+                     skip={c: totals for c in once if c != "period"})
     titled = None if "period" in df.columns else period_in_title(table.title)
     if sheet_period is not None and "period" not in df.columns:
         inside = titled is None or (sheet_period.start <= parse_period(titled).start
@@ -475,7 +479,7 @@ _NOT_WHEN = re.compile(r"生产|保质|有效|出厂|到期|过期|购进")
 
 def _period_cells(df: pd.DataFrame, col) -> list[str] | None:
     """The distinct filled cells of ``df[col]`` when there are some and every one names a period, else None."""
-    filled = list(dict.fromkeys(t for t in (_cell_text(v).strip() for v in df[col].tolist()) if t))
+    filled = list(dict.fromkeys(t for t in (_cell_text(v).strip() for v in pd.unique(df[col].astype(object))) if t))
     return filled if filled and all(_is_period(t) for t in filled) else None
 
 
@@ -522,7 +526,7 @@ def _words_column(df: pd.DataFrame, col) -> bool:
     cells none of which is a figure (a 不合格率 column is no name, and is never read down)."""
     if not isinstance(col, str) or col in ("period", "tested", "failed", "outcome"):
         return False
-    filled = [t for t in (_cell_text(v).strip() for v in df[col].tolist()) if t]
+    filled = [t for t in (_cell_text(v).strip() for v in pd.unique(df[col].astype(object))) if t]  # each once
     return bool(filled) and not any(_FIGURE_CELL.match(t) for t in filled)
 
 
