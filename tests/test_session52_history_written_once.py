@@ -180,3 +180,16 @@ def test_the_written_once_warning_points_at_the_callers_line(tmp_path):
                 pass  # as a plan it has no target column: what was warned before the refusal still is
         once = [w for w in caught if "writes each value once" in str(w.message)]
         assert once and all(w.filename == __file__ for w in once), [(w.filename, w.lineno) for w in once]
+
+
+def test_one_blank_region_in_a_table_of_one_row_per_region_is_refused_not_read_down(tmp_path):
+    """广东 | 江苏 | '' | 福建, each region on its own row: no value repeats, but only one of the four is followed by a
+    blank -- a cell left out, not a layout writing each region once; refused, not given 江苏."""
+    path = tmp_path / "h.csv"
+    path.write_text("地区,指标名称,单位,2020年,2021年\n广东,市场主体,万户,10,11\n江苏,市场主体,万户,8,9\n"
+                    ",市场主体,万户,5,6\n福建,市场主体,万户,4,5\n浙江,市场主体,万户,7,8\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(DataValidationError) as err:
+            mt.read_history(path)
+    assert "row 4, column '地区': '': a region, not blank" in str(err.value)

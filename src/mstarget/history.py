@@ -246,10 +246,11 @@ _PLAN_ATTRIBUTES = {"约束性", "预期性", "指导性", "约束性指标", "�
 
 def _refuse_plan_table(raw: pd.DataFrame, headers: dict, src: str) -> None:
     """Refuse a plan table given as the history: a column whose every filled cell is 约束性 / 预期性 (the plan's
-    属性) beside years with a gap between them (2020年 | 2025年: a baseline and a target). Before, those columns
+    属性) beside years whose latest stands apart (2020年 | 2025年: a baseline and a target). Before, those columns
     were read as two observations -- the 2025 target as a value -- and the swap (``mstarget assess`` takes the plan
     first, ``mt.assess`` the history first) went unsaid. A monitoring table of consecutive years with a 属性 column
-    (2021年 | 2022年 | 2023年) is a history and is read."""
+    (2021年 | 2022年 | 2023年) is a history and is read, and so is a plan's 2020年基数 | 2022年完成值 | 2023年完成值 (its
+    2025年目标 not read), which ``mt.assess(plan, plan)`` takes as the history."""
     if "year" not in raw.columns:
         return
     years = set()
@@ -261,8 +262,8 @@ def _refuse_plan_table(raw: pd.DataFrame, headers: dict, src: str) -> None:
         if y is not None:
             years.add(y)
     ordered = sorted(years)
-    if not any(b - a > 1 for a, b in zip(ordered, ordered[1:])):
-        return
+    if len(ordered) < 2 or ordered[-1] - ordered[-2] <= 1:
+        return  # the latest year does not stand apart as a target (2020年基数 | 2022年完成值 | 2023年完成值 is read)
     for col in raw.columns:
         if col in ("region", "indicator", "name", "unit", "year", "value") or not isinstance(col, str):
             continue

@@ -715,7 +715,8 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
     value is written twice in one block (a region written on every row and left blank on one is no such layout:
     that blank stays blank -- refused for an indicator, the ``region=`` given for a region). ``skip`` (``{column:
     bool per row of raw}``): rows whose blank cell in that column is not filled nor looked at, such as a group's 合计
-    row under 食品大类 (a value it writes still counts). Before, a blank region cell was read as
+    row under 食品大类 (a value it writes still counts). A column is read down only where at least half its values are
+    followed by a blank cell (:func:`_blank_after_share`): one blank among dozens of written cells is a cell left out. Before, a blank region cell was read as
     a region named '' and a blank name refused, cell by cell."""
     cols = [c for c in raw.columns if c in columns]
     if not cols or not len(raw):
@@ -739,6 +740,8 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
         if looked.any():
             part = _once_per_block(text[looked], blank[looked], block[looked])
             ok[:len(part)] = part
+            if _blank_after_share(blank[looked], block[looked]) < 0.5:
+                ok[:] = False  # a column written on every row with a blank or two: no layout, a cell left out
         fill = blank & kept & ok[block]
         if fill.any():
             filled = pd.Series(np.where(blank, None, text), dtype=object).groupby(block).ffill().to_numpy(dtype=object)
@@ -756,6 +759,18 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
             text = filled
         change = np.r_[True, text[1:] != text[:-1]]  # a new value starts a block for the columns to the right
         block = np.cumsum(change | np.r_[True, block[1:] != block[:-1]]) - 1
+
+
+def _blank_after_share(blank: np.ndarray, block: np.ndarray) -> float:
+    """The share of a column's filled cells followed, in their block, by a blank one: in a layout writing each value
+    once at the top of its rows most are (a 大类 over its 亚类); in a column written on every row (one row per
+    category and period) a blank cell left out follows one filled cell of dozens."""
+    filled = ~blank
+    if not filled.any():
+        return 0.0
+    after = np.zeros(len(blank), dtype=bool)
+    after[:-1] = blank[1:] & (block[1:] == block[:-1])
+    return float(after[filled].mean())
 
 
 def once_per_sheet_row(mask: np.ndarray, rows) -> np.ndarray:
