@@ -41,8 +41,8 @@ from .exceptions import DataValidationError, MstargetWarning, Problem, UnreadCol
 from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import tidy_breaks, percent_kind, split_number_unit, split_unit, unit_column
-from .validation import (CN_NUMERALS, KEY_COLUMNS, PRELIMINARY_WORDS, REGION_HEADERS, PartOfYear, Problems, apply_region,
-                         excel_error_hint, footnote_hint, has_note_mark, map_flags, map_unique, nonsense_sizes, normalize_text, normalize_words,
+from .validation import (ATTRIBUTE_WORDS, CN_NUMERALS, KEY_COLUMNS, PRELIMINARY_WORDS, REGION_HEADERS, PartOfYear, Problems, apply_region,
+                         blank_cell, excel_error_hint, footnote_hint, has_note_mark, map_flags, map_unique, nonsense_sizes, normalize_text, normalize_words,
                          once_per_sheet_row, parse_number, parse_year, preliminary_figure, preliminary_word_in,
                          refuse_blank_regions, require_columns, separator_hint, size_hint, text_column, written_once,
                          written_text, year_hint, YEAR_MAX, YEAR_MIN)
@@ -240,8 +240,8 @@ def read_history(data, *, source: str | None = None, region: str | None = None) 
     return _read_table(tables[0], src, region, carried, laid_out=not isinstance(data, pd.DataFrame))
 
 
-#: the words of a plan's attribute column (属性): 约束性 / 预期性 (指导性), as a cell may write them
-_PLAN_ATTRIBUTES = {"约束性", "预期性", "指导性", "约束性指标", "预期性指标", "指导性指标", "约束", "预期"}
+#: the words of a plan's attribute column (属性), as ``read_plan`` reads them, and 指导性
+_PLAN_ATTRIBUTES = set(ATTRIBUTE_WORDS) | {"指导性", "指导性指标"}
 
 
 def _refuse_plan_table(raw: pd.DataFrame, headers: dict, src: str) -> None:
@@ -267,8 +267,7 @@ def _refuse_plan_table(raw: pd.DataFrame, headers: dict, src: str) -> None:
     for col in raw.columns:
         if col in ("region", "indicator", "name", "unit", "year", "value") or not isinstance(col, str):
             continue
-        filled = {normalize_words(v).replace(" ", "") for v in raw[col].tolist()
-                  if v is not None and not (isinstance(v, float) and v != v) and str(v).strip()}
+        filled = {normalize_words(v).replace(" ", "") for v in raw[col].tolist() if not blank_cell(v)}
         if filled and filled <= _PLAN_ATTRIBUTES:
             written = headers.get(col, col)
             raise DataValidationError([Problem(src, None, str(written), None, (

@@ -54,7 +54,7 @@ from .io import source_name
 from .precision import written_decimals
 from .units import (counts_events, tidy_breaks, is_percent, percent_kind, split_number_unit, split_unit,
                     unit_column)
-from .validation import (CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, excel_error_hint, footnote_hint,
+from .validation import (ATTRIBUTE_WORDS, CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, excel_error_hint, footnote_hint,
                          figure_size_problem, has_note_mark, map_flags, map_unique,
                          normalize_text, normalize_words, parse_number, parse_year, preliminary_figure,
                          preliminary_word_in, refuse_blank_regions, require_columns, separator_hint, size_hint,
@@ -119,12 +119,7 @@ _GE_SUFFIX = ("以上",)
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _LE_SUFFIX = ("以下", "以内")
 
-_ATTRIBUTE_WORDS = {
-    "约束性": "binding", "约束": "binding", "binding": "binding",
-    "预期性": "expected", "预期": "expected", "expected": "expected",
-    "约束性指标": "binding", "约束型": "binding", "约束型指标": "binding",
-    "预期性指标": "expected", "预期型": "expected", "预期型指标": "expected",
-}
+_ATTRIBUTE_WORDS = ATTRIBUTE_WORDS
 #: the attribute written after the name, where a table has no attribute column: 千人食品检验量（约束性）
 _ATTRIBUTE_IN_NAME = re.compile(r"\s*[（(]\s*(约束性|预期性|约束型|预期型)(?:指标)?\s*[）)]\s*$")
 _KIND_WORDS = {"level": "level", "cumulative": "cumulative", "increment": "increment",

@@ -311,8 +311,8 @@ def _table_at(tokens: list[tuple[int, str]], start: int, numbered: bool = True,
     """The grid of the table whose ``序号`` header (or, not ``numbered``, its name column's header) is
     ``tokens[start]``: ``(grid, the text's line where each of its rows starts, index after it, problem)``;
     ``None`` when no header follows. The grid holds the title line above the header (when it names a 表), the
-    header, the rows and the notes after them (备注 / 注, and the numbered lines after it). ``blanks_written``: the text keeps its lines of spaces (blank
-    cells) -- and the table holds some."""
+    header, the rows and the notes after them (备注 / 注, and the numbered lines after it). ``blanks_written``: the
+    text keeps its lines of spaces (blank cells) -- and the table holds some."""
     before = [(j, c) for j, c in tokens[max(0, start - 4):start] if c]
     category_first = bool(before) and before[-1][1] in CATEGORY_HEADERS
     lay = _header(tokens, start, category_first, numbered)

@@ -699,6 +699,21 @@ def is_missing(v) -> bool:
         return True
 
 
+#: a plan's attribute words (属性: 约束性 / 预期性, as cells write them) -> ``binding`` / ``expected``: how ``read_plan``
+#: reads the column, and how ``read_history`` knows a plan given in the history's place
+ATTRIBUTE_WORDS = {
+    "约束性": "binding", "约束": "binding", "binding": "binding",
+    "预期性": "expected", "预期": "expected", "expected": "expected",
+    "约束性指标": "binding", "约束型": "binding", "约束型指标": "binding",
+    "预期性指标": "expected", "预期型": "expected", "预期型指标": "expected",
+}
+
+
+def blank_cell(v) -> bool:
+    """Whether a cell is blank: None, NaN, pd.NA, or text of spaces only (a figure 0 is not)."""
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v) or not str(v).strip()
+
+
 #: the columns naming a series, which a table may write once at the top of their rows (地区 merged over its
 #: indicators, 指标名称 and 单位 over its years), in the table's order
 KEY_COLUMNS = ("region", "name", "indicator", "unit")
@@ -710,14 +725,16 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
     table writes once at the top of its rows -- a merged cell saved as CSV, or a statistician's layout (``广东 |
     市场主体 | ...`` then `` | 企业 | ...``) -- with the cell above, and say so (``rows``: each frame row's sheet
     row; ``headers``: the columns as written; ``stacklevel``: of the warning -- a frame inside the package, which
-    :func:`mstarget.history.warns_at_caller` points at the reader's caller). Columns are read left to right, each within the
-    blocks the columns before it make: a column is filled only where every block starts with a filled cell and no
-    value is written twice in one block (a region written on every row and left blank on one is no such layout:
-    that blank stays blank -- refused for an indicator, the ``region=`` given for a region). ``skip`` (``{column:
-    bool per row of raw}``): rows whose blank cell in that column is not filled nor looked at, such as a group's 合计
-    row under 食品大类 (a value it writes still counts). A column is read down only where at least half its values are
-    followed by a blank cell (:func:`_blank_after_share`): one blank among dozens of written cells is a cell left out. Before, a blank region cell was read as
-    a region named '' and a blank name refused, cell by cell."""
+    :func:`mstarget.history.warns_at_caller` points at the reader's caller).
+
+    Columns are read left to right, each within the blocks the columns before it make: a column is filled only where
+    every block starts with a filled cell, no value is written twice in one block, and at least half its values are
+    followed by a blank cell (:func:`_blank_after_share`: one blank among dozens of written cells is a cell left
+    out). A region written on every row and left blank on one is no such layout: that blank stays blank -- refused
+    for an indicator, the ``region=`` given for a region. ``skip`` (``{column: bool per row of raw}``): rows whose
+    blank cell in that column is not filled nor looked at, such as a group's 合计 row under 食品大类 (a value it
+    writes still counts). Before, a blank region cell was read as a region named '' and a blank name refused, cell
+    by cell."""
     cols = [c for c in raw.columns if c in columns]
     if not cols or not len(raw):
         return
@@ -732,8 +749,8 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
     block = np.zeros(len(at), dtype=np.int64)  # which block of the columns to the left each sheet row is in
     for col in cols:
         kept = ~np.asarray(skip[col], dtype=bool)[at] if skip and col in skip else np.ones(len(at), dtype=bool)
-        text = np.array(["" if v is None or (isinstance(v, float) and v != v) or v is pd.NA else str(v).strip()
-                         for v in raw[col].to_numpy(dtype=object)[at]], dtype=object)
+        text = np.array(["" if blank_cell(v) else str(v).strip() for v in raw[col].to_numpy(dtype=object)[at]],
+                        dtype=object)
         blank = text == ""
         ok = np.ones(int(block.max()) + 1, dtype=bool)
         looked = kept | ~blank  # a 合计 row's blank cell is left out; its written value still counts
@@ -807,8 +824,7 @@ def refuse_blank_regions(raw: pd.DataFrame, rows, problems: "Problems") -> None:
     :func:`apply_region` filled what they could). A region column blank throughout is a table of no region."""
     if "region" not in raw.columns:
         return
-    blank = np.array([v is None or v is pd.NA or (isinstance(v, float) and v != v) or not str(v).strip()
-                      for v in raw["region"].tolist()], dtype=bool)
+    blank = np.array([blank_cell(v) for v in raw["region"].tolist()], dtype=bool)
     if blank.any() and not blank.all():
         problems.cells(once_per_sheet_row(blank, rows), "region", raw["region"],
                        "a region, not blank, as the other rows give one: write the row's region, or give "
