@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .chinese_script import to_simplified
-from .exceptions import UnmatchedWarning
+from .exceptions import MstargetWarning, UnmatchedWarning
 from .units import is_unit_text, split_unit
 from .validation import NAME_NUMBERING, PROVINCES, REGION_SUFFIXES, column_cells, is_total_region, records
 
@@ -458,6 +458,9 @@ class Match:
         ``(region, plan indicator) -> the history series' name`` of the series matched by a looser
         reading of the names (:func:`loose_key`; notes and units agreeing, :func:`_fit`), which the
         assessment's note names.
+    regions_read : dict
+        ``history region -> plan region`` of the regions the history wrote by their full administrative
+        name (广东省肇庆市四会市 for the plan's 四会市, :func:`admin_path_tail`), matched as the plan writes them.
     """
 
     history: pd.DataFrame
@@ -467,6 +470,7 @@ class Match:
     totals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame([], columns=HISTORY_COLUMNS))
     peers: pd.DataFrame = field(default_factory=pd.DataFrame)
     near: dict = field(default_factory=dict)
+    regions_read: dict = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -547,6 +551,7 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     件/万人) is not matched by its name either: a series that fits, if any, is matched loosely.
     """
     history = _plan_spelling_of_regions(history, plan)
+    regions_read = dict(history.attrs.get("regions_read", {}))
     series = _series_table(history)
     plan_keys = _plan_keys(plan)
     by_id = {(r, i): i for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))}
@@ -645,7 +650,7 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
                                        other_level)
     pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
     return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs, AttrFrame(totals),
-                 AttrFrame(_peer_rows(history, peer_of)), near)
+                 AttrFrame(_peer_rows(history, peer_of)), near, regions_read)
 
 
 #: a sub-item (其中：高新技术企业数) matched to a series of the plain name only while the plan's baseline and the
@@ -778,19 +783,59 @@ def _peer_rows(history: pd.DataFrame, peer_of: dict) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
+#: a place name above the region in a full administrative name (广东省, 肇庆市, 延边朝鲜族自治州, 广西壮族自治区)
+_ADMIN_PART = r"[\u4e00-\u9fff]{1,12}?(?:特别行政区|自治区|自治州|省|市|州|地区|盟|区|县|旗)"
+#: the places written before a region in its full administrative name (广东省肇庆市 of 广东省肇庆市四会市, 广东 of
+#: 广东肇庆市四会市), read after separators (广东省/肇庆市/四会市, 广东省-肇庆市) are taken out
+_ADMIN_PATH = re.compile(rf"(?:(?:{'|'.join(sorted(PROVINCES - {'全国'}, key=len, reverse=True))})(?!省|市|自治区))?"
+                         rf"(?:{_ADMIN_PART}){{0,3}}")
+_PATH_SEPARATORS = re.compile(r"[/／\\\-－—–·•>＞|｜、,，]")
+
+
+def admin_path_tail(region, candidates) -> str | None:
+    """The region of ``candidates`` that ``region`` names by its full administrative name, or the other way
+    round: 广东省肇庆市四会市 (广东省/肇庆市/四会市, 肇庆市四会市) is the plan's 四会市 -- the places before it
+    are those it lies in, no guess. The longest such candidate when several end the name (市南区, not 南区, of
+    青岛市市南区); None when none does, or when ``region`` is itself a candidate. A table's total (全市) is no
+    candidate."""
+    if not isinstance(region, str):
+        return None
+    key = _PATH_SEPARATORS.sub("", region_key(region))
+    keys = {c: _PATH_SEPARATORS.sub("", region_key(c)) for c in dict.fromkeys(candidates) if isinstance(c, str)}
+    if region in keys or len(key) < 2:
+        return None
+    found = []
+    for c, ck in keys.items():
+        if len(ck) < 2 or ck == key or is_total_region(c):
+            continue
+        long, short = (key, ck) if len(key) > len(ck) else (ck, key)
+        if long.endswith(short) and _ADMIN_PATH.fullmatch(long[:-len(short)]) and long[:-len(short)]:
+            found.append((len(ck), c))
+    return max(found)[1] if found else None
+
+
 def _plan_spelling_of_regions(history: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
-    """The history with a region written in the other script (鼎湖區 for the plan's 鼎湖区) taken as the
-    plan writes it, when its :func:`region_key` names one plan region and no indicator is then kept
-    under two spellings of that region (those stay apart and are reported unmatched)."""
+    """The history with a region written in the other script (鼎湖區 for the plan's 鼎湖区) or by its full
+    administrative name (广东省肇庆市四会市 for the plan's 四会市: :func:`admin_path_tail`) taken as the plan writes
+    it, when it names one plan region and no indicator is then kept under two spellings of that region
+    (those stay apart and are reported unmatched). The full names so read are in ``attrs['regions_read']``
+    (history spelling -> plan region)."""
     plan_regions = set(column_cells(plan["region"]))
     by_key: dict = {}
     for r in plan_regions:
         by_key.setdefault(region_key(r), []).append(r)
     spellings: dict = {}
+    by_path: dict = {}
+    history_regions = set(pd.unique(history["region"]))
     for r in pd.unique(history["region"]):
         key = region_key(r)
         if len(by_key.get(key, ())) == 1:
             spellings.setdefault(key, []).append(r)
+        elif key not in by_key and not is_total_region(r):
+            tail = admin_path_tail(r, plan_regions)
+            if tail is not None and tail not in history_regions:  # 四会市 beside 广东省肇庆市四会市: two series
+                spellings.setdefault(region_key(tail), []).append(r)
+                by_path[r] = tail
     spelling = {}
     for key, written in spellings.items():
         target = by_key[key][0]
@@ -805,7 +850,11 @@ def _plan_spelling_of_regions(history: pd.DataFrame, plan: pd.DataFrame) -> pd.D
     if spelling:
         out = history.copy()
         out["region"] = out["region"].map(lambda r: spelling.get(r, r))
-    return _plan_total_of(out, plan_regions)
+    out = _plan_total_of(out, plan_regions)
+    read = {r: t for r, t in by_path.items() if spelling.get(r) == t}
+    if read:  # ``out`` is a copy: a region was renamed
+        out.attrs["regions_read"] = read
+    return out
 
 
 def table_totals(regions) -> list:
@@ -1124,7 +1173,14 @@ def _series_units(history: pd.DataFrame) -> tuple[dict, dict]:
 
 
 def warn_unmatched(m: Match, *, stacklevel: int = 3) -> None:
-    """Issue an :class:`~mstarget.exceptions.UnmatchedWarning` when anything did not match."""
+    """Issue an :class:`~mstarget.exceptions.UnmatchedWarning` when anything did not match, and a
+    :class:`~mstarget.exceptions.MstargetWarning` naming the regions read by their full administrative name."""
+    if m.regions_read:
+        pairs = "; ".join(f"{h} -> {p}" for h, p in list(m.regions_read.items())[:10])
+        more = f" ... and {len(m.regions_read) - 10} more" if len(m.regions_read) > 10 else ""
+        warnings.warn(MstargetWarning(
+            f"history regions written by their full administrative name, read as the plan's region "
+            f"（历史数据的地区按全称与规划地区对应）: {pairs}{more}"), stacklevel=stacklevel)
     if not m.complete:
         warnings.warn(UnmatchedWarning(m.message(), plan_rows=m.unmatched_plan,
                                        history_series=m.unmatched_history), stacklevel=stacklevel)

@@ -1,0 +1,105 @@
+"""A history whose regions are written by their full administrative name (广东省肇庆市鼎湖区, as a provincial
+system exports them) against a plan that names the district alone (鼎湖区): the same place, matched and said so.
+
+Before session 53 such a series matched nothing: it was reported as a region the plan does not have and used only
+as a peer, and the plan's row was assessed from its baseline alone. The plan rows are the real Dinghu plan; the
+history figures are the SYNTHETIC mid-term values of ``tests/bureau_files.py``.
+"""
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+import mstarget as mt
+from mstarget.exceptions import MstargetWarning, UnmatchedWarning
+from mstarget.matching import admin_path_tail
+
+from bureau_files import HISTORY_ROWS, write_plan_xlsx
+
+CITY_PLAN = ["肇庆市", "鼎湖区", "四会市", "高要区"]
+
+
+def _long_history(regions: dict) -> pd.DataFrame:
+    """``{region as written: scale}``: the Dinghu rows of stocks (no 累计 note), each region's figures scaled."""
+    rows = []
+    for region, scale in regions.items():
+        for name, unit, note, *values in HISTORY_ROWS[:3]:
+            for year, v in zip(range(2020, 2024), values):
+                rows.append({"地区": region, "指标名称": name.split("（")[0], "单位": unit or "件/万人",
+                             "年份": year, "数值": round(v * scale, 3)})
+    return pd.DataFrame(rows)
+
+
+def _city_plan(path) -> pd.DataFrame:
+    rows = []
+    for region, scale in zip(CITY_PLAN, (20, 1, 2.7, 2.1)):
+        rows += [(region, "期末市场主体总量", "万户", round(1.89 * scale, 2), round(3.12 * scale, 2), "预期性"),
+                 (region, "全区每千人拥有企业户", "户/千人", round(16.22 * scale, 2), round(25.64 * scale, 2), "预期性")]
+    pd.DataFrame(rows, columns=["地区", "指标名称", "单位", "2020年基数", "2025年目标", "属性"]).to_csv(
+        path, index=False, encoding="utf-8-sig")
+    return mt.read_plan(path)
+
+
+@pytest.mark.parametrize("written", ["广东省肇庆市鼎湖区", "广东省/肇庆市/鼎湖区", "广东省 肇庆市 鼎湖区", "肇庆市鼎湖区",
+                                     "广东肇庆市鼎湖区"])
+def test_a_full_administrative_name_is_the_plans_district(tmp_path, written):
+    plan = mt.read_plan(write_plan_xlsx(tmp_path / "plan.xlsx"), region="鼎湖区")
+    hist_file = tmp_path / "hist.csv"
+    _long_history({written: 1}).to_csv(hist_file, index=False, encoding="utf-8-sig")
+    plain_file = tmp_path / "plain.csv"
+    _long_history({"鼎湖区": 1}).to_csv(plain_file, index=False, encoding="utf-8-sig")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = mt.assess(mt.read_history(hist_file), plan, as_of=2023)
+    said = [str(w.message) for w in caught if type(w.message) is MstargetWarning and "全称" in str(w.message)]
+    assert said and f"{written} -> 鼎湖区" in said[0]
+    assert not any(written in str(w.message) for w in caught if isinstance(w.message, UnmatchedWarning))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = mt.assess(mt.read_history(plain_file), plan, as_of=2023)
+    cols = ["region", "indicator", "last_year", "last_value", "forecast", "p_meet", "status"]
+    pd.testing.assert_frame_equal(got[cols], want[cols])
+    assert (got.loc[got["name"] == "期末市场主体总量", "last_value"] == 2.70).all()
+
+
+def test_a_citys_table_of_full_names_matches_each_plan_region(tmp_path):
+    """A city plan (肇庆市 and three of its districts) against a provincial export that writes every region
+    in full, with two districts the plan does not assess: those stay peers under their own names."""
+    plan = _city_plan(tmp_path / "plan.csv")
+    regions = {"广东省肇庆市": 20, "广东省肇庆市鼎湖区": 1, "广东省肇庆市四会市": 2.7, "广东省肇庆市高要区": 2.1,
+               "广东省肇庆市端州区": 1.6, "广东省肇庆市怀集县": 1.4}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = mt.assess(_long_history(regions), plan, as_of=2023)
+    assert set(got["region"]) == set(CITY_PLAN)
+    assert got["last_year"].eq(2023).all(), got[["region", "name", "last_year"]]
+    city = got[(got["region"] == "肇庆市") & (got["name"] == "期末市场主体总量")]
+    assert city["last_value"].iloc[0] == pytest.approx(2.70 * 20)
+    unmatched = "\n".join(str(w.message) for w in caught if isinstance(w.message, UnmatchedWarning))
+    assert "广东省肇庆市端州区" in unmatched and "peers" in unmatched  # not assessed, still pooled
+    assert "广东省肇庆市鼎湖区" not in unmatched
+
+
+def test_what_is_not_a_full_name_stays_apart():
+    plan = ["肇庆市", "鼎湖区", "市南区", "南区", "高新区", "全市"]
+    assert admin_path_tail("青岛市市南区", plan) == "市南区"  # the longest region ending the name
+    assert admin_path_tail("肇庆高新区", plan) is None  # 肇庆 is no place above 高新区 by its writing
+    assert admin_path_tail("鼎湖", plan) is None  # a suffix left out stays a did-you-mean
+    assert admin_path_tail("鼎湖区", plan) is None  # the plan's own spelling
+    assert admin_path_tail("广东省全市", plan) is None  # a table's total is no region to end a name
+    assert admin_path_tail("佛山市南海区", plan) is None  # 南海区 is not 南区
+    assert admin_path_tail("鼎湖区", ["肇庆市鼎湖区"]) == "肇庆市鼎湖区"  # the plan in full, the history short
+
+
+def test_the_district_under_both_names_is_not_merged(tmp_path):
+    """鼎湖区 and 广东省肇庆市鼎湖区 both in one history: two series of one indicator, not silently one."""
+    plan = mt.read_plan(write_plan_xlsx(tmp_path / "plan.xlsx"), region="鼎湖区")
+    hist = pd.concat([_long_history({"鼎湖区": 1}), _long_history({"广东省肇庆市鼎湖区": 1.1})])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = mt.assess(hist, plan, as_of=2023)
+    assert (got.loc[got["name"] == "期末市场主体总量", "last_value"] == 2.70).all()
+    unmatched = "\n".join(str(w.message) for w in caught if isinstance(w.message, UnmatchedWarning))
+    assert "广东省肇庆市鼎湖区" in unmatched
