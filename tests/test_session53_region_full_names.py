@@ -14,7 +14,8 @@ import pytest
 
 import mstarget as mt
 from mstarget.exceptions import MstargetWarning, UnmatchedWarning
-from mstarget.matching import admin_path_tail
+from mstarget.matching import admin_path_tail, match
+from mstarget.report.model import _suggestion_zh
 
 from bureau_files import HISTORY_ROWS, write_plan_xlsx
 
@@ -103,3 +104,33 @@ def test_the_district_under_both_names_is_not_merged(tmp_path):
     assert (got.loc[got["name"] == "期末市场主体总量", "last_value"] == 2.70).all()
     unmatched = "\n".join(str(w.message) for w in caught if isinstance(w.message, UnmatchedWarning))
     assert "广东省肇庆市鼎湖区" in unmatched
+
+
+def test_a_tables_total_beside_the_plans_named_city_is_suggested_on_both_sides(tmp_path):
+    """History 全市 + districts against a plan naming 肇庆市 + the same districts: 全市 is not taken (a total is
+    not known to be the named region's), but both lists now say what to rename -- before, the plan row had no
+    hint and the total line only "name it as the plan names that region"."""
+    plan = _city_plan(tmp_path / "plan.csv")
+    hist = _long_history({"全市": 20, "鼎湖区": 1, "四会市": 2.7, "高要区": 2.1})
+    m = match(plan, mt.read_history(hist))
+    city = m.unmatched_plan[m.unmatched_plan["region"] == "肇庆市"]
+    assert len(city) == 2 and city["suggestion"].str.contains("total row 全市 may be 肇庆市's").all()
+    assert m.totals["suggestion"].str.contains("if it is 肇庆市's, name it 肇庆市").all()
+    assert "If it is 肇庆市's, name it 肇庆市" in m.message()
+    # as a Chinese report words them
+    assert _suggestion_zh(city["suggestion"].iloc[0]).startswith("历史数据的合计行全市可能即为肇庆市的数据")
+    assert _suggestion_zh(m.totals["suggestion"].iloc[0]).startswith("表中的合计行；如为肇庆市的数据")
+    renamed = hist.assign(地区=hist["地区"].replace({"全市": "肇庆市"}))  # the fix the hint names
+    assert match(plan, mt.read_history(renamed)).unmatched_plan.empty
+
+
+def test_no_total_hint_where_the_plan_has_two_regions_it_could_be():
+    """Two plan regions at the top level without history (肇庆市 and the county-level 四会市): no guess at all."""
+    plan = pd.DataFrame({"region": CITY_PLAN, "indicator": "market_entities", "name": "期末市场主体总量",
+                         "unit": "万户", "baseline_year": 2020, "baseline": [40, 1.89, 5.1, 4.0],
+                         "target_year": 2025, "target": [55, 3.12, 7.0, 5.5]})
+    hist = _long_history({"全市": 20, "鼎湖区": 1, "高要区": 2.1})
+    hist = hist[hist["指标名称"] == "期末市场主体总量"]
+    m = match(mt.read_plan(plan), mt.read_history(hist))
+    assert not m.unmatched_plan["suggestion"].str.contains("total row").any()
+    assert "Name it as the plan names that region" in m.message()

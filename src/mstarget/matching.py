@@ -502,8 +502,11 @@ class Match:
                 lines.append(f"  ... and {len(groups) - limit} more regions the plan does not have")
         for region, g in list(self.totals.groupby("region", sort=False))[:limit]:
             names = ", ".join(map(str, g["name"].head(3))) + (" ..." if len(g) > 3 else "")
+            said = g["suggestion"].iloc[0]
+            fix = (said.split("; ", 1)[1][:1].upper() + said.split("; ", 1)[1][1:] + "." if "; if it is" in said
+                   else "Name it as the plan names that region to assess it.")
             lines.append(f"合计行: {region} ({len(g)} series: {names}) is the table's total over its regions, not "
-                         "a region; not used (合计行不参与评估). Name it as the plan names that region to assess it.")
+                         f"a region; not used (合计行不参与评估). {fix}")
         if not self.unmatched_plan.empty:
             n = len(self.unmatched_plan)
             lines.append(f"未匹配: {n} 个规划指标没有历史数据 ({n} plan rows have no history; assessed "
@@ -633,6 +636,12 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     total = np.array([r not in plan_regions and r in totals_of_table and r not in other_level
                       for r in free["region"]], dtype=bool)
     totals = free[total].assign(suggestion="the table's total (合计)")[HISTORY_COLUMNS].reset_index(drop=True)
+    # 全市 beside the plan's 肇庆市 (its other regions the same districts): maybe that region, said on both sides
+    named = named_total(plan_regions, series["region"].unique())
+    for t, top in named.items():
+        totals.loc[totals["region"] == t, "suggestion"] = (
+            f"the table's total (合计); if it is {top}'s, name it {top} to assess it (是否为 {top}？regions are not "
+            "matched by guess)")
     free = free[~total]
     # 广东省 beside the plan's 全省 (its regions cities): a region at the level of the plan's total, said so (a
     # did-you-mean: that it is this plan's total is not known), and no peer of the plan's regions
@@ -647,7 +656,7 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     lonely = plan[[(r, i) not in matched_plan and (r, i) not in qualitative
                  for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))]]
     unmatched_plan = _suggest_for_plan(lonely, free, plan_hints, unit_of, {t: r for r, t in stand_in.items()},
-                                       other_level)
+                                       other_level, {top: t for t, top in named.items()}, totals)
     pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
     return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs, AttrFrame(totals),
                  AttrFrame(_peer_rows(history, peer_of)), near, regions_read)
@@ -1005,6 +1014,34 @@ def total_stand_in(plan_regions, history_regions) -> dict:
     found = [r for r in history_regions if isinstance(r, str) and r not in plan_regions
              and not is_total_region(r, history_regions) and _level_of_name(r) == level]
     return {found[0]: total} if len(found) == 1 else {}
+
+
+def named_total(plan_regions, history_regions) -> dict:
+    """``{history total: plan region}`` for a plan naming its top region (肇庆市 beside 鼎湖区, 四会市, 高要区) against a
+    history writing that region as its table's total (全市, 合计) beside the same lower regions -- the mirror of
+    :func:`total_stand_in`. Only when the plan has no total, exactly one plan region lies at the level its other
+    regions add up to (:func:`_parent_of_levels`: districts and counties to a 市) and the history has no series
+    under it, and the history has exactly one total whose word may mean that level (全市; a bare 合计 any). Said as
+    a did-you-mean on both sides, never taken: a total is not known to be the named region's (a county's 全市
+    beside a city's districts)."""
+    plan_regions = [r for r in dict.fromkeys(plan_regions) if isinstance(r, str)]
+    history_regions = list(dict.fromkeys(history_regions))
+    if any(is_total_region(r, plan_regions) for r in plan_regions):
+        return {}
+    tops = []
+    for r in plan_regions:
+        level = _level_of_name(r)
+        others = {_level_of_name(o) for o in plan_regions if o != r}
+        if r not in history_regions and level and others and None not in others \
+                and _parent_of_levels(others) == level:
+            tops.append(r)
+    if len(tops) != 1:
+        return {}
+    top = tops[0]
+    rank = _RANK.get(_level_of_name(top))
+    totals = [t for t in table_totals(history_regions)
+              if _written_total_level(t) is None or rank in _WORD_RANKS.get(_written_total_level(t), ())]
+    return {totals[0]: top} if len(totals) == 1 else {}
 
 
 def _plan_total_of(history: pd.DataFrame, plan_regions: set) -> pd.DataFrame:
@@ -1384,9 +1421,16 @@ def opposite_names(a: str, b: str) -> bool:
 
 def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict,
                       unit_of: dict | None = None, written_as: dict | None = None,
-                      other_level: dict | None = None) -> pd.DataFrame:
+                      other_level: dict | None = None, total_of: dict | None = None,
+                      totals: pd.DataFrame | None = None) -> pd.DataFrame:
     if lonely.empty:  # every plan row matched: nothing to suggest
         return pd.DataFrame([], columns=PLAN_COLUMNS)
+    # 肇庆市 the history may write as its total 全市 (named_total): the indicators that total row has
+    in_total = {}
+    for top, t in (total_of or {}).items():
+        rows = totals[totals["region"] == t] if totals is not None else totals
+        in_total[top] = (t, set() if rows is None else {k for n, i in zip(rows["name"], rows["indicator"])
+                                                           for k in (name_key(n), name_key(i))})
     unit_of = unit_of or {}
     free_regions = list(dict.fromkeys(free["region"]))
     pool: dict = {}
@@ -1409,6 +1453,10 @@ def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict,
             hint = (f"the history has a region {other} at the level of the plan's total {r} -- if it is this plan's "
                     f"total, name it {r} (是否应为 {r}？regions are not matched by guess)" if stand else
                     f"the history has it under region {other}: fix the region (是否应为 {r}？)")
+        elif r in in_total and (key in in_total[r][1] or name_key(i) in in_total[r][1]):
+            t = in_total[r][0]
+            hint = (f"the history's total row {t} may be {r}'s: name it {r} in the history to assess it (是否为历史数据的"
+                    f"{t}？regions are not matched by guess)")
         elif elsewhere is not None:
             hint = (f"the history's {elsewhere} is a total of another level than {r}: not used as its figure "
                     f"(历史数据的{elsewhere}不是本规划的{r})")

@@ -192,6 +192,10 @@ SUGGESTIONS_ZH = (
      r"规划中没有地区\1（规划地区：\2）；用作同指标其他地区的参照，不单独评估"),
     (re.compile(r"^the plan has no region (.+?) \(plan regions: (.+)\)$"), r"规划中没有地区\1（规划地区：\2）"),
     (re.compile(r"^the table's total \(合计\)$"), "表中的合计行"),
+    (re.compile(r"^the table's total \(合计\); if it is (.+?)'s, name it .*$"),
+     r"表中的合计行；如为\1的数据，请将其命名为\1（地区不按猜测匹配）"),
+    (re.compile(r"^the history's total row (.+?) may be (.+?)'s: .*$"),
+     r"历史数据的合计行\1可能即为\2的数据：请在历史数据中将其命名为\2（地区不按猜测匹配）"),
 )
 UNMATCHED_LABELS = {"unmatched_plan": {"zh": "规划中未找到历史数据的指标", "en": "Plan rows without matching history"},
                     "unmatched_history": {"zh": "未对应规划指标的历史数据", "en": "History without a matching plan row"}}
