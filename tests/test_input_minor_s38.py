@@ -76,3 +76,18 @@ def test_year_start_headers_say_the_previous_year_end(tmp_path):
     with pytest.raises(DataValidationError) as err:
         mt.read_history(path, region="鼎湖区")
     assert "上年年末" in str(err.value) and "'2021年初' -> 2020年" in str(err.value)
+
+
+def test_accounting_zero_is_read_only_in_a_column_of_figures():
+    """The dash becomes 0 beside cells written as numbers (1,234 / 98% / -5.81) or under a year's heading, not in
+    a column of text that opens with a digit (3项待核): the check had been shadowed by a looser pattern of the same
+    name, which any cell opening with a digit passed (session 53)."""
+    import pandas as pd
+
+    from mstarget.io import _accounting_zeros
+    for others, want in ((["备注", "3项待核"], "-"), (["1,234", "98%"], "0"), (["-5.81"], "0"),
+                         (["2020年", "-"], "0"), (["2021年度"], "0")):
+        raw = others + [" -   "]
+        grid = pd.DataFrame({"c": [t.strip() for t in raw]})
+        _accounting_zeros(grid, "c", raw)
+        assert grid["c"].iloc[-1] == want, (others, grid["c"].tolist())

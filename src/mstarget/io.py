@@ -698,18 +698,21 @@ def _csv_grid(text: str, src: str, sep: str) -> pd.DataFrame:
 #: Excel's accounting format shows a zero as a dash padded by spaces (``_ * "-"_``): `` -   `` when saved
 #: as CSV; a dash alone (``-``, ``—``) is a table's "no figure"
 _ACCOUNTING_ZERO = re.compile(r"^[ \t]*[¥￥$]?[ \t]+-[ \t]+$")
-_PLAIN_NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
+#: a cell that makes a column one of figures: a number (``1,234``, ``-5.81``, ``98%``) or a year heading it
+#: (``2020年``, ``2021年度``, ``2022``)
+_FIGURE_TEXT = re.compile(r"^([-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?|(19|20)\d{2}年?度?)$")
 
 
 def _accounting_zeros(grid: pd.DataFrame, column, raw: list) -> None:
     """A CSV column's accounting-format zeros (`` -   ``, :data:`_ACCOUNTING_ZERO`, as the raw cell was
-    written: spaces both sides of the dash) read as ``0`` when its other cells give numbers -- as the
-    .xlsx the CSV was saved from holds 0 there; a bare ``-`` stays "no figure"."""
+    written: spaces both sides of the dash) read as ``0`` when its other cells give numbers or it is headed by a
+    year (:data:`_FIGURE_TEXT`) -- as the .xlsx the CSV was saved from holds 0 there; a bare ``-`` stays "no
+    figure", and so does the dash in a column of text (3项待核)."""
     zero = np.array([isinstance(t, str) and bool(_ACCOUNTING_ZERO.match(t)) for t in raw], dtype=bool)
     if not zero.any():
         return
     cells = grid[column].tolist()
-    if any(_PLAIN_NUMBER.match(t) for t, z in zip(cells, zero) if not z and isinstance(t, str)):
+    if any(_FIGURE_TEXT.match(t) for t, z in zip(cells, zero) if not z and isinstance(t, str)):
         grid[column] = np.where(zero, "0", np.asarray(cells, dtype=object))
 
 
