@@ -54,7 +54,8 @@ from .io import source_name
 from .precision import written_decimals
 from .units import (counts_events, tidy_breaks, is_percent, percent_kind, split_number_unit, split_unit,
                     unit_column)
-from .validation import (ATTRIBUTE_WORDS, CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, excel_error_hint, footnote_hint,
+from .validation import (ATTRIBUTE_WORDS, CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, blank_cell,
+                         excel_error_hint, footnote_hint,
                          figure_size_problem, has_note_mark, map_flags, map_unique,
                          normalize_text, normalize_words, parse_number, parse_year, preliminary_figure,
                          preliminary_word_in, refuse_blank_regions, require_columns, separator_hint, size_hint,
@@ -540,6 +541,60 @@ def _history_as_plan(raw: pd.DataFrame, headers: dict, src: str) -> None:
         stacklevel=2)  # read_plan points it at the caller's line (warns_at_caller)
 
 
+#: the columns describing a plan row's indicator rather than one of its targets (its 序号 too): carried down to the
+#: rows below it that give only another target year's target (:func:`_targets_continued`)
+_INDICATOR_COLUMNS = ("region", "indicator", "name", "unit", "baseline", "attribute", "direction", "kind")
+
+
+def _targets_continued(raw: pd.DataFrame, rows, headers: dict, src: str) -> None:
+    """An indicator written once over its rows of several target years (``期末市场主体总量 | 万户 | 1.89 | 2023 | 2.6``
+    then `` |  |  | 2025 | 3.12``: a merged name cell saved as CSV) read down, in place, with a warning naming the
+    rows. Only a row whose name and id are blank and that gives a target year and a target, directly below rows of
+    one indicator that give theirs (each year once), its other cells blank or as above. Never below a heading row
+    (一、市场主体发展: no target year, no target) or a blank line: that blank name stays refused."""
+    names = [c for c in ("name", "indicator") if c in raw.columns]
+    if not names or "target_year" not in raw.columns or "target" not in raw.columns or len(raw) < 2:
+        return
+    def blank(col):
+        return np.array([blank_cell(v) for v in raw[col].to_numpy(dtype=object)], dtype=bool)
+    no_name = np.logical_and.reduce([blank(c) for c in names])
+    if not no_name.any():
+        return
+    gives = ~blank("target_year") & ~blank("target")
+    carried = [c for c in (*_INDICATOR_COLUMNS, *NUMBER_COLUMNS) if c in raw.columns]
+    cells = {c: raw[c].to_numpy(dtype=object) for c in carried}
+    years = [str(v).strip() for v in raw["target_year"].to_numpy(dtype=object)]
+    moves, above, seen = [], None, set()
+    for pos in range(len(raw)):
+        if not no_name[pos]:
+            above, seen = (pos, {years[pos]}) if gives[pos] else (None, set())
+            continue
+        same = above is not None and all(blank_cell(cells[c][pos]) or blank_cell(cells[c][above])
+                                         or str(cells[c][pos]).strip() == str(cells[c][above]).strip()
+                                         for c in carried)
+        if not (gives[pos] and same) or years[pos] in seen:
+            above, seen = None, set()  # the chain breaks: this row's blank name stays refused
+            continue
+        seen.add(years[pos])
+        moves.append((pos, above))
+    if not moves:
+        return
+    for c in carried:
+        column = raw[c].astype(object).to_numpy(copy=True)
+        for pos, src_pos in moves:
+            if blank_cell(column[pos]):
+                column[pos] = column[src_pos]
+        raw[c] = column
+    lines = [str(int(rows[pos])) if rows is not None and len(rows) == len(raw) else str(pos + 1) for pos, _ in moves]
+    said = ", ".join(lines[:8]) + (" ..." if len(lines) > 8 else "")
+    written = headers.get("name", headers.get("indicator", "指标名称"))
+    warnings.warn(MstargetWarning(
+        f"{src}: 第 {said} 行只写了目标年份和目标值，已按上方指标读取（“{written}”等单元格合并） (rows {said} give only "
+        f"a target year and its target under an indicator written once above them, as a merged '{written}' cell "
+        "saved as CSV does: read as further targets of that indicator; check the table if a row belongs elsewhere)"),
+        stacklevel=2)
+
+
 def _read_table(table, src: str, region: str | None, carried, laid_out: bool = True) -> pd.DataFrame:
     """:func:`read_plan` of one table found by :mod:`mstarget.layout` (``laid_out``: read from a file)."""
     src = table.source or src  # a workbook's sheet is named in messages
@@ -549,6 +604,7 @@ def _read_table(table, src: str, region: str | None, carried, laid_out: bool = T
     raw = table.frame
     if laid_out:  # 端州区 written once over its rows (a 目标分解表 saved as CSV); a name is not (a heading row is one)
         written_once(raw, table.rows, table.headers, src, ("region",))
+        _targets_continued(raw, table.rows, table.headers, src)  # ... but over its 2023 / 2025 target rows it is
     apply_region(raw, region)
     if "indicator" not in raw.columns and "name" in raw.columns:
         raw["indicator"] = raw["name"]  # a table with names only: the name is the id
