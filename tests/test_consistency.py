@@ -132,8 +132,16 @@ def test_history_1000_times_the_plan_refused(dinghu_plan):  # issue 14
     assert "row 0, target ≥〔3.12〕, baseline 1.89 万户" in problem.expected  # the plan's index label (H5)
 
 
-def test_units_at_two_magnitudes_refused_other_units_warned(dinghu_plan):  # issue 14
+def test_units_at_two_magnitudes_converted_a_wrong_label_refused_other_units_warned(dinghu_plan):  # issue 14
+    # 万元 against the plan's 亿元: converted and said (refused before session 53), the row's note too
     hist = _history([("ip_pledge_financing", 2021, 12000, "万元"), ("ip_pledge_financing", 2022, 13000, "万元")])
+    res, seen = _caught(lambda: mt.assess(hist, dinghu_plan, as_of=2022, model="naive"))
+    row = res[res["indicator"] == "ip_pledge_financing"].iloc[0]
+    assert row["unit"] == "亿元" and "历史数据由万元换算为亿元" in row["note"]
+    assert row["last_value"] == pytest.approx(1.3)  # 〈5〉: the figures as read, not 13000
+    assert any("万元 -> 亿元 (x1/10000)" in str(w) for w in seen)
+    # figures already in 亿元 under a 万元 label (1.2 against 〈5〉): the label is wrong, refused with the conversion
+    hist = _history([("ip_pledge_financing", 2021, 1.2, "万元"), ("ip_pledge_financing", 2022, 1.3, "万元")])
     with pytest.raises(mt.DataValidationError, match="1 亿元 = 10,000 万元"):
         mt.assess(hist, dinghu_plan, as_of=2022, model="naive")
     hist = _history([("food_samples_per_1000_people", 2021, 5.3, "批次"),

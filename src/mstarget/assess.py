@@ -74,7 +74,8 @@ from .arguments import check_int, check_seed, check_table, check_year
 from .chart_choice import ChartedRows
 from .collector import give_back_free_memory
 from . import consistency
-from .consistency import check_against_plan, rounding_tolerance, sheet_of
+from .consistency import (check_against_plan, convert_units, rounding_tolerance, say_conversions, sheet_of,
+                          unit_conversions)
 from .engine import Engine
 from .exceptions import InconsistentDataWarning, MstargetWarning, ParameterError
 from .forecast import DEFAULT_PATHS, SeriesForecast, run_forecast
@@ -974,6 +975,7 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     part_year = list(hist.attrs.get("part_year") or []) if hist is not None else []
     unmatched = (AttrFrame(columns=PLAN_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS))
     near: dict = {}
+    conversions: dict = {}  # (region, plan indicator) -> (factor, plan unit, history unit): 户 read as 万户
     if hist is None:
         hist = read_history(pd.DataFrame(columns=["region", "indicator", "year", "value"]))
     else:
@@ -984,6 +986,12 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
                 m.unmatched_plan = m.unmatched_plan[[k not in said for k in zip(m.unmatched_plan["region"],
                                                                              m.unmatched_plan["indicator"])]]
             warn_unmatched(m, stacklevel=4)
+            # 户 against the plan's 万户: the history's figures in the plan's unit, said (mstarget.consistency)
+            conversions = unit_conversions(plan, hist, m.pairs)
+            if conversions:
+                hist = convert_units(hist, {(r, m.pairs[(r, i)]): c for (r, i), c in conversions.items()})
+                m.history = convert_units(m.history, conversions)
+                say_conversions(conversions, plan, hist, m.pairs)
             # where plan and history meet: units, magnitudes, baseline values (mstarget.consistency)
             check_against_plan(plan, hist, m.pairs, as_of)
         hist, unmatched, near = m.history, (m.unmatched_plan, m.unmatched_history, m.totals), m.near
@@ -1008,6 +1016,8 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     hist, stocks = counting.read_as_stocks(hist, plan, converted | declared)
     stock_gaps: dict = {}  # stocks from yearly additions with a year missing (counting.StockGap)
     hist = counting.flows_to_stocks(hist, plan, stock_gaps, input_notes)
+    for key, (_, unit, written) in conversions.items():  # 户 read as 万户: said on the row too
+        input_notes[key] = "；".join(n for n in (f"历史数据由{written}换算为{unit}", input_notes.get(key)) if n)
     additions = (set(zip(*(hist.loc[(hist["source"] == "stock from yearly additions").to_numpy(), c]
                            for c in ("region", "indicator"))))
                  if marked and "source" in hist.columns else set())  # stocks summing yearly additions

@@ -1005,6 +1005,106 @@ def _percent_jumps(history: pd.DataFrame, where, row) -> None:
 
 
 # ----------------------------------------------------------------------------- plan against history
+def unit_conversions(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict) -> dict:
+    """``{(region, plan indicator): (factor, plan unit, history unit)}`` of the matched series written in another
+    magnitude of the plan's unit (户 against 万户, 万元 against 亿元, 件/千人 against 件/万人, ‰ against %): the history's
+    figures times ``factor`` are in the plan's unit. Only where the unit is borne out by the figures -- converted,
+    the series' median lies nearer the plan's scale (the larger of baseline and target) than as written; a history
+    labelled 户 whose figures are in 万户 (1.89 against the plan's 1.89) is left to :func:`check_against_plan`,
+    which refuses it with the conversion. A plan row without baseline or target converts as the units say."""
+    if not pairs or "unit" not in history.columns or "unit" not in plan.columns or history.empty:
+        return {}
+    hunit = history["unit"].fillna("").astype(str).str.strip()
+    written = history.loc[(hunit != "").to_numpy(), ["region", "indicator"]].assign(unit=hunit[hunit != ""])
+    written = written.drop_duplicates(["region", "indicator"])
+    unit_of = dict(zip(zip(written["region"], written["indicator"]), written["unit"]))
+    if not unit_of:
+        return {}
+    factors: dict = {}
+    found = {}
+    for region, ind, unit, base, target in zip(column_cells(plan["region"]), column_cells(plan["indicator"]),
+                                              plan["unit"].fillna("").astype(str).tolist(),
+                                              plan["baseline"].to_numpy(dtype=float) if "baseline" in plan else
+                                              np.full(len(plan), np.nan),
+                                              plan["target"].to_numpy(dtype=float)):
+        hind = pairs.get((region, ind))
+        hu = unit_of.get((region, hind), "") if hind is not None else ""
+        if not hu or not unit.strip() or hu == unit:
+            continue
+        if (hu, unit) not in factors:
+            sh, sp = unit_scale(hu), unit_scale(unit)
+            factors[(hu, unit)] = (sh[0] / sp[0] if sh and sp and sh[1] == sp[1] and not math.isclose(sh[0], sp[0])
+                                   else None)
+        if factors[(hu, unit)] is not None:
+            scale = np.nanmax(np.abs([base, target, np.nan]))
+            found[(region, ind)] = (factors[(hu, unit)], unit, hu, hind, scale)
+    if not found:
+        return {}
+    series = history[history["indicator"].isin({v[3] for v in found.values()})]
+    values = series.groupby(["region", "indicator"], sort=False)["value"].agg(
+        lambda v: float(np.median(np.abs(v[np.isfinite(v) & (v != 0)]))) if (np.isfinite(v) & (v != 0)).any()
+        else np.nan)
+    out = {}
+    for key, (factor, unit, hu, hind, scale) in found.items():
+        level = values.get((key[0], hind), np.nan)
+        if np.isfinite(scale) and scale > 0 and np.isfinite(level) and level > 0 and \
+                abs(math.log(level * factor / scale)) >= abs(math.log(level / scale)):
+            continue  # the figures are in the plan's magnitude already: the label is what is wrong
+        out[key] = (factor, unit, hu)
+    return out
+
+
+def convert_units(history: pd.DataFrame, conversions: dict) -> pd.DataFrame:
+    """A copy of ``history`` with the series of ``conversions`` (``{(region, indicator): (factor, unit, …)}``,
+    :func:`unit_conversions`, keyed as this history names them) in the plan's unit: ``value`` (and ``lower`` /
+    ``upper``) times the factor, ``unit`` the plan's. Rows keep their positions (messages still name the file's
+    rows)."""
+    if not conversions:
+        return history
+    keys = list(zip(column_cells(history["region"]), column_cells(history["indicator"])))
+    factor = np.array([conversions[k][0] if k in conversions else 1.0 for k in keys], dtype=float)
+    hit = factor != 1.0
+    out = history.copy()
+    for col in ("value", "lower", "upper"):
+        if col in out.columns:
+            out[col] = out[col].to_numpy(dtype=float) * factor
+    unit = out["unit"].astype(object).to_numpy(copy=True)
+    unit[hit] = [conversions[k][1] for k, h in zip(keys, hit) if h]
+    out["unit"] = unit
+    sheet = sheet_of(history)
+    if sheet is not None:  # the same rows: later messages still name the file's cells
+        remember(out, sheet)
+    return out
+
+
+def say_conversions(conversions: dict, plan: pd.DataFrame, history: pd.DataFrame, pairs: dict) -> None:
+    """One :class:`~mstarget.exceptions.InconsistentDataWarning` naming the series :func:`convert_units` put in the
+    plan's unit (户 -> 万户), with the history's unit cell of each (file, row, column)."""
+    names = dict(zip(zip(column_cells(plan["region"]), column_cells(plan["indicator"])),
+                     column_cells(plan["name"]) if "name" in plan.columns else column_cells(plan["indicator"])))
+    hsheet = sheet_of(history)
+    first = history.reset_index(drop=True).groupby(["region", "indicator"], sort=False).head(1)
+    first_at = dict(zip(zip(first["region"], first["indicator"]), first.index))
+    said, problems = [], []
+    for (region, ind), (factor, unit, written) in conversions.items():
+        text = f"{region}/{names.get((region, ind), ind)}: {written} -> {unit} (x{_factor_word(factor)})"
+        said.append(text)
+        pos = first_at.get((region, pairs.get((region, ind))))
+        if pos is not None:
+            problems.append(Problem(hsheet.source_of(pos) if hsheet else "<DataFrame>",
+                                    int(hsheet.rows[pos]) if hsheet else int(pos) + 2,
+                                    hsheet.column("unit", pos) if hsheet else "unit", written,
+                                    f"the plan's unit {unit}: converted"))
+    more = f" ... and {len(said) - 10} more" if len(said) > 10 else ""
+    _warn("历史数据单位与规划单位不同，已按规划单位换算 (the history is in another magnitude of the plan's unit; its "
+          f"figures were converted to the plan's unit): {'; '.join(said[:10])}{more}. If a unit label is wrong "
+          "instead, correct the label", problems, 4)
+
+
+def _factor_word(f: float) -> str:
+    return f"{f:.6g}" if f >= 1 else f"1/{1 / f:.6g}"
+
+
 def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
                        as_of: int | None = None) -> None:
     """Where plan and history meet (:func:`mstarget.assess.assess`, after matching).

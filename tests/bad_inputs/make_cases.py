@@ -645,10 +645,15 @@ def history_cases() -> None:
          "a whole % series as ratios 0-1 against a plan in %")
     write_csv("h_wanyuan.csv",
               history(series_values("ip_pledge_financing", {2021: 12000, 2022: 13000, 2023: 6000}, "万元")))
-    case("h_wanyuan_vs_yiyuan", WITH_DINGHU % "h_wanyuan.csv", 2,
-         f"h_wanyuan.csv, row {H('ip_pledge_financing', 2021)}, column 'unit': '万元': "
+    case("h_wanyuan_vs_yiyuan", WITH_DINGHU % "h_wanyuan.csv", 0,
+         "鼎湖区/知识产权质押登记融资金额: 万元 -> 亿元 (x1/10000)",
+         "history in 万元, plan in 亿元 (valid: converted to 亿元, warned; refused before session 53)")
+    write_csv("h_wanyuan_label.csv",
+              history(series_values("ip_pledge_financing", {2021: 1.2, 2022: 1.3, 2023: 0.6}, "万元")))
+    case("h_unit_label_wrong", WITH_DINGHU % "h_wanyuan_label.csv", 2,
+         f"h_wanyuan_label.csv, row {H('ip_pledge_financing', 2021)}, column 'unit': '万元': "
          "历史数据单位 万元 与规划单位 亿元 不一致（1 亿元 = 10,000 万元）",
-         "history in 万元, plan in 亿元")
+         "figures in 亿元 labelled 万元 (1.2 against the plan's 〈5〉 亿元): the label is wrong, not converted")
 
     def in_hu(rows):
         series_values("market_entities_total", {2020: 18900, 2021: 21500, 2022: 24200, 2023: 27000}, "")(rows)
@@ -787,9 +792,9 @@ def history_cases() -> None:
     wide[0][1] = "户"
     wide[0][2:] = [18900, 21500, 24200, 27000]
     bureau_history_xlsx("h_bureau_hu.xlsx", wide)
-    case("h_bureau_unit_magnitude", WITH_DINGHU % "h_bureau_hu.xlsx", 2,
-         "h_bureau_hu.xlsx, row 4, column '单位': '户': 历史数据单位 户 与规划单位 万户 不一致（1 万户 = 10,000 户）",
-         "market entities in 户 in a wide workbook against a plan in 万户")
+    case("h_bureau_unit_magnitude", WITH_DINGHU % "h_bureau_hu.xlsx", 0,
+         "鼎湖区/期末市场主体总量: 户 -> 万户 (x1/10000)",
+         "market entities in 户 in a wide workbook against a plan in 万户 (valid: converted, warned)")
 
     # a statistics office's export: one sheet per indicator, regions down, years across
     def per_sheet(name, sheet_names):
