@@ -134,3 +134,41 @@ def test_no_total_hint_where_the_plan_has_two_regions_it_could_be():
     m = match(mt.read_plan(plan), mt.read_history(hist))
     assert not m.unmatched_plan["suggestion"].str.contains("total row").any()
     assert "Name it as the plan names that region" in m.message()
+
+
+def test_a_bureaus_branch_names_its_district(tmp_path):
+    """A city bureau's own table names its rows by branch (鼎湖分局, 高要区分局, 肇庆市市场监督管理局端州分局): each is
+    its district's figure, matched to the plan's 鼎湖区 / 高要区 and said. Before, each was a region the plan lacks,
+    pooled as a peer of its own district."""
+    plan = _city_plan(tmp_path / "plan.csv")
+    hist = _long_history({"全市": 20, "鼎湖分局": 1, "四会市": 2.7, "高要区分局": 2.1, "肇庆市市场监督管理局端州分局": 1.6})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = mt.assess(hist, plan, as_of=2023)
+    said = [str(w.message) for w in caught if type(w.message) is MstargetWarning and "分局" in str(w.message)]
+    assert said and "鼎湖分局 -> 鼎湖区" in said[0] and "高要区分局 -> 高要区" in said[0]
+    assert got.loc[got["region"] != "肇庆市", "last_year"].eq(2023).all()
+    unmatched = "\n".join(str(w.message) for w in caught if isinstance(w.message, UnmatchedWarning))
+    assert "鼎湖分局" not in unmatched and "肇庆市市场监督管理局端州分局" in unmatched  # no 端州区 in the plan: a peer
+
+
+def test_which_bureau_names_are_read():
+    from mstarget.matching import bureau_region
+    plan = ["鼎湖区", "高要区", "四会市", "广宁县"]
+    assert bureau_region("鼎湖分局", plan) == "鼎湖区"
+    assert bureau_region("四会市局", plan) == "四会市" and bureau_region("广宁县市场监督管理局", plan) == "广宁县"
+    assert bureau_region("广东省肇庆市鼎湖区市场监督管理局", plan) == "鼎湖区"
+    assert bureau_region("鼎湖", plan) is None  # no bureau named: a suffix left out stays a did-you-mean
+    assert bureau_region("邮政局", plan) is None and bureau_region("市局", plan) is None
+    assert bureau_region("鼎湖分局", ["鼎湖区", "鼎湖镇"]) is None  # two places of that name
+
+
+def test_a_city_bureaus_own_row_is_not_taken_for_the_city(tmp_path):
+    """肇庆市局 beside its branches may be the city bureau's own work (本级), not the city's whole: not matched to
+    the plan's 肇庆市 (a did-you-mean), while 鼎湖分局 is 鼎湖区's."""
+    plan = _city_plan(tmp_path / "plan.csv")
+    hist = _long_history({"肇庆市局": 3, "鼎湖分局": 1, "高要分局": 2.1})
+    m = match(plan, mt.read_history(hist))
+    assert set(m.regions_read) == {"鼎湖分局", "高要分局"}
+    city = m.unmatched_plan[m.unmatched_plan["region"] == "肇庆市"]
+    assert len(city) == 2 and city["suggestion"].str.contains("肇庆市局").all()

@@ -142,12 +142,20 @@ def test_sheets_with_excel_default_names_are_refused_with_how_to_fix(tmp_path):
 
 
 def test_a_later_check_against_the_plan_names_the_sheet(tmp_path):
-    # the plan states fertilizer use in 吨; the sheet is in 万吨: refused, naming the sheet and row
+    # the plan states fertilizer use in 吨; the sheet is in 万吨: converted (session 53), the warning naming the
+    # sheet and row; a plan whose 吨 figures are the sheet's 万吨 ones (a label wrong somewhere): refused, naming them
     import pandas as pd
     path = _per_sheet_workbook(tmp_path)
     plan = pd.DataFrame({"region": PROVINCES, "indicator": "化肥使用量", "unit": "吨", "baseline_year": 2020,
                          "baseline": [2_100_000.0, 1_800_000.0, 400_000.0], "target_year": 2025,
                          "target": "≤1,500,000"})
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        mt.assess(path, plan, seed=0)
+    (said,) = [w.message for w in seen if "已按规划单位换算" in str(w.message)]
+    assert [f"{p.source}, row {p.row}, column '{p.column}'" for p in said.problems][0].endswith(
+        "农业生产条件.xlsx [sheet '化肥使用量'], row 3, column '单位（各表上方）'")
+    plan = plan.assign(baseline=[210.0, 180.0, 40.0], target="≤150")
     with pytest.raises(mt.DataValidationError) as err, warnings.catch_warnings():
         warnings.simplefilter("ignore", mt.UnmatchedWarning)  # the other sheet has no plan row
         mt.assess(path, plan, seed=0)

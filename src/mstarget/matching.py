@@ -460,7 +460,8 @@ class Match:
         assessment's note names.
     regions_read : dict
         ``history region -> plan region`` of the regions the history wrote by their full administrative
-        name (广东省肇庆市四会市 for the plan's 四会市, :func:`admin_path_tail`), matched as the plan writes them.
+        name (广东省肇庆市四会市 for the plan's 四会市, :func:`admin_path_tail`) or their bureau's (鼎湖分局 for the
+        plan's 鼎湖区, :func:`bureau_region`), matched as the plan writes them.
     """
 
     history: pd.DataFrame
@@ -823,10 +824,38 @@ def admin_path_tail(region, candidates) -> str | None:
     return max(found)[1] if found else None
 
 
+#: a market-regulation bureau's name (or a predecessor's), as a bureau's own tables name its districts' branches
+_BUREAU_WORDS = r"(?:市场监督管理局|市场监管局|市监局|工商行政管理局|工商局|质量技术监督局|质监局|食品药品监督管理局|食药监局)"
+_BUREAU_PARENT = re.compile(rf"^.+?{_BUREAU_WORDS}(?=.)")
+_BUREAU_END = re.compile(rf"(?:{_BUREAU_WORDS}|分局|局)$")
+
+
+def bureau_region(region, candidates) -> str | None:
+    """The region of ``candidates`` whose market-regulation bureau ``region`` names, as a city bureau's own tables
+    name their rows: 四会市局 / 四会市市场监督管理局 -> 四会市, 鼎湖区分局 -> 鼎湖区, and a branch named after its
+    district without the suffix (鼎湖分局, 肇庆市市场监督管理局鼎湖分局 -> 鼎湖区) when exactly one candidate is that name
+    with an administrative suffix. None when ``region`` names no bureau, or no candidate (or several) fits."""
+    if not isinstance(region, str):
+        return None
+    key = _PATH_SEPARATORS.sub("", region_key(region))
+    key = _BUREAU_PARENT.sub("", key)  # 肇庆市市场监督管理局鼎湖分局 -> 鼎湖分局
+    stem = _BUREAU_END.sub("", key)
+    if stem == key or len(stem) < 2:
+        return None
+    cands = [c for c in dict.fromkeys(candidates) if isinstance(c, str) and not is_total_region(c)]
+    exact = [c for c in cands if region_key(c) == stem]
+    if exact:
+        return exact[0] if len(exact) == 1 else None
+    suffixed = [c for c in cands if len(region_key(c)) > len(stem) and _one_suffix_apart(stem, region_key(c))]
+    if len(suffixed) == 1:
+        return suffixed[0]
+    return admin_path_tail(stem, cands) if not suffixed else None  # 广东省肇庆市鼎湖区市场监督管理局
+
+
 def _plan_spelling_of_regions(history: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
-    """The history with a region written in the other script (鼎湖區 for the plan's 鼎湖区) or by its full
-    administrative name (广东省肇庆市四会市 for the plan's 四会市: :func:`admin_path_tail`) taken as the plan writes
-    it, when it names one plan region and no indicator is then kept under two spellings of that region
+    """The history with a region written in the other script (鼎湖區 for the plan's 鼎湖区), by its full
+    administrative name (广东省肇庆市四会市 for the plan's 四会市: :func:`admin_path_tail`) or by its bureau's (鼎湖分局,
+    四会市局: :func:`bureau_region`) taken as the plan writes it, when it names one plan region and no indicator is then kept under two spellings of that region
     (those stay apart and are reported unmatched). The full names so read are in ``attrs['regions_read']``
     (history spelling -> plan region)."""
     plan_regions = set(column_cells(plan["region"]))
@@ -836,12 +865,16 @@ def _plan_spelling_of_regions(history: pd.DataFrame, plan: pd.DataFrame) -> pd.D
     spellings: dict = {}
     by_path: dict = {}
     history_regions = set(pd.unique(history["region"]))
+    tops = _top_regions(plan_regions) if len(plan_regions) > 1 else []
     for r in pd.unique(history["region"]):
         key = region_key(r)
         if len(by_key.get(key, ())) == 1:
             spellings.setdefault(key, []).append(r)
         elif key not in by_key and not is_total_region(r):
             tail = admin_path_tail(r, plan_regions)
+            if tail is None:  # 鼎湖分局; not a city bureau's 肇庆市局 beside its branches (its own work, 本级, maybe)
+                tail = bureau_region(r, plan_regions)
+                tail = None if tail in tops else tail
             if tail is not None and tail not in history_regions:  # 四会市 beside 广东省肇庆市四会市: two series
                 spellings.setdefault(region_key(tail), []).append(r)
                 by_path[r] = tail
@@ -1016,6 +1049,19 @@ def total_stand_in(plan_regions, history_regions) -> dict:
     return {found[0]: total} if len(found) == 1 else {}
 
 
+def _top_regions(plan_regions) -> list:
+    """The plan regions at the level the others add up to (肇庆市 beside 鼎湖区, 四会市, 高要区; also 四会市 there, a
+    county-level city the level of its prefecture's name): each a candidate for the table's whole."""
+    regions = [r for r in dict.fromkeys(plan_regions) if isinstance(r, str)]
+    tops = []
+    for r in regions:
+        level = _level_of_name(r)
+        others = {_level_of_name(o) for o in regions if o != r}
+        if level and others and None not in others and _parent_of_levels(others) == level:
+            tops.append(r)
+    return tops
+
+
 def named_total(plan_regions, history_regions) -> dict:
     """``{history total: plan region}`` for a plan naming its top region (肇庆市 beside 鼎湖区, 四会市, 高要区) against a
     history writing that region as its table's total (全市, 合计) beside the same lower regions -- the mirror of
@@ -1028,13 +1074,7 @@ def named_total(plan_regions, history_regions) -> dict:
     history_regions = list(dict.fromkeys(history_regions))
     if any(is_total_region(r, plan_regions) for r in plan_regions):
         return {}
-    tops = []
-    for r in plan_regions:
-        level = _level_of_name(r)
-        others = {_level_of_name(o) for o in plan_regions if o != r}
-        if r not in history_regions and level and others and None not in others \
-                and _parent_of_levels(others) == level:
-            tops.append(r)
+    tops = [r for r in _top_regions(plan_regions) if r not in history_regions]
     if len(tops) != 1:
         return {}
     top = tops[0]
@@ -1216,8 +1256,9 @@ def warn_unmatched(m: Match, *, stacklevel: int = 3) -> None:
         pairs = "; ".join(f"{h} -> {p}" for h, p in list(m.regions_read.items())[:10])
         more = f" ... and {len(m.regions_read) - 10} more" if len(m.regions_read) > 10 else ""
         warnings.warn(MstargetWarning(
-            f"history regions written by their full administrative name, read as the plan's region "
-            f"（历史数据的地区按全称与规划地区对应）: {pairs}{more}"), stacklevel=stacklevel)
+            f"history regions written by their full administrative name or their market-regulation bureau's, read "
+            f"as the plan's region（历史数据的地区按全称或所属市场监管局（分局）名称与规划地区对应）: {pairs}{more}"),
+            stacklevel=stacklevel)
     if not m.complete:
         warnings.warn(UnmatchedWarning(m.message(), plan_rows=m.unmatched_plan,
                                        history_series=m.unmatched_history), stacklevel=stacklevel)
