@@ -172,3 +172,27 @@ def test_a_city_bureaus_own_row_is_not_taken_for_the_city(tmp_path):
     assert set(m.regions_read) == {"鼎湖分局", "高要分局"}
     city = m.unmatched_plan[m.unmatched_plan["region"] == "肇庆市"]
     assert len(city) == 2 and city["suggestion"].str.contains("肇庆市局").all()
+
+
+def test_a_provinces_short_name_is_its_full_name(data_dir):
+    """A provincial plan (广东省, 江苏省, 内蒙古自治区, real 2020 baselines) against the yearbook panel, which writes
+    广东 / 江苏 / 内蒙古: matched, said. Before, every row went without history ('did you mean region 广东省?'). The
+    city 吉林市 is no 吉林 (province)."""
+    from mstarget.matching import province_short
+    panel = pd.read_csv(data_dir / "china" / "provincial_panels.csv")
+    panel = panel[(panel["indicator"] == "chemical_fertilizer_use") & panel["year"].between(2016, 2021)]
+    base = panel[panel["year"] == 2020].set_index("region")["value"]
+    plan = mt.read_plan(pd.DataFrame({
+        "region": ["广东省", "江苏省", "内蒙古自治区"], "indicator": "chemical_fertilizer_use", "name": "化肥使用量",
+        "unit": "万吨", "baseline_year": 2020, "baseline": [base["广东"], base["江苏"], base["内蒙古"]],
+        "target_year": 2025, "target": "≤200"}))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = mt.assess(panel, plan, as_of=2021)
+    assert got["last_year"].eq(2021).all()
+    assert got["last_value"].tolist() == [panel[(panel["region"] == r) & (panel["year"] == 2021)]["value"].iloc[0]
+                                          for r in ("广东", "江苏", "内蒙古")]
+    said = [str(w.message) for w in caught if type(w.message) is MstargetWarning and "省份简称" in str(w.message)]
+    assert said and "广东 -> 广东省" in said[0] and "内蒙古 -> 内蒙古自治区" in said[0]
+    assert province_short("吉林市") is None and province_short("吉林省") == "吉林"
+    assert province_short("广西壮族自治区") == province_short("广西") == "广西" and province_short("北京市") == "北京"

@@ -824,6 +824,26 @@ def admin_path_tail(region, candidates) -> str | None:
     return max(found)[1] if found else None
 
 
+_MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
+_AUTONOMOUS = {"内蒙古": ("内蒙古自治区",), "广西": ("广西壮族自治区", "广西自治区"), "西藏": ("西藏自治区",),
+               "宁夏": ("宁夏回族自治区", "宁夏自治区"), "新疆": ("新疆维吾尔自治区", "新疆自治区"),
+               "香港": ("香港特别行政区",), "澳门": ("澳门特别行政区",)}
+#: every name of a province -> its short name (广东省 -> 广东, 北京市 -> 北京, 广西壮族自治区 -> 广西); 吉林市 (a city of
+#: 吉林省) is none of them
+_PROVINCE_NAMES = {**{p: p for p in PROVINCES if p != "全国"},
+                   **{f"{p}市": p for p in _MUNICIPALITIES},
+                   **{full: p for p, names in _AUTONOMOUS.items() for full in names},
+                   **{f"{p}省": p for p in PROVINCES if p not in _MUNICIPALITIES and p not in _AUTONOMOUS
+                      and p != "全国"}}
+
+
+def province_short(region) -> str | None:
+    """A province's short name as yearbooks write it (广东, 内蒙古, 广西) for any of its names (广东, 广东省, 广西壮族
+    自治区, 北京市); None for a region that is no province (吉林市 is a city). The names are a fixed list
+    (:data:`~mstarget.validation.PROVINCES`), so 广东 and 广东省 are one place by knowledge, not by guess."""
+    return _PROVINCE_NAMES.get(region_key(region)) if isinstance(region, str) else None
+
+
 #: a market-regulation bureau's name (or a predecessor's), as a bureau's own tables name its districts' branches
 _BUREAU_WORDS = r"(?:市场监督管理局|市场监管局|市监局|工商行政管理局|工商局|质量技术监督局|质监局|食品药品监督管理局|食药监局)"
 _BUREAU_PARENT = re.compile(rf"^.+?{_BUREAU_WORDS}(?=.)")
@@ -866,12 +886,17 @@ def _plan_spelling_of_regions(history: pd.DataFrame, plan: pd.DataFrame) -> pd.D
     by_path: dict = {}
     history_regions = set(pd.unique(history["region"]))
     tops = _top_regions(plan_regions) if len(plan_regions) > 1 else []
+    provinces: dict = {}
+    for r in plan_regions:
+        if province_short(r) is not None:
+            provinces.setdefault(province_short(r), []).append(r)
     for r in pd.unique(history["region"]):
         key = region_key(r)
         if len(by_key.get(key, ())) == 1:
             spellings.setdefault(key, []).append(r)
         elif key not in by_key and not is_total_region(r):
-            tail = admin_path_tail(r, plan_regions)
+            same = provinces.get(province_short(r), ()) if province_short(r) is not None else ()
+            tail = same[0] if len(same) == 1 else admin_path_tail(r, plan_regions)  # 广东 for the plan's 广东省
             if tail is None:  # 鼎湖分局; not a city bureau's 肇庆市局 beside its branches (its own work, 本级, maybe)
                 tail = bureau_region(r, plan_regions)
                 tail = None if tail in tops else tail
@@ -1256,8 +1281,9 @@ def warn_unmatched(m: Match, *, stacklevel: int = 3) -> None:
         pairs = "; ".join(f"{h} -> {p}" for h, p in list(m.regions_read.items())[:10])
         more = f" ... and {len(m.regions_read) - 10} more" if len(m.regions_read) > 10 else ""
         warnings.warn(MstargetWarning(
-            f"history regions written by their full administrative name or their market-regulation bureau's, read "
-            f"as the plan's region（历史数据的地区按全称或所属市场监管局（分局）名称与规划地区对应）: {pairs}{more}"),
+            f"history regions written otherwise than the plan writes them -- a province's short or full name, a full "
+            f"administrative name, a market-regulation bureau's -- read as the plan's region（历史数据的地区名称写法与规划"
+            f"不同（省份简称或全称、含上级行政区的全称、市场监管局（分局）名称），已按规划地区对应）: {pairs}{more}"),
             stacklevel=stacklevel)
     if not m.complete:
         warnings.warn(UnmatchedWarning(m.message(), plan_rows=m.unmatched_plan,
