@@ -196,3 +196,16 @@ def test_a_provinces_short_name_is_its_full_name(data_dir):
     assert said and "广东 -> 广东省" in said[0] and "内蒙古 -> 内蒙古自治区" in said[0]
     assert province_short("吉林市") is None and province_short("吉林省") == "吉林"
     assert province_short("广西壮族自治区") == province_short("广西") == "广西" and province_short("北京市") == "北京"
+
+
+def test_a_reference_panel_in_full_names_is_no_peer_of_the_plans_own_district(tmp_path):
+    """reference= a provincial export of the city's districts in full names (广东省肇庆市鼎湖区 ...) beside the
+    Dinghu plan: the panel's 广东省肇庆市鼎湖区 is the series itself, left out of its peers (it had been pooled as
+    a peer of itself); the other districts stay peers."""
+    from mstarget.matching import reference_for_plan
+    plan = mt.read_plan(write_plan_xlsx(tmp_path / "plan.xlsx"), region="鼎湖区")
+    panel = _long_history({"广东省肇庆市鼎湖区": 1, "广东省肇庆市端州区": 1.6, "广东省肇庆市高要区": 2.1,
+                           "广东省肇庆市四会市": 2.7, "广东省肇庆市怀集县": 1.4, "广东省肇庆市广宁县": 1.2})
+    peers = reference_for_plan(mt.read_history(panel), plan)
+    assert not {"广东省肇庆市鼎湖区", "鼎湖区"} & set(peers["region"])
+    assert {"广东省肇庆市端州区", "广东省肇庆市怀集县"} <= set(peers["region"])

@@ -753,7 +753,9 @@ def reference_for_plan(reference: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFr
     """A peer panel (as read by ``read_history``) keyed as the plan keys its indicators: a series
     whose id or 指标名称 is a plan indicator's (in any region) takes the plan's id, so a panel keyed
     by name pools with the plan's series; the regions the plan assesses are left out (a series is
-    no peer of itself)."""
+    no peer of itself) -- also where the panel writes them otherwise (广东 for the plan's 广东省, 广东省肇庆市鼎湖区 for
+    its 鼎湖区: :func:`_plan_spelling_of_regions`)."""
+    reference = _plan_spelling_of_regions(reference, plan)
     series = _series_table(reference)
     regions = set(column_cells(plan["region"]))
     peer_of = _peer_indicators(series, _plan_keys(plan), regions)
