@@ -10,10 +10,13 @@ shown with a site's 繁體 button and copied into Excel would give them.
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+
+import mstarget as mt
 
 TITLE = "肇庆市鼎湖区市场监管现代化“十四五”规划主要指标"
 NOTE = "注：〔〕内为累计数，〈〉内为“十四五”期间累计新增数。"
@@ -324,3 +327,13 @@ def write_three_line_pdf(path, rows, *, header_rows: int = 1, valign: str = "TOP
 
     SimpleDocTemplate(str(path), invariant=1).build(story, onFirstPage=number, onLaterPages=number)
     return Path(path)
+
+
+def read_plan_text(tmp_path: Path, text: str, region: str = "鼎湖区"):
+    """``(plan, warning messages)`` of a plan CSV written from ``text`` (UTF-8) and read for ``region``."""
+    path = tmp_path / "plan.csv"
+    path.write_text(text, encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plan = mt.read_plan(path, region=region)
+    return plan, [str(w.message) for w in caught]

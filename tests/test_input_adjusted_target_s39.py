@@ -14,14 +14,11 @@ import pytest
 
 import mstarget as mt
 
+from bureau_files import read_plan_text
+
 
 def _read(tmp_path, text):
-    path = tmp_path / "plan.csv"
-    path.write_text(text, encoding="utf-8")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        plan = mt.read_plan(path, region="鼎湖区")
-    return plan, [str(w.message) for w in caught]
+    return read_plan_text(tmp_path, text)
 
 
 @pytest.mark.parametrize("header", ["2025年目标（修订）", "修订后目标", "2025年修订目标"])

@@ -11,7 +11,9 @@ import warnings
 import pytest
 
 import mstarget as mt
-from mstarget.exceptions import DataValidationError, MstargetWarning
+
+from bureau_files import read_plan_text
+from mstarget.exceptions import DataValidationError
 
 HEADER = "序号,指标名称,单位,2020年基数,目标年份,目标值,属性\n"
 ROWS = ("1,期末市场主体总量,万户,1.89,2023,2.6,预期性\n,,,,2025,3.12,\n"
@@ -20,12 +22,7 @@ ROWS = ("1,期末市场主体总量,万户,1.89,2023,2.6,预期性\n,,,,2025,3.1
 
 
 def _read(tmp_path, text):
-    path = tmp_path / "plan.csv"
-    path.write_text(text, encoding="utf-8")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        plan = mt.read_plan(path, region="鼎湖区")
-    return plan, [str(w.message) for w in caught if isinstance(w.message, MstargetWarning)]
+    return read_plan_text(tmp_path, text)
 
 
 def test_target_rows_under_an_indicator_written_once(tmp_path):
