@@ -250,14 +250,16 @@ def _region_level(region) -> str | None:
 def _own_region_prefix(region) -> re.Pattern:
     """The prefix a name of ``region``'s own figure may open with: 全区 / 本区 / 我区 for a 区 (全县 for a 县, 全市
     for a 市, 全省 for a 省), and the region's own name (鼎湖区期末市场主体总量 on a 鼎湖区 row, as a bulletin's table
-    writes it); 全市 or 肇庆市 before a district's name is the city's figure, another region. Any level when the
-    region says none (no region, 合计)."""
+    writes it; also followed by 全区: 鼎湖区全区每千人拥有企业户); 全市 or 肇庆市 before a district's name is the city's
+    figure, another region. Any level when the region says none (no region, 合计)."""
     level = _region_level(region)
     if level is None:
         return _OWN_REGION
     own = name_key(region_key(region))
-    named = rf"|^{re.escape(own)}(?=.)" if len(own) >= 2 and own not in ("全国", "中国", "全国合计") else ""
-    return re.compile(rf"^(全|本|我){level}{named}")
+    if len(own) < 2 or own in ("全国", "中国", "全国合计"):
+        return re.compile(rf"^(全|本|我){level}")
+    # 鼎湖区…, 全区…, and both (鼎湖区全区每千人拥有企业户)
+    return re.compile(rf"^(?:{re.escape(own)}(?:(?:全|本|我){level})?(?=.)|(?:全|本|我){level})")
 
 
 def _scoped(text, region=None) -> str:
