@@ -68,9 +68,16 @@ def test_exact_duplicate_plan_row_kept_once_with_a_warning(dinghu_plan):  # issu
     assert list(sheet_of(out).rows[:5]) == [0, 1, 2, 4, 5]
 
 
-def test_history_mixing_units_in_one_series_refused():  # issue 14
+def test_history_mixing_units_in_one_series_converted_or_refused():  # issue 14; converted since session 53
     hist = _history([("cosmetics_sampling_batches", 2020, 9, "批次"), ("cosmetics_sampling_batches", 2021, 9, "批次"),
                      ("cosmetics_sampling_batches", 2022, 0.001, "万批次")])
+    out, seen = _caught(lambda: mt.read_history(hist))
+    assert out["value"].tolist() == [9, 9, 10] and set(out["unit"]) == {"批次"}
+    (said,) = seen
+    assert "row 2: 万批次 -> 批次 (x10000)" in str(said) and said.problems[0].value == "万批次"
+    # a figure already in the series' magnitude under the other label (10 labelled 万批次): the label is wrong
+    hist = _history([("cosmetics_sampling_batches", 2020, 9, "批次"), ("cosmetics_sampling_batches", 2021, 9, "批次"),
+                     ("cosmetics_sampling_batches", 2022, 10, "万批次")])
     with pytest.raises(mt.DataValidationError) as err:
         mt.read_history(hist)
     (problem,) = err.value.problems

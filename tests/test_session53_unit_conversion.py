@@ -73,3 +73,25 @@ def test_a_rate_in_per_mille_against_a_plan_in_percent(data_dir):
     assert got.loc[key, "last_value"].iloc[0] == pytest.approx(2.86)
     for col in ("forecast", "p_meet"):
         assert got.loc[key, col].iloc[0] == pytest.approx(as_pct.loc[key, col].iloc[0])
+
+
+def test_a_series_stitched_from_two_units(tmp_path, data_dir):
+    """A long table stitched from two years' exports: 2020-2021 in 户, 2022-2023 in 万户 (SYNTHETIC mid-term
+    values). Each row is put in the series' first unit, said naming the rows, then the series in the plan's 万户:
+    the same assessment as the table written in 万户 throughout. Refused before session 53."""
+    path = tmp_path / "h.csv"
+    path.write_text("地区,指标名称,年份,数值,单位\n鼎湖区,期末市场主体总量,2020,18900,户\n鼎湖区,期末市场主体总量,2021,21500,户\n"
+                    "鼎湖区,期末市场主体总量,2022,2.42,万户\n鼎湖区,期末市场主体总量,2023,2.70,万户\n", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        hist = mt.read_history(path)
+    said = [str(w.message) for w in seen if isinstance(w.message, InconsistentDataWarning)]
+    assert any("row 4: 万户 -> 户 (x10000); row 5: 万户 -> 户 (x10000)" in s for s in said), said
+    assert hist["value"].tolist() == [18900, 21500, 24200, 27000] and set(hist["unit"]) == {"户"}
+    plan = data_dir / "dinghu_14th_fyp_plan.csv"
+    got, _ = _assess(hist, plan, as_of=2023)
+    path.write_text("地区,指标名称,年份,数值,单位\n" + "".join(f"鼎湖区,期末市场主体总量,{y},{v},万户\n" for y, v in
+                    zip(range(2020, 2024), (1.89, 2.15, 2.42, 2.70))), encoding="utf-8")
+    want, _ = _assess(mt.read_history(path), plan, as_of=2023)
+    key = got["indicator"] == "market_entities_total"
+    pd.testing.assert_frame_equal(got.loc[key, COLS], want.loc[key, COLS])

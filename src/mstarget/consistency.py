@@ -540,25 +540,30 @@ def _far_targets(plan: pd.DataFrame, problems, text, keep) -> None:
 
 
 # ----------------------------------------------------------------------------- history
-def check_history(frame: pd.DataFrame, raw: pd.DataFrame, value_column, problems) -> None:
+def check_history(frame: pd.DataFrame, raw: pd.DataFrame, value_column, problems) -> list:
     """Checks across the rows of a history being read (:func:`mstarget.history.read_history`):
-    one unit per series (else a problem), negative counts (a warning). ``frame`` has ``region,
-    indicator, name, unit, year, value`` (and ``lower`` if declared) at the positions of ``raw``;
-    ``value_column(pos)`` is the header a value was read from. Adds to ``problems``. Linear in the
-    rows: only series with two units are looked at one by one."""
+    one unit per series, negative counts (a warning). ``frame`` has ``region, indicator, name, unit, year,
+    value`` (and ``lower`` if declared) at the positions of ``raw``; ``value_column(pos)`` is the header a value
+    was read from. Adds to ``problems`` a row in another unit than its series' commonest that no factor turns
+    into it (批次 among 次); returns the rows one does, ``[(row, factor, unit, written unit)]`` (万批次 among
+    批次: x10,000), for the reader to convert and say. Linear in the rows: only series with two units are looked
+    at one by one."""
     units = map_unique(frame["unit"], normalize_unit)
     given = np.flatnonzero(units != "")
+    converted: list = []
     if given.size:
         sub = pd.DataFrame({"s": series_codes(frame)[given], "u": units[given], "pos": given})
         n_units = sub.drop_duplicates(["s", "u"]).groupby("s").size()
         mixed = sub[sub["s"].isin(n_units.index[n_units.to_numpy() > 1])]
         for _, g in mixed.groupby("s", sort=False):
-            _mixed_units(frame, raw, g, problems)
+            converted += _mixed_units(frame, raw, g, problems)
     _history_counts(frame, raw, value_column, problems)
+    return converted
 
 
-def _mixed_units(frame, raw, g: pd.DataFrame, problems) -> None:
-    """One problem per row of series ``g`` (columns ``s, u, pos``: series code, unit, row) not in its commonest unit."""
+def _mixed_units(frame, raw, g: pd.DataFrame, problems) -> list:
+    """The rows of series ``g`` (columns ``s, u, pos``: series code, unit, row) in another magnitude of its commonest
+    unit, ``[(row, factor, unit, written unit)]``; one problem per row in a unit no factor converts."""
     unit_col = "unit" if "unit" in raw.columns else "name" if "name" in raw.columns else "indicator"
     counts = g["u"].value_counts(sort=False)
     ref = counts.index[int(np.argmax(counts.to_numpy()))]  # the commonest, the first on ties
@@ -567,10 +572,23 @@ def _mixed_units(frame, raw, g: pd.DataFrame, problems) -> None:
     others = f" and {len(ref_pos) - 1} more" if len(ref_pos) > 1 else ""
     first = int(g["pos"].iat[0])
     region, indicator = frame["region"].iat[first], frame["indicator"].iat[first]
+    scale_ref = unit_scale(ref_unit)
+    values = frame["value"].to_numpy(dtype=float)
+    level = values[ref_pos][np.isfinite(values[ref_pos]) & (values[ref_pos] > 0)]
+    level = float(np.median(level)) if level.size else math.nan
+    out = []
     for pos, u in zip(g["pos"], g["u"]):
         if u == ref:
             continue
         unit = frame["unit"].iat[pos]
+        scale = unit_scale(unit)
+        if scale and scale_ref and scale[1] == scale_ref[1] and not math.isclose(scale[0], scale_ref[0]):
+            factor, v = scale[0] / scale_ref[0], values[pos]
+            # 0.001 万批次 among 9, 10 批次: converted (10); 88 ‰ among 81-86 %: the label is wrong, refused below
+            if not (np.isfinite(v) and v > 0 and level == level) or \
+                    abs(math.log(v * factor / level)) < abs(math.log(v / level)):
+                out.append((int(pos), factor, ref_unit, unit))
+                continue
         conv = conversion(ref_unit, unit)
         conv = f"; {conv}" if conv else ""
         cell = raw[unit_col].iat[pos] if unit_col in raw.columns else unit
@@ -579,6 +597,7 @@ def _mixed_units(frame, raw, g: pd.DataFrame, problems) -> None:
                       f"{_label(region, indicator)} is in {ref_unit} in row "
                       f"{problems.row_of(ref_pos[0])}{others} but in {unit} here{conv}; "
                       f"convert this row's value to {ref_unit} and write {ref_unit}")
+    return out
 
 
 def _history_counts(frame, raw, value_column, problems) -> None:

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .arguments import check_table, register_schema
-from .exceptions import DataValidationError, MstargetWarning, Problem, UnreadColumnWarning
+from .exceptions import DataValidationError, InconsistentDataWarning, MstargetWarning, Problem, UnreadColumnWarning
 from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import tidy_breaks, percent_kind, split_number_unit, split_unit, unit_column
@@ -449,8 +449,10 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
         drop = sorted(set(np.asarray(drop, dtype=int).tolist()) | set(np.flatnonzero(partial).tolist()))
     # across rows: one unit per series, no negative counts (mstarget.consistency)
     checked = out if "name" in cols else pd.DataFrame({**cols, "name": ident["name"]}, copy=False)
-    consistency.check_history(checked, raw, lambda pos: _value_column(table.cell_columns, pos), problems)
+    mixed = consistency.check_history(checked, raw, lambda pos: _value_column(table.cell_columns, pos), problems)
     problems.raise_if_any()
+    if mixed:  # 万批次 among a series' 批次: each such row in the series' commonest unit, said
+        out = _one_unit_per_series(out, mixed, problems)
 
     # sorted by region, indicator, year (stable), duplicates dropped: one take per column
     kept = np.ones(len(out), dtype=bool)
@@ -816,6 +818,31 @@ def _number_maybe_with_unit(cell) -> tuple[float | None, str, bool]:
         if with_unit is None:
             raise
         return parse_number(with_unit[0]), with_unit[1], False
+
+
+def _one_unit_per_series(out: pd.DataFrame, mixed: list, problems) -> pd.DataFrame:
+    """``out`` with the rows of ``mixed`` (``[(row, factor, unit, written unit)]``,
+    :func:`mstarget.consistency.check_history`) in their series' commonest unit -- value (and declared bounds)
+    times the factor -- and one warning naming each row converted."""
+    out = out.copy()
+    pos = np.array([m[0] for m in mixed], dtype=np.int64)
+    factor = np.array([m[1] for m in mixed], dtype=float)
+    for col in ("value", "lower", "upper"):
+        if col in out.columns:
+            column = out[col].to_numpy(dtype=float, copy=True)
+            column[pos] = column[pos] * factor
+            out[col] = column
+    unit = out["unit"].to_numpy(dtype=object, copy=True)
+    unit[pos] = [m[2] for m in mixed]
+    out["unit"] = unit
+    said = [f"row {problems.row_of(p)}: {w} -> {u} (x{f:.6g})" for p, f, u, w in mixed[:10]]
+    more = f" ... and {len(mixed) - 10} more" if len(mixed) > 10 else ""
+    warnings.warn(InconsistentDataWarning(
+        f"{problems.source}: 同一指标的历史数据单位不一，已换算为该指标最常用的单位 (rows in another magnitude of their "
+        f"series' unit, converted to it): {'; '.join(said)}{more}",
+        [Problem(problems.source, problems.row_of(p), "unit", w, f"converted to {u}") for p, _, u, w in mixed]),
+        stacklevel=4)
+    return out
 
 
 def _value_column(cell_columns, pos) -> str:

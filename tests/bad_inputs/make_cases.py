@@ -626,13 +626,13 @@ def history_cases() -> None:
         k = hist_row(rows, "cosmetics_sampling_batches", 2022)
         rows[k][4], rows[k][5] = "0.001", "万批次"
     write_csv("h_mixed_units.csv", history(wan_pici))
-    case("h_mixed_units", WITH_DINGHU % "h_mixed_units.csv", 2,
-         f"h_mixed_units.csv, row {H('cosmetics_sampling_batches', 2022)}, column 'unit': '万批次': "
-         "同一指标的历史数据须使用同一单位",
-         "one series in 批次/年 and 万批次")
+    case("h_mixed_units", WITH_DINGHU % "h_mixed_units.csv", 0,
+         f"row {H('cosmetics_sampling_batches', 2022)}: 万批次 -> 批次/年 (x10000)",
+         "one series in 批次/年 and 0.001 万批次 (valid: that row converted to 批次, warned; refused before session 53)")
     write_csv("h_percent_permille.csv", history(set_hist("open_kitchen_coverage", 2023, "unit", "‰")))
     case("h_percent_permille", WITH_DINGHU % "h_percent_permille.csv", 2,
-         f"h_percent_permille.csv, row {H('open_kitchen_coverage', 2023)}, column 'unit': '‰'", "one series in % and ‰")
+         f"h_percent_permille.csv, row {H('open_kitchen_coverage', 2023)}, column 'unit': '‰'",
+         "one series in % and ‰, the ‰ row's figure (88) a % one: the label is wrong, not converted to 8.8")
     write_csv("h_ratio_jump.csv", history(series_values("drug_sampling_pass_rate", {2020: 0.98, 2021: 0.986})))
     case("h_ratio_jump", WITH_DINGHU % "h_ratio_jump.csv", 2,
          f"h_ratio_jump.csv, row {H('drug_sampling_pass_rate', 2021)}, column 'value': '0.986': 98.6（",
@@ -884,10 +884,11 @@ def history_cases() -> None:
     k = next(i for i, r in enumerate(rows) if r[1] == "high_value_invention_patents_per_10k" and r[2] == "2021")
     rows[k][3], rows[k][4] = "75000", "件/亿人"
     write_csv("h_national_mixed_units.csv", rows)
-    case("h_national_mixed_units", WITH_NATIONAL % "h_national_mixed_units.csv", 2,
-         "h_national_mixed_units.csv, row 11, column 'unit': '件/亿人'", "件/万人 and 件/亿人 in one series")
-    case("f_mixed_units", FORECAST % "h_national_mixed_units.csv", 2,
-         "h_national_mixed_units.csv, row 11, column 'unit': '件/亿人'", "the same file for a forecast")
+    case("h_national_mixed_units", WITH_NATIONAL % "h_national_mixed_units.csv", 0,
+         "row 11: 件/亿人 -> 件/万人 (x0.0001)",
+         "件/万人 and 75000 件/亿人 in one series (valid: converted to 7.5 件/万人, warned)")
+    case("f_mixed_units", FORECAST % "h_national_mixed_units.csv", 0,
+         "row 11: 件/亿人 -> 件/万人 (x0.0001)", "the same file for a forecast")
     rows = read_rows(NATIONAL_HISTORY)
     for r in rows[1:]:
         if r[1] == "food_sampling_unqualified_rate":
