@@ -42,7 +42,8 @@ from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import tidy_breaks, percent_kind, split_number_unit, split_unit, unit_column
 from .validation import (ATTRIBUTE_WORDS, CN_NUMERALS, KEY_COLUMNS, PRELIMINARY_WORDS, REGION_HEADERS, PartOfYear, Problems, apply_region,
-                         blank_cell, excel_error_hint, footnote_hint, has_note_mark, map_flags, map_unique, nonsense_sizes, normalize_text, normalize_words,
+                         blank_cell, excel_error_hint, footnote_hint, footnote_mark, footnoted_figure, has_note_mark,
+                         map_flags, map_unique, nonsense_sizes, normalize_text, normalize_words, preliminary_footnotes,
                          once_per_sheet_row, parse_number, parse_year, preliminary_figure, preliminary_word_in,
                          refuse_blank_regions, require_columns, separator_hint, size_hint, text_column, written_once,
                          written_text, year_hint, YEAR_MAX, YEAR_MIN)
@@ -418,7 +419,8 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     noted = _noted_part_labels(partial, years, [table.title, *table.notes], remarks)  # 2026年1-10月, by the notes
     part_labels = np.where(cell_labels != "", cell_labels, noted)
     partial |= cell_labels != ""  # 2026年1-10月 as the year cell: not read as the year, as a column so headed is not
-    values, marks, preliminary = _values(raw, table.cell_columns, problems, ident["unit"], year_marks)
+    values, marks, preliminary = _values(raw, table.cell_columns, problems, ident["unit"], year_marks,
+                                         preliminary_footnotes([table.title, *table.notes]))
     measure = _measures(raw, ident, problems) if "measure" in raw.columns else None
     measure = _measures_in_notes(raw, ident, measure, problems)
     lower, upper = _declared_bounds(raw, problems)
@@ -681,14 +683,16 @@ def _warn_part_year_cells(src: str, labels: np.ndarray, problems: Problems) -> N
 
 
 def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarray,
-            year_marks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list]:
+            year_marks: np.ndarray | None = None, noted: dict | None = None) -> tuple[np.ndarray, np.ndarray, list]:
     """Numbers of the value cells; a cell written with its unit (``2.7万户``, ``98.4%``) fills a blank
     ``unit`` (changed in place: the row's own, as each cell is read) and must agree with a given one. A figure marked preliminary after it
     (``1.9（初步统计）``, ``99.3（快报）``), read from a column headed so (``2025年（快报）``, ``2025年预计``:
     :func:`mstarget.layout.preliminary_word`) or dated by a year cell so marked (``year_marks``) is read as
-    its figure. Returns the values, each one's preliminary mark (``"快报"``, ``"预计"`` ...; ``""`` for a
-    figure not so marked) and the preliminary cells ``(pos, column, cell)`` for the reader's one warning
-    (:func:`warn_preliminary`: those a final figure of the same year supersedes left out)."""
+    its figure, and so is one followed by a mark the table's notes explain as preliminary (``2.70*`` under ``注：带*号
+    的数据为快报数``; ``noted``: :func:`mstarget.validation.preliminary_footnotes`). Returns the values, each one's
+    preliminary mark (``"快报"``, ``"预计"`` ...; ``""`` for a figure not so marked) and the preliminary cells
+    ``(pos, column, cell)`` for the reader's one warning (:func:`warn_preliminary`: those a final figure of the
+    same year supersedes left out)."""
     values = np.array(pd.to_numeric(raw["value"], errors="coerce"), dtype=float)
     marks = np.full(len(values), "", dtype=object) if year_marks is None else np.asarray(year_marks, dtype=object).copy()
     if cell_columns is not None:  # a wide table: a year's column headed 2025年（快报）
@@ -702,6 +706,12 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
         parsed = map_unique(cells[odd], _number_maybe_with_unit)
         for pos, v in zip(odd, parsed):
             column = _value_column(cell_columns, pos)
+            if isinstance(v, ValueError) and noted and footnote_mark(cells[pos]) in noted:
+                try:  # 2.70* under 注：带*号的数据为快报数: the figure, marked 快报
+                    number, written, _ = _number_maybe_with_unit(footnoted_figure(cells[pos]))
+                    v = (number, written, noted[footnote_mark(cells[pos])]) if number is not None else v
+                except ValueError:
+                    pass
             if isinstance(v, ValueError):
                 values[pos] = np.nan
                 problems.cell(pos, column, cells[pos], FORMULA_WITHOUT_VALUE if is_formula(cells[pos]) else
@@ -720,7 +730,7 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
                 values[pos] = np.nan
                 problems.cell(pos, column, cells[pos], wrong)
             elif marked and number is not None:
-                marks[pos] = marks[pos] or preliminary_word_in(cells[pos])
+                marks[pos] = marks[pos] or (marked if isinstance(marked, str) else preliminary_word_in(cells[pos]))
                 preliminary.append((pos, column, cells[pos]))
     _refuse_nonsense_sizes(raw, values, cell_columns, problems)
     # a figure under a column (or year) marked preliminary, its own cell not marked: named with the others

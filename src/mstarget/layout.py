@@ -49,8 +49,8 @@ from .io import (DOCUMENT_TYPES, GRID_TYPES, REPEATED_HEADER, drop_repeated_colu
                  is_blank_header, read_grids, read_table,
                  source_name)
 from .units import is_unit_text, split_unit
-from .validation import (CN_YEAR, CN_YEAR_DIGITS, INVISIBLE, NO_FIGURE, PRELIMINARY_WORDS, PROVINCES, REGION_SUFFIXES, is_region_name,
-                         is_total_region, map_unique, preliminary_word_in)
+from .validation import (CN_YEAR, CN_YEAR_DIGITS, INVISIBLE, NO_FIGURE, PRELIMINARY_WORDS, PROVINCES, REGION_SUFFIXES,
+                         is_region_name, is_total_region, map_unique, preliminary_footnotes, preliminary_word_in)
 
 HEADER_SCAN = 30  # rows searched for the header
 #: a plan's later actual values (``2022年完成值``) are read into ``observed_<year>`` columns
@@ -907,6 +907,8 @@ def apply_notes(src: str, notes: list, years: np.ndarray, marks: np.ndarray, *,
                 f"figures are for {word}, a part of the year, not the year's: {count} figure{'s' if count > 1 else ''} "
                 f"of {year} not read, as a column headed {year}年（{word}） is not; give the whole year's figures "
                 "when they are out)"), stacklevel=4)
+    # 注：带*号的数据为快报数 names its figures by their mark, not by a year: the value reader applies it
+    vague = [note for note in vague if not preliminary_footnotes([note])]
     for note in dict.fromkeys(vague) if say_vague else ():
         warnings.warn(UnreadColumnWarning(
             f"{src}: 注 '{note}' 未说明是哪一年，未应用 (the note says some figures are preliminary or for a part of the "

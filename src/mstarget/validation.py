@@ -163,6 +163,33 @@ def footnoted_figure(value) -> str | None:
     return normalize_text(m.group("figure")).replace(" ", "")
 
 
+def footnote_mark(value) -> str | None:
+    """The note reference a figure's cell writes after it (``"2.70*"`` -> ``"*"``, ``"2.70①"`` -> ``"1"``,
+    ``"2.70（注1）"`` -> ``"(注1)"``: NFKC, no spaces); None for any other cell."""
+    if footnoted_figure(value) is None:
+        return None
+    return normalize_text(_FOOTNOTED.match(value.strip()).group("mark")).replace(" ", "")
+
+
+#: a table's note saying what a mark means when it means a preliminary figure: ``注：带*号的数据为快报数``,
+#: ``*为初步核算数``, ``①预计数``, ``（注1）为估计值`` (matched on NFKC text)
+_MARK_MEANING = re.compile(
+    r"(?P<mark>[*※△▲†‡]+|[(\[【]\s*注?\s*\d{1,2}\s*[)\]】]|注\s*\d{1,2}|(?<![\d.])\d(?![\d.年月%]))\s*"
+    r"(?:号|标记|标注)?\s*(?:的|者)?\s*(?:数据|数字|数值|指标值|年份数据)?\s*(?:为|表示|系|是|均为|:)?\s*"
+    rf"(?P<word>{'|'.join(PRELIMINARY_WORDS)})")
+
+
+def preliminary_footnotes(notes) -> dict:
+    """``{mark: preliminary word}`` of the marks a table's notes explain as preliminary figures (``注：带*号的数据为
+    快报数`` -> ``{"*": "快报"}``; ``①为初步核算数`` -> ``{"1": "初步核算"}``), marks as :func:`footnote_mark` gives
+    them. A figure so marked is read as a preliminary one, as ``2.70（快报）`` is; any other mark stays refused."""
+    out: dict = {}
+    for note in notes or ():
+        for m in _MARK_MEANING.finditer(normalize_text(note).replace(" ", "")):
+            out.setdefault(m.group("mark"), m.group("word"))
+    return out
+
+
 def footnote_hint(value, lead: str = "a footnote mark after the number is not read") -> str:
     """What to do with a figure followed by a note reference (:func:`footnoted_figure`), or ``""``:
     ``lead``, then keep the figure (quoted) and move the note to a 备注 column."""
