@@ -45,3 +45,20 @@ def test_attainment_calls_are_drawn_with_the_backtests_paths(data_dir):
     past = history[history["year"] <= 2020]
     direct = mt.assess(past, plan, as_of=2017, model="drift", seed=0, n_paths=300)
     assert res.calls["p_meet"].tolist() == pytest.approx(direct["p_meet"].tolist())
+
+
+def test_a_history_in_another_magnitude_is_scored_in_the_plans_unit(data_dir):
+    """The national 每万人口发明专利拥有量 written per 亿人 (x10,000, SYNTHETIC relabelling of the real figures):
+    the calls, outcomes and whether the 2020 target was met are those of the history per 万人 (session 53: assess
+    converts such a history; the backtest's outcomes had stayed per 亿人, 158,000 against ≥12)."""
+    history = mt.read_history(data_dir / "china" / "national_history.csv")
+    plan = mt.read_plan(data_dir / "china" / "national_targets.csv")
+    plan = plan[plan["indicator"] == "invention_patents_per_10k"]
+    rate = history["indicator"] == "invention_patents_per_10k"
+    per_yi = history.assign(value=history["value"].where(~rate, history["value"] * 10_000),
+                            unit=history["unit"].where(~rate, "件/亿人"))
+    want = mt.backtest(history, model="drift", horizon=1, origins=[2016, 2017], plan=plan, n_paths=300).calls
+    with pytest.warns(mt.InconsistentDataWarning, match="件/亿人 -> 件/万人"):
+        got = mt.backtest(per_yi, model="drift", horizon=1, origins=[2016, 2017], plan=plan, n_paths=300).calls
+    assert (got["outcome"] == 15.8).all() and got["met"].all()
+    pd.testing.assert_frame_equal(got, want)

@@ -1073,6 +1073,12 @@ def unit_conversions(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict) -> 
     return out
 
 
+def scaled(values: np.ndarray, factor) -> np.ndarray:
+    """``values * factor`` to 12 significant digits: 18900 户 is 1.89 万户, not 1.8900000000000001."""
+    out = np.asarray(values, dtype=float) * factor
+    return np.array([float(f"{v:.12g}") if np.isfinite(v) else v for v in out], dtype=float)
+
+
 def convert_units(history: pd.DataFrame, conversions: dict) -> pd.DataFrame:
     """A copy of ``history`` with the series of ``conversions`` (``{(region, indicator): (factor, unit, …)}``,
     :func:`unit_conversions`, keyed as this history names them) in the plan's unit: ``value`` (and ``lower`` /
@@ -1086,7 +1092,9 @@ def convert_units(history: pd.DataFrame, conversions: dict) -> pd.DataFrame:
     out = history.copy()
     for col in ("value", "lower", "upper"):
         if col in out.columns:
-            out[col] = out[col].to_numpy(dtype=float) * factor
+            column = out[col].to_numpy(dtype=float, copy=True)
+            column[hit] = scaled(column[hit], factor[hit])
+            out[col] = column
     unit = out["unit"].astype(object).to_numpy(copy=True)
     unit[hit] = [conversions[k][1] for k, h in zip(keys, hit) if h]
     out["unit"] = unit

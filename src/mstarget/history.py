@@ -840,7 +840,7 @@ def _one_unit_per_series(out: pd.DataFrame, mixed: list, problems) -> pd.DataFra
     for col in ("value", "lower", "upper"):
         if col in out.columns:
             column = out[col].to_numpy(dtype=float, copy=True)
-            column[pos] = column[pos] * factor
+            column[pos] = consistency.scaled(column[pos], factor)
             out[col] = column
     unit = out["unit"].to_numpy(dtype=object, copy=True)
     unit[pos] = [m[2] for m in mixed]

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .assess import assess
+from .consistency import convert_units, say_conversions, unit_conversions
 from .engine import Engine
 from .exceptions import MstargetWarning, UnmatchedWarning
 from .forecast import DEFAULT_PATHS
@@ -37,10 +38,15 @@ def realised_outcome(hist: pd.DataFrame, row) -> float:
 
 
 def plan_for_calls(plan, hist: pd.DataFrame):
-    """The plan as read and the history joined to it (:func:`mstarget.matching.match`); plan rows
+    """The plan as read and the history joined to it (:func:`mstarget.matching.match`), a series in another
+    magnitude of the plan's unit converted to it (as :func:`mstarget.assess.assess` converts it); plan rows
     without history, and rows whose outcome is not observed yet, are reported as warnings."""
     plan_df = read_plan(plan)
     m = match(plan_df, hist)
+    conversions = unit_conversions(plan_df, hist, m.pairs)  # 户 against 万户: outcomes in the plan's unit, as assess
+    if conversions:
+        m.history = convert_units(m.history, conversions)
+        say_conversions(conversions, plan_df, hist, m.pairs)
     if not m.unmatched_plan.empty:
         lines = [f"  {r.region}/{r.indicator} ({r.name}), target {r.target_year}"
                  + (f"; {r.suggestion}" if r.suggestion else "")
