@@ -94,11 +94,16 @@ def test_spike_in_the_next_region_of_the_same_indicator_is_not_read_across():
 
 def test_mixed_units_named_by_region_and_indicator_after_the_code_rewrite(tmp_path):
     path = tmp_path / "h.csv"
+    from mstarget import read_history
+    from mstarget.exceptions import DataValidationError, InconsistentDataWarning
+
+    # 14000 批次 among 1.2, 1.3 万批次: converted (session 53); 1.4 under 批次, the label wrong: refused, named
     pd.DataFrame({"region": ["甲"] * 3, "indicator": ["抽检批次"] * 3, "year": [2020, 2021, 2022],
                   "value": [1.2, 1.3, 14000], "unit": ["万批次", "万批次", "批次"]}).to_csv(path, index=False)
-    from mstarget import read_history
-    from mstarget.exceptions import DataValidationError
-
+    with pytest.warns(InconsistentDataWarning, match="row 4: 批次 -> 万批次"):
+        assert read_history(path)["value"].tolist() == [1.2, 1.3, 1.4]
+    pd.DataFrame({"region": ["甲"] * 3, "indicator": ["抽检批次"] * 3, "year": [2020, 2021, 2022],
+                  "value": [1.2, 1.3, 1.4], "unit": ["万批次", "万批次", "批次"]}).to_csv(path, index=False)
     with pytest.raises(DataValidationError) as err:
         read_history(path)
     text = str(err.value)
