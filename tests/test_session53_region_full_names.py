@@ -209,3 +209,42 @@ def test_a_reference_panel_in_full_names_is_no_peer_of_the_plans_own_district(tm
     peers = reference_for_plan(mt.read_history(panel), plan)
     assert not {"广东省肇庆市鼎湖区", "鼎湖区"} & set(peers["region"])
     assert {"广东省肇庆市端州区", "广东省肇庆市怀集县"} <= set(peers["region"])
+
+
+def test_the_region_index_finds_what_comparing_every_pair_finds():
+    """The join's index (session 53: a history of thousands of regions the plan lacks took minutes) gives the
+    same suffix variants and did-you-means as comparing each name with every region, on GENERATED names."""
+    import difflib
+    import random
+
+    from mstarget.matching import REGION_SUFFIXES, _one_suffix_apart, region_key, region_suggestion, _suffix_variant
+
+    def variant_by_pairs(region, candidates):
+        r = region_key(region)
+        for c in dict.fromkeys(candidates):
+            ck = region_key(c)
+            if c != region and (_one_suffix_apart(r, ck) or any(
+                    r.endswith(a) and ck.endswith(b) and r[:-len(a)] == ck[:-len(b)] and len(r) > len(a)
+                    for a in REGION_SUFFIXES for b in REGION_SUFFIXES if a != b)):
+                return c
+        return None
+
+    def suggestion_by_pairs(region, candidates):
+        r = region_key(region)
+        cands = [c for c in dict.fromkeys(candidates) if c != region]
+        for c in cands:
+            if _one_suffix_apart(r, region_key(c)):
+                return c
+        close = difflib.get_close_matches(r, [region_key(c) for c in cands], n=1, cutoff=0.6)
+        return next(c for c in cands if region_key(c) == close[0]) if close else None
+
+    rng = random.Random(0)
+    chars = "鼎湖端州高要四会广宁怀集封开德庆南海新城东西北"
+    suffixes = ["区", "县", "市", "新区", "镇", ""]
+    for _ in range(40):
+        cands = list(dict.fromkeys("".join(rng.sample(chars, rng.randint(1, 3))) + rng.choice(suffixes)
+                                   for _ in range(30)))
+        for _ in range(30):
+            name = "".join(rng.sample(chars, rng.randint(1, 3))) + rng.choice(suffixes)
+            assert _suffix_variant(name, cands) == variant_by_pairs(name, cands), (name, cands)
+            assert region_suggestion(name, cands) == suggestion_by_pairs(name, cands), (name, cands)

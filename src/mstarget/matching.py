@@ -25,6 +25,7 @@ import json
 import re
 import unicodedata
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -774,6 +775,7 @@ def _peer_indicators(free: pd.DataFrame, plan_keys: dict, plan_regions: set, mat
     by_key: dict = {}
     for (_, key), ind in plan_keys.items():
         by_key.setdefault(key, ind)
+    variants = _NameIndex(sorted(plan_regions, key=str))
     out = {}
     for s in free.itertuples(index=False):
         if s.region in plan_regions:
@@ -781,7 +783,7 @@ def _peer_indicators(free: pd.DataFrame, plan_keys: dict, plan_regions: set, mat
         ind = next((by_key[k] for k in (name_key(s.name), name_key(s.indicator)) if k in by_key), None)
         if ind is None:
             continue
-        same = _suffix_variant(s.region, plan_regions)
+        same = variants.suffix_variant(s.region)
         if same is not None and (matched is None or (same, ind) in matched):
             continue  # 高要市's 2019-2020 beside 高要区's own series (listed 'did you mean region 高要区?')
         out[(s.region, s.indicator)] = ind
@@ -806,26 +808,46 @@ _ADMIN_PATH = re.compile(rf"(?:(?:{'|'.join(sorted(PROVINCES - {'全国'}, key=l
 _PATH_SEPARATORS = re.compile(r"[/／\\\-－—–·•>＞|｜、,，]")
 
 
+class _Places:
+    """Regions indexed for the spellings :func:`_plan_spelling_of_regions` reads (a table's totals left out): by
+    their key (:func:`region_key`, separators taken out) and by every tail of it, so that a name is looked up by
+    its own tails, not compared with every region (a country's plan: thousands of regions)."""
+
+    def __init__(self, candidates):
+        self.regions = {c for c in candidates if isinstance(c, str) and not is_total_region(c)}
+        self.by_key: dict = {}
+        self.by_tail: dict = {}  # a tail of a region's key -> [(region, the places before the tail)]
+        for c in dict.fromkeys(c for c in candidates if c in self.regions):
+            ck = _PATH_SEPARATORS.sub("", region_key(c))
+            if len(ck) < 2:
+                continue
+            self.by_key.setdefault(ck, []).append(c)
+            for i in range(1, len(ck) - 1):
+                self.by_tail.setdefault(ck[i:], []).append((c, ck[:i]))
+
+    def path_tail(self, key: str) -> str | None:
+        """:func:`admin_path_tail` of a name's key."""
+        found = []
+        for i in range(1, len(key) - 1):  # 广东省肇庆市四会市 against 四会市
+            if key[i:] in self.by_key and _ADMIN_PATH.fullmatch(key[:i]):
+                found += [(len(key) - i, c) for c in self.by_key[key[i:]]]
+        for c, before in self.by_tail.get(key, ()):  # 四会市 against 肇庆市四会市
+            if _ADMIN_PATH.fullmatch(before):
+                found.append((len(before) + len(key), c))
+        return max(found)[1] if found else None
+
+
 def admin_path_tail(region, candidates) -> str | None:
     """The region of ``candidates`` that ``region`` names by its full administrative name, or the other way
     round: 广东省肇庆市四会市 (广东省/肇庆市/四会市, 肇庆市四会市) is the plan's 四会市 -- the places before it
     are those it lies in, no guess. The longest such candidate when several end the name (市南区, not 南区, of
     青岛市市南区); None when none does, or when ``region`` is itself a candidate. A table's total (全市) is no
     candidate."""
-    if not isinstance(region, str):
+    places = candidates if isinstance(candidates, _Places) else _Places(list(candidates))
+    if not isinstance(region, str) or region in places.regions:
         return None
     key = _PATH_SEPARATORS.sub("", region_key(region))
-    keys = {c: _PATH_SEPARATORS.sub("", region_key(c)) for c in dict.fromkeys(candidates) if isinstance(c, str)}
-    if region in keys or len(key) < 2:
-        return None
-    found = []
-    for c, ck in keys.items():
-        if len(ck) < 2 or ck == key or is_total_region(c):
-            continue
-        long, short = (key, ck) if len(key) > len(ck) else (ck, key)
-        if long.endswith(short) and _ADMIN_PATH.fullmatch(long[:-len(short)]) and long[:-len(short)]:
-            found.append((len(ck), c))
-    return max(found)[1] if found else None
+    return places.path_tail(key) if len(key) >= 2 else None
 
 
 _MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
@@ -866,14 +888,14 @@ def bureau_region(region, candidates) -> str | None:
     stem = _BUREAU_END.sub("", key)
     if stem == key or len(stem) < 2:
         return None
-    cands = [c for c in dict.fromkeys(candidates) if isinstance(c, str) and not is_total_region(c)]
-    exact = [c for c in cands if region_key(c) == stem]
+    places = candidates if isinstance(candidates, _Places) else _Places(list(candidates))
+    exact = places.by_key.get(stem, [])
     if exact:
         return exact[0] if len(exact) == 1 else None
-    suffixed = [c for c in cands if len(region_key(c)) > len(stem) and _one_suffix_apart(stem, region_key(c))]
+    suffixed = [c for suf in REGION_SUFFIXES for c in places.by_key.get(stem + suf, ())]
     if len(suffixed) == 1:
         return suffixed[0]
-    return admin_path_tail(stem, cands) if not suffixed else None  # 广东省肇庆市鼎湖区市场监督管理局
+    return places.path_tail(stem) if not suffixed else None  # 广东省肇庆市鼎湖区市场监督管理局
 
 
 def _plan_spelling_of_regions(history: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
@@ -890,6 +912,7 @@ def _plan_spelling_of_regions(history: pd.DataFrame, plan: pd.DataFrame) -> pd.D
     by_path: dict = {}
     history_regions = set(pd.unique(history["region"]))
     tops = _top_regions(plan_regions) if len(plan_regions) > 1 else []
+    places = _Places(sorted(plan_regions, key=str))
     provinces: dict = {}
     for r in plan_regions:
         if province_short(r) is not None:
@@ -900,9 +923,9 @@ def _plan_spelling_of_regions(history: pd.DataFrame, plan: pd.DataFrame) -> pd.D
             spellings.setdefault(key, []).append(r)
         elif key not in by_key and not is_total_region(r):
             same = provinces.get(province_short(r), ()) if province_short(r) is not None else ()
-            tail = same[0] if len(same) == 1 else admin_path_tail(r, plan_regions)  # 广东 for the plan's 广东省
+            tail = same[0] if len(same) == 1 else admin_path_tail(r, places)  # 广东 for the plan's 广东省
             if tail is None:  # 鼎湖分局; not a city bureau's 肇庆市局 beside its branches (its own work, 本级, maybe)
-                tail = bureau_region(r, plan_regions)
+                tail = bureau_region(r, places)
                 tail = None if tail in tops else tail
             if tail is not None and tail not in history_regions:  # 四会市 beside 广东省肇庆市四会市: two series
                 spellings.setdefault(region_key(tail), []).append(r)
@@ -1082,10 +1105,11 @@ def _top_regions(plan_regions) -> list:
     """The plan regions at the level the others add up to (肇庆市 beside 鼎湖区, 四会市, 高要区; also 四会市 there, a
     county-level city the level of its prefecture's name): each a candidate for the table's whole."""
     regions = [r for r in dict.fromkeys(plan_regions) if isinstance(r, str)]
+    levels = [_level_of_name(r) for r in regions]
+    count = Counter(levels)
     tops = []
-    for r in regions:
-        level = _level_of_name(r)
-        others = {_level_of_name(o) for o in regions if o != r}
+    for r, level in zip(regions, levels):
+        others = {lv for lv, k in count.items() if k - (lv == level) > 0}
         if level and others and None not in others and _parent_of_levels(others) == level:
             tops.append(r)
     return tops
@@ -1363,21 +1387,61 @@ def _qualitative_keys(plan: pd.DataFrame) -> set:
     return {(r, i) for r, i, q in zip(column_cells(plan["region"]), column_cells(plan["indicator"]), flag) if q}
 
 
-def _suffix_variant(region, candidates) -> str | None:
-    """The region of ``candidates`` that ``region`` names with another administrative suffix or none (高要市 and
-    高要区, 鼎湖 and 鼎湖区): the same place written another way; None when none is."""
-    if not isinstance(region, str):
+def _stems(key: str) -> set:
+    """A region key and the key without each administrative suffix it ends with (浦东新区 -> 浦东新区, 浦东, 浦东新)."""
+    return {key} | {key[:-len(suf)] for suf in REGION_SUFFIXES if key.endswith(suf) and len(key) > len(suf)}
+
+
+class _NameIndex:
+    """Regions indexed by their stems (:func:`_stems`) and characters, so that a name is compared with the few
+    regions that may be a suffix variant or a close spelling of it, not with every region (a country's plan of
+    thousands of counties against a history of thousands more: each comparison with all was quadratic)."""
+
+    def __init__(self, candidates):
+        self.order = {c: k for k, c in enumerate(dict.fromkeys(c for c in candidates if isinstance(c, str)))}
+        self.keys = {c: region_key(c) for c in self.order}
+        self.by_stem: dict = {}
+        self.by_char: dict = {}
+        for c, ck in self.keys.items():
+            for stem in _stems(ck):
+                self.by_stem.setdefault(stem, []).append(c)
+            for ch in set(ck):
+                self.by_char.setdefault(ch, []).append(c)
+
+    def suffix_variant(self, region) -> str | None:
+        """:func:`_suffix_variant` against these regions."""
+        if not isinstance(region, str):
+            return None
+        r = region_key(region)
+        found = {c for stem in _stems(r) for c in self.by_stem.get(stem, ())}
+        for c in sorted(found, key=self.order.get):
+            ck = self.keys[c]
+            if c == region:
+                continue
+            if _one_suffix_apart(r, ck) or \
+                    any(r.endswith(a) and ck.endswith(b) and r[:-len(a)] == ck[:-len(b)] and len(r) > len(a)
+                        for a in REGION_SUFFIXES for b in REGION_SUFFIXES if a != b):
+                return c
         return None
-    r = region_key(region)
-    for c in dict.fromkeys(candidates):
-        if c == region or not isinstance(c, str):
-            continue
-        ck = region_key(c)
-        if _one_suffix_apart(r, ck) or \
-                any(r.endswith(a) and ck.endswith(b) and r[:-len(a)] == ck[:-len(b)] and len(r) > len(a)
-                    for a in REGION_SUFFIXES for b in REGION_SUFFIXES if a != b):
-            return c
-    return None
+
+    def near(self, region) -> list:
+        """The regions that may read close to ``region`` (:func:`difflib.get_close_matches`, cutoff 0.6): those
+        sharing two of its characters, or one when the two names are three characters together (a ratio of 0.6
+        needs as many), in the regions' order."""
+        r = region_key(region)
+        shared: dict = {}
+        for ch in set(r):
+            for c in self.by_char.get(ch, ()):
+                shared[c] = shared.get(c, 0) + 1
+        return sorted((c for c, k in shared.items() if k >= 2 or len(r) + len(self.keys[c]) <= 3), key=self.order.get)
+
+
+def _suffix_variant(region, candidates) -> str | None:
+    """The region of ``candidates`` (a list, or a :class:`_NameIndex` of them) that ``region`` names with another
+    administrative suffix or none (高要市 and 高要区, 鼎湖 and 鼎湖区): the same place written another way; None when
+    none is."""
+    index = candidates if isinstance(candidates, _NameIndex) else _NameIndex(candidates)
+    return index.suffix_variant(region)
 
 
 def _one_suffix_apart(a: str, b: str) -> bool:
@@ -1387,15 +1451,18 @@ def _one_suffix_apart(a: str, b: str) -> bool:
 
 def region_suggestion(region: str, candidates) -> str | None:
     """A plan region that ``region`` probably means: equal but for an administrative suffix
-    (鼎湖 -> 鼎湖区), else the closest by :func:`difflib.get_close_matches` (cutoff 0.6)."""
+    (鼎湖 -> 鼎湖区), else the closest by :func:`difflib.get_close_matches` (cutoff 0.6). ``candidates``: a list,
+    or a :class:`_NameIndex` of them (built once for many names)."""
+    index = candidates if isinstance(candidates, _NameIndex) else _NameIndex(candidates)
     r = region_key(region)
-    cands = [c for c in dict.fromkeys(candidates) if c != region]
-    for c in cands:
-        if _one_suffix_apart(r, region_key(c)):
+    stems = [c for stem in _stems(r) for c in index.by_stem.get(stem, ())]
+    for c in sorted(dict.fromkeys(stems), key=index.order.get):
+        if c != region and _one_suffix_apart(r, index.keys[c]):
             return c
-    close = difflib.get_close_matches(r, [region_key(c) for c in cands], n=1, cutoff=0.6)
+    cands = [c for c in index.near(region) if c != region]
+    close = difflib.get_close_matches(r, [index.keys[c] for c in cands], n=1, cutoff=0.6)
     if close:
-        return next(c for c in cands if region_key(c) == close[0])
+        return next(c for c in cands if index.keys[c] == close[0])
     return None
 
 
@@ -1439,11 +1506,14 @@ def _suggest_for_series(free: pd.DataFrame, plan: pd.DataFrame, plan_keys: dict,
         if (r, i) not in matched:
             pool[name_key(n) or name_key(i)] = (i, n, u, kind)
     out = []
+    index, said_of = _NameIndex(regions), {}
     for s in free.itertuples(index=False):
         keys = {name_key(s.name), name_key(s.indicator)}
         hint = ""
         # a total refused as another level's (全国合计 beside a 合计 of cities) is no 'did you mean region 合计?'
-        other = None if s.region in (other_level or {}) else region_suggestion(s.region, regions)
+        if s.region not in said_of:  # once per region, against the plan's regions indexed once
+            said_of[s.region] = None if s.region in (other_level or {}) else region_suggestion(s.region, index)
+        other = said_of[s.region]
         if other is not None and any((other, k) in plan_keys for k in keys):
             hint = f"did you mean region {other}? (是否应为 {other}？regions are not matched by guess)"
         elif (s.region, s.indicator) in hints:  # a plan row its name reads as, and why they were kept apart
@@ -1508,6 +1578,7 @@ def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict,
     for r, i, n in zip(free["region"], free["indicator"], free["name"]):
         pool.setdefault(r, {})[name_key(n) or name_key(i)] = (r, i, n)
     out = []
+    index, said_of = _NameIndex(free_regions), {}
     names = lonely["name"] if "name" in lonely.columns else lonely["indicator"]
     units = column_cells(lonely["unit"]) if "unit" in lonely.columns else [""] * len(lonely)
     kinds = column_cells(lonely["kind"]) if "kind" in lonely.columns else ["level"] * len(lonely)
@@ -1519,7 +1590,10 @@ def _suggest_for_plan(lonely: pd.DataFrame, free: pd.DataFrame, hints: dict,
         refused = [t for t, mine in (other_level or {}).items() if mine == r]
         elsewhere = next((t for t in refused if key in pool.get(t, {}) or name_key(i) in pool.get(t, {})), None)
         # a total refused as another level's is never 'the history has it under region ...: fix the region'
-        other = stand or region_suggestion(r, [f for f in free_regions if f not in refused])
+        if not stand and (r, tuple(refused)) not in said_of:  # once per region and refused totals
+            left = [f for f in free_regions if f not in refused]
+            said_of[(r, tuple(refused))] = region_suggestion(r, index if len(left) == len(free_regions) else left)
+        other = stand or said_of[(r, tuple(refused))]
         if other is not None and (key in pool.get(other, {}) or name_key(i) in pool.get(other, {})):
             hint = (f"the history has a region {other} at the level of the plan's total {r} -- if it is this plan's "
                     f"total, name it {r} (是否应为 {r}？regions are not matched by guess)" if stand else
