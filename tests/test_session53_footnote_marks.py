@@ -48,3 +48,21 @@ def test_a_mark_explained_otherwise_or_not_at_all_stays_refused(tmp_path, note):
     with pytest.raises(DataValidationError) as err:
         _read(tmp_path, ROWS.format(a="2.70*", b="84"), note)
     assert "row 3, column '2023年': '2.70*': a footnote mark after the number is not read" in str(err.value)
+
+
+def test_a_plans_completion_value_with_an_explained_mark(tmp_path):
+    """A plan's 2022年完成值 written 2.42* under 注：带*号的数据为快报数 (the real Dinghu baseline and target; the 2022
+    figure SYNTHETIC): read as a preliminary 完成值, as 2.42（快报） is; a target so marked stays refused."""
+    head = "鼎湖区十四五规划主要指标\n序号,指标名称,单位,2020年基数,2022年完成值,2025年目标,属性\n"
+    note = "注：带*号的数据为快报数。\n"
+    path = tmp_path / "plan.csv"
+    path.write_text(head + "1,期末市场主体总量,万户,1.89,2.42*,3.12,预期性\n2,企业标准,项,38,69,117,预期性\n" + note,
+                    encoding="utf-8")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        plan = mt.read_plan(path, region="鼎湖区")
+    assert plan["observed_2022"].tolist() == [2.42, 69] and plan["preliminary_2022"].tolist() == ["快报", ""]
+    assert any("marked preliminary" in str(w.message) and "'2.42*'" in str(w.message) for w in seen)
+    path.write_text(head + "1,期末市场主体总量,万户,1.89,2.42,3.12*,预期性\n" + note, encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"'3.12\*'"):
+        mt.read_plan(path, region="鼎湖区")

@@ -55,10 +55,9 @@ from .precision import written_decimals
 from .units import (counts_events, tidy_breaks, is_percent, percent_kind, split_number_unit, split_unit,
                     unit_column)
 from .validation import (ATTRIBUTE_WORDS, CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, blank_cell,
-                         excel_error_hint, footnote_hint,
-                         figure_size_problem, has_note_mark, map_flags, map_unique,
-                         normalize_text, normalize_words, parse_number, parse_year, preliminary_figure,
-                         preliminary_word_in, refuse_blank_regions, require_columns, separator_hint, size_hint,
+                         excel_error_hint, figure_size_problem, footnote_hint, footnote_mark, footnoted_figure,
+                         has_note_mark, map_flags, map_unique, normalize_text, normalize_words, parse_number,
+                         parse_year, preliminary_figure, preliminary_footnotes, preliminary_word_in, refuse_blank_regions, require_columns, separator_hint, size_hint,
                          text_column, written_once, written_text, year_hint, REGION_HEADERS)
 
 KINDS = ("level", "cumulative", "increment")
@@ -637,7 +636,8 @@ def _read_table(table, src: str, region: str | None, carried, laid_out: bool = T
     # 未建成 in a qualitative row's baseline cell: kept as written (``baseline_written``), read as no figure, as its
     # 完成值 in words are
     raw, baseline_words = _baseline_words(raw, qualitative)
-    baseline = _cells(raw, "baseline", problems, required=False)
+    noted = preliminary_footnotes([table.title, *table.notes])  # 2.42* under 注：带*号的数据为快报数
+    baseline = _cells(raw, "baseline", problems, required=False, noted=noted)
     target_raw = raw
     given = _given_directions(raw) if pending.any() else None  # 正向 / 逆向 beside a 待定 target
     if qualitative.any() or pending.any():  # read past the checks of a figure by one standing for none, on the
@@ -659,7 +659,7 @@ def _read_table(table, src: str, region: str | None, carried, laid_out: bool = T
     target.direction[worded != ""] = worded[worded != ""]
     # 已建成 / 基本建成 in a qualitative row's 完成值 cells: kept as written (``written_<year>``), read as no figure
     raw, completion = _completion_words(raw, qualitative)
-    observed = {c: _cells(raw, c, problems, required=False, numeric=~qualitative) for c in raw.columns
+    observed = {c: _cells(raw, c, problems, required=False, numeric=~qualitative, noted=noted) for c in raw.columns
                 if str(c).startswith(layout.OBSERVED_PREFIX)}
     aim = _cells(raw, "target_striven", problems, required=False)
     _period_sums(raw, src, [table.title, *table.notes],
@@ -1366,10 +1366,12 @@ class _Cells:
 
 
 def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool, columns=None,
-           numeric: np.ndarray | None = None) -> _Cells:
+           numeric: np.ndarray | None = None, noted: dict | None = None) -> _Cells:
     """``column`` parsed; its bad cells reported, named by ``columns[pos]`` (the header each cell
     was read from, in a table of yearly targets) when given. ``numeric``: the rows of a quantitative target
-    (a 完成值 column's), whose cells in words (已建成) are told they need the year's figure."""
+    (a 完成值 column's), whose cells in words (已建成) are told they need the year's figure. ``noted``: the marks
+    the table's notes explain as preliminary (:func:`mstarget.validation.preliminary_footnotes`), read after a
+    baseline or 完成值 figure as its preliminary mark."""
     n = len(raw)
     if column not in raw.columns:
         none = np.full(n, None, dtype=object)
@@ -1378,7 +1380,7 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
     parsed = map_unique(raw[column], parse_cell)
     marks = None
     if column == "baseline" or str(column).startswith(layout.OBSERVED_PREFIX):  # 1.9（初步统计）: its figure
-        marks = _preliminary_figures(raw, column, parsed, problems)
+        marks = _preliminary_figures(raw, column, parsed, problems, noted)
     bad = np.array([isinstance(c, ValueError) for c in parsed], dtype=bool)
     cells = [Cell(None) if b else c for c, b in zip(parsed, bad)]
     value = np.array([np.nan if c.value is None else c.value for c in cells], dtype=float)
@@ -1413,9 +1415,11 @@ def _cells(raw: pd.DataFrame, column: str, problems: Problems, *, required: bool
                   marks, np.array([c.strict for c in cells], dtype=bool))
 
 
-def _preliminary_figures(raw: pd.DataFrame, column: str, parsed: list, problems: Problems) -> np.ndarray:
+def _preliminary_figures(raw: pd.DataFrame, column: str, parsed: list, problems: Problems,
+                         noted: dict | None = None) -> np.ndarray:
     """A baseline or 完成值 cell marked preliminary after its figure (``1.9（初步统计）``, ``99.3（快报）``,
-    also inside its brackets: ``〔3.05（预计）〕``) read as that figure (``parsed`` changed in place), with one
+    also inside its brackets: ``〔3.05（预计）〕``; or by a mark the notes explain, ``noted``: ``2.42*`` under
+    ``注：带*号的数据为快报数``) read as that figure (``parsed`` changed in place), with one
     warning naming the cells, as a history's are; a target so marked is no target and stays refused.
     Returns each cell's mark (``"快报"``, ``"预计"``, ``"初步"`` ...; ``""`` for a cell not so marked), which
     :func:`read_plan` keeps (``preliminary_<year>``, ``baseline_preliminary``)."""
@@ -1427,6 +1431,9 @@ def _preliminary_figures(raw: pd.DataFrame, column: str, parsed: list, problems:
             figure = preliminary_figure(cell)
             if figure is None:
                 figure = _bracketed_preliminary(cell)
+            word = None
+            if figure is None and noted and footnote_mark(cell) in noted:
+                figure, word = footnoted_figure(cell), noted[footnote_mark(cell)]
             if figure is None:
                 continue
             try:
@@ -1435,7 +1442,7 @@ def _preliminary_figures(raw: pd.DataFrame, column: str, parsed: list, problems:
                 continue
             if parsed[pos].value is None:
                 continue
-            marks[pos] = preliminary_mark_of(cell) or _DEFAULT_MARK
+            marks[pos] = word or preliminary_mark_of(cell) or _DEFAULT_MARK
             marked.append((pos, column, cell))
     if marked:
         warn_preliminary(problems, marked)
