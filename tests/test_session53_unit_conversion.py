@@ -95,3 +95,17 @@ def test_a_series_stitched_from_two_units(tmp_path, data_dir):
     want, _ = _assess(mt.read_history(path), plan, as_of=2023)
     key = got["indicator"] == "market_entities_total"
     pd.testing.assert_frame_equal(got.loc[key, COLS], want.loc[key, COLS])
+
+
+def test_a_target_not_set_yet_converts_as_the_units_say():
+    """A draft's 待定 row (no baseline, no target figure) against a history in 户: converted by the units alone,
+    without a numpy 'All-NaN slice' RuntimeWarning on the way (SYNTHETIC figures)."""
+    plan = mt.read_plan(pd.DataFrame({"region": ["鼎湖区"], "indicator": ["ent"], "name": ["期末市场主体总量"],
+                                      "unit": ["万户"], "target_year": [2025], "target": ["待定"], "direction": [">="]}))
+    hist = pd.DataFrame({"region": "鼎湖区", "indicator": "ent", "name": "期末市场主体总量", "year": [2021, 2022, 2023],
+                         "value": [21500, 24200, 27000], "unit": "户"})
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        res = mt.assess(hist, plan, as_of=2023, seed=0)
+    assert res["last_value"].tolist() == [2.7]
+    assert not [w for w in seen if issubclass(w.category, RuntimeWarning)]

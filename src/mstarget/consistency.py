@@ -1055,7 +1055,7 @@ def unit_conversions(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict) -> 
             factors[(hu, unit)] = (sh[0] / sp[0] if sh and sp and sh[1] == sp[1] and not math.isclose(sh[0], sp[0])
                                    else None)
         if factors[(hu, unit)] is not None:
-            scale = np.nanmax(np.abs([base, target, np.nan]))
+            scale = max((abs(x) for x in (base, target) if x == x), default=math.nan)  # no All-NaN warning
             found[(region, ind)] = (factors[(hu, unit)], unit, hu, hind, scale)
     if not found:
         return {}
