@@ -462,9 +462,10 @@ class Match:
         reading of the names (:func:`loose_key`; notes and units agreeing, :func:`_fit`), which the
         assessment's note names.
     regions_read : dict
-        ``history region -> plan region`` of the regions the history wrote by their full administrative
-        name (广东省肇庆市四会市 for the plan's 四会市, :func:`admin_path_tail`) or their bureau's (鼎湖分局 for the
-        plan's 鼎湖区, :func:`bureau_region`), matched as the plan writes them.
+        ``history region -> plan region`` of the regions the history wrote otherwise than the plan: a
+        province's short or full name (广东 for the plan's 广东省, :func:`province_short`), a full administrative
+        name (广东省肇庆市四会市 for its 四会市, :func:`admin_path_tail`), a bureau's (鼎湖分局 for its 鼎湖区,
+        :func:`bureau_region`), matched as the plan writes them.
     """
 
     history: pd.DataFrame
@@ -900,10 +901,11 @@ def bureau_region(region, candidates) -> str | None:
 
 def _plan_spelling_of_regions(history: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     """The history with a region written in the other script (鼎湖區 for the plan's 鼎湖区), by its full
-    administrative name (广东省肇庆市四会市 for the plan's 四会市: :func:`admin_path_tail`) or by its bureau's (鼎湖分局,
-    四会市局: :func:`bureau_region`) taken as the plan writes it, when it names one plan region and no indicator is then kept under two spellings of that region
-    (those stay apart and are reported unmatched). The full names so read are in ``attrs['regions_read']``
-    (history spelling -> plan region)."""
+    administrative name (广东省肇庆市四会市 for the plan's 四会市: :func:`admin_path_tail`), by its bureau's (鼎湖分局,
+    四会市局: :func:`bureau_region`; not for the plan's top region) or a province's other name (广东 for 广东省:
+    :func:`province_short`) taken as the plan writes it, when it names one plan region and no indicator is then
+    kept under two spellings of that region (those stay apart and are reported unmatched). The names so read, but
+    for the other script, are in ``attrs['regions_read']`` (history spelling -> plan region)."""
     plan_regions = set(column_cells(plan["region"]))
     by_key: dict = {}
     for r in plan_regions:

@@ -57,8 +57,9 @@ from .units import (counts_events, tidy_breaks, is_percent, percent_kind, split_
 from .validation import (ATTRIBUTE_WORDS, CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, blank_cell,
                          excel_error_hint, figure_size_problem, footnote_hint, footnote_mark, footnoted_figure,
                          has_note_mark, map_flags, map_unique, normalize_text, normalize_words, parse_number,
-                         parse_year, preliminary_figure, preliminary_footnotes, preliminary_word_in, refuse_blank_regions, require_columns, separator_hint, size_hint,
-                         text_column, written_once, written_text, year_hint, REGION_HEADERS)
+                         parse_year, preliminary_figure, preliminary_footnotes, preliminary_word_in,
+                         refuse_blank_regions, require_columns, separator_hint, size_hint, text_column, written_once,
+                         written_text, year_hint, REGION_HEADERS)
 
 KINDS = ("level", "cumulative", "increment")
 DIRECTIONS = (">=", "<=")
@@ -554,8 +555,10 @@ def _targets_continued(raw: pd.DataFrame, rows, headers: dict, src: str) -> None
     names = [c for c in ("name", "indicator") if c in raw.columns]
     if not names or "target_year" not in raw.columns or "target" not in raw.columns or len(raw) < 2:
         return
+
     def blank(col):
         return np.array([blank_cell(v) for v in raw[col].to_numpy(dtype=object)], dtype=bool)
+
     no_name = np.logical_and.reduce([blank(c) for c in names])
     if not no_name.any():
         return
