@@ -389,8 +389,8 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     raw = table.frame
     raw = _without_sum_lines(table, raw, src)
     _refuse_plan_table(raw, table.headers, src)
-    if laid_out:
-        written_once(raw, table.rows, table.headers, src, KEY_COLUMNS)
+    if laid_out:  # 指标名称 over its years beside names of one year: the years say a blank row goes on (_run_of)
+        written_once(raw, table.rows, table.headers, src, KEY_COLUMNS, years=_plain_years(raw))
     apply_region(raw, region)
     if "indicator" not in raw.columns and "name" in raw.columns:
         raw["indicator"] = raw["name"]
@@ -536,6 +536,20 @@ def _keep_units_apart(region, indicator, written, unit) -> None:
     apart = (groups["w"].transform("nunique") > 1) & (groups["u"].transform("nunique") > 1)
     if apart.any():
         indicator[apart.to_numpy()] = written[apart.to_numpy()]
+
+
+def _plain_years(raw: pd.DataFrame) -> np.ndarray | None:
+    """Each row's year where its cell reads as one (``2019``, ``2019年``), NaN elsewhere; None without a year column.
+    For the written-once reading only: the year cells are checked, and refused, later (:func:`_years`)."""
+    if "year" not in raw.columns:
+        return None
+
+    def year(cell):
+        try:
+            return float(parse_year(cell) or np.nan)
+        except ValueError:  # PartOfYear among them: no plain year
+            return np.nan
+    return np.asarray(map_unique(raw["year"], year), dtype=float)
 
 
 def _years(raw: pd.DataFrame, problems: Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

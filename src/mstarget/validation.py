@@ -747,7 +747,7 @@ KEY_COLUMNS = ("region", "name", "indicator", "unit")
 
 
 def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_COLUMNS, stacklevel: int = 2,
-                 skip=None) -> None:
+                 skip=None, years=None) -> None:
     """Fill (in place) the blank cells of a column naming the series (``columns``, :data:`KEY_COLUMNS`) that a
     table writes once at the top of its rows -- a merged cell saved as CSV, or a statistician's layout (``广东 |
     市场主体 | ...`` then `` | 企业 | ...``) -- with the cell above, and say so (``rows``: each frame row's sheet
@@ -760,8 +760,10 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
     out). A region written on every row and left blank on one is no such layout: that blank stays blank -- refused
     for an indicator, the ``region=`` given for a region. ``skip`` (``{column: bool per row of raw}``): rows whose
     blank cell in that column is not filled nor looked at, such as a group's 合计 row under 食品大类 (a value it
-    writes still counts). Before, a blank region cell was read as a region named '' and a blank name refused, cell
-    by cell."""
+    writes still counts). ``years`` (a history's year per row, NaN where not read): a blank cell whose row
+    continues the row above by a year (2019, 2020, 2021 under 2018) is filled even where fewer than half the
+    values are followed by a blank -- a name written once over its years beside names of a single year. Before, a
+    blank region cell was read as a region named '' and a blank name refused, cell by cell."""
     cols = [c for c in raw.columns if c in columns]
     if not cols or not len(raw):
         return
@@ -774,6 +776,10 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
     at = order[first]  # one position per sheet row, in the sheet's order
     of_row = np.searchsorted(sheet_rows[order][first], sheet_rows)  # each position's sheet row
     block = np.zeros(len(at), dtype=np.int64)  # which block of the columns to the left each sheet row is in
+    continues = np.zeros(len(at), dtype=bool)  # a sheet row one year after the row above (a series going on)
+    if years is not None and len(years) == len(raw):
+        year_at = np.asarray(years, dtype=float)[at]
+        continues[1:] = year_at[1:] == year_at[:-1] + 1
     for col in cols:
         kept = ~np.asarray(skip[col], dtype=bool)[at] if skip and col in skip else np.ones(len(at), dtype=bool)
         text = np.array(["" if blank_cell(v) else str(v).strip() for v in raw[col].to_numpy(dtype=object)[at]],
@@ -781,12 +787,14 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
         blank = text == ""
         ok = np.ones(int(block.max()) + 1, dtype=bool)
         looked = kept | ~blank  # a 合计 row's blank cell is left out; its written value still counts
+        layout = True
         if looked.any():
             part = _once_per_block(text[looked], blank[looked], block[looked])
             ok[:len(part)] = part
-            if _blank_after_share(blank[looked], block[looked]) < 0.5:
-                ok[:] = False  # a column written on every row with a blank or two: no layout, a cell left out
-        fill = blank & kept & ok[block]
+            # a column written on every row with a blank or two: no layout, a cell left out -- unless the row goes
+            # on with the series above year by year (a name written once over its years)
+            layout = _blank_after_share(blank[looked], block[looked]) >= 0.5
+        fill = blank & kept & ok[block] & (layout | _run_of(continues, blank))
         if fill.any():
             filled = pd.Series(np.where(blank, None, text), dtype=object).groupby(block).ffill().to_numpy(dtype=object)
             filled = np.where(fill, filled, text)
@@ -803,6 +811,17 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
             text = filled
         change = np.r_[True, text[1:] != text[:-1]]  # a new value starts a block for the columns to the right
         block = np.cumsum(change | np.r_[True, block[1:] != block[:-1]]) - 1
+
+
+def _run_of(continues: np.ndarray, blank: np.ndarray) -> np.ndarray:
+    """The blank cells each of which, and every blank cell between it and the filled cell above, continues the row
+    above by a year: a run 2019, 2020, 2021 under a filled 2018 row (one row that does not continue breaks it)."""
+    out = np.zeros(len(blank), dtype=bool)
+    going = False
+    for k in range(len(blank)):
+        going = bool(blank[k]) and bool(continues[k]) and (going or (k > 0 and not blank[k - 1]))
+        out[k] = going
+    return out
 
 
 def _blank_after_share(blank: np.ndarray, block: np.ndarray) -> float:
