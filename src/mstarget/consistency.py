@@ -1079,6 +1079,23 @@ def scaled(values: np.ndarray, factor) -> np.ndarray:
     return np.array([float(f"{v:.12g}") if np.isfinite(v) else v for v in out], dtype=float)
 
 
+def rescaled_rows(frame: pd.DataFrame, rows, factor, unit) -> pd.DataFrame:
+    """A copy of a history ``frame`` whose ``rows`` (positions) are put in another unit: ``value`` (and declared
+    ``lower`` / ``upper``) times ``factor`` (:func:`scaled`), ``unit`` set to ``unit`` (one per row)."""
+    out = frame.copy()
+    rows = np.asarray(rows, dtype=np.int64)
+    factor = np.asarray(factor, dtype=float)
+    for col in ("value", "lower", "upper"):
+        if col in out.columns:
+            column = out[col].to_numpy(dtype=float, copy=True)
+            column[rows] = scaled(column[rows], factor)
+            out[col] = column
+    units = out["unit"].astype(object).to_numpy(copy=True)
+    units[rows] = list(unit)
+    out["unit"] = units
+    return out
+
+
 def convert_units(history: pd.DataFrame, conversions: dict) -> pd.DataFrame:
     """A copy of ``history`` with the series of ``conversions`` (``{(region, indicator): (factor, unit, …)}``,
     :func:`unit_conversions`, keyed as this history names them) in the plan's unit: ``value`` (and ``lower`` /
@@ -1087,17 +1104,9 @@ def convert_units(history: pd.DataFrame, conversions: dict) -> pd.DataFrame:
     if not conversions:
         return history
     keys = list(zip(column_cells(history["region"]), column_cells(history["indicator"])))
-    factor = np.array([conversions[k][0] if k in conversions else 1.0 for k in keys], dtype=float)
-    hit = factor != 1.0
-    out = history.copy()
-    for col in ("value", "lower", "upper"):
-        if col in out.columns:
-            column = out[col].to_numpy(dtype=float, copy=True)
-            column[hit] = scaled(column[hit], factor[hit])
-            out[col] = column
-    unit = out["unit"].astype(object).to_numpy(copy=True)
-    unit[hit] = [conversions[k][1] for k, h in zip(keys, hit) if h]
-    out["unit"] = unit
+    rows = np.array([k in conversions for k in keys], dtype=bool)
+    out = rescaled_rows(history, np.flatnonzero(rows), [conversions[k][0] for k, h in zip(keys, rows) if h],
+                        [conversions[k][1] for k, h in zip(keys, rows) if h])
     sheet = sheet_of(history)
     if sheet is not None:  # the same rows: later messages still name the file's cells
         remember(out, sheet)

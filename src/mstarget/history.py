@@ -42,8 +42,8 @@ from . import consistency, layout
 from .io import FORMULA_WITHOUT_VALUE, is_formula, source_name
 from .units import tidy_breaks, percent_kind, split_number_unit, split_unit, unit_column
 from .validation import (ATTRIBUTE_WORDS, CN_NUMERALS, KEY_COLUMNS, PRELIMINARY_WORDS, REGION_HEADERS, PartOfYear, Problems, apply_region,
-                         blank_cell, excel_error_hint, footnote_hint, footnote_mark, footnoted_figure, has_note_mark,
-                         map_flags, map_unique, nonsense_sizes, normalize_text, normalize_words, preliminary_footnotes,
+                         blank_cell, excel_error_hint, footnote_hint, has_note_mark, map_flags, map_unique,
+                         nonsense_sizes, normalize_text, normalize_words, noted_footnote, preliminary_footnotes,
                          once_per_sheet_row, parse_number, parse_year, preliminary_figure, preliminary_word_in,
                          refuse_blank_regions, require_columns, separator_hint, size_hint, text_column, written_once,
                          written_text, year_hint, YEAR_MAX, YEAR_MIN)
@@ -720,10 +720,11 @@ def _values(raw: pd.DataFrame, cell_columns, problems: Problems, unit: np.ndarra
         parsed = map_unique(cells[odd], _number_maybe_with_unit)
         for pos, v in zip(odd, parsed):
             column = _value_column(cell_columns, pos)
-            if isinstance(v, ValueError) and noted and footnote_mark(cells[pos]) in noted:
+            explained = noted_footnote(cells[pos], noted) if isinstance(v, ValueError) else None
+            if explained is not None:
                 try:  # 2.70* under 注：带*号的数据为快报数: the figure, marked 快报
-                    number, written, _ = _number_maybe_with_unit(footnoted_figure(cells[pos]))
-                    v = (number, written, noted[footnote_mark(cells[pos])]) if number is not None else v
+                    number, written, _ = _number_maybe_with_unit(explained[0])
+                    v = (number, written, explained[1]) if number is not None else v
                 except ValueError:
                     pass
             if isinstance(v, ValueError):
@@ -848,17 +849,7 @@ def _one_unit_per_series(out: pd.DataFrame, mixed: list, problems) -> pd.DataFra
     """``out`` with the rows of ``mixed`` (``[(row, factor, unit, written unit)]``,
     :func:`mstarget.consistency.check_history`) in their series' commonest unit -- value (and declared bounds)
     times the factor -- and one warning naming each row converted."""
-    out = out.copy()
-    pos = np.array([m[0] for m in mixed], dtype=np.int64)
-    factor = np.array([m[1] for m in mixed], dtype=float)
-    for col in ("value", "lower", "upper"):
-        if col in out.columns:
-            column = out[col].to_numpy(dtype=float, copy=True)
-            column[pos] = consistency.scaled(column[pos], factor)
-            out[col] = column
-    unit = out["unit"].to_numpy(dtype=object, copy=True)
-    unit[pos] = [m[2] for m in mixed]
-    out["unit"] = unit
+    out = consistency.rescaled_rows(out, [m[0] for m in mixed], [m[1] for m in mixed], [m[2] for m in mixed])
     said = [f"row {problems.row_of(p)}: {w} -> {u} (x{f:.6g})" for p, f, u, w in mixed[:10]]
     more = f" ... and {len(mixed) - 10} more" if len(mixed) > 10 else ""
     warnings.warn(InconsistentDataWarning(

@@ -1311,9 +1311,9 @@ def warn_unmatched(m: Match, *, stacklevel: int = 3) -> None:
         pairs = "; ".join(f"{h} -> {p}" for h, p in list(m.regions_read.items())[:10])
         more = f" ... and {len(m.regions_read) - 10} more" if len(m.regions_read) > 10 else ""
         warnings.warn(MstargetWarning(
-            f"history regions written otherwise than the plan writes them -- a province's short or full name, a full "
-            f"administrative name, a market-regulation bureau's -- read as the plan's region（历史数据的地区名称写法与规划"
-            f"不同（省份简称或全称、含上级行政区的全称、市场监管局（分局）名称），已按规划地区对应）: {pairs}{more}"),
+            f"历史数据的地区名称写法与规划不同（省份简称或全称、含上级行政区的全称、市场监管局（分局）名称），已按规划地区对应 "
+            f"(history regions written otherwise than the plan writes them -- a province's short or full name, a full "
+            f"administrative name, a market-regulation bureau's -- read as the plan's region): {pairs}{more}"),
             stacklevel=stacklevel)
     if not m.complete:
         warnings.warn(UnmatchedWarning(m.message(), plan_rows=m.unmatched_plan,

@@ -55,8 +55,8 @@ from .precision import written_decimals
 from .units import (counts_events, tidy_breaks, is_percent, percent_kind, split_number_unit, split_unit,
                     unit_column)
 from .validation import (ATTRIBUTE_WORDS, CN_NUMERALS, NAME_NUMBERING, NO_FIGURE, Problems, apply_region, blank_cell,
-                         excel_error_hint, figure_size_problem, footnote_hint, footnote_mark, footnoted_figure,
-                         has_note_mark, map_flags, map_unique, normalize_text, normalize_words, parse_number,
+                         excel_error_hint, figure_size_problem, footnote_hint, has_note_mark, map_flags, map_unique,
+                         normalize_text, normalize_words, noted_footnote, parse_number,
                          parse_year, preliminary_figure, preliminary_footnotes, preliminary_word_in,
                          refuse_blank_regions, require_columns, separator_hint, size_hint, text_column, written_once,
                          written_text, year_hint, REGION_HEADERS)
@@ -1435,8 +1435,8 @@ def _preliminary_figures(raw: pd.DataFrame, column: str, parsed: list, problems:
             if figure is None:
                 figure = _bracketed_preliminary(cell)
             word = None
-            if figure is None and noted and footnote_mark(cell) in noted:
-                figure, word = footnoted_figure(cell), noted[footnote_mark(cell)]
+            if figure is None and (explained := noted_footnote(cell, noted)) is not None:
+                figure, word = explained  # 2.42* under 注：带*号的数据为快报数
             if figure is None:
                 continue
             try:

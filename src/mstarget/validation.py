@@ -190,6 +190,14 @@ def preliminary_footnotes(notes) -> dict:
     return out
 
 
+def noted_footnote(value, noted: dict | None) -> tuple[str, str] | None:
+    """``(figure, preliminary word)`` of a cell whose note mark the table's notes explain as preliminary
+    (``noted``: :func:`preliminary_footnotes`; ``"2.70*"`` under ``注：带*号的数据为快报数`` -> ``("2.70", "快报")``);
+    None for any other cell -- which the readers refuse as before (:func:`footnote_hint`)."""
+    mark = footnote_mark(value) if noted else None
+    return (footnoted_figure(value), noted[mark]) if mark in (noted or {}) else None
+
+
 def footnote_hint(value, lead: str = "a footnote mark after the number is not read") -> str:
     """What to do with a figure followed by a note reference (:func:`footnoted_figure`), or ``""``:
     ``lead``, then keep the figure (quoted) and move the note to a 备注 column."""
