@@ -605,7 +605,7 @@ def _read_table(table, src: str, region: str | None, carried, laid_out: bool = T
         table.cell_headers = dict(carried.cell_headers)
     raw = table.frame
     if laid_out:  # 端州区 written once over its rows (a 目标分解表 saved as CSV); a name is not (a heading row is one)
-        written_once(raw, table.rows, table.headers, src, ("region",))
+        written_once(raw, table.rows, table.headers, src, ("region",), across=("name", "indicator"))
         _targets_continued(raw, table.rows, table.headers, src)  # ... but over its 2023 / 2025 target rows it is
     apply_region(raw, region)
     if "indicator" not in raw.columns and "name" in raw.columns:

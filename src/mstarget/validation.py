@@ -755,7 +755,7 @@ KEY_COLUMNS = ("region", "name", "indicator", "unit")
 
 
 def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_COLUMNS, stacklevel: int = 2,
-                 skip=None, years=None) -> None:
+                 skip=None, years=None, across=()) -> None:
     """Fill (in place) the blank cells of a column naming the series (``columns``, :data:`KEY_COLUMNS`) that a
     table writes once at the top of its rows -- a merged cell saved as CSV, or a statistician's layout (``广东 |
     市场主体 | ...`` then `` | 企业 | ...``) -- with the cell above, and say so (``rows``: each frame row's sheet
@@ -770,8 +770,11 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
     blank cell in that column is not filled nor looked at, such as a group's 合计 row under 食品大类 (a value it
     writes still counts). ``years`` (a history's year per row, NaN where not read): a blank cell whose row
     continues the row above by a year (2019, 2020, 2021 under 2018) is filled even where fewer than half the
-    values are followed by a blank -- a name written once over its years beside names of a single year. Before, a
-    blank region cell was read as a region named '' and a blank name refused, cell by cell."""
+    values are followed by a blank -- a name written once over its years beside names of a single year. A blank cell
+    is filled, too, where the table crosses the column with the key columns to its right (and ``across``: columns
+    read, not filled, such as a plan's 指标名称): 地区 written once over its indicators, some regions having a single
+    one (:func:`_crossed`). Before, a blank region cell was read as a region named '' and a blank name refused, cell
+    by cell."""
     cols = [c for c in raw.columns if c in columns]
     if not cols or not len(raw):
         return
@@ -802,7 +805,12 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
             # a column written on every row with a blank or two: no layout, a cell left out -- unless the row goes
             # on with the series above year by year (a name written once over its years)
             layout = _blank_after_share(blank[looked], block[looked]) >= 0.5
-        fill = blank & kept & ok[block] & (layout | _run_of(continues, blank))
+        # ... or the table crosses this column with the next (地区 over its 指标, some regions of one indicator)
+        right = [np.array(["" if blank_cell(v) else str(v).strip() for v in raw[c].to_numpy(dtype=object)[at]],
+                          dtype=object) for c in cols[cols.index(col) + 1:] + [c for c in across if c in raw.columns and c not in cols]
+                 if c != "unit"]  # a unit names no series
+        crossed = _crossed(text, blank, block, right) if not layout and blank.any() else np.zeros(len(at), bool)
+        fill = blank & kept & ok[block] & (layout | _run_of(continues, blank) | crossed)
         if fill.any():
             filled = pd.Series(np.where(blank, None, text), dtype=object).groupby(block).ffill().to_numpy(dtype=object)
             filled = np.where(fill, filled, text)
@@ -819,6 +827,43 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
             text = filled
         change = np.r_[True, text[1:] != text[:-1]]  # a new value starts a block for the columns to the right
         block = np.cumsum(change | np.r_[True, block[1:] != block[:-1]]) - 1
+
+
+def _crossed(text: np.ndarray, blank: np.ndarray, block: np.ndarray, right: list) -> np.ndarray:
+    """The blank cells of a key column to read as the value above because the table crosses the column with the key
+    columns to its right (``right``: their cells, one array per column): 地区 written once over its 指标名称, where some
+    regions have a single indicator, so that fewer than half the regions are followed by a blank.
+
+    A blank cell qualifies where the column never writes a value on two rows running (a column written on every row
+    with one cell left out repeats its values), the row's cells to the right are written, the same cells come under
+    another value of the column (the indicator of the blank row is one other regions report too: the table is a
+    cross, not a list of one row per value) and, read as the value above, the row is no second row of a series.
+    A 亚类 column over categories of their own, or the last key column (food categories under a period), gives no
+    such evidence: its blank stays refused."""
+    out = np.zeros(len(blank), dtype=bool)
+    if not right or not blank.any():
+        return out
+    filled = ~blank
+    same_block = block[1:] == block[:-1]
+    if (filled[1:] & filled[:-1] & same_block & (text[1:] == text[:-1])).any():
+        return out  # a value written on two rows running: a column written on every row
+    above = pd.Series(np.where(blank, None, text), dtype=object).groupby(block).ffill().to_numpy(dtype=object)
+    rest = list(zip(*right))  # the cells to the right, per row
+    written_right = np.array([all(c != "" for c in r) for r in rest], dtype=bool)
+    under: dict = {}  # cells to the right -> the values of this column they come under (written rows)
+    for v, r, f in zip(above.tolist(), rest, filled.tolist()):
+        if f:
+            under.setdefault(r, set()).add(v)
+    keys = list(zip(block.tolist(), above.tolist(), rest))
+    seen: dict = {}
+    for k in keys:
+        seen[k] = seen.get(k, 0) + 1
+    for k in np.flatnonzero(blank & written_right):
+        v, r = above[k], rest[k]
+        if v is None:
+            continue
+        out[k] = bool(under.get(r, set()) - {v}) and seen[keys[k]] == 1
+    return out
 
 
 def _run_of(continues: np.ndarray, blank: np.ndarray) -> np.ndarray:
