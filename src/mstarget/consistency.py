@@ -1233,9 +1233,13 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
         # 2. counts are never negative (a history without units takes the plan's)
         kinds = unit_kinds.get((unit, r.name, r.indicator))
         if kinds is None:  # a unit and name decided once (plans repeat them across regions)
-            kinds = unit_kinds[(unit, r.name, r.indicator)] = (
-                is_count(unit, r.name, r.indicator), percent_kind(r.unit, r.name, r.indicator) == "share")
-        counted, share = kinds
+            pk = percent_kind(r.unit, r.name, r.indicator)
+            kinds = unit_kinds[(unit, r.name, r.indicator)] = (is_count(unit, r.name, r.indicator), pk == "share",
+                                                                 pk == "change")
+        counted, share, change = kinds
+        # a rate of change or margin (增速 0.03 % in a year of 12-15 %), or any series of both signs, may stand near 0:
+        # its size says nothing of its unit
+        signed = change or bool((v[np.isfinite(v)] < 0).any())
         if counted and pd.isna(r.lower):
             for p in hpos[v < 0]:
                 errors.append(Problem(hsrc_at(p), hrow(p), hcol("value", p), f"{values[p]:g}",
@@ -1251,13 +1255,13 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
                     + (f" {r.unit}" if r.unit else ""))
 
         problem = _scale_problem(r, v, measure[hpos] if measure is not None else None, declared, plan_text,
-                                 share)
+                                 share, signed)
         if problem:
             p0 = int(hpos[0])
             errors.append(Problem(hsrc_at(p0), hrow(p0), hcol("value", p0), f"{values[p0]:g}", problem))
             continue
         # 3b. one figure at another magnitude than the rest of the series (户 among 万户)
-        odd = None if declared else odd_one_out(v)
+        odd = None if declared or signed else odd_one_out(v)
         if odd is not None:
             k, factor = odd
             p = int(hpos[k])
@@ -1407,13 +1411,15 @@ def rounding_tolerance(b: float, distance: float = float("nan"), decimals=None) 
     return max(rounding, share) * (1 + 1e-9)  # 5.45 against 5.5: not a float's 0.0500000001
 
 
-def _scale_problem(r, v: np.ndarray, measure, declared: bool, plan_text, share: bool | None = None) -> str:
+def _scale_problem(r, v: np.ndarray, measure, declared: bool, plan_text, share: bool | None = None,
+                   signed: bool = False) -> str:
     """The message for a history whose figures are orders of magnitude off the plan's, else ``""``.
 
     ``declared``: plan or history declares bounds other than a share's 0 / 100; ``plan_text()``
     names the plan row; ``share``: whether the row is a ``%`` share (computed when None). The plan's scale is the larger of its baseline and target (for a 〈〉
     target given as yearly flows, the target spread over the plan's years); the history's is the
-    median of its non-zero figures.
+    median of its non-zero figures -- their largest for a ``signed`` row (a rate of change, or a series of both
+    signs), whose figures may pass near 0 in a real year (增速 0.03 %, -0.5 %, 12 %).
     """
     plan_vals = np.array([x for x in (r.baseline, r.target) if not pd.isna(x)], dtype=float)
     if r.kind == "increment":
@@ -1428,7 +1434,8 @@ def _scale_problem(r, v: np.ndarray, measure, declared: bool, plan_text, share: 
     hist = np.abs(v[np.isfinite(v) & (v != 0)])
     if not plan_vals.size or not hist.size:
         return ""
-    plan_scale, hist_scale = float(plan_vals.max()), float(sorted_median(np.sort(hist)))  # = np.median
+    plan_scale = float(plan_vals.max())
+    hist_scale = float(hist.max()) if signed else float(sorted_median(np.sort(hist)))  # = np.median
     ratio = hist_scale / plan_scale
     if share is None:
         share = percent_kind(r.unit, r.name, r.indicator) == "share"
