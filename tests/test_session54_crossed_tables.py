@@ -96,3 +96,21 @@ def test_a_region_written_on_every_row_with_one_left_out_stays_refused(tmp_path,
                              _row(panels, "西藏", SPENDING, shown_region=""), _row(panels, "浙江", SHARE)])
     with pytest.raises(DataValidationError, match=r"row 6, column '地区'"):
         mt.read_history(path)
+
+
+def test_a_reference_panels_national_total_is_no_peer_of_its_provinces():
+    """reference= the yearbook panel, 全国 beside the provinces (real figures): the national total adds the provinces
+    up and lends no peer to them, as a history's own 合计 does not -- the assessment is the one without it."""
+    d = pd.read_csv(PANELS)
+    d = d[(d["indicator"] == "chemical_fertilizer_use") & d["year"].between(2016, 2021)]
+    assert "全国" in set(d["region"])
+    base = d[(d["region"] == "广东") & (d["year"] == 2020)]["value"].iloc[0]
+    plan = mt.read_plan(pd.DataFrame({"region": ["广东省"], "indicator": "chemical_fertilizer_use", "name": "化肥使用量",
+                                      "unit": "万吨", "baseline_year": 2020, "baseline": base,
+                                      "target_year": 2025, "target": "≤200"}))
+    own = d[d["region"] == "广东"]
+    cols = ["forecast", "lo_80", "hi_80", "p_meet"]
+    with_total = mt.assess(own, plan, as_of=2021, reference=d, seed=0)[cols]
+    without = mt.assess(own, plan, as_of=2021, reference=d[d["region"] != "全国"], seed=0)[cols]
+    pd.testing.assert_frame_equal(with_total, without)
+    assert with_total["lo_80"].iloc[0] < with_total["forecast"].iloc[0] < with_total["hi_80"].iloc[0]
