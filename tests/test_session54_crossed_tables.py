@@ -114,3 +114,19 @@ def test_a_reference_panels_national_total_is_no_peer_of_its_provinces():
     without = mt.assess(own, plan, as_of=2021, reference=d[d["region"] != "全国"], seed=0)[cols]
     pd.testing.assert_frame_equal(with_total, without)
     assert with_total["lo_80"].iloc[0] < with_total["forecast"].iloc[0] < with_total["hi_80"].iloc[0]
+
+
+def test_a_region_over_three_rows_is_read_down_when_one_of_them_crosses(tmp_path):
+    # 鼎湖区 merged over 明厨亮灶, 医疗器械 and 商标: 医疗器械 comes under 高要区 too, 商标 under no other district -- the
+    # blanks under 鼎湖区 are one merged cell, read down together
+    text = ("地区,指标,单位,2020年,2025年,属性\n"
+            "端州区,“明厨亮灶”覆盖率,%,81,≥90,约束性\n"
+            "鼎湖区,“明厨亮灶”覆盖率,%,81,≥90,约束性\n"
+            ",医疗器械抽检批次数,批次,8,≥9,预期性\n"
+            ",商标有效注册量,万件,1.2,2,预期性\n"
+            "高要区,医疗器械抽检批次数,批次,8,≥9,预期性\n")
+    path = tmp_path / "targets.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.warns(mt.MstargetWarning, match=r"第 4, 5 行"):
+        plan = mt.read_plan(path)
+    assert plan["region"].tolist() == ["端州区", "鼎湖区", "鼎湖区", "鼎湖区", "高要区"]

@@ -834,10 +834,11 @@ def _crossed(text: np.ndarray, blank: np.ndarray, block: np.ndarray, right: list
     columns to its right (``right``: their cells, one array per column): 地区 written once over its 指标名称, where some
     regions have a single indicator, so that fewer than half the regions are followed by a blank.
 
-    A blank cell qualifies where the column never writes a value on two rows running (a column written on every row
-    with one cell left out repeats its values), the row's cells to the right are written, the same cells come under
-    another value of the column (the indicator of the blank row is one other regions report too: the table is a
-    cross, not a list of one row per value) and, read as the value above, the row is no second row of a series.
+    The blank cells under one filled cell qualify where the column never writes a value on two rows running (a
+    column written on every row with one cell left out repeats its values), each of their rows has its cells to the
+    right written and, read as the value above, is no second row of a series, and one of them has cells to the right
+    that come under another value of the column (the indicator of a blank row is one other regions report too: the
+    table is a cross, not a list of one row per value).
     A 亚类 column over categories of their own, or the last key column (food categories under a period), gives no
     such evidence: its blank stays refused."""
     out = np.zeros(len(blank), dtype=bool)
@@ -858,11 +859,17 @@ def _crossed(text: np.ndarray, blank: np.ndarray, block: np.ndarray, right: list
     seen: dict = {}
     for k in keys:
         seen[k] = seen.get(k, 0) + 1
-    for k in np.flatnonzero(blank & written_right):
+    run = np.cumsum(filled | np.r_[True, ~same_block]) - 1  # a filled cell and the blank ones under it, per block
+    fits, crosses = {}, {}
+    for k in np.flatnonzero(blank):
         v, r = above[k], rest[k]
-        if v is None:
-            continue
-        out[k] = bool(under.get(r, set()) - {v}) and seen[keys[k]] == 1
+        ok = v is not None and bool(written_right[k]) and seen[keys[k]] == 1
+        fits[run[k]] = fits.get(run[k], True) and ok
+        crosses[run[k]] = crosses.get(run[k], False) or (ok and bool(under.get(r, set()) - {v}))
+    # a run of blanks under one value is one merged cell: read down when one of its rows comes under another value
+    # (鼎湖区 over 明厨亮灶, 医疗器械 and 商标: 医疗器械 is 高要区's too) and none would repeat a series
+    for k in np.flatnonzero(blank):
+        out[k] = fits[run[k]] and crosses[run[k]]
     return out
 
 
