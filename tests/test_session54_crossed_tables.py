@@ -130,3 +130,16 @@ def test_a_region_over_three_rows_is_read_down_when_one_of_them_crosses(tmp_path
     with pytest.warns(mt.MstargetWarning, match=r"第 4, 5 行"):
         plan = mt.read_plan(path)
     assert plan["region"].tolist() == ["端州区", "鼎湖区", "鼎湖区", "鼎湖区", "高要区"]
+
+
+def test_two_regions_each_over_an_indicator_no_written_row_gives(tmp_path, panels):
+    # 吉林 and 西藏 each written once over the spending and its share; 广东, 浙江, 上海 the spending only: the share
+    # comes only in blank rows, under two regions -- the table still crosses regions with indicators
+    path = _write(tmp_path, [_row(panels, "吉林", SPENDING), _row(panels, "吉林", SHARE, shown_region=""),
+                             _row(panels, "广东", SPENDING), _row(panels, "浙江", SPENDING),
+                             _row(panels, "上海", SPENDING),
+                             _row(panels, "西藏", SPENDING), _row(panels, "西藏", SHARE, shown_region="")])
+    with pytest.warns(mt.MstargetWarning, match=r"第 3, 8 行"):
+        h = mt.read_history(path)
+    share = h[h["unit"] == "%"]
+    assert sorted(share["region"].unique()) == ["吉林", "西藏"] and len(share) == 2 * len(YEARS)

@@ -837,8 +837,8 @@ def _crossed(text: np.ndarray, blank: np.ndarray, block: np.ndarray, right: list
     The blank cells under one filled cell qualify where the column never writes a value on two rows running (a
     column written on every row with one cell left out repeats its values), each of their rows has its cells to the
     right written and, read as the value above, is no second row of a series, and one of them has cells to the right
-    that come under another value of the column (the indicator of a blank row is one other regions report too: the
-    table is a cross, not a list of one row per value).
+    that come under another value of the column (the indicator of a blank row is one other regions report too --
+    written, or itself under a blank below another region: the table is a cross, not a list of one row per value).
     A 亚类 column over categories of their own, or the last key column (food categories under a period), gives no
     such evidence: its blank stays refused."""
     out = np.zeros(len(blank), dtype=bool)
@@ -851,9 +851,9 @@ def _crossed(text: np.ndarray, blank: np.ndarray, block: np.ndarray, right: list
     above = pd.Series(np.where(blank, None, text), dtype=object).groupby(block).ffill().to_numpy(dtype=object)
     rest = list(zip(*right))  # the cells to the right, per row
     written_right = np.array([all(c != "" for c in r) for r in rest], dtype=bool)
-    under: dict = {}  # cells to the right -> the values of this column they come under (written rows)
-    for v, r, f in zip(above.tolist(), rest, filled.tolist()):
-        if f:
+    under: dict = {}  # cells to the right -> the values of this column they come under (a blank row: the one above)
+    for v, r in zip(above.tolist(), rest):
+        if v is not None:
             under.setdefault(r, set()).add(v)
     keys = list(zip(block.tolist(), above.tolist(), rest))
     seen: dict = {}
