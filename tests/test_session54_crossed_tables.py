@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import mstarget as mt
+from bureau_files import read_plan_text
 from mstarget.exceptions import DataValidationError
 
 PANELS = Path(__file__).resolve().parents[1] / "data" / "china" / "provincial_panels.csv"
@@ -58,19 +59,31 @@ def test_a_region_written_once_over_two_indicators_beside_regions_of_one(tmp_pat
     assert (h["region"] != "").all()
 
 
-def test_a_plan_of_several_regions_written_once_some_with_one_row(tmp_path):
-    # a city's 目标分解表 saved as CSV: 端州区 over two rows, the other districts one row each
-    text = ("地区,指标名称,单位,2020年,2025年,属性\n"
-            "端州区,期末市场主体总量,万户,〔3.1〕,〔4.2〕,预期性\n"
-            ",药品抽检合格率,%,98,≥99,预期性\n"
-            "鼎湖区,期末市场主体总量,万户,〔1.89〕,〔3.12〕,预期性\n"
-            "四会市,药品抽检合格率,%,97,≥98,预期性\n")
-    path = tmp_path / "targets.csv"
-    path.write_text(text, encoding="utf-8")
-    with pytest.warns(mt.MstargetWarning, match=r"“地区”列的每个值只写在其第一行，第 3 行"):
-        plan = mt.read_plan(path)
-    assert plan["region"].tolist() == ["端州区", "端州区", "鼎湖区", "四会市"]
-    assert plan.loc[1, "name"] == "药品抽检合格率" and plan.loc[1, "target"] == 99
+#: a city's 目标分解表 saved as CSV: 端州区 over two rows, the other districts one row each
+DECOMPOSED = ("地区,指标名称,单位,2020年,2025年,属性\n"
+              "端州区,期末市场主体总量,万户,〔3.1〕,〔4.2〕,预期性\n"
+              ",药品抽检合格率,%,98,≥99,预期性\n"
+              "鼎湖区,期末市场主体总量,万户,〔1.89〕,〔3.12〕,预期性\n"
+              "四会市,药品抽检合格率,%,97,≥98,预期性\n")
+#: 鼎湖区 merged over 明厨亮灶, 医疗器械 and 商标: 医疗器械 comes under 高要区 too, 商标 under no other district -- the
+#: blanks under 鼎湖区 are one merged cell, read down together
+THREE_ROWS = ("地区,指标名称,单位,2020年,2025年,属性\n"
+              "端州区,“明厨亮灶”覆盖率,%,81,≥90,约束性\n"
+              "鼎湖区,“明厨亮灶”覆盖率,%,81,≥90,约束性\n"
+              ",医疗器械抽检批次数,批次,8,≥9,预期性\n"
+              ",商标有效注册量,万件,1.2,2,预期性\n"
+              "高要区,医疗器械抽检批次数,批次,8,≥9,预期性\n")
+
+
+@pytest.mark.parametrize("text, rows, regions, blank_row_target", [
+    (DECOMPOSED, "3", ["端州区", "端州区", "鼎湖区", "四会市"], 99),
+    (THREE_ROWS, "4, 5", ["端州区", "鼎湖区", "鼎湖区", "鼎湖区", "高要区"], 9),
+])
+def test_a_plan_of_several_regions_written_once_some_with_one_row(tmp_path, text, rows, regions, blank_row_target):
+    plan, said = read_plan_text(tmp_path, text, region=None)
+    assert any(f"“地区”列的每个值只写在其第一行，第 {rows} 行" in m for m in said)
+    assert plan["region"].tolist() == regions
+    assert plan.loc[2 if text is THREE_ROWS else 1, "target"] == blank_row_target
 
 
 def test_a_blank_region_whose_indicator_no_other_region_gives_stays_refused(tmp_path, panels):
@@ -114,22 +127,6 @@ def test_a_reference_panels_national_total_is_no_peer_of_its_provinces():
     without = mt.assess(own, plan, as_of=2021, reference=d[d["region"] != "全国"], seed=0)[cols]
     pd.testing.assert_frame_equal(with_total, without)
     assert with_total["lo_80"].iloc[0] < with_total["forecast"].iloc[0] < with_total["hi_80"].iloc[0]
-
-
-def test_a_region_over_three_rows_is_read_down_when_one_of_them_crosses(tmp_path):
-    # 鼎湖区 merged over 明厨亮灶, 医疗器械 and 商标: 医疗器械 comes under 高要区 too, 商标 under no other district -- the
-    # blanks under 鼎湖区 are one merged cell, read down together
-    text = ("地区,指标,单位,2020年,2025年,属性\n"
-            "端州区,“明厨亮灶”覆盖率,%,81,≥90,约束性\n"
-            "鼎湖区,“明厨亮灶”覆盖率,%,81,≥90,约束性\n"
-            ",医疗器械抽检批次数,批次,8,≥9,预期性\n"
-            ",商标有效注册量,万件,1.2,2,预期性\n"
-            "高要区,医疗器械抽检批次数,批次,8,≥9,预期性\n")
-    path = tmp_path / "targets.csv"
-    path.write_text(text, encoding="utf-8")
-    with pytest.warns(mt.MstargetWarning, match=r"第 4, 5 行"):
-        plan = mt.read_plan(path)
-    assert plan["region"].tolist() == ["端州区", "鼎湖区", "鼎湖区", "鼎湖区", "高要区"]
 
 
 def test_two_regions_each_over_an_indicator_no_written_row_gives(tmp_path, panels):
