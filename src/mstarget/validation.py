@@ -806,10 +806,12 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
             # on with the series above year by year (a name written once over its years)
             layout = _blank_after_share(blank[looked], block[looked]) >= 0.5
         # ... or the table crosses this column with the next (地区 over its 指标, some regions of one indicator)
-        right = [np.array(["" if blank_cell(v) else str(v).strip() for v in raw[c].to_numpy(dtype=object)[at]],
-                          dtype=object) for c in cols[cols.index(col) + 1:] + [c for c in across if c in raw.columns and c not in cols]
-                 if c != "unit"]  # a unit names no series
-        crossed = _crossed(text, blank, block, right) if not layout and blank.any() else np.zeros(len(at), bool)
+        crossed = np.zeros(len(at), dtype=bool)
+        if not layout and blank.any():
+            to_right = cols[cols.index(col) + 1:] + [c for c in across if c in raw.columns and c not in cols]
+            right = [np.array(["" if blank_cell(v) else str(v).strip() for v in raw[c].to_numpy(dtype=object)[at]],
+                              dtype=object) for c in to_right if c != "unit"]  # a unit names no series
+            crossed = _crossed(text, blank, block, right)
         fill = blank & kept & ok[block] & (layout | _run_of(continues, blank) | crossed)
         if fill.any():
             filled = pd.Series(np.where(blank, None, text), dtype=object).groupby(block).ffill().to_numpy(dtype=object)
