@@ -264,11 +264,29 @@ def _factor_text(f: float) -> str:
     return f"{f:.6g}"
 
 
+def unit_factor(unit: str, to_unit: str) -> float | None:
+    """The factor turning figures in ``unit`` into ``to_unit`` where both measure one thing at two magnitudes (户 to
+    万户: 1e-4; ‰ to %: 0.1), else None (other kinds, or the same magnitude)."""
+    sa, sb = unit_scale(unit), unit_scale(to_unit)
+    if sa is None or sb is None or sa[1] != sb[1] or math.isclose(sa[0], sb[0]):
+        return None
+    return sa[0] / sb[0]
+
+
+def converted_nearer(value: float, factor: float, reference: float) -> bool:
+    """Whether a figure's unit is borne out by its size: ``value * factor`` (in the reference's unit) lies nearer
+    ``reference`` than ``value`` does, on a log scale -- 18900 户 against 1.89 万户, not 1.89 labelled 户. True where
+    either is no positive figure (nothing says the label is wrong)."""
+    if not (np.isfinite(value) and value > 0 and np.isfinite(reference) and reference > 0):
+        return True
+    return abs(math.log(value * factor / reference)) < abs(math.log(value / reference))
+
+
 def conversion(unit_a: str, unit_b: str) -> str:
     """``"1 亿元 = 10,000 万元"`` for two units of one kind, else ``""``."""
-    sa, sb = unit_scale(unit_a), unit_scale(unit_b)
-    if sa is None or sb is None or sa[1] != sb[1] or math.isclose(sa[0], sb[0]):
+    if unit_factor(unit_a, unit_b) is None:
         return ""
+    sa, sb = unit_scale(unit_a), unit_scale(unit_b)
     (big, fb), (small, fs) = ((unit_a, sa[0]), (unit_b, sb[0])) if sa[0] > sb[0] else \
         ((unit_b, sb[0]), (unit_a, sa[0]))
     return f"1 {big} = {_factor_text(fb / fs)} {small}"
@@ -572,7 +590,6 @@ def _mixed_units(frame, raw, g: pd.DataFrame, problems) -> list:
     others = f" and {len(ref_pos) - 1} more" if len(ref_pos) > 1 else ""
     first = int(g["pos"].iat[0])
     region, indicator = frame["region"].iat[first], frame["indicator"].iat[first]
-    scale_ref = unit_scale(ref_unit)
     values = frame["value"].to_numpy(dtype=float)
     level = values[ref_pos][np.isfinite(values[ref_pos]) & (values[ref_pos] > 0)]
     level = float(np.median(level)) if level.size else math.nan
@@ -581,14 +598,11 @@ def _mixed_units(frame, raw, g: pd.DataFrame, problems) -> list:
         if u == ref:
             continue
         unit = frame["unit"].iat[pos]
-        scale = unit_scale(unit)
-        if scale and scale_ref and scale[1] == scale_ref[1] and not math.isclose(scale[0], scale_ref[0]):
-            factor, v = scale[0] / scale_ref[0], values[pos]
-            # 0.001 万批次 among 9, 10 批次: converted (10); 88 ‰ among 81-86 %: the label is wrong, refused below
-            if not (np.isfinite(v) and v > 0 and level == level) or \
-                    abs(math.log(v * factor / level)) < abs(math.log(v / level)):
-                out.append((int(pos), factor, ref_unit, unit))
-                continue
+        factor = unit_factor(unit, ref_unit)
+        # 0.001 万批次 among 9, 10 批次: converted (10); 88 ‰ among 81-86 %: the label is wrong, refused below
+        if factor is not None and converted_nearer(values[pos], factor, level):
+            out.append((int(pos), factor, ref_unit, unit))
+            continue
         conv = conversion(ref_unit, unit)
         conv = f"; {conv}" if conv else ""
         cell = raw[unit_col].iat[pos] if unit_col in raw.columns else unit
@@ -1051,9 +1065,7 @@ def unit_conversions(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict) -> 
         if not hu or not unit.strip() or hu == unit:
             continue
         if (hu, unit) not in factors:
-            sh, sp = unit_scale(hu), unit_scale(unit)
-            factors[(hu, unit)] = (sh[0] / sp[0] if sh and sp and sh[1] == sp[1] and not math.isclose(sh[0], sp[0])
-                                   else None)
+            factors[(hu, unit)] = unit_factor(hu, unit)
         if factors[(hu, unit)] is not None:
             scale = max((abs(x) for x in (base, target) if x == x), default=math.nan)  # no All-NaN warning
             found[(region, ind)] = (factors[(hu, unit)], unit, hu, hind, scale)
@@ -1065,11 +1077,8 @@ def unit_conversions(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict) -> 
         else np.nan)
     out = {}
     for key, (factor, unit, hu, hind, scale) in found.items():
-        level = values.get((key[0], hind), np.nan)
-        if np.isfinite(scale) and scale > 0 and np.isfinite(level) and level > 0 and \
-                abs(math.log(level * factor / scale)) >= abs(math.log(level / scale)):
-            continue  # the figures are in the plan's magnitude already: the label is what is wrong
-        out[key] = (factor, unit, hu)
+        if converted_nearer(values.get((key[0], hind), np.nan), factor, scale):
+            out[key] = (factor, unit, hu)  # else the figures are in the plan's magnitude already: the label is wrong
     return out
 
 

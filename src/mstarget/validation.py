@@ -814,8 +814,7 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
             crossed = _crossed(text, blank, block, right)
         fill = blank & kept & ok[block] & (layout | _run_of(continues, blank) | crossed)
         if fill.any():
-            filled = pd.Series(np.where(blank, None, text), dtype=object).groupby(block).ffill().to_numpy(dtype=object)
-            filled = np.where(fill, filled, text)
+            filled = np.where(fill, _value_above(text, blank, block), text)
             lines = np.asarray(sheet_rows)[at][fill]
             said = ", ".join(str(int(r)) for r in lines[:8]) + (" ..." if len(lines) > 8 else "")
             written = headers.get(col, col)
@@ -829,6 +828,11 @@ def written_once(raw: pd.DataFrame, rows, headers: dict, src: str, columns=KEY_C
             text = filled
         change = np.r_[True, text[1:] != text[:-1]]  # a new value starts a block for the columns to the right
         block = np.cumsum(change | np.r_[True, block[1:] != block[:-1]]) - 1
+
+
+def _value_above(text: np.ndarray, blank: np.ndarray, block: np.ndarray) -> np.ndarray:
+    """Each cell's value, a blank one the last written above it in its block (None where none is)."""
+    return pd.Series(np.where(blank, None, text), dtype=object).groupby(block).ffill().to_numpy(dtype=object)
 
 
 def _crossed(text: np.ndarray, blank: np.ndarray, block: np.ndarray, right: list) -> np.ndarray:
@@ -850,7 +854,7 @@ def _crossed(text: np.ndarray, blank: np.ndarray, block: np.ndarray, right: list
     same_block = block[1:] == block[:-1]
     if (filled[1:] & filled[:-1] & same_block & (text[1:] == text[:-1])).any():
         return out  # a value written on two rows running: a column written on every row
-    above = pd.Series(np.where(blank, None, text), dtype=object).groupby(block).ffill().to_numpy(dtype=object)
+    above = _value_above(text, blank, block)
     rest = list(zip(*right))  # the cells to the right, per row
     written_right = np.array([all(c != "" for c in r) for r in rest], dtype=bool)
     under: dict = {}  # cells to the right -> the values of this column they come under (a blank row: the one above)
