@@ -270,7 +270,7 @@ def _say_unused_options(result, given: Mapping) -> None:
                 f"reference= lent no peers to {len(alone)} of {n} series ({_counted(alone)}): their model "
                 "forecasts each series from its own history (auto uses ensemble for 8+ points, bar steady trends "
                 "of 8-12); only the models that pool an indicator's regions read it (pooled_drift, auto's model "
-                "for 1-7 points and steady 8-12, and event_rate, small_count, growth_rate)"
+                "for 1-7 points and steady 8-12, and event_rate, small_count, growth_rate, local_level)"
                 "（参照面板仅用于短序列的汇合模型）"), stacklevel=2)
 
 

@@ -100,7 +100,7 @@ from .schedule import (
     time_share,
 )
 from .transforms import Bounds
-from .units import counts_events, is_growth_rate, percent_kind
+from .units import counts_events, is_growth_rate, is_sampling_rate, percent_kind
 from .validation import records
 
 STATUSES = ("met", "on_track", "at_risk", "off_track", "no_data")
@@ -1073,7 +1073,10 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
                          # a 〈〉 row's figures are yearly flows, never a stock (auto: no small_count) -- unless
                          # its history is the stock (counting.read_as_stocks): forecast as levels
                          flows={key for key, rows in rows_of.items()
-                                if any(r.get("kind") == "increment" for _, r in rows) and key not in stocks}
+                                if any(r.get("kind") == "increment" for _, r in rows) and key not in stocks},
+                         # a plan row's 药品抽检合格率 in %: auto's local_level, whatever the history calls the series
+                         sampling={key for key, rows in rows_of.items()
+                                   if any(_sampling_row(r) for _, r in rows)}
                          ) if horizons else []
     if charted is not None:
         charted.finish()
@@ -1518,6 +1521,18 @@ def _plan_bounds(r: dict):
         return _percent_bounds(r["unit"], " ".join(str(v) for v in (r["name"], r["indicator"])
                                                    if isinstance(v, str) and v), lo, hi)
     return None if lo is None and hi is None else (lo, hi)
+
+
+def _sampling_row(r: dict) -> bool:
+    """A plan row that is a rate of sampling inspections (:func:`mstarget.units.is_sampling_rate`), a level target."""
+    return r.get("kind") != "increment" and _is_sampling_rate(
+        r["unit"] if isinstance(r["unit"], str) else None, r["name"] if isinstance(r["name"], str) else None,
+        str(r["indicator"]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_sampling_rate(unit, name, indicator) -> bool:
+    return is_sampling_rate(unit, name, indicator)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -47,7 +47,7 @@ from .models.pooled import _spike_note, spike_index, spike_kept_note
 from .models.pooled import level_shift_index  # noqa: F401  (public here: the rule auto's pooled_drift applies)
 from .models.events import MAX_COUNT, rate_priors
 from .transforms import Bounds, Transform, choose_transform
-from .units import counts_events, counts_things, series_key
+from .units import counts_events, counts_things, is_sampling_rate, series_key
 from .validation import is_total_region
 from . import calibration as _cal
 from . import pooling as _pool
@@ -139,13 +139,14 @@ def series_rng(seed: int, region: str, indicator: str) -> np.random.Generator:
 
 
 def auto_model_name(n_points: int, *, rare_events: bool = False, small_count: bool = False,
-                    growth_rate: bool = False, steady: bool = False) -> str:
+                    growth_rate: bool = False, steady: bool = False, sampling_rate: bool = False) -> str:
     """``auto``'s model for a series of ``n_points``: ``event_rate`` for yearly counts of rare
     incidents (``rare_events``, :func:`is_rare_event_count`) and for yearly flows of a few whole things
     (a 〈〉 row's 新增制定标准 7, 5 项: :func:`is_flow_count`, passed as ``rare_events``), ``small_count`` for a handful of
     whole things (``small_count``, :func:`is_small_count`), ``growth_rate`` for a growth rate in %
     (``growth_rate``: :func:`mstarget.units.is_growth_rate`, bounds with ``growth``) below
-    :data:`mstarget.selection.MIN_POINTS`, ``pooled_drift`` below
+    :data:`mstarget.selection.MIN_POINTS`, ``local_level`` for a rate of sampling inspections (``sampling_rate``:
+    :func:`mstarget.units.is_sampling_rate`, 抽检合格率) below :data:`mstarget.selection.MIN_POINTS`, ``pooled_drift`` below
     :data:`mstarget.selection.MIN_POINTS` (8) and for a longer series whose trend is ``steady``
     (:data:`mstarget.selection.STEADY_LONG`; not a growth rate), else the robust ``ensemble`` (which
     :mod:`mstarget.selection` may replace after a backtest on the series' own history)."""
@@ -155,6 +156,8 @@ def auto_model_name(n_points: int, *, rare_events: bool = False, small_count: bo
         return _sel.SMALL_COUNTS
     if growth_rate and n_points < _sel.MIN_POINTS:
         return _sel.GROWTH_RATES
+    if sampling_rate and n_points < _sel.MIN_POINTS:
+        return _sel.SAMPLING_RATES
     # a growth rate in % returns to its mean (:mod:`mstarget.models.growth`): never extrapolated as a steady trend
     return _sel.SHORT if n_points < _sel.MIN_POINTS or (steady and not growth_rate) else _sel.DEFAULT
 
@@ -242,6 +245,8 @@ class _Prepared:
     flows: bool = False
     #: the unit counts whole things, per period or not (项, 项/年, 批次/年: :func:`mstarget.units.counts_things`)
     counts_flow: bool = False
+    #: a share that sampling inspections measure (抽检合格率: :func:`mstarget.units.is_sampling_rate`)
+    sampling_rate: bool = False
 
 
 def _fill_gaps(years: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -324,7 +329,7 @@ def _auto_by_length(prepared: Sequence[_Prepared]) -> list[int]:
                                or is_flow_count(p.flows, p.counts_flow, p.values),
                                small_count=trending or is_small_count(p.counts_things, p.values, p.flows),
                                growth_rate=bool(getattr(p.bounds, "growth", False)),
-                               steady=_steady_long(p))
+                               steady=_steady_long(p), sampling_rate=p.sampling_rate)
         p.spec = ModelSpec(name, label=f"auto:{name}")
     return [i for i in idx if prepared[i].spec.name == _sel.DEFAULT]
 
@@ -899,6 +904,14 @@ class _BoundsOf:
         return _counts_events(unit if isinstance(unit, str) else None, name if isinstance(name, str) else None,
                               str(indicator))
 
+    def sampling_rate(self, indicator, pos) -> bool:
+        """The series is a share that sampling inspections measure (:func:`mstarget.units.is_sampling_rate`:
+        抽检合格率 in %), by its unit and name."""
+        unit = self.units[pos[0]] if self.units is not None else None
+        name = self.names[pos[0]] if self.names is not None else None
+        return _sampling_rate(unit if isinstance(unit, str) else None, name if isinstance(name, str) else None,
+                              str(indicator))
+
     def counts_things(self, pos) -> bool:
         """The series' unit counts a stock of things one by one (项 / 个 / 家, not the yearly flow 批次/年:
         9, 10, 8, 11 batches a year are not added to and removed from like a stock of standards), which
@@ -918,6 +931,12 @@ def _counts_events(unit, name, indicator) -> bool:
     """:func:`mstarget.units.counts_events`, decided once per distinct unit and names (a country's
     history repeats a few dozen indicators across thousands of regions)."""
     return counts_events(unit, name, indicator)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sampling_rate(unit, name, indicator) -> bool:
+    """:func:`mstarget.units.is_sampling_rate`, decided once per distinct unit and names."""
+    return is_sampling_rate(unit, name, indicator)
 
 
 def series_bounds(history: pd.DataFrame, bounds: Mapping | None = None) -> dict[tuple[str, str], Bounds]:
@@ -943,12 +962,15 @@ def _warn_blank_series(hist: pd.DataFrame) -> None:
 
 
 def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int,
-            spec: ModelSpec, bounds: Mapping | None = None, flows=None) -> list[_Prepared]:
+            spec: ModelSpec, bounds: Mapping | None = None, flows=None, sampling=None) -> list[_Prepared]:
     """Group a validated history into per-series inputs (skipping series with no usable value).
     ``flows``: the ``(region, indicator)`` series whose values are yearly flows (a 〈〉 row's); a series
-    whose ``measure`` column says ``flow`` is one too, one that says ``stock`` never."""
+    whose ``measure`` column says ``flow`` is one too, one that says ``stock`` never. ``sampling``: the series that are
+    rates of sampling inspections by the plan's row (the history's own unit and name are read too:
+    :func:`mstarget.units.is_sampling_rate`)."""
     bounds_of = _BoundsOf(history, bounds)
     flows = set(flows or ())
+    sampling = set(sampling or ())
     measure = history["measure"].to_numpy(dtype=object) if "measure" in history else None
     vals = history["value"].to_numpy(dtype=float)
     years = history["year"].to_numpy()
@@ -980,7 +1002,8 @@ def prepare(history: pd.DataFrame, horizons: Mapping[tuple[str, str], int] | int
                              int(h), spec, prior_change=float(pc[-1]) if pc.size else float("nan"),
                              counts_events=bounds_of.counts_events(indicator, pos),
                              counts_things=bounds_of.counts_things(pos), flows=flow,
-                             counts_flow=flow and bounds_of.counts_flow(pos)))
+                             counts_flow=flow and bounds_of.counts_flow(pos),
+                             sampling_rate=(region, indicator) in sampling or bounds_of.sampling_rate(indicator, pos)))
     if outside:
         more = f"; and {len(outside) - 10} more series" if len(outside) > 10 else ""
         raise DataValidationError(
@@ -1127,9 +1150,10 @@ def run_forecast(history, horizon, *, model="auto", seed: int = 0, n_paths: int 
                  as_of: int | None = None, bounds: Mapping | None = None, progress=False,
                  calibration="default", reference=None, engine: Engine | None = None,
                  reduce=None, extra=None, extras: Mapping | None = None, keep=None,
-                 require_data: bool = False, region: str | None = None, flows=None) -> list:
+                 require_data: bool = False, region: str | None = None, flows=None, sampling=None) -> list:
     """Read, prepare and run every series (:func:`run_series`); ``flows``: the ``(region, indicator)``
-    series whose values are yearly flows (:func:`prepare`: a 〈〉 row's, as ``assess`` says); ``extra`` goes to ``reduce``
+    series whose values are yearly flows (:func:`prepare`: a 〈〉 row's, as ``assess`` says); ``sampling``: those the plan
+    names a rate of sampling inspections (its row's 药品抽检合格率 in %, where the history gives no name or unit); ``extra`` goes to ``reduce``
     with every series, or ``extras[(region, indicator)]`` with that series; ``keep`` as in
     :func:`run_series`. ``require_data``: a history without a single observation is refused
     (:class:`DataValidationError`) rather than giving an empty result (``forecast`` /
@@ -1164,7 +1188,7 @@ def run_forecast(history, horizon, *, model="auto", seed: int = 0, n_paths: int 
     spec = resolve(model)
     with progress.step("preparing series"):
         prepared = prepare(hist, int(horizon) if isinstance(horizon, (int, np.integer)) else horizon,
-                           spec, bounds, flows=flows)
+                           spec, bounds, flows=flows, sampling=sampling)
     per_series = ([extras.get((p.region, p.indicator)) for p in prepared] if extras is not None
                   else [extra] * len(prepared))
     return run_series(prepared, n_paths=int(n_paths), seed=int(seed), progress=progress,

@@ -26,6 +26,9 @@ The rule (also in the README of the ``forecast`` command):
 * A growth rate in % of 1-7 points (市场主体增长率, 研发经费年均增长: :func:`mstarget.units.is_growth_rate`;
   ``GROWTH_RATES``) uses ``growth_rate`` (:mod:`mstarget.models.growth`): a level that returns to its
   mean (AR(1), parameters sampled), not a drift (``experiments/plan_regime/growth_rates.py``).
+* A rate of sampling inspections of 1-7 points (药品抽检合格率, 食品抽检不合格率, 检出率: a share in % or ‰,
+  :func:`mstarget.units.is_sampling_rate`; ``SAMPLING_RATES``) uses ``local_level`` (:mod:`mstarget.models.level`):
+  a level the year's samples scatter around, no drift (``experiments/sampling_rates``).
 * Other shorter series (1-7 points, ``SHORT``) use ``pooled_drift`` (:mod:`mstarget.models.pooled`): a
   drift on the model scale whose slope and noise are shrunk toward those of the other regions of
   the same indicator (:mod:`mstarget.pooling`), with interval factors learned on real policy
@@ -70,6 +73,8 @@ EVENTS = "event_rate"
 SMALL_COUNTS = "small_count"
 #: ``auto``'s model for a growth rate in % (增长率, 增速) of 1-7 points
 GROWTH_RATES = "growth_rate"
+#: ``auto``'s model for a rate of sampling inspections (抽检合格率, 不合格率, 检出率) of 1-7 points
+SAMPLING_RATES = "local_level"
 CANDIDATES = ("ensemble", "drift")
 MIN_POINTS = 8
 #: a series of ``MIN_POINTS`` to ``STEADY_MAX_POINTS`` points whose yearly changes (model scale, the last 7) have a

@@ -19,6 +19,8 @@ above 100 (研发经费年均增长7%以上, 高技术产业利润率 -0.31 %):
 A rate of change or margin without declared bounds is unbounded (forecast on its own scale) --
 except a **growth rate of a quantity** (:func:`is_growth_rate`: 市场主体增长率, 研发经费年均增长,
 居民消费价格涨幅, 市场主体净增率), which cannot fall below -100 %: the quantity would be negative.
+A share named 合格率 / 不合格率 / 检出率 / 发现率 is a **rate of sampling inspections**
+(:func:`is_sampling_rate`), a level the year's samples scatter around.
 
 **Per mille** (``‰``, and ``‱``) is not a percentage (:func:`per_mille_kind`): the same name rule
 reads a share of a thousand (婴儿死亡率 ‰: 0-1000) or a rate of change (人口自然增长率 ‰: unbounded).
@@ -295,3 +297,30 @@ def is_growth_rate(unit: str | None, *names: str | None) -> bool:
         return False
     text = _name_text(names)
     return any(w in text for w in GROWTH_WORDS) and not any(w in text for w in NOT_GROWTH_WORDS)
+
+
+#: words of a rate that sampling inspections measure: the share of the samples that pass (合格率) or fail
+#: (不合格率), or in which something is found (检出率, 问题发现率)
+SAMPLING_RATE_WORDS = ("合格率", "检出率", "发现率", "pass_rate", "passing_rate", "qualified_rate",
+                       "unqualified_rate", "failure_rate", "fail_rate", "detection_rate")
+
+
+def is_sampling_rate(unit: str | None, *names: str | None) -> bool:
+    """Whether a share (``%``, ``‰``) is a rate of sampling inspections -- 药品抽检合格率, 食品抽检不合格率,
+    产品质量监督抽查合格率, 农药残留检出率, 问题发现率 --: a level that the year's samples scatter around,
+    which ``auto`` forecasts with ``local_level`` (:mod:`mstarget.models.level`). Not a coverage (抽检覆盖率:
+    how many were sampled), not a change (不合格率下降 in %, 百分点).
+
+    >>> is_sampling_rate("%", "药品抽检合格率"), is_sampling_rate("‰", "食品抽检不合格率")
+    (True, True)
+    >>> is_sampling_rate("%", "工业产品质量监督抽查覆盖率"), is_sampling_rate("百分点", "抽检合格率提高")
+    (False, False)
+    """
+    kind = percent_kind(unit, *names)
+    if kind is None:
+        mille = per_mille_kind(unit, *names)
+        kind = mille[0] if mille is not None else None
+    if kind != "share":
+        return False
+    text = _name_text(names)
+    return any(w in text for w in SAMPLING_RATE_WORDS)

@@ -15,6 +15,7 @@ family (module)           registered models
 ``events``                ``event_rate`` (counts of rare events: a Poisson rate)
 ``counts``                ``small_count`` (a stock of a few whole things: Poisson additions / removals)
 ``growth``                ``growth_rate`` (a growth rate in %: AR(1) around its mean, parameters sampled)
+``level``                 ``local_level`` (a sampling rate: a random-walk level plus yearly noise)
 ``global_model``          ``global`` (one gradient-boosting model across series)
 ``ensemble``              ``ensemble`` (mean / median of registered members)
 ========================  ==========================================================================
@@ -34,11 +35,12 @@ from .pooled import PooledDriftModel
 from .events import EventRateModel
 from .counts import SmallCountModel
 from .growth import GrowthRateModel
+from .level import LocalLevelModel
 
 for _cls in (NaiveModel, DriftModel, LinearTrendModel, LogLinearTrendModel, RobustDriftModel, ETSModel,
              DampedTrendModel, ThetaModel, SESThetaModel, OptimisedThetaModel, LocalGlobalTrendModel,
              ARIMAModel, ProphetModel, GlobalModel, EnsembleModel, RateModel, PooledDriftModel, EventRateModel,
-             SmallCountModel, GrowthRateModel):
+             SmallCountModel, GrowthRateModel, LocalLevelModel):
     register(_cls)
 
 __all__ = ["Forecaster", "ModelSpec", "available_models", "check_spec", "model_class", "register",
@@ -46,4 +48,4 @@ __all__ = ["Forecaster", "ModelSpec", "available_models", "check_spec", "model_c
            "RobustDriftModel", "ETSModel", "DampedTrendModel", "ThetaModel", "SESThetaModel",
            "OptimisedThetaModel", "LocalGlobalTrendModel", "ARIMAModel", "ProphetModel", "GlobalModel",
            "EnsembleModel", "RateModel", "PooledDriftModel", "EventRateModel", "SmallCountModel",
-           "GrowthRateModel"]
+           "GrowthRateModel", "LocalLevelModel"]

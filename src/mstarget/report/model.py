@@ -146,7 +146,7 @@ MODEL_ZH = {"arima": "ARIMA模型", "damped": "阻尼趋势", "drift": "漂移",
             "linear": "线性趋势", "loglinear": "对数线性趋势", "naive": "朴素外推", "otm": "优化Theta模型",
             "pooled_drift": "区域汇合趋势外推", "prophet": "Prophet模型", "rate": "比率模型",
             "robust_drift": "稳健漂移", "ses_theta": "SES-Theta模型", "small_count": "计数增减模型",
-            "growth_rate": "增速均值回归模型", "theta": "Theta模型"}
+            "growth_rate": "增速均值回归模型", "local_level": "抽检率水平模型", "theta": "Theta模型"}
 ATTRIBUTE_ZH = {"binding": "约束性", "expected": "预期性"}
 ATTRIBUTE_EN = {"binding": "binding", "expected": "expected"}
 DIRECTION_SIGN = {">=": "≥", "<=": "≤"}
