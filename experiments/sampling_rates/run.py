@@ -33,7 +33,6 @@ One MLflow parent run, one child run per (model, call); ``out/summary.csv`` and 
 from __future__ import annotations
 
 import argparse
-import sys
 import warnings
 from pathlib import Path
 
