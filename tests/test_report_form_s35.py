@@ -228,7 +228,8 @@ def test_the_model_is_named_by_what_ran_outside_the_table(midterm):
     assert report_model.model_name("auto:pooled_drift", "zh", n_peers=0) == "趋势外推（无同类地区）"
     assert report_model.model_name("auto:pooled_drift", "zh", n_peers=3) == "区域汇合趋势外推"
     assert report_model.model_name("auto:small_count", "zh", n_peers=0) == "计数增减模型"
-    assert {r.cells["model"].text for r in midterm.rows} == {"趋势外推（无同类地区）", "计数增减模型"}
+    assert report_model.model_name("auto:local_level", "zh", n_peers=0) == "抽检率水平模型"
+    assert {r.cells["model"].text for r in midterm.rows} == {"趋势外推（无同类地区）", "计数增减模型", "抽检率水平模型"}
     assert "model" not in [c.id for c in midterm.columns()]
 
 

@@ -15,8 +15,10 @@ from mstarget.assess import read_inputs
 from mstarget.report import build_report, write_report
 from mstarget.report.model import name_of_plan
 
-# SYNTHETIC: two binding rates that met their targets at the base year and drift back out (≤1.5 from 1.0, now 1.45
-# rising; ≥98 from 99.0, now 98.3 falling), one range target met, one per-population figure with one decimal
+# SYNTHETIC: two binding rates that met their targets at the base year and drift back out steadily (≤1.5 from 1.0, now
+# 1.45 rising; ≥98 from 99.0, now 98.25 falling: steady trends, which auto carries on, not sampling scatter around a
+# level), one range target met (a failure rate down into its range and holding there), one per-population figure with
+# one decimal
 MIDTERM_PLAN = """序号,指标名称,单位,2020年基数,2025年目标,属性
 1,药品抽检不合格率,%,1.0,≤1.5,约束性
 2,食品抽检合格率,%,99.0,≥98,约束性
@@ -24,9 +26,9 @@ MIDTERM_PLAN = """序号,指标名称,单位,2020年基数,2025年目标,属性
 4,每千人食品检验量,批次/千人,5.0,≥5.0,约束性
 """
 MIDTERM_HISTORY = """指标名称,单位,2020年,2021年,2022年,2023年
-药品抽检不合格率,%,1.0,1.1,1.3,1.45
-食品抽检合格率,%,99.0,98.8,98.5,98.3
-工业产品抽查不合格率,%,2.5,2.3,2.2,2.0
+药品抽检不合格率,%,1.0,1.15,1.3,1.45
+食品抽检合格率,%,99.0,98.75,98.5,98.25
+工业产品抽查不合格率,%,2.5,1.8,1.7,1.75
 每千人食品检验量,批次/千人,5.0,5.2,5.3,5.1
 """
 # SYNTHETIC: the same plan and one more row well behind its target

@@ -122,6 +122,11 @@ def test_auto_keeps_other_models_where_they_belong():
     long = [100, 99.5, 100, 100, 99.7, 99.8, 100, 99.6, 100, 99.9]
     assert _paths(long).model == "auto:ensemble"  # 8+ points: as every row
     assert _paths([2.31, 2.69, 2.86], name="食品抽检不合格率").model == "auto:local_level"
+    # 4+ points moving by about the same step every year: a trend, carried on as any steady series'
+    steady = _paths([0.09, 0.085, 0.08, 0.075, 0.07, 0.066], name="食品抽检不合格率")
+    assert steady.model == "auto:pooled_drift" and np.median(steady.paths[:, 1]) < 0.066
+    assert _paths([99.64, 99.49, 99.29, 99.0]).model == "auto:pooled_drift"
+    assert _paths([99.4, 99.2, 99.0]).model == "auto:local_level"  # two changes say no trend
 
 
 def test_gaps_many_districts_and_seeds():

@@ -19,7 +19,9 @@ window in one call (peers pool) and each area alone, by
   calibration factors);
 * ``growth_rate``: a stationary AR(1) around the window's mean (:mod:`mstarget.models.growth`);
 * ``local_level``: a random-walk level plus each period's noise (:mod:`mstarget.models.level`), what
-  ``auto`` uses now for a share named 合格率 / 不合格率 / 检出率 (:func:`mstarget.units.is_sampling_rate`).
+  ``auto`` uses now for a share named 合格率 / 不合格率 / 检出率 (:func:`mstarget.units.is_sampling_rate`), bar
+  a window of 4+ points moving by about the same step every period (``steady_windows`` counts them: ``auto``
+  would keep ``pooled_drift`` there).
 
 Scores: 80 / 95 % coverage of the outcome, the pinball loss averaged over the 2.5-97.5 % quantiles
 (points), the error of the median, and ``p_meet`` of plan-like targets ("rate >= target" in the
@@ -44,8 +46,10 @@ ROOT = HERE.parents[1]
 DATA = ROOT.parent / "shared" / "data"
 OUT = HERE / "out"
 
+from mstarget.calibration import smoothness  # noqa: E402
 from mstarget.forecast import forecast_paths  # noqa: E402
 from mstarget.pace_check import expected_calibration_error  # noqa: E402
+from mstarget.selection import SAMPLING_TREND_POINTS, STEADY_LONG  # noqa: E402
 from mstarget.tracking import TrackingSettings, data_fingerprint, package_versions, start_run  # noqa: E402
 
 MODELS = ("pooled_drift", "growth_rate", "local_level")
@@ -117,6 +121,7 @@ def score_windows(panel: pd.DataFrame, model: str, alone: bool) -> pd.DataFrame:
                         pin = np.mean(np.maximum(QUANTILES * (y - q), (QUANTILES - 1) * (y - q)))
                         targets = {"last": obs[-1], "mean": obs.mean(), "last-3": obs[-1] - 3, "last+3": obs[-1] + 3}
                         rows.append({"area": area, "indicator": indicator, "region": sf.region, "n": n,
+                                     "end": end, "smoothness": _smoothness(obs),
                                      "h": j + 1, "y": y, "median": q[5], "pinball": pin, "model_used": sf.model,
                                      "in80": q[1] <= y <= q[-2], "in95": q[0] <= y <= q[-1],
                                      **{f"p_{k}": float(np.mean(paths >= t)) for k, t in targets.items()},
@@ -124,11 +129,18 @@ def score_windows(panel: pd.DataFrame, model: str, alone: bool) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _smoothness(obs: np.ndarray) -> float:
+    """:func:`mstarget.calibration.smoothness` of a window on the logit scale (sd / |mean| of its changes)."""
+    p = np.clip(np.asarray(obs, dtype=float) / 100.0, 1e-3, 1 - 1e-3)
+    return smoothness(np.log(p / (1.0 - p)))
+
+
 def summary(d: pd.DataFrame) -> dict:
     keys = ("last", "mean", "last-3", "last+3")
     p = np.concatenate([d[f"p_{k}"].to_numpy() for k in keys])
     met = np.concatenate([d[f"met_{k}"].to_numpy() for k in keys])
-    return {"forecasts": len(d), "cov80": d["in80"].mean(), "cov95": d["in95"].mean(),
+    steady = (d["n"] >= SAMPLING_TREND_POINTS) & (d["smoothness"] < STEADY_LONG)  # auto would use pooled_drift
+    return {"forecasts": len(d), "steady_windows": int(steady.sum()), "cov80": d["in80"].mean(), "cov95": d["in95"].mean(),
             "pinball": d["pinball"].mean(), "mae": (d["median"] - d["y"]).abs().mean(),
             "ece": expected_calibration_error(p, met), "brier": float(np.mean((p - met) ** 2)),
             "base": float(np.mean((met.mean() - met) ** 2))}

@@ -329,7 +329,7 @@ def _auto_by_length(prepared: Sequence[_Prepared]) -> list[int]:
                                or is_flow_count(p.flows, p.counts_flow, p.values),
                                small_count=trending or is_small_count(p.counts_things, p.values, p.flows),
                                growth_rate=bool(getattr(p.bounds, "growth", False)),
-                               steady=_steady_long(p), sampling_rate=p.sampling_rate)
+                               steady=_steady_long(p), sampling_rate=p.sampling_rate and not _trending_rate(p))
         p.spec = ModelSpec(name, label=f"auto:{name}")
     return [i for i in idx if prepared[i].spec.name == _sel.DEFAULT]
 
@@ -341,8 +341,20 @@ def _steady_long(p: "_Prepared") -> bool:
     observed changes)."""
     if not _sel.MIN_POINTS <= p.values.size <= _sel.STEADY_MAX_POINTS:
         return False
+    return _smoothness(p) < _sel.STEADY_LONG
+
+
+def _trending_rate(p: "_Prepared") -> bool:
+    """A rate of sampling inspections of :data:`mstarget.selection.SAMPLING_TREND_POINTS` (4) or more points whose
+    yearly changes are as steady as :func:`_steady_long` asks (0.09, 0.085, 0.08, 0.075, 0.07, 0.066 % failing): on a
+    trend, not scattering around a level -- ``pooled_drift`` carries it, ``local_level`` would hold it."""
+    return p.values.size >= _sel.SAMPLING_TREND_POINTS and _smoothness(p) < _sel.STEADY_LONG
+
+
+def _smoothness(p: "_Prepared") -> float:
+    """:func:`mstarget.calibration.smoothness` of the series on ``pooled_drift``'s model scale (log / logit)."""
     tr = choose_transform(p.bounds, p.values, prefer=model_class(_sel.SHORT).prefer_transform)
-    return _cal.smoothness(_class_z(p, _fill_gaps(p.years, tr.forward(p.values)))) < _sel.STEADY_LONG
+    return _cal.smoothness(_class_z(p, _fill_gaps(p.years, tr.forward(p.values))))
 
 
 def _choose_auto(prepared: Sequence[_Prepared], engine: Engine | None = None,

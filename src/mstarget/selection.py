@@ -28,7 +28,9 @@ The rule (also in the README of the ``forecast`` command):
   mean (AR(1), parameters sampled), not a drift (``experiments/plan_regime/growth_rates.py``).
 * A rate of sampling inspections of 1-7 points (药品抽检合格率, 食品抽检不合格率, 检出率: a share in % or ‰,
   :func:`mstarget.units.is_sampling_rate`; ``SAMPLING_RATES``) uses ``local_level`` (:mod:`mstarget.models.level`):
-  a level the year's samples scatter around, no drift (``experiments/sampling_rates``).
+  a level the year's samples scatter around, no drift (``experiments/sampling_rates``) -- unless it has 4+ points
+  (``SAMPLING_TREND_POINTS``) whose yearly changes are steady (spread below ``STEADY_LONG`` of their mean: a failure
+  rate falling 0.09, 0.085, 0.08, 0.075, 0.07 %): a trend, which ``pooled_drift`` carries as any steady series'.
 * Other shorter series (1-7 points, ``SHORT``) use ``pooled_drift`` (:mod:`mstarget.models.pooled`): a
   drift on the model scale whose slope and noise are shrunk toward those of the other regions of
   the same indicator (:mod:`mstarget.pooling`), with interval factors learned on real policy
@@ -75,6 +77,8 @@ SMALL_COUNTS = "small_count"
 GROWTH_RATES = "growth_rate"
 #: ``auto``'s model for a rate of sampling inspections (抽检合格率, 不合格率, 检出率) of 1-7 points
 SAMPLING_RATES = "local_level"
+#: ... unless it has this many points or more and its yearly changes are steady (``STEADY_LONG``): a trend
+SAMPLING_TREND_POINTS = 4
 CANDIDATES = ("ensemble", "drift")
 MIN_POINTS = 8
 #: a series of ``MIN_POINTS`` to ``STEADY_MAX_POINTS`` points whose yearly changes (model scale, the last 7) have a
