@@ -161,3 +161,33 @@ def test_the_plan_row_says_sampling_rate_when_the_history_does_not():
         other = mt.assess(hist, plan.assign(name="企业年报公示率"), seed=0).iloc[0]
     assert row["model"] == "auto:local_level" and row["p_meet"] >= 0.8
     assert other["model"] == "auto:pooled_drift"
+
+
+def test_the_report_says_a_sampling_rate_is_held_at_its_level():
+    # a pass rate's forecast rests on its recent level, not a trend: the report says so (按近年水平预计), and keeps
+    # 按当前趋势预计 for the stock beside it
+    from mstarget.report import build_report
+
+    hist = pd.concat([_history([99.5, 100, 100, 99.7], last_year=2023),
+                      _history([1.89, 2.2, 2.45, 2.7], name="市场主体总量", unit="万户", last_year=2023)])
+    plan = pd.DataFrame({"region": "鼎湖区", "indicator": ["药品抽检合格率", "市场主体总量"], "unit": ["%", "万户"],
+                         "baseline_year": 2020, "baseline": [99.5, 1.89], "target_year": 2025,
+                         "target": ["≥99", "3.12"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table, details = mt.assess_detailed(hist, plan, as_of=2023, seed=0)
+    zh = {r.cells["name"].text: r.narrative for r in build_report(table, details, as_of=2023, date="2026-12-08").rows}
+    en = {r.cells["name"].text: r.narrative
+          for r in build_report(table, details, as_of=2023, date="2026-12-08", lang="en").rows}
+    assert "按近年水平预计2025年为" in zh["药品抽检合格率"] and "按当前趋势" not in zh["药品抽检合格率"]
+    assert "按当前趋势预计2025年为" in zh["市场主体总量"]
+    assert "At its recent level " in en["药品抽检合格率"] and "On the current trend " in en["市场主体总量"]
+    # and the notes say how such rates are forecast, once
+    from mstarget.report.narrative import method_notes
+    notes = method_notes(build_report(table, details, as_of=2023, date="2026-12-08"), n_charts=0)
+    assert sum("抽检合格率、不合格率等抽检结果类指标按近年水平测算" in n for n in notes) == 1
+    alone = hist[hist["indicator"] == "市场主体总量"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t2, d2 = mt.assess_detailed(alone, plan[plan["indicator"] == "市场主体总量"], as_of=2023, seed=0)
+    assert not any("抽检" in n for n in method_notes(build_report(t2, d2, as_of=2023, date="2026-12-08"), n_charts=0))

@@ -343,10 +343,22 @@ def _departure_en(x: "_Row") -> str:
             "regions; the forecast follows their trend:")
 
 
+def _holds_level(x: "_Row") -> bool:
+    """The row's model holds the recent level, drawing no trend (``local_level``: a sampling pass rate)."""
+    return _level_model(x.r.get("model"))
+
+
+def _level_model(model) -> bool:
+    """``local_level`` (``auto:local_level``, ``fallback:...`` aside): a rate held at its recent level."""
+    return isinstance(model, str) and model.rpartition(":")[2] == "local_level"
+
+
 def _basis_zh(x: "_Row") -> str:
-    """What a forecast rests on: 按当前趋势预计, or the region's own trend running against its peers'
-    (:func:`_departure_zh`) and 预计."""
-    return _departure_zh(x) + "预计" if x.departure is not None else "按当前趋势预计"
+    """What a forecast rests on: 按当前趋势预计, 按近年水平预计 (a rate of sampling inspections held at its level,
+    ``local_level``), or the region's own trend running against its peers' (:func:`_departure_zh`) and 预计."""
+    if x.departure is not None:
+        return _departure_zh(x) + "预计"
+    return "按近年水平预计" if _holds_level(x) else "按当前趋势预计"
 
 
 def _reference_zh(x: "_Row") -> str:
@@ -355,7 +367,9 @@ def _reference_zh(x: "_Row") -> str:
 
 
 def _basis_en(x: "_Row") -> str:
-    return _departure_en(x) if x.departure is not None else " On the current trend"
+    if x.departure is not None:
+        return _departure_en(x)
+    return " At its recent level" if _holds_level(x) else " On the current trend"
 
 
 def _reference_en(x: "_Row") -> str:
@@ -3130,6 +3144,8 @@ def method_notes(report, *, n_charts: int, n_drawable: int | None = None) -> lis
             notes.append("年均增长类指标（名称含“年均”“平均”的增速指标）按规划期各年增速的几何平均评价，不按目标年当年增速："
                          "已有年份按实际值，其余年份按预测；最新值、已观测年均变化为已报送年份的年均增速，尚需年均变化为剩余年份"
                          "需达到的年均增速，目标进度为已实现的累计增长占规划期所需累计增长的比例；图中各点仍为各年当年增速。")
+        if forecast and not settled and _levels_held(report):
+            notes.append(LEVEL_NOTE["zh"])
         return notes
     progress = ("Progress: share of the baseline-to-target change achieved; for 〈〉 targets, the sum since the "
                 "base year over the target.")
@@ -3155,12 +3171,28 @@ def method_notes(report, *, n_charts: int, n_drawable: int | None = None) -> lis
                      "forecast; the latest value and the observed pace are the reported years' average, the required "
                      "pace what the remaining years must average, progress the share of the period's compound growth "
                      "achieved; the charts still show each year's rate.")
+    if forecast and not settled and _levels_held(report):
+        notes.append(LEVEL_NOTE["en"])
     return notes
 
 
 def _averaged(report) -> bool:
     """Some row's target is a growth rate's period average (``average_years``)."""
     return any(isinstance(r.raw.get("average_years"), str) and r.raw.get("average_years") for r in report.rows)
+
+
+#: how a rate of sampling inspections is forecast (``local_level``), said when some row still forecast is one
+LEVEL_NOTE = {"zh": "抽检合格率、不合格率等抽检结果类指标按近年水平测算（各年抽检结果围绕该水平波动），不外推升降趋势；"
+                    "近年逐年以大致相同幅度变化的，按趋势测算。",
+              "en": "Rates of sampling inspections (pass and failure rates) are forecast at their recent level (each "
+                    "year's samples scatter around it), with no rise or fall carried on; those that moved by about the "
+                    "same step every year are forecast on their trend."}
+
+
+def _levels_held(report) -> bool:
+    """Some row still forecast is held at its recent level (``local_level``: :func:`_holds_level`)."""
+    return any(_level_model(r.raw.get("model")) and r.category not in ("completed", "not_completed")
+               for r in report.rows)
 
 
 # --------------------------------------------------------------------------------------------
