@@ -6,7 +6,7 @@ Run from the repository root (about 2 minutes on 2 cores)::
 
 A plan's 药品抽检合格率 / 食品抽检不合格率 is the share of a year's samples that pass or fail. No yearly
 district series of such rates is in the repository, so the check uses the nearest real data it holds:
-Chicago's food inspections 2011-09 .. 2014-12 (``../shared/data/inspections``, the City's canvass
+Chicago's food inspections 2011-09 .. 2014-12 (``data/inspections``, the City's canvass
 inspections), counted by **ward** and by **ZIP code** over **half-years** (7 periods, each read as a
 "year"): the share of inspections passed (``pass_flag``) and the share finding a critical violation
 (``criticalFound``). Only areas with at least 30 inspections in every half-year are kept (16 wards,
@@ -27,7 +27,7 @@ Scores: 80 / 95 % coverage of the outcome, the pinball loss averaged over the 2.
 (points), the error of the median, and ``p_meet`` of plan-like targets ("rate >= target" in the
 outcome period, target = the window's last figure, its mean, and the last figure -3 / +3 points): ECE
 (10 bins), Brier and the base rate's Brier. Also printed: the same for the national 产品质量监督抽查合格率
-(``../shared/data/china/national_history.csv``: 2012-2017, and 2021-2022 from the published failure rates), each
+(``data/china/national_history.csv``: 2012-2017, and 2021-2022 from the published failure rates), each
 window of 3-5 consecutive years to the years after.
 
 One MLflow parent run, one child run per (model, call); ``out/summary.csv`` and ``out/by_horizon.csv``.
@@ -43,7 +43,7 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-DATA = ROOT.parent / "shared" / "data"
+DATA = ROOT / "data"
 OUT = HERE / "out"
 
 from mstarget.calibration import smoothness  # noqa: E402
