@@ -1525,14 +1525,9 @@ def _plan_bounds(r: dict):
 
 def _sampling_row(r: dict) -> bool:
     """A plan row that is a rate of sampling inspections (:func:`mstarget.units.is_sampling_rate`), a level target."""
-    return r.get("kind") != "increment" and _is_sampling_rate(
+    return r.get("kind") != "increment" and is_sampling_rate(
         r["unit"] if isinstance(r["unit"], str) else None, r["name"] if isinstance(r["name"], str) else None,
         str(r["indicator"]))
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_sampling_rate(unit, name, indicator) -> bool:
-    return is_sampling_rate(unit, name, indicator)
 
 
 @functools.lru_cache(maxsize=4096)

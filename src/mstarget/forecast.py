@@ -921,8 +921,8 @@ class _BoundsOf:
         抽检合格率 in %), by its unit and name."""
         unit = self.units[pos[0]] if self.units is not None else None
         name = self.names[pos[0]] if self.names is not None else None
-        return _sampling_rate(unit if isinstance(unit, str) else None, name if isinstance(name, str) else None,
-                              str(indicator))
+        return is_sampling_rate(unit if isinstance(unit, str) else None, name if isinstance(name, str) else None,
+                                str(indicator))
 
     def counts_things(self, pos) -> bool:
         """The series' unit counts a stock of things one by one (项 / 个 / 家, not the yearly flow 批次/年:
@@ -943,12 +943,6 @@ def _counts_events(unit, name, indicator) -> bool:
     """:func:`mstarget.units.counts_events`, decided once per distinct unit and names (a country's
     history repeats a few dozen indicators across thousands of regions)."""
     return counts_events(unit, name, indicator)
-
-
-@functools.lru_cache(maxsize=4096)
-def _sampling_rate(unit, name, indicator) -> bool:
-    """:func:`mstarget.units.is_sampling_rate`, decided once per distinct unit and names."""
-    return is_sampling_rate(unit, name, indicator)
 
 
 def series_bounds(history: pd.DataFrame, bounds: Mapping | None = None) -> dict[tuple[str, str], Bounds]:

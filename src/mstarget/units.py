@@ -27,6 +27,7 @@ reads a share of a thousand (婴儿死亡率 ‰: 0-1000) or a rate of change (�
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -305,6 +306,7 @@ SAMPLING_RATE_WORDS = ("合格率", "检出率", "发现率", "pass_rate", "pass
                        "unqualified_rate", "failure_rate", "fail_rate", "detection_rate")
 
 
+@functools.lru_cache(maxsize=4096)  # decided once per distinct unit and names: a country's call repeats a few dozen
 def is_sampling_rate(unit: str | None, *names: str | None) -> bool:
     """Whether a share (``%``, ``‰``) is a rate of sampling inspections -- 药品抽检合格率, 食品抽检不合格率,
     产品质量监督抽查合格率, 农药残留检出率, 问题发现率 --: a level that the year's samples scatter around,

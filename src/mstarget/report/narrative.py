@@ -343,13 +343,9 @@ def _departure_en(x: "_Row") -> str:
             "regions; the forecast follows their trend:")
 
 
-def _holds_level(x: "_Row") -> bool:
-    """The row's model holds the recent level, drawing no trend (``local_level``: a sampling pass rate)."""
-    return _level_model(x.r.get("model"))
-
-
 def _level_model(model) -> bool:
-    """``local_level`` (``auto:local_level``, ``fallback:...`` aside): a rate held at its recent level."""
+    """The row's model holds the recent level, drawing no trend (``local_level``, ``auto:local_level``: a
+    sampling pass rate)."""
     return isinstance(model, str) and model.rpartition(":")[2] == "local_level"
 
 
@@ -358,7 +354,7 @@ def _basis_zh(x: "_Row") -> str:
     ``local_level``), or the region's own trend running against its peers' (:func:`_departure_zh`) and 预计."""
     if x.departure is not None:
         return _departure_zh(x) + "预计"
-    return "按近年水平预计" if _holds_level(x) else "按当前趋势预计"
+    return "按近年水平预计" if _level_model(x.r.get("model")) else "按当前趋势预计"
 
 
 def _reference_zh(x: "_Row") -> str:
@@ -369,7 +365,7 @@ def _reference_zh(x: "_Row") -> str:
 def _basis_en(x: "_Row") -> str:
     if x.departure is not None:
         return _departure_en(x)
-    return " At its recent level" if _holds_level(x) else " On the current trend"
+    return " At its recent level" if _level_model(x.r.get("model")) else " On the current trend"
 
 
 def _reference_en(x: "_Row") -> str:
@@ -3190,7 +3186,7 @@ LEVEL_NOTE = {"zh": "抽检合格率、不合格率等抽检结果类指标按�
 
 
 def _levels_held(report) -> bool:
-    """Some row still forecast is held at its recent level (``local_level``: :func:`_holds_level`)."""
+    """Some row still forecast is held at its recent level (``local_level``: :func:`_level_model`)."""
     return any(_level_model(r.raw.get("model")) and r.category not in ("completed", "not_completed")
                for r in report.rows)
 
