@@ -957,6 +957,12 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     (default): every row's.
     ``_charts=False`` (what :func:`assess` uses): each detail holds the row only (``series``
     and ``bands`` None).
+
+    The steps: read and match (:func:`_matched_history`), make the history what the plan's rows compare
+    (:func:`_history_for_plan`), find each row's series and horizon (:func:`_rows_to_forecast`), forecast and judge
+    each series where its chunk runs (:func:`mstarget.forecast.run_forecast`, :func:`_assess_series`), then the rows
+    without a forecast (:func:`_rows_without_forecast`), the notes of the inputs, and the table
+    (:func:`_result_table`).
     """
     # argument types first, before any work (issue 14)
     check_table(plan, "plan", "assess")
@@ -973,34 +979,136 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     # figures of a part of a year (2026年1-10月) the history reader kept apart: never observations, carried for the
     # report to show (mstarget.report.model.history_part_years)
     part_year = list(hist.attrs.get("part_year") or []) if hist is not None else []
-    unmatched = (AttrFrame(columns=PLAN_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS))
-    near: dict = {}
-    conversions: dict = {}  # (region, plan indicator) -> (factor, plan unit, history unit): 户 read as 万户
-    if hist is None:
-        hist = read_history(pd.DataFrame(columns=["region", "indicator", "year", "value"]))
-    else:
-        with prog.step("matching history to the plan"):
-            m = match(plan, hist)
-            if "qualitative" in plan.columns and len(m.unmatched_plan):  # 建成: no history expected, none asked for
-                said = set(zip(plan["region"][plan["qualitative"]], plan["indicator"][plan["qualitative"]]))
-                m.unmatched_plan = m.unmatched_plan[[k not in said for k in zip(m.unmatched_plan["region"],
-                                                                             m.unmatched_plan["indicator"])]]
-            warn_unmatched(m, stacklevel=4)
-            # 户 against the plan's 万户: the history's figures in the plan's unit, said (mstarget.consistency)
-            conversions = unit_conversions(plan, hist, m.pairs)
-            if conversions:
-                hist = convert_units(hist, {(r, m.pairs[(r, i)]): c for (r, i), c in conversions.items()})
-                m.history = convert_units(m.history, conversions)
-                say_conversions(conversions, plan, hist, m.pairs)
-            # where plan and history meet: units, magnitudes, baseline values (mstarget.consistency)
-            check_against_plan(plan, hist, m.pairs, as_of)
-        hist, unmatched, near = m.history, (m.unmatched_plan, m.unmatched_history, m.totals), m.near
-        reference = _with_peers(reference, m.peers, plan, as_of)
-        del m  # its history is filtered below: the unfiltered copy is not kept (100k targets: ~60 MB)
-        give_back_free_memory()  # the readers' temporary columns, before the forecasts' workers start
+    hist, matched = _matched_history(plan, hist, as_of, prog)
+    if matched.peers is not None:  # a history given: its other regions of the plan's indicators pool as peers
+        reference = _with_peers(reference, matched.peers, plan, as_of)
+        matched.peers = None  # held by the reference alone from here
     if as_of is not None:
         hist = hist[hist["year"] <= int(as_of)]
-    hist = hist.dropna(subset=["value"])
+    h = _history_for_plan(hist.dropna(subset=["value"]), plan, as_of, use_plan_baseline, matched.conversions)
+    hist = h.history
+    plan_rows = [r._asdict() for r in records(plan)]
+    _units_from_history(plan_rows, hist)
+    _base_year_from_history(plan_rows, h.base_figures)  # a 预计 baseline the history gives the base year's figure of
+    if part_year:  # 零发生 against 2026年1-10月 1起: incidents only accumulate, a part of the year decides it
+        _part_year_incidents(plan_rows, part_year, as_of)
+    horizons, bounds, rows_of = _rows_to_forecast(plan_rows, hist)
+
+    # each series is assessed where its chunk runs: only the rows and their fans come back
+    reduce = functools.partial(_assess_series, thresholds=thresholds, as_of=as_of,
+                               rules=schedule_rules, keep_paths=bool(keep_paths), charts=_charts)
+    extras = {key: (rows, key in h.converted, key in h.declared, h.stock_gaps.get(key), h.marked.get(key),
+                    key in h.additions, h.splits.get(key), h.stocks.get(key))
+              for key, rows in rows_of.items()}
+    # with max_details, the details of rows no chart will show are dropped as their chunk arrives
+    held: dict[int, TargetAssessment] = {}
+    charted = (ChartedRows(max_details, drop=lambda pos: _without_details(held.pop(pos)))
+               if _charts and max_details is not None else None)
+    keep = None if charted is None else functools.partial(_offer_for_charts, charted, held)
+    parts = run_forecast(hist, horizons, model=model, seed=seed, n_paths=n_paths, bounds=bounds,
+                         progress=prog, calibration=calibration, reference=reference,
+                         engine=engine, reduce=reduce, extras=extras, keep=keep,
+                         # a 〈〉 row's figures are yearly flows, never a stock (auto: no small_count) -- unless
+                         # its history is the stock (counting.read_as_stocks): forecast as levels
+                         flows={key for key, rows in rows_of.items()
+                                if any(r.get("kind") == "increment" for _, r in rows) and key not in h.stocks},
+                         # a plan row's 药品抽检合格率 in %: auto's local_level, whatever the history calls the series
+                         sampling={key for key, rows in rows_of.items()
+                                   if any(_sampling_row(r) for _, r in rows)}
+                         ) if horizons else []
+    if charted is not None:
+        charted.finish()
+    results: list = [None] * len(plan_rows)
+    for part in parts:
+        for pos, t in part:
+            results[pos] = t
+    _rows_without_forecast(results, plan_rows, thresholds, as_of, schedule_rules)
+    gap_notes = _level_gap_notes(hist, plan_rows, set(h.stock_gaps))
+    for pos, r in enumerate(plan_rows):  # what the inputs' figures needed, said on the row
+        said = [n for n in (h.input_notes.get((r["region"], r["indicator"])), gap_notes.get(pos)) if n]
+        if said and results[pos].row.get("last_year") is not None:  # a row assessed from the series
+            results[pos].row["note"] = "; ".join(n for n in (results[pos].row.get("note"), *said) if n)
+    table = _result_table(plan, plan_rows, results, h, matched, history is not None)
+    if part_year:
+        table.attrs["part_year"] = part_year
+    return table, results
+
+
+@dataclass
+class _Matched:
+    """What matching a history to the plan found (:func:`_matched_history`)."""
+
+    #: plan rows without a history, history series without a plan row, the history's own totals (全市 ...)
+    unmatched: tuple
+    #: ``{(region, plan indicator): history name}`` matched by a looser reading of the names
+    near: dict = field(default_factory=dict)
+    #: ``{(region, plan indicator): (factor, plan unit, history unit)}``: 户 read as 万户
+    conversions: dict = field(default_factory=dict)
+    #: other regions of the plan's indicators the history holds (peers for pooling); None: no history given
+    peers: pd.DataFrame | None = None
+
+
+def _matched_history(plan: pd.DataFrame, hist: pd.DataFrame | None, as_of, prog: Progress):
+    """The history's series of the plan's rows (:func:`mstarget.matching.match`), in the plan's units, checked against
+    the plan (:func:`mstarget.consistency.check_against_plan`), unmatched rows and series warned; returns
+    ``(history, _Matched)``. No history: an empty one."""
+    unmatched = (AttrFrame(columns=PLAN_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS), AttrFrame(columns=HISTORY_COLUMNS))
+    if hist is None:
+        return read_history(pd.DataFrame(columns=["region", "indicator", "year", "value"])), _Matched(unmatched)
+    with prog.step("matching history to the plan"):
+        m = match(plan, hist)
+        if "qualitative" in plan.columns and len(m.unmatched_plan):  # 建成: no history expected, none asked for
+            said = set(zip(plan["region"][plan["qualitative"]], plan["indicator"][plan["qualitative"]]))
+            m.unmatched_plan = m.unmatched_plan[[k not in said for k in zip(m.unmatched_plan["region"],
+                                                                         m.unmatched_plan["indicator"])]]
+        warn_unmatched(m, stacklevel=5)
+        # 户 against the plan's 万户: the history's figures in the plan's unit, said (mstarget.consistency)
+        conversions = unit_conversions(plan, hist, m.pairs)
+        if conversions:
+            hist = convert_units(hist, {(r, m.pairs[(r, i)]): c for (r, i), c in conversions.items()})
+            m.history = convert_units(m.history, conversions)
+            say_conversions(conversions, plan, hist, m.pairs)
+        # where plan and history meet: units, magnitudes, baseline values (mstarget.consistency)
+        check_against_plan(plan, hist, m.pairs, as_of)
+    matched = _Matched((m.unmatched_plan, m.unmatched_history, m.totals), m.near, conversions, m.peers)
+    hist = m.history
+    del m  # its history is filtered next: the unfiltered copy is not kept (100k targets: ~60 MB)
+    give_back_free_memory()  # the readers' temporary columns, before the forecasts' workers start
+    return hist, matched
+
+
+@dataclass
+class _PlanHistory:
+    """The history as the plan's rows compare it (:func:`_history_for_plan`), and what was done to it, by series
+    ``(region, indicator)``."""
+
+    history: pd.DataFrame
+    #: a series moved to another level in one step: its note (口径变化?)
+    shifts: dict
+    #: figures marked 快报 / 预计: ``{(region, indicator): {year: mark}}``
+    marked: dict
+    #: the history's figures of the plan's preliminary base years
+    base_figures: dict
+    #: series whose running totals were turned into yearly flows, those declared flows (口径 当年)
+    converted: set
+    declared: set
+    #: 〈〉 running totals with a year not reported (:class:`mstarget.counting.TotalsSplit`)
+    splits: dict
+    #: 〈〉 histories that are the year-end stock (:class:`mstarget.counting.StockReading`)
+    stocks: dict
+    #: stocks from yearly additions with a year missing (:class:`mstarget.counting.StockGap`)
+    stock_gaps: dict
+    #: stocks summing yearly additions (a preliminary year's additions make every later stock preliminary)
+    additions: set
+    #: what was done to a series' figures, for its rows' notes
+    input_notes: dict
+
+
+def _history_for_plan(hist: pd.DataFrame, plan: pd.DataFrame, as_of, use_plan_baseline: bool,
+                      conversions: dict) -> _PlanHistory:
+    """The matched history (up to ``as_of``) made what the plan's rows compare: running totals turned into yearly
+    flows, a 〈〉 history that is the year-end stock read as such, stocks built from yearly additions, the plan's
+    baselines added where the history is silent, a stated prior yearly change carried (:class:`_PlanHistory`)."""
     shifts = _level_shift_notes(hist)  # 3, 3, 40, 41 家: 2024年为2023年的13倍，是否口径变化？ (on the row's note)
     marked = _preliminary_marks(hist, plan, as_of, use_plan_baseline)  # figures marked 快报 / 预计: {(region, indicator): {year: mark}}
     # the history's own figures of the plan's preliminary base years (not every (region, indicator, year): a set of
@@ -1028,17 +1136,19 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
     # every row was validated by read_history / read_plan: the forecast need not read (and warn
     # about) it again; flows from running totals may be negative, as flows may
     hist.attrs["mstarget_clean"] = True
+    return _PlanHistory(hist, shifts, marked, base_figures, converted, declared, splits, stocks, stock_gaps, additions,
+                        input_notes)
 
+
+def _rows_to_forecast(plan_rows: list, hist: pd.DataFrame) -> tuple[dict, dict, dict]:
+    """Each series' forecast horizon (to its rows' latest target year), its bounds from the plan's unit, and its rows
+    ``[(position, row)]``; a 待定 row's stand-in target (suggest's figures) put in. Rows without history, and 建成
+    rows, are left out."""
     last_year = hist.groupby(["region", "indicator"])["year"].max().to_dict()
     horizons: dict[tuple[str, str], int] = {}
     bounds: dict[tuple[str, str], Bounds] = {}
     rows_of: dict[tuple[str, str], list] = {}
     latest = None  # {(region, indicator): the last observed value}, for a 待定 row without a baseline
-    plan_rows = [r._asdict() for r in records(plan)]
-    _units_from_history(plan_rows, hist)
-    _base_year_from_history(plan_rows, base_figures)  # a 预计 baseline the history gives the base year's figure of
-    if part_year:  # 零发生 against 2026年1-10月 1起: incidents only accumulate, a part of the year decides it
-        _part_year_incidents(plan_rows, part_year, as_of)
     for pos, r in enumerate(plan_rows):
         key = (r["region"], r["indicator"])
         if key not in last_year or _qualitative(r):  # 建成: no figure to forecast
@@ -1055,52 +1165,32 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
         if b is not None:
             bounds[key] = b
         rows_of.setdefault(key, []).append((pos, r))
+    return horizons, bounds, rows_of
 
-    # each series is assessed where its chunk runs: only the rows and their fans come back
-    reduce = functools.partial(_assess_series, thresholds=thresholds, as_of=as_of,
-                               rules=schedule_rules, keep_paths=bool(keep_paths), charts=_charts)
-    extras = {key: (rows, key in converted, key in declared, stock_gaps.get(key), marked.get(key), key in additions,
-                    splits.get(key), stocks.get(key))
-              for key, rows in rows_of.items()}
-    # with max_details, the details of rows no chart will show are dropped as their chunk arrives
-    held: dict[int, TargetAssessment] = {}
-    charted = (ChartedRows(max_details, drop=lambda pos: _without_details(held.pop(pos)))
-               if _charts and max_details is not None else None)
-    keep = None if charted is None else functools.partial(_offer_for_charts, charted, held)
-    parts = run_forecast(hist, horizons, model=model, seed=seed, n_paths=n_paths, bounds=bounds,
-                         progress=prog, calibration=calibration, reference=reference,
-                         engine=engine, reduce=reduce, extras=extras, keep=keep,
-                         # a 〈〉 row's figures are yearly flows, never a stock (auto: no small_count) -- unless
-                         # its history is the stock (counting.read_as_stocks): forecast as levels
-                         flows={key for key, rows in rows_of.items()
-                                if any(r.get("kind") == "increment" for _, r in rows) and key not in stocks},
-                         # a plan row's 药品抽检合格率 in %: auto's local_level, whatever the history calls the series
-                         sampling={key for key, rows in rows_of.items()
-                                   if any(_sampling_row(r) for _, r in rows)}
-                         ) if horizons else []
-    if charted is not None:
-        charted.finish()
-    results: list = [None] * len(plan_rows)
-    for part in parts:
-        for pos, t in part:
-            results[pos] = t
+
+def _rows_without_forecast(results: list, plan_rows: list, thresholds: Thresholds, as_of,
+                           rules: ScheduleRules) -> None:
+    """The rows no series was forecast for: 建成 (定性指标，另行评价) and rows without an observation up to ``as_of``;
+    a 待定 row is not judged (目标待定), its forecast kept."""
     for pos, r in enumerate(plan_rows):
         if results[pos] is None and _qualitative(r):  # 建成, 全面推行: 定性指标，另行评价
             results[pos] = _qualitative_row(r, as_of)
         elif results[pos] is None:  # no observation up to as_of
-            results[pos] = _assess_row(r, None, thresholds, as_of, schedule_rules)
+            results[pos] = _assess_row(r, None, thresholds, as_of, rules)
         if _pending(r):  # 待定: no target to judge (目标待定); the forecast kept
             _not_judged(results[pos], r)
-    gap_notes = _level_gap_notes(hist, plan_rows, set(stock_gaps))
-    for pos, r in enumerate(plan_rows):  # what the inputs' figures needed, said on the row
-        said = [n for n in (input_notes.get((r["region"], r["indicator"])), gap_notes.get(pos)) if n]
-        if said and results[pos].row.get("last_year") is not None:  # a row assessed from the series
-            results[pos].row["note"] = "; ".join(n for n in (results[pos].row.get("note"), *said) if n)
+
+
+def _result_table(plan: pd.DataFrame, plan_rows: list, results: list, h: _PlanHistory, matched: _Matched,
+                  history_given: bool) -> pd.DataFrame:
+    """The assessment table, one row per plan row, with the plan's own columns the report shows, the evaluation, and
+    the notes of matching (a name read loosely, no history matched) and of level shifts; the details' rows get what
+    their charts say (strict bounds, targets in words, decimals)."""
     table = pd.DataFrame([t.row for t in results],
                          columns=RESULT_COLUMNS + SCHEDULE_COLUMNS + EXTRA_COLUMNS)
     for c in ("last_year", "baseline_year"):
         table[c] = table[c].astype("Int64")
-    _optional_columns(table, results, marked)  # target_year_estimated among them: the evaluation reads it
+    _optional_columns(table, results, h.marked)  # target_year_estimated among them: the evaluation reads it
     _evaluate(table, results)
     _say_pending(table, results, plan_rows)
     if "target_written" in plan.columns:
@@ -1111,19 +1201,11 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
         if c in plan.columns and c not in table.columns:
             table[c] = plan[c].to_numpy()
     _replaced_baselines(table, results)
-    if "strict" in plan.columns:  # 低于0.15: a chart's and a sentence's bound is < 0.15, not ≤
-        for t, v in zip(results, plan["strict"].tolist()):
-            t.row["strict"] = bool(v)
-    if "target_written" in table.columns:  # 不发生: a detail's chart says the target as the plan wrote it
-        for t, w in zip(results, table["target_written"].tolist()):
-            t.row.setdefault("target_written", w)
-    for c in DECIMALS_COLUMNS:  # the decimals the plan wrote, which a chart of a detail writes too (≤0.20)
-        if c in plan.columns:
-            for t, d in zip(results, plan[c].tolist()):
-                t.row.setdefault(c, d)
+    _detail_rows(plan, table, results)
     if "target_striven" in plan.columns:  # 6%以上，力争7%: the striven-for figure and its chance
         table["target_striven"] = plan["target_striven"].to_numpy(dtype=float)
         table["p_striven"] = [t.row.get("p_striven", np.nan) for t in results]
+    near, shifts, unmatched = matched.near, h.shifts, matched.unmatched
     if near:  # a history series matched by a looser reading of the names: said on its rows
         keys = list(zip(table["region"], table["indicator"]))
         table["note"] = [("; ".join(n for n in (f"history '{near[k]}' matched by its name read loosely "
@@ -1135,15 +1217,28 @@ def assess_detailed(history, plan, *, as_of=None, model="auto", seed=0, n_paths=
         for t, k in zip(results, keys):
             if k in shifts:
                 t.row["note"] = "; ".join(n for n in (t.row.get("note"), shifts[k]) if n)
-    if len(unmatched[0]) and history is not None:
+    if len(unmatched[0]) and history_given:
         lonely = pd.MultiIndex.from_frame(unmatched[0][["region", "indicator"]])
         rows = pd.MultiIndex.from_frame(table[["region", "indicator"]]).isin(lonely)
         table.loc[rows, "note"] = [("no history matched (未匹配到历史数据); " + n).rstrip("; ")
                                    for n in table.loc[rows, "note"]]
     table.attrs["unmatched_plan"], table.attrs["unmatched_history"], table.attrs["history_totals"] = unmatched
-    if part_year:
-        table.attrs["part_year"] = part_year
-    return table, results
+    return table
+
+
+def _detail_rows(plan: pd.DataFrame, table: pd.DataFrame, results: list) -> None:
+    """What a detail's chart and sentence say as the plan wrote it, put on its row: a strict bound (低于0.15: < 0.15,
+    not ≤), the target in words (不发生), the decimals the plan wrote (≤0.20)."""
+    if "strict" in plan.columns:
+        for t, v in zip(results, plan["strict"].tolist()):
+            t.row["strict"] = bool(v)
+    if "target_written" in table.columns:
+        for t, w in zip(results, table["target_written"].tolist()):
+            t.row.setdefault("target_written", w)
+    for c in DECIMALS_COLUMNS:
+        if c in plan.columns:
+            for t, d in zip(results, plan[c].tolist()):
+                t.row.setdefault(c, d)
 
 
 def _running_totals_note(years, values, by: int, ty: int, summed: float) -> str:
@@ -1543,6 +1638,44 @@ def _percent_kind(unit, name, indicator):
     return percent_kind(unit, name, indicator)
 
 
+@dataclass
+class _Compared:
+    """What a plan row's ``p_meet`` compares, and what its reported figures alone say -- the state
+    :func:`_assess_row`'s steps hand on (one per kind of target: :func:`_increment_compared`,
+    :func:`_average_compared`, :func:`_level_compared`)."""
+
+    #: the simulated quantity the target is judged on, shape (n_paths,): the target year's value, the period's sum
+    #: (a 〈〉 row) or its compound average rate (年均增长)
+    samples: np.ndarray
+    #: the figure progress counts from: the last value (or the target year's, once observed), the sum of the
+    #: reported flows, the reported years' average
+    current: float
+    #: the reported figures alone meet the target (a stock or sum that can only grow past it)
+    already: bool = False
+    #: the reported figures decide the target: no year the history does not report could change it
+    decided: bool = True
+    #: years of the plan period the history does not report, counted at their estimates
+    missing: list = field(default_factory=list)
+    #: a 〈〉 row's running totals not reported, inside a reported later total
+    split_years: list = field(default_factory=list)
+    #: ``{year: estimate}`` of the years counted at their estimates (:attr:`TargetAssessment.unreported`)
+    unreported: dict = field(default_factory=dict)
+    #: 零发生: the period's largest yearly figure on each path, compared instead of ``samples``
+    compared: np.ndarray | None = None
+    #: 零发生: the years of the period with an incident, ``(year, count)``
+    occurred: list = field(default_factory=list)
+    #: 零发生 with years of the period still to come: nothing is achieved early
+    none_ahead: bool = False
+    #: 零发生 missed: the figure that decided it (for a preliminary mark)
+    judged_value: float | None = None
+    #: 零发生 missed in a part of a year not yet reported whole (2026年1-10月 1起)
+    part_decided: bool = False
+    #: a period average's (log growth the target needs, the reported years')
+    average_progress: tuple | None = None
+    #: a level or stock whose target year is not reported, its value interpolated between the years around it
+    estimated_year: bool = False
+
+
 def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
                 rules: ScheduleRules = ScheduleRules(), from_totals: bool = False,
                 declared_flows: bool = False, stock_gap: counting.StockGap | None = None,
@@ -1569,7 +1702,12 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     the series' unit, finer where the target is written finer (:func:`_report_unit`). Either way a period average
     and a series of fewer than two observed values are compared unrounded. ``p_only``: the row's ``p_meet`` alone
     is wanted (a search judging many figures): the result's row stops there -- no forecast, band, status, schedule
-    nor note -- its ``p_meet`` the same as a whole judgement's."""
+    nor note -- its ``p_meet`` the same as a whole judgement's.
+
+    The steps: the row's empty result (:func:`_empty_row`); the quantity compared, by kind of target
+    (:func:`_increment_compared`, :func:`_average_compared`, :func:`_level_compared`); its chance of meeting the
+    target (:func:`_chance`); the status (:func:`_status`); the schedule and category (:func:`_categorise`); the
+    baseline's notes (:func:`_baseline_notes`)."""
     target, direction, kind = float(r["target"]), r["direction"], r["kind"]
     strict = strict_of(r)  # 低于0.15: an observed 0.15 does not meet it
     ty = int(r["target_year"])
@@ -1577,15 +1715,7 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     by = None if by is None or pd.isna(by) else int(by)
     baseline = r.get("baseline")
     baseline = np.nan if baseline is None or pd.isna(baseline) else float(baseline)
-    row = {"region": r["region"], "indicator": r["indicator"], "target_year": ty, "target": target,
-           "direction": direction, "kind": kind, "last_year": None, "last_value": np.nan,
-           "forecast": np.nan, "lo_80": np.nan, "hi_80": np.nan, "p_meet": np.nan,
-           "status": "no_data", "required_pace": np.nan, "observed_pace": np.nan, "model": "",
-           "baseline_year": by, "baseline": baseline, "sum_so_far": np.nan, "remaining": np.nan,
-           "time_share": np.nan, "progress_share": np.nan, "category": "insufficient_data",
-           "evaluation": "insufficient_data", "category_zh": CATEGORY_ZH["insufficient_data"],
-           "name": r.get("name"), "unit": r.get("unit"), "attribute": r.get("attribute"),
-           "as_of": as_of, "note": ""}
+    row = _empty_row(r, as_of, target, ty, by, baseline)
     if sf is None:
         row["note"] = "no observation up to as_of"
         return TargetAssessment(row, None, None)
@@ -1595,193 +1725,20 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
     if strict:
         notes.append(f"strict bound: a value of {target:g} itself does not meet the target "
                      f"({'高于' if direction == '>=' else '低于'}{target:g}，不含本数)")
-    years, values = sf.years, sf.values
-    span = years[-1] - years[0]
-
-    # years of the period the history does not report (counted as estimated): whether the reported
-    # figures alone decide the target (``decided``), and what the reported ones alone give
-    missing: list = []
-    split_years: list = []  # a 〈〉 row's running totals not reported, inside a reported later total
-    decided = True
-    estimated_year = False  # a level or stock's target year not reported, its value interpolated (below)
     average = period_average(r)
-    compared = None  # the quantity p_meet compares, where it is not the forecast's (零发生: the period's largest year)
-    occurred: list = []  # 零发生: the years of the period with an incident, (year, count)
-    none_ahead = False  # 零发生 with years of the period still to come: nothing is achieved early
-    judged_value = None  # 零发生 missed: the figure that decided it (for a preliminary mark)
-    part_decided = False  # 零发生 missed in a part of a year not yet reported whole (2026年1-10月 1起)
-    average_progress = None  # a period average's (log growth the target needs, the reported years')
     if kind == "increment":
-        by = int(r["baseline_year"])
-        obs_years, flows, reported = _period_flows(sf, by, min(sf.last_year, ty))
-        missing = obs_years[~reported].tolist()
-        estimated = float(flows.sum())  # with the estimates of the years not reported
-        done = float(flows[reported].sum())  # the reported flows only
-        if from_totals:
-            notes.append("running totals (累计) turned into yearly flows"
-                         + ("; they fall, so some flows are negative (see warning)" if np.any(values < 0) else ""))
-            shared = [(y, f) for y, f in zip(split.years, split.flows) if y <= min(sf.last_year, ty)] \
-                if split is not None else []
-            if shared:  # a year's total not reported: the next total's rise split evenly, the sums reported kept
-                split_years = [y for y, _ in shared]
-                notes.append(f"running total of {', '.join(map(str, split_years))} not reported: the rise to the next "
-                             f"reported total split evenly ({', '.join(f'{y}: {f:.4g}' for y, f in shared)}); the sums "
-                             f"at the reported years are as reported ({_years_text(split_years)}年累计数未报送，"
-                             f"其间各年新增按前后累计数之差均摊估计，累计完成数按报送数计)")
-        elif stock is not None:
-            row["stock_base"] = stock.base
-            level = stock.base + done
-            notes.append(f"read as a stock (year-end levels{'' if stock.declared else ', see warning'}): additions "
-                         f"since {by} = the level minus the {by} level {stock.base:g} ({min(sf.last_year, ty)}: "
-                         f"{level:.6g} - {stock.base:g} = {done:.6g}); forecast made on the levels "
-                         f"(历史数据为期末存量，新增数按各年末数减{by}年末数{stock.base:g}计算"
-                         f"{'' if stock.declared else '；如为当年新增数，请在“口径”列注明“当年”'})")
-        elif not declared_flows:
-            counting.check_running_totals(r, years, values, by, ty, target, direction, estimated, notes)
-            if notes and notes[-1].startswith("values look like running totals"):  # said in words a report keeps
-                notes[-1] = _running_totals_note(years, values, by, ty, estimated)
-        fut = np.arange(sf.last_year + 1, ty + 1)
-        n = sf.paths.shape[0] if sf.paths is not None else 1
-        unreported = _unreported(sf, flows[~reported], _lower(sf)) if missing else np.zeros(n)
-        samples = done + unreported + (np.column_stack([sf.at(int(y)) for y in fut]).sum(axis=1)
-                                       if fut.size else np.zeros(n))
-        remaining = max(ty - sf.last_year, 0)
-        # what the years to come must add, the unreported years counted at their estimates
-        row["required_pace"] = (target - estimated) / remaining if remaining else np.nan
-        in_period = values[(years > by) & (years <= ty)]
-        row["observed_pace"] = float(in_period.mean()) if in_period.size else float(values.mean())
-        already = _meets(done, target, direction, strict) and direction == ">="
-        current = done
-        unreported = {int(y): float(e) for y, e in zip(missing, flows[~reported])}
-        unreported.update({int(y): float(sf.at(int(y))[0]) for y in split_years})
-        if missing:
-            notes.append(_gap_note(missing, flows[~reported], int(years[0]), False, done))
-            lower = _lower(sf)
-            # flows are never negative: the reported ones alone meet a ">=" target, or exceed a "<=" cap
-            decided = already or (direction == "<=" and lower is not None and lower >= 0
-                                  and not _meets(done, target, direction, strict))
+        c = _increment_compared(r, sf, row, notes, strict, from_totals, declared_flows, split, stock)
     elif average:  # 年均增长: the compound average of the yearly rates of by + 1 .. ty (:func:`period_average`)
-        by = int(by)
-        obs_years, rates, reported = _period_flows(sf, by, min(sf.last_year, ty))
-        missing = obs_years[~reported].tolist()
-        n_years, n = ty - by, (sf.paths.shape[0] if sf.paths is not None else 1)
-        lower = _lower(sf)
-        lower = -100.0 if lower is None else max(float(lower), -100.0)
-        # the years not reported at their estimates with a one-year-ahead spread, the years to come the joint paths
-        est = _unreported(sf, rates[~reported], lower, each=True) if missing else np.zeros((n, 0))
-        fut = np.arange(sf.last_year + 1, ty + 1)
-        ahead = np.column_stack([sf.at(int(y)) for y in fut]) if fut.size else np.zeros((n, 0))
-        done_log = float(_log_growth(rates[reported]).sum())
-        samples = _average_rate(done_log + _log_growth(est).sum(axis=1) + _log_growth(ahead).sum(axis=1), n_years)
-        remaining = ty - sf.last_year
-        needed_log = n_years * float(_log_growth(target))
-        # what the years to come must average, the years not reported counted at their estimates
-        row["required_pace"] = (float(_average_rate(needed_log - float(_log_growth(rates).sum()), remaining))
-                                if remaining > 0 else np.nan)
-        so_far = obs_years[reported]
-        current = float(_average_rate(done_log, so_far.size)) if so_far.size else np.nan
-        row["observed_pace"] = current if so_far.size else float(_average_rate(_log_growth(values).sum(), values.size))
-        average_progress = (needed_log, done_log if so_far.size else np.nan)
-        already = False  # years to come can still pull the average down (or up, under a cap)
-        unreported = {int(y): float(e) for y, e in zip(missing, rates[~reported])}
-        if missing:
-            decided = False  # a year's rate not reported: the average is not known, whatever the others
-            how = "taken equal to the first reported year's" if all(y < years[0] for y in missing) else \
-                "estimated by interpolation"
-            notes.append(f"rate of {', '.join(map(str, missing))} not reported: {how} "
-                         f"({', '.join(f'{y}: {e:.4g}' for y, e in zip(missing, rates[~reported]))}) in the forecast "
-                         f"and p_meet, with the spread of a one-year-ahead forecast; the average so far counts the "
-                         f"reported years only ({_years_text(missing)}年数据缺失，年均值按估计值计算)")
-        period = f"{by + 1}—{ty}"
-        so_far_zh = (f"{'' if min(sf.last_year, ty) >= ty and not missing else '已实现'}{_span_text(so_far)}年年均"
-                     f"{current:.2f}%" if so_far.size else f"{by + 1}年以来尚无数据")
-        need_zh = (f"，剩余年份需年均增长{row['required_pace']:.2f}%" if remaining > 0 and so_far.size else "")
-        notes.append(f"period average: the target is the compound average of the yearly rates of {by + 1}-{ty}, "
-                     f"not {ty}'s rate alone; forecast, band and p_meet are of that average"
-                     + (f"; reported {', '.join(map(str, so_far))}: {current:.2f} % a year" if so_far.size else "")
-                     + f" (按{period}年年均计算，{so_far_zh}{need_zh})")
+        c = _average_compared(r, sf, row, notes, int(by))
     else:
-        samples = sf.at(ty)
-        unreported = {}
-        if _none_at_all(r) and by is not None:  # 零发生: none in any year of by + 1 .. ty, not in ty alone
-            in_period = (years > by) & (years <= ty)
-            occurred = [(int(y), float(v)) for y, v in zip(years[in_period], values[in_period]) if v > 0]
-            ahead = np.arange(max(sf.last_year, by) + 1, ty + 1)
-            none_ahead = bool(ahead.size)
-            worst = float(values[in_period].max()) if in_period.any() else -np.inf
-            # the period's largest yearly figure: the years observed as observed, the years to come on each path
-            compared = np.maximum(worst, np.column_stack([sf.at(int(y)) for y in ahead]).max(axis=1)) \
-                if ahead.size else np.full(np.shape(samples), worst)
-            unit = str(r.get("unit") or "").strip()
-            # 2026年1-10月 1起 of a year not yet reported whole: incidents only accumulate, the year has one already
-            part = [(y, lab, v) for y, lab, v in (r.get("part_year_incidents") or ()) if y > sf.last_year and v > 0]
-            if part:
-                part_decided = True
-                worst = max(worst, *(v for _, _, v in part))
-                compared = np.maximum(compared, worst)
-            if occurred or part:
-                judged_value = max(v for _, v in occurred) if occurred else None
-                said = "，".join([f"{y}年发生{v:g}{unit or '起'}" for y, v in occurred]
-                                + [f"{lab}已发生{v:g}{unit or '起'}" for _, lab, v in part])
-                notes.append(f"target of none at all over {by + 1}-{ty} ({r.get('target_written') or '≤0'}): "
-                             f"{', '.join([f'{v:g} in {y}' for y, v in occurred] + [f'{v:g} in {lab} (part of the year)' for _, lab, v in part])}"
-                             f", so the target is missed whatever the years to come bring ({said}，规划期内未实现零发生)")
-                occurred = occurred + [(y, v) for y, _, v in part]
-            elif ahead.size > 1:
-                notes.append(f"target of none at all over {by + 1}-{ty}: p_meet is the chance of none in every year "
-                             f"{ahead[0]}-{ty}, not in {ty} alone（规划期内各年均不发生的概率）")
-        # the target year past the history's first year and before its last, its own figure missing: the value is
-        # interpolated between the years around it (:meth:`SeriesForecast.at`) -- no fact to judge the row on
-        estimated_year = ty < sf.last_year and not bool(np.any(years == ty))
-        remaining = ty - sf.last_year
-        row["required_pace"] = (target - sf.last_value) / remaining if remaining > 0 else np.nan
-        row["observed_pace"] = _observed_pace(years, values, by, baseline, span)
-        # the value compared: the last one, or the target year's when that is already observed
-        current = float(samples[0]) if ty <= sf.last_year else sf.last_value
-        already = kind == "cumulative" and direction == ">=" and _meets(current, target, direction, strict)
-        gap = ([(y, e) for y, e in zip(stock_gap.years, stock_gap.estimates) if y <= min(ty, sf.last_year)]
-               if kind == "cumulative" and stock_gap is not None else [])
-        if gap:  # the stock counts additions of years not reported, at their estimates
-            missing = [y for y, _ in gap]
-            est = np.array([e for _, e in gap])
-            lower = 0.0 if stock_gap.bounded else None
-            samples = np.asarray(samples, dtype=float) - float(est.sum()) + _unreported(sf, est, lower)
-            # the stock of the reported additions alone: a lower bound when additions are never negative
-            reported_only = current - float(est.sum())
-            already = direction == ">=" and stock_gap.bounded and _meets(reported_only, target, direction, strict)
-            decided = already or (direction == "<=" and stock_gap.bounded
-                                  and not _meets(reported_only, target, direction, strict))
-            notes.append(_gap_note(missing, est, int(years[0]), True)
-                         + f"; progress, remaining and sum_so_far count the reported additions alone: "
-                         f"{reported_only:.6g}")
-            current = reported_only  # progress as reported, as a 〈〉 row's sum_so_far
-            unreported = {int(y): float(e) for y, e in gap}
-            estimated_year = False  # the reported additions alone decide it, as a 〈〉 row's flows
+        c = _level_compared(r, sf, row, notes, by, baseline, strict, stock_gap)
+    c.samples = np.asarray(c.samples, dtype=float)
 
-    samples = np.asarray(samples, dtype=float)
-    ordered = np.sort(samples)  # one sort; the same numbers as np.mean / np.median / np.quantile
-    # a target at the indicator's bound (覆盖率达到100%) is met by paths that would be reported as
-    # the bound: the forecast's paths are snapped to it (:func:`mstarget.precision.snap_to_bounds`)
-    # the outcome is a reported figure: the compared quantity rounded to the data's reporting unit (5, 5, 5, 5 亿元
-    # against ≥5: a path at 4.6 is reported 5 and meets it); a period average is compared as computed
-    striven = r.get("target_striven")
-    striven = float(striven) if striven is not None and not pd.isna(striven) else None
-    # one figure (a plan's baseline alone: 98 against ≥99) does not show the unit the series is reported in (98.6
-    # next year?): not rounded
-    seen = np.asarray(values, dtype=float)
-    unit = None if average or np.isfinite(seen).sum() < 2 else \
-        report_unit if report_unit is not None else _report_unit(values, target, striven)
-    compared = ordered if compared is None else np.sort(np.asarray(compared, dtype=float))
-    if unit is not None:
-        compared = _as_reported(compared, unit)  # monotone: still sorted
-        goal, goal_striven = (float(_as_reported(target, unit)),
-                              None if striven is None else float(_as_reported(striven, unit)))
-    else:
-        goal, goal_striven = target, striven
-    p = _share_meeting(compared, goal, direction, strict)
+    p, striven, goal_striven, compared = _chance(r, c, sf.values, average, strict, report_unit)
     if p_only:  # the verdict alone: the rest of the row (band, status, schedule, notes) left out
-        row["p_meet"] = np.nan if estimated_year else p  # a target year only interpolated: not judged (below)
-        return TargetAssessment(row, samples, sf, unreported=unreported)
+        row["p_meet"] = np.nan if c.estimated_year else p  # a target year only interpolated: not judged (below)
+        return TargetAssessment(row, c.samples, sf, unreported=c.unreported)
+    ordered = np.sort(c.samples)  # one sort; the same numbers as np.mean / np.median / np.quantile
     row["forecast"] = float(sorted_median(ordered))
     row["lo_80"], row["hi_80"] = (float(v) for v in sorted_quantiles(ordered, [0.1, 0.9]))
     row["p_meet"] = p
@@ -1789,11 +1746,246 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         p_striven = row["p_striven"] = share_meeting(compared, goal_striven, direction)
         notes.append(f"striven-for target {striven:g}: probability {p_striven:.2f} "
                      f"(力争值{striven:g}，达到概率{p_striven:.2f})")
-
     # the target year observed, but a year the history does not report decides it: not judged met or not
-    unknown = ty <= sf.last_year and not decided
-    if estimated_year:  # a level or stock whose target year is not reported: its interpolated value decides nothing
-        row["target_year_estimated"] = True  # p_meet and status left blank below
+    unknown = ty <= sf.last_year and not c.decided
+    _status(row, c, sf, p, th, notes, average, unknown, strict)
+    _categorise(row, c, sf, rules, notes, average, unknown, strict)
+    if marks is not None:
+        _preliminary_row(row, notes, marks, kind, sf.years, min(ty, sf.last_year),
+                         c.current if c.judged_value is None else c.judged_value,
+                         from_additions or average or (kind == "increment" and not from_totals and stock is None))
+    _baseline_notes(r, row, notes, baseline, by)
+    row["note"] = "; ".join(notes)
+    return TargetAssessment(row, c.samples, sf, unreported=c.unreported)
+
+
+def _empty_row(r: dict, as_of, target: float, ty: int, by: int | None, baseline: float) -> dict:
+    """A plan row's result before anything is judged: no data, 数据不足."""
+    return {"region": r["region"], "indicator": r["indicator"], "target_year": ty, "target": target,
+            "direction": r["direction"], "kind": r["kind"], "last_year": None, "last_value": np.nan,
+            "forecast": np.nan, "lo_80": np.nan, "hi_80": np.nan, "p_meet": np.nan,
+            "status": "no_data", "required_pace": np.nan, "observed_pace": np.nan, "model": "",
+            "baseline_year": by, "baseline": baseline, "sum_so_far": np.nan, "remaining": np.nan,
+            "time_share": np.nan, "progress_share": np.nan, "category": "insufficient_data",
+            "evaluation": "insufficient_data", "category_zh": CATEGORY_ZH["insufficient_data"],
+            "name": r.get("name"), "unit": r.get("unit"), "attribute": r.get("attribute"),
+            "as_of": as_of, "note": ""}
+
+
+def _increment_compared(r: dict, sf: SeriesForecast, row: dict, notes: list, strict: bool, from_totals: bool,
+                        declared_flows: bool, split: counting.TotalsSplit | None,
+                        stock: counting.StockReading | None) -> _Compared:
+    """A 〈〉 row: the sum of the yearly flows of ``baseline_year + 1 .. target_year`` -- the reported ones, the
+    years not reported at their estimates, the years to come on each path. Sets the row's paces (and
+    ``stock_base`` for a history read as the year-end stock); notes running totals, a stock and gaps."""
+    target, direction, ty = float(r["target"]), r["direction"], int(r["target_year"])
+    by = int(r["baseline_year"])
+    years, values = sf.years, sf.values
+    obs_years, flows, reported = _period_flows(sf, by, min(sf.last_year, ty))
+    missing = obs_years[~reported].tolist()
+    split_years: list = []
+    estimated = float(flows.sum())  # with the estimates of the years not reported
+    done = float(flows[reported].sum())  # the reported flows only
+    if from_totals:
+        notes.append("running totals (累计) turned into yearly flows"
+                     + ("; they fall, so some flows are negative (see warning)" if np.any(values < 0) else ""))
+        shared = [(y, f) for y, f in zip(split.years, split.flows) if y <= min(sf.last_year, ty)] \
+            if split is not None else []
+        if shared:  # a year's total not reported: the next total's rise split evenly, the sums reported kept
+            split_years = [y for y, _ in shared]
+            notes.append(f"running total of {', '.join(map(str, split_years))} not reported: the rise to the next "
+                         f"reported total split evenly ({', '.join(f'{y}: {f:.4g}' for y, f in shared)}); the sums "
+                         f"at the reported years are as reported ({_years_text(split_years)}年累计数未报送，"
+                         f"其间各年新增按前后累计数之差均摊估计，累计完成数按报送数计)")
+    elif stock is not None:
+        row["stock_base"] = stock.base
+        level = stock.base + done
+        notes.append(f"read as a stock (year-end levels{'' if stock.declared else ', see warning'}): additions "
+                     f"since {by} = the level minus the {by} level {stock.base:g} ({min(sf.last_year, ty)}: "
+                     f"{level:.6g} - {stock.base:g} = {done:.6g}); forecast made on the levels "
+                     f"(历史数据为期末存量，新增数按各年末数减{by}年末数{stock.base:g}计算"
+                     f"{'' if stock.declared else '；如为当年新增数，请在“口径”列注明“当年”'})")
+    elif not declared_flows:
+        counting.check_running_totals(r, years, values, by, ty, target, direction, estimated, notes)
+        if notes and notes[-1].startswith("values look like running totals"):  # said in words a report keeps
+            notes[-1] = _running_totals_note(years, values, by, ty, estimated)
+    fut = np.arange(sf.last_year + 1, ty + 1)
+    n = sf.paths.shape[0] if sf.paths is not None else 1
+    unreported = _unreported(sf, flows[~reported], _lower(sf)) if missing else np.zeros(n)
+    samples = done + unreported + (np.column_stack([sf.at(int(y)) for y in fut]).sum(axis=1)
+                                   if fut.size else np.zeros(n))
+    remaining = max(ty - sf.last_year, 0)
+    # what the years to come must add, the unreported years counted at their estimates
+    row["required_pace"] = (target - estimated) / remaining if remaining else np.nan
+    in_period = values[(years > by) & (years <= ty)]
+    row["observed_pace"] = float(in_period.mean()) if in_period.size else float(values.mean())
+    already = _meets(done, target, direction, strict) and direction == ">="
+    estimates = {int(y): float(e) for y, e in zip(missing, flows[~reported])}
+    estimates.update({int(y): float(sf.at(int(y))[0]) for y in split_years})
+    decided = True
+    if missing:
+        notes.append(_gap_note(missing, flows[~reported], int(years[0]), False, done))
+        lower = _lower(sf)
+        # flows are never negative: the reported ones alone meet a ">=" target, or exceed a "<=" cap
+        decided = already or (direction == "<=" and lower is not None and lower >= 0
+                              and not _meets(done, target, direction, strict))
+    return _Compared(samples, done, already=already, decided=decided, missing=missing, split_years=split_years,
+                     unreported=estimates)
+
+
+def _average_compared(r: dict, sf: SeriesForecast, row: dict, notes: list, by: int) -> _Compared:
+    """A 年均增长 target: the compound average of the yearly rates of ``by + 1 .. target_year`` -- the reported
+    rates, the years not reported at their estimates with a one-year-ahead spread, the years to come the joint
+    paths. Sets the row's paces; notes the gaps and how the average is counted."""
+    target, ty = float(r["target"]), int(r["target_year"])
+    years, values = sf.years, sf.values
+    obs_years, rates, reported = _period_flows(sf, by, min(sf.last_year, ty))
+    missing = obs_years[~reported].tolist()
+    n_years, n = ty - by, (sf.paths.shape[0] if sf.paths is not None else 1)
+    lower = _lower(sf)
+    lower = -100.0 if lower is None else max(float(lower), -100.0)
+    # the years not reported at their estimates with a one-year-ahead spread, the years to come the joint paths
+    est = _unreported(sf, rates[~reported], lower, each=True) if missing else np.zeros((n, 0))
+    fut = np.arange(sf.last_year + 1, ty + 1)
+    ahead = np.column_stack([sf.at(int(y)) for y in fut]) if fut.size else np.zeros((n, 0))
+    done_log = float(_log_growth(rates[reported]).sum())
+    samples = _average_rate(done_log + _log_growth(est).sum(axis=1) + _log_growth(ahead).sum(axis=1), n_years)
+    remaining = ty - sf.last_year
+    needed_log = n_years * float(_log_growth(target))
+    # what the years to come must average, the years not reported counted at their estimates
+    row["required_pace"] = (float(_average_rate(needed_log - float(_log_growth(rates).sum()), remaining))
+                            if remaining > 0 else np.nan)
+    so_far = obs_years[reported]
+    current = float(_average_rate(done_log, so_far.size)) if so_far.size else np.nan
+    row["observed_pace"] = current if so_far.size else float(_average_rate(_log_growth(values).sum(), values.size))
+    if missing:  # a year's rate not reported: the average is not known, whatever the others
+        how = "taken equal to the first reported year's" if all(y < years[0] for y in missing) else \
+            "estimated by interpolation"
+        notes.append(f"rate of {', '.join(map(str, missing))} not reported: {how} "
+                     f"({', '.join(f'{y}: {e:.4g}' for y, e in zip(missing, rates[~reported]))}) in the forecast "
+                     f"and p_meet, with the spread of a one-year-ahead forecast; the average so far counts the "
+                     f"reported years only ({_years_text(missing)}年数据缺失，年均值按估计值计算)")
+    period = f"{by + 1}—{ty}"
+    so_far_zh = (f"{'' if min(sf.last_year, ty) >= ty and not missing else '已实现'}{_span_text(so_far)}年年均"
+                 f"{current:.2f}%" if so_far.size else f"{by + 1}年以来尚无数据")
+    need_zh = (f"，剩余年份需年均增长{row['required_pace']:.2f}%" if remaining > 0 and so_far.size else "")
+    notes.append(f"period average: the target is the compound average of the yearly rates of {by + 1}-{ty}, "
+                 f"not {ty}'s rate alone; forecast, band and p_meet are of that average"
+                 + (f"; reported {', '.join(map(str, so_far))}: {current:.2f} % a year" if so_far.size else "")
+                 + f" (按{period}年年均计算，{so_far_zh}{need_zh})")
+    # already False: years to come can still pull the average down (or up, under a cap)
+    return _Compared(samples, current, already=False, decided=not missing, missing=missing,
+                     unreported={int(y): float(e) for y, e in zip(missing, rates[~reported])},
+                     average_progress=(needed_log, done_log if so_far.size else np.nan))
+
+
+def _level_compared(r: dict, sf: SeriesForecast, row: dict, notes: list, by: int | None, baseline: float,
+                    strict: bool, stock_gap: counting.StockGap | None) -> _Compared:
+    """A level (or a stock, 〔〕 ``cumulative``): the target year's value on each path -- for 零发生 the period's
+    largest yearly figure (:func:`_none_at_all`); a stock built from yearly additions with years not reported
+    counts them at their estimates (``stock_gap``). Sets the row's paces; notes incidents and gaps."""
+    target, direction, kind, ty = float(r["target"]), r["direction"], r["kind"], int(r["target_year"])
+    years, values = sf.years, sf.values
+    c = _Compared(sf.at(ty), np.nan)
+    if _none_at_all(r) and by is not None:  # 零发生: none in any year of by + 1 .. ty, not in ty alone
+        _none_at_all_compared(r, sf, c, notes, by)
+    # the target year past the history's first year and before its last, its own figure missing: the value is
+    # interpolated between the years around it (:meth:`SeriesForecast.at`) -- no fact to judge the row on
+    c.estimated_year = ty < sf.last_year and not bool(np.any(years == ty))
+    remaining = ty - sf.last_year
+    row["required_pace"] = (target - sf.last_value) / remaining if remaining > 0 else np.nan
+    row["observed_pace"] = _observed_pace(years, values, by, baseline, years[-1] - years[0])
+    # the value compared: the last one, or the target year's when that is already observed
+    c.current = float(c.samples[0]) if ty <= sf.last_year else sf.last_value
+    c.already = kind == "cumulative" and direction == ">=" and _meets(c.current, target, direction, strict)
+    gap = ([(y, e) for y, e in zip(stock_gap.years, stock_gap.estimates) if y <= min(ty, sf.last_year)]
+           if kind == "cumulative" and stock_gap is not None else [])
+    if gap:  # the stock counts additions of years not reported, at their estimates
+        c.missing = [y for y, _ in gap]
+        est = np.array([e for _, e in gap])
+        lower = 0.0 if stock_gap.bounded else None
+        c.samples = np.asarray(c.samples, dtype=float) - float(est.sum()) + _unreported(sf, est, lower)
+        # the stock of the reported additions alone: a lower bound when additions are never negative
+        reported_only = c.current - float(est.sum())
+        c.already = direction == ">=" and stock_gap.bounded and _meets(reported_only, target, direction, strict)
+        c.decided = c.already or (direction == "<=" and stock_gap.bounded
+                                  and not _meets(reported_only, target, direction, strict))
+        notes.append(_gap_note(c.missing, est, int(years[0]), True)
+                     + f"; progress, remaining and sum_so_far count the reported additions alone: "
+                     f"{reported_only:.6g}")
+        c.current = reported_only  # progress as reported, as a 〈〉 row's sum_so_far
+        c.unreported = {int(y): float(e) for y, e in gap}
+        c.estimated_year = False  # the reported additions alone decide it, as a 〈〉 row's flows
+    return c
+
+
+def _none_at_all_compared(r: dict, sf: SeriesForecast, c: _Compared, notes: list, by: int) -> None:
+    """零发生 (none in any year of ``by + 1 .. target_year``): ``c.compared`` the period's largest yearly figure on
+    each path -- the years observed as observed, the years to come on each path, an incident of a part of a year
+    not reported whole counted (incidents only accumulate) -- and the incidents that already miss it noted."""
+    ty = int(r["target_year"])
+    years, values = sf.years, sf.values
+    in_period = (years > by) & (years <= ty)
+    c.occurred = [(int(y), float(v)) for y, v in zip(years[in_period], values[in_period]) if v > 0]
+    ahead = np.arange(max(sf.last_year, by) + 1, ty + 1)
+    c.none_ahead = bool(ahead.size)
+    worst = float(values[in_period].max()) if in_period.any() else -np.inf
+    c.compared = np.maximum(worst, np.column_stack([sf.at(int(y)) for y in ahead]).max(axis=1)) \
+        if ahead.size else np.full(np.shape(c.samples), worst)
+    unit = str(r.get("unit") or "").strip()
+    # 2026年1-10月 1起 of a year not yet reported whole: incidents only accumulate, the year has one already
+    part = [(y, lab, v) for y, lab, v in (r.get("part_year_incidents") or ()) if y > sf.last_year and v > 0]
+    if part:
+        c.part_decided = True
+        worst = max(worst, *(v for _, _, v in part))
+        c.compared = np.maximum(c.compared, worst)
+    if c.occurred or part:
+        c.judged_value = max(v for _, v in c.occurred) if c.occurred else None
+        said = "，".join([f"{y}年发生{v:g}{unit or '起'}" for y, v in c.occurred]
+                        + [f"{lab}已发生{v:g}{unit or '起'}" for _, lab, v in part])
+        notes.append(f"target of none at all over {by + 1}-{ty} ({r.get('target_written') or '≤0'}): "
+                     f"{', '.join([f'{v:g} in {y}' for y, v in c.occurred] + [f'{v:g} in {lab} (part of the year)' for _, lab, v in part])}"
+                     f", so the target is missed whatever the years to come bring ({said}，规划期内未实现零发生)")
+        c.occurred = c.occurred + [(y, v) for y, _, v in part]
+    elif ahead.size > 1:
+        notes.append(f"target of none at all over {by + 1}-{ty}: p_meet is the chance of none in every year "
+                     f"{ahead[0]}-{ty}, not in {ty} alone（规划期内各年均不发生的概率）")
+
+
+def _chance(r: dict, c: _Compared, values: np.ndarray, average: bool, strict: bool, report_unit: float | None):
+    """The chance the compared quantity meets the target, as reported figures do; returns ``(p_meet, striven,
+    striven as reported, the compared quantity sorted and as reported)``.
+
+    A target at the indicator's bound (覆盖率达到100%) is met by paths that would be reported as the bound: the
+    forecast's paths are snapped to it (:func:`mstarget.precision.snap_to_bounds`). The outcome is a reported
+    figure: the compared quantity rounded to the data's reporting unit (5, 5, 5, 5 亿元 against ≥5: a path at 4.6 is
+    reported 5 and meets it); a period average is compared as computed, and one figure (a plan's baseline alone: 98
+    against ≥99) does not show the unit the series is reported in (98.6 next year?): not rounded."""
+    target, direction = float(r["target"]), r["direction"]
+    striven = r.get("target_striven")
+    striven = float(striven) if striven is not None and not pd.isna(striven) else None
+    seen = np.asarray(values, dtype=float)
+    unit = None if average or np.isfinite(seen).sum() < 2 else \
+        report_unit if report_unit is not None else _report_unit(values, target, striven)
+    compared = np.sort(np.asarray(c.samples if c.compared is None else c.compared, dtype=float))
+    if unit is not None:
+        compared = _as_reported(compared, unit)  # monotone: still sorted
+        goal, goal_striven = (float(_as_reported(target, unit)),
+                              None if striven is None else float(_as_reported(striven, unit)))
+    else:
+        goal, goal_striven = target, striven
+    return _share_meeting(compared, goal, direction, strict), striven, goal_striven, compared
+
+
+def _status(row: dict, c: _Compared, sf: SeriesForecast, p: float, th: Thresholds, notes: list, average: bool,
+            unknown: bool, strict: bool) -> None:
+    """The row's ``status`` (met / on_track / at_risk / off_track) from ``p_meet`` and what is observed: a target year
+    observed is decided by its figure (or by the reported figures alone); one only interpolated, or that a year not
+    reported decides (``unknown``), is noted as not judged."""
+    target, direction, kind, ty = row["target"], row["direction"], row["kind"], row["target_year"]
+    if c.estimated_year:  # a level or stock whose target year is not reported: its interpolated value decides nothing
+        row["target_year_estimated"] = True  # p_meet and status left blank (_categorise)
+        years = sf.years
         around = (int(years[years < ty][-1]), int(years[years > ty][0])) if np.any(years < ty) else None
         notes.append(f"target year {ty} not reported: its value {row['forecast']:.6g} is "
                      + (f"interpolated between {around[0]} and {around[1]}" if around else "estimated")
@@ -1803,20 +1995,20 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         row["status"] = "on_track" if p >= th.on_track else "at_risk" if p >= th.at_risk else "off_track"
         whose = "the stock lacks the additions" if kind == "cumulative" else \
             "the average lacks the rates" if average else "the sum lacks the flows"
-        notes.append(f"target year {ty} observed, but {whose} of {', '.join(map(str, missing))}: not judged "
-                     f"met or not, p_meet counts the estimate (数据不足：缺少{_years_text(missing)}年数据，"
+        notes.append(f"target year {ty} observed, but {whose} of {', '.join(map(str, c.missing))}: not judged "
+                     f"met or not, p_meet counts the estimate (数据不足：缺少{_years_text(c.missing)}年数据，"
                      f"无法判定是否完成)")
     elif ty <= sf.last_year:
-        if missing:  # decided by the reported figures alone
-            row["status"] = "met" if already else "off_track"
+        if c.missing:  # decided by the reported figures alone
+            row["status"] = "met" if c.already else "off_track"
             notes.append(f"target year {ty} already observed; the reported figures alone "
-                         f"{'meet' if already else 'miss'} the target (仅按已报送数据即可判定)")
+                         f"{'meet' if c.already else 'miss'} the target (仅按已报送数据即可判定)")
         else:
             row["status"] = "met" if p >= 0.5 else "off_track"
             notes.append(f"target year {ty} already observed")
-    elif already:
+    elif c.already:
         row["status"] = "met"
-    elif kind == "level" and not average and not none_ahead and _meets(current, target, direction, strict) \
+    elif kind == "level" and not average and not c.none_ahead and _meets(c.current, target, direction, strict) \
             and p >= th.met_level:  # (零发生 with years to come: not met before they pass)
         row["status"] = "met"
     elif p >= th.on_track:
@@ -1825,42 +2017,51 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         row["status"] = "at_risk"
     else:
         row["status"] = "off_track"
+
+
+def _categorise(row: dict, c: _Compared, sf: SeriesForecast, rules: ScheduleRules, notes: list, average: bool,
+                unknown: bool, strict: bool) -> None:
+    """The row's schedule (time and progress shares, :func:`_schedule`) and category, then what overrides them: a
+    gap behind schedule, 零发生 already missed, 数据不足 (a year not reported decides it, or the target year only
+    interpolated: no ``p_meet`` nor status), and the years counted at their estimates named."""
+    target, direction, kind, ty = row["target"], row["direction"], row["kind"], row["target_year"]
     # a level already at its target counts as achieved early (提前实现); a stock or sum of flows
     # only for a ">=" target -- under a "<=" cap it can still grow past the target
-    achieved = _meets(current, target, direction, strict) and (kind == "level" or direction == ">=") and not average \
-        and not occurred and not none_ahead  # 零发生: a quiet latest year achieves nothing while years remain
-    if missing:  # a stock or sum with unreported years: achieved only on the reported figures alone
-        achieved = already
-    _schedule(row, sf, current, achieved, rules, average_progress)
-    if missing and not (unknown or estimated_year or average) and direction == ">=" and row["category"] == "behind":
-        _behind_on_a_gap(row, current, missing, unreported, rules, notes)
-    if occurred:  # 零发生 with an incident of the period (a year's or part of one's): 未完成 once the target year is
+    achieved = _meets(c.current, target, direction, strict) and (kind == "level" or direction == ">=") \
+        and not average and not c.occurred and not c.none_ahead  # 零发生: a quiet latest year achieves nothing while years remain
+    if c.missing:  # a stock or sum with unreported years: achieved only on the reported figures alone
+        achieved = c.already
+    _schedule(row, sf, c.current, achieved, rules, c.average_progress)
+    if c.missing and not (unknown or c.estimated_year or average) and direction == ">=" and row["category"] == "behind":
+        _behind_on_a_gap(row, c.current, c.missing, c.unreported, rules, notes)
+    if c.occurred:  # 零发生 with an incident of the period (a year's or part of one's): 未完成 once the target year is
         row["missed_already"] = True  # past, whatever its own figure (:func:`mstarget.schedule.evaluation_category`)
-    if part_decided:  # missed already, though no whole year of the period is reported: 滞后, not 数据不足 / 未开始
+    if c.part_decided:  # missed already, though no whole year of the period is reported: 滞后, not 数据不足 / 未开始
         row["status"], row["category"] = "off_track", "behind"
         row["evaluation"], row["category_zh"] = "behind", CATEGORY_ZH["behind"]
     if average:
-        row["average_years"] = f"{by + 1}-{ty}"
-        row["sum_so_far"] = current  # the reported years' average so far, as a 〈〉 row's sum
-    if unknown or estimated_year:  # 数据不足, which the evaluation (:func:`_evaluate`) and the report keep
+        row["average_years"] = f"{int(row['baseline_year']) + 1}-{ty}"
+        row["sum_so_far"] = c.current  # the reported years' average so far, as a 〈〉 row's sum
+    if unknown or c.estimated_year:  # 数据不足, which the evaluation (:func:`_evaluate`) and the report keep
         row["category"] = row["evaluation"] = "insufficient_data"
         row["category_zh"] = CATEGORY_ZH["insufficient_data"]
-    if estimated_year:  # an interpolation between two observed years: no chance to state (0 or 1 of a line), no
+    if c.estimated_year:  # an interpolation between two observed years: no chance to state (0 or 1 of a line), no
         # status -- not judged, as the printout and the report say (-) and the tracked counts leave it out
         row["p_meet"], row["status"] = np.nan, None
         if "p_striven" in row:
             row["p_striven"] = np.nan
-    if split_years:  # years estimated inside a reported running total: named, the sum itself reported
-        row["split_years"] = _years_list(split_years)
-    if missing or split_years:
-        row["unreported_years"] = _years_list(sorted(set(missing) | set(split_years)))
-    if missing:
-        if kind == "cumulative":  # the stock of the reported additions alone, as a 〈〉 row's sum_so_far
-            row["sum_so_far"] = current
-    if marks is not None:
-        _preliminary_row(row, notes, marks, kind, sf.years, min(ty, sf.last_year),
-                         current if judged_value is None else judged_value,
-                         from_additions or average or (kind == "increment" and not from_totals and stock is None))
+    if c.split_years:  # years estimated inside a reported running total: named, the sum itself reported
+        row["split_years"] = _years_list(c.split_years)
+    if c.missing or c.split_years:
+        row["unreported_years"] = _years_list(sorted(set(c.missing) | set(c.split_years)))
+    if c.missing and kind == "cumulative":  # the stock of the reported additions alone, as a 〈〉 row's sum_so_far
+        row["sum_so_far"] = c.current
+
+
+def _baseline_notes(r: dict, row: dict, notes: list, baseline: float, by: int | None) -> None:
+    """Notes on the baseline: a 预计 figure of the plan the history's base-year figure replaced (which counts), or a
+    preliminary baseline progress counts from (to be recomputed on the final figure)."""
+    kind = r["kind"]
     flag = r.get(BASELINE_PRELIMINARY_COLUMNS[0])
     planned = r.get(BASELINE_PLANNED_COLUMNS[0])
     if planned is not None and not pd.isna(planned) and np.isfinite(baseline) and kind != "increment":
@@ -1881,8 +2082,6 @@ def _assess_row(r: dict, sf: SeriesForecast | None, th: Thresholds, as_of,
         word = _mark(r.get(BASELINE_PRELIMINARY_COLUMNS[1]))
         notes.append(f"baseline {baseline:g} is a preliminary figure ({word}): progress counts from it and is to be "
                      f"recomputed on the final figure (基期值为{word}数，目标进度按此计算，正式数据发布后按正式基期值重新计算)")
-    row["note"] = "; ".join(notes)
-    return TargetAssessment(row, samples, sf, unreported=unreported)
 
 
 def _observed_pace(years: np.ndarray, values: np.ndarray, by: int | None, baseline: float, span: int) -> float:

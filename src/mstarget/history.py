@@ -32,6 +32,7 @@ import os
 import re
 import sys
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -380,8 +381,38 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
                 laid_out: bool = True) -> pd.DataFrame:
     """:func:`read_history` of one table found by :mod:`mstarget.layout` (``final=False``: one
     sheet of several, whose history-wide warnings wait for the whole; ``laid_out``: read from a file, whose
-    key cells may be written once at the top of their rows, :func:`_written_once`)."""
+    key cells may be written once at the top of their rows, :func:`_written_once`).
+
+    The steps: the table's rows made history rows (:func:`_history_rows`), the required columns checked, every field
+    read (:func:`_read_fields`), the frame of the validated columns (:func:`_history_frame`), the rows dropped or
+    refused across rows (:func:`_rows_dropped`), sorted (:func:`_sorted_history`), and what was left out said
+    (:func:`_say_left_out`)."""
     src = table.source or src  # a workbook's sheet is named in messages
+    raw = _history_rows(table, src, region, carried, laid_out)
+    problems = Problems(src, rows=table.rows, headers=table.headers, order=list(raw.columns))
+    if not require_columns(raw, REQUIRED, problems, "history", table.title):
+        if table.year_hint and "year" not in raw.columns:  # by region, the year nowhere: say where to write it
+            raise DataValidationError([Problem(src, None, None, None, table.year_hint)], source=src)
+        if hint := layout.year_start_hint(table.headers.values() if "year" in raw.columns else raw.columns):
+            problems.table(hint)  # 2021年初: the end of 2020
+        problems.raise_if_any()
+    f = _read_fields(raw, table, src, problems)
+    out = _history_frame(raw, f)
+    out, drop = _rows_dropped(out, raw, f, table, src, problems)
+    out = _sorted_history(out, f, drop, table, src, carried)
+    kept = _part_year_rows(raw, f.ident, f.values, f.part_labels) + _part_year_columns(raw, f.ident, table.unread)
+    if kept:  # 2026年1-10月: not observations, kept apart for the report to show (仅供参考)
+        out.attrs[PART_YEAR] = kept
+    _say_left_out(out, kept, f, table, src, problems)
+    if final:
+        consistency.warn_history(out)  # observations after this year, % shares jumping ~100x
+    return out
+
+
+def _history_rows(table, src: str, region: str | None, carried, laid_out: bool) -> pd.DataFrame:
+    """The table's frame as history rows: sum lines left out, a plan given as the history refused, a key written once
+    over its rows carried down, the ``region=`` given applied, a table of names only keyed by its names; a history read
+    before (``carried``) lends its rows to messages."""
     if carried is not None:  # a history read before: messages keep naming its file's rows
         table.rows, table.headers = carried.rows, dict(carried.headers)
         if carried.value_columns is not None:
@@ -395,14 +426,32 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     if "indicator" not in raw.columns and "name" in raw.columns:
         raw["indicator"] = raw["name"]
         table.headers.setdefault("indicator", table.headers.get("name", "name"))
-    problems = Problems(src, rows=table.rows, headers=table.headers, order=list(raw.columns))
-    if not require_columns(raw, REQUIRED, problems, "history", table.title):
-        if table.year_hint and "year" not in raw.columns:  # by region, the year nowhere: say where to write it
-            raise DataValidationError([Problem(src, None, None, None, table.year_hint)], source=src)
-        if hint := layout.year_start_hint(table.headers.values() if "year" in raw.columns else raw.columns):
-            problems.table(hint)  # 2021年初: the end of 2020
-        problems.raise_if_any()
+    return raw
 
+
+@dataclass
+class _HistoryFields:
+    """Every field of a history table's rows, read (:func:`_read_fields`); arrays of one item per row."""
+
+    #: region, indicator, name, unit (:func:`_identity`)
+    ident: dict
+    years: np.ndarray
+    #: a year cell's part-of-year label (2026年1-10月), "" where a whole year
+    cell_labels: np.ndarray
+    #: rows of a part of a year (by a cell, a column or the notes), and their labels
+    partial: np.ndarray
+    part_labels: np.ndarray
+    values: np.ndarray
+    #: a figure's preliminary mark (快报), "" where final; the preliminary figures to warn about
+    marks: np.ndarray
+    preliminary: list
+    measure: object
+    lower: object
+    upper: object
+
+
+def _read_fields(raw: pd.DataFrame, table, src: str, problems: Problems) -> _HistoryFields:
+    """Every field of the rows, each by its own parser; a cell that cannot be read is collected in ``problems``."""
     ident = _identity(raw)
     named = table.headers.get("indicator") or table.headers.get("name")
     if "unit" not in table.headers and named not in (None, "indicator", "name") and (ident["unit"] != "").any():
@@ -425,48 +474,65 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     measure = _measures_in_notes(raw, ident, measure, problems)
     lower, upper = _declared_bounds(raw, problems)
     _percent_range(raw, ident, values, lower, upper, table.cell_columns, problems)
+    return _HistoryFields(ident=ident, years=years, cell_labels=cell_labels, partial=partial, part_labels=part_labels,
+                          values=values, marks=marks, preliminary=preliminary, measure=measure, lower=lower,
+                          upper=upper)
 
-    # the columns as read, the validated ones replaced: one frame without copying any cell (a copy
-    # of a 1M-row history costs ~0.5 s, mostly first touches of new memory)
+
+def _history_frame(raw: pd.DataFrame, f: _HistoryFields) -> pd.DataFrame:
+    """The columns as read, the validated ones replaced: one frame without copying any cell (a copy of a 1M-row
+    history costs ~0.5 s, mostly first touches of new memory)."""
     cols = {c: raw[c] for c in raw.columns}
-    cols["region"], cols["indicator"], cols["unit"] = ident["region"], ident["indicator"], ident["unit"]
+    cols["region"], cols["indicator"], cols["unit"] = f.ident["region"], f.ident["indicator"], f.ident["unit"]
     if "name" in raw.columns:
-        cols["name"] = ident["name"]
-    cols["year"], cols["value"] = years, values
-    if measure is not None:
-        cols["measure"] = measure
-    if lower is not None:
-        cols["lower"], cols["upper"] = lower, upper
-    if (marks != "").any():  # 3.05（快报）, a column 2025年（快报）: read as the figure, kept marked
-        cols["preliminary"], cols["preliminary_mark"] = marks != "", marks
+        cols["name"] = f.ident["name"]
+    cols["year"], cols["value"] = f.years, f.values
+    if f.measure is not None:
+        cols["measure"] = f.measure
+    if f.lower is not None:
+        cols["lower"], cols["upper"] = f.lower, f.upper
+    if (f.marks != "").any():  # 3.05（快报）, a column 2025年（快报）: read as the figure, kept marked
+        cols["preliminary"], cols["preliminary_mark"] = f.marks != "", f.marks
     if "source" not in cols:
         cols["source"] = np.full(len(raw), "", dtype=object)
-    out = pd.DataFrame(cols, copy=False)
-    drop = _duplicates(out, raw, table.cell_columns, problems, skip=cell_labels != "", marks=marks)
+    return pd.DataFrame(cols, copy=False)
+
+
+def _rows_dropped(out: pd.DataFrame, raw: pd.DataFrame, f: _HistoryFields, table, src: str,
+                  problems: Problems) -> tuple[pd.DataFrame, list]:
+    """The rows left out -- a year given twice (a 2025年（预计） row a 2025 row supersedes), a part of a year, a 合计
+    under 指标名称 -- and the checks across rows (one unit per series: a row in another magnitude converted, no
+    negative counts); returns the frame and the positions to drop. Refused rows raise here."""
+    drop = _duplicates(out, raw, table.cell_columns, problems, skip=f.cell_labels != "", marks=f.marks)
     said = set(np.asarray(drop, dtype=int).tolist())  # a 2025年（预计） row a 2025 row supersedes: not read
-    if any(pos not in said for pos, _, _ in preliminary):
-        warn_preliminary(problems, [c for c in preliminary if c[0] not in said], stacklevel=4)
-    partial |= layout.total_indicator_rows(src, ident["indicator"], table.rows)  # 合计 under 指标名称: left out
+    if any(pos not in said for pos, _, _ in f.preliminary):
+        warn_preliminary(problems, [c for c in f.preliminary if c[0] not in said], stacklevel=4)
+    partial = f.partial | layout.total_indicator_rows(src, f.ident["indicator"], table.rows)  # 合计 under 指标名称
     if partial.any():  # a part of a year by the notes: not read, as a column 2024年（1-11月） is not
         drop = sorted(set(np.asarray(drop, dtype=int).tolist()) | set(np.flatnonzero(partial).tolist()))
     # across rows: one unit per series, no negative counts (mstarget.consistency)
-    checked = out if "name" in cols else pd.DataFrame({**cols, "name": ident["name"]}, copy=False)
+    checked = out if "name" in raw.columns else pd.DataFrame({**{c: out[c] for c in out.columns},
+                                                              "name": f.ident["name"]}, copy=False)
     mixed = consistency.check_history(checked, raw, lambda pos: _value_column(table.cell_columns, pos), problems)
     problems.raise_if_any()
     if mixed:  # 万批次 among a series' 批次: each such row in the series' commonest unit, said
         out = _one_unit_per_series(out, mixed, problems)
+    return out, drop
 
-    # sorted by region, indicator, year (stable), duplicates dropped: one take per column
+
+def _sorted_history(out: pd.DataFrame, f: _HistoryFields, drop, table, src: str, carried) -> pd.DataFrame:
+    """The rows kept, sorted by region, indicator, year (stable) with one take per column, the columns left unread
+    left out; the file's rows and headers remembered for later messages (:func:`mstarget.consistency.remember`)."""
     kept = np.ones(len(out), dtype=bool)
     kept[np.asarray(drop, dtype=int)] = False
     kept = np.flatnonzero(kept)
-    order = kept[_series_order(ident["region"][kept], ident["indicator"][kept], years[kept])]
+    order = kept[_series_order(f.ident["region"][kept], f.ident["indicator"][kept], f.years[kept])]
     first = ["region", "indicator", "year", "value", "unit", "source"]
     unread = set(table.unread_columns)  # 2025年1-9月, 2025年目标 beside the years: warned as not read, left out
     out = pd.DataFrame({c: _take(out[c], order)
                         for c in first + [c for c in out.columns if c not in first and c not in unread]},
                        copy=False)
-    out["year"] = years[order].astype(int)
+    out["year"] = f.years[order].astype(int)
     value_columns = (np.asarray(table.cell_columns, dtype=object)[order] if table.cell_columns is not None
                      else np.full(len(order), table.headers.get("value", "value"), dtype=object))
     sources = None if carried is None or carried.sources is None else carried.sources[order]
@@ -475,19 +541,19 @@ def _read_table(table, src: str, region: str | None, carried, *, final: bool = T
     out.attrs["mstarget_clean"] = True
     out.attrs["title"] = table.title
     out.attrs["notes"] = list(table.notes)  # 注 / 资料来源 rows; columns not read (a year's growth)
-    kept = _part_year_rows(raw, ident, values, part_labels) + _part_year_columns(raw, ident, table.unread)
-    if kept:  # 2026年1-10月: not observations, kept apart for the report to show (仅供参考)
-        out.attrs[PART_YEAR] = kept
+    return out
+
+
+def _say_left_out(out: pd.DataFrame, kept: list, f: _HistoryFields, table, src: str, problems: Problems) -> None:
+    """Warn of what was not read: columns (the last year read said, and a part of a year kept apart), year cells of a
+    part of a year, preliminary columns read where the final ones are blank."""
     if table.unread:
         last = f"the last year read is {int(out['year'].max())}" if len(out) else ""
         if any(r["source"] == "column" for r in kept):
             last += ("; " if last else "") + PART_YEAR_KEPT
         layout.warn_unread(src, table.unread, last)
-    _warn_part_year_cells(src, cell_labels, problems)
+    _warn_part_year_cells(src, f.cell_labels, problems)
     layout.warn_kept_preliminary(src, table.kept_preliminary)  # 2025年（快报） read where 2025年（年报） is blank
-    if final:
-        consistency.warn_history(out)  # observations after this year, % shares jumping ~100x
-    return out
 
 
 def _series_order(region, indicator, year) -> np.ndarray:

@@ -598,8 +598,37 @@ def _targets_continued(raw: pd.DataFrame, rows, headers: dict, src: str) -> None
 
 
 def _read_table(table, src: str, region: str | None, carried, laid_out: bool = True) -> pd.DataFrame:
-    """:func:`read_plan` of one table found by :mod:`mstarget.layout` (``laid_out``: read from a file)."""
+    """:func:`read_plan` of one table found by :mod:`mstarget.layout` (``laid_out``: read from a file).
+
+    The steps: the table's rows made plan rows (regions written once, a name as the id: :func:`_plan_rows`), its
+    layout checked (:func:`_check_layout`), every field read (:func:`_read_fields`), 建成 / 待定 rows left without a
+    figure (:func:`_figureless`), the plan's frame (:func:`_plan_frame`), and the checks across rows."""
     src = table.source or src  # a workbook's sheet is named in messages
+    raw = _plan_rows(table, src, region, carried, laid_out)
+    problems = Problems(src, rows=table.rows, headers=table.headers, order=list(raw.columns),
+                        cell_headers=table.cell_headers)
+    _check_layout(raw, table, src, problems)
+    f = _read_fields(raw, table, src, problems)
+    problems.raise_if_any()
+    _figureless(f, table, src, carried)
+    out = _plan_frame(f, table, src)
+    # across rows: repeated rows (conflicting: refused; exact: kept once), negative counts
+    keep = consistency.check_plan(out, f.raw, problems, warn=carried is None)
+    problems.raise_if_any()
+    if len(keep) < len(out):
+        out = out.iloc[keep].reset_index(drop=True)
+    consistency.remember(out, consistency.SheetCells(src, np.asarray(table.rows)[keep], table.headers,
+                                                     cell_headers={k: np.asarray(v, dtype=object)[keep]
+                                                                   for k, v in table.cell_headers.items()}))
+    out.attrs["title"] = table.title
+    out.attrs["notes"] = list(table.notes)
+    return out
+
+
+def _plan_rows(table, src: str, region: str | None, carried, laid_out: bool) -> pd.DataFrame:
+    """The table's frame as plan rows: a region written once over its rows carried down, the ``region=`` given
+    applied, a table of names only keyed by its names; a plan read before (``carried``) lends its rows and headers
+    to messages."""
     if carried is not None:  # a plan read before: messages keep naming its file's rows and headers
         table.rows, table.headers = carried.rows, dict(carried.headers)
         table.cell_headers = dict(carried.cell_headers)
@@ -611,8 +640,12 @@ def _read_table(table, src: str, region: str | None, carried, laid_out: bool = T
     if "indicator" not in raw.columns and "name" in raw.columns:
         raw["indicator"] = raw["name"]  # a table with names only: the name is the id
         table.headers.setdefault("indicator", table.headers.get("name", "name"))
-    problems = Problems(src, rows=table.rows, headers=table.headers, order=list(raw.columns),
-                        cell_headers=table.cell_headers)
+    return raw
+
+
+def _check_layout(raw: pd.DataFrame, table, src: str, problems: Problems) -> None:
+    """What the table as a whole must be before any cell is read: a target column (not one merged under 基期值), the
+    required columns, some rows; columns left unread and preliminary columns kept are said first."""
     if "target" not in raw.columns and (misplaced := _target_under_baseline(raw, table, src)) is not None:
         raise DataValidationError([misplaced], source=src)  # 基期值 merged over 2020年 | 2025年: no target column
     if not require_columns(raw, REQUIRED, problems, "plan"):
@@ -623,10 +656,50 @@ def _read_table(table, src: str, region: str | None, carried, laid_out: bool = T
     if raw.empty:
         problems.table("the plan table has no rows; expected one row per target under the header")
         problems.raise_if_any()
-
     _history_as_plan(raw, table.headers, src)  # 2020年 | 2021年 | 2022年 | 2023年 and nothing of a plan: said
     _stray_text_rows(raw, problems)  # 以上数据由区统计局提供。 under the table: quoted, not two blank cells
     _attribute_source(raw, problems, table.headers)  # 类别 of 约束性 / 预期性, √ under 约束性 | 预期性, 是否约束性
+
+
+@dataclass
+class _PlanFields:
+    """Every field of a plan table's rows, read (:func:`_read_fields`); arrays of one item per row."""
+
+    #: the table's rows, as the fields were read from (a growth column's target, words kept apart)
+    raw: pd.DataFrame
+    #: region, indicator, name, unit ... (:func:`_identity`)
+    ident: dict
+    baseline_year: np.ndarray
+    target_year: np.ndarray
+    #: the baseline and target cells (value, kind, decimals, strict ...), the striven-for column's
+    baseline: object
+    target: object
+    aim: object
+    #: 2022年完成值 ...: the observed columns' cells
+    observed: dict
+    #: a target in words (持续提升, 下降10%): its direction ("" where a figure)
+    worded: np.ndarray
+    #: 增加10 in a % row read as percentage points
+    in_points: np.ndarray
+    #: the striven-for figure (力争7), NaN where none; rows whose target and striven-for one are two columns
+    striven: np.ndarray
+    two_columns: np.ndarray
+    kind: np.ndarray
+    direction: object
+    attribute: object
+    lower: object
+    upper: object
+    measure: object
+    #: 建成 (定性) rows and their words, 待定 rows and the direction a column gives them
+    qualitative: np.ndarray
+    pending: np.ndarray
+    given: object
+    baseline_words: object
+    completion: dict
+
+
+def _read_fields(raw: pd.DataFrame, table, src: str, problems: Problems) -> _PlanFields:
+    """Every field of the rows, each by its own parser; a cell that cannot be read is collected in ``problems``."""
     ident = _identity(raw, problems)
     refuse_blank_regions(raw, table.rows, problems)
     target_year = _years(raw, "target_year", problems, required=True)
@@ -641,17 +714,8 @@ def _read_table(table, src: str, region: str | None, carried, laid_out: bool = T
     raw, baseline_words = _baseline_words(raw, qualitative)
     noted = preliminary_footnotes([table.title, *table.notes])  # 2.42* under 注：带*号的数据为快报数
     baseline = _cells(raw, "baseline", problems, required=False, noted=noted)
-    target_raw = raw
     given = _given_directions(raw) if pending.any() else None  # 正向 / 逆向 beside a 待定 target
-    if qualitative.any() or pending.any():  # read past the checks of a figure by one standing for none, on the
-        # baseline's notation (and the sign a direction column gives a 待定 row, so that the two agree)
-        target_raw = raw.copy(deep=False)
-        column = raw["target"].astype(object).to_numpy(copy=True)
-        stand = qualitative | pending
-        signs = ["≤" if given is not None and given[pos] == "<=" else "≥" for pos in np.flatnonzero(stand)]
-        column[stand] = [sign + {"cumulative": "〔0〕", "increment": "〈0〉"}.get(k, "0")
-                         for sign, k in zip(signs, baseline.kind[stand])]
-        target_raw["target"] = column
+    target_raw = _standing_for_none(raw, qualitative, pending, given, baseline)
     striven, target_raw = _striven_targets(target_raw, ident["unit"])
     striven, target_raw = _range_targets(target_raw, ident["unit"], baseline, striven, problems,
                                          table.cell_columns)
@@ -678,35 +742,68 @@ def _read_table(table, src: str, region: str | None, carried, laid_out: bool = T
     lower, upper = _bounds(raw, ident, target, baseline, problems)
     measure = _measures(raw, ident, problems)
     _years_agree(raw, kind, baseline_year, target_year, problems)
-    problems.raise_if_any()
+    return _PlanFields(raw=raw, ident=ident, baseline_year=baseline_year, target_year=target_year,
+                       baseline=baseline, target=target, aim=aim, observed=observed, worded=worded,
+                       in_points=in_points, striven=striven, two_columns=two_columns, kind=kind, direction=direction,
+                       attribute=attribute, lower=lower, upper=upper, measure=measure, qualitative=qualitative,
+                       pending=pending, given=given, baseline_words=baseline_words, completion=completion)
 
-    if qualitative.any():  # no figure, no direction: assess gives them 定性指标，另行评价
-        target.value[qualitative] = np.nan
-        direction = np.asarray(direction, dtype=object)
-        direction[qualitative] = None
-        target.decimals[qualitative] = np.nan
-        if carried is None:  # (a plan read before was warned about then)
-            _warn_qualitative(src, table.rows, raw, ident, qualitative)
-    if pending.any():  # 待定: no figure yet; the direction suggest needs, where the plan gives one
-        target.value[pending] = np.nan
-        target.decimals[pending] = np.nan
-        direction = np.asarray(direction, dtype=object)
-        direction[pending] = _pending_directions(given, kind, ident)[pending]
+
+def _standing_for_none(raw: pd.DataFrame, qualitative: np.ndarray, pending: np.ndarray, given, baseline):
+    """The rows whose target cell is read past the checks of a figure (建成, 待定): a target standing for none, on the
+    baseline's notation (≥〔0〕, ≥〈0〉, ≥0; ≤ where a direction column says 逆向 for a 待定 row, so that the two
+    agree). ``raw`` itself when there are none."""
+    if not (qualitative.any() or pending.any()):
+        return raw
+    target_raw = raw.copy(deep=False)
+    column = raw["target"].astype(object).to_numpy(copy=True)
+    stand = qualitative | pending
+    signs = ["≤" if given is not None and given[pos] == "<=" else "≥" for pos in np.flatnonzero(stand)]
+    column[stand] = [sign + {"cumulative": "〔0〕", "increment": "〈0〉"}.get(k, "0")
+                     for sign, k in zip(signs, baseline.kind[stand])]
+    target_raw["target"] = column
+    return target_raw
+
+
+def _figureless(f: _PlanFields, table, src: str, carried) -> None:
+    """建成 rows (定性指标，另行评价: no figure, no direction) and 待定 rows (no figure yet; the direction suggest needs,
+    where the plan gives one), warned once (a plan read before was warned about then)."""
+    target = f.target
+    if f.qualitative.any():
+        target.value[f.qualitative] = np.nan
+        f.direction = np.asarray(f.direction, dtype=object)
+        f.direction[f.qualitative] = None
+        target.decimals[f.qualitative] = np.nan
         if carried is None:
-            _warn_pending(src, table.rows, raw, ident, pending, direction)
-    out = pd.DataFrame({**ident,
-                        "baseline_year": pd.array(baseline_year, dtype="Int64"),
-                        "baseline": baseline.value, "target_year": target_year.astype(int),
-                        "target": target.value, "direction": direction, "kind": kind,
-                        "attribute": attribute, "lower": lower, "upper": upper}, columns=COLUMNS)
+            _warn_qualitative(src, table.rows, f.raw, f.ident, f.qualitative)
+    if f.pending.any():
+        target.value[f.pending] = np.nan
+        target.decimals[f.pending] = np.nan
+        f.direction = np.asarray(f.direction, dtype=object)
+        f.direction[f.pending] = _pending_directions(f.given, f.kind, f.ident)[f.pending]
+        if carried is None:
+            _warn_pending(src, table.rows, f.raw, f.ident, f.pending, f.direction)
+
+
+def _plan_frame(f: _PlanFields, table, src: str) -> pd.DataFrame:
+    """The plan's frame (:data:`COLUMNS`), with the optional columns the rows need: targets in words as written, a
+    striven-for figure, strict bounds, 定性 / 待定 flags, observed columns, the measure, decimals written, preliminary
+    figures, an adjusted target; a merged 类别 cell filled down."""
+    raw, target, worded, striven = f.raw, f.target, f.worded, f.striven
+    qualitative, pending = f.qualitative, f.pending
+    out = pd.DataFrame({**f.ident,
+                        "baseline_year": pd.array(f.baseline_year, dtype="Int64"),
+                        "baseline": f.baseline.value, "target_year": f.target_year.astype(int),
+                        "target": target.value, "direction": f.direction, "kind": f.kind,
+                        "attribute": f.attribute, "lower": f.lower, "upper": f.upper}, columns=COLUMNS)
     written = (worded != "") | np.isfinite(striven) | qualitative | pending
     # 保持在98%以上, 不发生, 低于0.15: a figure in words, kept as the plan wrote it (the report shows it so)
     verbatim = ~written & target.ok & np.asarray(map_unique(raw["target"], _in_words), dtype=bool)
     if (written | verbatim).any():  # 持续提升, 下降10%, 6%以上，力争7%: the words as written, and what they are read as
         out["target_written"] = np.where(written | verbatim, map_unique(raw["target"], written_text), "")
-        for pos in np.flatnonzero(in_points & (worded != "")):  # 增加10 in a % row: 增加10个百分点, as it was read
+        for pos in np.flatnonzero(f.in_points & (worded != "")):  # 增加10 in a % row: 增加10个百分点, as it was read
             out.loc[pos, "target_written"] = points_written(out["target_written"].iloc[pos])
-        for pos in np.flatnonzero(two_columns):  # 基本目标 | 力争目标: written as the one cell ≥90（力争95） is
+        for pos in np.flatnonzero(f.two_columns):  # 基本目标 | 力争目标: written as the one cell ≥90（力争95） is
             aim_text = written_text(raw["target_striven"].iloc[pos]).lstrip("≥≤>=<").strip()
             out.loc[pos, "target_written"] = f"{written_text(raw['target'].iloc[pos])}（力争{aim_text}）"
     if np.isfinite(striven).any():  # 力争7%: the striven-for figure, beyond the target assessed
@@ -717,20 +814,20 @@ def _read_table(table, src: str, region: str | None, carried, laid_out: bool = T
         out["qualitative"] = qualitative
     if pending.any():  # 待定: a target not yet set (目标待定), not judged; suggest gives its figures
         out[PENDING_COLUMN] = pending
-    _earlier_years(table, src, observed, kind, baseline_year)
+    _earlier_years(table, src, f.observed, f.kind, f.baseline_year)
     for c in raw.columns:
-        if c in observed:
-            out[c] = observed[c].value  # 2022年完成值: numbers (float, NaN blank), used by assess
+        if c in f.observed:
+            out[c] = f.observed[c].value  # 2022年完成值: numbers (float, NaN blank), used by assess
         elif c not in COLUMNS and c not in ("target_striven", "measure"):  # (those two: read above / below)
             out[c] = raw[c].to_numpy()
-    for c, words in completion.items():  # 已建成: a qualitative row's 完成值 in words, as written
+    for c, words in f.completion.items():  # 已建成: a qualitative row's 完成值 in words, as written
         out[c] = words
-    if baseline_words is not None:  # 未建成: a qualitative row's baseline in words, as written
-        out[BASELINE_WRITTEN] = baseline_words
-    if measure is not None:  # 口径 / 备注 当年新增, …（当年新增）: how the row's yearly figures count
-        out["measure"] = measure
-    _written_decimals(out, raw, baseline, target, derived=worded != "")
-    _preliminary_columns(out, raw, table.headers, baseline, observed, src)
+    if f.baseline_words is not None:  # 未建成: a qualitative row's baseline in words, as written
+        out[BASELINE_WRITTEN] = f.baseline_words
+    if f.measure is not None:  # 口径 / 备注 当年新增, …（当年新增）: how the row's yearly figures count
+        out["measure"] = f.measure
+    _written_decimals(out, raw, f.baseline, target, derived=worded != "")
+    _preliminary_columns(out, raw, table.headers, f.baseline, f.observed, src)
     _noted_preliminary(out, [table.title, *table.notes], src)  # 注：2024年完成值为快报数 / 备注 2024年为快报数
     _adjusted_target_note(out, raw, table, src)  # 2025年调整目标 beside 2025年目标: the adjusted one is the target
     if "group" in out.columns and not table.sectioned:  # a merged 类别 cell exported to CSV (or split by a page
@@ -738,16 +835,6 @@ def _read_table(table, src: str, region: str | None, carried, laid_out: bool = T
         g = out["group"].astype(object)
         blank = g.isna() | (g.astype(str).str.strip() == "")
         out["group"] = g.mask(blank).ffill().fillna("").to_numpy()
-    # across rows: repeated rows (conflicting: refused; exact: kept once), negative counts
-    keep = consistency.check_plan(out, raw, problems, warn=carried is None)
-    problems.raise_if_any()
-    if len(keep) < len(out):
-        out = out.iloc[keep].reset_index(drop=True)
-    consistency.remember(out, consistency.SheetCells(src, np.asarray(table.rows)[keep], table.headers,
-                                                     cell_headers={k: np.asarray(v, dtype=object)[keep]
-                                                                   for k, v in table.cell_headers.items()}))
-    out.attrs["title"] = table.title
-    out.attrs["notes"] = list(table.notes)
     return out
 
 

@@ -1449,6 +1449,65 @@ def _num(v) -> float:
     return math.nan if is_missing(v) else float(v)
 
 
+@dataclass
+class _RowState:
+    """What a report row is, read once from the assessment's row for :func:`_cells`' steps."""
+
+    kind: object
+    direction: object
+    baseline: float
+    #: the target as shown (a computed one, 年均增长6% of a baseline, rounded to the places it is shown with)
+    target: float
+    last_value: float
+    #: the figure progress counts: the last value, a 〈〉 row's (or a period average's, or a stock's with gaps) so far
+    current: float
+    #: a 年均增长 period average (:func:`mstarget.assess.period_average`)
+    average: bool
+    #: years estimated inside a reported running total (the sums reported stay bare)
+    split: set
+    #: years of the period not reported (:func:`unreported_gap`) and their mark (3.90（缺2024年）)
+    gap: list
+    gap_mark: str
+    #: years the history marks preliminary, their mark, and the mark of the figure judged
+    pre_years: set
+    pre_mark: str
+    judged_pre: str
+    #: the report's category of the row (:func:`row_category`)
+    category: str
+    #: the target year's value is a fact (observed or interpolated): no range, no probability
+    closed: bool
+    #: ... or a 待定 target's observed target year (shown as observed rows' are)
+    settled: bool
+    #: the forecast column holds a value of the target year (settled, or a target year never reported, estimated)
+    valued: bool
+    #: the target is computed from the baseline (年均增长6%: 1234 x 1.06^5), no figure written
+    computed: bool
+    last_year: object
+    target_year: object
+    #: the words before a sum or an average (累计 / 年均)
+    accumulated: str
+
+
+@dataclass
+class _RowPlaces:
+    """The decimals of a report row's figures (:func:`_row_places`)."""
+
+    #: the indicator's written figures: observed values, the latest, the target year's once observed, the gap
+    written: int
+    #: the figures compared with the target, told from it visibly (13.5 against ≥14, not 14)
+    compared: int
+    #: forecasts and ranges: about three significant digits, a count's whole
+    forecast: int
+    #: the plan's own target and baseline as it wrote them (99.0, 〔4.0〕)
+    target: int
+    baseline: int
+    #: the paces: still needed (尚需年均变化), observed
+    required: int
+    observed: int
+    #: a count of whole things (项, 批次/年, all figures whole): whole forecast and range
+    counted: bool
+
+
 def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
            qualifier: str = "", mark_forecast: bool = False, *, shared: tuple = (), shared_plan: tuple = (),
            yearly: dict | None = None, years: Sequence[int] = (), n_peers: int | None = None,
@@ -1476,19 +1535,54 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     ``forecast_value``) stay bare, the sentence says 快报数 itself. A row with years not reported
     (``unreported_years``: a 〈〉 sum, a stock from yearly additions) shows what the reported figures add up to
     -- as its progress and gap count them -- marked so (3.90（缺2024年）, :data:`UNREPORTED_MARK`), and the
-    estimate counting those years marked 插值 (插值累计 5.10)."""
-    kind, direction = r.get("kind"), r.get("direction")
-    baseline, target, last_value = _num(r.get("baseline")), _num(r.get("target")), _num(r.get("last_value"))
-    split = set(years_of(r.get("split_years")))  # inside a reported running total: the sums reported stay bare
+    estimate counting those years marked 插值 (插值累计 5.10).
+
+    The steps: what the row is (:func:`_row_state`), its decimals (:func:`_row_places`), the table's main cells
+    (:func:`_main_cells`), then the baseline as written (:func:`_baseline_cells`), the latest and target-year figures
+    (:func:`_latest_cells`), the yearly columns (:func:`_year_cells`), names and the target as the plan wrote them
+    (:func:`_name_cells`, :func:`_target_cells`), the cells left blank where nothing may be reckoned
+    (:func:`_blank_cells`) and, for a target year observed, the original target and the paces (:func:`_original_cells`,
+    :func:`_pace_cells`)."""
+    s = _row_state(r, lang, report_kind)
+    places = _row_places(r, s, yearly, written, shared, shared_plan)
+    # nothing still needed once the target is reached (提前实现, or reached with the target year's value
+    # still awaited, which the report calls 数据不足): 尚需年均变化 says 已达到, not -0.20
+    met = _is_met_row(r, s)
+    required = math.nan if met else r.get("required_pace")
+    # a strict bound (低于0.15, 超过98: read_plan's ``strict``) is < / >: its own figure does not meet it
+    sign = (STRICT_SIGN if strict_of(r) else DIRECTION_SIGN).get(s.direction, "")
+    prefix = _forecast_prefix(s, lang, mark_forecast, interpolated)
+    cells = _main_cells(r, s, places, number, lang, sign, prefix, met, required, n_peers, report_kind)
+    _baseline_cells(cells, r, s, places, lang)
+    _latest_cells(cells, r, s, places, lang, prefix)
+    _year_cells(cells, r, s, places, lang, yearly, years)
+    _name_cells(cells, r, lang, several_regions, qualifier)
+    _target_cells(cells, r, s, places, lang, sign)
+    cells["current_value"] = number_cell(s.current, places.compared)
+    cells["forecast_value"] = number_cell(r.get("forecast"), places.compared if s.valued else places.forecast)
+    cells["required_abs"] = pace_cell(abs(_num(required)), places.required, sign=False)
+    cells["observed_abs"] = Cell(None, MISSING) if none_at_all(r) else \
+        pace_cell(abs(_num(r.get("observed_pace"))), places.observed, sign=False)
+    cells["qualifier"] = Cell(qualifier, qualifier)
+    _blank_cells(cells, r, s, lang, met, report_kind, under_way, points)
+    value = _num(r.get("forecast")) if s.closed and not s.gap else s.current  # the figure judged (a 〈〉 row's sum)
+    _original_cells(cells, r, lang, sign, max(places.forecast, places.compared), value, s.closed)
+    if s.closed:  # why a target year's value missed: the pace the plan needed against the one achieved
+        _pace_cells(cells, r, places.compared, value, yearly, places.written, places.compared)
+    return cells, places.compared
+
+
+def _row_state(r: dict, lang: str, report_kind: str) -> _RowState:
+    """What the row is: its figures, marks and category, as :class:`_RowState`."""
+    kind = r.get("kind")
     gap = unreported_gap(r)
     # a growth rate's period average (年均增长, :func:`mstarget.assess.period_average`): the reported years' average so far
     average = isinstance(r.get("average_years"), str) and bool(r.get("average_years"))
+    last_value = _num(r.get("last_value"))
     current = _num(r.get("sum_so_far")) if kind == "increment" or average or \
         (gap and not is_missing(r.get("sum_so_far"))) else last_value
-    gap_mark = UNREPORTED_MARK[lang].format(("、" if lang == "zh" else ", ").join(map(str, gap))) if gap else ""
     pre_years = set(years_of(r.get("preliminary_years")))
     pre_mark = preliminary_suffix(r.get("preliminary_mark"), lang) if pre_years else ""
-    judged_pre = pre_mark if flagged(r.get("last_preliminary")) else ""
     cat = row_category(r, report_kind)
     # the target year's value (observed or interpolated) is a fact, not a forecast: no range, no probability
     closed = cat in FINAL_CATEGORIES
@@ -1496,133 +1590,173 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     # as the observed rows' are (4.43, not 预测 4.43 with a range 4.43–4.43), though nothing is judged against it
     ly_, ty_ = r.get("last_year"), r.get("target_year")
     settled = closed or (cat == TARGET_PENDING and not is_missing(ly_) and not is_missing(ty_) and int(ly_) >= int(ty_))
-    # a figure said to miss (or meet) the target differs from it visibly: 13.5 against ≥14, not 14
-    # a target year never reported, its value estimated between its neighbours (:func:`estimated_target_year`): no
-    # verdict, but the estimate is a value of that year, written as the observed ones (13.5 against ≥14, not 14)
-    valued = settled or flagged(r.get("target_year_estimated"))
-    compared = (current, _num(r.get("forecast")) if valued else math.nan)
-    # a target computed from the baseline (年均增长6%: 1234 x 1.06^5 = 1651.3704) is no figure written: it sets no
-    # decimals, and is shown with the row's (≥1,651, one place more where that tells it from a value compared)
-    computed = computed_target(r)
+    return _RowState(
+        kind=kind, direction=r.get("direction"), baseline=_num(r.get("baseline")), target=_num(r.get("target")),
+        last_value=last_value, current=current, average=average,
+        split=set(years_of(r.get("split_years"))),  # inside a reported running total: the sums reported stay bare
+        gap=gap, gap_mark=UNREPORTED_MARK[lang].format(("、" if lang == "zh" else ", ").join(map(str, gap))) if gap else "",
+        pre_years=pre_years, pre_mark=pre_mark,
+        judged_pre=pre_mark if flagged(r.get("last_preliminary")) else "",
+        category=cat, closed=closed, settled=settled,
+        # a figure said to miss (or meet) the target differs from it visibly: 13.5 against ≥14, not 14
+        # a target year never reported, its value estimated between its neighbours (:func:`estimated_target_year`): no
+        # verdict, but the estimate is a value of that year, written as the observed ones (13.5 against ≥14, not 14)
+        valued=settled or flagged(r.get("target_year_estimated")),
+        # a target computed from the baseline (年均增长6%: 1234 x 1.06^5 = 1651.3704) is no figure written: it sets no
+        # decimals, and is shown with the row's (≥1,651, one place more where that tells it from a value compared)
+        computed=computed_target(r), last_year=ly_, target_year=ty_,
+        accumulated=("累计 " if lang == "zh" else "sum ") if kind == "increment" else
+        ("年均 " if lang == "zh" else "average ") if average else "")
+
+
+def _row_places(r: dict, s: _RowState, yearly: dict | None, written: int | None, shared: tuple,
+                shared_plan: tuple) -> _RowPlaces:
+    """The decimals of the row's figures (:class:`_RowPlaces`); a computed target is set to the figure shown
+    (``s.target``)."""
+    baseline, target, last_value = s.baseline, s.target, s.last_value
+    compared = (s.current, _num(r.get("forecast")) if s.valued else math.nan)
     # the figures written -- observed values, the latest, the target year's once observed, the gap -- with the
     # decimals the plan and the history write them (0.20, 2.95), one text per figure in the yearly columns,
     # 实际值 and the sentences; a count reported whole stays whole (实际为1项, 79项 beside a plan's 〔117.0〕)
     if written is None:
-        written = _written_decimals(r.get("unit"), (baseline, math.nan if computed else target,
+        written = _written_decimals(r.get("unit"), (baseline, math.nan if s.computed else target,
                                                     math.nan if _latest_estimated(r) else last_value,
                                                     r.get("target_striven"),
                                                     *_written_yearly(r, yearly).values()),
                                     (r.get("baseline_decimals"), r.get("target_decimals")))
     wdec = written
-    if computed:
-        target = computed_target_shown(target, wdec, *compared, _num(r.get("forecast")), direction=direction)
-    reference = (target, baseline, last_value, current, *shared)
-    fdec = row_decimals(reference=reference, exact=(baseline, *(() if computed else (target,)), *shared_plan))
+    if s.computed:
+        target = s.target = computed_target_shown(target, wdec, *compared, _num(r.get("forecast")),
+                                                  direction=s.direction)
+    reference = (target, baseline, last_value, s.current, *shared)
+    fdec = row_decimals(reference=reference, exact=(baseline, *(() if s.computed else (target,)), *shared_plan))
     # a computed target shown already tells itself from the figures written: they keep their own places (2.7
     # beside ≥2.66, as in the yearly columns)
-    dec = wdec if computed else compared_decimals(wdec, target, *compared)
+    dec = wdec if s.computed else compared_decimals(wdec, target, *compared)
     # forecasts and paces keep their own precision (unchanged by the written figures): about three significant
     # digits (fdec) and the places that tell a figure from its target, a count's whole (9.8 批次 forecast beside
     # a target of 9)
     sized = compared_decimals(level_decimals(fdec, reference=reference), target, *compared)
     # an open forecast beside its target also differs from it visibly: 预测 116.6 against ≥〔117〕 at 49 %, not 117
-    open_forecast = () if valued else (_num(r.get("forecast")),)
+    open_forecast = () if s.valued else (_num(r.get("forecast")),)
     fdec = max(compared_decimals(fdec, target, *compared, *open_forecast), sized)
-    if kind == "increment":  # a 〈〉 sum of additions reported to 0.1 is known to 0.1: 累计 6.7 (5.5–8.8) beside 累计完成3.2
+    if s.kind == "increment":  # a 〈〉 sum of additions reported to 0.1 is known to 0.1: 累计 6.7 (5.5–8.8) beside 累计完成3.2
         # and 0.8 | 1.9 | 3.2, not 6.74 nor 6.00 -- more places only where the sum would read as its target (4.97, not 5.0)
         fdec = min(fdec, compared_decimals(dec, target, *compared, *open_forecast))
     # a count of whole things (项, 批次/年, all figures whole): its forecast and range are whole numbers too
     counted = whole_count(r.get("unit"), reference)
     if counted:  # even beside its target: 8 批次 against ≥8 at 50 %, not 7.997 -- the probability says the rest
         fdec = sized
-    # nothing still needed once the target is reached (提前实现, or reached with the target year's value
-    # still awaited, which the report calls 数据不足): 尚需年均变化 says 已达到, not -0.20
-    met = cat in ("achieved", "completed") or (not closed and r.get("category") == "achieved") or \
-        (cat in ("insufficient_data", NOT_STARTED) and nothing_after_base(r) and at_target(r, current))  # met at the base
-    required = math.nan if met else r.get("required_pace")
     # each pace with the decimals of the row's figures as shown (dec: 5.0, 5.2, 5.3 -> one), one more at most where
     # a pace needs it to show two significant digits (+0.03 beside 5.1, never +0.033 from the forecast's 5.17)
-    # (a computed target's extra place, 4.702 told from 4.7, is no precision of the paces: +0.3, not +0.300)
-    paced = dec
-    rdec, odec = pace_decimals(paced, required), pace_decimals(paced, r.get("observed_pace"))
-    if paced == 0:  # a series of whole figures (项, 户): its pace's first decimal, where it has one (+13.4, not +13:
+    # (a computed target's extra place, 4.702 told from 4.7, is no precision of the paces: +0.3, not +0.300);
+    # no pace once the target is reached (:func:`_is_met_row`)
+    required = math.nan if _is_met_row(r, s) else r.get("required_pace")
+    rdec, odec = pace_decimals(dec, required), pace_decimals(dec, r.get("observed_pace"))
+    if dec == 0:  # a series of whole figures (项, 户): its pace's first decimal, where it has one (+13.4, not +13:
         # (105-38)/5), in both pace columns alike
         rdec, odec = (max(d, whole_pace_decimals(v)) for d, v in ((rdec, required), (odec, r.get("observed_pace"))))
-    # a strict bound (低于0.15, 超过98: read_plan's ``strict``) is < / >: its own figure does not meet it
-    sign = (STRICT_SIGN if strict_of(r) else DIRECTION_SIGN).get(direction, "")
     # the plan's own figures as it wrote them (99.0, 〔4.0〕: read_plan's decimals; 12, not 12.0)
-    tdec = plan_figure_decimals(target, r.get("target_decimals"), max(fdec, dec))
-    bdec = plan_figure_decimals(baseline, r.get("baseline_decimals"), max(fdec, dec))
-    accumulated = ("累计 " if lang == "zh" else "sum ") if kind == "increment" else \
-        ("年均 " if lang == "zh" else "average ") if average else ""
-    # a forecast beside observed target-year values says it is one: 预测 117, 预测累计 6.95
-    forecast_prefix = accumulated
-    if closed and interpolated:  # the target year's value estimated between two observations: said so
-        forecast_prefix = INTERPOLATED_MARK[lang] + ("" if lang == "zh" and accumulated else " ") + accumulated
-    estimate = (bool(gap) or interpolated) and not settled and not is_missing(ly_) and not is_missing(ty_) and \
+    return _RowPlaces(written=wdec, compared=dec, forecast=fdec,
+                      target=plan_figure_decimals(target, r.get("target_decimals"), max(fdec, dec)),
+                      baseline=plan_figure_decimals(baseline, r.get("baseline_decimals"), max(fdec, dec)),
+                      required=rdec, observed=odec, counted=counted)
+
+
+def _is_met_row(r: dict, s: _RowState) -> bool:
+    """Nothing is still needed: the target reached (提前实现, or reached with the target year's value still awaited,
+    which the report calls 数据不足, or met at the base year)."""
+    return s.category in ("achieved", "completed") or (not s.closed and r.get("category") == "achieved") or \
+        (s.category in ("insufficient_data", NOT_STARTED) and nothing_after_base(r) and at_target(r, s.current))
+
+
+def _forecast_prefix(s: _RowState, lang: str, mark_forecast: bool, interpolated: bool) -> str:
+    """The words before the forecast column's figure: 累计 / 年均, 预测 beside observed target-year values (预测 117,
+    预测累计 6.95), 插值 for the target year's value estimated between two observations or counting a year not
+    reported."""
+    accumulated = s.accumulated
+    prefix = accumulated
+    if s.closed and interpolated:  # the target year's value estimated between two observations: said so
+        prefix = INTERPOLATED_MARK[lang] + ("" if lang == "zh" and accumulated else " ") + accumulated
+    ly_, ty_ = s.last_year, s.target_year
+    estimate = (bool(s.gap) or interpolated) and not s.settled and not is_missing(ly_) and not is_missing(ty_) and \
         int(ly_) >= int(ty_)
-    if mark_forecast and not settled and not estimate:
+    if mark_forecast and not s.settled and not estimate:
         joint = "" if lang == "zh" and accumulated else " "
-        forecast_prefix = FORECAST_MARK[lang] + joint + accumulated if accumulated else FORECAST_MARK[lang] + " "
+        prefix = FORECAST_MARK[lang] + joint + accumulated if accumulated else FORECAST_MARK[lang] + " "
     if estimate:  # the target year observed, a year before it not reported: the figure counting its estimate
-        forecast_prefix = INTERPOLATED_MARK[lang] + ("" if lang == "zh" and accumulated else " ") + accumulated
+        prefix = INTERPOLATED_MARK[lang] + ("" if lang == "zh" and accumulated else " ") + accumulated
+    return prefix
+
+
+def _main_cells(r: dict, s: _RowState, places: _RowPlaces, number: int, lang: str, sign: str, prefix: str, met: bool,
+                required, n_peers: int | None, report_kind: str) -> dict[str, Cell]:
+    """The table's columns: names, the plan's figures, progress, forecast and range, probability, paces, category."""
+    dec, fdec = places.compared, places.forecast
     name = r.get("name")
     name = str(name) if isinstance(name, str) and name.strip() else str(r.get("indicator"))
     attr_labels = ATTRIBUTE_ZH if lang == "zh" else ATTRIBUTE_EN
-    label = CATEGORY_LABELS[lang][cat]
-    if counted:  # whole numbers, the range widened outward (0.00–6.54 -> 0–7)
+    label = CATEGORY_LABELS[lang][s.category]
+    if places.counted:  # whole numbers, the range widened outward (0.00–6.54 -> 0–7)
         lo, hi = count_band(r.get("lo_80"), r.get("hi_80"))
     else:
         lo, hi = number_cell(r.get("lo_80"), fdec), number_cell(r.get("hi_80"), fdec)
-    if settled:
+    if s.settled:
         lo = hi = Cell(None, MISSING)
     # nothing observed after the base year: no time elapsed or progress to show (–, not 0%)
     ly, by = r.get("last_year"), r.get("baseline_year")
     unmeasured = is_missing(ly) or (not is_missing(by) and int(ly) <= int(by))
     rng = Cell(None, lo.text) if lo.missing else Cell(f"{lo.text}–{hi.text}", range_text(lo.text, hi.text, lang))
     unit = r.get("unit")
-    cells = {
+    current, accumulated = s.current, s.accumulated
+    return {
         "no": Cell(number, str(number), "0"),
         "name": Cell(name, name),
         "region": text_cell(r.get("region")),
         "attribute": text_cell(attr_labels.get(r.get("attribute"), "")) if r.get("attribute") else Cell("", ""),
         "unit": text_cell(unit_column_text(unit, lang)) if isinstance(unit, str) and unit else Cell("", ""),
         "baseline_year": year_cell(r.get("baseline_year")),
-        "baseline": number_cell(baseline, bdec),
+        "baseline": number_cell(s.baseline, places.baseline),
         "last_year": year_cell(r.get("last_year")),
         "current": number_cell(current, dec, prefix=accumulated),
         "target_year": year_cell(r.get("target_year")),
-        "target": number_cell(target, tdec, prefix=sign),
+        "target": number_cell(s.target, places.target, prefix=sign),
         "time_share": Cell(None, MISSING) if unmeasured else share_cell(r.get("time_share")),
         # never 100% beside a target not met (4.98 of ≥〈5〉: 99.6%), nor 0% beside one met
         "progress_share": Cell(None, MISSING) if unmeasured else
-        progress_cell(r.get("progress_share"), met=cat in ("completed", "achieved") or
-                      (cat != "not_completed" and at_target(r, current))),
+        progress_cell(r.get("progress_share"), met=s.category in ("completed", "achieved") or
+                      (s.category != "not_completed" and at_target(r, current))),
         # a computed target's gap with the places its shown target has (0.002 beside ≥4.702 and 4.70, not 0.0)
-        "remaining": number_cell(r.get("remaining"), max(dec, tdec) if computed else dec),
-        "forecast": (number_cell(current, dec, prefix=accumulated, suffix=joined_marks(gap_mark, judged_pre)) if settled and gap
-                     else number_cell(r.get("forecast"), dec if valued else fdec, prefix=forecast_prefix,
-                                      suffix=judged_pre if settled else "")),
+        "remaining": number_cell(r.get("remaining"), max(dec, places.target) if s.computed else dec),
+        "forecast": (number_cell(current, dec, prefix=accumulated, suffix=joined_marks(s.gap_mark, s.judged_pre))
+                     if s.settled and s.gap
+                     else number_cell(r.get("forecast"), dec if s.valued else fdec, prefix=prefix,
+                                      suffix=s.judged_pre if s.settled else "")),
         "range_80": rng,
         "lo_80": lo,
         "hi_80": hi,
-        "p_meet": Cell(None, MISSING) if closed else probability_cell(r.get("p_meet"), flagged(r.get("missed_already"))),
-        "p_striven": Cell(None, MISSING) if closed else probability_cell(r.get("p_striven")),
-        "required_pace": Cell(MET_PACE[lang], MET_PACE[lang]) if met else pace_cell(required, rdec),
+        "p_meet": Cell(None, MISSING) if s.closed else probability_cell(r.get("p_meet"), flagged(r.get("missed_already"))),
+        "p_striven": Cell(None, MISSING) if s.closed else probability_cell(r.get("p_striven")),
+        "required_pace": Cell(MET_PACE[lang], MET_PACE[lang]) if met else pace_cell(required, places.required),
         # a count of incidents against 零发生 has no pace to read (0 is no 持平 beside 2023年2起): –
-        "observed_pace": Cell(None, MISSING) if none_at_all(r) else pace_cell(r.get("observed_pace"), odec),
+        "observed_pace": Cell(None, MISSING) if none_at_all(r) else pace_cell(r.get("observed_pace"), places.observed),
         "category": Cell(label, label),
-        "status": text_cell(status_text(r, cat, lang)),
-        "outlook": text_cell(outlook_cell(r, cat, lang, report_kind)),
+        "status": text_cell(status_text(r, s.category, lang)),
+        "outlook": text_cell(outlook_cell(r, s.category, lang, report_kind)),
         "model": text_cell(model_name(r.get("model"), lang, n_peers)),
     }
-    # the table's baseline as the plan writes it: a stock in 〔〕, the additions of a 〈〉 row in 〈〉 (〈0〉)
+
+
+def _baseline_cells(cells: dict, r: dict, s: _RowState, places: _RowPlaces, lang: str) -> None:
+    """The table's baseline as the plan writes it: a stock in 〔〕, the additions of a 〈〉 row in 〈〉 (〈0〉), the
+    level a 〈〉 row's additions count from, a 预计 baseline marked."""
+    kind, baseline, bdec = s.kind, s.baseline, places.baseline
     cells["baseline_shown"] = notation_cell(baseline, kind, "", bdec) or cells["baseline"]
     cells["stock_base"] = Cell(None, MISSING)
     level = stock_base(r)
     if not is_missing(level):  # a 〈〉 row whose history is the year-end stock: the level its additions count from,
         # marked a year-end figure as a 〔〕 row's baseline is (〔1.89〕), never 〈1.89〉 (the previous period's additions)
-        sdec = max(written_decimals(level), wdec)
+        sdec = max(written_decimals(level), places.written)
         cells["stock_base"] = number_cell(level, sdec)
         cells["baseline_shown"] = notation_cell(level, "cumulative", "", sdec)
     base_mark = baseline_preliminary_suffix(r, lang)
@@ -1631,59 +1765,83 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         cells["baseline_shown"] = (number_cell(baseline, as_written(written_decimals(baseline), bdec),
                                                prefix=brackets[0], suffix=brackets[1] + base_mark) if brackets
                                    else number_cell(baseline, bdec, suffix=base_mark))
+
+
+def _latest_cells(cells: dict, r: dict, s: _RowState, places: _RowPlaces, lang: str, prefix: str) -> None:
+    """The latest figures: the year and value the row is reckoned on (the target year's once observed), the
+    ``assess`` printout's latest value and sum so far, and the forecast column's figure without its words."""
+    dec, current, ly_ = places.compared, s.current, s.last_year
+    latest_pre = s.pre_mark if not is_missing(ly_) and int(ly_) in s.pre_years else ""
     # a row whose target year is observed shows that year and its value (its progress is reckoned on it),
     # not a later year's
-    if closed and not is_missing(r.get("forecast")):
+    if s.closed and not is_missing(r.get("forecast")):
         cells["last_year_shown"] = year_cell(r.get("target_year"))
-        cells["current_shown"] = cells["forecast"] if gap else \
-            number_cell(r.get("forecast"), dec, prefix=forecast_prefix, suffix=judged_pre)
+        cells["current_shown"] = cells["forecast"] if s.gap else \
+            number_cell(r.get("forecast"), dec, prefix=prefix, suffix=s.judged_pre)
     else:
-        latest_pre = pre_mark if not is_missing(ly_) and int(ly_) in pre_years else ""
         cells["last_year_shown"] = cells["last_year"]
-        cells["current_shown"] = (number_cell(current, dec, prefix=accumulated, suffix=joined_marks(gap_mark, latest_pre))
-                                  if gap_mark or latest_pre else cells["current"])
-        if kind == "increment" and nothing_after_base(r):  # no addition of the period yet: not 累计 0.0（快报）
+        cells["current_shown"] = (number_cell(current, dec, prefix=s.accumulated,
+                                              suffix=joined_marks(s.gap_mark, latest_pre))
+                                  if s.gap_mark or latest_pre else cells["current"])
+        if s.kind == "increment" and nothing_after_base(r):  # no addition of the period yet: not 累计 0.0（快报）
             cells["current_shown"] = cells["current"] = Cell(None, MISSING)
     # the ``assess`` printout's figures (:func:`table_cells`): its latest value (a 〈〉 row's last addition) and a 〈〉
     # row's sum so far, as the report writes them, with the marks of the figures they are
-    latest_pre = pre_mark if not is_missing(ly_) and int(ly_) in pre_years else ""
     latest_split = SPLIT_MARK[lang] if not is_missing(ly_) and int(ly_) in estimated_years(r) else ""
-    cells["latest"] = number_cell(last_value, wdec if kind == "increment" else dec,
+    cells["latest"] = number_cell(s.last_value, places.written if s.kind == "increment" else dec,
                                   suffix=joined_marks(latest_split, latest_pre))
-    cells["sum_so_far"] = number_cell(current, dec, suffix=joined_marks(gap_mark, latest_pre)) \
-        if kind == "increment" else Cell(None, MISSING)
+    cells["sum_so_far"] = number_cell(current, dec, suffix=joined_marks(s.gap_mark, latest_pre)) \
+        if s.kind == "increment" else Cell(None, MISSING)
     # the forecast column's figure without its words (累计 / 预测 / 插值): once the target year is observed that
     # year's value, marked (5.1（缺2023年）, 3.00（快报）)
-    cells["forecast_figure"] = (number_cell(current, dec, suffix=joined_marks(gap_mark, judged_pre)) if closed and gap
-                                else number_cell(r.get("forecast"), dec if valued else fdec,
-                                                 suffix=judged_pre if closed else ""))
+    cells["forecast_figure"] = (number_cell(current, dec, suffix=joined_marks(s.gap_mark, s.judged_pre))
+                                if s.closed and s.gap
+                                else number_cell(r.get("forecast"), dec if s.valued else places.forecast,
+                                                 suffix=s.judged_pre if s.closed else ""))
+
+
+def _year_cells(cells: dict, r: dict, s: _RowState, places: _RowPlaces, lang: str, yearly: dict | None,
+                years: Sequence[int]) -> None:
+    """完成值 by year (``y2021`` ...): a 〈〉 row's additions since the base year, a 〔〕 row's stock, a level's value;
+    every year with the row's written decimals (2.80 | 3.10 | 2.95, 0.20 as in 实际值), a 〈〉 row's sums with the
+    places of the additions summed (0.8 + 1.2 = 2.0, as 〈2.0〉 is written); a figure counted without a year not
+    reported, or preliminary, marked so."""
+    gap, kind, wdec = s.gap, s.kind, places.written
     shown_years = _running_totals(yearly, r.get("baseline_year"), gap) if kind == "increment" else (yearly or {})
-    # every year with the row's written decimals (2.80 | 3.10 | 2.95, 0.20 as in 实际值), a 〈〉 row's sums with
-    # the places of the additions summed (0.8 + 1.2 = 2.0, as 〈2.0〉 is written); a figure counted without a year
-    # not reported, or preliminary, marked so
-    for y in years:  # 完成值 by year: a 〈〉 row's additions since the base year, a 〔〕 row's stock, a level's value
+    for y in years:
         v = shown_years.get(int(y))
-        marks = joined_marks(gap_mark if gap and int(y) > min(gap) and kind in ("increment", "cumulative") else "",
-                             SPLIT_MARK[lang] if int(y) in split else "",
-                             pre_mark if int(y) in pre_years else "")
+        marks = joined_marks(s.gap_mark if gap and int(y) > min(gap) and kind in ("increment", "cumulative") else "",
+                             SPLIT_MARK[lang] if int(y) in s.split else "",
+                             s.pre_mark if int(y) in s.pre_years else "")
         suffix = marks if not is_missing(v) else ""
         # an estimate (a year split from the next reported total) with the decimals of the figures written
         # (2.6（插值） beside 1.5 and 3.6), never more: its own places would read as a figure reported
-        cells[f"y{y}"] = number_cell(v, wdec, suffix=suffix) if int(y) in split else yearly_cell(v, wdec, suffix=suffix)
-    # a target written in words (持续提升) is shown as written, with the figure it is read as
-    # the plan's wording in the table and headings (其中：企业数量); sentences say a sub-item by its own name (企业数量)
+        cells[f"y{y}"] = number_cell(v, wdec, suffix=suffix) if int(y) in s.split else \
+            yearly_cell(v, wdec, suffix=suffix)
+
+
+def _name_cells(cells: dict, r: dict, lang: str, several_regions: bool, qualifier: str) -> None:
+    """The plan's wording in the table and headings (其中：企业数量, with the region when several, and the target year
+    when the indicator has several); sentences say a sub-item by its own name (企业数量)."""
+    name = cells["name"].text
     for only, full, said in (("name_only", "label", name), ("spoken_name", "spoken_label", spoken_name(name))):
         label = place_name(said, r.get("region"), lang) if several_regions else said
         cells[only] = Cell(label, label)
         if qualifier:  # the same indicator with another target year in the report: 千人食品检验量（2022年目标）
             label = f"{label}（{qualifier}）" if lang == "zh" else f"{label} ({qualifier})"
         cells[full] = Cell(label, label)
+
+
+def _target_cells(cells: dict, r: dict, s: _RowState, places: _RowPlaces, lang: str, sign: str) -> None:
+    """The target as the plan wrote it: in 〔〕 / 〈〉, in words (持续提升, 建成, 待定), with a striven-for figure; and in
+    plain figures for the sentences."""
+    target, tdec = s.target, places.target
     cells["target_signed"] = cells["target"]
     # a 〔〕 / 〈〉 target as the plan wrote it (≥〈5〉 beside 累计 4.70, not ≥5.00); sentences keep the figure. A computed
     # one (年均增长10%以上 of 〔1.89〕: 3.04386) has no written places: it keeps those the plain cell and the sentences show
     # (≥〔3.04〕 beside 即≥3.04万户), not the places of its float (≥〔3.044〕)
-    cells["target"] = notation_cell(round_half_up(target, tdec) if computed and not is_missing(target) else target,
-                                    kind, sign, tdec) or cells["target"]
+    cells["target"] = notation_cell(round_half_up(target, tdec) if s.computed and not is_missing(target) else target,
+                                    s.kind, sign, tdec) or cells["target"]
     # the target as a figure (≤0.20, ≥〔117〕), as the table writes it before any words: the charts' titles say it so
     cells["target_figure"] = cells["target"]
     written = r.get("target_written")
@@ -1709,12 +1867,14 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     cells["target_value"] = number_cell(target, tdec)
     # the striven-for figure as the plan wrote it (力争3, not 3.00 beside the firm 2.50)
     cells["target_striven"] = number_cell(r.get("target_striven"), written_decimals(r.get("target_striven")))
-    cells["current_value"] = number_cell(current, dec)
-    cells["forecast_value"] = number_cell(r.get("forecast"), dec if valued else fdec)
-    cells["required_abs"] = pace_cell(abs(_num(required)), rdec, sign=False)
-    cells["observed_abs"] = Cell(None, MISSING) if none_at_all(r) else \
-        pace_cell(abs(_num(r.get("observed_pace"))), odec, sign=False)
-    cells["qualifier"] = Cell(qualifier, qualifier)
+
+
+def _blank_cells(cells: dict, r: dict, s: _RowState, lang: str, met: bool, report_kind: str, under_way: bool,
+                 points: int | None) -> None:
+    """What may not be reckoned, blanked (–): a target year only interpolated, a gap already closed (已达到), 零发生
+    missed, a row of one figure at most (:func:`forecast_void`), a 总结评估's row without data of the period
+    (:func:`final_void`)."""
+    ly_, ty_ = s.last_year, s.target_year
     if flagged(r.get("target_year_estimated")):  # a target year never reported (:func:`estimated_target_year`): its
         # estimate between the neighbouring years is shown marked 插值, for reference; no progress, gap, range or
         # probability is reckoned on it (an interpolation has no spread of its own: 3.08–3.08, <1% would be a guess
@@ -1722,18 +1882,18 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
         for key in ("progress_share", "remaining", "range_80", "lo_80", "hi_80", "p_meet", "p_striven"):
             cells[key] = Cell(None, MISSING)
     if met and not cells["remaining"].missing and _num(cells["remaining"].value) == 0 and \
-            not math.isclose(_num(current), _num(target)):
+            not math.isclose(_num(s.current), _num(s.target)):
         # a target exceeded (15.8 against ≥12) has no gap left: 已达到, as 尚需年均变化 says it -- a 0.0 reads as
         # "exactly on target", which only a figure at its target is (9 against ≥9, 0起 against 零发生: 0)
         cells["remaining"] = Cell(MET_PACE[lang], MET_PACE[lang])
-        if report_kind == "final" and not settled and not is_missing(ly_) and not is_missing(ty_) and \
+        if report_kind == "final" and not s.settled and not is_missing(ly_) and not is_missing(ty_) and \
                 int(ly_) < int(ty_):  # a 总结评估 row whose target year's figure is awaited: met in which year
             said = f"{int(ly_)}年{MET_PACE[lang]}" if lang == "zh" else f"{MET_PACE[lang]} in {int(ly_)}"
             cells["remaining"] = Cell(said, said)
     missed = narrative.incidents_missed(r.get("note"), lang)
     if missed:  # 零发生 missed in a year of the period: the gap is those incidents (2023年2起), not the target year's 0
         cells["remaining"] = Cell(missed, missed)
-    if flagged(r.get("missed_already")) and not closed:  # ... and before its target year: no forecast of a target
+    if flagged(r.get("missed_already")) and not s.closed:  # ... and before its target year: no forecast of a target
         # that can no longer be met (预测 0, 区间 0–1 read as "on target"), nor a pace still needed (0)
         for key in ("forecast", "forecast_figure", "forecast_value", "range_80", "lo_80", "hi_80", "required_pace",
                     "required_abs"):
@@ -1748,11 +1908,6 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
             cells[key] = Cell(None, MISSING)
         # the 预计完成情况 words are text: "–" in a workbook too, as every other row's "–" there (never an empty cell)
         cells["outlook"] = Cell(MISSING, MISSING)
-    value = _num(r.get("forecast")) if closed and not gap else current  # the figure judged (a 〈〉 row's sum)
-    _original_cells(cells, r, lang, sign, max(fdec, dec), value, closed)
-    if closed:  # why a target year's value missed: the pace the plan needed against the one achieved
-        _pace_cells(cells, r, paced, value, yearly, wdec, dec)
-    return cells, dec
 
 
 #: the mark of a target adjusted mid-term (a plan's 2025年目标（中期调整） column) on its target cell
