@@ -557,49 +557,96 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
     食品抽检不合格率, plan ``food_pass`` = 食品抽检合格率): the series is left unmatched, with both names. A
     series whose name equals a plan row's but whose unit counts per another population (件 against
     件/万人) is not matched by its name either: a series that fits, if any, is matched loosely.
+
+    The steps: by id (:func:`_id_matches`), by name (:func:`_name_matches`), loosely (:func:`_loose_matches`), then
+    what is left over -- the table's totals, peers of the plan's indicators, the series and plan rows unmatched with
+    suggestions (:func:`_left_over`).
     """
     history = _plan_spelling_of_regions(history, plan)
     regions_read = dict(history.attrs.get("regions_read", {}))
     series = _series_table(history)
     plan_keys = _plan_keys(plan)
-    by_id = {(r, i): i for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))}
     plan_names = plan["name"] if "name" in plan.columns else plan["indicator"]
-    row_info = {}
+    row_info = {}  # (region, plan id) -> (its name, its unit)
     for r, i, n, u in zip(column_cells(plan["region"]), column_cells(plan["indicator"]), column_cells(plan_names),
                           column_cells(plan["unit"]) if "unit" in plan.columns else [""] * len(plan)):
         row_info.setdefault((r, i), (n if isinstance(n, str) and n else i, u))
     unit_of, _ = _series_units(history)
-    series_hints: dict = {}
-    plan_hints: dict = {}
-    refused: set = set()  # series whose id names a plan row of another name: matched neither by id nor by name
-    loose_ids: set = set()  # series kept by their id whose names differ harmlessly: said in the note
-    target_of: dict[int, str] = {}
-    for k, s in enumerate(records(series)):
-        if (s.region, s.indicator) in by_id:
-            pname = row_info[(s.region, s.indicator)][0]
-            why = _id_names_disagree(s.region, s.indicator, s.name, pname)
-            if why:
-                refused.add(k)
-                series_hints[(s.region, s.indicator)] = why
-                plan_hints[(s.region, s.indicator)] = (k, why)
-                continue
-            sname = s.name if isinstance(s.name, str) and s.name else s.indicator
-            # an id read off the name (no id column: 高价值发明专利拥有量 in 件) is a name match, checked for units; an
-            # id the history states (food_samples_per_1000_people in 批次) is its word: matched, the units warned
-            named_only = isinstance(s.name, str) and s.name == s.indicator and bool(_CJK.search(s.name))
-            why = _units_disagree(pname, row_info[(s.region, s.indicator)][1], sname,
-                                  unit_of.get((s.region, s.indicator), "")) if named_only else ""
-            if why:  # 高价值发明专利拥有量 in 件 for the plan's row in 件/万人: a series that fits may be matched loosely
-                series_hints[(s.region, s.indicator)] = f"not {pname} ({s.indicator}): {why}"
-                plan_hints[(s.region, s.indicator)] = (k, f"history series {sname} not matched: {why}")
-                continue
-            target_of[k] = s.indicator
-            if _id_names_differ(s.region, s.indicator, s.name, pname):
-                loose_ids.add(k)
+    m = _id_matches(series, row_info, unit_of)
     regions, ids = series["region"].to_numpy(), series["indicator"].to_numpy()  # (not .at per row)
-    taken = {(regions[k], ind) for k, ind in target_of.items()}
+    taken = {(regions[k], ind) for k, ind in m.target_of.items()}
+    _name_matches(m, series, plan, history, plan_keys, row_info, unit_of, taken)
+    exact = set(m.target_of) - m.loose_ids
+    plan_hints = {key: text for key, (k, text) in m.plan_hints.items()}
+    more_series, more_plan = _loose_matches(series, plan, history, m.target_of, taken, m.refused)
+    for hints, more in ((m.series_hints, more_series), (plan_hints, more_plan)):
+        for key, text in more.items():
+            hints.setdefault(key, text)
+    matched_now = {(regions[k], ind) for k, ind in m.target_of.items()}
+    plan_hints = {key: text for key, text in plan_hints.items() if key not in matched_now}
+    names = series["name"].to_numpy() if "name" in series.columns else ids
+    near = {(regions[k], ind): str(names[k] if isinstance(names[k], str) and names[k] else ids[k])
+            for k, ind in m.target_of.items() if k not in exact}
+    relabelled = _relabel(history, series, m.target_of, plan)
+    unmatched_plan, unmatched_history, totals, peer_of = _left_over(
+        plan, series, m.target_of, plan_keys, m.series_hints, plan_hints, unit_of)
+    pairs = {(regions[k], ind): ids[k] for k, ind in m.target_of.items()}
+    return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs, AttrFrame(totals),
+                 AttrFrame(_peer_rows(history, peer_of)), near, regions_read)
+
+
+@dataclass
+class _Pairing:
+    """Series paired with plan ids so far (:func:`_id_matches`, :func:`_name_matches`), and why others were not."""
+
+    #: series position -> the plan id it is matched to
+    target_of: dict = field(default_factory=dict)
+    #: series whose id names a plan row of another name: matched neither by id nor by name
+    refused: set = field(default_factory=set)
+    #: series kept by their id whose names differ harmlessly: said in the note
+    loose_ids: set = field(default_factory=set)
+    #: (region, history id) -> why the series was not matched; (region, plan id) -> (series position, why)
+    series_hints: dict = field(default_factory=dict)
+    plan_hints: dict = field(default_factory=dict)
+
+
+def _id_matches(series: pd.DataFrame, row_info: dict, unit_of: dict) -> _Pairing:
+    """Series whose id is a plan row's id in the same region -- unless the two tables' names for the id disagree
+    (食品抽检不合格率 against 食品抽检合格率), or an id read off the name counts per another population (件 against
+    件/万人)."""
+    m = _Pairing()
     for k, s in enumerate(records(series)):
-        if k in target_of or k in refused:
+        if (s.region, s.indicator) not in row_info:
+            continue
+        pname = row_info[(s.region, s.indicator)][0]
+        why = _id_names_disagree(s.region, s.indicator, s.name, pname)
+        if why:
+            m.refused.add(k)
+            m.series_hints[(s.region, s.indicator)] = why
+            m.plan_hints[(s.region, s.indicator)] = (k, why)
+            continue
+        sname = s.name if isinstance(s.name, str) and s.name else s.indicator
+        # an id read off the name (no id column: 高价值发明专利拥有量 in 件) is a name match, checked for units; an
+        # id the history states (food_samples_per_1000_people in 批次) is its word: matched, the units warned
+        named_only = isinstance(s.name, str) and s.name == s.indicator and bool(_CJK.search(s.name))
+        why = _units_disagree(pname, row_info[(s.region, s.indicator)][1], sname,
+                              unit_of.get((s.region, s.indicator), "")) if named_only else ""
+        if why:  # 高价值发明专利拥有量 in 件 for the plan's row in 件/万人: a series that fits may be matched loosely
+            m.series_hints[(s.region, s.indicator)] = f"not {pname} ({s.indicator}): {why}"
+            m.plan_hints[(s.region, s.indicator)] = (k, f"history series {sname} not matched: {why}")
+            continue
+        m.target_of[k] = s.indicator
+        if _id_names_differ(s.region, s.indicator, s.name, pname):
+            m.loose_ids.add(k)
+    return m
+
+
+def _name_matches(m: _Pairing, series: pd.DataFrame, plan: pd.DataFrame, history: pd.DataFrame, plan_keys: dict,
+                  row_info: dict, unit_of: dict, taken: set) -> None:
+    """Series left by :func:`_id_matches` whose name (or id) reads as a plan row's name in the same region, the plan
+    id not taken yet -- unless their units count per another population, or a sub-item's scope differs (其中)."""
+    for k, s in enumerate(records(series)):
+        if k in m.target_of or k in m.refused:
             continue
         for key in (name_key(s.name), name_key(s.indicator)):
             ind = plan_keys.get((s.region, key))
@@ -610,26 +657,22 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
                 if not why:
                     why = _sub_item_scope_differs(plan, history, s, ind, pname)
                     if why:  # nor matched loosely (the same name read past 其中 again)
-                        refused.add(k)
+                        m.refused.add(k)
                 if why:
-                    series_hints.setdefault((s.region, s.indicator), f"not {pname} ({ind}): {why}")
-                    plan_hints.setdefault((s.region, ind), (k, f"history series {s.name} not matched: {why}"))
+                    m.series_hints.setdefault((s.region, s.indicator), f"not {pname} ({ind}): {why}")
+                    m.plan_hints.setdefault((s.region, ind), (k, f"history series {s.name} not matched: {why}"))
                     continue
-                target_of[k] = ind
+                m.target_of[k] = ind
                 taken.add((s.region, ind))
                 break
-    exact = set(target_of) - loose_ids
-    plan_hints = {key: text for key, (k, text) in plan_hints.items()}
-    more_series, more_plan = _loose_matches(series, plan, history, target_of, taken, refused)
-    for hints, more in ((series_hints, more_series), (plan_hints, more_plan)):
-        for key, text in more.items():
-            hints.setdefault(key, text)
-    matched_now = {(regions[k], ind) for k, ind in target_of.items()}
-    plan_hints = {key: text for key, text in plan_hints.items() if key not in matched_now}
-    names = series["name"].to_numpy() if "name" in series.columns else ids
-    near = {(regions[k], ind): str(names[k] if isinstance(names[k], str) and names[k] else ids[k])
-            for k, ind in target_of.items() if k not in exact}
-    relabelled = _relabel(history, series, target_of, plan)
+
+
+def _left_over(plan: pd.DataFrame, series: pd.DataFrame, target_of: dict, plan_keys: dict, series_hints: dict,
+               plan_hints: dict, unit_of: dict):
+    """What matching left over: the table's totals (合计, 全市 beside the plan's districts), the plan's indicators in
+    other regions (peers), the series and the plan rows unmatched, each with a suggestion; returns ``(unmatched
+    plan rows, unmatched series, totals, peers by indicator)``."""
+    regions = series["region"].to_numpy()
     matched_plan = {(regions[k], ind) for k, ind in target_of.items()}
     free = series.drop(index=list(target_of))
     # a total adds up the table's other regions; a plan assessing 全国 or 全市 itself makes it a region
@@ -662,9 +705,7 @@ def match(plan: pd.DataFrame, history: pd.DataFrame) -> Match:
                  for r, i in zip(column_cells(plan["region"]), column_cells(plan["indicator"]))]]
     unmatched_plan = _suggest_for_plan(lonely, free, plan_hints, unit_of, {t: r for r, t in stand_in.items()},
                                        other_level, {top: t for t, top in named.items()}, totals)
-    pairs = {(regions[k], ind): ids[k] for k, ind in target_of.items()}
-    return Match(relabelled, AttrFrame(unmatched_plan), AttrFrame(unmatched_history), pairs, AttrFrame(totals),
-                 AttrFrame(_peer_rows(history, peer_of)), near, regions_read)
+    return unmatched_plan, unmatched_history, totals, peer_of
 
 
 #: a sub-item (其中：高新技术企业数) matched to a series of the plain name only while the plan's baseline and the

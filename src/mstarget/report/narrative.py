@@ -1223,9 +1223,12 @@ def _met_en(x: _Row, met: str, target: str) -> str:
 
 
 def _zh(x: _Row) -> str:
+    """The row's paragraph in Chinese: by what is known of it -- a qualitative target, no data, a figure awaited,
+    too little data (:func:`_zh_insufficient`), a period average, the target year observed
+    (:func:`_zh_observed`), a 〈〉 sum still open (:func:`_zh_increment`), a level still open (:func:`_zh_level`)."""
     c, name, cat = x.c, x.c["label"], x.c["category"]
     target = x.u("target")
-    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    ty = c["target_year"]
     if x.r.get("category") == QUALITATIVE:  # 建成: no figure to judge
         return f"{name}：定性指标（目标：{ty}年{_qualitative_words(x)}），不作量化评估，另行评价。"
     if x.r.get("status") == "no_data" or not x.has("last_year"):
@@ -1233,65 +1236,98 @@ def _zh(x: _Row) -> str:
     if x.awaited and x.r.get("category") != "insufficient_data":
         return _zh_awaited(x)
     if x.r.get("category") == "insufficient_data":
-        if x.history_end is not None:
-            return _zh_history_before_base(x)
-        if x.has("baseline_year") and int(ly) > int(by):  # data after the base year, too incomplete to judge
-            return _zh_incomplete(x)
-        if x.kind == "increment" or not x.has("current"):
-            s = f"{name}：尚无{by}年基期以后的监测数据，无法判断进度。"
-        elif x.has("baseline_year") and ly == by:  # the plan's baseline is no monitoring datum
-            s = f"{name}：暂无基期以后监测数据（基期{by}年为{x.u(x.base_year_key())}），无法判断进度。"
-        elif x.has("baseline_year"):
-            s = f"{name}：仅有{ly}年数据（{x.u('current')}），尚无{by}年基期以后的监测数据，无法判断进度。"
-        else:
-            s = f"{name}：仅有{ly}年数据（{x.u('current')}），不足以判断进度。"
-        if x.has("p_meet"):
-            s += f"按缺少进度数据时的宽泛估计，{ty}年实现目标（{target}）的概率{x.p_is('p_meet')}，仅供参考。"
-        elif s.startswith(f"{name}：仅有"):  # one figure, no trend: the target said, and why no chance is given
-            s += f"仅一个数据，暂不测算{ty}年实现目标（{target}）的概率。"
-        return s + f"评价：{cat}。"
+        return _zh_insufficient(x)
     if x.average:
         return _average_zh(x)
     if x.target_observed:
-        met = "已达到" if x.r.get("status") == "met" else "未达到"
-        close = _pre_close_zh(x)
-        if x.gap and x.has("current_value"):  # the reported figures alone decide it: those are said, not the estimate
-            what = "数据" if x.kind == "increment" else "新增数"
-            head = (f"{by}年基期以来至目标年{ty}年，已报送年份累计完成" if x.kind == "increment"
-                    else f"目标年{ty}年按已报送新增数计为")
-            return (f"{name}：{head}{x.u('current_value')}（缺{_years_zh(x.gap)}{what}，未计入）{_pre_zh(x, True)}，"
-                    f"{_met_zh(x, met, target)}。{close}评价：{cat}。")
-        if x.kind == "increment":
-            return (f"{name}：{by}年基期以来至目标年{ty}年累计完成{x.u('forecast_value')}{_pre_zh(x, True)}，"
-                    f"{_met_zh(x, met, target)}。{close}评价：{cat}。")
-        seen = "按前后年份插值估计为" if x.interpolated else f"{x.pre_word}数为" if x.preliminary else "实际为"
-        return f"{name}：目标年{ty}年{seen}{x.u('forecast_value')}，{_met_zh(x, met, target)}。{close}评价：{cat}。"
-    rng = f"{RANGE_LABEL['zh']}{x.u('range_80')}"
+        return _zh_observed(x)
     if x.kind == "increment":
-        s = f"{name}：{by}年基期以来至{ly}年累计完成{x.u('current_value')}{_pre_zh(x, True)}"
-        if x.r.get("category") == "achieved":
-            return s + f"，已达到目标（{target}）。评价：{cat}。"
-        if x.direction == ">=":
-            if x.has("progress_share"):
-                s += f"，占目标（{target}）的{c['progress_share']}" + x.schedule_words()
-            else:
-                s += f"，目标为{target}"
-            s += f"，尚余{x.u('remaining')}。"
-        else:
-            s += f"，目标为累计{target}" + (f"，已超出{x.u('remaining')}" if not _is_zero(c["remaining"]) else "") + "。"
-        s += f"{_basis_zh(x)}至{ty}年累计{x.u('forecast_value')}（{rng}），实现目标的概率{x.p_is('p_meet')}{_reference_zh(x)}。"
-        pace = []
-        if x.has("required_pace"):
-            if x.direction == ">=":
-                pace.append(f"尚需年均完成{x.pu('required_abs')}")
-            elif x.r["required_pace"] >= 0:
-                pace.append(f"此后年均不超过{x.pu('required_abs')}方可达标")
-        if x.has("observed_pace"):
-            pace.append(f"已观测年份年均{x.pu('observed_abs')}")
-        if pace:
-            s += "，".join(pace) + "。"
-        return s + f"评价：{cat}。"
+        return _zh_increment(x)
+    return _zh_level(x)
 
+
+def _zh_insufficient(x: _Row) -> str:
+    """数据不足: too little data after the base year to judge progress."""
+    c, name, cat = x.c, x.c["label"], x.c["category"]
+    target = x.u("target")
+    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    if x.history_end is not None:
+        return _zh_history_before_base(x)
+    if x.has("baseline_year") and int(ly) > int(by):  # data after the base year, too incomplete to judge
+        return _zh_incomplete(x)
+    if x.kind == "increment" or not x.has("current"):
+        s = f"{name}：尚无{by}年基期以后的监测数据，无法判断进度。"
+    elif x.has("baseline_year") and ly == by:  # the plan's baseline is no monitoring datum
+        s = f"{name}：暂无基期以后监测数据（基期{by}年为{x.u(x.base_year_key())}），无法判断进度。"
+    elif x.has("baseline_year"):
+        s = f"{name}：仅有{ly}年数据（{x.u('current')}），尚无{by}年基期以后的监测数据，无法判断进度。"
+    else:
+        s = f"{name}：仅有{ly}年数据（{x.u('current')}），不足以判断进度。"
+    if x.has("p_meet"):
+        s += f"按缺少进度数据时的宽泛估计，{ty}年实现目标（{target}）的概率{x.p_is('p_meet')}，仅供参考。"
+    elif s.startswith(f"{name}：仅有"):  # one figure, no trend: the target said, and why no chance is given
+        s += f"仅一个数据，暂不测算{ty}年实现目标（{target}）的概率。"
+    return s + f"评价：{cat}。"
+
+
+def _zh_observed(x: _Row) -> str:
+    """The target year observed: met or missed, as the reported figures say."""
+    c, name, cat = x.c, x.c["label"], x.c["category"]
+    target = x.u("target")
+    ty, by = c["target_year"], c["baseline_year"]
+    met = "已达到" if x.r.get("status") == "met" else "未达到"
+    close = _pre_close_zh(x)
+    if x.gap and x.has("current_value"):  # the reported figures alone decide it: those are said, not the estimate
+        what = "数据" if x.kind == "increment" else "新增数"
+        head = (f"{by}年基期以来至目标年{ty}年，已报送年份累计完成" if x.kind == "increment"
+                else f"目标年{ty}年按已报送新增数计为")
+        return (f"{name}：{head}{x.u('current_value')}（缺{_years_zh(x.gap)}{what}，未计入）{_pre_zh(x, True)}，"
+                f"{_met_zh(x, met, target)}。{close}评价：{cat}。")
+    if x.kind == "increment":
+        return (f"{name}：{by}年基期以来至目标年{ty}年累计完成{x.u('forecast_value')}{_pre_zh(x, True)}，"
+                f"{_met_zh(x, met, target)}。{close}评价：{cat}。")
+    seen = "按前后年份插值估计为" if x.interpolated else f"{x.pre_word}数为" if x.preliminary else "实际为"
+    return f"{name}：目标年{ty}年{seen}{x.u('forecast_value')}，{_met_zh(x, met, target)}。{close}评价：{cat}。"
+
+
+def _zh_increment(x: _Row) -> str:
+    """A 〈〉 sum still open: the sum so far, progress, the forecast sum and its chance, the paces."""
+    c, name, cat = x.c, x.c["label"], x.c["category"]
+    target = x.u("target")
+    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    rng = f"{RANGE_LABEL['zh']}{x.u('range_80')}"
+    s = f"{name}：{by}年基期以来至{ly}年累计完成{x.u('current_value')}{_pre_zh(x, True)}"
+    if x.r.get("category") == "achieved":
+        return s + f"，已达到目标（{target}）。评价：{cat}。"
+    if x.direction == ">=":
+        if x.has("progress_share"):
+            s += f"，占目标（{target}）的{c['progress_share']}" + x.schedule_words()
+        else:
+            s += f"，目标为{target}"
+        s += f"，尚余{x.u('remaining')}。"
+    else:
+        s += f"，目标为累计{target}" + (f"，已超出{x.u('remaining')}" if not _is_zero(c["remaining"]) else "") + "。"
+    s += f"{_basis_zh(x)}至{ty}年累计{x.u('forecast_value')}（{rng}），实现目标的概率{x.p_is('p_meet')}{_reference_zh(x)}。"
+    pace = []
+    if x.has("required_pace"):
+        if x.direction == ">=":
+            pace.append(f"尚需年均完成{x.pu('required_abs')}")
+        elif x.r["required_pace"] >= 0:
+            pace.append(f"此后年均不超过{x.pu('required_abs')}方可达标")
+    if x.has("observed_pace"):
+        pace.append(f"已观测年份年均{x.pu('observed_abs')}")
+    if pace:
+        s += "，".join(pace) + "。"
+    return s + f"评价：{cat}。"
+
+
+def _zh_level(x: _Row) -> str:
+    """A level (or stock) still open: the latest figure, progress from the base year, the forecast and its chance,
+    the paces."""
+    c, name, cat = x.c, x.c["label"], x.c["category"]
+    target = x.u("target")
+    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    rng = f"{RANGE_LABEL['zh']}{x.u('range_80')}"
     seen = f"{x.pre_word}数为" if x.preliminary else "为"
     s = f"{name}：{ly}年{seen}{x.u('current')}"
     if x.r.get("category") == "achieved":
@@ -1505,9 +1541,12 @@ def _en_history_before_base(x: _Row) -> str:
 
 
 def _en(x: _Row) -> str:
+    """The row's paragraph in English: by what is known of it -- a qualitative target, no data, a figure awaited,
+    too little data (:func:`_en_insufficient`), a period average, the target year observed
+    (:func:`_en_observed`), a 〈〉 sum still open (:func:`_en_increment`), a level still open (:func:`_en_level`)."""
     c, name, cat = x.c, x.c["label"], x.c["category"]
     target = x.u("target")
-    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    ty = c["target_year"]
     if x.r.get("category") == QUALITATIVE:  # 建成: no figure to judge
         return f"{name}: a qualitative target ({_qualitative_words(x)} by {ty}), not assessed by figures: {cat}."
     if x.r.get("status") == "no_data" or not x.has("last_year"):
@@ -1515,76 +1554,109 @@ def _en(x: _Row) -> str:
     if x.awaited and x.r.get("category") != "insufficient_data":
         return _en_awaited(x)
     if x.r.get("category") == "insufficient_data":
-        if x.history_end is not None:
-            return _en_history_before_base(x)
-        if x.has("baseline_year") and int(ly) > int(by):
-            return _en_incomplete(x)
-        if x.kind == "increment" or not x.has("current"):
-            s = f"{name}: no observation after the base year {by} yet, so progress cannot be judged."
-        elif x.has("baseline_year") and ly == by:
-            s = (f"{name}: no monitoring data after the base year yet (base year {by}: {x.u(x.base_year_key())}), "
-                 "so progress cannot be judged.")
-        elif x.has("baseline_year"):
-            s = (f"{name}: only {ly} is observed ({x.u('current')}), nothing after the base year {by}, "
-                 f"so progress cannot be judged.")
-        else:
-            s = f"{name}: only {ly} is observed ({x.u('current')}), too little to judge progress."
-        if x.has("p_meet"):
-            s += (f" A broad estimate without progress data puts the chance of meeting the target "
-                  f"({target} in {ty}) at {x.p('p_meet')}, for reference only.")
-        elif s.startswith(f"{name}: only "):  # one figure, no trend: the target said, and why no chance is given
-            s += f" With a single figure, the chance of meeting the target ({target} in {ty}) is not estimated."
-        return s + f" Assessment: {cat}."
+        return _en_insufficient(x)
     if x.average:
         return _average_en(x)
     if x.target_observed:
-        met = "met" if x.r.get("status") == "met" else "missed"
-        close = _pre_close_en(x)
-        pre = " (preliminary)" if x.preliminary else ""
-        if x.gap and x.has("current_value"):
-            years = ", ".join(str(y) for y in x.gap)
-            what = ("the years reported from the base year " + f"{by} to the target year {ty} add up to"
-                    if x.kind == "increment" else f"in the target year {ty} the stock from the additions reported is")
-            return (f"{name}: {what} {x.u('current_value')}{pre} ({years} not reported, not counted), so "
-                    f"{_met_en(x, met, target)}.{close} Assessment: {cat}.")
-        if x.kind == "increment":
-            return (f"{name}: the sum from the base year {by} to the target year {ty} is "
-                    f"{x.u('forecast_value')}{pre}, so {_met_en(x, met, target)}.{close} Assessment: {cat}.")
-        if x.preliminary and not x.interpolated:
-            return (f"{name}: the preliminary figure for the target year {ty} was {x.u('forecast_value')}, so "
-                    f"{_met_en(x, met, target)}.{close} Assessment: {cat}.")
-        seen = "was (interpolated between observations)" if x.interpolated else "was"
-        return (f"{name}: in the target year {ty} the value {seen} {x.u('forecast_value')}, so "
-                f"{_met_en(x, met, target)}.{close} Assessment: {cat}.")
-    rng = f"{RANGE_LABEL['en']} {x.u('range_80')}"
+        return _en_observed(x)
     if x.kind == "increment":
-        s = f"{name}: {x.u('current_value')} added from the base year {by} to {ly}"
-        if x.r.get("category") == "achieved":
-            return s + f", already meeting the target ({target}). Assessment: {cat}."
-        if x.direction == ">=":
-            if x.has("progress_share"):
-                s += f", {c['progress_share']} of the target ({target})" + x.schedule_words()
-            else:
-                s += f"; the target is {target}"
-            s += f"; {x.u('remaining')} still to go."
-        else:
-            s += f"; the target is a sum {target}" + \
-                 (f", already exceeded by {x.u('remaining')}" if not _is_zero(c["remaining"]) else "") + "."
-        s += (f"{_basis_en(x)} the sum reaches {x.u('forecast_value')} by {ty} ({rng}); the "
-              f"chance of meeting the target is {x.p('p_meet')}{_reference_en(x)}.")
-        pace = []
-        if x.has("required_pace"):
-            if x.direction == ">=":
-                pace.append(f"{x.pu('required_abs')} a year is still needed")
-            elif x.r["required_pace"] >= 0:
-                pace.append(f"at most {x.pu('required_abs')} a year keeps it within the target")
-        if x.has("observed_pace"):
-            pace.append(f"{x.pu('observed_abs')} a year has been observed")
-        if pace:
-            text = "; ".join(pace)
-            s += " " + text[0].upper() + text[1:] + "."
-        return s + f" Assessment: {cat}."
+        return _en_increment(x)
+    return _en_level(x)
 
+
+def _en_insufficient(x: _Row) -> str:
+    """数据不足: too little data after the base year to judge progress."""
+    c, name, cat = x.c, x.c["label"], x.c["category"]
+    target = x.u("target")
+    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    if x.history_end is not None:
+        return _en_history_before_base(x)
+    if x.has("baseline_year") and int(ly) > int(by):
+        return _en_incomplete(x)
+    if x.kind == "increment" or not x.has("current"):
+        s = f"{name}: no observation after the base year {by} yet, so progress cannot be judged."
+    elif x.has("baseline_year") and ly == by:
+        s = (f"{name}: no monitoring data after the base year yet (base year {by}: {x.u(x.base_year_key())}), "
+             "so progress cannot be judged.")
+    elif x.has("baseline_year"):
+        s = (f"{name}: only {ly} is observed ({x.u('current')}), nothing after the base year {by}, "
+             f"so progress cannot be judged.")
+    else:
+        s = f"{name}: only {ly} is observed ({x.u('current')}), too little to judge progress."
+    if x.has("p_meet"):
+        s += (f" A broad estimate without progress data puts the chance of meeting the target "
+              f"({target} in {ty}) at {x.p('p_meet')}, for reference only.")
+    elif s.startswith(f"{name}: only "):  # one figure, no trend: the target said, and why no chance is given
+        s += f" With a single figure, the chance of meeting the target ({target} in {ty}) is not estimated."
+    return s + f" Assessment: {cat}."
+
+
+def _en_observed(x: _Row) -> str:
+    """The target year observed: met or missed, as the reported figures say."""
+    c, name, cat = x.c, x.c["label"], x.c["category"]
+    target = x.u("target")
+    ty, by = c["target_year"], c["baseline_year"]
+    met = "met" if x.r.get("status") == "met" else "missed"
+    close = _pre_close_en(x)
+    pre = " (preliminary)" if x.preliminary else ""
+    if x.gap and x.has("current_value"):
+        years = ", ".join(str(y) for y in x.gap)
+        what = ("the years reported from the base year " + f"{by} to the target year {ty} add up to"
+                if x.kind == "increment" else f"in the target year {ty} the stock from the additions reported is")
+        return (f"{name}: {what} {x.u('current_value')}{pre} ({years} not reported, not counted), so "
+                f"{_met_en(x, met, target)}.{close} Assessment: {cat}.")
+    if x.kind == "increment":
+        return (f"{name}: the sum from the base year {by} to the target year {ty} is "
+                f"{x.u('forecast_value')}{pre}, so {_met_en(x, met, target)}.{close} Assessment: {cat}.")
+    if x.preliminary and not x.interpolated:
+        return (f"{name}: the preliminary figure for the target year {ty} was {x.u('forecast_value')}, so "
+                f"{_met_en(x, met, target)}.{close} Assessment: {cat}.")
+    seen = "was (interpolated between observations)" if x.interpolated else "was"
+    return (f"{name}: in the target year {ty} the value {seen} {x.u('forecast_value')}, so "
+            f"{_met_en(x, met, target)}.{close} Assessment: {cat}.")
+
+
+def _en_increment(x: _Row) -> str:
+    """A 〈〉 sum still open: the sum so far, progress, the forecast sum and its chance, the paces."""
+    c, name, cat = x.c, x.c["label"], x.c["category"]
+    target = x.u("target")
+    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    rng = f"{RANGE_LABEL['en']} {x.u('range_80')}"
+    s = f"{name}: {x.u('current_value')} added from the base year {by} to {ly}"
+    if x.r.get("category") == "achieved":
+        return s + f", already meeting the target ({target}). Assessment: {cat}."
+    if x.direction == ">=":
+        if x.has("progress_share"):
+            s += f", {c['progress_share']} of the target ({target})" + x.schedule_words()
+        else:
+            s += f"; the target is {target}"
+        s += f"; {x.u('remaining')} still to go."
+    else:
+        s += f"; the target is a sum {target}" + \
+             (f", already exceeded by {x.u('remaining')}" if not _is_zero(c["remaining"]) else "") + "."
+    s += (f"{_basis_en(x)} the sum reaches {x.u('forecast_value')} by {ty} ({rng}); the "
+          f"chance of meeting the target is {x.p('p_meet')}{_reference_en(x)}.")
+    pace = []
+    if x.has("required_pace"):
+        if x.direction == ">=":
+            pace.append(f"{x.pu('required_abs')} a year is still needed")
+        elif x.r["required_pace"] >= 0:
+            pace.append(f"at most {x.pu('required_abs')} a year keeps it within the target")
+    if x.has("observed_pace"):
+        pace.append(f"{x.pu('observed_abs')} a year has been observed")
+    if pace:
+        text = "; ".join(pace)
+        s += " " + text[0].upper() + text[1:] + "."
+    return s + f" Assessment: {cat}."
+
+
+def _en_level(x: _Row) -> str:
+    """A level (or stock) still open: the latest figure, progress from the base year, the forecast and its chance,
+    the paces."""
+    c, name, cat = x.c, x.c["label"], x.c["category"]
+    target = x.u("target")
+    ty, ly, by = c["target_year"], c["last_year"], c["baseline_year"]
+    rng = f"{RANGE_LABEL['en']} {x.u('range_80')}"
     s = f"{name}: {x.u('current')} in {ly}"
     if x.r.get("category") == "achieved":
         s += f", already meeting the target ({target})."
