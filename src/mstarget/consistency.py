@@ -1171,74 +1171,41 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
     DataValidationError
         History and plan in one unit at two magnitudes (万元 / 亿元), history figures about
         1,000 times the plan's (or ratios 0-1 against a plan in %), negative counts.
+
+    Each matched row is checked in turn: units (:func:`_units_problem`), negative counts (:func:`_negative_counts`),
+    magnitudes (:func:`_magnitude_problem`), the baseline year's figure (:func:`_warn_baseline_differs`).
     """
     if not pairs or history is None or history.empty:
         return
-    psheet, hsheet = sheet_of(plan), sheet_of(history)
-    psrc = psheet.source if psheet else "<DataFrame>"
-    hsrc = hsheet.source if hsheet else "<DataFrame>"
-
-    def prow(pos):
-        return int(psheet.rows[pos]) if psheet else int(pos) + 2
-
-    def hrow(pos):
-        return int(hsheet.rows[pos]) if hsheet else int(pos) + 2
-
-    def hsrc_at(pos):  # a workbook of one indicator per sheet: the row's sheet
-        return hsheet.source_of(pos) if hsheet else hsrc
-
-    def hcol(name, pos):
-        return hsheet.column(name, pos) if hsheet else name
-
-    def pcol(name, pos=None):
-        return psheet.column(name, pos) if psheet else name
-
-    years = history["year"].to_numpy()
-    values = history["value"].to_numpy(dtype=float)
-    use = np.isfinite(values) & ((years <= as_of) if as_of is not None else True)
-    groups = history.groupby(["region", "indicator"], sort=False).indices
-    hunits = history["unit"].fillna("").astype(str).to_numpy() if "unit" in history.columns else None
-    measure = history["measure"].to_numpy(dtype=object) if "measure" in history.columns else None
-    hbounds = ((_column(history, "lower"), _column(history, "upper"))
-               if {"lower", "upper"} & set(history.columns) else None)
+    at = _PlanAndHistory(plan, history, as_of)
     errors: list[Problem] = []
     unit_kinds: dict = {}
     same_unit: dict = {}
     # rows that pass every check below are found a column at a time; only the others are
     # looked at one by one (a country's plan: 100,000 rows, a handful of them suspect)
-    suspect = _rows_to_check(plan, history, pairs, use)
+    suspect = _rows_to_check(plan, history, pairs, at.use)
     for pos, r in zip(suspect, records(plan.iloc[suspect])):
         pos = int(pos)
         hind = pairs.get((r.region, r.indicator))
-        if hind is None or (r.region, hind) not in groups:
+        if hind is None or (r.region, hind) not in at.groups:
             continue
-        hpos = np.asarray(groups[(r.region, hind)])
-        hpos = hpos[use[hpos]]
+        hpos = np.asarray(at.groups[(r.region, hind)])
+        hpos = hpos[at.use[hpos]]
         if not hpos.size:
             continue
-        plan_at = f"{psrc} row {prow(pos)}"
         what = _label(r.region, r.indicator, r.name)
-        hist_unit = next((u for u in hunits[hpos] if u.strip()), "") if hunits is not None else ""
+        hist_unit = next((u for u in at.hunits[hpos] if u.strip()), "") if at.hunits is not None else ""
         unit = r.unit or hist_unit
         # 1. units of one kind at two magnitudes (万元 / 亿元); other differences: a warning
         same = same_unit.get((hist_unit, r.unit))
         if same is None and hist_unit and r.unit:
             same = same_unit[(hist_unit, r.unit)] = normalize_unit(hist_unit) == normalize_unit(r.unit)
         if hist_unit and r.unit and not same:
-            conv = conversion(r.unit, hist_unit)
-            p0 = int(hpos[0])
-            if conv:
-                errors.append(Problem(
-                    hsrc_at(p0), hrow(p0), hcol("unit", p0), hist_unit,
-                    f"历史数据单位 {hist_unit} 与规划单位 {r.unit} 不一致（{conv}）：请把 {what} 的历史数据换算为 "
-                    f"{r.unit} (the history is in {hist_unit}, the plan ({plan_at}) in {r.unit}; {conv}: "
-                    f"convert the history to {r.unit})"))
+            problem = _units_problem(at, r, pos, hpos, hist_unit, what)
+            if problem:
+                errors.append(problem)
                 continue
-            _warn(f"{hsrc_at(p0)}, row {hrow(p0)}, column '{hcol('unit', p0)}': {what} 的历史数据单位 {hist_unit} 与"
-                  f"规划单位 {r.unit} 不同，请确认口径一致 (the history is in {hist_unit}, the plan "
-                  f"({plan_at}) in {r.unit}: check they measure the same thing; used as they are)",
-                  [Problem(hsrc_at(p0), hrow(p0), "unit", hist_unit, f"the plan's unit {r.unit}")], 4)
-        v = values[hpos]
+        v = at.values[hpos]
         # 2. counts are never negative (a history without units takes the plan's)
         kinds = unit_kinds.get((unit, r.name, r.indicator))
         if kinds is None:  # a unit and name decided once (plans repeat them across regions)
@@ -1246,65 +1213,146 @@ def check_against_plan(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict,
             kinds = unit_kinds[(unit, r.name, r.indicator)] = (is_count(unit, r.name, r.indicator), pk == "share",
                                                                  pk == "change")
         counted, share, change = kinds
-        # a rate of change or margin (增速 0.03 % in a year of 12-15 %), or any series of both signs, may stand near 0:
-        # its size says nothing of its unit
-        signed = change or bool((v[np.isfinite(v)] < 0).any())
         if counted and pd.isna(r.lower):
-            for p in hpos[v < 0]:
-                errors.append(Problem(hsrc_at(p), hrow(p), hcol("value", p), f"{values[p]:g}",
-                                      f"计数（{unit}）不能为负数 (a count in {unit}, as the plan "
-                                      f"({plan_at}) says, is never negative)"))
-        # 3. magnitudes: history about 1,000 times the plan (or a ratio against a %)
-        # bounds declared in the plan (other than a share's 0 / 100) or in the history (any)
-        declared = _declares_bounds(r.lower, r.upper) or (hbounds is not None and bool(
-            np.isfinite(hbounds[0][hpos]).any() or np.isfinite(hbounds[1][hpos]).any()))
-        def plan_text(r=r, what=what, plan_at=plan_at):  # written only for a message
-            return (f"{what}: plan {plan_at}, target {target_text(r.direction, r.kind, r.target)}"
-                    + (f", baseline {_num(r.baseline)}" if not pd.isna(r.baseline) else "")
-                    + (f" {r.unit}" if r.unit else ""))
-
-        problem = _scale_problem(r, v, measure[hpos] if measure is not None else None, declared, plan_text,
-                                 share, signed)
+            errors += _negative_counts(at, pos, hpos, v, unit)
+        # 3. magnitudes: history about 1,000 times the plan (or a ratio against a %), or one figure of the series
+        problem = _magnitude_problem(at, r, pos, hpos, v, unit, what, share, change)
         if problem:
-            p0 = int(hpos[0])
-            errors.append(Problem(hsrc_at(p0), hrow(p0), hcol("value", p0), f"{values[p0]:g}", problem))
-            continue
-        # 3b. one figure at another magnitude than the rest of the series (户 among 万户)
-        odd = None if declared or signed else odd_one_out(v)
-        if odd is not None:
-            k, factor = odd
-            p = int(hpos[k])
-            others = np.delete(v, k)
-            others = others[np.isfinite(others) & (others > 0)]
-            zh, en = _ratio_words(factor, ",.0f")
-            errors.append(Problem(
-                hsrc_at(p), hrow(p), hcol("value", p), f"{values[p]:g}",
-                f"该值为本序列其他年份的约 {zh}，请核对单位或小数点 ({what}: about {en}"
-                + f" its other figures, {others.min():g}-{others.max():g}"
-                + (f" {unit}" if unit else "")
-                + "; a figure in another unit (户 among 万户, 元 among 亿元) or a misplaced decimal point? "
-                "correct it, or leave the cell blank)"))
+            errors.append(problem)
             continue
         # 4. the history's baseline-year value against the plan's baseline
         if r.kind != "increment" and not pd.isna(r.baseline) and not pd.isna(r.baseline_year):
-            at = hpos[years[hpos] == int(r.baseline_year)]
-            if at.size:
-                p, h, b = int(at[0]), float(values[at[0]]), float(r.baseline)
-                dist = _distance(r.target, b)
-                if abs(h - b) > rounding_tolerance(b, dist, getattr(r, "baseline_decimals", None)):
-                    part = abs(h - b) / dist if np.isfinite(dist) and dist > 0 else math.nan
-                    zh = f"，为基期至目标距离的 {part:.0%}" if part == part else ""
-                    en = f", {part:.0%} of the baseline-to-target distance" if part == part else ""
-                    _warn(f"{psrc}, row {prow(pos)}, column '{pcol('baseline', pos)}' / {hsrc_at(p)}, row {hrow(p)}: "
-                          f"{what} 规划基期值 {_num(b)} 与历史数据 {int(r.baseline_year)} 年值 {h:g} 不一致"
-                          f"（相差 {_rel(h, b)}{zh}）；预测使用历史数据 {h:g}，进度以规划基期值 {_num(b)} 计算 "
-                          f"(the plan's baseline {_num(b)} and the history's {int(r.baseline_year)} value "
-                          f"{h:g} disagree by {_rel(h, b)}{en}: the forecast uses the history's {h:g}, "
-                          f"progress is measured from the plan's {_num(b)}; correct the one that is wrong)",
-                          [Problem(psrc, prow(pos), pcol("baseline", pos), _num(b), f"the history's {h:g}"),
-                           Problem(hsrc_at(p), hrow(p), hcol("value", p), f"{h:g}", f"the plan's {_num(b)}")], 4)
+            _warn_baseline_differs(at, r, pos, hpos, what)
     if errors:
-        raise DataValidationError(errors, source=hsrc)
+        raise DataValidationError(errors, source=at.hsrc)
+
+
+class _PlanAndHistory:
+    """The plan and the history :func:`check_against_plan` compares, with where their rows and cells are written (a
+    sheet's row and header, or a frame's position) for messages, and the history's columns as arrays."""
+
+    def __init__(self, plan: pd.DataFrame, history: pd.DataFrame, as_of: int | None):
+        self.psheet, self.hsheet = sheet_of(plan), sheet_of(history)
+        self.psrc = self.psheet.source if self.psheet else "<DataFrame>"
+        self.hsrc = self.hsheet.source if self.hsheet else "<DataFrame>"
+        self.years = history["year"].to_numpy()
+        self.values = history["value"].to_numpy(dtype=float)
+        self.use = np.isfinite(self.values) & ((self.years <= as_of) if as_of is not None else True)
+        self.groups = history.groupby(["region", "indicator"], sort=False).indices
+        self.hunits = history["unit"].fillna("").astype(str).to_numpy() if "unit" in history.columns else None
+        self.measure = history["measure"].to_numpy(dtype=object) if "measure" in history.columns else None
+        self.hbounds = ((_column(history, "lower"), _column(history, "upper"))
+                        if {"lower", "upper"} & set(history.columns) else None)
+
+    def prow(self, pos) -> int:
+        return int(self.psheet.rows[pos]) if self.psheet else int(pos) + 2
+
+    def hrow(self, pos) -> int:
+        return int(self.hsheet.rows[pos]) if self.hsheet else int(pos) + 2
+
+    def hsrc_at(self, pos) -> str:  # a workbook of one indicator per sheet: the row's sheet
+        return self.hsheet.source_of(pos) if self.hsheet else self.hsrc
+
+    def hcol(self, name, pos):
+        return self.hsheet.column(name, pos) if self.hsheet else name
+
+    def pcol(self, name, pos=None):
+        return self.psheet.column(name, pos) if self.psheet else name
+
+    def plan_at(self, pos) -> str:
+        return f"{self.psrc} row {self.prow(pos)}"
+
+
+def _units_problem(at: _PlanAndHistory, r, pos: int, hpos: np.ndarray, hist_unit: str, what: str) -> Problem | None:
+    """History and plan in units of one kind at two magnitudes (万元 / 亿元): the problem; units of other kinds: a
+    warning (check they measure the same thing), None."""
+    conv = conversion(r.unit, hist_unit)
+    p0 = int(hpos[0])
+    plan_at = at.plan_at(pos)
+    if conv:
+        return Problem(
+            at.hsrc_at(p0), at.hrow(p0), at.hcol("unit", p0), hist_unit,
+            f"历史数据单位 {hist_unit} 与规划单位 {r.unit} 不一致（{conv}）：请把 {what} 的历史数据换算为 "
+            f"{r.unit} (the history is in {hist_unit}, the plan ({plan_at}) in {r.unit}; {conv}: "
+            f"convert the history to {r.unit})")
+    _warn(f"{at.hsrc_at(p0)}, row {at.hrow(p0)}, column '{at.hcol('unit', p0)}': {what} 的历史数据单位 {hist_unit} 与"
+          f"规划单位 {r.unit} 不同，请确认口径一致 (the history is in {hist_unit}, the plan "
+          f"({plan_at}) in {r.unit}: check they measure the same thing; used as they are)",
+          [Problem(at.hsrc_at(p0), at.hrow(p0), "unit", hist_unit, f"the plan's unit {r.unit}")], 5)
+    return None
+
+
+def _negative_counts(at: _PlanAndHistory, pos: int, hpos: np.ndarray, v: np.ndarray, unit: str) -> list[Problem]:
+    """A count (in the plan's unit, or the history's) is never negative: one problem per negative figure."""
+    return [Problem(at.hsrc_at(p), at.hrow(p), at.hcol("value", p), f"{at.values[p]:g}",
+                    f"计数（{unit}）不能为负数 (a count in {unit}, as the plan ({at.plan_at(pos)}) says, is never negative)")
+            for p in hpos[v < 0]]
+
+
+def _magnitude_problem(at: _PlanAndHistory, r, pos: int, hpos: np.ndarray, v: np.ndarray, unit: str, what: str,
+                       share: bool, change: bool) -> Problem | None:
+    """History figures about 1,000 times the plan's (or ratios 0-1 against a plan in %: :func:`_scale_problem`), or
+    one figure at another magnitude than the rest of its series (户 among 万户: :func:`odd_one_out`); None when the
+    sizes agree. A series declaring bounds, a rate of change or any series of both signs is not checked for one odd
+    figure: its size says nothing of its unit."""
+    # a rate of change or margin (增速 0.03 % in a year of 12-15 %), or any series of both signs, may stand near 0:
+    # its size says nothing of its unit
+    signed = change or bool((v[np.isfinite(v)] < 0).any())
+    # bounds declared in the plan (other than a share's 0 / 100) or in the history (any)
+    declared = _declares_bounds(r.lower, r.upper) or (at.hbounds is not None and bool(
+        np.isfinite(at.hbounds[0][hpos]).any() or np.isfinite(at.hbounds[1][hpos]).any()))
+    plan_at = at.plan_at(pos)
+
+    def plan_text(r=r, what=what, plan_at=plan_at):  # written only for a message
+        return (f"{what}: plan {plan_at}, target {target_text(r.direction, r.kind, r.target)}"
+                + (f", baseline {_num(r.baseline)}" if not pd.isna(r.baseline) else "")
+                + (f" {r.unit}" if r.unit else ""))
+
+    problem = _scale_problem(r, v, at.measure[hpos] if at.measure is not None else None, declared, plan_text,
+                             share, signed)
+    if problem:
+        p0 = int(hpos[0])
+        return Problem(at.hsrc_at(p0), at.hrow(p0), at.hcol("value", p0), f"{at.values[p0]:g}", problem)
+    # one figure at another magnitude than the rest of the series (户 among 万户)
+    odd = None if declared or signed else odd_one_out(v)
+    if odd is None:
+        return None
+    k, factor = odd
+    p = int(hpos[k])
+    others = np.delete(v, k)
+    others = others[np.isfinite(others) & (others > 0)]
+    zh, en = _ratio_words(factor, ",.0f")
+    return Problem(
+        at.hsrc_at(p), at.hrow(p), at.hcol("value", p), f"{at.values[p]:g}",
+        f"该值为本序列其他年份的约 {zh}，请核对单位或小数点 ({what}: about {en}"
+        + f" its other figures, {others.min():g}-{others.max():g}"
+        + (f" {unit}" if unit else "")
+        + "; a figure in another unit (户 among 万户, 元 among 亿元) or a misplaced decimal point? "
+        "correct it, or leave the cell blank)")
+
+
+def _warn_baseline_differs(at: _PlanAndHistory, r, pos: int, hpos: np.ndarray, what: str) -> None:
+    """The history's figure of the baseline year against the plan's baseline: warned when they differ by more than
+    rounding (the forecast uses the history's, progress counts from the plan's)."""
+    found = hpos[at.years[hpos] == int(r.baseline_year)]
+    if not found.size:
+        return
+    p, h, b = int(found[0]), float(at.values[found[0]]), float(r.baseline)
+    dist = _distance(r.target, b)
+    if abs(h - b) <= rounding_tolerance(b, dist, getattr(r, "baseline_decimals", None)):
+        return
+    part = abs(h - b) / dist if np.isfinite(dist) and dist > 0 else math.nan
+    zh = f"，为基期至目标距离的 {part:.0%}" if part == part else ""
+    en = f", {part:.0%} of the baseline-to-target distance" if part == part else ""
+    psrc = at.psrc
+    _warn(f"{psrc}, row {at.prow(pos)}, column '{at.pcol('baseline', pos)}' / {at.hsrc_at(p)}, row {at.hrow(p)}: "
+          f"{what} 规划基期值 {_num(b)} 与历史数据 {int(r.baseline_year)} 年值 {h:g} 不一致"
+          f"（相差 {_rel(h, b)}{zh}）；预测使用历史数据 {h:g}，进度以规划基期值 {_num(b)} 计算 "
+          f"(the plan's baseline {_num(b)} and the history's {int(r.baseline_year)} value "
+          f"{h:g} disagree by {_rel(h, b)}{en}: the forecast uses the history's {h:g}, "
+          f"progress is measured from the plan's {_num(b)}; correct the one that is wrong)",
+          [Problem(psrc, at.prow(pos), at.pcol("baseline", pos), _num(b), f"the history's {h:g}"),
+           Problem(at.hsrc_at(p), at.hrow(p), at.hcol("value", p), f"{h:g}", f"the plan's {_num(b)}")], 5)
 
 
 def _rows_to_check(plan: pd.DataFrame, history: pd.DataFrame, pairs: dict, use: np.ndarray) -> np.ndarray:

@@ -1957,95 +1957,147 @@ def _status_cells(table: Table, frame: pd.DataFrame, cols: list, written: list[s
 
 
 def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "<input>") -> Table:
-    """Rename recognised headers, resolve years in headers, melt a wide history."""
+    """Rename recognised headers, resolve years in headers, melt a wide history.
+
+    The steps: columns by region melted (:func:`_melted_by_region`), an indicator hierarchy and a plan's adjusted
+    targets read, the headers named (:func:`_named_columns`), a preliminary column superseded by its final one left
+    out (:func:`_superseded_left_out`), a plan's year columns given their roles (:func:`_plan_year_roles`), the
+    columns renamed, and a wide table made long (:func:`_melted_wide`); last, what the headers, the title or the
+    sheet say for every row (:func:`_fill_from_headers`)."""
+    sheet_unit = table.frame.attrs.pop("_sheet_unit", "")
+    written, melted = _melted_by_region(table, written, schema, src)
+    written, forced = _indicator_levels(table, written, schema)
+    if schema.what == "plan":  # 2025年调整目标 beside 2025年目标: the adjusted one read as the target
+        written = _adjusted_targets(table, written, schema, src)
+    n = _named_columns(table, written, schema, forced, src)
+    table.headers.update(melted)  # the melted columns named as written (端州区 … 四会市), not "target"
+    years = {col: year_role(text) for col, text in zip(table.frame.columns, written)
+             if col not in n.rename and year_role(text) is not None}
+    written = _superseded_left_out(table, written, years, schema)
+    yearly, by_col = ([], {}) if schema.what != "plan" else _plan_year_roles(table, written, years, n, src)
+    if n.problems:
+        raise DataValidationError(n.problems, source=src)
+    frame = table.frame.copy(deep=False)  # renamed without copying the cells (1M history rows: 0.5 s)
+    frame.columns = [n.rename.get(c, c) for c in frame.columns]
+    table.frame = frame
+    if yearly:
+        _melt_targets(table, yearly, by_col)
+    _melted_wide(table, written, years, n.rename, schema)
+    _fill_from_headers(table, n, schema, sheet_unit)
+    return table
+
+
+def _melted_by_region(table: Table, written: list[str], schema: Schema, src: str) -> tuple[list[str], dict]:
+    """A plan's targets or a history's values in one column per region (指标名称 | 端州区 | 鼎湖区, 2021年 over the
+    districts) melted to one row per region; returns the headers as written and the melted columns' names."""
     frame = table.frame
-    sheet_unit = frame.attrs.pop("_sheet_unit", "")
-    known, melted = {_canonical(t, schema) for t in written}, {}
+    known = {_canonical(t, schema) for t in written}
     if schema.what == "plan" and not {"region", "target"} & known:
         by_region = _region_columns(frame, written, schema)
         if by_region:  # 指标名称 | 端州区 | 鼎湖区: each region's target across (目标分解表)
-            written, melted = _melt_regions(table, by_region, dict(zip(frame.columns, written)), src)
-            frame = table.frame
+            return _melt_regions(table, by_region, dict(zip(frame.columns, written)), src)
     elif schema.what == "history" and not {"region", "value"} & known and {"indicator", "name"} & known:
         by_region = _region_columns(frame, written, schema)
         if by_region:  # 指标名称 | 年份 | 端州区 | 鼎湖区, or 2021年 over the districts: values by region
-            written, melted = _melt_region_values(table, by_region, dict(zip(frame.columns, written)), src, schema)
-            frame = table.frame
-    written, forced = _indicator_levels(table, written, schema)
+            return _melt_region_values(table, by_region, dict(zip(frame.columns, written)), src, schema)
+    return written, {}
+
+
+@dataclass
+class _Naming:
+    """The columns' canonical names (:func:`_named_columns`), and what later steps add to them."""
+
+    #: column -> canonical name
+    rename: dict = field(default_factory=dict)
+    #: canonical column -> a value every row takes (a year read off a header: 2025年目标 -> target_year 2025)
+    defaults: dict = field(default_factory=dict)
+    #: canonical column -> the unit its header writes (数值（万户）)
+    header_units: dict = field(default_factory=dict)
+    #: canonical names given, and the (column, header) each was given to
+    taken: set = field(default_factory=set)
+    taken_by: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+
+
+def _named_columns(table: Table, written: list[str], schema: Schema, forced: dict, src: str) -> _Naming:
+    """Each header's canonical name: those an alias (or an indicator level, ``forced``) names first, then guessed ones
+    (a column an alias names wins over a guess); a header repeated as written (规划值 twice) is a problem."""
+    n = _Naming()
     frame = table.frame
-    if schema.what == "plan":  # 2025年调整目标 beside 2025年目标: the adjusted one read as the target
-        written = _adjusted_targets(table, written, schema, src)
-        frame = table.frame
-    rename, defaults, header_units = {}, {}, {}
-    taken, taken_by = set(), {}
-    problems = []
-    # headers an alias names first, then guessed ones (a column an alias names wins over a guess)
     ordered = sorted(zip(frame.columns, written), key=lambda p: (p[0] not in forced,
                                                                  _canonical(p[1], schema, guessed=False) is None))
     for col, text in ordered:
         canon = forced[col] if col in forced else _canonical(text, schema)
-        if canon and canon in taken and header_key(text) == header_key(taken_by[canon][1]) and col not in forced:
-            _repeated(frame, col, taken_by[canon][0], text, src, problems)  # 规划值 twice
-        if canon and canon not in taken and (canon == col or canon not in frame.columns):
-            rename[col] = canon
-            taken.add(canon)
-            taken_by[canon] = (col, text)
+        if canon and canon in n.taken and header_key(text) == header_key(n.taken_by[canon][1]) and col not in forced:
+            _repeated(frame, col, n.taken_by[canon][0], text, src, n.problems)  # 规划值 twice
+        if canon and canon not in n.taken and (canon == col or canon not in frame.columns):
+            n.rename[col] = canon
+            n.taken.add(canon)
+            n.taken_by[canon] = (col, text)
             table.headers[canon] = text
             unit = split_unit(text)[1]
             if unit and canon in ("value", "baseline", "target"):
-                header_units[canon] = unit
-    table.headers.update(melted)  # the melted columns named as written (端州区 … 四会市), not "target"
-    years = {col: year_role(text) for col, text in zip(frame.columns, written)
-             if col not in rename and year_role(text) is not None}
-    yearly = []
-    if schema.what != "samples" and len(years) > 1:
-        frame = table.frame = frame.copy(deep=False)  # (a preliminary column's cells may be changed)
-        superseded, merged, table.kept_preliminary = _superseded(
-            years, dict(zip(frame.columns, written)), frame, merge=schema.what == "plan")
-    else:
-        superseded, merged = [], []
-    if superseded or merged:  # 2023年（快报） beside 2023年（年报）: said as not read, or read in the final column
-        by_col = dict(zip(frame.columns, written))
-        table.unread = [str(by_col[c]) for c in superseded]
-        keep = [k for k, c in enumerate(frame.columns) if c not in superseded and c not in merged]
-        written = [written[k] for k in keep if k < len(written)]
-        frame = table.frame = frame.drop(columns=superseded + merged)
-    if schema.what == "plan":
-        by_col = dict(zip(frame.columns, written))
-        _targets_by_cells(frame, years, table.title)
-        base = _base_year(years, table.title)
-        later = _later_actuals(frame, years, base)
-        if "target" not in taken and "target_year" not in taken:
-            yearly = _yearly_targets(frame, years)
-            if yearly:
-                taken.update({"target", "target_year"})
-        _roles_once(frame, years, by_col, src, problems)
-        later += _plan_years(frame, years, taken, rename, defaults, table.headers, by_col, base)
-        _striven_years(years, defaults, taken, rename, table.headers, by_col, src, problems)
-        first = int(defaults.get("baseline_year", 0) or 0)
-        table.earlier = [str(by_col[c]) for y, c in sorted(later) if y < first]  # 2020年 in a 十五五 table
-        for year, col in later:  # 2022年完成值 in a plan: an observation, kept as observed_2022
-            name = f"{OBSERVED_PREFIX}{year}"
-            if name in taken or name in frame.columns:
-                problems.append(Problem(src, None, str(by_col[col]), None,
-                                        f"one column per year of observations ({year} appears twice)"))
-                continue
-            rename[col], table.headers[name] = name, by_col[col]
-            taken.add(name)
-        used = set(rename) | {c for _, c in yearly}
-        table.unread += [str(by_col.get(c, c)) for c in frame.columns  # 2023年1-9月, 2022年增速: said, not dropped
-                        if c not in used and _names_a_year(by_col.get(c, c)) and any(_as_text(frame[c]))
-                        and not _OWN_COLUMN.fullmatch(str(c))  # a plan read before: its own columns
-                        # 2021-2025年年均增长: a plan's growth column, read where its target is blank
-                        and not (schema.what == "plan" and GROWTH_HEADER.search(str(by_col.get(c, c))))]
-    if problems:
-        raise DataValidationError(problems, source=src)
-    frame = frame.copy(deep=False)  # renamed without copying the cells (1M history rows: 0.5 s)
-    frame.columns = [rename.get(c, c) for c in frame.columns]
-    table.frame = frame
-    if yearly:
-        _melt_targets(table, yearly, by_col)
-        frame = table.frame
+                n.header_units[canon] = unit
+    return n
+
+
+def _superseded_left_out(table: Table, written: list[str], years: dict, schema: Schema) -> list[str]:
+    """A preliminary year's column beside its final one (2023年（快报） | 2023年（年报）): said as not read, or (a
+    plan) read in the final column where it is blank (:func:`_superseded`); returns the headers left."""
+    if schema.what == "samples" or len(years) <= 1:
+        return written
+    frame = table.frame = table.frame.copy(deep=False)  # (a preliminary column's cells may be changed)
+    superseded, merged, table.kept_preliminary = _superseded(
+        years, dict(zip(frame.columns, written)), frame, merge=schema.what == "plan")
+    if not (superseded or merged):
+        return written
+    by_col = dict(zip(frame.columns, written))
+    table.unread = [str(by_col[c]) for c in superseded]
+    keep = [k for k, c in enumerate(frame.columns) if c not in superseded and c not in merged]
+    table.frame = frame.drop(columns=superseded + merged)
+    return [written[k] for k in keep if k < len(written)]
+
+
+def _plan_year_roles(table: Table, written: list[str], years: dict, n: _Naming, src: str) -> tuple[list, dict]:
+    """A plan's year columns given their roles: the base year, yearly targets (2023年目标 | 2025年目标: returned to be
+    melted), later actuals (2022年完成值 -> ``observed_2022``), striven-for years; columns naming a year that are
+    not read said so. Returns ``(yearly targets, header as written by column)``."""
+    frame = table.frame
+    by_col = dict(zip(frame.columns, written))
+    yearly: list = []
+    _targets_by_cells(frame, years, table.title)
+    base = _base_year(years, table.title)
+    later = _later_actuals(frame, years, base)
+    if "target" not in n.taken and "target_year" not in n.taken:
+        yearly = _yearly_targets(frame, years)
+        if yearly:
+            n.taken.update({"target", "target_year"})
+    _roles_once(frame, years, by_col, src, n.problems)
+    later += _plan_years(frame, years, n.taken, n.rename, n.defaults, table.headers, by_col, base)
+    _striven_years(years, n.defaults, n.taken, n.rename, table.headers, by_col, src, n.problems)
+    first = int(n.defaults.get("baseline_year", 0) or 0)
+    table.earlier = [str(by_col[c]) for y, c in sorted(later) if y < first]  # 2020年 in a 十五五 table
+    for year, col in later:  # 2022年完成值 in a plan: an observation, kept as observed_2022
+        name = f"{OBSERVED_PREFIX}{year}"
+        if name in n.taken or name in frame.columns:
+            n.problems.append(Problem(src, None, str(by_col[col]), None,
+                                      f"one column per year of observations ({year} appears twice)"))
+            continue
+        n.rename[col], table.headers[name] = name, by_col[col]
+        n.taken.add(name)
+    used = set(n.rename) | {c for _, c in yearly}
+    table.unread += [str(by_col.get(c, c)) for c in frame.columns  # 2023年1-9月, 2022年增速: said, not dropped
+                     if c not in used and _names_a_year(by_col.get(c, c)) and any(_as_text(frame[c]))
+                     and not _OWN_COLUMN.fullmatch(str(c))  # a plan read before: its own columns
+                     # 2021-2025年年均增长: a plan's growth column, read where its target is blank
+                     and not GROWTH_HEADER.search(str(by_col.get(c, c)))]
+    return yearly, by_col
+
+
+def _melted_wide(table: Table, written: list[str], years: dict, rename: dict, schema: Schema) -> None:
+    """A wide history made long: one column per year (2021年 | 2022年, the columns naming a year that are not
+    observations said and left out), or one column per indicator beside a year column."""
+    frame = table.frame
     if schema.what == "history" and "year" not in frame.columns and "value" not in frame.columns:
         observed = {c: yr for c, yr in years.items() if yr[1] not in ("target", "striven")}
         if observed:
@@ -2055,7 +2107,6 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
                                     and any(_as_text(frame[c]))]
             table.unread += [str(by_col.get(c, c)) for c in table.unread_columns]
             _melt_years(table, observed, by_col)
-            frame = table.frame
     elif schema.what == "history" and "year" in frame.columns and "value" not in frame.columns \
             and not {"indicator", "name"} & set(frame.columns):
         written_of = dict(zip(frame.columns, written))
@@ -2064,8 +2115,14 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
                   and header_key(written_of[c]) not in _NOT_INDICATORS and any(_as_text(frame[c]))]
         if across:
             _melt_indicators(table, across, written_of)
-            frame = table.frame
-    for col, value in defaults.items():
+
+
+def _fill_from_headers(table: Table, n: _Naming, schema: Schema, sheet_unit: str) -> None:
+    """What the headers, the title or the sheet say for every row, filled where its cell is blank: a year read off a
+    header (2025年目标), a plan's years from its title, a history's one year from its title (鼎湖区2023年主要指标完成情况),
+    the unit a header or the sheet writes (数值（万户）, 单位：万户 above the table)."""
+    frame = table.frame
+    for col, value in n.defaults.items():
         _fill_blank(frame, col, value)
     if schema.what == "plan":
         _years_from_title(frame, table.title)
@@ -2074,13 +2131,12 @@ def _canonicalise(table: Table, written: list[str], schema: Schema, src: str = "
         if year:  # 鼎湖区2023年主要指标完成情况 over 指标名称 | 单位 | 数值
             frame["year"] = str(year)
             table.headers["year"] = f"(title '{table.title}')"
-    unit = next(iter(header_units.values()), "") or sheet_unit
+    unit = next(iter(n.header_units.values()), "") or sheet_unit
     if unit:
         if "unit" not in table.headers:  # messages about the unit name where it was written
-            table.headers["unit"] = (taken_by[next(iter(header_units))][1] if header_units
+            table.headers["unit"] = (n.taken_by[next(iter(n.header_units))][1] if n.header_units
                                      else f"单位：{sheet_unit}（表格上方）")
         _fill_blank(frame, "unit", unit)
-    return table
 
 
 #: a level of a table's indicator hierarchy: 一级指标 | 二级指标 | 三级指标 (also 1级指标, 二级分类)
