@@ -1091,6 +1091,66 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     by = list(by) if by is not None else infer_by(scores)
     test, src = validate_samples(test_samples, by, period=period)  # one 抽样单号 a batch (fold_items)
     test, _ = drop_total_rows(test, by, src)  # 小计 / 合计 rows of the test table are not counted twice
+    j = _joined(test, scores, by, src)
+    if j.not_tested:
+        warnings.warn(f"{len(j.not_tested)} scored group(s) have no counts in the test data of {src} and are left out "
+                      f"of every figure: {', '.join(j.not_tested[:10])}{' ...' if len(j.not_tested) > 10 else ''}"
+                      "（已评分但测试期无数据的组未计入评估）", MstargetWarning, stacklevel=2)
+    if j.merged.empty:
+        raise DataValidationError([_nothing_to_judge(test, j.tested, j.scores, by, src)], source=src)
+    merged = j.merged
+    risk = merged["risk"].to_numpy(float)
+    n = merged["tested"].to_numpy(float)
+    k = merged["failed"].to_numpy(float)
+    m = _score_metrics(merged, j, risk, n, k, ks)
+    budget = int(n.sum()) if budget is None else int(budget)
+    plans = _plans_compared(merged, by, scores, test, budget, volume,
+                            dict(min_per_group=min_per_group, max_per_group=max_per_group, risk_share=risk_share,
+                                 max_share=max_share, min_share=min_share, proportional_to=proportional_to,
+                                 hold_stale=hold_stale))
+    realised = np.where(n > 0, k / np.where(n > 0, n, 1), 0.0)
+    m.update(_plan_metrics(plans, realised, budget, max_share, risk_share))
+    m.update(_resampled_intervals(n, k, risk, plans.b_plan, plans.b_vol, plans.market, plans.lots, seed,
+                                  b_even=plans.b_even, progress=progress))
+    N = n.sum()
+    silent = silent_periods(test, rate=float(np.sum(n * risk) / N) if N else None)
+    warn_silent_periods(silent, src, stacklevel=3, tested=True)
+    table = merged[by].copy()
+    table["tested"] = n.astype(np.int64)
+    table["failed"] = k.astype(np.int64)
+    table["rate"] = realised
+    table["risk"] = risk
+    table["batches_plan"] = plans.b_plan
+    table["batches_even"] = plans.b_even
+    table["batches_volume"] = plans.b_vol
+    table["batches_risk_only"] = plans.b_risk
+    meta = scores.attrs.get("risk", {}) if hasattr(scores, "attrs") else {}
+    periods = {"train": ", ".join(meta.get("periods", [])),
+               "test": ", ".join(test.drop_duplicates("period").sort_values(["_end", "_start"])
+                                 ["period"].tolist())}
+    return RiskEvaluation("groups", m, table, periods, j.not_tested, silent=tuple(silent), not_scored=j.not_scored)
+
+
+@dataclass
+class _Joined:
+    """Scores and test counts of the same groups (:func:`_joined`), and the groups only one side has."""
+
+    #: one row per group scored and tested: the scores' columns (training counts suffixed ``_train``) and the test
+    #: period's ``tested`` / ``failed``
+    merged: pd.DataFrame
+    #: the test counts by group (groups with 0 batches left out), the scores with string group labels
+    tested: pd.DataFrame
+    scores: pd.DataFrame
+    #: scored groups without test counts ("a / b" labels)
+    not_tested: tuple
+    #: tested groups without a score: the rows, and (label, batches, failures) largest first
+    unscored: pd.DataFrame
+    not_scored: tuple
+
+
+def _joined(test: pd.DataFrame, scores: pd.DataFrame, by: list, src: str) -> _Joined:
+    """The test period's counts joined to the scores by group, full- and half-width spellings ((自制) and （自制）)
+    alike; a test period that sampled nothing refused."""
     t = test.groupby(by, as_index=False)[["tested", "failed"]].sum()
     t = t[t["tested"] > 0]  # a group with 0 batches in the test period (0批) was not tested: named as not tested
     if t.empty:  # the test period sampled nothing: said as that, not as every scored group left out
@@ -1106,22 +1166,21 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     tested_keys = t.set_index(keys).index
     missing = s[~s.set_index(keys).index.isin(tested_keys)]
     not_tested = tuple(" / ".join(r) for r in missing[by].itertuples(index=False, name=None))
-    if not_tested:
-        warnings.warn(f"{len(not_tested)} scored group(s) have no counts in the test data of {src} and are left out "
-                      f"of every figure: {', '.join(not_tested[:10])}{' ...' if len(not_tested) > 10 else ''}"
-                      "（已评分但测试期无数据的组未计入评估）", MstargetWarning, stacklevel=2)
-    if merged.empty:
-        raise DataValidationError([_nothing_to_judge(test, t, s, by, src)], source=src)
-    risk = merged["risk"].to_numpy(float)
-    n = merged["tested"].to_numpy(float)
-    k = merged["failed"].to_numpy(float)
-    N, K = n.sum(), k.sum()
     unscored = t[~t.set_index(keys).index.isin(s.set_index(keys).index)]
     not_scored = tuple((" / ".join(map(str, r[:-2])), int(r[-2]), int(r[-1])) for r in
                        unscored.sort_values("tested", ascending=False, kind="stable")[by + ["tested", "failed"]]
                        .itertuples(index=False, name=None))
+    return _Joined(merged, t, s, not_tested, unscored, not_scored)
+
+
+def _score_metrics(merged: pd.DataFrame, j: _Joined, risk: np.ndarray, n: np.ndarray, k: np.ndarray,
+                   ks: Sequence[float]) -> dict[str, float]:
+    """How well the scores rank and predict the test period's failures: counts, AUC, Brier and log loss (against
+    the training rate and the raw training rates), capture and lift at ``ks``."""
+    N, K = n.sum(), k.sum()
+    unscored = j.unscored
     m: dict[str, float] = {"groups": float(len(merged)), "groups_not_scored": float(len(unscored)),
-                           "groups_not_tested": float(len(not_tested)),
+                           "groups_not_tested": float(len(j.not_tested)),
                            "batches_not_scored": float(unscored["tested"].sum()),
                            "failures_not_scored": float(unscored["failed"].sum()),
                            "batches": float(N), "failures": float(K), "base_rate": K / N if N else np.nan}
@@ -1139,41 +1198,68 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
         m["log_loss_raw"] = _losses(k, n, raw)[1]
     order = np.lexsort((np.arange(len(risk)), -risk))
     m.update(_capture(n[order], k[order], ks))
+    return m
 
-    budget = int(N) if budget is None else int(budget)
+
+@dataclass
+class _Plans:
+    """The plans compared on one budget (:func:`_plans_compared`): batches per group, in the joined groups' order."""
+
+    #: the default plan (:func:`~mstarget.risk.allocate`), and its table (volume, expected failures, attrs)
+    plan: pd.DataFrame
+    b_plan: np.ndarray
+    #: an even and a volume-proportional plan within the same floors and caps, and pure targeting
+    b_even: np.ndarray
+    b_vol: np.ndarray
+    b_risk: np.ndarray
+    #: the lots on the market per group for the diminishing returns (inf: unlimited), and the lot sizes
+    market: np.ndarray
+    lots: object
+    #: the batches of the scored periods per test period (``market_scale``)
+    scale: float
+
+
+def _plans_compared(merged: pd.DataFrame, by: list, scores: pd.DataFrame, test: pd.DataFrame, budget: int, volume,
+                    rules: dict) -> _Plans:
+    """The default plan an office would adopt (``rules``: floors, caps, risk share, as :func:`allocate` reads them),
+    the even and volume-proportional plans it prints beside it, and pure targeting, on the same budget."""
     plan_scores, vol_arg, scale = _plan_scores(merged, by, volume, scores, test,
-                                               (min_per_group, max_per_group, proportional_to))
+                                               (rules["min_per_group"], rules["max_per_group"],
+                                                rules["proportional_to"]))
     with warnings.catch_warnings():  # the test period's batches against the training period's: no news
         warnings.filterwarnings("ignore", message="the budget of .* is more than all batches tested")
         warnings.filterwarnings("ignore", message=r".*groups get no batch under a budget")  # the plans compared
-        plan = allocate(plan_scores, budget, min_per_group, max_per_group, volume=vol_arg, by=by,
-                        risk_share=risk_share, max_share=max_share, min_share=min_share,
-                        proportional_to=proportional_to, warn_share=None, hold_stale=hold_stale)
+        plan = allocate(plan_scores, budget, rules["min_per_group"], rules["max_per_group"], volume=vol_arg, by=by,
+                        risk_share=rules["risk_share"], max_share=rules["max_share"], min_share=rules["min_share"],
+                        proportional_to=rules["proportional_to"], warn_share=None, hold_stale=rules["hold_stale"])
         warnings.filterwarnings("ignore", message="未抽检过的类别")  # said once, by the plan above
         risk_only = allocate(plan_scores, budget, volume=vol_arg, by=by, risk_share=1.0, max_share=None,
-                             warn_share=None, hold_stale=hold_stale)
-    realised = np.where(n > 0, k / np.where(n > 0, n, 1), 0.0)
-    b_plan = plan["batches"].to_numpy()
+                             warn_share=None, hold_stale=rules["hold_stale"])
+    meta_plan = plan.attrs.get("allocation", {})
     # the even and volume-proportional plans allocate itself prints beside the plan: the same budget spent,
     # within the same floors and caps (and lots), on the plan's own weights
-    b_even = plan["batches_even"].to_numpy()
-    b_vol = plan["batches_volume"].to_numpy()
-    b_risk = risk_only["batches"].to_numpy()
-    meta_plan = plan.attrs.get("allocation", {})
-    market = np.asarray(meta_plan.get("market", np.full(len(merged), np.inf)), float)
-    lots = meta_plan.get("lots")
-    m["budget"] = float(budget)
-    m["market_scale"] = scale
-    for name, b in (("plan", b_plan), ("volume", b_vol), ("even", b_even), ("risk_only", b_risk)):
+    return _Plans(plan=plan, b_plan=plan["batches"].to_numpy(), b_even=plan["batches_even"].to_numpy(),
+                  b_vol=plan["batches_volume"].to_numpy(), b_risk=risk_only["batches"].to_numpy(),
+                  market=np.asarray(meta_plan.get("market", np.full(len(merged), np.inf)), float),
+                  lots=meta_plan.get("lots"), scale=scale)
+
+
+def _plan_metrics(p: _Plans, realised: np.ndarray, budget: int, max_share, risk_share: float) -> dict[str, float]:
+    """What each plan would have found (planned batches x realised rate, and with the allocation's diminishing
+    returns), the plan against the volume and even plans, and the plan's shape (largest share, its cap, the smallest
+    ratio to the volume-proportional batches)."""
+    m: dict[str, float] = {"budget": float(budget), "market_scale": p.scale}
+    for name, b in (("plan", p.b_plan), ("volume", p.b_vol), ("even", p.b_even), ("risk_only", p.b_risk)):
         # planned batches x realised rate (an upper bound), and the allocation's model for every plan alike
         m[f"est_found_{name}"] = float(np.sum(b * realised))
-        m[f"est_found_{name}_lots"] = float(np.sum(expected_found(b, realised, market, lots)))
+        m[f"est_found_{name}_lots"] = float(np.sum(expected_found(b, realised, p.market, p.lots)))
     for suffix in ("", "_lots"):
         plan_f, vol_f, even_f = (m[f"est_found_{x}{suffix}"] for x in ("plan", "volume", "even"))
         m[f"plan_vs_volume{suffix}"] = plan_f / vol_f if vol_f > 0 else float("nan")
         m[f"plan_vs_even{suffix}"] = plan_f / even_f if even_f > 0 else float("nan")
+    b_plan, b_vol = p.b_plan, p.b_vol
     m["plan_largest_share"] = float(b_plan.max() / budget) if budget else 0.0
-    cap = plan.attrs.get("allocation", {}).get("max_share_used", max_share)  # a cap raised to spend the budget
+    cap = p.plan.attrs.get("allocation", {}).get("max_share_used", max_share)  # a cap raised to spend the budget
     m["plan_max_share"] = float("nan") if cap is None else float(cap)
     has_vol = b_vol > 0
     m["plan_min_volume_ratio"] = float(np.min(b_plan[has_vol] / b_vol[has_vol])) if has_vol.any() \
@@ -1181,29 +1267,13 @@ def evaluate_groups(test_samples, scores: pd.DataFrame, *, by: Sequence[str] | N
     m["plan_coverage_share"] = 1.0 - float(risk_share)
     # what the coverage share keeps: a quarter of the volume-proportional batches before the caps (the 按量方案
     # column gives a capped group's excess to the others, so a group's ratio to it may read lower)
-    plain = proportional_allocation(plan["volume"].to_numpy(float), int(b_plan.sum())) if "volume" in plan \
+    plain = proportional_allocation(p.plan["volume"].to_numpy(float), int(b_plan.sum())) if "volume" in p.plan \
         else b_vol
     has_plain = np.asarray(plain) > 0
     m["plan_min_plain_ratio"] = float(np.min(b_plan[has_plain] / np.asarray(plain)[has_plain])) \
         if has_plain.any() else float("nan")
-    m["model_expected_found_plan"] = float(plan["expected_failures"].sum())
-    m.update(_resampled_intervals(n, k, risk, b_plan, b_vol, market, lots, seed, b_even=b_even, progress=progress))
-    silent = silent_periods(test, rate=float(np.sum(n * risk) / N) if N else None)
-    warn_silent_periods(silent, src, stacklevel=3, tested=True)
-    table = merged[by].copy()
-    table["tested"] = n.astype(np.int64)
-    table["failed"] = k.astype(np.int64)
-    table["rate"] = realised
-    table["risk"] = risk
-    table["batches_plan"] = b_plan
-    table["batches_even"] = b_even
-    table["batches_volume"] = b_vol
-    table["batches_risk_only"] = b_risk
-    meta = scores.attrs.get("risk", {}) if hasattr(scores, "attrs") else {}
-    periods = {"train": ", ".join(meta.get("periods", [])),
-               "test": ", ".join(test.drop_duplicates("period").sort_values(["_end", "_start"])
-                                 ["period"].tolist())}
-    return RiskEvaluation("groups", m, table, periods, not_tested, silent=tuple(silent), not_scored=not_scored)
+    m["model_expected_found_plan"] = float(p.plan["expected_failures"].sum())
+    return m
 
 
 def _resampled_intervals(n: np.ndarray, k: np.ndarray, risk: np.ndarray, b_plan: np.ndarray, b_vol: np.ndarray,
