@@ -602,38 +602,56 @@ def _caption(doc, text: str) -> None:
 
 
 def write_docx(report: Report, path, charts: ReportCharts) -> None:
-    """Write the Word document to ``path`` (the caller makes the write atomic)."""
-    overview, fans = charts.overview, charts.fans
-    zh = report.lang == "zh"
-    sec = report.sections(overview=overview is not None)  # numbered as the document has them
-    h = [sec.get(k, "") for k in ("overall", "summary", "table", "overview", "targets", "unmatched", "notes")]
-    caps = report.table_captions()
+    """Write the Word document to ``path`` (the caller makes the write atomic).
+
+    Its parts in order: the title page's lines and, for several regions, a 目录 (:func:`_front_matter`); the overall
+    paragraph and the summary tables (:func:`_summary_part`); the main table on landscape pages
+    (:func:`_main_table_part`); the problems and the overview chart (:func:`_problems_and_overview`); a section per
+    target (:func:`_targets_part`); unmatched rows, the next steps' heading and the notes (:func:`_closing_part`)."""
+    sec = report.sections(overview=charts.overview is not None)  # numbered as the document has them
     doc = Document()
     _styles(doc, report.lang)
     _font_table(doc)
     _a4(doc.sections[0])
     _properties(doc, report)
+    groups = _region_groups(report) if report.several_regions else []
+    # each region's heading once, for the 目录 and 五、逐项评估 (its count scans the report's rows)
+    region_headings = {region: _region_heading(report, region, rows) for region, rows in groups}
+    _front_matter(doc, report, sec, groups, region_headings, charts.overview is not None)
+    caps = report.table_captions()  # (it builds the by-region and by-indicator tables: once)
+    _summary_part(doc, report, sec, caps)
+    _main_table_part(doc, report, sec, caps)
+    _problems_and_overview(doc, report, sec, charts)
+    _targets_part(doc, report, sec, charts.fans, groups, region_headings)
+    _closing_part(doc, report, sec)
+    doc.save(path)
 
+
+def _front_matter(doc, report: Report, sec: dict, groups: list, region_headings: dict, overview: bool) -> None:
+    """The title, the subtitle, page numbers, and for several regions a 目录: the sections, and under 逐项评估 each
+    region."""
     title = doc.add_paragraph(report.title, style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     sub = doc.add_paragraph(report.subtitle)
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_numbers(doc, doc.sections[0])
-    groups = _region_groups(report) if report.several_regions else []
-    # each region's heading once, for the 目录 and 五、逐项评估 (its count scans the report's rows)
-    region_headings = {region: _region_heading(report, region, rows) for region, rows in groups}
-    if groups:  # 目录: the sections, and under 逐项评估 each region
-        entries = [(1, h[k]) for k in range(3)] + ([(1, sec["problems"])] if report.problems else []) + \
-            ([(1, h[3])] if overview is not None else []) + [(1, h[4])] + \
-            [(2, region_headings[region]) for region, _ in groups] + \
-            ([(1, h[5])] if report.unmatched else []) + \
-            ([(1, sec["next_steps"])] if report.next_steps else []) + [(1, h[6])]
-        _contents(doc, report, entries)
+    if not groups:
+        return
+    h = [sec.get(k, "") for k in ("overall", "summary", "table", "overview", "targets", "unmatched", "notes")]
+    entries = [(1, h[k]) for k in range(3)] + ([(1, sec["problems"])] if report.problems else []) + \
+        ([(1, h[3])] if overview else []) + [(1, h[4])] + \
+        [(2, region_headings[region]) for region, _ in groups] + \
+        ([(1, h[5])] if report.unmatched else []) + \
+        ([(1, sec["next_steps"])] if report.next_steps else []) + [(1, h[6])]
+    _contents(doc, report, entries)
 
-    _heading(doc, h[0], 1)
+
+def _summary_part(doc, report: Report, sec: dict, caps: dict) -> None:
+    """The overall paragraph, the summary by category, and for several regions the tables by region and by
+    indicator."""
+    _heading(doc, sec.get("overall", ""), 1)
     _paragraph(doc, report.overall)
-
-    _heading(doc, h[1], 1)
+    _heading(doc, sec.get("summary", ""), 1)
     _caption(doc, caps["summary"])
     head = list(SUMMARY_HEADERS[report.lang])
     named = summary_groups(report)  # several regions: once per indicator with its regions, a line each
@@ -655,15 +673,18 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
         _table(doc, ihead, ibody, _widths(ihead, ibody, width, size=TABLE_SIZE, wide=0), size=TABLE_SIZE,
                text_columns=(0,))
 
+
+def _main_table_part(doc, report: Report, sec: dict, caps: dict) -> None:
+    """The main table on landscape pages: 六号 with narrow cell margins, 小六 only when a number would otherwise have
+    to break across lines; each row's category cell in its colour."""
     landscape = doc.add_section(WD_SECTION.NEW_PAGE)
     _a4(landscape, landscape=True)
-    _heading(doc, h[2], 1)
+    _heading(doc, sec.get("table", ""), 1)
     _caption(doc, caps["main"])
     cols = report.columns(docx=True)
     header = [c.header(report.lang) for c in cols]
     body = [[row.cells[c.key].text for c in cols] for row in report.rows]
     ids = [c.id for c in cols]
-    # 六号 with narrow cell margins; 小六 only when a number would otherwise have to break across lines
     size = next((s for s in (MAIN_TABLE_SIZE, MAIN_TABLE_SMALLER)
                  if _fits(header, body, TEXT_WIDTH_CM[True], size=s, wide=ids.index("name"),
                           margin_cm=MAIN_CELL_MARGIN_CM)), MAIN_TABLE_SMALLER)
@@ -672,28 +693,40 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
     _table(doc, header, body, widths, size=size, fills=fills,
            text_columns=tuple(ids.index(k) for k in ("name", "region") if k in ids), margin_cm=MAIN_CELL_MARGIN_CM)
 
+
+def _problems_and_overview(doc, report: Report, sec: dict, charts: ReportCharts) -> None:
+    """Back on portrait pages: 存在的问题 (中期评估: behind and binding at risk; 总结评估: missed, data missing), from the
+    figures; the overview chart, and the region matrix on landscape pages at its own size."""
     portrait = doc.add_section(WD_SECTION.NEW_PAGE)
     _a4(portrait)
-    if report.problems:  # 存在的问题 (中期评估: behind and binding at risk; 总结评估: missed, data missing), from the figures
+    zh = report.lang == "zh"
+    if report.problems:
         _heading(doc, sec["problems"], 1)
         for i, text in enumerate(report.problems, start=1):
             lead = f"（{CHINESE_NUMERALS[i - 1]}）" if zh and i <= len(CHINESE_NUMERALS) else f"{i}. "
             _paragraph(doc, lead + text)
-    if overview is not None:
-        _heading(doc, h[3], 1)
-        _picture(doc, overview, TEXT_WIDTH_CM[False]).paragraph_format.keep_with_next = True
-        _paragraph(doc, report.overview_caption, indent=False, size=SIZE_SMALL)
-        if charts.matrix:  # the region matrix on landscape pages, at its own size: its 7 pt text prints at 7 pt
-            wide = doc.add_section(WD_SECTION.NEW_PAGE)
-            _a4(wide, landscape=True)
-            for png in charts.matrix:
-                _picture(doc, png, min(png_width_cm(png), TEXT_WIDTH_CM[True]), landscape=True) \
-                    .paragraph_format.keep_with_next = True
-                _paragraph(doc, MATRIX_CAPTION[report.lang], indent=False, size=SIZE_SMALL)
-            _a4(doc.add_section(WD_SECTION.NEW_PAGE))
-    _heading(doc, h[4], 1)
+    if charts.overview is None:
+        return
+    _heading(doc, sec.get("overview", ""), 1)
+    _picture(doc, charts.overview, TEXT_WIDTH_CM[False]).paragraph_format.keep_with_next = True
+    _paragraph(doc, report.overview_caption, indent=False, size=SIZE_SMALL)
+    if charts.matrix:  # the region matrix on landscape pages, at its own size: its 7 pt text prints at 7 pt
+        wide = doc.add_section(WD_SECTION.NEW_PAGE)
+        _a4(wide, landscape=True)
+        for png in charts.matrix:
+            _picture(doc, png, min(png_width_cm(png), TEXT_WIDTH_CM[True]), landscape=True) \
+                .paragraph_format.keep_with_next = True
+            _paragraph(doc, MATRIX_CAPTION[report.lang], indent=False, size=SIZE_SMALL)
+        _a4(doc.add_section(WD_SECTION.NEW_PAGE))
+
+
+def _targets_part(doc, report: Report, sec: dict, fans: dict, groups: list, region_headings: dict) -> None:
+    """五、逐项评估: a heading, paragraph and fan chart per target described (for several regions under a heading per
+    region); a chart the cap left out said so."""
+    _heading(doc, sec.get("targets", ""), 1)
     if report.described_note:  # a province's 2,744 targets: the rows a reader needs, and where the others are
         _paragraph(doc, report.described_note)
+    zh = report.lang == "zh"
     for region, rows in groups or [("", report.described_rows)]:
         if groups:  # several regions: a heading per region, its targets one level down
             _heading(doc, region_headings[region], 2)
@@ -710,8 +743,14 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
                 _describe_last_picture(doc, chart_alt(row, report.lang))
             elif fans and chart_cut(report, row):  # left out by the cap, as the html says; nothing to draw: nothing
                 _paragraph(doc, "（图略）" if zh else "(chart omitted)", indent=False, size=SIZE_SMALL)
+
+
+def _closing_part(doc, report: Report, sec: dict) -> None:
+    """The rows and series left unmatched (200 a table at most), 下一步工作建议 (a heading and a placeholder for the
+    analyst: no advice is generated), and the notes, numbered like a 公文's third level."""
+    zh = report.lang == "zh"
     if report.unmatched:
-        _heading(doc, h[5], 1)
+        _heading(doc, sec.get("unmatched", ""), 1)
         for key, df in report.unmatched.items():
             _heading(doc, unmatched_label(key, report.lang) + (f"（{len(df)}）" if zh else f" ({len(df)})"), 2)
             shown = df.head(200)
@@ -719,10 +758,9 @@ def write_docx(report: Report, path, charts: ReportCharts) -> None:
             head = [str(c) for c in shown.columns]
             _table(doc, head, cells, _widths(head, cells, TEXT_WIDTH_CM[False], size=DATA_TABLE_SIZE, wide=None),
                    size=DATA_TABLE_SIZE)
-    if report.next_steps:  # a heading and a placeholder for the analyst: no advice is generated
+    if report.next_steps:
         _heading(doc, sec["next_steps"], 1)
         _paragraph(doc, report.next_steps)
-    _heading(doc, h[6], 1)
-    for i, note in enumerate(report.notes, start=1):  # numbered like a 公文's third level: text, indented
+    _heading(doc, sec.get("notes", ""), 1)
+    for i, note in enumerate(report.notes, start=1):
         _paragraph(doc, f"{i}. {note}")
-    doc.save(path)
