@@ -23,6 +23,7 @@ import os
 import re
 import unicodedata
 import warnings
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -2003,32 +2004,14 @@ def outcome_columns(df: pd.DataFrame) -> list[str]:
 
 
 def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.DataFrame, str]:
-    by = check_by(by)
-    # a group column named by its header as written (--by 食品大类): the result keeps that name
-    renamed = {as_written(df, b): b for b in by if as_written(df, b) != b}
-    if renamed:
-        attrs = dict(df.attrs)
-        df = df.rename(columns=renamed)
-        df.attrs = {**attrs, "headers": {k: v for k, v in (attrs.get("headers") or {}).items() if k not in renamed}}
-    outcome = as_written(df, outcome)
-    if period not in (None, "period") and period not in df.columns:
-        period = as_written(df, period)
-    if period == "period" and period not in df.columns:  # the default name, and no such column:
-        period = None  # one notice's table, all rows one period (as period=None says)
-    records = "tested" not in df.columns
-    if records and outcome is None:
-        outcome = next((c for c in OUTCOME_CANDIDATES if c in df.columns), None)
-    if not records:  # 抽检批次（万批次）: one refusal per column, not a 'looks like a rate' per cell
-        wan = _counts_in_ten_thousands(df, src, sheet_rows(df))
-        if wan:
-            raise DataValidationError(wan, source=src)
-    counted_failed = not records and "failed" in df.columns  # 不合格批次 as written (a rate beside it is checked)
-    if not records and "failed" not in df.columns:  # 合格批次 or 不合格率(%) beside 抽检批次
-        df = _failed_from_passed_or_rate(df, src, sheet_rows(df))
-    elif counted_failed:  # 不合格批次 blank in some rows where 不合格率(%) is given: read there from the rate
-        df = _blank_failed_from_rate(df, src, sheet_rows(df))
-    need = _needed_columns(df, by, period, records, outcome, src)
+    """A sampling table's rows validated and aggregated per group and period (:func:`validate_samples`).
 
+    The steps: the columns named as the call names them (:func:`_columns_as_named`), the counts completed from what
+    the table gives (:func:`_counts_completed`), every row's group, period and counts read, a counts table's totals
+    and repeated rows found (:func:`_counts_table_rows`), then one row per group and period (:func:`_aggregate`)."""
+    df, by, period, outcome, records = _columns_as_named(df, by, period, outcome)
+    df, counted_failed = _counts_completed(df, src, records)
+    need = _needed_columns(df, by, period, records, outcome, src)
     rows = sheet_rows(df)
     sources = _row_sources(df)
     totals, where = _total_cells(df, by, {period, outcome, "tested", "failed"}, rows,
@@ -2052,56 +2035,123 @@ def _validated(df: pd.DataFrame, src: str, by, period, outcome) -> tuple[pd.Data
         _warn_rates_disagree(df, tested, failed, rows, src, sources)
     # a counts table: one row per group and period (records repeat them, one per batch, as does a
     # table of one batch a row written as counts: 抽检批次 1 | 不合格批次 0)
+    r = _SampleRows(df, groups, labels, starts, ends, tested, failed, rows, sources, totals, where)
     if not records and not (tested <= 1).all():
-        other = _telling_columns(df, by, period, outcome)
-        keep = _without_repeated_rows(df, groups, by, labels, tested, failed, rows, src, sources, other)
-        if not keep.all():
-            groups = {c: v[keep] for c, v in groups.items()}
-            labels, starts, ends, tested, failed, rows, totals = (
-                a[keep] for a in (labels, starts, ends, tested, failed, rows, totals))
-            sources = None if sources is None else sources[keep]
-            attrs = dict(df.attrs)
-            df = df[keep].reset_index(drop=True)
-            df.attrs = {**attrs, "sheet_rows": rows}
-            if attrs.get("row_parts") is not None and len(attrs["row_parts"]) == len(keep):
-                df.attrs["row_parts"] = np.asarray(attrs["row_parts"])[keep]
-        # a district's own year beside another district's months is no total: places not in --by kept apart
-        places = {c: np.array([_cell_text(v).strip() for v in df[c].tolist()], dtype=object)
-                  for c in _place_columns(df, by, {period, outcome}, with_total=False)}
-        whole = _whole_periods({**groups, **places}, [*by, *places], starts, ends, tested, failed, totals)
-        if whole.any():  # 2023 (全年) beside 2023-01 ... 2023-12 of the same group
-            where = where + _whole_periods_where(df, {**groups, **places}, [*by, *places], labels, starts, ends,
-                                                 tested, failed, whole, totals, rows, src, sources)
-            totals = totals | whole
-        summed, named, suspect = _rows_summing_others(groups, by, labels, tested, failed, totals)
-        if summed.any():
-            where = where + _summed_totals_where(df, by, groups, summed, named, rows, src, sources)
-            totals = totals | summed
-        for c, hit in _outer_totals(groups, by, labels, tested, failed, totals):  # 全市 under --by 区县,食品大类
-            where = where + _summed_totals_where(df, by, groups, hit, hit, rows, src, sources, level=c)
-            totals = totals | hit
-            suspect = suspect & ~hit
-        for c, hit, said in _whole_place_totals(groups, by, labels, tested, failed, totals):  # 全市 / 全区 / 全县
-            where = where + _whole_place_where(df, groups, c, hit, said, rows, src, sources)
-            totals = totals | hit
-            suspect = suspect & ~hit
-        for c, hit, entry in _unscored_place_totals(df, groups, by, {period, outcome}, labels, tested, failed,
-                                                    totals, rows, src, sources):  # 全市 under 区县, --by 食品大类
-            where = where + entry
-            totals = totals | hit
-            suspect = suspect & ~hit
-        _warn_rows_equal_to_sums(groups, by, labels, tested, failed, suspect, rows, src, sources)
-        _refuse_rows_disagreeing(df, groups, by, labels, tested, failed, rows, src, sources, totals,
-                                 other, period)
-    out = _aggregate(groups, by, labels, starts, ends, tested, failed, rows, sources, totals)
-    out.attrs["totals"] = where
-    out.attrs["pooled"] = pooled_regions(df, by)
-    out.attrs["programmes"] = pooled_programmes(df, by)
-    out.attrs["headers"] = dict(df.attrs.get("headers") or {})
+        _counts_table_rows(r, by, period, outcome, src)
+    out = _aggregate(r.groups, by, r.labels, r.starts, r.ends, r.tested, r.failed, r.rows, r.sources, r.totals)
+    out.attrs["totals"] = r.where
+    out.attrs["pooled"] = pooled_regions(r.df, by)
+    out.attrs["programmes"] = pooled_programmes(r.df, by)
+    out.attrs["headers"] = dict(r.df.attrs.get("headers") or {})
     out.attrs["folded"] = folded
-    out.attrs["columns"] = written_columns(df)  # as written, for messages (as_of without a period column)
+    out.attrs["columns"] = written_columns(r.df)  # as written, for messages (as_of without a period column)
     out.attrs["records"] = bool(records)  # per-batch records: no return per place that can be missing
     return out, src
+
+
+def _columns_as_named(df: pd.DataFrame, by, period, outcome):
+    """The group, period and outcome columns as the call names them: a group column named by its header as written
+    (--by 食品大类) renamed so the result keeps that name; the default period column absent: one period. Returns
+    ``(df, by, period, outcome, records)``, ``records`` True for per-batch records (no ``tested`` column)."""
+    by = check_by(by)
+    renamed = {as_written(df, b): b for b in by if as_written(df, b) != b}
+    if renamed:
+        attrs = dict(df.attrs)
+        df = df.rename(columns=renamed)
+        df.attrs = {**attrs, "headers": {k: v for k, v in (attrs.get("headers") or {}).items() if k not in renamed}}
+    outcome = as_written(df, outcome)
+    if period not in (None, "period") and period not in df.columns:
+        period = as_written(df, period)
+    if period == "period" and period not in df.columns:  # the default name, and no such column:
+        period = None  # one notice's table, all rows one period (as period=None says)
+    records = "tested" not in df.columns
+    if records and outcome is None:
+        outcome = next((c for c in OUTCOME_CANDIDATES if c in df.columns), None)
+    return df, by, period, outcome, records
+
+
+def _counts_completed(df: pd.DataFrame, src: str, records: bool) -> tuple[pd.DataFrame, bool]:
+    """A counts table's 不合格批次 where it gives 合格批次 or 不合格率(%) instead, or leaves some blank beside a rate;
+    counts in 万批次 refused. Returns the table and whether 不合格批次 was written (a rate beside it is checked)."""
+    if records:
+        return df, False
+    wan = _counts_in_ten_thousands(df, src, sheet_rows(df))  # 抽检批次（万批次）: one refusal per column
+    if wan:
+        raise DataValidationError(wan, source=src)
+    counted_failed = "failed" in df.columns
+    if not counted_failed:  # 合格批次 or 不合格率(%) beside 抽检批次
+        df = _failed_from_passed_or_rate(df, src, sheet_rows(df))
+    else:  # 不合格批次 blank in some rows where 不合格率(%) is given: read there from the rate
+        df = _blank_failed_from_rate(df, src, sheet_rows(df))
+    return df, counted_failed
+
+
+@dataclass
+class _SampleRows:
+    """A sampling table's rows as read (:func:`_validated`): arrays of one item per row, and the table."""
+
+    df: pd.DataFrame
+    #: group column -> labels
+    groups: dict
+    labels: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    tested: np.ndarray
+    failed: np.ndarray
+    #: the sheet rows (for messages) and, for a workbook, each row's sheet
+    rows: np.ndarray
+    sources: np.ndarray | None
+    #: rows that are totals of others (合计, 小计, 全市 ...), and where each was found (for the warning)
+    totals: np.ndarray
+    where: list
+
+
+def _counts_table_rows(r: _SampleRows, by: list, period, outcome, src: str) -> None:
+    """A counts table's rows that are no groups of their own, found in place: a row pasted twice read once; a whole
+    period beside its parts (2023 beside 2023-01 ... 2023-12); rows equal to the sum of others, an outer level's
+    totals (全市 under --by 区县,食品大类), a whole place's (全市 / 全区 / 全县) and a total place not scored; rows that
+    look like sums warned, two rows of one group and period that disagree refused."""
+    df = r.df
+    other = _telling_columns(df, by, period, outcome)
+    keep = _without_repeated_rows(df, r.groups, by, r.labels, r.tested, r.failed, r.rows, src, r.sources, other)
+    if not keep.all():
+        r.groups = {c: v[keep] for c, v in r.groups.items()}
+        r.labels, r.starts, r.ends, r.tested, r.failed, r.rows, r.totals = (
+            a[keep] for a in (r.labels, r.starts, r.ends, r.tested, r.failed, r.rows, r.totals))
+        r.sources = None if r.sources is None else r.sources[keep]
+        attrs = dict(df.attrs)
+        df = r.df = df[keep].reset_index(drop=True)
+        df.attrs = {**attrs, "sheet_rows": r.rows}
+        if attrs.get("row_parts") is not None and len(attrs["row_parts"]) == len(keep):
+            df.attrs["row_parts"] = np.asarray(attrs["row_parts"])[keep]
+    groups, labels, tested, failed, rows, sources = r.groups, r.labels, r.tested, r.failed, r.rows, r.sources
+    # a district's own year beside another district's months is no total: places not in --by kept apart
+    places = {c: np.array([_cell_text(v).strip() for v in df[c].tolist()], dtype=object)
+              for c in _place_columns(df, by, {period, outcome}, with_total=False)}
+    whole = _whole_periods({**groups, **places}, [*by, *places], r.starts, r.ends, tested, failed, r.totals)
+    if whole.any():  # 2023 (全年) beside 2023-01 ... 2023-12 of the same group
+        r.where = r.where + _whole_periods_where(df, {**groups, **places}, [*by, *places], labels, r.starts, r.ends,
+                                                 tested, failed, whole, r.totals, rows, src, sources)
+        r.totals = r.totals | whole
+    summed, named, suspect = _rows_summing_others(groups, by, labels, tested, failed, r.totals)
+    if summed.any():
+        r.where = r.where + _summed_totals_where(df, by, groups, summed, named, rows, src, sources)
+        r.totals = r.totals | summed
+    for c, hit in _outer_totals(groups, by, labels, tested, failed, r.totals):  # 全市 under --by 区县,食品大类
+        r.where = r.where + _summed_totals_where(df, by, groups, hit, hit, rows, src, sources, level=c)
+        r.totals = r.totals | hit
+        suspect = suspect & ~hit
+    for c, hit, said in _whole_place_totals(groups, by, labels, tested, failed, r.totals):  # 全市 / 全区 / 全县
+        r.where = r.where + _whole_place_where(df, groups, c, hit, said, rows, src, sources)
+        r.totals = r.totals | hit
+        suspect = suspect & ~hit
+    for c, hit, entry in _unscored_place_totals(df, groups, by, {period, outcome}, labels, tested, failed,
+                                                r.totals, rows, src, sources):  # 全市 under 区县, --by 食品大类
+        r.where = r.where + entry
+        r.totals = r.totals | hit
+        suspect = suspect & ~hit
+    _warn_rows_equal_to_sums(groups, by, labels, tested, failed, suspect, rows, src, sources)
+    _refuse_rows_disagreeing(df, groups, by, labels, tested, failed, rows, src, sources, r.totals, other, period)
 
 
 def group_key(label) -> str:
