@@ -1486,6 +1486,9 @@ class _RowState:
     target_year: object
     #: the words before a sum or an average (累计 / 年均)
     accumulated: str
+    #: nothing is still needed: the target reached (提前实现, or reached with the target year's value still awaited,
+    #: which the report calls 数据不足, or met at the base year) -- 尚需年均变化 says 已达到, not -0.20
+    met: bool = False
 
 
 @dataclass
@@ -1545,9 +1548,7 @@ def _cells(r: dict, number: int, lang: str, several_regions: bool = False,
     :func:`_pace_cells`)."""
     s = _row_state(r, lang, report_kind)
     places = _row_places(r, s, yearly, written, shared, shared_plan)
-    # nothing still needed once the target is reached (提前实现, or reached with the target year's value
-    # still awaited, which the report calls 数据不足): 尚需年均变化 says 已达到, not -0.20
-    met = _is_met_row(r, s)
+    met = s.met
     required = math.nan if met else r.get("required_pace")
     # a strict bound (低于0.15, 超过98: read_plan's ``strict``) is < / >: its own figure does not meet it
     sign = (STRICT_SIGN if strict_of(r) else DIRECTION_SIGN).get(s.direction, "")
@@ -1590,6 +1591,8 @@ def _row_state(r: dict, lang: str, report_kind: str) -> _RowState:
     # as the observed rows' are (4.43, not 预测 4.43 with a range 4.43–4.43), though nothing is judged against it
     ly_, ty_ = r.get("last_year"), r.get("target_year")
     settled = closed or (cat == TARGET_PENDING and not is_missing(ly_) and not is_missing(ty_) and int(ly_) >= int(ty_))
+    met = cat in ("achieved", "completed") or (not closed and r.get("category") == "achieved") or \
+        (cat in ("insufficient_data", NOT_STARTED) and nothing_after_base(r) and at_target(r, current))
     return _RowState(
         kind=kind, direction=r.get("direction"), baseline=_num(r.get("baseline")), target=_num(r.get("target")),
         last_value=last_value, current=current, average=average,
@@ -1606,7 +1609,7 @@ def _row_state(r: dict, lang: str, report_kind: str) -> _RowState:
         # decimals, and is shown with the row's (≥1,651, one place more where that tells it from a value compared)
         computed=computed_target(r), last_year=ly_, target_year=ty_,
         accumulated=("累计 " if lang == "zh" else "sum ") if kind == "increment" else
-        ("年均 " if lang == "zh" else "average ") if average else "")
+        ("年均 " if lang == "zh" else "average ") if average else "", met=met)
 
 
 def _row_places(r: dict, s: _RowState, yearly: dict | None, written: int | None, shared: tuple,
@@ -1650,8 +1653,8 @@ def _row_places(r: dict, s: _RowState, yearly: dict | None, written: int | None,
     # each pace with the decimals of the row's figures as shown (dec: 5.0, 5.2, 5.3 -> one), one more at most where
     # a pace needs it to show two significant digits (+0.03 beside 5.1, never +0.033 from the forecast's 5.17)
     # (a computed target's extra place, 4.702 told from 4.7, is no precision of the paces: +0.3, not +0.300);
-    # no pace once the target is reached (:func:`_is_met_row`)
-    required = math.nan if _is_met_row(r, s) else r.get("required_pace")
+    # no pace once the target is reached (``s.met``)
+    required = math.nan if s.met else r.get("required_pace")
     rdec, odec = pace_decimals(dec, required), pace_decimals(dec, r.get("observed_pace"))
     if dec == 0:  # a series of whole figures (项, 户): its pace's first decimal, where it has one (+13.4, not +13:
         # (105-38)/5), in both pace columns alike
@@ -1661,13 +1664,6 @@ def _row_places(r: dict, s: _RowState, yearly: dict | None, written: int | None,
                       target=plan_figure_decimals(target, r.get("target_decimals"), max(fdec, dec)),
                       baseline=plan_figure_decimals(baseline, r.get("baseline_decimals"), max(fdec, dec)),
                       required=rdec, observed=odec, counted=counted)
-
-
-def _is_met_row(r: dict, s: _RowState) -> bool:
-    """Nothing is still needed: the target reached (提前实现, or reached with the target year's value still awaited,
-    which the report calls 数据不足, or met at the base year)."""
-    return s.category in ("achieved", "completed") or (not s.closed and r.get("category") == "achieved") or \
-        (s.category in ("insufficient_data", NOT_STARTED) and nothing_after_base(r) and at_target(r, s.current))
 
 
 def _forecast_prefix(s: _RowState, lang: str, mark_forecast: bool, interpolated: bool) -> str:
